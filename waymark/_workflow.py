@@ -1,0 +1,59 @@
+"""The `@workflow` decorator: compile the class at definition time, then route `run()`.
+
+Glue only: compiling is `waymark_compiler`'s job, running is the current backend's. Worker
+processes (`WAYMARK_WORKER_PROCESS=1`) skip compiling so they never import the compiler.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import os
+from typing import Any, TypeVar
+
+from waymark_runtime.workflows import (
+    Workflow,
+    WorkflowDefinition,
+    current_backend,
+    register_workflow,
+)
+
+W = TypeVar("W", bound=type[Workflow])
+
+
+def definition_of(cls: type[Workflow]) -> WorkflowDefinition:
+    """The compiled definition of a workflow class, compiling it on first use."""
+    definition = cls.__dict__.get("__waymark_definition__")
+    if definition is None:
+        from waymark_compiler.api import compile_workflow_class
+
+        definition = compile_workflow_class(cls)
+        cls.__waymark_definition__ = definition
+        register_workflow(definition)
+    return definition
+
+
+def workflow(cls: W) -> W:
+    """Compile a `Workflow` subclass; raises `CompileError` when its body is not supported."""
+    if not (isinstance(cls, type) and issubclass(cls, Workflow)):
+        raise TypeError("@workflow decorates a subclass of waymark.Workflow")
+    inline = cls.__dict__.get("run")
+    if inline is None or not inspect.iscoroutinefunction(inline):
+        raise TypeError(f"{cls.__name__} must define `async def run(self, ...)`")
+    cls.__waymark_inline_run__ = inline
+    cls.__waymark_definition__ = None
+
+    @functools.wraps(inline)
+    async def run(
+        self: Workflow, *args: Any, _blocking: bool = True, _priority: int | None = None, **kwargs: Any
+    ) -> Any:
+        definition = definition_of(type(self))
+        inputs = definition.bind_inputs(args, kwargs)
+        return await current_backend().run_workflow(
+            definition, inputs, blocking=_blocking, priority=_priority
+        )
+
+    cls.run = run  # type: ignore[method-assign]
+    if os.environ.get("WAYMARK_WORKER_PROCESS") != "1":
+        definition_of(cls)
+    return cls

@@ -1,0 +1,160 @@
+"""`@action`, the action registry, and the policy types users pass to `run_action`.
+
+Calling an action returns an `ActionHandle`: a deferred, awaitable description of the call. Awaited
+directly it runs the function in-process (plain Python); a workflow program records it instead.
+Workers execute only functions registered here: nothing is imported on a stored program's say-so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import inspect
+from collections.abc import Awaitable, Callable, Generator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, Generic, ParamSpec, TypeVar
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class ActionTimeout(Exception):
+    """An action attempt did not finish within its timeout (or its worker was lost)."""
+
+
+@dataclass(frozen=True, slots=True)
+class BackoffPolicy:
+    """Delay before retry n (1-based): min(base_delay * multiplier**(n-1), max_delay) + jitter."""
+
+    base_delay: float = 1.0
+    multiplier: float = 2.0
+    max_delay: float | None = None
+    jitter: float = 0.0
+
+    def delay(self, retry: int) -> float:
+        value = self.base_delay * self.multiplier ** max(retry - 1, 0)
+        return value if self.max_delay is None else min(value, self.max_delay)
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """`attempts` total executions; `exception_types` names the retried classes (and subclasses).
+
+    With no `exception_types`, any exception except `ActionTimeout` is retried.
+    `backoff_seconds` is a fixed delay between attempts (a `BackoffPolicy` takes precedence).
+    """
+
+    attempts: int = 1
+    exception_types: list[type[BaseException] | str] | None = None
+    backoff_seconds: float = 0.0
+
+    def retries(self, error: BaseException) -> bool:
+        names = {cls.__name__ for cls in type(error).__mro__}
+        if self.exception_types is None:
+            return not isinstance(error, ActionTimeout)
+        wanted = {t if isinstance(t, str) else t.__name__ for t in self.exception_types}
+        return bool(names & wanted)
+
+
+def seconds(value: float | int | timedelta | None) -> float | None:
+    """A timeout given as seconds or a `timedelta`, in seconds."""
+    if value is None:
+        return None
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    return float(value)
+
+
+@dataclass(frozen=True, slots=True)
+class ActionDefinition:
+    """A registered action: its import path, the function, and its signature."""
+
+    path: str
+    function: Callable[..., Awaitable[Any]]
+    signature: inspect.Signature = field(compare=False)
+
+
+_REGISTRY: dict[str, ActionDefinition] = {}
+
+
+def registered_action(path: str) -> ActionDefinition | None:
+    return _REGISTRY.get(path)
+
+
+def registered_actions() -> dict[str, ActionDefinition]:
+    return dict(_REGISTRY)
+
+
+@dataclass(frozen=True, slots=True)
+class ActionHandle(Generic[R]):
+    """A deferred call of an action: awaiting it runs the action once, in this process."""
+
+    definition: ActionDefinition
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+
+    def run(self) -> Awaitable[R]:
+        return self.definition.function(*self.args, **self.kwargs)
+
+    def __await__(self) -> Generator[Any, None, R]:
+        return self.run().__await__()
+
+
+class Action(Generic[P, R]):
+    """The object `@action` returns: calling it builds an `ActionHandle`."""
+
+    def __init__(self, definition: ActionDefinition) -> None:
+        self.definition = definition
+        functools.update_wrapper(self, definition.function)
+
+    @property
+    def path(self) -> str:
+        return self.definition.path
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> ActionHandle[R]:
+        return ActionHandle(self.definition, args, kwargs)
+
+
+def action_path(function: Callable[..., Any]) -> str:
+    return f"{function.__module__}:{function.__qualname__}"
+
+
+def action(function: Callable[P, Awaitable[R]]) -> Action[P, R]:
+    """Register an async function as an action, by its import path `module:qualname`."""
+    if not inspect.iscoroutinefunction(function):
+        raise TypeError(f"@action needs an `async def` function, got {function!r}")
+    definition = ActionDefinition(action_path(function), function, inspect.signature(function))
+    _REGISTRY[definition.path] = definition
+    return Action(definition)
+
+
+async def run_with_policy(
+    handle: ActionHandle[R],
+    retry: RetryPolicy | None = None,
+    backoff: BackoffPolicy | None = None,
+    timeout: float | int | timedelta | None = None,
+) -> R:
+    """Plain-Python semantics of `run_action`: the reference the durable runtime must match."""
+    policy = retry or RetryPolicy()
+    limit = seconds(timeout)
+    attempt = 1
+    while True:
+        try:
+            if limit is None:
+                return await handle.run()
+            scope = asyncio.timeout(limit)
+            try:
+                async with scope:
+                    return await handle.run()
+            except TimeoutError as exc:
+                if not scope.expired():
+                    raise  # the action's own TimeoutError is not an ActionTimeout
+                raise ActionTimeout(f"action timed out after {limit:g}s") from exc
+        except Exception as error:
+            if attempt >= policy.attempts or not policy.retries(error):
+                raise
+        attempt += 1
+        delay = backoff.delay(attempt - 1) if backoff else policy.backoff_seconds
+        if delay > 0:
+            await asyncio.sleep(delay)

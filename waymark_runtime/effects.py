@@ -1,0 +1,76 @@
+"""What the interpreter asks of its host (effects) and what the host tells it back (events).
+
+The interpreter is pure: `advance(program, state, events) -> (state, effects)`. Effects and events
+are plain data, JSON-shaped, so a host can persist them; this module holds their definitions only.
+Values inside them are JSON-shaped workflow values (see `waymark_runtime.values`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypeAlias
+
+JSON: TypeAlias = Any
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DispatchAction:
+    """Run one attempt of an action.
+
+    `node` identifies the call site occurrence within the instance (stable across resumes), and
+    `attempt` counts from 1. The host must not start the attempt before `delay` seconds have
+    passed, plus a random extra of up to `jitter` seconds. `timeout` (seconds) bounds the attempt;
+    when it passes, the host reports an `ActionTimeout` failure.
+    """
+
+    node: str
+    action: str
+    args: tuple[JSON, ...]
+    kwargs: dict[str, JSON]
+    attempt: int = 1
+    delay: float = 0.0
+    jitter: float = 0.0
+    timeout: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StartSleep:
+    """A durable sleep: report `SleepFinished(node)` once `seconds` have passed."""
+
+    node: str
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Complete:
+    """The instance finished; `result` is the JSON-shaped return value."""
+
+    result: JSON
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Fail:
+    """The instance failed; `error` is a JSON-shaped exception value."""
+
+    error: JSON
+
+
+Effect: TypeAlias = DispatchAction | StartSleep | Complete | Fail
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ActionFinished:
+    """An attempt ended: `ok` with `value` as its result, or not ok with `value` an exception."""
+
+    node: str
+    attempt: int
+    ok: bool
+    value: JSON
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SleepFinished:
+    node: str
+
+
+Event: TypeAlias = ActionFinished | SleepFinished

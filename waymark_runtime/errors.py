@@ -1,0 +1,43 @@
+"""The exception hierarchy shared by every Waymark package.
+
+One base, `WaymarkError`; each class's docstring is its default message. User errors (bad input,
+unsupported code) are kept apart from `InternalError`, which always means a bug of ours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+
+class WaymarkError(Exception):
+    """waymark error"""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or (self.__doc__ or "").strip())
+
+
+class InternalError(WaymarkError):
+    """internal error in waymark (this is a bug; please report it)"""
+
+
+class CompileError(WaymarkError):
+    """workflow does not compile"""
+
+    def __init__(self, diagnostics: Sequence[Any], rendered: str | None = None) -> None:
+        self.diagnostics = list(diagnostics)
+        super().__init__(rendered or "\n".join(str(d) for d in self.diagnostics))
+
+
+class WrlSyntaxError(WaymarkError):
+    """malformed .wrl text"""
+
+    def __init__(self, message: str, line: int = 0, column: int = 0) -> None:
+        self.line = line
+        self.column = column
+        where = f"{line}:{column}: " if line else ""
+        super().__init__(f"{where}{message}")
+
+
+class WorkflowFailed(WaymarkError):
+    """workflow instance failed"""

@@ -218,6 +218,17 @@ class EnumMember:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class TypeRef:
+    """A class used as a value, `module:QualName` (`builtins:ValueError`).
+
+    Only valid as the second argument of `isinstance` (alone or in a tuple).
+    """
+
+    type: str
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Generator:
     """One `for target in iter if cond ...` clause of a comprehension."""
 
@@ -279,6 +290,7 @@ Expr: TypeAlias = (
     | HelperCall
     | New
     | EnumMember
+    | TypeRef
     | Comprehension
     | FString
 )

@@ -1,0 +1,142 @@
+"""The `waymark` command line: one typer app whose subcommands live in sibling modules.
+
+`main()` runs the app and owns the exit statuses: 0 success, 1 errors found in the input,
+2 usage errors, 70 a bug of ours (one line; the traceback only with WAYMARK_DEBUG=1).
+
+Adding a subcommand (`waymark run`, `waymark instances ...`): create
+`waymark_compiler/cli/<name>_command.py` defining `register(app: typer.Typer) -> None`, which
+calls `app.command("run")(run_command)` or `app.add_typer(instances_app, name="instances")`,
+then append the module name to `COMMAND_MODULES`. Import heavy dependencies (asyncpg, the
+runtime's store) inside the command function so `waymark --help` stays fast. Report user
+errors by raising `CliError` (exit 1) or `UsageFailure` (exit 2) from `cli._output`, and set
+the exit status with `raise typer.Exit(code)`; any other exception counts as a bug (exit 70).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from typing import Annotated, NoReturn
+
+import typer
+
+from waymark_compiler.cli._output import (
+    EXIT_FAILURE,
+    EXIT_INTERNAL,
+    EXIT_OK,
+    EXIT_USAGE,
+    SETTINGS,
+    CliError,
+    ColorChoice,
+    err,
+    error,
+)
+from waymark_runtime.errors import InternalError, WaymarkError
+
+COMMAND_MODULES: tuple[str, ...] = ("compile_command", "fmt_command")
+
+__all__ = ["COMMAND_MODULES", "build_app", "main", "run"]
+
+
+def _root(
+    color: Annotated[
+        str, typer.Option("--color", metavar="WHEN", help="Colour output: auto, always or never.")
+    ] = "auto",
+) -> None:
+    """Compile, inspect and run durable Python workflows."""
+    if color not in ("auto", "always", "never"):
+        raise typer.BadParameter(
+            f"expected auto, always or never, not {color!r}", param_hint="--color"
+        )
+    SETTINGS.color = _as_choice(color)
+
+
+def _as_choice(color: str) -> ColorChoice:
+    return "always" if color == "always" else "never" if color == "never" else "auto"
+
+
+def build_app() -> typer.Typer:
+    app = typer.Typer(
+        name="waymark",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    app.callback()(_root)
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"{__name__}.{name}").register(app)
+    return app
+
+
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    """The `waymark` console script and `python -m waymark`."""
+    try:
+        app = build_app()
+    except Exception as failure:  # a subcommand module that fails to import is our bug too
+        sys.exit(_internal_error(failure))
+    sys.exit(run(app, argv))
+
+
+def run(app: typer.Typer, argv: Sequence[str] | None = None) -> int:
+    """Run `app` on `argv` and turn every outcome into an exit status; never raises."""
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="waymark",
+            standalone_mode=False,
+        )
+    except CliError as failure:
+        error(failure.message, *failure.hints)
+        return failure.exit_code
+    except typer.TyperException as failure:  # the parser's own usage errors
+        return _usage_error(failure)
+    except typer.Abort:
+        err("aborted")
+        return EXIT_FAILURE
+    except BrokenPipeError:
+        return _broken_pipe()
+    except InternalError as failure:
+        return _internal_error(failure)
+    except WaymarkError as failure:
+        error(str(failure))
+        return EXIT_FAILURE
+    except Exception as failure:
+        return _internal_error(failure)
+    return result if isinstance(result, int) else EXIT_OK
+
+
+def _usage_error(failure: typer.TyperException) -> int:
+    if type(failure).__name__ == "NoArgsIsHelpError":
+        err(failure.format_message())  # `waymark` alone prints the help
+        return EXIT_USAGE
+    message = failure.format_message()
+    error(message[:1].lower() + message[1:])
+    context = getattr(failure, "ctx", None)
+    if context is not None:
+        err(
+            f"\n{context.get_usage()}\n\nFor more information, try '{context.command_path} --help'."
+        )
+    return int(getattr(failure, "exit_code", EXIT_USAGE))
+
+
+def _internal_error(failure: BaseException) -> int:
+    if os.environ.get("WAYMARK_DEBUG"):
+        traceback.print_exception(failure, file=sys.stderr)
+    detail = f"{type(failure).__name__}: {failure}".splitlines()[0]
+    error(
+        f"internal error ({detail}); this is a bug in waymark, please report it "
+        "(set WAYMARK_DEBUG=1 to print the traceback)"
+    )
+    return EXIT_INTERNAL
+
+
+def _broken_pipe() -> int:
+    # The reader went away (`waymark compile . | head`): stop quietly, as other tools do.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_FAILURE

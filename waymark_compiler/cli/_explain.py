@@ -1,0 +1,43 @@
+"""`waymark compile --explain CODE`: print a rule's own documentation.
+
+Codes are matched case-insensitively, and a rule's name works too (`--explain WM102` or
+`--explain await-non-action`); an unknown one is a usage error with a "did you mean".
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import sys
+
+from rich.console import Console
+from rich.markdown import Markdown
+
+from waymark_compiler.cli._output import UsageFailure, out, use_color
+from waymark_compiler.diagnostics import RULES, Rule
+
+
+def explain_rule(query: str, as_json: bool) -> None:
+    rule = find_rule(query)
+    if as_json:
+        fields = {"code": rule.code, "name": rule.name, "summary": rule.summary}
+        out(json.dumps({**fields, "explanation": rule.explanation}, indent=2))
+        return
+    document = f"# {rule.code} ({rule.name})\n\n{rule.explanation.strip()}\n"
+    if use_color(sys.stdout):
+        # On a terminal the Markdown is rendered; piped, it stays plain text.
+        Console(highlight=False).print(Markdown(document))
+    else:
+        out(document, end="")
+
+
+def find_rule(query: str) -> Rule:
+    by_key = {key.lower(): rule for rule in RULES.values() for key in (rule.code, rule.name)}
+    rule = by_key.get(query.strip().lower())
+    if rule is not None:
+        return rule
+    close = difflib.get_close_matches(query.lower(), list(by_key), n=1, cutoff=0.5)
+    hint = f"did you mean `{by_key[close[0]].code}` ({by_key[close[0]].name})?" if close else None
+    codes = sorted(RULES)
+    known = f"rule codes run from {codes[0]} to {codes[-1]}" if codes else "no rules are defined"
+    raise UsageFailure(f"unknown rule `{query}`", *([hint] if hint else []), known)

@@ -1,0 +1,40 @@
+"""Expanding the paths given on a command line into the files a command works on.
+
+Directories are walked recursively, skipping hidden directories (`.venv`, `.git`, ...) and
+virtualenv/cache folders; files named explicitly are always taken. It must not read files.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from waymark_compiler.cli._output import UsageFailure
+
+SKIPPED_DIRS = frozenset({"__pycache__", "node_modules", "site-packages", "venv"})
+
+
+def collect_files(paths: Sequence[Path], suffix: str) -> list[Path]:
+    """Files given explicitly plus every `*suffix` file under the given directories, sorted."""
+    found: dict[Path, None] = {}
+    for path in paths:
+        if not path.exists():
+            raise UsageFailure(f"path does not exist: {path}")
+        for file in _expand(path, suffix):
+            found.setdefault(file, None)
+    return list(found)
+
+
+def _expand(path: Path, suffix: str) -> Iterator[Path]:
+    if not path.is_dir():
+        yield path
+        return
+    for root, dirs, files in os.walk(path):
+        # Prune in place so os.walk never descends into skipped directories.
+        dirs[:] = sorted(d for d in dirs if not _skipped(d))
+        yield from (Path(root, name) for name in sorted(files) if name.endswith(suffix))
+
+
+def _skipped(directory: str) -> bool:
+    return directory.startswith(".") or directory in SKIPPED_DIRS

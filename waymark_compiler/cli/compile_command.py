@@ -1,0 +1,246 @@
+"""`waymark compile`: lint workflow sources and emit their `.wrl` programs.
+
+A one-screen driver over `waymark_compiler.api`: collect files, compile each, then report
+(text or JSON), write the lockfile directory (`--out-dir`) or compare against it (`--check`).
+It owns no compiler logic and renders diagnostics only through `diagnostics.render`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from waymark_compiler.api import CompiledWorkflow, ModuleResult
+from waymark_compiler.cli._drift import Drift, find_drift, write_lockfile
+from waymark_compiler.cli._explain import explain_rule
+from waymark_compiler.cli._files import collect_files
+from waymark_compiler.cli._output import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    UsageFailure,
+    err,
+    error,
+    out,
+    plural,
+    status,
+    use_color,
+    warning,
+)
+from waymark_compiler.cli._sources import compile_file
+from waymark_compiler.diagnostics import Diagnostic, render
+
+# Registry names become file names in the lockfile directory; refuse anything path-like.
+_FILE_SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@dataclass(slots=True)
+class Outcome:
+    """Everything one `compile` run found, before anything is printed."""
+
+    results: list[ModuleResult]
+    problems: list[str] = field(default_factory=list)
+    drift: list[Drift] = field(default_factory=list)
+
+    @property
+    def workflows(self) -> list[CompiledWorkflow]:
+        return [workflow for result in self.results for workflow in result.workflows]
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return [diagnostic for result in self.results for diagnostic in result.diagnostics]
+
+    def count(self, severity: str) -> int:
+        return sum(1 for diagnostic in self.diagnostics if diagnostic.severity == severity)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.count("error") or self.problems or self.drift)
+
+
+def compile_command(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Python files or directories (searched recursively for *.py).",
+            metavar="PATHS",
+            show_default=False,
+        ),
+    ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out-dir", metavar="DIR", help="Write one <WorkflowName>.wrl per workflow into DIR."
+        ),
+    ] = None,
+    check: Annotated[
+        Path | None,
+        typer.Option(
+            "--check",
+            metavar="DIR",
+            help="Fail when the .wrl files committed in DIR differ from the code.",
+        ),
+    ] = None,
+    output_format: Annotated[
+        OutputFormat,
+        typer.Option("--format", help="Report as text or as one JSON object on stdout."),
+    ] = OutputFormat.text,
+    explain: Annotated[
+        str | None,
+        typer.Option(
+            "--explain", metavar="CODE", help="Print the documentation of a rule and exit."
+        ),
+    ] = None,
+) -> None:
+    """Lint workflow sources and emit their .wrl programs."""
+    as_json = output_format is OutputFormat.json
+    if explain is not None:
+        explain_rule(explain, as_json)
+        return
+    outcome = run_compile(paths or [], out_dir=out_dir, check=check)
+    if as_json:
+        out(json.dumps(outcome_json(outcome, with_drift=check is not None), indent=2))
+        for problem in outcome.problems:
+            error(problem)
+    else:
+        report_text(outcome, emit_wrl=out_dir is None and check is None, check=check)
+    raise typer.Exit(EXIT_FAILURE if outcome.failed else EXIT_OK)
+
+
+def run_compile(paths: Sequence[Path], *, out_dir: Path | None, check: Path | None) -> Outcome:
+    if not paths:
+        raise UsageFailure(
+            "no paths to compile", "pass files or directories: `waymark compile src/`"
+        )
+    if out_dir is not None and check is not None:
+        raise UsageFailure("`--out-dir` and `--check` cannot be used together")
+    outcome = Outcome([compile_file(path) for path in collect_files(paths, ".py")])
+    lockfile = _lockfile(outcome)
+    clean = not outcome.failed
+    if check is not None:
+        # A file with errors yields no workflows; its committed .wrl is not stale, just unchecked.
+        outcome.drift = find_drift(lockfile, check, stale=clean)
+    if out_dir is not None:
+        _write(lockfile, out_dir, prune=clean)
+    return outcome
+
+
+def _lockfile(outcome: Outcome) -> dict[str, str]:
+    """`{file name: .wrl text}`; name clashes and unsafe names are recorded as problems."""
+    seen: dict[str, CompiledWorkflow] = {}
+    for workflow in outcome.workflows:
+        first = seen.setdefault(workflow.name, workflow)
+        if first is not workflow:
+            outcome.problems.append(
+                f"two workflows are named `{workflow.name}`: "
+                f"{first.path}:{first.line} and {workflow.path}:{workflow.line}"
+            )
+        elif not _FILE_SAFE_NAME.match(workflow.name):
+            outcome.problems.append(
+                f"workflow name `{workflow.name}` cannot be used as a file name"
+            )
+    return {f"{name}.wrl": workflow.wrl for name, workflow in seen.items()}
+
+
+def _write(lockfile: dict[str, str], directory: Path, *, prune: bool) -> None:
+    try:
+        written, removed = write_lockfile(lockfile, directory, prune=prune)
+    except OSError as exc:
+        raise UsageFailure(f"cannot write to {directory}: {exc.strerror or exc}") from exc
+    for path in removed:
+        status(f"removed stale {path}")
+    status(
+        f"wrote {plural(len(written), 'file')} to {directory} ({len(lockfile) - len(written)} unchanged)"
+    )
+
+
+def report_text(outcome: Outcome, *, emit_wrl: bool, check: Path | None) -> None:
+    """Diagnostics and the summary on stderr; with `emit_wrl`, the programs on stdout."""
+    if outcome.diagnostics:
+        sources = {result.path: result.source for result in outcome.results}
+        err(render(outcome.diagnostics, sources, color=use_color(sys.stderr)).rstrip("\n"))
+    for problem in outcome.problems:
+        error(problem)
+    if emit_wrl:
+        out("\n".join(workflow.wrl for workflow in outcome.workflows), end="")
+    for drift in outcome.drift:
+        out(drift.diff, end="")
+        error(_DRIFT_MESSAGES[drift.status].format(path=drift.path))
+    _summary(outcome, check)
+
+
+_DRIFT_MESSAGES = {
+    "missing": "{path} is missing",
+    "changed": "{path} is out of date",
+    "stale": "{path} has no workflow any more",
+}
+
+
+def _summary(outcome: Outcome, check: Path | None) -> None:
+    errors, warnings = outcome.count("error"), outcome.count("warning")
+    if errors:
+        files = len({d.path for d in outcome.diagnostics if d.severity == "error"})
+        extra = f" and {plural(warnings, 'warning')}" if warnings else ""
+        status(f"Found {plural(errors, 'error')}{extra} in {plural(files, 'file')}")
+        return
+    workflows = outcome.workflows
+    if not workflows and not outcome.results:
+        warning("no Python files found")
+    elif not workflows:
+        warning(f"no workflows found in {plural(len(outcome.results), 'file')}")
+    files = len({workflow.path for workflow in workflows})
+    tail = f" ({plural(warnings, 'warning')})" if warnings else ""
+    status(f"compiled {plural(len(workflows), 'workflow')} in {plural(files, 'file')}{tail}")
+    if check is not None and outcome.drift:
+        hint = f"run `waymark compile <paths> --out-dir {check}` and commit the result"
+        error(f"{plural(len(outcome.drift), 'file')} in {check} differ from the code", hint)
+    elif check is not None and not outcome.problems:
+        status(f"{check} is up to date")
+
+
+def outcome_json(outcome: Outcome, *, with_drift: bool) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "workflows": [_workflow_json(workflow) for workflow in outcome.workflows],
+        "diagnostics": [diagnostic_json(diagnostic) for diagnostic in outcome.diagnostics],
+    }
+    if with_drift:
+        document["drift"] = [
+            {"path": str(d.path), "status": d.status, "diff": d.diff} for d in outcome.drift
+        ]
+    return document
+
+
+def _workflow_json(workflow: CompiledWorkflow) -> dict[str, Any]:
+    keys = ("name", "class_name", "path", "line", "version", "wrl")
+    return {key: getattr(workflow, key) for key in keys}
+
+
+def diagnostic_json(diagnostic: Diagnostic) -> dict[str, Any]:
+    span = diagnostic.span
+    return {
+        "code": diagnostic.code,
+        "severity": diagnostic.severity,
+        "message": diagnostic.message,
+        "path": str(diagnostic.path),
+        "line": span.line,
+        "column": span.column,
+        "end_line": span.end_line,
+        "end_column": span.end_column,
+        "help": diagnostic.help,
+    }
+
+
+def register(app: typer.Typer) -> None:
+    app.command("compile")(compile_command)

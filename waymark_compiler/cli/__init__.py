@@ -36,7 +36,7 @@ from waymark_compiler.cli._output import (
 )
 from waymark_runtime.errors import InternalError, WaymarkError
 
-COMMAND_MODULES: tuple[str, ...] = ("compile_command", "fmt_command")
+COMMAND_MODULES: tuple[str, ...] = ("compile_command", "fmt_command", "graph_command")
 
 __all__ = ["COMMAND_MODULES", "build_app", "main", "run"]
 

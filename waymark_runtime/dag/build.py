@@ -41,7 +41,7 @@ def build_dag(program: ir.Workflow) -> Dag:
 
 def _helper(builder: _Builder, helper: ir.Function) -> Cluster:
     before = len(builder.nodes)
-    builder.function(helper, f"self.{helper.name}({py.params(helper.params)})", "return")
+    builder.function(helper, f"def {helper.name}({py.params(helper.params)})", "return")
     nodes = tuple(node.id for node in builder.nodes[before:])
     return Cluster(name=helper.name, label=f"self.{helper.name}", nodes=nodes)
 
@@ -140,7 +140,7 @@ class _Builder:
         join = f"{at.id}.join"
         for index, item in enumerate(gather.items):
             self.gather_item(item, f"{at.id}.{index}", at, join)
-        label = at.assigned.removesuffix(" = ") or "join"
+        label = f"{at.assigned}join"
         return self.step(_At(join, [], at.scope), "join", label, span=gather.span)
 
     def gather_item(
@@ -216,13 +216,15 @@ class _Builder:
     def visit_Break(self, stmt: ir.Break, at: _At) -> list[Exit]:
         if at.scope.breaks is None:
             raise ValueError("`break` outside a loop")
-        at.scope.breaks.extend((source, kind, label or "break") for source, kind, label in at.exits)
+        at.scope.breaks.extend(
+            (source, kind, _jump(label, "break")) for source, kind, label in at.exits
+        )
         return []
 
     def visit_Continue(self, stmt: ir.Continue, at: _At) -> list[Exit]:
         if at.scope.loop is None:
             raise ValueError("`continue` outside a loop")
-        exits = [(source, kind, label or "continue") for source, kind, label in at.exits]
+        exits = [(source, kind, _jump(label, "continue")) for source, kind, label in at.exits]
         self.connect(exits, at.scope.loop, kind="back")
         return []
 
@@ -265,6 +267,11 @@ def _groups(body: Sequence[ir.Stmt]) -> Iterator[tuple[int, ir.Stmt | list[ir.St
         yield index, stmt
     if run:
         yield len(body) - len(run), run
+
+
+def _jump(label: str, statement: str) -> str:
+    """The label of an edge leaving by `break`/`continue`: `true: break`, or just `break`."""
+    return _clip(f"{label}: {statement}" if label else statement)
 
 
 def _irrefutable(case: ir.MatchCase) -> bool:

@@ -1,0 +1,210 @@
+"""Runtime settings, read once from the process environment into a typed, validated object.
+
+Every `WAYMARK_*` variable the client, runner and workers honour is declared in `_FIELDS`, with
+its parser and default; a bad value raises `ConfigError` naming the variable and the value.
+This module reads the environment and nothing else: no files, no database.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from waymark_runtime.errors import WaymarkError
+
+
+class ConfigError(WaymarkError):
+    """invalid waymark configuration"""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    """The runtime configuration; field docs live in docs/operations.md (one row per variable)."""
+
+    database_url: str | None
+    home: Path
+    worker_count: int
+    concurrent_per_worker: int
+    user_modules: tuple[str, ...]
+    max_action_lifecycle: int | None
+    max_concurrent_instances: int
+    poll_interval_ms: int
+    lock_ttl_ms: int
+    lock_heartbeat_ms: int
+    evict_sleep_threshold_ms: int
+    expired_lock_reclaimer_interval_ms: int
+    expired_lock_reclaimer_batch_size: int
+    scheduler_poll_interval_ms: int
+    scheduler_batch_size: int
+    garbage_collector_retention_hours: float
+    garbage_collector_interval_ms: int
+    garbage_collector_batch_size: int
+    action_timeout_seconds: float | None
+    lost_attempt_retries: int
+    log_level: str
+    skip_wait_for_instance: bool
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Parse `environ` (default `os.environ`); unset or empty variables take their default."""
+        env = os.environ if environ is None else environ
+        values = {name: _read(env, spec) for name, spec in _FIELDS.items()}
+        settings = cls(**values)
+        _check(settings)
+        return settings
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with some fields changed (tests and the CLI use it to override the env)."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values.update(changes)
+        settings = Settings(**values)
+        _check(settings)
+        return settings
+
+
+@dataclass(frozen=True, slots=True)
+class _Field:
+    env: str
+    parse: Callable[[str, str], Any]
+    default: Callable[[], Any]
+
+
+def _read(env: Mapping[str, str], spec: _Field) -> Any:
+    raw = env.get(spec.env, "").strip()
+    return spec.parse(spec.env, raw) if raw else spec.default()
+
+
+def _positive_int(name: str, raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a positive integer, got {raw!r}") from None
+    if value < 1:
+        raise ConfigError(f"{name} must be a positive integer, got {raw!r}")
+    return value
+
+
+def _clamped_int(name: str, raw: str) -> int:
+    """An integer clamped to at least 1 (the seed's reclaimer settings behave this way)."""
+    try:
+        return max(int(raw), 1)
+    except ValueError:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
+
+
+def _non_negative_float(name: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise ConfigError(f"{name} must be a finite number >= 0, got {raw!r}")
+    return value
+
+
+def _optional_seconds(name: str, raw: str) -> float | None:
+    """Seconds, where `0` or `none` means no limit."""
+    if raw.lower() in ("none", "0"):
+        return None
+    return _non_negative_float(name, raw)
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def _bool(name: str, raw: str) -> bool:
+    lowered = raw.lower()
+    if lowered in _TRUE | _FALSE:
+        return lowered in _TRUE
+    raise ConfigError(f"{name} must be a boolean (true/false/1/0), got {raw!r}")
+
+
+def _modules(name: str, raw: str) -> tuple[str, ...]:
+    modules = tuple(part.strip() for part in raw.split(",") if part.strip())
+    for module in modules:
+        if not all(piece.isidentifier() for piece in module.split(".")):
+            raise ConfigError(f"{name} must list dotted module names, got {module!r}")
+    return modules
+
+
+def _log_level(name: str, raw: str) -> str:
+    level = raw.upper()
+    if level not in logging.getLevelNamesMapping():
+        known = ", ".join(("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"))
+        raise ConfigError(f"{name} must be one of {known}, got {raw!r}")
+    return level
+
+
+def _text(name: str, raw: str) -> str:
+    return raw
+
+
+def _path(name: str, raw: str) -> Path:
+    return Path(raw).expanduser()
+
+
+def _constant(value: Any) -> Callable[[], Any]:
+    return lambda: value
+
+
+_FIELDS: dict[str, _Field] = {
+    "database_url": _Field("WAYMARK_DATABASE_URL", _text, _constant(None)),
+    "home": _Field("WAYMARK_HOME", _path, lambda: Path.cwd() / ".waymark"),
+    "worker_count": _Field("WAYMARK_WORKER_COUNT", _positive_int, lambda: os.cpu_count() or 1),
+    "concurrent_per_worker": _Field("WAYMARK_CONCURRENT_PER_WORKER", _positive_int, _constant(10)),
+    "user_modules": _Field("WAYMARK_USER_MODULE", _modules, _constant(())),
+    "max_action_lifecycle": _Field("WAYMARK_MAX_ACTION_LIFECYCLE", _positive_int, _constant(None)),
+    "max_concurrent_instances": _Field(
+        "WAYMARK_MAX_CONCURRENT_INSTANCES", _positive_int, _constant(500)
+    ),
+    "poll_interval_ms": _Field("WAYMARK_POLL_INTERVAL_MS", _positive_int, _constant(100)),
+    "lock_ttl_ms": _Field("WAYMARK_LOCK_TTL_MS", _positive_int, _constant(15_000)),
+    "lock_heartbeat_ms": _Field("WAYMARK_LOCK_HEARTBEAT_MS", _positive_int, _constant(5_000)),
+    "evict_sleep_threshold_ms": _Field(
+        "WAYMARK_EVICT_SLEEP_THRESHOLD_MS", _clamped_int, _constant(10_000)
+    ),
+    "expired_lock_reclaimer_interval_ms": _Field(
+        "WAYMARK_EXPIRED_LOCK_RECLAIMER_INTERVAL_MS", _clamped_int, _constant(1_000)
+    ),
+    "expired_lock_reclaimer_batch_size": _Field(
+        "WAYMARK_EXPIRED_LOCK_RECLAIMER_BATCH_SIZE", _clamped_int, _constant(1_000)
+    ),
+    "scheduler_poll_interval_ms": _Field(
+        "WAYMARK_SCHEDULER_POLL_INTERVAL_MS", _positive_int, _constant(1_000)
+    ),
+    "scheduler_batch_size": _Field("WAYMARK_SCHEDULER_BATCH_SIZE", _positive_int, _constant(100)),
+    "garbage_collector_retention_hours": _Field(
+        "WAYMARK_GARBAGE_COLLECTOR_RETENTION_HOURS", _non_negative_float, _constant(24.0)
+    ),
+    "garbage_collector_interval_ms": _Field(
+        "WAYMARK_GARBAGE_COLLECTOR_INTERVAL_MS", _positive_int, _constant(60_000)
+    ),
+    "garbage_collector_batch_size": _Field(
+        "WAYMARK_GARBAGE_COLLECTOR_BATCH_SIZE", _positive_int, _constant(1_000)
+    ),
+    "action_timeout_seconds": _Field(
+        "WAYMARK_ACTION_TIMEOUT_SECONDS", _optional_seconds, _constant(300.0)
+    ),
+    "lost_attempt_retries": _Field("WAYMARK_LOST_ATTEMPT_RETRIES", _clamped_int, _constant(3)),
+    "log_level": _Field("WAYMARK_LOG_LEVEL", _log_level, _constant("INFO")),
+    "skip_wait_for_instance": _Field("WAYMARK_SKIP_WAIT_FOR_INSTANCE", _bool, _constant(False)),
+}
+
+
+def _check(settings: Settings) -> None:
+    """Cross-field rules: a lease must outlive several heartbeats or it expires under load."""
+    if settings.lock_heartbeat_ms * 2 > settings.lock_ttl_ms:
+        raise ConfigError(
+            "WAYMARK_LOCK_HEARTBEAT_MS must be at most half of WAYMARK_LOCK_TTL_MS, got "
+            f"{settings.lock_heartbeat_ms} and {settings.lock_ttl_ms}"
+        )
+
+
+def settings() -> Settings:
+    """The settings of this process's environment (read on every call: tests change the env)."""
+    return Settings.from_env()

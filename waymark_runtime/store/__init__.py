@@ -1,0 +1,1 @@
+"""Storage backends of the runtime: the durable PostgreSQL store lives in `postgres`."""

@@ -1,0 +1,102 @@
+"""`Listener`: one dedicated LISTEN connection that survives PostgreSQL restarts.
+
+Notifications are how runners hear of new work and clients of finished instances, with no
+polling loop. The connection is checked every few seconds; when it is lost the listener
+reconnects with backoff and calls `on_reconnect`, because notifications sent meanwhile are gone
+and the subscriber must re-check what it waits for. It runs no queries of the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import asyncpg
+
+log = logging.getLogger("waymark.store")
+
+_CHECK_EVERY = 5.0
+_BACKOFF = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0)
+
+Callback = Callable[[str], None]
+
+
+class Listener:
+    def __init__(
+        self,
+        dsn: str,
+        channels: dict[str, Callback],
+        on_reconnect: Callable[[], None] | None = None,
+    ) -> None:
+        self.dsn = dsn
+        self.channels = channels
+        self.on_reconnect = on_reconnect
+        self.connected = asyncio.Event()
+        self._lost = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._connection: asyncpg.Connection | None = None
+
+    async def start(self) -> None:
+        """Connect and subscribe; returns once the first LISTEN is active."""
+        await self._connect()
+        self._task = asyncio.create_task(self._watch())
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if self._connection is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._connection.close(), 2)
+
+    async def _connect(self) -> None:
+        connection = await asyncpg.connect(self.dsn)
+        for channel, callback in self.channels.items():
+            await connection.add_listener(channel, _adapter(callback))
+        connection.add_termination_listener(lambda _: self._lost.set())
+        self._connection = connection
+        self._lost.clear()
+        self.connected.set()
+
+    async def _watch(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._lost.wait(), _CHECK_EVERY)
+            if not self._lost.is_set() and await self._alive():
+                continue
+            self.connected.clear()
+            await self._reconnect()
+
+    async def _alive(self) -> bool:
+        assert self._connection is not None
+        try:
+            await asyncio.wait_for(self._connection.fetchval("SELECT 1"), _CHECK_EVERY)
+            return True
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError):
+            return False
+
+    async def _reconnect(self) -> None:
+        if self._connection is not None:
+            self._connection.terminate()
+        for attempt in range(1_000_000):
+            await asyncio.sleep(_BACKOFF[min(attempt, len(_BACKOFF) - 1)])
+            try:
+                await self._connect()
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+                log.debug("listener reconnect failed: %s", error)
+                continue
+            log.info("listener reconnected")
+            if self.on_reconnect is not None:
+                self.on_reconnect()
+            return
+
+
+def _adapter(callback: Callback) -> Callable[[Any, int, str, str], None]:
+    def deliver(connection: Any, pid: int, channel: str, payload: str) -> None:
+        callback(payload)
+
+    return deliver

@@ -1,0 +1,440 @@
+"""`PostgresStore`: the durable store on PostgreSQL 14+, through asyncpg only.
+
+One method per named query of `sql/queries.sql`; every batch is one statement. It implements
+`engine.Store` (the protocol every host can drive) plus the runner's fast path: `claim` returns
+an instance's pending attempts and sleeps too, `commit` keeps the lease so the runner can run the
+attempts on its own workers. It holds no workflow logic and never interprets a program.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+import uuid
+from collections.abc import Coroutine, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+
+from waymark_runtime.actions import ActionTimeout
+from waymark_runtime.effects import ActionFinished, Event, SleepFinished
+from waymark_runtime.engine import (
+    ActionResult,
+    ClaimedAction,
+    ClaimedInstance,
+    NewInstance,
+    Outcome,
+    StepCommit,
+)
+from waymark_runtime.store.pg_batch import CommitBatch, dumps
+from waymark_runtime.store.pg_listen import Listener
+from waymark_runtime.store.pg_migrate import migrate, migrate_async
+from waymark_runtime.store.sql import queries
+from waymark_runtime.values import error_json
+
+__all__ = ["Claim", "PendingAttempt", "PostgresStore", "is_transient", "migrate", "now"]
+
+DONE_CHANNEL = "waymark_done"
+RUNNABLE_CHANNEL = "waymark_runnable"
+
+
+def now() -> float:
+    """The one clock of the runtime (epoch seconds); tests pin it by replacing this function."""
+    return time.time()
+
+
+_TRANSIENT: tuple[type[BaseException], ...] = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.TooManyConnectionsError,
+    asyncpg.exceptions.SerializationError,
+    asyncpg.exceptions.DeadlockDetectedError,
+)
+
+
+def is_transient(error: BaseException) -> bool:
+    """Worth retrying: the connection or server went away, or a conflict aborted the statement."""
+    return isinstance(error, _TRANSIENT)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PendingAttempt:
+    """An attempt of a claimed instance that has no result yet (queued, or lost while running)."""
+
+    node: str
+    attempt: int
+    status: str
+    action: str
+    args: list[Any]
+    kwargs: dict[str, Any]
+    timeout: float | None
+    ready_at: float
+    lost_count: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Claim:
+    """A claimed instance for the runner: the protocol view plus its pending work."""
+
+    instance: ClaimedInstance
+    priority: int
+    pending: list[PendingAttempt]
+    sleeps: dict[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """Which events a step consumed, and `event_seq` when they were read (the commit fence)."""
+
+    seq: int
+    attempts: tuple[tuple[str, int], ...]
+    timers: tuple[str, ...]
+
+
+async def _init_connection(connection: asyncpg.Connection) -> None:
+    for name in ("json", "jsonb"):
+        await connection.set_type_codec(
+            name, encoder=dumps, decoder=json.loads, schema="pg_catalog"
+        )
+
+
+class PostgresStore:
+    """The store; `await PostgresStore.open(dsn)` migrates the schema and opens a pool."""
+
+    def __init__(self, pool: asyncpg.Pool, dsn: str, *, lost_attempt_retries: int = 3) -> None:
+        self.pool = pool
+        self.dsn = dsn
+        self.lost_attempt_retries = lost_attempt_retries
+        self._sql = queries()
+        self._programs: dict[str, str] = {}
+        self._known_versions: set[tuple[str, str]] = set()
+        self._claims: dict[str, str] = {}
+        self._waiters: dict[str, list[asyncio.Future[Outcome]]] = {}
+        self._listener: Listener | None = None
+        self._listener_lock = asyncio.Lock()
+        self._tasks: set[asyncio.Future[None]] = set()
+        self._lost_error = error_json(
+            ActionTimeout(
+                f"action attempt lost {lost_attempt_retries + 1} times: its worker process or "
+                "runner died while running it (does the action crash its process?)"
+            )
+        )
+
+    @classmethod
+    async def open(
+        cls,
+        dsn: str,
+        *,
+        min_size: int = 1,
+        max_size: int = 10,
+        lost_attempt_retries: int = 3,
+        run_migrations: bool = True,
+    ) -> PostgresStore:
+        if run_migrations:
+            await migrate_async(dsn)
+        pool = await asyncpg.create_pool(
+            dsn, min_size=min_size, max_size=max_size, init=_init_connection
+        )
+        assert pool is not None
+        return cls(pool, dsn, lost_attempt_retries=lost_attempt_retries)
+
+    async def close(self) -> None:
+        if self._listener is not None:
+            await self._listener.close()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.pool.close(), 5)
+        self.pool.terminate()
+
+    # clients -------------------------------------------------------------------------------
+
+    async def create_instances(self, specs: Sequence[NewInstance], now: float) -> list[str]:
+        """Insert instances runnable at once; a program version's text is sent only once."""
+        ids = [str(uuid.uuid4()) for _ in specs]
+        fresh = {(s.workflow, s.version): s.wrl for s in specs}
+        fresh = {key: wrl for key, wrl in fresh.items() if key not in self._known_versions}
+        await self.pool.fetchrow(
+            self._sql["create_instances"],
+            [name for name, _ in fresh],
+            [version for _, version in fresh],
+            list(fresh.values()),
+            ids,
+            [s.workflow for s in specs],
+            [s.version for s in specs],
+            [dumps(s.inputs) for s in specs],
+            [s.priority for s in specs],
+            now,
+        )
+        self._known_versions.update(fresh)
+        return ids
+
+    async def outcomes(self, instance_ids: Sequence[str]) -> dict[str, tuple[str, Outcome | None]]:
+        """Status and outcome (None while running) of each known instance."""
+        rows = await self.pool.fetch(self._sql["instance_outcomes"], list(instance_ids))
+        return {str(row["id"]): (row["status"], _outcome(row)) for row in rows}
+
+    async def outcome(self, instance_id: str) -> Outcome | None:
+        found = await self.outcomes([instance_id])
+        if instance_id not in found:
+            raise KeyError(instance_id)
+        return found[instance_id][1]
+
+    async def status(self, instance_id: str) -> dict[str, Any] | None:
+        """The instance row as a dict (times as epoch seconds), or None for an unknown id."""
+        row = await self.pool.fetchrow(self._sql["instance_status"], instance_id)
+        if row is None:
+            return None
+        found = dict(row)
+        found["id"] = str(found["id"])
+        return found
+
+    async def wait_outcome(self, instance_id: str, timeout: float | None = None) -> Outcome:
+        """Wait on `waymark_done` notifications (registered before the first look)."""
+        await self._ensure_listener()
+        future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
+        self._waiters.setdefault(instance_id, []).append(future)
+        try:
+            current = await self.outcome(instance_id)
+            if current is not None:
+                return current
+            return await asyncio.wait_for(asyncio.shield(future), timeout)
+        finally:
+            self._forget(instance_id, future)
+
+    def _forget(self, instance_id: str, future: asyncio.Future[Outcome]) -> None:
+        waiting = self._waiters.get(instance_id, [])
+        if future in waiting:
+            waiting.remove(future)
+        if not waiting:
+            self._waiters.pop(instance_id, None)
+
+    async def _ensure_listener(self) -> None:
+        async with self._listener_lock:
+            if self._listener is None:
+                listener = Listener(self.dsn, {DONE_CHANNEL: self._on_done}, self._recheck)
+                await listener.start()
+                self._listener = listener
+
+    def _on_done(self, payload: str) -> None:
+        message = json.loads(payload)
+        instance_id = message["id"]
+        if instance_id not in self._waiters:
+            return
+        if "status" in message:
+            self._resolve(instance_id, _outcome(message))
+        else:
+            self._background(self._fetch_and_resolve([instance_id]))
+
+    def _recheck(self) -> None:
+        """After a reconnect, notifications may have been missed: look at every waited id."""
+        if self._waiters:
+            self._background(self._fetch_and_resolve(list(self._waiters)))
+
+    def _background(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _fetch_and_resolve(self, instance_ids: list[str]) -> None:
+        for instance_id, (_, outcome) in (await self.outcomes(instance_ids)).items():
+            if outcome is not None:
+                self._resolve(instance_id, outcome)
+
+    def _resolve(self, instance_id: str, outcome: Outcome | None) -> None:
+        for future in self._waiters.get(instance_id, []):
+            if outcome is not None and not future.done():
+                future.set_result(outcome)
+
+    # runners: the fast path -----------------------------------------------------------------
+
+    async def claim(self, owner: str, limit: int, now: float, lease: float) -> list[Claim]:
+        """Lease up to `limit` runnable instances, with their events and pending work."""
+        known = list(self._programs)
+        rows = await self.pool.fetch(self._sql["claim_instances"], owner, limit, now, lease, known)
+        claims = [self._claim_of(row, now) for row in rows]
+        for claim in claims:
+            self._claims[claim.instance.instance_id] = owner
+        return sorted(claims, key=lambda claim: -claim.priority)
+
+    def _claim_of(self, row: asyncpg.Record, now: float) -> Claim:
+        version = row["workflow_version"]
+        if row["wrl"] is not None:
+            self._programs[version] = row["wrl"]
+        events, pending, consumed = _split_attempts(row["attempts"])
+        sleeps = {node: wake_at for node, wake_at in row["timers"]}
+        due = [node for node, wake_at in sleeps.items() if wake_at <= now]
+        events.extend(SleepFinished(node=node) for node in due)
+        instance = ClaimedInstance(
+            instance_id=str(row["id"]),
+            workflow=row["workflow_name"],
+            version=version,
+            wrl=self._programs.get(version, ""),
+            inputs=row["inputs"],
+            state=row["state"],
+            events=events,
+            cursor=Cursor(row["event_seq"], tuple(consumed), tuple(due)),
+        )
+        for node in due:
+            del sleeps[node]
+        return Claim(instance=instance, priority=row["priority"], pending=pending, sleeps=sleeps)
+
+    async def commit(self, batch: CommitBatch, owner: str, now: float, lease: float) -> set[str]:
+        """Persist a group commit; returns the instances that passed the lease fence."""
+        rows = await self.pool.fetch(
+            self._sql["commit_instances"], owner, now, lease, *batch.params()
+        )
+        return {str(row["id"]) for row in rows}
+
+    async def heartbeat(self, owner: str, now: float, lease: float) -> set[str]:
+        """Extend `owner`'s leases; returns the instances it still holds."""
+        rows = await self.pool.fetch(self._sql["heartbeat"], owner, now, lease)
+        return {str(row["id"]) for row in rows}
+
+    async def reclaim_expired_instances(self, now: float, limit: int = 1000) -> int:
+        """Release expired instance leases; their owners' running attempts count as lost."""
+        row = await self.pool.fetchrow(
+            self._sql["reclaim_expired_instances"],
+            now,
+            limit,
+            self.lost_attempt_retries,
+            self._lost_error,
+        )
+        assert row is not None
+        return int(row["instances"])
+
+    async def reclaim_expired_attempts(self, now: float, limit: int = 1000) -> int:
+        """Re-queue (or fail, past the budget) attempts whose own lease expired."""
+        row = await self.pool.fetchrow(
+            self._sql["reclaim_expired_attempts"],
+            now,
+            limit,
+            self.lost_attempt_retries,
+            self._lost_error,
+        )
+        assert row is not None
+        return int(row["attempts"])
+
+    async def collect_garbage(self, now: float, retention: float, limit: int = 1000) -> int:
+        """Delete up to `limit` instances that finished more than `retention` seconds ago."""
+        rows = await self.pool.fetch(self._sql["collect_garbage"], now, retention, limit)
+        return len(rows)
+
+    # the engine.Store protocol ---------------------------------------------------------------
+
+    async def claim_instances(
+        self, owner: str, limit: int, now: float, lease: float
+    ) -> list[ClaimedInstance]:
+        return [claim.instance for claim in await self.claim(owner, limit, now, lease)]
+
+    async def commit_steps(self, commits: Sequence[StepCommit], now: float) -> None:
+        """Persist steps and release their leases; attempts are queued for `claim_actions`."""
+        by_owner: dict[str, CommitBatch] = {}
+        for commit in commits:
+            owner = self._claims.pop(commit.instance_id, "")
+            _protocol_step(by_owner.setdefault(owner, CommitBatch()), commit)
+        for owner, batch in by_owner.items():
+            await self.commit(batch, owner, now, 0.0)
+
+    async def claim_actions(
+        self, owner: str, limit: int, now: float, lease: float
+    ) -> list[ClaimedAction]:
+        rows = await self.pool.fetch(self._sql["claim_actions"], owner, limit, now, lease)
+        return [_claimed_action(row) for row in rows]
+
+    async def record_results(self, results: Sequence[ActionResult], now: float) -> None:
+        await self.pool.fetchrow(
+            self._sql["record_results"],
+            [r.instance_id for r in results],
+            [r.node for r in results],
+            [r.attempt for r in results],
+            ["completed" if r.ok else "failed" for r in results],
+            [dumps(r.value) for r in results],
+            now,
+        )
+
+    async def fire_timers(self, now: float, limit: int = 1000) -> int:
+        return int(await self.pool.fetchval(self._sql["fire_timers"], now, limit))
+
+    async def reclaim_expired(self, now: float) -> int:
+        instances = await self.reclaim_expired_instances(now)
+        return instances + await self.reclaim_expired_attempts(now)
+
+    async def next_due(self, now: float) -> float | None:
+        due = await self.pool.fetchval(self._sql["next_due"], now)
+        return None if due is None else float(due)
+
+
+def _outcome(row: Any) -> Outcome | None:
+    if row["status"] == "completed":
+        return Outcome(ok=True, value=row["result"])
+    if row["status"] == "failed":
+        return Outcome(ok=False, value=row["error"])
+    return None
+
+
+def _split_attempts(
+    rows: list[list[Any]],
+) -> tuple[list[Event], list[PendingAttempt], list[tuple[str, int]]]:
+    """Finished attempts are events (consumed by the next commit); the rest is pending work."""
+    events: list[Event] = []
+    pending: list[PendingAttempt] = []
+    consumed: list[tuple[str, int]] = []
+    for (
+        node,
+        attempt,
+        status,
+        action,
+        args,
+        kwargs,
+        timeout,
+        ready_at,
+        lost,
+        result,
+        error,
+        _,
+    ) in rows:
+        if status in ("completed", "failed"):
+            ok = status == "completed"
+            events.append(ActionFinished(node=node, attempt=attempt, ok=ok,
+                                         value=result if ok else error))  # fmt: skip
+            consumed.append((node, attempt))
+        else:
+            pending.append(PendingAttempt(node=node, attempt=attempt, status=status,
+                                          action=action, args=args, kwargs=kwargs,
+                                          timeout=timeout, ready_at=ready_at, lost_count=lost))  # fmt: skip
+    return events, pending, consumed
+
+
+def _protocol_step(batch: CommitBatch, commit: StepCommit) -> None:
+    """A protocol commit: new attempts are queued for anyone; the lease is released."""
+    cursor = commit.cursor if isinstance(commit.cursor, Cursor) else Cursor(0, (), ())
+    plan = commit.plan
+    wake = min((timer.wake_at for timer in plan.timers), default=None)
+    batch.instance(commit.instance_id, state=commit.state, outcome=plan.outcome,
+                   release=True, wake_at=wake, seq=cursor.seq)  # fmt: skip
+    for node, attempt in cursor.attempts:
+        batch.consume(commit.instance_id, node, attempt)
+    for node in cursor.timers:
+        batch.drop_timer(commit.instance_id, node)
+    for action in plan.actions:
+        batch.add_attempt(commit.instance_id, action, running=False, owned=False)
+    for timer in plan.timers:
+        batch.add_timer(commit.instance_id, timer.node, timer.wake_at)
+
+
+def _claimed_action(row: asyncpg.Record) -> ClaimedAction:
+    return ClaimedAction(
+        action_id=f"{row['instance_id']}/{row['attempt']}/{row['node']}",
+        instance_id=str(row["instance_id"]),
+        node=row["node"],
+        attempt=row["attempt"],
+        action=row["action"],
+        args=tuple(row["args"]),
+        kwargs=row["kwargs"],
+        timeout=row["timeout_seconds"],
+    )

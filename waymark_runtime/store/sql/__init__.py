@@ -1,0 +1,56 @@
+"""The SQL of the PostgreSQL store: named queries and numbered migrations, as `.sql` files.
+
+`queries.sql` holds every statement the store runs, each under a `-- name: <query>` line; they
+are parsed once, at first use. `migrations/NNNN_<title>.sql` are applied in order by `migrate`.
+This module only loads text; it never talks to a database.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+_NAME = re.compile(r"^-- name: ([a-z_][a-z0-9_]*)\s*$", re.MULTILINE)
+_MIGRATION = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+@functools.cache
+def queries() -> dict[str, str]:
+    """Every named query of `queries.sql`, by name."""
+    text = resources.files(__package__).joinpath("queries.sql").read_text("utf-8")
+    return parse_named_queries(text)
+
+
+def parse_named_queries(text: str) -> dict[str, str]:
+    """Split `-- name: foo` blocks; the text before the first name is a header and is dropped."""
+    parts = _NAME.split(text)
+    named: dict[str, str] = {}
+    for name, body in zip(parts[1::2], parts[2::2], strict=True):
+        if name in named:
+            raise ValueError(f"query {name!r} is defined twice in queries.sql")
+        named[name] = body.strip()
+    return named
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    number: int
+    name: str
+    sql: str
+
+
+@functools.cache
+def migrations() -> tuple[Migration, ...]:
+    """The numbered migrations, in order; numbers must be contiguous from 1."""
+    folder = resources.files(__package__).joinpath("migrations")
+    found = []
+    for entry in folder.iterdir():
+        match = _MIGRATION.match(entry.name)
+        if match:
+            found.append(Migration(int(match.group(1)), entry.name, entry.read_text("utf-8")))
+    found.sort(key=lambda migration: migration.number)
+    if [m.number for m in found] != list(range(1, len(found) + 1)):
+        raise ValueError(f"migrations are not numbered 1..n: {[m.name for m in found]}")
+    return tuple(found)

@@ -1,0 +1,334 @@
+-- Every statement the PostgreSQL store runs, one `-- name:` block per store method.
+-- Conventions: times are epoch seconds from the caller's clock (`to_timestamp($n)`); JSON values
+-- travel as text and are cast here (asyncpg cannot tell a JSON list from an array dimension);
+-- batches are parallel arrays expanded with `unnest`, so a batch costs one round trip.
+
+-- name: create_instances
+-- Register the distinct program versions (idempotent) and insert the instances, runnable now.
+WITH versions AS (
+    INSERT INTO waymark_workflow_versions (name, version, wrl, created_at)
+    SELECT v.name, v.version, v.wrl, to_timestamp($9)
+    FROM unnest($1::text[], $2::text[], $3::text[]) AS v (name, version, wrl)
+    ON CONFLICT (name, version) DO NOTHING
+), created AS (
+    INSERT INTO waymark_instances
+        (id, workflow_name, workflow_version, inputs, priority, wake_at, created_at, updated_at)
+    SELECT n.id, n.name, n.version, n.inputs::jsonb, n.priority,
+           to_timestamp($9), to_timestamp($9), to_timestamp($9)
+    FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::integer[])
+        AS n (id, name, version, inputs, priority)
+    RETURNING 1
+)
+SELECT count(*), CASE WHEN count(*) > 0 THEN pg_notify('waymark_runnable', '')::text END
+FROM created;
+
+-- name: claim_instances
+-- Lease up to $2 runnable instances for owner $1 until $3 + $4, highest priority first.
+-- Returns what a step needs: the program text (unless version is in $5, known to the caller),
+-- the unconsumed attempts (events and pending work) and the durable sleeps.
+WITH picked AS (
+    SELECT id FROM waymark_instances
+    WHERE lease_owner IS NULL AND wake_at <= to_timestamp($3)
+    ORDER BY priority DESC, wake_at
+    LIMIT $2
+    FOR UPDATE SKIP LOCKED
+)
+UPDATE waymark_instances AS i
+SET lease_owner = $1,
+    lease_expires_at = to_timestamp($3 + $4),
+    wake_at = NULL,
+    status = CASE WHEN i.status = 'queued' THEN 'running' ELSE i.status END,
+    updated_at = to_timestamp($3)
+FROM picked
+WHERE i.id = picked.id
+RETURNING
+    i.id, i.workflow_name, i.workflow_version, i.inputs, i.state, i.priority, i.event_seq,
+    (SELECT v.wrl FROM waymark_workflow_versions AS v
+     WHERE v.name = i.workflow_name AND v.version = i.workflow_version
+       AND NOT (v.version = ANY ($5::text[]))) AS wrl,
+    (SELECT coalesce(json_agg(json_build_array(
+                a.node, a.attempt, a.status, a.action, a.args, a.kwargs, a.timeout_seconds,
+                extract(epoch FROM a.ready_at), a.lost_count, a.result, a.error,
+                extract(epoch FROM a.finished_at)
+            ) ORDER BY a.finished_at, a.created_at), '[]')
+     FROM waymark_attempts AS a
+     WHERE a.instance_id = i.id AND NOT a.consumed) AS attempts,
+    (SELECT coalesce(json_agg(json_build_array(t.node, extract(epoch FROM t.wake_at))
+                              ORDER BY t.wake_at), '[]')
+     FROM waymark_timers AS t
+     WHERE t.instance_id = i.id) AS timers;
+
+-- name: commit_instances
+-- Persist a batch of steps atomically: instance rows first, fenced by the lease ($1 must still
+-- hold it), then attempts and timers of the instances that passed the fence only.
+-- Attempt ops: finish (record a result and consume it), consume (an event recorded earlier),
+-- start (a queued attempt now runs on the owner's workers; `lost` counts a lost try), requeue.
+-- A released instance wakes at $10 unless results arrived meanwhile (event_seq moved on).
+WITH step AS (
+    SELECT *
+    FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::boolean[],
+                $10::double precision[], $11::bigint[])
+        AS s (id, state, status, result, error, release, wake_at, seq)
+), kept AS (
+    UPDATE waymark_instances AS i
+    SET state = coalesce(s.state::jsonb, i.state),
+        status = coalesce(s.status, i.status),
+        result = CASE WHEN s.status IS NULL THEN i.result ELSE s.result::jsonb END,
+        error = CASE WHEN s.status IS NULL THEN i.error ELSE s.error::jsonb END,
+        finished_at = CASE WHEN s.status IN ('completed', 'failed')
+                           THEN to_timestamp($2) ELSE i.finished_at END,
+        lease_owner = CASE WHEN s.release OR s.status IN ('completed', 'failed')
+                           THEN NULL ELSE i.lease_owner END,
+        lease_expires_at = CASE WHEN s.release OR s.status IN ('completed', 'failed')
+                                THEN NULL ELSE to_timestamp($2 + $3) END,
+        wake_at = CASE WHEN NOT s.release OR s.status IN ('completed', 'failed') THEN NULL
+                       WHEN s.seq IS NOT NULL AND i.event_seq <> s.seq THEN to_timestamp($2)
+                       ELSE to_timestamp(s.wake_at) END,
+        updated_at = to_timestamp($2)
+    FROM step AS s
+    WHERE i.id = s.id AND i.lease_owner = $1
+    RETURNING i.id, i.status, i.result, i.error
+), attempt_ops AS (
+    UPDATE waymark_attempts AS a
+    SET status = CASE o.op WHEN 'finish' THEN o.status WHEN 'start' THEN 'running'
+                           WHEN 'requeue' THEN 'queued' ELSE a.status END,
+        result = CASE WHEN o.op = 'finish' AND o.status = 'completed'
+                      THEN o.value::jsonb ELSE a.result END,
+        error = CASE WHEN o.op = 'finish' AND o.status = 'failed'
+                     THEN o.value::jsonb ELSE a.error END,
+        consumed = o.op IN ('finish', 'consume'),
+        lost_count = a.lost_count + o.lost,
+        lease_owner = CASE WHEN o.op = 'requeue' THEN NULL
+                           WHEN o.op = 'start' THEN $1 ELSE a.lease_owner END,
+        ready_at = CASE WHEN o.op = 'requeue' THEN to_timestamp($2) ELSE a.ready_at END,
+        started_at = CASE WHEN o.op = 'start' THEN to_timestamp($2) ELSE a.started_at END,
+        finished_at = CASE WHEN o.op = 'finish' THEN to_timestamp($2) ELSE a.finished_at END
+    FROM unnest($12::uuid[], $13::text[], $14::integer[], $15::text[], $16::text[], $17::text[],
+                $18::integer[])
+        AS o (instance_id, node, attempt, op, status, value, lost)
+    WHERE a.instance_id = o.instance_id AND a.node = o.node AND a.attempt = o.attempt
+      AND o.instance_id IN (SELECT id FROM kept)
+    RETURNING 1
+), attempts_added AS (
+    INSERT INTO waymark_attempts
+        (instance_id, node, attempt, action, args, kwargs, timeout_seconds, status, ready_at,
+         lease_owner, started_at, created_at)
+    SELECT n.instance_id, n.node, n.attempt, n.action, n.args::jsonb, n.kwargs::jsonb,
+           n.timeout, CASE WHEN n.running THEN 'running' ELSE 'queued' END,
+           to_timestamp(n.ready_at), CASE WHEN n.owned THEN $1 END,
+           CASE WHEN n.running THEN to_timestamp($2) END, to_timestamp($2)
+    FROM unnest($19::uuid[], $20::text[], $21::integer[], $22::text[], $23::text[], $24::text[],
+                $25::double precision[], $26::double precision[], $27::boolean[], $28::boolean[])
+        AS n (instance_id, node, attempt, action, args, kwargs, timeout, ready_at, running, owned)
+    WHERE n.instance_id IN (SELECT id FROM kept)
+    ON CONFLICT (instance_id, node, attempt) DO NOTHING
+    RETURNING 1
+), timers_done AS (
+    DELETE FROM waymark_timers AS t
+    USING unnest($29::uuid[], $30::text[]) AS d (instance_id, node)
+    WHERE t.instance_id = d.instance_id AND t.node = d.node
+      AND d.instance_id IN (SELECT id FROM kept)
+    RETURNING 1
+), timers_added AS (
+    INSERT INTO waymark_timers (instance_id, node, wake_at)
+    SELECT n.instance_id, n.node, to_timestamp(n.wake_at)
+    FROM unnest($31::uuid[], $32::text[], $33::double precision[]) AS n (instance_id, node, wake_at)
+    WHERE n.instance_id IN (SELECT id FROM kept)
+    ON CONFLICT (instance_id, node) DO UPDATE SET wake_at = excluded.wake_at
+    RETURNING 1
+)
+SELECT k.id,
+       CASE WHEN k.status IN ('completed', 'failed') THEN pg_notify('waymark_done',
+           CASE WHEN octet_length(p.payload) < 7900 THEN p.payload
+                ELSE json_build_object('id', k.id)::text END)::text END AS notified
+FROM kept AS k,
+     LATERAL (SELECT json_build_object('id', k.id, 'status', k.status, 'result', k.result,
+                                       'error', k.error)::text AS payload) AS p;
+
+-- name: heartbeat
+-- Extend every lease owner $1 holds; the ids returned are the instances it still holds.
+UPDATE waymark_instances
+SET lease_expires_at = to_timestamp($2::double precision + $3::double precision)
+WHERE lease_owner = $1
+RETURNING id;
+
+-- name: reclaim_expired_instances
+-- Release up to $2 instance leases that expired before $1. Attempts their owner was running
+-- were lost with it: re-queue them, or fail them with $4 once lost more than $3 times.
+WITH expired AS (
+    SELECT id, lease_owner FROM waymark_instances
+    WHERE lease_owner IS NOT NULL AND lease_expires_at < to_timestamp($1)
+    ORDER BY lease_expires_at
+    LIMIT $2
+    FOR UPDATE SKIP LOCKED
+), released AS (
+    UPDATE waymark_instances AS i
+    SET lease_owner = NULL, lease_expires_at = NULL, wake_at = to_timestamp($1),
+        updated_at = to_timestamp($1)
+    FROM expired AS e
+    WHERE i.id = e.id
+    RETURNING i.id
+), lost AS (
+    UPDATE waymark_attempts AS a
+    SET lost_count = a.lost_count + 1,
+        status = CASE WHEN a.lost_count + 1 > $3 THEN 'failed' ELSE 'queued' END,
+        error = CASE WHEN a.lost_count + 1 > $3 THEN $4::jsonb END,
+        finished_at = CASE WHEN a.lost_count + 1 > $3 THEN to_timestamp($1) END,
+        lease_owner = NULL,
+        ready_at = to_timestamp($1)
+    FROM expired AS e
+    WHERE a.instance_id = e.id AND a.status = 'running' AND a.lease_expires_at IS NULL
+      AND a.lease_owner = e.lease_owner
+    RETURNING 1
+)
+SELECT r.instances, (SELECT count(*) FROM lost) AS attempts,
+       CASE WHEN r.instances > 0 THEN pg_notify('waymark_runnable', '')::text END
+FROM (SELECT count(*) AS instances FROM released) AS r;
+
+-- name: reclaim_expired_attempts
+-- Attempts leased on their own (`claim_actions`) whose lease expired before $1: re-queue, or
+-- fail with $4 once lost more than $3 times (which wakes the instance: a failure is an event).
+WITH expired AS (
+    SELECT instance_id, node, attempt FROM waymark_attempts
+    WHERE status = 'running' AND lease_expires_at < to_timestamp($1)
+    ORDER BY lease_expires_at
+    LIMIT $2
+    FOR UPDATE SKIP LOCKED
+), lost AS (
+    UPDATE waymark_attempts AS a
+    SET lost_count = a.lost_count + 1,
+        status = CASE WHEN a.lost_count + 1 > $3 THEN 'failed' ELSE 'queued' END,
+        error = CASE WHEN a.lost_count + 1 > $3 THEN $4::jsonb END,
+        finished_at = CASE WHEN a.lost_count + 1 > $3 THEN to_timestamp($1) END,
+        lease_owner = NULL,
+        lease_expires_at = NULL,
+        ready_at = to_timestamp($1)
+    FROM expired AS e
+    WHERE a.instance_id = e.instance_id AND a.node = e.node AND a.attempt = e.attempt
+    RETURNING a.instance_id, a.status
+), woken AS (
+    UPDATE waymark_instances AS i
+    SET event_seq = i.event_seq + 1,
+        wake_at = CASE WHEN i.lease_owner IS NULL THEN to_timestamp($1) ELSE i.wake_at END
+    WHERE i.id IN (SELECT instance_id FROM lost WHERE status = 'failed')
+      AND i.finished_at IS NULL
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM lost) AS attempts, (SELECT count(*) FROM woken) AS woken;
+
+-- name: claim_actions
+-- Lease up to $2 queued attempts nobody holds, ready by $3, oldest first, until $3 + $4.
+WITH picked AS (
+    SELECT a.instance_id, a.node, a.attempt FROM waymark_attempts AS a
+    WHERE a.status = 'queued' AND a.lease_owner IS NULL AND a.ready_at <= to_timestamp($3)
+      AND EXISTS (SELECT 1 FROM waymark_instances AS i
+                  WHERE i.id = a.instance_id AND i.finished_at IS NULL)
+    ORDER BY a.ready_at
+    LIMIT $2
+    FOR UPDATE OF a SKIP LOCKED
+)
+UPDATE waymark_attempts AS a
+SET status = 'running', lease_owner = $1, lease_expires_at = to_timestamp($3 + $4),
+    started_at = to_timestamp($3)
+FROM picked AS p
+WHERE a.instance_id = p.instance_id AND a.node = p.node AND a.attempt = p.attempt
+RETURNING a.instance_id, a.node, a.attempt, a.action, a.args, a.kwargs, a.timeout_seconds;
+
+-- name: record_results
+-- Record finished attempts that are still running (a repeat is ignored) and make each an
+-- event of its instance: bump `event_seq` and wake the instance if nobody holds it.
+WITH done AS (
+    UPDATE waymark_attempts AS a
+    SET status = r.status,
+        result = CASE WHEN r.status = 'completed' THEN r.value::jsonb END,
+        error = CASE WHEN r.status = 'failed' THEN r.value::jsonb END,
+        finished_at = to_timestamp($6),
+        lease_expires_at = NULL
+    FROM unnest($1::uuid[], $2::text[], $3::integer[], $4::text[], $5::text[])
+        AS r (instance_id, node, attempt, status, value)
+    WHERE a.instance_id = r.instance_id AND a.node = r.node AND a.attempt = r.attempt
+      AND a.status = 'running'
+    RETURNING a.instance_id
+), woken AS (
+    UPDATE waymark_instances AS i
+    SET event_seq = i.event_seq + 1,
+        wake_at = CASE WHEN i.lease_owner IS NULL THEN to_timestamp($6) ELSE i.wake_at END
+    WHERE i.id IN (SELECT instance_id FROM done) AND i.finished_at IS NULL
+    RETURNING 1
+)
+SELECT count(*), CASE WHEN count(*) > 0 THEN pg_notify('waymark_runnable', '')::text END
+FROM woken;
+
+-- name: fire_timers
+-- Wake up to $2 unheld, unfinished instances that have a sleep due by $1.
+WITH due AS (
+    SELECT DISTINCT t.instance_id FROM waymark_timers AS t
+    WHERE t.wake_at <= to_timestamp($1)
+    LIMIT $2
+), woken AS (
+    UPDATE waymark_instances AS i
+    SET wake_at = to_timestamp($1)
+    FROM due
+    WHERE i.id = due.instance_id AND i.lease_owner IS NULL AND i.finished_at IS NULL
+      AND (i.wake_at IS NULL OR i.wake_at > to_timestamp($1))
+    RETURNING 1
+)
+SELECT count(*) FROM woken;
+
+-- name: next_due
+-- The earliest moment after $1 at which some instance, queued attempt or sleep becomes due.
+SELECT extract(epoch FROM least(
+    (SELECT min(wake_at) FROM waymark_instances
+     WHERE lease_owner IS NULL AND wake_at > to_timestamp($1)),
+    (SELECT min(ready_at) FROM waymark_attempts
+     WHERE status = 'queued' AND lease_owner IS NULL AND ready_at > to_timestamp($1)),
+    (SELECT min(wake_at) FROM waymark_timers WHERE wake_at > to_timestamp($1))
+))::double precision;
+
+-- name: instance_outcomes
+-- Status, result and error of the given instances.
+SELECT id, status, result, error FROM waymark_instances WHERE id = ANY ($1::uuid[]);
+
+-- name: instance_status
+-- Everything a person inspecting one instance wants to see.
+SELECT id, workflow_name, workflow_version, status, priority, inputs, result, error,
+       lease_owner, extract(epoch FROM lease_expires_at)::double precision AS lease_expires_at,
+       extract(epoch FROM wake_at)::double precision AS wake_at,
+       extract(epoch FROM created_at)::double precision AS created_at,
+       extract(epoch FROM updated_at)::double precision AS updated_at,
+       extract(epoch FROM finished_at)::double precision AS finished_at
+FROM waymark_instances WHERE id = $1;
+
+-- name: collect_garbage
+-- Delete up to $3 instances that finished before $1 - $2 (attempts and timers cascade).
+WITH doomed AS (
+    SELECT id FROM waymark_instances
+    WHERE finished_at < to_timestamp($1::double precision - $2::double precision)
+    ORDER BY finished_at
+    LIMIT $3
+    FOR UPDATE SKIP LOCKED
+)
+DELETE FROM waymark_instances AS i
+USING doomed
+WHERE i.id = doomed.id
+RETURNING i.id;
+
+-- name: migrations_lock
+-- Serialise migrating processes; the key is a constant shared by every Waymark process.
+SELECT pg_advisory_lock(1470053932);
+
+-- name: migrations_unlock
+SELECT pg_advisory_unlock(1470053932);
+
+-- name: migrations_table
+CREATE TABLE IF NOT EXISTS waymark_migrations (
+    number integer PRIMARY KEY,
+    name text NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- name: migrations_applied
+SELECT number FROM waymark_migrations;
+
+-- name: migration_record
+INSERT INTO waymark_migrations (number, name) VALUES ($1, $2);

@@ -1,0 +1,97 @@
+"""The worker process: import the user modules, then run the attempts the runner sends.
+
+Started by `pool.WorkerPool` as `python -m waymark_runtime.worker.main <read_fd> <write_fd>` with
+`WAYMARK_WORKER_PROCESS=1`. It runs every request it receives concurrently (the pool bounds how
+many), answers each with a reply, and on end of input finishes its in-flight attempts and exits.
+It never touches the database and never decides retries: that is the runner's job.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ctypes
+import importlib
+import os
+import signal
+import sys
+from typing import Any
+
+from waymark_runtime.config import Settings
+from waymark_runtime.worker.protocol import Reply, Request, encode, open_pipes, read_frame
+
+_PR_SET_PDEATHSIG = 1
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    read_fd, write_fd = int(args[0]), int(args[1])
+    os.environ["WAYMARK_WORKER_PROCESS"] = "1"
+    # The runner coordinates shutdown; Ctrl-C in a terminal must not kill attempts mid-way.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
+    for module in Settings.from_env().user_modules:
+        importlib.import_module(module)
+    asyncio.run(_serve(read_fd, write_fd))
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill us when the runner dies, so no orphan keeps running attempts."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() == 1:
+            os._exit(1)
+
+
+class _Outbox:
+    """Replies finished in one loop iteration are written as one frame."""
+
+    def __init__(self, writer: asyncio.StreamWriter) -> None:
+        self.writer = writer
+        self.replies: list[Reply] = []
+
+    def put(self, reply: Reply) -> None:
+        if not self.replies:
+            asyncio.get_running_loop().call_soon(self.flush)
+        self.replies.append(reply)
+
+    def flush(self) -> None:
+        replies, self.replies = self.replies, []
+        if replies and not self.writer.is_closing():
+            self.writer.write(encode(replies))
+
+
+async def _serve(read_fd: int, write_fd: int) -> None:
+    from waymark_runtime.execute import execute_action
+
+    reader, writer = await open_pipes(read_fd, write_fd)
+    writer.write(encode({"hello": os.getpid()}))
+    outbox = _Outbox(writer)
+    running: set[asyncio.Task[None]] = set()
+
+    async def run(request: Request) -> None:
+        outcome = await execute_action(
+            request["action"], request["args"], request["kwargs"], timeout=request["timeout"]
+        )
+        ok, value = _reply_of(outcome)
+        outbox.put({"id": request["id"], "ok": ok, "value": value})
+
+    while (batch := await read_frame(reader)) is not None:
+        for request in batch:
+            task = asyncio.create_task(run(request))
+            running.add(task)
+            task.add_done_callback(running.discard)
+    if running:
+        await asyncio.wait(running)
+    outbox.flush()
+    await writer.drain()
+    writer.close()
+
+
+def _reply_of(outcome: Any) -> tuple[bool, Any]:
+    """`(ok, value)` of an `execute_action` outcome."""
+    return bool(outcome.ok), outcome.value
+
+
+if __name__ == "__main__":
+    main()

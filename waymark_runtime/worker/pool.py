@@ -1,0 +1,243 @@
+"""The pool of worker processes inside `start-workers`: spawn, dispatch, recycle, detect loss.
+
+The runner submits attempts (`Job`); the pool hands each to the least loaded live worker with a
+free slot (at most `concurrent_per_worker` per process) and reports every reply, or the loss of
+every attempt that was in flight on a worker that died. It knows nothing of instances, retries or
+the database; the runner decides what a reply or a loss means.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import sys
+from collections import deque
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Any
+
+from waymark_runtime.config import Settings
+from waymark_runtime.errors import WaymarkError
+from waymark_runtime.worker.protocol import Request, encode, open_pipes, read_frame
+
+log = logging.getLogger("waymark.worker")
+
+_STARTUP_FAILURES_BEFORE_GIVING_UP = 3
+
+
+class WorkerStartupError(WaymarkError):
+    """worker processes could not start (see the worker output above)"""
+
+
+@dataclass(slots=True)
+class Job:
+    """One attempt to run: `key` is the runner's handle for it, echoed back in callbacks."""
+
+    key: Hashable
+    action: str
+    args: list[Any]
+    kwargs: dict[str, Any]
+    timeout: float | None
+
+
+OnReply = Callable[[Hashable, bool, Any], None]
+OnLost = Callable[[list[Hashable]], None]
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: asyncio.subprocess.Process
+    writer: asyncio.StreamWriter
+    reader: asyncio.StreamReader
+    in_flight: dict[int, Job] = field(default_factory=dict)
+    started: int = 0
+    ready: bool = False
+    retiring: bool = False
+    next_id: int = 0
+
+
+class WorkerPool:
+    """`worker_count` processes, each running up to `concurrent_per_worker` attempts."""
+
+    def __init__(self, settings: Settings, on_reply: OnReply, on_lost: OnLost) -> None:
+        self.settings = settings
+        self.on_reply = on_reply
+        self.on_lost = on_lost
+        self.workers: list[_Worker] = []
+        self.pending: deque[Job] = deque()
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.stopping = False
+        self.startup_failures = 0
+        self.failed: WorkerStartupError | None = None
+        self.idle = asyncio.Event()
+
+    async def start(self) -> None:
+        """Spawn every worker and wait until each has imported the user modules."""
+        await asyncio.gather(*(self._spawn() for _ in range(self.settings.worker_count)))
+        while not all(worker.ready for worker in self.workers):
+            if self.failed:
+                raise self.failed
+            await asyncio.sleep(0.01)
+
+    def submit(self, jobs: list[Job]) -> None:
+        self.pending.extend(jobs)
+        self._fill()
+
+    @property
+    def in_flight(self) -> int:
+        return len(self.pending) + sum(len(w.in_flight) for w in self.workers)
+
+    def take_pending(self) -> list[Job]:
+        """Remove and return the jobs not handed to any worker yet (for a graceful stop)."""
+        jobs = list(self.pending)
+        self.pending.clear()
+        return jobs
+
+    async def wait_idle(self, timeout: float) -> bool:
+        """Wait until nothing is in flight; `False` when `timeout` seconds passed first."""
+        while self.in_flight:
+            self.idle.clear()
+            try:
+                await asyncio.wait_for(self.idle.wait(), timeout)
+            except TimeoutError:
+                return False
+        return True
+
+    async def stop(self) -> None:
+        """Close every worker's input (they finish what they run) and wait for them to exit."""
+        self.stopping = True
+        for worker in self.workers:
+            worker.writer.close()
+        await asyncio.gather(*(w.process.wait() for w in self.workers), return_exceptions=True)
+        for task in list(self.tasks):
+            task.cancel()
+
+    def kill(self) -> None:
+        """Kill every worker now (their attempts are reported lost)."""
+        for worker in self.workers:
+            with contextlib.suppress(ProcessLookupError):
+                worker.process.kill()
+
+    # dispatch -----------------------------------------------------------------------------
+
+    def _fill(self) -> None:
+        """Hand pending jobs to workers with free slots; one frame per worker per call."""
+        capacity = self.settings.concurrent_per_worker
+        batches: dict[_Worker, list[Request]] = {}
+        while self.pending:
+            worker = self._least_loaded()
+            if worker is None or len(worker.in_flight) >= capacity:
+                break
+            batches.setdefault(worker, []).append(self._assign(worker, self.pending.popleft()))
+        for worker, batch in batches.items():
+            worker.writer.write(encode(batch))
+            self._maybe_retire(worker)
+
+    def _least_loaded(self) -> _Worker | None:
+        usable = [w for w in self.workers if w.ready and not w.retiring]
+        return min(usable, key=lambda w: len(w.in_flight), default=None)
+
+    def _assign(self, worker: _Worker, job: Job) -> Request:
+        worker.next_id += 1
+        worker.started += 1
+        worker.in_flight[worker.next_id] = job
+        return {
+            "id": worker.next_id,
+            "action": job.action,
+            "args": job.args,
+            "kwargs": job.kwargs,
+            "timeout": job.timeout,
+        }
+
+    def _maybe_retire(self, worker: _Worker) -> None:
+        """Past its action budget a worker gets a replacement first, then drains and exits."""
+        limit = self.settings.max_action_lifecycle
+        if limit is None or worker.retiring or worker.started < limit:
+            return
+        worker.retiring = True
+        log.info("recycling worker %s after %s actions", worker.process.pid, worker.started)
+        self._background(self._spawn())
+        if not worker.in_flight:
+            worker.writer.close()
+
+    # process lifecycle --------------------------------------------------------------------
+
+    async def _spawn(self) -> None:
+        to_worker_r, to_worker_w = os.pipe()
+        from_worker_r, from_worker_w = os.pipe()
+        env = {**os.environ, "WAYMARK_WORKER_PROCESS": "1"}
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "waymark_runtime.worker.main",
+            str(to_worker_r),
+            str(from_worker_w),
+            pass_fds=(to_worker_r, from_worker_w),
+            stdin=asyncio.subprocess.DEVNULL,
+            env=env,
+        )
+        os.close(to_worker_r)
+        os.close(from_worker_w)
+        reader, writer = await open_pipes(from_worker_r, to_worker_w)
+        worker = _Worker(process=process, writer=writer, reader=reader)
+        self.workers.append(worker)
+        self._background(self._listen(worker))
+
+    def _background(self, coroutine: Any) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def _listen(self, worker: _Worker) -> None:
+        while (message := await read_frame(worker.reader)) is not None:
+            if isinstance(message, dict):
+                self._hello(worker)
+                continue
+            for reply in message:
+                job = worker.in_flight.pop(reply["id"])
+                self.on_reply(job.key, reply["ok"], reply["value"])
+            self._after_replies(worker)
+        await self._exited(worker)
+
+    def _hello(self, worker: _Worker) -> None:
+        worker.ready = True
+        self.startup_failures = 0
+        self._fill()
+
+    def _after_replies(self, worker: _Worker) -> None:
+        if worker.retiring and not worker.in_flight:
+            worker.writer.close()
+        self._fill()
+        if not self.in_flight:
+            self.idle.set()
+
+    async def _exited(self, worker: _Worker) -> None:
+        code = await worker.process.wait()
+        self.workers.remove(worker)
+        worker.writer.close()
+        lost = [job.key for job in worker.in_flight.values()]
+        if lost:
+            log.warning(
+                "worker %s exited (code %s) with %s attempts in flight",
+                worker.process.pid,
+                code,
+                len(lost),
+            )
+            self.on_lost(lost)
+        if not worker.ready:
+            self._startup_failed(worker, code)
+        if not self.stopping and not worker.retiring and self.failed is None:
+            self._background(self._spawn())
+        self._fill()
+        if not self.in_flight:
+            self.idle.set()
+
+    def _startup_failed(self, worker: _Worker, code: int) -> None:
+        self.startup_failures += 1
+        if self.startup_failures >= _STARTUP_FAILURES_BEFORE_GIVING_UP:
+            self.failed = WorkerStartupError(
+                f"worker processes exit before they are ready (last exit code {code}); "
+                "check WAYMARK_USER_MODULE and the output above"
+            )

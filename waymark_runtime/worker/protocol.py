@@ -1,0 +1,66 @@
+"""The frames exchanged between the runner and a worker process over a pair of pipes.
+
+A frame is a 4-byte big-endian length followed by that many bytes of UTF-8 JSON. The runner
+sends a list of `Request` dicts per frame; a worker answers with a `hello` frame once its user
+modules are imported, then lists of `Reply` dicts. This module only encodes and decodes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import struct
+from typing import Any, TypedDict
+
+_HEADER = struct.Struct(">I")
+
+
+class Request(TypedDict):
+    """Run one attempt: `id` is the pool's handle for it, unique within one worker."""
+
+    id: int
+    action: str
+    args: list[Any]
+    kwargs: dict[str, Any]
+    timeout: float | None
+
+
+class Reply(TypedDict):
+    """The outcome of a request: `ok` with `value` as the JSON-shaped result or exception."""
+
+    id: int
+    ok: bool
+    value: Any
+
+
+def encode(message: Any) -> bytes:
+    body = json.dumps(message, separators=(",", ":")).encode("utf-8")
+    return _HEADER.pack(len(body)) + body
+
+
+async def read_frame(reader: asyncio.StreamReader) -> Any:
+    """The next message, or `None` at end of stream (the other side closed or died)."""
+    try:
+        header = await reader.readexactly(_HEADER.size)
+        (size,) = _HEADER.unpack(header)
+        body = await reader.readexactly(size)
+    except asyncio.IncompleteReadError:
+        return None
+    return json.loads(body)
+
+
+async def open_pipes(
+    read_fd: int, write_fd: int
+) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    """Wrap raw pipe ends in asyncio streams on the running loop."""
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader(limit=2**31 - 1)
+    # The transports own the files from here on and close them with themselves.
+    read_file = open(read_fd, "rb", buffering=0)  # noqa: SIM115
+    write_file = open(write_fd, "wb", buffering=0)  # noqa: SIM115
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), read_file)
+    transport, protocol = await loop.connect_write_pipe(
+        asyncio.streams.FlowControlMixin, write_file
+    )
+    writer = asyncio.StreamWriter(transport, protocol, None, loop)
+    return reader, writer

@@ -1,0 +1,190 @@
+"""The compiler's public entry points: source text, a file, or a decorated class in, IR out.
+
+`compile_source` is the whole pipeline on one screen: parse → resolve → discover → lower → check
+→ emit. It never imports user code; other modules are read as text. Diagnostics are collected,
+never raised, except by `compile_workflow_class`, which the `@workflow` decorator calls.
+"""
+
+from __future__ import annotations
+
+import inspect
+import tokenize
+from dataclasses import dataclass, field
+from io import BytesIO
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from waymark_compiler.checks import check
+from waymark_compiler.diagnostics import MAX_PER_FILE, Diagnostic, Sink, ordered, render
+from waymark_compiler.discover import WorkflowClass, discover
+from waymark_compiler.finder import Finder, package_root
+from waymark_compiler.lower import lower_workflow
+from waymark_compiler.namespace import module_namespace
+from waymark_compiler.resolve import Resolver
+from waymark_compiler.source import Source, parse
+from waymark_runtime import ir
+from waymark_runtime.errors import CompileError
+
+if TYPE_CHECKING:
+    from waymark_runtime.workflows import Workflow, WorkflowDefinition
+
+
+@dataclass(slots=True)
+class CompiledWorkflow:
+    name: str
+    class_name: str
+    path: str
+    line: int
+    program: ir.Workflow
+    wrl: str
+    version: str
+
+
+@dataclass(slots=True)
+class ModuleResult:
+    """The workflows of one file that compiled, and every diagnostic (capped per file)."""
+
+    workflows: list[CompiledWorkflow]
+    diagnostics: list[Diagnostic]
+    source: str
+    path: str
+    omitted: int = 0  # diagnostics beyond the per-file cap
+
+
+@dataclass(slots=True)
+class _Outcome:
+    """One `@workflow` class: its program (when it compiled) and its own diagnostics."""
+
+    found: WorkflowClass
+    compiled: CompiledWorkflow | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def compile_source(source: str, path: str = "<string>", module: str | None = None) -> ModuleResult:
+    """Compile every `@workflow` class in `source`; `module` names it for action import paths."""
+    parsed = parse(source, path)
+    if isinstance(parsed, Diagnostic):
+        return ModuleResult([], [parsed], source, path)
+    outcomes = _compile_classes(parsed, module)
+    diagnostics = ordered(d for outcome in outcomes for d in outcome.diagnostics)
+    workflows = [o.compiled for o in outcomes if o.compiled is not None]
+    kept = diagnostics[:MAX_PER_FILE]
+    return ModuleResult(workflows, kept, source, path, len(diagnostics) - len(kept))
+
+
+def _compile_classes(parsed: Source, module: str | None) -> list[_Outcome]:
+    name, is_package = module_name_for(parsed.path)
+    if module is not None:
+        name = module
+    finder = Finder.for_path(parsed.path)
+    namespace = module_namespace(parsed, name, is_package)
+    finder.add(namespace)
+    resolver = Resolver(namespace, finder)
+    return [_compile_class(found, resolver) for found in discover(resolver)]
+
+
+def _compile_class(found: WorkflowClass, resolver: Resolver) -> _Outcome:
+    path = found.namespace.source.path
+    sink = Sink(path)
+    program = lower_workflow(found, resolver.at(found.namespace), sink)
+    if sink.failed:
+        return _Outcome(found, None, sink.items)
+    diagnostics = [*sink.items, *check(program, path)]
+    wrl, version = emit(program)
+    line = found.namespace.source.span(found.node).line
+    compiled = CompiledWorkflow(program.name, found.qualname, path, line, program, wrl, version)
+    return _Outcome(found, compiled, diagnostics)
+
+
+def emit(program: ir.Workflow) -> tuple[str, str]:
+    """The canonical `.wrl` text of a program and its version (the hash of that text)."""
+    from waymark_runtime import wrl
+
+    # The printer lands separately; until then programs compile without their text.
+    dumps = getattr(wrl, "dumps", None)
+    version_of = getattr(wrl, "version_of", None)
+    if dumps is None or version_of is None:
+        return "", ""
+    text: str = dumps(program)
+    version: str = version_of(text)
+    return text, version
+
+
+def module_name_for(path: str) -> tuple[str, bool]:
+    """The dotted module name of a file (walking up `__init__.py`), `__main__` for no file."""
+    candidate = Path(path)
+    if not candidate.is_file():
+        return "__main__", False
+    return package_root(candidate)[1], candidate.name == "__init__.py"
+
+
+def read_source(path: Path) -> str:
+    """A Python file's text, decoded as CPython would (PEP 263 coding lines honoured)."""
+    data = path.read_bytes()
+    encoding, _ = tokenize.detect_encoding(BytesIO(data).readline)
+    return data.decode(encoding)
+
+
+def compile_path(path: Path) -> ModuleResult:
+    return compile_source(read_source(path), str(path))
+
+
+# ---------------------------------------------------------------------------------------------
+# The @workflow decorator's entry point
+# ---------------------------------------------------------------------------------------------
+
+
+def compile_workflow_class(cls: type[Workflow]) -> WorkflowDefinition:
+    """Compile the module defining `cls` and return that class's definition.
+
+    Raises `CompileError` carrying every diagnostic of the class when it does not compile.
+    """
+    from waymark_runtime.workflows import WorkflowDefinition
+
+    path, text = _class_source(cls)
+    parsed = parse(text, path)
+    if isinstance(parsed, Diagnostic):
+        raise CompileError([parsed], render([parsed], {path: text}))
+    outcome = _pick(cls, _compile_classes(parsed, cls.__module__), path, text)
+    errors = [d for d in outcome.diagnostics if d.severity == "error"]
+    if outcome.compiled is None or errors:
+        diagnostics = ordered(outcome.diagnostics)
+        raise CompileError(diagnostics, render(diagnostics, {path: text}))
+    compiled = outcome.compiled
+    signature = inspect.signature(cls.__dict__.get("__waymark_inline_run__") or cls.__dict__["run"])
+    return WorkflowDefinition(
+        name=compiled.name,
+        cls=cls,
+        program=compiled.program,
+        wrl=compiled.wrl,
+        version=compiled.version,
+        signature=signature,
+    )
+
+
+def _class_source(cls: type) -> tuple[str, str]:
+    try:
+        path = inspect.getsourcefile(cls) or inspect.getfile(cls)
+        module = inspect.getmodule(cls)
+        text = inspect.getsource(module) if module is not None else Path(path).read_text()
+    except (OSError, TypeError) as error:
+        raise CompileError([], f"cannot read the source of {cls.__qualname__}: {error}") from error
+    return path, text
+
+
+def _pick(cls: type, outcomes: list[_Outcome], path: str, text: str) -> _Outcome:
+    """The outcome for `cls`, by qualified name, then by the line its definition starts on."""
+    matches = [o for o in outcomes if o.found.qualname == cls.__qualname__]
+    if len(matches) > 1:
+        line = _first_line(cls)
+        matches = [o for o in matches if o.found.namespace.source.span(o.found.node).line == line]
+    if not matches:
+        raise CompileError([], f"cannot find the @workflow class {cls.__qualname__} in {path}")
+    return matches[0]
+
+
+def _first_line(cls: type) -> int:
+    try:
+        return inspect.getsourcelines(cls)[1]
+    except (OSError, TypeError):
+        return 0

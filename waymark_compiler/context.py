@@ -1,0 +1,98 @@
+"""The state the lowering phase threads through one function: where names live, how to report.
+
+`Ctx` answers "is this name local?", "what global does this dotted name denote?", hands out
+temporary names, and turns a libcst node plus a rule code into a diagnostic. It lowers nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from waymark_compiler.diagnostics import Sink
+from waymark_compiler.resolve import Resolver, Symbol
+from waymark_compiler.source import Source
+from waymark_runtime import ir
+
+TEMP_PREFIX = "_wm_"
+PLACEHOLDER = ir.Const(value=None)
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionInfo:
+    """The method being lowered: its name, the name of `self`, and its local names."""
+
+    name: str
+    self_name: str
+    is_async: bool
+    locals: frozenset[str]
+
+
+@dataclass(slots=True)
+class Ctx:
+    source: Source
+    resolver: Resolver
+    sink: Sink
+    helpers: Mapping[str, bool]  # helper method name -> is async
+    function: FunctionInfo
+    comprehension_scopes: list[frozenset[str]] = field(default_factory=list)
+    handler_depth: int = 0
+    temp_count: int = 0
+
+    def span(self, node: cst.CSTNode) -> ir.Span:
+        return self.source.span(node)
+
+    def error(
+        self, code: str, node: cst.CSTNode, message: str, label: str, help: str | None = None
+    ) -> ir.Const:
+        """Report a diagnostic at `node`; returns a placeholder so lowering can continue."""
+        self.sink.error(code, self.span(node), message, label, help)
+        return PLACEHOLDER
+
+    def code(self, node: cst.CSTNode) -> str:
+        return self.source.code(node)
+
+    def is_local(self, name: str) -> bool:
+        return name in self.function.locals or any(name in s for s in self.comprehension_scopes)
+
+    def is_self(self, node: cst.BaseExpression) -> bool:
+        return isinstance(node, cst.Name) and node.value == self.function.self_name
+
+    def temp(self) -> str:
+        self.temp_count += 1
+        return f"{TEMP_PREFIX}{self.temp_count}"
+
+    def symbol(self, node: cst.BaseExpression) -> Symbol | None:
+        """The global a dotted name denotes, or None when it starts at a local value or `self`."""
+        root: cst.BaseExpression = node
+        while isinstance(root, cst.Attribute):
+            root = root.value
+        if not isinstance(root, cst.Name) or self.is_local(root.value):
+            return None
+        return self.resolver.expression(node)
+
+    @contextmanager
+    def comprehension(self, names: Iterable[str]) -> Iterator[None]:
+        self.comprehension_scopes.append(frozenset(names))
+        try:
+            yield
+        finally:
+            self.comprehension_scopes.pop()
+
+    @contextmanager
+    def handler(self) -> Iterator[None]:
+        self.handler_depth += 1
+        try:
+            yield
+        finally:
+            self.handler_depth -= 1
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
+    """ "did you mean `x`?" for the closest candidate, or None."""
+    close = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.7)
+    return f"did you mean `{close[0]}`?" if close else None

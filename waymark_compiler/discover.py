@@ -1,0 +1,68 @@
+"""Discovery: the `@workflow` classes of a module, wherever they are defined.
+
+A class counts when one of its decorators resolves to `waymark.workflow` under any import
+alias. Classes defined inside functions (common in tests) see their enclosing functions' names,
+as in Python. Discovery lowers nothing and reports nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from waymark_compiler.namespace import Assignment, Namespace, scan
+from waymark_compiler.resolve import KnownSym, Resolver
+
+
+@dataclass(frozen=True, slots=True)
+class WorkflowClass:
+    node: cst.ClassDef
+    qualname: str
+    namespace: Namespace  # the scope its methods resolve global names in
+
+
+class _Finder(cst.CSTVisitor):
+    def __init__(self, resolver: Resolver) -> None:
+        self.resolver = resolver
+        self.scopes: list[tuple[str, Namespace]] = [("", resolver.namespace)]
+        self.found: list[WorkflowClass] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        prefix, parent = self.scopes[-1]
+        qualprefix = f"{prefix}{node.name.value}.<locals>."
+        inner = Namespace(parent.module, parent.package, parent.source, qualprefix, parent)
+        params = node.params
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            inner.bind(param.name.value, Assignment(None))
+        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else []
+        self.scopes.append((qualprefix, scan(inner, body)))
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.scopes.pop()
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        prefix, namespace = self.scopes[-1]
+        qualname = f"{prefix}{node.name.value}"
+        resolver = self.resolver.at(namespace)
+        if any(_is_workflow(resolver, d) for d in node.decorators):
+            self.found.append(WorkflowClass(node, qualname, namespace))
+        # Class bodies are not enclosing scopes for their methods, as in Python.
+        self.scopes.append((f"{qualname}.", namespace))
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.scopes.pop()
+
+
+def _is_workflow(resolver: Resolver, decorator: cst.Decorator) -> bool:
+    target = decorator.decorator
+    if isinstance(target, cst.Call):
+        target = target.func
+    return resolver.expression(target) == KnownSym("workflow")
+
+
+def discover(resolver: Resolver) -> list[WorkflowClass]:
+    """Every `@workflow` class in the resolver's module, in source order."""
+    finder = _Finder(resolver)
+    resolver.namespace.source.module.visit(finder)
+    return finder.found

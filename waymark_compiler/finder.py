@@ -1,0 +1,99 @@
+"""Locating and reading other modules' sources without importing them.
+
+`Finder.namespace("app.actions")` walks package paths with `importlib.machinery.PathFinder` (the
+compiled file's root first, then `sys.path`), parses the file with libcst and scans its bindings.
+Parsed files are cached by path and modification time; no user code ever runs here.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from importlib.machinery import PathFinder
+from pathlib import Path
+
+from waymark_compiler.namespace import Namespace, module_namespace
+from waymark_compiler.source import Source, parse
+
+_PARSED: dict[tuple[str, int, int], Source | None] = {}
+
+
+def package_root(path: Path) -> tuple[Path, str]:
+    """The directory to import `path` from and its dotted module name (walks up `__init__.py`)."""
+    path = path.resolve()
+    parts = [] if path.name == "__init__.py" else [path.stem]
+    directory = path.parent
+    while (directory / "__init__.py").exists():
+        parts.insert(0, directory.name)
+        directory = directory.parent
+    return directory, ".".join(parts)
+
+
+def _locate(module: str, roots: list[str]) -> tuple[Path | None, bool] | None:
+    """The source file of a dotted module (None: no Python source) and whether it is a package,
+    or None when there is no such module."""
+    search: list[str] | None = roots
+    spec = None
+    prefix = ""
+    for part in module.split("."):
+        prefix = f"{prefix}.{part}" if prefix else part
+        if search is None:
+            return None
+        spec = PathFinder.find_spec(prefix, search)
+        if spec is None:
+            return None
+        locations = spec.submodule_search_locations
+        search = list(locations) if locations is not None else None
+    if spec is None:
+        return None
+    is_package = spec.submodule_search_locations is not None
+    if spec.origin is None or not spec.origin.endswith(".py"):
+        return None, is_package
+    return Path(spec.origin), is_package
+
+
+def _read(path: Path) -> Source | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _PARSED:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            _PARSED[key] = None
+        else:
+            parsed = parse(text, str(path))
+            _PARSED[key] = parsed if isinstance(parsed, Source) else None
+    return _PARSED[key]
+
+
+@dataclass(slots=True)
+class Finder:
+    """Module namespaces by dotted name, for one compilation."""
+
+    roots: list[str]
+    loaded: dict[str, Namespace | None] = field(default_factory=dict)
+    opaque: set[str] = field(default_factory=set)  # modules that exist without Python source
+
+    @classmethod
+    def for_path(cls, path: str) -> Finder:
+        candidate = Path(path)
+        roots = [str(package_root(candidate)[0])] if candidate.is_file() else []
+        return cls([*roots, *(entry or "." for entry in sys.path)])
+
+    def add(self, namespace: Namespace) -> None:
+        """Register the module being compiled, so imports of it see this text, not the disk."""
+        self.loaded[namespace.module] = namespace
+
+    def namespace(self, module: str) -> Namespace | None:
+        if module not in self.loaded:
+            self.loaded[module] = None  # a cycle while loading resolves to "unknown"
+            found = _locate(module, self.roots)
+            source = _read(found[0]) if found and found[0] else None
+            if found and source:
+                self.loaded[module] = module_namespace(source, module, found[1])
+            elif found:
+                self.opaque.add(module)
+        return self.loaded[module]

@@ -1,0 +1,152 @@
+"""Literals and operators: libcst operator nodes to IR operator strings, literal expressions to IR,
+and compile-time evaluation of constant expressions (for policies, which must be constants).
+
+No name resolution happens here: a literal is made of numbers, strings, True/False/None,
+operators and tuples only.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+from collections.abc import Callable
+from typing import Any
+
+import libcst as cst
+
+from waymark_runtime import ir
+
+BINARY: dict[type[cst.CSTNode], ir.BinOperator] = {
+    cst.Add: "+",
+    cst.Subtract: "-",
+    cst.Multiply: "*",
+    cst.Divide: "/",
+    cst.FloorDivide: "//",
+    cst.Modulo: "%",
+    cst.Power: "**",
+    cst.BitAnd: "&",
+    cst.BitOr: "|",
+    cst.BitXor: "^",
+    cst.LeftShift: "<<",
+    cst.RightShift: ">>",
+    cst.MatrixMultiply: "@",
+}
+
+AUGMENTED: dict[type[cst.CSTNode], ir.BinOperator] = {
+    cst.AddAssign: "+",
+    cst.SubtractAssign: "-",
+    cst.MultiplyAssign: "*",
+    cst.DivideAssign: "/",
+    cst.FloorDivideAssign: "//",
+    cst.ModuloAssign: "%",
+    cst.PowerAssign: "**",
+    cst.BitAndAssign: "&",
+    cst.BitOrAssign: "|",
+    cst.BitXorAssign: "^",
+    cst.LeftShiftAssign: "<<",
+    cst.RightShiftAssign: ">>",
+    cst.MatrixMultiplyAssign: "@",
+}
+
+UNARY: dict[type[cst.CSTNode], ir.UnaryOperator] = {
+    cst.Minus: "-",
+    cst.Plus: "+",
+    cst.Not: "not",
+    cst.BitInvert: "~",
+}
+
+COMPARE: dict[type[cst.CSTNode], ir.CompareOperator] = {
+    cst.Equal: "==",
+    cst.NotEqual: "!=",
+    cst.LessThan: "<",
+    cst.LessThanEqual: "<=",
+    cst.GreaterThan: ">",
+    cst.GreaterThanEqual: ">=",
+    cst.In: "in",
+    cst.NotIn: "not in",
+    cst.Is: "is",
+    cst.IsNot: "is not",
+}
+
+NAMED_CONSTANTS: dict[str, ir.ConstValue] = {"True": True, "False": False, "None": None}
+
+
+class NotConstant(Exception):
+    """The expression is not a compile-time constant (the node says where)."""
+
+    def __init__(self, node: cst.CSTNode) -> None:
+        super().__init__(type(node).__name__)
+        self.node = node
+
+
+def string_value(node: cst.SimpleString) -> str | bytes:
+    value = ast.literal_eval(node.value)
+    assert isinstance(value, str | bytes)
+    return value
+
+
+def number_value(node: cst.Integer | cst.Float) -> int | float:
+    value = ast.literal_eval(node.value)
+    assert isinstance(value, int | float)
+    return value
+
+
+def literal(node: cst.BaseExpression, span: ir.Span) -> ir.Expr:
+    """A constant literal (see `resolve.is_constant_literal`) as IR, every node at `span`."""
+    if isinstance(node, cst.Integer | cst.Float):
+        return ir.Const(value=number_value(node), span=span)
+    if isinstance(node, cst.SimpleString | cst.ConcatenatedString):
+        return ir.Const(value=_joined(node), span=span)
+    if isinstance(node, cst.Name) and node.value in NAMED_CONSTANTS:
+        return ir.Const(value=NAMED_CONSTANTS[node.value], span=span)
+    if isinstance(node, cst.UnaryOperation):
+        operand = literal(node.expression, span)
+        return ir.UnaryOp(op=UNARY[type(node.operator)], operand=operand, span=span)
+    if isinstance(node, cst.BinaryOperation):
+        left, right = literal(node.left, span), literal(node.right, span)
+        return ir.BinOp(op=BINARY[type(node.operator)], left=left, right=right, span=span)
+    if isinstance(node, cst.Tuple):
+        return ir.TupleExpr(elts=tuple(literal(e.value, span) for e in node.elements), span=span)
+    raise NotConstant(node)
+
+
+def _joined(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.ConcatenatedString):
+        return _joined(node.left) + _joined(node.right)
+    if isinstance(node, cst.SimpleString):
+        value = string_value(node)
+        if isinstance(value, str):
+            return value
+    raise NotConstant(node)
+
+
+_EVAL_BINARY: dict[ir.BinOperator, Callable[[Any, Any], Any]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+    "//": operator.floordiv,
+    "%": operator.mod,
+    "**": operator.pow,
+}
+_EVAL_UNARY: dict[ir.UnaryOperator, Callable[[Any], Any]] = {
+    "-": operator.neg,
+    "+": operator.pos,
+    "not": operator.not_,
+}
+
+
+def evaluate(expr: ir.Expr) -> Any:
+    """The value of a constant IR expression (numbers, strings, tuples, arithmetic)."""
+    if isinstance(expr, ir.Const):
+        return expr.value
+    if isinstance(expr, ir.TupleExpr):
+        return tuple(evaluate(e) for e in expr.elts)
+    if isinstance(expr, ir.UnaryOp) and expr.op in _EVAL_UNARY:
+        return _EVAL_UNARY[expr.op](evaluate(expr.operand))
+    if isinstance(expr, ir.BinOp) and expr.op in _EVAL_BINARY:
+        left, right = evaluate(expr.left), evaluate(expr.right)
+        if expr.op == "**" and abs(right) > 64:
+            raise ValueError("exponent too large for a constant")
+        return _EVAL_BINARY[expr.op](left, right)
+    raise ValueError(f"not a constant: {type(expr).__name__}")

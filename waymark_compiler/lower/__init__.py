@@ -1,0 +1,9 @@
+"""The lowering phase: libcst `@workflow` classes to the IR of `waymark_runtime.ir`.
+
+Importing this package registers every `lower_<Node>` function with the dispatch tables.
+"""
+
+from waymark_compiler.lower import calls, expressions, operations, statements, strings
+from waymark_compiler.lower.workflow import lower_workflow
+
+__all__ = ["calls", "expressions", "lower_workflow", "operations", "statements", "strings"]

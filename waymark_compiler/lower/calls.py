@@ -1,0 +1,209 @@
+"""Lowering calls that are not awaited: pure builtins, pure methods, helper methods, and the
+construction of models, dataclasses and exceptions.
+
+What the callee is decides everything, so calls dispatch on the resolved symbol's type
+(`call_<Symbol>`); every other callee (plain functions, the clock, randomness, I/O, actions
+without `await`) is refused with the rule that explains why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import libcst as cst
+
+from waymark_compiler.context import Ctx, did_you_mean
+from waymark_compiler.lower.dispatch import expression, lower_expr
+from waymark_compiler.resolve import (
+    ActionSym,
+    BuiltinSym,
+    ClassSym,
+    ConstSym,
+    ExternalSym,
+    FunctionSym,
+    KnownSym,
+    MissingSym,
+    ModuleSym,
+    Symbol,
+    VariableSym,
+)
+from waymark_compiler.tables import PURE_METHODS, impure
+from waymark_runtime import ir
+
+Arguments = tuple[tuple[ir.Expr, ...], tuple[ir.Keyword, ...]]
+NEW_KINDS = ("exception", "model", "dataclass")
+
+
+def lower_arguments(args: Sequence[cst.Arg], ctx: Ctx) -> Arguments:
+    """Positional arguments (with `*spread`) and keywords (`**mapping` has no name)."""
+    positional: list[ir.Expr] = []
+    keywords: list[ir.Keyword] = []
+    for arg in args:
+        value = lower_expr(arg.value, ctx)
+        if arg.star == "*":
+            positional.append(ir.Starred(value=value, span=ctx.span(arg)))
+        elif arg.star == "**" or arg.keyword is not None:
+            name = arg.keyword.value if arg.keyword is not None else None
+            keywords.append(ir.Keyword(name=name, value=value, span=ctx.span(arg)))
+        else:
+            positional.append(value)
+    return tuple(positional), tuple(keywords)
+
+
+@expression
+def lower_Call(node: cst.Call, ctx: Ctx) -> ir.Expr:
+    func = node.func
+    if isinstance(func, cst.Attribute) and ctx.is_self(func.value):
+        return self_call(node, func.attr.value, ctx)
+    symbol = ctx.symbol(func)
+    if symbol is not None:
+        return _BY_SYMBOL[type(symbol)](symbol, node, ctx)
+    if isinstance(func, cst.Attribute):
+        return method_call(node, func, ctx)
+    help = "call functions by name; compute the value in an action if needed"
+    return ctx.error("WM101", node, "call of a computed value", "not a known function", help)
+
+
+# ---------------------------------------------------------------------------------------------
+# Methods of self and of values
+# ---------------------------------------------------------------------------------------------
+
+
+def self_call(node: cst.Call, name: str, ctx: Ctx) -> ir.Expr:
+    """`self.name(...)` outside an `await`: only synchronous helper methods."""
+    if name == "run_action" or ctx.helpers.get(name) is True:
+        help = f"await it: `await self.{name}(...)`"
+        return ctx.error("WM106", node, f"`self.{name}` called without await", "not awaited", help)
+    if name not in ctx.helpers:
+        return unknown_helper(node, name, ctx)
+    args, kwargs = lower_arguments(node.args, ctx)
+    return ir.HelperCall(name=name, args=args, kwargs=kwargs, span=ctx.span(node))
+
+
+def unknown_helper(node: cst.CSTNode, name: str, ctx: Ctx) -> ir.Expr:
+    if name == "run":
+        help = "move the shared part into a helper method"
+        return ctx.error("WM135", node, "`self.run` called from the workflow", "recursion", help)
+    help = did_you_mean(name, ctx.helpers) or "define it as a method of the workflow class"
+    message = f"`self.{name}` is not a helper method of the workflow"
+    return ctx.error("WM135", node, message, "unknown helper", help)
+
+
+def method_call(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr:
+    method = func.attr.value
+    if method == "format":
+        help = "use an f-string: f'...{value}...'"
+        return ctx.error("WM138", node, "`str.format` call", "use an f-string", help)
+    if method not in PURE_METHODS:
+        help = "call it inside an action, or compute the value in a helper method"
+        message = f"call of method `{method}`, which is not a known pure method"
+        return ctx.error("WM141", func.attr, message, "not a pure method", help)
+    value = lower_expr(func.value, ctx)
+    args, kwargs = lower_arguments(node.args, ctx)
+    return ir.MethodCall(obj=value, method=method, args=args, kwargs=kwargs, span=ctx.span(node))
+
+
+# ---------------------------------------------------------------------------------------------
+# Calls by what the callee resolves to
+# ---------------------------------------------------------------------------------------------
+
+
+def call_BuiltinSym(symbol: BuiltinSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
+    if symbol.name == "isinstance" and len(node.args) == 2 and not node.args[1].star:
+        value = lower_expr(node.args[0].value, ctx)
+        kinds = type_ref(node.args[1].value, ctx)
+        return ir.Call(func="isinstance", args=(value, kinds), kwargs=(), span=ctx.span(node))
+    args, kwargs = lower_arguments(node.args, ctx)
+    return ir.Call(func=symbol.name, args=args, kwargs=kwargs, span=ctx.span(node))
+
+
+def type_ref(node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
+    """The class argument of `isinstance`: a class or a tuple of classes, as `TypeRef`s."""
+    if isinstance(node, cst.Tuple):
+        parts = tuple(type_ref(e.value, ctx) for e in node.elements)
+        return ir.TupleExpr(elts=parts, span=ctx.span(node))
+    symbol = ctx.symbol(node)
+    if isinstance(symbol, BuiltinSym) and symbol.name in ("int", "str", "float", "bool"):
+        return ir.TypeRef(type=f"builtins:{symbol.name}", span=ctx.span(node))
+    if isinstance(symbol, BuiltinSym) and symbol.name in ("list", "dict", "set", "tuple"):
+        return ir.TypeRef(type=f"builtins:{symbol.name}", span=ctx.span(node))
+    if isinstance(symbol, ClassSym) and symbol.kind != "workflow":
+        return ir.TypeRef(type=symbol.path, span=ctx.span(node))
+    help = "pass a class, or a tuple of classes, defined at module level"
+    return ctx.error("WM144", node, "`isinstance` needs a class", "not a class", help)
+
+
+def call_ClassSym(symbol: ClassSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
+    text = ctx.code(node.func)
+    if symbol.kind == "enum":
+        help = f"use a member directly (`{text}.NAME`), or convert the value in an action"
+        return ctx.error("WM145", node, f"enum `{text}` constructed from a value", "by value", help)
+    if symbol.kind not in NEW_KINDS:
+        help = "only pydantic models, dataclasses and exceptions can be constructed in a workflow"
+        message = f"construction of `{text}`, which is not a model, dataclass or exception"
+        return ctx.error("WM101", node, message, "unsupported class", help)
+    args, kwargs = lower_arguments(node.args, ctx)
+    return ir.New(type=symbol.path, args=args, kwargs=kwargs, span=ctx.span(node))
+
+
+def call_ActionSym(symbol: ActionSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
+    name = ctx.code(node.func)
+    help = f"await it (`await {name}(...)`), or pass it to `asyncio.gather` or `self.run_action`"
+    return ctx.error("WM106", node, f"action `{name}` called without await", "not awaited", help)
+
+
+def call_KnownSym(symbol: KnownSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
+    name = ctx.code(node.func)
+    if symbol.what in ("gather", "sleep"):
+        help = f"await it: `await {name}(...)`"
+        return ctx.error("WM106", node, f"`{name}` called without await", "not awaited", help)
+    if symbol.what in ("RetryPolicy", "BackoffPolicy"):
+        help = "pass it directly as `retry=` or `backoff=` of `self.run_action(...)`"
+        return ctx.error("WM127", node, f"`{name}` outside `self.run_action`", "not a policy", help)
+    if symbol.what == "timedelta":
+        help = "use it only as `timeout=` of `self.run_action(...)`; elsewhere use seconds"
+        return ctx.error("WM128", node, "`timedelta` outside a timeout", "duration", help)
+    return call_FunctionSym(symbol, node, ctx)
+
+
+def call_FunctionSym(symbol: Symbol, node: cst.Call, ctx: Ctx) -> ir.Expr:
+    name = ctx.code(node.func)
+    help = f"decorate `{name}` with `@action` and await it, or make it a helper method"
+    message = f"call of `{name}`, which is not an action, a pure builtin or a helper"
+    return ctx.error("WM101", node, message, "unsupported call", help)
+
+
+def call_ExternalSym(symbol: ExternalSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
+    name = ctx.code(node.func)
+    refusal = impure(symbol.qualname)
+    if refusal is not None:
+        code, what, help = refusal
+        return ctx.error(code, node, f"`{name}()` {what}", "not deterministic", help)
+    help = "call it inside an action and await the action"
+    message = f"call of `{name}`, which the workflow runtime does not implement"
+    return ctx.error("WM101", node, message, "unsupported call", help)
+
+
+def call_MissingSym(symbol: MissingSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
+    name = ctx.code(node.func)
+    if symbol.origin is not None:
+        message = f"cannot resolve `{name}`: no `{symbol.name}` in module `{symbol.origin}`"
+        help = "check the import; the module's source must be on the import path"
+        return ctx.error("WM124", node.func, message, "not found", help)
+    hint = did_you_mean(symbol.name, [*ctx.resolver.names(), *ctx.function.locals])
+    return ctx.error("WM124", node.func, f"unknown function `{name}`", "not defined", hint)
+
+
+_BY_SYMBOL: dict[type[Any], Callable[[Any, cst.Call, Ctx], ir.Expr]] = {
+    BuiltinSym: call_BuiltinSym,
+    ClassSym: call_ClassSym,
+    ActionSym: call_ActionSym,
+    KnownSym: call_KnownSym,
+    FunctionSym: call_FunctionSym,
+    ModuleSym: call_FunctionSym,
+    ConstSym: call_FunctionSym,
+    VariableSym: call_FunctionSym,
+    ExternalSym: call_ExternalSym,
+    MissingSym: call_MissingSym,
+}

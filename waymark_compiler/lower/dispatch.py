@@ -1,0 +1,64 @@
+"""Dispatch tables for lowering: `lower_<Node>` functions register by their name.
+
+`@expression def lower_Call(node, ctx)` handles `libcst.Call`; `lower_expr` and `lower_stmt` look
+the node's type up. A node kind nobody registered is a construct the language does not support,
+reported as a diagnostic (never a crash).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import libcst as cst
+
+from waymark_compiler.context import Ctx
+from waymark_runtime import ir
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_EXPRESSIONS: dict[type[cst.CSTNode], Callable[[Any, Ctx], ir.Expr]] = {}
+_STATEMENTS: dict[type[cst.CSTNode], Callable[[Any, Ctx], list[ir.Stmt]]] = {}
+
+
+def _node_type(function: Callable[..., Any]) -> type[cst.CSTNode]:
+    node_type = getattr(cst, function.__name__.removeprefix("lower_"))
+    assert isinstance(node_type, type) and issubclass(node_type, cst.CSTNode)
+    return node_type
+
+
+def expression(function: F) -> F:
+    _EXPRESSIONS[_node_type(function)] = function
+    return function
+
+
+def statement(function: F) -> F:
+    _STATEMENTS[_node_type(function)] = function
+    return function
+
+
+def lower_expr(node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
+    handler = _EXPRESSIONS.get(type(node))
+    if handler is None:
+        kind = type(node).__name__
+        return ctx.error("WM146", node, f"unsupported expression `{kind}`", "not supported")
+    return handler(node, ctx)
+
+
+def lower_stmt(node: cst.CSTNode, ctx: Ctx) -> list[ir.Stmt]:
+    handler = _STATEMENTS.get(type(node))
+    if handler is None:
+        kind = type(node).__name__
+        ctx.error("WM146", node, f"unsupported statement `{kind}`", "not supported")
+        return []
+    return handler(node, ctx)
+
+
+def lower_body(body: cst.BaseSuite | cst.BaseSmallStatement, ctx: Ctx) -> tuple[ir.Stmt, ...]:
+    """An indented block or a one-line suite (`if x: pass`)."""
+    statements: list[ir.Stmt] = []
+    items = body.body if isinstance(body, cst.IndentedBlock | cst.SimpleStatementSuite) else [body]
+    for item in items:
+        statements += lower_stmt(item, ctx)
+    # A block may lower to nothing (a bare annotation, a docstring); the IR keeps it non-empty.
+    return tuple(statements) or (ir.Pass(span=ctx.span(body)),)

@@ -1,0 +1,437 @@
+"""Lowering pure expressions: names, displays, operators, subscripts, comprehensions, targets.
+
+Every construct keeps CPython's meaning exactly; anything that cannot (an `await` inside an
+expression, `lambda`, `:=`, reading a mutable global) is reported and replaced by a placeholder so
+the rest of the function is still checked. Calls live in `calls`, strings in `strings`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Literal, TypeVar
+
+import libcst as cst
+
+from waymark_compiler.context import PLACEHOLDER, TEMP_PREFIX, Ctx, did_you_mean
+from waymark_compiler.literals import (
+    BINARY,
+    COMPARE,
+    NAMED_CONSTANTS,
+    UNARY,
+    literal,
+    number_value,
+)
+from waymark_compiler.lower.dispatch import expression, lower_expr
+from waymark_compiler.namespace import target_names
+from waymark_compiler.resolve import (
+    ActionSym,
+    BuiltinSym,
+    ClassSym,
+    ConstSym,
+    ExternalSym,
+    FunctionSym,
+    KnownSym,
+    MissingSym,
+    ModuleSym,
+    Symbol,
+    VariableSym,
+)
+from waymark_compiler.tables import impure
+from waymark_runtime import ir
+
+T = TypeVar("T")
+
+# ---------------------------------------------------------------------------------------------
+# Names and globals
+# ---------------------------------------------------------------------------------------------
+
+
+@expression
+def lower_Name(node: cst.Name, ctx: Ctx) -> ir.Expr:
+    if node.value in NAMED_CONSTANTS:
+        return ir.Const(value=NAMED_CONSTANTS[node.value], span=ctx.span(node))
+    if ctx.is_self(node):
+        help = "pass the values helper methods need as arguments"
+        return ctx.error("WM108", node, "`self` used as a value", "not a helper call", help)
+    if ctx.is_local(node.value):
+        return ir.Name(id=node.value, span=ctx.span(node))
+    return symbol_value(ctx.resolver.lookup(node.value), node, ctx)
+
+
+def _unknown(symbol: MissingSym, node: cst.CSTNode, ctx: Ctx) -> ir.Expr:
+    if symbol.origin is not None:
+        message = f"cannot find `{symbol.name}` in module `{symbol.origin}`"
+        help = "check the import; the module's source must be on the import path"
+        return ctx.error("WM123", node, message, "not found", help)
+    candidates = [*ctx.function.locals, *ctx.resolver.names()]
+    hint = did_you_mean(symbol.name, candidates)
+    return ctx.error("WM123", node, f"unknown name `{symbol.name}`", "not defined", hint)
+
+
+def _function_value(what: str, node: cst.CSTNode, ctx: Ctx) -> ir.Expr:
+    help = "call it where the value is needed"
+    return ctx.error("WM142", node, f"{what} used as a value", "not a value", help)
+
+
+def symbol_value(symbol: Symbol, node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
+    """A global used as a value: constants inline; everything else is refused."""
+    text = ctx.code(node)
+    if isinstance(symbol, ConstSym):
+        return literal(symbol.value, ctx.span(node))
+    if isinstance(symbol, MissingSym):
+        return _unknown(symbol, node, ctx)
+    if isinstance(symbol, ClassSym):
+        help = "construct an instance, or test with `isinstance`"
+        return ctx.error("WM144", node, f"class `{text}` used as a value", "a class", help)
+    if isinstance(symbol, ActionSym | FunctionSym | BuiltinSym | KnownSym):
+        return _function_value(f"function `{text}`", node, ctx)
+    if isinstance(symbol, ModuleSym):
+        return _function_value(f"module `{text}`", node, ctx)
+    return _global_value(symbol, node, ctx)
+
+
+def _global_value(symbol: VariableSym | ExternalSym, node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
+    text = ctx.code(node)
+    if isinstance(symbol, ExternalSym):
+        refusal = impure(symbol.qualname)
+        if refusal is not None:
+            code, what, help = refusal
+            return ctx.error(code, node, f"`{text}` {what}", "not deterministic", help)
+    help = "use a constant (a literal assigned once at module level), or an argument of `run()`"
+    message = f"read of module global `{text}`, which is not a constant"
+    return ctx.error("WM122", node, message, "not a constant", help)
+
+
+@expression
+def lower_Attribute(node: cst.Attribute, ctx: Ctx) -> ir.Expr:
+    attr = node.attr.value
+    if ctx.is_self(node.value):
+        help = "use a module-level constant or an argument of `run()`"
+        return ctx.error("WM108", node, f"read of `self.{attr}`", "not a helper call", help)
+    base = ctx.symbol(node.value)
+    if isinstance(base, ClassSym) and base.kind == "enum":
+        return enum_member(base, node, ctx)
+    found = None if base is None else ctx.resolver.attribute(base, attr)
+    if found is None:
+        value = lower_expr(node.value, ctx)
+        return ir.Attribute(value=value, attr=attr, span=ctx.span(node))
+    return symbol_value(found, node, ctx)
+
+
+def enum_member(enum: ClassSym, node: cst.Attribute, ctx: Ctx) -> ir.Expr:
+    member = node.attr.value
+    if member not in enum.members:
+        help = did_you_mean(member, enum.members)
+        message = f"`{enum.name}` has no member `{member}`"
+        return ctx.error("WM136", node.attr, message, "unknown member", help)
+    return ir.EnumMember(type=enum.path, member=member, span=ctx.span(node))
+
+
+# ---------------------------------------------------------------------------------------------
+# Literals and displays
+# ---------------------------------------------------------------------------------------------
+
+
+@expression
+def lower_Integer(node: cst.Integer, ctx: Ctx) -> ir.Expr:
+    return ir.Const(value=number_value(node), span=ctx.span(node))
+
+
+@expression
+def lower_Float(node: cst.Float, ctx: Ctx) -> ir.Expr:
+    return ir.Const(value=number_value(node), span=ctx.span(node))
+
+
+def _unsupported_literal(node: cst.CSTNode, ctx: Ctx, what: str) -> ir.Expr:
+    help = "workflow values are JSON-shaped; produce this value inside an action"
+    return ctx.error("WM139", node, f"{what} literals are not supported", "unsupported", help)
+
+
+@expression
+def lower_Imaginary(node: cst.Imaginary, ctx: Ctx) -> ir.Expr:
+    return _unsupported_literal(node, ctx, "complex")
+
+
+@expression
+def lower_Ellipsis(node: cst.Ellipsis, ctx: Ctx) -> ir.Expr:
+    return _unsupported_literal(node, ctx, "`...`")
+
+
+def _element(element: cst.BaseElement, ctx: Ctx) -> ir.Expr:
+    value = lower_expr(element.value, ctx)
+    if isinstance(element, cst.StarredElement):
+        return ir.Starred(value=value, span=ctx.span(element))
+    return value
+
+
+def _elements(elements: Sequence[cst.BaseElement], ctx: Ctx) -> tuple[ir.Expr, ...]:
+    return tuple(_element(e, ctx) for e in elements)
+
+
+@expression
+def lower_List(node: cst.List, ctx: Ctx) -> ir.Expr:
+    return ir.ListExpr(elts=_elements(node.elements, ctx), span=ctx.span(node))
+
+
+@expression
+def lower_Tuple(node: cst.Tuple, ctx: Ctx) -> ir.Expr:
+    return ir.TupleExpr(elts=_elements(node.elements, ctx), span=ctx.span(node))
+
+
+@expression
+def lower_Set(node: cst.Set, ctx: Ctx) -> ir.Expr:
+    return ir.SetExpr(elts=_elements(node.elements, ctx), span=ctx.span(node))
+
+
+@expression
+def lower_Dict(node: cst.Dict, ctx: Ctx) -> ir.Expr:
+    keys: list[ir.Expr | None] = []
+    values: list[ir.Expr] = []
+    for element in node.elements:
+        if isinstance(element, cst.DictElement):
+            keys.append(lower_expr(element.key, ctx))
+        else:
+            keys.append(None)
+        values.append(lower_expr(element.value, ctx))
+    return ir.DictExpr(keys=tuple(keys), values=tuple(values), span=ctx.span(node))
+
+
+# ---------------------------------------------------------------------------------------------
+# Operators
+# ---------------------------------------------------------------------------------------------
+
+
+def _is_string_literal(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.SimpleString | cst.ConcatenatedString | cst.FormattedString)
+
+
+@expression
+def lower_BinaryOperation(node: cst.BinaryOperation, ctx: Ctx) -> ir.Expr:
+    op = BINARY[type(node.operator)]
+    if op == "%" and _is_string_literal(node.left):
+        help = "use an f-string: f'...{value}...'"
+        return ctx.error("WM138", node, "`%` formatting of a string", "printf-style", help)
+    left, right = lower_expr(node.left, ctx), lower_expr(node.right, ctx)
+    return ir.BinOp(op=op, left=left, right=right, span=ctx.span(node))
+
+
+@expression
+def lower_UnaryOperation(node: cst.UnaryOperation, ctx: Ctx) -> ir.Expr:
+    operand = lower_expr(node.expression, ctx)
+    return ir.UnaryOp(op=UNARY[type(node.operator)], operand=operand, span=ctx.span(node))
+
+
+def _bool_operands(node: cst.BaseExpression, op: type[cst.CSTNode]) -> list[cst.BaseExpression]:
+    """`a and b and c` as [a, b, c]: same-operator chains flatten (the value is the same)."""
+    if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, op):
+        return [*_bool_operands(node.left, op), *_bool_operands(node.right, op)]
+    return [node]
+
+
+@expression
+def lower_BooleanOperation(node: cst.BooleanOperation, ctx: Ctx) -> ir.Expr:
+    kind = type(node.operator)
+    values = tuple(lower_expr(v, ctx) for v in _bool_operands(node, kind))
+    op: Literal["and", "or"] = "and" if kind is cst.And else "or"
+    return ir.BoolOp(op=op, values=values, span=ctx.span(node))
+
+
+@expression
+def lower_Comparison(node: cst.Comparison, ctx: Ctx) -> ir.Expr:
+    ops = tuple(COMPARE[type(c.operator)] for c in node.comparisons)
+    comparators = tuple(lower_expr(c.comparator, ctx) for c in node.comparisons)
+    left = lower_expr(node.left, ctx)
+    return ir.Compare(left=left, ops=ops, comparators=comparators, span=ctx.span(node))
+
+
+@expression
+def lower_IfExp(node: cst.IfExp, ctx: Ctx) -> ir.Expr:
+    test, body = lower_expr(node.test, ctx), lower_expr(node.body, ctx)
+    orelse = lower_expr(node.orelse, ctx)
+    return ir.IfExp(test=test, body=body, orelse=orelse, span=ctx.span(node))
+
+
+# ---------------------------------------------------------------------------------------------
+# Subscripts
+# ---------------------------------------------------------------------------------------------
+
+
+def _index(element: cst.SubscriptElement, ctx: Ctx, alone: bool) -> ir.Expr:
+    part = element.slice
+    if isinstance(part, cst.Slice):
+        if not alone:
+            return ctx.error("WM146", part, "slices inside a tuple index", "unsupported")
+        bound = [None if b is None else lower_expr(b, ctx) for b in (part.lower, part.upper)]
+        step = None if part.step is None else lower_expr(part.step, ctx)
+        return ir.Slice(lower=bound[0], upper=bound[1], step=step, span=ctx.span(part))
+    if isinstance(part, cst.Index) and part.star is not None:
+        return ctx.error("WM146", part, "starred index", "unsupported")
+    assert isinstance(part, cst.Index)
+    return lower_expr(part.value, ctx)
+
+
+@expression
+def lower_Subscript(node: cst.Subscript, ctx: Ctx) -> ir.Expr:
+    value = lower_expr(node.value, ctx)
+    if len(node.slice) == 1:
+        index = _index(node.slice[0], ctx, alone=True)
+    else:
+        parts = tuple(_index(e, ctx, alone=False) for e in node.slice)
+        index = ir.TupleExpr(elts=parts, span=ctx.span(node))
+    return ir.Subscript(value=value, index=index, span=ctx.span(node))
+
+
+# ---------------------------------------------------------------------------------------------
+# Comprehensions
+# ---------------------------------------------------------------------------------------------
+
+
+def _fors(for_in: cst.CompFor) -> list[cst.CompFor]:
+    chain = [for_in]
+    while chain[-1].inner_for_in is not None:
+        inner = chain[-1].inner_for_in
+        assert inner is not None
+        chain.append(inner)
+    return chain
+
+
+def comprehension_scope(
+    for_in: cst.CompFor, ctx: Ctx, body: Callable[[], T]
+) -> tuple[tuple[ir.Generator, ...], T]:
+    """The generators of a comprehension and `body()` lowered inside its scope.
+
+    As in Python, the first iterable is evaluated in the enclosing scope; the loop targets are
+    local to the comprehension.
+    """
+    fors = _fors(for_in)
+    for clause in fors:
+        if clause.asynchronous is not None:
+            help = "fetch the values with an action first, then use a plain comprehension"
+            ctx.error("WM113", clause, "`async for` in a comprehension", "asynchronous", help)
+    names = {name for clause in fors for name in target_names(clause.target)}
+    first = lower_expr(fors[0].iter, ctx)
+    with ctx.comprehension(names):
+        generators = tuple(
+            _generator(c, first if i == 0 else None, ctx) for i, c in enumerate(fors)
+        )
+        return generators, body()
+
+
+def _generator(clause: cst.CompFor, iterable: ir.Expr | None, ctx: Ctx) -> ir.Generator:
+    target = lower_target(clause.target, ctx)
+    source = iterable if iterable is not None else lower_expr(clause.iter, ctx)
+    ifs = tuple(lower_expr(c.test, ctx) for c in clause.ifs)
+    return ir.Generator(target=target, iter=source, ifs=ifs, span=ctx.span(clause))
+
+
+def _comprehension(
+    node: cst.ListComp | cst.SetComp | cst.GeneratorExp,
+    kind: Literal["list", "set", "gen"],
+    ctx: Ctx,
+) -> ir.Expr:
+    generators, elt = comprehension_scope(node.for_in, ctx, lambda: lower_expr(node.elt, ctx))
+    return ir.Comprehension(
+        kind=kind, elt=elt, value=None, generators=generators, span=ctx.span(node)
+    )
+
+
+@expression
+def lower_ListComp(node: cst.ListComp, ctx: Ctx) -> ir.Expr:
+    return _comprehension(node, "list", ctx)
+
+
+@expression
+def lower_SetComp(node: cst.SetComp, ctx: Ctx) -> ir.Expr:
+    return _comprehension(node, "set", ctx)
+
+
+@expression
+def lower_GeneratorExp(node: cst.GeneratorExp, ctx: Ctx) -> ir.Expr:
+    return _comprehension(node, "gen", ctx)
+
+
+@expression
+def lower_DictComp(node: cst.DictComp, ctx: Ctx) -> ir.Expr:
+    def entry() -> tuple[ir.Expr, ir.Expr]:
+        return lower_expr(node.key, ctx), lower_expr(node.value, ctx)
+
+    generators, (key, value) = comprehension_scope(node.for_in, ctx, entry)
+    return ir.Comprehension(
+        kind="dict", elt=key, value=value, generators=generators, span=ctx.span(node)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Refused expressions
+# ---------------------------------------------------------------------------------------------
+
+
+@expression
+def lower_Lambda(node: cst.Lambda, ctx: Ctx) -> ir.Expr:
+    help = "compute the value with a comprehension, a helper method or an action"
+    return ctx.error("WM111", node, "`lambda` in a workflow", "functions are not values", help)
+
+
+@expression
+def lower_Yield(node: cst.Yield, ctx: Ctx) -> ir.Expr:
+    help = "collect the values in a list and return it"
+    return ctx.error("WM110", node, "`yield` in a workflow", "generators are not supported", help)
+
+
+@expression
+def lower_Await(node: cst.Await, ctx: Ctx) -> ir.Expr:
+    help = "await on its own line into a name (`value = await ...`), then use the name"
+    return ctx.error("WM105", node, "`await` inside an expression", "nested await", help)
+
+
+@expression
+def lower_NamedExpr(node: cst.NamedExpr, ctx: Ctx) -> ir.Expr:
+    help = "assign on its own line first"
+    return ctx.error("WM121", node, "assignment expression `:=`", "walrus", help)
+
+
+# ---------------------------------------------------------------------------------------------
+# Assignment targets
+# ---------------------------------------------------------------------------------------------
+
+
+def lower_target(node: cst.BaseExpression, ctx: Ctx) -> ir.Target:
+    """An assignment target: a name, a (nested, starred) tuple, or `container[index]`."""
+    if isinstance(node, cst.Name):
+        return _target_name(node, ctx)
+    if isinstance(node, cst.Tuple | cst.List):
+        parts = tuple(lower_target(e.value, ctx) for e in node.elements)
+        return ir.TupleExpr(elts=parts, span=ctx.span(node))
+    if isinstance(node, cst.StarredElement):
+        return ir.Starred(value=lower_target(node.value, ctx), span=ctx.span(node))
+    if isinstance(node, cst.Subscript):
+        subscript = lower_Subscript(node, ctx)
+        assert isinstance(subscript, ir.Subscript)
+        return subscript
+    if isinstance(node, cst.Attribute):
+        return _attribute_target(node, ctx)
+    ctx.error("WM146", node, "unsupported assignment target", "cannot assign here")
+    return ir.Name(id=TEMP_PREFIX, span=ctx.span(node))
+
+
+def _target_name(node: cst.Name, ctx: Ctx) -> ir.Name:
+    if node.value.startswith(TEMP_PREFIX):
+        help = f"rename it: names starting with `{TEMP_PREFIX}` are reserved for the compiler"
+        ctx.error("WM137", node, f"reserved name `{node.value}`", "reserved", help)
+    elif ctx.is_self(node):
+        help = "use another name for the local variable"
+        ctx.error("WM107", node, "assignment to `self`", "rebinds self", help)
+    return ir.Name(id=node.value, span=ctx.span(node))
+
+
+def _attribute_target(node: cst.Attribute, ctx: Ctx) -> ir.Target:
+    if ctx.is_self(node.value):
+        help = "keep state in local variables and pass them to helper methods"
+        ctx.error("WM107", node, f"assignment to `self.{node.attr.value}`", "mutates self", help)
+    else:
+        help = "build a new value instead of mutating an attribute in place"
+        ctx.error("WM132", node, "assignment to an attribute", "mutates a value", help)
+    return ir.Name(id=TEMP_PREFIX, span=ctx.span(node))
+
+
+__all__ = ["PLACEHOLDER", "comprehension_scope", "lower_target", "symbol_value"]

@@ -1,0 +1,194 @@
+"""Lowering what a workflow awaits: action calls, `self.run_action`, `asyncio.gather`,
+`asyncio.sleep` and async helper methods, into the IR's durable operations.
+
+An `await` is only valid at statement level (`x = await ...`, `await ...`, `return await ...`);
+`statements` calls `lower_await` for those shapes. Anything else awaited is refused here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst as cst
+
+from waymark_compiler.context import Ctx
+from waymark_compiler.lower.calls import lower_arguments, unknown_helper
+from waymark_compiler.lower.dispatch import lower_expr
+from waymark_compiler.lower.expressions import comprehension_scope, lower_target
+from waymark_compiler.lower.policy import policy
+from waymark_compiler.resolve import ActionSym, ExternalSym, FunctionSym, KnownSym, MissingSym
+from waymark_compiler.tables import impure
+from waymark_runtime import ir
+
+
+def lower_await(
+    targets: Sequence[cst.BaseExpression], node: cst.Await, statement: cst.CSTNode, ctx: Ctx
+) -> list[ir.Stmt]:
+    """`t1 = t2 = await op`: one `Await` (through a temporary when there are several targets)."""
+    operation = lower_operation(node.expression, ctx)
+    span = ctx.span(statement)
+    if operation is None:
+        return []
+    if len(targets) <= 1:
+        target = lower_target(targets[0], ctx) if targets else None
+        return [ir.Await(target=target, op=operation, span=span)]
+    temp = ir.Name(id=ctx.temp(), span=span)
+    assigned = tuple(lower_target(t, ctx) for t in targets)
+    return [
+        ir.Await(target=temp, op=operation, span=span),
+        ir.Assign(targets=assigned, value=temp, span=span),
+    ]
+
+
+def lower_operation(node: cst.BaseExpression, ctx: Ctx) -> ir.Operation | None:
+    if not isinstance(node, cst.Call):
+        help = "await an action call, `asyncio.gather(...)` or `asyncio.sleep(...)`"
+        ctx.error("WM102", node, "await of a value that is not a call", "not an action", help)
+        return None
+    func = node.func
+    if isinstance(func, cst.Attribute) and ctx.is_self(func.value):
+        if func.attr.value == "run_action":
+            return run_action(node, ctx)
+        return async_helper(node, func.attr.value, ctx)
+    symbol = ctx.symbol(func)
+    if isinstance(symbol, ActionSym):
+        return action_call(node, symbol, ctx)
+    if symbol == KnownSym("gather"):
+        return gather(node, ctx)
+    if symbol == KnownSym("sleep"):
+        return sleep(node, ctx)
+    _not_awaitable(node, symbol, ctx)
+    return None
+
+
+def _not_awaitable(node: cst.Call, symbol: object, ctx: Ctx) -> None:
+    name = ctx.code(node.func)
+    # The call's own lowering explains unknown names and impure functions best.
+    if isinstance(symbol, MissingSym) or (
+        isinstance(symbol, ExternalSym) and impure(symbol.qualname) is not None
+    ):
+        lower_expr(node, ctx)
+        return
+    if isinstance(symbol, FunctionSym):
+        help = f"decorate `{name}` with `@action`, or call it from inside an action"
+    else:
+        help = "only actions, `asyncio.gather`, `asyncio.sleep` and async helpers can be awaited"
+    ctx.error("WM102", node, f"await of `{name}`, which is not an action", "not an @action", help)
+
+
+def action_call(node: cst.Call, symbol: ActionSym, ctx: Ctx) -> ir.ActionCall:
+    args, kwargs = lower_arguments(node.args, ctx)
+    return ir.ActionCall(action=symbol.path, args=args, kwargs=kwargs, span=ctx.span(node))
+
+
+def async_helper(node: cst.Call, name: str, ctx: Ctx) -> ir.Operation | None:
+    if name not in ctx.helpers:
+        unknown_helper(node, name, ctx)
+        return None
+    if not ctx.helpers[name]:
+        help = f"call it without await: `self.{name}(...)`"
+        ctx.error("WM102", node, f"await of synchronous helper `self.{name}`", "not async", help)
+        return None
+    args, kwargs = lower_arguments(node.args, ctx)
+    return ir.CallAsyncHelper(name=name, args=args, kwargs=kwargs, span=ctx.span(node))
+
+
+def run_action(node: cst.Call, ctx: Ctx) -> ir.ActionCall | None:
+    """`self.run_action(action(...), retry=..., backoff=..., timeout=...)`."""
+    positional = [a for a in node.args if a.keyword is None]
+    options = [a for a in node.args if a.keyword is not None]
+    if len(positional) != 1 or positional[0].star:
+        help = "pass exactly one action call: `self.run_action(send_email(to), retry=...)`"
+        ctx.error("WM129", node, "`self.run_action` takes one action call", "malformed", help)
+        return None
+    inner = positional[0].value
+    symbol = ctx.symbol(inner.func) if isinstance(inner, cst.Call) else None
+    if not isinstance(inner, cst.Call) or not isinstance(symbol, ActionSym):
+        help = "call the action inside: `self.run_action(send_email(to), ...)`"
+        ctx.error("WM129", inner, "`self.run_action` needs an action call", "not an action", help)
+        return None
+    bad = [a for a in options if a.keyword is None or a.keyword.value not in _RUN_ACTION_OPTIONS]
+    for arg in bad:
+        help = "`self.run_action` takes `retry=`, `backoff=` and `timeout=`"
+        ctx.error("WM129", arg, "unexpected argument to `self.run_action`", "unexpected", help)
+    call = action_call(inner, symbol, ctx)
+    attached = policy([a for a in options if a not in bad], ctx, ctx.span(node))
+    return ir.ActionCall(
+        action=call.action, args=call.args, kwargs=call.kwargs, policy=attached, span=ctx.span(node)
+    )
+
+
+_RUN_ACTION_OPTIONS = frozenset({"retry", "backoff", "timeout"})
+
+
+# ---------------------------------------------------------------------------------------------
+# asyncio
+# ---------------------------------------------------------------------------------------------
+
+
+def gather(node: cst.Call, ctx: Ctx) -> ir.Gather:
+    items: list[ir.ActionCall | ir.Spread] = []
+    return_exceptions = False
+    for arg in node.args:
+        if arg.keyword is not None and arg.keyword.value == "return_exceptions":
+            return_exceptions = _literal_bool(arg.value, ctx)
+            continue
+        item = _gather_item(arg, ctx)
+        if item is not None:
+            items.append(item)
+    return ir.Gather(items=tuple(items), return_exceptions=return_exceptions, span=ctx.span(node))
+
+
+def _literal_bool(node: cst.BaseExpression, ctx: Ctx) -> bool:
+    if isinstance(node, cst.Name) and node.value in ("True", "False"):
+        return node.value == "True"
+    help = "write `return_exceptions=True` or `return_exceptions=False`"
+    ctx.error("WM130", node, "`return_exceptions` must be True or False", "not a literal", help)
+    return False
+
+
+def _gather_item(arg: cst.Arg, ctx: Ctx) -> ir.ActionCall | ir.Spread | None:
+    if arg.keyword is not None or arg.star == "**":
+        help = "`asyncio.gather` takes action calls and `return_exceptions=`"
+        ctx.error("WM130", arg, "unexpected argument to `asyncio.gather`", "unexpected", help)
+        return None
+    if arg.star == "*":
+        return _spread(arg.value, ctx)
+    return _gathered_call(arg.value, ctx)
+
+
+def _gathered_call(node: cst.BaseExpression, ctx: Ctx) -> ir.ActionCall | None:
+    if isinstance(node, cst.Call):
+        func = node.func
+        if isinstance(func, cst.Attribute) and ctx.is_self(func.value):
+            if func.attr.value == "run_action":
+                return run_action(node, ctx)
+        else:
+            symbol = ctx.symbol(func)
+            if isinstance(symbol, ActionSym):
+                return action_call(node, symbol, ctx)
+    help = "gather action calls or `self.run_action(...)` calls; await anything else on its own"
+    ctx.error("WM130", node, "`asyncio.gather` item is not an action call", "not an action", help)
+    return None
+
+
+def _spread(node: cst.BaseExpression, ctx: Ctx) -> ir.Spread | None:
+    if not isinstance(node, cst.ListComp | cst.GeneratorExp):
+        help = "spread a comprehension of action calls: `*[act(x) for x in xs]`"
+        ctx.error("WM130", node, "`asyncio.gather` spread of a value", "not a comprehension", help)
+        return None
+    element = node.elt
+    generators, call = comprehension_scope(node.for_in, ctx, lambda: _gathered_call(element, ctx))
+    if call is None:
+        return None
+    return ir.Spread(call=call, generators=generators, span=ctx.span(node))
+
+
+def sleep(node: cst.Call, ctx: Ctx) -> ir.Sleep | None:
+    args = list(node.args)
+    if len(args) != 1 or args[0].star or (args[0].keyword and args[0].keyword.value != "delay"):
+        help = "write `await asyncio.sleep(seconds)`"
+        ctx.error("WM131", node, "`asyncio.sleep` takes one duration", "malformed", help)
+        return None
+    seconds = lower_expr(args[0].value, ctx)
+    return ir.Sleep(seconds=seconds, span=ctx.span(node))

@@ -1,0 +1,176 @@
+"""Lowering the options of `self.run_action`: `RetryPolicy`, `BackoffPolicy` and `timeout`.
+
+Every field must be a compile-time constant (a literal or a module-level constant), so policies
+are visible syntax in the `.wrl` text. `timedelta` is accepted only with keyword arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+import libcst as cst
+
+from waymark_compiler.context import Ctx
+from waymark_compiler.literals import evaluate
+from waymark_compiler.lower.dispatch import lower_expr
+from waymark_compiler.resolve import ClassSym, KnownSym
+from waymark_compiler.tables import Known
+from waymark_runtime import ir
+
+RETRY_FIELDS = ("attempts", "exception_types", "backoff_seconds")
+BACKOFF_FIELDS = ("base_delay", "multiplier", "max_delay", "jitter")
+TIMEDELTA_FIELDS = ("days", "seconds", "microseconds", "milliseconds", "minutes", "hours", "weeks")
+
+
+class _Refused(Exception):
+    """A field was refused (already reported); the policy is dropped."""
+
+
+def _non_constant(node: cst.CSTNode, ctx: Ctx, what: str) -> _Refused:
+    help = "use a literal or a module-level constant"
+    ctx.error("WM127", node, f"{what} is not a constant", "not a constant", help)
+    return _Refused()
+
+
+def constant(node: cst.BaseExpression, ctx: Ctx, what: str) -> Any:
+    """The compile-time value of `node`, or `_Refused` after reporting why it is not one."""
+    before = len(ctx.sink.items)
+    lowered = lower_expr(node, ctx)
+    if len(ctx.sink.items) != before:
+        raise _Refused()
+    try:
+        return evaluate(lowered)
+    except (ValueError, TypeError, ArithmeticError):
+        raise _non_constant(node, ctx, what) from None
+
+
+def _number(node: cst.BaseExpression, ctx: Ctx, what: str, allow_none: bool = False) -> Any:
+    value = constant(node, ctx, what)
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        help = "use a number of seconds (int or float)"
+        ctx.error("WM127", node, f"{what} must be a number", "not a number", help)
+        raise _Refused()
+    return value
+
+
+def _fields(
+    call: cst.Call, names: Sequence[str], ctx: Ctx, what: str
+) -> dict[str, cst.BaseExpression]:
+    """The arguments of a policy constructor by field name (positional in field order)."""
+    fields: dict[str, cst.BaseExpression] = {}
+    for index, arg in enumerate(call.args):
+        name = arg.keyword.value if arg.keyword is not None else None
+        if name is None and not arg.star and index < len(names):
+            name = names[index]
+        if name is None or name not in names or arg.star or name in fields:
+            help = f"`{what}` takes: {', '.join(names)}"
+            ctx.error("WM129", arg, f"unexpected argument to `{what}`", "unexpected", help)
+            raise _Refused()
+        fields[name] = arg.value
+    return fields
+
+
+def _constructor(node: cst.BaseExpression, ctx: Ctx, what: Known) -> cst.Call:
+    if isinstance(node, cst.Call) and ctx.symbol(node.func) == KnownSym(what):
+        return node
+    help = f"write the policy inline: `{what}(...)` with constant fields"
+    ctx.error("WM127", node, f"expected `{what}(...)`", "not a policy", help)
+    raise _Refused()
+
+
+def _exception_types(node: cst.BaseExpression, ctx: Ctx) -> tuple[str, ...]:
+    if not isinstance(node, cst.List | cst.Tuple):
+        raise _non_constant(node, ctx, "`exception_types`")
+    return tuple(_exception_name(e.value, ctx) for e in node.elements)
+
+
+def _exception_name(node: cst.BaseExpression, ctx: Ctx) -> str:
+    if isinstance(node, cst.SimpleString):
+        value = constant(node, ctx, "an exception name")
+        if isinstance(value, str):
+            return value
+    symbol = ctx.symbol(node)
+    if isinstance(symbol, ClassSym) and symbol.kind == "exception":
+        return symbol.name
+    help = "list exception classes, or their names as strings"
+    ctx.error("WM127", node, "not an exception class", "not an exception", help)
+    raise _Refused()
+
+
+def retry(node: cst.BaseExpression, ctx: Ctx) -> dict[str, Any]:
+    fields = _fields(_constructor(node, ctx, "RetryPolicy"), RETRY_FIELDS, ctx, "RetryPolicy")
+    out: dict[str, Any] = {}
+    if "attempts" in fields:
+        attempts = constant(fields["attempts"], ctx, "`attempts`")
+        if isinstance(attempts, bool) or not isinstance(attempts, int):
+            raise _non_constant(fields["attempts"], ctx, "`attempts`")
+        out["attempts"] = attempts
+    if "exception_types" in fields:
+        out["exception_types"] = _exception_types(fields["exception_types"], ctx)
+    if "backoff_seconds" in fields:
+        out["backoff_seconds"] = float(_number(fields["backoff_seconds"], ctx, "`backoff_seconds`"))
+    return out
+
+
+def backoff(node: cst.BaseExpression, ctx: Ctx) -> ir.Backoff:
+    call = _constructor(node, ctx, "BackoffPolicy")
+    fields = _fields(call, BACKOFF_FIELDS, ctx, "BackoffPolicy")
+    values: dict[str, Any] = {
+        "base_delay": 1.0,
+        "multiplier": 2.0,
+        "max_delay": None,
+        "jitter": 0.0,
+    }
+    for name, value in fields.items():
+        number = _number(value, ctx, f"`{name}`", allow_none=name == "max_delay")
+        values[name] = None if number is None else float(number)
+    return ir.Backoff(**values, span=ctx.span(call))
+
+
+def timeout(node: cst.BaseExpression, ctx: Ctx) -> float | None:
+    if isinstance(node, cst.Call) and ctx.symbol(node.func) == KnownSym("timedelta"):
+        return _timedelta(node, ctx)
+    value = _number(node, ctx, "`timeout`", allow_none=True)
+    return None if value is None else float(value)
+
+
+def _timedelta(call: cst.Call, ctx: Ctx) -> float:
+    parts: dict[str, Any] = {}
+    for arg in call.args:
+        if arg.keyword is None or arg.keyword.value not in TIMEDELTA_FIELDS:
+            help = "use keywords: `timedelta(minutes=10)`"
+            ctx.error("WM128", arg, "positional `timedelta` argument", "ambiguous unit", help)
+            raise _Refused()
+        parts[arg.keyword.value] = _number(arg.value, ctx, f"`{arg.keyword.value}`")
+    try:
+        return timedelta(**parts).total_seconds()
+    except OverflowError:
+        raise _non_constant(call, ctx, "`timeout`") from None
+
+
+def policy(keywords: Sequence[cst.Arg], ctx: Ctx, span: ir.Span) -> ir.Policy | None:
+    """The `retry=`, `backoff=` and `timeout=` of a `run_action` call (None when absent)."""
+    fields: dict[str, Any] = {}
+    try:
+        for arg in keywords:
+            assert arg.keyword is not None
+            name = arg.keyword.value
+            if _is_none(arg.value):
+                continue
+            if name == "retry":
+                fields.update(retry(arg.value, ctx))
+            elif name == "backoff":
+                fields["backoff"] = backoff(arg.value, ctx)
+            else:
+                fields["timeout"] = timeout(arg.value, ctx)
+    except _Refused:
+        return None
+    return ir.Policy(**fields, span=span) if fields else None
+
+
+def _is_none(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "None"

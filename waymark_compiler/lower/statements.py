@@ -1,0 +1,312 @@
+"""Lowering statements: assignments, awaits, control flow, `try/except`, `raise`, `return`.
+
+One `lower_<Statement>` per libcst node; each returns the IR statements it becomes (an awaited
+`return` becomes two). Constructs whose meaning the IR cannot keep exactly are refused.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from waymark_compiler.context import Ctx
+from waymark_compiler.literals import AUGMENTED
+from waymark_compiler.lower.dispatch import lower_body, lower_expr, lower_stmt, statement
+from waymark_compiler.lower.expressions import lower_target
+from waymark_compiler.lower.operations import lower_await, lower_operation
+from waymark_compiler.lower.patterns import lower_pattern
+from waymark_compiler.resolve import ClassSym
+from waymark_runtime import ir
+
+
+@statement
+def lower_SimpleStatementLine(node: cst.SimpleStatementLine, ctx: Ctx) -> list[ir.Stmt]:
+    out: list[ir.Stmt] = []
+    for small in node.body:
+        out += lower_stmt(small, ctx)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Expressions and assignments
+# ---------------------------------------------------------------------------------------------
+
+
+@statement
+def lower_Expr(node: cst.Expr, ctx: Ctx) -> list[ir.Stmt]:
+    if isinstance(node.value, cst.Await):
+        return lower_await([], node.value, node, ctx)
+    return [ir.ExprStmt(value=lower_expr(node.value, ctx), span=ctx.span(node))]
+
+
+def _assign(
+    targets: list[cst.BaseExpression], value: cst.BaseExpression, node: cst.CSTNode, ctx: Ctx
+) -> list[ir.Stmt]:
+    if isinstance(value, cst.Await):
+        return lower_await(targets, value, node, ctx)
+    lowered = lower_expr(value, ctx)
+    assigned = tuple(lower_target(t, ctx) for t in targets)
+    return [ir.Assign(targets=assigned, value=lowered, span=ctx.span(node))]
+
+
+@statement
+def lower_Assign(node: cst.Assign, ctx: Ctx) -> list[ir.Stmt]:
+    return _assign([t.target for t in node.targets], node.value, node, ctx)
+
+
+@statement
+def lower_AnnAssign(node: cst.AnnAssign, ctx: Ctx) -> list[ir.Stmt]:
+    if node.value is None:
+        return []  # a bare annotation binds nothing at run time
+    return _assign([node.target], node.value, node, ctx)
+
+
+@statement
+def lower_AugAssign(node: cst.AugAssign, ctx: Ctx) -> list[ir.Stmt]:
+    op = AUGMENTED[type(node.operator)]
+    span = ctx.span(node)
+    target = lower_target(node.target, ctx)
+    if not isinstance(target, ir.Name | ir.Subscript):
+        ctx.error("WM146", node.target, "augmented assignment to a tuple", "unsupported")
+        return []
+    if not isinstance(node.value, cst.Await):
+        return [ir.AugAssign(target=target, op=op, value=lower_expr(node.value, ctx), span=span)]
+    if not isinstance(target, ir.Name):
+        # Python reads `d[k]` before awaiting; through a temporary it would read it after.
+        help = "await into a name first, then `d[k] += value`"
+        ctx.error("WM105", node.value, "`await` in an augmented item assignment", "nested", help)
+        return []
+    temp = ir.Name(id=ctx.temp(), span=span)
+    awaited = lower_await([], node.value, node, ctx)
+    if not awaited:
+        return []
+    first = awaited[0]
+    assert isinstance(first, ir.Await)
+    return [
+        ir.Await(target=temp, op=first.op, span=span),
+        ir.AugAssign(target=target, op=op, value=temp, span=span),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Simple control flow
+# ---------------------------------------------------------------------------------------------
+
+
+@statement
+def lower_Return(node: cst.Return, ctx: Ctx) -> list[ir.Stmt]:
+    span = ctx.span(node)
+    if node.value is None:
+        return [ir.Return(value=None, span=span)]
+    if not isinstance(node.value, cst.Await):
+        return [ir.Return(value=lower_expr(node.value, ctx), span=span)]
+    operation = lower_operation(node.value.expression, ctx)
+    if operation is None:
+        return []
+    temp = ir.Name(id=ctx.temp(), span=span)
+    return [ir.Await(target=temp, op=operation, span=span), ir.Return(value=temp, span=span)]
+
+
+@statement
+def lower_Pass(node: cst.Pass, ctx: Ctx) -> list[ir.Stmt]:
+    return [ir.Pass(span=ctx.span(node))]
+
+
+@statement
+def lower_Break(node: cst.Break, ctx: Ctx) -> list[ir.Stmt]:
+    return [ir.Break(span=ctx.span(node))]
+
+
+@statement
+def lower_Continue(node: cst.Continue, ctx: Ctx) -> list[ir.Stmt]:
+    return [ir.Continue(span=ctx.span(node))]
+
+
+@statement
+def lower_Raise(node: cst.Raise, ctx: Ctx) -> list[ir.Stmt]:
+    span = ctx.span(node)
+    if node.cause is not None:
+        help = "raise the new exception alone; put the cause in its message if it matters"
+        ctx.error("WM118", node.cause, "`raise ... from ...`", "exception chaining", help)
+        return []
+    if node.exc is None:
+        if ctx.handler_depth == 0:
+            help = "raise a specific exception: `raise ValueError(...)`"
+            ctx.error(
+                "WM134", node, "bare `raise` outside an `except` block", "nothing to re-raise", help
+            )
+        return [ir.Raise(exc=None, span=span)]
+    return [ir.Raise(exc=_raised(node.exc, ctx), span=span)]
+
+
+def _raised(node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
+    """`raise ValueError` raises a new instance, as in Python."""
+    symbol = ctx.symbol(node) if isinstance(node, cst.Name | cst.Attribute) else None
+    if isinstance(symbol, ClassSym) and symbol.kind == "exception":
+        return ir.New(type=symbol.path, args=(), kwargs=(), span=ctx.span(node))
+    return lower_expr(node, ctx)
+
+
+# ---------------------------------------------------------------------------------------------
+# Compound statements
+# ---------------------------------------------------------------------------------------------
+
+
+@statement
+def lower_If(node: cst.If, ctx: Ctx) -> list[ir.Stmt]:
+    test = lower_expr(node.test, ctx)
+    body = lower_body(node.body, ctx)
+    orelse: tuple[ir.Stmt, ...] = ()
+    if isinstance(node.orelse, cst.If):
+        orelse = tuple(lower_If(node.orelse, ctx))
+    elif isinstance(node.orelse, cst.Else):
+        orelse = lower_body(node.orelse.body, ctx)
+    return [ir.If(test=test, body=body, orelse=orelse, span=ctx.span(node))]
+
+
+def _refuse_else(node: cst.Else | None, what: str, ctx: Ctx) -> None:
+    if node is not None:
+        help = "use a flag variable and an `if` after the statement"
+        ctx.error("WM117", node, f"`else` clause on `{what}`", "not supported", help)
+
+
+@statement
+def lower_For(node: cst.For, ctx: Ctx) -> list[ir.Stmt]:
+    if node.asynchronous is not None:
+        help = "fetch the items with an action that returns a list, then use a plain `for`"
+        ctx.error("WM113", node, "`async for` in a workflow", "asynchronous iteration", help)
+    _refuse_else(node.orelse, "for", ctx)
+    target, iterable = lower_target(node.target, ctx), lower_expr(node.iter, ctx)
+    body = lower_body(node.body, ctx)
+    return [ir.For(target=target, iter=iterable, body=body, span=ctx.span(node))]
+
+
+@statement
+def lower_While(node: cst.While, ctx: Ctx) -> list[ir.Stmt]:
+    _refuse_else(node.orelse, "while", ctx)
+    test, body = lower_expr(node.test, ctx), lower_body(node.body, ctx)
+    return [ir.While(test=test, body=body, span=ctx.span(node))]
+
+
+@statement
+def lower_Try(node: cst.Try, ctx: Ctx) -> list[ir.Stmt]:
+    if node.finalbody is not None:
+        help = "handle the exceptions with `except` and repeat the clean-up where needed"
+        ctx.error("WM116", node.finalbody, "`try/finally` in a workflow", "not supported", help)
+    _refuse_else(node.orelse, "try", ctx)
+    body = lower_body(node.body, ctx)
+    handlers = tuple(_handler(h, ctx) for h in node.handlers)
+    return [ir.Try(body=body, handlers=handlers, span=ctx.span(node))]
+
+
+def _handler(node: cst.ExceptHandler, ctx: Ctx) -> ir.Handler:
+    types = () if node.type is None else exception_types(node.type, ctx)
+    name = None
+    if node.name is not None and isinstance(node.name.name, cst.Name):
+        name = node.name.name.value
+    with ctx.handler():
+        body = lower_body(node.body, ctx)
+    return ir.Handler(types=types, name=name, body=body, span=ctx.span(node))
+
+
+def exception_types(node: cst.BaseExpression, ctx: Ctx) -> tuple[str, ...]:
+    """The classes of an `except` clause, as `module:QualName` paths."""
+    if isinstance(node, cst.Tuple):
+        return tuple(t for e in node.elements for t in exception_types(e.value, ctx))
+    symbol = ctx.symbol(node) if isinstance(node, cst.Name | cst.Attribute) else None
+    if isinstance(symbol, ClassSym) and symbol.kind == "exception":
+        return (symbol.path,)
+    help = "name exception classes directly: `except (ValueError, KeyError):`"
+    message = f"`{ctx.code(node)}` is not a statically known exception class"
+    ctx.error("WM133", node, message, "unknown exception type", help)
+    return ()
+
+
+@statement
+def lower_Match(node: cst.Match, ctx: Ctx) -> list[ir.Stmt]:
+    subject = lower_expr(node.subject, ctx)
+    cases = tuple(_case(case, ctx) for case in node.cases)
+    return [ir.Match(subject=subject, cases=cases, span=ctx.span(node))]
+
+
+def _case(node: cst.MatchCase, ctx: Ctx) -> ir.MatchCase:
+    pattern = lower_pattern(node.pattern, ctx)
+    guard = None if node.guard is None else lower_expr(node.guard, ctx)
+    body = lower_body(node.body, ctx)
+    return ir.MatchCase(pattern=pattern, guard=guard, body=body, span=ctx.span(node))
+
+
+# ---------------------------------------------------------------------------------------------
+# Refused statements
+# ---------------------------------------------------------------------------------------------
+
+
+def _refuse(
+    code: str, node: cst.CSTNode, message: str, label: str, help: str, ctx: Ctx
+) -> list[ir.Stmt]:
+    ctx.error(code, node, message, label, help)
+    return []
+
+
+@statement
+def lower_Global(node: cst.Global, ctx: Ctx) -> list[ir.Stmt]:
+    help = "keep the value in a local variable and return it"
+    return _refuse("WM109", node, "`global` in a workflow", "module state", help, ctx)
+
+
+@statement
+def lower_Nonlocal(node: cst.Nonlocal, ctx: Ctx) -> list[ir.Stmt]:
+    help = "keep the value in a local variable and return it"
+    return _refuse("WM109", node, "`nonlocal` in a workflow", "enclosing state", help, ctx)
+
+
+@statement
+def lower_Import(node: cst.Import, ctx: Ctx) -> list[ir.Stmt]:
+    help = "import at the top of the module"
+    return _refuse("WM114", node, "import inside a workflow body", "import", help, ctx)
+
+
+@statement
+def lower_ImportFrom(node: cst.ImportFrom, ctx: Ctx) -> list[ir.Stmt]:
+    help = "import at the top of the module"
+    return _refuse("WM114", node, "import inside a workflow body", "import", help, ctx)
+
+
+@statement
+def lower_Del(node: cst.Del, ctx: Ctx) -> list[ir.Stmt]:
+    help = "use `.pop(key)` for dict items; rebind names instead of deleting them"
+    return _refuse("WM119", node, "`del` in a workflow", "not supported", help, ctx)
+
+
+@statement
+def lower_Assert(node: cst.Assert, ctx: Ctx) -> list[ir.Stmt]:
+    help = "write `if not condition: raise AssertionError(message)`"
+    return _refuse("WM120", node, "`assert` in a workflow", "removed under -O", help, ctx)
+
+
+@statement
+def lower_With(node: cst.With, ctx: Ctx) -> list[ir.Stmt]:
+    what = "async with" if node.asynchronous is not None else "with"
+    help = "open the resource inside an action"
+    return _refuse("WM112", node, f"`{what}` in a workflow", "context manager", help, ctx)
+
+
+@statement
+def lower_FunctionDef(node: cst.FunctionDef, ctx: Ctx) -> list[ir.Stmt]:
+    help = "define a helper method on the workflow class instead"
+    return _refuse(
+        "WM115", node.name, "function defined inside a workflow body", "nested def", help, ctx
+    )
+
+
+@statement
+def lower_ClassDef(node: cst.ClassDef, ctx: Ctx) -> list[ir.Stmt]:
+    help = "define the class at module level"
+    return _refuse(
+        "WM115", node.name, "class defined inside a workflow body", "nested class", help, ctx
+    )
+
+
+@statement
+def lower_TryStar(node: cst.TryStar, ctx: Ctx) -> list[ir.Stmt]:
+    help = "use plain `except` clauses"
+    return _refuse("WM146", node, "`except*` in a workflow", "exception groups", help, ctx)

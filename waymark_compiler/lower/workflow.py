@@ -1,0 +1,201 @@
+"""Lowering one `@workflow` class: its `run()` and helper methods into an `ir.Workflow`.
+
+Checks the class's shape (a `Workflow` subclass, `async def run`, undecorated helper methods,
+a literal `name`), the parameters of each method, and that defaults are constants.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst as cst
+
+from waymark_compiler.context import TEMP_PREFIX, Ctx, FunctionInfo
+from waymark_compiler.diagnostics import Sink
+from waymark_compiler.discover import WorkflowClass
+from waymark_compiler.lower.dispatch import lower_body
+from waymark_compiler.namespace import Namespace, scan
+from waymark_compiler.resolve import ClassSym, ConstSym, Resolver
+from waymark_compiler.source import Source
+from waymark_runtime import ir
+
+
+def lower_workflow(found: WorkflowClass, resolver: Resolver, sink: Sink) -> ir.Workflow:
+    node, source = found.node, found.namespace.source
+    methods = [s for s in node.body.body if isinstance(s, cst.FunctionDef)]
+    _check_shape(found, methods, resolver, sink)
+    helpers = {m.name.value: m.asynchronous is not None for m in methods if m.name.value != "run"}
+    functions = [_function(m, source, resolver, sink, helpers) for m in methods]
+    run = next((f for f in functions if f.name == "run"), None)
+    if run is None:
+        run = ir.Function(name="run", params=(), body=(ir.Pass(),))
+    return ir.Workflow(
+        name=workflow_name(found, sink) or node.name.value,
+        run=run,
+        helpers=tuple(f for f in functions if f.name != "run"),
+        span=source.span(node),
+    )
+
+
+def workflow_name(found: WorkflowClass, sink: Sink) -> str | None:
+    """The class attribute `name = "..."`, if the class body defines one."""
+    for statement in found.node.body.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            value = _name_value(small)
+            if value is None:
+                continue
+            if isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
+                return value.evaluated_value
+            span = found.namespace.source.span(value)
+            help = 'write the name as a string literal: `name = "welcome_email"`'
+            sink.error(
+                "WM140", span, "workflow `name` is not a string literal", "not a literal", help
+            )
+    return None
+
+
+def _name_value(small: cst.BaseSmallStatement) -> cst.BaseExpression | None:
+    if isinstance(small, cst.Assign) and [_is_name(t.target) for t in small.targets] == [True]:
+        return small.value
+    if isinstance(small, cst.AnnAssign) and _is_name(small.target):
+        return small.value
+    return None
+
+
+def _is_name(target: cst.BaseExpression) -> bool:
+    return isinstance(target, cst.Name) and target.value == "name"
+
+
+def _check_shape(
+    found: WorkflowClass, methods: Sequence[cst.FunctionDef], resolver: Resolver, sink: Sink
+) -> None:
+    source = found.namespace.source
+    node = found.node
+    kind = resolver.at(found.namespace).class_kind(found.namespace, node)
+    if kind != "workflow":
+        help = "subclass `waymark.Workflow`: `class X(Workflow):`"
+        message = f"@workflow class `{node.name.value}` does not subclass `Workflow`"
+        sink.error("WM140", source.span(node.name), message, "not a Workflow", help)
+    run = next((m for m in methods if m.name.value == "run"), None)
+    if run is None:
+        help = "define `async def run(self, ...)`"
+        sink.error(
+            "WM140", source.span(node.name), "workflow has no `run` method", "no run()", help
+        )
+    elif run.asynchronous is None:
+        help = "make it `async def run(self, ...)`"
+        sink.error("WM140", source.span(run.name), "`run` is not `async def`", "not async", help)
+    for method in methods:
+        for decorator in method.decorators:
+            help = "remove the decorator; helper methods are plain methods"
+            message = f"decorated method `{method.name.value}` in a workflow"
+            sink.error("WM140", source.span(decorator), message, "decorator", help)
+
+
+# ---------------------------------------------------------------------------------------------
+# Methods
+# ---------------------------------------------------------------------------------------------
+
+
+def _function(
+    node: cst.FunctionDef,
+    source: Source,
+    resolver: Resolver,
+    sink: Sink,
+    helpers: dict[str, bool],
+) -> ir.Function:
+    info = _info(node, resolver.namespace, source)
+    ctx = Ctx(source, resolver, sink, helpers, info)
+    params = _params(node, ctx)
+    body = lower_body(_without_docstring(node.body), ctx)
+    return ir.Function(
+        name=node.name.value,
+        params=params,
+        body=body,
+        is_async=node.asynchronous is not None,
+        span=source.span(node),
+    )
+
+
+def _info(node: cst.FunctionDef, namespace: Namespace, source: Source) -> FunctionInfo:
+    every = [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]
+    self_name = every[0].name.value if every else "self"
+    local = Namespace(namespace.module, namespace.package, source, parent=None)
+    names = (
+        set(scan(local, node.body.body).bindings)
+        if isinstance(node.body, cst.IndentedBlock)
+        else set()
+    )
+    names.update(p.name.value for p in every)
+    for star in (node.params.star_arg, node.params.star_kwarg):
+        if isinstance(star, cst.Param):
+            names.add(star.name.value)
+    return FunctionInfo(node.name.value, self_name, node.asynchronous is not None, frozenset(names))
+
+
+def _without_docstring(body: cst.BaseSuite) -> cst.BaseSuite:
+    if not isinstance(body, cst.IndentedBlock) or not body.body:
+        return body
+    first = body.body[0]
+    if isinstance(first, cst.SimpleStatementLine) and len(first.body) == 1:
+        small = first.body[0]
+        if isinstance(small, cst.Expr) and isinstance(
+            small.value, cst.SimpleString | cst.ConcatenatedString
+        ):
+            rest = body.body[1:]
+            return (
+                body.with_changes(body=rest)
+                if rest
+                else body.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])])
+            )
+    return body
+
+
+def _params(node: cst.FunctionDef, ctx: Ctx) -> tuple[ir.Param, ...]:
+    params = node.params
+    for bad in (*params.posonly_params, params.star_arg, params.star_kwarg):
+        if isinstance(bad, cst.Param):
+            _refuse_param(bad, ctx, node.name.value)
+    every = [*params.posonly_params, *params.params]
+    if not every:
+        help = "methods of a workflow take `self` first"
+        ctx.error(
+            "WM125", node.name, f"`{node.name.value}` has no `self` parameter", "no self", help
+        )
+        return ()
+    positional = tuple(_param(p, ctx, keyword_only=False) for p in every[1:])
+    keyword = tuple(_param(p, ctx, keyword_only=True) for p in params.kwonly_params)
+    return positional + keyword
+
+
+def _refuse_param(param: cst.Param, ctx: Ctx, method: str) -> None:
+    help = "take a list or a dict argument instead"
+    text = ctx.code(param).rstrip(", ")
+    message = f"parameter `{text}` of `{method}` is not supported"
+    ctx.error("WM125", param, message, "variadic or positional-only", help)
+
+
+def _param(node: cst.Param, ctx: Ctx, keyword_only: bool) -> ir.Param:
+    name = node.name.value
+    if name.startswith(TEMP_PREFIX):
+        help = f"rename it: names starting with `{TEMP_PREFIX}` are reserved for the compiler"
+        ctx.error("WM137", node.name, f"reserved name `{name}`", "reserved", help)
+    default = None if node.default is None else _default(node.default, ctx)
+    return ir.Param(name=name, default=default, keyword_only=keyword_only, span=ctx.span(node))
+
+
+def _default(node: cst.BaseExpression, ctx: Ctx) -> ir.Expr | None:
+    """A default must be a constant: Python evaluates it once, the runtime once per call."""
+    symbol = ctx.symbol(node) if isinstance(node, cst.Name | cst.Attribute) else None
+    from waymark_compiler.lower.dispatch import lower_expr
+    from waymark_compiler.resolve import is_constant_literal
+
+    if is_constant_literal(node) or isinstance(symbol, ConstSym):
+        return lower_expr(node, ctx)
+    if isinstance(node, cst.Attribute) and isinstance(ctx.symbol(node.value), ClassSym):
+        return lower_expr(node, ctx)  # an enum member
+    help = "default to `None` and assign inside the body"
+    ctx.error("WM126", node, "default value is not a constant", "computed or mutable", help)
+    return None

@@ -1,0 +1,345 @@
+"""Static name resolution: what a global name in a workflow body refers to, without importing.
+
+`Resolver.lookup("send_email")` follows the scope's bindings, imports (through `Finder`, across
+modules and re-exports) and the builtins, and answers with a `Symbol`: an action, a class of a
+known kind, a constant, a module, one of Waymark's own names, or something opaque. It reports no
+diagnostics; the lowering phase decides what each symbol may be used for.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+
+from waymark_compiler.finder import Finder
+from waymark_compiler.namespace import (
+    Assignment,
+    Binding,
+    Definition,
+    ImportModule,
+    ImportName,
+    Namespace,
+)
+from waymark_compiler.tables import (
+    BUILTIN_EXCEPTIONS,
+    BUILTIN_TYPES,
+    KNOWN,
+    KNOWN_EXCEPTIONS,
+    OPAQUE_ROOTS,
+    PURE_BUILTINS,
+    Known,
+)
+
+ClassKind = Literal["exception", "enum", "model", "dataclass", "workflow", "builtin", "other"]
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSym:
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClassSym:
+    """A class; `path` is `module:QualName` (`builtins:ValueError`), `members` for enums."""
+
+    path: str
+    kind: ClassKind
+    members: tuple[str, ...] = ()
+    node: cst.ClassDef | None = field(default=None, compare=False)
+    namespace: Namespace | None = field(default=None, compare=False)
+
+    @property
+    def name(self) -> str:
+        return self.path.rpartition(":")[2].rpartition(".")[2]
+
+
+@dataclass(frozen=True, slots=True)
+class ConstSym:
+    """A name bound once to a literal expression, lowered in its own namespace on use."""
+
+    value: cst.BaseExpression = field(compare=False)
+    namespace: Namespace = field(compare=False)
+    qualname: str
+
+
+@dataclass(frozen=True, slots=True)
+class VariableSym:
+    """A module global that is not a constant (mutable, rebound, or computed)."""
+
+    qualname: str
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleSym:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class KnownSym:
+    what: Known
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltinSym:
+    """A whitelisted pure builtin function (`len`, `sorted`, ...)."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionSym:
+    """A plain function (not an action), defined in a source the compiler read."""
+
+    path: str
+    is_async: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalSym:
+    """Something in a module the compiler does not read (the standard library, C extensions)."""
+
+    qualname: str
+
+
+@dataclass(frozen=True, slots=True)
+class MissingSym:
+    """Not bound anywhere: `origin` says where it was looked for (a module, or None: globals)."""
+
+    name: str
+    origin: str | None = None
+
+
+Symbol = (
+    ActionSym
+    | ClassSym
+    | ConstSym
+    | VariableSym
+    | ModuleSym
+    | KnownSym
+    | BuiltinSym
+    | FunctionSym
+    | ExternalSym
+    | MissingSym
+)
+
+_KIND_PRIORITY: tuple[ClassKind, ...] = ("exception", "enum", "model", "dataclass", "workflow")
+
+
+@dataclass(slots=True)
+class Resolver:
+    """Resolution in one scope chain; `finder` is shared by every module of one compilation."""
+
+    namespace: Namespace
+    finder: Finder
+    _active: set[tuple[str, str]] = field(default_factory=set)
+
+    # -- entry points ---------------------------------------------------------------------------
+
+    def lookup(self, name: str) -> Symbol:
+        """A global name as seen from this scope: enclosing scopes, module, then builtins."""
+        scope: Namespace | None = self.namespace
+        while scope is not None:
+            if name in scope.bindings or scope.parent is None:
+                found = self._in_namespace(scope, name)
+                if not isinstance(found, MissingSym):
+                    return found
+            scope = scope.parent
+        return _builtin(name)
+
+    def attribute(self, symbol: Symbol, attr: str) -> Symbol | None:
+        """`symbol.attr` for modules and opaque names; None when it is not static."""
+        if isinstance(symbol, ModuleSym):
+            return self.qualified(symbol.name, attr)
+        if isinstance(symbol, ExternalSym):
+            return _known(f"{symbol.qualname}.{attr}") or ExternalSym(f"{symbol.qualname}.{attr}")
+        if isinstance(symbol, ClassSym) and symbol.node is not None and symbol.namespace:
+            return self._nested_class(symbol, attr)
+        return None
+
+    def qualified(self, module: str, name: str) -> Symbol:
+        """`name` as an attribute of module `module` (`from module import name`)."""
+        full = f"{module}.{name}" if module else name
+        known = _known(full)
+        if known is not None:
+            return known
+        if module.split(".")[0] in OPAQUE_ROOTS:
+            return ExternalSym(full)
+        target = self.finder.namespace(module)
+        if target is None:
+            return ExternalSym(full) if module in self.finder.opaque else MissingSym(name, module)
+        found = self._in_namespace(target, name)
+        if isinstance(found, MissingSym) and self.finder.namespace(full) is not None:
+            return ModuleSym(full)
+        return found
+
+    def names(self) -> Iterator[str]:
+        """Every global name visible from this scope (for "did you mean")."""
+        scope: Namespace | None = self.namespace
+        while scope is not None:
+            yield from scope.bindings
+            scope = scope.parent
+        yield from PURE_BUILTINS
+
+    # -- bindings --------------------------------------------------------------------------------
+
+    def _in_namespace(self, namespace: Namespace, name: str) -> Symbol:
+        key = (f"{namespace.module}:{namespace.qualprefix}", name)
+        if key in self._active:
+            return MissingSym(name, namespace.module)
+        self._active.add(key)
+        try:
+            return self._binding(namespace, name)
+        finally:
+            self._active.discard(key)
+
+    def _binding(self, namespace: Namespace, name: str) -> Symbol:
+        bindings = namespace.bindings.get(name)
+        if not bindings:
+            for module in namespace.star_imports:
+                found = self.qualified(module, name)
+                if not isinstance(found, MissingSym):
+                    return found
+            return MissingSym(name, namespace.module)
+        if all(isinstance(b, Definition) for b in bindings) or len(bindings) == 1:
+            return self._one(namespace, name, bindings[-1])
+        return VariableSym(f"{namespace.module}.{name}")
+
+    def _one(self, namespace: Namespace, name: str, binding: Binding) -> Symbol:
+        if isinstance(binding, ImportModule):
+            return ModuleSym(binding.module)
+        if isinstance(binding, ImportName):
+            return self.qualified(binding.module, binding.name)
+        if isinstance(binding, Definition):
+            return self._definition(namespace, binding)
+        return self._assignment(namespace, name, binding)
+
+    def _assignment(self, namespace: Namespace, name: str, binding: Assignment) -> Symbol:
+        value = binding.value
+        if value is None:
+            return VariableSym(f"{namespace.module}.{name}")
+        if is_constant_literal(value):
+            return ConstSym(value, namespace, f"{namespace.module}.{name}")
+        if isinstance(value, cst.Name | cst.Attribute):
+            alias = self.at(namespace).expression(value)
+            if alias is not None and not isinstance(alias, MissingSym):
+                return alias
+        return VariableSym(f"{namespace.module}.{name}")
+
+    def at(self, namespace: Namespace) -> Resolver:
+        """A resolver for another namespace sharing this one's finder and cycle guard."""
+        return Resolver(namespace, self.finder, self._active)
+
+    def expression(self, node: cst.BaseExpression) -> Symbol | None:
+        """The symbol a dotted name (`a`, `mod.Cls.MEMBER`) refers to, if static."""
+        if isinstance(node, cst.Name):
+            return self.lookup(node.value)
+        if isinstance(node, cst.Attribute):
+            base = self.expression(node.value)
+            return None if base is None else self.attribute(base, node.attr.value)
+        return None
+
+    # -- definitions -----------------------------------------------------------------------------
+
+    def _definition(self, namespace: Namespace, binding: Definition) -> Symbol:
+        path = f"{namespace.module}:{binding.qualname}"
+        node = binding.node
+        if isinstance(node, cst.FunctionDef):
+            if any(self._decorator_is(namespace, d, "action") for d in node.decorators):
+                return ActionSym(path)
+            return FunctionSym(path, node.asynchronous is not None)
+        kind = self.class_kind(namespace, node)
+        members = enum_members(node) if kind == "enum" else ()
+        return ClassSym(path, kind, members, node, namespace)
+
+    def _decorator_is(self, namespace: Namespace, decorator: cst.Decorator, what: Known) -> bool:
+        target = decorator.decorator
+        if isinstance(target, cst.Call):
+            target = target.func
+        return self.at(namespace).expression(target) == KnownSym(what)
+
+    def class_kind(self, namespace: Namespace, node: cst.ClassDef) -> ClassKind:
+        kinds = {self._base_kind(namespace, arg.value) for arg in node.bases if arg.keyword is None}
+        if any(self._decorator_is(namespace, d, "dataclass") for d in node.decorators):
+            kinds.add("dataclass")
+        return next((kind for kind in _KIND_PRIORITY if kind in kinds), "other")
+
+    def _base_kind(self, namespace: Namespace, base: cst.BaseExpression) -> ClassKind | None:
+        symbol = self.at(namespace).expression(base)
+        if isinstance(symbol, ClassSym):
+            return symbol.kind
+        if isinstance(symbol, KnownSym):
+            mapping: dict[Known, ClassKind] = {
+                "BaseModel": "model",
+                "Enum": "enum",
+                "Workflow": "workflow",
+            }
+            return mapping.get(symbol.what)
+        return None
+
+    def _nested_class(self, owner: ClassSym, attr: str) -> Symbol | None:
+        assert owner.node is not None and owner.namespace is not None
+        for statement in owner.node.body.body:
+            if isinstance(statement, cst.ClassDef) and statement.name.value == attr:
+                qualname = f"{owner.path.partition(':')[2]}.{attr}"
+                return self._definition(owner.namespace, Definition(statement, qualname))
+        return None
+
+
+def _known(qualname: str) -> Symbol | None:
+    if qualname in KNOWN:
+        return KnownSym(KNOWN[qualname])
+    if qualname in KNOWN_EXCEPTIONS:
+        return ClassSym(KNOWN_EXCEPTIONS[qualname], "exception")
+    if qualname.startswith("builtins."):
+        return _builtin(qualname.removeprefix("builtins."))
+    return None
+
+
+def _builtin(name: str) -> Symbol:
+    if name in BUILTIN_EXCEPTIONS:
+        return ClassSym(f"builtins:{name}", "exception")
+    if name in PURE_BUILTINS:
+        return BuiltinSym(name)
+    if name in BUILTIN_TYPES:
+        return ClassSym(f"builtins:{name}", "builtin")
+    if hasattr(builtins, name):
+        return ExternalSym(f"builtins.{name}")
+    return MissingSym(name)
+
+
+def is_constant_literal(node: cst.BaseExpression) -> bool:
+    """Immutable literals: numbers, strings, True/False/None, unary/binary ops and tuples of them."""
+    if isinstance(node, cst.Integer | cst.Float | cst.SimpleString):
+        return True
+    if isinstance(node, cst.Name):
+        return node.value in ("True", "False", "None")
+    if isinstance(node, cst.ConcatenatedString):
+        return is_constant_literal(node.left) and is_constant_literal(node.right)
+    if isinstance(node, cst.UnaryOperation):
+        return is_constant_literal(node.expression)
+    if isinstance(node, cst.BinaryOperation):
+        return is_constant_literal(node.left) and is_constant_literal(node.right)
+    if isinstance(node, cst.Tuple):
+        return all(
+            isinstance(e, cst.Element) and is_constant_literal(e.value) for e in node.elements
+        )
+    return False
+
+
+def enum_members(node: cst.ClassDef) -> tuple[str, ...]:
+    """Member names of an enum class body (assignments of non-dunder, non-sunder names)."""
+    names: list[str] = []
+    for statement in node.body.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.Assign):
+                names += [get_full_name_for_node(t.target) or "" for t in small.targets]
+            elif isinstance(small, cst.AnnAssign) and small.value is not None:
+                names.append(get_full_name_for_node(small.target) or "")
+    return tuple(n for n in names if n and not (n.startswith("_") and n.endswith("_")))

@@ -1,0 +1,74 @@
+"""Parsing one Python source file: CPython's own syntax check, then a libcst tree with positions.
+
+`parse` never raises on bad input: a syntax error becomes a WM100 diagnostic. Nothing here knows
+about workflows; it only turns text into a tree and tree nodes into `Span`s.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+from waymark_compiler.diagnostics import Diagnostic
+from waymark_runtime.ir import Span
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A parsed module: its text, tree and node positions."""
+
+    path: str
+    text: str
+    module: cst.Module
+    positions: dict[cst.CSTNode, CodeRange]
+
+    def span(self, node: cst.CSTNode) -> Span:
+        found = self.positions.get(node)
+        if found is None:
+            return Span(1, 1, 1, 1)
+        start, end = found.start, found.end
+        return Span(start.line, start.column + 1, end.line, end.column + 1)
+
+    def code(self, node: cst.CSTNode) -> str:
+        return self.module.code_for_node(node)
+
+
+def _syntax_error(path: str, text: str) -> Diagnostic | None:
+    """CPython's verdict on the source: catches what libcst accepts (e.g. `break` outside a loop)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(text, path, "exec", dont_inherit=True)
+    except SyntaxError as error:
+        line = error.lineno or 1
+        column = error.offset or 1
+        end_column = error.end_offset if error.end_lineno == line and error.end_offset else column
+        span = Span(line, column, line, max(end_column, column + 1))
+        message = f"syntax error: {(error.msg or 'invalid syntax').rstrip('.').lower()}"
+        return Diagnostic("WM100", "error", message, path, span, "here", None)
+    except ValueError as error:  # NUL bytes and the like
+        return Diagnostic(
+            "WM100", "error", f"syntax error: {error}", path, Span(1, 1, 1, 2), "", None
+        )
+    return None
+
+
+def parse(text: str, path: str) -> Source | Diagnostic:
+    """The parsed module, or the WM100 diagnostic explaining why it does not parse."""
+    error = _syntax_error(path, text)
+    if error is not None:
+        return error
+    try:
+        wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
+    except cst.ParserSyntaxError as failure:
+        span = Span(
+            failure.raw_line, failure.raw_column + 1, failure.raw_line, failure.raw_column + 2
+        )
+        return Diagnostic(
+            "WM100", "error", "syntax error: unsupported syntax", path, span, "here", None
+        )
+    positions = dict(wrapper.resolve(PositionProvider))
+    return Source(path, text, wrapper.module, positions)

@@ -1,0 +1,159 @@
+"""What the compiler knows without reading any source: Waymark's own names, the pure builtins and
+methods the runtime implements, and the impure standard-library calls it refuses.
+
+Data only. Qualified names are dotted (`asyncio.gather`); the resolver maps user spellings onto
+them, whatever the import aliases.
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import Literal
+
+Known = Literal[
+    "workflow",
+    "action",
+    "Workflow",
+    "RetryPolicy",
+    "BackoffPolicy",
+    "gather",
+    "sleep",
+    "timedelta",
+    "BaseModel",
+    "dataclass",
+    "Enum",
+]
+
+KNOWN: dict[str, Known] = {
+    "waymark.workflow": "workflow",
+    "waymark._workflow.workflow": "workflow",
+    "waymark.action": "action",
+    "waymark_runtime.actions.action": "action",
+    "waymark.Workflow": "Workflow",
+    "waymark_runtime.workflows.Workflow": "Workflow",
+    "waymark.RetryPolicy": "RetryPolicy",
+    "waymark_runtime.actions.RetryPolicy": "RetryPolicy",
+    "waymark.BackoffPolicy": "BackoffPolicy",
+    "waymark_runtime.actions.BackoffPolicy": "BackoffPolicy",
+    "asyncio.gather": "gather",
+    "asyncio.sleep": "sleep",
+    "datetime.timedelta": "timedelta",
+    "pydantic.BaseModel": "BaseModel",
+    "pydantic.main.BaseModel": "BaseModel",
+    "pydantic.RootModel": "BaseModel",
+    "dataclasses.dataclass": "dataclass",
+    "pydantic.dataclasses.dataclass": "dataclass",
+    "enum.Enum": "Enum",
+    "enum.IntEnum": "Enum",
+    "enum.StrEnum": "Enum",
+    "enum.Flag": "Enum",
+    "enum.IntFlag": "Enum",
+}
+
+# Exception classes Waymark itself exports, by their import path in the IR.
+KNOWN_EXCEPTIONS: dict[str, str] = {
+    "waymark.ActionTimeout": "waymark_runtime.actions:ActionTimeout",
+    "waymark_runtime.actions.ActionTimeout": "waymark_runtime.actions:ActionTimeout",
+    "waymark.WorkflowFailed": "waymark_runtime.errors:WorkflowFailed",
+    "waymark.WaymarkError": "waymark_runtime.errors:WaymarkError",
+}
+
+
+# Top-level packages whose names come from the tables above and are never parsed: reading them
+# would be slow (the standard library) or would mean reading ourselves.
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+OPAQUE_ROOTS = frozenset(
+    {
+        "asyncio",
+        "builtins",
+        "dataclasses",
+        "datetime",
+        "enum",
+        "os",
+        "pydantic",
+        "random",
+        "secrets",
+        "sys",
+        "time",
+        "typing",
+        "typing_extensions",
+        "uuid",
+        "waymark",
+        "waymark_compiler",
+        "waymark_runtime",
+    }
+)
+
+PURE_BUILTINS = _words(
+    "len min max sum sorted abs round str int float bool any all zip range enumerate dict "
+    "list set tuple isinstance reversed divmod pow"
+)
+
+# Builtin classes usable as `isinstance` targets and `match` class patterns.
+BUILTIN_TYPES = _words("bool bytes dict float frozenset int list object set str tuple")
+
+BUILTIN_EXCEPTIONS = frozenset(
+    name
+    for name, value in vars(builtins).items()
+    if isinstance(value, type) and issubclass(value, BaseException)
+)
+
+# Methods the runtime implements with CPython's exact semantics, by name (receivers are
+# untyped at compile time). `format` is deliberately absent: see WM138.
+PURE_METHODS = _words(
+    # str
+    "capitalize casefold center count endswith expandtabs find index isalnum isalpha "
+    "isascii isdecimal isdigit isidentifier islower isnumeric isspace istitle isupper join "
+    "ljust lower lstrip partition removeprefix removesuffix replace rfind rindex rjust "
+    "rpartition rsplit rstrip split splitlines startswith strip swapcase title upper zfill "
+    # list
+    "append clear copy extend insert pop remove reverse sort "
+    # dict
+    "get items keys popitem setdefault update values "
+    # set
+    "add difference difference_update discard intersection intersection_update isdisjoint "
+    "issubset issuperset symmetric_difference symmetric_difference_update union"
+)
+
+Refusal = tuple[str, str, str]  # code, what it is, help
+
+_CLOCK = "read the time inside an action, or pass it in as an argument of `run()`"
+_RANDOM = "generate it inside an action, or pass it in as an argument of `run()`"
+_IO = "do I/O inside an action"
+_TASKS = "use `await asyncio.gather(...)` to run actions concurrently"
+
+# Refused calls and values, by qualified name or by prefix (a key ending in `.`).
+IMPURE: dict[str, Refusal] = {
+    "datetime.datetime.now": ("WM103", "reads the clock", _CLOCK),
+    "datetime.datetime.utcnow": ("WM103", "reads the clock", _CLOCK),
+    "datetime.datetime.today": ("WM103", "reads the clock", _CLOCK),
+    "datetime.date.today": ("WM103", "reads the clock", _CLOCK),
+    "time.sleep": ("WM104", "blocks the process", "use `await asyncio.sleep(seconds)`"),
+    "time.": ("WM103", "reads the clock", _CLOCK),
+    "random.": ("WM103", "is random", _RANDOM),
+    "secrets.": ("WM103", "is random", _RANDOM),
+    "uuid.": ("WM103", "is random", _RANDOM),
+    "os.": ("WM103", "reads the process environment", _IO),
+    "sys.": ("WM103", "reads the process state", _IO),
+    "builtins.open": ("WM103", "does I/O", _IO),
+    "builtins.print": ("WM103", "does I/O", "log from inside an action, or return the value"),
+    "builtins.input": ("WM103", "does I/O", _IO),
+    "builtins.hash": ("WM103", "is salted per process", "compare values directly"),
+    "builtins.id": ("WM103", "depends on memory layout", "compare values directly"),
+    "asyncio.": ("WM104", "starts work the runtime cannot record", _TASKS),
+}
+
+
+def impure(qualname: str) -> Refusal | None:
+    """The refusal for a qualified name, by exact match first and then by longest prefix."""
+    if qualname in IMPURE:
+        return IMPURE[qualname]
+    parts = qualname.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        found = IMPURE.get(".".join(parts[:cut]) + ".")
+        if found is not None:
+            return found
+    return None

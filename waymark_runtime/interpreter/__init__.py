@@ -1,0 +1,51 @@
+"""The pure, resumable interpreter of the Waymark Runtime Language.
+
+`start(program, inputs)` and `advance(program, state, events)` return the new state (a plain,
+versioned JSON dict) and the effects the host must carry out. No clock, randomness or I/O;
+user classes are constructed only through the host's `TypeResolver`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from waymark_runtime import ir
+from waymark_runtime.effects import Effect, Event
+from waymark_runtime.interpreter.library import TYPES, ProgramError
+from waymark_runtime.interpreter.machine import STATE_VERSION, Machine, State
+from waymark_runtime.interpreter.program import compiled
+from waymark_runtime.values import TypeResolver
+
+__all__ = ["STATE_VERSION", "ProgramError", "State", "TypeResolver", "advance", "start"]
+
+
+def start(
+    program: ir.Workflow, inputs: dict[str, Any], *, types: TypeResolver | None = None
+) -> tuple[State, list[Effect]]:
+    """Begin an instance: `inputs` are JSON-shaped (`values.to_json`) `run()` arguments."""
+    token = TYPES.set(types)
+    try:
+        machine = Machine(compiled(program))
+        machine.begin(inputs)
+        return machine.dump(), machine.effects
+    finally:
+        TYPES.reset(token)
+
+
+def advance(
+    program: ir.Workflow,
+    state: State,
+    events: Sequence[Event],
+    *,
+    types: TypeResolver | None = None,
+) -> tuple[State, list[Effect]]:
+    """Feed events (oldest first) to a paused instance; stale or duplicate events are ignored."""
+    token = TYPES.set(types)
+    try:
+        machine = Machine.load(compiled(program), state)
+        for event in events:
+            machine.deliver(event)
+        return machine.dump(), machine.effects
+    finally:
+        TYPES.reset(token)

@@ -1,0 +1,137 @@
+"""Compiled functions and the loop that runs them: flat instructions, frames, control signals.
+
+A function body becomes a flat list of instructions (closures `Frame -> next pc`) plus a static
+table from each pc to the handler that covers it (as CPython's exception table), so entering a
+`try` costs nothing and a frame's position is one integer. This module runs code; it never
+decides what an await means (the machine does) and holds no state between calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from waymark_runtime.errors import WaymarkError
+from waymark_runtime.values import ExceptionCarrier, ExceptionValue, exception_value
+
+Env = dict[str, Any]
+Eval = Callable[[Env], Any]
+Assign = Callable[[Env, Any], None]
+Instr = Callable[["Frame"], int]
+
+
+class Frame:
+    """One active call: its code, the pc of the next instruction, locals and per-frame slots.
+
+    `slots` hold loop iterators and the exception each `except` body is handling; `error` is the
+    exception on its way to a handler's dispatch instruction.
+    """
+
+    __slots__ = ("code", "env", "error", "pc", "slots")
+
+    def __init__(self, code: Code, env: Env, pc: int = 0, slots: list[Any] | None = None) -> None:
+        self.code = code
+        self.env = env
+        self.pc = pc
+        self.slots: list[Any] = slots if slots is not None else [None] * code.nslots
+        self.error: ExceptionValue | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AwaitSite:
+    """An await instruction: what it waits on, and how its result is stored on resume."""
+
+    kind: str  # "actions", "sleep" or "call"
+    assign: Assign | None
+    policies: tuple[Any, ...] = ()  # per gather item: its `ir.Policy` (or None)
+    return_exceptions: bool = False
+    single: bool = False
+
+
+@dataclass(slots=True, kw_only=True)
+class Code:
+    name: str
+    params: tuple[Any, ...]
+    defaults: dict[str, Eval]
+    instrs: list[Instr]
+    handler_at: list[int]
+    nslots: int
+    awaits: dict[int, AwaitSite]
+    lines: list[int]
+
+
+class Signal(Exception):  # a control transfer, not an error
+    """Leaves the instruction loop: never seen by workflow code."""
+
+
+class Return(Signal):
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+class Suspend(Signal):
+    """An await: `request` is what the machine must arrange before the frame can go on."""
+
+    def __init__(self, site: AwaitSite, request: Any) -> None:
+        self.site = site
+        self.request = request
+
+
+_NOTHING: Any = object()
+
+
+def execute(frame: Frame, throw: ExceptionValue | None = None, value: Any = _NOTHING) -> None:
+    """Run `frame` until it returns (`Return`), awaits (`Suspend`) or an exception escapes it.
+
+    Resuming: `value` is delivered to the await at `frame.pc`; `throw` raises there instead.
+    """
+    pc = frame.pc
+    try:
+        if throw is not None:
+            raise ExceptionCarrier(throw)
+        if value is not _NOTHING:
+            assign = frame.code.awaits[pc].assign
+            if assign is not None:
+                assign(frame.env, value)
+            pc += 1
+    except WaymarkError:
+        raise
+    except Exception as error:
+        pc = _handle(frame, pc, error)
+    _loop(frame, pc)
+
+
+def _loop(frame: Frame, pc: int) -> None:
+    instrs = frame.code.instrs
+    while True:
+        try:
+            while True:
+                pc = instrs[pc](frame)
+        except Signal:
+            frame.pc = pc
+            raise
+        except WaymarkError:
+            frame.pc = pc
+            raise
+        except Exception as error:
+            pc = _handle(frame, pc, error)
+
+
+def _handle(frame: Frame, pc: int, error: Exception) -> int:
+    """The pc of the handler covering `pc`, with the error parked on the frame; else re-raise."""
+    handler = frame.code.handler_at[pc]
+    if handler < 0:
+        frame.pc = pc
+        raise error
+    frame.error = exception_value(error)
+    return handler
+
+
+def run_sync(frame: Frame) -> Any:
+    """Run a synchronous helper to its return value; its exceptions propagate to the caller."""
+    try:
+        _loop(frame, frame.pc)
+    except Return as done:
+        return done.value
+    raise AssertionError("unreachable: the loop only leaves by raising")

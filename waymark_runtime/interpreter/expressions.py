@@ -1,0 +1,331 @@
+"""Expressions compiled to closures `env -> value`, one `eval_<Node>` per IR expression node.
+
+Compiling happens once per program; evaluating is a closure call that uses Python's own
+operators, so semantics (short-circuiting, chained comparisons, error messages) are CPython's.
+Expressions never suspend: durable operations are statements (`Await`), handled elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from waymark_runtime import ir
+from waymark_runtime.errors import InternalError
+from waymark_runtime.interpreter import comprehensions, library, operators
+from waymark_runtime.interpreter.code import Code, Env, Eval, Frame, run_sync
+from waymark_runtime.interpreter.library import ProgramError
+from waymark_runtime.interpreter.targets import bind_arguments
+from waymark_runtime.values import TypeValue
+
+Arguments = Callable[[Env], tuple[list[Any], dict[str, Any]]]
+
+
+def _const(value: Any) -> Eval:
+    return lambda env: value
+
+
+class ExprCompiler:
+    """Compiles expressions; `functions` is the program's table of compiled functions by name."""
+
+    def __init__(self, functions: dict[str, Code], helpers: dict[str, ir.Function]) -> None:
+        self.functions = functions
+        self.helpers = helpers
+
+    def compile(self, node: Any) -> Eval:
+        method = getattr(self, "eval_" + type(node).__name__, None)
+        if method is None:
+            raise InternalError(
+                f"the interpreter has no rule for expression node {type(node).__name__}"
+            )
+        return method(node)  # type: ignore[no-any-return]
+
+    # -- leaves -------------------------------------------------------------------------------
+
+    def eval_Const(self, node: ir.Const) -> Eval:
+        return _const(node.value)
+
+    def eval_Name(self, node: ir.Name) -> Eval:
+        name = node.id
+
+        def load(env: Env) -> Any:
+            try:
+                return env[name]
+            except KeyError:
+                raise operators.unbound(name) from None
+
+        return load
+
+    def eval_TypeRef(self, node: ir.TypeRef) -> Eval:
+        return _const(TypeValue(node.type))
+
+    def eval_EnumMember(self, node: ir.EnumMember) -> Eval:
+        path, member = node.type, node.member
+        return lambda env: library.enum_member(path, member)
+
+    # -- operators ----------------------------------------------------------------------------
+
+    def _operands(self, left: Any, right: Any) -> tuple[str, Any, Any]:
+        if isinstance(right, ir.Const):
+            if isinstance(left, ir.Name):
+                return "NC", left.id, right.value
+            return "EC", self.compile(left), right.value
+        if isinstance(left, ir.Name) and isinstance(right, ir.Name):
+            return "NN", left.id, right.id
+        return "EE", self.compile(left), self.compile(right)
+
+    def eval_BinOp(self, node: ir.BinOp) -> Eval:
+        return operators.binary(node.op, *self._operands(node.left, node.right))
+
+    def eval_UnaryOp(self, node: ir.UnaryOp) -> Eval:
+        return operators.unary(node.op, self.compile(node.operand))
+
+    def eval_Compare(self, node: ir.Compare) -> Eval:
+        if len(node.ops) == 1:
+            return operators.binary(node.ops[0], *self._operands(node.left, node.comparators[0]))
+        first = self.compile(node.left)
+        steps = [
+            (operators.PLAIN[op], self.compile(c))
+            for op, c in zip(node.ops, node.comparators, strict=True)
+        ]
+
+        def chain(env: Env) -> Any:
+            left = first(env)
+            result: Any = True
+            for compare, operand in steps:
+                right = operand(env)
+                result = compare(left, right)
+                if not result:
+                    return result
+                left = right
+            return result
+
+        return chain
+
+    def eval_BoolOp(self, node: ir.BoolOp) -> Eval:
+        operands = [self.compile(v) for v in node.values]
+        if node.op == "and":
+            return _and(operands)
+        return _or(operands)
+
+    def eval_IfExp(self, node: ir.IfExp) -> Eval:
+        test, body, orelse = (
+            self.compile(node.test),
+            self.compile(node.body),
+            self.compile(node.orelse),
+        )
+        return lambda env: body(env) if test(env) else orelse(env)
+
+    # -- displays -----------------------------------------------------------------------------
+
+    def _items(self, elts: tuple[Any, ...]) -> Callable[[Env], list[Any]]:
+        if not any(isinstance(e, ir.Starred) for e in elts):
+            parts = [self.compile(e) for e in elts]
+            return lambda env: [p(env) for p in parts]
+        spread = [(isinstance(e, ir.Starred), self.compile(getattr(e, "value", e))) for e in elts]
+
+        def items(env: Env) -> list[Any]:
+            out: list[Any] = []
+            for starred, part in spread:
+                if starred:
+                    out.extend(part(env))
+                else:
+                    out.append(part(env))
+            return out
+
+        return items
+
+    def eval_ListExpr(self, node: ir.ListExpr) -> Eval:
+        return self._items(node.elts)
+
+    def eval_TupleExpr(self, node: ir.TupleExpr) -> Eval:
+        items = self._items(node.elts)
+        return lambda env: tuple(items(env))
+
+    def eval_SetExpr(self, node: ir.SetExpr) -> Eval:
+        items = self._items(node.elts)
+        return lambda env: set(items(env))
+
+    def eval_DictExpr(self, node: ir.DictExpr) -> Eval:
+        pairs = [(None if k is None else self.compile(k), self.compile(v))
+                 for k, v in zip(node.keys, node.values, strict=True)]  # fmt: skip
+
+        def build(env: Env) -> dict[Any, Any]:
+            out: dict[Any, Any] = {}
+            for key, value in pairs:
+                if key is None:
+                    out.update(value(env))
+                else:
+                    out[key(env)] = value(env)
+            return out
+
+        return build
+
+    def eval_Starred(self, node: ir.Starred) -> Eval:
+        raise InternalError("a starred expression outside a display or call")
+
+    # -- access -------------------------------------------------------------------------------
+
+    def eval_Attribute(self, node: ir.Attribute) -> Eval:
+        value, attr, get = self.compile(node.value), node.attr, library.get_attribute
+        return lambda env: get(value(env), attr)
+
+    def eval_Slice(self, node: ir.Slice) -> Eval:
+        parts = [
+            _const(None) if p is None else self.compile(p)
+            for p in (node.lower, node.upper, node.step)
+        ]
+        lower, upper, step = parts
+        return lambda env: slice(lower(env), upper(env), step(env))
+
+    def eval_Subscript(self, node: ir.Subscript) -> Eval:
+        value, index = self.compile(node.value), self.compile(node.index)
+        return lambda env: value(env)[index(env)]
+
+    # -- calls --------------------------------------------------------------------------------
+
+    def arguments(self, args: tuple[Any, ...], kwargs: tuple[ir.Keyword, ...]) -> Arguments:
+        positional = self._items(args)
+        if all(k.name is not None for k in kwargs):
+            named = [(str(k.name), self.compile(k.value)) for k in kwargs]
+            return lambda env: (positional(env), {n: v(env) for n, v in named})
+        keywords = [(k.name, self.compile(k.value)) for k in kwargs]
+
+        def build(env: Env) -> tuple[list[Any], dict[str, Any]]:
+            out: dict[str, Any] = {}
+            for name, value in keywords:
+                extra = {name: value(env)} if name is not None else value(env)
+                for key in extra:
+                    if key in out:
+                        raise TypeError(f"got multiple values for keyword argument '{key}'")
+                    out[key] = extra[key]
+            return positional(env), out
+
+        return build
+
+    def eval_Call(self, node: ir.Call) -> Eval:
+        function = library.builtin(node.func)
+        if len(node.args) == 1 and not node.kwargs and not isinstance(node.args[0], ir.Starred):
+            only = self.compile(node.args[0])
+            return lambda env: function(only(env))
+        arguments = self.arguments(node.args, node.kwargs)
+
+        def call(env: Env) -> Any:
+            args, kwargs = arguments(env)
+            return function(*args, **kwargs)
+
+        return call
+
+    def eval_MethodCall(self, node: ir.MethodCall) -> Eval:
+        obj, method, call = self.compile(node.obj), node.method, library.call_method
+        arguments = self.arguments(node.args, node.kwargs)
+        if method == "append" and len(node.args) == 1 and not node.kwargs:
+            return _append(obj, self.compile(node.args[0]))
+
+        def invoke(env: Env) -> Any:
+            target = obj(env)
+            args, kwargs = arguments(env)
+            return call(target, method, args, kwargs)
+
+        return invoke
+
+    def eval_HelperCall(self, node: ir.HelperCall) -> Eval:
+        helper = self.helpers.get(node.name)
+        if helper is None or helper.is_async:
+            kind = "an async helper: await it" if helper else "not a helper method"
+            raise ProgramError(f"`self.{node.name}()` is {kind}")
+        functions, name = self.functions, node.name
+        arguments = self.arguments(node.args, node.kwargs)
+
+        def call(env: Env) -> Any:
+            code = functions[name]
+            args, kwargs = arguments(env)
+            return run_sync(
+                Frame(code, bind_arguments(name, code.params, code.defaults, args, kwargs))
+            )
+
+        return call
+
+    def eval_New(self, node: ir.New) -> Eval:
+        path, arguments, new = node.type, self.arguments(node.args, node.kwargs), library.new
+
+        def construct(env: Env) -> Any:
+            args, kwargs = arguments(env)
+            return new(path, args, kwargs)
+
+        return construct
+
+    # -- comprehensions and f-strings ---------------------------------------------------------
+
+    def eval_Comprehension(self, node: ir.Comprehension) -> Eval:
+        return comprehensions.compile_comprehension(node, self.compile)
+
+    def eval_FString(self, node: ir.FString) -> Eval:
+        parts = [_const(p) if isinstance(p, str) else self._formatted(p) for p in node.parts]
+        return lambda env: "".join([p(env) for p in parts])
+
+    def _formatted(self, node: ir.FormattedValue) -> Eval:
+        value = self.compile(node.value)
+        convert = _CONVERSIONS[node.conversion]
+        if node.spec is None:
+            return lambda env: format(convert(value(env)))
+        spec = self.eval_FString(node.spec)
+        return lambda env: format(convert(value(env)), spec(env))
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+_CONVERSIONS: dict[str | None, Callable[[Any], Any]] = {
+    None: _identity,
+    "s": str,
+    "r": repr,
+    "a": ascii,
+}
+
+
+def _and(operands: list[Eval]) -> Eval:
+    if len(operands) == 2:
+        first, second = operands
+
+        def both(env: Env) -> Any:
+            value = first(env)
+            return second(env) if value else value
+
+        return both
+
+    def every(env: Env) -> Any:
+        value: Any = True
+        for operand in operands:
+            value = operand(env)
+            if not value:
+                return value
+        return value
+
+    return every
+
+
+def _or(operands: list[Eval]) -> Eval:
+    def first_true(env: Env) -> Any:
+        value: Any = False
+        for operand in operands:
+            value = operand(env)
+            if value:
+                return value
+        return value
+
+    return first_true
+
+
+def _append(obj: Eval, item: Eval) -> Eval:
+    """`xs.append(x)`: the accumulator pattern, without the generic method lookup."""
+
+    def append(env: Env) -> Any:
+        target = obj(env)
+        if type(target) is not list:
+            return library.call_method(target, "append", [item(env)], {})
+        target.append(item(env))
+        return None
+
+    return append

@@ -1,0 +1,187 @@
+"""Instruction factories: each returns a closure `Frame -> next pc` with its operands baked in.
+
+Every instruction is a small function on the hot path of the interpreter loop; none of them
+allocates more than the statement itself needs. Control leaves the loop only by raising
+(`Return`, `Suspend`, or an exception value on its way to a handler).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from waymark_runtime.interpreter import library, operators
+from waymark_runtime.interpreter.code import Assign, AwaitSite, Eval, Frame, Instr, Return, Suspend
+from waymark_runtime.values import ExceptionCarrier, ExceptionValue
+
+augmented = operators.augmented
+
+
+def assign_name(name: str, value: Eval, nxt: int) -> Instr:
+    def instr(frame: Frame) -> int:
+        env = frame.env
+        env[name] = value(env)
+        return nxt
+
+    return instr
+
+
+def assign(targets: list[Assign], value: Eval, nxt: int) -> Instr:
+    def instr(frame: Frame) -> int:
+        env = frame.env
+        result = value(env)
+        for target in targets:
+            target(env, result)
+        return nxt
+
+    return instr
+
+
+def augmented_item(op: str, container: Eval, index: Eval, value: Eval, nxt: int) -> Instr:
+    """`c[i] op= v`: container and index evaluated once, the update in place (as Python)."""
+    apply = operators.INPLACE[op]
+
+    def instr(frame: Frame) -> int:
+        env = frame.env
+        target, key = container(env), index(env)
+        target[key] = apply(target[key], value(env))
+        return nxt
+
+    return instr
+
+
+def evaluate(value: Eval, nxt: int) -> Instr:
+    def instr(frame: Frame) -> int:
+        value(frame.env)
+        return nxt
+
+    return instr
+
+
+def jump(target: int) -> Instr:
+    return lambda frame: target
+
+
+def branch(test: Eval, if_true: int, if_false: int) -> Instr:
+    def instr(frame: Frame) -> int:
+        return if_true if test(frame.env) else if_false
+
+    return instr
+
+
+def for_init(slot: int, source: Eval, nxt: int) -> Instr:
+    def instr(frame: Frame) -> int:
+        frame.slots[slot] = iter(source(frame.env))
+        return nxt
+
+    return instr
+
+
+def for_next_name(slot: int, name: str, nxt: int, done: int) -> Instr:
+    def instr(frame: Frame) -> int:
+        slots = frame.slots
+        for item in slots[slot]:
+            frame.env[name] = item
+            return nxt
+        slots[slot] = None
+        return done
+
+    return instr
+
+
+def for_next(slot: int, target: Assign, nxt: int, done: int) -> Instr:
+    def instr(frame: Frame) -> int:
+        slots = frame.slots
+        for item in slots[slot]:
+            target(frame.env, item)
+            return nxt
+        slots[slot] = None
+        return done
+
+    return instr
+
+
+def leave(cleanups: list[tuple[int, str | None]], target: int) -> Instr:
+    """Jump out of except bodies and loops, releasing what they held (`as` names, iterators)."""
+    if not cleanups:
+        return jump(target)
+
+    def instr(frame: Frame) -> int:
+        for slot, name in cleanups:
+            frame.slots[slot] = None
+            if name is not None:
+                frame.env.pop(name, None)
+        return target
+
+    return instr
+
+
+def return_none(frame: Frame) -> int:
+    raise Return(None)
+
+
+def return_value(value: Eval) -> Instr:
+    def instr(frame: Frame) -> int:
+        raise Return(value(frame.env))
+
+    return instr
+
+
+def raise_value(value: Eval) -> Instr:
+    def instr(frame: Frame) -> int:
+        raise ExceptionCarrier(library.raise_value(value(frame.env)))
+
+    return instr
+
+
+def reraise(slot: int) -> Instr:
+    def instr(frame: Frame) -> int:
+        error: ExceptionValue = frame.slots[slot]
+        raise ExceptionCarrier(error)
+
+    return instr
+
+
+def no_active_exception(frame: Frame) -> int:
+    raise RuntimeError("No active exception to reraise")
+
+
+def dispatch(table: list[tuple[tuple[str, ...], str | None, Any]], slot: int) -> Instr:
+    """Pick the first `except` clause matching the parked error, or let the error go on."""
+    clauses: list[tuple[tuple[str, ...], str | None, int]] = [
+        (types, name, label.pc) for types, name, label in table
+    ]
+
+    def instr(frame: Frame) -> int:
+        error = frame.error
+        frame.error = None
+        assert error is not None
+        for types, name, target in clauses:
+            if not types or any(error.is_a(t) for t in types):
+                frame.slots[slot] = error
+                if name is not None:
+                    frame.env[name] = error
+                return target
+        raise ExceptionCarrier(error)
+
+    return instr
+
+
+def match(subject: Eval, cases: list[tuple[Any, Eval | None, Any]], end: int) -> Instr:
+    arms: list[tuple[Any, Eval | None, int]] = [(m, g, label.pc) for m, g, label in cases]
+
+    def instr(frame: Frame) -> int:
+        env = frame.env
+        value = subject(env)
+        for matcher, guard, target in arms:
+            if matcher(value, env) and (guard is None or guard(env)):
+                return target
+        return end
+
+    return instr
+
+
+def suspend(site: AwaitSite, request: Any) -> Instr:
+    def instr(frame: Frame) -> int:
+        raise Suspend(site, request(frame.env))
+
+    return instr

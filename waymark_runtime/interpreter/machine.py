@@ -1,0 +1,286 @@
+"""The resumable machine: runs frames until the workflow awaits, turns awaits into effects and
+feeds events (action results, finished sleeps) back in, with `run_action`'s retry semantics.
+
+The whole continuation is explicit (frames with pcs, locals, loop iterators, the one pending
+await), so `advance` costs O(live state) and never re-runs the body. No clock, no randomness,
+no I/O: delays and timeouts are handed to the host inside the effects.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from waymark_runtime import ir
+from waymark_runtime.effects import (
+    ActionFinished,
+    Complete,
+    DispatchAction,
+    Effect,
+    Event,
+    Fail,
+    SleepFinished,
+    StartSleep,
+)
+from waymark_runtime.errors import InternalError, WaymarkError
+from waymark_runtime.interpreter.code import _NOTHING, AwaitSite, Frame, Return, Suspend, execute
+from waymark_runtime.interpreter.program import Program
+from waymark_runtime.interpreter.state import StateDecoder, StateEncoder
+from waymark_runtime.interpreter.targets import bind_arguments
+from waymark_runtime.values import (
+    ExceptionValue,
+    error_json,
+    exception_value,
+    to_json,
+    to_value,
+)
+
+STATE_VERSION = 1
+State = dict[str, Any]
+ACTION_TIMEOUT = "waymark_runtime.actions:ActionTimeout"
+_RUNTIME_ERROR = ("builtins:RuntimeError", "builtins:Exception", "builtins:BaseException")
+
+
+class Machine:
+    """One instance's continuation while a call of `start`/`advance` runs."""
+
+    def __init__(self, program: Program) -> None:
+        self.program = program
+        self.frames: list[Frame] = []
+        self.wait: dict[str, Any] | None = None
+        self.next_node = 1
+        self.status = "running"
+        self.effects: list[Effect] = []
+
+    # -- entry points -------------------------------------------------------------------------
+
+    def begin(self, inputs: dict[str, Any]) -> None:
+        code = self.program.run
+        try:
+            args = {name: to_value(value) for name, value in inputs.items()}
+            env = bind_arguments(code.name, code.params, code.defaults, [], args)
+        except Exception as error:  # bad inputs fail this instance
+            self._fail(error_json(error))
+            return
+        self.frames.append(Frame(code, env))
+        self._drive(None, _NOTHING)
+
+    def deliver(self, event: Event) -> None:
+        if self.wait is None:
+            return  # finished, or a stale event of an abandoned gather
+        if type(event) is ActionFinished:
+            self._on_action(event)
+        elif type(event) is SleepFinished:
+            if self.wait.get("node") == event.node:
+                self.wait = None
+                self._drive(None, None)
+        else:
+            raise InternalError(f"unknown event {type(event).__name__}")
+
+    # -- running ------------------------------------------------------------------------------
+
+    def _drive(self, throw: ExceptionValue | None, value: Any) -> None:
+        """Run until the workflow awaits something external, completes or fails."""
+        while True:
+            frame = self.frames[-1]
+            try:
+                execute(frame, throw, value)
+            except Return as done:
+                self.frames.pop()
+                if not self.frames:
+                    self._complete(done.value)
+                    return
+                throw, value = None, done.value
+            except Suspend as pause:
+                try:
+                    resumed = self._suspend(pause.site, pause.request)
+                except WaymarkError as error:
+                    self._fail(error_json(error), frame)
+                    return
+                if resumed is None:
+                    return
+                throw, value = resumed
+            except WaymarkError as error:
+                self._fail(error_json(error), frame)
+                return
+            except Exception as error:  # the workflow's own exception escapes a frame
+                self.frames.pop()
+                throw, value = exception_value(error), _NOTHING
+                if not self.frames:
+                    self._fail(to_json(throw), frame)
+                    return
+
+    def _suspend(self, site: AwaitSite, request: Any) -> tuple[ExceptionValue | None, Any] | None:
+        """Arrange what an await needs; returns how to resume at once, or None to wait."""
+        if site.kind == "call":
+            self.frames.append(request)
+            return None, _NOTHING
+        if site.kind == "sleep":
+            return self._sleep(request)
+        if not request:
+            return None, []  # an empty gather: nothing to wait for, as in Python
+        nodes = [self._dispatch(site, *call) for call in request]
+        self.wait = {"kind": "actions", "nodes": nodes}
+        return None
+
+    def _sleep(self, seconds: Any) -> tuple[ExceptionValue | None, Any] | None:
+        try:
+            if seconds <= 0:
+                return None, None
+            seconds = float(seconds)
+        except Exception as error:  # `asyncio.sleep("x")` raises where it is awaited
+            return exception_value(error), _NOTHING
+        node = self._node()
+        self.wait = {"kind": "sleep", "node": node}
+        self.effects.append(StartSleep(node=node, seconds=seconds))
+        return None
+
+    def _node(self) -> str:
+        node = f"n{self.next_node}"
+        self.next_node += 1
+        return node
+
+    def _dispatch(
+        self, site: AwaitSite, item: int, action: str, args: list[Any], kwargs: dict[str, Any]
+    ) -> dict[str, Any]:
+        entry = {"node": self._node(), "item": item, "action": action, "args": [to_json(a) for a in args],
+                 "kwargs": {k: to_json(v) for k, v in kwargs.items()}, "attempt": 1, "status": "pending"}  # fmt: skip
+        self._emit(entry, site.policies[item], 0.0, 0.0)
+        return entry
+
+    def _emit(
+        self, entry: dict[str, Any], policy: ir.Policy | None, delay: float, jitter: float
+    ) -> None:
+        self.effects.append(
+            DispatchAction(
+                node=entry["node"],
+                action=entry["action"],
+                args=tuple(entry["args"]),
+                kwargs=dict(entry["kwargs"]),
+                attempt=entry["attempt"],
+                delay=delay,
+                jitter=jitter,
+                timeout=policy.timeout if policy is not None else None,
+            )
+        )
+
+    # -- action results -----------------------------------------------------------------------
+
+    def _site(self) -> AwaitSite:
+        frame = self.frames[-1]
+        return frame.code.awaits[frame.pc]
+
+    def _on_action(self, event: ActionFinished) -> None:
+        assert self.wait is not None
+        entry = next((e for e in self.wait.get("nodes", ()) if e["node"] == event.node), None)
+        if entry is None or entry["attempt"] != event.attempt or entry["status"] != "pending":
+            return  # a duplicate or stale report
+        site = self._site()
+        if event.ok:
+            entry["status"], entry["value"] = "ok", event.value
+        else:
+            error = _as_exception(to_value(event.value))
+            policy = site.policies[entry["item"]]
+            if _retries(policy, error, entry["attempt"]):
+                entry["attempt"] += 1
+                self._emit(entry, policy, *_backoff(policy, entry["attempt"] - 1))
+                return
+            if not site.return_exceptions:
+                self.wait = None
+                self._drive(error, _NOTHING)
+                return
+            entry["status"], entry["value"] = "error", to_json(error)
+        self._maybe_resume(site)
+
+    def _maybe_resume(self, site: AwaitSite) -> None:
+        assert self.wait is not None
+        nodes = self.wait["nodes"]
+        if any(e["status"] == "pending" for e in nodes):
+            return
+        self.wait = None
+        results = [to_value(e["value"]) for e in nodes]
+        self._drive(None, results[0] if site.single else results)
+
+    # -- outcomes -----------------------------------------------------------------------------
+
+    def _complete(self, value: Any) -> None:
+        try:
+            result = to_json(value)
+        except WaymarkError as error:
+            self._fail(error_json(error))
+            return
+        self.status = "completed"
+        self.effects.append(Complete(result=result))
+
+    def _fail(self, error: Any, frame: Frame | None = None) -> None:
+        if frame is not None and isinstance(error, dict):
+            error = {
+                **error,
+                "where": {"function": frame.code.name, "line": frame.code.lines[frame.pc]},
+            }
+        self.frames.clear()
+        self.wait = None
+        self.status = "failed"
+        self.effects.append(Fail(error=error))
+
+    # -- state --------------------------------------------------------------------------------
+
+    def dump(self) -> State:
+        encoder = StateEncoder()
+        frames = [
+            {
+                "fn": f.code.name,
+                "pc": f.pc,
+                "env": encoder.encode(f.env),
+                "slots": encoder.encode(f.slots),
+            }
+            for f in self.frames
+        ]
+        return {
+            "v": STATE_VERSION,
+            "status": self.status,
+            "next": self.next_node,
+            "frames": frames,
+            "wait": self.wait,
+        }
+
+    @classmethod
+    def load(cls, program: Program, state: State) -> Machine:
+        if state.get("v") != STATE_VERSION:
+            raise InternalError(f"unsupported interpreter state version {state.get('v')!r}")
+        machine = cls(program)
+        decoder = StateDecoder()
+        for saved in state["frames"]:
+            code = program.functions[saved["fn"]]
+            env = decoder.decode(saved["env"])
+            machine.frames.append(Frame(code, env, saved["pc"], decoder.decode(saved["slots"])))
+        machine.wait = copy.deepcopy(state["wait"])  # advance never mutates its input
+        machine.next_node = state["next"]
+        machine.status = state["status"]
+        return machine
+
+
+def _as_exception(value: Any) -> ExceptionValue:
+    if isinstance(value, ExceptionValue):
+        return value
+    return ExceptionValue(_RUNTIME_ERROR, f"action failed: {value!r}")
+
+
+def _retries(policy: ir.Policy | None, error: ExceptionValue, attempt: int) -> bool:
+    """`run_action` semantics: attempts are total executions; exception types match bases."""
+    if policy is None or attempt >= (policy.attempts or 1):
+        return False
+    if policy.exception_types is None:
+        return not error.is_a(ACTION_TIMEOUT)
+    return any(error.is_a(name) for name in policy.exception_types)
+
+
+def _backoff(policy: ir.Policy, retry: int) -> tuple[float, float]:
+    """Delay and jitter before retry `retry` (1-based)."""
+    backoff = policy.backoff
+    if backoff is None:
+        return float(policy.backoff_seconds or 0.0), 0.0
+    delay = backoff.base_delay * backoff.multiplier ** (retry - 1)
+    if backoff.max_delay is not None:
+        delay = min(delay, backoff.max_delay)
+    return delay, backoff.jitter

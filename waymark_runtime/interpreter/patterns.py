@@ -1,0 +1,198 @@
+"""`match` patterns compiled to closures `(subject, env) -> bool` that bind captures into env.
+
+Semantics follow PEP 634: sequence patterns accept lists, tuples and ranges but not strings,
+mapping patterns check keys, class patterns check the class by path (structural values carry
+their class lineage) and read attributes; `case None/True/False` compare by identity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from waymark_runtime import ir
+from waymark_runtime.errors import InternalError
+from waymark_runtime.interpreter import library
+from waymark_runtime.interpreter.code import Env, Eval
+from waymark_runtime.values import ModelValue, TypeValue
+
+Matcher = Callable[[Any, Env], bool]
+CompileExpr = Callable[[Any], Eval]
+
+# Builtins whose class pattern `int(x)` matches the subject itself.
+_SELF_MATCHING = frozenset(
+    f"builtins:{n}"
+    for n in [
+        "bool",
+        "bytearray",
+        "bytes",
+        "dict",
+        "float",
+        "frozenset",
+        "int",
+        "list",
+        "set",
+        "str",
+        "tuple",
+    ]
+)
+
+
+def compile_pattern(pattern: Any, compile_expr: CompileExpr) -> Matcher:
+    make = _MAKERS.get(type(pattern))
+    if make is None:
+        raise InternalError(
+            f"the interpreter has no rule for pattern node {type(pattern).__name__}"
+        )
+    return make(pattern, compile_expr)
+
+
+def _value(pattern: ir.MatchValue, compile_expr: CompileExpr) -> Matcher:
+    if isinstance(pattern.value, ir.Const) and pattern.value.value in (None, True, False):
+        constant = pattern.value.value
+        return lambda subject, env: subject is constant
+    value = compile_expr(pattern.value)
+    return lambda subject, env: bool(subject == value(env))
+
+
+def _as(pattern: ir.MatchAs, compile_expr: CompileExpr) -> Matcher:
+    name = pattern.name
+    inner = None if pattern.pattern is None else compile_pattern(pattern.pattern, compile_expr)
+    if name is None:
+        return inner or (lambda subject, env: True)
+
+    def capture(subject: Any, env: Env) -> bool:
+        if inner is not None and not inner(subject, env):
+            return False
+        env[name] = subject
+        return True
+
+    return capture
+
+
+def _or(pattern: ir.MatchOr, compile_expr: CompileExpr) -> Matcher:
+    options = [compile_pattern(p, compile_expr) for p in pattern.patterns]
+    return lambda subject, env: any(option(subject, env) for option in options)
+
+
+def _is_sequence(subject: Any) -> bool:
+    return isinstance(subject, (list, tuple, range)) and not isinstance(subject, (str, bytes))
+
+
+def _sequence(pattern: ir.MatchSequence, compile_expr: CompileExpr) -> Matcher:
+    stars = [i for i, p in enumerate(pattern.patterns) if isinstance(p, ir.MatchStar)]
+    parts = [
+        None if isinstance(p, ir.MatchStar) else compile_pattern(p, compile_expr)
+        for p in pattern.patterns
+    ]
+    if not stars:
+        return _fixed_sequence(parts)  # type: ignore[arg-type]
+    star = stars[0]
+    star_name = pattern.patterns[star].name  # type: ignore[union-attr]
+    return _starred_sequence(parts[:star], star_name, parts[star + 1 :])  # type: ignore[arg-type]
+
+
+def _fixed_sequence(parts: list[Matcher]) -> Matcher:
+    def match(subject: Any, env: Env) -> bool:
+        if not _is_sequence(subject) or len(subject) != len(parts):
+            return False
+        return all(part(item, env) for part, item in zip(parts, subject, strict=True))
+
+    return match
+
+
+def _starred_sequence(before: list[Matcher], name: str | None, after: list[Matcher]) -> Matcher:
+    def match(subject: Any, env: Env) -> bool:
+        if not _is_sequence(subject) or len(subject) < len(before) + len(after):
+            return False
+        items = list(subject)
+        split = len(items) - len(after)
+        if not all(p(item, env) for p, item in zip(before, items, strict=False)):
+            return False
+        if not all(p(item, env) for p, item in zip(after, items[split:], strict=True)):
+            return False
+        if name is not None:
+            env[name] = items[len(before) : split]
+        return True
+
+    return match
+
+
+def _mapping(pattern: ir.MatchMapping, compile_expr: CompileExpr) -> Matcher:
+    keys = [compile_expr(k) for k in pattern.keys]
+    parts = [compile_pattern(p, compile_expr) for p in pattern.patterns]
+    rest = pattern.rest
+
+    def match(subject: Any, env: Env) -> bool:
+        if not isinstance(subject, Mapping):
+            return False
+        wanted = [key(env) for key in keys]
+        if any(k not in subject for k in wanted):
+            return False
+        if not all(part(subject[k], env) for part, k in zip(parts, wanted, strict=True)):
+            return False
+        if rest is not None:
+            env[rest] = {k: v for k, v in subject.items() if k not in wanted}
+        return True
+
+    return match
+
+
+def _class(pattern: ir.MatchClass, compile_expr: CompileExpr) -> Matcher:
+    cls = TypeValue(pattern.cls)
+    positional = [compile_pattern(p, compile_expr) for p in pattern.patterns]
+    named = [
+        (n, compile_pattern(p, compile_expr))
+        for n, p in zip(pattern.kwd_names, pattern.kwd_patterns, strict=True)
+    ]
+    self_match = pattern.cls in _SELF_MATCHING
+
+    def match(subject: Any, env: Env) -> bool:
+        if not library.is_instance(subject, cls):
+            return False
+        fields = _positional_fields(subject, cls.path, len(positional), self_match)
+        pairs = [*zip(fields, positional, strict=True), *named]
+        return all(_attribute_matches(subject, name, part, env) for name, part in pairs)
+
+    return match
+
+
+def _positional_fields(subject: Any, path: str, count: int, self_match: bool) -> list[str | None]:
+    if count == 0:
+        return []
+    if self_match and count == 1:
+        return [None]
+    if (
+        isinstance(subject, ModelValue)
+        and subject.kind == "dataclass"
+        and count <= len(subject.fields)
+    ):
+        fields: list[str | None] = list(subject.fields)
+        return fields[:count]
+    name = path.rpartition(":")[2]
+    raise TypeError(f"{name}() accepts 0 positional sub-patterns ({count} given)")
+
+
+def _attribute_matches(subject: Any, name: str | None, part: Matcher, env: Env) -> bool:
+    if name is None:
+        return part(subject, env)
+    try:
+        value = library.get_attribute(subject, name)
+    except AttributeError:
+        return False
+    return part(value, env)
+
+
+def _star(pattern: ir.MatchStar, compile_expr: CompileExpr) -> Matcher:
+    raise InternalError("a star pattern outside a sequence pattern")
+
+
+_MAKERS: dict[type, Callable[[Any, CompileExpr], Matcher]] = {
+    ir.MatchValue: _value,
+    ir.MatchAs: _as,
+    ir.MatchOr: _or,
+    ir.MatchSequence: _sequence,
+    ir.MatchMapping: _mapping,
+    ir.MatchClass: _class,
+    ir.MatchStar: _star,
+}

@@ -1,0 +1,102 @@
+"""The JSON codec of interpreter state: workflow values plus what only a paused frame holds.
+
+On top of `values`: object identity is kept (a list reachable from two names is one list after
+a resume, cycles included: the n-th list/dict/set met is container n, a repeat is `{"$t": "ref"}`),
+loop iterators keep their position (a list iterator still sees appends to its list), ranges stay
+ranges, and other iterators (generators, zip, dict views) are materialised into their items.
+JSON objects must keep their key order in storage (use `json`/text columns, not `jsonb`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from waymark_runtime.values import JSON, Decoder, Encoder, ValueNotSerializable
+
+_SAMPLES: tuple[Any, ...] = ([], (), "", "\u00e9", b"", range(1), range(2**70))
+_SEQUENCE_ITERATORS: frozenset[type] = frozenset(type(iter(x)) for x in _SAMPLES) | {
+    type(reversed([]))
+}
+_VIEWS: tuple[type, ...] = (type({}.keys()), type({}.values()), type({}.items()))
+
+
+class StateEncoder(Encoder):
+    def __init__(self) -> None:
+        self.seen: dict[int, int] = {}
+        self.alive: list[Any] = []  # keeps ids stable while encoding
+
+    def encode(self, obj: Any) -> JSON:
+        kind = type(obj)
+        if kind is list or kind is dict or kind is set:
+            ordinal = self.seen.get(id(obj))
+            if ordinal is not None:
+                return {"$t": "ref", "v": ordinal}
+            self.seen[id(obj)] = len(self.alive)
+            self.alive.append(obj)
+        return super().encode(obj)
+
+    def fallback(self, obj: Any) -> JSON:
+        kind = type(obj)
+        if kind is range:
+            return {"$t": "range", "v": [obj.start, obj.stop, obj.step]}
+        if kind in _SEQUENCE_ITERATORS or kind is reversed:
+            return self._iterator(obj)
+        if kind is slice:
+            return {
+                "$t": "slice",
+                "v": [self.encode(obj.start), self.encode(obj.stop), self.encode(obj.step)],
+            }
+        if isinstance(obj, _VIEWS) or hasattr(obj, "__next__"):
+            return {"$t": "iter", "seq": self.encode(list(obj)), "i": 0}
+        return super().fallback(obj)
+
+    def _iterator(self, obj: Any) -> JSON:
+        maker, args, *position = obj.__reduce__()
+        tag = "reversed" if maker is reversed else "iter"
+        return {"$t": tag, "seq": self.encode(args[0]), "i": position[0] if position else 0}
+
+
+class StateDecoder(Decoder):
+    def __init__(self) -> None:
+        super().__init__()
+        self.objects: list[Any] = []
+
+    def decode(self, value: JSON) -> Any:
+        kind = type(value)
+        if kind is list:
+            items: list[Any] = []
+            self.objects.append(items)
+            items.extend([self.decode(x) for x in value])
+            return items
+        if kind is dict:
+            tag = value.get("$t")
+            if tag is None:
+                return self._fill({}, value.items())
+            if tag == "dict":
+                return self._fill({}, value["items"])
+            if tag == "set":
+                found: set[Any] = set()
+                self.objects.append(found)
+                found.update([self.decode(x) for x in value["items"]])
+                return found
+        return super().decode(value)
+
+    def _fill(self, out: dict[Any, Any], pairs: Any) -> dict[Any, Any]:
+        self.objects.append(out)
+        for key, item in pairs:
+            out[self.decode(key)] = self.decode(item)
+        return out
+
+    def decode_tag(self, tag: str, value: JSON) -> Any:
+        if tag == "ref":
+            return self.objects[value["v"]]
+        if tag == "range":
+            return range(*value["v"])
+        if tag == "slice":
+            return slice(*(self.decode(v) for v in value["v"]))
+        if tag in ("iter", "reversed"):
+            iterator: Any = (iter if tag == "iter" else reversed)(self.decode(value["seq"]))
+            if value["i"]:
+                iterator.__setstate__(value["i"])
+            return iterator
+        raise ValueNotSerializable(f"unknown state tag {tag!r}")

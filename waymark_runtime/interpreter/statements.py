@@ -1,0 +1,353 @@
+"""Statements compiled to flat instructions, one `exec_<Stmt>` per IR statement node.
+
+Structured control flow becomes jumps between pcs; `try` becomes a static pc range covered by a
+handler dispatch instruction; loops keep their iterator in a frame slot. An `Await` becomes an
+instruction that suspends with a request the machine fulfils. Compile once, run many times.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from waymark_runtime import ir
+from waymark_runtime.errors import InternalError
+from waymark_runtime.interpreter import comprehensions
+from waymark_runtime.interpreter import instructions as ins
+from waymark_runtime.interpreter.code import AwaitSite, Code, Env, Frame, Instr
+from waymark_runtime.interpreter.expressions import ExprCompiler
+from waymark_runtime.interpreter.library import ProgramError
+from waymark_runtime.interpreter.patterns import compile_pattern
+from waymark_runtime.interpreter.targets import bind_arguments, compile_target
+
+
+class Label:
+    """A pc known once the code after it is emitted; instructions read it when finished."""
+
+    __slots__ = ("pc",)
+
+    def __init__(self) -> None:
+        self.pc = -1
+
+
+@dataclass(slots=True)
+class _Loop:
+    again: Label  # where `continue` goes
+    exit: Label  # where `break` goes
+    slot: int | None  # the iterator slot of a `for`, cleared on `break`
+    handlers: int  # how many except bodies were active when the loop began
+
+
+@dataclass(slots=True)
+class _ExceptBody:
+    slot: int
+    name: str | None
+
+
+class FunctionCompiler:
+    """Compiles one function body to `Code`."""
+
+    def __init__(self, function: ir.Function, exprs: ExprCompiler) -> None:
+        self.function = function
+        self.exprs = exprs
+        self.makers: list[Callable[[int], Instr]] = []
+        self.lines: list[int] = []
+        self.ranges: list[tuple[int, int, Label]] = []
+        self.loops: list[_Loop] = []
+        self.excepts: list[_ExceptBody] = []
+        self.awaits: dict[int, AwaitSite] = {}
+        self.nslots = 0
+        self.line = function.span.line if function.span else 0
+
+    # -- assembly -----------------------------------------------------------------------------
+
+    def emit(self, make: Callable[[int], Instr]) -> int:
+        """Add an instruction; `make(pc)` builds it once every label is bound."""
+        self.makers.append(make)
+        self.lines.append(self.line)
+        return len(self.makers) - 1
+
+    def bind(self, label: Label) -> None:
+        label.pc = len(self.makers)
+
+    def slot(self) -> int:
+        self.nslots += 1
+        return self.nslots - 1
+
+    def compile(self) -> Code:
+        self.block(self.function.body)
+        self.emit(lambda pc: ins.return_none)
+        instrs = [make(pc) for pc, make in enumerate(self.makers)]
+        handler_at = [-1] * len(instrs)
+        for start, end, label in sorted(self.ranges, key=lambda r: (r[0], -r[1])):
+            handler_at[start:end] = [label.pc] * (end - start)
+        defaults = {
+            p.name: self.exprs.compile(p.default)
+            for p in self.function.params
+            if p.default is not None
+        }
+        return Code(
+            name=self.function.name,
+            params=self.function.params,
+            defaults=defaults,
+            instrs=instrs,
+            handler_at=handler_at,
+            nslots=self.nslots,
+            awaits=self.awaits,
+            lines=self.lines,
+        )
+
+    def block(self, body: tuple[Any, ...]) -> None:
+        for stmt in body:
+            if stmt.span is not None:
+                self.line = stmt.span.line
+            method = getattr(self, "exec_" + type(stmt).__name__, None)
+            if method is None:
+                raise InternalError(
+                    f"the interpreter has no rule for statement node {type(stmt).__name__}"
+                )
+            method(stmt)
+
+    def expr(self, node: Any) -> Any:
+        return self.exprs.compile(node)
+
+    def target(self, node: Any) -> Any:
+        return compile_target(node, self.exprs.compile)
+
+    # -- simple statements --------------------------------------------------------------------
+
+    def exec_Assign(self, node: ir.Assign) -> None:
+        value = self.expr(node.value)
+        if len(node.targets) == 1 and isinstance(node.targets[0], ir.Name):
+            name = node.targets[0].id
+            self.emit(lambda pc: ins.assign_name(name, value, pc + 1))
+            return
+        targets = [self.target(t) for t in node.targets]
+        self.emit(lambda pc: ins.assign(targets, value, pc + 1))
+
+    def exec_AugAssign(self, node: ir.AugAssign) -> None:
+        if isinstance(node.target, ir.Name):
+            name = node.target.id
+            if isinstance(node.value, ir.Const):
+                constant = node.value.value
+                self.emit(lambda pc: ins.augmented(node.op, "NC", name, constant, pc + 1))
+            else:
+                value = self.expr(node.value)
+                self.emit(lambda pc: ins.augmented(node.op, "NE", name, value, pc + 1))
+            return
+        if not isinstance(node.target, ir.Subscript):
+            raise InternalError(f"unknown augmented assignment target {type(node.target).__name__}")
+        container, index = self.expr(node.target.value), self.expr(node.target.index)
+        value = self.expr(node.value)
+        self.emit(lambda pc: ins.augmented_item(node.op, container, index, value, pc + 1))
+
+    def exec_ExprStmt(self, node: ir.ExprStmt) -> None:
+        value = self.expr(node.value)
+        self.emit(lambda pc: ins.evaluate(value, pc + 1))
+
+    def exec_Pass(self, node: ir.Pass) -> None:
+        return
+
+    def exec_Return(self, node: ir.Return) -> None:
+        if node.value is None:
+            self.emit(lambda pc: ins.return_none)
+            return
+        value = self.expr(node.value)
+        self.emit(lambda pc: ins.return_value(value))
+
+    def exec_Raise(self, node: ir.Raise) -> None:
+        if node.exc is not None:
+            value = self.expr(node.exc)
+            self.emit(lambda pc: ins.raise_value(value))
+        elif self.excepts:
+            slot = self.excepts[-1].slot
+            self.emit(lambda pc: ins.reraise(slot))
+        else:
+            self.emit(lambda pc: ins.no_active_exception)
+
+    # -- branches and loops -------------------------------------------------------------------
+
+    def exec_If(self, node: ir.If) -> None:
+        test, orelse, end = self.expr(node.test), Label(), Label()
+        self.emit(lambda pc: ins.branch(test, pc + 1, orelse.pc))
+        self.block(node.body)
+        if node.orelse:
+            self.emit(lambda pc: ins.jump(end.pc))
+            self.bind(orelse)
+            self.block(node.orelse)
+            self.bind(end)
+        else:
+            self.bind(orelse)
+
+    def exec_While(self, node: ir.While) -> None:
+        test, body, again, exit_ = self.expr(node.test), Label(), Label(), Label()
+        self.emit(lambda pc: ins.branch(test, pc + 1, exit_.pc))
+        self.bind(body)
+        self.loop_body(node.body, _Loop(again, exit_, None, len(self.excepts)))
+        self.bind(again)
+        self.emit(lambda pc: ins.branch(test, body.pc, exit_.pc))
+        self.bind(exit_)
+
+    def exec_For(self, node: ir.For) -> None:
+        slot, source = self.slot(), self.expr(node.iter)
+        body, again, exit_ = Label(), Label(), Label()
+        step = self._for_step(node.target, slot)
+        self.emit(lambda pc: ins.for_init(slot, source, pc + 1))
+        self.emit(lambda pc: step(pc + 1, exit_.pc))
+        self.bind(body)
+        self.loop_body(node.body, _Loop(again, exit_, slot, len(self.excepts)))
+        self.bind(again)
+        self.emit(lambda pc: step(body.pc, exit_.pc))
+        self.bind(exit_)
+
+    def _for_step(self, target: Any, slot: int) -> Callable[[int, int], Instr]:
+        if isinstance(target, ir.Name):
+            name = target.id
+            return lambda nxt, done: ins.for_next_name(slot, name, nxt, done)
+        assign = self.target(target)
+        return lambda nxt, done: ins.for_next(slot, assign, nxt, done)
+
+    def loop_body(self, body: tuple[Any, ...], loop: _Loop) -> None:
+        self.loops.append(loop)
+        self.block(body)
+        self.loops.pop()
+
+    def _leave_loop(self) -> tuple[_Loop, list[tuple[int, str | None]]]:
+        """The innermost loop and the except bodies a `break`/`continue` leaves on its way."""
+        if not self.loops:
+            raise InternalError("`break` or `continue` outside a loop")
+        loop = self.loops[-1]
+        cleanups = [(e.slot, e.name) for e in self.excepts[loop.handlers :]]
+        return loop, cleanups
+
+    def exec_Break(self, node: ir.Break) -> None:
+        loop, cleanups = self._leave_loop()
+        if loop.slot is not None:
+            cleanups.append((loop.slot, None))
+        self.emit(lambda pc: ins.leave(cleanups, loop.exit.pc))
+
+    def exec_Continue(self, node: ir.Continue) -> None:
+        loop, cleanups = self._leave_loop()
+        self.emit(lambda pc: ins.leave(cleanups, loop.again.pc))
+
+    # -- exceptions ---------------------------------------------------------------------------
+
+    def exec_Try(self, node: ir.Try) -> None:
+        dispatch, end = Label(), Label()
+        start = len(self.makers)
+        self.block(node.body)
+        self.ranges.append((start, len(self.makers), dispatch))
+        self.emit(lambda pc: ins.jump(end.pc))
+        self.bind(dispatch)
+        slot = self.slot()
+        labels = [Label() for _ in node.handlers]
+        table = [(h.types, h.name, label) for h, label in zip(node.handlers, labels, strict=True)]
+        self.emit(lambda pc: ins.dispatch(table, slot))
+        for handler, label in zip(node.handlers, labels, strict=True):
+            self.bind(label)
+            self.excepts.append(_ExceptBody(slot, handler.name))
+            self.block(handler.body)
+            self.excepts.pop()
+            self.emit(_leave_handler(slot, handler.name, end))
+        self.bind(end)
+
+    # -- match --------------------------------------------------------------------------------
+
+    def exec_Match(self, node: ir.Match) -> None:
+        subject, end = self.expr(node.subject), Label()
+        labels = [Label() for _ in node.cases]
+        cases = [
+            (
+                compile_pattern(c.pattern, self.exprs.compile),
+                None if c.guard is None else self.expr(c.guard),
+                label,
+            )
+            for c, label in zip(node.cases, labels, strict=True)
+        ]
+        self.emit(lambda pc: ins.match(subject, cases, end.pc))
+        for case, label in zip(node.cases, labels, strict=True):
+            self.bind(label)
+            self.block(case.body)
+            self.emit(lambda pc: ins.jump(end.pc))
+        self.bind(end)
+
+    # -- durable operations -------------------------------------------------------------------
+
+    def exec_Await(self, node: ir.Await) -> None:
+        if not self.function.is_async:
+            raise ProgramError(f"`await` inside the synchronous helper `{self.function.name}`")
+        assign = None if node.target is None else self.target(node.target)
+        kind = type(node.op).__name__
+        make = getattr(self, "await_" + kind, None)
+        if make is None:
+            raise InternalError(f"the interpreter has no rule for operation node {kind}")
+        site, request = make(node.op, assign)
+        pc = self.emit(lambda pc: ins.suspend(site, request))
+        self.awaits[pc] = site
+
+    def await_ActionCall(self, op: ir.ActionCall, assign: Any) -> tuple[AwaitSite, Any]:
+        arguments = self.exprs.arguments(op.args, op.kwargs)
+        action = op.action
+
+        def request(env: Env) -> list[tuple[int, str, list[Any], dict[str, Any]]]:
+            args, kwargs = arguments(env)
+            return [(0, action, args, kwargs)]
+
+        return AwaitSite(kind="actions", assign=assign, policies=(op.policy,), single=True), request
+
+    def await_Gather(self, op: ir.Gather, assign: Any) -> tuple[AwaitSite, Any]:
+        makers = [self._gather_item(i, item) for i, item in enumerate(op.items)]
+        policies = tuple(
+            item.call.policy if isinstance(item, ir.Spread) else item.policy for item in op.items
+        )
+
+        def request(env: Env) -> list[tuple[int, str, list[Any], dict[str, Any]]]:
+            calls: list[tuple[int, str, list[Any], dict[str, Any]]] = []
+            for make in makers:
+                make(env, calls)
+            return calls
+
+        site = AwaitSite(
+            kind="actions", assign=assign, policies=policies, return_exceptions=op.return_exceptions
+        )
+        return site, request
+
+    def _gather_item(self, index: int, item: Any) -> Callable[[Env, list[Any]], None]:
+        if isinstance(item, ir.ActionCall):
+            arguments, action = self.exprs.arguments(item.args, item.kwargs), item.action
+
+            def one(env: Env, calls: list[Any]) -> None:
+                calls.append((index, action, *arguments(env)))
+
+            return one
+        clauses = comprehensions.compile_clauses(item.generators, self.exprs.compile)
+        arguments, action = self.exprs.arguments(item.call.args, item.call.kwargs), item.call.action
+
+        def spread(env: Env, calls: list[Any]) -> None:
+            comprehensions.walk(
+                clauses, env.copy(), lambda scope: calls.append((index, action, *arguments(scope)))
+            )
+
+        return spread
+
+    def await_Sleep(self, op: ir.Sleep, assign: Any) -> tuple[AwaitSite, Any]:
+        return AwaitSite(kind="sleep", assign=assign), self.expr(op.seconds)
+
+    def await_CallAsyncHelper(self, op: ir.CallAsyncHelper, assign: Any) -> tuple[AwaitSite, Any]:
+        helper = self.exprs.helpers.get(op.name)
+        if helper is None or not helper.is_async:
+            raise ProgramError(f"`await self.{op.name}()` does not name an async helper method")
+        functions, name = self.exprs.functions, op.name
+        arguments = self.exprs.arguments(op.args, op.kwargs)
+
+        def request(env: Env) -> Frame:
+            code = functions[name]
+            args, kwargs = arguments(env)
+            return Frame(code, bind_arguments(name, code.params, code.defaults, args, kwargs))
+
+        return AwaitSite(kind="call", assign=assign), request
+
+
+def _leave_handler(slot: int, name: str | None, end: Label) -> Callable[[int], Instr]:
+    return lambda pc: ins.leave([(slot, name)], end.pc)

@@ -1,0 +1,154 @@
+"""Assignment targets and argument binding, with CPython's semantics and error messages.
+
+`compile_target` turns a target (name, tuple with an optional starred name, `container[index]`)
+into a closure storing a value; `bind_arguments` maps a call's arguments to a function's
+parameters. Pure helpers of the expression and statement compilers; no I/O, no state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from waymark_runtime import ir
+from waymark_runtime.errors import InternalError
+from waymark_runtime.interpreter.code import Assign, Env, Eval
+
+CompileExpr = Callable[[Any], Eval]
+
+
+def compile_target(target: Any, compile_expr: CompileExpr) -> Assign:
+    kind = type(target)
+    if kind is ir.Name:
+        return _name_target(target.id)
+    if kind is ir.Subscript:
+        return _subscript_target(compile_expr(target.value), compile_expr(target.index))
+    if kind in (ir.TupleExpr, ir.ListExpr):
+        return _unpack_target(target.elts, compile_expr)
+    raise InternalError(f"unknown assignment target {kind.__name__}")
+
+
+def _name_target(name: str) -> Assign:
+    def assign(env: Env, value: Any) -> None:
+        env[name] = value
+
+    return assign
+
+
+def _subscript_target(container: Eval, index: Eval) -> Assign:
+    def assign(env: Env, value: Any) -> None:
+        container(env)[index(env)] = value
+
+    return assign
+
+
+def _unpack_target(elts: tuple[Any, ...], compile_expr: CompileExpr) -> Assign:
+    stars = [i for i, e in enumerate(elts) if isinstance(e, ir.Starred)]
+    if len(stars) > 1:
+        raise InternalError("multiple starred expressions in assignment")
+    subs = [compile_target(e.value if isinstance(e, ir.Starred) else e, compile_expr) for e in elts]
+    if stars:
+        return _starred_unpack(subs, stars[0])
+    if len(subs) == 2:
+        return _pair_unpack(subs[0], subs[1])
+    return _fixed_unpack(subs)
+
+
+def _pair_unpack(first: Assign, second: Assign) -> Assign:
+    def assign(env: Env, value: Any) -> None:
+        a, b = value  # Python's own unpacking: its errors are the right ones
+        first(env, a)
+        second(env, b)
+
+    return assign
+
+
+def _items(value: Any) -> list[Any]:
+    try:
+        return list(value)
+    except TypeError:
+        if not hasattr(value, "__iter__"):
+            raise TypeError(f"cannot unpack non-iterable {type(value).__name__} object") from None
+        raise
+
+
+def _fixed_unpack(subs: list[Assign]) -> Assign:
+    expected = len(subs)
+
+    def assign(env: Env, value: Any) -> None:
+        items = _items(value)
+        if len(items) > expected:
+            raise ValueError(f"too many values to unpack (expected {expected})")
+        if len(items) < expected:
+            raise ValueError(f"not enough values to unpack (expected {expected}, got {len(items)})")
+        for sub, item in zip(subs, items, strict=True):
+            sub(env, item)
+
+    return assign
+
+
+def _starred_unpack(subs: list[Assign], star: int) -> Assign:
+    after = len(subs) - star - 1
+
+    def assign(env: Env, value: Any) -> None:
+        items = _items(value)
+        if len(items) < star + after:
+            raise ValueError(
+                f"not enough values to unpack (expected at least {star + after}, got {len(items)})"
+            )
+        split = len(items) - after
+        parts = [*items[:star], items[star:split], *items[split:]]
+        for sub, item in zip(subs, parts, strict=True):
+            sub(env, item)
+
+    return assign
+
+
+# ---------------------------------------------------------------------------------------------
+# Calls of helper methods
+# ---------------------------------------------------------------------------------------------
+
+
+def bind_arguments(
+    name: str,
+    params: tuple[ir.Param, ...],
+    defaults: dict[str, Eval],
+    args: list[Any],
+    kwargs: dict[str, Any],
+) -> Env:
+    """The new frame's locals for `name(*args, **kwargs)`, or Python's TypeError."""
+    positional = [p.name for p in params if not p.keyword_only]
+    if len(args) > len(positional):
+        raise TypeError(
+            f"{name}() takes {len(positional) + 1} positional arguments but "
+            f"{len(args) + 1} were given"
+        )
+    env: Env = dict(zip(positional, args, strict=False))
+    known = {p.name for p in params}
+    for key, value in kwargs.items():
+        if key not in known:
+            raise TypeError(f"{name}() got an unexpected keyword argument '{key}'")
+        if key in env:
+            raise TypeError(f"{name}() got multiple values for argument '{key}'")
+        env[key] = value
+    _fill_defaults(name, params, defaults, env)
+    return env
+
+
+def _fill_defaults(
+    name: str, params: tuple[ir.Param, ...], defaults: dict[str, Eval], env: Env
+) -> None:
+    missing = []
+    for param in params:
+        if param.name in env:
+            continue
+        default = defaults.get(param.name)
+        if default is None:
+            missing.append(param.name)
+        else:
+            env[param.name] = default({})
+    if missing:
+        quoted = [f"'{m}'" for m in missing]
+        listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+        plural = "argument" if len(missing) == 1 else "arguments"
+        raise TypeError(f"{name}() missing {len(missing)} required {plural}: {listed}")

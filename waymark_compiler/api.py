@@ -80,7 +80,27 @@ def _compile_classes(parsed: Source, module: str | None) -> list[_Outcome]:
     namespace = module_namespace(parsed, name, is_package)
     finder.add(namespace)
     resolver = Resolver(namespace, finder)
-    return [_compile_class(found, resolver) for found in discover(resolver)]
+    outcomes = [_compile_class(found, resolver) for found in discover(resolver)]
+    _refuse_duplicates(outcomes)
+    return outcomes
+
+
+def _refuse_duplicates(outcomes: list[_Outcome]) -> None:
+    """A second workflow with a name already used in the module fails (WM143)."""
+    seen: dict[str, _Outcome] = {}
+    for outcome in outcomes:
+        if outcome.compiled is None:
+            continue
+        first = seen.setdefault(outcome.compiled.name, outcome)
+        if first is outcome:
+            continue
+        assert first.compiled is not None
+        source = outcome.found.namespace.source
+        message = f"workflow name `{outcome.compiled.name}` is already used"
+        help = f"rename the class, or set a distinct `name`; the first is on line {first.compiled.line}"
+        span = source.span(outcome.found.node.name)
+        outcome.diagnostics.append(Diagnostic("WM143", "error", message, source.path, span, "duplicate", help))
+        outcome.compiled = None
 
 
 def _compile_class(found: WorkflowClass, resolver: Resolver) -> _Outcome:

@@ -419,11 +419,11 @@ _ALL: tuple[Rule, ...] = (
     ),
     _rule(
         "WM143",
-        "await-in-sync",
-        "refuses `await` inside a synchronous helper method",
-        "Python rejects it too: `await` is only valid inside `async def`.",
-        "def total(self, ids):\n    return await fetch(ids)",
-        "Make the helper `async def` and call it with `await self.total(ids)`.",
+        "duplicate-workflow",
+        "refuses two `@workflow` classes in one module with the same workflow name",
+        "Workflows are registered and stored by name; the second would replace the first.",
+        "@workflow\nclass Report(Workflow): ...\n\n@workflow\nclass Report(Workflow): ...",
+        'Rename one class, or give it a distinct `name = "..."` attribute.',
     ),
     _rule(
         "WM144",

@@ -36,6 +36,9 @@ class Source:
         return self.module.code_for_node(node)
 
 
+_SYNTAX_HELP = "Python itself rejects this source; fix the syntax first"
+
+
 def _syntax_error(path: str, text: str) -> Diagnostic | None:
     """CPython's verdict on the source: catches what libcst accepts (e.g. `break` outside a loop)."""
     try:
@@ -48,7 +51,7 @@ def _syntax_error(path: str, text: str) -> Diagnostic | None:
         end_column = error.end_offset if error.end_lineno == line and error.end_offset else column
         span = Span(line, column, line, max(end_column, column + 1))
         message = f"syntax error: {(error.msg or 'invalid syntax').rstrip('.').lower()}"
-        return Diagnostic("WM100", "error", message, path, span, "here", None)
+        return Diagnostic("WM100", "error", message, path, span, "here", _SYNTAX_HELP)
     except ValueError as error:  # NUL bytes and the like
         return Diagnostic(
             "WM100", "error", f"syntax error: {error}", path, Span(1, 1, 1, 2), "", None

@@ -1,0 +1,12 @@
+from waymark import Workflow, workflow
+
+ERRORS = (ValueError, KeyError)
+
+
+@workflow
+class ExceptWorkflow(Workflow):
+    async def run(self, text: str) -> int:
+        try:
+            return int(text)
+        except ERRORS:  # error: WM133 @16
+            return 0

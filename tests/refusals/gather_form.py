@@ -1,0 +1,21 @@
+import asyncio
+
+from waymark import Workflow, action, workflow
+
+
+@action
+async def fetch(x: int) -> int:
+    return x
+
+
+@workflow
+class GatherWorkflow(Workflow):
+    async def run(self, xs: list[int], flag: bool) -> list[int]:
+        calls = [x for x in xs]
+        first = await asyncio.gather(*calls)  # error: WM130 @39
+        second = await asyncio.gather(fetch(1), return_exceptions=flag)  # error: WM130 @67
+        third = await asyncio.gather(fetch(1), self.helper())  # error: WM130 @48
+        return first + second + third
+
+    async def helper(self) -> int:
+        return 1

@@ -1,0 +1,35 @@
+"""The Waymark Runtime Language (`.wrl`): the text form of a compiled workflow.
+
+`parse` reads text into `ir.Workflow`, `dumps` writes the canonical text, `version_of` names a
+program by the hash of its canonical text, `load_grammar` returns the Lark grammar (the language
+reference). This package never imports the compiler, libcst, typer or graphviz.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from waymark_runtime import ir
+from waymark_runtime.wrl.grammar import load_grammar
+from waymark_runtime.wrl.parser import parse
+from waymark_runtime.wrl.print_stmt import dumps
+
+VERSION_LENGTH = 16
+
+
+def version_of(text: str) -> str:
+    """The version of a program: the first 16 hex digits of the sha256 of its canonical text.
+
+    The text is parsed and printed first, so spellings that read as the same program share a
+    version; invalid text raises `WrlSyntaxError`.
+    """
+    canonical = dumps(parse(text))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:VERSION_LENGTH]
+
+
+def version_of_workflow(workflow: ir.Workflow) -> str:
+    """`version_of(dumps(workflow))` without the round trip through the parser."""
+    return hashlib.sha256(dumps(workflow).encode("utf-8")).hexdigest()[:VERSION_LENGTH]
+
+
+__all__ = ["dumps", "load_grammar", "parse", "version_of", "version_of_workflow"]

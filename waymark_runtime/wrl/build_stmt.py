@@ -1,0 +1,338 @@
+"""Parse tree → IR for statements, durable operations, policies, functions and the workflow.
+
+A Lark transformer mixin, one method per grammar rule. A statement's `@LINE:COL` becomes its span
+`Span(line, col, line, col)`. It only builds IR, checking what the grammar cannot express (one
+target per await, where `*` may appear in parameters, which policy options are repeated).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from lark import Token, Transformer, v_args
+
+from waymark_runtime import ir
+from waymark_runtime.wrl.build_expr import (
+    EXPR_TYPES,
+    NO_ARGS,
+    Args,
+    name_of,
+    path_of,
+    present,
+    string_of,
+    syntax_error,
+    to_target,
+)
+
+# --- intermediate values that exist only while building ------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class GatherHead:
+    return_exceptions: bool
+
+
+@dataclass(frozen=True, slots=True)
+class GatherItems:
+    items: tuple[ir.ActionCall | ir.Spread, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ElifClause:
+    test: ir.Expr
+    span: ir.Span | None
+    body: tuple[ir.Stmt, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ElseClause:
+    body: tuple[ir.Stmt, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyOption:
+    name: str
+    value: Any
+    where: Any
+
+
+class KeywordOnlyMarker:
+    """The bare `*` in a parameter list."""
+
+
+OPERATION_TYPES = (ir.ActionCall, ir.Sleep, ir.CallAsyncHelper, GatherHead)
+
+
+def span_of(token: Token | None) -> ir.Span | None:
+    if token is None:
+        return None
+    line, column = (int(part) for part in str(token)[1:].split(":"))
+    return ir.Span(line, column, line, column)
+
+
+def body_of(block: tuple[ir.Stmt, ...] | None) -> tuple[ir.Stmt, ...]:
+    return () if block is None else block
+
+
+@v_args(meta=True)
+class StmtBuilder(Transformer[Token, Any]):
+    """Builds statements, operations and functions; mixed with `ExprBuilder`."""
+
+    # --- program and functions --------------------------------------------------------------------
+
+    def start(self, meta: Any, children: list[Any]) -> ir.Workflow:
+        workflow: ir.Workflow = children[1]
+        return workflow
+
+    def header(self, meta: Any, children: list[Any]) -> None:
+        version = str(children[0])
+        if version != str(ir.WRL_VERSION):
+            raise syntax_error(children[0], f"unsupported wrl version {version}")
+
+    def workflow(self, meta: Any, children: list[Any]) -> ir.Workflow:
+        token, location, run, *helpers = children
+        name = string_of(token) if token.type == "STRING" else name_of(token)
+        return ir.Workflow(name=name, run=run, helpers=tuple(helpers), span=span_of(location))
+
+    def function(self, meta: Any, children: list[Any]) -> ir.Function:
+        sync, name, params, location, block = children
+        return ir.Function(
+            name=name_of(name),
+            params=params or (),
+            body=body_of(block),
+            is_async=sync is None,
+            span=span_of(location),
+        )
+
+    def params(self, meta: Any, children: list[Any]) -> tuple[ir.Param, ...]:
+        params: list[ir.Param] = []
+        keyword_only = False
+        for child in present(children):
+            if isinstance(child, KeywordOnlyMarker):
+                if keyword_only:
+                    raise syntax_error(meta, "`*` appears twice in the parameters")
+                keyword_only = True
+            else:
+                params.append(replace(child, keyword_only=keyword_only))
+        if keyword_only and not any(param.keyword_only for param in params):
+            raise syntax_error(meta, "`*` must be followed by a keyword-only parameter")
+        return tuple(params)
+
+    def param(self, meta: Any, children: list[Any]) -> ir.Param:
+        return ir.Param(name=name_of(children[0]), default=children[1])
+
+    def kw_only_marker(self, meta: Any, children: list[Any]) -> KeywordOnlyMarker:
+        return KeywordOnlyMarker()
+
+    def block(self, meta: Any, children: list[Any]) -> tuple[ir.Stmt, ...]:
+        return tuple(children)
+
+    # --- simple statements ----------------------------------------------------------------------
+
+    def assign_stmt(self, meta: Any, children: list[Any]) -> ir.Stmt:
+        count = next((i for i, child in enumerate(children) if not isinstance(child, EXPR_TYPES)))
+        exprs, tail = children[:count], children[count:]
+        if isinstance(tail[0], OPERATION_TYPES):
+            if len(exprs) != 1:
+                raise syntax_error(meta, "an await assigns exactly one target")
+            return self._await(to_target(exprs[0], meta), tail)
+        span = span_of(tail[0])
+        if len(exprs) == 1:
+            return ir.ExprStmt(value=exprs[0], span=span)
+        targets = tuple(to_target(target, meta) for target in exprs[:-1])
+        return ir.Assign(targets=targets, value=exprs[-1], span=span)
+
+    def await_stmt(self, meta: Any, children: list[Any]) -> ir.Await:
+        return self._await(None, children)
+
+    def _await(self, target: ir.Target | None, tail: list[Any]) -> ir.Await:
+        op, location, *rest = tail
+        if isinstance(op, GatherHead):
+            items = rest[0].items if rest and rest[0] is not None else ()
+            op = ir.Gather(items=items, return_exceptions=op.return_exceptions)
+        return ir.Await(target=target, op=op, span=span_of(location))
+
+    def aug_assign(self, meta: Any, children: list[Any]) -> ir.AugAssign:
+        target, op, value, location = children
+        if not isinstance(target, ir.Name | ir.Subscript):
+            raise syntax_error(meta, "an augmented assignment needs a name or a subscript")
+        return ir.AugAssign(target=target, op=str(op)[:-1], value=value, span=span_of(location))  # type: ignore[arg-type]
+
+    def pass_stmt(self, meta: Any, children: list[Any]) -> ir.Pass:
+        return ir.Pass(span=span_of(children[0]))
+
+    def break_stmt(self, meta: Any, children: list[Any]) -> ir.Break:
+        return ir.Break(span=span_of(children[0]))
+
+    def continue_stmt(self, meta: Any, children: list[Any]) -> ir.Continue:
+        return ir.Continue(span=span_of(children[0]))
+
+    def return_stmt(self, meta: Any, children: list[Any]) -> ir.Return:
+        return ir.Return(value=children[0], span=span_of(children[1]))
+
+    def raise_stmt(self, meta: Any, children: list[Any]) -> ir.Raise:
+        return ir.Raise(exc=children[0], span=span_of(children[1]))
+
+    # --- compound statements ----------------------------------------------------------------------
+
+    def if_stmt(self, meta: Any, children: list[Any]) -> ir.If:
+        test, location, block, *clauses = children
+        orelse: tuple[ir.Stmt, ...] = ()
+        if clauses and isinstance(clauses[-1], ElseClause | type(None)):
+            last = clauses.pop()
+            orelse = () if last is None else last.body
+        for clause in reversed(clauses):  # `elif` chains nest from the last one outwards
+            orelse = (ir.If(test=clause.test, body=clause.body, orelse=orelse, span=clause.span),)
+        return ir.If(test=test, body=body_of(block), orelse=orelse, span=span_of(location))
+
+    def elif_clause(self, meta: Any, children: list[Any]) -> ElifClause:
+        test, location, block = children
+        return ElifClause(test, span_of(location), body_of(block))
+
+    def else_clause(self, meta: Any, children: list[Any]) -> ElseClause:
+        return ElseClause(body_of(children[0]))
+
+    def for_stmt(self, meta: Any, children: list[Any]) -> ir.For:
+        target, iterable, location, block = children
+        return ir.For(
+            target=to_target(target, meta),
+            iter=iterable,
+            body=body_of(block),
+            span=span_of(location),
+        )
+
+    def while_stmt(self, meta: Any, children: list[Any]) -> ir.While:
+        test, location, block = children
+        return ir.While(test=test, body=body_of(block), span=span_of(location))
+
+    def try_stmt(self, meta: Any, children: list[Any]) -> ir.Try:
+        location, block, *handlers = children
+        return ir.Try(body=body_of(block), handlers=tuple(handlers), span=span_of(location))
+
+    def handler(self, meta: Any, children: list[Any]) -> ir.Handler:
+        types, name, location, block = children
+        return ir.Handler(
+            types=types or (),
+            name=None if name is None else name_of(name),
+            body=body_of(block),
+            span=span_of(location),
+        )
+
+    def handler_types(self, meta: Any, children: list[Any]) -> tuple[str, ...]:
+        return tuple(present(children))
+
+    def class_name(self, meta: Any, children: list[Any]) -> str:
+        first = children[0]
+        if first.type == "STRING":
+            return string_of(first)
+        if first.type == "PATH":
+            return path_of(first)
+        return ".".join(name_of(part) for part in children)
+
+    def match_stmt(self, meta: Any, children: list[Any]) -> ir.Match:
+        subject, location, cases = children
+        return ir.Match(subject=subject, cases=cases or (), span=span_of(location))
+
+    def cases(self, meta: Any, children: list[Any]) -> tuple[ir.MatchCase, ...]:
+        return tuple(children)
+
+    def case(self, meta: Any, children: list[Any]) -> ir.MatchCase:
+        pattern, guard, location, block = children
+        return ir.MatchCase(
+            pattern=pattern, guard=guard, body=body_of(block), span=span_of(location)
+        )
+
+    # --- durable operations -----------------------------------------------------------------------
+
+    def awaited(self, meta: Any, children: list[Any]) -> ir.ActionCall:
+        call: ir.ActionCall = children[0]
+        return call
+
+    def sleep(self, meta: Any, children: list[Any]) -> ir.Sleep:
+        return ir.Sleep(seconds=children[0])
+
+    def await_helper(self, meta: Any, children: list[Any]) -> ir.CallAsyncHelper:
+        args: Args = children[1] or NO_ARGS
+        return ir.CallAsyncHelper(name=name_of(children[0]), args=args.args, kwargs=args.kwargs)
+
+    def action_call(self, meta: Any, children: list[Any]) -> ir.ActionCall:
+        path, args, retry, backoff, timeout = children
+        args = args or NO_ARGS
+        policy = None
+        if (retry, backoff, timeout) != (None, None, None):
+            policy = ir.Policy(**(retry or {}), backoff=backoff, timeout=timeout)
+        return ir.ActionCall(
+            action=path_of(path), args=args.args, kwargs=args.kwargs, policy=policy
+        )
+
+    def retry(self, meta: Any, children: list[Any]) -> dict[str, Any]:
+        fields = {
+            "attempts": "attempts",
+            "on": "exception_types",
+            "backoff_seconds": "backoff_seconds",
+        }
+        return {fields[name]: value for name, value in _options(present(children)).items()}
+
+    def attempts(self, meta: Any, children: list[Any]) -> PolicyOption:
+        if not isinstance(children[0], int):
+            raise syntax_error(meta, "`attempts` must be an integer")
+        return PolicyOption("attempts", children[0], meta)
+
+    def on(self, meta: Any, children: list[Any]) -> PolicyOption:
+        return PolicyOption("on", tuple(present(children)), meta)
+
+    def backoff_seconds(self, meta: Any, children: list[Any]) -> PolicyOption:
+        return PolicyOption("backoff_seconds", children[0], meta)
+
+    def backoff(self, meta: Any, children: list[Any]) -> ir.Backoff:
+        options = _options(present(children))
+        missing = [name for name in ("base", "multiplier", "jitter") if name not in options]
+        if missing:
+            raise syntax_error(meta, f"`backoff` needs `{missing[0]}=`")
+        return ir.Backoff(
+            base_delay=options["base"],
+            multiplier=options["multiplier"],
+            max_delay=options.get("max"),
+            jitter=options["jitter"],
+        )
+
+    def base(self, meta: Any, children: list[Any]) -> PolicyOption:
+        return PolicyOption("base", children[0], meta)
+
+    def multiplier(self, meta: Any, children: list[Any]) -> PolicyOption:
+        return PolicyOption("multiplier", children[0], meta)
+
+    def max(self, meta: Any, children: list[Any]) -> PolicyOption:
+        return PolicyOption("max", children[0], meta)
+
+    def jitter(self, meta: Any, children: list[Any]) -> PolicyOption:
+        return PolicyOption("jitter", children[0], meta)
+
+    def timeout(self, meta: Any, children: list[Any]) -> int | float:
+        value: int | float = children[0]
+        return value
+
+    def gather(self, meta: Any, children: list[Any]) -> GatherHead:
+        flag = children[0]
+        return GatherHead(return_exceptions=flag is not None and flag.type == "TRUE")
+
+    def gather_items(self, meta: Any, children: list[Any]) -> GatherItems:
+        return GatherItems(tuple(children))
+
+    def gather_action(self, meta: Any, children: list[Any]) -> ir.ActionCall:
+        return replace(children[0], span=span_of(children[1]))
+
+    def gather_spread(self, meta: Any, children: list[Any]) -> ir.Spread:
+        call, clauses, location = children
+        return ir.Spread(call=call, generators=clauses, span=span_of(location))
+
+
+def _options(options: list[PolicyOption]) -> dict[str, Any]:
+    """Policy options by name; each may be given once."""
+    seen: dict[str, Any] = {}
+    for option in options:
+        if option.name in seen:
+            raise syntax_error(option.where, f"`{option.name}` is given twice")
+        seen[option.name] = option.value
+    return seen

@@ -1,0 +1,162 @@
+"""`.wrl` text → IR: the Lark LALR parser, built once at import, and its indentation post-lexer.
+
+`parse` raises `WrlSyntaxError` (1-based line and column, a terse message) and nothing else on
+any input: header problems, bad characters, bad indentation, grammar errors, invalid names and
+nesting deeper than `MAX_NESTING`. Messages come from `syntax_errors`; IR comes from the builder.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from lark import Lark, Token, Transformer_NonRecursive, Tree
+from lark.exceptions import LarkError, UnexpectedInput, VisitError
+from lark.lark import PostLex
+
+from waymark_runtime import ir
+from waymark_runtime.errors import WrlSyntaxError
+from waymark_runtime.wrl.build_expr import ExprBuilder
+from waymark_runtime.wrl.build_stmt import StmtBuilder
+from waymark_runtime.wrl.grammar import load_grammar
+from waymark_runtime.wrl.syntax_errors import describe
+
+# Deeper trees are refused: the printer and the interpreter walk the IR recursively.
+MAX_NESTING = 200
+
+_OPENING = frozenset({"LPAR", "LSQB", "LBRACE"})
+_CLOSING = frozenset({"RPAR", "RSQB", "RBRACE"})
+_HEADER = re.compile(r"wrl[ \t]+([^\s#]+)[ \t]*(?:#[^\n]*)?(?:\r?\n|$)")
+
+
+class IndentationLexer(PostLex):
+    """Turns the indentation after each newline into `_INDENT`/`_DEDENT` tokens.
+
+    Newlines inside brackets are ignored, as in Python. Indentation must use spaces, and a
+    dedent must return to an enclosing level.
+    """
+
+    always_accept = ("_NL",)
+
+    def process(self, stream: Iterator[Token]) -> Iterator[Token]:
+        levels = [0]
+        brackets = 0
+        last: Token | None = None
+        for token in stream:
+            last = token
+            if token.type == "_NL":
+                if brackets == 0:
+                    yield token
+                    yield from _indentation(token, levels)
+                continue
+            yield token
+            if token.type in _OPENING:
+                brackets += 1
+            elif token.type in _CLOSING:
+                brackets = max(0, brackets - 1)
+        for _ in levels[1:]:
+            yield (
+                Token("_DEDENT", "") if last is None else Token.new_borrow_pos("_DEDENT", "", last)
+            )
+
+
+def _indentation(newline: Token, levels: list[int]) -> Iterator[Token]:
+    indent = str(newline).rsplit("\n", 1)[1]
+    line = newline.end_line or 0
+    if "\t" in indent:
+        raise WrlSyntaxError("indent with spaces, not tabs", line, indent.index("\t") + 1)
+    width = len(indent)
+    if width > levels[-1]:
+        levels.append(width)
+        yield _positioned("_INDENT", indent, newline, line, width)
+        return
+    while width < levels[-1]:
+        levels.pop()
+        yield _positioned("_DEDENT", indent, newline, line, width)
+    if width != levels[-1]:
+        raise WrlSyntaxError("unindent does not match any outer indentation level", line, width + 1)
+
+
+def _positioned(kind: str, value: str, newline: Token, line: int, width: int) -> Token:
+    end = newline.end_pos or 0
+    return Token(kind, value, end, line, width + 1, line, width + 1, end)
+
+
+class IrBuilder(StmtBuilder, ExprBuilder, Transformer_NonRecursive):
+    """Parse tree → IR (non-recursive, so deep trees cannot exhaust the stack)."""
+
+
+_LARK = Lark(
+    load_grammar(),
+    parser="lalr",
+    postlex=IndentationLexer(),
+    strict=True,
+    propagate_positions=True,
+    maybe_placeholders=True,
+)
+_BUILDER = IrBuilder()
+
+
+def lark_parser() -> Lark:
+    """The shared Lark instance (for tools and tests that inspect the grammar)."""
+    return _LARK
+
+
+def parse(text: str) -> ir.Workflow:
+    """Parse one `.wrl` text into its workflow."""
+    if not isinstance(text, str):
+        raise WrlSyntaxError(f"expected .wrl text, got {type(text).__name__}", 1, 1)
+    _check_header(text)
+    source = text if text.endswith("\n") else text + "\n"
+    tree = _parse_tree(source)
+    _check_nesting(tree)
+    return _build(tree)
+
+
+def _check_header(text: str) -> None:
+    if not text.strip():
+        raise WrlSyntaxError("empty .wrl text; expected the header `wrl 1`", 1, 1)
+    header = _HEADER.match(text)
+    if header is None:
+        raise WrlSyntaxError("expected the header `wrl 1` on the first line", 1, 1)
+    if header.group(1) != str(ir.WRL_VERSION):
+        version = header.group(1)
+        raise WrlSyntaxError(f"unsupported wrl version {version}", 1, header.start(1) + 1)
+
+
+def _parse_tree(source: str) -> Tree[Token]:
+    try:
+        return _LARK.parse(source)
+    except UnexpectedInput as error:
+        raise describe(error, _LARK) from None
+    except LarkError as error:  # any other grammar-level failure still reads as bad input
+        raise WrlSyntaxError(f"malformed .wrl text ({type(error).__name__})", 1, 1) from None
+    except RecursionError:
+        raise WrlSyntaxError("nesting too deep", 1, 1) from None
+
+
+def _check_nesting(tree: Tree[Token]) -> None:
+    """Refuse trees deeper than MAX_NESTING; `a + b + c` counts as nested BinOps."""
+    stack: list[tuple[Any, int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if not isinstance(node, Tree):
+            continue
+        if node.data == "bin_chain":
+            depth += len(node.children) // 2
+        if depth > MAX_NESTING:
+            where = node.meta
+            line, column = getattr(where, "line", 1), getattr(where, "column", 1)
+            raise WrlSyntaxError(f"nesting too deep (more than {MAX_NESTING} levels)", line, column)
+        stack.extend((child, depth + 1) for child in node.children)
+
+
+def _build(tree: Tree[Token]) -> ir.Workflow:
+    try:
+        workflow: ir.Workflow = _BUILDER.transform(tree)
+    except VisitError as error:
+        if isinstance(error.orig_exc, WrlSyntaxError):
+            raise error.orig_exc from None
+        raise
+    return workflow

@@ -1,0 +1,305 @@
+"""Canonical `.wrl` text of statements, durable operations, functions and whole workflows.
+
+One line per statement, four spaces per block level, a trailing `@LINE:COL` when the statement
+has a span. `print_<Node>` functions are looked up by node type; an unknown node is an internal
+error. Expressions are delegated to `print_expr`. Owns no parsing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from waymark_runtime import ir
+from waymark_runtime.errors import InternalError
+from waymark_runtime.wrl import lexicon
+from waymark_runtime.wrl.print_expr import (
+    BINARY_PRECEDENCE,
+    arguments,
+    bare_tuple,
+    expr,
+    generators,
+    pattern,
+)
+
+INDENT = "    "
+Lines = list[str]
+
+
+def dumps(workflow: ir.Workflow) -> str:
+    """The canonical text of one workflow: header, workflow line, `run` first, then helpers."""
+    if not isinstance(workflow, ir.Workflow):
+        raise InternalError(f"dumps expects a Workflow, got {type(workflow).__name__}")
+    lines = [
+        f"wrl {ir.WRL_VERSION}",
+        "",
+        f"workflow {_workflow_name(workflow.name)}{loc(workflow.span)}",
+    ]
+    for function in (workflow.run, *workflow.helpers):
+        lines += ["", *print_function(function)]
+    return "\n".join(lines) + "\n"
+
+
+def _workflow_name(name: str) -> str:
+    if lexicon.is_identifier(name) and name not in lexicon.HARD_KEYWORDS:
+        return name
+    return lexicon.format_string(name)
+
+
+def loc(span: ir.Span | None) -> str:
+    return "" if span is None else f" @{span.line}:{span.column}"
+
+
+def print_function(function: ir.Function) -> Lines:
+    prefix = "fn" if function.is_async else "sync fn"
+    name = lexicon.format_name(function.name, lexicon.HARD_KEYWORDS)
+    header = f"{prefix} {name}({_params(function.params)}):{loc(function.span)}"
+    return [header, *block(function.body, 1)]
+
+
+def _params(params: Sequence[ir.Param]) -> str:
+    parts: list[str] = []
+    keyword_only = False
+    for param in params:
+        if param.keyword_only and not keyword_only:
+            parts.append("*")
+        elif keyword_only and not param.keyword_only:
+            raise InternalError(f"positional parameter {param.name!r} after keyword-only ones")
+        keyword_only = param.keyword_only
+        parts.append(_param(param))
+    return ", ".join(parts)
+
+
+def _param(param: ir.Param) -> str:
+    name = lexicon.format_name(param.name, lexicon.HARD_KEYWORDS)
+    return name if param.default is None else f"{name}={expr(param.default)}"
+
+
+def block(body: Sequence[ir.Stmt], depth: int) -> Lines:
+    lines: Lines = []
+    for stmt in body:
+        printer = _STMT_PRINTERS.get(type(stmt))
+        if printer is None:
+            raise InternalError(f"cannot print {type(stmt).__name__} as a .wrl statement")
+        lines += printer(stmt, depth)
+    return lines
+
+
+def _line(depth: int, text: str, span: ir.Span | None) -> str:
+    return f"{INDENT * depth}{text}{loc(span)}"
+
+
+# --- simple statements ----------------------------------------------------------------------------
+
+
+def print_Assign(node: ir.Assign, depth: int) -> Lines:
+    if not node.targets:
+        raise InternalError("Assign needs at least one target")
+    text = " = ".join(bare_tuple(target) for target in (*node.targets, node.value))
+    return [_line(depth, text, node.span)]
+
+
+def print_AugAssign(node: ir.AugAssign, depth: int) -> Lines:
+    if node.op not in BINARY_PRECEDENCE:
+        raise InternalError(f"unknown augmented assignment operator {node.op!r}")
+    text = f"{expr(node.target)} {node.op}= {bare_tuple(node.value)}"
+    return [_line(depth, text, node.span)]
+
+
+def print_ExprStmt(node: ir.ExprStmt, depth: int) -> Lines:
+    return [_line(depth, bare_tuple(node.value), node.span)]
+
+
+def print_Pass(node: ir.Pass, depth: int) -> Lines:
+    return [_line(depth, "pass", node.span)]
+
+
+def print_Break(node: ir.Break, depth: int) -> Lines:
+    return [_line(depth, "break", node.span)]
+
+
+def print_Continue(node: ir.Continue, depth: int) -> Lines:
+    return [_line(depth, "continue", node.span)]
+
+
+def print_Return(node: ir.Return, depth: int) -> Lines:
+    text = "return" if node.value is None else "return " + bare_tuple(node.value)
+    return [_line(depth, text, node.span)]
+
+
+def print_Raise(node: ir.Raise, depth: int) -> Lines:
+    text = "raise" if node.exc is None else "raise " + expr(node.exc)
+    return [_line(depth, text, node.span)]
+
+
+# --- durable operations ---------------------------------------------------------------------------
+
+
+def print_Await(node: ir.Await, depth: int) -> Lines:
+    target = "" if node.target is None else bare_tuple(node.target) + " = "
+    op = node.op
+    if isinstance(op, ir.Gather):
+        flag = "return_exceptions=True" if op.return_exceptions else ""
+        head = _line(depth, f"{target}await gather({flag})", node.span)
+        return [head, *(_gather_item(item, depth + 1) for item in op.items)]
+    printer = _OPERATION_PRINTERS.get(type(op))
+    if printer is None:
+        raise InternalError(f"cannot print {type(op).__name__} as a durable operation")
+    return [_line(depth, target + "await " + printer(op), node.span)]
+
+
+def _gather_item(item: ir.ActionCall | ir.Spread, depth: int) -> str:
+    if isinstance(item, ir.ActionCall):
+        return _line(depth, action_call(item), item.span)
+    if isinstance(item, ir.Spread):
+        return _line(depth, f"spread {action_call(item.call)}{_spread_clauses(item)}", item.span)
+    raise InternalError(f"cannot print {type(item).__name__} as a gather item")
+
+
+def _spread_clauses(spread: ir.Spread) -> str:
+    if not spread.generators:
+        raise InternalError("a spread needs at least one `for` clause")
+    return generators(spread.generators)
+
+
+def action_call(call: ir.ActionCall) -> str:
+    text = f"action {lexicon.format_path(call.action)}({arguments(call.args, call.kwargs)})"
+    return text + ("" if call.policy is None else policy(call.policy))
+
+
+def _sleep(op: ir.Sleep) -> str:
+    return f"sleep({expr(op.seconds)})"
+
+
+def _async_helper(op: ir.CallAsyncHelper) -> str:
+    name = lexicon.format_name(op.name, frozenset())
+    return f"self.{name}({arguments(op.args, op.kwargs)})"
+
+
+_OPERATION_PRINTERS: dict[type, Callable[[Any], str]] = {
+    ir.ActionCall: action_call,
+    ir.Sleep: _sleep,
+    ir.CallAsyncHelper: _async_helper,
+}
+
+
+# --- policies -------------------------------------------------------------------------------------
+
+
+def policy(node: ir.Policy) -> str:
+    """` retry(...) backoff(...) timeout(...)`; an empty policy prints as ` retry()`."""
+    retry = _options(
+        ("attempts", node.attempts),
+        ("on", None if node.exception_types is None else _class_list(node.exception_types)),
+        ("backoff_seconds", node.backoff_seconds),
+    )
+    clauses = [f"retry({retry})"] if retry or _is_empty(node) else []
+    if node.backoff is not None:
+        clauses.append(f"backoff({_backoff(node.backoff)})")
+    if node.timeout is not None:
+        clauses.append(f"timeout({_number(node.timeout)})")
+    return "".join(" " + clause for clause in clauses)
+
+
+def _is_empty(node: ir.Policy) -> bool:
+    fields = (node.attempts, node.exception_types, node.backoff_seconds, node.backoff, node.timeout)
+    return all(value is None for value in fields)
+
+
+def _backoff(node: ir.Backoff) -> str:
+    return _options(
+        ("base", node.base_delay),
+        ("multiplier", node.multiplier),
+        ("max", node.max_delay),
+        ("jitter", node.jitter),
+    )
+
+
+def _options(*pairs: tuple[str, Any]) -> str:
+    parts = []
+    for name, value in pairs:
+        if value is not None:
+            parts.append(f"{name}={value if isinstance(value, str) else _number(value)}")
+    return ", ".join(parts)
+
+
+def _class_list(names: Sequence[str]) -> str:
+    return "[" + ", ".join(lexicon.format_class_name(name) for name in names) + "]"
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InternalError(f"a policy option must be a number, got {value!r}")
+    return lexicon.format_signed_number(value)
+
+
+# --- compound statements --------------------------------------------------------------------------
+
+
+def print_If(node: ir.If, depth: int) -> Lines:
+    lines = [_line(depth, f"if {expr(node.test)}:", node.span), *block(node.body, depth + 1)]
+    orelse = node.orelse
+    # An else branch that is exactly one `if` prints as `elif`: the two spellings are one tree.
+    while len(orelse) == 1 and isinstance(orelse[0], ir.If):
+        branch = orelse[0]
+        lines += [_line(depth, f"elif {expr(branch.test)}:", branch.span)]
+        lines += block(branch.body, depth + 1)
+        orelse = branch.orelse
+    if orelse:
+        lines += [_line(depth, "else:", None), *block(orelse, depth + 1)]
+    return lines
+
+
+def print_For(node: ir.For, depth: int) -> Lines:
+    header = f"for {bare_tuple(node.target)} in {bare_tuple(node.iter)}:"
+    return [_line(depth, header, node.span), *block(node.body, depth + 1)]
+
+
+def print_While(node: ir.While, depth: int) -> Lines:
+    return [_line(depth, f"while {expr(node.test)}:", node.span), *block(node.body, depth + 1)]
+
+
+def print_Try(node: ir.Try, depth: int) -> Lines:
+    lines = [_line(depth, "try:", node.span), *block(node.body, depth + 1)]
+    for handler in node.handlers:
+        lines += [_line(depth, _handler_header(handler), handler.span)]
+        lines += block(handler.body, depth + 1)
+    return lines
+
+
+def _handler_header(handler: ir.Handler) -> str:
+    names = [lexicon.format_class_name(name) for name in handler.types]
+    types = "" if not names else " " + names[0] if len(names) == 1 else f" ({', '.join(names)})"
+    name = (
+        ""
+        if handler.name is None
+        else " as " + lexicon.format_name(handler.name, lexicon.HARD_KEYWORDS)
+    )
+    return f"except{types}{name}:"
+
+
+def print_Match(node: ir.Match, depth: int) -> Lines:
+    lines = [_line(depth, f"match {expr(node.subject)}:", node.span)]
+    for case in node.cases:
+        guard = "" if case.guard is None else " if " + expr(case.guard)
+        lines += [_line(depth + 1, f"case {pattern(case.pattern)}{guard}:", case.span)]
+        lines += block(case.body, depth + 2)
+    return lines
+
+
+_STMT_PRINTERS: dict[type, Callable[[Any, int], Lines]] = {
+    ir.Assign: print_Assign,
+    ir.AugAssign: print_AugAssign,
+    ir.ExprStmt: print_ExprStmt,
+    ir.Await: print_Await,
+    ir.If: print_If,
+    ir.For: print_For,
+    ir.While: print_While,
+    ir.Break: print_Break,
+    ir.Continue: print_Continue,
+    ir.Pass: print_Pass,
+    ir.Return: print_Return,
+    ir.Raise: print_Raise,
+    ir.Try: print_Try,
+    ir.Match: print_Match,
+}

@@ -1,0 +1,112 @@
+"""Run one attempt of an action: look it up in the registry, rebuild its arguments, resolve its
+dependencies, enforce the timeout, and encode the result or the exception.
+
+Only functions registered with `@action` in already-loaded modules can run: an unknown path is an
+error outcome, never an import. Worker processes and `LocalRuntime` both call `execute_action`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import typing
+from dataclasses import dataclass
+from typing import Any
+
+from mountaineer_di import provide_dependencies
+
+from waymark_runtime.actions import ActionDefinition, ActionTimeout, registered_action
+from waymark_runtime.errors import WaymarkError
+from waymark_runtime.values import JSON, ValueNotSerializable, error_json, from_json, to_json
+
+
+class UnknownAction(WaymarkError):
+    """no action is registered at this path"""
+
+
+@dataclass(frozen=True, slots=True)
+class ActionOutcome:
+    """The end of an attempt: `ok` with `value` the JSON result, or a JSON exception value."""
+
+    ok: bool
+    value: JSON
+
+    @property
+    def value_json(self) -> JSON:
+        return self.value
+
+
+async def execute_action(
+    path: str, args: Any, kwargs: dict[str, Any], *, timeout: float | None
+) -> ActionOutcome:
+    """Run the registered action at `path` once; never raises for the action's own failures."""
+    definition = registered_action(path)
+    if definition is None:
+        message = f"no action is registered at {path!r}; is its module in WAYMARK_USER_MODULE?"
+        return ActionOutcome(False, error_json(UnknownAction(message)))
+    try:
+        positional, named = decode_arguments(definition, list(args), kwargs)
+        result = await _call(definition, positional, named, timeout)
+    except Exception as error:  # the action's exception is its outcome
+        return ActionOutcome(False, error_json(error))
+    try:
+        return ActionOutcome(True, to_json(result))
+    except ValueNotSerializable as error:
+        return ActionOutcome(False, error_json(error))
+
+
+def decode_arguments(
+    definition: ActionDefinition, args: list[Any], kwargs: dict[str, Any]
+) -> tuple[list[Any], dict[str, Any]]:
+    """JSON arguments rebuilt as the types the action's parameters are annotated with."""
+    signature = definition.signature
+    bound = signature.bind_partial(*args, **kwargs)
+    hints = _hints(definition)
+    positional: list[Any] = []
+    named: dict[str, Any] = {}
+    for name, value in bound.arguments.items():
+        kind = signature.parameters[name].kind
+        if kind is inspect.Parameter.VAR_POSITIONAL:
+            positional.extend(from_json(v) for v in value)
+        elif kind is inspect.Parameter.VAR_KEYWORD:
+            named.update({k: from_json(v) for k, v in value.items()})
+        elif kind is inspect.Parameter.POSITIONAL_ONLY:
+            positional.append(from_json(value, hints.get(name)))
+        else:
+            named[name] = from_json(value, hints.get(name))
+    return positional, named
+
+
+def _hints(definition: ActionDefinition) -> dict[str, Any]:
+    try:
+        return typing.get_type_hints(definition.function, include_extras=True)
+    except Exception:  # unresolvable annotations: arguments arrive as plain decoded values
+        return {}
+
+
+async def _call(
+    definition: ActionDefinition,
+    positional: list[Any],
+    named: dict[str, Any],
+    timeout: float | None,
+) -> Any:
+    function = definition.function
+    if positional:  # dependency injection passes values by keyword only
+        return await _bounded(function(*positional, **named), timeout)
+    async with provide_dependencies(function, named) as resolved:
+        return await _bounded(function(**{**resolved, **named}), timeout)
+
+
+async def _bounded(call: typing.Awaitable[Any], timeout: float | None) -> Any:
+    """Await `call`; a deadline that passes is `ActionTimeout`, the action's own TimeoutError
+    stays a TimeoutError."""
+    if timeout is None:
+        return await call
+    scope = asyncio.timeout(timeout)
+    try:
+        async with scope:
+            return await call
+    except TimeoutError as error:
+        if not scope.expired():
+            raise
+        raise ActionTimeout(f"action timed out after {timeout:g}s") from error

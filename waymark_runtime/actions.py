@@ -86,9 +86,12 @@ def registered_actions() -> dict[str, ActionDefinition]:
     return dict(_REGISTRY)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ActionHandle(Generic[R]):
-    """A deferred call of an action: awaiting it runs the action once, in this process."""
+    """A deferred call of an action: awaiting it runs the action once, in this process.
+
+    Hashed by identity: `asyncio.gather` keys its arguments by hash, and a handle holds a dict.
+    """
 
     definition: ActionDefinition
     args: tuple[Any, ...]

@@ -194,7 +194,7 @@ class MemoryStore:
         return count
 
     async def next_due(self, now: float) -> float | None:
-        times = [t[0] for t in (*self._queue[:1], *self._timers[:1])]
+        times = [q[0] for q in self._queue[:1]] + [t[0] for t in self._timers[:1]]
         return min(times) if times else None
 
     # -- outcomes -----------------------------------------------------------------------------

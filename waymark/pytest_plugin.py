@@ -1,0 +1,33 @@
+"""The pytest plugin of waymark (entry point `pytest11`): the `waymark_runtime` fixture.
+
+    async def test_welcome(waymark_runtime):
+        assert await WelcomeWorkflow().run(["u1"]) == [...]
+
+The fixture yields an active `LocalRuntime` with virtual time; it needs pytest-asyncio.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from waymark_runtime.local import LocalRuntime
+
+try:
+    import pytest_asyncio
+except ImportError:  # pragma: no cover - without pytest-asyncio the fixture is not offered
+    pytest_asyncio = None  # type: ignore[assignment]
+
+
+if pytest_asyncio is not None:
+
+    @pytest_asyncio.fixture
+    async def waymark_runtime() -> AsyncIterator[LocalRuntime]:
+        """An active `LocalRuntime` (virtual time) for the duration of one test."""
+        async with LocalRuntime() as runtime:
+            yield runtime
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "waymark: tests that run workflows on LocalRuntime")

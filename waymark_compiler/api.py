@@ -24,6 +24,7 @@ from waymark_compiler.resolve import Resolver
 from waymark_compiler.source import Source, parse
 from waymark_runtime import ir
 from waymark_runtime.errors import CompileError
+from waymark_runtime.wrl import dumps, version_of
 
 if TYPE_CHECKING:
     from waymark_runtime.workflows import Workflow, WorkflowDefinition
@@ -99,7 +100,9 @@ def _refuse_duplicates(outcomes: list[_Outcome]) -> None:
         message = f"workflow name `{outcome.compiled.name}` is already used"
         help = f"rename the class, or set a distinct `name`; the first is on line {first.compiled.line}"
         span = source.span(outcome.found.node.name)
-        outcome.diagnostics.append(Diagnostic("WM143", "error", message, source.path, span, "duplicate", help))
+        outcome.diagnostics.append(
+            Diagnostic("WM143", "error", message, source.path, span, "duplicate", help)
+        )
         outcome.compiled = None
 
 
@@ -118,16 +121,8 @@ def _compile_class(found: WorkflowClass, resolver: Resolver) -> _Outcome:
 
 def emit(program: ir.Workflow) -> tuple[str, str]:
     """The canonical `.wrl` text of a program and its version (the hash of that text)."""
-    from waymark_runtime import wrl
-
-    # The printer lands separately; until then programs compile without their text.
-    dumps = getattr(wrl, "dumps", None)
-    version_of = getattr(wrl, "version_of", None)
-    if dumps is None or version_of is None:
-        return "", ""
-    text: str = dumps(program)
-    version: str = version_of(text)
-    return text, version
+    text = dumps(program)
+    return text, version_of(text)
 
 
 def module_name_for(path: str) -> tuple[str, bool]:

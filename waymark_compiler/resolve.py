@@ -107,6 +107,14 @@ class ExternalSym:
 
 
 @dataclass(frozen=True, slots=True)
+class LocalSym:
+    """An action or class defined inside a function: workers cannot import it by path."""
+
+    path: str
+    what: Literal["action", "class", "function"]
+
+
+@dataclass(frozen=True, slots=True)
 class MissingSym:
     """Not bound anywhere: `origin` says where it was looked for (a module, or None: globals)."""
 
@@ -124,6 +132,7 @@ Symbol = (
     | BuiltinSym
     | FunctionSym
     | ExternalSym
+    | LocalSym
     | MissingSym
 )
 
@@ -248,11 +257,14 @@ class Resolver:
     def _definition(self, namespace: Namespace, binding: Definition) -> Symbol:
         path = f"{namespace.module}:{binding.qualname}"
         node = binding.node
+        is_local = "<locals>" in binding.qualname
         if isinstance(node, cst.FunctionDef):
             if any(self._decorator_is(namespace, d, "action") for d in node.decorators):
-                return ActionSym(path)
+                return LocalSym(path, "action") if is_local else ActionSym(path)
             return FunctionSym(path, node.asynchronous is not None)
         kind = self.class_kind(namespace, node)
+        if is_local and kind != "workflow":
+            return LocalSym(path, "class")
         members = enum_members(node) if kind == "enum" else ()
         return ClassSym(path, kind, members, node, namespace)
 

@@ -453,6 +453,15 @@ _ALL: tuple[Rule, ...] = (
 
 _ALL += (
     _rule(
+        "WM147",
+        "local-definition",
+        "refuses using an action or a class defined inside a function",
+        "Workers find actions, and the runtime finds classes, by their import path "
+        "(`module:QualName`); a definition inside a function has no such path.",
+        "def build():\n    @action\n    async def shout(text: str) -> str: ...",
+        "Define actions, models and exceptions at module level.",
+    ),
+    _rule(
         "WM150",
         "unreachable-code",
         "warns about statements that can never run (after `return`, `raise`, `break` or "

@@ -15,6 +15,7 @@ import libcst as cst
 
 from waymark_compiler.context import Ctx, did_you_mean
 from waymark_compiler.lower.dispatch import expression, lower_expr
+from waymark_compiler.lower.expressions import local_definition
 from waymark_compiler.resolve import (
     ActionSym,
     BuiltinSym,
@@ -23,12 +24,13 @@ from waymark_compiler.resolve import (
     ExternalSym,
     FunctionSym,
     KnownSym,
+    LocalSym,
     MissingSym,
     ModuleSym,
     Symbol,
     VariableSym,
 )
-from waymark_compiler.tables import PURE_METHODS, impure
+from waymark_compiler.tables import BUILTIN_TYPES, PURE_METHODS, impure
 from waymark_runtime import ir
 
 Arguments = tuple[tuple[ir.Expr, ...], tuple[ir.Keyword, ...]]
@@ -124,12 +126,12 @@ def type_ref(node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
         parts = tuple(type_ref(e.value, ctx) for e in node.elements)
         return ir.TupleExpr(elts=parts, span=ctx.span(node))
     symbol = ctx.symbol(node)
-    if isinstance(symbol, BuiltinSym) and symbol.name in ("int", "str", "float", "bool"):
-        return ir.TypeRef(type=f"builtins:{symbol.name}", span=ctx.span(node))
-    if isinstance(symbol, BuiltinSym) and symbol.name in ("list", "dict", "set", "tuple"):
+    if isinstance(symbol, BuiltinSym) and symbol.name in BUILTIN_TYPES:
         return ir.TypeRef(type=f"builtins:{symbol.name}", span=ctx.span(node))
     if isinstance(symbol, ClassSym) and symbol.kind != "workflow":
         return ir.TypeRef(type=symbol.path, span=ctx.span(node))
+    if isinstance(symbol, LocalSym):
+        return local_definition(symbol, node, ctx)
     help = "pass a class, or a tuple of classes, defined at module level"
     return ctx.error("WM144", node, "`isinstance` needs a class", "not a class", help)
 
@@ -206,4 +208,5 @@ _BY_SYMBOL: dict[type[Any], Callable[[Any, cst.Call, Ctx], ir.Expr]] = {
     VariableSym: call_FunctionSym,
     ExternalSym: call_ExternalSym,
     MissingSym: call_MissingSym,
+    LocalSym: lambda symbol, node, ctx: local_definition(symbol, node.func, ctx),
 }

@@ -61,4 +61,4 @@ def lower_body(body: cst.BaseSuite | cst.BaseSmallStatement, ctx: Ctx) -> tuple[
     for item in items:
         statements += lower_stmt(item, ctx)
     # A block may lower to nothing (a bare annotation, a docstring); the IR keeps it non-empty.
-    return tuple(statements) or (ir.Pass(span=ctx.span(body)),)
+    return tuple(statements) or (ir.Pass(span=ctx.span(items[0] if items else body)),)

@@ -31,6 +31,7 @@ from waymark_compiler.resolve import (
     ExternalSym,
     FunctionSym,
     KnownSym,
+    LocalSym,
     MissingSym,
     ModuleSym,
     Symbol,
@@ -80,6 +81,8 @@ def symbol_value(symbol: Symbol, node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
         return literal(symbol.value, ctx.span(node))
     if isinstance(symbol, MissingSym):
         return _unknown(symbol, node, ctx)
+    if isinstance(symbol, LocalSym):
+        return local_definition(symbol, node, ctx)
     if isinstance(symbol, ClassSym):
         help = "construct an instance, or test with `isinstance`"
         return ctx.error("WM144", node, f"class `{text}` used as a value", "a class", help)
@@ -88,6 +91,13 @@ def symbol_value(symbol: Symbol, node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
     if isinstance(symbol, ModuleSym):
         return _function_value(f"module `{text}`", node, ctx)
     return _global_value(symbol, node, ctx)
+
+
+def local_definition(symbol: LocalSym, node: cst.CSTNode, ctx: Ctx) -> ir.Expr:
+    name = symbol.path.rpartition(".")[2]
+    help = f"define `{name}` at module level so it has an import path"
+    message = f"{symbol.what} `{name}` is defined inside a function"
+    return ctx.error("WM147", node, message, "no import path", help)
 
 
 def _global_value(symbol: VariableSym | ExternalSym, node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
@@ -400,10 +410,8 @@ def lower_target(node: cst.BaseExpression, ctx: Ctx) -> ir.Target:
     if isinstance(node, cst.Name):
         return _target_name(node, ctx)
     if isinstance(node, cst.Tuple | cst.List):
-        parts = tuple(lower_target(e.value, ctx) for e in node.elements)
+        parts = tuple(_target_element(e, ctx) for e in node.elements)
         return ir.TupleExpr(elts=parts, span=ctx.span(node))
-    if isinstance(node, cst.StarredElement):
-        return ir.Starred(value=lower_target(node.value, ctx), span=ctx.span(node))
     if isinstance(node, cst.Subscript):
         subscript = lower_Subscript(node, ctx)
         assert isinstance(subscript, ir.Subscript)
@@ -412,6 +420,12 @@ def lower_target(node: cst.BaseExpression, ctx: Ctx) -> ir.Target:
         return _attribute_target(node, ctx)
     ctx.error("WM146", node, "unsupported assignment target", "cannot assign here")
     return ir.Name(id=TEMP_PREFIX, span=ctx.span(node))
+
+
+def _target_element(element: cst.BaseElement, ctx: Ctx) -> ir.Target:
+    if isinstance(element, cst.StarredElement):
+        return ir.Starred(value=lower_target(element.value, ctx), span=ctx.span(element))
+    return lower_target(element.value, ctx)
 
 
 def _target_name(node: cst.Name, ctx: Ctx) -> ir.Name:

@@ -16,7 +16,14 @@ from waymark_compiler.lower.calls import lower_arguments, unknown_helper
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.lower.expressions import comprehension_scope, lower_target
 from waymark_compiler.lower.policy import policy
-from waymark_compiler.resolve import ActionSym, ExternalSym, FunctionSym, KnownSym, MissingSym
+from waymark_compiler.resolve import (
+    ActionSym,
+    ExternalSym,
+    FunctionSym,
+    KnownSym,
+    LocalSym,
+    MissingSym,
+)
 from waymark_compiler.tables import impure
 from waymark_runtime import ir
 
@@ -64,7 +71,7 @@ def lower_operation(node: cst.BaseExpression, ctx: Ctx) -> ir.Operation | None:
 def _not_awaitable(node: cst.Call, symbol: object, ctx: Ctx) -> None:
     name = ctx.code(node.func)
     # The call's own lowering explains unknown names and impure functions best.
-    if isinstance(symbol, MissingSym) or (
+    if isinstance(symbol, MissingSym | LocalSym) or (
         isinstance(symbol, ExternalSym) and impure(symbol.qualname) is not None
     ):
         lower_expr(node, ctx)

@@ -11,10 +11,10 @@ import libcst as cst
 from waymark_compiler.context import Ctx
 from waymark_compiler.literals import AUGMENTED
 from waymark_compiler.lower.dispatch import lower_body, lower_expr, lower_stmt, statement
-from waymark_compiler.lower.expressions import lower_target
+from waymark_compiler.lower.expressions import local_definition, lower_target
 from waymark_compiler.lower.operations import lower_await, lower_operation
 from waymark_compiler.lower.patterns import lower_pattern
-from waymark_compiler.resolve import ClassSym
+from waymark_compiler.resolve import ClassSym, LocalSym
 from waymark_runtime import ir
 
 
@@ -215,6 +215,9 @@ def exception_types(node: cst.BaseExpression, ctx: Ctx) -> tuple[str, ...]:
     symbol = ctx.symbol(node) if isinstance(node, cst.Name | cst.Attribute) else None
     if isinstance(symbol, ClassSym) and symbol.kind == "exception":
         return (symbol.path,)
+    if isinstance(symbol, LocalSym):
+        local_definition(symbol, node, ctx)
+        return ()
     help = "name exception classes directly: `except (ValueError, KeyError):`"
     message = f"`{ctx.code(node)}` is not a statically known exception class"
     ctx.error("WM133", node, message, "unknown exception type", help)

@@ -109,11 +109,10 @@ def _function(
     info = _info(node, resolver.namespace, source)
     ctx = Ctx(source, resolver, sink, helpers, info)
     params = _params(node, ctx)
-    body = lower_body(_without_docstring(node.body), ctx)
     return ir.Function(
         name=node.name.value,
         params=params,
-        body=body,
+        body=_body(node.body, ctx),
         is_async=node.asynchronous is not None,
         span=source.span(node),
     )
@@ -135,22 +134,21 @@ def _info(node: cst.FunctionDef, namespace: Namespace, source: Source) -> Functi
     return FunctionInfo(node.name.value, self_name, node.asynchronous is not None, frozenset(names))
 
 
-def _without_docstring(body: cst.BaseSuite) -> cst.BaseSuite:
-    if not isinstance(body, cst.IndentedBlock) or not body.body:
-        return body
-    first = body.body[0]
-    if isinstance(first, cst.SimpleStatementLine) and len(first.body) == 1:
-        small = first.body[0]
-        if isinstance(small, cst.Expr) and isinstance(
-            small.value, cst.SimpleString | cst.ConcatenatedString
-        ):
-            rest = body.body[1:]
-            return (
-                body.with_changes(body=rest)
-                if rest
-                else body.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])])
-            )
-    return body
+def _is_docstring(statement: cst.BaseStatement) -> bool:
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return False
+    small = statement.body[0]
+    strings = cst.SimpleString | cst.ConcatenatedString
+    return isinstance(small, cst.Expr) and isinstance(small.value, strings)
+
+
+def _body(suite: cst.BaseSuite, ctx: Ctx) -> tuple[ir.Stmt, ...]:
+    """A method body without its docstring (a docstring alone becomes `pass`)."""
+    if not isinstance(suite, cst.IndentedBlock) or not _is_docstring(suite.body[0]):
+        return lower_body(suite, ctx)
+    if len(suite.body) == 1:
+        return (ir.Pass(span=ctx.span(suite.body[0])),)
+    return lower_body(suite.with_changes(body=suite.body[1:]), ctx)
 
 
 def _params(node: cst.FunctionDef, ctx: Ctx) -> tuple[ir.Param, ...]:

@@ -80,7 +80,9 @@ class Finder:
     @classmethod
     def for_path(cls, path: str) -> Finder:
         candidate = Path(path)
-        roots = [str(package_root(candidate)[0])] if candidate.is_file() else []
+        # The file need not exist (source given as text); its directory still anchors imports.
+        anchored = not path.startswith("<") and candidate.parent.is_dir()
+        roots = [str(package_root(candidate)[0])] if anchored else []
         return cls([*roots, *(entry or "." for entry in sys.path)])
 
     def add(self, namespace: Namespace) -> None:

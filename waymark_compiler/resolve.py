@@ -153,7 +153,9 @@ class Resolver:
         """A global name as seen from this scope: enclosing scopes, module, then builtins."""
         scope: Namespace | None = self.namespace
         while scope is not None:
-            if name in scope.bindings or scope.parent is None:
+            if name in scope.bindings:
+                return self._in_namespace(scope, name)
+            if scope.parent is None and scope.star_imports:
                 found = self._in_namespace(scope, name)
                 if not isinstance(found, MissingSym):
                     return found

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -44,3 +47,39 @@ def check_golden(expected_path: Path, actual: str, update: bool) -> None:
             tofile=f"{expected_path.name} (actual)",
         )
         pytest.fail("golden mismatch (run pytest --update-goldens to accept):\n" + "".join(diff))
+
+
+_EXPECTATION = re.compile(r"#\s*error:\s*(.+)$")
+_ITEM = re.compile(r"^(WM\d{3})\s*@(\d+)$")
+
+
+def expectations(text: str) -> set[tuple[int, str, int]]:
+    """Inline expectations: `# error: WM104 @17, WM105 @9` means those codes start on this line
+    at those columns."""
+    expected: set[tuple[int, str, int]] = set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        found = _EXPECTATION.search(line)
+        if found is None:
+            continue
+        for item in found.group(1).split(","):
+            parsed = _ITEM.match(item.strip())
+            assert parsed is not None, f"line {number}: malformed expectation {item!r}"
+            expected.add((number, parsed.group(1), int(parsed.group(2))))
+    return expected
+
+
+def reported(result: ModuleResult) -> set[tuple[int, str, int]]:
+    return {
+        (d.span.line, d.code, d.span.column) for d in result.diagnostics if d.severity == "error"
+    }
+
+
+def walk(node: object) -> Iterator[object]:
+    """Every IR node under `node` (itself included), depth first."""
+    yield node
+    if dataclasses.is_dataclass(node) and not isinstance(node, type):
+        for field in dataclasses.fields(node):
+            yield from walk(getattr(node, field.name))
+    elif isinstance(node, tuple):
+        for item in node:
+            yield from walk(item)

@@ -7,28 +7,19 @@ every expectation must be reported. A sibling `.txt` holds the rendered diagnost
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
-from golden_support import ROOT, check_golden, compile_case, rendered
+from golden_support import (
+    ROOT,
+    check_golden,
+    compile_case,
+    expectations,
+    rendered,
+    reported,
+)
 
 CASES = sorted((ROOT / "tests" / "refusals").glob("*.py"))
-EXPECTATION = re.compile(r"#\s*error:\s*(.+)$")
-ITEM = re.compile(r"^(WM\d{3})\s*@(\d+)$")
-
-
-def expectations(text: str) -> set[tuple[int, str, int]]:
-    expected: set[tuple[int, str, int]] = set()
-    for number, line in enumerate(text.splitlines(), start=1):
-        found = EXPECTATION.search(line)
-        if found is None:
-            continue
-        for item in found.group(1).split(","):
-            parsed = ITEM.match(item.strip())
-            assert parsed is not None, f"line {number}: malformed expectation {item!r}"
-            expected.add((number, parsed.group(1), int(parsed.group(2))))
-    return expected
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
@@ -36,10 +27,7 @@ def test_refusal(case: Path) -> None:
     expected = expectations(case.read_text(encoding="utf-8"))
     assert expected, f"{case.name} has no `# error:` expectations"
     result = compile_case(case)
-    actual = {
-        (d.span.line, d.code, d.span.column) for d in result.diagnostics if d.severity == "error"
-    }
-    assert actual == expected, rendered(result)
+    assert reported(result) == expected, rendered(result)
 
 
 def test_enough_refusal_cases() -> None:

@@ -15,7 +15,7 @@ import libcst as cst
 
 from waymark_compiler.context import Ctx, did_you_mean
 from waymark_compiler.lower.dispatch import expression, lower_expr
-from waymark_compiler.lower.expressions import local_definition
+from waymark_compiler.lower.expressions import local_definition, missing_import
 from waymark_compiler.resolve import (
     ActionSym,
     BuiltinSym,
@@ -190,8 +190,7 @@ def call_ExternalSym(symbol: ExternalSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
 def call_MissingSym(symbol: MissingSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
     name = ctx.code(node.func)
     if symbol.origin is not None:
-        message = f"cannot resolve `{name}`: no `{symbol.name}` in module `{symbol.origin}`"
-        help = "check the import; the module's source must be on the import path"
+        message, help = missing_import(symbol, ctx)
         return ctx.error("WM124", node.func, message, "not found", help)
     hint = did_you_mean(symbol.name, [*ctx.resolver.names(), *ctx.function.locals])
     return ctx.error("WM124", node.func, f"unknown function `{name}`", "not defined", hint)

@@ -61,12 +61,24 @@ def lower_Name(node: cst.Name, ctx: Ctx) -> ir.Expr:
 
 def _unknown(symbol: MissingSym, node: cst.CSTNode, ctx: Ctx) -> ir.Expr:
     if symbol.origin is not None:
-        message = f"cannot find `{symbol.name}` in module `{symbol.origin}`"
-        help = "check the import; the module's source must be on the import path"
+        message, help = missing_import(symbol, ctx)
         return ctx.error("WM123", node, message, "not found", help)
     candidates = [*ctx.function.locals, *ctx.resolver.names()]
     hint = did_you_mean(symbol.name, candidates)
     return ctx.error("WM123", node, f"unknown name `{symbol.name}`", "not defined", hint)
+
+
+def missing_import(symbol: MissingSym, ctx: Ctx) -> tuple[str, str]:
+    """Message and help for a name imported from a module that lacks it (or cannot be found)."""
+    assert symbol.origin is not None
+    module = ctx.resolver.finder.namespace(symbol.origin)
+    if module is None:
+        help = (
+            "the module's source must be on the import path (the compiled file's root or sys.path)"
+        )
+        return f"cannot find module `{symbol.origin}` (for `{symbol.name}`)", help
+    hint = did_you_mean(symbol.name, module.bindings)
+    return f"module `{symbol.origin}` has no `{symbol.name}`", hint or "check the import"
 
 
 def _function_value(what: str, node: cst.CSTNode, ctx: Ctx) -> ir.Expr:

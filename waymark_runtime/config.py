@@ -45,6 +45,7 @@ class Settings:
     garbage_collector_batch_size: int
     action_timeout_seconds: float | None
     lost_attempt_retries: int
+    shutdown_grace_seconds: float
     log_level: str
     skip_wait_for_instance: bool
 
@@ -94,6 +95,16 @@ def _clamped_int(name: str, raw: str) -> int:
         return max(int(raw), 1)
     except ValueError:
         raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
+
+
+def _non_negative_int(name: str, raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be an integer >= 0, got {raw!r}") from None
+    if value < 0:
+        raise ConfigError(f"{name} must be an integer >= 0, got {raw!r}")
+    return value
 
 
 def _non_negative_float(name: str, raw: str) -> float:
@@ -190,7 +201,10 @@ _FIELDS: dict[str, _Field] = {
     "action_timeout_seconds": _Field(
         "WAYMARK_ACTION_TIMEOUT_SECONDS", _optional_seconds, _constant(300.0)
     ),
-    "lost_attempt_retries": _Field("WAYMARK_LOST_ATTEMPT_RETRIES", _clamped_int, _constant(3)),
+    "lost_attempt_retries": _Field("WAYMARK_LOST_ATTEMPT_RETRIES", _non_negative_int, _constant(3)),
+    "shutdown_grace_seconds": _Field(
+        "WAYMARK_SHUTDOWN_GRACE_SECONDS", _non_negative_float, _constant(30.0)
+    ),
     "log_level": _Field("WAYMARK_LOG_LEVEL", _log_level, _constant("INFO")),
     "skip_wait_for_instance": _Field("WAYMARK_SKIP_WAIT_FOR_INSTANCE", _bool, _constant(False)),
 }

@@ -61,10 +61,10 @@ def _server(pgdata: Path) -> Any:
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (containers); it falls back fine.
         warnings.simplefilter("ignore")
-        import pgserver
+        from pgserver.postgres_server import get_server
 
         try:
-            return pgserver.get_server(pgdata, cleanup_mode=None)
+            return get_server(pgdata, cleanup_mode=None)
         except (subprocess.SubprocessError, OSError, AssertionError) as error:
             log = pgdata / "log"
             tail = log.read_text()[-2000:] if log.exists() else ""

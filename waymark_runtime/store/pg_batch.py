@@ -14,7 +14,7 @@ from waymark_runtime.engine import Outcome, PlannedAction
 
 
 def dumps(value: Any) -> str:
-    """JSON text of a JSON-shaped value, as PostgreSQL's `jsonb` input expects it."""
+    """JSON text of a JSON-shaped value, as PostgreSQL's `json` input expects it."""
     return json.dumps(value, separators=(",", ":"), allow_nan=False)
 
 
@@ -74,9 +74,24 @@ class CommitBatch:
         """A queued attempt now runs on the committing owner's workers (`lost`: a lost try)."""
         _append(self.attempt_ops, (instance_id, node, attempt, "start", None, None, lost))
 
-    def requeue(self, instance_id: str, node: str, attempt: int) -> None:
-        """An attempt that never ran goes back to the queue (its instance is being released)."""
-        _append(self.attempt_ops, (instance_id, node, attempt, "requeue", None, None, 0))
+    def requeue(self, instance_id: str, node: str, attempt: int, lost: int = 0) -> None:
+        """An attempt goes back to the queue (its instance is being released)."""
+        _append(self.attempt_ops, (instance_id, node, attempt, "requeue", None, None, lost))
+
+    def extend(self, other: CommitBatch) -> None:
+        """Append another batch's rows (a group commit is the union of per-instance batches)."""
+        for mine, theirs in zip(self._groups(), other._groups(), strict=True):
+            for column, more in zip(mine, theirs, strict=True):
+                column.extend(more)
+
+    def _groups(self) -> tuple[list[list[Any]], ...]:
+        return (
+            self.instances,
+            self.attempt_ops,
+            self.new_attempts,
+            self.timers_done,
+            self.timers_added,
+        )
 
     def add_attempt(
         self, instance_id: str, action: PlannedAction, *, running: bool, owned: bool

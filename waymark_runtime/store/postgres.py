@@ -98,10 +98,15 @@ class Cursor:
 
 
 async def _init_connection(connection: asyncpg.Connection) -> None:
-    for name in ("json", "jsonb"):
+    for name in ("json", "jsonb"):  # jsonb only for hand-written queries
         await connection.set_type_codec(
             name, encoder=dumps, decoder=json.loads, schema="pg_catalog"
         )
+
+
+async def _keep_session(connection: asyncpg.Connection) -> None:
+    """Skip asyncpg's reset round trip on release: store queries leave no session state
+    (no LISTEN, locks, cursors or settings on pooled connections)."""
 
 
 class PostgresStore:
@@ -119,7 +124,7 @@ class PostgresStore:
         self._listener: Listener | None = None
         self._listener_lock = asyncio.Lock()
         self._tasks: set[asyncio.Future[None]] = set()
-        self._lost_error = error_json(
+        self.lost_error = error_json(
             ActionTimeout(
                 f"action attempt lost {lost_attempt_retries + 1} times: its worker process or "
                 "runner died while running it (does the action crash its process?)"
@@ -139,7 +144,7 @@ class PostgresStore:
         if run_migrations:
             await migrate_async(dsn)
         pool = await asyncpg.create_pool(
-            dsn, min_size=min_size, max_size=max_size, init=_init_connection
+            dsn, min_size=min_size, max_size=max_size, init=_init_connection, reset=_keep_session
         )
         assert pool is not None
         return cls(pool, dsn, lost_attempt_retries=lost_attempt_retries)
@@ -153,9 +158,14 @@ class PostgresStore:
 
     # clients -------------------------------------------------------------------------------
 
-    async def create_instances(self, specs: Sequence[NewInstance], now: float) -> list[str]:
-        """Insert instances runnable at once; a program version's text is sent only once."""
-        ids = [str(uuid.uuid4()) for _ in specs]
+    async def create_instances(
+        self, specs: Sequence[NewInstance], now: float, ids: Sequence[str] | None = None
+    ) -> list[str]:
+        """Insert instances runnable at once; a program version's text is sent only once.
+
+        `ids` lets a caller pick the ids (to wait on them before they exist).
+        """
+        ids = list(ids) if ids is not None else [str(uuid.uuid4()) for _ in specs]
         fresh = {(s.workflow, s.version): s.wrl for s in specs}
         fresh = {key: wrl for key, wrl in fresh.items() if key not in self._known_versions}
         await self.pool.fetchrow(
@@ -195,18 +205,24 @@ class PostgresStore:
 
     async def wait_outcome(self, instance_id: str, timeout: float | None = None) -> Outcome:
         """Wait on `waymark_done` notifications (registered before the first look)."""
-        await self._ensure_listener()
-        future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
-        self._waiters.setdefault(instance_id, []).append(future)
+        future = await self.expect(instance_id)
         try:
             current = await self.outcome(instance_id)
             if current is not None:
                 return current
             return await asyncio.wait_for(asyncio.shield(future), timeout)
         finally:
-            self._forget(instance_id, future)
+            self.forget(instance_id, future)
 
-    def _forget(self, instance_id: str, future: asyncio.Future[Outcome]) -> None:
+    async def expect(self, instance_id: str) -> asyncio.Future[Outcome]:
+        """A future resolved when the instance finishes; register it before creating the
+        instance and no look at the database is needed. Pair with `forget`."""
+        await self._ensure_listener()
+        future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
+        self._waiters.setdefault(instance_id, []).append(future)
+        return future
+
+    def forget(self, instance_id: str, future: asyncio.Future[Outcome]) -> None:
         waiting = self._waiters.get(instance_id, [])
         if future in waiting:
             waiting.remove(future)
@@ -302,7 +318,7 @@ class PostgresStore:
             now,
             limit,
             self.lost_attempt_retries,
-            self._lost_error,
+            self.lost_error,
         )
         assert row is not None
         return int(row["instances"])
@@ -314,7 +330,7 @@ class PostgresStore:
             now,
             limit,
             self.lost_attempt_retries,
-            self._lost_error,
+            self.lost_error,
         )
         assert row is not None
         return int(row["attempts"])

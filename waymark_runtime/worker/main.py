@@ -9,14 +9,15 @@ It never touches the database and never decides retries: that is the runner's jo
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ctypes
 import importlib
 import os
 import signal
 import sys
-from typing import Any
 
 from waymark_runtime.config import Settings
+from waymark_runtime.values import error_json
 from waymark_runtime.worker.protocol import Reply, Request, encode, open_pipes, read_frame
 
 _PR_SET_PDEATHSIG = 1
@@ -70,10 +71,13 @@ async def _serve(read_fd: int, write_fd: int) -> None:
     running: set[asyncio.Task[None]] = set()
 
     async def run(request: Request) -> None:
-        outcome = await execute_action(
-            request["action"], request["args"], request["kwargs"], timeout=request["timeout"]
-        )
-        ok, value = _reply_of(outcome)
+        try:
+            outcome = await execute_action(
+                request["action"], request["args"], request["kwargs"], timeout=request["timeout"]
+            )
+            ok, value = bool(outcome.ok), outcome.value
+        except BaseException as error:  # a bug must still answer, or the attempt hangs
+            ok, value = False, error_json(error)
         outbox.put({"id": request["id"], "ok": ok, "value": value})
 
     while (batch := await read_frame(reader)) is not None:
@@ -84,13 +88,9 @@ async def _serve(read_fd: int, write_fd: int) -> None:
     if running:
         await asyncio.wait(running)
     outbox.flush()
-    await writer.drain()
+    with contextlib.suppress(ConnectionError):  # the runner may be gone already
+        await writer.drain()
     writer.close()
-
-
-def _reply_of(outcome: Any) -> tuple[bool, Any]:
-    """`(ok, value)` of an `execute_action` outcome."""
-    return bool(outcome.ok), outcome.value
 
 
 if __name__ == "__main__":

@@ -72,6 +72,8 @@ class WorkerPool:
         self.startup_failures = 0
         self.failed: WorkerStartupError | None = None
         self.idle = asyncio.Event()
+        self.broken = asyncio.Event()
+        self.changed = asyncio.Event()
 
     async def start(self) -> None:
         """Spawn every worker and wait until each has imported the user modules."""
@@ -79,7 +81,8 @@ class WorkerPool:
         while not all(worker.ready for worker in self.workers):
             if self.failed:
                 raise self.failed
-            await asyncio.sleep(0.01)
+            self.changed.clear()
+            await self.changed.wait()
 
     def submit(self, jobs: list[Job]) -> None:
         self.pending.extend(jobs)
@@ -203,6 +206,7 @@ class WorkerPool:
 
     def _hello(self, worker: _Worker) -> None:
         worker.ready = True
+        self.changed.set()
         self.startup_failures = 0
         self._fill()
 
@@ -228,6 +232,7 @@ class WorkerPool:
             self.on_lost(lost)
         if not worker.ready:
             self._startup_failed(worker, code)
+        self.changed.set()
         if not self.stopping and not worker.retiring and self.failed is None:
             self._background(self._spawn())
         self._fill()
@@ -241,3 +246,4 @@ class WorkerPool:
                 f"worker processes exit before they are ready (last exit code {code}); "
                 "check WAYMARK_USER_MODULE and the output above"
             )
+            self.broken.set()

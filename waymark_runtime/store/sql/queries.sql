@@ -13,7 +13,7 @@ WITH versions AS (
 ), created AS (
     INSERT INTO waymark_instances
         (id, workflow_name, workflow_version, inputs, priority, wake_at, created_at, updated_at)
-    SELECT n.id, n.name, n.version, n.inputs::jsonb, n.priority,
+    SELECT n.id, n.name, n.version, n.inputs::json, n.priority,
            to_timestamp($9), to_timestamp($9), to_timestamp($9)
     FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::integer[])
         AS n (id, name, version, inputs, priority)
@@ -71,10 +71,10 @@ WITH step AS (
         AS s (id, state, status, result, error, release, wake_at, seq)
 ), kept AS (
     UPDATE waymark_instances AS i
-    SET state = coalesce(s.state::jsonb, i.state),
+    SET state = coalesce(s.state::json, i.state),
         status = coalesce(s.status, i.status),
-        result = CASE WHEN s.status IS NULL THEN i.result ELSE s.result::jsonb END,
-        error = CASE WHEN s.status IS NULL THEN i.error ELSE s.error::jsonb END,
+        result = CASE WHEN s.status IS NULL THEN i.result ELSE s.result::json END,
+        error = CASE WHEN s.status IS NULL THEN i.error ELSE s.error::json END,
         finished_at = CASE WHEN s.status IN ('completed', 'failed')
                            THEN to_timestamp($2) ELSE i.finished_at END,
         lease_owner = CASE WHEN s.release OR s.status IN ('completed', 'failed')
@@ -93,9 +93,9 @@ WITH step AS (
     SET status = CASE o.op WHEN 'finish' THEN o.status WHEN 'start' THEN 'running'
                            WHEN 'requeue' THEN 'queued' ELSE a.status END,
         result = CASE WHEN o.op = 'finish' AND o.status = 'completed'
-                      THEN o.value::jsonb ELSE a.result END,
+                      THEN o.value::json ELSE a.result END,
         error = CASE WHEN o.op = 'finish' AND o.status = 'failed'
-                     THEN o.value::jsonb ELSE a.error END,
+                     THEN o.value::json ELSE a.error END,
         consumed = o.op IN ('finish', 'consume'),
         lost_count = a.lost_count + o.lost,
         lease_owner = CASE WHEN o.op = 'requeue' THEN NULL
@@ -113,7 +113,7 @@ WITH step AS (
     INSERT INTO waymark_attempts
         (instance_id, node, attempt, action, args, kwargs, timeout_seconds, status, ready_at,
          lease_owner, started_at, created_at)
-    SELECT n.instance_id, n.node, n.attempt, n.action, n.args::jsonb, n.kwargs::jsonb,
+    SELECT n.instance_id, n.node, n.attempt, n.action, n.args::json, n.kwargs::json,
            n.timeout, CASE WHEN n.running THEN 'running' ELSE 'queued' END,
            to_timestamp(n.ready_at), CASE WHEN n.owned THEN $1 END,
            CASE WHEN n.running THEN to_timestamp($2) END, to_timestamp($2)
@@ -172,7 +172,7 @@ WITH expired AS (
     UPDATE waymark_attempts AS a
     SET lost_count = a.lost_count + 1,
         status = CASE WHEN a.lost_count + 1 > $3 THEN 'failed' ELSE 'queued' END,
-        error = CASE WHEN a.lost_count + 1 > $3 THEN $4::jsonb END,
+        error = CASE WHEN a.lost_count + 1 > $3 THEN $4::json END,
         finished_at = CASE WHEN a.lost_count + 1 > $3 THEN to_timestamp($1) END,
         lease_owner = NULL,
         ready_at = to_timestamp($1)
@@ -198,7 +198,7 @@ WITH expired AS (
     UPDATE waymark_attempts AS a
     SET lost_count = a.lost_count + 1,
         status = CASE WHEN a.lost_count + 1 > $3 THEN 'failed' ELSE 'queued' END,
-        error = CASE WHEN a.lost_count + 1 > $3 THEN $4::jsonb END,
+        error = CASE WHEN a.lost_count + 1 > $3 THEN $4::json END,
         finished_at = CASE WHEN a.lost_count + 1 > $3 THEN to_timestamp($1) END,
         lease_owner = NULL,
         lease_expires_at = NULL,
@@ -240,8 +240,8 @@ RETURNING a.instance_id, a.node, a.attempt, a.action, a.args, a.kwargs, a.timeou
 WITH done AS (
     UPDATE waymark_attempts AS a
     SET status = r.status,
-        result = CASE WHEN r.status = 'completed' THEN r.value::jsonb END,
-        error = CASE WHEN r.status = 'failed' THEN r.value::jsonb END,
+        result = CASE WHEN r.status = 'completed' THEN r.value::json END,
+        error = CASE WHEN r.status = 'failed' THEN r.value::json END,
         finished_at = to_timestamp($6),
         lease_expires_at = NULL
     FROM unnest($1::uuid[], $2::text[], $3::integer[], $4::text[], $5::text[])

@@ -1,4 +1,5 @@
 -- Waymark schema, version 1: workflow versions, instances, action attempts, timers, schedules.
+-- JSON columns are `json`, not `jsonb`: values and interpreter state need their key order kept.
 -- Times come from the caller (one clock in the host process, pinnable in tests); the column
 -- defaults only cover rows written by hand.
 
@@ -18,12 +19,12 @@ CREATE TABLE waymark_instances (
     id uuid PRIMARY KEY,
     workflow_name text NOT NULL,
     workflow_version text NOT NULL,
-    inputs jsonb NOT NULL,
-    state jsonb,
+    inputs json NOT NULL,
+    state json,
     status text NOT NULL DEFAULT 'queued'
         CHECK (status IN ('queued', 'running', 'completed', 'failed')),
-    result jsonb,
-    error jsonb,
+    result json,
+    error json,
     priority integer NOT NULL DEFAULT 0,
     lease_owner text,
     lease_expires_at timestamptz,
@@ -54,8 +55,8 @@ CREATE TABLE waymark_attempts (
     node text NOT NULL,
     attempt integer NOT NULL,
     action text NOT NULL,
-    args jsonb NOT NULL,
-    kwargs jsonb NOT NULL,
+    args json NOT NULL,
+    kwargs json NOT NULL,
     timeout_seconds double precision,
     status text NOT NULL DEFAULT 'queued'
         CHECK (status IN ('queued', 'running', 'completed', 'failed')),
@@ -64,8 +65,8 @@ CREATE TABLE waymark_attempts (
     ready_at timestamptz NOT NULL DEFAULT now(),
     lease_owner text,
     lease_expires_at timestamptz,
-    result jsonb,
-    error jsonb,
+    result json,
+    error json,
     created_at timestamptz NOT NULL DEFAULT now(),
     started_at timestamptz,
     finished_at timestamptz,
@@ -95,7 +96,7 @@ CREATE TABLE waymark_schedules (
     schedule_type text NOT NULL CHECK (schedule_type IN ('cron', 'interval')),
     cron_expression text,
     interval_seconds double precision,
-    inputs jsonb NOT NULL DEFAULT '{}',
+    inputs json NOT NULL DEFAULT '{}',
     jitter_seconds double precision NOT NULL DEFAULT 0,
     allow_duplicate boolean NOT NULL DEFAULT false,
     priority integer NOT NULL DEFAULT 0,

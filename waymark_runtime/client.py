@@ -1,0 +1,164 @@
+"""The PostgreSQL client: submit workflow instances and wait for their outcomes.
+
+`default_client()` is the backend `Workflow.run()` uses outside a `LocalRuntime`. Submitting is
+one statement (program version upsert + instance insert + NOTIFY); waiting is a LISTEN on
+`waymark_done`, never a polling loop. Connections are per event loop, so `asyncio.run` may be
+called many times in one process. It runs no workflow logic and imports no user modules.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+import weakref
+from dataclasses import dataclass
+from typing import Any
+
+from waymark_runtime.config import Settings
+from waymark_runtime.embedded import database_url
+from waymark_runtime.engine import NewInstance, Outcome
+from waymark_runtime.errors import WorkflowFailed
+from waymark_runtime.store import postgres
+from waymark_runtime.store.postgres import PostgresStore
+from waymark_runtime.values import builtin_type, from_json, loaded_type, to_json
+from waymark_runtime.workflows import WorkflowDefinition
+
+__all__ = ["InstanceStatus", "PostgresClient", "default_client", "get_result", "get_status"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InstanceStatus:
+    """What `get_status` reports; times are epoch seconds."""
+
+    id: str
+    workflow: str
+    version: str
+    status: str
+    priority: int
+    created_at: float
+    updated_at: float
+    finished_at: float | None
+
+
+class PostgresClient:
+    """A `Backend` on PostgreSQL (`WAYMARK_DATABASE_URL`, or the embedded server)."""
+
+    def __init__(self, settings: Settings | None = None, *, dsn: str | None = None) -> None:
+        self.settings = settings or Settings.from_env()
+        self._dsn = dsn
+        self._stores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, PostgresStore] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._migrated = False
+
+    async def run_workflow(
+        self,
+        definition: WorkflowDefinition,
+        inputs: dict[str, Any],
+        *,
+        blocking: bool,
+        priority: int | None,
+    ) -> Any:
+        """Queue an instance; return its result (blocking) or its id."""
+        store = await self.store()
+        spec = NewInstance(
+            workflow=definition.name,
+            version=definition.version,
+            wrl=definition.wrl,
+            inputs=to_json(inputs),
+            priority=priority or 0,
+        )
+        instance_id = str(uuid.uuid4())
+        if not blocking or self.settings.skip_wait_for_instance:
+            await store.create_instances([spec], postgres.now(), [instance_id])
+            return instance_id
+        future = await store.expect(instance_id)
+        try:
+            await store.create_instances([spec], postgres.now(), [instance_id])
+            return result_of(await future)
+        finally:
+            store.forget(instance_id, future)
+
+    async def get_result(self, instance_id: str, timeout: float | None = None) -> Any:
+        """Wait for an instance; its result, or raise what failed it (TimeoutError on timeout)."""
+        store = await self.store()
+        return result_of(await store.wait_outcome(instance_id, timeout))
+
+    async def get_status(self, instance_id: str) -> InstanceStatus | None:
+        store = await self.store()
+        row = await store.status(instance_id)
+        if row is None:
+            return None
+        return InstanceStatus(
+            id=row["id"],
+            workflow=row["workflow_name"],
+            version=row["workflow_version"],
+            status=row["status"],
+            priority=row["priority"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            finished_at=row["finished_at"],
+        )
+
+    async def store(self) -> PostgresStore:
+        """This event loop's store (opened, and the schema migrated, on first use)."""
+        loop = asyncio.get_running_loop()
+        store = self._stores.get(loop)
+        if store is None:
+            if self._dsn is None:
+                self._dsn = await asyncio.to_thread(database_url, self.settings)
+            dsn = self._dsn
+            store = await PostgresStore.open(dsn, max_size=10, run_migrations=not self._migrated)
+            self._migrated = True
+            self._stores[loop] = store
+        return store
+
+    async def close(self) -> None:
+        """Close this event loop's connections."""
+        store = self._stores.pop(asyncio.get_running_loop(), None)
+        if store is not None:
+            await store.close()
+
+
+def result_of(outcome: Outcome) -> Any:
+    """The Python value of an outcome, or raise the exception that failed the instance."""
+    if outcome.ok:
+        return from_json(outcome.value, types=loaded_type)
+    raise exception_of(outcome.value)
+
+
+def exception_of(error: Any) -> BaseException:
+    """The exception as its own class when that class is loaded here, else `WorkflowFailed`."""
+    if not (isinstance(error, dict) and error.get("$t") == "exception"):
+        return WorkflowFailed(f"workflow failed: {error!r}")
+    path = error["type"]
+    cls = builtin_type(path) or loaded_type(path)
+    if isinstance(cls, type) and issubclass(cls, BaseException):
+        rebuilt = from_json(error, types=loaded_type)
+        if isinstance(rebuilt, BaseException):
+            return rebuilt
+    failed = WorkflowFailed(f"{path.rpartition(':')[2]}: {error.get('message', '')}")
+    failed.type_name = path  # type: ignore[attr-defined]
+    failed.error = error  # type: ignore[attr-defined]
+    return failed
+
+
+_default: PostgresClient | None = None
+
+
+def default_client() -> PostgresClient:
+    """The process-wide client, configured from the environment on first use."""
+    global _default
+    if _default is None:
+        _default = PostgresClient()
+    return _default
+
+
+async def get_result(instance_id: str, timeout: float | None = None) -> Any:
+    """Wait for a non-blocking run's outcome: its result, or raise what failed it."""
+    return await default_client().get_result(instance_id, timeout)
+
+
+async def get_status(instance_id: str) -> InstanceStatus | None:
+    """The status of an instance, or None for an unknown id."""
+    return await default_client().get_status(instance_id)

@@ -1,0 +1,369 @@
+"""The runner inside `start-workers`: claim instances, step them, group-commit, dispatch.
+
+It leases runnable instances (priority order, `FOR UPDATE SKIP LOCKED`), holds them in memory
+while their attempts run on this process's worker pool, and persists each step — new state, the
+results it consumed, new attempts and sleeps — in one statement per batch, before dispatching
+anything the step planned. It never imports user code, never keeps a transaction open across
+user code, and leaves every other instance alone when one instance's program or data is bad.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import functools
+import logging
+import os
+import random
+import socket
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Any, TypeVar, cast
+
+from waymark_runtime.config import Settings
+from waymark_runtime.engine import Outcome, ProgramCache, StepCommit, step_instance
+from waymark_runtime.store import postgres
+from waymark_runtime.store.pg_batch import CommitBatch
+from waymark_runtime.store.pg_listen import Listener
+from waymark_runtime.store.postgres import RUNNABLE_CHANNEL, Claim, PostgresStore, is_transient
+from waymark_runtime.values import error_json, loaded_type
+from waymark_runtime.worker.held import Change, Held, Policy, hold, prepare
+from waymark_runtime.worker.pool import Job, WorkerPool
+
+log = logging.getLogger("waymark.runner")
+
+T = TypeVar("T")
+_Key = tuple[str, str, int]
+_CLAIM_BATCH = 200
+
+
+def _parse_wrl(text: str) -> Any:
+    """Parse a stored program; `""` only loads the parser (building it takes a moment)."""
+    from waymark_runtime.wrl import parse
+
+    return parse(text) if text else None
+
+
+class Runner:
+    """One runner process: its worker pool, the instances it holds, its background loops."""
+
+    def __init__(
+        self,
+        store: PostgresStore,
+        settings: Settings,
+        *,
+        clock: Callable[[], float] | None = None,
+        owner: str | None = None,
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.clock = clock or postgres.now
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.lease = settings.lock_ttl_ms / 1000
+        self.held: dict[str, Held] = {}
+        self.dirty: set[str] = set()
+        self.timers: dict[str, list[asyncio.TimerHandle]] = {}
+        self.wake = asyncio.Event()
+        self.claim_wanted = asyncio.Event()
+        self.stopping = False
+        self.programs = ProgramCache(_parse_wrl)
+        self.rng = random.Random()
+        self.pool = WorkerPool(settings, self._on_reply, self._on_lost)
+
+    # lifecycle ------------------------------------------------------------------------------
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Run until `stop` is set, then shut down gracefully (see `_shutdown`)."""
+        await asyncio.gather(self.pool.start(), asyncio.to_thread(_parse_wrl, ""))
+        listener = Listener(self.store.dsn, {RUNNABLE_CHANNEL: self._want_claim}, self._want_claim)
+        await self._retrying("listen", listener.start)
+        loops = [
+            asyncio.create_task(coroutine)
+            for coroutine in (
+                self._claim_loop(),
+                self._poll_loop(),
+                self._heartbeat_loop(),
+                self._reclaim_loop(),
+                self._gc_loop(),
+            )
+        ]
+        pump = asyncio.create_task(self._pump())
+        self._want_claim()
+        stopped = asyncio.create_task(stop.wait())
+        broken = asyncio.create_task(self.pool.broken.wait())
+        try:
+            await asyncio.wait([stopped, broken, pump, *loops], return_when="FIRST_COMPLETED")
+        finally:
+            await self._shutdown(pump, loops, [stopped, broken])
+            await listener.close()
+        if self.pool.failed is not None:
+            raise self.pool.failed
+        for task in [pump, *loops]:
+            if task.done() and not task.cancelled() and task.exception() is not None:
+                raise task.exception()  # type: ignore[misc]
+
+    async def _shutdown(
+        self, pump: asyncio.Task[None], loops: list[asyncio.Task[None]], waits: list[Any]
+    ) -> None:
+        """Stop claiming, let running attempts finish (bounded), release every instance."""
+        self.stopping = True
+        for task in [*loops, *waits]:
+            task.cancel()
+        self.dirty.update(self.held)
+        self.wake.set()
+        grace = self.settings.shutdown_grace_seconds
+        if not pump.done():
+            await self.pool.wait_idle(grace)
+            with contextlib.suppress(TimeoutError, Exception):
+                await asyncio.wait_for(asyncio.shield(pump), 5)
+        pump.cancel()
+        if self.held:
+            await self._release_all()
+        if self.pool.in_flight:
+            self.pool.kill()
+        await self.pool.stop()
+
+    async def _release_all(self) -> None:
+        """Give every held instance back now; attempts still running count as lost later."""
+        batch = CommitBatch()
+        now = self.clock()
+        for held in self.held.values():
+            batch.instance(held.id, release=True, wake_at=now)
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.store.commit(batch, self.owner, now, self.lease), 5)
+        for instance_id in list(self.held):
+            self._drop(instance_id)
+
+    # claiming ------------------------------------------------------------------------------
+
+    def _want_claim(self, _payload: str | None = None) -> None:
+        self.claim_wanted.set()
+
+    async def _claim_loop(self) -> None:
+        while not self.stopping:
+            await self.claim_wanted.wait()
+            self.claim_wanted.clear()
+            await self._guarded("claim", self._claim_all)
+
+    async def _claim_all(self) -> None:
+        while (room := self.settings.max_concurrent_instances - len(self.held)) > 0:
+            limit = min(room, _CLAIM_BATCH)
+            claims = await self.store.claim(self.owner, limit, self.clock(), self.lease)
+            for claim in claims:
+                self._hold(claim)
+            if len(claims) < limit or self.stopping:
+                return
+
+    def _hold(self, claim: Claim) -> None:
+        now = self.clock()
+        held = hold(claim, time.monotonic(), now, self.settings.lost_attempt_retries,
+                    self.store.lost_error)  # fmt: skip
+        self.held[held.id] = held
+        for attempt, ready_at in held.delayed.values():
+            self._arm(held, ready_at - now, held.attempt_ready, attempt.id)
+        for node, wake_at in held.sleeps.items():
+            self._arm(held, wake_at - now, held.sleep_finished, node)
+        self._mark(held.id)
+
+    async def _poll_loop(self) -> None:
+        """The fallback for notifications: released instances also wake by the clock."""
+        while True:
+            await asyncio.sleep(self.settings.poll_interval_ms / 1000)
+            self.claim_wanted.set()
+
+    # the pump: step, commit, dispatch ------------------------------------------------------
+
+    def _mark(self, instance_id: str) -> None:
+        self.dirty.add(instance_id)
+        self.wake.set()
+
+    async def _pump(self) -> None:
+        while not (self.stopping and not self.held):
+            await self.wake.wait()
+            self.wake.clear()
+            while self.dirty:
+                changes = self._prepare_dirty()
+                if changes:
+                    await self._commit(changes)
+
+    def _prepare_dirty(self) -> list[Change]:
+        ids, self.dirty = self.dirty, set()
+        policy = Policy(now=self.clock(), evict_after=self.settings.evict_sleep_threshold_ms / 1000,
+                        stopping=self.stopping)  # fmt: skip
+        changes = []
+        for instance_id in ids:
+            held = self.held.get(instance_id)
+            if held is not None and self._wants_commit(held, policy):
+                changes.append(self._change_of(held, policy))
+        return changes
+
+    @staticmethod
+    def _wants_commit(held: Held, policy: Policy) -> bool:
+        return held.needs_commit() or (policy.stopping and not held.running)
+
+    def _change_of(self, held: Held, policy: Policy) -> Change:
+        step: StepCommit | None = None
+        if held.needs_step():
+            claimed = dataclasses.replace(held.claimed, state=held.state, events=held.events)
+            step = step_instance(claimed, self.programs, policy.now, self.rng, loaded_type)
+        try:
+            return prepare(held, step, policy)
+        except Exception as error:
+            log.warning("instance %s fails: %s", held.id, error)
+            return _failure(held, error)
+
+    async def _commit(self, changes: list[Change]) -> None:
+        batch = CommitBatch()
+        for change in changes:
+            batch.extend(change.batch)
+        try:
+            kept = await self._retrying("commit", lambda: self._write(batch))
+        except Exception:
+            log.exception("group commit failed; committing instances one by one")
+            kept = await self._commit_one_by_one(changes)
+        jobs: list[Job] = []
+        for change in changes:
+            jobs.extend(self._apply(change, change.held.id in kept))
+        if jobs:
+            self.pool.submit(jobs)
+
+    async def _write(self, batch: CommitBatch) -> set[str]:
+        return await self.store.commit(batch, self.owner, self.clock(), self.lease)
+
+    async def _commit_one_by_one(self, changes: list[Change]) -> set[str]:
+        kept: set[str] = set()
+        for index, change in enumerate(changes):
+            try:
+                kept |= await self._retrying("commit", functools.partial(self._write, change.batch))
+            except Exception as error:
+                log.warning("instance %s fails: its rows do not store: %s", change.held.id, error)
+                changes[index] = failed = _failure(change.held, error)
+                with contextlib.suppress(Exception):
+                    kept |= await self._write(failed.batch)
+        return kept
+
+    def _apply(self, change: Change, kept: bool) -> list[Job]:
+        """After the commit: dispatch, arm timers, or let the instance go."""
+        held = change.held
+        if not kept or change.done or change.release:
+            if not kept:
+                log.warning("lost the lease of instance %s; another runner has it", held.id)
+            self._drop(held.id)
+            return []
+        now = self.clock()
+        for attempt, ready_at in change.delayed:
+            self._arm(held, ready_at - now, held.attempt_ready, attempt.id)
+        for node, wake_at in change.sleeps:
+            self._arm(held, wake_at - now, held.sleep_finished, node)
+        jobs = []
+        default_timeout = self.settings.action_timeout_seconds
+        for attempt in change.dispatch:
+            held.running[attempt.id] = attempt
+            key = (held.id, attempt.node, attempt.attempt)
+            timeout = attempt.timeout if attempt.timeout is not None else default_timeout
+            jobs.append(Job(key, attempt.action, attempt.args, attempt.kwargs, timeout))
+        return jobs
+
+    def _drop(self, instance_id: str) -> None:
+        self.held.pop(instance_id, None)
+        for handle in self.timers.pop(instance_id, []):
+            handle.cancel()
+        if not self.stopping:
+            self.claim_wanted.set()
+        elif not self.held:
+            self.wake.set()
+
+    def _arm(self, held: Held, delay: float, fire: Callable[[Any], None], arg: Any) -> None:
+        def fired() -> None:
+            if self.held.get(held.id) is held:
+                fire(arg)
+                self._mark(held.id)
+
+        handle = asyncio.get_running_loop().call_later(max(delay, 0.0), fired)
+        self.timers.setdefault(held.id, []).append(handle)
+
+    # worker callbacks -----------------------------------------------------------------------
+
+    def _on_reply(self, key: Hashable, ok: bool, value: Any) -> None:
+        instance_id, node, attempt = cast(_Key, key)
+        held = self.held.get(instance_id)
+        if held is not None and held.result((node, attempt), ok, value):
+            self._mark(instance_id)
+
+    def _on_lost(self, keys: list[Hashable]) -> None:
+        budget = self.settings.lost_attempt_retries
+        for key in keys:
+            instance_id, node, attempt = cast(_Key, key)
+            held = self.held.get(instance_id)
+            if held is not None:
+                held.lose((node, attempt), budget, self.store.lost_error)
+                self._mark(instance_id)
+
+    # background loops -----------------------------------------------------------------------
+
+    async def _heartbeat_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.lock_heartbeat_ms / 1000)
+            await self._guarded("heartbeat", self._heartbeat)
+
+    async def _heartbeat(self) -> None:
+        started = time.monotonic()
+        still_held = await self.store.heartbeat(self.owner, self.clock(), self.lease)
+        for instance_id, held in list(self.held.items()):
+            if instance_id not in still_held and held.claimed_at < started:
+                log.warning("lost the lease of instance %s; another runner has it", instance_id)
+                self._drop(instance_id)
+
+    async def _reclaim_loop(self) -> None:
+        interval = self.settings.expired_lock_reclaimer_interval_ms / 1000
+        while True:
+            await asyncio.sleep(interval)
+            await self._guarded("reclaim", self._reclaim)
+
+    async def _reclaim(self) -> None:
+        limit = self.settings.expired_lock_reclaimer_batch_size
+        released = await self.store.reclaim_expired_instances(self.clock(), limit)
+        if released:
+            log.info("released %s expired instance leases", released)
+            self.claim_wanted.set()
+
+    async def _gc_loop(self) -> None:
+        while True:
+            await self._guarded("garbage collection", self._collect_garbage)
+            await asyncio.sleep(self.settings.garbage_collector_interval_ms / 1000)
+
+    async def _collect_garbage(self) -> None:
+        retention = self.settings.garbage_collector_retention_hours * 3600
+        limit = self.settings.garbage_collector_batch_size
+        while await self.store.collect_garbage(self.clock(), retention, limit) == limit:
+            await asyncio.sleep(0)
+
+    # errors -------------------------------------------------------------------------------
+
+    async def _retrying(self, what: str, operation: Callable[[], Awaitable[T]]) -> T:
+        """Retry `operation` while PostgreSQL is unreachable or restarting."""
+        for attempt in range(1_000_000_000):
+            try:
+                return await operation()
+            except Exception as error:
+                if not is_transient(error):
+                    raise
+                log.warning("%s: database unavailable (%s); retrying", what, error)
+                await asyncio.sleep(min(0.05 * 2**attempt, 2.0))
+        raise AssertionError("unreachable")
+
+    async def _guarded(self, what: str, operation: Callable[[], Awaitable[None]]) -> None:
+        """Background work: a failure is logged and retried next round, never fatal."""
+        try:
+            await self._retrying(what, operation)
+        except Exception:
+            log.exception("%s failed", what)
+
+
+def _failure(held: Held, error: BaseException) -> Change:
+    """A change that ends the instance with `error` and writes nothing else of it."""
+    change = Change(held=held, batch=CommitBatch(), done=True)
+    change.batch.instance(held.id, outcome=Outcome(ok=False, value=error_json(error)))
+    return change

@@ -1,0 +1,249 @@
+"""The instances a runner holds between steps, and how one becomes rows of a group commit.
+
+`Held` is the runner's picture of one leased instance: events waiting for a step, attempts on
+its workers, delayed attempts and sleeps. `prepare` turns it, plus the interpreter step its
+events produced, into a `Change`: rows for the next commit and what to do once those rows are
+durable (dispatch attempts, arm timers, let the instance go). No I/O and no clock here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from waymark_runtime.effects import ActionFinished, Event, SleepFinished
+from waymark_runtime.engine import ClaimedInstance, Outcome, PlannedAction, StepCommit
+from waymark_runtime.store.pg_batch import CommitBatch
+from waymark_runtime.store.postgres import Claim, Cursor, PendingAttempt
+from waymark_runtime.values import error_json
+
+AttemptId = tuple[str, int]
+"""(node, attempt): an attempt within its instance."""
+
+
+class StuckInstance(Exception):
+    """The instance waits for nothing: no attempt, no sleep, no outcome (a runtime bug)."""
+
+
+@dataclass(slots=True)
+class Attempt:
+    node: str
+    attempt: int
+    action: str
+    args: list[Any]
+    kwargs: dict[str, Any]
+    timeout: float | None
+    lost_count: int = 0
+
+    @property
+    def id(self) -> AttemptId:
+        return (self.node, self.attempt)
+
+
+@dataclass(eq=False)
+class Held:
+    """One leased instance in memory. Handles of armed timers live in the runner."""
+
+    claimed: ClaimedInstance
+    claimed_at: float
+    state: Any = None
+    events: list[Event] = field(default_factory=list)
+    results: list[ActionFinished] = field(default_factory=list)
+    cursor: Cursor | None = None
+    due: list[Attempt] = field(default_factory=list)
+    lost: list[Attempt] = field(default_factory=list)
+    running: dict[AttemptId, Attempt] = field(default_factory=dict)
+    delayed: dict[AttemptId, tuple[Attempt, float]] = field(default_factory=dict)
+    sleeps: dict[str, float] = field(default_factory=dict)
+    fired: list[str] = field(default_factory=list)
+    fresh: bool = False
+
+    @property
+    def id(self) -> str:
+        return self.claimed.instance_id
+
+    def needs_step(self) -> bool:
+        return self.fresh or bool(self.events)
+
+    def needs_commit(self) -> bool:
+        """A step is due, attempts must start, or the claim's events are not consumed yet."""
+        return (
+            self.needs_step()
+            or self.cursor is not None
+            or bool(self.due or self.lost or self.fired)
+        )
+
+    def result(self, attempt: AttemptId, ok: bool, value: Any) -> bool:
+        """Take an attempt's reply; False when the attempt is not running here (stale)."""
+        if self.running.pop(attempt, None) is None:
+            return False
+        event = ActionFinished(node=attempt[0], attempt=attempt[1], ok=ok, value=value)
+        self.events.append(event)
+        self.results.append(event)
+        return True
+
+    def lose(self, attempt: AttemptId, budget: int, lost_error: Any) -> None:
+        """Its worker died: run it again, or past the budget fail it with `lost_error`."""
+        running = self.running.pop(attempt, None)
+        if running is None:
+            return
+        running.lost_count += 1
+        if running.lost_count > budget:
+            self.result_of_lost(running, lost_error)
+        else:
+            self.lost.append(running)
+
+    def result_of_lost(self, attempt: Attempt, lost_error: Any) -> None:
+        event = ActionFinished(
+            node=attempt.node, attempt=attempt.attempt, ok=False, value=lost_error
+        )
+        self.events.append(event)
+        self.results.append(event)
+
+    def sleep_finished(self, node: str) -> None:
+        if self.sleeps.pop(node, None) is not None:
+            self.events.append(SleepFinished(node=node))
+            self.fired.append(node)
+
+    def attempt_ready(self, attempt: AttemptId) -> None:
+        delayed = self.delayed.pop(attempt, None)
+        if delayed is not None:
+            self.due.append(delayed[0])
+
+    def earliest_due(self) -> float | None:
+        times = [ready_at for _, ready_at in self.delayed.values()] + list(self.sleeps.values())
+        return min(times, default=None)
+
+
+def hold(claim: Claim, claimed_at: float, now: float, budget: int, lost_error: Any) -> Held:
+    """The in-memory picture of a freshly claimed instance (started or resumed)."""
+    instance = claim.instance
+    held = Held(claimed=instance, claimed_at=claimed_at, state=instance.state)
+    held.fresh = instance.state is None
+    held.events = list(instance.events)
+    held.cursor = instance.cursor if isinstance(instance.cursor, Cursor) else None
+    held.sleeps = dict(claim.sleeps)
+    for pending in claim.pending:
+        _resume_attempt(held, pending, now, budget, lost_error)
+    return held
+
+
+def _resume_attempt(
+    held: Held, pending: PendingAttempt, now: float, budget: int, lost_error: Any
+) -> None:
+    attempt = Attempt(pending.node, pending.attempt, pending.action, pending.args,
+                      pending.kwargs, pending.timeout, pending.lost_count)  # fmt: skip
+    if pending.status == "running":
+        # Its previous holder let the instance go while the attempt ran: it is lost.
+        held.running[attempt.id] = attempt
+        held.lose(attempt.id, budget, lost_error)
+    elif pending.ready_at <= now:
+        held.due.append(attempt)
+    else:
+        held.delayed[attempt.id] = (attempt, pending.ready_at)
+
+
+@dataclass(eq=False)
+class Change:
+    """One instance's part of a group commit, and what follows once it is durable."""
+
+    held: Held
+    batch: CommitBatch
+    dispatch: list[Attempt] = field(default_factory=list)
+    delayed: list[tuple[Attempt, float]] = field(default_factory=list)
+    sleeps: list[tuple[str, float]] = field(default_factory=list)
+    done: bool = False
+    release: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Policy:
+    """How `prepare` treats an instance: eviction threshold, and whether the runner stops."""
+
+    now: float
+    evict_after: float
+    stopping: bool = False
+
+
+def prepare(held: Held, step: StepCommit | None, policy: Policy) -> Change:
+    """The commit rows for `held` (after `step`, if its events were stepped)."""
+    change = Change(held=held, batch=CommitBatch())
+    _record_consumed(held, change.batch)
+    outcome = step.plan.outcome if step is not None else None
+    if outcome is None:
+        _start_attempts(held, change, policy)
+        if step is not None:
+            _plan_effects(held, step, change, policy)
+        outcome = _decide_release(held, change, policy)
+    change.done = outcome is not None
+    state = step.state if step is not None else CommitBatch.KEEP
+    wake_at = policy.now if policy.stopping else held.earliest_due()
+    change.batch.instance(held.id, state=state, outcome=outcome,
+                          release=change.release, wake_at=wake_at)  # fmt: skip
+    if step is not None:
+        held.state = step.state
+    return change
+
+
+def _record_consumed(held: Held, batch: CommitBatch) -> None:
+    for event in held.results:
+        batch.finish(held.id, event.node, event.attempt, event.ok, event.value)
+    if held.cursor is not None:
+        for node, attempt in held.cursor.attempts:
+            batch.consume(held.id, node, attempt)
+        for node in held.cursor.timers:
+            batch.drop_timer(held.id, node)
+    for node in held.fired:
+        batch.drop_timer(held.id, node)
+    held.results, held.cursor, held.fired, held.events, held.fresh = [], None, [], [], False
+
+
+def _start_attempts(held: Held, change: Change, policy: Policy) -> None:
+    """Due and lost attempts run now, unless the runner is stopping (they stay queued)."""
+    for attempt in held.due:
+        if not policy.stopping:
+            change.batch.start(held.id, attempt.node, attempt.attempt)
+            change.dispatch.append(attempt)
+    for attempt in held.lost:
+        if policy.stopping:
+            change.batch.requeue(held.id, attempt.node, attempt.attempt, lost=1)
+        else:
+            change.batch.start(held.id, attempt.node, attempt.attempt, lost=1)
+            change.dispatch.append(attempt)
+    held.due, held.lost = [], []
+
+
+def _plan_effects(held: Held, step: StepCommit, change: Change, policy: Policy) -> None:
+    for planned in step.plan.actions:
+        attempt = _attempt_of(planned)
+        run_now = planned.ready_at <= policy.now and not policy.stopping
+        change.batch.add_attempt(held.id, planned, running=run_now, owned=True)
+        if run_now:
+            change.dispatch.append(attempt)
+        else:
+            change.delayed.append((attempt, planned.ready_at))
+            held.delayed[attempt.id] = (attempt, planned.ready_at)
+    for timer in step.plan.timers:
+        change.batch.add_timer(held.id, timer.node, timer.wake_at)
+        change.sleeps.append((timer.node, timer.wake_at))
+        held.sleeps[timer.node] = timer.wake_at
+
+
+def _attempt_of(planned: PlannedAction) -> Attempt:
+    return Attempt(planned.node, planned.attempt, planned.action, list(planned.args),
+                   dict(planned.kwargs), planned.timeout)  # fmt: skip
+
+
+def _decide_release(held: Held, change: Change, policy: Policy) -> Outcome | None:
+    """Let an instance go when nothing runs and its next wake-up is far (or the runner stops).
+
+    Returns a failure outcome for an instance that waits for nothing at all.
+    """
+    if held.running or change.dispatch:
+        return None
+    earliest = held.earliest_due()
+    if earliest is None and not policy.stopping:
+        stuck = StuckInstance("instance waits for no action, sleep or outcome (a waymark bug)")
+        return Outcome(ok=False, value=error_json(stuck))
+    change.release = policy.stopping or (earliest or 0.0) - policy.now > policy.evict_after
+    return None

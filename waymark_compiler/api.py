@@ -192,10 +192,17 @@ def _pick(cls: type, outcomes: list[_Outcome], path: str, text: str) -> _Outcome
     matches = [o for o in outcomes if o.found.qualname == cls.__qualname__]
     if len(matches) > 1:
         line = _first_line(cls)
-        matches = [o for o in matches if o.found.namespace.source.span(o.found.node).line == line]
+        matches = [o for o in matches if _decorator_line(o.found) == line]
     if not matches:
         raise CompileError([], f"cannot find the @workflow class {cls.__qualname__} in {path}")
     return matches[0]
+
+
+def _decorator_line(found: WorkflowClass) -> int:
+    """Where `inspect` says a class starts: its first decorator."""
+    node = found.node
+    first = node.decorators[0] if node.decorators else node
+    return found.namespace.source.span(first).line
 
 
 def _first_line(cls: type) -> int:

@@ -316,7 +316,8 @@ def _known(qualname: str) -> Symbol | None:
 
 def _builtin(name: str) -> Symbol:
     if name in BUILTIN_EXCEPTIONS:
-        return ClassSym(f"builtins:{name}", "exception")
+        # Aliases (`IOError`) name their class by its real name, as the runtime does.
+        return ClassSym(BUILTIN_EXCEPTIONS[name], "exception")
     if name in PURE_BUILTINS:
         return BuiltinSym(name)
     if name in BUILTIN_TYPES:

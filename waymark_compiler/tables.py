@@ -50,12 +50,18 @@ KNOWN: dict[str, Known] = {
     "enum.IntFlag": "Enum",
 }
 
-# Exception classes Waymark itself exports, by their import path in the IR.
+# Exception classes of modules the compiler does not read (Waymark's own, asyncio's, pydantic's),
+# by the path the runtime gives their class.
 KNOWN_EXCEPTIONS: dict[str, str] = {
     "waymark.ActionTimeout": "waymark_runtime.actions:ActionTimeout",
     "waymark_runtime.actions.ActionTimeout": "waymark_runtime.actions:ActionTimeout",
+    "waymark.CompileError": "waymark_runtime.errors:CompileError",
     "waymark.WorkflowFailed": "waymark_runtime.errors:WorkflowFailed",
     "waymark.WaymarkError": "waymark_runtime.errors:WaymarkError",
+    "asyncio.TimeoutError": "builtins:TimeoutError",
+    "asyncio.CancelledError": "asyncio.exceptions:CancelledError",
+    "asyncio.InvalidStateError": "asyncio.exceptions:InvalidStateError",
+    "pydantic.ValidationError": "pydantic_core._pydantic_core:ValidationError",
 }
 
 
@@ -95,11 +101,18 @@ PURE_BUILTINS = _words(
 # Builtin classes usable as `isinstance` targets and `match` class patterns.
 BUILTIN_TYPES = _words("bool bytes dict float frozenset int list object set str tuple")
 
-BUILTIN_EXCEPTIONS = frozenset(
-    name
+
+def type_path(cls: type) -> str:
+    """A class's path as the runtime writes it: `module:QualName`."""
+    return f"{cls.__module__}:{cls.__qualname__}"
+
+
+# Builtin exception names (aliases like `IOError` included) and the path of their class.
+BUILTIN_EXCEPTIONS: dict[str, str] = {
+    name: type_path(value)
     for name, value in vars(builtins).items()
     if isinstance(value, type) and issubclass(value, BaseException)
-)
+}
 
 # Methods the runtime implements with CPython's exact semantics, by name (receivers are
 # untyped at compile time). `format` is deliberately absent: see WM138.

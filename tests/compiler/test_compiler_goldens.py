@@ -27,17 +27,7 @@ def test_golden(case: Path, update_goldens: bool) -> None:
     check_golden(case.with_suffix(".wrl"), program_text(result), update_goldens)
 
 
-# The printer writes `enum m:Color.RED.value`, which reads back as member `value` of a class
-# `Color.RED`; remove the entry once the printer parenthesizes attributes of enum members.
-PRINTER_ISSUES = {"enums"}
-
-
-def _round_trip_param(case: Path) -> object:
-    marks = [pytest.mark.xfail(strict=True)] if case.stem in PRINTER_ISSUES else []
-    return pytest.param(case, marks=marks, id=case.relative_to(ROOT).as_posix())
-
-
-@pytest.mark.parametrize("case", [_round_trip_param(c) for c in CASES])
+@pytest.mark.parametrize("case", CASES, ids=[c.relative_to(ROOT).as_posix() for c in CASES])
 def test_round_trip(case: Path) -> None:
     """The compiled `.wrl` text reads back as the very program the compiler built."""
     for workflow in compile_case(case).workflows:

@@ -158,7 +158,7 @@ class Runner:
 
     def _hold(self, claim: Claim) -> None:
         now = self.clock()
-        held = hold(claim, time.monotonic(), now, self.settings.lost_attempt_retries,
+        held = hold(claim, time.monotonic(), now, self.store.lost_attempt_retries,
                     self.store.lost_error)  # fmt: skip
         self.held[held.id] = held
         for attempt, ready_at in held.delayed.values():
@@ -263,7 +263,9 @@ class Runner:
             held.running[attempt.id] = attempt
             key = (held.id, attempt.node, attempt.attempt)
             timeout = attempt.timeout if attempt.timeout is not None else default_timeout
-            jobs.append(Job(key, attempt.action, attempt.args, attempt.kwargs, timeout))
+            jobs.append(
+                Job(key, attempt.action, attempt.args, attempt.kwargs, timeout, attempt.isolate)
+            )
         return jobs
 
     def _drop(self, instance_id: str) -> None:
@@ -293,7 +295,7 @@ class Runner:
             self._mark(instance_id)
 
     def _on_lost(self, keys: list[Hashable]) -> None:
-        budget = self.settings.lost_attempt_retries
+        budget = self.store.lost_attempt_retries
         for key in keys:
             instance_id, node, attempt = cast(_Key, key)
             held = self.held.get(instance_id)

@@ -34,6 +34,7 @@ class Attempt:
     kwargs: dict[str, Any]
     timeout: float | None
     lost_count: int = 0
+    isolate: bool = False
 
     @property
     def id(self) -> AttemptId:
@@ -82,12 +83,16 @@ class Held:
         self.results.append(event)
         return True
 
-    def lose(self, attempt: AttemptId, budget: int, lost_error: Any) -> None:
-        """Its worker died: run it again, or past the budget fail it with `lost_error`."""
+    def lose(
+        self, attempt: AttemptId, budget: int, lost_error: Any, *, isolate: bool = True
+    ) -> None:
+        """Its worker died: run it again (`isolate`d: alone in a worker, as a suspect), or past
+        the budget fail it with `lost_error`."""
         running = self.running.pop(attempt, None)
         if running is None:
             return
         running.lost_count += 1
+        running.isolate = isolate
         if running.lost_count > budget:
             self.result_of_lost(running, lost_error)
         else:
@@ -136,7 +141,7 @@ def _resume_attempt(
     if pending.status == "running":
         # Its previous holder let the instance go while the attempt ran: it is lost.
         held.running[attempt.id] = attempt
-        held.lose(attempt.id, budget, lost_error)
+        held.lose(attempt.id, budget, lost_error, isolate=False)
     elif pending.ready_at <= now:
         held.due.append(attempt)
     else:

@@ -40,6 +40,7 @@ class Job:
     args: list[Any]
     kwargs: dict[str, Any]
     timeout: float | None
+    isolate: bool = False
 
 
 OnReply = Callable[[Hashable, bool, Any], None]
@@ -55,7 +56,12 @@ class _Worker:
     started: int = 0
     ready: bool = False
     retiring: bool = False
+    exclusive: bool = False
     next_id: int = 0
+
+
+def _load(worker: _Worker) -> int:
+    return len(worker.in_flight)
 
 
 class WorkerPool:
@@ -67,6 +73,8 @@ class WorkerPool:
         self.on_lost = on_lost
         self.workers: list[_Worker] = []
         self.pending: deque[Job] = deque()
+        self.isolated: deque[Job] = deque()
+        self.draining: _Worker | None = None
         self.tasks: set[asyncio.Task[None]] = set()
         self.stopping = False
         self.startup_failures = 0
@@ -85,18 +93,14 @@ class WorkerPool:
             await self.changed.wait()
 
     def submit(self, jobs: list[Job]) -> None:
-        self.pending.extend(jobs)
+        for job in jobs:
+            (self.isolated if job.isolate else self.pending).append(job)
         self._fill()
 
     @property
     def in_flight(self) -> int:
-        return len(self.pending) + sum(len(w.in_flight) for w in self.workers)
-
-    def take_pending(self) -> list[Job]:
-        """Remove and return the jobs not handed to any worker yet (for a graceful stop)."""
-        jobs = list(self.pending)
-        self.pending.clear()
-        return jobs
+        queued = len(self.pending) + len(self.isolated)
+        return queued + sum(len(w.in_flight) for w in self.workers)
 
     async def wait_idle(self, timeout: float) -> bool:
         """Wait until nothing is in flight; `False` when `timeout` seconds passed first."""
@@ -129,6 +133,7 @@ class WorkerPool:
         """Hand pending jobs to workers with free slots; one frame per worker per call."""
         capacity = self.settings.concurrent_per_worker
         batches: dict[_Worker, list[Request]] = {}
+        self._place_isolated(batches)
         while self.pending:
             worker = self._least_loaded()
             if worker is None or len(worker.in_flight) >= capacity:
@@ -136,16 +141,33 @@ class WorkerPool:
             batches.setdefault(worker, []).append(self._assign(worker, self.pending.popleft()))
         for worker, batch in batches.items():
             worker.writer.write(encode(batch))
-            self._maybe_retire(worker)
+
+    def _place_isolated(self, batches: dict[_Worker, list[Request]]) -> None:
+        """A suspect (its last try died with its worker) runs alone in a worker, so a crash
+        it causes is not blamed on bystanders. One worker drains to make room for it."""
+        while self.isolated:
+            idle = [w for w in self._usable() if not w.in_flight and w not in batches]
+            if not idle:
+                if self.draining is None or self.draining not in self.workers:
+                    self.draining = min(self._usable(), key=_load, default=None)
+                return
+            worker = self.draining if self.draining in idle else idle[0]
+            self.draining = None
+            worker.exclusive = True
+            batches[worker] = [self._assign(worker, self.isolated.popleft())]
+
+    def _usable(self) -> list[_Worker]:
+        return [w for w in self.workers if w.ready and not w.retiring and not w.exclusive]
 
     def _least_loaded(self) -> _Worker | None:
-        usable = [w for w in self.workers if w.ready and not w.retiring]
-        return min(usable, key=lambda w: len(w.in_flight), default=None)
+        usable = [w for w in self._usable() if w is not self.draining]
+        return min(usable, key=_load, default=None)
 
     def _assign(self, worker: _Worker, job: Job) -> Request:
         worker.next_id += 1
         worker.started += 1
         worker.in_flight[worker.next_id] = job
+        self._maybe_retire(worker)
         return {
             "id": worker.next_id,
             "action": job.action,
@@ -155,22 +177,25 @@ class WorkerPool:
         }
 
     def _maybe_retire(self, worker: _Worker) -> None:
-        """Past its action budget a worker gets a replacement first, then drains and exits."""
+        """Past its action budget a worker gets a replacement first, then drains and exits
+        (its input is closed once its last attempt replies)."""
         limit = self.settings.max_action_lifecycle
         if limit is None or worker.retiring or worker.started < limit:
             return
         worker.retiring = True
         log.info("recycling worker %s after %s actions", worker.process.pid, worker.started)
         self._background(self._spawn())
-        if not worker.in_flight:
-            worker.writer.close()
 
     # process lifecycle --------------------------------------------------------------------
 
     async def _spawn(self) -> None:
         to_worker_r, to_worker_w = os.pipe()
         from_worker_r, from_worker_w = os.pipe()
-        env = {**os.environ, "WAYMARK_WORKER_PROCESS": "1"}
+        env = {
+            **os.environ,
+            "WAYMARK_WORKER_PROCESS": "1",
+            "WAYMARK_USER_MODULE": ",".join(self.settings.user_modules),
+        }
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -211,8 +236,10 @@ class WorkerPool:
         self._fill()
 
     def _after_replies(self, worker: _Worker) -> None:
-        if worker.retiring and not worker.in_flight:
-            worker.writer.close()
+        if not worker.in_flight:
+            worker.exclusive = False
+            if worker.retiring:
+                worker.writer.close()
         self._fill()
         if not self.in_flight:
             self.idle.set()

@@ -1,0 +1,56 @@
+"""PostgreSQL fixtures of the runtime tests: a real server, a fresh database per test module.
+
+The server is `WAYMARK_DATABASE_URL` when set, else the embedded `pgserver` booted in a temporary
+`WAYMARK_HOME` (one per test session, so one per xdist worker). Each module gets its own
+database, migrated and dropped at the end; `store` empties its tables before each test.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.runtime.support import ROOT, TABLES, create_database, drop_database, with_database
+from waymark_runtime.embedded import server_handle
+from waymark_runtime.store.postgres import PostgresStore
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A DSN of the test server's maintenance database (`postgres`)."""
+    url = os.environ.get("WAYMARK_DATABASE_URL")
+    if url:
+        return with_database(url, "postgres")
+    home = tmp_path_factory.mktemp("waymark-home")
+    uri: str = server_handle(home).get_uri("postgres")
+    return uri
+
+
+@pytest.fixture(scope="module")
+def database(pg_server: str, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh, migrated database for this test module."""
+    label = request.module.__name__.rpartition(".")[2].removeprefix("test_")[:20]
+    dsn = create_database(pg_server, label)
+    yield dsn
+    drop_database(pg_server, dsn)
+
+
+@pytest.fixture
+async def store(database: str) -> AsyncIterator[PostgresStore]:
+    store = await PostgresStore.open(database, run_migrations=False, lost_attempt_retries=2)
+    await store.pool.execute(f"TRUNCATE {TABLES} CASCADE")
+    yield store
+    await store.close()
+
+
+@pytest.fixture
+def worker_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Worker processes can import the test flows and append to a fresh record file."""
+    paths = [str(ROOT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(paths))
+    record = tmp_path / "executions.log"
+    monkeypatch.setenv("WM_TEST_RECORD", str(record))
+    return record

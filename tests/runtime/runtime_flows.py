@@ -1,0 +1,163 @@
+"""Workflows and actions the runtime tests run on PostgreSQL with real worker processes.
+
+Worker processes import this module by name (`WAYMARK_USER_MODULE=runtime_flows`, with this
+directory on `PYTHONPATH`). Actions that record their executions append one line per run to the
+file named by `WM_TEST_RECORD` (O_APPEND writes of one line are atomic across processes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+from waymark import RetryPolicy, Workflow, action, workflow
+
+RECORD_ENV = "WM_TEST_RECORD"
+
+
+class Declined(Exception):
+    """A user exception class: the client re-raises it with its own type."""
+
+
+def _record(line: str) -> None:
+    path = os.environ.get(RECORD_ENV)
+    if path:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, f"{line}\n".encode())
+        finally:
+            os.close(fd)
+
+
+@action
+async def noop(value: int) -> int:
+    return value
+
+
+@action
+async def add(a: int, b: int) -> int:
+    return a + b
+
+
+@action
+async def pid() -> int:
+    return os.getpid()
+
+
+@action
+async def decline(reason: str) -> str:
+    raise Declined(reason)
+
+
+@action
+async def slow(value: int, seconds: float) -> int:
+    await asyncio.sleep(seconds)
+    return value
+
+
+@action
+async def recorded(key: str, seconds: float) -> str:
+    """Sleeps, then records that it ran: a line in the file is a completed execution."""
+    await asyncio.sleep(seconds)
+    _record(key)
+    return key
+
+
+@action
+async def crash_process(marker: str) -> str:
+    """Kills its worker process; with a marker file, only on the first execution."""
+    if marker and Path(marker).exists():
+        return "survived"
+    if marker:
+        Path(marker).touch()
+    _record(f"crash {os.getpid()}")
+    os._exit(3)
+
+
+@workflow
+class Single(Workflow):
+    async def run(self, value: int) -> int:
+        return await noop(value)
+
+
+@workflow
+class Sequence(Workflow):
+    async def run(self, count: int) -> int:
+        total = 0
+        for i in range(count):
+            total = await add(total, i)
+        return total
+
+
+@workflow
+class Fanout(Workflow):
+    async def run(self, count: int) -> list[int]:
+        return await asyncio.gather(*[noop(i) for i in range(count)])
+
+
+@workflow
+class Pids(Workflow):
+    async def run(self, count: int) -> list[int]:
+        pids = []
+        for _ in range(count):
+            current = await pid()
+            pids.append(current)
+        return pids
+
+
+@workflow
+class Declining(Workflow):
+    async def run(self, reason: str) -> str:
+        return await decline(reason)
+
+
+@workflow
+class CatchDeclined(Workflow):
+    async def run(self, reason: str) -> str:
+        try:
+            return await decline(reason)
+        except Declined as error:
+            return f"caught {error}"
+
+
+@workflow
+class Retrying(Workflow):
+    async def run(self, reason: str) -> str:
+        try:
+            return await self.run_action(
+                decline(reason), retry=RetryPolicy(attempts=3, backoff_seconds=0.05)
+            )
+        except Declined:
+            return "gave up"
+
+
+@workflow
+class SleepThenAdd(Workflow):
+    async def run(self, seconds: float) -> int:
+        first = await noop(1)
+        await asyncio.sleep(seconds)
+        return await add(first, 1)
+
+
+@workflow
+class Slow(Workflow):
+    async def run(self, value: int, seconds: float) -> int:
+        return await slow(value, seconds)
+
+
+@workflow
+class Recorded(Workflow):
+    async def run(self, tag: str, count: int, seconds: float) -> list[str]:
+        done = []
+        for i in range(count):
+            key = await recorded(f"{tag}/{i}", seconds)
+            done.append(key)
+        return done
+
+
+@workflow
+class Crashing(Workflow):
+    async def run(self, marker: str) -> str:
+        return await crash_process(marker)
+

@@ -1,0 +1,124 @@
+"""Helpers of the runtime tests: databases, runner settings, an in-loop runner, a client.
+
+Worker processes import `tests.runtime.runtime_flows`, so the repository root must be on their
+`PYTHONPATH` (the `worker_env` fixture sees to it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+from waymark_runtime.client import PostgresClient
+from waymark_runtime.config import Settings
+from waymark_runtime.runner import Runner
+from waymark_runtime.store.pg_migrate import migrate
+from waymark_runtime.store.postgres import PostgresStore
+from waymark_runtime.workflows import reset_backend, use_backend
+
+ROOT = Path(__file__).resolve().parents[2]
+FLOWS = "tests.runtime.runtime_flows"
+TABLES = "waymark_instances, waymark_workflow_versions, waymark_schedules"
+START_WORKERS = [sys.executable, "-c", "from waymark_runtime.worker.cli import main; main()"]
+
+
+def with_database(dsn: str, name: str) -> str:
+    """`dsn` pointing at database `name` (host, port and socket query kept)."""
+    parts = urlsplit(dsn)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def create_database(server: str, label: str) -> str:
+    """Create and migrate a fresh database on `server`; returns its DSN."""
+    name = f"wm_{label}_{uuid.uuid4().hex[:8]}"
+
+    async def create() -> None:
+        connection = await asyncpg.connect(server)
+        try:
+            await connection.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await connection.close()
+
+    asyncio.run(create())
+    dsn = with_database(server, name)
+    migrate(dsn)
+    return dsn
+
+
+def drop_database(server: str, dsn: str) -> None:
+    name = urlsplit(dsn).path[1:]
+
+    async def drop() -> None:
+        connection = await asyncpg.connect(server)
+        try:
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await connection.close()
+
+    asyncio.run(drop())
+
+
+def runner_settings(database: str, **changes: Any) -> Settings:
+    """Settings for a runner in a test: one worker, short leases and intervals."""
+    base = Settings.from_env({"WAYMARK_DATABASE_URL": database, "WAYMARK_USER_MODULE": FLOWS})
+    defaults: dict[str, Any] = {
+        "worker_count": 1,
+        "concurrent_per_worker": 8,
+        "lock_ttl_ms": 2_000,
+        "lock_heartbeat_ms": 500,
+        "expired_lock_reclaimer_interval_ms": 200,
+        "poll_interval_ms": 100,
+        "shutdown_grace_seconds": 5.0,
+    }
+    return base.replace(**{**defaults, **changes})
+
+
+@contextlib.asynccontextmanager
+async def running(store: PostgresStore, settings: Settings) -> AsyncIterator[Runner]:
+    """A runner (with real worker processes) inside this test's event loop."""
+    runner = Runner(store, settings)
+    stop = asyncio.Event()
+    task = asyncio.create_task(runner.run(stop))
+    try:
+        yield runner
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 30)
+
+
+@contextlib.asynccontextmanager
+async def client_for(database: str) -> AsyncIterator[PostgresClient]:
+    """A client made current for `Workflow.run()` in this context."""
+    client = PostgresClient(Settings.from_env({"WAYMARK_DATABASE_URL": database}), dsn=database)
+    token = use_backend(client)
+    try:
+        yield client
+    finally:
+        reset_backend(token)
+        await client.close()
+
+
+def start_workers_env(database: str, **extra: str) -> dict[str, str]:
+    """Environment for a `start-workers` subprocess on `database`."""
+    env = dict(os.environ)
+    env.update(
+        WAYMARK_DATABASE_URL=database,
+        WAYMARK_USER_MODULE=FLOWS,
+        WAYMARK_WORKER_COUNT="1",
+        WAYMARK_LOCK_TTL_MS="2000",
+        WAYMARK_LOCK_HEARTBEAT_MS="500",
+        WAYMARK_EXPIRED_LOCK_RECLAIMER_INTERVAL_MS="200",
+        WAYMARK_LOG_LEVEL="INFO",
+        PYTHONPATH=os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep),
+    )
+    env.update(extra)
+    return env

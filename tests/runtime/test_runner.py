@@ -1,0 +1,116 @@
+"""The runner end to end on PostgreSQL: real worker processes, real commits, real outcomes."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from tests.runtime import runtime_flows as flows
+from tests.runtime.support import client_for, runner_settings, running
+from waymark_runtime.actions import ActionTimeout
+from waymark_runtime.store.postgres import PostgresStore
+
+pytestmark = pytest.mark.usefixtures("worker_env")
+
+
+async def test_runs_sequential_gather_and_single(store: PostgresStore, database: str) -> None:
+    async with running(store, runner_settings(database)), client_for(database):
+        assert await flows.Single().run(7) == 7
+        assert await flows.Sequence().run(20) == sum(range(20))
+        assert await flows.Fanout().run(50) == list(range(50))
+        assert await flows.Fanout().run(0) == []
+
+
+async def test_exceptions_keep_their_type_and_can_be_caught(
+    store: PostgresStore, database: str
+) -> None:
+    async with running(store, runner_settings(database)), client_for(database):
+        with pytest.raises(flows.Declined, match="no thanks"):
+            await flows.Declining().run("no thanks")
+        assert await flows.CatchDeclined().run("nope") == "caught nope"
+        assert await flows.Retrying().run("again") == "gave up"
+
+
+async def test_attempt_rows_record_every_try(store: PostgresStore, database: str) -> None:
+    async with running(store, runner_settings(database)), client_for(database):
+        assert await flows.Retrying().run("again") == "gave up"
+    rows = await store.pool.fetch(
+        "SELECT attempt, status, consumed FROM waymark_attempts ORDER BY attempt"
+    )
+    assert [(r["attempt"], r["status"], r["consumed"]) for r in rows] == [
+        (1, "failed", True),
+        (2, "failed", True),
+        (3, "failed", True),
+    ]
+
+
+async def test_many_instances_at_once(store: PostgresStore, database: str) -> None:
+    settings = runner_settings(database, worker_count=2)
+    async with running(store, settings), client_for(database):
+        results = await asyncio.gather(*(flows.Sequence().run(3) for _ in range(40)))
+    assert results == [3] * 40
+
+
+async def test_non_blocking_run_then_result_and_status(
+    store: PostgresStore, database: str
+) -> None:
+    async with client_for(database) as client:
+        instance_id = await flows.Single().run(5, _blocking=False)
+        status = await client.get_status(instance_id)
+        assert status is not None and status.status == "queued"
+        async with running(store, runner_settings(database)):
+            assert await client.get_result(instance_id, timeout=20) == 5
+        status = await client.get_status(instance_id)
+        assert status is not None and status.status == "completed"
+        assert status.finished_at is not None
+        assert await client.get_status("00000000-0000-0000-0000-000000000000") is None
+
+
+async def test_get_result_times_out_while_nothing_runs(database: str, store: PostgresStore) -> None:
+    async with client_for(database) as client:
+        instance_id = await flows.Single().run(5, _blocking=False)
+        with pytest.raises(TimeoutError):
+            await client.get_result(instance_id, timeout=0.2)
+
+
+async def test_durable_sleep(store: PostgresStore, database: str) -> None:
+    async with running(store, runner_settings(database)), client_for(database):
+        assert await flows.SleepThenAdd().run(0.3) == 2
+    timers = await store.pool.fetchval("SELECT count(*) FROM waymark_timers")
+    assert timers == 0
+
+
+async def test_worker_recycling_loses_nothing(store: PostgresStore, database: str) -> None:
+    settings = runner_settings(
+        database, worker_count=2, max_action_lifecycle=3, concurrent_per_worker=2
+    )
+    async with running(store, settings), client_for(database):
+        pids = await flows.Pids().run(7)
+        assert await flows.Fanout().run(8) == list(range(8))
+    assert len(set(pids)) >= 3  # a process serves at most 3 actions
+
+
+async def test_killed_worker_attempt_is_retried(
+    store: PostgresStore, database: str, tmp_path: Path
+) -> None:
+    marker = tmp_path / "crashed-once"
+    async with running(store, runner_settings(database)), client_for(database):
+        assert await flows.Crashing().run(str(marker)) == "survived"
+    assert marker.exists()
+    lost = await store.pool.fetchval("SELECT lost_count FROM waymark_attempts")
+    assert lost == 1
+
+
+async def test_action_that_always_kills_its_worker_fails_only_its_instance(
+    store: PostgresStore, database: str, worker_env: Path
+) -> None:
+    async with running(store, runner_settings(database)), client_for(database):
+        crashing = asyncio.ensure_future(flows.Crashing().run(""))
+        healthy = await asyncio.gather(*(flows.Sequence().run(4) for _ in range(5)))
+        with pytest.raises(ActionTimeout, match="lost 3 times"):
+            await crashing
+    assert healthy == [6] * 5
+    crashes = [line for line in worker_env.read_text().splitlines() if line.startswith("crash")]
+    assert len(crashes) == 3  # the first try and two retries (the store's budget is 2)

@@ -1,0 +1,69 @@
+"""`python -m benchmarks`: parse the command line, run the suite, print the table, write JSON.
+
+Exit status: 0 when every selected workload ran (missed targets are reported, not fatal),
+1 when a workload failed, 64 for a bad command line or configuration.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from benchmarks.report import show
+from benchmarks.spec import DEFAULT, QUICK
+from benchmarks.suite import NAMES, Options, run_suite
+from waymark_runtime.config import ConfigError
+
+EXIT_USAGE = 64
+_REPORT_WIDTH = 150  # when piped (CI logs, README), rich would otherwise wrap at 80 columns
+
+
+def parse(argv: list[str]) -> tuple[Options, Path | None]:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small sizes, one run each (smoke)")
+    parser.add_argument("--only", help=f"comma-separated workloads among {','.join(NAMES)}")
+    parser.add_argument("--json", type=Path, help="write the full report (every sample) here")
+    parser.add_argument("--repeats", type=int, help="runs per workload (default 3; quick 1)")
+    parser.add_argument("--profile", type=Path, help="write pyinstrument profiles to this dir")
+    args = parser.parse_args(argv)
+    scale = QUICK if args.quick else DEFAULT
+    if args.repeats is not None:
+        if args.repeats < 1:
+            parser.error("--repeats must be at least 1")
+        scale = dataclasses.replace(scale, repeats=args.repeats, w5_repeats=args.repeats)
+    only = None
+    if args.only:
+        only = frozenset(name.strip() for name in args.only.split(",") if name.strip())
+        unknown = sorted(only - set(NAMES))
+        if unknown:
+            parser.error(
+                f"unknown workload(s) {', '.join(unknown)}; choose among {', '.join(NAMES)}"
+            )
+    if args.profile is not None:
+        args.profile.mkdir(parents=True, exist_ok=True)
+    mode = "quick" if args.quick else "default"
+    return Options(scale, mode, only, args.profile), args.json
+
+
+def main(argv: list[str] | None = None) -> int:
+    options, json_path = parse(sys.argv[1:] if argv is None else argv)
+    console = Console(stderr=True)
+    try:
+        report = asyncio.run(run_suite(options, console))
+    except ConfigError as error:
+        console.print(f"error: {error}", highlight=False)
+        return EXIT_USAGE
+    show(report, Console(width=None if sys.stdout.isatty() else _REPORT_WIDTH))
+    if json_path is not None:
+        report.write_json(json_path)
+        console.print(f"wrote {json_path}", highlight=False)
+    return 1 if report.errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

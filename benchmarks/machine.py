@@ -1,0 +1,63 @@
+"""The machine a run measured: CPU count and model, memory, platform, Python, date.
+
+Read from `/proc` on Linux (with portable fallbacks), so a JSON report says where its numbers
+came from. Nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import platform
+from pathlib import Path
+from typing import Any
+
+
+def machine_info() -> dict[str, Any]:
+    return {
+        "cpu_count": os.cpu_count(),
+        "cpu_model": _cpu_model(),
+        "memory_gib": _memory_gib(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+    }
+
+
+def now_iso() -> str:
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+
+
+def describe(machine: dict[str, Any]) -> str:
+    """One line for the table caption: `2 x AMD EPYC, 23.5 GiB, Python 3.11.9`."""
+    memory = machine["memory_gib"]
+    size = f"{memory:.1f} GiB" if memory is not None else "unknown memory"
+    return f"{machine['cpu_count']} x {machine['cpu_model']}, {size}, Python {machine['python']}"
+
+
+def _cpu_model() -> str:
+    for line in _lines(Path("/proc/cpuinfo")):
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor() or platform.machine() or "unknown"
+
+
+def _memory_gib() -> float | None:
+    for line in _lines(Path("/proc/meminfo")):
+        if line.startswith("MemTotal:"):
+            return int(line.split()[1]) / (1024 * 1024)
+    return None
+
+
+def _lines(path: Path) -> list[str]:
+    try:
+        return path.read_text().splitlines()
+    except OSError:
+        return []
+
+
+def rss_mb(pid: int) -> float:
+    """The resident set size of a process, in MB (10^6 bytes), from `/proc/<pid>/status`."""
+    for line in _lines(Path(f"/proc/{pid}/status")):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024 / 1_000_000
+    raise RuntimeError(f"cannot read the memory of process {pid} (is /proc available?)")

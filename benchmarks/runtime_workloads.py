@@ -1,0 +1,212 @@
+"""W1-W6: workflows run end to end on PostgreSQL by a real `start-workers` process.
+
+Each workload submits instances through the production client (`await Workflow().run()`),
+checks every result (a wrong answer is an error, never a number), and times wall clock from the
+first submission to the last result. W5 reads the runtime's tables to know when every instance
+sleeps, and moves the sleeps' deadlines to now so all instances wake at the same moment.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import asyncpg
+
+from benchmarks.context import Context
+from benchmarks.database import database_bytes
+from benchmarks.results import Measured, percentile
+from benchmarks.runner_process import RunnerProcess
+from benchmarks.spec import w6_spec
+from benchmarks.workflows import (
+    NAP_SECONDS,
+    BenchFanOut,
+    BenchNaps,
+    BenchOneAction,
+    BenchSequential,
+    BenchSleeper,
+    BenchThreeSteps,
+)
+
+T = TypeVar("T")
+_SUBMIT_CHUNK = 200
+_LONG_SLEEP = 3600.0  # far beyond the eviction threshold: every sleeper is released to the db
+
+
+class WrongResult(RuntimeError):
+    """A workflow returned something other than what its body computes."""
+
+
+def _check(got: Any, expected: Any, what: str) -> None:
+    if got != expected:
+        raise WrongResult(f"{what} returned {got!r}, expected {expected!r}")
+
+
+async def _timed(awaitable: Awaitable[T]) -> tuple[T, float]:
+    started = time.perf_counter()
+    value = await awaitable
+    return value, time.perf_counter() - started
+
+
+async def w1(ctx: Context) -> Measured:
+    _, _, runners = ctx.require()
+    await runners.get(ctx.concurrency)
+    count, measured = ctx.scale.w1_actions, Measured()
+    for _ in range(ctx.scale.repeats):
+        total, seconds = await _timed(BenchSequential().run(count))
+        _check(total, sum(range(count)), "BenchSequential")
+        measured.add("W1.actions", count / seconds)
+    return measured
+
+
+async def w2(ctx: Context) -> Measured:
+    _, _, runners = ctx.require()
+    await runners.get(ctx.concurrency)
+    count, measured = ctx.scale.w2_actions, Measured()
+    for _ in range(ctx.scale.repeats):
+        length, seconds = await _timed(BenchFanOut().run(count))
+        _check(length, count, "BenchFanOut")
+        measured.add("W2.actions", count / seconds)
+    return measured
+
+
+async def w3(ctx: Context) -> Measured:
+    _, _, runners = ctx.require()
+    await runners.get(ctx.concurrency)
+    count, measured = ctx.scale.w3_instances, Measured()
+    for _ in range(ctx.scale.repeats):
+        runs = asyncio.gather(*(BenchThreeSteps().run(seed) for seed in range(count)))
+        results, seconds = await _timed(runs)
+        _check(results, [seed + 2 for seed in range(count)], "BenchThreeSteps")
+        measured.add("W3.actions", 3 * count / seconds)
+        measured.add("W3.instances", count / seconds)
+    return measured
+
+
+async def w4(ctx: Context) -> Measured:
+    _, _, runners = ctx.require()
+    await runners.get(ctx.concurrency)
+    measured = Measured(details={"latencies_ms": []})
+    for _ in range(ctx.scale.repeats):
+        latencies = []
+        for seed in range(ctx.scale.w4_runs):
+            result, seconds = await _timed(BenchOneAction().run(seed))
+            _check(result, seed, "BenchOneAction")
+            latencies.append(seconds * 1000)
+        measured.details["latencies_ms"].append(latencies)
+        measured.add("W4.p50", percentile(latencies, 0.50))
+        measured.add("W4.p95", percentile(latencies, 0.95))
+    return measured
+
+
+async def w6(ctx: Context) -> Measured:
+    _, _, runners = ctx.require()
+    measured = Measured(details={"worker_count": ctx.worker_count, "counts": {}})
+    for concurrency in ctx.scale.w6_concurrency:
+        await runners.get(concurrency)
+        ideal = ctx.worker_count * concurrency / NAP_SECONDS
+        count = max(ctx.worker_count * concurrency, round(ideal * ctx.scale.w6_seconds))
+        measured.specs.append(spec := w6_spec(concurrency, ideal))
+        measured.details["counts"][spec.key] = count
+        for _ in range(ctx.scale.repeats):
+            length, seconds = await _timed(BenchNaps().run(count))
+            _check(length, count, "BenchNaps")
+            measured.add(spec.key, count / seconds)
+    return measured
+
+
+# W5 -------------------------------------------------------------------------------------------
+
+_COUNT_TIMERS = "SELECT count(*) FROM waymark_timers"
+_COUNT_LEASED = "SELECT count(*) FROM waymark_instances WHERE lease_owner IS NOT NULL"
+_SLEEPERS = """
+SELECT count(*) FILTER (WHERE status NOT IN ('completed', 'failed')) AS open,
+       count(*) FILTER (WHERE status = 'failed') AS failed,
+       extract(epoch FROM max(finished_at))::float8 AS last
+FROM waymark_instances WHERE workflow_name = 'BenchSleeper'
+"""
+_WAKE_TIMERS = "UPDATE waymark_timers SET wake_at = to_timestamp($1)"
+_WAKE_INSTANCES = """
+UPDATE waymark_instances SET wake_at = to_timestamp($1)
+WHERE wake_at IS NOT NULL AND finished_at IS NULL
+"""
+
+
+async def w5(ctx: Context) -> Measured:
+    database, _, runners = ctx.require()
+    measured = Measured(details={"instances": ctx.scale.w5_instances, "sleep_seconds": _LONG_SLEEP})
+    connection = await asyncpg.connect(database.dsn)
+    try:
+        for _ in range(ctx.scale.w5_repeats):
+            runner = await runners.get(ctx.concurrency, fresh=True)
+            await _sleep_and_wake(runner, connection, ctx.scale.w5_instances, measured)
+    finally:
+        await connection.close()
+    return measured
+
+
+async def _sleep_and_wake(
+    runner: RunnerProcess, connection: asyncpg.Connection, count: int, measured: Measured
+) -> None:
+    patience = 60.0 + count / 50
+    measured.add("W5.rss_idle", runner.rss_mb())
+    size_before = await database_bytes(connection)
+    started = time.perf_counter()
+    await _submit_sleepers(count)
+    await _until(runner, patience, lambda: _all_asleep(connection, count))
+    measured.add("W5.asleep", count / (time.perf_counter() - started))
+    measured.add("W5.rss", await _peak_rss(runner, 1.0))
+    measured.add("W5.db_growth", (await database_bytes(connection) - size_before) / 1_000_000)
+    woke = time.time()
+    async with connection.transaction():
+        await connection.execute(_WAKE_TIMERS, woke)
+        await connection.execute(_WAKE_INSTANCES, woke)
+    await _until(runner, patience, lambda: _all_finished(connection))
+    last = (await connection.fetchrow(_SLEEPERS))["last"]
+    measured.add("W5.drain", count / (float(last) - woke))
+
+
+async def _submit_sleepers(count: int) -> None:
+    """Fire-and-forget submissions, `_SUBMIT_CHUNK` at a time, as an application would."""
+    for first in range(0, count, _SUBMIT_CHUNK):
+        seeds = range(first, min(first + _SUBMIT_CHUNK, count))
+        await asyncio.gather(*(_submit_sleeper(seed) for seed in seeds))
+
+
+async def _submit_sleeper(seed: int) -> str:
+    instance_id: Any = await BenchSleeper().run(_LONG_SLEEP, seed, _blocking=False)  # type: ignore[call-arg]
+    return str(instance_id)
+
+
+async def _all_asleep(connection: asyncpg.Connection, count: int) -> bool:
+    timers = await connection.fetchval(_COUNT_TIMERS)
+    return bool(timers == count and await connection.fetchval(_COUNT_LEASED) == 0)
+
+
+async def _all_finished(connection: asyncpg.Connection) -> bool:
+    row = await connection.fetchrow(_SLEEPERS)
+    if row["failed"]:
+        raise WrongResult(f"{row['failed']} BenchSleeper instances failed")
+    return bool(row["open"] == 0)
+
+
+async def _until(
+    runner: RunnerProcess, patience: float, done: Callable[[], Awaitable[bool]]
+) -> None:
+    deadline = time.perf_counter() + patience
+    while not await done():
+        runner.check_alive()
+        if time.perf_counter() > deadline:
+            raise TimeoutError(f"W5: not done after {patience:.0f} s")
+        await asyncio.sleep(0.05)
+
+
+async def _peak_rss(runner: RunnerProcess, seconds: float) -> float:
+    """The highest RSS over a short window (the runner may still be settling)."""
+    peak = runner.rss_mb()
+    for _ in range(int(seconds / 0.1)):
+        await asyncio.sleep(0.1)
+        peak = max(peak, runner.rss_mb())
+    return peak

@@ -1,0 +1,116 @@
+"""The workflows and actions the benchmark workloads run (W1-W6) and the pure one I1 interprets.
+
+Workers load this module through `WAYMARK_USER_MODULE=benchmarks.workflows`; the suite submits
+instances of these classes through the PostgreSQL client. Actions do no work of their own
+(`nap` sleeps), so a workload measures the runtime, not the action.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from waymark import Workflow, action, workflow
+
+NAP_SECONDS = 0.05
+
+
+@action
+async def noop(value: int) -> int:
+    return value
+
+
+@action
+async def nap(value: int) -> int:
+    await asyncio.sleep(NAP_SECONDS)
+    return value
+
+
+@workflow
+class BenchSequential(Workflow):
+    """W1: `count` actions, each awaited before the next starts."""
+
+    async def run(self, count: int) -> int:
+        total = 0
+        for index in range(count):
+            total += await noop(index)
+        return total
+
+
+@workflow
+class BenchFanOut(Workflow):
+    """W2: `count` actions in one `asyncio.gather`."""
+
+    async def run(self, count: int) -> int:
+        results = await asyncio.gather(*[noop(index) for index in range(count)])
+        return len(results)
+
+
+@workflow
+class BenchThreeSteps(Workflow):
+    """W3: three sequential actions, each fed the previous result."""
+
+    async def run(self, seed: int) -> int:
+        first = await noop(seed)
+        second = await noop(first + 1)
+        return await noop(second + 1)
+
+
+@workflow
+class BenchOneAction(Workflow):
+    """W4: one action; the client waits for the result."""
+
+    async def run(self, seed: int) -> int:
+        return await noop(seed)
+
+
+@workflow
+class BenchSleeper(Workflow):
+    """W5: a durable sleep, then one action."""
+
+    async def run(self, seconds: float, seed: int) -> int:
+        await asyncio.sleep(seconds)
+        return await noop(seed)
+
+
+@workflow
+class BenchNaps(Workflow):
+    """W6: `count` I/O-bound actions in one `asyncio.gather`."""
+
+    async def run(self, count: int) -> int:
+        results = await asyncio.gather(*[nap(index) for index in range(count)])
+        return len(results)
+
+
+@workflow
+class BenchPureControlFlow(Workflow):
+    """I1: loops, branches, arithmetic and a list, no action: the interpreter alone."""
+
+    async def run(self, rounds: int) -> int:
+        total = 0
+        odd = 0
+        seen: list[int] = []
+        for index in range(rounds):
+            if index % 3 == 0:
+                total += index
+            elif index % 3 == 1:
+                odd += 1
+            else:
+                seen.append(index)
+        countdown = rounds
+        while countdown > 0:
+            countdown -= 2
+            if countdown % 5 == 0:
+                continue
+            total -= 1
+        return total + odd + len(seen)
+
+
+BENCH_WORKFLOWS: tuple[type[Workflow], ...] = (
+    BenchSequential,
+    BenchFanOut,
+    BenchThreeSteps,
+    BenchOneAction,
+    BenchSleeper,
+    BenchNaps,
+    BenchPureControlFlow,
+)

@@ -8,25 +8,43 @@ database, migrated and dropped at the end; `store` empties its tables before eac
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.runtime.support import ROOT, TABLES, create_database, drop_database, with_database
+from tests.runtime.support import (
+    ROOT,
+    TABLES,
+    create_database,
+    drop_database,
+    stop_embedded,
+    with_database,
+)
 from waymark_runtime.embedded import server_handle
 from waymark_runtime.store.postgres import PostgresStore
 
 
 @pytest.fixture(scope="session")
-def pg_server(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A DSN of the test server's maintenance database (`postgres`)."""
+def pg_server() -> Iterator[str]:
+    """A DSN of the test server's maintenance database (`postgres`).
+
+    The embedded server lives outside pytest's temporary directories: concurrent pytest
+    sessions prune those, which would pull the data directory from under a running server.
+    """
     url = os.environ.get("WAYMARK_DATABASE_URL")
     if url:
-        return with_database(url, "postgres")
-    home = tmp_path_factory.mktemp("waymark-home")
-    uri: str = server_handle(home).get_uri("postgres")
-    return uri
+        yield with_database(url, "postgres")
+        return
+    home = Path(tempfile.mkdtemp(prefix="waymark-test-"))
+    server = server_handle(home)
+    try:
+        yield server.get_uri("postgres")
+    finally:
+        stop_embedded(server)
+        shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

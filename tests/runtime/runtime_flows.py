@@ -160,4 +160,3 @@ class Recorded(Workflow):
 class Crashing(Workflow):
     async def run(self, marker: str) -> str:
         return await crash_process(marker)
-

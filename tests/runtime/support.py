@@ -67,6 +67,18 @@ def drop_database(server: str, dsn: str) -> None:
     asyncio.run(drop())
 
 
+def stop_embedded(server: Any, mode: str = "fast") -> None:
+    """Stop an embedded (`pgserver`) PostgreSQL; `mode="immediate"` is a crash."""
+    from pgserver._commands import pg_ctl
+
+    pg_ctl(["-w", "-m", mode, "stop"], pgdata=server.pgdata, user=server.system_user)
+
+
+def start_embedded(server: Any) -> None:
+    """Start a stopped embedded PostgreSQL again, with the options it was first started with."""
+    server.ensure_postgres_running()
+
+
 def runner_settings(database: str, **changes: Any) -> Settings:
     """Settings for a runner in a test: one worker, short leases and intervals."""
     base = Settings.from_env({"WAYMARK_DATABASE_URL": database, "WAYMARK_USER_MODULE": FLOWS})

@@ -53,9 +53,7 @@ async def test_many_instances_at_once(store: PostgresStore, database: str) -> No
     assert results == [3] * 40
 
 
-async def test_non_blocking_run_then_result_and_status(
-    store: PostgresStore, database: str
-) -> None:
+async def test_non_blocking_run_then_result_and_status(store: PostgresStore, database: str) -> None:
     async with client_for(database) as client:
         instance_id = await flows.Single().run(5, _blocking=False)
         status = await client.get_status(instance_id)

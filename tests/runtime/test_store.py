@@ -1,0 +1,254 @@
+"""The PostgreSQL store on its own: claims, leases, fences, events, timers, outcomes, GC.
+
+Times are passed in explicitly (the store takes the caller's clock), so leases expire and
+sleeps come due without waiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from tests.runtime import runtime_flows as flows
+from waymark_runtime.effects import ActionFinished, SleepFinished
+from waymark_runtime.engine import (
+    ActionResult,
+    NewInstance,
+    Outcome,
+    PlannedAction,
+    StepCommit,
+    StepPlan,
+    Timer,
+)
+from waymark_runtime.store.pg_batch import CommitBatch
+from waymark_runtime.store.postgres import PostgresStore
+
+LEASE = 30.0
+DEFINITION = flows.Single.__waymark_definition__
+assert DEFINITION is not None
+
+
+def spec(priority: int = 0, value: int = 1) -> NewInstance:
+    return NewInstance(
+        workflow=DEFINITION.name,
+        version=DEFINITION.version,
+        wrl=DEFINITION.wrl,
+        inputs={"value": value},
+        priority=priority,
+    )
+
+
+def planned(node: str, ready_at: float, attempt: int = 1) -> PlannedAction:
+    return PlannedAction(
+        node=node,
+        action="tests.runtime.runtime_flows:noop",
+        args=(1,),
+        kwargs={},
+        attempt=attempt,
+        ready_at=ready_at,
+        timeout=None,
+    )
+
+
+async def test_claims_follow_priority_then_age(store: PostgresStore) -> None:
+    now = time.time()
+    low, high, middle = [
+        (await store.create_instances([spec(p)], now + i))[0] for i, p in enumerate((0, 5, 1))
+    ]
+    order = [(await store.claim("a", 1, now + 10, LEASE))[0].instance.instance_id for _ in range(3)]
+    assert order == [high, middle, low]
+    assert await store.claim("a", 1, now + 10, LEASE) == []
+
+
+async def test_claimed_instance_carries_program_and_inputs(store: PostgresStore) -> None:
+    now = time.time()
+    [instance_id] = await store.create_instances([spec(value=42)], now)
+    [claim] = await store.claim("a", 10, now, LEASE)
+    assert claim.instance.instance_id == instance_id
+    assert claim.instance.wrl == DEFINITION.wrl
+    assert claim.instance.inputs == {"value": 42}
+    assert claim.instance.state is None and claim.instance.events == []
+    status = await store.status(instance_id)
+    assert status is not None and status["status"] == "running"
+    assert status["lease_owner"] == "a"
+
+
+async def test_concurrent_owners_never_claim_the_same_instance(store: PostgresStore) -> None:
+    now = time.time()
+    created = set(await store.create_instances([spec() for _ in range(60)], now))
+
+    async def drain(owner: str) -> list[str]:
+        mine: list[str] = []
+        while claims := await store.claim(owner, 7, now, LEASE):
+            mine.extend(claim.instance.instance_id for claim in claims)
+        return mine
+
+    per_owner = await asyncio.gather(*(drain(f"owner-{i}") for i in range(5)))
+    claimed = [instance_id for mine in per_owner for instance_id in mine]
+    assert len(claimed) == len(set(claimed)) == 60
+    assert set(claimed) == created
+
+
+async def test_a_lost_lease_fences_the_old_owners_commit(store: PostgresStore) -> None:
+    now = time.time()
+    [instance_id] = await store.create_instances([spec()], now)
+    await store.claim("old", 1, now, LEASE)
+    assert await store.heartbeat("old", now + 1, LEASE) == {instance_id}
+    assert await store.reclaim_expired_instances(now + LEASE + 2) == 1
+    [claim] = await store.claim("new", 1, now + LEASE + 3, LEASE)
+    assert claim.instance.instance_id == instance_id
+    stale = CommitBatch()
+    stale.instance(instance_id, state={"by": "old"})
+    assert await store.commit(stale, "old", now + LEASE + 4, LEASE) == set()
+    assert await store.heartbeat("old", now + LEASE + 4, LEASE) == set()
+    fresh = CommitBatch()
+    fresh.instance(instance_id, state={"by": "new"})
+    assert await store.commit(fresh, "new", now + LEASE + 4, LEASE) == {instance_id}
+    assert await store.pool.fetchval("SELECT state->>'by' FROM waymark_instances") == "new"
+
+
+async def test_reclaim_requeues_lost_attempts_then_fails_them_past_the_budget(
+    store: PostgresStore,
+) -> None:
+    now = time.time()
+    [instance_id] = await store.create_instances([spec()], now)
+    await store.claim("a", 1, now, LEASE)
+    batch = CommitBatch()
+    batch.instance(instance_id, state={"s": 1})
+    batch.add_attempt(instance_id, planned("n1", now), running=True, owned=True)
+    await store.commit(batch, "a", now, LEASE)
+    for lost in (1, 2):
+        now += LEASE + 1
+        assert await store.reclaim_expired_instances(now) == 1
+        [claim] = await store.claim(f"runner-{lost}", 1, now, LEASE)
+        [pending] = claim.pending
+        assert (pending.node, pending.status, pending.lost_count) == ("n1", "queued", lost)
+        restart = CommitBatch()
+        restart.instance(instance_id)
+        restart.start(instance_id, "n1", 1)
+        await store.commit(restart, f"runner-{lost}", now, LEASE)
+    now += LEASE + 1
+    await store.reclaim_expired_instances(now)  # a third loss: past the budget of 2
+    [claim] = await store.claim("last", 1, now, LEASE)
+    assert claim.pending == []
+    [event] = claim.instance.events
+    assert isinstance(event, ActionFinished) and not event.ok
+    assert event.value["type"] == "waymark_runtime.actions:ActionTimeout"
+    assert "lost 3 times" in event.value["message"]
+
+
+async def test_held_commit_records_results_and_keeps_the_lease(store: PostgresStore) -> None:
+    now = time.time()
+    [instance_id] = await store.create_instances([spec()], now)
+    await store.claim("a", 1, now, LEASE)
+    first = CommitBatch()
+    first.instance(instance_id, state={"step": 1})
+    first.add_attempt(instance_id, planned("n1", now), running=True, owned=True)
+    assert await store.commit(first, "a", now, LEASE) == {instance_id}
+    second = CommitBatch()
+    second.instance(instance_id, outcome=Outcome(ok=True, value=[1, {"b": 2, "a": 1}]))
+    second.finish(instance_id, "n1", 1, True, {"z": 1, "a": 2})
+    waiter = asyncio.ensure_future(store.wait_outcome(instance_id, timeout=10))
+    await asyncio.sleep(0.2)
+    assert await store.commit(second, "a", now + 1, LEASE) == {instance_id}
+    outcome = await waiter
+    assert outcome == Outcome(ok=True, value=[1, {"b": 2, "a": 1}])
+    assert list(outcome.value[1]) == ["b", "a"]  # key order survives storage
+    row = await store.pool.fetchrow("SELECT status, result, consumed FROM waymark_attempts")
+    assert (row["status"], row["consumed"]) == ("completed", True)
+    assert list(row["result"]) == ["z", "a"]
+    assert await store.heartbeat("a", now + 2, LEASE) == set()  # a finished instance is let go
+
+
+async def test_protocol_path_actions_events_and_consumption(store: PostgresStore) -> None:
+    now = time.time()
+    [instance_id] = await store.create_instances([spec()], now)
+    [claimed] = await store.claim_instances("host", 1, now, LEASE)
+    plan = StepPlan(actions=[planned("n1", now)])
+    await store.commit_steps(
+        [StepCommit(instance_id=instance_id, state={"s": 1}, plan=plan, cursor=claimed.cursor)], now
+    )
+    assert await store.claim_instances("host", 1, now, LEASE) == []  # waiting for its action
+    [action] = await store.claim_actions("worker", 5, now, LEASE)
+    assert (action.instance_id, action.node, action.args) == (instance_id, "n1", (1,))
+    assert await store.claim_actions("worker", 5, now, LEASE) == []
+    result = ActionResult(action_id=action.action_id, instance_id=instance_id, node="n1",
+                          attempt=1, ok=True, value=7)  # fmt: skip
+    await store.record_results([result], now + 1)
+    await store.record_results([result], now + 1)  # a repeat is ignored
+    [claimed] = await store.claim_instances("host", 1, now + 1, LEASE)
+    assert claimed.state == {"s": 1}
+    assert claimed.events == [ActionFinished(node="n1", attempt=1, ok=True, value=7)]
+    done = StepPlan(outcome=Outcome(ok=True, value=7))
+    await store.commit_steps(
+        [StepCommit(instance_id=instance_id, state={"s": 2}, plan=done, cursor=claimed.cursor)],
+        now + 2,
+    )
+    assert await store.outcome(instance_id) == Outcome(ok=True, value=7)
+    consumed = await store.pool.fetchval("SELECT consumed FROM waymark_attempts")
+    assert consumed is True
+
+
+async def test_results_arriving_during_a_step_wake_the_instance(store: PostgresStore) -> None:
+    now = time.time()
+    [instance_id] = await store.create_instances([spec()], now)
+    [claimed] = await store.claim_instances("host", 1, now, LEASE)
+    two = StepPlan(actions=[planned("n1", now), planned("n2", now)])
+    await store.commit_steps(
+        [StepCommit(instance_id=instance_id, state={}, plan=two, cursor=claimed.cursor)], now
+    )
+    first, second = await store.claim_actions("worker", 5, now, LEASE)
+    await store.record_results([_ok(first.node, instance_id)], now)
+    [claimed] = await store.claim_instances("host", 1, now, LEASE)
+    # while the host steps the first result, the second one arrives
+    await store.record_results([_ok(second.node, instance_id)], now)
+    await store.commit_steps(
+        [StepCommit(instance_id=instance_id, state={}, plan=StepPlan(), cursor=claimed.cursor)],
+        now,
+    )
+    [again] = await store.claim_instances("host", 1, now, LEASE)
+    assert [event.node for event in again.events] == [second.node]  # type: ignore[union-attr]
+
+
+def _ok(node: str, instance_id: str) -> ActionResult:
+    return ActionResult(action_id="", instance_id=instance_id, node=node, attempt=1, ok=True,
+                        value=None)  # fmt: skip
+
+
+async def test_sleeps_come_due_by_the_clock(store: PostgresStore) -> None:
+    now = time.time()
+    [instance_id] = await store.create_instances([spec()], now)
+    [claimed] = await store.claim_instances("host", 1, now, LEASE)
+    plan = StepPlan(timers=[Timer(node="z", wake_at=now + 100)])
+    await store.commit_steps(
+        [StepCommit(instance_id=instance_id, state={}, plan=plan, cursor=claimed.cursor)], now
+    )
+    assert await store.next_due(now) == pytest.approx(now + 100, abs=0.01)
+    assert await store.claim_instances("host", 1, now + 50, LEASE) == []
+    [claimed] = await store.claim_instances("host", 1, now + 101, LEASE)
+    assert claimed.events == [SleepFinished(node="z")]
+    await store.commit_steps(
+        [StepCommit(instance_id=instance_id, state={}, plan=StepPlan(), cursor=claimed.cursor)],
+        now + 101,
+    )
+    assert await store.pool.fetchval("SELECT count(*) FROM waymark_timers") == 0
+
+
+async def test_garbage_collection_respects_retention(store: PostgresStore) -> None:
+    now = time.time()
+    finished, running = await store.create_instances([spec(), spec()], now)
+    await store.claim("a", 2, now, LEASE)
+    batch = CommitBatch()
+    batch.instance(finished, outcome=Outcome(ok=True, value=1))
+    batch.add_attempt(finished, planned("n1", now), running=True, owned=True)
+    await store.commit(batch, "a", now, LEASE)
+    day = 24 * 3600.0
+    assert await store.collect_garbage(now + day - 60, day) == 0
+    assert await store.collect_garbage(now + day + 60, day) == 1
+    remaining = await store.pool.fetch("SELECT id FROM waymark_instances")
+    assert [str(row["id"]) for row in remaining] == [running]
+    assert await store.pool.fetchval("SELECT count(*) FROM waymark_attempts") == 0
+    with pytest.raises(KeyError):
+        await store.outcome(finished)

@@ -157,13 +157,62 @@ class EnumValue:
     def __format__(self, spec: str) -> str:
         return format(self.value if self.plain else str(self), spec)
 
-    def __int__(self) -> int:
-        return int(self.value)
-
     def __index__(self) -> int:
         if self.mix != "int":
             raise TypeError(f"'{_short(self.type)}' object cannot be interpreted as an integer")
         return int(self.value)
+
+    def __bool__(self) -> bool:
+        return bool(self.value) if self.mix is not None else True
+
+
+def _mixed(name: str) -> Callable[..., Any]:
+    """An operator of a data-type enum (`IntEnum`, `StrEnum`): the member's value answers."""
+
+    def method(self: EnumValue, *args: Any) -> Any:
+        if self.mix is None or self.value is MISSING:
+            return NotImplemented
+        plain = [a.value if isinstance(a, EnumValue) and a.mix is not None else a for a in args]
+        return getattr(self.value, name)(*plain)
+
+    method.__name__ = name
+    return method
+
+
+_MIXED_OPERATORS = (
+    "__lt__",
+    "__le__",
+    "__gt__",
+    "__ge__",
+    "__add__",
+    "__radd__",
+    "__sub__",
+    "__rsub__",
+    "__mul__",
+    "__rmul__",
+    "__truediv__",
+    "__rtruediv__",
+    "__floordiv__",
+    "__rfloordiv__",
+    "__mod__",
+    "__rmod__",
+    "__pow__",
+    "__rpow__",
+    "__neg__",
+    "__pos__",
+    "__abs__",
+    "__int__",
+    "__float__",
+    "__len__",
+    "__iter__",
+    "__contains__",
+    "__getitem__",
+    "__and__",
+    "__or__",
+    "__xor__",
+)
+for _name in _MIXED_OPERATORS:
+    setattr(EnumValue, _name, _mixed(_name))
 
 
 class ExceptionValue:

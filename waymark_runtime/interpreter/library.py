@@ -254,6 +254,8 @@ _SPECIAL: dict[tuple[type, str], Callable[..., Any]] = {
 
 def call_method(obj: Any, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
     kind = type(obj)
+    if kind is EnumValue and obj.mix is not None and obj.value is not MISSING:
+        obj, kind = obj.value, type(obj.value)  # `Tier.PRO.upper()`: str's own method
     special = _SPECIAL.get((kind, name))
     if special is not None:
         return special(obj, *args, **kwargs)

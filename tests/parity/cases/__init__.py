@@ -1,0 +1,184 @@
+"""The parity cases: every workflow here must end the same way on the durable runtime as its
+`run()` body does as plain Python (the oracle). Plain data, so any backend can run the suite.
+
+A case names a module of this package, a workflow class in it and the inputs to try (keyword
+arguments of `run()`); `inputs=None` takes them from the module's `INPUTS[workflow]` (for inputs
+that are models). A module may define `reset()`, called before every run (action counters).
+`fast_sleep=False` marks workflows whose actions rely on real time (timeouts, completion order):
+the oracle must not shorten `asyncio.sleep` for them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from datetime import date, datetime
+from types import ModuleType
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class ParityCase:
+    module: str
+    workflow: str
+    inputs: tuple[dict[str, Any], ...] | None = ({},)
+    fast_sleep: bool = True
+
+    @property
+    def id(self) -> str:
+        return f"{self.module}.{self.workflow}"
+
+    @property
+    def module_name(self) -> str:
+        return f"{__name__}.{self.module}"
+
+    def load(self) -> ModuleType:
+        return importlib.import_module(self.module_name)
+
+    def workflow_class(self) -> Any:
+        return getattr(self.load(), self.workflow)
+
+    def all_inputs(self) -> tuple[dict[str, Any], ...]:
+        if self.inputs is not None:
+            return self.inputs
+        return tuple(self.load().INPUTS[self.workflow])
+
+
+def _case(
+    module: str, workflow: str, *inputs: dict[str, Any], fast_sleep: bool = True
+) -> ParityCase:
+    return ParityCase(module, workflow, inputs or ({},), fast_sleep)
+
+
+CASES: tuple[ParityCase, ...] = (
+    # basics
+    _case("basics", "Sequential", {"x": 1}, {"x": -7}),
+    _case("basics", "KeywordArguments", {"name": "ada"}, {"name": "bo", "greeting": "hey"}),
+    _case("basics", "TupleUnpacking", {"a": 17, "b": 5}, {"a": 1, "b": 0}),
+    _case("basics", "EarlyReturn", {"n": -1}, {"n": 3}, {"n": 9}),
+    _case("basics", "DictResults", {"keys": ["a", "b", "c"]}, {"keys": []}),
+    _case("basics", "DefaultArguments", {}, {"a": 10}, {"b": 1, "label": "total"}),
+    # control flow
+    _case("control", "Branches", {"x": 0}, {"x": 2}, {"x": 5}, {"x": 11}),
+    _case("control", "LoopAccumulator", {"items": [1, 2, 3, 4]}, {"items": []}),
+    _case("control", "BreakContinue", {"limit": 50}, {"limit": 0}),
+    _case("control", "WhileLoop", {"start": 6}, {"start": 1}, {"start": 27}),
+    _case("control", "NestedLoops", {"rows": 3, "cols": 3}, {"rows": 0, "cols": 2}),
+    _case(
+        "control", "ReturnFromLoop", {"items": [1, 2, 3], "target": 4}, {"items": [5], "target": 1}
+    ),
+    _case("control", "ZipAndRange", {"names": ["a", "b", "c"], "scores": [1, 2, 3, 4]}),
+    _case("control", "LoopOverAliasedList", {"seed": [1, 2, 5]}),
+    # gather
+    _case("gathers", "FixedGather", {"x": 2}),
+    _case("gathers", "SpreadGather", {"items": [3, -1, 4, 0, 5]}),
+    _case("gathers", "EmptySpread", {"items": []}, {"items": [1]}),
+    _case("gathers", "GatherReturnExceptions", {"items": [1, 2, 3, 4, 6]}),
+    _case("gathers", "GatherFailurePropagates", {"items": [1, 2, 4]}, {"items": [1, 3, 5]}),
+    _case("gathers", "GatherFirstFailureByCompletion", fast_sleep=False),
+    _case("gathers", "GatherUncaught", {"items": [1, 2]}, {"items": [2, 3]}),
+    _case("gathers", "MixedGather", {"names": ["x", "y"]}, {"names": []}),
+    _case("gathers", "GatherInLoop", {"batches": [[1, 2], [], [3]]}),
+    _case("gathers", "NestedSpread", {"rows": [[1, 0, 2], [], [3]]}),
+    # exceptions
+    _case(
+        "errors", "ExceptClauses", {"amount": 10}, {"amount": 500}, {"amount": -3}, {"amount": 0}
+    ),
+    _case("errors", "HierarchyMatch", {"key": "a"}, {"key": "zz"}),
+    _case("errors", "CatchAll", {"amount": 0}, {"amount": 5}),
+    _case("errors", "RaiseAndReraise", {"amount": 1}, {"amount": 101}, {"amount": -1}),
+    _case("errors", "PureCodeErrors", {"a": 3, "b": 0, "key": "y"}, {"a": 1, "b": 2, "key": "x"}),
+    _case("errors", "UncaughtActionError", {"amount": 5}, {"amount": 1000}, {"amount": 0}),
+    _case("errors", "UncaughtPureError", {"values": [1, 2]}, {"values": []}),
+    _case("errors", "RaiseCustom", {"n": 1}, {"n": 6}, {"n": -2}),
+    _case("errors", "FirstMatchWins", {"amount": 1}),
+    _case("errors", "ErrorAfterHandler", {"amount": -1}, {"amount": 1}),
+    # retries
+    _case("retries", "RetryUntilSuccess", {"failures": 0}, {"failures": 3}, {"failures": 4}),
+    _case("retries", "RetryBudgetExhausted", {"failures": 1}, {"failures": 2}),
+    _case("retries", "RetryOnlyNamedTypes"),
+    _case("retries", "BareActionRunsOnce"),
+    _case("retries", "RetryWithBackoff", {"failures": 3}),
+    _case("retries", "RetryFixedBackoffUncaught"),
+    _case("retries", "RetriesInsideGather", {"keys": ["k1", "k2"]}),
+    # timeouts (real time: actions sleep past their deadline)
+    _case("timeouts", "TimeoutCaught", fast_sleep=False),
+    _case("timeouts", "TimeoutNotRetriedByDefault", fast_sleep=False),
+    _case("timeouts", "TimeoutRetriedWhenNamed", fast_sleep=False),
+    _case("timeouts", "OwnTimeoutErrorStays", fast_sleep=False),
+    _case("timeouts", "TimeoutUncaught", fast_sleep=False),
+    # sleeps
+    _case("sleeps", "SleepBetweenActions", {"seconds": 0.02}, {"seconds": 3600}),
+    _case("sleeps", "SleepInLoop", {"rounds": 3}),
+    _case("sleeps", "LongSleep"),
+    _case("sleeps", "ZeroAndNegativeSleep"),
+    # models, dataclasses, enums, dates
+    _case("models", "WelcomeUsers", {"user_ids": ["u1", "u2x", "u3"]}, {"user_ids": []}),
+    _case("models", "ModelAttributes", {"user_id": "ada"}),
+    _case("models", "BuildModels", {"city": "Paris"}),
+    _case("models", "DataclassRoundTrip", {"x": 2}),
+    _case("models", "EnumValues", {"high": True}, {"high": False}),
+    _case(
+        "models",
+        "DatesAcrossActions",
+        {"day": date(2024, 2, 28), "when": datetime(2024, 1, 2, 3, 4), "hours": 30},
+    ),
+    ParityCase("models", "ModelsAsInputs", None),
+    # pure expressions
+    _case("expressions", "FStrings", {"value": 3.14159, "name": "ada"}, {"value": 0.5, "name": ""}),
+    _case("expressions", "Comprehensions", {"n": 6}, {"n": 0}),
+    _case("expressions", "GeneratorLaziness", {"n": 5}, {"n": 0}),
+    _case("expressions", "SlicingAndIndexing", {"text": "the quick brown fox jumps"}),
+    _case("expressions", "ChainedComparisons", {"a": 1, "b": 2, "c": 5}, {"a": 3, "b": 3, "c": 3}),
+    _case("expressions", "AugmentedAssignment", {"n": 5}, {"n": 0}),
+    _case("expressions", "BuiltinsAndMethods", {"text": "a banana and a pear"}),
+    _case("expressions", "DictAndListMutation", {"keys": ["x", "y", "z"]}),
+    _case(
+        "expressions", "TernariesAndBooleans", {"values": [-2, 3]}, {"values": []}, {"values": [0]}
+    ),
+    _case("expressions", "StringMethods", {"text": "Hello wide World"}),
+    # helpers
+    _case("helpers", "SyncHelpers", {"items": ["pen", "notebook"]}, {"items": []}),
+    _case("helpers", "AsyncHelpers", {"items": ["a", "bcd"]}, {"items": []}),
+    _case("helpers", "RecursiveHelpers", {"n": 7}, {"n": 0}),
+    _case("helpers", "HelperExceptions", {"item": "pen"}, {"item": "notebook"}),
+    _case("helpers", "HelperDefaultsAndKeywords", {"item": "ink"}),
+    # dependencies
+    _case("depends", "InjectedDependencies", {"recipients": ["a@x", "b@y"]}),
+    # match
+    _case(
+        "matching",
+        "MatchLiterals",
+        *({"value": v} for v in (0, "hello", None, True, 500, 2.5, 7, "x")),
+    ),
+    _case(
+        "matching",
+        "MatchSequences",
+        *({"value": v} for v in ([], [1], [1, 2, 3, 4], [1, 2], [1, 2, 3])),
+    ),
+    _case(
+        "matching",
+        "MatchMappings",
+        *(
+            {"value": v}
+            for v in (
+                {"type": "user", "name": "ada"},
+                {"type": "order", "items": [1, 2], "id": 3},
+                {"type": "order", "items": []},
+                {"type": "x"},
+                {},
+            )
+        ),
+    ),
+    _case(
+        "matching",
+        "MatchClasses",
+        {"kind": "refund", "amount": 50, "shape": "c"},
+        {"kind": "charge", "amount": 5, "shape": "s"},
+        {"kind": "refund", "amount": 1, "shape": "s"},
+    ),
+)
+
+
+def workflow_count() -> int:
+    return len(CASES)

@@ -1,0 +1,179 @@
+"""try/except matching by class hierarchy, `as e`, raise, re-raise, errors of pure code."""
+
+# Workflow bodies are written the way the compiler accepts them (no `raise from`, no `strict=`).
+# ruff: noqa: B904
+
+from __future__ import annotations
+
+from waymark import Workflow, action, workflow
+
+
+class PaymentError(Exception):
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class CardDeclined(PaymentError):
+    pass
+
+
+class NotFound(LookupError):
+    pass
+
+
+@action
+async def charge(amount: int) -> str:
+    if amount > 100:
+        raise CardDeclined(f"declined {amount}", 402)
+    if amount < 0:
+        raise PaymentError("negative amount", 400)
+    if amount == 0:
+        raise ConnectionError("gateway down")
+    return f"charged {amount}"
+
+
+@action
+async def lookup(key: str) -> int:
+    table = {"a": 1, "b": 2}
+    if key not in table:
+        raise NotFound(key)
+    return table[key]
+
+
+@action
+async def echo(value: object) -> object:
+    return value
+
+
+@workflow
+class ExceptClauses(Workflow):
+    async def run(self, amount: int) -> str:
+        try:
+            result = await charge(amount)
+        except CardDeclined as error:
+            return f"declined code={error.code} msg={error}"
+        except PaymentError as error:
+            return f"payment error {error.code} {error.args}"
+        except (ConnectionError, TimeoutError) as error:
+            return f"network {error}"
+        return result
+
+
+@workflow
+class HierarchyMatch(Workflow):
+    async def run(self, key: str) -> str:
+        try:
+            value = await lookup(key)
+        except LookupError as error:
+            return f"lookup failed: {error!r} args={error.args}"
+        return f"value {value}"
+
+
+@workflow
+class CatchAll(Workflow):
+    async def run(self, amount: int) -> str:
+        try:
+            await charge(amount)
+        except Exception as error:
+            return f"caught {error}"
+        try:
+            await charge(amount)
+        except:  # noqa: E722
+            return "bare except"
+        return "no error"
+
+
+@workflow
+class RaiseAndReraise(Workflow):
+    async def run(self, amount: int) -> str:
+        try:
+            try:
+                await charge(amount)
+            except PaymentError:
+                raise
+        except CardDeclined as error:
+            return f"outer caught {error.code}"
+        except PaymentError as error:
+            raise ValueError(f"wrapped: {error}")
+        return "fine"
+
+
+@workflow
+class PureCodeErrors(Workflow):
+    async def run(self, a: int, b: int, key: str) -> list[str]:
+        out = []
+        value = await echo(a)
+        try:
+            out.append(str(value // b))
+        except ZeroDivisionError as error:
+            out.append(f"zero: {error}")
+        table = {"x": 1}
+        try:
+            out.append(str(table[key]))
+        except KeyError as error:
+            out.append(f"missing {error}")
+        try:
+            out.append(str(int(key)))
+        except ValueError as error:
+            out.append(f"not a number: {error}")
+        try:
+            out.append(str([1, 2][a]))
+        except IndexError as error:
+            out.append(f"index: {error}")
+        return out
+
+
+@workflow
+class UncaughtActionError(Workflow):
+    async def run(self, amount: int) -> str:
+        first = await charge(10)
+        second = await charge(amount)
+        return first + second
+
+
+@workflow
+class UncaughtPureError(Workflow):
+    async def run(self, values: list[int]) -> float:
+        total = await echo(sum(values))
+        return total / len(values)
+
+
+@workflow
+class RaiseCustom(Workflow):
+    async def run(self, n: int) -> int:
+        value = await echo(n)
+        if value > 5:
+            raise NotFound(f"too big: {value}")
+        if value < 0:
+            raise PaymentError("negative", -1)
+        return value
+
+
+@workflow
+class FirstMatchWins(Workflow):
+    async def run(self, amount: int) -> list[str]:
+        trail = []
+        for value in [amount, amount + 200, -1]:
+            try:
+                await charge(value)
+                trail.append("ok")
+            except Exception:
+                trail.append("exception")
+            except PaymentError:
+                trail.append("unreachable")
+        return trail
+
+
+@workflow
+class ErrorAfterHandler(Workflow):
+    async def run(self, amount: int) -> str:
+        message = "none"
+        try:
+            await charge(amount)
+        except PaymentError as error:
+            message = str(error)
+        try:
+            return f"{message} {error}"
+        except NameError:
+            return f"{message} (error unbound)"

@@ -1,0 +1,124 @@
+"""asyncio.gather over fixed calls and spreads, empty spreads, return_exceptions, failures."""
+
+from __future__ import annotations
+
+import asyncio
+
+from waymark import Workflow, action, workflow
+
+
+class ItemError(ValueError):
+    pass
+
+
+@action
+async def triple(x: int) -> int:
+    return 3 * x
+
+
+@action
+async def maybe_fail(x: int) -> int:
+    if x % 3 == 0:
+        raise ItemError(f"bad item {x}")
+    return x + 100
+
+
+@action
+async def slow_fail(x: int) -> int:
+    await asyncio.sleep(0.02 * x)
+    raise KeyError(f"slow {x}")
+
+
+@action
+async def pair(a: str, b: int) -> tuple[str, int]:
+    return a, b
+
+
+@workflow
+class FixedGather(Workflow):
+    async def run(self, x: int) -> list[int]:
+        a, b, c = await asyncio.gather(triple(x), triple(x + 1), triple(x + 2))
+        return [a, b, c]
+
+
+@workflow
+class SpreadGather(Workflow):
+    async def run(self, items: list[int]) -> list[int]:
+        results = await asyncio.gather(*[triple(i) for i in items if i > 0])
+        return list(results)
+
+
+@workflow
+class EmptySpread(Workflow):
+    async def run(self, items: list[int]) -> dict[str, object]:
+        results = await asyncio.gather(*[triple(i) for i in items])
+        more = await asyncio.gather(*[triple(i) for i in items if i > 1000], return_exceptions=True)
+        return {"results": results, "more": more, "n": len(results)}
+
+
+@workflow
+class GatherReturnExceptions(Workflow):
+    async def run(self, items: list[int]) -> list[str]:
+        results = await asyncio.gather(*[maybe_fail(i) for i in items], return_exceptions=True)
+        out = []
+        for result in results:
+            if isinstance(result, ItemError):
+                out.append(f"error: {result}")
+            else:
+                out.append(f"ok: {result}")
+        return out
+
+
+@workflow
+class GatherFailurePropagates(Workflow):
+    async def run(self, items: list[int]) -> str:
+        try:
+            values = await asyncio.gather(*[maybe_fail(i) for i in items])
+        except ItemError as error:
+            return f"caught {error}"
+        return f"all ok {values}"
+
+
+@workflow
+class GatherFirstFailureByCompletion(Workflow):
+    async def run(self) -> str:
+        try:
+            await asyncio.gather(slow_fail(3), slow_fail(1), slow_fail(2))
+        except KeyError as error:
+            return f"first: {error}"
+        return "none"
+
+
+@workflow
+class GatherUncaught(Workflow):
+    async def run(self, items: list[int]) -> list[int]:
+        return await asyncio.gather(*[maybe_fail(i) for i in items])
+
+
+@workflow
+class MixedGather(Workflow):
+    async def run(self, names: list[str]) -> list[object]:
+        results = await asyncio.gather(
+            triple(len(names)),
+            *[pair(name, i) for i, name in enumerate(names)],
+            maybe_fail(1),
+        )
+        return list(results)
+
+
+@workflow
+class GatherInLoop(Workflow):
+    async def run(self, batches: list[list[int]]) -> list[int]:
+        totals = []
+        for batch in batches:
+            values = await asyncio.gather(*[triple(v) for v in batch], return_exceptions=True)
+            totals.append(sum(v for v in values if isinstance(v, int)))
+        return totals
+
+
+@workflow
+class NestedSpread(Workflow):
+    async def run(self, rows: list[list[int]]) -> list[int]:
+        return await asyncio.gather(
+            *[triple(x * 10 + y) for x, row in enumerate(rows) for y in row if y]
+        )

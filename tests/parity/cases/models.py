@@ -1,0 +1,173 @@
+"""Pydantic models, dataclasses and enums across the action boundary and built in workflows."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import Enum, IntEnum, StrEnum
+
+from pydantic import BaseModel
+
+from waymark import Workflow, action, workflow
+
+
+class Status(Enum):
+    ACTIVE = "active"
+    BLOCKED = "blocked"
+
+
+class Level(IntEnum):
+    LOW = 1
+    HIGH = 3
+
+
+class Tier(StrEnum):
+    FREE = "free"
+    PRO = "pro"
+
+
+class Address(BaseModel):
+    city: str
+    zip_code: str = "00000"
+
+
+class User(BaseModel):
+    id: str
+    email: str
+    active: bool = True
+    tags: list[str] = []
+    address: Address | None = None
+    status: Status = Status.ACTIVE
+
+
+@dataclass
+class Point:
+    x: int
+    y: int
+    labels: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Box:
+    low: Point
+    high: Point
+
+
+@action
+async def fetch_users(ids: list[str]) -> list[User]:
+    return [
+        User(id=i, email=f"{i}@example.com", active=not i.endswith("x"), tags=[i.upper()])
+        for i in ids
+    ]
+
+
+@action
+async def send_email(user: User, subject: str) -> str:
+    return f"{user.email}: {subject} ({user.status.value})"
+
+
+@action
+async def move(point: Point, dx: int) -> Point:
+    return Point(point.x + dx, point.y, [*point.labels, "moved"])
+
+
+@action
+async def classify(level: Level, tier: Tier, status: Status) -> str:
+    return f"{level.name}:{tier.value}:{status.name}"
+
+
+@action
+async def shift(day: date, when: datetime, hours: int) -> dict[str, object]:
+    delta = timedelta(hours=hours)
+    return {"day": day + delta, "when": when + delta, "delta": delta * 2}
+
+
+@workflow
+class WelcomeUsers(Workflow):
+    async def run(self, user_ids: list[str]) -> list[str]:
+        users = await fetch_users(user_ids)
+        active = [u for u in users if u.active]
+        return await asyncio.gather(*[send_email(u, subject="Welcome") for u in active])
+
+
+@workflow
+class ModelAttributes(Workflow):
+    async def run(self, user_id: str) -> dict[str, object]:
+        users = await fetch_users([user_id])
+        user = users[0]
+        return {
+            "id": user.id,
+            "domain": user.email.split("@")[1],
+            "tags": user.tags,
+            "status": user.status,
+            "is_active": user.status == Status.ACTIVE,
+            "address": user.address,
+        }
+
+
+@workflow
+class BuildModels(Workflow):
+    async def run(self, city: str) -> list[object]:
+        address = Address(city=city)
+        user = User(id="u1", email="u1@example.com", address=address, tags=["new"])
+        message = await send_email(user, f"hello from {user.address.city}")
+        other = User(id="u1", email="u1@example.com", address=Address(city=city), tags=["new"])
+        return [message, user, other.email, address.zip_code, user == other]
+
+
+@workflow
+class DataclassRoundTrip(Workflow):
+    async def run(self, x: int) -> list[object]:
+        start = Point(x, x * 2)
+        moved = await move(start, 5)
+        box = Box(low=start, high=moved)
+        return [moved, moved.labels, box.high.x - box.low.x, isinstance(moved, Point), box]
+
+
+@workflow
+class EnumValues(Workflow):
+    async def run(self, high: bool) -> list[object]:
+        level = Level.HIGH if high else Level.LOW
+        text = await classify(level, Tier.PRO, Status.BLOCKED)
+        return [
+            text,
+            level,
+            level.value,
+            Tier.FREE == "free",
+            str(Tier.PRO),
+            level > 2,
+            Status.ACTIVE.name,
+        ]
+
+
+@workflow
+class DatesAcrossActions(Workflow):
+    async def run(self, day: date, when: datetime, hours: int) -> dict[str, object]:
+        shifted = await shift(day, when, hours)
+        later = shifted["when"]
+        return {
+            "shifted": shifted,
+            "year": shifted["day"].year,
+            "hour": later.hour,
+            "later": later > when,
+        }
+
+
+@workflow
+class ModelsAsInputs(Workflow):
+    async def run(self, user: User, point: Point) -> list[str]:
+        sent = await send_email(user, f"at {point.x},{point.y}")
+        moved = await move(point, 1)
+        return [sent, f"{moved.x}", user.tags[0] if user.tags else "-"]
+
+
+INPUTS = {
+    "ModelsAsInputs": [
+        {"user": User(id="u9", email="u9@example.com", tags=["vip"]), "point": Point(3, 4)},
+        {
+            "user": User(id="u8", email="u8@example.com", status=Status.BLOCKED),
+            "point": Point(0, 0, ["a"]),
+        },
+    ]
+}

@@ -1,0 +1,95 @@
+"""Run a parity case both ways and describe each outcome so the two can be compared.
+
+The durable way: compile → print → parse → interpret on `LocalRuntime`. The oracle: the same
+`run()` body as plain Python (`run_inline`), actions awaited as plain coroutines with their
+dependencies resolved, `asyncio.sleep` shortened unless the case relies on real time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import enum
+import inspect
+from collections.abc import Iterator
+from typing import Any
+
+import pydantic
+from mountaineer_di import provide_dependencies
+
+from tests.parity.cases import ParityCase
+from waymark.testing import LocalRuntime
+from waymark_runtime.actions import ActionHandle
+
+Outcome = tuple[Any, ...]
+
+
+async def durable_outcome(case: ParityCase, inputs: dict[str, Any]) -> Outcome:
+    _reset(case)
+    async with LocalRuntime():
+        return await _outcome(case.workflow_class()().run(**inputs))
+
+
+async def oracle_outcome(case: ParityCase, inputs: dict[str, Any]) -> Outcome:
+    _reset(case)
+    with _plain_python(fast_sleep=case.fast_sleep):
+        return await _outcome(case.workflow_class()().run_inline(**inputs))
+
+
+def _reset(case: ParityCase) -> None:
+    reset = getattr(case.load(), "reset", None)
+    if reset is not None:
+        reset()
+
+
+async def _outcome(call: Any) -> Outcome:
+    try:
+        value = await call
+    except Exception as error:
+        return ("raised", type(error).__qualname__, str(error))
+    return ("returned", shape(value))
+
+
+@contextlib.contextmanager
+def _plain_python(*, fast_sleep: bool) -> Iterator[None]:
+    real_sleep, real_run = asyncio.sleep, ActionHandle.run
+
+    async def quick_sleep(delay: float, result: Any = None) -> Any:
+        await real_sleep(0)
+        return result
+
+    if fast_sleep:
+        asyncio.sleep = quick_sleep  # type: ignore[assignment]
+    ActionHandle.run = _run_with_dependencies  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        asyncio.sleep = real_sleep  # type: ignore[assignment]
+        ActionHandle.run = real_run  # type: ignore[method-assign]
+
+
+async def _run_with_dependencies(handle: ActionHandle[Any]) -> Any:
+    function = handle.definition.function
+    bound = inspect.signature(function).bind_partial(*handle.args, **handle.kwargs)
+    async with provide_dependencies(function, dict(bound.arguments)) as resolved:
+        return await function(**resolved)
+
+
+def shape(value: Any) -> Any:
+    """A comparable description of a value: types included, set order ignored."""
+    if isinstance(value, BaseException):
+        return ("exception", type(value).__qualname__, str(value))
+    if isinstance(value, enum.Enum):
+        return ("enum", type(value).__qualname__, value.name)
+    if isinstance(value, pydantic.BaseModel):
+        return ("model", type(value).__qualname__, shape(dict(value)))
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return ("dataclass", type(value).__qualname__, shape(dataclasses.asdict(value)))
+    if isinstance(value, dict):
+        return ("dict", [(shape(k), shape(v)) for k, v in value.items()])
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, [shape(v) for v in value])
+    if isinstance(value, (set, frozenset)):
+        return (type(value).__name__, sorted(map(repr, value)))
+    return (type(value).__name__, value)

@@ -38,6 +38,8 @@ from waymark_runtime.values import (
 STATE_VERSION = 1
 State = dict[str, Any]
 ACTION_TIMEOUT = "waymark_runtime.actions:ActionTimeout"
+# Failures of the runtime itself, not of the action's code: they end the instance.
+HOST_ERRORS = ("waymark_runtime.execute:UnknownAction", "waymark_runtime.values:ValueNotSerializable")
 _RUNTIME_ERROR = ("builtins:RuntimeError", "builtins:Exception", "builtins:BaseException")
 
 
@@ -180,6 +182,9 @@ class Machine:
             entry["status"], entry["value"] = "ok", event.value
         else:
             error = _as_exception(to_value(event.value))
+            if any(error.is_a(path) for path in HOST_ERRORS):
+                self._fail(event.value)  # the runtime refused the call: no retry, no handler
+                return
             policy = site.policies[entry["item"]]
             if _retries(policy, error, entry["attempt"]):
                 entry["attempt"] += 1

@@ -140,7 +140,7 @@ async def w5(ctx: Context) -> Measured:
     connection = await asyncpg.connect(database.dsn)
     try:
         for _ in range(ctx.scale.w5_repeats):
-            runner = await runners.get(ctx.concurrency, fresh=True)
+            runner = await runners.get(ctx.concurrency, fresh=ctx.scale.w5_fresh_runner)
             await _sleep_and_wake(runner, connection, ctx.scale.w5_instances, measured)
     finally:
         await connection.close()

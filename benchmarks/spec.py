@@ -59,6 +59,7 @@ class Scale:
     i1_rounds: int
     repeats: int
     w5_repeats: int
+    w5_fresh_runner: bool  # measure RSS on a runner that ran nothing else
 
 
 DEFAULT = Scale(
@@ -77,6 +78,7 @@ DEFAULT = Scale(
     i1_rounds=20_000,
     repeats=3,
     w5_repeats=1,
+    w5_fresh_runner=True,
 )
 
 QUICK = Scale(
@@ -95,6 +97,7 @@ QUICK = Scale(
     i1_rounds=2_000,
     repeats=1,
     w5_repeats=1,
+    w5_fresh_runner=False,
 )
 
 # The ceiling uses as many connections as a runner's pool (`start-workers` opens 4).

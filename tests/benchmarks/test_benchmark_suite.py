@@ -1,0 +1,103 @@
+"""The benchmark suite end to end in its quickest mode, on a real PostgreSQL.
+
+`python -m benchmarks --quick --json` runs as a user would run it: on `WAYMARK_DATABASE_URL`
+when set, else on an embedded server booted in a temporary `WAYMARK_HOME` (stopped afterwards).
+It checks that every workload ran and the JSON report's shape; never a timing.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXPECTED_METRICS = {
+    "ceiling.single", "ceiling.batched", "ceiling.latency", "W1.actions", "W2.actions",
+    "W3.actions", "W3.instances", "W4.p50", "W4.p95", "W5.rss", "W5.rss_idle", "W5.db_growth",
+    "W5.asleep", "W5.drain", "W6.c10", "C1.compile", "C1.cpython", "I1.statements", "I1.cpython",
+}  # fmt: skip
+TARGETED = {"W1.actions", "W2.actions", "W3.actions", "W4.p50", "W5.rss", "W5.drain",
+            "C1.compile", "I1.statements"}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def environment() -> Iterator[dict[str, str]]:
+    env = dict(os.environ)
+    if env.get("WAYMARK_DATABASE_URL"):
+        yield env
+        return
+    # Outside pytest's temporary directories: concurrent sessions prune those.
+    home = Path(tempfile.mkdtemp(prefix="waymark-bench-test-"))
+    env["WAYMARK_HOME"] = str(home)
+    try:
+        yield env
+    finally:
+        _stop_embedded(home)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def _stop_embedded(home: Path) -> None:
+    if not (home / "pgdata" / "postmaster.pid").exists():
+        return
+    from pgserver._commands import pg_ctl  # type: ignore[attr-defined]
+
+    from waymark_runtime.embedded import server_handle
+
+    server = server_handle(home)
+    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user)
+
+
+def test_quick_suite_end_to_end(environment: dict[str, str], tmp_path: Path) -> None:
+    """One test on purpose: xdist must not start two suites on a 2-core machine."""
+    out = tmp_path / "report.json"
+    command = [sys.executable, "-m", "benchmarks", "--quick", "--json", str(out)]
+    done = subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True,
+                          timeout=300, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-4000:]
+    assert "Waymark benchmarks (quick)" in done.stdout
+    report = json.loads(out.read_text())
+    assert report["errors"] == {}
+    assert {metric["key"] for metric in report["metrics"]} == EXPECTED_METRICS
+    _check_machine_and_database(report)
+    for metric in report["metrics"]:
+        _check_summary(metric)
+    _check_ratios_and_targets(report)
+
+
+def _check_machine_and_database(report: Any) -> None:
+    assert report["suite"] == "waymark-benchmarks" and report["mode"] == "quick"
+    machine = report["machine"]
+    assert machine["cpu_count"] >= 1 and machine["cpu_model"] and machine["memory_gib"] > 0
+    assert report["date"][:2] == "20"
+    database = report["database"]
+    assert int(database["server_version"].split(".")[0]) >= 14
+    assert database["source"] in ("embedded", "WAYMARK_DATABASE_URL")
+    assert report["settings"]["ceiling_connections"] >= 1
+
+
+def _check_summary(metric: Any) -> None:
+    samples = metric["samples"]
+    assert samples and all(math.isfinite(s) and s >= 0 for s in samples), metric
+    assert metric["min"] <= metric["median"] <= metric["max"], metric
+    assert metric["min"] == min(samples) and metric["max"] == max(samples), metric
+
+
+def _check_ratios_and_targets(report: Any) -> None:
+    metrics = {m["key"]: m for m in report["metrics"]}
+    for workload in ("W1", "W2", "W3", "W4", "W5", "W6"):
+        ratios = [m for m in metrics.values() if m["workload"] == workload and m["ratio"]]
+        assert ratios and all(m["baseline"].startswith("ceiling.") for m in ratios), workload
+    for key in TARGETED:
+        assert metrics[key]["target"] is not None and isinstance(metrics[key]["met"], bool), key
+    missed = {m["key"] for m in metrics.values() if m["met"] is False}
+    assert set(report["missed"]) == missed

@@ -36,8 +36,21 @@ def find_rule(query: str) -> Rule:
     rule = by_key.get(query.strip().lower())
     if rule is not None:
         return rule
-    close = difflib.get_close_matches(query.lower(), list(by_key), n=1, cutoff=0.5)
-    hint = f"did you mean `{by_key[close[0]].code}` ({by_key[close[0]].name})?" if close else None
+    close = _closest(query.strip().lower(), list(by_key))
+    hint = f"did you mean `{by_key[close].code}` ({by_key[close].name})?" if close else None
     codes = sorted(RULES)
     known = f"rule codes run from {codes[0]} to {codes[-1]}" if codes else "no rules are defined"
     raise UsageFailure(f"unknown rule `{query}`", *([hint] if hint else []), known)
+
+
+def _closest(query: str, keys: list[str]) -> str | None:
+    """The most similar key; ties go to the longest shared prefix (`WM1022` → `WM102`)."""
+
+    def score(key: str) -> tuple[float, int]:
+        prefix = next(
+            (i for i, (a, b) in enumerate(zip(query, key, strict=False)) if a != b), len(key)
+        )
+        return difflib.SequenceMatcher(None, query, key).ratio(), prefix
+
+    best = max(keys, key=score, default=None)
+    return best if best is not None and score(best)[0] >= 0.5 else None

@@ -7,19 +7,32 @@ become a WM100 diagnostic pointing at the first bad byte, as CPython itself woul
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from waymark_compiler import api
-from waymark_compiler.api import ModuleResult
 from waymark_compiler.cli._output import CliError
 from waymark_compiler.diagnostics import Diagnostic
 from waymark_runtime.ir import Span
 
+if TYPE_CHECKING:
+    from waymark_compiler.api import ModuleResult
+
 
 def compile_file(path: Path) -> ModuleResult:
+    # Imported here: the compiler and the .wrl parser are slow to load, and `--help`,
+    # `--explain` and usage errors should not wait for them.
+    from waymark_compiler import api
+
     try:
         return api.compile_path(path)
     except UnicodeDecodeError as failure:
         return _undecodable(path, failure)
+    except SyntaxError as failure:  # a bad `# -*- coding: ... -*-` line, found while decoding
+        return _refused(
+            path,
+            f"syntax error: {failure.msg}",
+            Span(failure.lineno or 1, 1, failure.lineno or 1, 2),
+            None,
+        )
     except OSError as failure:
         raise CliError(f"cannot read {path}: {failure.strerror or failure}") from failure
 
@@ -29,13 +42,13 @@ def _undecodable(path: Path, failure: UnicodeDecodeError) -> ModuleResult:
     line = data.count(b"\n", 0, failure.start) + 1
     column = failure.start - (data.rfind(b"\n", 0, failure.start) + 1) + 1
     byte = data[failure.start : failure.start + 1].hex() or "??"
-    diagnostic = Diagnostic(
-        code="WM100",
-        severity="error",
-        message=f"syntax error: not valid UTF-8 source (byte 0x{byte})",
-        path=str(path),
-        span=Span(line, column, line, column + 1),
-        label="",
-        help="save the file as UTF-8 (or declare its encoding with a `# -*- coding: ... -*-` line)",
-    )
+    message = f"syntax error: not valid UTF-8 source (byte 0x{byte})"
+    advice = "save the file as UTF-8 (or declare its encoding with a `# -*- coding: ... -*-` line)"
+    return _refused(path, message, Span(line, column, line, column + 1), advice)
+
+
+def _refused(path: Path, message: str, span: Span, advice: str | None) -> ModuleResult:
+    from waymark_compiler.api import ModuleResult
+
+    diagnostic = Diagnostic("WM100", "error", message, str(path), span, "", advice)
     return ModuleResult(workflows=[], diagnostics=[diagnostic], source="", path=str(path))

@@ -14,11 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from waymark_compiler.api import CompiledWorkflow, ModuleResult
 from waymark_compiler.cli._drift import Drift, find_drift, write_lockfile
 from waymark_compiler.cli._explain import explain_rule
 from waymark_compiler.cli._files import collect_files
@@ -36,6 +35,9 @@ from waymark_compiler.cli._output import (
 )
 from waymark_compiler.cli._sources import compile_file
 from waymark_compiler.diagnostics import Diagnostic, render
+
+if TYPE_CHECKING:
+    from waymark_compiler.api import CompiledWorkflow, ModuleResult
 
 # Registry names become file names in the lockfile directory; refuse anything path-like.
 _FILE_SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
@@ -171,6 +173,9 @@ def report_text(outcome: Outcome, *, emit_wrl: bool, check: Path | None) -> None
     if outcome.diagnostics:
         sources = {result.path: result.source for result in outcome.results}
         err(render(outcome.diagnostics, sources, color=use_color(sys.stderr)).rstrip("\n"))
+    for result in outcome.results:
+        if result.omitted:
+            warning(f"{plural(result.omitted, 'more diagnostic')} in {result.path} not shown")
     for problem in outcome.problems:
         error(problem)
     if emit_wrl:

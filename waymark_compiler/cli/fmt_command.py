@@ -23,7 +23,6 @@ from waymark_compiler.cli._output import (
     status,
     warning,
 )
-from waymark_runtime import wrl
 from waymark_runtime.errors import WrlSyntaxError
 
 Verdict = Literal["unchanged", "reformatted", "malformed"]
@@ -64,6 +63,8 @@ def fmt_command(
 
 
 def format_file(path: Path, *, check: bool) -> Formatted:
+    from waymark_runtime import wrl  # slow to load (it builds the parser); only needed here
+
     try:
         original = path.read_bytes().decode("utf-8")
         canonical = wrl.dumps(wrl.parse(original))

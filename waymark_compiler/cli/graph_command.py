@@ -21,7 +21,7 @@ from waymark_compiler.cli._output import CliError, UsageFailure, err, use_color
 from waymark_compiler.cli._sources import compile_file
 from waymark_compiler.diagnostics import render as render_diagnostics
 from waymark_compiler.graph import INSTALL_HINT, DotNotInstalled, GraphFormat, render
-from waymark_runtime import ir, wrl
+from waymark_runtime import ir
 from waymark_runtime.dag import build_dag
 from waymark_runtime.errors import WrlSyntaxError
 
@@ -103,6 +103,8 @@ def load(path: Path) -> list[Candidate]:
 
 
 def _parse_wrl(path: Path) -> Candidate:
+    from waymark_runtime import wrl  # slow to load (it builds the parser); only needed here
+
     try:
         program = wrl.parse(path.read_bytes().decode("utf-8"))
     except WrlSyntaxError as failure:

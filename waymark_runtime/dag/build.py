@@ -147,15 +147,15 @@ class _Builder:
         self, item: ir.ActionCall | ir.Spread, node_id: str, at: _At, join: str
     ) -> None:
         call = item if isinstance(item, ir.ActionCall) else item.call
-        label, detail = _action_label(call), call.action
+        label = _action_label(call)
         if isinstance(item, ir.Spread):
-            label, detail = f"{label} {_TIMES}N", f"{detail} {py.generators(item.generators)}"
+            label = f"{label}\n{py.generators(item.generators)}"  # one call per element
         self.add(
             at.scope,
             node_id,
             "action",
             label,
-            detail=detail,
+            detail=call.action,
             badges=_badges(call.policy),
             span=item.span,
         )

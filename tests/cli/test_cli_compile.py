@@ -1,0 +1,173 @@
+"""`waymark compile`: text and JSON reports, exit statuses, the `.wrl` lockfile."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from cli_support import Waymark, assert_no_traceback, programs, write_lockfile
+
+FLOW_NAMES = {"GreetWorkflow", "ChargeOrdersWorkflow", "ChargeOneWorkflow"}
+
+
+def test_clean_sources_print_their_programs_and_exit_0(waymark: Waymark, workdir: Path) -> None:
+    result = waymark("compile", "flows")
+    assert result.code == 0, result.err
+    expected = programs(workdir, "flows/greet.py", "flows/orders.py")
+    assert result.out == "\n".join(expected.values())
+    assert result.err.strip().splitlines()[-1] == "compiled 3 workflows in 2 files"
+
+
+def test_a_refusal_is_rendered_on_stderr_and_exits_1(waymark: Waymark) -> None:
+    result = waymark("compile", "refusal.py")
+    assert result.code == 1
+    assert result.out == ""
+    assert "--> refusal.py:16:" in result.err
+    assert "datetime.now()" in result.err
+    assert "help:" in result.err
+    assert result.err.strip().splitlines()[-1] == "Found 1 error in 1 file"
+
+
+def test_errors_in_one_file_do_not_hide_the_others(waymark: Waymark) -> None:
+    result = waymark("compile", "flows", "refusal.py")
+    assert result.code == 1
+    assert result.out.count("workflow ") >= 3  # the clean files still compile
+    assert "Found 1 error in 1 file" in result.err
+
+
+def test_json_reports_every_field_with_1_based_positions(waymark: Waymark, workdir: Path) -> None:
+    result = waymark("compile", "flows/greet.py", "refusal.py", "--format", "json")
+    assert result.code == 1
+    document = json.loads(result.out)
+    assert set(document) == {"workflows", "diagnostics"}
+
+    [workflow] = document["workflows"]
+    assert set(workflow) == {"name", "class_name", "path", "line", "version", "wrl"}
+    assert workflow["name"] == "GreetWorkflow"
+    assert workflow["class_name"] == "GreetWorkflow"
+    assert workflow["path"] == "flows/greet.py"
+    assert workflow["line"] == _line_of(workdir / "flows/greet.py", "class GreetWorkflow")
+    assert isinstance(workflow["version"], str) and workflow["version"]
+    assert workflow["wrl"].startswith("wrl 1")
+
+    [diagnostic] = document["diagnostics"]
+    assert set(diagnostic) == {
+        "code", "severity", "message", "path", "line", "column", "end_line", "end_column", "help",
+    }  # fmt: skip
+    assert diagnostic["code"].startswith("WM")
+    assert diagnostic["severity"] == "error"
+    assert diagnostic["path"] == "refusal.py"
+    assert isinstance(diagnostic["message"], str) and diagnostic["message"]
+    assert isinstance(diagnostic["help"], str | None)
+    text = (workdir / "refusal.py").read_text()
+    line = _line_of(workdir / "refusal.py", "datetime.now()")
+    column = text.splitlines()[line - 1].index("datetime.now()") + 1
+    assert (diagnostic["line"], diagnostic["column"]) == (line, column)
+    assert diagnostic["end_line"] == line
+    assert diagnostic["end_column"] > diagnostic["column"]
+    assert all(isinstance(diagnostic[k], int) for k in ("line", "column", "end_line", "end_column"))
+
+
+def test_json_on_clean_sources_has_no_diagnostics(waymark: Waymark) -> None:
+    result = waymark("compile", "flows", "--format", "json")
+    assert result.code == 0
+    document = json.loads(result.out)
+    assert document["diagnostics"] == []
+    assert {w["name"] for w in document["workflows"]} == FLOW_NAMES
+
+
+def test_out_dir_writes_one_file_per_workflow(waymark: Waymark, workdir: Path) -> None:
+    result = waymark("compile", "flows", "--out-dir", "wrl")
+    assert result.code == 0, result.err
+    assert result.out == ""
+    assert "wrote 3 files to wrl" in result.err
+    written = {p.stem: p.read_text() for p in (workdir / "wrl").iterdir()}
+    assert written == programs(workdir, "flows")
+
+
+def test_out_dir_removes_files_of_workflows_that_are_gone(waymark: Waymark, workdir: Path) -> None:
+    (workdir / "wrl").mkdir()
+    (workdir / "wrl" / "RemovedWorkflow.wrl").write_text("wrl 1\n")
+    (workdir / "wrl" / "notes.txt").write_text("kept\n")
+    assert waymark("compile", "flows", "--out-dir", "wrl").code == 0
+    assert sorted(p.name for p in (workdir / "wrl").iterdir()) == sorted(
+        [f"{name}.wrl" for name in FLOW_NAMES] + ["notes.txt"]
+    )
+
+
+def test_check_passes_when_committed_programs_match(waymark: Waymark, workdir: Path) -> None:
+    write_lockfile(workdir, "wrl", "flows")
+    result = waymark("compile", "flows", "--check", "wrl")
+    assert result.code == 0, result.err
+    assert result.out == ""
+    assert "wrl is up to date" in result.err
+
+
+def test_check_fails_with_a_diff_when_a_program_changed(waymark: Waymark, workdir: Path) -> None:
+    write_lockfile(workdir, "wrl", "flows")
+    committed = workdir / "wrl" / "GreetWorkflow.wrl"
+    original = committed.read_text()
+    committed.write_text(original.replace("wrl 1", "wrl 1\n# edited by hand", 1))
+    result = waymark("compile", "flows", "--check", "wrl")
+    assert result.code == 1
+    assert "--- wrl/GreetWorkflow.wrl (committed)" in result.out
+    assert "+++ wrl/GreetWorkflow.wrl (compiled)" in result.out
+    assert "-# edited by hand" in result.out
+    assert "wrl/GreetWorkflow.wrl is out of date" in result.err
+    assert committed.read_text() != original  # --check never writes
+
+
+def test_check_fails_when_a_program_is_missing(waymark: Waymark, workdir: Path) -> None:
+    write_lockfile(workdir, "wrl", "flows")
+    (workdir / "wrl" / "ChargeOneWorkflow.wrl").unlink()
+    result = waymark("compile", "flows", "--check", "wrl")
+    assert result.code == 1
+    assert "+++ wrl/ChargeOneWorkflow.wrl (compiled)" in result.out
+    assert "wrl/ChargeOneWorkflow.wrl is missing" in result.err
+
+
+def test_check_fails_on_a_stale_program(waymark: Waymark, workdir: Path) -> None:
+    write_lockfile(workdir, "wrl", "flows")
+    (workdir / "wrl" / "RemovedWorkflow.wrl").write_text("wrl 1\n")
+    result = waymark("compile", "flows", "--check", "wrl", "--format", "json")
+    assert result.code == 1
+    [drift] = json.loads(result.out)["drift"]
+    assert drift["path"] == "wrl/RemovedWorkflow.wrl"
+    assert drift["status"] == "stale"
+
+
+def test_check_against_a_directory_that_does_not_exist_reports_everything_missing(
+    waymark: Waymark,
+) -> None:
+    result = waymark("compile", "flows/greet.py", "--check", "nowhere")
+    assert result.code == 1
+    assert "nowhere/GreetWorkflow.wrl is missing" in result.err
+
+
+def test_explain_prints_the_rule_documentation(waymark: Waymark) -> None:
+    result = waymark("compile", "--explain", "wm102")
+    assert result.code == 0
+    assert result.out.startswith("# WM102 (")
+    for heading in ("## What it does", "## Why", "## Example", "## Use instead"):
+        assert heading in result.out
+
+
+def test_explain_accepts_a_rule_name(waymark: Waymark) -> None:
+    by_code = json.loads(waymark("compile", "--explain", "WM102", "--format", "json").out)
+    by_name = json.loads(waymark("compile", "--explain", by_code["name"], "--format", "json").out)
+    assert by_name == by_code
+    assert set(by_code) == {"code", "name", "summary", "explanation"}
+
+
+def test_explain_of_an_unknown_code_suggests_a_close_one(waymark: Waymark) -> None:
+    result = waymark("compile", "--explain", "WM1022")
+    assert result.code == 2
+    assert result.out == ""
+    assert "error: unknown rule `WM1022`" in result.err
+    assert "did you mean `WM102`" in result.err
+    assert_no_traceback(result)
+
+
+def _line_of(path: Path, needle: str) -> int:
+    lines = path.read_text().splitlines()
+    return next(number for number, line in enumerate(lines, 1) if needle in line)

@@ -326,7 +326,8 @@ class Runner:
 
     async def _reclaim(self) -> None:
         limit = self.settings.expired_lock_reclaimer_batch_size
-        released = await self.store.reclaim_expired_instances(self.clock(), limit)
+        now = self.clock()
+        released = await self.store.reclaim_expired_instances(now, limit, keep_owner=self.owner)
         if released:
             log.info("released %s expired instance leases", released)
             self.claim_wanted.set()

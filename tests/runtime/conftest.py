@@ -27,6 +27,10 @@ from waymark_runtime.embedded import server_handle
 from waymark_runtime.store.postgres import PostgresStore
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "fault: kills processes or the database on purpose")
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[str]:
     """A DSN of the test server's maintenance database (`postgres`).

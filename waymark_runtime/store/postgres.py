@@ -136,7 +136,7 @@ class PostgresStore:
         cls,
         dsn: str,
         *,
-        min_size: int = 1,
+        min_size: int = 0,
         max_size: int = 10,
         lost_attempt_retries: int = 3,
         run_migrations: bool = True,
@@ -311,14 +311,18 @@ class PostgresStore:
         rows = await self.pool.fetch(self._sql["heartbeat"], owner, now, lease)
         return {str(row["id"]) for row in rows}
 
-    async def reclaim_expired_instances(self, now: float, limit: int = 1000) -> int:
-        """Release expired instance leases; their owners' running attempts count as lost."""
+    async def reclaim_expired_instances(
+        self, now: float, limit: int = 1000, *, keep_owner: str = ""
+    ) -> int:
+        """Release expired instance leases (not `keep_owner`'s); their owners' running
+        attempts count as lost."""
         row = await self.pool.fetchrow(
             self._sql["reclaim_expired_instances"],
             now,
             limit,
             self.lost_attempt_retries,
             self.lost_error,
+            keep_owner,
         )
         assert row is not None
         return int(row["instances"])

@@ -153,11 +153,14 @@ WHERE lease_owner = $1
 RETURNING id;
 
 -- name: reclaim_expired_instances
--- Release up to $2 instance leases that expired before $1. Attempts their owner was running
--- were lost with it: re-queue them, or fail them with $4 once lost more than $3 times.
+-- Release up to $2 instance leases that expired before $1, except those of $5 (the caller:
+-- a live runner extends its own leases once the database is back, it does not drop them).
+-- Attempts their owner was running were lost with it: re-queue them, or fail them with $4
+-- once lost more than $3 times.
 WITH expired AS (
     SELECT id, lease_owner FROM waymark_instances
     WHERE lease_owner IS NOT NULL AND lease_expires_at < to_timestamp($1)
+      AND lease_owner <> $5
     ORDER BY lease_expires_at
     LIMIT $2
     FOR UPDATE SKIP LOCKED

@@ -1,0 +1,219 @@
+"""Fault tests with real processes: `start-workers` killed, two runners on one database,
+PostgreSQL crashed mid-run, a graceful stop, durable sleeps across a runner's death.
+
+Actions append one line per completed execution to a record file, so a test can tell which
+actions ran and how often. The rule checked throughout: every instance finishes with the right
+result, and an action whose completion was committed before a crash never runs again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.runtime import runtime_flows as flows
+from tests.runtime.support import (
+    START_WORKERS,
+    client_for,
+    create_database,
+    start_embedded,
+    start_workers_env,
+    stop_embedded,
+)
+from waymark_runtime.embedded import server_handle
+from waymark_runtime.store.postgres import PostgresStore
+
+pytestmark = pytest.mark.fault
+
+
+@contextlib.contextmanager
+def start_workers(database: str, record: Path, **env: str) -> Iterator[subprocess.Popen[bytes]]:
+    """A `start-workers` process in its own process group (killed with it at the end)."""
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            START_WORKERS,
+            env=start_workers_env(database, WM_TEST_RECORD=str(record), **env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            yield process
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            log.seek(0)
+            print(log.read().decode(errors="replace")[-4000:])  # shown when a test fails
+
+
+def executions(record: Path) -> collections.Counter[str]:
+    lines = record.read_text().splitlines() if record.exists() else []
+    return collections.Counter(line for line in lines if not line.startswith("crash"))
+
+
+async def wait_for(check: Callable[[], Awaitable[bool] | bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not await _truth(check()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+async def _truth(value: Awaitable[bool] | bool) -> bool:
+    return value if isinstance(value, bool) else await value
+
+
+async def _positive(value: Awaitable[int]) -> bool:
+    return await value > 0
+
+
+async def count(database: str, sql: str) -> int:
+    store = await PostgresStore.open(database, run_migrations=False, max_size=1)
+    try:
+        return int(await store.pool.fetchval(sql))
+    finally:
+        await store.close()
+
+
+async def committed_keys(database: str) -> set[str]:
+    """The keys of `recorded` attempts whose completion is committed."""
+    store = await PostgresStore.open(database, run_migrations=False)
+    try:
+        rows = await store.pool.fetch(
+            "SELECT args FROM waymark_attempts WHERE status = 'completed'"
+        )
+    finally:
+        await store.close()
+    return {row["args"][0] for row in rows}
+
+
+async def submit(database: str, runs: list[tuple[Any, tuple[Any, ...]]]) -> list[str]:
+    async with client_for(database):
+        return [await cls().run(*args, _blocking=False) for cls, args in runs]
+
+
+async def results(database: str, ids: list[str], timeout: float) -> list[Any]:
+    async with client_for(database) as client:
+        return await asyncio.gather(*(client.get_result(i, timeout=timeout) for i in ids))
+
+
+def expected_keys(tags: list[str], count: int) -> set[str]:
+    return {f"{tag}/{i}" for tag in tags for i in range(count)}
+
+
+async def test_killing_start_workers_mid_run_loses_no_work_and_reruns_nothing_committed(
+    database: str, tmp_path: Path
+) -> None:
+    record = tmp_path / "executions.log"
+    tags = [f"k{i}" for i in range(6)]
+    ids = await submit(database, [(flows.Recorded, (tag, 5, 0.1)) for tag in tags])
+    with start_workers(database, record) as first:
+        await wait_for(lambda: sum(executions(record).values()) >= 8, 25, "progress")
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait()
+    done_before_crash = await committed_keys(database)
+    assert done_before_crash
+    with start_workers(database, record) as second:
+        outcome = await results(database, ids, timeout=25)
+        second.send_signal(signal.SIGTERM)
+        assert second.wait(15) == 0
+    assert outcome == [[f"{tag}/{i}" for i in range(5)] for tag in tags]
+    ran = executions(record)
+    assert set(ran) == expected_keys(tags, 5)
+    assert all(ran[key] == 1 for key in done_before_crash)
+    assert sum(count > 1 for count in ran.values()) <= len(tags)  # only what was in flight
+
+
+async def test_two_runner_processes_share_the_work_and_never_run_an_instance_twice(
+    database: str, tmp_path: Path
+) -> None:
+    record = tmp_path / "executions.log"
+    tags = [f"t{i}" for i in range(16)]
+    ids = await submit(database, [(flows.Recorded, (tag, 3, 0.05)) for tag in tags])
+    limits = {"WAYMARK_MAX_CONCURRENT_INSTANCES": "3"}
+    with start_workers(database, record, **limits), start_workers(database, record, **limits):
+        outcome = await results(database, ids, timeout=25)
+    assert outcome == [[f"{tag}/{i}" for i in range(3)] for tag in tags]
+    ran = executions(record)
+    assert set(ran) == expected_keys(tags, 3) and set(ran.values()) == {1}
+    store = await PostgresStore.open(database, run_migrations=False)
+    try:
+        owners = await store.pool.fetchval(
+            "SELECT count(DISTINCT lease_owner) FROM waymark_attempts"
+            " WHERE instance_id = ANY ($1::uuid[])",
+            ids,
+        )
+    finally:
+        await store.close()
+    assert owners == 2
+
+
+async def test_sigterm_lets_running_attempts_finish(database: str, tmp_path: Path) -> None:
+    record = tmp_path / "executions.log"
+    [instance_id] = await submit(database, [(flows.Recorded, ("slow", 1, 1.5))])
+    with start_workers(database, record) as process:
+        running = "SELECT count(*) FROM waymark_attempts WHERE status = 'running'"
+        await wait_for(lambda: _positive(count(database, running)), 20, "the attempt to start")
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(20) == 0
+    assert executions(record) == {"slow/0": 1}
+    async with client_for(database) as client:
+        assert await client.get_result(instance_id, timeout=1) == ["slow/0"]
+
+
+@pytest.mark.parametrize("evict_ms", ["0", "60000"], ids=["released", "held"])
+async def test_durable_sleep_survives_the_runner_dying(
+    database: str, tmp_path: Path, evict_ms: str
+) -> None:
+    record = tmp_path / "executions.log"
+    started = time.time()
+    [instance_id] = await submit(database, [(flows.SleepThenAdd, (2.0,))])
+    env = {"WAYMARK_EVICT_SLEEP_THRESHOLD_MS": evict_ms}
+    with start_workers(database, record, **env) as first:
+        timers = "SELECT count(*) FROM waymark_timers"
+        await wait_for(lambda: _positive(count(database, timers)), 20, "the sleep to start")
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait()
+    with start_workers(database, record, **env):
+        [outcome] = await results(database, [instance_id], timeout=25)
+    assert outcome == 2
+    assert time.time() - started >= 2.0
+
+
+async def test_postgres_crash_mid_run(tmp_path: Path) -> None:
+    home = Path(tempfile.mkdtemp(prefix="waymark-crash-"))
+    server = await asyncio.to_thread(server_handle, home)
+    try:
+        database = await asyncio.to_thread(create_database, server.get_uri("postgres"), "crash")
+        record = tmp_path / "executions.log"
+        tags = [f"c{i}" for i in range(4)]
+        ids = await submit(database, [(flows.Recorded, (tag, 6, 0.1)) for tag in tags])
+        with start_workers(database, record) as process:
+            await wait_for(lambda: sum(executions(record).values()) >= 6, 25, "progress")
+            done_before_crash = await committed_keys(database)
+            await asyncio.to_thread(stop_embedded, server, "immediate")
+            await asyncio.sleep(1.0)
+            await asyncio.to_thread(start_embedded, server)
+            outcome = await results(database, ids, timeout=25)
+            assert process.poll() is None  # the runner rode it out
+        assert outcome == [[f"{tag}/{i}" for i in range(6)] for tag in tags]
+        ran = executions(record)
+        assert set(ran) == expected_keys(tags, 6)
+        assert all(ran[key] == 1 for key in done_before_crash)
+    finally:
+        with contextlib.suppress(Exception):
+            stop_embedded(server, "immediate")
+        shutil.rmtree(home, ignore_errors=True)

@@ -321,7 +321,8 @@ class StmtBuilder(Transformer[Token, Any]):
         return GatherItems(tuple(children))
 
     def gather_action(self, meta: Any, children: list[Any]) -> ir.ActionCall:
-        return replace(children[0], span=span_of(children[1]))
+        call: ir.ActionCall = children[0]
+        return replace(call, span=span_of(children[1]))
 
     def gather_spread(self, meta: Any, children: list[Any]) -> ir.Spread:
         call, clauses, location = children

@@ -14,10 +14,13 @@ import re
 from waymark_runtime.errors import InternalError
 
 # Words that begin an expression or a statement in `.wrl` (or are Python keywords): a name spelled
-# like one of them is written in backticks wherever an expression may start.
+# like one of them is written in backticks wherever an expression may start. `fn`, `sync` and
+# `case` are here because they may follow the end of a block, where a statement may also start.
 RESERVED_WORDS = frozenset(keyword.kwlist) | {
     "match",
     "case",
+    "fn",
+    "sync",
     "new",
     "enum",
     "type",

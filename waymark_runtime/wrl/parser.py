@@ -83,7 +83,7 @@ def _positioned(kind: str, value: str, newline: Token, line: int, width: int) ->
     return Token(kind, value, end, line, width + 1, line, width + 1, end)
 
 
-class IrBuilder(StmtBuilder, ExprBuilder, Transformer_NonRecursive):
+class IrBuilder(StmtBuilder, ExprBuilder, Transformer_NonRecursive[Token, Any]):
     """Parse tree → IR (non-recursive, so deep trees cannot exhaust the stack)."""
 
 

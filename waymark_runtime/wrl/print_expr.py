@@ -206,8 +206,14 @@ _COMPREHENSION_BRACKETS = {"list": ("[", "]"), "set": ("{", "}"), "gen": ("(", "
 
 
 def _base(node: ir.Expr) -> str:
-    """The object of `.name` or `[index]`; `1.real` would read as a float, so ints get parens."""
+    """The object of `.name` or `[index]`.
+
+    `1.real` would read as a float and `enum m:Color.RED.value` as a longer path, so those
+    objects get parentheses.
+    """
     if isinstance(node, ir.Const) and type(node.value) is int and node.value >= 0:
+        return f"({_print(node)[0]})"
+    if isinstance(node, ir.EnumMember | ir.TypeRef):
         return f"({_print(node)[0]})"
     return operand(node, Prec.ATOM)
 

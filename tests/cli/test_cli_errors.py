@@ -172,3 +172,17 @@ def test_the_console_script_and_python_m_agree(workdir: Path) -> None:
     )
     assert completed.returncode == 0
     assert "no workflows found" in completed.stderr
+
+
+def test_no_command_prints_the_help_and_exits_2(waymark: Waymark) -> None:
+    result = waymark()
+    assert result.code == 2
+    assert "Usage: waymark" in result.out
+    for command in ("compile", "fmt", "graph"):
+        assert command in result.out
+
+
+def test_version(waymark: Waymark) -> None:
+    result = waymark("--version")
+    assert result.code == 0
+    assert result.out.startswith("waymark ")

@@ -19,6 +19,8 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from enum import StrEnum
+from importlib import metadata
 from typing import Annotated, NoReturn
 
 import typer
@@ -30,32 +32,49 @@ from waymark_compiler.cli._output import (
     EXIT_USAGE,
     SETTINGS,
     CliError,
-    ColorChoice,
     err,
     error,
+    out,
 )
 from waymark_runtime.errors import InternalError, WaymarkError
 
-COMMAND_MODULES: tuple[str, ...] = ("compile_command", "fmt_command", "graph_command")
+COMMAND_MODULES: tuple[str, ...] = (
+    "compile_command",
+    "fmt_command",
+    "graph_command",
+    "schedules_command",
+)
 
 __all__ = ["COMMAND_MODULES", "build_app", "main", "run"]
 
 
+class Color(StrEnum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+def _print_version(requested: bool) -> None:
+    if requested:
+        out(f"waymark {metadata.version('waymark')}")
+        raise typer.Exit(EXIT_OK)
+
+
 def _root(
     color: Annotated[
-        str, typer.Option("--color", metavar="WHEN", help="Colour output: auto, always or never.")
-    ] = "auto",
+        Color, typer.Option("--color", help="Colour output: auto (on a terminal), always, never.")
+    ] = Color.auto,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version."
+        ),
+    ] = False,
 ) -> None:
     """Compile, inspect and run durable Python workflows."""
-    if color not in ("auto", "always", "never"):
-        raise typer.BadParameter(
-            f"expected auto, always or never, not {color!r}", param_hint="--color"
-        )
-    SETTINGS.color = _as_choice(color)
-
-
-def _as_choice(color: str) -> ColorChoice:
-    return "always" if color == "always" else "never" if color == "never" else "auto"
+    SETTINGS.color = (
+        "always" if color is Color.always else "never" if color is Color.never else "auto"
+    )
 
 
 def build_app() -> typer.Typer:
@@ -112,8 +131,7 @@ def run(app: typer.Typer, argv: Sequence[str] | None = None) -> int:
 
 def _usage_error(failure: typer.TyperException) -> int:
     if type(failure).__name__ == "NoArgsIsHelpError":
-        err(failure.format_message())  # `waymark` alone prints the help
-        return EXIT_USAGE
+        return EXIT_USAGE  # `waymark` alone: the help is already printed
     message = failure.format_message()
     error(message[:1].lower() + message[1:])
     context = getattr(failure, "ctx", None)

@@ -210,7 +210,8 @@ def _summary(outcome: Outcome, check: Path | None) -> None:
     status(f"compiled {plural(len(workflows), 'workflow')} in {plural(files, 'file')}{tail}")
     if check is not None and outcome.drift:
         hint = f"run `waymark compile <paths> --out-dir {check}` and commit the result"
-        error(f"{plural(len(outcome.drift), 'file')} in {check} differ from the code", hint)
+        verb = "differs" if len(outcome.drift) == 1 else "differ"
+        error(f"{plural(len(outcome.drift), 'file')} in {check} {verb} from the code", hint)
     elif check is not None and not outcome.problems:
         status(f"{check} is up to date")
 

@@ -1,0 +1,236 @@
+"""`waymark schedules list|show|pause|resume|delete`: inspect and manage stored schedules.
+
+Talks to the database of `WAYMARK_DATABASE_URL` (or the embedded server) through the runtime's
+`Schedules`; tables go to stdout (rich), status lines to stderr, `--format json` prints JSON.
+An unknown schedule is a usage error (exit 2) with a "did you mean". It never fires a schedule
+and never imports user code: workflows are named, not loaded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+
+from waymark_compiler.cli._output import CliError, UsageFailure, err, out, use_color
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from waymark_runtime.schedules import ScheduleInfo, Schedules, ScheduleStatus
+
+T = TypeVar("T")
+
+
+class Status(StrEnum):
+    active = "active"
+    paused = "paused"
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+
+
+NameArgument = Annotated[str, typer.Argument(help="The schedule's name.", show_default=False)]
+WorkflowOption = Annotated[
+    str | None,
+    typer.Option(
+        "--workflow", "-w", metavar="NAME", help="The workflow, when several have this schedule."
+    ),
+]
+FormatOption = Annotated[
+    Format, typer.Option("--format", "-f", help="text (a table) or json.", show_default=False)
+]
+
+schedules_app = typer.Typer(
+    name="schedules",
+    help="List, show, pause, resume and delete workflow schedules.",
+    no_args_is_help=True,
+)
+
+
+@schedules_app.command("list")
+def list_command(
+    status: Annotated[
+        Status | None, typer.Option("--status", "-s", help="Only active or only paused schedules.")
+    ] = None,
+    output_format: FormatOption = Format.text,
+) -> None:
+    """List schedules, ordered by workflow then name."""
+    chosen: ScheduleStatus | None = None if status is None else status.value
+    found = _run(lambda schedules: schedules.select(chosen))
+    if output_format is Format.json:
+        out(json.dumps([info.to_json() for info in found], indent=2))
+    elif found:
+        _print(_list_table(found))
+    else:
+        err("no schedules" if status is None else f"no {status.value} schedules")
+
+
+@schedules_app.command("show")
+def show_command(
+    name: NameArgument, workflow: WorkflowOption = None, output_format: FormatOption = Format.text
+) -> None:
+    """Show every field of one schedule."""
+    info = _run(lambda schedules: _one(schedules, name, workflow))
+    if output_format is Format.json:
+        out(json.dumps(info.to_json(), indent=2))
+    else:
+        _print(_detail_table(info))
+
+
+@schedules_app.command("pause")
+def pause_command(name: NameArgument, workflow: WorkflowOption = None) -> None:
+    """Stop firing a schedule (runs already queued are left alone)."""
+    info = _run(lambda schedules: _apply(schedules, name, workflow, "pause"))
+    err(f"paused schedule `{info.schedule_name}` of `{info.workflow_name}`")
+
+
+@schedules_app.command("resume")
+def resume_command(name: NameArgument, workflow: WorkflowOption = None) -> None:
+    """Fire a paused schedule again (a fire missed while paused happens once, at once)."""
+    info = _run(lambda schedules: _apply(schedules, name, workflow, "resume"))
+    err(f"resumed schedule `{info.schedule_name}` of `{info.workflow_name}`")
+
+
+@schedules_app.command("delete")
+def delete_command(name: NameArgument, workflow: WorkflowOption = None) -> None:
+    """Delete a schedule (runs already queued are left alone)."""
+    info = _run(lambda schedules: _apply(schedules, name, workflow, "delete"))
+    err(f"deleted schedule `{info.schedule_name}` of `{info.workflow_name}`")
+
+
+# the database ---------------------------------------------------------------------------------
+
+
+def _run(operation: Callable[[Schedules], Awaitable[T]]) -> T:
+    """Run `operation` on the configured database; unreachable databases are user errors."""
+    return asyncio.run(_with_schedules(operation))
+
+
+async def _with_schedules(operation: Callable[[Schedules], Awaitable[T]]) -> T:
+    from waymark_runtime.client import PostgresClient
+    from waymark_runtime.schedules import ScheduleNotFoundError, Schedules
+    from waymark_runtime.store.postgres import is_transient
+
+    client = PostgresClient()
+    try:
+        return await operation(Schedules(await client.store()))
+    except ScheduleNotFoundError as missing:
+        raise UsageFailure(str(missing)) from missing
+    except Exception as failure:
+        if not is_transient(failure):
+            raise
+        raise CliError(
+            f"cannot reach the database: {failure}", "check WAYMARK_DATABASE_URL"
+        ) from failure
+    finally:
+        await client.close()
+
+
+async def _one(schedules: Schedules, name: str, workflow: str | None) -> ScheduleInfo:
+    """The one schedule called `name` (of `workflow`), or a usage error saying why not."""
+    found = await schedules.select(workflow=workflow, schedule_name=name)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        owners = ", ".join(f"`{info.workflow_name}`" for info in found)
+        raise UsageFailure(
+            f"several workflows have a schedule named `{name}`: {owners}",
+            "pick one with `--workflow NAME`",
+        )
+    raise UsageFailure(_missing(name, workflow), *_suggest(name, await schedules.select()))
+
+
+def _missing(name: str, workflow: str | None) -> str:
+    if workflow is None:
+        return f"no schedule named `{name}`"
+    return f"no schedule named `{name}` for workflow `{workflow}`"
+
+
+def _suggest(name: str, every: list[ScheduleInfo]) -> list[str]:
+    names = sorted({info.schedule_name for info in every})
+    close = difflib.get_close_matches(name, names, n=1)
+    if close:
+        return [f"did you mean `{close[0]}`?"]
+    return ["`waymark schedules list` shows every schedule"]
+
+
+async def _apply(schedules: Schedules, name: str, workflow: str | None, verb: str) -> ScheduleInfo:
+    info = await _one(schedules, name, workflow)
+    operations = {"pause": schedules.pause, "resume": schedules.resume, "delete": schedules.delete}
+    await operations[verb](info.workflow_name, info.schedule_name)
+    return info
+
+
+# tables ---------------------------------------------------------------------------------------
+
+
+def _list_table(found: list[ScheduleInfo]) -> Table:
+    from rich.table import Table
+
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for title in ("WORKFLOW", "SCHEDULE", "CADENCE", "STATUS", "NEXT RUN (UTC)",
+                  "LAST RUN (UTC)", "LAST INSTANCE"):  # fmt: skip
+        table.add_column(title, no_wrap=True)
+    for info in found:
+        table.add_row(info.workflow_name, info.schedule_name, info.cadence, info.status,
+                      _when(info.next_run_at), _when(info.last_run_at),
+                      info.last_instance_id or "-")  # fmt: skip
+    return table
+
+
+def _detail_table(info: ScheduleInfo) -> Table:
+    from rich.table import Table
+
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    for label, value in _details(info):
+        table.add_row(label, value)
+    return table
+
+
+def _details(info: ScheduleInfo) -> list[tuple[str, str]]:
+    jitter = "-" if info.jitter is None else f"{info.jitter.total_seconds():g}s"
+    return [
+        ("workflow", info.workflow_name),
+        ("schedule", info.schedule_name),
+        ("id", info.id),
+        ("cadence", f"{info.cadence} ({info.schedule_type}, UTC)"),
+        ("status", info.status),
+        ("next run", _when(info.next_run_at)),
+        ("last run", _when(info.last_run_at)),
+        ("last instance", info.last_instance_id or "-"),
+        ("inputs", json.dumps(info.inputs)),
+        ("jitter", jitter),
+        ("allow duplicate", "yes" if info.allow_duplicate else "no"),
+        ("priority", str(info.priority)),
+        ("created", _when(info.created_at)),
+        ("updated", _when(info.updated_at)),
+    ]
+
+
+def _when(moment: datetime | None) -> str:
+    return "-" if moment is None else moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _print(renderable: Any) -> None:
+    from rich.console import Console
+
+    color = use_color(sys.stdout)
+    console = Console(file=sys.stdout, highlight=False, color_system="auto" if color else None,
+                      force_terminal=color, width=None if sys.stdout.isatty() else 240)  # fmt: skip
+    console.print(renderable)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(schedules_app, name="schedules")

@@ -1,0 +1,127 @@
+"""LocalRuntime: the production path in process, with a virtual clock."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+import waymark.testing
+from waymark import BackoffPolicy, RetryPolicy, Workflow, action, workflow
+from waymark.testing import LocalRuntime
+
+ATTEMPTS: list[int] = []
+FINISHED: list[str] = []
+
+
+def greeting(name: str) -> str:
+    return f"hello {name}"
+
+
+@action
+async def greet(name: str) -> str:
+    return greeting(name)
+
+
+@action
+async def finish(label: str) -> str:
+    FINISHED.append(label)
+    return label
+
+
+@action
+async def fails_twice() -> int:
+    ATTEMPTS.append(len(ATTEMPTS) + 1)
+    if len(ATTEMPTS) < 3:
+        raise ConnectionError("try again")
+    return len(ATTEMPTS)
+
+
+class Refused(Exception):
+    pass
+
+
+@workflow
+class Daily(Workflow):
+    async def run(self, name: str) -> str:
+        await asyncio.sleep(86400)
+        return await greet(name)
+
+
+@workflow
+class Delayed(Workflow):
+    async def run(self, label: str, seconds: float) -> str:
+        await asyncio.sleep(seconds)
+        return await finish(label)
+
+
+@workflow
+class Backoff(Workflow):
+    async def run(self) -> int:
+        return await self.run_action(
+            fails_twice(), retry=RetryPolicy(attempts=3), backoff=BackoffPolicy(base_delay=60)
+        )
+
+
+@workflow
+class Refuses(Workflow):
+    async def run(self, reason: str) -> str:
+        value = await greet(reason)
+        raise Refused(value)
+
+
+async def test_a_day_long_sleep_finishes_at_once_in_virtual_time() -> None:
+    started = time.monotonic()
+    async with LocalRuntime() as runtime:
+        before = runtime.clock.now()
+        assert await Daily().run("ada") == "hello ada"
+        assert runtime.clock.now() - before >= 86400
+    assert time.monotonic() - started < 30
+
+
+async def test_timers_fire_in_due_order() -> None:
+    FINISHED.clear()
+    async with LocalRuntime():
+        ids = [await Delayed().run(label, seconds, _blocking=False) for label, seconds in
+               [("third", 300), ("first", 10), ("second", 100)]]  # fmt: skip
+        results = [await waymark.testing.result(i) for i in ids]
+    assert FINISHED == ["first", "second", "third"]
+    assert results == ["third", "first", "second"]
+
+
+async def test_backoff_delays_elapse_on_the_virtual_clock() -> None:
+    ATTEMPTS.clear()
+    async with LocalRuntime() as runtime:
+        before = runtime.clock.now()
+        assert await Backoff().run() == 3
+        assert runtime.clock.now() - before >= 60 + 120
+
+
+async def test_monkeypatches_apply_to_actions(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(__name__ + ".greeting", lambda name: f"mocked {name}")
+    async with LocalRuntime():
+        assert await Daily().run("bo") == "mocked bo"
+
+
+async def test_failures_raise_the_workflow_exception_with_its_line() -> None:
+    async with LocalRuntime() as runtime:
+        with pytest.raises(Refused, match="hello no") as caught:
+            await Refuses().run("no")
+        instance_id = await Refuses().run("again", _blocking=False)
+        with pytest.raises(Refused):
+            await runtime.result(instance_id)
+    assert any("line" in note for note in caught.value.__notes__)
+
+
+async def test_real_time_mode_waits_for_real() -> None:
+    FINISHED.clear()
+    async with LocalRuntime(virtual_time=False):
+        started = time.monotonic()
+        assert await Delayed().run("real", 0.2) == "real"
+        assert time.monotonic() - started >= 0.2
+
+
+async def test_the_pytest_fixture_is_an_active_runtime(waymark_runtime: LocalRuntime) -> None:
+    assert waymark.testing.current_runtime() is waymark_runtime
+    assert await Daily().run("fixture") == "hello fixture"

@@ -1,0 +1,152 @@
+"""Interpreter state: plain versioned JSON, an explicit continuation, identity kept across resumes."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from tests.interpreter.host import Trace, drive
+from waymark import Workflow, action, workflow
+from waymark._workflow import definition_of
+from waymark_runtime.effects import ActionFinished
+from waymark_runtime.errors import InternalError
+from waymark_runtime.interpreter import STATE_VERSION, advance, start
+
+BODY_RUNS: list[str] = []
+
+
+@action
+async def echo(value: object) -> object:
+    return value
+
+
+@action
+async def note(text: str) -> str:
+    BODY_RUNS.append(text)
+    return text
+
+
+@workflow
+class Steps(Workflow):
+    async def run(self, n: int) -> list[str]:
+        out = []
+        for i in range(n):
+            text = await note(f"step {i}")
+            out.append(text)
+        return out
+
+
+@workflow
+class Aliases(Workflow):
+    async def run(self) -> list[object]:
+        first = []
+        second = first
+        table = {"list": first}
+        cycle = []
+        cycle.append(cycle)
+        await echo(1)
+        second.append("shared")
+        await echo(2)
+        return [first, table["list"] is first, cycle[0] is cycle, len(table["list"])]
+
+
+@workflow
+class LoopsAcrossAwaits(Workflow):
+    async def run(self, items: list[int]) -> list[object]:
+        seen = []
+        for item in items:
+            if item < 2:
+                items.append(item + 10)
+            value = await echo(item)
+            seen.append(value)
+        pairs = []
+        for index, (a, b) in enumerate(zip("xyz", range(100, 103), strict=False)):
+            label = await echo(f"{index}{a}{b}")
+            pairs.append(label)
+        lazy = (x * 2 for x in items)
+        await echo(0)
+        return [seen, pairs, sum(lazy), list(range(2, 10, 3))]
+
+
+@workflow
+class Keys(Workflow):
+    async def run(self) -> dict[object, object]:
+        table = {1: ("a", 1.5), (2, 3): {"$t": "not a tag"}, "s": {1, 2}}
+        await echo(None)
+        return table
+
+
+def program(cls: type) -> object:
+    return definition_of(cls).program
+
+
+async def test_state_is_versioned_json_with_explicit_frames() -> None:
+    state, effects = start(program(Steps), {"n": 2})
+    assert state["v"] == STATE_VERSION
+    assert json.loads(json.dumps(state)) == state
+    (frame,) = state["frames"]
+    assert frame["fn"] == "run" and frame["env"]["n"] == 2
+    assert [e.node for e in effects] == ["n1"]
+
+
+async def test_resuming_never_reruns_the_body() -> None:
+    BODY_RUNS.clear()
+    trace = Trace()
+    outcome = await drive(program(Steps), {"n": 4}, trace=trace)
+    assert outcome == ("returned", ["step 0", "step 1", "step 2", "step 3"])
+    assert BODY_RUNS == ["step 0", "step 1", "step 2", "step 3"]
+    assert [d.node for d in trace.dispatched()] == ["n1", "n2", "n3", "n4"]
+
+
+async def test_shared_lists_and_cycles_survive_resumes() -> None:
+    assert await drive(program(Aliases), {}) == ("returned", [["shared"], True, True, 1])
+
+
+async def test_loop_iterators_keep_their_position_and_see_appends() -> None:
+    outcome = await drive(program(LoopsAcrossAwaits), {"items": [1, 5]})
+    assert outcome == ("returned", [[1, 5, 11], ["0x100", "1y101", "2z102"], 34, [2, 5, 8]])
+
+
+async def test_non_string_keys_tuples_sets_and_tag_like_keys_round_trip() -> None:
+    outcome = await drive(program(Keys), {})
+    assert outcome == ("returned", {1: ("a", 1.5), (2, 3): {"$t": "not a tag"}, "s": {1, 2}})
+
+
+async def test_advance_does_not_mutate_its_input_state() -> None:
+    state, _ = start(program(Steps), {"n": 2})
+    before = copy.deepcopy(state)
+    advance(program(Steps), state, [ActionFinished(node="n1", attempt=1, ok=True, value="x")])
+    assert state == before
+
+
+async def test_stale_and_duplicate_events_are_ignored() -> None:
+    wf = program(Steps)
+    state, _ = start(wf, {"n": 2})
+    done = ActionFinished(node="n1", attempt=1, ok=True, value="a")
+    state, effects = advance(
+        wf, state, [done, done, ActionFinished(node="n9", attempt=1, ok=True, value=0)]
+    )
+    assert [e.node for e in effects] == ["n2"]
+    state, effects = advance(
+        wf, state, [done, ActionFinished(node="n2", attempt=2, ok=True, value="b")]
+    )
+    assert effects == []
+    assert state["wait"]["nodes"][0]["node"] == "n2"
+
+
+async def test_finished_instances_ignore_events() -> None:
+    wf = program(Steps)
+    state, _effects = start(wf, {"n": 0})
+    assert state["status"] == "completed"
+    assert advance(wf, state, [ActionFinished(node="n1", attempt=1, ok=True, value=1)]) == (
+        state,
+        [],
+    )
+
+
+async def test_unknown_state_version_is_an_internal_error() -> None:
+    state, _ = start(program(Steps), {"n": 1})
+    with pytest.raises(InternalError, match="state version"):
+        advance(program(Steps), {**state, "v": 99}, [])

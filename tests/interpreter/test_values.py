@@ -1,0 +1,142 @@
+"""The value codec: every tagged form round-trips, unknown classes degrade clearly."""
+
+from __future__ import annotations
+
+import json
+import math
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from enum import Enum, IntEnum
+
+import pytest
+from pydantic import BaseModel
+
+from waymark_runtime.values import (
+    EnumValue,
+    ExceptionValue,
+    ModelValue,
+    ValueNotSerializable,
+    from_json,
+    to_json,
+    to_value,
+)
+
+
+class Color(Enum):
+    RED = "red"
+
+
+class Size(IntEnum):
+    S = 1
+
+
+class Inner(BaseModel):
+    when: datetime
+    tags: set[str] = set()
+
+
+class Outer(BaseModel):
+    inner: Inner
+    color: Color
+    extra: dict[int, tuple[int, str]] = {}
+
+
+@dataclass
+class Pair:
+    left: Inner
+    right: list[Pair] = field(default_factory=list)
+
+
+class Declined(Exception):
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def roundtrip(value: object) -> object:
+    return from_json(json.loads(json.dumps(to_json(value))))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        None, True, 3, -2.5, "text", [1, [2]], (1, (2, "x")), {1, 2}, frozenset({"a"}),
+        {1: "a", (2, 3): None}, {"$t": "user key"}, b"\x00\xff",
+        datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC), date(2020, 2, 29), time(12, 30),
+        timedelta(days=-1, seconds=5, microseconds=7), uuid.UUID(int=5), Decimal("1.10"),
+        float("inf"), Color.RED, Size.S,
+    ],
+)  # fmt: skip
+def test_builtin_forms_round_trip_exactly(value: object) -> None:
+    back = roundtrip(value)
+    assert back == value and type(back) is type(value)
+
+
+def test_nan_is_stored_without_breaking_json() -> None:
+    assert math.isnan(roundtrip(float("nan")))  # type: ignore[arg-type]
+    json.dumps(to_json(float("nan")), allow_nan=False)
+
+
+def test_models_and_dataclasses_round_trip_nested() -> None:
+    model = Outer(
+        inner=Inner(when=datetime(2024, 1, 1), tags={"a"}), color=Color.RED, extra={1: (2, "b")}
+    )
+    pair = Pair(Inner(when=datetime(2023, 1, 1)), [Pair(Inner(when=datetime(2022, 1, 1)))])
+    assert roundtrip(model) == model
+    assert roundtrip(pair) == pair
+
+
+def test_structural_values_need_no_user_classes() -> None:
+    value = to_value(to_json(Outer(inner=Inner(when=datetime(2024, 1, 1)), color=Color.RED)))
+    assert isinstance(value, ModelValue) and value.type.endswith(":Outer")
+    assert isinstance(value.fields["color"], EnumValue) and value.fields["color"].value == "red"
+    assert to_json(value) == to_json(Outer(inner=Inner(when=datetime(2024, 1, 1)), color=Color.RED))
+
+
+def test_exceptions_keep_class_lineage_message_args_and_attributes() -> None:
+    encoded = to_json(Declined("card declined", 402))
+    structural = to_value(encoded)
+    assert isinstance(structural, ExceptionValue)
+    assert structural.is_a("builtins:Exception") and structural.is_a("Declined")
+    assert not structural.is_a("builtins:ValueError")
+    assert (structural.message, structural.args, structural.attrs) == (
+        "card declined",
+        ("card declined",),
+        {"code": 402},
+    )
+    real = from_json(encoded)
+    assert type(real) is Declined and str(real) == "card declined" and real.code == 402  # type: ignore[attr-defined]
+    os_error = from_json(to_json(FileNotFoundError(2, "missing")))
+    assert (
+        isinstance(os_error, FileNotFoundError)
+        and os_error.errno == 2
+        and str(os_error) == "[Errno 2] missing"
+    )
+
+
+def test_an_exception_of_an_unloaded_class_becomes_a_same_named_subclass_of_its_base() -> None:
+    encoded = {"$t": "exception", "type": "elsewhere:QuotaError", "bases": ["builtins:LookupError",
+               "builtins:Exception", "builtins:BaseException"], "message": "over", "args": ["over"], "attrs": {}}  # fmt: skip
+    error = from_json(encoded)
+    assert (
+        isinstance(error, LookupError)
+        and type(error).__name__ == "QuotaError"
+        and str(error) == "over"
+    )
+
+
+def test_annotations_drive_validation_of_plain_payloads() -> None:
+    payload = {
+        "$t": "model",
+        "type": "gone:Inner",
+        "fields": {"when": "2024-01-01T00:00:00", "tags": ["x"]},
+    }
+    value = from_json(payload, Inner)
+    assert value == Inner(when=datetime(2024, 1, 1), tags={"x"})
+
+
+def test_values_that_cannot_be_stored_are_named() -> None:
+    with pytest.raises(ValueNotSerializable, match="builtins:object"):
+        to_json({"x": [object()]})

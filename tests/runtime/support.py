@@ -11,7 +11,7 @@ import contextlib
 import os
 import sys
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -95,9 +95,11 @@ def runner_settings(database: str, **changes: Any) -> Settings:
 
 
 @contextlib.asynccontextmanager
-async def running(store: PostgresStore, settings: Settings) -> AsyncIterator[Runner]:
+async def running(
+    store: PostgresStore, settings: Settings, clock: Callable[[], float] | None = None
+) -> AsyncIterator[Runner]:
     """A runner (with real worker processes) inside this test's event loop."""
-    runner = Runner(store, settings)
+    runner = Runner(store, settings, clock=clock)
     stop = asyncio.Event()
     task = asyncio.create_task(runner.run(stop))
     try:

@@ -9,6 +9,14 @@ from mountaineer_di import Depends
 from waymark._workflow import workflow
 from waymark_runtime.actions import ActionTimeout, BackoffPolicy, RetryPolicy, action
 from waymark_runtime.errors import CompileError, WaymarkError, WorkflowFailed
+from waymark_runtime.schedules import (
+    ScheduleInfo,
+    delete_schedule,
+    list_schedules,
+    pause_schedule,
+    resume_schedule,
+    schedule_workflow,
+)
 from waymark_runtime.workflows import Workflow
 
 Depend = Depends
@@ -20,9 +28,15 @@ __all__ = [
     "Depend",
     "Depends",
     "RetryPolicy",
+    "ScheduleInfo",
     "WaymarkError",
     "Workflow",
     "WorkflowFailed",
     "action",
+    "delete_schedule",
+    "list_schedules",
+    "pause_schedule",
+    "resume_schedule",
+    "schedule_workflow",
     "workflow",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import difflib
+import io
 import json
 import sys
 from collections.abc import Awaitable, Callable
@@ -157,6 +158,9 @@ def _missing(name: str, workflow: str | None) -> str:
 
 
 def _suggest(name: str, every: list[ScheduleInfo]) -> list[str]:
+    owners = sorted(f"`{info.workflow_name}`" for info in every if info.schedule_name == name)
+    if owners:
+        return [f"a schedule named `{name}` exists for {', '.join(owners)}"]
     names = sorted({info.schedule_name for info in every})
     close = difflib.get_close_matches(name, names, n=1)
     if close:
@@ -224,12 +228,19 @@ def _when(moment: datetime | None) -> str:
 
 
 def _print(renderable: Any) -> None:
+    """Rich output on stdout; without colour, lines carry no trailing padding (diff-friendly)."""
     from rich.console import Console
 
     color = use_color(sys.stdout)
-    console = Console(file=sys.stdout, highlight=False, color_system="auto" if color else None,
-                      force_terminal=color, width=None if sys.stdout.isatty() else 240)  # fmt: skip
-    console.print(renderable)
+    width = None if sys.stdout.isatty() else 240
+    if color:
+        Console(file=sys.stdout, highlight=False, force_terminal=True, width=width).print(
+            renderable
+        )
+        return
+    buffer = io.StringIO()
+    Console(file=buffer, highlight=False, color_system=None, width=width).print(renderable)
+    out("\n".join(line.rstrip() for line in buffer.getvalue().splitlines()))
 
 
 def register(app: typer.Typer) -> None:

@@ -16,6 +16,7 @@ from waymark_runtime.config import ConfigError, Settings
 from waymark_runtime.embedded import database_url
 from waymark_runtime.errors import WaymarkError
 from waymark_runtime.runner import Runner
+from waymark_runtime.schedules.scheduler import run_scheduler
 from waymark_runtime.store.postgres import PostgresStore, is_transient
 
 log = logging.getLogger("waymark.runner")
@@ -55,7 +56,12 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
             settings.worker_count,
             settings.concurrent_per_worker,
         )
-        await runner.run(stop)
+        scheduler = asyncio.create_task(run_scheduler(store, settings, stop))
+        try:
+            await runner.run(stop)
+        finally:
+            stop.set()  # the scheduler finishes its tick, then returns
+            await scheduler
     finally:
         await store.close()
 

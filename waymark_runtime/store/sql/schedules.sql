@@ -17,7 +17,7 @@ WITH version AS (
 INSERT INTO waymark_schedules AS s
     (workflow_name, name, schedule_type, cron_expression, interval_seconds, inputs,
      jitter_seconds, allow_duplicate, priority, next_slot_at, next_run_at, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6::json, $7, $8, $14, to_timestamp($9), to_timestamp($10),
+VALUES ($1, $2, $3, $4, $5, $6::text::json, $7, $8, $14, to_timestamp($9), to_timestamp($10),
         to_timestamp($13), to_timestamp($13))
 ON CONFLICT (workflow_name, name) DO UPDATE SET
     inputs = excluded.inputs,

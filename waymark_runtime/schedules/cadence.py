@@ -1,0 +1,114 @@
+"""Cadences: when a schedule fires. 5-field cron expressions (croniter) in UTC, or intervals.
+
+Pure functions of epoch seconds: validation with precise messages, the first slot of a new
+schedule, the slot after a fire, and the jitter offset. No clock, no database: the caller passes
+`now`, so tests pin time and the scheduler stays the only place that reads the clock.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from datetime import UTC, datetime, timedelta
+
+from waymark_runtime.schedules.model import Cadence, InvalidScheduleError
+
+_CRON_FIELDS = "minute hour day-of-month month day-of-week"
+
+
+def parse_cadence(schedule: str | timedelta) -> Cadence:
+    """Validate a cron expression or an interval; raise `InvalidScheduleError` otherwise."""
+    if isinstance(schedule, timedelta):
+        return _interval(schedule)
+    if isinstance(schedule, str):
+        return _cron(schedule)
+    raise InvalidScheduleError(
+        "schedule must be a 5-field cron expression (str) or a datetime.timedelta, "
+        f"got {type(schedule).__name__}"
+    )
+
+
+def _interval(every: timedelta) -> Cadence:
+    seconds = every.total_seconds()
+    if seconds <= 0:
+        raise InvalidScheduleError(f"schedule interval must be positive, got {seconds:g}s")
+    return Cadence(kind="interval", interval_seconds=seconds)
+
+
+def _cron(expression: str) -> Cadence:
+    fields = expression.split()
+    if len(fields) != 5:
+        raise InvalidScheduleError(
+            f"invalid cron expression {expression!r}: expected 5 fields ({_CRON_FIELDS}), "
+            f"got {len(fields)}"
+        )
+    normalised = " ".join(fields)
+    from croniter import CroniterError, croniter  # imported on use: `import waymark` stays fast
+
+    try:
+        croniter(normalised, datetime(2000, 1, 1, tzinfo=UTC)).get_next(datetime)
+    except (CroniterError, ValueError, KeyError) as error:
+        raise InvalidScheduleError(
+            f"invalid cron expression {expression!r}: {_reason(error)}"
+        ) from None
+    return Cadence(kind="cron", cron=normalised)
+
+
+def _reason(error: Exception) -> str:
+    text = str(error).split("] ", 1)[-1] if str(error).startswith("[") else str(error)
+    text = text.strip().rstrip(".") or type(error).__name__
+    return text[:1].lower() + text[1:]
+
+
+def parse_jitter(jitter: timedelta | None, cadence: Cadence) -> float:
+    """Jitter in seconds (0 for none); an interval's jitter must be shorter than the interval."""
+    if jitter is None:
+        return 0.0
+    if not isinstance(jitter, timedelta):
+        raise InvalidScheduleError(
+            f"jitter must be a datetime.timedelta, got {type(jitter).__name__}"
+        )
+    seconds = jitter.total_seconds()
+    if seconds < 0:
+        raise InvalidScheduleError(f"jitter must not be negative, got {seconds:g}s")
+    interval = cadence.interval_seconds
+    if interval is not None and seconds >= interval:
+        raise InvalidScheduleError(
+            f"jitter ({seconds:g}s) must be shorter than the interval ({interval:g}s)"
+        )
+    return seconds
+
+
+def first_slot(cadence: Cadence, now: float) -> float:
+    """The first slot of a schedule registered at `now`: the next cron time, or now + interval."""
+    if cadence.interval_seconds is not None:
+        return now + cadence.interval_seconds
+    return _cron_after(cadence, now)
+
+
+def slot_after(cadence: Cadence, slot: float, now: float) -> float:
+    """The slot after firing `slot` at `now`: the first one later than `now`.
+
+    Intervals keep their phase (previous slot + k intervals), so a late fire does not drift the
+    cadence; slots missed while far behind are skipped, never fired in a burst.
+    """
+    interval = cadence.interval_seconds
+    if interval is None:
+        return _cron_after(cadence, max(slot, now))
+    if slot + interval > now:
+        return slot + interval
+    return slot + (math.floor((now - slot) / interval) + 1) * interval
+
+
+def _cron_after(cadence: Cadence, moment: float) -> float:
+    from croniter import croniter
+
+    assert cadence.cron is not None
+    start = datetime.fromtimestamp(moment, UTC)
+    found: datetime = croniter(cadence.cron, start).get_next(datetime)
+    return found.timestamp()
+
+
+def jitter_offset(jitter_seconds: float, rng: random.Random) -> float:
+    """A uniform delay in [0, jitter_seconds] added to a slot to get its fire time."""
+    return rng.uniform(0.0, jitter_seconds) if jitter_seconds > 0 else 0.0

@@ -1,0 +1,112 @@
+"""The scheduler inside `start-workers`: fire due schedules, one transaction per tick.
+
+A tick locks due schedules (`FOR UPDATE SKIP LOCKED`, overlap decided in the same statement),
+queues their instances through `PostgresStore.create_instances`, moves each schedule to its next
+slot and commits. An instance id is derived from (schedule, slot), so a scheduler that dies
+between queuing and committing cannot make the next one fire that slot twice. The loop never
+raises: a failed tick is logged and retried on the next one. It imports no user code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import uuid
+from collections.abc import Sequence
+
+import asyncpg
+
+from waymark_runtime.config import Settings
+from waymark_runtime.schedules.cadence import jitter_offset, slot_after
+from waymark_runtime.schedules.rows import DueSchedule, Fire, ScheduleRows
+from waymark_runtime.store import postgres
+from waymark_runtime.store.postgres import PostgresStore, is_transient
+
+__all__ = ["fire_due", "instance_id_for", "plan_fire", "run_scheduler"]
+
+log = logging.getLogger("waymark.scheduler")
+
+_RNG = random.Random()
+
+
+async def run_scheduler(store: PostgresStore, settings: Settings, stop: asyncio.Event) -> None:
+    """Fire due schedules every `WAYMARK_SCHEDULER_POLL_INTERVAL_MS` until `stop` is set.
+
+    A tick finishes before the loop looks at `stop` again, so stopping never cuts a fire in
+    half. The store's pool needs room for two connections (the tick's and the queuing one).
+    """
+    poll = settings.scheduler_poll_interval_ms / 1000
+    batch = settings.scheduler_batch_size
+    while not stop.is_set():
+        fired = await _tick(store, batch)
+        if fired < batch:  # a full batch means more may be due: go again at once
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), poll)
+
+
+async def _tick(store: PostgresStore, batch: int) -> int:
+    try:
+        fires = await fire_due(store, limit=batch)
+    except Exception as error:
+        if is_transient(error):
+            log.warning("scheduler: database unavailable (%s); retrying", error)
+        else:
+            log.exception("scheduler tick failed")
+        return 0
+    for fire in fires:
+        log.info("schedule %s of %s fired instance %s",
+                 fire.due.name, fire.due.workflow, fire.instance_id)  # fmt: skip
+    return len(fires)
+
+
+async def fire_due(
+    store: PostgresStore,
+    *,
+    limit: int = 100,
+    now: float | None = None,
+    rng: random.Random | None = None,
+) -> list[Fire]:
+    """Fire up to `limit` due schedules in one transaction; returns what fired."""
+    now = postgres.now() if now is None else now
+    rows = ScheduleRows(store)
+    async with store.pool.acquire() as connection, connection.transaction():
+        due = await rows.claim_due(connection, now, limit)
+        fires = [plan_fire(schedule, now, rng or _RNG) for schedule in due]
+        if fires:
+            await _queue(store, fires, now)
+            await rows.record_fires(connection, fires, now)
+    return fires
+
+
+def plan_fire(due: DueSchedule, now: float, rng: random.Random) -> Fire:
+    """The instance of `due`'s current slot, and its next slot and (jittered) fire time."""
+    next_slot = slot_after(due.cadence, due.slot, now)
+    return Fire(
+        due=due,
+        instance_id=instance_id_for(due.id, due.slot),
+        next_slot=next_slot,
+        next_run=next_slot + jitter_offset(due.jitter_seconds, rng),
+    )
+
+
+def instance_id_for(schedule_id: str, slot: float) -> str:
+    """The id of the instance a schedule queues for a slot: the same for every scheduler."""
+    return str(uuid.uuid5(uuid.UUID(schedule_id), str(round(slot * 1_000_000))))
+
+
+async def _queue(store: PostgresStore, fires: Sequence[Fire], now: float) -> None:
+    """Create the fires' instances; those a dead scheduler already queued are not repeated."""
+    try:
+        await _create(store, fires, now)
+    except asyncpg.UniqueViolationError:
+        existing = await store.outcomes([fire.instance_id for fire in fires])
+        missing = [fire for fire in fires if fire.instance_id not in existing]
+        if missing:
+            await _create(store, missing, now)
+
+
+async def _create(store: PostgresStore, fires: Sequence[Fire], now: float) -> None:
+    specs = [fire.new_instance() for fire in fires]
+    await store.create_instances(specs, now, [fire.instance_id for fire in fires])

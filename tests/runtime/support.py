@@ -37,8 +37,8 @@ def with_database(dsn: str, name: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
-def create_database(server: str, label: str) -> str:
-    """Create and migrate a fresh database on `server`; returns its DSN."""
+def create_database(server: str, label: str, *, migrated: bool = True) -> str:
+    """Create (and migrate) a fresh database on `server`; returns its DSN."""
     name = f"wm_{label}_{uuid.uuid4().hex[:8]}"
 
     async def create() -> None:
@@ -50,7 +50,8 @@ def create_database(server: str, label: str) -> str:
 
     asyncio.run(create())
     dsn = with_database(server, name)
-    migrate(dsn)
+    if migrated:
+        migrate(dsn)
     return dsn
 
 

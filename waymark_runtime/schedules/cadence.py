@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from waymark_runtime.schedules.model import Cadence, InvalidScheduleError
 
-_CRON_FIELDS = "minute hour day-of-month month day-of-week"
+_CRON_FIELDS = ("minute", "hour", "day-of-month", "month", "day-of-week")
 
 
 def parse_cadence(schedule: str | timedelta) -> Cadence:
@@ -39,25 +39,48 @@ def _cron(expression: str) -> Cadence:
     fields = expression.split()
     if len(fields) != 5:
         raise InvalidScheduleError(
-            f"invalid cron expression {expression!r}: expected 5 fields ({_CRON_FIELDS}), "
-            f"got {len(fields)}"
+            f"invalid cron expression {expression!r}: expected 5 fields "
+            f"({' '.join(_CRON_FIELDS)}), got {len(fields)}"
         )
-    normalised = " ".join(fields)
-    from croniter import CroniterError, croniter  # imported on use: `import waymark` stays fast
+    problem = _cron_problem(fields)
+    if problem is not None:
+        raise InvalidScheduleError(f"invalid cron expression {expression!r}: {problem}")
+    return Cadence(kind="cron", cron=" ".join(fields))
+
+
+def _cron_problem(fields: list[str]) -> str | None:
+    """Why croniter refuses `fields`, naming the first bad field when one is bad alone."""
+    from croniter import CroniterBadDateError  # imported on use: `import waymark` stays fast
+
+    for index, name in enumerate(_CRON_FIELDS):
+        probe = ["*"] * 5
+        probe[index] = fields[index]
+        error = _croniter_error(probe)
+        if error is not None:
+            return f"{name} field {fields[index]!r} {_reason(error)}"
+    error = _croniter_error(fields)
+    if isinstance(error, CroniterBadDateError):
+        return "it never matches a date"
+    return None if error is None else _reason(error)
+
+
+def _croniter_error(fields: list[str]) -> Exception | None:
+    from croniter import CroniterError, croniter
 
     try:
-        croniter(normalised, datetime(2000, 1, 1, tzinfo=UTC)).get_next(datetime)
+        croniter(" ".join(fields), datetime(2000, 1, 1, tzinfo=UTC)).get_next(datetime)
     except (CroniterError, ValueError, KeyError) as error:
-        raise InvalidScheduleError(
-            f"invalid cron expression {expression!r}: {_reason(error)}"
-        ) from None
-    return Cadence(kind="cron", cron=normalised)
+        return error
+    return None
 
 
 def _reason(error: Exception) -> str:
-    text = str(error).split("] ", 1)[-1] if str(error).startswith("[") else str(error)
-    text = text.strip().rstrip(".") or type(error).__name__
-    return text[:1].lower() + text[1:]
+    text = str(error)
+    if "out of range" in text:
+        return "is out of range"
+    if "step" in text:
+        return "has an invalid step"
+    return "is not valid"
 
 
 def parse_jitter(jitter: timedelta | None, cadence: Cadence) -> float:

@@ -30,6 +30,8 @@ def parse(argv: list[str]) -> tuple[Options, Path | None]:
     parser.add_argument("--json", type=Path, help="write the full report (every sample) here")
     parser.add_argument("--repeats", type=int, help="runs per workload (default 3; quick 1)")
     parser.add_argument("--profile", type=Path, help="write pyinstrument profiles to this dir")
+    parser.add_argument("--synchronous-commit", choices=("on", "off"), default="on",
+                        help="experiment: 'off' stops commits waiting for the WAL flush")  # fmt: skip
     args = parser.parse_args(argv)
     scale = QUICK if args.quick else DEFAULT
     if args.repeats is not None:
@@ -47,7 +49,10 @@ def parse(argv: list[str]) -> tuple[Options, Path | None]:
     if args.profile is not None:
         args.profile.mkdir(parents=True, exist_ok=True)
     mode = "quick" if args.quick else "default"
-    return Options(scale, mode, only, args.profile), args.json
+    sync = args.synchronous_commit == "on"
+    if not sync:
+        mode += ", synchronous_commit=off"
+    return Options(scale, mode, only, args.profile, sync), args.json
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -62,7 +62,8 @@ async def _cycle(connection: asyncpg.Connection, owner: str, size: int) -> int:
 
 async def _drive(connection: asyncpg.Connection, owner: str, budget: _Budget, batch: int) -> None:
     while size := budget.take(batch):
-        budget.done += await _cycle(connection, owner, size)
+        moved = await _cycle(connection, owner, size)
+        budget.done += moved  # not `+= await ...`: that reads `done` before awaiting
 
 
 async def throughput(connections: list[asyncpg.Connection], total: int, batch: int) -> float:
@@ -84,6 +85,16 @@ async def latency_ms(connection: asyncpg.Connection, count: int) -> float:
     return percentile(times, 0.5)
 
 
+async def commit_ms(connection: asyncpg.Connection, count: int) -> float:
+    """The median time of one committed single-row insert: the server's durable-commit floor."""
+    times = []
+    for index in range(count):
+        started = time.perf_counter()
+        await connection.execute(_INSERT, [json.dumps({"args": [index]})])
+        times.append((time.perf_counter() - started) * 1000)
+    return percentile(times, 0.5)
+
+
 async def measure_ceiling(dsn: str, scale: Scale) -> Measured:
     connections = [await asyncpg.connect(dsn) for _ in range(CEILING_CONNECTIONS)]
     try:
@@ -94,6 +105,7 @@ async def measure_ceiling(dsn: str, scale: Scale) -> Measured:
             batched = await throughput(connections, scale.ceiling_batched, scale.ceiling_batch)
             measured.add("ceiling.batched", batched)
             measured.add("ceiling.latency", await latency_ms(connections[0], scale.ceiling_latency))
+            measured.add("ceiling.commit", await commit_ms(connections[0], scale.ceiling_latency))
         await connections[0].execute("DROP TABLE waymark_bench_ceiling")
         return measured
     finally:

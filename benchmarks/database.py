@@ -37,24 +37,32 @@ class Database:
                 "server_version": self.server_version, "note": self.note}  # fmt: skip
 
 
-async def prepare_database(settings: Settings) -> Database:
-    """Find the server, recreate the benchmark database on it, and report its version."""
+async def prepare_database(settings: Settings, *, synchronous_commit: bool = True) -> Database:
+    """Find the server, recreate the benchmark database on it, and report its version.
+
+    `synchronous_commit=False` is an experiment, never a default: commits stop waiting for the
+    WAL flush, which shows how much of a workload's time is the server's fsync.
+    """
     base = await asyncio.to_thread(database_url, settings)
     source = "WAYMARK_DATABASE_URL" if settings.database_url else "embedded"
     try:
-        await _recreate(base, BENCH_DATABASE)
+        await _recreate(base, BENCH_DATABASE, synchronous_commit)
         dsn, note = with_database(base, BENCH_DATABASE), ""
     except asyncpg.InsufficientPrivilegeError:
+        if not synchronous_commit:
+            raise
         dsn, note = base, "CREATE DATABASE refused: ran in the configured database"
     version = await server_version(dsn)
     return Database(dsn, source, urlsplit(dsn).path.lstrip("/"), version, note)
 
 
-async def _recreate(base: str, name: str) -> None:
+async def _recreate(base: str, name: str, synchronous_commit: bool) -> None:
     connection = await asyncpg.connect(base)
     try:
         await connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
         await connection.execute(f'CREATE DATABASE "{name}"')
+        if not synchronous_commit:
+            await connection.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
     except asyncpg.ObjectInUseError as error:
         raise DatabaseBusy(f"database {name} is in use by another session: {error}") from error
     finally:

@@ -63,17 +63,17 @@ class Scale:
 
 
 DEFAULT = Scale(
-    ceiling_single=2_000,
+    ceiling_single=600,
     ceiling_batched=20_000,
     ceiling_batch=100,
-    ceiling_latency=100,
+    ceiling_latency=50,
     w1_actions=200,
     w2_actions=1_000,
     w3_instances=200,
     w4_runs=50,
     w5_instances=10_000,
     w6_concurrency=(1, 10, 50),
-    w6_seconds=1.5,
+    w6_seconds=1.0,
     c1_workflows=50,
     i1_rounds=20_000,
     repeats=3,
@@ -126,6 +126,7 @@ METRICS: tuple[MetricSpec, ...] = (
     _rate(SINGLE, "asyncpg queue, one row per statement", "items/s"),
     _rate(BATCHED, "asyncpg queue, {ceiling_batch} rows per statement", "items/s"),
     _cost(LATENCY, "one item: insert, claim, complete", "ms"),
+    _cost("ceiling.commit", "one committed insert (the durable-commit floor)", "ms"),
     _rate("W1.actions", "sequential loop of {w1_actions} actions", "actions/s", SINGLE, 600),
     _rate("W2.actions", "gather over {w2_actions} actions", "actions/s", BATCHED, 3_000),
     _rate("W3.actions", "{w3_instances} instances of 3 actions", "actions/s", BATCHED, 2_000),

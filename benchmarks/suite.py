@@ -62,6 +62,7 @@ class Options:
     mode: str
     only: frozenset[str] | None = None
     profile_dir: Path | None = None
+    synchronous_commit: bool = True
 
 
 def selected(only: frozenset[str] | None) -> list[Workload]:
@@ -99,7 +100,8 @@ async def _context(
     if not any(w.needs_database for w in workloads):
         yield ctx
         return
-    ctx.database = database = await prepare_database(settings)
+    sync = options.synchronous_commit
+    ctx.database = database = await prepare_database(settings, synchronous_commit=sync)
     client = PostgresClient(settings.replace(database_url=database.dsn), dsn=database.dsn)
     await client.store()  # migrates the fresh database before any runner starts
     log_dir = Path(tempfile.mkdtemp(prefix="waymark-bench-"))
@@ -107,7 +109,8 @@ async def _context(
     report.database = database.describe()
     report.settings = {"worker_count": settings.worker_count,
                        "concurrent_per_worker": settings.concurrent_per_worker,
-                       "ceiling_connections": CEILING_CONNECTIONS, "runner_logs": str(log_dir)}  # fmt: skip
+                       "ceiling_connections": CEILING_CONNECTIONS, "synchronous_commit": sync,
+                       "runner_logs": str(log_dir)}  # fmt: skip
     token = use_backend(client)
     try:
         yield ctx

@@ -1,0 +1,50 @@
+"""Workflow values: the structural value types and the JSON codec at every boundary.
+
+Inputs, action arguments and results, workflow results and interpreter state cross process and
+storage boundaries as JSON-shaped values (`encode`); they come back as structural values for the
+interpreter or as the caller's real objects (`decode`). See `structural` for the value model.
+Nothing here imports a module on a program's say-so.
+"""
+
+from waymark_runtime.values.decode import Decoder, from_json, real_value, to_value
+from waymark_runtime.values.encode import Encoder, error_json, to_json
+from waymark_runtime.values.structural import (
+    JSON,
+    MISSING,
+    EnumValue,
+    ExceptionCarrier,
+    ExceptionValue,
+    ModelValue,
+    TypeResolver,
+    TypeValue,
+    ValueNotSerializable,
+    builtin_type,
+    exception_value,
+    lineage,
+    loaded_type,
+    type_path,
+)
+
+__all__ = [
+    "JSON",
+    "MISSING",
+    "Decoder",
+    "Encoder",
+    "EnumValue",
+    "ExceptionCarrier",
+    "ExceptionValue",
+    "ModelValue",
+    "TypeResolver",
+    "TypeValue",
+    "ValueNotSerializable",
+    "builtin_type",
+    "error_json",
+    "exception_value",
+    "from_json",
+    "lineage",
+    "loaded_type",
+    "real_value",
+    "to_json",
+    "to_value",
+    "type_path",
+]

@@ -1,0 +1,181 @@
+"""Encoding workflow values to JSON: real Python objects and structural values alike.
+
+Tagged objects (`{"$t": ...}`) keep apart what JSON cannot say: tuples, sets, non-str keys,
+bytes, datetimes, decimals, UUIDs, non-finite floats, models, dataclasses, enums, exceptions.
+A value that cannot be stored raises `ValueNotSerializable` naming its type.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import datetime as dt
+import enum
+import math
+import uuid
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pydantic
+
+from waymark_runtime.values.structural import (
+    JSON,
+    MISSING,
+    EnumValue,
+    ExceptionValue,
+    ModelValue,
+    TypeValue,
+    ValueNotSerializable,
+    exception_value,
+    lineage,
+    type_path,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Encoding: Python values (real or structural) -> JSON
+# ---------------------------------------------------------------------------------------------
+
+
+class Encoder:
+    """Python value -> JSON. Subclasses add forms that only interpreter state holds."""
+
+    def encode(self, obj: Any) -> JSON:
+        encode_as = _ENCODERS.get(type(obj))
+        if encode_as is not None:
+            return encode_as(self, obj)
+        return self.fallback(obj)
+
+    def fallback(self, obj: Any) -> JSON:
+        for kind, encode_as in _FALLBACKS:
+            if isinstance(obj, kind):
+                return encode_as(self, obj)
+        if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+            return _dataclass_json(self, obj)
+        raise ValueNotSerializable(
+            f"a value of type {type_path(type(obj))} cannot be stored in a workflow: use "
+            "primitives, lists, dicts, pydantic models, dataclasses, enums or datetimes"
+        )
+
+    def tagged(self, tag: str, items: Any) -> JSON:
+        return {"$t": tag, "items": [self.encode(x) for x in items]}
+
+
+def to_json(obj: Any) -> JSON:
+    """Encode a value for storage; raises `ValueNotSerializable` naming the offending type."""
+    return Encoder().encode(obj)
+
+
+def _float_json(enc: Encoder, obj: float) -> JSON:
+    return obj if math.isfinite(obj) else {"$t": "float", "v": repr(obj)}
+
+
+def _dict_json(enc: Encoder, obj: dict[Any, Any]) -> JSON:
+    if "$t" not in obj and all(type(k) is str for k in obj):
+        return {k: enc.encode(v) for k, v in obj.items()}
+    return {"$t": "dict", "items": [[enc.encode(k), enc.encode(v)] for k, v in obj.items()]}
+
+
+def _model_json(enc: Encoder, obj: pydantic.BaseModel) -> JSON:
+    fields = {name: getattr(obj, name) for name in type(obj).model_fields}
+    fields.update(obj.__pydantic_extra__ or {})
+    return _structure_json(enc, "model", lineage(type(obj)), fields)
+
+
+def _dataclass_json(enc: Encoder, obj: Any) -> JSON:
+    fields = {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+    return _structure_json(enc, "dataclass", lineage(type(obj)), fields)
+
+
+def _structure_json(
+    enc: Encoder, kind: str, lineage: tuple[str, ...], fields: dict[str, Any]
+) -> JSON:
+    out = {"$t": kind, "type": lineage[0], "fields": {k: enc.encode(v) for k, v in fields.items()}}
+    if len(lineage) > 1:
+        out["bases"] = list(lineage[1:])
+    return out
+
+
+def _model_value_json(enc: Encoder, obj: ModelValue) -> JSON:
+    return _structure_json(enc, obj.kind, obj.lineage, obj.fields)
+
+
+def _enum_json(enc: Encoder, obj: enum.Enum) -> JSON:
+    mix = next((t.__name__ for t in (str, int, float) if isinstance(obj, t)), None)
+    plain = isinstance(obj, enum.ReprEnum)
+    return _enum_value_json(enc, EnumValue(type_path(type(obj)), obj.name, obj.value, mix, plain))
+
+
+def _enum_value_json(enc: Encoder, obj: EnumValue) -> JSON:
+    out: dict[str, Any] = {"$t": "enum", "type": obj.type, "name": obj.name}
+    if obj.value is not MISSING:
+        out["value"] = enc.encode(obj.value)
+    if obj.mix:
+        out["mix"] = obj.mix
+    if obj.plain:
+        out["plain"] = True
+    return out
+
+
+def _exception_json(enc: Encoder, obj: ExceptionValue) -> JSON:
+    try:
+        args = [enc.encode(a) for a in obj.args]
+    except ValueNotSerializable:
+        args = [obj.message]
+    attrs = {}
+    for key, value in obj.attrs.items():
+        try:
+            attrs[key] = enc.encode(value)
+        except ValueNotSerializable:
+            continue  # an attribute that cannot be stored is dropped; the message survives
+    return {"$t": "exception", "type": obj.type, "bases": list(obj.lineage[1:]),
+            "message": obj.message, "args": args, "attrs": attrs}  # fmt: skip
+
+
+def _real_exception_json(enc: Encoder, obj: BaseException) -> JSON:
+    return _exception_json(enc, exception_value(obj))
+
+
+_ENCODERS: dict[type, Callable[[Encoder, Any], JSON]] = {
+    type(None): lambda enc, o: o,
+    bool: lambda enc, o: o,
+    int: lambda enc, o: o,
+    str: lambda enc, o: o,
+    float: _float_json,
+    list: lambda enc, o: [enc.encode(x) for x in o],
+    dict: _dict_json,
+    tuple: lambda enc, o: enc.tagged("tuple", o),
+    set: lambda enc, o: enc.tagged("set", o),
+    frozenset: lambda enc, o: enc.tagged("frozenset", o),
+    bytes: lambda enc, o: {"$t": "bytes", "v": base64.b64encode(o).decode()},
+    dt.datetime: lambda enc, o: {"$t": "datetime", "v": o.isoformat()},
+    dt.date: lambda enc, o: {"$t": "date", "v": o.isoformat()},
+    dt.time: lambda enc, o: {"$t": "time", "v": o.isoformat()},
+    dt.timedelta: lambda enc, o: {"$t": "timedelta", "v": [o.days, o.seconds, o.microseconds]},
+    uuid.UUID: lambda enc, o: {"$t": "uuid", "v": str(o)},
+    Decimal: lambda enc, o: {"$t": "decimal", "v": str(o)},
+    ModelValue: _model_value_json,
+    EnumValue: _enum_value_json,
+    ExceptionValue: _exception_json,
+    TypeValue: lambda enc, o: {"$t": "type", "v": o.path},
+}
+
+_FALLBACKS: tuple[tuple[type, Callable[[Encoder, Any], JSON]], ...] = (
+    (pydantic.BaseModel, _model_json),
+    (enum.Enum, _enum_json),
+    (BaseException, _real_exception_json),
+    (bool, _ENCODERS[bool]),
+    (int, lambda enc, o: int(o)),
+    (float, lambda enc, o: _float_json(enc, float(o))),
+    (str, lambda enc, o: str(o)),
+    (dict, _dict_json),
+    (list, _ENCODERS[list]),
+    (tuple, _ENCODERS[tuple]),
+    (dt.datetime, _ENCODERS[dt.datetime]),
+    (dt.date, _ENCODERS[dt.date]),
+)
+
+
+def error_json(error: BaseException) -> JSON:
+    """A JSON exception value for any exception, never failing (unstorable parts are dropped)."""
+    return _exception_json(Encoder(), exception_value(error))

@@ -1,0 +1,287 @@
+"""Structural workflow values: models, enums, exceptions and classes by type path.
+
+A runner computes with these without importing user code: a model is its type path and fields,
+an exception its class lineage (paths, most derived first), message, args and attributes, so
+`except ConnectionError` matches subclasses by name. Classes are only ever looked up among
+modules that are already imported; nothing here imports a module.
+"""
+
+from __future__ import annotations
+
+import builtins
+import sys
+from collections.abc import Callable
+from typing import Any, TypeAlias
+
+from waymark_runtime.errors import WaymarkError
+
+JSON: TypeAlias = Any
+TypeResolver: TypeAlias = Callable[[str], type | None]
+"""Finds the class at `module:QualName`, or None; must never import on a program's say-so."""
+
+
+class ValueNotSerializable(WaymarkError):
+    """value cannot be stored"""
+
+
+def type_path(cls: type) -> str:
+    return f"{cls.__module__}:{cls.__qualname__}"
+
+
+def loaded_type(path: str) -> type | None:
+    """The class at `module:QualName` if its module is already imported, else None."""
+    module_name, _, qualname = path.partition(":")
+    found: Any = sys.modules.get(module_name)
+    for part in qualname.split(".") if found is not None else ():
+        found = getattr(found, part, None)
+    return found if isinstance(found, type) else None
+
+
+def builtin_type(path: str) -> type | None:
+    """Builtin classes (`builtins:ValueError`) and Waymark's own, which need no resolver."""
+    module_name, _, name = path.partition(":")
+    if module_name == "builtins":
+        found = getattr(builtins, name, None)
+        return found if isinstance(found, type) else None
+    if module_name.startswith("waymark_runtime.") or module_name == "waymark":
+        return loaded_type(path)
+    return None
+
+
+_ROOTS = frozenset({"builtins:object", "pydantic.main:BaseModel", "typing:Generic"})
+
+
+_LINEAGES: dict[type, tuple[str, ...]] = {}
+
+
+def lineage(cls: type) -> tuple[str, ...]:
+    """The class and its bases as paths, most derived first, without the universal roots."""
+    found = _LINEAGES.get(cls)
+    if found is None:
+        paths = (type_path(c) for c in cls.__mro__)
+        found = _LINEAGES[cls] = tuple(p for p in paths if p not in _ROOTS)
+    return found
+
+
+def short_name(path: str) -> str:
+    return path.rpartition(":")[2].rpartition(".")[2]
+
+
+# ---------------------------------------------------------------------------------------------
+# Structural values
+# ---------------------------------------------------------------------------------------------
+
+
+class ModelValue:
+    """A pydantic model (`kind="model"`) or dataclass instance by type path and field values."""
+
+    __slots__ = ("fields", "kind", "lineage", "type")
+
+    def __init__(
+        self, type: str, kind: str, fields: dict[str, Any], lineage: tuple[str, ...] = ()
+    ) -> None:
+        self.type = type
+        self.kind = kind
+        self.fields = fields
+        self.lineage = lineage or (type,)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ModelValue):
+            return NotImplemented
+        return self.type == other.type and self.fields == other.fields
+
+    def __hash__(self) -> int:
+        return hash((self.type, *self.fields.values()))
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{k}={v!r}" for k, v in self.fields.items())
+        return f"{short_name(self.type)}({inner})"
+
+    def __str__(self) -> str:
+        if self.kind == "model":
+            return " ".join(f"{k}={v!r}" for k, v in self.fields.items())
+        return repr(self)
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "<unknown>"
+
+
+MISSING: Any = _Missing()
+
+
+class EnumValue:
+    """An enum member; `mix` names the data type it subclasses (`str`, `int`), if any.
+
+    `value` is MISSING for a member named in a program whose class was not available.
+    """
+
+    __slots__ = ("mix", "name", "plain", "type", "value")
+
+    def __init__(
+        self,
+        type: str,
+        name: str,
+        value: Any = MISSING,
+        mix: str | None = None,
+        plain: bool = False,
+    ) -> None:
+        self.type = type
+        self.name = name
+        self.value = value
+        self.mix = mix
+        self.plain = plain  # str() and format() show the value (StrEnum, IntEnum)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, EnumValue):
+            return self.type == other.type and self.name == other.name
+        if self.mix is not None and self.value is not MISSING:
+            return bool(self.value == other)
+        return False
+
+    def __hash__(self) -> int:
+        if self.mix is not None and self.value is not MISSING:
+            return hash(self.value)
+        return hash((self.type, self.name))
+
+    def __repr__(self) -> str:
+        return f"<{short_name(self.type)}.{self.name}: {self.value!r}>"
+
+    def __str__(self) -> str:
+        return str(self.value) if self.plain else f"{short_name(self.type)}.{self.name}"
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value if self.plain else str(self), spec)
+
+    def __index__(self) -> int:
+        if self.mix != "int":
+            raise TypeError(f"'{short_name(self.type)}' object cannot be interpreted as an integer")
+        return int(self.value)
+
+    def __bool__(self) -> bool:
+        return bool(self.value) if self.mix is not None else True
+
+
+def _mixed(name: str) -> Callable[..., Any]:
+    """An operator of a data-type enum (`IntEnum`, `StrEnum`): the member's value answers."""
+
+    def method(self: EnumValue, *args: Any) -> Any:
+        if self.mix is None or self.value is MISSING:
+            return NotImplemented
+        plain = [a.value if isinstance(a, EnumValue) and a.mix is not None else a for a in args]
+        return getattr(self.value, name)(*plain)
+
+    method.__name__ = name
+    return method
+
+
+_MIXED_OPERATORS = (
+    "__lt__",
+    "__le__",
+    "__gt__",
+    "__ge__",
+    "__add__",
+    "__radd__",
+    "__sub__",
+    "__rsub__",
+    "__mul__",
+    "__rmul__",
+    "__truediv__",
+    "__rtruediv__",
+    "__floordiv__",
+    "__rfloordiv__",
+    "__mod__",
+    "__rmod__",
+    "__pow__",
+    "__rpow__",
+    "__neg__",
+    "__pos__",
+    "__abs__",
+    "__int__",
+    "__float__",
+    "__len__",
+    "__iter__",
+    "__contains__",
+    "__getitem__",
+    "__and__",
+    "__or__",
+    "__xor__",
+)
+for _name in _MIXED_OPERATORS:
+    setattr(EnumValue, _name, _mixed(_name))
+
+
+class ExceptionValue:
+    """An exception by class lineage (paths, most derived first), message, args and attributes."""
+
+    __slots__ = ("args", "attrs", "lineage", "message")
+
+    def __init__(
+        self,
+        lineage: tuple[str, ...],
+        message: str,
+        args: tuple[Any, ...] = (),
+        attrs: dict[str, Any] | None = None,
+    ) -> None:
+        self.lineage = lineage
+        self.message = message
+        self.args = args
+        self.attrs = attrs or {}
+
+    @property
+    def type(self) -> str:
+        return self.lineage[0]
+
+    def is_a(self, wanted: str) -> bool:
+        """Does the class or a base match `wanted` (`module:QualName`, or a bare class name)?"""
+        if ":" in wanted:
+            return wanted in self.lineage or (
+                wanted.startswith("waymark:")
+                and short_name(wanted) in map(short_name, self.lineage)
+            )
+        return any(short_name(path) == wanted for path in self.lineage)
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        return f"{short_name(self.type)}({', '.join(map(repr, self.args))})"
+
+
+class TypeValue:
+    """A class used as a value (`isinstance(x, ValueError)`), by path."""
+
+    __slots__ = ("path",)
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TypeValue) and other.path == self.path
+
+    def __hash__(self) -> int:
+        return hash(self.path)
+
+    def __repr__(self) -> str:
+        return f"<class '{short_name(self.path)}'>"
+
+
+def exception_value(error: BaseException) -> ExceptionValue:
+    """The structural form of a real exception (args and attributes as workflow values)."""
+    if isinstance(error, ExceptionCarrier):
+        return error.value
+    try:
+        message = str(error)
+    except Exception:  # a broken __str__ must not hide the exception itself
+        message = repr(error)
+    attrs = {k: v for k, v in vars(error).items() if not k.startswith("_")}
+    return ExceptionValue(lineage(type(error)), message, tuple(error.args), attrs)
+
+
+class ExceptionCarrier(Exception):
+    """Carries an `ExceptionValue` through Python's own raise/except inside the interpreter."""
+
+    def __init__(self, value: ExceptionValue) -> None:
+        super().__init__(value.message)
+        self.value = value

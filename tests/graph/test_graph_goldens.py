@@ -48,3 +48,21 @@ def test_example_graph_is_valid_for_graphviz(source: Path) -> None:
     assert completed.returncode == 0, completed.stderr
     assert "<svg" in completed.stdout
     assert completed.stderr == ""  # graphviz warns about syntax it tolerates
+
+
+COMPILER_GOLDENS = sorted((EXAMPLES.parent / "tests" / "golden").glob("*.py"))
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz `dot` not installed")
+@pytest.mark.parametrize("source", COMPILER_GOLDENS, ids=[s.stem for s in COMPILER_GOLDENS])
+def test_every_construct_family_draws(source: Path) -> None:
+    """Each compiler golden (one per construct family) yields a graph graphviz accepts."""
+    for workflow in compile_path(source).workflows:
+        dag = build_dag(workflow.program)
+        ids = {node.id for node in dag.nodes}
+        assert len(ids) == len(dag.nodes)
+        assert all(edge.source in ids and edge.target in ids for edge in dag.edges)
+        completed = subprocess.run(
+            ["dot", "-Tsvg"], input=to_dot(dag), capture_output=True, text=True, check=False
+        )
+        assert (completed.returncode, completed.stderr) == (0, "")

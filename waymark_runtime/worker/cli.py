@@ -18,6 +18,7 @@ from waymark_runtime.errors import WaymarkError
 from waymark_runtime.runner import Runner
 from waymark_runtime.schedules.scheduler import run_scheduler
 from waymark_runtime.store.postgres import PostgresStore, is_transient
+from waymark_runtime.worker.main import import_user_modules
 
 log = logging.getLogger("waymark.runner")
 
@@ -43,7 +44,12 @@ def main() -> None:
 
 
 async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
-    """Run a runner until `stop` is set (or a signal arrives)."""
+    """Run a runner until `stop` is set (or a signal arrives).
+
+    The runner imports the user modules too, never to run actions (workers do) but so that
+    the classes workflows construct (models, exceptions) can be found by the interpreter.
+    """
+    import_user_modules(settings)
     dsn = await asyncio.to_thread(database_url, settings)
     store = await open_store(dsn, settings)
     stop = stop or asyncio.Event()

@@ -30,9 +30,15 @@ def main(argv: list[str] | None = None) -> None:
     # The runner coordinates shutdown; Ctrl-C in a terminal must not kill attempts mid-way.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
-    for module in Settings.from_env().user_modules:
-        importlib.import_module(module)
+    import_user_modules(Settings.from_env())
     asyncio.run(_serve(read_fd, write_fd))
+
+
+def import_user_modules(settings: Settings) -> None:
+    """Import `WAYMARK_USER_MODULE` (their `@workflow` classes are not compiled here)."""
+    os.environ["WAYMARK_WORKER_PROCESS"] = "1"
+    for module in settings.user_modules:
+        importlib.import_module(module)
 
 
 def _die_with_parent() -> None:

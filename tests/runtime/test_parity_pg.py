@@ -1,0 +1,63 @@
+"""Every parity case ends on PostgreSQL — a `start-workers` process with real workers — the
+same way as its `run()` body does as plain Python (the oracle)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.parity.cases import CASES, ParityCase
+from tests.parity.harness import oracle_outcome, shape
+from tests.runtime.parity_reset import ResetCase
+from tests.runtime.support import START_WORKERS, client_for, start_workers_env
+
+# Real time on PostgreSQL: durable sleeps of an hour or a day are left to the virtual clock of
+# the in-memory parity suite.
+TOO_SLOW = {("sleeps.LongSleep", 0), ("sleeps.SleepBetweenActions", 1)}
+
+RUNS = [
+    pytest.param(case, index, id=f"{case.id}[{index}]")
+    for case in CASES
+    for index in range(len(case.inputs) if case.inputs is not None else 1)
+    if (case.id, index) not in TOO_SLOW
+]
+MODULES = sorted({case.module_name for case in CASES} | {"tests.runtime.parity_reset"})
+
+
+@pytest.fixture(scope="module")
+def workers(database: str) -> Iterator[str]:
+    """One `start-workers` for the module: one worker process, so counters live in one place."""
+    env = start_workers_env(database, WAYMARK_USER_MODULE=",".join(MODULES))
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            START_WORKERS, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            yield database
+        finally:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@pytest.mark.parametrize(("case", "index"), RUNS)
+async def test_parity_on_postgres(workers: str, case: ParityCase, index: int) -> None:
+    inputs = case.all_inputs()[index]
+    expected = await oracle_outcome(case, inputs)
+    async with client_for(workers) as client:
+        await client.get_result(await ResetCase().run(case.module_name, _blocking=False), 60)
+        actual = await _outcome(case.workflow_class()().run(**inputs))
+    assert actual == expected
+
+
+async def _outcome(call: Any) -> tuple[Any, ...]:
+    try:
+        value = await call
+    except Exception as error:
+        return ("raised", type(error).__qualname__, str(error))
+    return ("returned", shape(value))

@@ -46,9 +46,9 @@ class PostgresClient:
     def __init__(self, settings: Settings | None = None, *, dsn: str | None = None) -> None:
         self.settings = settings or Settings.from_env()
         self._dsn = dsn
-        self._stores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, PostgresStore] = (
-            weakref.WeakKeyDictionary()
-        )
+        self._per_loop: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, asyncio.Task[_Submitter]
+        ] = weakref.WeakKeyDictionary()
         self._migrated = False
 
     async def run_workflow(
@@ -60,7 +60,7 @@ class PostgresClient:
         priority: int | None,
     ) -> Any:
         """Queue an instance; return its result (blocking) or its id."""
-        store = await self.store()
+        submitter = await self._submitter()
         spec = NewInstance(
             workflow=definition.name,
             version=definition.version,
@@ -70,11 +70,12 @@ class PostgresClient:
         )
         instance_id = str(uuid.uuid4())
         if not blocking or self.settings.skip_wait_for_instance:
-            await store.create_instances([spec], postgres.now(), [instance_id])
+            await submitter.submit(spec, instance_id)
             return instance_id
+        store = submitter.store
         future = await store.expect(instance_id)
         try:
-            await store.create_instances([spec], postgres.now(), [instance_id])
+            await submitter.submit(spec, instance_id)
             return result_of(await future)
         finally:
             store.forget(instance_id, future)
@@ -102,22 +103,67 @@ class PostgresClient:
 
     async def store(self) -> PostgresStore:
         """This event loop's store (opened, and the schema migrated, on first use)."""
+        return (await self._submitter()).store
+
+    async def _submitter(self) -> _Submitter:
         loop = asyncio.get_running_loop()
-        store = self._stores.get(loop)
-        if store is None:
-            if self._dsn is None:
-                self._dsn = await asyncio.to_thread(database_url, self.settings)
-            dsn = self._dsn
-            store = await PostgresStore.open(dsn, max_size=10, run_migrations=not self._migrated)
-            self._migrated = True
-            self._stores[loop] = store
-        return store
+        opening = self._per_loop.get(loop)
+        if opening is None or (opening.done() and opening.exception() is not None):
+            opening = self._per_loop[loop] = loop.create_task(self._open())
+        return await asyncio.shield(opening)
+
+    async def _open(self) -> _Submitter:
+        if self._dsn is None:
+            self._dsn = await asyncio.to_thread(database_url, self.settings)
+        store = await PostgresStore.open(self._dsn, max_size=10, run_migrations=not self._migrated)
+        self._migrated = True
+        return _Submitter(store)
 
     async def close(self) -> None:
         """Close this event loop's connections."""
-        store = self._stores.pop(asyncio.get_running_loop(), None)
-        if store is not None:
-            await store.close()
+        opening = self._per_loop.pop(asyncio.get_running_loop(), None)
+        if opening is not None and opening.done() and opening.exception() is None:
+            await opening.result().store.close()
+
+
+class _Submitter:
+    """Group inserts: runs submitted while an insert is in flight go in the next one, so 200
+    concurrent `run()` calls cost a few statements, not 200 commits."""
+
+    def __init__(self, store: PostgresStore) -> None:
+        self.store = store
+        self.pending: list[tuple[NewInstance, str, asyncio.Future[None]]] = []
+        self.flushing: asyncio.Task[None] | None = None
+
+    async def submit(self, spec: NewInstance, instance_id: str) -> None:
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.pending.append((spec, instance_id, future))
+        if self.flushing is None or self.flushing.done():
+            self.flushing = asyncio.ensure_future(self._flush())
+        await future
+
+    async def _flush(self) -> None:
+        while self.pending:
+            batch, self.pending = self.pending, []
+            try:
+                await self._insert(batch)
+            except Exception:  # retried one by one, so each caller gets its own error
+                for one in batch:
+                    await self._insert_alone(one)
+
+    async def _insert(self, batch: list[tuple[NewInstance, str, asyncio.Future[None]]]) -> None:
+        specs = [spec for spec, _, _ in batch]
+        await self.store.create_instances(specs, postgres.now(), [i for _, i, _ in batch])
+        for _, _, future in batch:
+            if not future.done():
+                future.set_result(None)
+
+    async def _insert_alone(self, one: tuple[NewInstance, str, asyncio.Future[None]]) -> None:
+        try:
+            await self._insert([one])
+        except Exception as error:
+            if not one[2].done():
+                one[2].set_exception(error)
 
 
 def result_of(outcome: Outcome) -> Any:

@@ -17,6 +17,7 @@ import signal
 import sys
 
 from waymark_runtime.config import Settings
+from waymark_runtime.errors import WaymarkError
 from waymark_runtime.values import error_json
 from waymark_runtime.worker.protocol import Reply, Request, encode, open_pipes, read_frame
 
@@ -34,11 +35,20 @@ def main(argv: list[str] | None = None) -> None:
     asyncio.run(_serve(read_fd, write_fd))
 
 
+class UserModuleError(WaymarkError):
+    """a module of WAYMARK_USER_MODULE cannot be imported"""
+
+
 def import_user_modules(settings: Settings) -> None:
     """Import `WAYMARK_USER_MODULE` (their `@workflow` classes are not compiled here)."""
     os.environ["WAYMARK_WORKER_PROCESS"] = "1"
     for module in settings.user_modules:
-        importlib.import_module(module)
+        try:
+            importlib.import_module(module)
+        except Exception as error:
+            raise UserModuleError(
+                f"cannot import {module!r} (WAYMARK_USER_MODULE): {type(error).__name__}: {error}"
+            ) from error
 
 
 def _die_with_parent() -> None:

@@ -125,3 +125,8 @@ async def test_real_time_mode_waits_for_real() -> None:
 async def test_the_pytest_fixture_is_an_active_runtime(waymark_runtime: LocalRuntime) -> None:
     assert waymark.testing.current_runtime() is waymark_runtime
     assert await Daily().run("fixture") == "hello fixture"
+
+
+@pytest.mark.waymark(virtual_time=False)
+async def test_the_fixture_takes_options_from_the_marker(waymark_runtime: LocalRuntime) -> None:
+    assert not waymark_runtime.clock.virtual

@@ -8,7 +8,6 @@ no I/O: delays and timeouts are handed to the host inside the effects.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from waymark_runtime import ir
@@ -53,6 +52,8 @@ class Machine:
         self.next_node = 1
         self.status = "running"
         self.effects: list[Effect] = []
+        self._index: dict[str, dict[str, Any]] = {}
+        self._indexed: dict[str, Any] | None = None
 
     # -- entry points -------------------------------------------------------------------------
 
@@ -122,7 +123,7 @@ class Machine:
         if not request:
             return None, []  # an empty gather: nothing to wait for, as in Python
         nodes = [self._dispatch(site, *call) for call in request]
-        self.wait = {"kind": "actions", "nodes": nodes}
+        self.wait = {"kind": "actions", "nodes": nodes, "pending": len(nodes)}
         return None
 
     def _sleep(self, seconds: Any) -> tuple[ExceptionValue | None, Any] | None:
@@ -174,12 +175,12 @@ class Machine:
 
     def _on_action(self, event: ActionFinished) -> None:
         assert self.wait is not None
-        entry = next((e for e in self.wait.get("nodes", ()) if e["node"] == event.node), None)
+        entry = self._entry(event.node)
         if entry is None or entry["attempt"] != event.attempt or entry["status"] != "pending":
             return  # a duplicate or stale report
         site = self._site()
         if event.ok:
-            entry["status"], entry["value"] = "ok", event.value
+            self._settle(entry, "ok", event.value)
         else:
             error = _as_exception(to_value(event.value))
             if any(error.is_a(path) for path in HOST_ERRORS):
@@ -194,15 +195,27 @@ class Machine:
                 self.wait = None
                 self._drive(error, _NOTHING)
                 return
-            entry["status"], entry["value"] = "error", to_json(error)
+            self._settle(entry, "error", to_json(error))
         self._maybe_resume(site)
+
+    def _entry(self, node: str) -> dict[str, Any] | None:
+        """The pending call with this node id (indexed once per wait: gathers can be large)."""
+        assert self.wait is not None
+        if self._indexed is not self.wait:
+            self._index = {e["node"]: e for e in self.wait.get("nodes", ())}
+            self._indexed = self.wait
+        return self._index.get(node)
+
+    def _settle(self, entry: dict[str, Any], status: str, value: Any) -> None:
+        assert self.wait is not None
+        entry["status"], entry["value"] = status, value
+        self.wait["pending"] -= 1
 
     def _maybe_resume(self, site: AwaitSite) -> None:
         assert self.wait is not None
-        nodes = self.wait["nodes"]
-        if any(e["status"] == "pending" for e in nodes):
+        if self.wait["pending"]:
             return
-        self.wait = None
+        nodes, self.wait = self.wait["nodes"], None
         results = [to_value(e["value"]) for e in nodes]
         self._drive(None, results[0] if site.single else results)
 
@@ -259,10 +272,18 @@ class Machine:
             code = program.functions[saved["fn"]]
             env = decoder.decode(saved["env"])
             machine.frames.append(Frame(code, env, saved["pc"], decoder.decode(saved["slots"])))
-        machine.wait = copy.deepcopy(state["wait"])  # advance never mutates its input
+        machine.wait = _own(state["wait"])
         machine.next_node = state["next"]
         machine.status = state["status"]
         return machine
+
+
+def _own(wait: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A copy of the wait record deep enough for `advance` never to mutate its input state
+    (only the record and its entries' own fields change; arguments and results are shared)."""
+    if wait is None or "nodes" not in wait:
+        return wait
+    return {**wait, "nodes": [dict(entry) for entry in wait["nodes"]]}
 
 
 def _as_exception(value: Any) -> ExceptionValue:

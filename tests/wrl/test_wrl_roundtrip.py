@@ -41,13 +41,13 @@ def test_patterns_round_trip(pattern: ir.Pattern, guard: ir.Expr | None) -> None
     assert_round_trip(_workflow(ir.Match(subject=ir.Name(id="x"), cases=(case,))))
 
 
-@SETTINGS
-@given(st.lists(statements(2, allow_empty_bodies=True), min_size=1, max_size=4))
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(statements(2, allow_empty_bodies=True), min_size=1, max_size=3))
 def test_statements_round_trip(body: list[ir.Stmt]) -> None:
     assert_round_trip(_workflow(*body))
 
 
-@SETTINGS
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(workflows())
 def test_workflows_round_trip(workflow: ir.Workflow) -> None:
     assert_round_trip(workflow)

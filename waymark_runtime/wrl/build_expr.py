@@ -62,6 +62,10 @@ def name_of(token: Token) -> str:
     name = lexicon.read_name(str(token))
     if name is None:
         raise syntax_error(token, f"`{token}` is not a valid identifier")
+    if name in lexicon.HARD_KEYWORDS and not lexicon.is_escaped(str(token)):
+        raise syntax_error(
+            token, f"`{name}` is a keyword; write `` `{name}` `` to use it as a name"
+        )
     return name
 
 

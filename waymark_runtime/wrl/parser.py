@@ -129,7 +129,7 @@ def _parse_tree(source: str) -> Tree[Token]:
     try:
         return _LARK.parse(source)
     except UnexpectedInput as error:
-        raise describe(error, _LARK) from None
+        raise describe(error, _LARK, source) from None
     except LarkError as error:  # any other grammar-level failure still reads as bad input
         raise WrlSyntaxError(f"malformed .wrl text ({type(error).__name__})", 1, 1) from None
     except RecursionError:

@@ -219,8 +219,8 @@ def _base(node: ir.Expr) -> str:
 
 
 def _member(name: str) -> str:
-    # After a dot only a name can follow, so no word there needs escaping.
-    return lexicon.format_name(name, frozenset())
+    # After a dot only a name can follow, so only Python's own keywords need escaping.
+    return lexicon.format_name(name, lexicon.HARD_KEYWORDS)
 
 
 def print_Attribute(node: ir.Attribute) -> Printed:

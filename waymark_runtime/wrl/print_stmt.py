@@ -172,7 +172,7 @@ def _sleep(op: ir.Sleep) -> str:
 
 
 def _async_helper(op: ir.CallAsyncHelper) -> str:
-    name = lexicon.format_name(op.name, frozenset())
+    name = lexicon.format_name(op.name, lexicon.HARD_KEYWORDS)
     return f"self.{name}({arguments(op.args, op.kwargs)})"
 
 

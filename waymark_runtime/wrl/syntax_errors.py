@@ -7,6 +7,7 @@ the tokens the parser would have accepted. Owns no parsing of its own.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from lark import Lark
@@ -21,6 +22,11 @@ def _body(*lines: str) -> str:
     return _PROLOGUE + "".join(f"    {line}\n" for line in lines)
 
 
+_OPERATORS = (
+    *("+", "-", "*", "/", "//", "%", "@", "**", "&", "|", "^", "<<", ">>"),
+    *("<", ">", "==", "!=", "<=", ">=", "in", "not in", "is", "is not", "and", "or"),
+)
+
 # Each message, with statements that make exactly that mistake.
 EXAMPLES: dict[str, list[str]] = {
     "expected an expression after `=`": [
@@ -29,12 +35,9 @@ EXAMPLES: dict[str, list[str]] = {
         _body("x = )"),
     ],
     "expected an expression after the operator": [
-        _body("x = a +"),
-        _body("x = a *"),
-        _body("x = a ** "),
-        _body("x = a and"),
-        _body("x = a <"),
-    ],
+        _body(f"x = a {operator}") for operator in _OPERATORS
+    ]
+    + [_body(f"x = {operator}") for operator in ("-", "+", "~", "not")],
     "expected `:` at the end of the block header": [
         _body("if x"),
         _body("elif x"),
@@ -62,19 +65,9 @@ EXAMPLES: dict[str, list[str]] = {
         _body("x = enum Color.RED"),
         _body("x = type ValueError"),
     ],
-    "unclosed `(`": [
-        _body("x = f(a"),
-        _body("x = f(a, b"),
-        _body("x = (a"),
-    ],
-    "unclosed `[`": [
-        _body("x = [a"),
-        _body("x = [a, b"),
-        _body("x = y[a"),
-    ],
-    "unclosed `{`": [
-        _body("x = {a"),
-        _body("x = {a: b"),
+    "expected `fn run(...):` after the workflow line": [
+        "wrl 1\n\nworkflow W\n",
+        "wrl 1\n\nworkflow W @1:1\n",
     ],
     "unexpected indentation": [
         _body("x = 1", "    y = 2"),
@@ -83,10 +76,6 @@ EXAMPLES: dict[str, list[str]] = {
         _body("x = a."),
         _body("x = a.(b)"),
         _body("x = a.1"),
-    ],
-    "a location is written `@line:column`": [
-        _body("x = 1 @"),
-        _body("x = 1 @3"),
     ],
 }
 
@@ -103,20 +92,88 @@ _TOKEN_NAMES = {
     "_DEDENT": "end of block",
     "$END": "end of text",
 }
-# Tokens any expression may start with: a long list of them reads better as "an expression".
-_EXPRESSION_STARTS = frozenset({"NAME", "NUMBER", "STRING", "LPAR", "LSQB", "LBRACE"})
+# Long lists of alternatives read better as the kind of thing expected: (label, a member that
+# must be present, members).
+_GROUPS: tuple[tuple[str, str, frozenset[str]], ...] = (
+    (
+        "a statement",
+        "pass",
+        frozenset({"pass", "break", "continue", "return", "raise", "if", "for", "while", "try"}),
+    ),
+    (
+        "an expression",
+        "NAME",
+        frozenset({"NAME", "NUMBER", "STRING", "(", "[", "{", "-", "+", "~", "not", "None"}),
+    ),
+    (
+        "an operator",
+        "+",
+        frozenset(
+            {"+", "-", "*", "/", "//", "%", "@", "**", "&", "|", "^", "<<", ">>", "<", ">"}
+            | {"==", ">=", "<=", "!=", "in", "not", "is", "and", "or", "if", ".", "[", "("}
+        ),
+    ),
+)
+# Words that only ever start an expression: dropped from the list once "an expression" is there.
+_EXPRESSION_WORDS = frozenset(
+    {"True", "False", "const", "fstring", "new", "enum", "type", "self", "*", "match", "await"}
+)
 _MAX_LISTED = 5
 
 
-def describe(error: UnexpectedInput, parser: Lark) -> WrlSyntaxError:
-    """The WrlSyntaxError for a Lark parse error."""
+def describe(error: UnexpectedInput, parser: Lark, source: str) -> WrlSyntaxError:
+    """The WrlSyntaxError for a Lark parse error in `source`."""
     line, column = _position(error)
     if isinstance(error, UnexpectedCharacters):
         return WrlSyntaxError(f"unexpected character {_show_char(error)}", line, column)
+    at_end = _token_type(error) in ("$END", "_DEDENT", "_NL", None)
+    bracket = _unclosed_bracket(source, line, column, at_end)
+    if bracket is not None:
+        char, bracket_line, bracket_column = bracket
+        return WrlSyntaxError(f"unclosed `{char}`", bracket_line, bracket_column)
     label = _match_example(error, parser)
     if label is not None:
         return WrlSyntaxError(label, line, column)
     return WrlSyntaxError(_fallback(error, parser), line, column)
+
+
+# What the bracket scan skips: strings (with escapes) and comments.
+_SKIPPED = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"|#[^\n]*")
+_CLOSERS = {"(": ")", "[": "]", "{": "}"}
+
+
+def _unclosed_bracket(
+    source: str, line: int, column: int, at_end: bool
+) -> tuple[str, int, int] | None:
+    """The innermost bracket still open at the error, if the text ended or the error is on a
+    later line than the bracket.
+
+    Inside brackets newlines do not end a statement, so a missing `)` shows up later as an
+    error somewhere else; pointing at the bracket is more useful than pointing there.
+    """
+    lines = source.split("\n")
+    current = lines[line - 1][: column - 1] if line <= len(lines) else ""
+    before = "\n".join([*lines[: line - 1], current])
+    stack: list[tuple[str, int]] = []
+    position = 0
+    while position < len(before):
+        skipped = _SKIPPED.match(before, position)
+        if skipped is not None:
+            position = skipped.end()
+            continue
+        char = before[position]
+        if char in _CLOSERS:
+            stack.append((char, position))
+        elif stack and char == _CLOSERS[stack[-1][0]]:
+            stack.pop()
+        position += 1
+    if not stack:
+        return None
+    char, offset = stack[-1]
+    bracket_line = before.count("\n", 0, offset) + 1
+    if bracket_line == line and not at_end:
+        return None
+    return char, bracket_line, offset - (before.rfind("\n", 0, offset) + 1) + 1
 
 
 def _position(error: UnexpectedInput) -> tuple[int, int]:
@@ -133,13 +190,69 @@ def _show_char(error: UnexpectedCharacters) -> str:
 
 
 def _match_example(error: UnexpectedInput, parser: Lark) -> str | None:
-    if getattr(error, "state", None) is None:
+    """The label of the example whose error happened in the most similar parser state.
+
+    Parser states are compared from the top of the stack down (at least two must agree), not
+    the whole stack, so a mistake is recognised at any block depth; among equally close
+    examples, one failing on the same kind of token wins.
+    """
+    stack = _stack_of(error)
+    if not stack:
         return None
+    kind = _token_type(error)
+    best: tuple[int, bool, str] | None = None
+    for label, example_stack, example_kind in _signatures(parser):
+        agreement = _common_top(stack, example_stack)
+        if agreement < _MIN_AGREEMENT:
+            continue
+        score = (agreement, example_kind == kind, label)
+        if best is None or score[:2] > best[:2]:
+            best = score
+    return None if best is None else best[2]
+
+
+_MIN_AGREEMENT = 2
+_DEPTH_COMPARED = 4
+_SIGNATURES: dict[int, list[tuple[str, tuple[Any, ...], str | None]]] = {}
+
+
+def _signatures(parser: Lark) -> list[tuple[str, tuple[Any, ...], str | None]]:
+    """(label, parser stack, token type) of each example's error, computed once per parser."""
+    if id(parser) not in _SIGNATURES:
+        _SIGNATURES[id(parser)] = [
+            (label, _stack_of(failure), _token_type(failure))
+            for label, texts in EXAMPLES.items()
+            for text in texts
+            if (failure := _failure(parser, text)) is not None
+        ]
+    return _SIGNATURES[id(parser)]
+
+
+def _common_top(left: tuple[Any, ...], right: tuple[Any, ...]) -> int:
+    count = 0
+    for a, b in zip(reversed(left), reversed(right), strict=False):
+        if a != b or count == _DEPTH_COMPARED:
+            break
+        count += 1
+    return count
+
+
+def _failure(parser: Lark, text: str) -> UnexpectedInput | None:
     try:
-        label: str | None = error.match_examples(parser.parse, EXAMPLES, use_accepts=True)
-    except (UnexpectedInput, WrlSyntaxError):
-        return None
-    return label
+        parser.parse(text)
+    except UnexpectedInput as error:
+        return error
+    return None
+
+
+def _stack_of(error: UnexpectedInput) -> tuple[Any, ...]:
+    state = getattr(error, "state", None)
+    return tuple(getattr(state, "state_stack", ()) or ())
+
+
+def _token_type(error: UnexpectedInput) -> str | None:
+    token = getattr(error, "token", None)
+    return None if token is None else str(token.type)
 
 
 def _fallback(error: UnexpectedInput, parser: Lark) -> str:
@@ -170,11 +283,16 @@ def _found(error: UnexpectedInput) -> str:
 
 
 def _describe_expected(expected: set[str], parser: Lark) -> str:
+    spellings = {name: _spelling(name, parser) for name in expected}
+    remaining = set(spellings.values())
     names: list[str] = []
-    if len(expected & _EXPRESSION_STARTS) >= 4:
-        names.append("an expression")
-        expected = expected - _EXPRESSION_STARTS - _expression_keywords(parser, expected)
-    names += sorted(_describe_token(name, parser) for name in expected)
+    for label, required, members in _GROUPS:
+        if required in remaining:
+            names.append(label)
+            remaining -= members
+            if label in ("a statement", "an expression"):
+                remaining -= _EXPRESSION_WORDS | _GROUPS[1][2]
+    names += sorted(_describe_spelling(spelling) for spelling in remaining)
     if len(names) > _MAX_LISTED:
         names = [*names[:_MAX_LISTED], "..."]
     if len(names) <= 1:
@@ -182,18 +300,16 @@ def _describe_expected(expected: set[str], parser: Lark) -> str:
     return ", ".join(names[:-1]) + " or " + names[-1]
 
 
-def _expression_keywords(parser: Lark, expected: set[str]) -> set[str]:
-    """Operators and words that only start expressions (`-`, `not`, `new`, ...)."""
-    starters = {"MINUS", "PLUS", "TILDE", "NOT", "NONE", "TRUE", "FALSE", "STAR", "LAMBDA"}
-    starters |= {"SOFT_NEW", "SOFT_ENUM", "SOFT_TYPE", "SOFT_CONST", "SOFT_FSTRING", "SOFT_SELF"}
-    return expected & starters
-
-
-def _describe_token(name: str, parser: Lark) -> str:
+def _spelling(name: str, parser: Lark) -> str:
+    """A terminal's literal text (`(`, `if`), or its name for patterns (NAME, STRING, ...)."""
     if name in _TOKEN_NAMES:
-        return _TOKEN_NAMES[name]
+        return name
     try:
         terminal = parser.get_terminal(name)
     except KeyError:
-        return name.lower()
-    return f"`{terminal.pattern.value}`"
+        return name
+    return str(terminal.pattern.value) if terminal.pattern.type == "str" else name
+
+
+def _describe_spelling(spelling: str) -> str:
+    return _TOKEN_NAMES.get(spelling, f"`{spelling}`")

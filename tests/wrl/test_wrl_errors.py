@@ -1,0 +1,65 @@
+"""Syntax errors: every malformed text fails with a positioned, terse `WrlSyntaxError`."""
+
+from __future__ import annotations
+
+import pytest
+
+from waymark_runtime.errors import WrlSyntaxError
+from waymark_runtime.wrl import parse
+
+HEADER = "wrl 1\n\nworkflow W\n\nfn run():\n"  # the first statement is on line 6
+
+
+def body(*lines: str) -> str:
+    return HEADER + "".join(f"    {line}\n" for line in lines)
+
+
+CASES = [
+    # (text, line, column, message)
+    ("", 1, 1, "empty .wrl text; expected the header `wrl 1`"),
+    ("wrl 2\n\nworkflow W\n", 1, 5, "unsupported wrl version 2"),
+    ("workflow W\n", 1, 1, "expected the header `wrl 1` on the first line"),
+    ("wrl 1\n\nworkflow W\n", 3, 11, "expected `fn run(...):` after the workflow line"),
+    ("wrl 1\n\x00", 2, 1, "unexpected character '\\x00'"),
+    (body("x ="), 6, 8, "expected an expression after `=`"),
+    (body("if x:", "    y = 1 +"), 7, 16, "expected an expression after the operator"),
+    (body("while x"), 6, 12, "expected `:` at the end of the block header"),
+    (body("for x y:"), 6, 11, "expected `in` after the loop target"),
+    (body("await fetch(1)"), 6, 11, "expected an action, `gather`, `sleep` or a `self.` helper call after `await`"),
+    (body("await action fetch(1)"), 6, 18, "expected an import path `module:name` after `action`"),
+    (body("x = new Summary()"), 6, 13, "expected an import path `module:name`"),
+    (body("x = len(xs"), 6, 12, "unclosed `(`"),
+    (body("x = [1, 2"), 6, 9, "unclosed `[`"),
+    (body("x = {'a': f(1,", "    y = 2"), 6, 16, "unclosed `(`"),
+    (body("x = 1", "    y = 2"), 7, 9, "unexpected indentation"),
+    (body("if x:", "        y = 2", "      z = 3"), 8, 11, "unindent does not match any outer indentation level"),
+    (HEADER + "\tx = 1\n", 6, 1, "indent with spaces, not tabs"),
+    (body("x = a."), 6, 11, "expected a name after `.`"),
+    (body("x = 1 @"), 6, 12, "expected an expression after the operator"),
+    (body("x = 'a\\q'"), 6, 9, "invalid escape sequence in string"),
+    (body("a.b = 1"), 6, 5, "cannot assign to an attribute"),
+    (body("x = y = await action m:f()"), 6, 5, "an await assigns exactly one target"),
+    (body("x = return"), 6, 9, "`return` is a keyword; write `` `return` `` to use it as a name"),
+    (body("x = enum m:Color"), 6, 14, "an enum member is written `module:Class.MEMBER`"),
+    (body("]"), 6, 5, "expected a statement, found `]`"),
+    (body("x = 1 2"), 6, 11, "expected an operator, `,`, `=`, a location `@line:column` or end of line, found `2`"),
+    (body("match x:", "    y = 1"), 7, 9, "expected `case`, found `y`"),
+    (body("f(a=1, b)"), 6, 7, "positional argument follows a keyword argument"),
+    (body("await action m:f() retry(attempts=1, attempts=2)"), 6, 42, "`attempts` is given twice"),
+    (body("await action m:f() backoff(base=1)"), 6, 24, "`backoff` needs `multiplier=`"),
+    (HEADER.replace("run()", "run(*)"), 5, 8, "`*` must be followed by a keyword-only parameter"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "line", "column", "message"), CASES)
+def test_error_message(text: str, line: int, column: int, message: str) -> None:
+    with pytest.raises(WrlSyntaxError) as caught:
+        parse(text)
+    error = caught.value
+    assert (error.line, error.column, str(error)) == (line, column, f"{line}:{column}: {message}")
+
+
+def test_errors_are_recognised_at_any_depth() -> None:
+    nested = body("for x in xs:", "    if x:", "        while x:", "            y =")
+    with pytest.raises(WrlSyntaxError, match="expected an expression after `=`"):
+        parse(nested)

@@ -1,0 +1,108 @@
+"""The parser raises `WrlSyntaxError` and nothing else, on any text.
+
+Random text and random edits of valid programs either fail with a positioned `WrlSyntaxError`
+or parse into a workflow whose canonical text is a fixed point of parse-then-print.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from strategies import workflows
+
+from waymark_runtime.errors import WrlSyntaxError
+from waymark_runtime.wrl import dumps, parse
+
+SAMPLES = [
+    path.read_text(encoding="utf-8") for path in (Path(__file__).parent / "samples").glob("*.wrl")
+]
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+HEADER = "wrl 1\n\nworkflow W\n\nfn run():\n"
+# Characters that matter to the lexer, so random edits hit interesting places.
+SYNTAX_CHARS = "()[]{}:,.=@*+-<>!'\"`\\#\n\t  0123456789abcfnrx_\x00é"
+
+
+def check_text(text: str) -> None:
+    try:
+        workflow = parse(text)
+    except WrlSyntaxError as error:
+        assert error.line >= 1 and error.column >= 1, error
+        assert error.line <= text.count("\n") + 2, error
+        assert str(error).strip()
+        return
+    canonical = dumps(workflow)
+    assert dumps(parse(canonical)) == canonical
+
+
+@SETTINGS
+@given(st.text())
+def test_any_text(text: str) -> None:
+    check_text(text)
+
+
+@SETTINGS
+@given(st.text(alphabet=SYNTAX_CHARS, max_size=80))
+def test_any_statement_text(text: str) -> None:
+    check_text(HEADER + "    " + text + "\n")
+
+
+def valid_programs() -> st.SearchStrategy[str]:
+    """The hand-written samples (cheap, realistic) and, less often, generated programs."""
+    samples = st.sampled_from(SAMPLES)
+    return st.one_of(samples, samples, samples, workflows().map(dumps))
+
+
+@st.composite
+def edited_programs(draw: st.DrawFn) -> str:
+    """A valid program with a few characters deleted, inserted or replaced."""
+    text = draw(valid_programs())
+    for _ in range(draw(st.integers(min_value=1, max_value=3))):
+        start = draw(st.integers(min_value=0, max_value=len(text)))
+        end = draw(st.integers(min_value=start, max_value=min(len(text), start + 8)))
+        insert = draw(st.text(alphabet=SYNTAX_CHARS, max_size=3))
+        text = text[:start] + insert + text[end:]
+    return text
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edited_programs())
+def test_edited_programs(text: str) -> None:
+    check_text(text)
+
+
+@st.composite
+def shuffled_lines(draw: st.DrawFn) -> str:
+    """A valid program with lines moved, duplicated or re-indented."""
+    lines = draw(valid_programs()).splitlines()
+    index = draw(st.integers(min_value=0, max_value=len(lines) - 1))
+    line = lines.pop(index)
+    indent = draw(st.sampled_from(("", "  ", "    ", "        ", "\t")))
+    lines.insert(draw(st.integers(min_value=0, max_value=len(lines))), indent + line.lstrip())
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(shuffled_lines())
+def test_shuffled_lines(text: str) -> None:
+    check_text(text)
+
+
+def test_deep_nesting_is_a_syntax_error() -> None:
+    for expression in ("-" * 5000 + "x", "[" * 5000 + "]" * 5000, " + ".join(["x"] * 3000)):
+        try:
+            parse(HEADER + f"    y = {expression}\n")
+        except WrlSyntaxError as error:
+            assert "nesting too deep" in str(error)
+        else:
+            raise AssertionError("deep nesting was accepted")
+
+
+def test_non_text_input() -> None:
+    try:
+        parse(b"wrl 1\n")  # type: ignore[arg-type]
+    except WrlSyntaxError as error:
+        assert "expected .wrl text" in str(error)
+    else:
+        raise AssertionError("bytes were accepted")

@@ -16,10 +16,11 @@ import sys
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from benchmarks.machine import rss_mb
 
+T = TypeVar("T")
 USER_MODULE = "benchmarks.workflows"
 _REPO_ROOT = Path(__file__).resolve().parent.parent
 _STOP_PATIENCE = 30.0
@@ -72,19 +73,25 @@ class RunnerProcess:
     async def wait_ready(self, probe: Callable[[], Awaitable[Any]], timeout: float) -> float:
         """Run `probe` (a one-action workflow) until it returns; the seconds it took."""
         started = time.perf_counter()
-        task = asyncio.ensure_future(probe())
+        await self.watch(probe(), timeout)
+        return time.perf_counter() - started
+
+    async def watch(self, awaitable: Awaitable[T], timeout: float) -> T:
+        """Await `awaitable` while watching the runner: a client would wait forever on a dead
+        runner, so its death (or `timeout` seconds) ends the wait with `RunnerDied`."""
+        task = asyncio.ensure_future(awaitable)
+        deadline = time.perf_counter() + timeout
         try:
             while not task.done():
                 self.check_alive()
-                if time.perf_counter() - started > timeout:
+                if time.perf_counter() > deadline:
                     raise RunnerDied(
-                        f"start-workers did not answer in {timeout:.0f} s{self.tail()}"
+                        f"no answer from start-workers in {timeout:.0f} s{self.tail()}"
                     )
                 await asyncio.wait({task}, timeout=0.2)
-            task.result()
+            return task.result()
         finally:
             task.cancel()
-        return time.perf_counter() - started
 
     def check_alive(self) -> None:
         if self.process is not None and self.process.poll() is not None:

@@ -32,6 +32,7 @@ from benchmarks.workflows import (
 
 T = TypeVar("T")
 _SUBMIT_CHUNK = 200
+_PATIENCE = 600.0  # a hung runtime fails the workload instead of hanging the suite
 _LONG_SLEEP = 3600.0  # far beyond the eviction threshold: every sleeper is released to the db
 
 
@@ -44,18 +45,19 @@ def _check(got: Any, expected: Any, what: str) -> None:
         raise WrongResult(f"{what} returned {got!r}, expected {expected!r}")
 
 
-async def _timed(awaitable: Awaitable[T]) -> tuple[T, float]:
+async def _timed(runner: RunnerProcess, awaitable: Awaitable[T]) -> tuple[T, float]:
+    """Wall-clock seconds of `awaitable`, which must finish while the runner lives."""
     started = time.perf_counter()
-    value = await awaitable
+    value = await runner.watch(awaitable, _PATIENCE)
     return value, time.perf_counter() - started
 
 
 async def w1(ctx: Context) -> Measured:
     _, _, runners = ctx.require()
-    await runners.get(ctx.concurrency)
+    runner = await runners.get(ctx.concurrency)
     count, measured = ctx.scale.w1_actions, Measured()
     for _ in range(ctx.scale.repeats):
-        total, seconds = await _timed(BenchSequential().run(count))
+        total, seconds = await _timed(runner, BenchSequential().run(count))
         _check(total, sum(range(count)), "BenchSequential")
         measured.add("W1.actions", count / seconds)
     return measured
@@ -63,10 +65,10 @@ async def w1(ctx: Context) -> Measured:
 
 async def w2(ctx: Context) -> Measured:
     _, _, runners = ctx.require()
-    await runners.get(ctx.concurrency)
+    runner = await runners.get(ctx.concurrency)
     count, measured = ctx.scale.w2_actions, Measured()
     for _ in range(ctx.scale.repeats):
-        length, seconds = await _timed(BenchFanOut().run(count))
+        length, seconds = await _timed(runner, BenchFanOut().run(count))
         _check(length, count, "BenchFanOut")
         measured.add("W2.actions", count / seconds)
     return measured
@@ -74,11 +76,11 @@ async def w2(ctx: Context) -> Measured:
 
 async def w3(ctx: Context) -> Measured:
     _, _, runners = ctx.require()
-    await runners.get(ctx.concurrency)
+    runner = await runners.get(ctx.concurrency)
     count, measured = ctx.scale.w3_instances, Measured()
     for _ in range(ctx.scale.repeats):
         runs = asyncio.gather(*(BenchThreeSteps().run(seed) for seed in range(count)))
-        results, seconds = await _timed(runs)
+        results, seconds = await _timed(runner, runs)
         _check(results, [seed + 2 for seed in range(count)], "BenchThreeSteps")
         measured.add("W3.actions", 3 * count / seconds)
         measured.add("W3.instances", count / seconds)
@@ -87,12 +89,12 @@ async def w3(ctx: Context) -> Measured:
 
 async def w4(ctx: Context) -> Measured:
     _, _, runners = ctx.require()
-    await runners.get(ctx.concurrency)
+    runner = await runners.get(ctx.concurrency)
     measured = Measured(details={"latencies_ms": []})
     for _ in range(ctx.scale.repeats):
         latencies = []
         for seed in range(ctx.scale.w4_runs):
-            result, seconds = await _timed(BenchOneAction().run(seed))
+            result, seconds = await _timed(runner, BenchOneAction().run(seed))
             _check(result, seed, "BenchOneAction")
             latencies.append(seconds * 1000)
         measured.details["latencies_ms"].append(latencies)
@@ -105,13 +107,13 @@ async def w6(ctx: Context) -> Measured:
     _, _, runners = ctx.require()
     measured = Measured(details={"worker_count": ctx.worker_count, "counts": {}})
     for concurrency in ctx.scale.w6_concurrency:
-        await runners.get(concurrency)
+        runner = await runners.get(concurrency)
         ideal = ctx.worker_count * concurrency / NAP_SECONDS
         count = max(ctx.worker_count * concurrency, round(ideal * ctx.scale.w6_seconds))
         measured.specs.append(spec := w6_spec(concurrency, ideal))
         measured.details["counts"][spec.key] = count
         for _ in range(ctx.scale.repeats):
-            length, seconds = await _timed(BenchNaps().run(count))
+            length, seconds = await _timed(runner, BenchNaps().run(count))
             _check(length, count, "BenchNaps")
             measured.add(spec.key, count / seconds)
     return measured
@@ -154,7 +156,7 @@ async def _sleep_and_wake(
     measured.add("W5.rss_idle", runner.rss_mb())
     size_before = await database_bytes(connection)
     started = time.perf_counter()
-    await _submit_sleepers(count)
+    await runner.watch(_submit_sleepers(count), _PATIENCE)
     await _until(runner, patience, lambda: _all_asleep(connection, count))
     measured.add("W5.asleep", count / (time.perf_counter() - started))
     measured.add("W5.rss", await _peak_rss(runner, 1.0))

@@ -72,39 +72,43 @@ class Outcome:
         return bool(self.count("error") or self.problems or self.drift)
 
 
+Paths = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        help="Python files or directories (searched recursively for *.py).",
+        metavar="PATHS",
+        show_default=False,
+    ),
+]
+OutDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--out-dir", metavar="DIR", help="Write one <WorkflowName>.wrl per workflow into DIR."
+    ),
+]
+CheckDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--check",
+        metavar="DIR",
+        help="Fail when the .wrl files committed in DIR differ from the code.",
+    ),
+]
+FormatOption = Annotated[
+    OutputFormat, typer.Option("--format", help="Report as text or as one JSON object on stdout.")
+]
+ExplainOption = Annotated[
+    str | None,
+    typer.Option("--explain", metavar="CODE", help="Print the documentation of a rule and exit."),
+]
+
+
 def compile_command(
-    paths: Annotated[
-        list[Path] | None,
-        typer.Argument(
-            help="Python files or directories (searched recursively for *.py).",
-            metavar="PATHS",
-            show_default=False,
-        ),
-    ] = None,
-    out_dir: Annotated[
-        Path | None,
-        typer.Option(
-            "--out-dir", metavar="DIR", help="Write one <WorkflowName>.wrl per workflow into DIR."
-        ),
-    ] = None,
-    check: Annotated[
-        Path | None,
-        typer.Option(
-            "--check",
-            metavar="DIR",
-            help="Fail when the .wrl files committed in DIR differ from the code.",
-        ),
-    ] = None,
-    output_format: Annotated[
-        OutputFormat,
-        typer.Option("--format", help="Report as text or as one JSON object on stdout."),
-    ] = OutputFormat.text,
-    explain: Annotated[
-        str | None,
-        typer.Option(
-            "--explain", metavar="CODE", help="Print the documentation of a rule and exit."
-        ),
-    ] = None,
+    paths: Paths = None,
+    out_dir: OutDir = None,
+    check: CheckDir = None,
+    output_format: FormatOption = OutputFormat.text,
+    explain: ExplainOption = None,
 ) -> None:
     """Lint workflow sources and emit their .wrl programs."""
     as_json = output_format is OutputFormat.json

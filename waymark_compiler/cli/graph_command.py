@@ -41,30 +41,33 @@ class Candidate:
     program: ir.Workflow
 
 
+PathArgument = Annotated[
+    Path,
+    typer.Argument(help="A Python file or directory, or a .wrl file.", show_default=False),
+]
+WorkflowOption = Annotated[
+    str | None,
+    typer.Option(
+        "--workflow", "-w", metavar="NAME", help="The workflow to draw, when PATH has several."
+    ),
+]
+FormatOption = Annotated[
+    Format | None,
+    typer.Option(
+        "--format", "-f", help="dot (default, or from -o's suffix), svg or png.", show_default=False
+    ),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout."),
+]
+
+
 def graph_command(
-    path: Annotated[
-        Path,
-        typer.Argument(help="A Python file or directory, or a .wrl file.", show_default=False),
-    ],
-    workflow: Annotated[
-        str | None,
-        typer.Option(
-            "--workflow", "-w", metavar="NAME", help="The workflow to draw, when PATH has several."
-        ),
-    ] = None,
-    output_format: Annotated[
-        Format | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="dot (default, or from -o's suffix), svg or png.",
-            show_default=False,
-        ),
-    ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout."),
-    ] = None,
+    path: PathArgument,
+    workflow: WorkflowOption = None,
+    output_format: FormatOption = None,
+    output: OutputOption = None,
 ) -> None:
     """Draw a workflow's DAG (DOT needs nothing installed; SVG and PNG need graphviz)."""
     chosen = _format(output_format, output)

@@ -133,3 +133,16 @@ def test_pure_control_flow_runs_at_least_half_a_million_statements_per_second() 
         best = min(best, time.perf_counter() - started)
     assert effects == [Complete(result=sum(range(n)))]
     assert statements / best >= 500_000
+
+
+def test_a_runaway_loop_ends_the_instance_instead_of_the_runner(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from waymark_runtime.interpreter import code
+
+    monkeypatch.setattr(code, "STEP_LIMIT", 1000)
+    forever = workflow(ir.While(test=const(True), body=(ir.Pass(),)))
+    failed = outcome(forever)
+    assert isinstance(failed, Fail) and failed.error["type"].endswith(":StepLimit")
+    counted = outcome(_counting_loop(999), n=999)
+    assert counted == Complete(result=sum(range(999)))

@@ -12,12 +12,22 @@ from typing import Any
 
 from waymark_runtime import ir
 from waymark_runtime.effects import Effect, Event
+from waymark_runtime.interpreter import code
+from waymark_runtime.interpreter.code import BUDGET, StepLimit
 from waymark_runtime.interpreter.library import TYPES, ProgramError
 from waymark_runtime.interpreter.machine import STATE_VERSION, Machine, State
 from waymark_runtime.interpreter.program import compiled
 from waymark_runtime.values import TypeResolver
 
-__all__ = ["STATE_VERSION", "ProgramError", "State", "TypeResolver", "advance", "start"]
+__all__ = [
+    "STATE_VERSION",
+    "ProgramError",
+    "State",
+    "StepLimit",
+    "TypeResolver",
+    "advance",
+    "start",
+]
 
 
 def start(
@@ -25,6 +35,7 @@ def start(
 ) -> tuple[State, list[Effect]]:
     """Begin an instance: `inputs` are JSON-shaped (`values.to_json`) `run()` arguments."""
     token = TYPES.set(types)
+    BUDGET.left = code.STEP_LIMIT
     try:
         machine = Machine(compiled(program))
         machine.begin(inputs)
@@ -42,6 +53,7 @@ def advance(
 ) -> tuple[State, list[Effect]]:
     """Feed events (oldest first) to a paused instance; stale or duplicate events are ignored."""
     token = TYPES.set(types)
+    BUDGET.left = code.STEP_LIMIT
     try:
         machine = Machine.load(compiled(program), state)
         for event in events:

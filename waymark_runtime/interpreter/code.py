@@ -61,6 +61,33 @@ class Code:
     lines: list[int]
 
 
+class StepLimit(WaymarkError):
+    """the workflow ran too long without awaiting anything: move heavy computation into an action"""
+
+
+class Budget:
+    """Loop iterations and helper calls one `start`/`advance` may still run.
+
+    Python would loop forever on `while True: pass`; a runner must not, or every other instance
+    it holds would stall. Only loop back-edges and helper calls count, so the check is cheap.
+    """
+
+    __slots__ = ("left",)
+
+    def __init__(self) -> None:
+        self.left = 0
+
+    def spent(self) -> StepLimit:
+        return StepLimit(
+            f"the workflow ran more than {STEP_LIMIT:,} loop iterations and helper calls "
+            "without awaiting; move heavy computation into an action"
+        )
+
+
+STEP_LIMIT = 10_000_000
+BUDGET = Budget()  # reset by the machine at the start of every step
+
+
 class Signal(Exception):  # a control transfer, not an error
     """Leaves the instruction loop: never seen by workflow code."""
 

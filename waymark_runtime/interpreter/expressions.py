@@ -13,7 +13,7 @@ from typing import Any
 from waymark_runtime import ir
 from waymark_runtime.errors import InternalError
 from waymark_runtime.interpreter import comprehensions, library, operators
-from waymark_runtime.interpreter.code import Code, Env, Eval, Frame, run_sync
+from waymark_runtime.interpreter.code import BUDGET, Code, Env, Eval, Frame, run_sync
 from waymark_runtime.interpreter.library import ProgramError
 from waymark_runtime.interpreter.targets import bind_arguments
 from waymark_runtime.values import TypeValue
@@ -234,10 +234,13 @@ class ExprCompiler:
         if helper is None or helper.is_async:
             kind = "an async helper: await it" if helper else "not a helper method"
             raise ProgramError(f"`self.{node.name}()` is {kind}")
-        functions, name = self.functions, node.name
+        functions, name, budget = self.functions, node.name, BUDGET
         arguments = self.arguments(node.args, node.kwargs)
 
         def call(env: Env) -> Any:
+            budget.left -= 1
+            if budget.left < 0:
+                raise budget.spent()
             code = functions[name]
             args, kwargs = arguments(env)
             return run_sync(

@@ -10,7 +10,16 @@ from __future__ import annotations
 from typing import Any
 
 from waymark_runtime.interpreter import library, operators
-from waymark_runtime.interpreter.code import Assign, AwaitSite, Eval, Frame, Instr, Return, Suspend
+from waymark_runtime.interpreter.code import (
+    BUDGET,
+    Assign,
+    AwaitSite,
+    Eval,
+    Frame,
+    Instr,
+    Return,
+    Suspend,
+)
 from waymark_runtime.values import ExceptionCarrier, ExceptionValue
 
 augmented = operators.augmented
@@ -68,6 +77,19 @@ def branch(test: Eval, if_true: int, if_false: int) -> Instr:
     return instr
 
 
+def loop_back(test: Eval, body: int, done: int) -> Instr:
+    """The bottom of a `while`: spend one unit of the step budget, test again."""
+    budget = BUDGET
+
+    def instr(frame: Frame) -> int:
+        budget.left -= 1
+        if budget.left < 0:
+            raise budget.spent()
+        return body if test(frame.env) else done
+
+    return instr
+
+
 def for_init(slot: int, source: Eval, nxt: int) -> Instr:
     def instr(frame: Frame) -> int:
         frame.slots[slot] = iter(source(frame.env))
@@ -76,7 +98,10 @@ def for_init(slot: int, source: Eval, nxt: int) -> Instr:
     return instr
 
 
-def for_next_name(slot: int, name: str, nxt: int, done: int) -> Instr:
+def for_next_name(slot: int, name: str, nxt: int, done: int, *, counted: bool = False) -> Instr:
+    if counted:
+        return _counted(for_next_name(slot, name, nxt, done))
+
     def instr(frame: Frame) -> int:
         slots = frame.slots
         for item in slots[slot]:
@@ -88,7 +113,10 @@ def for_next_name(slot: int, name: str, nxt: int, done: int) -> Instr:
     return instr
 
 
-def for_next(slot: int, target: Assign, nxt: int, done: int) -> Instr:
+def for_next(slot: int, target: Assign, nxt: int, done: int, *, counted: bool = False) -> Instr:
+    if counted:
+        return _counted(for_next(slot, target, nxt, done))
+
     def instr(frame: Frame) -> int:
         slots = frame.slots
         for item in slots[slot]:
@@ -96,6 +124,19 @@ def for_next(slot: int, target: Assign, nxt: int, done: int) -> Instr:
             return nxt
         slots[slot] = None
         return done
+
+    return instr
+
+
+def _counted(step: Instr) -> Instr:
+    """The bottom of a `for`: spend one unit of the step budget, then take the next item."""
+    budget = BUDGET
+
+    def instr(frame: Frame) -> int:
+        budget.left -= 1
+        if budget.left < 0:
+            raise budget.spent()
+        return step(frame)
 
     return instr
 

@@ -38,7 +38,10 @@ STATE_VERSION = 1
 State = dict[str, Any]
 ACTION_TIMEOUT = "waymark_runtime.actions:ActionTimeout"
 # Failures of the runtime itself, not of the action's code: they end the instance.
-HOST_ERRORS = ("waymark_runtime.execute:UnknownAction", "waymark_runtime.values:ValueNotSerializable")
+HOST_ERRORS = (
+    "waymark_runtime.execute:UnknownAction",
+    "waymark_runtime.values:ValueNotSerializable",
+)
 _RUNTIME_ERROR = ("builtins:RuntimeError", "builtins:Exception", "builtins:BaseException")
 
 

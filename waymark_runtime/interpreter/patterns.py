@@ -48,7 +48,9 @@ def compile_pattern(pattern: Any, compile_expr: CompileExpr) -> Matcher:
 
 
 def _value(pattern: ir.MatchValue, compile_expr: CompileExpr) -> Matcher:
-    if isinstance(pattern.value, ir.Const) and any(pattern.value.value is c for c in (None, True, False)):
+    if isinstance(pattern.value, ir.Const) and any(
+        pattern.value.value is c for c in (None, True, False)
+    ):
         constant = pattern.value.value
         return lambda subject, env: subject is constant
     value = compile_expr(pattern.value)

@@ -186,7 +186,7 @@ class FunctionCompiler:
         self.bind(body)
         self.loop_body(node.body, _Loop(again, exit_, None, len(self.excepts)))
         self.bind(again)
-        self.emit(lambda pc: ins.branch(test, body.pc, exit_.pc))
+        self.emit(lambda pc: ins.loop_back(test, body.pc, exit_.pc))
         self.bind(exit_)
 
     def exec_For(self, node: ir.For) -> None:
@@ -198,15 +198,20 @@ class FunctionCompiler:
         self.bind(body)
         self.loop_body(node.body, _Loop(again, exit_, slot, len(self.excepts)))
         self.bind(again)
-        self.emit(lambda pc: step(body.pc, exit_.pc))
+        self.emit(lambda pc: step(body.pc, exit_.pc, True))
         self.bind(exit_)
 
-    def _for_step(self, target: Any, slot: int) -> Callable[[int, int], Instr]:
+    def _for_step(self, target: Any, slot: int) -> Callable[..., Instr]:
+        """Builds the step `(next pc, exit pc, counted=False)`; the bottom one is counted."""
         if isinstance(target, ir.Name):
             name = target.id
-            return lambda nxt, done: ins.for_next_name(slot, name, nxt, done)
+            return lambda nxt, done, counted=False: ins.for_next_name(
+                slot, name, nxt, done, counted=counted
+            )
         assign = self.target(target)
-        return lambda nxt, done: ins.for_next(slot, assign, nxt, done)
+        return lambda nxt, done, counted=False: ins.for_next(
+            slot, assign, nxt, done, counted=counted
+        )
 
     def loop_body(self, body: tuple[Any, ...], loop: _Loop) -> None:
         self.loops.append(loop)

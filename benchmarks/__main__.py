@@ -1,7 +1,7 @@
 """`python -m benchmarks`: parse the command line, run the suite, print the table, write JSON.
 
 Exit status: 0 when every selected workload ran (missed targets are reported, not fatal),
-1 when a workload failed, 64 for a bad command line or configuration.
+1 when a workload failed, 2 for bad arguments, 64 for a bad `WAYMARK_*` configuration.
 """
 
 from __future__ import annotations
@@ -24,7 +24,12 @@ _REPORT_WIDTH = 150  # when piped (CI logs, README), rich would otherwise wrap a
 
 
 def parse(argv: list[str]) -> tuple[Options, Path | None]:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description="Run Waymark's benchmark suite (see benchmarks/README.md).",
+        epilog="exit status: 0 every workload ran (targets met or not), 1 a workload failed, "
+        "2 bad arguments, 64 bad WAYMARK_* configuration",
+    )
     parser.add_argument("--quick", action="store_true", help="small sizes, one run each (smoke)")
     parser.add_argument("--only", help=f"comma-separated workloads among {','.join(NAMES)}")
     parser.add_argument("--json", type=Path, help="write the full report (every sample) here")

@@ -20,7 +20,16 @@ def machine_info() -> dict[str, Any]:
         "memory_gib": _memory_gib(),
         "platform": platform.platform(),
         "python": platform.python_version(),
+        "load_average": _load_average(),
     }
+
+
+def _load_average() -> list[float] | None:
+    """The 1/5/15-minute load when the run started: other work on a shared machine shows here."""
+    try:
+        return [round(value, 2) for value in os.getloadavg()]
+    except OSError:
+        return None
 
 
 def now_iso() -> str:
@@ -31,7 +40,11 @@ def describe(machine: dict[str, Any]) -> str:
     """One line for the table caption: `2 x AMD EPYC, 23.5 GiB, Python 3.11.9`."""
     memory = machine["memory_gib"]
     size = f"{memory:.1f} GiB" if memory is not None else "unknown memory"
-    return f"{machine['cpu_count']} x {machine['cpu_model']}, {size}, Python {machine['python']}"
+    load = machine.get("load_average")
+    busy = f", load {load[0]:.1f}" if load else ""
+    return (
+        f"{machine['cpu_count']} x {machine['cpu_model']}, {size}, Python {machine['python']}{busy}"
+    )
 
 
 def _cpu_model() -> str:

@@ -24,7 +24,7 @@ from waymark_runtime.effects import (
     StartSleep,
 )
 from waymark_runtime.errors import InternalError
-from waymark_runtime.interpreter import State, advance, start
+from waymark_runtime.interpreter import STATE_VERSION, State, advance, start
 from waymark_runtime.values import TypeResolver, error_json
 
 # ---------------------------------------------------------------------------------------------
@@ -195,6 +195,8 @@ class Store(Protocol):
     """What a storage backend provides. Every method is batched: one call, many rows.
 
     Times are epoch seconds passed in by the caller (one clock the host can pin or make virtual).
+    JSON payloads (inputs, state, arguments, results) must come back with object key order intact:
+    dict order is part of Python's semantics, so store them as `json` or text, not `jsonb`.
     Leases: a claimed row belongs to its `owner` until `now + lease` seconds; `reclaim_expired`
     makes expired instance leases claimable again and re-queues expired action attempts, so a
     lost attempt is retried (at-least-once) while a recorded result is never re-run.
@@ -279,7 +281,7 @@ def step_instance(
         else:
             state, effects = advance(program, claimed.state, claimed.events, types=types)
     except Exception as error:  # any failure ends this instance, never the host
-        state = claimed.state or {}
+        state = {"v": STATE_VERSION, "status": "failed", "next": 1, "frames": [], "wait": None}
         effects = [Fail(error=error_json(error))]
     return StepCommit(
         instance_id=claimed.instance_id,

@@ -80,6 +80,8 @@ CASES: tuple[ParityCase, ...] = (
     _case("gathers", "MixedGather", {"names": ["x", "y"]}, {"names": []}),
     _case("gathers", "GatherInLoop", {"batches": [[1, 2], [], [3]]}),
     _case("gathers", "NestedSpread", {"rows": [[1, 0, 2], [], [3]]}),
+    _case("gathers", "ReturnExceptionValues", {"items": [1, 3, 4, 6]}, {"items": []}),
+    _case("gathers", "TryAroundGatherInLoop", {"batches": [[1, 2], [3, 4], [5], [], [7]]}),
     # exceptions
     _case(
         "errors", "ExceptClauses", {"amount": 10}, {"amount": 500}, {"amount": -3}, {"amount": 0}
@@ -93,6 +95,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("errors", "RaiseCustom", {"n": 1}, {"n": 6}, {"n": -2}),
     _case("errors", "FirstMatchWins", {"amount": 1}),
     _case("errors", "ErrorAfterHandler", {"amount": -1}, {"amount": 1}),
+    _case("errors", "ExceptionAttributesFromGather", {"amounts": [5, 500, -1, 0]}),
     # retries
     _case("retries", "RetryUntilSuccess", {"failures": 0}, {"failures": 3}, {"failures": 4}),
     _case("retries", "RetryBudgetExhausted", {"failures": 1}, {"failures": 2}),

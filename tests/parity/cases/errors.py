@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from waymark import Workflow, action, workflow
 
 
@@ -177,3 +179,19 @@ class ErrorAfterHandler(Workflow):
             return f"{message} {error}"
         except NameError:
             return f"{message} (error unbound)"
+
+
+@workflow
+class ExceptionAttributesFromGather(Workflow):
+    async def run(self, amounts: list[int]) -> list[object]:
+        results = await asyncio.gather(*[charge(a) for a in amounts], return_exceptions=True)
+        codes = [r.code for r in results if isinstance(r, PaymentError)]
+        kinds = [
+            "declined"
+            if isinstance(r, CardDeclined)
+            else "error"
+            if isinstance(r, Exception)
+            else "ok"
+            for r in results
+        ]
+        return [codes, kinds, [str(r) for r in results if isinstance(r, ConnectionError)]]

@@ -122,3 +122,26 @@ class NestedSpread(Workflow):
         return await asyncio.gather(
             *[triple(x * 10 + y) for x, row in enumerate(rows) for y in row if y]
         )
+
+
+@workflow
+class ReturnExceptionValues(Workflow):
+    async def run(self, items: list[int]) -> list[object]:
+        return await asyncio.gather(*[maybe_fail(i) for i in items], return_exceptions=True)
+
+
+@workflow
+class TryAroundGatherInLoop(Workflow):
+    async def run(self, batches: list[list[int]]) -> dict[str, object]:
+        done = []
+        failed = []
+        for index, batch in enumerate(batches):
+            try:
+                values = await asyncio.gather(*[maybe_fail(v) for v in batch])
+            except ItemError as error:
+                failed.append(f"{index}: {error}")
+                continue
+            if not values:
+                break
+            done.append(sum(values))
+        return {"done": done, "failed": failed}

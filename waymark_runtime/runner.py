@@ -64,6 +64,7 @@ class Runner:
         self.lease = settings.lock_ttl_ms / 1000
         self.held: dict[str, Held] = {}
         self.dirty: set[str] = set()
+        self.orphans: set[str] = set()
         self.timers: dict[str, list[asyncio.TimerHandle]] = {}
         self.wake = asyncio.Event()
         self.claim_wanted = asyncio.Event()
@@ -158,8 +159,11 @@ class Runner:
 
     def _hold(self, claim: Claim) -> None:
         now = self.clock()
-        held = hold(claim, time.monotonic(), now, self.store.lost_attempt_retries,
-                    self.store.lost_error)  # fmt: skip
+        try:
+            held = hold(claim, time.monotonic(), now, self.store.lost_attempt_retries,
+                        self.store.lost_error)  # fmt: skip
+        except Exception as error:  # rows we cannot read fail their instance, nothing else
+            held = Held(claimed=claim.instance, claimed_at=time.monotonic(), broken=error)
         self.held[held.id] = held
         for attempt, ready_at in held.delayed.values():
             self._arm(held, ready_at - now, held.attempt_ready, attempt.id)
@@ -204,13 +208,15 @@ class Runner:
         return held.needs_commit() or (policy.stopping and not held.running)
 
     def _change_of(self, held: Held, policy: Policy) -> Change:
-        step: StepCommit | None = None
-        if held.needs_step():
-            claimed = dataclasses.replace(held.claimed, state=held.state, events=held.events)
-            step = step_instance(claimed, self.programs, policy.now, self.rng, loaded_type)
         try:
+            if held.broken is not None:
+                raise held.broken
+            step: StepCommit | None = None
+            if held.needs_step():
+                claimed = dataclasses.replace(held.claimed, state=held.state, events=held.events)
+                step = step_instance(claimed, self.programs, policy.now, self.rng, loaded_type)
             return prepare(held, step, policy)
-        except Exception as error:
+        except Exception as error:  # a value that will not store fails its instance only
             log.warning("instance %s fails: %s", held.id, error)
             return _failure(held, error)
 
@@ -317,6 +323,18 @@ class Runner:
             if instance_id not in still_held and held.claimed_at < started:
                 log.warning("lost the lease of instance %s; another runner has it", instance_id)
                 self._drop(instance_id)
+        await self._release_orphans(still_held - set(self.held))
+
+    async def _release_orphans(self, orphans: set[str]) -> None:
+        """Leases held in the database but not in memory (a commit that failed twice): give
+        them back. Only ids seen twice in a row, so a claim still being read is not one."""
+        again, self.orphans = orphans & self.orphans, orphans
+        if again:
+            log.warning("releasing %s instances this runner no longer tracks", len(again))
+            batch = CommitBatch()
+            for instance_id in again:
+                batch.instance(instance_id, release=True, wake_at=self.clock())
+            await self.store.commit(batch, self.owner, self.clock(), self.lease)
 
     async def _reclaim_loop(self) -> None:
         interval = self.settings.expired_lock_reclaimer_interval_ms / 1000

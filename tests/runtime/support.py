@@ -97,10 +97,13 @@ def runner_settings(database: str, **changes: Any) -> Settings:
 
 @contextlib.asynccontextmanager
 async def running(
-    store: PostgresStore, settings: Settings, clock: Callable[[], float] | None = None
+    store: PostgresStore,
+    settings: Settings,
+    clock: Callable[[], float] | None = None,
+    owner: str | None = None,
 ) -> AsyncIterator[Runner]:
     """A runner (with real worker processes) inside this test's event loop."""
-    runner = Runner(store, settings, clock=clock)
+    runner = Runner(store, settings, clock=clock, owner=owner)
     stop = asyncio.Event()
     task = asyncio.create_task(runner.run(stop))
     try:

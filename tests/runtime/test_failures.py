@@ -87,6 +87,18 @@ async def test_sigkill_of_a_worker_mid_action_retries_the_attempt(
     assert await store.pool.fetchval("SELECT lost_count FROM waymark_attempts") == 1
 
 
+async def test_a_lease_the_runner_does_not_track_is_given_back(
+    store: PostgresStore, database: str
+) -> None:
+    [instance_id] = await store.create_instances(
+        [crafted(SINGLE.wrl, SINGLE.version, {"value": 9})], time.time()
+    )
+    await store.claim("runner-x", 1, time.time(), 3600)  # leased in the database only
+    async with running(store, runner_settings(database), owner="runner-x"):
+        outcome = await store.wait_outcome(instance_id, timeout=20)
+    assert outcome == Outcome(ok=True, value=9)
+
+
 async def test_claims_follow_priority(store: PostgresStore, database: str) -> None:
     async with client_for(database):
         ids = {

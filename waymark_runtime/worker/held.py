@@ -58,6 +58,7 @@ class Held:
     sleeps: dict[str, float] = field(default_factory=dict)
     fired: list[str] = field(default_factory=list)
     fresh: bool = False
+    broken: Exception | None = None
 
     @property
     def id(self) -> str:
@@ -71,7 +72,7 @@ class Held:
         return (
             self.needs_step()
             or self.cursor is not None
-            or bool(self.due or self.lost or self.fired)
+            or bool(self.due or self.lost or self.fired or self.broken)
         )
 
     def result(self, attempt: AttemptId, ok: bool, value: Any) -> bool:

@@ -21,8 +21,8 @@ class PinnedClock:
         self.now += seconds
         return self.now
 
-    def set(self, moment: datetime) -> float:
-        self.now = moment.timestamp()
+    def set(self, epoch: float) -> float:
+        self.now = epoch
         return self.now
 
 

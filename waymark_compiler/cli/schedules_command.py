@@ -40,7 +40,9 @@ class Format(StrEnum):
     json = "json"
 
 
-NameArgument = Annotated[str, typer.Argument(help="The schedule's name.", show_default=False)]
+NameArgument = Annotated[
+    str, typer.Argument(metavar="NAME", help="The schedule's name.", show_default=False)
+]
 WorkflowOption = Annotated[
     str | None,
     typer.Option(

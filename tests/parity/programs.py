@@ -26,9 +26,10 @@ class Generated(Workflow):
         v2 = 0
         v3 = 1
         acc = []
+        table = {}
         text = ""
 """
-FOOTER = "        return [v0, v1, v2, v3, acc, text]\n"
+FOOTER = "        return [v0, v1, v2, v3, acc, table, text]\n"
 
 
 @st.composite
@@ -55,7 +56,12 @@ def int_expr(draw: st.DrawFn, depth: int = 2, loops: tuple[str, ...] = ()) -> st
         n = draw(st.integers(0, 4))
         return f"sum(x * {draw(st.integers(1, 3))} for x in range({n}) if x != {draw(sub)})"
     if choice == 8:
-        return f"len([x for x in acc if x > {draw(sub)}])"
+        return draw(st.sampled_from([
+            f"len([x for x in acc if x > {draw(sub)}])",
+            f"table.get({draw(sub)} % 4, {draw(sub)})",
+            f"sum(sorted(acc)[{draw(sub)} % 3 :])",
+            "len({x % 3: x for x in acc})",
+        ]))  # fmt: skip
     return f"(acc[{draw(sub)}] if acc else 0)"
 
 
@@ -87,9 +93,9 @@ def block(draw: st.DrawFn, indent: int, depth: int, loops: tuple[str, ...]) -> l
 def statement(draw: st.DrawFn, indent: int, depth: int, loops: tuple[str, ...]) -> list[str]:
     pad = " " * indent
     expr = int_expr(2, loops)
-    kinds = ["assign", "aug", "append", "await", "fstring", "raise_if"]
+    kinds = ["assign", "aug", "append", "await", "fstring", "raise_if", "table", "reshape"]
     if depth > 0:
-        kinds += ["if", "for", "while", "try"]
+        kinds += ["if", "for", "while", "try", "match"]
     if loops:
         kinds += ["break", "continue"]
     kind = draw(st.sampled_from(kinds))
@@ -105,6 +111,14 @@ def statement(draw: st.DrawFn, indent: int, depth: int, loops: tuple[str, ...]) 
     if kind == "fstring":
         spec = draw(st.sampled_from(["", ":>4", ":+d", ":03d", "!r"]))
         return [f'{pad}text += f"[{{{var}{spec}}}]"']
+    if kind == "table":
+        return [f"{pad}table[{draw(expr)} % 4] = {draw(expr)}"]
+    if kind == "reshape":
+        return [
+            f"{pad}acc = {draw(st.sampled_from(['acc[::2]', 'sorted(acc)', 'acc[1:] + acc[:1]', 'list(reversed(acc))']))}"
+        ]
+    if kind == "match":
+        return _match(draw, pad, indent + 4, depth, loops)
     if kind == "raise_if":
         return [f"{pad}if {draw(condition(1, loops))}:", f"{pad}    raise ValueError({var})"]
     if kind in ("break", "continue"):
@@ -142,3 +156,15 @@ def programs(draw: st.DrawFn) -> str:
     """The source of a module defining the workflow `Generated(a: int, b: int)`."""
     body = draw(block(8, 2, ()))
     return HEADER + "\n".join(body) + "\n" + FOOTER
+
+
+def _match(draw: st.DrawFn, pad: str, inner: int, depth: int, loops: tuple[str, ...]) -> list[str]:
+    case = " " * inner
+    lines = [f"{pad}match {draw(int_expr(1, loops))} % 4:"]
+    lines += [f"{case}case 0:", *draw(block(inner + 4, depth - 1, loops))]
+    lines += [
+        f"{case}case 1 | 2 if {draw(condition(1, loops))}:",
+        *draw(block(inner + 4, depth - 1, loops)),
+    ]
+    lines += [f"{case}case other:", f"{case}    text += str(other)"]
+    return lines

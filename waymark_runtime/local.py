@@ -64,6 +64,7 @@ class LocalRuntime:
         self._running: set[asyncio.Task[None]] = set()
         self._driver: asyncio.Task[None] | None = None
         self._token: Any = None
+        self._texts: dict[str, tuple[str, str]] = {}
 
     async def __aenter__(self) -> LocalRuntime:
         self._token = use_backend(self)
@@ -102,7 +103,7 @@ class LocalRuntime:
         self, definition: WorkflowDefinition, inputs: dict[str, Any], *, priority: int = 0
     ) -> str:
         """Create an instance and return its id without waiting for it."""
-        wrl, version = _text_of(definition)
+        wrl, version = self._text_of(definition)
         spec = NewInstance(
             workflow=definition.name,
             version=version,
@@ -175,6 +176,13 @@ class LocalRuntime:
         finally:
             changed.cancel()
 
+    def _text_of(self, definition: WorkflowDefinition) -> tuple[str, str]:
+        """The program's `.wrl` text and version, printed here once per workflow version."""
+        key = definition.version or definition.name
+        if key not in self._texts or not definition.version:
+            self._texts[key] = _print(definition)
+        return self._texts[key]
+
     def _load(self, claimed: ClaimedInstance) -> Any:
         return self._programs(claimed)
 
@@ -217,7 +225,7 @@ def _parse(text: str) -> Any:
     return parse(text)
 
 
-def _text_of(definition: WorkflowDefinition) -> tuple[str, str]:
+def _print(definition: WorkflowDefinition) -> tuple[str, str]:
     """The program's `.wrl` text (printed here, so what runs went through print and parse)."""
     from waymark_runtime.wrl import dumps, version_of_workflow
 

@@ -1,1 +1,2 @@
-"""Storage backends of the runtime: the durable PostgreSQL store lives in `postgres`."""
+"""Storage backends of the runtime, both implementing `waymark_runtime.engine.Store`: the
+durable PostgreSQL store lives in `postgres`, the in-memory one for `LocalRuntime` in `memory`."""

@@ -225,3 +225,15 @@ def test_load_grammar() -> None:
     grammar = load_grammar()
     assert grammar.startswith("// The Waymark Runtime Language")
     assert "start: header _NL workflow" in grammar
+
+
+def test_every_grammar_rule_has_a_builder() -> None:
+    from waymark_runtime.wrl.parser import IrBuilder, lark_parser
+
+    missing = set()
+    for rule in lark_parser().rules:
+        name = rule.alias or rule.origin.name
+        inlined = name.startswith("_") or (rule.options.expand1 and rule.alias is None)
+        if not inlined and not callable(getattr(IrBuilder, str(name), None)):
+            missing.add(str(name))
+    assert not missing

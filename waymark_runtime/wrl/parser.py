@@ -16,7 +16,7 @@ from lark.exceptions import LarkError, UnexpectedInput, VisitError
 from lark.lark import PostLex
 
 from waymark_runtime import ir
-from waymark_runtime.errors import WrlSyntaxError
+from waymark_runtime.errors import InternalError, WrlSyntaxError
 from waymark_runtime.wrl.build_expr import ExprBuilder
 from waymark_runtime.wrl.build_stmt import StmtBuilder
 from waymark_runtime.wrl.grammar import load_grammar
@@ -85,6 +85,9 @@ def _positioned(kind: str, value: str, newline: Token, line: int, width: int) ->
 
 class IrBuilder(StmtBuilder, ExprBuilder, Transformer_NonRecursive[Token, Any]):
     """Parse tree → IR (non-recursive, so deep trees cannot exhaust the stack)."""
+
+    def __default__(self, data: str, children: list[Any], meta: Any) -> Any:
+        raise InternalError(f"no IR builder for the grammar rule {data!r}")
 
 
 _LARK = Lark(
@@ -156,7 +159,9 @@ def _build(tree: Tree[Token]) -> ir.Workflow:
     try:
         workflow: ir.Workflow = _BUILDER.transform(tree)
     except VisitError as error:
-        if isinstance(error.orig_exc, WrlSyntaxError):
+        if isinstance(error.orig_exc, WrlSyntaxError | InternalError):
             raise error.orig_exc from None
+        if isinstance(error.orig_exc, RecursionError):
+            raise WrlSyntaxError("nesting too deep", 1, 1) from None
         raise
     return workflow

@@ -30,13 +30,13 @@ def dumps(workflow: ir.Workflow) -> str:
     """The canonical text of one workflow: header, workflow line, `run` first, then helpers."""
     if not isinstance(workflow, ir.Workflow):
         raise InternalError(f"dumps expects a Workflow, got {type(workflow).__name__}")
-    lines = [
-        f"wrl {ir.WRL_VERSION}",
-        "",
-        f"workflow {_workflow_name(workflow.name)}{loc(workflow.span)}",
-    ]
-    for function in (workflow.run, *workflow.helpers):
-        lines += ["", *print_function(function)]
+    header = f"workflow {_workflow_name(workflow.name)}{loc(workflow.span)}"
+    lines = [f"wrl {ir.WRL_VERSION}", "", header]
+    try:
+        for function in (workflow.run, *workflow.helpers):
+            lines += ["", *print_function(function)]
+    except RecursionError:  # the printer recurses once per level of nesting
+        raise InternalError(f"workflow {workflow.name!r} is nested too deeply to print") from None
     return "\n".join(lines) + "\n"
 
 

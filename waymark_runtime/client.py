@@ -9,6 +9,7 @@ called many times in one process. It runs no workflow logic and imports no user 
 from __future__ import annotations
 
 import asyncio
+import importlib
 import uuid
 import weakref
 from dataclasses import dataclass
@@ -174,11 +175,13 @@ def result_of(outcome: Outcome) -> Any:
 
 
 def exception_of(error: Any) -> BaseException:
-    """The exception as its own class when that class is loaded here, else `WorkflowFailed`."""
+    """The exception as its own class when that class can be imported here (the client trusts
+    its own database: only the failed instance's exception class is looked up), else a
+    `WorkflowFailed` that names it."""
     if not (isinstance(error, dict) and error.get("$t") == "exception"):
         return WorkflowFailed(f"workflow failed: {error!r}")
     path = error["type"]
-    cls = builtin_type(path) or loaded_type(path)
+    cls = builtin_type(path) or loaded_type(path) or _importable(path)
     if isinstance(cls, type) and issubclass(cls, BaseException):
         rebuilt = from_json(error, types=loaded_type)
         if isinstance(rebuilt, BaseException):
@@ -187,6 +190,15 @@ def exception_of(error: Any) -> BaseException:
     failed.type_name = path  # type: ignore[attr-defined]
     failed.error = error  # type: ignore[attr-defined]
     return failed
+
+
+def _importable(path: str) -> type | None:
+    module = path.partition(":")[0]
+    try:
+        importlib.import_module(module)
+    except Exception:  # not importable here: the caller reports the class by name
+        return None
+    return loaded_type(path)
 
 
 _default: PostgresClient | None = None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sys
 import time
 from pathlib import Path
 
@@ -154,3 +155,6 @@ async def test_an_unloaded_exception_class_arrives_as_workflow_failed(
     assert str(raised) == "Weird: odd"
     assert raised.type_name == "nowhere.module:Weird"  # type: ignore[attr-defined]
     assert isinstance(exception_of({**error, "type": "builtins:KeyError"}), KeyError)
+    sys.modules.pop("plistlib", None)  # importable, not loaded: the client imports it
+    imported = exception_of({**error, "type": "plistlib:InvalidFileException", "args": []})
+    assert type(imported).__module__ == "plistlib"

@@ -8,6 +8,7 @@ never raised, except by `compile_workflow_class`, which the `@workflow` decorato
 from __future__ import annotations
 
 import inspect
+import sys
 import tokenize
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -141,7 +142,15 @@ def read_source(path: Path) -> str:
 
 
 def compile_path(path: Path) -> ModuleResult:
-    return compile_source(read_source(path), str(path))
+    """Compile a file; its module name comes from its package (walking up `__init__.py`)."""
+    try:
+        text = read_source(path)
+    except SyntaxError as error:  # a malformed `# -*- coding: ... -*-` line
+        span = ir.Span(error.lineno or 1, 1, error.lineno or 1, 2)
+        message = f"syntax error: {str(error.msg).lower()}"
+        diagnostic = Diagnostic("WM100", "error", message, str(path), span, "here", None)
+        return ModuleResult([], [diagnostic], "", str(path))
+    return compile_source(text, str(path))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -157,10 +166,7 @@ def compile_workflow_class(cls: type[Workflow]) -> WorkflowDefinition:
     from waymark_runtime.workflows import WorkflowDefinition
 
     path, text = _class_source(cls)
-    parsed = parse(text, path)
-    if isinstance(parsed, Diagnostic):
-        raise CompileError([parsed], render([parsed], {path: text}))
-    outcome = _pick(cls, _compile_classes(parsed, cls.__module__), path, text)
+    outcome = _pick(cls, _module_outcomes(cls.__module__, path, text), path)
     errors = [d for d in outcome.diagnostics if d.severity == "error"]
     if outcome.compiled is None or errors:
         diagnostics = ordered(outcome.diagnostics)
@@ -177,6 +183,23 @@ def compile_workflow_class(cls: type[Workflow]) -> WorkflowDefinition:
     )
 
 
+# A module with several workflows is compiled once per import, not once per class: the key
+# includes the module object's identity, so a re-import compiles afresh.
+_RECENT: dict[tuple[str, str, str, int], list[_Outcome]] = {}
+
+
+def _module_outcomes(module: str, path: str, text: str) -> list[_Outcome]:
+    key = (module, path, text, id(sys.modules.get(module)))
+    if key not in _RECENT:
+        parsed = parse(text, path)
+        if isinstance(parsed, Diagnostic):
+            raise CompileError([parsed], render([parsed], {path: text}))
+        if len(_RECENT) >= 8:
+            _RECENT.clear()
+        _RECENT[key] = _compile_classes(parsed, module)
+    return _RECENT[key]
+
+
 def _class_source(cls: type) -> tuple[str, str]:
     try:
         path = inspect.getsourcefile(cls) or inspect.getfile(cls)
@@ -187,7 +210,7 @@ def _class_source(cls: type) -> tuple[str, str]:
     return path, text
 
 
-def _pick(cls: type, outcomes: list[_Outcome], path: str, text: str) -> _Outcome:
+def _pick(cls: type, outcomes: list[_Outcome], path: str) -> _Outcome:
     """The outcome for `cls`, by qualified name, then by the line its definition starts on."""
     matches = [o for o in outcomes if o.found.qualname == cls.__qualname__]
     if len(matches) > 1:

@@ -329,8 +329,10 @@ def _builtin(name: str) -> Symbol:
 
 def is_constant_literal(node: cst.BaseExpression) -> bool:
     """Immutable literals: numbers, strings, True/False/None, unary/binary ops and tuples of them."""
-    if isinstance(node, cst.Integer | cst.Float | cst.SimpleString):
+    if isinstance(node, cst.Integer | cst.Float):
         return True
+    if isinstance(node, cst.SimpleString):
+        return "b" not in node.prefix.lower()
     if isinstance(node, cst.Name):
         return node.value in ("True", "False", "None")
     if isinstance(node, cst.ConcatenatedString):

@@ -31,11 +31,18 @@ __all__ = [
 
 
 def start(
-    program: ir.Workflow, inputs: dict[str, Any], *, types: TypeResolver | None = None
+    program: ir.Workflow,
+    inputs: dict[str, Any],
+    *,
+    types: TypeResolver | None = None,
+    step_limit: int | None = None,
 ) -> tuple[State, list[Effect]]:
-    """Begin an instance: `inputs` are JSON-shaped (`values.to_json`) `run()` arguments."""
+    """Begin an instance: `inputs` are JSON-shaped (`values.to_json`) `run()` arguments.
+
+    `step_limit` bounds the loop iterations and helper calls of this step (default `STEP_LIMIT`).
+    """
     token = TYPES.set(types)
-    BUDGET.left = code.STEP_LIMIT
+    BUDGET.left = step_limit or code.STEP_LIMIT
     try:
         machine = Machine(compiled(program))
         machine.begin(inputs)
@@ -50,10 +57,11 @@ def advance(
     events: Sequence[Event],
     *,
     types: TypeResolver | None = None,
+    step_limit: int | None = None,
 ) -> tuple[State, list[Effect]]:
     """Feed events (oldest first) to a paused instance; stale or duplicate events are ignored."""
     token = TYPES.set(types)
-    BUDGET.left = code.STEP_LIMIT
+    BUDGET.left = step_limit or code.STEP_LIMIT
     try:
         machine = Machine.load(compiled(program), state)
         for event in events:

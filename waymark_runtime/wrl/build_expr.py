@@ -1,4 +1,4 @@
-"""Parse tree → IR for expressions, comprehensions, f-strings and match patterns.
+"""Parse tree → IR for expressions, comprehensions and f-strings.
 
 A Lark transformer mixin: one method per grammar rule (or alias), each building one IR node from
 already-built children. It only builds IR; the few checks it makes are the ones the grammar cannot
@@ -18,7 +18,6 @@ from waymark_runtime.errors import WrlSyntaxError
 from waymark_runtime.wrl import lexicon
 
 EXPR_TYPES: tuple[type, ...] = typing.get_args(ir.Expr)
-PATTERN_TYPES: tuple[type, ...] = typing.get_args(ir.Pattern)
 
 
 # --- intermediate values that exist only while building ------------------------------------------
@@ -37,17 +36,6 @@ NO_ARGS = Args((), ())
 class KeyValue:
     key: ir.Expr
     value: ir.Expr
-
-
-@dataclass(frozen=True, slots=True)
-class KeywordPattern:
-    name: str
-    pattern: ir.Pattern
-
-
-@dataclass(frozen=True, slots=True)
-class MappingRest:
-    name: str
 
 
 # --- helpers ---------------------------------------------------------------------------------------
@@ -310,69 +298,3 @@ class ExprBuilder(Transformer[Token, Any]):
     def format_spec(self, meta: Any, children: list[Any]) -> ir.FString:
         spec = children[0]
         return spec if isinstance(spec, ir.FString) else ir.FString(parts=(string_of(spec),))
-
-    # --- patterns ---------------------------------------------------------------------------------
-
-    def value_pattern(self, meta: Any, children: list[Any]) -> ir.MatchValue:
-        return ir.MatchValue(value=children[0])
-
-    def negative_number(self, meta: Any, children: list[Any]) -> ir.UnaryOp:
-        return ir.UnaryOp(op="-", operand=ir.Const(value=lexicon.read_number(str(children[0]))))
-
-    def dotted_name(self, meta: Any, children: list[Any]) -> ir.Expr:
-        node: ir.Expr = ir.Name(id=name_of(children[0]))
-        for attr in children[1:]:
-            node = ir.Attribute(value=node, attr=name_of(attr))
-        return node
-
-    def capture_pattern(self, meta: Any, children: list[Any]) -> ir.MatchAs:
-        return ir.MatchAs(pattern=None, name=_capture_name(children[0]))
-
-    def as_pattern(self, meta: Any, children: list[Any]) -> ir.MatchAs:
-        return ir.MatchAs(pattern=children[0], name=_capture_name(children[1]))
-
-    def or_pattern(self, meta: Any, children: list[Any]) -> ir.MatchOr:
-        return ir.MatchOr(patterns=tuple(children))
-
-    def sequence_pattern(self, meta: Any, children: list[Any]) -> ir.MatchSequence:
-        return ir.MatchSequence(patterns=tuple(present(children)))
-
-    def star_pattern(self, meta: Any, children: list[Any]) -> ir.MatchStar:
-        return ir.MatchStar(name=_capture_name(children[0]))
-
-    def mapping_pattern(self, meta: Any, children: list[Any]) -> ir.MatchMapping:
-        entries = present(children)
-        rest = entries.pop().name if entries and isinstance(entries[-1], MappingRest) else None
-        if any(isinstance(entry, MappingRest) for entry in entries):
-            raise syntax_error(meta, "`**rest` must come last in a mapping pattern")
-        return ir.MatchMapping(keys=tuple(entries[0::2]), patterns=tuple(entries[1::2]), rest=rest)
-
-    def map_rest(self, meta: Any, children: list[Any]) -> MappingRest:
-        return MappingRest(name_of(children[0]))
-
-    def class_pattern(self, meta: Any, children: list[Any]) -> ir.MatchClass:
-        positional: list[ir.Pattern] = []
-        keywords: list[KeywordPattern] = []
-        for arg in present(children[1:]):
-            if isinstance(arg, KeywordPattern):
-                keywords.append(arg)
-            elif keywords:
-                raise syntax_error(meta, "positional pattern follows a keyword pattern")
-            else:
-                positional.append(arg)
-        return ir.MatchClass(
-            cls=path_of(children[0]),
-            patterns=tuple(positional),
-            kwd_names=tuple(kw.name for kw in keywords),
-            kwd_patterns=tuple(kw.pattern for kw in keywords),
-        )
-
-    def keyword_pattern(self, meta: Any, children: list[Any]) -> KeywordPattern:
-        return KeywordPattern(name_of(children[0]), children[1])
-
-
-def _capture_name(token: Token) -> str | None:
-    """A bare `_` is the wildcard (no name); `` `_` `` captures into a variable named `_`."""
-    if str(token) == "_":
-        return None
-    return name_of(token)

@@ -1,9 +1,9 @@
-"""Canonical `.wrl` text of expressions and match patterns.
+"""Canonical `.wrl` text of expressions.
 
 Each `print_<Node>` returns the text and its binding strength; `operand` adds parentheses exactly
 where Python's precedence table needs them, so the parser reads back the same tree. Starred items
 and slices only print where the grammar allows them (displays, calls, targets, subscripts).
-Owns no statement layout and no parsing.
+Owns no statement layout, no patterns (`print_pattern`) and no parsing.
 """
 
 from __future__ import annotations
@@ -63,11 +63,12 @@ def expr(node: ir.Expr) -> str:
 
 def operand(node: ir.Expr, minimum: int) -> str:
     """The text of `node`, parenthesised if it binds more loosely than `minimum`."""
-    text, strength = _print(node)
+    text, strength = print_node(node)
     return text if strength >= minimum else f"({text})"
 
 
-def _print(node: Any) -> Printed:
+def print_node(node: Any) -> Printed:
+    """The text and binding strength of any expression node."""
     printer = _EXPR_PRINTERS.get(type(node))
     if printer is None:
         raise InternalError(f"cannot print {type(node).__name__} as a .wrl expression")
@@ -99,7 +100,7 @@ def _join_tuple(elts: Sequence[ir.Expr]) -> str:
 def arguments(args: Sequence[ir.Expr], kwargs: Sequence[ir.Keyword]) -> str:
     """The inside of a call's parentheses; a lone generator needs no parentheses of its own."""
     if len(args) == 1 and not kwargs and _is_generator(args[0]):
-        return _print(args[0])[0][1:-1]
+        return print_node(args[0])[0][1:-1]
     return ", ".join([item(arg) for arg in args] + [keyword(kw) for kw in kwargs])
 
 
@@ -212,9 +213,9 @@ def _base(node: ir.Expr) -> str:
     objects get parentheses.
     """
     if isinstance(node, ir.Const) and type(node.value) is int and node.value >= 0:
-        return f"({_print(node)[0]})"
+        return f"({print_node(node)[0]})"
     if isinstance(node, ir.EnumMember | ir.TypeRef):
-        return f"({_print(node)[0]})"
+        return f"({print_node(node)[0]})"
     return operand(node, Prec.ATOM)
 
 
@@ -345,107 +346,6 @@ def _format_spec(spec: ir.FString) -> str:
     return print_FString(spec)[0]
 
 
-# --- match patterns -------------------------------------------------------------------------------
-
-
-class PatternPrec(IntEnum):
-    AS = 1  # `p as name`
-    OR = 2  # `p | q`
-    CLOSED = 3
-
-
-def pattern(node: ir.Pattern) -> str:
-    return _pattern(node, PatternPrec.AS)
-
-
-def _pattern(node: Any, minimum: int) -> str:
-    printer = _PATTERN_PRINTERS.get(type(node))
-    if printer is None:
-        raise InternalError(f"cannot print {type(node).__name__} as a .wrl pattern")
-    text, strength = printer(node)
-    return text if strength >= minimum else f"({text})"
-
-
-def _capture(name: str | None) -> str:
-    # A bare `_` is the wildcard, so a capture really named `_` is written in backticks.
-    return "_" if name is None else lexicon.format_name(name, lexicon.RESERVED_WORDS | {"_"})
-
-
-def print_MatchAs(node: ir.MatchAs) -> Printed:
-    if node.pattern is None:
-        return _capture(node.name), PatternPrec.CLOSED
-    return f"{_pattern(node.pattern, PatternPrec.OR)} as {_capture(node.name)}", PatternPrec.AS
-
-
-def print_MatchOr(node: ir.MatchOr) -> Printed:
-    if len(node.patterns) < 2:
-        raise InternalError("MatchOr needs two or more patterns")
-    text = " | ".join(_pattern(alt, PatternPrec.CLOSED) for alt in node.patterns)
-    return text, PatternPrec.OR
-
-
-def print_MatchSequence(node: ir.MatchSequence) -> Printed:
-    return "[" + ", ".join(_sequence_item(elt) for elt in node.patterns) + "]", PatternPrec.CLOSED
-
-
-def _sequence_item(node: ir.Pattern) -> str:
-    if isinstance(node, ir.MatchStar):
-        return "*" + _capture(node.name)
-    return pattern(node)
-
-
-def print_MatchMapping(node: ir.MatchMapping) -> Printed:
-    if len(node.keys) != len(node.patterns):
-        raise InternalError("MatchMapping has different numbers of keys and patterns")
-    entries = [
-        f"{pattern_value(k)}: {pattern(p)}" for k, p in zip(node.keys, node.patterns, strict=True)
-    ]
-    if node.rest is not None:
-        entries.append("**" + lexicon.format_name(node.rest, lexicon.HARD_KEYWORDS))
-    return "{" + ", ".join(entries) + "}", PatternPrec.CLOSED
-
-
-def print_MatchClass(node: ir.MatchClass) -> Printed:
-    if len(node.kwd_names) != len(node.kwd_patterns):
-        raise InternalError("MatchClass has different numbers of keyword names and patterns")
-    args = [pattern(p) for p in node.patterns]
-    for name, kwd_pattern in zip(node.kwd_names, node.kwd_patterns, strict=True):
-        args.append(f"{lexicon.format_name(name)}={pattern(kwd_pattern)}")
-    return f"{lexicon.format_path(node.cls)}({', '.join(args)})", PatternPrec.CLOSED
-
-
-def print_MatchValue(node: ir.MatchValue) -> Printed:
-    return pattern_value(node.value), PatternPrec.CLOSED
-
-
-def pattern_value(node: ir.Expr) -> str:
-    """A literal, a negative number, a dotted name or an enum member; else `== expression`."""
-    if isinstance(node, ir.Const | ir.EnumMember):
-        return _print(node)[0]
-    if _is_negative_literal(node) or _is_dotted_name(node):
-        return _print(node)[0]
-    return "== " + operand(node, Prec.ATOM)
-
-
-def _is_negative_literal(node: ir.Expr) -> bool:
-    if not (isinstance(node, ir.UnaryOp) and node.op == "-" and isinstance(node.operand, ir.Const)):
-        return False
-    value = node.operand.value
-    return (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and not lexicon.needs_const(value)
-    )
-
-
-def _is_dotted_name(node: ir.Expr) -> bool:
-    if not isinstance(node, ir.Attribute):
-        return False
-    while isinstance(node, ir.Attribute):
-        node = node.value
-    return isinstance(node, ir.Name)
-
-
 _EXPR_PRINTERS: dict[type, Callable[[Any], Printed]] = {
     ir.Const: print_Const,
     ir.Name: print_Name,
@@ -470,13 +370,4 @@ _EXPR_PRINTERS: dict[type, Callable[[Any], Printed]] = {
     ir.TypeRef: print_TypeRef,
     ir.Comprehension: print_Comprehension,
     ir.FString: print_FString,
-}
-
-_PATTERN_PRINTERS: dict[type, Callable[[Any], Printed]] = {
-    ir.MatchValue: print_MatchValue,
-    ir.MatchAs: print_MatchAs,
-    ir.MatchOr: print_MatchOr,
-    ir.MatchSequence: print_MatchSequence,
-    ir.MatchMapping: print_MatchMapping,
-    ir.MatchClass: print_MatchClass,
 }

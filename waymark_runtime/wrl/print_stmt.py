@@ -19,8 +19,8 @@ from waymark_runtime.wrl.print_expr import (
     bare_tuple,
     expr,
     generators,
-    pattern,
 )
+from waymark_runtime.wrl.print_pattern import pattern
 
 INDENT = "    "
 Lines = list[str]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,16 +122,11 @@ def _counting_loop(n: int) -> ir.Workflow:
     return workflow(*init, loop, ir.Return(value=name("total")), params=("n",))
 
 
-def test_pure_control_flow_runs_at_least_half_a_million_statements_per_second() -> None:
-    program, n = _counting_loop(200_000), 200_000
-    statements = n * 4  # while test, two augmented assignments, the if test
-    best = float("inf")
-    for _ in range(3):
-        started = time.perf_counter()
-        _, effects = start(program, {"n": n})
-        best = min(best, time.perf_counter() - started)
+def test_a_long_pure_loop_finishes_in_one_step_with_python_s_result() -> None:
+    # Its speed is measured by the benchmark suite (I1), not asserted here.
+    n = 200_000
+    _, effects = start(_counting_loop(n), {"n": n})
     assert effects == [Complete(result=sum(range(n)))]
-    assert statements / best >= 500_000
 
 
 def test_a_runaway_loop_ends_the_instance_instead_of_the_runner(

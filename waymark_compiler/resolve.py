@@ -69,9 +69,11 @@ class ConstSym:
 
 @dataclass(frozen=True, slots=True)
 class VariableSym:
-    """A module global that is not a constant (mutable, rebound, or computed)."""
+    """A global that is not a constant (mutable, rebound, or computed); `enclosing` when it is a
+    variable of a function enclosing the workflow class."""
 
     qualname: str
+    enclosing: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,7 +220,7 @@ class Resolver:
             return MissingSym(name, namespace.module)
         if all(isinstance(b, Definition) for b in bindings) or len(bindings) == 1:
             return self._one(namespace, name, bindings[-1])
-        return VariableSym(f"{namespace.module}.{name}")
+        return _variable(namespace, name)
 
     def _one(self, namespace: Namespace, name: str, binding: Binding) -> Symbol:
         if isinstance(binding, ImportModule):
@@ -232,14 +234,14 @@ class Resolver:
     def _assignment(self, namespace: Namespace, name: str, binding: Assignment) -> Symbol:
         value = binding.value
         if value is None:
-            return VariableSym(f"{namespace.module}.{name}")
+            return _variable(namespace, name)
         if is_constant_literal(value):
             return ConstSym(value, namespace, f"{namespace.module}.{name}")
         if isinstance(value, cst.Name | cst.Attribute):
             alias = self.at(namespace).expression(value)
             if alias is not None and not isinstance(alias, MissingSym):
                 return alias
-        return VariableSym(f"{namespace.module}.{name}")
+        return _variable(namespace, name)
 
     def at(self, namespace: Namespace) -> Resolver:
         """A resolver for another namespace sharing this one's finder and cycle guard."""
@@ -302,6 +304,12 @@ class Resolver:
                 qualname = f"{owner.path.partition(':')[2]}.{attr}"
                 return self._definition(owner.namespace, Definition(statement, qualname))
         return None
+
+
+def _variable(namespace: Namespace, name: str) -> VariableSym:
+    return VariableSym(
+        f"{namespace.module}.{namespace.qualprefix}{name}", bool(namespace.qualprefix)
+    )
 
 
 def _known(qualname: str) -> Symbol | None:

@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 
 from tests.runtime import runtime_flows as flows
-from tests.runtime.support import ROOT
+from tests.runtime.support import ROOT, with_database
 from tests.schedules.support import PinnedClock, schedule_row
 from waymark_runtime.schedules import Schedules
 from waymark_runtime.store.postgres import PostgresStore
@@ -163,8 +163,9 @@ def test_bad_command_lines_exit_2(database: str, args: tuple[str, ...], message:
     assert message in done.err.lower()
 
 
-def test_an_unreachable_database_is_a_clear_error() -> None:
-    done = waymark("postgresql://postgres@127.0.0.1:1/nowhere", "schedules", "list")
-    assert done.code == 1
-    assert done.err.startswith("error: cannot reach the database")
-    assert "hint: check WAYMARK_DATABASE_URL" in done.err
+def test_an_unreachable_database_is_a_clear_error(database: str) -> None:
+    for dsn in ("postgresql://postgres@127.0.0.1:1/nowhere", with_database(database, "wm_none")):
+        done = waymark(dsn, "schedules", "list")
+        assert done.code == 1
+        assert done.err.startswith("error: cannot reach the database")
+        assert "hint: check WAYMARK_DATABASE_URL" in done.err

@@ -25,7 +25,9 @@ from waymark_compiler.cli._output import CliError, UsageFailure, err, out, use_c
 if TYPE_CHECKING:
     from rich.table import Table
 
+    from waymark_runtime.client import PostgresClient
     from waymark_runtime.schedules import ScheduleInfo, Schedules, ScheduleStatus
+    from waymark_runtime.store.postgres import PostgresStore
 
 T = TypeVar("T")
 
@@ -126,17 +128,30 @@ async def _with_schedules(operation: Callable[[Schedules], Awaitable[T]]) -> T:
 
     client = PostgresClient()
     try:
-        return await operation(Schedules(await client.store()))
+        return await operation(Schedules(await _open(client)))
     except ScheduleNotFoundError as missing:
         raise UsageFailure(str(missing)) from missing
     except Exception as failure:
         if not is_transient(failure):
             raise
-        raise CliError(
-            f"cannot reach the database: {failure}", "check WAYMARK_DATABASE_URL"
-        ) from failure
+        raise _unreachable(failure) from failure
     finally:
         await client.close()
+
+
+async def _open(client: PostgresClient) -> PostgresStore:
+    """The client's store; failing to connect (no server, bad DSN, role or database) is the
+    user's to fix, not a bug."""
+    import asyncpg
+
+    try:
+        return await client.store()
+    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as failure:
+        raise _unreachable(failure) from failure
+
+
+def _unreachable(failure: BaseException) -> CliError:
+    return CliError(f"cannot reach the database: {failure}", "check WAYMARK_DATABASE_URL")
 
 
 async def _one(schedules: Schedules, name: str, workflow: str | None) -> ScheduleInfo:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Generic, ParamSpec, TypeVar
 
+from mountaineer_di import provide_dependencies
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -98,7 +100,7 @@ class ActionHandle(Generic[R]):
     kwargs: dict[str, Any]
 
     def run(self) -> Awaitable[R]:
-        return self.definition.function(*self.args, **self.kwargs)
+        return invoke(self.definition, list(self.args), dict(self.kwargs))
 
     def __await__(self) -> Generator[Any, None, R]:
         return self.run().__await__()
@@ -144,16 +146,7 @@ async def run_with_policy(
     attempt = 1
     while True:
         try:
-            if limit is None:
-                return await handle.run()
-            scope = asyncio.timeout(limit)
-            try:
-                async with scope:
-                    return await handle.run()
-            except TimeoutError as exc:
-                if not scope.expired():
-                    raise  # the action's own TimeoutError is not an ActionTimeout
-                raise ActionTimeout(f"action timed out after {limit:g}s") from exc
+            return await bounded(handle.run(), limit)
         except Exception as error:
             if attempt >= policy.attempts or not policy.retries(error):
                 raise
@@ -161,3 +154,41 @@ async def run_with_policy(
         delay = backoff.delay(attempt - 1) if backoff else policy.backoff_seconds
         if delay > 0:
             await asyncio.sleep(delay)
+
+
+async def invoke(definition: ActionDefinition, positional: list[Any], named: dict[str, Any]) -> Any:
+    """Call an action, resolving its `Depends` parameters for this one invocation."""
+    function = definition.function
+    if not _keyword_callable(definition.signature):
+        return await function(*positional, **named)  # dependency injection binds by keyword
+    bound = definition.signature.bind_partial(*positional, **named).arguments
+    async with provide_dependencies(function, dict(bound)) as resolved:
+        return await function(**{**resolved, **bound})
+
+
+_NOT_BY_KEYWORD = frozenset(
+    {
+        inspect.Parameter.POSITIONAL_ONLY,
+        inspect.Parameter.VAR_POSITIONAL,
+        inspect.Parameter.VAR_KEYWORD,
+    }
+)
+
+
+def _keyword_callable(signature: inspect.Signature) -> bool:
+    return all(p.kind not in _NOT_BY_KEYWORD for p in signature.parameters.values())
+
+
+async def bounded(call: Awaitable[R], timeout: float | None) -> R:
+    """Await `call` within `timeout` seconds: a deadline that passes is `ActionTimeout`, while the
+    action's own `TimeoutError` stays a `TimeoutError`."""
+    if timeout is None:
+        return await call
+    scope = asyncio.timeout(timeout)
+    try:
+        async with scope:
+            return await call
+    except TimeoutError as error:
+        if not scope.expired():
+            raise
+        raise ActionTimeout(f"action timed out after {timeout:g}s") from error

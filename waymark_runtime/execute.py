@@ -7,15 +7,12 @@ error outcome, never an import. Worker processes and `LocalRuntime` both call `e
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import typing
 from dataclasses import dataclass
 from typing import Any
 
-from mountaineer_di import provide_dependencies
-
-from waymark_runtime.actions import ActionDefinition, ActionTimeout, registered_action
+from waymark_runtime.actions import ActionDefinition, bounded, invoke, registered_action
 from waymark_runtime.errors import WaymarkError
 from waymark_runtime.values import JSON, ValueNotSerializable, error_json, from_json, to_json
 
@@ -90,23 +87,4 @@ async def _call(
     named: dict[str, Any],
     timeout: float | None,
 ) -> Any:
-    function = definition.function
-    if positional:  # dependency injection passes values by keyword only
-        return await _bounded(function(*positional, **named), timeout)
-    async with provide_dependencies(function, named) as resolved:
-        return await _bounded(function(**{**resolved, **named}), timeout)
-
-
-async def _bounded(call: typing.Awaitable[Any], timeout: float | None) -> Any:
-    """Await `call`; a deadline that passes is `ActionTimeout`, the action's own TimeoutError
-    stays a TimeoutError."""
-    if timeout is None:
-        return await call
-    scope = asyncio.timeout(timeout)
-    try:
-        async with scope:
-            return await call
-    except TimeoutError as error:
-        if not scope.expired():
-            raise
-        raise ActionTimeout(f"action timed out after {timeout:g}s") from error
+    return await bounded(invoke(definition, positional, named), timeout)

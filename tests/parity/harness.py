@@ -11,16 +11,13 @@ import asyncio
 import contextlib
 import dataclasses
 import enum
-import inspect
 from collections.abc import Iterator
 from typing import Any
 
 import pydantic
-from mountaineer_di import provide_dependencies
 
 from tests.parity.cases import ParityCase
 from waymark.testing import LocalRuntime
-from waymark_runtime.actions import ActionHandle
 
 Outcome = tuple[Any, ...]
 
@@ -53,7 +50,7 @@ async def _outcome(call: Any) -> Outcome:
 
 @contextlib.contextmanager
 def _plain_python(*, fast_sleep: bool) -> Iterator[None]:
-    real_sleep, real_run = asyncio.sleep, ActionHandle.run
+    real_sleep = asyncio.sleep
 
     async def quick_sleep(delay: float, result: Any = None) -> Any:
         await real_sleep(0)
@@ -61,19 +58,10 @@ def _plain_python(*, fast_sleep: bool) -> Iterator[None]:
 
     if fast_sleep:
         asyncio.sleep = quick_sleep  # type: ignore[assignment]
-    ActionHandle.run = _run_with_dependencies  # type: ignore[method-assign]
     try:
         yield
     finally:
         asyncio.sleep = real_sleep  # type: ignore[assignment]
-        ActionHandle.run = real_run  # type: ignore[method-assign]
-
-
-async def _run_with_dependencies(handle: ActionHandle[Any]) -> Any:
-    function = handle.definition.function
-    bound = inspect.signature(function).bind_partial(*handle.args, **handle.kwargs)
-    async with provide_dependencies(function, dict(bound.arguments)) as resolved:
-        return await function(**resolved)
 
 
 def shape(value: Any) -> Any:

@@ -13,14 +13,13 @@ import contextlib
 import json
 import time
 import uuid
-from collections.abc import Coroutine, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
 
 from waymark_runtime.actions import ActionTimeout
-from waymark_runtime.effects import ActionFinished, Event, SleepFinished
+from waymark_runtime.effects import SleepFinished
 from waymark_runtime.engine import (
     ActionResult,
     ClaimedAction,
@@ -30,14 +29,22 @@ from waymark_runtime.engine import (
     StepCommit,
 )
 from waymark_runtime.store.pg_batch import CommitBatch, dumps
-from waymark_runtime.store.pg_listen import Listener
 from waymark_runtime.store.pg_migrate import migrate, migrate_async
+from waymark_runtime.store.pg_rows import (
+    Claim,
+    Cursor,
+    PendingAttempt,
+    claimed_action,
+    outcome_of,
+    protocol_step,
+    split_attempts,
+)
+from waymark_runtime.store.pg_waiters import Waiters
 from waymark_runtime.store.sql import queries
 from waymark_runtime.values import error_json
 
-__all__ = ["Claim", "PendingAttempt", "PostgresStore", "is_transient", "migrate", "now"]
+__all__ = ["Claim", "Cursor", "PendingAttempt", "PostgresStore", "is_transient", "migrate", "now"]
 
-DONE_CHANNEL = "waymark_done"
 RUNNABLE_CHANNEL = "waymark_runnable"
 
 
@@ -63,40 +70,6 @@ def is_transient(error: BaseException) -> bool:
     return isinstance(error, _TRANSIENT)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PendingAttempt:
-    """An attempt of a claimed instance that has no result yet (queued, or lost while running)."""
-
-    node: str
-    attempt: int
-    status: str
-    action: str
-    args: list[Any]
-    kwargs: dict[str, Any]
-    timeout: float | None
-    ready_at: float
-    lost_count: int
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Claim:
-    """A claimed instance for the runner: the protocol view plus its pending work."""
-
-    instance: ClaimedInstance
-    priority: int
-    pending: list[PendingAttempt]
-    sleeps: dict[str, float]
-
-
-@dataclass(frozen=True, slots=True)
-class Cursor:
-    """Which events a step consumed, and `event_seq` when they were read (the commit fence)."""
-
-    seq: int
-    attempts: tuple[tuple[str, int], ...]
-    timers: tuple[str, ...]
-
-
 async def _init_connection(connection: asyncpg.Connection) -> None:
     for name in ("json", "jsonb"):  # jsonb only for hand-written queries
         await connection.set_type_codec(
@@ -120,10 +93,7 @@ class PostgresStore:
         self._programs: dict[str, str] = {}
         self._known_versions: set[tuple[str, str]] = set()
         self._claims: dict[str, str] = {}
-        self._waiters: dict[str, list[asyncio.Future[Outcome]]] = {}
-        self._listener: Listener | None = None
-        self._listener_lock = asyncio.Lock()
-        self._tasks: set[asyncio.Future[None]] = set()
+        self._waiters = Waiters(dsn, self.outcomes)
         self.lost_error = error_json(
             ActionTimeout(
                 f"action attempt lost {lost_attempt_retries + 1} times: its worker process or "
@@ -150,8 +120,7 @@ class PostgresStore:
         return cls(pool, dsn, lost_attempt_retries=lost_attempt_retries)
 
     async def close(self) -> None:
-        if self._listener is not None:
-            await self._listener.close()
+        await self._waiters.close()
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.pool.close(), 5)
         self.pool.terminate()
@@ -186,7 +155,7 @@ class PostgresStore:
     async def outcomes(self, instance_ids: Sequence[str]) -> dict[str, tuple[str, Outcome | None]]:
         """Status and outcome (None while running) of each known instance."""
         rows = await self.pool.fetch(self._sql["instance_outcomes"], list(instance_ids))
-        return {str(row["id"]): (row["status"], _outcome(row)) for row in rows}
+        return {str(row["id"]): (row["status"], outcome_of(row)) for row in rows}
 
     async def outcome(self, instance_id: str) -> Outcome | None:
         found = await self.outcomes([instance_id])
@@ -217,54 +186,10 @@ class PostgresStore:
     async def expect(self, instance_id: str) -> asyncio.Future[Outcome]:
         """A future resolved when the instance finishes; register it before creating the
         instance and no look at the database is needed. Pair with `forget`."""
-        await self._ensure_listener()
-        future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
-        self._waiters.setdefault(instance_id, []).append(future)
-        return future
+        return await self._waiters.expect(instance_id)
 
     def forget(self, instance_id: str, future: asyncio.Future[Outcome]) -> None:
-        waiting = self._waiters.get(instance_id, [])
-        if future in waiting:
-            waiting.remove(future)
-        if not waiting:
-            self._waiters.pop(instance_id, None)
-
-    async def _ensure_listener(self) -> None:
-        async with self._listener_lock:
-            if self._listener is None:
-                listener = Listener(self.dsn, {DONE_CHANNEL: self._on_done}, self._recheck)
-                await listener.start()
-                self._listener = listener
-
-    def _on_done(self, payload: str) -> None:
-        message = json.loads(payload)
-        instance_id = message["id"]
-        if instance_id not in self._waiters:
-            return
-        if "status" in message:
-            self._resolve(instance_id, _outcome(message))
-        else:
-            self._background(self._fetch_and_resolve([instance_id]))
-
-    def _recheck(self) -> None:
-        """After a reconnect, notifications may have been missed: look at every waited id."""
-        if self._waiters:
-            self._background(self._fetch_and_resolve(list(self._waiters)))
-
-    def _background(self, coroutine: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.ensure_future(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def _fetch_and_resolve(self, instance_ids: list[str]) -> None:
-        for instance_id, (_, outcome) in (await self.outcomes(instance_ids)).items():
-            if outcome is not None:
-                self._resolve(instance_id, outcome)
-
-    def _resolve(self, instance_id: str, outcome: Outcome | None) -> None:
-        for future in self._waiters.get(instance_id, []):
-            if outcome is not None and not future.done():
-                future.set_result(outcome)
+        self._waiters.forget(instance_id, future)
 
     # runners: the fast path -----------------------------------------------------------------
 
@@ -281,7 +206,7 @@ class PostgresStore:
         version = row["workflow_version"]
         if row["wrl"] is not None:
             self._programs[version] = row["wrl"]
-        events, pending, consumed = _split_attempts(row["attempts"])
+        events, pending, consumed = split_attempts(row["attempts"])
         sleeps = {node: wake_at for node, wake_at in row["timers"]}
         due = [node for node, wake_at in sleeps.items() if wake_at <= now]
         events.extend(SleepFinished(node=node) for node in due)
@@ -356,7 +281,7 @@ class PostgresStore:
         by_owner: dict[str, CommitBatch] = {}
         for commit in commits:
             owner = self._claims.pop(commit.instance_id, "")
-            _protocol_step(by_owner.setdefault(owner, CommitBatch()), commit)
+            protocol_step(by_owner.setdefault(owner, CommitBatch()), commit)
         for owner, batch in by_owner.items():
             await self.commit(batch, owner, now, 0.0)
 
@@ -364,7 +289,7 @@ class PostgresStore:
         self, owner: str, limit: int, now: float, lease: float
     ) -> list[ClaimedAction]:
         rows = await self.pool.fetch(self._sql["claim_actions"], owner, limit, now, lease)
-        return [_claimed_action(row) for row in rows]
+        return [claimed_action(row) for row in rows]
 
     async def record_results(self, results: Sequence[ActionResult], now: float) -> None:
         await self.pool.fetchrow(
@@ -387,74 +312,3 @@ class PostgresStore:
     async def next_due(self, now: float) -> float | None:
         due = await self.pool.fetchval(self._sql["next_due"], now)
         return None if due is None else float(due)
-
-
-def _outcome(row: Any) -> Outcome | None:
-    if row["status"] == "completed":
-        return Outcome(ok=True, value=row["result"])
-    if row["status"] == "failed":
-        return Outcome(ok=False, value=row["error"])
-    return None
-
-
-def _split_attempts(
-    rows: list[list[Any]],
-) -> tuple[list[Event], list[PendingAttempt], list[tuple[str, int]]]:
-    """Finished attempts are events (consumed by the next commit); the rest is pending work."""
-    events: list[Event] = []
-    pending: list[PendingAttempt] = []
-    consumed: list[tuple[str, int]] = []
-    for (
-        node,
-        attempt,
-        status,
-        action,
-        args,
-        kwargs,
-        timeout,
-        ready_at,
-        lost,
-        result,
-        error,
-        _,
-    ) in rows:
-        if status in ("completed", "failed"):
-            ok = status == "completed"
-            events.append(ActionFinished(node=node, attempt=attempt, ok=ok,
-                                         value=result if ok else error))  # fmt: skip
-            consumed.append((node, attempt))
-        else:
-            pending.append(PendingAttempt(node=node, attempt=attempt, status=status,
-                                          action=action, args=args, kwargs=kwargs,
-                                          timeout=timeout, ready_at=ready_at, lost_count=lost))  # fmt: skip
-    return events, pending, consumed
-
-
-def _protocol_step(batch: CommitBatch, commit: StepCommit) -> None:
-    """A protocol commit: new attempts are queued for anyone; the lease is released."""
-    cursor = commit.cursor if isinstance(commit.cursor, Cursor) else Cursor(0, (), ())
-    plan = commit.plan
-    wake = min((timer.wake_at for timer in plan.timers), default=None)
-    batch.instance(commit.instance_id, state=commit.state, outcome=plan.outcome,
-                   release=True, wake_at=wake, seq=cursor.seq)  # fmt: skip
-    for node, attempt in cursor.attempts:
-        batch.consume(commit.instance_id, node, attempt)
-    for node in cursor.timers:
-        batch.drop_timer(commit.instance_id, node)
-    for action in plan.actions:
-        batch.add_attempt(commit.instance_id, action, running=False, owned=False)
-    for timer in plan.timers:
-        batch.add_timer(commit.instance_id, timer.node, timer.wake_at)
-
-
-def _claimed_action(row: asyncpg.Record) -> ClaimedAction:
-    return ClaimedAction(
-        action_id=f"{row['instance_id']}/{row['attempt']}/{row['node']}",
-        instance_id=str(row["instance_id"]),
-        node=row["node"],
-        attempt=row["attempt"],
-        action=row["action"],
-        args=tuple(row["args"]),
-        kwargs=row["kwargs"],
-        timeout=row["timeout_seconds"],
-    )

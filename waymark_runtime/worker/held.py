@@ -14,7 +14,7 @@ from typing import Any
 from waymark_runtime.effects import ActionFinished, Event, SleepFinished
 from waymark_runtime.engine import ClaimedInstance, Outcome, PlannedAction, StepCommit
 from waymark_runtime.store.pg_batch import CommitBatch
-from waymark_runtime.store.postgres import Claim, Cursor, PendingAttempt
+from waymark_runtime.store.pg_rows import Claim, Cursor, PendingAttempt
 from waymark_runtime.values import error_json
 
 AttemptId = tuple[str, int]

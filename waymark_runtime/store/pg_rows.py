@@ -1,0 +1,120 @@
+"""Rows of the PostgreSQL store as Python records, and records as rows.
+
+What a claim returns to the runner (`Claim`, `PendingAttempt`, the `Cursor` of consumed
+events), how a claimed attempt list splits into events and pending work, and how an
+`engine.StepCommit` becomes rows of a `CommitBatch`. Pure functions: no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from waymark_runtime.effects import ActionFinished, Event
+from waymark_runtime.engine import ClaimedAction, ClaimedInstance, Outcome, StepCommit
+from waymark_runtime.store.pg_batch import CommitBatch
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PendingAttempt:
+    """An attempt of a claimed instance that has no result yet (queued, or lost while running)."""
+
+    node: str
+    attempt: int
+    status: str
+    action: str
+    args: list[Any]
+    kwargs: dict[str, Any]
+    timeout: float | None
+    ready_at: float
+    lost_count: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Claim:
+    """A claimed instance for the runner: the protocol view plus its pending work."""
+
+    instance: ClaimedInstance
+    priority: int
+    pending: list[PendingAttempt]
+    sleeps: dict[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """Which events a step consumed, and `event_seq` when they were read (the commit fence)."""
+
+    seq: int
+    attempts: tuple[tuple[str, int], ...]
+    timers: tuple[str, ...]
+
+
+def outcome_of(row: Any) -> Outcome | None:
+    if row["status"] == "completed":
+        return Outcome(ok=True, value=row["result"])
+    if row["status"] == "failed":
+        return Outcome(ok=False, value=row["error"])
+    return None
+
+
+def split_attempts(
+    rows: list[list[Any]],
+) -> tuple[list[Event], list[PendingAttempt], list[tuple[str, int]]]:
+    """Finished attempts are events (consumed by the next commit); the rest is pending work."""
+    events: list[Event] = []
+    pending: list[PendingAttempt] = []
+    consumed: list[tuple[str, int]] = []
+    for (
+        node,
+        attempt,
+        status,
+        action,
+        args,
+        kwargs,
+        timeout,
+        ready_at,
+        lost,
+        result,
+        error,
+        _,
+    ) in rows:
+        if status in ("completed", "failed"):
+            ok = status == "completed"
+            events.append(ActionFinished(node=node, attempt=attempt, ok=ok,
+                                         value=result if ok else error))  # fmt: skip
+            consumed.append((node, attempt))
+        else:
+            pending.append(PendingAttempt(node=node, attempt=attempt, status=status,
+                                          action=action, args=args, kwargs=kwargs,
+                                          timeout=timeout, ready_at=ready_at, lost_count=lost))  # fmt: skip
+    return events, pending, consumed
+
+
+def protocol_step(batch: CommitBatch, commit: StepCommit) -> None:
+    """A protocol commit: new attempts are queued for anyone; the lease is released."""
+    cursor = commit.cursor if isinstance(commit.cursor, Cursor) else Cursor(0, (), ())
+    plan = commit.plan
+    wake = min((timer.wake_at for timer in plan.timers), default=None)
+    batch.instance(commit.instance_id, state=commit.state, outcome=plan.outcome,
+                   release=True, wake_at=wake, seq=cursor.seq)  # fmt: skip
+    for node, attempt in cursor.attempts:
+        batch.consume(commit.instance_id, node, attempt)
+    for node in cursor.timers:
+        batch.drop_timer(commit.instance_id, node)
+    for action in plan.actions:
+        batch.add_attempt(commit.instance_id, action, running=False, owned=False)
+    for timer in plan.timers:
+        batch.add_timer(commit.instance_id, timer.node, timer.wake_at)
+
+
+def claimed_action(row: Any) -> ClaimedAction:
+    return ClaimedAction(
+        action_id=f"{row['instance_id']}/{row['attempt']}/{row['node']}",
+        instance_id=str(row["instance_id"]),
+        node=row["node"],
+        attempt=row["attempt"],
+        action=row["action"],
+        args=tuple(row["args"]),
+        kwargs=row["kwargs"],
+        timeout=row["timeout_seconds"],
+    )

@@ -41,3 +41,7 @@ class WrlSyntaxError(WaymarkError):
 
 class WorkflowFailed(WaymarkError):
     """workflow instance failed"""
+
+
+class InstanceCancelled(WaymarkError):
+    """the workflow instance was cancelled"""

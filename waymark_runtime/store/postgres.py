@@ -312,3 +312,50 @@ class PostgresStore:
     async def next_due(self, now: float) -> float | None:
         due = await self.pool.fetchval(self._sql["next_due"], now)
         return None if due is None else float(due)
+
+    # inspection: `waymark run`, `waymark instances`, `waymark graph --instance` -------------
+
+    async def claim_among(
+        self, instance_ids: Sequence[str], owner: str, limit: int, now: float, lease: float
+    ) -> list[Claim]:
+        """`claim`, restricted to `instance_ids` (a runner dedicated to some instances)."""
+        known = list(self._programs)
+        rows = await self.pool.fetch(
+            self._sql["claim_instances_among"], owner, limit, now, lease, known, list(instance_ids)
+        )
+        claims = [self._claim_of(row, now) for row in rows]
+        for claim in claims:
+            self._claims[claim.instance.instance_id] = owner
+        return sorted(claims, key=lambda claim: -claim.priority)
+
+    async def attempts_of(self, instance_id: str) -> list[dict[str, Any]]:
+        """Every attempt row of an instance (times as epoch seconds), in dispatch order."""
+        rows = await self.pool.fetch(self._sql["instance_attempts"], instance_id)
+        return [dict(row) for row in rows]
+
+    async def timers_of(self, instance_id: str) -> dict[str, float]:
+        """The pending durable sleeps of an instance: node -> wake time (epoch seconds)."""
+        rows = await self.pool.fetch(self._sql["instance_timers"], instance_id)
+        return {row["node"]: row["wake_at"] for row in rows}
+
+    async def program_of(self, workflow: str, version: str) -> str | None:
+        """The .wrl text of a stored workflow version, or None."""
+        text: str | None = await self.pool.fetchval(self._sql["instance_program"], workflow, version)
+        return text
+
+    async def latest_version(self, workflow: str) -> tuple[str, str] | None:
+        """`(version, wrl)` of the workflow's most recently registered version, or None."""
+        row = await self.pool.fetchrow(self._sql["latest_version"], workflow)
+        return None if row is None else (row["version"], row["wrl"])
+
+    async def list_instances(
+        self, *, status: str | None = None, workflow: str | None = None, limit: int = 50
+    ) -> list[dict[str, Any]]:
+        """The newest instances, newest first; status `cancelled` lists cancelled ones."""
+        rows = await self.pool.fetch(self._sql["list_instances"], status, workflow, limit)
+        return [{**dict(row), "id": str(row["id"])} for row in rows]
+
+    async def cancel(self, instance_id: str, error: Any, now: float) -> bool:
+        """Fail an unfinished instance with `error`; False when unknown or already finished."""
+        row = await self.pool.fetchrow(self._sql["cancel_instance"], instance_id, now, error)
+        return row is not None

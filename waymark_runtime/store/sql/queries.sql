@@ -335,3 +335,118 @@ SELECT number FROM waymark_migrations;
 
 -- name: migration_record
 INSERT INTO waymark_migrations (number, name) VALUES ($1, $2);
+
+-- Inspection and the CLI (`waymark run`, `waymark instances`, `waymark graph --instance`) -----
+
+-- name: claim_instances_among
+-- `claim_instances` restricted to the ids in $6: `waymark run` runs its own instance only,
+-- never other runnable instances whose actions its process may not have loaded.
+WITH picked AS (
+    SELECT id FROM waymark_instances
+    WHERE lease_owner IS NULL AND wake_at <= to_timestamp($3) AND id = ANY ($6::uuid[])
+    ORDER BY priority DESC, wake_at
+    LIMIT $2
+    FOR UPDATE SKIP LOCKED
+)
+UPDATE waymark_instances AS i
+SET lease_owner = $1,
+    lease_expires_at = to_timestamp($3 + $4),
+    wake_at = NULL,
+    status = CASE WHEN i.status = 'queued' THEN 'running' ELSE i.status END,
+    updated_at = to_timestamp($3)
+FROM picked
+WHERE i.id = picked.id
+RETURNING
+    i.id, i.workflow_name, i.workflow_version, i.inputs, i.state, i.priority, i.event_seq,
+    (SELECT v.wrl FROM waymark_workflow_versions AS v
+     WHERE v.name = i.workflow_name AND v.version = i.workflow_version
+       AND NOT (v.version = ANY ($5::text[]))) AS wrl,
+    (SELECT coalesce(json_agg(json_build_array(
+                a.node, a.attempt, a.status, a.action, a.args, a.kwargs, a.timeout_seconds,
+                extract(epoch FROM a.ready_at), a.lost_count, a.result, a.error,
+                extract(epoch FROM a.finished_at)
+            ) ORDER BY a.finished_at, a.created_at), '[]')
+     FROM waymark_attempts AS a
+     WHERE a.instance_id = i.id AND NOT a.consumed) AS attempts,
+    (SELECT coalesce(json_agg(json_build_array(t.node, extract(epoch FROM t.wake_at))
+                              ORDER BY t.wake_at), '[]')
+     FROM waymark_timers AS t
+     WHERE t.instance_id = i.id) AS timers;
+
+-- name: instance_attempts
+-- Every attempt of instance $1, consumed or not, in the order the instance dispatched them.
+SELECT node, attempt, action, args, kwargs, status, result, error, lost_count, timeout_seconds,
+       extract(epoch FROM ready_at)::double precision AS ready_at,
+       extract(epoch FROM created_at)::double precision AS created_at,
+       extract(epoch FROM started_at)::double precision AS started_at,
+       extract(epoch FROM finished_at)::double precision AS finished_at
+FROM waymark_attempts
+WHERE instance_id = $1
+ORDER BY length(node), node, attempt;
+
+-- name: instance_timers
+-- The durable sleeps instance $1 is waiting on, with when each ends.
+SELECT node, extract(epoch FROM wake_at)::double precision AS wake_at
+FROM waymark_timers
+WHERE instance_id = $1
+ORDER BY wake_at;
+
+-- name: instance_program
+-- The .wrl text of workflow $1 at version $2.
+SELECT wrl FROM waymark_workflow_versions WHERE name = $1 AND version = $2;
+
+-- name: latest_version
+-- The most recently registered version of workflow $1, with its .wrl text.
+SELECT version, wrl FROM waymark_workflow_versions
+WHERE name = $1
+ORDER BY created_at DESC, version
+LIMIT 1;
+
+-- name: list_instances
+-- The newest $3 instances, optionally of status $1 and workflow $2. A cancelled instance is a
+-- failed one whose error is `InstanceCancelled`; it is listed with status `cancelled`.
+SELECT * FROM (
+    SELECT i.id, i.workflow_name, i.workflow_version, i.priority,
+           CASE WHEN i.status = 'failed'
+                     AND i.error ->> 'type' = 'waymark_runtime.errors:InstanceCancelled'
+                THEN 'cancelled' ELSE i.status END AS status,
+           extract(epoch FROM i.created_at)::double precision AS created_at,
+           extract(epoch FROM i.updated_at)::double precision AS updated_at,
+           extract(epoch FROM i.finished_at)::double precision AS finished_at,
+           (SELECT count(*) FROM waymark_attempts AS a WHERE a.instance_id = i.id) AS attempts
+    FROM waymark_instances AS i
+    WHERE $2::text IS NULL OR i.workflow_name = $2
+) AS listed
+WHERE $1::text IS NULL OR listed.status = $1
+ORDER BY listed.created_at DESC, listed.id
+LIMIT $3;
+
+-- name: cancel_instance
+-- End unfinished instance $1 as failed with error $3 at $2: its lease is dropped (the holding
+-- runner's next commit or heartbeat fails the lease fence, so it lets the instance go), its
+-- open attempts fail, its sleeps are deleted, and waiters are notified. Returns no row when
+-- the instance is unknown or already finished.
+WITH target AS (
+    SELECT id FROM waymark_instances WHERE id = $1 AND finished_at IS NULL FOR UPDATE
+), cancelled AS (
+    UPDATE waymark_instances AS i
+    SET status = 'failed', result = NULL, error = $3::json, finished_at = to_timestamp($2),
+        lease_owner = NULL, lease_expires_at = NULL, wake_at = NULL,
+        updated_at = to_timestamp($2)
+    FROM target
+    WHERE i.id = target.id
+    RETURNING i.id, i.status, i.error
+), open_attempts AS (
+    UPDATE waymark_attempts AS a
+    SET status = 'failed', error = $3::json, consumed = true, finished_at = to_timestamp($2),
+        lease_owner = NULL, lease_expires_at = NULL
+    FROM target
+    WHERE a.instance_id = target.id AND a.status IN ('queued', 'running')
+    RETURNING 1
+), sleeps AS (
+    DELETE FROM waymark_timers AS t USING target WHERE t.instance_id = target.id RETURNING 1
+)
+SELECT c.id, (SELECT count(*) FROM open_attempts) AS attempts,
+       pg_notify('waymark_done', json_build_object('id', c.id, 'status', c.status,
+                                                   'result', NULL, 'error', c.error)::text)
+FROM cancelled AS c;

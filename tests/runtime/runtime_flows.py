@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from pathlib import Path
 
 from waymark import RetryPolicy, Workflow, action, workflow
@@ -62,6 +63,13 @@ async def recorded(key: str, seconds: float) -> str:
     await asyncio.sleep(seconds)
     _record(key)
     return key
+
+
+@action
+async def block(seconds: float) -> float:
+    """Blocks its worker's event loop (sync sleep), so its own deadline cannot fire."""
+    time.sleep(seconds)
+    return seconds
 
 
 @action
@@ -154,6 +162,12 @@ class Recorded(Workflow):
             key = await recorded(f"{tag}/{i}", seconds)
             done.append(key)
         return done
+
+
+@workflow
+class Blocking(Workflow):
+    async def run(self, seconds: float) -> float:
+        return await self.run_action(block(seconds), timeout=0.2)
 
 
 @workflow

@@ -11,6 +11,7 @@ from tests.runtime import runtime_flows as flows
 from tests.runtime.support import client_for, runner_settings, running
 from waymark_runtime.actions import ActionTimeout
 from waymark_runtime.store.postgres import PostgresStore
+from waymark_runtime.worker import pool
 
 pytestmark = pytest.mark.usefixtures("worker_env")
 
@@ -112,3 +113,13 @@ async def test_action_that_always_kills_its_worker_fails_only_its_instance(
     assert healthy == [6] * 5
     crashes = [line for line in worker_env.read_text().splitlines() if line.startswith("crash")]
     assert len(crashes) == 3  # the first try and two retries (the store's budget is 2)
+
+
+async def test_a_worker_stuck_past_a_deadline_is_replaced(
+    store: PostgresStore, database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pool, "_DEADLINE_GRACE", 0.2)
+    async with running(store, runner_settings(database)), client_for(database):
+        with pytest.raises(ActionTimeout, match="stopped responding"):
+            await flows.Blocking().run(30.0)
+        assert await flows.Single().run(4) == 4  # the pool has a healthy worker again

@@ -96,8 +96,9 @@ class PostgresStore:
         self._waiters = Waiters(dsn, self.outcomes)
         self.lost_error = error_json(
             ActionTimeout(
-                f"action attempt lost {lost_attempt_retries + 1} times: its worker process or "
-                "runner died while running it (does the action crash its process?)"
+                f"action attempt lost {lost_attempt_retries + 1} times: its worker process "
+                "died or stopped responding while running it, or its runner died (does the "
+                "action crash its process or block its event loop?)"
             )
         )
 
@@ -340,7 +341,9 @@ class PostgresStore:
 
     async def program_of(self, workflow: str, version: str) -> str | None:
         """The .wrl text of a stored workflow version, or None."""
-        text: str | None = await self.pool.fetchval(self._sql["instance_program"], workflow, version)
+        text: str | None = await self.pool.fetchval(
+            self._sql["instance_program"], workflow, version
+        )
         return text
 
     async def latest_version(self, workflow: str) -> tuple[str, str] | None:

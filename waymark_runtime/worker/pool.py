@@ -13,6 +13,7 @@ import contextlib
 import logging
 import os
 import sys
+import time
 from collections import deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
@@ -25,6 +26,9 @@ from waymark_runtime.worker.protocol import Request, encode, open_pipes, read_fr
 log = logging.getLogger("waymark.worker")
 
 _STARTUP_FAILURES_BEFORE_GIVING_UP = 3
+# A worker whose attempt is this far past its deadline has stopped running its event loop
+# (the deadline itself is enforced inside the worker and ends the attempt as ActionTimeout).
+_DEADLINE_GRACE = 5.0
 
 
 class WorkerStartupError(WaymarkError):
@@ -58,6 +62,7 @@ class _Worker:
     retiring: bool = False
     exclusive: bool = False
     next_id: int = 0
+    deadlines: dict[int, float] = field(default_factory=dict)
 
 
 def _load(worker: _Worker) -> int:
@@ -85,6 +90,7 @@ class WorkerPool:
 
     async def start(self) -> None:
         """Spawn every worker and wait until each has imported the user modules."""
+        self._background(self._watchdog())
         await asyncio.gather(*(self._spawn() for _ in range(self.settings.worker_count)))
         while not all(worker.ready for worker in self.workers):
             if self.failed:
@@ -167,6 +173,8 @@ class WorkerPool:
         worker.next_id += 1
         worker.started += 1
         worker.in_flight[worker.next_id] = job
+        if job.timeout is not None:
+            worker.deadlines[worker.next_id] = time.monotonic() + job.timeout + _DEADLINE_GRACE
         self._maybe_retire(worker)
         return {
             "id": worker.next_id,
@@ -225,9 +233,23 @@ class WorkerPool:
                 continue
             for reply in message:
                 job = worker.in_flight.pop(reply["id"])
+                worker.deadlines.pop(reply["id"], None)
                 self.on_reply(job.key, reply["ok"], reply["value"])
             self._after_replies(worker)
         await self._exited(worker)
+
+    async def _watchdog(self) -> None:
+        """An attempt far past its deadline means its worker no longer runs its event loop
+        (blocking code): kill that worker, so its attempts are retried as lost."""
+        while not self.stopping:
+            await asyncio.sleep(1.0)
+            now = time.monotonic()
+            for worker in list(self.workers):
+                if any(deadline < now for deadline in worker.deadlines.values()):
+                    log.warning("worker %s is stuck past an attempt's deadline; killing it",
+                                worker.process.pid)  # fmt: skip
+                    with contextlib.suppress(ProcessLookupError):
+                        worker.process.kill()
 
     def _hello(self, worker: _Worker) -> None:
         worker.ready = True

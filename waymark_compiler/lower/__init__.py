@@ -3,7 +3,15 @@
 Importing this package registers every `lower_<Node>` function with the dispatch tables.
 """
 
-from waymark_compiler.lower import calls, expressions, operations, statements, strings
+from waymark_compiler.lower import calls, expressions, names, operations, statements, strings
 from waymark_compiler.lower.workflow import lower_workflow
 
-__all__ = ["calls", "expressions", "lower_workflow", "operations", "statements", "strings"]
+__all__ = [
+    "calls",
+    "expressions",
+    "lower_workflow",
+    "names",
+    "operations",
+    "statements",
+    "strings",
+]

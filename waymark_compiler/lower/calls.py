@@ -15,7 +15,7 @@ import libcst as cst
 
 from waymark_compiler.context import Ctx, did_you_mean
 from waymark_compiler.lower.dispatch import expression, lower_expr
-from waymark_compiler.lower.expressions import local_definition, missing_import
+from waymark_compiler.lower.names import local_definition, missing_import
 from waymark_compiler.resolve import (
     ActionSym,
     BuiltinSym,

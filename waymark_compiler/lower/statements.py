@@ -11,7 +11,8 @@ import libcst as cst
 from waymark_compiler.context import Ctx
 from waymark_compiler.literals import AUGMENTED
 from waymark_compiler.lower.dispatch import lower_body, lower_expr, lower_stmt, statement
-from waymark_compiler.lower.expressions import local_definition, lower_target
+from waymark_compiler.lower.expressions import lower_target
+from waymark_compiler.lower.names import local_definition
 from waymark_compiler.lower.operations import lower_await, lower_operation
 from waymark_compiler.lower.patterns import lower_pattern
 from waymark_compiler.resolve import ClassSym, LocalSym

@@ -1,0 +1,138 @@
+"""Lowering names and dotted names: locals, module constants (inlined), enum members, and the
+globals a workflow may not read (mutable state, the environment, classes and functions as values).
+
+Which global a name denotes is `resolve`'s answer; this module decides what that answer may be
+used for, and words the refusal when it may not.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from waymark_compiler.context import Ctx, did_you_mean
+from waymark_compiler.literals import NAMED_CONSTANTS, literal
+from waymark_compiler.lower.dispatch import expression, lower_expr
+from waymark_compiler.resolve import (
+    ActionSym,
+    BuiltinSym,
+    ClassSym,
+    ConstSym,
+    ExternalSym,
+    FunctionSym,
+    KnownSym,
+    LocalSym,
+    MissingSym,
+    ModuleSym,
+    Symbol,
+    VariableSym,
+)
+from waymark_compiler.tables import impure
+from waymark_runtime import ir
+
+# ---------------------------------------------------------------------------------------------
+# Names and globals
+# ---------------------------------------------------------------------------------------------
+
+
+@expression
+def lower_Name(node: cst.Name, ctx: Ctx) -> ir.Expr:
+    if node.value in NAMED_CONSTANTS:
+        return ir.Const(value=NAMED_CONSTANTS[node.value], span=ctx.span(node))
+    if ctx.is_self(node):
+        help = "pass the values helper methods need as arguments"
+        return ctx.error("WM108", node, "`self` used as a value", "not a helper call", help)
+    if ctx.is_local(node.value):
+        return ir.Name(id=node.value, span=ctx.span(node))
+    return symbol_value(ctx.resolver.lookup(node.value), node, ctx)
+
+
+def _unknown(symbol: MissingSym, node: cst.CSTNode, ctx: Ctx) -> ir.Expr:
+    if symbol.origin is not None:
+        message, help = missing_import(symbol, ctx)
+        return ctx.error("WM123", node, message, "not found", help)
+    candidates = [*ctx.function.locals, *ctx.resolver.names()]
+    hint = did_you_mean(symbol.name, candidates)
+    return ctx.error("WM123", node, f"unknown name `{symbol.name}`", "not defined", hint)
+
+
+def missing_import(symbol: MissingSym, ctx: Ctx) -> tuple[str, str]:
+    """Message and help for a name imported from a module that lacks it (or cannot be found)."""
+    assert symbol.origin is not None
+    module = ctx.resolver.finder.namespace(symbol.origin)
+    if module is None:
+        help = (
+            "the module's source must be on the import path (the compiled file's root or sys.path)"
+        )
+        return f"cannot find module `{symbol.origin}` (for `{symbol.name}`)", help
+    hint = did_you_mean(symbol.name, module.bindings)
+    return f"module `{symbol.origin}` has no `{symbol.name}`", hint or "check the import"
+
+
+def _function_value(what: str, node: cst.CSTNode, ctx: Ctx) -> ir.Expr:
+    help = "call it where the value is needed"
+    return ctx.error("WM142", node, f"{what} used as a value", "not a value", help)
+
+
+def symbol_value(symbol: Symbol, node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
+    """A global used as a value: constants inline; everything else is refused."""
+    text = ctx.code(node)
+    if isinstance(symbol, ConstSym):
+        return literal(symbol.value, ctx.span(node))
+    if isinstance(symbol, MissingSym):
+        return _unknown(symbol, node, ctx)
+    if isinstance(symbol, LocalSym):
+        return local_definition(symbol, node, ctx)
+    if isinstance(symbol, ClassSym):
+        help = "construct an instance, or test with `isinstance`"
+        return ctx.error("WM144", node, f"class `{text}` used as a value", "a class", help)
+    if isinstance(symbol, ActionSym | FunctionSym | BuiltinSym | KnownSym):
+        return _function_value(f"function `{text}`", node, ctx)
+    if isinstance(symbol, ModuleSym):
+        return _function_value(f"module `{text}`", node, ctx)
+    return _global_value(symbol, node, ctx)
+
+
+def local_definition(symbol: LocalSym, node: cst.CSTNode, ctx: Ctx) -> ir.Expr:
+    name = symbol.path.rpartition(".")[2]
+    help = f"define `{name}` at module level so it has an import path"
+    message = f"{symbol.what} `{name}` is defined inside a function"
+    return ctx.error("WM147", node, message, "no import path", help)
+
+
+def _global_value(symbol: VariableSym | ExternalSym, node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
+    text = ctx.code(node)
+    if isinstance(symbol, ExternalSym):
+        refusal = impure(symbol.qualname)
+        if refusal is not None:
+            code, what, help = refusal
+            return ctx.error(code, node, f"`{text}` {what}", "not deterministic", help)
+    help = "use a constant (a literal assigned once at module level), or an argument of `run()`"
+    message = f"read of module global `{text}`, which is not a constant"
+    if isinstance(symbol, VariableSym) and symbol.enclosing:
+        message = f"read of `{text}`, a variable of an enclosing function"
+    return ctx.error("WM122", node, message, "not a constant", help)
+
+
+@expression
+def lower_Attribute(node: cst.Attribute, ctx: Ctx) -> ir.Expr:
+    attr = node.attr.value
+    if ctx.is_self(node.value):
+        help = "use a module-level constant or an argument of `run()`"
+        return ctx.error("WM108", node, f"read of `self.{attr}`", "not a helper call", help)
+    base = ctx.symbol(node.value)
+    if isinstance(base, ClassSym) and base.kind == "enum":
+        return enum_member(base, node, ctx)
+    found = None if base is None else ctx.resolver.attribute(base, attr)
+    if found is None:
+        value = lower_expr(node.value, ctx)
+        return ir.Attribute(value=value, attr=attr, span=ctx.span(node))
+    return symbol_value(found, node, ctx)
+
+
+def enum_member(enum: ClassSym, node: cst.Attribute, ctx: Ctx) -> ir.Expr:
+    member = node.attr.value
+    if member not in enum.members:
+        help = did_you_mean(member, enum.members)
+        message = f"`{enum.name}` has no member `{member}`"
+        return ctx.error("WM136", node.attr, message, "unknown member", help)
+    return ir.EnumMember(type=enum.path, member=member, span=ctx.span(node))

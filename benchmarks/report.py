@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from benchmarks.machine import describe
@@ -105,7 +106,8 @@ def table(report: Report) -> Table:
     for result in report.results:
         grid.add_row(*_row(result))
     for workload, message in report.errors.items():
-        grid.add_row(workload, f"[bold red]error[/bold red] {message[:100]}", *[""] * 6)
+        first = message.splitlines()[0] if message else ""
+        grid.add_row(workload, f"[bold red]error[/bold red] {escape(first[:120])}", *[""] * 6)
     return grid
 
 
@@ -149,4 +151,4 @@ def show(report: Report, console: Console) -> None:
     text = summary(report)
     if text:
         style = "bold red" if report.missed or report.errors else "bold green"
-        console.print(text, style=style, highlight=False)
+        console.print(text, style=style, highlight=False, markup=False)

@@ -101,12 +101,14 @@ class RunnerProcess:
         """The runner's own resident memory (its worker processes are not counted)."""
         return rss_mb(self.pid)
 
-    def tail(self) -> str:
+    def tail(self, lines: int = 6) -> str:
+        """The end of the runner's log, for an error message (the whole log stays on disk)."""
         try:
-            text = self.log_path.read_text(errors="replace")[-3000:]
+            text = self.log_path.read_text(errors="replace")
         except OSError:
             return ""
-        return f"; its log ({self.log_path}) ends with:\n{text}" if text else ""
+        last = [line[:200] for line in text.splitlines()[-lines:]]
+        return f"; its log ({self.log_path}) ends with:\n" + "\n".join(last) if last else ""
 
     async def stop(self) -> None:
         """SIGTERM (a graceful stop), then SIGKILL if it does not exit in time."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 from benchmarks import ceiling, offline_workloads, runtime_workloads
 from benchmarks.context import Context, Runners
@@ -132,7 +133,7 @@ async def _run_one(
             outcome: Measured | str = await workload.run(ctx)
     except Exception as error:
         outcome = f"{type(error).__name__}: {error}"
-        console.print(f"  [red]error[/red] {outcome}", highlight=False)
+        console.print(f"  [red]error[/red] {escape(outcome)}", highlight=False)
     console.print(f"  {time.perf_counter() - started:.1f} s", style="dim")
     return outcome
 

@@ -8,6 +8,7 @@ the graph is `waymark_runtime.dag`'s, built from the IR.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Literal
 
 from waymark_runtime.dag import Dag, Edge, EdgeKind, Node, NodeKind
@@ -42,6 +43,34 @@ _NODE_STYLES: Mapping[NodeKind, str] = {
     "raise": 'shape=octagon, style=filled, fillcolor="#fbdcdc"',
     "except": 'shape=box, style="rounded,filled,dashed", fillcolor="#fbdcdc"',
 }
+
+NodeStatus = Literal["done", "running", "waiting", "failed", "not reached"]
+
+
+@dataclass(frozen=True, slots=True)
+class NodeState:
+    """A node's status in one instance, and an optional extra label line (`x3: 3 done`)."""
+
+    status: NodeStatus
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LiveStatus:
+    """What `waymark graph --instance` adds: a title line and a state per node id."""
+
+    title: str
+    states: Mapping[str, NodeState]
+
+
+_STATUS_STYLES: Mapping[NodeStatus | None, str] = {
+    "done": 'fillcolor="#b7e1c1", color="#2e7d32"',
+    "running": 'fillcolor="#b3d4fc", color="#1565c0", penwidth=2',
+    "waiting": 'fillcolor="#ffe0a3", color="#ef6c00"',
+    "failed": 'fillcolor="#f6b4b4", color="#c62828", penwidth=2',
+    "not reached": 'fillcolor="#f5f5f5", color="#bdbdbd", fontcolor="#9e9e9e"',
+    None: 'fillcolor="#ffffff"',
+}
 _EDGE_STYLES: Mapping[EdgeKind, str] = {
     "next": "",
     "branch": "",
@@ -54,13 +83,18 @@ _EDGE_STYLES: Mapping[EdgeKind, str] = {
 }
 
 
-def to_dot(dag: Dag) -> str:
-    """The DAG as a DOT digraph: helper methods as clusters, policies as badge lines."""
-    lines = [f"digraph {_quote(dag.workflow)} {{", *_preamble(dag.workflow)]
+def to_dot(dag: Dag, live: LiveStatus | None = None) -> str:
+    """The DAG as a DOT digraph: helper methods as clusters, policies as badge lines.
+
+    With `live` (`waymark graph --instance`), nodes are filled by their status in that instance
+    and the title names it; nodes without a status are drawn white.
+    """
+    title = dag.workflow if live is None else f"{dag.workflow}\n{live.title}"
+    lines = [f"digraph {_quote(dag.workflow)} {{", *_preamble(title)]
     clustered = {node_id for cluster in dag.clusters for node_id in cluster.nodes}
-    lines += [_node(node) for node in dag.nodes if node.id not in clustered]
+    lines += [_node(node, live=live) for node in dag.nodes if node.id not in clustered]
     for index, cluster in enumerate(dag.clusters):
-        members = [_node(dag.node(node_id), indent=4) for node_id in cluster.nodes]
+        members = [_node(dag.node(node_id), indent=4, live=live) for node_id in cluster.nodes]
         lines += [
             f"  subgraph cluster_{index} {{",
             f'    label={_quote(cluster.label)}; style="rounded,dashed"; color="#9aa0a6";',
@@ -77,9 +111,13 @@ def _preamble(title: str) -> Iterator[str]:
     yield f"  edge [{_FONT}, fontsize=9];"
 
 
-def _node(node: Node, indent: int = 2) -> str:
-    label = "\n".join([node.label, *node.badges])
+def _node(node: Node, indent: int = 2, live: LiveStatus | None = None) -> str:
+    state = live.states.get(node.id) if live is not None else None
+    note = [state.note] if state is not None and state.note else []
+    label = "\n".join([node.label, *node.badges, *note])
     attributes = [f"label={_quote(label)}", _NODE_STYLES[node.kind]]
+    if live is not None:  # later attributes win in DOT: the status colours override the kind's
+        attributes.append(_STATUS_STYLES[state.status if state is not None else None])
     if node.detail:
         attributes.append(f"tooltip={_quote(node.detail)}")
     return f"{' ' * indent}{_quote(node.id)} [{', '.join(attributes)}];"
@@ -98,9 +136,9 @@ def _quote(text: str) -> str:
     return f'"{escaped}"'
 
 
-def render(dag: Dag, output_format: GraphFormat) -> bytes:
+def render(dag: Dag, output_format: GraphFormat, live: LiveStatus | None = None) -> bytes:
     """DOT source, or an SVG/PNG image drawn by the `dot` program (`DotNotInstalled` without)."""
-    source = to_dot(dag)
+    source = to_dot(dag, live)
     if output_format == "dot":
         return source.encode("utf-8")
     import graphviz  # only needed for images; DOT output works without the package's binary

@@ -43,6 +43,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "fmt_command",
     "graph_command",
     "schedules_command",
+    "run_command",
+    "instances_command",
+    "worker_command",
 )
 
 __all__ = ["COMMAND_MODULES", "build_app", "main", "run"]

@@ -20,7 +20,7 @@ from waymark_compiler.cli._files import collect_files
 from waymark_compiler.cli._output import CliError, UsageFailure, err, use_color
 from waymark_compiler.cli._sources import compile_file
 from waymark_compiler.diagnostics import render as render_diagnostics
-from waymark_compiler.graph import INSTALL_HINT, DotNotInstalled, GraphFormat, render
+from waymark_compiler.graph import INSTALL_HINT, DotNotInstalled, GraphFormat, LiveStatus, render
 from waymark_runtime import ir
 from waymark_runtime.dag import build_dag
 from waymark_runtime.errors import WrlSyntaxError
@@ -42,8 +42,11 @@ class Candidate:
 
 
 PathArgument = Annotated[
-    Path,
-    typer.Argument(help="A Python file or directory, or a .wrl file.", show_default=False),
+    Path | None,
+    typer.Argument(
+        help="A Python file or directory, or a .wrl file (optional with --instance).",
+        show_default=False,
+    ),
 ]
 WorkflowOption = Annotated[
     str | None,
@@ -61,19 +64,37 @@ OutputOption = Annotated[
     Path | None,
     typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout."),
 ]
+InstanceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--instance",
+        "-i",
+        metavar="ID",
+        help="Colour each node by its status in this instance (from the database).",
+    ),
+]
 
 
 def graph_command(
-    path: PathArgument,
+    path: PathArgument = None,
     workflow: WorkflowOption = None,
     output_format: FormatOption = None,
     output: OutputOption = None,
+    instance: InstanceOption = None,
 ) -> None:
     """Draw a workflow's DAG (DOT needs nothing installed; SVG and PNG need graphviz)."""
     chosen = _format(output_format, output)
-    candidate = select(load(path), workflow, path)
+    live: LiveStatus | None = None
+    if instance is not None:
+        from waymark_compiler.cli._instance_graph import live_program
+
+        program, live = live_program(instance, path, workflow)
+    elif path is None:
+        raise UsageFailure("missing PATH", "give a Python file, a directory or a .wrl file")
+    else:
+        program = select(load(path), workflow, path).program
     try:
-        image = render(build_dag(candidate.program), chosen)
+        image = render(build_dag(program), chosen, live)
     except DotNotInstalled as missing:
         raise CliError(
             f"drawing {chosen} needs the graphviz `dot` program: {missing}",

@@ -1,0 +1,168 @@
+"""The database side of the CLI: settings, opening the store, instance ids, snapshots.
+
+Commands that touch PostgreSQL (`run`, `instances`, `graph --instance`, `db migrate`) go through
+here: `WAYMARK_DATABASE_URL`, or the embedded server under `WAYMARK_HOME` (booted on first use,
+and said so). Bad settings are usage errors, an unreachable server a `CliError`; no tracebacks.
+It holds no command logic.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Coroutine
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from waymark_compiler.cli._output import CliError, UsageFailure, err
+
+if TYPE_CHECKING:
+    from waymark_compiler.cli._trace import Snapshot
+    from waymark_runtime.config import Settings
+    from waymark_runtime.store.postgres import PostgresStore
+
+T = TypeVar("T")
+S = TypeVar("S", bound="PostgresStore")
+
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
+
+
+class Interrupted(CliError):
+    """Ctrl-C: the command stopped early."""
+
+    exit_code = EXIT_INTERRUPTED
+
+
+def load_settings(**changes: Any) -> Settings:
+    """The runtime settings from the environment; a bad variable is a usage error."""
+    from waymark_runtime.config import ConfigError, Settings
+
+    try:
+        settings = Settings.from_env()
+        return settings.replace(**changes) if changes else settings
+    except ConfigError as failure:
+        raise UsageFailure(str(failure)) from failure
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run`, with Ctrl-C reported as an interruption rather than a traceback."""
+    try:
+        return asyncio.run(coroutine)
+    except KeyboardInterrupt:
+        raise Interrupted("interrupted") from None
+
+
+async def database_url(settings: Settings) -> str:
+    """The DSN, booting the embedded server (announced the first time) when none is set."""
+    from waymark_runtime.embedded import EmbeddedServerError, database_url
+
+    if not settings.database_url and not (settings.home / "pgdata").exists():
+        err(f"starting the embedded PostgreSQL in {settings.home} (first run only)")
+    try:
+        return await asyncio.to_thread(database_url, settings)
+    except EmbeddedServerError as failure:
+        raise CliError(
+            str(failure).splitlines()[0], "set WAYMARK_DATABASE_URL to use another server"
+        ) from failure
+
+
+async def open_store(settings: Settings, kind: type[S]) -> S:
+    """Open (and migrate) a store of class `kind` (`PostgresStore` or a subclass)."""
+    from waymark_runtime.store.postgres import is_transient
+
+    dsn = await database_url(settings)
+    try:
+        opened = await kind.open(
+            dsn, max_size=4, lost_attempt_retries=settings.lost_attempt_retries
+        )
+    except Exception as failure:
+        if not (is_transient(failure) or _is_postgres_error(failure)):
+            raise
+        raise CliError(
+            f"cannot open the database: {failure}",
+            "check WAYMARK_DATABASE_URL (unset, the embedded server under WAYMARK_HOME is used)",
+        ) from failure
+    return cast(S, opened)  # `open` is a classmethod typed with the base class
+
+
+def _is_postgres_error(failure: BaseException) -> bool:
+    import asyncpg
+
+    return isinstance(failure, asyncpg.PostgresError | asyncpg.InterfaceError)
+
+
+@asynccontextmanager
+async def connected(settings: Settings) -> AsyncIterator[PostgresStore]:
+    from waymark_runtime.store.postgres import PostgresStore
+
+    store = await open_store(settings, PostgresStore)
+    try:
+        yield store
+    finally:
+        await store.close()
+
+
+def instance_id(text: str) -> str:
+    """An instance id as the database spells it; anything else is a usage error."""
+    try:
+        return str(uuid.UUID(text.strip()))
+    except ValueError:
+        raise UsageFailure(
+            f"not an instance id: {text!r}",
+            "ids look like 3f2b8c1e-…; see `waymark instances list`",
+        ) from None
+
+
+async def load_snapshot(store: PostgresStore, instance: str) -> Snapshot:
+    """Everything about one instance; an unknown id is a usage error."""
+    from waymark_compiler.cli._trace import Snapshot
+
+    row = await store.status(instance)
+    if row is None:
+        raise UsageFailure(f"no instance {instance}", "see `waymark instances list`")
+    attempts = await store.attempts_of(instance)
+    timers = await store.timers_of(instance)
+    program = await load_program(store, row["workflow_name"], row["workflow_version"])
+    return Snapshot(
+        id=row["id"],
+        workflow=row["workflow_name"],
+        version=row["workflow_version"],
+        status=shown_status(row["status"], row["error"]),
+        priority=row["priority"],
+        inputs=row["inputs"] or {},
+        result=row["result"],
+        error=row["error"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        finished_at=row["finished_at"],
+        attempts=attempts,
+        timers=timers,
+        program=program,
+    )
+
+
+_PROGRAMS: dict[tuple[str, str], Any] = {}
+
+
+async def load_program(store: PostgresStore, workflow: str, version: str) -> Any:
+    """The parsed program of a stored version (None when missing or unreadable), cached."""
+    key = (workflow, version)
+    if key not in _PROGRAMS:
+        from waymark_runtime import wrl
+        from waymark_runtime.errors import WrlSyntaxError
+
+        text = await store.program_of(workflow, version)
+        try:
+            _PROGRAMS[key] = wrl.parse(text) if text is not None else None
+        except WrlSyntaxError:
+            _PROGRAMS[key] = None
+    return _PROGRAMS[key]
+
+
+CANCELLED_TYPE = "waymark_runtime.errors:InstanceCancelled"
+
+
+def shown_status(status: str, error: Any) -> str:
+    """A failed instance whose error is a cancellation is shown as `cancelled`."""
+    cancelled = isinstance(error, dict) and error.get("type") == CANCELLED_TYPE
+    return "cancelled" if status == "failed" and cancelled else status

@@ -1,0 +1,65 @@
+"""`waymark graph --instance ID`: the program an instance runs, with each node's live status.
+
+The program is the instance's own stored version (what it really runs), not the file's current
+code; a PATH given too must define the same workflow. Statuses come from `_trace`. Reads only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from waymark_compiler.cli._database import (
+    connected,
+    instance_id,
+    load_settings,
+    load_snapshot,
+    run_async,
+)
+from waymark_compiler.cli._output import CliError, UsageFailure, warning
+from waymark_compiler.graph import LiveStatus
+
+if TYPE_CHECKING:
+    from waymark_compiler.cli._trace import Snapshot
+    from waymark_runtime import ir
+
+
+def live_program(
+    instance: str, path: Path | None, workflow: str | None
+) -> tuple[ir.Workflow, LiveStatus]:
+    """The instance's program and the status of each of its DAG nodes."""
+    snapshot = run_async(_snapshot(instance_id(instance)))
+    program = snapshot.program
+    if program is None:
+        raise CliError(f"the program of instance {snapshot.id} cannot be read from the database")
+    if workflow is not None and workflow != snapshot.workflow:
+        raise UsageFailure(f"instance {snapshot.id} runs {snapshot.workflow}, not {workflow}")
+    if path is not None:
+        _check_path(path, workflow or snapshot.workflow, snapshot)
+    return program, _live(snapshot, program)
+
+
+async def _snapshot(instance: str) -> Snapshot:
+    async with connected(load_settings()) as store:
+        return await load_snapshot(store, instance)
+
+
+def _check_path(path: Path, workflow: str, snapshot: Snapshot) -> None:
+    from waymark_compiler.cli.graph_command import load, select
+
+    candidate = select(load(path), workflow, path)
+    if candidate.program != snapshot.program:
+        warning(
+            f"{path} has changed since instance {snapshot.id} started; "
+            "drawing the version the instance runs"
+        )
+
+
+def _live(snapshot: Snapshot, program: ir.Workflow) -> LiveStatus:
+    from waymark_compiler.cli._trace import node_states, trace_instance
+    from waymark_runtime.dag import build_dag
+    from waymark_runtime.values import loaded_type
+
+    dag = build_dag(program)
+    states = node_states(dag, snapshot, trace_instance(snapshot, dag, loaded_type))
+    return LiveStatus(title=f"instance {snapshot.id}: {snapshot.status}", states=states)

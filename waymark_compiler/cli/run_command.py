@@ -1,0 +1,454 @@
+"""`waymark run FILE[:WORKFLOW] --input JSON` and `waymark run --resume ID`.
+
+Compiles the file, checks the input against `run()`'s parameters, imports the file as the user
+module (its directory first on `sys.path`, for this process and the workers), then runs the
+instance durably with a runner and worker processes inside this command, on the embedded
+database (or `WAYMARK_DATABASE_URL`). Progress goes to stderr, the result as JSON to stdout.
+The runner here claims this command's instance only, never other work queued in the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import difflib
+import importlib
+import json
+import os
+import signal
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from waymark_compiler.cli._database import (
+    EXIT_INTERRUPTED,
+    Interrupted,
+    instance_id,
+    load_settings,
+    load_snapshot,
+    open_store,
+    run_async,
+)
+from waymark_compiler.cli._output import CliError, UsageFailure, err, out
+from waymark_compiler.cli._values import exception_text, plain, pretty
+
+if TYPE_CHECKING:
+    from waymark_compiler.cli._focused import FocusedStore
+    from waymark_compiler.cli._progress import Progress
+    from waymark_compiler.cli._trace import Snapshot
+    from waymark_runtime.config import Settings
+    from waymark_runtime.engine import Outcome
+    from waymark_runtime.workflows import WorkflowDefinition
+
+_POLL_SECONDS = 0.25
+_SHUTDOWN_SECONDS = 5.0
+
+TargetArgument = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="FILE[:WORKFLOW]",
+        help="The Python file, and the workflow when it defines several.",
+        show_default=False,
+    ),
+]
+InputOption = Annotated[
+    str | None,
+    typer.Option(
+        "--input",
+        "-i",
+        metavar="JSON",
+        help="run()'s arguments as a JSON object.",
+        show_default=False,
+    ),
+]
+ResumeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--resume", metavar="ID", help="Continue an interrupted instance.", show_default=False
+    ),
+]
+QuietOption = Annotated[
+    bool, typer.Option("--quiet", "-q", help="No progress; only the result on stdout.")
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    path: Path
+    workflow: str | None
+
+
+def run_command(
+    target: TargetArgument = None,
+    input_json: InputOption = None,
+    resume: ResumeOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Run a workflow durably here, with workers in this process, and print its result.
+
+    Ctrl-C stops early and keeps the instance: `waymark run --resume ID` continues it.
+    """
+    if resume is not None:
+        if input_json is not None:
+            raise UsageFailure("--input cannot be used with --resume: the instance has its inputs")
+        chosen = _target(target) if target is not None else None
+        _finish(run_async(_resume(instance_id(resume), chosen, quiet)))
+        return
+    if target is None:
+        raise UsageFailure(
+            "missing FILE[:WORKFLOW]", "example: waymark run flows.py:Orders --input '{\"n\": 1}'"
+        )
+    chosen = _target(target)
+    fresh, module = _prepare(chosen, _inputs(input_json))
+    _finish(run_async(_fresh(fresh, chosen, module, quiet)))
+
+
+# before anything runs: the file, the workflow, the input ------------------------------------
+
+
+def _target(text: str) -> Target:
+    path, _, name = text.rpartition(":")
+    if not path or not name.isidentifier():
+        path, name = text, ""
+    chosen = Path(path)
+    if not chosen.exists():
+        raise UsageFailure(f"path does not exist: {chosen}")
+    if not chosen.is_file() or chosen.suffix != ".py":
+        raise UsageFailure(f"not a Python file: {chosen}", "waymark run takes one .py file")
+    return Target(chosen, name or None)
+
+
+def _inputs(text: str | None) -> dict[str, Any]:
+    if text is None:
+        return {}
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as failure:
+        raise UsageFailure(
+            f"--input is not valid JSON: {failure.msg} (line {failure.lineno}, column "
+            f"{failure.colno})",
+            'quote it for the shell: --input \'{"user_ids": ["u1"]}\'',
+        ) from None
+    if not isinstance(value, dict):
+        raise UsageFailure(
+            f"--input must be a JSON object of run()'s arguments, got {type(value).__name__}",
+            'example: --input \'{"user_ids": ["u1"]}\'',
+        )
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Fresh:
+    """A new instance to run: the compiled definition and its checked inputs."""
+
+    definition: WorkflowDefinition
+    inputs: dict[str, Any]
+
+
+def _prepare(target: Target, inputs: dict[str, Any]) -> tuple[Fresh, str]:
+    """Compile (errors: exit 1), pick the workflow and check the inputs (exit 2), import."""
+    from waymark_compiler.cli.graph_command import load, select
+
+    candidate = select(load(target.path), target.workflow, target.path)
+    _check_names(candidate.program.run.params, inputs, candidate.name)
+    module = _import_file(target.path, skip_compile=False)
+    from waymark_runtime.workflows import registered_workflow
+
+    definition = registered_workflow(candidate.name)
+    if definition is None:
+        raise CliError(f"importing {target.path} did not define workflow {candidate.name}")
+    return Fresh(definition, _validated(definition, inputs)), module
+
+
+def _check_names(params: tuple[Any, ...], inputs: dict[str, Any], workflow: str) -> None:
+    names = [param.name for param in params]
+    signature = ", ".join(names) or "no arguments"
+    for key in inputs:
+        if key not in names:
+            close = difflib.get_close_matches(key, names, n=1)
+            hint = f"did you mean `{close[0]}`?" if close else f"{workflow}.run takes {signature}"
+            raise UsageFailure(f"{workflow}.run() has no parameter `{key}`", hint)
+    missing = [p.name for p in params if p.default is None and p.name not in inputs]
+    if missing:
+        listed = ", ".join(f"`{name}`" for name in missing)
+        raise UsageFailure(
+            f"missing input {listed} for {workflow}.run()", f"{workflow}.run takes {signature}"
+        )
+
+
+def _validated(definition: WorkflowDefinition, inputs: dict[str, Any]) -> dict[str, Any]:
+    """Inputs converted to run()'s annotated types (models from JSON objects, ...)."""
+    import typing
+
+    import pydantic
+
+    run = definition.cls.__waymark_inline_run__
+    try:
+        hints = typing.get_type_hints(run) if run is not None else {}
+    except Exception:  # annotations that do not resolve here are not checked
+        hints = {}
+    checked = dict(inputs)
+    for name, value in inputs.items():
+        if name not in hints:
+            continue
+        try:
+            checked[name] = pydantic.TypeAdapter(hints[name]).validate_python(value)
+        except pydantic.ValidationError as failure:
+            first = failure.errors()[0]
+            where = "".join(f"[{part!r}]" for part in first["loc"])
+            raise UsageFailure(
+                f"input `{name}`{where} does not match {definition.name}.run(): {first['msg']}"
+            ) from None
+        except pydantic.PydanticSchemaGenerationError:
+            continue
+    return checked
+
+
+def _import_file(path: Path, *, skip_compile: bool) -> str:
+    """Import the file as the user module; its package root goes first on `sys.path` here and
+    on the workers' `PYTHONPATH`. Returns the module name."""
+    from waymark_compiler.finder import package_root
+
+    root, module = package_root(path)
+    _import(module, root, skip_compile)
+    return module
+
+
+def _import(module: str, root: Path, skip_compile: bool) -> None:
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    paths = [str(root), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
+    if skip_compile:  # a resumed instance keeps its stored program, whatever the file says now
+        os.environ["WAYMARK_WORKER_PROCESS"] = "1"
+    try:
+        importlib.import_module(module)
+    except Exception as failure:
+        detail = str(failure).splitlines()[0] if str(failure) else ""
+        raise CliError(
+            f"cannot import {module} (from {root}): {type(failure).__name__}: {detail}"
+        ) from failure
+
+
+# running ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Ended:
+    """How the command ends: the instance and its outcome (None when interrupted)."""
+
+    instance: str
+    outcome: Outcome | None
+    resume: str
+    cancelled: bool = False
+
+
+async def _fresh(fresh: Fresh, target: Target, module: str, quiet: bool) -> Ended:
+    from waymark_compiler.cli._focused import FocusedStore
+    from waymark_runtime.engine import NewInstance
+    from waymark_runtime.store.postgres import now
+    from waymark_runtime.values import to_json
+
+    definition, settings = fresh.definition, _settings((module,))
+    store = await open_store(settings, FocusedStore)
+    try:
+        spec = NewInstance(workflow=definition.name, version=definition.version,
+                           wrl=definition.wrl, inputs=to_json(fresh.inputs), priority=0)  # fmt: skip
+        [instance] = await store.create_instances([spec], now())
+        return await _drive(store, settings, instance, _resume_hint(instance, target), quiet)
+    finally:
+        await store.close()
+
+
+async def _resume(instance: str, target: Target | None, quiet: bool) -> Ended:
+    from waymark_compiler.cli._focused import FocusedStore
+
+    modules: tuple[str, ...] = ()
+    if target is not None:
+        modules = (_import_file(target.path, skip_compile=True),)
+    store = await open_store(_settings(modules), FocusedStore)
+    try:
+        snapshot = await load_snapshot(store, instance)
+        hint = _resume_hint(instance, target)
+        if snapshot.finished:
+            return Ended(instance, _outcome_of(snapshot), hint, snapshot.status == "cancelled")
+        if target is not None and target.workflow not in (None, snapshot.workflow):
+            raise UsageFailure(
+                f"instance {instance} runs {snapshot.workflow}, not {target.workflow}"
+            )
+        if target is None:
+            modules = _import_actions(snapshot)
+        return await _drive(store, _settings(modules), instance, hint, quiet)
+    finally:
+        await store.close()
+
+
+def _import_actions(snapshot: Snapshot) -> tuple[str, ...]:
+    """The modules the stored program's actions live in, imported from the current directory."""
+    from waymark_runtime import ir
+
+    program = snapshot.program
+    if program is None:
+        raise CliError(f"the program of instance {snapshot.id} cannot be read")
+    modules = sorted({path.partition(":")[0] for path in _action_paths(program, ir)})
+    for module in modules:
+        try:
+            _import(module, Path.cwd(), skip_compile=True)
+        except CliError as failure:
+            raise CliError(
+                failure.message,
+                f"pass the workflow's file: `waymark run FILE --resume {snapshot.id}`",
+            ) from failure
+    return tuple(modules)
+
+
+def _action_paths(node: Any, ir: Any) -> set[str]:
+    """Every action import path in an IR tree."""
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, ir.ActionCall):
+            found.add(item.action)
+        if isinstance(item, tuple | list):
+            stack.extend(item)
+        elif hasattr(item, "__dataclass_fields__"):
+            stack.extend(getattr(item, name) for name in item.__dataclass_fields__)
+    return found
+
+
+def _settings(modules: tuple[str, ...]) -> Settings:
+    """Settings from the environment, with this command's user modules; one worker unless
+    `WAYMARK_WORKER_COUNT` says otherwise (quick to start, and plenty for one instance)."""
+    changes: dict[str, Any] = {"user_modules": modules}
+    if not os.environ.get("WAYMARK_WORKER_COUNT", "").strip():
+        changes["worker_count"] = 1
+    grace = load_settings().shutdown_grace_seconds
+    changes["shutdown_grace_seconds"] = min(grace, _SHUTDOWN_SECONDS)
+    return load_settings(**changes)
+
+
+def _resume_hint(instance: str, target: Target | None) -> str:
+    where = f" {target.path}" if target is not None else ""
+    return f"waymark run{where} --resume {instance}"
+
+
+async def _drive(
+    store: FocusedStore, settings: Settings, instance: str, hint: str, quiet: bool
+) -> Ended:
+    """Run the instance with a runner of our own until it ends or Ctrl-C."""
+    from waymark_compiler.cli._progress import progress_view
+    from waymark_runtime.runner import Runner
+
+    store.focus = (instance,)
+    runner = Runner(store, settings)
+    stop = asyncio.Event()
+    interrupted = _on_interrupt(stop, instance, hint)
+    running = asyncio.create_task(runner.run(stop))
+    view = progress_view(quiet)
+    try:
+        outcome = await _watch(store, instance, running, interrupted, view)
+    finally:
+        view.close()
+        stop.set()
+        await _stopped(running)
+    if outcome is None and interrupted.is_set():
+        return Ended(instance, None, hint)
+    if outcome is None:
+        error = running.exception() if running.done() and not running.cancelled() else None
+        raise CliError(f"the runtime stopped before the instance ended: {error}",
+                       f"the instance is kept; continue it with `{hint}`")  # fmt: skip
+    return Ended(instance, outcome, hint, _cancelled(outcome))
+
+
+def _on_interrupt(stop: asyncio.Event, instance: str, hint: str) -> asyncio.Event:
+    """First Ctrl-C: stop gracefully (the instance is released, resumable). Second: now."""
+    interrupted = asyncio.Event()
+    loop = asyncio.get_running_loop()
+
+    def handle() -> None:
+        if interrupted.is_set():
+            err(f"\ninterrupted again: exiting now; continue with `{hint}`")
+            os._exit(EXIT_INTERRUPTED)  # workers die with us; their attempts count as lost
+        err(f"\ninterrupted: stopping (Ctrl-C again to exit at once); instance {instance} is kept")
+        interrupted.set()
+        stop.set()
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, handle)
+    return interrupted
+
+
+async def _watch(
+    store: FocusedStore,
+    instance: str,
+    running: asyncio.Task[None],
+    interrupted: asyncio.Event,
+    view: Progress,
+) -> Outcome | None:
+    """Redraw from snapshots a few times a second; the outcome itself arrives by LISTEN."""
+    waiter = asyncio.ensure_future(store.wait_outcome(instance))
+    stopped = asyncio.ensure_future(interrupted.wait())
+    try:
+        while not (waiter.done() or running.done() or interrupted.is_set()):
+            await _draw(store, instance, view)
+            await asyncio.wait({waiter, running, stopped}, timeout=_POLL_SECONDS,
+                               return_when=asyncio.FIRST_COMPLETED)  # fmt: skip
+        await _draw(store, instance, view)
+        return waiter.result() if waiter.done() and not waiter.cancelled() else None
+    finally:
+        for task in (waiter, stopped):
+            task.cancel()
+
+
+async def _draw(store: FocusedStore, instance: str, view: Progress) -> None:
+    from waymark_compiler.cli.instances_command import traced
+    from waymark_runtime.store.postgres import now
+
+    snapshot = await load_snapshot(store, instance)
+    dag, trace = traced(snapshot)
+    view.update(snapshot, dag, trace, now())
+
+
+async def _stopped(running: asyncio.Task[None]) -> None:
+    with contextlib.suppress(Exception, asyncio.CancelledError):
+        await asyncio.wait_for(asyncio.shield(running), _SHUTDOWN_SECONDS + 10)
+
+
+def _outcome_of(snapshot: Snapshot) -> Outcome:
+    from waymark_runtime.engine import Outcome
+
+    ok = snapshot.status == "completed"
+    return Outcome(ok=ok, value=snapshot.result if ok else snapshot.error)
+
+
+def _cancelled(outcome: Outcome) -> bool:
+    error = outcome.value
+    return (
+        not outcome.ok
+        and isinstance(error, dict)
+        and error.get("type", "").endswith(":InstanceCancelled")
+    )
+
+
+def _finish(ended: Ended) -> None:
+    """The result on stdout (exit 0); a failure on stderr (exit 1); Ctrl-C (exit 130)."""
+    if ended.outcome is None:
+        raise Interrupted(
+            f"instance {ended.instance} is kept", f"continue it with `{ended.resume}`"
+        )
+    if ended.outcome.ok:
+        out(pretty(plain(ended.outcome.value)))
+        return
+    what = "was cancelled" if ended.cancelled else "failed"
+    raise CliError(
+        f"instance {ended.instance} {what}: {exception_text(ended.outcome.value)}",
+        f"see every attempt with `waymark instances show {ended.instance}`",
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("run")(run_command)

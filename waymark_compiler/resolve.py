@@ -218,8 +218,9 @@ class Resolver:
                 if not isinstance(found, MissingSym):
                     return found
             return MissingSym(name, namespace.module)
-        if all(isinstance(b, Definition) for b in bindings) or len(bindings) == 1:
-            return self._one(namespace, name, bindings[-1])
+        distinct = list(dict.fromkeys(bindings))  # the same import twice is one binding
+        if all(isinstance(b, Definition) for b in distinct) or len(distinct) == 1:
+            return self._one(namespace, name, distinct[-1])
         return _variable(namespace, name)
 
     def _one(self, namespace: Namespace, name: str, binding: Binding) -> Symbol:

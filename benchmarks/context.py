@@ -17,7 +17,7 @@ from benchmarks.spec import Scale
 from benchmarks.workflows import BenchOneAction
 from waymark_runtime.client import PostgresClient
 
-_READY_TIMEOUT = 120.0
+_READY_TIMEOUT = 60.0
 
 
 @dataclass(slots=True)
@@ -28,6 +28,7 @@ class Runners:
     log_dir: Path
     profile_dir: Path | None
     current: RunnerProcess | None = None
+    count: int = 0
     started: list[dict[str, Any]] = field(default_factory=list)
 
     async def get(self, concurrency: int, *, fresh: bool = False) -> RunnerProcess:
@@ -39,15 +40,19 @@ class Runners:
         return await self._start(concurrency)
 
     async def _start(self, concurrency: int) -> RunnerProcess:
-        number = len(self.started) + 1
-        log_path = self.log_dir / f"runner-{number}.log"
+        self.count += 1
+        log_path = self.log_dir / f"runner-{self.count}.log"
         profile = None
         if self.profile_dir is not None:
-            profile = self.profile_dir / f"runner-{number}-c{concurrency}.txt"
+            profile = self.profile_dir / f"runner-{self.count}-c{concurrency}.txt"
         runner = RunnerProcess(self.dsn, concurrency, log_path, profile)
-        self.current = runner
         runner.start()
-        seconds = await runner.wait_ready(lambda: BenchOneAction().run(0), _READY_TIMEOUT)
+        try:
+            seconds = await runner.wait_ready(lambda: BenchOneAction().run(0), _READY_TIMEOUT)
+        except BaseException:
+            await runner.stop()  # a runner that never answered is no use to the next workload
+            raise
+        self.current = runner
         self.started.append({"concurrency": concurrency, "ready_seconds": seconds,
                              "log": str(log_path), "profile": str(profile) if profile else None})  # fmt: skip
         return runner

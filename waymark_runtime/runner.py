@@ -133,7 +133,7 @@ class Runner:
         for held in self.held.values():
             batch.instance(held.id, release=True, wake_at=now)
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(self.store.commit(batch, self.owner, now, self.lease), 5)
+            await asyncio.wait_for(self.store.commit(batch, self.owner, now), 5)
         for instance_id in list(self.held):
             self._drop(instance_id)
 
@@ -236,7 +236,7 @@ class Runner:
             self.pool.submit(jobs)
 
     async def _write(self, batch: CommitBatch) -> set[str]:
-        return await self.store.commit(batch, self.owner, self.clock(), self.lease)
+        return await self.store.commit(batch, self.owner, self.clock())
 
     async def _commit_one_by_one(self, changes: list[Change]) -> set[str]:
         kept: set[str] = set()
@@ -334,7 +334,7 @@ class Runner:
             batch = CommitBatch()
             for instance_id in again:
                 batch.instance(instance_id, release=True, wake_at=self.clock())
-            await self.store.commit(batch, self.owner, self.clock(), self.lease)
+            await self.store.commit(batch, self.owner, self.clock())
 
     async def _reclaim_loop(self) -> None:
         interval = self.settings.expired_lock_reclaimer_interval_ms / 1000

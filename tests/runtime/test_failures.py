@@ -149,7 +149,7 @@ async def test_an_unloaded_exception_class_arrives_as_workflow_failed(
     }
     batch = CommitBatch()
     batch.instance(instance_id, outcome=Outcome(ok=False, value=error))
-    await store.commit(batch, "me", time.time(), 30)
+    await store.commit(batch, "me", time.time())
     raised = exception_of((await store.outcome(instance_id) or Outcome(ok=True, value=0)).value)
     assert isinstance(raised, WorkflowFailed)
     assert str(raised) == "Weird: odd"

@@ -101,11 +101,11 @@ async def test_a_lost_lease_fences_the_old_owners_commit(store: PostgresStore) -
     assert claim.instance.instance_id == instance_id
     stale = CommitBatch()
     stale.instance(instance_id, state={"by": "old"})
-    assert await store.commit(stale, "old", now + LEASE + 4, LEASE) == set()
+    assert await store.commit(stale, "old", now + LEASE + 4) == set()
     assert await store.heartbeat("old", now + LEASE + 4, LEASE) == set()
     fresh = CommitBatch()
     fresh.instance(instance_id, state={"by": "new"})
-    assert await store.commit(fresh, "new", now + LEASE + 4, LEASE) == {instance_id}
+    assert await store.commit(fresh, "new", now + LEASE + 4) == {instance_id}
     assert await store.pool.fetchval("SELECT state->>'by' FROM waymark_instances") == "new"
 
 
@@ -118,7 +118,7 @@ async def test_reclaim_requeues_lost_attempts_then_fails_them_past_the_budget(
     batch = CommitBatch()
     batch.instance(instance_id, state={"s": 1})
     batch.add_attempt(instance_id, planned("n1", now), running=True, owned=True)
-    await store.commit(batch, "a", now, LEASE)
+    await store.commit(batch, "a", now)
     for lost in (1, 2):
         now += LEASE + 1
         assert await store.reclaim_expired_instances(now) == 1
@@ -128,7 +128,7 @@ async def test_reclaim_requeues_lost_attempts_then_fails_them_past_the_budget(
         restart = CommitBatch()
         restart.instance(instance_id)
         restart.start(instance_id, "n1", 1)
-        await store.commit(restart, f"runner-{lost}", now, LEASE)
+        await store.commit(restart, f"runner-{lost}", now)
     now += LEASE + 1
     await store.reclaim_expired_instances(now)  # a third loss: past the budget of 2
     [claim] = await store.claim("last", 1, now, LEASE)
@@ -146,13 +146,13 @@ async def test_held_commit_records_results_and_keeps_the_lease(store: PostgresSt
     first = CommitBatch()
     first.instance(instance_id, state={"step": 1})
     first.add_attempt(instance_id, planned("n1", now), running=True, owned=True)
-    assert await store.commit(first, "a", now, LEASE) == {instance_id}
+    assert await store.commit(first, "a", now) == {instance_id}
     second = CommitBatch()
     second.instance(instance_id, outcome=Outcome(ok=True, value=[1, {"b": 2, "a": 1}]))
     second.finish(instance_id, "n1", 1, True, {"z": 1, "a": 2})
     waiter = asyncio.ensure_future(store.wait_outcome(instance_id, timeout=10))
     await asyncio.sleep(0.2)
-    assert await store.commit(second, "a", now + 1, LEASE) == {instance_id}
+    assert await store.commit(second, "a", now + 1) == {instance_id}
     outcome = await waiter
     assert outcome == Outcome(ok=True, value=[1, {"b": 2, "a": 1}])
     assert list(outcome.value[1]) == ["b", "a"]  # key order survives storage
@@ -243,7 +243,7 @@ async def test_garbage_collection_respects_retention(store: PostgresStore) -> No
     batch = CommitBatch()
     batch.instance(finished, outcome=Outcome(ok=True, value=1))
     batch.add_attempt(finished, planned("n1", now), running=True, owned=True)
-    await store.commit(batch, "a", now, LEASE)
+    await store.commit(batch, "a", now)
     day = 24 * 3600.0
     assert await store.collect_garbage(now + day - 60, day) == 0
     assert await store.collect_garbage(now + day + 60, day) == 1

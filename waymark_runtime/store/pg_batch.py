@@ -1,8 +1,10 @@
-"""`CommitBatch`: the rows of one group commit, gathered as parallel columns for `unnest`.
+"""`CommitBatch`: the rows of one group commit, sent as one JSON document.
 
-A runner (or `PostgresStore.commit_steps`) records what each step changed; `params()` turns the
-batch into the arguments of the `commit_instances` query, so any number of steps costs one
-statement. JSON values are encoded here, once. This module builds parameters and runs nothing.
+A runner (or `PostgresStore.commit_steps`) records what each step changed; `params()` is the
+whole batch as the single document `commit_instances` reads with `json_to_recordset`, encoded
+once (`json.dumps`, in C): any number of steps costs one statement and one parameter. Values
+(state, results, arguments) stay nested JSON, never re-quoted. This module builds the
+parameter and runs nothing.
 """
 
 from __future__ import annotations
@@ -19,22 +21,25 @@ def dumps(value: Any) -> str:
 
 
 _KEEP: Any = object()
+_DONE = {True: "completed", False: "failed"}
+
+Row = dict[str, Any]
 
 
 class CommitBatch:
-    """Everything one commit writes; instances first, then their attempts and timers."""
+    """Everything one commit writes; instances first, then their attempts and timers.
+
+    Row keys are the column names the query declares (`s`: steps, `o`: attempt ops, `n`: new
+    attempts, `d`: finished sleeps, `t`: new sleeps).
+    """
 
     KEEP = _KEEP
 
     def __init__(self) -> None:
-        self.instances: list[list[Any]] = [[] for _ in range(8)]
-        self.attempt_ops: list[list[Any]] = [[] for _ in range(7)]
-        self.new_attempts: list[list[Any]] = [[] for _ in range(10)]
-        self.timers_done: list[list[Any]] = [[], []]
-        self.timers_added: list[list[Any]] = [[], [], []]
+        self.rows: dict[str, list[Row]] = {"s": [], "o": [], "n": [], "d": [], "t": []}
 
     def __len__(self) -> int:
-        return len(self.instances[0])
+        return len(self.rows["s"])
 
     def instance(
         self,
@@ -47,94 +52,68 @@ class CommitBatch:
         seq: int | None = None,
     ) -> None:
         """Update one instance (once per batch); `release` gives its lease up until `wake_at`."""
-        status = None if outcome is None else "completed" if outcome.ok else "failed"
-        value = None if outcome is None else dumps(outcome.value)
-        row = (
-            instance_id,
-            None if state is _KEEP else dumps(state),
-            status,
-            value if status == "completed" else None,
-            value if status == "failed" else None,
-            release,
-            wake_at,
-            seq,
-        )
-        _append(self.instances, row)
+        row: Row = {"id": instance_id, "release": release, "wake_at": wake_at, "seq": seq}
+        if state is not _KEEP:
+            row["state"] = state
+        if outcome is not None:
+            row["status"] = _DONE[outcome.ok]
+            row["result" if outcome.ok else "error"] = outcome.value
+        self.rows["s"].append(row)
 
     def finish(self, instance_id: str, node: str, attempt: int, ok: bool, value: Any) -> None:
         """Record an attempt's result, consumed by the step in this same batch."""
-        status = "completed" if ok else "failed"
-        _append(self.attempt_ops, (instance_id, node, attempt, "finish", status, dumps(value), 0))
+        self._op(instance_id, node, attempt, "finish", status=_DONE[ok], value=value)
 
     def consume(self, instance_id: str, node: str, attempt: int) -> None:
         """Mark a result recorded earlier (an event read at claim time) as consumed."""
-        _append(self.attempt_ops, (instance_id, node, attempt, "consume", None, None, 0))
+        self._op(instance_id, node, attempt, "consume")
 
     def start(self, instance_id: str, node: str, attempt: int, lost: int = 0) -> None:
         """A queued attempt now runs on the committing owner's workers (`lost`: a lost try)."""
-        _append(self.attempt_ops, (instance_id, node, attempt, "start", None, None, lost))
+        self._op(instance_id, node, attempt, "start", lost=lost)
 
     def requeue(self, instance_id: str, node: str, attempt: int, lost: int = 0) -> None:
         """An attempt goes back to the queue (its instance is being released)."""
-        _append(self.attempt_ops, (instance_id, node, attempt, "requeue", None, None, lost))
+        self._op(instance_id, node, attempt, "requeue", lost=lost)
 
-    def extend(self, other: CommitBatch) -> None:
-        """Append another batch's rows (a group commit is the union of per-instance batches)."""
-        for mine, theirs in zip(self._groups(), other._groups(), strict=True):
-            for column, more in zip(mine, theirs, strict=True):
-                column.extend(more)
-
-    def _groups(self) -> tuple[list[list[Any]], ...]:
-        return (
-            self.instances,
-            self.attempt_ops,
-            self.new_attempts,
-            self.timers_done,
-            self.timers_added,
-        )
+    def _op(self, instance_id: str, node: str, attempt: int, op: str, **more: Any) -> None:
+        row: Row = {"instance_id": instance_id, "node": node, "attempt": attempt, "op": op}
+        row.update(more)
+        self.rows["o"].append(row)
 
     def add_attempt(
         self, instance_id: str, action: PlannedAction, *, running: bool, owned: bool
     ) -> None:
         """Insert an attempt: `running` on the owner's workers now, else queued until ready."""
-        row = (
-            instance_id,
-            action.node,
-            action.attempt,
-            action.action,
-            dumps(list(action.args)),
-            dumps(action.kwargs),
-            action.timeout,
-            action.ready_at,
-            running,
-            owned,
-        )
-        _append(self.new_attempts, row)
+        row: Row = {
+            "instance_id": instance_id,
+            "node": action.node,
+            "attempt": action.attempt,
+            "action": action.action,
+            "args": action.args,
+            "kwargs": action.kwargs,
+            "timeout": action.timeout,
+            "ready_at": action.ready_at,
+            "running": running,
+            "owned": owned,
+        }
+        self.rows["n"].append(row)
 
     def drop_timer(self, instance_id: str, node: str) -> None:
-        _append(self.timers_done, (instance_id, node))
+        self.rows["d"].append({"instance_id": instance_id, "node": node})
 
     def add_timer(self, instance_id: str, node: str, wake_at: float) -> None:
-        _append(self.timers_added, (instance_id, node, wake_at))
+        self.rows["t"].append({"instance_id": instance_id, "node": node, "wake_at": wake_at})
+
+    def extend(self, other: CommitBatch) -> None:
+        """Append another batch's rows (a group commit is the union of per-instance batches)."""
+        for key, rows in other.rows.items():
+            self.rows[key].extend(rows)
 
     def params(self) -> list[Any]:
-        """The `commit_instances` arguments after `$1 owner, $2 now, $3 lease`."""
-        columns = (
-            self.instances,
-            self.attempt_ops,
-            self.new_attempts,
-            self._timers_done_not_re_added(),
-            self.timers_added,
-        )
-        return [column for group in columns for column in group]
-
-    def _timers_done_not_re_added(self) -> list[list[Any]]:
-        """A sleep node set again in this batch is updated, not deleted (one change per row)."""
-        added = set(zip(self.timers_added[0], self.timers_added[1], strict=True))
-        kept = [row for row in zip(*self.timers_done, strict=True) if row not in added]
-        return [[row[0] for row in kept], [row[1] for row in kept]]
-
-
-def _append(columns: list[list[Any]], row: tuple[Any, ...]) -> None:
-    for column, value in zip(columns, row, strict=True):
-        column.append(value)
+        """The `commit_instances` arguments after `$1 owner, $2 now`: one JSON document (the
+        pool's `json` codec encodes it with `dumps`)."""
+        added = {(row["instance_id"], row["node"]) for row in self.rows["t"]}
+        # A sleep node set again in this batch is updated, not deleted (one change per row).
+        done = [row for row in self.rows["d"] if (row["instance_id"], row["node"]) not in added]
+        return [{**self.rows, "d": done}]

@@ -225,11 +225,9 @@ class PostgresStore:
             del sleeps[node]
         return Claim(instance=instance, priority=row["priority"], pending=pending, sleeps=sleeps)
 
-    async def commit(self, batch: CommitBatch, owner: str, now: float, lease: float) -> set[str]:
+    async def commit(self, batch: CommitBatch, owner: str, now: float) -> set[str]:
         """Persist a group commit; returns the instances that passed the lease fence."""
-        rows = await self.pool.fetch(
-            self._sql["commit_instances"], owner, now, lease, *batch.params()
-        )
+        rows = await self.pool.fetch(self._sql["commit_instances"], owner, now, *batch.params())
         return {str(row["id"]) for row in rows}
 
     async def heartbeat(self, owner: str, now: float, lease: float) -> set[str]:
@@ -284,7 +282,7 @@ class PostgresStore:
             owner = self._claims.pop(commit.instance_id, "")
             protocol_step(by_owner.setdefault(owner, CommitBatch()), commit)
         for owner, batch in by_owner.items():
-            await self.commit(batch, owner, now, 0.0)
+            await self.commit(batch, owner, now)
 
     async def claim_actions(
         self, owner: str, limit: int, now: float, lease: float

@@ -60,27 +60,29 @@ RETURNING
 
 -- name: commit_instances
 -- Persist a batch of steps atomically: instance rows first, fenced by the lease ($1 must still
--- hold it), then attempts and timers of the instances that passed the fence only.
+-- hold it), then attempts and timers of the instances that passed the fence only. $3 is one
+-- JSON document (`CommitBatch`): "s" steps, "o" attempt ops, "n" new attempts, "d" finished
+-- sleeps, "t" new sleeps. Leases are extended by heartbeats, not here, so an instance row whose
+-- indexed columns do not change is updated in place (HOT).
 -- Attempt ops: finish (record a result and consume it), consume (an event recorded earlier),
 -- start (a queued attempt now runs on the owner's workers; `lost` counts a lost try), requeue.
--- A released instance wakes at $10 unless results arrived meanwhile (event_seq moved on).
+-- A released instance wakes at its `wake_at` unless results arrived meanwhile (`event_seq`).
 WITH step AS (
-    SELECT *
-    FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::boolean[],
-                $10::double precision[], $11::bigint[])
-        AS s (id, state, status, result, error, release, wake_at, seq)
+    SELECT * FROM json_to_recordset($3::json -> 's') AS s (
+        id uuid, state json, status text, result json, error json, release boolean,
+        wake_at double precision, seq bigint)
 ), kept AS (
     UPDATE waymark_instances AS i
-    SET state = coalesce(s.state::json, i.state),
+    SET state = coalesce(s.state, i.state),
         status = coalesce(s.status, i.status),
-        result = CASE WHEN s.status IS NULL THEN i.result ELSE s.result::json END,
-        error = CASE WHEN s.status IS NULL THEN i.error ELSE s.error::json END,
+        result = CASE WHEN s.status IS NULL THEN i.result ELSE s.result END,
+        error = CASE WHEN s.status IS NULL THEN i.error ELSE s.error END,
         finished_at = CASE WHEN s.status IN ('completed', 'failed')
                            THEN to_timestamp($2) ELSE i.finished_at END,
         lease_owner = CASE WHEN s.release OR s.status IN ('completed', 'failed')
                            THEN NULL ELSE i.lease_owner END,
         lease_expires_at = CASE WHEN s.release OR s.status IN ('completed', 'failed')
-                                THEN NULL ELSE to_timestamp($2 + $3) END,
+                                THEN NULL ELSE i.lease_expires_at END,
         wake_at = CASE WHEN NOT s.release OR s.status IN ('completed', 'failed') THEN NULL
                        WHEN s.seq IS NOT NULL AND i.event_seq <> s.seq THEN to_timestamp($2)
                        ELSE to_timestamp(s.wake_at) END,
@@ -93,19 +95,19 @@ WITH step AS (
     SET status = CASE o.op WHEN 'finish' THEN o.status WHEN 'start' THEN 'running'
                            WHEN 'requeue' THEN 'queued' ELSE a.status END,
         result = CASE WHEN o.op = 'finish' AND o.status = 'completed'
-                      THEN o.value::json ELSE a.result END,
+                      THEN o.value ELSE a.result END,
         error = CASE WHEN o.op = 'finish' AND o.status = 'failed'
-                     THEN o.value::json ELSE a.error END,
+                     THEN o.value ELSE a.error END,
         consumed = o.op IN ('finish', 'consume'),
-        lost_count = a.lost_count + o.lost,
+        lost_count = a.lost_count + coalesce(o.lost, 0),
         lease_owner = CASE WHEN o.op = 'requeue' THEN NULL
                            WHEN o.op = 'start' THEN $1 ELSE a.lease_owner END,
         ready_at = CASE WHEN o.op = 'requeue' THEN to_timestamp($2) ELSE a.ready_at END,
         started_at = CASE WHEN o.op = 'start' THEN to_timestamp($2) ELSE a.started_at END,
         finished_at = CASE WHEN o.op = 'finish' THEN to_timestamp($2) ELSE a.finished_at END
-    FROM unnest($12::uuid[], $13::text[], $14::integer[], $15::text[], $16::text[], $17::text[],
-                $18::integer[])
-        AS o (instance_id, node, attempt, op, status, value, lost)
+    FROM json_to_recordset($3::json -> 'o') AS o (
+        instance_id uuid, node text, attempt integer, op text, status text, value json,
+        lost integer)
     WHERE a.instance_id = o.instance_id AND a.node = o.node AND a.attempt = o.attempt
       AND o.instance_id IN (SELECT id FROM kept)
     RETURNING 1
@@ -113,26 +115,27 @@ WITH step AS (
     INSERT INTO waymark_attempts
         (instance_id, node, attempt, action, args, kwargs, timeout_seconds, status, ready_at,
          lease_owner, started_at, created_at)
-    SELECT n.instance_id, n.node, n.attempt, n.action, n.args::json, n.kwargs::json,
-           n.timeout, CASE WHEN n.running THEN 'running' ELSE 'queued' END,
+    SELECT n.instance_id, n.node, n.attempt, n.action, n.args, n.kwargs, n.timeout,
+           CASE WHEN n.running THEN 'running' ELSE 'queued' END,
            to_timestamp(n.ready_at), CASE WHEN n.owned THEN $1 END,
            CASE WHEN n.running THEN to_timestamp($2) END, to_timestamp($2)
-    FROM unnest($19::uuid[], $20::text[], $21::integer[], $22::text[], $23::text[], $24::text[],
-                $25::double precision[], $26::double precision[], $27::boolean[], $28::boolean[])
-        AS n (instance_id, node, attempt, action, args, kwargs, timeout, ready_at, running, owned)
+    FROM json_to_recordset($3::json -> 'n') AS n (
+        instance_id uuid, node text, attempt integer, action text, args json, kwargs json,
+        timeout double precision, ready_at double precision, running boolean, owned boolean)
     WHERE n.instance_id IN (SELECT id FROM kept)
     ON CONFLICT (instance_id, node, attempt) DO NOTHING
     RETURNING 1
 ), timers_done AS (
     DELETE FROM waymark_timers AS t
-    USING unnest($29::uuid[], $30::text[]) AS d (instance_id, node)
+    USING json_to_recordset($3::json -> 'd') AS d (instance_id uuid, node text)
     WHERE t.instance_id = d.instance_id AND t.node = d.node
       AND d.instance_id IN (SELECT id FROM kept)
     RETURNING 1
 ), timers_added AS (
     INSERT INTO waymark_timers (instance_id, node, wake_at)
     SELECT n.instance_id, n.node, to_timestamp(n.wake_at)
-    FROM unnest($31::uuid[], $32::text[], $33::double precision[]) AS n (instance_id, node, wake_at)
+    FROM json_to_recordset($3::json -> 't')
+        AS n (instance_id uuid, node text, wake_at double precision)
     WHERE n.instance_id IN (SELECT id FROM kept)
     ON CONFLICT (instance_id, node) DO UPDATE SET wake_at = excluded.wake_at
     RETURNING 1

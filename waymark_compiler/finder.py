@@ -96,6 +96,6 @@ class Finder:
             source = _read(found[0]) if found and found[0] else None
             if found and source:
                 self.loaded[module] = module_namespace(source, module, found[1])
-            elif found:
+            elif found or module.split(".")[0] in sys.builtin_module_names:
                 self.opaque.add(module)
         return self.loaded[module]

@@ -107,9 +107,12 @@ def _global_value(symbol: VariableSym | ExternalSym, node: cst.BaseExpression, c
             code, what, help = refusal
             return ctx.error(code, node, f"`{text}` {what}", "not deterministic", help)
     help = "use a constant (a literal assigned once at module level), or an argument of `run()`"
-    message = f"read of module global `{text}`, which is not a constant"
     if isinstance(symbol, VariableSym) and symbol.enclosing:
         message = f"read of `{text}`, a variable of an enclosing function"
+    elif isinstance(symbol, VariableSym):
+        message = f"read of module global `{text}`, which is not a constant"
+    else:
+        message = f"read of `{text}`, which is not a constant"
     return ctx.error("WM122", node, message, "not a constant", help)
 
 

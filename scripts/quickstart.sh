@@ -10,5 +10,5 @@ python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e '.[dev]'
 
-.venv/bin/waymark compile examples/
+.venv/bin/waymark compile examples/ --out-dir .waymark/wrl   # lint, and emit one .wrl per workflow
 .venv/bin/waymark run examples/welcome_email.py:WelcomeEmailWorkflow --input '{"user_ids": ["u1", "u2", "u3"]}'

@@ -45,7 +45,11 @@ def workflow(cls: W) -> W:
 
     @functools.wraps(inline)
     async def run(
-        self: Workflow, *args: Any, _blocking: bool = True, _priority: int | None = None, **kwargs: Any
+        self: Workflow,
+        *args: Any,
+        _blocking: bool = True,
+        _priority: int | None = None,
+        **kwargs: Any,
     ) -> Any:
         definition = definition_of(type(self))
         inputs = definition.bind_inputs(args, kwargs)
@@ -53,7 +57,7 @@ def workflow(cls: W) -> W:
             definition, inputs, blocking=_blocking, priority=_priority
         )
 
-    cls.run = run  # type: ignore[method-assign]
+    setattr(cls, "run", run)  # noqa: B010 - replaces the method on a class typed by a TypeVar
     if os.environ.get("WAYMARK_WORKER_PROCESS") != "1":
         definition_of(cls)
     return cls

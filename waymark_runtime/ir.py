@@ -25,14 +25,14 @@ class Span:
 
 
 def _span() -> Span | None:
-    return field(default=None, compare=False, repr=False)  # type: ignore[return-value]
+    return field(default=None, compare=False, repr=False)
 
 
 # ---------------------------------------------------------------------------------------------
 # Expressions (pure: the interpreter evaluates them itself, with no I/O)
 # ---------------------------------------------------------------------------------------------
 
-ConstValue: TypeAlias = None | bool | int | float | str
+ConstValue: TypeAlias = bool | int | float | str | None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -106,7 +106,9 @@ class Subscript:
     span: Span | None = _span()
 
 
-BinOperator: TypeAlias = Literal["+", "-", "*", "/", "//", "%", "**", "&", "|", "^", "<<", ">>", "@"]
+BinOperator: TypeAlias = Literal[
+    "+", "-", "*", "/", "//", "%", "**", "&", "|", "^", "<<", ">>", "@"
+]
 UnaryOperator: TypeAlias = Literal["-", "+", "not", "~"]
 CompareOperator: TypeAlias = Literal[
     "==", "!=", "<", "<=", ">", ">=", "in", "not in", "is", "is not"
@@ -447,7 +449,9 @@ class MatchOr:
     span: Span | None = _span()
 
 
-Pattern: TypeAlias = MatchValue | MatchAs | MatchStar | MatchSequence | MatchMapping | MatchClass | MatchOr
+Pattern: TypeAlias = (
+    MatchValue | MatchAs | MatchStar | MatchSequence | MatchMapping | MatchClass | MatchOr
+)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -131,7 +131,8 @@ PURE_METHODS = _words(
     "issubset issuperset symmetric_difference symmetric_difference_update union"
 )
 
-Refusal = tuple[str, str, str]  # code, what it is, help
+Refusal = tuple[str, str, str]  # code, what it does (the message), help
+_NOT_DURABLE = "WM104"
 
 _CLOCK = "read the time inside an action, or pass it in as an argument of `run()`"
 _RANDOM = "generate it inside an action, or pass it in as an argument of `run()`"
@@ -158,6 +159,11 @@ IMPURE: dict[str, Refusal] = {
     "builtins.id": ("WM103", "depends on memory layout", "compare values directly"),
     "asyncio.": ("WM104", "starts work the runtime cannot record", _TASKS),
 }
+
+
+def refusal_label(code: str) -> str:
+    """The caret label of an impure call: why the runtime cannot evaluate it."""
+    return "not durable" if code == _NOT_DURABLE else "not deterministic"
 
 
 def impure(qualname: str) -> Refusal | None:

@@ -30,7 +30,7 @@ from waymark_compiler.resolve import (
     Symbol,
     VariableSym,
 )
-from waymark_compiler.tables import BUILTIN_TYPES, PURE_METHODS, impure
+from waymark_compiler.tables import BUILTIN_TYPES, PURE_METHODS, impure, refusal_label
 from waymark_runtime import ir
 
 Arguments = tuple[tuple[ir.Expr, ...], tuple[ir.Keyword, ...]]
@@ -181,7 +181,7 @@ def call_ExternalSym(symbol: ExternalSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
     refusal = impure(symbol.qualname)
     if refusal is not None:
         code, what, help = refusal
-        return ctx.error(code, node, f"`{name}()` {what}", "not deterministic", help)
+        return ctx.error(code, node, f"`{name}()` {what}", refusal_label(code), help)
     help = "call it inside an action and await the action"
     message = f"call of `{name}`, which the workflow runtime does not implement"
     return ctx.error("WM101", node, message, "unsupported call", help)

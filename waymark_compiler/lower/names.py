@@ -26,7 +26,7 @@ from waymark_compiler.resolve import (
     Symbol,
     VariableSym,
 )
-from waymark_compiler.tables import impure
+from waymark_compiler.tables import impure, refusal_label
 from waymark_runtime import ir
 
 # ---------------------------------------------------------------------------------------------
@@ -105,7 +105,7 @@ def _global_value(symbol: VariableSym | ExternalSym, node: cst.BaseExpression, c
         refusal = impure(symbol.qualname)
         if refusal is not None:
             code, what, help = refusal
-            return ctx.error(code, node, f"`{text}` {what}", "not deterministic", help)
+            return ctx.error(code, node, f"`{text}` {what}", refusal_label(code), help)
     help = "use a constant (a literal assigned once at module level), or an argument of `run()`"
     if isinstance(symbol, VariableSym) and symbol.enclosing:
         message = f"read of `{text}`, a variable of an enclosing function"

@@ -63,7 +63,11 @@ class _Outcome:
 
 
 def compile_source(source: str, path: str = "<string>", module: str | None = None) -> ModuleResult:
-    """Compile every `@workflow` class in `source`; `module` names it for action import paths."""
+    """Compile every `@workflow` class in `source`.
+
+    `module` is the dotted name action and class paths are relative to; by default it is derived
+    from `path` (walking up `__init__.py`), or `__main__` when `path` is not a file.
+    """
     parsed = parse(source, path)
     if isinstance(parsed, Diagnostic):
         return ModuleResult([], [parsed], source, path)

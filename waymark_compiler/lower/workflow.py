@@ -13,9 +13,9 @@ import libcst as cst
 from waymark_compiler.context import TEMP_PREFIX, Ctx, FunctionInfo
 from waymark_compiler.diagnostics import Sink
 from waymark_compiler.discover import WorkflowClass
-from waymark_compiler.lower.dispatch import lower_body
+from waymark_compiler.lower.dispatch import lower_body, lower_expr
 from waymark_compiler.namespace import Namespace, scan
-from waymark_compiler.resolve import ClassSym, ConstSym, Resolver
+from waymark_compiler.resolve import ClassSym, ConstSym, Resolver, is_constant_literal
 from waymark_compiler.source import Source
 from waymark_runtime import ir
 
@@ -187,9 +187,6 @@ def _param(node: cst.Param, ctx: Ctx, keyword_only: bool) -> ir.Param:
 def _default(node: cst.BaseExpression, ctx: Ctx) -> ir.Expr | None:
     """A default must be a constant: Python evaluates it once, the runtime once per call."""
     symbol = ctx.symbol(node) if isinstance(node, cst.Name | cst.Attribute) else None
-    from waymark_compiler.lower.dispatch import lower_expr
-    from waymark_compiler.resolve import is_constant_literal
-
     if is_constant_literal(node) or isinstance(symbol, ConstSym):
         return lower_expr(node, ctx)
     if isinstance(node, cst.Attribute) and isinstance(ctx.symbol(node.value), ClassSym):

@@ -73,6 +73,8 @@ class Ctx:
             root = root.value
         if not isinstance(root, cst.Name) or self.is_local(root.value):
             return None
+        if root.value in ("True", "False", "None"):
+            return None  # keywords, never globals: `(None).x` is an attribute of a value
         return self.resolver.expression(node)
 
     @contextmanager

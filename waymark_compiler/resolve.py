@@ -318,8 +318,9 @@ def _known(qualname: str) -> Symbol | None:
         return KnownSym(KNOWN[qualname])
     if qualname in KNOWN_EXCEPTIONS:
         return ClassSym(KNOWN_EXCEPTIONS[qualname], "exception")
-    if qualname.startswith("builtins."):
-        return _builtin(qualname.removeprefix("builtins."))
+    module, _, name = qualname.rpartition(".")
+    if module == "builtins":
+        return _builtin(name)
     return None
 
 

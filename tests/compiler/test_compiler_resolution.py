@@ -140,3 +140,20 @@ def test_decorator_attaches_the_compiled_definition(decorated: Path) -> None:
     assert definition.wrl == expected.wrl and definition.version == expected.version
     assert list(definition.signature.parameters) == ["self", "xs", "scale"]
     assert module.OtherWorkflow.__waymark_definition__.name == "OtherWorkflow"
+
+
+def test_true_false_none_are_values_not_globals() -> None:
+    source = (
+        "from waymark import Workflow, workflow\n\n"
+        "@workflow\n"
+        "class Keywords(Workflow):\n"
+        "    async def run(self) -> object:\n"
+        "        return [(True).real, (None).x]\n"
+    )
+    result = compile_source(source, "keywords.py", module="keywords")
+    assert not result.diagnostics, rendered(result)
+    attributes = _nodes(result.workflows[0].program, ir.Attribute)
+    assert attributes == [
+        ir.Attribute(value=ir.Const(value=True), attr="real"),
+        ir.Attribute(value=ir.Const(value=None), attr="x"),
+    ]

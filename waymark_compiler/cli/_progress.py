@@ -58,6 +58,13 @@ class _Silent:
         return None
 
 
+def _when(call: Call, now: float) -> float:
+    """When the reported change happened: the attempt's own times, else now."""
+    row = call.row or {}
+    moment = row.get("finished_at") or row.get("started_at")
+    return float(moment) if moment is not None else now
+
+
 # the model both views draw ---------------------------------------------------------------------
 
 
@@ -133,8 +140,9 @@ def call_summary(call: Call, label: str, now: float) -> str:
     if call.row is None:
         if call.status == "done":
             return f"{label} \u00b7 done"
-        left = "" if call.wake_at is None else f", {seconds(max(call.wake_at - now, 0.0))} left"
-        return f"{label} \u00b7 sleeping{left}"
+        if call.wake_at is None or call.wake_at <= now:
+            return f"{label} \u00b7 sleeping, due now"
+        return f"{label} \u00b7 sleeping, {seconds(call.wake_at - now)} left"
     row = call.row
     text = clip(call_text(row["action"], row["args"], row["kwargs"]), 70)
     return f"{text} \u00b7 {_state(call.status, row, now)}"
@@ -237,9 +245,9 @@ class _LineLog:
         if not self.started:
             err(f"running {snapshot.workflow} {snapshot.id}")
             self.started = True
-        for site in sites(snapshot, dag, trace):
-            for call in site.calls:
-                self._report(snapshot, site, call, now)
+        calls = [(call, site) for site in sites(snapshot, dag, trace) for call in site.calls]
+        for call, site in sorted(calls, key=lambda pair: _number(pair[0].occurrence)):
+            self._report(snapshot, site, call, now)
 
     def _report(self, snapshot: Snapshot, site: Site, call: Call, now: float) -> None:
         tries = call.row["attempt"] if call.row else 1
@@ -250,7 +258,7 @@ class _LineLog:
         if call.status == "waiting" and call.row is not None and tries == 1:
             return  # queued for a worker: its start follows at once
         where = f"line {site.line}: " if site.line else ""
-        stamp = seconds(max(now - snapshot.created_at, 0.0))
+        stamp = seconds(max(_when(call, now) - snapshot.created_at, 0.0))
         err(f"[{stamp:>6}] {call.occurrence} {where}{call_summary(call, site.label, now)}")
 
     def close(self) -> None:

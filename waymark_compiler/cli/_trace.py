@@ -171,8 +171,8 @@ class _Replay:
         database: it is over only when something that came after it is recorded too."""
         if node in self.snapshot.timers:
             return False
-        if self.snapshot.finished:
-            return True
+        if self.snapshot.finished and self.snapshot.status != "cancelled":
+            return True  # a cancel deletes pending sleeps: those were not over
         later = [*(row["node"] for row in self.snapshot.attempts), *self.snapshot.timers]
         return any(_number(other) > _number(node) for other in later)
 

@@ -180,8 +180,8 @@ def retry_command(instance: IdArgument, output_format: FormatOption = Format.tex
     out(new)
     status(f"queued {new}: a retry of {old} ({workflow}, version {version[:12]})")
     err(
-        f"hint: workers pick it up (`waymark start-workers`); or run it here with "
-        f"`waymark run --resume {new}`"
+        f"hint: workers pick it up (`waymark start-workers`), or run it here: "
+        f"`waymark run FILE.py --resume {new}`"
     )
 
 

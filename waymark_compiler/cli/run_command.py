@@ -152,7 +152,14 @@ def _prepare(target: Target, inputs: dict[str, Any]) -> tuple[Fresh, str]:
     """Compile (errors: exit 1), pick the workflow and check the inputs (exit 2), import."""
     from waymark_compiler.cli.graph_command import load, select
 
-    candidate = select(load(target.path), target.workflow, target.path)
+    candidates = load(target.path)
+    if target.workflow is None and len(candidates) > 1:
+        names = ", ".join(c.name for c in candidates)
+        raise UsageFailure(
+            f"{target.path} defines {len(candidates)} workflows ({names})",
+            f"name one: waymark run {target.path}:{candidates[0].name}",
+        )
+    candidate = select(candidates, target.workflow, target.path)
     _check_names(candidate.program.run.params, inputs, candidate.name)
     module = _import_file(target.path, skip_compile=False)
     from waymark_runtime.workflows import registered_workflow

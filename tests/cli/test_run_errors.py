@@ -1,0 +1,104 @@
+"""`waymark run` refuses bad input before touching a database: usage errors exit 2 with a
+clear message (and a "did you mean" where one helps); a file that does not compile prints its
+diagnostics and exits 1, as `waymark compile` does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from runtime_support import ROOT, Completed, assert_plain, project, waymark
+
+__all__ = ["project"]
+
+# No database is reachable here: each command must fail before it would connect.
+NOWHERE = "postgresql://nobody@127.0.0.1:1/none"
+
+
+def run(cwd: Path, *args: str) -> Completed:
+    return waymark("run", *args, database=NOWHERE, cwd=cwd)
+
+
+def assert_usage(result: Completed, *fragments: str) -> None:
+    assert result.code == 2, result.err
+    assert result.out == ""
+    assert_plain(result.err)
+    for fragment in fragments:
+        assert fragment in result.err
+
+
+def test_a_missing_file(project: Path) -> None:
+    assert_usage(run(project, "nope.py", "--input", "{}"), "path does not exist: nope.py")
+
+
+def test_not_a_python_file(project: Path) -> None:
+    (project / "notes.txt").write_text("hello")
+    assert_usage(run(project, "notes.txt"), "not a Python file: notes.txt")
+
+
+def test_an_unknown_workflow_suggests_the_closest(project: Path) -> None:
+    result = run(project, "flows.py:Step", "--input", "{}")
+    assert_usage(result, "no workflow named `Step` in flows.py", "did you mean `Steps`?")
+
+
+def test_a_file_with_several_workflows_needs_a_name(project: Path) -> None:
+    result = run(project, "flows.py")
+    assert_usage(result, "flows.py defines 3 workflows", "name one: waymark run flows.py:Steps")
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ('{"record": ', "--input is not valid JSON"),
+        ("record=x", "--input is not valid JSON"),
+        ('["x"]', "--input must be a JSON object"),
+    ],
+)
+def test_malformed_json_input(project: Path, text: str, fragment: str) -> None:
+    assert_usage(run(project, "flows.py:Steps", "--input", text), fragment)
+
+
+def test_an_unknown_parameter_suggests_the_closest(project: Path) -> None:
+    result = run(project, "flows.py:Steps", "--input", '{"recrd": "r.txt"}')
+    assert_usage(result, "Steps.run() has no parameter `recrd`", "did you mean `record`?")
+
+
+def test_a_missing_parameter(project: Path) -> None:
+    result = run(project, "flows.py:Steps", "--input", '{"pause": 1}')
+    assert_usage(result, "missing input `record` for Steps.run()", "Steps.run takes record, pause")
+
+
+def test_an_input_of_the_wrong_type(project: Path) -> None:
+    result = run(project, "flows.py:Steps", "--input", '{"record": "r", "pause": "soon"}')
+    assert_usage(result, "input `pause` does not match Steps.run()")
+
+
+def test_a_model_input_is_checked_field_by_field() -> None:
+    order = '{"order": {"order_id": "o-1", "customer": "ada", "address": "x", "items": [{}]}}'
+    result = run(ROOT, "examples/order_fulfilment.py", "--input", order)
+    assert_usage(result, "input `order`['items'][0]['sku'] does not match", "Field required")
+
+
+def test_resume_refuses_input(project: Path) -> None:
+    result = run(project, "--resume", "0f4c4e9a-4b7e-4d8e-9c55-3f2b8c1e0a11", "--input", "{}")
+    assert_usage(result, "--input cannot be used with --resume")
+
+
+def test_resume_needs_an_instance_id(project: Path) -> None:
+    assert_usage(run(project, "--resume", "last"), "not an instance id: 'last'")
+
+
+def test_nothing_to_run(project: Path) -> None:
+    assert_usage(run(project), "missing FILE[:WORKFLOW]")
+
+
+def test_a_file_that_does_not_compile_shows_its_diagnostics(project: Path) -> None:
+    source = (project / "flows.py").read_text()
+    broken = source.replace('second = await step(record, "second", pause)',
+                            "second = await step(record, str(len(open(record).read())))")  # fmt: skip
+    (project / "flows.py").write_text(broken)
+    result = run(project, "flows.py:Steps", "--input", '{"record": "r.txt"}')
+    assert result.code == 1
+    assert "WM1" in result.err and "flows.py:" in result.err
+    assert "error: flows.py does not compile" in result.err
+    assert_plain(result.err)

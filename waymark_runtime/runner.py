@@ -37,6 +37,7 @@ log = logging.getLogger("waymark.runner")
 T = TypeVar("T")
 _Key = tuple[str, str, int]
 _CLAIM_BATCH = 200
+_COMMITS_IN_FLIGHT = 2
 
 
 def _parse_wrl(text: str) -> Any:
@@ -64,6 +65,9 @@ class Runner:
         self.lease = settings.lock_ttl_ms / 1000
         self.held: dict[str, Held] = {}
         self.dirty: set[str] = set()
+        self.committing: set[str] = set()
+        self.commits: set[asyncio.Task[None]] = set()
+        self.failure: BaseException | None = None
         self.orphans: set[str] = set()
         self.timers: dict[str, list[asyncio.TimerHandle]] = {}
         self.wake = asyncio.Event()
@@ -92,6 +96,7 @@ class Runner:
         ]
         pump = asyncio.create_task(self._pump())
         self._want_claim()
+        log.info("runner %s ready", self.owner)
         stopped = asyncio.create_task(stop.wait())
         broken = asyncio.create_task(self.pool.broken.wait())
         try:
@@ -120,6 +125,8 @@ class Runner:
             with contextlib.suppress(TimeoutError, Exception):
                 await asyncio.wait_for(asyncio.shield(pump), 5)
         pump.cancel()
+        if self.commits:
+            await asyncio.wait(self.commits, timeout=5)
         if self.held:
             await self._release_all()
         if self.pool.in_flight:
@@ -184,16 +191,38 @@ class Runner:
         self.wake.set()
 
     async def _pump(self) -> None:
-        while not (self.stopping and not self.held):
+        """Step whatever is dirty and commit it, with up to `_COMMITS_IN_FLIGHT` group commits
+        at once (PostgreSQL flushes concurrent commits together); an instance is in at most
+        one of them, so its steps commit in order."""
+        while not (self.stopping and not self.held and not self.committing):
             await self.wake.wait()
             self.wake.clear()
-            while self.dirty:
-                changes = self._prepare_dirty()
-                if changes:
-                    await self._commit(changes)
+            if self.failure is not None:
+                raise self.failure
+            while len(self.commits) < _COMMITS_IN_FLIGHT and (
+                ready := self.dirty - self.committing
+            ):
+                self._start_commit(self._prepare_dirty(ready))
 
-    def _prepare_dirty(self) -> list[Change]:
-        ids, self.dirty = self.dirty, set()
+    def _start_commit(self, changes: list[Change]) -> None:
+        if not changes:
+            return
+        ids = {change.held.id for change in changes}
+        self.committing |= ids
+        task = asyncio.create_task(self._commit(changes))
+        self.commits.add(task)
+
+        def done(task: asyncio.Task[None]) -> None:
+            self.commits.discard(task)
+            self.committing -= ids
+            if not task.cancelled() and task.exception() is not None:
+                self.failure = task.exception()
+            self.wake.set()
+
+        task.add_done_callback(done)
+
+    def _prepare_dirty(self, ids: set[str]) -> list[Change]:
+        self.dirty -= ids
         policy = Policy(now=self.clock(), evict_after=self.settings.evict_sleep_threshold_ms / 1000,
                         stopping=self.stopping)  # fmt: skip
         changes = []

@@ -18,6 +18,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,10 +39,26 @@ from waymark_runtime.store.postgres import PostgresStore
 pytestmark = pytest.mark.fault
 
 
+@dataclass
+class Started:
+    """A `start-workers` process and the file its output goes to."""
+
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def ready(self) -> bool:
+        """The runner has its workers and listens (it logs `ready`)."""
+        return " ready" in self.log.read_text(errors="replace")
+
+
 @contextlib.contextmanager
-def start_workers(database: str, record: Path, **env: str) -> Iterator[subprocess.Popen[bytes]]:
+def start_workers(database: str, record: Path, **env: str) -> Iterator[Started]:
     """A `start-workers` process in its own process group (killed with it at the end)."""
-    with tempfile.TemporaryFile() as log:
+    with tempfile.NamedTemporaryFile(dir=record.parent, suffix=".log", delete=False) as log:
         process = subprocess.Popen(
             START_WORKERS,
             env=start_workers_env(database, WM_TEST_RECORD=str(record), **env),
@@ -49,14 +66,14 @@ def start_workers(database: str, record: Path, **env: str) -> Iterator[subproces
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        try:
-            yield process
-        finally:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-            log.seek(0)
-            print(log.read().decode(errors="replace")[-4000:])  # shown when a test fails
+    started = Started(process, Path(log.name))
+    try:
+        yield started
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        print(started.log.read_text(errors="replace")[-4000:])  # shown when a test fails
 
 
 def executions(record: Path) -> collections.Counter[str]:
@@ -123,13 +140,13 @@ async def test_killing_start_workers_mid_run_loses_no_work_and_reruns_nothing_co
     with start_workers(database, record) as first:
         await wait_for(lambda: sum(executions(record).values()) >= 8, 25, "progress")
         os.killpg(first.pid, signal.SIGKILL)
-        first.wait()
+        first.process.wait()
     done_before_crash = await committed_keys(database)
     assert done_before_crash
     with start_workers(database, record) as second:
         outcome = await results(database, ids, timeout=25)
-        second.send_signal(signal.SIGTERM)
-        assert second.wait(15) == 0
+        second.process.send_signal(signal.SIGTERM)
+        assert second.process.wait(15) == 0
     assert outcome == [[f"{tag}/{i}" for i in range(5)] for tag in tags]
     ran = executions(record)
     assert set(ran) == expected_keys(tags, 5)
@@ -142,9 +159,13 @@ async def test_two_runner_processes_share_the_work_and_never_run_an_instance_twi
 ) -> None:
     record = tmp_path / "executions.log"
     tags = [f"t{i}" for i in range(16)]
-    ids = await submit(database, [(flows.Recorded, (tag, 3, 0.05)) for tag in tags])
     limits = {"WAYMARK_MAX_CONCURRENT_INSTANCES": "3"}
-    with start_workers(database, record, **limits), start_workers(database, record, **limits):
+    with (
+        start_workers(database, record, **limits) as a,
+        start_workers(database, record, **limits) as b,
+    ):
+        await wait_for(lambda: a.ready() and b.ready(), 25, "both runners")
+        ids = await submit(database, [(flows.Recorded, (tag, 3, 0.05)) for tag in tags])
         outcome = await results(database, ids, timeout=25)
     assert outcome == [[f"{tag}/{i}" for i in range(3)] for tag in tags]
     ran = executions(record)
@@ -164,11 +185,11 @@ async def test_two_runner_processes_share_the_work_and_never_run_an_instance_twi
 async def test_sigterm_lets_running_attempts_finish(database: str, tmp_path: Path) -> None:
     record = tmp_path / "executions.log"
     [instance_id] = await submit(database, [(flows.Recorded, ("slow", 1, 1.5))])
-    with start_workers(database, record) as process:
+    with start_workers(database, record) as runner:
         running = "SELECT count(*) FROM waymark_attempts WHERE status = 'running'"
         await wait_for(lambda: _positive(count(database, running)), 20, "the attempt to start")
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(20) == 0
+        runner.process.send_signal(signal.SIGTERM)
+        assert runner.process.wait(20) == 0
     assert executions(record) == {"slow/0": 1}
     async with client_for(database) as client:
         assert await client.get_result(instance_id, timeout=1) == ["slow/0"]
@@ -186,7 +207,7 @@ async def test_durable_sleep_survives_the_runner_dying(
         timers = "SELECT count(*) FROM waymark_timers"
         await wait_for(lambda: _positive(count(database, timers)), 20, "the sleep to start")
         os.killpg(first.pid, signal.SIGKILL)
-        first.wait()
+        first.process.wait()
     with start_workers(database, record, **env):
         [outcome] = await results(database, [instance_id], timeout=25)
     assert outcome == 2
@@ -201,14 +222,14 @@ async def test_postgres_crash_mid_run(tmp_path: Path) -> None:
         record = tmp_path / "executions.log"
         tags = [f"c{i}" for i in range(3)]
         ids = await submit(database, [(flows.Recorded, (tag, 5, 0.1)) for tag in tags])
-        with start_workers(database, record) as process:
+        with start_workers(database, record) as runner:
             await wait_for(lambda: sum(executions(record).values()) >= 4, 25, "progress")
             done_before_crash = await committed_keys(database)
             await asyncio.to_thread(stop_embedded, server, "immediate")
             await asyncio.sleep(1.0)
             await asyncio.to_thread(start_embedded, server)
             outcome = await results(database, ids, timeout=25)
-            assert process.poll() is None  # the runner rode it out
+            assert runner.process.poll() is None  # the runner rode it out
         assert outcome == [[f"{tag}/{i}" for i in range(5)] for tag in tags]
         ran = executions(record)
         assert set(ran) == expected_keys(tags, 5)

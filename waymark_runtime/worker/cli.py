@@ -80,7 +80,7 @@ async def open_store(dsn: str, settings: Settings) -> PostgresStore:
         try:
             return await PostgresStore.open(
                 dsn,
-                max_size=4,
+                max_size=6,
                 lost_attempt_retries=settings.lost_attempt_retries,
             )
         except Exception as error:

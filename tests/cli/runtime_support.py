@@ -236,3 +236,8 @@ def project(tmp_path: Path) -> Path:
 
 def records(path: Path) -> list[str]:
     return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+
+
+def line_of(fragment: str) -> int:
+    """The line of `flows.py` holding `fragment`."""
+    return next(n for n, line in enumerate(FLOWS.splitlines(), 1) if fragment in line)

@@ -15,6 +15,7 @@ from runtime_support import (
     database,
     embedded,
     instance_of,
+    line_of,
     project,
     records,
     server,
@@ -75,7 +76,7 @@ def test_ctrl_c_keeps_the_instance_and_resume_finishes_it(database: str, project
     running = Background("run", "flows.py:Steps", "--input", inputs, database=database,
                          cwd=project)  # fmt: skip
     instance = instance_of(running.wait_for("running Steps "))
-    running.wait_for(" n2 line 33")  # the second action is running
+    running.wait_for(f" n2 line {line_of('second = await')}")  # the second action runs
     running.interrupt()
     interrupted = running.finish()
     assert interrupted.code == 130, interrupted.err

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from waymark_compiler.cli._output import err, use_color
-from waymark_compiler.cli._show import duration, seconds
+from waymark_compiler.cli._show import duration, node_label, seconds
 from waymark_compiler.cli._trace import Snapshot, Trace, occurrence_statuses
 from waymark_compiler.cli._values import call_text, clip, exception_text
 from waymark_compiler.graph import NodeStatus
@@ -90,7 +90,7 @@ class Site:
 
 def sites(snapshot: Snapshot, dag: Dag | None, trace: Trace) -> list[Site]:
     """Calls grouped by call site (a gather's items under the gather), first dispatch first."""
-    labels = {node.id: node.label.split("\n")[0] for node in dag.nodes} if dag else {}
+    labels = {node.id: node_label(node) for node in dag.nodes} if dag else {}
     kinds: dict[str, str] = {node.id: node.kind for node in dag.nodes} if dag else {}
     latest = _latest_rows(snapshot)
     grouped: dict[str, Site] = {}

@@ -8,6 +8,7 @@ attempt next to the line and node of the call that dispatched it (`_trace`). It 
 from __future__ import annotations
 
 import io
+import re
 import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from waymark_compiler.cli._trace import Snapshot, Trace
-    from waymark_runtime.dag import Dag
+    from waymark_runtime.dag import Dag, Node
 
 
 def when(moment: float | None) -> str:
@@ -105,11 +106,19 @@ def _styled(status: str) -> str:
 # instances show -------------------------------------------------------------------------------
 
 
+_TEMPORARY = re.compile(r"^_wm_\d+ = ")
+
+
+def node_label(node: Node) -> str:
+    """A node's first label line, without the compiler's temporaries (`_wm_1 = `)."""
+    return _TEMPORARY.sub("", node.label.split("\n")[0])
+
+
 def sites_of(snapshot: Snapshot, dag: Dag | None, trace: Trace) -> dict[str, str]:
     """Occurrence -> `line 12: users = fetch_users(user_ids)`, where the replay mapped it."""
     if dag is None:
         return {}
-    labels = {node.id: node.label.split("\n")[0] for node in dag.nodes}
+    labels = {node.id: node_label(node) for node in dag.nodes}
     shown = {}
     for occurrence, site in trace.sites.items():
         line = trace.lines.get(occurrence)

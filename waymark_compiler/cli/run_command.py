@@ -356,10 +356,15 @@ async def _drive(
     interrupted = _on_interrupt(stop, instance, hint)
     running = asyncio.create_task(runner.run(stop))
     view = progress_view(quiet)
+    outcome = None
     try:
         outcome = await _watch(store, instance, running, interrupted, view)
     finally:
         view.close()
+        if outcome is not None:
+            # The instance has ended (a cancel can end it mid-attempt): attempts still in
+            # flight are moot, so the runner need not wait for them before it stops.
+            runner.settings = runner.settings.replace(shutdown_grace_seconds=0.0)
         stop.set()
         await _stopped(running)
     if outcome is None and interrupted.is_set():

@@ -1,0 +1,157 @@
+"""Placing recorded attempts on the DAG: the inspection commands replay an instance's recorded
+results through the pure interpreter and note which await dispatched each occurrence.
+
+Here the records come from a simulated host driving the interpreter (no database): the trace
+must put every occurrence on the node of the statement that made it, through branches, loops,
+helper methods, spreads, retries and sleeps, and stop where the records stop."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from waymark_compiler.api import compile_source
+from waymark_compiler.cli._trace import Snapshot, node_states, trace_instance
+from waymark_runtime import interpreter, ir
+from waymark_runtime.dag import Dag, build_dag
+from waymark_runtime.effects import ActionFinished, DispatchAction, SleepFinished, StartSleep
+
+SOURCE = """
+import asyncio
+from waymark import RetryPolicy, Workflow, action, workflow
+
+
+@action
+async def fetch(item: int) -> int:
+    return item
+
+
+@workflow
+class Demo(Workflow):
+    async def run(self, items: list[int]) -> int:
+        total = await self.run_action(fetch(0), retry=RetryPolicy(attempts=3))
+        for item in items:
+            if item % 2:
+                total += await fetch(item)
+            else:
+                total += await self.double(item)
+        parts = await asyncio.gather(*[fetch(i) for i in items])
+        await asyncio.sleep(5)
+        return total + sum(parts)
+
+    async def double(self, item: int) -> int:
+        value = await fetch(item)
+        return value * 2
+"""
+
+
+def program() -> ir.Workflow:
+    [compiled] = compile_source(SOURCE, "demo.py", "demo").workflows
+    return compiled.program
+
+
+def simulate(workflow: ir.Workflow, inputs: dict[str, Any], steps: int) -> Snapshot:
+    """Run `steps` host steps: every dispatched attempt is recorded and answered (the first
+    try of `fetch(0)` fails), every sleep ends. Returns what a database would hold then."""
+    state, effects = interpreter.start(workflow, inputs)
+    rows: list[dict[str, Any]] = []
+    timers: dict[str, float] = {}
+    clock = 0.0
+    for _ in range(steps):
+        events: list[Any] = []
+        for effect in effects:
+            clock += 1
+            if isinstance(effect, DispatchAction):
+                ok = not (effect.args == (0,) and effect.attempt == 1)
+                rows.append(_row(effect, ok, clock))
+                value = effect.args[0] if ok else _error()
+                events.append(ActionFinished(node=effect.node, attempt=effect.attempt, ok=ok,
+                                             value=value))  # fmt: skip
+            elif isinstance(effect, StartSleep):
+                events.append(SleepFinished(node=effect.node))
+        if not events:
+            break
+        state, effects = interpreter.advance(workflow, state, events)
+    for effect in effects:  # dispatched by the last step, not run yet
+        if isinstance(effect, DispatchAction):
+            rows.append({**_row(effect, True, clock), "status": "queued", "finished_at": None})
+        elif isinstance(effect, StartSleep):
+            timers[effect.node] = clock + effect.seconds
+    done = state["status"] == "completed"
+    return Snapshot(id="i", workflow="Demo", version="v", status=state["status"], priority=0,
+                    inputs=inputs, result=None, error=None, created_at=0.0, updated_at=clock,
+                    finished_at=clock if done else None, attempts=rows, timers=timers,
+                    program=workflow)  # fmt: skip
+
+
+def _row(effect: DispatchAction, ok: bool, clock: float) -> dict[str, Any]:
+    return {"node": effect.node, "attempt": effect.attempt, "action": effect.action,
+            "args": list(effect.args), "kwargs": effect.kwargs,
+            "status": "completed" if ok else "failed", "result": effect.args[0] if ok else None,
+            "error": None if ok else _error(), "lost_count": 0, "timeout_seconds": None,
+            "ready_at": clock, "created_at": clock, "started_at": clock, "finished_at": clock}  # fmt: skip
+
+
+def _error() -> dict[str, Any]:
+    return {"$t": "exception", "type": "builtins:ConnectionError", "bases": ["builtins:OSError"],
+            "message": "flaky", "args": ["flaky"], "attrs": {}}  # fmt: skip
+
+
+def placed(dag: Dag, snapshot: Snapshot) -> list[str]:
+    trace = trace_instance(snapshot, dag)
+    return [trace.sites[occurrence] for occurrence in sorted(trace.sites, key=lambda n: int(n[1:]))]
+
+
+def test_every_occurrence_lands_on_its_statement() -> None:
+    workflow = program()
+    dag = build_dag(workflow)
+    snapshot = simulate(workflow, {"items": [1, 2]}, steps=50)
+    assert snapshot.status == "completed"
+    assert placed(dag, snapshot) == [
+        "run.0",  # fetch(0), tried twice: one occurrence
+        "run.1.body.0.then.0",  # item 1: the `if` branch
+        "double.0",  # item 2: inside the helper method
+        "run.2.0",  # the spread, once per item
+        "run.2.0",
+        "run.3",  # the sleep
+    ]
+    trace = trace_instance(snapshot, dag)
+    assert (
+        trace.lines["n2"]
+        == SOURCE.splitlines().index("                total += await fetch(item)") + 1
+    )
+
+
+def test_statuses_follow_the_records() -> None:
+    workflow = program()
+    dag = build_dag(workflow)
+    snapshot = simulate(workflow, {"items": [1, 2]}, steps=50)
+    states = node_states(dag, snapshot, trace_instance(snapshot, dag))
+    statuses = {node: state.status for node, state in states.items()}
+    for node in ("run.start", "run.0", "run.1.body.0.then.0", "run.1.body.0.else.0",
+                 "double.0", "run.2", "run.2.0", "run.2.join", "run.3", "run.end"):  # fmt: skip
+        assert statuses[node] == "done", node
+    assert states["run.2.0"].note == "\u00d72: 2 done"
+    assert statuses["run.1"] == "done"  # the loop dominates what ran inside it
+
+
+def test_a_replay_stops_where_the_records_stop() -> None:
+    workflow = program()
+    dag = build_dag(workflow)
+    snapshot = simulate(workflow, {"items": [3]}, steps=2)  # fetch(0) twice; fetch(3) queued
+    trace = trace_instance(snapshot, dag)
+    assert placed(dag, snapshot) == ["run.0", "run.1.body.0.then.0"]
+    statuses = {n: s.status for n, s in node_states(dag, snapshot, trace).items()}
+    assert statuses["run.1.body.0.then.0"] == "waiting"  # queued, not run yet
+    assert statuses["run.2"] == statuses["run.3"] == "not reached"
+    assert "run.end" not in statuses
+
+
+def test_a_pending_sleep_is_waiting() -> None:
+    workflow = program()
+    dag = build_dag(workflow)
+    snapshot = simulate(workflow, {"items": []}, steps=2)  # fetch(0) twice; then the sleep
+    statuses = {
+        n: s.status for n, s in node_states(dag, snapshot, trace_instance(snapshot, dag)).items()
+    }
+    assert statuses["run.3"] == "waiting"
+    assert statuses["run.0"] == "done"

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from benchmarks.database import DatabaseBusy
 from benchmarks.report import show
 from benchmarks.spec import DEFAULT, QUICK
 from benchmarks.suite import NAMES, Options, run_suite
@@ -66,8 +67,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         report = asyncio.run(run_suite(options, console))
     except ConfigError as error:
-        console.print(f"error: {error}", highlight=False)
+        console.print(f"error: {error}", highlight=False, markup=False)
         return EXIT_USAGE
+    except DatabaseBusy as error:
+        console.print(f"error: {error}", highlight=False, markup=False)
+        console.print("hint: is another benchmark run going on?", highlight=False)
+        return 1
     show(report, Console(width=None if sys.stdout.isatty() else _REPORT_WIDTH))
     if json_path is not None:
         report.write_json(json_path)

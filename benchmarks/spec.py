@@ -100,8 +100,9 @@ QUICK = Scale(
     w5_fresh_runner=False,
 )
 
-# The ceiling uses as many connections as a runner's pool (`start-workers` opens 4).
-CEILING_CONNECTIONS = 4
+# The ceiling uses as many connections as a runner's pool (`open_store` in
+# waymark_runtime/worker/cli.py: max_size=6, two group commits in flight plus background loops).
+CEILING_CONNECTIONS = 6
 
 
 def _rate(

@@ -36,7 +36,7 @@ def live_program(
         raise UsageFailure(f"instance {snapshot.id} runs {snapshot.workflow}, not {workflow}")
     if path is not None:
         _check_path(path, workflow or snapshot.workflow, snapshot)
-    return program, _live(snapshot, program)
+    return program, _live(snapshot)
 
 
 async def _snapshot(instance: str) -> Snapshot:
@@ -45,9 +45,18 @@ async def _snapshot(instance: str) -> Snapshot:
 
 
 def _check_path(path: Path, workflow: str, snapshot: Snapshot) -> None:
+    """PATH must define the workflow; its directory becomes importable, so the replay can
+    load the classes the workflow builds (see `instances_command.traced`)."""
+    import sys
+
     from waymark_compiler.cli.graph_command import load, select
+    from waymark_compiler.finder import package_root
 
     candidate = select(load(path), workflow, path)
+    if path.is_file():
+        root = str(package_root(path)[0])
+        if root not in sys.path:
+            sys.path.insert(0, root)
     if candidate.program != snapshot.program:
         warning(
             f"{path} has changed since instance {snapshot.id} started; "
@@ -55,11 +64,10 @@ def _check_path(path: Path, workflow: str, snapshot: Snapshot) -> None:
         )
 
 
-def _live(snapshot: Snapshot, program: ir.Workflow) -> LiveStatus:
-    from waymark_compiler.cli._trace import node_states, trace_instance
-    from waymark_runtime.dag import build_dag
-    from waymark_runtime.values import loaded_type
+def _live(snapshot: Snapshot) -> LiveStatus:
+    from waymark_compiler.cli._trace import node_states
+    from waymark_compiler.cli.instances_command import traced
 
-    dag = build_dag(program)
-    states = node_states(dag, snapshot, trace_instance(snapshot, dag, loaded_type))
+    dag, trace = traced(snapshot)
+    states = node_states(dag, snapshot, trace) if dag is not None else {}
     return LiveStatus(title=f"instance {snapshot.id}: {snapshot.status}", states=states)

@@ -214,10 +214,30 @@ def _number(occurrence: str) -> int:
 
 
 def trace_instance(snapshot: Snapshot, dag: Dag, types: TypeResolver | None = None) -> Trace:
-    """Map the snapshot's occurrences to DAG nodes by replaying its recorded results."""
+    """Map the snapshot's occurrences to DAG nodes by replaying its recorded results; what the
+    replay could not reach is placed by action when the action has a single call site."""
     if snapshot.program is None:
         return Trace()
-    return _Replay(snapshot, dag, types).run()
+    trace = _Replay(snapshot, dag, types).run()
+    _place_by_action(trace, snapshot, dag)
+    return trace
+
+
+def _place_by_action(trace: Trace, snapshot: Snapshot, dag: Dag) -> None:
+    sites: dict[str, list[str]] = {}
+    for node in dag.nodes:
+        if node.kind == "action":
+            sites.setdefault(node.detail, []).append(node.id)
+    for row in snapshot.attempts:
+        found = sites.get(row["action"], [])
+        if row["node"] not in trace.sites and len(found) == 1:
+            trace.sites[row["node"]] = found[0]
+
+
+def action_modules(dag: Dag) -> list[str]:
+    """The modules a program's actions live in (from their `module:function` paths)."""
+    paths = {node.detail for node in dag.nodes if node.kind == "action"}
+    return sorted({path.partition(":")[0] for path in paths})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -252,8 +272,9 @@ def node_states(dag: Dag, snapshot: Snapshot, trace: Trace) -> dict[str, NodeSta
     """The status of each DAG node the records say something about.
 
     Durable nodes (actions, gathers, sleeps, helper calls) get theirs from the records;
-    `not reached` when nothing was dispatched there. Other nodes are `done` when they lie on
-    every path to a node that ran, and get no status when the records cannot tell.
+    `not reached` when nothing was dispatched there. Other nodes are `done` when a node that
+    ran leads only to them, or when they lie on every path to a node that ran; they get no
+    status when the records cannot tell.
     """
     by_site: dict[str, list[NodeStatus]] = {}
     for occurrence, status in occurrence_statuses(snapshot, trace).items():
@@ -265,6 +286,7 @@ def node_states(dag: Dag, snapshot: Snapshot, trace: Trace) -> dict[str, NodeSta
     _helper_calls(dag, trace, states)
     _ends(dag, snapshot, states)
     _failure_point(dag, snapshot, states)
+    _fall_through(dag, states)
     _dominators_ran(dag, states)
     for node in dag.nodes:
         if node.kind in _DURABLE and node.id not in states:
@@ -322,6 +344,20 @@ def _failure_point(dag: Dag, snapshot: Snapshot, states: dict[str, NodeState]) -
         on_line = span is not None and span.line == where.get("line")
         if on_line and node.function == where.get("function") and node.kind not in _DURABLE:
             states[node.id] = NodeState("failed")
+
+
+def _fall_through(dag: Dag, states: dict[str, NodeState]) -> None:
+    """A node that ran to completion and has one way on leads there: that node ran too."""
+    onward: dict[str, list[str]] = {}
+    for edge in dag.edges:
+        if edge.kind == "next":
+            onward.setdefault(edge.source, []).append(edge.target)
+    frontier = [node for node, state in states.items() if state.status == "done"]
+    while frontier:
+        targets = onward.get(frontier.pop(), [])
+        if len(targets) == 1 and targets[0] not in states:
+            states[targets[0]] = NodeState("done")
+            frontier.append(targets[0])
 
 
 def _dominators_ran(dag: Dag, states: dict[str, NodeState]) -> None:

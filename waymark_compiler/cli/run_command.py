@@ -295,12 +295,13 @@ async def _resume(instance: str, target: Target | None, quiet: bool) -> Ended:
 
 def _import_actions(snapshot: Snapshot) -> tuple[str, ...]:
     """The modules the stored program's actions live in, imported from the current directory."""
-    from waymark_runtime import ir
+    from waymark_compiler.cli._trace import action_modules
+    from waymark_runtime.dag import build_dag
 
     program = snapshot.program
     if program is None:
         raise CliError(f"the program of instance {snapshot.id} cannot be read")
-    modules = sorted({path.partition(":")[0] for path in _action_paths(program, ir)})
+    modules = action_modules(build_dag(program))
     for module in modules:
         try:
             _import(module, Path.cwd(), skip_compile=True)
@@ -310,21 +311,6 @@ def _import_actions(snapshot: Snapshot) -> tuple[str, ...]:
                 f"pass the workflow's file: `waymark run FILE --resume {snapshot.id}`",
             ) from failure
     return tuple(modules)
-
-
-def _action_paths(node: Any, ir: Any) -> set[str]:
-    """Every action import path in an IR tree."""
-    found: set[str] = set()
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, ir.ActionCall):
-            found.add(item.action)
-        if isinstance(item, tuple | list):
-            stack.extend(item)
-        elif hasattr(item, "__dataclass_fields__"):
-            stack.extend(getattr(item, name) for name in item.__dataclass_fields__)
-    return found
 
 
 def _settings(modules: tuple[str, ...]) -> Settings:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import uuid
-import weakref
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,9 +47,7 @@ class PostgresClient:
     def __init__(self, settings: Settings | None = None, *, dsn: str | None = None) -> None:
         self.settings = settings or Settings.from_env()
         self._dsn = dsn
-        self._per_loop: weakref.WeakKeyDictionary[
-            asyncio.AbstractEventLoop, asyncio.Task[_Submitter]
-        ] = weakref.WeakKeyDictionary()
+        self._per_loop: dict[asyncio.AbstractEventLoop, asyncio.Task[_Submitter]] = {}
         self._migrated = False
 
     async def run_workflow(
@@ -108,6 +106,7 @@ class PostgresClient:
 
     async def _submitter(self) -> _Submitter:
         loop = asyncio.get_running_loop()
+        self._forget_closed_loops()
         opening = self._per_loop.get(loop)
         if opening is None or (opening.done() and opening.exception() is not None):
             opening = self._per_loop[loop] = loop.create_task(self._open())
@@ -118,13 +117,21 @@ class PostgresClient:
             self._dsn = await asyncio.to_thread(database_url, self.settings)
         store = await PostgresStore.open(self._dsn, max_size=10, run_migrations=not self._migrated)
         self._migrated = True
-        return _Submitter(store)
+        submitter = _Submitter(store)
+        await submitter.closer.__anext__()  # the loop now finalizes it when it shuts down
+        return submitter
+
+    def _forget_closed_loops(self) -> None:
+        """Each event loop has its own connections, closed when the loop shuts down (see
+        `_Submitter.closer`); closed loops are forgotten here."""
+        for loop in [loop for loop in self._per_loop if loop.is_closed()]:
+            del self._per_loop[loop]
 
     async def close(self) -> None:
         """Close this event loop's connections."""
         opening = self._per_loop.pop(asyncio.get_running_loop(), None)
         if opening is not None and opening.done() and opening.exception() is None:
-            await opening.result().store.close()
+            await opening.result().closer.aclose()
 
 
 class _Submitter:
@@ -135,6 +142,15 @@ class _Submitter:
         self.store = store
         self.pending: list[tuple[NewInstance, str, asyncio.Future[None]]] = []
         self.flushing: asyncio.Task[None] | None = None
+        self.closer = self._close_with_loop()
+
+    async def _close_with_loop(self) -> AsyncGenerator[None, None]:
+        """An async generator left suspended: `asyncio.run` (and any well-behaved loop owner)
+        finalizes open generators before closing the loop, which closes the connections."""
+        try:
+            yield
+        finally:
+            await self.store.close()
 
     async def submit(self, spec: NewInstance, instance_id: str) -> None:
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()

@@ -10,6 +10,8 @@ import pytest
 from tests.runtime import runtime_flows as flows
 from tests.runtime.support import client_for, runner_settings, running
 from waymark_runtime.actions import ActionTimeout
+from waymark_runtime.client import PostgresClient
+from waymark_runtime.config import Settings
 from waymark_runtime.store.postgres import PostgresStore
 from waymark_runtime.worker import pool
 
@@ -123,3 +125,18 @@ async def test_a_worker_stuck_past_a_deadline_is_replaced(
         with pytest.raises(ActionTimeout, match="stopped responding"):
             await flows.Blocking().run(30.0)
         assert await flows.Single().run(4) == 4  # the pool has a healthy worker again
+
+
+def test_a_client_used_from_many_event_loops_keeps_one_loops_connections(database: str) -> None:
+    client = PostgresClient(Settings.from_env({"WAYMARK_DATABASE_URL": database}), dsn=database)
+    unknown = "00000000-0000-0000-0000-000000000000"
+    for _ in range(4):
+        assert asyncio.run(client.get_status(unknown)) is None
+
+    async def connections() -> int:
+        await client.get_status(unknown)
+        store = await client.store()
+        sql = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+        return int(await store.pool.fetchval(sql))
+
+    assert asyncio.run(connections()) <= 2  # this loop's, not one per earlier loop

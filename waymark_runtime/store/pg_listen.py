@@ -44,11 +44,6 @@ class Listener:
         await self._connect()
         self._task = asyncio.create_task(self._watch())
 
-    def terminate(self) -> None:
-        """Drop the connection at once, without the event loop (it may be closed already)."""
-        if self._connection is not None:
-            self._connection.terminate()
-
     async def close(self) -> None:
         if self._task is not None:
             self._task.cancel()

@@ -48,10 +48,6 @@ class Waiters:
         if self.listener is not None:
             await self.listener.close()
 
-    def terminate(self) -> None:
-        if self.listener is not None:
-            self.listener.terminate()
-
     async def _listen(self) -> None:
         async with self.starting:
             if self.listener is None:

@@ -120,11 +120,6 @@ class PostgresStore:
         assert pool is not None
         return cls(pool, dsn, lost_attempt_retries=lost_attempt_retries)
 
-    def terminate(self) -> None:
-        """Drop every connection at once, without the event loop (it may be closed already)."""
-        self._waiters.terminate()
-        self.pool.terminate()
-
     async def close(self) -> None:
         await self._waiters.close()
         with contextlib.suppress(Exception):

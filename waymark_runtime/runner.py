@@ -87,9 +87,9 @@ class Runner:
         loops = [
             asyncio.create_task(coroutine)
             for coroutine in (
+                self._heartbeat_loop(),
                 self._claim_loop(),
                 self._poll_loop(),
-                self._heartbeat_loop(),
                 self._reclaim_loop(),
                 self._gc_loop(),
             )
@@ -113,9 +113,12 @@ class Runner:
     async def _shutdown(
         self, pump: asyncio.Task[None], loops: list[asyncio.Task[None]], waits: list[Any]
     ) -> None:
-        """Stop claiming, let running attempts finish (bounded), release every instance."""
+        """Stop claiming, let running attempts finish (bounded), release every instance.
+
+        The heartbeat (the first loop) keeps the leases alive until the very end."""
         self.stopping = True
-        for task in [*loops, *waits]:
+        heartbeat, others = loops[0], loops[1:]
+        for task in [*others, *waits]:
             task.cancel()
         self.dirty.update(self.held)
         self.wake.set()
@@ -129,6 +132,7 @@ class Runner:
             await asyncio.wait(self.commits, timeout=5)
         if self.held:
             await self._release_all()
+        heartbeat.cancel()
         if self.pool.in_flight:
             self.pool.kill()
         await self.pool.stop()

@@ -76,6 +76,7 @@ class Call:
     status: NodeStatus
     row: dict[str, Any] | None
     wake_at: float | None = None
+    failure: Any = None  # the error of the try before the latest one, if it failed
 
 
 @dataclass(slots=True)
@@ -93,6 +94,7 @@ def sites(snapshot: Snapshot, dag: Dag | None, trace: Trace) -> list[Site]:
     labels = {node.id: node_label(node) for node in dag.nodes} if dag else {}
     kinds: dict[str, str] = {node.id: node.kind for node in dag.nodes} if dag else {}
     latest = _latest_rows(snapshot)
+    errors = {(row["node"], row["attempt"]): row["error"] for row in snapshot.attempts}
     grouped: dict[str, Site] = {}
     for occurrence, status in sorted(
         occurrence_statuses(snapshot, trace).items(), key=lambda item: _number(item[0])
@@ -103,7 +105,10 @@ def sites(snapshot: Snapshot, dag: Dag | None, trace: Trace) -> list[Site]:
             label = _site_label(key, labels, kinds)
             site = grouped[key] = Site(key, label, trace.lines.get(occurrence))
         row = latest.get(occurrence)
-        site.calls.append(Call(occurrence, status, row, snapshot.timers.get(occurrence)))
+        call = Call(occurrence, status, row, snapshot.timers.get(occurrence))
+        if row is not None and row["attempt"] > 1:
+            call.failure = errors.get((occurrence, row["attempt"] - 1))
+        site.calls.append(call)
     return list(grouped.values())
 
 
@@ -145,21 +150,24 @@ def call_summary(call: Call, label: str, now: float) -> str:
         return f"{label} \u00b7 sleeping, {seconds(call.wake_at - now)} left"
     row = call.row
     text = clip(call_text(row["action"], row["args"], row["kwargs"]), 70)
-    return f"{text} \u00b7 {_state(call.status, row, now)}"
+    return f"{text} \u00b7 {_state(call, row, now)}"
 
 
-def _state(status: NodeStatus, row: dict[str, Any], now: float) -> str:
+def _state(call: Call, row: dict[str, Any], now: float) -> str:
     tries = row["attempt"]
     suffix = f" (try {tries})" if tries > 1 else ""
-    if status == "done":
+    if call.status == "done":
         return f"done in {seconds(duration(row))}{suffix}"
-    if status == "failed":
+    if call.status == "failed":
         return f"failed{suffix}: {clip(exception_text(row['error']), 60)}"
-    if status == "running":
+    if call.status == "running":
         started = row["started_at"] or now
         return f"running {seconds(max(now - started, 0.0))}{suffix}"
     if row["ready_at"] and row["ready_at"] > now:
-        return f"retry {tries} in {seconds(row['ready_at'] - now)}"
+        failed = f"try {tries - 1} failed ({clip(exception_text(call.failure), 50)}), "
+        return f"{failed if call.failure is not None else ''}retry {tries} in " + seconds(
+            row["ready_at"] - now
+        )
     return f"queued{suffix}"
 
 

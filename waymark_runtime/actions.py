@@ -10,12 +10,13 @@ from __future__ import annotations
 import asyncio
 import functools
 import inspect
+import typing
 from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Generic, ParamSpec, TypeVar
 
-from mountaineer_di import provide_dependencies
+from mountaineer_di import Depends, provide_dependencies
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -159,8 +160,8 @@ async def run_with_policy(
 async def invoke(definition: ActionDefinition, positional: list[Any], named: dict[str, Any]) -> Any:
     """Call an action, resolving its `Depends` parameters for this one invocation."""
     function = definition.function
-    if not _keyword_callable(definition.signature):
-        return await function(*positional, **named)  # dependency injection binds by keyword
+    if not _injects(definition):  # the common case: no `Depends`, no resolver round
+        return await function(*positional, **named)
     bound = definition.signature.bind_partial(*positional, **named).arguments
     async with provide_dependencies(function, dict(bound)) as resolved:
         return await function(**{**resolved, **bound})
@@ -175,8 +176,31 @@ _NOT_BY_KEYWORD = frozenset(
 )
 
 
-def _keyword_callable(signature: inspect.Signature) -> bool:
-    return all(p.kind not in _NOT_BY_KEYWORD for p in signature.parameters.values())
+_DEPENDS_MARKER = type(Depends(lambda: None))
+
+
+@functools.cache
+def _injects(definition: ActionDefinition) -> bool:
+    """Whether calling the action resolves dependencies: it declares a `Depends` parameter and
+    takes its arguments by keyword (dependency injection binds by keyword)."""
+    parameters = definition.signature.parameters.values()
+    if any(p.kind in _NOT_BY_KEYWORD for p in parameters):
+        return False
+    try:
+        hints = typing.get_type_hints(definition.function, include_extras=True)
+    except Exception:  # unresolvable annotations: only defaults can carry a marker
+        hints = {}
+    return any(_is_marker(p.default) or _marked(hints.get(p.name)) for p in parameters)
+
+
+def _marked(annotation: Any) -> bool:
+    return typing.get_origin(annotation) is typing.Annotated and any(
+        _is_marker(item) for item in annotation.__metadata__
+    )
+
+
+def _is_marker(value: Any) -> bool:
+    return isinstance(value, _DEPENDS_MARKER)
 
 
 async def bounded(call: Awaitable[R], timeout: float | None) -> R:

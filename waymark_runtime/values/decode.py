@@ -89,7 +89,21 @@ def from_json(value: JSON, annotation: Any = None, types: TypeResolver | None = 
     if annotation is None or annotation is Any:
         return Decoder(resolver).decode(value)
     decoded = Decoder(resolver, loose_models=True).decode(value)
-    return pydantic.TypeAdapter(annotation).validate_python(decoded)
+    return _adapter(annotation).validate_python(decoded)
+
+
+_ADAPTERS: dict[Any, pydantic.TypeAdapter[Any]] = {}
+
+
+def _adapter(annotation: Any) -> pydantic.TypeAdapter[Any]:
+    """One `TypeAdapter` per annotation: building one costs far more than validating with it."""
+    try:
+        return _ADAPTERS[annotation]
+    except KeyError:
+        adapter = _ADAPTERS[annotation] = pydantic.TypeAdapter(annotation)
+        return adapter
+    except TypeError:  # an unhashable annotation
+        return pydantic.TypeAdapter(annotation)
 
 
 def real_value(value: Any, types: TypeResolver | None = None) -> Any:

@@ -90,7 +90,7 @@ def _positive_int(name: str, raw: str) -> int:
 
 
 def _clamped_int(name: str, raw: str) -> int:
-    """An integer clamped to at least 1 (the seed's reclaimer settings behave this way)."""
+    """An integer clamped to at least 1, as the reclaimer settings are documented to behave."""
     try:
         return max(int(raw), 1)
     except ValueError:

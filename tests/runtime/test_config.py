@@ -49,7 +49,7 @@ def test_values_are_parsed() -> None:
     assert settings.worker_count == 3
     assert settings.user_modules == ("app.flows", "app.more")
     assert settings.max_action_lifecycle == 1000
-    assert settings.expired_lock_reclaimer_interval_ms == 1  # clamped, as in the seed
+    assert settings.expired_lock_reclaimer_interval_ms == 1  # clamped to the minimum of 1
     assert settings.garbage_collector_retention_hours == 0.5
     assert settings.log_level == "DEBUG"
     assert settings.skip_wait_for_instance is True

@@ -4,6 +4,8 @@ This package is the public facade: it re-exports the decorators, base class, pol
 functions users import, and holds no logic of its own.
 """
 
+from typing import Any
+
 from mountaineer_di import Depends
 
 from waymark._workflow import workflow
@@ -21,6 +23,18 @@ from waymark_runtime.workflows import Workflow
 
 Depend = Depends
 
+_CLIENT_FUNCTIONS = frozenset({"get_result", "get_status"})
+
+
+def __getattr__(name: str) -> Any:
+    # The PostgreSQL client loads asyncpg: only on first use, so workers and tests stay light.
+    if name in _CLIENT_FUNCTIONS:
+        from waymark_runtime import client
+
+        return getattr(client, name)
+    raise AttributeError(f"module 'waymark' has no attribute {name!r}")
+
+
 __all__ = [
     "ActionTimeout",
     "BackoffPolicy",
@@ -34,6 +48,8 @@ __all__ = [
     "WorkflowFailed",
     "action",
     "delete_schedule",
+    "get_result",
+    "get_status",
     "list_schedules",
     "pause_schedule",
     "resume_schedule",

@@ -22,7 +22,7 @@ from waymark_runtime.errors import WorkflowFailed
 from waymark_runtime.store import postgres
 from waymark_runtime.store.postgres import PostgresStore
 from waymark_runtime.values import builtin_type, from_json, loaded_type, to_json
-from waymark_runtime.workflows import WorkflowDefinition
+from waymark_runtime.workflows import WorkflowDefinition, current_backend
 
 __all__ = ["InstanceStatus", "PostgresClient", "default_client", "get_result", "get_status"]
 
@@ -228,11 +228,17 @@ def default_client() -> PostgresClient:
     return _default
 
 
+def current_client() -> PostgresClient:
+    """The client made current in this context (`use_backend`), else the process-wide one."""
+    backend = current_backend()
+    return backend if isinstance(backend, PostgresClient) else default_client()
+
+
 async def get_result(instance_id: str, timeout: float | None = None) -> Any:
     """Wait for a non-blocking run's outcome: its result, or raise what failed it."""
-    return await default_client().get_result(instance_id, timeout)
+    return await current_client().get_result(instance_id, timeout)
 
 
 async def get_status(instance_id: str) -> InstanceStatus | None:
     """The status of an instance, or None for an unknown id."""
-    return await default_client().get_status(instance_id)
+    return await current_client().get_status(instance_id)

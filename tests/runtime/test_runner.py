@@ -140,3 +140,16 @@ def test_a_client_used_from_many_event_loops_keeps_one_loops_connections(databas
         return int(await store.pool.fetchval(sql))
 
     assert asyncio.run(connections()) <= 2  # this loop's, not one per earlier loop
+
+
+async def test_facade_get_result_and_get_status(store: PostgresStore, database: str) -> None:
+    import waymark
+
+    async with client_for(database):
+        instance_id = await flows.Single().run(7, _blocking=False)
+        queued = await waymark.get_status(instance_id)
+        assert queued is not None and queued.status == "queued"
+        async with running(store, runner_settings(database)):
+            assert await waymark.get_result(instance_id, timeout=20) == 7
+        done = await waymark.get_status(instance_id)
+        assert done is not None and done.status == "completed"

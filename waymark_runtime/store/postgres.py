@@ -198,6 +198,10 @@ class PostgresStore:
         """Lease up to `limit` runnable instances, with their events and pending work."""
         known = list(self._programs)
         rows = await self.pool.fetch(self._sql["claim_instances"], owner, limit, now, lease, known)
+        return self._claimed(rows, owner, now)
+
+    def _claimed(self, rows: list[asyncpg.Record], owner: str, now: float) -> list[Claim]:
+        """The claims of freshly leased rows, remembered as `owner`'s, highest priority first."""
         claims = [self._claim_of(row, now) for row in rows]
         for claim in claims:
             self._claims[claim.instance.instance_id] = owner
@@ -322,10 +326,7 @@ class PostgresStore:
         rows = await self.pool.fetch(
             self._sql["claim_instances_among"], owner, limit, now, lease, known, list(instance_ids)
         )
-        claims = [self._claim_of(row, now) for row in rows]
-        for claim in claims:
-            self._claims[claim.instance.instance_id] = owner
-        return sorted(claims, key=lambda claim: -claim.priority)
+        return self._claimed(rows, owner, now)
 
     async def attempts_of(self, instance_id: str) -> list[dict[str, Any]]:
         """Every attempt row of an instance (times as epoch seconds), in dispatch order."""

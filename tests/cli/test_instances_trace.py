@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from waymark_compiler.api import compile_source
-from waymark_compiler.cli._trace import Snapshot, node_states, trace_instance
+from waymark_compiler.cli._status import node_states
+from waymark_compiler.cli._trace import Snapshot, trace_instance
 from waymark_runtime import interpreter, ir
 from waymark_runtime.dag import Dag, build_dag
 from waymark_runtime.effects import ActionFinished, DispatchAction, SleepFinished, StartSleep

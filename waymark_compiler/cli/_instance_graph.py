@@ -65,7 +65,7 @@ def _check_path(path: Path, workflow: str, snapshot: Snapshot) -> None:
 
 
 def _live(snapshot: Snapshot) -> LiveStatus:
-    from waymark_compiler.cli._trace import node_states
+    from waymark_compiler.cli._status import node_states
     from waymark_compiler.cli.instances_command import traced
 
     dag, trace = traced(snapshot)

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from waymark_compiler.cli._output import err, use_color
 from waymark_compiler.cli._show import duration, node_label, seconds
-from waymark_compiler.cli._trace import Snapshot, Trace, occurrence_statuses
+from waymark_compiler.cli._status import occurrence_statuses
+from waymark_compiler.cli._trace import Snapshot, Trace
 from waymark_compiler.cli._values import call_text, clip, exception_text
 from waymark_compiler.graph import NodeStatus
 

@@ -9,13 +9,10 @@ The runner here claims this command's instance only, never other work queued in 
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import difflib
 import importlib
 import json
 import os
-import signal
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +21,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from waymark_compiler.cli._database import (
-    EXIT_INTERRUPTED,
     Interrupted,
     instance_id,
     load_settings,
@@ -32,19 +28,18 @@ from waymark_compiler.cli._database import (
     open_store,
     run_async,
 )
-from waymark_compiler.cli._output import CliError, UsageFailure, err, out
+from waymark_compiler.cli._output import CliError, UsageFailure, out
 from waymark_compiler.cli._values import exception_text, plain, pretty
 
 if TYPE_CHECKING:
-    from waymark_compiler.cli._focused import FocusedStore
-    from waymark_compiler.cli._progress import Progress
+    from waymark_compiler.cli._dedicated import Ended
     from waymark_compiler.cli._trace import Snapshot
     from waymark_runtime.config import Settings
     from waymark_runtime.engine import Outcome
     from waymark_runtime.workflows import WorkflowDefinition
 
-_POLL_SECONDS = 0.25
-_SHUTDOWN_SECONDS = 5.0
+_JSON_KINDS = {list: "an array", str: "a string", int: "a number", float: "a number",
+               bool: "a boolean", type(None): "null"}  # fmt: skip
 
 TargetArgument = Annotated[
     str | None,
@@ -134,7 +129,7 @@ def _inputs(text: str | None) -> dict[str, Any]:
         ) from None
     if not isinstance(value, dict):
         raise UsageFailure(
-            f"--input must be a JSON object of run()'s arguments, got {type(value).__name__}",
+            f"--input must be a JSON object of run()'s arguments, got {_JSON_KINDS[type(value)]}",
             'example: --input \'{"user_ids": ["u1"]}\'',
         )
     return value
@@ -240,21 +235,11 @@ def _import(module: str, root: Path, skip_compile: bool) -> None:
         ) from failure
 
 
-# running ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Ended:
-    """How the command ends: the instance and its outcome (None when interrupted)."""
-
-    instance: str
-    outcome: Outcome | None
-    resume: str
-    cancelled: bool = False
+# running (the run itself is `_dedicated.drive`) ----------------------------------------------
 
 
 async def _fresh(fresh: Fresh, target: Target, module: str, quiet: bool) -> Ended:
-    from waymark_compiler.cli._focused import FocusedStore
+    from waymark_compiler.cli._dedicated import FocusedStore, drive
     from waymark_runtime.engine import NewInstance
     from waymark_runtime.store.postgres import now
     from waymark_runtime.values import to_json
@@ -265,13 +250,13 @@ async def _fresh(fresh: Fresh, target: Target, module: str, quiet: bool) -> Ende
         spec = NewInstance(workflow=definition.name, version=definition.version,
                            wrl=definition.wrl, inputs=to_json(fresh.inputs), priority=0)  # fmt: skip
         [instance] = await store.create_instances([spec], now())
-        return await _drive(store, settings, instance, _resume_hint(instance, target), quiet)
+        return await drive(store, settings, instance, _resume_hint(instance, target), quiet)
     finally:
         await store.close()
 
 
 async def _resume(instance: str, target: Target | None, quiet: bool) -> Ended:
-    from waymark_compiler.cli._focused import FocusedStore
+    from waymark_compiler.cli._dedicated import Ended, FocusedStore, drive
 
     modules: tuple[str, ...] = ()
     if target is not None:
@@ -288,7 +273,7 @@ async def _resume(instance: str, target: Target | None, quiet: bool) -> Ended:
             )
         if target is None:
             modules = _import_actions(snapshot)
-        return await _drive(store, _settings(modules), instance, hint, quiet)
+        return await drive(store, _settings(modules), instance, hint, quiet)
     finally:
         await store.close()
 
@@ -316,11 +301,13 @@ def _import_actions(snapshot: Snapshot) -> tuple[str, ...]:
 def _settings(modules: tuple[str, ...]) -> Settings:
     """Settings from the environment, with this command's user modules; one worker unless
     `WAYMARK_WORKER_COUNT` says otherwise (quick to start, and plenty for one instance)."""
+    from waymark_compiler.cli._dedicated import SHUTDOWN_SECONDS
+
     changes: dict[str, Any] = {"user_modules": modules}
     if not os.environ.get("WAYMARK_WORKER_COUNT", "").strip():
         changes["worker_count"] = 1
     grace = load_settings().shutdown_grace_seconds
-    changes["shutdown_grace_seconds"] = min(grace, _SHUTDOWN_SECONDS)
+    changes["shutdown_grace_seconds"] = min(grace, SHUTDOWN_SECONDS)
     return load_settings(**changes)
 
 
@@ -329,107 +316,11 @@ def _resume_hint(instance: str, target: Target | None) -> str:
     return f"waymark run{where} --resume {instance}"
 
 
-async def _drive(
-    store: FocusedStore, settings: Settings, instance: str, hint: str, quiet: bool
-) -> Ended:
-    """Run the instance with a runner of our own until it ends or Ctrl-C."""
-    from waymark_compiler.cli._progress import progress_view
-    from waymark_runtime.runner import Runner
-
-    store.focus = (instance,)
-    runner = Runner(store, settings)
-    stop = asyncio.Event()
-    interrupted = _on_interrupt(stop, instance, hint)
-    running = asyncio.create_task(runner.run(stop))
-    view = progress_view(quiet)
-    outcome = None
-    try:
-        outcome = await _watch(store, instance, running, interrupted, view)
-    finally:
-        view.close()
-        if outcome is not None:
-            # The instance has ended (a cancel can end it mid-attempt): attempts still in
-            # flight are moot, so the runner need not wait for them before it stops.
-            runner.settings = runner.settings.replace(shutdown_grace_seconds=0.0)
-        stop.set()
-        await _stopped(running)
-    if outcome is None and interrupted.is_set():
-        return Ended(instance, None, hint)
-    if outcome is None:
-        error = running.exception() if running.done() and not running.cancelled() else None
-        raise CliError(f"the runtime stopped before the instance ended: {error}",
-                       f"the instance is kept; continue it with `{hint}`")  # fmt: skip
-    return Ended(instance, outcome, hint, _cancelled(outcome))
-
-
-def _on_interrupt(stop: asyncio.Event, instance: str, hint: str) -> asyncio.Event:
-    """First Ctrl-C: stop gracefully (the instance is released, resumable). Second: now."""
-    interrupted = asyncio.Event()
-    loop = asyncio.get_running_loop()
-
-    def handle() -> None:
-        if interrupted.is_set():
-            err(f"\ninterrupted again: exiting now; continue with `{hint}`")
-            os._exit(EXIT_INTERRUPTED)  # workers die with us; their attempts count as lost
-        err(f"\ninterrupted: stopping (Ctrl-C again to exit at once); instance {instance} is kept")
-        interrupted.set()
-        stop.set()
-
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, handle)
-    return interrupted
-
-
-async def _watch(
-    store: FocusedStore,
-    instance: str,
-    running: asyncio.Task[None],
-    interrupted: asyncio.Event,
-    view: Progress,
-) -> Outcome | None:
-    """Redraw from snapshots a few times a second; the outcome itself arrives by LISTEN."""
-    waiter = asyncio.ensure_future(store.wait_outcome(instance))
-    stopped = asyncio.ensure_future(interrupted.wait())
-    try:
-        while not (waiter.done() or running.done() or interrupted.is_set()):
-            await _draw(store, instance, view)
-            await asyncio.wait({waiter, running, stopped}, timeout=_POLL_SECONDS,
-                               return_when=asyncio.FIRST_COMPLETED)  # fmt: skip
-        await _draw(store, instance, view)
-        return waiter.result() if waiter.done() and not waiter.cancelled() else None
-    finally:
-        for task in (waiter, stopped):
-            task.cancel()
-
-
-async def _draw(store: FocusedStore, instance: str, view: Progress) -> None:
-    from waymark_compiler.cli.instances_command import traced
-    from waymark_runtime.store.postgres import now
-
-    snapshot = await load_snapshot(store, instance)
-    dag, trace = traced(snapshot)
-    view.update(snapshot, dag, trace, now())
-
-
-async def _stopped(running: asyncio.Task[None]) -> None:
-    with contextlib.suppress(Exception, asyncio.CancelledError):
-        await asyncio.wait_for(asyncio.shield(running), _SHUTDOWN_SECONDS + 10)
-
-
 def _outcome_of(snapshot: Snapshot) -> Outcome:
     from waymark_runtime.engine import Outcome
 
     ok = snapshot.status == "completed"
     return Outcome(ok=ok, value=snapshot.result if ok else snapshot.error)
-
-
-def _cancelled(outcome: Outcome) -> bool:
-    error = outcome.value
-    return (
-        not outcome.ok
-        and isinstance(error, dict)
-        and error.get("type", "").endswith(":InstanceCancelled")
-    )
 
 
 def _finish(ended: Ended) -> None:

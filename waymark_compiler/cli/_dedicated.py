@@ -1,0 +1,140 @@
+"""The run inside `waymark run`: a runner dedicated to one instance, its progress, and Ctrl-C.
+
+`drive` starts a runner and its worker processes in this process, on a store that claims this
+instance only (`FocusedStore`), redraws the progress from snapshots a few times a second, and
+returns when the instance ends (its outcome arrives by LISTEN) or on Ctrl-C, which releases the
+instance for `--resume`. Imported lazily: it pulls in asyncpg and the runtime.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from waymark_compiler.cli._database import CANCELLED_TYPE, EXIT_INTERRUPTED, load_snapshot
+from waymark_compiler.cli._output import CliError, err
+from waymark_runtime.store.postgres import Claim, PostgresStore
+
+if TYPE_CHECKING:
+    from waymark_compiler.cli._progress import Progress
+    from waymark_runtime.config import Settings
+    from waymark_runtime.engine import Outcome
+
+POLL_SECONDS = 0.25
+SHUTDOWN_SECONDS = 5.0  # at most, for running attempts to finish after Ctrl-C
+
+
+class FocusedStore(PostgresStore):
+    """A `PostgresStore` whose `claim` only leases the instances in `focus`: this command runs
+    its own instance, never others queued in the database, whose actions it may not have."""
+
+    focus: tuple[str, ...] = ()
+
+    async def claim(self, owner: str, limit: int, now: float, lease: float) -> list[Claim]:
+        return await self.claim_among(self.focus, owner, limit, now, lease)
+
+
+@dataclass(frozen=True, slots=True)
+class Ended:
+    """How the command ends: the instance and its outcome (None when interrupted)."""
+
+    instance: str
+    outcome: Outcome | None
+    resume: str
+    cancelled: bool = False
+
+
+async def drive(
+    store: FocusedStore, settings: Settings, instance: str, hint: str, quiet: bool
+) -> Ended:
+    """Run the instance with a runner of our own until it ends or Ctrl-C."""
+    from waymark_compiler.cli._progress import progress_view
+    from waymark_runtime.runner import Runner
+
+    store.focus = (instance,)
+    runner = Runner(store, settings)
+    stop = asyncio.Event()
+    interrupted = _on_interrupt(stop, instance, hint)
+    running = asyncio.create_task(runner.run(stop))
+    view = progress_view(quiet)
+    outcome = None
+    try:
+        outcome = await _watch(store, instance, running, interrupted, view)
+    finally:
+        view.close()
+        if outcome is not None:
+            # The instance has ended (a cancel can end it mid-attempt): attempts still in
+            # flight are moot, so the runner need not wait for them before it stops.
+            runner.settings = runner.settings.replace(shutdown_grace_seconds=0.0)
+        stop.set()
+        await _stopped(running)
+    if outcome is None and interrupted.is_set():
+        return Ended(instance, None, hint)
+    if outcome is None:
+        error = running.exception() if running.done() and not running.cancelled() else None
+        raise CliError(f"the runtime stopped before the instance ended: {error}",
+                       f"the instance is kept; continue it with `{hint}`")  # fmt: skip
+    return Ended(instance, outcome, hint, cancelled(outcome))
+
+
+def _on_interrupt(stop: asyncio.Event, instance: str, hint: str) -> asyncio.Event:
+    """First Ctrl-C: stop gracefully (the instance is released, resumable). Second: now."""
+    interrupted = asyncio.Event()
+    loop = asyncio.get_running_loop()
+
+    def handle() -> None:
+        if interrupted.is_set():
+            err(f"\ninterrupted again: exiting now; continue with `{hint}`")
+            os._exit(EXIT_INTERRUPTED)  # workers die with us; their attempts count as lost
+        err(f"\ninterrupted: stopping (Ctrl-C again to exit at once); instance {instance} is kept")
+        interrupted.set()
+        stop.set()
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, handle)
+    return interrupted
+
+
+async def _watch(
+    store: FocusedStore,
+    instance: str,
+    running: asyncio.Task[None],
+    interrupted: asyncio.Event,
+    view: Progress,
+) -> Outcome | None:
+    """Redraw from snapshots a few times a second; the outcome itself arrives by LISTEN."""
+    waiter = asyncio.ensure_future(store.wait_outcome(instance))
+    stopped = asyncio.ensure_future(interrupted.wait())
+    try:
+        while not (waiter.done() or running.done() or interrupted.is_set()):
+            await _draw(store, instance, view)
+            await asyncio.wait({waiter, running, stopped}, timeout=POLL_SECONDS,
+                               return_when=asyncio.FIRST_COMPLETED)  # fmt: skip
+        await _draw(store, instance, view)
+        return waiter.result() if waiter.done() and not waiter.cancelled() else None
+    finally:
+        for task in (waiter, stopped):
+            task.cancel()
+
+
+async def _draw(store: FocusedStore, instance: str, view: Progress) -> None:
+    from waymark_compiler.cli.instances_command import traced
+    from waymark_runtime.store.postgres import now
+
+    snapshot = await load_snapshot(store, instance)
+    dag, trace = traced(snapshot)
+    view.update(snapshot, dag, trace, now())
+
+
+async def _stopped(running: asyncio.Task[None]) -> None:
+    with contextlib.suppress(Exception, asyncio.CancelledError):
+        await asyncio.wait_for(asyncio.shield(running), SHUTDOWN_SECONDS + 10)
+
+
+def cancelled(outcome: Outcome) -> bool:
+    error = outcome.value
+    return not outcome.ok and isinstance(error, dict) and error.get("type") == CANCELLED_TYPE

@@ -38,9 +38,7 @@ async def _outcome(running: Any) -> Any:
 
 
 async def test_welcome_email_keeps_only_active_users() -> None:
-    durable, inline = await both(
-        welcome_email.WelcomeEmailWorkflow(), user_ids=["u1", "u2x", "u3"]
-    )
+    durable, inline = await both(welcome_email.WelcomeEmailWorkflow(), user_ids=["u1", "u2x", "u3"])
     assert durable == inline
     assert [result.to for result in durable] == ["u1@example.com", "u3@example.com"]
 
@@ -124,7 +122,9 @@ async def test_flaky_api_retries_until_the_api_answers() -> None:
         ("Tell me a joke", []),
     ],
 )
-async def test_agent_loop_runs_the_tools_the_model_asks_for(question: str, tools: list[str]) -> None:
+async def test_agent_loop_runs_the_tools_the_model_asks_for(
+    question: str, tools: list[str]
+) -> None:
     durable, inline = await both(agent_loop.AgentLoopWorkflow(), question=question)
     assert durable == inline
     assert durable.tools == tools

@@ -37,18 +37,23 @@ def with_database(dsn: str, name: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
-def create_database(server: str, label: str, *, migrated: bool = True) -> str:
-    """Create (and migrate) a fresh database on `server`; returns its DSN."""
-    name = f"wm_{label}_{uuid.uuid4().hex[:8]}"
+def _execute(server: str, sql: str) -> None:
+    """Run one statement on `server` outside any transaction (as `CREATE DATABASE` needs)."""
 
-    async def create() -> None:
+    async def execute() -> None:
         connection = await asyncpg.connect(server)
         try:
-            await connection.execute(f'CREATE DATABASE "{name}"')
+            await connection.execute(sql)
         finally:
             await connection.close()
 
-    asyncio.run(create())
+    asyncio.run(execute())
+
+
+def create_database(server: str, label: str, *, migrated: bool = True) -> str:
+    """Create (and migrate) a fresh database on `server`; returns its DSN."""
+    name = f"wm_{label}_{uuid.uuid4().hex[:8]}"
+    _execute(server, f'CREATE DATABASE "{name}"')
     dsn = with_database(server, name)
     if migrated:
         migrate(dsn)
@@ -57,15 +62,7 @@ def create_database(server: str, label: str, *, migrated: bool = True) -> str:
 
 def drop_database(server: str, dsn: str) -> None:
     name = urlsplit(dsn).path[1:]
-
-    async def drop() -> None:
-        connection = await asyncpg.connect(server)
-        try:
-            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await connection.close()
-
-    asyncio.run(drop())
+    _execute(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def stop_embedded(server: Any, mode: str = "fast") -> None:

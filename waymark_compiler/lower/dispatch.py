@@ -1,13 +1,15 @@
 """Dispatch tables for lowering: `lower_<Node>` functions register by their name.
 
 `@expression def lower_Call(node, ctx)` handles `libcst.Call`; `lower_expr` and `lower_stmt` look
-the node's type up. A node kind nobody registered is a construct the language does not support,
-reported as a diagnostic (never a crash).
+the node's type up. Constructs refused outright register a `Refused` diagnostic instead. A node
+kind nobody registered is a construct the language does not support, reported as a diagnostic
+(never a crash).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import libcst as cst
@@ -35,6 +37,33 @@ def expression(function: F) -> F:
 def statement(function: F) -> F:
     _STATEMENTS[_node_type(function)] = function
     return function
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """A construct the language refuses whatever it holds: one fixed diagnostic at the node."""
+
+    code: str
+    message: str
+    label: str
+    help: str
+
+    def expression(self, node: cst.CSTNode, ctx: Ctx) -> ir.Expr:
+        return ctx.error(self.code, node, self.message, self.label, self.help)
+
+    def statement(self, node: cst.CSTNode, ctx: Ctx) -> list[ir.Stmt]:
+        ctx.error(self.code, node, self.message, self.label, self.help)
+        return []
+
+
+def refuse_expressions(table: Mapping[type[cst.BaseExpression], Refused]) -> None:
+    for node_type, refused in table.items():
+        _EXPRESSIONS[node_type] = refused.expression
+
+
+def refuse_statements(table: Mapping[type[cst.CSTNode], Refused]) -> None:
+    for node_type, refused in table.items():
+        _STATEMENTS[node_type] = refused.statement
 
 
 def lower_expr(node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:

@@ -14,7 +14,7 @@ import libcst as cst
 
 from waymark_compiler.context import TEMP_PREFIX, Ctx
 from waymark_compiler.literals import BINARY, COMPARE, UNARY, number_value
-from waymark_compiler.lower.dispatch import expression, lower_expr
+from waymark_compiler.lower.dispatch import Refused, expression, lower_expr, refuse_expressions
 from waymark_compiler.namespace import target_names
 from waymark_runtime import ir
 
@@ -260,28 +260,31 @@ def lower_DictComp(node: cst.DictComp, ctx: Ctx) -> ir.Expr:
 # ---------------------------------------------------------------------------------------------
 
 
-@expression
-def lower_Lambda(node: cst.Lambda, ctx: Ctx) -> ir.Expr:
-    help = "compute the value with a comprehension, a helper method or an action"
-    return ctx.error("WM111", node, "`lambda` in a workflow", "functions are not values", help)
-
-
-@expression
-def lower_Yield(node: cst.Yield, ctx: Ctx) -> ir.Expr:
-    help = "collect the values in a list and return it"
-    return ctx.error("WM110", node, "`yield` in a workflow", "generators are not supported", help)
-
-
-@expression
-def lower_Await(node: cst.Await, ctx: Ctx) -> ir.Expr:
-    help = "await on its own line into a name (`value = await ...`), then use the name"
-    return ctx.error("WM105", node, "`await` inside an expression", "nested await", help)
-
-
-@expression
-def lower_NamedExpr(node: cst.NamedExpr, ctx: Ctx) -> ir.Expr:
-    help = "assign on its own line first"
-    return ctx.error("WM121", node, "assignment expression `:=`", "walrus", help)
+refuse_expressions(
+    {
+        cst.Lambda: Refused(
+            "WM111",
+            "`lambda` in a workflow",
+            "functions are not values",
+            "compute the value with a comprehension, a helper method or an action",
+        ),
+        cst.Yield: Refused(
+            "WM110",
+            "`yield` in a workflow",
+            "generators are not supported",
+            "collect the values in a list and return it",
+        ),
+        cst.Await: Refused(
+            "WM105",
+            "`await` inside an expression",
+            "nested await",
+            "await on its own line into a name (`value = await ...`), then use the name",
+        ),
+        cst.NamedExpr: Refused(
+            "WM121", "assignment expression `:=`", "walrus", "assign on its own line first"
+        ),
+    }
+)
 
 
 # ---------------------------------------------------------------------------------------------

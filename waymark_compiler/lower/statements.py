@@ -10,7 +10,14 @@ import libcst as cst
 
 from waymark_compiler.context import Ctx
 from waymark_compiler.literals import AUGMENTED
-from waymark_compiler.lower.dispatch import lower_body, lower_expr, lower_stmt, statement
+from waymark_compiler.lower.dispatch import (
+    Refused,
+    lower_body,
+    lower_expr,
+    lower_stmt,
+    refuse_statements,
+    statement,
+)
 from waymark_compiler.lower.expressions import lower_target
 from waymark_compiler.lower.names import local_definition
 from waymark_compiler.lower.operations import lower_await, lower_operation
@@ -244,73 +251,52 @@ def _case(node: cst.MatchCase, ctx: Ctx) -> ir.MatchCase:
 # ---------------------------------------------------------------------------------------------
 
 
-def _refuse(
-    code: str, node: cst.CSTNode, message: str, label: str, help: str, ctx: Ctx
-) -> list[ir.Stmt]:
-    ctx.error(code, node, message, label, help)
-    return []
+_LOCAL = "keep the value in a local variable and return it"
+_IMPORT = Refused(
+    "WM114", "import inside a workflow body", "import", "import at the top of the module"
+)
 
-
-@statement
-def lower_Global(node: cst.Global, ctx: Ctx) -> list[ir.Stmt]:
-    help = "keep the value in a local variable and return it"
-    return _refuse("WM109", node, "`global` in a workflow", "module state", help, ctx)
-
-
-@statement
-def lower_Nonlocal(node: cst.Nonlocal, ctx: Ctx) -> list[ir.Stmt]:
-    help = "keep the value in a local variable and return it"
-    return _refuse("WM109", node, "`nonlocal` in a workflow", "enclosing state", help, ctx)
-
-
-@statement
-def lower_Import(node: cst.Import, ctx: Ctx) -> list[ir.Stmt]:
-    help = "import at the top of the module"
-    return _refuse("WM114", node, "import inside a workflow body", "import", help, ctx)
-
-
-@statement
-def lower_ImportFrom(node: cst.ImportFrom, ctx: Ctx) -> list[ir.Stmt]:
-    help = "import at the top of the module"
-    return _refuse("WM114", node, "import inside a workflow body", "import", help, ctx)
-
-
-@statement
-def lower_Del(node: cst.Del, ctx: Ctx) -> list[ir.Stmt]:
-    help = "use `.pop(key)` for dict items; rebind names instead of deleting them"
-    return _refuse("WM119", node, "`del` in a workflow", "not supported", help, ctx)
-
-
-@statement
-def lower_Assert(node: cst.Assert, ctx: Ctx) -> list[ir.Stmt]:
-    help = "write `if not condition: raise AssertionError(message)`"
-    return _refuse("WM120", node, "`assert` in a workflow", "removed under -O", help, ctx)
+refuse_statements(
+    {
+        cst.Global: Refused("WM109", "`global` in a workflow", "module state", _LOCAL),
+        cst.Nonlocal: Refused("WM109", "`nonlocal` in a workflow", "enclosing state", _LOCAL),
+        cst.Import: _IMPORT,
+        cst.ImportFrom: _IMPORT,
+        cst.Del: Refused(
+            "WM119",
+            "`del` in a workflow",
+            "not supported",
+            "use `.pop(key)` for dict items; rebind names instead of deleting them",
+        ),
+        cst.Assert: Refused(
+            "WM120",
+            "`assert` in a workflow",
+            "removed under -O",
+            "write `if not condition: raise AssertionError(message)`",
+        ),
+        cst.TryStar: Refused(
+            "WM146", "`except*` in a workflow", "exception groups", "use plain `except` clauses"
+        ),
+    }
+)
 
 
 @statement
 def lower_With(node: cst.With, ctx: Ctx) -> list[ir.Stmt]:
     what = "async with" if node.asynchronous is not None else "with"
     help = "open the resource inside an action"
-    return _refuse("WM112", node, f"`{what}` in a workflow", "context manager", help, ctx)
+    return Refused("WM112", f"`{what}` in a workflow", "context manager", help).statement(node, ctx)
 
 
 @statement
 def lower_FunctionDef(node: cst.FunctionDef, ctx: Ctx) -> list[ir.Stmt]:
     help = "define a helper method on the workflow class instead"
-    return _refuse(
-        "WM115", node.name, "function defined inside a workflow body", "nested def", help, ctx
-    )
+    refused = Refused("WM115", "function defined inside a workflow body", "nested def", help)
+    return refused.statement(node.name, ctx)
 
 
 @statement
 def lower_ClassDef(node: cst.ClassDef, ctx: Ctx) -> list[ir.Stmt]:
     help = "define the class at module level"
-    return _refuse(
-        "WM115", node.name, "class defined inside a workflow body", "nested class", help, ctx
-    )
-
-
-@statement
-def lower_TryStar(node: cst.TryStar, ctx: Ctx) -> list[ir.Stmt]:
-    help = "use plain `except` clauses"
-    return _refuse("WM146", node, "`except*` in a workflow", "exception groups", help, ctx)
+    refused = Refused("WM115", "class defined inside a workflow body", "nested class", help)
+    return refused.statement(node.name, ctx)

@@ -16,7 +16,6 @@ from waymark_runtime.interpreter.code import Assign, Env, Eval
 from waymark_runtime.interpreter.targets import compile_target
 
 CompileExpr = Callable[[Any], Eval]
-Emit = Callable[[Env], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,33 +40,22 @@ def compile_clauses(
     ]
 
 
-def walk(clauses: list[Clause], env: Env, emit: Emit) -> None:
-    """Call `emit(scope)` for every binding the clauses produce, in order (eager)."""
-    _walk(clauses, 0, env, clauses[0].iter(env), emit)
+def bindings(clauses: list[Clause], env: Env) -> Iterator[Env]:
+    """`env` once for every binding the clauses produce, in order; the first iterable is
+    evaluated now, the rest as the iterator is consumed."""
+    return _bindings(clauses, 0, env, iter(clauses[0].iter(env)))
 
 
-def _walk(clauses: list[Clause], depth: int, env: Env, iterable: Any, emit: Emit) -> None:
+def _bindings(clauses: list[Clause], depth: int, env: Env, iterable: Any) -> Iterator[Env]:
     clause = clauses[depth]
     last = depth + 1 == len(clauses)
     for item in iterable:
         clause.assign(env, item)
         if all(cond(env) for cond in clause.ifs):
             if last:
-                emit(env)
+                yield env
             else:
-                _walk(clauses, depth + 1, env, clauses[depth + 1].iter(env), emit)
-
-
-def _lazy(clauses: list[Clause], depth: int, env: Env, iterable: Any, elt: Eval) -> Iterator[Any]:
-    clause = clauses[depth]
-    last = depth + 1 == len(clauses)
-    for item in iterable:
-        clause.assign(env, item)
-        if all(cond(env) for cond in clause.ifs):
-            if last:
-                yield elt(env)
-            else:
-                yield from _lazy(clauses, depth + 1, env, clauses[depth + 1].iter(env), elt)
+                yield from _bindings(clauses, depth + 1, env, clauses[depth + 1].iter(env))
 
 
 def compile_comprehension(node: ir.Comprehension, compile_expr: CompileExpr) -> Eval:
@@ -86,8 +74,7 @@ def compile_comprehension(node: ir.Comprehension, compile_expr: CompileExpr) -> 
 
 def _generator(clauses: list[Clause], elt: Eval) -> Eval:
     def make(env: Env) -> Iterator[Any]:
-        scope = env.copy()
-        return _lazy(clauses, 0, scope, iter(clauses[0].iter(env)), elt)
+        return (elt(scope) for scope in bindings(clauses, env.copy()))
 
     return make
 
@@ -96,7 +83,8 @@ def _collect(clauses: list[Clause], elt: Eval, kind: type, add: str) -> Eval:
     def build(env: Env) -> Any:
         out = kind()
         put = getattr(out, add)
-        walk(clauses, env.copy(), lambda scope: put(elt(scope)))
+        for scope in bindings(clauses, env.copy()):
+            put(elt(scope))
         return out
 
     return build
@@ -105,11 +93,8 @@ def _collect(clauses: list[Clause], elt: Eval, kind: type, add: str) -> Eval:
 def _dict(clauses: list[Clause], key: Eval, value: Eval) -> Eval:
     def build(env: Env) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
-
-        def put(scope: Env) -> None:
+        for scope in bindings(clauses, env.copy()):
             out[key(scope)] = value(scope)
-
-        walk(clauses, env.copy(), put)
         return out
 
     return build

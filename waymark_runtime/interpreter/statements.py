@@ -330,9 +330,8 @@ class FunctionCompiler:
         arguments, action = self.exprs.arguments(item.call.args, item.call.kwargs), item.call.action
 
         def spread(env: Env, calls: list[Any]) -> None:
-            comprehensions.walk(
-                clauses, env.copy(), lambda scope: calls.append((index, action, *arguments(scope)))
-            )
+            for scope in comprehensions.bindings(clauses, env.copy()):
+                calls.append((index, action, *arguments(scope)))
 
         return spread
 

@@ -107,3 +107,23 @@ def test_resume_of_an_unknown_instance_is_a_usage_error(database: str, project: 
     assert result.code == 2
     assert f"error: no instance {missing}" in result.err
     assert_plain(result.err)
+
+
+def test_resume_after_the_command_was_killed(database: str, project: Path) -> None:
+    """SIGKILL leaves the lease held: the resume says so and continues once it lapses."""
+    record = project / "record.txt"
+    inputs = json.dumps({"record": str(record), "pause": 3})
+    running = Background("run", "flows.py:Steps", "--input", inputs, database=database,
+                         cwd=project)  # fmt: skip
+    instance = instance_of(running.wait_for("running Steps "))
+    running.wait_for(f" n2 line {line_of('second = await')}")
+    running.process.kill()  # its workers die with it (they ask Linux to)
+    running.finish()
+    assert records(record)[:2] == ["start first", "end first"]
+    assert "end second" not in records(record)  # killed mid-action
+    resumed = waymark("run", "flows.py", "--resume", instance, database=database, cwd=project)
+    assert resumed.code == 0, resumed.err
+    assert f"instance {instance} is held by runner" in resumed.err
+    # The lost attempt of `second` is run again (at least once), `first` never.
+    assert records(record).count("end first") == 1
+    assert records(record)[-1] == "end third"

@@ -28,7 +28,7 @@ from waymark_compiler.cli._database import (
     open_store,
     run_async,
 )
-from waymark_compiler.cli._output import CliError, UsageFailure, out
+from waymark_compiler.cli._output import CliError, UsageFailure, err, out
 from waymark_compiler.cli._values import exception_text, plain, pretty
 
 if TYPE_CHECKING:
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from waymark_compiler.cli._trace import Snapshot
     from waymark_runtime.config import Settings
     from waymark_runtime.engine import Outcome
+    from waymark_runtime.store.postgres import PostgresStore
     from waymark_runtime.workflows import WorkflowDefinition
 
 _JSON_KINDS = {list: "an array", str: "a string", int: "a number", float: "a number",
@@ -273,9 +274,23 @@ async def _resume(instance: str, target: Target | None, quiet: bool) -> Ended:
             )
         if target is None:
             modules = _import_actions(snapshot)
+        await _say_if_held(store, instance)
         return await drive(store, _settings(modules), instance, hint, quiet)
     finally:
         await store.close()
+
+
+async def _say_if_held(store: PostgresStore, instance: str) -> None:
+    """A runner that died (or still runs elsewhere) holds its lease until it expires."""
+    from waymark_runtime.store.postgres import now
+
+    row = await store.status(instance)
+    expires = row["lease_expires_at"] if row is not None else None
+    if row is not None and row["lease_owner"] and expires is not None:
+        wait = max(expires - now(), 0.0)
+        err(f"instance {instance} is held by runner {row['lease_owner']}: it continues here "
+            f"once that runner lets it go, or its lease lapses ({wait:.0f}s, if that runner "
+            "is gone)")  # fmt: skip
 
 
 def _import_actions(snapshot: Snapshot) -> tuple[str, ...]:

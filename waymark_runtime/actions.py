@@ -85,10 +85,6 @@ def registered_action(path: str) -> ActionDefinition | None:
     return _REGISTRY.get(path)
 
 
-def registered_actions() -> dict[str, ActionDefinition]:
-    return dict(_REGISTRY)
-
-
 @dataclass(frozen=True, slots=True, eq=False)
 class ActionHandle(Generic[R]):
     """A deferred call of an action: awaiting it runs the action once, in this process.

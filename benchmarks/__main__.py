@@ -15,7 +15,7 @@ from pathlib import Path
 from rich.console import Console
 
 from benchmarks.database import DatabaseBusy
-from benchmarks.report import show
+from benchmarks.report import markdown, show
 from benchmarks.spec import DEFAULT, QUICK
 from benchmarks.suite import NAMES, Options, run_suite
 from waymark_runtime.config import ConfigError
@@ -24,7 +24,7 @@ EXIT_USAGE = 64
 _REPORT_WIDTH = 150  # when piped (CI logs, README), rich would otherwise wrap at 80 columns
 
 
-def parse(argv: list[str]) -> tuple[Options, Path | None]:
+def parse(argv: list[str]) -> tuple[Options, argparse.Namespace]:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
         description="Run Waymark's benchmark suite (see benchmarks/README.md).",
@@ -34,6 +34,7 @@ def parse(argv: list[str]) -> tuple[Options, Path | None]:
     parser.add_argument("--quick", action="store_true", help="small sizes, one run each (smoke)")
     parser.add_argument("--only", help=f"comma-separated workloads among {','.join(NAMES)}")
     parser.add_argument("--json", type=Path, help="write the full report (every sample) here")
+    parser.add_argument("--markdown", type=Path, help="write the table as Markdown here")
     parser.add_argument("--repeats", type=int, help="runs per workload (default 3; quick 1)")
     parser.add_argument("--profile", type=Path, help="write pyinstrument profiles to this dir")
     parser.add_argument("--synchronous-commit", choices=("on", "off"), default="on",
@@ -58,11 +59,11 @@ def parse(argv: list[str]) -> tuple[Options, Path | None]:
     sync = args.synchronous_commit == "on"
     if not sync:
         mode += ", synchronous_commit=off"
-    return Options(scale, mode, only, args.profile, sync), args.json
+    return Options(scale, mode, only, args.profile, sync), args
 
 
 def main(argv: list[str] | None = None) -> int:
-    options, json_path = parse(sys.argv[1:] if argv is None else argv)
+    options, args = parse(sys.argv[1:] if argv is None else argv)
     console = Console(stderr=True)
     try:
         report = asyncio.run(run_suite(options, console))
@@ -74,9 +75,12 @@ def main(argv: list[str] | None = None) -> int:
         console.print("hint: is another benchmark run going on?", highlight=False)
         return 1
     show(report, Console(width=None if sys.stdout.isatty() else _REPORT_WIDTH))
-    if json_path is not None:
-        report.write_json(json_path)
-        console.print(f"wrote {json_path}", highlight=False)
+    if args.json is not None:
+        report.write_json(args.json)
+        console.print(f"wrote {args.json}", highlight=False)
+    if args.markdown is not None:
+        args.markdown.write_text(markdown(report))
+        console.print(f"wrote {args.markdown}", highlight=False)
     return 1 if report.errors else 0
 
 

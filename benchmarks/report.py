@@ -118,6 +118,21 @@ def _row(result: MetricResult) -> tuple[str, ...]:
             _ratio(result), target, _status(result))  # fmt: skip
 
 
+def markdown(report: Report) -> str:
+    """The table as Markdown (for benchmarks/README.md), its caption first."""
+    lines = [f"{caption_of(report)} · mode: {report.mode}", ""]
+    lines.append("| workload | metric | median | min-max | unit | vs baseline | target | |")
+    lines.append("|---|---|--:|--:|---|--:|--:|---|")
+    for result in report.results:
+        cells = list(_row(result))
+        cells[-1] = {True: "met", False: "**MISSED**", None: ""}[result.met]
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    for workload, message in report.errors.items():
+        first = message.splitlines()[0] if message else ""
+        lines.append(f"| {workload} | error: {first} | | | | | | |")
+    return "\n".join(lines) + "\n"
+
+
 def caption_of(report: Report) -> str:
     database = report.database
     where = "no database"

@@ -10,10 +10,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from waymark_runtime import ir
+from waymark_runtime.wrl.print_expr import BINARY_PRECEDENCE, Prec
 
-_ATOM = 16
-_BINARY = {"|": 6, "^": 7, "&": 8, "<<": 9, ">>": 9, "+": 10, "-": 10}
-_BINARY |= dict.fromkeys(("*", "/", "//", "%", "@"), 11) | {"**": 13}
+_ATOM = Prec.ATOM
 
 
 def expr(node: ir.Expr, minimum: int = 0) -> str:
@@ -40,7 +39,7 @@ def short(path: str) -> str:
 
 
 def _binop(node: ir.BinOp) -> tuple[str, int]:
-    level = _BINARY[node.op]
+    level = BINARY_PRECEDENCE[node.op]
     right_assoc = node.op == "**"
     left = expr(node.left, level + right_assoc)
     return f"{left} {node.op} {expr(node.right, level + (not right_assoc))}", level
@@ -48,20 +47,20 @@ def _binop(node: ir.BinOp) -> tuple[str, int]:
 
 def _unary(node: ir.UnaryOp) -> tuple[str, int]:
     if node.op == "not":
-        return f"not {expr(node.operand, 4)}", 4
-    return f"{node.op}{expr(node.operand, 12)}", 12
+        return f"not {expr(node.operand, Prec.NOT)}", Prec.NOT
+    return f"{node.op}{expr(node.operand, Prec.FACTOR)}", Prec.FACTOR
 
 
 def _boolop(node: ir.BoolOp) -> tuple[str, int]:
-    level = 2 if node.op == "or" else 3
+    level = Prec.OR if node.op == "or" else Prec.AND
     return f" {node.op} ".join(expr(value, level + 1) for value in node.values), level
 
 
 def _compare(node: ir.Compare) -> tuple[str, int]:
-    parts = [expr(node.left, 6)]
+    parts = [expr(node.left, Prec.BIT_OR)]
     for op, comparator in zip(node.ops, node.comparators, strict=True):
-        parts += [op, expr(comparator, 6)]
-    return " ".join(parts), 5
+        parts += [op, expr(comparator, Prec.BIT_OR)]
+    return " ".join(parts), Prec.COMPARE
 
 
 def _tuple(node: ir.TupleExpr) -> tuple[str, int]:
@@ -92,8 +91,8 @@ def _subscript(node: ir.Subscript) -> tuple[str, int]:
 def generators(generators: Sequence[ir.Generator]) -> str:
     clauses = []
     for generator in generators:
-        clauses.append(f"for {target(generator.target)} in {expr(generator.iter, 3)}")
-        clauses += [f"if {expr(condition, 3)}" for condition in generator.ifs]
+        clauses.append(f"for {target(generator.target)} in {expr(generator.iter, Prec.AND)}")
+        clauses += [f"if {expr(condition, Prec.AND)}" for condition in generator.ifs]
     return " ".join(clauses)
 
 
@@ -145,7 +144,10 @@ _EXPR: dict[type[Any], Callable[[Any], tuple[str, int]]] = {
     ir.UnaryOp: _unary,
     ir.BoolOp: _boolop,
     ir.Compare: _compare,
-    ir.IfExp: lambda n: (f"{expr(n.body, 2)} if {expr(n.test, 2)} else {expr(n.orelse, 1)}", 1),
+    ir.IfExp: lambda n: (
+        f"{expr(n.body, Prec.OR)} if {expr(n.test, Prec.OR)} else {expr(n.orelse, Prec.TEST)}",
+        Prec.TEST,
+    ),
     ir.Call: lambda n: (f"{n.func}({arguments(n.args, n.kwargs)})", _ATOM),
     ir.MethodCall: lambda n: (
         f"{expr(n.obj, _ATOM)}.{n.method}({arguments(n.args, n.kwargs)})",

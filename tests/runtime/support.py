@@ -9,9 +9,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import signal
+import subprocess
 import sys
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -137,3 +139,20 @@ def start_workers_env(database: str, **extra: str) -> dict[str, str]:
     )
     env.update(extra)
     return env
+
+
+@contextlib.contextmanager
+def start_workers_process(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """A `start-workers` process in its own process group, its output appended to `log`. At the
+    end the group is killed if the process still runs, and the tail of `log` is printed (pytest
+    shows it when the test fails)."""
+    with log.open("ab") as output:
+        process = subprocess.Popen(START_WORKERS, env=env, stdout=output,
+                                   stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        print(log.read_text(errors="replace")[-4000:])

@@ -26,11 +26,11 @@ import pytest
 
 from tests.runtime import runtime_flows as flows
 from tests.runtime.support import (
-    START_WORKERS,
     client_for,
     create_database,
     start_embedded,
     start_workers_env,
+    start_workers_process,
     stop_embedded,
 )
 from waymark_runtime.embedded import server_handle
@@ -58,22 +58,11 @@ class Started:
 @contextlib.contextmanager
 def start_workers(database: str, record: Path, **env: str) -> Iterator[Started]:
     """A `start-workers` process in its own process group (killed with it at the end)."""
-    with tempfile.NamedTemporaryFile(dir=record.parent, suffix=".log", delete=False) as log:
-        process = subprocess.Popen(
-            START_WORKERS,
-            env=start_workers_env(database, WM_TEST_RECORD=str(record), **env),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    started = Started(process, Path(log.name))
-    try:
-        yield started
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        print(started.log.read_text(errors="replace")[-4000:])  # shown when a test fails
+    with tempfile.NamedTemporaryFile(dir=record.parent, suffix=".log", delete=False) as file:
+        log = Path(file.name)
+    environment = start_workers_env(database, WM_TEST_RECORD=str(record), **env)
+    with start_workers_process(environment, log) as process:
+        yield Started(process, log)
 
 
 def executions(record: Path) -> collections.Counter[str]:

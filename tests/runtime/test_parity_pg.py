@@ -3,10 +3,6 @@ same way as its `run()` body does as plain Python (the oracle)."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import tempfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,7 +11,7 @@ import pytest
 from tests.parity.cases import CASES, ParityCase
 from tests.parity.harness import oracle_outcome, shape
 from tests.runtime.parity_reset import ResetCase
-from tests.runtime.support import START_WORKERS, client_for, start_workers_env
+from tests.runtime.support import client_for, start_workers_env, start_workers_process
 
 # Real time on PostgreSQL: durable sleeps of an hour or a day are left to the virtual clock of
 # the in-memory parity suite.
@@ -31,18 +27,12 @@ MODULES = sorted({case.module_name for case in CASES} | {"tests.runtime.parity_r
 
 
 @pytest.fixture(scope="module")
-def workers(database: str) -> Iterator[str]:
+def workers(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One `start-workers` for the module: one worker process, so counters live in one place."""
     env = start_workers_env(database, WAYMARK_USER_MODULE=",".join(MODULES))
-    with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(
-            START_WORKERS, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        try:
-            yield database
-        finally:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+    log = tmp_path_factory.mktemp("parity") / "start-workers.log"
+    with start_workers_process(env, log):
+        yield database
 
 
 @pytest.mark.parametrize(("case", "index"), RUNS)

@@ -12,8 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
-import os
-import signal
 import subprocess
 import time
 from collections.abc import Iterator
@@ -21,7 +19,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from tests.runtime import runtime_flows as flows
-from tests.runtime.support import START_WORKERS, start_workers_env
+from tests.runtime.support import start_workers_env, start_workers_process
 from tests.schedules.support import PinnedClock, instances, schedule_row
 from waymark_runtime.schedules import Schedules
 from waymark_runtime.schedules.scheduler import instance_id_for
@@ -34,16 +32,8 @@ INTERVAL = 2.0
 def start_workers(database: str, log: Path) -> Iterator[subprocess.Popen[bytes]]:
     """A `start-workers` process (its own process group, killed at the end if still alive)."""
     env = start_workers_env(database, WAYMARK_SCHEDULER_POLL_INTERVAL_MS="100")
-    with log.open("ab") as output:
-        process = subprocess.Popen(START_WORKERS, env=env, stdout=output,
-                                   stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
-    try:
+    with start_workers_process(env, log) as process:
         yield process
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        print(log.read_text(errors="replace")[-3000:])  # shown when the test fails
 
 
 async def recorded(store: PostgresStore) -> None:

@@ -77,7 +77,7 @@ DEFAULT = Scale(
     c1_workflows=50,
     i1_rounds=20_000,
     repeats=3,
-    w5_repeats=1,
+    w5_repeats=3,
     w5_fresh_runner=True,
 )
 

@@ -25,7 +25,7 @@ from waymark_compiler.resolve import Resolver
 from waymark_compiler.source import Source, parse
 from waymark_runtime import ir
 from waymark_runtime.errors import CompileError
-from waymark_runtime.wrl import dumps, version_of
+from waymark_runtime.wrl import dumps, version_of_canonical
 
 if TYPE_CHECKING:
     from waymark_runtime.workflows import Workflow, WorkflowDefinition
@@ -127,7 +127,7 @@ def _compile_class(found: WorkflowClass, resolver: Resolver) -> _Outcome:
 def emit(program: ir.Workflow) -> tuple[str, str]:
     """The canonical `.wrl` text of a program and its version (the hash of that text)."""
     text = dumps(program)
-    return text, version_of(text)
+    return text, version_of_canonical(text)
 
 
 def module_name_for(path: str) -> tuple[str, bool]:

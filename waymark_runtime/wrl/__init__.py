@@ -23,13 +23,24 @@ def version_of(text: str) -> str:
     The text is parsed and printed first, so spellings that read as the same program share a
     version; invalid text raises `WrlSyntaxError`.
     """
-    canonical = dumps(parse(text))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:VERSION_LENGTH]
+    return version_of_canonical(dumps(parse(text)))
 
 
 def version_of_workflow(workflow: ir.Workflow) -> str:
     """`version_of(dumps(workflow))` without the round trip through the parser."""
-    return hashlib.sha256(dumps(workflow).encode("utf-8")).hexdigest()[:VERSION_LENGTH]
+    return version_of_canonical(dumps(workflow))
 
 
-__all__ = ["dumps", "load_grammar", "parse", "version_of", "version_of_workflow"]
+def version_of_canonical(canonical: str) -> str:
+    """The version of text already known to be canonical (what `dumps` returned)."""
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:VERSION_LENGTH]
+
+
+__all__ = [
+    "dumps",
+    "load_grammar",
+    "parse",
+    "version_of",
+    "version_of_canonical",
+    "version_of_workflow",
+]

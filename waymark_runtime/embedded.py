@@ -61,8 +61,14 @@ def _server(pgdata: Path) -> Any:
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (containers); it falls back fine.
         warnings.simplefilter("ignore")
-        from pgserver.postgres_server import get_server
-
+        try:
+            from pgserver.postgres_server import get_server
+        except ImportError as error:
+            raise EmbeddedServerError(
+                "the embedded PostgreSQL needs the `pgserver` package, which is not installed "
+                "(it ships wheels for Python 3.9-3.12); set WAYMARK_DATABASE_URL to a "
+                "PostgreSQL 14+ server instead"
+            ) from error
         try:
             return get_server(pgdata, cleanup_mode=None)
         except (subprocess.SubprocessError, OSError, AssertionError) as error:

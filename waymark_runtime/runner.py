@@ -286,9 +286,10 @@ class Runner:
     def _apply(self, change: Change, kept: bool) -> list[Job]:
         """After the commit: dispatch, arm timers, or let the instance go."""
         held = change.held
-        if not kept or change.done or change.release:
-            if not kept:
-                log.warning("lost the lease of instance %s; another runner has it", held.id)
+        if not kept:
+            self._let_go(held.id)
+            return []
+        if change.done or change.release:
             self._drop(held.id)
             return []
         now = self.clock()
@@ -306,6 +307,11 @@ class Runner:
                 Job(key, attempt.action, attempt.args, attempt.kwargs, timeout, attempt.isolate)
             )
         return jobs
+
+    def _let_go(self, instance_id: str) -> None:
+        """The instance's lease is gone: it was cancelled, or another runner took it over."""
+        log.warning("instance %s is no longer ours (cancelled, or leased elsewhere)", instance_id)
+        self._drop(instance_id)
 
     def _drop(self, instance_id: str) -> None:
         self.held.pop(instance_id, None)
@@ -354,8 +360,7 @@ class Runner:
         still_held = await self.store.heartbeat(self.owner, self.clock(), self.lease)
         for instance_id, held in list(self.held.items()):
             if instance_id not in still_held and held.claimed_at < started:
-                log.warning("lost the lease of instance %s; another runner has it", instance_id)
-                self._drop(instance_id)
+                self._let_go(instance_id)
         await self._release_orphans(still_held - set(self.held))
 
     async def _release_orphans(self, orphans: set[str]) -> None:

@@ -4,9 +4,7 @@ This package is the public facade: it re-exports the decorators, base class, pol
 functions users import, and holds no logic of its own.
 """
 
-from typing import Any
-
-from mountaineer_di import Depends
+from typing import TYPE_CHECKING, Any
 
 from waymark._workflow import workflow
 from waymark_runtime.actions import ActionTimeout, BackoffPolicy, RetryPolicy, action
@@ -21,17 +19,25 @@ from waymark_runtime.schedules import (
 )
 from waymark_runtime.workflows import Workflow
 
-Depend = Depends
+if TYPE_CHECKING:
+    from mountaineer_di import Depends
+
+    Depend = Depends
 
 _CLIENT_FUNCTIONS = frozenset({"get_result", "get_status"})
 
 
 def __getattr__(name: str) -> Any:
-    # The PostgreSQL client loads asyncpg: only on first use, so workers and tests stay light.
+    # Loaded on first use, so a runner that only holds structural values stays light: the
+    # PostgreSQL client brings asyncpg, and mountaineer-di brings pydantic.
     if name in _CLIENT_FUNCTIONS:
         from waymark_runtime import client
 
         return getattr(client, name)
+    if name in ("Depends", "Depend"):
+        from mountaineer_di import Depends
+
+        return Depends
     raise AttributeError(f"module 'waymark' has no attribute {name!r}")
 
 

@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Generic, ParamSpec, TypeVar
 
-from mountaineer_di import Depends, provide_dependencies
-
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -158,6 +156,8 @@ async def invoke(definition: ActionDefinition, positional: list[Any], named: dic
     function = definition.function
     if not _injects(definition):  # the common case: no `Depends`, no resolver round
         return await function(*positional, **named)
+    from mountaineer_di import provide_dependencies
+
     bound = definition.signature.bind_partial(*positional, **named).arguments
     async with provide_dependencies(function, dict(bound)) as resolved:
         return await function(**{**resolved, **bound})
@@ -170,9 +170,6 @@ _NOT_BY_KEYWORD = frozenset(
         inspect.Parameter.VAR_KEYWORD,
     }
 )
-
-
-_DEPENDS_MARKER = type(Depends(lambda: None))
 
 
 @functools.cache
@@ -196,7 +193,10 @@ def _marked(annotation: Any) -> bool:
 
 
 def _is_marker(value: Any) -> bool:
-    return isinstance(value, _DEPENDS_MARKER)
+    # mountaineer-di (and pydantic with it) loads only where an action is called: workers
+    from mountaineer_di import Depends
+
+    return isinstance(value, type(Depends(lambda: None)))
 
 
 async def bounded(call: Awaitable[R], timeout: float | None) -> R:

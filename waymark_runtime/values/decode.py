@@ -12,9 +12,7 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
-
-import pydantic
+from typing import TYPE_CHECKING, Any
 
 from waymark_runtime.values.encode import to_json
 from waymark_runtime.values.structural import (
@@ -30,6 +28,9 @@ from waymark_runtime.values.structural import (
     loaded_type,
     short_name,
 )
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
 
 # ---------------------------------------------------------------------------------------------
 # Decoding: JSON -> Python values
@@ -92,18 +93,21 @@ def from_json(value: JSON, annotation: Any = None, types: TypeResolver | None = 
     return _adapter(annotation).validate_python(decoded)
 
 
-_ADAPTERS: dict[Any, pydantic.TypeAdapter[Any]] = {}
+_ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
 
 
-def _adapter(annotation: Any) -> pydantic.TypeAdapter[Any]:
-    """One `TypeAdapter` per annotation: building one costs far more than validating with it."""
+def _adapter(annotation: Any) -> TypeAdapter[Any]:
+    """One `TypeAdapter` per annotation: building one costs far more than validating with it.
+    pydantic is imported here, on first use: runners never validate and do without it."""
+    from pydantic import TypeAdapter
+
     try:
         return _ADAPTERS[annotation]
     except KeyError:
-        adapter = _ADAPTERS[annotation] = pydantic.TypeAdapter(annotation)
+        adapter = _ADAPTERS[annotation] = TypeAdapter(annotation)
         return adapter
     except TypeError:  # an unhashable annotation
-        return pydantic.TypeAdapter(annotation)
+        return TypeAdapter(annotation)
 
 
 def real_value(value: Any, types: TypeResolver | None = None) -> Any:

@@ -12,12 +12,11 @@ import dataclasses
 import datetime as dt
 import enum
 import math
+import sys
 import uuid
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
-
-import pydantic
 
 from waymark_runtime.values.structural import (
     JSON,
@@ -47,6 +46,8 @@ class Encoder:
         return self.fallback(obj)
 
     def fallback(self, obj: Any) -> JSON:
+        if _is_model(obj):
+            return _model_json(self, obj)
         for kind, encode_as in _FALLBACKS:
             if isinstance(obj, kind):
                 return encode_as(self, obj)
@@ -76,7 +77,14 @@ def _dict_json(enc: Encoder, obj: dict[Any, Any]) -> JSON:
     return {"$t": "dict", "items": [[enc.encode(k), enc.encode(v)] for k, v in obj.items()]}
 
 
-def _model_json(enc: Encoder, obj: pydantic.BaseModel) -> JSON:
+def _is_model(obj: Any) -> bool:
+    # A model instance can only exist once pydantic is loaded: processes that never see one
+    # (a runner holding structural values) do not pay for importing it.
+    pydantic = sys.modules.get("pydantic")
+    return pydantic is not None and isinstance(obj, pydantic.BaseModel)
+
+
+def _model_json(enc: Encoder, obj: Any) -> JSON:
     fields = {name: getattr(obj, name) for name in type(obj).model_fields}
     fields.update(obj.__pydantic_extra__ or {})
     return _structure_json(enc, "model", lineage(type(obj)), fields)
@@ -161,7 +169,6 @@ _ENCODERS: dict[type, Callable[[Encoder, Any], JSON]] = {
 }
 
 _FALLBACKS: tuple[tuple[type, Callable[[Encoder, Any], JSON]], ...] = (
-    (pydantic.BaseModel, _model_json),
     (enum.Enum, _enum_json),
     (BaseException, _real_exception_json),
     (bool, _ENCODERS[bool]),

@@ -12,7 +12,6 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -21,6 +20,7 @@ import typer
 from waymark_compiler.cli._drift import Drift, find_drift, write_lockfile
 from waymark_compiler.cli._explain import explain_rule
 from waymark_compiler.cli._files import collect_files
+from waymark_compiler.cli._options import OutputFormat
 from waymark_compiler.cli._output import (
     EXIT_FAILURE,
     EXIT_OK,
@@ -41,11 +41,6 @@ if TYPE_CHECKING:
 
 # Registry names become file names in the lockfile directory; refuse anything path-like.
 _FILE_SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
-
-
-class OutputFormat(StrEnum):
-    text = "text"
-    json = "json"
 
 
 @dataclass(slots=True)

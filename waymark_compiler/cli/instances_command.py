@@ -24,6 +24,8 @@ from waymark_compiler.cli._database import (
     run_async,
     shown_status,
 )
+from waymark_compiler.cli._options import OutputFormat as Format
+from waymark_compiler.cli._options import TableFormatOption as FormatOption
 from waymark_compiler.cli._output import CliError, UsageFailure, err, out, status
 from waymark_compiler.cli._show import (
     detail_renderables,
@@ -48,16 +50,8 @@ class Status(StrEnum):
     cancelled = "cancelled"
 
 
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-
-
 IdArgument = Annotated[
     str, typer.Argument(metavar="ID", help="The instance id.", show_default=False)
-]
-FormatOption = Annotated[
-    Format, typer.Option("--format", "-f", help="text (a table) or json.", show_default=False)
 ]
 
 instances_app = typer.Typer(

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
+from waymark_compiler.cli._options import OutputFormat as Format
+from waymark_compiler.cli._options import TableFormatOption as FormatOption
 from waymark_compiler.cli._output import CliError, UsageFailure, err, out, use_color
 
 if TYPE_CHECKING:
@@ -37,11 +39,6 @@ class Status(StrEnum):
     paused = "paused"
 
 
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-
-
 NameArgument = Annotated[
     str, typer.Argument(metavar="NAME", help="The schedule's name.", show_default=False)
 ]
@@ -50,9 +47,6 @@ WorkflowOption = Annotated[
     typer.Option(
         "--workflow", "-w", metavar="NAME", help="The workflow, when several have this schedule."
     ),
-]
-FormatOption = Annotated[
-    Format, typer.Option("--format", "-f", help="text (a table) or json.", show_default=False)
 ]
 
 schedules_app = typer.Typer(

@@ -192,7 +192,10 @@ class ActionResult:
 
 
 class Store(Protocol):
-    """What a storage backend provides. Every method is batched: one call, many rows.
+    """What the in-process host (`LocalRuntime`) needs of a store: `MemoryStore` provides it.
+    Every method is batched: one call, many rows. The PostgreSQL runner persists the same
+    `StepCommit`s through `PostgresStore.claim`/`commit`/`heartbeat` instead, which keep an
+    instance's lease across steps and record its results in the commit that consumes them.
 
     Times are epoch seconds passed in by the caller (one clock the host can pin or make virtual).
     JSON payloads (inputs, state, arguments, results) must come back with object key order intact:

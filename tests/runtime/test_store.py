@@ -12,15 +12,11 @@ import time
 import pytest
 
 from tests.runtime import runtime_flows as flows
-from waymark_runtime.effects import ActionFinished, SleepFinished
+from waymark_runtime.effects import ActionFinished
 from waymark_runtime.engine import (
-    ActionResult,
     NewInstance,
     Outcome,
     PlannedAction,
-    StepCommit,
-    StepPlan,
-    Timer,
 )
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.postgres import PostgresStore
@@ -160,80 +156,6 @@ async def test_held_commit_records_results_and_keeps_the_lease(store: PostgresSt
     assert (row["status"], row["consumed"]) == ("completed", True)
     assert list(row["result"]) == ["z", "a"]
     assert await store.heartbeat("a", now + 2, LEASE) == set()  # a finished instance is let go
-
-
-async def test_protocol_path_actions_events_and_consumption(store: PostgresStore) -> None:
-    now = time.time()
-    [instance_id] = await store.create_instances([spec()], now)
-    [claimed] = await store.claim_instances("host", 1, now, LEASE)
-    plan = StepPlan(actions=[planned("n1", now)])
-    await store.commit_steps(
-        [StepCommit(instance_id=instance_id, state={"s": 1}, plan=plan, cursor=claimed.cursor)], now
-    )
-    assert await store.claim_instances("host", 1, now, LEASE) == []  # waiting for its action
-    [action] = await store.claim_actions("worker", 5, now, LEASE)
-    assert (action.instance_id, action.node, action.args) == (instance_id, "n1", (1,))
-    assert await store.claim_actions("worker", 5, now, LEASE) == []
-    result = ActionResult(action_id=action.action_id, instance_id=instance_id, node="n1",
-                          attempt=1, ok=True, value=7)  # fmt: skip
-    await store.record_results([result], now + 1)
-    await store.record_results([result], now + 1)  # a repeat is ignored
-    [claimed] = await store.claim_instances("host", 1, now + 1, LEASE)
-    assert claimed.state == {"s": 1}
-    assert claimed.events == [ActionFinished(node="n1", attempt=1, ok=True, value=7)]
-    done = StepPlan(outcome=Outcome(ok=True, value=7))
-    await store.commit_steps(
-        [StepCommit(instance_id=instance_id, state={"s": 2}, plan=done, cursor=claimed.cursor)],
-        now + 2,
-    )
-    assert await store.outcome(instance_id) == Outcome(ok=True, value=7)
-    consumed = await store.pool.fetchval("SELECT consumed FROM waymark_attempts")
-    assert consumed is True
-
-
-async def test_results_arriving_during_a_step_wake_the_instance(store: PostgresStore) -> None:
-    now = time.time()
-    [instance_id] = await store.create_instances([spec()], now)
-    [claimed] = await store.claim_instances("host", 1, now, LEASE)
-    two = StepPlan(actions=[planned("n1", now), planned("n2", now)])
-    await store.commit_steps(
-        [StepCommit(instance_id=instance_id, state={}, plan=two, cursor=claimed.cursor)], now
-    )
-    first, second = await store.claim_actions("worker", 5, now, LEASE)
-    await store.record_results([_ok(first.node, instance_id)], now)
-    [claimed] = await store.claim_instances("host", 1, now, LEASE)
-    # while the host steps the first result, the second one arrives
-    await store.record_results([_ok(second.node, instance_id)], now)
-    await store.commit_steps(
-        [StepCommit(instance_id=instance_id, state={}, plan=StepPlan(), cursor=claimed.cursor)],
-        now,
-    )
-    [again] = await store.claim_instances("host", 1, now, LEASE)
-    assert [event.node for event in again.events] == [second.node]  # type: ignore[union-attr]
-
-
-def _ok(node: str, instance_id: str) -> ActionResult:
-    return ActionResult(action_id="", instance_id=instance_id, node=node, attempt=1, ok=True,
-                        value=None)  # fmt: skip
-
-
-async def test_sleeps_come_due_by_the_clock(store: PostgresStore) -> None:
-    now = time.time()
-    [instance_id] = await store.create_instances([spec()], now)
-    [claimed] = await store.claim_instances("host", 1, now, LEASE)
-    plan = StepPlan(timers=[Timer(node="z", wake_at=now + 100)])
-    await store.commit_steps(
-        [StepCommit(instance_id=instance_id, state={}, plan=plan, cursor=claimed.cursor)], now
-    )
-    assert await store.next_due(now) == pytest.approx(now + 100, abs=0.01)
-    assert await store.claim_instances("host", 1, now + 50, LEASE) == []
-    [claimed] = await store.claim_instances("host", 1, now + 101, LEASE)
-    assert claimed.events == [SleepFinished(node="z")]
-    await store.commit_steps(
-        [StepCommit(instance_id=instance_id, state={}, plan=StepPlan(), cursor=claimed.cursor)],
-        now + 101,
-    )
-    assert await store.pool.fetchval("SELECT count(*) FROM waymark_timers") == 0
 
 
 async def test_garbage_collection_respects_retention(store: PostgresStore) -> None:

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from waymark_runtime.effects import ActionFinished, Event
-from waymark_runtime.engine import ClaimedAction, ClaimedInstance, Outcome, StepCommit
-from waymark_runtime.store.pg_batch import CommitBatch
+from waymark_runtime.engine import ClaimedInstance, Outcome
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -88,33 +87,3 @@ def split_attempts(
                                           action=action, args=args, kwargs=kwargs,
                                           timeout=timeout, ready_at=ready_at, lost_count=lost))  # fmt: skip
     return events, pending, consumed
-
-
-def protocol_step(batch: CommitBatch, commit: StepCommit) -> None:
-    """A protocol commit: new attempts are queued for anyone; the lease is released."""
-    cursor = commit.cursor if isinstance(commit.cursor, Cursor) else Cursor(0, (), ())
-    plan = commit.plan
-    wake = min((timer.wake_at for timer in plan.timers), default=None)
-    batch.instance(commit.instance_id, state=commit.state, outcome=plan.outcome,
-                   release=True, wake_at=wake, seq=cursor.seq)  # fmt: skip
-    for node, attempt in cursor.attempts:
-        batch.consume(commit.instance_id, node, attempt)
-    for node in cursor.timers:
-        batch.drop_timer(commit.instance_id, node)
-    for action in plan.actions:
-        batch.add_attempt(commit.instance_id, action, running=False, owned=False)
-    for timer in plan.timers:
-        batch.add_timer(commit.instance_id, timer.node, timer.wake_at)
-
-
-def claimed_action(row: Any) -> ClaimedAction:
-    return ClaimedAction(
-        action_id=f"{row['instance_id']}/{row['attempt']}/{row['node']}",
-        instance_id=str(row["instance_id"]),
-        node=row["node"],
-        attempt=row["attempt"],
-        action=row["action"],
-        args=tuple(row["args"]),
-        kwargs=row["kwargs"],
-        timeout=row["timeout_seconds"],
-    )

@@ -21,12 +21,9 @@ import asyncpg
 from waymark_runtime.actions import ActionTimeout
 from waymark_runtime.effects import SleepFinished
 from waymark_runtime.engine import (
-    ActionResult,
-    ClaimedAction,
     ClaimedInstance,
     NewInstance,
     Outcome,
-    StepCommit,
 )
 from waymark_runtime.store.pg_batch import CommitBatch, dumps
 from waymark_runtime.store.pg_migrate import migrate, migrate_async
@@ -34,9 +31,7 @@ from waymark_runtime.store.pg_rows import (
     Claim,
     Cursor,
     PendingAttempt,
-    claimed_action,
     outcome_of,
-    protocol_step,
     split_attempts,
 )
 from waymark_runtime.store.pg_waiters import Waiters
@@ -92,7 +87,6 @@ class PostgresStore:
         self._sql = queries()
         self._programs: dict[str, str] = {}
         self._known_versions: set[tuple[str, str]] = set()
-        self._claims: dict[str, str] = {}
         self._waiters = Waiters(dsn, self.outcomes)
         self.lost_error = error_json(
             ActionTimeout(
@@ -198,13 +192,11 @@ class PostgresStore:
         """Lease up to `limit` runnable instances, with their events and pending work."""
         known = list(self._programs)
         rows = await self.pool.fetch(self._sql["claim_instances"], owner, limit, now, lease, known)
-        return self._claimed(rows, owner, now)
+        return self._claimed(rows, now)
 
-    def _claimed(self, rows: list[asyncpg.Record], owner: str, now: float) -> list[Claim]:
-        """The claims of freshly leased rows, remembered as `owner`'s, highest priority first."""
+    def _claimed(self, rows: list[asyncpg.Record], now: float) -> list[Claim]:
+        """The claims of freshly leased rows, highest priority first."""
         claims = [self._claim_of(row, now) for row in rows]
-        for claim in claims:
-            self._claims[claim.instance.instance_id] = owner
         return sorted(claims, key=lambda claim: -claim.priority)
 
     def _claim_of(self, row: asyncpg.Record, now: float) -> Claim:
@@ -255,66 +247,10 @@ class PostgresStore:
         assert row is not None
         return int(row["instances"])
 
-    async def reclaim_expired_attempts(self, now: float, limit: int = 1000) -> int:
-        """Re-queue (or fail, past the budget) attempts whose own lease expired."""
-        row = await self.pool.fetchrow(
-            self._sql["reclaim_expired_attempts"],
-            now,
-            limit,
-            self.lost_attempt_retries,
-            self.lost_error,
-        )
-        assert row is not None
-        return int(row["attempts"])
-
     async def collect_garbage(self, now: float, retention: float, limit: int = 1000) -> int:
         """Delete up to `limit` instances that finished more than `retention` seconds ago."""
         rows = await self.pool.fetch(self._sql["collect_garbage"], now, retention, limit)
         return len(rows)
-
-    # the engine.Store protocol ---------------------------------------------------------------
-
-    async def claim_instances(
-        self, owner: str, limit: int, now: float, lease: float
-    ) -> list[ClaimedInstance]:
-        return [claim.instance for claim in await self.claim(owner, limit, now, lease)]
-
-    async def commit_steps(self, commits: Sequence[StepCommit], now: float) -> None:
-        """Persist steps and release their leases; attempts are queued for `claim_actions`."""
-        by_owner: dict[str, CommitBatch] = {}
-        for commit in commits:
-            owner = self._claims.pop(commit.instance_id, "")
-            protocol_step(by_owner.setdefault(owner, CommitBatch()), commit)
-        for owner, batch in by_owner.items():
-            await self.commit(batch, owner, now)
-
-    async def claim_actions(
-        self, owner: str, limit: int, now: float, lease: float
-    ) -> list[ClaimedAction]:
-        rows = await self.pool.fetch(self._sql["claim_actions"], owner, limit, now, lease)
-        return [claimed_action(row) for row in rows]
-
-    async def record_results(self, results: Sequence[ActionResult], now: float) -> None:
-        await self.pool.fetchrow(
-            self._sql["record_results"],
-            [r.instance_id for r in results],
-            [r.node for r in results],
-            [r.attempt for r in results],
-            ["completed" if r.ok else "failed" for r in results],
-            [dumps(r.value) for r in results],
-            now,
-        )
-
-    async def fire_timers(self, now: float, limit: int = 1000) -> int:
-        return int(await self.pool.fetchval(self._sql["fire_timers"], now, limit))
-
-    async def reclaim_expired(self, now: float) -> int:
-        instances = await self.reclaim_expired_instances(now)
-        return instances + await self.reclaim_expired_attempts(now)
-
-    async def next_due(self, now: float) -> float | None:
-        due = await self.pool.fetchval(self._sql["next_due"], now)
-        return None if due is None else float(due)
 
     # inspection: `waymark run`, `waymark instances`, `waymark graph --instance` -------------
 
@@ -326,7 +262,7 @@ class PostgresStore:
         rows = await self.pool.fetch(
             self._sql["claim_instances_among"], owner, limit, now, lease, known, list(instance_ids)
         )
-        return self._claimed(rows, owner, now)
+        return self._claimed(rows, now)
 
     async def attempts_of(self, instance_id: str) -> list[dict[str, Any]]:
         """Every attempt row of an instance (times as epoch seconds), in dispatch order."""

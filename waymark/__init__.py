@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from waymark._workflow import workflow
 from waymark_runtime.actions import ActionTimeout, BackoffPolicy, RetryPolicy, action
-from waymark_runtime.errors import CompileError, WaymarkError, WorkflowFailed
+from waymark_runtime.errors import (
+    CompileError,
+    ValueNotSerializable,
+    WaymarkError,
+    WorkflowFailed,
+)
 from waymark_runtime.schedules import (
     ScheduleInfo,
     delete_schedule,
@@ -49,6 +54,7 @@ __all__ = [
     "Depends",
     "RetryPolicy",
     "ScheduleInfo",
+    "ValueNotSerializable",
     "WaymarkError",
     "Workflow",
     "WorkflowFailed",

@@ -43,5 +43,9 @@ class WorkflowFailed(WaymarkError):
     """workflow instance failed"""
 
 
+class ValueNotSerializable(WaymarkError):
+    """a value cannot be stored in a workflow"""
+
+
 class InstanceCancelled(WaymarkError):
     """the workflow instance was cancelled"""

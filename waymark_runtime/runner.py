@@ -28,7 +28,13 @@ from waymark_runtime.store import postgres
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.pg_listen import Listener
 from waymark_runtime.store.postgres import RUNNABLE_CHANNEL, Claim, PostgresStore, is_transient
-from waymark_runtime.values import error_json, loaded_type
+from waymark_runtime.values import (
+    ValueNotSerializable,
+    check_storable,
+    error_json,
+    loaded_type,
+    unstorable,
+)
 from waymark_runtime.worker.held import Change, Held, Policy, hold, prepare
 from waymark_runtime.worker.pool import Job, WorkerPool
 
@@ -278,7 +284,7 @@ class Runner:
                 kept |= await self._retrying("commit", functools.partial(self._write, change.batch))
             except Exception as error:
                 log.warning("instance %s fails: its rows do not store: %s", change.held.id, error)
-                changes[index] = failed = _failure(change.held, error)
+                changes[index] = failed = _failure(change.held, error, change.batch)
                 with contextlib.suppress(Exception):
                     kept |= await self._write(failed.batch)
         return kept
@@ -336,7 +342,14 @@ class Runner:
     def _on_reply(self, key: Hashable, ok: bool, value: Any) -> None:
         instance_id, node, attempt = cast(_Key, key)
         held = self.held.get(instance_id)
-        if held is not None and held.result((node, attempt), ok, value):
+        if held is None:
+            return
+        try:
+            check_storable(value)  # else the group commit that records it would fail
+        except ValueNotSerializable as error:
+            running = held.running.get((node, attempt))
+            ok, value = False, error_json(unstorable(running.action if running else node, error))
+        if held.result((node, attempt), ok, value):
             self._mark(instance_id)
 
     def _on_lost(self, keys: list[Hashable]) -> None:
@@ -421,8 +434,15 @@ class Runner:
             log.exception("%s failed", what)
 
 
-def _failure(held: Held, error: BaseException) -> Change:
-    """A change that ends the instance with `error` and writes nothing else of it."""
+def _failure(held: Held, error: BaseException, rows: CommitBatch | None = None) -> Change:
+    """A change that ends the instance with `error`, and with it the attempts whose results
+    its rows (or its events) held and those still running: none is left `running`."""
+    value = error_json(error)
     change = Change(held=held, batch=CommitBatch(), done=True)
-    change.batch.instance(held.id, outcome=Outcome(ok=False, value=error_json(error)))
+    change.batch.instance(held.id, outcome=Outcome(ok=False, value=value))
+    finished = [(row["node"], row["attempt"]) for row in (rows.rows["o"] if rows else ())
+                if row["op"] == "finish"]  # fmt: skip
+    finished += [(event.node, event.attempt) for event in held.results]
+    for node, attempt in dict.fromkeys([*finished, *held.running]):
+        change.batch.finish(held.id, node, attempt, False, value)
     return change

@@ -6,6 +6,7 @@ interpreter or as the caller's real objects (`decode`). See `structural` for the
 Nothing here imports a module on a program's say-so.
 """
 
+from waymark_runtime.errors import ValueNotSerializable
 from waymark_runtime.values.decode import Decoder, from_json, real_value, to_value
 from waymark_runtime.values.encode import Encoder, error_json, to_json
 from waymark_runtime.values.structural import (
@@ -17,13 +18,13 @@ from waymark_runtime.values.structural import (
     ModelValue,
     TypeResolver,
     TypeValue,
-    ValueNotSerializable,
     builtin_type,
     exception_value,
     lineage,
     loaded_type,
     type_path,
 )
+from waymark_runtime.values.text import check_storable, unstorable
 
 __all__ = [
     "JSON",
@@ -38,6 +39,7 @@ __all__ = [
     "TypeValue",
     "ValueNotSerializable",
     "builtin_type",
+    "check_storable",
     "error_json",
     "exception_value",
     "from_json",
@@ -47,4 +49,5 @@ __all__ = [
     "to_json",
     "to_value",
     "type_path",
+    "unstorable",
 ]

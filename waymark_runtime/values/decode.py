@@ -14,6 +14,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from waymark_runtime.errors import ValueNotSerializable
 from waymark_runtime.values.encode import to_json
 from waymark_runtime.values.structural import (
     JSON,
@@ -23,11 +24,11 @@ from waymark_runtime.values.structural import (
     ModelValue,
     TypeResolver,
     TypeValue,
-    ValueNotSerializable,
     builtin_type,
     loaded_type,
     short_name,
 )
+from waymark_runtime.values.text import big_int_value, text_value
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -143,7 +144,7 @@ def _exception_from(dec: Decoder, value: JSON) -> Any:
     args = tuple(dec.decode(a) for a in value["args"])
     attrs = {k: dec.decode(v) for k, v in value["attrs"].items()}
     if dec.types is None:
-        return ExceptionValue(lineage, value["message"], args, attrs)
+        return ExceptionValue(lineage, dec.decode(value["message"]), args, attrs)
     return _real_exception(dec, lineage, args, attrs)
 
 
@@ -200,6 +201,8 @@ _DECODERS: dict[str, Callable[[Decoder, JSON], Any]] = {
     "set": lambda dec, v: set(dec.items(v)),
     "frozenset": lambda dec, v: frozenset(dec.items(v)),
     "dict": _dict_value,
+    "int": lambda dec, v: big_int_value(v),
+    "str": lambda dec, v: text_value(v),
     "float": _float_value,
     "bytes": lambda dec, v: base64.b64decode(v["v"]),
     "datetime": lambda dec, v: dt.datetime.fromisoformat(v["v"]),

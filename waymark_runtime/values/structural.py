@@ -13,15 +13,9 @@ import sys
 from collections.abc import Callable
 from typing import Any, TypeAlias
 
-from waymark_runtime.errors import WaymarkError
-
 JSON: TypeAlias = Any
 TypeResolver: TypeAlias = Callable[[str], type | None]
 """Finds the class at `module:QualName`, or None; must never import on a program's say-so."""
-
-
-class ValueNotSerializable(WaymarkError):
-    """value cannot be stored"""
 
 
 def type_path(cls: type) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
-from benchmarks import ceiling, offline_workloads, runtime_workloads
+from benchmarks import ceiling, local_gather, offline_workloads, runtime_workloads
 from benchmarks.context import Context, Runners
 from benchmarks.database import prepare_database
 from benchmarks.machine import machine_info, now_iso
@@ -45,6 +45,7 @@ class Workload:
 WORKLOADS: tuple[Workload, ...] = (
     Workload("C1", False, offline_workloads.c1),
     Workload("I1", False, offline_workloads.i1),
+    Workload("L1", False, local_gather.l1),
     Workload("ceiling", True, _ceiling),
     Workload("W1", True, runtime_workloads.w1),
     Workload("W2", True, runtime_workloads.w2),
@@ -54,7 +55,7 @@ WORKLOADS: tuple[Workload, ...] = (
     Workload("W6", True, runtime_workloads.w6),
 )
 NAMES = tuple(w.name for w in WORKLOADS)
-TABLE_ORDER = ("ceiling", "W1", "W2", "W3", "W4", "W5", "W6", "C1", "I1")
+TABLE_ORDER = ("ceiling", "W1", "W2", "W3", "W4", "W5", "W6", "C1", "I1", "L1")
 
 
 @dataclass(frozen=True, slots=True)

@@ -276,13 +276,16 @@ def step_instance(
     """Run the interpreter for one claimed instance; never raises for a bad program or value.
 
     A program that does not load (bad `.wrl`) or an interpreter bug fails this instance only.
+    The claimed state is handed over: the host keeps only the state of the `StepCommit`.
     """
     try:
         program = load(claimed)
         if claimed.state is None:
             state, effects = start(program, claimed.inputs, types=types)
         else:
-            state, effects = advance(program, claimed.state, claimed.events, types=types)
+            state, effects = advance(
+                program, claimed.state, claimed.events, types=types, consume=True
+            )
     except Exception as error:  # any failure ends this instance, never the host
         state = {"v": STATE_VERSION, "status": "failed", "next": 1, "frames": [], "wait": None}
         effects = [Fail(error=error_json(error))]

@@ -272,7 +272,7 @@ class Machine:
         }
 
     @classmethod
-    def load(cls, program: Program, state: State) -> Machine:
+    def load(cls, program: Program, state: State, *, consume: bool = False) -> Machine:
         if state.get("v") != STATE_VERSION:
             raise InternalError(f"unsupported interpreter state version {state.get('v')!r}")
         machine = cls(program)
@@ -281,7 +281,10 @@ class Machine:
             code = program.functions[saved["fn"]]
             env = decoder.decode(saved["env"])
             machine.frames.append(Frame(code, env, saved["pc"], decoder.decode(saved["slots"])))
-        machine.wait = machine._borrowed = _own(state["wait"])
+        if consume:
+            machine.wait = state["wait"]
+        else:
+            machine.wait = machine._borrowed = _own(state["wait"])
         machine.next_node = state["next"]
         machine.status = state["status"]
         return machine

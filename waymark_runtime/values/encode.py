@@ -56,8 +56,8 @@ class Encoder:
         if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
             return _dataclass_json(self, obj)
         raise ValueNotSerializable(
-            f"a value of type {type_path(type(obj))} cannot be stored in a workflow: use "
-            "primitives, lists, dicts, pydantic models, dataclasses, enums or datetimes"
+            f"{type_path(type(obj))} is not a workflow value (use primitives, lists, dicts, "
+            "pydantic models, dataclasses, enums or datetimes)"
         )
 
     def tagged(self, tag: str, items: Any) -> JSON:
@@ -69,7 +69,7 @@ def to_json(obj: Any) -> JSON:
     try:
         return Encoder().encode(obj)
     except RecursionError:  # nested past Python's recursion limit, or contains itself
-        raise ValueNotSerializable("the value is nested too deeply or contains itself") from None
+        raise ValueNotSerializable("the value nests too deeply or contains itself") from None
 
 
 def _str_json(enc: Encoder, obj: str) -> JSON:

@@ -47,9 +47,9 @@ async def _on_local(workflow: Any, **inputs: Any) -> Any:
 
 
 async def _on_postgres(store: PostgresStore, database: str, workflow: Any, **inputs: Any) -> Any:
-    async with running(store, runner_settings(database, user_modules=MODULES)):
-        async with client_for(database):
-            return await workflow.run(**inputs)
+    settings = runner_settings(database, user_modules=MODULES)
+    async with running(store, settings), client_for(database):
+        return await workflow.run(**inputs)
 
 
 def _ran(record: Path) -> list[str]:
@@ -114,12 +114,12 @@ async def test_a_reply_the_database_would_refuse_fails_its_attempt(
 ) -> None:
     """A worker's reply is checked before the group commit that would record it: a value
     that PostgreSQL refuses (a raw NUL) fails that attempt, not the commit or the instance."""
-    async with running(store, runner_settings(database, user_modules=MODULES)) as runner:
-        async with client_for(database) as client:
-            instance_id = await flows.CatchUnstorable().run(5.0, _blocking=False)
-            key = await _running_attempt(runner, instance_id)
-            runner._on_reply(key, True, "a\x00b")  # as a faulty worker would answer
-            result = await client.get_result(instance_id, timeout=20)
+    settings = runner_settings(database, user_modules=MODULES)
+    async with running(store, settings) as runner, client_for(database) as client:
+        instance_id = await flows.CatchUnstorable().run(5.0, _blocking=False)
+        key = await _running_attempt(runner, instance_id)
+        runner._on_reply(key, True, "a\x00b")  # as a faulty worker would answer
+        result = await client.get_result(instance_id, timeout=20)
     action = "tests.runtime.payload_flows:slow_text"
     assert result == (
         f"refused: the result of action {action!r} cannot be stored: "

@@ -21,7 +21,7 @@ from waymark_runtime.engine import NewInstance, Outcome
 from waymark_runtime.errors import WorkflowFailed
 from waymark_runtime.store import postgres
 from waymark_runtime.store.postgres import PostgresStore
-from waymark_runtime.values import builtin_type, from_json, loaded_type, to_json
+from waymark_runtime.values import builtin_type, from_json, loaded_type, to_json, to_value
 from waymark_runtime.workflows import WorkflowDefinition, current_backend
 
 __all__ = ["InstanceStatus", "PostgresClient", "default_client", "get_result", "get_status"]
@@ -202,7 +202,7 @@ def exception_of(error: Any) -> BaseException:
         rebuilt = from_json(error, types=loaded_type)
         if isinstance(rebuilt, BaseException):
             return rebuilt
-    failed = WorkflowFailed(f"{path.rpartition(':')[2]}: {error.get('message', '')}")
+    failed = WorkflowFailed(f"{path.rpartition(':')[2]}: {to_value(error.get('message', ''))}")
     failed.type_name = path  # type: ignore[attr-defined]
     failed.error = error  # type: ignore[attr-defined]
     return failed

@@ -440,9 +440,9 @@ def _failure(held: Held, error: BaseException, rows: CommitBatch | None = None) 
     value = error_json(error)
     change = Change(held=held, batch=CommitBatch(), done=True)
     change.batch.instance(held.id, outcome=Outcome(ok=False, value=value))
-    finished = [(row["node"], row["attempt"]) for row in (rows.rows["o"] if rows else ())
-                if row["op"] == "finish"]  # fmt: skip
-    finished += [(event.node, event.attempt) for event in held.results]
-    for node, attempt in dict.fromkeys([*finished, *held.running]):
+    ops = rows.rows["o"] if rows is not None else []
+    ended = [(op["node"], op["attempt"]) for op in ops if op["op"] == "finish"]
+    ended += [(event.node, event.attempt) for event in held.results]
+    for node, attempt in dict.fromkeys([*ended, *held.running]):
         change.batch.finish(held.id, node, attempt, False, value)
     return change

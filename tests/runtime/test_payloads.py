@@ -19,7 +19,14 @@ from tests.runtime import payload_flows as flows
 from tests.runtime.support import FLOWS, ROOT, client_for, runner_settings, running
 from waymark import ValueNotSerializable
 from waymark.testing import LocalRuntime
+from waymark_runtime.client import exception_of
+from waymark_runtime.engine import ClaimedInstance
+from waymark_runtime.errors import WorkflowFailed
+from waymark_runtime.runner import _failure
+from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.postgres import PostgresStore
+from waymark_runtime.values import to_json
+from waymark_runtime.worker.held import Attempt, Held
 from waymark_runtime.worker.main import _Outbox
 
 EXAMPLES = ROOT / "examples"
@@ -166,3 +173,25 @@ async def test_a_worker_encodes_each_reply_on_its_own() -> None:
     assert refused["id"] == 2 and not refused["ok"]
     assert refused["value"]["type"] == "waymark_runtime.errors:ValueNotSerializable"
     assert refused["value"]["message"].startswith("the result of action 'm:huge' cannot be stored")
+
+
+def test_an_unloaded_exception_keeps_an_escaped_message() -> None:
+    stored = to_json(ValueError("bad\x00byte"))
+    raised = exception_of({**stored, "type": "nowhere.module:Weird"})
+    assert isinstance(raised, WorkflowFailed) and str(raised) == "Weird: bad\x00byte"
+
+
+def test_an_instance_that_fails_on_its_rows_ends_its_attempts_too() -> None:
+    """When an instance's rows do not store, it fails, and so do the attempts whose results
+    those rows held and those still running: none stays `running` for ever."""
+    claimed = ClaimedInstance(instance_id="i1", workflow="W", version="v", wrl="", inputs={},
+                              state=None, events=[])  # fmt: skip
+    held = Held(claimed=claimed, claimed_at=0.0)
+    held.running[("n3", 1)] = Attempt("n3", 1, "m:slow", [], {}, None)
+    rows = CommitBatch()
+    rows.finish("i1", "n2", 1, True, "a\x00b")
+    change = _failure(held, RuntimeError("rows refused"), rows)
+    [instance] = change.batch.rows["s"]
+    assert instance["status"] == "failed" and instance["error"]["message"] == "rows refused"
+    ended = [(op["node"], op["op"], op["status"]) for op in change.batch.rows["o"]]
+    assert ended == [("n2", "finish", "failed"), ("n3", "finish", "failed")]

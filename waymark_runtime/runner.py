@@ -5,6 +5,11 @@ while their attempts run on this process's worker pool, and persists each step �
 results it consumed, new attempts and sleeps — in one statement per batch, before dispatching
 anything the step planned. It never imports user code, never keeps a transaction open across
 user code, and leaves every other instance alone when one instance's program or data is bad.
+
+Fencing: each claim has an epoch. Commits are written only under the claim they belong to,
+attempts are keyed by it (a reply of an older claim is discarded), and no attempt starts after
+the local lease deadline — the start of the last heartbeat that confirmed the claim plus the
+lease TTL, less a margin for clock skew between hosts — until a heartbeat confirms it again.
 """
 
 from __future__ import annotations
@@ -30,12 +35,13 @@ from waymark_runtime.store.pg_listen import Listener
 from waymark_runtime.store.postgres import RUNNABLE_CHANNEL, Claim, PostgresStore, is_transient
 from waymark_runtime.values import error_json, loaded_type
 from waymark_runtime.worker.held import Change, Held, Policy, hold, prepare
-from waymark_runtime.worker.pool import Job, WorkerPool
+from waymark_runtime.worker.pool import Job, Lease, WorkerPool
 
 log = logging.getLogger("waymark.runner")
 
 T = TypeVar("T")
-_Key = tuple[str, str, int]
+_Key = tuple[str, int, str, int]
+"""(instance id, claim epoch, node, attempt): an attempt on this runner's workers."""
 _CLAIM_BATCH = 200
 _COMMITS_IN_FLIGHT = 2
 
@@ -63,6 +69,8 @@ class Runner:
         self.clock = clock or postgres.now
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.lease = settings.lock_ttl_ms / 1000
+        # Local deadlines end a little before the lease in the database does, for clock skew.
+        self.lease_margin = min(1.0, self.lease / 10)
         self.held: dict[str, Held] = {}
         self.dirty: set[str] = set()
         self.committing: set[str] = set()
@@ -75,7 +83,7 @@ class Runner:
         self.stopping = False
         self.programs = ProgramCache(_parse_wrl)
         self.rng = random.Random()
-        self.pool = WorkerPool(settings, self._on_reply, self._on_lost)
+        self.pool = WorkerPool(settings, self._on_reply, self._on_lost, self._on_expired)
 
     # lifecycle ------------------------------------------------------------------------------
 
@@ -142,7 +150,7 @@ class Runner:
         batch = CommitBatch()
         now = self.clock()
         for held in self.held.values():
-            batch.instance(held.id, release=True, wake_at=now)
+            batch.instance(held.id, release=True, wake_at=now, epoch=held.epoch)
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.store.commit(batch, self.owner, now), 5)
         for instance_id in list(self.held):
@@ -162,19 +170,28 @@ class Runner:
     async def _claim_all(self) -> None:
         while (room := self.settings.max_concurrent_instances - len(self.held)) > 0:
             limit = min(room, _CLAIM_BATCH)
+            sent = time.monotonic()
             claims = await self.store.claim(self.owner, limit, self.clock(), self.lease)
             for claim in claims:
-                self._hold(claim)
+                self._hold(claim, self._lease_from(sent))
             if len(claims) < limit or self.stopping:
                 return
 
-    def _hold(self, claim: Claim) -> None:
+    def _lease_from(self, sent: float) -> Lease:
+        """The local lease of a claim or heartbeat statement sent at monotonic time `sent`."""
+        return Lease(sent + self.lease - self.lease_margin)
+
+    def _hold(self, claim: Claim, lease: Lease) -> None:
         now = self.clock()
         try:
-            held = hold(claim, time.monotonic(), now, self.store.lost_attempt_retries,
+            held = hold(claim, time.monotonic(), lease, now, self.store.lost_attempt_retries,
                         self.store.lost_error)  # fmt: skip
         except Exception as error:  # rows we cannot read fail their instance, nothing else
-            held = Held(claimed=claim.instance, claimed_at=time.monotonic(), broken=error)
+            held = Held(claimed=claim.instance, claimed_at=time.monotonic(), lease=lease,
+                        epoch=claim.epoch, broken=error)  # fmt: skip
+        if (stale := self.held.get(held.id)) is not None:  # an older claim of ours is gone
+            self._forget(stale)
+            self.pool.withdraw_revoked()
         self.held[held.id] = held
         for attempt, ready_at in held.delayed.values():
             self._arm(held, ready_at - now, held.attempt_ready, attempt.id)
@@ -265,6 +282,8 @@ class Runner:
         jobs: list[Job] = []
         for change in changes:
             jobs.extend(self._apply(change, change.held.id in kept))
+        if len(kept) < len(changes):
+            self.pool.withdraw_revoked()
         if jobs:
             self.pool.submit(jobs)
 
@@ -301,22 +320,29 @@ class Runner:
         default_timeout = self.settings.action_timeout_seconds
         for attempt in change.dispatch:
             held.running[attempt.id] = attempt
-            key = (held.id, attempt.node, attempt.attempt)
+            key: _Key = (held.id, held.epoch, attempt.node, attempt.attempt)
             timeout = attempt.timeout if attempt.timeout is not None else default_timeout
-            jobs.append(
-                Job(key, attempt.action, attempt.args, attempt.kwargs, timeout, attempt.isolate)
-            )
+            jobs.append(Job(key, attempt.action, attempt.args, attempt.kwargs, timeout,
+                            held.lease, attempt.isolate))  # fmt: skip
         return jobs
 
     def _let_go(self, instance_id: str) -> None:
-        """The instance's lease is gone: it was cancelled, or another runner took it over."""
+        """The instance's lease is gone: it was cancelled, or another runner took it over.
+        Its queued attempts are withdrawn by the caller (`pool.withdraw_revoked`)."""
         log.warning("instance %s is no longer ours (cancelled, or leased elsewhere)", instance_id)
         self._drop(instance_id)
 
+    def _forget(self, held: Held) -> None:
+        """Nothing more starts or fires for this claim."""
+        held.lease.revoke()
+        if self.held.get(held.id) is held:
+            del self.held[held.id]
+            for handle in self.timers.pop(held.id, []):
+                handle.cancel()
+
     def _drop(self, instance_id: str) -> None:
-        self.held.pop(instance_id, None)
-        for handle in self.timers.pop(instance_id, []):
-            handle.cancel()
+        if (held := self.held.get(instance_id)) is not None:
+            self._forget(held)
         if not self.stopping:
             self.claim_wanted.set()
         elif not self.held:
@@ -333,20 +359,31 @@ class Runner:
 
     # worker callbacks -----------------------------------------------------------------------
 
-    def _on_reply(self, key: Hashable, ok: bool, value: Any) -> None:
-        instance_id, node, attempt = cast(_Key, key)
+    def _claim_of(self, key: Hashable) -> tuple[Held | None, tuple[str, int]]:
+        """The held instance an attempt key belongs to, if it is still the same claim."""
+        instance_id, epoch, node, attempt = cast(_Key, key)
         held = self.held.get(instance_id)
-        if held is not None and held.result((node, attempt), ok, value):
-            self._mark(instance_id)
+        return (held if held is not None and held.epoch == epoch else None), (node, attempt)
+
+    def _on_reply(self, key: Hashable, ok: bool, value: Any) -> None:
+        held, attempt = self._claim_of(key)
+        if held is not None and held.result(attempt, ok, value):
+            self._mark(held.id)
 
     def _on_lost(self, keys: list[Hashable]) -> None:
         budget = self.store.lost_attempt_retries
         for key in keys:
-            instance_id, node, attempt = cast(_Key, key)
-            held = self.held.get(instance_id)
+            held, attempt = self._claim_of(key)
             if held is not None:
-                held.lose((node, attempt), budget, self.store.lost_error)
-                self._mark(instance_id)
+                held.lose(attempt, budget, self.store.lost_error)
+                self._mark(held.id)
+
+    def _on_expired(self, keys: list[Hashable]) -> None:
+        """Attempts that did not start because their lease ran out wait for a heartbeat."""
+        for key in keys:
+            held, attempt = self._claim_of(key)
+            if held is not None:
+                held.withhold(attempt)
 
     # background loops -----------------------------------------------------------------------
 
@@ -358,10 +395,18 @@ class Runner:
     async def _heartbeat(self) -> None:
         started = time.monotonic()
         still_held = await self.store.heartbeat(self.owner, self.clock(), self.lease)
+        deadline = self._lease_from(started).deadline
+        let_go = False
         for instance_id, held in list(self.held.items()):
-            if instance_id not in still_held and held.claimed_at < started:
+            if still_held.get(instance_id) == held.epoch:
+                if held.confirmed(deadline):
+                    self._mark(instance_id)
+            elif held.claimed_at < started:
                 self._let_go(instance_id)
-        await self._release_orphans(still_held - set(self.held))
+                let_go = True
+        if let_go:
+            self.pool.withdraw_revoked()
+        await self._release_orphans(set(still_held) - set(self.held))
 
     async def _release_orphans(self, orphans: set[str]) -> None:
         """Leases held in the database but not in memory (a commit that failed twice): give
@@ -402,15 +447,21 @@ class Runner:
     # errors -------------------------------------------------------------------------------
 
     async def _retrying(self, what: str, operation: Callable[[], Awaitable[T]]) -> T:
-        """Retry `operation` while PostgreSQL is unreachable or restarting."""
+        """Retry `operation` while PostgreSQL is unreachable or restarting (one warning per
+        outage, the retries at debug level)."""
         for attempt in range(1_000_000_000):
             try:
-                return await operation()
+                result = await operation()
             except Exception as error:
                 if not is_transient(error):
                     raise
-                log.warning("%s: database unavailable (%s); retrying", what, error)
+                level = logging.WARNING if attempt == 0 else logging.DEBUG
+                log.log(level, "%s: database unavailable (%s); retrying", what, error)
                 await asyncio.sleep(min(0.05 * 2**attempt, 2.0))
+            else:
+                if attempt:
+                    log.info("%s: database reachable again after %s retries", what, attempt)
+                return result
         raise AssertionError("unreachable")
 
     async def _guarded(self, what: str, operation: Callable[[], Awaitable[None]]) -> None:
@@ -424,5 +475,6 @@ class Runner:
 def _failure(held: Held, error: BaseException) -> Change:
     """A change that ends the instance with `error` and writes nothing else of it."""
     change = Change(held=held, batch=CommitBatch(), done=True)
-    change.batch.instance(held.id, outcome=Outcome(ok=False, value=error_json(error)))
+    change.batch.instance(held.id, outcome=Outcome(ok=False, value=error_json(error)),
+                          epoch=held.epoch)  # fmt: skip
     return change

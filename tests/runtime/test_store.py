@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 
+import asyncpg
 import pytest
 
 from tests.runtime import runtime_flows as flows
@@ -19,7 +20,7 @@ from waymark_runtime.engine import (
     PlannedAction,
 )
 from waymark_runtime.store.pg_batch import CommitBatch
-from waymark_runtime.store.postgres import PostgresStore
+from waymark_runtime.store.postgres import PostgresStore, is_transient
 
 LEASE = 30.0
 DEFINITION = flows.Single.__waymark_definition__
@@ -91,18 +92,37 @@ async def test_a_lost_lease_fences_the_old_owners_commit(store: PostgresStore) -
     now = time.time()
     [instance_id] = await store.create_instances([spec()], now)
     await store.claim("old", 1, now, LEASE)
-    assert await store.heartbeat("old", now + 1, LEASE) == {instance_id}
+    assert set(await store.heartbeat("old", now + 1, LEASE)) == {instance_id}
     assert await store.reclaim_expired_instances(now + LEASE + 2) == 1
     [claim] = await store.claim("new", 1, now + LEASE + 3, LEASE)
     assert claim.instance.instance_id == instance_id
     stale = CommitBatch()
     stale.instance(instance_id, state={"by": "old"})
     assert await store.commit(stale, "old", now + LEASE + 4) == set()
-    assert await store.heartbeat("old", now + LEASE + 4, LEASE) == set()
+    assert await store.heartbeat("old", now + LEASE + 4, LEASE) == {}
     fresh = CommitBatch()
     fresh.instance(instance_id, state={"by": "new"})
     assert await store.commit(fresh, "new", now + LEASE + 4) == {instance_id}
     assert await store.pool.fetchval("SELECT state->>'by' FROM waymark_instances") == "new"
+
+
+async def test_an_older_claim_of_the_same_owner_is_fenced_by_its_epoch(
+    store: PostgresStore,
+) -> None:
+    now = time.time()
+    [instance_id] = await store.create_instances([spec()], now)
+    [first] = await store.claim("a", 1, now, LEASE)
+    assert await store.reclaim_expired_instances(now + LEASE + 2) == 1
+    [second] = await store.claim("a", 1, now + LEASE + 3, LEASE)
+    assert second.epoch == first.epoch + 1
+    assert await store.heartbeat("a", now + LEASE + 4, LEASE) == {instance_id: second.epoch}
+    stale = CommitBatch()
+    stale.instance(instance_id, state={"by": "first"}, epoch=first.epoch)
+    assert await store.commit(stale, "a", now + LEASE + 4) == set()
+    fresh = CommitBatch()
+    fresh.instance(instance_id, state={"by": "second"}, epoch=second.epoch)
+    assert await store.commit(fresh, "a", now + LEASE + 4) == {instance_id}
+    assert await store.pool.fetchval("SELECT state->>'by' FROM waymark_instances") == "second"
 
 
 async def test_reclaim_requeues_lost_attempts_then_fails_them_past_the_budget(
@@ -155,7 +175,7 @@ async def test_held_commit_records_results_and_keeps_the_lease(store: PostgresSt
     row = await store.pool.fetchrow("SELECT status, result, consumed FROM waymark_attempts")
     assert (row["status"], row["consumed"]) == ("completed", True)
     assert list(row["result"]) == ["z", "a"]
-    assert await store.heartbeat("a", now + 2, LEASE) == set()  # a finished instance is let go
+    assert await store.heartbeat("a", now + 2, LEASE) == {}  # a finished instance is let go
 
 
 async def test_garbage_collection_respects_retention(store: PostgresStore) -> None:
@@ -174,3 +194,11 @@ async def test_garbage_collection_respects_retention(store: PostgresStore) -> No
     assert await store.pool.fetchval("SELECT count(*) FROM waymark_attempts") == 0
     with pytest.raises(KeyError):
         await store.outcome(finished)
+
+
+def test_a_connection_a_shutdown_left_mid_protocol_is_a_transient_error() -> None:
+    stuck = "cannot switch to state 12; another operation (2) is in progress"
+    assert is_transient(asyncpg.exceptions.InternalClientError(stuck))
+    assert is_transient(asyncpg.InterfaceError("cannot perform operation: connection is closed"))
+    assert not is_transient(asyncpg.exceptions.InternalClientError("unexpected message"))
+    assert not is_transient(ValueError("bad value"))

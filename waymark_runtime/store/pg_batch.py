@@ -50,9 +50,13 @@ class CommitBatch:
         release: bool = False,
         wake_at: float | None = None,
         seq: int | None = None,
+        epoch: int | None = None,
     ) -> None:
-        """Update one instance (once per batch); `release` gives its lease up until `wake_at`."""
-        row: Row = {"id": instance_id, "release": release, "wake_at": wake_at, "seq": seq}
+        """Update one instance (once per batch); `release` gives its lease up until `wake_at`.
+
+        With `epoch`, the row is written only while the owner holds that claim of the instance."""
+        row: Row = {"id": instance_id, "release": release, "wake_at": wake_at, "seq": seq,
+                    "epoch": epoch}  # fmt: skip
         if state is not _KEEP:
             row["state"] = state
         if outcome is not None:

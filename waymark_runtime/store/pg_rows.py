@@ -37,6 +37,8 @@ class Claim:
     priority: int
     pending: list[PendingAttempt]
     sleeps: dict[str, float]
+    epoch: int = 0
+    """Which claim of the instance this is (bumped by every claim): the fence of its work."""
 
 
 @dataclass(frozen=True, slots=True)

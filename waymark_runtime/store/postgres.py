@@ -61,7 +61,12 @@ _TRANSIENT: tuple[type[BaseException], ...] = (
 
 
 def is_transient(error: BaseException) -> bool:
-    """Worth retrying: the connection or server went away, or a conflict aborted the statement."""
+    """Worth retrying: the connection or server went away, or a conflict aborted the statement.
+
+    A server shutting down can also leave a pooled connection mid-protocol, which asyncpg
+    reports as an internal error ("another operation is in progress") on its next use."""
+    if isinstance(error, asyncpg.exceptions.InternalClientError):
+        return "another operation" in str(error)
     return isinstance(error, _TRANSIENT)
 
 
@@ -219,17 +224,18 @@ class PostgresStore:
         )
         for node in due:
             del sleeps[node]
-        return Claim(instance=instance, priority=row["priority"], pending=pending, sleeps=sleeps)
+        return Claim(instance=instance, priority=row["priority"], pending=pending, sleeps=sleeps,
+                     epoch=row["lease_epoch"])  # fmt: skip
 
     async def commit(self, batch: CommitBatch, owner: str, now: float) -> set[str]:
         """Persist a group commit; returns the instances that passed the lease fence."""
         rows = await self.pool.fetch(self._sql["commit_instances"], owner, now, *batch.params())
         return {str(row["id"]) for row in rows}
 
-    async def heartbeat(self, owner: str, now: float, lease: float) -> set[str]:
-        """Extend `owner`'s leases; returns the instances it still holds."""
+    async def heartbeat(self, owner: str, now: float, lease: float) -> dict[str, int]:
+        """Extend `owner`'s leases; returns the instances it still holds, with their epoch."""
         rows = await self.pool.fetch(self._sql["heartbeat"], owner, now, lease)
-        return {str(row["id"]) for row in rows}
+        return {str(row["id"]): row["lease_epoch"] for row in rows}
 
     async def reclaim_expired_instances(
         self, now: float, limit: int = 1000, *, keep_owner: str = ""

@@ -2,7 +2,8 @@
 
 Started by `pool.WorkerPool` as `python -m waymark_runtime.worker.main <read_fd> <write_fd>` with
 `WAYMARK_WORKER_PROCESS=1`. It runs every request it receives concurrently (the pool bounds how
-many), answers each with a reply, and on end of input finishes its in-flight attempts and exits.
+many) unless it arrives past the runner's lease deadline (then it answers `skipped` and runs
+nothing), answers each with a reply, and on end of input finishes its in-flight attempts and exits.
 It never touches the database and never decides retries: that is the runner's job.
 """
 
@@ -15,6 +16,7 @@ import importlib
 import os
 import signal
 import sys
+import time
 
 from waymark_runtime.config import Settings
 from waymark_runtime.errors import WaymarkError
@@ -98,6 +100,9 @@ async def _serve(read_fd: int, write_fd: int) -> None:
 
     while (batch := await read_frame(reader)) is not None:
         for request in batch:
+            if time.monotonic() >= request["not_after"]:  # the runner's lease ran out meanwhile
+                outbox.put({"id": request["id"], "ok": False, "value": None, "skipped": True})
+                continue
             task = asyncio.create_task(run(request))
             running.add(task)
             task.add_done_callback(running.discard)

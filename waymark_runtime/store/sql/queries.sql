@@ -36,6 +36,7 @@ WITH picked AS (
 UPDATE waymark_instances AS i
 SET lease_owner = $1,
     lease_expires_at = to_timestamp($3 + $4),
+    lease_epoch = i.lease_epoch + 1,
     wake_at = NULL,
     status = CASE WHEN i.status = 'queued' THEN 'running' ELSE i.status END,
     updated_at = to_timestamp($3)
@@ -43,6 +44,7 @@ FROM picked
 WHERE i.id = picked.id
 RETURNING
     i.id, i.workflow_name, i.workflow_version, i.inputs, i.state, i.priority, i.event_seq,
+    i.lease_epoch,
     (SELECT v.wrl FROM waymark_workflow_versions AS v
      WHERE v.name = i.workflow_name AND v.version = i.workflow_version
        AND NOT (v.version = ANY ($5::text[]))) AS wrl,
@@ -60,7 +62,7 @@ RETURNING
 
 -- name: commit_instances
 -- Persist a batch of steps atomically: instance rows first, fenced by the lease ($1 must still
--- hold it), then attempts and timers of the instances that passed the fence only. $3 is one
+-- hold it, under the claim of the step's `epoch` when the step names one), then attempts and timers of the instances that passed the fence only. $3 is one
 -- JSON document (`CommitBatch`): "s" steps, "o" attempt ops, "n" new attempts, "d" finished
 -- sleeps, "t" new sleeps. Leases are extended by heartbeats, not here, so an instance row whose
 -- indexed columns do not change is updated in place (HOT).
@@ -70,7 +72,7 @@ RETURNING
 WITH step AS (
     SELECT * FROM json_to_recordset($3::json -> 's') AS s (
         id uuid, state json, status text, result json, error json, release boolean,
-        wake_at double precision, seq bigint)
+        wake_at double precision, seq bigint, epoch bigint)
 ), kept AS (
     UPDATE waymark_instances AS i
     SET state = coalesce(s.state, i.state),
@@ -88,7 +90,7 @@ WITH step AS (
                        ELSE to_timestamp(s.wake_at) END,
         updated_at = to_timestamp($2)
     FROM step AS s
-    WHERE i.id = s.id AND i.lease_owner = $1
+    WHERE i.id = s.id AND i.lease_owner = $1 AND (s.epoch IS NULL OR i.lease_epoch = s.epoch)
     RETURNING i.id, i.status, i.result, i.error
 ), attempt_ops AS (
     UPDATE waymark_attempts AS a
@@ -149,11 +151,12 @@ FROM kept AS k,
                                        'error', k.error)::text AS payload) AS p;
 
 -- name: heartbeat
--- Extend every lease owner $1 holds; the ids returned are the instances it still holds.
+-- Extend every lease owner $1 holds; returns the instances it still holds, with the epoch of
+-- the claim that holds each (a runner that claimed an instance again holds the newer claim).
 UPDATE waymark_instances
 SET lease_expires_at = to_timestamp($2::double precision + $3::double precision)
 WHERE lease_owner = $1
-RETURNING id;
+RETURNING id, lease_epoch;
 
 -- name: reclaim_expired_instances
 -- Release up to $2 instance leases that expired before $1, except those of $5 (the caller:
@@ -254,6 +257,7 @@ WITH picked AS (
 UPDATE waymark_instances AS i
 SET lease_owner = $1,
     lease_expires_at = to_timestamp($3 + $4),
+    lease_epoch = i.lease_epoch + 1,
     wake_at = NULL,
     status = CASE WHEN i.status = 'queued' THEN 'running' ELSE i.status END,
     updated_at = to_timestamp($3)
@@ -261,6 +265,7 @@ FROM picked
 WHERE i.id = picked.id
 RETURNING
     i.id, i.workflow_name, i.workflow_version, i.inputs, i.state, i.priority, i.event_seq,
+    i.lease_epoch,
     (SELECT v.wrl FROM waymark_workflow_versions AS v
      WHERE v.name = i.workflow_name AND v.version = i.workflow_version
        AND NOT (v.version = ANY ($5::text[]))) AS wrl,

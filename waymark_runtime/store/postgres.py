@@ -67,6 +67,8 @@ def is_transient(error: BaseException) -> bool:
     reports as an internal error ("another operation is in progress") on its next use."""
     if isinstance(error, asyncpg.exceptions.InternalClientError):
         return "another operation" in str(error)
+    if isinstance(error, asyncpg.exceptions.ClientConfigurationError):
+        return False  # a malformed DSN stays malformed
     return isinstance(error, _TRANSIENT)
 
 

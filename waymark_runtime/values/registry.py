@@ -104,12 +104,15 @@ def _standard_classes() -> dict[str, type]:
 
 def _user_classes(roots: list[ModuleType]) -> dict[str, type]:
     """The user's constructible classes: those in the user modules' namespaces (defined there or
-    imported), and those defined in the modules the imported ones come from."""
+    imported), and those defined in the modules they import classes from (`from app.models
+    import Order`) or import whole (`from app import models`)."""
     found: dict[str, type] = {}
     homes: dict[str, None] = {}
     for module in roots:
         for value in list(vars(module).values()):
-            if isinstance(value, type) and _is_users(value):
+            if isinstance(value, ModuleType) and _is_users_module(value.__name__):
+                homes.setdefault(value.__name__, None)
+            elif isinstance(value, type) and _is_users(value):
                 found.update(_with_nested(value, _NESTING))
                 homes.setdefault(value.__module__, None)
     for home in map(sys.modules.get, homes):
@@ -121,9 +124,13 @@ def _user_classes(roots: list[ModuleType]) -> dict[str, type]:
 
 
 def _is_users(cls: type) -> bool:
-    top = cls.__module__.partition(".")[0] if isinstance(cls.__module__, str) else ""
-    stdlib = top in sys.stdlib_module_names and top != "__main__"
-    return not (stdlib or top in _NOT_USER) and kind_of(cls) is not None
+    module = cls.__module__
+    return isinstance(module, str) and _is_users_module(module) and kind_of(cls) is not None
+
+
+def _is_users_module(name: str) -> bool:
+    top = name.partition(".")[0]
+    return not (top in sys.stdlib_module_names or top in _NOT_USER)
 
 
 def _with_nested(cls: type, depth: int) -> Iterator[tuple[str, type]]:

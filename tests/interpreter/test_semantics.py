@@ -62,7 +62,9 @@ def test_dunder_attributes_and_clock_methods_are_out_of_reach() -> None:
     )
     assert isinstance(outcome(returns(formatted)), Fail)
     clock = returns(ir.MethodCall(obj=name("day"), method="today", args=(), kwargs=()))
-    today = outcome(workflow(*clock.run.body, params=("day",)), day={"$t": "date", "v": "2024-01-02"})
+    today = outcome(
+        workflow(*clock.run.body, params=("day",)), day={"$t": "date", "v": "2024-01-02"}
+    )
     assert isinstance(today, Fail) and "not allowed" in today.error["message"]
 
 

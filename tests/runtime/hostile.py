@@ -121,5 +121,5 @@ def verdict(case: Case, outcome: tuple[str, Any]) -> str | None:
 async def outcome_of(waiting: Any) -> tuple[str, Any]:
     try:
         return "data", await waiting
-    except BaseException as error:  # noqa: BLE001 - SystemExit too: a stored value raised it
+    except BaseException as error:  # SystemExit too: a stored value may have raised it
         return "raised", error

@@ -208,6 +208,20 @@ async def test_runs_use_the_newest_registered_version(
     assert versions == [following, definition.version]
 
 
+async def test_a_forged_newest_version_skips_its_schedule_only(
+    schedules: Schedules, store: PostgresStore, clock: PinnedClock
+) -> None:
+    await schedules.register(flows.Single, "single", timedelta(minutes=10), inputs={"value": 1})
+    await schedules.register(flows.Sequence, "sequence", timedelta(minutes=10), inputs={"count": 1})
+    forged = "UPDATE waymark_workflow_versions SET wrl = replace(wrl, 'noop(value)', 'noop(7)')"
+    await store.pool.execute(f"{forged} WHERE name = 'Single'")
+    clock.set(T0 + 600)
+    [fire] = await fire_due(store)
+    assert fire.due.workflow == "Sequence"
+    assert [i["workflow_name"] for i in await instances(store)] == ["Sequence"]
+    assert (await schedule_row(store, "single"))["next_run"] == T0 + 1_200  # moved on regardless
+
+
 async def test_two_transactions_racing_claim_disjoint_schedules_and_fire_each_once(
     schedules: Schedules, store: PostgresStore, clock: PinnedClock
 ) -> None:

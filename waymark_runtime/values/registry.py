@@ -1,9 +1,10 @@
 """The type registry: the only classes a stored program or value may name and construct.
 
-They are the builtin exceptions (those derived from `Exception`), Waymark's own exceptions, and the pydantic models, dataclasses,
-enums and exceptions of the user's modules (those holding `@action` or `Workflow` code, or listed
-in `WAYMARK_USER_MODULE`), found by scanning the namespaces of modules already imported. Nothing
-here imports a module; a path whose class name has a part starting with `_` never resolves.
+They are the builtin exceptions derived from `Exception`, Waymark's own exceptions, and the
+pydantic models, dataclasses, enums and exceptions of the user's modules (those holding `@action`
+or `Workflow` code, or listed in `WAYMARK_USER_MODULE`), found by scanning the namespaces of
+modules already imported. Nothing here imports a module; a path whose class name has a part
+starting with `_` never resolves.
 """
 
 from __future__ import annotations
@@ -26,10 +27,6 @@ _NESTING = 4  # how deep nested classes (`Outer.Inner`) are looked for
 def add_user_module(name: str) -> None:
     """Record `name` as a user module: its classes become constructible once it is imported."""
     _USER_MODULES.setdefault(name, None)
-
-
-def user_modules() -> tuple[str, ...]:
-    return tuple(_USER_MODULES)
 
 
 def kind_of(cls: type) -> str | None:

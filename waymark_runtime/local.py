@@ -27,7 +27,7 @@ from waymark_runtime.engine import (
 from waymark_runtime.errors import WorkflowFailed
 from waymark_runtime.execute import execute_action
 from waymark_runtime.store.memory import MemoryStore
-from waymark_runtime.values import TypeResolver, from_json, loaded_type, to_json
+from waymark_runtime.values import TypeResolver, from_json, to_json
 from waymark_runtime.workflows import WorkflowDefinition, reset_backend, use_backend
 
 _OWNER = "local"
@@ -58,7 +58,7 @@ class LocalRuntime:
     ) -> None:
         self.clock = Clock(virtual_time)
         self.store = MemoryStore()
-        self.types = types or loaded_type
+        self.types = types  # None: the type registry
         self._rng = random.Random(seed)
         self._programs = ProgramCache(_parse)
         self._running: set[asyncio.Task[None]] = set()

@@ -33,7 +33,7 @@ from waymark_runtime.store import postgres
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.pg_listen import Listener
 from waymark_runtime.store.postgres import RUNNABLE_CHANNEL, Claim, PostgresStore, is_transient
-from waymark_runtime.values import error_json, loaded_type
+from waymark_runtime.values import error_json
 from waymark_runtime.worker.held import Change, Held, Policy, hold, prepare
 from waymark_runtime.worker.pool import Job, Lease, WorkerPool
 
@@ -264,7 +264,7 @@ class Runner:
             step: StepCommit | None = None
             if held.needs_step():
                 claimed = dataclasses.replace(held.claimed, state=held.state, events=held.events)
-                step = step_instance(claimed, self.programs, policy.now, self.rng, loaded_type)
+                step = step_instance(claimed, self.programs, policy.now, self.rng)
             return prepare(held, step, policy)
         except Exception as error:  # a value that will not store fails its instance only
             log.warning("instance %s fails: %s", held.id, error)

@@ -19,7 +19,9 @@ from waymark_runtime.engine import (
     step_instance,
 )
 from waymark_runtime.store.memory import MemoryStore
-from waymark_runtime.wrl import dumps, parse
+from waymark_runtime.wrl import dumps, parse, version_of_canonical
+
+FAN = dumps(program(Fan))
 
 
 def test_plan_step_turns_effects_into_rows_with_ready_times() -> None:
@@ -49,12 +51,13 @@ def test_plan_step_turns_effects_into_rows_with_ready_times() -> None:
 
 
 def _claimed(wrl: str, state: dict | None = None, events: list | None = None) -> ClaimedInstance:
-    return ClaimedInstance(instance_id="i1", workflow="Fan", version="v1", wrl=wrl, inputs={"n": 2},
-                           state=state, events=events or [], cursor=len(events or []))  # fmt: skip
+    return ClaimedInstance(instance_id="i1", workflow="Fan", version=version_of_canonical(wrl),
+                           wrl=wrl, inputs={"n": 2}, state=state, events=events or [],
+                           cursor=len(events or []))  # fmt: skip
 
 
 def test_step_instance_runs_the_stored_program_text() -> None:
-    wrl = dumps(program(Fan))
+    wrl = FAN
     load = ProgramCache(parse)
     first = step_instance(_claimed(wrl), load, 0.0, random.Random())
     assert [a.node for a in first.plan.actions] == ["n1", "n2"]
@@ -67,7 +70,10 @@ def test_step_instance_runs_the_stored_program_text() -> None:
 
 def test_a_program_that_does_not_parse_fails_its_instance_only() -> None:
     commit = step_instance(
-        _claimed("wrl 1\nthis is not a program\n"), ProgramCache(parse), 0.0, random.Random()
+        _claimed("wrl 1\n\nworkflow Fan\nthis is not a program\n"),
+        ProgramCache(parse),
+        0.0,
+        random.Random(),
     )
     assert isinstance(commit.plan, StepPlan) and commit.plan.outcome is not None
     assert not commit.plan.outcome.ok and commit.state["status"] == "failed"
@@ -75,7 +81,7 @@ def test_a_program_that_does_not_parse_fails_its_instance_only() -> None:
 
 async def test_memory_store_round_trip_and_idempotent_results() -> None:
     store = MemoryStore()
-    spec = NewInstance(workflow="Fan", version="v1", wrl=dumps(program(Fan)), inputs={"n": 1})
+    spec = NewInstance(workflow="Fan", version=version_of_canonical(FAN), wrl=FAN, inputs={"n": 1})
     (instance_id,) = await store.create_instances([spec], 0.0)
     (claimed,) = await store.claim_instances("me", 10, 0.0, 30.0)
     assert claimed.state is None and await store.claim_instances("other", 10, 0.0, 30.0) == []
@@ -96,7 +102,7 @@ async def test_memory_store_round_trip_and_idempotent_results() -> None:
 async def test_memory_store_orders_due_work() -> None:
     store = MemoryStore()
     (instance_id,) = await store.create_instances(
-        [NewInstance(workflow="W", version="v", wrl="", inputs={})], 0.0
+        [NewInstance(workflow="Fan", version=version_of_canonical(FAN), wrl=FAN, inputs={})], 0.0
     )
     await store.claim_instances("me", 1, 0.0, 30.0)
     plan = StepPlan(

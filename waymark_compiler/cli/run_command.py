@@ -273,7 +273,7 @@ async def _resume(instance: str, target: Target | None, quiet: bool) -> Ended:
                 f"instance {instance} runs {snapshot.workflow}, not {target.workflow}"
             )
         if target is None:
-            modules = _import_actions(snapshot)
+            raise _needs_file(snapshot)
         await _say_if_held(store, instance)
         return await drive(store, _settings(modules), instance, hint, quiet)
     finally:
@@ -293,24 +293,13 @@ async def _say_if_held(store: PostgresStore, instance: str) -> None:
             "is gone)")  # fmt: skip
 
 
-def _import_actions(snapshot: Snapshot) -> tuple[str, ...]:
-    """The modules the stored program's actions live in, imported from the current directory."""
-    from waymark_compiler.cli._trace import action_modules
-    from waymark_runtime.dag import build_dag
-
-    program = snapshot.program
-    if program is None:
-        raise CliError(f"the program of instance {snapshot.id} cannot be read")
-    modules = action_modules(build_dag(program))
-    for module in modules:
-        try:
-            _import(module, Path.cwd(), skip_compile=True)
-        except CliError as failure:
-            raise CliError(
-                failure.message,
-                f"pass the workflow's file: `waymark run FILE --resume {snapshot.id}`",
-            ) from failure
-    return tuple(modules)
+def _needs_file(snapshot: Snapshot) -> UsageFailure:
+    """An unfinished instance resumes only with its file: a stored program never decides what
+    this process imports."""
+    return UsageFailure(
+        f"resuming instance {snapshot.id} needs the file that defines {snapshot.workflow}",
+        f"pass it: `waymark run FILE --resume {snapshot.id}`",
+    )
 
 
 def _settings(modules: tuple[str, ...]) -> Settings:

@@ -23,6 +23,7 @@ from waymark_runtime.engine import (
     Outcome,
     PlannedAction,
     StepCommit,
+    check_programs,
 )
 from waymark_runtime.interpreter import State
 
@@ -70,6 +71,7 @@ class MemoryStore:
     # -- instances ----------------------------------------------------------------------------
 
     async def create_instances(self, specs: Sequence[NewInstance], now: float) -> list[str]:
+        check_programs({(s.workflow, s.version): s.wrl for s in specs})
         ids = []
         for spec in specs:
             instance_id = self._next_id("i")

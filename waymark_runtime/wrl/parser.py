@@ -185,5 +185,12 @@ def _build(tree: Tree[Token]) -> ir.Workflow:
             raise error.orig_exc from None
         if isinstance(error.orig_exc, RecursionError):
             raise WrlSyntaxError("nesting too deep", 1, 1) from None
-        raise
+        raise _at(error.obj, f"malformed .wrl text ({error.orig_exc})") from None
     return workflow
+
+
+def _at(where: Any, message: str) -> WrlSyntaxError:
+    """Any other failure of building the IR still reads as bad input, at the failing rule."""
+    meta = getattr(where, "meta", where)
+    line, column = getattr(meta, "line", 1) or 1, getattr(meta, "column", 1) or 1
+    return WrlSyntaxError(message[:200], line, column)

@@ -1,4 +1,4 @@
-"""How deeply a program nests, and the one limit the compiler, parser, printer and interpreter share.
+"""How deeply a program nests, and the one nesting limit every phase shares.
 
 The printer, the interpreter's expression compiler and the compiler's lowering recurse once per
 level of nesting (expressions and blocks alike). The compiler refuses deeper programs (WM148) and

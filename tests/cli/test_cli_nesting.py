@@ -1,4 +1,5 @@
-"""`waymark compile` on input nested too deeply reports WM148 and exits 1, never an internal error."""
+"""`waymark compile` on input nested too deeply reports WM148 and exits 1, not an internal
+error."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ from waymark_runtime.wrl.build_expr import (
     to_target,
 )
 
-# A Python source line or column; longer numbers cannot be one (and overflow `int()` at 4,300 digits)
+# A Python source line or column has fewer digits (and `int()` refuses over 4,300 of them).
 MAX_LOCATION_DIGITS = 9
 
 # --- intermediate values that exist only while building ------------------------------------------

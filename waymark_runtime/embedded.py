@@ -9,6 +9,7 @@ private (socket directory, authentication, root) is `embedded_cluster`'s busines
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import functools
 import os
@@ -50,8 +51,12 @@ class EmbeddedServer:
             _boot(self.pgdata, self.socket_dir)
 
     def stop(self, mode: str = "fast") -> None:
-        """Stop the server; `mode="immediate"` is a crash."""
+        """Stop the server; `mode="immediate"` is a crash. A socket directory of its own under
+        the temporary directory is removed with it."""
         cluster.stop(self.pgdata, mode)
+        if self.socket_dir != self.pgdata:
+            with contextlib.suppress(OSError):
+                self.socket_dir.rmdir()
 
 
 def database_url(settings: Settings) -> str:

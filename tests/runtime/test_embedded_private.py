@@ -25,7 +25,7 @@ def scratch() -> Iterator[Path]:
     root = Path(tempfile.mkdtemp(prefix="waymark-private-")).resolve()
     yield root
     for pid_file in root.rglob("postmaster.pid"):
-        cluster.stop(pid_file.parent, "immediate")
+        EmbeddedServer(home=pid_file.parent.parent).stop("immediate")
     shutil.rmtree(root, ignore_errors=True)
 
 
@@ -66,6 +66,8 @@ def test_a_home_too_long_for_a_socket_path_gets_a_short_private_directory(scratc
     assert len(str(sockets / cluster.SOCKET_NAME)) < 104
     assert_private(sockets)
     assert select_one(uri) == "1"
+    EmbeddedServer(home=home).stop()
+    assert not sockets.exists()
 
 
 def test_a_server_on_a_public_socket_is_restarted_privately(scratch: Path) -> None:

@@ -20,6 +20,7 @@ from waymark_runtime.config import Settings
 from waymark_runtime.embedded import database_url
 from waymark_runtime.engine import NewInstance, Outcome
 from waymark_runtime.errors import WorkflowFailed
+from waymark_runtime.options import checked_flag, checked_name, checked_priority
 from waymark_runtime.store import postgres
 from waymark_runtime.store.postgres import PostgresStore
 from waymark_runtime.values import find_class, from_json, kind_of, to_json
@@ -60,14 +61,15 @@ class PostgresClient:
         priority: int | None,
     ) -> Any:
         """Queue an instance; return its result (blocking) or its id."""
-        submitter = await self._submitter()
         spec = NewInstance(
-            workflow=definition.name,
+            workflow=checked_name(definition.name, "workflow name"),
             version=definition.version,
             wrl=definition.wrl,
             inputs=to_json(inputs),
-            priority=priority or 0,
+            priority=checked_priority(priority),
         )
+        blocking = checked_flag(blocking, "_blocking")
+        submitter = await self._submitter()
         instance_id = str(uuid.uuid4())
         if not blocking or self.settings.skip_wait_for_instance:
             await submitter.submit(spec, instance_id)

@@ -25,7 +25,7 @@ from waymark_compiler.cli._database import (
 )
 from waymark_compiler.cli._options import OutputFormat as Format
 from waymark_compiler.cli._options import TableFormatOption as FormatOption
-from waymark_compiler.cli._output import CliError, UsageFailure, err, out, status
+from waymark_compiler.cli._output import CliError, UsageFailure, err, out, printable, status
 from waymark_compiler.cli._show import (
     detail_renderables,
     list_json,
@@ -176,7 +176,7 @@ def retry_command(instance: IdArgument, output_format: FormatOption = Format.tex
         out(json.dumps({"id": new, "retry_of": old, "workflow": workflow, "version": version}))
         return
     out(new)
-    status(f"queued {new}: a retry of {old} ({workflow}, version {version[:12]})")
+    status(printable(f"queued {new}: a retry of {old} ({workflow}, version {version[:12]})"))
     err(
         f"hint: workers pick it up (`waymark start-workers`), or run it here: "
         f"`waymark run FILE.py --resume {new}`"

@@ -28,7 +28,7 @@ from waymark_compiler.cli._database import (
     open_store,
     run_async,
 )
-from waymark_compiler.cli._output import CliError, UsageFailure, err, out
+from waymark_compiler.cli._output import CliError, UsageFailure, err, out, printable
 from waymark_compiler.cli._values import exception_text, plain, pretty
 
 if TYPE_CHECKING:
@@ -288,9 +288,9 @@ async def _say_if_held(store: PostgresStore, instance: str) -> None:
     expires = row["lease_expires_at"] if row is not None else None
     if row is not None and row["lease_owner"] and expires is not None:
         wait = max(expires - now(), 0.0)
-        err(f"instance {instance} is held by runner {row['lease_owner']}: it continues here "
-            f"once that runner lets it go, or its lease lapses ({wait:.0f}s, if that runner "
-            "is gone)")  # fmt: skip
+        owner = printable(row["lease_owner"])
+        err(f"instance {instance} is held by runner {owner}: it continues here once that "
+            f"runner lets it go, or its lease lapses ({wait:.0f}s, if that runner is gone)")  # fmt: skip
 
 
 def _needs_file(snapshot: Snapshot) -> UsageFailure:

@@ -12,6 +12,7 @@ from typing import Any
 
 from waymark_runtime import ir
 from waymark_runtime.errors import InternalError
+from waymark_runtime.nesting import make_room
 from waymark_runtime.wrl import lexicon
 from waymark_runtime.wrl.print_expr import (
     BINARY_PRECEDENCE,
@@ -32,6 +33,7 @@ def dumps(workflow: ir.Workflow) -> str:
         raise InternalError(f"dumps expects a Workflow, got {type(workflow).__name__}")
     header = f"{workflow_line(workflow.name)}{loc(workflow.span)}"
     lines = [f"wrl {ir.WRL_VERSION}", "", header]
+    make_room()
     try:
         for function in (workflow.run, *workflow.helpers):
             lines += ["", *print_function(function)]

@@ -24,7 +24,7 @@ from waymark_runtime.effects import (
     Fail,
     StartSleep,
 )
-from waymark_runtime.errors import InternalError
+from waymark_runtime.errors import InternalError, ProgramMismatch
 from waymark_runtime.interpreter import STATE_VERSION, State, advance, start
 from waymark_runtime.values import TypeResolver, error_json
 
@@ -201,8 +201,19 @@ def step_instance(
     )
 
 
+def check_programs(programs: dict[tuple[str, str], str]) -> None:
+    """Refuse `(workflow, version) -> text` entries whose text is not that version of that
+    workflow (`ProgramMismatch`): what a store checks before it keeps a program."""
+    from waymark_runtime.wrl.integrity import check_program
+
+    for (workflow, version), text in programs.items():
+        check_program(workflow, version, text)
+
+
 class ProgramCache:
-    """Parsed programs by version: a store holds `.wrl` text, a runner parses each version once."""
+    """Parsed programs by version: a store holds `.wrl` text, a runner parses each version once,
+    after checking that the text is that version of the instance's workflow (a forged row in
+    the versions table fails its instances instead of running)."""
 
     def __init__(self, parse: Callable[[str], Any], limit: int = 256) -> None:
         self._parse = parse
@@ -212,16 +223,21 @@ class ProgramCache:
     def __call__(self, claimed: ClaimedInstance) -> ir.Workflow:
         program = self._programs.get(claimed.version)
         if program is None:
+            check_programs({(claimed.workflow, claimed.version): claimed.wrl})
             program = self._select(self._parse(claimed.wrl), claimed.workflow)
             if len(self._programs) >= self._limit:
                 self._programs.pop(next(iter(self._programs)))
             self._programs[claimed.version] = program
+        if program.name != claimed.workflow:
+            raise ProgramMismatch(
+                f"version {claimed.version} is not a version of {claimed.workflow}"
+            )
         return program
 
     @staticmethod
     def _select(parsed: Any, name: str) -> ir.Workflow:
         if isinstance(parsed, ir.Workflow):
-            return parsed
+            return parsed  # its name is checked by the caller
         for program in parsed:
             if isinstance(program, ir.Workflow) and program.name == name:
                 return program

@@ -22,7 +22,7 @@ from waymark_runtime.engine import NewInstance, Outcome
 from waymark_runtime.errors import InternalError, WorkflowFailed
 from waymark_runtime.runner import Runner
 from waymark_runtime.store.memory import MemoryStore
-from waymark_runtime.values import TypeResolver, from_json, loaded_type, to_json
+from waymark_runtime.values import TypeResolver, from_json, to_json
 from waymark_runtime.worker.executor import InProcessExecutor
 from waymark_runtime.workflows import WorkflowDefinition, reset_backend, use_backend
 
@@ -49,7 +49,7 @@ class LocalRuntime:
         self.clock: Clock = VirtualClock() if virtual_time else SystemClock()
         self.settings = Settings.from_env({}).replace(**_LOCAL)
         self.store = MemoryStore(lost_attempt_retries=self.settings.lost_attempt_retries)
-        self.types = types or loaded_type
+        self.types = types  # None: the type registry
         self._rng = random.Random(seed)
         self._runner: Runner | None = None
         self._running: asyncio.Task[None] | None = None

@@ -34,7 +34,7 @@ from waymark_runtime.store import postgres
 from waymark_runtime.store.contract import RunnerStore
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.postgres import Claim, is_transient
-from waymark_runtime.values import TypeResolver, error_json, loaded_type
+from waymark_runtime.values import TypeResolver, error_json
 from waymark_runtime.worker.executor import ExecutorFactory, Job, Lease
 from waymark_runtime.worker.held import Change, Held, Policy, hold, prepare
 from waymark_runtime.worker.pool import WorkerPool
@@ -66,7 +66,7 @@ class Runner:
         clock: Clock | Callable[[], float] | None = None,
         owner: str | None = None,
         executor: ExecutorFactory = WorkerPool,
-        types: TypeResolver = loaded_type,
+        types: TypeResolver | None = None,
         rng: random.Random | None = None,
     ) -> None:
         self.store = store

@@ -1,4 +1,5 @@
-"""The shared effect handling (`plan_step`, `step_instance`) and the in-memory store."""
+"""The shared effect handling (`plan_step`, `step_instance`); the stores are held to their
+contract in tests/runtime/test_store_contract.py."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from waymark_runtime.engine import (
     plan_step,
     step_instance,
 )
-from waymark_runtime.wrl import dumps, parse
+from waymark_runtime.wrl import dumps, parse, version_of_canonical
+
+FAN = dumps(program(Fan))
 
 
 def test_plan_step_turns_effects_into_rows_with_ready_times() -> None:
@@ -45,12 +48,13 @@ def test_plan_step_turns_effects_into_rows_with_ready_times() -> None:
 
 
 def _claimed(wrl: str, state: dict | None = None, events: list | None = None) -> ClaimedInstance:
-    return ClaimedInstance(instance_id="i1", workflow="Fan", version="v1", wrl=wrl, inputs={"n": 2},
-                           state=state, events=events or [], cursor=len(events or []))  # fmt: skip
+    return ClaimedInstance(instance_id="i1", workflow="Fan", version=version_of_canonical(wrl),
+                           wrl=wrl, inputs={"n": 2}, state=state, events=events or [],
+                           cursor=len(events or []))  # fmt: skip
 
 
 def test_step_instance_runs_the_stored_program_text() -> None:
-    wrl = dumps(program(Fan))
+    wrl = FAN
     load = ProgramCache(parse)
     first = step_instance(_claimed(wrl), load, 0.0, random.Random())
     assert [a.node for a in first.plan.actions] == ["n1", "n2"]
@@ -63,7 +67,10 @@ def test_step_instance_runs_the_stored_program_text() -> None:
 
 def test_a_program_that_does_not_parse_fails_its_instance_only() -> None:
     commit = step_instance(
-        _claimed("wrl 1\nthis is not a program\n"), ProgramCache(parse), 0.0, random.Random()
+        _claimed("wrl 1\n\nworkflow Fan\nthis is not a program\n"),
+        ProgramCache(parse),
+        0.0,
+        random.Random(),
     )
     assert isinstance(commit.plan, StepPlan) and commit.plan.outcome is not None
     assert not commit.plan.outcome.ok and commit.state["status"] == "failed"

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from waymark_runtime.engine import NewInstance, Outcome
+from waymark_runtime.engine import NewInstance, Outcome, check_programs
 from waymark_runtime.store.contract import lost_attempt_error
 from waymark_runtime.store.pg_batch import CommitBatch, dumps
 from waymark_runtime.store.pg_rows import Claim, claim_of
@@ -119,6 +119,7 @@ class MemoryStore:
     async def create_instances(
         self, specs: Sequence[NewInstance], now: float, ids: Sequence[str] | None = None
     ) -> list[str]:
+        check_programs({(s.workflow, s.version): s.wrl for s in specs})
         ids = list(ids) if ids is not None else [str(uuid.uuid4()) for _ in specs]
         for spec in specs:
             self.versions.setdefault((spec.workflow, spec.version), spec.wrl)

@@ -22,6 +22,7 @@ import asyncpg
 from waymark_runtime.engine import (
     NewInstance,
     Outcome,
+    check_programs,
 )
 from waymark_runtime.store.contract import lost_attempt_error
 from waymark_runtime.store.pg_batch import CommitBatch, dumps
@@ -127,11 +128,13 @@ class PostgresStore:
     ) -> list[str]:
         """Insert instances runnable at once; a program version's text is sent only once.
 
-        `ids` lets a caller pick the ids (to wait on them before they exist).
+        `ids` lets a caller pick the ids (to wait on them before they exist). A version whose
+        text does not hash to it, or names another workflow, is refused (`ProgramMismatch`).
         """
         ids = list(ids) if ids is not None else [str(uuid.uuid4()) for _ in specs]
         fresh = {(s.workflow, s.version): s.wrl for s in specs}
         fresh = {key: wrl for key, wrl in fresh.items() if key not in self._known_versions}
+        check_programs(fresh)
         await self.pool.fetchrow(
             self._sql["create_instances"],
             [name for name, _ in fresh],

@@ -20,7 +20,7 @@ import time
 
 from waymark_runtime.config import Settings
 from waymark_runtime.errors import WaymarkError
-from waymark_runtime.values import error_json
+from waymark_runtime.values import add_user_module, error_json
 from waymark_runtime.worker.protocol import Reply, Request, encode, open_pipes, read_frame
 
 _PR_SET_PDEATHSIG = 1
@@ -42,9 +42,11 @@ class UserModuleError(WaymarkError):
 
 
 def import_user_modules(settings: Settings) -> None:
-    """Import `WAYMARK_USER_MODULE` (their `@workflow` classes are not compiled here)."""
+    """Import `WAYMARK_USER_MODULE` (their `@workflow` classes are not compiled here); their
+    classes become the ones programs and values may construct (`values.registry`)."""
     os.environ["WAYMARK_WORKER_PROCESS"] = "1"
     for module in settings.user_modules:
+        add_user_module(module)
         try:
             importlib.import_module(module)
         except Exception as error:

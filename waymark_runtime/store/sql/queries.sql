@@ -5,11 +5,13 @@
 
 -- name: create_instances
 -- Register the distinct program versions (idempotent) and insert the instances, runnable now.
+-- The caller checked that each text hashes to its version, so a row holding other text for it
+-- is forged: it is overwritten, and what `run()` submitted is what runs.
 WITH versions AS (
-    INSERT INTO waymark_workflow_versions (name, version, wrl, created_at)
+    INSERT INTO waymark_workflow_versions AS w (name, version, wrl, created_at)
     SELECT v.name, v.version, v.wrl, to_timestamp($9)
     FROM unnest($1::text[], $2::text[], $3::text[]) AS v (name, version, wrl)
-    ON CONFLICT (name, version) DO NOTHING
+    ON CONFLICT (name, version) DO UPDATE SET wrl = excluded.wrl WHERE w.wrl <> excluded.wrl
 ), created AS (
     INSERT INTO waymark_instances
         (id, workflow_name, workflow_version, inputs, priority, wake_at, created_at, updated_at)

@@ -27,15 +27,17 @@ import uuid
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, TypeVar, cast
 
+from waymark_runtime.clock import Clock, Handle, SystemClock
 from waymark_runtime.config import Settings
 from waymark_runtime.engine import Outcome, ProgramCache, StepCommit, step_instance
 from waymark_runtime.store import postgres
+from waymark_runtime.store.contract import RunnerStore
 from waymark_runtime.store.pg_batch import CommitBatch
-from waymark_runtime.store.pg_listen import Listener
-from waymark_runtime.store.postgres import RUNNABLE_CHANNEL, Claim, PostgresStore, is_transient
-from waymark_runtime.values import error_json
+from waymark_runtime.store.postgres import Claim, is_transient
+from waymark_runtime.values import TypeResolver, error_json
+from waymark_runtime.worker.executor import ExecutorFactory, Job, Lease
 from waymark_runtime.worker.held import Change, Held, Policy, hold, prepare
-from waymark_runtime.worker.pool import Job, Lease, WorkerPool
+from waymark_runtime.worker.pool import WorkerPool
 
 log = logging.getLogger("waymark.runner")
 
@@ -58,15 +60,20 @@ class Runner:
 
     def __init__(
         self,
-        store: PostgresStore,
+        store: RunnerStore,
         settings: Settings,
         *,
-        clock: Callable[[], float] | None = None,
+        clock: Clock | Callable[[], float] | None = None,
         owner: str | None = None,
+        executor: ExecutorFactory = WorkerPool,
+        types: TypeResolver | None = None,
+        rng: random.Random | None = None,
     ) -> None:
         self.store = store
         self.settings = settings
-        self.clock = clock or postgres.now
+        self.time = _clock_of(clock)
+        self.clock = self.time.now
+        self.types = types
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.lease = settings.lock_ttl_ms / 1000
         # Local deadlines end a little before the lease in the database does, for clock skew.
@@ -77,20 +84,22 @@ class Runner:
         self.commits: set[asyncio.Task[None]] = set()
         self.failure: BaseException | None = None
         self.orphans: set[str] = set()
-        self.timers: dict[str, list[asyncio.TimerHandle]] = {}
+        self.timers: dict[str, list[Handle]] = {}
         self.wake = asyncio.Event()
         self.claim_wanted = asyncio.Event()
+        self.claiming = False
+        self.activity = asyncio.Event()
         self.stopping = False
         self.programs = ProgramCache(_parse_wrl)
-        self.rng = random.Random()
-        self.pool = WorkerPool(settings, self._on_reply, self._on_lost, self._on_expired)
+        self.rng = rng or random.Random()
+        self.pool = executor(settings, self._on_reply, self._on_lost, self._on_expired)
 
     # lifecycle ------------------------------------------------------------------------------
 
     async def run(self, stop: asyncio.Event) -> None:
         """Run until `stop` is set, then shut down gracefully (see `_shutdown`)."""
         await asyncio.gather(self.pool.start(), asyncio.to_thread(_parse_wrl, ""))
-        listener = Listener(self.store.dsn, {RUNNABLE_CHANNEL: self._want_claim}, self._want_claim)
+        listener = self.store.subscribe(self._want_claim)
         await self._retrying("listen", listener.start)
         loops = [
             asyncio.create_task(coroutine)
@@ -132,7 +141,8 @@ class Runner:
         self.wake.set()
         grace = self.settings.shutdown_grace_seconds
         if not pump.done():
-            await self.pool.wait_idle(grace)
+            if not await self.pool.wait_idle(grace):
+                self.pool.kill()  # past the grace: what still runs is lost (retried elsewhere)
             with contextlib.suppress(TimeoutError, Exception):
                 await asyncio.wait_for(asyncio.shield(pump), 5)
         pump.cancel()
@@ -158,14 +168,26 @@ class Runner:
 
     # claiming ------------------------------------------------------------------------------
 
-    def _want_claim(self, _payload: str | None = None) -> None:
+    def _want_claim(self) -> None:
         self.claim_wanted.set()
+        self.activity.set()
 
     async def _claim_loop(self) -> None:
         while not self.stopping:
             await self.claim_wanted.wait()
             self.claim_wanted.clear()
-            await self._guarded("claim", self._claim_all)
+            self.claiming = True
+            try:
+                await self._guarded("claim", self._claim_all)
+            finally:
+                self.claiming = False
+                self.activity.set()
+
+    def quiescent(self) -> bool:
+        """Nothing to do until a timer fires or new work arrives (`LocalRuntime` then moves
+        its virtual clock); `activity` is set whenever that may have changed."""
+        return not (self.dirty or self.committing or self.commits or self.claiming
+                    or self.claim_wanted.is_set() or self.pool.in_flight)  # fmt: skip
 
     async def _claim_all(self) -> None:
         while (room := self.settings.max_concurrent_instances - len(self.held)) > 0:
@@ -194,9 +216,9 @@ class Runner:
             self.pool.withdraw_revoked()
         self.held[held.id] = held
         for attempt, ready_at in held.delayed.values():
-            self._arm(held, ready_at - now, held.attempt_ready, attempt.id)
+            self._arm(held, ready_at, held.attempt_ready, attempt.id)
         for node, wake_at in held.sleeps.items():
-            self._arm(held, wake_at - now, held.sleep_finished, node)
+            self._arm(held, wake_at, held.sleep_finished, node)
         self._mark(held.id)
 
     async def _poll_loop(self) -> None:
@@ -210,6 +232,7 @@ class Runner:
     def _mark(self, instance_id: str) -> None:
         self.dirty.add(instance_id)
         self.wake.set()
+        self.activity.set()
 
     async def _pump(self) -> None:
         """Step whatever is dirty and commit it, with up to `_COMMITS_IN_FLIGHT` group commits
@@ -239,6 +262,7 @@ class Runner:
             if not task.cancelled() and task.exception() is not None:
                 self.failure = task.exception()
             self.wake.set()
+            self.activity.set()
 
         task.add_done_callback(done)
 
@@ -264,7 +288,7 @@ class Runner:
             step: StepCommit | None = None
             if held.needs_step():
                 claimed = dataclasses.replace(held.claimed, state=held.state, events=held.events)
-                step = step_instance(claimed, self.programs, policy.now, self.rng)
+                step = step_instance(claimed, self.programs, policy.now, self.rng, self.types)
             return prepare(held, step, policy)
         except Exception as error:  # a value that will not store fails its instance only
             log.warning("instance %s fails: %s", held.id, error)
@@ -311,11 +335,10 @@ class Runner:
         if change.done or change.release:
             self._drop(held.id)
             return []
-        now = self.clock()
         for attempt, ready_at in change.delayed:
-            self._arm(held, ready_at - now, held.attempt_ready, attempt.id)
+            self._arm(held, ready_at, held.attempt_ready, attempt.id)
         for node, wake_at in change.sleeps:
-            self._arm(held, wake_at - now, held.sleep_finished, node)
+            self._arm(held, wake_at, held.sleep_finished, node)
         jobs = []
         default_timeout = self.settings.action_timeout_seconds
         for attempt in change.dispatch:
@@ -348,13 +371,13 @@ class Runner:
         elif not self.held:
             self.wake.set()
 
-    def _arm(self, held: Held, delay: float, fire: Callable[[Any], None], arg: Any) -> None:
+    def _arm(self, held: Held, when: float, fire: Callable[[Any], None], arg: Any) -> None:
         def fired() -> None:
             if self.held.get(held.id) is held:
                 fire(arg)
                 self._mark(held.id)
 
-        handle = asyncio.get_running_loop().call_later(max(delay, 0.0), fired)
+        handle = self.time.call_at(when, fired)
         self.timers.setdefault(held.id, []).append(handle)
 
     # worker callbacks -----------------------------------------------------------------------
@@ -470,6 +493,13 @@ class Runner:
             await self._retrying(what, operation)
         except Exception:
             log.exception("%s failed", what)
+
+
+def _clock_of(clock: Clock | Callable[[], float] | None) -> Clock:
+    """A clock object, or the system clock reading `clock()` (default: `postgres.now`)."""
+    if clock is None or callable(clock):
+        return SystemClock(clock or postgres.now)
+    return clock
 
 
 def _failure(held: Held, error: BaseException) -> Change:

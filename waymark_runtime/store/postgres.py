@@ -1,9 +1,10 @@
 """`PostgresStore`: the durable store on PostgreSQL 14+, through asyncpg only.
 
-One method per named query of `sql/queries.sql`; every batch is one statement. It implements
-`engine.Store` (the protocol every host can drive) plus the runner's fast path: `claim` returns
-an instance's pending attempts and sleeps too, `commit` keeps the lease so the runner can run the
-attempts on its own workers. It holds no workflow logic and never interprets a program.
+One method per named query of `sql/queries.sql`; every batch is one statement. It answers the
+runner's contract (`store.contract`, shared with `MemoryStore`): `claim` returns an instance's
+events, pending attempts and sleeps, `commit` keeps the lease so the runner can run the attempts
+on its own workers; plus what clients and inspection read. It holds no workflow logic and never
+interprets a program.
 """
 
 from __future__ import annotations
@@ -13,31 +14,29 @@ import contextlib
 import json
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import asyncpg
 
-from waymark_runtime.actions import ActionTimeout
-from waymark_runtime.effects import SleepFinished
 from waymark_runtime.engine import (
-    ClaimedInstance,
     NewInstance,
     Outcome,
     check_programs,
 )
+from waymark_runtime.store.contract import lost_attempt_error
 from waymark_runtime.store.pg_batch import CommitBatch, dumps
+from waymark_runtime.store.pg_listen import Listener
 from waymark_runtime.store.pg_migrate import migrate, migrate_async
 from waymark_runtime.store.pg_rows import (
     Claim,
     Cursor,
     PendingAttempt,
+    claim_of,
     outcome_of,
-    split_attempts,
 )
 from waymark_runtime.store.pg_waiters import Waiters
 from waymark_runtime.store.sql import queries
-from waymark_runtime.values import error_json
 
 __all__ = ["Claim", "Cursor", "PendingAttempt", "PostgresStore", "is_transient", "migrate", "now"]
 
@@ -96,13 +95,7 @@ class PostgresStore:
         self._programs: dict[str, str] = {}
         self._known_versions: set[tuple[str, str]] = set()
         self._waiters = Waiters(dsn, self.outcomes)
-        self.lost_error = error_json(
-            ActionTimeout(
-                f"action attempt lost {lost_attempt_retries + 1} times: its worker process "
-                "died or stopped responding while running it, or its runner died (does the "
-                "action crash its process or block its event loop?)"
-            )
-        )
+        self.lost_error = lost_attempt_error(lost_attempt_retries)
 
     @classmethod
     async def open(
@@ -213,24 +206,11 @@ class PostgresStore:
         version = row["workflow_version"]
         if row["wrl"] is not None:
             self._programs[version] = row["wrl"]
-        events, pending, consumed = split_attempts(row["attempts"])
-        sleeps = {node: wake_at for node, wake_at in row["timers"]}
-        due = [node for node, wake_at in sleeps.items() if wake_at <= now]
-        events.extend(SleepFinished(node=node) for node in due)
-        instance = ClaimedInstance(
-            instance_id=str(row["id"]),
-            workflow=row["workflow_name"],
-            version=version,
-            wrl=self._programs.get(version, ""),
-            inputs=row["inputs"],
-            state=row["state"],
-            events=events,
-            cursor=Cursor(row["event_seq"], tuple(consumed), tuple(due)),
-        )
-        for node in due:
-            del sleeps[node]
-        return Claim(instance=instance, priority=row["priority"], pending=pending, sleeps=sleeps,
-                     epoch=row["lease_epoch"])  # fmt: skip
+        return claim_of(row, self._programs.get(version, ""), now)
+
+    def subscribe(self, on_runnable: Callable[[], None]) -> Listener:
+        """A subscription to `waymark_runnable`: new or released work (start it to listen)."""
+        return Listener(self.dsn, {RUNNABLE_CHANNEL: lambda _: on_runnable()}, on_runnable)
 
     async def commit(self, batch: CommitBatch, owner: str, now: float) -> set[str]:
         """Persist a group commit; returns the instances that passed the lease fence."""

@@ -16,7 +16,7 @@ from waymark_runtime.engine import ClaimedInstance, Outcome, PlannedAction, Step
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.pg_rows import Claim, Cursor, PendingAttempt
 from waymark_runtime.values import error_json
-from waymark_runtime.worker.pool import Lease
+from waymark_runtime.worker.executor import Lease
 
 AttemptId = tuple[str, int]
 """(node, attempt): an attempt within its instance."""
@@ -249,7 +249,7 @@ def _plan_effects(held: Held, step: StepCommit, change: Change, policy: Policy) 
     for planned in step.plan.actions:
         attempt = _attempt_of(planned)
         run_now = planned.ready_at <= policy.now and not policy.stopping
-        change.batch.add_attempt(held.id, planned, running=run_now, owned=True)
+        change.batch.add_attempt(held.id, planned, running=run_now)
         if run_now:
             change.dispatch.append(attempt)
         else:

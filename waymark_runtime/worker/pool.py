@@ -17,12 +17,12 @@ import os
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
 from waymark_runtime.config import Settings
 from waymark_runtime.errors import WaymarkError
+from waymark_runtime.worker.executor import Job, OnKeys, OnReply
 from waymark_runtime.worker.protocol import Request, encode, open_pipes, read_frame
 
 log = logging.getLogger("waymark.worker")
@@ -35,41 +35,6 @@ _DEADLINE_GRACE = 5.0
 
 class WorkerStartupError(WaymarkError):
     """worker processes could not start (see the worker output above)"""
-
-
-@dataclass(eq=False, slots=True)
-class Lease:
-    """Until when work may start for one claim: a `time.monotonic()` deadline the runner moves
-    forward after each heartbeat that confirmed the claim, and revokes when it lets go."""
-
-    deadline: float
-
-    def valid(self, now: float) -> bool:
-        return now < self.deadline
-
-    def revoke(self) -> None:
-        self.deadline = float("-inf")
-
-    @property
-    def revoked(self) -> bool:
-        return self.deadline == float("-inf")
-
-
-@dataclass(slots=True)
-class Job:
-    """One attempt to run: `key` is the runner's handle for it, echoed back in callbacks."""
-
-    key: Hashable
-    action: str
-    args: list[Any]
-    kwargs: dict[str, Any]
-    timeout: float | None
-    lease: Lease
-    isolate: bool = False
-
-
-OnReply = Callable[[Hashable, bool, Any], None]
-OnKeys = Callable[[list[Hashable]], None]
 
 
 @dataclass(eq=False)

@@ -121,11 +121,11 @@ WITH step AS (
          lease_owner, started_at, created_at)
     SELECT n.instance_id, n.node, n.attempt, n.action, n.args, n.kwargs, n.timeout,
            CASE WHEN n.running THEN 'running' ELSE 'queued' END,
-           to_timestamp(n.ready_at), CASE WHEN n.owned THEN $1 END,
+           to_timestamp(n.ready_at), $1,
            CASE WHEN n.running THEN to_timestamp($2) END, to_timestamp($2)
     FROM json_to_recordset($3::json -> 'n') AS n (
         instance_id uuid, node text, attempt integer, action text, args json, kwargs json,
-        timeout double precision, ready_at double precision, running boolean, owned boolean)
+        timeout double precision, ready_at double precision, running boolean)
     WHERE n.instance_id IN (SELECT id FROM kept)
     ON CONFLICT (instance_id, node, attempt) DO NOTHING
     RETURNING 1

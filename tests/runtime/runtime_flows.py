@@ -194,8 +194,3 @@ class Ledger(Workflow):
         last = await ledger(f"{tag}/last", seconds)
         keys.append(last)
         return keys
-
-
-def ledger_result(tag: str, width: int) -> list[str]:
-    """What `Ledger().run(tag, width, ...)` returns (its body run as plain Python)."""
-    return [*(f"{tag}/{i}" for i in range(width)), f"{tag}/last"]

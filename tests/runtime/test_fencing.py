@@ -64,10 +64,17 @@ async def committed_at(database: str) -> dict[str, float]:
     return {row["args"][0]: row["finished_at"] for row in rows}
 
 
+async def in_python(tags: list[str], width: int) -> list[list[str]]:
+    """The oracle: each instance's `run()` body as plain Python (its actions recording nothing:
+    `WM_TEST_RECORD` is not set in this process)."""
+    assert flows.RECORD_ENV not in os.environ
+    return [await flows.Ledger().run_inline(tag, width, 0.0) for tag in tags]
+
+
 async def assert_fenced(database: str, record: Path, tags: list[str], width: int) -> None:
     committed = await committed_at(database)
     starts = started_at(record)
-    expected = {key for tag in tags for key in flows.ledger_result(tag, width)}
+    expected = {key for keys in await in_python(tags, width) for key in keys}
     assert set(committed) == expected
     late = {key: [s - committed[key] for s in starts[key] if s > committed[key]] for key in starts}
     assert not {key: seconds for key, seconds in late.items() if seconds}, (
@@ -107,7 +114,7 @@ async def test_a_runner_paused_past_its_lease_starts_nothing_another_runner_fini
         await wait_for(lambda: _running(database), 20, "the first attempts to run")
         with paused(first), start_workers(database, record, **SATURATED):
             outcome = await results(database, ids, timeout=40)
-            assert outcome == [flows.ledger_result(tag, width) for tag in tags]
+            assert outcome == await in_python(tags, width)
             await asyncio.sleep(0.5)
         # The second runner is gone; the first wakes up with its queue full of attempts that
         # were finished meanwhile, and must start none of them.
@@ -166,6 +173,6 @@ async def test_mixed_faults_rerun_nothing_committed_and_give_the_python_results(
             with start_workers(database, record, **SATURATED):
                 outcome = await results(database, ids, timeout=60)
             logs = [runner.log.read_text(errors="replace") for runner in (a, b)]
-        assert outcome == [flows.ledger_result(tag, width) for tag in tags]
+        assert outcome == await in_python(tags, width)
         await assert_fenced(database, record, tags, width)
         assert not [text for text in logs if "Traceback" in text]  # outages are expected

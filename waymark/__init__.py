@@ -14,6 +14,7 @@ from waymark_runtime.errors import (
     WaymarkError,
     WorkflowFailed,
 )
+from waymark_runtime.options import InvalidOptionError
 from waymark_runtime.schedules import (
     ScheduleInfo,
     delete_schedule,
@@ -52,6 +53,7 @@ __all__ = [
     "CompileError",
     "Depend",
     "Depends",
+    "InvalidOptionError",
     "RetryPolicy",
     "ScheduleInfo",
     "ValueNotSerializable",

@@ -20,11 +20,14 @@ from waymark_runtime.values import (
     ExceptionValue,
     ModelValue,
     ValueNotSerializable,
+    add_user_module,
     from_json,
     to_json,
     to_value,
 )
 from waymark_runtime.values.text import check_storable
+
+add_user_module(__name__)  # as `WAYMARK_USER_MODULE` would: its classes are the user's
 
 
 class Color(Enum):

@@ -48,6 +48,16 @@ def text_value(value: JSON) -> str:
     return str(value["v"]).encode("ascii").decode("unicode_escape")
 
 
+def shown_text(value: JSON) -> str:
+    """A stored string (plain or escaped) as text, for messages; anything else as `str()`."""
+    if isinstance(value, dict) and value.get("$t") == "str":
+        try:
+            return text_value(value)
+        except (UnicodeError, ValueError):  # a malformed escape is shown as stored
+            return str(value.get("v"))
+    return value if isinstance(value, str) else str(value)
+
+
 def check_storable(value: JSON) -> None:
     """Raise `ValueNotSerializable` unless the JSON-shaped `value` can be written as JSON text
     that PostgreSQL's `json` accepts and that reads back as the same value.

@@ -136,13 +136,13 @@ async def test_a_reply_the_database_would_refuse_fails_its_attempt(
     assert await store.pool.fetchval(status, action) == "failed"
 
 
-async def _running_attempt(runner: Any, instance_id: str) -> tuple[str, str, int]:
+async def _running_attempt(runner: Any, instance_id: str) -> tuple[str, int, str, int]:
     deadline = time.monotonic() + 20
     while not (held := runner.held.get(instance_id)) or not held.running:
         assert time.monotonic() < deadline, "the attempt never started"
         await asyncio.sleep(0.02)
     (node, attempt), *_ = held.running
-    return (instance_id, node, attempt)
+    return (instance_id, held.epoch, node, attempt)
 
 
 class _Pipe:

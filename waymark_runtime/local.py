@@ -15,6 +15,7 @@ import time
 from types import TracebackType
 from typing import Any
 
+from waymark_runtime.config import Settings
 from waymark_runtime.engine import (
     ActionResult,
     ClaimedAction,
@@ -22,10 +23,12 @@ from waymark_runtime.engine import (
     NewInstance,
     Outcome,
     ProgramCache,
+    limits_of,
     step_instance,
 )
 from waymark_runtime.errors import WorkflowFailed
 from waymark_runtime.execute import execute_action
+from waymark_runtime.interpreter import Limits
 from waymark_runtime.store.memory import MemoryStore
 from waymark_runtime.values import TypeResolver, from_json, loaded_type, to_json
 from waymark_runtime.workflows import WorkflowDefinition, reset_backend, use_backend
@@ -54,9 +57,16 @@ class LocalRuntime:
     """An in-process backend: `async with LocalRuntime() as rt: await MyWorkflow().run(...)`."""
 
     def __init__(
-        self, *, virtual_time: bool = True, types: TypeResolver | None = None, seed: int = 0
+        self,
+        *,
+        virtual_time: bool = True,
+        types: TypeResolver | None = None,
+        seed: int = 0,
+        limits: Limits | None = None,
     ) -> None:
+        """`limits`: the interpreter's, by default from the `WAYMARK_MAX_*` variables."""
         self.clock = Clock(virtual_time)
+        self.limits = limits or limits_of(Settings.from_env())
         self.store = MemoryStore()
         self.types = types or loaded_type
         self._rng = random.Random(seed)
@@ -153,7 +163,10 @@ class LocalRuntime:
         now = self.clock.now()
         claimed = await self.store.claim_instances(_OWNER, _BATCH, now, _LEASE)
         if claimed:
-            commits = [step_instance(c, self._load, now, self._rng, self.types) for c in claimed]
+            commits = [
+                step_instance(c, self._load, now, self._rng, self.types, self.limits)
+                for c in claimed
+            ]
             await self.store.commit_steps(commits, now)
         fired = await self.store.fire_timers(now, _BATCH)
         attempts = await self.store.claim_actions(_OWNER, _BATCH, now, _LEASE)

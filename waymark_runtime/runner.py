@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, TypeVar, cast
 
 from waymark_runtime.config import Settings
-from waymark_runtime.engine import Outcome, ProgramCache, StepCommit, step_instance
+from waymark_runtime.engine import Outcome, ProgramCache, StepCommit, limits_of, step_instance
 from waymark_runtime.store import postgres
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.pg_listen import Listener
@@ -38,6 +38,7 @@ T = TypeVar("T")
 _Key = tuple[str, str, int]
 _CLAIM_BATCH = 200
 _COMMITS_IN_FLIGHT = 2
+_SLICE = 0.05  # seconds of stepping before the pump lets the event loop run
 
 
 def _parse_wrl(text: str) -> Any:
@@ -74,6 +75,7 @@ class Runner:
         self.claim_wanted = asyncio.Event()
         self.stopping = False
         self.programs = ProgramCache(_parse_wrl)
+        self.limits = limits_of(settings)
         self.rng = random.Random()
         self.pool = WorkerPool(settings, self._on_reply, self._on_lost)
 
@@ -206,7 +208,7 @@ class Runner:
             while len(self.commits) < _COMMITS_IN_FLIGHT and (
                 ready := self.dirty - self.committing
             ):
-                self._start_commit(self._prepare_dirty(ready))
+                self._start_commit(await self._prepare_dirty(ready))
 
     def _start_commit(self, changes: list[Change]) -> None:
         if not changes:
@@ -225,15 +227,21 @@ class Runner:
 
         task.add_done_callback(done)
 
-    def _prepare_dirty(self, ids: set[str]) -> list[Change]:
+    async def _prepare_dirty(self, ids: set[str]) -> list[Change]:
+        """Step the instances; between steps, after `_SLICE` seconds of them, let the event
+        loop run (heartbeats, replies): a step itself is bounded by the interpreter's limits."""
         self.dirty -= ids
         policy = Policy(now=self.clock(), evict_after=self.settings.evict_sleep_threshold_ms / 1000,
                         stopping=self.stopping)  # fmt: skip
         changes = []
+        since = time.monotonic()
         for instance_id in ids:
             held = self.held.get(instance_id)
             if held is not None and self._wants_commit(held, policy):
                 changes.append(self._change_of(held, policy))
+            if time.monotonic() - since > _SLICE:
+                await asyncio.sleep(0)
+                since = time.monotonic()
         return changes
 
     @staticmethod
@@ -247,7 +255,8 @@ class Runner:
             step: StepCommit | None = None
             if held.needs_step():
                 claimed = dataclasses.replace(held.claimed, state=held.state, events=held.events)
-                step = step_instance(claimed, self.programs, policy.now, self.rng, loaded_type)
+                step = step_instance(claimed, self.programs, policy.now, self.rng, loaded_type,
+                                     self.limits)  # fmt: skip
             return prepare(held, step, policy)
         except Exception as error:  # a value that will not store fails its instance only
             log.warning("instance %s fails: %s", held.id, error)

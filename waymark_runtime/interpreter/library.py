@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from waymark_runtime.errors import WaymarkError
+from waymark_runtime.interpreter import bounded
 from waymark_runtime.values import (
     MISSING,
     EnumValue,
@@ -213,7 +214,12 @@ METHODS: dict[type, frozenset[str]] = {
 
 
 class _SafeFormatter(string.Formatter):
-    """`str.format` whose `{0.attr}` fields read attributes the way workflow code does."""
+    """`str.format` whose `{0.attr}` fields read attributes the way workflow code does.
+
+    One per call: it keeps the running length of the result, refused past the string limit."""
+
+    def __init__(self) -> None:
+        self.length = 0
 
     def get_field(self, field_name: str, args: Any, kwargs: Any) -> Any:
         first, rest = _string.formatter_field_name_split(field_name)
@@ -222,8 +228,9 @@ class _SafeFormatter(string.Formatter):
             obj = get_attribute(obj, key) if is_attribute else obj[key]
         return obj, first
 
-
-_FORMATTER = _SafeFormatter()
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        self.length = bounded.check_field(value, format_spec, self.length)
+        return super().format_field(value, format_spec)
 
 
 def _model_dump(model: ModelValue) -> dict[str, Any]:
@@ -245,8 +252,8 @@ def _model_copy(model: ModelValue, update: dict[str, Any] | None = None) -> Mode
 
 
 _SPECIAL: dict[tuple[type, str], Callable[..., Any]] = {
-    (str, "format"): lambda s, *a, **k: _FORMATTER.vformat(s, a, k),
-    (str, "format_map"): lambda s, mapping: _FORMATTER.vformat(s, (), mapping),
+    (str, "format"): lambda s, *a, **k: _SafeFormatter().vformat(s, a, k),
+    (str, "format_map"): lambda s, mapping: _SafeFormatter().vformat(s, (), mapping),
     (ModelValue, "model_dump"): _model_dump,
     (ModelValue, "model_copy"): _model_copy,
 }
@@ -258,13 +265,14 @@ def call_method(obj: Any, name: str, args: list[Any], kwargs: dict[str, Any]) ->
         obj, kind = obj.value, type(obj.value)  # `Tier.PRO.upper()`: str's own method
     special = _SPECIAL.get((kind, name))
     if special is not None:
+        bounded.charge_visit(obj)
         return special(obj, *args, **kwargs)
     allowed = METHODS.get(kind)
     if allowed is None or name not in allowed:
         if kind in (ModelValue, ExceptionValue, EnumValue) or not hasattr(obj, name):
             raise _no_attribute(obj, name)
         raise ProgramError(f"`{kind.__name__}.{name}()` is not allowed in a workflow")
-    return getattr(obj, name)(*args, **kwargs)
+    return bounded.call_method(obj, name, getattr(obj, name), args, kwargs)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -277,6 +285,7 @@ _PURE = ("len min max sum sorted abs round str int float bool any all zip range 
 
 BUILTINS: dict[str, Callable[..., Any]] = {name: getattr(builtins, name) for name in _PURE.split()}
 BUILTINS["isinstance"] = is_instance
+BUILTINS.update(bounded.BUILTINS)  # those whose work or result grows with their input
 
 
 def builtin(name: str) -> Callable[..., Any]:

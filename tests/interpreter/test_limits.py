@@ -119,6 +119,37 @@ class Shared(Workflow):
 
 
 @workflow
+class Hashing(Workflow):
+    async def run(self, case: str) -> Any:
+        u = (0,) * 1000
+        u = (u,) * 1000
+        u = (u,) * 1000
+        if case == "set":
+            return len({u})
+        if case == "dict":
+            return {u: 1}[u]
+        if case == "in":
+            return u in {1: 2}
+        return len({v: 1 for v in [u]})
+
+
+@workflow
+class Scans(Workflow):
+    async def run(self, case: str) -> int:
+        xs = list(range(1_000))
+        n = 0
+        for _ in range(2_000):
+            if case == "index":
+                n += xs.count(-1)
+            elif case == "insert":
+                xs.insert(0, 1)
+                xs.pop(0)
+            else:
+                n += len(xs[1:])
+        return n
+
+
+@workflow
 class Accumulates(Workflow):
     async def run(self, n: int) -> int:
         items = []
@@ -233,6 +264,19 @@ async def test_a_string_doubling_in_a_loop_stops_at_the_limit() -> None:
 async def test_shared_references_are_counted_every_time_they_are_visited(case: str) -> None:
     limit = await refusal(Shared, case, limits=Limits())
     assert limit.setting == (CHARS if case == "str" else OPERATIONS)
+
+
+@pytest.mark.parametrize("case", ["set", "dict", "in", "comprehension"])
+async def test_hashing_a_tuple_is_charged_for_its_nested_items(case: str) -> None:
+    assert (await refusal(Hashing, case, limits=Limits())).setting == OPERATIONS
+
+
+@pytest.mark.parametrize("case", ["index", "insert", "slice"])
+async def test_methods_and_slices_are_charged_for_the_items_they_move(case: str) -> None:
+    error = await refusal(Scans, case, limits=Limits(operations=1_000_000))  # 2,000 x 1,000
+    assert error.setting == OPERATIONS
+    async with LocalRuntime(limits=Limits()):
+        assert await Scans().run(case) == (0 if case != "slice" else 2_000 * 999)
 
 
 async def test_a_collection_growing_across_awaits_is_refused() -> None:

@@ -184,7 +184,7 @@ BUILTINS: dict[str, Callable[..., Any]] = {
 
 # Methods whose work does not grow with the receiver (the rest are charged for reading it).
 _CONSTANT: dict[type, frozenset[str]] = {
-    list: frozenset(["append", "pop", "insert", "extend", "clear"]),
+    list: frozenset(["append", "extend", "clear"]),
     dict: frozenset(
         [
             "get",
@@ -218,7 +218,7 @@ def call_method(obj: Any, name: str, method: Callable[..., Any], args: list[Any]
         args = check(obj, args, kwargs)
     _charge_reading(kind, obj, name, args)
     result = method(*args, **kwargs)
-    if kind in _TEXT or name in _CREATES:
+    if kind in _TEXT or kind is int or name in _CREATES:
         _M.settle(result)
     if kind in _GROWING and len(obj) > _M.items:
         raise _M.too_many_items(len(obj))
@@ -226,7 +226,7 @@ def call_method(obj: Any, name: str, method: Callable[..., Any], args: list[Any]
 
 
 def _charge_reading(kind: type, obj: Any, name: str, args: list[Any]) -> None:
-    if kind in _CONSTANT and name not in _CONSTANT[kind]:
+    if kind in _CONSTANT and name not in _CONSTANT[kind] and (args or name != "pop"):
         if name in _COMPARING or name == "sort":
             charge_sort(obj) if name == "sort" else charge_visit(obj)
         else:

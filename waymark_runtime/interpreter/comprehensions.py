@@ -13,6 +13,7 @@ from typing import Any
 
 from waymark_runtime import ir
 from waymark_runtime.interpreter.code import Assign, Env, Eval
+from waymark_runtime.interpreter.guards import hashed
 from waymark_runtime.interpreter.limits import ITEM_OPERATIONS, METER, weight
 from waymark_runtime.interpreter.targets import compile_target
 
@@ -93,7 +94,7 @@ def _collect(clauses: list[Clause], elt: Eval, kind: type, add: str) -> Eval:
         out, limit = kind(), METER.items
         put = getattr(out, add)
         for scope in bindings(clauses, env.copy()):
-            put(elt(scope))
+            put(elt(scope) if kind is list else hashed(elt(scope)))
             if len(out) > limit:
                 raise METER.too_many_items(len(out))
         return out
@@ -106,7 +107,7 @@ def _dict(clauses: list[Clause], key: Eval, value: Eval) -> Eval:
         out: dict[Any, Any] = {}
         limit = METER.items
         for scope in bindings(clauses, env.copy()):
-            out[key(scope)] = value(scope)
+            out[hashed(key(scope))] = value(scope)
             if len(out) > limit:
                 raise METER.too_many_items(len(out))
         return out

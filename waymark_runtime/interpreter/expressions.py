@@ -144,10 +144,11 @@ class ExprCompiler:
         return lambda env: tuple(items(env))
 
     def eval_SetExpr(self, node: ir.SetExpr) -> Eval:
-        items = self._items(node.elts)
-        return lambda env: set(items(env))
+        items, build = self._items(node.elts), library.BUILTINS["set"]
+        return lambda env: build(items(env))  # charged for hashing its items
 
     def eval_DictExpr(self, node: ir.DictExpr) -> Eval:
+        hashed = guards.hashed
         pairs = [(None if k is None else self.compile(k), self.compile(v))
                  for k, v in zip(node.keys, node.values, strict=True)]  # fmt: skip
 
@@ -155,10 +156,10 @@ class ExprCompiler:
             out: dict[Any, Any] = {}
             for key, value in pairs:
                 if key is None:
-                    out.update(METER.metered(value(env)))
+                    out.update(value(env))
                     METER.settle(out)
                 else:
-                    out[key(env)] = value(env)
+                    out[hashed(key(env))] = value(env)
             return out
 
         return build
@@ -187,12 +188,12 @@ class ExprCompiler:
             return lambda env: settle(value(env)[index(env)])  # a slice is a new copy
         if isinstance(node.index, ir.Const):
             return lambda env: value(env)[index(env)]
-        visit = guards.charge_visit
+        hashed = guards.hashed
 
         def item(env: Env) -> Any:
             container, key = value(env), index(env)
-            if key.__class__ is tuple:
-                visit(key)  # hashed or compared item by item
+            if key.__class__ is not int and key.__class__ is not str:
+                hashed(key)  # a tuple hashes (or a list index compares) every nested item
             return container[key]
 
         return item

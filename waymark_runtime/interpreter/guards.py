@@ -185,6 +185,13 @@ def charge_visit(value: Any) -> None:
         _M.charge(_cost(value, _M.left))
 
 
+def hashed(key: Any) -> Any:
+    """`key`, charged for hashing it: a tuple or model hashes every nested item."""
+    if key.__class__ not in _ORDINARY:
+        _M.charge(_cost(key, _M.left))
+    return key
+
+
 def charge_saving(value: Any) -> None:
     """Charge for encoding `value` (state, arguments, a result): shared lists count once."""
     if value.__class__ not in _ORDINARY:
@@ -203,8 +210,7 @@ def contains(x: Any, y: Any) -> bool:
     elif kind is list or kind is tuple:
         charge_visit(y)
     elif kind in (dict, set, frozenset):
-        if x.__class__ is tuple:
-            charge_visit(x)
+        hashed(x)
     elif kind in VIEWS:
         _M.charge(len(y))
     elif hasattr(y, "__next__"):

@@ -13,7 +13,7 @@ from typing import Any
 from waymark_runtime import ir
 from waymark_runtime.errors import InternalError
 from waymark_runtime.interpreter.code import Assign, Env, Eval
-from waymark_runtime.interpreter.guards import charge_visit
+from waymark_runtime.interpreter.guards import hashed
 from waymark_runtime.interpreter.limits import METER
 
 CompileExpr = Callable[[Any], Eval]
@@ -42,8 +42,8 @@ def _subscript_target(container: Eval, index: Eval) -> Assign:
 
     def assign(env: Env, value: Any) -> None:
         target, key = container(env), index(env)
-        if key.__class__ is tuple:
-            charge_visit(key)  # hashed: its nested items are visited
+        if key.__class__ is not int and key.__class__ is not str:
+            hashed(key)  # a tuple hashes every nested item
         target[key] = value
         if target.__class__ is dict or key.__class__ is slice:
             if key.__class__ is slice:

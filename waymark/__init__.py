@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from waymark._workflow import workflow
 from waymark_runtime.actions import ActionTimeout, BackoffPolicy, RetryPolicy, action
 from waymark_runtime.errors import CompileError, WaymarkError, WorkflowFailed
+from waymark_runtime.options import InvalidOptionError
 from waymark_runtime.schedules import (
     ScheduleInfo,
     delete_schedule,
@@ -47,6 +48,7 @@ __all__ = [
     "CompileError",
     "Depend",
     "Depends",
+    "InvalidOptionError",
     "RetryPolicy",
     "ScheduleInfo",
     "WaymarkError",

@@ -11,6 +11,7 @@ import inspect
 import os
 from typing import Any, TypeVar
 
+from waymark_runtime.options import checked_flag, checked_priority
 from waymark_runtime.workflows import (
     Workflow,
     WorkflowDefinition,
@@ -51,10 +52,12 @@ def workflow(cls: W) -> W:
         _priority: int | None = None,
         **kwargs: Any,
     ) -> Any:
+        blocking = checked_flag(_blocking, "_blocking")
+        priority = checked_priority(_priority)
         definition = definition_of(type(self))
         inputs = definition.bind_inputs(args, kwargs)
         return await current_backend().run_workflow(
-            definition, inputs, blocking=_blocking, priority=_priority
+            definition, inputs, blocking=blocking, priority=priority
         )
 
     setattr(cls, "run", run)  # noqa: B010 - replaces the method on a class typed by a TypeVar

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from waymark_runtime.local import Clock, LocalRuntime
+from waymark_runtime.clock import Clock
+from waymark_runtime.local import LocalRuntime
 from waymark_runtime.workflows import current_backend
 
 __all__ = ["Clock", "LocalRuntime", "current_runtime", "result"]

@@ -15,6 +15,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from waymark_compiler import nesting
 from waymark_compiler.checks import check
 from waymark_compiler.diagnostics import MAX_PER_FILE, Diagnostic, Sink, ordered, render
 from waymark_compiler.discover import WorkflowClass, discover
@@ -25,6 +26,7 @@ from waymark_compiler.resolve import Resolver
 from waymark_compiler.source import Source, parse
 from waymark_runtime import ir
 from waymark_runtime.errors import CompileError
+from waymark_runtime.nesting import make_room, too_deep
 from waymark_runtime.wrl import dumps, version_of_canonical
 
 if TYPE_CHECKING:
@@ -68,6 +70,7 @@ def compile_source(source: str, path: str = "<string>", module: str | None = Non
     `module` is the dotted name action and class paths are relative to; by default it is derived
     from `path` (walking up `__init__.py`), or `__main__` when `path` is not a file.
     """
+    make_room()
     parsed = parse(source, path)
     if isinstance(parsed, Diagnostic):
         return ModuleResult([], [parsed], source, path)
@@ -115,6 +118,10 @@ def _compile_class(found: WorkflowClass, resolver: Resolver) -> _Outcome:
     path = found.namespace.source.path
     sink = Sink(path)
     program = lower_workflow(found, resolver.at(found.namespace), sink)
+    deep = too_deep(program)
+    if deep is not None:  # lowering can add a level or two to what `nesting` measured
+        span = deep[1] or found.namespace.source.span(found.node.name)
+        sink.items.append(nesting.diagnostic(path, span, not hasattr(deep[0], "body")))
     if sink.failed:
         return _Outcome(found, None, sink.items)
     diagnostics = [*sink.items, *check(program, path)]

@@ -31,9 +31,9 @@ from waymark_compiler.tables import (
     KNOWN,
     KNOWN_EXCEPTIONS,
     OPAQUE_ROOTS,
-    PURE_BUILTINS,
     Known,
 )
+from waymark_runtime.vocabulary import PURE_BUILTINS
 
 ClassKind = Literal["exception", "enum", "model", "dataclass", "workflow", "builtin", "other"]
 

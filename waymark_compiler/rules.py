@@ -462,6 +462,18 @@ _ALL += (
         "Define actions, models and exceptions at module level.",
     ),
     _rule(
+        "WM148",
+        "nested-too-deeply",
+        "refuses expressions and blocks nested more than 100 levels deep (a sum of more than "
+        "about 100 terms counts as that many levels)",
+        "The runtime prints, parses and evaluates a program by walking it once per level of "
+        "nesting, and every phase must cope with whatever the compiler accepts, so one limit "
+        "holds for all of them. The whole module is measured, since the compiler reads it all.",
+        "return a + b + c + d + ...  # 300 terms",
+        "Split the expression with intermediate variables (`subtotal = a + b + ...`), or move "
+        "part of it into a helper method.",
+    ),
+    _rule(
         "WM150",
         "unreachable-code",
         "warns about statements that can never run (after `return`, `raise`, `break` or "

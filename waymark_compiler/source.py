@@ -1,17 +1,20 @@
 """Parsing one Python source file: CPython's own syntax check, then a libcst tree with positions.
 
-`parse` never raises on bad input: a syntax error becomes a WM100 diagnostic. Nothing here knows
-about workflows; it only turns text into a tree and tree nodes into `Span`s.
+`parse` never raises on bad input: a syntax error becomes a WM100 diagnostic, nesting too deep
+for the runtime a WM148. Nothing here knows about workflows; it only turns text into a tree and
+tree nodes into `Span`s.
 """
 
 from __future__ import annotations
 
+import ast
 import warnings
 from dataclasses import dataclass
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
+from waymark_compiler import nesting
 from waymark_compiler.diagnostics import Diagnostic
 from waymark_runtime.ir import Span
 
@@ -40,11 +43,13 @@ _SYNTAX_HELP = "Python itself rejects this source; fix the syntax first"
 
 
 def _syntax_error(path: str, text: str) -> Diagnostic | None:
-    """CPython's verdict on the source: catches what libcst accepts (e.g. `break` outside a loop)."""
+    """CPython's verdict on the source: catches what libcst accepts (e.g. `break` outside a loop),
+    and nesting deeper than the runtime accepts."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             compile(text, path, "exec", dont_inherit=True)
+            tree = ast.parse(text, path)
     except SyntaxError as error:
         line = error.lineno or 1
         column = error.offset or 1
@@ -56,16 +61,20 @@ def _syntax_error(path: str, text: str) -> Diagnostic | None:
         return Diagnostic(
             "WM100", "error", f"syntax error: {error}", path, Span(1, 1, 1, 2), "", None
         )
-    return None
+    except RecursionError:
+        return nesting.too_deep_for_python(path, text)
+    return nesting.too_deep(path, tree)
 
 
 def parse(text: str, path: str) -> Source | Diagnostic:
-    """The parsed module, or the WM100 diagnostic explaining why it does not parse."""
+    """The parsed module, or the WM100 (WM148) diagnostic explaining why it does not parse (is
+    nested too deeply to compile)."""
     error = _syntax_error(path, text)
     if error is not None:
         return error
     try:
         wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
+        positions = dict(wrapper.resolve(PositionProvider))
     except cst.ParserSyntaxError as failure:
         span = Span(
             failure.raw_line, failure.raw_column + 1, failure.raw_line, failure.raw_column + 2
@@ -73,5 +82,6 @@ def parse(text: str, path: str) -> Source | Diagnostic:
         return Diagnostic(
             "WM100", "error", "syntax error: unsupported syntax", path, span, "here", None
         )
-    positions = dict(wrapper.resolve(PositionProvider))
+    except RecursionError:
+        return nesting.too_deep_for_python(path, text)
     return Source(path, text, wrapper.module, positions)

@@ -1,5 +1,6 @@
-"""What the compiler knows without reading any source: Waymark's own names, the pure builtins and
-methods the runtime implements, and the impure standard-library calls it refuses.
+"""What the compiler knows without reading any source: Waymark's own names, builtin classes and
+exceptions, and the impure standard-library calls it refuses (the pure builtins and methods are
+the runtime's list, `waymark_runtime.vocabulary`).
 
 Data only. Qualified names are dotted (`asyncio.gather`); the resolver maps user spellings onto
 them, whatever the import aliases.
@@ -93,11 +94,6 @@ OPAQUE_ROOTS = frozenset(
     }
 )
 
-PURE_BUILTINS = _words(
-    "len min max sum sorted abs round str int float bool any all zip range enumerate dict "
-    "list set tuple isinstance reversed divmod pow"
-)
-
 # Builtin classes usable as `isinstance` targets and `match` class patterns.
 BUILTIN_TYPES = _words("bool bytes dict float frozenset int list object set str tuple")
 
@@ -113,23 +109,6 @@ BUILTIN_EXCEPTIONS: dict[str, str] = {
     for name, value in vars(builtins).items()
     if isinstance(value, type) and issubclass(value, BaseException)
 }
-
-# Methods the runtime implements with CPython's exact semantics, by name (receivers are
-# untyped at compile time). `format` is deliberately absent: see WM138.
-PURE_METHODS = _words(
-    # str
-    "capitalize casefold center count endswith expandtabs find index isalnum isalpha "
-    "isascii isdecimal isdigit isidentifier islower isnumeric isspace istitle isupper join "
-    "ljust lower lstrip partition removeprefix removesuffix replace rfind rindex rjust "
-    "rpartition rsplit rstrip split splitlines startswith strip swapcase title upper zfill "
-    # list
-    "append clear copy extend insert pop remove reverse sort "
-    # dict
-    "get items keys popitem setdefault update values "
-    # set
-    "add difference difference_update discard intersection intersection_update isdisjoint "
-    "issubset issuperset symmetric_difference symmetric_difference_update union"
-)
 
 Refusal = tuple[str, str, str]  # code, what it does (the message), help
 _NOT_DURABLE = "WM104"

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Generic, ParamSpec, TypeVar
 
+from waymark_runtime.values.registry import add_user_module
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -126,6 +128,7 @@ def action(function: Callable[P, Awaitable[R]]) -> Action[P, R]:
         raise TypeError(f"@action needs an `async def` function, got {function!r}")
     definition = ActionDefinition(action_path(function), function, inspect.signature(function))
     _REGISTRY[definition.path] = definition
+    add_user_module(function.__module__)  # its classes are the ones values may be built as
     return Action(definition)
 
 

@@ -3,13 +3,14 @@
 `default_client()` is the backend `Workflow.run()` uses outside a `LocalRuntime`. Submitting is
 one statement (program version upsert + instance insert + NOTIFY); waiting is a LISTEN on
 `waymark_done`, never a polling loop. Connections are per event loop, so `asyncio.run` may be
-called many times in one process. It runs no workflow logic and imports no user modules.
+called many times in one process. It runs no workflow logic and imports nothing a stored value
+names.
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib
+import contextlib
 import uuid
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
@@ -19,9 +20,10 @@ from waymark_runtime.config import Settings
 from waymark_runtime.embedded import database_url
 from waymark_runtime.engine import NewInstance, Outcome
 from waymark_runtime.errors import WorkflowFailed
+from waymark_runtime.options import checked_flag, checked_name, checked_priority
 from waymark_runtime.store import postgres
 from waymark_runtime.store.postgres import PostgresStore
-from waymark_runtime.values import builtin_type, from_json, loaded_type, to_json
+from waymark_runtime.values import find_class, from_json, kind_of, to_json
 from waymark_runtime.workflows import WorkflowDefinition, current_backend
 
 __all__ = ["InstanceStatus", "PostgresClient", "default_client", "get_result", "get_status"]
@@ -59,14 +61,15 @@ class PostgresClient:
         priority: int | None,
     ) -> Any:
         """Queue an instance; return its result (blocking) or its id."""
-        submitter = await self._submitter()
         spec = NewInstance(
-            workflow=definition.name,
+            workflow=checked_name(definition.name, "workflow name"),
             version=definition.version,
             wrl=definition.wrl,
             inputs=to_json(inputs),
-            priority=priority or 0,
+            priority=checked_priority(priority),
         )
+        blocking = checked_flag(blocking, "_blocking")
+        submitter = await self._submitter()
         instance_id = str(uuid.uuid4())
         if not blocking or self.settings.skip_wait_for_instance:
             await submitter.submit(spec, instance_id)
@@ -186,35 +189,32 @@ class _Submitter:
 def result_of(outcome: Outcome) -> Any:
     """The Python value of an outcome, or raise the exception that failed the instance."""
     if outcome.ok:
-        return from_json(outcome.value, types=loaded_type)
+        return from_json(outcome.value)
     raise exception_of(outcome.value)
 
 
 def exception_of(error: Any) -> BaseException:
-    """The exception as its own class when that class can be imported here (the client trusts
-    its own database: only the failed instance's exception class is looked up), else a
-    `WorkflowFailed` that names it."""
+    """The exception as its own class when the type registry has it (a builtin or Waymark
+    exception, or one of the user's modules), else a `WorkflowFailed` carrying its type name,
+    message and remote traceback. Nothing is imported because a stored value names it."""
     if not (isinstance(error, dict) and error.get("$t") == "exception"):
         return WorkflowFailed(f"workflow failed: {error!r}")
-    path = error["type"]
-    cls = builtin_type(path) or loaded_type(path) or _importable(path)
-    if isinstance(cls, type) and issubclass(cls, BaseException):
-        rebuilt = from_json(error, types=loaded_type)
-        if isinstance(rebuilt, BaseException):
-            return rebuilt
+    cls = find_class(str(error.get("type")))
+    if cls is not None and kind_of(cls) == "exception":
+        with contextlib.suppress(Exception):  # a malformed value is reported by name below
+            rebuilt = from_json(error)
+            if isinstance(rebuilt, BaseException):
+                return rebuilt
+    return _unknown_exception(error)
+
+
+def _unknown_exception(error: dict[str, Any]) -> WorkflowFailed:
+    path = str(error.get("type"))
     failed = WorkflowFailed(f"{path.rpartition(':')[2]}: {error.get('message', '')}")
-    failed.type_name = path  # type: ignore[attr-defined]
-    failed.error = error  # type: ignore[attr-defined]
+    failed.type_name, failed.error = path, error
+    traceback = error.get("traceback")
+    failed.remote_traceback = traceback if isinstance(traceback, str) else None
     return failed
-
-
-def _importable(path: str) -> type | None:
-    module = path.partition(":")[0]
-    try:
-        importlib.import_module(module)
-    except Exception:  # not importable here: the caller reports the class by name
-        return None
-    return loaded_type(path)
 
 
 _default: PostgresClient | None = None

@@ -235,3 +235,8 @@ def _check(settings: Settings) -> None:
 def settings() -> Settings:
     """The settings of this process's environment (read on every call: tests change the env)."""
     return Settings.from_env()
+
+
+def variable_names() -> list[str]:
+    """Every `WAYMARK_*` variable the settings read, in the order of the settings."""
+    return [field.env for field in _FIELDS.values()]

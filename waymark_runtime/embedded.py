@@ -2,29 +2,61 @@
 
 With `WAYMARK_DATABASE_URL` set, that server is used and nothing is booted. Without it, the first
 process to ask boots (or finds) the server in `<home>/pgdata` and creates the `waymark` database;
-an exclusive file lock makes concurrent callers (client, `start-workers`, tests) safe.
-The server is left running on exit so other processes keep using it; it owns no schema.
+an exclusive file lock makes concurrent callers (client, `start-workers`, tests) safe. The server
+is left running on exit so other processes keep using it; it owns no schema. How it is kept
+private (socket directory, authentication, root) is `embedded_cluster`'s business.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import functools
-import subprocess
-import warnings
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from waymark_runtime import embedded_cluster as cluster
 from waymark_runtime.config import Settings
-from waymark_runtime.errors import WaymarkError
+from waymark_runtime.embedded_cluster import EmbeddedServerError
+
+__all__ = ["DATABASE", "EmbeddedServer", "EmbeddedServerError", "database_url", "embedded_url"]
 
 DATABASE = "waymark"
 
 
-class EmbeddedServerError(WaymarkError):
-    """could not start the embedded PostgreSQL server"""
+@dataclass(frozen=True, slots=True)
+class EmbeddedServer:
+    """The embedded server of one `WAYMARK_HOME`."""
+
+    home: Path
+
+    @property
+    def pgdata(self) -> Path:
+        return self.home / "pgdata"
+
+    @property
+    def socket_dir(self) -> Path:
+        return cluster.socket_dir(self.pgdata)
+
+    def get_uri(self, database: str = "postgres") -> str:
+        """The URI of `database` on this server, over its socket."""
+        return f"postgresql://{cluster.SUPERUSER}@/{database}?host={self.socket_dir}"
+
+    def start(self) -> None:
+        """Start the server unless it is running (initialising the cluster on first use)."""
+        with _file_lock(self.home / "boot.lock"):
+            _boot(self.pgdata, self.socket_dir)
+
+    def stop(self, mode: str = "fast") -> None:
+        """Stop the server; `mode="immediate"` is a crash. A socket directory of its own under
+        the temporary directory is removed with it."""
+        cluster.stop(self.pgdata, mode)
+        if self.socket_dir != self.pgdata:
+            with contextlib.suppress(OSError):
+                self.socket_dir.rmdir()
 
 
 def database_url(settings: Settings) -> str:
@@ -41,48 +73,40 @@ def embedded_url(home: Path) -> str:
 
 @functools.cache
 def _embedded_url(home: Path) -> str:
-    home.mkdir(parents=True, exist_ok=True)
+    server = server_handle(home)
     with _file_lock(home / "boot.lock"):
-        server = _server(home / "pgdata")
         _ensure_database(server, DATABASE)
-        uri: str = server.get_uri(DATABASE)
-    return uri
+    return server.get_uri(DATABASE)
 
 
-def server_handle(home: Path) -> Any:
-    """The `pgserver` handle of the embedded server under `home` (booting it if needed)."""
+def server_handle(home: Path) -> EmbeddedServer:
+    """The embedded server under `home`, booted if it was not running."""
     home = home.expanduser().resolve()
     home.mkdir(parents=True, exist_ok=True)
-    with _file_lock(home / "boot.lock"):
-        return _server(home / "pgdata")
+    server = EmbeddedServer(home=home)
+    server.start()
+    return server
 
 
-def _server(pgdata: Path) -> Any:
-    with warnings.catch_warnings():
-        # platformdirs warns when XDG_RUNTIME_DIR is unset (containers); it falls back fine.
-        warnings.simplefilter("ignore")
-        try:
-            from pgserver.postgres_server import get_server
-        except ImportError as error:
-            raise EmbeddedServerError(
-                "the embedded PostgreSQL needs the `pgserver` package, which is not installed "
-                "(it ships wheels for Python 3.9-3.12); set WAYMARK_DATABASE_URL to a "
-                "PostgreSQL 14+ server instead"
-            ) from error
-        try:
-            return get_server(pgdata, cleanup_mode=None)
-        except (subprocess.SubprocessError, OSError, AssertionError) as error:
-            log = pgdata / "log"
-            tail = log.read_text()[-2000:] if log.exists() else ""
-            raise EmbeddedServerError(
-                f"could not start the embedded PostgreSQL in {pgdata}: {error}\n{tail}"
-            ) from error
+def _boot(pgdata: Path, sockets: Path) -> None:
+    """Reuse a server of ours already on the private socket; else (re)start it privately."""
+    live = cluster.running(pgdata)
+    ours = pgdata.exists() and pgdata.stat().st_uid == os.geteuid()
+    if live is not None and live.socket_dir == sockets and ours:
+        cluster.private_dir(sockets)
+        return
+    cluster.stop(pgdata)  # one started elsewhere, e.g. by an older release: restart it privately
+    cluster.adopt(pgdata)
+    if not (pgdata / "PG_VERSION").exists():
+        cluster.initdb(pgdata)
+    cluster.private_dir(sockets)
+    cluster.start(pgdata, sockets)
 
 
-def _ensure_database(server: Any, name: str) -> None:
-    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}';")
-    if "(1 row)" not in exists:
-        server.psql(f'CREATE DATABASE "{name}";')
+def _ensure_database(server: EmbeddedServer, name: str) -> None:
+    uri = server.get_uri("postgres")
+    if not cluster.psql(uri, f"SELECT 1 FROM pg_database WHERE datname = '{name}'").strip():
+        cluster.psql(uri, f'CREATE DATABASE "{name}"')
 
 
 @contextmanager

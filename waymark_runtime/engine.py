@@ -1,9 +1,10 @@
-"""Effect handling shared by every host of the interpreter, and the `Store` protocol.
+"""Effect handling: from the interpreter's effects to what a runner must persist.
 
 `plan_step` turns the interpreter's effects into a `StepPlan` (actions to enqueue with their ready
 time, timers, the outcome); `step_instance` runs one interpreter step for a claimed instance and
-returns the `StepCommit` a store persists atomically. `LocalRuntime` and the PostgreSQL runner
-both use these, so there is one implementation of effect handling. No I/O happens here.
+returns the `StepCommit` the runner turns into rows. There is one runner (`runner.Runner`), on
+PostgreSQL or on `LocalRuntime`'s memory store, so one implementation of effect handling.
+No I/O happens here.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from waymark_runtime import ir
 from waymark_runtime.config import Settings
@@ -24,7 +25,7 @@ from waymark_runtime.effects import (
     Fail,
     StartSleep,
 )
-from waymark_runtime.errors import InternalError
+from waymark_runtime.errors import InternalError, ProgramMismatch
 from waymark_runtime.interpreter import STATE_VERSION, Limits, State, advance, start
 from waymark_runtime.values import TypeResolver, error_json
 
@@ -166,100 +167,6 @@ class StepCommit:
     cursor: Any = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ClaimedAction:
-    """One attempt of an action leased to a worker."""
-
-    action_id: str
-    instance_id: str
-    node: str
-    attempt: int
-    action: str
-    args: tuple[JSON, ...]
-    kwargs: dict[str, JSON]
-    timeout: float | None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ActionResult:
-    """A finished attempt: `value` is the JSON result (`ok`) or a JSON exception value."""
-
-    action_id: str
-    instance_id: str
-    node: str
-    attempt: int
-    ok: bool
-    value: JSON
-
-
-class Store(Protocol):
-    """What the in-process host (`LocalRuntime`) needs of a store: `MemoryStore` provides it.
-    Every method is batched: one call, many rows. The PostgreSQL runner persists the same
-    `StepCommit`s through `PostgresStore.claim`/`commit`/`heartbeat` instead, which keep an
-    instance's lease across steps and record its results in the commit that consumes them.
-
-    Times are epoch seconds passed in by the caller (one clock the host can pin or make virtual).
-    JSON payloads (inputs, state, arguments, results) must come back with object key order intact:
-    dict order is part of Python's semantics, so store them as `json` or text, not `jsonb`.
-    Leases: a claimed row belongs to its `owner` until `now + lease` seconds; `reclaim_expired`
-    makes expired instance leases claimable again and re-queues expired action attempts, so a
-    lost attempt is retried (at-least-once) while a recorded result is never re-run.
-    """
-
-    async def create_instances(self, specs: Sequence[NewInstance], now: float) -> list[str]:
-        """Insert instances (runnable at once: a runner starts them); return their ids in order."""
-        ...
-
-    async def claim_instances(
-        self, owner: str, limit: int, now: float, lease: float
-    ) -> list[ClaimedInstance]:
-        """Lease up to `limit` runnable instances: not started, or with unconsumed events.
-
-        An instance is claimed by at most one runner at a time (`FOR UPDATE SKIP LOCKED`).
-        """
-        ...
-
-    async def commit_steps(self, commits: Sequence[StepCommit], now: float) -> None:
-        """Persist steps; each instance's commit is atomic (see `StepCommit`).
-
-        A commit whose instance lease was lost (another runner reclaimed it) must be dropped.
-        """
-        ...
-
-    async def claim_actions(
-        self, owner: str, limit: int, now: float, lease: float
-    ) -> list[ClaimedAction]:
-        """Lease up to `limit` queued action attempts with `ready_at <= now`, oldest first."""
-        ...
-
-    async def record_results(self, results: Sequence[ActionResult], now: float) -> None:
-        """Mark attempts done and turn each into an `ActionFinished` event of its instance.
-
-        Idempotent: a result for an attempt that is already recorded is ignored.
-        """
-        ...
-
-    async def fire_timers(self, now: float, limit: int) -> int:
-        """Turn due timers (`wake_at <= now`) into `SleepFinished` events; return how many."""
-        ...
-
-    async def reclaim_expired(self, now: float) -> int:
-        """Release expired instance leases and re-queue expired action attempts; return count."""
-        ...
-
-    async def next_due(self, now: float) -> float | None:
-        """The earliest future `ready_at`/`wake_at`, or None when nothing is scheduled."""
-        ...
-
-    async def outcome(self, instance_id: str) -> Outcome | None:
-        """The outcome of a finished instance, None while it runs (KeyError: unknown id)."""
-        ...
-
-    async def wait_outcome(self, instance_id: str, timeout: float | None = None) -> Outcome:
-        """Wait (without polling in a loop) until the instance finishes; return its outcome."""
-        ...
-
-
 # ---------------------------------------------------------------------------------------------
 # One step of one instance
 # ---------------------------------------------------------------------------------------------
@@ -309,8 +216,19 @@ def step_instance(
     )
 
 
+def check_programs(programs: dict[tuple[str, str], str]) -> None:
+    """Refuse `(workflow, version) -> text` entries whose text is not that version of that
+    workflow (`ProgramMismatch`): what a store checks before it keeps a program."""
+    from waymark_runtime.wrl.integrity import check_program
+
+    for (workflow, version), text in programs.items():
+        check_program(workflow, version, text)
+
+
 class ProgramCache:
-    """Parsed programs by version: a store holds `.wrl` text, a runner parses each version once."""
+    """Parsed programs by version: a store holds `.wrl` text, a runner parses each version once,
+    after checking that the text is that version of the instance's workflow (a forged row in
+    the versions table fails its instances instead of running)."""
 
     def __init__(self, parse: Callable[[str], Any], limit: int = 256) -> None:
         self._parse = parse
@@ -320,16 +238,21 @@ class ProgramCache:
     def __call__(self, claimed: ClaimedInstance) -> ir.Workflow:
         program = self._programs.get(claimed.version)
         if program is None:
+            check_programs({(claimed.workflow, claimed.version): claimed.wrl})
             program = self._select(self._parse(claimed.wrl), claimed.workflow)
             if len(self._programs) >= self._limit:
                 self._programs.pop(next(iter(self._programs)))
             self._programs[claimed.version] = program
+        if program.name != claimed.workflow:
+            raise ProgramMismatch(
+                f"version {claimed.version} is not a version of {claimed.workflow}"
+            )
         return program
 
     @staticmethod
     def _select(parsed: Any, name: str) -> ir.Workflow:
         if isinstance(parsed, ir.Workflow):
-            return parsed
+            return parsed  # its name is checked by the caller
         for program in parsed:
             if isinstance(program, ir.Workflow) and program.name == name:
                 return program

@@ -39,8 +39,18 @@ class WrlSyntaxError(WaymarkError):
         super().__init__(f"{where}{message}")
 
 
+class ProgramMismatch(WaymarkError):
+    """the stored program is not the workflow version it is stored as"""
+
+
 class WorkflowFailed(WaymarkError):
     """workflow instance failed"""
+
+    # For an exception whose class is not known here: its `module:QualName`, its stored JSON
+    # value, and the traceback recorded where it was raised (when one was recorded).
+    type_name: str | None = None
+    error: Any = None
+    remote_traceback: str | None = None
 
 
 class InstanceCancelled(WaymarkError):

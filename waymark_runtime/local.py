@@ -1,56 +1,63 @@
 """`LocalRuntime`: run workflows in this process, for users' unit tests.
 
-The production path on an in-memory store: the program goes compile → print → parse → interpret,
-each step is `engine.step_instance`, actions run in-process through `execute_action` (so mocks and
-monkeypatches apply), concurrently for a gather. With `virtual_time=True` a clock jumps to the
-next due timer or delayed retry whenever nothing is running, so `asyncio.sleep(86400)` in a
-workflow finishes at once — but never while an action runs: action timeouts use real time.
+It is the production runner (`runner.Runner`: claims, leases with epochs, fenced group commits,
+lost-attempt and retry handling) over a `MemoryStore` that answers the same contract as
+PostgreSQL, with an in-process executor (actions run as tasks of this event loop, so mocks and
+monkeypatches apply) and, with `virtual_time=True` (the default), a `VirtualClock`: whenever the
+runner has nothing to do, the clock jumps to the next durable sleep or retry delay, so
+`asyncio.sleep(86400)` in a workflow finishes at once — but never while an action runs (action
+timeouts use real time). Programs still go compile → print → parse → interpret.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import random
-import time
 from types import TracebackType
 from typing import Any
 
+from waymark_runtime.clock import Clock, SystemClock, VirtualClock
 from waymark_runtime.config import Settings
-from waymark_runtime.engine import (
-    ActionResult,
-    ClaimedAction,
-    ClaimedInstance,
-    NewInstance,
-    Outcome,
-    ProgramCache,
-    limits_of,
-    step_instance,
-)
-from waymark_runtime.errors import WorkflowFailed
-from waymark_runtime.execute import execute_action
+from waymark_runtime.engine import NewInstance, Outcome
+from waymark_runtime.errors import InternalError, WorkflowFailed
 from waymark_runtime.interpreter import Limits
+from waymark_runtime.runner import Runner
 from waymark_runtime.store.memory import MemoryStore
-from waymark_runtime.values import TypeResolver, from_json, loaded_type, to_json
+from waymark_runtime.values import TypeResolver, from_json, to_json
+from waymark_runtime.worker.executor import InProcessExecutor
 from waymark_runtime.workflows import WorkflowDefinition, reset_backend, use_backend
 
-_OWNER = "local"
-_LEASE = 3600.0
-_BATCH = 256
+_FOREVER_MS = 10**12
+# One runner in this process: it holds every instance (no eviction, no lease to lose, no
+# retention limit) and stops without waiting for running attempts.
+_LOCAL = {
+    "max_concurrent_instances": 10**9,
+    "evict_sleep_threshold_ms": _FOREVER_MS,
+    "lock_ttl_ms": _FOREVER_MS,
+    "lock_heartbeat_ms": _FOREVER_MS // 4,
+    "garbage_collector_retention_hours": 10.0**9,
+    "garbage_collector_interval_ms": _FOREVER_MS,
+    "shutdown_grace_seconds": 0.0,
+}
 
 
-class Clock:
-    """Epoch seconds; virtual clocks start at the real time and only move by `jump`."""
+_LIMITS = ("WAYMARK_MAX_STEP_OPERATIONS", "WAYMARK_MAX_COLLECTION_LENGTH",
+           "WAYMARK_MAX_STRING_LENGTH", "WAYMARK_MAX_INT_DIGITS")  # fmt: skip
 
-    def __init__(self, virtual: bool) -> None:
-        self.virtual = virtual
-        self._offset = 0.0
-        self._frozen = time.time()
 
-    def now(self) -> float:
-        return self._frozen + self._offset if self.virtual else time.time()
-
-    def jump(self, to: float) -> None:
-        self._offset = max(self._offset, to - self._frozen)
+def _settings(limits: Limits | None) -> Settings:
+    """The local runner's settings: the interpreter's limits are the only ones read from the
+    environment (as on PostgreSQL), unless `limits` are given."""
+    settings = Settings.from_env({k: os.environ[k] for k in _LIMITS if k in os.environ})
+    if limits is not None:
+        settings = settings.replace(
+            max_step_operations=limits.operations,
+            max_collection_length=limits.collection_length,
+            max_string_length=limits.string_length,
+            max_int_digits=limits.int_digits,
+        )
+    return settings.replace(**_LOCAL)
 
 
 class LocalRuntime:
@@ -64,15 +71,16 @@ class LocalRuntime:
         seed: int = 0,
         limits: Limits | None = None,
     ) -> None:
-        """`limits`: the interpreter's, by default from the `WAYMARK_MAX_*` variables."""
-        self.clock = Clock(virtual_time)
-        self.limits = limits or limits_of(Settings.from_env())
-        self.store = MemoryStore()
-        self.types = types or loaded_type
+        """`limits`: the interpreter's; by default from the `WAYMARK_MAX_*` limit variables."""
+        self.clock: Clock = VirtualClock() if virtual_time else SystemClock()
+        self.settings = _settings(limits)
+        self.store = MemoryStore(lost_attempt_retries=self.settings.lost_attempt_retries)
+        self.types = types  # None: the type registry
         self._rng = random.Random(seed)
-        self._programs = ProgramCache(_parse)
-        self._running: set[asyncio.Task[None]] = set()
-        self._driver: asyncio.Task[None] | None = None
+        self._runner: Runner | None = None
+        self._running: asyncio.Task[None] | None = None
+        self._stop = asyncio.Event()
+        self._timekeeper: asyncio.Task[None] | None = None
         self._token: Any = None
         self._texts: dict[str, tuple[str, str]] = {}
 
@@ -90,11 +98,13 @@ class LocalRuntime:
         await self.close()
 
     async def close(self) -> None:
-        tasks = [t for t in (self._driver, *self._running) if t is not None]
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        self._driver = None
+        """Stop the runner: running attempts are cancelled, nothing else is kept."""
+        self._stop.set()
+        if self._timekeeper is not None:
+            self._timekeeper.cancel()
+        if self._running is not None:
+            await asyncio.gather(self._running, return_exceptions=True)
+        self._running = self._timekeeper = None
 
     # -- the Backend protocol -----------------------------------------------------------------
 
@@ -121,73 +131,38 @@ class LocalRuntime:
             inputs={k: to_json(v) for k, v in inputs.items()},
             priority=priority,
         )
+        self._ensure_running()
         (instance_id,) = await self.store.create_instances([spec], self.clock.now())
-        self._ensure_driver()
         return instance_id
 
     async def result(self, instance_id: str, timeout: float | None = None) -> Any:
         """Wait for an instance: its result as Python values, or raise the exception that failed it."""
-        self._ensure_driver()
-        outcome = await self._wait(instance_id, timeout)
-        return unwrap(outcome, self.types)
+        running = self._ensure_running()
+        waiter = asyncio.ensure_future(self.store.wait_outcome(instance_id, timeout))
+        await asyncio.wait({waiter, running}, return_when=asyncio.FIRST_COMPLETED)
+        if not waiter.done():
+            waiter.cancel()
+            running.result()  # the runner crashed: surface its error
+            raise InternalError("the local runner stopped before the instance finished")
+        return unwrap(waiter.result(), self.types)
 
     async def outcome(self, instance_id: str) -> Outcome | None:
         return await self.store.outcome(instance_id)
 
-    async def _wait(self, instance_id: str, timeout: float | None) -> Outcome:
-        waiter = asyncio.ensure_future(self.store.wait_outcome(instance_id, timeout))
-        assert self._driver is not None
-        await asyncio.wait({waiter, self._driver}, return_when=asyncio.FIRST_COMPLETED)
-        if not waiter.done():
-            waiter.cancel()
-            self._driver.result()  # the driver crashed: surface its error
-        return waiter.result()
+    # -- the runner and its clock ---------------------------------------------------------------
 
-    # -- the driver ---------------------------------------------------------------------------
-
-    def _ensure_driver(self) -> None:
-        if self._driver is None or self._driver.done():
-            self._driver = asyncio.get_running_loop().create_task(self._drive())
-
-    async def _drive(self) -> None:
-        while True:
-            self.store.changed.clear()
-            busy = await self._turn()
-            if busy:
-                await asyncio.sleep(0)
-            else:
-                await self._idle()
-
-    async def _turn(self) -> bool:
-        """One round: step runnable instances, fire timers, start ready attempts."""
-        now = self.clock.now()
-        claimed = await self.store.claim_instances(_OWNER, _BATCH, now, _LEASE)
-        if claimed:
-            commits = [
-                step_instance(c, self._load, now, self._rng, self.types, self.limits)
-                for c in claimed
-            ]
-            await self.store.commit_steps(commits, now)
-        fired = await self.store.fire_timers(now, _BATCH)
-        attempts = await self.store.claim_actions(_OWNER, _BATCH, now, _LEASE)
-        for attempt in attempts:
-            self._start(attempt)
-        return bool(claimed or fired or attempts)
-
-    async def _idle(self) -> None:
-        """Nothing runnable: wait for a running attempt or new work; else move the clock."""
-        changed = asyncio.ensure_future(self.store.changed.wait())
-        due = await self.store.next_due(self.clock.now())
-        try:
-            if self._running or due is None or not self.clock.virtual:
-                limit = None if due is None else max(0.0, due - self.clock.now())
-                await asyncio.wait(
-                    {changed, *self._running}, timeout=limit, return_when=asyncio.FIRST_COMPLETED
+    def _ensure_running(self) -> asyncio.Task[None]:
+        if self._running is None or self._running.done():
+            self._stop = asyncio.Event()
+            self._runner = Runner(self.store, self.settings, clock=self.clock, owner="local",
+                                  executor=InProcessExecutor, types=self.types,
+                                  rng=self._rng)  # fmt: skip
+            self._running = asyncio.get_running_loop().create_task(self._runner.run(self._stop))
+            if isinstance(self.clock, VirtualClock):
+                self._timekeeper = asyncio.get_running_loop().create_task(
+                    _keep_time(self._runner, self.clock)
                 )
-            else:
-                self.clock.jump(due)
-        finally:
-            changed.cancel()
+        return self._running
 
     def _text_of(self, definition: WorkflowDefinition) -> tuple[str, str]:
         """The program's `.wrl` text and version, printed here once per workflow version."""
@@ -196,27 +171,30 @@ class LocalRuntime:
             self._texts[key] = _print(definition)
         return self._texts[key]
 
-    def _load(self, claimed: ClaimedInstance) -> Any:
-        return self._programs(claimed)
 
-    def _start(self, attempt: ClaimedAction) -> None:
-        task = asyncio.get_running_loop().create_task(self._run_attempt(attempt))
-        self._running.add(task)
-        task.add_done_callback(self._running.discard)
+async def _keep_time(runner: Runner, clock: VirtualClock) -> None:
+    """Whenever the runner has settled with nothing to do, jump to its next armed timer."""
+    while True:
+        await _settled(runner)
+        due = clock.next_due()
+        if due is None:
+            runner.activity.clear()
+            await runner.activity.wait()
+        else:
+            clock.jump(due)
 
-    async def _run_attempt(self, attempt: ClaimedAction) -> None:
-        outcome = await execute_action(
-            attempt.action, attempt.args, attempt.kwargs, timeout=attempt.timeout
-        )
-        result = ActionResult(
-            action_id=attempt.action_id,
-            instance_id=attempt.instance_id,
-            node=attempt.node,
-            attempt=attempt.attempt,
-            ok=outcome.ok,
-            value=outcome.value,
-        )
-        await self.store.record_results([result], self.clock.now())
+
+async def _settled(runner: Runner) -> None:
+    """Return once the runner is quiescent and stays so for a few turns of the loop."""
+    while True:
+        runner.activity.clear()
+        if runner.quiescent():
+            for _ in range(3):
+                await asyncio.sleep(0)
+            if runner.quiescent() and not runner.activity.is_set():
+                return
+        else:
+            await runner.activity.wait()
 
 
 def unwrap(outcome: Outcome, types: TypeResolver | None = None) -> Any:
@@ -230,12 +208,6 @@ def unwrap(outcome: Outcome, types: TypeResolver | None = None) -> Any:
     if where:
         error.add_note(f"raised in workflow function `{where['function']}`, line {where['line']}")
     raise error
-
-
-def _parse(text: str) -> Any:
-    from waymark_runtime.wrl import parse
-
-    return parse(text)
 
 
 def _print(definition: WorkflowDefinition) -> tuple[str, str]:

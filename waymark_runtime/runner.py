@@ -5,6 +5,11 @@ while their attempts run on this process's worker pool, and persists each step �
 results it consumed, new attempts and sleeps — in one statement per batch, before dispatching
 anything the step planned. It never imports user code, never keeps a transaction open across
 user code, and leaves every other instance alone when one instance's program or data is bad.
+
+Fencing: each claim has an epoch. Commits are written only under the claim they belong to,
+attempts are keyed by it (a reply of an older claim is discarded), and no attempt starts after
+the local lease deadline — the start of the last heartbeat that confirmed the claim plus the
+lease TTL, less a margin for clock skew between hosts — until a heartbeat confirms it again.
 """
 
 from __future__ import annotations
@@ -22,20 +27,23 @@ import uuid
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, TypeVar, cast
 
+from waymark_runtime.clock import Clock, Handle, SystemClock
 from waymark_runtime.config import Settings
 from waymark_runtime.engine import Outcome, ProgramCache, StepCommit, limits_of, step_instance
 from waymark_runtime.store import postgres
+from waymark_runtime.store.contract import RunnerStore
 from waymark_runtime.store.pg_batch import CommitBatch
-from waymark_runtime.store.pg_listen import Listener
-from waymark_runtime.store.postgres import RUNNABLE_CHANNEL, Claim, PostgresStore, is_transient
-from waymark_runtime.values import error_json, loaded_type
+from waymark_runtime.store.postgres import Claim, is_transient
+from waymark_runtime.values import TypeResolver, error_json
+from waymark_runtime.worker.executor import ExecutorFactory, Job, Lease
 from waymark_runtime.worker.held import Change, Held, Policy, hold, prepare
-from waymark_runtime.worker.pool import Job, WorkerPool
+from waymark_runtime.worker.pool import WorkerPool
 
 log = logging.getLogger("waymark.runner")
 
 T = TypeVar("T")
-_Key = tuple[str, str, int]
+_Key = tuple[str, int, str, int]
+"""(instance id, claim epoch, node, attempt): an attempt on this runner's workers."""
 _CLAIM_BATCH = 200
 _COMMITS_IN_FLIGHT = 2
 _SLICE = 0.05  # seconds of stepping before the pump lets the event loop run
@@ -53,38 +61,48 @@ class Runner:
 
     def __init__(
         self,
-        store: PostgresStore,
+        store: RunnerStore,
         settings: Settings,
         *,
-        clock: Callable[[], float] | None = None,
+        clock: Clock | Callable[[], float] | None = None,
         owner: str | None = None,
+        executor: ExecutorFactory = WorkerPool,
+        types: TypeResolver | None = None,
+        rng: random.Random | None = None,
     ) -> None:
         self.store = store
         self.settings = settings
-        self.clock = clock or postgres.now
+        self.time = _clock_of(clock)
+        self.clock = self.time.now
+        self.types = types
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.lease = settings.lock_ttl_ms / 1000
+        # Local deadlines end a little before the lease in the database does, for clock skew.
+        self.lease_margin = min(1.0, self.lease / 10)
         self.held: dict[str, Held] = {}
         self.dirty: set[str] = set()
         self.committing: set[str] = set()
         self.commits: set[asyncio.Task[None]] = set()
         self.failure: BaseException | None = None
         self.orphans: set[str] = set()
-        self.timers: dict[str, list[asyncio.TimerHandle]] = {}
+        self.timers: dict[str, list[Handle]] = {}
         self.wake = asyncio.Event()
         self.claim_wanted = asyncio.Event()
+        self.claiming = False
+        self.stepping = False
+        self.activity = asyncio.Event()
         self.stopping = False
         self.programs = ProgramCache(_parse_wrl)
         self.limits = limits_of(settings)
-        self.rng = random.Random()
-        self.pool = WorkerPool(settings, self._on_reply, self._on_lost)
+        self.rng = rng or random.Random()
+        self.pool = executor(settings, self._on_reply, self._on_lost, self._on_expired)
 
     # lifecycle ------------------------------------------------------------------------------
 
     async def run(self, stop: asyncio.Event) -> None:
         """Run until `stop` is set, then shut down gracefully (see `_shutdown`)."""
         await asyncio.gather(self.pool.start(), asyncio.to_thread(_parse_wrl, ""))
-        listener = Listener(self.store.dsn, {RUNNABLE_CHANNEL: self._want_claim}, self._want_claim)
+        listener = self.store.subscribe(self._want_claim)
         await self._retrying("listen", listener.start)
         loops = [
             asyncio.create_task(coroutine)
@@ -126,7 +144,8 @@ class Runner:
         self.wake.set()
         grace = self.settings.shutdown_grace_seconds
         if not pump.done():
-            await self.pool.wait_idle(grace)
+            if not await self.pool.wait_idle(grace):
+                self.pool.kill()  # past the grace: what still runs is lost (retried elsewhere)
             with contextlib.suppress(TimeoutError, Exception):
                 await asyncio.wait_for(asyncio.shield(pump), 5)
         pump.cancel()
@@ -144,7 +163,7 @@ class Runner:
         batch = CommitBatch()
         now = self.clock()
         for held in self.held.values():
-            batch.instance(held.id, release=True, wake_at=now)
+            batch.instance(held.id, release=True, wake_at=now, epoch=held.epoch)
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.store.commit(batch, self.owner, now), 5)
         for instance_id in list(self.held):
@@ -152,36 +171,58 @@ class Runner:
 
     # claiming ------------------------------------------------------------------------------
 
-    def _want_claim(self, _payload: str | None = None) -> None:
+    def _want_claim(self) -> None:
         self.claim_wanted.set()
+        self.activity.set()
 
     async def _claim_loop(self) -> None:
         while not self.stopping:
             await self.claim_wanted.wait()
             self.claim_wanted.clear()
-            await self._guarded("claim", self._claim_all)
+            self.claiming = True
+            try:
+                await self._guarded("claim", self._claim_all)
+            finally:
+                self.claiming = False
+                self.activity.set()
+
+    def quiescent(self) -> bool:
+        """Nothing to do until a timer fires or new work arrives (`LocalRuntime` then moves
+        its virtual clock); `activity` is set whenever that may have changed."""
+        return not (self.dirty or self.committing or self.commits or self.claiming
+                    or self.stepping or self.claim_wanted.is_set()
+                    or self.pool.in_flight)  # fmt: skip
 
     async def _claim_all(self) -> None:
         while (room := self.settings.max_concurrent_instances - len(self.held)) > 0:
             limit = min(room, _CLAIM_BATCH)
+            sent = time.monotonic()
             claims = await self.store.claim(self.owner, limit, self.clock(), self.lease)
             for claim in claims:
-                self._hold(claim)
+                self._hold(claim, self._lease_from(sent))
             if len(claims) < limit or self.stopping:
                 return
 
-    def _hold(self, claim: Claim) -> None:
+    def _lease_from(self, sent: float) -> Lease:
+        """The local lease of a claim or heartbeat statement sent at monotonic time `sent`."""
+        return Lease(sent + self.lease - self.lease_margin)
+
+    def _hold(self, claim: Claim, lease: Lease) -> None:
         now = self.clock()
         try:
-            held = hold(claim, time.monotonic(), now, self.store.lost_attempt_retries,
+            held = hold(claim, time.monotonic(), lease, now, self.store.lost_attempt_retries,
                         self.store.lost_error)  # fmt: skip
         except Exception as error:  # rows we cannot read fail their instance, nothing else
-            held = Held(claimed=claim.instance, claimed_at=time.monotonic(), broken=error)
+            held = Held(claimed=claim.instance, claimed_at=time.monotonic(), lease=lease,
+                        epoch=claim.epoch, broken=error)  # fmt: skip
+        if (stale := self.held.get(held.id)) is not None:  # an older claim of ours is gone
+            self._forget(stale)
+            self.pool.withdraw_revoked()
         self.held[held.id] = held
         for attempt, ready_at in held.delayed.values():
-            self._arm(held, ready_at - now, held.attempt_ready, attempt.id)
+            self._arm(held, ready_at, held.attempt_ready, attempt.id)
         for node, wake_at in held.sleeps.items():
-            self._arm(held, wake_at - now, held.sleep_finished, node)
+            self._arm(held, wake_at, held.sleep_finished, node)
         self._mark(held.id)
 
     async def _poll_loop(self) -> None:
@@ -195,6 +236,7 @@ class Runner:
     def _mark(self, instance_id: str) -> None:
         self.dirty.add(instance_id)
         self.wake.set()
+        self.activity.set()
 
     async def _pump(self) -> None:
         """Step whatever is dirty and commit it, with up to `_COMMITS_IN_FLIGHT` group commits
@@ -224,6 +266,7 @@ class Runner:
             if not task.cancelled() and task.exception() is not None:
                 self.failure = task.exception()
             self.wake.set()
+            self.activity.set()
 
         task.add_done_callback(done)
 
@@ -235,13 +278,17 @@ class Runner:
                         stopping=self.stopping)  # fmt: skip
         changes = []
         since = time.monotonic()
-        for instance_id in ids:
-            held = self.held.get(instance_id)
-            if held is not None and self._wants_commit(held, policy):
-                changes.append(self._change_of(held, policy))
-            if time.monotonic() - since > _SLICE:
-                await asyncio.sleep(0)
-                since = time.monotonic()
+        self.stepping = True
+        try:
+            for instance_id in ids:
+                held = self.held.get(instance_id)
+                if held is not None and self._wants_commit(held, policy):
+                    changes.append(self._change_of(held, policy))
+                if time.monotonic() - since > _SLICE:
+                    await asyncio.sleep(0)
+                    since = time.monotonic()
+        finally:
+            self.stepping = False
         return changes
 
     @staticmethod
@@ -255,7 +302,7 @@ class Runner:
             step: StepCommit | None = None
             if held.needs_step():
                 claimed = dataclasses.replace(held.claimed, state=held.state, events=held.events)
-                step = step_instance(claimed, self.programs, policy.now, self.rng, loaded_type,
+                step = step_instance(claimed, self.programs, policy.now, self.rng, self.types,
                                      self.limits)  # fmt: skip
             return prepare(held, step, policy)
         except Exception as error:  # a value that will not store fails its instance only
@@ -274,6 +321,8 @@ class Runner:
         jobs: list[Job] = []
         for change in changes:
             jobs.extend(self._apply(change, change.held.id in kept))
+        if len(kept) < len(changes):
+            self.pool.withdraw_revoked()
         if jobs:
             self.pool.submit(jobs)
 
@@ -301,61 +350,78 @@ class Runner:
         if change.done or change.release:
             self._drop(held.id)
             return []
-        now = self.clock()
         for attempt, ready_at in change.delayed:
-            self._arm(held, ready_at - now, held.attempt_ready, attempt.id)
+            self._arm(held, ready_at, held.attempt_ready, attempt.id)
         for node, wake_at in change.sleeps:
-            self._arm(held, wake_at - now, held.sleep_finished, node)
+            self._arm(held, wake_at, held.sleep_finished, node)
         jobs = []
         default_timeout = self.settings.action_timeout_seconds
         for attempt in change.dispatch:
             held.running[attempt.id] = attempt
-            key = (held.id, attempt.node, attempt.attempt)
+            key: _Key = (held.id, held.epoch, attempt.node, attempt.attempt)
             timeout = attempt.timeout if attempt.timeout is not None else default_timeout
-            jobs.append(
-                Job(key, attempt.action, attempt.args, attempt.kwargs, timeout, attempt.isolate)
-            )
+            jobs.append(Job(key, attempt.action, attempt.args, attempt.kwargs, timeout,
+                            held.lease, attempt.isolate))  # fmt: skip
         return jobs
 
     def _let_go(self, instance_id: str) -> None:
-        """The instance's lease is gone: it was cancelled, or another runner took it over."""
+        """The instance's lease is gone: it was cancelled, or another runner took it over.
+        Its queued attempts are withdrawn by the caller (`pool.withdraw_revoked`)."""
         log.warning("instance %s is no longer ours (cancelled, or leased elsewhere)", instance_id)
         self._drop(instance_id)
 
+    def _forget(self, held: Held) -> None:
+        """Nothing more starts or fires for this claim."""
+        held.lease.revoke()
+        if self.held.get(held.id) is held:
+            del self.held[held.id]
+            for handle in self.timers.pop(held.id, []):
+                handle.cancel()
+
     def _drop(self, instance_id: str) -> None:
-        self.held.pop(instance_id, None)
-        for handle in self.timers.pop(instance_id, []):
-            handle.cancel()
+        if (held := self.held.get(instance_id)) is not None:
+            self._forget(held)
         if not self.stopping:
             self.claim_wanted.set()
         elif not self.held:
             self.wake.set()
 
-    def _arm(self, held: Held, delay: float, fire: Callable[[Any], None], arg: Any) -> None:
+    def _arm(self, held: Held, when: float, fire: Callable[[Any], None], arg: Any) -> None:
         def fired() -> None:
             if self.held.get(held.id) is held:
                 fire(arg)
                 self._mark(held.id)
 
-        handle = asyncio.get_running_loop().call_later(max(delay, 0.0), fired)
+        handle = self.time.call_at(when, fired)
         self.timers.setdefault(held.id, []).append(handle)
 
     # worker callbacks -----------------------------------------------------------------------
 
-    def _on_reply(self, key: Hashable, ok: bool, value: Any) -> None:
-        instance_id, node, attempt = cast(_Key, key)
+    def _claim_of(self, key: Hashable) -> tuple[Held | None, tuple[str, int]]:
+        """The held instance an attempt key belongs to, if it is still the same claim."""
+        instance_id, epoch, node, attempt = cast(_Key, key)
         held = self.held.get(instance_id)
-        if held is not None and held.result((node, attempt), ok, value):
-            self._mark(instance_id)
+        return (held if held is not None and held.epoch == epoch else None), (node, attempt)
+
+    def _on_reply(self, key: Hashable, ok: bool, value: Any) -> None:
+        held, attempt = self._claim_of(key)
+        if held is not None and held.result(attempt, ok, value):
+            self._mark(held.id)
 
     def _on_lost(self, keys: list[Hashable]) -> None:
         budget = self.store.lost_attempt_retries
         for key in keys:
-            instance_id, node, attempt = cast(_Key, key)
-            held = self.held.get(instance_id)
+            held, attempt = self._claim_of(key)
             if held is not None:
-                held.lose((node, attempt), budget, self.store.lost_error)
-                self._mark(instance_id)
+                held.lose(attempt, budget, self.store.lost_error)
+                self._mark(held.id)
+
+    def _on_expired(self, keys: list[Hashable]) -> None:
+        """Attempts that did not start because their lease ran out wait for a heartbeat."""
+        for key in keys:
+            held, attempt = self._claim_of(key)
+            if held is not None:
+                held.withhold(attempt)
 
     # background loops -----------------------------------------------------------------------
 
@@ -367,10 +433,18 @@ class Runner:
     async def _heartbeat(self) -> None:
         started = time.monotonic()
         still_held = await self.store.heartbeat(self.owner, self.clock(), self.lease)
+        deadline = self._lease_from(started).deadline
+        let_go = False
         for instance_id, held in list(self.held.items()):
-            if instance_id not in still_held and held.claimed_at < started:
+            if still_held.get(instance_id) == held.epoch:
+                if held.confirmed(deadline):
+                    self._mark(instance_id)
+            elif held.claimed_at < started:
                 self._let_go(instance_id)
-        await self._release_orphans(still_held - set(self.held))
+                let_go = True
+        if let_go:
+            self.pool.withdraw_revoked()
+        await self._release_orphans(set(still_held) - set(self.held))
 
     async def _release_orphans(self, orphans: set[str]) -> None:
         """Leases held in the database but not in memory (a commit that failed twice): give
@@ -411,15 +485,21 @@ class Runner:
     # errors -------------------------------------------------------------------------------
 
     async def _retrying(self, what: str, operation: Callable[[], Awaitable[T]]) -> T:
-        """Retry `operation` while PostgreSQL is unreachable or restarting."""
+        """Retry `operation` while PostgreSQL is unreachable or restarting (one warning per
+        outage, the retries at debug level)."""
         for attempt in range(1_000_000_000):
             try:
-                return await operation()
+                result = await operation()
             except Exception as error:
                 if not is_transient(error):
                     raise
-                log.warning("%s: database unavailable (%s); retrying", what, error)
+                level = logging.WARNING if attempt == 0 else logging.DEBUG
+                log.log(level, "%s: database unavailable (%s); retrying", what, error)
                 await asyncio.sleep(min(0.05 * 2**attempt, 2.0))
+            else:
+                if attempt:
+                    log.info("%s: database reachable again after %s retries", what, attempt)
+                return result
         raise AssertionError("unreachable")
 
     async def _guarded(self, what: str, operation: Callable[[], Awaitable[None]]) -> None:
@@ -430,8 +510,16 @@ class Runner:
             log.exception("%s failed", what)
 
 
+def _clock_of(clock: Clock | Callable[[], float] | None) -> Clock:
+    """A clock object, or the system clock reading `clock()` (default: `postgres.now`)."""
+    if clock is None or callable(clock):
+        return SystemClock(clock or postgres.now)
+    return clock
+
+
 def _failure(held: Held, error: BaseException) -> Change:
     """A change that ends the instance with `error` and writes nothing else of it."""
     change = Change(held=held, batch=CommitBatch(), done=True)
-    change.batch.instance(held.id, outcome=Outcome(ok=False, value=error_json(error)))
+    change.batch.instance(held.id, outcome=Outcome(ok=False, value=error_json(error)),
+                          epoch=held.epoch)  # fmt: skip
     return change

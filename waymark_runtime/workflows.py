@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Protocol
 
 from waymark_runtime import ir
 from waymark_runtime.actions import ActionHandle, BackoffPolicy, RetryPolicy, run_with_policy
+from waymark_runtime.values.registry import add_user_module
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +89,10 @@ class Workflow:
     name: ClassVar[str]
     __waymark_definition__: ClassVar[WorkflowDefinition | None] = None
     __waymark_inline_run__: ClassVar[Callable[..., Coroutine[Any, Any, Any]] | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        add_user_module(cls.__module__)  # the classes a program may construct live there
 
     @classmethod
     def workflow_name(cls) -> str:

@@ -48,14 +48,9 @@ def environment() -> Iterator[dict[str, str]]:
 
 
 def _stop_embedded(home: Path) -> None:
-    if not (home / "pgdata" / "postmaster.pid").exists():
-        return
-    from pgserver._commands import pg_ctl  # type: ignore[attr-defined]
+    from waymark_runtime.embedded import EmbeddedServer
 
-    from waymark_runtime.embedded import server_handle
-
-    server = server_handle(home)
-    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user)
+    EmbeddedServer(home=home.resolve()).stop()
 
 
 def test_quick_suite_end_to_end(environment: dict[str, str], tmp_path: Path) -> None:

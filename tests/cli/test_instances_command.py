@@ -151,3 +151,30 @@ def test_unknown_and_malformed_ids_are_usage_errors(database: str, project: Path
     malformed = waymark("instances", "show", "12", database=database, cwd=project)
     assert malformed.code == 2
     assert "not an instance id: '12'" in malformed.err
+
+
+def test_inspection_and_resume_import_nothing_the_stored_program_names(
+    database: str, project: Path
+) -> None:
+    gate = project / "gate"
+    gate.touch()
+    failed, result = run(database, project, "flows.py:Gated", gate=str(gate))
+    assert result.code == 1
+    retried = waymark("instances", "retry", failed, "--format", "json", database=database,
+                      cwd=project)  # fmt: skip
+    queued = retried.json()["id"]
+    # From now on, importing the module the program's actions live in leaves a mark.
+    imported = project / "imported"
+    source = project / "flows.py"
+    source.write_text(f"{source.read_text()}\nopen({str(imported)!r}, 'w').close()\n")
+
+    for instance in (failed, queued):
+        shown = waymark("instances", "show", instance, database=database, cwd=project)
+        assert shown.code == 0, shown.err
+        drawn = waymark("graph", "--instance", instance, database=database, cwd=project)
+        assert drawn.code == 0, drawn.err
+    resumed = waymark("run", "--resume", queued, database=database, cwd=project)
+    assert resumed.code == 2
+    assert f"resuming instance {queued} needs the file that defines Gated" in resumed.err
+    assert f"waymark run FILE --resume {queued}" in resumed.err
+    assert not imported.exists()

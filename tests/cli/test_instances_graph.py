@@ -8,6 +8,8 @@ from pathlib import Path
 
 from runtime_support import assert_plain, database, instance_of, project, server, waymark
 
+from tests.requirements import needs_dot
+
 __all__ = ["database", "project", "server"]
 
 DONE, FAILED, NOT_REACHED, PLAIN = "#b7e1c1", "#f6b4b4", "#f5f5f5", "#ffffff"
@@ -45,17 +47,25 @@ def test_a_failed_action_is_red(database: str, project: Path) -> None:
     assert ran.code == 1
     instance = instance_of(ran.err.splitlines()[0])
 
-    drawn = waymark("graph", "flows.py", "--workflow", "Gated", "--instance", instance,
-                    "-o", "gated.svg", database=database, cwd=project)  # fmt: skip
-    assert drawn.code == 0, drawn.err
-    svg = (project / "gated.svg").read_text()
-    assert "<svg" in svg and FAILED in svg
-
     dot = waymark("graph", "--instance", instance, database=database, cwd=project).out
     colours = fills(dot)
     assert colours["run.0"] == FAILED  # check_gate(gate)
     assert colours["run.end"] == PLAIN  # an end never reached has no status to claim
     assert colours["run.start"] == DONE
+
+
+@needs_dot
+def test_an_instance_graph_renders_to_svg(database: str, project: Path) -> None:
+    gate = project / "gate"
+    gate.touch()
+    ran = waymark("run", "flows.py:Gated", "--input", json.dumps({"gate": str(gate)}),
+                  database=database, cwd=project)  # fmt: skip
+    instance = instance_of(ran.err.splitlines()[0])
+    drawn = waymark("graph", "flows.py", "--workflow", "Gated", "--instance", instance,
+                    "-o", "gated.svg", database=database, cwd=project)  # fmt: skip
+    assert drawn.code == 0, drawn.err
+    svg = (project / "gated.svg").read_text()
+    assert "<svg" in svg and FAILED in svg
 
 
 def test_instance_errors(database: str, project: Path) -> None:

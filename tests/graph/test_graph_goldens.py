@@ -6,12 +6,12 @@ Regenerate with `pytest --update-goldens` and review the diff. Goldens are also 
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.requirements import needs_dot
 from waymark_compiler.api import compile_path
 from waymark_compiler.graph import to_dot
 from waymark_runtime.dag import build_dag
@@ -39,7 +39,7 @@ def test_example_graph_matches_its_golden(source: Path, request: pytest.FixtureR
     assert golden.read_text(encoding="utf-8") == dot
 
 
-@pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz `dot` not installed")
+@needs_dot
 @pytest.mark.parametrize("source", SOURCES, ids=[source.stem for source in SOURCES])
 def test_example_graph_is_valid_for_graphviz(source: Path) -> None:
     completed = subprocess.run(
@@ -53,7 +53,7 @@ def test_example_graph_is_valid_for_graphviz(source: Path) -> None:
 COMPILER_GOLDENS = sorted((EXAMPLES.parent / "tests" / "golden").glob("*.py"))
 
 
-@pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz `dot` not installed")
+@needs_dot
 @pytest.mark.parametrize("source", COMPILER_GOLDENS, ids=[s.stem for s in COMPILER_GOLDENS])
 def test_every_construct_family_draws(source: Path) -> None:
     """Each compiler golden (one per construct family) yields a graph graphviz accepts."""

@@ -22,7 +22,7 @@ from waymark_runtime.effects import (
 )
 from waymark_runtime.execute import execute_action
 from waymark_runtime.interpreter import advance, start
-from waymark_runtime.values import from_json, loaded_type, to_json
+from waymark_runtime.values import from_json, to_json
 
 
 @dataclass
@@ -49,7 +49,7 @@ async def drive(
 ) -> tuple[Any, ...]:
     """Run to the end: ("returned", value) or ("raised", type qualname, message)."""
     trace = trace if trace is not None else Trace()
-    state, effects = start(program, {k: to_json(v) for k, v in inputs.items()}, types=loaded_type)
+    state, effects = start(program, {k: to_json(v) for k, v in inputs.items()})
     for _ in range(max_steps):
         state = json.loads(json.dumps(state))
         trace.states.append(state)
@@ -61,9 +61,7 @@ async def drive(
             if isinstance(effect, Fail):
                 return ("raised", effect.error["type"].rpartition(":")[2], effect.error["message"])
             events.append(await _perform(effect))
-        state, effects = advance(
-            program, state, order(events) if order else events, types=loaded_type
-        )
+        state, effects = advance(program, state, order(events) if order else events)
     raise AssertionError("the program did not finish")
 
 

@@ -1,4 +1,5 @@
-"""The shared effect handling (`plan_step`, `step_instance`) and the in-memory store."""
+"""The shared effect handling (`plan_step`, `step_instance`); the stores are held to their
+contract in tests/runtime/test_store_contract.py."""
 
 from __future__ import annotations
 
@@ -7,19 +8,17 @@ import random
 from tests.interpreter.test_effects import Fan, program
 from waymark_runtime.effects import ActionFinished, Complete, DispatchAction, Fail, StartSleep
 from waymark_runtime.engine import (
-    ActionResult,
     ClaimedInstance,
-    NewInstance,
     Outcome,
-    PlannedAction,
     ProgramCache,
     StepPlan,
     Timer,
     plan_step,
     step_instance,
 )
-from waymark_runtime.store.memory import MemoryStore
-from waymark_runtime.wrl import dumps, parse
+from waymark_runtime.wrl import dumps, parse, version_of_canonical
+
+FAN = dumps(program(Fan))
 
 
 def test_plan_step_turns_effects_into_rows_with_ready_times() -> None:
@@ -49,12 +48,13 @@ def test_plan_step_turns_effects_into_rows_with_ready_times() -> None:
 
 
 def _claimed(wrl: str, state: dict | None = None, events: list | None = None) -> ClaimedInstance:
-    return ClaimedInstance(instance_id="i1", workflow="Fan", version="v1", wrl=wrl, inputs={"n": 2},
-                           state=state, events=events or [], cursor=len(events or []))  # fmt: skip
+    return ClaimedInstance(instance_id="i1", workflow="Fan", version=version_of_canonical(wrl),
+                           wrl=wrl, inputs={"n": 2}, state=state, events=events or [],
+                           cursor=len(events or []))  # fmt: skip
 
 
 def test_step_instance_runs_the_stored_program_text() -> None:
-    wrl = dumps(program(Fan))
+    wrl = FAN
     load = ProgramCache(parse)
     first = step_instance(_claimed(wrl), load, 0.0, random.Random())
     assert [a.node for a in first.plan.actions] == ["n1", "n2"]
@@ -67,52 +67,10 @@ def test_step_instance_runs_the_stored_program_text() -> None:
 
 def test_a_program_that_does_not_parse_fails_its_instance_only() -> None:
     commit = step_instance(
-        _claimed("wrl 1\nthis is not a program\n"), ProgramCache(parse), 0.0, random.Random()
+        _claimed("wrl 1\n\nworkflow Fan\nthis is not a program\n"),
+        ProgramCache(parse),
+        0.0,
+        random.Random(),
     )
     assert isinstance(commit.plan, StepPlan) and commit.plan.outcome is not None
     assert not commit.plan.outcome.ok and commit.state["status"] == "failed"
-
-
-async def test_memory_store_round_trip_and_idempotent_results() -> None:
-    store = MemoryStore()
-    spec = NewInstance(workflow="Fan", version="v1", wrl=dumps(program(Fan)), inputs={"n": 1})
-    (instance_id,) = await store.create_instances([spec], 0.0)
-    (claimed,) = await store.claim_instances("me", 10, 0.0, 30.0)
-    assert claimed.state is None and await store.claim_instances("other", 10, 0.0, 30.0) == []
-    commit = step_instance(claimed, ProgramCache(parse), 0.0, random.Random())
-    await store.commit_steps([commit], 0.0)
-    (attempt,) = await store.claim_actions("worker", 10, 0.0, 30.0)
-    result = ActionResult(action_id=attempt.action_id, instance_id=instance_id, node=attempt.node,
-                          attempt=attempt.attempt, ok=True, value=0)  # fmt: skip
-    await store.record_results([result, result], 0.0)
-    (claimed,) = await store.claim_instances("me", 10, 0.0, 30.0)
-    assert len(claimed.events) == 1
-    await store.commit_steps(
-        [step_instance(claimed, ProgramCache(parse), 0.0, random.Random())], 0.0
-    )
-    assert await store.wait_outcome(instance_id, 1.0) == Outcome(ok=True, value=[0])
-
-
-async def test_memory_store_orders_due_work() -> None:
-    store = MemoryStore()
-    (instance_id,) = await store.create_instances(
-        [NewInstance(workflow="W", version="v", wrl="", inputs={})], 0.0
-    )
-    await store.claim_instances("me", 1, 0.0, 30.0)
-    plan = StepPlan(
-        actions=[
-            PlannedAction(
-                node="n1", action="m:f", args=(), kwargs={}, attempt=1, ready_at=50.0, timeout=None
-            )
-        ],
-        timers=[Timer(node="n2", wake_at=20.0)],
-    )
-    from waymark_runtime.engine import StepCommit
-
-    await store.commit_steps(
-        [StepCommit(instance_id=instance_id, state={}, plan=plan, cursor=0)], 0.0
-    )
-    assert await store.next_due(0.0) == 20.0
-    assert await store.claim_actions("w", 10, 49.0, 30.0) == []
-    assert await store.fire_timers(20.0, 10) == 1
-    assert len(await store.claim_actions("w", 10, 50.0, 30.0)) == 1

@@ -11,7 +11,6 @@ from waymark_runtime import ir
 from waymark_runtime.effects import Complete, Fail
 from waymark_runtime.errors import InternalError
 from waymark_runtime.interpreter import Limits, start
-from waymark_runtime.values import loaded_type
 
 N, C = ir.Name, ir.Const
 
@@ -34,7 +33,7 @@ def returns(value: Any) -> ir.Workflow:
 
 
 def outcome(program: ir.Workflow, **inputs: Any) -> Complete | Fail:
-    _, effects = start(program, inputs, types=loaded_type)
+    _, effects = start(program, inputs)
     (effect,) = effects
     assert isinstance(effect, (Complete, Fail))
     return effect
@@ -62,15 +61,28 @@ def test_dunder_attributes_and_clock_methods_are_out_of_reach() -> None:
         obj=const("{0.__class__}"), method="format", args=(const(1),), kwargs=()
     )
     assert isinstance(outcome(returns(formatted)), Fail)
-    day = ir.New(type="datetime:date", args=(const(2024), const(1), const(2)), kwargs=())
-    today = outcome(returns(ir.MethodCall(obj=day, method="today", args=(), kwargs=())))
+    clock = returns(ir.MethodCall(obj=name("day"), method="today", args=(), kwargs=()))
+    today = outcome(
+        workflow(*clock.run.body, params=("day",)), day={"$t": "date", "v": "2024-01-02"}
+    )
     assert isinstance(today, Fail) and "not allowed" in today.error["message"]
 
 
-def test_str_format_reads_fields_the_safe_way() -> None:
-    formatted = ir.MethodCall(obj=const("{0}-{name}"), method="format", args=(const(1),),
-                              kwargs=(ir.Keyword(name="name", value=const("x")),))  # fmt: skip
-    assert outcome(returns(formatted)) == Complete(result="1-x")
+@pytest.mark.parametrize(
+    ("receiver", "method"),
+    [("{0}", "format"), ("{x}", "format_map"), ("x", "encode"), ("x", "__class__")],
+)
+def test_only_the_methods_the_compiler_emits_can_be_called(receiver: str, method: str) -> None:
+    call = ir.MethodCall(obj=const(receiver), method=method, args=(), kwargs=())
+    failed = outcome(returns(call))
+    assert isinstance(failed, Fail) and "not allowed in a workflow" in failed.error["message"]
+
+
+@pytest.mark.parametrize("function", ["iter", "next", "format", "frozenset", "repr", "getattr"])
+def test_only_the_builtins_the_compiler_emits_can_be_called(function: str) -> None:
+    call = ir.Call(func=function, args=(const("x"),), kwargs=())
+    with pytest.raises(Exception, match=f"`{function}` is not a function a workflow may call"):
+        start(returns(call), {})
 
 
 def test_builtin_exceptions_need_no_resolver_but_user_classes_do() -> None:

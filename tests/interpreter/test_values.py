@@ -18,10 +18,13 @@ from waymark_runtime.values import (
     ExceptionValue,
     ModelValue,
     ValueNotSerializable,
+    add_user_module,
     from_json,
     to_json,
     to_value,
 )
+
+add_user_module(__name__)  # as `WAYMARK_USER_MODULE` would: its classes are the user's
 
 
 class Color(Enum):

@@ -17,9 +17,9 @@ import pytest
 
 from tests.runtime.support import (
     ROOT,
-    TABLES,
     create_database,
     drop_database,
+    emptied_store,
     stop_embedded,
     with_database,
 )
@@ -62,10 +62,8 @@ def database(pg_server: str, request: pytest.FixtureRequest) -> Iterator[str]:
 
 @pytest.fixture
 async def store(database: str) -> AsyncIterator[PostgresStore]:
-    store = await PostgresStore.open(database, run_migrations=False, lost_attempt_retries=2)
-    await store.pool.execute(f"TRUNCATE {TABLES} CASCADE")
-    yield store
-    await store.close()
+    async with emptied_store(database) as store:
+        yield store
 
 
 @pytest.fixture

@@ -66,6 +66,15 @@ async def recorded(key: str, seconds: float) -> str:
 
 
 @action
+async def ledger(key: str, seconds: float) -> str:
+    """Like `recorded`, and the line also says when this execution started: `key started`."""
+    started = time.time()
+    await asyncio.sleep(seconds)
+    _record(f"{key} {started:.6f}")
+    return key
+
+
+@action
 async def block(seconds: float) -> float:
     """Blocks its worker's event loop (sync sleep), so its own deadline cannot fire."""
     time.sleep(seconds)
@@ -174,3 +183,14 @@ class Blocking(Workflow):
 class Crashing(Workflow):
     async def run(self, marker: str) -> str:
         return await crash_process(marker)
+
+
+@workflow
+class Ledger(Workflow):
+    """A fan-out, then one more action: attempts queue up behind a runner's worker slots."""
+
+    async def run(self, tag: str, width: int, seconds: float) -> list[str]:
+        keys = await asyncio.gather(*[ledger(f"{tag}/{i}", seconds) for i in range(width)])
+        last = await ledger(f"{tag}/last", seconds)
+        keys.append(last)
+        return keys

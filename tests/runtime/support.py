@@ -22,6 +22,7 @@ import asyncpg
 
 from waymark_runtime.client import PostgresClient
 from waymark_runtime.config import Settings
+from waymark_runtime.embedded import EmbeddedServer
 from waymark_runtime.runner import Runner
 from waymark_runtime.store.pg_migrate import migrate
 from waymark_runtime.store.postgres import PostgresStore
@@ -67,16 +68,14 @@ def drop_database(server: str, dsn: str) -> None:
     _execute(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def stop_embedded(server: Any, mode: str = "fast") -> None:
-    """Stop an embedded (`pgserver`) PostgreSQL; `mode="immediate"` is a crash."""
-    from pgserver._commands import pg_ctl
-
-    pg_ctl(["-w", "-m", mode, "stop"], pgdata=server.pgdata, user=server.system_user)
+def stop_embedded(server: EmbeddedServer, mode: str = "fast") -> None:
+    """Stop an embedded PostgreSQL; `mode="immediate"` is a crash."""
+    server.stop(mode)
 
 
-def start_embedded(server: Any) -> None:
-    """Start a stopped embedded PostgreSQL again, with the options it was first started with."""
-    server.ensure_postgres_running()
+def start_embedded(server: EmbeddedServer) -> None:
+    """Start a stopped embedded PostgreSQL again, on its private socket."""
+    server.start()
 
 
 def runner_settings(database: str, **changes: Any) -> Settings:
@@ -92,6 +91,17 @@ def runner_settings(database: str, **changes: Any) -> Settings:
         "shutdown_grace_seconds": 5.0,
     }
     return base.replace(**{**defaults, **changes})
+
+
+@contextlib.asynccontextmanager
+async def emptied_store(database: str) -> AsyncIterator[PostgresStore]:
+    """A store on `database` with every table emptied first."""
+    store = await PostgresStore.open(database, run_migrations=False, lost_attempt_retries=2)
+    try:
+        await store.pool.execute(f"TRUNCATE {TABLES} CASCADE")
+        yield store
+    finally:
+        await store.close()
 
 
 @contextlib.asynccontextmanager

@@ -19,6 +19,7 @@ from waymark_runtime.engine import NewInstance, Outcome
 from waymark_runtime.errors import WorkflowFailed, WrlSyntaxError
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.postgres import PostgresStore
+from waymark_runtime.wrl import version_of_canonical
 
 pytestmark = pytest.mark.usefixtures("worker_env")
 
@@ -26,8 +27,11 @@ SINGLE = flows.Single.__waymark_definition__
 assert SINGLE is not None
 
 
-def crafted(wrl: str, version: str, inputs: dict[str, object]) -> NewInstance:
-    return NewInstance(workflow=SINGLE.name, version=version, wrl=wrl, inputs=inputs)
+def crafted(wrl: str, inputs: dict[str, object]) -> NewInstance:
+    """An instance of `Single` running `wrl`, stored under the version its text hashes to."""
+    return NewInstance(
+        workflow=SINGLE.name, version=version_of_canonical(wrl), wrl=wrl, inputs=inputs
+    )
 
 
 async def test_bad_programs_and_payloads_fail_only_their_instance(
@@ -36,10 +40,10 @@ async def test_bad_programs_and_payloads_fail_only_their_instance(
     unknown = SINGLE.wrl.replace("tests.runtime.runtime_flows:noop", "os:system")
     assert unknown != SINGLE.wrl
     specs = [
-        crafted("this is not a program", "bad-text", {"value": 1}),
-        crafted(unknown, "unknown-action", {"value": 1}),
-        crafted(SINGLE.wrl, SINGLE.version, {"value": {"$t": "no-such-tag"}}),
-        crafted(SINGLE.wrl, SINGLE.version, {"value": 3}),
+        crafted("wrl 1\n\nworkflow Single\nthis is not a program\n", {"value": 1}),
+        crafted(unknown, {"value": 1}),
+        crafted(SINGLE.wrl, {"value": {"$t": "no-such-tag"}}),
+        crafted(SINGLE.wrl, {"value": 3}),
     ]
     ids = await store.create_instances(specs, time.time())
     async with running(store, runner_settings(database)), client_for(database) as client:
@@ -91,9 +95,7 @@ async def test_sigkill_of_a_worker_mid_action_retries_the_attempt(
 async def test_a_lease_the_runner_does_not_track_is_given_back(
     store: PostgresStore, database: str
 ) -> None:
-    [instance_id] = await store.create_instances(
-        [crafted(SINGLE.wrl, SINGLE.version, {"value": 9})], time.time()
-    )
+    [instance_id] = await store.create_instances([crafted(SINGLE.wrl, {"value": 9})], time.time())
     await store.claim("runner-x", 1, time.time(), 3600)  # leased in the database only
     async with running(store, runner_settings(database), owner="runner-x"):
         outcome = await store.wait_outcome(instance_id, timeout=20)
@@ -135,9 +137,7 @@ async def test_finished_instances_are_collected_after_their_retention(
 async def test_an_unloaded_exception_class_arrives_as_workflow_failed(
     store: PostgresStore,
 ) -> None:
-    [instance_id] = await store.create_instances(
-        [crafted(SINGLE.wrl, SINGLE.version, {"value": 1})], time.time()
-    )
+    [instance_id] = await store.create_instances([crafted(SINGLE.wrl, {"value": 1})], time.time())
     await store.claim("me", 1, time.time(), 30)
     error = {
         "$t": "exception",
@@ -153,8 +153,9 @@ async def test_an_unloaded_exception_class_arrives_as_workflow_failed(
     raised = exception_of((await store.outcome(instance_id) or Outcome(ok=True, value=0)).value)
     assert isinstance(raised, WorkflowFailed)
     assert str(raised) == "Weird: odd"
-    assert raised.type_name == "nowhere.module:Weird"  # type: ignore[attr-defined]
+    assert raised.type_name == "nowhere.module:Weird"
     assert isinstance(exception_of({**error, "type": "builtins:KeyError"}), KeyError)
-    sys.modules.pop("plistlib", None)  # importable, not loaded: the client imports it
-    imported = exception_of({**error, "type": "plistlib:InvalidFileException", "args": []})
-    assert type(imported).__module__ == "plistlib"
+    sys.modules.pop("plistlib", None)  # importable, not loaded: the client leaves it so
+    named = exception_of({**error, "type": "plistlib:InvalidFileException", "args": []})
+    assert isinstance(named, WorkflowFailed) and "plistlib" not in sys.modules
+    assert named.type_name == "plistlib:InvalidFileException"

@@ -17,6 +17,7 @@ from waymark_runtime.schedules import Schedules
 from waymark_runtime.schedules.rows import ScheduleRows
 from waymark_runtime.schedules.scheduler import fire_due, instance_id_for, run_scheduler
 from waymark_runtime.store.postgres import PostgresStore
+from waymark_runtime.wrl import version_of_canonical
 
 T0 = utc(2024, 3, 9, 12, 7, 30)
 
@@ -186,14 +187,16 @@ async def test_runs_use_the_newest_registered_version(
     definition = flows.Single.__waymark_definition__
     assert definition is not None
     clock.advance(60)  # a later deploy registers another version of the workflow
+    wrl = definition.wrl.replace("noop(value)", "noop(value + 1)")
+    following = version_of_canonical(wrl)
     await store.create_instances(
-        [NewInstance(workflow="Single", version="v-next", wrl=definition.wrl, inputs={"value": 1})],
+        [NewInstance(workflow="Single", version=following, wrl=wrl, inputs={"value": 1})],
         clock.now,
     )
     await store.pool.execute("DELETE FROM waymark_instances")
     clock.set(T0 + 600)
     [fire] = await fire_due(store)
-    assert fire.due.version == "v-next"
+    assert fire.due.version == following
     clock.advance(60)  # rolling back: registering the older version makes it the newest again
     await schedules.register(
         flows.Single, "tick", timedelta(minutes=10), inputs={"value": 1}, allow_duplicate=True
@@ -202,7 +205,21 @@ async def test_runs_use_the_newest_registered_version(
     [fire] = await fire_due(store)
     assert fire.due.version == definition.version
     versions = [i["workflow_version"] for i in await instances(store)]
-    assert versions == ["v-next", definition.version]
+    assert versions == [following, definition.version]
+
+
+async def test_a_forged_newest_version_skips_its_schedule_only(
+    schedules: Schedules, store: PostgresStore, clock: PinnedClock
+) -> None:
+    await schedules.register(flows.Single, "single", timedelta(minutes=10), inputs={"value": 1})
+    await schedules.register(flows.Sequence, "sequence", timedelta(minutes=10), inputs={"count": 1})
+    forged = "UPDATE waymark_workflow_versions SET wrl = replace(wrl, 'noop(value)', 'noop(7)')"
+    await store.pool.execute(f"{forged} WHERE name = 'Single'")
+    clock.set(T0 + 600)
+    [fire] = await fire_due(store)
+    assert fire.due.workflow == "Sequence"
+    assert [i["workflow_name"] for i in await instances(store)] == ["Sequence"]
+    assert (await schedule_row(store, "single"))["next_run"] == T0 + 1_200  # moved on regardless
 
 
 async def test_two_transactions_racing_claim_disjoint_schedules_and_fire_each_once(

@@ -216,6 +216,9 @@ async def test_unknown_workflows_are_rejected(schedules: Schedules) -> None:
         ({"schedule_name": ""}, "schedule_name must be a non-empty string"),
         ({"priority": 1.5}, "priority must be an integer, got 1.5"),
         ({"priority": 2**40}, "priority must fit in 32 bits"),
+        ({"priority": "high"}, "priority must be an integer, got 'high'"),
+        ({"schedule_name": "ti\x00ck"}, "schedule_name must not contain a NUL character"),
+        ({"allow_duplicate": "no"}, "allow_duplicate must be True or False, got 'no'"),
         (
             {"jitter": timedelta(minutes=10)},
             r"jitter \(600s\) must be shorter than the interval \(300s\)",
@@ -234,6 +237,17 @@ async def test_invalid_registrations_are_rejected_and_store_nothing(
     with pytest.raises(InvalidScheduleError, match=message):
         await schedules.register(flows.Single, **call)  # type: ignore[arg-type]
     assert await schedules.select() == []
+
+
+async def test_names_with_a_nul_are_rejected_before_the_database(schedules: Schedules) -> None:
+    with pytest.raises(InvalidScheduleError, match="schedule_name must not contain a NUL"):
+        await schedules.pause(flows.Single, "ti\x00ck")
+    with pytest.raises(InvalidScheduleError, match="schedule_name must not contain a NUL"):
+        await schedules.delete(flows.Single, "ti\x00ck")
+    with pytest.raises(InvalidScheduleError, match="workflow name must not contain a NUL"):
+        await schedules.resume("Sin\x00gle", "tick")
+    with pytest.raises(InvalidScheduleError, match="workflow name must not contain a NUL"):
+        await schedules.select(workflow="Sin\x00gle")
 
 
 async def test_an_unknown_status_filter_is_rejected(schedules: Schedules) -> None:

@@ -169,3 +169,20 @@ def test_an_unreachable_database_is_a_clear_error(database: str) -> None:
         assert done.code == 1
         assert done.err.startswith("error: cannot reach the database")
         assert "hint: check WAYMARK_DATABASE_URL" in done.err
+
+
+HOSTILE = "tick\x1b[2J\r[bold]loud[/bold]\x9b\u202e"
+SHOWN = "tick\\x1b[2J\\r[bold]loud[/bold]\\x9b\\u202e"
+
+
+async def test_stored_names_print_escaped(database: str, schedules: Schedules) -> None:
+    """Control characters of a stored name are printed as escapes and its `[...]` as text."""
+    await schedules.register(flows.Single, HOSTILE, "0 3 * * *", inputs={"value": 1})
+    listed = waymark(database, "schedules", "list")
+    shown = waymark(database, "schedules", "show", HOSTILE)
+    paused = waymark(database, "schedules", "pause", HOSTILE)
+    for done in (listed, shown, paused):
+        assert done.code == 0, done.err
+        text = done.out + done.err
+        assert SHOWN in text, text
+        assert not any(char in text for char in "\x1b\r\x9b\u202e")

@@ -106,3 +106,22 @@ def test_non_text_input() -> None:
         assert "expected .wrl text" in str(error)
     else:
         raise AssertionError("bytes were accepted")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=0, max_value=6000), st.integers(min_value=0, max_value=6000))
+def test_any_location(line_digits: int, column_digits: int) -> None:
+    """Locations of any length, past `int()`'s 4,300 digits too, in every place one may stand."""
+    location = f"@{'7' * line_digits}:{'3' * column_digits}"
+    check_text(f"wrl 1\n\nworkflow W {location}\n\nfn run():\n    pass\n")
+    check_text(f"wrl 1\n\nworkflow W\n\nfn run(): {location}\n    pass {location}\n")
+
+
+def test_a_location_too_long_for_a_number_is_a_syntax_error() -> None:
+    text = HEADER + f"    pass @1:{'9' * 4500}\n"
+    try:
+        parse(text)
+    except WrlSyntaxError as error:
+        assert "out of range" in str(error) and error.line == 6
+    else:
+        raise AssertionError("the location was accepted")

@@ -45,18 +45,10 @@ async def _snapshot(instance: str) -> Snapshot:
 
 
 def _check_path(path: Path, workflow: str, snapshot: Snapshot) -> None:
-    """PATH must define the workflow; its directory becomes importable, so the replay can
-    load the classes the workflow builds (see `instances_command.traced`)."""
-    import sys
-
+    """PATH must define the workflow (it is compiled, never imported)."""
     from waymark_compiler.cli.graph_command import load, select
-    from waymark_compiler.finder import package_root
 
     candidate = select(load(path), workflow, path)
-    if path.is_file():
-        root = str(package_root(path)[0])
-        if root not in sys.path:
-            sys.path.insert(0, root)
     if candidate.program != snapshot.program:
         warning(
             f"{path} has changed since instance {snapshot.id} started; "

@@ -1,13 +1,15 @@
 """Terminal output for the `waymark` CLI: exit statuses, the error types commands raise, and
 where text goes (data on stdout, diagnostics and status on stderr, uv style).
 
-It owns colour decisions (`--color`, NO_COLOR, a terminal check) so no command decides alone.
-It must not know about any command.
+It owns colour decisions (`--color`, NO_COLOR, a terminal check) so no command decides alone,
+and `printable`, which every stored string passes through before it reaches a terminal. It must
+not know about any command.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
 from dataclasses import dataclass
 from typing import Literal, TextIO
@@ -18,6 +20,12 @@ EXIT_USAGE = 2  # bad options, missing paths, unknown names
 EXIT_INTERNAL = 70  # a bug of ours (EX_SOFTWARE)
 
 ColorChoice = Literal["auto", "always", "never"]
+
+# C0 and C1 controls, DEL, and the bidirectional marks and overrides that reorder a line.
+_CONTROLS = "\\x00-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069"
+_CONTROL = re.compile(f"[{_CONTROLS}]")
+_CONTROL_BUT_NEWLINE = re.compile(f"(?!\\n)[{_CONTROLS}]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 class CliError(Exception):
@@ -58,6 +66,18 @@ def use_color(stream: TextIO) -> bool:
     return stream.isatty()
 
 
+def printable(text: str, *, lines: bool = False) -> str:
+    """`text` with its control characters as escapes (`\\x1b`, `\\r`; newlines too unless
+    `lines`): a stored string cannot move the cursor, clear the screen or reorder a line."""
+    return (_CONTROL_BUT_NEWLINE if lines else _CONTROL).sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
 def _paint(text: str, code: str, stream: TextIO) -> str:
     return f"\x1b[{code}m{text}\x1b[0m" if use_color(stream) else text
 
@@ -73,13 +93,14 @@ def err(text: str = "", end: str = "\n") -> None:
 
 
 def error(message: str, *hints: str) -> None:
-    err(f"{_paint('error', '1;31', sys.stderr)}: {message}")
+    """An error and its hints; messages quote stored names and values, so they are printable."""
+    err(f"{_paint('error', '1;31', sys.stderr)}: {printable(message, lines=True)}")
     for hint in hints:
-        err(f"{_paint('hint', '1;36', sys.stderr)}: {hint}")
+        err(f"{_paint('hint', '1;36', sys.stderr)}: {printable(hint, lines=True)}")
 
 
 def warning(message: str) -> None:
-    err(f"{_paint('warning', '1;33', sys.stderr)}: {message}")
+    err(f"{_paint('warning', '1;33', sys.stderr)}: {printable(message, lines=True)}")
 
 
 def status(message: str) -> None:

@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from waymark_compiler.cli._output import err, use_color
+from waymark_compiler.cli._output import err, printable, use_color
 from waymark_compiler.cli._show import duration, node_label, seconds
 from waymark_compiler.cli._status import occurrence_statuses
 from waymark_compiler.cli._trace import Snapshot, Trace
@@ -130,7 +130,7 @@ def _group(site: str | None, kinds: dict[str, str], row: dict[str, Any] | None) 
 
 def _site_label(key: str, labels: dict[str, str], kinds: dict[str, str]) -> str:
     if key.startswith("action:"):
-        return key.partition(":")[2].rpartition(":")[2]
+        return printable(key.partition(":")[2].rpartition(":")[2])
     if kinds.get(key) == "gather":
         return f"{labels.get(f'{key}.join', 'join').removesuffix('join')}gather"
     return labels.get(key, key)
@@ -174,7 +174,8 @@ def _state(call: Call, row: dict[str, Any], now: float) -> str:
 
 def headline(snapshot: Snapshot, now: float) -> str:
     took = (snapshot.finished_at or now) - snapshot.created_at
-    return f"{snapshot.workflow} {snapshot.id} \u00b7 {snapshot.status} \u00b7 {seconds(took)}"
+    text = f"{snapshot.workflow} {snapshot.id} \u00b7 {snapshot.status} \u00b7 {seconds(took)}"
+    return printable(text)
 
 
 # on a terminal ---------------------------------------------------------------------------------
@@ -252,7 +253,7 @@ class _LineLog:
 
     def update(self, snapshot: Snapshot, dag: Dag | None, trace: Trace, now: float) -> None:
         if not self.started:
-            err(f"running {snapshot.workflow} {snapshot.id}")
+            err(printable(f"running {snapshot.workflow} {snapshot.id}"))
             self.started = True
         calls = [(call, site) for site in sites(snapshot, dag, trace) for call in site.calls]
         for call, site in sorted(calls, key=lambda pair: _number(pair[0].occurrence)):

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from waymark_compiler.cli._output import out, use_color
-from waymark_compiler.cli._values import call_text, clip, compact, exception_text, plain
+from waymark_compiler.cli._values import call_text, cell, clip, compact, exception_text, plain
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -69,7 +69,7 @@ def list_table(rows: list[dict[str, Any]], now: float) -> Table:
         table.add_column(title, no_wrap=True)
     for row in rows:
         took = (row["finished_at"] or now) - row["created_at"]
-        table.add_row(row["id"], row["workflow_name"], _styled(row["status"]),
+        table.add_row(cell(row["id"]), cell(row["workflow_name"]), _styled(row["status"]),
                       str(row["attempts"]), when(row["created_at"]), seconds(took))  # fmt: skip
     return table
 
@@ -100,7 +100,7 @@ _STATUS_STYLES = {
 
 def _styled(status: str) -> str:
     style = _STATUS_STYLES.get(status)
-    return f"[{style}]{status}[/{style}]" if style else status
+    return f"[{style}]{status}[/{style}]" if style else cell(status)
 
 
 # instances show -------------------------------------------------------------------------------
@@ -146,19 +146,19 @@ def detail_renderables(
 def _details(snapshot: Snapshot, now: float) -> list[tuple[str, str]]:
     took = (snapshot.finished_at or now) - snapshot.created_at
     rows = [
-        ("instance", snapshot.id),
-        ("workflow", f"{snapshot.workflow} (version {snapshot.version[:12]})"),
+        ("instance", cell(snapshot.id)),
+        ("workflow", cell(f"{snapshot.workflow} (version {snapshot.version[:12]})")),
         ("status", _styled(snapshot.status)),
         ("created", f"{when(snapshot.created_at)} UTC"),
         ("finished" if snapshot.finished else "running for", _finished(snapshot, took)),
-        ("inputs", _escape(compact(plain(snapshot.inputs)))),
+        ("inputs", cell(compact(plain(snapshot.inputs)))),
     ]
     if snapshot.status == "completed":
-        rows.append(("result", _escape(clip(compact(plain(snapshot.result)), 400))))
+        rows.append(("result", cell(clip(compact(plain(snapshot.result)), 400))))
     if snapshot.error is not None:
-        rows.append(("error", _escape(exception_text(snapshot.error))))
+        rows.append(("error", cell(exception_text(snapshot.error))))
     for node, wake_at in snapshot.timers.items():
-        rows.append(("sleeping", f"{node} until {when(wake_at)} UTC"))
+        rows.append(("sleeping", f"{cell(node)} until {when(wake_at)} UTC"))
     return rows
 
 
@@ -178,12 +178,12 @@ def attempts_table(snapshot: Snapshot, sites: dict[str, str]) -> Table:
         started = row["started_at"]
         offset = None if started is None else started - snapshot.created_at
         table.add_row(
-            row["node"],
-            _escape(clip(sites.get(row["node"], "-"), 48)),
-            _escape(clip(call_text(row["action"], row["args"], row["kwargs"]), 80)),
+            cell(row["node"]),
+            cell(clip(sites.get(row["node"], "-"), 48)),
+            cell(clip(call_text(row["action"], row["args"], row["kwargs"]), 80)),
             str(row["attempt"]),
             _styled(row["status"]),
-            _escape(clip(outcome_text(row), 80)),
+            cell(clip(outcome_text(row), 80)),
             "-" if offset is None else f"+{seconds(offset)}",
             seconds(duration(row)),
         )
@@ -239,9 +239,3 @@ def _attempt_json(row: dict[str, Any], trace: Trace) -> dict[str, Any]:
         "started_at": iso(row["started_at"]),
         "finished_at": iso(row["finished_at"]),
     }
-
-
-def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)

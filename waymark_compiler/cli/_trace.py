@@ -3,8 +3,8 @@
 The runtime names attempts by occurrence (`n1`, `n2`, ... in dispatch order), not by call site.
 The interpreter is pure, so the site of each occurrence is re-derived here: the recorded results
 are fed back to it in the order they finished, and every dispatch is matched with the await it
-came from. Inspection only: nothing is written. Where a replay cannot go on (a class that is not
-loaded in this process), the rest is placed by action only when the action has one call site.
+came from. Inspection only: nothing is written or imported. Where a replay cannot go on (a class
+the type registry does not hold), the rest is placed by action only when it has one call site.
 """
 
 from __future__ import annotations
@@ -220,9 +220,3 @@ def _place_by_action(trace: Trace, snapshot: Snapshot, dag: Dag) -> None:
         found = sites.get(row["action"], [])
         if row["node"] not in trace.sites and len(found) == 1:
             trace.sites[row["node"]] = found[0]
-
-
-def action_modules(dag: Dag) -> list[str]:
-    """The modules a program's actions live in (from their `module:function` paths)."""
-    paths = {node.detail for node in dag.nodes if node.kind == "action"}
-    return sorted({path.partition(":")[0] for path in paths})

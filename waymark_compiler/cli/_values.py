@@ -4,15 +4,29 @@ Values are stored as tagged JSON (`{"$t": "model", ...}`, see `waymark_runtime.v
 shows them as plain JSON: models and dataclasses as objects of their fields, tuples and sets as
 lists, datetimes, UUIDs and decimals as strings, enums as their value, exceptions as
 `{"exception": "ValueError", "message": "..."}`. Display only; nothing reads this back.
+Every text made here from a stored value is `printable`: its control characters are escapes.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
+from waymark_compiler.cli._output import printable
+
 Plain = Any
+
+# The same controls less C0: JSON escapes those itself, and its indentation is newlines of ours.
+_CONTROL_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def cell(text: str) -> str:
+    """A stored string in rich output: printable, and its `[...]` shown, not read as markup."""
+    from rich.markup import escape
+
+    return escape(printable(text))
 
 
 def plain(value: Any) -> Plain:
@@ -48,8 +62,8 @@ def exception_text(value: Any) -> str:
     """`ValueError: message` for a stored exception; other values as compact JSON."""
     if isinstance(value, dict) and value.get("$t") == "exception":
         name = str(value.get("type", "")).rpartition(":")[2] or "Exception"
-        message = value.get("message") or ""
-        return f"{name}: {message}" if message else name
+        message = str(value.get("message") or "")
+        return printable(f"{name}: {message}" if message else name)
     return compact(plain(value))
 
 
@@ -81,12 +95,18 @@ _TAGGED: dict[str, Callable[[dict[str, Any]], Plain]] = {
 
 def compact(value: Plain) -> str:
     """One-line JSON."""
-    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
+    return _json_printable(json.dumps(value, ensure_ascii=False, separators=(", ", ": "),
+                                      default=str))  # fmt: skip
 
 
 def pretty(value: Plain) -> str:
     """Indented JSON, for results on stdout."""
-    return json.dumps(value, ensure_ascii=False, indent=2, default=str)
+    return _json_printable(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def _json_printable(text: str) -> str:
+    """JSON text whose every control character is a `\\u` escape (still the same JSON)."""
+    return _CONTROL_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def clip(text: str, width: int = 60) -> str:
@@ -95,7 +115,7 @@ def clip(text: str, width: int = 60) -> str:
 
 def call_text(action: str, args: Any, kwargs: Any) -> str:
     """`send_email(to='u1@example.com', subject='Welcome')`, from an attempt's arguments."""
-    name = action.rpartition(":")[2]
+    name = printable(action.rpartition(":")[2])
     parts = [compact(plain(arg)) for arg in args or ()]
-    parts += [f"{key}={compact(plain(item))}" for key, item in (kwargs or {}).items()]
+    parts += [f"{printable(key)}={compact(plain(item))}" for key, item in (kwargs or {}).items()]
     return f"{name}({', '.join(parts)})"

@@ -3,8 +3,7 @@
 Reads the database of `WAYMARK_DATABASE_URL` (or the embedded server). Tables go to stdout
 (rich), status lines to stderr, `--format json` prints JSON. An unknown or malformed instance id
 is a usage error (exit 2); asking for what an instance's state forbids (cancelling a finished
-instance, retrying one that did not fail) exits 1. User code is imported only to place attempts
-(`traced`), and only when the workflow's modules are importable from the current directory.
+instance, retrying one that did not fail) exits 1. Inspection imports no user code.
 """
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ from waymark_compiler.cli._database import (
 )
 from waymark_compiler.cli._options import OutputFormat as Format
 from waymark_compiler.cli._options import TableFormatOption as FormatOption
-from waymark_compiler.cli._output import CliError, UsageFailure, err, out, status
+from waymark_compiler.cli._output import CliError, UsageFailure, err, out, printable, status
 from waymark_compiler.cli._show import (
     detail_renderables,
     list_json,
@@ -118,39 +117,19 @@ async def _show(instance: str) -> tuple[Snapshot, Dag | None, Trace, float]:
 
 
 def traced(snapshot: Snapshot) -> tuple[Dag | None, Trace]:
-    """The instance's DAG and where its attempts came from (empty without a readable program)."""
-    from waymark_compiler.cli._trace import Trace, action_modules, trace_instance
+    """The instance's DAG and where its attempts came from (empty without a readable program).
+
+    Nothing is imported: the replay finds classes in the type registry only, which holds no
+    user class unless this process imported the user's modules itself (`waymark run`); where
+    the workflow constructs one it does not hold, the replay stops (the rest is placed by
+    action)."""
+    from waymark_compiler.cli._trace import Trace, trace_instance
     from waymark_runtime.dag import build_dag
-    from waymark_runtime.values import loaded_type
 
     if snapshot.program is None:
         return None, Trace()
     dag = build_dag(snapshot.program)
-    for module in action_modules(dag):
-        _load_quietly(module)
-    return dag, trace_instance(snapshot, dag, loaded_type)
-
-
-def _load_quietly(module: str) -> None:
-    """Import a workflow's module when it is importable from here, as workers do (without
-    compiling), so the replay can build the classes the workflow constructs. Best effort:
-    without it, attempts after such a construction are placed by action name only."""
-    import importlib
-    import importlib.util
-    import os
-    import sys
-
-    if module in sys.modules:
-        return
-    if "" not in sys.path and os.getcwd() not in sys.path:
-        sys.path.append(os.getcwd())
-    try:
-        if importlib.util.find_spec(module) is None:
-            return
-        os.environ["WAYMARK_WORKER_PROCESS"] = "1"  # @workflow classes are not compiled again
-        importlib.import_module(module)
-    except Exception:  # a module that does not import here only costs precision
-        return
+    return dag, trace_instance(snapshot, dag)
 
 
 @instances_app.command("cancel")
@@ -197,7 +176,7 @@ def retry_command(instance: IdArgument, output_format: FormatOption = Format.tex
         out(json.dumps({"id": new, "retry_of": old, "workflow": workflow, "version": version}))
         return
     out(new)
-    status(f"queued {new}: a retry of {old} ({workflow}, version {version[:12]})")
+    status(printable(f"queued {new}: a retry of {old} ({workflow}, version {version[:12]})"))
     err(
         f"hint: workers pick it up (`waymark start-workers`), or run it here: "
         f"`waymark run FILE.py --resume {new}`"

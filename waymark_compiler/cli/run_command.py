@@ -28,7 +28,7 @@ from waymark_compiler.cli._database import (
     open_store,
     run_async,
 )
-from waymark_compiler.cli._output import CliError, UsageFailure, err, out
+from waymark_compiler.cli._output import CliError, UsageFailure, err, out, printable
 from waymark_compiler.cli._values import exception_text, plain, pretty
 
 if TYPE_CHECKING:
@@ -273,7 +273,7 @@ async def _resume(instance: str, target: Target | None, quiet: bool) -> Ended:
                 f"instance {instance} runs {snapshot.workflow}, not {target.workflow}"
             )
         if target is None:
-            modules = _import_actions(snapshot)
+            raise _needs_file(snapshot)
         await _say_if_held(store, instance)
         return await drive(store, _settings(modules), instance, hint, quiet)
     finally:
@@ -288,29 +288,18 @@ async def _say_if_held(store: PostgresStore, instance: str) -> None:
     expires = row["lease_expires_at"] if row is not None else None
     if row is not None and row["lease_owner"] and expires is not None:
         wait = max(expires - now(), 0.0)
-        err(f"instance {instance} is held by runner {row['lease_owner']}: it continues here "
-            f"once that runner lets it go, or its lease lapses ({wait:.0f}s, if that runner "
-            "is gone)")  # fmt: skip
+        owner = printable(row["lease_owner"])
+        err(f"instance {instance} is held by runner {owner}: it continues here once that "
+            f"runner lets it go, or its lease lapses ({wait:.0f}s, if that runner is gone)")  # fmt: skip
 
 
-def _import_actions(snapshot: Snapshot) -> tuple[str, ...]:
-    """The modules the stored program's actions live in, imported from the current directory."""
-    from waymark_compiler.cli._trace import action_modules
-    from waymark_runtime.dag import build_dag
-
-    program = snapshot.program
-    if program is None:
-        raise CliError(f"the program of instance {snapshot.id} cannot be read")
-    modules = action_modules(build_dag(program))
-    for module in modules:
-        try:
-            _import(module, Path.cwd(), skip_compile=True)
-        except CliError as failure:
-            raise CliError(
-                failure.message,
-                f"pass the workflow's file: `waymark run FILE --resume {snapshot.id}`",
-            ) from failure
-    return tuple(modules)
+def _needs_file(snapshot: Snapshot) -> UsageFailure:
+    """An unfinished instance resumes only with its file: a stored program never decides what
+    this process imports."""
+    return UsageFailure(
+        f"resuming instance {snapshot.id} needs the file that defines {snapshot.workflow}",
+        f"pass it: `waymark run FILE --resume {snapshot.id}`",
+    )
 
 
 def _settings(modules: tuple[str, ...]) -> Settings:

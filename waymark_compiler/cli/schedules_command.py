@@ -22,7 +22,8 @@ import typer
 
 from waymark_compiler.cli._options import OutputFormat as Format
 from waymark_compiler.cli._options import TableFormatOption as FormatOption
-from waymark_compiler.cli._output import CliError, UsageFailure, err, out, use_color
+from waymark_compiler.cli._output import CliError, UsageFailure, err, out, printable, use_color
+from waymark_compiler.cli._values import cell
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -90,21 +91,21 @@ def show_command(
 def pause_command(name: NameArgument, workflow: WorkflowOption = None) -> None:
     """Stop firing a schedule (runs already queued are left alone)."""
     info = _run(lambda schedules: _apply(schedules, name, workflow, "pause"))
-    err(f"paused schedule `{info.schedule_name}` of `{info.workflow_name}`")
+    err(printable(f"paused schedule `{info.schedule_name}` of `{info.workflow_name}`"))
 
 
 @schedules_app.command("resume")
 def resume_command(name: NameArgument, workflow: WorkflowOption = None) -> None:
     """Fire a paused schedule again (a fire missed while paused happens once, at once)."""
     info = _run(lambda schedules: _apply(schedules, name, workflow, "resume"))
-    err(f"resumed schedule `{info.schedule_name}` of `{info.workflow_name}`")
+    err(printable(f"resumed schedule `{info.schedule_name}` of `{info.workflow_name}`"))
 
 
 @schedules_app.command("delete")
 def delete_command(name: NameArgument, workflow: WorkflowOption = None) -> None:
     """Delete a schedule (runs already queued are left alone)."""
     info = _run(lambda schedules: _apply(schedules, name, workflow, "delete"))
-    err(f"deleted schedule `{info.schedule_name}` of `{info.workflow_name}`")
+    err(printable(f"deleted schedule `{info.schedule_name}` of `{info.workflow_name}`"))
 
 
 # the database ---------------------------------------------------------------------------------
@@ -197,9 +198,9 @@ def _list_table(found: list[ScheduleInfo]) -> Table:
                   "LAST RUN (UTC)", "LAST INSTANCE"):  # fmt: skip
         table.add_column(title, no_wrap=True)
     for info in found:
-        table.add_row(info.workflow_name, info.schedule_name, info.cadence, info.status,
-                      _when(info.next_run_at), _when(info.last_run_at),
-                      info.last_instance_id or "-")  # fmt: skip
+        table.add_row(cell(info.workflow_name), cell(info.schedule_name), cell(info.cadence),
+                      cell(info.status), _when(info.next_run_at), _when(info.last_run_at),
+                      cell(info.last_instance_id or "-"))  # fmt: skip
     return table
 
 
@@ -217,15 +218,15 @@ def _detail_table(info: ScheduleInfo) -> Table:
 def _details(info: ScheduleInfo) -> list[tuple[str, str]]:
     jitter = "-" if info.jitter is None else f"{info.jitter.total_seconds():g}s"
     return [
-        ("workflow", info.workflow_name),
-        ("schedule", info.schedule_name),
-        ("id", info.id),
-        ("cadence", f"{info.cadence} ({info.schedule_type}, UTC)"),
-        ("status", info.status),
+        ("workflow", cell(info.workflow_name)),
+        ("schedule", cell(info.schedule_name)),
+        ("id", cell(info.id)),
+        ("cadence", cell(f"{info.cadence} ({info.schedule_type}, UTC)")),
+        ("status", cell(info.status)),
         ("next run", _when(info.next_run_at)),
         ("last run", _when(info.last_run_at)),
-        ("last instance", info.last_instance_id or "-"),
-        ("inputs", json.dumps(info.inputs)),
+        ("last instance", cell(info.last_instance_id or "-")),
+        ("inputs", cell(json.dumps(info.inputs))),
         ("jitter", jitter),
         ("allow duplicate", "yes" if info.allow_duplicate else "no"),
         ("priority", str(info.priority)),

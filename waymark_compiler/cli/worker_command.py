@@ -1,7 +1,7 @@
 """`waymark start-workers` and `waymark db migrate`: the runtime's own entry points, in the CLI.
 
 `waymark start-workers` is the `start-workers` script (same code, same environment variables,
-same exit statuses: 64 for bad configuration, 70 when the runtime cannot run). `waymark db
+same exit statuses as every command). `waymark db
 migrate` applies the schema migrations the database lacks and says which. Neither holds logic.
 """
 
@@ -23,7 +23,7 @@ def start_workers_command() -> None:
     """
     from waymark_runtime.worker.cli import main
 
-    main()
+    main([])
 
 
 @db_app.command("migrate")

@@ -30,8 +30,9 @@ from waymark_compiler.resolve import (
     Symbol,
     VariableSym,
 )
-from waymark_compiler.tables import BUILTIN_TYPES, PURE_METHODS, impure, refusal_label
+from waymark_compiler.tables import BUILTIN_TYPES, impure, refusal_label
 from waymark_runtime import ir
+from waymark_runtime.vocabulary import PURE_METHODS
 
 Arguments = tuple[tuple[ir.Expr, ...], tuple[ir.Keyword, ...]]
 NEW_KINDS = ("exception", "model", "dataclass")

@@ -2,7 +2,7 @@
 
 `start(program, inputs)` and `advance(program, state, events)` return the new state (a plain,
 versioned JSON dict) and the effects the host must carry out. No clock, randomness or I/O;
-user classes are constructed only through the host's `TypeResolver`.
+classes are constructed only through the host's `TypeResolver` (default: the type registry).
 """
 
 from __future__ import annotations

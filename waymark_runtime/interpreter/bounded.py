@@ -3,23 +3,22 @@
 A builtin that visits every item of its input (`sum`, `sorted`, `any`, `list`...) is charged
 for those items, an iterator item by item; a method is charged for the receiver it reads and
 checked for what it creates or grows; the few that can make a result far larger than their
-input (`str.ljust(10**10)`, `sep.join(...)`, `replace`, `to_bytes`, format widths) are refused
-before the work. Results are Python's own: each guard ends by calling the real function.
+input (`str.ljust(10**10)`, `sep.join(...)`, `replace`, `expandtabs`) are refused before the
+work. Results are Python's own: each guard ends by calling the real function.
 """
 
 from __future__ import annotations
 
 import builtins
-import datetime as dt
 import math
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from waymark_runtime.interpreter import guards
-from waymark_runtime.interpreter.guards import charge_visit, check_spec, text_length
+from waymark_runtime.interpreter.guards import charge_visit, text_length
 
-__all__ = ["BUILTINS", "call_method", "charge_sort", "charge_visit", "check_field"]
+__all__ = ["BUILTINS", "call_method", "charge_sort", "charge_visit"]
 from waymark_runtime.interpreter.limits import CHARS_PER_OPERATION, METER, weigh
 
 _M = METER
@@ -78,7 +77,7 @@ def charge_sort(items: list[Any]) -> None:
 
 
 def _building(kind: type, *, hashed: bool = False) -> Callable[..., Any]:
-    """`list(x)`, `tuple(x)`, `set(x)`, `frozenset(x)`: refused beyond the collection limit
+    """`list(x)`, `tuple(x)`, `set(x)`: refused beyond the collection limit
     before the copy; a set also hashes (visits) each item."""
 
     def guarded(*args: Any, **kwargs: Any) -> Any:
@@ -92,7 +91,7 @@ def _building(kind: type, *, hashed: bool = False) -> Callable[..., Any]:
     return guarded
 
 
-_IMMUTABLE = (tuple, frozenset)
+_IMMUTABLE = (tuple,)
 
 
 def _dict(*args: Any, **kwargs: Any) -> Any:
@@ -121,14 +120,6 @@ def _texts(function: Callable[..., Any], *, quoted: bool = False) -> Callable[..
         return _M.settle(function(*args, **kwargs))
 
     return guarded
-
-
-def _format(*args: Any, **kwargs: Any) -> Any:
-    if 1 <= len(args) <= 2 and not kwargs:
-        if len(args) == 2 and args[1].__class__ is str:
-            check_spec(args[1])
-        _M.allow_chars(text_length(args[0]))
-    return _M.settle(builtins.format(*args, **kwargs))
 
 
 def _int(*args: Any, **kwargs: Any) -> Any:
@@ -166,12 +157,10 @@ BUILTINS: dict[str, Callable[..., Any]] = {
     "list": _building(list),
     "tuple": _building(tuple),
     "set": _building(set, hashed=True),
-    "frozenset": _building(frozenset, hashed=True),
     "dict": _dict,
     "zip": _zip,
     "str": _texts(builtins.str),
     "repr": _texts(builtins.repr, quoted=True),
-    "format": _format,
     "int": _int,
     "divmod": _divmod,
     "pow": _pow,
@@ -196,7 +185,6 @@ _CONSTANT: dict[type, frozenset[str]] = {
             "items",
             "update",
             "clear",
-            "fromkeys",
         ]
     ),
     set: frozenset(["add", "discard", "remove", "pop", "clear", "update", "isdisjoint"]),
@@ -205,8 +193,7 @@ _CONSTANT: dict[type, frozenset[str]] = {
     bytes: frozenset({"startswith", "endswith", "isascii"}),
 }
 _COMPARING = frozenset({"index", "count", "remove"})  # each item compared: nested items too
-_CREATES = frozenset({"copy", "union", "intersection", "difference", "symmetric_difference",
-                      "fromkeys"})  # fmt: skip
+_CREATES = frozenset({"copy", "union", "intersection", "difference", "symmetric_difference"})
 
 
 def call_method(obj: Any, name: str, method: Callable[..., Any], args: list[Any],
@@ -287,28 +274,6 @@ def _join(obj: Any, args: list[Any], kwargs: dict[str, Any]) -> list[Any]:
     return [items]
 
 
-def _translate(obj: Any, args: list[Any], kwargs: dict[str, Any]) -> list[Any]:
-    table = args[0] if args else None
-    if isinstance(obj, str) and isinstance(table, dict):
-        longest = max((len(v) for v in table.values() if isinstance(v, str)), default=1)
-        _M.allow_chars(len(obj) * max(longest, 1))
-    return args
-
-
-def _to_bytes(obj: Any, args: list[Any], kwargs: dict[str, Any]) -> list[Any]:
-    length = args[0] if args else kwargs.get("length", 1)
-    if isinstance(length, int):
-        _M.allow_chars(length)
-    return args
-
-
-def _strftime(obj: Any, args: list[Any], kwargs: dict[str, Any]) -> list[Any]:
-    template = args[0] if args else kwargs.get("format", "")
-    if isinstance(template, str):
-        _M.allow_chars(len(template) * 16)  # `%c` is the widest directive: 24 characters
-    return args
-
-
 _CHECKS: dict[str, Callable[[Any, list[Any], dict[str, Any]], list[Any]]] = {
     "center": _padded,
     "ljust": _padded,
@@ -317,17 +282,5 @@ _CHECKS: dict[str, Callable[[Any, list[Any], dict[str, Any]], list[Any]]] = {
     "expandtabs": _expandtabs,
     "replace": _replace,
     "join": _join,
-    "translate": _translate,
-    "to_bytes": _to_bytes,
-    "strftime": _strftime,
 }
-_CHECKED_KINDS = frozenset({str, bytes, bytearray, int, bool, dt.date, dt.datetime, dt.time})
-
-
-def check_field(value: Any, spec: str, total: int) -> int:
-    """One replacement field of `str.format`: its spec and the running length of the result."""
-    check_spec(spec)
-    total += text_length(value) + len(spec)
-    if total > _M.chars:
-        raise _M.too_long(total)
-    return total
+_CHECKED_KINDS = frozenset({str, bytes, bytearray})

@@ -12,7 +12,7 @@ from typing import Any
 
 from waymark_runtime import ir
 from waymark_runtime.errors import InternalError
-from waymark_runtime.interpreter import comprehensions, guards, library, operators
+from waymark_runtime.interpreter import bounded, comprehensions, guards, library, operators
 from waymark_runtime.interpreter.code import Code, Env, Eval, Frame, run_sync
 from waymark_runtime.interpreter.library import ProgramError
 from waymark_runtime.interpreter.limits import METER, weight
@@ -311,8 +311,8 @@ def _ascii(value: Any) -> Any:
 
 _CONVERSIONS: dict[str | None, Callable[[Any], Any]] = {
     None: _identity,
-    "s": library.BUILTINS["str"],
-    "r": library.BUILTINS["repr"],
+    "s": bounded.BUILTINS["str"],
+    "r": bounded.BUILTINS["repr"],
     "a": _ascii,
 }
 

@@ -1,16 +1,16 @@
 """The pure functions a workflow may call: whitelisted builtins, methods and attribute reads.
 
 Everything a program can reach from a value goes through here, so a stored program can never
-touch `__class__`, call `datetime.now()` or import a module. Construction of user classes goes
-through the host's `TypeResolver` (held in a context variable while the interpreter runs).
+touch `__class__`, call `datetime.now()` or import a module; the builtins and methods are those
+the compiler emits (`vocabulary`). Classes come from the host's `TypeResolver` (held in a context
+variable while the interpreter runs; by default the type registry), and only models, dataclasses
+and exceptions are constructed.
 """
 
 from __future__ import annotations
 
-import _string  # type: ignore[import-not-found]
 import builtins
 import datetime as dt
-import string
 import uuid
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
@@ -26,13 +26,15 @@ from waymark_runtime.values import (
     ModelValue,
     TypeResolver,
     TypeValue,
-    builtin_type,
     exception_value,
+    find_class,
     from_json,
+    kind_of,
     to_json,
     to_value,
     type_path,
 )
+from waymark_runtime.vocabulary import PURE_BUILTINS, PURE_METHODS
 
 
 class ProgramError(WaymarkError):
@@ -42,18 +44,9 @@ class ProgramError(WaymarkError):
 TYPES: ContextVar[TypeResolver | None] = ContextVar("waymark_types", default=None)
 
 
-def resolve_class(path: str) -> type:
-    """The class at `path`: builtins always, other classes only through the host's resolver."""
-    found = builtin_type(path)
-    types = TYPES.get()
-    if found is None and types is not None:
-        found = types(path)
-    if found is None:
-        raise ProgramError(
-            f"class {path} is not available to this runtime: load the module that defines it "
-            "in the process that runs workflows"
-        )
-    return found
+def resolve_class(path: str) -> type | None:
+    """The class at `path` if the host's resolver (default: the type registry) knows it."""
+    return (TYPES.get() or find_class)(path)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -74,27 +67,35 @@ def structural(obj: Any) -> Any:
 def _real(value: Any) -> Any:
     if type(value) in (int, str, float, bool) or value is None:
         return value
-    return from_json(to_json(value), types=_loose_resolver())
+    return from_json(to_json(value), types=TYPES.get() or find_class)
 
 
-def _loose_resolver() -> TypeResolver:
-    types = TYPES.get()
-    return lambda path: builtin_type(path) or (types(path) if types else None)
+_NEW_KINDS = ("exception", "model", "dataclass")
 
 
 def new(path: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
     """`Cls(...)`: build the real object (validation, defaults), keep its structural form."""
     cls = resolve_class(path)
+    if cls is None:
+        raise ProgramError(
+            f"class {path} is not available to this runtime: a workflow constructs only the "
+            "models, dataclasses and exceptions of modules in WAYMARK_USER_MODULE and builtin "
+            "exceptions"
+        )
+    if kind_of(cls) not in _NEW_KINDS:
+        raise ProgramError(f"class {path} is not a model, dataclass or exception")
     obj = cls(*map(_real, args), **{k: _real(v) for k, v in kwargs.items()})
     return structural(obj)
 
 
 def enum_member(path: str, member: str) -> EnumValue:
-    types = TYPES.get()
-    cls = builtin_type(path) or (types(path) if types else None)
-    if cls is None:
+    cls = resolve_class(path)
+    if cls is None or kind_of(cls) != "enum":
         return EnumValue(path, member)
-    return structural(getattr(cls, member))  # type: ignore[no-any-return]
+    found = cls.__members__.get(member)  # type: ignore[attr-defined]
+    if found is None:
+        raise AttributeError(f"type object '{cls.__name__}' has no attribute '{member}'")
+    return structural(found)  # type: ignore[no-any-return]
 
 
 def raise_value(value: Any) -> ExceptionValue:
@@ -193,69 +194,12 @@ def _public(cls: type, *, without: Iterable[str] = ()) -> frozenset[str]:
 _CLOCK = ("now", "today", "utcnow", "fromtimestamp", "utcfromtimestamp", "timestamp",
           "astimezone")  # fmt: skip
 
+_RECEIVERS = (str, list, dict, set, frozenset, tuple, int, bool, float, bytes, range,
+              dt.datetime, dt.date, dt.time, dt.timedelta, Decimal)  # fmt: skip
+
+# The methods of `PURE_METHODS` each plain type has (`date.replace`, `str.count`, ...).
 METHODS: dict[type, frozenset[str]] = {
-    str: _public(str),
-    list: _public(list),
-    dict: _public(dict),
-    set: _public(set),
-    frozenset: _public(frozenset),
-    tuple: _public(tuple),
-    int: _public(int),
-    bool: _public(bool),
-    float: _public(float),
-    bytes: _public(bytes),
-    range: _public(range),
-    dt.datetime: _public(dt.datetime, without=_CLOCK),
-    dt.date: _public(dt.date, without=_CLOCK),
-    dt.time: _public(dt.time),
-    dt.timedelta: _public(dt.timedelta),
-    Decimal: _public(Decimal),
-}
-
-
-class _SafeFormatter(string.Formatter):
-    """`str.format` whose `{0.attr}` fields read attributes the way workflow code does.
-
-    One per call: it keeps the running length of the result, refused past the string limit."""
-
-    def __init__(self) -> None:
-        self.length = 0
-
-    def get_field(self, field_name: str, args: Any, kwargs: Any) -> Any:
-        first, rest = _string.formatter_field_name_split(field_name)
-        obj = self.get_value(first, args, kwargs)
-        for is_attribute, key in rest:
-            obj = get_attribute(obj, key) if is_attribute else obj[key]
-        return obj, first
-
-    def format_field(self, value: Any, format_spec: str) -> Any:
-        self.length = bounded.check_field(value, format_spec, self.length)
-        return super().format_field(value, format_spec)
-
-
-def _model_dump(model: ModelValue) -> dict[str, Any]:
-    return {k: _dump(v) for k, v in model.fields.items()}
-
-
-def _dump(value: Any) -> Any:
-    if isinstance(value, ModelValue):
-        return _model_dump(value)
-    if isinstance(value, list):
-        return [_dump(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _dump(v) for k, v in value.items()}
-    return value
-
-
-def _model_copy(model: ModelValue, update: dict[str, Any] | None = None) -> ModelValue:
-    return ModelValue(model.type, model.kind, {**model.fields, **(update or {})}, model.lineage)
-
-
-_SPECIAL: dict[tuple[type, str], Callable[..., Any]] = {
-    (str, "format"): lambda s, *a, **k: _SafeFormatter().vformat(s, a, k),
-    (str, "format_map"): lambda s, mapping: _SafeFormatter().vformat(s, (), mapping),
-    (ModelValue, "model_dump"): _model_dump,
-    (ModelValue, "model_copy"): _model_copy,
+    kind: _public(kind, without=_CLOCK) & PURE_METHODS for kind in _RECEIVERS
 }
 
 
@@ -263,10 +207,6 @@ def call_method(obj: Any, name: str, args: list[Any], kwargs: dict[str, Any]) ->
     kind = type(obj)
     if kind is EnumValue and obj.mix is not None and obj.value is not MISSING:
         obj, kind = obj.value, type(obj.value)  # `Tier.PRO.upper()`: str's own method
-    special = _SPECIAL.get((kind, name))
-    if special is not None:
-        bounded.charge_visit(obj)
-        return special(obj, *args, **kwargs)
     allowed = METHODS.get(kind)
     if allowed is None or name not in allowed:
         if kind in (ModelValue, ExceptionValue, EnumValue) or not hasattr(obj, name):
@@ -279,13 +219,12 @@ def call_method(obj: Any, name: str, args: list[Any], kwargs: dict[str, Any]) ->
 # Builtin functions
 # ---------------------------------------------------------------------------------------------
 
-_PURE = ("len min max sum sorted abs round str int float bool any all zip range enumerate dict "
-         "list set tuple frozenset reversed repr divmod pow chr ord hex bin oct format iter next "
-         "slice")  # fmt: skip
-
-BUILTINS: dict[str, Callable[..., Any]] = {name: getattr(builtins, name) for name in _PURE.split()}
+BUILTINS: dict[str, Callable[..., Any]] = {
+    name: getattr(builtins, name) for name in PURE_BUILTINS - {"isinstance"}
+}
 BUILTINS["isinstance"] = is_instance
-BUILTINS.update(bounded.BUILTINS)  # those whose work or result grows with their input
+# Those whose work or result grows with their input run under the interpreter's limits.
+BUILTINS.update({name: f for name, f in bounded.BUILTINS.items() if name in BUILTINS})
 
 
 def builtin(name: str) -> Callable[..., Any]:

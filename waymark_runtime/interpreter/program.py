@@ -14,6 +14,7 @@ from waymark_runtime import ir
 from waymark_runtime.interpreter.code import Code
 from waymark_runtime.interpreter.expressions import ExprCompiler
 from waymark_runtime.interpreter.statements import FunctionCompiler
+from waymark_runtime.nesting import make_room
 
 _CACHE_LIMIT = 512
 
@@ -45,6 +46,7 @@ def compiled(workflow: ir.Workflow) -> Program:
 
 
 def _compile(workflow: ir.Workflow) -> Program:
+    make_room()  # compiling and evaluating expressions recurse once per level of nesting
     functions: dict[str, Code] = {}
     helpers = {h.name: h for h in workflow.helpers}
     exprs = ExprCompiler(functions, helpers)

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from waymark_runtime.options import checked_flag, checked_name, checked_priority
 from waymark_runtime.schedules.cadence import (
     first_slot,
     jitter_offset,
@@ -89,8 +90,8 @@ class Schedules:
             cadence=cadence,
             inputs=_checked_inputs(definition, inputs),
             jitter_seconds=jitter_seconds,
-            allow_duplicate=bool(allow_duplicate),
-            priority=_checked_priority(priority),
+            allow_duplicate=checked_flag(allow_duplicate, "allow_duplicate", InvalidScheduleError),
+            priority=checked_priority(priority, "priority", InvalidScheduleError),
             slot=slot,
             run_at=slot + jitter_offset(jitter_seconds, self.rng),
             version=definition.version,
@@ -108,12 +109,12 @@ class Schedules:
         self, workflow: WorkflowRef, schedule_name: str, status: ScheduleStatus
     ) -> None:
         name = workflow_name_of(workflow)
-        if not await self.rows.set_status(name, schedule_name, status, _now()):
+        if not await self.rows.set_status(name, _checked_name(schedule_name), status, _now()):
             raise _not_found(name, schedule_name)
 
     async def delete(self, workflow: WorkflowRef, schedule_name: str) -> None:
         name = workflow_name_of(workflow)
-        if not await self.rows.delete(name, schedule_name):
+        if not await self.rows.delete(name, _checked_name(schedule_name)):
             raise _not_found(name, schedule_name)
 
     async def select(
@@ -129,6 +130,8 @@ class Schedules:
                 f"status_filter must be one of {', '.join(STATUSES)}, got {status_filter!r}"
             )
         name = None if workflow is None else workflow_name_of(workflow)
+        if schedule_name is not None:
+            _checked_name(schedule_name)
         return await self.rows.select(status=status_filter, workflow=name, name=schedule_name)
 
 
@@ -212,7 +215,7 @@ def definition_of(workflow: WorkflowRef) -> WorkflowDefinition:
 def workflow_name_of(workflow: WorkflowRef) -> str:
     """The registry name, for operations that need no compiled definition."""
     if isinstance(workflow, str):
-        return workflow
+        return checked_name(workflow, "workflow name", InvalidScheduleError)
     if isinstance(workflow, type) and issubclass(workflow, Workflow):
         definition = workflow.__dict__.get("__waymark_definition__")
         if isinstance(definition, WorkflowDefinition):
@@ -235,21 +238,7 @@ def _not_found(workflow: str, schedule_name: str) -> ScheduleNotFoundError:
 
 
 def _checked_name(schedule_name: str) -> str:
-    if not isinstance(schedule_name, str) or not schedule_name.strip():
-        raise InvalidScheduleError(
-            f"schedule_name must be a non-empty string, got {schedule_name!r}"
-        )
-    return schedule_name
-
-
-def _checked_priority(priority: int | None) -> int:
-    if priority is None:
-        return 0
-    if isinstance(priority, bool) or not isinstance(priority, int):
-        raise InvalidScheduleError(f"priority must be an integer, got {priority!r}")
-    if not -(2**31) <= priority < 2**31:
-        raise InvalidScheduleError(f"priority must fit in 32 bits, got {priority}")
-    return priority
+    return checked_name(schedule_name, "schedule_name", InvalidScheduleError)
 
 
 def _checked_inputs(definition: WorkflowDefinition, inputs: Mapping[str, Any] | None) -> Any:

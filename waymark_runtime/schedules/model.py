@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from waymark_runtime.errors import WaymarkError
+from waymark_runtime.options import InvalidOptionError
 
 ScheduleStatus = Literal["active", "paused"]
 STATUSES: tuple[ScheduleStatus, ...] = ("active", "paused")
@@ -22,7 +23,7 @@ class ScheduleError(WaymarkError):
     """schedule error"""
 
 
-class InvalidScheduleError(ScheduleError):
+class InvalidScheduleError(ScheduleError, InvalidOptionError):
     """invalid schedule"""
 
 

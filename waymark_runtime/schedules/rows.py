@@ -15,7 +15,7 @@ from typing import Any
 
 import asyncpg
 
-from waymark_runtime.engine import NewInstance
+from waymark_runtime.engine import NewInstance, check_programs
 from waymark_runtime.schedules.model import (
     Cadence,
     NewSchedule,
@@ -76,6 +76,7 @@ class ScheduleRows:
         self._sql = schedule_queries()
 
     async def upsert(self, new: NewSchedule, now: float) -> str:
+        check_programs({(new.workflow, new.version): new.wrl})
         cadence = new.cadence
         schedule_id = await self.store.pool.fetchval(
             self._sql["upsert_schedule"],

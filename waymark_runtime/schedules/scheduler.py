@@ -19,6 +19,8 @@ from collections.abc import Sequence
 import asyncpg
 
 from waymark_runtime.config import Settings
+from waymark_runtime.engine import check_programs
+from waymark_runtime.errors import ProgramMismatch
 from waymark_runtime.schedules.cadence import jitter_offset, slot_after
 from waymark_runtime.schedules.rows import DueSchedule, Fire, ScheduleRows
 from waymark_runtime.store import postgres
@@ -68,16 +70,31 @@ async def fire_due(
     now: float | None = None,
     rng: random.Random | None = None,
 ) -> list[Fire]:
-    """Fire up to `limit` due schedules in one transaction; returns what fired."""
+    """Fire up to `limit` due schedules in one transaction; returns what fired.
+
+    A schedule whose newest program version is not what it claims to be (a forged row) moves
+    to its next slot without an instance, and the others fire as usual."""
     now = postgres.now() if now is None else now
     rows = ScheduleRows(store)
     async with store.pool.acquire() as connection, connection.transaction():
         due = await rows.claim_due(connection, now, limit)
         fires = [plan_fire(schedule, now, rng or _RNG) for schedule in due]
+        sound = [fire for fire in fires if _is_sound(fire)]
+        if sound:
+            await _queue(store, sound, now)
         if fires:
-            await _queue(store, fires, now)
             await rows.record_fires(connection, fires, now)
-    return fires
+    return sound
+
+
+def _is_sound(fire: Fire) -> bool:
+    due = fire.due
+    try:
+        check_programs({(due.workflow, due.version): due.wrl})
+    except ProgramMismatch as error:
+        log.error("schedule %s of %s not fired: %s", due.name, due.workflow, error)
+        return False
+    return True
 
 
 def plan_fire(due: DueSchedule, now: float, rng: random.Random) -> Fire:

@@ -1,2 +1,2 @@
-"""Storage backends of the runtime, both implementing `waymark_runtime.engine.Store`: the
+"""Storage backends of the runtime, both answering the runner's contract (`contract`): the
 durable PostgreSQL store lives in `postgres`, the in-memory one for `LocalRuntime` in `memory`."""

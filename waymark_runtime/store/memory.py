@@ -1,8 +1,10 @@
-"""`MemoryStore`: the `engine.Store` protocol in process memory, for `LocalRuntime`.
+"""`MemoryStore`: the runner's store contract (`store.contract`) in process memory.
 
-It exists for users' fast unit tests; durability guarantees are PostgreSQL's job and are tested
-there. Same records and the same batched methods as the PostgreSQL store, so the runtime that
-drives it is the production effect handling. It never interprets a program.
+`LocalRuntime` runs the production runner on it, for users' fast unit tests. It keeps the same
+rows as the PostgreSQL schema (instances with leases and epochs, attempts, sleeps, program
+versions) and applies the same `CommitBatch` documents with the semantics of `queries.sql`,
+after a JSON round trip, so a value that PostgreSQL would refuse is refused here too.
+Durability is PostgreSQL's job and is tested there; this module never interprets a program.
 """
 
 from __future__ import annotations
@@ -10,223 +12,342 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
-from collections.abc import Sequence
+import json
+import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from waymark_runtime.effects import ActionFinished, Event, SleepFinished
-from waymark_runtime.engine import (
-    ActionResult,
-    ClaimedAction,
-    ClaimedInstance,
-    NewInstance,
-    Outcome,
-    PlannedAction,
-    StepCommit,
-)
-from waymark_runtime.interpreter import State
+from waymark_runtime.engine import NewInstance, Outcome, check_programs
+from waymark_runtime.store.contract import lost_attempt_error
+from waymark_runtime.store.pg_batch import CommitBatch, dumps
+from waymark_runtime.store.pg_rows import Claim, claim_of
+
+_FINISHED = ("completed", "failed")
+_STATUS_COLUMNS = ("id", "workflow_name", "workflow_version", "status", "priority", "inputs",
+                   "result", "error", "lease_owner", "lease_expires_at", "wake_at", "created_at",
+                   "updated_at", "finished_at")  # fmt: skip
+Row = dict[str, Any]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class _Instance:
-    spec: NewInstance
-    created: int
-    state: State | None = None
-    events: list[Event] = field(default_factory=list)
-    consumed: int = 0  # events[:consumed] are consumed
-    lease: tuple[str, float] | None = None
-    outcome: Outcome | None = None
-    done: asyncio.Event = field(default_factory=asyncio.Event)
+    id: str
+    workflow_name: str
+    workflow_version: str
+    inputs: Any
+    priority: int
+    created_at: float
+    wake_at: float | None
+    state: Any = None
+    status: str = "queued"
+    result: Any = None
+    error: Any = None
+    lease_owner: str | None = None
+    lease_expires_at: float | None = None
+    lease_epoch: int = 0
+    event_seq: int = 0
+    finished_at: float | None = None
+    updated_at: float = 0.0
+    attempts: dict[tuple[str, int], _Attempt] = field(default_factory=dict)
+    timers: dict[str, float] = field(default_factory=dict)
+
+    def outcome(self) -> Outcome | None:
+        if self.status == "completed":
+            return Outcome(ok=True, value=self.result)
+        if self.status == "failed":
+            return Outcome(ok=False, value=self.error)
+        return None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class _Attempt:
-    action_id: str
-    instance_id: str
-    planned: PlannedAction
-    lease: tuple[str, float] | None = None
-    finished: bool = False
+    node: str
+    attempt: int
+    action: str
+    args: Any
+    kwargs: Any
+    timeout: float | None
+    ready_at: float
+    created: int
+    status: str = "queued"
+    consumed: bool = False
+    lost_count: int = 0
+    lease_owner: str | None = None
+    result: Any = None
+    error: Any = None
+    started_at: float | None = None
+    finished_at: float | None = None
+
+    def row(self) -> list[Any]:
+        """The shape `claim_instances` gives an attempt (see `pg_rows.split_attempts`)."""
+        return [self.node, self.attempt, self.status, self.action, self.args, self.kwargs,
+                self.timeout, self.ready_at, self.lost_count, self.result, self.error,
+                self.finished_at]  # fmt: skip
+
+    def order(self) -> tuple[bool, float, int]:
+        return (self.finished_at is None, self.finished_at or 0.0, self.created)
+
+
+class _Subscription:
+    def __init__(self, store: MemoryStore, on_runnable: Callable[[], None]) -> None:
+        self.store, self.on_runnable = store, on_runnable
+
+    async def start(self) -> None:
+        self.store.subscribers.append(self.on_runnable)
+
+    async def close(self) -> None:
+        if self.on_runnable in self.store.subscribers:
+            self.store.subscribers.remove(self.on_runnable)
 
 
 class MemoryStore:
-    """Instances, queued attempts and timers in dicts and heaps; all times are caller-supplied."""
+    """Every row in dicts; a heap of instances by claim order (lazily pruned)."""
 
-    def __init__(self) -> None:
-        self._ids = itertools.count(1)
-        self._instances: dict[str, _Instance] = {}
-        self._runnable: set[str] = set()
-        self._attempts: dict[str, _Attempt] = {}
-        self._queue: list[tuple[float, int, str]] = []  # (ready_at, seq, action_id)
-        self._timers: list[tuple[float, int, str, str]] = []  # (wake_at, seq, instance, node)
-        self.changed = asyncio.Event()  # set whenever new work may be runnable
+    def __init__(self, *, lost_attempt_retries: int = 3) -> None:
+        self.lost_attempt_retries = lost_attempt_retries
+        self.lost_error = lost_attempt_error(lost_attempt_retries)
+        self.versions: dict[tuple[str, str], str] = {}
+        self.instances: dict[str, _Instance] = {}
+        self.subscribers: list[Callable[[], None]] = []
+        self._runnable: list[tuple[int, float, int, str]] = []  # (-priority, wake_at, n, id)
+        self._order = itertools.count()
+        self._done: dict[str, list[asyncio.Future[Outcome]]] = {}
 
-    def _next_id(self, prefix: str) -> str:
-        return f"{prefix}{next(self._ids)}"
+    # clients ---------------------------------------------------------------------------------
 
-    def _wake(self, instance_id: str) -> None:
-        self._runnable.add(instance_id)
-        self.changed.set()
-
-    # -- instances ----------------------------------------------------------------------------
-
-    async def create_instances(self, specs: Sequence[NewInstance], now: float) -> list[str]:
-        ids = []
+    async def create_instances(
+        self, specs: Sequence[NewInstance], now: float, ids: Sequence[str] | None = None
+    ) -> list[str]:
+        check_programs({(s.workflow, s.version): s.wrl for s in specs})
+        ids = list(ids) if ids is not None else [str(uuid.uuid4()) for _ in specs]
         for spec in specs:
-            instance_id = self._next_id("i")
-            self._instances[instance_id] = _Instance(spec, len(self._instances))
-            self._wake(instance_id)
-            ids.append(instance_id)
+            self.versions.setdefault((spec.workflow, spec.version), spec.wrl)
+        for instance_id, spec in zip(ids, specs, strict=True):
+            self.instances[instance_id] = _Instance(
+                id=instance_id, workflow_name=spec.workflow, workflow_version=spec.version,
+                inputs=json.loads(dumps(spec.inputs)), priority=spec.priority, created_at=now,
+                wake_at=now)  # fmt: skip
+            self._queue(self.instances[instance_id])
+        self._notify_runnable()
         return ids
 
-    async def claim_instances(
-        self, owner: str, limit: int, now: float, lease: float
-    ) -> list[ClaimedInstance]:
-        order = sorted(self._runnable, key=self._priority)
-        claimed = []
-        for instance_id in order:
-            record = self._instances[instance_id]
-            if record.lease is not None and record.lease[1] > now:
-                continue
-            self._runnable.discard(instance_id)
-            if record.outcome is not None:
-                continue
-            record.lease = (owner, now + lease)
-            claimed.append(self._claim(instance_id, record))
-            if len(claimed) >= limit:
-                break
-        return claimed
-
-    def _priority(self, instance_id: str) -> tuple[int, int]:
-        record = self._instances[instance_id]
-        return (-record.spec.priority, record.created)
-
-    def _claim(self, instance_id: str, record: _Instance) -> ClaimedInstance:
-        spec = record.spec
-        return ClaimedInstance(
-            instance_id=instance_id,
-            workflow=spec.workflow,
-            version=spec.version,
-            wrl=spec.wrl,
-            inputs=spec.inputs,
-            state=record.state,
-            events=record.events[record.consumed :],
-            cursor=len(record.events),
-        )
-
-    async def commit_steps(self, commits: Sequence[StepCommit], now: float) -> None:
-        for commit in commits:
-            self._commit(commit, now)
-
-    def _commit(self, commit: StepCommit, now: float) -> None:
-        record = self._instances[commit.instance_id]
-        record.lease = None
-        if record.outcome is not None:
-            return
-        record.state = commit.state
-        record.consumed = commit.cursor or 0
-        for planned in commit.plan.actions:
-            self._enqueue(commit.instance_id, planned)
-        for timer in commit.plan.timers:
-            heapq.heappush(
-                self._timers, (timer.wake_at, next(self._ids), commit.instance_id, timer.node)
-            )
-        if commit.plan.outcome is not None:
-            record.outcome = commit.plan.outcome
-            record.done.set()
-        elif record.consumed < len(record.events):
-            self._wake(commit.instance_id)
-        self.changed.set()
-
-    def _enqueue(self, instance_id: str, planned: PlannedAction) -> None:
-        action_id = self._next_id("a")
-        self._attempts[action_id] = _Attempt(action_id, instance_id, planned)
-        heapq.heappush(self._queue, (planned.ready_at, next(self._ids), action_id))
-
-    # -- actions ------------------------------------------------------------------------------
-
-    async def claim_actions(
-        self, owner: str, limit: int, now: float, lease: float
-    ) -> list[ClaimedAction]:
-        claimed: list[ClaimedAction] = []
-        while self._queue and self._queue[0][0] <= now and len(claimed) < limit:
-            _, _, action_id = heapq.heappop(self._queue)
-            attempt = self._attempts[action_id]
-            attempt.lease = (owner, now + lease)
-            claimed.append(_claimed(attempt))
-        return claimed
-
-    async def record_results(self, results: Sequence[ActionResult], now: float) -> None:
-        for result in results:
-            attempt = self._attempts.get(result.action_id)
-            if attempt is None or attempt.finished:
-                continue  # at-least-once delivery: a second report of an attempt is ignored
-            attempt.finished = True
-            del self._attempts[result.action_id]
-            event = ActionFinished(
-                node=result.node, attempt=result.attempt, ok=result.ok, value=result.value
-            )
-            self._instances[result.instance_id].events.append(event)
-            self._wake(result.instance_id)
-
-    # -- time ---------------------------------------------------------------------------------
-
-    async def fire_timers(self, now: float, limit: int) -> int:
-        fired = 0
-        while self._timers and self._timers[0][0] <= now and fired < limit:
-            _, _, instance_id, node = heapq.heappop(self._timers)
-            self._instances[instance_id].events.append(SleepFinished(node=node))
-            self._wake(instance_id)
-            fired += 1
-        return fired
-
-    async def reclaim_expired(self, now: float) -> int:
-        count = 0
-        for attempt in self._attempts.values():
-            if attempt.lease is not None and attempt.lease[1] <= now and not attempt.finished:
-                attempt.lease = None
-                heapq.heappush(self._queue, (now, next(self._ids), attempt.action_id))
-                count += 1
-        for instance_id, record in self._instances.items():
-            if record.lease is not None and record.lease[1] <= now:
-                record.lease = None
-                self._wake(instance_id)
-                count += 1
-        return count
-
-    async def next_due(self, now: float) -> float | None:
-        times = [q[0] for q in self._queue[:1]] + [t[0] for t in self._timers[:1]]
-        return min(times) if times else None
-
-    # -- outcomes -----------------------------------------------------------------------------
-
     async def outcome(self, instance_id: str) -> Outcome | None:
-        return self._instances[instance_id].outcome
+        return self.instances[instance_id].outcome()
 
     async def wait_outcome(self, instance_id: str, timeout: float | None = None) -> Outcome:
-        record = self._instances[instance_id]
-        await asyncio.wait_for(record.done.wait(), timeout)
-        assert record.outcome is not None
-        return record.outcome
+        outcome = self.instances[instance_id].outcome()
+        if outcome is not None:
+            return outcome
+        future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
+        self._done.setdefault(instance_id, []).append(future)
+        return await asyncio.wait_for(future, timeout)
 
-    def snapshot(self, instance_id: str) -> dict[str, Any]:
-        """For tests and debugging: an instance's state and unconsumed events."""
-        record = self._instances[instance_id]
-        return {
-            "state": record.state,
-            "events": record.events[record.consumed :],
-            "outcome": record.outcome,
-        }
+    async def status(self, instance_id: str) -> dict[str, Any] | None:
+        """The instance row as `PostgresStore.status` gives it, or None for an unknown id."""
+        instance = self.instances.get(instance_id)
+        if instance is None:
+            return None
+        return {name: getattr(instance, name) for name in _STATUS_COLUMNS}
+
+    def subscribe(self, on_runnable: Callable[[], None]) -> _Subscription:
+        return _Subscription(self, on_runnable)
+
+    # runners ---------------------------------------------------------------------------------
+
+    async def claim(self, owner: str, limit: int, now: float, lease: float) -> list[Claim]:
+        picked: list[_Instance] = []
+        later: list[tuple[int, float, int, str]] = []
+        while self._runnable and len(picked) < limit:
+            entry = heapq.heappop(self._runnable)
+            instance = self.instances.get(entry[3])
+            if instance is None or not self._is_queued(instance, entry):
+                continue
+            if entry[1] > now:
+                later.append(entry)
+                continue
+            picked.append(instance)
+        for entry in later:
+            heapq.heappush(self._runnable, entry)
+        return [self._lease(instance, owner, now, lease) for instance in picked]
+
+    def _lease(self, instance: _Instance, owner: str, now: float, lease: float) -> Claim:
+        instance.lease_owner, instance.lease_expires_at = owner, now + lease
+        instance.lease_epoch += 1
+        instance.updated_at = now
+        instance.wake_at = None
+        if instance.status == "queued":
+            instance.status = "running"
+        attempts = sorted((a for a in instance.attempts.values() if not a.consumed),
+                          key=_Attempt.order)  # fmt: skip
+        row = {
+            "id": instance.id, "workflow_name": instance.workflow_name,
+            "workflow_version": instance.workflow_version, "inputs": instance.inputs,
+            "state": instance.state, "priority": instance.priority,
+            "event_seq": instance.event_seq, "lease_epoch": instance.lease_epoch,
+            "attempts": [attempt.row() for attempt in attempts],
+            "timers": sorted(instance.timers.items(), key=lambda timer: timer[1]),
+        }  # fmt: skip
+        wrl = self.versions[(instance.workflow_name, instance.workflow_version)]
+        return claim_of(row, wrl, now)
+
+    async def commit(self, batch: CommitBatch, owner: str, now: float) -> set[str]:
+        """`commit_instances`: the steps that pass the fence, then their rows."""
+        document = json.loads(dumps(batch.params()[0]))
+        kept = {row["id"] for row in document["s"] if self._step(row, owner, now)}
+        for row in document["o"]:
+            if row["instance_id"] in kept:
+                self._attempt_op(row, owner, now)
+        for row in document["n"]:
+            if row["instance_id"] in kept:
+                self._add_attempt(row, owner, now)
+        for row in document["d"]:
+            if row["instance_id"] in kept:
+                self.instances[row["instance_id"]].timers.pop(row["node"], None)
+        for row in document["t"]:
+            if row["instance_id"] in kept:
+                self.instances[row["instance_id"]].timers[row["node"]] = row["wake_at"]
+        for instance_id in kept:
+            self._settle(self.instances[instance_id])
+        return kept
+
+    def _step(self, row: Row, owner: str, now: float) -> bool:
+        instance = self.instances.get(row["id"])
+        if instance is None or instance.lease_owner != owner:
+            return False
+        if row["epoch"] is not None and row["epoch"] != instance.lease_epoch:
+            return False
+        instance.updated_at = now
+        if row.get("state") is not None:
+            instance.state = row["state"]
+        status = row.get("status")
+        finished = status in _FINISHED
+        if status is not None:
+            instance.status, instance.result, instance.error = (
+                status,
+                row.get("result"),
+                row.get("error"),
+            )
+        if finished:
+            instance.finished_at = now
+        if row["release"] or finished:
+            instance.lease_owner = instance.lease_expires_at = None
+        if not row["release"] or finished:
+            instance.wake_at = None
+        elif row["seq"] is not None and instance.event_seq != row["seq"]:
+            instance.wake_at = now
+        else:
+            instance.wake_at = row["wake_at"]
+        return True
+
+    def _attempt_op(self, row: Row, owner: str, now: float) -> None:
+        instance = self.instances[row["instance_id"]]
+        attempt = instance.attempts.get((row["node"], row["attempt"]))
+        if attempt is None:
+            return
+        _OPS[row["op"]](attempt, row, owner, now)
+        attempt.consumed = row["op"] in ("finish", "consume")
+        attempt.lost_count += row.get("lost") or 0
+
+    def _add_attempt(self, row: Row, owner: str, now: float) -> None:
+        instance = self.instances[row["instance_id"]]
+        key = (row["node"], row["attempt"])
+        if key in instance.attempts:
+            return
+        instance.attempts[key] = _Attempt(
+            node=row["node"], attempt=row["attempt"], action=row["action"], args=row["args"],
+            kwargs=row["kwargs"], timeout=row["timeout"], ready_at=row["ready_at"],
+            created=next(self._order), status="running" if row["running"] else "queued",
+            lease_owner=owner,
+            started_at=now if row["running"] else None)  # fmt: skip
+
+    async def heartbeat(self, owner: str, now: float, lease: float) -> dict[str, int]:
+        held = {}
+        for instance in self.instances.values():
+            if instance.lease_owner == owner:
+                instance.lease_expires_at = now + lease
+                held[instance.id] = instance.lease_epoch
+        return held
+
+    async def reclaim_expired_instances(
+        self, now: float, limit: int = 1000, *, keep_owner: str = ""
+    ) -> int:
+        expired = [i for i in self.instances.values() if i.lease_owner not in (None, keep_owner)
+                   and i.lease_expires_at is not None and i.lease_expires_at < now][:limit]  # fmt: skip
+        for instance in expired:
+            for attempt in instance.attempts.values():
+                if attempt.status == "running" and attempt.lease_owner == instance.lease_owner:
+                    self._lose(attempt, now)
+            instance.lease_owner = instance.lease_expires_at = None
+            instance.wake_at = instance.updated_at = now
+            self._queue(instance)
+        if expired:
+            self._notify_runnable()
+        return len(expired)
+
+    def _lose(self, attempt: _Attempt, now: float) -> None:
+        attempt.lost_count += 1
+        attempt.lease_owner, attempt.ready_at = None, now
+        if attempt.lost_count > self.lost_attempt_retries:
+            attempt.status, attempt.error, attempt.finished_at = "failed", self.lost_error, now
+        else:
+            attempt.status = "queued"
+
+    async def collect_garbage(self, now: float, retention: float, limit: int = 1000) -> int:
+        doomed = [i.id for i in self.instances.values()
+                  if i.finished_at is not None and i.finished_at < now - retention][:limit]  # fmt: skip
+        for instance_id in doomed:
+            del self.instances[instance_id]
+        return len(doomed)
+
+    # internals -------------------------------------------------------------------------------
+
+    def _queue(self, instance: _Instance) -> None:
+        if instance.wake_at is not None and instance.lease_owner is None:
+            entry = (-instance.priority, instance.wake_at, next(self._order), instance.id)
+            heapq.heappush(self._runnable, entry)
+
+    @staticmethod
+    def _is_queued(instance: _Instance, entry: tuple[int, float, int, str]) -> bool:
+        return instance.lease_owner is None and instance.wake_at == entry[1]
+
+    def _settle(self, instance: _Instance) -> None:
+        """After a commit: queue a released instance, wake waiters of a finished one."""
+        self._queue(instance)
+        outcome = instance.outcome()
+        if outcome is not None:
+            for future in self._done.pop(instance.id, []):
+                if not future.done():
+                    future.set_result(outcome)
+
+    def _notify_runnable(self) -> None:
+        for subscriber in list(self.subscribers):
+            subscriber()
 
 
-def _claimed(attempt: _Attempt) -> ClaimedAction:
-    planned = attempt.planned
-    return ClaimedAction(
-        action_id=attempt.action_id,
-        instance_id=attempt.instance_id,
-        node=planned.node,
-        attempt=planned.attempt,
-        action=planned.action,
-        args=planned.args,
-        kwargs=planned.kwargs,
-        timeout=planned.timeout,
-    )
+def _finish(attempt: _Attempt, row: Row, owner: str, now: float) -> None:
+    attempt.status, attempt.finished_at = row["status"], now
+    if row["status"] == "completed":
+        attempt.result = row["value"]
+    else:
+        attempt.error = row["value"]
+
+
+def _start(attempt: _Attempt, row: Row, owner: str, now: float) -> None:
+    attempt.status, attempt.lease_owner, attempt.started_at = "running", owner, now
+
+
+def _requeue(attempt: _Attempt, row: Row, owner: str, now: float) -> None:
+    attempt.status, attempt.lease_owner, attempt.ready_at = "queued", None, now
+
+
+def _consume(attempt: _Attempt, row: Row, owner: str, now: float) -> None:
+    """Consuming marks the attempt (below); nothing else changes."""
+
+
+_OPS: dict[str, Callable[[_Attempt, Row, str, float], None]] = {
+    "finish": _finish,
+    "start": _start,
+    "requeue": _requeue,
+    "consume": _consume,
+}

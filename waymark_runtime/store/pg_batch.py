@@ -1,6 +1,6 @@
 """`CommitBatch`: the rows of one group commit, sent as one JSON document.
 
-A runner (or `PostgresStore.commit_steps`) records what each step changed; `params()` is the
+A runner records what each step changed; `params()` is the
 whole batch as the single document `commit_instances` reads with `json_to_recordset`, encoded
 once (`json.dumps`, in C): any number of steps costs one statement and one parameter. Values
 (state, results, arguments) stay nested JSON, never re-quoted. This module builds the
@@ -50,9 +50,13 @@ class CommitBatch:
         release: bool = False,
         wake_at: float | None = None,
         seq: int | None = None,
+        epoch: int | None = None,
     ) -> None:
-        """Update one instance (once per batch); `release` gives its lease up until `wake_at`."""
-        row: Row = {"id": instance_id, "release": release, "wake_at": wake_at, "seq": seq}
+        """Update one instance (once per batch); `release` gives its lease up until `wake_at`.
+
+        With `epoch`, the row is written only while the owner holds that claim of the instance."""
+        row: Row = {"id": instance_id, "release": release, "wake_at": wake_at, "seq": seq,
+                    "epoch": epoch}  # fmt: skip
         if state is not _KEEP:
             row["state"] = state
         if outcome is not None:
@@ -81,9 +85,7 @@ class CommitBatch:
         row.update(more)
         self.rows["o"].append(row)
 
-    def add_attempt(
-        self, instance_id: str, action: PlannedAction, *, running: bool, owned: bool
-    ) -> None:
+    def add_attempt(self, instance_id: str, action: PlannedAction, *, running: bool) -> None:
         """Insert an attempt: `running` on the owner's workers now, else queued until ready."""
         row: Row = {
             "instance_id": instance_id,
@@ -95,7 +97,6 @@ class CommitBatch:
             "timeout": action.timeout,
             "ready_at": action.ready_at,
             "running": running,
-            "owned": owned,
         }
         self.rows["n"].append(row)
 

@@ -1,16 +1,17 @@
-"""Rows of the PostgreSQL store as Python records, and records as rows.
+"""Rows of a store as Python records: what a claim gives the runner.
 
-What a claim returns to the runner (`Claim`, `PendingAttempt`, the `Cursor` of consumed
-events), how a claimed attempt list splits into events and pending work, and how an
-`engine.StepCommit` becomes rows of a `CommitBatch`. Pure functions: no I/O.
+`Claim` (the instance, its `PendingAttempt`s and sleeps, its epoch), the `Cursor` of consumed
+events, and how a claimed row — in the shape `claim_instances` returns it, from PostgreSQL or
+from `MemoryStore` — becomes a `Claim`. Pure functions: no I/O.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from waymark_runtime.effects import ActionFinished, Event
+from waymark_runtime.effects import ActionFinished, Event, SleepFinished
 from waymark_runtime.engine import ClaimedInstance, Outcome
 
 
@@ -37,6 +38,8 @@ class Claim:
     priority: int
     pending: list[PendingAttempt]
     sleeps: dict[str, float]
+    epoch: int = 0
+    """Which claim of the instance this is (bumped by every claim): the fence of its work."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,3 +90,27 @@ def split_attempts(
                                           action=action, args=args, kwargs=kwargs,
                                           timeout=timeout, ready_at=ready_at, lost_count=lost))  # fmt: skip
     return events, pending, consumed
+
+
+def claim_of(row: Mapping[str, Any], wrl: str, now: float) -> Claim:
+    """The claim of one freshly leased instance row (`claim_instances`' columns, from either
+    store): its unconsumed attempts split into events and pending work, its due sleeps as
+    events, the rest of its sleeps still pending."""
+    events, pending, consumed = split_attempts(row["attempts"])
+    sleeps = {node: wake_at for node, wake_at in row["timers"]}
+    due = [node for node, wake_at in sleeps.items() if wake_at <= now]
+    events.extend(SleepFinished(node=node) for node in due)
+    instance = ClaimedInstance(
+        instance_id=str(row["id"]),
+        workflow=row["workflow_name"],
+        version=row["workflow_version"],
+        wrl=wrl,
+        inputs=row["inputs"],
+        state=row["state"],
+        events=events,
+        cursor=Cursor(row["event_seq"], tuple(consumed), tuple(due)),
+    )
+    for node in due:
+        del sleeps[node]
+    return Claim(instance=instance, priority=row["priority"], pending=pending, sleeps=sleeps,
+                 epoch=row["lease_epoch"])  # fmt: skip

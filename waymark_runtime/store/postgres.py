@@ -1,9 +1,10 @@
 """`PostgresStore`: the durable store on PostgreSQL 14+, through asyncpg only.
 
-One method per named query of `sql/queries.sql`; every batch is one statement. It implements
-`engine.Store` (the protocol every host can drive) plus the runner's fast path: `claim` returns
-an instance's pending attempts and sleeps too, `commit` keeps the lease so the runner can run the
-attempts on its own workers. It holds no workflow logic and never interprets a program.
+One method per named query of `sql/queries.sql`; every batch is one statement. It answers the
+runner's contract (`store.contract`, shared with `MemoryStore`): `claim` returns an instance's
+events, pending attempts and sleeps, `commit` keeps the lease so the runner can run the attempts
+on its own workers; plus what clients and inspection read. It holds no workflow logic and never
+interprets a program.
 """
 
 from __future__ import annotations
@@ -13,30 +14,29 @@ import contextlib
 import json
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import asyncpg
 
-from waymark_runtime.actions import ActionTimeout
-from waymark_runtime.effects import SleepFinished
 from waymark_runtime.engine import (
-    ClaimedInstance,
     NewInstance,
     Outcome,
+    check_programs,
 )
+from waymark_runtime.store.contract import lost_attempt_error
 from waymark_runtime.store.pg_batch import CommitBatch, dumps
+from waymark_runtime.store.pg_listen import Listener
 from waymark_runtime.store.pg_migrate import migrate, migrate_async
 from waymark_runtime.store.pg_rows import (
     Claim,
     Cursor,
     PendingAttempt,
+    claim_of,
     outcome_of,
-    split_attempts,
 )
 from waymark_runtime.store.pg_waiters import Waiters
 from waymark_runtime.store.sql import queries
-from waymark_runtime.values import error_json
 
 __all__ = ["Claim", "Cursor", "PendingAttempt", "PostgresStore", "is_transient", "migrate", "now"]
 
@@ -61,7 +61,14 @@ _TRANSIENT: tuple[type[BaseException], ...] = (
 
 
 def is_transient(error: BaseException) -> bool:
-    """Worth retrying: the connection or server went away, or a conflict aborted the statement."""
+    """Worth retrying: the connection or server went away, or a conflict aborted the statement.
+
+    A server shutting down can also leave a pooled connection mid-protocol, which asyncpg
+    reports as an internal error ("another operation is in progress") on its next use."""
+    if isinstance(error, asyncpg.exceptions.InternalClientError):
+        return "another operation" in str(error)
+    if isinstance(error, asyncpg.exceptions.ClientConfigurationError):
+        return False  # a malformed DSN stays malformed
     return isinstance(error, _TRANSIENT)
 
 
@@ -88,13 +95,7 @@ class PostgresStore:
         self._programs: dict[str, str] = {}
         self._known_versions: set[tuple[str, str]] = set()
         self._waiters = Waiters(dsn, self.outcomes)
-        self.lost_error = error_json(
-            ActionTimeout(
-                f"action attempt lost {lost_attempt_retries + 1} times: its worker process "
-                "died or stopped responding while running it, or its runner died (does the "
-                "action crash its process or block its event loop?)"
-            )
-        )
+        self.lost_error = lost_attempt_error(lost_attempt_retries)
 
     @classmethod
     async def open(
@@ -127,11 +128,13 @@ class PostgresStore:
     ) -> list[str]:
         """Insert instances runnable at once; a program version's text is sent only once.
 
-        `ids` lets a caller pick the ids (to wait on them before they exist).
+        `ids` lets a caller pick the ids (to wait on them before they exist). A version whose
+        text does not hash to it, or names another workflow, is refused (`ProgramMismatch`).
         """
         ids = list(ids) if ids is not None else [str(uuid.uuid4()) for _ in specs]
         fresh = {(s.workflow, s.version): s.wrl for s in specs}
         fresh = {key: wrl for key, wrl in fresh.items() if key not in self._known_versions}
+        check_programs(fresh)
         await self.pool.fetchrow(
             self._sql["create_instances"],
             [name for name, _ in fresh],
@@ -203,33 +206,21 @@ class PostgresStore:
         version = row["workflow_version"]
         if row["wrl"] is not None:
             self._programs[version] = row["wrl"]
-        events, pending, consumed = split_attempts(row["attempts"])
-        sleeps = {node: wake_at for node, wake_at in row["timers"]}
-        due = [node for node, wake_at in sleeps.items() if wake_at <= now]
-        events.extend(SleepFinished(node=node) for node in due)
-        instance = ClaimedInstance(
-            instance_id=str(row["id"]),
-            workflow=row["workflow_name"],
-            version=version,
-            wrl=self._programs.get(version, ""),
-            inputs=row["inputs"],
-            state=row["state"],
-            events=events,
-            cursor=Cursor(row["event_seq"], tuple(consumed), tuple(due)),
-        )
-        for node in due:
-            del sleeps[node]
-        return Claim(instance=instance, priority=row["priority"], pending=pending, sleeps=sleeps)
+        return claim_of(row, self._programs.get(version, ""), now)
+
+    def subscribe(self, on_runnable: Callable[[], None]) -> Listener:
+        """A subscription to `waymark_runnable`: new or released work (start it to listen)."""
+        return Listener(self.dsn, {RUNNABLE_CHANNEL: lambda _: on_runnable()}, on_runnable)
 
     async def commit(self, batch: CommitBatch, owner: str, now: float) -> set[str]:
         """Persist a group commit; returns the instances that passed the lease fence."""
         rows = await self.pool.fetch(self._sql["commit_instances"], owner, now, *batch.params())
         return {str(row["id"]) for row in rows}
 
-    async def heartbeat(self, owner: str, now: float, lease: float) -> set[str]:
-        """Extend `owner`'s leases; returns the instances it still holds."""
+    async def heartbeat(self, owner: str, now: float, lease: float) -> dict[str, int]:
+        """Extend `owner`'s leases; returns the instances it still holds, with their epoch."""
         rows = await self.pool.fetch(self._sql["heartbeat"], owner, now, lease)
-        return {str(row["id"]) for row in rows}
+        return {str(row["id"]): row["lease_epoch"] for row in rows}
 
     async def reclaim_expired_instances(
         self, now: float, limit: int = 1000, *, keep_owner: str = ""

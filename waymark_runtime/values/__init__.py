@@ -2,12 +2,19 @@
 
 Inputs, action arguments and results, workflow results and interpreter state cross process and
 storage boundaries as JSON-shaped values (`encode`); they come back as structural values for the
-interpreter or as the caller's real objects (`decode`). See `structural` for the value model.
-Nothing here imports a module on a program's say-so.
+interpreter or as the caller's real objects (`decode`). See `structural` for the value model and
+`registry` for the classes a program or a stored value may construct. Nothing here imports a
+module on a program's say-so.
 """
 
 from waymark_runtime.values.decode import Decoder, from_json, real_value, to_value
 from waymark_runtime.values.encode import Encoder, error_json, to_json
+from waymark_runtime.values.registry import (
+    add_user_module,
+    find_class,
+    find_standard_class,
+    kind_of,
+)
 from waymark_runtime.values.structural import (
     JSON,
     MISSING,
@@ -18,10 +25,8 @@ from waymark_runtime.values.structural import (
     TypeResolver,
     TypeValue,
     ValueNotSerializable,
-    builtin_type,
     exception_value,
     lineage,
-    loaded_type,
     type_path,
 )
 
@@ -37,12 +42,14 @@ __all__ = [
     "TypeResolver",
     "TypeValue",
     "ValueNotSerializable",
-    "builtin_type",
+    "add_user_module",
     "error_json",
     "exception_value",
+    "find_class",
+    "find_standard_class",
     "from_json",
+    "kind_of",
     "lineage",
-    "loaded_type",
     "real_value",
     "to_json",
     "to_value",

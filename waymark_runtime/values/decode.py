@@ -1,13 +1,15 @@
 """Decoding JSON to workflow values: structural (for the interpreter) or real classes.
 
 `to_value` gives what the interpreter computes with (no user code needed); `from_json` gives the
-caller's objects, classes found among loaded modules (or by a `TypeResolver`), validated into an
-annotation with pydantic when one is given (how a worker rebuilds action arguments).
+caller's objects, classes found in the type registry (or by a `TypeResolver`), validated into an
+annotation with pydantic when one is given (how a worker rebuilds action arguments). A type tag
+builds a class only when the class is of that kind (a `model` tag, a pydantic model; ...).
 """
 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import uuid
 from collections.abc import Callable
@@ -15,6 +17,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from waymark_runtime.values.encode import to_json
+from waymark_runtime.values.registry import find_class, kind_of
 from waymark_runtime.values.structural import (
     JSON,
     MISSING,
@@ -24,8 +27,6 @@ from waymark_runtime.values.structural import (
     TypeResolver,
     TypeValue,
     ValueNotSerializable,
-    builtin_type,
-    loaded_type,
     short_name,
 )
 
@@ -65,11 +66,10 @@ class Decoder:
     def decode_tag(self, tag: str, value: JSON) -> Any:
         raise ValueNotSerializable(f"unknown value tag {tag!r}")
 
-    def resolve(self, path: str) -> type | None:
-        found = builtin_type(path)
-        if found is None and self.types is not None:
-            found = self.types(path)
-        return found
+    def resolve(self, path: str, kind: str) -> type | None:
+        """The class at `path` if the resolver knows it and it is of `kind`, else None."""
+        found = self.types(path) if self.types is not None else None
+        return found if isinstance(found, type) and kind_of(found) == kind else None
 
     def items(self, value: JSON) -> list[Any]:
         return [self.decode(x) for x in value["items"]]
@@ -83,10 +83,10 @@ def to_value(value: JSON) -> Any:
 def from_json(value: JSON, annotation: Any = None, types: TypeResolver | None = None) -> Any:
     """JSON -> Python objects: models, dataclasses, enums and exceptions as their real classes.
 
-    Classes come from `types` (default: already-imported modules). With an `annotation`, the
-    result is validated into that type with pydantic (how a worker rebuilds action arguments).
+    Classes come from `types` (default: the type registry). With an `annotation`, the result
+    is validated into that type with pydantic (how a worker rebuilds action arguments).
     """
-    resolver = types or loaded_type
+    resolver = types or find_class
     if annotation is None or annotation is Any:
         return Decoder(resolver).decode(value)
     decoded = Decoder(resolver, loose_models=True).decode(value)
@@ -116,47 +116,44 @@ def real_value(value: Any, types: TypeResolver | None = None) -> Any:
 
 
 def _structure_value(dec: Decoder, value: JSON) -> Any:
-    lineage = (value["type"], *value.get("bases", ()))
+    kind, lineage = value["$t"], (value["type"], *value.get("bases", ()))
     fields = {k: dec.decode(v) for k, v in value["fields"].items()}
-    cls = dec.resolve(lineage[0]) if dec.types is not None else None
+    cls = dec.resolve(lineage[0], kind)
     if cls is None:
-        return fields if dec.loose_models else ModelValue(lineage[0], value["$t"], fields, lineage)
-    if value["$t"] == "model":
-        return cls.model_construct(**fields)  # type: ignore[attr-defined]
+        return fields if dec.loose_models else ModelValue(lineage[0], kind, fields, lineage)
+    if kind == "model":
+        public = {k: v for k, v in fields.items() if not k.startswith("_")}
+        return cls.model_construct(**public)  # type: ignore[attr-defined]
     obj: Any = object.__new__(cls)
+    declared = {f.name for f in dataclasses.fields(cls)}
     for key, field_value in fields.items():
-        object.__setattr__(obj, key, field_value)
+        if key in declared:  # anything else (a field since removed, a dunder) is dropped
+            object.__setattr__(obj, key, field_value)
     return obj
 
 
 def _enum_value(dec: Decoder, value: JSON) -> Any:
     member_value = dec.decode(value["value"]) if "value" in value else MISSING
-    cls = dec.resolve(value["type"]) if dec.types is not None else None
-    if cls is not None:
+    cls = dec.resolve(value["type"], "enum")
+    if cls is None:
+        return EnumValue(value["type"], value["name"], member_value, value.get("mix"),
+                         value.get("plain", False))  # fmt: skip
+    try:
         return cls[value["name"]]  # type: ignore[index]
-    return EnumValue(value["type"], value["name"], member_value, value.get("mix"),
-                     value.get("plain", False))  # fmt: skip
+    except KeyError:
+        raise ValueNotSerializable(f"{value['type']} has no member {value['name']!r}") from None
 
 
 def _exception_from(dec: Decoder, value: JSON) -> Any:
     lineage = (value["type"], *value["bases"])
     args = tuple(dec.decode(a) for a in value["args"])
-    attrs = {k: dec.decode(v) for k, v in value["attrs"].items()}
+    attrs = {k: dec.decode(v) for k, v in value["attrs"].items() if not k.startswith("_")}
     if dec.types is None:
         return ExceptionValue(lineage, value["message"], args, attrs)
-    return _real_exception(dec, lineage, args, attrs)
-
-
-def _real_exception(
-    dec: Decoder,
-    lineage: tuple[str, ...],
-    args: tuple[Any, ...],
-    attrs: dict[str, Any],
-) -> BaseException:
-    cls = dec.resolve(lineage[0])
-    if not (isinstance(cls, type) and issubclass(cls, BaseException)):
-        cls = _stand_in(dec, lineage)
-    error: BaseException = cls.__new__(cls, *args)
+    error = _rebuilt(dec.resolve(lineage[0], "exception"), args)
+    if error is None:  # not known here, or not rebuilt from its args: a same-named stand-in
+        args = args or (value["message"],)
+        error = _stand_in(dec, lineage)(*args)
     error.args = args
     for key, attr in attrs.items():
         try:
@@ -166,15 +163,23 @@ def _real_exception(
     return error
 
 
+def _rebuilt(cls: type | None, args: tuple[Any, ...]) -> BaseException | None:
+    """An instance of `cls` made without running its `__init__`, if `__new__` takes the args."""
+    try:
+        return cls.__new__(cls, *args) if cls is not None else None
+    except Exception:
+        return None
+
+
 _STAND_INS: dict[tuple[str, ...], type[BaseException]] = {}
 
 
 def _stand_in(dec: Decoder, lineage: tuple[str, ...]) -> type[BaseException]:
-    """A same-named subclass of the nearest known base, for a class that is not loaded here."""
+    """A same-named subclass of the nearest known base, for a class that is not known here."""
     cached = _STAND_INS.get(lineage)
     if cached is None:
-        base = next((c for p in lineage[1:] if isinstance(c := dec.resolve(p), type)
-                     and issubclass(c, BaseException)), Exception)  # fmt: skip
+        bases = (dec.resolve(path, "exception") for path in lineage[1:])
+        base = next((b for b in bases if b is not None), Exception)
         module, _, qualname = lineage[0].partition(":")
         cached = type(
             short_name(lineage[0]), (base,), {"__module__": module, "__qualname__": qualname}

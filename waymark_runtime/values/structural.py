@@ -2,14 +2,12 @@
 
 A runner computes with these without importing user code: a model is its type path and fields,
 an exception its class lineage (paths, most derived first), message, args and attributes, so
-`except ConnectionError` matches subclasses by name. Classes are only ever looked up among
-modules that are already imported; nothing here imports a module.
+`except ConnectionError` matches subclasses by name. Classes are looked up only in the type
+registry (`registry`); nothing here imports a module.
 """
 
 from __future__ import annotations
 
-import builtins
-import sys
 from collections.abc import Callable
 from typing import Any, TypeAlias
 
@@ -26,26 +24,6 @@ class ValueNotSerializable(WaymarkError):
 
 def type_path(cls: type) -> str:
     return f"{cls.__module__}:{cls.__qualname__}"
-
-
-def loaded_type(path: str) -> type | None:
-    """The class at `module:QualName` if its module is already imported, else None."""
-    module_name, _, qualname = path.partition(":")
-    found: Any = sys.modules.get(module_name)
-    for part in qualname.split(".") if found is not None else ():
-        found = getattr(found, part, None)
-    return found if isinstance(found, type) else None
-
-
-def builtin_type(path: str) -> type | None:
-    """Builtin classes (`builtins:ValueError`) and Waymark's own, which need no resolver."""
-    module_name, _, name = path.partition(":")
-    if module_name == "builtins":
-        found = getattr(builtins, name, None)
-        return found if isinstance(found, type) else None
-    if module_name.startswith("waymark_runtime.") or module_name == "waymark":
-        return loaded_type(path)
-    return None
 
 
 _ROOTS = frozenset({"builtins:object", "pydantic.main:BaseModel", "typing:Generic"})

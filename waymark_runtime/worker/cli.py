@@ -2,45 +2,83 @@
 
 Reads the settings from the environment, finds the database (booting the embedded server when
 `WAYMARK_DATABASE_URL` is unset), migrates it, and runs until SIGTERM or SIGINT; a second signal
-stops at once. Exit status 64 for bad configuration, 70 when the runtime cannot run.
+stops at once. It takes no arguments but `--help`. Exit statuses follow every `waymark` command:
+2 for a usage error (arguments, configuration, user modules that do not import), 1 when the
+runtime cannot run (database unreachable, worker processes that do not start), 70 for a bug.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import itertools
 import logging
 import signal
 import sys
+import traceback
 
-from waymark_runtime.config import ConfigError, Settings
+import asyncpg
+
+from waymark_runtime.config import ConfigError, Settings, variable_names
 from waymark_runtime.embedded import database_url
 from waymark_runtime.errors import WaymarkError
 from waymark_runtime.runner import Runner
 from waymark_runtime.schedules.scheduler import run_scheduler
 from waymark_runtime.store.postgres import PostgresStore, is_transient
-from waymark_runtime.worker.main import import_user_modules
+from waymark_runtime.worker.main import UserModuleError, import_user_modules
 
 log = logging.getLogger("waymark.runner")
 
-EXIT_USAGE = 64
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
 EXIT_SOFTWARE = 70
 _CONNECT_PATIENCE = 60.0
+_MODULE_HINT = (
+    "hint: WAYMARK_USER_MODULE names importable modules (`myapp.workflows`); run start-workers "
+    "from your project's directory or put it on PYTHONPATH"
+)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    """The `start-workers` script; `argv` defaults to the command line's arguments."""
+    _parser().parse_args(sys.argv[1:] if argv is None else argv)  # exits 2 on a bad argument
     try:
         settings = Settings.from_env()
     except ConfigError as error:
-        print(f"error: {error}", file=sys.stderr)
-        sys.exit(EXIT_USAGE)
+        _exit(EXIT_USAGE, f"error: {error}")
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     try:
         asyncio.run(serve(settings))
+    except UserModuleError as error:
+        _exit(EXIT_USAGE, f"error: {error}\n{_MODULE_HINT}")
+    except DatabaseUnreachable as error:
+        _exit(EXIT_FAILURE, f"error: {error}\nhint: check WAYMARK_DATABASE_URL")
     except WaymarkError as error:
-        print(f"error: {error}", file=sys.stderr)
-        sys.exit(EXIT_SOFTWARE)
+        _exit(EXIT_FAILURE, f"error: {error}")
+    except Exception as error:
+        traceback.print_exc()
+        _exit(EXIT_SOFTWARE, f"error: internal error ({error}); this is a bug in waymark")
+
+
+class DatabaseUnreachable(WaymarkError):
+    """cannot reach the database"""
+
+
+def _exit(status: int, message: str) -> None:
+    print(message, file=sys.stderr)
+    sys.exit(status)
+
+
+def _parser() -> argparse.ArgumentParser:
+    return argparse.ArgumentParser(
+        prog="start-workers",
+        description="Run a Waymark runner and its worker processes until SIGTERM or Ctrl-C "
+        "(a second signal stops at once). Configured only by environment variables; see "
+        "docs/operations.md for what each means and its default.",
+        epilog="environment variables: " + ", ".join(variable_names()),
+    )
 
 
 async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
@@ -76,18 +114,18 @@ async def open_store(dsn: str, settings: Settings) -> PostgresStore:
     """Open the store, waiting (bounded) for a database that is still starting."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + _CONNECT_PATIENCE
-    while True:
+    for attempt in itertools.count():
         try:
             return await PostgresStore.open(
-                dsn,
-                max_size=6,
-                lost_attempt_retries=settings.lost_attempt_retries,
+                dsn, max_size=6, lost_attempt_retries=settings.lost_attempt_retries
             )
-        except Exception as error:
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as error:
             if not is_transient(error) or loop.time() > deadline:
-                raise
-            log.warning("database unavailable (%s); retrying", error)
+                raise DatabaseUnreachable(f"cannot reach the database: {error}") from error
+            if attempt == 0:
+                log.warning("database unavailable (%s); retrying", error)
             await asyncio.sleep(0.5)
+    raise AssertionError("unreachable")
 
 
 def _on_signals(stop: asyncio.Event) -> None:

@@ -16,6 +16,7 @@ from waymark_runtime.engine import ClaimedInstance, Outcome, PlannedAction, Step
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.pg_rows import Claim, Cursor, PendingAttempt
 from waymark_runtime.values import error_json
+from waymark_runtime.worker.executor import Lease
 
 AttemptId = tuple[str, int]
 """(node, attempt): an attempt within its instance."""
@@ -47,6 +48,8 @@ class Held:
 
     claimed: ClaimedInstance
     claimed_at: float
+    lease: Lease = field(default_factory=lambda: Lease(float("-inf")))
+    epoch: int = 0
     state: Any = None
     events: list[Event] = field(default_factory=list)
     results: list[ActionFinished] = field(default_factory=list)
@@ -55,6 +58,7 @@ class Held:
     lost: list[Attempt] = field(default_factory=list)
     running: dict[AttemptId, Attempt] = field(default_factory=dict)
     delayed: dict[AttemptId, tuple[Attempt, float]] = field(default_factory=dict)
+    withheld: list[Attempt] = field(default_factory=list)
     sleeps: dict[str, float] = field(default_factory=dict)
     fired: list[str] = field(default_factory=list)
     fresh: bool = False
@@ -106,6 +110,21 @@ class Held:
         self.events.append(event)
         self.results.append(event)
 
+    def withhold(self, attempt: AttemptId) -> None:
+        """It was not started because the lease ran out: it starts again only once a
+        heartbeat has confirmed this claim (see `confirmed`)."""
+        running = self.running.pop(attempt, None)
+        if running is not None:
+            self.withheld.append(running)
+
+    def confirmed(self, deadline: float) -> bool:
+        """A heartbeat confirmed the claim until `deadline`; True when withheld attempts are
+        due again (they need a commit to start)."""
+        self.lease.deadline = max(self.lease.deadline, deadline)
+        self.due.extend(self.withheld)
+        resumed, self.withheld = bool(self.withheld), []
+        return resumed
+
     def sleep_finished(self, node: str) -> None:
         if self.sleeps.pop(node, None) is not None:
             self.events.append(SleepFinished(node=node))
@@ -121,10 +140,13 @@ class Held:
         return min(times, default=None)
 
 
-def hold(claim: Claim, claimed_at: float, now: float, budget: int, lost_error: Any) -> Held:
+def hold(
+    claim: Claim, claimed_at: float, lease: Lease, now: float, budget: int, lost_error: Any
+) -> Held:
     """The in-memory picture of a freshly claimed instance (started or resumed)."""
     instance = claim.instance
-    held = Held(claimed=instance, claimed_at=claimed_at, state=instance.state)
+    held = Held(claimed=instance, claimed_at=claimed_at, lease=lease, epoch=claim.epoch,
+                state=instance.state)  # fmt: skip
     held.fresh = instance.state is None
     held.events = list(instance.events)
     held.cursor = instance.cursor if isinstance(instance.cursor, Cursor) else None
@@ -184,8 +206,8 @@ def prepare(held: Held, step: StepCommit | None, policy: Policy) -> Change:
     change.done = outcome is not None
     state = step.state if step is not None else CommitBatch.KEEP
     wake_at = policy.now if policy.stopping else held.earliest_due()
-    change.batch.instance(held.id, state=state, outcome=outcome,
-                          release=change.release, wake_at=wake_at)  # fmt: skip
+    change.batch.instance(held.id, state=state, outcome=outcome, release=change.release,
+                          wake_at=wake_at, epoch=held.epoch)  # fmt: skip
     if step is not None:
         held.state = step.state
     return change
@@ -216,6 +238,10 @@ def _start_attempts(held: Held, change: Change, policy: Policy) -> None:
         else:
             change.batch.start(held.id, attempt.node, attempt.attempt, lost=1)
             change.dispatch.append(attempt)
+    if policy.stopping:  # never started: back to the queue, not counted as lost
+        for attempt in held.withheld:
+            change.batch.requeue(held.id, attempt.node, attempt.attempt)
+        held.withheld = []
     held.due, held.lost = [], []
 
 
@@ -223,7 +249,7 @@ def _plan_effects(held: Held, step: StepCommit, change: Change, policy: Policy) 
     for planned in step.plan.actions:
         attempt = _attempt_of(planned)
         run_now = planned.ready_at <= policy.now and not policy.stopping
-        change.batch.add_attempt(held.id, planned, running=run_now, owned=True)
+        change.batch.add_attempt(held.id, planned, running=run_now)
         if run_now:
             change.dispatch.append(attempt)
         else:
@@ -245,7 +271,7 @@ def _decide_release(held: Held, change: Change, policy: Policy) -> Outcome | Non
 
     Returns a failure outcome for an instance that waits for nothing at all.
     """
-    if held.running or change.dispatch:
+    if held.running or held.withheld or change.dispatch:
         return None
     earliest = held.earliest_due()
     if earliest is None and not policy.stopping:

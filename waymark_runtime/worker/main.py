@@ -2,7 +2,8 @@
 
 Started by `pool.WorkerPool` as `python -m waymark_runtime.worker.main <read_fd> <write_fd>` with
 `WAYMARK_WORKER_PROCESS=1`. It runs every request it receives concurrently (the pool bounds how
-many), answers each with a reply, and on end of input finishes its in-flight attempts and exits.
+many) unless it arrives past the runner's lease deadline (then it answers `skipped` and runs
+nothing), answers each with a reply, and on end of input finishes its in-flight attempts and exits.
 It never touches the database and never decides retries: that is the runner's job.
 """
 
@@ -15,10 +16,11 @@ import importlib
 import os
 import signal
 import sys
+import time
 
 from waymark_runtime.config import Settings
 from waymark_runtime.errors import WaymarkError
-from waymark_runtime.values import error_json
+from waymark_runtime.values import add_user_module, error_json
 from waymark_runtime.worker.protocol import Reply, Request, encode, open_pipes, read_frame
 
 _PR_SET_PDEATHSIG = 1
@@ -40,9 +42,11 @@ class UserModuleError(WaymarkError):
 
 
 def import_user_modules(settings: Settings) -> None:
-    """Import `WAYMARK_USER_MODULE` (their `@workflow` classes are not compiled here)."""
+    """Import `WAYMARK_USER_MODULE` (their `@workflow` classes are not compiled here); their
+    classes become the ones programs and values may construct (`values.registry`)."""
     os.environ["WAYMARK_WORKER_PROCESS"] = "1"
     for module in settings.user_modules:
+        add_user_module(module)
         try:
             importlib.import_module(module)
         except Exception as error:
@@ -98,6 +102,9 @@ async def _serve(read_fd: int, write_fd: int) -> None:
 
     while (batch := await read_frame(reader)) is not None:
         for request in batch:
+            if time.monotonic() >= request["not_after"]:  # the runner's lease ran out meanwhile
+                outbox.put({"id": request["id"], "ok": False, "value": None, "skipped": True})
+                continue
             task = asyncio.create_task(run(request))
             running.add(task)
             task.add_done_callback(running.discard)

@@ -2,8 +2,10 @@
 
 The runner submits attempts (`Job`); the pool hands each to the least loaded live worker with a
 free slot (at most `concurrent_per_worker` per process) and reports every reply, or the loss of
-every attempt that was in flight on a worker that died. It knows nothing of instances, retries or
-the database; the runner decides what a reply or a loss means.
+every attempt that was in flight on a worker that died. A job carries the `Lease` it runs under:
+once the lease's deadline has passed the job is not started (neither here nor in the worker) and
+is reported `expired` instead. It knows nothing of instances, retries or the database; the runner
+decides what a reply, a loss or an expiry means.
 """
 
 from __future__ import annotations
@@ -15,12 +17,12 @@ import os
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
 from waymark_runtime.config import Settings
 from waymark_runtime.errors import WaymarkError
+from waymark_runtime.worker.executor import Job, OnKeys, OnReply
 from waymark_runtime.worker.protocol import Request, encode, open_pipes, read_frame
 
 log = logging.getLogger("waymark.worker")
@@ -33,22 +35,6 @@ _DEADLINE_GRACE = 5.0
 
 class WorkerStartupError(WaymarkError):
     """worker processes could not start (see the worker output above)"""
-
-
-@dataclass(slots=True)
-class Job:
-    """One attempt to run: `key` is the runner's handle for it, echoed back in callbacks."""
-
-    key: Hashable
-    action: str
-    args: list[Any]
-    kwargs: dict[str, Any]
-    timeout: float | None
-    isolate: bool = False
-
-
-OnReply = Callable[[Hashable, bool, Any], None]
-OnLost = Callable[[list[Hashable]], None]
 
 
 @dataclass(eq=False)
@@ -72,10 +58,13 @@ def _load(worker: _Worker) -> int:
 class WorkerPool:
     """`worker_count` processes, each running up to `concurrent_per_worker` attempts."""
 
-    def __init__(self, settings: Settings, on_reply: OnReply, on_lost: OnLost) -> None:
+    def __init__(
+        self, settings: Settings, on_reply: OnReply, on_lost: OnKeys, on_expired: OnKeys
+    ) -> None:
         self.settings = settings
         self.on_reply = on_reply
         self.on_lost = on_lost
+        self.on_expired = on_expired
         self.workers: list[_Worker] = []
         self.pending: deque[Job] = deque()
         self.isolated: deque[Job] = deque()
@@ -102,6 +91,14 @@ class WorkerPool:
         for job in jobs:
             (self.isolated if job.isolate else self.pending).append(job)
         self._fill()
+
+    def withdraw_revoked(self) -> None:
+        """Forget the queued jobs of revoked leases (claims the runner let go of); jobs
+        already running still reply, and the runner discards what they bring."""
+        self.pending = deque(job for job in self.pending if not job.lease.revoked)
+        self.isolated = deque(job for job in self.isolated if not job.lease.revoked)
+        if not self.in_flight:
+            self.idle.set()
 
     @property
     def in_flight(self) -> int:
@@ -139,19 +136,35 @@ class WorkerPool:
         """Hand pending jobs to workers with free slots; one frame per worker per call."""
         capacity = self.settings.concurrent_per_worker
         batches: dict[_Worker, list[Request]] = {}
-        self._place_isolated(batches)
+        expired: list[Job] = []
+        self._place_isolated(batches, expired)
         while self.pending:
             worker = self._least_loaded()
             if worker is None or len(worker.in_flight) >= capacity:
                 break
-            batches.setdefault(worker, []).append(self._assign(worker, self.pending.popleft()))
+            job = self.pending.popleft()
+            if self._startable(job, expired):
+                batches.setdefault(worker, []).append(self._assign(worker, job))
         for worker, batch in batches.items():
             worker.writer.write(encode(batch))
+        if expired:
+            self.on_expired([job.key for job in expired])
 
-    def _place_isolated(self, batches: dict[_Worker, list[Request]]) -> None:
+    @staticmethod
+    def _startable(job: Job, expired: list[Job]) -> bool:
+        """A job whose lease ran out goes back to the runner instead of starting."""
+        if job.lease.valid(time.monotonic()):
+            return True
+        expired.append(job)
+        return False
+
+    def _place_isolated(self, batches: dict[_Worker, list[Request]], expired: list[Job]) -> None:
         """A suspect (its last try died with its worker) runs alone in a worker, so a crash
         it causes is not blamed on bystanders. One worker drains to make room for it."""
         while self.isolated:
+            if not self._startable(self.isolated[0], expired):
+                self.isolated.popleft()
+                continue
             idle = [w for w in self._usable() if not w.in_flight and w not in batches]
             if not idle:
                 if self.draining is None or self.draining not in self.workers:
@@ -182,6 +195,7 @@ class WorkerPool:
             "args": job.args,
             "kwargs": job.kwargs,
             "timeout": job.timeout,
+            "not_after": job.lease.deadline,
         }
 
     def _maybe_retire(self, worker: _Worker) -> None:
@@ -234,7 +248,10 @@ class WorkerPool:
             for reply in message:
                 job = worker.in_flight.pop(reply["id"])
                 worker.deadlines.pop(reply["id"], None)
-                self.on_reply(job.key, reply["ok"], reply["value"])
+                if reply.get("skipped"):
+                    self.on_expired([job.key])
+                else:
+                    self.on_reply(job.key, reply["ok"], reply["value"])
             self._after_replies(worker)
         await self._exited(worker)
 

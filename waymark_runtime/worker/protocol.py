@@ -10,27 +10,34 @@ from __future__ import annotations
 import asyncio
 import json
 import struct
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 _HEADER = struct.Struct(">I")
 
 
 class Request(TypedDict):
-    """Run one attempt: `id` is the pool's handle for it, unique within one worker."""
+    """Run one attempt: `id` is the pool's handle for it, unique within one worker.
+
+    `not_after` is the runner's lease deadline on `time.monotonic()` (one clock for every
+    process of a host): a request that arrives later is not started, it is answered `skipped`.
+    """
 
     id: int
     action: str
     args: list[Any]
     kwargs: dict[str, Any]
     timeout: float | None
+    not_after: float
 
 
 class Reply(TypedDict):
-    """The outcome of a request: `ok` with `value` as the JSON-shaped result or exception."""
+    """The outcome of a request: `ok` with `value` as the JSON-shaped result or exception, or
+    `skipped` when the request came past its `not_after` and never started."""
 
     id: int
     ok: bool
     value: Any
+    skipped: NotRequired[bool]
 
 
 def encode(message: Any) -> bytes:

@@ -7,14 +7,11 @@ reference). This package never imports the compiler, libcst, typer or graphviz.
 
 from __future__ import annotations
 
-import hashlib
-
 from waymark_runtime import ir
 from waymark_runtime.wrl.grammar import load_grammar
+from waymark_runtime.wrl.integrity import VERSION_LENGTH, check_program, version_of_canonical
 from waymark_runtime.wrl.parser import parse
 from waymark_runtime.wrl.print_stmt import dumps
-
-VERSION_LENGTH = 16
 
 
 def version_of(text: str) -> str:
@@ -31,12 +28,9 @@ def version_of_workflow(workflow: ir.Workflow) -> str:
     return version_of_canonical(dumps(workflow))
 
 
-def version_of_canonical(canonical: str) -> str:
-    """The version of text already known to be canonical (what `dumps` returned)."""
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:VERSION_LENGTH]
-
-
 __all__ = [
+    "VERSION_LENGTH",
+    "check_program",
     "dumps",
     "load_grammar",
     "parse",

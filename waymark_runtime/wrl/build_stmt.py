@@ -25,6 +25,9 @@ from waymark_runtime.wrl.build_expr import (
     to_target,
 )
 
+# A Python source line or column has fewer digits (and `int()` refuses over 4,300 of them).
+MAX_LOCATION_DIGITS = 9
+
 # --- intermediate values that exist only while building ------------------------------------------
 
 
@@ -67,7 +70,10 @@ OPERATION_TYPES = (ir.ActionCall, ir.Sleep, ir.CallAsyncHelper, GatherHead)
 def span_of(token: Token | None) -> ir.Span | None:
     if token is None:
         return None
-    line, column = (int(part) for part in str(token)[1:].split(":"))
+    parts = str(token)[1:].split(":")
+    if any(len(part) > MAX_LOCATION_DIGITS for part in parts):
+        raise syntax_error(token, f"location `{str(token)[:24]}` out of range")
+    line, column = (int(part) for part in parts)
     return ir.Span(line, column, line, column)
 
 

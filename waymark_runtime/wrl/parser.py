@@ -2,7 +2,7 @@
 
 `parse` raises `WrlSyntaxError` (1-based line and column, a terse message) and nothing else on
 any input: header problems, bad characters, bad indentation, grammar errors, invalid names and
-nesting deeper than `MAX_NESTING`. Messages come from `syntax_errors`; IR comes from the builder.
+nesting deeper than `nesting.MAX_NESTING`. Messages come from `syntax_errors`; IR from the builder.
 """
 
 from __future__ import annotations
@@ -21,14 +21,15 @@ from lark.lark import PostLex
 
 from waymark_runtime import ir
 from waymark_runtime.errors import InternalError, WrlSyntaxError
+from waymark_runtime.nesting import MAX_NESTING, too_deep
 from waymark_runtime.wrl.build_expr import ExprBuilder
 from waymark_runtime.wrl.build_pattern import PatternBuilder
 from waymark_runtime.wrl.build_stmt import StmtBuilder
 from waymark_runtime.wrl.grammar import load_grammar
 from waymark_runtime.wrl.syntax_errors import describe
 
-# Deeper trees are refused: the printer and the interpreter walk the IR recursively.
-MAX_NESTING = 200
+# A parse tree spends a few levels per level of IR; far deeper trees are refused before building.
+MAX_TREE_DEPTH = 4 * MAX_NESTING
 
 _OPENING = frozenset({"LPAR", "LSQB", "LBRACE"})
 _CLOSING = frozenset({"RPAR", "RSQB", "RBRACE"})
@@ -135,8 +136,10 @@ def parse(text: str) -> ir.Workflow:
     _check_header(text)
     source = text if text.endswith("\n") else text + "\n"
     tree = _parse_tree(source)
-    _check_nesting(tree)
-    return _build(tree)
+    _check_tree_depth(tree)
+    workflow = _build(tree)
+    _check_nesting(workflow)
+    return workflow
 
 
 def _check_header(text: str) -> None:
@@ -161,8 +164,8 @@ def _parse_tree(source: str) -> Tree[Token]:
         raise WrlSyntaxError("nesting too deep", 1, 1) from None
 
 
-def _check_nesting(tree: Tree[Token]) -> None:
-    """Refuse trees deeper than MAX_NESTING; `a + b + c` counts as nested BinOps."""
+def _check_tree_depth(tree: Tree[Token]) -> None:
+    """Refuse trees deeper than MAX_TREE_DEPTH; `a + b + c` counts as nested BinOps."""
     stack: list[tuple[Any, int]] = [(tree, 1)]
     while stack:
         node, depth = stack.pop()
@@ -170,11 +173,20 @@ def _check_nesting(tree: Tree[Token]) -> None:
             continue
         if node.data == "bin_chain":
             depth += len(node.children) // 2
-        if depth > MAX_NESTING:
+        if depth > MAX_TREE_DEPTH:
             where = node.meta
             line, column = getattr(where, "line", 1), getattr(where, "column", 1)
             raise WrlSyntaxError(f"nesting too deep (more than {MAX_NESTING} levels)", line, column)
         stack.extend((child, depth + 1) for child in node.children)
+
+
+def _check_nesting(workflow: ir.Workflow) -> None:
+    """Refuse programs nested deeper than the compiler accepts (the printer would fail)."""
+    found = too_deep(workflow)
+    if found is not None:
+        span = found[1]
+        line, column = (span.line, span.column) if span else (1, 1)
+        raise WrlSyntaxError(f"nesting too deep (more than {MAX_NESTING} levels)", line, column)
 
 
 def _build(tree: Tree[Token]) -> ir.Workflow:
@@ -185,5 +197,12 @@ def _build(tree: Tree[Token]) -> ir.Workflow:
             raise error.orig_exc from None
         if isinstance(error.orig_exc, RecursionError):
             raise WrlSyntaxError("nesting too deep", 1, 1) from None
-        raise
+        raise _at(error.obj, f"malformed .wrl text ({error.orig_exc})") from None
     return workflow
+
+
+def _at(where: Any, message: str) -> WrlSyntaxError:
+    """Any other failure of building the IR still reads as bad input, at the failing rule."""
+    meta = getattr(where, "meta", where)
+    line, column = getattr(meta, "line", 1) or 1, getattr(meta, "column", 1) or 1
+    return WrlSyntaxError(message[:200], line, column)

@@ -12,6 +12,7 @@ from typing import Any
 
 from waymark_runtime import ir
 from waymark_runtime.errors import InternalError
+from waymark_runtime.nesting import make_room
 from waymark_runtime.wrl import lexicon
 from waymark_runtime.wrl.print_expr import (
     BINARY_PRECEDENCE,
@@ -30,8 +31,9 @@ def dumps(workflow: ir.Workflow) -> str:
     """The canonical text of one workflow: header, workflow line, `run` first, then helpers."""
     if not isinstance(workflow, ir.Workflow):
         raise InternalError(f"dumps expects a Workflow, got {type(workflow).__name__}")
-    header = f"workflow {_workflow_name(workflow.name)}{loc(workflow.span)}"
+    header = f"{workflow_line(workflow.name)}{loc(workflow.span)}"
     lines = [f"wrl {ir.WRL_VERSION}", "", header]
+    make_room()
     try:
         for function in (workflow.run, *workflow.helpers):
             lines += ["", *print_function(function)]
@@ -40,10 +42,11 @@ def dumps(workflow: ir.Workflow) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _workflow_name(name: str) -> str:
+def workflow_line(name: str) -> str:
+    """The `workflow` line naming `name` (without its location)."""
     if lexicon.is_identifier(name) and name not in lexicon.HARD_KEYWORDS:
-        return name
-    return lexicon.format_string(name)
+        return f"workflow {name}"
+    return f"workflow {lexicon.format_string(name)}"
 
 
 def loc(span: ir.Span | None) -> str:

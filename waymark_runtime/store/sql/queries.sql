@@ -5,11 +5,13 @@
 
 -- name: create_instances
 -- Register the distinct program versions (idempotent) and insert the instances, runnable now.
+-- The caller checked that each text hashes to its version, so a row holding other text for it
+-- is forged: it is overwritten, and what `run()` submitted is what runs.
 WITH versions AS (
-    INSERT INTO waymark_workflow_versions (name, version, wrl, created_at)
+    INSERT INTO waymark_workflow_versions AS w (name, version, wrl, created_at)
     SELECT v.name, v.version, v.wrl, to_timestamp($9)
     FROM unnest($1::text[], $2::text[], $3::text[]) AS v (name, version, wrl)
-    ON CONFLICT (name, version) DO NOTHING
+    ON CONFLICT (name, version) DO UPDATE SET wrl = excluded.wrl WHERE w.wrl <> excluded.wrl
 ), created AS (
     INSERT INTO waymark_instances
         (id, workflow_name, workflow_version, inputs, priority, wake_at, created_at, updated_at)
@@ -36,6 +38,7 @@ WITH picked AS (
 UPDATE waymark_instances AS i
 SET lease_owner = $1,
     lease_expires_at = to_timestamp($3 + $4),
+    lease_epoch = i.lease_epoch + 1,
     wake_at = NULL,
     status = CASE WHEN i.status = 'queued' THEN 'running' ELSE i.status END,
     updated_at = to_timestamp($3)
@@ -43,6 +46,7 @@ FROM picked
 WHERE i.id = picked.id
 RETURNING
     i.id, i.workflow_name, i.workflow_version, i.inputs, i.state, i.priority, i.event_seq,
+    i.lease_epoch,
     (SELECT v.wrl FROM waymark_workflow_versions AS v
      WHERE v.name = i.workflow_name AND v.version = i.workflow_version
        AND NOT (v.version = ANY ($5::text[]))) AS wrl,
@@ -60,7 +64,7 @@ RETURNING
 
 -- name: commit_instances
 -- Persist a batch of steps atomically: instance rows first, fenced by the lease ($1 must still
--- hold it), then attempts and timers of the instances that passed the fence only. $3 is one
+-- hold it, under the claim of the step's `epoch` when the step names one), then attempts and timers of the instances that passed the fence only. $3 is one
 -- JSON document (`CommitBatch`): "s" steps, "o" attempt ops, "n" new attempts, "d" finished
 -- sleeps, "t" new sleeps. Leases are extended by heartbeats, not here, so an instance row whose
 -- indexed columns do not change is updated in place (HOT).
@@ -70,7 +74,7 @@ RETURNING
 WITH step AS (
     SELECT * FROM json_to_recordset($3::json -> 's') AS s (
         id uuid, state json, status text, result json, error json, release boolean,
-        wake_at double precision, seq bigint)
+        wake_at double precision, seq bigint, epoch bigint)
 ), kept AS (
     UPDATE waymark_instances AS i
     SET state = coalesce(s.state, i.state),
@@ -88,7 +92,7 @@ WITH step AS (
                        ELSE to_timestamp(s.wake_at) END,
         updated_at = to_timestamp($2)
     FROM step AS s
-    WHERE i.id = s.id AND i.lease_owner = $1
+    WHERE i.id = s.id AND i.lease_owner = $1 AND (s.epoch IS NULL OR i.lease_epoch = s.epoch)
     RETURNING i.id, i.status, i.result, i.error
 ), attempt_ops AS (
     UPDATE waymark_attempts AS a
@@ -117,11 +121,11 @@ WITH step AS (
          lease_owner, started_at, created_at)
     SELECT n.instance_id, n.node, n.attempt, n.action, n.args, n.kwargs, n.timeout,
            CASE WHEN n.running THEN 'running' ELSE 'queued' END,
-           to_timestamp(n.ready_at), CASE WHEN n.owned THEN $1 END,
+           to_timestamp(n.ready_at), $1,
            CASE WHEN n.running THEN to_timestamp($2) END, to_timestamp($2)
     FROM json_to_recordset($3::json -> 'n') AS n (
         instance_id uuid, node text, attempt integer, action text, args json, kwargs json,
-        timeout double precision, ready_at double precision, running boolean, owned boolean)
+        timeout double precision, ready_at double precision, running boolean)
     WHERE n.instance_id IN (SELECT id FROM kept)
     ON CONFLICT (instance_id, node, attempt) DO NOTHING
     RETURNING 1
@@ -149,11 +153,12 @@ FROM kept AS k,
                                        'error', k.error)::text AS payload) AS p;
 
 -- name: heartbeat
--- Extend every lease owner $1 holds; the ids returned are the instances it still holds.
+-- Extend every lease owner $1 holds; returns the instances it still holds, with the epoch of
+-- the claim that holds each (a runner that claimed an instance again holds the newer claim).
 UPDATE waymark_instances
 SET lease_expires_at = to_timestamp($2::double precision + $3::double precision)
 WHERE lease_owner = $1
-RETURNING id;
+RETURNING id, lease_epoch;
 
 -- name: reclaim_expired_instances
 -- Release up to $2 instance leases that expired before $1, except those of $5 (the caller:
@@ -254,6 +259,7 @@ WITH picked AS (
 UPDATE waymark_instances AS i
 SET lease_owner = $1,
     lease_expires_at = to_timestamp($3 + $4),
+    lease_epoch = i.lease_epoch + 1,
     wake_at = NULL,
     status = CASE WHEN i.status = 'queued' THEN 'running' ELSE i.status END,
     updated_at = to_timestamp($3)
@@ -261,6 +267,7 @@ FROM picked
 WHERE i.id = picked.id
 RETURNING
     i.id, i.workflow_name, i.workflow_version, i.inputs, i.state, i.priority, i.event_seq,
+    i.lease_epoch,
     (SELECT v.wrl FROM waymark_workflow_versions AS v
      WHERE v.name = i.workflow_name AND v.version = i.workflow_version
        AND NOT (v.version = ANY ($5::text[]))) AS wrl,

@@ -11,8 +11,8 @@
 WITH version AS (
     INSERT INTO waymark_workflow_versions AS v (name, version, wrl, created_at)
     VALUES ($1, $11, $12, to_timestamp($13))
-    ON CONFLICT (name, version)
-        DO UPDATE SET created_at = greatest(v.created_at, excluded.created_at)
+    ON CONFLICT (name, version)  -- the caller checked the text: another text there is forged
+        DO UPDATE SET created_at = greatest(v.created_at, excluded.created_at), wrl = excluded.wrl
 )
 INSERT INTO waymark_schedules AS s
     (workflow_name, name, schedule_type, cron_expression, interval_seconds, inputs,

@@ -1,4 +1,6 @@
-"""The PostgreSQL store on its own: claims, leases, fences, events, timers, outcomes, GC.
+"""The store contract (`store.contract`), held against both stores: `PostgresStore` on a real
+PostgreSQL and the `MemoryStore` of `LocalRuntime`. Claims, leases, epochs and fences, events,
+lost attempts, outcomes, garbage collection.
 
 Times are passed in explicitly (the store takes the caller's clock), so leases expire and
 sleeps come due without waiting.
@@ -8,20 +10,45 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import AsyncIterator
+from typing import Any
 
+import asyncpg
 import pytest
 
 from tests.runtime import runtime_flows as flows
+from tests.runtime.support import emptied_store
 from waymark_runtime.effects import ActionFinished
 from waymark_runtime.engine import (
     NewInstance,
     Outcome,
     PlannedAction,
 )
+from waymark_runtime.store.contract import RunnerStore
+from waymark_runtime.store.memory import MemoryStore
 from waymark_runtime.store.pg_batch import CommitBatch
-from waymark_runtime.store.postgres import PostgresStore
+from waymark_runtime.store.postgres import is_transient
 
 LEASE = 30.0
+
+
+@pytest.fixture(params=["postgres", "memory"])
+async def store(request: pytest.FixtureRequest, database: str) -> AsyncIterator[RunnerStore]:
+    """Each contract test runs once per store."""
+    if request.param == "memory":
+        yield MemoryStore(lost_attempt_retries=2)
+        return
+    async with emptied_store(database) as store:
+        yield store
+
+
+async def state_of(store: RunnerStore, instance_id: str, now: float) -> Any:
+    """The committed state, as the next owner of the instance gets it."""
+    await store.reclaim_expired_instances(now + 10 * LEASE)
+    [claim] = await store.claim("inspector", 1, now + 10 * LEASE, LEASE)
+    return claim.instance.state
+
+
 DEFINITION = flows.Single.__waymark_definition__
 assert DEFINITION is not None
 
@@ -48,7 +75,7 @@ def planned(node: str, ready_at: float, attempt: int = 1) -> PlannedAction:
     )
 
 
-async def test_claims_follow_priority_then_age(store: PostgresStore) -> None:
+async def test_claims_follow_priority_then_age(store: RunnerStore) -> None:
     now = time.time()
     low, high, middle = [
         (await store.create_instances([spec(p)], now + i))[0] for i, p in enumerate((0, 5, 1))
@@ -58,7 +85,7 @@ async def test_claims_follow_priority_then_age(store: PostgresStore) -> None:
     assert await store.claim("a", 1, now + 10, LEASE) == []
 
 
-async def test_claimed_instance_carries_program_and_inputs(store: PostgresStore) -> None:
+async def test_claimed_instance_carries_program_and_inputs(store: RunnerStore) -> None:
     now = time.time()
     [instance_id] = await store.create_instances([spec(value=42)], now)
     [claim] = await store.claim("a", 10, now, LEASE)
@@ -71,7 +98,7 @@ async def test_claimed_instance_carries_program_and_inputs(store: PostgresStore)
     assert status["lease_owner"] == "a"
 
 
-async def test_concurrent_owners_never_claim_the_same_instance(store: PostgresStore) -> None:
+async def test_concurrent_owners_never_claim_the_same_instance(store: RunnerStore) -> None:
     now = time.time()
     created = set(await store.create_instances([spec() for _ in range(60)], now))
 
@@ -87,33 +114,52 @@ async def test_concurrent_owners_never_claim_the_same_instance(store: PostgresSt
     assert set(claimed) == created
 
 
-async def test_a_lost_lease_fences_the_old_owners_commit(store: PostgresStore) -> None:
+async def test_a_lost_lease_fences_the_old_owners_commit(store: RunnerStore) -> None:
     now = time.time()
     [instance_id] = await store.create_instances([spec()], now)
     await store.claim("old", 1, now, LEASE)
-    assert await store.heartbeat("old", now + 1, LEASE) == {instance_id}
+    assert set(await store.heartbeat("old", now + 1, LEASE)) == {instance_id}
     assert await store.reclaim_expired_instances(now + LEASE + 2) == 1
     [claim] = await store.claim("new", 1, now + LEASE + 3, LEASE)
     assert claim.instance.instance_id == instance_id
     stale = CommitBatch()
     stale.instance(instance_id, state={"by": "old"})
     assert await store.commit(stale, "old", now + LEASE + 4) == set()
-    assert await store.heartbeat("old", now + LEASE + 4, LEASE) == set()
+    assert await store.heartbeat("old", now + LEASE + 4, LEASE) == {}
     fresh = CommitBatch()
     fresh.instance(instance_id, state={"by": "new"})
     assert await store.commit(fresh, "new", now + LEASE + 4) == {instance_id}
-    assert await store.pool.fetchval("SELECT state->>'by' FROM waymark_instances") == "new"
+    assert await state_of(store, instance_id, now) == {"by": "new"}
+
+
+async def test_an_older_claim_of_the_same_owner_is_fenced_by_its_epoch(
+    store: RunnerStore,
+) -> None:
+    now = time.time()
+    [instance_id] = await store.create_instances([spec()], now)
+    [first] = await store.claim("a", 1, now, LEASE)
+    assert await store.reclaim_expired_instances(now + LEASE + 2) == 1
+    [second] = await store.claim("a", 1, now + LEASE + 3, LEASE)
+    assert second.epoch == first.epoch + 1
+    assert await store.heartbeat("a", now + LEASE + 4, LEASE) == {instance_id: second.epoch}
+    stale = CommitBatch()
+    stale.instance(instance_id, state={"by": "first"}, epoch=first.epoch)
+    assert await store.commit(stale, "a", now + LEASE + 4) == set()
+    fresh = CommitBatch()
+    fresh.instance(instance_id, state={"by": "second"}, epoch=second.epoch)
+    assert await store.commit(fresh, "a", now + LEASE + 4) == {instance_id}
+    assert await state_of(store, instance_id, now) == {"by": "second"}
 
 
 async def test_reclaim_requeues_lost_attempts_then_fails_them_past_the_budget(
-    store: PostgresStore,
+    store: RunnerStore,
 ) -> None:
     now = time.time()
     [instance_id] = await store.create_instances([spec()], now)
     await store.claim("a", 1, now, LEASE)
     batch = CommitBatch()
     batch.instance(instance_id, state={"s": 1})
-    batch.add_attempt(instance_id, planned("n1", now), running=True, owned=True)
+    batch.add_attempt(instance_id, planned("n1", now), running=True)
     await store.commit(batch, "a", now)
     for lost in (1, 2):
         now += LEASE + 1
@@ -135,13 +181,13 @@ async def test_reclaim_requeues_lost_attempts_then_fails_them_past_the_budget(
     assert "lost 3 times" in event.value["message"]
 
 
-async def test_held_commit_records_results_and_keeps_the_lease(store: PostgresStore) -> None:
+async def test_held_commit_records_results_and_keeps_the_lease(store: RunnerStore) -> None:
     now = time.time()
     [instance_id] = await store.create_instances([spec()], now)
     await store.claim("a", 1, now, LEASE)
     first = CommitBatch()
     first.instance(instance_id, state={"step": 1})
-    first.add_attempt(instance_id, planned("n1", now), running=True, owned=True)
+    first.add_attempt(instance_id, planned("n1", now), running=True)
     assert await store.commit(first, "a", now) == {instance_id}
     second = CommitBatch()
     second.instance(instance_id, outcome=Outcome(ok=True, value=[1, {"b": 2, "a": 1}]))
@@ -152,25 +198,29 @@ async def test_held_commit_records_results_and_keeps_the_lease(store: PostgresSt
     outcome = await waiter
     assert outcome == Outcome(ok=True, value=[1, {"b": 2, "a": 1}])
     assert list(outcome.value[1]) == ["b", "a"]  # key order survives storage
-    row = await store.pool.fetchrow("SELECT status, result, consumed FROM waymark_attempts")
-    assert (row["status"], row["consumed"]) == ("completed", True)
-    assert list(row["result"]) == ["z", "a"]
-    assert await store.heartbeat("a", now + 2, LEASE) == set()  # a finished instance is let go
+    assert await store.heartbeat("a", now + 2, LEASE) == {}  # a finished instance is let go
+    assert await store.claim("b", 1, now + 10 * LEASE, LEASE) == []  # and never claimed again
 
 
-async def test_garbage_collection_respects_retention(store: PostgresStore) -> None:
+async def test_garbage_collection_respects_retention(store: RunnerStore) -> None:
     now = time.time()
     finished, running = await store.create_instances([spec(), spec()], now)
     await store.claim("a", 2, now, LEASE)
     batch = CommitBatch()
     batch.instance(finished, outcome=Outcome(ok=True, value=1))
-    batch.add_attempt(finished, planned("n1", now), running=True, owned=True)
+    batch.add_attempt(finished, planned("n1", now), running=True)
     await store.commit(batch, "a", now)
     day = 24 * 3600.0
     assert await store.collect_garbage(now + day - 60, day) == 0
     assert await store.collect_garbage(now + day + 60, day) == 1
-    remaining = await store.pool.fetch("SELECT id FROM waymark_instances")
-    assert [str(row["id"]) for row in remaining] == [running]
-    assert await store.pool.fetchval("SELECT count(*) FROM waymark_attempts") == 0
     with pytest.raises(KeyError):
         await store.outcome(finished)
+    assert await store.outcome(running) is None
+
+
+def test_a_connection_a_shutdown_left_mid_protocol_is_a_transient_error() -> None:
+    stuck = "cannot switch to state 12; another operation (2) is in progress"
+    assert is_transient(asyncpg.exceptions.InternalClientError(stuck))
+    assert is_transient(asyncpg.InterfaceError("cannot perform operation: connection is closed"))
+    assert not is_transient(asyncpg.exceptions.InternalClientError("unexpected message"))
+    assert not is_transient(ValueError("bad value"))

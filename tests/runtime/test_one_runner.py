@@ -1,0 +1,145 @@
+"""One runner, two stores: the same tests of lease loss, lost attempts and retries pass with
+the production `Runner` on PostgreSQL and on `LocalRuntime`'s `MemoryStore`.
+
+Actions run in-process (`InProcessExecutor`), so a test sees every execution; the store is the
+only difference between the two runs of each test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from tests.runtime.support import emptied_store, runner_settings
+from waymark import RetryPolicy, Workflow, action, workflow
+from waymark_runtime.engine import NewInstance, Outcome
+from waymark_runtime.runner import Runner
+from waymark_runtime.store.contract import RunnerStore
+from waymark_runtime.store.memory import MemoryStore
+from waymark_runtime.store.pg_batch import CommitBatch
+from waymark_runtime.worker.executor import InProcessExecutor
+
+EXECUTIONS: collections.Counter[str] = collections.Counter()
+
+
+@action
+async def counted(key: str, seconds: list[float]) -> int:
+    """Returns which execution this is; execution n takes `seconds[n - 1]` (0 past the list)."""
+    EXECUTIONS[key] += 1
+    execution = EXECUTIONS[key]
+    await asyncio.sleep(seconds[execution - 1] if execution <= len(seconds) else 0.0)
+    return execution
+
+
+@action
+async def flaky(key: str, failures: int) -> str:
+    EXECUTIONS[key] += 1
+    if EXECUTIONS[key] <= failures:
+        raise ConnectionError(f"try {EXECUTIONS[key]} failed")
+    return f"ok after {EXECUTIONS[key]}"
+
+
+@workflow
+class Counted(Workflow):
+    async def run(self, key: str, seconds: list[float]) -> int:
+        return await counted(key, seconds)
+
+
+@workflow
+class Flaky(Workflow):
+    async def run(self, key: str, failures: int) -> str:
+        return await self.run_action(flaky(key, failures), retry=RetryPolicy(attempts=3))
+
+
+@pytest.fixture(params=["postgres", "memory"])
+async def any_store(request: pytest.FixtureRequest, database: str) -> AsyncIterator[RunnerStore]:
+    if request.param == "memory":
+        yield MemoryStore(lost_attempt_retries=2)
+        return
+    async with emptied_store(database) as store:
+        yield store
+
+
+@contextlib.asynccontextmanager
+async def runner_on(store: RunnerStore, database: str) -> AsyncIterator[Runner]:
+    runner = Runner(store, runner_settings(database), executor=InProcessExecutor)
+    stop = asyncio.Event()
+    task = asyncio.create_task(runner.run(stop))
+    try:
+        yield runner
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 30)
+
+
+async def start(store: RunnerStore, flow: Any, **inputs: Any) -> str:
+    definition = flow.__waymark_definition__
+    spec = NewInstance(workflow=definition.name, version=definition.version,
+                       wrl=definition.wrl, inputs=inputs)  # fmt: skip
+    [instance_id] = await store.create_instances([spec], time.time())
+    return instance_id
+
+
+async def first_execution(key: str) -> None:
+    while EXECUTIONS[key] < 1:
+        await asyncio.sleep(0.01)
+
+
+async def take_over_and_give_back(store: RunnerStore, instance_id: str) -> None:
+    """Another runner whose clock says the lease expired claims the instance (the attempt in
+    flight counts as lost), then stops at once: it queues the attempt and releases it."""
+    later = time.time() + 3600
+    assert await store.reclaim_expired_instances(later) == 1
+    [claim] = await store.claim("another runner", 1, later, 30.0)
+    [lost] = claim.pending
+    release = CommitBatch()
+    release.requeue(instance_id, lost.node, lost.attempt)
+    release.instance(instance_id, release=True, wake_at=time.time(), epoch=claim.epoch)
+    assert await store.commit(release, "another runner", time.time()) == {instance_id}
+
+
+async def test_a_claim_taken_over_ignores_what_the_old_claim_started(
+    any_store: RunnerStore, database: str, request: pytest.FixtureRequest
+) -> None:
+    key = request.node.name
+    async with runner_on(any_store, database):
+        # The first execution replies while the second one (of the new claim) still runs.
+        instance_id = await start(any_store, Counted, key=key, seconds=[1.0, 2.0])
+        await first_execution(key)
+        await take_over_and_give_back(any_store, instance_id)
+        outcome = await any_store.wait_outcome(instance_id, timeout=20)
+    # The instance was claimed again (a new epoch) and ran the attempt again; the reply of the
+    # first execution, which came back later, belonged to the old claim and was discarded.
+    assert outcome == Outcome(ok=True, value=2)
+    assert EXECUTIONS[key] == 2
+
+
+async def test_an_attempt_lost_with_its_executor_runs_again(
+    any_store: RunnerStore, database: str, request: pytest.FixtureRequest
+) -> None:
+    key = request.node.name
+    async with runner_on(any_store, database) as runner:
+        instance_id = await start(any_store, Counted, key=key, seconds=[30.0])
+        await first_execution(key)
+        runner.pool.kill()
+        outcome = await any_store.wait_outcome(instance_id, timeout=20)
+    assert outcome == Outcome(ok=True, value=2)
+
+
+async def test_retries_follow_the_policy(
+    any_store: RunnerStore, database: str, request: pytest.FixtureRequest
+) -> None:
+    key, exhausted = request.node.name, f"{request.node.name}/exhausted"
+    async with runner_on(any_store, database):
+        ok = await start(any_store, Flaky, key=key, failures=2)
+        failed = await start(any_store, Flaky, key=exhausted, failures=3)
+        outcomes = [await any_store.wait_outcome(i, timeout=20) for i in (ok, failed)]
+    assert outcomes[0] == Outcome(ok=True, value="ok after 3")
+    assert not outcomes[1].ok and outcomes[1].value["message"] == "try 3 failed"
+    assert (EXECUTIONS[key], EXECUTIONS[exhausted]) == (3, 3)

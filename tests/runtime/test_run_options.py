@@ -1,0 +1,59 @@
+"""Options of `Workflow.run()` are checked before anything is written: a priority that does not
+fit PostgreSQL's 32 bits or is not an integer, a non-bool `_blocking`, a NUL in a name."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from tests.runtime import runtime_flows as flows
+from tests.runtime.support import client_for
+from waymark import InvalidOptionError
+from waymark_runtime.local import LocalRuntime
+from waymark_runtime.store.postgres import PostgresStore
+from waymark_runtime.workflows import WorkflowDefinition
+
+BAD_OPTIONS = [
+    ({"_priority": 2**40}, "_priority must fit in 32 bits, got 1099511627776"),
+    ({"_priority": "high"}, "_priority must be an integer, got 'high'"),
+    ({"_priority": True}, "_priority must be an integer, got True"),
+    ({"_blocking": "no"}, "_blocking must be True or False, got 'no'"),
+    ({"_blocking": None}, "_blocking must be True or False, got None"),
+]
+
+
+async def instance_count(store: PostgresStore) -> int:
+    count: int = await store.pool.fetchval("SELECT count(*) FROM waymark_instances")
+    return count
+
+
+@pytest.mark.parametrize(("options", "message"), BAD_OPTIONS)
+async def test_bad_run_options_write_nothing(
+    store: PostgresStore, database: str, options: dict[str, object], message: str
+) -> None:
+    async with client_for(database):
+        with pytest.raises(InvalidOptionError, match=message):
+            await flows.Single().run(1, **options)  # type: ignore[arg-type]
+    assert await instance_count(store) == 0
+
+
+@pytest.mark.parametrize(("options", "message"), BAD_OPTIONS[:2])
+async def test_bad_run_options_are_refused_by_the_local_runtime_too(
+    options: dict[str, object], message: str
+) -> None:
+    async with LocalRuntime():
+        with pytest.raises(InvalidOptionError, match=message):
+            await flows.Single().run(1, **options)  # type: ignore[arg-type]
+
+
+async def test_a_nul_in_the_workflow_name_writes_nothing(
+    store: PostgresStore, database: str
+) -> None:
+    definition = flows.Single.__waymark_definition__
+    assert isinstance(definition, WorkflowDefinition)
+    renamed = dataclasses.replace(definition, name="Sin\x00gle")
+    async with client_for(database) as client:
+        with pytest.raises(InvalidOptionError, match="workflow name must not contain a NUL"):
+            await client.run_workflow(renamed, {"value": 1}, blocking=False, priority=None)
+    assert await instance_count(store) == 0

@@ -1,0 +1,79 @@
+"""Refuses source nested deeper than the runtime's `MAX_NESTING` (WM148), before libcst's position
+metadata and the lowering, which recurse once per level, walk into it.
+
+The whole module is measured with CPython's `ast` (compact, positioned, measured iteratively);
+a module too deep for CPython itself to compile is pointed at its longest logical line.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+from collections import Counter
+
+from waymark_compiler.diagnostics import Diagnostic
+from waymark_runtime.ir import Span
+from waymark_runtime.nesting import MAX_NESTING
+
+CODE = "WM148"
+HELP = "split it with intermediate variables or a helper method"
+# Singleton leaves that only tag their parent (`Load`, `Add`, `And`, `Eq`, ...).
+_TAGS = (ast.expr_context, ast.operator, ast.unaryop, ast.boolop, ast.cmpop)
+_LAYOUT = (tokenize.INDENT, tokenize.DEDENT, tokenize.NL, tokenize.COMMENT, tokenize.ENDMARKER)
+
+
+def too_deep(path: str, tree: ast.AST) -> Diagnostic | None:
+    """WM148 at the outermost expression (or the statement) holding the first node deeper than
+    MAX_NESTING levels, counting blocks and expressions alike."""
+    stack: list[tuple[ast.AST, int, ast.AST]] = [(tree, 1, tree)]
+    while stack:
+        node, depth, anchor = stack.pop()
+        if isinstance(node, ast.stmt) or (isinstance(node, ast.expr) and _is_stmt(anchor)):
+            anchor = node
+        if depth > MAX_NESTING:
+            return diagnostic(path, _span(anchor), isinstance(anchor, ast.expr))
+        children = [c for c in ast.iter_child_nodes(node) if not isinstance(c, _TAGS)]
+        stack.extend((child, depth + 1, anchor) for child in reversed(children))
+    return None
+
+
+def too_deep_for_python(path: str, text: str) -> Diagnostic:
+    """WM148 for a module whose compilation exhausted CPython's own recursion limit."""
+    return diagnostic(path, _longest_logical_line(text), True)
+
+
+def diagnostic(path: str, span: Span, expression: bool) -> Diagnostic:
+    what = "expression" if expression else "block"
+    message = f"{what} nested too deeply (more than {MAX_NESTING} levels)"
+    return Diagnostic(CODE, "error", message, path, span, "nested too deeply", HELP)
+
+
+def _is_stmt(node: ast.AST) -> bool:
+    return isinstance(node, ast.stmt | ast.Module)
+
+
+def _span(node: ast.AST) -> Span:
+    line = getattr(node, "lineno", 1)
+    column = getattr(node, "col_offset", 0) + 1
+    end_line = getattr(node, "end_lineno", None) or line
+    end_column = (getattr(node, "end_col_offset", None) or column) + 1
+    return Span(line, column, end_line, end_column)
+
+
+def _longest_logical_line(text: str) -> Span:
+    """The logical line with the most tokens: where a nesting deep enough to defeat CPython is."""
+    counts: Counter[tuple[int, int]] = Counter()
+    start = None
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type in _LAYOUT:
+                continue
+            start = start or token.start
+            counts[start] += 1
+            if token.type == tokenize.NEWLINE:
+                start = None
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    line, column = counts.most_common(1)[0][0] if counts else (1, 0)
+    return Span(line, column + 1, line, column + 2)

@@ -1,0 +1,99 @@
+"""The clocks a runner reads: what time it is (epoch seconds) and how to be called back then.
+
+`SystemClock` is production's: the wall clock (or a function a test pins) and the event loop's
+timers. `VirtualClock` is `LocalRuntime`'s: it stands still until its host calls `advance`,
+which jumps to the next armed callback, so a day-long durable sleep ends at once and sleeps and
+retry delays still end in order. Lease deadlines never use these: they are `time.monotonic()`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+class Handle(Protocol):
+    def cancel(self) -> None: ...
+
+
+class Clock(Protocol):
+    """What a runner needs of time."""
+
+    virtual: bool
+
+    def now(self) -> float: ...
+
+    def call_at(self, when: float, callback: Callable[[], None]) -> Handle: ...
+
+
+class SystemClock:
+    """Real time: `now` is `time.time()` unless a test passes its own function."""
+
+    virtual = False
+
+    def __init__(self, now: Callable[[], float] | None = None) -> None:
+        self._now = now or time.time
+
+    def now(self) -> float:
+        return self._now()
+
+    def call_at(self, when: float, callback: Callable[[], None]) -> Handle:
+        loop = asyncio.get_running_loop()
+        return loop.call_later(max(0.0, when - self._now()), callback)
+
+
+@dataclass(order=True, slots=True)
+class _Armed:
+    when: float
+    order: int
+    callback: Callable[[], None] = field(compare=False)
+    cancelled: bool = field(default=False, compare=False)
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+class VirtualClock:
+    """Starts at the real time and moves only by `advance` (or `jump`)."""
+
+    virtual = True
+
+    def __init__(self) -> None:
+        self._start = time.time()
+        self._offset = 0.0
+        self._armed: list[_Armed] = []
+        self._order = itertools.count()
+
+    def now(self) -> float:
+        return self._start + self._offset
+
+    def call_at(self, when: float, callback: Callable[[], None]) -> Handle:
+        armed = _Armed(when, next(self._order), callback)
+        if when <= self.now():
+            asyncio.get_running_loop().call_soon(self._fire, armed)
+        else:
+            heapq.heappush(self._armed, armed)
+        return armed
+
+    def next_due(self) -> float | None:
+        """When the next armed callback is due (None: nothing is armed)."""
+        while self._armed and self._armed[0].cancelled:
+            heapq.heappop(self._armed)
+        return self._armed[0].when if self._armed else None
+
+    def jump(self, to: float) -> None:
+        """Move the time forward to `to` (never backward); fire what is due by then."""
+        self._offset = max(self._offset, to - self._start)
+        while (due := self.next_due()) is not None and due <= self.now():
+            self._fire(heapq.heappop(self._armed))
+
+    @staticmethod
+    def _fire(armed: _Armed) -> None:
+        if not armed.cancelled:
+            armed.cancelled = True
+            armed.callback()

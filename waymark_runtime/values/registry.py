@@ -1,0 +1,152 @@
+"""The type registry: the only classes a stored program or value may name and construct.
+
+They are the builtin exceptions derived from `Exception`, Waymark's own exceptions, and the
+pydantic models, dataclasses, enums and exceptions of the user's modules (those holding `@action`
+or `Workflow` code, or listed in `WAYMARK_USER_MODULE`), found by scanning the namespaces of
+modules already imported. Nothing here imports a module; a path whose class name has a part
+starting with `_` never resolves.
+"""
+
+from __future__ import annotations
+
+import builtins
+import dataclasses
+import enum
+import sys
+from collections.abc import Iterator
+from types import ModuleType
+from typing import Any
+
+_USER_MODULES: dict[str, None] = {}  # ordered, for a stable scan
+_OURS = frozenset({"waymark", "waymark_runtime"})
+# Classes from these packages are never the user's, even when a user module imports them.
+_NOT_USER = _OURS | {"waymark_compiler", "pydantic", "pydantic_core", "typing_extensions"}
+_NESTING = 4  # how deep nested classes (`Outer.Inner`) are looked for
+
+
+def add_user_module(name: str) -> None:
+    """Record `name` as a user module: its classes become constructible once it is imported."""
+    _USER_MODULES.setdefault(name, None)
+
+
+def kind_of(cls: type) -> str | None:
+    """`exception`, `enum`, `model` or `dataclass`: what a program may construct, else None."""
+    try:
+        if issubclass(cls, BaseException):
+            return "exception"
+        if issubclass(cls, enum.Enum):
+            return "enum"
+        pydantic = sys.modules.get("pydantic")  # a model exists only once pydantic is loaded
+        if pydantic is not None and issubclass(cls, pydantic.BaseModel):
+            return "model"
+    except TypeError:  # a class whose metaclass refuses `issubclass`
+        return None
+    return "dataclass" if dataclasses.is_dataclass(cls) else None
+
+
+def find_class(path: str) -> type | None:
+    """The constructible class at `module:QualName`, or None."""
+    if _is_private(path):
+        return None
+    return _INDEX.classes().get(path)
+
+
+def find_standard_class(path: str) -> type | None:
+    """Builtin and Waymark exceptions only: what a process that runs no user code may build."""
+    if _is_private(path):
+        return None
+    return _INDEX.standard().get(path)
+
+
+def _is_private(path: str) -> bool:
+    return any(part.startswith("_") for part in path.partition(":")[2].split("."))
+
+
+class _Index:
+    """Classes by path, rebuilt when a user module is added or a scanned namespace grows."""
+
+    def __init__(self) -> None:
+        self._key: tuple[int, ...] = ()
+        self._classes: dict[str, type] = {}
+        self._standard: dict[str, type] = {}
+        self._standard_key = -1
+
+    def standard(self) -> dict[str, type]:
+        if self._standard_key != len(sys.modules):
+            self._standard = _standard_classes()
+            self._standard_key = len(sys.modules)
+        return self._standard
+
+    def classes(self) -> dict[str, type]:
+        roots = [m for m in map(sys.modules.get, _USER_MODULES) if isinstance(m, ModuleType)]
+        key = (len(sys.modules), len(_USER_MODULES), *(len(vars(m)) for m in roots))
+        if key != self._key:
+            self._classes = {**self.standard(), **_user_classes(roots)}
+            self._key = key
+        return self._classes
+
+
+_INDEX = _Index()
+
+
+def _standard_classes() -> dict[str, type]:
+    # Not `SystemExit`, `KeyboardInterrupt` and the other non-`Exception` ones: a stored value
+    # must not be able to stop the process that raises it.
+    found = {f"builtins:{c.__name__}": c for c in vars(builtins).values() if _is_exception(c)}
+    for name, module in list(sys.modules.items()):
+        if name.partition(".")[0] in _OURS and isinstance(module, ModuleType):
+            found.update((_path(c), c) for c in _defined_in(module) if _is_exception(c))
+    return found
+
+
+def _user_classes(roots: list[ModuleType]) -> dict[str, type]:
+    """The user's constructible classes: those in the user modules' namespaces (defined there or
+    imported), and those defined in the modules they import classes from (`from app.models
+    import Order`) or import whole (`from app import models`)."""
+    found: dict[str, type] = {}
+    homes: dict[str, None] = {}
+    for module in roots:
+        for value in list(vars(module).values()):
+            if isinstance(value, ModuleType) and _is_users_module(value.__name__):
+                homes.setdefault(value.__name__, None)
+            elif isinstance(value, type) and _is_users(value):
+                found.update(_with_nested(value, _NESTING))
+                homes.setdefault(value.__module__, None)
+    for home in map(sys.modules.get, homes):
+        if isinstance(home, ModuleType) and home not in roots:
+            for cls in _defined_in(home):
+                if _is_users(cls):
+                    found.update(_with_nested(cls, _NESTING))
+    return found
+
+
+def _is_users(cls: type) -> bool:
+    module = cls.__module__
+    return isinstance(module, str) and _is_users_module(module) and kind_of(cls) is not None
+
+
+def _is_users_module(name: str) -> bool:
+    top = name.partition(".")[0]
+    return not (top in sys.stdlib_module_names or top in _NOT_USER)
+
+
+def _with_nested(cls: type, depth: int) -> Iterator[tuple[str, type]]:
+    """The class, and the constructible classes defined in its body (`Outer.Inner`)."""
+    yield _path(cls), cls
+    for value in list(vars(cls).values()) if depth else ():
+        nested = isinstance(value, type) and value.__qualname__.startswith(f"{cls.__qualname__}.")
+        if nested and kind_of(value) is not None:
+            yield from _with_nested(value, depth - 1)
+
+
+def _defined_in(module: ModuleType) -> Iterator[type]:
+    name = module.__name__
+    return (v for v in list(vars(module).values()) if isinstance(v, type) and v.__module__ == name)
+
+
+def _is_exception(value: Any) -> bool:
+    return isinstance(value, type) and issubclass(value, Exception)
+
+
+def _path(cls: type) -> str:
+    return f"{cls.__module__}:{cls.__qualname__}"

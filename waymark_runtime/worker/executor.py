@@ -1,0 +1,144 @@
+"""What runs a runner's attempts: the contract, and the in-process executor of `LocalRuntime`.
+
+A runner hands `Job`s to an executor and hears back through three callbacks: a reply (the
+attempt's outcome), a loss (the attempt died with its process), an expiry (it never started
+because its `Lease` ran out). `WorkerPool` runs jobs in worker processes; `InProcessExecutor`
+runs them as tasks of this event loop, so a test's fakes and monkeypatches apply.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from waymark_runtime.config import Settings
+
+
+@dataclass(eq=False, slots=True)
+class Lease:
+    """Until when work may start for one claim: a `time.monotonic()` deadline the runner moves
+    forward after each heartbeat that confirmed the claim, and revokes when it lets go."""
+
+    deadline: float
+
+    def valid(self, now: float) -> bool:
+        return now < self.deadline
+
+    def revoke(self) -> None:
+        self.deadline = float("-inf")
+
+    @property
+    def revoked(self) -> bool:
+        return self.deadline == float("-inf")
+
+
+@dataclass(slots=True)
+class Job:
+    """One attempt to run: `key` is the runner's handle for it, echoed back in callbacks."""
+
+    key: Hashable
+    action: str
+    args: list[Any]
+    kwargs: dict[str, Any]
+    timeout: float | None
+    lease: Lease
+    isolate: bool = False
+
+
+OnReply = Callable[[Hashable, bool, Any], None]
+OnKeys = Callable[[list[Hashable]], None]
+
+
+class Executor(Protocol):
+    @property
+    def broken(self) -> asyncio.Event:
+        """Set when the executor cannot run attempts any more (`failed` says why)."""
+
+    @property
+    def failed(self) -> BaseException | None: ...
+
+    async def start(self) -> None: ...
+
+    def submit(self, jobs: list[Job]) -> None: ...
+
+    def withdraw_revoked(self) -> None: ...
+
+    @property
+    def in_flight(self) -> int: ...
+
+    async def wait_idle(self, timeout: float) -> bool: ...
+
+    def kill(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+ExecutorFactory = Callable[[Settings, OnReply, OnKeys, OnKeys], Executor]
+
+
+class InProcessExecutor:
+    """Every job a task of the running loop, all at once (no slots: nothing to protect)."""
+
+    def __init__(
+        self, settings: Settings, on_reply: OnReply, on_lost: OnKeys, on_expired: OnKeys
+    ) -> None:
+        self.on_reply = on_reply
+        self.on_lost = on_lost
+        self.on_expired = on_expired
+        self.running: dict[asyncio.Task[None], Job] = {}
+        self.broken = asyncio.Event()
+        self.failed: BaseException | None = None
+        self.idle = asyncio.Event()
+        self.idle.set()
+
+    async def start(self) -> None:
+        from waymark_runtime.execute import execute_action  # noqa: F401  (load it once, now)
+
+    def submit(self, jobs: list[Job]) -> None:
+        expired = [job.key for job in jobs if not job.lease.valid(time.monotonic())]
+        for job in jobs:
+            if job.lease.valid(time.monotonic()):
+                task = asyncio.get_running_loop().create_task(self._run(job))
+                self.running[task] = job
+                task.add_done_callback(self._finished)
+                self.idle.clear()
+        if expired:
+            self.on_expired(expired)
+
+    async def _run(self, job: Job) -> None:
+        from waymark_runtime.execute import execute_action
+
+        outcome = await execute_action(job.action, job.args, job.kwargs, timeout=job.timeout)
+        self.on_reply(job.key, bool(outcome.ok), outcome.value)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        job = self.running.pop(task, None)
+        if task.cancelled() and job is not None:  # killed: the attempt is lost, as in a worker
+            self.on_lost([job.key])
+        if not self.running:
+            self.idle.set()
+
+    def withdraw_revoked(self) -> None:
+        """Nothing waits in a queue here: a job starts when it is submitted."""
+
+    @property
+    def in_flight(self) -> int:
+        return len(self.running)
+
+    async def wait_idle(self, timeout: float) -> bool:
+        try:
+            await asyncio.wait_for(self.idle.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
+    def kill(self) -> None:
+        for task in self.running:
+            task.cancel()
+
+    async def stop(self) -> None:
+        self.kill()
+        await asyncio.gather(*self.running, return_exceptions=True)

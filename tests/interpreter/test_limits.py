@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tests.limit_flows import AnyOfGenerator, ListComprehension, Power, Repeat
 from waymark import Workflow, action, workflow
 from waymark.testing import LocalRuntime
 from waymark_runtime import ir
@@ -29,30 +30,6 @@ DIGITS = "WAYMARK_MAX_INT_DIGITS"
 @action
 async def tick(value: int) -> int:
     return value
-
-
-@workflow
-class AnyOfGenerator(Workflow):
-    async def run(self, n: int) -> bool:
-        return any(i < 0 for i in range(n))
-
-
-@workflow
-class ListComprehension(Workflow):
-    async def run(self, n: int) -> int:
-        return len([i for i in range(n)])
-
-
-@workflow
-class Repeat(Workflow):
-    async def run(self, n: int) -> int:
-        return len("a" * n)
-
-
-@workflow
-class Power(Workflow):
-    async def run(self) -> int:
-        return 10**10**8 % 7
 
 
 @workflow
@@ -199,7 +176,7 @@ def line_of(flow: type[Workflow], text: str) -> int:
         (AnyOfGenerator, (10**12,), OPERATIONS, "return any"),
         (ListComprehension, (10**12,), ITEMS, "return len"),
         (Repeat, (10**10,), CHARS, "return len"),
-        (Power, (), DIGITS, "return 10**10**8"),
+        (Power, (8,), DIGITS, "return 10**10**n"),
         (Spin, (), OPERATIONS, "n += 1"),
     ],
 )

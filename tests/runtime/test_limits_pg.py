@@ -9,35 +9,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tests.limit_flows import AnyOfGenerator, ListComprehension, Power, Repeat
 from tests.runtime import runtime_flows as flows
 from tests.runtime.support import client_for, start_workers_env, start_workers_process
-from waymark import Workflow, workflow
+from waymark import Workflow
 from waymark_runtime.interpreter import LimitExceeded
-
-
-@workflow
-class AnyOfGenerator(Workflow):
-    async def run(self, n: int) -> bool:
-        return any(i < 0 for i in range(n))
-
-
-@workflow
-class ListComprehension(Workflow):
-    async def run(self, n: int) -> int:
-        return len([i for i in range(n)])
-
-
-@workflow
-class Repeat(Workflow):
-    async def run(self, n: int) -> int:
-        return len("a" * n)
-
-
-@workflow
-class Power(Workflow):
-    async def run(self, n: int) -> int:
-        return 10**10**n % 7
-
 
 POISONS: list[tuple[type[Workflow], int, str]] = [
     (AnyOfGenerator, 10**12, "WAYMARK_MAX_STEP_OPERATIONS"),

@@ -2,8 +2,8 @@
 
 `METER` holds what the current call may still spend (reset by `start`/`advance` from `Limits`);
 the interpreter charges it for loop iterations, comprehension elements and the work of builtins
-and operators, and checks the sizes of the strings, collections and integers it creates. One
-interpreter call runs at a time per thread of a process, as before: the meter is not shared.
+and operators, and checks the sizes of the strings, collections and integers it creates. It is
+one object per process, as the step budget was: hosts run one interpreter call at a time.
 """
 
 from __future__ import annotations

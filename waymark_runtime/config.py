@@ -48,6 +48,10 @@ class Settings:
     shutdown_grace_seconds: float
     log_level: str
     skip_wait_for_instance: bool
+    max_step_operations: int
+    max_collection_length: int
+    max_string_length: int
+    max_int_digits: int
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -207,6 +211,15 @@ _FIELDS: dict[str, _Field] = {
     ),
     "log_level": _Field("WAYMARK_LOG_LEVEL", _log_level, _constant("INFO")),
     "skip_wait_for_instance": _Field("WAYMARK_SKIP_WAIT_FOR_INSTANCE", _bool, _constant(False)),
+    # The interpreter's limits (docs/runtime.md, "Limits"); defaults as `interpreter.Limits`.
+    "max_step_operations": _Field(
+        "WAYMARK_MAX_STEP_OPERATIONS", _positive_int, _constant(10_000_000)
+    ),
+    "max_collection_length": _Field(
+        "WAYMARK_MAX_COLLECTION_LENGTH", _positive_int, _constant(1_000_000)
+    ),
+    "max_string_length": _Field("WAYMARK_MAX_STRING_LENGTH", _positive_int, _constant(10_000_000)),
+    "max_int_digits": _Field("WAYMARK_MAX_INT_DIGITS", _positive_int, _constant(4_300)),
 }
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from waymark_runtime import ir
+from waymark_runtime.config import Settings
 from waymark_runtime.effects import (
     JSON,
     Complete,
@@ -25,7 +26,7 @@ from waymark_runtime.effects import (
     StartSleep,
 )
 from waymark_runtime.errors import InternalError, ProgramMismatch
-from waymark_runtime.interpreter import STATE_VERSION, State, advance, start
+from waymark_runtime.interpreter import STATE_VERSION, Limits, State, advance, start
 from waymark_runtime.values import TypeResolver, error_json
 
 # ---------------------------------------------------------------------------------------------
@@ -173,25 +174,37 @@ class StepCommit:
 ProgramLoader = Callable[[ClaimedInstance], ir.Workflow]
 
 
+def limits_of(settings: Settings) -> Limits:
+    """The interpreter's limits from the `WAYMARK_MAX_*` settings."""
+    return Limits(
+        operations=settings.max_step_operations,
+        collection_length=settings.max_collection_length,
+        string_length=settings.max_string_length,
+        int_digits=settings.max_int_digits,
+    )
+
+
 def step_instance(
     claimed: ClaimedInstance,
     load: ProgramLoader,
     now: float,
     rng: random.Random,
     types: TypeResolver | None = None,
+    limits: Limits | None = None,
 ) -> StepCommit:
     """Run the interpreter for one claimed instance; never raises for a bad program or value.
 
-    A program that does not load (bad `.wrl`) or an interpreter bug fails this instance only.
-    The claimed state is handed over: the host keeps only the state of the `StepCommit`.
+    A program that does not load (bad `.wrl`) or an interpreter bug fails this instance only;
+    so does one that exceeds `limits` (default `Limits()`). The claimed state is handed over:
+    the host keeps only the state of the `StepCommit`.
     """
     try:
         program = load(claimed)
         if claimed.state is None:
-            state, effects = start(program, claimed.inputs, types=types)
+            state, effects = start(program, claimed.inputs, types=types, limits=limits)
         else:
             state, effects = advance(
-                program, claimed.state, claimed.events, types=types, consume=True
+                program, claimed.state, claimed.events, types=types, limits=limits, consume=True
             )
     except Exception as error:  # any failure ends this instance, never the host
         state = {"v": STATE_VERSION, "status": "failed", "next": 1, "frames": [], "wait": None}

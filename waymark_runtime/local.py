@@ -12,6 +12,7 @@ timeouts use real time). Programs still go compile → print → parse → inter
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 from types import TracebackType
 from typing import Any
@@ -20,6 +21,7 @@ from waymark_runtime.clock import Clock, SystemClock, VirtualClock
 from waymark_runtime.config import Settings
 from waymark_runtime.engine import NewInstance, Outcome
 from waymark_runtime.errors import InternalError, WorkflowFailed
+from waymark_runtime.interpreter import Limits
 from waymark_runtime.runner import Runner
 from waymark_runtime.store.memory import MemoryStore
 from waymark_runtime.values import TypeResolver, from_json, to_json
@@ -40,14 +42,38 @@ _LOCAL = {
 }
 
 
+_LIMITS = ("WAYMARK_MAX_STEP_OPERATIONS", "WAYMARK_MAX_COLLECTION_LENGTH",
+           "WAYMARK_MAX_STRING_LENGTH", "WAYMARK_MAX_INT_DIGITS")  # fmt: skip
+
+
+def _settings(limits: Limits | None) -> Settings:
+    """The local runner's settings: the interpreter's limits are the only ones read from the
+    environment (as on PostgreSQL), unless `limits` are given."""
+    settings = Settings.from_env({k: os.environ[k] for k in _LIMITS if k in os.environ})
+    if limits is not None:
+        settings = settings.replace(
+            max_step_operations=limits.operations,
+            max_collection_length=limits.collection_length,
+            max_string_length=limits.string_length,
+            max_int_digits=limits.int_digits,
+        )
+    return settings.replace(**_LOCAL)
+
+
 class LocalRuntime:
     """An in-process backend: `async with LocalRuntime() as rt: await MyWorkflow().run(...)`."""
 
     def __init__(
-        self, *, virtual_time: bool = True, types: TypeResolver | None = None, seed: int = 0
+        self,
+        *,
+        virtual_time: bool = True,
+        types: TypeResolver | None = None,
+        seed: int = 0,
+        limits: Limits | None = None,
     ) -> None:
+        """`limits`: the interpreter's; by default from the `WAYMARK_MAX_*` limit variables."""
         self.clock: Clock = VirtualClock() if virtual_time else SystemClock()
-        self.settings = Settings.from_env({}).replace(**_LOCAL)
+        self.settings = _settings(limits)
         self.store = MemoryStore(lost_attempt_retries=self.settings.lost_attempt_retries)
         self.types = types  # None: the type registry
         self._rng = random.Random(seed)

@@ -29,7 +29,7 @@ from typing import Any, TypeVar, cast
 
 from waymark_runtime.clock import Clock, Handle, SystemClock
 from waymark_runtime.config import Settings
-from waymark_runtime.engine import Outcome, ProgramCache, StepCommit, step_instance
+from waymark_runtime.engine import Outcome, ProgramCache, StepCommit, limits_of, step_instance
 from waymark_runtime.store import postgres
 from waymark_runtime.store.contract import RunnerStore
 from waymark_runtime.store.pg_batch import CommitBatch
@@ -52,6 +52,7 @@ _Key = tuple[str, int, str, int]
 """(instance id, claim epoch, node, attempt): an attempt on this runner's workers."""
 _CLAIM_BATCH = 200
 _COMMITS_IN_FLIGHT = 2
+_SLICE = 0.05  # seconds of stepping before the pump lets the event loop run
 
 
 def _parse_wrl(text: str) -> Any:
@@ -94,9 +95,11 @@ class Runner:
         self.wake = asyncio.Event()
         self.claim_wanted = asyncio.Event()
         self.claiming = False
+        self.stepping = False
         self.activity = asyncio.Event()
         self.stopping = False
         self.programs = ProgramCache(_parse_wrl)
+        self.limits = limits_of(settings)
         self.rng = rng or random.Random()
         self.pool = executor(settings, self._on_reply, self._on_lost, self._on_expired)
 
@@ -193,7 +196,8 @@ class Runner:
         """Nothing to do until a timer fires or new work arrives (`LocalRuntime` then moves
         its virtual clock); `activity` is set whenever that may have changed."""
         return not (self.dirty or self.committing or self.commits or self.claiming
-                    or self.claim_wanted.is_set() or self.pool.in_flight)  # fmt: skip
+                    or self.stepping or self.claim_wanted.is_set()
+                    or self.pool.in_flight)  # fmt: skip
 
     async def _claim_all(self) -> None:
         while (room := self.settings.max_concurrent_instances - len(self.held)) > 0:
@@ -252,7 +256,7 @@ class Runner:
             while len(self.commits) < _COMMITS_IN_FLIGHT and (
                 ready := self.dirty - self.committing
             ):
-                self._start_commit(self._prepare_dirty(ready))
+                self._start_commit(await self._prepare_dirty(ready))
 
     def _start_commit(self, changes: list[Change]) -> None:
         if not changes:
@@ -272,15 +276,25 @@ class Runner:
 
         task.add_done_callback(done)
 
-    def _prepare_dirty(self, ids: set[str]) -> list[Change]:
+    async def _prepare_dirty(self, ids: set[str]) -> list[Change]:
+        """Step the instances; between steps, after `_SLICE` seconds of them, let the event
+        loop run (heartbeats, replies): a step itself is bounded by the interpreter's limits."""
         self.dirty -= ids
         policy = Policy(now=self.clock(), evict_after=self.settings.evict_sleep_threshold_ms / 1000,
                         stopping=self.stopping)  # fmt: skip
         changes = []
-        for instance_id in ids:
-            held = self.held.get(instance_id)
-            if held is not None and self._wants_commit(held, policy):
-                changes.append(self._change_of(held, policy))
+        since = time.monotonic()
+        self.stepping = True
+        try:
+            for instance_id in ids:
+                held = self.held.get(instance_id)
+                if held is not None and self._wants_commit(held, policy):
+                    changes.append(self._change_of(held, policy))
+                if time.monotonic() - since > _SLICE:
+                    await asyncio.sleep(0)
+                    since = time.monotonic()
+        finally:
+            self.stepping = False
         return changes
 
     @staticmethod
@@ -294,7 +308,8 @@ class Runner:
             step: StepCommit | None = None
             if held.needs_step():
                 claimed = dataclasses.replace(held.claimed, state=held.state, events=held.events)
-                step = step_instance(claimed, self.programs, policy.now, self.rng, self.types)
+                step = step_instance(claimed, self.programs, policy.now, self.rng, self.types,
+                                     self.limits)  # fmt: skip
             return prepare(held, step, policy)
         except Exception as error:  # a value that will not store fails its instance only
             log.warning("instance %s fails: %s", held.id, error)

@@ -10,7 +10,7 @@ import pytest
 from waymark_runtime import ir
 from waymark_runtime.effects import Complete, Fail
 from waymark_runtime.errors import InternalError
-from waymark_runtime.interpreter import start
+from waymark_runtime.interpreter import Limits, start
 
 N, C = ir.Name, ir.Const
 
@@ -141,14 +141,10 @@ def test_a_long_pure_loop_finishes_in_one_step_with_python_s_result() -> None:
     assert effects == [Complete(result=sum(range(n)))]
 
 
-def test_a_runaway_loop_ends_the_instance_instead_of_the_runner(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from waymark_runtime.interpreter import code
-
-    monkeypatch.setattr(code, "STEP_LIMIT", 1000)
+def test_a_runaway_loop_ends_the_instance_instead_of_the_runner() -> None:
+    small = Limits(operations=1000)
     forever = workflow(ir.While(test=const(True), body=(ir.Pass(),)))
-    failed = outcome(forever)
-    assert isinstance(failed, Fail) and failed.error["type"].endswith(":StepLimit")
-    counted = outcome(_counting_loop(999), n=999)
-    assert counted == Complete(result=sum(range(999)))
+    _, (failed,) = start(forever, {}, limits=small)
+    assert isinstance(failed, Fail) and failed.error["type"].endswith(":LimitExceeded")
+    _, effects = start(_counting_loop(40), {"n": 40}, limits=small)
+    assert effects == [Complete(result=sum(range(40)))]

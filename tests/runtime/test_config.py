@@ -88,3 +88,23 @@ def test_replace_validates_too() -> None:
     assert settings.replace(worker_count=7).worker_count == 7
     with pytest.raises(ConfigError):
         settings.replace(lock_heartbeat_ms=settings.lock_ttl_ms)
+
+
+def test_the_interpreter_limits_are_settings_with_the_interpreter_s_defaults() -> None:
+    from waymark_runtime.engine import limits_of
+    from waymark_runtime.interpreter import Limits
+
+    assert limits_of(Settings.from_env({})) == Limits()
+    settings = Settings.from_env(
+        {
+            "WAYMARK_MAX_STEP_OPERATIONS": "500",
+            "WAYMARK_MAX_COLLECTION_LENGTH": "10",
+            "WAYMARK_MAX_STRING_LENGTH": "20",
+            "WAYMARK_MAX_INT_DIGITS": "30",
+        }
+    )
+    assert limits_of(settings) == Limits(
+        operations=500, collection_length=10, string_length=20, int_digits=30
+    )
+    with pytest.raises(ConfigError, match="WAYMARK_MAX_INT_DIGITS must be a positive integer"):
+        Settings.from_env({"WAYMARK_MAX_INT_DIGITS": "0"})

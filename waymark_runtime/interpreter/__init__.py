@@ -12,18 +12,20 @@ from typing import Any
 
 from waymark_runtime import ir
 from waymark_runtime.effects import Effect, Event
-from waymark_runtime.interpreter import code
-from waymark_runtime.interpreter.code import BUDGET, StepLimit
 from waymark_runtime.interpreter.library import TYPES, ProgramError
+from waymark_runtime.interpreter.limits import METER, LimitExceeded, Limits
 from waymark_runtime.interpreter.machine import STATE_VERSION, Machine, State
 from waymark_runtime.interpreter.program import compiled
 from waymark_runtime.values import TypeResolver
 
+_DEFAULT = Limits()
+
 __all__ = [
     "STATE_VERSION",
+    "LimitExceeded",
+    "Limits",
     "ProgramError",
     "State",
-    "StepLimit",
     "TypeResolver",
     "advance",
     "start",
@@ -35,18 +37,19 @@ def start(
     inputs: dict[str, Any],
     *,
     types: TypeResolver | None = None,
-    step_limit: int | None = None,
+    limits: Limits | None = None,
 ) -> tuple[State, list[Effect]]:
     """Begin an instance: `inputs` are JSON-shaped (`values.to_json`) `run()` arguments.
 
-    `step_limit` bounds the loop iterations and helper calls of this step (default `STEP_LIMIT`).
+    `limits` bound the operations of this call and the sizes of the values it creates; one
+    exceeded fails the instance with `LimitExceeded` (default: `Limits()`).
     """
     token = TYPES.set(types)
-    BUDGET.left = step_limit or code.STEP_LIMIT
+    METER.reset(limits or _DEFAULT)
     try:
         machine = Machine(compiled(program))
         machine.begin(inputs)
-        return machine.dump(), machine.effects
+        return machine.finish()
     finally:
         TYPES.reset(token)
 
@@ -57,7 +60,7 @@ def advance(
     events: Sequence[Event],
     *,
     types: TypeResolver | None = None,
-    step_limit: int | None = None,
+    limits: Limits | None = None,
     consume: bool = False,
 ) -> tuple[State, list[Effect]]:
     """Feed events (oldest first) to a paused instance; stale or duplicate events are ignored.
@@ -66,11 +69,11 @@ def advance(
     the new state), which lets a step over a large gather cost O(its events), not O(calls).
     """
     token = TYPES.set(types)
-    BUDGET.left = step_limit or code.STEP_LIMIT
+    METER.reset(limits or _DEFAULT)
     try:
         machine = Machine.load(compiled(program), state, consume=consume)
         for event in events:
             machine.deliver(event)
-        return machine.dump(), machine.effects
+        return machine.finish()
     finally:
         TYPES.reset(token)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from waymark_runtime.errors import WaymarkError
+from waymark_runtime.interpreter.limits import LimitExceeded
 from waymark_runtime.values import ExceptionCarrier, ExceptionValue, exception_value
 
 Env = dict[str, Any]
@@ -59,33 +60,6 @@ class Code:
     nslots: int
     awaits: dict[int, AwaitSite]
     lines: list[int]
-
-
-class StepLimit(WaymarkError):
-    """the workflow ran too long without awaiting anything: move heavy computation into an action"""
-
-
-class Budget:
-    """Loop iterations and helper calls one `start`/`advance` may still run.
-
-    Python would loop forever on `while True: pass`; a runner must not, or every other instance
-    it holds would stall. Only loop back-edges and helper calls count, so the check is cheap.
-    """
-
-    __slots__ = ("left",)
-
-    def __init__(self) -> None:
-        self.left = 0
-
-    def spent(self) -> StepLimit:
-        return StepLimit(
-            f"the workflow ran more than {STEP_LIMIT:,} loop iterations and helper calls "
-            "without awaiting; move heavy computation into an action"
-        )
-
-
-STEP_LIMIT = 10_000_000
-BUDGET = Budget()  # reset by the machine at the start of every step
 
 
 class Signal(Exception):  # a control transfer, not an error
@@ -138,8 +112,10 @@ def _loop(frame: Frame, pc: int) -> None:
         except Signal:
             frame.pc = pc
             raise
-        except WaymarkError:
+        except WaymarkError as error:
             frame.pc = pc
+            if isinstance(error, LimitExceeded):
+                error.locate(frame.code.lines[pc])
             raise
         except Exception as error:
             pc = _handle(frame, pc, error)

@@ -13,6 +13,8 @@ from typing import Any
 
 from waymark_runtime import ir
 from waymark_runtime.interpreter.code import Assign, Env, Eval
+from waymark_runtime.interpreter.guards import hashed
+from waymark_runtime.interpreter.limits import ITEM_OPERATIONS, METER, weight
 from waymark_runtime.interpreter.targets import compile_target
 
 CompileExpr = Callable[[Any], Eval]
@@ -20,23 +22,28 @@ CompileExpr = Callable[[Any], Eval]
 
 @dataclass(frozen=True, slots=True)
 class Clause:
-    """One `for target in iter if cond ...`."""
+    """One `for target in iter if cond ...`; `cost`: the operations of one of its items."""
 
     assign: Assign
     iter: Eval
     ifs: tuple[Eval, ...]
+    cost: int
 
 
 def compile_clauses(
-    generators: tuple[ir.Generator, ...], compile_expr: CompileExpr
+    generators: tuple[ir.Generator, ...], compile_expr: CompileExpr, *produced: Any
 ) -> list[Clause]:
+    """The clauses; `produced` (the element, or a spread's call) is evaluated for each item of
+    the last clause at most, so its weight is part of that clause's cost."""
+    last = len(generators) - 1
     return [
         Clause(
             compile_target(g.target, compile_expr),
             compile_expr(g.iter),
             tuple(compile_expr(c) for c in g.ifs),
+            ITEM_OPERATIONS + weight((g.target, g.ifs, produced if i == last else ())),
         )
-        for g in generators
+        for i, g in enumerate(generators)
     ]
 
 
@@ -47,9 +54,12 @@ def bindings(clauses: list[Clause], env: Env) -> Iterator[Env]:
 
 
 def _bindings(clauses: list[Clause], depth: int, env: Env, iterable: Any) -> Iterator[Env]:
-    clause = clauses[depth]
-    last = depth + 1 == len(clauses)
+    clause, meter = clauses[depth], METER
+    last, cost = depth + 1 == len(clauses), clause.cost
     for item in iterable:
+        meter.left -= cost
+        if meter.left < 0:
+            raise meter.spent()
         clause.assign(env, item)
         if all(cond(env) for cond in clause.ifs):
             if last:
@@ -59,7 +69,7 @@ def _bindings(clauses: list[Clause], depth: int, env: Env, iterable: Any) -> Ite
 
 
 def compile_comprehension(node: ir.Comprehension, compile_expr: CompileExpr) -> Eval:
-    clauses = compile_clauses(node.generators, compile_expr)
+    clauses = compile_clauses(node.generators, compile_expr, node.elt, node.value)
     elt = compile_expr(node.elt)
     if node.kind == "gen":
         return _generator(clauses, elt)
@@ -81,10 +91,12 @@ def _generator(clauses: list[Clause], elt: Eval) -> Eval:
 
 def _collect(clauses: list[Clause], elt: Eval, kind: type, add: str) -> Eval:
     def build(env: Env) -> Any:
-        out = kind()
+        out, limit = kind(), METER.items
         put = getattr(out, add)
         for scope in bindings(clauses, env.copy()):
-            put(elt(scope))
+            put(elt(scope) if kind is list else hashed(elt(scope)))
+            if len(out) > limit:
+                raise METER.too_many_items(len(out))
         return out
 
     return build
@@ -93,8 +105,11 @@ def _collect(clauses: list[Clause], elt: Eval, kind: type, add: str) -> Eval:
 def _dict(clauses: list[Clause], key: Eval, value: Eval) -> Eval:
     def build(env: Env) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
+        limit = METER.items
         for scope in bindings(clauses, env.copy()):
-            out[key(scope)] = value(scope)
+            out[hashed(key(scope))] = value(scope)
+            if len(out) > limit:
+                raise METER.too_many_items(len(out))
         return out
 
     return build
@@ -105,12 +120,16 @@ def _simple_list(node: ir.Comprehension, clauses: list[Clause], elt: Eval) -> Ev
     only = node.generators[0]
     if len(clauses) != 1 or only.ifs or not isinstance(only.target, ir.Name):
         return None
-    name, source = only.target.id, clauses[0].iter
+    name, source, cost = only.target.id, clauses[0].iter, clauses[0].cost
 
     def build(env: Env) -> list[Any]:
-        scope = env.copy()
-        out = []
+        scope, meter = env.copy(), METER
+        out: list[Any] = []
+        limit = meter.items
         for item in source(env):
+            meter.left -= cost
+            if meter.left < 0 or len(out) >= limit:
+                raise meter.spent() if meter.left < 0 else meter.too_many_items(len(out) + 1)
             scope[name] = item
             out.append(elt(scope))
         return out

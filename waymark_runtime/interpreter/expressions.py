@@ -12,9 +12,10 @@ from typing import Any
 
 from waymark_runtime import ir
 from waymark_runtime.errors import InternalError
-from waymark_runtime.interpreter import comprehensions, library, operators
-from waymark_runtime.interpreter.code import BUDGET, Code, Env, Eval, Frame, run_sync
+from waymark_runtime.interpreter import bounded, comprehensions, guards, library, operators
+from waymark_runtime.interpreter.code import Code, Env, Eval, Frame, run_sync
 from waymark_runtime.interpreter.library import ProgramError
+from waymark_runtime.interpreter.limits import METER, weight
 from waymark_runtime.interpreter.targets import bind_arguments
 from waymark_runtime.values import TypeValue
 
@@ -128,7 +129,7 @@ class ExprCompiler:
             out: list[Any] = []
             for starred, part in spread:
                 if starred:
-                    out.extend(part(env))
+                    guards.extend(out, part(env))
                 else:
                     out.append(part(env))
             return out
@@ -143,10 +144,11 @@ class ExprCompiler:
         return lambda env: tuple(items(env))
 
     def eval_SetExpr(self, node: ir.SetExpr) -> Eval:
-        items = self._items(node.elts)
-        return lambda env: set(items(env))
+        items, build = self._items(node.elts), library.BUILTINS["set"]
+        return lambda env: build(items(env))  # charged for hashing its items
 
     def eval_DictExpr(self, node: ir.DictExpr) -> Eval:
+        hashed = guards.hashed
         pairs = [(None if k is None else self.compile(k), self.compile(v))
                  for k, v in zip(node.keys, node.values, strict=True)]  # fmt: skip
 
@@ -155,8 +157,9 @@ class ExprCompiler:
             for key, value in pairs:
                 if key is None:
                     out.update(value(env))
+                    METER.settle(out)
                 else:
-                    out[key(env)] = value(env)
+                    out[hashed(key(env))] = value(env)
             return out
 
         return build
@@ -180,7 +183,20 @@ class ExprCompiler:
 
     def eval_Subscript(self, node: ir.Subscript) -> Eval:
         value, index = self.compile(node.value), self.compile(node.index)
-        return lambda env: value(env)[index(env)]
+        if isinstance(node.index, ir.Slice):
+            settle = METER.settle
+            return lambda env: settle(value(env)[index(env)])  # a slice is a new copy
+        if isinstance(node.index, ir.Const):
+            return lambda env: value(env)[index(env)]
+        hashed = guards.hashed
+
+        def item(env: Env) -> Any:
+            container, key = value(env), index(env)
+            if key.__class__ is not int and key.__class__ is not str:
+                hashed(key)  # a tuple hashes (or a list index compares) every nested item
+            return container[key]
+
+        return item
 
     # -- calls --------------------------------------------------------------------------------
 
@@ -234,13 +250,11 @@ class ExprCompiler:
         if helper is None or helper.is_async:
             kind = "an async helper: await it" if helper else "not a helper method"
             raise ProgramError(f"`self.{node.name}()` is {kind}")
-        functions, name, budget = self.functions, node.name, BUDGET
-        arguments = self.arguments(node.args, node.kwargs)
+        functions, name, meter = self.functions, node.name, METER
+        arguments, cost = self.arguments(node.args, node.kwargs), 1 + weight(helper.body)
 
         def call(env: Env) -> Any:
-            budget.left -= 1
-            if budget.left < 0:
-                raise budget.spent()
+            meter.charge(cost)
             code = functions[name]
             args, kwargs = arguments(env)
             return run_sync(
@@ -265,7 +279,8 @@ class ExprCompiler:
 
     def eval_FString(self, node: ir.FString) -> Eval:
         parts = [_const(p) if isinstance(p, str) else self._formatted(p) for p in node.parts]
-        return lambda env: "".join([p(env) for p in parts])
+        settle = METER.settle
+        return lambda env: settle("".join([p(env) for p in parts]))
 
     def _formatted(self, node: ir.FormattedValue) -> Eval:
         value = self.compile(node.value)
@@ -273,18 +288,32 @@ class ExprCompiler:
         if node.spec is None:
             return lambda env: format(convert(value(env)))
         spec = self.eval_FString(node.spec)
-        return lambda env: format(convert(value(env)), spec(env))
+        return lambda env: format(convert(value(env)), _checked_spec(spec(env)))
 
 
 def _identity(value: Any) -> Any:
+    """`{value}`: a value whose text may be long is measured before it is formatted."""
+    kind = value.__class__
+    if kind is not str and (kind is not int or value.bit_length() > 64):
+        METER.allow_chars(guards.text_length(value))
     return value
+
+
+def _checked_spec(spec: str) -> str:
+    guards.check_spec(spec)
+    return spec
+
+
+def _ascii(value: Any) -> Any:
+    METER.allow_chars(guards.text_length(value, quoted=True))
+    return METER.settle(ascii(value))
 
 
 _CONVERSIONS: dict[str | None, Callable[[Any], Any]] = {
     None: _identity,
-    "s": str,
-    "r": repr,
-    "a": ascii,
+    "s": bounded.BUILTINS["str"],
+    "r": bounded.BUILTINS["repr"],
+    "a": _ascii,
 }
 
 
@@ -329,6 +358,8 @@ def _append(obj: Eval, item: Eval) -> Eval:
         if type(target) is not list:
             return library.call_method(target, "append", [item(env)], {})
         target.append(item(env))
+        if len(target) > METER.items:
+            raise METER.too_many_items(len(target))
         return None
 
     return append

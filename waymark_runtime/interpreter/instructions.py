@@ -11,7 +11,6 @@ from typing import Any
 
 from waymark_runtime.interpreter import library, operators
 from waymark_runtime.interpreter.code import (
-    BUDGET,
     Assign,
     AwaitSite,
     Eval,
@@ -20,6 +19,7 @@ from waymark_runtime.interpreter.code import (
     Return,
     Suspend,
 )
+from waymark_runtime.interpreter.limits import METER
 from waymark_runtime.values import ExceptionCarrier, ExceptionValue
 
 augmented = operators.augmented
@@ -77,14 +77,14 @@ def branch(test: Eval, if_true: int, if_false: int) -> Instr:
     return instr
 
 
-def loop_back(test: Eval, body: int, done: int) -> Instr:
-    """The bottom of a `while`: spend one unit of the step budget, test again."""
-    budget = BUDGET
+def loop_back(test: Eval, body: int, done: int, cost: int) -> Instr:
+    """The bottom of a `while`: spend an iteration's operations (`cost`), test again."""
+    meter = METER
 
     def instr(frame: Frame) -> int:
-        budget.left -= 1
-        if budget.left < 0:
-            raise budget.spent()
+        meter.left -= cost
+        if meter.left < 0:
+            raise meter.spent()
         return body if test(frame.env) else done
 
     return instr
@@ -98,9 +98,9 @@ def for_init(slot: int, source: Eval, nxt: int) -> Instr:
     return instr
 
 
-def for_next_name(slot: int, name: str, nxt: int, done: int, *, counted: bool = False) -> Instr:
-    if counted:
-        return _counted(for_next_name(slot, name, nxt, done))
+def for_next_name(slot: int, name: str, nxt: int, done: int, *, cost: int = 0) -> Instr:
+    if cost:
+        return _counted(for_next_name(slot, name, nxt, done), cost)
 
     def instr(frame: Frame) -> int:
         slots = frame.slots
@@ -113,9 +113,9 @@ def for_next_name(slot: int, name: str, nxt: int, done: int, *, counted: bool = 
     return instr
 
 
-def for_next(slot: int, target: Assign, nxt: int, done: int, *, counted: bool = False) -> Instr:
-    if counted:
-        return _counted(for_next(slot, target, nxt, done))
+def for_next(slot: int, target: Assign, nxt: int, done: int, *, cost: int = 0) -> Instr:
+    if cost:
+        return _counted(for_next(slot, target, nxt, done), cost)
 
     def instr(frame: Frame) -> int:
         slots = frame.slots
@@ -128,14 +128,14 @@ def for_next(slot: int, target: Assign, nxt: int, done: int, *, counted: bool = 
     return instr
 
 
-def _counted(step: Instr) -> Instr:
-    """The bottom of a `for`: spend one unit of the step budget, then take the next item."""
-    budget = BUDGET
+def _counted(step: Instr, cost: int) -> Instr:
+    """The bottom of a `for`: spend an iteration's operations (`cost`), take the next item."""
+    meter = METER
 
     def instr(frame: Frame) -> int:
-        budget.left -= 1
-        if budget.left < 0:
-            raise budget.spent()
+        meter.left -= cost
+        if meter.left < 0:
+            raise meter.spent()
         return step(frame)
 
     return instr

@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from waymark_runtime.errors import WaymarkError
+from waymark_runtime.interpreter import bounded
 from waymark_runtime.values import (
     MISSING,
     EnumValue,
@@ -211,7 +212,7 @@ def call_method(obj: Any, name: str, args: list[Any], kwargs: dict[str, Any]) ->
         if kind in (ModelValue, ExceptionValue, EnumValue) or not hasattr(obj, name):
             raise _no_attribute(obj, name)
         raise ProgramError(f"`{kind.__name__}.{name}()` is not allowed in a workflow")
-    return getattr(obj, name)(*args, **kwargs)
+    return bounded.call_method(obj, name, getattr(obj, name), args, kwargs)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -222,6 +223,8 @@ BUILTINS: dict[str, Callable[..., Any]] = {
     name: getattr(builtins, name) for name in PURE_BUILTINS - {"isinstance"}
 }
 BUILTINS["isinstance"] = is_instance
+# Those whose work or result grows with their input run under the interpreter's limits.
+BUILTINS.update({name: f for name, f in bounded.BUILTINS.items() if name in BUILTINS})
 
 
 def builtin(name: str) -> Callable[..., Any]:

@@ -23,6 +23,8 @@ from waymark_runtime.effects import (
 )
 from waymark_runtime.errors import InternalError, WaymarkError
 from waymark_runtime.interpreter.code import _NOTHING, AwaitSite, Frame, Return, Suspend, execute
+from waymark_runtime.interpreter.guards import charge_saving
+from waymark_runtime.interpreter.limits import LimitExceeded
 from waymark_runtime.interpreter.program import Program
 from waymark_runtime.interpreter.state import StateDecoder, StateEncoder
 from waymark_runtime.interpreter.targets import bind_arguments
@@ -94,20 +96,20 @@ class Machine:
             except Return as done:
                 self.frames.pop()
                 if not self.frames:
-                    self._complete(done.value)
+                    self._complete(done.value, frame)
                     return
                 throw, value = None, done.value
             except Suspend as pause:
                 try:
                     resumed = self._suspend(pause.site, pause.request)
                 except WaymarkError as error:
-                    self._fail(error_json(error), frame)
+                    self._refuse(error, frame)
                     return
                 if resumed is None:
                     return
                 throw, value = resumed
             except WaymarkError as error:
-                self._fail(error_json(error), frame)
+                self._refuse(error, frame)
                 return
             except Exception as error:  # the workflow's own exception escapes a frame
                 self.frames.pop()
@@ -149,6 +151,8 @@ class Machine:
     def _dispatch(
         self, site: AwaitSite, item: int, action: str, args: list[Any], kwargs: dict[str, Any]
     ) -> dict[str, Any]:
+        charge_saving(args)
+        charge_saving(kwargs)
         entry = {"node": self._node(), "item": item, "action": action, "args": [to_json(a) for a in args],
                  "kwargs": {k: to_json(v) for k, v in kwargs.items()}, "attempt": 1, "status": "pending"}  # fmt: skip
         self._emit(entry, site.policies[item], 0.0, 0.0)
@@ -230,14 +234,24 @@ class Machine:
 
     # -- outcomes -----------------------------------------------------------------------------
 
-    def _complete(self, value: Any) -> None:
+    def _complete(self, value: Any, frame: Frame) -> None:
         try:
+            charge_saving(value)
             result = to_json(value)
+        except LimitExceeded as error:
+            self._refuse(error, frame)
+            return
         except WaymarkError as error:
             self._fail(error_json(error))
             return
         self.status = "completed"
         self.effects.append(Complete(result=result))
+
+    def _refuse(self, error: WaymarkError, frame: Frame) -> None:
+        """The runtime refuses to go on (a limit, an unknown class...): fail, naming the line."""
+        if isinstance(error, LimitExceeded):
+            error.locate(frame.code.lines[frame.pc])
+        self._fail(error_json(error), frame)
 
     def _fail(self, error: Any, frame: Frame | None = None) -> None:
         if frame is not None and isinstance(error, dict):
@@ -251,6 +265,18 @@ class Machine:
         self.effects.append(Fail(error=error))
 
     # -- state --------------------------------------------------------------------------------
+
+    def finish(self) -> tuple[State, list[Effect]]:
+        """The new state and the effects; saving a state is charged like any visit of its
+        items, so a value that would take too long to save fails the instance instead."""
+        try:
+            for frame in self.frames:
+                charge_saving(frame.env)
+            return self.dump(), self.effects
+        except LimitExceeded as error:
+            self.effects.clear()
+            self._refuse(error, self.frames[-1])
+            return self.dump(), self.effects
 
     def dump(self) -> State:
         encoder = StateEncoder()

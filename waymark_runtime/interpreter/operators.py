@@ -12,6 +12,8 @@ from collections.abc import Callable
 from typing import Any
 
 from waymark_runtime.errors import InternalError
+from waymark_runtime.interpreter import guards
+from waymark_runtime.interpreter.limits import METER
 
 Eval = Callable[[dict[str, Any]], Any]
 
@@ -33,64 +35,73 @@ def _check_bound(env: dict[str, Any], *names: str) -> None:
             raise unbound(name) from None
 
 
-# `E`: any expression closure, `N`: a local name, `C`: a constant. A KeyError raised by the
-# operator itself (not by a missing local) is re-raised unchanged.
+# `E`: any expression closure, `N`: a local name, `C`: a constant. `{apply}` is the operation
+# on `x` and `y`: Python's operator inline, or a call of its guard `g` (see `_APPLY`).
 _SHAPES = {
     "EE": """
-def make(a, b):
+def make(a, b, g):
     def f(env):
-        return a(env) {op} b(env)
+        x = a(env)
+        y = b(env)
+        return {apply}
     return f
 """,
     "EC": """
-def make(a, b):
+def make(a, y, g):
     def f(env):
-        return a(env) {op} b
+        x = a(env)
+        return {apply}
     return f
 """,
     "NC": """
-def make(a, b):
+def make(a, y, g):
     def f(env):
         try:
-            return env[a] {op} b
+            x = env[a]
         except KeyError:
             _check_bound(env, a)
             raise
+        return {apply}
     return f
 """,
     "NN": """
-def make(a, b):
+def make(a, b, g):
     def f(env):
         try:
-            return env[a] {op} env[b]
+            x = env[a]
+            y = env[b]
         except KeyError:
             _check_bound(env, a, b)
             raise
+        return {apply}
     return f
 """,
 }
 _AUG = {
     "NE": """
-def make(a, b, nxt):
+def make(a, b, nxt, g):
     def f(frame):
         env = frame.env
         try:
-            env[a] {op}= b(env)
+            x = env[a]
         except KeyError:
             _check_bound(env, a)
             raise
+        y = b(env)
+        {apply}
         return nxt
     return f
 """,
     "NC": """
-def make(a, b, nxt):
+def make(a, y, nxt, g):
     def f(frame):
         env = frame.env
         try:
-            env[a] {op}= b
+            x = env[a]
         except KeyError:
             _check_bound(env, a)
             raise
+        {apply}
         return nxt
     return f
 """,
@@ -101,35 +112,80 @@ def make(a):
         return {op}a(env)
     return f
 """
+# How an operation is applied: inline ("plain"), inline for an int `x` and through the guard
+# otherwise ("fast"), or always through the guard (`guards`: sizes and the operation budget).
+_APPLY = {
+    "plain": "x {op} y",
+    "fast": "x {op} y if x.__class__ is int else g(x, y)",
+    "checked": "r if (r := x {op} y).__class__ is int and r.bit_length() <= M.int_bits"
+    " else settle(x, r)",
+    "guard": "g(x, y)",
+}
+_INPLACE_APPLY = {
+    "plain": "x {op}= y; env[a] = x",
+    "fast": "env[a] = x {op} y if x.__class__ is int else g(x, y)",
+    "checked": "env[a] = (r if (r := x {op} y).bit_length() <= M.int_bits else M.settle(r))"
+    " if x.__class__ is int and y.__class__ is int else g(x, y)",
+    "guard": "env[a] = g(x, y)",
+}
+_ORDER = ("==", "!=", "<", "<=", ">", ">=")
+_NUMBERS = (int, float, bool)
 
 
-def _generate(template: str, op: str) -> Callable[..., Eval]:
-    scope: dict[str, Any] = {"_check_bound": _check_bound}
-    exec(template.format(op=op), scope)  # fixed templates, whitelisted symbols
+def _mode(op: str, shape: str, constant: Any) -> str:
+    """Which operand shapes need the guard: a constant right operand bounds a comparison's
+    work, and a number added to anything grows it by at most one bit."""
+    if op not in guards.BINARY:
+        return "plain"
+    numeric = shape.endswith("C") and type(constant) in _NUMBERS
+    if shape.endswith("C") and op in COMPARE:
+        return "plain"
+    if op in _ORDER:
+        return "fast"
+    if numeric and (op in ("+", "-") or (op == "*" and type(constant) is float)):
+        return "plain"
+    if numeric and op in ("&", "|", "^", "%", "//"):
+        return "fast"
+    return "checked" if op in ("+", "-") else "guard"
+
+
+def _generate(template: str, op: str, apply: str = "") -> Callable[..., Eval]:
+    scope: dict[str, Any] = {"_check_bound": _check_bound, "M": METER, "settle": guards.settled}
+    code = template.replace("{apply}", apply).format(op=op)
+    exec(code, scope)  # fixed templates, whitelisted symbols
     return scope["make"]  # type: ignore[no-any-return]
 
 
-_BINARY_MAKERS = {
-    (op, shape): _generate(t, op) for op in BINARY + COMPARE for shape, t in _SHAPES.items()
-}
-_AUG_MAKERS = {(op, shape): _generate(t, op) for op in BINARY for shape, t in _AUG.items()}
+def _makers(templates: dict[str, str], ops: tuple[str, ...], applies: dict[str, str]) -> Any:
+    return {
+        (op, shape, mode): _generate(t, op, applies[mode].format(op=op))
+        for op in ops
+        for shape, t in templates.items()
+        for mode in applies
+    }
+
+
+_BINARY_MAKERS = _makers(_SHAPES, BINARY + COMPARE, _APPLY)
+_AUG_MAKERS = _makers(_AUG, BINARY, _INPLACE_APPLY)
 _UNARY_MAKERS = {op: _generate(_UNARY, text) for op, text in UNARY.items()}
 
 
 def binary(op: str, shape: str, a: Any, b: Any) -> Eval:
     """A closure computing `a op b`; `shape` says what `a` and `b` are (see `_SHAPES`)."""
     try:
-        return _BINARY_MAKERS[op, shape](a, b)
+        make = _BINARY_MAKERS[op, shape, _mode(op, shape, b)]
     except KeyError:
         raise InternalError(f"unknown operator {op!r}") from None
+    return make(a, b, guards.BINARY.get(op))  # type: ignore[no-any-return]
 
 
 def augmented(op: str, shape: str, name: str, value: Any, nxt: int) -> Callable[[Any], int]:
     """The instruction `name op= value` (in place, as Python does), continuing at `nxt`."""
     try:
-        return _AUG_MAKERS[op, shape](name, value, nxt)
+        make = _AUG_MAKERS[op, shape, _mode(op, shape, value)]
     except KeyError:
         raise InternalError(f"unknown operator {op!r}=") from None
+    return make(name, value, nxt, guards.INPLACE.get(op))  # type: ignore[no-any-return]
 
 
 def unary(op: str, operand: Eval) -> Eval:
@@ -154,5 +210,16 @@ def make():
 """
 
 Operation = Callable[[Any, Any], Any]
-INPLACE: dict[str, Operation] = {op: _generate(_INPLACE_TEMPLATE, op)() for op in BINARY}  # type: ignore[misc]
-PLAIN: dict[str, Operation] = {op: _generate(_PLAIN_TEMPLATE, op)() for op in BINARY + COMPARE}  # type: ignore[misc]
+
+
+def _operation(template: str, op: str) -> Operation:
+    return _generate(template, op)()  # type: ignore[return-value]
+
+
+# `c[i] op= v` and chained comparisons: the guarded operation where there is one.
+INPLACE: dict[str, Operation] = {
+    op: guards.INPLACE.get(op) or _operation(_INPLACE_TEMPLATE, op) for op in BINARY
+}
+PLAIN: dict[str, Operation] = {
+    op: guards.BINARY.get(op) or _operation(_PLAIN_TEMPLATE, op) for op in BINARY + COMPARE
+}

@@ -14,6 +14,7 @@ from waymark_runtime import ir
 from waymark_runtime.errors import InternalError
 from waymark_runtime.interpreter import library
 from waymark_runtime.interpreter.code import Env, Eval
+from waymark_runtime.interpreter.limits import METER
 from waymark_runtime.values import ModelValue, TypeValue
 
 Matcher = Callable[[Any, Env], bool]
@@ -107,7 +108,7 @@ def _starred_sequence(before: list[Matcher], name: str | None, after: list[Match
     def match(subject: Any, env: Env) -> bool:
         if not _is_sequence(subject) or len(subject) < len(before) + len(after):
             return False
-        items = list(subject)
+        items = METER.materialise(subject)  # charged: a match in a loop copies each time
         split = len(items) - len(after)
         if not all(p(item, env) for p, item in zip(before, items, strict=False)):
             return False

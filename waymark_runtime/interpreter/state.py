@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from waymark_runtime.interpreter.limits import METER
 from waymark_runtime.values import JSON, Decoder, Encoder, ValueNotSerializable
 
 _SAMPLES: tuple[Any, ...] = ([], (), "", "\u00e9", b"", range(1), range(2**70))
@@ -48,7 +49,8 @@ class StateEncoder(Encoder):
                 "v": [self.encode(obj.start), self.encode(obj.stop), self.encode(obj.step)],
             }
         if isinstance(obj, _VIEWS) or hasattr(obj, "__next__"):
-            return {"$t": "iter", "seq": self.encode(list(obj)), "i": 0}
+            items = METER.materialise(obj)  # bounded: `enumerate(range(10**12))` is refused
+            return {"$t": "iter", "seq": self.encode(items), "i": 0}
         return super().fallback(obj)
 
     def _iterator(self, obj: Any) -> JSON:

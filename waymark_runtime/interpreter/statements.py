@@ -18,6 +18,7 @@ from waymark_runtime.interpreter import instructions as ins
 from waymark_runtime.interpreter.code import AwaitSite, Code, Env, Frame, Instr
 from waymark_runtime.interpreter.expressions import ExprCompiler
 from waymark_runtime.interpreter.library import ProgramError
+from waymark_runtime.interpreter.limits import METER, weight
 from waymark_runtime.interpreter.patterns import compile_pattern
 from waymark_runtime.interpreter.targets import bind_arguments, compile_target
 
@@ -182,36 +183,34 @@ class FunctionCompiler:
 
     def exec_While(self, node: ir.While) -> None:
         test, body, again, exit_ = self.expr(node.test), Label(), Label(), Label()
+        cost = 1 + weight(node.test) + weight(node.body)
         self.emit(lambda pc: ins.branch(test, pc + 1, exit_.pc))
         self.bind(body)
         self.loop_body(node.body, _Loop(again, exit_, None, len(self.excepts)))
         self.bind(again)
-        self.emit(lambda pc: ins.loop_back(test, body.pc, exit_.pc))
+        self.emit(lambda pc: ins.loop_back(test, body.pc, exit_.pc, cost))
         self.bind(exit_)
 
     def exec_For(self, node: ir.For) -> None:
         slot, source = self.slot(), self.expr(node.iter)
         body, again, exit_ = Label(), Label(), Label()
         step = self._for_step(node.target, slot)
+        cost = 1 + weight(node.target) + weight(node.body)
         self.emit(lambda pc: ins.for_init(slot, source, pc + 1))
         self.emit(lambda pc: step(pc + 1, exit_.pc))
         self.bind(body)
         self.loop_body(node.body, _Loop(again, exit_, slot, len(self.excepts)))
         self.bind(again)
-        self.emit(lambda pc: step(body.pc, exit_.pc, True))
+        self.emit(lambda pc: step(body.pc, exit_.pc, cost))
         self.bind(exit_)
 
     def _for_step(self, target: Any, slot: int) -> Callable[..., Instr]:
-        """Builds the step `(next pc, exit pc, counted=False)`; the bottom one is counted."""
+        """Builds the step `(next pc, exit pc, cost=0)`; the bottom one costs an iteration."""
         if isinstance(target, ir.Name):
             name = target.id
-            return lambda nxt, done, counted=False: ins.for_next_name(
-                slot, name, nxt, done, counted=counted
-            )
+            return lambda nxt, done, cost=0: ins.for_next_name(slot, name, nxt, done, cost=cost)
         assign = self.target(target)
-        return lambda nxt, done, counted=False: ins.for_next(
-            slot, assign, nxt, done, counted=counted
-        )
+        return lambda nxt, done, cost=0: ins.for_next(slot, assign, nxt, done, cost=cost)
 
     def loop_body(self, body: tuple[Any, ...], loop: _Loop) -> None:
         self.loops.append(loop)
@@ -326,12 +325,15 @@ class FunctionCompiler:
                 calls.append((index, action, *arguments(env)))
 
             return one
-        clauses = comprehensions.compile_clauses(item.generators, self.exprs.compile)
+        clauses = comprehensions.compile_clauses(item.generators, self.exprs.compile, item.call)
         arguments, action = self.exprs.arguments(item.call.args, item.call.kwargs), item.call.action
+        meter = METER
 
         def spread(env: Env, calls: list[Any]) -> None:
             for scope in comprehensions.bindings(clauses, env.copy()):
                 calls.append((index, action, *arguments(scope)))
+                if len(calls) > meter.items:
+                    raise meter.too_many_items(len(calls))
 
         return spread
 
@@ -342,10 +344,11 @@ class FunctionCompiler:
         helper = self.exprs.helpers.get(op.name)
         if helper is None or not helper.is_async:
             raise ProgramError(f"`await self.{op.name}()` does not name an async helper method")
-        functions, name = self.exprs.functions, op.name
-        arguments = self.exprs.arguments(op.args, op.kwargs)
+        functions, name, meter = self.exprs.functions, op.name, METER
+        arguments, cost = self.exprs.arguments(op.args, op.kwargs), 1 + weight(helper.body)
 
         def request(env: Env) -> Frame:
+            meter.charge(cost)
             code = functions[name]
             args, kwargs = arguments(env)
             return Frame(code, bind_arguments(name, code.params, code.defaults, args, kwargs))

@@ -13,6 +13,8 @@ from typing import Any
 from waymark_runtime import ir
 from waymark_runtime.errors import InternalError
 from waymark_runtime.interpreter.code import Assign, Env, Eval
+from waymark_runtime.interpreter.guards import hashed
+from waymark_runtime.interpreter.limits import METER
 
 CompileExpr = Callable[[Any], Eval]
 
@@ -36,8 +38,18 @@ def _name_target(name: str) -> Assign:
 
 
 def _subscript_target(container: Eval, index: Eval) -> Assign:
+    meter = METER
+
     def assign(env: Env, value: Any) -> None:
-        container(env)[index(env)] = value
+        target, key = container(env), index(env)
+        if key.__class__ is not int and key.__class__ is not str:
+            hashed(key)  # a tuple hashes every nested item
+        target[key] = value
+        if target.__class__ is dict or key.__class__ is slice:
+            if key.__class__ is slice:
+                meter.charge(len(target))  # the items after the slice moved
+            if len(target) > meter.items:
+                raise meter.too_many_items(len(target))
 
     return assign
 
@@ -65,7 +77,7 @@ def _pair_unpack(first: Assign, second: Assign) -> Assign:
 
 def _items(value: Any) -> list[Any]:
     try:
-        return list(value)
+        return METER.materialise(value)
     except TypeError:
         if not hasattr(value, "__iter__"):
             raise TypeError(f"cannot unpack non-iterable {type(value).__name__} object") from None

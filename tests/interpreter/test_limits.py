@@ -1,0 +1,300 @@
+"""The interpreter's limits on LocalRuntime: each poison program fails its instance with
+`LimitExceeded` naming the limit, its setting and the line, quickly; ordinary programs at the
+boundary still run; a workflow cannot catch the refusal and loop on."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import time
+from typing import Any
+
+import pytest
+
+from tests.limit_flows import AnyOfGenerator, ListComprehension, Power, Repeat
+from waymark import Workflow, action, workflow
+from waymark.testing import LocalRuntime
+from waymark_runtime import ir
+from waymark_runtime.config import ConfigError
+from waymark_runtime.effects import Fail
+from waymark_runtime.interpreter import LimitExceeded, Limits, start
+from waymark_runtime.wrl import parse
+
+SMALL = Limits(operations=200_000, collection_length=1_000, string_length=10_000, int_digits=50)
+OPERATIONS = "WAYMARK_MAX_STEP_OPERATIONS"
+ITEMS = "WAYMARK_MAX_COLLECTION_LENGTH"
+CHARS = "WAYMARK_MAX_STRING_LENGTH"
+DIGITS = "WAYMARK_MAX_INT_DIGITS"
+
+
+@action
+async def tick(value: int) -> int:
+    return value
+
+
+@workflow
+class Spin(Workflow):
+    async def run(self) -> int:
+        n = 0
+        while True:
+            n += 1
+        return n
+
+
+@workflow
+class Builtins(Workflow):
+    async def run(self, case: str, n: int) -> Any:
+        if case == "sum":
+            return sum(range(n))
+        if case == "sorted":
+            return len(sorted(range(n)))
+        if case == "list":
+            return len(list(range(n)))
+        if case == "in-iterator":
+            return (-1,) in zip(range(n))
+        if case == "pow":
+            return pow(10**4000 + 7, 10**4000 + 7, 10**4000 + 9)
+        if case == "shift":
+            return 1 << n
+        return None
+
+
+@workflow
+class Strings(Workflow):
+    async def run(self, case: str, n: int) -> int:
+        if case == "ljust":
+            return len("x".ljust(n))
+        if case == "join":
+            return len(("x" * 5_000).join(["ab"] * n))
+        if case == "replace":
+            return len(("a" * 100).replace("a", "b" * n))
+        if case == "format-spec":
+            return len(f"{1:>{n}}")
+        if case == "concat":
+            s = "ab"
+            for _ in range(n):
+                s = s + s
+            return len(s)
+        return 0
+
+
+@workflow
+class Shared(Workflow):
+    async def run(self, case: str) -> Any:
+        t = [0] * 1000
+        t = [t] * 1000
+        t = [t] * 1000
+        if case == "str":
+            return len(str(t))
+        u = (0,) * 1000
+        u = (u,) * 1000
+        u = (u,) * 1000
+        v = (1,) * 1000
+        v = (v,) * 1000
+        v = (v,) * 1000
+        return u == v
+
+
+@workflow
+class Hashing(Workflow):
+    async def run(self, case: str) -> Any:
+        u = (0,) * 1000
+        u = (u,) * 1000
+        u = (u,) * 1000
+        if case == "set":
+            return len({u})
+        if case == "dict":
+            return {u: 1}[u]
+        if case == "in":
+            return u in {1: 2}
+        return len({v: 1 for v in [u]})
+
+
+@workflow
+class Scans(Workflow):
+    async def run(self, case: str) -> int:
+        xs = list(range(1_000))
+        n = 0
+        for _ in range(2_000):
+            if case == "index":
+                n += xs.count(-1)
+            elif case == "insert":
+                xs.insert(0, 1)
+                xs.pop(0)
+            else:
+                n += len(xs[1:])
+        return n
+
+
+@workflow
+class Accumulates(Workflow):
+    async def run(self, n: int) -> int:
+        items = []
+        for i in range(n):
+            items.append(i)
+            if i % 100 == 0:
+                await tick(i)
+        return len(items)
+
+
+@workflow
+class EnumeratedForever(Workflow):
+    async def run(self) -> int:
+        for i, _ in enumerate(range(10**12)):
+            await tick(i)
+        return 0
+
+
+@workflow
+class Swallows(Workflow):
+    async def run(self) -> str:
+        while True:
+            try:
+                return "a" * 10**10
+            except Exception:
+                pass
+
+
+async def refusal(flow: type[Workflow], *args: Any, limits: Limits = SMALL) -> LimitExceeded:
+    """Run `flow` to its failure; assert it is a limit, refused within a second."""
+    began = time.monotonic()
+    async with LocalRuntime(limits=limits):
+        with pytest.raises(LimitExceeded) as caught:
+            await flow().run(*args)
+    assert time.monotonic() - began < 2
+    return caught.value
+
+
+def line_of(flow: type[Workflow], text: str) -> int:
+    lines, first = inspect.getsourcelines(flow)
+    return first + next(i for i, line in enumerate(lines) if text in line)
+
+
+@pytest.mark.parametrize(
+    ("flow", "args", "setting", "text"),
+    [
+        (AnyOfGenerator, (10**12,), OPERATIONS, "return any"),
+        (ListComprehension, (10**12,), ITEMS, "return len"),
+        (Repeat, (10**10,), CHARS, "return len"),
+        (Power, (8,), DIGITS, "return 10**10**n"),
+        (Spin, (), OPERATIONS, "n += 1"),
+    ],
+)
+async def test_the_issue_s_poison_programs_fail_their_instance(
+    flow: type[Workflow], args: tuple[Any, ...], setting: str, text: str
+) -> None:
+    error = await refusal(flow, *args)
+    line = line_of(flow, text)
+    assert error.setting == setting and error.line == line
+    assert setting in str(error) and f"at line {line}" in str(error)
+
+
+async def test_the_defaults_refuse_them_too() -> None:
+    error = await refusal(ListComprehension, 10**12, limits=Limits())
+    assert str(error) == (
+        f"collection too long at line {line_of(ListComprehension, 'return len')}: "
+        "1,000,001 items, the limit is 1,000,000 (WAYMARK_MAX_COLLECTION_LENGTH)"
+    )
+    assert (await refusal(AnyOfGenerator, 10**12, limits=Limits())).setting == OPERATIONS
+
+
+@pytest.mark.parametrize(
+    ("case", "n", "setting"),
+    [
+        ("sum", 10**12, OPERATIONS),
+        ("sorted", 10**12, ITEMS),
+        ("list", 10**12, ITEMS),
+        ("in-iterator", 10**12, OPERATIONS),
+        ("pow", 0, OPERATIONS),
+        ("shift", 10**10, DIGITS),
+    ],
+)
+async def test_builtins_are_charged_for_their_input(case: str, n: int, setting: str) -> None:
+    limits = Limits() if case == "pow" else SMALL
+    assert (await refusal(Builtins, case, n, limits=limits)).setting == setting
+
+
+@pytest.mark.parametrize(
+    ("case", "n"), [("ljust", 10**10), ("join", 100), ("replace", 10**10), ("format-spec", 10**10)]
+)
+async def test_strings_are_refused_before_they_are_built(case: str, n: int) -> None:
+    assert (await refusal(Strings, case, n)).setting == CHARS
+
+
+@pytest.mark.parametrize(
+    "expression",
+    ["'%*d' % (n, 1)", "'%0100000d' % 1", "'%s%s' % ('x' * 9000, 'y' * 9000)"],
+)
+def test_a_stored_program_the_compiler_would_refuse_is_bounded_too(expression: str) -> None:
+    program = parse(f"wrl 1\n\nworkflow W @1:1\n\nfn run(n): @2:1\n    return {expression} @3:5\n")
+    assert isinstance(program, ir.Workflow)
+    _, (failed,) = start(program, {"n": 10**10}, limits=SMALL)
+    assert isinstance(failed, Fail) and failed.error["attrs"]["setting"] == CHARS
+    assert failed.error["message"].startswith("string too long at line 3: ")
+
+
+async def test_a_string_doubling_in_a_loop_stops_at_the_limit() -> None:
+    assert (await refusal(Strings, "concat", 100)).setting == CHARS
+
+
+@pytest.mark.parametrize("case", ["str", "compare"])
+async def test_shared_references_are_counted_every_time_they_are_visited(case: str) -> None:
+    limit = await refusal(Shared, case, limits=Limits())
+    assert limit.setting == (CHARS if case == "str" else OPERATIONS)
+
+
+@pytest.mark.parametrize("case", ["set", "dict", "in", "comprehension"])
+async def test_hashing_a_tuple_is_charged_for_its_nested_items(case: str) -> None:
+    assert (await refusal(Hashing, case, limits=Limits())).setting == OPERATIONS
+
+
+@pytest.mark.parametrize("case", ["index", "insert", "slice"])
+async def test_methods_and_slices_are_charged_for_the_items_they_move(case: str) -> None:
+    error = await refusal(Scans, case, limits=Limits(operations=1_000_000))  # 2,000 x 1,000
+    assert error.setting == OPERATIONS
+    async with LocalRuntime(limits=Limits()):
+        assert await Scans().run(case) == (0 if case != "slice" else 2_000 * 999)
+
+
+async def test_a_collection_growing_across_awaits_is_refused() -> None:
+    assert (await refusal(Accumulates, 5_000)).setting == ITEMS
+
+
+async def test_a_lazy_loop_iterator_that_cannot_be_saved_is_refused() -> None:
+    assert (await refusal(EnumeratedForever)).setting == ITEMS
+
+
+async def test_a_workflow_cannot_catch_a_limit_and_go_on() -> None:
+    assert (await refusal(Swallows)).setting == CHARS
+
+
+async def test_values_at_the_limits_are_fine() -> None:
+    async with LocalRuntime(limits=SMALL):
+        assert await ListComprehension().run(1_000) == 1_000
+        assert await Repeat().run(10_000) == 10_000
+        assert await Builtins().run("shift", 160) is not None  # 49 digits
+        assert await Strings().run("ljust", 10_000) == 10_000
+        assert await Accumulates().run(1_000) == 1_000
+
+
+async def test_local_runtime_reads_the_limits_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(CHARS, "100")
+    async with LocalRuntime():
+        assert await Repeat().run(100) == 100
+        with pytest.raises(LimitExceeded, match=CHARS):
+            await Repeat().run(101)
+    monkeypatch.setenv(CHARS, "none")
+    with pytest.raises(ConfigError, match=CHARS):
+        LocalRuntime()
+
+
+async def test_other_instances_go_on_while_a_poison_is_refused() -> None:
+    async with LocalRuntime() as runtime:
+        poison = asyncio.ensure_future(AnyOfGenerator().run(10**12))
+        canary = await asyncio.wait_for(Accumulates().run(300), 10)
+        assert canary == 300
+        with pytest.raises(LimitExceeded):
+            await poison
+        assert runtime is not None

@@ -1,0 +1,276 @@
+"""The bounds one `start`/`advance` call runs under: an operation budget and value sizes.
+
+`METER` holds what the current call may still spend (reset by `start`/`advance` from `Limits`);
+the interpreter charges it for loop iterations, comprehension elements and the work of builtins
+and operators, and checks the sizes of the strings, collections and integers it creates. It is
+one object per process, as the step budget was: hosts run one interpreter call at a time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from waymark_runtime.errors import WaymarkError
+from waymark_runtime.values import EnumValue, ExceptionValue, ModelValue
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Limits:
+    """The configurable bounds (`WAYMARK_MAX_*`, see docs/runtime.md "Limits")."""
+
+    operations: int = 10_000_000
+    collection_length: int = 1_000_000
+    string_length: int = 10_000_000
+    int_digits: int = 4_300
+
+
+class LimitExceeded(WaymarkError):
+    """the workflow exceeded a limit of the interpreter"""
+
+    def __init__(self, what: str, detail: str, setting: str, limit: int) -> None:
+        self._what, self._detail, self.setting, self.limit = what, detail, setting, limit
+        self.line: int | None = None
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        where = f" at line {self.line}" if self.line else ""
+        return f"{self._what}{where}: {self._detail} ({self.setting})"
+
+    def locate(self, line: int) -> None:
+        """Name the source line (once: the innermost frame knows it best)."""
+        if self.line is None:
+            self.line = line
+            self.args = (self._message(),)
+
+
+CHARS_PER_OPERATION = 64  # one operation per 64 characters a string operation reads or writes
+
+
+class Meter:
+    """What the current interpreter call may still spend, and the size limits it runs under."""
+
+    __slots__ = ("chars", "digits", "int_bits", "int_cap", "items", "left", "limits")
+
+    def __init__(self) -> None:
+        self.reset(Limits())
+
+    def reset(self, limits: Limits) -> None:
+        self.limits = limits
+        self.left = limits.operations
+        self.items = limits.collection_length
+        self.chars = limits.string_length
+        if getattr(self, "digits", None) != limits.int_digits:
+            self.digits = limits.int_digits
+            self.int_bits = int(limits.int_digits / math.log10(2))  # fewer bits: fewer digits
+            self.int_cap = 10**limits.int_digits
+
+    # -- the operation budget -----------------------------------------------------------------
+
+    def charge(self, operations: int) -> None:
+        self.left -= operations
+        if self.left < 0:
+            raise self.spent()
+
+    def spent(self) -> LimitExceeded:
+        self.left = -1  # stays spent: a caller that swallows the error cannot run on
+        return LimitExceeded(
+            "step budget exceeded",
+            f"more than {self.limits.operations:,} operations without awaiting; move heavy "
+            "computation into an action",
+            "WAYMARK_MAX_STEP_OPERATIONS",
+            self.limits.operations,
+        )
+
+    # -- sizes --------------------------------------------------------------------------------
+
+    def too_many_items(self, count: int) -> LimitExceeded:
+        return LimitExceeded(
+            "collection too long",
+            f"{count:,} items, the limit is {self.items:,}",
+            "WAYMARK_MAX_COLLECTION_LENGTH",
+            self.items,
+        )
+
+    def too_long(self, length: int) -> LimitExceeded:
+        return LimitExceeded(
+            "string too long",
+            f"{length:,} characters, the limit is {self.chars:,}",
+            "WAYMARK_MAX_STRING_LENGTH",
+            self.chars,
+        )
+
+    def too_many_digits(self, digits: int | None = None) -> LimitExceeded:
+        size = f"about {digits:,} digits" if digits is not None else "more digits"
+        return LimitExceeded(
+            "integer too large",
+            f"{size}, the limit is {self.digits:,}",
+            "WAYMARK_MAX_INT_DIGITS",
+            self.digits,
+        )
+
+    def check_int(self, value: int) -> None:
+        if value.bit_length() > self.int_bits and not -self.int_cap < value < self.int_cap:
+            raise self.too_many_digits(int(value.bit_length() * math.log10(2)) + 1)
+
+    def allow_items(self, count: int) -> None:
+        """Refuse, before building it, a collection of `count` items; charge its building."""
+        if count > self.items:
+            raise self.too_many_items(count)
+        self.charge(count)
+
+    def allow_chars(self, length: int) -> None:
+        """Refuse, before building it, a string of `length` characters; charge its building."""
+        if length > self.chars:
+            raise self.too_long(length)
+        self.charge(length // CHARS_PER_OPERATION)
+
+    def settle(self, value: Any) -> Any:
+        """Check and charge a value an operation just created; returns it."""
+        kind = value.__class__
+        if kind is int:
+            if value.bit_length() > self.int_bits:
+                self.check_int(value)
+        elif kind is str or kind is bytes or kind is bytearray:
+            self.allow_chars(len(value))
+        elif kind in _COLLECTIONS:
+            self.allow_items(len(value))
+        return value
+
+    def metered(self, iterable: Any) -> Any:
+        """`iterable` for a consumer that visits each item: a sized one is charged now, an
+        iterator item by item (a generator expression over `range(10**12)` stops in time)."""
+        if iterable.__class__ in _SIZED:
+            self.charge(length(iterable))
+            return iterable
+        return self._counted(iter(iterable))
+
+    def _counted(self, iterator: Iterator[Any]) -> Iterator[Any]:
+        for item in iterator:
+            self.left -= 1
+            if self.left < 0:
+                raise self.spent()
+            yield item
+
+    def materialise(self, iterable: Iterable[Any]) -> list[Any]:
+        """`list(iterable)`, refused beyond the collection limit before it is built."""
+        if iterable.__class__ in _SIZED:
+            self.allow_items(length(iterable))
+            return list(iterable)
+        out = []
+        for item in self._counted(iter(iterable)):
+            out.append(item)
+            if len(out) > self.items:
+                raise self.too_many_items(len(out))
+        return out
+
+
+METER = Meter()  # reset by `start`/`advance` for each call
+
+_COLLECTIONS = frozenset({list, tuple, dict, set, frozenset})
+VIEWS: frozenset[type] = frozenset(map(type, ({}.keys(), {}.values(), {}.items())))
+_SIZED = frozenset({list, tuple, dict, set, frozenset, str, bytes, bytearray, range}) | VIEWS
+
+
+def length(sized: Any) -> int:
+    """`len(sized)`, also for a range longer than `sys.maxsize`."""
+    try:
+        return len(sized)
+    except OverflowError:
+        return 2**63
+
+
+# ---------------------------------------------------------------------------------------------
+# The size of a value, nested items included
+# ---------------------------------------------------------------------------------------------
+
+_SCALARS = frozenset({int, float, bool, type(None), complex})
+_NUMBERS = frozenset({float, bool, type(None)})
+_MUTABLE = frozenset({list, dict, set})
+_FLAT_FROM = 8  # shorter containers are walked item by item
+
+
+def weigh(
+    value: Any, cap: int, chars_cap: int = 1 << 62, *, shared: bool = False
+) -> tuple[int, int]:
+    """(items, characters) of `value`, counting nested items every time they are reached (as a
+    comparison, a hash or `repr` visits them); characters estimate `repr`'s length. With
+    `shared`, a list, dict or set reached again counts once (as the state codec stores it, so
+    cycles are fine). The walk stops once `items + chars // CHARS_PER_OPERATION` passes `cap`
+    or the characters pass `chars_cap`, so its own work is bounded."""
+    items = chars = 0
+    stack = [value]
+    seen: set[int] | None = set() if shared else None
+    while stack and items + chars // CHARS_PER_OPERATION <= cap and chars <= chars_cap:
+        item = stack.pop()
+        kind = item.__class__
+        items += 1
+        if seen is not None and kind in _MUTABLE:
+            if id(item) in seen:
+                continue
+            seen.add(id(item))
+        if kind is str:
+            chars += len(item) * (2 if item.isprintable() else 10) + 2
+        elif kind in _SCALARS:
+            chars += int(item.bit_length() * 0.302) + 2 if kind is int else 24
+        elif kind in _COLLECTIONS or kind is dict:
+            chars += 2 + 2 * len(item)
+            for part in (item.keys(), item.values()) if kind is dict else (item,):
+                flat = _flat(part) if len(part) >= _FLAT_FROM else None
+                if flat is None:
+                    stack.extend(part)
+                else:
+                    items, chars = items + len(part), chars + flat
+        else:
+            chars += _structured(item, stack)
+    return items, chars
+
+
+def _flat(values: Any) -> int | None:
+    """The characters of a run of plain numbers or strings (measured at C speed), or None."""
+    kinds = set(map(type, values))
+    if kinds == {str}:
+        printable = all(map(str.isprintable, values))
+        return sum(map(len, values)) * (2 if printable else 10) + 2 * len(values)
+    if kinds <= _NUMBERS:
+        return 24 * len(values)
+    if kinds == {int} or kinds == {int, bool}:
+        return (int(max(map(abs, values)).bit_length() * 0.302) + 3) * len(values)
+    return None
+
+
+def _structured(item: Any, stack: list[Any]) -> int:
+    """Push the parts of a model or exception value; the characters of anything else."""
+    if isinstance(item, ModelValue):
+        stack.extend(item.fields.values())
+        return len(item.type) + 4 * len(item.fields) + sum(map(len, item.fields))
+    if isinstance(item, ExceptionValue):
+        stack.extend(item.args)
+        stack.append(item.message)
+        return len(item.type) + 4
+    if isinstance(item, EnumValue):
+        return len(item.type) + len(item.name) + 64
+    if isinstance(item, bytes | bytearray):
+        return 4 * len(item) + 3
+    return 128  # dates, decimals (context-bounded), uuids, types: short representations
+
+
+def weight(node: Any) -> int:
+    """The operations one evaluation of an IR subtree counts: one per node, more for a call
+    (a loop iteration costs its body's weight, so a long body cannot hide work behind one
+    count; a call's own cost is more than a node's)."""
+    if isinstance(node, tuple):
+        return sum(map(weight, node))
+    if not dataclasses.is_dataclass(node) or isinstance(node, type):
+        return 0
+    fields = (f.name for f in dataclasses.fields(node) if f.name != "span")
+    own = CALL_OPERATIONS if type(node).__name__ in _CALLS else 1
+    return own + sum(weight(getattr(node, name)) for name in fields)
+
+
+CALL_OPERATIONS = 8  # a call, or visiting a value's nested items, costs this much to begin
+ITEM_OPERATIONS = 4  # one item of a comprehension or generator expression, before its parts
+_CALLS = frozenset({"Call", "MethodCall", "New", "HelperCall", "Comprehension"})

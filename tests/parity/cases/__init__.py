@@ -135,7 +135,7 @@ CASES: tuple[ParityCase, ...] = (
         {"text": "\ud83d\ude00 \U0001f600"},
         {"text": "plain"},
     ),
-    _case("payloads", "BigInts", {"n": 5}, {"n": 2000, "offset": 3**3000}),
+    _case("payloads", "BigInts", {"n": 5}, {"n": 2000, "offset": 7**6000}),
     # pure expressions
     _case("expressions", "FStrings", {"value": 3.14159, "name": "ada"}, {"value": 0.5, "name": ""}),
     _case("expressions", "Comprehensions", {"n": 6}, {"n": 0}),

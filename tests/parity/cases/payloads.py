@@ -34,6 +34,11 @@ async def halve(value: int) -> int:
     return value // 2
 
 
+@action
+async def add(a: int, b: int) -> int:
+    return a + b
+
+
 @workflow
 class OddStrings(Workflow):
     async def run(self, text: str) -> list[object]:
@@ -49,7 +54,11 @@ class OddStrings(Workflow):
 
 @workflow
 class BigInts(Workflow):
+    """The workflow passes long ints on and compares them; the arithmetic is the actions'
+    (the interpreter's own is bounded by WAYMARK_MAX_INT_DIGITS)."""
+
     async def run(self, n: int, offset: int = 0) -> list[object]:
         value, other = await asyncio.gather(factorial(n), factorial(n + 1))
-        half = await halve(value + offset)
-        return [value, other // value, half, value + offset - 2 * half, half > offset]
+        half = await halve(value)
+        total = await add(value, offset)
+        return [value, other, half, total, {"offset": offset}, value > half, total >= value]

@@ -25,6 +25,7 @@ _BASELINE_NAMES = {
     "ceiling.latency": "queue latency",
     "C1.cpython": "CPython",
     "I1.cpython": "CPython",
+    "L1.small": "the smaller gather",
 }
 
 

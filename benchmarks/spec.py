@@ -57,6 +57,8 @@ class Scale:
     w6_seconds: float
     c1_workflows: int
     i1_rounds: int
+    l1_small: int
+    l1_large: int
     repeats: int
     w5_repeats: int
     w5_fresh_runner: bool  # measure RSS on a runner that ran nothing else
@@ -76,6 +78,8 @@ DEFAULT = Scale(
     w6_seconds=1.0,
     c1_workflows=50,
     i1_rounds=20_000,
+    l1_small=10_000,
+    l1_large=40_000,
     repeats=3,
     w5_repeats=3,
     w5_fresh_runner=True,
@@ -95,6 +99,8 @@ QUICK = Scale(
     w6_seconds=0.4,
     c1_workflows=10,
     i1_rounds=2_000,
+    l1_small=500,
+    l1_large=2_000,
     repeats=1,
     w5_repeats=1,
     w5_fresh_runner=False,
@@ -143,6 +149,8 @@ METRICS: tuple[MetricSpec, ...] = (
     _cost("C1.cpython", "CPython compile() of the same module", "ms/workflow"),
     _rate("I1.statements", "pure control flow", "statements/s", "I1.cpython", 500_000),
     _rate("I1.cpython", "CPython running the same body", "statements/s"),
+    _rate("L1.large", "LocalRuntime, gather of {l1_large} actions", "actions/s", "L1.small"),
+    _rate("L1.small", "LocalRuntime, gather of {l1_small} actions", "actions/s"),
 )
 
 
@@ -162,4 +170,5 @@ WORKLOAD_TITLES: dict[str, str] = {
     "W6": "actions that sleep 50 ms: throughput vs WAYMARK_CONCURRENT_PER_WORKER",
     "C1": "the compiler on a module of workflows",
     "I1": "the interpreter alone on pure control flow",
+    "L1": "LocalRuntime in process: one gather at two sizes (linear cost keeps the rate)",
 }

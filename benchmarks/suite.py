@@ -1,8 +1,9 @@
 """The suite's driver: pick workloads, set up the database side, run each, assemble the report.
 
 Order matters on a shared machine: C1 and I1 run first (no database, nothing else running), then
-the ceiling, then W1-W6 against one `start-workers` process at a time. A workload that raises is
-reported as an error and the others still run; a database workload always brings the ceiling.
+the ceiling, then W1-W6 against one `start-workers` process at a time, then L1 (in process, once
+every runner has stopped). A workload that raises is reported as an error and the others still
+run; a database workload always brings the ceiling.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
-from benchmarks import ceiling, offline_workloads, runtime_workloads
+from benchmarks import ceiling, local_gather, offline_workloads, runtime_workloads
 from benchmarks.context import Context, Runners
 from benchmarks.database import prepare_database
 from benchmarks.machine import machine_info, now_iso
@@ -52,9 +53,10 @@ WORKLOADS: tuple[Workload, ...] = (
     Workload("W4", True, runtime_workloads.w4),
     Workload("W5", True, runtime_workloads.w5),
     Workload("W6", True, runtime_workloads.w6),
+    Workload("L1", False, local_gather.l1),
 )
 NAMES = tuple(w.name for w in WORKLOADS)
-TABLE_ORDER = ("ceiling", "W1", "W2", "W3", "W4", "W5", "W6", "C1", "I1")
+TABLE_ORDER = ("ceiling", "W1", "W2", "W3", "W4", "W5", "W6", "C1", "I1", "L1")
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from waymark._workflow import workflow
 from waymark_runtime.actions import ActionTimeout, BackoffPolicy, RetryPolicy, action
-from waymark_runtime.errors import CompileError, WaymarkError, WorkflowFailed
+from waymark_runtime.errors import (
+    CompileError,
+    ValueNotSerializable,
+    WaymarkError,
+    WorkflowFailed,
+)
 from waymark_runtime.options import InvalidOptionError
 from waymark_runtime.schedules import (
     ScheduleInfo,
@@ -51,6 +56,7 @@ __all__ = [
     "InvalidOptionError",
     "RetryPolicy",
     "ScheduleInfo",
+    "ValueNotSerializable",
     "WaymarkError",
     "Workflow",
     "WorkflowFailed",

@@ -59,6 +59,7 @@ KNOWN_EXCEPTIONS: dict[str, str] = {
     "waymark.CompileError": "waymark_runtime.errors:CompileError",
     "waymark.WorkflowFailed": "waymark_runtime.errors:WorkflowFailed",
     "waymark.WaymarkError": "waymark_runtime.errors:WaymarkError",
+    "waymark.ValueNotSerializable": "waymark_runtime.errors:ValueNotSerializable",
     "asyncio.TimeoutError": "builtins:TimeoutError",
     "asyncio.CancelledError": "asyncio.exceptions:CancelledError",
     "asyncio.InvalidStateError": "asyncio.exceptions:InvalidStateError",

@@ -44,7 +44,8 @@ class BackoffPolicy:
 class RetryPolicy:
     """`attempts` total executions; `exception_types` names the retried classes (and subclasses).
 
-    With no `exception_types`, any exception except `ActionTimeout` is retried.
+    With no `exception_types`, any exception except `ActionTimeout` and `ValueNotSerializable`
+    (a result that cannot be stored) is retried.
     `backoff_seconds` is a fixed delay between attempts (a `BackoffPolicy` takes precedence).
     """
 

@@ -24,6 +24,7 @@ from waymark_runtime.options import checked_flag, checked_name, checked_priority
 from waymark_runtime.store import postgres
 from waymark_runtime.store.postgres import PostgresStore
 from waymark_runtime.values import find_class, from_json, kind_of, to_json
+from waymark_runtime.values.text import shown_text
 from waymark_runtime.workflows import WorkflowDefinition, current_backend
 
 __all__ = ["InstanceStatus", "PostgresClient", "default_client", "get_result", "get_status"]
@@ -210,7 +211,7 @@ def exception_of(error: Any) -> BaseException:
 
 def _unknown_exception(error: dict[str, Any]) -> WorkflowFailed:
     path = str(error.get("type"))
-    failed = WorkflowFailed(f"{path.rpartition(':')[2]}: {error.get('message', '')}")
+    failed = WorkflowFailed(f"{path.rpartition(':')[2]}: {shown_text(error.get('message', ''))}")
     failed.type_name, failed.error = path, error
     traceback = error.get("traceback")
     failed.remote_traceback = traceback if isinstance(traceback, str) else None

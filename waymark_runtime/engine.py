@@ -195,7 +195,8 @@ def step_instance(
     """Run the interpreter for one claimed instance; never raises for a bad program or value.
 
     A program that does not load (bad `.wrl`) or an interpreter bug fails this instance only;
-    so does one that exceeds `limits` (default `Limits()`).
+    so does one that exceeds `limits` (default `Limits()`). The claimed state is handed over:
+    the host keeps only the state of the `StepCommit`.
     """
     try:
         program = load(claimed)
@@ -203,7 +204,7 @@ def step_instance(
             state, effects = start(program, claimed.inputs, types=types, limits=limits)
         else:
             state, effects = advance(
-                program, claimed.state, claimed.events, types=types, limits=limits
+                program, claimed.state, claimed.events, types=types, limits=limits, consume=True
             )
     except Exception as error:  # any failure ends this instance, never the host
         state = {"v": STATE_VERSION, "status": "failed", "next": 1, "frames": [], "wait": None}

@@ -53,5 +53,9 @@ class WorkflowFailed(WaymarkError):
     remote_traceback: str | None = None
 
 
+class ValueNotSerializable(WaymarkError):
+    """a value cannot be stored in a workflow"""
+
+
 class InstanceCancelled(WaymarkError):
     """the workflow instance was cancelled"""

@@ -2,11 +2,13 @@
 dependencies, enforce the timeout, and encode the result or the exception.
 
 Only functions registered with `@action` in already-loaded modules can run: an unknown path is an
-error outcome, never an import. Worker processes and `LocalRuntime` both call `execute_action`.
+error outcome, never an import. Worker processes and `LocalRuntime` both call `execute_action`,
+so a result that cannot be stored fails its attempt with `ValueNotSerializable` on both alike.
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
 import typing
 from dataclasses import dataclass
@@ -14,7 +16,13 @@ from typing import Any
 
 from waymark_runtime.actions import ActionDefinition, bounded, invoke, registered_action
 from waymark_runtime.errors import WaymarkError
-from waymark_runtime.values import JSON, ValueNotSerializable, error_json, from_json, to_json
+from waymark_runtime.values import (
+    JSON,
+    error_json,
+    from_json,
+    to_json,
+    unstorable,
+)
 
 
 class UnknownAction(WaymarkError):
@@ -46,10 +54,18 @@ async def execute_action(
         result = await _call(definition, positional, named, timeout)
     except Exception as error:  # the action's exception is its outcome
         return ActionOutcome(False, error_json(error))
+    return result_outcome(path, result)
+
+
+def result_outcome(path: str, result: Any) -> ActionOutcome:
+    """The outcome of an attempt that returned `result`: its JSON, or `ValueNotSerializable`
+    naming the action when the result cannot be encoded (the runner checks what it receives
+    before storing it, `check_storable`, on every host)."""
     try:
-        return ActionOutcome(True, to_json(result))
-    except ValueNotSerializable as error:
-        return ActionOutcome(False, error_json(error))
+        value = to_json(result)
+    except Exception as error:  # a broken model or property must not escape either
+        return ActionOutcome(False, error_json(unstorable(path, error)))
+    return ActionOutcome(True, value)
 
 
 def decode_arguments(
@@ -74,7 +90,9 @@ def decode_arguments(
     return positional, named
 
 
+@functools.cache
 def _hints(definition: ActionDefinition) -> dict[str, Any]:
+    """Resolved once per action: resolving annotations costs more than running a no-op action."""
     try:
         return typing.get_type_hints(definition.function, include_extras=True)
     except Exception:  # unresolvable annotations: arguments arrive as plain decoded values

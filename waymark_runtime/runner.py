@@ -34,7 +34,13 @@ from waymark_runtime.store import postgres
 from waymark_runtime.store.contract import RunnerStore
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.postgres import Claim, is_transient
-from waymark_runtime.values import TypeResolver, error_json
+from waymark_runtime.values import (
+    TypeResolver,
+    ValueNotSerializable,
+    check_storable,
+    error_json,
+    unstorable,
+)
 from waymark_runtime.worker.executor import ExecutorFactory, Job, Lease
 from waymark_runtime.worker.held import Change, Held, Policy, hold, prepare
 from waymark_runtime.worker.pool import WorkerPool
@@ -336,7 +342,7 @@ class Runner:
                 kept |= await self._retrying("commit", functools.partial(self._write, change.batch))
             except Exception as error:
                 log.warning("instance %s fails: its rows do not store: %s", change.held.id, error)
-                changes[index] = failed = _failure(change.held, error)
+                changes[index] = failed = _failure(change.held, error, change.batch)
                 with contextlib.suppress(Exception):
                     kept |= await self._write(failed.batch)
         return kept
@@ -405,7 +411,14 @@ class Runner:
 
     def _on_reply(self, key: Hashable, ok: bool, value: Any) -> None:
         held, attempt = self._claim_of(key)
-        if held is not None and held.result(attempt, ok, value):
+        if held is None:
+            return
+        try:
+            check_storable(value)  # else the group commit that records it would fail
+        except ValueNotSerializable as error:
+            running = held.running.get(attempt)
+            ok, value = False, error_json(unstorable(running.action if running else "?", error))
+        if held.result(attempt, ok, value):
             self._mark(held.id)
 
     def _on_lost(self, keys: list[Hashable]) -> None:
@@ -517,9 +530,15 @@ def _clock_of(clock: Clock | Callable[[], float] | None) -> Clock:
     return clock
 
 
-def _failure(held: Held, error: BaseException) -> Change:
-    """A change that ends the instance with `error` and writes nothing else of it."""
+def _failure(held: Held, error: BaseException, rows: CommitBatch | None = None) -> Change:
+    """A change that ends the instance with `error`, and with it the attempts whose results
+    its rows (or its events) held and those still running: none is left `running`."""
+    value = error_json(error)
     change = Change(held=held, batch=CommitBatch(), done=True)
-    change.batch.instance(held.id, outcome=Outcome(ok=False, value=error_json(error)),
-                          epoch=held.epoch)  # fmt: skip
+    change.batch.instance(held.id, outcome=Outcome(ok=False, value=value), epoch=held.epoch)
+    ops = rows.rows["o"] if rows is not None else []
+    ended = [(op["node"], op["attempt"]) for op in ops if op["op"] == "finish"]
+    ended += [(event.node, event.attempt) for event in held.results]
+    for node, attempt in dict.fromkeys([*ended, *held.running]):
+        change.batch.finish(held.id, node, attempt, False, value)
     return change

@@ -48,6 +48,13 @@ async def test_parallel_math() -> None:
     assert durable == inline == "10! = 3628800, fib(10) = 55"
 
 
+async def test_parallel_math_past_the_length_python_prints_ints() -> None:
+    durable, inline = await both(parallel_math.ParallelMathWorkflow(), number=2000)
+    assert durable == inline
+    assert durable.startswith("2000! = 3316275092450633241175393380576324038281117208105780394")
+    assert len(durable) == len("2000! = , fib(2000) = ") + 5736 + 418
+
+
 def _order(address: str, *skus: str) -> order_fulfilment.Order:
     items = [order_fulfilment.LineItem(sku=sku, quantity=2) for sku in skus]
     return order_fulfilment.Order(order_id="o-7", customer="ada", address=address, items=items)

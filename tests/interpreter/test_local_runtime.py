@@ -42,6 +42,18 @@ class Refused(Exception):
     pass
 
 
+@action
+async def same(value: int) -> int:
+    return value
+
+
+@workflow
+class WideGather(Workflow):
+    async def run(self, count: int) -> int:
+        values = await asyncio.gather(*[same(i) for i in range(count)])
+        return sum(values)
+
+
 @workflow
 class Daily(Workflow):
     async def run(self, name: str) -> str:
@@ -130,3 +142,9 @@ async def test_the_pytest_fixture_is_an_active_runtime(waymark_runtime: LocalRun
 @pytest.mark.waymark(virtual_time=False)
 async def test_the_fixture_takes_options_from_the_marker(waymark_runtime: LocalRuntime) -> None:
     assert not waymark_runtime.clock.virtual
+
+
+async def test_a_gather_of_a_hundred_thousand_actions_finishes() -> None:
+    """Each step costs O(its events), so a wide gather is linear (benchmark L1 times it)."""
+    async with LocalRuntime():
+        assert await WideGather().run(100_000) == sum(range(100_000))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 
@@ -78,6 +79,22 @@ class Keys(Workflow):
         return table
 
 
+@workflow
+class Wide(Workflow):
+    async def run(self, count: int) -> list[object]:
+        return await asyncio.gather(*[echo(i) for i in range(count)])
+
+
+@workflow
+class HugeRange(Workflow):
+    async def run(self, start: int) -> list[object]:
+        seen = []
+        for value in range(start, start + 2):
+            back = await echo(value)
+            seen.append(back - start)
+        return seen
+
+
 def program(cls: type) -> object:
     return definition_of(cls).program
 
@@ -150,3 +167,25 @@ async def test_unknown_state_version_is_an_internal_error() -> None:
     state, _ = start(program(Steps), {"n": 1})
     with pytest.raises(InternalError, match="state version"):
         advance(program(Steps), {**state, "v": 99}, [])
+
+
+async def test_a_step_over_a_large_gather_copies_only_the_calls_it_settles() -> None:
+    """Untouched calls of a gather are shared with the input state, never copied; a host that
+    hands its state over (`consume=True`, as both runtimes do) keeps even the list of calls."""
+    wf = program(Wide)
+    state, effects = start(wf, {"count": 20_000})
+    events = [ActionFinished(node=e.node, attempt=1, ok=True, value=0) for e in effects[5:8]]
+    after, _ = advance(wf, state, events)
+    pairs = zip(state["wait"]["nodes"], after["wait"]["nodes"], strict=True)
+    assert [i for i, (old, new) in enumerate(pairs) if old is not new] == [5, 6, 7]
+    assert {entry["status"] for entry in state["wait"]["nodes"]} == {"pending"}
+    assert after["wait"]["pending"] == 20_000 - 3
+    calls = after["wait"]["nodes"]
+    later, _ = advance(wf, after, [ActionFinished(node="n1", attempt=1, ok=True, value=0)],
+                       consume=True)  # fmt: skip
+    assert later["wait"]["nodes"] is calls and later["wait"]["pending"] == 20_000 - 4
+
+
+async def test_ranges_and_loop_positions_keep_ints_of_any_length() -> None:
+    start_at = 2**15_000  # past the 4,300 digits Python writes as decimal text
+    assert await drive(program(HugeRange), {"start": start_at}) == ("returned", [0, 1])

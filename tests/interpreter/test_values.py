@@ -11,6 +11,8 @@ from decimal import Decimal
 from enum import Enum, IntEnum
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from waymark_runtime.values import (
@@ -23,6 +25,7 @@ from waymark_runtime.values import (
     to_json,
     to_value,
 )
+from waymark_runtime.values.text import check_storable
 
 add_user_module(__name__)  # as `WAYMARK_USER_MODULE` would: its classes are the user's
 
@@ -143,3 +146,57 @@ def test_annotations_drive_validation_of_plain_payloads() -> None:
 def test_values_that_cannot_be_stored_are_named() -> None:
     with pytest.raises(ValueNotSerializable, match="builtins:object"):
         to_json({"x": [object()]})
+
+
+@pytest.mark.parametrize(
+    "value",
+    [2**2048 - 1, 2**2048, -(2**2048), -(2**5000) + 7, 3**20_000],
+    ids=["widest-number", "first-hex", "negative-hex", "negative", "past-str-limit"],
+)
+def test_ints_of_any_length_travel_whole(value: int) -> None:
+    encoded = to_json(value)
+    assert encoded == value if abs(value) < 2**2048 else encoded["$t"] == "int"
+    check_storable(encoded)
+    assert roundtrip(value) == value and roundtrip([{"n": value}]) == [{"n": value}]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a\x00b", "\ud800", "\udfff tail", "\ud83d\ude00", "\x00\U0001f600\\x00", "\\u0000"],
+)
+def test_strings_with_nul_or_surrogates_round_trip_exactly(text: str) -> None:
+    value = {"text": text, text: [text], (text,): {text}}
+    encoded = to_json(value)
+    check_storable(encoded)
+    assert roundtrip(value) == value
+    error = roundtrip(ValueError(text, 1))
+    assert isinstance(error, ValueError) and error.args == (text, 1)
+    assert to_value(json.loads(json.dumps(to_json(ValueError(text))))).message == text
+
+
+def test_plain_strings_and_numbers_are_stored_as_they_are() -> None:
+    assert to_json(["caf\u00e9", "\U0001f600", "", 2**64, {"k": "v"}]) == [
+        "caf\u00e9", "\U0001f600", "", 2**64, {"k": "v"}
+    ]  # fmt: skip
+
+
+@given(st.text(st.characters() | st.characters(categories=["Cs", "Cc"])))
+def test_any_text_is_storable_and_comes_back_the_same(text: str) -> None:
+    encoded = to_json([text, {text: text}])
+    check_storable(encoded)
+    assert json.loads(json.dumps(encoded)) == encoded
+    assert from_json(json.loads(json.dumps(encoded))) == [text, {text: text}]
+
+
+def test_what_postgresql_would_refuse_is_not_storable() -> None:
+    for raw in ["a\x00", ["ok", {"k": "\ud800"}], {"\x00": 1}, 10**5000, float("nan"), object()]:
+        with pytest.raises(ValueNotSerializable):
+            check_storable(raw)
+    check_storable(["a literal \\u0000 is text", "\U0001f600"])
+
+
+def test_a_value_that_contains_itself_is_refused_clearly() -> None:
+    loop: list[object] = []
+    loop.append(loop)
+    with pytest.raises(ValueNotSerializable, match="contains itself"):
+        to_json(loop)

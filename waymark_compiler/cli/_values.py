@@ -2,9 +2,10 @@
 
 Values are stored as tagged JSON (`{"$t": "model", ...}`, see `waymark_runtime.values`). The CLI
 shows them as plain JSON: models and dataclasses as objects of their fields, tuples and sets as
-lists, datetimes, UUIDs and decimals as strings, enums as their value, exceptions as
-`{"exception": "ValueError", "message": "..."}`. Display only; nothing reads this back.
-Every text made here from a stored value is `printable`: its control characters are escapes.
+lists, datetimes, UUIDs and decimals as strings, enums as their value, ints too long for decimal
+text in hex (`"0x..."`), exceptions as `{"exception": "ValueError", "message": "..."}`. Display
+only; nothing reads this back. Every text made here from a stored value is `printable`: its
+control characters are escapes.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from waymark_compiler.cli._output import printable
+from waymark_runtime.values.text import big_int_value, shown_text, text_value
 
 Plain = Any
 
@@ -62,14 +64,14 @@ def exception_text(value: Any) -> str:
     """`ValueError: message` for a stored exception; other values as compact JSON."""
     if isinstance(value, dict) and value.get("$t") == "exception":
         name = str(value.get("type", "")).rpartition(":")[2] or "Exception"
-        message = str(value.get("message") or "")
+        message = shown_text(value.get("message") or "")
         return printable(f"{name}: {message}" if message else name)
     return compact(plain(value))
 
 
 def _exception(value: dict[str, Any]) -> Plain:
     name = str(value.get("type", "")).rpartition(":")[2]
-    return {"exception": name, "message": value.get("message", "")}
+    return {"exception": name, "message": shown_text(value.get("message", ""))}
 
 
 _TAGGED: dict[str, Callable[[dict[str, Any]], Plain]] = {
@@ -77,6 +79,8 @@ _TAGGED: dict[str, Callable[[dict[str, Any]], Plain]] = {
     "set": _items,
     "frozenset": _items,
     "dict": _dict,
+    "int": lambda value: hex(big_int_value(value)),
+    "str": text_value,
     "float": lambda value: value["v"],
     "bytes": lambda value: value["v"],
     "datetime": lambda value: value["v"],

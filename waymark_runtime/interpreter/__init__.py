@@ -61,12 +61,17 @@ def advance(
     *,
     types: TypeResolver | None = None,
     limits: Limits | None = None,
+    consume: bool = False,
 ) -> tuple[State, list[Effect]]:
-    """Feed events (oldest first) to a paused instance; stale or duplicate events are ignored."""
+    """Feed events (oldest first) to a paused instance; stale or duplicate events are ignored.
+
+    `state` is left as it was, unless the host hands it over (`consume=True`: it keeps only
+    the new state), which lets a step over a large gather cost O(its events), not O(calls).
+    """
     token = TYPES.set(types)
     METER.reset(limits or _DEFAULT)
     try:
-        machine = Machine.load(compiled(program), state)
+        machine = Machine.load(compiled(program), state, consume=consume)
         for event in events:
             machine.deliver(event)
         return machine.finish()

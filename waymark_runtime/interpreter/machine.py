@@ -39,11 +39,11 @@ from waymark_runtime.values import (
 STATE_VERSION = 1
 State = dict[str, Any]
 ACTION_TIMEOUT = "waymark_runtime.actions:ActionTimeout"
+# Retried only when a policy names them: a timed-out attempt may have done its work, and a
+# result that cannot be stored would not store next time either.
+NOT_RETRIED_BY_DEFAULT = (ACTION_TIMEOUT, "waymark_runtime.errors:ValueNotSerializable")
 # Failures of the runtime itself, not of the action's code: they end the instance.
-HOST_ERRORS = (
-    "waymark_runtime.execute:UnknownAction",
-    "waymark_runtime.values:ValueNotSerializable",
-)
+HOST_ERRORS = ("waymark_runtime.execute:UnknownAction",)
 _RUNTIME_ERROR = ("builtins:RuntimeError", "builtins:Exception", "builtins:BaseException")
 
 
@@ -57,8 +57,8 @@ class Machine:
         self.next_node = 1
         self.status = "running"
         self.effects: list[Effect] = []
-        self._index: dict[str, dict[str, Any]] = {}
-        self._indexed: dict[str, Any] | None = None
+        self._borrowed: dict[str, Any] | None = None  # the loaded wait: entries are the input's
+        self._copied: set[int] = set()
 
     # -- entry points -------------------------------------------------------------------------
 
@@ -206,12 +206,18 @@ class Machine:
         self._maybe_resume(site)
 
     def _entry(self, node: str) -> dict[str, Any] | None:
-        """The pending call with this node id (indexed once per wait: gathers can be large)."""
+        """The pending call with this node id, ours to change: an entry of the loaded state is
+        copied the first time it is touched, so a step over a large gather costs O(its events)."""
         assert self.wait is not None
-        if self._indexed is not self.wait:
-            self._index = {e["node"]: e for e in self.wait.get("nodes", ())}
-            self._indexed = self.wait
-        return self._index.get(node)
+        nodes = self.wait.get("nodes", ())
+        index = _position(nodes, node)
+        if index is None:
+            return None
+        if self.wait is self._borrowed and index not in self._copied:
+            nodes[index] = dict(nodes[index])
+            self._copied.add(index)
+        entry: dict[str, Any] = nodes[index]
+        return entry
 
     def _settle(self, entry: dict[str, Any], status: str, value: Any) -> None:
         assert self.wait is not None
@@ -292,7 +298,7 @@ class Machine:
         }
 
     @classmethod
-    def load(cls, program: Program, state: State) -> Machine:
+    def load(cls, program: Program, state: State, *, consume: bool = False) -> Machine:
         if state.get("v") != STATE_VERSION:
             raise InternalError(f"unsupported interpreter state version {state.get('v')!r}")
         machine = cls(program)
@@ -301,18 +307,32 @@ class Machine:
             code = program.functions[saved["fn"]]
             env = decoder.decode(saved["env"])
             machine.frames.append(Frame(code, env, saved["pc"], decoder.decode(saved["slots"])))
-        machine.wait = _own(state["wait"])
+        if consume:
+            machine.wait = state["wait"]
+        else:
+            machine.wait = machine._borrowed = _own(state["wait"])
         machine.next_node = state["next"]
         machine.status = state["status"]
         return machine
 
 
 def _own(wait: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A copy of the wait record deep enough for `advance` never to mutate its input state
-    (only the record and its entries' own fields change; arguments and results are shared)."""
+    """A copy of the wait record and its list of calls, so `advance` never mutates its input
+    state; the calls themselves are copied when touched (`Machine._entry`)."""
     if wait is None or "nodes" not in wait:
         return wait
-    return {**wait, "nodes": [dict(entry) for entry in wait["nodes"]]}
+    return {**wait, "nodes": list(wait["nodes"])}
+
+
+def _position(nodes: list[dict[str, Any]], node: str) -> int | None:
+    """Where call `node` is in a gather's calls: their node ids are consecutive (`n7, n8, ...`)."""
+    try:
+        index = int(node[1:]) - int(nodes[0]["node"][1:])
+    except (IndexError, ValueError):
+        return None
+    if 0 <= index < len(nodes) and nodes[index]["node"] == node:
+        return index
+    return None
 
 
 def _as_exception(value: Any) -> ExceptionValue:
@@ -326,7 +346,7 @@ def _retries(policy: ir.Policy | None, error: ExceptionValue, attempt: int) -> b
     if policy is None or attempt >= (policy.attempts or 1):
         return False
     if policy.exception_types is None:
-        return not error.is_a(ACTION_TIMEOUT)
+        return not any(error.is_a(path) for path in NOT_RETRIED_BY_DEFAULT)
     return any(error.is_a(name) for name in policy.exception_types)
 
 

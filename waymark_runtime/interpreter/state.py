@@ -39,7 +39,8 @@ class StateEncoder(Encoder):
     def fallback(self, obj: Any) -> JSON:
         kind = type(obj)
         if kind is range:
-            return {"$t": "range", "v": [obj.start, obj.stop, obj.step]}
+            return {"$t": "range", "v": [self.encode(obj.start), self.encode(obj.stop),
+                                         self.encode(obj.step)]}  # fmt: skip
         if kind in _SEQUENCE_ITERATORS or kind is reversed:
             return self._iterator(obj)
         if kind is slice:
@@ -93,7 +94,7 @@ class StateDecoder(Decoder):
         if tag == "ref":
             return self.objects[value["v"]]
         if tag == "range":
-            return range(*value["v"])
+            return range(*(self.decode(v) for v in value["v"]))
         if tag == "slice":
             return slice(*(self.decode(v) for v in value["v"]))
         if tag in ("iter", "reversed"):

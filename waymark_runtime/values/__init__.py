@@ -7,6 +7,7 @@ interpreter or as the caller's real objects (`decode`). See `structural` for the
 module on a program's say-so.
 """
 
+from waymark_runtime.errors import ValueNotSerializable
 from waymark_runtime.values.decode import Decoder, from_json, real_value, to_value
 from waymark_runtime.values.encode import Encoder, error_json, to_json
 from waymark_runtime.values.registry import (
@@ -24,11 +25,11 @@ from waymark_runtime.values.structural import (
     ModelValue,
     TypeResolver,
     TypeValue,
-    ValueNotSerializable,
     exception_value,
     lineage,
     type_path,
 )
+from waymark_runtime.values.text import check_storable, unstorable
 
 __all__ = [
     "JSON",
@@ -43,6 +44,7 @@ __all__ = [
     "TypeValue",
     "ValueNotSerializable",
     "add_user_module",
+    "check_storable",
     "error_json",
     "exception_value",
     "find_class",
@@ -54,4 +56,5 @@ __all__ = [
     "to_json",
     "to_value",
     "type_path",
+    "unstorable",
 ]

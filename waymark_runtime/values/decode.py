@@ -16,6 +16,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from waymark_runtime.errors import ValueNotSerializable
 from waymark_runtime.values.encode import to_json
 from waymark_runtime.values.registry import find_class, kind_of
 from waymark_runtime.values.structural import (
@@ -26,9 +27,9 @@ from waymark_runtime.values.structural import (
     ModelValue,
     TypeResolver,
     TypeValue,
-    ValueNotSerializable,
     short_name,
 )
+from waymark_runtime.values.text import big_int_value, text_value
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -149,10 +150,10 @@ def _exception_from(dec: Decoder, value: JSON) -> Any:
     args = tuple(dec.decode(a) for a in value["args"])
     attrs = {k: dec.decode(v) for k, v in value["attrs"].items() if not k.startswith("_")}
     if dec.types is None:
-        return ExceptionValue(lineage, value["message"], args, attrs)
+        return ExceptionValue(lineage, dec.decode(value["message"]), args, attrs)
     error = _rebuilt(dec.resolve(lineage[0], "exception"), args)
     if error is None:  # not known here, or not rebuilt from its args: a same-named stand-in
-        args = args or (value["message"],)
+        args = args or (dec.decode(value["message"]),)
         error = _stand_in(dec, lineage)(*args)
     error.args = args
     for key, attr in attrs.items():
@@ -205,6 +206,8 @@ _DECODERS: dict[str, Callable[[Decoder, JSON], Any]] = {
     "set": lambda dec, v: set(dec.items(v)),
     "frozenset": lambda dec, v: frozenset(dec.items(v)),
     "dict": _dict_value,
+    "int": lambda dec, v: big_int_value(v),
+    "str": lambda dec, v: text_value(v),
     "float": _float_value,
     "bytes": lambda dec, v: base64.b64decode(v["v"]),
     "datetime": lambda dec, v: dt.datetime.fromisoformat(v["v"]),

@@ -1,8 +1,9 @@
 """Encoding workflow values to JSON: real Python objects and structural values alike.
 
 Tagged objects (`{"$t": ...}`) keep apart what JSON cannot say: tuples, sets, non-str keys,
-bytes, datetimes, decimals, UUIDs, non-finite floats, models, dataclasses, enums, exceptions.
-A value that cannot be stored raises `ValueNotSerializable` naming its type.
+bytes, datetimes, decimals, UUIDs, non-finite floats, models, dataclasses, enums, exceptions,
+and what would not survive storage as it is: ints too long for decimal text and strings with
+NUL or surrogates (see `text`). A value that cannot be stored raises `ValueNotSerializable`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from waymark_runtime.errors import ValueNotSerializable
 from waymark_runtime.values.structural import (
     JSON,
     MISSING,
@@ -25,11 +27,11 @@ from waymark_runtime.values.structural import (
     ExceptionValue,
     ModelValue,
     TypeValue,
-    ValueNotSerializable,
     exception_value,
     lineage,
     type_path,
 )
+from waymark_runtime.values.text import big_int_json, plain_text, text_json
 
 # ---------------------------------------------------------------------------------------------
 # Encoding: Python values (real or structural) -> JSON
@@ -54,8 +56,8 @@ class Encoder:
         if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
             return _dataclass_json(self, obj)
         raise ValueNotSerializable(
-            f"a value of type {type_path(type(obj))} cannot be stored in a workflow: use "
-            "primitives, lists, dicts, pydantic models, dataclasses, enums or datetimes"
+            f"{type_path(type(obj))} is not a workflow value (use primitives, lists, dicts, "
+            "pydantic models, dataclasses, enums or datetimes)"
         )
 
     def tagged(self, tag: str, items: Any) -> JSON:
@@ -64,7 +66,14 @@ class Encoder:
 
 def to_json(obj: Any) -> JSON:
     """Encode a value for storage; raises `ValueNotSerializable` naming the offending type."""
-    return Encoder().encode(obj)
+    try:
+        return Encoder().encode(obj)
+    except RecursionError:  # nested past Python's recursion limit, or contains itself
+        raise ValueNotSerializable("the value nests too deeply or contains itself") from None
+
+
+def _str_json(enc: Encoder, obj: str) -> JSON:
+    return obj if plain_text(obj) else text_json(obj)
 
 
 def _float_json(enc: Encoder, obj: float) -> JSON:
@@ -72,7 +81,7 @@ def _float_json(enc: Encoder, obj: float) -> JSON:
 
 
 def _dict_json(enc: Encoder, obj: dict[Any, Any]) -> JSON:
-    if "$t" not in obj and all(type(k) is str for k in obj):
+    if "$t" not in obj and all(type(k) is str and plain_text(k) for k in obj):
         return {k: enc.encode(v) for k, v in obj.items()}
     return {"$t": "dict", "items": [[enc.encode(k), enc.encode(v)] for k, v in obj.items()]}
 
@@ -98,6 +107,9 @@ def _dataclass_json(enc: Encoder, obj: Any) -> JSON:
 def _structure_json(
     enc: Encoder, kind: str, lineage: tuple[str, ...], fields: dict[str, Any]
 ) -> JSON:
+    for name in fields:
+        if not plain_text(name):
+            raise ValueNotSerializable(f"field name {name!r} of {lineage[0]} cannot be stored")
     out = {"$t": kind, "type": lineage[0], "fields": {k: enc.encode(v) for k, v in fields.items()}}
     if len(lineage) > 1:
         out["bases"] = list(lineage[1:])
@@ -126,18 +138,20 @@ def _enum_value_json(enc: Encoder, obj: EnumValue) -> JSON:
 
 
 def _exception_json(enc: Encoder, obj: ExceptionValue) -> JSON:
+    message = _str_json(enc, obj.message)
     try:
         args = [enc.encode(a) for a in obj.args]
-    except ValueNotSerializable:
-        args = [obj.message]
+    except (ValueNotSerializable, RecursionError):
+        args = [message]
     attrs = {}
     for key, value in obj.attrs.items():
         try:
-            attrs[key] = enc.encode(value)
-        except ValueNotSerializable:
+            if plain_text(key):
+                attrs[key] = enc.encode(value)
+        except (ValueNotSerializable, RecursionError):
             continue  # an attribute that cannot be stored is dropped; the message survives
     return {"$t": "exception", "type": obj.type, "bases": list(obj.lineage[1:]),
-            "message": obj.message, "args": args, "attrs": attrs}  # fmt: skip
+            "message": message, "args": args, "attrs": attrs}  # fmt: skip
 
 
 def _real_exception_json(enc: Encoder, obj: BaseException) -> JSON:
@@ -147,8 +161,8 @@ def _real_exception_json(enc: Encoder, obj: BaseException) -> JSON:
 _ENCODERS: dict[type, Callable[[Encoder, Any], JSON]] = {
     type(None): lambda enc, o: o,
     bool: lambda enc, o: o,
-    int: lambda enc, o: o,
-    str: lambda enc, o: o,
+    int: lambda enc, o: big_int_json(o),
+    str: _str_json,
     float: _float_json,
     list: lambda enc, o: [enc.encode(x) for x in o],
     dict: _dict_json,
@@ -172,9 +186,9 @@ _FALLBACKS: tuple[tuple[type, Callable[[Encoder, Any], JSON]], ...] = (
     (enum.Enum, _enum_json),
     (BaseException, _real_exception_json),
     (bool, _ENCODERS[bool]),
-    (int, lambda enc, o: int(o)),
+    (int, lambda enc, o: big_int_json(int(o))),
     (float, lambda enc, o: _float_json(enc, float(o))),
-    (str, lambda enc, o: str(o)),
+    (str, lambda enc, o: _str_json(enc, str(o))),
     (dict, _dict_json),
     (list, _ENCODERS[list]),
     (tuple, _ENCODERS[tuple]),

@@ -11,15 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeAlias
 
-from waymark_runtime.errors import WaymarkError
-
 JSON: TypeAlias = Any
 TypeResolver: TypeAlias = Callable[[str], type | None]
 """Finds the class at `module:QualName`, or None; must never import on a program's say-so."""
-
-
-class ValueNotSerializable(WaymarkError):
-    """value cannot be stored"""
 
 
 def type_path(cls: type) -> str:

@@ -20,8 +20,16 @@ import time
 
 from waymark_runtime.config import Settings
 from waymark_runtime.errors import WaymarkError
-from waymark_runtime.values import add_user_module, error_json
-from waymark_runtime.worker.protocol import Reply, Request, encode, open_pipes, read_frame
+from waymark_runtime.values import add_user_module, error_json, unstorable
+from waymark_runtime.worker.protocol import (
+    Reply,
+    Request,
+    dumps,
+    encode,
+    encode_list,
+    open_pipes,
+    read_frame,
+)
 
 _PR_SET_PDEATHSIG = 1
 
@@ -65,21 +73,27 @@ def _die_with_parent() -> None:
 
 
 class _Outbox:
-    """Replies finished in one loop iteration are written as one frame."""
+    """Replies finished in one loop iteration are written as one frame, each encoded on its
+    own: a value that will not encode fails its own attempt, never the others of the frame."""
 
     def __init__(self, writer: asyncio.StreamWriter) -> None:
         self.writer = writer
-        self.replies: list[Reply] = []
+        self.replies: list[bytes] = []
 
-    def put(self, reply: Reply) -> None:
+    def put(self, reply: Reply, action: str) -> None:
+        try:
+            encoded = dumps(reply)
+        except Exception as error:  # the codec's output always encodes; this is a last guard
+            value = error_json(unstorable(action, error))
+            encoded = dumps({"id": reply["id"], "ok": False, "value": value})
         if not self.replies:
             asyncio.get_running_loop().call_soon(self.flush)
-        self.replies.append(reply)
+        self.replies.append(encoded)
 
     def flush(self) -> None:
         replies, self.replies = self.replies, []
         if replies and not self.writer.is_closing():
-            self.writer.write(encode(replies))
+            self.writer.write(encode_list(replies))
 
 
 async def _serve(read_fd: int, write_fd: int) -> None:
@@ -98,12 +112,13 @@ async def _serve(read_fd: int, write_fd: int) -> None:
             ok, value = bool(outcome.ok), outcome.value
         except BaseException as error:  # a bug must still answer, or the attempt hangs
             ok, value = False, error_json(error)
-        outbox.put({"id": request["id"], "ok": ok, "value": value})
+        outbox.put({"id": request["id"], "ok": ok, "value": value}, request["action"])
 
     while (batch := await read_frame(reader)) is not None:
         for request in batch:
             if time.monotonic() >= request["not_after"]:  # the runner's lease ran out meanwhile
-                outbox.put({"id": request["id"], "ok": False, "value": None, "skipped": True})
+                skipped: Reply = {"id": request["id"], "ok": False, "value": None, "skipped": True}
+                outbox.put(skipped, request["action"])
                 continue
             task = asyncio.create_task(run(request))
             running.add(task)

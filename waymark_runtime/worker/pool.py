@@ -22,8 +22,9 @@ from typing import Any
 
 from waymark_runtime.config import Settings
 from waymark_runtime.errors import WaymarkError
+from waymark_runtime.values import ValueNotSerializable, error_json
 from waymark_runtime.worker.executor import Job, OnKeys, OnReply
-from waymark_runtime.worker.protocol import Request, encode, open_pipes, read_frame
+from waymark_runtime.worker.protocol import Request, dumps, encode_list, open_pipes, read_frame
 
 log = logging.getLogger("waymark.worker")
 
@@ -135,7 +136,7 @@ class WorkerPool:
     def _fill(self) -> None:
         """Hand pending jobs to workers with free slots; one frame per worker per call."""
         capacity = self.settings.concurrent_per_worker
-        batches: dict[_Worker, list[Request]] = {}
+        batches: dict[_Worker, list[bytes]] = {}
         expired: list[Job] = []
         self._place_isolated(batches, expired)
         while self.pending:
@@ -144,9 +145,11 @@ class WorkerPool:
                 break
             job = self.pending.popleft()
             if self._startable(job, expired):
-                batches.setdefault(worker, []).append(self._assign(worker, job))
+                request = self._encoded(worker, self._assign(worker, job))
+                if request is not None:
+                    batches.setdefault(worker, []).append(request)
         for worker, batch in batches.items():
-            worker.writer.write(encode(batch))
+            worker.writer.write(encode_list(batch))
         if expired:
             self.on_expired([job.key for job in expired])
 
@@ -158,7 +161,7 @@ class WorkerPool:
         expired.append(job)
         return False
 
-    def _place_isolated(self, batches: dict[_Worker, list[Request]], expired: list[Job]) -> None:
+    def _place_isolated(self, batches: dict[_Worker, list[bytes]], expired: list[Job]) -> None:
         """A suspect (its last try died with its worker) runs alone in a worker, so a crash
         it causes is not blamed on bystanders. One worker drains to make room for it."""
         while self.isolated:
@@ -172,8 +175,10 @@ class WorkerPool:
                 return
             worker = self.draining if self.draining in idle else idle[0]
             self.draining = None
-            worker.exclusive = True
-            batches[worker] = [self._assign(worker, self.isolated.popleft())]
+            request = self._encoded(worker, self._assign(worker, self.isolated.popleft()))
+            if request is not None:
+                worker.exclusive = True
+                batches[worker] = [request]
 
     def _usable(self) -> list[_Worker]:
         return [w for w in self.workers if w.ready and not w.retiring and not w.exclusive]
@@ -197,6 +202,21 @@ class WorkerPool:
             "timeout": job.timeout,
             "not_after": job.lease.deadline,
         }
+
+    def _encoded(self, worker: _Worker, request: Request) -> bytes | None:
+        """`request` as JSON; one that will not encode (a last guard: the codec's output always
+        does) fails its attempt at once, alone."""
+        try:
+            return dumps(request)
+        except Exception as error:
+            job = worker.in_flight.pop(request["id"])
+            worker.deadlines.pop(request["id"], None)
+            why = f"{type(error).__name__}: {error}"
+            refused = ValueNotSerializable(
+                f"the arguments of action {job.action!r} cannot be sent: {why}"
+            )
+            self.on_reply(job.key, False, error_json(refused))
+            return None
 
     def _maybe_retire(self, worker: _Worker) -> None:
         """Past its action budget a worker gets a replacement first, then drains and exits

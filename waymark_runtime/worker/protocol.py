@@ -2,7 +2,9 @@
 
 A frame is a 4-byte big-endian length followed by that many bytes of UTF-8 JSON. The runner
 sends a list of `Request` dicts per frame; a worker answers with a `hello` frame once its user
-modules are imported, then lists of `Reply` dicts. This module only encodes and decodes.
+modules are imported, then lists of `Reply` dicts. Each item of a list is encoded on its own
+(`dumps`, then `encode_list`), so one that will not encode is refused alone. This module only
+encodes and decodes.
 """
 
 from __future__ import annotations
@@ -40,8 +42,21 @@ class Reply(TypedDict):
     skipped: NotRequired[bool]
 
 
+def dumps(message: Any) -> bytes:
+    """JSON as UTF-8 (ASCII, in fact: escaped surrogates cannot break the encoding)."""
+    return json.dumps(message, separators=(",", ":")).encode("utf-8")
+
+
 def encode(message: Any) -> bytes:
-    body = json.dumps(message, separators=(",", ":")).encode("utf-8")
+    return _frame(dumps(message))
+
+
+def encode_list(items: list[bytes]) -> bytes:
+    """One frame of a list whose items were each encoded with `dumps`."""
+    return _frame(b"[" + b",".join(items) + b"]")
+
+
+def _frame(body: bytes) -> bytes:
     return _HEADER.pack(len(body)) + body
 
 

@@ -127,6 +127,15 @@ CASES: tuple[ParityCase, ...] = (
         {"day": date(2024, 2, 28), "when": datetime(2024, 1, 2, 3, 4), "hours": 30},
     ),
     ParityCase("models", "ModelsAsInputs", None),
+    # values at the edge of what storage takes
+    _case(
+        "payloads",
+        "OddStrings",
+        {"text": "a\x00b\ud800"},
+        {"text": "\ud83d\ude00 \U0001f600"},
+        {"text": "plain"},
+    ),
+    _case("payloads", "BigInts", {"n": 5}, {"n": 2000, "offset": 7**6000}),
     # pure expressions
     _case("expressions", "FStrings", {"value": 3.14159, "name": "ada"}, {"value": 0.5, "name": ""}),
     _case("expressions", "Comprehensions", {"n": 6}, {"n": 0}),

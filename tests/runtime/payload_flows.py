@@ -1,0 +1,61 @@
+"""Workflows whose actions return values that cannot travel, run on both runtimes.
+
+Worker processes import this module by name (`tests.runtime.payload_flows`). Every action
+records its run (see `runtime_flows`), so a test can tell that none ran twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.runtime.runtime_flows import _record
+from waymark import RetryPolicy, ValueNotSerializable, Workflow, action, workflow
+
+
+class Opaque:
+    """Neither a model nor a dataclass: no workflow value can hold it."""
+
+
+@action
+async def tally(key: str) -> str:
+    _record(key)
+    return key
+
+
+@action
+async def opaque(key: str) -> object:
+    _record(key)
+    return Opaque()
+
+
+@action
+async def slow_text(seconds: float) -> str:
+    await asyncio.sleep(seconds)
+    return "in time"
+
+
+@workflow
+class GatherWithUnstorable(Workflow):
+    async def run(self, count: int) -> list[object]:
+        return await asyncio.gather(
+            *[tally(f"ok/{i}") for i in range(count)], opaque("bad"), return_exceptions=True
+        )
+
+
+@workflow
+class UnstorableNotRetried(Workflow):
+    async def run(self) -> str:
+        try:
+            await self.run_action(opaque("retried?"), retry=RetryPolicy(attempts=3))
+        except ValueNotSerializable as error:
+            return f"refused: {error}"
+        return "stored"
+
+
+@workflow
+class CatchUnstorable(Workflow):
+    async def run(self, seconds: float) -> str:
+        try:
+            return await slow_text(seconds)
+        except ValueNotSerializable as error:
+            return f"refused: {error}"

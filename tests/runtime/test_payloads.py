@@ -1,0 +1,197 @@
+"""A value that cannot travel fails its own attempt, the same way on LocalRuntime and on
+PostgreSQL with real workers; the others of its gather run once and keep their results."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import os
+import struct
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.runtime import payload_flows as flows
+from tests.runtime.support import FLOWS, ROOT, client_for, runner_settings, running
+from waymark import ValueNotSerializable
+from waymark.testing import LocalRuntime
+from waymark_runtime.client import exception_of
+from waymark_runtime.engine import ClaimedInstance
+from waymark_runtime.errors import WorkflowFailed
+from waymark_runtime.runner import _failure
+from waymark_runtime.store.pg_batch import CommitBatch
+from waymark_runtime.store.postgres import PostgresStore
+from waymark_runtime.values import to_json
+from waymark_runtime.worker.held import Attempt, Held
+from waymark_runtime.worker.main import _Outbox
+
+EXAMPLES = ROOT / "examples"
+if str(EXAMPLES) not in sys.path:
+    sys.path.insert(0, str(EXAMPLES))
+
+import parallel_math  # noqa: E402
+
+pytestmark = pytest.mark.usefixtures("worker_env", "examples_importable")
+
+OPAQUE = "tests.runtime.payload_flows:opaque"
+MODULES = (FLOWS, flows.__name__, "parallel_math")
+
+
+@pytest.fixture
+def examples_importable(monkeypatch: pytest.MonkeyPatch, worker_env: Path) -> None:
+    """Worker processes import `parallel_math` by its file name, as `waymark run` does."""
+    paths = [str(EXAMPLES), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(paths))
+
+
+async def _on_local(workflow: Any, **inputs: Any) -> Any:
+    async with LocalRuntime():
+        return await workflow.run(**inputs)
+
+
+async def _on_postgres(store: PostgresStore, database: str, workflow: Any, **inputs: Any) -> Any:
+    settings = runner_settings(database, user_modules=MODULES)
+    async with running(store, settings), client_for(database):
+        return await workflow.run(**inputs)
+
+
+def _ran(record: Path) -> list[str]:
+    lines = record.read_text().splitlines() if record.exists() else []
+    record.unlink(missing_ok=True)
+    return sorted(lines)
+
+
+async def test_an_unstorable_result_fails_only_its_attempt(
+    store: PostgresStore, database: str, worker_env: Path
+) -> None:
+    workflow = flows.GatherWithUnstorable()
+    local = await _on_local(workflow, count=20)
+    ran_locally = _ran(worker_env)
+    durable = await _on_postgres(store, database, workflow, count=20)
+    assert _ran(worker_env) == ran_locally == sorted([*(f"ok/{i}" for i in range(20)), "bad"])
+    for results in (local, durable):
+        *stored, refused = results
+        assert stored == [f"ok/{i}" for i in range(20)]
+        assert isinstance(refused, ValueNotSerializable)
+        assert str(refused).startswith(f"the result of action {OPAQUE!r} cannot be stored")
+        assert "tests.runtime.payload_flows:Opaque" in str(refused)
+    assert str(local[-1]) == str(durable[-1])
+    status = "SELECT status FROM waymark_attempts WHERE action = $1"
+    assert await store.pool.fetchval(status, OPAQUE) == "failed"
+
+
+async def test_an_unstorable_result_is_not_retried_by_default(
+    store: PostgresStore, database: str, worker_env: Path
+) -> None:
+    local = await _on_local(flows.UnstorableNotRetried())
+    assert _ran(worker_env) == ["retried?"]
+    durable = await _on_postgres(store, database, flows.UnstorableNotRetried())
+    assert _ran(worker_env) == ["retried?"]
+    assert local == durable and local.startswith(f"refused: the result of action {OPAQUE!r}")
+
+
+async def test_parallel_math_carries_ints_of_any_length(
+    store: PostgresStore, database: str
+) -> None:
+    workflow = parallel_math.ParallelMathWorkflow()
+    local = await _on_local(workflow, number=2000)
+    durable = await _on_postgres(store, database, workflow, number=2000)
+    assert local == durable
+    head, _, tail = durable.partition(", fib(2000) = ")
+    assert head.removeprefix("2000! = ").encode() == _digits(math.factorial(2000))
+    assert len(tail) == 418 and tail.startswith("4224696333392304878706725602341482782579852840")
+
+
+def _digits(value: int) -> bytes:
+    """Decimal digits of any int, without Python's limit on `str(int)`."""
+    limit = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        return str(value).encode()
+    finally:
+        sys.set_int_max_str_digits(limit)
+
+
+async def test_a_reply_the_database_would_refuse_fails_its_attempt(
+    store: PostgresStore, database: str
+) -> None:
+    """A worker's reply is checked before the group commit that would record it: a value
+    that PostgreSQL refuses (a raw NUL) fails that attempt, not the commit or the instance."""
+    settings = runner_settings(database, user_modules=MODULES)
+    async with running(store, settings) as runner, client_for(database) as client:
+        instance_id = await flows.CatchUnstorable().run(5.0, _blocking=False)
+        key = await _running_attempt(runner, instance_id)
+        runner._on_reply(key, True, "a\x00b")  # as a faulty worker would answer
+        result = await client.get_result(instance_id, timeout=20)
+    action = "tests.runtime.payload_flows:slow_text"
+    assert result == (
+        f"refused: the result of action {action!r} cannot be stored: "
+        "a string holds a NUL character that is not escaped"
+    )
+    status = "SELECT status FROM waymark_attempts WHERE action = $1"
+    assert await store.pool.fetchval(status, action) == "failed"
+
+
+async def _running_attempt(runner: Any, instance_id: str) -> tuple[str, int, str, int]:
+    deadline = time.monotonic() + 20
+    while not (held := runner.held.get(instance_id)) or not held.running:
+        assert time.monotonic() < deadline, "the attempt never started"
+        await asyncio.sleep(0.02)
+    (node, attempt), *_ = held.running
+    return (instance_id, held.epoch, node, attempt)
+
+
+class _Pipe:
+    def __init__(self) -> None:
+        self.frames: list[bytes] = []
+
+    def is_closing(self) -> bool:
+        return False
+
+    def write(self, frame: bytes) -> None:
+        self.frames.append(frame)
+
+
+async def test_a_worker_encodes_each_reply_on_its_own() -> None:
+    pipe = _Pipe()
+    outbox = _Outbox(pipe)  # type: ignore[arg-type]
+    outbox.put({"id": 1, "ok": True, "value": 7}, "m:fine")
+    outbox.put({"id": 2, "ok": True, "value": 10**5000}, "m:huge")
+    outbox.put({"id": 3, "ok": True, "value": "x"}, "m:fine")
+    await asyncio.sleep(0)
+    [frame] = pipe.frames
+    (size,) = struct.unpack(">I", frame[:4])
+    first, refused, third = json.loads(frame[4 : 4 + size])
+    assert (first, third) == (
+        {"id": 1, "ok": True, "value": 7},
+        {"id": 3, "ok": True, "value": "x"},
+    )
+    assert refused["id"] == 2 and not refused["ok"]
+    assert refused["value"]["type"] == "waymark_runtime.errors:ValueNotSerializable"
+    assert refused["value"]["message"].startswith("the result of action 'm:huge' cannot be stored")
+
+
+def test_an_unloaded_exception_keeps_an_escaped_message() -> None:
+    stored = to_json(ValueError("bad\x00byte"))
+    raised = exception_of({**stored, "type": "nowhere.module:Weird"})
+    assert isinstance(raised, WorkflowFailed) and str(raised) == "Weird: bad\x00byte"
+
+
+def test_an_instance_that_fails_on_its_rows_ends_its_attempts_too() -> None:
+    """When an instance's rows do not store, it fails, and so do the attempts whose results
+    those rows held and those still running: none stays `running` for ever."""
+    claimed = ClaimedInstance(instance_id="i1", workflow="W", version="v", wrl="", inputs={},
+                              state=None, events=[])  # fmt: skip
+    held = Held(claimed=claimed, claimed_at=0.0)
+    held.running[("n3", 1)] = Attempt("n3", 1, "m:slow", [], {}, None)
+    rows = CommitBatch()
+    rows.finish("i1", "n2", 1, True, "a\x00b")
+    change = _failure(held, RuntimeError("rows refused"), rows)
+    [instance] = change.batch.rows["s"]
+    assert instance["status"] == "failed" and instance["error"]["message"] == "rows refused"
+    ended = [(op["node"], op["op"], op["status"]) for op in change.batch.rows["o"]]
+    assert ended == [("n2", "finish", "failed"), ("n3", "finish", "failed")]

@@ -1,0 +1,90 @@
+"""The two values JSON text cannot carry as they are, and what makes a value storable.
+
+Ints past 2,048 bits travel as hex (`{"$t": "int"}`): Python refuses decimal text beyond
+`sys.get_int_max_str_digits()` (at least 640 digits) and converting it is quadratic; hex is
+neither. Strings with NUL or surrogates travel escaped (`{"$t": "str"}`): PostgreSQL's `json`
+refuses `\\u0000` and lone surrogates, and JSON merges a pair of surrogates into one character.
+Every other int and string is stored as it is, at the cost of a check.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from waymark_runtime.errors import ValueNotSerializable
+from waymark_runtime.values.structural import JSON
+
+_BIG_INT = 1 << 2048
+_UNSAFE = re.compile("[\x00\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def big_int_json(value: int) -> JSON:
+    """An int as JSON: a number, or a hex string when it is too long for decimal text."""
+    if -_BIG_INT < value < _BIG_INT:
+        return value
+    return {"$t": "int", "v": format(value, "x")}
+
+
+def big_int_value(value: JSON) -> int:
+    return int(value["v"], 16)
+
+
+def plain_text(text: str) -> bool:
+    """Can `text` be stored as a JSON string as it is (no NUL, no surrogate)?"""
+    if text.isascii():
+        return "\x00" not in text
+    return _UNSAFE.search(text) is None
+
+
+def text_json(text: str) -> JSON:
+    """A string with NUL or surrogates, escaped as Python escapes (readable, and ASCII)."""
+    return {"$t": "str", "v": text.encode("unicode_escape").decode("ascii")}
+
+
+def text_value(value: JSON) -> str:
+    return str(value["v"]).encode("ascii").decode("unicode_escape")
+
+
+def shown_text(value: JSON) -> str:
+    """A stored string (plain or escaped) as text, for messages; anything else as `str()`."""
+    if isinstance(value, dict) and value.get("$t") == "str":
+        try:
+            return text_value(value)
+        except (UnicodeError, ValueError):  # a malformed escape is shown as stored
+            return str(value.get("v"))
+    return value if isinstance(value, str) else str(value)
+
+
+def check_storable(value: JSON) -> None:
+    """Raise `ValueNotSerializable` unless the JSON-shaped `value` can be written as JSON text
+    that PostgreSQL's `json` accepts and that reads back as the same value.
+
+    Encoded values always pass; this guards the boundaries where a value arrives from
+    elsewhere (an action's result, a worker's reply)."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError, RecursionError) as error:
+        raise ValueNotSerializable(f"not JSON: {error}") from None
+    if not text.isascii() and _SURROGATE.search(text) is not None:
+        raise ValueNotSerializable("a string holds a surrogate that is not escaped")
+    if "\\u0000" in text and _holds_nul(value):
+        raise ValueNotSerializable("a string holds a NUL character that is not escaped")
+
+
+def unstorable(action: str, error: BaseException) -> ValueNotSerializable:
+    """`ValueNotSerializable` naming the action whose result could not be stored, and why."""
+    why = error if isinstance(error, ValueNotSerializable) else f"{type(error).__name__}: {error}"
+    return ValueNotSerializable(f"the result of action {action!r} cannot be stored: {why}")
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    if isinstance(value, dict):
+        return any("\x00" in key or _holds_nul(item) for key, item in value.items())
+    return False

@@ -15,7 +15,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from waymark_compiler import nesting
+from waymark_compiler import nesting, rules
 from waymark_compiler.checks import check
 from waymark_compiler.diagnostics import MAX_PER_FILE, Diagnostic, Sink, ordered, render
 from waymark_compiler.discover import WorkflowClass, discover
@@ -109,7 +109,15 @@ def _refuse_duplicates(outcomes: list[_Outcome]) -> None:
         help = f"rename the class, or set a distinct `name`; the first is on line {first.compiled.line}"
         span = source.span(outcome.found.node.name)
         outcome.diagnostics.append(
-            Diagnostic("WM143", "error", message, source.path, span, "duplicate", help)
+            Diagnostic(
+                rules.DUPLICATE_WORKFLOW.code,
+                "error",
+                message,
+                source.path,
+                span,
+                "duplicate",
+                help,
+            )
         )
         outcome.compiled = None
 
@@ -159,7 +167,9 @@ def compile_path(path: Path) -> ModuleResult:
     except SyntaxError as error:  # a malformed `# -*- coding: ... -*-` line
         span = ir.Span(error.lineno or 1, 1, error.lineno or 1, 2)
         message = f"syntax error: {str(error.msg).lower()}"
-        diagnostic = Diagnostic("WM100", "error", message, str(path), span, "here", None)
+        diagnostic = Diagnostic(
+            rules.SYNTAX_ERROR.code, "error", message, str(path), span, "here", None
+        )
         return ModuleResult([], [diagnostic], "", str(path))
     return compile_source(text, str(path))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from waymark_compiler import rules
 from waymark_compiler.diagnostics import Diagnostic
 from waymark_runtime import ir
 
@@ -53,7 +54,15 @@ def unreachable_code(program: ir.Workflow, path: str) -> Iterator[Diagnostic]:
                 continue
             seen.add((span.line, span.column))
             help = "delete it, or move it before the jump"
-            yield Diagnostic("WM150", "warning", "unreachable code", path, span, "never runs", help)
+            yield Diagnostic(
+                rules.UNREACHABLE_CODE.code,
+                "warning",
+                "unreachable code",
+                path,
+                span,
+                "never runs",
+                help,
+            )
 
 
 CHECKS: tuple[Callable[[ir.Workflow, str], Iterator[Diagnostic]], ...] = (unreachable_code,)

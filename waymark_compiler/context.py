@@ -15,6 +15,7 @@ import libcst as cst
 
 from waymark_compiler.diagnostics import Sink
 from waymark_compiler.resolve import Resolver, Symbol
+from waymark_compiler.rules import Rule
 from waymark_compiler.source import Source
 from waymark_runtime import ir
 
@@ -47,10 +48,10 @@ class Ctx:
         return self.source.span(node)
 
     def error(
-        self, code: str, node: cst.CSTNode, message: str, label: str, help: str | None = None
+        self, rule: Rule, node: cst.CSTNode, message: str, label: str, help: str | None = None
     ) -> ir.Const:
         """Report a diagnostic at `node`; returns a placeholder so lowering can continue."""
-        self.sink.error(code, self.span(node), message, label, help)
+        self.sink.error(rule, self.span(node), message, label, help)
         return PLACEHOLDER
 
     def code(self, node: cst.CSTNode) -> str:

@@ -41,10 +41,8 @@ class Sink:
     path: str
     items: list[Diagnostic] = field(default_factory=list)
 
-    def error(self, code: str, span: Span, message: str, label: str, help: str | None) -> None:
-        if code not in RULES:
-            raise KeyError(f"unknown diagnostic code {code}")
-        self.items.append(Diagnostic(code, "error", message, self.path, span, label, help))
+    def error(self, rule: Rule, span: Span, message: str, label: str, help: str | None) -> None:
+        self.items.append(Diagnostic(rule.code, "error", message, self.path, span, label, help))
 
     @property
     def failed(self) -> bool:

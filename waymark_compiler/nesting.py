@@ -12,11 +12,11 @@ import io
 import tokenize
 from collections import Counter
 
+from waymark_compiler import rules
 from waymark_compiler.diagnostics import Diagnostic
 from waymark_runtime.ir import Span
 from waymark_runtime.nesting import MAX_NESTING
 
-CODE = "WM148"
 HELP = "split it with intermediate variables or a helper method"
 # Singleton leaves that only tag their parent (`Load`, `Add`, `And`, `Eq`, ...).
 _TAGS = (ast.expr_context, ast.operator, ast.unaryop, ast.boolop, ast.cmpop)
@@ -46,7 +46,9 @@ def too_deep_for_python(path: str, text: str) -> Diagnostic:
 def diagnostic(path: str, span: Span, expression: bool) -> Diagnostic:
     what = "expression" if expression else "block"
     message = f"{what} nested too deeply (more than {MAX_NESTING} levels)"
-    return Diagnostic(CODE, "error", message, path, span, "nested too deeply", HELP)
+    return Diagnostic(
+        rules.NESTED_TOO_DEEPLY.code, "error", message, path, span, "nested too deeply", HELP
+    )
 
 
 def _is_stmt(node: ast.AST) -> bool:

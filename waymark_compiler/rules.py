@@ -35,453 +35,548 @@ _COMPILE_ONCE = (
     "would be evaluated by the runtime at an arbitrary time and place."
 )
 
-_ALL: tuple[Rule, ...] = (
-    _rule(
-        "WM100",
-        "syntax-error",
-        "refuses a module whose Python source does not compile",
-        "Python itself rejects the source, so there is nothing to compile.",
-        "async def run(self)\n    return 1",
-        "Fix the syntax error reported by Python.",
-    ),
-    _rule(
-        "WM101",
-        "unsupported-call",
-        "refuses a call of something that is not an action, a pure builtin, a pure method, a "
-        "helper method or a model class",
-        "The runtime only evaluates functions it knows to be pure and deterministic; an "
-        "arbitrary function could do I/O or depend on hidden state. " + _COMPILE_ONCE,
-        "total = compute_total(items)  # a plain function",
-        "Make the function an `@action` and await it, or turn it into a helper method of the "
-        "workflow class.",
-    ),
-    _rule(
-        "WM102",
-        "await-non-action",
-        "refuses `await` of anything other than an action, `self.run_action`, "
-        "`asyncio.gather`, `asyncio.sleep` or an async helper method",
-        "Only those operations are durable: the runtime records their results in PostgreSQL. "
-        "Any other coroutine would run outside that record.",
-        "rows = await fetch_rows(order_id)  # fetch_rows is not an @action",
-        "Decorate the coroutine function with `@action`.",
-    ),
-    _rule(
-        "WM103",
-        "nondeterministic-call",
-        "refuses reading clocks, randomness, the environment and doing I/O in a workflow body",
-        _COMPILE_ONCE,
-        "now = datetime.now()\ntoken = uuid.uuid4()",
-        "Do it inside an action (`now = await current_time()`), or pass the value in as an "
-        "input of `run()`.",
-    ),
-    _rule(
-        "WM104",
-        "concurrency-primitive",
-        "refuses `time.sleep` and asyncio task primitives other than `gather` and `sleep`",
-        "`time.sleep` blocks instead of waiting durably; tasks created with `create_task`, "
-        "`wait` or `TaskGroup` are not recorded and would be lost on a restart.",
-        "time.sleep(60)\ntask = asyncio.create_task(send_email(to))",
-        "`await asyncio.sleep(seconds)` for a durable sleep; `await asyncio.gather(...)` to run "
-        "actions concurrently.",
-    ),
-    _rule(
-        "WM105",
-        "nested-await",
-        "refuses `await` inside a larger expression",
-        "Each await is a point where an instance may stop and resume later; it must be a "
-        "statement of its own so the runtime can persist the value it produces.",
-        "total = (await price(item)) * 2",
-        "Await into a name first: `value = await price(item)`, then `total = value * 2`.",
-    ),
-    _rule(
-        "WM106",
-        "action-not-awaited",
-        "refuses calling an action without awaiting it",
-        "Calling an action only builds a deferred call; without `await` (or `asyncio.gather`, "
-        "or `self.run_action`) nothing would run.",
-        "send_email(to)",
-        "`await send_email(to)`, or pass the call to `asyncio.gather` or `self.run_action`.",
-    ),
-    _rule(
-        "WM107",
-        "self-mutation",
-        "refuses assigning to attributes of `self`",
-        "A workflow instance object does not exist at run time: state lives in local variables "
-        "that the runtime persists.",
-        "self.count = 0",
-        "Use a local variable and pass it to helper methods as an argument.",
-    ),
-    _rule(
-        "WM108",
-        "self-read",
-        "refuses reading attributes of `self` or using `self` as a value",
-        "Only helper methods are reachable through `self`; class attributes are not part of "
-        "the compiled program.",
-        "limit = self.limit",
-        "Use a module-level constant, or an argument of `run()`.",
-    ),
-    _rule(
-        "WM109",
-        "global-statement",
-        "refuses `global` and `nonlocal`",
-        "Module state is not part of an instance's durable state and is not shared between the "
-        "processes that advance it.",
-        "global counter",
-        "Keep the value in a local variable and return it.",
-    ),
-    _rule(
-        "WM110",
-        "yield",
-        "refuses `yield` in a workflow",
-        "A workflow's `run()` returns one value; generators have no durable representation.",
-        "yield item",
-        "Collect the values in a list and return it.",
-    ),
-    _rule(
-        "WM111",
-        "lambda",
-        "refuses `lambda`",
-        "Functions are not values in the Waymark Runtime Language.",
-        "ordered = sorted(users, key=lambda u: u.age)",
-        "Build the ordering with a comprehension (`sorted([(u.age, u.id) for u in users])`), "
-        "or compute it in an action or a helper method.",
-    ),
-    _rule(
-        "WM112",
-        "with-statement",
-        "refuses `with` and `async with`",
-        "Context managers acquire and release outside resources, which only actions may hold.",
-        "async with session() as s:\n    ...",
-        "Open the resource inside an action.",
-    ),
-    _rule(
-        "WM113",
-        "async-for",
-        "refuses `async for` and asynchronous comprehensions",
-        "Asynchronous iterators pull from the outside world without a durable record.",
-        "async for row in stream():\n    ...",
-        "Fetch the rows with an action that returns a list, then use a plain `for`.",
-    ),
-    _rule(
-        "WM114",
-        "import-in-body",
-        "refuses imports inside a workflow body",
-        "Importing runs module code; the runtime never imports on a program's behalf.",
-        "import json",
-        "Import at the top of the module.",
-    ),
-    _rule(
-        "WM115",
-        "nested-definition",
-        "refuses function and class definitions inside a workflow body",
-        "Functions and classes are not values in the Waymark Runtime Language.",
-        "def key(u):\n    return u.age",
-        "Define a helper method on the workflow class, or a class at module level.",
-    ),
-    _rule(
-        "WM116",
-        "try-finally",
-        "refuses `try/finally`",
-        "A `finally` block must run on every way out of the `try`, including a workflow that "
-        "is cancelled or fails permanently; the runtime cannot promise that yet.",
-        "try:\n    await charge(order)\nfinally:\n    await release(order)",
-        "Handle the exceptions explicitly with `except` and repeat the clean-up where needed.",
-    ),
-    _rule(
-        "WM117",
-        "else-clause",
-        "refuses the `else` clause of `try`, `for` and `while`",
-        "These clauses are rarely needed and easy to misread; refusing them keeps compiled "
-        "programs obviously equivalent to their source.",
-        "for user in users:\n    if user.admin:\n        break\nelse:\n    await notify()",
-        "Use a flag variable (`found = False`) and an `if` after the loop or `try`.",
-    ),
-    _rule(
-        "WM118",
-        "raise-from",
-        "refuses `raise ... from ...`",
-        "Exception chaining is not represented in the durable exception values.",
-        "raise OrderError(order_id) from error",
-        "`raise OrderError(order_id)`; include the cause in the message if it matters.",
-    ),
-    _rule(
-        "WM119",
-        "del-statement",
-        "refuses `del`",
-        "Unbinding names and deleting items is not part of the language.",
-        "del cache[key]",
-        "`cache.pop(key)` for dict items; rebind names instead of deleting them.",
-    ),
-    _rule(
-        "WM120",
-        "assert-statement",
-        "refuses `assert`",
-        "Python drops `assert` under `-O`, so its meaning depends on how the interpreter was "
-        "started; a compiled workflow must mean one thing.",
-        "assert total > 0, 'empty order'",
-        "`if not total > 0: raise ValueError('empty order')`.",
-    ),
-    _rule(
-        "WM121",
-        "walrus",
-        "refuses assignment expressions (`:=`)",
-        "Assignments are statements in the Waymark Runtime Language, so each one is a visible "
-        "line in the compiled program.",
-        "if (n := len(items)) > 10:\n    ...",
-        "Assign on its own line first: `n = len(items)`.",
-    ),
-    _rule(
-        "WM122",
-        "mutable-global",
-        "refuses reading a module-level variable that is not a constant",
-        "Module globals may change while instances are in flight and differ between processes; "
-        "only values fixed at import time can be part of a compiled program. A constant is a "
-        "name assigned exactly once at module level to a literal (numbers, strings, booleans, "
-        "None, or tuples of those).",
-        "RECIPIENTS = ['ops@example.com']\n...\nawait notify(RECIPIENTS)",
-        "Use a tuple (`RECIPIENTS = ('ops@example.com',)`), an argument of `run()`, or fetch "
-        "the value with an action.",
-    ),
-    _rule(
-        "WM123",
-        "unknown-name",
-        "refuses a name that is not a local variable, a parameter, a module-level definition "
-        "or a builtin",
-        "The name would fail with `NameError` when the workflow runs.",
-        "return totl",
-        "Fix the spelling, or define the name.",
-    ),
-    _rule(
-        "WM124",
-        "unknown-function",
-        "refuses a call of a name that cannot be resolved statically",
-        "The compiler finds actions and classes by reading source files, without importing "
-        "them; a call it cannot resolve may be anything.",
-        "await send_emial(user.email)",
-        "Fix the spelling, or import the action from a module the compiler can find on the "
-        "import path.",
-    ),
-    _rule(
-        "WM125",
-        "unsupported-parameters",
-        "refuses `*args`, `**kwargs` and positional-only parameters on `run()` and helper methods",
-        "Workflow inputs are stored by name, so every parameter needs a stable name.",
-        "async def run(self, *user_ids):",
-        "Take a list: `async def run(self, user_ids: list[str])`.",
-    ),
-    _rule(
-        "WM126",
-        "non-constant-default",
-        "refuses default values that are not constants",
-        "Python evaluates a default once, when the method is defined; a mutable or computed "
-        "default would be shared between calls in Python but not in the runtime.",
-        "async def run(self, tags: list[str] = []):",
-        "Default to `None` and assign inside the body: `tags = tags if tags is not None else []`.",
-    ),
-    _rule(
-        "WM127",
-        "non-constant-policy",
-        "refuses retry, backoff and timeout policies whose fields are not constants",
-        "Policies are part of the compiled program's visible syntax and are fixed when it is "
-        "compiled.",
-        "retry=RetryPolicy(attempts=max_attempts)",
-        "Use a literal or a module-level constant.",
-    ),
-    _rule(
-        "WM128",
-        "timedelta-form",
-        "refuses `timedelta` outside a `timeout=` and positional `timedelta` arguments",
-        "`timedelta(5)` means five days, which is easy to misread; durations are compiled to "
-        "seconds.",
-        "timeout=timedelta(10)",
-        "Use keywords: `timedelta(minutes=10)`, or a number of seconds.",
-    ),
-    _rule(
-        "WM129",
-        "run-action-form",
-        "refuses `self.run_action` calls that are not `self.run_action(action(...), retry=, "
-        "backoff=, timeout=)`",
-        "The policy must be attached to exactly one action call.",
-        "await self.run_action(call, retry=RetryPolicy(attempts=3))  # call is a variable",
-        "Pass the action call directly: `self.run_action(send_email(to), retry=...)`.",
-    ),
-    _rule(
-        "WM130",
-        "gather-form",
-        "refuses `asyncio.gather` items other than action calls, `self.run_action(...)` calls "
-        "and `*[action(...) for ...]` spreads, and a `return_exceptions` that is not a literal",
-        "The runtime schedules gathered actions concurrently and must know them statically.",
-        "await asyncio.gather(*calls)",
-        "Spell the calls out, or spread a comprehension: `*[send_email(u.email) for u in users]`.",
-    ),
-    _rule(
-        "WM131",
-        "sleep-form",
-        "refuses `asyncio.sleep` with anything other than one duration argument",
-        "A durable sleep takes a number of seconds; `result=` has no durable meaning.",
-        "await asyncio.sleep(5, result='done')",
-        "`await asyncio.sleep(5)`, then assign the value on the next line.",
-    ),
-    _rule(
-        "WM132",
-        "attribute-assignment",
-        "refuses assigning to attributes of values",
-        "Values in workflow state are data; mutating an attribute of a model in place is not "
-        "part of the language.",
-        "order.status = 'paid'",
-        "Build a new value: `order = order.model_copy(update=...)` in an action, or construct "
-        "a new model.",
-    ),
-    _rule(
-        "WM133",
-        "except-type",
-        "refuses `except` clauses whose types are not statically known exception classes",
-        "Exception matching happens in the runtime, by class name and bases, so the classes "
-        "must be known when compiling.",
-        "except ERRORS:",
-        "Name the classes: `except (ValueError, KeyError):`.",
-    ),
-    _rule(
-        "WM134",
-        "bare-raise",
-        "refuses a bare `raise` outside an `except` block",
-        "There is no exception being handled to re-raise.",
-        "raise",
-        "Raise a specific exception: `raise ValueError('...')`.",
-    ),
-    _rule(
-        "WM135",
-        "unknown-helper",
-        "refuses calls of methods of `self` that are not helper methods of the workflow class",
-        "Only methods defined in the workflow class body are compiled.",
-        "total = self.totl(items)",
-        "Fix the spelling, or define the helper method in the class.",
-    ),
-    _rule(
-        "WM136",
-        "unknown-enum-member",
-        "refuses an enum member that the enum class does not define",
-        "The member would fail with `AttributeError` when the workflow runs.",
-        "Color.REDD",
-        "Fix the spelling.",
-    ),
-    _rule(
-        "WM137",
-        "reserved-name",
-        "refuses names starting with `_wm_`",
-        "The compiler uses that prefix for the temporary names it introduces.",
-        "_wm_result = await fetch()",
-        "Rename the variable.",
-    ),
-    _rule(
-        "WM138",
-        "string-formatting",
-        "refuses `str.format` and `%` formatting of string literals",
-        "Both look up fields and conversions on arbitrary values, which the runtime cannot "
-        "reproduce exactly for every type.",
-        "message = 'hello {}'.format(name)",
-        "Use an f-string: `f'hello {name}'`.",
-    ),
-    _rule(
-        "WM139",
-        "unsupported-literal",
-        "refuses complex numbers, bytes and `...` literals",
-        "Workflow values are JSON-shaped; these literals have no representation.",
-        "payload = b'raw'",
-        "Use a string, or produce the value inside an action.",
-    ),
-    _rule(
-        "WM140",
-        "workflow-shape",
-        "refuses a `@workflow` class whose shape is not supported",
-        "A workflow is a subclass of `Workflow` with an `async def run(self, ...)`, plain "
-        "helper methods, and optionally a literal `name`.",
-        "@workflow\nclass Report:  # not a Workflow subclass\n    async def run(self): ...",
-        "Subclass `waymark.Workflow`, define `async def run(self, ...)`, and keep decorators "
-        "off helper methods.",
-    ),
-    _rule(
-        "WM141",
-        "impure-method",
-        "refuses calling a method that is not a known pure method of str, list, dict, set or tuple",
-        "Methods of user classes can do anything; the runtime only evaluates methods it "
-        "implements exactly.",
-        "summary = order.render()",
-        "Call it inside an action, or compute the value in a helper method.",
-    ),
-    _rule(
-        "WM142",
-        "function-value",
-        "refuses using a function, builtin or action as a value",
-        "Functions are not values in the Waymark Runtime Language.",
-        "names = sorted(users, key=len)",
-        "Call the function where the value is needed, or compute the result in an action.",
-    ),
-    _rule(
-        "WM143",
-        "duplicate-workflow",
-        "refuses two `@workflow` classes in one module with the same workflow name",
-        "Workflows are registered and stored by name; the second would replace the first.",
-        "@workflow\nclass Report(Workflow): ...\n\n@workflow\nclass Report(Workflow): ...",
-        'Rename one class, or give it a distinct `name = "..."` attribute.',
-    ),
-    _rule(
-        "WM144",
-        "class-value",
-        "refuses using a class as a value outside a call, `isinstance`, `except` or `match`",
-        "Classes are not values in the Waymark Runtime Language.",
-        "kind = Order",
-        "Construct an instance (`Order(...)`), or compare with `isinstance`.",
-    ),
-    _rule(
-        "WM145",
-        "enum-by-value",
-        "refuses constructing an enum member from a value (`Color('red')`)",
-        "Looking a member up by value needs the enum class, which the runtime does not import.",
-        "color = Color(raw)",
-        "Use the member directly (`Color.RED`), or convert the value inside an action.",
-    ),
-    _rule(
-        "WM146",
-        "unsupported-statement",
-        "refuses a statement kind the language does not support",
-        "The compiled program must mean exactly what the Python means.",
-        "type Alias = int",
-        "Rewrite the statement with the supported constructs listed in docs/language.md.",
-    ),
+SYNTAX_ERROR = _rule(
+    "WM100",
+    "syntax-error",
+    "refuses a module whose Python source does not compile",
+    "Python itself rejects the source, so there is nothing to compile.",
+    "async def run(self)\n    return 1",
+    "Fix the syntax error reported by Python.",
 )
 
-_ALL += (
-    _rule(
-        "WM147",
-        "local-definition",
-        "refuses using an action or a class defined inside a function",
-        "Workers find actions, and the runtime finds classes, by their import path "
-        "(`module:QualName`); a definition inside a function has no such path.",
-        "def build():\n    @action\n    async def shout(text: str) -> str: ...",
-        "Define actions, models and exceptions at module level.",
-    ),
-    _rule(
-        "WM148",
-        "nested-too-deeply",
-        "refuses expressions and blocks nested more than 100 levels deep (a sum of more than "
-        "about 100 terms counts as that many levels)",
-        "The runtime prints, parses and evaluates a program by walking it once per level of "
-        "nesting, and every phase must cope with whatever the compiler accepts, so one limit "
-        "holds for all of them. The whole module is measured, since the compiler reads it all.",
-        "return a + b + c + d + ...  # 300 terms",
-        "Split the expression with intermediate variables (`subtotal = a + b + ...`), or move "
-        "part of it into a helper method.",
-    ),
-    _rule(
-        "WM150",
-        "unreachable-code",
-        "warns about statements that can never run (after `return`, `raise`, `break` or "
-        "`continue` in the same block)",
-        "They compile, but they are dead weight in the program and usually a mistake.",
-        "return total\nawait notify(total)",
-        "Delete the statements, or move them before the jump.",
-    ),
+UNSUPPORTED_CALL = _rule(
+    "WM101",
+    "unsupported-call",
+    "refuses a call of something that is not an action, a pure builtin, a pure method, a "
+    "helper method or a model class",
+    "The runtime only evaluates functions it knows to be pure and deterministic; an "
+    "arbitrary function could do I/O or depend on hidden state. " + _COMPILE_ONCE,
+    "total = compute_total(items)  # a plain function",
+    "Make the function an `@action` and await it, or turn it into a helper method of the "
+    "workflow class.",
+)
+
+AWAIT_NON_ACTION = _rule(
+    "WM102",
+    "await-non-action",
+    "refuses `await` of anything other than an action, `self.run_action`, "
+    "`asyncio.gather`, `asyncio.sleep` or an async helper method",
+    "Only those operations are durable: the runtime records their results in PostgreSQL. "
+    "Any other coroutine would run outside that record.",
+    "rows = await fetch_rows(order_id)  # fetch_rows is not an @action",
+    "Decorate the coroutine function with `@action`.",
+)
+
+NONDETERMINISTIC_CALL = _rule(
+    "WM103",
+    "nondeterministic-call",
+    "refuses reading clocks, randomness, the environment and doing I/O in a workflow body",
+    _COMPILE_ONCE,
+    "now = datetime.now()\ntoken = uuid.uuid4()",
+    "Do it inside an action (`now = await current_time()`), or pass the value in as an "
+    "input of `run()`.",
+)
+
+CONCURRENCY_PRIMITIVE = _rule(
+    "WM104",
+    "concurrency-primitive",
+    "refuses `time.sleep` and asyncio task primitives other than `gather` and `sleep`",
+    "`time.sleep` blocks instead of waiting durably; tasks created with `create_task`, "
+    "`wait` or `TaskGroup` are not recorded and would be lost on a restart.",
+    "time.sleep(60)\ntask = asyncio.create_task(send_email(to))",
+    "`await asyncio.sleep(seconds)` for a durable sleep; `await asyncio.gather(...)` to run "
+    "actions concurrently.",
+)
+
+NESTED_AWAIT = _rule(
+    "WM105",
+    "nested-await",
+    "refuses `await` inside a larger expression",
+    "Each await is a point where an instance may stop and resume later; it must be a "
+    "statement of its own so the runtime can persist the value it produces.",
+    "total = (await price(item)) * 2",
+    "Await into a name first: `value = await price(item)`, then `total = value * 2`.",
+)
+
+ACTION_NOT_AWAITED = _rule(
+    "WM106",
+    "action-not-awaited",
+    "refuses calling an action without awaiting it",
+    "Calling an action only builds a deferred call; without `await` (or `asyncio.gather`, "
+    "or `self.run_action`) nothing would run.",
+    "send_email(to)",
+    "`await send_email(to)`, or pass the call to `asyncio.gather` or `self.run_action`.",
+)
+
+SELF_MUTATION = _rule(
+    "WM107",
+    "self-mutation",
+    "refuses assigning to attributes of `self`",
+    "A workflow instance object does not exist at run time: state lives in local variables "
+    "that the runtime persists.",
+    "self.count = 0",
+    "Use a local variable and pass it to helper methods as an argument.",
+)
+
+SELF_READ = _rule(
+    "WM108",
+    "self-read",
+    "refuses reading attributes of `self` or using `self` as a value",
+    "Only helper methods are reachable through `self`; class attributes are not part of "
+    "the compiled program.",
+    "limit = self.limit",
+    "Use a module-level constant, or an argument of `run()`.",
+)
+
+GLOBAL_STATEMENT = _rule(
+    "WM109",
+    "global-statement",
+    "refuses `global` and `nonlocal`",
+    "Module state is not part of an instance's durable state and is not shared between the "
+    "processes that advance it.",
+    "global counter",
+    "Keep the value in a local variable and return it.",
+)
+
+YIELD = _rule(
+    "WM110",
+    "yield",
+    "refuses `yield` in a workflow",
+    "A workflow's `run()` returns one value; generators have no durable representation.",
+    "yield item",
+    "Collect the values in a list and return it.",
+)
+
+LAMBDA = _rule(
+    "WM111",
+    "lambda",
+    "refuses `lambda`",
+    "Functions are not values in the Waymark Runtime Language.",
+    "ordered = sorted(users, key=lambda u: u.age)",
+    "Build the ordering with a comprehension (`sorted([(u.age, u.id) for u in users])`), "
+    "or compute it in an action or a helper method.",
+)
+
+WITH_STATEMENT = _rule(
+    "WM112",
+    "with-statement",
+    "refuses `with` and `async with`",
+    "Context managers acquire and release outside resources, which only actions may hold.",
+    "async with session() as s:\n    ...",
+    "Open the resource inside an action.",
+)
+
+ASYNC_FOR = _rule(
+    "WM113",
+    "async-for",
+    "refuses `async for` and asynchronous comprehensions",
+    "Asynchronous iterators pull from the outside world without a durable record.",
+    "async for row in stream():\n    ...",
+    "Fetch the rows with an action that returns a list, then use a plain `for`.",
+)
+
+IMPORT_IN_BODY = _rule(
+    "WM114",
+    "import-in-body",
+    "refuses imports inside a workflow body",
+    "Importing runs module code; the runtime never imports on a program's behalf.",
+    "import json",
+    "Import at the top of the module.",
+)
+
+NESTED_DEFINITION = _rule(
+    "WM115",
+    "nested-definition",
+    "refuses function and class definitions inside a workflow body",
+    "Functions and classes are not values in the Waymark Runtime Language.",
+    "def key(u):\n    return u.age",
+    "Define a helper method on the workflow class, or a class at module level.",
+)
+
+TRY_FINALLY = _rule(
+    "WM116",
+    "try-finally",
+    "refuses `try/finally`",
+    "A `finally` block must run on every way out of the `try`, including a workflow that "
+    "is cancelled or fails permanently; the runtime cannot promise that yet.",
+    "try:\n    await charge(order)\nfinally:\n    await release(order)",
+    "Handle the exceptions explicitly with `except` and repeat the clean-up where needed.",
+)
+
+ELSE_CLAUSE = _rule(
+    "WM117",
+    "else-clause",
+    "refuses the `else` clause of `try`, `for` and `while`",
+    "These clauses are rarely needed and easy to misread; refusing them keeps compiled "
+    "programs obviously equivalent to their source.",
+    "for user in users:\n    if user.admin:\n        break\nelse:\n    await notify()",
+    "Use a flag variable (`found = False`) and an `if` after the loop or `try`.",
+)
+
+RAISE_FROM = _rule(
+    "WM118",
+    "raise-from",
+    "refuses `raise ... from ...`",
+    "Exception chaining is not represented in the durable exception values.",
+    "raise OrderError(order_id) from error",
+    "`raise OrderError(order_id)`; include the cause in the message if it matters.",
+)
+
+DEL_STATEMENT = _rule(
+    "WM119",
+    "del-statement",
+    "refuses `del`",
+    "Unbinding names and deleting items is not part of the language.",
+    "del cache[key]",
+    "`cache.pop(key)` for dict items; rebind names instead of deleting them.",
+)
+
+ASSERT_STATEMENT = _rule(
+    "WM120",
+    "assert-statement",
+    "refuses `assert`",
+    "Python drops `assert` under `-O`, so its meaning depends on how the interpreter was "
+    "started; a compiled workflow must mean one thing.",
+    "assert total > 0, 'empty order'",
+    "`if not total > 0: raise ValueError('empty order')`.",
+)
+
+WALRUS = _rule(
+    "WM121",
+    "walrus",
+    "refuses assignment expressions (`:=`)",
+    "Assignments are statements in the Waymark Runtime Language, so each one is a visible "
+    "line in the compiled program.",
+    "if (n := len(items)) > 10:\n    ...",
+    "Assign on its own line first: `n = len(items)`.",
+)
+
+MUTABLE_GLOBAL = _rule(
+    "WM122",
+    "mutable-global",
+    "refuses reading a module-level variable that is not a constant",
+    "Module globals may change while instances are in flight and differ between processes; "
+    "only values fixed at import time can be part of a compiled program. A constant is a "
+    "name assigned exactly once at module level to a literal (numbers, strings, booleans, "
+    "None, or tuples of those).",
+    "RECIPIENTS = ['ops@example.com']\n...\nawait notify(RECIPIENTS)",
+    "Use a tuple (`RECIPIENTS = ('ops@example.com',)`), an argument of `run()`, or fetch "
+    "the value with an action.",
+)
+
+UNKNOWN_NAME = _rule(
+    "WM123",
+    "unknown-name",
+    "refuses a name that is not a local variable, a parameter, a module-level definition "
+    "or a builtin",
+    "The name would fail with `NameError` when the workflow runs.",
+    "return totl",
+    "Fix the spelling, or define the name.",
+)
+
+UNKNOWN_FUNCTION = _rule(
+    "WM124",
+    "unknown-function",
+    "refuses a call of a name that cannot be resolved statically",
+    "The compiler finds actions and classes by reading source files, without importing "
+    "them; a call it cannot resolve may be anything.",
+    "await send_emial(user.email)",
+    "Fix the spelling, or import the action from a module the compiler can find on the "
+    "import path.",
+)
+
+UNSUPPORTED_PARAMETERS = _rule(
+    "WM125",
+    "unsupported-parameters",
+    "refuses `*args`, `**kwargs` and positional-only parameters on `run()` and helper methods",
+    "Workflow inputs are stored by name, so every parameter needs a stable name.",
+    "async def run(self, *user_ids):",
+    "Take a list: `async def run(self, user_ids: list[str])`.",
+)
+
+NON_CONSTANT_DEFAULT = _rule(
+    "WM126",
+    "non-constant-default",
+    "refuses default values that are not constants",
+    "Python evaluates a default once, when the method is defined; a mutable or computed "
+    "default would be shared between calls in Python but not in the runtime.",
+    "async def run(self, tags: list[str] = []):",
+    "Default to `None` and assign inside the body: `tags = tags if tags is not None else []`.",
+)
+
+NON_CONSTANT_POLICY = _rule(
+    "WM127",
+    "non-constant-policy",
+    "refuses retry, backoff and timeout policies whose fields are not constants",
+    "Policies are part of the compiled program's visible syntax and are fixed when it is compiled.",
+    "retry=RetryPolicy(attempts=max_attempts)",
+    "Use a literal or a module-level constant.",
+)
+
+TIMEDELTA_FORM = _rule(
+    "WM128",
+    "timedelta-form",
+    "refuses `timedelta` outside a `timeout=` and positional `timedelta` arguments",
+    "`timedelta(5)` means five days, which is easy to misread; durations are compiled to seconds.",
+    "timeout=timedelta(10)",
+    "Use keywords: `timedelta(minutes=10)`, or a number of seconds.",
+)
+
+RUN_ACTION_FORM = _rule(
+    "WM129",
+    "run-action-form",
+    "refuses `self.run_action` calls that are not `self.run_action(action(...), retry=, "
+    "backoff=, timeout=)`",
+    "The policy must be attached to exactly one action call.",
+    "await self.run_action(call, retry=RetryPolicy(attempts=3))  # call is a variable",
+    "Pass the action call directly: `self.run_action(send_email(to), retry=...)`.",
+)
+
+GATHER_FORM = _rule(
+    "WM130",
+    "gather-form",
+    "refuses `asyncio.gather` items other than action calls, `self.run_action(...)` calls "
+    "and `*[action(...) for ...]` spreads, and a `return_exceptions` that is not a literal",
+    "The runtime schedules gathered actions concurrently and must know them statically.",
+    "await asyncio.gather(*calls)",
+    "Spell the calls out, or spread a comprehension: `*[send_email(u.email) for u in users]`.",
+)
+
+SLEEP_FORM = _rule(
+    "WM131",
+    "sleep-form",
+    "refuses `asyncio.sleep` with anything other than one duration argument",
+    "A durable sleep takes a number of seconds; `result=` has no durable meaning.",
+    "await asyncio.sleep(5, result='done')",
+    "`await asyncio.sleep(5)`, then assign the value on the next line.",
+)
+
+ATTRIBUTE_ASSIGNMENT = _rule(
+    "WM132",
+    "attribute-assignment",
+    "refuses assigning to attributes of values",
+    "Values in workflow state are data; mutating an attribute of a model in place is not "
+    "part of the language.",
+    "order.status = 'paid'",
+    "Build a new value: `order = order.model_copy(update=...)` in an action, or construct "
+    "a new model.",
+)
+
+EXCEPT_TYPE = _rule(
+    "WM133",
+    "except-type",
+    "refuses `except` clauses whose types are not statically known exception classes",
+    "Exception matching happens in the runtime, by class name and bases, so the classes "
+    "must be known when compiling.",
+    "except ERRORS:",
+    "Name the classes: `except (ValueError, KeyError):`.",
+)
+
+BARE_RAISE = _rule(
+    "WM134",
+    "bare-raise",
+    "refuses a bare `raise` outside an `except` block",
+    "There is no exception being handled to re-raise.",
+    "raise",
+    "Raise a specific exception: `raise ValueError('...')`.",
+)
+
+UNKNOWN_HELPER = _rule(
+    "WM135",
+    "unknown-helper",
+    "refuses calls of methods of `self` that are not helper methods of the workflow class",
+    "Only methods defined in the workflow class body are compiled.",
+    "total = self.totl(items)",
+    "Fix the spelling, or define the helper method in the class.",
+)
+
+UNKNOWN_ENUM_MEMBER = _rule(
+    "WM136",
+    "unknown-enum-member",
+    "refuses an enum member that the enum class does not define",
+    "The member would fail with `AttributeError` when the workflow runs.",
+    "Color.REDD",
+    "Fix the spelling.",
+)
+
+RESERVED_NAME = _rule(
+    "WM137",
+    "reserved-name",
+    "refuses names starting with `_wm_`",
+    "The compiler uses that prefix for the temporary names it introduces.",
+    "_wm_result = await fetch()",
+    "Rename the variable.",
+)
+
+STRING_FORMATTING = _rule(
+    "WM138",
+    "string-formatting",
+    "refuses `str.format` and `%` formatting of string literals",
+    "Both look up fields and conversions on arbitrary values, which the runtime cannot "
+    "reproduce exactly for every type.",
+    "message = 'hello {}'.format(name)",
+    "Use an f-string: `f'hello {name}'`.",
+)
+
+UNSUPPORTED_LITERAL = _rule(
+    "WM139",
+    "unsupported-literal",
+    "refuses complex numbers, bytes and `...` literals",
+    "Workflow values are JSON-shaped; these literals have no representation.",
+    "payload = b'raw'",
+    "Use a string, or produce the value inside an action.",
+)
+
+WORKFLOW_SHAPE = _rule(
+    "WM140",
+    "workflow-shape",
+    "refuses a `@workflow` class whose shape is not supported",
+    "A workflow is a subclass of `Workflow` with an `async def run(self, ...)`, plain "
+    "helper methods, and optionally a literal `name`.",
+    "@workflow\nclass Report:  # not a Workflow subclass\n    async def run(self): ...",
+    "Subclass `waymark.Workflow`, define `async def run(self, ...)`, and keep decorators "
+    "off helper methods.",
+)
+
+IMPURE_METHOD = _rule(
+    "WM141",
+    "impure-method",
+    "refuses calling a method that is not a known pure method of str, list, dict, set or tuple",
+    "Methods of user classes can do anything; the runtime only evaluates methods it "
+    "implements exactly.",
+    "summary = order.render()",
+    "Call it inside an action, or compute the value in a helper method.",
+)
+
+FUNCTION_VALUE = _rule(
+    "WM142",
+    "function-value",
+    "refuses using a function, builtin or action as a value",
+    "Functions are not values in the Waymark Runtime Language.",
+    "names = sorted(users, key=len)",
+    "Call the function where the value is needed, or compute the result in an action.",
+)
+
+DUPLICATE_WORKFLOW = _rule(
+    "WM143",
+    "duplicate-workflow",
+    "refuses two `@workflow` classes in one module with the same workflow name",
+    "Workflows are registered and stored by name; the second would replace the first.",
+    "@workflow\nclass Report(Workflow): ...\n\n@workflow\nclass Report(Workflow): ...",
+    'Rename one class, or give it a distinct `name = "..."` attribute.',
+)
+
+CLASS_VALUE = _rule(
+    "WM144",
+    "class-value",
+    "refuses using a class as a value outside a call, `isinstance`, `except` or `match`",
+    "Classes are not values in the Waymark Runtime Language.",
+    "kind = Order",
+    "Construct an instance (`Order(...)`), or compare with `isinstance`.",
+)
+
+ENUM_BY_VALUE = _rule(
+    "WM145",
+    "enum-by-value",
+    "refuses constructing an enum member from a value (`Color('red')`)",
+    "Looking a member up by value needs the enum class, which the runtime does not import.",
+    "color = Color(raw)",
+    "Use the member directly (`Color.RED`), or convert the value inside an action.",
+)
+
+UNSUPPORTED_STATEMENT = _rule(
+    "WM146",
+    "unsupported-statement",
+    "refuses a statement kind the language does not support",
+    "The compiled program must mean exactly what the Python means.",
+    "type Alias = int",
+    "Rewrite the statement with the supported constructs listed in docs/language.md.",
+)
+
+LOCAL_DEFINITION = _rule(
+    "WM147",
+    "local-definition",
+    "refuses using an action or a class defined inside a function",
+    "Workers find actions, and the runtime finds classes, by their import path "
+    "(`module:QualName`); a definition inside a function has no such path.",
+    "def build():\n    @action\n    async def shout(text: str) -> str: ...",
+    "Define actions, models and exceptions at module level.",
+)
+
+NESTED_TOO_DEEPLY = _rule(
+    "WM148",
+    "nested-too-deeply",
+    "refuses expressions and blocks nested more than 100 levels deep (a sum of more than "
+    "about 100 terms counts as that many levels)",
+    "The runtime prints, parses and evaluates a program by walking it once per level of "
+    "nesting, and every phase must cope with whatever the compiler accepts, so one limit "
+    "holds for all of them. The whole module is measured, since the compiler reads it all.",
+    "return a + b + c + d + ...  # 300 terms",
+    "Split the expression with intermediate variables (`subtotal = a + b + ...`), or move "
+    "part of it into a helper method.",
+)
+
+UNREACHABLE_CODE = _rule(
+    "WM150",
+    "unreachable-code",
+    "warns about statements that can never run (after `return`, `raise`, `break` or "
+    "`continue` in the same block)",
+    "They compile, but they are dead weight in the program and usually a mistake.",
+    "return total\nawait notify(total)",
+    "Delete the statements, or move them before the jump.",
+)
+
+_ALL: tuple[Rule, ...] = (
+    SYNTAX_ERROR,
+    UNSUPPORTED_CALL,
+    AWAIT_NON_ACTION,
+    NONDETERMINISTIC_CALL,
+    CONCURRENCY_PRIMITIVE,
+    NESTED_AWAIT,
+    ACTION_NOT_AWAITED,
+    SELF_MUTATION,
+    SELF_READ,
+    GLOBAL_STATEMENT,
+    YIELD,
+    LAMBDA,
+    WITH_STATEMENT,
+    ASYNC_FOR,
+    IMPORT_IN_BODY,
+    NESTED_DEFINITION,
+    TRY_FINALLY,
+    ELSE_CLAUSE,
+    RAISE_FROM,
+    DEL_STATEMENT,
+    ASSERT_STATEMENT,
+    WALRUS,
+    MUTABLE_GLOBAL,
+    UNKNOWN_NAME,
+    UNKNOWN_FUNCTION,
+    UNSUPPORTED_PARAMETERS,
+    NON_CONSTANT_DEFAULT,
+    NON_CONSTANT_POLICY,
+    TIMEDELTA_FORM,
+    RUN_ACTION_FORM,
+    GATHER_FORM,
+    SLEEP_FORM,
+    ATTRIBUTE_ASSIGNMENT,
+    EXCEPT_TYPE,
+    BARE_RAISE,
+    UNKNOWN_HELPER,
+    UNKNOWN_ENUM_MEMBER,
+    RESERVED_NAME,
+    STRING_FORMATTING,
+    UNSUPPORTED_LITERAL,
+    WORKFLOW_SHAPE,
+    IMPURE_METHOD,
+    FUNCTION_VALUE,
+    DUPLICATE_WORKFLOW,
+    CLASS_VALUE,
+    ENUM_BY_VALUE,
+    UNSUPPORTED_STATEMENT,
+    LOCAL_DEFINITION,
+    NESTED_TOO_DEEPLY,
+    UNREACHABLE_CODE,
 )
 
 RULES: Mapping[str, Rule] = MappingProxyType({rule.code: rule for rule in _ALL})

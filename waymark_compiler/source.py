@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
-from waymark_compiler import nesting
+from waymark_compiler import nesting, rules
 from waymark_compiler.diagnostics import Diagnostic
 from waymark_runtime.ir import Span
 
@@ -56,10 +56,18 @@ def _syntax_error(path: str, text: str) -> Diagnostic | None:
         end_column = error.end_offset if error.end_lineno == line and error.end_offset else column
         span = Span(line, column, line, max(end_column, column + 1))
         message = f"syntax error: {(error.msg or 'invalid syntax').rstrip('.').lower()}"
-        return Diagnostic("WM100", "error", message, path, span, "here", _SYNTAX_HELP)
+        return Diagnostic(
+            rules.SYNTAX_ERROR.code, "error", message, path, span, "here", _SYNTAX_HELP
+        )
     except ValueError as error:  # NUL bytes and the like
         return Diagnostic(
-            "WM100", "error", f"syntax error: {error}", path, Span(1, 1, 1, 2), "", None
+            rules.SYNTAX_ERROR.code,
+            "error",
+            f"syntax error: {error}",
+            path,
+            Span(1, 1, 1, 2),
+            "",
+            None,
         )
     except RecursionError:
         return nesting.too_deep_for_python(path, text)
@@ -80,7 +88,13 @@ def parse(text: str, path: str) -> Source | Diagnostic:
             failure.raw_line, failure.raw_column + 1, failure.raw_line, failure.raw_column + 2
         )
         return Diagnostic(
-            "WM100", "error", "syntax error: unsupported syntax", path, span, "here", None
+            rules.SYNTAX_ERROR.code,
+            "error",
+            "syntax error: unsupported syntax",
+            path,
+            span,
+            "here",
+            None,
         )
     except RecursionError:
         return nesting.too_deep_for_python(path, text)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import builtins
 from typing import Literal
 
+from waymark_compiler import rules
+
 Known = Literal[
     "workflow",
     "action",
@@ -111,8 +113,8 @@ BUILTIN_EXCEPTIONS: dict[str, str] = {
     if isinstance(value, type) and issubclass(value, BaseException)
 }
 
-Refusal = tuple[str, str, str]  # code, what it does (the message), help
-_NOT_DURABLE = "WM104"
+Refusal = tuple[rules.Rule, str, str]  # the rule, what it does (the message), help
+_NOT_DURABLE = rules.CONCURRENCY_PRIMITIVE
 
 _CLOCK = "read the time inside an action, or pass it in as an argument of `run()`"
 _RANDOM = "generate it inside an action, or pass it in as an argument of `run()`"
@@ -121,29 +123,45 @@ _TASKS = "use `await asyncio.gather(...)` to run actions concurrently"
 
 # Refused calls and values, by qualified name or by prefix (a key ending in `.`).
 IMPURE: dict[str, Refusal] = {
-    "datetime.datetime.now": ("WM103", "reads the clock", _CLOCK),
-    "datetime.datetime.utcnow": ("WM103", "reads the clock", _CLOCK),
-    "datetime.datetime.today": ("WM103", "reads the clock", _CLOCK),
-    "datetime.date.today": ("WM103", "reads the clock", _CLOCK),
-    "time.sleep": ("WM104", "blocks the process", "use `await asyncio.sleep(seconds)`"),
-    "time.": ("WM103", "reads the clock", _CLOCK),
-    "random.": ("WM103", "is random", _RANDOM),
-    "secrets.": ("WM103", "is random", _RANDOM),
-    "uuid.": ("WM103", "is random", _RANDOM),
-    "os.": ("WM103", "reads the process environment", _IO),
-    "sys.": ("WM103", "reads the process state", _IO),
-    "builtins.open": ("WM103", "does I/O", _IO),
-    "builtins.print": ("WM103", "does I/O", "log from inside an action, or return the value"),
-    "builtins.input": ("WM103", "does I/O", _IO),
-    "builtins.hash": ("WM103", "is salted per process", "compare values directly"),
-    "builtins.id": ("WM103", "depends on memory layout", "compare values directly"),
-    "asyncio.": ("WM104", "starts work the runtime cannot record", _TASKS),
+    "datetime.datetime.now": (rules.NONDETERMINISTIC_CALL, "reads the clock", _CLOCK),
+    "datetime.datetime.utcnow": (rules.NONDETERMINISTIC_CALL, "reads the clock", _CLOCK),
+    "datetime.datetime.today": (rules.NONDETERMINISTIC_CALL, "reads the clock", _CLOCK),
+    "datetime.date.today": (rules.NONDETERMINISTIC_CALL, "reads the clock", _CLOCK),
+    "time.sleep": (
+        rules.CONCURRENCY_PRIMITIVE,
+        "blocks the process",
+        "use `await asyncio.sleep(seconds)`",
+    ),
+    "time.": (rules.NONDETERMINISTIC_CALL, "reads the clock", _CLOCK),
+    "random.": (rules.NONDETERMINISTIC_CALL, "is random", _RANDOM),
+    "secrets.": (rules.NONDETERMINISTIC_CALL, "is random", _RANDOM),
+    "uuid.": (rules.NONDETERMINISTIC_CALL, "is random", _RANDOM),
+    "os.": (rules.NONDETERMINISTIC_CALL, "reads the process environment", _IO),
+    "sys.": (rules.NONDETERMINISTIC_CALL, "reads the process state", _IO),
+    "builtins.open": (rules.NONDETERMINISTIC_CALL, "does I/O", _IO),
+    "builtins.print": (
+        rules.NONDETERMINISTIC_CALL,
+        "does I/O",
+        "log from inside an action, or return the value",
+    ),
+    "builtins.input": (rules.NONDETERMINISTIC_CALL, "does I/O", _IO),
+    "builtins.hash": (
+        rules.NONDETERMINISTIC_CALL,
+        "is salted per process",
+        "compare values directly",
+    ),
+    "builtins.id": (
+        rules.NONDETERMINISTIC_CALL,
+        "depends on memory layout",
+        "compare values directly",
+    ),
+    "asyncio.": (rules.CONCURRENCY_PRIMITIVE, "starts work the runtime cannot record", _TASKS),
 }
 
 
-def refusal_label(code: str) -> str:
+def refusal_label(rule: rules.Rule) -> str:
     """The caret label of an impure call: why the runtime cannot evaluate it."""
-    return "not durable" if code == _NOT_DURABLE else "not deterministic"
+    return "not durable" if rule is _NOT_DURABLE else "not deterministic"
 
 
 def impure(qualname: str) -> Refusal | None:

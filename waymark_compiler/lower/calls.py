@@ -13,6 +13,7 @@ from typing import Any
 
 import libcst as cst
 
+from waymark_compiler import rules
 from waymark_compiler.context import Ctx, did_you_mean
 from waymark_compiler.lower.dispatch import expression, lower_expr
 from waymark_compiler.lower.names import local_definition, missing_import
@@ -65,7 +66,9 @@ def lower_Call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     if isinstance(func, cst.Attribute):
         return method_call(node, func, ctx)
     help = "call functions by name; compute the value in an action if needed"
-    return ctx.error("WM101", node, "call of a computed value", "not a known function", help)
+    return ctx.error(
+        rules.UNSUPPORTED_CALL, node, "call of a computed value", "not a known function", help
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -77,7 +80,13 @@ def self_call(node: cst.Call, name: str, ctx: Ctx) -> ir.Expr:
     """`self.name(...)` outside an `await`: only synchronous helper methods."""
     if name == "run_action" or ctx.helpers.get(name) is True:
         help = f"await it: `await self.{name}(...)`"
-        return ctx.error("WM106", node, f"`self.{name}` called without await", "not awaited", help)
+        return ctx.error(
+            rules.ACTION_NOT_AWAITED,
+            node,
+            f"`self.{name}` called without await",
+            "not awaited",
+            help,
+        )
     if name not in ctx.helpers:
         return unknown_helper(node, name, ctx)
     args, kwargs = lower_arguments(node.args, ctx)
@@ -87,21 +96,25 @@ def self_call(node: cst.Call, name: str, ctx: Ctx) -> ir.Expr:
 def unknown_helper(node: cst.CSTNode, name: str, ctx: Ctx) -> ir.Expr:
     if name == "run":
         help = "move the shared part into a helper method"
-        return ctx.error("WM135", node, "`self.run` called from the workflow", "recursion", help)
+        return ctx.error(
+            rules.UNKNOWN_HELPER, node, "`self.run` called from the workflow", "recursion", help
+        )
     help = did_you_mean(name, ctx.helpers) or "define it as a method of the workflow class"
     message = f"`self.{name}` is not a helper method of the workflow"
-    return ctx.error("WM135", node, message, "unknown helper", help)
+    return ctx.error(rules.UNKNOWN_HELPER, node, message, "unknown helper", help)
 
 
 def method_call(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr:
     method = func.attr.value
     if method == "format":
         help = "use an f-string: f'...{value}...'"
-        return ctx.error("WM138", node, "`str.format` call", "use an f-string", help)
+        return ctx.error(
+            rules.STRING_FORMATTING, node, "`str.format` call", "use an f-string", help
+        )
     if method not in PURE_METHODS:
         help = "call it inside an action, or compute the value in a helper method"
         message = f"call of method `{method}`, which is not a known pure method"
-        return ctx.error("WM141", func.attr, message, "not a pure method", help)
+        return ctx.error(rules.IMPURE_METHOD, func.attr, message, "not a pure method", help)
     value = lower_expr(func.value, ctx)
     args, kwargs = lower_arguments(node.args, ctx)
     return ir.MethodCall(obj=value, method=method, args=args, kwargs=kwargs, span=ctx.span(node))
@@ -134,18 +147,20 @@ def type_ref(node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
     if isinstance(symbol, LocalSym):
         return local_definition(symbol, node, ctx)
     help = "pass a class, or a tuple of classes, defined at module level"
-    return ctx.error("WM144", node, "`isinstance` needs a class", "not a class", help)
+    return ctx.error(rules.CLASS_VALUE, node, "`isinstance` needs a class", "not a class", help)
 
 
 def call_ClassSym(symbol: ClassSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
     text = ctx.code(node.func)
     if symbol.kind == "enum":
         help = f"use a member directly (`{text}.NAME`), or convert the value in an action"
-        return ctx.error("WM145", node, f"enum `{text}` constructed from a value", "by value", help)
+        return ctx.error(
+            rules.ENUM_BY_VALUE, node, f"enum `{text}` constructed from a value", "by value", help
+        )
     if symbol.kind not in NEW_KINDS:
         help = "only pydantic models, dataclasses and exceptions can be constructed in a workflow"
         message = f"construction of `{text}`, which is not a model, dataclass or exception"
-        return ctx.error("WM101", node, message, "unsupported class", help)
+        return ctx.error(rules.UNSUPPORTED_CALL, node, message, "unsupported class", help)
     args, kwargs = lower_arguments(node.args, ctx)
     return ir.New(type=symbol.path, args=args, kwargs=kwargs, span=ctx.span(node))
 
@@ -153,20 +168,32 @@ def call_ClassSym(symbol: ClassSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
 def call_ActionSym(symbol: ActionSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
     name = ctx.code(node.func)
     help = f"await it (`await {name}(...)`), or pass it to `asyncio.gather` or `self.run_action`"
-    return ctx.error("WM106", node, f"action `{name}` called without await", "not awaited", help)
+    return ctx.error(
+        rules.ACTION_NOT_AWAITED, node, f"action `{name}` called without await", "not awaited", help
+    )
 
 
 def call_KnownSym(symbol: KnownSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
     name = ctx.code(node.func)
     if symbol.what in ("gather", "sleep"):
         help = f"await it: `await {name}(...)`"
-        return ctx.error("WM106", node, f"`{name}` called without await", "not awaited", help)
+        return ctx.error(
+            rules.ACTION_NOT_AWAITED, node, f"`{name}` called without await", "not awaited", help
+        )
     if symbol.what in ("RetryPolicy", "BackoffPolicy"):
         help = "pass it directly as `retry=` or `backoff=` of `self.run_action(...)`"
-        return ctx.error("WM127", node, f"`{name}` outside `self.run_action`", "not a policy", help)
+        return ctx.error(
+            rules.NON_CONSTANT_POLICY,
+            node,
+            f"`{name}` outside `self.run_action`",
+            "not a policy",
+            help,
+        )
     if symbol.what == "timedelta":
         help = "use it only as `timeout=` of `self.run_action(...)`; elsewhere use seconds"
-        return ctx.error("WM128", node, "`timedelta` outside a timeout", "duration", help)
+        return ctx.error(
+            rules.TIMEDELTA_FORM, node, "`timedelta` outside a timeout", "duration", help
+        )
     return call_FunctionSym(symbol, node, ctx)
 
 
@@ -174,7 +201,7 @@ def call_FunctionSym(symbol: Symbol, node: cst.Call, ctx: Ctx) -> ir.Expr:
     name = ctx.code(node.func)
     help = f"decorate `{name}` with `@action` and await it, or make it a helper method"
     message = f"call of `{name}`, which is not an action, a pure builtin or a helper"
-    return ctx.error("WM101", node, message, "unsupported call", help)
+    return ctx.error(rules.UNSUPPORTED_CALL, node, message, "unsupported call", help)
 
 
 def call_ExternalSym(symbol: ExternalSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
@@ -185,16 +212,18 @@ def call_ExternalSym(symbol: ExternalSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
         return ctx.error(code, node, f"`{name}()` {what}", refusal_label(code), help)
     help = "call it inside an action and await the action"
     message = f"call of `{name}`, which the workflow runtime does not implement"
-    return ctx.error("WM101", node, message, "unsupported call", help)
+    return ctx.error(rules.UNSUPPORTED_CALL, node, message, "unsupported call", help)
 
 
 def call_MissingSym(symbol: MissingSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
     name = ctx.code(node.func)
     if symbol.origin is not None:
         message, help = missing_import(symbol, ctx)
-        return ctx.error("WM124", node.func, message, "not found", help)
+        return ctx.error(rules.UNKNOWN_FUNCTION, node.func, message, "not found", help)
     hint = did_you_mean(symbol.name, [*ctx.resolver.names(), *ctx.function.locals])
-    return ctx.error("WM124", node.func, f"unknown function `{name}`", "not defined", hint)
+    return ctx.error(
+        rules.UNKNOWN_FUNCTION, node.func, f"unknown function `{name}`", "not defined", hint
+    )
 
 
 _BY_SYMBOL: dict[type[Any], Callable[[Any, cst.Call, Ctx], ir.Expr]] = {

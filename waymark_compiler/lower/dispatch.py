@@ -14,7 +14,9 @@ from typing import Any, TypeVar
 
 import libcst as cst
 
+from waymark_compiler import rules
 from waymark_compiler.context import Ctx
+from waymark_compiler.rules import Rule
 from waymark_runtime import ir
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -43,16 +45,16 @@ def statement(function: F) -> F:
 class Refused:
     """A construct the language refuses whatever it holds: one fixed diagnostic at the node."""
 
-    code: str
+    rule: Rule
     message: str
     label: str
     help: str
 
     def expression(self, node: cst.CSTNode, ctx: Ctx) -> ir.Expr:
-        return ctx.error(self.code, node, self.message, self.label, self.help)
+        return ctx.error(self.rule, node, self.message, self.label, self.help)
 
     def statement(self, node: cst.CSTNode, ctx: Ctx) -> list[ir.Stmt]:
-        ctx.error(self.code, node, self.message, self.label, self.help)
+        ctx.error(self.rule, node, self.message, self.label, self.help)
         return []
 
 
@@ -70,7 +72,9 @@ def lower_expr(node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
     handler = _EXPRESSIONS.get(type(node))
     if handler is None:
         kind = type(node).__name__
-        return ctx.error("WM146", node, f"unsupported expression `{kind}`", "not supported")
+        return ctx.error(
+            rules.UNSUPPORTED_STATEMENT, node, f"unsupported expression `{kind}`", "not supported"
+        )
     return handler(node, ctx)
 
 
@@ -78,7 +82,9 @@ def lower_stmt(node: cst.CSTNode, ctx: Ctx) -> list[ir.Stmt]:
     handler = _STATEMENTS.get(type(node))
     if handler is None:
         kind = type(node).__name__
-        ctx.error("WM146", node, f"unsupported statement `{kind}`", "not supported")
+        ctx.error(
+            rules.UNSUPPORTED_STATEMENT, node, f"unsupported statement `{kind}`", "not supported"
+        )
         return []
     return handler(node, ctx)
 

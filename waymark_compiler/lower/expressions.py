@@ -12,6 +12,7 @@ from typing import Literal, TypeVar
 
 import libcst as cst
 
+from waymark_compiler import rules
 from waymark_compiler.context import TEMP_PREFIX, Ctx
 from waymark_compiler.literals import BINARY, COMPARE, UNARY, number_value
 from waymark_compiler.lower.dispatch import Refused, expression, lower_expr, refuse_expressions
@@ -38,7 +39,9 @@ def lower_Float(node: cst.Float, ctx: Ctx) -> ir.Expr:
 
 def _unsupported_literal(node: cst.CSTNode, ctx: Ctx, what: str) -> ir.Expr:
     help = "workflow values are JSON-shaped; produce this value inside an action"
-    return ctx.error("WM139", node, f"{what} literals are not supported", "unsupported", help)
+    return ctx.error(
+        rules.UNSUPPORTED_LITERAL, node, f"{what} literals are not supported", "unsupported", help
+    )
 
 
 @expression
@@ -104,7 +107,9 @@ def lower_BinaryOperation(node: cst.BinaryOperation, ctx: Ctx) -> ir.Expr:
     op = BINARY[type(node.operator)]
     if op == "%" and _is_string_literal(node.left):
         help = "use an f-string: f'...{value}...'"
-        return ctx.error("WM138", node, "`%` formatting of a string", "printf-style", help)
+        return ctx.error(
+            rules.STRING_FORMATTING, node, "`%` formatting of a string", "printf-style", help
+        )
     left, right = lower_expr(node.left, ctx), lower_expr(node.right, ctx)
     return ir.BinOp(op=op, left=left, right=right, span=ctx.span(node))
 
@@ -154,12 +159,14 @@ def _index(element: cst.SubscriptElement, ctx: Ctx, alone: bool) -> ir.Expr:
     part = element.slice
     if isinstance(part, cst.Slice):
         if not alone:
-            return ctx.error("WM146", part, "slices inside a tuple index", "unsupported")
+            return ctx.error(
+                rules.UNSUPPORTED_STATEMENT, part, "slices inside a tuple index", "unsupported"
+            )
         bound = [None if b is None else lower_expr(b, ctx) for b in (part.lower, part.upper)]
         step = None if part.step is None else lower_expr(part.step, ctx)
         return ir.Slice(lower=bound[0], upper=bound[1], step=step, span=ctx.span(part))
     if isinstance(part, cst.Index) and part.star is not None:
-        return ctx.error("WM146", part, "starred index", "unsupported")
+        return ctx.error(rules.UNSUPPORTED_STATEMENT, part, "starred index", "unsupported")
     assert isinstance(part, cst.Index)
     return lower_expr(part.value, ctx)
 
@@ -201,7 +208,9 @@ def comprehension_scope(
     for clause in fors:
         if clause.asynchronous is not None:
             help = "fetch the values with an action first, then use a plain comprehension"
-            ctx.error("WM113", clause, "`async for` in a comprehension", "asynchronous", help)
+            ctx.error(
+                rules.ASYNC_FOR, clause, "`async for` in a comprehension", "asynchronous", help
+            )
     names = {name for clause in fors for name in target_names(clause.target)}
     first = lower_expr(fors[0].iter, ctx)
     with ctx.comprehension(names):
@@ -263,25 +272,25 @@ def lower_DictComp(node: cst.DictComp, ctx: Ctx) -> ir.Expr:
 refuse_expressions(
     {
         cst.Lambda: Refused(
-            "WM111",
+            rules.LAMBDA,
             "`lambda` in a workflow",
             "functions are not values",
             "compute the value with a comprehension, a helper method or an action",
         ),
         cst.Yield: Refused(
-            "WM110",
+            rules.YIELD,
             "`yield` in a workflow",
             "generators are not supported",
             "collect the values in a list and return it",
         ),
         cst.Await: Refused(
-            "WM105",
+            rules.NESTED_AWAIT,
             "`await` inside an expression",
             "nested await",
             "await on its own line into a name (`value = await ...`), then use the name",
         ),
         cst.NamedExpr: Refused(
-            "WM121", "assignment expression `:=`", "walrus", "assign on its own line first"
+            rules.WALRUS, "assignment expression `:=`", "walrus", "assign on its own line first"
         ),
     }
 )
@@ -305,7 +314,9 @@ def lower_target(node: cst.BaseExpression, ctx: Ctx) -> ir.Target:
         return subscript
     if isinstance(node, cst.Attribute):
         return _attribute_target(node, ctx)
-    ctx.error("WM146", node, "unsupported assignment target", "cannot assign here")
+    ctx.error(
+        rules.UNSUPPORTED_STATEMENT, node, "unsupported assignment target", "cannot assign here"
+    )
     return ir.Name(id=TEMP_PREFIX, span=ctx.span(node))
 
 
@@ -318,18 +329,26 @@ def _target_element(element: cst.BaseElement, ctx: Ctx) -> ir.Target:
 def _target_name(node: cst.Name, ctx: Ctx) -> ir.Name:
     if node.value.startswith(TEMP_PREFIX):
         help = f"rename it: names starting with `{TEMP_PREFIX}` are reserved for the compiler"
-        ctx.error("WM137", node, f"reserved name `{node.value}`", "reserved", help)
+        ctx.error(rules.RESERVED_NAME, node, f"reserved name `{node.value}`", "reserved", help)
     elif ctx.is_self(node):
         help = "use another name for the local variable"
-        ctx.error("WM107", node, "assignment to `self`", "rebinds self", help)
+        ctx.error(rules.SELF_MUTATION, node, "assignment to `self`", "rebinds self", help)
     return ir.Name(id=node.value, span=ctx.span(node))
 
 
 def _attribute_target(node: cst.Attribute, ctx: Ctx) -> ir.Target:
     if ctx.is_self(node.value):
         help = "keep state in local variables and pass them to helper methods"
-        ctx.error("WM107", node, f"assignment to `self.{node.attr.value}`", "mutates self", help)
+        ctx.error(
+            rules.SELF_MUTATION,
+            node,
+            f"assignment to `self.{node.attr.value}`",
+            "mutates self",
+            help,
+        )
     else:
         help = "build a new value instead of mutating an attribute in place"
-        ctx.error("WM132", node, "assignment to an attribute", "mutates a value", help)
+        ctx.error(
+            rules.ATTRIBUTE_ASSIGNMENT, node, "assignment to an attribute", "mutates a value", help
+        )
     return ir.Name(id=TEMP_PREFIX, span=ctx.span(node))

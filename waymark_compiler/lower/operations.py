@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 
+from waymark_compiler import rules
 from waymark_compiler.context import Ctx
 from waymark_compiler.lower.calls import lower_arguments, unknown_helper
 from waymark_compiler.lower.dispatch import lower_expr
@@ -50,7 +51,13 @@ def lower_await(
 def lower_operation(node: cst.BaseExpression, ctx: Ctx) -> ir.Operation | None:
     if not isinstance(node, cst.Call):
         help = "await an action call, `asyncio.gather(...)` or `asyncio.sleep(...)`"
-        ctx.error("WM102", node, "await of a value that is not a call", "not an action", help)
+        ctx.error(
+            rules.AWAIT_NON_ACTION,
+            node,
+            "await of a value that is not a call",
+            "not an action",
+            help,
+        )
         return None
     func = node.func
     if isinstance(func, cst.Attribute) and ctx.is_self(func.value):
@@ -80,7 +87,13 @@ def _not_awaitable(node: cst.Call, symbol: object, ctx: Ctx) -> None:
         help = f"decorate `{name}` with `@action`, or call it from inside an action"
     else:
         help = "only actions, `asyncio.gather`, `asyncio.sleep` and async helpers can be awaited"
-    ctx.error("WM102", node, f"await of `{name}`, which is not an action", "not an @action", help)
+    ctx.error(
+        rules.AWAIT_NON_ACTION,
+        node,
+        f"await of `{name}`, which is not an action",
+        "not an @action",
+        help,
+    )
 
 
 def action_call(node: cst.Call, symbol: ActionSym, ctx: Ctx) -> ir.ActionCall:
@@ -94,7 +107,13 @@ def async_helper(node: cst.Call, name: str, ctx: Ctx) -> ir.Operation | None:
         return None
     if not ctx.helpers[name]:
         help = f"call it without await: `self.{name}(...)`"
-        ctx.error("WM102", node, f"await of synchronous helper `self.{name}`", "not async", help)
+        ctx.error(
+            rules.AWAIT_NON_ACTION,
+            node,
+            f"await of synchronous helper `self.{name}`",
+            "not async",
+            help,
+        )
         return None
     args, kwargs = lower_arguments(node.args, ctx)
     return ir.CallAsyncHelper(name=name, args=args, kwargs=kwargs, span=ctx.span(node))
@@ -106,18 +125,36 @@ def run_action(node: cst.Call, ctx: Ctx) -> ir.ActionCall | None:
     options = [a for a in node.args if a.keyword is not None]
     if len(positional) != 1 or positional[0].star:
         help = "pass exactly one action call: `self.run_action(send_email(to), retry=...)`"
-        ctx.error("WM129", node, "`self.run_action` takes one action call", "malformed", help)
+        ctx.error(
+            rules.RUN_ACTION_FORM,
+            node,
+            "`self.run_action` takes one action call",
+            "malformed",
+            help,
+        )
         return None
     inner = positional[0].value
     symbol = ctx.symbol(inner.func) if isinstance(inner, cst.Call) else None
     if not isinstance(inner, cst.Call) or not isinstance(symbol, ActionSym):
         help = "call the action inside: `self.run_action(send_email(to), ...)`"
-        ctx.error("WM129", inner, "`self.run_action` needs an action call", "not an action", help)
+        ctx.error(
+            rules.RUN_ACTION_FORM,
+            inner,
+            "`self.run_action` needs an action call",
+            "not an action",
+            help,
+        )
         return None
     bad = [a for a in options if a.keyword is None or a.keyword.value not in _RUN_ACTION_OPTIONS]
     for arg in bad:
         help = "`self.run_action` takes `retry=`, `backoff=` and `timeout=`"
-        ctx.error("WM129", arg, "unexpected argument to `self.run_action`", "unexpected", help)
+        ctx.error(
+            rules.RUN_ACTION_FORM,
+            arg,
+            "unexpected argument to `self.run_action`",
+            "unexpected",
+            help,
+        )
     call = action_call(inner, symbol, ctx)
     attached = policy([a for a in options if a not in bad], ctx, ctx.span(node))
     return ir.ActionCall(
@@ -150,14 +187,18 @@ def _literal_bool(node: cst.BaseExpression, ctx: Ctx) -> bool:
     if isinstance(node, cst.Name) and node.value in ("True", "False"):
         return node.value == "True"
     help = "write `return_exceptions=True` or `return_exceptions=False`"
-    ctx.error("WM130", node, "`return_exceptions` must be True or False", "not a literal", help)
+    ctx.error(
+        rules.GATHER_FORM, node, "`return_exceptions` must be True or False", "not a literal", help
+    )
     return False
 
 
 def _gather_item(arg: cst.Arg, ctx: Ctx) -> ir.ActionCall | ir.Spread | None:
     if arg.keyword is not None or arg.star == "**":
         help = "`asyncio.gather` takes action calls and `return_exceptions=`"
-        ctx.error("WM130", arg, "unexpected argument to `asyncio.gather`", "unexpected", help)
+        ctx.error(
+            rules.GATHER_FORM, arg, "unexpected argument to `asyncio.gather`", "unexpected", help
+        )
         return None
     if arg.star == "*":
         return _spread(arg.value, ctx)
@@ -175,14 +216,26 @@ def _gathered_call(node: cst.BaseExpression, ctx: Ctx) -> ir.ActionCall | None:
             if isinstance(symbol, ActionSym):
                 return action_call(node, symbol, ctx)
     help = "gather action calls or `self.run_action(...)` calls; await anything else on its own"
-    ctx.error("WM130", node, "`asyncio.gather` item is not an action call", "not an action", help)
+    ctx.error(
+        rules.GATHER_FORM,
+        node,
+        "`asyncio.gather` item is not an action call",
+        "not an action",
+        help,
+    )
     return None
 
 
 def _spread(node: cst.BaseExpression, ctx: Ctx) -> ir.Spread | None:
     if not isinstance(node, cst.ListComp | cst.GeneratorExp):
         help = "spread a comprehension of action calls: `*[act(x) for x in xs]`"
-        ctx.error("WM130", node, "`asyncio.gather` spread of a value", "not a comprehension", help)
+        ctx.error(
+            rules.GATHER_FORM,
+            node,
+            "`asyncio.gather` spread of a value",
+            "not a comprehension",
+            help,
+        )
         return None
     element = node.elt
     generators, call = comprehension_scope(node.for_in, ctx, lambda: _gathered_call(element, ctx))
@@ -195,7 +248,7 @@ def sleep(node: cst.Call, ctx: Ctx) -> ir.Sleep | None:
     args = list(node.args)
     if len(args) != 1 or args[0].star or (args[0].keyword and args[0].keyword.value != "delay"):
         help = "write `await asyncio.sleep(seconds)`"
-        ctx.error("WM131", node, "`asyncio.sleep` takes one duration", "malformed", help)
+        ctx.error(rules.SLEEP_FORM, node, "`asyncio.sleep` takes one duration", "malformed", help)
         return None
     seconds = lower_expr(args[0].value, ctx)
     return ir.Sleep(seconds=seconds, span=ctx.span(node))

@@ -11,6 +11,7 @@ from typing import Any
 
 import libcst as cst
 
+from waymark_compiler import rules
 from waymark_compiler.context import Ctx
 from waymark_compiler.literals import NAMED_CONSTANTS
 from waymark_compiler.lower.dispatch import lower_expr
@@ -24,7 +25,12 @@ WILDCARD = ir.MatchAs(pattern=None, name=None)
 def lower_pattern(node: cst.MatchPattern, ctx: Ctx) -> ir.Pattern:
     handler = _PATTERNS.get(type(node))
     if handler is None:
-        ctx.error("WM146", node, f"unsupported pattern `{type(node).__name__}`", "not supported")
+        ctx.error(
+            rules.UNSUPPORTED_STATEMENT,
+            node,
+            f"unsupported pattern `{type(node).__name__}`",
+            "not supported",
+        )
         return WILDCARD
     return handler(node, ctx)
 
@@ -84,7 +90,9 @@ def _class_path(node: cst.BaseExpression, ctx: Ctx) -> str:
     if isinstance(symbol, ClassSym) and symbol.kind != "workflow":
         return symbol.path
     help = "match on a class defined at module level or a builtin type"
-    ctx.error("WM144", node, f"`{ctx.code(node)}` is not a known class", "not a class", help)
+    ctx.error(
+        rules.CLASS_VALUE, node, f"`{ctx.code(node)}` is not a known class", "not a class", help
+    )
     return "builtins:object"
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import libcst as cst
 
+from waymark_compiler import rules
 from waymark_compiler.context import Ctx
 from waymark_compiler.literals import evaluate
 from waymark_compiler.lower.dispatch import lower_expr
@@ -30,7 +31,7 @@ class _Refused(Exception):
 
 def _non_constant(node: cst.CSTNode, ctx: Ctx, what: str) -> _Refused:
     help = "use a literal or a module-level constant"
-    ctx.error("WM127", node, f"{what} is not a constant", "not a constant", help)
+    ctx.error(rules.NON_CONSTANT_POLICY, node, f"{what} is not a constant", "not a constant", help)
     return _Refused()
 
 
@@ -52,7 +53,7 @@ def _number(node: cst.BaseExpression, ctx: Ctx, what: str, allow_none: bool = Fa
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         help = "use a number of seconds (int or float)"
-        ctx.error("WM127", node, f"{what} must be a number", "not a number", help)
+        ctx.error(rules.NON_CONSTANT_POLICY, node, f"{what} must be a number", "not a number", help)
         raise _Refused()
     return value
 
@@ -68,7 +69,9 @@ def _fields(
             name = names[index]
         if name is None or name not in names or arg.star or name in fields:
             help = f"`{what}` takes: {', '.join(names)}"
-            ctx.error("WM129", arg, f"unexpected argument to `{what}`", "unexpected", help)
+            ctx.error(
+                rules.RUN_ACTION_FORM, arg, f"unexpected argument to `{what}`", "unexpected", help
+            )
             raise _Refused()
         fields[name] = arg.value
     return fields
@@ -78,7 +81,7 @@ def _constructor(node: cst.BaseExpression, ctx: Ctx, what: Known) -> cst.Call:
     if isinstance(node, cst.Call) and ctx.symbol(node.func) == KnownSym(what):
         return node
     help = f"write the policy inline: `{what}(...)` with constant fields"
-    ctx.error("WM127", node, f"expected `{what}(...)`", "not a policy", help)
+    ctx.error(rules.NON_CONSTANT_POLICY, node, f"expected `{what}(...)`", "not a policy", help)
     raise _Refused()
 
 
@@ -97,7 +100,7 @@ def _exception_name(node: cst.BaseExpression, ctx: Ctx) -> str:
     if isinstance(symbol, ClassSym) and symbol.kind == "exception":
         return symbol.name
     help = "list exception classes, or their names as strings"
-    ctx.error("WM127", node, "not an exception class", "not an exception", help)
+    ctx.error(rules.NON_CONSTANT_POLICY, node, "not an exception class", "not an exception", help)
     raise _Refused()
 
 
@@ -143,7 +146,9 @@ def _timedelta(call: cst.Call, ctx: Ctx) -> float:
     for arg in call.args:
         if arg.keyword is None or arg.keyword.value not in TIMEDELTA_FIELDS:
             help = "use keywords: `timedelta(minutes=10)`"
-            ctx.error("WM128", arg, "positional `timedelta` argument", "ambiguous unit", help)
+            ctx.error(
+                rules.TIMEDELTA_FORM, arg, "positional `timedelta` argument", "ambiguous unit", help
+            )
             raise _Refused()
         parts[arg.keyword.value] = _number(arg.value, ctx, f"`{arg.keyword.value}`")
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from waymark_compiler import rules
 from waymark_compiler.context import Ctx
 from waymark_compiler.literals import AUGMENTED
 from waymark_compiler.lower.dispatch import (
@@ -74,14 +75,25 @@ def lower_AugAssign(node: cst.AugAssign, ctx: Ctx) -> list[ir.Stmt]:
     span = ctx.span(node)
     target = lower_target(node.target, ctx)
     if not isinstance(target, ir.Name | ir.Subscript):
-        ctx.error("WM146", node.target, "augmented assignment to a tuple", "unsupported")
+        ctx.error(
+            rules.UNSUPPORTED_STATEMENT,
+            node.target,
+            "augmented assignment to a tuple",
+            "unsupported",
+        )
         return []
     if not isinstance(node.value, cst.Await):
         return [ir.AugAssign(target=target, op=op, value=lower_expr(node.value, ctx), span=span)]
     if not isinstance(target, ir.Name):
         # Python reads `d[k]` before awaiting; through a temporary it would read it after.
         help = "await into a name first, then `d[k] += value`"
-        ctx.error("WM105", node.value, "`await` in an augmented item assignment", "nested", help)
+        ctx.error(
+            rules.NESTED_AWAIT,
+            node.value,
+            "`await` in an augmented item assignment",
+            "nested",
+            help,
+        )
         return []
     temp = ir.Name(id=ctx.temp(), span=span)
     awaited = lower_await([], node.value, node, ctx)
@@ -134,13 +146,17 @@ def lower_Raise(node: cst.Raise, ctx: Ctx) -> list[ir.Stmt]:
     span = ctx.span(node)
     if node.cause is not None:
         help = "raise the new exception alone; put the cause in its message if it matters"
-        ctx.error("WM118", node.cause, "`raise ... from ...`", "exception chaining", help)
+        ctx.error(rules.RAISE_FROM, node.cause, "`raise ... from ...`", "exception chaining", help)
         return []
     if node.exc is None:
         if ctx.handler_depth == 0:
             help = "raise a specific exception: `raise ValueError(...)`"
             ctx.error(
-                "WM134", node, "bare `raise` outside an `except` block", "nothing to re-raise", help
+                rules.BARE_RAISE,
+                node,
+                "bare `raise` outside an `except` block",
+                "nothing to re-raise",
+                help,
             )
         return [ir.Raise(exc=None, span=span)]
     return [ir.Raise(exc=_raised(node.exc, ctx), span=span)]
@@ -174,14 +190,16 @@ def lower_If(node: cst.If, ctx: Ctx) -> list[ir.Stmt]:
 def _refuse_else(node: cst.Else | None, what: str, ctx: Ctx) -> None:
     if node is not None:
         help = "use a flag variable and an `if` after the statement"
-        ctx.error("WM117", node, f"`else` clause on `{what}`", "not supported", help)
+        ctx.error(rules.ELSE_CLAUSE, node, f"`else` clause on `{what}`", "not supported", help)
 
 
 @statement
 def lower_For(node: cst.For, ctx: Ctx) -> list[ir.Stmt]:
     if node.asynchronous is not None:
         help = "fetch the items with an action that returns a list, then use a plain `for`"
-        ctx.error("WM113", node, "`async for` in a workflow", "asynchronous iteration", help)
+        ctx.error(
+            rules.ASYNC_FOR, node, "`async for` in a workflow", "asynchronous iteration", help
+        )
     _refuse_else(node.orelse, "for", ctx)
     target, iterable = lower_target(node.target, ctx), lower_expr(node.iter, ctx)
     body = lower_body(node.body, ctx)
@@ -199,7 +217,9 @@ def lower_While(node: cst.While, ctx: Ctx) -> list[ir.Stmt]:
 def lower_Try(node: cst.Try, ctx: Ctx) -> list[ir.Stmt]:
     if node.finalbody is not None:
         help = "handle the exceptions with `except` and repeat the clean-up where needed"
-        ctx.error("WM116", node.finalbody, "`try/finally` in a workflow", "not supported", help)
+        ctx.error(
+            rules.TRY_FINALLY, node.finalbody, "`try/finally` in a workflow", "not supported", help
+        )
     _refuse_else(node.orelse, "try", ctx)
     body = lower_body(node.body, ctx)
     handlers = tuple(_handler(h, ctx) for h in node.handlers)
@@ -228,7 +248,7 @@ def exception_types(node: cst.BaseExpression, ctx: Ctx) -> tuple[str, ...]:
         return ()
     help = "name exception classes directly: `except (ValueError, KeyError):`"
     message = f"`{ctx.code(node)}` is not a statically known exception class"
-    ctx.error("WM133", node, message, "unknown exception type", help)
+    ctx.error(rules.EXCEPT_TYPE, node, message, "unknown exception type", help)
     return ()
 
 
@@ -253,29 +273,39 @@ def _case(node: cst.MatchCase, ctx: Ctx) -> ir.MatchCase:
 
 _LOCAL = "keep the value in a local variable and return it"
 _IMPORT = Refused(
-    "WM114", "import inside a workflow body", "import", "import at the top of the module"
+    rules.IMPORT_IN_BODY,
+    "import inside a workflow body",
+    "import",
+    "import at the top of the module",
 )
 
 refuse_statements(
     {
-        cst.Global: Refused("WM109", "`global` in a workflow", "module state", _LOCAL),
-        cst.Nonlocal: Refused("WM109", "`nonlocal` in a workflow", "enclosing state", _LOCAL),
+        cst.Global: Refused(
+            rules.GLOBAL_STATEMENT, "`global` in a workflow", "module state", _LOCAL
+        ),
+        cst.Nonlocal: Refused(
+            rules.GLOBAL_STATEMENT, "`nonlocal` in a workflow", "enclosing state", _LOCAL
+        ),
         cst.Import: _IMPORT,
         cst.ImportFrom: _IMPORT,
         cst.Del: Refused(
-            "WM119",
+            rules.DEL_STATEMENT,
             "`del` in a workflow",
             "not supported",
             "use `.pop(key)` for dict items; rebind names instead of deleting them",
         ),
         cst.Assert: Refused(
-            "WM120",
+            rules.ASSERT_STATEMENT,
             "`assert` in a workflow",
             "removed under -O",
             "write `if not condition: raise AssertionError(message)`",
         ),
         cst.TryStar: Refused(
-            "WM146", "`except*` in a workflow", "exception groups", "use plain `except` clauses"
+            rules.UNSUPPORTED_STATEMENT,
+            "`except*` in a workflow",
+            "exception groups",
+            "use plain `except` clauses",
         ),
     }
 )
@@ -285,18 +315,24 @@ refuse_statements(
 def lower_With(node: cst.With, ctx: Ctx) -> list[ir.Stmt]:
     what = "async with" if node.asynchronous is not None else "with"
     help = "open the resource inside an action"
-    return Refused("WM112", f"`{what}` in a workflow", "context manager", help).statement(node, ctx)
+    return Refused(
+        rules.WITH_STATEMENT, f"`{what}` in a workflow", "context manager", help
+    ).statement(node, ctx)
 
 
 @statement
 def lower_FunctionDef(node: cst.FunctionDef, ctx: Ctx) -> list[ir.Stmt]:
     help = "define a helper method on the workflow class instead"
-    refused = Refused("WM115", "function defined inside a workflow body", "nested def", help)
+    refused = Refused(
+        rules.NESTED_DEFINITION, "function defined inside a workflow body", "nested def", help
+    )
     return refused.statement(node.name, ctx)
 
 
 @statement
 def lower_ClassDef(node: cst.ClassDef, ctx: Ctx) -> list[ir.Stmt]:
     help = "define the class at module level"
-    refused = Refused("WM115", "class defined inside a workflow body", "nested class", help)
+    refused = Refused(
+        rules.NESTED_DEFINITION, "class defined inside a workflow body", "nested class", help
+    )
     return refused.statement(node.name, ctx)

@@ -12,6 +12,7 @@ from typing import Literal
 
 import libcst as cst
 
+from waymark_compiler import rules
 from waymark_compiler.context import Ctx
 from waymark_compiler.literals import string_value
 from waymark_compiler.lower.dispatch import expression, lower_expr
@@ -27,7 +28,9 @@ def lower_SimpleString(node: cst.SimpleString, ctx: Ctx) -> ir.Expr:
     value = string_value(node)
     if isinstance(value, bytes):
         help = "workflow values are JSON-shaped; use a str"
-        return ctx.error("WM139", node, "bytes literals are not supported", "bytes", help)
+        return ctx.error(
+            rules.UNSUPPORTED_LITERAL, node, "bytes literals are not supported", "bytes", help
+        )
     return ir.Const(value=value, span=ctx.span(node))
 
 
@@ -121,5 +124,7 @@ def _debug_text(part: cst.FormattedStringExpression, ctx: Ctx) -> str:
 @expression
 def lower_FormattedString(node: cst.FormattedString, ctx: Ctx) -> ir.Expr:
     if "b" in node.prefix.lower():
-        return ctx.error("WM139", node, "bytes literals are not supported", "bytes")
+        return ctx.error(
+            rules.UNSUPPORTED_LITERAL, node, "bytes literals are not supported", "bytes"
+        )
     return ir.FString(parts=_parts(node.parts, node, ctx), span=ctx.span(node))

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 
+from waymark_compiler import rules
 from waymark_compiler.context import TEMP_PREFIX, Ctx, FunctionInfo
 from waymark_compiler.diagnostics import Sink
 from waymark_compiler.discover import WorkflowClass
@@ -51,7 +52,11 @@ def workflow_name(found: WorkflowClass, sink: Sink) -> str | None:
             span = found.namespace.source.span(value)
             help = 'write the name as a string literal: `name = "welcome_email"`'
             sink.error(
-                "WM140", span, "workflow `name` is not a string literal", "not a literal", help
+                rules.WORKFLOW_SHAPE,
+                span,
+                "workflow `name` is not a string literal",
+                "not a literal",
+                help,
             )
     return None
 
@@ -77,21 +82,31 @@ def _check_shape(
     if kind != "workflow":
         help = "subclass `waymark.Workflow`: `class X(Workflow):`"
         message = f"@workflow class `{node.name.value}` does not subclass `Workflow`"
-        sink.error("WM140", source.span(node.name), message, "not a Workflow", help)
+        sink.error(rules.WORKFLOW_SHAPE, source.span(node.name), message, "not a Workflow", help)
     run = next((m for m in methods if m.name.value == "run"), None)
     if run is None:
         help = "define `async def run(self, ...)`"
         sink.error(
-            "WM140", source.span(node.name), "workflow has no `run` method", "no run()", help
+            rules.WORKFLOW_SHAPE,
+            source.span(node.name),
+            "workflow has no `run` method",
+            "no run()",
+            help,
         )
     elif run.asynchronous is None:
         help = "make it `async def run(self, ...)`"
-        sink.error("WM140", source.span(run.name), "`run` is not `async def`", "not async", help)
+        sink.error(
+            rules.WORKFLOW_SHAPE,
+            source.span(run.name),
+            "`run` is not `async def`",
+            "not async",
+            help,
+        )
     for method in methods:
         for decorator in method.decorators:
             help = "remove the decorator; helper methods are plain methods"
             message = f"decorated method `{method.name.value}` in a workflow"
-            sink.error("WM140", source.span(decorator), message, "decorator", help)
+            sink.error(rules.WORKFLOW_SHAPE, source.span(decorator), message, "decorator", help)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -160,7 +175,11 @@ def _params(node: cst.FunctionDef, ctx: Ctx) -> tuple[ir.Param, ...]:
     if not every:
         help = "methods of a workflow take `self` first"
         ctx.error(
-            "WM125", node.name, f"`{node.name.value}` has no `self` parameter", "no self", help
+            rules.UNSUPPORTED_PARAMETERS,
+            node.name,
+            f"`{node.name.value}` has no `self` parameter",
+            "no self",
+            help,
         )
         return ()
     positional = tuple(_param(p, ctx, keyword_only=False) for p in every[1:])
@@ -172,14 +191,14 @@ def _refuse_param(param: cst.Param, ctx: Ctx, method: str) -> None:
     help = "take a list or a dict argument instead"
     text = ctx.code(param).rstrip(", ")
     message = f"parameter `{text}` of `{method}` is not supported"
-    ctx.error("WM125", param, message, "variadic or positional-only", help)
+    ctx.error(rules.UNSUPPORTED_PARAMETERS, param, message, "variadic or positional-only", help)
 
 
 def _param(node: cst.Param, ctx: Ctx, keyword_only: bool) -> ir.Param:
     name = node.name.value
     if name.startswith(TEMP_PREFIX):
         help = f"rename it: names starting with `{TEMP_PREFIX}` are reserved for the compiler"
-        ctx.error("WM137", node.name, f"reserved name `{name}`", "reserved", help)
+        ctx.error(rules.RESERVED_NAME, node.name, f"reserved name `{name}`", "reserved", help)
     default = None if node.default is None else _default(node.default, ctx)
     return ir.Param(name=name, default=default, keyword_only=keyword_only, span=ctx.span(node))
 
@@ -192,5 +211,11 @@ def _default(node: cst.BaseExpression, ctx: Ctx) -> ir.Expr | None:
     if isinstance(node, cst.Attribute) and isinstance(ctx.symbol(node.value), ClassSym):
         return lower_expr(node, ctx)  # an enum member
     help = "default to `None` and assign inside the body"
-    ctx.error("WM126", node, "default value is not a constant", "computed or mutable", help)
+    ctx.error(
+        rules.NON_CONSTANT_DEFAULT,
+        node,
+        "default value is not a constant",
+        "computed or mutable",
+        help,
+    )
     return None

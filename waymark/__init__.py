@@ -10,6 +10,7 @@ from waymark._workflow import workflow
 from waymark_runtime.actions import ActionTimeout, BackoffPolicy, RetryPolicy, action
 from waymark_runtime.errors import (
     CompileError,
+    NoRuntimeError,
     ValueNotSerializable,
     WaymarkError,
     WorkflowFailed,
@@ -54,6 +55,7 @@ __all__ = [
     "Depend",
     "Depends",
     "InvalidOptionError",
+    "NoRuntimeError",
     "RetryPolicy",
     "ScheduleInfo",
     "ValueNotSerializable",

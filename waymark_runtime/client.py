@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import uuid
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from typing import Any
 from waymark_runtime.config import Settings
 from waymark_runtime.embedded import database_url
 from waymark_runtime.engine import NewInstance, Outcome
-from waymark_runtime.errors import WorkflowFailed
+from waymark_runtime.errors import NoRuntimeError, WorkflowFailed
 from waymark_runtime.options import checked_flag, checked_name, checked_priority
 from waymark_runtime.store import postgres
 from waymark_runtime.store.postgres import PostgresStore
@@ -222,11 +223,20 @@ _default: PostgresClient | None = None
 
 
 def default_client() -> PostgresClient:
-    """The process-wide client, configured from the environment on first use."""
+    """The process-wide client, configured from the environment on first use.
+
+    Inside a pytest test with no database configured it refuses (`NoRuntimeError`) rather than
+    boot an embedded server for a test that forgot its `LocalRuntime`."""
     global _default
     if _default is None:
+        if "PYTEST_CURRENT_TEST" in os.environ and not _database_configured():
+            raise NoRuntimeError()
         _default = PostgresClient()
     return _default
+
+
+def _database_configured() -> bool:
+    return any(os.environ.get(name) for name in ("WAYMARK_DATABASE_URL", "WAYMARK_HOME"))
 
 
 def current_client() -> PostgresClient:

@@ -169,7 +169,7 @@ def _constant(value: Any) -> Callable[[], Any]:
 
 _FIELDS: dict[str, _Field] = {
     "database_url": _Field("WAYMARK_DATABASE_URL", _text, _constant(None)),
-    "home": _Field("WAYMARK_HOME", _path, lambda: Path.cwd() / ".waymark"),
+    "home": _Field("WAYMARK_HOME", _path, lambda: project_root(Path.cwd()) / ".waymark"),
     "worker_count": _Field("WAYMARK_WORKER_COUNT", _positive_int, lambda: os.cpu_count() or 1),
     "concurrent_per_worker": _Field("WAYMARK_CONCURRENT_PER_WORKER", _positive_int, _constant(10)),
     "user_modules": _Field("WAYMARK_USER_MODULE", _modules, _constant(())),
@@ -240,3 +240,15 @@ def settings() -> Settings:
 def variable_names() -> list[str]:
     """Every `WAYMARK_*` variable the settings read, in the order of the settings."""
     return [field.env for field in _FIELDS.values()]
+
+
+_PROJECT_MARKERS = ("pyproject.toml", ".git")
+
+
+def project_root(start: Path) -> Path:
+    """The nearest directory at or above `start` holding `pyproject.toml` or `.git` (the
+    project, so every command run inside it shares one embedded database), else `start`."""
+    for directory in (start, *start.parents):
+        if any((directory / marker).exists() for marker in _PROJECT_MARKERS):
+            return directory
+    return start

@@ -59,3 +59,9 @@ class ValueNotSerializable(WaymarkError):
 
 class InstanceCancelled(WaymarkError):
     """the workflow instance was cancelled"""
+
+
+class NoRuntimeError(WaymarkError):
+    """no LocalRuntime is active in this test, and no database is configured: use the
+    `waymark_runtime` fixture or `async with LocalRuntime():`, or set WAYMARK_DATABASE_URL (or
+    WAYMARK_HOME) to run against PostgreSQL"""

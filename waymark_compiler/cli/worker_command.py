@@ -60,4 +60,7 @@ def register(app: typer.Typer) -> None:
         "start-workers",
         context_settings={"help_option_names": ["-h", "--help"]},
     )(start_workers_command)
+    from waymark_compiler.cli import db_command
+
+    db_command.register(db_app)
     app.add_typer(db_app, name="db")

@@ -1,0 +1,95 @@
+"""One database per project: `WAYMARK_HOME` defaults to `.waymark` at the project root (the
+nearest directory with `pyproject.toml` or `.git`), whatever subdirectory a command runs in, and
+`waymark db status|url|stop|shell` say which database that is and manage its embedded server.
+A test that forgot its `LocalRuntime` gets a clear error instead of booting a server."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from runtime_support import environment
+
+from waymark_runtime.config import Settings, project_root
+
+WAYMARK = [sys.executable, "-m", "waymark"]
+
+
+def waymark(*args: str, cwd: Path, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+    """`waymark ARGS` with no WAYMARK_* variable set but those given."""
+    return subprocess.run([*WAYMARK, *args], cwd=cwd, env=environment(None, **env), input=stdin,
+                          text=True, capture_output=True, timeout=120, check=False)  # fmt: skip
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'app'\n")
+    (tmp_path / "src" / "app").mkdir(parents=True)
+    return tmp_path
+
+
+def test_the_project_root_is_the_nearest_marker(project: Path, tmp_path: Path) -> None:
+    deep = project / "src" / "app"
+    assert project_root(deep) == project
+    (project / "src" / ".git").mkdir()
+    assert project_root(deep) == project / "src"
+    loose = tmp_path / "elsewhere"
+    loose.mkdir()
+    assert project_root(loose) in (loose, *loose.parents)
+
+
+def test_the_default_home_is_at_the_project_root(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(project / "src" / "app")
+    assert Settings.from_env({}).home == project / ".waymark"
+    assert Settings.from_env({"WAYMARK_HOME": "/srv/wm"}).home == Path("/srv/wm")
+
+
+def test_db_commands_share_one_server_from_any_subdirectory(project: Path) -> None:
+    deep = project / "src" / "app"
+    before = waymark("db", "status", cwd=deep)
+    assert before.returncode == 0, before.stderr
+    assert before.stdout.splitlines() == [
+        f"database: embedded, data in {project / '.waymark' / 'pgdata'}",
+        "server: not initialised (the next command that needs it starts it)",
+    ]
+    try:
+        url = waymark("db", "url", cwd=deep)
+        assert url.returncode == 0, url.stderr
+        assert url.stdout.strip().startswith("postgresql://postgres@/waymark?host=")
+        assert waymark("db", "url", cwd=project).stdout == url.stdout  # the same server
+        running = waymark("db", "status", cwd=project).stdout.splitlines()[1]
+        assert running.startswith("server: running (pid ")
+        shell = waymark("db", "shell", cwd=deep, stdin="SELECT 40 + 2 AS answer;\n")
+        assert shell.returncode == 0, shell.stderr
+        assert "42" in shell.stdout
+    finally:
+        stopped = waymark("db", "stop", cwd=deep)
+    assert stopped.returncode == 0, stopped.stderr
+    assert "stopped the embedded server" in stopped.stderr
+    assert waymark("db", "status", cwd=deep).stdout.splitlines()[1].startswith("server: stopped")
+    assert not (deep / ".waymark").exists()
+
+
+def test_db_stop_with_a_database_url_is_an_error(project: Path) -> None:
+    result = waymark("db", "stop", cwd=project, WAYMARK_DATABASE_URL="postgresql://db/app")
+    assert result.returncode == 1
+    assert "there is no embedded server to stop" in result.stderr
+
+
+def test_a_test_without_a_runtime_gets_a_clear_error(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from waymark_runtime import client
+    from waymark_runtime.errors import NoRuntimeError
+
+    monkeypatch.delenv("WAYMARK_DATABASE_URL", raising=False)
+    monkeypatch.delenv("WAYMARK_HOME", raising=False)
+    monkeypatch.setattr(client, "_default", None)
+    monkeypatch.chdir(project)
+    with pytest.raises(NoRuntimeError, match="waymark_runtime` fixture"):
+        client.default_client()
+    assert not (project / ".waymark").exists()

@@ -37,6 +37,7 @@ class InstanceStatus:
     workflow: str
     version: str
     status: str
+    """`queued`, `running`, or (finished) `completed`, `failed`, `cancelled`."""
     priority: int
     created_at: float
     updated_at: float

@@ -55,3 +55,20 @@ class WorkflowFailed(WaymarkError):
 
 class InstanceCancelled(WaymarkError):
     """the workflow instance was cancelled"""
+
+
+class UnknownInstance(WaymarkError, LookupError):
+    """no such workflow instance"""
+
+    def __init__(self, instance_id: str) -> None:
+        self.instance_id = instance_id
+        super().__init__(f"no instance {instance_id}")
+
+
+class InstanceStateError(WaymarkError):
+    """the workflow instance's status does not allow this"""
+
+    def __init__(self, instance_id: str, status: str, message: str) -> None:
+        self.instance_id = instance_id
+        self.status = status
+        super().__init__(message)

@@ -13,17 +13,29 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
+import asyncpg
 import pytest
 
 from tests.runtime import runtime_flows as flows
-from tests.runtime.support import create_database, drop_database, emptied_store
+from tests.runtime.support import (
+    client_for,
+    create_database,
+    drop_database,
+    emptied_store,
+    runner_settings,
+    running,
+)
 from waymark_runtime import wrl
 from waymark_runtime.admin import Admin, InstanceSummary
 from waymark_runtime.engine import NewInstance, Outcome, PlannedAction
 from waymark_runtime.errors import InstanceCancelled, InstanceStateError, UnknownInstance
+from waymark_runtime.local import LocalRuntime
 from waymark_runtime.options import InvalidOptionError
 from waymark_runtime.store.memory import MemoryStore
 from waymark_runtime.store.pg_batch import CommitBatch, dumps
+from waymark_runtime.store.pg_migrate import _apply, migrate_async
+from waymark_runtime.store.postgres import PostgresStore
+from waymark_runtime.store.sql import migrations, queries
 from waymark_runtime.values import error_json
 
 LEASE = 30.0
@@ -319,8 +331,6 @@ async def test_requeue_cancels_an_unfinished_instance_and_starts_it_again(store:
 
 
 async def test_cancelling_a_local_runtime_instance_raises_in_its_waiter() -> None:
-    from waymark_runtime.local import LocalRuntime
-
     async with LocalRuntime() as runtime:
         instance_id = await runtime.submit(SLOW, {"value": 1, "seconds": 30})
         admin = runtime.admin()
@@ -341,12 +351,6 @@ async def test_instances_cancelled_before_the_status_existed_become_cancelled(
     pg_server: str,
 ) -> None:
     """Migration 0006: a cancel used to store `failed` with an `InstanceCancelled` error."""
-    import asyncpg
-
-    from waymark_runtime.store.pg_migrate import _apply, migrate_async
-    from waymark_runtime.store.postgres import PostgresStore
-    from waymark_runtime.store.sql import migrations, queries
-
     dsn = await asyncio.to_thread(create_database, pg_server, "cancelled", migrated=False)
     try:
         connection = await asyncpg.connect(dsn)
@@ -380,3 +384,26 @@ _OLD_INSTANCE = """
 INSERT INTO waymark_instances (id, workflow_name, workflow_version, inputs, status, error)
 VALUES ($1::uuid, 'W', 'v', '{}', 'failed', $2::json)
 """
+
+
+async def test_a_runner_stops_without_waiting_for_attempts_of_a_cancelled_instance(
+    database: str, worker_env: Any
+) -> None:
+    """Its running attempt is moot: the runner does not spend its shutdown grace on it."""
+    settings = runner_settings(database, shutdown_grace_seconds=20.0)
+    async with emptied_store(database) as store:
+        slow = NewInstance(workflow=SLOW.name, version=SLOW.version, wrl=SLOW.wrl,
+                           inputs={"value": 1, "seconds": 60.0}, priority=0)  # fmt: skip
+        [instance_id] = await store.create_instances([slow], time.time())
+        admin = Admin(store)
+        async with running(store, settings):
+            while not any(a.started_at for a in (await admin.show(instance_id)).attempts):
+                await asyncio.sleep(0.05)
+            await admin.cancel(instance_id)
+            stopping = time.monotonic()
+        assert time.monotonic() - stopping < 10  # not the 20 s grace, nor the 60 s action
+    async with client_for(database) as client:
+        status = await client.get_status(instance_id)
+        assert status is not None and status.status == "cancelled"
+        with pytest.raises(InstanceCancelled, match="cancelled by an administrator"):
+            await client.get_result(instance_id, timeout=5)

@@ -18,7 +18,12 @@ from typing import Any, Literal, get_args
 
 from waymark_runtime.config import Settings
 from waymark_runtime.engine import NewInstance
-from waymark_runtime.errors import InstanceCancelled, InstanceStateError, UnknownInstance
+from waymark_runtime.errors import (
+    InstanceCancelled,
+    InstanceStateError,
+    InternalError,
+    UnknownInstance,
+)
 from waymark_runtime.options import InvalidOptionError
 from waymark_runtime.store.contract import InspectionStore, InstanceQuery
 from waymark_runtime.store.pg_rows import FINISHED
@@ -125,7 +130,7 @@ class InstanceDetail:
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """Instances newest first; `next_cursor` (None on the last page) is `after=` for the next."""
+    """Instances newest first; `next_cursor` is `after=` for the next page (None on the last)."""
 
     items: tuple[InstanceSummary, ...]
     next_cursor: str | None
@@ -134,7 +139,7 @@ class Page:
 class Admin:
     """Inspect and steer the instances of one store: `Admin(store)`; `clock` gives "now"."""
 
-    def __init__(self, store: InspectionStore, *, clock: Callable[[], float] | None = None):
+    def __init__(self, store: InspectionStore, *, clock: Callable[[], float] | None = None) -> None:
         self.store = store
         self.clock = clock or _system_now
 
@@ -149,13 +154,13 @@ class Admin:
         after: str | None = None,
     ) -> Page:
         """A page of instances, newest first, created in [`created_after`, `created_before`)."""
+        limit = _checked_limit(limit)
         query = InstanceQuery(status=_checked_status(status), workflow=workflow,
                               created_after=created_after, created_before=created_before,
-                              after=_position(after), limit=_checked_limit(limit))  # fmt: skip
+                              after=_position(after), limit=limit + 1)  # fmt: skip
         rows = await self.store.list_instances(query)
-        items = tuple(_summary(row, row["attempts"]) for row in rows)
-        more = len(rows) == query.limit
-        return Page(items, _cursor(rows[-1]) if more else None)
+        items = tuple(_summary(row, row["attempts"]) for row in rows[:limit])
+        return Page(items, _cursor(rows[limit - 1]) if len(rows) > limit else None)
 
     async def show(self, instance_id: str) -> InstanceDetail:
         """One instance with its attempts (in dispatch order) and pending sleeps."""
@@ -178,7 +183,9 @@ class Admin:
             row = await self._row(row["id"])
             status = row["status"]
             raise InstanceStateError(
-                row["id"], status, f"instance {row['id']} already finished ({status}); nothing to cancel"
+                row["id"],
+                status,
+                f"instance {row['id']} already finished ({status}); nothing to cancel",
             )
         return (await self.show(row["id"])).summary
 
@@ -210,7 +217,9 @@ class Admin:
     async def _start_again(self, row: dict[str, Any], new_id: str) -> InstanceSummary:
         workflow = row["workflow_name"]
         latest = await self.store.latest_version(workflow)
-        version, wrl = latest if latest is not None else (row["workflow_version"], "")
+        if latest is None:  # its own version is registered: the instance row refers to it
+            raise InternalError(f"no registered version of workflow {workflow}")
+        version, wrl = latest
         spec = NewInstance(workflow=workflow, version=version, wrl=wrl, inputs=row["inputs"],
                            priority=row["priority"])  # fmt: skip
         await self.store.create_instances([spec], self.clock(), [new_id])

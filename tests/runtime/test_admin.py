@@ -26,7 +26,8 @@ from tests.runtime.support import (
     running,
 )
 from waymark_runtime import wrl
-from waymark_runtime.admin import Admin, InstanceSummary
+from waymark_runtime.admin import Admin, InstanceSummary, connect
+from waymark_runtime.config import Settings
 from waymark_runtime.engine import NewInstance, Outcome, PlannedAction
 from waymark_runtime.errors import InstanceCancelled, InstanceStateError, UnknownInstance
 from waymark_runtime.local import LocalRuntime
@@ -128,7 +129,8 @@ async def test_list_pages_newest_first_with_ties_broken_by_id(store: Any) -> Non
     pages = await every_page(admin, limit=3)
     assert [len(page) for page in pages] == [3, 3, 1]
     assert [i for page in pages for i in page] == expected
-    assert await every_page(admin, limit=7) == [expected, []]
+    assert await every_page(admin, limit=7) == [expected]
+    assert await every_page(admin, limit=6) == [expected[:6], expected[6:]]
     first = (await admin.list(limit=2)).items[0]
     assert isinstance(first, InstanceSummary)
     assert (first.workflow, first.version, first.status, first.priority) == (
@@ -407,3 +409,11 @@ async def test_a_runner_stops_without_waiting_for_attempts_of_a_cancelled_instan
         assert status is not None and status.status == "cancelled"
         with pytest.raises(InstanceCancelled, match="cancelled by an administrator"):
             await client.get_result(instance_id, timeout=5)
+
+
+async def test_connect_opens_an_admin_on_the_configured_database(database: str) -> None:
+    async with emptied_store(database) as store:
+        instance_id = await create(store, NOW)
+    settings = Settings.from_env({"WAYMARK_DATABASE_URL": database})
+    async with connect(settings) as admin:
+        assert [item.id for item in (await admin.list()).items] == [instance_id]

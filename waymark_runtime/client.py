@@ -39,6 +39,7 @@ class InstanceStatus:
     workflow: str
     version: str
     status: str
+    """`queued`, `running`, or (finished) `completed`, `failed`, `cancelled`."""
     priority: int
     created_at: float
     updated_at: float

@@ -65,3 +65,20 @@ class NoRuntimeError(WaymarkError):
     """no LocalRuntime is active in this test, and no database is configured: use the
     `waymark_runtime` fixture or `async with LocalRuntime():`, or set WAYMARK_DATABASE_URL (or
     WAYMARK_HOME) to run against PostgreSQL"""
+
+
+class UnknownInstance(WaymarkError, LookupError):
+    """no such workflow instance"""
+
+    def __init__(self, instance_id: str) -> None:
+        self.instance_id = instance_id
+        super().__init__(f"no instance {instance_id}")
+
+
+class InstanceStateError(WaymarkError):
+    """the workflow instance's status does not allow this"""
+
+    def __init__(self, instance_id: str, status: str, message: str) -> None:
+        self.instance_id = instance_id
+        self.status = status
+        super().__init__(message)

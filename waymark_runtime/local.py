@@ -17,6 +17,7 @@ import random
 from types import TracebackType
 from typing import Any
 
+from waymark_runtime.admin import Admin
 from waymark_runtime.clock import Clock, SystemClock, VirtualClock
 from waymark_runtime.config import Settings
 from waymark_runtime.engine import NewInstance, Outcome
@@ -148,6 +149,10 @@ class LocalRuntime:
 
     async def outcome(self, instance_id: str) -> Outcome | None:
         return await self.store.outcome(instance_id)
+
+    def admin(self) -> Admin:
+        """The admin API over this runtime's instances (on its clock)."""
+        return Admin(self.store, clock=self.clock.now)
 
     # -- the runner and its clock ---------------------------------------------------------------
 

@@ -141,7 +141,8 @@ class Runner:
     ) -> None:
         """Stop claiming, let running attempts finish (bounded), release every instance.
 
-        The heartbeat (the first loop) keeps the leases alive until the very end."""
+        The heartbeat (the first loop) keeps the leases alive until the very end. Attempts of
+        instances no longer held (cancelled, or leased elsewhere) are moot: not waited for."""
         self.stopping = True
         heartbeat, others = loops[0], loops[1:]
         for task in [*others, *waits]:
@@ -150,7 +151,10 @@ class Runner:
         self.wake.set()
         grace = self.settings.shutdown_grace_seconds
         if not pump.done():
-            if not await self.pool.wait_idle(grace):
+            if grace > 0:
+                await self._confirm_leases(min(grace, 5.0))
+            awaited = any(held.running for held in self.held.values())
+            if awaited and not await self.pool.wait_idle(grace):
                 self.pool.kill()  # past the grace: what still runs is lost (retried elsewhere)
             with contextlib.suppress(TimeoutError, Exception):
                 await asyncio.wait_for(asyncio.shield(pump), 5)
@@ -163,6 +167,11 @@ class Runner:
         if self.pool.in_flight:
             self.pool.kill()
         await self.pool.stop()
+
+    async def _confirm_leases(self, timeout: float) -> None:
+        """One heartbeat now: instances whose lease is gone are let go (bounded, best effort)."""
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self._heartbeat(), timeout)
 
     async def _release_all(self) -> None:
         """Give every held instance back now; attempts still running count as lost later."""

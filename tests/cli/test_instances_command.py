@@ -1,11 +1,13 @@
-"""`waymark instances list|show|cancel|retry` against a real database, with instances made by
+"""`waymark instances list|show|cancel|retry|requeue` against a real database, with instances made by
 `waymark run` in the same test."""
 
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
+from typing import Any
 
 from runtime_support import (
     Background,
@@ -178,3 +180,45 @@ def test_inspection_and_resume_import_nothing_the_stored_program_names(
     assert f"resuming instance {queued} needs the file that defines Gated" in resumed.err
     assert f"waymark run FILE --resume {queued}" in resumed.err
     assert not imported.exists()
+
+
+def test_requeue_and_pages_of_the_list(database: str, project: Path) -> None:
+    gate = project / "gate"
+    gate.touch()
+    failed, result = run(database, project, "flows.py:Gated", gate=str(gate))
+    assert result.code == 1
+    retried = waymark("instances", "retry", failed, "--format", "json", database=database,
+                      cwd=project).json()["id"]  # fmt: skip
+    # Requeueing the queued retry cancels it first: the two never run side by side.
+    requeued = waymark("instances", "requeue", retried, "--format", "json", database=database,
+                       cwd=project)  # fmt: skip
+    assert requeued.code == 0, requeued.err
+    new = requeued.json()
+    assert new["requeue_of"] == retried and new["id"] not in (failed, retried)
+
+    def show(instance: str) -> dict[str, Any]:
+        shown = waymark("instances", "show", instance, "--format", "json", database=database,
+                        cwd=project)  # fmt: skip
+        detail: dict[str, Any] = shown.json()
+        return detail
+
+    old = show(retried)
+    assert old["status"] == "cancelled"
+    assert old["error"] == {"exception": "InstanceCancelled",
+                            "message": f"requeued as instance {new['id']}"}  # fmt: skip
+    assert (show(new["id"])["status"], show(new["id"])["inputs"]) == ("queued", {"gate": str(gate)})
+
+    first = waymark("instances", "list", "--workflow", "Gated", "--limit", "2",
+                    database=database, cwd=project)  # fmt: skip
+    assert first.code == 0, first.err
+    assert new["id"] in first.out and retried in first.out and "cancelled" in first.out
+    found = re.search(r"more with `--after (\S+)`", first.err)
+    assert found is not None, first.err
+    second = waymark("instances", "list", "--workflow", "Gated", "--limit", "2", "--after",
+                     found.group(1), "--format", "json", database=database, cwd=project)  # fmt: skip
+    assert second.code == 0, second.err
+    assert second.json()[0]["id"] == failed
+
+    bad = waymark("instances", "list", "--after", "nope", database=database, cwd=project)
+    assert bad.code == 2
+    assert "error: not a cursor of this listing: 'nope'" in bad.err

@@ -1,23 +1,25 @@
-"""The database side of the CLI: settings, opening the store, instance ids, snapshots.
+"""The database side of the CLI: settings, opening the store, the admin API, snapshots.
 
 Commands that touch PostgreSQL (`run`, `instances`, `graph --instance`, `db migrate`) go through
 here: `WAYMARK_DATABASE_URL`, or the embedded server under `WAYMARK_HOME` (booted on first use,
 and said so). Bad settings are usage errors, an unreachable server a `CliError`; no tracebacks.
-It holds no command logic.
+Instances are read and changed through `waymark_runtime.admin`, whose refusals become CLI errors
+here (`refusals`). It holds no command logic.
 """
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Coroutine
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from waymark_compiler.cli._output import CliError, UsageFailure, err
 
 if TYPE_CHECKING:
     from waymark_compiler.cli._trace import Snapshot
+    from waymark_runtime.admin import Admin, AttemptRecord, InstanceDetail
     from waymark_runtime.config import Settings
     from waymark_runtime.store.postgres import PostgresStore
 
@@ -113,32 +115,70 @@ def instance_id(text: str) -> str:
         ) from None
 
 
+@asynccontextmanager
+async def administered(settings: Settings) -> AsyncIterator[Admin]:
+    """The admin API over the database of `settings`; its refusals are CLI errors."""
+    from waymark_runtime.admin import Admin
+
+    async with connected(settings) as store:
+        with refusals():
+            yield Admin(store)
+
+
+@contextmanager
+def refusals() -> Iterator[None]:
+    """An unknown instance or a bad argument is a usage error (exit 2), a status that does
+    not allow what was asked an error (exit 1)."""
+    from waymark_runtime.errors import InstanceStateError, UnknownInstance
+    from waymark_runtime.options import InvalidOptionError
+
+    try:
+        yield
+    except UnknownInstance as refused:
+        raise UsageFailure(str(refused), "see `waymark instances list`") from None
+    except InvalidOptionError as refused:
+        raise UsageFailure(str(refused)) from None
+    except InstanceStateError as refused:
+        raise CliError(str(refused)) from None
+
+
+async def inspected(store: PostgresStore, instance: str) -> tuple[InstanceDetail, Snapshot]:
+    """One instance's admin record, and its snapshot with its program (for `_trace`); an
+    unknown id is a usage error."""
+    from waymark_runtime.admin import Admin
+
+    with refusals():
+        detail = await Admin(store).show(instance)
+    program = await load_program(store, detail.summary.workflow, detail.summary.version)
+    return detail, snapshot_of(detail, program)
+
+
 async def load_snapshot(store: PostgresStore, instance: str) -> Snapshot:
-    """Everything about one instance; an unknown id is a usage error."""
+    """Everything about one instance, with its program; an unknown id is a usage error."""
+    return (await inspected(store, instance))[1]
+
+
+def snapshot_of(detail: InstanceDetail, program: Any) -> Snapshot:
+    """The trace's view of an instance (`_trace.Snapshot`), from its admin record."""
     from waymark_compiler.cli._trace import Snapshot
 
-    row = await store.status(instance)
-    if row is None:
-        raise UsageFailure(f"no instance {instance}", "see `waymark instances list`")
-    attempts = await store.attempts_of(instance)
-    timers = await store.timers_of(instance)
-    program = await load_program(store, row["workflow_name"], row["workflow_version"])
+    summary = detail.summary
     return Snapshot(
-        id=row["id"],
-        workflow=row["workflow_name"],
-        version=row["workflow_version"],
-        status=shown_status(row["status"], row["error"]),
-        priority=row["priority"],
-        inputs=row["inputs"] or {},
-        result=row["result"],
-        error=row["error"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        finished_at=row["finished_at"],
-        attempts=attempts,
-        timers=timers,
-        program=program,
-    )
+        id=summary.id, workflow=summary.workflow, version=summary.version,
+        status=summary.status, priority=summary.priority, inputs=detail.inputs,
+        result=detail.result, error=detail.error, created_at=summary.created_at,
+        updated_at=summary.updated_at, finished_at=summary.finished_at,
+        attempts=[attempt_row(attempt) for attempt in detail.attempts],
+        timers={sleep.node: sleep.wake_at for sleep in detail.sleeps}, program=program,
+    )  # fmt: skip
+
+
+def attempt_row(attempt: AttemptRecord) -> dict[str, Any]:
+    """An attempt record as a row of the `instance_attempts` query (what `_trace` reads)."""
+    from dataclasses import fields
+
+    row = {field.name: getattr(attempt, field.name) for field in fields(attempt)}
+    return {**row, "timeout_seconds": attempt.timeout}
 
 
 _PROGRAMS: dict[tuple[str, str], Any] = {}
@@ -157,12 +197,3 @@ async def load_program(store: PostgresStore, workflow: str, version: str) -> Any
         except WrlSyntaxError:
             _PROGRAMS[key] = None
     return _PROGRAMS[key]
-
-
-CANCELLED_TYPE = "waymark_runtime.errors:InstanceCancelled"
-
-
-def shown_status(status: str, error: Any) -> str:
-    """A failed instance whose error is a cancellation is shown as `cancelled`."""
-    cancelled = isinstance(error, dict) and error.get("type") == CANCELLED_TYPE
-    return "cancelled" if status == "failed" and cancelled else status

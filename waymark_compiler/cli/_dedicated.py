@@ -15,7 +15,7 @@ import signal
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from waymark_compiler.cli._database import CANCELLED_TYPE, EXIT_INTERRUPTED, load_snapshot
+from waymark_compiler.cli._database import EXIT_INTERRUPTED, load_snapshot
 from waymark_compiler.cli._output import CliError, err
 from waymark_runtime.store.postgres import Claim, PostgresStore
 
@@ -51,7 +51,10 @@ class Ended:
 async def drive(
     store: FocusedStore, settings: Settings, instance: str, hint: str, quiet: bool
 ) -> Ended:
-    """Run the instance with a runner of our own until it ends or Ctrl-C."""
+    """Run the instance with a runner of our own, on `settings`, until it ends or Ctrl-C.
+
+    Once the instance has ended (a cancel can end it mid-attempt), the runner stops without
+    waiting for attempts still running: they are moot, it holds the instance no longer."""
     from waymark_compiler.cli._progress import progress_view
     from waymark_runtime.runner import Runner
 
@@ -66,10 +69,6 @@ async def drive(
         outcome = await _watch(store, instance, running, interrupted, view)
     finally:
         view.close()
-        if outcome is not None:
-            # The instance has ended (a cancel can end it mid-attempt): attempts still in
-            # flight are moot, so the runner need not wait for them before it stops.
-            runner.settings = runner.settings.replace(shutdown_grace_seconds=0.0)
         stop.set()
         await _stopped(running)
     if outcome is None and interrupted.is_set():
@@ -78,7 +77,7 @@ async def drive(
         error = running.exception() if running.done() and not running.cancelled() else None
         raise CliError(f"the runtime stopped before the instance ended: {error}",
                        f"the instance is kept; continue it with `{hint}`")  # fmt: skip
-    return Ended(instance, outcome, hint, cancelled(outcome))
+    return Ended(instance, outcome, hint, await _cancelled(store, instance))
 
 
 def _on_interrupt(stop: asyncio.Event, instance: str, hint: str) -> asyncio.Event:
@@ -135,6 +134,6 @@ async def _stopped(running: asyncio.Task[None]) -> None:
         await asyncio.wait_for(asyncio.shield(running), SHUTDOWN_SECONDS + 10)
 
 
-def cancelled(outcome: Outcome) -> bool:
-    error = outcome.value
-    return not outcome.ok and isinstance(error, dict) and error.get("type") == CANCELLED_TYPE
+async def _cancelled(store: FocusedStore, instance: str) -> bool:
+    row = await store.status(instance)
+    return row is not None and row["status"] == "cancelled"

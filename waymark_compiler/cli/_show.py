@@ -2,7 +2,8 @@
 
 `waymark instances list/show` and `waymark run` print through here, so an instance reads the
 same everywhere: times in UTC, durations in seconds, values as plain JSON (`_values`), each
-attempt next to the line and node of the call that dispatched it (`_trace`). It only formats.
+attempt next to the line and node of the call that dispatched it (`_trace`). It only formats
+the admin API's records (`waymark_runtime.admin`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +22,8 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
     from rich.table import Table
 
-    from waymark_compiler.cli._trace import Snapshot, Trace
+    from waymark_compiler.cli._trace import Trace
+    from waymark_runtime.admin import AttemptRecord, InstanceDetail, InstanceSummary
     from waymark_runtime.dag import Dag, Node
 
 
@@ -61,29 +64,29 @@ def print_rich(renderable: RenderableType) -> None:
 # instances list -------------------------------------------------------------------------------
 
 
-def list_table(rows: list[dict[str, Any]], now: float) -> Table:
+def list_table(items: Sequence[InstanceSummary], now: float) -> Table:
     from rich.table import Table
 
     table = Table(box=None, header_style="bold", pad_edge=False)
     for title in ("ID", "WORKFLOW", "STATUS", "ATTEMPTS", "CREATED (UTC)", "DURATION"):
         table.add_column(title, no_wrap=True)
-    for row in rows:
-        took = (row["finished_at"] or now) - row["created_at"]
-        table.add_row(cell(row["id"]), cell(row["workflow_name"]), _styled(row["status"]),
-                      str(row["attempts"]), when(row["created_at"]), seconds(took))  # fmt: skip
+    for item in items:
+        took = (item.finished_at or now) - item.created_at
+        table.add_row(cell(item.id), cell(item.workflow), _styled(item.status),
+                      str(item.attempt_count), when(item.created_at), seconds(took))  # fmt: skip
     return table
 
 
-def list_json(row: dict[str, Any]) -> dict[str, Any]:
+def list_json(item: InstanceSummary) -> dict[str, Any]:
     return {
-        "id": row["id"],
-        "workflow": row["workflow_name"],
-        "version": row["workflow_version"],
-        "status": row["status"],
-        "priority": row["priority"],
-        "attempts": row["attempts"],
-        "created_at": iso(row["created_at"]),
-        "finished_at": iso(row["finished_at"]),
+        "id": item.id,
+        "workflow": item.workflow,
+        "version": item.version,
+        "status": item.status,
+        "priority": item.priority,
+        "attempts": item.attempt_count,
+        "created_at": iso(item.created_at),
+        "finished_at": iso(item.finished_at),
     }
 
 
@@ -114,7 +117,7 @@ def node_label(node: Node) -> str:
     return _TEMPORARY.sub("", node.label.split("\n")[0])
 
 
-def sites_of(snapshot: Snapshot, dag: Dag | None, trace: Trace) -> dict[str, str]:
+def sites_of(dag: Dag | None, trace: Trace) -> dict[str, str]:
     """Occurrence -> `line 12: users = fetch_users(user_ids)`, where the replay mapped it."""
     if dag is None:
         return {}
@@ -128,114 +131,129 @@ def sites_of(snapshot: Snapshot, dag: Dag | None, trace: Trace) -> dict[str, str
 
 
 def detail_renderables(
-    snapshot: Snapshot, sites: dict[str, str], now: float
+    detail: InstanceDetail, sites: dict[str, str], now: float
 ) -> list[RenderableType]:
     from rich.table import Table
 
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold", no_wrap=True)
     head.add_column()
-    for label, value in _details(snapshot, now):
+    for label, value in _details(detail, now):
         head.add_row(label, value)
     parts: list[RenderableType] = [head]
-    if snapshot.attempts:
-        parts += ["", attempts_table(snapshot, sites)]
+    if detail.attempts:
+        parts += ["", attempts_table(detail, sites)]
     return parts
 
 
-def _details(snapshot: Snapshot, now: float) -> list[tuple[str, str]]:
-    took = (snapshot.finished_at or now) - snapshot.created_at
+def _details(detail: InstanceDetail, now: float) -> list[tuple[str, str]]:
+    summary = detail.summary
+    took = (summary.finished_at or now) - summary.created_at
     rows = [
-        ("instance", cell(snapshot.id)),
-        ("workflow", cell(f"{snapshot.workflow} (version {snapshot.version[:12]})")),
-        ("status", _styled(snapshot.status)),
-        ("created", f"{when(snapshot.created_at)} UTC"),
-        ("finished" if snapshot.finished else "running for", _finished(snapshot, took)),
-        ("inputs", cell(compact(plain(snapshot.inputs)))),
+        ("instance", cell(summary.id)),
+        ("workflow", cell(f"{summary.workflow} (version {summary.version[:12]})")),
+        ("status", _styled(summary.status)),
+        ("created", f"{when(summary.created_at)} UTC"),
+        ("finished" if summary.finished else "running for", _finished(summary, took)),
+        ("inputs", cell(compact(plain(detail.inputs)))),
     ]
-    if snapshot.status == "completed":
-        rows.append(("result", cell(clip(compact(plain(snapshot.result)), 400))))
-    if snapshot.error is not None:
-        rows.append(("error", cell(exception_text(snapshot.error))))
-    for node, wake_at in snapshot.timers.items():
-        rows.append(("sleeping", f"{cell(node)} until {when(wake_at)} UTC"))
+    if summary.status == "completed":
+        rows.append(("result", cell(clip(compact(plain(detail.result)), 400))))
+    if detail.error is not None:
+        rows.append(("error", cell(exception_text(detail.error))))
+    if detail.lease_owner is not None:
+        until = when(detail.lease_expires_at)
+        rows.append(("held by", f"{cell(detail.lease_owner)} (lease until {until} UTC)"))
+    for sleep in detail.sleeps:
+        rows.append(("sleeping", f"{cell(sleep.node)} until {when(sleep.wake_at)} UTC"))
     return rows
 
 
-def _finished(snapshot: Snapshot, took: float) -> str:
-    if snapshot.finished:
-        return f"{when(snapshot.finished_at)} UTC (after {seconds(took)})"
+def _finished(summary: InstanceSummary, took: float) -> str:
+    if summary.finished:
+        return f"{when(summary.finished_at)} UTC (after {seconds(took)})"
     return seconds(took)
 
 
-def attempts_table(snapshot: Snapshot, sites: dict[str, str]) -> Table:
+def attempts_table(detail: InstanceDetail, sites: dict[str, str]) -> Table:
     from rich.table import Table
 
     table = Table(box=None, header_style="bold", pad_edge=False, title_justify="left")
     for title in ("NODE", "CALL SITE", "ACTION", "TRY", "STATUS", "OUTCOME", "STARTED", "TOOK"):
         table.add_column(title, no_wrap=title not in ("ACTION", "OUTCOME"))
-    for row in snapshot.attempts:
-        started = row["started_at"]
-        offset = None if started is None else started - snapshot.created_at
+    for attempt in detail.attempts:
+        started = attempt.started_at
+        offset = None if started is None else started - detail.summary.created_at
         table.add_row(
-            cell(row["node"]),
-            cell(clip(sites.get(row["node"], "-"), 48)),
-            cell(clip(call_text(row["action"], row["args"], row["kwargs"]), 80)),
-            str(row["attempt"]),
-            _styled(row["status"]),
-            cell(clip(outcome_text(row), 80)),
+            cell(attempt.node),
+            cell(clip(sites.get(attempt.node, "-"), 48)),
+            cell(clip(call_text(attempt.action, attempt.args, attempt.kwargs), 80)),
+            str(attempt.attempt),
+            _styled(attempt.status),
+            cell(clip(outcome_text(attempt), 80)),
             "-" if offset is None else f"+{seconds(offset)}",
-            seconds(duration(row)),
+            seconds(span(attempt.started_at, attempt.finished_at)),
         )
     return table
 
 
-def outcome_text(row: dict[str, Any]) -> str:
-    if row["status"] == "completed":
-        return compact(plain(row["result"]))
-    if row["status"] == "failed":
-        return exception_text(row["error"])
+def outcome_text(attempt: AttemptRecord) -> str:
+    if attempt.status == "completed":
+        return compact(plain(attempt.result))
+    if attempt.status == "failed":
+        return exception_text(attempt.error)
     return "-"
 
 
 def duration(row: dict[str, Any]) -> float | None:
-    if row["started_at"] is None or row["finished_at"] is None:
+    """How long an attempt row ran (None until it finished)."""
+    return span(row["started_at"], row["finished_at"])
+
+
+def span(started: float | None, finished: float | None) -> float | None:
+    if started is None or finished is None:
         return None
-    return max(float(row["finished_at"] - row["started_at"]), 0.0)
+    return max(float(finished - started), 0.0)
 
 
-def show_json(snapshot: Snapshot, sites: dict[str, str], trace: Trace) -> dict[str, Any]:
+def show_json(detail: InstanceDetail, trace: Trace) -> dict[str, Any]:
+    summary = detail.summary
     return {
-        "id": snapshot.id,
-        "workflow": snapshot.workflow,
-        "version": snapshot.version,
-        "status": snapshot.status,
-        "priority": snapshot.priority,
-        "inputs": plain(snapshot.inputs),
-        "result": plain(snapshot.result),
-        "error": plain(snapshot.error),
-        "created_at": iso(snapshot.created_at),
-        "updated_at": iso(snapshot.updated_at),
-        "finished_at": iso(snapshot.finished_at),
-        "attempts": [_attempt_json(row, trace) for row in snapshot.attempts],
-        "sleeps": [{"node": n, "wake_at": iso(t)} for n, t in snapshot.timers.items()],
+        "id": summary.id,
+        "workflow": summary.workflow,
+        "version": summary.version,
+        "status": summary.status,
+        "priority": summary.priority,
+        "inputs": plain(detail.inputs),
+        "result": plain(detail.result),
+        "error": plain(detail.error),
+        "created_at": iso(summary.created_at),
+        "updated_at": iso(summary.updated_at),
+        "finished_at": iso(summary.finished_at),
+        "lease_owner": detail.lease_owner,
+        "lease_expires_at": iso(detail.lease_expires_at),
+        "wake_at": iso(detail.wake_at),
+        "attempts": [_attempt_json(attempt, trace) for attempt in detail.attempts],
+        "sleeps": [{"node": s.node, "wake_at": iso(s.wake_at)} for s in detail.sleeps],
     }
 
 
-def _attempt_json(row: dict[str, Any], trace: Trace) -> dict[str, Any]:
+def _attempt_json(attempt: AttemptRecord, trace: Trace) -> dict[str, Any]:
     return {
-        "node": row["node"],
-        "site": trace.sites.get(row["node"]),
-        "line": trace.lines.get(row["node"]),
-        "attempt": row["attempt"],
-        "action": row["action"],
-        "args": plain(row["args"]),
-        "kwargs": plain(row["kwargs"]),
-        "status": row["status"],
-        "result": plain(row["result"]),
-        "error": plain(row["error"]),
-        "lost": row["lost_count"],
-        "created_at": iso(row["created_at"]),
-        "started_at": iso(row["started_at"]),
-        "finished_at": iso(row["finished_at"]),
+        "node": attempt.node,
+        "site": attempt.site or trace.sites.get(attempt.node),
+        "line": trace.lines.get(attempt.node),
+        "attempt": attempt.attempt,
+        "action": attempt.action,
+        "args": plain(attempt.args),
+        "kwargs": plain(attempt.kwargs),
+        "status": attempt.status,
+        "result": plain(attempt.result),
+        "error": plain(attempt.error),
+        "lost": attempt.lost_count,
+        "timeout": attempt.timeout,
+        "ready_at": iso(attempt.ready_at),
+        "created_at": iso(attempt.created_at),
+        "started_at": iso(attempt.started_at),
+        "finished_at": iso(attempt.finished_at),
     }

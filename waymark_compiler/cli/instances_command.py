@@ -1,31 +1,30 @@
-"""`waymark instances list|show|cancel|retry`: inspect and steer workflow instances.
+"""`waymark instances list|show|cancel|retry|requeue`: inspect and steer workflow instances.
 
-Reads the database of `WAYMARK_DATABASE_URL` (or the embedded server). Tables go to stdout
-(rich), status lines to stderr, `--format json` prints JSON. An unknown or malformed instance id
-is a usage error (exit 2); asking for what an instance's state forbids (cancelling a finished
-instance, retrying one that did not fail) exits 1. Inspection imports no user code.
+A thin layer over the admin API (`waymark_runtime.admin`) on the database of
+`WAYMARK_DATABASE_URL` (or the embedded server). Tables go to stdout (rich), status lines to
+stderr, `--format json` prints JSON. An unknown or malformed instance id is a usage error
+(exit 2); asking for what an instance's status forbids (cancelling a finished instance, retrying
+one that did not fail) exits 1. Inspection imports no user code.
 """
 
 from __future__ import annotations
 
 import json
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from waymark_compiler.cli._database import (
-    CANCELLED_TYPE,
-    connected,
+    administered,
+    inspected,
     instance_id,
     load_settings,
-    load_snapshot,
     run_async,
-    shown_status,
 )
 from waymark_compiler.cli._options import OutputFormat as Format
 from waymark_compiler.cli._options import TableFormatOption as FormatOption
-from waymark_compiler.cli._output import CliError, UsageFailure, err, out, printable, status
+from waymark_compiler.cli._output import err, out, printable, status
 from waymark_compiler.cli._show import (
     detail_renderables,
     list_json,
@@ -37,8 +36,8 @@ from waymark_compiler.cli._show import (
 
 if TYPE_CHECKING:
     from waymark_compiler.cli._trace import Snapshot, Trace
+    from waymark_runtime.admin import InstanceDetail, InstanceSummary, Page
     from waymark_runtime.dag import Dag
-    from waymark_runtime.store.postgres import PostgresStore
 
 
 class Status(StrEnum):
@@ -55,7 +54,7 @@ IdArgument = Annotated[
 
 instances_app = typer.Typer(
     name="instances",
-    help="List, show, cancel and retry workflow instances.",
+    help="List, show, cancel, retry and requeue workflow instances.",
     no_args_is_help=True,
 )
 
@@ -71,49 +70,59 @@ def list_command(
     limit: Annotated[
         int, typer.Option("--limit", "-n", min=1, help="At most this many, newest first.")
     ] = 20,
+    after: Annotated[
+        str | None,
+        typer.Option(
+            "--after",
+            metavar="CURSOR",
+            help="The page after this cursor (printed at the end of the previous page).",
+        ),
+    ] = None,
     output_format: FormatOption = Format.text,
 ) -> None:
-    """List instances, newest first."""
+    """List instances, newest first, a page at a time."""
     chosen = None if status_filter is None else status_filter.value
-    rows, now = run_async(_list(chosen, workflow, limit))
+    page, now = run_async(_list(chosen, workflow, limit, after))
     if output_format is Format.json:
-        out(json.dumps([list_json(row) for row in rows], indent=2))
-    elif rows:
-        print_rich(list_table(rows, now))
+        out(json.dumps([list_json(item) for item in page.items], indent=2))
+    elif page.items:
+        print_rich(list_table(page.items, now))
     else:
         err("no instances" + (f" with status {chosen}" if chosen else ""))
+    if page.next_cursor is not None and output_format is Format.text:
+        err(f"hint: more with `--after {page.next_cursor}`")
 
 
 async def _list(
-    chosen: str | None, workflow: str | None, limit: int
-) -> tuple[list[dict[str, Any]], float]:
+    chosen: str | None, workflow: str | None, limit: int, after: str | None
+) -> tuple[Page, float]:
     from waymark_runtime.store.postgres import now
 
-    async with connected(load_settings()) as store:
-        rows = await store.list_instances(status=chosen, workflow=workflow, limit=limit)
-    return rows, now()
+    async with administered(load_settings()) as admin:
+        page = await admin.list(status=chosen, workflow=workflow, limit=limit, after=after)
+    return page, now()
 
 
 @instances_app.command("show")
 def show_command(instance: IdArgument, output_format: FormatOption = Format.text) -> None:
     """Show an instance: inputs, status, result or error, and every action attempt."""
-    snapshot, dag, trace, now = run_async(_show(instance_id(instance)))
-    sites = sites_of(snapshot, dag, trace)
+    detail, dag, trace, now = run_async(_show(instance_id(instance)))
     if output_format is Format.json:
-        out(json.dumps(show_json(snapshot, sites, trace), indent=2))
+        out(json.dumps(show_json(detail, trace), indent=2))
         return
     from rich.console import Group
 
-    print_rich(Group(*detail_renderables(snapshot, sites, now)))
+    print_rich(Group(*detail_renderables(detail, sites_of(dag, trace), now)))
 
 
-async def _show(instance: str) -> tuple[Snapshot, Dag | None, Trace, float]:
+async def _show(instance: str) -> tuple[InstanceDetail, Dag | None, Trace, float]:
+    from waymark_compiler.cli._database import connected
     from waymark_runtime.store.postgres import now
 
     async with connected(load_settings()) as store:
-        snapshot = await load_snapshot(store, instance)
+        detail, snapshot = await inspected(store, instance)
     dag, trace = traced(snapshot)
-    return snapshot, dag, trace, now()
+    return detail, dag, trace, now()
 
 
 def traced(snapshot: Snapshot) -> tuple[Dag | None, Trace]:
@@ -134,7 +143,8 @@ def traced(snapshot: Snapshot) -> tuple[Dag | None, Trace]:
 
 @instances_app.command("cancel")
 def cancel_command(instance: IdArgument) -> None:
-    """Cancel an unfinished instance: it fails with InstanceCancelled and runs no further.
+    """Cancel an unfinished instance: it ends as cancelled (its waiters raise InstanceCancelled)
+    and runs no further.
 
     Attempts already running on a worker finish, but their results are dropped.
     """
@@ -144,65 +154,52 @@ def cancel_command(instance: IdArgument) -> None:
 
 
 async def _cancel(instance: str) -> None:
-    from waymark_runtime.errors import InstanceCancelled
-    from waymark_runtime.store.postgres import now
-    from waymark_runtime.values import error_json
-
-    error = error_json(InstanceCancelled("cancelled with `waymark instances cancel`"))
-    assert error["type"] == CANCELLED_TYPE
-    async with connected(load_settings()) as store:
-        if not await store.cancel(instance, error, now()):
-            await _explain_not_cancellable(store, instance)
-
-
-async def _explain_not_cancellable(store: PostgresStore, instance: str) -> None:
-    row = await store.status(instance)
-    if row is None:
-        raise UsageFailure(f"no instance {instance}", "see `waymark instances list`")
-    shown = shown_status(row["status"], row["error"])
-    raise CliError(f"instance {instance} already finished ({shown}); nothing to cancel")
+    async with administered(load_settings()) as admin:
+        await admin.cancel(instance, "cancelled with `waymark instances cancel`")
 
 
 @instances_app.command("retry")
 def retry_command(instance: IdArgument, output_format: FormatOption = Format.text) -> None:
     """Run a failed (or cancelled) instance again, from the start, as a new instance.
 
-    The new instance gets the same inputs and priority and runs the latest version of the
+    The new instance gets the same inputs and priority and runs the newest version of the
     workflow stored in the database; the failed one is kept as it is. Prints the new id.
     """
     old = instance_id(instance)
-    new, workflow, version = run_async(_retry(old))
+    new = run_async(_again(old, requeue=False))
+    _print_again(old, new, "retry", output_format)
+
+
+@instances_app.command("requeue")
+def requeue_command(instance: IdArgument, output_format: FormatOption = Format.text) -> None:
+    """Start an instance again, whatever its status, on the newest version of its workflow.
+
+    The new instance gets the same inputs and priority. An unfinished instance is cancelled
+    first, so the two never run side by side; a finished one is kept as it is. Prints the
+    new id.
+    """
+    old = instance_id(instance)
+    new = run_async(_again(old, requeue=True))
+    _print_again(old, new, "requeue", output_format)
+
+
+async def _again(instance: str, *, requeue: bool) -> InstanceSummary:
+    async with administered(load_settings()) as admin:
+        return await (admin.requeue(instance) if requeue else admin.retry(instance))
+
+
+def _print_again(old: str, new: InstanceSummary, what: str, output_format: Format) -> None:
     if output_format is Format.json:
-        out(json.dumps({"id": new, "retry_of": old, "workflow": workflow, "version": version}))
+        out(json.dumps({"id": new.id, f"{what}_of": old, "workflow": new.workflow,
+                        "version": new.version}))  # fmt: skip
         return
-    out(new)
-    status(printable(f"queued {new}: a retry of {old} ({workflow}, version {version[:12]})"))
+    out(new.id)
+    version = new.version[:12]
+    status(printable(f"queued {new.id}: a {what} of {old} ({new.workflow}, version {version})"))
     err(
         f"hint: workers pick it up (`waymark start-workers`), or run it here: "
-        f"`waymark run FILE.py --resume {new}`"
+        f"`waymark run FILE.py --resume {new.id}`"
     )
-
-
-async def _retry(instance: str) -> tuple[str, str, str]:
-    from waymark_runtime.engine import NewInstance
-    from waymark_runtime.store.postgres import now
-
-    async with connected(load_settings()) as store:
-        row = await store.status(instance)
-        if row is None:
-            raise UsageFailure(f"no instance {instance}", "see `waymark instances list`")
-        if row["status"] != "failed":
-            raise CliError(
-                f"instance {instance} is {row['status']}; only failed or cancelled instances "
-                "can be retried"
-            )
-        workflow = row["workflow_name"]
-        latest = await store.latest_version(workflow)
-        version, wrl = latest if latest is not None else (row["workflow_version"], "")
-        spec = NewInstance(workflow=workflow, version=version, wrl=wrl, inputs=row["inputs"],
-                           priority=row["priority"])  # fmt: skip
-        [new] = await store.create_instances([spec], now())
-    return new, workflow, version
 
 
 def register(app: typer.Typer) -> None:

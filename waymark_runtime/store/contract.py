@@ -4,12 +4,15 @@ A runner claims instances (a lease with an epoch), commits `CommitBatch`es fence
 extends its leases by heartbeat, reclaims the expired leases of others, and collects finished
 instances; clients create instances and wait for outcomes. Times are epoch seconds passed in by
 the caller (one clock the host can pin or make virtual). JSON values keep their key order.
-One test suite (tests/runtime/test_store_contract.py) holds both stores to it.
+One test suite (tests/runtime/test_store_contract.py) holds both stores to it. `InspectionStore`
+is what the admin API (`waymark_runtime.admin`) reads and changes; tests/runtime/test_admin.py
+holds both stores to it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from waymark_runtime.actions import ActionTimeout
@@ -54,6 +57,44 @@ class RunnerStore(Protocol):
     async def status(self, instance_id: str) -> dict[str, Any] | None: ...
 
     def subscribe(self, on_runnable: Callable[[], None]) -> Subscription: ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InstanceQuery:
+    """Which instances to list: each filter None for any; creation times in [after, before).
+
+    The order is newest first: `created_at` then `id`, both descending. `after` is the keyset
+    position of the last instance of the previous page, `(created_at in microseconds, id)`."""
+
+    status: str | None = None
+    workflow: str | None = None
+    created_after: float | None = None
+    created_before: float | None = None
+    after: tuple[int, str] | None = None
+    limit: int = 50
+
+
+class InspectionStore(Protocol):
+    """What inspecting and steering instances needs. Rows are dicts (times as epoch seconds):
+    `status` gives an instance row (the columns of the `instance_status` query), `attempts_of`
+    rows of `instance_attempts`, `list_instances` rows of `list_instances` (with the attempt
+    count and `created_us`, the keyset position)."""
+
+    async def create_instances(
+        self, specs: Sequence[NewInstance], now: float, ids: Sequence[str] | None = None
+    ) -> list[str]: ...
+
+    async def status(self, instance_id: str) -> dict[str, Any] | None: ...
+
+    async def list_instances(self, query: InstanceQuery) -> list[dict[str, Any]]: ...
+
+    async def attempts_of(self, instance_id: str) -> list[dict[str, Any]]: ...
+
+    async def timers_of(self, instance_id: str) -> dict[str, float]: ...
+
+    async def latest_version(self, workflow: str) -> tuple[str, str] | None: ...
+
+    async def cancel(self, instance_id: str, error: Any, now: float) -> bool: ...
 
 
 def lost_attempt_error(retries: int) -> Any:

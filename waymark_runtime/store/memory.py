@@ -3,7 +3,8 @@
 `LocalRuntime` runs the production runner on it, for users' fast unit tests. It keeps the same
 rows as the PostgreSQL schema (instances with leases and epochs, attempts, sleeps, program
 versions) and applies the same `CommitBatch` documents with the semantics of `queries.sql`,
-after a JSON round trip, so a value that PostgreSQL would refuse is refused here too.
+after a JSON round trip, so a value that PostgreSQL would refuse is refused here too. It also
+answers inspection (`InspectionStore`, in `memory_inspect`), so the admin API runs on it.
 Durability is PostgreSQL's job and is tested there; this module never interprets a program.
 """
 
@@ -19,14 +20,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from waymark_runtime.engine import NewInstance, Outcome, check_programs
-from waymark_runtime.store.contract import lost_attempt_error
+from waymark_runtime.store import memory_inspect
+from waymark_runtime.store.contract import InstanceQuery, lost_attempt_error
 from waymark_runtime.store.pg_batch import CommitBatch, dumps
-from waymark_runtime.store.pg_rows import Claim, claim_of
+from waymark_runtime.store.pg_rows import FINISHED, Claim, claim_of, outcome_of
 
-_FINISHED = ("completed", "failed")
-_STATUS_COLUMNS = ("id", "workflow_name", "workflow_version", "status", "priority", "inputs",
-                   "result", "error", "lease_owner", "lease_expires_at", "wake_at", "created_at",
-                   "updated_at", "finished_at")  # fmt: skip
 Row = dict[str, Any]
 
 
@@ -53,11 +51,7 @@ class _Instance:
     timers: dict[str, float] = field(default_factory=dict)
 
     def outcome(self) -> Outcome | None:
-        if self.status == "completed":
-            return Outcome(ok=True, value=self.result)
-        if self.status == "failed":
-            return Outcome(ok=False, value=self.error)
-        return None
+        return outcome_of({"status": self.status, "result": self.result, "error": self.error})
 
 
 @dataclass(slots=True, kw_only=True)
@@ -70,6 +64,7 @@ class _Attempt:
     timeout: float | None
     ready_at: float
     created: int
+    created_at: float
     status: str = "queued"
     consumed: bool = False
     lost_count: int = 0
@@ -148,7 +143,7 @@ class MemoryStore:
         instance = self.instances.get(instance_id)
         if instance is None:
             return None
-        return {name: getattr(instance, name) for name in _STATUS_COLUMNS}
+        return memory_inspect.status_row(instance)
 
     def subscribe(self, on_runnable: Callable[[], None]) -> _Subscription:
         return _Subscription(self, on_runnable)
@@ -221,7 +216,7 @@ class MemoryStore:
         if row.get("state") is not None:
             instance.state = row["state"]
         status = row.get("status")
-        finished = status in _FINISHED
+        finished = status in FINISHED
         if status is not None:
             instance.status, instance.result, instance.error = (
                 status,
@@ -257,7 +252,8 @@ class MemoryStore:
         instance.attempts[key] = _Attempt(
             node=row["node"], attempt=row["attempt"], action=row["action"], args=row["args"],
             kwargs=row["kwargs"], timeout=row["timeout"], ready_at=row["ready_at"],
-            created=next(self._order), status="running" if row["running"] else "queued",
+            created=next(self._order), created_at=now,
+            status="running" if row["running"] else "queued",
             lease_owner=owner,
             started_at=now if row["running"] else None)  # fmt: skip
 
@@ -299,6 +295,33 @@ class MemoryStore:
         for instance_id in doomed:
             del self.instances[instance_id]
         return len(doomed)
+
+    # inspection (`InspectionStore`) ----------------------------------------------------------
+
+    async def list_instances(self, query: InstanceQuery) -> list[Row]:
+        return memory_inspect.listed(self.instances.values(), query)
+
+    async def attempts_of(self, instance_id: str) -> list[Row]:
+        return memory_inspect.attempt_rows(self.instances[instance_id])
+
+    async def timers_of(self, instance_id: str) -> dict[str, float]:
+        return dict(sorted(self.instances[instance_id].timers.items(), key=lambda t: t[1]))
+
+    async def latest_version(self, workflow: str) -> tuple[str, str] | None:
+        """The version of `workflow` registered last (versions keep their first registration)."""
+        found = [(v, wrl) for (name, v), wrl in self.versions.items() if name == workflow]
+        return found[-1] if found else None
+
+    async def program_of(self, workflow: str, version: str) -> str | None:
+        return self.versions.get((workflow, version))
+
+    async def cancel(self, instance_id: str, error: Any, now: float) -> bool:
+        """`cancel_instance`; waiters get the cancelled outcome."""
+        instance = self.instances.get(instance_id)
+        if instance is None or not memory_inspect.cancel(instance, json.loads(dumps(error)), now):
+            return False
+        self._settle(instance)
+        return True
 
     # internals -------------------------------------------------------------------------------
 

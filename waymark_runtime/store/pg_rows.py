@@ -51,10 +51,16 @@ class Cursor:
     timers: tuple[str, ...]
 
 
+FINISHED = frozenset({"completed", "failed", "cancelled"})
+"""The statuses of an instance that has ended; a cancelled one ended like a failed one."""
+
+
 def outcome_of(row: Any) -> Outcome | None:
+    """The outcome of an instance row (None while it runs): a cancelled instance's error is
+    the `InstanceCancelled` exception its waiters raise."""
     if row["status"] == "completed":
         return Outcome(ok=True, value=row["result"])
-    if row["status"] == "failed":
+    if row["status"] in FINISHED:
         return Outcome(ok=False, value=row["error"])
     return None
 

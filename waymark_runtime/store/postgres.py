@@ -24,7 +24,7 @@ from waymark_runtime.engine import (
     Outcome,
     check_programs,
 )
-from waymark_runtime.store.contract import lost_attempt_error
+from waymark_runtime.store.contract import InstanceQuery, lost_attempt_error
 from waymark_runtime.store.pg_batch import CommitBatch, dumps
 from waymark_runtime.store.pg_listen import Listener
 from waymark_runtime.store.pg_migrate import migrate, migrate_async
@@ -243,7 +243,7 @@ class PostgresStore:
         rows = await self.pool.fetch(self._sql["collect_garbage"], now, retention, limit)
         return len(rows)
 
-    # inspection: `waymark run`, `waymark instances`, `waymark graph --instance` -------------
+    # inspection (`store.contract.InspectionStore`, the admin API), and `waymark run` -------
 
     async def claim_among(
         self, instance_ids: Sequence[str], owner: str, limit: int, now: float, lease: float
@@ -277,14 +277,23 @@ class PostgresStore:
         row = await self.pool.fetchrow(self._sql["latest_version"], workflow)
         return None if row is None else (row["version"], row["wrl"])
 
-    async def list_instances(
-        self, *, status: str | None = None, workflow: str | None = None, limit: int = 50
-    ) -> list[dict[str, Any]]:
-        """The newest instances, newest first; status `cancelled` lists cancelled ones."""
-        rows = await self.pool.fetch(self._sql["list_instances"], status, workflow, limit)
+    async def list_instances(self, query: InstanceQuery) -> list[dict[str, Any]]:
+        """A page of instances, newest first (see `InstanceQuery`)."""
+        after_us, after_id = query.after if query.after is not None else (None, None)
+        rows = await self.pool.fetch(
+            self._sql["list_instances"],
+            query.status,
+            query.workflow,
+            query.created_after,
+            query.created_before,
+            query.limit,
+            after_us,
+            after_id,
+        )
         return [{**dict(row), "id": str(row["id"])} for row in rows]
 
     async def cancel(self, instance_id: str, error: Any, now: float) -> bool:
-        """Fail an unfinished instance with `error`; False when unknown or already finished."""
+        """End an unfinished instance as cancelled, with `error` (the exception its waiters
+        raise); False when it is unknown or already finished."""
         row = await self.pool.fetchrow(self._sql["cancel_instance"], instance_id, now, error)
         return row is not None

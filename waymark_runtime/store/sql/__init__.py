@@ -43,7 +43,10 @@ class Migration:
 
 @functools.cache
 def migrations() -> tuple[Migration, ...]:
-    """The numbered migrations, in order; numbers must be contiguous from 1."""
+    """The numbered migrations, in order; a number is used once.
+
+    Numbers may skip (a migration of a branch not merged yet); each applied number is recorded,
+    so one that lands later, with a lower number, is still applied."""
     folder = resources.files(__package__).joinpath("migrations")
     found = []
     for entry in folder.iterdir():
@@ -51,6 +54,9 @@ def migrations() -> tuple[Migration, ...]:
         if match:
             found.append(Migration(int(match.group(1)), entry.name, entry.read_text("utf-8")))
     found.sort(key=lambda migration: migration.number)
-    if [m.number for m in found] != list(range(1, len(found) + 1)):
-        raise ValueError(f"migrations are not numbered 1..n: {[m.name for m in found]}")
+    numbers = [m.number for m in found]
+    if len(set(numbers)) != len(numbers) or 0 in numbers:
+        raise ValueError(
+            f"migration numbers must be distinct and from 1: {[m.name for m in found]}"
+        )
     return tuple(found)

@@ -313,26 +313,27 @@ ORDER BY created_at DESC, version
 LIMIT 1;
 
 -- name: list_instances
--- The newest $3 instances, optionally of status $1 and workflow $2. A cancelled instance is a
--- failed one whose error is `InstanceCancelled`; it is listed with status `cancelled`.
-SELECT * FROM (
-    SELECT i.id, i.workflow_name, i.workflow_version, i.priority,
-           CASE WHEN i.status = 'failed'
-                     AND i.error ->> 'type' = 'waymark_runtime.errors:InstanceCancelled'
-                THEN 'cancelled' ELSE i.status END AS status,
-           extract(epoch FROM i.created_at)::double precision AS created_at,
-           extract(epoch FROM i.updated_at)::double precision AS updated_at,
-           extract(epoch FROM i.finished_at)::double precision AS finished_at,
-           (SELECT count(*) FROM waymark_attempts AS a WHERE a.instance_id = i.id) AS attempts
-    FROM waymark_instances AS i
-    WHERE $2::text IS NULL OR i.workflow_name = $2
-) AS listed
-WHERE $1::text IS NULL OR listed.status = $1
-ORDER BY listed.created_at DESC, listed.id
-LIMIT $3;
+-- Up to $5 instances, newest first (`created_at`, then `id`, both descending): of status $1 and
+-- workflow $2 (NULL for any), created in [$3, $4) (NULL for no bound), after the keyset position
+-- of the previous page's last row ($6 microseconds since the epoch, $7 id; NULL for the first).
+SELECT i.id, i.workflow_name, i.workflow_version, i.status, i.priority,
+       extract(epoch FROM i.created_at)::double precision AS created_at,
+       extract(epoch FROM i.updated_at)::double precision AS updated_at,
+       extract(epoch FROM i.finished_at)::double precision AS finished_at,
+       (extract(epoch FROM i.created_at) * 1000000)::bigint AS created_us,
+       (SELECT count(*) FROM waymark_attempts AS a WHERE a.instance_id = i.id) AS attempts
+FROM waymark_instances AS i
+WHERE ($1::text IS NULL OR i.status = $1)
+  AND ($2::text IS NULL OR i.workflow_name = $2)
+  AND ($3::double precision IS NULL OR i.created_at >= to_timestamp($3))
+  AND ($4::double precision IS NULL OR i.created_at < to_timestamp($4))
+  AND ($6::bigint IS NULL
+       OR (i.created_at, i.id) < (timestamptz 'epoch' + $6 * interval '1 microsecond', $7::uuid))
+ORDER BY i.created_at DESC, i.id DESC
+LIMIT $5;
 
 -- name: cancel_instance
--- End unfinished instance $1 as failed with error $3 at $2: its lease is dropped (the holding
+-- End unfinished instance $1 as cancelled with error $3 at $2: its lease is dropped (the holding
 -- runner's next commit or heartbeat fails the lease fence, so it lets the instance go), its
 -- open attempts fail, its sleeps are deleted, and waiters are notified. Returns no row when
 -- the instance is unknown or already finished.
@@ -340,7 +341,7 @@ WITH target AS (
     SELECT id FROM waymark_instances WHERE id = $1 AND finished_at IS NULL FOR UPDATE
 ), cancelled AS (
     UPDATE waymark_instances AS i
-    SET status = 'failed', result = NULL, error = $3::json, finished_at = to_timestamp($2),
+    SET status = 'cancelled', result = NULL, error = $3::json, finished_at = to_timestamp($2),
         lease_owner = NULL, lease_expires_at = NULL, wake_at = NULL,
         updated_at = to_timestamp($2)
     FROM target

@@ -1,0 +1,322 @@
+"""The admin API: list, show, cancel, retry and requeue workflow instances, as typed records.
+
+`Admin(store)` works over either store (`PostgresStore`, or the `MemoryStore` of `LocalRuntime`):
+what it needs of one is `store.contract.InspectionStore`. The CLI (`waymark instances`) is a thin
+layer over it, and a dashboard calls it too. Values (inputs, results, errors, arguments) are the
+stored JSON of `waymark_runtime.values`: inspection never imports or runs user code. Refusals are
+exceptions: `UnknownInstance`, `InstanceStateError`, `InvalidOptionError` for a bad argument.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, get_args
+
+from waymark_runtime.config import Settings
+from waymark_runtime.engine import NewInstance
+from waymark_runtime.errors import (
+    InstanceCancelled,
+    InstanceStateError,
+    InternalError,
+    UnknownInstance,
+)
+from waymark_runtime.options import InvalidOptionError
+from waymark_runtime.store.contract import InspectionStore, InstanceQuery
+from waymark_runtime.store.pg_rows import FINISHED
+from waymark_runtime.values import error_json
+
+__all__ = [
+    "Admin",
+    "AttemptRecord",
+    "InstanceDetail",
+    "InstanceSummary",
+    "Page",
+    "SleepRecord",
+    "Status",
+    "connect",
+]
+
+Status = Literal["queued", "running", "completed", "failed", "cancelled"]
+"""An instance's status; `completed`, `failed` and `cancelled` are final."""
+STATUSES: tuple[Status, ...] = get_args(Status)
+RETRYABLE = frozenset({"failed", "cancelled"})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InstanceSummary:
+    """One instance as a list shows it; times are epoch seconds."""
+
+    id: str
+    workflow: str
+    version: str
+    status: Status
+    priority: int
+    created_at: float
+    updated_at: float
+    finished_at: float | None
+    attempt_count: int
+    """How many action attempts it has made (every try of every action)."""
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AttemptRecord:
+    """One try of an action: its call (stored JSON arguments), its outcome and its times."""
+
+    node: str
+    """The occurrence that dispatched it (`n1`, `n2`, ... in dispatch order)."""
+    attempt: int
+    action: str
+    """The action's import path, `module:function`."""
+    args: list[Any]
+    kwargs: dict[str, Any]
+    status: str
+    """`queued`, `running`, `completed` or `failed` (an attempt open at a cancel fails)."""
+    result: Any
+    error: Any
+    lost_count: int
+    """How often it was lost (its worker process or runner died while running it)."""
+    timeout: float | None
+    ready_at: float
+    created_at: float
+    started_at: float | None
+    finished_at: float | None
+    site: str | None = None
+    """The DAG node of the call that dispatched it, where the store records it."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SleepRecord:
+    """A durable sleep the instance waits on, and when it ends (epoch seconds)."""
+
+    node: str
+    wake_at: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InstanceDetail:
+    """Everything about one instance: its summary, values, lease, attempts and sleeps."""
+
+    summary: InstanceSummary
+    inputs: dict[str, Any]
+    result: Any
+    """The stored return value once `completed`, else None."""
+    error: Any
+    """The stored exception once `failed` or `cancelled` (`InstanceCancelled`), else None."""
+    lease_owner: str | None
+    """The runner holding it now (None while no runner works on it)."""
+    lease_expires_at: float | None
+    wake_at: float | None
+    """When it is next runnable while no runner holds it (None once finished)."""
+    attempts: tuple[AttemptRecord, ...]
+    """Every attempt, in dispatch order."""
+    sleeps: tuple[SleepRecord, ...]
+
+    @property
+    def id(self) -> str:
+        return self.summary.id
+
+    @property
+    def status(self) -> Status:
+        return self.summary.status
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """Instances newest first; `next_cursor` is `after=` for the next page (None on the last)."""
+
+    items: tuple[InstanceSummary, ...]
+    next_cursor: str | None
+
+
+class Admin:
+    """Inspect and steer the instances of one store: `Admin(store)`; `clock` gives "now"."""
+
+    def __init__(self, store: InspectionStore, *, clock: Callable[[], float] | None = None) -> None:
+        self.store = store
+        self.clock = clock or _system_now
+
+    async def list(
+        self,
+        *,
+        status: str | None = None,
+        workflow: str | None = None,
+        created_after: float | None = None,
+        created_before: float | None = None,
+        limit: int = 50,
+        after: str | None = None,
+    ) -> Page:
+        """A page of instances, newest first, created in [`created_after`, `created_before`)."""
+        limit = _checked_limit(limit)
+        query = InstanceQuery(status=_checked_status(status), workflow=workflow,
+                              created_after=created_after, created_before=created_before,
+                              after=_position(after), limit=limit + 1)  # fmt: skip
+        rows = await self.store.list_instances(query)
+        items = tuple(_summary(row, row["attempts"]) for row in rows[:limit])
+        return Page(items, _cursor(rows[limit - 1]) if len(rows) > limit else None)
+
+    async def show(self, instance_id: str) -> InstanceDetail:
+        """One instance with its attempts (in dispatch order) and pending sleeps."""
+        row = await self._row(instance_id)
+        attempts = await self.store.attempts_of(row["id"])
+        timers = await self.store.timers_of(row["id"])
+        return _detail(row, attempts, timers)
+
+    async def cancel(
+        self, instance_id: str, reason: str = "cancelled by an administrator"
+    ) -> InstanceSummary:
+        """End an unfinished instance as `cancelled`; its waiters raise `InstanceCancelled`.
+
+        Its lease is dropped (the runner holding it lets it go at its next commit or heartbeat),
+        its open attempts fail and its sleeps end; attempts already running on a worker finish,
+        but their results are dropped. A finished instance is an `InstanceStateError`."""
+        row = await self._row(instance_id)
+        error = error_json(InstanceCancelled(reason))
+        if not await self.store.cancel(row["id"], error, self.clock()):
+            row = await self._row(row["id"])
+            status = row["status"]
+            raise InstanceStateError(
+                row["id"],
+                status,
+                f"instance {row['id']} already finished ({status}); nothing to cancel",
+            )
+        return (await self.show(row["id"])).summary
+
+    async def retry(self, instance_id: str) -> InstanceSummary:
+        """Run a failed or cancelled instance again, from the start, as a new instance.
+
+        The new instance has the same inputs and priority and runs the newest registered
+        version of the workflow (a retry usually follows a fix); the old one is kept as it
+        is. Any other status is an `InstanceStateError`. Returns the new instance."""
+        row = await self._row(instance_id)
+        if row["status"] not in RETRYABLE:
+            raise InstanceStateError(
+                row["id"], row["status"], f"instance {row['id']} is {row['status']}; "
+                "only failed or cancelled instances can be retried",
+            )  # fmt: skip
+        return await self._start_again(row, str(uuid.uuid4()))
+
+    async def requeue(self, instance_id: str) -> InstanceSummary:
+        """Start an instance again, from its inputs, on the newest registered version of its
+        workflow, whatever its status: an unfinished one is cancelled first (its error names
+        the new instance), so the two never run side by side. Returns the new instance."""
+        row = await self._row(instance_id)
+        new_id = str(uuid.uuid4())
+        if row["status"] not in FINISHED:
+            error = error_json(InstanceCancelled(f"requeued as instance {new_id}"))
+            await self.store.cancel(row["id"], error, self.clock())
+        return await self._start_again(row, new_id)
+
+    async def _start_again(self, row: dict[str, Any], new_id: str) -> InstanceSummary:
+        workflow = row["workflow_name"]
+        latest = await self.store.latest_version(workflow)
+        if latest is None:  # its own version is registered: the instance row refers to it
+            raise InternalError(f"no registered version of workflow {workflow}")
+        version, wrl = latest
+        spec = NewInstance(workflow=workflow, version=version, wrl=wrl, inputs=row["inputs"],
+                           priority=row["priority"])  # fmt: skip
+        await self.store.create_instances([spec], self.clock(), [new_id])
+        return _summary(await self._row(new_id), 0)
+
+    async def _row(self, instance_id: str) -> dict[str, Any]:
+        """The instance row; a malformed or unknown id is `UnknownInstance`."""
+        try:
+            canonical = str(uuid.UUID(str(instance_id).strip()))
+        except ValueError:
+            raise UnknownInstance(str(instance_id)) from None
+        row = await self.store.status(canonical)
+        if row is None:
+            raise UnknownInstance(canonical)
+        return row
+
+
+@contextlib.asynccontextmanager
+async def connect(settings: Settings | None = None) -> AsyncIterator[Admin]:
+    """An `Admin` over the PostgreSQL store of `settings` (default: from the environment,
+    the embedded server when no `WAYMARK_DATABASE_URL`), closed at the end."""
+    from waymark_runtime.embedded import database_url
+    from waymark_runtime.store.postgres import PostgresStore
+
+    settings = settings or Settings.from_env()
+    dsn = await asyncio.to_thread(database_url, settings)
+    store = await PostgresStore.open(dsn, max_size=4)
+    try:
+        yield Admin(store)
+    finally:
+        await store.close()
+
+
+def _system_now() -> float:
+    from waymark_runtime.store.postgres import now
+
+    return now()
+
+
+# rows -> records ------------------------------------------------------------------------------
+
+
+def _summary(row: dict[str, Any], attempt_count: int) -> InstanceSummary:
+    return InstanceSummary(
+        id=row["id"], workflow=row["workflow_name"], version=row["workflow_version"],
+        status=row["status"], priority=row["priority"], created_at=row["created_at"],
+        updated_at=row["updated_at"], finished_at=row["finished_at"],
+        attempt_count=attempt_count,
+    )  # fmt: skip
+
+
+def _detail(
+    row: dict[str, Any], attempts: Sequence[dict[str, Any]], timers: dict[str, float]
+) -> InstanceDetail:
+    return InstanceDetail(
+        summary=_summary(row, len(attempts)), inputs=row["inputs"] or {}, result=row["result"], error=row["error"],
+        lease_owner=row["lease_owner"], lease_expires_at=row["lease_expires_at"],
+        wake_at=row["wake_at"], attempts=tuple(_attempt(a) for a in attempts),
+        sleeps=tuple(SleepRecord(node=node, wake_at=at) for node, at in timers.items()),
+    )  # fmt: skip
+
+
+def _attempt(row: dict[str, Any]) -> AttemptRecord:
+    return AttemptRecord(
+        node=row["node"], attempt=row["attempt"], action=row["action"], args=row["args"],
+        kwargs=row["kwargs"], status=row["status"], result=row["result"], error=row["error"],
+        lost_count=row["lost_count"], timeout=row["timeout_seconds"], ready_at=row["ready_at"],
+        created_at=row["created_at"], started_at=row["started_at"],
+        finished_at=row["finished_at"], site=row.get("site"),
+    )  # fmt: skip
+
+
+# arguments ------------------------------------------------------------------------------------
+
+
+def _checked_status(status: str | None) -> str | None:
+    if status is not None and status not in STATUSES:
+        raise InvalidOptionError(f"unknown status {status!r}; one of {', '.join(STATUSES)}")
+    return status
+
+
+def _checked_limit(limit: int) -> int:
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise InvalidOptionError(f"limit must be a positive integer, got {limit!r}")
+    return limit
+
+
+def _cursor(row: dict[str, Any]) -> str:
+    """The opaque position after `row`: its creation time in microseconds and its id."""
+    return f"{row['created_us']}_{row['id']}"
+
+
+def _position(cursor: str | None) -> tuple[int, str] | None:
+    if cursor is None:
+        return None
+    micros, _, instance_id = cursor.partition("_")
+    try:
+        return int(micros), str(uuid.UUID(instance_id))
+    except ValueError:
+        raise InvalidOptionError(f"not a cursor of this listing: {cursor!r}") from None

@@ -1,0 +1,84 @@
+"""What `MemoryStore` answers to inspection (`store.contract.InspectionStore`), as pure functions.
+
+Rows come out in the shapes the PostgreSQL store's queries give them (`instance_status`,
+`instance_attempts`, `list_instances`), ordered the same way, so the admin API reads one shape
+from both stores. Cancelling follows `cancel_instance`. No I/O, no clock of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from waymark_runtime.store.contract import InstanceQuery
+from waymark_runtime.store.pg_rows import FINISHED
+
+if TYPE_CHECKING:
+    from waymark_runtime.store.memory import _Attempt, _Instance
+
+Row = dict[str, Any]
+_STATUS_COLUMNS = ("id", "workflow_name", "workflow_version", "status", "priority", "inputs",
+                   "result", "error", "lease_owner", "lease_expires_at", "wake_at", "created_at",
+                   "updated_at", "finished_at")  # fmt: skip
+_ATTEMPT_COLUMNS = ("node", "attempt", "action", "args", "kwargs", "status", "result", "error",
+                    "lost_count", "ready_at", "created_at", "started_at", "finished_at")  # fmt: skip
+_LISTED_COLUMNS = ("id", "workflow_name", "workflow_version", "status", "priority",
+                   "created_at", "updated_at", "finished_at")  # fmt: skip
+
+
+def status_row(instance: _Instance) -> Row:
+    return {name: getattr(instance, name) for name in _STATUS_COLUMNS}
+
+
+def attempt_rows(instance: _Instance) -> list[Row]:
+    """Every attempt, in dispatch order (`n2` before `n10`), as `instance_attempts` gives it."""
+    ordered = sorted(instance.attempts.values(), key=lambda a: (len(a.node), a.node, a.attempt))
+    return [_attempt_row(attempt) for attempt in ordered]
+
+
+def _attempt_row(attempt: _Attempt) -> Row:
+    row = {name: getattr(attempt, name) for name in _ATTEMPT_COLUMNS}
+    return {**row, "timeout_seconds": attempt.timeout}
+
+
+def listed(instances: Iterable[_Instance], query: InstanceQuery) -> list[Row]:
+    """`list_instances`: the page of `query`, newest first."""
+    chosen = [(_position(i), i) for i in instances if _matches(i, query)]
+    if query.after is not None:
+        chosen = [(key, i) for key, i in chosen if key < query.after]
+    chosen.sort(key=lambda pair: pair[0], reverse=True)
+    return [_listed_row(instance, key[0]) for key, instance in chosen[: query.limit]]
+
+
+def _position(instance: _Instance) -> tuple[int, str]:
+    """The keyset position: creation time in microseconds (as PostgreSQL keeps it), id."""
+    return round(instance.created_at * 1_000_000), instance.id
+
+
+def _matches(instance: _Instance, query: InstanceQuery) -> bool:
+    return (
+        query.status in (None, instance.status)
+        and query.workflow in (None, instance.workflow_name)
+        and (query.created_after is None or instance.created_at >= query.created_after)
+        and (query.created_before is None or instance.created_at < query.created_before)
+    )
+
+
+def _listed_row(instance: _Instance, created_us: int) -> Row:
+    row = {name: getattr(instance, name) for name in _LISTED_COLUMNS}
+    return {**row, "created_us": created_us, "attempts": len(instance.attempts)}
+
+
+def cancel(instance: _Instance, error: Any, now: float) -> bool:
+    """End an unfinished instance as cancelled: its lease and sleeps go, open attempts fail."""
+    if instance.status in FINISHED:
+        return False
+    instance.status, instance.result, instance.error = "cancelled", None, error
+    instance.finished_at = instance.updated_at = now
+    instance.lease_owner = instance.lease_expires_at = instance.wake_at = None
+    for attempt in instance.attempts.values():
+        if attempt.status in ("queued", "running"):
+            attempt.status, attempt.error, attempt.finished_at = "failed", error, now
+            attempt.consumed, attempt.lease_owner = True, None
+    instance.timers.clear()
+    return True

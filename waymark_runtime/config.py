@@ -7,6 +7,7 @@ This module reads the environment and nothing else: no files, no database.
 
 from __future__ import annotations
 
+import difflib
 import logging
 import os
 from collections.abc import Callable, Mapping
@@ -252,3 +253,37 @@ def project_root(start: Path) -> Path:
         if any((directory / marker).exists() for marker in _PROJECT_MARKERS):
             return directory
     return start
+
+
+# Variables of the original product's configuration that have no counterpart here, and why.
+_WITHOUT_EFFECT = {
+    "WAYMARK_WEBAPP_ENABLED": "there is no dashboard yet",
+    "WAYMARK_WEBAPP_ADDR": "there is no dashboard yet",
+    **{
+        name: "it configures the original product's Rust core, which Waymark does not have"
+        for name in (
+            "WAYMARK_BOOT_BINARY", "WAYMARK_BOOT_COMMAND", "WAYMARK_BRIDGE_BASE_PORT",
+            "WAYMARK_BRIDGE_GRPC_ADDR", "WAYMARK_BRIDGE_GRPC_HOST", "WAYMARK_BRIDGE_GRPC_PORT",
+            "WAYMARK_BRIDGE_IN_MEMORY", "WAYMARK_EXECUTOR_SHARDS", "WAYMARK_WORKER_GRPC_ADDR",
+            "WAYMARK_INSTANCE_DONE_BATCH_SIZE", "WAYMARK_PERSIST_INTERVAL_MS",
+            "WAYMARK_RUNNER_PROFILE_INTERVAL_MS",
+        )
+    },
+}  # fmt: skip
+_INTERNAL = frozenset({"WAYMARK_WORKER_PROCESS", "WAYMARK_DEBUG"})
+
+
+def ignored_variables(environ: Mapping[str, str] | None = None) -> list[str]:
+    """A warning for each `WAYMARK_*` variable that is set but read by nothing: one of the
+    original product's that has no effect here, or an unknown name (with a "did you mean")."""
+    env = os.environ if environ is None else environ
+    known = set(variable_names()) | _INTERNAL
+    warnings = []
+    for name in sorted(n for n in env if n.startswith("WAYMARK_") and n not in known):
+        if name in _WITHOUT_EFFECT:
+            warnings.append(f"{name} has no effect: {_WITHOUT_EFFECT[name]}")
+        else:
+            close = difflib.get_close_matches(name, sorted(known - _INTERNAL), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            warnings.append(f"{name} is not a Waymark setting and is ignored{hint}")
+    return warnings

@@ -80,3 +80,18 @@ def assert_unreachable(result: subprocess.CompletedProcess[str], why: str) -> No
     assert error.startswith("error: cannot reach the database: ") and why in error
     assert hint == "hint: check WAYMARK_DATABASE_URL"
     assert "Traceback" not in result.stderr
+
+
+def test_variables_that_nothing_reads_are_named_at_start_up(tmp_path: Path) -> None:
+    result = start_workers(cwd=tmp_path, WAYMARK_WEBAPP_ENABLED="true", WAYMARK_LOCK_TTL="5",
+                           WAYMARK_BRIDGE_GRPC_PORT="1", WAYMARK_USER_MODULE="myapp.flows")  # fmt: skip
+    assert result.returncode == 2  # the module does not import; the warnings came first
+    warnings = [line.partition("WARNING waymark.runner: ")[2]
+                for line in result.stderr.splitlines() if "WARNING" in line]  # fmt: skip
+    assert warnings == [
+        "WAYMARK_BRIDGE_GRPC_PORT has no effect: it configures the original product's Rust core, "
+        "which Waymark does not have",
+        "WAYMARK_LOCK_TTL is not a Waymark setting and is ignored "
+        "(did you mean WAYMARK_LOCK_TTL_MS?)",
+        "WAYMARK_WEBAPP_ENABLED has no effect: there is no dashboard yet",
+    ]

@@ -19,7 +19,7 @@ import traceback
 
 import asyncpg
 
-from waymark_runtime.config import ConfigError, Settings, variable_names
+from waymark_runtime.config import ConfigError, Settings, ignored_variables, variable_names
 from waymark_runtime.embedded import database_url
 from waymark_runtime.errors import WaymarkError
 from waymark_runtime.runner import Runner
@@ -49,6 +49,8 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    for warning in ignored_variables():
+        log.warning("%s", warning)
     try:
         asyncio.run(serve(settings))
     except UserModuleError as error:

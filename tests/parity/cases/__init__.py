@@ -149,6 +149,7 @@ CASES: tuple[ParityCase, ...] = (
         "expressions", "TernariesAndBooleans", {"values": [-2, 3]}, {"values": []}, {"values": [0]}
     ),
     _case("expressions", "StringMethods", {"text": "Hello wide World"}),
+    _case("expressions", "MixedUnpacking", {"x": 2}, {"x": 0}),
     # helpers
     _case("helpers", "SyncHelpers", {"items": ["pen", "notebook"]}, {"items": []}),
     _case("helpers", "AsyncHelpers", {"items": ["a", "bcd"]}, {"items": []}),

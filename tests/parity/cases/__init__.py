@@ -127,6 +127,17 @@ CASES: tuple[ParityCase, ...] = (
         {"day": date(2024, 2, 28), "when": datetime(2024, 1, 2, 3, 4), "hours": 30},
     ),
     ParityCase("models", "ModelsAsInputs", None),
+    # action arguments arrive uncoerced
+    _case(
+        "arguments",
+        "UncoercedArguments",
+        {"x": "1", "y": "2"},
+        {"x": True, "y": 2.0},
+        {"x": 2.5, "y": 1},
+        {"x": [1], "y": [2]},
+    ),
+    _case("arguments", "BadArgumentRaisesAsInPython", {"x": "a"}, {"x": None}, {"x": 4}),
+    _case("arguments", "ModelArgumentsRebuilt", {"sku": "s1"}),
     # values at the edge of what storage takes
     _case(
         "payloads",

@@ -516,6 +516,16 @@ NESTED_TOO_DEEPLY = _rule(
     "part of it into a helper method.",
 )
 
+IDENTITY_COMPARISON = _rule(
+    "WM149",
+    "identity-comparison",
+    "refuses `is` and `is not` unless one side is `None`, `True`, `False` or an enum member",
+    "Values travel between processes as JSON and are rebuilt, so two values that are one object "
+    "in plain Python are two objects in the runtime: the answer of `is` would differ.",
+    "if first is second:",
+    "Compare with `==` (or `!=`); `x is None` and `status is Status.PAID` stay allowed.",
+)
+
 UNREACHABLE_CODE = _rule(
     "WM150",
     "unreachable-code",
@@ -576,6 +586,7 @@ _ALL: tuple[Rule, ...] = (
     UNSUPPORTED_STATEMENT,
     LOCAL_DEFINITION,
     NESTED_TOO_DEEPLY,
+    IDENTITY_COMPARISON,
     UNREACHABLE_CODE,
 )
 

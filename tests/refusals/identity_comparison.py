@@ -18,8 +18,5 @@ class IdentityWorkflow(Workflow):
         first = await load(order_id)
         second = await load(order_id)
         allowed = [first is None, first is not None, status is Status.PAID, True is not first]
-        return [
-            first is second,
-            *allowed,
-            0 < len(first) is not second,
-        ]  # error: WM149 @17, WM149 @44
+        same = first is second  # error: WM149 @16
+        return [same, *allowed, 0 < len(first) is not second]  # error: WM149 @33

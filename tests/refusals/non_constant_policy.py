@@ -9,6 +9,4 @@ async def flaky() -> int:
 @workflow
 class PolicyWorkflow(Workflow):
     async def run(self, attempts: int) -> int:
-        return await self.run_action(
-            flaky(), retry=RetryPolicy(attempts=attempts)
-        )  # error: WM127 @74
+        return await self.run_action(flaky(), retry=RetryPolicy(attempts=attempts))  # error: WM127 @74

@@ -526,6 +526,16 @@ IDENTITY_COMPARISON = _rule(
     "Compare with `==` (or `!=`); `x is None` and `status is Status.PAID` stay allowed.",
 )
 
+SYNC_ACTION = _rule(
+    "WM151",
+    "sync-action",
+    "refuses an `@action` defined with `def` instead of `async def`",
+    "Workers await every action; a plain function's result cannot be awaited, so each call "
+    "of it would fail at run time.",
+    "@action\ndef send_email(to: str) -> None: ...",
+    "Define it with `async def`; run blocking work with `await asyncio.to_thread(...)`.",
+)
+
 UNREACHABLE_CODE = _rule(
     "WM150",
     "unreachable-code",
@@ -588,6 +598,7 @@ _ALL: tuple[Rule, ...] = (
     NESTED_TOO_DEEPLY,
     IDENTITY_COMPARISON,
     UNREACHABLE_CODE,
+    SYNC_ACTION,
 )
 
 RULES: Mapping[str, Rule] = MappingProxyType({rule.code: rule for rule in _ALL})

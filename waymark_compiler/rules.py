@@ -316,7 +316,7 @@ NON_CONSTANT_POLICY = _rule(
 TIMEDELTA_FORM = _rule(
     "WM128",
     "timedelta-form",
-    "refuses `timedelta` outside a `timeout=` and positional `timedelta` arguments",
+    "refuses positional `timedelta` arguments",
     "`timedelta(5)` means five days, which is easy to misread; durations are compiled to seconds.",
     "timeout=timedelta(10)",
     "Use keywords: `timedelta(minutes=10)`, or a number of seconds.",

@@ -126,6 +126,12 @@ CASES: tuple[ParityCase, ...] = (
         "DatesAcrossActions",
         {"day": date(2024, 2, 28), "when": datetime(2024, 1, 2, 3, 4), "hours": 30},
     ),
+    _case(
+        "models",
+        "PureDates",
+        {"day": date(2024, 2, 28), "when": datetime(2024, 1, 2, 3, 4, 5), "hours": 30},
+        {"day": date(2023, 12, 31), "when": datetime(2024, 2, 29, 23, 59), "hours": -2},
+    ),
     ParityCase("models", "ModelsAsInputs", None),
     # action arguments arrive uncoerced
     _case(

@@ -445,7 +445,8 @@ IMPURE_METHOD = _rule(
     "Methods of user classes can do anything; the runtime only evaluates methods it "
     "implements exactly.",
     "summary = order.render()",
-    "Call it inside an action, or compute the value in a helper method.",
+    "Call the method inside an action and await the action (helper methods follow the same "
+    "rules as `run()`, so moving the call into one does not help).",
 )
 
 FUNCTION_VALUE = _rule(

@@ -111,11 +111,14 @@ def method_call(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr:
         return ctx.error(
             rules.STRING_FORMATTING, node, "`str.format` call", "use an f-string", help
         )
+    reported = len(ctx.sink.items)
+    value = lower_expr(func.value, ctx)
     if method not in PURE_METHODS:
-        help = "call it inside an action, or compute the value in a helper method"
+        if len(ctx.sink.items) > reported:  # `open(path).read()`: the receiver is at fault
+            return value
+        help = f"call `{method}` inside an action and await the action"
         message = f"call of method `{method}`, which is not a known pure method"
         return ctx.error(rules.IMPURE_METHOD, func.attr, message, "not a pure method", help)
-    value = lower_expr(func.value, ctx)
     args, kwargs = lower_arguments(node.args, ctx)
     return ir.MethodCall(obj=value, method=method, args=args, kwargs=kwargs, span=ctx.span(node))
 

@@ -370,7 +370,6 @@ def _attribute_target(node: cst.Attribute, ctx: Ctx) -> ir.Target:
         )
     else:
         help = "build a new value instead of mutating an attribute in place"
-        ctx.error(
-            rules.ATTRIBUTE_ASSIGNMENT, node, "assignment to an attribute", "mutates a value", help
-        )
+        message = f"assignment to attribute `{ctx.code(node)}`"
+        ctx.error(rules.ATTRIBUTE_ASSIGNMENT, node, message, "mutates a value", help)
     return ir.Name(id=TEMP_PREFIX, span=ctx.span(node))

@@ -18,6 +18,7 @@ from waymark_runtime.actions import ActionDefinition, bounded, invoke, registere
 from waymark_runtime.errors import WaymarkError
 from waymark_runtime.values import (
     JSON,
+    ModelValue,
     TypeResolver,
     error_json,
     from_json,
@@ -29,6 +30,10 @@ from waymark_runtime.values.registry import find_class
 
 class UnknownAction(WaymarkError):
     """no action is registered at this path"""
+
+
+class UnknownClass(WaymarkError):
+    """an argument is a model or dataclass whose class this worker cannot find"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +96,25 @@ def decode_arguments(
             positional.append(from_json(value, types=types))
         else:
             named[name] = from_json(value, types=types)
+    for value in (*positional, *named.values()):
+        _check_resolved(value)
     return positional, named
+
+
+def _check_resolved(value: Any) -> None:
+    """A model or dataclass left as data (its class is not loaded here) is refused by name:
+    the action would get a stand-in, not the object the workflow built."""
+    if isinstance(value, ModelValue):
+        message = (
+            f"argument of class {value.type} cannot be rebuilt: no such {value.kind} is loaded"
+        )
+        raise UnknownClass(message)
+    if isinstance(value, list | tuple):
+        for item in value:
+            _check_resolved(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _check_resolved(item)
 
 
 @functools.cache

@@ -30,6 +30,8 @@ from waymark_runtime.nesting import make_room, too_deep
 from waymark_runtime.wrl import dumps, version_of_canonical
 
 if TYPE_CHECKING:
+    import libcst as cst
+
     from waymark_runtime.workflows import Workflow, WorkflowDefinition
 
 
@@ -74,14 +76,15 @@ def compile_source(source: str, path: str = "<string>", module: str | None = Non
     parsed = parse(source, path)
     if isinstance(parsed, Diagnostic):
         return ModuleResult([], [parsed], source, path)
-    outcomes = _compile_classes(parsed, module)
-    diagnostics = ordered(d for outcome in outcomes for d in outcome.diagnostics)
+    outcomes, own = _compile_classes(parsed, module)
+    diagnostics = ordered([*own, *(d for outcome in outcomes for d in outcome.diagnostics)])
     workflows = [o.compiled for o in outcomes if o.compiled is not None]
     kept = diagnostics[:MAX_PER_FILE]
     return ModuleResult(workflows, kept, source, path, len(diagnostics) - len(kept))
 
 
-def _compile_classes(parsed: Source, module: str | None) -> list[_Outcome]:
+def _compile_classes(parsed: Source, module: str | None) -> tuple[list[_Outcome], list[Diagnostic]]:
+    """The outcome of every `@workflow` class, and the module's own diagnostics."""
     name, is_package = module_name_for(parsed.path)
     if module is not None:
         name = module
@@ -89,9 +92,21 @@ def _compile_classes(parsed: Source, module: str | None) -> list[_Outcome]:
     namespace = module_namespace(parsed, name, is_package)
     finder.add(namespace)
     resolver = Resolver(namespace, finder)
-    outcomes = [_compile_class(found, resolver) for found in discover(resolver)]
+    classes, sync_actions = discover(resolver)
+    outcomes = [_compile_class(found, resolver) for found in classes]
     _refuse_duplicates(outcomes)
-    return outcomes
+    return outcomes, [_sync_action(node, parsed) for node in sync_actions]
+
+
+def _sync_action(node: cst.FunctionDef, source: Source) -> Diagnostic:
+    """An `@action` written as a plain `def` (WM151): workers await every action."""
+    name = node.name.value
+    message = f"action `{name}` is not `async def`"
+    help = f"define it as `async def {name}(...)`; blocking work can run in `asyncio.to_thread`"
+    span = source.span(node.name)
+    return Diagnostic(
+        rules.SYNC_ACTION.code, "error", message, source.path, span, "not async", help
+    )
 
 
 def _refuse_duplicates(outcomes: list[_Outcome]) -> None:
@@ -217,7 +232,7 @@ def _module_outcomes(module: str, path: str, text: str) -> list[_Outcome]:
             raise CompileError([parsed], render([parsed], {path: text}))
         if len(_RECENT) >= 8:
             _RECENT.clear()
-        _RECENT[key] = _compile_classes(parsed, module)
+        _RECENT[key] = _compile_classes(parsed, module)[0]  # the class's own diagnostics only
     return _RECENT[key]
 
 

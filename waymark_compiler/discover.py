@@ -13,6 +13,7 @@ import libcst as cst
 
 from waymark_compiler.namespace import Assignment, Namespace, scan
 from waymark_compiler.resolve import KnownSym, Resolver
+from waymark_compiler.tables import Known
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,9 +28,14 @@ class _Finder(cst.CSTVisitor):
         self.resolver = resolver
         self.scopes: list[tuple[str, Namespace]] = [("", resolver.namespace)]
         self.found: list[WorkflowClass] = []
+        self.sync_actions: list[cst.FunctionDef] = []
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         prefix, parent = self.scopes[-1]
+        if node.asynchronous is None:
+            resolver = self.resolver.at(parent)
+            if any(_is_known(resolver, d, "action") for d in node.decorators):
+                self.sync_actions.append(node)
         qualprefix = f"{prefix}{node.name.value}.<locals>."
         inner = Namespace(parent.module, parent.package, parent.source, qualprefix, parent)
         params = node.params
@@ -45,7 +51,7 @@ class _Finder(cst.CSTVisitor):
         prefix, namespace = self.scopes[-1]
         qualname = f"{prefix}{node.name.value}"
         resolver = self.resolver.at(namespace)
-        if any(_is_workflow(resolver, d) for d in node.decorators):
+        if any(_is_known(resolver, d, "workflow") for d in node.decorators):
             self.found.append(WorkflowClass(node, qualname, namespace))
         # Class bodies are not enclosing scopes for their methods, as in Python.
         self.scopes.append((f"{qualname}.", namespace))
@@ -54,15 +60,16 @@ class _Finder(cst.CSTVisitor):
         self.scopes.pop()
 
 
-def _is_workflow(resolver: Resolver, decorator: cst.Decorator) -> bool:
+def _is_known(resolver: Resolver, decorator: cst.Decorator, what: Known) -> bool:
     target = decorator.decorator
     if isinstance(target, cst.Call):
         target = target.func
-    return resolver.expression(target) == KnownSym("workflow")
+    return resolver.expression(target) == KnownSym(what)
 
 
-def discover(resolver: Resolver) -> list[WorkflowClass]:
-    """Every `@workflow` class in the resolver's module, in source order."""
+def discover(resolver: Resolver) -> tuple[list[WorkflowClass], list[cst.FunctionDef]]:
+    """Every `@workflow` class in the resolver's module, in source order, and every `@action`
+    that is a plain `def` (refused: workers await actions)."""
     finder = _Finder(resolver)
     resolver.namespace.source.module.visit(finder)
-    return finder.found
+    return finder.found, finder.sync_actions

@@ -316,7 +316,7 @@ NON_CONSTANT_POLICY = _rule(
 TIMEDELTA_FORM = _rule(
     "WM128",
     "timedelta-form",
-    "refuses `timedelta` outside a `timeout=` and positional `timedelta` arguments",
+    "refuses positional `timedelta` arguments",
     "`timedelta(5)` means five days, which is easy to misread; durations are compiled to seconds.",
     "timeout=timedelta(10)",
     "Use keywords: `timedelta(minutes=10)`, or a number of seconds.",
@@ -445,7 +445,8 @@ IMPURE_METHOD = _rule(
     "Methods of user classes can do anything; the runtime only evaluates methods it "
     "implements exactly.",
     "summary = order.render()",
-    "Call it inside an action, or compute the value in a helper method.",
+    "Call the method inside an action and await the action (helper methods follow the same "
+    "rules as `run()`, so moving the call into one does not help).",
 )
 
 FUNCTION_VALUE = _rule(
@@ -516,6 +517,26 @@ NESTED_TOO_DEEPLY = _rule(
     "part of it into a helper method.",
 )
 
+IDENTITY_COMPARISON = _rule(
+    "WM149",
+    "identity-comparison",
+    "refuses `is` and `is not` unless one side is `None`, `True`, `False` or an enum member",
+    "Values travel between processes as JSON and are rebuilt, so two values that are one object "
+    "in plain Python are two objects in the runtime: the answer of `is` would differ.",
+    "if first is second:",
+    "Compare with `==` (or `!=`); `x is None` and `status is Status.PAID` stay allowed.",
+)
+
+SYNC_ACTION = _rule(
+    "WM151",
+    "sync-action",
+    "refuses an `@action` defined with `def` instead of `async def`",
+    "Workers await every action; a plain function's result cannot be awaited, so each call "
+    "of it would fail at run time.",
+    "@action\ndef send_email(to: str) -> None: ...",
+    "Define it with `async def`; run blocking work with `await asyncio.to_thread(...)`.",
+)
+
 UNREACHABLE_CODE = _rule(
     "WM150",
     "unreachable-code",
@@ -576,7 +597,9 @@ _ALL: tuple[Rule, ...] = (
     UNSUPPORTED_STATEMENT,
     LOCAL_DEFINITION,
     NESTED_TOO_DEEPLY,
+    IDENTITY_COMPARISON,
     UNREACHABLE_CODE,
+    SYNC_ACTION,
 )
 
 RULES: Mapping[str, Rule] = MappingProxyType({rule.code: rule for rule in _ALL})

@@ -18,15 +18,22 @@ from waymark_runtime.actions import ActionDefinition, bounded, invoke, registere
 from waymark_runtime.errors import WaymarkError
 from waymark_runtime.values import (
     JSON,
+    ModelValue,
+    TypeResolver,
     error_json,
     from_json,
     to_json,
     unstorable,
 )
+from waymark_runtime.values.registry import find_class
 
 
 class UnknownAction(WaymarkError):
     """no action is registered at this path"""
+
+
+class UnknownClass(WaymarkError):
+    """an argument is a model or dataclass whose class this worker cannot find"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,23 +78,63 @@ def result_outcome(path: str, result: Any) -> ActionOutcome:
 def decode_arguments(
     definition: ActionDefinition, args: list[Any], kwargs: dict[str, Any]
 ) -> tuple[list[Any], dict[str, Any]]:
-    """JSON arguments rebuilt as the types the action's parameters are annotated with."""
+    """JSON arguments rebuilt as the values the workflow computed, never coerced: `'1'` stays a
+    string for an `int` parameter, as in CPython. Tagged values (models, dataclasses, enums)
+    become their classes, found in the registry or among the classes the annotations name."""
     signature = definition.signature
     bound = signature.bind_partial(*args, **kwargs)
-    hints = _hints(definition)
+    types = _resolver(definition)
     positional: list[Any] = []
     named: dict[str, Any] = {}
     for name, value in bound.arguments.items():
         kind = signature.parameters[name].kind
         if kind is inspect.Parameter.VAR_POSITIONAL:
-            positional.extend(from_json(v) for v in value)
+            positional.extend(from_json(v, types=types) for v in value)
         elif kind is inspect.Parameter.VAR_KEYWORD:
-            named.update({k: from_json(v) for k, v in value.items()})
+            named.update({k: from_json(v, types=types) for k, v in value.items()})
         elif kind is inspect.Parameter.POSITIONAL_ONLY:
-            positional.append(from_json(value, hints.get(name)))
+            positional.append(from_json(value, types=types))
         else:
-            named[name] = from_json(value, hints.get(name))
+            named[name] = from_json(value, types=types)
+    for value in (*positional, *named.values()):
+        _check_resolved(value)
     return positional, named
+
+
+def _check_resolved(value: Any) -> None:
+    """A model or dataclass left as data (its class is not loaded here) is refused by name:
+    the action would get a stand-in, not the object the workflow built."""
+    if isinstance(value, ModelValue):
+        message = (
+            f"argument of class {value.type} cannot be rebuilt: no such {value.kind} is loaded"
+        )
+        raise UnknownClass(message)
+    if isinstance(value, list | tuple):
+        for item in value:
+            _check_resolved(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _check_resolved(item)
+
+
+@functools.cache
+def _resolver(definition: ActionDefinition) -> TypeResolver:
+    """Classes by path: the registry's, then those the action's annotations name."""
+    named: dict[str, type] = {}
+    for hint in _hints(definition).values():
+        _collect_classes(hint, named)
+
+    def resolve(path: str) -> type | None:
+        return find_class(path) or named.get(path)
+
+    return resolve
+
+
+def _collect_classes(hint: Any, into: dict[str, type]) -> None:
+    if isinstance(hint, type):
+        into[f"{hint.__module__}:{hint.__qualname__}"] = hint
+    for argument in typing.get_args(hint):
+        _collect_classes(argument, into)
 
 
 @functools.cache

@@ -30,5 +30,13 @@ PURE_METHODS = _words(
     "get items keys popitem setdefault update values "
     # set
     "add difference difference_update discard intersection intersection_update isdisjoint "
-    "issubset issuperset symmetric_difference symmetric_difference_update union"
+    "issubset issuperset symmetric_difference symmetric_difference_update union "
+    # date, datetime, time, timedelta (`strftime` is absent: its names follow the locale; the
+    # clock readers `now`, `today`, `timestamp`, `astimezone` too)
+    "date time isoformat isoweekday isocalendar weekday toordinal ctime total_seconds "
+    "utcoffset tzname dst"
 )
+
+# `timedelta(...)` with keyword arguments only (the compiler refuses positional ones, WM128):
+# the one constructor of a standard value the interpreter provides besides the builtins.
+DURATION = "timedelta"

@@ -171,3 +171,15 @@ def test_explain_of_an_unknown_code_suggests_a_close_one(waymark: Waymark) -> No
 def _line_of(path: Path, needle: str) -> int:
     lines = path.read_text().splitlines()
     return next(number for number, line in enumerate(lines, 1) if needle in line)
+
+
+def test_an_action_that_is_not_async_is_reported_even_without_workflows(
+    waymark: Waymark, workdir: Path
+) -> None:
+    source = "from waymark import action\n\n\n@action\ndef load(key: str) -> str:\n    return key\n"
+    (workdir / "sync_action.py").write_text(source)
+    result = waymark("compile", "sync_action.py")
+    assert result.code == 1
+    assert "WM151 action `load` is not `async def`" in result.err
+    assert "--> sync_action.py:5:5" in result.err
+    assert result.err.strip().splitlines()[-1] == "Found 1 error in 1 file"

@@ -1,4 +1,4 @@
-"""execute_action: registry only, arguments rebuilt per annotations, Depends, timeouts."""
+"""execute_action: registry only, arguments rebuilt as computed (never coerced), Depends, timeouts."""
 
 from __future__ import annotations
 
@@ -61,11 +61,13 @@ async def test_arguments_are_rebuilt_and_dependencies_resolved_per_invocation() 
     assert RESOLVED == ["prefix", "prefix"]
 
 
-async def test_plain_json_payloads_validate_into_the_annotated_model() -> None:
+async def test_plain_json_payloads_are_not_coerced_into_the_annotated_model() -> None:
     outcome = await execute_action(
         path(describe), [{"id": "3", "day": "2024-01-02"}], {"copies": 1}, timeout=None
     )
-    assert outcome.value == "order 3 on 2024-01-02 x1"
+    error = from_json(outcome.value)
+    assert not outcome.ok and type(error) is AttributeError
+    assert str(error) == "'dict' object has no attribute 'id'"
 
 
 async def test_unknown_paths_are_errors_and_nothing_is_imported(

@@ -9,8 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.interpreter.host import drive
+from tests.parity import generated_support  # noqa: F401  (registers the `echo` action)
 from tests.parity.harness import shape
 from tests.parity.programs import programs
+from tests.parity.unpacking import unpacking_programs
 from waymark_compiler.api import compile_source
 
 
@@ -36,4 +38,10 @@ async def _durable(source: str, a: int, b: int) -> tuple[Any, ...]:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(programs(), st.integers(-5, 12), st.integers(-5, 12))
 async def test_generated_programs_match_cpython(source: str, a: int, b: int) -> None:
+    assert await _durable(source, a, b) == await _cpython(source, a, b), source
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(unpacking_programs(), st.integers(-5, 12), st.integers(-5, 12))
+async def test_unpacking_displays_and_calls_match_cpython(source: str, a: int, b: int) -> None:
     assert await _durable(source, a, b) == await _cpython(source, a, b), source

@@ -7,4 +7,4 @@ from waymark import Workflow, workflow
 class ClockWorkflow(Workflow):
     async def run(self) -> str:
         now = datetime.now()  # error: WM103 @15
-        return now.isoformat()  # error: WM141 @20
+        return now.isoformat()

@@ -81,7 +81,7 @@ class Traps:
                    "fields": {"baseFilename": str(self.marker)}}  # fmt: skip
         return [
             Case("closer_result", "return value", None, closer),
-            Case("closer_argument", f"x = await action {NOOP}(value)", "valid integer", closer),
+            Case("closer_argument", f"x = await action {NOOP}(value)", "cannot be rebuilt", closer),
             Case("popen_result", "return value", None, popen),
             Case("handler_result", "return value", None, handler),
             Case("zen_error", "raise value", "boom", _error("this:Boom")),

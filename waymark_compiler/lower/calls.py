@@ -33,7 +33,7 @@ from waymark_compiler.resolve import (
 )
 from waymark_compiler.tables import BUILTIN_TYPES, impure, refusal_label
 from waymark_runtime import ir
-from waymark_runtime.vocabulary import PURE_METHODS
+from waymark_runtime.vocabulary import DURATION, PURE_METHODS
 
 Arguments = tuple[tuple[ir.Expr, ...], tuple[ir.Keyword, ...]]
 NEW_KINDS = ("exception", "model", "dataclass")
@@ -111,11 +111,14 @@ def method_call(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr:
         return ctx.error(
             rules.STRING_FORMATTING, node, "`str.format` call", "use an f-string", help
         )
+    reported = len(ctx.sink.items)
+    value = lower_expr(func.value, ctx)
     if method not in PURE_METHODS:
-        help = "call it inside an action, or compute the value in a helper method"
+        if len(ctx.sink.items) > reported:  # `open(path).read()`: the receiver is at fault
+            return value
+        help = f"call `{method}` inside an action and await the action"
         message = f"call of method `{method}`, which is not a known pure method"
         return ctx.error(rules.IMPURE_METHOD, func.attr, message, "not a pure method", help)
-    value = lower_expr(func.value, ctx)
     args, kwargs = lower_arguments(node.args, ctx)
     return ir.MethodCall(obj=value, method=method, args=args, kwargs=kwargs, span=ctx.span(node))
 
@@ -190,11 +193,19 @@ def call_KnownSym(symbol: KnownSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
             help,
         )
     if symbol.what == "timedelta":
-        help = "use it only as `timeout=` of `self.run_action(...)`; elsewhere use seconds"
-        return ctx.error(
-            rules.TIMEDELTA_FORM, node, "`timedelta` outside a timeout", "duration", help
-        )
+        return _timedelta(node, ctx)
     return call_FunctionSym(symbol, node, ctx)
+
+
+def _timedelta(node: cst.Call, ctx: Ctx) -> ir.Expr:
+    """`timedelta(days=1)`: keywords only, since `timedelta(5)` means five days (WM128)."""
+    positional = next((a for a in node.args if a.keyword is None and a.star != "**"), None)
+    if positional is not None:
+        help = "use keywords: `timedelta(minutes=10)`"
+        message = "positional `timedelta` argument"
+        return ctx.error(rules.TIMEDELTA_FORM, positional, message, "ambiguous unit", help)
+    args, kwargs = lower_arguments(node.args, ctx)
+    return ir.Call(func=DURATION, args=args, kwargs=kwargs, span=ctx.span(node))
 
 
 def call_FunctionSym(symbol: Symbol, node: cst.Call, ctx: Ctx) -> ir.Expr:

@@ -8,6 +8,7 @@ is still checked. Names live in `names`, calls in `calls`, strings in `strings`.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 from typing import Literal, TypeVar
 
 import libcst as cst
@@ -140,7 +141,28 @@ def lower_Comparison(node: cst.Comparison, ctx: Ctx) -> ir.Expr:
     ops = tuple(COMPARE[type(c.operator)] for c in node.comparisons)
     comparators = tuple(lower_expr(c.comparator, ctx) for c in node.comparisons)
     left = lower_expr(node.left, ctx)
+    for op, (a, b) in zip(ops, pairwise((left, *comparators)), strict=True):
+        if op in ("is", "is not") and not (_singleton(a) or _singleton(b)):
+            _identity_error(node, op, ctx)
     return ir.Compare(left=left, ops=ops, comparators=comparators, span=ctx.span(node))
+
+
+def _singleton(value: ir.Expr) -> bool:
+    """`None`, `True`, `False` and enum members: one object each, so `is` means `==`."""
+    if isinstance(value, ir.Const):
+        return value.value is None or isinstance(value.value, bool)
+    return isinstance(value, ir.EnumMember)
+
+
+def _identity_error(node: cst.Comparison, op: str, ctx: Ctx) -> None:
+    equal = "==" if op == "is" else "!="
+    ctx.error(
+        rules.IDENTITY_COMPARISON,
+        node,
+        f"`{op}` between values that are not singletons",
+        "identity of values",
+        f"compare values with `{equal}`; `{op}` is for `None`, `True`, `False` and enum members",
+    )
 
 
 @expression
@@ -348,7 +370,6 @@ def _attribute_target(node: cst.Attribute, ctx: Ctx) -> ir.Target:
         )
     else:
         help = "build a new value instead of mutating an attribute in place"
-        ctx.error(
-            rules.ATTRIBUTE_ASSIGNMENT, node, "assignment to an attribute", "mutates a value", help
-        )
+        message = f"assignment to attribute `{ctx.code(node)}`"
+        ctx.error(rules.ATTRIBUTE_ASSIGNMENT, node, message, "mutates a value", help)
     return ir.Name(id=TEMP_PREFIX, span=ctx.span(node))

@@ -123,7 +123,10 @@ class ExprCompiler:
         if not any(isinstance(e, ir.Starred) for e in elts):
             parts = [self.compile(e) for e in elts]
             return lambda env: [p(env) for p in parts]
-        spread = [(isinstance(e, ir.Starred), self.compile(getattr(e, "value", e))) for e in elts]
+        spread = [
+            (True, self.compile(e.value)) if isinstance(e, ir.Starred) else (False, self.compile(e))
+            for e in elts
+        ]
 
         def items(env: Env) -> list[Any]:
             out: list[Any] = []
@@ -200,8 +203,12 @@ class ExprCompiler:
 
     # -- calls --------------------------------------------------------------------------------
 
-    def arguments(self, args: tuple[Any, ...], kwargs: tuple[ir.Keyword, ...]) -> Arguments:
+    def arguments(
+        self, args: tuple[Any, ...], kwargs: tuple[ir.Keyword, ...], callee: str = ""
+    ) -> Arguments:
+        """`callee` names the function in a duplicate keyword error, as CPython does: `max()`."""
         positional = self._items(args)
+        repeated = f"{callee}() got multiple values" if callee else "got multiple values"
         if all(k.name is not None for k in kwargs):
             named = [(str(k.name), self.compile(k.value)) for k in kwargs]
             return lambda env: (positional(env), {n: v(env) for n, v in named})
@@ -213,7 +220,7 @@ class ExprCompiler:
                 extra = {name: value(env)} if name is not None else value(env)
                 for key in extra:
                     if key in out:
-                        raise TypeError(f"got multiple values for keyword argument '{key}'")
+                        raise TypeError(f"{repeated} for keyword argument '{key}'")
                     out[key] = extra[key]
             return positional(env), out
 
@@ -224,7 +231,7 @@ class ExprCompiler:
         if len(node.args) == 1 and not node.kwargs and not isinstance(node.args[0], ir.Starred):
             only = self.compile(node.args[0])
             return lambda env: function(only(env))
-        arguments = self.arguments(node.args, node.kwargs)
+        arguments = self.arguments(node.args, node.kwargs, node.func.rpartition(".")[2])
 
         def call(env: Env) -> Any:
             args, kwargs = arguments(env)

@@ -34,7 +34,7 @@ from waymark_runtime.values import (
     to_value,
     type_path,
 )
-from waymark_runtime.vocabulary import PURE_BUILTINS, PURE_METHODS
+from waymark_runtime.vocabulary import DURATION, PURE_BUILTINS, PURE_METHODS
 
 
 class ProgramError(WaymarkError):
@@ -223,6 +223,7 @@ BUILTINS: dict[str, Callable[..., Any]] = {
     name: getattr(builtins, name) for name in PURE_BUILTINS - {"isinstance"}
 }
 BUILTINS["isinstance"] = is_instance
+BUILTINS[DURATION] = dt.timedelta
 # Those whose work or result grows with their input run under the interpreter's limits.
 BUILTINS.update({name: f for name, f in bounded.BUILTINS.items() if name in BUILTINS})
 

@@ -126,7 +126,24 @@ CASES: tuple[ParityCase, ...] = (
         "DatesAcrossActions",
         {"day": date(2024, 2, 28), "when": datetime(2024, 1, 2, 3, 4), "hours": 30},
     ),
+    _case(
+        "models",
+        "PureDates",
+        {"day": date(2024, 2, 28), "when": datetime(2024, 1, 2, 3, 4, 5), "hours": 30},
+        {"day": date(2023, 12, 31), "when": datetime(2024, 2, 29, 23, 59), "hours": -2},
+    ),
     ParityCase("models", "ModelsAsInputs", None),
+    # action arguments arrive uncoerced
+    _case(
+        "arguments",
+        "UncoercedArguments",
+        {"x": "1", "y": "2"},
+        {"x": True, "y": 2.0},
+        {"x": 2.5, "y": 1},
+        {"x": [1], "y": [2]},
+    ),
+    _case("arguments", "BadArgumentRaisesAsInPython", {"x": "a"}, {"x": None}, {"x": 4}),
+    _case("arguments", "ModelArgumentsRebuilt", {"sku": "s1"}),
     # values at the edge of what storage takes
     _case(
         "payloads",
@@ -149,6 +166,7 @@ CASES: tuple[ParityCase, ...] = (
         "expressions", "TernariesAndBooleans", {"values": [-2, 3]}, {"values": []}, {"values": [0]}
     ),
     _case("expressions", "StringMethods", {"text": "Hello wide World"}),
+    _case("expressions", "MixedUnpacking", {"x": 2}, {"x": 0}),
     # helpers
     _case("helpers", "SyncHelpers", {"items": ["pen", "notebook"]}, {"items": []}),
     _case("helpers", "AsyncHelpers", {"items": ["a", "bcd"]}, {"items": []}),

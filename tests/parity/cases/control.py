@@ -129,4 +129,4 @@ class LoopOverAliasedList(Workflow):
                 alias.append(item + 10)
             value = await square(item)
             processed.append(value)
-        return {"queue": queue, "processed": processed, "same": alias is queue}
+        return {"queue": queue, "processed": processed, "same": alias == queue}

@@ -214,3 +214,19 @@ class StringMethods(Workflow):
             text.splitlines(),
             text.casefold() == text.lower(),
         ]
+
+
+@workflow
+class MixedUnpacking(Workflow):
+    async def run(self, x: int) -> list[object]:
+        a = await numbers(3)
+        b = await numbers(x)
+        defaults, overrides = {"id": 0, "size": 1}, {"size": x}
+        return [
+            {**defaults, **overrides, "id": x},
+            [*a, *b, "c"],
+            (*b, x, *a),
+            {*a, x, *b},
+            max(*a, x, *b),
+            dict(*[[("k", x)]], m=1, **overrides),
+        ]

@@ -155,6 +155,27 @@ class DatesAcrossActions(Workflow):
 
 
 @workflow
+class PureDates(Workflow):
+    async def run(self, day: date, when: datetime, hours: int) -> list[object]:
+        shifted = await shift(day, when, hours)
+        later = when + timedelta(days=1, hours=hours)
+        gap = later - shifted["when"]
+        return [
+            when.isoformat(),
+            when.date(),
+            when.time().isoformat(),
+            day.isoformat(),
+            day.weekday(),
+            day.isocalendar()[1],
+            later,
+            gap.total_seconds(),
+            when.replace(hour=1, minute=0) < later,
+            timedelta(minutes=hours) * 3,
+            day + timedelta(weeks=1),
+        ]
+
+
+@workflow
 class ModelsAsInputs(Workflow):
     async def run(self, user: User, point: Point) -> list[str]:
         sent = await send_email(user, f"at {point.x},{point.y}")

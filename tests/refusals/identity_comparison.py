@@ -1,0 +1,22 @@
+from enum import Enum
+
+from waymark import Workflow, action, workflow
+
+
+class Status(Enum):
+    PAID = "paid"
+
+
+@action
+async def load(order_id: str) -> list[str]:
+    return []
+
+
+@workflow
+class IdentityWorkflow(Workflow):
+    async def run(self, order_id: str, status: Status) -> list[bool]:
+        first = await load(order_id)
+        second = await load(order_id)
+        allowed = [first is None, first is not None, status is Status.PAID, True is not first]
+        same = first is second  # error: WM149 @16
+        return [same, *allowed, 0 < len(first) is not second]  # error: WM149 @33

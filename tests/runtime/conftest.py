@@ -24,6 +24,8 @@ from tests.runtime.support import (
     with_database,
 )
 from waymark_runtime.embedded import server_handle
+from waymark_runtime.store.contract import RunnerStore
+from waymark_runtime.store.memory import MemoryStore
 from waymark_runtime.store.postgres import PostgresStore
 
 
@@ -58,6 +60,16 @@ def database(pg_server: str, request: pytest.FixtureRequest) -> Iterator[str]:
     dsn = create_database(pg_server, label)
     yield dsn
     drop_database(pg_server, dsn)
+
+
+@pytest.fixture(params=["postgres", "memory"])
+async def any_store(request: pytest.FixtureRequest, database: str) -> AsyncIterator[RunnerStore]:
+    """Each test using it runs once per store: PostgreSQL, and LocalRuntime's memory store."""
+    if request.param == "memory":
+        yield MemoryStore(lost_attempt_retries=2)
+        return
+    async with emptied_store(database) as store:
+        yield store
 
 
 @pytest.fixture

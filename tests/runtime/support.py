@@ -24,6 +24,7 @@ from waymark_runtime.client import PostgresClient
 from waymark_runtime.config import Settings
 from waymark_runtime.embedded import EmbeddedServer
 from waymark_runtime.runner import Runner
+from waymark_runtime.store.contract import RunnerStore
 from waymark_runtime.store.pg_migrate import migrate
 from waymark_runtime.store.postgres import PostgresStore
 from waymark_runtime.workflows import reset_backend, use_backend
@@ -106,13 +107,15 @@ async def emptied_store(database: str) -> AsyncIterator[PostgresStore]:
 
 @contextlib.asynccontextmanager
 async def running(
-    store: PostgresStore,
+    store: RunnerStore,
     settings: Settings,
     clock: Callable[[], float] | None = None,
     owner: str | None = None,
+    **options: Any,
 ) -> AsyncIterator[Runner]:
-    """A runner (with real worker processes) inside this test's event loop."""
-    runner = Runner(store, settings, clock=clock, owner=owner)
+    """A runner inside this test's event loop (real worker processes unless `options` name
+    another `executor`)."""
+    runner = Runner(store, settings, clock=clock, owner=owner, **options)
     stop = asyncio.Event()
     task = asyncio.create_task(runner.run(stop))
     try:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
@@ -32,7 +31,6 @@ from waymark_runtime.engine import NewInstance, Outcome, PlannedAction
 from waymark_runtime.errors import InstanceCancelled, InstanceStateError, UnknownInstance
 from waymark_runtime.local import LocalRuntime
 from waymark_runtime.options import InvalidOptionError
-from waymark_runtime.store.memory import MemoryStore
 from waymark_runtime.store.pg_batch import CommitBatch, dumps
 from waymark_runtime.store.pg_migrate import _apply, migrate_async
 from waymark_runtime.store.postgres import PostgresStore
@@ -47,14 +45,10 @@ SLOW = flows.Slow.__waymark_definition__
 assert SINGLE is not None and SEQUENCE is not None and SLOW is not None
 
 
-@pytest.fixture(params=["postgres", "memory"])
-async def store(request: pytest.FixtureRequest, database: str) -> AsyncIterator[Any]:
+@pytest.fixture
+def store(any_store: Any) -> Any:
     """Each admin test runs once per store."""
-    if request.param == "memory":
-        yield MemoryStore()
-        return
-    async with emptied_store(database) as store:
-        yield store
+    return any_store
 
 
 def admin_of(store: Any, at: float = NOW + 1000) -> Admin:

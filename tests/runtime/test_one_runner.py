@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import contextlib
 import time
-from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import pytest
 
-from tests.runtime.support import emptied_store, runner_settings
+from tests.runtime.support import runner_settings, running
 from waymark import RetryPolicy, Workflow, action, workflow
 from waymark_runtime.engine import NewInstance, Outcome
 from waymark_runtime.runner import Runner
 from waymark_runtime.store.contract import RunnerStore
-from waymark_runtime.store.memory import MemoryStore
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.worker.executor import InProcessExecutor
 
@@ -57,25 +55,8 @@ class Flaky(Workflow):
         return await self.run_action(flaky(key, failures), retry=RetryPolicy(attempts=3))
 
 
-@pytest.fixture(params=["postgres", "memory"])
-async def any_store(request: pytest.FixtureRequest, database: str) -> AsyncIterator[RunnerStore]:
-    if request.param == "memory":
-        yield MemoryStore(lost_attempt_retries=2)
-        return
-    async with emptied_store(database) as store:
-        yield store
-
-
-@contextlib.asynccontextmanager
-async def runner_on(store: RunnerStore, database: str) -> AsyncIterator[Runner]:
-    runner = Runner(store, runner_settings(database), executor=InProcessExecutor)
-    stop = asyncio.Event()
-    task = asyncio.create_task(runner.run(stop))
-    try:
-        yield runner
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 30)
+def runner_on(store: RunnerStore, database: str) -> AbstractAsyncContextManager[Runner]:
+    return running(store, runner_settings(database), executor=InProcessExecutor)
 
 
 async def start(store: RunnerStore, flow: Any, **inputs: Any) -> str:

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
 import pytest
 
 from tests.runtime import runtime_flows as flows
-from tests.runtime.support import emptied_store
 from waymark_runtime.effects import ActionFinished
 from waymark_runtime.engine import (
     NewInstance,
@@ -25,21 +23,16 @@ from waymark_runtime.engine import (
     PlannedAction,
 )
 from waymark_runtime.store.contract import RunnerStore
-from waymark_runtime.store.memory import MemoryStore
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.postgres import is_transient
 
 LEASE = 30.0
 
 
-@pytest.fixture(params=["postgres", "memory"])
-async def store(request: pytest.FixtureRequest, database: str) -> AsyncIterator[RunnerStore]:
+@pytest.fixture
+def store(any_store: RunnerStore) -> RunnerStore:
     """Each contract test runs once per store."""
-    if request.param == "memory":
-        yield MemoryStore(lost_attempt_retries=2)
-        return
-    async with emptied_store(database) as store:
-        yield store
+    return any_store
 
 
 async def state_of(store: RunnerStore, instance_id: str, now: float) -> Any:

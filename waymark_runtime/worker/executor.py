@@ -95,12 +95,13 @@ class InProcessExecutor:
         self.idle.set()
 
     async def start(self) -> None:
-        from waymark_runtime.execute import execute_action  # noqa: F401  (load it once, now)
+        """Nothing to spawn: jobs run in this process."""
 
     def submit(self, jobs: list[Job]) -> None:
-        expired = [job.key for job in jobs if not job.lease.valid(time.monotonic())]
+        now = time.monotonic()
+        expired = [job.key for job in jobs if not job.lease.valid(now)]
         for job in jobs:
-            if job.lease.valid(time.monotonic()):
+            if job.lease.valid(now):
                 task = asyncio.get_running_loop().create_task(self._run(job))
                 self.running[task] = job
                 task.add_done_callback(self._finished)

@@ -71,7 +71,8 @@ class AttemptRecord:
     """One try of an action: its call (stored JSON arguments), its outcome and its times."""
 
     node: str
-    """The occurrence that dispatched it (`n1`, `n2`, ... in dispatch order)."""
+    """The occurrence that dispatched it (`n1`, `n2`, ... in dispatch order); its tries share
+    it."""
     attempt: int
     action: str
     """The action's import path, `module:function`."""
@@ -89,15 +90,29 @@ class AttemptRecord:
     started_at: float | None
     finished_at: float | None
     site: str | None = None
-    """The DAG node of the call that dispatched it, where the store records it."""
+    """The DAG node of the call that dispatched it, as `waymark graph` draws it (`run.2.0`,
+    `double.0`; a gather item's own node). None for attempts recorded before sites were."""
+    iteration: tuple[int | str, ...] | None = None
+    """Which run of `site` it was: the iteration (from 0) of each loop around the call,
+    outermost first, a spread's element, and for a call inside a helper method the helper
+    call's own path and DAG node first (`(1, "run.2.body.0", 0)`). `()` for a site that runs
+    once; None when not recorded."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SleepRecord:
-    """A durable sleep the instance waits on, and when it ends (epoch seconds)."""
+    """A durable sleep: when it ends (epoch seconds), where it is (`site`, `iteration` as for
+    an attempt), and `finished_at` once it is over (None while the instance waits on it)."""
 
     node: str
     wake_at: float
+    site: str | None = None
+    iteration: tuple[int | str, ...] | None = None
+    finished_at: float | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.finished_at is not None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -118,6 +133,7 @@ class InstanceDetail:
     attempts: tuple[AttemptRecord, ...]
     """Every attempt, in dispatch order."""
     sleeps: tuple[SleepRecord, ...]
+    """Every durable sleep, pending or finished, by wake time (a cancel drops pending ones)."""
 
     @property
     def id(self) -> str:
@@ -163,7 +179,7 @@ class Admin:
         return Page(items, _cursor(rows[limit - 1]) if len(rows) > limit else None)
 
     async def show(self, instance_id: str) -> InstanceDetail:
-        """One instance with its attempts (in dispatch order) and pending sleeps."""
+        """One instance with its attempts (in dispatch order) and sleeps."""
         row = await self._row(instance_id)
         attempts = await self.store.attempts_of(row["id"])
         timers = await self.store.timers_of(row["id"])
@@ -272,14 +288,23 @@ def _summary(row: dict[str, Any], attempt_count: int) -> InstanceSummary:
 
 
 def _detail(
-    row: dict[str, Any], attempts: Sequence[dict[str, Any]], timers: dict[str, float]
+    row: dict[str, Any], attempts: Sequence[dict[str, Any]], timers: Sequence[dict[str, Any]]
 ) -> InstanceDetail:
     return InstanceDetail(
         summary=_summary(row, len(attempts)), inputs=row["inputs"] or {}, result=row["result"], error=row["error"],
         lease_owner=row["lease_owner"], lease_expires_at=row["lease_expires_at"],
         wake_at=row["wake_at"], attempts=tuple(_attempt(a) for a in attempts),
-        sleeps=tuple(SleepRecord(node=node, wake_at=at) for node, at in timers.items()),
+        sleeps=tuple(_sleep(timer) for timer in timers),
     )  # fmt: skip
+
+
+def _sleep(row: dict[str, Any]) -> SleepRecord:
+    return SleepRecord(node=row["node"], wake_at=row["wake_at"], site=row["site"],
+                       iteration=_iteration(row["iteration"]), finished_at=row["finished_at"])  # fmt: skip
+
+
+def _iteration(stored: Any) -> tuple[int | str, ...] | None:
+    return None if stored is None else tuple(stored)
 
 
 def _attempt(row: dict[str, Any]) -> AttemptRecord:
@@ -288,7 +313,7 @@ def _attempt(row: dict[str, Any]) -> AttemptRecord:
         kwargs=row["kwargs"], status=row["status"], result=row["result"], error=row["error"],
         lost_count=row["lost_count"], timeout=row["timeout_seconds"], ready_at=row["ready_at"],
         created_at=row["created_at"], started_at=row["started_at"],
-        finished_at=row["finished_at"], site=row.get("site"),
+        finished_at=row["finished_at"], site=row["site"], iteration=_iteration(row["iteration"]),
     )  # fmt: skip
 
 

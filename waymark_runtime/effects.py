@@ -11,6 +11,11 @@ from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 JSON: TypeAlias = Any
+Iteration: TypeAlias = tuple[int | str, ...]
+"""Which run of a call site: for each enclosing loop, outermost first, its iteration (from 0),
+then for a spread its element; a helper's sites are prefixed with the path of the helper call
+and its DAG node (`(2, "run.3", 0)`: loop iteration 2 of run, helper called at `run.3`, that
+helper's loop iteration 0). `()` for a site that runs once."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -18,7 +23,8 @@ class DispatchAction:
     """Run one attempt of an action.
 
     `node` identifies the call site occurrence within the instance (stable across resumes), and
-    `attempt` counts from 1. The host must not start the attempt before `delay` seconds have
+    `attempt` counts from 1. `site` is the DAG node of the call (as `waymark graph` draws it;
+    a gather item's own node), `iteration` which run of that site it is (`Iteration`). The host must not start the attempt before `delay` seconds have
     passed, plus a random extra of up to `jitter` seconds. `timeout` (seconds) bounds the attempt;
     when it passes, the host reports an `ActionTimeout` failure.
     """
@@ -31,14 +37,19 @@ class DispatchAction:
     delay: float = 0.0
     jitter: float = 0.0
     timeout: float | None = None
+    site: str | None = None
+    iteration: Iteration = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StartSleep:
-    """A durable sleep: report `SleepFinished(node)` once `seconds` have passed."""
+    """A durable sleep: report `SleepFinished(node)` once `seconds` have passed. `site` and
+    `iteration` say where it is, as for `DispatchAction`."""
 
     node: str
     seconds: float
+    site: str | None = None
+    iteration: Iteration = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

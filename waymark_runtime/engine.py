@@ -23,6 +23,7 @@ from waymark_runtime.effects import (
     Effect,
     Event,
     Fail,
+    Iteration,
     StartSleep,
 )
 from waymark_runtime.errors import InternalError, ProgramMismatch
@@ -36,7 +37,8 @@ from waymark_runtime.values import TypeResolver, error_json
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PlannedAction:
-    """One attempt of an action to enqueue: run it no earlier than `ready_at` (epoch seconds)."""
+    """One attempt of an action to enqueue: run it no earlier than `ready_at` (epoch seconds).
+    `site` and `iteration` say where the workflow called it (`DispatchAction`)."""
 
     node: str
     action: str
@@ -45,14 +47,19 @@ class PlannedAction:
     attempt: int
     ready_at: float
     timeout: float | None
+    site: str | None = None
+    iteration: Iteration = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Timer:
-    """A durable sleep: deliver `SleepFinished(node)` once `wake_at` (epoch seconds) has passed."""
+    """A durable sleep: deliver `SleepFinished(node)` once `wake_at` (epoch seconds) has passed.
+    `site` and `iteration` say where the workflow sleeps (`StartSleep`)."""
 
     node: str
     wake_at: float
+    site: str | None = None
+    iteration: Iteration = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -89,12 +96,15 @@ def _plan_DispatchAction(plan: StepPlan, effect: Any, now: float, rng: random.Ra
             attempt=effect.attempt,
             ready_at=now + effect.delay + extra,
             timeout=effect.timeout,
+            site=effect.site,
+            iteration=effect.iteration,
         )
     )
 
 
 def _plan_StartSleep(plan: StepPlan, effect: Any, now: float, rng: random.Random) -> None:
-    plan.timers.append(Timer(node=effect.node, wake_at=now + effect.seconds))
+    plan.timers.append(Timer(node=effect.node, wake_at=now + effect.seconds, site=effect.site,
+                             iteration=effect.iteration))  # fmt: skip
 
 
 def _plan_Complete(plan: StepPlan, effect: Any, now: float, rng: random.Random) -> None:

@@ -147,7 +147,7 @@ def test_action_timeout_is_retried_only_when_named() -> None:
 
 def test_durable_sleep_is_an_effect_and_zero_sleeps_are_free() -> None:
     _state, effects = start(program(Sleeper), {"seconds": 86400})
-    assert effects == [StartSleep(node="n1", seconds=86400.0)]
+    assert effects == [StartSleep(node="n1", seconds=86400.0, site="run.0")]
     _, effects = start(program(Sleeper), {"seconds": 0})
     assert [type(e).__name__ for e in effects] == ["Complete"]
 

@@ -62,7 +62,8 @@ def spec(value: int = 1, *, priority: int = 0, definition: Any = SINGLE) -> NewI
 
 def call(node: str, value: int, ready_at: float) -> PlannedAction:
     return PlannedAction(node=node, action="tests.runtime.runtime_flows:noop", args=(value,),
-                         kwargs={"note": "x"}, attempt=1, ready_at=ready_at, timeout=12.5)  # fmt: skip
+                         kwargs={"note": "x"}, attempt=1, ready_at=ready_at, timeout=12.5,
+                         site=f"run.{value}.body.0", iteration=(value, "run.3"))  # fmt: skip
 
 
 async def create(store: Any, at: float, **options: Any) -> str:
@@ -78,7 +79,7 @@ async def held(store: Any, at: float, owner: str = "runner", **options: Any) -> 
     batch = CommitBatch()
     batch.instance(instance_id, state={"step": 1})
     batch.add_attempt(instance_id, call("n1", 7, at), running=True)
-    batch.add_timer(instance_id, "n2", at + 3600)
+    batch.add_timer(instance_id, "n2", at + 3600, "run.2", (1,))
     assert await store.commit(batch, owner, at) == {instance_id}
     return instance_id
 
@@ -196,10 +197,12 @@ async def test_show_gives_every_attempt_with_its_call_outcome_and_times(store: A
     assert (first.status, first.result, first.error, first.lost_count) == ("completed", 14, None, 0)
     assert (first.ready_at, first.created_at, first.started_at, first.finished_at) == (
         NOW, NOW, NOW, NOW + 1)  # fmt: skip
-    assert first.site is None
+    assert (first.site, first.iteration) == ("run.7.body.0", (7, "run.3"))
     assert (second.node, second.status, second.result) == ("n3", "failed", None)
     assert second.error["message"] == "boom"
-    assert detail.sleeps == ()
+    [sleep] = detail.sleeps  # a finished sleep is kept
+    assert (sleep.node, sleep.site, sleep.iteration) == ("n2", "run.2", (1,))
+    assert (sleep.wake_at, sleep.finished_at, sleep.finished) == (NOW + 3600, NOW + 1, True)
 
 
 async def test_show_of_a_held_instance_gives_its_lease_and_sleeps(store: Any) -> None:
@@ -208,7 +211,7 @@ async def test_show_of_a_held_instance_gives_its_lease_and_sleeps(store: Any) ->
     assert detail.id == running and detail.status == "running"
     assert (detail.lease_owner, detail.lease_expires_at) == ("runner-a", NOW + LEASE)
     [sleep] = detail.sleeps
-    assert (sleep.node, sleep.wake_at) == ("n2", NOW + 3600)
+    assert (sleep.node, sleep.wake_at, sleep.finished_at) == ("n2", NOW + 3600, None)
     [attempt] = detail.attempts
     assert (attempt.status, attempt.finished_at) == ("running", None)
 

@@ -56,7 +56,13 @@ def spec(priority: int = 0, value: int = 1) -> NewInstance:
     )
 
 
-def planned(node: str, ready_at: float, attempt: int = 1) -> PlannedAction:
+def planned(
+    node: str,
+    ready_at: float,
+    attempt: int = 1,
+    site: str | None = None,
+    iteration: tuple[int | str, ...] = (),
+) -> PlannedAction:
     return PlannedAction(
         node=node,
         action="tests.runtime.runtime_flows:noop",
@@ -65,6 +71,8 @@ def planned(node: str, ready_at: float, attempt: int = 1) -> PlannedAction:
         attempt=attempt,
         ready_at=ready_at,
         timeout=None,
+        site=site,
+        iteration=iteration,
     )
 
 
@@ -209,6 +217,61 @@ async def test_garbage_collection_respects_retention(store: RunnerStore) -> None
     with pytest.raises(KeyError):
         await store.outcome(finished)
     assert await store.outcome(running) is None
+
+
+async def test_attempts_and_sleeps_keep_their_site_and_iteration(store: Any) -> None:
+    """Every attempt row and sleep row says where the workflow made it: the DAG node and
+    which iteration; a retry is its own row at the same site."""
+    now = time.time()
+    [instance_id] = await store.create_instances([spec()], now)
+    await store.claim("a", 1, now, LEASE)
+    batch = CommitBatch()
+    batch.instance(instance_id, state={"step": 1})
+    batch.add_attempt(instance_id, planned("n1", now, site="run.1.body.0", iteration=(2,)),
+                      running=True)  # fmt: skip
+    batch.add_attempt(instance_id, planned("n2", now, site="double.0",
+                                           iteration=(0, "run.1.body.1", 3)), running=True)  # fmt: skip
+    batch.add_timer(instance_id, "n3", now + 60, "run.2", (1,))
+    assert await store.commit(batch, "a", now) == {instance_id}
+    retry = CommitBatch()
+    retry.instance(instance_id, state={"step": 2})
+    retry.finish(instance_id, "n1", 1, False, {"boom": 1})
+    retry.add_attempt(instance_id, planned("n1", now + 1, 2, "run.1.body.0", (2,)), running=True)
+    assert await store.commit(retry, "a", now + 1) == {instance_id}
+
+    rows = await store.attempts_of(instance_id)
+    assert [(r["node"], r["attempt"], r["site"], r["iteration"]) for r in rows] == [
+        ("n1", 1, "run.1.body.0", [2]),
+        ("n1", 2, "run.1.body.0", [2]),
+        ("n2", 1, "double.0", [0, "run.1.body.1", 3]),
+    ]
+    [timer] = await store.timers_of(instance_id)
+    assert timer == {"node": "n3", "wake_at": now + 60, "site": "run.2", "iteration": [1],
+                     "finished_at": None}  # fmt: skip
+
+
+async def test_a_finished_sleep_is_kept_and_no_longer_claimed(store: Any) -> None:
+    now = time.time()
+    [instance_id] = await store.create_instances([spec()], now)
+    await store.claim("a", 1, now, LEASE)
+    batch = CommitBatch()
+    batch.instance(instance_id, state={"step": 1}, release=True, wake_at=now + 5)
+    batch.add_timer(instance_id, "n1", now + 5, "run.0", ())
+    batch.add_timer(instance_id, "n2", now + 3600, "run.1", ())
+    await store.commit(batch, "a", now)
+    [claim] = await store.claim("a", 1, now + 6, LEASE)
+    assert [type(e).__name__ for e in claim.instance.events] == ["SleepFinished"]
+    assert claim.sleeps == {"n2": now + 3600}
+    done = CommitBatch()
+    done.instance(instance_id, state={"step": 2}, release=True, wake_at=now + 3600)
+    done.drop_timer(instance_id, "n1")
+    await store.commit(done, "a", now + 7)
+    timers = await store.timers_of(instance_id)
+    assert [(t["node"], t["finished_at"]) for t in timers] == [("n1", now + 7), ("n2", None)]
+    [claim] = await store.claim("b", 1, now + 3601, LEASE)
+    assert [e.node for e in claim.instance.events] == ["n2"]  # n1 is over: not an event again
+    assert await store.cancel(instance_id, {"cancelled": True}, now + 3602)
+    assert [t["node"] for t in await store.timers_of(instance_id)] == ["n1"]  # pending ones go
 
 
 def test_a_connection_a_shutdown_left_mid_protocol_is_a_transient_error() -> None:

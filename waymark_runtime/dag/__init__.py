@@ -7,6 +7,6 @@ Runtime code: it never imports graphviz or the compiler; drawing is `waymark_com
 """
 
 from waymark_runtime.dag.build import build_dag
-from waymark_runtime.dag.model import Cluster, Dag, Edge, EdgeKind, Node, NodeKind
+from waymark_runtime.dag.model import CallSite, Cluster, Dag, Edge, EdgeKind, Node, NodeKind
 
-__all__ = ["Cluster", "Dag", "Edge", "EdgeKind", "Node", "NodeKind", "build_dag"]
+__all__ = ["CallSite", "Cluster", "Dag", "Edge", "EdgeKind", "Node", "NodeKind", "build_dag"]

@@ -13,7 +13,7 @@ from typing import Any, TypeAlias
 
 from waymark_runtime import ir
 from waymark_runtime.dag import python as py
-from waymark_runtime.dag.model import Cluster, Dag, Edge, EdgeKind, Node, NodeKind
+from waymark_runtime.dag.model import CallSite, Cluster, Dag, Edge, EdgeKind, Node, NodeKind
 
 # An edge waiting for its target: (source id, kind, label).
 Exit: TypeAlias = tuple[str, EdgeKind, str]
@@ -36,6 +36,7 @@ def build_dag(program: ir.Workflow) -> Dag:
         nodes=tuple(builder.nodes),
         edges=tuple(builder.edges),
         clusters=clusters,
+        call_sites=builder.call_sites,
     )
 
 
@@ -74,6 +75,7 @@ class _Builder:
     def __init__(self) -> None:
         self.nodes: list[Node] = []
         self.edges: list[Edge] = []
+        self.call_sites: dict[int, CallSite] = {}
 
     def function(self, function: ir.Function, start_label: str, end_label: str) -> None:
         scope = _Scope(function=function.name, end=f"{function.name}.end")
@@ -126,6 +128,8 @@ class _Builder:
 
     def visit_Await(self, stmt: ir.Await, at: _At) -> list[Exit]:
         assigned = f"{py.target(stmt.target)} = " if stmt.target is not None else ""
+        items = len(stmt.op.items) if isinstance(stmt.op, ir.Gather) else 0
+        self.call_sites[id(stmt)] = CallSite(at.id, tuple(_item_id(at.id, i) for i in range(items)))
         return self.visit(stmt.op, replace(at, assigned=assigned))
 
     def visit_ActionCall(self, call: ir.ActionCall, at: _At) -> list[Exit]:
@@ -139,7 +143,7 @@ class _Builder:
         self.step(at, "gather", "gather", badges=badges, span=gather.span)
         join = f"{at.id}.join"
         for index, item in enumerate(gather.items):
-            self.gather_item(item, f"{at.id}.{index}", at, join)
+            self.gather_item(item, _item_id(at.id, index), at, join)
         label = f"{at.assigned}join"
         return self.step(_At(join, [], at.scope), "join", label, span=gather.span)
 
@@ -267,6 +271,10 @@ def _groups(body: Sequence[ir.Stmt]) -> Iterator[tuple[int, ir.Stmt | list[ir.St
         yield index, stmt
     if run:
         yield len(body) - len(run), run
+
+
+def _item_id(gather: str, index: int) -> str:
+    return f"{gather}.{index}"
 
 
 def _jump(label: str, statement: str) -> str:

@@ -54,12 +54,26 @@ class Cluster:
     nodes: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class CallSite:
+    """The nodes of one `await`: `node` is the awaited operation's (an action, a gather, a
+    sleep or a helper call); a gather's `items` are its items' action nodes, in order."""
+
+    node: str
+    items: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Dag:
+    """`call_sites` maps each `ir.Await` statement of the program, by identity (`id()`, valid
+    while the program lives), to its nodes: how the interpreter names the site of what it
+    dispatches (`interpreter.program`), from the same walk that drew the graph."""
+
     workflow: str
     nodes: tuple[Node, ...]
     edges: tuple[Edge, ...]
     clusters: tuple[Cluster, ...]
+    call_sites: dict[int, CallSite] = field(default_factory=dict, compare=False, repr=False)
 
     def node(self, node_id: str) -> Node:
         for node in self.nodes:

@@ -8,7 +8,7 @@ decides what an await means (the machine does) and holds no state between calls.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +20,7 @@ Env = dict[str, Any]
 Eval = Callable[[Env], Any]
 Assign = Callable[[Env, Any], None]
 Instr = Callable[["Frame"], int]
+Path = tuple[int | str, ...]
 
 
 class Frame:
@@ -36,18 +37,37 @@ class Frame:
         self.env = env
         self.pc = pc
         self.slots: list[Any] = slots if slots is not None else [None] * code.nslots
+        if len(self.slots) < code.nslots:  # saved before loops had counters: they count from 0
+            self.slots.extend([None] * (code.nslots - len(self.slots)))
         self.error: ExceptionValue | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AwaitSite:
-    """An await instruction: what it waits on, and how its result is stored on resume."""
+    """An await instruction: what it waits on, and how its result is stored on resume.
+
+    Where it is, for what it dispatches: `node` is its DAG node (`dag.CallSite`), `items` the
+    nodes of a gather's items (a single action's is `node`), `spreads` which items are spreads
+    (one call per element), `loops` the counter slots of the loops around it, outermost first.
+    """
 
     kind: str  # "actions", "sleep" or "call"
     assign: Assign | None
     policies: tuple[Any, ...] = ()  # per gather item: its `ir.Policy` (or None)
     return_exceptions: bool = False
     single: bool = False
+    node: str | None = None
+    items: tuple[str, ...] = ()
+    spreads: tuple[bool, ...] = ()
+    loops: tuple[int, ...] = ()
+
+    def where(self, item: int, path: Path, element: int) -> tuple[str | None, Path]:
+        """The site and iteration of what gather item `item` dispatches (`element`: which
+        call of a spread), `path` being the iteration of this await (`iteration_path`)."""
+        node = self.items[item] if item < len(self.items) else self.node
+        if item < len(self.spreads) and self.spreads[item]:
+            return node, (*path, element)
+        return node, path
 
 
 @dataclass(slots=True, kw_only=True)
@@ -80,6 +100,23 @@ class Suspend(Signal):
 
 
 _NOTHING: Any = object()
+
+
+def iteration_path(frames: Sequence[Frame]) -> Path:
+    """Which run of the await the top frame stopped at this is: for every frame, outermost
+    first, the iteration (from 0) of each loop around its await, then, for a caller, the DAG
+    node of the helper call it waits on (so two calls of one helper are told apart)."""
+    path: list[int | str] = []
+    last = len(frames) - 1
+    for depth, frame in enumerate(frames):
+        site = frame.code.awaits.get(frame.pc)
+        if site is None:
+            continue
+        slots = frame.slots
+        path.extend(slots[slot] or 0 for slot in site.loops)
+        if depth < last and site.node is not None:
+            path.append(site.node)
+    return tuple(path)
 
 
 def execute(frame: Frame, throw: ExceptionValue | None = None, value: Any = _NOTHING) -> None:

@@ -77,7 +77,23 @@ def branch(test: Eval, if_true: int, if_false: int) -> Instr:
     return instr
 
 
-def loop_back(test: Eval, body: int, done: int, cost: int) -> Instr:
+# Loops count their iterations in a frame slot (`count`), from 0, so what an iteration
+# dispatches can say which iteration it was; a counter saved before counters existed is None.
+
+
+def while_enter(test: Eval, body: int, done: int, count: int) -> Instr:
+    """The top of a `while`: test, and start counting iterations."""
+
+    def instr(frame: Frame) -> int:
+        if test(frame.env):
+            frame.slots[count] = 0
+            return body
+        return done
+
+    return instr
+
+
+def loop_back(test: Eval, body: int, done: int, cost: int, count: int) -> Instr:
     """The bottom of a `while`: spend an iteration's operations (`cost`), test again."""
     meter = METER
 
@@ -85,27 +101,35 @@ def loop_back(test: Eval, body: int, done: int, cost: int) -> Instr:
         meter.left -= cost
         if meter.left < 0:
             raise meter.spent()
-        return body if test(frame.env) else done
+        if test(frame.env):
+            slots = frame.slots
+            slots[count] = 0 if slots[count] is None else slots[count] + 1
+            return body
+        return done
 
     return instr
 
 
-def for_init(slot: int, source: Eval, nxt: int) -> Instr:
+def for_init(slot: int, source: Eval, nxt: int, count: int) -> Instr:
     def instr(frame: Frame) -> int:
         frame.slots[slot] = iter(source(frame.env))
+        frame.slots[count] = -1
         return nxt
 
     return instr
 
 
-def for_next_name(slot: int, name: str, nxt: int, done: int, *, cost: int = 0) -> Instr:
+def for_next_name(
+    slot: int, name: str, nxt: int, done: int, count: int, *, cost: int = 0
+) -> Instr:
     if cost:
-        return _counted(for_next_name(slot, name, nxt, done), cost)
+        return _counted(for_next_name(slot, name, nxt, done, count), cost)
 
     def instr(frame: Frame) -> int:
         slots = frame.slots
         for item in slots[slot]:
             frame.env[name] = item
+            slots[count] = 0 if slots[count] is None else slots[count] + 1
             return nxt
         slots[slot] = None
         return done
@@ -113,14 +137,15 @@ def for_next_name(slot: int, name: str, nxt: int, done: int, *, cost: int = 0) -
     return instr
 
 
-def for_next(slot: int, target: Assign, nxt: int, done: int, *, cost: int = 0) -> Instr:
+def for_next(slot: int, target: Assign, nxt: int, done: int, count: int, *, cost: int = 0) -> Instr:
     if cost:
-        return _counted(for_next(slot, target, nxt, done), cost)
+        return _counted(for_next(slot, target, nxt, done, count), cost)
 
     def instr(frame: Frame) -> int:
         slots = frame.slots
         for item in slots[slot]:
             target(frame.env, item)
+            slots[count] = 0 if slots[count] is None else slots[count] + 1
             return nxt
         slots[slot] = None
         return done

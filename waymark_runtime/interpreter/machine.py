@@ -8,6 +8,7 @@ no I/O: delays and timeouts are handed to the host inside the effects.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Any
 
 from waymark_runtime import ir
@@ -22,7 +23,16 @@ from waymark_runtime.effects import (
     StartSleep,
 )
 from waymark_runtime.errors import InternalError, WaymarkError
-from waymark_runtime.interpreter.code import _NOTHING, AwaitSite, Frame, Return, Suspend, execute
+from waymark_runtime.interpreter.code import (
+    _NOTHING,
+    AwaitSite,
+    Frame,
+    Path,
+    Return,
+    Suspend,
+    execute,
+    iteration_path,
+)
 from waymark_runtime.interpreter.guards import charge_saving
 from waymark_runtime.interpreter.limits import LimitExceeded
 from waymark_runtime.interpreter.program import Program
@@ -127,7 +137,10 @@ class Machine:
             return self._sleep(request)
         if not request:
             return None, []  # an empty gather: nothing to wait for, as in Python
-        nodes = [self._dispatch(site, *call) for call in request]
+        path, nodes, first = iteration_path(self.frames), [], {}
+        for call in request:  # a spread's calls are numbered from its first
+            element = len(nodes) - first.setdefault(call[0], len(nodes))
+            nodes.append(self._dispatch(site, *call, where=site.where(call[0], path, element)))
         self.wait = {"kind": "actions", "nodes": nodes, "pending": len(nodes)}
         return None
 
@@ -140,7 +153,9 @@ class Machine:
             return exception_value(error), _NOTHING
         node = self._node()
         self.wait = {"kind": "sleep", "node": node}
-        self.effects.append(StartSleep(node=node, seconds=seconds))
+        site = self.frames[-1].code.awaits[self.frames[-1].pc]
+        self.effects.append(StartSleep(node=node, seconds=seconds, site=site.node,
+                                       iteration=iteration_path(self.frames)))  # fmt: skip
         return None
 
     def _node(self) -> str:
@@ -149,17 +164,29 @@ class Machine:
         return node
 
     def _dispatch(
-        self, site: AwaitSite, item: int, action: str, args: list[Any], kwargs: dict[str, Any]
+        self,
+        site: AwaitSite,
+        item: int,
+        action: str,
+        args: list[Any],
+        kwargs: dict[str, Any],
+        *,
+        where: tuple[str | None, Path],
     ) -> dict[str, Any]:
         charge_saving(args)
         charge_saving(kwargs)
         entry = {"node": self._node(), "item": item, "action": action, "args": [to_json(a) for a in args],
                  "kwargs": {k: to_json(v) for k, v in kwargs.items()}, "attempt": 1, "status": "pending"}  # fmt: skip
-        self._emit(entry, site.policies[item], 0.0, 0.0)
+        self._emit(entry, site.policies[item], 0.0, 0.0, where)
         return entry
 
     def _emit(
-        self, entry: dict[str, Any], policy: ir.Policy | None, delay: float, jitter: float
+        self,
+        entry: dict[str, Any],
+        policy: ir.Policy | None,
+        delay: float,
+        jitter: float,
+        where: tuple[str | None, Path],
     ) -> None:
         self.effects.append(
             DispatchAction(
@@ -171,6 +198,8 @@ class Machine:
                 delay=delay,
                 jitter=jitter,
                 timeout=policy.timeout if policy is not None else None,
+                site=where[0],
+                iteration=where[1],
             )
         )
 
@@ -196,7 +225,8 @@ class Machine:
             policy = site.policies[entry["item"]]
             if _retries(policy, error, entry["attempt"]):
                 entry["attempt"] += 1
-                self._emit(entry, policy, *_backoff(policy, entry["attempt"] - 1))
+                delay, jitter = _backoff(policy, entry["attempt"] - 1)
+                self._emit(entry, policy, delay, jitter, self._where(site, entry))
                 return
             if not site.return_exceptions:
                 self.wait = None
@@ -204,6 +234,15 @@ class Machine:
                 return
             self._settle(entry, "error", to_json(error))
         self._maybe_resume(site)
+
+    def _where(self, site: AwaitSite, entry: dict[str, Any]) -> tuple[str | None, Path]:
+        """The site and iteration of a pending call again (for its retry): the frames wait
+        where they dispatched it, and a spread's calls follow each other in the wait record."""
+        assert self.wait is not None
+        nodes, item = self.wait["nodes"], entry["item"]
+        index = _position(nodes, entry["node"]) or 0
+        first = bisect_left(nodes, item, hi=index, key=lambda e: e["item"])
+        return site.where(item, iteration_path(self.frames), index - first)
 
     def _entry(self, node: str) -> dict[str, Any] | None:
         """The pending call with this node id, ours to change: an entry of the loaded state is

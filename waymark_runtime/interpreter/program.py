@@ -11,6 +11,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from waymark_runtime import ir
+from waymark_runtime.dag import CallSite, build_dag
 from waymark_runtime.interpreter.code import Code
 from waymark_runtime.interpreter.expressions import ExprCompiler
 from waymark_runtime.interpreter.statements import FunctionCompiler
@@ -50,6 +51,17 @@ def _compile(workflow: ir.Workflow) -> Program:
     functions: dict[str, Code] = {}
     helpers = {h.name: h for h in workflow.helpers}
     exprs = ExprCompiler(functions, helpers)
+    sites = _call_sites(workflow)
     for function in (workflow.run, *workflow.helpers):
-        functions[function.name] = FunctionCompiler(function, exprs).compile()
+        functions[function.name] = FunctionCompiler(function, exprs, sites).compile()
     return Program(workflow, functions)
+
+
+def _call_sites(workflow: ir.Workflow) -> dict[int, CallSite]:
+    """Each await's DAG nodes, from the walk that draws the graph, so what runs names its site
+    as `waymark graph` does. A program the graph cannot draw still runs (or fails as the
+    interpreter decides), with no sites."""
+    try:
+        return build_dag(workflow).call_sites
+    except Exception:  # an internal gap of the drawing code; the interpreter reports its own
+        return {}

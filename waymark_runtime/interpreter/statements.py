@@ -7,12 +7,13 @@ instruction that suspends with a request the machine fulfils. Compile once, run 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from waymark_runtime import ir
 from waymark_runtime.errors import InternalError
+from waymark_runtime.dag import CallSite
 from waymark_runtime.interpreter import comprehensions
 from waymark_runtime.interpreter import instructions as ins
 from waymark_runtime.interpreter.code import AwaitSite, Code, Env, Frame, Instr
@@ -49,9 +50,18 @@ class _ExceptBody:
 class FunctionCompiler:
     """Compiles one function body to `Code`."""
 
-    def __init__(self, function: ir.Function, exprs: ExprCompiler) -> None:
+    def __init__(
+        self,
+        function: ir.Function,
+        exprs: ExprCompiler,
+        call_sites: Mapping[int, CallSite] | None = None,
+    ) -> None:
         self.function = function
         self.exprs = exprs
+        self.call_sites = call_sites or {}
+        self.counters = 0  # loop iteration counters: slots after the others (`counter_base`)
+        self.counting: list[int] = []  # the counters of the loops around what is compiled
+        self.counter_base = 0
         self.makers: list[Callable[[int], Instr]] = []
         self.lines: list[int] = []
         self.ranges: list[tuple[int, int, Label]] = []
@@ -76,9 +86,20 @@ class FunctionCompiler:
         self.nslots += 1
         return self.nslots - 1
 
+    def counter(self) -> int:
+        """A new loop counter; its slot is `counter_base + counter`, known once compiled."""
+        self.counters += 1
+        return self.counters - 1
+
     def compile(self) -> Code:
         self.block(self.function.body)
         self.emit(lambda pc: ins.return_none)
+        # Counters come after the other slots, so a state saved before they existed still
+        # finds its iterators where they were.
+        base = self.counter_base = self.nslots
+        self.nslots += self.counters
+        for pc, site in self.awaits.items():
+            self.awaits[pc] = replace(site, loops=tuple(base + k for k in site.loops))
         instrs = [make(pc) for pc, make in enumerate(self.makers)]
         handler_at = [-1] * len(instrs)
         for start, end, label in sorted(self.ranges, key=lambda r: (r[0], -r[1])):
@@ -184,37 +205,47 @@ class FunctionCompiler:
     def exec_While(self, node: ir.While) -> None:
         test, body, again, exit_ = self.expr(node.test), Label(), Label(), Label()
         cost = 1 + weight(node.test) + weight(node.body)
-        self.emit(lambda pc: ins.branch(test, pc + 1, exit_.pc))
+        count = self.counter()
+        self.emit(lambda pc: ins.while_enter(test, pc + 1, exit_.pc, self.counter_base + count))
         self.bind(body)
-        self.loop_body(node.body, _Loop(again, exit_, None, len(self.excepts)))
+        self.loop_body(node.body, _Loop(again, exit_, None, len(self.excepts)), count)
         self.bind(again)
-        self.emit(lambda pc: ins.loop_back(test, body.pc, exit_.pc, cost))
+        self.emit(
+            lambda pc: ins.loop_back(test, body.pc, exit_.pc, cost, self.counter_base + count)
+        )
         self.bind(exit_)
 
     def exec_For(self, node: ir.For) -> None:
         slot, source = self.slot(), self.expr(node.iter)
         body, again, exit_ = Label(), Label(), Label()
-        step = self._for_step(node.target, slot)
+        count = self.counter()
+        step = self._for_step(node.target, slot, count)
         cost = 1 + weight(node.target) + weight(node.body)
-        self.emit(lambda pc: ins.for_init(slot, source, pc + 1))
+        self.emit(lambda pc: ins.for_init(slot, source, pc + 1, self.counter_base + count))
         self.emit(lambda pc: step(pc + 1, exit_.pc))
         self.bind(body)
-        self.loop_body(node.body, _Loop(again, exit_, slot, len(self.excepts)))
+        self.loop_body(node.body, _Loop(again, exit_, slot, len(self.excepts)), count)
         self.bind(again)
         self.emit(lambda pc: step(body.pc, exit_.pc, cost))
         self.bind(exit_)
 
-    def _for_step(self, target: Any, slot: int) -> Callable[..., Instr]:
+    def _for_step(self, target: Any, slot: int, count: int) -> Callable[..., Instr]:
         """Builds the step `(next pc, exit pc, cost=0)`; the bottom one costs an iteration."""
         if isinstance(target, ir.Name):
             name = target.id
-            return lambda nxt, done, cost=0: ins.for_next_name(slot, name, nxt, done, cost=cost)
+            return lambda nxt, done, cost=0: ins.for_next_name(
+                slot, name, nxt, done, self.counter_base + count, cost=cost
+            )
         assign = self.target(target)
-        return lambda nxt, done, cost=0: ins.for_next(slot, assign, nxt, done, cost=cost)
+        return lambda nxt, done, cost=0: ins.for_next(
+            slot, assign, nxt, done, self.counter_base + count, cost=cost
+        )
 
-    def loop_body(self, body: tuple[Any, ...], loop: _Loop) -> None:
+    def loop_body(self, body: tuple[Any, ...], loop: _Loop, count: int) -> None:
         self.loops.append(loop)
+        self.counting.append(count)
         self.block(body)
+        self.counting.pop()
         self.loops.pop()
 
     def _leave_loop(self) -> tuple[_Loop, list[tuple[int, str | None]]]:
@@ -287,7 +318,12 @@ class FunctionCompiler:
         if make is None:
             raise InternalError(f"the interpreter has no rule for operation node {kind}")
         site, request = make(node.op, assign)
-        pc = self.emit(lambda pc: ins.suspend(site, request))
+        where = self.call_sites.get(id(node))
+        if where is not None:
+            items = where.items or (where.node,)
+            site = replace(site, node=where.node, items=items, loops=tuple(self.counting))
+        # The site is read when built: `compile` completes it with the counters' slots.
+        pc = self.emit(lambda pc: ins.suspend(self.awaits[pc], request))
         self.awaits[pc] = site
 
     def await_ActionCall(self, op: ir.ActionCall, assign: Any) -> tuple[AwaitSite, Any]:
@@ -312,9 +348,9 @@ class FunctionCompiler:
                 make(env, calls)
             return calls
 
-        site = AwaitSite(
-            kind="actions", assign=assign, policies=policies, return_exceptions=op.return_exceptions
-        )
+        spreads = tuple(isinstance(item, ir.Spread) for item in op.items)
+        site = AwaitSite(kind="actions", assign=assign, policies=policies,
+                         return_exceptions=op.return_exceptions, spreads=spreads)  # fmt: skip
         return site, request
 
     def _gather_item(self, index: int, item: Any) -> Callable[[Env, list[Any]], None]:

@@ -77,7 +77,7 @@ class InstanceQuery:
 class InspectionStore(Protocol):
     """What inspecting and steering instances needs. Rows are dicts (times as epoch seconds):
     `status` gives an instance row (the columns of the `instance_status` query), `attempts_of`
-    rows of `instance_attempts`, `list_instances` rows of `list_instances` (with the attempt
+    rows of `instance_attempts`, `timers_of` rows of `instance_timers` (finished sleeps too), `list_instances` rows of `list_instances` (with the attempt
     count and `created_us`, the keyset position)."""
 
     async def create_instances(
@@ -90,7 +90,7 @@ class InspectionStore(Protocol):
 
     async def attempts_of(self, instance_id: str) -> list[dict[str, Any]]: ...
 
-    async def timers_of(self, instance_id: str) -> dict[str, float]: ...
+    async def timers_of(self, instance_id: str) -> list[dict[str, Any]]: ...
 
     async def latest_version(self, workflow: str) -> tuple[str, str] | None: ...
 

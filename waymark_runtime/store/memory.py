@@ -48,10 +48,21 @@ class _Instance:
     finished_at: float | None = None
     updated_at: float = 0.0
     attempts: dict[tuple[str, int], _Attempt] = field(default_factory=dict)
-    timers: dict[str, float] = field(default_factory=dict)
+    timers: dict[str, _Timer] = field(default_factory=dict)
 
     def outcome(self) -> Outcome | None:
         return outcome_of({"status": self.status, "result": self.result, "error": self.error})
+
+
+@dataclass(slots=True, kw_only=True)
+class _Timer:
+    """A durable sleep: pending until `finished_at` is set (the row is kept after)."""
+
+    node: str
+    wake_at: float
+    site: str | None = None
+    iteration: Any = None
+    finished_at: float | None = None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -73,6 +84,8 @@ class _Attempt:
     error: Any = None
     started_at: float | None = None
     finished_at: float | None = None
+    site: str | None = None
+    iteration: Any = None
 
     def row(self) -> list[Any]:
         """The shape `claim_instances` gives an attempt (see `pg_rows.split_attempts`)."""
@@ -181,7 +194,8 @@ class MemoryStore:
             "state": instance.state, "priority": instance.priority,
             "event_seq": instance.event_seq, "lease_epoch": instance.lease_epoch,
             "attempts": [attempt.row() for attempt in attempts],
-            "timers": sorted(instance.timers.items(), key=lambda timer: timer[1]),
+            "timers": sorted(((t.node, t.wake_at) for t in instance.timers.values()
+                              if t.finished_at is None), key=lambda timer: timer[1]),
         }  # fmt: skip
         wrl = self.versions[(instance.workflow_name, instance.workflow_version)]
         return claim_of(row, wrl, now)
@@ -197,14 +211,22 @@ class MemoryStore:
             if row["instance_id"] in kept:
                 self._add_attempt(row, owner, now)
         for row in document["d"]:
-            if row["instance_id"] in kept:
-                self.instances[row["instance_id"]].timers.pop(row["node"], None)
+            timer = self._timer(row, kept)
+            if timer is not None and timer.finished_at is None:
+                timer.finished_at = now
         for row in document["t"]:
             if row["instance_id"] in kept:
-                self.instances[row["instance_id"]].timers[row["node"]] = row["wake_at"]
+                self.instances[row["instance_id"]].timers[row["node"]] = _Timer(
+                    node=row["node"], wake_at=row["wake_at"], site=row["site"],
+                    iteration=row["iteration"])  # fmt: skip
         for instance_id in kept:
             self._settle(self.instances[instance_id])
         return kept
+
+    def _timer(self, row: Row, kept: set[str]) -> _Timer | None:
+        if row["instance_id"] not in kept:
+            return None
+        return self.instances[row["instance_id"]].timers.get(row["node"])
 
     def _step(self, row: Row, owner: str, now: float) -> bool:
         instance = self.instances.get(row["id"])
@@ -254,7 +276,7 @@ class MemoryStore:
             kwargs=row["kwargs"], timeout=row["timeout"], ready_at=row["ready_at"],
             created=next(self._order), created_at=now,
             status="running" if row["running"] else "queued",
-            lease_owner=owner,
+            lease_owner=owner, site=row["site"], iteration=row["iteration"],
             started_at=now if row["running"] else None)  # fmt: skip
 
     async def heartbeat(self, owner: str, now: float, lease: float) -> dict[str, int]:
@@ -304,8 +326,8 @@ class MemoryStore:
     async def attempts_of(self, instance_id: str) -> list[Row]:
         return memory_inspect.attempt_rows(self.instances[instance_id])
 
-    async def timers_of(self, instance_id: str) -> dict[str, float]:
-        return dict(sorted(self.instances[instance_id].timers.items(), key=lambda t: t[1]))
+    async def timers_of(self, instance_id: str) -> list[Row]:
+        return memory_inspect.timer_rows(self.instances[instance_id])
 
     async def latest_version(self, workflow: str) -> tuple[str, str] | None:
         """The version of `workflow` registered last (versions keep their first registration)."""

@@ -21,7 +21,9 @@ _STATUS_COLUMNS = ("id", "workflow_name", "workflow_version", "status", "priorit
                    "result", "error", "lease_owner", "lease_expires_at", "wake_at", "created_at",
                    "updated_at", "finished_at")  # fmt: skip
 _ATTEMPT_COLUMNS = ("node", "attempt", "action", "args", "kwargs", "status", "result", "error",
-                    "lost_count", "ready_at", "created_at", "started_at", "finished_at")  # fmt: skip
+                    "lost_count", "ready_at", "created_at", "started_at", "finished_at", "site",
+                    "iteration")  # fmt: skip
+_TIMER_COLUMNS = ("node", "wake_at", "site", "iteration", "finished_at")
 _LISTED_COLUMNS = ("id", "workflow_name", "workflow_version", "status", "priority",
                    "created_at", "updated_at", "finished_at")  # fmt: skip
 
@@ -39,6 +41,12 @@ def attempt_rows(instance: _Instance) -> list[Row]:
 def _attempt_row(attempt: _Attempt) -> Row:
     row = {name: getattr(attempt, name) for name in _ATTEMPT_COLUMNS}
     return {**row, "timeout_seconds": attempt.timeout}
+
+
+def timer_rows(instance: _Instance) -> list[Row]:
+    """Every sleep, pending and finished, as `instance_timers` gives it."""
+    ordered = sorted(instance.timers.values(), key=lambda t: (t.wake_at, len(t.node), t.node))
+    return [{name: getattr(timer, name) for name in _TIMER_COLUMNS} for timer in ordered]
 
 
 def listed(instances: Iterable[_Instance], query: InstanceQuery) -> list[Row]:
@@ -70,7 +78,8 @@ def _listed_row(instance: _Instance, created_us: int) -> Row:
 
 
 def cancel(instance: _Instance, error: Any, now: float) -> bool:
-    """End an unfinished instance as cancelled: its lease and sleeps go, open attempts fail."""
+    """End an unfinished instance as cancelled: its lease and pending sleeps go, open attempts
+    fail."""
     if instance.status in FINISHED:
         return False
     instance.status, instance.result, instance.error = "cancelled", None, error
@@ -80,5 +89,6 @@ def cancel(instance: _Instance, error: Any, now: float) -> bool:
         if attempt.status in ("queued", "running"):
             attempt.status, attempt.error, attempt.finished_at = "failed", error, now
             attempt.consumed, attempt.lease_owner = True, None
-    instance.timers.clear()
+    for node in [n for n, timer in instance.timers.items() if timer.finished_at is None]:
+        del instance.timers[node]
     return True

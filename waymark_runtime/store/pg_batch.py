@@ -10,6 +10,7 @@ parameter and runs nothing.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from waymark_runtime.engine import Outcome, PlannedAction
@@ -97,14 +98,25 @@ class CommitBatch:
             "timeout": action.timeout,
             "ready_at": action.ready_at,
             "running": running,
+            "site": action.site,
+            "iteration": list(action.iteration),
         }
         self.rows["n"].append(row)
 
     def drop_timer(self, instance_id: str, node: str) -> None:
         self.rows["d"].append({"instance_id": instance_id, "node": node})
 
-    def add_timer(self, instance_id: str, node: str, wake_at: float) -> None:
-        self.rows["t"].append({"instance_id": instance_id, "node": node, "wake_at": wake_at})
+    def add_timer(
+        self,
+        instance_id: str,
+        node: str,
+        wake_at: float,
+        site: str | None = None,
+        iteration: Sequence[int | str] = (),
+    ) -> None:
+        """Insert a pending sleep; `drop_timer` marks it finished (the row is kept)."""
+        self.rows["t"].append({"instance_id": instance_id, "node": node, "wake_at": wake_at,
+                               "site": site, "iteration": list(iteration)})  # fmt: skip
 
     def extend(self, other: CommitBatch) -> None:
         """Append another batch's rows (a group commit is the union of per-instance batches)."""

@@ -260,10 +260,10 @@ class PostgresStore:
         rows = await self.pool.fetch(self._sql["instance_attempts"], instance_id)
         return [dict(row) for row in rows]
 
-    async def timers_of(self, instance_id: str) -> dict[str, float]:
-        """The pending durable sleeps of an instance: node -> wake time (epoch seconds)."""
+    async def timers_of(self, instance_id: str) -> list[dict[str, Any]]:
+        """The durable sleeps of an instance, pending and finished, by wake time (epoch seconds)."""
         rows = await self.pool.fetch(self._sql["instance_timers"], instance_id)
-        return {row["node"]: row["wake_at"] for row in rows}
+        return [dict(row) for row in rows]
 
     async def program_of(self, workflow: str, version: str) -> str | None:
         """The .wrl text of a stored workflow version, or None."""

@@ -256,7 +256,7 @@ def _plan_effects(held: Held, step: StepCommit, change: Change, policy: Policy) 
             change.delayed.append((attempt, planned.ready_at))
             held.delayed[attempt.id] = (attempt, planned.ready_at)
     for timer in step.plan.timers:
-        change.batch.add_timer(held.id, timer.node, timer.wake_at)
+        change.batch.add_timer(held.id, timer.node, timer.wake_at, timer.site, timer.iteration)
         change.sleeps.append((timer.node, timer.wake_at))
         held.sleeps[timer.node] = timer.wake_at
 

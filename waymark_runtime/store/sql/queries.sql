@@ -60,13 +60,13 @@ RETURNING
     (SELECT coalesce(json_agg(json_build_array(t.node, extract(epoch FROM t.wake_at))
                               ORDER BY t.wake_at), '[]')
      FROM waymark_timers AS t
-     WHERE t.instance_id = i.id) AS timers;
+     WHERE t.instance_id = i.id AND t.finished_at IS NULL) AS timers;
 
 -- name: commit_instances
 -- Persist a batch of steps atomically: instance rows first, fenced by the lease ($1 must still
 -- hold it, under the claim of the step's `epoch` when the step names one), then attempts and timers of the instances that passed the fence only. $3 is one
 -- JSON document (`CommitBatch`): "s" steps, "o" attempt ops, "n" new attempts, "d" finished
--- sleeps, "t" new sleeps. Leases are extended by heartbeats, not here, so an instance row whose
+-- sleeps (kept, with `finished_at`), "t" new sleeps. Leases are extended by heartbeats, not here, so an instance row whose
 -- indexed columns do not change is updated in place (HOT).
 -- Attempt ops: finish (record a result and consume it), consume (an event recorded earlier),
 -- start (a queued attempt now runs on the owner's workers; `lost` counts a lost try), requeue.
@@ -118,30 +118,34 @@ WITH step AS (
 ), attempts_added AS (
     INSERT INTO waymark_attempts
         (instance_id, node, attempt, action, args, kwargs, timeout_seconds, status, ready_at,
-         lease_owner, started_at, created_at)
+         lease_owner, started_at, created_at, site, iteration)
     SELECT n.instance_id, n.node, n.attempt, n.action, n.args, n.kwargs, n.timeout,
            CASE WHEN n.running THEN 'running' ELSE 'queued' END,
            to_timestamp(n.ready_at), $1,
-           CASE WHEN n.running THEN to_timestamp($2) END, to_timestamp($2)
+           CASE WHEN n.running THEN to_timestamp($2) END, to_timestamp($2), n.site, n.iteration
     FROM json_to_recordset($3::json -> 'n') AS n (
         instance_id uuid, node text, attempt integer, action text, args json, kwargs json,
-        timeout double precision, ready_at double precision, running boolean)
+        timeout double precision, ready_at double precision, running boolean, site text,
+        iteration json)
     WHERE n.instance_id IN (SELECT id FROM kept)
     ON CONFLICT (instance_id, node, attempt) DO NOTHING
     RETURNING 1
 ), timers_done AS (
-    DELETE FROM waymark_timers AS t
-    USING json_to_recordset($3::json -> 'd') AS d (instance_id uuid, node text)
-    WHERE t.instance_id = d.instance_id AND t.node = d.node
+    UPDATE waymark_timers AS t
+    SET finished_at = to_timestamp($2)
+    FROM json_to_recordset($3::json -> 'd') AS d (instance_id uuid, node text)
+    WHERE t.instance_id = d.instance_id AND t.node = d.node AND t.finished_at IS NULL
       AND d.instance_id IN (SELECT id FROM kept)
     RETURNING 1
 ), timers_added AS (
-    INSERT INTO waymark_timers (instance_id, node, wake_at)
-    SELECT n.instance_id, n.node, to_timestamp(n.wake_at)
+    INSERT INTO waymark_timers (instance_id, node, wake_at, site, iteration)
+    SELECT n.instance_id, n.node, to_timestamp(n.wake_at), n.site, n.iteration
     FROM json_to_recordset($3::json -> 't')
-        AS n (instance_id uuid, node text, wake_at double precision)
+        AS n (instance_id uuid, node text, wake_at double precision, site text, iteration json)
     WHERE n.instance_id IN (SELECT id FROM kept)
-    ON CONFLICT (instance_id, node) DO UPDATE SET wake_at = excluded.wake_at
+    ON CONFLICT (instance_id, node) DO UPDATE
+        SET wake_at = excluded.wake_at, site = excluded.site, iteration = excluded.iteration,
+            finished_at = NULL
     RETURNING 1
 )
 SELECT k.id,
@@ -281,11 +285,12 @@ RETURNING
     (SELECT coalesce(json_agg(json_build_array(t.node, extract(epoch FROM t.wake_at))
                               ORDER BY t.wake_at), '[]')
      FROM waymark_timers AS t
-     WHERE t.instance_id = i.id) AS timers;
+     WHERE t.instance_id = i.id AND t.finished_at IS NULL) AS timers;
 
 -- name: instance_attempts
 -- Every attempt of instance $1, consumed or not, in the order the instance dispatched them.
 SELECT node, attempt, action, args, kwargs, status, result, error, lost_count, timeout_seconds,
+       site, iteration,
        extract(epoch FROM ready_at)::double precision AS ready_at,
        extract(epoch FROM created_at)::double precision AS created_at,
        extract(epoch FROM started_at)::double precision AS started_at,
@@ -295,11 +300,12 @@ WHERE instance_id = $1
 ORDER BY length(node), node, attempt;
 
 -- name: instance_timers
--- The durable sleeps instance $1 is waiting on, with when each ends.
-SELECT node, extract(epoch FROM wake_at)::double precision AS wake_at
+-- The durable sleeps of instance $1, pending and finished, with when each ends (or ended).
+SELECT node, extract(epoch FROM wake_at)::double precision AS wake_at, site, iteration,
+       extract(epoch FROM finished_at)::double precision AS finished_at
 FROM waymark_timers
 WHERE instance_id = $1
-ORDER BY wake_at;
+ORDER BY wake_at, length(node), node;
 
 -- name: instance_program
 -- The .wrl text of workflow $1 at version $2.
@@ -335,7 +341,7 @@ LIMIT $5;
 -- name: cancel_instance
 -- End unfinished instance $1 as cancelled with error $3 at $2: its lease is dropped (the holding
 -- runner's next commit or heartbeat fails the lease fence, so it lets the instance go), its
--- open attempts fail, its sleeps are deleted, and waiters are notified. Returns no row when
+-- open attempts fail, its pending sleeps are deleted, and waiters are notified. Returns no row when
 -- the instance is unknown or already finished.
 WITH target AS (
     SELECT id FROM waymark_instances WHERE id = $1 AND finished_at IS NULL FOR UPDATE
@@ -355,7 +361,9 @@ WITH target AS (
     WHERE a.instance_id = target.id AND a.status IN ('queued', 'running')
     RETURNING 1
 ), sleeps AS (
-    DELETE FROM waymark_timers AS t USING target WHERE t.instance_id = target.id RETURNING 1
+    DELETE FROM waymark_timers AS t USING target
+    WHERE t.instance_id = target.id AND t.finished_at IS NULL
+    RETURNING 1
 )
 SELECT c.id, (SELECT count(*) FROM open_attempts) AS attempts,
        pg_notify('waymark_done', json_build_object('id', c.id, 'status', c.status,

@@ -55,6 +55,24 @@ class Flaky(Workflow):
         return await self.run_action(flaky(key, failures), retry=RetryPolicy(attempts=3))
 
 
+@workflow
+class Placed(Workflow):
+    """Loops, a spread and a helper called twice: every attempt and sleep names its site."""
+
+    async def run(self, key: str) -> int:
+        total = 0
+        for index in range(2):
+            total += await self.twice(key, index)
+        await asyncio.sleep(0.01)
+        parts = await asyncio.gather(*[counted(key, []) for _ in range(2)])
+        last = await self.twice(key, len(parts))
+        return total + last
+
+    async def twice(self, key: str, value: int) -> int:
+        execution = await counted(key, [])
+        return value + execution
+
+
 def runner_on(store: RunnerStore, database: str) -> AbstractAsyncContextManager[Runner]:
     return running(store, runner_settings(database), executor=InProcessExecutor)
 
@@ -124,3 +142,22 @@ async def test_retries_follow_the_policy(
     assert outcomes[0] == Outcome(ok=True, value="ok after 3")
     assert not outcomes[1].ok and outcomes[1].value["message"] == "try 3 failed"
     assert (EXECUTIONS[key], EXECUTIONS[exhausted]) == (3, 3)
+
+
+async def test_attempts_and_sleeps_record_their_site_and_iteration(
+    any_store: Any, database: str, request: pytest.FixtureRequest
+) -> None:
+    async with runner_on(any_store, database):
+        instance_id = await start(any_store, Placed, key=request.node.name)
+        assert (await any_store.wait_outcome(instance_id, timeout=20)).ok
+    attempts = await any_store.attempts_of(instance_id)
+    assert [(a["node"], a["site"], a["iteration"]) for a in attempts] == [
+        ("n1", "twice.0", [0, "run.1.body.0"]),
+        ("n2", "twice.0", [1, "run.1.body.0"]),
+        ("n4", "run.3.0", [0]),
+        ("n5", "run.3.0", [1]),
+        ("n6", "twice.0", ["run.4"]),
+    ]
+    [sleep] = await any_store.timers_of(instance_id)
+    assert (sleep["node"], sleep["site"], sleep["iteration"]) == ("n3", "run.2", [])
+    assert sleep["finished_at"] is not None

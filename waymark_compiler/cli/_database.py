@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from waymark_compiler.cli._output import CliError, UsageFailure, err
 
 if TYPE_CHECKING:
-    from waymark_compiler.cli._trace import Snapshot
+    from waymark_compiler.cli._placement import Snapshot
     from waymark_runtime.admin import Admin, AttemptRecord, InstanceDetail
     from waymark_runtime.config import Settings
     from waymark_runtime.store.postgres import PostgresStore
@@ -143,8 +143,8 @@ def refusals() -> Iterator[None]:
 
 
 async def inspected(store: PostgresStore, instance: str) -> tuple[InstanceDetail, Snapshot]:
-    """One instance's admin record, and its snapshot with its program (for `_trace`); an
-    unknown id is a usage error."""
+    """One instance's admin record, and its snapshot with its stored program (never the user's
+    module); an unknown id is a usage error."""
     from waymark_runtime.admin import Admin
 
     with refusals():
@@ -159,8 +159,10 @@ async def load_snapshot(store: PostgresStore, instance: str) -> Snapshot:
 
 
 def snapshot_of(detail: InstanceDetail, program: Any) -> Snapshot:
-    """The trace's view of an instance (`_trace.Snapshot`), from its admin record."""
-    from waymark_compiler.cli._trace import Snapshot
+    """The inspection view of an instance (`_placement.Snapshot`), from its admin record."""
+    from dataclasses import asdict
+
+    from waymark_compiler.cli._placement import Snapshot
 
     summary = detail.summary
     return Snapshot(
@@ -169,12 +171,12 @@ def snapshot_of(detail: InstanceDetail, program: Any) -> Snapshot:
         result=detail.result, error=detail.error, created_at=summary.created_at,
         updated_at=summary.updated_at, finished_at=summary.finished_at,
         attempts=[attempt_row(attempt) for attempt in detail.attempts],
-        timers={sleep.node: sleep.wake_at for sleep in detail.sleeps}, program=program,
+        sleeps=[asdict(sleep) for sleep in detail.sleeps], program=program,
     )  # fmt: skip
 
 
 def attempt_row(attempt: AttemptRecord) -> dict[str, Any]:
-    """An attempt record as a row of the `instance_attempts` query (what `_trace` reads)."""
+    """An attempt record as a row of the `instance_attempts` query (what `_placement` reads)."""
     from dataclasses import fields
 
     row = {field.name: getattr(attempt, field.name) for field in fields(attempt)}

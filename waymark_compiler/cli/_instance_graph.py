@@ -1,7 +1,8 @@
 """`waymark graph --instance ID`: the program an instance runs, with each node's live status.
 
 The program is the instance's own stored version (what it really runs), not the file's current
-code; a PATH given too must define the same workflow. Statuses come from `_trace`. Reads only.
+code; a PATH given too must define the same workflow (it is compiled, never imported). Statuses
+come from the site each attempt and sleep row records (`_placement`). Reads only.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from waymark_compiler.cli._output import CliError, UsageFailure, warning
 from waymark_compiler.graph import LiveStatus
 
 if TYPE_CHECKING:
-    from waymark_compiler.cli._trace import Snapshot
+    from waymark_compiler.cli._placement import Snapshot
     from waymark_runtime import ir
 
 
@@ -60,6 +61,6 @@ def _live(snapshot: Snapshot) -> LiveStatus:
     from waymark_compiler.cli._status import node_states
     from waymark_compiler.cli.instances_command import traced
 
-    dag, trace = traced(snapshot)
-    states = node_states(dag, snapshot, trace) if dag is not None else {}
+    dag, placement = traced(snapshot)
+    states = node_states(dag, snapshot, placement) if dag is not None else {}
     return LiveStatus(title=f"instance {snapshot.id}: {snapshot.status}", states=states)

@@ -3,7 +3,7 @@
 On a terminal: a live rich tree of the workflow's call sites, each with its calls, status,
 tries and durations, redrawn a few times a second. Elsewhere (CI, pipes): one plain line per
 change (started, done, failed, retried, sleeping), never a redraw. Everything goes to stderr;
-stdout is kept for the result. It only renders what `_trace` and the snapshot say.
+stdout is kept for the result. It only renders what the snapshot and `_placement` say.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from waymark_compiler.cli._output import err, printable, use_color
+from waymark_compiler.cli._placement import Placement, Snapshot
 from waymark_compiler.cli._show import duration, node_label, seconds
 from waymark_compiler.cli._status import occurrence_statuses
-from waymark_compiler.cli._trace import Snapshot, Trace
 from waymark_compiler.cli._values import call_text, clip, exception_text
 from waymark_compiler.graph import NodeStatus
 
@@ -37,7 +37,9 @@ _SHOWN_PER_SITE = 12
 
 
 class Progress(Protocol):
-    def update(self, snapshot: Snapshot, dag: Dag | None, trace: Trace, now: float) -> None: ...
+    def update(
+        self, snapshot: Snapshot, dag: Dag | None, placement: Placement, now: float
+    ) -> None: ...
 
     def close(self) -> None: ...
 
@@ -52,7 +54,7 @@ def progress_view(quiet: bool) -> Progress:
 
 
 class _Silent:
-    def update(self, snapshot: Snapshot, dag: Dag | None, trace: Trace, now: float) -> None:
+    def update(self, snapshot: Snapshot, dag: Dag | None, placement: Placement, now: float) -> None:
         return None
 
     def close(self) -> None:
@@ -90,7 +92,7 @@ class Site:
     calls: list[Call] = field(default_factory=list)
 
 
-def sites(snapshot: Snapshot, dag: Dag | None, trace: Trace) -> list[Site]:
+def sites(snapshot: Snapshot, dag: Dag | None, placement: Placement) -> list[Site]:
     """Calls grouped by call site (a gather's items under the gather), first dispatch first."""
     labels = {node.id: node_label(node) for node in dag.nodes} if dag else {}
     kinds: dict[str, str] = {node.id: node.kind for node in dag.nodes} if dag else {}
@@ -98,13 +100,13 @@ def sites(snapshot: Snapshot, dag: Dag | None, trace: Trace) -> list[Site]:
     errors = {(row["node"], row["attempt"]): row["error"] for row in snapshot.attempts}
     grouped: dict[str, Site] = {}
     for occurrence, status in sorted(
-        occurrence_statuses(snapshot, trace).items(), key=lambda item: _number(item[0])
+        occurrence_statuses(snapshot, placement).items(), key=lambda item: _number(item[0])
     ):
-        key = _group(trace.sites.get(occurrence), kinds, latest.get(occurrence))
+        key = _group(placement.sites.get(occurrence), kinds, latest.get(occurrence))
         site = grouped.get(key)
         if site is None:
             label = _site_label(key, labels, kinds)
-            site = grouped[key] = Site(key, label, trace.lines.get(occurrence))
+            site = grouped[key] = Site(key, label, placement.lines.get(occurrence))
         row = latest.get(occurrence)
         call = Call(occurrence, status, row, snapshot.timers.get(occurrence))
         if row is not None and row["attempt"] > 1:
@@ -122,7 +124,7 @@ def _latest_rows(snapshot: Snapshot) -> dict[str, dict[str, Any]]:
 
 
 def _group(site: str | None, kinds: dict[str, str], row: dict[str, Any] | None) -> str:
-    if site is None:  # not placed by the replay: group by action
+    if site is None:  # recorded without a site (before sites were): group by action
         return f"action:{row['action'] if row else '?'}"
     parent = site.rpartition(".")[0]
     return parent if kinds.get(parent) == "gather" else site
@@ -191,22 +193,22 @@ class _LiveTree:
         )
         self.live: Live | None = None
 
-    def update(self, snapshot: Snapshot, dag: Dag | None, trace: Trace, now: float) -> None:
+    def update(self, snapshot: Snapshot, dag: Dag | None, placement: Placement, now: float) -> None:
         from rich.live import Live
 
-        tree = self.tree(snapshot, dag, trace, now)
+        tree = self.tree(snapshot, dag, placement, now)
         if self.live is None:
             self.live = Live(tree, console=self.console, refresh_per_second=8, transient=False)
             self.live.start()
         else:
             self.live.update(tree)
 
-    def tree(self, snapshot: Snapshot, dag: Dag | None, trace: Trace, now: float) -> Tree:
+    def tree(self, snapshot: Snapshot, dag: Dag | None, placement: Placement, now: float) -> Tree:
         from rich.markup import escape
         from rich.tree import Tree
 
         root = Tree(f"[bold]{escape(headline(snapshot, now))}[/bold]")
-        for site in sites(snapshot, dag, trace):
+        for site in sites(snapshot, dag, placement):
             where = f"[dim]line {site.line}[/dim] " if site.line else ""
             statuses = [call.status for call in site.calls]
             if len(site.calls) == 1:
@@ -251,11 +253,11 @@ class _LineLog:
         self.seen: dict[str, tuple[int, str]] = {}
         self.started = False
 
-    def update(self, snapshot: Snapshot, dag: Dag | None, trace: Trace, now: float) -> None:
+    def update(self, snapshot: Snapshot, dag: Dag | None, placement: Placement, now: float) -> None:
         if not self.started:
             err(printable(f"running {snapshot.workflow} {snapshot.id}"))
             self.started = True
-        calls = [(call, site) for site in sites(snapshot, dag, trace) for call in site.calls]
+        calls = [(call, site) for site in sites(snapshot, dag, placement) for call in site.calls]
         for call, site in sorted(calls, key=lambda pair: _number(pair[0].occurrence)):
             self._report(snapshot, site, call, now)
 

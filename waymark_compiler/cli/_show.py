@@ -2,7 +2,8 @@
 
 `waymark instances list/show` and `waymark run` print through here, so an instance reads the
 same everywhere: times in UTC, durations in seconds, values as plain JSON (`_values`), each
-attempt next to the line and node of the call that dispatched it (`_trace`). It only formats
+attempt next to the line, node and iteration of the call that dispatched it (`_placement`),
+as each attempt row records them. It only formats
 the admin API's records (`waymark_runtime.admin`).
 """
 
@@ -22,8 +23,8 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
     from rich.table import Table
 
-    from waymark_compiler.cli._trace import Trace
-    from waymark_runtime.admin import AttemptRecord, InstanceDetail, InstanceSummary
+    from waymark_compiler.cli._placement import Placement
+    from waymark_runtime.admin import AttemptRecord, InstanceDetail, InstanceSummary, SleepRecord
     from waymark_runtime.dag import Dag, Node
 
 
@@ -117,16 +118,20 @@ def node_label(node: Node) -> str:
     return _TEMPORARY.sub("", node.label.split("\n")[0])
 
 
-def sites_of(dag: Dag | None, trace: Trace) -> dict[str, str]:
-    """Occurrence -> `line 12: users = fetch_users(user_ids)`, where the replay mapped it."""
+def sites_of(dag: Dag | None, placement: Placement) -> dict[str, str]:
+    """Occurrence -> `line 12: users = fetch_users(user_ids)`, with its iteration (`[2]`)
+    when the site runs more than once."""
+    from waymark_compiler.cli._placement import iteration_text
+
     if dag is None:
         return {}
     labels = {node.id: node_label(node) for node in dag.nodes}
     shown = {}
-    for occurrence, site in trace.sites.items():
-        line = trace.lines.get(occurrence)
+    for occurrence, site in placement.sites.items():
+        line = placement.lines.get(occurrence)
         where = f"line {line}: " if line else ""
-        shown[occurrence] = f"{where}{labels.get(site, site)}"
+        path = iteration_text(placement.iterations.get(occurrence))
+        shown[occurrence] = f"{where}{labels.get(site, site)}" + (f" [{path}]" if path else "")
     return shown
 
 
@@ -165,7 +170,8 @@ def _details(detail: InstanceDetail, now: float) -> list[tuple[str, str]]:
         until = when(detail.lease_expires_at)
         rows.append(("held by", f"{cell(detail.lease_owner)} (lease until {until} UTC)"))
     for sleep in detail.sleeps:
-        rows.append(("sleeping", f"{cell(sleep.node)} until {when(sleep.wake_at)} UTC"))
+        if not sleep.finished:
+            rows.append(("sleeping", f"{cell(sleep.node)} until {when(sleep.wake_at)} UTC"))
     return rows
 
 
@@ -216,7 +222,7 @@ def span(started: float | None, finished: float | None) -> float | None:
     return max(float(finished - started), 0.0)
 
 
-def show_json(detail: InstanceDetail, trace: Trace) -> dict[str, Any]:
+def show_json(detail: InstanceDetail, placement: Placement) -> dict[str, Any]:
     summary = detail.summary
     return {
         "id": summary.id,
@@ -233,16 +239,32 @@ def show_json(detail: InstanceDetail, trace: Trace) -> dict[str, Any]:
         "lease_owner": detail.lease_owner,
         "lease_expires_at": iso(detail.lease_expires_at),
         "wake_at": iso(detail.wake_at),
-        "attempts": [_attempt_json(attempt, trace) for attempt in detail.attempts],
-        "sleeps": [{"node": s.node, "wake_at": iso(s.wake_at)} for s in detail.sleeps],
+        "attempts": [_attempt_json(attempt, placement) for attempt in detail.attempts],
+        "sleeps": [_sleep_json(sleep, placement) for sleep in detail.sleeps],
     }
 
 
-def _attempt_json(attempt: AttemptRecord, trace: Trace) -> dict[str, Any]:
+def _sleep_json(sleep: SleepRecord, placement: Placement) -> dict[str, Any]:
+    return {
+        "node": sleep.node,
+        "site": sleep.site,
+        "iteration": _listed(sleep.iteration),
+        "line": placement.lines.get(sleep.node),
+        "wake_at": iso(sleep.wake_at),
+        "finished_at": iso(sleep.finished_at),
+    }
+
+
+def _listed(path: tuple[int | str, ...] | None) -> list[int | str] | None:
+    return None if path is None else list(path)
+
+
+def _attempt_json(attempt: AttemptRecord, placement: Placement) -> dict[str, Any]:
     return {
         "node": attempt.node,
-        "site": attempt.site or trace.sites.get(attempt.node),
-        "line": trace.lines.get(attempt.node),
+        "site": placement.sites.get(attempt.node, attempt.site),
+        "iteration": _listed(attempt.iteration),
+        "line": placement.lines.get(attempt.node),
         "attempt": attempt.attempt,
         "action": attempt.action,
         "args": plain(attempt.args),

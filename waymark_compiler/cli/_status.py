@@ -1,7 +1,7 @@
 """The status of each DAG node in one instance, for `waymark graph --instance` and progress.
 
 Durable nodes take theirs from the records (each attempt's latest try, each sleep's timer),
-placed by `_trace`; other nodes are proven to have run by control flow (a node that ran leads
+at the site each record names (`_placement`); other nodes are proven to have run by control flow (a node that ran leads
 only to them, or they dominate one that ran), or are left without a status. Pure functions.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from waymark_compiler.cli._trace import Snapshot, Trace
+from waymark_compiler.cli._placement import Placement, Snapshot
 from waymark_compiler.graph import NodeState, NodeStatus
 from waymark_runtime.dag import Dag
 
@@ -27,30 +27,30 @@ _PRIORITY: dict[NodeStatus, int] = {
 }
 
 
-def occurrence_statuses(snapshot: Snapshot, trace: Trace) -> dict[str, NodeStatus]:
+def occurrence_statuses(snapshot: Snapshot, placement: Placement) -> dict[str, NodeStatus]:
     """The status of every occurrence: attempts by their latest try, sleeps by their timer."""
     latest: dict[str, dict[str, Any]] = {}
     for row in snapshot.attempts:
         if row["node"] not in latest or row["attempt"] > latest[row["node"]]["attempt"]:
             latest[row["node"]] = row
-    statuses = {node: _attempt_status(row, trace) for node, row in latest.items()}
-    for occurrence, over in trace.sleeps.items():
+    statuses = {node: _attempt_status(row) for node, row in latest.items()}
+    for occurrence, over in placement.sleeps.items():
         statuses[occurrence] = "done" if over else "waiting"
     return statuses
 
 
-def _attempt_status(row: dict[str, Any], trace: Trace) -> NodeStatus:
+def _attempt_status(row: dict[str, Any]) -> NodeStatus:
     status = row["status"]
     if status == "completed":
         return "done"
     if status == "running":
         return "running"
-    if status == "failed" and row["node"] not in trace.pending:
+    if status == "failed":
         return "failed"
-    return "waiting"  # queued (a worker or a backoff delay away), or failed with a retry to come
+    return "waiting"  # queued: a worker or a backoff delay away
 
 
-def node_states(dag: Dag, snapshot: Snapshot, trace: Trace) -> dict[str, NodeState]:
+def node_states(dag: Dag, snapshot: Snapshot, placement: Placement) -> dict[str, NodeState]:
     """The status of each DAG node the records say something about.
 
     Durable nodes (actions, gathers, sleeps, helper calls) get theirs from the records;
@@ -59,13 +59,13 @@ def node_states(dag: Dag, snapshot: Snapshot, trace: Trace) -> dict[str, NodeSta
     status when the records cannot tell.
     """
     by_site: dict[str, list[NodeStatus]] = {}
-    for occurrence, status in occurrence_statuses(snapshot, trace).items():
-        site = trace.sites.get(occurrence)
+    for occurrence, status in occurrence_statuses(snapshot, placement).items():
+        site = placement.sites.get(occurrence)
         if site is not None:
             by_site.setdefault(site, []).append(status)
     states = {site: _aggregate(statuses) for site, statuses in by_site.items()}
     _fan_in(dag, states)
-    _helper_calls(dag, trace, states)
+    _helper_calls(dag, placement, states)
     _ends(dag, snapshot, states)
     _failure_point(dag, snapshot, states)
     _fall_through(dag, states)
@@ -101,11 +101,12 @@ def _fan_in(dag: Dag, states: dict[str, NodeState]) -> None:
         states[f"{gather.id}.join"] = NodeState(join)
 
 
-def _helper_calls(dag: Dag, trace: Trace, states: dict[str, NodeState]) -> None:
+def _helper_calls(dag: Dag, placement: Placement, states: dict[str, NodeState]) -> None:
+    """A helper call is running while something under it is open, else done once entered."""
     for node in dag.nodes:
-        if node.kind == "call" and node.id in trace.stack:
+        if node.kind == "call" and node.id in placement.active:
             states[node.id] = NodeState("running")
-        elif node.kind == "call" and node.id in trace.calls:
+        elif node.kind == "call" and node.id in placement.calls:
             states.setdefault(node.id, NodeState("done"))
 
 

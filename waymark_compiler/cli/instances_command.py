@@ -35,7 +35,7 @@ from waymark_compiler.cli._show import (
 )
 
 if TYPE_CHECKING:
-    from waymark_compiler.cli._trace import Snapshot, Trace
+    from waymark_compiler.cli._placement import Placement, Snapshot
     from waymark_runtime.admin import InstanceDetail, InstanceSummary, Page
     from waymark_runtime.dag import Dag
 
@@ -106,39 +106,35 @@ async def _list(
 @instances_app.command("show")
 def show_command(instance: IdArgument, output_format: FormatOption = Format.text) -> None:
     """Show an instance: inputs, status, result or error, and every action attempt."""
-    detail, dag, trace, now = run_async(_show(instance_id(instance)))
+    detail, dag, placement, now = run_async(_show(instance_id(instance)))
     if output_format is Format.json:
-        out(json.dumps(show_json(detail, trace), indent=2))
+        out(json.dumps(show_json(detail, placement), indent=2))
         return
     from rich.console import Group
 
-    print_rich(Group(*detail_renderables(detail, sites_of(dag, trace), now)))
+    print_rich(Group(*detail_renderables(detail, sites_of(dag, placement), now)))
 
 
-async def _show(instance: str) -> tuple[InstanceDetail, Dag | None, Trace, float]:
+async def _show(instance: str) -> tuple[InstanceDetail, Dag | None, Placement, float]:
     from waymark_compiler.cli._database import connected
     from waymark_runtime.store.postgres import now
 
     async with connected(load_settings()) as store:
         detail, snapshot = await inspected(store, instance)
-    dag, trace = traced(snapshot)
-    return detail, dag, trace, now()
+    dag, placement = traced(snapshot)
+    return detail, dag, placement, now()
 
 
-def traced(snapshot: Snapshot) -> tuple[Dag | None, Trace]:
-    """The instance's DAG and where its attempts came from (empty without a readable program).
-
-    Nothing is imported: the replay finds classes in the type registry only, which holds no
-    user class unless this process imported the user's modules itself (`waymark run`); where
-    the workflow constructs one it does not hold, the replay stops (the rest is placed by
-    action)."""
-    from waymark_compiler.cli._trace import Trace, trace_instance
+def traced(snapshot: Snapshot) -> tuple[Dag | None, Placement]:
+    """The DAG of the instance's stored program and where its attempts and sleeps sit on it,
+    as their rows record (empty without a readable program). Nothing is imported or run."""
+    from waymark_compiler.cli._placement import Placement, place
     from waymark_runtime.dag import build_dag
 
     if snapshot.program is None:
-        return None, Trace()
+        return None, Placement()
     dag = build_dag(snapshot.program)
-    return dag, trace_instance(snapshot, dag)
+    return dag, place(snapshot, dag)
 
 
 @instances_app.command("cancel")

@@ -33,7 +33,7 @@ from waymark_compiler.cli._values import exception_text, plain, pretty
 
 if TYPE_CHECKING:
     from waymark_compiler.cli._dedicated import Ended
-    from waymark_compiler.cli._trace import Snapshot
+    from waymark_compiler.cli._placement import Snapshot
     from waymark_runtime.config import Settings
     from waymark_runtime.engine import Outcome
     from waymark_runtime.store.postgres import PostgresStore

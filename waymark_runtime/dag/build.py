@@ -62,13 +62,15 @@ class _Scope:
 class _At:
     """Where a statement lands: its node id, the exits leading to it, and its scope.
 
-    `assigned` is the `target = ` of an enclosing `Await`, shown in the operation's label.
+    `assigned` is the `target = ` of an enclosing `Await`, shown in the operation's label;
+    `span` is that statement's, for an operation that has none of its own (a parsed `.wrl`).
     """
 
     id: str
     exits: list[Exit]
     scope: _Scope
     assigned: str = ""
+    span: ir.Span | None = None
 
 
 class _Builder:
@@ -111,6 +113,8 @@ class _Builder:
 
     def step(self, at: _At, kind: NodeKind, label: str, **extra: Any) -> list[Exit]:
         """A node reached from `at.exits`; one that can fail also leads to the except dispatcher."""
+        if extra.get("span") is None and at.span is not None:
+            extra["span"] = at.span
         self.add(at.scope, at.id, kind, label, **extra)
         self.connect(at.exits, at.id)
         if at.scope.handler is not None and kind in _CAN_FAIL:
@@ -130,7 +134,7 @@ class _Builder:
         assigned = f"{py.target(stmt.target)} = " if stmt.target is not None else ""
         items = len(stmt.op.items) if isinstance(stmt.op, ir.Gather) else 0
         self.call_sites[id(stmt)] = CallSite(at.id, tuple(_item_id(at.id, i) for i in range(items)))
-        return self.visit(stmt.op, replace(at, assigned=assigned))
+        return self.visit(stmt.op, replace(at, assigned=assigned, span=stmt.span))
 
     def visit_ActionCall(self, call: ir.ActionCall, at: _At) -> list[Exit]:
         label = at.assigned + _action_label(call)

@@ -119,9 +119,7 @@ def for_init(slot: int, source: Eval, nxt: int, count: int) -> Instr:
     return instr
 
 
-def for_next_name(
-    slot: int, name: str, nxt: int, done: int, count: int, *, cost: int = 0
-) -> Instr:
+def for_next_name(slot: int, name: str, nxt: int, done: int, count: int, *, cost: int = 0) -> Instr:
     if cost:
         return _counted(for_next_name(slot, name, nxt, done, count), cost)
 

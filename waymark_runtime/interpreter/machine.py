@@ -137,7 +137,9 @@ class Machine:
             return self._sleep(request)
         if not request:
             return None, []  # an empty gather: nothing to wait for, as in Python
-        path, nodes, first = iteration_path(self.frames), [], {}
+        path = iteration_path(self.frames)
+        nodes: list[dict[str, Any]] = []
+        first: dict[int, int] = {}
         for call in request:  # a spread's calls are numbered from its first
             element = len(nodes) - first.setdefault(call[0], len(nodes))
             nodes.append(self._dispatch(site, *call, where=site.where(call[0], path, element)))

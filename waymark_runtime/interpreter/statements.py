@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from waymark_runtime import ir
-from waymark_runtime.errors import InternalError
 from waymark_runtime.dag import CallSite
+from waymark_runtime.errors import InternalError
 from waymark_runtime.interpreter import comprehensions
 from waymark_runtime.interpreter import instructions as ins
 from waymark_runtime.interpreter.code import AwaitSite, Code, Env, Frame, Instr

@@ -1,17 +1,18 @@
-"""Placing recorded attempts on the DAG: the inspection commands replay an instance's recorded
-results through the pure interpreter and note which await dispatched each occurrence.
+"""Placing recorded attempts on the DAG: each attempt and sleep row names the DAG node of the
+await that made it and its iteration, as the interpreter attached them when it dispatched;
+inspection reads them, with no replay.
 
-Here the records come from a simulated host driving the interpreter (no database): the trace
-must put every occurrence on the node of the statement that made it, through branches, loops,
-helper methods, spreads, retries and sleeps, and stop where the records stop."""
+Here the rows come from a simulated host driving the interpreter (no database): every
+occurrence must land on the node of the statement that made it, through branches, loops,
+helper methods, spreads, retries and sleeps, and the statuses must follow the rows."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from waymark_compiler.api import compile_source
+from waymark_compiler.cli._placement import Placement, Snapshot, place
 from waymark_compiler.cli._status import node_states
-from waymark_compiler.cli._trace import Snapshot, trace_instance
 from waymark_runtime import interpreter, ir
 from waymark_runtime.dag import Dag, build_dag
 from waymark_runtime.effects import ActionFinished, DispatchAction, SleepFinished, StartSleep
@@ -55,7 +56,7 @@ def simulate(workflow: ir.Workflow, inputs: dict[str, Any], steps: int) -> Snaps
     try of `fetch(0)` fails), every sleep ends. Returns what a database would hold then."""
     state, effects = interpreter.start(workflow, inputs)
     rows: list[dict[str, Any]] = []
-    timers: dict[str, float] = {}
+    sleeps: list[dict[str, Any]] = []
     clock = 0.0
     for _ in range(steps):
         events: list[Any] = []
@@ -69,6 +70,7 @@ def simulate(workflow: ir.Workflow, inputs: dict[str, Any], steps: int) -> Snaps
                                              value=value))  # fmt: skip
             elif isinstance(effect, StartSleep):
                 events.append(SleepFinished(node=effect.node))
+                sleeps.append(_sleep(effect, clock, finished=True))
         if not events:
             break
         state, effects = interpreter.advance(workflow, state, events)
@@ -76,11 +78,11 @@ def simulate(workflow: ir.Workflow, inputs: dict[str, Any], steps: int) -> Snaps
         if isinstance(effect, DispatchAction):
             rows.append({**_row(effect, True, clock), "status": "queued", "finished_at": None})
         elif isinstance(effect, StartSleep):
-            timers[effect.node] = clock + effect.seconds
+            sleeps.append(_sleep(effect, clock, finished=False))
     done = state["status"] == "completed"
     return Snapshot(id="i", workflow="Demo", version="v", status=state["status"], priority=0,
                     inputs=inputs, result=None, error=None, created_at=0.0, updated_at=clock,
-                    finished_at=clock if done else None, attempts=rows, timers=timers,
+                    finished_at=clock if done else None, attempts=rows, sleeps=sleeps,
                     program=workflow)  # fmt: skip
 
 
@@ -89,7 +91,13 @@ def _row(effect: DispatchAction, ok: bool, clock: float) -> dict[str, Any]:
             "args": list(effect.args), "kwargs": effect.kwargs,
             "status": "completed" if ok else "failed", "result": effect.args[0] if ok else None,
             "error": None if ok else _error(), "lost_count": 0, "timeout_seconds": None,
-            "ready_at": clock, "created_at": clock, "started_at": clock, "finished_at": clock}  # fmt: skip
+            "ready_at": clock, "created_at": clock, "started_at": clock, "finished_at": clock,
+            "site": effect.site, "iteration": list(effect.iteration)}  # fmt: skip
+
+
+def _sleep(effect: StartSleep, clock: float, *, finished: bool) -> dict[str, Any]:
+    return {"node": effect.node, "wake_at": clock + effect.seconds, "site": effect.site,
+            "iteration": list(effect.iteration), "finished_at": clock if finished else None}  # fmt: skip
 
 
 def _error() -> dict[str, Any]:
@@ -97,9 +105,14 @@ def _error() -> dict[str, Any]:
             "message": "flaky", "args": ["flaky"], "attrs": {}}  # fmt: skip
 
 
-def placed(dag: Dag, snapshot: Snapshot) -> list[str]:
-    trace = trace_instance(snapshot, dag)
-    return [trace.sites[occurrence] for occurrence in sorted(trace.sites, key=lambda n: int(n[1:]))]
+def placed(dag: Dag, snapshot: Snapshot) -> list[tuple[str, tuple[int | str, ...]]]:
+    placement = place(snapshot, dag)
+    order = sorted(placement.sites, key=lambda n: int(n[1:]))
+    return [(placement.sites[n], placement.iterations[n]) for n in order]
+
+
+def statuses_of(dag: Dag, snapshot: Snapshot) -> dict[str, str]:
+    return {n: s.status for n, s in node_states(dag, snapshot, place(snapshot, dag)).items()}
 
 
 def test_every_occurrence_lands_on_its_statement() -> None:
@@ -108,25 +121,26 @@ def test_every_occurrence_lands_on_its_statement() -> None:
     snapshot = simulate(workflow, {"items": [1, 2]}, steps=50)
     assert snapshot.status == "completed"
     assert placed(dag, snapshot) == [
-        "run.0",  # fetch(0), tried twice: one occurrence
-        "run.1.body.0.then.0",  # item 1: the `if` branch
-        "double.0",  # item 2: inside the helper method
-        "run.2.0",  # the spread, once per item
-        "run.2.0",
-        "run.3",  # the sleep
+        ("run.0", ()),  # fetch(0), tried twice: one occurrence
+        ("run.1.body.0.then.0", (0,)),  # item 1, loop iteration 0: the `if` branch
+        ("double.0", (1, "run.1.body.0.else.0")),  # item 2: inside the helper method
+        ("run.2.0", (0,)),  # the spread, once per element
+        ("run.2.0", (1,)),
+        ("run.3", ()),  # the sleep
     ]
-    trace = trace_instance(snapshot, dag)
+    placement = place(snapshot, dag)
     assert (
-        trace.lines["n2"]
+        placement.lines["n2"]
         == SOURCE.splitlines().index("                total += await fetch(item)") + 1
     )
+    assert placement.calls == {"run.1.body.0.else.0"} and placement.active == set()
 
 
 def test_statuses_follow_the_records() -> None:
     workflow = program()
     dag = build_dag(workflow)
     snapshot = simulate(workflow, {"items": [1, 2]}, steps=50)
-    states = node_states(dag, snapshot, trace_instance(snapshot, dag))
+    states = node_states(dag, snapshot, place(snapshot, dag))
     statuses = {node: state.status for node, state in states.items()}
     for node in ("run.start", "run.0", "run.1.body.0.then.0", "run.1.body.0.else.0",
                  "double.0", "run.2", "run.2.0", "run.2.join", "run.3", "run.end"):  # fmt: skip
@@ -135,13 +149,12 @@ def test_statuses_follow_the_records() -> None:
     assert statuses["run.1"] == "done"  # the loop dominates what ran inside it
 
 
-def test_a_replay_stops_where_the_records_stop() -> None:
+def test_what_is_not_recorded_is_not_reached() -> None:
     workflow = program()
     dag = build_dag(workflow)
     snapshot = simulate(workflow, {"items": [3]}, steps=2)  # fetch(0) twice; fetch(3) queued
-    trace = trace_instance(snapshot, dag)
-    assert placed(dag, snapshot) == ["run.0", "run.1.body.0.then.0"]
-    statuses = {n: s.status for n, s in node_states(dag, snapshot, trace).items()}
+    assert placed(dag, snapshot) == [("run.0", ()), ("run.1.body.0.then.0", (0,))]
+    statuses = statuses_of(dag, snapshot)
     assert statuses["run.1.body.0.then.0"] == "waiting"  # queued, not run yet
     assert statuses["run.2"] == statuses["run.3"] == "not reached"
     assert "run.end" not in statuses
@@ -151,8 +164,28 @@ def test_a_pending_sleep_is_waiting() -> None:
     workflow = program()
     dag = build_dag(workflow)
     snapshot = simulate(workflow, {"items": []}, steps=2)  # fetch(0) twice; then the sleep
-    statuses = {
-        n: s.status for n, s in node_states(dag, snapshot, trace_instance(snapshot, dag)).items()
-    }
+    statuses = statuses_of(dag, snapshot)
     assert statuses["run.3"] == "waiting"
     assert statuses["run.0"] == "done"
+
+
+def test_a_helper_waiting_on_an_action_is_running() -> None:
+    workflow = program()
+    dag = build_dag(workflow)
+    snapshot = simulate(workflow, {"items": [2]}, steps=2)  # fetch(0) twice; double's fetch queued
+    placement = place(snapshot, dag)
+    assert placement.active == {"run.1.body.0.else.0"}
+    statuses = statuses_of(dag, snapshot)
+    assert statuses["run.1.body.0.else.0"] == "running"
+    assert statuses["double.0"] == "waiting"
+
+
+def test_rows_recorded_before_sites_are_placed_by_their_single_call_site() -> None:
+    workflow = program()
+    dag = build_dag(workflow)
+    snapshot = simulate(workflow, {"items": []}, steps=50)
+    for row in snapshot.attempts:
+        row["site"] = row["iteration"] = None
+    placement = place(snapshot, dag)
+    assert placement.sites == {"n2": "run.3"}  # fetch has several sites: only the sleep is placed
+    assert isinstance(placement, Placement)

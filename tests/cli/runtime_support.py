@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -165,6 +166,14 @@ class Background:
 def instance_of(line: str) -> str:
     """The instance id in `running Workflow <id>`."""
     return line.split()[-1]
+
+
+def fills(dot: str) -> dict[str, str]:
+    """Node id -> its final fill colour in DOT (the status colour comes last, and wins)."""
+    found = {}
+    for node, attributes in re.findall(r'^\s*"([^"]+)" \[(.*)\];$', dot, re.MULTILINE):
+        found[node] = re.findall(r'fillcolor="([^"]+)"', attributes)[-1]
+    return found
 
 
 def assert_plain(text: str) -> None:

@@ -11,14 +11,13 @@ inspection must never import the workflow's module. The DOT output (the instance
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from runtime_support import Background, database, instance_of, server, waymark
+from runtime_support import Background, database, fills, instance_of, server, waymark
 
 __all__ = ["database", "server"]
 
@@ -109,16 +108,7 @@ def test_instance_graph_matches_its_golden(
     assert dot == golden.read_text(encoding="utf-8")
 
 
-def fills(dot: str) -> dict[str, str]:
-    """Node id -> its status colour (the last fill colour of its attributes)."""
-    found = {}
-    for node, attributes in re.findall(r'^\s*"([^"]+)" \[(.*)\];$', dot, re.MULTILINE):
-        found[node] = re.findall(r'fillcolor="([^"]+)"', attributes)[-1]
-    return found
-
-
-DONE, RUNNING, WAITING, FAILED, NOT_REACHED = (
-    "#b7e1c1", "#b3d4fc", "#ffe0a3", "#f6b4b4", "#f5f5f5")  # fmt: skip
+DONE, WAITING, FAILED, NOT_REACHED = "#b7e1c1", "#ffe0a3", "#f6b4b4", "#f5f5f5"
 
 
 def test_a_loop_has_one_attempt_per_iteration_at_one_site(

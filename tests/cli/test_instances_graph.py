@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
-from runtime_support import assert_plain, database, instance_of, project, server, waymark
+from runtime_support import (
+    assert_plain,
+    database,
+    fills,
+    instance_of,
+    project,
+    server,
+    waymark,
+)
 
 from tests.requirements import needs_dot
 
 __all__ = ["database", "project", "server"]
 
 DONE, FAILED, NOT_REACHED, PLAIN = "#b7e1c1", "#f6b4b4", "#f5f5f5", "#ffffff"
-
-
-def fills(dot: str) -> dict[str, str]:
-    """Node id -> its final fill colour (the status colour comes last, and wins)."""
-    found = {}
-    for node, attributes in re.findall(r'^\s*"([^"]+)" \[(.*)\];$', dot, re.MULTILINE):
-        found[node] = re.findall(r'fillcolor="([^"]+)"', attributes)[-1]
-    return found
 
 
 def test_a_branch_not_taken_is_not_reached(database: str, project: Path) -> None:

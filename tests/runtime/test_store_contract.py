@@ -222,7 +222,7 @@ async def test_garbage_collection_respects_retention(store: RunnerStore) -> None
 async def test_attempts_and_sleeps_keep_their_site_and_iteration(store: Any) -> None:
     """Every attempt row and sleep row says where the workflow made it: the DAG node and
     which iteration; a retry is its own row at the same site."""
-    now = time.time()
+    now = float(int(time.time()))  # whole seconds: PostgreSQL keeps microseconds
     [instance_id] = await store.create_instances([spec()], now)
     await store.claim("a", 1, now, LEASE)
     batch = CommitBatch()
@@ -251,7 +251,7 @@ async def test_attempts_and_sleeps_keep_their_site_and_iteration(store: Any) -> 
 
 
 async def test_a_finished_sleep_is_kept_and_no_longer_claimed(store: Any) -> None:
-    now = time.time()
+    now = float(int(time.time()))  # whole seconds: PostgreSQL keeps microseconds
     [instance_id] = await store.create_instances([spec()], now)
     await store.claim("a", 1, now, LEASE)
     batch = CommitBatch()

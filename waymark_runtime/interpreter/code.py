@@ -38,7 +38,7 @@ class Frame:
         self.pc = pc
         self.slots: list[Any] = slots if slots is not None else [None] * code.nslots
         if len(self.slots) < code.nslots:  # saved before loops had counters: they count from 0
-            self.slots.extend([None] * (code.nslots - len(self.slots)))
+            self.slots.extend([0] * (code.nslots - len(self.slots)))
         self.error: ExceptionValue | None = None
 
 

@@ -77,12 +77,15 @@ def branch(test: Eval, if_true: int, if_false: int) -> Instr:
     return instr
 
 
-# Loops count their iterations in a frame slot (`count`), from 0, so what an iteration
-# dispatches can say which iteration it was; a counter saved before counters existed is None.
+# A loop with an `await` in its body counts its iterations in a frame slot (`count`), from 0, so
+# what an iteration dispatches can say which one it was (a state saved before counters gets 0s:
+# `Frame`). Loops with no await (`count` None) count nothing and cost nothing more.
 
 
-def while_enter(test: Eval, body: int, done: int, count: int) -> Instr:
+def while_enter(test: Eval, body: int, done: int, count: int | None) -> Instr:
     """The top of a `while`: test, and start counting iterations."""
+    if count is None:
+        return branch(test, body, done)
 
     def instr(frame: Frame) -> int:
         if test(frame.env):
@@ -93,62 +96,104 @@ def while_enter(test: Eval, body: int, done: int, count: int) -> Instr:
     return instr
 
 
-def loop_back(test: Eval, body: int, done: int, cost: int, count: int) -> Instr:
+def loop_back(test: Eval, body: int, done: int, cost: int, count: int | None) -> Instr:
     """The bottom of a `while`: spend an iteration's operations (`cost`), test again."""
     meter = METER
+    if count is None:
 
-    def instr(frame: Frame) -> int:
+        def instr(frame: Frame) -> int:
+            meter.left -= cost
+            if meter.left < 0:
+                raise meter.spent()
+            return body if test(frame.env) else done
+
+        return instr
+
+    def counting(frame: Frame) -> int:
         meter.left -= cost
         if meter.left < 0:
             raise meter.spent()
         if test(frame.env):
-            slots = frame.slots
-            slots[count] = 0 if slots[count] is None else slots[count] + 1
+            frame.slots[count] += 1
             return body
         return done
 
-    return instr
+    return counting
 
 
-def for_init(slot: int, source: Eval, nxt: int, count: int) -> Instr:
-    def instr(frame: Frame) -> int:
+def for_init(slot: int, source: Eval, nxt: int, count: int | None) -> Instr:
+    if count is None:
+
+        def instr(frame: Frame) -> int:
+            frame.slots[slot] = iter(source(frame.env))
+            return nxt
+
+        return instr
+
+    def counting(frame: Frame) -> int:
         frame.slots[slot] = iter(source(frame.env))
         frame.slots[count] = -1
         return nxt
 
-    return instr
+    return counting
 
 
-def for_next_name(slot: int, name: str, nxt: int, done: int, count: int, *, cost: int = 0) -> Instr:
+def for_next_name(
+    slot: int, name: str, nxt: int, done: int, count: int | None, *, cost: int = 0
+) -> Instr:
     if cost:
         return _counted(for_next_name(slot, name, nxt, done, count), cost)
+    if count is None:
 
-    def instr(frame: Frame) -> int:
+        def instr(frame: Frame) -> int:
+            slots = frame.slots
+            for item in slots[slot]:
+                frame.env[name] = item
+                return nxt
+            slots[slot] = None
+            return done
+
+        return instr
+
+    def counting(frame: Frame) -> int:
         slots = frame.slots
         for item in slots[slot]:
             frame.env[name] = item
-            slots[count] = 0 if slots[count] is None else slots[count] + 1
+            slots[count] += 1
             return nxt
         slots[slot] = None
         return done
 
-    return instr
+    return counting
 
 
-def for_next(slot: int, target: Assign, nxt: int, done: int, count: int, *, cost: int = 0) -> Instr:
+def for_next(
+    slot: int, target: Assign, nxt: int, done: int, count: int | None, *, cost: int = 0
+) -> Instr:
     if cost:
         return _counted(for_next(slot, target, nxt, done, count), cost)
+    if count is None:
 
-    def instr(frame: Frame) -> int:
+        def instr(frame: Frame) -> int:
+            slots = frame.slots
+            for item in slots[slot]:
+                target(frame.env, item)
+                return nxt
+            slots[slot] = None
+            return done
+
+        return instr
+
+    def counting(frame: Frame) -> int:
         slots = frame.slots
         for item in slots[slot]:
             target(frame.env, item)
-            slots[count] = 0 if slots[count] is None else slots[count] + 1
+            slots[count] += 1
             return nxt
         slots[slot] = None
         return done
 
-    return instr
+    return counting
 
 
 def _counted(step: Instr, cost: int) -> Instr:

@@ -86,10 +86,16 @@ class FunctionCompiler:
         self.nslots += 1
         return self.nslots - 1
 
-    def counter(self) -> int:
-        """A new loop counter; its slot is `counter_base + counter`, known once compiled."""
+    def counter(self, body: tuple[Any, ...]) -> int | None:
+        """A new counter for a loop over `body`, None when nothing in it awaits (nothing to
+        tell apart); its slot is `counter_base + counter`, known once compiled."""
+        if not _awaits(body):
+            return None
         self.counters += 1
         return self.counters - 1
+
+    def counter_slot(self, count: int | None) -> int | None:
+        return None if count is None else self.counter_base + count
 
     def compile(self) -> Code:
         self.block(self.function.body)
@@ -205,23 +211,21 @@ class FunctionCompiler:
     def exec_While(self, node: ir.While) -> None:
         test, body, again, exit_ = self.expr(node.test), Label(), Label(), Label()
         cost = 1 + weight(node.test) + weight(node.body)
-        count = self.counter()
-        self.emit(lambda pc: ins.while_enter(test, pc + 1, exit_.pc, self.counter_base + count))
+        count = self.counter(node.body)
+        self.emit(lambda pc: ins.while_enter(test, pc + 1, exit_.pc, self.counter_slot(count)))
         self.bind(body)
         self.loop_body(node.body, _Loop(again, exit_, None, len(self.excepts)), count)
         self.bind(again)
-        self.emit(
-            lambda pc: ins.loop_back(test, body.pc, exit_.pc, cost, self.counter_base + count)
-        )
+        self.emit(lambda pc: ins.loop_back(test, body.pc, exit_.pc, cost, self.counter_slot(count)))
         self.bind(exit_)
 
     def exec_For(self, node: ir.For) -> None:
         slot, source = self.slot(), self.expr(node.iter)
         body, again, exit_ = Label(), Label(), Label()
-        count = self.counter()
+        count = self.counter(node.body)
         step = self._for_step(node.target, slot, count)
         cost = 1 + weight(node.target) + weight(node.body)
-        self.emit(lambda pc: ins.for_init(slot, source, pc + 1, self.counter_base + count))
+        self.emit(lambda pc: ins.for_init(slot, source, pc + 1, self.counter_slot(count)))
         self.emit(lambda pc: step(pc + 1, exit_.pc))
         self.bind(body)
         self.loop_body(node.body, _Loop(again, exit_, slot, len(self.excepts)), count)
@@ -229,23 +233,24 @@ class FunctionCompiler:
         self.emit(lambda pc: step(body.pc, exit_.pc, cost))
         self.bind(exit_)
 
-    def _for_step(self, target: Any, slot: int, count: int) -> Callable[..., Instr]:
+    def _for_step(self, target: Any, slot: int, count: int | None) -> Callable[..., Instr]:
         """Builds the step `(next pc, exit pc, cost=0)`; the bottom one costs an iteration."""
         if isinstance(target, ir.Name):
             name = target.id
             return lambda nxt, done, cost=0: ins.for_next_name(
-                slot, name, nxt, done, self.counter_base + count, cost=cost
+                slot, name, nxt, done, self.counter_slot(count), cost=cost
             )
         assign = self.target(target)
         return lambda nxt, done, cost=0: ins.for_next(
-            slot, assign, nxt, done, self.counter_base + count, cost=cost
+            slot, assign, nxt, done, self.counter_slot(count), cost=cost
         )
 
-    def loop_body(self, body: tuple[Any, ...], loop: _Loop, count: int) -> None:
+    def loop_body(self, body: tuple[Any, ...], loop: _Loop, count: int | None) -> None:
         self.loops.append(loop)
-        self.counting.append(count)
+        counting = [*self.counting, count] if count is not None else self.counting
+        self.counting, outer = counting, self.counting
         self.block(body)
-        self.counting.pop()
+        self.counting = outer
         self.loops.pop()
 
     def _leave_loop(self) -> tuple[_Loop, list[tuple[int, str | None]]]:
@@ -390,6 +395,21 @@ class FunctionCompiler:
             return Frame(code, bind_arguments(name, code.params, code.defaults, args, kwargs))
 
         return AwaitSite(kind="call", assign=assign), request
+
+
+def _awaits(node: Any) -> bool:
+    """Whether a statement (or a tuple of them) holds an `await` anywhere inside it."""
+    if isinstance(node, ir.Await):
+        return True
+    if isinstance(node, tuple):
+        return any(_awaits(item) for item in node)
+    if isinstance(node, _WITH_BODIES):
+        return any(_awaits(getattr(node, name)) for name in _BODIES if hasattr(node, name))
+    return False
+
+
+_WITH_BODIES = (ir.If, ir.For, ir.While, ir.Try, ir.Match, ir.Handler, ir.MatchCase)
+_BODIES = ("body", "orelse", "handlers", "cases")
 
 
 def _leave_handler(slot: int, name: str | None, end: Label) -> Callable[[int], Instr]:

@@ -110,3 +110,19 @@ def test_every_site_is_a_node_of_the_graph() -> None:
     nodes = {node.id: node.kind for node in build_dag(workflow).nodes}
     sites = {e.site for e in effects_of(workflow, {"rows": 1}) if hasattr(e, "site")}
     assert sites and all(nodes[site] in ("action", "sleep") for site in sites)
+
+
+def test_a_state_saved_before_loops_counted_resumes_counting_from_zero() -> None:
+    workflow = program()
+    state, effects = interpreter.start(workflow, {"rows": 2})
+    [first] = effects
+    assert first.iteration == (0, 0)
+    # As saved before counters: run's frame has only its three loop iterators' slots.
+    frame = state["frames"][0]
+    assert len(frame["slots"]) == 6  # then a counter for each loop that awaits
+    old = {**state, "frames": [{**frame, "slots": frame["slots"][:3]}]}
+    _, effects = interpreter.advance(
+        workflow, old, [ActionFinished(node=first.node, attempt=1, ok=True, value=20)]
+    )
+    [second] = effects
+    assert (second.args, second.site, second.iteration) == ((21,), first.site, (0, 1))

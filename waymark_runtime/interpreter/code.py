@@ -103,9 +103,9 @@ _NOTHING: Any = object()
 
 
 def iteration_path(frames: Sequence[Frame]) -> Path:
-    """Which run of the await the top frame stopped at this is: for every frame, outermost
-    first, the iteration (from 0) of each loop around its await, then, for a caller, the DAG
-    node of the helper call it waits on (so two calls of one helper are told apart)."""
+    """Which run of its await the top frame has stopped at: for every frame, outermost first,
+    the iteration (from 0) of each loop around its await, then, for a caller, the DAG node of
+    the helper call it waits on (so two calls of one helper are told apart)."""
     path: list[int | str] = []
     last = len(frames) - 1
     for depth, frame in enumerate(frames):

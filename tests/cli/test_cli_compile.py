@@ -183,3 +183,29 @@ def test_an_action_that_is_not_async_is_reported_even_without_workflows(
     assert "WM151 action `load` is not `async def`" in result.err
     assert "--> sync_action.py:5:5" in result.err
     assert result.err.strip().splitlines()[-1] == "Found 1 error in 1 file"
+
+
+def test_check_warns_but_passes_when_only_source_positions_moved(
+    waymark: Waymark, workdir: Path
+) -> None:
+    write_lockfile(workdir, "wrl", "flows")
+    source = workdir / "flows" / "greet.py"
+    source.write_text("# a comment\n\n\ndef unrelated() -> int:\n    return 1\n" + source.read_text())
+    result = waymark("compile", "flows", "--check", "wrl")
+    assert result.code == 0, result.err
+    assert "warning: wrl/GreetWorkflow.wrl has moved source positions" in result.err
+    assert "in source positions only" in result.err
+    assert "error" not in result.err
+    document = json.loads(waymark("compile", "flows", "--check", "wrl", "--format", "json").out)
+    assert [d["status"] for d in document["drift"]] == ["moved"]
+
+
+def test_check_fails_when_behaviour_changed_as_well_as_positions(
+    waymark: Waymark, workdir: Path
+) -> None:
+    write_lockfile(workdir, "wrl", "flows")
+    source = workdir / "flows" / "greet.py"
+    source.write_text("# a comment\n" + source.read_text().replace("(name)", "(name + '!')", 1))
+    result = waymark("compile", "flows", "--check", "wrl", "--format", "json")
+    assert result.code == 1
+    assert [d["status"] for d in json.loads(result.out)["drift"]] == ["changed"]

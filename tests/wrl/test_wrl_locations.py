@@ -90,7 +90,11 @@ def test_moving_a_workflow_changes_only_its_workflow_line(
 ) -> None:
     workflow = replace(workflow, span=workflow.span or ir.Span(1, 1, 1, 1))
     text, shifted = dumps(workflow), dumps(remap(workflow, moved(lines)))
-    changed = [i for i, (a, b) in enumerate(zip(text.split("\n"), shifted.split("\n"))) if a != b]
+    changed = [
+        i
+        for i, (a, b) in enumerate(zip(text.split("\n"), shifted.split("\n"), strict=True))
+        if a != b
+    ]
     assert changed == [2]
     assert behaviour_text(shifted) == behaviour_text(text)
     assert version_of_workflow(remap(workflow, moved(lines))) == version_of_workflow(workflow)

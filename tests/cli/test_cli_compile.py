@@ -190,7 +190,9 @@ def test_check_warns_but_passes_when_only_source_positions_moved(
 ) -> None:
     write_lockfile(workdir, "wrl", "flows")
     source = workdir / "flows" / "greet.py"
-    source.write_text("# a comment\n\n\ndef unrelated() -> int:\n    return 1\n" + source.read_text())
+    source.write_text(
+        "# a comment\n\n\ndef unrelated() -> int:\n    return 1\n" + source.read_text()
+    )
     result = waymark("compile", "flows", "--check", "wrl")
     assert result.code == 0, result.err
     assert "warning: wrl/GreetWorkflow.wrl has moved source positions" in result.err

@@ -8,7 +8,7 @@ import pytest
 from waymark_compiler.api import CompiledWorkflow, compile_source
 from waymark_runtime.wrl import behaviour_text, parse
 
-SOURCE = '''\
+SOURCE = """\
 from waymark import Workflow, action, workflow
 
 
@@ -24,7 +24,7 @@ class Doubling(Workflow):
         if y > 10:
             raise ValueError("too big")
         return y
-'''
+"""
 
 ABOVE = {
     "a comment": "# a comment\n",

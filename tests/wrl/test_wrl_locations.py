@@ -27,7 +27,7 @@ from waymark_runtime.wrl import (
 )
 
 # Generated whole workflows are large: a few dozen examples each keep this file fast.
-SETTINGS = settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 LEGACY = """\
 wrl 1

@@ -19,13 +19,13 @@ ROOT = Path(__file__).resolve().parents[1]
 GRAMMAR_IN_WHEEL = "waymark_runtime/wrl/waymark.lark"
 
 PROGRAM = """\
-wrl 1
+wrl 2
 
 workflow Packaged @1:1
 
-fn run(x): @2:5
-    y = await action app.tasks:double(x) retry(attempts=2) @3:9
-    return y + 1 @4:9
+fn run(x): @+1:5
+    y = await action app.tasks:double(x) retry(attempts=2) @+1:9
+    return y + 1 @+2:9
 """
 
 CHECK = """\

@@ -239,21 +239,24 @@ def check_programs(programs: dict[tuple[str, str], str]) -> None:
 class ProgramCache:
     """Parsed programs by version: a store holds `.wrl` text, a runner parses each version once,
     after checking that the text is that version of the instance's workflow (a forged row in
-    the versions table fails its instances instead of running)."""
+    the versions table fails its instances instead of running). A version whose text changed
+    (re-registered with moved source positions) is parsed again, so errors name current lines."""
 
     def __init__(self, parse: Callable[[str], Any], limit: int = 256) -> None:
         self._parse = parse
         self._limit = limit
-        self._programs: dict[str, ir.Workflow] = {}
+        self._programs: dict[str, tuple[str, ir.Workflow]] = {}
 
     def __call__(self, claimed: ClaimedInstance) -> ir.Workflow:
-        program = self._programs.get(claimed.version)
-        if program is None:
+        cached = self._programs.get(claimed.version)
+        if cached is None or (claimed.wrl and claimed.wrl != cached[0]):
             check_programs({(claimed.workflow, claimed.version): claimed.wrl})
             program = self._select(self._parse(claimed.wrl), claimed.workflow)
-            if len(self._programs) >= self._limit:
+            if cached is None and len(self._programs) >= self._limit:
                 self._programs.pop(next(iter(self._programs)))
-            self._programs[claimed.version] = program
+            self._programs[claimed.version] = (claimed.wrl, program)
+        else:
+            program = cached[1]
         if program.name != claimed.workflow:
             raise ProgramMismatch(
                 f"version {claimed.version} is not a version of {claimed.workflow}"

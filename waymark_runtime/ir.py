@@ -11,7 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
-WRL_VERSION = 1
+WRL_VERSION = 2
+# Versions the parser reads: `wrl 1` texts (absolute locations everywhere, hashed with them)
+# are what stores written before `wrl 2` hold.
+WRL_VERSIONS_READ = (1, 2)
 
 
 @dataclass(frozen=True, slots=True)

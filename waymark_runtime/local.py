@@ -83,7 +83,7 @@ class LocalRuntime:
         self._stop = asyncio.Event()
         self._timekeeper: asyncio.Task[None] | None = None
         self._token: Any = None
-        self._texts: dict[str, tuple[str, str]] = {}
+        self._texts: dict[tuple[str, str], tuple[str, str]] = {}
 
     async def __aenter__(self) -> LocalRuntime:
         self._token = use_backend(self)
@@ -170,8 +170,9 @@ class LocalRuntime:
         return self._running
 
     def _text_of(self, definition: WorkflowDefinition) -> tuple[str, str]:
-        """The program's `.wrl` text and version, printed here once per workflow version."""
-        key = definition.version or definition.name
+        """The program's `.wrl` text and version, printed here once per workflow version (and
+        source positions: one version compiled from moved source has other locations)."""
+        key = (definition.version or definition.name, definition.wrl)
         if key not in self._texts or not definition.version:
             self._texts[key] = _print(definition)
         return self._texts[key]

@@ -48,7 +48,7 @@ def test_json_reports_every_field_with_1_based_positions(waymark: Waymark, workd
     assert workflow["path"] == "flows/greet.py"
     assert workflow["line"] == _line_of(workdir / "flows/greet.py", "class GreetWorkflow")
     assert isinstance(workflow["version"], str) and workflow["version"]
-    assert workflow["wrl"].startswith("wrl 1")
+    assert workflow["wrl"].startswith("wrl 2")
 
     [diagnostic] = document["diagnostics"]
     assert set(diagnostic) == {
@@ -87,7 +87,7 @@ def test_out_dir_writes_one_file_per_workflow(waymark: Waymark, workdir: Path) -
 
 def test_out_dir_removes_files_of_workflows_that_are_gone(waymark: Waymark, workdir: Path) -> None:
     (workdir / "wrl").mkdir()
-    (workdir / "wrl" / "RemovedWorkflow.wrl").write_text("wrl 1\n")
+    (workdir / "wrl" / "RemovedWorkflow.wrl").write_text("wrl 2\n")
     (workdir / "wrl" / "notes.txt").write_text("kept\n")
     assert waymark("compile", "flows", "--out-dir", "wrl").code == 0
     assert sorted(p.name for p in (workdir / "wrl").iterdir()) == sorted(
@@ -107,7 +107,7 @@ def test_check_fails_with_a_diff_when_a_program_changed(waymark: Waymark, workdi
     write_lockfile(workdir, "wrl", "flows")
     committed = workdir / "wrl" / "GreetWorkflow.wrl"
     original = committed.read_text()
-    committed.write_text(original.replace("wrl 1", "wrl 1\n# edited by hand", 1))
+    committed.write_text(original.replace("wrl 2", "wrl 2\n# edited by hand", 1))
     result = waymark("compile", "flows", "--check", "wrl")
     assert result.code == 1
     assert "--- wrl/GreetWorkflow.wrl (committed)" in result.out
@@ -128,7 +128,7 @@ def test_check_fails_when_a_program_is_missing(waymark: Waymark, workdir: Path) 
 
 def test_check_fails_on_a_stale_program(waymark: Waymark, workdir: Path) -> None:
     write_lockfile(workdir, "wrl", "flows")
-    (workdir / "wrl" / "RemovedWorkflow.wrl").write_text("wrl 1\n")
+    (workdir / "wrl" / "RemovedWorkflow.wrl").write_text("wrl 2\n")
     result = waymark("compile", "flows", "--check", "wrl", "--format", "json")
     assert result.code == 1
     [drift] = json.loads(result.out)["drift"]
@@ -183,3 +183,31 @@ def test_an_action_that_is_not_async_is_reported_even_without_workflows(
     assert "WM151 action `load` is not `async def`" in result.err
     assert "--> sync_action.py:5:5" in result.err
     assert result.err.strip().splitlines()[-1] == "Found 1 error in 1 file"
+
+
+def test_check_warns_but_passes_when_only_source_positions_moved(
+    waymark: Waymark, workdir: Path
+) -> None:
+    write_lockfile(workdir, "wrl", "flows")
+    source = workdir / "flows" / "greet.py"
+    source.write_text(
+        "# a comment\n\n\ndef unrelated() -> int:\n    return 1\n" + source.read_text()
+    )
+    result = waymark("compile", "flows", "--check", "wrl")
+    assert result.code == 0, result.err
+    assert "warning: wrl/GreetWorkflow.wrl has moved source positions" in result.err
+    assert "in source positions only" in result.err
+    assert "error" not in result.err
+    document = json.loads(waymark("compile", "flows", "--check", "wrl", "--format", "json").out)
+    assert [d["status"] for d in document["drift"]] == ["moved"]
+
+
+def test_check_fails_when_behaviour_changed_as_well_as_positions(
+    waymark: Waymark, workdir: Path
+) -> None:
+    write_lockfile(workdir, "wrl", "flows")
+    source = workdir / "flows" / "greet.py"
+    source.write_text("# a comment\n" + source.read_text().replace("(name)", "(name + '!')", 1))
+    result = waymark("compile", "flows", "--check", "wrl", "--format", "json")
+    assert result.code == 1
+    assert [d["status"] for d in json.loads(result.out)["drift"]] == ["changed"]

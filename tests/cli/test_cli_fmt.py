@@ -57,7 +57,7 @@ def test_check_fails_with_a_diff_and_changes_nothing(waymark: Waymark, canonical
 
 
 def test_a_malformed_file_reports_its_position(waymark: Waymark, workdir: Path) -> None:
-    (workdir / "broken.wrl").write_text("wrl 1\nworkflow Broken\nfn run(:\n")
+    (workdir / "broken.wrl").write_text("wrl 2\nworkflow Broken\nfn run(:\n")
     result = waymark("fmt", "broken.wrl")
     assert result.code == 1
     assert re.search(r"^broken\.wrl:\d+:\d+: \S", result.err, re.MULTILINE), result.err

@@ -67,7 +67,7 @@ def test_step_instance_runs_the_stored_program_text() -> None:
 
 def test_a_program_that_does_not_parse_fails_its_instance_only() -> None:
     commit = step_instance(
-        _claimed("wrl 1\n\nworkflow Fan\nthis is not a program\n"),
+        _claimed("wrl 2\n\nworkflow Fan\nthis is not a program\n"),
         ProgramCache(parse),
         0.0,
         random.Random(),

@@ -226,7 +226,7 @@ async def test_strings_are_refused_before_they_are_built(case: str, n: int) -> N
     ["'%*d' % (n, 1)", "'%0100000d' % 1", "'%s%s' % ('x' * 9000, 'y' * 9000)"],
 )
 def test_a_stored_program_the_compiler_would_refuse_is_bounded_too(expression: str) -> None:
-    program = parse(f"wrl 1\n\nworkflow W @1:1\n\nfn run(n): @2:1\n    return {expression} @3:5\n")
+    program = parse(f"wrl 2\n\nworkflow W @1:1\n\nfn run(n): @2:1\n    return {expression} @3:5\n")
     assert isinstance(program, ir.Workflow)
     _, (failed,) = start(program, {"n": 10**10}, limits=SMALL)
     assert isinstance(failed, Fail) and failed.error["attrs"]["setting"] == CHARS

@@ -96,7 +96,7 @@ def _error(path: str) -> dict[str, Any]:
 
 
 def spec(case: Case) -> NewInstance:
-    text = f"wrl 1\n\nworkflow Hostile\n\nfn run(value):\n    {case.body}\n"
+    text = f"wrl 2\n\nworkflow Hostile\n\nfn run(value):\n    {case.body}\n"
     return NewInstance(
         workflow="Hostile",
         version=version_of_canonical(text),

@@ -40,7 +40,7 @@ async def test_bad_programs_and_payloads_fail_only_their_instance(
     unknown = SINGLE.wrl.replace("tests.runtime.runtime_flows:noop", "os:system")
     assert unknown != SINGLE.wrl
     specs = [
-        crafted("wrl 1\n\nworkflow Single\nthis is not a program\n", {"value": 1}),
+        crafted("wrl 2\n\nworkflow Single\nthis is not a program\n", {"value": 1}),
         crafted(unknown, {"value": 1}),
         crafted(SINGLE.wrl, {"value": {"$t": "no-such-tag"}}),
         crafted(SINGLE.wrl, {"value": 3}),

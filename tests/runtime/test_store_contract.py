@@ -9,13 +9,16 @@ sleeps come due without waiting.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import time
+from dataclasses import replace
 from typing import Any
 
 import asyncpg
 import pytest
 
 from tests.runtime import runtime_flows as flows
+from waymark_runtime import ir
 from waymark_runtime.effects import ActionFinished
 from waymark_runtime.engine import (
     NewInstance,
@@ -280,3 +283,47 @@ def test_a_connection_a_shutdown_left_mid_protocol_is_a_transient_error() -> Non
     assert is_transient(asyncpg.InterfaceError("cannot perform operation: connection is closed"))
     assert not is_transient(asyncpg.exceptions.InternalClientError("unexpected message"))
     assert not is_transient(ValueError("bad value"))
+
+
+def _moved(text: str, lines: int) -> str:
+    """The same program compiled from source with `lines` more lines above the workflow."""
+    *head, workflow_line, rest = text.split("\n", 3)
+    name, _, location = workflow_line.rpartition(" @")
+    line, _, column = location.partition(":")
+    return "\n".join([*head, f"{name} @{int(line) + lines}:{column}", rest])
+
+
+async def test_a_version_re_registered_from_moved_source_carries_its_new_lines(
+    store: RunnerStore,
+) -> None:
+    from waymark_runtime.engine import ProgramCache
+    from waymark_runtime.wrl import parse
+
+    now = time.time()
+    moved = _moved(DEFINITION.wrl, 7)
+    assert moved != DEFINITION.wrl
+    programs = ProgramCache(parse)
+    await store.create_instances([spec()], now)
+    [first] = await store.claim("a", 1, now + 1, LEASE)
+    assert first.instance.wrl == DEFINITION.wrl
+    line = programs(first.instance).run.span.line  # type: ignore[union-attr]
+    await store.create_instances([replace(spec(), wrl=moved)], now + 2)
+    [second] = await store.claim("a", 1, now + 3, LEASE)
+    assert second.instance.version == first.instance.version
+    assert second.instance.wrl == moved  # sent again although the version is known
+    assert programs(second.instance).run.span.line == line + 7  # type: ignore[union-attr]
+    assert await store.latest_version(DEFINITION.name) == (DEFINITION.version, moved)
+
+
+async def test_a_program_stored_before_wrl_2_still_loads(store: RunnerStore) -> None:
+    from waymark_runtime.engine import ProgramCache
+    from waymark_runtime.wrl import parse
+
+    legacy = "wrl 1\n\nworkflow Legacy @3:1\n\nfn run(value): @4:5\n    return value @5:9\n"
+    version = hashlib.sha256(legacy.encode()).hexdigest()[:16]
+    new = NewInstance(workflow="Legacy", version=version, wrl=legacy, inputs={"value": 1})
+    now = time.time()
+    await store.create_instances([new], now)
+    [claim] = await store.claim("a", 1, now + 1, LEASE)
+    program = ProgramCache(parse)(claim.instance)
+    assert program.run.body[0].span == ir.Span(5, 9, 5, 9)

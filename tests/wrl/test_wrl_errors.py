@@ -7,7 +7,7 @@ import pytest
 from waymark_runtime.errors import WrlSyntaxError
 from waymark_runtime.wrl import parse
 
-HEADER = "wrl 1\n\nworkflow W\n\nfn run():\n"  # the first statement is on line 6
+HEADER = "wrl 2\n\nworkflow W\n\nfn run():\n"  # the first statement is on line 6
 
 
 def body(*lines: str) -> str:
@@ -16,11 +16,11 @@ def body(*lines: str) -> str:
 
 CASES = [
     # (text, line, column, message)
-    ("", 1, 1, "empty .wrl text; expected the header `wrl 1`"),
-    ("wrl 2\n\nworkflow W\n", 1, 5, "unsupported wrl version 2"),
-    ("workflow W\n", 1, 1, "expected the header `wrl 1` on the first line"),
-    ("wrl 1\n\nworkflow W\n", 3, 11, "expected `fn run(...):` after the workflow line"),
-    ("wrl 1\n\x00", 2, 1, "unexpected character '\\x00'"),
+    ("", 1, 1, "empty .wrl text; expected the header `wrl 2`"),
+    ("wrl 3\n\nworkflow W\n", 1, 5, "unsupported wrl version 3"),
+    ("workflow W\n", 1, 1, "expected the header `wrl 2` on the first line"),
+    ("wrl 2\n\nworkflow W\n", 3, 11, "expected `fn run(...):` after the workflow line"),
+    ("wrl 2\n\x00", 2, 1, "unexpected character '\\x00'"),
     (body("x ="), 6, 8, "expected an expression after `=`"),
     (body("if x:", "    y = 1 +"), 7, 16, "expected an expression after the operator"),
     (body("while x"), 6, 12, "expected `:` at the end of the block header"),

@@ -19,7 +19,7 @@ SAMPLES = [
     path.read_text(encoding="utf-8") for path in (Path(__file__).parent / "samples").glob("*.wrl")
 ]
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-HEADER = "wrl 1\n\nworkflow W\n\nfn run():\n"
+HEADER = "wrl 2\n\nworkflow W\n\nfn run():\n"
 # Characters that matter to the lexer, so random edits hit interesting places.
 SYNTAX_CHARS = "()[]{}:,.=@*+-<>!'\"`\\#\n\t  0123456789abcfnrx_\x00é"
 
@@ -101,7 +101,7 @@ def test_deep_nesting_is_a_syntax_error() -> None:
 
 def test_non_text_input() -> None:
     try:
-        parse(b"wrl 1\n")  # type: ignore[arg-type]
+        parse(b"wrl 2\n")  # type: ignore[arg-type]
     except WrlSyntaxError as error:
         assert "expected .wrl text" in str(error)
     else:
@@ -113,8 +113,8 @@ def test_non_text_input() -> None:
 def test_any_location(line_digits: int, column_digits: int) -> None:
     """Locations of any length, past `int()`'s 4,300 digits too, in every place one may stand."""
     location = f"@{'7' * line_digits}:{'3' * column_digits}"
-    check_text(f"wrl 1\n\nworkflow W {location}\n\nfn run():\n    pass\n")
-    check_text(f"wrl 1\n\nworkflow W\n\nfn run(): {location}\n    pass {location}\n")
+    check_text(f"wrl 2\n\nworkflow W {location}\n\nfn run():\n    pass\n")
+    check_text(f"wrl 2\n\nworkflow W\n\nfn run(): {location}\n    pass {location}\n")
 
 
 def test_a_location_too_long_for_a_number_is_a_syntax_error() -> None:

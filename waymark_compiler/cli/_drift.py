@@ -2,6 +2,8 @@
 
 Drift is data (`Drift(path, status, diff)`); printing it is the command's job. Only `*.wrl`
 files directly inside the directory belong to the lockfile; nothing else there is touched.
+A file whose text differs only in source locations has `moved`: its behaviour text, and so the
+workflow's version, is the same, which is not a failure.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-DriftStatus = Literal["missing", "changed", "stale"]
+from waymark_runtime.wrl import behaviour_text
+
+DriftStatus = Literal["missing", "changed", "moved", "stale"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +24,11 @@ class Drift:
     path: Path
     status: DriftStatus
     diff: str
+
+    @property
+    def fails(self) -> bool:
+        """Whether the committed program runs differently (`moved` positions do not)."""
+        return self.status != "moved"
 
 
 def find_drift(expected: Mapping[str, str], directory: Path, *, stale: bool = True) -> list[Drift]:
@@ -64,7 +73,13 @@ def _compare(path: Path, committed: str | None, compiled: str | None) -> Drift |
     if committed == compiled:
         return None
     status: DriftStatus = (
-        "missing" if committed is None else "stale" if compiled is None else "changed"
+        "missing"
+        if committed is None
+        else "stale"
+        if compiled is None
+        else "moved"
+        if behaviour_text(committed) == behaviour_text(compiled)
+        else "changed"
     )
     diff = unified_diff(committed, compiled, f"{path} (committed)", f"{path} (compiled)")
     return Drift(path, status, diff)

@@ -99,8 +99,10 @@ def error(message: str, *hints: str) -> None:
         err(f"{_paint('hint', '1;36', sys.stderr)}: {printable(hint, lines=True)}")
 
 
-def warning(message: str) -> None:
+def warning(message: str, *hints: str) -> None:
     err(f"{_paint('warning', '1;33', sys.stderr)}: {printable(message, lines=True)}")
+    for hint in hints:
+        err(f"{_paint('hint', '1;36', sys.stderr)}: {printable(hint, lines=True)}")
 
 
 def status(message: str) -> None:

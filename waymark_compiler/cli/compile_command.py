@@ -64,7 +64,8 @@ class Outcome:
 
     @property
     def failed(self) -> bool:
-        return bool(self.count("error") or self.problems or self.drift)
+        failing_drift = any(drift.fails for drift in self.drift)
+        return bool(self.count("error") or self.problems or failing_drift)
 
 
 Paths = Annotated[
@@ -181,13 +182,15 @@ def report_text(outcome: Outcome, *, emit_wrl: bool, check: Path | None) -> None
         out("\n".join(workflow.wrl for workflow in outcome.workflows), end="")
     for drift in outcome.drift:
         out(drift.diff, end="")
-        error(_DRIFT_MESSAGES[drift.status].format(path=drift.path))
+        report = error if drift.fails else warning
+        report(_DRIFT_MESSAGES[drift.status].format(path=drift.path))
     _summary(outcome, check)
 
 
 _DRIFT_MESSAGES = {
     "missing": "{path} is missing",
     "changed": "{path} is out of date",
+    "moved": "{path} has moved source positions (same behaviour, same version)",
     "stale": "{path} has no workflow any more",
 }
 
@@ -207,11 +210,24 @@ def _summary(outcome: Outcome, check: Path | None) -> None:
     files = len({workflow.path for workflow in workflows})
     tail = f" ({plural(warnings, 'warning')})" if warnings else ""
     status(f"compiled {plural(len(workflows), 'workflow')} in {plural(files, 'file')}{tail}")
-    if check is not None and outcome.drift:
-        hint = f"run `waymark compile <paths> --out-dir {check}` and commit the result"
-        verb = "differs" if len(outcome.drift) == 1 else "differ"
-        error(f"{plural(len(outcome.drift), 'file')} in {check} {verb} from the code", hint)
-    elif check is not None and not outcome.problems:
+    if check is not None:
+        _check_summary(outcome, check)
+
+
+def _check_summary(outcome: Outcome, check: Path) -> None:
+    hint = f"run `waymark compile <paths> --out-dir {check}` and commit the result"
+    failing = [drift for drift in outcome.drift if drift.fails]
+    moved = len(outcome.drift) - len(failing)
+    if failing:
+        verb = "differs" if len(failing) == 1 else "differ"
+        error(f"{plural(len(failing), 'file')} in {check} {verb} from the code", hint)
+    elif moved:
+        verb = "differs" if moved == 1 else "differ"
+        warning(
+            f"{plural(moved, 'file')} in {check} {verb} from the code in source positions only",
+            hint,
+        )
+    elif not outcome.problems:
         status(f"{check} is up to date")
 
 

@@ -129,8 +129,8 @@ class MemoryStore:
     ) -> list[str]:
         check_programs({(s.workflow, s.version): s.wrl for s in specs})
         ids = list(ids) if ids is not None else [str(uuid.uuid4()) for _ in specs]
-        for spec in specs:
-            self.versions.setdefault((spec.workflow, spec.version), spec.wrl)
+        for spec in specs:  # the newest text of a version: the newest source positions
+            self.versions[(spec.workflow, spec.version)] = spec.wrl
         for instance_id, spec in zip(ids, specs, strict=True):
             self.instances[instance_id] = _Instance(
                 id=instance_id, workflow_name=spec.workflow, workflow_version=spec.version,
@@ -330,7 +330,8 @@ class MemoryStore:
         return memory_inspect.timer_rows(self.instances[instance_id])
 
     async def latest_version(self, workflow: str) -> tuple[str, str] | None:
-        """The version of `workflow` registered last (versions keep their first registration)."""
+        """The version of `workflow` registered last (a version keeps the place of its first
+        registration and the text of its latest: the newest source positions)."""
         found = [(v, wrl) for (name, v), wrl in self.versions.items() if name == workflow]
         return found[-1] if found else None
 

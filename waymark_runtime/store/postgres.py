@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import time
 import uuid
@@ -60,6 +61,11 @@ _TRANSIENT: tuple[type[BaseException], ...] = (
 )
 
 
+def _md5(text: str) -> str:
+    """PostgreSQL's `md5(text)`: how a claim tells a known program text from a changed one."""
+    return hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
 def is_transient(error: BaseException) -> bool:
     """Worth retrying: the connection or server went away, or a conflict aborted the statement.
 
@@ -93,7 +99,8 @@ class PostgresStore:
         self.lost_attempt_retries = lost_attempt_retries
         self._sql = queries()
         self._programs: dict[str, str] = {}
-        self._known_versions: set[tuple[str, str]] = set()
+        self._program_keys: dict[str, str] = {}  # version -> `version:md5(text)`, see `claim`
+        self._known_versions: dict[tuple[str, str], str] = {}
         self._waiters = Waiters(dsn, self.outcomes)
         self.lost_error = lost_attempt_error(lost_attempt_retries)
 
@@ -133,7 +140,7 @@ class PostgresStore:
         """
         ids = list(ids) if ids is not None else [str(uuid.uuid4()) for _ in specs]
         fresh = {(s.workflow, s.version): s.wrl for s in specs}
-        fresh = {key: wrl for key, wrl in fresh.items() if key not in self._known_versions}
+        fresh = {key: wrl for key, wrl in fresh.items() if self._known_versions.get(key) != wrl}
         check_programs(fresh)
         await self.pool.fetchrow(
             self._sql["create_instances"],
@@ -193,7 +200,7 @@ class PostgresStore:
 
     async def claim(self, owner: str, limit: int, now: float, lease: float) -> list[Claim]:
         """Lease up to `limit` runnable instances, with their events and pending work."""
-        known = list(self._programs)
+        known = list(self._program_keys.values())
         rows = await self.pool.fetch(self._sql["claim_instances"], owner, limit, now, lease, known)
         return self._claimed(rows, now)
 
@@ -206,6 +213,7 @@ class PostgresStore:
         version = row["workflow_version"]
         if row["wrl"] is not None:
             self._programs[version] = row["wrl"]
+            self._program_keys[version] = f"{version}:{_md5(row['wrl'])}"
         return claim_of(row, self._programs.get(version, ""), now)
 
     def subscribe(self, on_runnable: Callable[[], None]) -> Listener:
@@ -249,7 +257,7 @@ class PostgresStore:
         self, instance_ids: Sequence[str], owner: str, limit: int, now: float, lease: float
     ) -> list[Claim]:
         """`claim`, restricted to `instance_ids` (a runner dedicated to some instances)."""
-        known = list(self._programs)
+        known = list(self._program_keys.values())
         rows = await self.pool.fetch(
             self._sql["claim_instances_among"], owner, limit, now, lease, known, list(instance_ids)
         )

@@ -1,7 +1,7 @@
 """Parse tree → IR for statements, durable operations, policies, functions and the workflow.
 
-A Lark transformer mixin, one method per grammar rule. A statement's `@LINE:COL` becomes its span
-`Span(line, col, line, col)`. It only builds IR, checking what the grammar cannot express (one
+A Lark transformer mixin, one method per grammar rule. A statement's `@LINE:COL` (made absolute
+before building, see `locations`) becomes its span `Span(line, col, line, col)`. It only builds IR, checking what the grammar cannot express (one
 target per await, where `*` may appear in parameters, which policy options are repeated).
 """
 
@@ -24,9 +24,7 @@ from waymark_runtime.wrl.build_expr import (
     syntax_error,
     to_target,
 )
-
-# A Python source line or column has fewer digits (and `int()` refuses over 4,300 of them).
-MAX_LOCATION_DIGITS = 9
+from waymark_runtime.wrl.locations import MAX_LOCATION_DIGITS
 
 # --- intermediate values that exist only while building ------------------------------------------
 
@@ -93,7 +91,7 @@ class StmtBuilder(Transformer[Token, Any]):
 
     def header(self, meta: Any, children: list[Any]) -> None:
         version = str(children[0])
-        if version != str(ir.WRL_VERSION):
+        if version not in {str(known) for known in ir.WRL_VERSIONS_READ}:
             raise syntax_error(children[0], f"unsupported wrl version {version}")
 
     def workflow(self, meta: Any, children: list[Any]) -> ir.Workflow:

@@ -26,6 +26,7 @@ from waymark_runtime.wrl.build_expr import ExprBuilder
 from waymark_runtime.wrl.build_pattern import PatternBuilder
 from waymark_runtime.wrl.build_stmt import StmtBuilder
 from waymark_runtime.wrl.grammar import load_grammar
+from waymark_runtime.wrl.locations import resolve_locations
 from waymark_runtime.wrl.syntax_errors import describe
 
 # A parse tree spends a few levels per level of IR; far deeper trees are refused before building.
@@ -33,6 +34,8 @@ MAX_TREE_DEPTH = 4 * MAX_NESTING
 
 _OPENING = frozenset({"LPAR", "LSQB", "LBRACE"})
 _CLOSING = frozenset({"RPAR", "RSQB", "RBRACE"})
+_EXPECTED = f"wrl {ir.WRL_VERSION}"
+_READABLE = frozenset(str(version) for version in ir.WRL_VERSIONS_READ)
 _HEADER = re.compile(r"wrl[ \t]+([^\s#]+)[ \t]*(?:#[^\n]*)?(?:\r?\n|$)")
 
 
@@ -137,6 +140,7 @@ def parse(text: str) -> ir.Workflow:
     source = text if text.endswith("\n") else text + "\n"
     tree = _parse_tree(source)
     _check_tree_depth(tree)
+    resolve_locations(tree)
     workflow = _build(tree)
     _check_nesting(workflow)
     return workflow
@@ -144,11 +148,11 @@ def parse(text: str) -> ir.Workflow:
 
 def _check_header(text: str) -> None:
     if not text.strip():
-        raise WrlSyntaxError("empty .wrl text; expected the header `wrl 1`", 1, 1)
+        raise WrlSyntaxError(f"empty .wrl text; expected the header `{_EXPECTED}`", 1, 1)
     header = _HEADER.match(text)
     if header is None:
-        raise WrlSyntaxError("expected the header `wrl 1` on the first line", 1, 1)
-    if header.group(1) != str(ir.WRL_VERSION):
+        raise WrlSyntaxError(f"expected the header `{_EXPECTED}` on the first line", 1, 1)
+    if header.group(1) not in _READABLE:
         version = header.group(1)
         raise WrlSyntaxError(f"unsupported wrl version {version}", 1, header.start(1) + 1)
 

@@ -1,7 +1,7 @@
 """Canonical `.wrl` text of statements, durable operations, functions and whole workflows.
 
-One line per statement, four spaces per block level, a trailing `@LINE:COL` when the statement
-has a span. `print_<Node>` functions are looked up by node type; an unknown node is an internal
+One line per statement, four spaces per block level, a trailing location when the statement
+has a span (relative to its function's `fn` line, see `locations`). `print_<Node>` functions are looked up by node type; an unknown node is an internal
 error. Expressions are delegated to `print_expr`. Owns no parsing.
 """
 
@@ -14,6 +14,7 @@ from waymark_runtime import ir
 from waymark_runtime.errors import InternalError
 from waymark_runtime.nesting import make_room
 from waymark_runtime.wrl import lexicon
+from waymark_runtime.wrl.locations import absolute, relative, with_base
 from waymark_runtime.wrl.print_expr import (
     BINARY_PRECEDENCE,
     arguments,
@@ -31,12 +32,13 @@ def dumps(workflow: ir.Workflow) -> str:
     """The canonical text of one workflow: header, workflow line, `run` first, then helpers."""
     if not isinstance(workflow, ir.Workflow):
         raise InternalError(f"dumps expects a Workflow, got {type(workflow).__name__}")
-    header = f"{workflow_line(workflow.name)}{loc(workflow.span)}"
+    header = f"{workflow_line(workflow.name)}{absolute(workflow.span)}"
     lines = [f"wrl {ir.WRL_VERSION}", "", header]
     make_room()
     try:
-        for function in (workflow.run, *workflow.helpers):
-            lines += ["", *print_function(function)]
+        with with_base(workflow.span):
+            for function in (workflow.run, *workflow.helpers):
+                lines += ["", *print_function(function)]
     except RecursionError:  # the printer recurses once per level of nesting
         raise InternalError(f"workflow {workflow.name!r} is nested too deeply to print") from None
     return "\n".join(lines) + "\n"
@@ -49,15 +51,12 @@ def workflow_line(name: str) -> str:
     return f"workflow {lexicon.format_string(name)}"
 
 
-def loc(span: ir.Span | None) -> str:
-    return "" if span is None else f" @{span.line}:{span.column}"
-
-
 def print_function(function: ir.Function) -> Lines:
     prefix = "fn" if function.is_async else "sync fn"
     name = lexicon.format_name(function.name, lexicon.HARD_KEYWORDS)
-    header = f"{prefix} {name}({_params(function.params)}):{loc(function.span)}"
-    return [header, *block(function.body, 1)]
+    header = f"{prefix} {name}({_params(function.params)}):{relative(function.span)}"
+    with with_base(function.span):
+        return [header, *block(function.body, 1)]
 
 
 def _params(params: Sequence[ir.Param]) -> str:
@@ -89,7 +88,7 @@ def block(body: Sequence[ir.Stmt], depth: int) -> Lines:
 
 
 def _line(depth: int, text: str, span: ir.Span | None) -> str:
-    return f"{INDENT * depth}{text}{loc(span)}"
+    return f"{INDENT * depth}{text}{relative(span)}"
 
 
 # --- simple statements ----------------------------------------------------------------------------

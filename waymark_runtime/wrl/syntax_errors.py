@@ -15,7 +15,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from waymark_runtime.errors import WrlSyntaxError
 
-_PROLOGUE = "wrl 1\n\nworkflow W\n\nfn run():\n"
+_PROLOGUE = "wrl 2\n\nworkflow W\n\nfn run():\n"
 
 
 def _body(*lines: str) -> str:
@@ -66,8 +66,8 @@ EXAMPLES: dict[str, list[str]] = {
         _body("x = type ValueError"),
     ],
     "expected `fn run(...):` after the workflow line": [
-        "wrl 1\n\nworkflow W\n",
-        "wrl 1\n\nworkflow W @1:1\n",
+        "wrl 2\n\nworkflow W\n",
+        "wrl 2\n\nworkflow W @1:1\n",
     ],
     "unexpected indentation": [
         _body("x = 1", "    y = 2"),

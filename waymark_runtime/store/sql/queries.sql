@@ -6,7 +6,8 @@
 -- name: create_instances
 -- Register the distinct program versions (idempotent) and insert the instances, runnable now.
 -- The caller checked that each text hashes to its version, so a row holding other text for it
--- is forged: it is overwritten, and what `run()` submitted is what runs.
+-- has other source positions (or is forged): it is overwritten, and what `run()` submitted is
+-- what runs, with the positions of the source that submitted it last.
 WITH versions AS (
     INSERT INTO waymark_workflow_versions AS w (name, version, wrl, created_at)
     SELECT v.name, v.version, v.wrl, to_timestamp($9)
@@ -26,8 +27,8 @@ FROM created;
 
 -- name: claim_instances
 -- Lease up to $2 runnable instances for owner $1 until $3 + $4, highest priority first.
--- Returns what a step needs: the program text (unless version is in $5, known to the caller),
--- the unconsumed attempts (events and pending work) and the durable sleeps.
+-- Returns what a step needs: the program text (unless `version:md5(text)` is in $5, known to
+-- the caller: a text re-registered with moved source positions is sent again), the unconsumed attempts (events and pending work) and the durable sleeps.
 WITH picked AS (
     SELECT id FROM waymark_instances
     WHERE lease_owner IS NULL AND wake_at <= to_timestamp($3)
@@ -49,7 +50,7 @@ RETURNING
     i.lease_epoch,
     (SELECT v.wrl FROM waymark_workflow_versions AS v
      WHERE v.name = i.workflow_name AND v.version = i.workflow_version
-       AND NOT (v.version = ANY ($5::text[]))) AS wrl,
+       AND NOT (v.version || ':' || md5(v.wrl) = ANY ($5::text[]))) AS wrl,
     (SELECT coalesce(json_agg(json_build_array(
                 a.node, a.attempt, a.status, a.action, a.args, a.kwargs, a.timeout_seconds,
                 extract(epoch FROM a.ready_at), a.lost_count, a.result, a.error,
@@ -274,7 +275,7 @@ RETURNING
     i.lease_epoch,
     (SELECT v.wrl FROM waymark_workflow_versions AS v
      WHERE v.name = i.workflow_name AND v.version = i.workflow_version
-       AND NOT (v.version = ANY ($5::text[]))) AS wrl,
+       AND NOT (v.version || ':' || md5(v.wrl) = ANY ($5::text[]))) AS wrl,
     (SELECT coalesce(json_agg(json_build_array(
                 a.node, a.attempt, a.status, a.action, a.args, a.kwargs, a.timeout_seconds,
                 extract(epoch FROM a.ready_at), a.lost_count, a.result, a.error,

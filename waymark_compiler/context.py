@@ -43,6 +43,8 @@ class Ctx:
     comprehension_scopes: list[frozenset[str]] = field(default_factory=list)
     handler_depth: int = 0
     temp_count: int = 0
+    # CST nodes already evaluated into a temporary (an await, or an operand read before one).
+    replaced: dict[int, ir.Expr] = field(default_factory=dict)
 
     def span(self, node: cst.CSTNode) -> ir.Span:
         return self.source.span(node)

@@ -167,6 +167,20 @@ CASES: tuple[ParityCase, ...] = (
     ),
     _case("expressions", "StringMethods", {"text": "Hello wide World"}),
     _case("expressions", "MixedUnpacking", {"x": 2}, {"x": 0}),
+    # await inside expressions
+    _case("awaits", "AwaitInArithmetic", {"n": 3}, {"n": 0}),
+    _case("awaits", "AwaitInConditions", {"n": 2}, {"n": -1}, {"n": -4}, {"n": -9}),
+    _case("awaits", "NestedAwaits", {"key": "a"}),
+    _case(
+        "awaits",
+        "ShortCircuits",
+        *({"ok": ok, "x": x} for ok in (True, False) for x in (0, 1, -2)),
+    ),
+    _case("awaits", "EvaluationOrder", {"xs": [1, 2], "i": 1}, {"xs": [5], "i": 0}),
+    _case("awaits", "ErrorBeforeAwait", {"xs": [1, 2], "i": 1}, {"xs": [], "i": 3}),
+    _case("awaits", "AwaitsInTry", {"n": 2}, {"n": -3}, {"n": 0}),
+    _case("awaits", "AwaitsInRaiseAndLoops", {"n": 0}, {"n": 4}),
+    _case("awaits", "AwaitPolicyAndGather", {"n": 1}),
     # helpers
     _case("helpers", "SyncHelpers", {"items": ["pen", "notebook"]}, {"items": []}),
     _case("helpers", "AsyncHelpers", {"items": ["a", "bcd"]}, {"items": []}),

@@ -196,21 +196,21 @@ NESTED_DEFINITION = _rule(
 TRY_FINALLY = _rule(
     "WM116",
     "try-finally",
-    "refuses `try/finally`",
-    "A `finally` block must run on every way out of the `try`, including a workflow that "
-    "is cancelled or fails permanently; the runtime cannot promise that yet.",
+    "no longer reported: `try/finally` is supported (it was refused before)",
+    "The `finally` block runs on every way out of the `try` that the workflow itself takes: "
+    "falling through, `return`, `break`, `continue` and exceptions, as in CPython. It does not "
+    "run when an instance is cancelled from outside.",
     "try:\n    await charge(order)\nfinally:\n    await release(order)",
-    "Handle the exceptions explicitly with `except` and repeat the clean-up where needed.",
+    "Nothing: the code compiles as written.",
 )
 
 ELSE_CLAUSE = _rule(
     "WM117",
     "else-clause",
-    "refuses the `else` clause of `try`, `for` and `while`",
-    "These clauses are rarely needed and easy to misread; refusing them keeps compiled "
-    "programs obviously equivalent to their source.",
+    "no longer reported: `else` on `try`, `for` and `while` is supported (it was refused before)",
+    "The clauses run exactly when CPython runs them.",
     "for user in users:\n    if user.admin:\n        break\nelse:\n    await notify()",
-    "Use a flag variable (`found = False`) and an `if` after the loop or `try`.",
+    "Nothing: the code compiles as written.",
 )
 
 RAISE_FROM = _rule(
@@ -603,3 +603,6 @@ _ALL: tuple[Rule, ...] = (
 )
 
 RULES: Mapping[str, Rule] = MappingProxyType({rule.code: rule for rule in _ALL})
+
+# Codes of constructs that are supported now: kept (a code never changes meaning), never reported.
+RETIRED: frozenset[str] = frozenset({TRY_FINALLY.code, ELSE_CLAUSE.code})

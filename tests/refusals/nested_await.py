@@ -12,7 +12,7 @@ class NestedAwaitWorkflow(Workflow):
         prices = [await price(item) for item in items]  # error: WM105 @18
         ok = 0 < len(items) < await price(items[0])  # error: WM105 @14
         table = {}
-        table[await price(items[0])] = 1  # error: WM105 @9
+        first, table[await price(items[0])] = 1, 2  # error: WM105 @9
         match items:
             case [first] if await price(first) > 1:  # error: WM105 @29
                 return 1

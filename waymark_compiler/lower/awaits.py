@@ -13,7 +13,7 @@ prefix user code may not use (WM143).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -58,6 +58,13 @@ def hoist_operation(node: cst.Await, ctx: Ctx) -> list[ir.Stmt]:
     """For a statement-level `await op(...)`: the awaits inside the operation's arguments."""
     out: list[ir.Stmt] = []
     _sequence(_operation_operands(node.expression, ctx), ctx, out)
+    return out
+
+
+def hoist_target(node: cst.BaseExpression, ctx: Ctx) -> list[ir.Stmt]:
+    """For `d[await k()] = v` and `(await f()).x = v`: the awaits among the target's parts."""
+    out: list[ir.Stmt] = []
+    _sequence(_operands(node, ctx), ctx, out)
     return out
 
 
@@ -268,7 +275,7 @@ def _dict_operands(node: cst.Dict) -> list[_Operand]:
     return out
 
 
-def _slice_operands(elements: tuple[cst.SubscriptElement, ...] | list[cst.SubscriptElement]) -> list[_Operand]:
+def _slice_operands(elements: Sequence[cst.SubscriptElement]) -> list[_Operand]:
     out: list[_Operand] = []
     for element in elements:
         part = element.slice
@@ -289,17 +296,18 @@ def _fstring_expressions(node: cst.FormattedString) -> Iterator[cst.BaseExpressi
                         yield inner.expression
 
 
-def _arguments(args: tuple[cst.Arg, ...] | list[cst.Arg]) -> list[_Operand]:
-    return [_Operand(a.value, "*" if a.star == "*" else "**" if a.star == "**" else "") for a in args]
+def _arguments(args: Sequence[cst.Arg]) -> list[_Operand]:
+    return [
+        _Operand(a.value, "*" if a.star == "*" else "**" if a.star == "**" else "") for a in args
+    ]
 
 
 def _call_operands(node: cst.Call, ctx: Ctx) -> list[_Operand]:
     """A method of a value reads its receiver first; a known function is not a value."""
     func = node.func
     receiver: list[_Operand] = []
-    if isinstance(func, cst.Attribute) and not ctx.is_self(func.value):
-        if ctx.symbol(func) is None:
-            receiver = [_Operand(func.value)]
+    if isinstance(func, cst.Attribute) and not ctx.is_self(func.value) and ctx.symbol(func) is None:
+        receiver = [_Operand(func.value)]
     return [*receiver, *_arguments(node.args)]
 
 

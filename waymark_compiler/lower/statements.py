@@ -11,7 +11,7 @@ import libcst as cst
 from waymark_compiler import rules
 from waymark_compiler.context import Ctx
 from waymark_compiler.literals import AUGMENTED
-from waymark_compiler.lower.awaits import has_await, hoist, hoist_operation
+from waymark_compiler.lower.awaits import has_await, hoist, hoist_operation, hoist_target
 from waymark_compiler.lower.dispatch import (
     Refused,
     lower_body,
@@ -52,18 +52,33 @@ def lower_Expr(node: cst.Expr, ctx: Ctx) -> list[ir.Stmt]:
 def _assign(
     targets: list[cst.BaseExpression], value: cst.BaseExpression, node: cst.CSTNode, ctx: Ctx
 ) -> list[ir.Stmt]:
-    for target in targets:
-        if has_await(target):
-            help = "await into a name first, then assign with the name"
-            message = "`await` inside an assignment target"
-            ctx.error(rules.NESTED_AWAIT, target, message, "nested await", help)
-            return []
+    if any(has_await(t) for t in targets):
+        return _assign_awaiting_targets(targets, value, node, ctx)
     if isinstance(value, cst.Await):
         return hoist_operation(value, ctx) + lower_await(targets, value, node, ctx)
     before = hoist(value, ctx)
     lowered = lower_expr(value, ctx)
     assigned = tuple(lower_target(t, ctx) for t in targets)
     return [*before, ir.Assign(targets=assigned, value=lowered, span=ctx.span(node))]
+
+
+def _assign_awaiting_targets(
+    targets: list[cst.BaseExpression], value: cst.BaseExpression, node: cst.CSTNode, ctx: Ctx
+) -> list[ir.Stmt]:
+    """`d[await k()] = v`: CPython evaluates `v`, then each target's parts, then stores it."""
+    span = ctx.span(node)
+    out = hoist(value, ctx)
+    temp = ir.Name(id=ctx.temp(), span=span)
+    out.append(ir.Assign(targets=(temp,), value=lower_expr(value, ctx), span=span))
+    for target in targets:
+        if isinstance(target, cst.Tuple | cst.List) and has_await(target):
+            help = "await into a name first, then unpack into the targets"
+            message = "`await` inside an unpacking target"
+            ctx.error(rules.NESTED_AWAIT, target, message, "nested await", help)
+            return []
+        out += hoist_target(target, ctx)
+        out.append(ir.Assign(targets=(lower_target(target, ctx),), value=temp, span=span))
+    return out
 
 
 @statement
@@ -116,27 +131,8 @@ def lower_AugAssign(node: cst.AugAssign, ctx: Ctx) -> list[ir.Stmt]:
 
 
 @statement
-def lower_Return(node: cst.Return, ctx: Ctx) -> list[ir.Stmt]:
-    span = ctx.span(node)
-    if node.value is None:
-        return [ir.Return(value=None, span=span)]
-    before = hoist(node.value, ctx)
-    return [*before, ir.Return(value=lower_expr(node.value, ctx), span=span)]
-
-
-@statement
 def lower_Pass(node: cst.Pass, ctx: Ctx) -> list[ir.Stmt]:
     return [ir.Pass(span=ctx.span(node))]
-
-
-@statement
-def lower_Break(node: cst.Break, ctx: Ctx) -> list[ir.Stmt]:
-    return [ir.Break(span=ctx.span(node))]
-
-
-@statement
-def lower_Continue(node: cst.Continue, ctx: Ctx) -> list[ir.Stmt]:
-    return [ir.Continue(span=ctx.span(node))]
 
 
 @statement
@@ -185,63 +181,6 @@ def lower_If(node: cst.If, ctx: Ctx) -> list[ir.Stmt]:
     elif isinstance(node.orelse, cst.Else):
         orelse = lower_body(node.orelse.body, ctx)
     return [*before, ir.If(test=test, body=body, orelse=orelse, span=ctx.span(node))]
-
-
-def _refuse_else(node: cst.Else | None, what: str, ctx: Ctx) -> None:
-    if node is not None:
-        help = "use a flag variable and an `if` after the statement"
-        ctx.error(rules.ELSE_CLAUSE, node, f"`else` clause on `{what}`", "not supported", help)
-
-
-@statement
-def lower_For(node: cst.For, ctx: Ctx) -> list[ir.Stmt]:
-    if node.asynchronous is not None:
-        help = "fetch the items with an action that returns a list, then use a plain `for`"
-        ctx.error(
-            rules.ASYNC_FOR, node, "`async for` in a workflow", "asynchronous iteration", help
-        )
-    _refuse_else(node.orelse, "for", ctx)
-    before = hoist(node.iter, ctx)
-    target, iterable = lower_target(node.target, ctx), lower_expr(node.iter, ctx)
-    body = lower_body(node.body, ctx)
-    return [*before, ir.For(target=target, iter=iterable, body=body, span=ctx.span(node))]
-
-
-@statement
-def lower_While(node: cst.While, ctx: Ctx) -> list[ir.Stmt]:
-    _refuse_else(node.orelse, "while", ctx)
-    span = ctx.span(node)
-    before = hoist(node.test, ctx)
-    test, body = lower_expr(node.test, ctx), lower_body(node.body, ctx)
-    if before:  # the awaits run again before every test: `while True: ...; if not test: break`
-        done = ir.UnaryOp(op="not", operand=test, span=test.span)
-        exit = ir.If(test=done, body=(ir.Break(span=span),), orelse=(), span=span)
-        body = (*before, exit, *body)
-        test = ir.Const(value=True, span=span)
-    return [ir.While(test=test, body=body, span=span)]
-
-
-@statement
-def lower_Try(node: cst.Try, ctx: Ctx) -> list[ir.Stmt]:
-    if node.finalbody is not None:
-        help = "handle the exceptions with `except` and repeat the clean-up where needed"
-        ctx.error(
-            rules.TRY_FINALLY, node.finalbody, "`try/finally` in a workflow", "not supported", help
-        )
-    _refuse_else(node.orelse, "try", ctx)
-    body = lower_body(node.body, ctx)
-    handlers = tuple(_handler(h, ctx) for h in node.handlers)
-    return [ir.Try(body=body, handlers=handlers, span=ctx.span(node))]
-
-
-def _handler(node: cst.ExceptHandler, ctx: Ctx) -> ir.Handler:
-    types = () if node.type is None else exception_types(node.type, ctx)
-    name = None
-    if node.name is not None and isinstance(node.name.name, cst.Name):
-        name = node.name.name.value
-    with ctx.handler():
-        body = lower_body(node.body, ctx)
-    return ir.Handler(types=types, name=name, body=body, span=ctx.span(node))
 
 
 def exception_types(node: cst.BaseExpression, ctx: Ctx) -> tuple[str, ...]:

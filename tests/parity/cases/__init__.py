@@ -181,6 +181,21 @@ CASES: tuple[ParityCase, ...] = (
     _case("awaits", "AwaitsInTry", {"n": 2}, {"n": -3}, {"n": 0}),
     _case("awaits", "AwaitsInRaiseAndLoops", {"n": 0}, {"n": 4}),
     _case("awaits", "AwaitPolicyAndGather", {"n": 1}),
+    # try/finally, else clauses
+    _case("flow", "FinallyOnEveryExit", {"mode": "return"}, {"mode": "raise"}, {"mode": "x"}),
+    _case("flow", "FinallyOverrides", *({"n": n} for n in (-1, 0, 1, 2))),
+    _case("flow", "JumpsThroughFinally", {"items": [1, 0, 2, -1, 3]}, {"items": []}),
+    _case("flow", "ReturnFromNestedLoopInFinally", {"target": 4}, {"target": 9}),
+    _case("flow", "NestedFinally", {"fail": True}, {"fail": False}),
+    _case("flow", "TryExceptElseFinally", {"key": "a"}, {"key": "b"}),
+    _case("flow", "ElseNotCaughtByHandlers", {"n": 0}, {"n": 1}, {"n": 3}),
+    _case(
+        "flow",
+        "LoopElse",
+        {"items": [1, 2, 3], "target": 2},
+        {"items": [1, -2], "target": 5},
+        {"items": [], "target": 0},
+    ),
     # helpers
     _case("helpers", "SyncHelpers", {"items": ["pen", "notebook"]}, {"items": []}),
     _case("helpers", "AsyncHelpers", {"items": ["a", "bcd"]}, {"items": []}),

@@ -2,8 +2,6 @@
 CPython's order. Each action appends to a log that the workflow returns, so the order of the
 actions and the values around them are both compared."""
 
-# ruff: noqa: SIM108
-
 from __future__ import annotations
 
 import asyncio
@@ -57,7 +55,7 @@ class AwaitInArithmetic(Workflow):
     async def run(self, n: int) -> list[object]:
         a = n * await f(n - 1)
         b = await f(n) + await f(a) * 2
-        c = -await f(n) ** 2
+        c = -(await f(n) ** 2)
         d = (await f(1), await f(2))
         return [a, b, c, d, await log()]
 
@@ -101,7 +99,7 @@ class ShortCircuits(Workflow):
     async def run(self, ok: bool, x: int) -> list[object]:
         a = ok and await is_active(x)
         b = x or await f(x)
-        c = ok and x > 0 and await f(x) or await f(-x)
+        c = (ok and x > 0 and await f(x)) or await f(-x)
         d = x if ok else await f(x)
         e = await f(x) if not ok else "skipped"
         g = (await is_active(x)) and "yes"
@@ -117,7 +115,9 @@ class EvaluationOrder(Workflow):
         pair = [len(xs), await f(len(xs))]
         total = 0
         total += await f(total) + await f(10)
-        return [before, xs, pair, total, await log()]
+        table: dict[int, int] = {}
+        table[await f(1)] = len(table) + await f(2)
+        return [before, xs, pair, total, table, await log()]
 
 
 @workflow

@@ -91,11 +91,16 @@ CONCURRENCY_PRIMITIVE = _rule(
 NESTED_AWAIT = _rule(
     "WM105",
     "nested-await",
-    "refuses `await` inside a larger expression",
-    "Each await is a point where an instance may stop and resume later; it must be a "
-    "statement of its own so the runtime can persist the value it produces.",
-    "total = (await price(item)) * 2",
-    "Await into a name first: `value = await price(item)`, then `total = value * 2`.",
+    "refuses `await` where its statement form cannot keep CPython's order: inside a "
+    "comprehension body, past the second operand of a chained comparison, in an unpacking "
+    "target or an augmented item assignment, in a `case` guard",
+    "An await inside an expression is lowered to awaits into temporaries, in CPython's order. "
+    "A comprehension body runs in its own scope once per item, a chained comparison evaluates "
+    "later operands only if earlier ones hold, and the other positions read values before the "
+    "await that a statement-level await would read after it.",
+    "prices = [await price(item) for item in items]",
+    "`prices = await asyncio.gather(*[price(item) for item in items])`, or a `for` loop; await "
+    "into a name first in the other positions.",
 )
 
 ACTION_NOT_AWAITED = _rule(
@@ -316,10 +321,10 @@ NON_CONSTANT_POLICY = _rule(
 TIMEDELTA_FORM = _rule(
     "WM128",
     "timedelta-form",
-    "refuses positional `timedelta` arguments",
-    "`timedelta(5)` means five days, which is easy to misread; durations are compiled to seconds.",
-    "timeout=timedelta(10)",
-    "Use keywords: `timedelta(minutes=10)`, or a number of seconds.",
+    "no longer reported: positional `timedelta` arguments are supported (they were refused before)",
+    "`timedelta(1, 30)` means what it means in CPython: one day and thirty seconds.",
+    "timeout=timedelta(0, 30)",
+    "Nothing: the code compiles as written.",
 )
 
 RUN_ACTION_FORM = _rule(
@@ -605,4 +610,4 @@ _ALL: tuple[Rule, ...] = (
 RULES: Mapping[str, Rule] = MappingProxyType({rule.code: rule for rule in _ALL})
 
 # Codes of constructs that are supported now: kept (a code never changes meaning), never reported.
-RETIRED: frozenset[str] = frozenset({TRY_FINALLY.code, ELSE_CLAUSE.code})
+RETIRED: frozenset[str] = frozenset({TRY_FINALLY.code, ELSE_CLAUSE.code, TIMEDELTA_FORM.code})

@@ -37,6 +37,5 @@ PURE_METHODS = _words(
     "utcoffset tzname dst"
 )
 
-# `timedelta(...)` with keyword arguments only (the compiler refuses positional ones, WM128):
-# the one constructor of a standard value the interpreter provides besides the builtins.
+# `timedelta(...)`, positional or keyword arguments as in Python: the one constructor of a standard value the interpreter provides besides the builtins.
 DURATION = "timedelta"

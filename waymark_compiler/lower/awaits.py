@@ -8,7 +8,7 @@ statements, so an await runs exactly when CPython would run it. The runtime need
 
 `hoist(node, ctx)` returns the statements; afterwards `lower_expr(node, ctx)` is pure because
 `ctx.replaced` maps every evaluated node to its temporary. Temporaries start with `_wm_`, a
-prefix user code may not use (WM143).
+prefix user code may not use (WM137).
 """
 
 from __future__ import annotations

@@ -198,12 +198,7 @@ def call_KnownSym(symbol: KnownSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
 
 
 def _timedelta(node: cst.Call, ctx: Ctx) -> ir.Expr:
-    """`timedelta(days=1)`: keywords only, since `timedelta(5)` means five days (WM128)."""
-    positional = next((a for a in node.args if a.keyword is None and a.star != "**"), None)
-    if positional is not None:
-        help = "use keywords: `timedelta(minutes=10)`"
-        message = "positional `timedelta` argument"
-        return ctx.error(rules.TIMEDELTA_FORM, positional, message, "ambiguous unit", help)
+    """`timedelta(1, 30)`, `timedelta(minutes=10)`: Python's own constructor at run time."""
     args, kwargs = lower_arguments(node.args, ctx)
     return ir.Call(func=DURATION, args=args, kwargs=kwargs, span=ctx.span(node))
 

@@ -196,6 +196,9 @@ CASES: tuple[ParityCase, ...] = (
         {"items": [1, -2], "target": 5},
         {"items": [], "target": 0},
     ),
+    # language beyond the documented patterns
+    _case("language", "UsesInheritedHelpers", {"n": 4}),
+    _case("language", "PositionalTimedelta", {"days": 1}, {"days": -2}),
     # helpers
     _case("helpers", "SyncHelpers", {"items": ["pen", "notebook"]}, {"items": []}),
     _case("helpers", "AsyncHelpers", {"items": ["a", "bcd"]}, {"items": []}),

@@ -92,12 +92,12 @@ NESTED_AWAIT = _rule(
     "WM105",
     "nested-await",
     "refuses `await` where its statement form cannot keep CPython's order: inside a "
-    "comprehension body, past the second operand of a chained comparison, in an unpacking "
-    "target or an augmented item assignment, in a `case` guard",
+    "comprehension body, in an unpacking target or an augmented item assignment, in a `case` "
+    "guard",
     "An await inside an expression is lowered to awaits into temporaries, in CPython's order. "
-    "A comprehension body runs in its own scope once per item, a chained comparison evaluates "
-    "later operands only if earlier ones hold, and the other positions read values before the "
-    "await that a statement-level await would read after it.",
+    "A comprehension body runs in its own scope once per item, a guard is evaluated per case, "
+    "and the other positions read values before the await that a statement-level await would "
+    "read after it.",
     "prices = [await price(item) for item in items]",
     "`prices = await asyncio.gather(*[price(item) for item in items])`, or a `for` loop; await "
     "into a name first in the other positions.",

@@ -2,8 +2,8 @@
 
 Programs are valid by construction: every name is bound before use, loops are bounded, numbers
 stay small enough to compute quickly. Expressions hold `await echo(...)` wherever an await is
-evaluated by the function itself (not in comprehension bodies, case guards or past the second
-operand of a chained comparison, which are refused). They may raise (division by zero, bad indexes), which is
+evaluated by the function itself (not in comprehension bodies or case guards, which are
+refused). They may raise (division by zero, bad indexes), which is
 part of what the parity check compares.
 """
 
@@ -82,8 +82,7 @@ def condition(
     if choice <= 2:
         return f"{draw(sub)} {draw(cmp)} {draw(sub)}"
     if choice == 3:
-        last = draw(int_expr(max(depth - 1, 0), loops, awaits=False))
-        return f"{draw(sub)} {draw(cmp)} {draw(sub)} {draw(cmp)} {last}"
+        return f"{draw(sub)} {draw(cmp)} {draw(sub)} {draw(cmp)} {draw(sub)}"
     if choice == 4:
         op = draw(st.sampled_from(["and", "or"]))
         left, right = (draw(condition(depth - 1, loops, awaits)) for _ in range(2))

@@ -10,7 +10,7 @@ async def price(item: str) -> int:
 class NestedAwaitWorkflow(Workflow):
     async def run(self, items: list[str]) -> int:
         prices = [await price(item) for item in items]  # error: WM105 @18
-        ok = 0 < len(items) < await price(items[0])  # error: WM105 @14
+        ok = 0 < len(items) < await price(items[0])
         table = {}
         first, table[await price(items[0])] = 1, 2  # error: WM105 @9
         match items:

@@ -3,8 +3,9 @@
 `return n * await f(n - 1)` becomes `_wm_1 = n; _wm_2 = await f(n - 1); return _wm_1 * _wm_2`:
 every operand CPython evaluates before an await is read into a temporary first, each await
 becomes an `Await` statement into a temporary, and what remains is a pure expression of those
-temporaries. Short-circuits (`ok and await charge(o)`) and conditional expressions become `if`
-statements, so an await runs exactly when CPython would run it. The runtime needs nothing new.
+temporaries. Short-circuits (`ok and await charge(o)`, `a < b < await f()`) and conditional
+expressions become `if` statements, so an await runs exactly when CPython would run it. The
+runtime needs nothing new.
 
 `hoist(node, ctx)` returns the statements; afterwards `lower_expr(node, ctx)` is pure because
 `ctx.replaced` maps every evaluated node to its temporary. Temporaries start with `_wm_`, a
@@ -21,7 +22,9 @@ import libcst as cst
 
 from waymark_compiler import rules
 from waymark_compiler.context import TEMP_PREFIX, Ctx
+from waymark_compiler.literals import COMPARE
 from waymark_compiler.lower.dispatch import lower_expr
+from waymark_compiler.lower.expressions import check_identity
 from waymark_compiler.lower.operations import lower_operation
 from waymark_compiler.resolve import ActionSym, KnownSym
 from waymark_runtime import ir
@@ -100,8 +103,7 @@ def _hoist(node: cst.BaseExpression, ctx: Ctx, out: list[ir.Stmt]) -> None:
     elif isinstance(node, cst.IfExp):
         _conditional(node, ctx, out)
     elif isinstance(node, cst.Comparison) and _chained_await(node):
-        help = "await into a name first, then compare: `value = await f()`"
-        _refuse(node, ctx, "in the middle of a chained comparison", help)
+        _chain(node, ctx, out)
     elif isinstance(node, _COMPREHENSIONS):
         _comprehension(node, ctx, out)
     else:
@@ -210,6 +212,41 @@ def _conditional(node: cst.IfExp, ctx: Ctx, out: list[ir.Stmt]) -> None:
 def _chained_await(node: cst.Comparison) -> bool:
     """An await past the second operand of `a < b < c`, which runs only if `a < b`."""
     return any(has_await(c.comparator) for c in node.comparisons[1:])
+
+
+def _chain(node: cst.Comparison, ctx: Ctx, out: list[ir.Stmt]) -> None:
+    """`a < b < await f()`: `r = a < b; if r: r = b < await f()`, each operand read once, the
+    later ones only when the comparisons before them hold."""
+    operands = [node.left, *(c.comparator for c in node.comparisons)]
+    ops = tuple(COMPARE[type(c.operator)] for c in node.comparisons)
+    last = max(i for i, operand in enumerate(operands) if has_await(operand))
+    span = ctx.span(node)
+    result = ctx.temp()
+
+    def read(index: int, into: list[ir.Stmt]) -> ir.Expr:
+        _hoist(operands[index], ctx, into)
+        _capture(_Operand(operands[index]), ctx, into)
+        return lower_expr(operands[index], ctx)
+
+    def level(index: int, before: ir.Expr, into: list[ir.Stmt]) -> None:
+        current = read(index, into)
+        if index < last:
+            compare = ir.Compare(left=before, ops=ops[index - 1 : index], comparators=(current,))
+            check_identity(node, before, compare.ops, compare.comparators, ctx)
+            into.append(ir.Assign(targets=(ir.Name(id=result),), value=compare, span=span))
+            inner: list[ir.Stmt] = []
+            level(index + 1, current, inner)
+            test = ir.Name(id=result, span=span)
+            into.append(ir.If(test=test, body=tuple(inner), orelse=(), span=span))
+            return
+        rest = tuple(lower_expr(operand, ctx) for operand in operands[index + 1 :])
+        tail_ops, comparators = ops[index - 1 :], (current, *rest)
+        check_identity(node, before, tail_ops, comparators, ctx)
+        compare = ir.Compare(left=before, ops=tail_ops, comparators=comparators, span=span)
+        into.append(ir.Assign(targets=(ir.Name(id=result),), value=compare, span=span))
+
+    level(1, read(0, out), out)
+    ctx.replaced[id(node)] = ir.Name(id=result, span=span)
 
 
 def _comprehension(

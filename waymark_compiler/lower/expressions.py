@@ -141,10 +141,21 @@ def lower_Comparison(node: cst.Comparison, ctx: Ctx) -> ir.Expr:
     ops = tuple(COMPARE[type(c.operator)] for c in node.comparisons)
     comparators = tuple(lower_expr(c.comparator, ctx) for c in node.comparisons)
     left = lower_expr(node.left, ctx)
+    check_identity(node, left, ops, comparators, ctx)
+    return ir.Compare(left=left, ops=ops, comparators=comparators, span=ctx.span(node))
+
+
+def check_identity(
+    node: cst.Comparison,
+    left: ir.Expr,
+    ops: Sequence[ir.CompareOperator],
+    comparators: Sequence[ir.Expr],
+    ctx: Ctx,
+) -> None:
+    """WM149 for an `is` between two values that are not singletons."""
     for op, (a, b) in zip(ops, pairwise((left, *comparators)), strict=True):
         if op in ("is", "is not") and not (_singleton(a) or _singleton(b)):
             _identity_error(node, op, ctx)
-    return ir.Compare(left=left, ops=ops, comparators=comparators, span=ctx.span(node))
 
 
 def _singleton(value: ir.Expr) -> bool:

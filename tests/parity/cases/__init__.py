@@ -176,6 +176,7 @@ CASES: tuple[ParityCase, ...] = (
         "ShortCircuits",
         *({"ok": ok, "x": x} for ok in (True, False) for x in (0, 1, -2)),
     ),
+    _case("awaits", "ChainedComparisons", *({"n": n} for n in (-1, 0, 1, 2, 3, 4, 7))),
     _case("awaits", "EvaluationOrder", {"xs": [1, 2], "i": 1}, {"xs": [5], "i": 0}),
     _case("awaits", "ErrorBeforeAwait", {"xs": [1, 2], "i": 1}, {"xs": [], "i": 3}),
     _case("awaits", "AwaitsInTry", {"n": 2}, {"n": -3}, {"n": 0}),

@@ -107,6 +107,16 @@ class ShortCircuits(Workflow):
 
 
 @workflow
+class ChainedComparisons(Workflow):
+    async def run(self, n: int) -> list[object]:
+        a = 0 < n < await f(n)
+        b = await f(n) < 5 <= await f(n + 5)
+        c = n < 3 < await f(n) < 100 > n
+        d = n != 2 == await is_active(n)
+        return [a, b, c, d, await log()]
+
+
+@workflow
 class EvaluationOrder(Workflow):
     async def run(self, xs: list[int], i: int) -> list[object]:
         xs = list(xs)  # the inputs are shared by both runs

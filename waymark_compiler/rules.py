@@ -416,11 +416,14 @@ RESERVED_NAME = _rule(
 STRING_FORMATTING = _rule(
     "WM138",
     "string-formatting",
-    "refuses `str.format` and `%` formatting of string literals",
-    "Both look up fields and conversions on arbitrary values, which the runtime cannot "
-    "reproduce exactly for every type.",
-    "message = 'hello {}'.format(name)",
-    "Use an f-string: `f'hello {name}'`.",
+    "refuses `%` formatting of string literals, and `str.format` unless the template is a "
+    "string literal whose arguments are names or constants, each used by a field",
+    "`%` and a template computed at run time look up fields and conversions on arbitrary "
+    "values in ways the runtime cannot reproduce for every type. A literal template is "
+    "compiled to the f-string it means; its arguments must be names or constants so that "
+    "evaluating them where the fields stand is the same as evaluating them first.",
+    "message = 'hello %s' % name",
+    "Use an f-string (`f'hello {name}'`), or `'hello {}'.format(name)`.",
 )
 
 UNSUPPORTED_LITERAL = _rule(

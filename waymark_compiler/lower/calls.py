@@ -16,6 +16,8 @@ import libcst as cst
 from waymark_compiler import rules
 from waymark_compiler.context import Ctx, did_you_mean
 from waymark_compiler.lower.dispatch import expression, lower_expr
+from waymark_compiler.lower.expressions import is_string_literal
+from waymark_compiler.lower.formatting import lower_format
 from waymark_compiler.lower.names import local_definition, missing_import
 from waymark_compiler.resolve import (
     ActionSym,
@@ -107,10 +109,12 @@ def unknown_helper(node: cst.CSTNode, name: str, ctx: Ctx) -> ir.Expr:
 def method_call(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr:
     method = func.attr.value
     if method == "format":
+        template = lower_expr(func.value, ctx) if is_string_literal(func.value) else None
+        if isinstance(template, ir.Const) and isinstance(template.value, str):
+            return lower_format(node, template.value, ctx)
         help = "use an f-string: f'...{value}...'"
-        return ctx.error(
-            rules.STRING_FORMATTING, node, "`str.format` call", "use an f-string", help
-        )
+        message = "`str.format` call on a value that is not a string literal"
+        return ctx.error(rules.STRING_FORMATTING, node, message, "use an f-string", help)
     reported = len(ctx.sink.items)
     value = lower_expr(func.value, ctx)
     if method not in PURE_METHODS:

@@ -99,14 +99,14 @@ def lower_Dict(node: cst.Dict, ctx: Ctx) -> ir.Expr:
 # ---------------------------------------------------------------------------------------------
 
 
-def _is_string_literal(node: cst.BaseExpression) -> bool:
+def is_string_literal(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.SimpleString | cst.ConcatenatedString | cst.FormattedString)
 
 
 @expression
 def lower_BinaryOperation(node: cst.BinaryOperation, ctx: Ctx) -> ir.Expr:
     op = BINARY[type(node.operator)]
-    if op == "%" and _is_string_literal(node.left):
+    if op == "%" and is_string_literal(node.left):
         help = "use an f-string: f'...{value}...'"
         return ctx.error(
             rules.STRING_FORMATTING, node, "`%` formatting of a string", "printf-style", help

@@ -200,6 +200,13 @@ CASES: tuple[ParityCase, ...] = (
     # language beyond the documented patterns
     _case("language", "UsesInheritedHelpers", {"n": 4}),
     _case("language", "PositionalTimedelta", {"days": 1}, {"days": -2}),
+    _case(
+        "language",
+        "StrFormat",
+        {"name": "ada", "count": 3, "price": 2.5},
+        {"name": "", "count": -1, "price": 1e20},
+    ),
+    _case("language", "StrFormatErrors", {"value": 3}, {"value": "x"}, {"value": 2.5}),
     # helpers
     _case("helpers", "SyncHelpers", {"items": ["pen", "notebook"]}, {"items": []}),
     _case("helpers", "AsyncHelpers", {"items": ["a", "bcd"]}, {"items": []}),

@@ -49,3 +49,24 @@ class PositionalTimedelta(Workflow):
         longer = timedelta(0, 1, 500000, 2, 3, 4, 1)
         waited = await self.run_action(seconds(span.total_seconds()), timeout=timedelta(0, 30))
         return [span.total_seconds(), longer.total_seconds(), waited]
+
+
+@workflow
+class StrFormat(Workflow):
+    async def run(self, name: str, count: int, price: float) -> list[object]:
+        row = {"id": 7, "tags": ["a", "b"]}
+        doubled = await double(count)
+        return [
+            "hello {}".format(name),
+            "{0}-{1}-{0}".format(name, doubled),
+            "{n!r:>8}|{p:.2f}|{{literal}}".format(n=name, p=price),
+            "{0[id]} {0[tags][1]} {1:{2}}".format(row, count, "+05d"),
+            "{:{}}".format(name, 10),
+            "{}".format(None),
+        ]
+
+
+@workflow
+class StrFormatErrors(Workflow):
+    async def run(self, value: object) -> str:
+        return "{:d}".format(value)

@@ -1,6 +1,9 @@
 """Constructs accepted beyond the documented patterns: positional `timedelta`, helper methods
 inherited from a base class of the same module."""
 
+# The bodies use `str.format` on purpose.
+# ruff: noqa: UP032
+
 from __future__ import annotations
 
 from datetime import timedelta

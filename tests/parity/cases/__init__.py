@@ -206,6 +206,7 @@ CASES: tuple[ParityCase, ...] = (
         {"name": "ada", "count": 3, "price": 2.5},
         {"name": "", "count": -1, "price": 1e20},
     ),
+    _case("language", "ImmutableModuleConstants", {"key": "a"}, {"key": "z"}),
     _case("language", "StrFormatErrors", {"value": 3}, {"value": "x"}, {"value": 2.5}),
     # helpers
     _case("helpers", "SyncHelpers", {"items": ["pen", "notebook"]}, {"items": []}),

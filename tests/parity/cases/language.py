@@ -11,6 +11,12 @@ from datetime import timedelta
 from waymark import Workflow, action, workflow
 
 
+ALLOWED = frozenset({"a", "b"})
+NOTHING = frozenset()
+LEVELS = frozenset(("low", "high", "low"))
+SIZES = ("s", "m", ("l", 3))
+
+
 @action
 async def double(n: int) -> int:
     return n * 2
@@ -73,3 +79,11 @@ class StrFormat(Workflow):
 class StrFormatErrors(Workflow):
     async def run(self, value: object) -> str:
         return "{:d}".format(value)
+
+
+@workflow
+class ImmutableModuleConstants(Workflow):
+    async def run(self, key: str) -> list[object]:
+        found = key in ALLOWED
+        levels = sorted(LEVELS | {key})
+        return [found, levels, NOTHING, ALLOWED, len(SIZES), SIZES[2][1], frozenset([key, key])]

@@ -1,5 +1,6 @@
 """Constructs accepted beyond the documented patterns: positional `timedelta`, helper methods
-inherited from a base class of the same module."""
+inherited from a base class of the same module, `str.format` on a literal template, module-level
+frozensets."""
 
 # The bodies use `str.format` on purpose.
 # ruff: noqa: UP032
@@ -9,7 +10,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from waymark import Workflow, action, workflow
-
 
 ALLOWED = frozenset({"a", "b"})
 NOTHING = frozenset()

@@ -155,11 +155,11 @@ YIELD = _rule(
 LAMBDA = _rule(
     "WM111",
     "lambda",
-    "refuses `lambda`",
-    "Functions are not values in the Waymark Runtime Language.",
-    "ordered = sorted(users, key=lambda u: u.age)",
-    "Build the ordering with a comprehension (`sorted([(u.age, u.id) for u in users])`), "
-    "or compute it in an action or a helper method.",
+    "refuses `lambda`, except as the `key=` of `sorted`, `min` and `max`",
+    "Functions are not values in the Waymark Runtime Language; a lambda passed to an action "
+    "would have to run in another process.",
+    "await apply_rule(lambda x: x + 1, value)",
+    "Compute the value with a comprehension, a helper method or an action.",
 )
 
 WITH_STATEMENT = _rule(
@@ -460,9 +460,12 @@ IMPURE_METHOD = _rule(
 FUNCTION_VALUE = _rule(
     "WM142",
     "function-value",
-    "refuses using a function, builtin or action as a value",
-    "Functions are not values in the Waymark Runtime Language.",
-    "names = sorted(users, key=len)",
+    "refuses using a function, builtin or action as a value, except as the `key=` of `sorted`, "
+    "`min` and `max`",
+    "Functions are not values in the Waymark Runtime Language. A `key=` that is a pure "
+    "builtin, a pure method of a value or a one-parameter lambda is compiled into the "
+    "computation it stands for.",
+    "measure = len",
     "Call the function where the value is needed, or compute the result in an action.",
 )
 

@@ -68,6 +68,9 @@ def int_expr(
             f"table.get({draw(sub)} % 4, {draw(sub)})",
             f"sum(sorted(acc)[{draw(sub)} % 3 :])",
             "len({x % 3: x for x in acc})",
+            f"sum(sorted(acc, key=lambda x: x % {draw(st.integers(2, 4))}, reverse=True)[:2])",
+            "max([*acc, v0], key=abs)",
+            "min(v1, v2, v3, key=lambda x: (x % 2, -x))",
         ]))  # fmt: skip
     return f"(acc[{draw(sub)}] if acc else 0)"
 

@@ -18,6 +18,7 @@ from waymark_compiler.context import Ctx, did_you_mean
 from waymark_compiler.lower.dispatch import expression, lower_expr
 from waymark_compiler.lower.expressions import is_string_literal
 from waymark_compiler.lower.formatting import lower_format
+from waymark_compiler.lower.keys import KEYED, has_key, keyed_call
 from waymark_compiler.lower.names import local_definition, missing_import
 from waymark_compiler.resolve import (
     ActionSym,
@@ -133,6 +134,8 @@ def method_call(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr:
 
 
 def call_BuiltinSym(symbol: BuiltinSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
+    if symbol.name in KEYED and has_key(node):
+        return keyed_call(symbol.name, node, ctx)
     if symbol.name == "isinstance" and len(node.args) == 2 and not node.args[1].star:
         value = lower_expr(node.args[0].value, ctx)
         kinds = type_ref(node.args[1].value, ctx)

@@ -207,6 +207,13 @@ CASES: tuple[ParityCase, ...] = (
         {"name": "", "count": -1, "price": 1e20},
     ),
     _case("language", "ImmutableModuleConstants", {"key": "a"}, {"key": "z"}),
+    _case(
+        "language",
+        "KeyFunctions",
+        {"words": ["pear", "fig", "banana", "kiwi", "apple"], "scores": {"a": 2, "b": 5, "c": 5}},
+        {"words": [], "scores": {}},
+    ),
+    _case("language", "KeyErrors", {"values": [3, 1, 2]}, {"values": [1, "x"]}, {"values": []}),
     _case("language", "StrFormatErrors", {"value": 3}, {"value": "x"}, {"value": 2.5}),
     # helpers
     _case("helpers", "SyncHelpers", {"items": ["pen", "notebook"]}, {"items": []}),

@@ -87,3 +87,26 @@ class ImmutableModuleConstants(Workflow):
         found = key in ALLOWED
         levels = sorted(LEVELS | {key})
         return [found, levels, NOTHING, ALLOWED, len(SIZES), SIZES[2][1], frozenset([key, key])]
+
+
+@workflow
+class KeyFunctions(Workflow):
+    async def run(self, words: list[str], scores: dict[str, int]) -> list[object]:
+        limit = await double(1)
+        return [
+            sorted(words, key=len),
+            sorted(words, key=len, reverse=True),
+            sorted(words, key=lambda w: (w[-1:], -len(w))),
+            sorted(words, key=lambda w: len(w) > limit, reverse=False),
+            max(scores, key=scores.get) if scores else None,
+            min(scores, key=lambda k: scores[k]) if scores else None,
+            max(3, -5, 4, key=abs),
+            min(words, key=lambda w: w.count("a")) if words else "",
+            sorted(scores.items(), key=lambda kv: kv[1]),
+        ]
+
+
+@workflow
+class KeyErrors(Workflow):
+    async def run(self, values: list[object]) -> object:
+        return sorted(values, key=lambda v: v + 1)

@@ -33,7 +33,13 @@ _OPTIONS = {
 
 
 def has_key(node: cst.Call) -> bool:
-    return any(a.keyword is not None and a.keyword.value == "key" for a in node.args)
+    """A `key=` other than `key=None` (which is a plain argument, as in CPython)."""
+    return any(
+        a.keyword is not None
+        and a.keyword.value == "key"
+        and not (isinstance(a.value, cst.Name) and a.value.value == "None")
+        for a in node.args
+    )
 
 
 def keyed_call(name: str, node: cst.Call, ctx: Ctx) -> ir.Expr:

@@ -33,6 +33,24 @@ class FunctionInfo:
     locals: frozenset[str]
 
 
+@dataclass(frozen=True, slots=True)
+class LoopFrame:
+    """A loop being lowered; `broke` is the temporary its `break`s set when it has an `else`."""
+
+    broke: str | None
+
+
+@dataclass(slots=True)
+class FinallyFrame:
+    """A `try` with a `finally` being lowered: how its body was left (`how`: 0 fell through,
+    1 return, 2 break, 3 continue), the value being returned, and the loop depth it began at."""
+
+    how: str
+    value: str
+    loops: int
+    exits: set[int] = field(default_factory=set)
+
+
 @dataclass(slots=True)
 class Ctx:
     source: Source
@@ -43,6 +61,10 @@ class Ctx:
     comprehension_scopes: list[frozenset[str]] = field(default_factory=list)
     handler_depth: int = 0
     temp_count: int = 0
+    # CST nodes already evaluated into a temporary (an await, or an operand read before one).
+    replaced: dict[int, ir.Expr] = field(default_factory=dict)
+    loops: list[LoopFrame] = field(default_factory=list)
+    finals: list[FinallyFrame] = field(default_factory=list)
 
     def span(self, node: cst.CSTNode) -> ir.Span:
         return self.source.span(node)

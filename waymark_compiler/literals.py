@@ -107,6 +107,15 @@ def literal(node: cst.BaseExpression, span: ir.Span) -> ir.Expr:
         return ir.BinOp(op=BINARY[type(node.operator)], left=left, right=right, span=span)
     if isinstance(node, cst.Tuple):
         return ir.TupleExpr(elts=tuple(literal(e.value, span) for e in node.elements), span=span)
+    if isinstance(node, cst.Call) and _is_named(node.func, "frozenset"):  # `frozenset({...})`
+        items = node.args[0].value if node.args else None
+        if items is None:
+            return ir.Call(func="frozenset", args=(), kwargs=(), span=span)
+        if isinstance(items, cst.Tuple | cst.List | cst.Set):
+            elts = tuple(literal(e.value, span) for e in items.elements)
+            return ir.Call(
+                func="frozenset", args=(ir.TupleExpr(elts=elts, span=span),), kwargs=(), span=span
+            )
     raise NotConstant(node)
 
 
@@ -150,3 +159,7 @@ def evaluate(expr: ir.Expr) -> Any:
             raise ValueError("exponent too large for a constant")
         return _EVAL_BINARY[expr.op](left, right)
     raise ValueError(f"not a constant: {type(expr).__name__}")
+
+
+def _is_named(node: cst.BaseExpression, name: str) -> bool:
+    return isinstance(node, cst.Name) and node.value == name

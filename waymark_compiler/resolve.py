@@ -338,7 +338,8 @@ def _builtin(name: str) -> Symbol:
 
 
 def is_constant_literal(node: cst.BaseExpression) -> bool:
-    """Immutable literals: numbers, strings, True/False/None, unary/binary ops and tuples of them."""
+    """Immutable literals: numbers, strings, True/False/None, unary/binary ops, and tuples and
+    frozensets of them."""
     if isinstance(node, cst.Integer | cst.Float):
         return True
     if isinstance(node, cst.SimpleString):
@@ -352,10 +353,26 @@ def is_constant_literal(node: cst.BaseExpression) -> bool:
     if isinstance(node, cst.BinaryOperation):
         return is_constant_literal(node.left) and is_constant_literal(node.right)
     if isinstance(node, cst.Tuple):
-        return all(
-            isinstance(e, cst.Element) and is_constant_literal(e.value) for e in node.elements
-        )
-    return False
+        return _constant_elements(node)
+    return _is_frozenset(node)
+
+
+def _constant_elements(node: cst.Tuple | cst.List | cst.Set) -> bool:
+    return all(isinstance(e, cst.Element) and is_constant_literal(e.value) for e in node.elements)
+
+
+def _is_frozenset(node: cst.BaseExpression) -> bool:
+    """`frozenset()`, `frozenset({"a", "b"})`, `frozenset(("a", "b"))`: immutable too."""
+    if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Name)):
+        return False
+    if node.func.value != "frozenset" or len(node.args) > 1:
+        return False
+    if not node.args:
+        return True
+    arg = node.args[0]
+    items = arg.value
+    plain = arg.keyword is None and not arg.star
+    return plain and isinstance(items, cst.Tuple | cst.List | cst.Set) and _constant_elements(items)
 
 
 def enum_members(node: cst.ClassDef) -> tuple[str, ...]:

@@ -91,11 +91,16 @@ CONCURRENCY_PRIMITIVE = _rule(
 NESTED_AWAIT = _rule(
     "WM105",
     "nested-await",
-    "refuses `await` inside a larger expression",
-    "Each await is a point where an instance may stop and resume later; it must be a "
-    "statement of its own so the runtime can persist the value it produces.",
-    "total = (await price(item)) * 2",
-    "Await into a name first: `value = await price(item)`, then `total = value * 2`.",
+    "refuses `await` where its statement form cannot keep CPython's order: inside a "
+    "comprehension body, in an unpacking target or an augmented item assignment, in a `case` "
+    "guard",
+    "An await inside an expression is lowered to awaits into temporaries, in CPython's order. "
+    "A comprehension body runs in its own scope once per item, a guard is evaluated per case, "
+    "and the other positions read values before the await that a statement-level await would "
+    "read after it.",
+    "prices = [await price(item) for item in items]",
+    "`prices = await asyncio.gather(*[price(item) for item in items])`, or a `for` loop; await "
+    "into a name first in the other positions.",
 )
 
 ACTION_NOT_AWAITED = _rule(
@@ -150,11 +155,11 @@ YIELD = _rule(
 LAMBDA = _rule(
     "WM111",
     "lambda",
-    "refuses `lambda`",
-    "Functions are not values in the Waymark Runtime Language.",
-    "ordered = sorted(users, key=lambda u: u.age)",
-    "Build the ordering with a comprehension (`sorted([(u.age, u.id) for u in users])`), "
-    "or compute it in an action or a helper method.",
+    "refuses `lambda`, except as the `key=` of `sorted`, `min` and `max`",
+    "Functions are not values in the Waymark Runtime Language; a lambda passed to an action "
+    "would have to run in another process.",
+    "await apply_rule(lambda x: x + 1, value)",
+    "Compute the value with a comprehension, a helper method or an action.",
 )
 
 WITH_STATEMENT = _rule(
@@ -196,21 +201,21 @@ NESTED_DEFINITION = _rule(
 TRY_FINALLY = _rule(
     "WM116",
     "try-finally",
-    "refuses `try/finally`",
-    "A `finally` block must run on every way out of the `try`, including a workflow that "
-    "is cancelled or fails permanently; the runtime cannot promise that yet.",
+    "no longer reported: `try/finally` is supported (it was refused before)",
+    "The `finally` block runs on every way out of the `try` that the workflow itself takes: "
+    "falling through, `return`, `break`, `continue` and exceptions, as in CPython. It does not "
+    "run when an instance is cancelled from outside.",
     "try:\n    await charge(order)\nfinally:\n    await release(order)",
-    "Handle the exceptions explicitly with `except` and repeat the clean-up where needed.",
+    "Nothing: the code compiles as written.",
 )
 
 ELSE_CLAUSE = _rule(
     "WM117",
     "else-clause",
-    "refuses the `else` clause of `try`, `for` and `while`",
-    "These clauses are rarely needed and easy to misread; refusing them keeps compiled "
-    "programs obviously equivalent to their source.",
+    "no longer reported: `else` on `try`, `for` and `while` is supported (it was refused before)",
+    "The clauses run exactly when CPython runs them.",
     "for user in users:\n    if user.admin:\n        break\nelse:\n    await notify()",
-    "Use a flag variable (`found = False`) and an `if` after the loop or `try`.",
+    "Nothing: the code compiles as written.",
 )
 
 RAISE_FROM = _rule(
@@ -316,10 +321,10 @@ NON_CONSTANT_POLICY = _rule(
 TIMEDELTA_FORM = _rule(
     "WM128",
     "timedelta-form",
-    "refuses positional `timedelta` arguments",
-    "`timedelta(5)` means five days, which is easy to misread; durations are compiled to seconds.",
-    "timeout=timedelta(10)",
-    "Use keywords: `timedelta(minutes=10)`, or a number of seconds.",
+    "no longer reported: positional `timedelta` arguments are supported (they were refused before)",
+    "`timedelta(1, 30)` means what it means in CPython: one day and thirty seconds.",
+    "timeout=timedelta(0, 30)",
+    "Nothing: the code compiles as written.",
 )
 
 RUN_ACTION_FORM = _rule(
@@ -411,11 +416,14 @@ RESERVED_NAME = _rule(
 STRING_FORMATTING = _rule(
     "WM138",
     "string-formatting",
-    "refuses `str.format` and `%` formatting of string literals",
-    "Both look up fields and conversions on arbitrary values, which the runtime cannot "
-    "reproduce exactly for every type.",
-    "message = 'hello {}'.format(name)",
-    "Use an f-string: `f'hello {name}'`.",
+    "refuses `%` formatting of string literals, and `str.format` unless the template is a "
+    "string literal whose arguments are names or constants, each used by a field",
+    "`%` and a template computed at run time look up fields and conversions on arbitrary "
+    "values in ways the runtime cannot reproduce for every type. A literal template is "
+    "compiled to the f-string it means; its arguments must be names or constants so that "
+    "evaluating them where the fields stand is the same as evaluating them first.",
+    "message = 'hello %s' % name",
+    "Use an f-string (`f'hello {name}'`), or `'hello {}'.format(name)`.",
 )
 
 UNSUPPORTED_LITERAL = _rule(
@@ -452,9 +460,12 @@ IMPURE_METHOD = _rule(
 FUNCTION_VALUE = _rule(
     "WM142",
     "function-value",
-    "refuses using a function, builtin or action as a value",
-    "Functions are not values in the Waymark Runtime Language.",
-    "names = sorted(users, key=len)",
+    "refuses using a function, builtin or action as a value, except as the `key=` of `sorted`, "
+    "`min` and `max`",
+    "Functions are not values in the Waymark Runtime Language. A `key=` that is a pure "
+    "builtin, a pure method of a value or a one-parameter lambda is compiled into the "
+    "computation it stands for.",
+    "measure = len",
     "Call the function where the value is needed, or compute the result in an action.",
 )
 
@@ -603,3 +614,6 @@ _ALL: tuple[Rule, ...] = (
 )
 
 RULES: Mapping[str, Rule] = MappingProxyType({rule.code: rule for rule in _ALL})
+
+# Codes of constructs that are supported now: kept (a code never changes meaning), never reported.
+RETIRED: frozenset[str] = frozenset({TRY_FINALLY.code, ELSE_CLAUSE.code, TIMEDELTA_FORM.code})

@@ -13,7 +13,7 @@ def _words(text: str) -> frozenset[str]:
 
 PURE_BUILTINS = _words(
     "len min max sum sorted abs round str int float bool any all zip range enumerate dict "
-    "list set tuple isinstance reversed divmod pow"
+    "list set frozenset tuple isinstance reversed divmod pow"
 )
 
 # Methods by name (receivers are untyped at compile time); the interpreter allows each on the
@@ -37,6 +37,5 @@ PURE_METHODS = _words(
     "utcoffset tzname dst"
 )
 
-# `timedelta(...)` with keyword arguments only (the compiler refuses positional ones, WM128):
-# the one constructor of a standard value the interpreter provides besides the builtins.
+# `timedelta(...)`, positional or keyword arguments as in Python: the one constructor of a standard value the interpreter provides besides the builtins.
 DURATION = "timedelta"

@@ -57,6 +57,8 @@ def _extend(sub: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
         sub.map(lambda e: f"({e}).value"),
         sub.map(lambda e: f"isinstance({e}, (int, Color))"),
         sub.map(lambda e: f"any(v for v in {e})"),
+        sub.map(lambda e: f"(await act({e}))"),
+        pairs.map(lambda t: f"({t[0]} and await act({t[1]}))"),
     )
 
 
@@ -68,6 +70,8 @@ STATEMENTS = st.one_of(
     EXPRESSIONS.map(lambda e: f"if {e}:\n            return {e}"),
     EXPRESSIONS.map(lambda e: f"for v in {e}:\n            xs.append(v)"),
     EXPRESSIONS.map(lambda e: f"match {e}:\n            case [1, *rest]:\n                pass"),
+    EXPRESSIONS.map(lambda e: f"while {e}:\n            break\n        else:\n            x = 1"),
+    EXPRESSIONS.map(lambda e: f"try:\n            x = {e}\n        finally:\n            xs = {e}"),
 )
 
 

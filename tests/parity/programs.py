@@ -1,7 +1,9 @@
 """Hypothesis strategies for Python source of workflows made of pure code and control flow.
 
 Programs are valid by construction: every name is bound before use, loops are bounded, numbers
-stay small enough to compute quickly. They may raise (division by zero, bad indexes), which is
+stay small enough to compute quickly. Expressions hold `await echo(...)` wherever an await is
+evaluated by the function itself (not in comprehension bodies or case guards, which are
+refused). They may raise (division by zero, bad indexes), which is
 part of what the parity check compares.
 """
 
@@ -33,12 +35,17 @@ FOOTER = "        return [v0, v1, v2, v3, acc, table, text]\n"
 
 
 @st.composite
-def int_expr(draw: st.DrawFn, depth: int = 2, loops: tuple[str, ...] = ()) -> str:
+def int_expr(
+    draw: st.DrawFn, depth: int = 2, loops: tuple[str, ...] = (), awaits: bool = True
+) -> str:
     atoms = [*VARIABLES, *loops, "len(acc)"]
     if depth <= 0:
         return draw(st.one_of(st.sampled_from(atoms), st.integers(-3, 9).map(str)))
-    sub = int_expr(depth - 1, loops)
-    choice = draw(st.integers(0, 9))
+    sub = int_expr(depth - 1, loops, awaits)
+    inner = int_expr(depth - 1, loops, awaits=False)  # inside a comprehension's own scope
+    choice = draw(st.integers(0, 10 if awaits else 9))
+    if choice == 10:
+        return f"(await echo({draw(sub)}))"
     if choice <= 2:
         return draw(sub)
     if choice == 3:
@@ -51,23 +58,28 @@ def int_expr(draw: st.DrawFn, depth: int = 2, loops: tuple[str, ...] = ()) -> st
         args = draw(sub) if fn == "abs" else f"{draw(sub)}, {draw(sub)}"
         return f"{fn}({args})"
     if choice == 6:
-        return f"({draw(sub)} if {draw(condition(depth - 1, loops))} else {draw(sub)})"
+        return f"({draw(sub)} if {draw(condition(depth - 1, loops, awaits))} else {draw(sub)})"
     if choice == 7:
         n = draw(st.integers(0, 4))
-        return f"sum(x * {draw(st.integers(1, 3))} for x in range({n}) if x != {draw(sub)})"
+        return f"sum(x * {draw(st.integers(1, 3))} for x in range({n}) if x != {draw(inner)})"
     if choice == 8:
         return draw(st.sampled_from([
-            f"len([x for x in acc if x > {draw(sub)}])",
+            f"len([x for x in acc if x > {draw(inner)}])",
             f"table.get({draw(sub)} % 4, {draw(sub)})",
             f"sum(sorted(acc)[{draw(sub)} % 3 :])",
             "len({x % 3: x for x in acc})",
+            f"sum(sorted(acc, key=lambda x: x % {draw(st.integers(2, 4))}, reverse=True)[:2])",
+            "max([*acc, v0], key=abs)",
+            "min(v1, v2, v3, key=lambda x: (x % 2, -x))",
         ]))  # fmt: skip
     return f"(acc[{draw(sub)}] if acc else 0)"
 
 
 @st.composite
-def condition(draw: st.DrawFn, depth: int = 1, loops: tuple[str, ...] = ()) -> str:
-    sub = int_expr(max(depth - 1, 0), loops)
+def condition(
+    draw: st.DrawFn, depth: int = 1, loops: tuple[str, ...] = (), awaits: bool = True
+) -> str:
+    sub = int_expr(max(depth - 1, 0), loops, awaits)
     choice = draw(st.integers(0, 5))
     cmp = st.sampled_from(["<", "<=", ">", ">=", "==", "!="])
     if choice <= 2:
@@ -76,7 +88,8 @@ def condition(draw: st.DrawFn, depth: int = 1, loops: tuple[str, ...] = ()) -> s
         return f"{draw(sub)} {draw(cmp)} {draw(sub)} {draw(cmp)} {draw(sub)}"
     if choice == 4:
         op = draw(st.sampled_from(["and", "or"]))
-        return f"({draw(condition(depth - 1, loops))} {op} not {draw(condition(depth - 1, loops))})"
+        left, right = (draw(condition(depth - 1, loops, awaits)) for _ in range(2))
+        return f"({left} {op} not {right})"
     return f"{draw(sub)} in acc"
 
 
@@ -163,7 +176,7 @@ def _match(draw: st.DrawFn, pad: str, inner: int, depth: int, loops: tuple[str, 
     lines = [f"{pad}match {draw(int_expr(1, loops))} % 4:"]
     lines += [f"{case}case 0:", *draw(block(inner + 4, depth - 1, loops))]
     lines += [
-        f"{case}case 1 | 2 if {draw(condition(1, loops))}:",
+        f"{case}case 1 | 2 if {draw(condition(1, loops, awaits=False))}:",
         *draw(block(inner + 4, depth - 1, loops)),
     ]
     lines += [f"{case}case other:", f"{case}    text += str(other)"]

@@ -9,6 +9,11 @@ async def price(item: str) -> int:
 @workflow
 class NestedAwaitWorkflow(Workflow):
     async def run(self, items: list[str]) -> int:
-        total = (await price(items[0])) * 2  # error: WM105 @18
-        prices = [await price(item) for item in items]  # error: WM105 @19
-        return total + sum(prices)
+        prices = [await price(item) for item in items]  # error: WM105 @18
+        ok = 0 < len(items) < await price(items[0])
+        table = {}
+        first, table[await price(items[0])] = 1, 2  # error: WM105 @9
+        match items:
+            case [first] if await price(first) > 1:  # error: WM105 @29
+                return 1
+        return sum(prices) + ok + len(table)

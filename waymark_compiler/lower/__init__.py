@@ -3,12 +3,21 @@
 Importing this package registers every `lower_<Node>` function with the dispatch tables.
 """
 
-from waymark_compiler.lower import calls, expressions, names, operations, statements, strings
+from waymark_compiler.lower import (
+    calls,
+    expressions,
+    flow,
+    names,
+    operations,
+    statements,
+    strings,
+)
 from waymark_compiler.lower.workflow import lower_workflow
 
 __all__ = [
     "calls",
     "expressions",
+    "flow",
     "lower_workflow",
     "names",
     "operations",

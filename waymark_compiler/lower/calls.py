@@ -16,6 +16,9 @@ import libcst as cst
 from waymark_compiler import rules
 from waymark_compiler.context import Ctx, did_you_mean
 from waymark_compiler.lower.dispatch import expression, lower_expr
+from waymark_compiler.lower.expressions import is_string_literal
+from waymark_compiler.lower.formatting import lower_format
+from waymark_compiler.lower.keys import KEYED, has_key, keyed_call
 from waymark_compiler.lower.names import local_definition, missing_import
 from waymark_compiler.resolve import (
     ActionSym,
@@ -107,10 +110,12 @@ def unknown_helper(node: cst.CSTNode, name: str, ctx: Ctx) -> ir.Expr:
 def method_call(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr:
     method = func.attr.value
     if method == "format":
+        template = lower_expr(func.value, ctx) if is_string_literal(func.value) else None
+        if isinstance(template, ir.Const) and isinstance(template.value, str):
+            return lower_format(node, template.value, ctx)
         help = "use an f-string: f'...{value}...'"
-        return ctx.error(
-            rules.STRING_FORMATTING, node, "`str.format` call", "use an f-string", help
-        )
+        message = "`str.format` call on a value that is not a string literal"
+        return ctx.error(rules.STRING_FORMATTING, node, message, "use an f-string", help)
     reported = len(ctx.sink.items)
     value = lower_expr(func.value, ctx)
     if method not in PURE_METHODS:
@@ -129,6 +134,8 @@ def method_call(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr:
 
 
 def call_BuiltinSym(symbol: BuiltinSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
+    if symbol.name in KEYED and has_key(node):
+        return keyed_call(symbol.name, node, ctx)
     if symbol.name == "isinstance" and len(node.args) == 2 and not node.args[1].star:
         value = lower_expr(node.args[0].value, ctx)
         kinds = type_ref(node.args[1].value, ctx)
@@ -198,12 +205,7 @@ def call_KnownSym(symbol: KnownSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
 
 
 def _timedelta(node: cst.Call, ctx: Ctx) -> ir.Expr:
-    """`timedelta(days=1)`: keywords only, since `timedelta(5)` means five days (WM128)."""
-    positional = next((a for a in node.args if a.keyword is None and a.star != "**"), None)
-    if positional is not None:
-        help = "use keywords: `timedelta(minutes=10)`"
-        message = "positional `timedelta` argument"
-        return ctx.error(rules.TIMEDELTA_FORM, positional, message, "ambiguous unit", help)
+    """`timedelta(1, 30)`, `timedelta(minutes=10)`: Python's own constructor at run time."""
     args, kwargs = lower_arguments(node.args, ctx)
     return ir.Call(func=DURATION, args=args, kwargs=kwargs, span=ctx.span(node))
 

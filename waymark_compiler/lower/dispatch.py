@@ -69,6 +69,9 @@ def refuse_statements(table: Mapping[type[cst.CSTNode], Refused]) -> None:
 
 
 def lower_expr(node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
+    replaced = ctx.replaced.get(id(node))
+    if replaced is not None:
+        return replaced
     handler = _EXPRESSIONS.get(type(node))
     if handler is None:
         kind = type(node).__name__

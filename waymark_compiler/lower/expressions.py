@@ -99,14 +99,14 @@ def lower_Dict(node: cst.Dict, ctx: Ctx) -> ir.Expr:
 # ---------------------------------------------------------------------------------------------
 
 
-def _is_string_literal(node: cst.BaseExpression) -> bool:
+def is_string_literal(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.SimpleString | cst.ConcatenatedString | cst.FormattedString)
 
 
 @expression
 def lower_BinaryOperation(node: cst.BinaryOperation, ctx: Ctx) -> ir.Expr:
     op = BINARY[type(node.operator)]
-    if op == "%" and _is_string_literal(node.left):
+    if op == "%" and is_string_literal(node.left):
         help = "use an f-string: f'...{value}...'"
         return ctx.error(
             rules.STRING_FORMATTING, node, "`%` formatting of a string", "printf-style", help
@@ -141,10 +141,21 @@ def lower_Comparison(node: cst.Comparison, ctx: Ctx) -> ir.Expr:
     ops = tuple(COMPARE[type(c.operator)] for c in node.comparisons)
     comparators = tuple(lower_expr(c.comparator, ctx) for c in node.comparisons)
     left = lower_expr(node.left, ctx)
+    check_identity(node, left, ops, comparators, ctx)
+    return ir.Compare(left=left, ops=ops, comparators=comparators, span=ctx.span(node))
+
+
+def check_identity(
+    node: cst.Comparison,
+    left: ir.Expr,
+    ops: Sequence[ir.CompareOperator],
+    comparators: Sequence[ir.Expr],
+    ctx: Ctx,
+) -> None:
+    """WM149 for an `is` between two values that are not singletons."""
     for op, (a, b) in zip(ops, pairwise((left, *comparators)), strict=True):
         if op in ("is", "is not") and not (_singleton(a) or _singleton(b)):
             _identity_error(node, op, ctx)
-    return ir.Compare(left=left, ops=ops, comparators=comparators, span=ctx.span(node))
 
 
 def _singleton(value: ir.Expr) -> bool:

@@ -1,7 +1,7 @@
 """Lowering the options of `self.run_action`: `RetryPolicy`, `BackoffPolicy` and `timeout`.
 
 Every field must be a compile-time constant (a literal or a module-level constant), so policies
-are visible syntax in the `.wrl` text. `timedelta` is accepted only with keyword arguments.
+are visible syntax in the `.wrl` text.
 """
 
 from __future__ import annotations
@@ -142,15 +142,15 @@ def timeout(node: cst.BaseExpression, ctx: Ctx) -> float | None:
 
 
 def _timedelta(call: cst.Call, ctx: Ctx) -> float:
+    """`timedelta(1, 30)` or `timedelta(minutes=10)`: positional arguments in CPython's order."""
     parts: dict[str, Any] = {}
-    for arg in call.args:
-        if arg.keyword is None or arg.keyword.value not in TIMEDELTA_FIELDS:
-            help = "use keywords: `timedelta(minutes=10)`"
-            ctx.error(
-                rules.TIMEDELTA_FORM, arg, "positional `timedelta` argument", "ambiguous unit", help
-            )
-            raise _Refused()
-        parts[arg.keyword.value] = _number(arg.value, ctx, f"`{arg.keyword.value}`")
+    for index, arg in enumerate(call.args):
+        name = arg.keyword.value if arg.keyword is not None else None
+        if name is None and not arg.star and index < len(TIMEDELTA_FIELDS):
+            name = TIMEDELTA_FIELDS[index]
+        if name not in TIMEDELTA_FIELDS or name in parts:
+            raise _non_constant(arg, ctx, "`timedelta` argument")
+        parts[name] = _number(arg.value, ctx, f"`{name}`")
     try:
         return timedelta(**parts).total_seconds()
     except OverflowError:

@@ -11,6 +11,7 @@ import libcst as cst
 from waymark_compiler import rules
 from waymark_compiler.context import Ctx
 from waymark_compiler.literals import AUGMENTED
+from waymark_compiler.lower.awaits import has_await, hoist, hoist_operation, hoist_target
 from waymark_compiler.lower.dispatch import (
     Refused,
     lower_body,
@@ -21,7 +22,7 @@ from waymark_compiler.lower.dispatch import (
 )
 from waymark_compiler.lower.expressions import lower_target
 from waymark_compiler.lower.names import local_definition
-from waymark_compiler.lower.operations import lower_await, lower_operation
+from waymark_compiler.lower.operations import lower_await
 from waymark_compiler.lower.patterns import lower_pattern
 from waymark_compiler.resolve import ClassSym, LocalSym
 from waymark_runtime import ir
@@ -43,18 +44,41 @@ def lower_SimpleStatementLine(node: cst.SimpleStatementLine, ctx: Ctx) -> list[i
 @statement
 def lower_Expr(node: cst.Expr, ctx: Ctx) -> list[ir.Stmt]:
     if isinstance(node.value, cst.Await):
-        return lower_await([], node.value, node, ctx)
-    return [ir.ExprStmt(value=lower_expr(node.value, ctx), span=ctx.span(node))]
+        return hoist_operation(node.value, ctx) + lower_await([], node.value, node, ctx)
+    before = hoist(node.value, ctx)
+    return [*before, ir.ExprStmt(value=lower_expr(node.value, ctx), span=ctx.span(node))]
 
 
 def _assign(
     targets: list[cst.BaseExpression], value: cst.BaseExpression, node: cst.CSTNode, ctx: Ctx
 ) -> list[ir.Stmt]:
+    if any(has_await(t) for t in targets):
+        return _assign_awaiting_targets(targets, value, node, ctx)
     if isinstance(value, cst.Await):
-        return lower_await(targets, value, node, ctx)
+        return hoist_operation(value, ctx) + lower_await(targets, value, node, ctx)
+    before = hoist(value, ctx)
     lowered = lower_expr(value, ctx)
     assigned = tuple(lower_target(t, ctx) for t in targets)
-    return [ir.Assign(targets=assigned, value=lowered, span=ctx.span(node))]
+    return [*before, ir.Assign(targets=assigned, value=lowered, span=ctx.span(node))]
+
+
+def _assign_awaiting_targets(
+    targets: list[cst.BaseExpression], value: cst.BaseExpression, node: cst.CSTNode, ctx: Ctx
+) -> list[ir.Stmt]:
+    """`d[await k()] = v`: CPython evaluates `v`, then each target's parts, then stores it."""
+    span = ctx.span(node)
+    out = hoist(value, ctx)
+    temp = ir.Name(id=ctx.temp(), span=span)
+    out.append(ir.Assign(targets=(temp,), value=lower_expr(value, ctx), span=span))
+    for target in targets:
+        if isinstance(target, cst.Tuple | cst.List) and has_await(target):
+            help = "await into a name first, then unpack into the targets"
+            message = "`await` inside an unpacking target"
+            ctx.error(rules.NESTED_AWAIT, target, message, "nested await", help)
+            return []
+        out += hoist_target(target, ctx)
+        out.append(ir.Assign(targets=(lower_target(target, ctx),), value=temp, span=span))
+    return out
 
 
 @statement
@@ -82,7 +106,7 @@ def lower_AugAssign(node: cst.AugAssign, ctx: Ctx) -> list[ir.Stmt]:
             "unsupported",
         )
         return []
-    if not isinstance(node.value, cst.Await):
+    if not has_await(node.value):
         return [ir.AugAssign(target=target, op=op, value=lower_expr(node.value, ctx), span=span)]
     if not isinstance(target, ir.Name):
         # Python reads `d[k]` before awaiting; through a temporary it would read it after.
@@ -95,16 +119,10 @@ def lower_AugAssign(node: cst.AugAssign, ctx: Ctx) -> list[ir.Stmt]:
             help,
         )
         return []
-    temp = ir.Name(id=ctx.temp(), span=span)
-    awaited = lower_await([], node.value, node, ctx)
-    if not awaited:
-        return []
-    first = awaited[0]
-    assert isinstance(first, ir.Await)
-    return [
-        ir.Await(target=temp, op=first.op, span=span),
-        ir.AugAssign(target=target, op=op, value=temp, span=span),
-    ]
+    # A name cannot change while the awaits run: reading it after them is reading it before.
+    before = hoist(node.value, ctx)
+    value = lower_expr(node.value, ctx)
+    return [*before, ir.AugAssign(target=target, op=op, value=value, span=span)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -113,32 +131,8 @@ def lower_AugAssign(node: cst.AugAssign, ctx: Ctx) -> list[ir.Stmt]:
 
 
 @statement
-def lower_Return(node: cst.Return, ctx: Ctx) -> list[ir.Stmt]:
-    span = ctx.span(node)
-    if node.value is None:
-        return [ir.Return(value=None, span=span)]
-    if not isinstance(node.value, cst.Await):
-        return [ir.Return(value=lower_expr(node.value, ctx), span=span)]
-    operation = lower_operation(node.value.expression, ctx)
-    if operation is None:
-        return []
-    temp = ir.Name(id=ctx.temp(), span=span)
-    return [ir.Await(target=temp, op=operation, span=span), ir.Return(value=temp, span=span)]
-
-
-@statement
 def lower_Pass(node: cst.Pass, ctx: Ctx) -> list[ir.Stmt]:
     return [ir.Pass(span=ctx.span(node))]
-
-
-@statement
-def lower_Break(node: cst.Break, ctx: Ctx) -> list[ir.Stmt]:
-    return [ir.Break(span=ctx.span(node))]
-
-
-@statement
-def lower_Continue(node: cst.Continue, ctx: Ctx) -> list[ir.Stmt]:
-    return [ir.Continue(span=ctx.span(node))]
 
 
 @statement
@@ -159,7 +153,8 @@ def lower_Raise(node: cst.Raise, ctx: Ctx) -> list[ir.Stmt]:
                 help,
             )
         return [ir.Raise(exc=None, span=span)]
-    return [ir.Raise(exc=_raised(node.exc, ctx), span=span)]
+    before = hoist(node.exc, ctx)
+    return [*before, ir.Raise(exc=_raised(node.exc, ctx), span=span)]
 
 
 def _raised(node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
@@ -177,6 +172,7 @@ def _raised(node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
 
 @statement
 def lower_If(node: cst.If, ctx: Ctx) -> list[ir.Stmt]:
+    before = hoist(node.test, ctx)
     test = lower_expr(node.test, ctx)
     body = lower_body(node.body, ctx)
     orelse: tuple[ir.Stmt, ...] = ()
@@ -184,56 +180,7 @@ def lower_If(node: cst.If, ctx: Ctx) -> list[ir.Stmt]:
         orelse = tuple(lower_If(node.orelse, ctx))
     elif isinstance(node.orelse, cst.Else):
         orelse = lower_body(node.orelse.body, ctx)
-    return [ir.If(test=test, body=body, orelse=orelse, span=ctx.span(node))]
-
-
-def _refuse_else(node: cst.Else | None, what: str, ctx: Ctx) -> None:
-    if node is not None:
-        help = "use a flag variable and an `if` after the statement"
-        ctx.error(rules.ELSE_CLAUSE, node, f"`else` clause on `{what}`", "not supported", help)
-
-
-@statement
-def lower_For(node: cst.For, ctx: Ctx) -> list[ir.Stmt]:
-    if node.asynchronous is not None:
-        help = "fetch the items with an action that returns a list, then use a plain `for`"
-        ctx.error(
-            rules.ASYNC_FOR, node, "`async for` in a workflow", "asynchronous iteration", help
-        )
-    _refuse_else(node.orelse, "for", ctx)
-    target, iterable = lower_target(node.target, ctx), lower_expr(node.iter, ctx)
-    body = lower_body(node.body, ctx)
-    return [ir.For(target=target, iter=iterable, body=body, span=ctx.span(node))]
-
-
-@statement
-def lower_While(node: cst.While, ctx: Ctx) -> list[ir.Stmt]:
-    _refuse_else(node.orelse, "while", ctx)
-    test, body = lower_expr(node.test, ctx), lower_body(node.body, ctx)
-    return [ir.While(test=test, body=body, span=ctx.span(node))]
-
-
-@statement
-def lower_Try(node: cst.Try, ctx: Ctx) -> list[ir.Stmt]:
-    if node.finalbody is not None:
-        help = "handle the exceptions with `except` and repeat the clean-up where needed"
-        ctx.error(
-            rules.TRY_FINALLY, node.finalbody, "`try/finally` in a workflow", "not supported", help
-        )
-    _refuse_else(node.orelse, "try", ctx)
-    body = lower_body(node.body, ctx)
-    handlers = tuple(_handler(h, ctx) for h in node.handlers)
-    return [ir.Try(body=body, handlers=handlers, span=ctx.span(node))]
-
-
-def _handler(node: cst.ExceptHandler, ctx: Ctx) -> ir.Handler:
-    types = () if node.type is None else exception_types(node.type, ctx)
-    name = None
-    if node.name is not None and isinstance(node.name.name, cst.Name):
-        name = node.name.name.value
-    with ctx.handler():
-        body = lower_body(node.body, ctx)
-    return ir.Handler(types=types, name=name, body=body, span=ctx.span(node))
+    return [*before, ir.If(test=test, body=body, orelse=orelse, span=ctx.span(node))]
 
 
 def exception_types(node: cst.BaseExpression, ctx: Ctx) -> tuple[str, ...]:
@@ -254,14 +201,21 @@ def exception_types(node: cst.BaseExpression, ctx: Ctx) -> tuple[str, ...]:
 
 @statement
 def lower_Match(node: cst.Match, ctx: Ctx) -> list[ir.Stmt]:
+    before = hoist(node.subject, ctx)
     subject = lower_expr(node.subject, ctx)
     cases = tuple(_case(case, ctx) for case in node.cases)
-    return [ir.Match(subject=subject, cases=cases, span=ctx.span(node))]
+    return [*before, ir.Match(subject=subject, cases=cases, span=ctx.span(node))]
 
 
 def _case(node: cst.MatchCase, ctx: Ctx) -> ir.MatchCase:
     pattern = lower_pattern(node.pattern, ctx)
-    guard = None if node.guard is None else lower_expr(node.guard, ctx)
+    guard = None
+    if node.guard is not None and has_await(node.guard):
+        help = "await into a name before the `match`, then test the name in the guard"
+        message = "`await` in a `case` guard"
+        ctx.error(rules.NESTED_AWAIT, node.guard, message, "nested await", help)
+    elif node.guard is not None:
+        guard = lower_expr(node.guard, ctx)
     body = lower_body(node.body, ctx)
     return ir.MatchCase(pattern=pattern, guard=guard, body=body, span=ctx.span(node))
 

@@ -23,7 +23,7 @@ from waymark_runtime import ir
 
 def lower_workflow(found: WorkflowClass, resolver: Resolver, sink: Sink) -> ir.Workflow:
     node, source = found.node, found.namespace.source
-    methods = [s for s in node.body.body if isinstance(s, cst.FunctionDef)]
+    methods = _methods(node, source.module)
     _check_shape(found, methods, resolver, sink)
     helpers = {m.name.value: m.asynchronous is not None for m in methods if m.name.value != "run"}
     functions = [_function(m, source, resolver, sink, helpers) for m in methods]
@@ -36,6 +36,31 @@ def lower_workflow(found: WorkflowClass, resolver: Resolver, sink: Sink) -> ir.W
         helpers=tuple(f for f in functions if f.name != "run"),
         span=source.span(node),
     )
+
+
+def _methods(node: cst.ClassDef, module: cst.Module) -> list[cst.FunctionDef]:
+    """The class's methods, then those it inherits from its base class when that is its only
+    base and is defined in the same module (a single chain: the first definition wins, as in
+    Python's lookup)."""
+    out: dict[str, cst.FunctionDef] = {}
+    seen: set[str] = set()
+    current: cst.ClassDef | None = node
+    while current is not None and current.name.value not in seen:
+        seen.add(current.name.value)
+        for statement in current.body.body:
+            if isinstance(statement, cst.FunctionDef):
+                out.setdefault(statement.name.value, statement)
+        current = _module_base(current, module)
+    return list(out.values())
+
+
+def _module_base(node: cst.ClassDef, module: cst.Module) -> cst.ClassDef | None:
+    """The only base class, when it is defined at the top of the same module; else None."""
+    classes = {s.name.value: s for s in module.body if isinstance(s, cst.ClassDef)}
+    bases = [b.value for b in node.bases if b.keyword is None]
+    if len(bases) != 1 or not isinstance(bases[0], cst.Name):
+        return None
+    return classes.get(bases[0].value)
 
 
 def workflow_name(found: WorkflowClass, sink: Sink) -> str | None:

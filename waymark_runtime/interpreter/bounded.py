@@ -157,6 +157,7 @@ BUILTINS: dict[str, Callable[..., Any]] = {
     "list": _building(list),
     "tuple": _building(tuple),
     "set": _building(set, hashed=True),
+    "frozenset": _building(frozenset, hashed=True),
     "dict": _dict,
     "zip": _zip,
     "str": _texts(builtins.str),

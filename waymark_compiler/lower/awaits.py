@@ -1,0 +1,372 @@
+"""`await` inside expressions, lowered to statements that keep CPython's evaluation order.
+
+`return n * await f(n - 1)` becomes `_wm_1 = n; _wm_2 = await f(n - 1); return _wm_1 * _wm_2`:
+every operand CPython evaluates before an await is read into a temporary first, each await
+becomes an `Await` statement into a temporary, and what remains is a pure expression of those
+temporaries. Short-circuits (`ok and await charge(o)`, `a < b < await f()`) and conditional
+expressions become `if` statements, so an await runs exactly when CPython would run it. The
+runtime needs nothing new.
+
+`hoist(node, ctx)` returns the statements; afterwards `lower_expr(node, ctx)` is pure because
+`ctx.replaced` maps every evaluated node to its temporary. Temporaries start with `_wm_`, a
+prefix user code may not use (WM137).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import libcst as cst
+
+from waymark_compiler import rules
+from waymark_compiler.context import TEMP_PREFIX, Ctx
+from waymark_compiler.literals import COMPARE
+from waymark_compiler.lower.dispatch import lower_expr
+from waymark_compiler.lower.expressions import check_identity
+from waymark_compiler.lower.operations import lower_operation
+from waymark_compiler.resolve import ActionSym, KnownSym
+from waymark_runtime import ir
+
+Star = Literal["", "*", "**"]
+_NESTED_SCOPES = (cst.Lambda, cst.FunctionDef, cst.ClassDef)
+_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)
+
+
+@dataclass(frozen=True, slots=True)
+class _Operand:
+    node: cst.BaseExpression
+    star: Star = ""
+
+
+def has_await(node: cst.CSTNode) -> bool:
+    """Whether `node` holds an `await` evaluated in the enclosing function."""
+    if isinstance(node, cst.Await):
+        return True
+    if isinstance(node, _NESTED_SCOPES):
+        return False
+    return any(has_await(child) for child in node.children)
+
+
+def hoist(node: cst.BaseExpression | None, ctx: Ctx) -> list[ir.Stmt]:
+    """The statements that run the awaits of `node` (and what precedes them) in order."""
+    out: list[ir.Stmt] = []
+    if node is not None:
+        _hoist(node, ctx, out)
+    return out
+
+
+def hoist_operation(node: cst.Await, ctx: Ctx) -> list[ir.Stmt]:
+    """For a statement-level `await op(...)`: the awaits inside the operation's arguments."""
+    out: list[ir.Stmt] = []
+    _sequence(_operation_operands(node.expression, ctx), ctx, out)
+    return out
+
+
+def hoist_target(node: cst.BaseExpression, ctx: Ctx) -> list[ir.Stmt]:
+    """For `d[await k()] = v` and `(await f()).x = v`: the awaits among the target's parts."""
+    out: list[ir.Stmt] = []
+    _sequence(_operands(node, ctx), ctx, out)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The statements being produced
+# ---------------------------------------------------------------------------------------------
+
+
+def _assign(out: list[ir.Stmt], name: str, value: ir.Expr, span: ir.Span) -> None:
+    out.append(ir.Assign(targets=(ir.Name(id=name, span=span),), value=value, span=span))
+
+
+def _block(node: cst.BaseExpression, result: str, ctx: Ctx) -> tuple[ir.Stmt, ...]:
+    """`node`'s awaits then `result = node`, as a block of its own (a branch of an `if`)."""
+    out: list[ir.Stmt] = []
+    _hoist(node, ctx, out)
+    _assign(out, result, lower_expr(node, ctx), ctx.span(node))
+    return tuple(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# Hoisting
+# ---------------------------------------------------------------------------------------------
+
+
+def _hoist(node: cst.BaseExpression, ctx: Ctx, out: list[ir.Stmt]) -> None:
+    if not has_await(node):
+        return
+    if isinstance(node, cst.Await):
+        _await(node, ctx, out)
+    elif isinstance(node, cst.BooleanOperation):
+        _boolean(node, ctx, out)
+    elif isinstance(node, cst.IfExp):
+        _conditional(node, ctx, out)
+    elif isinstance(node, cst.Comparison) and _chained_await(node):
+        _chain(node, ctx, out)
+    elif isinstance(node, _COMPREHENSIONS):
+        _comprehension(node, ctx, out)
+    else:
+        _sequence(_operands(node, ctx), ctx, out)
+
+
+def _refuse(node: cst.BaseExpression, ctx: Ctx, where: str, help: str) -> None:
+    message = f"`await` {where}"
+    ctx.replaced[id(node)] = ctx.error(rules.NESTED_AWAIT, node, message, "nested await", help)
+
+
+def _await(node: cst.Await, ctx: Ctx, out: list[ir.Stmt]) -> None:
+    _sequence(_operation_operands(node.expression, ctx), ctx, out)
+    operation = lower_operation(node.expression, ctx)
+    span = ctx.span(node)
+    if operation is None:
+        ctx.replaced[id(node)] = ir.Const(value=None, span=span)
+        return
+    temp = ir.Name(id=ctx.temp(), span=span)
+    out.append(ir.Await(target=temp, op=operation, span=span))
+    ctx.replaced[id(node)] = temp
+
+
+def _sequence(operands: list[_Operand], ctx: Ctx, out: list[ir.Stmt]) -> None:
+    """Operands evaluated left to right: those before the last await are read into temporaries
+    first, so they keep the value (and raise the error) CPython sees before the await runs."""
+    awaiting = [i for i, operand in enumerate(operands) if has_await(operand.node)]
+    if not awaiting:
+        return
+    last = awaiting[-1]
+    for operand in operands[:last]:
+        _hoist(operand.node, ctx, out)
+        _capture(operand, ctx, out)
+    _hoist(operands[last].node, ctx, out)
+
+
+def _capture(operand: _Operand, ctx: Ctx, out: list[ir.Stmt]) -> None:
+    node = operand.node
+    value = lower_expr(node, ctx)
+    if not operand.star and _settled(value):
+        ctx.replaced[id(node)] = value
+        return
+    span = ctx.span(node)
+    if operand.star == "*":  # unpacked now, as CPython does, into a list unpacked later
+        value = ir.ListExpr(elts=(ir.Starred(value=value, span=span),), span=span)
+    elif operand.star == "**":
+        value = ir.DictExpr(keys=(None,), values=(value,), span=span)
+    temp = ctx.temp()
+    _assign(out, temp, value, span)
+    ctx.replaced[id(node)] = ir.Name(id=temp, span=span)
+
+
+def _settled(value: ir.Expr) -> bool:
+    """Constants, and temporaries (never rebound once set): reading them later is the same."""
+    if isinstance(value, ir.Name):
+        return value.id.startswith(TEMP_PREFIX)
+    return isinstance(value, ir.Const | ir.EnumMember | ir.TypeRef)
+
+
+def _boolean(node: cst.BooleanOperation, ctx: Ctx, out: list[ir.Stmt]) -> None:
+    """`a and b`: `t = a; if t: t = b` (`or`: `if not t`), so `b` runs only when CPython runs it."""
+    kind = type(node.operator)
+    operands = _bool_operands(node, kind)
+    last = max(i for i, operand in enumerate(operands) if has_await(operand))
+    result = ctx.temp()
+    span = ctx.span(node)
+
+    def chain(index: int) -> tuple[ir.Stmt, ...]:
+        block = _block(operands[index], result, ctx)
+        if index == last:
+            return block
+        test: ir.Expr = ir.Name(id=result, span=span)
+        if kind is cst.Or:
+            test = ir.UnaryOp(op="not", operand=test, span=span)
+        return (*block, ir.If(test=test, body=chain(index + 1), orelse=(), span=span))
+
+    out += chain(0)
+    value: ir.Expr = ir.Name(id=result, span=span)
+    rest = operands[last + 1 :]
+    if rest:
+        op: Literal["and", "or"] = "and" if kind is cst.And else "or"
+        values = (value, *(lower_expr(operand, ctx) for operand in rest))
+        value = ir.BoolOp(op=op, values=values, span=span)
+    ctx.replaced[id(node)] = value
+
+
+def _bool_operands(node: cst.BaseExpression, kind: type[cst.CSTNode]) -> list[cst.BaseExpression]:
+    if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, kind):
+        return [*_bool_operands(node.left, kind), *_bool_operands(node.right, kind)]
+    return [node]
+
+
+def _conditional(node: cst.IfExp, ctx: Ctx, out: list[ir.Stmt]) -> None:
+    """`a if c else await f()`: the test first, then only the branch CPython evaluates."""
+    _hoist(node.test, ctx, out)
+    if not (has_await(node.body) or has_await(node.orelse)):
+        return
+    span = ctx.span(node)
+    result = ctx.temp()
+    test = lower_expr(node.test, ctx)
+    body, orelse = _block(node.body, result, ctx), _block(node.orelse, result, ctx)
+    out.append(ir.If(test=test, body=body, orelse=orelse, span=span))
+    ctx.replaced[id(node)] = ir.Name(id=result, span=span)
+
+
+def _chained_await(node: cst.Comparison) -> bool:
+    """An await past the second operand of `a < b < c`, which runs only if `a < b`."""
+    return any(has_await(c.comparator) for c in node.comparisons[1:])
+
+
+def _chain(node: cst.Comparison, ctx: Ctx, out: list[ir.Stmt]) -> None:
+    """`a < b < await f()`: `r = a < b; if r: r = b < await f()`, each operand read once, the
+    later ones only when the comparisons before them hold."""
+    operands = [node.left, *(c.comparator for c in node.comparisons)]
+    ops = tuple(COMPARE[type(c.operator)] for c in node.comparisons)
+    last = max(i for i, operand in enumerate(operands) if has_await(operand))
+    span = ctx.span(node)
+    result = ctx.temp()
+
+    def read(index: int, into: list[ir.Stmt]) -> ir.Expr:
+        _hoist(operands[index], ctx, into)
+        _capture(_Operand(operands[index]), ctx, into)
+        return lower_expr(operands[index], ctx)
+
+    def level(index: int, before: ir.Expr, into: list[ir.Stmt]) -> None:
+        current = read(index, into)
+        if index < last:
+            compare = ir.Compare(left=before, ops=ops[index - 1 : index], comparators=(current,))
+            check_identity(node, before, compare.ops, compare.comparators, ctx)
+            into.append(ir.Assign(targets=(ir.Name(id=result),), value=compare, span=span))
+            inner: list[ir.Stmt] = []
+            level(index + 1, current, inner)
+            test = ir.Name(id=result, span=span)
+            into.append(ir.If(test=test, body=tuple(inner), orelse=(), span=span))
+            return
+        rest = tuple(lower_expr(operand, ctx) for operand in operands[index + 1 :])
+        tail_ops, comparators = ops[index - 1 :], (current, *rest)
+        check_identity(node, before, tail_ops, comparators, ctx)
+        compare = ir.Compare(left=before, ops=tail_ops, comparators=comparators, span=span)
+        into.append(ir.Assign(targets=(ir.Name(id=result),), value=compare, span=span))
+
+    level(1, read(0, out), out)
+    ctx.replaced[id(node)] = ir.Name(id=result, span=span)
+
+
+def _comprehension(
+    node: cst.ListComp | cst.SetComp | cst.GeneratorExp | cst.DictComp,
+    ctx: Ctx,
+    out: list[ir.Stmt],
+) -> None:
+    """Only the first iterable is evaluated in the function; awaits elsewhere are refused."""
+    first = node.for_in.iter
+    _hoist(first, ctx, out)
+    inner = [child for child in node.children if child is not node.for_in]
+    inner += [child for child in node.for_in.children if child is not first]
+    for child in inner:
+        if has_await(child):
+            help = (
+                "await the items with `asyncio.gather(*[f(x) for x in xs])`, "
+                "or use a `for` loop that appends each awaited value"
+            )
+            _refuse(node, ctx, "inside a comprehension", help)
+            return
+
+
+# ---------------------------------------------------------------------------------------------
+# Operands in CPython's evaluation order
+# ---------------------------------------------------------------------------------------------
+
+
+def _operands(node: cst.BaseExpression, ctx: Ctx) -> list[_Operand]:
+    if isinstance(node, cst.BinaryOperation):
+        return [_Operand(node.left), _Operand(node.right)]
+    if isinstance(node, cst.UnaryOperation):
+        return [_Operand(node.expression)]
+    if isinstance(node, cst.Comparison):
+        return [_Operand(node.left), _Operand(node.comparisons[0].comparator)]
+    if isinstance(node, cst.Attribute):
+        return [_Operand(node.value)]
+    if isinstance(node, cst.Subscript):
+        return [_Operand(node.value), *_slice_operands(node.slice)]
+    if isinstance(node, cst.Call):
+        return _call_operands(node, ctx)
+    if isinstance(node, cst.List | cst.Tuple | cst.Set):
+        return [_element(e) for e in node.elements]
+    if isinstance(node, cst.Dict):
+        return _dict_operands(node)
+    if isinstance(node, cst.FormattedString):
+        return [_Operand(e) for e in _fstring_expressions(node)]
+    if isinstance(node, cst.ConcatenatedString):
+        return [_Operand(node.left), _Operand(node.right)]
+    return []
+
+
+def _element(element: cst.BaseElement) -> _Operand:
+    return _Operand(element.value, "*" if isinstance(element, cst.StarredElement) else "")
+
+
+def _dict_operands(node: cst.Dict) -> list[_Operand]:
+    out: list[_Operand] = []
+    for element in node.elements:
+        if isinstance(element, cst.DictElement):
+            out += [_Operand(element.key), _Operand(element.value)]
+        else:
+            out.append(_Operand(element.value, "**"))
+    return out
+
+
+def _slice_operands(elements: Sequence[cst.SubscriptElement]) -> list[_Operand]:
+    out: list[_Operand] = []
+    for element in elements:
+        part = element.slice
+        if isinstance(part, cst.Index):
+            out.append(_Operand(part.value))
+        elif isinstance(part, cst.Slice):
+            out += [_Operand(b) for b in (part.lower, part.upper, part.step) if b is not None]
+    return out
+
+
+def _fstring_expressions(node: cst.FormattedString) -> Iterator[cst.BaseExpression]:
+    for part in node.parts:
+        if isinstance(part, cst.FormattedStringExpression):
+            yield part.expression
+            if part.format_spec is not None:
+                for inner in part.format_spec:
+                    if isinstance(inner, cst.FormattedStringExpression):
+                        yield inner.expression
+
+
+def _arguments(args: Sequence[cst.Arg]) -> list[_Operand]:
+    return [
+        _Operand(a.value, "*" if a.star == "*" else "**" if a.star == "**" else "") for a in args
+    ]
+
+
+def _call_operands(node: cst.Call, ctx: Ctx) -> list[_Operand]:
+    """A method of a value reads its receiver first; a known function is not a value."""
+    func = node.func
+    receiver: list[_Operand] = []
+    if isinstance(func, cst.Attribute) and not ctx.is_self(func.value) and ctx.symbol(func) is None:
+        receiver = [_Operand(func.value)]
+    return [*receiver, *_arguments(node.args)]
+
+
+def _operation_operands(node: cst.BaseExpression, ctx: Ctx) -> list[_Operand]:
+    """The values an awaited operation evaluates before it suspends, in order."""
+    if not isinstance(node, cst.Call):
+        return []
+    func = node.func
+    if isinstance(func, cst.Attribute) and ctx.is_self(func.value):
+        if func.attr.value == "run_action":
+            inner = next((a.value for a in node.args if a.keyword is None), None)
+            return _arguments(inner.args) if isinstance(inner, cst.Call) else []
+        return _arguments(node.args)
+    symbol = ctx.symbol(func)
+    if isinstance(symbol, ActionSym) or symbol == KnownSym("sleep"):
+        return _arguments(node.args)
+    if symbol == KnownSym("gather"):
+        out: list[_Operand] = []
+        for arg in node.args:
+            if arg.keyword is None and not arg.star:
+                out += _operation_operands(arg.value, ctx)
+            elif arg.star == "*" and isinstance(arg.value, cst.ListComp | cst.GeneratorExp):
+                out.append(_Operand(arg.value.for_in.iter))
+        return out
+    return []

@@ -1,0 +1,148 @@
+"""`"template {}".format(...)` on a string literal, lowered to the f-string it means.
+
+CPython's own template parser (`string.Formatter.parse`) splits the literal; each replacement
+field becomes a formatted value of the argument it names, with its `.attr` / `[key]` lookups,
+conversion and (nested) format spec. The arguments must be names or constants, each used: then
+evaluating them where the fields stand is the same as evaluating them all first, as
+`str.format` does. Anything else (a template that is not a literal, `*args`, an unused or
+computed argument, a malformed template) stays refused (WM138).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass, field
+from typing import Literal
+
+import libcst as cst
+
+from waymark_compiler import rules
+from waymark_compiler.context import Ctx
+from waymark_compiler.lower.dispatch import lower_expr
+from waymark_runtime import ir
+
+_LOOKUP = re.compile(r"\.([^.\[]+)|\[([^\]]+)\]")
+_CONVERSIONS: dict[str | None, Literal["s", "r", "a"] | None] = {
+    None: None,
+    "s": "s",
+    "r": "r",
+    "a": "a",
+}
+
+
+class _Refused(Exception):
+    """The call cannot be lowered exactly; the message says why."""
+
+
+@dataclass(slots=True)
+class _Arguments:
+    positional: list[ir.Expr]
+    keywords: dict[str, ir.Expr]
+    span: ir.Span
+    auto: int | None = 0  # the next automatic field number; None once numbered by hand
+    used: set[int | str] = field(default_factory=set)
+
+    def get(self, name: str) -> ir.Expr:
+        if name == "":
+            if self.auto is None:
+                raise _Refused("switches from manual to automatic field numbering")
+            index: int | str = self.auto
+            self.auto += 1
+        elif name.isdigit():
+            if self.auto not in (0, None):
+                raise _Refused("switches from automatic to manual field numbering")
+            self.auto = None
+            index = int(name)
+        else:
+            index = name
+        self.used.add(index)
+        if isinstance(index, int):
+            if index >= len(self.positional):
+                raise _Refused(f"has no positional argument {index}")
+            return self.positional[index]
+        if index not in self.keywords:
+            raise _Refused(f"has no keyword argument `{index}`")
+        return self.keywords[index]
+
+
+def lower_format(node: cst.Call, template: str, ctx: Ctx) -> ir.Expr:
+    try:
+        arguments = _arguments(node, ctx)
+        parts = _template(template, arguments, 0)
+        every = set(range(len(arguments.positional))) | set(arguments.keywords)
+        if every - arguments.used:
+            raise _Refused("has an argument no field uses")
+    except _Refused as refused:
+        help = "use an f-string: f'...{value}...'"
+        message = f"`str.format` call that {refused}"
+        return ctx.error(rules.STRING_FORMATTING, node, message, "use an f-string", help)
+    return ir.FString(parts=parts, span=ctx.span(node))
+
+
+def _arguments(node: cst.Call, ctx: Ctx) -> _Arguments:
+    positional: list[ir.Expr] = []
+    keywords: dict[str, ir.Expr] = {}
+    for arg in node.args:
+        if arg.star:
+            raise _Refused("unpacks its arguments")
+        value = lower_expr(arg.value, ctx)
+        if not isinstance(value, ir.Name | ir.Const | ir.EnumMember):
+            raise _Refused("formats a computed value (bind it to a name first)")
+        if arg.keyword is None:
+            positional.append(value)
+        else:
+            keywords[arg.keyword.value] = value
+    return _Arguments(positional, keywords, ctx.span(node))
+
+
+def _template(
+    template: str, arguments: _Arguments, depth: int
+) -> tuple[str | ir.FormattedValue, ...]:
+    if depth > 1:
+        raise _Refused("nests format specs too deeply")
+    try:
+        fields = list(string.Formatter().parse(template))
+    except ValueError as error:
+        raise _Refused(f"has a malformed template ({error})") from None
+    parts: list[str | ir.FormattedValue] = []
+    for literal, name, spec, conversion in fields:
+        if literal:
+            parts.append(literal)
+        if name is None:
+            continue
+        value = _field(name, arguments)
+        spec_parts = _template(spec, arguments, depth + 1) if spec else ()
+        if conversion not in _CONVERSIONS:
+            raise _Refused(f"has an unknown conversion `!{conversion}`")
+        parts.append(
+            ir.FormattedValue(
+                value=value,
+                conversion=_CONVERSIONS[conversion],
+                spec=ir.FString(parts=spec_parts, span=arguments.span) if spec else None,
+                span=arguments.span,
+            )
+        )
+    return tuple(parts)
+
+
+def _field(name: str, arguments: _Arguments) -> ir.Expr:
+    """`0`, `name`, `0.attr`, `name[key]`: the argument, then each lookup in order."""
+    first = re.match(r"[^.\[]*", name)
+    assert first is not None
+    value = arguments.get(first.group())
+    rest = name[first.end() :]
+    position = 0
+    for match in _LOOKUP.finditer(rest):
+        if match.start() != position:
+            raise _Refused(f"has a malformed field `{name}`")
+        position = match.end()
+        attribute, key = match.groups()
+        if attribute is not None:
+            value = ir.Attribute(value=value, attr=attribute, span=arguments.span)
+        else:
+            index = int(key) if key.isdigit() else key
+            value = ir.Subscript(value=value, index=ir.Const(value=index), span=arguments.span)
+    if position != len(rest):
+        raise _Refused(f"has a malformed field `{name}`")
+    return value

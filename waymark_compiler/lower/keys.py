@@ -1,0 +1,126 @@
+"""`sorted`, `min` and `max` with a `key=`: a pure builtin (`key=len`), a pure method of a value
+(`key=d.get`) or a lambda whose body is a pure expression (`key=lambda u: u.age`).
+
+Functions are not values in the runtime language, so the call is lowered to what it computes:
+each item decorated with its key and its position, the builtin applied to those triples, the
+item taken back. `sorted(xs, key=f)` becomes
+`[t[2] for t in sorted([(f(x), i, x) for i, x in enumerate(xs)])]`: keys compare first, the
+position breaks ties (stable, as CPython's sort; negated for `reverse=True` and for `max`, so
+the first of equal items still wins) and items are never compared themselves. The key is
+computed once per item, as in CPython. (`min`/`max` compute every key before comparing, where
+CPython interleaves the two: only which of two errors is reported could differ.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst as cst
+
+from waymark_compiler import rules
+from waymark_compiler.context import Ctx
+from waymark_compiler.lower.dispatch import lower_expr
+from waymark_compiler.resolve import BuiltinSym
+from waymark_runtime import ir
+from waymark_runtime.vocabulary import PURE_METHODS
+
+KEYED = frozenset({"sorted", "min", "max"})
+_OPTIONS = {
+    "sorted": frozenset({"key", "reverse"}),
+    "min": frozenset({"key"}),
+    "max": frozenset({"key"}),
+}
+
+
+def has_key(node: cst.Call) -> bool:
+    """A `key=` other than `key=None` (which is a plain argument, as in CPython)."""
+    return any(
+        a.keyword is not None
+        and a.keyword.value == "key"
+        and not (isinstance(a.value, cst.Name) and a.value.value == "None")
+        for a in node.args
+    )
+
+
+def keyed_call(name: str, node: cst.Call, ctx: Ctx) -> ir.Expr:
+    span = ctx.span(node)
+    positional = [a for a in node.args if a.keyword is None]
+    options = {a.keyword.value: a.value for a in node.args if a.keyword is not None}
+    bad = any(a.star for a in node.args) or not positional or set(options) - _OPTIONS[name]
+    if bad or (name == "sorted" and len(positional) != 1):
+        help = "call it with one iterable (and `reverse=` for `sorted`), or sort in an action"
+        message = f"`{name}` with `key=` and these arguments"
+        return ctx.error(rules.FUNCTION_VALUE, node, message, "unsupported form", help)
+    iterable = _iterable(positional, ctx)
+    index, item = ctx.temp(), ctx.temp()
+    key = _key(options["key"], item, ctx)
+    if key is None:
+        return ctx.error(rules.FUNCTION_VALUE, options["key"], *_KEY_ERROR)
+    key_expr, item_name = key
+    reverse = lower_expr(options["reverse"], ctx) if "reverse" in options else None
+    position: ir.Expr = ir.Name(id=index, span=span)
+    backwards = ir.UnaryOp(op="-", operand=position, span=span)
+    if name == "max":
+        position = backwards
+    elif reverse is not None:
+        position = ir.IfExp(test=reverse, body=backwards, orelse=position, span=span)
+    triple = ir.TupleExpr(elts=(key_expr, position, ir.Name(id=item_name, span=span)), span=span)
+    numbered = ir.Call(func="enumerate", args=(iterable,), kwargs=(), span=span)
+    pairs = ir.TupleExpr(elts=(ir.Name(id=index, span=span), ir.Name(id=item_name, span=span)))
+    source = ir.Generator(target=pairs, iter=numbered, ifs=(), span=span)
+    decorated = ir.Comprehension(
+        kind="list", elt=triple, value=None, generators=(source,), span=span
+    )
+    third = ir.Const(value=2, span=span)
+    if name != "sorted":
+        chosen = ir.Call(func=name, args=(decorated,), kwargs=(), span=span)
+        return ir.Subscript(value=chosen, index=third, span=span)
+    flags = () if reverse is None else (ir.Keyword(name="reverse", value=reverse, span=span),)
+    ranked = ir.Call(func="sorted", args=(decorated,), kwargs=flags, span=span)
+    entry = ir.Name(id=ctx.temp(), span=span)
+    back = ir.Generator(target=entry, iter=ranked, ifs=(), span=span)
+    taken = ir.Subscript(value=entry, index=third, span=span)
+    return ir.Comprehension(kind="list", elt=taken, value=None, generators=(back,), span=span)
+
+
+_KEY_ERROR = (
+    "`key=` is not a pure builtin, a pure method of a value or a one-parameter lambda",
+    "unsupported key",
+    "write `key=lambda item: ...` with a pure expression",
+)
+
+
+def _iterable(positional: Sequence[cst.Arg], ctx: Ctx) -> ir.Expr:
+    """One argument is the iterable; several (`max(a, b, key=f)`) are the items."""
+    if len(positional) == 1:
+        return lower_expr(positional[0].value, ctx)
+    items = tuple(lower_expr(a.value, ctx) for a in positional)
+    return ir.TupleExpr(elts=items, span=ctx.span(positional[0]))
+
+
+def _key(node: cst.BaseExpression, item: str, ctx: Ctx) -> tuple[ir.Expr, str] | None:
+    """The key of one item and the name the item is bound to, or None when not supported."""
+    span = ctx.span(node)
+    if isinstance(node, cst.Lambda):
+        params = node.params
+        plain = list(params.params)
+        starred = isinstance(params.star_arg, cst.Param | cst.ParamStar)
+        extra = params.posonly_params or params.kwonly_params or starred or params.star_kwarg
+        if len(plain) != 1 or plain[0].default is not None or extra:
+            return None
+        name = plain[0].name.value
+        with ctx.comprehension([name]):
+            return lower_expr(node.body, ctx), name
+    value = ir.Name(id=item, span=span)
+    if isinstance(node, cst.Name):
+        symbol = ctx.symbol(node)
+        if isinstance(symbol, BuiltinSym) and symbol.name != "isinstance":
+            return ir.Call(func=symbol.name, args=(value,), kwargs=(), span=span), item
+        return None
+    if isinstance(node, cst.Attribute) and ctx.symbol(node) is None:
+        method = node.attr.value
+        if method in PURE_METHODS and not ctx.is_self(node.value):
+            receiver = lower_expr(node.value, ctx)
+            call = ir.MethodCall(obj=receiver, method=method, args=(value,), kwargs=(), span=span)
+            return call, item
+    return None

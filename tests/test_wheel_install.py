@@ -33,7 +33,8 @@ async def double(n: int) -> int:
 @workflow
 class Doubler(Workflow):
     async def run(self, n: int) -> int:
-        return await double(n) + 1
+        doubled = await double(n)
+        return doubled + 1
 """
 
 

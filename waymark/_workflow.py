@@ -12,6 +12,7 @@ import os
 from typing import Any, TypeVar
 
 from waymark_runtime.options import checked_flag, checked_priority
+from waymark_runtime.overrides import remember_bindings
 from waymark_runtime.workflows import (
     Workflow,
     WorkflowDefinition,
@@ -43,6 +44,7 @@ def workflow(cls: W) -> W:
         raise TypeError(f"{cls.__name__} must define `async def run(self, ...)`")
     cls.__waymark_inline_run__ = inline
     cls.__waymark_definition__ = None
+    remember_bindings(cls.__module__)  # so LocalRuntime sees a test's monkeypatch of an action
 
     @functools.wraps(inline)
     async def run(

@@ -31,11 +31,15 @@ class WorkflowDefinition:
     signature: inspect.Signature = field(compare=False)
 
     def bind_inputs(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
-        """Map a call's arguments to `run()`'s parameter names (defaults are the program's)."""
+        """Map a call's arguments to `run()`'s parameter names (defaults are the program's) and
+        validate them into its annotations: a `TypeError` (`InvalidInputError` for a value that
+        does not match) before anything is written."""
+        from waymark_runtime.inputs import validated_inputs
+
         bound = self.signature.bind(None, *args, **kwargs)
         inputs = dict(bound.arguments)
         inputs.pop(next(iter(self.signature.parameters)))
-        return inputs
+        return validated_inputs(self, inputs)
 
 
 class Backend(Protocol):

@@ -12,11 +12,13 @@ from collections.abc import Callable, Coroutine
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from waymark_runtime import ir
 from waymark_runtime.actions import ActionHandle, BackoffPolicy, RetryPolicy, run_with_policy
 from waymark_runtime.values.registry import add_user_module
+
+R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,12 +106,12 @@ class Workflow:
 
     async def run_action(
         self,
-        call: ActionHandle[Any],
+        call: ActionHandle[R],
         *,
         retry: RetryPolicy | None = None,
         backoff: BackoffPolicy | None = None,
         timeout: float | int | timedelta | None = None,
-    ) -> Any:
+    ) -> R:
         """Run an action with a retry policy, backoff and a per-attempt timeout."""
         return await run_with_policy(call, retry, backoff, timeout)
 

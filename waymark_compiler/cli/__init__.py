@@ -25,6 +25,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from waymark_compiler.cli._help import plain_help
 from waymark_compiler.cli._output import (
     EXIT_FAILURE,
     EXIT_INTERNAL,
@@ -105,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
 
 def run(app: typer.Typer, argv: Sequence[str] | None = None) -> int:
     """Run `app` on `argv` and turn every outcome into an exit status; never raises."""
-    command = typer.main.get_command(app)
+    command = plain_help(typer.main.get_command(app))
     try:
         result = command.main(
             args=list(argv) if argv is not None else None,

@@ -25,6 +25,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from waymark_compiler.cli._database import Interrupted
 from waymark_compiler.cli._help import plain_help
 from waymark_compiler.cli._output import (
     EXIT_FAILURE,
@@ -35,6 +36,7 @@ from waymark_compiler.cli._output import (
     CliError,
     err,
     error,
+    interrupted,
     out,
 )
 from waymark_runtime.errors import InternalError, WaymarkError
@@ -113,6 +115,9 @@ def run(app: typer.Typer, argv: Sequence[str] | None = None) -> int:
             prog_name="waymark",
             standalone_mode=False,
         )
+    except Interrupted as failure:  # Ctrl-C is the user's choice, not an error
+        interrupted(failure.message, *failure.hints)
+        return failure.exit_code
     except CliError as failure:
         error(failure.message, *failure.hints)
         return failure.exit_code

@@ -12,7 +12,7 @@ from collections.abc import Callable, Coroutine
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, ClassVar, Protocol, TypeVar
+from typing import Any, ClassVar, Literal, Protocol, TypeVar
 
 from waymark_runtime import ir
 from waymark_runtime.actions import ActionHandle, BackoffPolicy, RetryPolicy, run_with_policy
@@ -89,16 +89,38 @@ def registered_workflows() -> dict[str, WorkflowDefinition]:
     return dict(_REGISTRY)
 
 
+class Graph(Protocol):
+    """What `Workflow.visualize()` returns (`waymark._graph.WorkflowGraph`)."""
+
+    @property
+    def dot(self) -> str: ...
+
+    def render(self, output_format: Literal["dot", "svg", "png"] = "svg") -> bytes: ...
+
+
 class Workflow:
     """Base class of user workflows: subclass it, decorate with `@workflow`, define `run()`."""
 
     name: ClassVar[str]
     __waymark_definition__: ClassVar[WorkflowDefinition | None] = None
     __waymark_inline_run__: ClassVar[Callable[..., Coroutine[Any, Any, Any]] | None] = None
+    # set by `@workflow` (the drawing lives with the compiler, which the runtime never imports)
+    __waymark_visualize__: ClassVar[Callable[[type[Workflow]], Graph] | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         add_user_module(cls.__module__)  # the classes a program may construct live there
+
+    @classmethod
+    def visualize(cls) -> Graph:
+        """The workflow's DAG, as `waymark graph` draws it: `.dot` (or `str()`) is DOT text,
+        `.render("svg" | "png")` an image (graphviz's `dot` needed); in a notebook it shows as
+        an image when `dot` is installed."""
+        draw = cls.__dict__.get("__waymark_visualize__")
+        if draw is None:
+            raise TypeError(f"{cls.__name__} is not decorated with @workflow")
+        graph: Graph = draw(cls)
+        return graph
 
     @classmethod
     def workflow_name(cls) -> str:

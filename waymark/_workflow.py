@@ -12,7 +12,9 @@ import os
 from typing import Any, TypeVar
 
 from waymark_runtime.options import checked_flag, checked_priority
+from waymark_runtime.overrides import remember_bindings
 from waymark_runtime.workflows import (
+    Graph,
     Workflow,
     WorkflowDefinition,
     current_backend,
@@ -34,6 +36,12 @@ def definition_of(cls: type[Workflow]) -> WorkflowDefinition:
     return definition
 
 
+def _visualize(cls: type[Workflow]) -> Graph:
+    from waymark._graph import visualize  # the compiler's drawing, loaded on first use
+
+    return visualize(cls)
+
+
 def workflow(cls: W) -> W:
     """Compile a `Workflow` subclass; raises `CompileError` when its body is not supported."""
     if not (isinstance(cls, type) and issubclass(cls, Workflow)):
@@ -43,6 +51,8 @@ def workflow(cls: W) -> W:
         raise TypeError(f"{cls.__name__} must define `async def run(self, ...)`")
     cls.__waymark_inline_run__ = inline
     cls.__waymark_definition__ = None
+    cls.__waymark_visualize__ = _visualize
+    remember_bindings(cls.__module__)  # so LocalRuntime sees a test's monkeypatch of an action
 
     @functools.wraps(inline)
     async def run(

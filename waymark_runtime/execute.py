@@ -12,9 +12,15 @@ import functools
 import inspect
 import typing
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from waymark_runtime.actions import ActionDefinition, bounded, invoke, registered_action
+from waymark_runtime.actions import (
+    Action,
+    ActionDefinition,
+    bounded,
+    invoke,
+    registered_action,
+)
 from waymark_runtime.errors import WaymarkError
 from waymark_runtime.values import (
     JSON,
@@ -26,6 +32,9 @@ from waymark_runtime.values import (
     unstorable,
 )
 from waymark_runtime.values.registry import find_class
+
+if TYPE_CHECKING:
+    from waymark_runtime.overrides import Overrides
 
 
 class UnknownAction(WaymarkError):
@@ -49,16 +58,21 @@ class ActionOutcome:
 
 
 async def execute_action(
-    path: str, args: Any, kwargs: dict[str, Any], *, timeout: float | None
+    path: str,
+    args: Any,
+    kwargs: dict[str, Any],
+    *,
+    timeout: float | None,
+    overrides: Overrides | None = None,
 ) -> ActionOutcome:
-    """Run the registered action at `path` once; never raises for the action's own failures."""
+    """Run the registered action at `path` once; never raises for the action's own failures.
+    `overrides` (LocalRuntime's) may run a test's replacement or replace dependencies."""
     definition = registered_action(path)
     if definition is None:
         message = f"no action is registered at {path!r}; is its module in WAYMARK_USER_MODULE?"
         return ActionOutcome(False, error_json(UnknownAction(message)))
     try:
-        positional, named = decode_arguments(definition, list(args), kwargs)
-        result = await _call(definition, positional, named, timeout)
+        result = await bounded(_call(definition, list(args), kwargs, overrides), timeout)
     except Exception as error:  # the action's exception is its outcome
         return ActionOutcome(False, error_json(error))
     return result_outcome(path, result)
@@ -148,8 +162,22 @@ def _hints(definition: ActionDefinition) -> dict[str, Any]:
 
 async def _call(
     definition: ActionDefinition,
-    positional: list[Any],
-    named: dict[str, Any],
-    timeout: float | None,
+    args: list[Any],
+    kwargs: dict[str, Any],
+    overrides: Overrides | None,
 ) -> Any:
-    return await bounded(invoke(definition, positional, named), timeout)
+    positional, named = decode_arguments(definition, args, kwargs)
+    if overrides is None:
+        return await invoke(definition, positional, named)
+    replacement = overrides.replacement(definition.path)
+    if replacement is None:
+        return await invoke(definition, positional, named, overrides.dependencies)
+    if isinstance(replacement, Action):
+        return await invoke(replacement.definition, positional, named, overrides.dependencies)
+    # a stand-in (function, mock) gets the arguments as the workflow passed them
+    types = _resolver(definition)
+    result = replacement(
+        *(from_json(value, types=types) for value in args),
+        **{name: from_json(value, types=types) for name, value in kwargs.items()},
+    )
+    return await result if inspect.isawaitable(result) else result

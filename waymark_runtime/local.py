@@ -3,7 +3,7 @@
 It is the production runner (`runner.Runner`: claims, leases with epochs, fenced group commits,
 lost-attempt and retry handling) over a `MemoryStore` that answers the same contract as
 PostgreSQL, with an in-process executor (actions run as tasks of this event loop, so mocks and
-monkeypatches apply) and, with `virtual_time=True` (the default), a `VirtualClock`: whenever the
+monkeypatches apply, and `actions=`/`dependencies=` replace actions and providers) and, with `virtual_time=True` (the default), a `VirtualClock`: whenever the
 runner has nothing to do, the clock jumps to the next durable sleep or retry delay, so
 `asyncio.sleep(86400)` in a workflow finishes at once — but never while an action runs (action
 timeouts use real time). Programs still go compile → print → parse → interpret.
@@ -14,19 +14,22 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any
 
+from waymark_runtime.actions import Action
 from waymark_runtime.admin import Admin
 from waymark_runtime.clock import Clock, SystemClock, VirtualClock
 from waymark_runtime.config import Settings
 from waymark_runtime.engine import NewInstance, Outcome
 from waymark_runtime.errors import InternalError, WorkflowFailed
 from waymark_runtime.interpreter import Limits
+from waymark_runtime.overrides import Overrides, remember_bindings
 from waymark_runtime.runner import Runner
 from waymark_runtime.store.memory import MemoryStore
 from waymark_runtime.values import TypeResolver, from_json, to_json
-from waymark_runtime.worker.executor import InProcessExecutor
+from waymark_runtime.worker.executor import InProcessExecutor, OnKeys, OnReply
 from waymark_runtime.workflows import WorkflowDefinition, reset_backend, use_backend
 
 _FOREVER_MS = 10**12
@@ -71,8 +74,14 @@ class LocalRuntime:
         types: TypeResolver | None = None,
         seed: int = 0,
         limits: Limits | None = None,
+        actions: Mapping[Action[Any, Any] | str, Callable[..., Any]] | None = None,
+        dependencies: Mapping[Callable[..., Any], Callable[..., Any]] | None = None,
     ) -> None:
-        """`limits`: the interpreter's; by default from the `WAYMARK_MAX_*` limit variables."""
+        """`limits`: the interpreter's; by default from the `WAYMARK_MAX_*` limit variables.
+        `actions`: replacements run instead of actions (`{ship: fake_ship}`, sync or async);
+        `dependencies`: replacements of `Depends` providers (`{get_emailer: fake_emailer}`).
+        A monkeypatched action applies too (`waymark_runtime.overrides`)."""
+        self.overrides = Overrides.of(actions, dependencies)
         self.clock: Clock = VirtualClock() if virtual_time else SystemClock()
         self.settings = _settings(limits)
         self.store = MemoryStore(lost_attempt_retries=self.settings.lost_attempt_retries)
@@ -125,6 +134,7 @@ class LocalRuntime:
     ) -> str:
         """Create an instance and return its id without waiting for it."""
         wrl, version = self._text_of(definition)
+        remember_bindings(definition.cls.__module__)
         spec = NewInstance(
             workflow=definition.name,
             version=version,
@@ -160,7 +170,7 @@ class LocalRuntime:
         if self._running is None or self._running.done():
             self._stop = asyncio.Event()
             self._runner = Runner(self.store, self.settings, clock=self.clock, owner="local",
-                                  executor=InProcessExecutor, types=self.types,
+                                  executor=self._executor, types=self.types,
                                   rng=self._rng)  # fmt: skip
             self._running = asyncio.get_running_loop().create_task(self._runner.run(self._stop))
             if isinstance(self.clock, VirtualClock):
@@ -168,6 +178,11 @@ class LocalRuntime:
                     _keep_time(self._runner, self.clock)
                 )
         return self._running
+
+    def _executor(
+        self, settings: Settings, on_reply: OnReply, on_lost: OnKeys, on_expired: OnKeys
+    ) -> InProcessExecutor:
+        return InProcessExecutor(settings, on_reply, on_lost, on_expired, self.overrides)
 
     def _text_of(self, definition: WorkflowDefinition) -> tuple[str, str]:
         """The program's `.wrl` text and version, printed here once per workflow version (and

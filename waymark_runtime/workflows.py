@@ -12,11 +12,13 @@ from collections.abc import Callable, Coroutine
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Literal, Protocol, TypeVar
 
 from waymark_runtime import ir
 from waymark_runtime.actions import ActionHandle, BackoffPolicy, RetryPolicy, run_with_policy
 from waymark_runtime.values.registry import add_user_module
+
+R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,11 +33,15 @@ class WorkflowDefinition:
     signature: inspect.Signature = field(compare=False)
 
     def bind_inputs(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
-        """Map a call's arguments to `run()`'s parameter names (defaults are the program's)."""
+        """Map a call's arguments to `run()`'s parameter names (defaults are the program's) and
+        validate them into its annotations: a `TypeError` (`InvalidInputError` for a value that
+        does not match) before anything is written."""
+        from waymark_runtime.inputs import validated_inputs
+
         bound = self.signature.bind(None, *args, **kwargs)
         inputs = dict(bound.arguments)
         inputs.pop(next(iter(self.signature.parameters)))
-        return inputs
+        return validated_inputs(self, inputs)
 
 
 class Backend(Protocol):
@@ -83,16 +89,38 @@ def registered_workflows() -> dict[str, WorkflowDefinition]:
     return dict(_REGISTRY)
 
 
+class Graph(Protocol):
+    """What `Workflow.visualize()` returns (`waymark._graph.WorkflowGraph`)."""
+
+    @property
+    def dot(self) -> str: ...
+
+    def render(self, output_format: Literal["dot", "svg", "png"] = "svg") -> bytes: ...
+
+
 class Workflow:
     """Base class of user workflows: subclass it, decorate with `@workflow`, define `run()`."""
 
     name: ClassVar[str]
     __waymark_definition__: ClassVar[WorkflowDefinition | None] = None
     __waymark_inline_run__: ClassVar[Callable[..., Coroutine[Any, Any, Any]] | None] = None
+    # set by `@workflow` (the drawing lives with the compiler, which the runtime never imports)
+    __waymark_visualize__: ClassVar[Callable[[type[Workflow]], Graph] | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         add_user_module(cls.__module__)  # the classes a program may construct live there
+
+    @classmethod
+    def visualize(cls) -> Graph:
+        """The workflow's DAG, as `waymark graph` draws it: `.dot` (or `str()`) is DOT text,
+        `.render("svg" | "png")` an image (graphviz's `dot` needed); in a notebook it shows as
+        an image when `dot` is installed."""
+        draw = cls.__dict__.get("__waymark_visualize__")
+        if draw is None:
+            raise TypeError(f"{cls.__name__} is not decorated with @workflow")
+        graph: Graph = draw(cls)
+        return graph
 
     @classmethod
     def workflow_name(cls) -> str:
@@ -100,12 +128,12 @@ class Workflow:
 
     async def run_action(
         self,
-        call: ActionHandle[Any],
+        call: ActionHandle[R],
         *,
         retry: RetryPolicy | None = None,
         backoff: BackoffPolicy | None = None,
         timeout: float | int | timedelta | None = None,
-    ) -> Any:
+    ) -> R:
         """Run an action with a retry policy, backoff and a per-attempt timeout."""
         return await run_with_policy(call, retry, backoff, timeout)
 

@@ -82,6 +82,12 @@ def test_ctrl_c_keeps_the_instance_and_resume_finishes_it(database: str, project
     assert interrupted.code == 130, interrupted.err
     assert f"waymark run flows.py --resume {instance}" in interrupted.err
     assert interrupted.out == ""
+    # the interrupt is reported as such, not as an error, and the attempt that finished while
+    # the command stopped is shown finished, not left as running
+    assert f"interrupted: instance {instance} is kept" in interrupted.err
+    assert "error:" not in interrupted.err
+    second = [line for line in interrupted.err.splitlines() if " n2 " in line]
+    assert second and "done in" in second[-1], interrupted.err
 
     resumed = waymark("run", "flows.py", "--resume", instance, database=database, cwd=project)
     assert resumed.code == 0, resumed.err

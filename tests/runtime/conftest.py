@@ -1,6 +1,6 @@
 """PostgreSQL fixtures of the runtime tests: a real server, a fresh database per test module.
 
-The server is `WAYMARK_DATABASE_URL` when set, else the embedded `pgserver` booted in a temporary
+The server is `WAYMARK_DATABASE_URL` when set, else the embedded PostgreSQL booted in a temporary
 `WAYMARK_HOME` (one per test session, so one per xdist worker). Each module gets its own
 database, migrated and dropped at the end; `store` empties its tables before each test.
 """

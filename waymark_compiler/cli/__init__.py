@@ -25,6 +25,8 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from waymark_compiler.cli._database import Interrupted
+from waymark_compiler.cli._help import plain_help
 from waymark_compiler.cli._output import (
     EXIT_FAILURE,
     EXIT_INTERNAL,
@@ -34,6 +36,7 @@ from waymark_compiler.cli._output import (
     CliError,
     err,
     error,
+    interrupted,
     out,
 )
 from waymark_runtime.errors import InternalError, WaymarkError
@@ -105,13 +108,16 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
 
 def run(app: typer.Typer, argv: Sequence[str] | None = None) -> int:
     """Run `app` on `argv` and turn every outcome into an exit status; never raises."""
-    command = typer.main.get_command(app)
+    command = plain_help(typer.main.get_command(app))
     try:
         result = command.main(
             args=list(argv) if argv is not None else None,
             prog_name="waymark",
             standalone_mode=False,
         )
+    except Interrupted as failure:  # Ctrl-C is the user's choice, not an error
+        interrupted(failure.message, *failure.hints)
+        return failure.exit_code
     except CliError as failure:
         error(failure.message, *failure.hints)
         return failure.exit_code

@@ -67,6 +67,9 @@ async def drive(
     outcome = None
     try:
         outcome = await _watch(store, instance, running, interrupted, view)
+        if outcome is None and interrupted.is_set():
+            await _stopped(running)  # running attempts finish (or are lost) first...
+            await _draw(store, instance, view)  # ...so the last lines show how they ended
     finally:
         view.close()
         stop.set()

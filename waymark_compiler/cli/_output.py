@@ -94,7 +94,16 @@ def err(text: str = "", end: str = "\n") -> None:
 
 def error(message: str, *hints: str) -> None:
     """An error and its hints; messages quote stored names and values, so they are printable."""
-    err(f"{_paint('error', '1;31', sys.stderr)}: {printable(message, lines=True)}")
+    _labelled("error", "1;31", message, hints)
+
+
+def interrupted(message: str, *hints: str) -> None:
+    """How a command stopped by Ctrl-C ends (not an error): what was kept, how to go on."""
+    _labelled("interrupted", "1;33", message, hints)
+
+
+def _labelled(label: str, style: str, message: str, hints: tuple[str, ...]) -> None:
+    err(f"{_paint(label, style, sys.stderr)}: {printable(message, lines=True)}")
     for hint in hints:
         err(f"{_paint('hint', '1;36', sys.stderr)}: {printable(hint, lines=True)}")
 

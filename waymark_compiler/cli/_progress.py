@@ -249,29 +249,41 @@ def _counts(statuses: list[NodeStatus]) -> str:
 
 
 class _LineLog:
+    """One line per change, stamped with the seconds since the instance was created. A poll's
+    changes are printed in the order they happened, and a stamp never goes below the one printed
+    before it (a change seen late, e.g. an attempt that finished before the previous poll's
+    report, is stamped when it is reported), so the column only goes forward."""
+
     def __init__(self) -> None:
         self.seen: dict[str, tuple[int, str]] = {}
         self.started = False
+        self.last = 0.0
 
     def update(self, snapshot: Snapshot, dag: Dag | None, placement: Placement, now: float) -> None:
         if not self.started:
             err(printable(f"running {snapshot.workflow} {snapshot.id}"))
             self.started = True
         calls = [(call, site) for site in sites(snapshot, dag, placement) for call in site.calls]
-        for call, site in sorted(calls, key=lambda pair: _number(pair[0].occurrence)):
-            self._report(snapshot, site, call, now)
+        changes = [
+            (_when(call, now), _number(call.occurrence), call, site)
+            for call, site in sorted(calls, key=lambda pair: _number(pair[0].occurrence))
+            if self._changed(call)
+        ]
+        for moment, _, call, site in sorted(changes, key=lambda change: change[:2]):
+            self.last = max(moment - snapshot.created_at, self.last, 0.0)
+            where = f"line {site.line}: " if site.line else ""
+            summary = call_summary(call, site.label, now)
+            err(f"[{seconds(self.last):>6}] {call.occurrence} {where}{summary}")
 
-    def _report(self, snapshot: Snapshot, site: Site, call: Call, now: float) -> None:
+    def _changed(self, call: Call) -> bool:
+        """Whether `call` shows something not reported yet (a queued first try is not shown:
+        its start follows at once)."""
         tries = call.row["attempt"] if call.row else 1
         key = (tries, call.status)
         if self.seen.get(call.occurrence) == key:
-            return
+            return False
         self.seen[call.occurrence] = key
-        if call.status == "waiting" and call.row is not None and tries == 1:
-            return  # queued for a worker: its start follows at once
-        where = f"line {site.line}: " if site.line else ""
-        stamp = seconds(max(_when(call, now) - snapshot.created_at, 0.0))
-        err(f"[{stamp:>6}] {call.occurrence} {where}{call_summary(call, site.label, now)}")
+        return not (call.status == "waiting" and call.row is not None and tries == 1)
 
     def close(self) -> None:
         return None

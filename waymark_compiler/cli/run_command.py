@@ -183,31 +183,13 @@ def _check_names(params: tuple[Any, ...], inputs: dict[str, Any], workflow: str)
 
 
 def _validated(definition: WorkflowDefinition, inputs: dict[str, Any]) -> dict[str, Any]:
-    """Inputs converted to run()'s annotated types (models from JSON objects, ...)."""
-    import typing
+    """Inputs validated into run()'s annotated types, as every entry point does."""
+    from waymark_runtime.inputs import InvalidInputError, validated_inputs
 
-    import pydantic
-
-    run = definition.cls.__waymark_inline_run__
     try:
-        hints = typing.get_type_hints(run) if run is not None else {}
-    except Exception:  # annotations that do not resolve here are not checked
-        hints = {}
-    checked = dict(inputs)
-    for name, value in inputs.items():
-        if name not in hints:
-            continue
-        try:
-            checked[name] = pydantic.TypeAdapter(hints[name]).validate_python(value)
-        except pydantic.ValidationError as failure:
-            first = failure.errors()[0]
-            where = "".join(f"[{part!r}]" for part in first["loc"])
-            raise UsageFailure(
-                f"input `{name}`{where} does not match {definition.name}.run(): {first['msg']}"
-            ) from None
-        except pydantic.PydanticSchemaGenerationError:
-            continue
-    return checked
+        return validated_inputs(definition, inputs)
+    except InvalidInputError as failure:
+        raise UsageFailure(str(failure)) from None
 
 
 def _import_file(path: Path, *, skip_compile: bool) -> str:

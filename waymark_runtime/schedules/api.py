@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from waymark_runtime.inputs import InvalidInputError
 from waymark_runtime.options import checked_flag, checked_name, checked_priority
 from waymark_runtime.schedules.cadence import (
     first_slot,
@@ -242,11 +243,14 @@ def _checked_name(schedule_name: str) -> str:
 
 
 def _checked_inputs(definition: WorkflowDefinition, inputs: Mapping[str, Any] | None) -> Any:
-    """The inputs bound to `run()`'s parameters (as a call would be), as JSON values."""
+    """The inputs bound to `run()`'s parameters and validated into its annotations (as a call
+    would be), as JSON values."""
     if inputs is not None and not isinstance(inputs, Mapping):
         raise InvalidScheduleError(f"inputs must be a mapping of run() arguments, got {inputs!r}")
     try:
         bound = definition.bind_inputs((), dict(inputs or {}))
+    except InvalidInputError as error:  # validated as run() validates them
+        raise InvalidScheduleError(str(error)) from None
     except TypeError as error:
         raise InvalidScheduleError(
             f"inputs do not match {definition.name}.run(): {error}"

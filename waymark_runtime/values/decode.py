@@ -91,13 +91,13 @@ def from_json(value: JSON, annotation: Any = None, types: TypeResolver | None = 
     if annotation is None or annotation is Any:
         return Decoder(resolver).decode(value)
     decoded = Decoder(resolver, loose_models=True).decode(value)
-    return _adapter(annotation).validate_python(decoded)
+    return type_adapter(annotation).validate_python(decoded)
 
 
 _ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
 
 
-def _adapter(annotation: Any) -> TypeAdapter[Any]:
+def type_adapter(annotation: Any) -> TypeAdapter[Any]:
     """One `TypeAdapter` per annotation: building one costs far more than validating with it.
     pydantic is imported here, on first use: runners never validate and do without it."""
     from pydantic import TypeAdapter

@@ -12,9 +12,12 @@ import asyncio
 import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from waymark_runtime.config import Settings
+
+if TYPE_CHECKING:
+    from waymark_runtime.overrides import Overrides
 
 
 @dataclass(eq=False, slots=True)
@@ -83,8 +86,14 @@ class InProcessExecutor:
     """Every job a task of the running loop, all at once (no slots: nothing to protect)."""
 
     def __init__(
-        self, settings: Settings, on_reply: OnReply, on_lost: OnKeys, on_expired: OnKeys
+        self,
+        settings: Settings,
+        on_reply: OnReply,
+        on_lost: OnKeys,
+        on_expired: OnKeys,
+        overrides: Overrides | None = None,
     ) -> None:
+        self.overrides = overrides  # LocalRuntime's: a test's replacements
         self.on_reply = on_reply
         self.on_lost = on_lost
         self.on_expired = on_expired
@@ -112,7 +121,9 @@ class InProcessExecutor:
     async def _run(self, job: Job) -> None:
         from waymark_runtime.execute import execute_action
 
-        outcome = await execute_action(job.action, job.args, job.kwargs, timeout=job.timeout)
+        outcome = await execute_action(
+            job.action, job.args, job.kwargs, timeout=job.timeout, overrides=self.overrides
+        )
         self.on_reply(job.key, bool(outcome.ok), outcome.value)
 
     def _finished(self, task: asyncio.Task[None]) -> None:

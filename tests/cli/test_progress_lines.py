@@ -1,0 +1,51 @@
+"""The plain progress lines of `waymark run` (stderr not a terminal): a poll's changes appear in
+the order they happened and the time column never goes backwards, even when a change is seen a
+poll late (an attempt that finished before the previous report)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from waymark_compiler.cli._progress import _LineLog
+from waymark_compiler.cli._trace import Snapshot, Trace
+
+T0 = 1_000.0
+
+
+def attempt(node: str, status: str, started: float, finished: float | None) -> dict[str, Any]:
+    return {"node": node, "attempt": 1, "status": status, "action": "app:ship", "args": [node],
+            "kwargs": {}, "started_at": started, "finished_at": finished, "ready_at": None,
+            "error": None}  # fmt: skip
+
+
+def snapshot(*attempts: dict[str, Any]) -> Snapshot:
+    return Snapshot(id="i-1", workflow="Ship", version="v", status="running", priority=0,
+                    inputs={}, result=None, error=None, created_at=T0, updated_at=T0,
+                    finished_at=None, attempts=list(attempts), timers={}, program=None)  # fmt: skip
+
+
+def stamps(text: str) -> list[float]:
+    return [float(found) for found in re.findall(r"^\[\s*([\d.]+)s\]", text, re.MULTILINE)]
+
+
+def test_stamps_never_go_backwards(capsys: pytest.CaptureFixture[str]) -> None:
+    log = _LineLog()
+    # first poll: n1 finished at +3s, n2 still running since +1s
+    log.update(snapshot(attempt("n1", "completed", T0 + 1, T0 + 3),
+                        attempt("n2", "running", T0 + 1, None)),
+               None, Trace(), now=T0 + 3.5)  # fmt: skip
+    # second poll: n2 finished at +2s (before n1's line was printed), n3 started at +4s
+    log.update(snapshot(attempt("n1", "completed", T0 + 1, T0 + 3),
+                        attempt("n2", "completed", T0 + 1, T0 + 2),
+                        attempt("n3", "running", T0 + 4, None)),
+               None, Trace(), now=T0 + 4.5)  # fmt: skip
+    shown = capsys.readouterr().err
+    assert shown.splitlines()[0] == "running Ship i-1"
+    times = stamps(shown)
+    assert len(times) == 4, shown
+    assert times == sorted(times), shown
+    lines = shown.splitlines()[1:]
+    assert [line.split("]")[1].split()[0] for line in lines] == ["n2", "n1", "n2", "n3"], shown

@@ -1,0 +1,90 @@
+"""One validation of inputs at every entry point, before anything is written: `run()` on
+PostgreSQL and on LocalRuntime, `schedule_workflow`, and `waymark run`; the body sees the
+annotated types (a dict for a model parameter is the model inside the body too)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.cli.cli_support import run_waymark
+from tests.runtime import input_flows as flows
+from tests.runtime.support import client_for
+from waymark.testing import LocalRuntime
+from waymark_runtime.inputs import InvalidInputError
+from waymark_runtime.schedules import InvalidScheduleError, Schedules
+from waymark_runtime.store.postgres import PostgresStore
+
+BAD = [
+    (flows.Count, {"n": "three"}, r"input `n` does not match Count.run\(\): .*valid integer"),
+    (
+        flows.Describe,
+        {"order": {"order_id": "o-1"}, "due": "2026-12-04"},
+        r"input `order`\['quantity'\] does not match Describe.run\(\): Field required",
+    ),
+    (
+        flows.Describe,
+        {"order": {"order_id": "o-1", "quantity": 2}, "due": "someday"},
+        r"input `due` does not match Describe.run\(\)",
+    ),
+]
+
+
+async def instance_count(store: PostgresStore) -> int:
+    count: int = await store.pool.fetchval("SELECT count(*) FROM waymark_instances")
+    return count
+
+
+@pytest.mark.parametrize(("workflow", "inputs", "message"), BAD)
+async def test_the_client_refuses_bad_inputs_and_writes_nothing(
+    store: PostgresStore, database: str, workflow: type, inputs: dict[str, object], message: str
+) -> None:
+    async with client_for(database):
+        with pytest.raises(InvalidInputError, match=message):
+            await workflow().run(**inputs, _blocking=False)
+    assert await instance_count(store) == 0
+
+
+@pytest.mark.parametrize(("workflow", "inputs", "message"), BAD)
+async def test_the_local_runtime_refuses_bad_inputs(
+    workflow: type, inputs: dict[str, object], message: str
+) -> None:
+    async with LocalRuntime() as runtime:
+        with pytest.raises(InvalidInputError, match=message):
+            await workflow().run(**inputs)
+        assert (await runtime.admin().list()).items == ()
+
+
+async def test_the_body_sees_the_annotated_types(store: PostgresStore, database: str) -> None:
+    inputs = {"order": {"order_id": "o-1", "quantity": "2"}, "due": "2026-12-04"}
+    expected = "o-1 x2 by 2026-12-04"
+    async with LocalRuntime():
+        assert await flows.Describe().run(**inputs) == expected
+    assert (
+        await flows.Describe().run_inline(
+            flows.Order(order_id="o-1", quantity=2), flows.date(2026, 12, 4)
+        )
+        == expected
+    )
+
+
+@pytest.mark.parametrize(("workflow", "inputs", "message"), BAD)
+async def test_a_schedule_with_bad_inputs_is_refused_and_stores_nothing(
+    store: PostgresStore, workflow: type, inputs: dict[str, object], message: str
+) -> None:
+    schedules = Schedules(store)
+    with pytest.raises(InvalidScheduleError, match=message):
+        await schedules.register(workflow, "nightly", timedelta(hours=1), inputs=inputs)
+    assert await schedules.select() == []
+
+
+def test_the_cli_refuses_bad_inputs_with_the_same_message() -> None:
+    flows_file = Path(flows.__file__)
+    result = run_waymark(
+        "run", f"{flows_file.name}:Count", "--input", '{"n": "three"}', cwd=flows_file.parent,
+        env={"WAYMARK_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"},
+    )  # fmt: skip
+    assert result.code == 2, result.err
+    assert "input `n` does not match Count.run(): Input should be a valid integer" in result.err

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from waymark_compiler.cli._progress import _LineLog
-from waymark_compiler.cli._trace import Snapshot, Trace
+from waymark_compiler.cli._placement import Placement, Snapshot
 
 T0 = 1_000.0
 
@@ -24,7 +24,7 @@ def attempt(node: str, status: str, started: float, finished: float | None) -> d
 def snapshot(*attempts: dict[str, Any]) -> Snapshot:
     return Snapshot(id="i-1", workflow="Ship", version="v", status="running", priority=0,
                     inputs={}, result=None, error=None, created_at=T0, updated_at=T0,
-                    finished_at=None, attempts=list(attempts), timers={}, program=None)  # fmt: skip
+                    finished_at=None, attempts=list(attempts), sleeps=[], program=None)  # fmt: skip
 
 
 def stamps(text: str) -> list[float]:
@@ -36,12 +36,12 @@ def test_stamps_never_go_backwards(capsys: pytest.CaptureFixture[str]) -> None:
     # first poll: n1 finished at +3s, n2 still running since +1s
     log.update(snapshot(attempt("n1", "completed", T0 + 1, T0 + 3),
                         attempt("n2", "running", T0 + 1, None)),
-               None, Trace(), now=T0 + 3.5)  # fmt: skip
+               None, Placement(), now=T0 + 3.5)  # fmt: skip
     # second poll: n2 finished at +2s (before n1's line was printed), n3 started at +4s
     log.update(snapshot(attempt("n1", "completed", T0 + 1, T0 + 3),
                         attempt("n2", "completed", T0 + 1, T0 + 2),
                         attempt("n3", "running", T0 + 4, None)),
-               None, Trace(), now=T0 + 4.5)  # fmt: skip
+               None, Placement(), now=T0 + 4.5)  # fmt: skip
     shown = capsys.readouterr().err
     assert shown.splitlines()[0] == "running Ship i-1"
     times = stamps(shown)

@@ -20,7 +20,8 @@ class DispatchAction:
     `node` identifies the call site occurrence within the instance (stable across resumes), and
     `attempt` counts from 1. The host must not start the attempt before `delay` seconds have
     passed, plus a random extra of up to `jitter` seconds. `timeout` (seconds) bounds the attempt;
-    when it passes, the host reports an `ActionTimeout` failure.
+    when it passes, the host reports an `ActionTimeout` failure. `attempts` is the retry policy's
+    budget (total executions), for the host's logs.
     """
 
     node: str
@@ -31,6 +32,7 @@ class DispatchAction:
     delay: float = 0.0
     jitter: float = 0.0
     timeout: float | None = None
+    attempts: int = 1
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

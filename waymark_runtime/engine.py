@@ -45,6 +45,7 @@ class PlannedAction:
     attempt: int
     ready_at: float
     timeout: float | None
+    attempts: int = 1
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -89,6 +90,7 @@ def _plan_DispatchAction(plan: StepPlan, effect: Any, now: float, rng: random.Ra
             attempt=effect.attempt,
             ready_at=now + effect.delay + extra,
             timeout=effect.timeout,
+            attempts=effect.attempts,
         )
     )
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from waymark_runtime.actions import ActionDefinition, bounded, invoke, registered_action
 from waymark_runtime.errors import WaymarkError
+from waymark_runtime.logs import ATTEMPT, AttemptContext
 from waymark_runtime.values import (
     JSON,
     ModelValue,
@@ -49,9 +50,28 @@ class ActionOutcome:
 
 
 async def execute_action(
-    path: str, args: Any, kwargs: dict[str, Any], *, timeout: float | None
+    path: str,
+    args: Any,
+    kwargs: dict[str, Any],
+    *,
+    timeout: float | None,
+    context: AttemptContext | None = None,
 ) -> ActionOutcome:
-    """Run the registered action at `path` once; never raises for the action's own failures."""
+    """Run the registered action at `path` once; never raises for the action's own failures.
+
+    `context` says which attempt this is: log records the action emits carry it (`logs`)."""
+    if context is None:
+        return await _execute(path, args, kwargs, timeout)
+    token = ATTEMPT.set(context)
+    try:
+        return await _execute(path, args, kwargs, timeout)
+    finally:
+        ATTEMPT.reset(token)
+
+
+async def _execute(
+    path: str, args: Any, kwargs: dict[str, Any], timeout: float | None
+) -> ActionOutcome:
     definition = registered_action(path)
     if definition is None:
         message = f"no action is registered at {path!r}; is its module in WAYMARK_USER_MODULE?"

@@ -30,6 +30,7 @@ from typing import Any, TypeVar, cast
 from waymark_runtime.clock import Clock, Handle, SystemClock
 from waymark_runtime.config import Settings
 from waymark_runtime.engine import Outcome, ProgramCache, StepCommit, limits_of, step_instance
+from waymark_runtime.logs import AttemptContext
 from waymark_runtime.store import postgres
 from waymark_runtime.store.contract import RunnerStore
 from waymark_runtime.store.pg_batch import CommitBatch
@@ -41,6 +42,7 @@ from waymark_runtime.values import (
     error_json,
     unstorable,
 )
+from waymark_runtime.worker import report
 from waymark_runtime.worker.executor import ExecutorFactory, Job, Lease
 from waymark_runtime.worker.held import Change, Held, Policy, hold, prepare
 from waymark_runtime.worker.pool import WorkerPool
@@ -319,9 +321,13 @@ class Runner:
                 claimed = dataclasses.replace(held.claimed, state=held.state, events=held.events)
                 step = step_instance(claimed, self.programs, policy.now, self.rng, self.types,
                                      self.limits)  # fmt: skip
+            if held.failed:
+                report.attempt_failures(held, step)
+            if step is not None and step.plan.outcome is not None and not step.plan.outcome.ok:
+                report.instance_failure(held, step.plan.outcome.value)
             return prepare(held, step, policy)
         except Exception as error:  # a value that will not store fails its instance only
-            log.warning("instance %s fails: %s", held.id, error)
+            report.instance_failure(held, error_json(error))
             return _failure(held, error)
 
     async def _commit(self, changes: list[Change]) -> None:
@@ -350,7 +356,8 @@ class Runner:
             try:
                 kept |= await self._retrying("commit", functools.partial(self._write, change.batch))
             except Exception as error:
-                log.warning("instance %s fails: its rows do not store: %s", change.held.id, error)
+                log.warning("instance %s: its rows do not store: %s", change.held.id, error)
+                report.instance_failure(change.held, error_json(error))
                 changes[index] = failed = _failure(change.held, error, change.batch)
                 with contextlib.suppress(Exception):
                     kept |= await self._write(failed.batch)
@@ -375,8 +382,10 @@ class Runner:
             held.running[attempt.id] = attempt
             key: _Key = (held.id, held.epoch, attempt.node, attempt.attempt)
             timeout = attempt.timeout if attempt.timeout is not None else default_timeout
+            context = AttemptContext(held.id, held.claimed.workflow, attempt.action,
+                                     attempt.attempt)  # fmt: skip
             jobs.append(Job(key, attempt.action, attempt.args, attempt.kwargs, timeout,
-                            held.lease, attempt.isolate))  # fmt: skip
+                            held.lease, attempt.isolate, context))  # fmt: skip
         return jobs
 
     def _let_go(self, instance_id: str) -> None:

@@ -171,6 +171,7 @@ class Machine:
                 delay=delay,
                 jitter=jitter,
                 timeout=policy.timeout if policy is not None else None,
+                attempts=(policy.attempts or 1) if policy is not None else 1,
             )
         )
 

@@ -22,6 +22,7 @@ import asyncpg
 from waymark_runtime.config import ConfigError, Settings, ignored_variables, variable_names
 from waymark_runtime.embedded import database_url
 from waymark_runtime.errors import WaymarkError
+from waymark_runtime.logs import configure_logging
 from waymark_runtime.runner import Runner
 from waymark_runtime.schedules.scheduler import run_scheduler
 from waymark_runtime.store.postgres import PostgresStore, is_transient
@@ -46,9 +47,7 @@ def main(argv: list[str] | None = None) -> None:
         settings = Settings.from_env()
     except ConfigError as error:
         _exit(EXIT_USAGE, f"error: {error}")
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings.log_level, settings.log_format)
     for warning in ignored_variables():
         log.warning("%s", warning)
     try:

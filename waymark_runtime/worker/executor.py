@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from waymark_runtime.config import Settings
+from waymark_runtime.logs import AttemptContext
 
 
 @dataclass(eq=False, slots=True)
@@ -46,6 +47,7 @@ class Job:
     timeout: float | None
     lease: Lease
     isolate: bool = False
+    context: AttemptContext | None = None
 
 
 OnReply = Callable[[Hashable, bool, Any], None]
@@ -112,7 +114,9 @@ class InProcessExecutor:
     async def _run(self, job: Job) -> None:
         from waymark_runtime.execute import execute_action
 
-        outcome = await execute_action(job.action, job.args, job.kwargs, timeout=job.timeout)
+        outcome = await execute_action(
+            job.action, job.args, job.kwargs, timeout=job.timeout, context=job.context
+        )
         self.on_reply(job.key, bool(outcome.ok), outcome.value)
 
     def _finished(self, task: asyncio.Task[None]) -> None:

@@ -36,6 +36,7 @@ class Attempt:
     timeout: float | None
     lost_count: int = 0
     isolate: bool = False
+    attempts: int | None = None  # the retry budget, when this runner planned the attempt
 
     @property
     def id(self) -> AttemptId:
@@ -63,6 +64,8 @@ class Held:
     fired: list[str] = field(default_factory=list)
     fresh: bool = False
     broken: Exception | None = None
+    failed: list[tuple[Attempt, Any]] = field(default_factory=list)
+    """Attempts that failed since the last step, with their errors (for the runner's log)."""
 
     @property
     def id(self) -> str:
@@ -81,8 +84,11 @@ class Held:
 
     def result(self, attempt: AttemptId, ok: bool, value: Any) -> bool:
         """Take an attempt's reply; False when the attempt is not running here (stale)."""
-        if self.running.pop(attempt, None) is None:
+        running = self.running.pop(attempt, None)
+        if running is None:
             return False
+        if not ok:
+            self.failed.append((running, value))
         event = ActionFinished(node=attempt[0], attempt=attempt[1], ok=ok, value=value)
         self.events.append(event)
         self.results.append(event)
@@ -104,6 +110,7 @@ class Held:
             self.lost.append(running)
 
     def result_of_lost(self, attempt: Attempt, lost_error: Any) -> None:
+        self.failed.append((attempt, lost_error))
         event = ActionFinished(
             node=attempt.node, attempt=attempt.attempt, ok=False, value=lost_error
         )
@@ -263,7 +270,7 @@ def _plan_effects(held: Held, step: StepCommit, change: Change, policy: Policy) 
 
 def _attempt_of(planned: PlannedAction) -> Attempt:
     return Attempt(planned.node, planned.attempt, planned.action, list(planned.args),
-                   dict(planned.kwargs), planned.timeout)  # fmt: skip
+                   dict(planned.kwargs), planned.timeout, attempts=planned.attempts)  # fmt: skip
 
 
 def _decide_release(held: Held, change: Change, policy: Policy) -> Outcome | None:

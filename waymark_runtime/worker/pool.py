@@ -194,7 +194,7 @@ class WorkerPool:
         if job.timeout is not None:
             worker.deadlines[worker.next_id] = time.monotonic() + job.timeout + _DEADLINE_GRACE
         self._maybe_retire(worker)
-        return {
+        request: Request = {
             "id": worker.next_id,
             "action": job.action,
             "args": job.args,
@@ -202,6 +202,10 @@ class WorkerPool:
             "timeout": job.timeout,
             "not_after": job.lease.deadline,
         }
+        if job.context is not None:
+            context = job.context
+            request["context"] = [context.instance_id, context.workflow, context.attempt]
+        return request
 
     def _encoded(self, worker: _Worker, request: Request) -> bytes | None:
         """`request` as JSON; one that will not encode (a last guard: the codec's output always

@@ -17,6 +17,7 @@ from typing import Any
 from waymark_runtime.actions import ActionDefinition, bounded, invoke, registered_action
 from waymark_runtime.errors import WaymarkError
 from waymark_runtime.logs import ATTEMPT, AttemptContext
+from waymark_runtime.tracebacks import failure_json
 from waymark_runtime.values import (
     JSON,
     ModelValue,
@@ -80,7 +81,7 @@ async def _execute(
         positional, named = decode_arguments(definition, list(args), kwargs)
         result = await _call(definition, positional, named, timeout)
     except Exception as error:  # the action's exception is its outcome
-        return ActionOutcome(False, error_json(error))
+        return ActionOutcome(False, failure_json(error))
     return result_outcome(path, result)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
+from typing import Any, cast
 
 import asyncpg
 import pytest
@@ -22,7 +22,7 @@ from waymark_runtime.engine import (
     Outcome,
     PlannedAction,
 )
-from waymark_runtime.store.contract import RunnerStore
+from waymark_runtime.store.contract import InspectionStore, RunnerStore
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.postgres import is_transient
 
@@ -217,3 +217,31 @@ def test_a_connection_a_shutdown_left_mid_protocol_is_a_transient_error() -> Non
     assert is_transient(asyncpg.InterfaceError("cannot perform operation: connection is closed"))
     assert not is_transient(asyncpg.exceptions.InternalClientError("unexpected message"))
     assert not is_transient(ValueError("bad value"))
+
+
+async def test_a_failed_attempt_keeps_where_it_raised(store: RunnerStore) -> None:
+    now = time.time()
+    [instance_id] = await store.create_instances([spec()], now)
+    await store.claim("a", 1, now, LEASE)
+    first = CommitBatch()
+    first.instance(instance_id, state={"step": 1})
+    first.add_attempt(instance_id, planned("n1", now), running=True)
+    first.add_attempt(instance_id, planned("n2", now), running=True)
+    await store.commit(first, "a", now)
+    where = {
+        "text": "Traceback (most recent call last):\n...",
+        "frames": [
+            {"filename": "app.py", "lineno": 3, "name": "charge", "line": "raise ValueError()"}
+        ],
+    }
+    second = CommitBatch()
+    second.instance(instance_id, state={"step": 2})
+    second.finish(instance_id, "n1", 1, False, {"$t": "exception", "type": "builtins:ValueError",
+                                                "bases": [], "message": "", "args": [],
+                                                "attrs": {}}, where)  # fmt: skip
+    second.finish(instance_id, "n2", 1, True, 2)
+    await store.commit(second, "a", now + 1)
+    inspect = cast(InspectionStore, store)
+    rows = {row["node"]: row for row in await inspect.attempts_of(instance_id)}
+    assert rows["n1"]["traceback"] == where
+    assert rows["n2"]["traceback"] is None

@@ -134,6 +134,7 @@ def detail_renderables(
     detail: InstanceDetail, sites: dict[str, str], now: float
 ) -> list[RenderableType]:
     from rich.table import Table
+    from rich.text import Text
 
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold", no_wrap=True)
@@ -143,7 +144,16 @@ def detail_renderables(
     parts: list[RenderableType] = [head]
     if detail.attempts:
         parts += ["", attempts_table(detail, sites)]
+    for attempt in _raised(detail):
+        title = f"traceback of {attempt.node} try {attempt.attempt} ({attempt.action}):"
+        parts += ["", Text(title, style="bold"), Text((attempt.traceback or "").rstrip())]
     return parts
+
+
+def _raised(detail: InstanceDetail) -> list[AttemptRecord]:
+    """The last failed try of each node that recorded where it raised."""
+    last = {a.node: a for a in detail.attempts if a.status == "failed" and a.traceback}
+    return list(last.values())
 
 
 def _details(detail: InstanceDetail, now: float) -> list[tuple[str, str]]:
@@ -256,4 +266,5 @@ def _attempt_json(attempt: AttemptRecord, trace: Trace) -> dict[str, Any]:
         "created_at": iso(attempt.created_at),
         "started_at": iso(attempt.started_at),
         "finished_at": iso(attempt.finished_at),
+        "traceback": attempt.traceback,
     }

@@ -73,6 +73,7 @@ class _Attempt:
     error: Any = None
     started_at: float | None = None
     finished_at: float | None = None
+    traceback: Any = None
 
     def row(self) -> list[Any]:
         """The shape `claim_instances` gives an attempt (see `pg_rows.split_attempts`)."""
@@ -350,6 +351,7 @@ class MemoryStore:
 
 def _finish(attempt: _Attempt, row: Row, owner: str, now: float) -> None:
     attempt.status, attempt.finished_at = row["status"], now
+    attempt.traceback = row.get("traceback")
     if row["status"] == "completed":
         attempt.result = row["value"]
     else:

@@ -21,7 +21,8 @@ _STATUS_COLUMNS = ("id", "workflow_name", "workflow_version", "status", "priorit
                    "result", "error", "lease_owner", "lease_expires_at", "wake_at", "created_at",
                    "updated_at", "finished_at")  # fmt: skip
 _ATTEMPT_COLUMNS = ("node", "attempt", "action", "args", "kwargs", "status", "result", "error",
-                    "lost_count", "ready_at", "created_at", "started_at", "finished_at")  # fmt: skip
+                    "lost_count", "ready_at", "created_at", "started_at", "finished_at",
+                    "traceback")  # fmt: skip
 _LISTED_COLUMNS = ("id", "workflow_name", "workflow_version", "status", "priority",
                    "created_at", "updated_at", "finished_at")  # fmt: skip
 

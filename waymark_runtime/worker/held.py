@@ -15,6 +15,7 @@ from waymark_runtime.effects import ActionFinished, Event, SleepFinished
 from waymark_runtime.engine import ClaimedInstance, Outcome, PlannedAction, StepCommit
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.pg_rows import Claim, Cursor, PendingAttempt
+from waymark_runtime.tracebacks import split_traceback
 from waymark_runtime.values import error_json
 from waymark_runtime.worker.executor import Lease
 
@@ -66,6 +67,8 @@ class Held:
     broken: Exception | None = None
     failed: list[tuple[Attempt, Any]] = field(default_factory=list)
     """Attempts that failed since the last step, with their errors (for the runner's log)."""
+    tracebacks: dict[AttemptId, dict[str, Any]] = field(default_factory=dict)
+    """Where failed attempts raised (`tracebacks.split_traceback`), until their rows record it."""
 
     @property
     def id(self) -> str:
@@ -88,6 +91,9 @@ class Held:
         if running is None:
             return False
         if not ok:
+            value, recorded = split_traceback(value)
+            if recorded is not None:
+                self.tracebacks[attempt] = recorded
             self.failed.append((running, value))
         event = ActionFinished(node=attempt[0], attempt=attempt[1], ok=ok, value=value)
         self.events.append(event)
@@ -222,7 +228,8 @@ def prepare(held: Held, step: StepCommit | None, policy: Policy) -> Change:
 
 def _record_consumed(held: Held, batch: CommitBatch) -> None:
     for event in held.results:
-        batch.finish(held.id, event.node, event.attempt, event.ok, event.value)
+        where = held.tracebacks.pop((event.node, event.attempt), None) if held.tracebacks else None
+        batch.finish(held.id, event.node, event.attempt, event.ok, event.value, where)
     if held.cursor is not None:
         for node, attempt in held.cursor.attempts:
             batch.consume(held.id, node, attempt)

@@ -102,6 +102,7 @@ WITH step AS (
                       THEN o.value ELSE a.result END,
         error = CASE WHEN o.op = 'finish' AND o.status = 'failed'
                      THEN o.value ELSE a.error END,
+        traceback = CASE WHEN o.op = 'finish' THEN o.traceback ELSE a.traceback END,
         consumed = o.op IN ('finish', 'consume'),
         lost_count = a.lost_count + coalesce(o.lost, 0),
         lease_owner = CASE WHEN o.op = 'requeue' THEN NULL
@@ -111,7 +112,7 @@ WITH step AS (
         finished_at = CASE WHEN o.op = 'finish' THEN to_timestamp($2) ELSE a.finished_at END
     FROM json_to_recordset($3::json -> 'o') AS o (
         instance_id uuid, node text, attempt integer, op text, status text, value json,
-        lost integer)
+        lost integer, traceback json)
     WHERE a.instance_id = o.instance_id AND a.node = o.node AND a.attempt = o.attempt
       AND o.instance_id IN (SELECT id FROM kept)
     RETURNING 1
@@ -289,7 +290,8 @@ SELECT node, attempt, action, args, kwargs, status, result, error, lost_count, t
        extract(epoch FROM ready_at)::double precision AS ready_at,
        extract(epoch FROM created_at)::double precision AS created_at,
        extract(epoch FROM started_at)::double precision AS started_at,
-       extract(epoch FROM finished_at)::double precision AS finished_at
+       extract(epoch FROM finished_at)::double precision AS finished_at,
+       traceback
 FROM waymark_attempts
 WHERE instance_id = $1
 ORDER BY length(node), node, attempt;

@@ -27,6 +27,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, TypeVar, cast
 
+from waymark_runtime import metrics
 from waymark_runtime.clock import Clock, Handle, SystemClock
 from waymark_runtime.config import Settings
 from waymark_runtime.engine import Outcome, ProgramCache, StepCommit, limits_of, step_instance
@@ -215,6 +216,8 @@ class Runner:
             limit = min(room, _CLAIM_BATCH)
             sent = time.monotonic()
             claims = await self.store.claim(self.owner, limit, self.clock(), self.lease)
+            if (recording := metrics.current()) is not None:
+                recording.claim.observe(time.monotonic() - sent)
             for claim in claims:
                 self._hold(claim, self._lease_from(sent))
             if len(claims) < limit or self.stopping:
@@ -323,6 +326,10 @@ class Runner:
                                      self.limits)  # fmt: skip
             if held.failed:
                 report.attempt_failures(held, step)
+            if step is not None and (recording := metrics.current()) is not None:
+                for planned in step.plan.actions:
+                    if planned.attempt > 1:
+                        recording.attempt_retried(planned.action)
             if step is not None and step.plan.outcome is not None and not step.plan.outcome.ok:
                 report.instance_failure(held, step.plan.outcome.value)
             return prepare(held, step, policy)
@@ -334,8 +341,12 @@ class Runner:
         batch = CommitBatch()
         for change in changes:
             batch.extend(change.batch)
+        started = time.monotonic()
         try:
             kept = await self._retrying("commit", lambda: self._write(batch))
+            if (recording := metrics.current()) is not None:
+                recording.commit.observe(time.monotonic() - started)
+                recording.commit_size.observe(len(changes))
         except Exception:
             log.exception("group commit failed; committing instances one by one")
             kept = await self._commit_one_by_one(changes)
@@ -378,6 +389,11 @@ class Runner:
             self._arm(held, wake_at, held.sleep_finished, node)
         jobs = []
         default_timeout = self.settings.action_timeout_seconds
+        if (recording := metrics.current()) is not None:
+            started = time.monotonic()
+            for attempt in change.dispatch:
+                attempt.dispatched = started
+                recording.attempt_started(attempt.action)
         for attempt in change.dispatch:
             held.running[attempt.id] = attempt
             key: _Key = (held.id, held.epoch, attempt.node, attempt.attempt)
@@ -436,6 +452,8 @@ class Runner:
         except ValueNotSerializable as error:
             running = held.running.get(attempt)
             ok, value = False, error_json(unstorable(running.action if running else "?", error))
+        if (recording := metrics.current()) is not None:
+            _record_reply(recording, held, attempt, ok)
         if held.result(attempt, ok, value):
             self._mark(held.id)
 
@@ -539,6 +557,13 @@ class Runner:
             await self._retrying(what, operation)
         except Exception:
             log.exception("%s failed", what)
+
+
+def _record_reply(recording: metrics.Metrics, held: Held, attempt: Any, ok: bool) -> None:
+    running = held.running.get(attempt)
+    if running is not None:
+        took = time.monotonic() - running.dispatched if running.dispatched else None
+        recording.attempt_ended(running.action, ok, took)
 
 
 def _clock_of(clock: Clock | Callable[[], float] | None) -> Clock:

@@ -21,7 +21,7 @@ from typing import Any
 
 from waymark_runtime.engine import NewInstance, Outcome, check_programs
 from waymark_runtime.store import memory_inspect
-from waymark_runtime.store.contract import InstanceQuery, lost_attempt_error
+from waymark_runtime.store.contract import InstanceQuery, QueueStats, lost_attempt_error
 from waymark_runtime.store.pg_batch import CommitBatch, dumps
 from waymark_runtime.store.pg_rows import FINISHED, Claim, claim_of, outcome_of
 
@@ -301,6 +301,9 @@ class MemoryStore:
 
     async def list_instances(self, query: InstanceQuery) -> list[Row]:
         return memory_inspect.listed(self.instances.values(), query)
+
+    async def queue_stats(self, now: float) -> QueueStats:
+        return memory_inspect.queue_stats(self.instances.values(), now)
 
     async def attempts_of(self, instance_id: str) -> list[Row]:
         return memory_inspect.attempt_rows(self.instances[instance_id])

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from waymark_runtime.store.contract import InstanceQuery
+from waymark_runtime.store.contract import InstanceQuery, QueueStats
 from waymark_runtime.store.pg_rows import FINISHED
 
 if TYPE_CHECKING:
@@ -83,3 +83,17 @@ def cancel(instance: _Instance, error: Any, now: float) -> bool:
             attempt.consumed, attempt.lease_owner = True, None
     instance.timers.clear()
     return True
+
+
+def queue_stats(instances: Iterable[_Instance], now: float) -> QueueStats:
+    """`queue_stats` of the instances: by status, and the runnable ones at `now`."""
+    by_status: dict[str, int] = {}
+    waits = []
+    for instance in instances:
+        by_status[instance.status] = by_status.get(instance.status, 0) + 1
+        due = instance.wake_at
+        if instance.lease_owner is None and due is not None and due <= now:
+            waits.append(now - due)
+    return QueueStats(
+        by_status=by_status, runnable=len(waits), oldest_wait=max(waits, default=None)
+    )

@@ -38,6 +38,7 @@ class Attempt:
     lost_count: int = 0
     isolate: bool = False
     attempts: int | None = None  # the retry budget, when this runner planned the attempt
+    dispatched: float = 0.0  # `time.monotonic()` at dispatch, when metrics are on
 
     @property
     def id(self) -> AttemptId:

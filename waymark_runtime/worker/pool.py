@@ -20,6 +20,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from waymark_runtime import metrics
 from waymark_runtime.config import Settings
 from waymark_runtime.errors import WaymarkError
 from waymark_runtime.values import ValueNotSerializable, error_json
@@ -324,6 +325,8 @@ class WorkerPool:
             self._startup_failed(worker, code)
         self.changed.set()
         if not self.stopping and not worker.retiring and self.failed is None:
+            if (recording := metrics.current()) is not None:
+                recording.restarts.inc()
             self._background(self._spawn())
         self._fill()
         if not self.in_flight:

@@ -363,3 +363,14 @@ SELECT c.id, (SELECT count(*) FROM open_attempts) AS attempts,
        pg_notify('waymark_done', json_build_object('id', c.id, 'status', c.status,
                                                    'result', NULL, 'error', c.error)::text)
 FROM cancelled AS c;
+
+-- name: queue_stats
+-- What `start-workers` reports as metrics: instances by status, and how many are runnable at
+-- $1 (unleased, due) with the wait of the longest waiting one, in seconds.
+SELECT
+    (SELECT coalesce(json_object_agg(status, n), '{}')
+     FROM (SELECT status, count(*) AS n FROM waymark_instances GROUP BY status) AS s) AS by_status,
+    count(*) AS runnable,
+    extract(epoch FROM to_timestamp($1) - min(wake_at))::double precision AS oldest
+FROM waymark_instances
+WHERE lease_owner IS NULL AND wake_at IS NOT NULL AND wake_at <= to_timestamp($1);

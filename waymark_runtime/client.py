@@ -24,6 +24,7 @@ from waymark_runtime.errors import NoRuntimeError, WorkflowFailed
 from waymark_runtime.options import checked_flag, checked_name, checked_priority
 from waymark_runtime.store import postgres
 from waymark_runtime.store.postgres import PostgresStore
+from waymark_runtime.tracing import start_trace
 from waymark_runtime.values import RemoteTraceback, find_class, from_json, kind_of, to_json
 from waymark_runtime.values.foreign import is_foreign
 from waymark_runtime.values.text import shown_text
@@ -71,6 +72,7 @@ class PostgresClient:
             wrl=definition.wrl,
             inputs=to_json(inputs),
             priority=checked_priority(priority),
+            trace=start_trace(definition.name),
         )
         blocking = checked_flag(blocking, "_blocking")
         submitter = await self._submitter()

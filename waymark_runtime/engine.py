@@ -133,6 +133,8 @@ class NewInstance:
     wrl: str
     inputs: dict[str, JSON]
     priority: int = 0
+    trace: str | None = None
+    """The W3C `traceparent` of the span that created it (OpenTelemetry), if any."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -152,6 +154,7 @@ class ClaimedInstance:
     state: State | None
     events: list[Event]
     cursor: Any = None
+    trace: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -18,6 +18,7 @@ from waymark_runtime.actions import ActionDefinition, bounded, invoke, registere
 from waymark_runtime.errors import WaymarkError
 from waymark_runtime.logs import ATTEMPT, AttemptContext
 from waymark_runtime.tracebacks import failure_json
+from waymark_runtime.tracing import attempt_span, end_attempt
 from waymark_runtime.values import (
     JSON,
     ModelValue,
@@ -65,7 +66,10 @@ async def execute_action(
         return await _execute(path, args, kwargs, timeout)
     token = ATTEMPT.set(context)
     try:
-        return await _execute(path, args, kwargs, timeout)
+        with attempt_span(context) as span:
+            outcome = await _execute(path, args, kwargs, timeout)
+            end_attempt(span, outcome.ok, outcome.value)
+        return outcome
     finally:
         ATTEMPT.reset(token)
 

@@ -17,18 +17,21 @@ from typing import Any, NamedTuple
 
 
 class AttemptContext(NamedTuple):
-    """Which attempt is running: set by `execute_action` around the action's code."""
+    """Which attempt is running: set by `execute_action` around the action's code. `node` and
+    `trace` (the instance's `traceparent`) are for its tracing span, not for log records."""
 
     instance_id: str
     workflow: str
     action: str
     attempt: int
+    node: str = ""
+    trace: str | None = None
 
 
 ATTEMPT: contextvars.ContextVar[AttemptContext | None] = contextvars.ContextVar(
     "waymark_attempt", default=None
 )
-CONTEXT_FIELDS = AttemptContext._fields
+CONTEXT_FIELDS = ("instance_id", "workflow", "action", "attempt")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # Attributes every LogRecord has: the rest were passed as `extra` (or set by `ContextFilter`).
 _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
@@ -45,8 +48,8 @@ class ContextFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         context = ATTEMPT.get()
         if context is not None and not hasattr(record, "instance_id"):
-            for name, value in zip(CONTEXT_FIELDS, context, strict=True):
-                setattr(record, name, value)
+            for name in CONTEXT_FIELDS:
+                setattr(record, name, getattr(context, name))
         return True
 
 

@@ -399,7 +399,7 @@ class Runner:
             key: _Key = (held.id, held.epoch, attempt.node, attempt.attempt)
             timeout = attempt.timeout if attempt.timeout is not None else default_timeout
             context = AttemptContext(held.id, held.claimed.workflow, attempt.action,
-                                     attempt.attempt)  # fmt: skip
+                                     attempt.attempt, attempt.node, held.claimed.trace)  # fmt: skip
             jobs.append(Job(key, attempt.action, attempt.args, attempt.kwargs, timeout,
                             held.lease, attempt.isolate, context))  # fmt: skip
         return jobs

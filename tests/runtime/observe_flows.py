@@ -6,12 +6,33 @@ Worker processes import this module by name (`WAYMARK_USER_MODULE=tests.runtime.
 from __future__ import annotations
 
 import logging
+import os
 
 from pydantic import BaseModel
 
 from waymark import RetryPolicy, Workflow, action, workflow
 
 log = logging.getLogger("observe_flows")
+SPANS_ENV = "WM_TEST_SPANS"
+
+
+def _export_spans_to(path: str) -> None:
+    """In a worker process: export every finished span as a JSON line appended to `path`."""
+    from opentelemetry import trace
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import ConsoleSpanExporter, SimpleSpanProcessor
+
+    def line(span: object) -> str:
+        return span.to_json(indent=None) + "\n"  # type: ignore[attr-defined]
+
+    provider = TracerProvider()
+    exporter = ConsoleSpanExporter(out=open(path, "a"), formatter=line)  # noqa: SIM115
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    trace.set_tracer_provider(provider)
+
+
+if os.environ.get(SPANS_ENV) and os.environ.get("WAYMARK_WORKER_PROCESS"):
+    _export_spans_to(os.environ[SPANS_ENV])
 
 
 class QuotaExceeded(Exception):
@@ -79,3 +100,18 @@ class DescribeQuota(Workflow):
             return await over_quota(user)
         except QuotaExceeded as err:
             return await describe_failure(err)
+
+
+@action
+async def traced(item: str) -> str:
+    """Opens a span of its own: it nests under the attempt's span."""
+    from opentelemetry import trace
+
+    with trace.get_tracer("observe_flows").start_as_current_span(f"pack {item}"):
+        return item.upper()
+
+
+@workflow
+class Traced(Workflow):
+    async def run(self, item: str) -> str:
+        return await traced(item)

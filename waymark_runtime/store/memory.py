@@ -47,6 +47,7 @@ class _Instance:
     event_seq: int = 0
     finished_at: float | None = None
     updated_at: float = 0.0
+    trace_parent: str | None = None
     attempts: dict[tuple[str, int], _Attempt] = field(default_factory=dict)
     timers: dict[str, float] = field(default_factory=dict)
 
@@ -123,7 +124,7 @@ class MemoryStore:
             self.instances[instance_id] = _Instance(
                 id=instance_id, workflow_name=spec.workflow, workflow_version=spec.version,
                 inputs=json.loads(dumps(spec.inputs)), priority=spec.priority, created_at=now,
-                wake_at=now)  # fmt: skip
+                wake_at=now, trace_parent=spec.trace)  # fmt: skip
             self._queue(self.instances[instance_id])
         self._notify_runnable()
         return ids
@@ -181,6 +182,7 @@ class MemoryStore:
             "workflow_version": instance.workflow_version, "inputs": instance.inputs,
             "state": instance.state, "priority": instance.priority,
             "event_seq": instance.event_seq, "lease_epoch": instance.lease_epoch,
+            "trace_parent": instance.trace_parent,
             "attempts": [attempt.row() for attempt in attempts],
             "timers": sorted(instance.timers.items(), key=lambda timer: timer[1]),
         }  # fmt: skip

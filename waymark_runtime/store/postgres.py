@@ -146,6 +146,7 @@ class PostgresStore:
             [dumps(s.inputs) for s in specs],
             [s.priority for s in specs],
             now,
+            [s.trace for s in specs],
         )
         self._known_versions.update(fresh)
         return ids

@@ -205,7 +205,8 @@ class WorkerPool:
         }
         if job.context is not None:
             context = job.context
-            request["context"] = [context.instance_id, context.workflow, context.attempt]
+            request["context"] = [context.instance_id, context.workflow, context.attempt,
+                                  context.node, context.trace]  # fmt: skip
         return request
 
     def _encoded(self, worker: _Worker, request: Request) -> bytes | None:

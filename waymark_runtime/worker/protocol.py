@@ -22,7 +22,8 @@ class Request(TypedDict):
 
     `not_after` is the runner's lease deadline on `time.monotonic()` (one clock for every
     process of a host): a request that arrives later is not started, it is answered `skipped`.
-    `context` is `[instance id, workflow, attempt]`, for the log records of the action.
+    `context` is `[instance id, workflow, attempt, node, traceparent]`: the action's log records
+    and tracing span carry it.
     """
 
     id: int

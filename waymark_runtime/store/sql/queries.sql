@@ -14,11 +14,12 @@ WITH versions AS (
     ON CONFLICT (name, version) DO UPDATE SET wrl = excluded.wrl WHERE w.wrl <> excluded.wrl
 ), created AS (
     INSERT INTO waymark_instances
-        (id, workflow_name, workflow_version, inputs, priority, wake_at, created_at, updated_at)
+        (id, workflow_name, workflow_version, inputs, priority, wake_at, created_at, updated_at,
+         trace_parent)
     SELECT n.id, n.name, n.version, n.inputs::json, n.priority,
-           to_timestamp($9), to_timestamp($9), to_timestamp($9)
-    FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::integer[])
-        AS n (id, name, version, inputs, priority)
+           to_timestamp($9), to_timestamp($9), to_timestamp($9), n.trace_parent
+    FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::integer[], $10::text[])
+        AS n (id, name, version, inputs, priority, trace_parent)
     RETURNING 1
 )
 SELECT count(*), CASE WHEN count(*) > 0 THEN pg_notify('waymark_runnable', '')::text END
@@ -46,7 +47,7 @@ FROM picked
 WHERE i.id = picked.id
 RETURNING
     i.id, i.workflow_name, i.workflow_version, i.inputs, i.state, i.priority, i.event_seq,
-    i.lease_epoch,
+    i.lease_epoch, i.trace_parent,
     (SELECT v.wrl FROM waymark_workflow_versions AS v
      WHERE v.name = i.workflow_name AND v.version = i.workflow_version
        AND NOT (v.version = ANY ($5::text[]))) AS wrl,
@@ -268,7 +269,7 @@ FROM picked
 WHERE i.id = picked.id
 RETURNING
     i.id, i.workflow_name, i.workflow_version, i.inputs, i.state, i.priority, i.event_seq,
-    i.lease_epoch,
+    i.lease_epoch, i.trace_parent,
     (SELECT v.wrl FROM waymark_workflow_versions AS v
      WHERE v.name = i.workflow_name AND v.version = i.workflow_version
        AND NOT (v.version = ANY ($5::text[]))) AS wrl,

@@ -5,7 +5,8 @@ trace when there is none) and stores its W3C `traceparent` with the instance; ea
 runs inside a `waymark.attempt <action>` span, child of that one, made where the action runs and
 current while its code runs, so spans the action opens nest under it. Without
 `opentelemetry-api` installed every function here does nothing; with it but without an SDK
-configured, OpenTelemetry's own no-op tracer answers.
+configured (the API's default proxy provider), nothing is traced either and an attempt pays
+one provider check.
 """
 
 from __future__ import annotations
@@ -29,6 +30,18 @@ def _api() -> Any:
     return trace
 
 
+def _tracer() -> Any:
+    """The `waymark` tracer, or None while no SDK is configured (the API's proxy provider
+    stands in): then tracing costs nothing per attempt."""
+    trace = _api()
+    if trace is None:
+        return None
+    provider = trace.get_tracer_provider()
+    if isinstance(provider, trace.ProxyTracerProvider | trace.NoOpTracerProvider):
+        return None
+    return provider.get_tracer("waymark")
+
+
 def _propagator() -> Any:
     from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
@@ -37,13 +50,12 @@ def _propagator() -> Any:
 
 def start_trace(workflow: str) -> str | None:
     """The `traceparent` to store with a new instance of `workflow` (None: not traced)."""
-    trace = _api()
-    if trace is None:
+    tracer = _tracer()
+    if tracer is None:
         return None
-    tracer = trace.get_tracer("waymark")
-    kind = trace.SpanKind.PRODUCER
+    kind = _api().SpanKind.PRODUCER
     with tracer.start_as_current_span(f"waymark.run {workflow}", kind=kind) as span:
-        if not span.get_span_context().is_valid:  # no SDK here: nothing to join
+        if not span.get_span_context().is_valid:  # a sampler dropped it: nothing to join
             return None
         span.set_attribute("waymark.workflow", workflow)
         carrier: dict[str, str] = {}
@@ -54,8 +66,8 @@ def start_trace(workflow: str) -> str | None:
 @contextlib.contextmanager
 def attempt_span(context: AttemptContext | None) -> Iterator[Any]:
     """The span of one attempt, current inside the block (None when tracing is off)."""
-    trace = _api()
-    if trace is None or context is None:
+    tracer = _tracer() if context is not None else None
+    if tracer is None or context is None:
         yield None
         return
     parent = _propagator().extract({"traceparent": context.trace}) if context.trace else None
@@ -63,8 +75,8 @@ def attempt_span(context: AttemptContext | None) -> Iterator[Any]:
                   "waymark.workflow": context.workflow, "waymark.action": context.action,
                   "waymark.attempt": context.attempt, "waymark.node": context.node}  # fmt: skip
     name = f"waymark.attempt {context.action.rpartition(':')[2]}"
-    tracer = trace.get_tracer("waymark")
-    with tracer.start_as_current_span(name, context=parent, kind=trace.SpanKind.CONSUMER,
+    kind = _api().SpanKind.CONSUMER
+    with tracer.start_as_current_span(name, context=parent, kind=kind,
                                       attributes=attributes) as span:  # fmt: skip
         yield span
 

@@ -174,14 +174,21 @@ async def test_reclaim_requeues_lost_attempts_then_fails_them_past_the_budget(
     assert "lost 3 times" in event.value["message"]
 
 
-async def test_held_commit_records_results_and_keeps_the_lease(store: RunnerStore) -> None:
-    now = time.time()
+async def held_with_attempts(store: RunnerStore, now: float, *nodes: str) -> str:
+    """A new instance claimed by `a`, its attempts of `nodes` running on `a`'s workers."""
     [instance_id] = await store.create_instances([spec()], now)
     await store.claim("a", 1, now, LEASE)
     first = CommitBatch()
     first.instance(instance_id, state={"step": 1})
-    first.add_attempt(instance_id, planned("n1", now), running=True)
+    for node in nodes:
+        first.add_attempt(instance_id, planned(node, now), running=True)
     assert await store.commit(first, "a", now) == {instance_id}
+    return instance_id
+
+
+async def test_held_commit_records_results_and_keeps_the_lease(store: RunnerStore) -> None:
+    now = time.time()
+    instance_id = await held_with_attempts(store, now, "n1")
     second = CommitBatch()
     second.instance(instance_id, outcome=Outcome(ok=True, value=[1, {"b": 2, "a": 1}]))
     second.finish(instance_id, "n1", 1, True, {"z": 1, "a": 2})
@@ -221,13 +228,7 @@ def test_a_connection_a_shutdown_left_mid_protocol_is_a_transient_error() -> Non
 
 async def test_a_failed_attempt_keeps_where_it_raised(store: RunnerStore) -> None:
     now = time.time()
-    [instance_id] = await store.create_instances([spec()], now)
-    await store.claim("a", 1, now, LEASE)
-    first = CommitBatch()
-    first.instance(instance_id, state={"step": 1})
-    first.add_attempt(instance_id, planned("n1", now), running=True)
-    first.add_attempt(instance_id, planned("n2", now), running=True)
-    await store.commit(first, "a", now)
+    instance_id = await held_with_attempts(store, now, "n1", "n2")
     where = {
         "text": "Traceback (most recent call last):\n...",
         "frames": [

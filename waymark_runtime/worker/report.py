@@ -20,10 +20,16 @@ log = logging.getLogger("waymark.runner")
 
 
 def error_parts(error: Any) -> tuple[str, str]:
-    """The short type name and message of a stored exception value."""
+    """The short type name and message of a stored exception value (lone surrogates escaped:
+    a log handler must be able to encode the line)."""
     if not isinstance(error, dict) or error.get("$t") != "exception":
-        return "Error", shown_text(error)
-    return str(error.get("type", "?")).rpartition(":")[2], shown_text(error.get("message", ""))
+        return "Error", _loggable(shown_text(error))
+    kind = str(error.get("type", "?")).rpartition(":")[2]
+    return kind, _loggable(shown_text(error.get("message", "")))
+
+
+def _loggable(text: str) -> str:
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def attempt_failures(held: Held, step: StepCommit | None) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from waymark_compiler.cli._output import out, use_color
+from waymark_compiler.cli._output import out, printable, use_color
 from waymark_compiler.cli._values import call_text, cell, clip, compact, exception_text, plain
 
 if TYPE_CHECKING:
@@ -146,7 +146,9 @@ def detail_renderables(
         parts += ["", attempts_table(detail, sites)]
     for attempt in _raised(detail):
         title = f"traceback of {attempt.node} try {attempt.attempt} ({attempt.action}):"
-        parts += ["", Text(title, style="bold"), Text((attempt.traceback or "").rstrip())]
+        lines = (attempt.traceback or "").rstrip().splitlines()
+        shown = "\n".join(printable(line) for line in lines)  # stored text: never raw controls
+        parts += ["", Text(printable(title), style="bold"), Text(shown)]
     return parts
 
 

@@ -10,6 +10,7 @@ logged: a successful attempt costs nothing here. Every line carries its fields a
 from __future__ import annotations
 
 import logging
+import unicodedata
 from typing import Any
 
 from waymark_runtime.engine import StepCommit
@@ -24,29 +25,42 @@ def error_parts(error: Any) -> tuple[str, str]:
     a log handler must be able to encode the line)."""
     if not isinstance(error, dict) or error.get("$t") != "exception":
         return "Error", _loggable(shown_text(error))
-    kind = str(error.get("type", "?")).rpartition(":")[2]
+    kind = _loggable(str(error.get("type", "?")).rpartition(":")[2])
     return kind, _loggable(shown_text(error.get("message", "")))
 
 
+_HIDDEN = frozenset(("Cc", "Cf", "Cs", "Zl", "Zp"))
+
+
 def _loggable(text: str) -> str:
-    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    """`text` with control, format (bidi) and surrogate characters escaped: a stored message
+    or name can neither forge log lines nor drive a terminal, and every handler encodes it."""
+    if text.isprintable():
+        return text
+    return "".join(_escaped(c) if unicodedata.category(c) in _HIDDEN else c for c in text)
+
+
+def _escaped(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def attempt_failures(held: Held, step: StepCommit | None) -> None:
     """Log (WARNING) each attempt of `held` that failed since its last step."""
     failed, held.failed = held.failed, []
     planned = {(a.node, a.attempt) for a in step.plan.actions} if step is not None else set()
-    workflow = held.claimed.workflow
+    workflow = _loggable(held.claimed.workflow)
     for attempt, error in failed:
         kind, message = error_parts(error)
+        action = _loggable(attempt.action)
         retry = (attempt.node, attempt.attempt + 1) in planned
         budget = attempt.attempts
         of = f"{attempt.attempt}/{budget}" if budget is not None else str(attempt.attempt)
         log.warning(
             "action %s failed (workflow %s, instance %s, attempt %s): %s: %s; %s",
-            attempt.action, workflow, held.id, of, kind, message,
+            action, workflow, held.id, of, kind, message,
             "will retry" if retry else "not retried",
-            extra={"instance_id": held.id, "workflow": workflow, "action": attempt.action,
+            extra={"instance_id": held.id, "workflow": workflow, "action": action,
                    "attempt": attempt.attempt, "attempts": budget, "error_type": kind,
                    "error": message, "retry": retry},
         )  # fmt: skip
@@ -55,7 +69,7 @@ def attempt_failures(held: Held, step: StepCommit | None) -> None:
 def instance_failure(held: Held, error: Any) -> None:
     """Log (ERROR) that `held` ended failed with `error`."""
     kind, message = error_parts(error)
-    workflow = held.claimed.workflow
+    workflow = _loggable(held.claimed.workflow)
     log.error(
         "instance %s of workflow %s failed: %s: %s", held.id, workflow, kind, message,
         extra={"instance_id": held.id, "workflow": workflow, "error_type": kind,

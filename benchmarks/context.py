@@ -31,21 +31,25 @@ class Runners:
     count: int = 0
     started: list[dict[str, Any]] = field(default_factory=list)
 
-    async def get(self, concurrency: int, *, fresh: bool = False) -> RunnerProcess:
+    async def get(
+        self, concurrency: int, *, fresh: bool = False, env: dict[str, str] | None = None
+    ) -> RunnerProcess:
+        """A runner with `concurrency` per worker and `env` on top of the suite's environment."""
         current = self.current
-        if current is not None and not fresh and current.concurrency == concurrency:
+        same = current is not None and current.extra_env == (env or {})
+        if current is not None and same and not fresh and current.concurrency == concurrency:
             current.check_alive()
             return current
         await self.close()
-        return await self._start(concurrency)
+        return await self._start(concurrency, env)
 
-    async def _start(self, concurrency: int) -> RunnerProcess:
+    async def _start(self, concurrency: int, env: dict[str, str] | None = None) -> RunnerProcess:
         self.count += 1
         log_path = self.log_dir / f"runner-{self.count}.log"
         profile = None
         if self.profile_dir is not None:
             profile = self.profile_dir / f"runner-{self.count}-c{concurrency}.txt"
-        runner = RunnerProcess(self.dsn, concurrency, log_path, profile)
+        runner = RunnerProcess(self.dsn, concurrency, log_path, profile, env)
         runner.start()
         try:
             seconds = await runner.wait_ready(lambda: BenchOneAction().run(0), _READY_TIMEOUT)

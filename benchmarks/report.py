@@ -26,6 +26,7 @@ _BASELINE_NAMES = {
     "C1.cpython": "CPython",
     "I1.cpython": "CPython",
     "L1.small": "the smaller gather",
+    "W2.actions": "W2 untraced",
 }
 
 

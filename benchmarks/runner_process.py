@@ -31,9 +31,13 @@ class RunnerDied(RuntimeError):
 
 
 class RunnerProcess:
-    def __init__(self, dsn: str, concurrency: int, log_path: Path, profile: Path | None) -> None:
+    def __init__(
+        self, dsn: str, concurrency: int, log_path: Path, profile: Path | None,
+        extra_env: dict[str, str] | None = None,
+    ) -> None:  # fmt: skip
         self.dsn = dsn
         self.concurrency = concurrency
+        self.extra_env = extra_env or {}
         self.log_path = log_path
         self.profile = profile
         self.process: subprocess.Popen[bytes] | None = None
@@ -68,6 +72,7 @@ class RunnerProcess:
         env["WAYMARK_USER_MODULE"] = USER_MODULE
         env["WAYMARK_CONCURRENT_PER_WORKER"] = str(self.concurrency)
         env.setdefault("WAYMARK_LOG_LEVEL", "WARNING")
+        env.update(self.extra_env)
         return env
 
     async def wait_ready(self, probe: Callable[[], Awaitable[Any]], timeout: float) -> float:

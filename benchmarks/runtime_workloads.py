@@ -22,6 +22,7 @@ from benchmarks.runner_process import RunnerProcess
 from benchmarks.spec import w6_spec
 from benchmarks.workflows import (
     NAP_SECONDS,
+    OTEL_ENV,
     BenchFanOut,
     BenchNaps,
     BenchOneAction,
@@ -64,13 +65,17 @@ async def w1(ctx: Context) -> Measured:
 
 
 async def w2(ctx: Context) -> Measured:
+    """W2, then W2 again on a runner whose workers trace every attempt (OpenTelemetry SDK,
+    spans batched to an exporter that drops them): the overhead of tracing."""
     _, _, runners = ctx.require()
-    runner = await runners.get(ctx.concurrency)
-    count, measured = ctx.scale.w2_actions, Measured()
-    for _ in range(ctx.scale.repeats):
-        length, seconds = await _timed(runner, BenchFanOut().run(count))
-        _check(length, count, "BenchFanOut")
-        measured.add("W2.actions", count / seconds)
+    measured = Measured()
+    for key, env in (("W2.actions", None), ("W2.otel", {OTEL_ENV: "1"})):
+        runner = await runners.get(ctx.concurrency, env=env)
+        count = ctx.scale.w2_actions
+        for _ in range(ctx.scale.repeats):
+            length, seconds = await _timed(runner, BenchFanOut().run(count))
+            _check(length, count, "BenchFanOut")
+            measured.add(key, count / seconds)
     return measured
 
 

@@ -136,6 +136,7 @@ METRICS: tuple[MetricSpec, ...] = (
     _cost("ceiling.commit", "one committed insert (the durable-commit floor)", "ms"),
     _rate("W1.actions", "sequential loop of {w1_actions} actions", "actions/s", SINGLE, 600),
     _rate("W2.actions", "gather over {w2_actions} actions", "actions/s", BATCHED, 3_000),
+    _rate("W2.otel", "the same, every attempt traced (OpenTelemetry)", "actions/s", "W2.actions"),
     _rate("W3.actions", "{w3_instances} instances of 3 actions", "actions/s", BATCHED, 2_000),
     _rate("W3.instances", "{w3_instances} concurrent instances", "instances/s", BATCHED),
     _cost("W4.p50", "`await run()`, one action, p50 of {w4_runs}", "ms", LATENCY, 10),

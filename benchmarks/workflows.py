@@ -8,10 +8,33 @@ instances of these classes through the PostgreSQL client. Actions do no work of 
 from __future__ import annotations
 
 import asyncio
+import os
 
 from waymark import Workflow, action, workflow
 
 NAP_SECONDS = 0.05
+OTEL_ENV = "WM_BENCH_OTEL"
+"""Set (by the W2 workload) for a runner whose workers trace every attempt."""
+
+
+def _trace_attempts() -> None:
+    """An OpenTelemetry SDK whose spans are batched to an exporter that drops them: the cost
+    of recording a span per attempt, without the cost of any backend."""
+    from opentelemetry import trace
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
+
+    class Dropped(SpanExporter):
+        def export(self, spans: object) -> SpanExportResult:
+            return SpanExportResult.SUCCESS
+
+    provider = TracerProvider()
+    provider.add_span_processor(BatchSpanProcessor(Dropped()))
+    trace.set_tracer_provider(provider)
+
+
+if os.environ.get(OTEL_ENV):
+    _trace_attempts()
 
 
 @action

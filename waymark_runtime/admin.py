@@ -28,6 +28,7 @@ from waymark_runtime.options import InvalidOptionError
 from waymark_runtime.store.contract import InspectionStore, InstanceQuery
 from waymark_runtime.store.pg_rows import FINISHED
 from waymark_runtime.values import error_json
+from waymark_runtime.values.text import shown_text
 
 __all__ = [
     "Admin",
@@ -97,6 +98,10 @@ class AttemptRecord:
     outermost first, a spread's element, and for a call inside a helper method the helper
     call's own path and DAG node first (`(1, "run.2.body.0", 0)`). `()` for a site that runs
     once; None when not recorded."""
+    traceback: str | None = None
+    """Where a failed attempt raised, as Python prints a traceback (when it was recorded)."""
+    frames: tuple[dict[str, Any], ...] = ()
+    """The same traceback's frames, innermost last: `filename`, `lineno`, `name`, `line`."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -314,7 +319,18 @@ def _attempt(row: dict[str, Any]) -> AttemptRecord:
         lost_count=row["lost_count"], timeout=row["timeout_seconds"], ready_at=row["ready_at"],
         created_at=row["created_at"], started_at=row["started_at"],
         finished_at=row["finished_at"], site=row["site"], iteration=_iteration(row["iteration"]),
+        **_traceback(row.get("traceback")),
     )  # fmt: skip
+
+
+def _traceback(recorded: Any) -> dict[str, Any]:
+    """The `traceback` and `frames` of an attempt row's `traceback` column (JSON)."""
+    if not isinstance(recorded, dict):
+        return {}
+    frames = recorded.get("frames") or []
+    return {"traceback": shown_text(recorded.get("text", "")),
+            "frames": tuple({k: shown_text(v) if isinstance(v, dict) else v
+                             for k, v in frame.items()} for frame in frames)}  # fmt: skip
 
 
 # arguments ------------------------------------------------------------------------------------

@@ -24,7 +24,9 @@ from waymark_runtime.errors import NoRuntimeError, WorkflowFailed
 from waymark_runtime.options import checked_flag, checked_name, checked_priority
 from waymark_runtime.store import postgres
 from waymark_runtime.store.postgres import PostgresStore
-from waymark_runtime.values import find_class, from_json, kind_of, to_json
+from waymark_runtime.tracing import start_trace
+from waymark_runtime.values import RemoteTraceback, find_class, from_json, kind_of, to_json
+from waymark_runtime.values.foreign import is_foreign
 from waymark_runtime.values.text import shown_text
 from waymark_runtime.workflows import WorkflowDefinition, current_backend
 
@@ -70,6 +72,7 @@ class PostgresClient:
             wrl=definition.wrl,
             inputs=to_json(inputs),
             priority=checked_priority(priority),
+            trace=start_trace(definition.name),
         )
         blocking = checked_flag(blocking, "_blocking")
         submitter = await self._submitter()
@@ -202,8 +205,9 @@ def exception_of(error: Any) -> BaseException:
     message and remote traceback. Nothing is imported because a stored value names it."""
     if not (isinstance(error, dict) and error.get("$t") == "exception"):
         return WorkflowFailed(f"workflow failed: {error!r}")
-    cls = find_class(str(error.get("type")))
-    if cls is not None and kind_of(cls) == "exception":
+    path = str(error.get("type"))
+    cls = find_class(path)
+    if (cls is not None and kind_of(cls) == "exception") or is_foreign(path):
         with contextlib.suppress(Exception):  # a malformed value is reported by name below
             rebuilt = from_json(error)
             if isinstance(rebuilt, BaseException):
@@ -216,7 +220,9 @@ def _unknown_exception(error: dict[str, Any]) -> WorkflowFailed:
     failed = WorkflowFailed(f"{path.rpartition(':')[2]}: {shown_text(error.get('message', ''))}")
     failed.type_name, failed.error = path, error
     traceback = error.get("traceback")
-    failed.remote_traceback = traceback if isinstance(traceback, str) else None
+    if traceback is not None:
+        failed.remote_traceback = shown_text(traceback)
+        failed.__cause__ = RemoteTraceback(failed.remote_traceback)
     return failed
 
 

@@ -48,6 +48,8 @@ class Settings:
     lost_attempt_retries: int
     shutdown_grace_seconds: float
     log_level: str
+    log_format: str
+    metrics_addr: str | None
     skip_wait_for_instance: bool
     max_step_operations: int
     max_collection_length: int
@@ -156,6 +158,21 @@ def _log_level(name: str, raw: str) -> str:
     return level
 
 
+def _log_format(name: str, raw: str) -> str:
+    value = raw.lower()
+    if value not in ("text", "json"):
+        raise ConfigError(f"{name} must be text or json, got {raw!r}")
+    return value
+
+
+def _address(name: str, raw: str) -> str:
+    """`host:port`, or `:port` for every interface."""
+    _, sep, port = raw.rpartition(":")
+    if not sep or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(f"{name} must be host:port (or :port), got {raw!r}")
+    return raw
+
+
 def _text(name: str, raw: str) -> str:
     return raw
 
@@ -211,6 +228,8 @@ _FIELDS: dict[str, _Field] = {
         "WAYMARK_SHUTDOWN_GRACE_SECONDS", _non_negative_float, _constant(30.0)
     ),
     "log_level": _Field("WAYMARK_LOG_LEVEL", _log_level, _constant("INFO")),
+    "log_format": _Field("WAYMARK_LOG_FORMAT", _log_format, _constant("text")),
+    "metrics_addr": _Field("WAYMARK_METRICS_ADDR", _address, _constant(None)),
     "skip_wait_for_instance": _Field("WAYMARK_SKIP_WAIT_FOR_INSTANCE", _bool, _constant(False)),
     # The interpreter's limits (docs/runtime.md, "Limits"); defaults as `interpreter.Limits`.
     "max_step_operations": _Field(

@@ -26,7 +26,8 @@ class DispatchAction:
     `attempt` counts from 1. `site` is the DAG node of the call (as `waymark graph` draws it;
     a gather item's own node), `iteration` which run of that site it is (`Iteration`). The host must not start the attempt before `delay` seconds have
     passed, plus a random extra of up to `jitter` seconds. `timeout` (seconds) bounds the attempt;
-    when it passes, the host reports an `ActionTimeout` failure.
+    when it passes, the host reports an `ActionTimeout` failure. `attempts` is the retry policy's
+    budget (total executions), for the host's logs.
     """
 
     node: str
@@ -39,6 +40,7 @@ class DispatchAction:
     timeout: float | None = None
     site: str | None = None
     iteration: Iteration = ()
+    attempts: int = 1
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -49,6 +49,7 @@ class PlannedAction:
     timeout: float | None
     site: str | None = None
     iteration: Iteration = ()
+    attempts: int = 1
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -98,6 +99,7 @@ def _plan_DispatchAction(plan: StepPlan, effect: Any, now: float, rng: random.Ra
             timeout=effect.timeout,
             site=effect.site,
             iteration=effect.iteration,
+            attempts=effect.attempts,
         )
     )
 
@@ -141,6 +143,8 @@ class NewInstance:
     wrl: str
     inputs: dict[str, JSON]
     priority: int = 0
+    trace: str | None = None
+    """The W3C `traceparent` of the span that created it (OpenTelemetry), if any."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -160,6 +164,7 @@ class ClaimedInstance:
     state: State | None
     events: list[Event]
     cursor: Any = None
+    trace: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

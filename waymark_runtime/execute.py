@@ -22,6 +22,9 @@ from waymark_runtime.actions import (
     registered_action,
 )
 from waymark_runtime.errors import WaymarkError
+from waymark_runtime.logs import ATTEMPT, AttemptContext
+from waymark_runtime.tracebacks import failure_json
+from waymark_runtime.tracing import attempt_span, end_attempt
 from waymark_runtime.values import (
     JSON,
     ModelValue,
@@ -64,9 +67,31 @@ async def execute_action(
     *,
     timeout: float | None,
     overrides: Overrides | None = None,
+    context: AttemptContext | None = None,
 ) -> ActionOutcome:
     """Run the registered action at `path` once; never raises for the action's own failures.
-    `overrides` (LocalRuntime's) may run a test's replacement or replace dependencies."""
+
+    `overrides` (LocalRuntime's) may run a test's replacement or replace dependencies.
+    `context` says which attempt this is: log records the action emits carry it (`logs`)."""
+    if context is None:
+        return await _execute(path, args, kwargs, timeout, overrides)
+    token = ATTEMPT.set(context)
+    try:
+        with attempt_span(context) as span:
+            outcome = await _execute(path, args, kwargs, timeout, overrides)
+            end_attempt(span, outcome.ok, outcome.value)
+        return outcome
+    finally:
+        ATTEMPT.reset(token)
+
+
+async def _execute(
+    path: str,
+    args: Any,
+    kwargs: dict[str, Any],
+    timeout: float | None,
+    overrides: Overrides | None,
+) -> ActionOutcome:
     definition = registered_action(path)
     if definition is None:
         message = f"no action is registered at {path!r}; is its module in WAYMARK_USER_MODULE?"
@@ -74,7 +99,7 @@ async def execute_action(
     try:
         result = await bounded(_call(definition, list(args), kwargs, overrides), timeout)
     except Exception as error:  # the action's exception is its outcome
-        return ActionOutcome(False, error_json(error))
+        return ActionOutcome(False, failure_json(error))
     return result_outcome(path, result)
 
 

@@ -28,6 +28,7 @@ from waymark_runtime.interpreter import Limits
 from waymark_runtime.overrides import Overrides, remember_bindings
 from waymark_runtime.runner import Runner
 from waymark_runtime.store.memory import MemoryStore
+from waymark_runtime.tracing import start_trace
 from waymark_runtime.values import TypeResolver, from_json, to_json
 from waymark_runtime.worker.executor import InProcessExecutor, OnKeys, OnReply
 from waymark_runtime.workflows import WorkflowDefinition, reset_backend, use_backend
@@ -141,6 +142,7 @@ class LocalRuntime:
             wrl=wrl,
             inputs={k: to_json(v) for k, v in inputs.items()},
             priority=priority,
+            trace=start_trace(definition.name),
         )
         self._ensure_running()
         (instance_id,) = await self.store.create_instances([spec], self.clock.now())

@@ -27,9 +27,11 @@ import uuid
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, TypeVar, cast
 
+from waymark_runtime import metrics
 from waymark_runtime.clock import Clock, Handle, SystemClock
 from waymark_runtime.config import Settings
 from waymark_runtime.engine import Outcome, ProgramCache, StepCommit, limits_of, step_instance
+from waymark_runtime.logs import AttemptContext
 from waymark_runtime.store import postgres
 from waymark_runtime.store.contract import RunnerStore
 from waymark_runtime.store.pg_batch import CommitBatch
@@ -41,6 +43,7 @@ from waymark_runtime.values import (
     error_json,
     unstorable,
 )
+from waymark_runtime.worker import report
 from waymark_runtime.worker.executor import ExecutorFactory, Job, Lease
 from waymark_runtime.worker.held import Change, Held, Policy, hold, prepare
 from waymark_runtime.worker.pool import WorkerPool
@@ -213,6 +216,8 @@ class Runner:
             limit = min(room, _CLAIM_BATCH)
             sent = time.monotonic()
             claims = await self.store.claim(self.owner, limit, self.clock(), self.lease)
+            if (recording := metrics.current()) is not None:
+                recording.claim.observe(time.monotonic() - sent)
             for claim in claims:
                 self._hold(claim, self._lease_from(sent))
             if len(claims) < limit or self.stopping:
@@ -319,17 +324,29 @@ class Runner:
                 claimed = dataclasses.replace(held.claimed, state=held.state, events=held.events)
                 step = step_instance(claimed, self.programs, policy.now, self.rng, self.types,
                                      self.limits)  # fmt: skip
+            if held.failed:
+                report.attempt_failures(held, step)
+            if step is not None and (recording := metrics.current()) is not None:
+                for planned in step.plan.actions:
+                    if planned.attempt > 1:
+                        recording.attempt_retried(planned.action)
+            if step is not None and step.plan.outcome is not None and not step.plan.outcome.ok:
+                report.instance_failure(held, step.plan.outcome.value)
             return prepare(held, step, policy)
         except Exception as error:  # a value that will not store fails its instance only
-            log.warning("instance %s fails: %s", held.id, error)
+            report.instance_failure(held, error_json(error))
             return _failure(held, error)
 
     async def _commit(self, changes: list[Change]) -> None:
         batch = CommitBatch()
         for change in changes:
             batch.extend(change.batch)
+        started = time.monotonic()
         try:
             kept = await self._retrying("commit", lambda: self._write(batch))
+            if (recording := metrics.current()) is not None:
+                recording.commit.observe(time.monotonic() - started)
+                recording.commit_size.observe(len(changes))
         except Exception:
             log.exception("group commit failed; committing instances one by one")
             kept = await self._commit_one_by_one(changes)
@@ -350,7 +367,8 @@ class Runner:
             try:
                 kept |= await self._retrying("commit", functools.partial(self._write, change.batch))
             except Exception as error:
-                log.warning("instance %s fails: its rows do not store: %s", change.held.id, error)
+                log.warning("instance %s: its rows do not store: %s", change.held.id, error)
+                report.instance_failure(change.held, error_json(error))
                 changes[index] = failed = _failure(change.held, error, change.batch)
                 with contextlib.suppress(Exception):
                     kept |= await self._write(failed.batch)
@@ -371,12 +389,19 @@ class Runner:
             self._arm(held, wake_at, held.sleep_finished, node)
         jobs = []
         default_timeout = self.settings.action_timeout_seconds
+        if (recording := metrics.current()) is not None:
+            started = time.monotonic()
+            for attempt in change.dispatch:
+                attempt.dispatched = started
+                recording.attempt_started(attempt.action)
         for attempt in change.dispatch:
             held.running[attempt.id] = attempt
             key: _Key = (held.id, held.epoch, attempt.node, attempt.attempt)
             timeout = attempt.timeout if attempt.timeout is not None else default_timeout
+            context = AttemptContext(held.id, held.claimed.workflow, attempt.action,
+                                     attempt.attempt, attempt.node, held.claimed.trace)  # fmt: skip
             jobs.append(Job(key, attempt.action, attempt.args, attempt.kwargs, timeout,
-                            held.lease, attempt.isolate))  # fmt: skip
+                            held.lease, attempt.isolate, context))  # fmt: skip
         return jobs
 
     def _let_go(self, instance_id: str) -> None:
@@ -427,6 +452,8 @@ class Runner:
         except ValueNotSerializable as error:
             running = held.running.get(attempt)
             ok, value = False, error_json(unstorable(running.action if running else "?", error))
+        if (recording := metrics.current()) is not None:
+            _record_reply(recording, held, attempt, ok)
         if held.result(attempt, ok, value):
             self._mark(held.id)
 
@@ -530,6 +557,13 @@ class Runner:
             await self._retrying(what, operation)
         except Exception:
             log.exception("%s failed", what)
+
+
+def _record_reply(recording: metrics.Metrics, held: Held, attempt: Any, ok: bool) -> None:
+    running = held.running.get(attempt)
+    if running is not None:
+        took = time.monotonic() - running.dispatched if running.dispatched else None
+        recording.attempt_ended(running.action, ok, took)
 
 
 def _clock_of(clock: Clock | Callable[[], float] | None) -> Clock:

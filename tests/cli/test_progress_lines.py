@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from waymark_compiler.cli._progress import _LineLog
 from waymark_compiler.cli._placement import Placement, Snapshot
+from waymark_compiler.cli._progress import _LineLog
 
 T0 = 1_000.0
 

@@ -12,7 +12,7 @@ import asyncio
 import hashlib
 import time
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 import asyncpg
 import pytest
@@ -25,7 +25,7 @@ from waymark_runtime.engine import (
     Outcome,
     PlannedAction,
 )
-from waymark_runtime.store.contract import RunnerStore
+from waymark_runtime.store.contract import InspectionStore, RunnerStore
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.postgres import is_transient
 
@@ -185,14 +185,21 @@ async def test_reclaim_requeues_lost_attempts_then_fails_them_past_the_budget(
     assert "lost 3 times" in event.value["message"]
 
 
-async def test_held_commit_records_results_and_keeps_the_lease(store: RunnerStore) -> None:
-    now = time.time()
+async def held_with_attempts(store: RunnerStore, now: float, *nodes: str) -> str:
+    """A new instance claimed by `a`, its attempts of `nodes` running on `a`'s workers."""
     [instance_id] = await store.create_instances([spec()], now)
     await store.claim("a", 1, now, LEASE)
     first = CommitBatch()
     first.instance(instance_id, state={"step": 1})
-    first.add_attempt(instance_id, planned("n1", now), running=True)
+    for node in nodes:
+        first.add_attempt(instance_id, planned(node, now), running=True)
     assert await store.commit(first, "a", now) == {instance_id}
+    return instance_id
+
+
+async def test_held_commit_records_results_and_keeps_the_lease(store: RunnerStore) -> None:
+    now = time.time()
+    instance_id = await held_with_attempts(store, now, "n1")
     second = CommitBatch()
     second.instance(instance_id, outcome=Outcome(ok=True, value=[1, {"b": 2, "a": 1}]))
     second.finish(instance_id, "n1", 1, True, {"z": 1, "a": 2})
@@ -327,3 +334,25 @@ async def test_a_program_stored_before_wrl_2_still_loads(store: RunnerStore) -> 
     [claim] = await store.claim("a", 1, now + 1, LEASE)
     program = ProgramCache(parse)(claim.instance)
     assert program.run.body[0].span == ir.Span(5, 9, 5, 9)
+
+
+async def test_a_failed_attempt_keeps_where_it_raised(store: RunnerStore) -> None:
+    now = time.time()
+    instance_id = await held_with_attempts(store, now, "n1", "n2")
+    where = {
+        "text": "Traceback (most recent call last):\n...",
+        "frames": [
+            {"filename": "app.py", "lineno": 3, "name": "charge", "line": "raise ValueError()"}
+        ],
+    }
+    second = CommitBatch()
+    second.instance(instance_id, state={"step": 2})
+    second.finish(instance_id, "n1", 1, False, {"$t": "exception", "type": "builtins:ValueError",
+                                                "bases": [], "message": "", "args": [],
+                                                "attrs": {}}, where)  # fmt: skip
+    second.finish(instance_id, "n2", 1, True, 2)
+    await store.commit(second, "a", now + 1)
+    inspect = cast(InspectionStore, store)
+    rows = {row["node"]: row for row in await inspect.attempts_of(instance_id)}
+    assert rows["n1"]["traceback"] == where
+    assert rows["n2"]["traceback"] is None

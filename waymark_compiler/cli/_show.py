@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from waymark_compiler.cli._output import out, use_color
+from waymark_compiler.cli._output import out, printable, use_color
 from waymark_compiler.cli._values import call_text, cell, clip, compact, exception_text, plain
 
 if TYPE_CHECKING:
@@ -139,6 +139,7 @@ def detail_renderables(
     detail: InstanceDetail, sites: dict[str, str], now: float
 ) -> list[RenderableType]:
     from rich.table import Table
+    from rich.text import Text
 
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold", no_wrap=True)
@@ -148,7 +149,18 @@ def detail_renderables(
     parts: list[RenderableType] = [head]
     if detail.attempts:
         parts += ["", attempts_table(detail, sites)]
+    for attempt in _raised(detail):
+        title = f"traceback of {attempt.node} try {attempt.attempt} ({attempt.action}):"
+        lines = (attempt.traceback or "").rstrip().splitlines()
+        shown = "\n".join(printable(line) for line in lines)  # stored text: never raw controls
+        parts += ["", Text(printable(title), style="bold"), Text(shown)]
     return parts
+
+
+def _raised(detail: InstanceDetail) -> list[AttemptRecord]:
+    """The last failed try of each node that recorded where it raised."""
+    last = {a.node: a for a in detail.attempts if a.status == "failed" and a.traceback}
+    return list(last.values())
 
 
 def _details(detail: InstanceDetail, now: float) -> list[tuple[str, str]]:
@@ -278,4 +290,5 @@ def _attempt_json(attempt: AttemptRecord, placement: Placement) -> dict[str, Any
         "created_at": iso(attempt.created_at),
         "started_at": iso(attempt.started_at),
         "finished_at": iso(attempt.finished_at),
+        "traceback": attempt.traceback,
     }

@@ -202,6 +202,7 @@ class Machine:
                 timeout=policy.timeout if policy is not None else None,
                 site=where[0],
                 iteration=where[1],
+                attempts=(policy.attempts or 1) if policy is not None else 1,
             )
         )
 

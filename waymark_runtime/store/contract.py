@@ -74,6 +74,16 @@ class InstanceQuery:
     limit: int = 50
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QueueStats:
+    """How much work waits: instances by status, the runnable ones (unleased and due), and how
+    long the longest waiting of those has waited (seconds; None when none is runnable)."""
+
+    by_status: dict[str, int]
+    runnable: int
+    oldest_wait: float | None
+
+
 class InspectionStore(Protocol):
     """What inspecting and steering instances needs. Rows are dicts (times as epoch seconds):
     `status` gives an instance row (the columns of the `instance_status` query), `attempts_of`
@@ -95,6 +105,8 @@ class InspectionStore(Protocol):
     async def latest_version(self, workflow: str) -> tuple[str, str] | None: ...
 
     async def cancel(self, instance_id: str, error: Any, now: float) -> bool: ...
+
+    async def queue_stats(self, now: float) -> QueueStats: ...
 
 
 def lost_attempt_error(retries: int) -> Any:

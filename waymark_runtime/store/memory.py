@@ -21,7 +21,7 @@ from typing import Any
 
 from waymark_runtime.engine import NewInstance, Outcome, check_programs
 from waymark_runtime.store import memory_inspect
-from waymark_runtime.store.contract import InstanceQuery, lost_attempt_error
+from waymark_runtime.store.contract import InstanceQuery, QueueStats, lost_attempt_error
 from waymark_runtime.store.pg_batch import CommitBatch, dumps
 from waymark_runtime.store.pg_rows import FINISHED, Claim, claim_of, outcome_of
 
@@ -47,6 +47,7 @@ class _Instance:
     event_seq: int = 0
     finished_at: float | None = None
     updated_at: float = 0.0
+    trace_parent: str | None = None
     attempts: dict[tuple[str, int], _Attempt] = field(default_factory=dict)
     timers: dict[str, _Timer] = field(default_factory=dict)
 
@@ -86,6 +87,7 @@ class _Attempt:
     finished_at: float | None = None
     site: str | None = None
     iteration: Any = None
+    traceback: Any = None
 
     def row(self) -> list[Any]:
         """The shape `claim_instances` gives an attempt (see `pg_rows.split_attempts`)."""
@@ -135,7 +137,7 @@ class MemoryStore:
             self.instances[instance_id] = _Instance(
                 id=instance_id, workflow_name=spec.workflow, workflow_version=spec.version,
                 inputs=json.loads(dumps(spec.inputs)), priority=spec.priority, created_at=now,
-                wake_at=now)  # fmt: skip
+                wake_at=now, trace_parent=spec.trace)  # fmt: skip
             self._queue(self.instances[instance_id])
         self._notify_runnable()
         return ids
@@ -193,6 +195,7 @@ class MemoryStore:
             "workflow_version": instance.workflow_version, "inputs": instance.inputs,
             "state": instance.state, "priority": instance.priority,
             "event_seq": instance.event_seq, "lease_epoch": instance.lease_epoch,
+            "trace_parent": instance.trace_parent,
             "attempts": [attempt.row() for attempt in attempts],
             "timers": sorted(((t.node, t.wake_at) for t in instance.timers.values()
                               if t.finished_at is None), key=lambda timer: timer[1]),
@@ -323,6 +326,9 @@ class MemoryStore:
     async def list_instances(self, query: InstanceQuery) -> list[Row]:
         return memory_inspect.listed(self.instances.values(), query)
 
+    async def queue_stats(self, now: float) -> QueueStats:
+        return memory_inspect.queue_stats(self.instances.values(), now)
+
     async def attempts_of(self, instance_id: str) -> list[Row]:
         return memory_inspect.attempt_rows(self.instances[instance_id])
 
@@ -373,6 +379,7 @@ class MemoryStore:
 
 def _finish(attempt: _Attempt, row: Row, owner: str, now: float) -> None:
     attempt.status, attempt.finished_at = row["status"], now
+    attempt.traceback = row.get("traceback")
     if row["status"] == "completed":
         attempt.result = row["value"]
     else:

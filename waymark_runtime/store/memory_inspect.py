@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from waymark_runtime.store.contract import InstanceQuery
+from waymark_runtime.store.contract import InstanceQuery, QueueStats
 from waymark_runtime.store.pg_rows import FINISHED
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ _STATUS_COLUMNS = ("id", "workflow_name", "workflow_version", "status", "priorit
                    "updated_at", "finished_at")  # fmt: skip
 _ATTEMPT_COLUMNS = ("node", "attempt", "action", "args", "kwargs", "status", "result", "error",
                     "lost_count", "ready_at", "created_at", "started_at", "finished_at", "site",
-                    "iteration")  # fmt: skip
+                    "iteration", "traceback")  # fmt: skip
 _TIMER_COLUMNS = ("node", "wake_at", "site", "iteration", "finished_at")
 _LISTED_COLUMNS = ("id", "workflow_name", "workflow_version", "status", "priority",
                    "created_at", "updated_at", "finished_at")  # fmt: skip
@@ -92,3 +92,17 @@ def cancel(instance: _Instance, error: Any, now: float) -> bool:
     for node in [n for n, timer in instance.timers.items() if timer.finished_at is None]:
         del instance.timers[node]
     return True
+
+
+def queue_stats(instances: Iterable[_Instance], now: float) -> QueueStats:
+    """`queue_stats` of the instances: by status, and the runnable ones at `now`."""
+    by_status: dict[str, int] = {}
+    waits = []
+    for instance in instances:
+        by_status[instance.status] = by_status.get(instance.status, 0) + 1
+        due = instance.wake_at
+        if instance.lease_owner is None and due is not None and due <= now:
+            waits.append(now - due)
+    return QueueStats(
+        by_status=by_status, runnable=len(waits), oldest_wait=max(waits, default=None)
+    )

@@ -65,9 +65,15 @@ class CommitBatch:
             row["result" if outcome.ok else "error"] = outcome.value
         self.rows["s"].append(row)
 
-    def finish(self, instance_id: str, node: str, attempt: int, ok: bool, value: Any) -> None:
-        """Record an attempt's result, consumed by the step in this same batch."""
+    def finish(
+        self, instance_id: str, node: str, attempt: int, ok: bool, value: Any,
+        traceback: Any = None,
+    ) -> None:  # fmt: skip
+        """Record an attempt's result, consumed by the step in this same batch (`traceback`:
+        where a failed one raised, `tracebacks.split_traceback`)."""
         self._op(instance_id, node, attempt, "finish", status=_DONE[ok], value=value)
+        if traceback is not None:
+            self.rows["o"][-1]["traceback"] = traceback
 
     def consume(self, instance_id: str, node: str, attempt: int) -> None:
         """Mark a result recorded earlier (an event read at claim time) as consumed."""

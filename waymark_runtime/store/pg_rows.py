@@ -115,6 +115,7 @@ def claim_of(row: Mapping[str, Any], wrl: str, now: float) -> Claim:
         state=row["state"],
         events=events,
         cursor=Cursor(row["event_seq"], tuple(consumed), tuple(due)),
+        trace=row.get("trace_parent"),
     )
     for node in due:
         del sleeps[node]

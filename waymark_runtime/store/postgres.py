@@ -25,7 +25,7 @@ from waymark_runtime.engine import (
     Outcome,
     check_programs,
 )
-from waymark_runtime.store.contract import InstanceQuery, lost_attempt_error
+from waymark_runtime.store.contract import InstanceQuery, QueueStats, lost_attempt_error
 from waymark_runtime.store.pg_batch import CommitBatch, dumps
 from waymark_runtime.store.pg_listen import Listener
 from waymark_runtime.store.pg_migrate import migrate, migrate_async
@@ -153,6 +153,7 @@ class PostgresStore:
             [dumps(s.inputs) for s in specs],
             [s.priority for s in specs],
             now,
+            [s.trace for s in specs],
         )
         self._known_versions.update(fresh)
         return ids
@@ -262,6 +263,14 @@ class PostgresStore:
             self._sql["claim_instances_among"], owner, limit, now, lease, known, list(instance_ids)
         )
         return self._claimed(rows, now)
+
+    async def queue_stats(self, now: float) -> QueueStats:
+        """Instances by status, and the runnable ones at `now` (for metrics)."""
+        row = await self.pool.fetchrow(self._sql["queue_stats"], now)
+        assert row is not None
+        by_status = {str(k): int(v) for k, v in (row["by_status"] or {}).items()}
+        return QueueStats(by_status=by_status, runnable=int(row["runnable"]),
+                          oldest_wait=row["oldest"])  # fmt: skip
 
     async def attempts_of(self, instance_id: str) -> list[dict[str, Any]]:
         """Every attempt row of an instance (times as epoch seconds), in dispatch order."""

@@ -8,7 +8,13 @@ module on a program's say-so.
 """
 
 from waymark_runtime.errors import ValueNotSerializable
-from waymark_runtime.values.decode import Decoder, from_json, real_value, to_value
+from waymark_runtime.values.decode import (
+    Decoder,
+    RemoteTraceback,
+    from_json,
+    real_value,
+    to_value,
+)
 from waymark_runtime.values.encode import Encoder, error_json, to_json
 from waymark_runtime.values.registry import (
     add_user_module,
@@ -40,6 +46,7 @@ __all__ = [
     "ExceptionCarrier",
     "ExceptionValue",
     "ModelValue",
+    "RemoteTraceback",
     "TypeResolver",
     "TypeValue",
     "ValueNotSerializable",

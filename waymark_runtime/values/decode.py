@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from waymark_runtime.errors import ValueNotSerializable
 from waymark_runtime.values.encode import to_json
+from waymark_runtime.values.foreign import rebuild_foreign
 from waymark_runtime.values.registry import find_class, kind_of
 from waymark_runtime.values.structural import (
     JSON,
@@ -149,11 +150,38 @@ def _exception_from(dec: Decoder, value: JSON) -> Any:
     lineage = (value["type"], *value["bases"])
     args = tuple(dec.decode(a) for a in value["args"])
     attrs = {k: dec.decode(v) for k, v in value["attrs"].items() if not k.startswith("_")}
+    remote = value.get("traceback")
+    text = dec.decode(remote) if remote is not None else None
     if dec.types is None:
-        return ExceptionValue(lineage, dec.decode(value["message"]), args, attrs)
+        return ExceptionValue(lineage, dec.decode(value["message"]), args, attrs, text)
+    error = rebuild_foreign(lineage[0], attrs)
+    if error is None:
+        error = _with_state(dec, lineage, args, attrs, value["message"])
+    if isinstance(text, str):
+        error.__cause__ = RemoteTraceback(text)
+    return error
+
+
+class RemoteTraceback(Exception):
+    """The traceback of where an action raised an exception, in its worker process: set as
+    the rebuilt exception's `__cause__`, so a traceback printout (pytest's too) shows it."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+    def __str__(self) -> str:
+        return f'\n"""\n{self.text.rstrip()}\n"""'
+
+
+def _with_state(
+    dec: Decoder, lineage: tuple[str, ...], args: tuple[Any, ...], attrs: dict[str, Any],
+    message: JSON,
+) -> BaseException:  # fmt: skip
+    """The exception made without its `__init__`, then given its args and attributes."""
     error = _rebuilt(dec.resolve(lineage[0], "exception"), args)
     if error is None:  # not known here, or not rebuilt from its args: a same-named stand-in
-        args = args or (dec.decode(value["message"]),)
+        args = args or (dec.decode(message),)
         error = _stand_in(dec, lineage)(*args)
     error.args = args
     for key, attr in attrs.items():

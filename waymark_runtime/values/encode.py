@@ -150,8 +150,11 @@ def _exception_json(enc: Encoder, obj: ExceptionValue) -> JSON:
                 attrs[key] = enc.encode(value)
         except (ValueNotSerializable, RecursionError):
             continue  # an attribute that cannot be stored is dropped; the message survives
-    return {"$t": "exception", "type": obj.type, "bases": list(obj.lineage[1:]),
-            "message": message, "args": args, "attrs": attrs}  # fmt: skip
+    out = {"$t": "exception", "type": obj.type, "bases": list(obj.lineage[1:]),
+           "message": message, "args": args, "attrs": attrs}  # fmt: skip
+    if obj.traceback is not None:
+        out["traceback"] = _str_json(enc, obj.traceback)
+    return out
 
 
 def _real_exception_json(enc: Encoder, obj: BaseException) -> JSON:

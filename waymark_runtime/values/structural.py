@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeAlias
 
+from waymark_runtime.values.foreign import foreign_attrs
+
 JSON: TypeAlias = Any
 TypeResolver: TypeAlias = Callable[[str], type | None]
 """Finds the class at `module:QualName`, or None; must never import on a program's say-so."""
@@ -185,9 +187,10 @@ for _name in _MIXED_OPERATORS:
 
 
 class ExceptionValue:
-    """An exception by class lineage (paths, most derived first), message, args and attributes."""
+    """An exception by class lineage (paths, most derived first), message, args and attributes,
+    and the traceback text of where an action raised it (`tracebacks`), when it was recorded."""
 
-    __slots__ = ("args", "attrs", "lineage", "message")
+    __slots__ = ("args", "attrs", "lineage", "message", "traceback")
 
     def __init__(
         self,
@@ -195,11 +198,13 @@ class ExceptionValue:
         message: str,
         args: tuple[Any, ...] = (),
         attrs: dict[str, Any] | None = None,
+        traceback: str | None = None,
     ) -> None:
         self.lineage = lineage
         self.message = message
         self.args = args
         self.attrs = attrs or {}
+        self.traceback = traceback
 
     @property
     def type(self) -> str:
@@ -247,8 +252,11 @@ def exception_value(error: BaseException) -> ExceptionValue:
         message = str(error)
     except Exception:  # a broken __str__ must not hide the exception itself
         message = repr(error)
-    attrs = {k: v for k, v in vars(error).items() if not k.startswith("_")}
-    return ExceptionValue(lineage(type(error)), message, tuple(error.args), attrs)
+    found = lineage(type(error))
+    attrs = foreign_attrs(error, found[0])
+    if attrs is None:
+        attrs = {k: v for k, v in vars(error).items() if not k.startswith("_")}
+    return ExceptionValue(found, message, tuple(error.args), attrs)
 
 
 class ExceptionCarrier(Exception):

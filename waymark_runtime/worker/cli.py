@@ -19,9 +19,11 @@ import traceback
 
 import asyncpg
 
+from waymark_runtime import metrics
 from waymark_runtime.config import ConfigError, Settings, ignored_variables, variable_names
 from waymark_runtime.embedded import database_url
 from waymark_runtime.errors import WaymarkError
+from waymark_runtime.logs import configure_logging
 from waymark_runtime.runner import Runner
 from waymark_runtime.schedules.scheduler import run_scheduler
 from waymark_runtime.store.postgres import PostgresStore, is_transient
@@ -33,6 +35,7 @@ EXIT_FAILURE = 1
 EXIT_USAGE = 2
 EXIT_SOFTWARE = 70
 _CONNECT_PATIENCE = 60.0
+_QUEUE_GAUGES_INTERVAL = 5.0  # seconds between the queries behind the queue gauges
 _MODULE_HINT = (
     "hint: WAYMARK_USER_MODULE names importable modules (`myapp.workflows`); run start-workers "
     "from your project's directory or put it on PYTHONPATH"
@@ -46,9 +49,7 @@ def main(argv: list[str] | None = None) -> None:
         settings = Settings.from_env()
     except ConfigError as error:
         _exit(EXIT_USAGE, f"error: {error}")
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings.log_level, settings.log_format)
     for warning in ignored_variables():
         log.warning("%s", warning)
     try:
@@ -66,6 +67,10 @@ def main(argv: list[str] | None = None) -> None:
 
 class DatabaseUnreachable(WaymarkError):
     """cannot reach the database"""
+
+
+class MetricsUnavailable(WaymarkError):
+    """cannot serve metrics at WAYMARK_METRICS_ADDR"""
 
 
 def _exit(status: int, message: str) -> None:
@@ -103,13 +108,34 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
             settings.concurrent_per_worker,
         )
         scheduler = asyncio.create_task(run_scheduler(store, settings, stop))
+        gauges = _serve_metrics(settings, store, runner)
         try:
             await runner.run(stop)
         finally:
             stop.set()  # the scheduler finishes its tick, then returns
             await scheduler
+            if gauges is not None:
+                gauges.cancel()
+                metrics.disable()
     finally:
         await store.close()
+
+
+def _serve_metrics(
+    settings: Settings, store: PostgresStore, runner: Runner
+) -> asyncio.Task[None] | None:
+    """With `WAYMARK_METRICS_ADDR`: serve `/metrics` there, and refresh the queue gauges."""
+    if settings.metrics_addr is None:
+        return None
+    try:
+        recording = metrics.enable(settings.metrics_addr)
+    except OSError as error:
+        raise MetricsUnavailable(
+            f"cannot serve metrics on {settings.metrics_addr}: {error}"
+        ) from error
+    log.info("metrics on http://%s/metrics", settings.metrics_addr)
+    interval = max(settings.poll_interval_ms / 1000, _QUEUE_GAUGES_INTERVAL)
+    return asyncio.create_task(metrics.refresh_queue(recording, store, runner.clock, interval))
 
 
 async def open_store(dsn: str, settings: Settings) -> PostgresStore:

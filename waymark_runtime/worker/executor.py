@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from waymark_runtime.config import Settings
+from waymark_runtime.logs import AttemptContext
 
 if TYPE_CHECKING:
     from waymark_runtime.overrides import Overrides
@@ -49,6 +50,7 @@ class Job:
     timeout: float | None
     lease: Lease
     isolate: bool = False
+    context: AttemptContext | None = None
 
 
 OnReply = Callable[[Hashable, bool, Any], None]
@@ -122,7 +124,12 @@ class InProcessExecutor:
         from waymark_runtime.execute import execute_action
 
         outcome = await execute_action(
-            job.action, job.args, job.kwargs, timeout=job.timeout, overrides=self.overrides
+            job.action,
+            job.args,
+            job.kwargs,
+            timeout=job.timeout,
+            overrides=self.overrides,
+            context=job.context,
         )
         self.on_reply(job.key, bool(outcome.ok), outcome.value)
 

@@ -15,6 +15,7 @@ from waymark_runtime.effects import ActionFinished, Event, SleepFinished
 from waymark_runtime.engine import ClaimedInstance, Outcome, PlannedAction, StepCommit
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.pg_rows import Claim, Cursor, PendingAttempt
+from waymark_runtime.tracebacks import split_traceback
 from waymark_runtime.values import error_json
 from waymark_runtime.worker.executor import Lease
 
@@ -36,6 +37,8 @@ class Attempt:
     timeout: float | None
     lost_count: int = 0
     isolate: bool = False
+    attempts: int | None = None  # the retry budget, when this runner planned the attempt
+    dispatched: float = 0.0  # `time.monotonic()` at dispatch, when metrics are on
 
     @property
     def id(self) -> AttemptId:
@@ -63,6 +66,10 @@ class Held:
     fired: list[str] = field(default_factory=list)
     fresh: bool = False
     broken: Exception | None = None
+    failed: list[tuple[Attempt, Any]] = field(default_factory=list)
+    """Attempts that failed since the last step, with their errors (for the runner's log)."""
+    tracebacks: dict[AttemptId, dict[str, Any]] = field(default_factory=dict)
+    """Where failed attempts raised (`tracebacks.split_traceback`), until their rows record it."""
 
     @property
     def id(self) -> str:
@@ -81,8 +88,14 @@ class Held:
 
     def result(self, attempt: AttemptId, ok: bool, value: Any) -> bool:
         """Take an attempt's reply; False when the attempt is not running here (stale)."""
-        if self.running.pop(attempt, None) is None:
+        running = self.running.pop(attempt, None)
+        if running is None:
             return False
+        if not ok:
+            value, recorded = split_traceback(value)
+            if recorded is not None:
+                self.tracebacks[attempt] = recorded
+            self.failed.append((running, value))
         event = ActionFinished(node=attempt[0], attempt=attempt[1], ok=ok, value=value)
         self.events.append(event)
         self.results.append(event)
@@ -104,6 +117,7 @@ class Held:
             self.lost.append(running)
 
     def result_of_lost(self, attempt: Attempt, lost_error: Any) -> None:
+        self.failed.append((attempt, lost_error))
         event = ActionFinished(
             node=attempt.node, attempt=attempt.attempt, ok=False, value=lost_error
         )
@@ -215,7 +229,8 @@ def prepare(held: Held, step: StepCommit | None, policy: Policy) -> Change:
 
 def _record_consumed(held: Held, batch: CommitBatch) -> None:
     for event in held.results:
-        batch.finish(held.id, event.node, event.attempt, event.ok, event.value)
+        where = held.tracebacks.pop((event.node, event.attempt), None) if held.tracebacks else None
+        batch.finish(held.id, event.node, event.attempt, event.ok, event.value, where)
     if held.cursor is not None:
         for node, attempt in held.cursor.attempts:
             batch.consume(held.id, node, attempt)
@@ -263,7 +278,7 @@ def _plan_effects(held: Held, step: StepCommit, change: Change, policy: Policy) 
 
 def _attempt_of(planned: PlannedAction) -> Attempt:
     return Attempt(planned.node, planned.attempt, planned.action, list(planned.args),
-                   dict(planned.kwargs), planned.timeout)  # fmt: skip
+                   dict(planned.kwargs), planned.timeout, attempts=planned.attempts)  # fmt: skip
 
 
 def _decide_release(held: Held, change: Change, policy: Policy) -> Outcome | None:

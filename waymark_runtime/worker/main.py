@@ -20,6 +20,7 @@ import time
 
 from waymark_runtime.config import Settings
 from waymark_runtime.errors import WaymarkError
+from waymark_runtime.logs import AttemptContext, configure_logging
 from waymark_runtime.values import add_user_module, error_json, unstorable
 from waymark_runtime.worker.protocol import (
     Reply,
@@ -41,7 +42,9 @@ def main(argv: list[str] | None = None) -> None:
     # The runner coordinates shutdown; Ctrl-C in a terminal must not kill attempts mid-way.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
-    import_user_modules(Settings.from_env())
+    settings = Settings.from_env()
+    configure_logging(settings.log_level, settings.log_format)
+    import_user_modules(settings)
     asyncio.run(_serve(read_fd, write_fd))
 
 
@@ -96,6 +99,14 @@ class _Outbox:
             self.writer.write(encode_list(replies))
 
 
+def _context(request: Request) -> AttemptContext | None:
+    context = request.get("context")
+    if context is None:
+        return None
+    instance_id, workflow, attempt, node, trace = context
+    return AttemptContext(instance_id, workflow, request["action"], attempt, node, trace)
+
+
 async def _serve(read_fd: int, write_fd: int) -> None:
     from waymark_runtime.execute import execute_action
 
@@ -106,9 +117,8 @@ async def _serve(read_fd: int, write_fd: int) -> None:
 
     async def run(request: Request) -> None:
         try:
-            outcome = await execute_action(
-                request["action"], request["args"], request["kwargs"], timeout=request["timeout"]
-            )
+            outcome = await execute_action(request["action"], request["args"], request["kwargs"],
+                                           timeout=request["timeout"], context=_context(request))  # fmt: skip
             ok, value = bool(outcome.ok), outcome.value
         except BaseException as error:  # a bug must still answer, or the attempt hangs
             ok, value = False, error_json(error)

@@ -20,6 +20,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from waymark_runtime import metrics
 from waymark_runtime.config import Settings
 from waymark_runtime.errors import WaymarkError
 from waymark_runtime.values import ValueNotSerializable, error_json
@@ -194,7 +195,7 @@ class WorkerPool:
         if job.timeout is not None:
             worker.deadlines[worker.next_id] = time.monotonic() + job.timeout + _DEADLINE_GRACE
         self._maybe_retire(worker)
-        return {
+        request: Request = {
             "id": worker.next_id,
             "action": job.action,
             "args": job.args,
@@ -202,6 +203,11 @@ class WorkerPool:
             "timeout": job.timeout,
             "not_after": job.lease.deadline,
         }
+        if job.context is not None:
+            context = job.context
+            request["context"] = [context.instance_id, context.workflow, context.attempt,
+                                  context.node, context.trace]  # fmt: skip
+        return request
 
     def _encoded(self, worker: _Worker, request: Request) -> bytes | None:
         """`request` as JSON; one that will not encode (a last guard: the codec's output always
@@ -320,6 +326,8 @@ class WorkerPool:
             self._startup_failed(worker, code)
         self.changed.set()
         if not self.stopping and not worker.retiring and self.failed is None:
+            if (recording := metrics.current()) is not None:
+                recording.restarts.inc()
             self._background(self._spawn())
         self._fill()
         if not self.in_flight:

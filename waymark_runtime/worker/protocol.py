@@ -22,6 +22,8 @@ class Request(TypedDict):
 
     `not_after` is the runner's lease deadline on `time.monotonic()` (one clock for every
     process of a host): a request that arrives later is not started, it is answered `skipped`.
+    `context` is `[instance id, workflow, attempt, node, traceparent]`: the action's log records
+    and tracing span carry it.
     """
 
     id: int
@@ -30,6 +32,7 @@ class Request(TypedDict):
     kwargs: dict[str, Any]
     timeout: float | None
     not_after: float
+    context: NotRequired[list[Any]]
 
 
 class Reply(TypedDict):

@@ -15,11 +15,12 @@ WITH versions AS (
     ON CONFLICT (name, version) DO UPDATE SET wrl = excluded.wrl WHERE w.wrl <> excluded.wrl
 ), created AS (
     INSERT INTO waymark_instances
-        (id, workflow_name, workflow_version, inputs, priority, wake_at, created_at, updated_at)
+        (id, workflow_name, workflow_version, inputs, priority, wake_at, created_at, updated_at,
+         trace_parent)
     SELECT n.id, n.name, n.version, n.inputs::json, n.priority,
-           to_timestamp($9), to_timestamp($9), to_timestamp($9)
-    FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::integer[])
-        AS n (id, name, version, inputs, priority)
+           to_timestamp($9), to_timestamp($9), to_timestamp($9), n.trace_parent
+    FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::integer[], $10::text[])
+        AS n (id, name, version, inputs, priority, trace_parent)
     RETURNING 1
 )
 SELECT count(*), CASE WHEN count(*) > 0 THEN pg_notify('waymark_runnable', '')::text END
@@ -47,7 +48,7 @@ FROM picked
 WHERE i.id = picked.id
 RETURNING
     i.id, i.workflow_name, i.workflow_version, i.inputs, i.state, i.priority, i.event_seq,
-    i.lease_epoch,
+    i.lease_epoch, i.trace_parent,
     (SELECT v.wrl FROM waymark_workflow_versions AS v
      WHERE v.name = i.workflow_name AND v.version = i.workflow_version
        AND NOT (v.version || ':' || md5(v.wrl) = ANY ($5::text[]))) AS wrl,
@@ -103,6 +104,7 @@ WITH step AS (
                       THEN o.value ELSE a.result END,
         error = CASE WHEN o.op = 'finish' AND o.status = 'failed'
                      THEN o.value ELSE a.error END,
+        traceback = CASE WHEN o.op = 'finish' THEN o.traceback ELSE a.traceback END,
         consumed = o.op IN ('finish', 'consume'),
         lost_count = a.lost_count + coalesce(o.lost, 0),
         lease_owner = CASE WHEN o.op = 'requeue' THEN NULL
@@ -112,7 +114,7 @@ WITH step AS (
         finished_at = CASE WHEN o.op = 'finish' THEN to_timestamp($2) ELSE a.finished_at END
     FROM json_to_recordset($3::json -> 'o') AS o (
         instance_id uuid, node text, attempt integer, op text, status text, value json,
-        lost integer)
+        lost integer, traceback json)
     WHERE a.instance_id = o.instance_id AND a.node = o.node AND a.attempt = o.attempt
       AND o.instance_id IN (SELECT id FROM kept)
     RETURNING 1
@@ -272,7 +274,7 @@ FROM picked
 WHERE i.id = picked.id
 RETURNING
     i.id, i.workflow_name, i.workflow_version, i.inputs, i.state, i.priority, i.event_seq,
-    i.lease_epoch,
+    i.lease_epoch, i.trace_parent,
     (SELECT v.wrl FROM waymark_workflow_versions AS v
      WHERE v.name = i.workflow_name AND v.version = i.workflow_version
        AND NOT (v.version || ':' || md5(v.wrl) = ANY ($5::text[]))) AS wrl,
@@ -295,7 +297,8 @@ SELECT node, attempt, action, args, kwargs, status, result, error, lost_count, t
        extract(epoch FROM ready_at)::double precision AS ready_at,
        extract(epoch FROM created_at)::double precision AS created_at,
        extract(epoch FROM started_at)::double precision AS started_at,
-       extract(epoch FROM finished_at)::double precision AS finished_at
+       extract(epoch FROM finished_at)::double precision AS finished_at,
+       traceback
 FROM waymark_attempts
 WHERE instance_id = $1
 ORDER BY length(node), node, attempt;
@@ -370,3 +373,14 @@ SELECT c.id, (SELECT count(*) FROM open_attempts) AS attempts,
        pg_notify('waymark_done', json_build_object('id', c.id, 'status', c.status,
                                                    'result', NULL, 'error', c.error)::text)
 FROM cancelled AS c;
+
+-- name: queue_stats
+-- What `start-workers` reports as metrics: instances by status, and how many are runnable at
+-- $1 (unleased, due) with the wait of the longest waiting one, in seconds.
+SELECT
+    (SELECT coalesce(json_object_agg(status, n), '{}')
+     FROM (SELECT status, count(*) AS n FROM waymark_instances GROUP BY status) AS s) AS by_status,
+    count(*) AS runnable,
+    extract(epoch FROM to_timestamp($1) - min(wake_at))::double precision AS oldest
+FROM waymark_instances
+WHERE lease_owner IS NULL AND wake_at IS NOT NULL AND wake_at <= to_timestamp($1);

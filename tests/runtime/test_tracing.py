@@ -1,0 +1,101 @@
+"""OpenTelemetry: one trace per instance, joined to the span that called `run()`, and a span
+per attempt (workflow, action, attempt, node, outcome) current while the action runs, so the
+action's own spans nest under it. In-process (`LocalRuntime`, the SDK's in-memory exporter) and
+on PostgreSQL with real worker processes (each exporting its spans to a file)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from tests.runtime import observe_flows as flows
+from tests.runtime.support import client_for, runner_settings, running
+from waymark_runtime.local import LocalRuntime
+from waymark_runtime.store.postgres import PostgresStore
+
+_EXPORTER = InMemorySpanExporter()
+
+
+@pytest.fixture
+def spans() -> Iterator[InMemorySpanExporter]:
+    """This process's spans (the global tracer provider can be set once per process)."""
+    if not isinstance(trace.get_tracer_provider(), TracerProvider):
+        provider = TracerProvider()
+        provider.add_span_processor(SimpleSpanProcessor(_EXPORTER))
+        trace.set_tracer_provider(provider)
+    _EXPORTER.clear()
+    yield _EXPORTER
+    _EXPORTER.clear()
+
+
+def _by_name(spans: list[Any]) -> dict[str, list[Any]]:
+    found: dict[str, list[Any]] = {}
+    for span in spans:
+        name = span["name"] if isinstance(span, dict) else span.name
+        found.setdefault(name, []).append(span)
+    return found
+
+
+async def test_attempt_spans_join_the_callers_trace_in_process(
+    spans: InMemorySpanExporter,
+) -> None:
+    tracer = trace.get_tracer("test")
+    async with LocalRuntime():
+        with tracer.start_as_current_span("request") as request:
+            assert await flows.Traced().run("box") == "BOX"
+            with pytest.raises(ValueError):
+                await flows.Exploding().run("t")
+    named = _by_name(list(spans.get_finished_spans()))
+    trace_id = request.get_span_context().trace_id
+    [run_traced, run_exploding] = named["waymark.run Traced"] + named["waymark.run Exploding"]
+    assert run_traced.parent.span_id == request.get_span_context().span_id
+    [attempt] = named["waymark.attempt traced"]
+    assert attempt.parent.span_id == run_traced.context.span_id
+    assert attempt.context.trace_id == trace_id
+    assert attempt.kind is trace.SpanKind.CONSUMER
+    assert dict(attempt.attributes) == {
+        "waymark.instance_id": attempt.attributes["waymark.instance_id"],
+        "waymark.workflow": "Traced", "waymark.action": "tests.runtime.observe_flows:traced",
+        "waymark.attempt": 1, "waymark.node": "n1", "waymark.outcome": "ok",
+    }  # fmt: skip
+    [own] = named["pack box"]
+    assert own.parent.span_id == attempt.context.span_id  # user spans nest under the attempt
+    failed = named["waymark.attempt flaky"]
+    assert [s.attributes["waymark.attempt"] for s in failed] == [1, 2]
+    assert all(s.parent.span_id == run_exploding.context.span_id for s in failed)
+    assert all(s.status.status_code is trace.StatusCode.ERROR for s in failed)
+    assert all(s.attributes["waymark.outcome"] == "error" for s in failed)
+
+
+async def test_attempt_spans_in_worker_processes_join_the_callers_trace(
+    spans: InMemorySpanExporter,
+    store: PostgresStore,
+    database: str,
+    worker_env: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    exported = tmp_path / "worker-spans.jsonl"
+    monkeypatch.setenv(flows.SPANS_ENV, str(exported))
+    settings = runner_settings(database, user_modules=("tests.runtime.observe_flows",))
+    tracer = trace.get_tracer("test")
+    async with running(store, settings), client_for(database):
+        with tracer.start_as_current_span("request") as request:
+            assert await flows.Traced().run("crate") == "CRATE"
+    [run] = _by_name(list(spans.get_finished_spans()))["waymark.run Traced"]
+    named = _by_name([json.loads(line) for line in exported.read_text().splitlines()])
+    [attempt] = named["waymark.attempt traced"]
+    assert attempt["context"]["trace_id"] == f"0x{request.get_span_context().trace_id:032x}"
+    assert attempt["parent_id"] == f"0x{run.context.span_id:016x}"
+    assert attempt["attributes"]["waymark.workflow"] == "Traced"
+    assert attempt["attributes"]["waymark.outcome"] == "ok"
+    [own] = named["pack crate"]
+    assert own["parent_id"] == attempt["context"]["span_id"]

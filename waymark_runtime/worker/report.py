@@ -1,0 +1,77 @@
+"""The runner's log lines for failures an operator must see: failed attempts and instances.
+
+An attempt's failure is logged once the step that read it is planned, so the line says whether
+it will be retried (the step planned the next attempt of the same node). Only failures are
+logged: a successful attempt costs nothing here. Every line carries its fields as `extra`
+(`instance_id`, `workflow`, `action`, `attempt`, `attempts`, `error_type`, `error`, `retry`), for
+`WAYMARK_LOG_FORMAT=json`.
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from typing import Any
+
+from waymark_runtime.engine import StepCommit
+from waymark_runtime.values.text import shown_text
+from waymark_runtime.worker.held import Held
+
+log = logging.getLogger("waymark.runner")
+
+
+def error_parts(error: Any) -> tuple[str, str]:
+    """The short type name and message of a stored exception value (lone surrogates escaped:
+    a log handler must be able to encode the line)."""
+    if not isinstance(error, dict) or error.get("$t") != "exception":
+        return "Error", _loggable(shown_text(error))
+    kind = _loggable(str(error.get("type", "?")).rpartition(":")[2])
+    return kind, _loggable(shown_text(error.get("message", "")))
+
+
+_HIDDEN = frozenset(("Cc", "Cf", "Cs", "Zl", "Zp"))
+
+
+def _loggable(text: str) -> str:
+    """`text` with control, format (bidi) and surrogate characters escaped: a stored message
+    or name can neither forge log lines nor drive a terminal, and every handler encodes it."""
+    if text.isprintable():
+        return text
+    return "".join(_escaped(c) if unicodedata.category(c) in _HIDDEN else c for c in text)
+
+
+def _escaped(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def attempt_failures(held: Held, step: StepCommit | None) -> None:
+    """Log (WARNING) each attempt of `held` that failed since its last step."""
+    failed, held.failed = held.failed, []
+    planned = {(a.node, a.attempt) for a in step.plan.actions} if step is not None else set()
+    workflow = _loggable(held.claimed.workflow)
+    for attempt, error in failed:
+        kind, message = error_parts(error)
+        action = _loggable(attempt.action)
+        retry = (attempt.node, attempt.attempt + 1) in planned
+        budget = attempt.attempts
+        of = f"{attempt.attempt}/{budget}" if budget is not None else str(attempt.attempt)
+        log.warning(
+            "action %s failed (workflow %s, instance %s, attempt %s): %s: %s; %s",
+            action, workflow, held.id, of, kind, message,
+            "will retry" if retry else "not retried",
+            extra={"instance_id": held.id, "workflow": workflow, "action": action,
+                   "attempt": attempt.attempt, "attempts": budget, "error_type": kind,
+                   "error": message, "retry": retry},
+        )  # fmt: skip
+
+
+def instance_failure(held: Held, error: Any) -> None:
+    """Log (ERROR) that `held` ended failed with `error`."""
+    kind, message = error_parts(error)
+    workflow = _loggable(held.claimed.workflow)
+    log.error(
+        "instance %s of workflow %s failed: %s: %s", held.id, workflow, kind, message,
+        extra={"instance_id": held.id, "workflow": workflow, "error_type": kind,
+               "error": message},
+    )  # fmt: skip

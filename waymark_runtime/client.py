@@ -26,7 +26,7 @@ from waymark_runtime.store import postgres
 from waymark_runtime.store.postgres import PostgresStore
 from waymark_runtime.values import find_class, from_json, kind_of, to_json
 from waymark_runtime.values.text import shown_text
-from waymark_runtime.workflows import WorkflowDefinition, current_backend
+from waymark_runtime.workflows import WorkflowDefinition, current_backend, family_of
 
 __all__ = ["InstanceStatus", "PostgresClient", "default_client", "get_result", "get_status"]
 
@@ -70,6 +70,7 @@ class PostgresClient:
             wrl=definition.wrl,
             inputs=to_json(inputs),
             priority=checked_priority(priority),
+            family=tuple((d.name, d.version, d.wrl) for d in family_of(definition)),
         )
         blocking = checked_flag(blocking, "_blocking")
         submitter = await self._submitter()

@@ -23,6 +23,7 @@ from waymark_runtime.effects import (
     Effect,
     Event,
     Fail,
+    StartChild,
     StartSleep,
 )
 from waymark_runtime.errors import InternalError, ProgramMismatch
@@ -56,6 +57,17 @@ class Timer:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PlannedChild:
+    """A child instance to create with the step (`StartChild`); its outcome (blocking) or its
+    id (detached) is the result of the parent's attempt 1 of `node`."""
+
+    node: str
+    workflow: str
+    inputs: dict[str, JSON]
+    blocking: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Outcome:
     """How an instance ended: `ok` with `value` its JSON result, or not ok with an exception value."""
 
@@ -67,6 +79,7 @@ class Outcome:
 class StepPlan:
     actions: list[PlannedAction] = field(default_factory=list)
     timers: list[Timer] = field(default_factory=list)
+    children: list[PlannedChild] = field(default_factory=list)
     outcome: Outcome | None = None
 
 
@@ -97,6 +110,11 @@ def _plan_StartSleep(plan: StepPlan, effect: Any, now: float, rng: random.Random
     plan.timers.append(Timer(node=effect.node, wake_at=now + effect.seconds))
 
 
+def _plan_StartChild(plan: StepPlan, effect: Any, now: float, rng: random.Random) -> None:
+    plan.children.append(PlannedChild(node=effect.node, workflow=effect.workflow,
+                                      inputs=effect.inputs, blocking=effect.blocking))  # fmt: skip
+
+
 def _plan_Complete(plan: StepPlan, effect: Any, now: float, rng: random.Random) -> None:
     plan.outcome = Outcome(ok=True, value=effect.result)
 
@@ -108,6 +126,7 @@ def _plan_Fail(plan: StepPlan, effect: Any, now: float, rng: random.Random) -> N
 _PLANNERS: dict[type, Callable[[StepPlan, Any, float, random.Random], None]] = {
     DispatchAction: _plan_DispatchAction,
     StartSleep: _plan_StartSleep,
+    StartChild: _plan_StartChild,
     Complete: _plan_Complete,
     Fail: _plan_Fail,
 }
@@ -131,6 +150,29 @@ class NewInstance:
     wrl: str
     inputs: dict[str, JSON]
     priority: int = 0
+    family: tuple[tuple[str, str, str], ...] = ()
+    """`(workflow, version, wrl)` of every workflow the program may start as a child, directly
+    or not: registered with the instance and pinned for its whole tree."""
+
+    def pins(self) -> dict[str, str]:
+        """The versions the instance's tree runs: its own, and its family's."""
+        return {self.workflow: self.version, **{name: v for name, v, _ in self.family}}
+
+    def programs(self) -> dict[tuple[str, str], str]:
+        return {(self.workflow, self.version): self.wrl,
+                **{(name, v): wrl for name, v, wrl in self.family}}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Family:
+    """Where an instance stands in a tree of child workflows: the versions pinned for the tree
+    (`pins`, workflow name -> version), its depth (the root is 0), its parent (None for a
+    root) and how many children it started so far."""
+
+    pins: dict[str, str] = field(default_factory=dict)
+    depth: int = 0
+    parent_id: str | None = None
+    children: int = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -150,6 +192,7 @@ class ClaimedInstance:
     state: State | None
     events: list[Event]
     cursor: Any = None
+    family: Family = field(default_factory=Family)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

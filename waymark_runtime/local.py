@@ -27,7 +27,7 @@ from waymark_runtime.runner import Runner
 from waymark_runtime.store.memory import MemoryStore
 from waymark_runtime.values import TypeResolver, from_json, to_json
 from waymark_runtime.worker.executor import InProcessExecutor
-from waymark_runtime.workflows import WorkflowDefinition, reset_backend, use_backend
+from waymark_runtime.workflows import WorkflowDefinition, family_of, reset_backend, use_backend
 
 _FOREVER_MS = 10**12
 # One runner in this process: it holds every instance (no eviction, no lease to lose, no
@@ -131,6 +131,7 @@ class LocalRuntime:
             wrl=wrl,
             inputs={k: to_json(v) for k, v in inputs.items()},
             priority=priority,
+            family=tuple((d.name, *reversed(self._text_of(d))) for d in family_of(definition)),
         )
         self._ensure_running()
         (instance_id,) = await self.store.create_instances([spec], self.clock.now())

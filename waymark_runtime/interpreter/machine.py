@@ -19,10 +19,19 @@ from waymark_runtime.effects import (
     Event,
     Fail,
     SleepFinished,
+    StartChild,
     StartSleep,
 )
 from waymark_runtime.errors import InternalError, WaymarkError
-from waymark_runtime.interpreter.code import _NOTHING, AwaitSite, Frame, Return, Suspend, execute
+from waymark_runtime.interpreter.code import (
+    _NOTHING,
+    AwaitSite,
+    ChildCall,
+    Frame,
+    Return,
+    Suspend,
+    execute,
+)
 from waymark_runtime.interpreter.guards import charge_saving
 from waymark_runtime.interpreter.limits import LimitExceeded
 from waymark_runtime.interpreter.program import Program
@@ -161,6 +170,10 @@ class Machine:
     def _emit(
         self, entry: dict[str, Any], policy: ir.Policy | None, delay: float, jitter: float
     ) -> None:
+        if isinstance(policy, ChildCall):
+            self.effects.append(StartChild(node=entry["node"], workflow=entry["action"],
+                                           inputs=dict(entry["kwargs"]), blocking=policy.blocking))  # fmt: skip
+            return
         self.effects.append(
             DispatchAction(
                 node=entry["node"],
@@ -194,7 +207,7 @@ class Machine:
                 self._fail(event.value)  # the runtime refused the call: no retry, no handler
                 return
             policy = site.policies[entry["item"]]
-            if _retries(policy, error, entry["attempt"]):
+            if not isinstance(policy, ChildCall) and _retries(policy, error, entry["attempt"]):
                 entry["attempt"] += 1
                 self._emit(entry, policy, *_backoff(policy, entry["attempt"] - 1))
                 return

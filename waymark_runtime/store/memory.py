@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from waymark_runtime.engine import NewInstance, Outcome, check_programs
-from waymark_runtime.store import memory_inspect
-from waymark_runtime.store.contract import InstanceQuery, lost_attempt_error
+from waymark_runtime.store import memory_children, memory_inspect
+from waymark_runtime.store.contract import InstanceQuery, cascade_error, lost_attempt_error
 from waymark_runtime.store.pg_batch import CommitBatch, dumps
 from waymark_runtime.store.pg_rows import FINISHED, Claim, claim_of, outcome_of
 
@@ -49,6 +49,11 @@ class _Instance:
     updated_at: float = 0.0
     attempts: dict[tuple[str, int], _Attempt] = field(default_factory=dict)
     timers: dict[str, float] = field(default_factory=dict)
+    parent_id: str | None = None
+    parent_node: str | None = None
+    blocking: bool = True
+    depth: int = 0
+    pins: dict[str, str] | None = None
 
     def outcome(self) -> Outcome | None:
         return outcome_of({"status": self.status, "result": self.result, "error": self.error})
@@ -73,6 +78,7 @@ class _Attempt:
     error: Any = None
     started_at: float | None = None
     finished_at: float | None = None
+    child_id: str | None = None
 
     def row(self) -> list[Any]:
         """The shape `claim_instances` gives an attempt (see `pg_rows.split_attempts`)."""
@@ -114,15 +120,16 @@ class MemoryStore:
     async def create_instances(
         self, specs: Sequence[NewInstance], now: float, ids: Sequence[str] | None = None
     ) -> list[str]:
-        check_programs({(s.workflow, s.version): s.wrl for s in specs})
+        programs = {key: wrl for spec in specs for key, wrl in spec.programs().items()}
+        check_programs(programs)
         ids = list(ids) if ids is not None else [str(uuid.uuid4()) for _ in specs]
-        for spec in specs:
-            self.versions.setdefault((spec.workflow, spec.version), spec.wrl)
+        for key, wrl in programs.items():
+            self.versions.setdefault(key, wrl)
         for instance_id, spec in zip(ids, specs, strict=True):
             self.instances[instance_id] = _Instance(
                 id=instance_id, workflow_name=spec.workflow, workflow_version=spec.version,
                 inputs=json.loads(dumps(spec.inputs)), priority=spec.priority, created_at=now,
-                wake_at=now)  # fmt: skip
+                wake_at=now, pins=spec.pins())  # fmt: skip
             self._queue(self.instances[instance_id])
         self._notify_runnable()
         return ids
@@ -180,6 +187,8 @@ class MemoryStore:
             "workflow_version": instance.workflow_version, "inputs": instance.inputs,
             "state": instance.state, "priority": instance.priority,
             "event_seq": instance.event_seq, "lease_epoch": instance.lease_epoch,
+            "pins": instance.pins, "depth": instance.depth, "parent_id": instance.parent_id,
+            "child_count": sum(a.child_id is not None for a in instance.attempts.values()),
             "attempts": [attempt.row() for attempt in attempts],
             "timers": sorted(instance.timers.items(), key=lambda timer: timer[1]),
         }  # fmt: skip
@@ -202,9 +211,20 @@ class MemoryStore:
         for row in document["t"]:
             if row["instance_id"] in kept:
                 self.instances[row["instance_id"]].timers[row["node"]] = row["wake_at"]
-        for instance_id in kept:
-            self._settle(self.instances[instance_id])
+        started = [memory_children.start_child(self, row, now)
+                   for row in document["c"] if row["instance_id"] in kept]  # fmt: skip
+        changed = [self.instances[i] for i in kept] + [c for c in started if c is not None]
+        settled = [i for i in batch.settled if i in kept]
+        changed += memory_children.settle(self, settled, now, cascade_error()) if settled else []
+        for instance in changed:
+            self._settle(instance)
+        if any(started) or settled:
+            self._notify_runnable()
         return kept
+
+    def next_order(self) -> int:
+        """The creation order of a new attempt row."""
+        return next(self._order)
 
     def _step(self, row: Row, owner: str, now: float) -> bool:
         instance = self.instances.get(row["id"])
@@ -320,7 +340,10 @@ class MemoryStore:
         instance = self.instances.get(instance_id)
         if instance is None or not memory_inspect.cancel(instance, json.loads(dumps(error)), now):
             return False
-        self._settle(instance)
+        changed = memory_children.settle(self, [instance_id], now, cascade_error())
+        for each in [instance, *changed]:
+            self._settle(each)
+        self._notify_runnable()
         return True
 
     # internals -------------------------------------------------------------------------------

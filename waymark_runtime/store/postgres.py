@@ -24,7 +24,7 @@ from waymark_runtime.engine import (
     Outcome,
     check_programs,
 )
-from waymark_runtime.store.contract import InstanceQuery, lost_attempt_error
+from waymark_runtime.store.contract import InstanceQuery, cascade_error, lost_attempt_error
 from waymark_runtime.store.pg_batch import CommitBatch, dumps
 from waymark_runtime.store.pg_listen import Listener
 from waymark_runtime.store.pg_migrate import migrate, migrate_async
@@ -132,7 +132,7 @@ class PostgresStore:
         text does not hash to it, or names another workflow, is refused (`ProgramMismatch`).
         """
         ids = list(ids) if ids is not None else [str(uuid.uuid4()) for _ in specs]
-        fresh = {(s.workflow, s.version): s.wrl for s in specs}
+        fresh = {key: wrl for spec in specs for key, wrl in spec.programs().items()}
         fresh = {key: wrl for key, wrl in fresh.items() if key not in self._known_versions}
         check_programs(fresh)
         await self.pool.fetchrow(
@@ -146,6 +146,7 @@ class PostgresStore:
             [dumps(s.inputs) for s in specs],
             [s.priority for s in specs],
             now,
+            [dumps(s.pins()) for s in specs],
         )
         self._known_versions.update(fresh)
         return ids
@@ -214,8 +215,23 @@ class PostgresStore:
 
     async def commit(self, batch: CommitBatch, owner: str, now: float) -> set[str]:
         """Persist a group commit; returns the instances that passed the lease fence."""
-        rows = await self.pool.fetch(self._sql["commit_instances"], owner, now, *batch.params())
-        return {str(row["id"]) for row in rows}
+        if not batch.settled:
+            rows = await self.pool.fetch(self._sql["commit_instances"], owner, now, *batch.params())
+            return {str(row["id"]) for row in rows}
+        async with self.pool.acquire() as connection, connection.transaction():
+            rows = await connection.fetch(
+                self._sql["commit_instances"], owner, now, *batch.params()
+            )
+            kept = {str(row["id"]) for row in rows}
+            await self._settle(connection, [i for i in batch.settled if i in kept], now)
+        return kept
+
+    async def _settle(self, connection: Any, instance_ids: list[str], now: float) -> None:
+        """Report finished children to their parents, cancel the blocking children of
+        finished parents (`settle_children`), inside the caller's transaction."""
+        if instance_ids:
+            error = cascade_error()
+            await connection.fetch(self._sql["settle_children"], instance_ids, now, error)
 
     async def heartbeat(self, owner: str, now: float, lease: float) -> dict[str, int]:
         """Extend `owner`'s leases; returns the instances it still holds, with their epoch."""
@@ -289,11 +305,15 @@ class PostgresStore:
             query.limit,
             after_us,
             after_id,
+            query.parent,
         )
         return [{**dict(row), "id": str(row["id"])} for row in rows]
 
     async def cancel(self, instance_id: str, error: Any, now: float) -> bool:
         """End an unfinished instance as cancelled, with `error` (the exception its waiters
         raise); False when it is unknown or already finished."""
-        row = await self.pool.fetchrow(self._sql["cancel_instance"], instance_id, now, error)
+        async with self.pool.acquire() as connection, connection.transaction():
+            row = await connection.fetchrow(self._sql["cancel_instance"], instance_id, now, error)
+            if row is not None:
+                await self._settle(connection, [instance_id], now)
         return row is not None

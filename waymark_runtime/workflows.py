@@ -111,11 +111,40 @@ class Workflow:
         return await run_with_policy(call, retry, backoff, timeout)
 
     async def run_inline(self, *args: Any, **kwargs: Any) -> Any:
-        """Run the original `run()` body as plain Python, in this process."""
+        """Run the original `run()` body as plain Python, in this process; child workflows
+        it awaits run inline too (a detached one as a task, its id a fresh uuid)."""
         body = type(self).__waymark_inline_run__
         if body is None:
             raise TypeError(f"{type(self).__name__} is not decorated with @workflow")
-        return await body(self, *args, **kwargs)
+        token = _inline.set(True)
+        try:
+            return await body(self, *args, **kwargs)
+        finally:
+            _inline.reset(token)
+
+
+_inline: ContextVar[bool] = ContextVar("waymark_inline", default=False)
+_detached: set[Any] = set()
+
+
+def running_inline() -> bool:
+    """Inside `run_inline`: a child workflow's `run()` runs inline as well."""
+    return _inline.get()
+
+
+async def run_child_inline(
+    workflow: Workflow, args: tuple[Any, ...], kwargs: dict[str, Any], blocking: bool
+) -> Any:
+    """A child workflow called inside `run_inline`, as plain Python."""
+    if blocking:
+        return await workflow.run_inline(*args, **kwargs)
+    import asyncio
+    import uuid
+
+    task = asyncio.ensure_future(workflow.run_inline(*args, **kwargs))
+    _detached.add(task)
+    task.add_done_callback(_detached.discard)
+    return str(uuid.uuid4())
 
 
 def child_names(node: object) -> set[str]:

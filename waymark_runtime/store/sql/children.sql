@@ -54,7 +54,7 @@ WITH RECURSIVE finished AS (
 SELECT c.id, (SELECT count(*) FROM woken) AS woken, (SELECT count(*) FROM open_attempts),
        (SELECT count(*) FROM sleeps),
        pg_notify('waymark_done', json_build_object('id', c.id, 'status', c.status,
-                                                   'result', NULL, 'error', c.error)::text)
+                                                   'result', NULL, 'error', c.error)::text)::text
 FROM cancelled AS c
 UNION ALL
 SELECT NULL, (SELECT count(*) FROM woken), 0, 0,

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from typing import Any
 
 import asyncpg
 import pytest
 
+from tests.runtime import child_flows
 from tests.runtime import runtime_flows as flows
 from waymark_runtime.effects import ActionFinished
 from waymark_runtime.engine import (
@@ -217,3 +219,95 @@ def test_a_connection_a_shutdown_left_mid_protocol_is_a_transient_error() -> Non
     assert is_transient(asyncpg.InterfaceError("cannot perform operation: connection is closed"))
     assert not is_transient(asyncpg.exceptions.InternalClientError("unexpected message"))
     assert not is_transient(ValueError("bad value"))
+
+
+# --- child workflows (migration 0009) ----------------------------------------------------------
+
+FACTORIAL = child_flows.Factorial.__waymark_definition__
+assert FACTORIAL is not None
+
+
+def parent_spec() -> NewInstance:
+    """A root whose tree pins `Factorial` (as a client registers the closure of its children)."""
+    family = ((FACTORIAL.name, FACTORIAL.version, FACTORIAL.wrl),)
+    return NewInstance(workflow=DEFINITION.name, version=DEFINITION.version, wrl=DEFINITION.wrl,
+                       inputs={"value": 1}, family=family)  # fmt: skip
+
+
+async def start_children(
+    store: RunnerStore, now: float, blocking: tuple[bool, ...] = (True,)
+) -> tuple[str, list[str]]:
+    """A parent that commits one child call per flag (nodes n1...) and releases its lease."""
+    [parent] = await store.create_instances([parent_spec()], now)
+    [claim] = await store.claim("a", 1, now, LEASE)
+    batch = CommitBatch()
+    children = [str(uuid.uuid5(uuid.UUID(parent), f"n{i + 1}")) for i in range(len(blocking))]
+    for index, (child, waits) in enumerate(zip(children, blocking, strict=True)):
+        status, value = ("waiting", None) if waits else ("completed", child)
+        batch.child(parent, f"n{index + 1}", FACTORIAL.name, {"n": 2}, child=child,
+                    blocking=waits, status=status, value=value)  # fmt: skip
+    batch.instance(parent, state={"s": 1}, release=True, epoch=claim.epoch,
+                   seq=claim.instance.cursor.seq)  # fmt: skip
+    assert await store.commit(batch, "a", now) == {parent}
+    return parent, children
+
+
+async def finish(store: RunnerStore, instance_id: str, outcome: Outcome, now: float) -> None:
+    """Claim `instance_id` (alone runnable) and commit its outcome, settling its family."""
+    [claim] = await store.claim("b", 1, now, LEASE)
+    assert claim.instance.instance_id == instance_id
+    batch = CommitBatch()
+    batch.instance(instance_id, state={"done": 1}, outcome=outcome, epoch=claim.epoch)
+    batch.settle(instance_id)
+    assert await store.commit(batch, "b", now) == {instance_id}
+
+
+async def test_a_child_starts_with_the_step_pinned_and_linked(store: RunnerStore) -> None:
+    now = time.time()
+    parent, [child] = await start_children(store, now)
+    assert await store.claim("a", 5, now + 1, LEASE) != []  # the child, not the parent
+    row = await store.status(child)
+    assert row is not None and row["parent_id"] == parent and row["depth"] == 1
+    assert row["workflow_name"] == FACTORIAL.name
+    assert row["workflow_version"] == FACTORIAL.version
+    assert await store.claim("a", 5, now + 2, LEASE) == []  # the parent waits, unleased
+
+
+async def test_a_finished_child_wakes_its_parent_with_its_outcome(store: RunnerStore) -> None:
+    now = time.time()
+    parent, [child] = await start_children(store, now)
+    error = {"$t": "exception", "type": "builtins:ValueError", "message": "no"}
+    await finish(store, child, Outcome(ok=False, value=error), now + 1)
+    [claim] = await store.claim("a", 1, now + 2, LEASE)
+    assert claim.instance.instance_id == parent
+    assert claim.instance.events == [ActionFinished(node="n1", attempt=1, ok=False, value=error)]
+
+
+async def test_a_parent_released_after_its_child_finished_wakes_at_once(
+    store: RunnerStore,
+) -> None:
+    now = time.time()
+    parent, [child] = await start_children(store, now)
+    await store.reclaim_expired_instances(now)
+    [held] = await store.create_instances([spec()], now)  # keeps the claim order honest
+    [child_claim, _] = await store.claim("b", 2, now + 1, LEASE)
+    assert child_claim.instance.instance_id == child
+    batch = CommitBatch()
+    batch.instance(child, state={}, outcome=Outcome(ok=True, value=2), epoch=child_claim.epoch)
+    batch.settle(child)
+    await store.commit(batch, "b", now + 1)
+    [claim] = await store.claim("c", 1, now + 2, LEASE)
+    assert claim.instance.instance_id == parent
+    assert claim.instance.events == [ActionFinished(node="n1", attempt=1, ok=True, value=2)]
+    assert held != parent
+
+
+async def test_a_cancelled_parent_cancels_blocking_children_only(store: RunnerStore) -> None:
+    now = time.time()
+    parent, [blocking, detached] = await start_children(store, now, (True, False))
+    await store.claim("x", 2, now + 1, LEASE)  # both children leased by another runner
+    error = {"$t": "exception", "type": "waymark_runtime.errors:InstanceCancelled"}
+    assert await store.cancel(parent, error, now + 2)  # type: ignore[attr-defined]
+    assert (await store.status(blocking) or {})["status"] == "cancelled"
+    assert (await store.status(detached) or {})["status"] == "running"
+    assert set(await store.heartbeat("x", now + 3, LEASE)) == {detached}

@@ -108,3 +108,19 @@ class Forever(Workflow):
     async def run(self, n: int) -> int:
         deeper = await Forever().run(n=n + 1)
         return deeper
+
+
+@workflow
+class SlowLeaf(Workflow):
+    async def run(self, i: int) -> int:
+        await park(0.2)
+        sub = await Factorial().run(n=i + 2)
+        return sub + i
+
+
+@workflow
+class SlowTree(Workflow):
+    async def run(self, k: int) -> list[int]:
+        leaves = await asyncio.gather(*[SlowLeaf().run(i=i) for i in range(k)])
+        total = await double(sum(leaves))
+        return [*leaves, total]

@@ -124,3 +124,10 @@ class SlowTree(Workflow):
         leaves = await asyncio.gather(*[SlowLeaf().run(i=i) for i in range(k)])
         total = await double(sum(leaves))
         return [*leaves, total]
+
+
+@workflow
+class FailFast(Workflow):
+    async def run(self, seconds: float) -> str:
+        await asyncio.gather(Parks().run(seconds=seconds), EvenOnly().run(n=1))
+        return "unreachable"

@@ -128,3 +128,13 @@ async def test_postgres_cancel_cascades(workers: str) -> None:
         children = (await Admin(store).list(parent=parent)).items
         assert [c.status for c in children] == ["cancelled", "cancelled"]
         assert isinstance(store, PostgresStore)
+
+
+async def test_a_parent_that_fails_cancels_its_running_children() -> None:
+    async with LocalRuntime() as runtime:
+        parent = await flows.FailFast().run(seconds=3600.0, _blocking=False)
+        with pytest.raises(flows.OddInput):
+            await runtime.result(parent)
+        children = (await runtime.admin().list(parent=parent)).items
+        statuses = sorted((c.workflow, c.status) for c in children)
+        assert statuses == [("EvenOnly", "failed"), ("Parks", "cancelled")]

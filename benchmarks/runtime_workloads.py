@@ -22,6 +22,7 @@ from benchmarks.runner_process import RunnerProcess
 from benchmarks.spec import w6_spec
 from benchmarks.workflows import (
     NAP_SECONDS,
+    BenchChildren,
     BenchFanOut,
     BenchNaps,
     BenchOneAction,
@@ -71,6 +72,17 @@ async def w2(ctx: Context) -> Measured:
         length, seconds = await _timed(runner, BenchFanOut().run(count))
         _check(length, count, "BenchFanOut")
         measured.add("W2.actions", count / seconds)
+    return measured
+
+
+async def w7(ctx: Context) -> Measured:
+    _, _, runners = ctx.require()
+    runner = await runners.get(ctx.concurrency)
+    count, measured = ctx.scale.w7_children, Measured()
+    for _ in range(ctx.scale.repeats):
+        total, seconds = await _timed(runner, BenchChildren().run(count))
+        _check(total, sum(range(count)), "BenchChildren")
+        measured.add("W7.children", count / seconds)
     return measured
 
 

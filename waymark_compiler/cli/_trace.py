@@ -27,8 +27,8 @@ from waymark_runtime.errors import WaymarkError
 from waymark_runtime.interpreter.program import compiled
 from waymark_runtime.values import TypeResolver
 
-_AWAIT_KINDS = {"action": "actions", "gather": "actions", "sleep": "sleep", "call": "call",
-                "child": "actions"}
+_AWAIT_KINDS = {"action": "actions", "gather": "actions", "sleep": "sleep", "call": "call"}
+_AWAIT_KINDS["child"] = "actions"  # a child workflow call waits as an action does
 _REPLAY_LIMIT = 20_000  # events; beyond it an inspection is not worth its cost
 
 

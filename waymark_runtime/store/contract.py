@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from waymark_runtime.actions import ActionTimeout
-from waymark_runtime.errors import InstanceCancelled
 from waymark_runtime.engine import NewInstance, Outcome
+from waymark_runtime.errors import InstanceCancelled
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.pg_rows import Claim
 from waymark_runtime.values import error_json

@@ -132,7 +132,7 @@ class LocalRuntime:
             wrl=wrl,
             inputs={k: to_json(v) for k, v in inputs.items()},
             priority=priority,
-            family=tuple((d.name, *reversed(self._text_of(d))) for d in family_of(definition)),
+            family=tuple(self._member(child) for child in family_of(definition)),
         )
         self._ensure_running()
         (instance_id,) = await self.store.create_instances([spec], self.clock.now())
@@ -170,6 +170,11 @@ class LocalRuntime:
                     _keep_time(self._runner, self.clock)
                 )
         return self._running
+
+    def _member(self, definition: WorkflowDefinition) -> tuple[str, str, str]:
+        """`(workflow, version, wrl)` of a workflow the instance's tree may start."""
+        wrl, version = self._text_of(definition)
+        return definition.name, version, wrl
 
     def _text_of(self, definition: WorkflowDefinition) -> tuple[str, str]:
         """The program's `.wrl` text and version, printed here once per workflow version."""

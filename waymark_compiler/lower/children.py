@@ -89,6 +89,7 @@ def _literal_flag(node: cst.BaseExpression) -> bool | None:
     return None
 
 
-def _refuse(node: cst.CSTNode, ctx: Ctx, message: str, help: str) -> None:
+def _refuse(node: cst.CSTNode, ctx: Ctx, message: str, help: str) -> ir.ActionCall | None:
+    """Report a malformed child call (WM160); there is no call to lower."""
     ctx.error(rules.CHILD_WORKFLOW_FORM, node, message, "child workflow", help)
     return None

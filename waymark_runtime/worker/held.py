@@ -293,8 +293,8 @@ def _plan_effects(held: Held, step: StepCommit, change: Change, policy: Policy) 
         change.batch.add_timer(held.id, timer.node, timer.wake_at)
         change.sleeps.append((timer.node, timer.wake_at))
         held.sleeps[timer.node] = timer.wake_at
-    for planned in step.plan.children:
-        _start_child(held, planned, change, policy)
+    for child in step.plan.children:
+        _start_child(held, child, change, policy)
 
 
 def _start_child(held: Held, planned: PlannedChild, change: Change, policy: Policy) -> None:

@@ -198,6 +198,7 @@ class MemoryStore:
     async def commit(self, batch: CommitBatch, owner: str, now: float) -> set[str]:
         """`commit_instances`: the steps that pass the fence, then their rows."""
         document = json.loads(dumps(batch.params()[0]))
+        memory_children.check_children(self, document["c"])
         kept = {row["id"] for row in document["s"] if self._step(row, owner, now)}
         for row in document["o"]:
             if row["instance_id"] in kept:

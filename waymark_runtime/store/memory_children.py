@@ -19,6 +19,17 @@ if TYPE_CHECKING:
 Row = dict[str, Any]
 
 
+def check_children(store: MemoryStore, rows: list[Row]) -> None:
+    """Refuse a commit (before it changes anything, as PostgreSQL's statement would fail) that
+    starts a child of a workflow with no version to run."""
+    for row in rows:
+        parent = store.instances.get(row["instance_id"])
+        if row["child"] is None or parent is None:
+            continue
+        if not (parent.pins or {}).get(row["workflow"]) and _latest(store, row["workflow"]) is None:
+            raise LookupError(f"workflow {row['workflow']!r} has no registered version")
+
+
 def start_child(store: MemoryStore, row: Row, now: float) -> _Instance | None:
     """The parent's attempt of a child call, and the child (when `row` starts one)."""
     from waymark_runtime.store.memory import _Attempt, _Instance
@@ -37,8 +48,7 @@ def start_child(store: MemoryStore, row: Row, now: float) -> _Instance | None:
     if row["child"] is None or row["child"] in store.instances:
         return None
     version = (parent.pins or {}).get(row["workflow"]) or _latest(store, row["workflow"])
-    if version is None:
-        raise LookupError(f"workflow {row['workflow']!r} has no registered version")
+    assert version is not None  # check_children
     child = _Instance(
         id=row["child"], workflow_name=row["workflow"], workflow_version=version,
         inputs=row["inputs"], priority=parent.priority, created_at=now, wake_at=now,

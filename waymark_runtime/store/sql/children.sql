@@ -59,3 +59,12 @@ FROM cancelled AS c
 UNION ALL
 SELECT NULL, (SELECT count(*) FROM woken), 0, 0,
        CASE WHEN (SELECT count(*) FROM woken) > 0 THEN pg_notify('waymark_runnable', '')::text END;
+
+-- name: instance_tree
+-- Instances $1 and every instance they started as children, theirs, and so on.
+WITH RECURSIVE tree AS (
+    SELECT id FROM waymark_instances WHERE id = ANY ($1::uuid[])
+    UNION
+    SELECT c.id FROM waymark_instances AS c JOIN tree AS t ON c.parent_id = t.id
+)
+SELECT id FROM tree;

@@ -137,3 +137,23 @@ async def test_a_parent_that_fails_cancels_its_running_children() -> None:
         children = (await runtime.admin().list(parent=parent)).items
         statuses = sorted((c.workflow, c.status) for c in children)
         assert statuses == [("EvenOnly", "failed"), ("Parks", "cancelled")]
+
+
+async def test_local_children_limit_fails_the_calls_past_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("WAYMARK_MAX_CHILDREN", "2")
+    async with LocalRuntime():
+        results = await flows.FanOut().run(ns=[2, 4, 6])
+    assert results[:2] == [4, 8]
+    assert "WAYMARK_MAX_CHILDREN=2" in str(results[2]) and results[3] == 200
+
+
+async def test_postgres_parent_that_fails_cancels_its_running_children(workers: str) -> None:
+    async with client_for(workers) as client:
+        parent = await flows.FailFast().run(seconds=3600.0, _blocking=False)
+        with pytest.raises(flows.OddInput):
+            await client.get_result(parent, 30)
+        children = (await Admin(await client.store()).list(parent=parent)).items
+        statuses = sorted((c.workflow, c.status) for c in children)
+        assert statuses == [("EvenOnly", "failed"), ("Parks", "cancelled")]

@@ -311,3 +311,21 @@ async def test_a_cancelled_parent_cancels_blocking_children_only(store: RunnerSt
     assert (await store.status(blocking) or {})["status"] == "cancelled"
     assert (await store.status(detached) or {})["status"] == "running"
     assert set(await store.heartbeat("x", now + 3, LEASE)) == {detached}
+
+
+async def test_an_unpinned_child_runs_the_latest_registered_version(store: RunnerStore) -> None:
+    now = time.time()
+    await start_children(store, now)  # registers Factorial's version with the first tree
+    [root] = await store.create_instances([spec()], now + 1)  # as a schedule creates one
+    await store.claim("x", 5, now + 1, LEASE)
+    await store.reclaim_expired_instances(now + 10 * LEASE)
+    claims = await store.claim("a", 5, now + 10 * LEASE, LEASE)
+    [claim] = [c for c in claims if c.instance.instance_id == root]
+    assert claim.instance.family.pins == {DEFINITION.name: DEFINITION.version}
+    batch = CommitBatch()
+    child = str(uuid.uuid5(uuid.UUID(root), "n1"))
+    batch.child(root, "n1", FACTORIAL.name, {"n": 1}, child=child, blocking=True)
+    batch.instance(root, state={}, release=True, epoch=claim.epoch)
+    await store.commit(batch, "a", now + 10 * LEASE)
+    row = await store.status(child)
+    assert row is not None and row["workflow_version"] == FACTORIAL.version

@@ -21,6 +21,7 @@ from waymark_runtime.effects import (
     Effect,
     Event,
     SleepFinished,
+    StartChild,
     StartSleep,
 )
 from waymark_runtime.errors import WaymarkError
@@ -97,7 +98,7 @@ def await_sites(program: ir.Workflow, dag: Dag) -> dict[tuple[str, int], Node]:
 def _is_await(node: Node, gathers: set[str]) -> bool:
     if node.kind not in _AWAIT_KINDS:
         return False
-    return not (node.kind == "action" and node.id.rpartition(".")[0] in gathers)
+    return not (node.kind in ("action", "child") and node.id.rpartition(".")[0] in gathers)
 
 
 class _Replay:
@@ -178,7 +179,7 @@ class _Replay:
         line = self.code.functions[function].lines[pc]
         items = {e["node"]: e["item"] for e in (state.get("wait") or {}).get("nodes", ())}
         for effect in effects:
-            if isinstance(effect, DispatchAction):
+            if isinstance(effect, DispatchAction | StartChild):
                 site = f"{node.id}.{items[effect.node]}" if node.kind == "gather" else node.id
                 self.trace.sites[effect.node], self.trace.lines[effect.node] = site, line
             elif isinstance(effect, StartSleep):

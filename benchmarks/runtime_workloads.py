@@ -23,6 +23,7 @@ from benchmarks.spec import w6_spec
 from benchmarks.workflows import (
     NAP_SECONDS,
     OTEL_ENV,
+    BenchChildren,
     BenchFanOut,
     BenchNaps,
     BenchOneAction,
@@ -76,6 +77,17 @@ async def w2(ctx: Context) -> Measured:
             length, seconds = await _timed(runner, BenchFanOut().run(count))
             _check(length, count, "BenchFanOut")
             measured.add(key, count / seconds)
+    return measured
+
+
+async def w7(ctx: Context) -> Measured:
+    _, _, runners = ctx.require()
+    runner = await runners.get(ctx.concurrency)
+    count, measured = ctx.scale.w7_children, Measured()
+    for _ in range(ctx.scale.repeats):
+        total, seconds = await _timed(runner, BenchChildren().run(count))
+        _check(total, sum(range(count)), "BenchChildren")
+        measured.add("W7.children", count / seconds)
     return measured
 
 

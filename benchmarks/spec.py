@@ -55,6 +55,7 @@ class Scale:
     w5_instances: int
     w6_concurrency: tuple[int, ...]
     w6_seconds: float
+    w7_children: int
     c1_workflows: int
     i1_rounds: int
     l1_small: int
@@ -76,6 +77,7 @@ DEFAULT = Scale(
     w5_instances=10_000,
     w6_concurrency=(1, 10, 50),
     w6_seconds=1.0,
+    w7_children=1_000,
     c1_workflows=50,
     i1_rounds=20_000,
     l1_small=10_000,
@@ -97,6 +99,7 @@ QUICK = Scale(
     w5_instances=100,
     w6_concurrency=(10,),
     w6_seconds=0.4,
+    w7_children=50,
     c1_workflows=10,
     i1_rounds=2_000,
     l1_small=500,
@@ -146,6 +149,7 @@ METRICS: tuple[MetricSpec, ...] = (
     _cost("W5.db_growth", "database growth, {w5_instances} asleep", "MB"),
     _rate("W5.asleep", "submitted and put to sleep", "instances/s", BATCHED),
     _rate("W5.drain", "all wake at once and finish", "actions/s", BATCHED, 2_000),
+    _rate("W7.children", "gather over {w7_children} child workflows", "children/s", BATCHED),
     _cost("C1.compile", "compile {c1_workflows} workflows", "ms/workflow", "C1.cpython", 20),
     _cost("C1.cpython", "CPython compile() of the same module", "ms/workflow"),
     _rate("I1.statements", "pure control flow", "statements/s", "I1.cpython", 500_000),
@@ -169,6 +173,7 @@ WORKLOAD_TITLES: dict[str, str] = {
     "W4": "a one-action workflow, `await run()` → result, repeated",
     "W5": "instances in a durable sleep: memory and storage, then all wake and finish",
     "W6": "actions that sleep 50 ms: throughput vs WAYMARK_CONCURRENT_PER_WORKER",
+    "W7": "one workflow, asyncio.gather over child workflows of one no-op action each",
     "C1": "the compiler on a module of workflows",
     "I1": "the interpreter alone on pure control flow",
     "L1": "LocalRuntime in process: one gather at two sizes (linear cost keeps the rate)",

@@ -53,10 +53,11 @@ WORKLOADS: tuple[Workload, ...] = (
     Workload("W4", True, runtime_workloads.w4),
     Workload("W5", True, runtime_workloads.w5),
     Workload("W6", True, runtime_workloads.w6),
+    Workload("W7", True, runtime_workloads.w7),
     Workload("L1", False, local_gather.l1),
 )
 NAMES = tuple(w.name for w in WORKLOADS)
-TABLE_ORDER = ("ceiling", "W1", "W2", "W3", "W4", "W5", "W6", "C1", "I1", "L1")
+TABLE_ORDER = ("ceiling", "W1", "W2", "W3", "W4", "W5", "W6", "W7", "C1", "I1", "L1")
 
 
 @dataclass(frozen=True, slots=True)

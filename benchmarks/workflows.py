@@ -1,4 +1,4 @@
-"""The workflows and actions the benchmark workloads run (W1-W6) and the pure one I1 interprets.
+"""The workflows and actions the benchmark workloads run (W1-W7) and the pure one I1 interprets.
 
 Workers load this module through `WAYMARK_USER_MODULE=benchmarks.workflows`; the suite submits
 instances of these classes through the PostgreSQL client. Actions do no work of their own
@@ -137,3 +137,20 @@ BENCH_WORKFLOWS: tuple[type[Workflow], ...] = (
     BenchNaps,
     BenchPureControlFlow,
 )
+
+
+@workflow
+class BenchChild(Workflow):
+    """W7: one child workflow, one action."""
+
+    async def run(self, value: int) -> int:
+        return await noop(value)
+
+
+@workflow
+class BenchChildren(Workflow):
+    """W7: `count` child workflows in one `asyncio.gather`."""
+
+    async def run(self, count: int) -> int:
+        results = await asyncio.gather(*[BenchChild().run(value=i) for i in range(count)])
+        return sum(results)

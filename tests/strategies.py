@@ -366,14 +366,27 @@ def action_calls(sub: Strategy[ir.Expr] | None = None) -> Strategy[ir.ActionCall
     )
 
 
+def child_calls(sub: Strategy[ir.Expr] | None = None) -> Strategy[ir.ActionCall]:
+    """Child workflow calls: a workflow name (any text), keyword inputs, blocking or not."""
+    sub = expressions(2) if sub is None else sub
+    return st.builds(
+        ir.ActionCall,
+        action=identifiers() | st.text(min_size=1, max_size=10),
+        args=st.just(()),
+        kwargs=_few(keywords(sub)),
+        child=st.just(True),
+        blocking=st.booleans(),
+        span=spans(),
+    )
+
+
 def operations(sub: Strategy[ir.Expr] | None = None) -> Strategy[ir.Operation]:
     sub = expressions(2) if sub is None else sub
-    spread = st.builds(ir.Spread, call=action_calls(sub), generators=generators(sub), span=spans())
-    gather = st.builds(
-        ir.Gather, items=_few(action_calls(sub) | spread, 4), return_exceptions=st.booleans()
-    )
+    calls = action_calls(sub) | child_calls(sub)
+    spread = st.builds(ir.Spread, call=calls, generators=generators(sub), span=spans())
+    gather = st.builds(ir.Gather, items=_few(calls | spread, 4), return_exceptions=st.booleans())
     return st.one_of(
-        action_calls(sub),
+        calls,
         gather,
         st.builds(ir.Sleep, seconds=sub),
         st.builds(ir.CallAsyncHelper, name=identifiers(), **_call_parts(sub)),

@@ -19,6 +19,8 @@ from waymark_runtime.workflows import (
     WorkflowDefinition,
     current_backend,
     register_workflow,
+    run_child_inline,
+    running_inline,
 )
 
 W = TypeVar("W", bound=type[Workflow])
@@ -64,6 +66,8 @@ def workflow(cls: W) -> W:
     ) -> Any:
         blocking = checked_flag(_blocking, "_blocking")
         priority = checked_priority(_priority)
+        if running_inline():  # a child workflow of a body run as plain Python
+            return await run_child_inline(self, args, kwargs, blocking)
         definition = definition_of(type(self))
         inputs = definition.bind_inputs(args, kwargs)
         return await current_backend().run_workflow(

@@ -42,6 +42,7 @@ _NODE_STYLES: Mapping[NodeKind, str] = {
     "return": 'shape=box, style="rounded,filled", fillcolor="#e3f4e6"',
     "raise": 'shape=octagon, style=filled, fillcolor="#fbdcdc"',
     "except": 'shape=box, style="rounded,filled,dashed", fillcolor="#fbdcdc"',
+    "child": 'shape=box3d, style=filled, fillcolor="#dcefff"',
 }
 
 NodeStatus = Literal["done", "running", "waiting", "failed", "not reached"]

@@ -60,11 +60,13 @@ AWAIT_NON_ACTION = _rule(
     "WM102",
     "await-non-action",
     "refuses `await` of anything other than an action, `self.run_action`, "
-    "`asyncio.gather`, `asyncio.sleep` or an async helper method",
+    "`asyncio.gather`, `asyncio.sleep`, an async helper method or a child workflow "
+    "(`Other().run(...)` of a `@workflow` class)",
     "Only those operations are durable: the runtime records their results in PostgreSQL. "
     "Any other coroutine would run outside that record.",
     "rows = await fetch_rows(order_id)  # fetch_rows is not an @action",
-    "Decorate the coroutine function with `@action`.",
+    "Decorate the coroutine function with `@action`, or make it a `@workflow` class and "
+    "await it as a child workflow: `await FetchRows().run(order_id=order_id)`.",
 )
 
 NONDETERMINISTIC_CALL = _rule(
@@ -558,6 +560,18 @@ UNREACHABLE_CODE = _rule(
     "Delete the statements, or move them before the jump.",
 )
 
+CHILD_WORKFLOW_FORM = _rule(
+    "WM160",
+    "child-workflow-form",
+    "refuses a child workflow call whose form the runtime cannot start: inputs passed by "
+    "position or to the constructor, or a `_blocking` that is not a literal",
+    "A child instance is created from its inputs by name (the parameters of its `run()`), "
+    "and whether the parent waits for it must be known when compiling.",
+    "total = await Factorial().run(n - 1)",
+    "Pass each input by keyword: `await Factorial().run(n=n - 1)`; start a detached child "
+    "with `_blocking=False`.",
+)
+
 _ALL: tuple[Rule, ...] = (
     SYNTAX_ERROR,
     UNSUPPORTED_CALL,
@@ -611,6 +625,7 @@ _ALL: tuple[Rule, ...] = (
     IDENTITY_COMPARISON,
     UNREACHABLE_CODE,
     SYNC_ACTION,
+    CHILD_WORKFLOW_FORM,
 )
 
 RULES: Mapping[str, Rule] = MappingProxyType({rule.code: rule for rule in _ALL})

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
@@ -139,6 +140,10 @@ class InstanceDetail:
     """Every attempt, in dispatch order."""
     sleeps: tuple[SleepRecord, ...]
     """Every durable sleep, pending or finished, by wake time (a cancel drops pending ones)."""
+    parent_id: str | None = None
+    """The instance that started it as a child workflow (None for a root)."""
+    children: tuple[InstanceSummary, ...] = ()
+    """The child workflow instances it started, newest first (up to 1,000)."""
 
     @property
     def id(self) -> str:
@@ -173,12 +178,16 @@ class Admin:
         created_before: float | None = None,
         limit: int = 50,
         after: str | None = None,
+        parent: str | None = None,
     ) -> Page:
-        """A page of instances, newest first, created in [`created_after`, `created_before`)."""
+        """A page of instances, newest first, created in [`created_after`, `created_before`)
+        (with `parent`, only the child workflows that instance started)."""
         limit = _checked_limit(limit)
+        if parent is not None:
+            parent = (await self._row(parent))["id"]
         query = InstanceQuery(status=_checked_status(status), workflow=workflow,
                               created_after=created_after, created_before=created_before,
-                              after=_position(after), limit=limit + 1)  # fmt: skip
+                              after=_position(after), limit=limit + 1, parent=parent)  # fmt: skip
         rows = await self.store.list_instances(query)
         items = tuple(_summary(row, row["attempts"]) for row in rows[:limit])
         return Page(items, _cursor(rows[limit - 1]) if len(rows) > limit else None)
@@ -188,7 +197,10 @@ class Admin:
         row = await self._row(instance_id)
         attempts = await self.store.attempts_of(row["id"])
         timers = await self.store.timers_of(row["id"])
-        return _detail(row, attempts, timers)
+        children = await self.store.list_instances(InstanceQuery(parent=row["id"], limit=1000))
+        detail = _detail(row, attempts, timers)
+        return dataclasses.replace(detail, parent_id=row.get("parent_id"),
+                                   children=tuple(_summary(c, c["attempts"]) for c in children))  # fmt: skip
 
     async def cancel(
         self, instance_id: str, reason: str = "cancelled by an administrator"

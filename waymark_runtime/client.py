@@ -28,7 +28,7 @@ from waymark_runtime.tracing import start_trace
 from waymark_runtime.values import RemoteTraceback, find_class, from_json, kind_of, to_json
 from waymark_runtime.values.foreign import is_foreign
 from waymark_runtime.values.text import shown_text
-from waymark_runtime.workflows import WorkflowDefinition, current_backend
+from waymark_runtime.workflows import WorkflowDefinition, current_backend, family_of
 
 __all__ = ["InstanceStatus", "PostgresClient", "default_client", "get_result", "get_status"]
 
@@ -73,6 +73,7 @@ class PostgresClient:
             inputs=to_json(inputs),
             priority=checked_priority(priority),
             trace=start_trace(definition.name),
+            family=tuple((d.name, d.version, d.wrl) for d in family_of(definition)),
         )
         blocking = checked_flag(blocking, "_blocking")
         submitter = await self._submitter()

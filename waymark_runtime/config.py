@@ -55,6 +55,8 @@ class Settings:
     max_collection_length: int
     max_string_length: int
     max_int_digits: int
+    max_child_depth: int = 100
+    max_children: int = 10_000
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -240,6 +242,9 @@ _FIELDS: dict[str, _Field] = {
     ),
     "max_string_length": _Field("WAYMARK_MAX_STRING_LENGTH", _positive_int, _constant(10_000_000)),
     "max_int_digits": _Field("WAYMARK_MAX_INT_DIGITS", _positive_int, _constant(4_300)),
+    # Child workflows (docs/runtime.md, "Child workflows").
+    "max_child_depth": _Field("WAYMARK_MAX_CHILD_DEPTH", _positive_int, _constant(100)),
+    "max_children": _Field("WAYMARK_MAX_CHILDREN", _positive_int, _constant(10_000)),
 }
 
 

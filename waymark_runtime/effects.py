@@ -68,7 +68,23 @@ class Fail:
     error: JSON
 
 
-Effect: TypeAlias = DispatchAction | StartSleep | Complete | Fail
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StartChild:
+    """Start a child instance of `workflow` with `inputs` (keyword arguments of its `run()`).
+
+    Blocking: its outcome arrives as `ActionFinished(node, attempt=1, ...)`, as an action's
+    would (never retried). Detached: the child lives on its own and the event's value is its
+    instance id, reported once the child exists."""
+
+    node: str
+    workflow: str
+    inputs: dict[str, JSON]
+    blocking: bool = True
+    site: str | None = None
+    iteration: Iteration = ()
+
+
+Effect: TypeAlias = DispatchAction | StartSleep | StartChild | Complete | Fail
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

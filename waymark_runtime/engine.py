@@ -24,6 +24,7 @@ from waymark_runtime.effects import (
     Event,
     Fail,
     Iteration,
+    StartChild,
     StartSleep,
 )
 from waymark_runtime.errors import InternalError, ProgramMismatch
@@ -64,6 +65,19 @@ class Timer:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PlannedChild:
+    """A child instance to create with the step (`StartChild`); its outcome (blocking) or its
+    id (detached) is the result of the parent's attempt 1 of `node`."""
+
+    node: str
+    workflow: str
+    inputs: dict[str, JSON]
+    blocking: bool
+    site: str | None = None
+    iteration: Iteration = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Outcome:
     """How an instance ended: `ok` with `value` its JSON result, or not ok with an exception value."""
 
@@ -75,6 +89,7 @@ class Outcome:
 class StepPlan:
     actions: list[PlannedAction] = field(default_factory=list)
     timers: list[Timer] = field(default_factory=list)
+    children: list[PlannedChild] = field(default_factory=list)
     outcome: Outcome | None = None
 
 
@@ -109,6 +124,12 @@ def _plan_StartSleep(plan: StepPlan, effect: Any, now: float, rng: random.Random
                              iteration=effect.iteration))  # fmt: skip
 
 
+def _plan_StartChild(plan: StepPlan, effect: Any, now: float, rng: random.Random) -> None:
+    plan.children.append(PlannedChild(node=effect.node, workflow=effect.workflow,
+                                      inputs=effect.inputs, blocking=effect.blocking,
+                                      site=effect.site, iteration=effect.iteration))  # fmt: skip
+
+
 def _plan_Complete(plan: StepPlan, effect: Any, now: float, rng: random.Random) -> None:
     plan.outcome = Outcome(ok=True, value=effect.result)
 
@@ -120,6 +141,7 @@ def _plan_Fail(plan: StepPlan, effect: Any, now: float, rng: random.Random) -> N
 _PLANNERS: dict[type, Callable[[StepPlan, Any, float, random.Random], None]] = {
     DispatchAction: _plan_DispatchAction,
     StartSleep: _plan_StartSleep,
+    StartChild: _plan_StartChild,
     Complete: _plan_Complete,
     Fail: _plan_Fail,
 }
@@ -145,6 +167,29 @@ class NewInstance:
     priority: int = 0
     trace: str | None = None
     """The W3C `traceparent` of the span that created it (OpenTelemetry), if any."""
+    family: tuple[tuple[str, str, str], ...] = ()
+    """`(workflow, version, wrl)` of every workflow the program may start as a child, directly
+    or not: registered with the instance and pinned for its whole tree."""
+
+    def pins(self) -> dict[str, str]:
+        """The versions the instance's tree runs: its own, and its family's."""
+        return {self.workflow: self.version, **{name: v for name, v, _ in self.family}}
+
+    def programs(self) -> dict[tuple[str, str], str]:
+        return {(self.workflow, self.version): self.wrl,
+                **{(name, v): wrl for name, v, wrl in self.family}}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Family:
+    """Where an instance stands in a tree of child workflows: the versions pinned for the tree
+    (`pins`, workflow name -> version), its depth (the root is 0), its parent (None for a
+    root) and how many children it started so far."""
+
+    pins: dict[str, str] = field(default_factory=dict)
+    depth: int = 0
+    parent_id: str | None = None
+    children: int = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -165,6 +210,7 @@ class ClaimedInstance:
     events: list[Event]
     cursor: Any = None
     trace: str | None = None
+    family: Family = field(default_factory=Family)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

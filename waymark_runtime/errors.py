@@ -61,6 +61,11 @@ class InstanceCancelled(WaymarkError):
     """the workflow instance was cancelled"""
 
 
+class ChildWorkflowError(WaymarkError):
+    """a child workflow cannot start: a limit of WAYMARK_MAX_CHILD_DEPTH or WAYMARK_MAX_CHILDREN
+    is reached (raised where the parent awaits the child)"""
+
+
 class NoRuntimeError(WaymarkError):
     """no LocalRuntime is active in this test, and no database is configured: use the
     `waymark_runtime` fixture or `async with LocalRuntime():`, or set WAYMARK_DATABASE_URL (or

@@ -340,12 +340,18 @@ class Policy:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ActionCall:
-    """A call of an `@action`, by import path `module:qualname`, with an optional policy."""
+    """A call of an `@action`, by import path `module:qualname`, with an optional policy.
+
+    With `child` set it is a child workflow call instead (`await Other().run(k=v)`): `action`
+    is the workflow's name, arguments are keywords only, there is no policy, and `blocking`
+    False starts a detached child whose result is its instance id."""
 
     action: str
     args: tuple[Expr, ...]
     kwargs: tuple[Keyword, ...]
     policy: Policy | None = None
+    child: bool = False
+    blocking: bool = True
     span: Span | None = _span()
 
 

@@ -31,7 +31,7 @@ from waymark_runtime.store.memory import MemoryStore
 from waymark_runtime.tracing import start_trace
 from waymark_runtime.values import TypeResolver, from_json, to_json
 from waymark_runtime.worker.executor import InProcessExecutor, OnKeys, OnReply
-from waymark_runtime.workflows import WorkflowDefinition, reset_backend, use_backend
+from waymark_runtime.workflows import WorkflowDefinition, family_of, reset_backend, use_backend
 
 _FOREVER_MS = 10**12
 # One runner in this process: it holds every instance (no eviction, no lease to lose, no
@@ -48,7 +48,8 @@ _LOCAL = {
 
 
 _LIMITS = ("WAYMARK_MAX_STEP_OPERATIONS", "WAYMARK_MAX_COLLECTION_LENGTH",
-           "WAYMARK_MAX_STRING_LENGTH", "WAYMARK_MAX_INT_DIGITS")  # fmt: skip
+           "WAYMARK_MAX_STRING_LENGTH", "WAYMARK_MAX_INT_DIGITS", "WAYMARK_MAX_CHILD_DEPTH",
+           "WAYMARK_MAX_CHILDREN")  # fmt: skip
 
 
 def _settings(limits: Limits | None) -> Settings:
@@ -143,6 +144,7 @@ class LocalRuntime:
             inputs={k: to_json(v) for k, v in inputs.items()},
             priority=priority,
             trace=start_trace(definition.name),
+            family=tuple(self._member(child) for child in family_of(definition)),
         )
         self._ensure_running()
         (instance_id,) = await self.store.create_instances([spec], self.clock.now())
@@ -185,6 +187,11 @@ class LocalRuntime:
         self, settings: Settings, on_reply: OnReply, on_lost: OnKeys, on_expired: OnKeys
     ) -> InProcessExecutor:
         return InProcessExecutor(settings, on_reply, on_lost, on_expired, self.overrides)
+
+    def _member(self, definition: WorkflowDefinition) -> tuple[str, str, str]:
+        """`(workflow, version, wrl)` of a workflow the instance's tree may start."""
+        wrl, version = self._text_of(definition)
+        return definition.name, version, wrl
 
     def _text_of(self, definition: WorkflowDefinition) -> tuple[str, str]:
         """The program's `.wrl` text and version, printed here once per workflow version (and

@@ -295,7 +295,8 @@ class Runner:
         loop run (heartbeats, replies): a step itself is bounded by the interpreter's limits."""
         self.dirty -= ids
         policy = Policy(now=self.clock(), evict_after=self.settings.evict_sleep_threshold_ms / 1000,
-                        stopping=self.stopping)  # fmt: skip
+                        stopping=self.stopping, max_child_depth=self.settings.max_child_depth,
+                        max_children=self.settings.max_children)  # fmt: skip
         changes = []
         since = time.monotonic()
         self.stepping = True
@@ -387,6 +388,10 @@ class Runner:
             self._arm(held, ready_at, held.attempt_ready, attempt.id)
         for node, wake_at in change.sleeps:
             self._arm(held, wake_at, held.sleep_finished, node)
+        if change.resolved:  # child calls answered by the commit itself: step on
+            held.events.extend(change.resolved)
+            held.results.extend(change.resolved)
+            self._mark(held.id)
         jobs = []
         default_timeout = self.settings.action_timeout_seconds
         if (recording := metrics.current()) is not None:
@@ -579,6 +584,8 @@ def _failure(held: Held, error: BaseException, rows: CommitBatch | None = None) 
     value = error_json(error)
     change = Change(held=held, batch=CommitBatch(), done=True)
     change.batch.instance(held.id, outcome=Outcome(ok=False, value=value), epoch=held.epoch)
+    if held.in_family:
+        change.batch.settle(held.id)
     ops = rows.rows["o"] if rows is not None else []
     ended = [(op["node"], op["attempt"]) for op in ops if op["op"] == "finish"]
     ended += [(event.node, event.attempt) for event in held.results]

@@ -7,6 +7,7 @@ runtime inside `LocalRuntime()`, PostgreSQL otherwise); the original body stays 
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 from collections.abc import Callable, Coroutine
 from contextvars import ContextVar
@@ -138,8 +139,70 @@ class Workflow:
         return await run_with_policy(call, retry, backoff, timeout)
 
     async def run_inline(self, *args: Any, **kwargs: Any) -> Any:
-        """Run the original `run()` body as plain Python, in this process."""
+        """Run the original `run()` body as plain Python, in this process; child workflows
+        it awaits run inline too (a detached one as a task, its id a fresh uuid)."""
         body = type(self).__waymark_inline_run__
         if body is None:
             raise TypeError(f"{type(self).__name__} is not decorated with @workflow")
-        return await body(self, *args, **kwargs)
+        token = _inline.set(True)
+        try:
+            return await body(self, *args, **kwargs)
+        finally:
+            _inline.reset(token)
+
+
+_inline: ContextVar[bool] = ContextVar("waymark_inline", default=False)
+_detached: set[Any] = set()
+
+
+def running_inline() -> bool:
+    """Inside `run_inline`: a child workflow's `run()` runs inline as well."""
+    return _inline.get()
+
+
+async def run_child_inline(
+    workflow: Workflow, args: tuple[Any, ...], kwargs: dict[str, Any], blocking: bool
+) -> Any:
+    """A child workflow called inside `run_inline`, as plain Python."""
+    if blocking:
+        return await workflow.run_inline(*args, **kwargs)
+    import asyncio
+    import uuid
+
+    task = asyncio.ensure_future(workflow.run_inline(*args, **kwargs))
+    _detached.add(task)
+    task.add_done_callback(_detached.discard)
+    return str(uuid.uuid4())
+
+
+def child_names(node: object) -> set[str]:
+    """The workflows an IR tree calls as children (`ir.ActionCall` with `child` set)."""
+    found: set[str] = set()
+    stack: list[object] = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, ir.ActionCall) and item.child:
+            found.add(item.action)
+        if isinstance(item, tuple | list):
+            stack.extend(item)
+        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
+            stack.extend(getattr(item, f.name) for f in dataclasses.fields(item))
+    return found
+
+
+def family_of(definition: WorkflowDefinition) -> list[WorkflowDefinition]:
+    """Every registered workflow the definition may start as a child, directly or through
+    other children (cycles included, each once, not the definition itself): what a new root
+    instance pins. A name not registered in this process is left to the runtime (it runs
+    the latest registered version of it)."""
+    seen = {definition.name}
+    found: list[WorkflowDefinition] = []
+    stack = [definition]
+    while stack:
+        for name in sorted(child_names(stack.pop().program)):
+            child = _REGISTRY.get(name)
+            if name not in seen and child is not None:
+                seen.add(name)
+                found.append(child)
+                stack.append(child)
+    return found

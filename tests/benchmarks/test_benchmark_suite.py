@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EXPECTED_METRICS = {
     *("ceiling.single", "ceiling.batched", "ceiling.latency", "ceiling.commit"),
     *("W1.actions", "W2.actions", "W2.otel", "W3.actions", "W3.instances", "W4.p50", "W4.p95"),
-    *("W5.rss", "W5.rss_idle", "W5.db_growth", "W5.asleep", "W5.drain", "W6.c10"),
+    *("W5.rss", "W5.rss_idle", "W5.db_growth", "W5.asleep", "W5.drain", "W6.c10", "W7.children"),
     *("C1.compile", "C1.cpython", "I1.statements", "I1.cpython", "L1.small", "L1.large"),
 }
 TARGETED = {"W1.actions", "W2.actions", "W3.actions", "W4.p50", "W5.rss", "W5.drain",
@@ -90,7 +90,7 @@ def _check_summary(metric: Any) -> None:
 
 def _check_ratios_and_targets(report: Any) -> None:
     metrics = {m["key"]: m for m in report["metrics"]}
-    for workload in ("W1", "W2", "W3", "W4", "W5", "W6"):
+    for workload in ("W1", "W2", "W3", "W4", "W5", "W6", "W7"):
         ratios = [m for m in metrics.values() if m["workload"] == workload and m["ratio"]]
         # against the queue, or (W2.otel: tracing on) against the same workload untraced
         assert ratios and all(m["baseline"].startswith(("ceiling.", f"{workload}."))

@@ -233,6 +233,18 @@ class Branchy(Workflow):
         if flag:
             return await step(record, "yes")
         return await step(record, "no")
+
+
+@workflow
+class Tree(Workflow):
+    async def run(self, record: str, depth: int) -> int:
+        if depth == 0:
+            await step(record, "leaf")
+            return 1
+        left, right = await asyncio.gather(
+            Tree().run(record=record, depth=depth - 1), Tree().run(record=record, depth=depth - 1)
+        )
+        return left + right
 '''
 
 

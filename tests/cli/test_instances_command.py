@@ -222,3 +222,24 @@ def test_requeue_and_pages_of_the_list(database: str, project: Path) -> None:
     bad = waymark("instances", "list", "--after", "nope", database=database, cwd=project)
     assert bad.code == 2
     assert "error: not a cursor of this listing: 'nope'" in bad.err
+
+
+def test_show_and_list_link_parents_and_children(database: str, project: Path) -> None:
+    record = project / "record.txt"
+    root, result = run(database, project, "flows.py:Tree", record=str(record), depth=2)
+    assert result.code == 0, result.err
+    assert records(record).count("end leaf") == 4  # `waymark run` ran the whole tree
+
+    listed = waymark("instances", "list", "--parent", root, "--format", "json",
+                     database=database, cwd=project)  # fmt: skip
+    assert listed.code == 0, listed.err
+    children = listed.json()
+    assert [(c["workflow"], c["status"]) for c in children] == [("Tree", "completed")] * 2
+
+    shown = waymark("instances", "show", children[0]["id"], "--format", "json",
+                    database=database, cwd=project)  # fmt: skip
+    detail = shown.json()
+    assert detail["parent_id"] == root and len(detail["children"]) == 2
+    text = waymark("instances", "show", root, database=database, cwd=project)
+    assert text.code == 0, text.err
+    assert text.out.count("child") >= 2 and children[0]["id"] in text.out

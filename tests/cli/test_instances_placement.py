@@ -189,3 +189,54 @@ def test_rows_recorded_before_sites_are_placed_by_their_single_call_site() -> No
     placement = place(snapshot, dag)
     assert placement.sites == {"n2": "run.3"}  # fetch has several sites: only the sleep is placed
     assert isinstance(placement, Placement)
+
+
+CHILDREN_SOURCE = """
+import asyncio
+from waymark import Workflow, workflow
+
+
+@workflow
+class Kid(Workflow):
+    async def run(self, x: int) -> int:
+        return x
+
+
+@workflow
+class Parent(Workflow):
+    async def run(self, xs: list[int]) -> int:
+        parts = await asyncio.gather(*[Kid().run(x=x) for x in xs])
+        one = await Kid().run(x=1)
+        return sum(parts) + one
+"""
+
+
+def test_child_workflow_calls_land_on_their_nodes() -> None:
+    from waymark_runtime.effects import StartChild
+
+    workflows = compile_source(CHILDREN_SOURCE, "kids.py", "kids").workflows
+    workflow = next(w.program for w in workflows if w.name == "Parent")
+    state, effects = interpreter.start(workflow, {"xs": [2, 3]})
+    rows: list[dict[str, Any]] = []
+    while effects and isinstance(effects[0], StartChild):
+        events = []
+        for effect in effects:
+            assert isinstance(effect, StartChild)
+            rows.append({"node": effect.node, "attempt": 1, "action": effect.workflow,
+                         "args": [], "kwargs": effect.inputs, "status": "completed",
+                         "result": effect.inputs["x"], "error": None, "lost_count": 0,
+                         "timeout_seconds": None, "ready_at": 0.0, "created_at": 0.0,
+                         "started_at": None, "finished_at": 1.0, "site": effect.site,
+                         "iteration": list(effect.iteration)})  # fmt: skip
+            events.append(ActionFinished(node=effect.node, attempt=1, ok=True,
+                                         value=effect.inputs["x"]))  # fmt: skip
+        state, effects = interpreter.advance(workflow, state, events)
+    assert state["status"] == "completed"
+    snapshot = Snapshot(id="i", workflow="Parent", version="v", status="completed", priority=0,
+                        inputs={"xs": [2, 3]}, result=6, error=None, created_at=0.0,
+                        updated_at=1.0, finished_at=1.0, attempts=rows, sleeps=[],
+                        program=workflow)  # fmt: skip
+    dag = build_dag(workflow)
+    assert [site for site, _ in placed(dag, snapshot)] == ["run.0.0", "run.0.0", "run.1"]
+    states = node_states(dag, snapshot, place(snapshot, dag))
+    assert states["run.1"].status == "done" and states["run.0.0"].status == "done"

@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import account_tree
 import agent_loop
 import data_pipeline
 import flaky_api
@@ -146,7 +147,14 @@ async def test_agent_loop_stops_after_max_turns() -> None:
     assert durable.text.startswith("I ran out of turns")
 
 
+async def test_account_tree_closes_sub_accounts_with_child_workflows() -> None:
+    durable, inline = await both(account_tree.CloseAccount(), account="root")
+    assert durable == inline
+    assert durable.closed == ["ops-eu", "ops", "sales-eu", "sales", "root"]
+    assert durable.refused == ["ops-us still holds 120"]
+
+
 def test_every_example_is_tested_here() -> None:
     tested = {"welcome_email", "parallel_math", "order_fulfilment", "data_pipeline",
-              "report_polling", "flaky_api", "agent_loop"}  # fmt: skip
+              "report_polling", "flaky_api", "agent_loop", "account_tree"}  # fmt: skip
     assert {path.stem for path in EXAMPLES.glob("*.py")} == tested

@@ -180,3 +180,20 @@ async def test_an_unknown_action_ends_the_instance_even_inside_try() -> None:
         wf, state, [ActionFinished(node="n1", attempt=1, ok=False, value=outcome.value)]
     )
     assert isinstance(effects[0], Fail) and effects[0].error["type"].endswith(":UnknownAction")
+
+
+def test_a_child_call_is_a_start_child_effect_answered_like_an_action() -> None:
+    from tests.runtime.child_flows import CatchChild, Detach
+    from waymark_runtime.effects import StartChild
+
+    program = definition_of(CatchChild).program
+    state, effects = start(program, {"n": 3})
+    assert effects == [StartChild(node="n1", workflow="EvenOnly", inputs={"n": 3}, blocking=True,
+                                  site="run.0.body.0")]  # fmt: skip
+    error = error_json(ValueError("odd 3"))
+    state, effects = advance(program, state, [ActionFinished(node="n1", attempt=1, ok=False,
+                                                             value=error)])  # fmt: skip
+    assert [type(e).__name__ for e in effects] == ["Complete"]  # caught, never retried
+    state, effects = start(definition_of(Detach).program, {"n": 2})
+    assert effects == [StartChild(node="n1", workflow="Factorial", inputs={"n": 2},
+                                  blocking=False, site="run.0")]  # fmt: skip

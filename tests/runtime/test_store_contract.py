@@ -11,12 +11,14 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
+import uuid
 from dataclasses import replace
 from typing import Any, cast
 
 import asyncpg
 import pytest
 
+from tests.runtime import child_flows
 from tests.runtime import runtime_flows as flows
 from waymark_runtime import ir
 from waymark_runtime.effects import ActionFinished
@@ -24,6 +26,7 @@ from waymark_runtime.engine import (
     NewInstance,
     Outcome,
     PlannedAction,
+    PlannedChild,
 )
 from waymark_runtime.store.contract import InspectionStore, RunnerStore
 from waymark_runtime.store.pg_batch import CommitBatch
@@ -356,3 +359,118 @@ async def test_a_failed_attempt_keeps_where_it_raised(store: RunnerStore) -> Non
     rows = {row["node"]: row for row in await inspect.attempts_of(instance_id)}
     assert rows["n1"]["traceback"] == where
     assert rows["n2"]["traceback"] is None
+
+
+# --- child workflows (migration 0009) ----------------------------------------------------------
+
+FACTORIAL = child_flows.Factorial.__waymark_definition__
+assert FACTORIAL is not None
+
+
+def parent_spec() -> NewInstance:
+    """A root whose tree pins `Factorial` (as a client registers the closure of its children)."""
+    family = ((FACTORIAL.name, FACTORIAL.version, FACTORIAL.wrl),)
+    return NewInstance(workflow=DEFINITION.name, version=DEFINITION.version, wrl=DEFINITION.wrl,
+                       inputs={"value": 1}, family=family)  # fmt: skip
+
+
+async def start_children(
+    store: RunnerStore, now: float, blocking: tuple[bool, ...] = (True,)
+) -> tuple[str, list[str]]:
+    """A parent that commits one child call per flag (nodes n1...) and releases its lease."""
+    [parent] = await store.create_instances([parent_spec()], now)
+    [claim] = await store.claim("a", 1, now, LEASE)
+    batch = CommitBatch()
+    children = [str(uuid.uuid5(uuid.UUID(parent), f"n{i + 1}")) for i in range(len(blocking))]
+    for index, (child, waits) in enumerate(zip(children, blocking, strict=True)):
+        status, value = ("waiting", None) if waits else ("completed", child)
+        batch.child(parent, PlannedChild(node=f"n{index + 1}", workflow=FACTORIAL.name, inputs={"n": 2}, blocking=True), child=child,
+                    blocking=waits, status=status, value=value)  # fmt: skip
+    batch.instance(parent, state={"s": 1}, release=True, epoch=claim.epoch,
+                   seq=claim.instance.cursor.seq)  # fmt: skip
+    assert await store.commit(batch, "a", now) == {parent}
+    return parent, children
+
+
+async def finish(store: RunnerStore, instance_id: str, outcome: Outcome, now: float) -> None:
+    """Claim `instance_id` (alone runnable) and commit its outcome, settling its family."""
+    [claim] = await store.claim("b", 1, now, LEASE)
+    assert claim.instance.instance_id == instance_id
+    batch = CommitBatch()
+    batch.instance(instance_id, state={"done": 1}, outcome=outcome, epoch=claim.epoch)
+    batch.settle(instance_id)
+    assert await store.commit(batch, "b", now) == {instance_id}
+
+
+async def test_a_child_starts_with_the_step_pinned_and_linked(store: RunnerStore) -> None:
+    now = time.time()
+    parent, [child] = await start_children(store, now)
+    assert await store.claim("a", 5, now + 1, LEASE) != []  # the child, not the parent
+    row = await store.status(child)
+    assert row is not None and row["parent_id"] == parent and row["depth"] == 1
+    assert row["workflow_name"] == FACTORIAL.name
+    assert row["workflow_version"] == FACTORIAL.version
+    assert await store.claim("a", 5, now + 2, LEASE) == []  # the parent waits, unleased
+
+
+async def test_a_finished_child_wakes_its_parent_with_its_outcome(store: RunnerStore) -> None:
+    now = time.time()
+    parent, [child] = await start_children(store, now)
+    error = {"$t": "exception", "type": "builtins:ValueError", "message": "no"}
+    await finish(store, child, Outcome(ok=False, value=error), now + 1)
+    [claim] = await store.claim("a", 1, now + 2, LEASE)
+    assert claim.instance.instance_id == parent
+    assert claim.instance.events == [ActionFinished(node="n1", attempt=1, ok=False, value=error)]
+
+
+async def test_a_parent_released_after_its_child_finished_wakes_at_once(
+    store: RunnerStore,
+) -> None:
+    now = time.time()
+    parent, [child] = await start_children(store, now)
+    await store.reclaim_expired_instances(now)
+    [held] = await store.create_instances([spec()], now)  # keeps the claim order honest
+    [child_claim, _] = await store.claim("b", 2, now + 1, LEASE)
+    assert child_claim.instance.instance_id == child
+    batch = CommitBatch()
+    batch.instance(child, state={}, outcome=Outcome(ok=True, value=2), epoch=child_claim.epoch)
+    batch.settle(child)
+    await store.commit(batch, "b", now + 1)
+    [claim] = await store.claim("c", 1, now + 2, LEASE)
+    assert claim.instance.instance_id == parent
+    assert claim.instance.events == [ActionFinished(node="n1", attempt=1, ok=True, value=2)]
+    assert held != parent
+
+
+async def test_a_cancelled_parent_cancels_blocking_children_only(store: RunnerStore) -> None:
+    now = time.time()
+    parent, [blocking, detached] = await start_children(store, now, (True, False))
+    await store.claim("x", 2, now + 1, LEASE)  # both children leased by another runner
+    error = {"$t": "exception", "type": "waymark_runtime.errors:InstanceCancelled"}
+    assert await store.cancel(parent, error, now + 2)  # type: ignore[attr-defined]
+    assert (await store.status(blocking) or {})["status"] == "cancelled"
+    assert (await store.status(detached) or {})["status"] == "running"
+    assert set(await store.heartbeat("x", now + 3, LEASE)) == {detached}
+
+
+async def test_an_unpinned_child_runs_the_latest_registered_version(store: RunnerStore) -> None:
+    now = time.time()
+    await start_children(store, now)  # registers Factorial's version with the first tree
+    [root] = await store.create_instances([spec()], now + 1)  # as a schedule creates one
+    await store.claim("x", 5, now + 1, LEASE)
+    await store.reclaim_expired_instances(now + 10 * LEASE)
+    claims = await store.claim("a", 5, now + 10 * LEASE, LEASE)
+    [claim] = [c for c in claims if c.instance.instance_id == root]
+    assert claim.instance.family.pins == {DEFINITION.name: DEFINITION.version}
+    batch = CommitBatch()
+    child = str(uuid.uuid5(uuid.UUID(root), "n1"))
+    batch.child(
+        root,
+        PlannedChild(node="n1", workflow=FACTORIAL.name, inputs={"n": 1}, blocking=True),
+        child=child,
+        blocking=True,
+    )
+    batch.instance(root, state={}, release=True, epoch=claim.epoch)
+    await store.commit(batch, "a", now + 10 * LEASE)
+    row = await store.status(child)
+    assert row is not None and row["workflow_version"] == FACTORIAL.version

@@ -29,13 +29,16 @@ SHUTDOWN_SECONDS = 5.0  # at most, for running attempts to finish after Ctrl-C
 
 
 class FocusedStore(PostgresStore):
-    """A `PostgresStore` whose `claim` only leases the instances in `focus`: this command runs
-    its own instance, never others queued in the database, whose actions it may not have."""
+    """A `PostgresStore` whose `claim` only leases the instances in `focus` and the child
+    workflows they started: this command runs its own instance tree, never others queued in
+    the database, whose actions it may not have."""
 
     focus: tuple[str, ...] = ()
 
     async def claim(self, owner: str, limit: int, now: float, lease: float) -> list[Claim]:
-        return await self.claim_among(self.focus, owner, limit, now, lease)
+        rows = await self.pool.fetch(self._sql["instance_tree"], list(self.focus))
+        tree = [str(row["id"]) for row in rows]
+        return await self.claim_among(tree, owner, limit, now, lease)
 
 
 @dataclass(frozen=True, slots=True)

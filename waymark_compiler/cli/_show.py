@@ -184,6 +184,15 @@ def _details(detail: InstanceDetail, now: float) -> list[tuple[str, str]]:
     for sleep in detail.sleeps:
         if not sleep.finished:
             rows.append(("sleeping", f"{cell(sleep.node)} until {when(sleep.wake_at)} UTC"))
+    return rows + _family(detail)
+
+
+def _family(detail: InstanceDetail) -> list[tuple[str, str]]:
+    """The parent, and each child workflow instance with its status."""
+    rows = [("parent", cell(detail.parent_id))] if detail.parent_id is not None else []
+    for child in detail.children:
+        text = f"{cell(child.id)} {cell(child.workflow)} {_styled(child.status)}"
+        rows.append(("child", text))
     return rows
 
 
@@ -253,6 +262,8 @@ def show_json(detail: InstanceDetail, placement: Placement) -> dict[str, Any]:
         "wake_at": iso(detail.wake_at),
         "attempts": [_attempt_json(attempt, placement) for attempt in detail.attempts],
         "sleeps": [_sleep_json(sleep, placement) for sleep in detail.sleeps],
+        "parent_id": detail.parent_id,
+        "children": [list_json(child) for child in detail.children],
     }
 
 

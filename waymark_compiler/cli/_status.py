@@ -15,7 +15,7 @@ from waymark_compiler.graph import NodeState, NodeStatus
 from waymark_runtime.dag import Dag
 
 ACTIVE: frozenset[str] = frozenset({"done", "running", "waiting", "failed"})
-_DURABLE = frozenset({"action", "gather", "join", "sleep", "call"})
+_DURABLE = frozenset({"action", "gather", "join", "sleep", "call", "child"})
 _DOMINANCE_LIMIT = 1_500  # nodes
 # When several occurrences share a site, the site shows the most pressing of their statuses.
 _PRIORITY: dict[NodeStatus, int] = {

@@ -78,11 +78,16 @@ def list_command(
             help="The page after this cursor (printed at the end of the previous page).",
         ),
     ] = None,
+    parent: Annotated[
+        str | None,
+        typer.Option("--parent", metavar="ID", help="Only the child workflows of this instance."),
+    ] = None,
     output_format: FormatOption = Format.text,
 ) -> None:
     """List instances, newest first, a page at a time."""
     chosen = None if status_filter is None else status_filter.value
-    page, now = run_async(_list(chosen, workflow, limit, after))
+    parent = None if parent is None else instance_id(parent)
+    page, now = run_async(_list(chosen, workflow, limit, after, parent))
     if output_format is Format.json:
         out(json.dumps([list_json(item) for item in page.items], indent=2))
     elif page.items:
@@ -94,12 +99,13 @@ def list_command(
 
 
 async def _list(
-    chosen: str | None, workflow: str | None, limit: int, after: str | None
+    chosen: str | None, workflow: str | None, limit: int, after: str | None, parent: str | None
 ) -> tuple[Page, float]:
     from waymark_runtime.store.postgres import now
 
     async with administered(load_settings()) as admin:
-        page = await admin.list(status=chosen, workflow=workflow, limit=limit, after=after)
+        page = await admin.list(status=chosen, workflow=workflow, limit=limit, after=after,
+                                parent=parent)  # fmt: skip
     return page, now()
 
 

@@ -226,12 +226,15 @@ async def _fresh(fresh: Fresh, target: Target, module: str, quiet: bool) -> Ende
     from waymark_runtime.engine import NewInstance
     from waymark_runtime.store.postgres import now
     from waymark_runtime.values import to_json
+    from waymark_runtime.workflows import family_of
 
     definition, settings = fresh.definition, _settings((module,))
     store = await open_store(settings, FocusedStore)
     try:
+        family = tuple((d.name, d.version, d.wrl) for d in family_of(definition))
         spec = NewInstance(workflow=definition.name, version=definition.version,
-                           wrl=definition.wrl, inputs=to_json(fresh.inputs), priority=0)  # fmt: skip
+                           wrl=definition.wrl, inputs=to_json(fresh.inputs), priority=0,
+                           family=family)  # fmt: skip
         [instance] = await store.create_instances([spec], now())
         return await drive(store, settings, instance, _resume_hint(instance, target), quiet)
     finally:

@@ -14,6 +14,7 @@ import libcst as cst
 from waymark_compiler import rules
 from waymark_compiler.context import Ctx
 from waymark_compiler.lower.calls import lower_arguments, unknown_helper
+from waymark_compiler.lower.children import child_call, child_class
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.lower.expressions import comprehension_scope, lower_target
 from waymark_compiler.lower.policy import policy
@@ -64,6 +65,9 @@ def lower_operation(node: cst.BaseExpression, ctx: Ctx) -> ir.Operation | None:
         if func.attr.value == "run_action":
             return run_action(node, ctx)
         return async_helper(node, func.attr.value, ctx)
+    child = child_class(node, ctx)
+    if child is not None:
+        return child_call(node, child, ctx)
     symbol = ctx.symbol(func)
     if isinstance(symbol, ActionSym):
         return action_call(node, symbol, ctx)
@@ -86,7 +90,8 @@ def _not_awaitable(node: cst.Call, symbol: object, ctx: Ctx) -> None:
     if isinstance(symbol, FunctionSym):
         help = f"decorate `{name}` with `@action`, or call it from inside an action"
     else:
-        help = "only actions, `asyncio.gather`, `asyncio.sleep` and async helpers can be awaited"
+        help = ("only actions, child workflows (`await Other().run(k=v)` of a `@workflow` "
+                "class), `asyncio.gather`, `asyncio.sleep` and async helpers can be awaited")  # fmt: skip
     ctx.error(
         rules.AWAIT_NON_ACTION,
         node,
@@ -211,11 +216,14 @@ def _gathered_call(node: cst.BaseExpression, ctx: Ctx) -> ir.ActionCall | None:
         if isinstance(func, cst.Attribute) and ctx.is_self(func.value):
             if func.attr.value == "run_action":
                 return run_action(node, ctx)
+        elif (child := child_class(node, ctx)) is not None:
+            return child_call(node, child, ctx)
         else:
             symbol = ctx.symbol(func)
             if isinstance(symbol, ActionSym):
                 return action_call(node, symbol, ctx)
-    help = "gather action calls or `self.run_action(...)` calls; await anything else on its own"
+    help = ("gather action calls, `self.run_action(...)` calls or child workflow calls "
+            "(`Other().run(k=v)`); await anything else on its own")  # fmt: skip
     ctx.error(
         rules.GATHER_FORM,
         node,

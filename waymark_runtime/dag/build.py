@@ -21,7 +21,7 @@ Visitor: TypeAlias = Callable[[Any, "_At"], list[Exit]]
 
 _PURE = (ir.Assign, ir.AugAssign, ir.ExprStmt, ir.Pass)
 # Kinds whose failure a surrounding `try` can catch (gather items fail at their join).
-_CAN_FAIL = frozenset({"action", "join", "call", "raise", "sleep"})
+_CAN_FAIL = frozenset({"action", "join", "call", "raise", "sleep", "child"})
 _TIMES = "\u00d7"  # the multiplication sign, as in "retry \u00d73"
 _LABEL_WIDTH = 48
 
@@ -139,8 +139,9 @@ class _Builder:
     def visit_ActionCall(self, call: ir.ActionCall, at: _At) -> list[Exit]:
         label = at.assigned + _action_label(call)
         return self.step(
-            at, "action", label, detail=call.action, badges=_badges(call.policy), span=call.span
-        )
+            at, _kind(call), label, detail=_detail(call), badges=_badges(call.policy),
+            span=call.span,
+        )  # fmt: skip
 
     def visit_Gather(self, gather: ir.Gather, at: _At) -> list[Exit]:
         badges = ("return_exceptions",) if gather.return_exceptions else ()
@@ -161,9 +162,9 @@ class _Builder:
         self.add(
             at.scope,
             node_id,
-            "action",
+            _kind(call),
             label,
-            detail=call.action,
+            detail=_detail(call),
             badges=_badges(call.policy),
             span=item.span,
         )
@@ -308,8 +309,21 @@ def _handler_label(handler: ir.Handler) -> str:
 
 
 def _action_label(call: ir.ActionCall) -> str:
+    if call.child:
+        return f"{call.action}().run({py.arguments(call.args, call.kwargs)})"
     name = py.short(call.action).rpartition(".")[2]
     return f"{name}({py.arguments(call.args, call.kwargs)})"
+
+
+def _kind(call: ir.ActionCall) -> NodeKind:
+    """A child workflow call is a node kind of its own (drawn as a 3-D box)."""
+    return "child" if call.child else "action"
+
+
+def _detail(call: ir.ActionCall) -> str:
+    if not call.child:
+        return call.action
+    return "child workflow" + ("" if call.blocking else ", detached")
 
 
 def _badges(policy: ir.Policy | None) -> tuple[str, ...]:

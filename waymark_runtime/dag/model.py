@@ -12,7 +12,7 @@ from waymark_runtime import ir
 
 NodeKind: TypeAlias = Literal[
     "start", "end", "action", "gather", "join", "compute", "branch", "loop", "sleep", "call",
-    "return", "raise", "except",
+    "return", "raise", "except", "child",
 ]  # fmt: skip
 EdgeKind: TypeAlias = Literal[
     "next", "branch", "loop", "back", "fan_out", "fan_in", "error", "call"

@@ -70,6 +70,13 @@ class AwaitSite:
         return node, path
 
 
+@dataclass(frozen=True, slots=True)
+class ChildCall:
+    """In `AwaitSite.policies`, in place of a policy: the item is a child workflow call."""
+
+    blocking: bool = True
+
+
 @dataclass(slots=True, kw_only=True)
 class Code:
     name: str

@@ -20,12 +20,14 @@ from waymark_runtime.effects import (
     Event,
     Fail,
     SleepFinished,
+    StartChild,
     StartSleep,
 )
 from waymark_runtime.errors import InternalError, WaymarkError
 from waymark_runtime.interpreter.code import (
     _NOTHING,
     AwaitSite,
+    ChildCall,
     Frame,
     Path,
     Return,
@@ -190,6 +192,11 @@ class Machine:
         jitter: float,
         where: tuple[str | None, Path],
     ) -> None:
+        if isinstance(policy, ChildCall):
+            self.effects.append(StartChild(node=entry["node"], workflow=entry["action"],
+                                           inputs=dict(entry["kwargs"]), blocking=policy.blocking,
+                                           site=where[0], iteration=where[1]))  # fmt: skip
+            return
         self.effects.append(
             DispatchAction(
                 node=entry["node"],
@@ -226,7 +233,7 @@ class Machine:
                 self._fail(event.value)  # the runtime refused the call: no retry, no handler
                 return
             policy = site.policies[entry["item"]]
-            if _retries(policy, error, entry["attempt"]):
+            if not isinstance(policy, ChildCall) and _retries(policy, error, entry["attempt"]):
                 entry["attempt"] += 1
                 delay, jitter = _backoff(policy, entry["attempt"] - 1)
                 self._emit(entry, policy, delay, jitter, self._where(site, entry))

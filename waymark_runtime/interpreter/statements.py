@@ -16,7 +16,7 @@ from waymark_runtime.dag import CallSite
 from waymark_runtime.errors import InternalError
 from waymark_runtime.interpreter import comprehensions
 from waymark_runtime.interpreter import instructions as ins
-from waymark_runtime.interpreter.code import AwaitSite, Code, Env, Frame, Instr
+from waymark_runtime.interpreter.code import AwaitSite, ChildCall, Code, Env, Frame, Instr
 from waymark_runtime.interpreter.expressions import ExprCompiler
 from waymark_runtime.interpreter.library import ProgramError
 from waymark_runtime.interpreter.limits import METER, weight
@@ -339,12 +339,13 @@ class FunctionCompiler:
             args, kwargs = arguments(env)
             return [(0, action, args, kwargs)]
 
-        return AwaitSite(kind="actions", assign=assign, policies=(op.policy,), single=True), request
+        site = AwaitSite(kind="actions", assign=assign, policies=(_policy_of(op),), single=True)
+        return site, request
 
     def await_Gather(self, op: ir.Gather, assign: Any) -> tuple[AwaitSite, Any]:
         makers = [self._gather_item(i, item) for i, item in enumerate(op.items)]
         policies = tuple(
-            item.call.policy if isinstance(item, ir.Spread) else item.policy for item in op.items
+            _policy_of(item.call if isinstance(item, ir.Spread) else item) for item in op.items
         )
 
         def request(env: Env) -> list[tuple[int, str, list[Any], dict[str, Any]]]:
@@ -410,6 +411,11 @@ def _awaits(node: Any) -> bool:
 
 _WITH_BODIES = (ir.If, ir.For, ir.While, ir.Try, ir.Match, ir.Handler, ir.MatchCase)
 _BODIES = ("body", "orelse", "handlers", "cases")
+
+
+def _policy_of(call: ir.ActionCall) -> Any:
+    """What the machine dispatches a call with: its policy, or a child workflow's marker."""
+    return ChildCall(call.blocking) if call.child else call.policy
 
 
 def _leave_handler(slot: int, name: str | None, end: Label) -> Callable[[int], Instr]:

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from waymark_runtime.actions import ActionTimeout
 from waymark_runtime.engine import NewInstance, Outcome
+from waymark_runtime.errors import InstanceCancelled
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.pg_rows import Claim
 from waymark_runtime.values import error_json
@@ -72,6 +73,8 @@ class InstanceQuery:
     created_before: float | None = None
     after: tuple[int, str] | None = None
     limit: int = 50
+    parent: str | None = None
+    """Only the children of this instance."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -117,4 +120,11 @@ def lost_attempt_error(retries: int) -> Any:
             "responding while running it, or its runner died (does the action crash its "
             "process or block its event loop?)"
         )
+    )
+
+
+def cascade_error() -> Any:
+    """The error of a blocking child cancelled because its parent finished or was cancelled."""
+    return error_json(
+        InstanceCancelled("cancelled with its parent (the parent finished or was cancelled)")
     )

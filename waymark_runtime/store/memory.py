@@ -20,8 +20,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from waymark_runtime.engine import NewInstance, Outcome, check_programs
-from waymark_runtime.store import memory_inspect
-from waymark_runtime.store.contract import InstanceQuery, QueueStats, lost_attempt_error
+from waymark_runtime.store import memory_children, memory_inspect
+from waymark_runtime.store.contract import (
+    InstanceQuery,
+    QueueStats,
+    cascade_error,
+    lost_attempt_error,
+)
 from waymark_runtime.store.pg_batch import CommitBatch, dumps
 from waymark_runtime.store.pg_rows import FINISHED, Claim, claim_of, outcome_of
 
@@ -50,6 +55,11 @@ class _Instance:
     trace_parent: str | None = None
     attempts: dict[tuple[str, int], _Attempt] = field(default_factory=dict)
     timers: dict[str, _Timer] = field(default_factory=dict)
+    parent_id: str | None = None
+    parent_node: str | None = None
+    blocking: bool = True
+    depth: int = 0
+    pins: dict[str, str] | None = None
 
     def outcome(self) -> Outcome | None:
         return outcome_of({"status": self.status, "result": self.result, "error": self.error})
@@ -88,6 +98,7 @@ class _Attempt:
     site: str | None = None
     iteration: Any = None
     traceback: Any = None
+    child_id: str | None = None
 
     def row(self) -> list[Any]:
         """The shape `claim_instances` gives an attempt (see `pg_rows.split_attempts`)."""
@@ -129,15 +140,16 @@ class MemoryStore:
     async def create_instances(
         self, specs: Sequence[NewInstance], now: float, ids: Sequence[str] | None = None
     ) -> list[str]:
-        check_programs({(s.workflow, s.version): s.wrl for s in specs})
+        programs = {key: wrl for spec in specs for key, wrl in spec.programs().items()}
+        check_programs(programs)
         ids = list(ids) if ids is not None else [str(uuid.uuid4()) for _ in specs]
-        for spec in specs:  # the newest text of a version: the newest source positions
-            self.versions[(spec.workflow, spec.version)] = spec.wrl
+        for key, wrl in programs.items():  # the newest text of a version: the newest positions
+            self.versions[key] = wrl
         for instance_id, spec in zip(ids, specs, strict=True):
             self.instances[instance_id] = _Instance(
                 id=instance_id, workflow_name=spec.workflow, workflow_version=spec.version,
                 inputs=json.loads(dumps(spec.inputs)), priority=spec.priority, created_at=now,
-                wake_at=now, trace_parent=spec.trace)  # fmt: skip
+                wake_at=now, trace_parent=spec.trace, pins=spec.pins())  # fmt: skip
             self._queue(self.instances[instance_id])
         self._notify_runnable()
         return ids
@@ -196,6 +208,8 @@ class MemoryStore:
             "state": instance.state, "priority": instance.priority,
             "event_seq": instance.event_seq, "lease_epoch": instance.lease_epoch,
             "trace_parent": instance.trace_parent,
+            "pins": instance.pins, "depth": instance.depth, "parent_id": instance.parent_id,
+            "child_count": sum(a.child_id is not None for a in instance.attempts.values()),
             "attempts": [attempt.row() for attempt in attempts],
             "timers": sorted(((t.node, t.wake_at) for t in instance.timers.values()
                               if t.finished_at is None), key=lambda timer: timer[1]),
@@ -206,6 +220,7 @@ class MemoryStore:
     async def commit(self, batch: CommitBatch, owner: str, now: float) -> set[str]:
         """`commit_instances`: the steps that pass the fence, then their rows."""
         document = json.loads(dumps(batch.params()[0]))
+        memory_children.check_children(self, document["c"])
         kept = {row["id"] for row in document["s"] if self._step(row, owner, now)}
         for row in document["o"]:
             if row["instance_id"] in kept:
@@ -222,14 +237,25 @@ class MemoryStore:
                 self.instances[row["instance_id"]].timers[row["node"]] = _Timer(
                     node=row["node"], wake_at=row["wake_at"], site=row["site"],
                     iteration=row["iteration"])  # fmt: skip
-        for instance_id in kept:
-            self._settle(self.instances[instance_id])
+        started = [memory_children.start_child(self, row, now)
+                   for row in document["c"] if row["instance_id"] in kept]  # fmt: skip
+        changed = [self.instances[i] for i in kept] + [c for c in started if c is not None]
+        settled = [i for i in batch.settled if i in kept]
+        changed += memory_children.settle(self, settled, now, cascade_error()) if settled else []
+        for instance in changed:
+            self._settle(instance)
+        if any(started) or settled:
+            self._notify_runnable()
         return kept
 
     def _timer(self, row: Row, kept: set[str]) -> _Timer | None:
         if row["instance_id"] not in kept:
             return None
         return self.instances[row["instance_id"]].timers.get(row["node"])
+
+    def next_order(self) -> int:
+        """The creation order of a new attempt row."""
+        return next(self._order)
 
     def _step(self, row: Row, owner: str, now: float) -> bool:
         instance = self.instances.get(row["id"])
@@ -349,7 +375,10 @@ class MemoryStore:
         instance = self.instances.get(instance_id)
         if instance is None or not memory_inspect.cancel(instance, json.loads(dumps(error)), now):
             return False
-        self._settle(instance)
+        changed = memory_children.settle(self, [instance_id], now, cascade_error())
+        for each in [instance, *changed]:
+            self._settle(each)
+        self._notify_runnable()
         return True
 
     # internals -------------------------------------------------------------------------------

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 Row = dict[str, Any]
 _STATUS_COLUMNS = ("id", "workflow_name", "workflow_version", "status", "priority", "inputs",
                    "result", "error", "lease_owner", "lease_expires_at", "wake_at", "created_at",
-                   "updated_at", "finished_at")  # fmt: skip
+                   "updated_at", "finished_at", "parent_id", "parent_node", "blocking",
+                   "depth")  # fmt: skip
 _ATTEMPT_COLUMNS = ("node", "attempt", "action", "args", "kwargs", "status", "result", "error",
                     "lost_count", "ready_at", "created_at", "started_at", "finished_at", "site",
                     "iteration", "traceback")  # fmt: skip
@@ -67,6 +68,7 @@ def _matches(instance: _Instance, query: InstanceQuery) -> bool:
     return (
         query.status in (None, instance.status)
         and query.workflow in (None, instance.workflow_name)
+        and query.parent in (None, instance.parent_id)
         and (query.created_after is None or instance.created_at >= query.created_after)
         and (query.created_before is None or instance.created_at < query.created_before)
     )
@@ -86,7 +88,7 @@ def cancel(instance: _Instance, error: Any, now: float) -> bool:
     instance.finished_at = instance.updated_at = now
     instance.lease_owner = instance.lease_expires_at = instance.wake_at = None
     for attempt in instance.attempts.values():
-        if attempt.status in ("queued", "running"):
+        if attempt.status in ("queued", "running", "waiting"):
             attempt.status, attempt.error, attempt.finished_at = "failed", error, now
             attempt.consumed, attempt.lease_owner = True, None
     for node in [n for n, timer in instance.timers.items() if timer.finished_at is None]:

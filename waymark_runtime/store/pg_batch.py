@@ -13,7 +13,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from waymark_runtime.engine import Outcome, PlannedAction
+from waymark_runtime.engine import Outcome, PlannedAction, PlannedChild
 
 
 def dumps(value: Any) -> str:
@@ -31,13 +31,16 @@ class CommitBatch:
     """Everything one commit writes; instances first, then their attempts and timers.
 
     Row keys are the column names the query declares (`s`: steps, `o`: attempt ops, `n`: new
-    attempts, `d`: finished sleeps, `t`: new sleeps).
+    attempts, `d`: finished sleeps, `t`: new sleeps, `c`: child calls). `settled` lists the
+    instances of the batch that may finish with a family (a parent, children): the store then
+    settles them (`settle_children`) in the same transaction.
     """
 
     KEEP = _KEEP
 
     def __init__(self) -> None:
-        self.rows: dict[str, list[Row]] = {"s": [], "o": [], "n": [], "d": [], "t": []}
+        self.rows: dict[str, list[Row]] = {"s": [], "o": [], "n": [], "d": [], "t": [], "c": []}
+        self.settled: list[str] = []
 
     def __len__(self) -> int:
         return len(self.rows["s"])
@@ -109,6 +112,28 @@ class CommitBatch:
         }
         self.rows["n"].append(row)
 
+    def child(
+        self,
+        instance_id: str,
+        planned: PlannedChild,
+        *,
+        child: str | None,
+        blocking: bool,
+        status: str = "waiting",
+        value: Any = None,
+    ) -> None:
+        """A child call of `node`: start instance `child` (None: refused, `status` is then
+        `failed` with `value` the error), and record the parent's attempt 1 of the call —
+        `waiting` for a blocking child, finished at once otherwise."""
+        self.rows["c"].append({"instance_id": instance_id, "node": planned.node, "child": child,
+                               "workflow": planned.workflow, "inputs": planned.inputs,
+                               "blocking": blocking, "status": status, "value": value,
+                               "site": planned.site, "iteration": list(planned.iteration)})  # fmt: skip
+
+    def settle(self, instance_id: str) -> None:
+        """The instance finishes in this batch and has (or is) a child: settle its family."""
+        self.settled.append(instance_id)
+
     def drop_timer(self, instance_id: str, node: str) -> None:
         self.rows["d"].append({"instance_id": instance_id, "node": node})
 
@@ -128,6 +153,7 @@ class CommitBatch:
         """Append another batch's rows (a group commit is the union of per-instance batches)."""
         for key, rows in other.rows.items():
             self.rows[key].extend(rows)
+        self.settled.extend(other.settled)
 
     def params(self) -> list[Any]:
         """The `commit_instances` arguments after `$1 owner, $2 now`: one JSON document (the

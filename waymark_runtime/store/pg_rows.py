@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from waymark_runtime.effects import ActionFinished, Event, SleepFinished
-from waymark_runtime.engine import ClaimedInstance, Outcome
+from waymark_runtime.engine import ClaimedInstance, Family, Outcome
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -98,6 +98,14 @@ def split_attempts(
     return events, pending, consumed
 
 
+def family_of(row: Mapping[str, Any]) -> Family:
+    """Where a claimed instance stands in its tree (columns of migration 0009)."""
+    parent = row.get("parent_id")
+    return Family(pins=dict(row.get("pins") or {}), depth=row.get("depth") or 0,
+                  parent_id=None if parent is None else str(parent),
+                  children=row.get("child_count") or 0)  # fmt: skip
+
+
 def claim_of(row: Mapping[str, Any], wrl: str, now: float) -> Claim:
     """The claim of one freshly leased instance row (`claim_instances`' columns, from either
     store): its unconsumed attempts split into events and pending work, its due sleeps as
@@ -116,6 +124,7 @@ def claim_of(row: Mapping[str, Any], wrl: str, now: float) -> Claim:
         events=events,
         cursor=Cursor(row["event_seq"], tuple(consumed), tuple(due)),
         trace=row.get("trace_parent"),
+        family=family_of(row),
     )
     for node in due:
         del sleeps[node]

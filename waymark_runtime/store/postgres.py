@@ -25,7 +25,12 @@ from waymark_runtime.engine import (
     Outcome,
     check_programs,
 )
-from waymark_runtime.store.contract import InstanceQuery, QueueStats, lost_attempt_error
+from waymark_runtime.store.contract import (
+    InstanceQuery,
+    QueueStats,
+    cascade_error,
+    lost_attempt_error,
+)
 from waymark_runtime.store.pg_batch import CommitBatch, dumps
 from waymark_runtime.store.pg_listen import Listener
 from waymark_runtime.store.pg_migrate import migrate, migrate_async
@@ -139,7 +144,7 @@ class PostgresStore:
         text does not hash to it, or names another workflow, is refused (`ProgramMismatch`).
         """
         ids = list(ids) if ids is not None else [str(uuid.uuid4()) for _ in specs]
-        fresh = {(s.workflow, s.version): s.wrl for s in specs}
+        fresh = {key: wrl for spec in specs for key, wrl in spec.programs().items()}
         fresh = {key: wrl for key, wrl in fresh.items() if self._known_versions.get(key) != wrl}
         check_programs(fresh)
         await self.pool.fetchrow(
@@ -154,6 +159,7 @@ class PostgresStore:
             [s.priority for s in specs],
             now,
             [s.trace for s in specs],
+            [dumps(s.pins()) for s in specs],
         )
         self._known_versions.update(fresh)
         return ids
@@ -223,8 +229,23 @@ class PostgresStore:
 
     async def commit(self, batch: CommitBatch, owner: str, now: float) -> set[str]:
         """Persist a group commit; returns the instances that passed the lease fence."""
-        rows = await self.pool.fetch(self._sql["commit_instances"], owner, now, *batch.params())
-        return {str(row["id"]) for row in rows}
+        if not batch.settled:
+            rows = await self.pool.fetch(self._sql["commit_instances"], owner, now, *batch.params())
+            return {str(row["id"]) for row in rows}
+        async with self.pool.acquire() as connection, connection.transaction():
+            rows = await connection.fetch(
+                self._sql["commit_instances"], owner, now, *batch.params()
+            )
+            kept = {str(row["id"]) for row in rows}
+            await self._settle(connection, [i for i in batch.settled if i in kept], now)
+        return kept
+
+    async def _settle(self, connection: Any, instance_ids: list[str], now: float) -> None:
+        """Report finished children to their parents, cancel the blocking children of
+        finished parents (`settle_children`), inside the caller's transaction."""
+        if instance_ids:
+            error = cascade_error()
+            await connection.fetch(self._sql["settle_children"], instance_ids, now, error)
 
     async def heartbeat(self, owner: str, now: float, lease: float) -> dict[str, int]:
         """Extend `owner`'s leases; returns the instances it still holds, with their epoch."""
@@ -306,11 +327,15 @@ class PostgresStore:
             query.limit,
             after_us,
             after_id,
+            query.parent,
         )
         return [{**dict(row), "id": str(row["id"])} for row in rows]
 
     async def cancel(self, instance_id: str, error: Any, now: float) -> bool:
         """End an unfinished instance as cancelled, with `error` (the exception its waiters
         raise); False when it is unknown or already finished."""
-        row = await self.pool.fetchrow(self._sql["cancel_instance"], instance_id, now, error)
+        async with self.pool.acquire() as connection, connection.transaction():
+            row = await connection.fetchrow(self._sql["cancel_instance"], instance_id, now, error)
+            if row is not None:
+                await self._settle(connection, [instance_id], now)
         return row is not None

@@ -8,11 +8,19 @@ durable (dispatch attempts, arm timers, let the instance go). No I/O and no cloc
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from waymark_runtime.effects import ActionFinished, Event, SleepFinished
-from waymark_runtime.engine import ClaimedInstance, Outcome, PlannedAction, StepCommit
+from waymark_runtime.engine import (
+    ClaimedInstance,
+    Outcome,
+    PlannedAction,
+    PlannedChild,
+    StepCommit,
+)
+from waymark_runtime.errors import ChildWorkflowError
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.pg_rows import Claim, Cursor, PendingAttempt
 from waymark_runtime.tracebacks import split_traceback
@@ -70,6 +78,22 @@ class Held:
     """Attempts that failed since the last step, with their errors (for the runner's log)."""
     tracebacks: dict[AttemptId, dict[str, Any]] = field(default_factory=dict)
     """Where failed attempts raised (`tracebacks.split_traceback`), until their rows record it."""
+    children: set[str] = field(default_factory=set)
+    """Nodes waiting for a blocking child: their results arrive by a later claim."""
+    started: int = 0
+    """Children this instance started before this claim and since."""
+
+    @property
+    def in_family(self) -> bool:
+        """It has a parent or started children: finishing it settles them (`settle`)."""
+        return self.claimed.family.parent_id is not None or self.started > 0
+
+    @property
+    def seq(self) -> int | None:
+        """`event_seq` as claimed: a release fenced by it wakes at once if a child's outcome
+        arrived since."""
+        cursor = self.claimed.cursor
+        return cursor.seq if isinstance(cursor, Cursor) else None
 
     @property
     def id(self) -> str:
@@ -162,6 +186,7 @@ def hold(
     held = Held(claimed=instance, claimed_at=claimed_at, lease=lease, epoch=claim.epoch,
                 state=instance.state)  # fmt: skip
     held.fresh = instance.state is None
+    held.started = instance.family.children
     held.events = list(instance.events)
     held.cursor = instance.cursor if isinstance(instance.cursor, Cursor) else None
     held.sleeps = dict(claim.sleeps)
@@ -175,7 +200,9 @@ def _resume_attempt(
 ) -> None:
     attempt = Attempt(pending.node, pending.attempt, pending.action, pending.args,
                       pending.kwargs, pending.timeout, pending.lost_count)  # fmt: skip
-    if pending.status == "running":
+    if pending.status == "waiting":
+        held.children.add(pending.node)
+    elif pending.status == "running":
         # Its previous holder let the instance go while the attempt ran: it is lost.
         held.running[attempt.id] = attempt
         held.lose(attempt.id, budget, lost_error, isolate=False)
@@ -196,6 +223,8 @@ class Change:
     sleeps: list[tuple[str, float]] = field(default_factory=list)
     done: bool = False
     release: bool = False
+    resolved: list[ActionFinished] = field(default_factory=list)
+    """Child calls answered by this commit itself (a detached child's id, a refusal)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -205,6 +234,8 @@ class Policy:
     now: float
     evict_after: float
     stopping: bool = False
+    max_child_depth: int = 100
+    max_children: int = 10_000
 
 
 def prepare(held: Held, step: StepCommit | None, policy: Policy) -> Change:
@@ -220,8 +251,11 @@ def prepare(held: Held, step: StepCommit | None, policy: Policy) -> Change:
     change.done = outcome is not None
     state = step.state if step is not None else CommitBatch.KEEP
     wake_at = policy.now if policy.stopping else held.earliest_due()
+    seq = held.seq if held.children else None
     change.batch.instance(held.id, state=state, outcome=outcome, release=change.release,
-                          wake_at=wake_at, epoch=held.epoch)  # fmt: skip
+                          wake_at=wake_at, epoch=held.epoch, seq=seq)  # fmt: skip
+    if change.done and held.in_family:
+        change.batch.settle(held.id)
     if step is not None:
         held.state = step.state
     return change
@@ -274,6 +308,45 @@ def _plan_effects(held: Held, step: StepCommit, change: Change, policy: Policy) 
         change.batch.add_timer(held.id, timer.node, timer.wake_at, timer.site, timer.iteration)
         change.sleeps.append((timer.node, timer.wake_at))
         held.sleeps[timer.node] = timer.wake_at
+    for child in step.plan.children:
+        _start_child(held, child, change, policy)
+
+
+def _start_child(held: Held, planned: PlannedChild, change: Change, policy: Policy) -> None:
+    """A child call: start the child (its id derives from the parent's and the node, so a
+    replayed commit starts no second child) and record the parent's side of the call."""
+    refusal = _child_refusal(held, policy)
+    held.started += 1
+    node, batch = planned.node, change.batch
+    if refusal is not None:
+        value = error_json(refusal)
+        batch.child(held.id, planned, child=None,
+                    blocking=planned.blocking, status="failed", value=value)  # fmt: skip
+        change.resolved.append(ActionFinished(node=node, attempt=1, ok=False, value=value))
+        return
+    child = str(uuid.uuid5(uuid.UUID(held.id), node))
+    if planned.blocking:
+        batch.child(held.id, planned, child=child, blocking=True)
+        held.children.add(node)
+        return
+    batch.child(held.id, planned, child=child, blocking=False,
+                status="completed", value=child)  # fmt: skip
+    change.resolved.append(ActionFinished(node=node, attempt=1, ok=True, value=child))
+
+
+def _child_refusal(held: Held, policy: Policy) -> ChildWorkflowError | None:
+    depth = held.claimed.family.depth + 1
+    if depth > policy.max_child_depth:
+        return ChildWorkflowError(
+            f"child workflow depth {depth} exceeds WAYMARK_MAX_CHILD_DEPTH="
+            f"{policy.max_child_depth} (unbounded recursion?)"
+        )
+    if held.started + 1 > policy.max_children:
+        return ChildWorkflowError(
+            f"an instance may start at most WAYMARK_MAX_CHILDREN={policy.max_children} "
+            "child workflows"
+        )
+    return None
 
 
 def _attempt_of(planned: PlannedAction) -> Attempt:
@@ -286,9 +359,12 @@ def _decide_release(held: Held, change: Change, policy: Policy) -> Outcome | Non
 
     Returns a failure outcome for an instance that waits for nothing at all.
     """
-    if held.running or held.withheld or change.dispatch:
+    if held.running or held.withheld or change.dispatch or change.resolved:
         return None
     earliest = held.earliest_due()
+    if earliest is None and held.children:
+        change.release = True  # nothing to do until a child finishes: hold nothing meanwhile
+        return None
     if earliest is None and not policy.stopping:
         stuck = StuckInstance("instance waits for no action, sleep or outcome (a waymark bug)")
         return Outcome(ok=False, value=error_json(stuck))

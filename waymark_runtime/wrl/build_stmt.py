@@ -270,6 +270,15 @@ class StmtBuilder(Transformer[Token, Any]):
             action=path_of(path), args=args.args, kwargs=args.kwargs, policy=policy
         )
 
+    def child_call(self, meta: Any, children: list[Any]) -> ir.ActionCall:
+        token, args, detached = children
+        name = string_of(token) if token.type == "STRING" else name_of(token)
+        args = args or NO_ARGS
+        if args.args:
+            raise syntax_error(meta, "a child workflow takes keyword arguments only")
+        return ir.ActionCall(action=name, args=(), kwargs=args.kwargs, child=True,
+                             blocking=detached is None)  # fmt: skip
+
     def retry(self, meta: Any, children: list[Any]) -> dict[str, Any]:
         fields = {
             "attempts": "attempts",

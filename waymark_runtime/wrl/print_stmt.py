@@ -165,8 +165,17 @@ def _spread_clauses(spread: ir.Spread) -> str:
 
 
 def action_call(call: ir.ActionCall) -> str:
+    if call.child:
+        return _child_call(call)
     text = f"action {lexicon.format_path(call.action)}({arguments(call.args, call.kwargs)})"
     return text + ("" if call.policy is None else policy(call.policy))
+
+
+def _child_call(call: ir.ActionCall) -> str:
+    """`child Name(k=v)`, `detached` when not blocking (a name that is not one is quoted)."""
+    name = workflow_line(call.action).removeprefix("workflow ")
+    text = f"child {name}({arguments((), call.kwargs)})"
+    return text + ("" if call.blocking else " detached")
 
 
 def _sleep(op: ir.Sleep) -> str:

@@ -16,11 +16,12 @@ WITH versions AS (
 ), created AS (
     INSERT INTO waymark_instances
         (id, workflow_name, workflow_version, inputs, priority, wake_at, created_at, updated_at,
-         trace_parent)
+         trace_parent, pins)
     SELECT n.id, n.name, n.version, n.inputs::json, n.priority,
-           to_timestamp($9), to_timestamp($9), to_timestamp($9), n.trace_parent
-    FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::integer[], $10::text[])
-        AS n (id, name, version, inputs, priority, trace_parent)
+           to_timestamp($9), to_timestamp($9), to_timestamp($9), n.trace_parent, n.pins::json
+    FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::integer[], $10::text[],
+                $11::text[])
+        AS n (id, name, version, inputs, priority, trace_parent, pins)
     RETURNING 1
 )
 SELECT count(*), CASE WHEN count(*) > 0 THEN pg_notify('waymark_runnable', '')::text END
@@ -48,7 +49,9 @@ FROM picked
 WHERE i.id = picked.id
 RETURNING
     i.id, i.workflow_name, i.workflow_version, i.inputs, i.state, i.priority, i.event_seq,
-    i.lease_epoch, i.trace_parent,
+    i.lease_epoch, i.trace_parent, i.pins, i.depth, i.parent_id,
+    (SELECT count(*) FROM waymark_attempts AS a
+     WHERE a.instance_id = i.id AND a.child_id IS NOT NULL) AS child_count,
     (SELECT v.wrl FROM waymark_workflow_versions AS v
      WHERE v.name = i.workflow_name AND v.version = i.workflow_version
        AND NOT (v.version || ':' || md5(v.wrl) = ANY ($5::text[]))) AS wrl,
@@ -133,6 +136,43 @@ WITH step AS (
     WHERE n.instance_id IN (SELECT id FROM kept)
     ON CONFLICT (instance_id, node, attempt) DO NOTHING
     RETURNING 1
+), children_added AS (
+    -- Child instances started by the steps (`c`): pinned to the parent's version of their
+    -- workflow, else to its latest registered one, which joins the pins of their subtree.
+    INSERT INTO waymark_instances
+        (id, workflow_name, workflow_version, inputs, priority, wake_at, created_at, updated_at,
+         parent_id, parent_node, blocking, depth, pins)
+    SELECT c.child, c.workflow, v.version, c.inputs, p.priority, to_timestamp($2),
+           to_timestamp($2), to_timestamp($2), c.instance_id, c.node, c.blocking, p.depth + 1,
+           (coalesce(p.pins::jsonb, '{}') || jsonb_build_object(c.workflow, v.version))::json
+    FROM json_to_recordset($3::json -> 'c') AS c (
+        instance_id uuid, node text, child uuid, workflow text, inputs json, blocking boolean)
+    JOIN waymark_instances AS p ON p.id = c.instance_id
+    CROSS JOIN LATERAL (
+        SELECT coalesce(p.pins ->> c.workflow,
+                        (SELECT w.version FROM waymark_workflow_versions AS w
+                         WHERE w.name = c.workflow ORDER BY w.created_at DESC, w.version
+                         LIMIT 1)) AS version) AS v
+    WHERE c.child IS NOT NULL AND c.instance_id IN (SELECT id FROM kept)
+    ON CONFLICT (id) DO NOTHING
+    RETURNING 1
+), child_attempts AS (
+    -- The parent's side of each child call: `waiting` for a blocking child, else finished now
+    -- (a detached child's id, or why the call was refused).
+    INSERT INTO waymark_attempts
+        (instance_id, node, attempt, action, args, kwargs, status, child_id, result, error,
+         ready_at, created_at, finished_at, site, iteration)
+    SELECT c.instance_id, c.node, 1, c.workflow, '[]', c.inputs, c.status, c.child,
+           CASE WHEN c.status = 'completed' THEN c.value END,
+           CASE WHEN c.status = 'failed' THEN c.value END,
+           to_timestamp($2), to_timestamp($2),
+           CASE WHEN c.status <> 'waiting' THEN to_timestamp($2) END, c.site, c.iteration
+    FROM json_to_recordset($3::json -> 'c') AS c (
+        instance_id uuid, node text, child uuid, workflow text, inputs json, status text,
+        value json, site text, iteration json)
+    WHERE c.instance_id IN (SELECT id FROM kept)
+    ON CONFLICT (instance_id, node, attempt) DO NOTHING
+    RETURNING 1
 ), timers_done AS (
     UPDATE waymark_timers AS t
     SET finished_at = to_timestamp($2)
@@ -152,6 +192,8 @@ WITH step AS (
     RETURNING 1
 )
 SELECT k.id,
+       (SELECT pg_notify('waymark_runnable', '')::text WHERE EXISTS
+            (SELECT 1 FROM children_added)) AS started,
        CASE WHEN k.status IN ('completed', 'failed') THEN pg_notify('waymark_done',
            CASE WHEN octet_length(p.payload) < 7900 THEN p.payload
                 ELSE json_build_object('id', k.id)::text END)::text END AS notified
@@ -214,7 +256,8 @@ SELECT id, workflow_name, workflow_version, status, priority, inputs, result, er
        extract(epoch FROM wake_at)::double precision AS wake_at,
        extract(epoch FROM created_at)::double precision AS created_at,
        extract(epoch FROM updated_at)::double precision AS updated_at,
-       extract(epoch FROM finished_at)::double precision AS finished_at
+       extract(epoch FROM finished_at)::double precision AS finished_at,
+       parent_id::text AS parent_id, parent_node, blocking, depth
 FROM waymark_instances WHERE id = $1;
 
 -- name: collect_garbage
@@ -274,7 +317,9 @@ FROM picked
 WHERE i.id = picked.id
 RETURNING
     i.id, i.workflow_name, i.workflow_version, i.inputs, i.state, i.priority, i.event_seq,
-    i.lease_epoch, i.trace_parent,
+    i.lease_epoch, i.trace_parent, i.pins, i.depth, i.parent_id,
+    (SELECT count(*) FROM waymark_attempts AS a
+     WHERE a.instance_id = i.id AND a.child_id IS NOT NULL) AS child_count,
     (SELECT v.wrl FROM waymark_workflow_versions AS v
      WHERE v.name = i.workflow_name AND v.version = i.workflow_version
        AND NOT (v.version || ':' || md5(v.wrl) = ANY ($5::text[]))) AS wrl,
@@ -339,6 +384,7 @@ WHERE ($1::text IS NULL OR i.status = $1)
   AND ($4::double precision IS NULL OR i.created_at < to_timestamp($4))
   AND ($6::bigint IS NULL
        OR (i.created_at, i.id) < (timestamptz 'epoch' + $6 * interval '1 microsecond', $7::uuid))
+  AND ($8::uuid IS NULL OR i.parent_id = $8)
 ORDER BY i.created_at DESC, i.id DESC
 LIMIT $5;
 
@@ -362,7 +408,7 @@ WITH target AS (
     SET status = 'failed', error = $3::json, consumed = true, finished_at = to_timestamp($2),
         lease_owner = NULL, lease_expires_at = NULL
     FROM target
-    WHERE a.instance_id = target.id AND a.status IN ('queued', 'running')
+    WHERE a.instance_id = target.id AND a.status IN ('queued', 'running', 'waiting')
     RETURNING 1
 ), sleeps AS (
     DELETE FROM waymark_timers AS t USING target

@@ -1,0 +1,18 @@
+from waymark import Workflow, workflow
+
+
+class NotAWorkflow:
+    async def run(self, n: int) -> int:
+        return n
+
+
+@workflow
+class Countdown(Workflow):
+    async def run(self, n: int) -> int:
+        if n <= 0:
+            return 0
+        rest = await Countdown().run(n - 1)  # error: WM160 @38
+        later = await Countdown(n).run(n=n)  # error: WM160 @23
+        fire = await Countdown().run(n=n, _blocking=n > 1)  # error: WM160 @43
+        other = await NotAWorkflow().run(n=n)  # error: WM102 @23
+        return rest + later + len(fire) + other

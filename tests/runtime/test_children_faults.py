@@ -1,0 +1,50 @@
+"""A `start-workers` process SIGKILLed while trees of child workflows run: after a restart,
+every tree ends with the outcome its body gives as plain Python, and no child starts twice."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.runtime import child_flows as flows
+from tests.runtime.support import client_for, start_workers_env, start_workers_process
+from waymark_runtime.store.postgres import PostgresStore
+
+pytestmark = pytest.mark.fault
+MODULE = "tests.runtime.child_flows"
+
+
+async def _children(database: str) -> int:
+    store = await PostgresStore.open(database, run_migrations=False, max_size=1)
+    try:
+        sql = "SELECT count(*) FROM waymark_instances WHERE parent_id IS NOT NULL"
+        return int(await store.pool.fetchval(sql))
+    finally:
+        await store.close()
+
+
+async def test_killing_start_workers_while_children_run(database: str, tmp_path: Path) -> None:
+    sizes = [3, 4, 5]
+    expected = [await flows.SlowTree().run_inline(k=k) for k in sizes]
+    async with client_for(database):
+        ids = [await flows.SlowTree().run(k=k, _blocking=False) for k in sizes]
+    env = start_workers_env(database, WAYMARK_USER_MODULE=MODULE)
+    with start_workers_process(env, tmp_path / "first.log") as first:
+        deadline = time.monotonic() + 30
+        while await _children(database) < 8:  # the trees are growing
+            assert time.monotonic() < deadline, "no children started"
+            await asyncio.sleep(0.05)
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait()
+    with start_workers_process(env, tmp_path / "second.log"):
+        async with client_for(database) as client:
+            outcome = await asyncio.gather(*(client.get_result(i, timeout=60) for i in ids))
+    assert outcome == expected
+    leaves = sum(sizes)
+    factorials = sum(i + 2 for size in sizes for i in range(size))  # Factorial(n) is n deep
+    assert await _children(database) == leaves + factorials  # every child started once

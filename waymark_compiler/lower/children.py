@@ -1,0 +1,95 @@
+"""Lowering a child workflow call: `await Other().run(k=v)`, where `Other` is a `@workflow`
+class (the workflow itself included: recursion), to an `ir.ActionCall` with `child` set.
+
+`Other().run(..., _blocking=False)` starts a detached child; the await yields its id. Arguments
+are keywords (the child's `run()` parameters by name); anything else is refused with WM160.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from waymark_compiler import rules
+from waymark_compiler.context import Ctx
+from waymark_compiler.lower.calls import lower_arguments
+from waymark_compiler.resolve import ClassSym
+from waymark_runtime import ir
+
+
+def child_class(node: cst.Call, ctx: Ctx) -> ClassSym | None:
+    """The `@workflow` class of a `Cls().run(...)` call, or None when it is not one."""
+    func = node.func
+    if not (isinstance(func, cst.Attribute) and func.attr.value == "run"):
+        return None
+    made = func.value
+    if not isinstance(made, cst.Call):
+        return None
+    symbol = ctx.symbol(made.func)
+    if isinstance(symbol, ClassSym) and symbol.kind == "workflow":
+        return symbol
+    return None
+
+
+def child_call(node: cst.Call, symbol: ClassSym, ctx: Ctx) -> ir.ActionCall | None:
+    """The IR of `Cls().run(k=v, _blocking=...)`; None (after a diagnostic) when malformed."""
+    func = node.func
+    assert isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call)
+    name = workflow_name(symbol)
+    if func.value.args:
+        return _refuse(func.value, ctx, f"`{name}(...)` constructed with arguments",
+                       f"pass the inputs to `run()`: `{name}().run(name=value)`")  # fmt: skip
+    blocking, arguments = True, []
+    for arg in node.args:
+        if arg.keyword is not None and arg.keyword.value == "_blocking":
+            flag = _literal_flag(arg.value)
+            if flag is None:
+                return _refuse(arg, ctx, "`_blocking` must be True or False",
+                               "write `_blocking=False` to start a detached child")  # fmt: skip
+            blocking = flag
+        elif arg.keyword is None or arg.star:
+            return _refuse(arg, ctx, "a child workflow's inputs are passed by keyword",
+                           f"name each input: `{name}().run(n=n - 1)`")  # fmt: skip
+        else:
+            arguments.append(arg)
+    _, kwargs = lower_arguments(arguments, ctx)
+    return ir.ActionCall(action=name, args=(), kwargs=kwargs, child=True, blocking=blocking,
+                         span=ctx.span(node))  # fmt: skip
+
+
+def workflow_name(symbol: ClassSym) -> str:
+    """The class's workflow name: a string `name = "..."` in its body, else the class name
+    (as `Workflow.workflow_name()` gives it at run time)."""
+    if symbol.node is not None:
+        for statement in symbol.node.body.body:
+            named = _name_attribute(statement)
+            if named is not None:
+                return named
+    return symbol.name
+
+
+def _name_attribute(statement: cst.CSTNode) -> str | None:
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return None
+    for small in statement.body:
+        target = None
+        if isinstance(small, cst.Assign) and len(small.targets) == 1:
+            target, value = small.targets[0].target, small.value
+        elif isinstance(small, cst.AnnAssign) and small.value is not None:
+            target, value = small.target, small.value
+        if (isinstance(target, cst.Name) and target.value == "name"
+                and isinstance(value, cst.SimpleString)):  # fmt: skip
+            evaluated = value.evaluated_value
+            return evaluated if isinstance(evaluated, str) else None
+    return None
+
+
+def _literal_flag(node: cst.BaseExpression) -> bool | None:
+    if isinstance(node, cst.Name) and node.value in ("True", "False"):
+        return node.value == "True"
+    return None
+
+
+def _refuse(node: cst.CSTNode, ctx: Ctx, message: str, help: str) -> ir.ActionCall | None:
+    """Report a malformed child call (WM160); there is no call to lower."""
+    ctx.error(rules.CHILD_WORKFLOW_FORM, node, message, "child workflow", help)
+    return None

@@ -1,0 +1,72 @@
+-- Child workflows: what happens around an instance that finished, in the transaction that
+-- finished it (a completion commit, or a cancel). Loaded with `queries.sql` (`sql.queries`).
+
+-- name: settle_children
+-- Instances $1 just finished (at $2). A blocking child's outcome becomes the result of its
+-- parent's waiting attempt, and the parent wakes as for any event recorded by another process
+-- (`event_seq` bumped; runnable now unless a runner holds it, whose release then sees the bump).
+-- Every unfinished blocking descendant of them is cancelled with error $3 (detached children
+-- live on). Returns the cancelled descendants.
+WITH RECURSIVE finished AS (
+    SELECT id, status, result, error, parent_id, parent_node FROM waymark_instances
+    WHERE id = ANY ($1::uuid[]) AND finished_at IS NOT NULL
+), doomed AS (
+    SELECT c.id FROM waymark_instances AS c
+    WHERE c.parent_id IN (SELECT id FROM finished) AND c.blocking AND c.finished_at IS NULL
+    UNION
+    SELECT c.id FROM waymark_instances AS c JOIN doomed AS d ON c.parent_id = d.id
+    WHERE c.blocking AND c.finished_at IS NULL
+), reported AS (
+    UPDATE waymark_attempts AS a
+    SET status = CASE WHEN f.status = 'completed' THEN 'completed' ELSE 'failed' END,
+        result = f.result, error = f.error, finished_at = to_timestamp($2)
+    FROM finished AS f
+    WHERE a.instance_id = f.parent_id AND a.node = f.parent_node AND a.attempt = 1
+      AND a.child_id = f.id AND a.status = 'waiting'
+      AND f.parent_id NOT IN (SELECT id FROM doomed)
+    RETURNING a.instance_id
+), woken AS (
+    UPDATE waymark_instances AS p
+    SET event_seq = p.event_seq + 1,
+        wake_at = CASE WHEN p.lease_owner IS NULL THEN to_timestamp($2) ELSE p.wake_at END,
+        updated_at = to_timestamp($2)
+    FROM (SELECT DISTINCT instance_id FROM reported) AS r
+    WHERE p.id = r.instance_id AND p.finished_at IS NULL
+    RETURNING 1
+), cancelled AS (
+    UPDATE waymark_instances AS i
+    SET status = 'cancelled', result = NULL, error = $3::json, finished_at = to_timestamp($2),
+        lease_owner = NULL, lease_expires_at = NULL, wake_at = NULL,
+        updated_at = to_timestamp($2)
+    FROM doomed AS d
+    WHERE i.id = d.id AND i.finished_at IS NULL
+    RETURNING i.id, i.status, i.error
+), open_attempts AS (
+    UPDATE waymark_attempts AS a
+    SET status = 'failed', error = $3::json, consumed = true, finished_at = to_timestamp($2),
+        lease_owner = NULL, lease_expires_at = NULL
+    FROM doomed AS d
+    WHERE a.instance_id = d.id AND a.status IN ('queued', 'running', 'waiting')
+    RETURNING 1
+), sleeps AS (
+    DELETE FROM waymark_timers AS t USING doomed AS d
+    WHERE t.instance_id = d.id AND t.finished_at IS NULL
+    RETURNING 1
+)
+SELECT c.id, (SELECT count(*) FROM woken) AS woken, (SELECT count(*) FROM open_attempts),
+       (SELECT count(*) FROM sleeps),
+       pg_notify('waymark_done', json_build_object('id', c.id, 'status', c.status,
+                                                   'result', NULL, 'error', c.error)::text)::text
+FROM cancelled AS c
+UNION ALL
+SELECT NULL, (SELECT count(*) FROM woken), 0, 0,
+       CASE WHEN (SELECT count(*) FROM woken) > 0 THEN pg_notify('waymark_runnable', '')::text END;
+
+-- name: instance_tree
+-- Instances $1 and every instance they started as children, theirs, and so on.
+WITH RECURSIVE tree AS (
+    SELECT id FROM waymark_instances WHERE id = ANY ($1::uuid[])
+    UNION
+    SELECT c.id FROM waymark_instances AS c JOIN tree AS t ON c.parent_id = t.id
+)
+SELECT id FROM tree;

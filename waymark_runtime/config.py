@@ -53,6 +53,9 @@ class Settings:
     max_collection_length: int
     max_string_length: int
     max_int_digits: int
+    webapp_enabled: bool = False
+    webapp_addr: str = "127.0.0.1:24119"
+    webapp_token: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -221,6 +224,10 @@ _FIELDS: dict[str, _Field] = {
     ),
     "max_string_length": _Field("WAYMARK_MAX_STRING_LENGTH", _positive_int, _constant(10_000_000)),
     "max_int_digits": _Field("WAYMARK_MAX_INT_DIGITS", _positive_int, _constant(4_300)),
+    # The dashboard (docs/dashboard.md): served by start-workers when enabled.
+    "webapp_enabled": _Field("WAYMARK_WEBAPP_ENABLED", _bool, _constant(False)),
+    "webapp_addr": _Field("WAYMARK_WEBAPP_ADDR", _text, _constant("127.0.0.1:24119")),
+    "webapp_token": _Field("WAYMARK_WEBAPP_TOKEN", _text, _constant(None)),
 }
 
 
@@ -257,8 +264,6 @@ def project_root(start: Path) -> Path:
 
 # Variables of the original product's configuration that have no counterpart here, and why.
 _WITHOUT_EFFECT = {
-    "WAYMARK_WEBAPP_ENABLED": "there is no dashboard yet",
-    "WAYMARK_WEBAPP_ADDR": "there is no dashboard yet",
     **{
         name: "it configures the original product's Rust core, which Waymark does not have"
         for name in (

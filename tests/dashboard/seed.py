@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import uuid
 from typing import Any
 
 from tests.runtime import runtime_flows as flows
@@ -54,4 +56,21 @@ async def held(store: PostgresStore, at: float) -> str:
     batch.add_timer(instance_id, "n2", at + 3600)
     assert await store.commit(batch, "runner-1", at) == {instance_id}
     assert claim.instance.instance_id == instance_id
+    return instance_id
+
+
+async def hostile_row(store: PostgresStore, at: float) -> str:
+    """A failed run whose workflow name, inputs and error are markup, written straight to the
+    tables (the store refuses such a name; the dashboard must be safe whatever a row holds)."""
+    instance_id = str(uuid.uuid4())
+    await store.pool.execute(
+        "INSERT INTO waymark_workflow_versions (name, version, wrl) VALUES ($1, 'v1', 'x') "
+        "ON CONFLICT DO NOTHING", HOSTILE)  # fmt: skip
+    await store.pool.execute(
+        "INSERT INTO waymark_instances (id, workflow_name, workflow_version, inputs, status, "
+        "error, created_at, finished_at) VALUES ($1, $2, 'v1', $3, 'failed', $4, "
+        "to_timestamp($5), to_timestamp($5))",
+        uuid.UUID(instance_id), HOSTILE, json.dumps({"value": HOSTILE}),
+        json.dumps({"message": HOSTILE}), at,
+    )  # fmt: skip
     return instance_id

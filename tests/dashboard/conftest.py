@@ -7,12 +7,12 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from tests.runtime.conftest import database, pg_server  # the same real server and databases
+from tests.runtime.conftest import database, pg_server, worker_env  # the same real server
 from tests.runtime.support import emptied_store
 from waymark.dashboard import create_app
 from waymark_runtime.store.postgres import PostgresStore
 
-__all__ = ["database", "pg_server"]
+__all__ = ["database", "pg_server", "worker_env"]
 
 
 @pytest.fixture

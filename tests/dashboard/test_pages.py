@@ -131,7 +131,9 @@ async def test_cancel_retry_and_requeue(client: httpx.AsyncClient, store: Postgr
     assert (await admin.show(newest)).summary.workflow == seed.SINGLE.name
 
 
-async def test_a_refused_action_is_a_notice(client: httpx.AsyncClient, store: PostgresStore) -> None:
+async def test_a_refused_action_is_a_notice(
+    client: httpx.AsyncClient, store: PostgresStore
+) -> None:
     run = await seed.failed(store, time.time() - 3)
     response = await post(client, f"/runs/{run}", f"/runs/{run}/cancel")
     shown = (await client.get(response.headers["location"])).text

@@ -74,7 +74,9 @@ class TokenGate(BaseHTTPMiddleware):
         given = request.query_params.get("token")
         if given is not None and state.guard.token_matches(given):
             target = request.url.remove_query_params("token")
-            response = RedirectResponse(target.path + (f"?{target.query}" if target.query else ""), 303)
+            response = RedirectResponse(
+                target.path + (f"?{target.query}" if target.query else ""), 303
+            )
             response.set_cookie(TOKEN_COOKIE, given, httponly=True, samesite="strict")
         elif (
             path == "/healthz"
@@ -114,13 +116,20 @@ def _json(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True, default=str)
 
 
+def _error_line(error: Any) -> str:
+    """A stored exception as one line, `ValueError: message`."""
+    if isinstance(error, dict) and isinstance(error.get("type"), str):
+        return f"{error['type'].rpartition(':')[2]}: {error.get('message', '')}"
+    return json.dumps(error, ensure_ascii=False, default=str)
+
+
 def templates() -> Jinja2Templates:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"),
         autoescape=True,  # every stored string is text, never markup
         undefined=jinja2.StrictUndefined,
     )
-    environment.filters.update(time=_time, duration=_duration, json=_json)
+    environment.filters.update(time=_time, duration=_duration, json=_json, error_line=_error_line)
     return Jinja2Templates(env=environment)
 
 

@@ -83,7 +83,7 @@ async def runs(request: Request) -> Response:
     filters = {key: query.get(key) or "" for key in ("workflow", "status", "since", "until", "q")}
     store = await _state(request).store()
     try:
-        bounds = {"status": filters["status"] or None, "workflow": filters["workflow"] or None,
+        bounds: dict[str, Any] = {"status": filters["status"] or None, "workflow": filters["workflow"] or None,
                   "created_after": _epoch(filters["since"]),
                   "created_before": _epoch(filters["until"]),
                   "limit": PAGE_SIZE, "after": query.get("after") or None}  # fmt: skip

@@ -11,6 +11,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Iterator
+
+import uvicorn
 
 from waymark.dashboard.app import create_app
 from waymark.dashboard.security import Address, DashboardConfigError, checked_address
@@ -28,15 +31,12 @@ async def serve(
     started: asyncio.Event | None = None,
 ) -> None:
     """Serve until `stop` is set; `address` overrides `WAYMARK_WEBAPP_ADDR`."""
-    import uvicorn
-
     token = settings.webapp_token
     address = address or checked_address(settings.webapp_addr, token)
     app = create_app(dsn, token=token)
     config = uvicorn.Config(app, host=address.host, port=address.port, log_level="warning",
                             lifespan="on")  # fmt: skip
-    server = uvicorn.Server(config)
-    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+    server = _Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started and not task.done():
         await asyncio.sleep(0.02)
@@ -54,3 +54,11 @@ async def serve(
     finally:
         server.should_exit = True
         await task
+
+
+class _Server(uvicorn.Server):
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        """No handlers of its own: the host process (a runner, the CLI) owns SIGINT/SIGTERM
+        and stops the dashboard through `stop`."""
+        yield

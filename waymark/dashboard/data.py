@@ -1,8 +1,8 @@
 """What the pages show, read from PostgreSQL: the few queries the admin API does not answer.
 
-Runs, one run and its actions go through `waymark_runtime.admin`; schedules through
-`waymark_runtime.schedules.Schedules`. Here: free-text search over runs (the same keyset order
-and cursor as `Admin.list`), the workers overview (derived from leases: the schema has no runner
+Runs (with their free-text filter), one run and its actions go through
+`waymark_runtime.admin`; schedules through `waymark_runtime.schedules.Schedules`. Here: the
+workers overview (derived from leases: the schema has no runner
 table, and a runner that holds nothing has nothing to show), "fire now", and the live graph,
 drawn by `waymark_compiler.graph` from the trace `waymark graph --instance` uses.
 """
@@ -14,32 +14,9 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from waymark_runtime.admin import InstanceSummary, Page
 from waymark_runtime.engine import NewInstance
 from waymark_runtime.options import InvalidOptionError
 from waymark_runtime.store.postgres import PostgresStore
-
-_SEARCH = """
-SELECT i.id, i.workflow_name, i.workflow_version, i.status, i.priority,
-       extract(epoch FROM i.created_at)::double precision AS created_at,
-       extract(epoch FROM i.updated_at)::double precision AS updated_at,
-       extract(epoch FROM i.finished_at)::double precision AS finished_at,
-       (extract(epoch FROM i.created_at) * 1000000)::bigint AS created_us,
-       (SELECT count(*) FROM waymark_attempts AS a WHERE a.instance_id = i.id) AS attempts
-FROM waymark_instances AS i
-WHERE ($1::text IS NULL OR i.status = $1)
-  AND ($2::text IS NULL OR i.workflow_name = $2)
-  AND ($3::double precision IS NULL OR i.created_at >= to_timestamp($3))
-  AND ($4::double precision IS NULL OR i.created_at < to_timestamp($4))
-  AND ($6::bigint IS NULL
-       OR (i.created_at, i.id) < (timestamptz 'epoch' + $6 * interval '1 microsecond', $7::uuid))
-  AND (strpos(lower(i.inputs::text), $8) > 0
-       OR strpos(lower(coalesce(i.result::text, '')), $8) > 0
-       OR strpos(lower(coalesce(i.error::text, '')), $8) > 0
-       OR strpos(lower(i.id::text), $8) > 0)
-ORDER BY i.created_at DESC, i.id DESC
-LIMIT $5
-"""
 
 _RUNNERS = """
 SELECT lease_owner AS owner, count(*) AS instances,
@@ -86,46 +63,6 @@ class Overview:
     runners: tuple[Runner, ...]
     counts: dict[str, Any]
     failures: tuple[dict[str, Any], ...]
-
-
-async def search(
-    store: PostgresStore,
-    text: str,
-    *,
-    status: str | None,
-    workflow: str | None,
-    created_after: float | None,
-    created_before: float | None,
-    limit: int,
-    after: str | None,
-) -> Page:
-    """Like `Admin.list`, keeping runs whose id, inputs, result or error contain `text`
-    (case-insensitive, in their stored JSON)."""
-    after_us, after_id = _position(after)
-    rows = await store.pool.fetch(_SEARCH, status, workflow, created_after, created_before,
-                                  limit + 1, after_us, after_id, text.lower())  # fmt: skip
-    items = tuple(_summary(dict(row)) for row in rows[:limit])
-    last = rows[limit - 1] if len(rows) > limit else None
-    return Page(items, None if last is None else f"{last['created_us']}_{last['id']}")
-
-
-def _position(cursor: str | None) -> tuple[int | None, str | None]:
-    if cursor is None:
-        return None, None
-    micros, _, instance_id = cursor.partition("_")
-    try:
-        return int(micros), str(uuid.UUID(instance_id))
-    except ValueError:
-        raise InvalidOptionError(f"not a cursor of this listing: {cursor!r}") from None
-
-
-def _summary(row: dict[str, Any]) -> InstanceSummary:
-    return InstanceSummary(
-        id=str(row["id"]), workflow=row["workflow_name"], version=row["workflow_version"],
-        status=row["status"], priority=row["priority"], created_at=row["created_at"],
-        updated_at=row["updated_at"], finished_at=row["finished_at"],
-        attempt_count=row["attempts"],
-    )  # fmt: skip
 
 
 async def overview(store: PostgresStore) -> Overview:

@@ -87,11 +87,7 @@ async def runs(request: Request) -> Response:
                   "created_after": _epoch(filters["since"]),
                   "created_before": _epoch(filters["until"]),
                   "limit": PAGE_SIZE, "after": query.get("after") or None}  # fmt: skip
-        if filters["q"]:
-            page = await data.search(store, filters["q"], **bounds)
-        else:
-            page = await Admin(store).list(**bounds)
-        problem = None
+        page, problem = await Admin(store).list(text=filters["q"] or None, **bounds), None
     except InvalidOptionError as refused:
         page, problem = None, str(refused)
     kept = {key: value for key, value in filters.items() if value}

@@ -72,6 +72,9 @@ class InstanceQuery:
     created_before: float | None = None
     after: tuple[int, str] | None = None
     limit: int = 50
+    text: str | None = None
+    """Only instances whose id, or stored inputs, result or error JSON, contain this
+    (case-insensitive)."""
 
 
 class InspectionStore(Protocol):

@@ -289,6 +289,7 @@ class PostgresStore:
             query.limit,
             after_us,
             after_id,
+            None if query.text is None else query.text.lower(),
         )
         return [{**dict(row), "id": str(row["id"])} for row in rows]
 

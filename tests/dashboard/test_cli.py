@@ -46,6 +46,8 @@ def test_it_serves_until_interrupted(database: str, tmp_path: Path) -> None:
         assert "<h1>Runs</h1>" in httpx.get(f"http://127.0.0.1:{port}/runs").text
     finally:
         process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=30)
+        _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0, stderr
+    assert "dashboard stopped" in stderr
     assert f"dashboard on http://127.0.0.1:{port}/runs" in stderr
     assert "Traceback" not in stderr

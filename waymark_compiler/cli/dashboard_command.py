@@ -9,6 +9,7 @@ reads the options and runs it.
 from __future__ import annotations
 
 import asyncio
+import signal
 import webbrowser
 from typing import Annotated
 
@@ -47,6 +48,9 @@ def dashboard_command(addr: AddrOption = None, no_open: NoOpenOption = False) ->
     async def main() -> None:
         dsn = await database_url(settings)
         stop, started = asyncio.Event(), asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):  # a graceful stop, exit status 0
+            loop.add_signal_handler(signum, stop.set)
         serving = asyncio.create_task(serve(settings, stop, dsn=dsn, address=address,
                                             started=started))  # fmt: skip
         waiting = asyncio.create_task(started.wait())
@@ -59,10 +63,8 @@ def dashboard_command(addr: AddrOption = None, no_open: NoOpenOption = False) ->
         status(f"dashboard on {url}{' (token required)' if token else ''}; Ctrl-C stops it")
         if not no_open:
             await asyncio.to_thread(webbrowser.open, url)
-        try:
-            await serving
-        finally:
-            stop.set()
+        await serving
+        status("dashboard stopped")
 
     try:
         run_async(main())

@@ -60,6 +60,7 @@ class Scale:
     i1_rounds: int
     l1_small: int
     l1_large: int
+    d1_instances: int
     repeats: int
     w5_repeats: int
     w5_fresh_runner: bool  # measure RSS on a runner that ran nothing else
@@ -82,6 +83,7 @@ DEFAULT = Scale(
     i1_rounds=20_000,
     l1_small=10_000,
     l1_large=40_000,
+    d1_instances=100_000,
     repeats=3,
     w5_repeats=3,
     w5_fresh_runner=True,
@@ -104,6 +106,7 @@ QUICK = Scale(
     i1_rounds=2_000,
     l1_small=500,
     l1_large=2_000,
+    d1_instances=1_000,
     repeats=1,
     w5_repeats=1,
     w5_fresh_runner=False,
@@ -154,6 +157,8 @@ METRICS: tuple[MetricSpec, ...] = (
     _cost("C1.cpython", "CPython compile() of the same module", "ms/workflow"),
     _rate("I1.statements", "pure control flow", "statements/s", "I1.cpython", 500_000),
     _rate("I1.cpython", "CPython running the same body", "statements/s"),
+    _cost("D1.runs", "dashboard runs page, {d1_instances} runs stored", "ms", None, 200),
+    _cost("D1.search", "dashboard free-text search over {d1_instances} runs", "ms"),
     _rate("L1.large", "LocalRuntime, gather of {l1_large} actions", "actions/s", "L1.small"),
     _rate("L1.small", "LocalRuntime, gather of {l1_small} actions", "actions/s"),
 )
@@ -176,5 +181,6 @@ WORKLOAD_TITLES: dict[str, str] = {
     "W7": "one workflow, asyncio.gather over child workflows of one no-op action each",
     "C1": "the compiler on a module of workflows",
     "I1": "the interpreter alone on pure control flow",
+    "D1": "the dashboard's runs page with a large history (through its ASGI app)",
     "L1": "LocalRuntime in process: one gather at two sizes (linear cost keeps the rate)",
 }

@@ -179,15 +179,18 @@ class Admin:
         limit: int = 50,
         after: str | None = None,
         parent: str | None = None,
+        text: str | None = None,
     ) -> Page:
         """A page of instances, newest first, created in [`created_after`, `created_before`)
-        (with `parent`, only the child workflows that instance started)."""
+        (with `parent`, only the child workflows that instance started); with `text`, only
+        those whose id or stored inputs, result or error contain it (case-insensitive)."""
         limit = _checked_limit(limit)
         if parent is not None:
             parent = (await self._row(parent))["id"]
         query = InstanceQuery(status=_checked_status(status), workflow=workflow,
                               created_after=created_after, created_before=created_before,
-                              after=_position(after), limit=limit + 1, parent=parent)  # fmt: skip
+                              after=_position(after), limit=limit + 1, parent=parent,
+                              text=text or None)  # fmt: skip
         rows = await self.store.list_instances(query)
         items = tuple(_summary(row, row["attempts"]) for row in rows[:limit])
         return Page(items, _cursor(rows[limit - 1]) if len(rows) > limit else None)

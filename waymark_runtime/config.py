@@ -57,6 +57,9 @@ class Settings:
     max_int_digits: int
     max_child_depth: int = 100
     max_children: int = 10_000
+    webapp_enabled: bool = False
+    webapp_addr: str = "127.0.0.1:24119"
+    webapp_token: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -245,6 +248,10 @@ _FIELDS: dict[str, _Field] = {
     # Child workflows (docs/runtime.md, "Child workflows").
     "max_child_depth": _Field("WAYMARK_MAX_CHILD_DEPTH", _positive_int, _constant(100)),
     "max_children": _Field("WAYMARK_MAX_CHILDREN", _positive_int, _constant(10_000)),
+    # The dashboard (docs/dashboard.md): served by start-workers when enabled.
+    "webapp_enabled": _Field("WAYMARK_WEBAPP_ENABLED", _bool, _constant(False)),
+    "webapp_addr": _Field("WAYMARK_WEBAPP_ADDR", _text, _constant("127.0.0.1:24119")),
+    "webapp_token": _Field("WAYMARK_WEBAPP_TOKEN", _text, _constant(None)),
 }
 
 
@@ -281,8 +288,6 @@ def project_root(start: Path) -> Path:
 
 # Variables of the original product's configuration that have no counterpart here, and why.
 _WITHOUT_EFFECT = {
-    "WAYMARK_WEBAPP_ENABLED": "there is no dashboard yet",
-    "WAYMARK_WEBAPP_ADDR": "there is no dashboard yet",
     **{
         name: "it configures the original product's Rust core, which Waymark does not have"
         for name in (

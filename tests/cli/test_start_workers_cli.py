@@ -93,5 +93,4 @@ def test_variables_that_nothing_reads_are_named_at_start_up(tmp_path: Path) -> N
         "which Waymark does not have",
         "WAYMARK_LOCK_TTL is not a Waymark setting and is ignored "
         "(did you mean WAYMARK_LOCK_TTL_MS?)",
-        "WAYMARK_WEBAPP_ENABLED has no effect: there is no dashboard yet",
-    ]
+    ]  # WAYMARK_WEBAPP_ENABLED is a setting now: the dashboard

@@ -115,6 +115,23 @@ async def every_page(admin: Admin, limit: int, **filters: Any) -> list[list[str]
 # listing --------------------------------------------------------------------------------------
 
 
+async def test_list_filters_by_text_in_id_inputs_result_and_error(store: Any) -> None:
+    good = await finished(store, NOW + 10, ok=True)  # result "done"
+    bad = await finished(store, NOW + 20, ok=False)  # ValueError("boom")
+    by_input = await create(store, NOW, value=9817263)  # last: the others claim
+    admin = admin_of(store)
+
+    async def found(text: str) -> set[str]:
+        return {item.id for item in (await admin.list(text=text)).items}
+
+    assert await found("9817263") == {by_input}
+    assert await found("BOOM") == {bad}
+    assert await found('"done"') == {good}
+    assert await found(bad[:13]) == {bad}
+    assert await found("nothing like it") == set()
+    assert len(await found("")) == 3  # empty: no filter
+
+
 async def test_list_pages_newest_first_with_ties_broken_by_id(store: Any) -> None:
     times = [NOW, NOW + 1, NOW + 1, NOW + 1, NOW + 2.5, NOW + 3, NOW + 4]
     created = [(at, await create(store, at)) for at in times]

@@ -49,6 +49,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "run_command",
     "instances_command",
     "worker_command",
+    "dashboard_command",
 )
 
 __all__ = ["COMMAND_MODULES", "build_app", "main", "run"]

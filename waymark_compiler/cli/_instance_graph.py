@@ -37,7 +37,7 @@ def live_program(
         raise UsageFailure(f"instance {snapshot.id} runs {snapshot.workflow}, not {workflow}")
     if path is not None:
         _check_path(path, workflow or snapshot.workflow, snapshot)
-    return program, _live(snapshot)
+    return program, live_status(snapshot)
 
 
 async def _snapshot(instance: str) -> Snapshot:
@@ -57,7 +57,8 @@ def _check_path(path: Path, workflow: str, snapshot: Snapshot) -> None:
         )
 
 
-def _live(snapshot: Snapshot) -> LiveStatus:
+def live_status(snapshot: Snapshot) -> LiveStatus:
+    """Each DAG node's status in the instance (the dashboard draws it too)."""
     from waymark_compiler.cli._status import node_states
     from waymark_compiler.cli.instances_command import traced
 

@@ -75,6 +75,9 @@ class InstanceQuery:
     limit: int = 50
     parent: str | None = None
     """Only the children of this instance."""
+    text: str | None = None
+    """Only instances whose id, or stored inputs, result or error JSON, contain this
+    (case-insensitive)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

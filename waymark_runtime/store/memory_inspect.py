@@ -7,6 +7,7 @@ from both stores. Cancelling follows `cancel_instance`. No I/O, no clock of its 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -71,6 +72,16 @@ def _matches(instance: _Instance, query: InstanceQuery) -> bool:
         and query.parent in (None, instance.parent_id)
         and (query.created_after is None or instance.created_at >= query.created_after)
         and (query.created_before is None or instance.created_at < query.created_before)
+        and (query.text is None or _contains(instance, query.text.lower()))
+    )
+
+
+def _contains(instance: _Instance, text: str) -> bool:
+    """`list_instances`' text filter: the id or the stored JSON of inputs, result, error."""
+    values = (instance.inputs, instance.result, instance.error)
+    return text in instance.id or any(
+        value is not None and text in json.dumps(value, separators=(",", ":")).lower()
+        for value in values
     )
 
 

@@ -328,6 +328,7 @@ class PostgresStore:
             after_us,
             after_id,
             query.parent,
+            None if query.text is None else query.text.lower(),
         )
         return [{**dict(row), "id": str(row["id"])} for row in rows]
 

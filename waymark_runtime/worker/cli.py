@@ -16,6 +16,7 @@ import logging
 import signal
 import sys
 import traceback
+from importlib.metadata import entry_points
 
 import asyncpg
 
@@ -107,6 +108,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
             settings.worker_count,
             settings.concurrent_per_worker,
         )
+        webapp = await _start_webapp(settings, dsn, stop) if settings.webapp_enabled else None
         scheduler = asyncio.create_task(run_scheduler(store, settings, stop))
         gauges = _serve_metrics(settings, store, runner)
         try:
@@ -117,6 +119,8 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
             if gauges is not None:
                 gauges.cancel()
                 metrics.disable()
+            if webapp is not None:
+                await webapp
     finally:
         await store.close()
 
@@ -136,6 +140,27 @@ def _serve_metrics(
     log.info("metrics on http://%s/metrics", settings.metrics_addr)
     interval = max(settings.poll_interval_ms / 1000, _QUEUE_GAUGES_INTERVAL)
     return asyncio.create_task(metrics.refresh_queue(recording, store, runner.clock, interval))
+
+
+async def _start_webapp(settings: Settings, dsn: str, stop: asyncio.Event) -> asyncio.Task[None]:
+    """Serve the dashboard (`WAYMARK_WEBAPP_ENABLED`) until `stop`; it is found through the
+    `waymark.webapp` entry point, so this package never imports it. Returns once it listens;
+    a refused address or a busy port ends start-up with the reason."""
+    found = list(entry_points(group="waymark.webapp"))
+    if not found:
+        raise WaymarkError(
+            "WAYMARK_WEBAPP_ENABLED is true but the dashboard is not installed "
+            "(pip install 'waymark[dashboard]')"
+        )
+    serve = found[0].load()
+    started = asyncio.Event()
+    task = asyncio.create_task(serve(settings, stop, dsn=dsn, started=started))
+    waiting = asyncio.create_task(started.wait())
+    await asyncio.wait({task, waiting}, return_when=asyncio.FIRST_COMPLETED)
+    waiting.cancel()
+    if task.done():
+        await task  # raises why it could not start
+    return task
 
 
 async def open_store(dsn: str, settings: Settings) -> PostgresStore:

@@ -370,7 +370,9 @@ LIMIT 1;
 -- name: list_instances
 -- Up to $5 instances, newest first (`created_at`, then `id`, both descending): of status $1 and
 -- workflow $2 (NULL for any), created in [$3, $4) (NULL for no bound), after the keyset position
--- of the previous page's last row ($6 microseconds since the epoch, $7 id; NULL for the first).
+-- of the previous page's last row ($6 microseconds since the epoch, $7 id; NULL for the first),
+-- the children of $8 only (NULL for any), whose id or stored inputs, result or error contain $9
+-- (lower case; NULL for any).
 SELECT i.id, i.workflow_name, i.workflow_version, i.status, i.priority,
        extract(epoch FROM i.created_at)::double precision AS created_at,
        extract(epoch FROM i.updated_at)::double precision AS updated_at,
@@ -385,6 +387,11 @@ WHERE ($1::text IS NULL OR i.status = $1)
   AND ($6::bigint IS NULL
        OR (i.created_at, i.id) < (timestamptz 'epoch' + $6 * interval '1 microsecond', $7::uuid))
   AND ($8::uuid IS NULL OR i.parent_id = $8)
+  AND ($9::text IS NULL
+       OR strpos(i.id::text, $9) > 0
+       OR strpos(lower(i.inputs::text), $9) > 0
+       OR strpos(lower(coalesce(i.result::text, '')), $9) > 0
+       OR strpos(lower(coalesce(i.error::text, '')), $9) > 0)
 ORDER BY i.created_at DESC, i.id DESC
 LIMIT $5;
 

@@ -1,0 +1,175 @@
+"""Every page and action of the dashboard over HTTP, against a real PostgreSQL.
+
+Runs are made through the store contract (`seed`); pages are read through the ASGI app as a
+browser would; actions are the forms' POSTs, and their outcomes are read back from the database.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from datetime import UTC, datetime, timedelta
+
+import httpx
+
+from tests.dashboard import seed
+from waymark_runtime.admin import Admin
+from waymark_runtime.store.postgres import PostgresStore
+
+
+def csrf_of(page: str) -> str:
+    found = re.search(r'name="csrf" value="([0-9a-f]+)"', page)
+    assert found is not None, "the page has no form"
+    return found.group(1)
+
+
+async def post(client: httpx.AsyncClient, page_url: str, action: str) -> httpx.Response:
+    page = (await client.get(page_url)).text
+    return await client.post(action, data={"csrf": csrf_of(page)})
+
+
+async def test_healthz_answers_ok(client: httpx.AsyncClient) -> None:
+    response = await client.get("/healthz")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+async def test_runs_lists_newest_first_and_filters(
+    client: httpx.AsyncClient, store: PostgresStore
+) -> None:
+    now = time.time()
+    broken = await seed.failed(store, now - 60, "disk is full")  # claims: made first
+    old = await seed.queued(store, now - 7200, inputs={"value": 1})
+    new = await seed.queued(store, now - 5, inputs={"value": 9817263})
+    page = (await client.get("/runs")).text
+    assert [page.index(i[:8]) for i in (new, broken, old)] == sorted(
+        page.index(i[:8]) for i in (new, broken, old)
+    )
+    failed = (await client.get("/runs", params={"status": "failed"})).text
+    assert broken[:8] in failed and new[:8] not in failed and old[:8] not in failed
+    found = (await client.get("/runs", params={"q": "DISK IS"})).text
+    assert broken[:8] in found and new[:8] not in found
+    by_input = (await client.get("/runs", params={"q": "9817263"})).text
+    assert new[:8] in by_input and old[:8] not in by_input
+    since = (datetime.fromtimestamp(now - 3600, UTC)).strftime("%Y-%m-%dT%H:%M")
+    recent = (await client.get("/runs", params={"since": since})).text
+    assert new[:8] in recent and old[:8] not in recent
+    other = (await client.get("/runs", params={"workflow": "Nothing"})).text
+    assert "No runs match." in other
+
+
+async def test_runs_page_in_keyset_pages(client: httpx.AsyncClient, store: PostgresStore) -> None:
+    now = time.time()
+    ids = [await seed.queued(store, now - 100 + i) for i in range(55)]
+    first = (await client.get("/runs")).text
+    older = re.search(r'rel="next" href="([^"]+)"', first)
+    assert older is not None
+    second = (await client.get(older.group(1).replace("&amp;", "&"))).text
+    assert all(i[:8] in first for i in ids[5:]) and ids[4][:8] not in first
+    assert all(i[:8] in second for i in ids[:5]) and 'rel="next"' not in second
+
+
+async def test_a_bad_filter_is_said_not_raised(client: httpx.AsyncClient) -> None:
+    response = await client.get("/runs", params={"since": "yesterday"})
+    assert response.status_code == 400 and "not a date and time" in response.text
+
+
+async def test_a_run_shows_inputs_attempts_error_graph_and_program(
+    client: httpx.AsyncClient, store: PostgresStore
+) -> None:
+    run = await seed.failed(store, time.time() - 30, "card declined")
+    page = (await client.get(f"/runs/{run}")).text
+    assert "card declined" in page and "st-failed" in page
+    assert "tests.runtime.runtime_flows:noop #1" in page  # the attempt and its timeline bar
+    assert "workflow Single" in page  # the .wrl program, line by line
+    assert "digraph" in page  # the DOT the CLI prints
+    graph = await client.get(f"/runs/{run}/graph.svg")
+    if graph.status_code == 200:  # graphviz installed
+        assert graph.headers["content-type"] == "image/svg+xml" and b"<svg" in graph.content
+    else:
+        assert graph.status_code == 404 and "not installed" in graph.text
+
+
+async def test_a_held_run_shows_its_runner_and_sleep(
+    client: httpx.AsyncClient, store: PostgresStore
+) -> None:
+    run = await seed.held(store, time.time() - 3)
+    page = (await client.get(f"/runs/{run}")).text
+    assert "runner-1" in page and "n2 sleep" in page and "/cancel" in page
+
+
+async def test_an_unknown_run_is_404(client: httpx.AsyncClient) -> None:
+    for path in ("/runs/not-an-id", "/runs/8edb9928-6db3-4145-9e50-db223f77b57c"):
+        response = await client.get(path)
+        assert response.status_code == 404 and "Not found" in response.text
+
+
+async def test_export_is_the_admin_record_as_json(
+    client: httpx.AsyncClient, store: PostgresStore
+) -> None:
+    run = await seed.failed(store, time.time() - 30, "nope")
+    response = await client.get(f"/runs/{run}/export.json")
+    assert response.headers["content-disposition"].startswith("attachment")
+    record = json.loads(response.text)
+    assert record["summary"]["id"] == run and record["summary"]["status"] == "failed"
+    assert record["attempts"][0]["error"]["message"] == "nope"
+
+
+async def test_cancel_retry_and_requeue(client: httpx.AsyncClient, store: PostgresStore) -> None:
+    admin = Admin(store)
+    run = await seed.held(store, time.time() - 3)
+    cancelled = await post(client, f"/runs/{run}", f"/runs/{run}/cancel")
+    assert cancelled.status_code == 303
+    assert (await admin.show(run)).status == "cancelled"
+    retried = await post(client, f"/runs/{run}", f"/runs/{run}/retry")
+    new = retried.headers["location"].split("?")[0].rsplit("/", 1)[1]
+    assert new != run and (await admin.show(new)).status == "queued"
+    assert "started as a retry" in (await client.get(retried.headers["location"])).text
+    requeued = await post(client, f"/runs/{new}", f"/runs/{new}/requeue")
+    newest = requeued.headers["location"].split("?")[0].rsplit("/", 1)[1]
+    assert (await admin.show(new)).status == "cancelled"
+    assert (await admin.show(newest)).summary.workflow == seed.SINGLE.name
+
+
+async def test_a_refused_action_is_a_notice(
+    client: httpx.AsyncClient, store: PostgresStore
+) -> None:
+    run = await seed.failed(store, time.time() - 3)
+    response = await post(client, f"/runs/{run}", f"/runs/{run}/cancel")
+    shown = (await client.get(response.headers["location"])).text
+    assert "already finished (failed); nothing to cancel" in shown
+
+
+async def test_workers_page_shows_runners_queues_and_failures(
+    client: httpx.AsyncClient, store: PostgresStore
+) -> None:
+    await seed.held(store, time.time() - 3)
+    broken = await seed.failed(store, time.time() - 2, "worker fell over")
+    await seed.queued(store, time.time())
+    page = (await client.get("/workers")).text
+    assert "runner-1" in page and "alive" in page
+    assert broken[:8] in page and "worker fell over" in page
+    assert re.search(r"Runnable runs waiting for a runner</dt><dd>1<", page)
+
+
+async def test_schedules_pause_resume_fire_and_delete(
+    client: httpx.AsyncClient, store: PostgresStore
+) -> None:
+    from waymark_runtime.schedules import Schedules
+
+    api = Schedules(store)
+    await api.register(seed.SINGLE.name, "nightly", timedelta(hours=1), inputs={"value": 3})
+    [schedule] = await api.select()
+    page = (await client.get("/schedules")).text
+    assert "nightly" in page and "every 1h" in page and "active" in page
+    await post(client, "/schedules", f"/schedules/{schedule.id}/pause")
+    assert (await api.select())[0].status == "paused"
+    await post(client, "/schedules", f"/schedules/{schedule.id}/resume")
+    assert (await api.select())[0].status == "active"
+    fired = await post(client, "/schedules", f"/schedules/{schedule.id}/fire")
+    run = fired.headers["location"].split("?")[0].rsplit("/", 1)[1]
+    detail = await Admin(store).show(run)
+    assert detail.inputs == {"value": 3} and detail.status == "queued"
+    await post(client, "/schedules", f"/schedules/{schedule.id}/delete")
+    assert await api.select() == []
+    assert "No schedules" in (await client.get("/schedules")).text

@@ -1,0 +1,116 @@
+"""What the pages show, read from PostgreSQL: the few queries the admin API does not answer.
+
+Runs (with their free-text filter), one run and its actions go through
+`waymark_runtime.admin`; schedules through `waymark_runtime.schedules.Schedules`. Here: the
+workers overview (derived from leases: the schema has no runner
+table, and a runner that holds nothing has nothing to show), "fire now", and the live graph,
+drawn by `waymark_compiler.graph` from the trace `waymark graph --instance` uses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from waymark_runtime.engine import NewInstance
+from waymark_runtime.options import InvalidOptionError
+from waymark_runtime.store.postgres import PostgresStore
+
+_RUNNERS = """
+SELECT lease_owner AS owner, count(*) AS instances,
+       extract(epoch FROM max(lease_expires_at))::double precision AS lease_until
+FROM waymark_instances
+WHERE lease_owner IS NOT NULL AND status IN ('queued', 'running')
+GROUP BY lease_owner ORDER BY lease_owner
+"""
+
+_COUNTS = """
+SELECT
+  (SELECT count(*) FROM waymark_instances
+    WHERE status IN ('queued', 'running') AND lease_owner IS NULL
+      AND (wake_at IS NULL OR wake_at <= now())) AS runnable_instances,
+  (SELECT count(*) FROM waymark_instances WHERE status IN ('queued', 'running')) AS unfinished,
+  (SELECT count(*) FROM waymark_attempts WHERE status = 'queued' AND ready_at <= now())
+    AS queued_attempts,
+  (SELECT count(*) FROM waymark_attempts WHERE status = 'running') AS running_attempts,
+  (SELECT count(*) FROM waymark_attempts
+    WHERE finished_at > now() - interval '60 seconds') AS finished_last_minute,
+  (SELECT extract(epoch FROM avg(started_at - ready_at))::double precision
+     FROM waymark_attempts
+    WHERE started_at > now() - interval '5 minutes') AS claim_latency
+"""
+
+_FAILURES = """
+SELECT a.instance_id::text AS instance_id, a.node, a.attempt, a.action, a.error,
+       extract(epoch FROM a.finished_at)::double precision AS finished_at
+FROM waymark_attempts AS a
+WHERE a.status = 'failed' AND a.finished_at > now() - interval '1 hour'
+ORDER BY a.finished_at DESC LIMIT 20
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Runner:
+    owner: str
+    instances: int
+    lease_until: float
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    runners: tuple[Runner, ...]
+    counts: dict[str, Any]
+    failures: tuple[dict[str, Any], ...]
+
+
+async def overview(store: PostgresStore) -> Overview:
+    """Runners (from the leases they hold), queue depths, throughput and recent failures."""
+    runners = tuple(Runner(**dict(row)) for row in await store.pool.fetch(_RUNNERS))
+    counts = dict(await store.pool.fetchrow(_COUNTS))
+    failures = tuple(dict(row) for row in await store.pool.fetch(_FAILURES))
+    return Overview(runners, counts, failures)
+
+
+async def workflow_names(store: PostgresStore) -> list[str]:
+    rows = await store.pool.fetch("SELECT DISTINCT name FROM waymark_workflow_versions ORDER BY 1")
+    return [row["name"] for row in rows]
+
+
+async def fire_now(store: PostgresStore, workflow: str, inputs: dict[str, Any], priority: int,
+                   now: float) -> str:  # fmt: skip
+    """Start one run of a schedule's workflow at once (newest version, the schedule's inputs);
+    the schedule's own next fire is left as it was."""
+    latest = await store.latest_version(workflow)
+    if latest is None:
+        raise InvalidOptionError(f"no registered version of workflow {workflow}")
+    version, wrl = latest
+    spec = NewInstance(workflow=workflow, version=version, wrl=wrl, inputs=inputs,
+                       priority=priority)  # fmt: skip
+    new_id = str(uuid.uuid4())
+    await store.create_instances([spec], now, [new_id])
+    return new_id
+
+
+async def live_graph(
+    store: PostgresStore, instance: str, *, svg: bool = False
+) -> tuple[str, bytes | None]:
+    """The instance's graph as DOT coloured by live status, and with `svg` as SVG when `dot`
+    is installed (None otherwise). The DOT is what `waymark graph --instance` prints."""
+    from waymark_compiler.cli._database import load_snapshot
+    from waymark_compiler.cli._instance_graph import live_status
+    from waymark_compiler.graph import DotNotInstalled, render
+    from waymark_runtime.dag import build_dag
+
+    snapshot = await load_snapshot(store, instance)
+    if snapshot.program is None:
+        return "", None
+    dag, live = build_dag(snapshot.program), live_status(snapshot)
+    dot = render(dag, "dot", live).decode("utf-8")
+    if not svg:
+        return dot, None
+    try:
+        return dot, await asyncio.to_thread(render, dag, "svg", live)
+    except DotNotInstalled:
+        return dot, None

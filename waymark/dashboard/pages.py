@@ -1,0 +1,220 @@
+"""The route handlers: read through the admin and schedules APIs, render a template.
+
+Mutations are POST forms (no JavaScript needed): they pass the CSRF check, act, then redirect
+back with a one-line notice. A refusal of the admin API (unknown run, wrong status) is shown as
+the notice with status 409/404, never a traceback.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+import time
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import (
+    JSONResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
+
+from waymark.dashboard import data
+from waymark.dashboard.security import CSRF_FIELD
+from waymark.dashboard.timeline import timeline
+from waymark_runtime.admin import STATUSES, Admin
+from waymark_runtime.errors import InstanceStateError, UnknownInstance
+from waymark_runtime.options import InvalidOptionError
+from waymark_runtime.schedules import ScheduleError, Schedules
+from waymark_runtime.store.postgres import now
+
+if TYPE_CHECKING:
+    from waymark.dashboard.app import State
+
+PAGE_SIZE = 50
+
+
+def _state(request: Request) -> State:
+    state: State = request.app.state.dashboard
+    return state
+
+
+def _render(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
+    guard = _state(request).guard
+    context.setdefault("notice", request.query_params.get("notice"))
+    response: Response = request.app.state.templates.TemplateResponse(
+        request, name, {"csrf": guard.csrf, "csrf_field": CSRF_FIELD, **context},
+        status_code=status_code,
+    )  # fmt: skip
+    return response
+
+
+async def healthz(request: Request) -> Response:
+    try:
+        store = await _state(request).store()
+        await store.pool.fetchval("SELECT 1")
+    except Exception as failure:
+        return JSONResponse({"status": "unavailable", "error": str(failure)}, 503)
+    return JSONResponse({"status": "ok"})
+
+
+async def events(request: Request) -> Response:
+    stream = _state(request).broadcast.events()
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    return StreamingResponse(stream, media_type="text/event-stream", headers=headers)
+
+
+def _epoch(text: str | None) -> float | None:
+    """A `datetime-local` field (UTC) as epoch seconds; empty is no bound."""
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text).replace(tzinfo=UTC).timestamp()
+    except ValueError:
+        raise InvalidOptionError(f"not a date and time: {text!r}") from None
+
+
+async def runs(request: Request) -> Response:
+    query = request.query_params
+    filters = {key: query.get(key) or "" for key in ("workflow", "status", "since", "until", "q")}
+    store = await _state(request).store()
+    try:
+        bounds: dict[str, Any] = {"status": filters["status"] or None, "workflow": filters["workflow"] or None,
+                  "created_after": _epoch(filters["since"]),
+                  "created_before": _epoch(filters["until"]),
+                  "limit": PAGE_SIZE, "after": query.get("after") or None}  # fmt: skip
+        page, problem = await Admin(store).list(text=filters["q"] or None, **bounds), None
+    except InvalidOptionError as refused:
+        page, problem = None, str(refused)
+    kept = {key: value for key, value in filters.items() if value}
+    context = {
+        "page": page, "filters": filters, "problem": problem, "statuses": STATUSES,
+        "workflows": await data.workflow_names(store),
+        "next_url": None if page is None or page.next_cursor is None
+        else "/runs?" + urlencode({**kept, "after": page.next_cursor}),
+        "live_url": None if query.get("after") else "/runs?" + urlencode({**kept, "fragment": 1}),
+    }  # fmt: skip
+    name = "_run_rows.html" if query.get("fragment") else "runs.html"
+    return _render(request, name, 400 if problem else 200, **context)
+
+
+async def _detail_or_404(request: Request) -> tuple[Any, Response | None]:
+    store = await _state(request).store()
+    try:
+        return await Admin(store).show(request.path_params["id"]), None
+    except UnknownInstance as unknown:
+        return None, _render(request, "missing.html", 404, message=str(unknown))
+
+
+async def run(request: Request) -> Response:
+    detail, missing = await _detail_or_404(request)
+    if missing is not None:
+        return missing
+    store = await _state(request).store()
+    dot, _ = await data.live_graph(store, detail.id)
+    program = await store.program_of(detail.summary.workflow, detail.summary.version)
+    context = {
+        "run": detail, "dot": dot, "has_svg": shutil.which("dot") is not None,
+        "timeline": timeline(detail, time.time()),
+        "program_lines": (program or "").splitlines(),
+        "graph_version": detail.summary.updated_at,
+    }  # fmt: skip
+    name = "_run_live.html" if request.query_params.get("fragment") else "run.html"
+    return _render(request, name, **context)
+
+
+async def graph_svg(request: Request) -> Response:
+    detail, missing = await _detail_or_404(request)
+    if missing is not None:
+        return missing
+    _, svg = await data.live_graph(await _state(request).store(), detail.id, svg=True)
+    if svg is None:
+        return Response("graphviz `dot` is not installed", 404, media_type="text/plain")
+    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
+
+
+async def export_json(request: Request) -> Response:
+    detail, missing = await _detail_or_404(request)
+    if missing is not None:
+        return missing
+    body = json.dumps(dataclasses.asdict(detail), indent=2, default=str)
+    disposition = f'attachment; filename="waymark-run-{detail.id}.json"'
+    return Response(body, media_type="application/json",
+                    headers={"Content-Disposition": disposition})  # fmt: skip
+
+
+async def _checked_form(request: Request) -> dict[str, str] | Response:
+    """The posted form, or a 403 when the CSRF value or the origin is wrong."""
+    form = await request.form()
+    given = form.get(CSRF_FIELD)
+    origin, host = request.headers.get("origin"), request.headers.get("host")
+    if not _state(request).guard.csrf_ok(given if isinstance(given, str) else None, origin, host):
+        return Response("forbidden: the form's CSRF check failed; reload the page and try again",
+                        403, media_type="text/plain")  # fmt: skip
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+def _back(path: str, notice: str) -> RedirectResponse:
+    return RedirectResponse(f"{path}?{urlencode({'notice': notice})}", 303)
+
+
+async def steer_run(request: Request) -> Response:
+    form = await _checked_form(request)
+    if isinstance(form, Response):
+        return form
+    action, instance = request.path_params["action"], request.path_params["id"]
+    admin = Admin(await _state(request).store())
+    try:
+        if action == "cancel":
+            summary = await admin.cancel(instance)
+            return _back(f"/runs/{summary.id}", "cancelled")
+        if action in ("retry", "requeue"):
+            summary = await (admin.retry if action == "retry" else admin.requeue)(instance)
+            return _back(f"/runs/{summary.id}", f"started as a {action} of {instance}")
+    except UnknownInstance as unknown:
+        return _render(request, "missing.html", 404, message=str(unknown))
+    except InstanceStateError as refused:
+        return _back(f"/runs/{instance}", str(refused))
+    return Response(f"unknown action {action!r}", 404, media_type="text/plain")
+
+
+async def workers(request: Request) -> Response:
+    overview = await data.overview(await _state(request).store())
+    return _render(request, "workers.html", overview=overview, now=time.time())
+
+
+async def schedules(request: Request) -> Response:
+    found = await Schedules(await _state(request).store()).select()
+    return _render(request, "schedules.html", schedules=found)
+
+
+async def steer_schedule(request: Request) -> Response:
+    form = await _checked_form(request)
+    if isinstance(form, Response):
+        return form
+    store = await _state(request).store()
+    api = Schedules(store)
+    chosen = [s for s in await api.select() if s.id == request.path_params["id"]]
+    if not chosen:
+        return _render(request, "missing.html", 404, message="no such schedule")
+    schedule, action = chosen[0], request.path_params["action"]
+    try:
+        if action == "pause":
+            await api.pause(schedule.workflow_name, schedule.schedule_name)
+        elif action == "resume":
+            await api.resume(schedule.workflow_name, schedule.schedule_name)
+        elif action == "delete":
+            await api.delete(schedule.workflow_name, schedule.schedule_name)
+        elif action == "fire":
+            new_id = await data.fire_now(store, schedule.workflow_name, schedule.inputs,
+                                         schedule.priority, now())  # fmt: skip
+            return _back(f"/runs/{new_id}", f"fired schedule {schedule.schedule_name}")
+        else:
+            return Response(f"unknown action {action!r}", 404, media_type="text/plain")
+    except (ScheduleError, InvalidOptionError) as refused:
+        return _back("/schedules", str(refused))
+    return _back("/schedules", f"{action}d schedule {schedule.schedule_name}")

@@ -131,6 +131,10 @@ class NewInstance:
     wrl: str
     inputs: dict[str, JSON]
     priority: int = 0
+    idempotency_key: str | None = None
+    """At most one instance per (workflow, key) exists: a start with a taken key joins it."""
+    deadline: float | None = None
+    """When the instance, if still unfinished, ends as `WorkflowTimeout` (epoch seconds)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

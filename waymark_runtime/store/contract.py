@@ -56,6 +56,10 @@ class RunnerStore(Protocol):
 
     async def status(self, instance_id: str) -> dict[str, Any] | None: ...
 
+    async def cancel(
+        self, instance_id: str, error: Any, now: float, status: str = "cancelled"
+    ) -> bool: ...
+
     def subscribe(self, on_runnable: Callable[[], None]) -> Subscription: ...
 
 
@@ -94,7 +98,9 @@ class InspectionStore(Protocol):
 
     async def latest_version(self, workflow: str) -> tuple[str, str] | None: ...
 
-    async def cancel(self, instance_id: str, error: Any, now: float) -> bool: ...
+    async def cancel(
+        self, instance_id: str, error: Any, now: float, status: str = "cancelled"
+    ) -> bool: ...
 
 
 def lost_attempt_error(retries: int) -> Any:

@@ -47,6 +47,8 @@ class _Instance:
     event_seq: int = 0
     finished_at: float | None = None
     updated_at: float = 0.0
+    idempotency_key: str | None = None
+    deadline_at: float | None = None
     attempts: dict[tuple[str, int], _Attempt] = field(default_factory=dict)
     timers: dict[str, float] = field(default_factory=dict)
 
@@ -108,6 +110,7 @@ class MemoryStore:
         self._runnable: list[tuple[int, float, int, str]] = []  # (-priority, wake_at, n, id)
         self._order = itertools.count()
         self._done: dict[str, list[asyncio.Future[Outcome]]] = {}
+        self._keys: dict[tuple[str, str | None], str] = {}  # (workflow, idempotency key) -> id
 
     # clients ---------------------------------------------------------------------------------
 
@@ -118,14 +121,24 @@ class MemoryStore:
         ids = list(ids) if ids is not None else [str(uuid.uuid4()) for _ in specs]
         for spec in specs:
             self.versions.setdefault((spec.workflow, spec.version), spec.wrl)
+        joined: list[str] = []
         for instance_id, spec in zip(ids, specs, strict=True):
+            key = (spec.workflow, spec.idempotency_key)
+            holder = self._keys.get(key) if spec.idempotency_key is not None else None
+            if holder is not None:
+                joined.append(holder)
+                continue
             self.instances[instance_id] = _Instance(
                 id=instance_id, workflow_name=spec.workflow, workflow_version=spec.version,
                 inputs=json.loads(dumps(spec.inputs)), priority=spec.priority, created_at=now,
-                wake_at=now)  # fmt: skip
+                wake_at=now, idempotency_key=spec.idempotency_key,
+                deadline_at=spec.deadline)  # fmt: skip
+            if spec.idempotency_key is not None:
+                self._keys[key] = instance_id
             self._queue(self.instances[instance_id])
+            joined.append(instance_id)
         self._notify_runnable()
-        return ids
+        return joined
 
     async def outcome(self, instance_id: str) -> Outcome | None:
         return self.instances[instance_id].outcome()
@@ -180,6 +193,7 @@ class MemoryStore:
             "workflow_version": instance.workflow_version, "inputs": instance.inputs,
             "state": instance.state, "priority": instance.priority,
             "event_seq": instance.event_seq, "lease_epoch": instance.lease_epoch,
+            "deadline": instance.deadline_at,
             "attempts": [attempt.row() for attempt in attempts],
             "timers": sorted(instance.timers.items(), key=lambda timer: timer[1]),
         }  # fmt: skip
@@ -232,7 +246,8 @@ class MemoryStore:
         elif row["seq"] is not None and instance.event_seq != row["seq"]:
             instance.wake_at = now
         else:
-            instance.wake_at = row["wake_at"]
+            wakes = [at for at in (row["wake_at"], instance.deadline_at) if at is not None]
+            instance.wake_at = min(wakes, default=None)
         return True
 
     def _attempt_op(self, row: Row, owner: str, now: float) -> None:
@@ -293,7 +308,8 @@ class MemoryStore:
         doomed = [i.id for i in self.instances.values()
                   if i.finished_at is not None and i.finished_at < now - retention][:limit]  # fmt: skip
         for instance_id in doomed:
-            del self.instances[instance_id]
+            instance = self.instances.pop(instance_id)
+            self._keys.pop((instance.workflow_name, instance.idempotency_key), None)
         return len(doomed)
 
     # inspection (`InspectionStore`) ----------------------------------------------------------
@@ -315,10 +331,13 @@ class MemoryStore:
     async def program_of(self, workflow: str, version: str) -> str | None:
         return self.versions.get((workflow, version))
 
-    async def cancel(self, instance_id: str, error: Any, now: float) -> bool:
-        """`cancel_instance`; waiters get the cancelled outcome."""
+    async def cancel(
+        self, instance_id: str, error: Any, now: float, status: str = "cancelled"
+    ) -> bool:
+        """`cancel_instance`; waiters get the cancelled (or timed-out) outcome."""
         instance = self.instances.get(instance_id)
-        if instance is None or not memory_inspect.cancel(instance, json.loads(dumps(error)), now):
+        error = json.loads(dumps(error))
+        if instance is None or not memory_inspect.cancel(instance, error, now, status):
             return False
         self._settle(instance)
         return True

@@ -24,6 +24,7 @@ from waymark_runtime.engine import (
     Outcome,
     check_programs,
 )
+from waymark_runtime.errors import InternalError
 from waymark_runtime.store.contract import InstanceQuery, lost_attempt_error
 from waymark_runtime.store.pg_batch import CommitBatch, dumps
 from waymark_runtime.store.pg_listen import Listener
@@ -128,14 +129,15 @@ class PostgresStore:
     ) -> list[str]:
         """Insert instances runnable at once; a program version's text is sent only once.
 
-        `ids` lets a caller pick the ids (to wait on them before they exist). A version whose
-        text does not hash to it, or names another workflow, is refused (`ProgramMismatch`).
+        `ids` lets a caller pick the ids (to wait on them before they exist). Returns the id
+        each spec became, or joined when its idempotency key is taken. A version whose text
+        does not hash to it, or names another workflow, is refused (`ProgramMismatch`).
         """
         ids = list(ids) if ids is not None else [str(uuid.uuid4()) for _ in specs]
         fresh = {(s.workflow, s.version): s.wrl for s in specs}
         fresh = {key: wrl for key, wrl in fresh.items() if key not in self._known_versions}
         check_programs(fresh)
-        await self.pool.fetchrow(
+        rows = await self.pool.fetch(
             self._sql["create_instances"],
             [name for name, _ in fresh],
             [version for _, version in fresh],
@@ -146,9 +148,23 @@ class PostgresStore:
             [dumps(s.inputs) for s in specs],
             [s.priority for s in specs],
             now,
+            [s.idempotency_key for s in specs],
+            [s.deadline for s in specs],
         )
         self._known_versions.update(fresh)
-        return ids
+        joined = [None if row["joined"] is None else str(row["joined"]) for row in rows]
+        for index, found in enumerate(joined):
+            if found is None:  # a racing start with this key committed after we began
+                spec = specs[index]
+                found = await self.pool.fetchval(
+                    self._sql["instance_by_key"], spec.workflow, spec.idempotency_key
+                )
+                if found is None:
+                    raise InternalError(
+                        f"no instance holds idempotency key {spec.idempotency_key!r}"
+                    )
+                joined[index] = str(found)
+        return [str(found) for found in joined]
 
     async def outcomes(self, instance_ids: Sequence[str]) -> dict[str, tuple[str, Outcome | None]]:
         """Status and outcome (None while running) of each known instance."""
@@ -292,8 +308,12 @@ class PostgresStore:
         )
         return [{**dict(row), "id": str(row["id"])} for row in rows]
 
-    async def cancel(self, instance_id: str, error: Any, now: float) -> bool:
-        """End an unfinished instance as cancelled, with `error` (the exception its waiters
-        raise); False when it is unknown or already finished."""
-        row = await self.pool.fetchrow(self._sql["cancel_instance"], instance_id, now, error)
+    async def cancel(
+        self, instance_id: str, error: Any, now: float, status: str = "cancelled"
+    ) -> bool:
+        """End an unfinished instance as `status` (`cancelled`, or `failed` past its deadline)
+        with `error` (the exception its waiters raise); False when it is unknown or finished."""
+        row = await self.pool.fetchrow(
+            self._sql["cancel_instance"], instance_id, now, error, status
+        )
         return row is not None

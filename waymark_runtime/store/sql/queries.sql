@@ -6,23 +6,46 @@
 -- name: create_instances
 -- Register the distinct program versions (idempotent) and insert the instances, runnable now.
 -- The caller checked that each text hashes to its version, so a row holding other text for it
--- is forged: it is overwritten, and what `run()` submitted is what runs.
+-- is forged: it is overwritten, and what `run()` submitted is what runs. An instance with an
+-- idempotency key ($10) another instance of its workflow holds is not created: each input row
+-- returns the id of the instance it became or joined, in input order (`joined` is NULL when a
+-- racing start with the key committed after this statement began: the caller looks again).
 WITH versions AS (
     INSERT INTO waymark_workflow_versions AS w (name, version, wrl, created_at)
     SELECT v.name, v.version, v.wrl, to_timestamp($9)
     FROM unnest($1::text[], $2::text[], $3::text[]) AS v (name, version, wrl)
     ON CONFLICT (name, version) DO UPDATE SET wrl = excluded.wrl WHERE w.wrl <> excluded.wrl
+), input AS (
+    SELECT * FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::integer[],
+                         $10::text[], $11::double precision[])
+        WITH ORDINALITY AS n (id, name, version, inputs, priority, idempotency_key, deadline, ord)
 ), created AS (
     INSERT INTO waymark_instances
-        (id, workflow_name, workflow_version, inputs, priority, wake_at, created_at, updated_at)
-    SELECT n.id, n.name, n.version, n.inputs::json, n.priority,
-           to_timestamp($9), to_timestamp($9), to_timestamp($9)
-    FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::integer[])
-        AS n (id, name, version, inputs, priority)
-    RETURNING 1
+        (id, workflow_name, workflow_version, inputs, priority, idempotency_key, deadline_at,
+         wake_at, created_at, updated_at)
+    SELECT n.id, n.name, n.version, n.inputs::json, n.priority, n.idempotency_key,
+           to_timestamp(n.deadline), to_timestamp($9), to_timestamp($9), to_timestamp($9)
+    FROM input AS n
+    ORDER BY n.ord
+    ON CONFLICT (workflow_name, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+    RETURNING id, workflow_name, idempotency_key
+), notified AS (
+    SELECT CASE WHEN count(*) > 0 THEN pg_notify('waymark_runnable', '')::text END FROM created
 )
-SELECT count(*), CASE WHEN count(*) > 0 THEN pg_notify('waymark_runnable', '')::text END
-FROM created;
+SELECT n.ord, coalesce(
+           (SELECT c.id FROM created AS c WHERE c.id = n.id),
+           (SELECT c.id FROM created AS c
+            WHERE c.workflow_name = n.name AND c.idempotency_key = n.idempotency_key),
+           (SELECT i.id FROM waymark_instances AS i
+            WHERE i.workflow_name = n.name AND i.idempotency_key = n.idempotency_key)
+       ) AS joined,
+       (SELECT * FROM notified) AS notified
+FROM input AS n
+ORDER BY n.ord;
+
+-- name: instance_by_key
+-- The instance of workflow $1 holding idempotency key $2, if any.
+SELECT id FROM waymark_instances WHERE workflow_name = $1 AND idempotency_key = $2;
 
 -- name: claim_instances
 -- Lease up to $2 runnable instances for owner $1 until $3 + $4, highest priority first.
@@ -46,7 +69,7 @@ FROM picked
 WHERE i.id = picked.id
 RETURNING
     i.id, i.workflow_name, i.workflow_version, i.inputs, i.state, i.priority, i.event_seq,
-    i.lease_epoch,
+    i.lease_epoch, extract(epoch FROM i.deadline_at)::float8 AS deadline,
     (SELECT v.wrl FROM waymark_workflow_versions AS v
      WHERE v.name = i.workflow_name AND v.version = i.workflow_version
        AND NOT (v.version = ANY ($5::text[]))) AS wrl,
@@ -89,7 +112,7 @@ WITH step AS (
                                 THEN NULL ELSE i.lease_expires_at END,
         wake_at = CASE WHEN NOT s.release OR s.status IN ('completed', 'failed') THEN NULL
                        WHEN s.seq IS NOT NULL AND i.event_seq <> s.seq THEN to_timestamp($2)
-                       ELSE to_timestamp(s.wake_at) END,
+                       ELSE least(to_timestamp(s.wake_at), i.deadline_at) END,
         updated_at = to_timestamp($2)
     FROM step AS s
     WHERE i.id = s.id AND i.lease_owner = $1 AND (s.epoch IS NULL OR i.lease_epoch = s.epoch)
@@ -267,7 +290,7 @@ FROM picked
 WHERE i.id = picked.id
 RETURNING
     i.id, i.workflow_name, i.workflow_version, i.inputs, i.state, i.priority, i.event_seq,
-    i.lease_epoch,
+    i.lease_epoch, extract(epoch FROM i.deadline_at)::float8 AS deadline,
     (SELECT v.wrl FROM waymark_workflow_versions AS v
      WHERE v.name = i.workflow_name AND v.version = i.workflow_version
        AND NOT (v.version = ANY ($5::text[]))) AS wrl,
@@ -333,7 +356,8 @@ ORDER BY i.created_at DESC, i.id DESC
 LIMIT $5;
 
 -- name: cancel_instance
--- End unfinished instance $1 as cancelled with error $3 at $2: its lease is dropped (the holding
+-- End unfinished instance $1 with status $4 (`cancelled`, or `failed` past its deadline) and
+-- error $3 at $2: its lease is dropped (the holding
 -- runner's next commit or heartbeat fails the lease fence, so it lets the instance go), its
 -- open attempts fail, its sleeps are deleted, and waiters are notified. Returns no row when
 -- the instance is unknown or already finished.
@@ -341,7 +365,7 @@ WITH target AS (
     SELECT id FROM waymark_instances WHERE id = $1 AND finished_at IS NULL FOR UPDATE
 ), cancelled AS (
     UPDATE waymark_instances AS i
-    SET status = 'cancelled', result = NULL, error = $3::json, finished_at = to_timestamp($2),
+    SET status = $4, result = NULL, error = $3::json, finished_at = to_timestamp($2),
         lease_owner = NULL, lease_expires_at = NULL, wake_at = NULL,
         updated_at = to_timestamp($2)
     FROM target

@@ -26,6 +26,7 @@ from tests.runtime.support import (
 )
 from waymark_runtime import wrl
 from waymark_runtime.admin import Admin, InstanceSummary, connect
+from waymark_runtime.client import exception_of
 from waymark_runtime.config import Settings
 from waymark_runtime.engine import NewInstance, Outcome, PlannedAction
 from waymark_runtime.errors import InstanceStateError, UnknownInstance, WorkflowCancelled
@@ -340,13 +341,19 @@ async def test_cancelling_a_local_runtime_instance_raises_in_its_waiter() -> Non
         assert (await admin.list(status="cancelled")).items[0].id == instance_id
 
 
+def _old_cancel_error() -> dict[str, Any]:
+    error: dict[str, Any] = error_json(WorkflowCancelled("by hand"))
+    return {**error, "type": "waymark_runtime.errors:InstanceCancelled"}
+
+
 # the schema -----------------------------------------------------------------------------------
 
 
 async def test_instances_cancelled_before_the_status_existed_become_cancelled(
     pg_server: str,
 ) -> None:
-    """Migration 0006: a cancel used to store `failed` with an `WorkflowCancelled` error."""
+    """Migration 0006: a cancel used to store `failed` with an `InstanceCancelled` error (the
+    earlier name of `WorkflowCancelled`, which such stored errors still resolve to)."""
     dsn = await asyncio.to_thread(create_database, pg_server, "cancelled", migrated=False)
     try:
         connection = await asyncpg.connect(dsn)
@@ -356,9 +363,9 @@ async def test_instances_cancelled_before_the_status_existed_become_cancelled(
                 if migration.number < 6:
                     await _apply(connection, migration)
             await connection.execute(_OLD_VERSION)
-            for instance_id, error in ((_CANCELLED, WorkflowCancelled("by hand")),
-                                       (_FAILED, ValueError("boom"))):  # fmt: skip
-                await connection.execute(_OLD_INSTANCE, instance_id, dumps(error_json(error)))
+            for instance_id, error in ((_CANCELLED, _old_cancel_error()),
+                                       (_FAILED, error_json(ValueError("boom")))):  # fmt: skip
+                await connection.execute(_OLD_INSTANCE, instance_id, dumps(error))
         finally:
             await connection.close()
         await migrate_async(dsn)
@@ -369,6 +376,8 @@ async def test_instances_cancelled_before_the_status_existed_become_cancelled(
             await store.close()
         statuses = {item.id: item.status for item in listed.items}
         assert statuses == {_CANCELLED: "cancelled", _FAILED: "failed"}
+        old_error = exception_of(_old_cancel_error())
+        assert type(old_error) is WorkflowCancelled and str(old_error) == "by hand"
     finally:
         await asyncio.to_thread(drop_database, pg_server, dsn)
 

@@ -189,3 +189,33 @@ async def _until_attempt_runs(store: PostgresStore, instance_id: str) -> None:
             return
         await asyncio.sleep(0.02)
     raise AssertionError("the attempt never started")
+
+
+# -- fairness ---------------------------------------------------------------------------------
+
+SEQUENCE = flows.Sequence.__waymark_definition__
+assert SEQUENCE is not None
+
+
+def of(definition: Any, priority: int = 0) -> NewInstance:
+    return NewInstance(workflow=definition.name, version=definition.version,
+                       wrl=definition.wrl, inputs={}, priority=priority)  # fmt: skip
+
+
+async def test_claims_take_turns_between_workflows_at_equal_priority(any_store: Any) -> None:
+    backlog = await any_store.create_instances([of(SINGLE) for _ in range(20)], 100.0)
+    [late] = await any_store.create_instances([of(SEQUENCE)], 200.0)
+    [urgent] = await any_store.create_instances([of(SINGLE, priority=5)], 300.0)
+    claimed = [c.instance.instance_id for c in await any_store.claim("r", 3, 400.0, 30.0)]
+    assert claimed[0] == urgent  # priority first
+    assert set(claimed[1:]) == {backlog[0], late}  # then each workflow's oldest
+    again = [c.instance.instance_id for c in await any_store.claim("r", 2, 400.0, 30.0)]
+    assert again == backlog[1:3]  # the backlog goes on in its own order
+
+
+async def test_a_backlog_of_100_000_does_not_starve_another_workflow(store: PostgresStore) -> None:
+    for start in range(0, 100_000, 20_000):
+        await store.create_instances([of(SINGLE) for _ in range(20_000)], 100.0 + start)
+    [late] = await store.create_instances([of(SEQUENCE)], 1_000_000.0)
+    claimed = [c.instance.instance_id for c in await store.claim("r", 10, 1_000_001.0, 30.0)]
+    assert late in claimed and len(claimed) == 10

@@ -164,17 +164,26 @@ class MemoryStore:
     # runners ---------------------------------------------------------------------------------
 
     async def claim(self, owner: str, limit: int, now: float, lease: float) -> list[Claim]:
-        picked: list[_Instance] = []
+        """`claim_instances`: highest priority first; at equal priority the workflows take
+        turns (the oldest of each, then the second oldest of each...)."""
+        due: list[tuple[int, float, int, str]] = []
         later: list[tuple[int, float, int, str]] = []
-        while self._runnable and len(picked) < limit:
+        while self._runnable:
             entry = heapq.heappop(self._runnable)
             instance = self.instances.get(entry[3])
             if instance is None or not self._is_queued(instance, entry):
                 continue
-            if entry[1] > now:
-                later.append(entry)
-                continue
-            picked.append(instance)
+            (later if entry[1] > now else due).append(entry)
+        turns: dict[str, int] = {}
+        ranked = []
+        for entry in due:  # in claim order, so each workflow's turns follow its own order
+            name = self.instances[entry[3]].workflow_name
+            turns[name] = turns.get(name, 0) + 1
+            ranked.append((entry[0], turns[name], entry[1], entry[2], entry))
+        ranked.sort()
+        picked = [self.instances[entry[3]] for *_, entry in ranked[:limit]]
+        for *_, entry in ranked[limit:]:
+            later.append(entry)
         for entry in later:
             heapq.heappush(self._runnable, entry)
         return [self._lease(instance, owner, now, lease) for instance in picked]

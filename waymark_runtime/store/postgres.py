@@ -152,18 +152,19 @@ class PostgresStore:
             [s.deadline for s in specs],
         )
         self._known_versions.update(fresh)
-        joined = [None if row["joined"] is None else str(row["joined"]) for row in rows]
-        for index, found in enumerate(joined):
+        joined = list(ids)
+        for row in rows:
+            if row["ord"] is None:
+                continue
+            index, spec = row["ord"] - 1, specs[row["ord"] - 1]
+            found = row["joined"]
             if found is None:  # a racing start with this key committed after we began
-                spec = specs[index]
                 found = await self.pool.fetchval(
                     self._sql["instance_by_key"], spec.workflow, spec.idempotency_key
                 )
-                if found is None:
-                    raise InternalError(
-                        f"no instance holds idempotency key {spec.idempotency_key!r}"
-                    )
-                joined[index] = str(found)
+            if found is None:
+                raise InternalError(f"no instance holds idempotency key {spec.idempotency_key!r}")
+            joined[index] = str(found)
         return [str(found) for found in joined]
 
     async def outcomes(self, instance_ids: Sequence[str]) -> dict[str, tuple[str, Outcome | None]]:
@@ -210,7 +211,9 @@ class PostgresStore:
     async def claim(self, owner: str, limit: int, now: float, lease: float) -> list[Claim]:
         """Lease up to `limit` runnable instances, with their events and pending work."""
         known = list(self._programs)
-        rows = await self.pool.fetch(self._sql["claim_instances"], owner, limit, now, lease, known)
+        rows = await self.pool.fetch(
+            self._sql["claim_instances"], owner, limit, now, lease, known, None
+        )
         return self._claimed(rows, now)
 
     def _claimed(self, rows: list[asyncpg.Record], now: float) -> list[Claim]:
@@ -267,7 +270,7 @@ class PostgresStore:
         """`claim`, restricted to `instance_ids` (a runner dedicated to some instances)."""
         known = list(self._programs)
         rows = await self.pool.fetch(
-            self._sql["claim_instances_among"], owner, limit, now, lease, known, list(instance_ids)
+            self._sql["claim_instances"], owner, limit, now, lease, known, list(instance_ids)
         )
         return self._claimed(rows, now)
 

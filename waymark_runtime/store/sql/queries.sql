@@ -7,9 +7,10 @@
 -- Register the distinct program versions (idempotent) and insert the instances, runnable now.
 -- The caller checked that each text hashes to its version, so a row holding other text for it
 -- is forged: it is overwritten, and what `run()` submitted is what runs. An instance with an
--- idempotency key ($10) another instance of its workflow holds is not created: each input row
--- returns the id of the instance it became or joined, in input order (`joined` is NULL when a
--- racing start with the key committed after this statement began: the caller looks again).
+-- idempotency key ($10) another instance of its workflow holds is not created: a row per such
+-- input (`ord`, 1-based) names the instance it joined (`joined` is NULL when a racing start
+-- with the key committed after this statement began: the caller looks again), and one last
+-- row with a NULL `ord` sends the notification.
 WITH versions AS (
     INSERT INTO waymark_workflow_versions AS w (name, version, wrl, created_at)
     SELECT v.name, v.version, v.wrl, to_timestamp($9)
@@ -32,30 +33,57 @@ WITH versions AS (
 ), notified AS (
     SELECT CASE WHEN count(*) > 0 THEN pg_notify('waymark_runnable', '')::text END FROM created
 )
-SELECT n.ord, coalesce(
-           (SELECT c.id FROM created AS c WHERE c.id = n.id),
-           (SELECT c.id FROM created AS c
-            WHERE c.workflow_name = n.name AND c.idempotency_key = n.idempotency_key),
-           (SELECT i.id FROM waymark_instances AS i
-            WHERE i.workflow_name = n.name AND i.idempotency_key = n.idempotency_key)
-       ) AS joined,
-       (SELECT * FROM notified) AS notified
+SELECT n.ord, coalesce(k.id, i.id) AS joined, (SELECT * FROM notified) AS notified
 FROM input AS n
-ORDER BY n.ord;
+LEFT JOIN created AS own ON own.id = n.id
+LEFT JOIN created AS k ON k.workflow_name = n.name AND k.idempotency_key = n.idempotency_key
+LEFT JOIN waymark_instances AS i
+    ON i.workflow_name = n.name AND i.idempotency_key = n.idempotency_key
+WHERE n.idempotency_key IS NOT NULL AND own.id IS NULL
+UNION ALL
+SELECT NULL, NULL, (SELECT * FROM notified)
+ORDER BY 1;
 
 -- name: instance_by_key
 -- The instance of workflow $1 holding idempotency key $2, if any.
 SELECT id FROM waymark_instances WHERE workflow_name = $1 AND idempotency_key = $2;
 
 -- name: claim_instances
--- Lease up to $2 runnable instances for owner $1 until $3 + $4, highest priority first.
+-- Lease up to $2 runnable instances for owner $1 until $3 + $4 (only those whose id is in $6,
+-- unless $6 is NULL: `waymark run` runs its own instance only). Highest priority first; at
+-- equal priority the workflows take turns (the oldest of each, then the second oldest of
+-- each...), so a backlog of one workflow never starves another. The distinct workflows with
+-- runnable instances are found by a skip scan of `waymark_instances_runnable`.
 -- Returns what a step needs: the program text (unless version is in $5, known to the caller),
 -- the unconsumed attempts (events and pending work) and the durable sleeps.
-WITH picked AS (
-    SELECT id FROM waymark_instances
-    WHERE lease_owner IS NULL AND wake_at <= to_timestamp($3)
-    ORDER BY priority DESC, wake_at
-    LIMIT $2
+WITH RECURSIVE workflows (name) AS (
+    (SELECT workflow_name FROM waymark_instances
+     WHERE lease_owner IS NULL AND wake_at IS NOT NULL
+     ORDER BY workflow_name LIMIT 1)
+    UNION ALL
+    SELECT (SELECT i.workflow_name FROM waymark_instances AS i
+            WHERE i.lease_owner IS NULL AND i.wake_at IS NOT NULL AND i.workflow_name > w.name
+            ORDER BY i.workflow_name LIMIT 1)
+    FROM workflows AS w
+    WHERE w.name IS NOT NULL
+), candidates AS (
+    SELECT c.*
+    FROM workflows AS w
+    CROSS JOIN LATERAL (
+        SELECT i.id, i.priority, i.wake_at,
+               row_number() OVER (ORDER BY i.priority DESC, i.wake_at) AS turn
+        FROM waymark_instances AS i
+        WHERE i.workflow_name = w.name AND i.lease_owner IS NULL
+          AND i.wake_at <= to_timestamp($3) AND ($6::uuid[] IS NULL OR i.id = ANY ($6::uuid[]))
+        ORDER BY i.priority DESC, i.wake_at
+        LIMIT $2
+    ) AS c
+    WHERE w.name IS NOT NULL
+), picked AS (
+    SELECT i.id FROM waymark_instances AS i
+    WHERE i.id IN (SELECT c.id FROM candidates AS c
+                   ORDER BY c.priority DESC, c.turn, c.wake_at LIMIT $2)
+      AND i.lease_owner IS NULL AND i.wake_at <= to_timestamp($3)
     FOR UPDATE SKIP LOCKED
 )
 UPDATE waymark_instances AS i
@@ -268,43 +296,6 @@ SELECT number FROM waymark_migrations;
 INSERT INTO waymark_migrations (number, name) VALUES ($1, $2);
 
 -- Inspection and the CLI (`waymark run`, `waymark instances`, `waymark graph --instance`) -----
-
--- name: claim_instances_among
--- `claim_instances` restricted to the ids in $6: `waymark run` runs its own instance only,
--- never other runnable instances whose actions its process may not have loaded.
-WITH picked AS (
-    SELECT id FROM waymark_instances
-    WHERE lease_owner IS NULL AND wake_at <= to_timestamp($3) AND id = ANY ($6::uuid[])
-    ORDER BY priority DESC, wake_at
-    LIMIT $2
-    FOR UPDATE SKIP LOCKED
-)
-UPDATE waymark_instances AS i
-SET lease_owner = $1,
-    lease_expires_at = to_timestamp($3 + $4),
-    lease_epoch = i.lease_epoch + 1,
-    wake_at = NULL,
-    status = CASE WHEN i.status = 'queued' THEN 'running' ELSE i.status END,
-    updated_at = to_timestamp($3)
-FROM picked
-WHERE i.id = picked.id
-RETURNING
-    i.id, i.workflow_name, i.workflow_version, i.inputs, i.state, i.priority, i.event_seq,
-    i.lease_epoch, extract(epoch FROM i.deadline_at)::float8 AS deadline,
-    (SELECT v.wrl FROM waymark_workflow_versions AS v
-     WHERE v.name = i.workflow_name AND v.version = i.workflow_version
-       AND NOT (v.version = ANY ($5::text[]))) AS wrl,
-    (SELECT coalesce(json_agg(json_build_array(
-                a.node, a.attempt, a.status, a.action, a.args, a.kwargs, a.timeout_seconds,
-                extract(epoch FROM a.ready_at), a.lost_count, a.result, a.error,
-                extract(epoch FROM a.finished_at)
-            ) ORDER BY a.finished_at, a.created_at), '[]')
-     FROM waymark_attempts AS a
-     WHERE a.instance_id = i.id AND NOT a.consumed) AS attempts,
-    (SELECT coalesce(json_agg(json_build_array(t.node, extract(epoch FROM t.wake_at))
-                              ORDER BY t.wake_at), '[]')
-     FROM waymark_timers AS t
-     WHERE t.instance_id = i.id) AS timers;
 
 -- name: instance_attempts
 -- Every attempt of instance $1, consumed or not, in the order the instance dispatched them.

@@ -13,7 +13,9 @@ from waymark_runtime.errors import (
     NoRuntimeError,
     ValueNotSerializable,
     WaymarkError,
+    WorkflowCancelled,
     WorkflowFailed,
+    WorkflowTimeout,
 )
 from waymark_runtime.options import InvalidOptionError
 from waymark_runtime.schedules import (
@@ -29,9 +31,11 @@ from waymark_runtime.workflows import Workflow
 if TYPE_CHECKING:
     from mountaineer_di import Depends
 
+    from waymark_runtime.client import admin, cancel, get_result, get_status
+
     Depend = Depends
 
-_CLIENT_FUNCTIONS = frozenset({"get_result", "get_status"})
+_CLIENT_FUNCTIONS = frozenset({"admin", "cancel", "get_result", "get_status"})
 
 
 def __getattr__(name: str) -> Any:
@@ -61,8 +65,12 @@ __all__ = [
     "ValueNotSerializable",
     "WaymarkError",
     "Workflow",
+    "WorkflowCancelled",
     "WorkflowFailed",
+    "WorkflowTimeout",
     "action",
+    "admin",
+    "cancel",
     "delete_schedule",
     "get_result",
     "get_status",

@@ -9,9 +9,10 @@ from __future__ import annotations
 import functools
 import inspect
 import os
+from datetime import timedelta
 from typing import Any, TypeVar
 
-from waymark_runtime.options import checked_flag, checked_priority
+from waymark_runtime.options import StartOptions
 from waymark_runtime.overrides import remember_bindings
 from waymark_runtime.workflows import (
     Graph,
@@ -62,17 +63,21 @@ def workflow(cls: W) -> W:
         *args: Any,
         _blocking: bool = True,
         _priority: int | None = None,
+        _idempotency_key: str | None = None,
+        _timeout: timedelta | float | None = None,
         **kwargs: Any,
     ) -> Any:
-        blocking = checked_flag(_blocking, "_blocking")
-        priority = checked_priority(_priority)
+        options = StartOptions.checked(
+            blocking=_blocking,
+            priority=_priority,
+            idempotency_key=_idempotency_key,
+            timeout=type(self).timeout if _timeout is None else _timeout,
+        )
         if running_inline():  # a child workflow of a body run as plain Python
-            return await run_child_inline(self, args, kwargs, blocking)
+            return await run_child_inline(self, args, kwargs, options.blocking)
         definition = definition_of(type(self))
         inputs = definition.bind_inputs(args, kwargs)
-        return await current_backend().run_workflow(
-            definition, inputs, blocking=blocking, priority=priority
-        )
+        return await current_backend().run_workflow(definition, inputs, options)
 
     setattr(cls, "run", run)  # noqa: B010 - replaces the method on a class typed by a TypeVar
     if os.environ.get("WAYMARK_WORKER_PROCESS") != "1":

@@ -20,10 +20,10 @@ from typing import Any, Literal, get_args
 from waymark_runtime.config import Settings
 from waymark_runtime.engine import NewInstance
 from waymark_runtime.errors import (
-    InstanceCancelled,
     InstanceStateError,
     InternalError,
     UnknownInstance,
+    WorkflowCancelled,
 )
 from waymark_runtime.options import InvalidOptionError
 from waymark_runtime.store.contract import InspectionStore, InstanceQuery
@@ -130,7 +130,7 @@ class InstanceDetail:
     result: Any
     """The stored return value once `completed`, else None."""
     error: Any
-    """The stored exception once `failed` or `cancelled` (`InstanceCancelled`), else None."""
+    """The stored exception once `failed` or `cancelled` (`WorkflowCancelled`), else None."""
     lease_owner: str | None
     """The runner holding it now (None while no runner works on it)."""
     lease_expires_at: float | None
@@ -208,13 +208,13 @@ class Admin:
     async def cancel(
         self, instance_id: str, reason: str = "cancelled by an administrator"
     ) -> InstanceSummary:
-        """End an unfinished instance as `cancelled`; its waiters raise `InstanceCancelled`.
+        """End an unfinished instance as `cancelled`; its waiters raise `WorkflowCancelled`.
 
         Its lease is dropped (the runner holding it lets it go at its next commit or heartbeat),
         its open attempts fail and its sleeps end; attempts already running on a worker finish,
         but their results are dropped. A finished instance is an `InstanceStateError`."""
         row = await self._row(instance_id)
-        error = error_json(InstanceCancelled(reason))
+        error = error_json(WorkflowCancelled(reason))
         if not await self.store.cancel(row["id"], error, self.clock()):
             row = await self._row(row["id"])
             status = row["status"]
@@ -246,7 +246,7 @@ class Admin:
         row = await self._row(instance_id)
         new_id = str(uuid.uuid4())
         if row["status"] not in FINISHED:
-            error = error_json(InstanceCancelled(f"requeued as instance {new_id}"))
+            error = error_json(WorkflowCancelled(f"requeued as instance {new_id}"))
             await self.store.cancel(row["id"], error, self.clock())
         return await self._start_again(row, new_id)
 

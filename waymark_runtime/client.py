@@ -15,22 +15,39 @@ import os
 import uuid
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from waymark_runtime.admin import Admin
 from waymark_runtime.config import Settings
 from waymark_runtime.embedded import database_url
 from waymark_runtime.engine import NewInstance, Outcome
 from waymark_runtime.errors import NoRuntimeError, WorkflowFailed
-from waymark_runtime.options import checked_flag, checked_name, checked_priority
+from waymark_runtime.options import StartOptions, checked_name
 from waymark_runtime.store import postgres
 from waymark_runtime.store.postgres import PostgresStore
 from waymark_runtime.tracing import start_trace
 from waymark_runtime.values import RemoteTraceback, find_class, from_json, kind_of, to_json
 from waymark_runtime.values.foreign import is_foreign
 from waymark_runtime.values.text import shown_text
-from waymark_runtime.workflows import WorkflowDefinition, current_backend, family_of
+from waymark_runtime.workflows import (
+    WorkflowDefinition,
+    current_backend,
+    current_backend_or_none,
+    family_of,
+)
 
-__all__ = ["InstanceStatus", "PostgresClient", "default_client", "get_result", "get_status"]
+if TYPE_CHECKING:
+    from waymark_runtime.local import LocalRuntime
+
+__all__ = [
+    "InstanceStatus",
+    "PostgresClient",
+    "admin",
+    "cancel",
+    "default_client",
+    "get_result",
+    "get_status",
+]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -58,33 +75,31 @@ class PostgresClient:
         self._migrated = False
 
     async def run_workflow(
-        self,
-        definition: WorkflowDefinition,
-        inputs: dict[str, Any],
-        *,
-        blocking: bool,
-        priority: int | None,
+        self, definition: WorkflowDefinition, inputs: dict[str, Any], options: StartOptions
     ) -> Any:
-        """Queue an instance; return its result (blocking) or its id."""
+        """Queue an instance (or join the one holding its idempotency key); return its result
+        (blocking) or its id."""
         spec = NewInstance(
             workflow=checked_name(definition.name, "workflow name"),
             version=definition.version,
             wrl=definition.wrl,
             inputs=to_json(inputs),
-            priority=checked_priority(priority),
+            priority=options.priority,
+            idempotency_key=options.idempotency_key,
+            deadline=options.deadline(postgres.now()),
             trace=start_trace(definition.name),
             family=tuple((d.name, d.version, d.wrl) for d in family_of(definition)),
         )
-        blocking = checked_flag(blocking, "_blocking")
         submitter = await self._submitter()
         instance_id = str(uuid.uuid4())
-        if not blocking or self.settings.skip_wait_for_instance:
-            await submitter.submit(spec, instance_id)
-            return instance_id
+        if not options.blocking or self.settings.skip_wait_for_instance:
+            return await submitter.submit(spec, instance_id)
         store = submitter.store
         future = await store.expect(instance_id)
         try:
-            await submitter.submit(spec, instance_id)
+            joined = await submitter.submit(spec, instance_id)
+            if joined != instance_id:
+                return result_of(await store.wait_outcome(joined))
             return result_of(await future)
         finally:
             store.forget(instance_id, future)
@@ -96,19 +111,7 @@ class PostgresClient:
 
     async def get_status(self, instance_id: str) -> InstanceStatus | None:
         store = await self.store()
-        row = await store.status(instance_id)
-        if row is None:
-            return None
-        return InstanceStatus(
-            id=row["id"],
-            workflow=row["workflow_name"],
-            version=row["workflow_version"],
-            status=row["status"],
-            priority=row["priority"],
-            created_at=row["created_at"],
-            updated_at=row["updated_at"],
-            finished_at=row["finished_at"],
-        )
+        return status_of(await store.status(instance_id))
 
     async def store(self) -> PostgresStore:
         """This event loop's store (opened, and the schema migrated, on first use)."""
@@ -146,11 +149,12 @@ class PostgresClient:
 
 class _Submitter:
     """Group inserts: runs submitted while an insert is in flight go in the next one, so 200
-    concurrent `run()` calls cost a few statements, not 200 commits."""
+    concurrent `run()` calls cost a few statements, not 200 commits. Each submission learns
+    the id of the instance it created, or joined (a taken idempotency key)."""
 
     def __init__(self, store: PostgresStore) -> None:
         self.store = store
-        self.pending: list[tuple[NewInstance, str, asyncio.Future[None]]] = []
+        self.pending: list[_Submission] = []
         self.flushing: asyncio.Task[None] | None = None
         self.closer = self._close_with_loop()
 
@@ -162,12 +166,12 @@ class _Submitter:
         finally:
             await self.store.close()
 
-    async def submit(self, spec: NewInstance, instance_id: str) -> None:
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    async def submit(self, spec: NewInstance, instance_id: str) -> str:
+        future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
         self.pending.append((spec, instance_id, future))
         if self.flushing is None or self.flushing.done():
             self.flushing = asyncio.ensure_future(self._flush())
-        await future
+        return await future
 
     async def _flush(self) -> None:
         while self.pending:
@@ -178,19 +182,38 @@ class _Submitter:
                 for one in batch:
                     await self._insert_alone(one)
 
-    async def _insert(self, batch: list[tuple[NewInstance, str, asyncio.Future[None]]]) -> None:
+    async def _insert(self, batch: list[_Submission]) -> None:
         specs = [spec for spec, _, _ in batch]
-        await self.store.create_instances(specs, postgres.now(), [i for _, i, _ in batch])
-        for _, _, future in batch:
+        ids = await self.store.create_instances(specs, postgres.now(), [i for _, i, _ in batch])
+        for (_, _, future), joined in zip(batch, ids, strict=True):
             if not future.done():
-                future.set_result(None)
+                future.set_result(joined)
 
-    async def _insert_alone(self, one: tuple[NewInstance, str, asyncio.Future[None]]) -> None:
+    async def _insert_alone(self, one: _Submission) -> None:
         try:
             await self._insert([one])
         except Exception as error:
             if not one[2].done():
                 one[2].set_exception(error)
+
+
+_Submission = tuple[NewInstance, str, "asyncio.Future[str]"]
+
+
+def status_of(row: dict[str, Any] | None) -> InstanceStatus | None:
+    """The status record of an instance row (`InspectionStore.status`), None for no row."""
+    if row is None:
+        return None
+    return InstanceStatus(
+        id=row["id"],
+        workflow=row["workflow_name"],
+        version=row["workflow_version"],
+        status=row["status"],
+        priority=row["priority"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        finished_at=row["finished_at"],
+    )
 
 
 def result_of(outcome: Outcome) -> Any:
@@ -253,11 +276,43 @@ def current_client() -> PostgresClient:
     return backend if isinstance(backend, PostgresClient) else default_client()
 
 
+def _local() -> LocalRuntime | None:
+    """The `LocalRuntime` current in this context, if one is."""
+    from waymark_runtime.local import LocalRuntime
+
+    backend = current_backend_or_none()
+    return backend if isinstance(backend, LocalRuntime) else None
+
+
 async def get_result(instance_id: str, timeout: float | None = None) -> Any:
-    """Wait for a non-blocking run's outcome: its result, or raise what failed it."""
+    """Wait for a non-blocking run's outcome: its result, or raise what failed it
+    (`WorkflowCancelled` for a cancelled instance, `TimeoutError` after `timeout` seconds)."""
+    local = _local()
+    if local is not None:
+        return await local.result(instance_id, timeout)
     return await current_client().get_result(instance_id, timeout)
 
 
 async def get_status(instance_id: str) -> InstanceStatus | None:
     """The status of an instance, or None for an unknown id."""
+    local = _local()
+    if local is not None:
+        return status_of(await local.store.status(instance_id))
     return await current_client().get_status(instance_id)
+
+
+async def admin() -> Admin:
+    """The admin API (list, show, cancel, retry, requeue) over the current backend's instances:
+    the `LocalRuntime` of this context, else PostgreSQL."""
+    local = _local()
+    if local is not None:
+        return local.admin()
+    return Admin(await current_client().store())
+
+
+async def cancel(instance_id: str, reason: str = "cancelled") -> None:
+    """Cancel an unfinished instance: it ends as `cancelled`, its pending sleeps and queued
+    attempts are dropped, results of attempts still running are discarded, and its waiters
+    raise `WorkflowCancelled(reason)`. An unknown id is `UnknownInstance`; a finished instance
+    is an `InstanceStateError`. The same call as `waymark instances cancel`."""
+    await (await admin()).cancel(instance_id, reason)

@@ -165,6 +165,10 @@ class NewInstance:
     wrl: str
     inputs: dict[str, JSON]
     priority: int = 0
+    idempotency_key: str | None = None
+    """At most one instance per (workflow, key) exists: a start with a taken key joins it."""
+    deadline: float | None = None
+    """When the instance, if still unfinished, ends as `WorkflowTimeout` (epoch seconds)."""
     trace: str | None = None
     """The W3C `traceparent` of the span that created it (OpenTelemetry), if any."""
     family: tuple[tuple[str, str, str], ...] = ()

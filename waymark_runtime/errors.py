@@ -57,8 +57,15 @@ class ValueNotSerializable(WaymarkError):
     """a value cannot be stored in a workflow"""
 
 
-class InstanceCancelled(WaymarkError):
+class WorkflowCancelled(WaymarkError):
     """the workflow instance was cancelled"""
+
+
+InstanceCancelled = WorkflowCancelled  # the name stored errors of earlier releases carry
+
+
+class WorkflowTimeout(WaymarkError):
+    """the workflow instance did not finish before its deadline"""
 
 
 class ChildWorkflowError(WaymarkError):

@@ -25,6 +25,7 @@ from waymark_runtime.config import Settings
 from waymark_runtime.engine import NewInstance, Outcome
 from waymark_runtime.errors import InternalError, WorkflowFailed
 from waymark_runtime.interpreter import Limits
+from waymark_runtime.options import StartOptions
 from waymark_runtime.overrides import Overrides, remember_bindings
 from waymark_runtime.runner import Runner
 from waymark_runtime.store.memory import MemoryStore
@@ -121,33 +122,36 @@ class LocalRuntime:
     # -- the Backend protocol -----------------------------------------------------------------
 
     async def run_workflow(
+        self, definition: WorkflowDefinition, inputs: dict[str, Any], options: StartOptions
+    ) -> Any:
+        instance_id = await self.submit(definition, inputs, options)
+        return await self.result(instance_id) if options.blocking else instance_id
+
+    async def submit(
         self,
         definition: WorkflowDefinition,
         inputs: dict[str, Any],
-        *,
-        blocking: bool,
-        priority: int | None,
-    ) -> Any:
-        instance_id = await self.submit(definition, inputs, priority=priority or 0)
-        return await self.result(instance_id) if blocking else instance_id
-
-    async def submit(
-        self, definition: WorkflowDefinition, inputs: dict[str, Any], *, priority: int = 0
+        options: StartOptions | None = None,
     ) -> str:
-        """Create an instance and return its id without waiting for it."""
+        """Create an instance (or join the one holding the idempotency key of `options`) and
+        return its id without waiting for it."""
+        options = options or StartOptions()
         wrl, version = self._text_of(definition)
         remember_bindings(definition.cls.__module__)
+        now = self.clock.now()
         spec = NewInstance(
             workflow=definition.name,
             version=version,
             wrl=wrl,
             inputs={k: to_json(v) for k, v in inputs.items()},
-            priority=priority,
+            priority=options.priority,
+            idempotency_key=options.idempotency_key,
+            deadline=options.deadline(now),
             trace=start_trace(definition.name),
             family=tuple(self._member(child) for child in family_of(definition)),
         )
         self._ensure_running()
-        (instance_id,) = await self.store.create_instances([spec], self.clock.now())
+        (instance_id,) = await self.store.create_instances([spec], now)
         return instance_id
 
     async def result(self, instance_id: str, timeout: float | None = None) -> Any:

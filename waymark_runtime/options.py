@@ -7,9 +7,13 @@ message naming the option, never left to fail (or succeed wrongly) in the databa
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import timedelta
+
 from waymark_runtime.errors import WaymarkError
 
 _INT32 = range(-(2**31), 2**31)
+_LONGEST = timedelta.max.total_seconds()
 
 
 class InvalidOptionError(WaymarkError, ValueError):
@@ -47,3 +51,61 @@ def checked_name(
     if "\x00" in value:
         raise error(f"{option} must not contain a NUL character, got {value!r}")
     return value
+
+
+def checked_key(
+    value: object,
+    option: str = "_idempotency_key",
+    error: type[InvalidOptionError] = InvalidOptionError,
+) -> str | None:
+    """An idempotency key (None for none): a non-empty string PostgreSQL can store."""
+    return None if value is None else checked_name(value, option, error)
+
+
+def checked_timeout(
+    value: object, option: str = "_timeout", error: type[InvalidOptionError] = InvalidOptionError
+) -> float | None:
+    """A workflow deadline as seconds from the start (None for none): a positive duration
+    given as a `timedelta` or a number of seconds."""
+    if value is None:
+        return None
+    if isinstance(value, timedelta):
+        seconds = value.total_seconds()
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        seconds = float(value)
+    else:
+        raise error(f"{option} must be a timedelta or a number of seconds, got {value!r}")
+    if not (0 < seconds < _LONGEST):
+        raise error(f"{option} must be positive and finite, got {value!r}")
+    return seconds
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StartOptions:
+    """How a workflow instance is started (`run(..., _blocking=, _priority=, ...)`), checked."""
+
+    blocking: bool = True
+    priority: int = 0
+    idempotency_key: str | None = None
+    """One instance per (workflow, key): a start with a taken key joins that instance."""
+    timeout: float | None = None
+    """Seconds from the start after which an unfinished instance ends as `WorkflowTimeout`."""
+
+    @classmethod
+    def checked(
+        cls,
+        *,
+        blocking: object = True,
+        priority: object = None,
+        idempotency_key: object = None,
+        timeout: object = None,
+    ) -> StartOptions:
+        return cls(
+            blocking=checked_flag(blocking, "_blocking"),
+            priority=checked_priority(priority),
+            idempotency_key=checked_key(idempotency_key),
+            timeout=checked_timeout(timeout),
+        )
+
+    def deadline(self, now: float) -> float | None:
+        return None if self.timeout is None else now + self.timeout

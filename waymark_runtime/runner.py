@@ -31,6 +31,7 @@ from waymark_runtime import metrics
 from waymark_runtime.clock import Clock, Handle, SystemClock
 from waymark_runtime.config import Settings
 from waymark_runtime.engine import Outcome, ProgramCache, StepCommit, limits_of, step_instance
+from waymark_runtime.errors import WorkflowTimeout
 from waymark_runtime.logs import AttemptContext
 from waymark_runtime.store import postgres
 from waymark_runtime.store.contract import RunnerStore
@@ -92,6 +93,7 @@ class Runner:
         self.dirty: set[str] = set()
         self.committing: set[str] = set()
         self.commits: set[asyncio.Task[None]] = set()
+        self.expiring: set[asyncio.Task[None]] = set()  # instances ending past their deadline
         self.failure: BaseException | None = None
         self.orphans: set[str] = set()
         self.timers: dict[str, list[Handle]] = {}
@@ -209,7 +211,7 @@ class Runner:
         its virtual clock); `activity` is set whenever that may have changed."""
         return not (self.dirty or self.committing or self.commits or self.claiming
                     or self.stepping or self.claim_wanted.is_set()
-                    or self.pool.in_flight)  # fmt: skip
+                    or self.pool.in_flight or self.expiring)  # fmt: skip
 
     async def _claim_all(self) -> None:
         while (room := self.settings.max_concurrent_instances - len(self.held)) > 0:
@@ -243,7 +245,33 @@ class Runner:
             self._arm(held, ready_at, held.attempt_ready, attempt.id)
         for node, wake_at in held.sleeps.items():
             self._arm(held, wake_at, held.sleep_finished, node)
+        if claim.deadline is not None:
+            handle = self.time.call_at(claim.deadline, lambda: self._expire(held))
+            self.timers.setdefault(held.id, []).append(handle)
         self._mark(held.id)
+
+    def _expire(self, held: Held) -> None:
+        """The instance's deadline passed: end it as `WorkflowTimeout` (the cancel path: its
+        lease is dropped in the store, so nothing of this claim commits any more)."""
+        if self.held.get(held.id) is not held:
+            return
+        task = asyncio.get_running_loop().create_task(self._time_out(held))
+        self.expiring.add(task)
+        task.add_done_callback(self.expiring.discard)
+        self.activity.set()
+
+    async def _time_out(self, held: Held) -> None:
+        error = error_json(WorkflowTimeout(f"instance {held.id} passed its deadline"))
+
+        async def end() -> None:
+            await self.store.cancel(held.id, error, self.clock(), "failed")
+
+        await self._guarded("deadline", end)
+        log.info("instance %s passed its deadline: it ends as WorkflowTimeout", held.id)
+        if self.held.get(held.id) is held:
+            self._drop(held.id)
+            self.pool.withdraw_revoked()
+        self.activity.set()
 
     async def _poll_loop(self) -> None:
         """The fallback for notifications: released instances also wake by the clock."""

@@ -17,6 +17,7 @@ from typing import Any, ClassVar, Literal, Protocol, TypeVar
 
 from waymark_runtime import ir
 from waymark_runtime.actions import ActionHandle, BackoffPolicy, RetryPolicy, run_with_policy
+from waymark_runtime.options import StartOptions
 from waymark_runtime.values.registry import add_user_module
 
 R = TypeVar("R")
@@ -47,13 +48,10 @@ class WorkflowDefinition:
 
 class Backend(Protocol):
     async def run_workflow(
-        self,
-        definition: WorkflowDefinition,
-        inputs: dict[str, Any],
-        *,
-        blocking: bool,
-        priority: int | None,
-    ) -> Any: ...
+        self, definition: WorkflowDefinition, inputs: dict[str, Any], options: StartOptions
+    ) -> Any:
+        """Start an instance; its result (`options.blocking`) or its id."""
+        ...
 
 
 _backend: ContextVar[Backend | None] = ContextVar("waymark_backend", default=None)
@@ -67,6 +65,11 @@ def use_backend(backend: Backend | None) -> Any:
 
 def reset_backend(token: Any) -> None:
     _backend.reset(token)
+
+
+def current_backend_or_none() -> Backend | None:
+    """The backend made current in this context (`use_backend`), if any."""
+    return _backend.get()
 
 
 def current_backend() -> Backend:
@@ -103,6 +106,9 @@ class Workflow:
     """Base class of user workflows: subclass it, decorate with `@workflow`, define `run()`."""
 
     name: ClassVar[str]
+    timeout: ClassVar[timedelta | float | None] = None
+    """The default deadline of an instance (`run(..., _timeout=...)` overrides it): once it has
+    passed, an unfinished instance ends as `WorkflowTimeout`."""
     __waymark_definition__: ClassVar[WorkflowDefinition | None] = None
     __waymark_inline_run__: ClassVar[Callable[..., Coroutine[Any, Any, Any]] | None] = None
     # set by `@workflow` (the drawing lives with the compiler, which the runtime never imports)

@@ -93,7 +93,7 @@ def test_cancel_stops_a_running_instance(database: str, project: Path) -> None:
 
     ended = running.finish()
     assert ended.code == 1
-    assert f"instance {instance} was cancelled: InstanceCancelled" in ended.err
+    assert f"instance {instance} was cancelled: WorkflowCancelled" in ended.err
     assert time.monotonic() - started < 25  # not after the action's 30 s
     assert "end third" not in records(record)  # nothing runs after a cancel
 
@@ -101,7 +101,7 @@ def test_cancel_stops_a_running_instance(database: str, project: Path) -> None:
                     cwd=project)  # fmt: skip
     detail = shown.json()
     assert detail["status"] == "cancelled"
-    assert detail["error"]["exception"] == "InstanceCancelled"
+    assert detail["error"]["exception"] == "WorkflowCancelled"
     assert detail["attempts"][1]["status"] == "failed"  # the open attempt ends with it
 
     again = waymark("instances", "cancel", instance, database=database, cwd=project)
@@ -204,7 +204,7 @@ def test_requeue_and_pages_of_the_list(database: str, project: Path) -> None:
 
     old = show(retried)
     assert old["status"] == "cancelled"
-    assert old["error"] == {"exception": "InstanceCancelled",
+    assert old["error"] == {"exception": "WorkflowCancelled",
                             "message": f"requeued as instance {new['id']}"}  # fmt: skip
     assert (show(new["id"])["status"], show(new["id"])["inputs"]) == ("queued", {"gate": str(gate)})
 

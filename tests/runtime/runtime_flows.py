@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+from datetime import timedelta
 from pathlib import Path
 
 from waymark import RetryPolicy, Workflow, action, workflow
@@ -194,3 +195,14 @@ class Ledger(Workflow):
         last = await ledger(f"{tag}/last", seconds)
         keys.append(last)
         return keys
+
+
+@workflow
+class Deadlined(Workflow):
+    """Ends as `WorkflowTimeout` unless it finishes within an hour (the class's default)."""
+
+    timeout = timedelta(hours=1)
+
+    async def run(self, seconds: float) -> int:
+        await asyncio.sleep(seconds)
+        return await add(1, 1)

@@ -26,9 +26,10 @@ from tests.runtime.support import (
 )
 from waymark_runtime import wrl
 from waymark_runtime.admin import Admin, InstanceSummary, connect
+from waymark_runtime.client import exception_of
 from waymark_runtime.config import Settings
 from waymark_runtime.engine import NewInstance, Outcome, PlannedAction
-from waymark_runtime.errors import InstanceCancelled, InstanceStateError, UnknownInstance
+from waymark_runtime.errors import InstanceStateError, UnknownInstance, WorkflowCancelled
 from waymark_runtime.local import LocalRuntime
 from waymark_runtime.options import InvalidOptionError
 from waymark_runtime.store.pg_batch import CommitBatch, dumps
@@ -255,13 +256,13 @@ async def test_cancel_ends_a_running_instance_and_fences_its_runner(store: Any) 
     assert (summary.status, summary.finished_at, summary.finished) == ("cancelled", NOW + 5, True)
 
     outcome = await waiter
-    assert not outcome.ok and outcome.value["type"] == "waymark_runtime.errors:InstanceCancelled"
+    assert not outcome.ok and outcome.value["type"] == "waymark_runtime.errors:WorkflowCancelled"
     assert outcome.value["message"] == "no longer wanted"
     assert await store.outcome(running) == outcome
     detail = await admin_of(store).show(running)
     [attempt] = detail.attempts
     assert (attempt.status, attempt.finished_at) == ("failed", NOW + 5)
-    assert attempt.error["type"] == "waymark_runtime.errors:InstanceCancelled"
+    assert attempt.error["type"] == "waymark_runtime.errors:WorkflowCancelled"
     assert detail.sleeps == () and detail.lease_owner is None and detail.wake_at is None
     # The runner that held it loses it: its commits are fenced, its heartbeat drops it, and
     # nobody claims it again.
@@ -354,10 +355,15 @@ async def test_cancelling_a_local_runtime_instance_raises_in_its_waiter() -> Non
             await asyncio.sleep(0.01)
         started = time.monotonic()
         await admin.cancel(instance_id, "stop")
-        with pytest.raises(InstanceCancelled, match="stop"):
+        with pytest.raises(WorkflowCancelled, match="stop"):
             await runtime.result(instance_id, timeout=10)
         assert time.monotonic() - started < 5
         assert (await admin.list(status="cancelled")).items[0].id == instance_id
+
+
+def _old_cancel_error() -> dict[str, Any]:
+    error: dict[str, Any] = error_json(WorkflowCancelled("by hand"))
+    return {**error, "type": "waymark_runtime.errors:InstanceCancelled"}
 
 
 # the schema -----------------------------------------------------------------------------------
@@ -366,7 +372,8 @@ async def test_cancelling_a_local_runtime_instance_raises_in_its_waiter() -> Non
 async def test_instances_cancelled_before_the_status_existed_become_cancelled(
     pg_server: str,
 ) -> None:
-    """Migration 0006: a cancel used to store `failed` with an `InstanceCancelled` error."""
+    """Migration 0006: a cancel used to store `failed` with an `InstanceCancelled` error (the
+    earlier name of `WorkflowCancelled`, which such stored errors still resolve to)."""
     dsn = await asyncio.to_thread(create_database, pg_server, "cancelled", migrated=False)
     try:
         connection = await asyncpg.connect(dsn)
@@ -376,9 +383,9 @@ async def test_instances_cancelled_before_the_status_existed_become_cancelled(
                 if migration.number < 6:
                     await _apply(connection, migration)
             await connection.execute(_OLD_VERSION)
-            for instance_id, error in ((_CANCELLED, InstanceCancelled("by hand")),
-                                       (_FAILED, ValueError("boom"))):  # fmt: skip
-                await connection.execute(_OLD_INSTANCE, instance_id, dumps(error_json(error)))
+            for instance_id, error in ((_CANCELLED, _old_cancel_error()),
+                                       (_FAILED, error_json(ValueError("boom")))):  # fmt: skip
+                await connection.execute(_OLD_INSTANCE, instance_id, dumps(error))
         finally:
             await connection.close()
         await migrate_async(dsn)
@@ -389,6 +396,8 @@ async def test_instances_cancelled_before_the_status_existed_become_cancelled(
             await store.close()
         statuses = {item.id: item.status for item in listed.items}
         assert statuses == {_CANCELLED: "cancelled", _FAILED: "failed"}
+        old_error = exception_of(_old_cancel_error())
+        assert type(old_error) is WorkflowCancelled and str(old_error) == "by hand"
     finally:
         await asyncio.to_thread(drop_database, pg_server, dsn)
 
@@ -421,7 +430,7 @@ async def test_a_runner_stops_without_waiting_for_attempts_of_a_cancelled_instan
     async with client_for(database) as client:
         status = await client.get_status(instance_id)
         assert status is not None and status.status == "cancelled"
-        with pytest.raises(InstanceCancelled, match="cancelled by an administrator"):
+        with pytest.raises(WorkflowCancelled, match="cancelled by an administrator"):
             await client.get_result(instance_id, timeout=5)
 
 

@@ -11,6 +11,7 @@ from tests.runtime import runtime_flows as flows
 from tests.runtime.support import client_for
 from waymark import InvalidOptionError
 from waymark_runtime.local import LocalRuntime
+from waymark_runtime.options import StartOptions
 from waymark_runtime.store.postgres import PostgresStore
 from waymark_runtime.workflows import WorkflowDefinition
 
@@ -20,6 +21,13 @@ BAD_OPTIONS = [
     ({"_priority": True}, "_priority must be an integer, got True"),
     ({"_blocking": "no"}, "_blocking must be True or False, got 'no'"),
     ({"_blocking": None}, "_blocking must be True or False, got None"),
+    ({"_idempotency_key": ""}, "_idempotency_key must be a non-empty string, got ''"),
+    ({"_idempotency_key": 42}, "_idempotency_key must be a non-empty string, got 42"),
+    ({"_idempotency_key": "a\x00b"}, "_idempotency_key must not contain a NUL character"),
+    ({"_timeout": "1h"}, "_timeout must be a timedelta or a number of seconds, got '1h'"),
+    ({"_timeout": -5}, "_timeout must be positive and finite, got -5"),
+    ({"_timeout": float("inf")}, "_timeout must be positive and finite, got inf"),
+    ({"_timeout": True}, "_timeout must be a timedelta or a number of seconds, got True"),
 ]
 
 
@@ -55,5 +63,5 @@ async def test_a_nul_in_the_workflow_name_writes_nothing(
     renamed = dataclasses.replace(definition, name="Sin\x00gle")
     async with client_for(database) as client:
         with pytest.raises(InvalidOptionError, match="workflow name must not contain a NUL"):
-            await client.run_workflow(renamed, {"value": 1}, blocking=False, priority=None)
+            await client.run_workflow(renamed, {"value": 1}, StartOptions(blocking=False))
     assert await instance_count(store) == 0

@@ -145,7 +145,7 @@ def traced(snapshot: Snapshot) -> tuple[Dag | None, Placement]:
 
 @instances_app.command("cancel")
 def cancel_command(instance: IdArgument) -> None:
-    """Cancel an unfinished instance: it ends as cancelled (its waiters raise InstanceCancelled)
+    """Cancel an unfinished instance: it ends as cancelled (its waiters raise WorkflowCancelled)
     and runs no further.
 
     Attempts already running on a worker finish, but their results are dropped.

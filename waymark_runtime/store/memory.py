@@ -53,6 +53,8 @@ class _Instance:
     finished_at: float | None = None
     updated_at: float = 0.0
     trace_parent: str | None = None
+    idempotency_key: str | None = None
+    deadline_at: float | None = None
     attempts: dict[tuple[str, int], _Attempt] = field(default_factory=dict)
     timers: dict[str, _Timer] = field(default_factory=dict)
     parent_id: str | None = None
@@ -134,6 +136,7 @@ class MemoryStore:
         self._runnable: list[tuple[int, float, int, str]] = []  # (-priority, wake_at, n, id)
         self._order = itertools.count()
         self._done: dict[str, list[asyncio.Future[Outcome]]] = {}
+        self._keys: dict[tuple[str, str | None], str] = {}  # (workflow, idempotency key) -> id
 
     # clients ---------------------------------------------------------------------------------
 
@@ -145,14 +148,24 @@ class MemoryStore:
         ids = list(ids) if ids is not None else [str(uuid.uuid4()) for _ in specs]
         for key, wrl in programs.items():  # the newest text of a version: the newest positions
             self.versions[key] = wrl
+        joined: list[str] = []
         for instance_id, spec in zip(ids, specs, strict=True):
+            holding = (spec.workflow, spec.idempotency_key)
+            holder = self._keys.get(holding) if spec.idempotency_key is not None else None
+            if holder is not None:
+                joined.append(holder)
+                continue
             self.instances[instance_id] = _Instance(
                 id=instance_id, workflow_name=spec.workflow, workflow_version=spec.version,
                 inputs=json.loads(dumps(spec.inputs)), priority=spec.priority, created_at=now,
-                wake_at=now, trace_parent=spec.trace, pins=spec.pins())  # fmt: skip
+                wake_at=now, trace_parent=spec.trace, pins=spec.pins(),
+                idempotency_key=spec.idempotency_key, deadline_at=spec.deadline)  # fmt: skip
+            if spec.idempotency_key is not None:
+                self._keys[holding] = instance_id
             self._queue(self.instances[instance_id])
+            joined.append(instance_id)
         self._notify_runnable()
-        return ids
+        return joined
 
     async def outcome(self, instance_id: str) -> Outcome | None:
         return self.instances[instance_id].outcome()
@@ -178,17 +191,26 @@ class MemoryStore:
     # runners ---------------------------------------------------------------------------------
 
     async def claim(self, owner: str, limit: int, now: float, lease: float) -> list[Claim]:
-        picked: list[_Instance] = []
+        """`claim_instances`: highest priority first; at equal priority the workflows take
+        turns (the oldest of each, then the second oldest of each...)."""
+        due: list[tuple[int, float, int, str]] = []
         later: list[tuple[int, float, int, str]] = []
-        while self._runnable and len(picked) < limit:
+        while self._runnable:
             entry = heapq.heappop(self._runnable)
             instance = self.instances.get(entry[3])
             if instance is None or not self._is_queued(instance, entry):
                 continue
-            if entry[1] > now:
-                later.append(entry)
-                continue
-            picked.append(instance)
+            (later if entry[1] > now else due).append(entry)
+        turns: dict[str, int] = {}
+        ranked = []
+        for entry in due:  # in claim order, so each workflow's turns follow its own order
+            name = self.instances[entry[3]].workflow_name
+            turns[name] = turns.get(name, 0) + 1
+            ranked.append((entry[0], turns[name], entry[1], entry[2], entry))
+        ranked.sort()
+        picked = [self.instances[entry[3]] for *_, entry in ranked[:limit]]
+        for *_, entry in ranked[limit:]:
+            later.append(entry)
         for entry in later:
             heapq.heappush(self._runnable, entry)
         return [self._lease(instance, owner, now, lease) for instance in picked]
@@ -210,6 +232,7 @@ class MemoryStore:
             "trace_parent": instance.trace_parent,
             "pins": instance.pins, "depth": instance.depth, "parent_id": instance.parent_id,
             "child_count": sum(a.child_id is not None for a in instance.attempts.values()),
+            "deadline": instance.deadline_at,
             "attempts": [attempt.row() for attempt in attempts],
             "timers": sorted(((t.node, t.wake_at) for t in instance.timers.values()
                               if t.finished_at is None), key=lambda timer: timer[1]),
@@ -283,7 +306,8 @@ class MemoryStore:
         elif row["seq"] is not None and instance.event_seq != row["seq"]:
             instance.wake_at = now
         else:
-            instance.wake_at = row["wake_at"]
+            wakes = [at for at in (row["wake_at"], instance.deadline_at) if at is not None]
+            instance.wake_at = min(wakes, default=None)
         return True
 
     def _attempt_op(self, row: Row, owner: str, now: float) -> None:
@@ -344,7 +368,8 @@ class MemoryStore:
         doomed = [i.id for i in self.instances.values()
                   if i.finished_at is not None and i.finished_at < now - retention][:limit]  # fmt: skip
         for instance_id in doomed:
-            del self.instances[instance_id]
+            instance = self.instances.pop(instance_id)
+            self._keys.pop((instance.workflow_name, instance.idempotency_key), None)
         return len(doomed)
 
     # inspection (`InspectionStore`) ----------------------------------------------------------
@@ -370,10 +395,13 @@ class MemoryStore:
     async def program_of(self, workflow: str, version: str) -> str | None:
         return self.versions.get((workflow, version))
 
-    async def cancel(self, instance_id: str, error: Any, now: float) -> bool:
-        """`cancel_instance`; waiters get the cancelled outcome."""
+    async def cancel(
+        self, instance_id: str, error: Any, now: float, status: str = "cancelled"
+    ) -> bool:
+        """`cancel_instance`; waiters get the cancelled (or timed-out) outcome."""
         instance = self.instances.get(instance_id)
-        if instance is None or not memory_inspect.cancel(instance, json.loads(dumps(error)), now):
+        error = json.loads(dumps(error))
+        if instance is None or not memory_inspect.cancel(instance, error, now, status):
             return False
         changed = memory_children.settle(self, [instance_id], now, cascade_error())
         for each in [instance, *changed]:

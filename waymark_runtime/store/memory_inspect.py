@@ -90,12 +90,12 @@ def _listed_row(instance: _Instance, created_us: int) -> Row:
     return {**row, "created_us": created_us, "attempts": len(instance.attempts)}
 
 
-def cancel(instance: _Instance, error: Any, now: float) -> bool:
-    """End an unfinished instance as cancelled: its lease and pending sleeps go, open attempts
-    fail."""
+def cancel(instance: _Instance, error: Any, now: float, status: str = "cancelled") -> bool:
+    """End an unfinished instance as `status` (cancelled, or failed past its deadline): its
+    lease and pending sleeps go, open attempts fail."""
     if instance.status in FINISHED:
         return False
-    instance.status, instance.result, instance.error = "cancelled", None, error
+    instance.status, instance.result, instance.error = status, None, error
     instance.finished_at = instance.updated_at = now
     instance.lease_owner = instance.lease_expires_at = instance.wake_at = None
     for attempt in instance.attempts.values():

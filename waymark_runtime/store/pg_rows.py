@@ -40,6 +40,8 @@ class Claim:
     sleeps: dict[str, float]
     epoch: int = 0
     """Which claim of the instance this is (bumped by every claim): the fence of its work."""
+    deadline: float | None = None
+    """When the instance, if unfinished, ends as `WorkflowTimeout` (epoch seconds)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +59,7 @@ FINISHED = frozenset({"completed", "failed", "cancelled"})
 
 def outcome_of(row: Any) -> Outcome | None:
     """The outcome of an instance row (None while it runs): a cancelled instance's error is
-    the `InstanceCancelled` exception its waiters raise."""
+    the `WorkflowCancelled` exception its waiters raise."""
     if row["status"] == "completed":
         return Outcome(ok=True, value=row["result"])
     if row["status"] in FINISHED:
@@ -129,4 +131,4 @@ def claim_of(row: Mapping[str, Any], wrl: str, now: float) -> Claim:
     for node in due:
         del sleeps[node]
     return Claim(instance=instance, priority=row["priority"], pending=pending, sleeps=sleeps,
-                 epoch=row["lease_epoch"])  # fmt: skip
+                 epoch=row["lease_epoch"], deadline=row["deadline"])  # fmt: skip

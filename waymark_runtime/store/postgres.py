@@ -25,6 +25,7 @@ from waymark_runtime.engine import (
     Outcome,
     check_programs,
 )
+from waymark_runtime.errors import InternalError
 from waymark_runtime.store.contract import (
     InstanceQuery,
     QueueStats,
@@ -140,14 +141,15 @@ class PostgresStore:
     ) -> list[str]:
         """Insert instances runnable at once; a program version's text is sent only once.
 
-        `ids` lets a caller pick the ids (to wait on them before they exist). A version whose
-        text does not hash to it, or names another workflow, is refused (`ProgramMismatch`).
+        `ids` lets a caller pick the ids (to wait on them before they exist). Returns the id
+        each spec became, or joined when its idempotency key is taken. A version whose text
+        does not hash to it, or names another workflow, is refused (`ProgramMismatch`).
         """
         ids = list(ids) if ids is not None else [str(uuid.uuid4()) for _ in specs]
         fresh = {key: wrl for spec in specs for key, wrl in spec.programs().items()}
         fresh = {key: wrl for key, wrl in fresh.items() if self._known_versions.get(key) != wrl}
         check_programs(fresh)
-        await self.pool.fetchrow(
+        rows = await self.pool.fetch(
             self._sql["create_instances"],
             [name for name, _ in fresh],
             [version for _, version in fresh],
@@ -160,9 +162,24 @@ class PostgresStore:
             now,
             [s.trace for s in specs],
             [dumps(s.pins()) for s in specs],
+            [s.idempotency_key for s in specs],
+            [s.deadline for s in specs],
         )
         self._known_versions.update(fresh)
-        return ids
+        joined = list(ids)
+        for row in rows:
+            if row["ord"] is None:
+                continue
+            index, spec = row["ord"] - 1, specs[row["ord"] - 1]
+            found = row["joined"]
+            if found is None:  # a racing start with this key committed after we began
+                found = await self.pool.fetchval(
+                    self._sql["instance_by_key"], spec.workflow, spec.idempotency_key
+                )
+            if found is None:
+                raise InternalError(f"no instance holds idempotency key {spec.idempotency_key!r}")
+            joined[index] = str(found)
+        return [str(found) for found in joined]
 
     async def outcomes(self, instance_ids: Sequence[str]) -> dict[str, tuple[str, Outcome | None]]:
         """Status and outcome (None while running) of each known instance."""
@@ -208,7 +225,9 @@ class PostgresStore:
     async def claim(self, owner: str, limit: int, now: float, lease: float) -> list[Claim]:
         """Lease up to `limit` runnable instances, with their events and pending work."""
         known = list(self._program_keys.values())
-        rows = await self.pool.fetch(self._sql["claim_instances"], owner, limit, now, lease, known)
+        rows = await self.pool.fetch(
+            self._sql["claim_instances"], owner, limit, now, lease, known, None
+        )
         return self._claimed(rows, now)
 
     def _claimed(self, rows: list[asyncpg.Record], now: float) -> list[Claim]:
@@ -281,7 +300,7 @@ class PostgresStore:
         """`claim`, restricted to `instance_ids` (a runner dedicated to some instances)."""
         known = list(self._program_keys.values())
         rows = await self.pool.fetch(
-            self._sql["claim_instances_among"], owner, limit, now, lease, known, list(instance_ids)
+            self._sql["claim_instances"], owner, limit, now, lease, known, list(instance_ids)
         )
         return self._claimed(rows, now)
 
@@ -332,11 +351,15 @@ class PostgresStore:
         )
         return [{**dict(row), "id": str(row["id"])} for row in rows]
 
-    async def cancel(self, instance_id: str, error: Any, now: float) -> bool:
-        """End an unfinished instance as cancelled, with `error` (the exception its waiters
-        raise); False when it is unknown or already finished."""
+    async def cancel(
+        self, instance_id: str, error: Any, now: float, status: str = "cancelled"
+    ) -> bool:
+        """End an unfinished instance as `status` (`cancelled`, or `failed` past its deadline)
+        with `error` (the exception its waiters raise); False when it is unknown or finished."""
         async with self.pool.acquire() as connection, connection.transaction():
-            row = await connection.fetchrow(self._sql["cancel_instance"], instance_id, now, error)
+            row = await connection.fetchrow(
+                self._sql["cancel_instance"], instance_id, now, error, status
+            )
             if row is not None:
                 await self._settle(connection, [instance_id], now)
         return row is not None

@@ -96,7 +96,16 @@ def _standard_classes() -> dict[str, type]:
     for name, module in list(sys.modules.items()):
         if name.partition(".")[0] in _OURS and isinstance(module, ModuleType):
             found.update((_path(c), c) for c in _defined_in(module) if _is_exception(c))
+            found.update(_renamed_exceptions(module))
     return found
+
+
+def _renamed_exceptions(module: ModuleType) -> Iterator[tuple[str, type]]:
+    """Our exceptions under the old names a module keeps for them (`InstanceCancelled =
+    WorkflowCancelled`), so values stored under an old name still resolve."""
+    for alias, value in list(vars(module).items()):
+        if _is_exception(value) and value.__module__ == module.__name__ and alias != value.__name__:
+            yield f"{module.__name__}:{alias}", value
 
 
 def _user_classes(roots: list[ModuleType]) -> dict[str, type]:

@@ -7,35 +7,87 @@
 -- Register the distinct program versions (idempotent) and insert the instances, runnable now.
 -- The caller checked that each text hashes to its version, so a row holding other text for it
 -- has other source positions (or is forged): it is overwritten, and what `run()` submitted is
--- what runs, with the positions of the source that submitted it last.
+-- what runs, with the positions of the source that submitted it last. An instance with an
+-- idempotency key ($12) another instance of its workflow holds is not created: a row per such
+-- input (`ord`, 1-based) names the instance it joined (`joined` is NULL when a racing start
+-- with the key committed after this statement began: the caller looks again), and one last
+-- row with a NULL `ord` sends the notification.
 WITH versions AS (
     INSERT INTO waymark_workflow_versions AS w (name, version, wrl, created_at)
     SELECT v.name, v.version, v.wrl, to_timestamp($9)
     FROM unnest($1::text[], $2::text[], $3::text[]) AS v (name, version, wrl)
     ON CONFLICT (name, version) DO UPDATE SET wrl = excluded.wrl WHERE w.wrl <> excluded.wrl
+), input AS (
+    SELECT * FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::integer[],
+                         $10::text[], $11::text[], $12::text[], $13::double precision[])
+        WITH ORDINALITY AS n (id, name, version, inputs, priority, trace_parent, pins,
+                              idempotency_key, deadline, ord)
 ), created AS (
     INSERT INTO waymark_instances
-        (id, workflow_name, workflow_version, inputs, priority, wake_at, created_at, updated_at,
-         trace_parent, pins)
-    SELECT n.id, n.name, n.version, n.inputs::json, n.priority,
-           to_timestamp($9), to_timestamp($9), to_timestamp($9), n.trace_parent, n.pins::json
-    FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::integer[], $10::text[],
-                $11::text[])
-        AS n (id, name, version, inputs, priority, trace_parent, pins)
-    RETURNING 1
+        (id, workflow_name, workflow_version, inputs, priority, idempotency_key, deadline_at,
+         wake_at, created_at, updated_at, trace_parent, pins)
+    SELECT n.id, n.name, n.version, n.inputs::json, n.priority, n.idempotency_key,
+           to_timestamp(n.deadline), to_timestamp($9), to_timestamp($9), to_timestamp($9),
+           n.trace_parent, n.pins::json
+    FROM input AS n
+    ORDER BY n.ord
+    ON CONFLICT (workflow_name, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+    RETURNING id, workflow_name, idempotency_key
+), notified AS (
+    SELECT CASE WHEN count(*) > 0 THEN pg_notify('waymark_runnable', '')::text END FROM created
 )
-SELECT count(*), CASE WHEN count(*) > 0 THEN pg_notify('waymark_runnable', '')::text END
-FROM created;
+SELECT n.ord, coalesce(k.id, i.id) AS joined, (SELECT * FROM notified) AS notified
+FROM input AS n
+LEFT JOIN created AS own ON own.id = n.id
+LEFT JOIN created AS k ON k.workflow_name = n.name AND k.idempotency_key = n.idempotency_key
+LEFT JOIN waymark_instances AS i
+    ON i.workflow_name = n.name AND i.idempotency_key = n.idempotency_key
+WHERE n.idempotency_key IS NOT NULL AND own.id IS NULL
+UNION ALL
+SELECT NULL, NULL, (SELECT * FROM notified)
+ORDER BY 1;
+
+-- name: instance_by_key
+-- The instance of workflow $1 holding idempotency key $2, if any.
+SELECT id FROM waymark_instances WHERE workflow_name = $1 AND idempotency_key = $2;
 
 -- name: claim_instances
--- Lease up to $2 runnable instances for owner $1 until $3 + $4, highest priority first.
+-- Lease up to $2 runnable instances for owner $1 until $3 + $4 (only those whose id is in $6,
+-- unless $6 is NULL: `waymark run` runs its own instance only). Highest priority first; at
+-- equal priority the workflows take turns (the oldest of each, then the second oldest of
+-- each...), so a backlog of one workflow never starves another. The distinct workflows with
+-- runnable instances are found by a skip scan of `waymark_instances_runnable`.
 -- Returns what a step needs: the program text (unless `version:md5(text)` is in $5, known to
--- the caller: a text re-registered with moved source positions is sent again), the unconsumed attempts (events and pending work) and the durable sleeps.
-WITH picked AS (
-    SELECT id FROM waymark_instances
-    WHERE lease_owner IS NULL AND wake_at <= to_timestamp($3)
-    ORDER BY priority DESC, wake_at
-    LIMIT $2
+-- the caller: a text re-registered with moved source positions is sent again), the unconsumed
+-- attempts (events and pending work) and the durable sleeps.
+WITH RECURSIVE workflows (name) AS (
+    (SELECT workflow_name FROM waymark_instances
+     WHERE lease_owner IS NULL AND wake_at IS NOT NULL
+     ORDER BY workflow_name LIMIT 1)
+    UNION ALL
+    SELECT (SELECT i.workflow_name FROM waymark_instances AS i
+            WHERE i.lease_owner IS NULL AND i.wake_at IS NOT NULL AND i.workflow_name > w.name
+            ORDER BY i.workflow_name LIMIT 1)
+    FROM workflows AS w
+    WHERE w.name IS NOT NULL
+), candidates AS (
+    SELECT c.*
+    FROM workflows AS w
+    CROSS JOIN LATERAL (
+        SELECT i.id, i.priority, i.wake_at,
+               row_number() OVER (ORDER BY i.priority DESC, i.wake_at) AS turn
+        FROM waymark_instances AS i
+        WHERE i.workflow_name = w.name AND i.lease_owner IS NULL
+          AND i.wake_at <= to_timestamp($3) AND ($6::uuid[] IS NULL OR i.id = ANY ($6::uuid[]))
+        ORDER BY i.priority DESC, i.wake_at
+        LIMIT $2
+    ) AS c
+    WHERE w.name IS NOT NULL
+), picked AS (
+    SELECT i.id FROM waymark_instances AS i
+    WHERE i.id IN (SELECT c.id FROM candidates AS c
+                   ORDER BY c.priority DESC, c.turn, c.wake_at LIMIT $2)
+      AND i.lease_owner IS NULL AND i.wake_at <= to_timestamp($3)
     FOR UPDATE SKIP LOCKED
 )
 UPDATE waymark_instances AS i
@@ -50,6 +102,7 @@ WHERE i.id = picked.id
 RETURNING
     i.id, i.workflow_name, i.workflow_version, i.inputs, i.state, i.priority, i.event_seq,
     i.lease_epoch, i.trace_parent, i.pins, i.depth, i.parent_id,
+    extract(epoch FROM i.deadline_at)::float8 AS deadline,
     (SELECT count(*) FROM waymark_attempts AS a
      WHERE a.instance_id = i.id AND a.child_id IS NOT NULL) AS child_count,
     (SELECT v.wrl FROM waymark_workflow_versions AS v
@@ -94,7 +147,7 @@ WITH step AS (
                                 THEN NULL ELSE i.lease_expires_at END,
         wake_at = CASE WHEN NOT s.release OR s.status IN ('completed', 'failed') THEN NULL
                        WHEN s.seq IS NOT NULL AND i.event_seq <> s.seq THEN to_timestamp($2)
-                       ELSE to_timestamp(s.wake_at) END,
+                       ELSE least(to_timestamp(s.wake_at), i.deadline_at) END,
         updated_at = to_timestamp($2)
     FROM step AS s
     WHERE i.id = s.id AND i.lease_owner = $1 AND (s.epoch IS NULL OR i.lease_epoch = s.epoch)
@@ -296,45 +349,6 @@ INSERT INTO waymark_migrations (number, name) VALUES ($1, $2);
 
 -- Inspection and the CLI (`waymark run`, `waymark instances`, `waymark graph --instance`) -----
 
--- name: claim_instances_among
--- `claim_instances` restricted to the ids in $6: `waymark run` runs its own instance only,
--- never other runnable instances whose actions its process may not have loaded.
-WITH picked AS (
-    SELECT id FROM waymark_instances
-    WHERE lease_owner IS NULL AND wake_at <= to_timestamp($3) AND id = ANY ($6::uuid[])
-    ORDER BY priority DESC, wake_at
-    LIMIT $2
-    FOR UPDATE SKIP LOCKED
-)
-UPDATE waymark_instances AS i
-SET lease_owner = $1,
-    lease_expires_at = to_timestamp($3 + $4),
-    lease_epoch = i.lease_epoch + 1,
-    wake_at = NULL,
-    status = CASE WHEN i.status = 'queued' THEN 'running' ELSE i.status END,
-    updated_at = to_timestamp($3)
-FROM picked
-WHERE i.id = picked.id
-RETURNING
-    i.id, i.workflow_name, i.workflow_version, i.inputs, i.state, i.priority, i.event_seq,
-    i.lease_epoch, i.trace_parent, i.pins, i.depth, i.parent_id,
-    (SELECT count(*) FROM waymark_attempts AS a
-     WHERE a.instance_id = i.id AND a.child_id IS NOT NULL) AS child_count,
-    (SELECT v.wrl FROM waymark_workflow_versions AS v
-     WHERE v.name = i.workflow_name AND v.version = i.workflow_version
-       AND NOT (v.version || ':' || md5(v.wrl) = ANY ($5::text[]))) AS wrl,
-    (SELECT coalesce(json_agg(json_build_array(
-                a.node, a.attempt, a.status, a.action, a.args, a.kwargs, a.timeout_seconds,
-                extract(epoch FROM a.ready_at), a.lost_count, a.result, a.error,
-                extract(epoch FROM a.finished_at)
-            ) ORDER BY a.finished_at, a.created_at), '[]')
-     FROM waymark_attempts AS a
-     WHERE a.instance_id = i.id AND NOT a.consumed) AS attempts,
-    (SELECT coalesce(json_agg(json_build_array(t.node, extract(epoch FROM t.wake_at))
-                              ORDER BY t.wake_at), '[]')
-     FROM waymark_timers AS t
-     WHERE t.instance_id = i.id AND t.finished_at IS NULL) AS timers;
-
 -- name: instance_attempts
 -- Every attempt of instance $1, consumed or not, in the order the instance dispatched them.
 SELECT node, attempt, action, args, kwargs, status, result, error, lost_count, timeout_seconds,
@@ -396,7 +410,8 @@ ORDER BY i.created_at DESC, i.id DESC
 LIMIT $5;
 
 -- name: cancel_instance
--- End unfinished instance $1 as cancelled with error $3 at $2: its lease is dropped (the holding
+-- End unfinished instance $1 with status $4 (`cancelled`, or `failed` past its deadline) and
+-- error $3 at $2: its lease is dropped (the holding
 -- runner's next commit or heartbeat fails the lease fence, so it lets the instance go), its
 -- open attempts fail, its pending sleeps are deleted, and waiters are notified. Returns no row when
 -- the instance is unknown or already finished.
@@ -404,7 +419,7 @@ WITH target AS (
     SELECT id FROM waymark_instances WHERE id = $1 AND finished_at IS NULL FOR UPDATE
 ), cancelled AS (
     UPDATE waymark_instances AS i
-    SET status = 'cancelled', result = NULL, error = $3::json, finished_at = to_timestamp($2),
+    SET status = $4, result = NULL, error = $3::json, finished_at = to_timestamp($2),
         lease_owner = NULL, lease_expires_at = NULL, wake_at = NULL,
         updated_at = to_timestamp($2)
     FROM target

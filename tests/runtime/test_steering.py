@@ -1,0 +1,221 @@
+"""Steering instances: idempotent starts, `waymark.cancel`, and workflow deadlines, on
+`LocalRuntime` (virtual time) and on PostgreSQL with a real runner and worker processes."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import waymark
+from tests.runtime import runtime_flows as flows
+from tests.runtime.support import client_for, runner_settings, running
+from waymark_runtime.engine import NewInstance
+from waymark_runtime.errors import InstanceStateError, WorkflowCancelled, WorkflowTimeout
+from waymark_runtime.local import LocalRuntime
+from waymark_runtime.store.postgres import PostgresStore
+
+SINGLE = flows.Single.__waymark_definition__
+assert SINGLE is not None
+
+
+def keyed(key: str | None, value: int = 1) -> NewInstance:
+    return NewInstance(workflow=SINGLE.name, version=SINGLE.version, wrl=SINGLE.wrl,
+                       inputs={"value": value}, idempotency_key=key)  # fmt: skip
+
+
+@pytest.fixture
+def record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The file `recorded` actions append a line to, in this process and in workers."""
+    path = tmp_path / "record"
+    monkeypatch.setenv(flows.RECORD_ENV, str(path))
+    return path
+
+
+def executions(record: Path) -> list[str]:
+    return record.read_text().splitlines() if record.exists() else []
+
+
+# -- idempotent starts -------------------------------------------------------------------------
+
+
+async def test_a_taken_key_joins_the_instance_in_one_batch_and_across_batches(
+    any_store: Any,
+) -> None:
+    first, again, other, unkeyed, twin = await any_store.create_instances(
+        [keyed("k"), keyed("k", 2), keyed("other"), keyed(None), keyed(None)], 100.0
+    )
+    assert first == again
+    assert len({first, other, unkeyed, twin}) == 4
+    [later] = await any_store.create_instances([keyed("k", 3)], 200.0)
+    assert later == first
+    row = await any_store.status(first)
+    assert row["inputs"] == {"value": 1}  # the joined start's inputs are not applied
+
+
+async def test_a_key_is_free_again_once_its_instance_is_collected(any_store: Any) -> None:
+    [first] = await any_store.create_instances([keyed("k")], 100.0)
+    await any_store.cancel(first, {"$t": "exception"}, 150.0)
+    assert await any_store.create_instances([keyed("k")], 160.0) == [first]
+    assert await any_store.collect_garbage(1000.0, retention=10.0) == 1
+    [fresh] = await any_store.create_instances([keyed("k")], 1000.0)
+    assert fresh != first
+
+
+async def test_local_runs_with_one_key_run_once(record: Path) -> None:
+    async with LocalRuntime():
+        ids = {await flows.Recorded().run("a", 2, 0.0, _blocking=False, _idempotency_key="k")
+               for _ in range(3)}  # fmt: skip
+        assert len(ids) == 1
+        results = [await flows.Recorded().run("a", 2, 0.0, _idempotency_key="k")
+                   for _ in range(2)]  # fmt: skip
+        assert results == [["a/0", "a/1"]] * 2
+        assert await waymark.get_result(ids.pop()) == ["a/0", "a/1"]
+        other = await flows.Recorded().run("b", 1, 0.0, _idempotency_key="other")
+    assert other == ["b/0"]
+    assert executions(record) == ["a/0", "a/1", "b/0"]
+
+
+async def test_racing_starts_on_postgres_create_one_instance(
+    store: PostgresStore, database: str, record: Path
+) -> None:
+    async def start(client_number: int) -> list[str]:
+        async with client_for(database):
+            starts = [flows.Recorded().run("race", 1, 0.2, _blocking=False,
+                                           _idempotency_key="order-42") for _ in range(10)]  # fmt: skip
+            return list(await asyncio.gather(*starts))
+
+    ids = [i for batch in await asyncio.gather(*(start(n) for n in range(4))) for i in batch]
+    assert len(set(ids)) == 1
+    count = await store.pool.fetchval("SELECT count(*) FROM waymark_instances")
+    assert count == 1
+    async with running(store, runner_settings(database)), client_for(database):
+        joined = await flows.Recorded().run("race", 1, 0.2, _idempotency_key="order-42")
+    assert joined == ["race/0"]
+    assert executions(record) == ["race/0"]
+
+
+async def test_a_blocking_start_that_joins_a_failed_instance_raises_its_error(
+    store: PostgresStore, database: str
+) -> None:
+    async with running(store, runner_settings(database)), client_for(database):
+        with pytest.raises(flows.Declined, match="no"):
+            await flows.Declining().run("no", _idempotency_key="d")
+        with pytest.raises(flows.Declined, match="no"):
+            await flows.Declining().run("other", _idempotency_key="d")
+
+
+# -- cancellation -----------------------------------------------------------------------------
+
+
+async def test_cancel_ends_a_sleeping_local_instance() -> None:
+    async with LocalRuntime(virtual_time=False):
+        instance_id = await flows.SleepThenAdd().run(3600.0, _blocking=False)
+        await _until_status(instance_id, "running")
+        await waymark.cancel(instance_id, "not needed")
+        with pytest.raises(WorkflowCancelled, match="not needed"):
+            await waymark.get_result(instance_id)
+        status = await waymark.get_status(instance_id)
+        assert status is not None and status.status == "cancelled"
+        with pytest.raises(InstanceStateError, match="already finished"):
+            await waymark.cancel(instance_id)
+
+
+async def test_cancel_on_postgres_drops_the_running_attempt_and_wakes_the_waiter(
+    store: PostgresStore, database: str
+) -> None:
+    async with running(store, runner_settings(database)), client_for(database):
+        instance_id = await flows.Slow().run(7, 30.0, _blocking=False)
+        waiter = asyncio.ensure_future(waymark.get_result(instance_id))
+        await _until_attempt_runs(store, instance_id)
+        await waymark.cancel(instance_id)
+        with pytest.raises(WorkflowCancelled):
+            await asyncio.wait_for(waiter, 10)
+        attempts = await store.attempts_of(instance_id)
+        assert [a["status"] for a in attempts] == ["failed"]
+
+
+# -- deadlines --------------------------------------------------------------------------------
+
+
+async def test_a_local_deadline_ends_a_long_sleep_in_virtual_time() -> None:
+    async with LocalRuntime():
+        with pytest.raises(WorkflowTimeout, match="deadline"):
+            await flows.SleepThenAdd().run(86_400.0, _timeout=timedelta(hours=1))
+        assert await flows.SleepThenAdd().run(60.0, _timeout=3600) == 2
+        with pytest.raises(WorkflowTimeout):
+            await flows.Deadlined().run(7200.0)  # the class's default: one hour
+        assert await flows.Deadlined().run(7200.0, _timeout=timedelta(hours=3)) == 2
+
+
+async def test_a_deadline_on_postgres_ends_a_held_and_a_released_instance(
+    store: PostgresStore, database: str
+) -> None:
+    # Sleeps of 30 s are longer than the eviction threshold: the instance is released while
+    # it sleeps, and must be claimed again at its deadline.
+    settings = runner_settings(database, evict_sleep_threshold_ms=500)
+    async with running(store, settings), client_for(database):
+        started = time.monotonic()
+        released = await flows.SleepThenAdd().run(30.0, _blocking=False, _timeout=1.5)
+        held = await flows.Slow().run(1, 30.0, _blocking=False, _timeout=1.0)
+        for instance_id in (released, held):
+            with pytest.raises(WorkflowTimeout):
+                await asyncio.wait_for(waymark.get_result(instance_id), 15)
+            status = await waymark.get_status(instance_id)
+            assert status is not None and status.status == "failed"
+        assert time.monotonic() - started < 10
+        assert await flows.Single().run(5, _timeout=60) == 5
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+async def _until_status(instance_id: str, wanted: str) -> None:
+    for _ in range(500):
+        status = await waymark.get_status(instance_id)
+        if status is not None and status.status == wanted:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"instance {instance_id} never became {wanted}")
+
+
+async def _until_attempt_runs(store: PostgresStore, instance_id: str) -> None:
+    for _ in range(500):
+        if any(a["status"] == "running" for a in await store.attempts_of(instance_id)):
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("the attempt never started")
+
+
+# -- fairness ---------------------------------------------------------------------------------
+
+SEQUENCE = flows.Sequence.__waymark_definition__
+assert SEQUENCE is not None
+
+
+def of(definition: Any, priority: int = 0) -> NewInstance:
+    return NewInstance(workflow=definition.name, version=definition.version,
+                       wrl=definition.wrl, inputs={}, priority=priority)  # fmt: skip
+
+
+async def test_claims_take_turns_between_workflows_at_equal_priority(any_store: Any) -> None:
+    backlog = await any_store.create_instances([of(SINGLE) for _ in range(20)], 100.0)
+    [late] = await any_store.create_instances([of(SEQUENCE)], 200.0)
+    [urgent] = await any_store.create_instances([of(SINGLE, priority=5)], 300.0)
+    claimed = [c.instance.instance_id for c in await any_store.claim("r", 3, 400.0, 30.0)]
+    assert claimed[0] == urgent  # priority first
+    assert set(claimed[1:]) == {backlog[0], late}  # then each workflow's oldest
+    again = [c.instance.instance_id for c in await any_store.claim("r", 2, 400.0, 30.0)]
+    assert again == backlog[1:3]  # the backlog goes on in its own order
+
+
+async def test_a_backlog_of_100_000_does_not_starve_another_workflow(store: PostgresStore) -> None:
+    for start in range(0, 100_000, 20_000):
+        await store.create_instances([of(SINGLE) for _ in range(20_000)], 100.0 + start)
+    [late] = await store.create_instances([of(SEQUENCE)], 1_000_000.0)
+    claimed = [c.instance.instance_id for c in await store.claim("r", 10, 1_000_001.0, 30.0)]
+    assert late in claimed and len(claimed) == 10

@@ -1,8 +1,8 @@
 """The mypy plugin of waymark: `plugins = ["waymark.mypy"]` in a project's mypy configuration.
 
-`@workflow` wraps `run()` so that a call also takes `_blocking` and `_priority`, which a class's
-own `async def run(self, ...)` does not declare. For every class derived from `Workflow`, the
-plugin adds both as keyword-only parameters to `run()`'s signature, and types the result of
+`@workflow` wraps `run()` so that a call also takes `_blocking`, `_priority`, `_idempotency_key`
+and `_timeout`, which a class's own `async def run(self, ...)` does not declare. For every class
+derived from `Workflow`, the plugin adds them as keyword-only parameters to `run()`'s signature, and types the result of
 `run(..., _blocking=False)` as the instance id (`str`) instead of `run()`'s return type. Only
 mypy imports this module.
 """
@@ -16,7 +16,7 @@ from mypy.plugin import MethodContext, MethodSigContext, Plugin
 from mypy.types import CallableType, Instance, NoneType, Type, UnionType, get_proper_type
 
 WORKFLOW = "waymark_runtime.workflows.Workflow"
-OPTIONS = ("_blocking", "_priority")
+OPTIONS = ("_blocking", "_priority", "_idempotency_key", "_timeout")
 
 
 class WaymarkPlugin(Plugin):
@@ -35,17 +35,22 @@ def _is_workflow(receiver: Type) -> bool:
 
 
 def _run_signature(ctx: MethodSigContext) -> CallableType:
-    """`run()`'s own signature plus `*, _blocking: bool, _priority: int | None`."""
+    """`run()`'s own signature plus `*, _blocking: bool, _priority: int | None,
+    _idempotency_key: str | None, _timeout: timedelta | float | None`."""
     signature = ctx.default_signature
     if not _is_workflow(ctx.type) or any(name in OPTIONS for name in signature.arg_names):
         return signature
     flag = ctx.api.named_generic_type("builtins.bool", [])
     priority = UnionType([ctx.api.named_generic_type("builtins.int", []), NoneType()])
+    key = UnionType([ctx.api.named_generic_type("builtins.str", []), NoneType()])
+    timeout = UnionType([ctx.api.named_generic_type("datetime.timedelta", []),
+                         ctx.api.named_generic_type("builtins.float", []), NoneType()])  # fmt: skip
+    added = [flag, priority, key, timeout]
     # keyword-only parameters go before a **kwargs parameter, if run() has one
     at = len(signature.arg_kinds) - (1 if signature.arg_kinds[-1:] == [ARG_STAR2] else 0)
     return signature.copy_modified(
-        arg_types=[*signature.arg_types[:at], flag, priority, *signature.arg_types[at:]],
-        arg_kinds=[*signature.arg_kinds[:at], ARG_NAMED_OPT, ARG_NAMED_OPT,
+        arg_types=[*signature.arg_types[:at], *added, *signature.arg_types[at:]],
+        arg_kinds=[*signature.arg_kinds[:at], *[ARG_NAMED_OPT] * len(added),
                    *signature.arg_kinds[at:]],
         arg_names=[*signature.arg_names[:at], *OPTIONS, *signature.arg_names[at:]],
     )  # fmt: skip

@@ -156,12 +156,14 @@ class Swallows(Workflow):
 
 
 async def refusal(flow: type[Workflow], *args: Any, limits: Limits = SMALL) -> LimitExceeded:
-    """Run `flow` to its failure; assert it is a limit, refused within a second."""
+    """Run `flow` to its failure; assert it is a limit, refused after bounded work (well under a
+    second alone; the bound is loose so a loaded machine does not fail it, while an unbounded
+    program would run for minutes or exhaust memory)."""
     began = time.monotonic()
     async with LocalRuntime(limits=limits):
         with pytest.raises(LimitExceeded) as caught:
             await flow().run(*args)
-    assert time.monotonic() - began < 2
+    assert time.monotonic() - began < 30
     return caught.value
 
 

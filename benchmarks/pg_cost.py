@@ -54,10 +54,12 @@ class Cost:
     wal_bytes: float
     server_cpu_ms: float | None
     wal_source: str
+    wal_fpi: float | None = None  # full-page images (the first change of a page after a checkpoint)
 
     def as_json(self) -> dict[str, float | str | None]:
         return {"commits": self.commits, "rows": self.rows, "wal_bytes": self.wal_bytes,
-                "server_cpu_ms": self.server_cpu_ms, "wal_source": self.wal_source}  # fmt: skip
+                "wal_fpi": self.wal_fpi, "server_cpu_ms": self.server_cpu_ms,
+                "wal_source": self.wal_source}  # fmt: skip
 
 
 async def snapshot(dsn: str) -> Snapshot:
@@ -93,15 +95,18 @@ async def settle(dsn: str, timeout: float = 30.0) -> None:
 
 
 def per_action(before: Snapshot, after: Snapshot, actions: int) -> Cost:
-    cpu = None
+    cpu = fpi = None
     if before.server_cpu is not None and after.server_cpu is not None:
         cpu = (after.server_cpu - before.server_cpu) / actions * 1000
+    if before.wal_fpi is not None and after.wal_fpi is not None:
+        fpi = (after.wal_fpi - before.wal_fpi) / actions
     return Cost(
         commits=(after.commits - before.commits) / actions,
         rows=(after.rows - before.rows) / actions,
         wal_bytes=(after.wal_bytes - before.wal_bytes) / actions,
         server_cpu_ms=cpu,
         wal_source=after.wal_source,
+        wal_fpi=fpi,
     )
 
 

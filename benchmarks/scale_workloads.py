@@ -4,9 +4,11 @@ S1 runs the same load with 1, 2 and 4 runner processes (each with one worker pro
 runner count brings the matching worker count) on a database of its own, `waymark_bench_scale`,
 that nothing else connects to. Two loads: W3's (many instances of three sequential actions) and
 W2's spread over several instances (a few gathers at once: one instance is held by one runner,
-so a single gather cannot scale out). Each window — start the runners, run the load `repeats`
-times, stop them — is bracketed by PostgreSQL counter snapshots (`pg_cost`), taken once every
-session of the window has closed, so the one-runner windows also give the per-action cost.
+so a single gather cannot scale out). Each window — start the runners, run the load once, stop
+them — is bracketed by PostgreSQL counter snapshots (`pg_cost`), taken once every session of
+the window has closed, so the one-runner windows also give the per-action cost. The windows of
+one repeat run every load and runner count once, so a change of the machine's load moves them
+alike.
 
 F1 starts one gather of `f1_actions` no-op actions, waits until its attempts are recorded (all of
 them queued for the workers), then times one one-action instance submitted after it: how long a
@@ -32,12 +34,21 @@ from benchmarks.runner_process import RunnerDied, RunnerProcess
 from benchmarks.spec import s1_specs
 from benchmarks.workflows import BenchFanOut, BenchOneAction, BenchThreeSteps
 from waymark_runtime.client import PostgresClient
+from waymark_runtime.store.pg_migrate import migrate
 from waymark_runtime.workflows import reset_backend, use_backend
 
 SCALE_DATABASE = f"{BENCH_DATABASE}_scale"
 _READY_TIMEOUT = 90.0
 _PATIENCE = 600.0
-_READY_LINE = " ready"  # the runner logs "runner <owner> ready" once its workers are up
+_READY_LINE = " ready"
+# Instances one runner may hold (`WAYMARK_MAX_CONCURRENT_INSTANCES`) per load: with the default
+# (500) the first runner to wake claims a whole burst alone and the others idle; a bound that
+# still keeps one runner's worker busy (10 slots) spreads the burst over the runners.
+_HOLD = {"w3": 50, "w2": 2}
+_SHARES = """
+SELECT count(*) AS n FROM waymark_attempts WHERE lease_owner IS NOT NULL
+GROUP BY lease_owner ORDER BY n DESC
+"""  # the runner logs "runner <owner> ready" once its workers are up
 
 
 async def s1(ctx: Context) -> Measured:
@@ -45,17 +56,18 @@ async def s1(ctx: Context) -> Measured:
     await runners.close()  # the suite's runner would take part of the work
     dsn = with_database(database.dsn, SCALE_DATABASE)
     await recreate(database.dsn, SCALE_DATABASE)
+    await asyncio.to_thread(migrate, dsn)
     scale = ctx.scale
     measured = Measured(details={"runner_counts": list(scale.s1_runners), "windows": []})
     measured.specs.extend(s1_specs(scale.s1_runners))
-    for load in ("w3", "w2"):
-        for count in scale.s1_runners:
-            window = await _window(ctx, dsn, runners.log_dir, load, count)
-            measured.details["windows"].append(window)
-            for rate in window["rates"]:
-                measured.add(f"S1.{load}.r{count}", rate)
-            if count == scale.s1_runners[0]:
-                _add_cost(measured, load, window["cost"])
+    for _ in range(scale.repeats):  # interleaved: the machine's load moves all counts alike
+        for load in ("w3", "w2"):
+            for count in scale.s1_runners:
+                window = await _window(ctx, dsn, runners.log_dir, load, count)
+                measured.details["windows"].append(window)
+                measured.add(f"S1.{load}.r{count}", window["rate"])
+                if count == scale.s1_runners[0]:
+                    _add_cost(measured, load, window["cost"])
     _add_efficiency(measured, scale.s1_runners)
     return measured
 
@@ -81,22 +93,39 @@ def _add_efficiency(measured: Measured, counts: tuple[int, ...]) -> None:
 
 
 async def _window(ctx: Context, dsn: str, log_dir: Path, load: str, count: int) -> dict[str, Any]:
-    """Start `count` runners, run `load` `repeats` times, stop them; rates and cost."""
+    """Start `count` runners, run `load` once, stop them: the rate, what each runner ran and
+    the per-action cost (start-up, idle polls and heartbeats of the window included)."""
+    await _empty(dsn)
     await pg_cost.settle(dsn)
     before = await pg_cost.snapshot(dsn)
-    actions, rates = 0, []
-    label = f"s1-{load}-r{count}"
-    async with _runners(dsn, ctx.concurrency, log_dir, label, count) as group, _client(dsn):
+    label = f"s1-{load}-r{count}-{time.monotonic_ns()}"
+    hold = _HOLD[load]
+    async with _runners(dsn, ctx.concurrency, log_dir, label, count, hold) as group, _client(dsn):
         await _watch(group, BenchOneAction().run(0))
-        actions += 1
-        for _ in range(ctx.scale.repeats):
-            done, seconds = await _run_load(group, load, ctx)
-            actions += done
-            rates.append(done / seconds)
+        actions, seconds = await _run_load(group, load, ctx)
     await pg_cost.settle(dsn)
-    cost = pg_cost.per_action(before, await pg_cost.snapshot(dsn), actions)
-    return {"load": load, "runners": count, "rates": rates, "actions": actions,
-            "cost": cost.as_json()}  # fmt: skip
+    cost = pg_cost.per_action(before, await pg_cost.snapshot(dsn), actions + 1)
+    return {"load": load, "runners": count, "hold": hold, "rate": actions / seconds,
+            "actions": actions,
+            "attempts_per_runner": await _shares(dsn), "cost": cost.as_json()}  # fmt: skip
+
+
+async def _empty(dsn: str) -> None:
+    connection = await asyncpg.connect(dsn)
+    try:
+        await connection.execute("TRUNCATE waymark_instances CASCADE")
+    finally:
+        await connection.close()
+
+
+async def _shares(dsn: str) -> list[int]:
+    """Attempts each runner started in the window, most first: how the work spread."""
+    connection = await asyncpg.connect(dsn)
+    try:
+        rows = await connection.fetch(_SHARES)
+    finally:
+        await connection.close()
+    return [int(row["n"]) for row in rows]
 
 
 async def _run_load(group: list[RunnerProcess], load: str, ctx: Context) -> tuple[int, float]:
@@ -138,9 +167,10 @@ async def _watch(group: list[RunnerProcess], awaitable: Any) -> Any:
 
 @asynccontextmanager
 async def _runners(
-    dsn: str, concurrency: int, log_dir: Path, label: str, count: int
+    dsn: str, concurrency: int, log_dir: Path, label: str, count: int, hold: int
 ) -> AsyncIterator[list[RunnerProcess]]:
-    env = {"WAYMARK_WORKER_COUNT": "1", "WAYMARK_LOG_LEVEL": "INFO"}
+    env = {"WAYMARK_WORKER_COUNT": "1", "WAYMARK_LOG_LEVEL": "INFO",
+           "WAYMARK_MAX_CONCURRENT_INSTANCES": str(hold)}  # fmt: skip
     group = [RunnerProcess(dsn, concurrency, log_dir / f"{label}-{i}.log", None, env)
              for i in range(count)]  # fmt: skip
     try:

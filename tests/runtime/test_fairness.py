@@ -16,8 +16,14 @@ import pytest
 from tests.runtime import runtime_flows as flows
 from tests.runtime.support import client_for, runner_settings, running
 from waymark_runtime.client import get_result
+from waymark_runtime.config import Settings
+from waymark_runtime.engine import ClaimedInstance
+from waymark_runtime.runner import Runner
+from waymark_runtime.store.memory import MemoryStore
 from waymark_runtime.store.postgres import PostgresStore
+from waymark_runtime.worker.executor import InProcessExecutor
 from waymark_runtime.worker.fair import FairQueue
+from waymark_runtime.worker.held import Attempt, Held
 
 _RECORDED = "SELECT count(*) FROM waymark_attempts WHERE instance_id = $1::uuid"
 _FINISHED = _RECORDED + " AND finished_at IS NOT NULL"
@@ -56,6 +62,27 @@ def test_keep_drops_items_and_emptied_groups() -> None:
     assert [queue.popleft(), queue.popleft()] == [("a", 1), ("c", 0)]
     queue.keep(lambda item: False)  # on an empty queue: nothing to do
     assert len(queue) == 0
+
+
+def _held(instance_id: str, running: int) -> Held:
+    claimed = ClaimedInstance(instance_id=instance_id, workflow="W", version="v", wrl="",
+                              inputs={}, state=None, events=[])  # fmt: skip
+    held = Held(claimed=claimed, claimed_at=0.0)
+    for index in range(running):
+        held.running[(f"n{index}", 1)] = Attempt(f"n{index}", 1, "m:a", [], {}, None)
+    return held
+
+
+async def test_a_huge_instance_never_shares_a_group_commit_with_small_ones() -> None:
+    settings = Settings.from_env({"WAYMARK_DATABASE_URL": "postgresql://unused/db"})
+    runner = Runner(MemoryStore(), settings, executor=InProcessExecutor)
+    runner.held = {"big": _held("big", 5_000), "a": _held("a", 1), "b": _held("b", 0)}
+    everyone = {"big", "a", "b"}
+    assert runner._next_commit(everyone) == {"a", "b"}  # the small ones first
+    assert runner._next_commit(everyone) == {"big"}  # then it is the huge one's turn
+    assert runner._next_commit(everyone) == {"a", "b"}
+    assert runner._next_commit({"big"}) == {"big"}
+    assert runner._next_commit({"a", "gone"}) == {"a", "gone"}
 
 
 @pytest.mark.usefixtures("worker_env")

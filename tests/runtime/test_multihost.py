@@ -31,7 +31,7 @@ _LEASED = """
 SELECT id::text, lease_owner FROM waymark_instances
 WHERE lease_owner IS NOT NULL AND status <> 'completed'
 """
-# the second actions take seconds: the attempts finished this early are the first actions
+# the second actions wait for the gate: the attempts finished before it are the first actions
 _FIRSTS_DONE = "SELECT count(*) FROM waymark_attempts WHERE finished_at IS NOT NULL"
 
 
@@ -99,7 +99,8 @@ async def test_instances_spread_over_hosts_and_survive_one_host_dying(
         await _until("every host's runner is ready", ready)
         count = HOSTS * HELD_PER_HOST  # every host holds as many as it may
         async with client_for(local):
-            ids = [str(await TwoPlaces().run(4.0, _blocking=False)) for _ in range(count)]
+            gate = tmp_path / "gate"
+            ids = [str(await TwoPlaces().run(str(gate), _blocking=False)) for _ in range(count)]
             connection = await asyncpg.connect(local)
             try:
                 leased = await _leased_once_first_actions_ran(connection, count)
@@ -109,6 +110,7 @@ async def test_instances_spread_over_hosts_and_survive_one_host_dying(
             assert owners == {host.name for host in hosts}, f"instances held by {owners}"
             victim = hosts[0]
             netns.kill_host(victim)
+            gate.touch()  # the others finish theirs now, the victim's once its leases expire
             results = await asyncio.wait_for(asyncio.gather(*(_result(i) for i in ids)), timeout=45)
     firsts = {first for first, _ in results}
     assert firsts == {host.name for host in hosts}, "every host ran some of the instances"

@@ -62,13 +62,17 @@ class Cost:
                 "wal_source": self.wal_source}  # fmt: skip
 
 
-async def snapshot(dsn: str) -> Snapshot:
+async def snapshot(dsn: str, *, stat_wal: bool | None = None) -> Snapshot:
+    """The counters now; `stat_wal=False` reads the WAL position even where `pg_stat_wal`
+    exists (as on servers without it), `None` uses the view when the server has it."""
     connection = await asyncpg.connect(dsn)
     try:
         await connection.execute("SELECT pg_stat_clear_snapshot()")
         row = await connection.fetchrow(_DATABASE)
         records = fpi = None
-        if await connection.fetchval(_HAS_STAT_WAL):
+        if stat_wal is None:
+            stat_wal = bool(await connection.fetchval(_HAS_STAT_WAL))
+        if stat_wal:
             wal = await connection.fetchrow(_STAT_WAL)
             wal_bytes, records, fpi, source = float(wal[0]), int(wal[1]), int(wal[2]), "pg_stat_wal"
         else:

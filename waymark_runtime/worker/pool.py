@@ -1,12 +1,13 @@
 """The pool of worker processes inside `start-workers`: spawn, dispatch, recycle, detect loss.
 
 The runner submits attempts (`Job`); the pool hands each to the least loaded live worker with a
-free slot (at most `concurrent_per_worker` per process), taking turns between instances (a huge
-gather does not hold back the attempts of instances queued after it: `fair.FairQueue`) and reports every reply, or the loss of
-every attempt that was in flight on a worker that died. A job carries the `Lease` it runs under:
-once the lease's deadline has passed the job is not started (neither here nor in the worker) and
-is reported `expired` instead. It knows nothing of instances, retries or the database; the runner
-decides what a reply, a loss or an expiry means.
+free slot (at most `concurrent_per_worker` per process), taking turns between instances so a huge
+gather does not hold back the attempts queued after it (`fair.FairQueue`), and reports every
+reply, or the loss of every attempt that was in flight on a worker that died. A job carries the
+`Lease` it runs under: once the lease's deadline has passed the job is not started (neither here
+nor in the worker) and is reported `expired` instead. Of instances it knows only the id it takes
+turns by; retries and the database are the runner's: it decides what a reply, a loss or an
+expiry means.
 """
 
 from __future__ import annotations

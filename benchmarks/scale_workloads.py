@@ -18,6 +18,7 @@ huge gather holds back a small instance on the same runner.
 from __future__ import annotations
 
 import asyncio
+import statistics
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -40,7 +41,7 @@ from waymark_runtime.workflows import reset_backend, use_backend
 SCALE_DATABASE = f"{BENCH_DATABASE}_scale"
 _READY_TIMEOUT = 90.0
 _PATIENCE = 600.0
-_READY_LINE = " ready"
+_READY_LINE = " ready"  # the runner logs "runner <owner> ready" once its workers are up
 # Instances one runner may hold (`WAYMARK_MAX_CONCURRENT_INSTANCES`) per load: with the default
 # (500) the first runner to wake claims a whole burst alone and the others idle; a bound that
 # still keeps one runner's worker busy (10 slots) spreads the burst over the runners.
@@ -48,14 +49,15 @@ _HOLD = {"w3": 50, "w2": 2}
 _SHARES = """
 SELECT count(*) AS n FROM waymark_attempts WHERE lease_owner IS NOT NULL
 GROUP BY lease_owner ORDER BY n DESC
-"""  # the runner logs "runner <owner> ready" once its workers are up
+"""
 
 
 async def s1(ctx: Context) -> Measured:
     database, _, runners = ctx.require()
     await runners.close()  # the suite's runner would take part of the work
     dsn = with_database(database.dsn, SCALE_DATABASE)
-    await recreate(database.dsn, SCALE_DATABASE)
+    [setting] = await _fetch(database.dsn, "SHOW synchronous_commit")  # as the suite's database
+    await recreate(database.dsn, SCALE_DATABASE, synchronous_commit=setting[0] != "off")
     await asyncio.to_thread(migrate, dsn)
     scale = ctx.scale
     measured = Measured(details={"runner_counts": list(scale.s1_runners), "windows": []})
@@ -85,8 +87,7 @@ def _add_efficiency(measured: Measured, counts: tuple[int, ...]) -> None:
     """Each count's median rate against `count` times the one-runner median, in percent."""
     first = counts[0]
     for load in ("w3", "w2"):
-        base = sorted(measured.samples[f"S1.{load}.r{first}"])
-        one = base[len(base) // 2] / first
+        one = statistics.median(measured.samples[f"S1.{load}.r{first}"]) / first
         for count in counts[1:]:
             for rate in measured.samples[f"S1.{load}.r{count}"]:
                 measured.add(f"S1.{load}.e{count}", 100 * rate / (count * one))
@@ -110,22 +111,22 @@ async def _window(ctx: Context, dsn: str, log_dir: Path, load: str, count: int) 
             "attempts_per_runner": await _shares(dsn), "cost": cost.as_json()}  # fmt: skip
 
 
-async def _empty(dsn: str) -> None:
+async def _fetch(dsn: str, sql: str) -> list[asyncpg.Record]:
+    """One statement on a connection of its own (closed at once: `settle` waits for no one)."""
     connection = await asyncpg.connect(dsn)
     try:
-        await connection.execute("TRUNCATE waymark_instances CASCADE")
+        return list(await connection.fetch(sql))
     finally:
         await connection.close()
+
+
+async def _empty(dsn: str) -> None:
+    await _fetch(dsn, "TRUNCATE waymark_instances CASCADE")
 
 
 async def _shares(dsn: str) -> list[int]:
     """Attempts each runner started in the window, most first: how the work spread."""
-    connection = await asyncpg.connect(dsn)
-    try:
-        rows = await connection.fetch(_SHARES)
-    finally:
-        await connection.close()
-    return [int(row["n"]) for row in rows]
+    return [int(row["n"]) for row in await _fetch(dsn, _SHARES)]
 
 
 async def _run_load(group: list[RunnerProcess], load: str, ctx: Context) -> tuple[int, float]:

@@ -64,7 +64,7 @@ def _start(stack: ExitStack, host: netns.Host, dsn: str, log: Path) -> int:
         WAYMARK_USER_MODULE="tests.runtime.multihost_flows",
         WM_HOST=host.name,
         WAYMARK_MAX_CONCURRENT_INSTANCES=str(HELD_PER_HOST),
-        WAYMARK_LOCK_TTL_MS="3000",
+        WAYMARK_LOCK_TTL_MS="6000",  # a heartbeat may come late on a loaded machine
         WAYMARK_LOCK_HEARTBEAT_MS="1000",
     )
     output = stack.enter_context(log.open("ab"))

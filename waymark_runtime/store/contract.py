@@ -97,7 +97,8 @@ class QueueStats:
 class InspectionStore(Protocol):
     """What inspecting and steering instances needs. Rows are dicts (times as epoch seconds):
     `status` gives an instance row (the columns of the `instance_status` query), `attempts_of`
-    rows of `instance_attempts`, `timers_of` rows of `instance_timers` (finished sleeps too), `list_instances` rows of `list_instances` (with the attempt
+    rows of `instance_attempts`, `timers_of` rows of `instance_timers` (finished sleeps too), `logs_of` rows of
+    `instance_logs`, `list_instances` rows of `list_instances` (with the attempt
     count and `created_us`, the keyset position)."""
 
     async def create_instances(
@@ -111,6 +112,8 @@ class InspectionStore(Protocol):
     async def attempts_of(self, instance_id: str) -> list[dict[str, Any]]: ...
 
     async def timers_of(self, instance_id: str) -> list[dict[str, Any]]: ...
+
+    async def logs_of(self, instance_id: str, limit: int = 1000) -> list[dict[str, Any]]: ...
 
     async def latest_version(self, workflow: str) -> tuple[str, str] | None: ...
 

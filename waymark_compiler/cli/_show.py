@@ -24,7 +24,13 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from waymark_compiler.cli._placement import Placement
-    from waymark_runtime.admin import AttemptRecord, InstanceDetail, InstanceSummary, SleepRecord
+    from waymark_runtime.admin import (
+        AttemptRecord,
+        InstanceDetail,
+        InstanceSummary,
+        LogRecord,
+        SleepRecord,
+    )
     from waymark_runtime.dag import Dag, Node
 
 
@@ -284,18 +290,13 @@ def show_json(detail: InstanceDetail, placement: Placement) -> dict[str, Any]:
         "sleeps": [_sleep_json(sleep, placement) for sleep in detail.sleeps],
         "parent_id": detail.parent_id,
         "children": [list_json(child) for child in detail.children],
-        "logs": [
-            {
-                "seq": line.seq,
-                "level": line.level,
-                "message": line.message,
-                "function": line.function,
-                "line": line.line,
-                "created_at": iso(line.created_at),
-            }
-            for line in detail.logs
-        ],  # fmt: skip
+        "logs": [_log_json(line) for line in detail.logs],
     }
+
+
+def _log_json(line: LogRecord) -> dict[str, Any]:
+    return {"seq": line.seq, "level": line.level, "message": line.message,
+            "function": line.function, "line": line.line, "created_at": iso(line.created_at)}  # fmt: skip
 
 
 def _sleep_json(sleep: SleepRecord, placement: Placement) -> dict[str, Any]:

@@ -421,7 +421,7 @@ def simple_statements(sub: Strategy[ir.Expr] | None = None) -> Strategy[ir.Stmt]
             message=sub,
             args=_few(items(sub), 2),
             span=spans(),
-        ),  # fmt: skip
+        ),
     )
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import collections
 import json
-import os
 import re
 import signal
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.runtime import log_flows as flows
-from tests.runtime.test_faults import executions, results, start_workers, submit, wait_for
+from tests.runtime.test_faults import killed_after, results, start_workers, submit
 from waymark_runtime.store.postgres import PostgresStore
 
 pytestmark = pytest.mark.fault
@@ -56,10 +55,7 @@ async def test_a_killed_runner_leaves_every_line_recorded_once_and_emitted_at_mo
     record = tmp_path / "executions.log"
     tags = [f"k{i}" for i in range(4)]
     ids = await submit(database, [(flows.LoggedRecorded, (tag, 5, 0.1)) for tag in tags])
-    with start_workers(database, record) as first:
-        await wait_for(lambda: sum(executions(record).values()) >= 8, 25, "progress")
-        os.killpg(first.pid, signal.SIGKILL)
-        first.process.wait()
+    first = await killed_after(database, record, 8)
     with start_workers(database, record, WAYMARK_LOG_FORMAT="json") as second:
         outcome = await results(database, ids, timeout=25)
         second.process.send_signal(signal.SIGTERM)

@@ -20,19 +20,38 @@ from waymark_runtime.interpreter import bounded, guards
 from waymark_runtime.interpreter.limits import CHARS_PER_OPERATION, METER
 
 
+LINES_PER_STEP = 1_000
+"""The lines one step keeps; past them a step's lines are counted, and one line says so."""
+
+
 class Journal:
     """The lines of one call, numbered on from `seq` (the instance's lines so far)."""
 
-    __slots__ = ("lines", "seq")
+    __slots__ = ("dropped", "last", "lines", "seq")
 
     def __init__(self, seq: int = 0) -> None:
         self.seq = seq
         self.lines: list[WriteLog] = []
+        self.dropped = 0
+        self.last = ("", 0)
 
     def write(self, level: str, message: str, function: str, line: int) -> None:
+        if len(self.lines) >= LINES_PER_STEP:
+            self.dropped, self.last = self.dropped + 1, (function, line)
+            return
         self.lines.append(WriteLog(seq=self.seq, level=level, message=message,
                                    function=function, line=line))  # fmt: skip
         self.seq += 1
+
+    def written(self) -> list[WriteLog]:
+        """The step's lines; when it wrote too many, a last warning says how many it dropped."""
+        if self.dropped:
+            note = (f"{self.dropped:,} more log lines of this step were dropped: a step keeps "
+                    f"at most {LINES_PER_STEP:,}")  # fmt: skip
+            self.lines.append(WriteLog(seq=self.seq, level="warning", message=note,
+                                       function=self.last[0], line=self.last[1]))  # fmt: skip
+            self.seq, self.dropped = self.seq + 1, 0
+        return self.lines
 
 
 JOURNAL: ContextVar[Journal | None] = ContextVar("waymark_journal", default=None)

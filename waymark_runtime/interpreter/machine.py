@@ -323,11 +323,13 @@ class Machine:
         try:
             for frame in self.frames:
                 charge_saving(frame.env)
-            return self.dump(), [*self.effects, *self.journal.lines]
+            lines = self.journal.written()
+            return self.dump(), [*self.effects, *lines]
         except LimitExceeded as error:
             self.effects.clear()
             self._refuse(error, self.frames[-1])
-            return self.dump(), [*self.effects, *self.journal.lines]
+            lines = self.journal.written()
+            return self.dump(), [*self.effects, *lines]
 
     def dump(self) -> State:
         encoder = StateEncoder()

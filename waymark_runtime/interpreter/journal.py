@@ -19,7 +19,6 @@ from waymark_runtime.errors import InternalError, WaymarkError
 from waymark_runtime.interpreter import bounded, guards
 from waymark_runtime.interpreter.limits import CHARS_PER_OPERATION, METER
 
-
 LINES_PER_STEP = 1_000
 """The lines one step keeps; past them a step's lines are counted, and one line says so."""
 

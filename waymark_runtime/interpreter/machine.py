@@ -323,13 +323,13 @@ class Machine:
         try:
             for frame in self.frames:
                 charge_saving(frame.env)
-            lines = self.journal.written()
-            return self.dump(), [*self.effects, *lines]
+            self.effects.extend(self.journal.written())
+            return self.dump(), self.effects
         except LimitExceeded as error:
             self.effects.clear()
             self._refuse(error, self.frames[-1])
-            lines = self.journal.written()
-            return self.dump(), [*self.effects, *lines]
+            self.effects.extend(self.journal.written())
+            return self.dump(), self.effects
 
     def dump(self) -> State:
         encoder = StateEncoder()

@@ -115,19 +115,19 @@ class WorkflowLogger:
         self._extra = {"workflow": workflow}
 
     def debug(self, message: object, *args: object) -> None:
-        _logger.debug(message, *args, extra=self._extra)
+        _logger.debug(message, *args, extra=self._extra, stacklevel=2)
 
     def info(self, message: object, *args: object) -> None:
-        _logger.info(message, *args, extra=self._extra)
+        _logger.info(message, *args, extra=self._extra, stacklevel=2)
 
     def warning(self, message: object, *args: object) -> None:
-        _logger.warning(message, *args, extra=self._extra)
+        _logger.warning(message, *args, extra=self._extra, stacklevel=2)
 
     def error(self, message: object, *args: object) -> None:
-        _logger.error(message, *args, extra=self._extra)
+        _logger.error(message, *args, extra=self._extra, stacklevel=2)
 
     def critical(self, message: object, *args: object) -> None:
-        _logger.critical(message, *args, extra=self._extra)
+        _logger.critical(message, *args, extra=self._extra, stacklevel=2)
 
 
 _logger = logging.getLogger("waymark.workflow")

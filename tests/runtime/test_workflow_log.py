@@ -98,6 +98,7 @@ async def test_the_inline_run_writes_the_same_messages() -> None:
         logger.propagate = propagate
     got = [(r.levelname.lower(), r.getMessage()) for r in records[:-1]]
     assert got == [(level, message) for level, message, _, _ in EXPECTED[:-1]]
+    assert [(r.funcName, r.lineno) for r in records] == [(f, n) for _, _, f, n in EXPECTED]
     assert {r.workflow for r in records} == {"Charged"}  # type: ignore[attr-defined]
 
 

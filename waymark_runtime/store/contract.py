@@ -97,9 +97,9 @@ class QueueStats:
 class InspectionStore(Protocol):
     """What inspecting and steering instances needs. Rows are dicts (times as epoch seconds):
     `status` gives an instance row (the columns of the `instance_status` query), `attempts_of`
-    rows of `instance_attempts`, `timers_of` rows of `instance_timers` (finished sleeps too), `logs_of` rows of
-    `instance_logs`, `list_instances` rows of `list_instances` (with the attempt
-    count and `created_us`, the keyset position)."""
+    rows of `instance_attempts`, `timers_of` rows of `instance_timers` (finished sleeps too),
+    `logs_of` the newest `limit` rows of `instance_logs` (oldest first), `list_instances` rows of
+    `list_instances` (with the attempt count and `created_us`, the keyset position)."""
 
     async def create_instances(
         self, specs: Sequence[NewInstance], now: float, ids: Sequence[str] | None = None

@@ -6,14 +6,18 @@ instance's fields in text and JSON lines. On `LocalRuntime` and on PostgreSQL ru
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import time
 from typing import Any
 
 import pytest
 
 from tests.runtime import log_flows as flows
 from tests.runtime.support import client_for, runner_settings, running
+from tests.runtime.test_one_runner import EXECUTIONS, counted, first_execution, start
+from waymark import Workflow, workflow
 from waymark_runtime.admin import Admin, LogRecord
 from waymark_runtime.effects import WriteLog
 from waymark_runtime.engine import NewInstance
@@ -21,6 +25,7 @@ from waymark_runtime.local import LocalRuntime
 from waymark_runtime.logs import ContextFilter, JsonFormatter, TextFormatter
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.postgres import PostgresStore
+from waymark_runtime.worker.executor import InProcessExecutor
 
 CHARGED = flows.Charged.__waymark_definition__
 assert CHARGED is not None
@@ -143,6 +148,51 @@ async def test_a_hostile_message_cannot_forge_log_lines(caplog: pytest.LogCaptur
     assert detail.logs[0].message == f"said: {hostile}"  # recorded as written
     (emitted,) = _emitted(caplog, instance_id)
     assert emitted.getMessage() == "said: ok\\x0aERROR waymark.runner: forged \\x1b[31m\\u202e"
+
+
+@workflow
+class CountedLogged(Workflow):
+    async def run(self, key: str, seconds: list[float]) -> int:
+        self.log.info("before")
+        execution = await counted(key, seconds)
+        self.log.info("after execution %d", execution)
+        return execution
+
+
+async def test_a_step_fenced_out_of_the_database_records_and_emits_nothing(
+    any_store: Any, database: str, request: pytest.FixtureRequest,
+    caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    """Another runner takes the instance over while its first execution runs (this runner's
+    heartbeat is too slow to notice): the execution's reply still reaches this runner, whose
+    step over it writes `after execution 1`, but that step's commit is fenced out, so its line
+    is neither recorded nor emitted. Given back, the instance runs the attempt again, and the
+    line of the execution that counts is recorded and emitted, once."""
+    caplog.set_level(logging.INFO)
+    key = request.node.name
+    settings = runner_settings(database, lock_heartbeat_ms=60_000, lock_ttl_ms=120_000)
+    async with running(any_store, settings, executor=InProcessExecutor):
+        instance_id = await start(any_store, CountedLogged, key=key, seconds=[0.5, 0.0])
+        await first_execution(key)
+        later = time.time() + 3600
+        assert await any_store.reclaim_expired_instances(later) == 1
+        [claim] = await any_store.claim("another runner", 1, later, 30.0)
+        await asyncio.wait_for(_logged(caplog, f"instance {instance_id} is no longer ours"), 20)
+        [lost] = claim.pending
+        release = CommitBatch()
+        release.requeue(instance_id, lost.node, lost.attempt)
+        release.instance(instance_id, release=True, wake_at=time.time(), epoch=claim.epoch)
+        assert await any_store.commit(release, "another runner", time.time()) == {instance_id}
+        outcome = await any_store.wait_outcome(instance_id, timeout=20)
+    assert outcome.value == 2 and EXECUTIONS[key] == 2
+    expected = ["before", "after execution 2"]
+    assert [row["message"] for row in await any_store.logs_of(instance_id)] == expected
+    assert [r.getMessage() for r in _emitted(caplog, instance_id)] == expected
+
+
+async def _logged(caplog: pytest.LogCaptureFixture, text: str) -> None:
+    while not any(text in record.getMessage() for record in caplog.records):
+        await asyncio.sleep(0.01)
 
 
 # -- the store contract ----------------------------------------------------------------------

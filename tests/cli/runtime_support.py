@@ -236,15 +236,6 @@ class Branchy(Workflow):
 
 
 @workflow
-class Noted(Workflow):
-    async def run(self, record: str, note: str) -> str:
-        self.log.info("noting %s", note)
-        done = await step(record, "noted")
-        self.log.warning(f"noted: {done}")
-        return done
-
-
-@workflow
 class Tree(Workflow):
     async def run(self, record: str, depth: int) -> int:
         if depth == 0:

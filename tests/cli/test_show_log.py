@@ -6,20 +6,38 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from runtime_support import assert_plain, database, instance_of, line_of, project, server, waymark
+from runtime_support import assert_plain, database, instance_of, project, server, waymark
 
 __all__ = ["database", "project", "server"]
 
 HOSTILE = "[bold]loud[/bold] \x1b[2J\nforged"
+NOTED = """\
+from flows import step
+from waymark import Workflow, workflow
+
+
+@workflow
+class Noted(Workflow):
+    async def run(self, record: str, note: str) -> str:
+        self.log.info("noting %s", note)
+        done = await step(record, "noted")
+        self.log.warning(f"noted: {done}")
+        return done
+"""
+
+
+def _line_of(fragment: str) -> int:
+    return next(n for n, line in enumerate(NOTED.splitlines(), 1) if fragment in line)
 
 
 def test_show_prints_the_workflow_log(database: str, project: Path) -> None:
+    (project / "noted.py").write_text(NOTED, encoding="utf-8")
     inputs = {"record": str(project / "record.txt"), "note": HOSTILE}
-    result = waymark("run", "flows.py:Noted", "--input", json.dumps(inputs), database=database,
+    result = waymark("run", "noted.py:Noted", "--input", json.dumps(inputs), database=database,
                      cwd=project)  # fmt: skip
     assert result.code == 0, result.err
     instance = instance_of(result.err.splitlines()[0])
-    first, second = line_of('self.log.info("noting'), line_of('self.log.warning(f"noted')
+    first, second = _line_of('self.log.info("noting'), _line_of('self.log.warning(f"noted')
 
     shown = waymark("instances", "show", instance, "--format", "json", database=database,
                     cwd=project)  # fmt: skip

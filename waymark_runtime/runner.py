@@ -421,6 +421,8 @@ class Runner:
         if not kept:
             self._let_go(held.id)
             return []
+        if change.batch.rows["l"]:
+            report.workflow_lines(held, change.batch.rows["l"])
         if change.done or change.release:
             self._drop(held.id)
             return []

@@ -22,6 +22,7 @@ from waymark_runtime.config import Settings
 from waymark_runtime.embedded import database_url
 from waymark_runtime.engine import NewInstance, Outcome
 from waymark_runtime.errors import NoRuntimeError, WorkflowFailed
+from waymark_runtime.flow import rules_of
 from waymark_runtime.options import StartOptions, checked_name
 from waymark_runtime.store import postgres
 from waymark_runtime.store.postgres import PostgresStore
@@ -89,6 +90,7 @@ class PostgresClient:
             deadline=options.deadline(postgres.now()),
             trace=start_trace(definition.name),
             family=tuple((d.name, d.version, d.wrl) for d in family_of(definition)),
+            flow=rules_of(definition),
         )
         submitter = await self._submitter()
         instance_id = str(uuid.uuid4())

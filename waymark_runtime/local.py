@@ -24,6 +24,7 @@ from waymark_runtime.clock import Clock, SystemClock, VirtualClock
 from waymark_runtime.config import Settings
 from waymark_runtime.engine import NewInstance, Outcome
 from waymark_runtime.errors import InternalError, WorkflowFailed
+from waymark_runtime.flow import rules_of
 from waymark_runtime.interpreter import Limits
 from waymark_runtime.options import StartOptions
 from waymark_runtime.overrides import Overrides, remember_bindings
@@ -149,6 +150,7 @@ class LocalRuntime:
             deadline=options.deadline(now),
             trace=start_trace(definition.name),
             family=tuple(self._member(child) for child in family_of(definition)),
+            flow=rules_of(definition),
         )
         self._ensure_running()
         (instance_id,) = await self.store.create_instances([spec], now)

@@ -1,0 +1,135 @@
+"""`Gate`: a runner's attempts of limited actions, waiting for their limits to let them start.
+
+An attempt of an action declared with `@action(concurrency=..., rate_limit=...)` is committed
+queued instead of running; the gate asks the store for slots (`acquire_slots`, global across
+runners: the store counts what runs and what started) and hands the granted attempts back to
+the runner to dispatch. A waiting attempt holds no worker slot. The gate asks again when a slot
+may have freed — an attempt of this runner ended, another runner said so (`slots_freed`), a
+rate window moves on (a timer on the runner's clock, virtual on `LocalRuntime`) — and, as a
+fallback, every poll interval while attempts wait. It never dispatches anything itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from waymark_runtime.actions import registered_action
+from waymark_runtime.clock import Clock, Handle
+from waymark_runtime.flow import ActionLimits, SlotRequest
+
+if TYPE_CHECKING:
+    from waymark_runtime.worker.held import Attempt, Held
+
+log = logging.getLogger("waymark.runner")
+
+_Key = tuple[str, str, int]
+Granted = Callable[[list[tuple["Held", "Attempt"]]], None]
+
+
+def limits_of(action: str) -> ActionLimits | None:
+    """The limits an action was registered with in this process (`WAYMARK_USER_MODULE`)."""
+    definition = registered_action(action)
+    return definition.limits if definition is not None else None
+
+
+def gated(action: str) -> bool:
+    return limits_of(action) is not None
+
+
+class Gate:
+    def __init__(self, store: Any, owner: str, clock: Clock, poll: float,
+                 on_granted: Granted, activity: asyncio.Event) -> None:  # fmt: skip
+        self.store, self.owner, self.clock, self.poll = store, owner, clock, poll
+        self.on_granted, self.activity = on_granted, activity
+        self.waiting: dict[_Key, tuple[Held, Attempt, SlotRequest]] = {}
+        self.granted: dict[_Key, str] = {}
+        """Attempts this runner started through the gate, by key, with their action."""
+        self.wanted = asyncio.Event()
+        self.busy = False
+        self._listener: Any = None
+        self._retry: tuple[float, Handle] | None = None
+
+    def pending(self) -> bool:
+        """Work to do now (for `Runner.quiescent`)."""
+        return self.busy or (self.wanted.is_set() and bool(self.waiting))
+
+    def add(self, held: Held, attempt: Attempt) -> None:
+        limits = limits_of(attempt.action) or ActionLimits()
+        request = SlotRequest(held.id, held.epoch, attempt.node, attempt.attempt,
+                              attempt.action, limits)  # fmt: skip
+        self.waiting[request.key] = (held, attempt, request)
+        self.wake()
+
+    def forget(self, instance_id: str) -> None:
+        """The runner let the instance go: none of its attempts waits here any more."""
+        for table in (self.waiting, self.granted):
+            for key in [key for key in table if key[0] == instance_id]:
+                del table[key]
+
+    def wake(self) -> None:
+        self.wanted.set()
+        self.activity.set()
+
+    def ended(self, keys: Iterable[_Key]) -> list[str]:
+        """Attempts whose end a commit recorded: the actions whose slots they freed."""
+        return [action for key in keys if (action := self.granted.pop(key, None)) is not None]
+
+    async def run(self, ask: Callable[[Callable[[], Any]], Any]) -> None:
+        """Ask for slots whenever woken (`ask` runs the store call with the runner's retries)."""
+        while True:
+            if self.waiting:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.wanted.wait(), self.poll)
+            else:
+                await self.wanted.wait()
+            self.wanted.clear()
+            if self.waiting:
+                self.busy = True
+                try:
+                    await ask(self._acquire)
+                finally:
+                    self.busy = False
+                    self.activity.set()
+
+    async def _acquire(self) -> None:
+        await self._listen()
+        requests = [request for _, _, request in self.waiting.values()]
+        grants = await self.store.acquire_slots(self.owner, requests, self.clock.now())
+        chosen = []
+        for request in grants.granted:
+            entry = self.waiting.pop(request.key, None)
+            if entry is not None:
+                self.granted[request.key] = request.action
+                chosen.append(entry[:2])
+        if grants.retry_at is not None:
+            self._retry_at(grants.retry_at)
+        if chosen:
+            self.on_granted(chosen)
+
+    def _retry_at(self, when: float) -> None:
+        """Ask again at `when` (one timer: the earliest asked for)."""
+        if self._retry is not None and self._retry[0] <= when:
+            return
+        if self._retry is not None:
+            self._retry[1].cancel()
+
+        def fire() -> None:
+            self._retry = None
+            self.wake()
+
+        self._retry = (when, self.clock.call_at(when, fire))
+
+    async def _listen(self) -> None:
+        """Hear other runners free slots (from the first wait on, until `close`)."""
+        if self._listener is None:
+            self._listener = self.store.subscribe_freed(self.wake)
+            await self._listener.start()
+
+    async def close(self) -> None:
+        if self._listener is not None:
+            with contextlib.suppress(Exception):
+                await self._listener.close()

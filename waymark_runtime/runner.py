@@ -126,7 +126,7 @@ class Runner:
                 self._poll_loop(),
                 self._reclaim_loop(),
                 self._gc_loop(),
-                self.gate.run(functools.partial(self._retrying, "acquire slots")),
+                self.gate.run(functools.partial(self._guarded, "acquire slots")),
             )
         ]
         pump = asyncio.create_task(self._pump())

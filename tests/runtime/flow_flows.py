@@ -82,8 +82,10 @@ class OneNarrow(Workflow):
 class FlakyNarrow(Workflow):
     async def run(self, count: int, seconds: float) -> list[str]:
         return await asyncio.gather(
-            *[self.run_action(narrow_flaky(f"f{i}", seconds), retry=RetryPolicy(attempts=2))
-              for i in range(count)]
+            *[
+                self.run_action(narrow_flaky(f"f{i}", seconds), retry=RetryPolicy(attempts=2))
+                for i in range(count)
+            ]
         )
 
 

@@ -8,7 +8,6 @@ limited action's gate row, it counts the attempts running now and the recent sta
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 
 import asyncpg
@@ -63,7 +62,7 @@ class FlowQueries:
                 self._sql["grant_slots"], owner, now,
                 [r.instance_id for r in chosen], [r.node for r in chosen],
                 [r.attempt for r in chosen], [r.epoch for r in chosen],
-                json.dumps(decided.starts),
+                decided.starts,
             )  # fmt: skip
         done = {(str(row["instance_id"]), row["node"], row["attempt"]) for row in started}
         return Grants([r for r in chosen if r.key in done], decided.starts, decided.retry_at)

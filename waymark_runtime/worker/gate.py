@@ -79,7 +79,8 @@ class Gate:
         return [action for key in keys if (action := self.granted.pop(key, None)) is not None]
 
     async def run(self, ask: Callable[[Callable[[], Any]], Any]) -> None:
-        """Ask for slots whenever woken (`ask` runs the store call with the runner's retries)."""
+        """Ask for slots whenever woken (`ask` runs the store call, retried while the database
+        is away; a failure is logged and the next wake asks again)."""
         while True:
             if self.waiting:
                 with contextlib.suppress(TimeoutError):

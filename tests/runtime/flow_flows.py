@@ -12,8 +12,8 @@ import os
 import time
 from datetime import timedelta
 
-from waymark import Concurrency, RateLimit, RetryPolicy, Workflow, action, workflow
 from tests.runtime.runtime_flows import RECORD_ENV
+from waymark import Concurrency, RateLimit, RetryPolicy, Workflow, action, workflow
 
 SLOTS = 2
 RATE = 5

@@ -9,6 +9,7 @@ per runner would be caught; on `LocalRuntime` rate windows follow the virtual cl
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import signal
 import time
@@ -18,7 +19,6 @@ from typing import Any
 
 import pytest
 
-import waymark
 from tests.runtime import flow_flows as flows
 from tests.runtime.runtime_flows import RECORD_ENV
 from tests.runtime.support import client_for, start_workers_env, start_workers_process
@@ -116,7 +116,7 @@ def test_a_concurrency_key_must_be_an_input_of_run() -> None:
     assert str(caught.value) == (
         "Misnamed: Concurrency(key='customer') is not an input of run() (its inputs: customer_id)"
     )
-    with pytest.raises(FlowConfigError, match="takes a waymark.Concurrency, got 1"):
+    with pytest.raises(FlowConfigError, match=r"takes a waymark\.Concurrency, got 1"):
 
         @workflow(concurrency=1)  # type: ignore[arg-type]
         class Bare(Workflow):
@@ -201,7 +201,7 @@ def _assert_one_at_a_time_per_customer(
     runs = {c: [(found[f"{c}/{o}/a"][0], found[f"{c}/{o}/b"][1]) for o in range(orders)]
             for c in customers}  # fmt: skip
     for spans_of in runs.values():
-        for earlier, later in zip(spans_of, spans_of[1:], strict=False):
+        for earlier, later in itertools.pairwise(spans_of):
             assert earlier[1] <= later[0]
     everything = [span for spans_of in runs.values() for span in spans_of]
     assert max_overlap(everything) >= 2

@@ -61,6 +61,7 @@ class Scale:
     l1_small: int
     l1_large: int
     d1_instances: int
+    f2_backlog: int
     repeats: int
     w5_repeats: int
     w5_fresh_runner: bool  # measure RSS on a runner that ran nothing else
@@ -84,6 +85,7 @@ DEFAULT = Scale(
     l1_small=10_000,
     l1_large=40_000,
     d1_instances=100_000,
+    f2_backlog=100_000,
     repeats=3,
     w5_repeats=3,
     w5_fresh_runner=True,
@@ -107,6 +109,7 @@ QUICK = Scale(
     l1_small=500,
     l1_large=2_000,
     d1_instances=1_000,
+    f2_backlog=2_000,
     repeats=1,
     w5_repeats=1,
     w5_fresh_runner=False,
@@ -159,6 +162,11 @@ METRICS: tuple[MetricSpec, ...] = (
     _rate("I1.cpython", "CPython running the same body", "statements/s"),
     _cost("D1.runs", "dashboard runs page, {d1_instances} runs stored", "ms", None, 200),
     _cost("D1.search", "dashboard free-text search over {d1_instances} runs", "ms"),
+    _rate("F1.plain", "gather over {w2_actions} actions, no limit", "actions/s", BATCHED),
+    _rate("F1.gated", "the same, `@action(concurrency=100_000)`", "actions/s", "F1.plain"),
+    _rate("F1.narrow", "the same, `@action(concurrency=10)`", "actions/s", "F1.plain"),
+    _cost("F2.fair", "fair claim of 200, {f2_backlog} of one workflow waiting", "ms", "F2.plain"),
+    _cost("F2.plain", "plain claim of 200 (oldest first), same backlog", "ms"),
     _rate("L1.large", "LocalRuntime, gather of {l1_large} actions", "actions/s", "L1.small"),
     _rate("L1.small", "LocalRuntime, gather of {l1_small} actions", "actions/s"),
 )
@@ -182,5 +190,7 @@ WORKLOAD_TITLES: dict[str, str] = {
     "C1": "the compiler on a module of workflows",
     "I1": "the interpreter alone on pure control flow",
     "D1": "the dashboard's runs page with a large history (through its ASGI app)",
+    "F1": "the cost of an action concurrency limit: one gather, limited and not",
+    "F2": "the fair claim (workflows take turns) with a large backlog, vs a plain claim",
     "L1": "LocalRuntime in process: one gather at two sizes (linear cost keeps the rate)",
 }

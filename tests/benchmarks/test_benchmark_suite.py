@@ -26,7 +26,7 @@ EXPECTED_METRICS = {
     *("W1.actions", "W2.actions", "W2.otel", "W3.actions", "W3.instances", "W4.p50", "W4.p95"),
     *("W5.rss", "W5.rss_idle", "W5.db_growth", "W5.asleep", "W5.drain", "W6.c10", "W7.children"),
     *("C1.compile", "C1.cpython", "I1.statements", "I1.cpython", "L1.small", "L1.large"),
-    *("D1.runs", "D1.search"),
+    *("D1.runs", "D1.search", "F1.plain", "F1.gated", "F1.narrow", "F2.fair", "F2.plain"),
 }
 TARGETED = {"W1.actions", "W2.actions", "W3.actions", "W4.p50", "W5.rss", "W5.drain",
             "C1.compile", "I1.statements", "D1.runs"}  # fmt: skip

@@ -12,22 +12,12 @@ import os
 import time
 from datetime import timedelta
 
-from tests.runtime.runtime_flows import RECORD_ENV
+from tests.runtime.runtime_flows import RECORD_ENV, _record
 from waymark import Concurrency, RateLimit, RetryPolicy, Workflow, action, workflow
 
 SLOTS = 2
 RATE = 5
 PER = 0.5
-
-
-def _record(line: str) -> None:
-    path = os.environ.get(RECORD_ENV)
-    if path:
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            os.write(fd, f"{line}\n".encode())
-        finally:
-            os.close(fd)
 
 
 async def _timed(tag: str, seconds: float) -> str:

@@ -105,6 +105,7 @@ class _Attempt:
     iteration: Any = None
     traceback: Any = None
     child_id: str | None = None
+    gated: bool = False  # started through the gate (`memory_flow`): it takes a slot
 
     def row(self) -> list[Any]:
         """The shape `claim_instances` gives an attempt (see `pg_rows.split_attempts`)."""

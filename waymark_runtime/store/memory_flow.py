@@ -85,7 +85,7 @@ def acquire_slots(
     running = {action: 0 for action in actions}
     for instance in store.instances.values():
         for attempt in instance.attempts.values():
-            if attempt.status == "running" and attempt.action in actions:
+            if attempt.status == "running" and attempt.gated and attempt.action in actions:
                 running[attempt.action] += 1
     starts = {a: store.flow.starts.get(a, []) for a in actions}
     decided = grant(requests, running, starts, now)
@@ -102,4 +102,5 @@ def _start(store: MemoryStore, owner: str, request: SlotRequest, now: float) -> 
     if attempt is None or attempt.status != "queued":
         return False
     attempt.status, attempt.lease_owner, attempt.started_at = "running", owner, now
+    attempt.gated = True
     return True

@@ -6,7 +6,8 @@ runners: the store counts what runs and what started) and hands the granted atte
 the runner to dispatch. A waiting attempt holds no worker slot. The gate asks again when a slot
 may have freed — an attempt of this runner ended, another runner said so (`slots_freed`), a
 rate window moves on (a timer on the runner's clock, virtual on `LocalRuntime`) — and, as a
-fallback, every poll interval while attempts wait. It never dispatches anything itself.
+fallback, every second (or poll interval, if longer) while attempts wait: slots freed by a
+cancel or a reclaim send no word. It never dispatches anything itself.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("waymark.runner")
 
 _Key = tuple[str, str, int]
+_UNBOUNDED = 1 << 62
+_FALLBACK = 1.0  # seconds between asks while attempts wait and nothing woke the gate
 Granted = Callable[[list[tuple["Held", "Attempt"]]], None]
 
 
@@ -43,11 +46,13 @@ def gated(action: str) -> bool:
 class Gate:
     def __init__(self, store: Any, owner: str, clock: Clock, poll: float,
                  on_granted: Granted, activity: asyncio.Event) -> None:  # fmt: skip
-        self.store, self.owner, self.clock, self.poll = store, owner, clock, poll
+        self.store, self.owner, self.clock = store, owner, clock
+        self.poll = max(poll, _FALLBACK)
         self.on_granted, self.activity = on_granted, activity
         self.waiting: dict[_Key, tuple[Held, Attempt, SlotRequest]] = {}
         self.granted: dict[_Key, str] = {}
         """Attempts this runner started through the gate, by key, with their action."""
+        self.keys: dict[str, set[_Key]] = {}  # by instance: what `forget` removes
         self.wanted = asyncio.Event()
         self.busy = False
         self._listener: Any = None
@@ -62,13 +67,14 @@ class Gate:
         request = SlotRequest(held.id, held.epoch, attempt.node, attempt.attempt,
                               attempt.action, limits)  # fmt: skip
         self.waiting[request.key] = (held, attempt, request)
+        self.keys.setdefault(held.id, set()).add(request.key)
         self.wake()
 
     def forget(self, instance_id: str) -> None:
         """The runner let the instance go: none of its attempts waits here any more."""
-        for table in (self.waiting, self.granted):
-            for key in [key for key in table if key[0] == instance_id]:
-                del table[key]
+        for key in self.keys.pop(instance_id, ()):
+            self.waiting.pop(key, None)
+            self.granted.pop(key, None)
 
     def wake(self) -> None:
         self.wanted.set()
@@ -76,7 +82,12 @@ class Gate:
 
     def ended(self, keys: Iterable[_Key]) -> list[str]:
         """Attempts whose end a commit recorded: the actions whose slots they freed."""
-        return [action for key in keys if (action := self.granted.pop(key, None)) is not None]
+        actions = []
+        for key in keys:
+            if (action := self.granted.pop(key, None)) is not None:
+                actions.append(action)
+                self.keys.get(key[0], set()).discard(key)
+        return actions
 
     async def run(self, ask: Callable[[Callable[[], Any]], Any]) -> None:
         """Ask for slots whenever woken (`ask` runs the store call, retried while the database
@@ -98,8 +109,7 @@ class Gate:
 
     async def _acquire(self) -> None:
         await self._listen()
-        requests = [request for _, _, request in self.waiting.values()]
-        grants = await self.store.acquire_slots(self.owner, requests, self.clock.now())
+        grants = await self.store.acquire_slots(self.owner, self._heads(), self.clock.now())
         chosen = []
         for request in grants.granted:
             entry = self.waiting.pop(request.key, None)
@@ -110,6 +120,20 @@ class Gate:
             self._retry_at(grants.retry_at)
         if chosen:
             self.on_granted(chosen)
+
+    def _heads(self) -> list[SlotRequest]:
+        """The first waiting requests of each action, as many as its limits could grant at
+        once: asking for the rest is no use, and a long queue stays cheap to ask for."""
+        room: dict[str, int] = {}
+        heads = []
+        for _, _, request in self.waiting.values():
+            limits = request.limits
+            cap = min(limits.concurrency or _UNBOUNDED,
+                      limits.rate.limit if limits.rate else _UNBOUNDED)  # fmt: skip
+            if room.setdefault(request.action, cap) > 0:
+                room[request.action] -= 1
+                heads.append(request)
+        return heads
 
     def _retry_at(self, when: float) -> None:
         """Ask again at `when` (one timer: the earliest asked for)."""

@@ -31,10 +31,10 @@ ON CONFLICT (action) DO UPDATE SET action = excluded.action
 RETURNING g.action, g.starts;
 
 -- name: running_attempts
--- How many attempts of each action of $1 run now.
+-- How many attempts of each action of $1 run now, started through the gate: its taken slots.
 SELECT action, count(*) AS running
 FROM waymark_attempts
-WHERE status = 'running' AND action = ANY ($1::text[])
+WHERE status = 'running' AND gated AND action = ANY ($1::text[])
 GROUP BY action;
 
 -- name: grant_slots
@@ -43,7 +43,7 @@ GROUP BY action;
 -- start times ($7: a JSON object, action -> list). Returns the attempts started.
 WITH granted AS (
     UPDATE waymark_attempts AS a
-    SET status = 'running', lease_owner = $1, started_at = to_timestamp($2)
+    SET status = 'running', gated = true, lease_owner = $1, started_at = to_timestamp($2)
     FROM unnest($3::uuid[], $4::text[], $5::integer[], $6::bigint[])
             AS g (instance_id, node, attempt, epoch)
     JOIN waymark_instances AS i

@@ -100,13 +100,16 @@ CREATE TRIGGER waymark_flow_finished AFTER UPDATE OF finished_at ON waymark_inst
     WHEN (OLD.finished_at IS NULL AND NEW.finished_at IS NOT NULL AND NEW.flow_key IS NOT NULL)
     EXECUTE FUNCTION waymark_flow_finished();
 
--- Actions. An attempt of a limited action starts only through `acquire_slots`: under a lock of
--- its action's row here, the attempts of that action now `running` are counted (a crashed
--- runner's attempts stop counting when its lease is reclaimed and they are re-queued), and
--- `starts` keeps the action's most recent start times (epoch seconds, a JSON list) for its rate.
+-- Actions. An attempt of a limited action starts only through `grant_slots`, which marks it
+-- `gated`: under a lock of its action's row here, the gated attempts of that action `running`
+-- now are counted (the slots taken; a crashed runner's attempts stop counting when its lease is
+-- reclaimed and they are re-queued), and `starts` keeps the action's most recent start times
+-- (epoch seconds, a JSON list) for its rate. Attempts of unlimited actions are never gated, so
+-- the index costs them nothing.
 CREATE TABLE waymark_action_gates (
     action text PRIMARY KEY,
     starts json NOT NULL DEFAULT '[]'
 );
-CREATE INDEX waymark_attempts_running_action ON waymark_attempts (action)
-    WHERE status = 'running';
+ALTER TABLE waymark_attempts ADD COLUMN gated boolean NOT NULL DEFAULT false;
+CREATE INDEX waymark_attempts_slots ON waymark_attempts (action)
+    WHERE status = 'running' AND gated;

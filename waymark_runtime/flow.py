@@ -123,11 +123,12 @@ class FlowRule:
     default: Any = None
 
 
-def rules_of(definition: WorkflowDefinition) -> tuple[FlowRule, ...]:
-    """The rules of a workflow and of every workflow it may start as a child."""
-    from waymark_runtime.workflows import family_of
-
-    return tuple(_rule(member) for member in [definition, *family_of(definition)])
+def rules_of(
+    definition: WorkflowDefinition, family: Sequence[WorkflowDefinition]
+) -> tuple[FlowRule, ...]:
+    """The rules of a workflow and of its `family` (`workflows.family_of`: every workflow it
+    may start as a child)."""
+    return tuple(_rule(member) for member in [definition, *family])
 
 
 def _rule(definition: WorkflowDefinition) -> FlowRule:

@@ -108,3 +108,17 @@ class Regional(Workflow):
     async def run(self, order: int, region: str = "eu") -> str:
         await step(f"{region}/{order}", 0.01)
         return region
+
+
+@workflow(concurrency=Concurrency(limit=1))
+class Solo(Workflow):
+    """One instance at a time, however it was started (here: as a child)."""
+
+    async def run(self, tag: str) -> str:
+        return await step(tag, 0.05)
+
+
+@workflow
+class SoloParent(Workflow):
+    async def run(self, count: int) -> list[str]:
+        return await asyncio.gather(*[Solo().run(tag=f"s{i}") for i in range(count)])

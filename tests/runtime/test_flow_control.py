@@ -193,6 +193,12 @@ async def test_local_key_none_limits_the_workflow_and_defaults_key(record: Path)
     assert max_overlap([found[f"all/{i}"] for i in range(6)]) == 2
 
 
+async def test_local_children_of_a_limited_workflow_wait_their_turn(record: Path) -> None:
+    async with LocalRuntime():
+        assert await flows.SoloParent().run(4) == ["s0", "s1", "s2", "s3"]
+    assert max_overlap(list(spans(record).values())) == 1
+
+
 def _assert_one_at_a_time_per_customer(
     found: dict[str, tuple[float, float]], customers: tuple[str, ...], orders: int
 ) -> None:
@@ -290,6 +296,20 @@ async def test_workflow_concurrency_per_key_across_two_runners(
     results = await _two_runners_ran(database, tmp_path, work)
     assert results == [f"{c}/{o}" for o in range(3) for c in customers]
     _assert_one_at_a_time_per_customer(spans(record), customers, 3)
+
+
+async def test_children_of_a_limited_workflow_wait_their_turn_across_runners(
+    database: str, tmp_path: Path, record: Path
+) -> None:
+    async def work(client: Any) -> list[list[str]]:
+        ids = [await flows.SoloParent().run(3, _blocking=False) for _ in range(2)]
+        return [await client.get_result(i) for i in ids]
+
+    assert await _two_runners_ran(database, tmp_path, work) == [["s0", "s1", "s2"]] * 2
+    assert len(spans(record)) == 3  # tags repeat across the two parents: count executions
+    ran = executions(record)
+    assert len(ran) == 6
+    assert max_overlap(ran) == 1
 
 
 async def test_a_crashed_runner_frees_its_slots_after_its_lease(

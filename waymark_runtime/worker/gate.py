@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -24,8 +23,6 @@ from waymark_runtime.flow import ActionLimits, SlotRequest
 
 if TYPE_CHECKING:
     from waymark_runtime.worker.held import Attempt, Held
-
-log = logging.getLogger("waymark.runner")
 
 _Key = tuple[str, str, int]
 _UNBOUNDED = 1 << 62
@@ -44,6 +41,9 @@ def gated(action: str) -> bool:
 
 
 class Gate:
+    """One runner's waiting attempts of limited actions (in the order they became due), and
+    the attempts it started through the store, until their end frees their slots."""
+
     def __init__(self, store: Any, owner: str, clock: Clock, poll: float,
                  on_granted: Granted, activity: asyncio.Event) -> None:  # fmt: skip
         self.store, self.owner, self.clock = store, owner, clock

@@ -122,3 +122,13 @@ class Solo(Workflow):
 class SoloParent(Workflow):
     async def run(self, count: int) -> list[str]:
         return await asyncio.gather(*[Solo().run(tag=f"s{i}") for i in range(count)])
+
+
+@workflow
+class Mixed(Workflow):
+    """Limited attempts waiting for a slot next to an unlimited one."""
+
+    async def run(self, count: int, seconds: float) -> list[str]:
+        return await asyncio.gather(
+            *[narrow(f"m{i}", seconds) for i in range(count)], step("free", 0.0)
+        )

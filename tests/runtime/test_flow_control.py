@@ -21,9 +21,16 @@ import pytest
 
 from tests.runtime import flow_flows as flows
 from tests.runtime.runtime_flows import RECORD_ENV
-from tests.runtime.support import client_for, start_workers_env, start_workers_process
+from tests.runtime.support import (
+    client_for,
+    runner_settings,
+    running,
+    start_workers_env,
+    start_workers_process,
+)
 from waymark import Concurrency, FlowConfigError, RateLimit, Workflow, action, workflow
 from waymark_runtime.local import LocalRuntime
+from waymark_runtime.store.postgres import PostgresStore
 
 MODULE = "tests.runtime.flow_flows"
 
@@ -310,6 +317,21 @@ async def test_children_of_a_limited_workflow_wait_their_turn_across_runners(
     ran = executions(record)
     assert len(ran) == 6
     assert max_overlap(ran) == 1
+
+
+async def test_waiting_attempts_hold_no_worker_slot(
+    store: PostgresStore, database: str, worker_env: Path
+) -> None:
+    """Three worker slots, two of them taken by the limited action: the unlimited attempt
+    starts at once although four limited ones wait behind it."""
+    settings = runner_settings(database, user_modules=(MODULE,), concurrent_per_worker=3)
+    async with running(store, settings), client_for(database):
+        results = await asyncio.wait_for(flows.Mixed().run(6, 0.5), 60)
+    assert results == [*(f"m{i}" for i in range(6)), "free"]
+    found = spans(worker_env)
+    first_end = min(end for tag, (_, end) in found.items() if tag != "free")
+    assert found["free"][0] < first_end
+    assert max_overlap([span for tag, span in found.items() if tag != "free"]) == flows.SLOTS
 
 
 async def test_a_crashed_runner_frees_its_slots_after_its_lease(

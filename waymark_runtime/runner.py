@@ -396,11 +396,7 @@ class Runner:
     async def _freed(self, batch: CommitBatch, kept: set[str]) -> None:
         """Attempts started through the gate ended in this commit: their slots are free, so
         this runner's gate asks again and the other runners hear of it."""
-        if not self.gate.granted:
-            return
-        ended = [(op["instance_id"], op["node"], op["attempt"]) for op in batch.rows["o"]
-                 if op["op"] in ("finish", "requeue") and op["instance_id"] in kept]  # fmt: skip
-        actions = self.gate.ended(ended)
+        actions = self.gate.ended(batch.rows["o"], kept)
         if actions:
             self.gate.wake()
             await self._guarded("slots freed", lambda: self.store.slots_freed(actions))

@@ -80,10 +80,16 @@ class Gate:
         self.wanted.set()
         self.activity.set()
 
-    def ended(self, keys: Iterable[_Key]) -> list[str]:
-        """Attempts whose end a commit recorded: the actions whose slots they freed."""
+    def ended(self, ops: Iterable[dict[str, Any]], kept: set[str]) -> list[str]:
+        """The actions whose slots a commit freed: attempts this gate started that its attempt
+        ops (`CommitBatch` "o" rows) finished or re-queued, of the instances it `kept`."""
+        if not self.granted:
+            return []
         actions = []
-        for key in keys:
+        for op in ops:
+            if op["op"] not in ("finish", "requeue") or op["instance_id"] not in kept:
+                continue
+            key = (op["instance_id"], op["node"], op["attempt"])
             if (action := self.granted.pop(key, None)) is not None:
                 actions.append(action)
                 self.keys.get(key[0], set()).discard(key)

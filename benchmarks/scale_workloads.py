@@ -1,4 +1,4 @@
-"""S1 and F1: several `start-workers` processes on one database, and fairness next to a big gather.
+"""S1 and S2: several `start-workers` processes on one database, and fairness next to a big gather.
 
 S1 runs the same load with 1, 2 and 4 runner processes (each with one worker process, so a
 runner count brings the matching worker count) on a database of its own, `waymark_bench_scale`,
@@ -10,7 +10,7 @@ the window has closed, so the one-runner windows also give the per-action cost. 
 one repeat run every load and runner count once, so a change of the machine's load moves them
 alike.
 
-F1 starts one gather of `f1_actions` no-op actions, waits until its attempts are recorded (all of
+S2 starts one gather of `s2_actions` no-op actions, waits until its attempts are recorded (all of
 them queued for the workers), then times one one-action instance submitted after it: how long a
 huge gather holds back a small instance on the same runner.
 """
@@ -205,23 +205,23 @@ async def _client(dsn: str) -> AsyncIterator[PostgresClient]:
         await client.close()
 
 
-# F1 -------------------------------------------------------------------------------------------
+# S2 -------------------------------------------------------------------------------------------
 
 _RECORDED = "SELECT count(*) FROM waymark_attempts WHERE instance_id = $1::uuid"
 
 
-async def f1(ctx: Context) -> Measured:
+async def s2(ctx: Context) -> Measured:
     database, _, runners = ctx.require()
     runner = await runners.get(ctx.concurrency)
-    size = ctx.scale.f1_actions
+    size = ctx.scale.s2_actions
     measured = Measured(details={"gather": size, "runs": []})
     connection = await asyncpg.connect(database.dsn)
     try:
-        for _ in range(ctx.scale.f1_repeats):
+        for _ in range(ctx.scale.s2_repeats):
             run = await _small_after_big(runner, connection, size)
             measured.details["runs"].append(run)
-            measured.add("F1.idle", run["idle_ms"])
-            measured.add("F1.delay", run["small_ms"])
+            measured.add("S2.idle", run["idle_ms"])
+            measured.add("S2.delay", run["small_ms"])
     finally:
         await connection.close()
     return measured
@@ -238,7 +238,7 @@ async def _small_after_big(
     while await connection.fetchval(_RECORDED, big_id) < size:  # all its attempts are queued
         runner.check_alive()
         if time.perf_counter() > deadline:
-            raise RunnerDied(f"F1: the gather's attempts were not recorded in {_PATIENCE:.0f} s")
+            raise RunnerDied(f"S2: the gather's attempts were not recorded in {_PATIENCE:.0f} s")
         await asyncio.sleep(0.05)
     submitted = time.perf_counter()
     result = await runner.watch(BenchOneAction().run(7), _PATIENCE)

@@ -65,8 +65,9 @@ class Scale:
     s1_instances: int  # the W3 load: instances of three actions
     s1_gathers: int  # the W2 load: this many gathers at once ...
     s1_gather_actions: int  # ... of this many actions each
-    f1_actions: int
-    f1_repeats: int
+    s2_actions: int
+    s2_repeats: int
+    f2_backlog: int
     repeats: int
     w5_repeats: int
     w5_fresh_runner: bool  # measure RSS on a runner that ran nothing else
@@ -94,8 +95,9 @@ DEFAULT = Scale(
     s1_instances=1_000,
     s1_gathers=8,
     s1_gather_actions=500,
-    f1_actions=100_000,
-    f1_repeats=1,
+    s2_actions=100_000,
+    s2_repeats=1,
+    f2_backlog=100_000,
     repeats=3,
     w5_repeats=3,
     w5_fresh_runner=True,
@@ -123,8 +125,9 @@ QUICK = Scale(
     s1_instances=100,
     s1_gathers=2,
     s1_gather_actions=100,
-    f1_actions=2_000,
-    f1_repeats=1,
+    s2_actions=2_000,
+    s2_repeats=1,
+    f2_backlog=2_000,
     repeats=1,
     w5_repeats=1,
     w5_fresh_runner=False,
@@ -177,10 +180,15 @@ METRICS: tuple[MetricSpec, ...] = (
     _rate("I1.cpython", "CPython running the same body", "statements/s"),
     _cost("D1.runs", "dashboard runs page, {d1_instances} runs stored", "ms", None, 200),
     _cost("D1.search", "dashboard free-text search over {d1_instances} runs", "ms"),
+    _rate("F1.plain", "gather over {w2_actions} actions, no limit", "actions/s", BATCHED),
+    _rate("F1.gated", "the same, `@action(concurrency=100_000)`", "actions/s", "F1.plain"),
+    _rate("F1.narrow", "the same, `@action(concurrency=10)`", "actions/s", "F1.plain"),
+    _cost("F2.fair", "fair claim of 200, {f2_backlog} of one workflow waiting", "ms", "F2.plain"),
+    _cost("F2.plain", "plain claim of 200 (oldest first), same backlog", "ms"),
     _rate("L1.large", "LocalRuntime, gather of {l1_large} actions", "actions/s", "L1.small"),
     _rate("L1.small", "LocalRuntime, gather of {l1_small} actions", "actions/s"),
-    _cost("F1.delay", "run() of one action after a gather of {f1_actions}", "ms", "F1.idle", 1_000),
-    _cost("F1.idle", "the same run() on the idle runner, just before", "ms"),
+    _cost("S2.delay", "run() of one action after a gather of {s2_actions}", "ms", "S2.idle", 1_000),
+    _cost("S2.idle", "the same run() on the idle runner, just before", "ms"),
 )
 
 _LOADS = {"w3": "W3 load ({s1_instances} instances of 3)",
@@ -226,7 +234,9 @@ WORKLOAD_TITLES: dict[str, str] = {
     "C1": "the compiler on a module of workflows",
     "I1": "the interpreter alone on pure control flow",
     "D1": "the dashboard's runs page with a large history (through its ASGI app)",
+    "F1": "the cost of an action concurrency limit: one gather, limited and not",
+    "F2": "the fair claim (workflows take turns) with a large backlog, vs a plain claim",
     "L1": "LocalRuntime in process: one gather at two sizes (linear cost keeps the rate)",
     "S1": "scale-out: 1, 2, 4 start-workers on one database; per-action PostgreSQL cost (P1)",
-    "F1": "fairness: a one-action run() submitted after a huge gather on the same runner",
+    "S2": "fairness: a one-action run() submitted after a huge gather on the same runner",
 }

@@ -22,6 +22,7 @@ from rich.markup import escape
 from benchmarks import (
     ceiling,
     dashboard_page,
+    flow_workloads,
     local_gather,
     offline_workloads,
     runtime_workloads,
@@ -61,14 +62,16 @@ WORKLOADS: tuple[Workload, ...] = (
     Workload("W5", True, runtime_workloads.w5),
     Workload("W6", True, runtime_workloads.w6),
     Workload("W7", True, runtime_workloads.w7),
-    Workload("F1", True, scale_workloads.f1),
+    Workload("F1", True, flow_workloads.f1),
+    Workload("F2", True, flow_workloads.f2),
     Workload("D1", True, dashboard_page.d1),
     Workload("S1", True, scale_workloads.s1),
+    Workload("S2", True, scale_workloads.s2),
     Workload("L1", False, local_gather.l1),
 )
 NAMES = tuple(w.name for w in WORKLOADS)
-TABLE_ORDER = ("ceiling", "W1", "W2", "W3", "W4", "W5", "W6", "W7", "F1", "S1", "P1", "D1", "C1",
-               "I1", "L1")  # fmt: skip
+TABLE_ORDER = ("ceiling", "W1", "W2", "W3", "W4", "W5", "W6", "W7", "F1", "F2", "S1", "P1", "S2",
+               "D1", "C1", "I1", "L1")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

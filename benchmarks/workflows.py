@@ -154,3 +154,33 @@ class BenchChildren(Workflow):
     async def run(self, count: int) -> int:
         results = await asyncio.gather(*[BenchChild().run(value=i) for i in range(count)])
         return sum(results)
+
+
+@action(concurrency=100_000)
+async def noop_gated(value: int) -> int:
+    """F1: a no-op under a concurrency limit that never binds: only the gate's bookkeeping."""
+    return value
+
+
+@action(concurrency=10)
+async def noop_narrow(value: int) -> int:
+    """F1: a no-op of which at most 10 execute at once, across runners."""
+    return value
+
+
+@workflow
+class BenchFanOutGated(Workflow):
+    """F1: W2's gather, each action under a limit that never binds."""
+
+    async def run(self, count: int) -> int:
+        results = await asyncio.gather(*[noop_gated(index) for index in range(count)])
+        return len(results)
+
+
+@workflow
+class BenchFanOutNarrow(Workflow):
+    """F1: W2's gather, at most 10 of its actions executing at once."""
+
+    async def run(self, count: int) -> int:
+        results = await asyncio.gather(*[noop_narrow(index) for index in range(count)])
+        return len(results)

@@ -17,6 +17,7 @@ from waymark_runtime.errors import (
     WorkflowFailed,
     WorkflowTimeout,
 )
+from waymark_runtime.flow import Concurrency, FlowConfigError, RateLimit
 from waymark_runtime.options import InvalidOptionError
 from waymark_runtime.schedules import (
     ScheduleInfo,
@@ -56,10 +57,13 @@ __all__ = [
     "ActionTimeout",
     "BackoffPolicy",
     "CompileError",
+    "Concurrency",
     "Depend",
     "Depends",
+    "FlowConfigError",
     "InvalidOptionError",
     "NoRuntimeError",
+    "RateLimit",
     "RetryPolicy",
     "ScheduleInfo",
     "ValueNotSerializable",

@@ -9,9 +9,11 @@ from __future__ import annotations
 import functools
 import inspect
 import os
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
+from waymark_runtime.flow import Concurrency, check_concurrency
 from waymark_runtime.options import StartOptions
 from waymark_runtime.overrides import remember_bindings
 from waymark_runtime.workflows import (
@@ -45,13 +47,35 @@ def _visualize(cls: type[Workflow]) -> Graph:
     return visualize(cls)
 
 
-def workflow(cls: W) -> W:
-    """Compile a `Workflow` subclass; raises `CompileError` when its body is not supported."""
+@overload
+def workflow(cls: W, /) -> W: ...
+
+
+@overload
+def workflow(*, concurrency: Concurrency | None = None) -> Callable[[W], W]: ...
+
+
+def workflow(
+    cls: W | None = None, /, *, concurrency: Concurrency | None = None
+) -> W | Callable[[W], W]:
+    """Compile a `Workflow` subclass; raises `CompileError` when its body is not supported.
+
+    `concurrency`: at most `Concurrency.limit` running instances (per value of the input
+    `Concurrency.key`); the others wait in submission order."""
+    if cls is None:
+        return lambda decorated: _workflow(decorated, concurrency)
+    return _workflow(cls, concurrency)
+
+
+def _workflow(cls: W, concurrency: Concurrency | None) -> W:
     if not (isinstance(cls, type) and issubclass(cls, Workflow)):
         raise TypeError("@workflow decorates a subclass of waymark.Workflow")
     inline = cls.__dict__.get("run")
     if inline is None or not inspect.iscoroutinefunction(inline):
         raise TypeError(f"{cls.__name__} must define `async def run(self, ...)`")
+    if concurrency is not None:
+        check_concurrency(concurrency, cls, inspect.signature(inline))
+    cls.__waymark_concurrency__ = concurrency
     cls.__waymark_inline_run__ = inline
     cls.__waymark_definition__ = None
     cls.__waymark_visualize__ = _visualize

@@ -14,8 +14,9 @@ import typing
 from collections.abc import Awaitable, Callable, Generator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Generic, ParamSpec, TypeVar
+from typing import Any, Generic, ParamSpec, TypeVar, overload
 
+from waymark_runtime.flow import ActionLimits, RateLimit
 from waymark_runtime.values.registry import add_user_module
 
 P = ParamSpec("P")
@@ -77,6 +78,8 @@ class ActionDefinition:
     path: str
     function: Callable[..., Awaitable[Any]]
     signature: inspect.Signature = field(compare=False)
+    limits: ActionLimits | None = field(default=None, compare=False)
+    """Its concurrency and rate limits (`@action(concurrency=, rate_limit=)`), if any."""
 
 
 _REGISTRY: dict[str, ActionDefinition] = {}
@@ -123,11 +126,39 @@ def action_path(function: Callable[..., Any]) -> str:
     return f"{function.__module__}:{function.__qualname__}"
 
 
-def action(function: Callable[P, Awaitable[R]]) -> Action[P, R]:
-    """Register an async function as an action, by its import path `module:qualname`."""
+@overload
+def action(function: Callable[P, Awaitable[R]], /) -> Action[P, R]: ...
+
+
+@overload
+def action(
+    *, concurrency: int | None = None, rate_limit: RateLimit | None = None
+) -> Callable[[Callable[P, Awaitable[R]]], Action[P, R]]: ...
+
+
+def action(
+    function: Callable[P, Awaitable[R]] | None = None,
+    /,
+    *,
+    concurrency: int | None = None,
+    rate_limit: RateLimit | None = None,
+) -> Action[P, R] | Callable[[Callable[P, Awaitable[R]]], Action[P, R]]:
+    """Register an async function as an action, by its import path `module:qualname`.
+
+    `concurrency`: at most this many attempts of it execute at once; `rate_limit`: at most
+    `RateLimit.limit` attempts start per `RateLimit.per` — both across every runner and host."""
+    limits = ActionLimits.checked(concurrency, rate_limit)
+    if function is None:
+        return lambda decorated: _register(decorated, limits)
+    return _register(function, limits)
+
+
+def _register(function: Callable[P, Awaitable[R]], limits: ActionLimits | None) -> Action[P, R]:
     if not inspect.iscoroutinefunction(function):
         raise TypeError(f"@action needs an `async def` function, got {function!r}")
-    definition = ActionDefinition(action_path(function), function, inspect.signature(function))
+    definition = ActionDefinition(
+        action_path(function), function, inspect.signature(function), limits
+    )
     _REGISTRY[definition.path] = definition
     add_user_module(function.__module__)  # its classes are the ones values may be built as
     return Action(definition)

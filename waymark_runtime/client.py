@@ -22,6 +22,7 @@ from waymark_runtime.config import Settings
 from waymark_runtime.embedded import database_url
 from waymark_runtime.engine import NewInstance, Outcome
 from waymark_runtime.errors import NoRuntimeError, WorkflowFailed
+from waymark_runtime.flow import rules_of
 from waymark_runtime.options import StartOptions, checked_name
 from waymark_runtime.store import postgres
 from waymark_runtime.store.postgres import PostgresStore
@@ -79,6 +80,7 @@ class PostgresClient:
     ) -> Any:
         """Queue an instance (or join the one holding its idempotency key); return its result
         (blocking) or its id."""
+        family = family_of(definition)
         spec = NewInstance(
             workflow=checked_name(definition.name, "workflow name"),
             version=definition.version,
@@ -88,7 +90,8 @@ class PostgresClient:
             idempotency_key=options.idempotency_key,
             deadline=options.deadline(postgres.now()),
             trace=start_trace(definition.name),
-            family=tuple((d.name, d.version, d.wrl) for d in family_of(definition)),
+            family=tuple((d.name, d.version, d.wrl) for d in family),
+            flow=rules_of(definition, family),
         )
         submitter = await self._submitter()
         instance_id = str(uuid.uuid4())

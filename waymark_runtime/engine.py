@@ -29,6 +29,7 @@ from waymark_runtime.effects import (
     WriteLog,
 )
 from waymark_runtime.errors import InternalError, ProgramMismatch
+from waymark_runtime.flow import FlowRule
 from waymark_runtime.interpreter import STATE_VERSION, Limits, State, advance, start
 from waymark_runtime.values import TypeResolver, error_json
 
@@ -182,6 +183,9 @@ class NewInstance:
     family: tuple[tuple[str, str, str], ...] = ()
     """`(workflow, version, wrl)` of every workflow the program may start as a child, directly
     or not: registered with the instance and pinned for its whole tree."""
+    flow: tuple[FlowRule, ...] = ()
+    """The concurrency rules of the workflow and its family (`flow.rules_of`): the store keeps
+    them, and they apply to every instance of those workflows created from then on."""
 
     def pins(self) -> dict[str, str]:
         """The versions the instance's tree runs: its own, and its family's."""

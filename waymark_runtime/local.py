@@ -24,6 +24,7 @@ from waymark_runtime.clock import Clock, SystemClock, VirtualClock
 from waymark_runtime.config import Settings
 from waymark_runtime.engine import NewInstance, Outcome
 from waymark_runtime.errors import InternalError, WorkflowFailed
+from waymark_runtime.flow import rules_of
 from waymark_runtime.interpreter import Limits
 from waymark_runtime.options import StartOptions
 from waymark_runtime.overrides import Overrides, remember_bindings
@@ -139,6 +140,7 @@ class LocalRuntime:
         wrl, version = self._text_of(definition)
         remember_bindings(definition.cls.__module__)
         now = self.clock.now()
+        family = family_of(definition)
         spec = NewInstance(
             workflow=definition.name,
             version=version,
@@ -148,7 +150,8 @@ class LocalRuntime:
             idempotency_key=options.idempotency_key,
             deadline=options.deadline(now),
             trace=start_trace(definition.name),
-            family=tuple(self._member(child) for child in family_of(definition)),
+            family=tuple(self._member(child) for child in family),
+            flow=rules_of(definition, family),
         )
         self._ensure_running()
         (instance_id,) = await self.store.create_instances([spec], now)

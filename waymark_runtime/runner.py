@@ -44,9 +44,10 @@ from waymark_runtime.values import (
     error_json,
     unstorable,
 )
-from waymark_runtime.worker import report
+from waymark_runtime.worker import gate, report
 from waymark_runtime.worker.executor import ExecutorFactory, Job, Lease
-from waymark_runtime.worker.held import Change, Held, Policy, hold, prepare
+from waymark_runtime.worker.gate import Gate
+from waymark_runtime.worker.held import Attempt, Change, Held, Policy, hold, prepare
 from waymark_runtime.worker.pool import WorkerPool
 
 log = logging.getLogger("waymark.runner")
@@ -109,6 +110,8 @@ class Runner:
         self.limits = limits_of(settings)
         self.rng = rng or random.Random()
         self.pool = executor(settings, self._on_reply, self._on_lost, self._on_expired)
+        self.gate = Gate(store, self.owner, self.time, settings.poll_interval_ms / 1000,
+                         self._granted, self.activity)  # fmt: skip
 
     # lifecycle ------------------------------------------------------------------------------
 
@@ -125,6 +128,7 @@ class Runner:
                 self._poll_loop(),
                 self._reclaim_loop(),
                 self._gc_loop(),
+                self.gate.run(functools.partial(self._guarded, "acquire slots")),
             )
         ]
         pump = asyncio.create_task(self._pump())
@@ -137,6 +141,7 @@ class Runner:
         finally:
             await self._shutdown(pump, loops, [stopped, broken])
             await listener.close()
+            await self.gate.close()
         if self.pool.failed is not None:
             raise self.pool.failed
         for task in [pump, *loops]:
@@ -213,7 +218,7 @@ class Runner:
         its virtual clock); `activity` is set whenever that may have changed."""
         return not (self.dirty or self.committing or self.commits or self.claiming
                     or self.stepping or self.claim_wanted.is_set()
-                    or self.pool.in_flight or self.expiring)  # fmt: skip
+                    or self.pool.in_flight or self.expiring or self.gate.pending())  # fmt: skip
 
     async def _claim_all(self) -> None:
         while (room := self.settings.max_concurrent_instances - len(self.held)) > 0:
@@ -336,7 +341,7 @@ class Runner:
         self.dirty -= ids
         policy = Policy(now=self.clock(), evict_after=self.settings.evict_sleep_threshold_ms / 1000,
                         stopping=self.stopping, max_child_depth=self.settings.max_child_depth,
-                        max_children=self.settings.max_children)  # fmt: skip
+                        max_children=self.settings.max_children, gated=gate.gated)  # fmt: skip
         changes = []
         since = time.monotonic()
         self.stepping = True
@@ -398,6 +403,15 @@ class Runner:
             self.pool.withdraw_revoked()
         if jobs:
             self.pool.submit(jobs)
+        await self._freed(batch, kept)
+
+    async def _freed(self, batch: CommitBatch, kept: set[str]) -> None:
+        """Attempts started through the gate ended in this commit: their slots are free, so
+        this runner's gate asks again and the other runners hear of it."""
+        actions = self.gate.ended(batch.rows["o"], kept)
+        if actions:
+            self.gate.wake()
+            await self._guarded("slots freed", lambda: self.store.slots_freed(actions))
 
     async def _write(self, batch: CommitBatch) -> set[str]:
         return await self.store.commit(batch, self.owner, self.clock())
@@ -434,14 +448,30 @@ class Runner:
             held.events.extend(change.resolved)
             held.results.extend(change.resolved)
             self._mark(held.id)
+        for attempt in change.gated:
+            held.gated[attempt.id] = attempt
+            self.gate.add(held, attempt)
+        return self._jobs(held, change.dispatch)
+
+    def _granted(self, granted: list[tuple[Held, Attempt]]) -> None:
+        """The gate started these attempts in the store: run them."""
+        jobs: list[Job] = []
+        for held, attempt in granted:
+            if self.held.get(held.id) is held and held.gated.pop(attempt.id, None) is not None:
+                jobs.extend(self._jobs(held, [attempt]))
+        if jobs:
+            self.pool.submit(jobs)
+
+    def _jobs(self, held: Held, dispatch: list[Attempt]) -> list[Job]:
+        """Jobs for attempts started in the store, now running on this runner's workers."""
         jobs = []
         default_timeout = self.settings.action_timeout_seconds
         if (recording := metrics.current()) is not None:
             started = time.monotonic()
-            for attempt in change.dispatch:
+            for attempt in dispatch:
                 attempt.dispatched = started
                 recording.attempt_started(attempt.action)
-        for attempt in change.dispatch:
+        for attempt in dispatch:
             held.running[attempt.id] = attempt
             key: _Key = (held.id, held.epoch, attempt.node, attempt.attempt)
             timeout = attempt.timeout if attempt.timeout is not None else default_timeout
@@ -461,6 +491,7 @@ class Runner:
         """Nothing more starts or fires for this claim."""
         held.lease.revoke()
         if self.held.get(held.id) is held:
+            self.gate.forget(held.id)
             del self.held[held.id]
             for handle in self.timers.pop(held.id, []):
                 handle.cancel()
@@ -635,6 +666,6 @@ def _failure(held: Held, error: BaseException, rows: CommitBatch | None = None) 
     ops = rows.rows["o"] if rows is not None else []
     ended = [(op["node"], op["attempt"]) for op in ops if op["op"] == "finish"]
     ended += [(event.node, event.attempt) for event in held.results]
-    for node, attempt in dict.fromkeys([*ended, *held.running]):
+    for node, attempt in dict.fromkeys([*ended, *held.running, *held.gated]):
         change.batch.finish(held.id, node, attempt, False, value)
     return change

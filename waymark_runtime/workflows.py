@@ -18,6 +18,7 @@ from typing import Any, ClassVar, Literal, Protocol, TypeVar
 
 from waymark_runtime import ir
 from waymark_runtime.actions import ActionHandle, BackoffPolicy, RetryPolicy, run_with_policy
+from waymark_runtime.flow import Concurrency
 from waymark_runtime.options import StartOptions
 from waymark_runtime.values.registry import add_user_module
 
@@ -141,6 +142,7 @@ class Workflow:
     """The default deadline of an instance (`run(..., _timeout=...)` overrides it): once it has
     passed, an unfinished instance ends as `WorkflowTimeout`."""
     __waymark_definition__: ClassVar[WorkflowDefinition | None] = None
+    __waymark_concurrency__: ClassVar[Concurrency | None] = None  # `@workflow(concurrency=)`
     __waymark_inline_run__: ClassVar[Callable[..., Coroutine[Any, Any, Any]] | None] = None
     # set by `@workflow` (the drawing lives with the compiler, which the runtime never imports)
     __waymark_visualize__: ClassVar[Callable[[type[Workflow]], Graph] | None] = None

@@ -26,14 +26,15 @@ EXPECTED_METRICS = {
     *("W1.actions", "W2.actions", "W2.otel", "W3.actions", "W3.instances", "W4.p50", "W4.p95"),
     *("W5.rss", "W5.rss_idle", "W5.db_growth", "W5.asleep", "W5.drain", "W6.c10", "W7.children"),
     *("C1.compile", "C1.cpython", "I1.statements", "I1.cpython", "L1.small", "L1.large"),
-    *("D1.runs", "D1.search", "F1.delay", "F1.idle"),
+    *("D1.runs", "D1.search", "S2.delay", "S2.idle"),
+    *("F1.plain", "F1.gated", "F1.narrow", "F2.fair", "F2.plain"),
     *(f"S1.{load}.{row}" for load in ("w3", "w2") for row in ("r1", "r2", "e2")),
     *(f"P1.{load}.{row}" for load in ("w3", "w2") for row in ("commits", "rows", "wal")),
 }
 CPU_METRICS = {f"P1.{load}.{row}" for load in ("w3", "w2") for row in ("cpu", "per_core")}
 """Only when the server is a process of this machine (its CPU time is read from /proc)."""
 TARGETED = {"W1.actions", "W2.actions", "W3.actions", "W4.p50", "W5.rss", "W5.drain",
-            "C1.compile", "I1.statements", "D1.runs", "F1.delay"}  # fmt: skip
+            "C1.compile", "I1.statements", "D1.runs", "S2.delay"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from waymark_runtime.actions import ActionTimeout
 from waymark_runtime.engine import NewInstance, Outcome
 from waymark_runtime.errors import InstanceCancelled
+from waymark_runtime.flow import Grants, SlotRequest
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.pg_rows import Claim
 from waymark_runtime.values import error_json
@@ -62,6 +63,16 @@ class RunnerStore(Protocol):
     ) -> bool: ...
 
     def subscribe(self, on_runnable: Callable[[], None]) -> Subscription: ...
+
+    # flow control: attempts of limited actions start through `acquire_slots` (`worker.gate`)
+
+    async def acquire_slots(
+        self, owner: str, requests: Sequence[SlotRequest], now: float
+    ) -> Grants: ...
+
+    async def slots_freed(self, actions: Sequence[str]) -> None: ...
+
+    def subscribe_freed(self, on_freed: Callable[[], None]) -> Subscription: ...
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

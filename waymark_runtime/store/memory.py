@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from waymark_runtime.engine import NewInstance, Outcome, check_programs
-from waymark_runtime.store import memory_children, memory_inspect
+from waymark_runtime.flow import Grants, SlotRequest
+from waymark_runtime.store import memory_children, memory_flow, memory_inspect
 from waymark_runtime.store.contract import (
     InstanceQuery,
     QueueStats,
@@ -63,6 +64,9 @@ class _Instance:
     blocking: bool = True
     depth: int = 0
     pins: dict[str, str] | None = None
+    flow_key: str | None = None
+    flow_seq: int = 0
+    flow_waiting: bool = False
 
     def outcome(self) -> Outcome | None:
         return outcome_of({"status": self.status, "result": self.result, "error": self.error})
@@ -102,6 +106,7 @@ class _Attempt:
     iteration: Any = None
     traceback: Any = None
     child_id: str | None = None
+    gated: bool = False  # started through the gate (`memory_flow`): it takes a slot
 
     def row(self) -> list[Any]:
         """The shape `claim_instances` gives an attempt (see `pg_rows.split_attempts`)."""
@@ -114,15 +119,21 @@ class _Attempt:
 
 
 class _Subscription:
-    def __init__(self, store: MemoryStore, on_runnable: Callable[[], None]) -> None:
-        self.store, self.on_runnable = store, on_runnable
+    def __init__(
+        self,
+        store: MemoryStore,
+        on_runnable: Callable[[], None],
+        subscribers: list[Callable[[], None]] | None = None,
+    ) -> None:
+        self.on_runnable = on_runnable
+        self.subscribers = store.subscribers if subscribers is None else subscribers
 
     async def start(self) -> None:
-        self.store.subscribers.append(self.on_runnable)
+        self.subscribers.append(self.on_runnable)
 
     async def close(self) -> None:
-        if self.on_runnable in self.store.subscribers:
-            self.store.subscribers.remove(self.on_runnable)
+        if self.on_runnable in self.subscribers:
+            self.subscribers.remove(self.on_runnable)
 
 
 class MemoryStore:
@@ -134,10 +145,12 @@ class MemoryStore:
         self.versions: dict[tuple[str, str], str] = {}
         self.instances: dict[str, _Instance] = {}
         self.subscribers: list[Callable[[], None]] = []
+        self.freed_subscribers: list[Callable[[], None]] = []
         self._runnable: list[tuple[int, float, int, str]] = []  # (-priority, wake_at, n, id)
         self._order = itertools.count()
         self._done: dict[str, list[asyncio.Future[Outcome]]] = {}
         self._keys: dict[tuple[str, str | None], str] = {}  # (workflow, idempotency key) -> id
+        self.flow = memory_flow.FlowState()
 
     # clients ---------------------------------------------------------------------------------
 
@@ -149,7 +162,9 @@ class MemoryStore:
         ids = list(ids) if ids is not None else [str(uuid.uuid4()) for _ in specs]
         for key, wrl in programs.items():  # the newest text of a version: the newest positions
             self.versions[key] = wrl
+        memory_flow.set_rules(self.flow, specs)
         joined: list[str] = []
+        fresh: list[_Instance] = []
         for instance_id, spec in zip(ids, specs, strict=True):
             holding = (spec.workflow, spec.idempotency_key)
             holder = self._keys.get(holding) if spec.idempotency_key is not None else None
@@ -164,7 +179,9 @@ class MemoryStore:
             if spec.idempotency_key is not None:
                 self._keys[holding] = instance_id
             self._queue(self.instances[instance_id])
+            fresh.append(self.instances[instance_id])
             joined.append(instance_id)
+        memory_flow.created(self, fresh, now)
         self._notify_runnable()
         return joined
 
@@ -196,11 +213,13 @@ class MemoryStore:
         turns (the oldest of each, then the second oldest of each...)."""
         due: list[tuple[int, float, int, str]] = []
         later: list[tuple[int, float, int, str]] = []
+        seen: set[str] = set()  # an instance queued again (admitted, `memory_flow`) is due once
         while self._runnable:
             entry = heapq.heappop(self._runnable)
             instance = self.instances.get(entry[3])
-            if instance is None or not self._is_queued(instance, entry):
+            if instance is None or not self._is_queued(instance, entry) or entry[3] in seen:
                 continue
+            seen.add(entry[3])
             (later if entry[1] > now else due).append(entry)
         turns: dict[str, int] = {}
         ranked = []
@@ -264,6 +283,7 @@ class MemoryStore:
         memory_inspect.record_logs(self.instances, document["l"], kept, now)
         started = [memory_children.start_child(self, row, now)
                    for row in document["c"] if row["instance_id"] in kept]  # fmt: skip
+        memory_flow.created(self, [child for child in started if child is not None], now)
         changed = [self.instances[i] for i in kept] + [c for c in started if c is not None]
         settled = [i for i in batch.settled if i in kept]
         changed += memory_children.settle(self, settled, now, cascade_error()) if settled else []
@@ -374,6 +394,20 @@ class MemoryStore:
             self._keys.pop((instance.workflow_name, instance.idempotency_key), None)
         return len(doomed)
 
+    # flow control (`memory_flow`) -------------------------------------------------------------
+
+    async def acquire_slots(
+        self, owner: str, requests: Sequence[SlotRequest], now: float
+    ) -> Grants:
+        return memory_flow.acquire_slots(self, owner, requests, now)
+
+    async def slots_freed(self, actions: Sequence[str]) -> None:
+        for subscriber in list(self.freed_subscribers):
+            subscriber()
+
+    def subscribe_freed(self, on_freed: Callable[[], None]) -> _Subscription:
+        return _Subscription(self, on_freed, self.freed_subscribers)
+
     # inspection (`InspectionStore`) ----------------------------------------------------------
 
     async def list_instances(self, query: InstanceQuery) -> list[Row]:
@@ -430,6 +464,7 @@ class MemoryStore:
         self._queue(instance)
         outcome = instance.outcome()
         if outcome is not None:
+            memory_flow.finished(self, instance)
             for future in self._done.pop(instance.id, []):
                 if not future.done():
                     future.set_result(outcome)

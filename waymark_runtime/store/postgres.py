@@ -26,6 +26,7 @@ from waymark_runtime.engine import (
     check_programs,
 )
 from waymark_runtime.errors import InternalError
+from waymark_runtime.flow import FlowRule
 from waymark_runtime.store.contract import (
     InstanceQuery,
     QueueStats,
@@ -33,6 +34,7 @@ from waymark_runtime.store.contract import (
     lost_attempt_error,
 )
 from waymark_runtime.store.pg_batch import CommitBatch, dumps
+from waymark_runtime.store.pg_flow import FlowQueries
 from waymark_runtime.store.pg_listen import Listener
 from waymark_runtime.store.pg_migrate import migrate, migrate_async
 from waymark_runtime.store.pg_rows import (
@@ -96,7 +98,7 @@ async def _keep_session(connection: asyncpg.Connection) -> None:
     (no LISTEN, locks, cursors or settings on pooled connections)."""
 
 
-class PostgresStore:
+class PostgresStore(FlowQueries):
     """The store; `await PostgresStore.open(dsn)` migrates the schema and opens a pool."""
 
     def __init__(self, pool: asyncpg.Pool, dsn: str, *, lost_attempt_retries: int = 3) -> None:
@@ -107,6 +109,7 @@ class PostgresStore:
         self._programs: dict[str, str] = {}
         self._program_keys: dict[str, str] = {}  # version -> `version:md5(text)`, see `claim`
         self._known_versions: dict[tuple[str, str], str] = {}
+        self._known_rules: dict[str, FlowRule] = {}
         self._waiters = Waiters(dsn, self.outcomes)
         self.lost_error = lost_attempt_error(lost_attempt_retries)
 
@@ -149,6 +152,7 @@ class PostgresStore:
         fresh = {key: wrl for spec in specs for key, wrl in spec.programs().items()}
         fresh = {key: wrl for key, wrl in fresh.items() if self._known_versions.get(key) != wrl}
         check_programs(fresh)
+        await self._set_rules(specs)
         rows = await self.pool.fetch(
             self._sql["create_instances"],
             [name for name, _ in fresh],

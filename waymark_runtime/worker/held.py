@@ -9,6 +9,7 @@ durable (dispatch attempts, arm timers, let the instance go). No I/O and no cloc
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,6 +71,8 @@ class Held:
     running: dict[AttemptId, Attempt] = field(default_factory=dict)
     delayed: dict[AttemptId, tuple[Attempt, float]] = field(default_factory=dict)
     withheld: list[Attempt] = field(default_factory=list)
+    gated: dict[AttemptId, Attempt] = field(default_factory=dict)
+    """Attempts waiting for their action's limits (`worker.gate`): queued, on no worker."""
     sleeps: dict[str, float] = field(default_factory=dict)
     fired: list[str] = field(default_factory=list)
     fresh: bool = False
@@ -225,6 +228,8 @@ class Change:
     release: bool = False
     resolved: list[ActionFinished] = field(default_factory=list)
     """Child calls answered by this commit itself (a detached child's id, a refusal)."""
+    gated: list[Attempt] = field(default_factory=list)
+    """Attempts committed queued, to start once their action's limits allow (`worker.gate`)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -236,6 +241,8 @@ class Policy:
     stopping: bool = False
     max_child_depth: int = 100
     max_children: int = 10_000
+    gated: Callable[[str], bool] = field(default=lambda action: False)
+    """Whether an action has limits: its attempts then start through the gate."""
 
 
 def prepare(held: Held, step: StepCommit | None, policy: Policy) -> Change:
@@ -280,12 +287,19 @@ def _record_consumed(held: Held, batch: CommitBatch) -> None:
 def _start_attempts(held: Held, change: Change, policy: Policy) -> None:
     """Due and lost attempts run now, unless the runner is stopping (they stay queued)."""
     for attempt in held.due:
-        if not policy.stopping:
+        if policy.stopping:
+            continue
+        if policy.gated(attempt.action):  # queued (a withheld one gives its slot back)
+            change.batch.requeue(held.id, attempt.node, attempt.attempt)
+            change.gated.append(attempt)
+        else:
             change.batch.start(held.id, attempt.node, attempt.attempt)
             change.dispatch.append(attempt)
     for attempt in held.lost:
-        if policy.stopping:
+        if policy.stopping or policy.gated(attempt.action):
             change.batch.requeue(held.id, attempt.node, attempt.attempt, lost=1)
+            if not policy.stopping:
+                change.gated.append(attempt)
         else:
             change.batch.start(held.id, attempt.node, attempt.attempt, lost=1)
             change.dispatch.append(attempt)
@@ -300,8 +314,11 @@ def _plan_effects(held: Held, step: StepCommit, change: Change, policy: Policy) 
     for planned in step.plan.actions:
         attempt = _attempt_of(planned)
         run_now = planned.ready_at <= policy.now and not policy.stopping
-        change.batch.add_attempt(held.id, planned, running=run_now)
-        if run_now:
+        gated = run_now and policy.gated(planned.action)
+        change.batch.add_attempt(held.id, planned, running=run_now and not gated)
+        if gated:
+            change.gated.append(attempt)
+        elif run_now:
             change.dispatch.append(attempt)
         else:
             change.delayed.append((attempt, planned.ready_at))
@@ -361,7 +378,11 @@ def _decide_release(held: Held, change: Change, policy: Policy) -> Outcome | Non
 
     Returns a failure outcome for an instance that waits for nothing at all.
     """
+    if policy.stopping:
+        held.gated = {}  # queued in the store: the next claim of the instance starts them
     if held.running or held.withheld or change.dispatch or change.resolved:
+        return None
+    if held.gated or change.gated:
         return None
     earliest = held.earliest_due()
     if earliest is None and held.children:

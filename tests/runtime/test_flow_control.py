@@ -1,0 +1,357 @@
+"""Flow control: workflow concurrency keys, action concurrency and rate limits.
+
+The limits are measured from what really ran: every action appends its start and end times to a
+file (from whichever process ran it), and the store's attempt rows say when each attempt was
+started. On PostgreSQL two `start-workers` processes share the work, so a limit that held only
+per runner would be caught; on `LocalRuntime` rate windows follow the virtual clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import signal
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.runtime import flow_flows as flows
+from tests.runtime.runtime_flows import RECORD_ENV
+from tests.runtime.support import (
+    client_for,
+    runner_settings,
+    running,
+    start_workers_env,
+    start_workers_process,
+)
+from waymark import Concurrency, FlowConfigError, RateLimit, Workflow, action, workflow
+from waymark_runtime.local import LocalRuntime
+from waymark_runtime.store.postgres import PostgresStore
+
+MODULE = "tests.runtime.flow_flows"
+
+
+@pytest.fixture
+def record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "record"
+    monkeypatch.setenv(RECORD_ENV, str(path))
+    return path
+
+
+def spans(record: Path) -> dict[str, tuple[float, float]]:
+    """Each execution's (start, end), by tag (the last execution of a tag run twice)."""
+    starts: dict[str, float] = {}
+    found: dict[str, tuple[float, float]] = {}
+    for line in record.read_text().splitlines():
+        kind, tag, at = line.split()
+        if kind == "start":
+            starts[tag] = float(at)
+        else:
+            found[tag] = (starts[tag], float(at))
+    return found
+
+
+def executions(record: Path) -> list[tuple[float, float]]:
+    """Every execution that ended, with its (start, end), retries included (a tag's executions
+    run one after another: an end closes the tag's latest start; killed ones never end)."""
+    opened: dict[str, list[float]] = {}
+    done = []
+    for line in record.read_text().splitlines():
+        kind, tag, at = line.split()
+        if kind == "start":
+            opened.setdefault(tag, []).append(float(at))
+        else:
+            done.append((opened[tag].pop(), float(at)))
+    return done
+
+
+def max_overlap(intervals: list[tuple[float, float]]) -> int:
+    """The most intervals open at one moment (an end and a start at one time do not overlap)."""
+    events = sorted([(start, 1) for start, _ in intervals] + [(end, -1) for _, end in intervals])
+    level = peak = 0
+    for _, change in events:
+        level += change
+        peak = max(peak, level)
+    return peak
+
+
+def max_in_window(times: list[float], width: float) -> int:
+    """The most times in any half-open window [t, t + width)."""
+    times = sorted(times)
+    return max((sum(1 for u in times if t <= u < t + width) for t in times), default=0)
+
+
+# -- malformed configuration ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: Concurrency(limit=0), "Concurrency(limit=...) must be >= 1, got 0"),
+        (lambda: Concurrency(limit="2"), "must be an int >= 1, got '2'"),
+        (lambda: Concurrency(limit=True), "must be an int >= 1, got True"),
+        (lambda: Concurrency(key=""), "names an input of run() or is None, got ''"),
+        (lambda: Concurrency(key=3), "names an input of run() or is None, got 3"),
+        (lambda: RateLimit(0), "RateLimit(limit) must be >= 1, got 0"),
+        (lambda: RateLimit(1.5), "RateLimit(limit) must be an int >= 1, got 1.5"),
+        (lambda: RateLimit(5, per=0), "RateLimit(per=...) must be positive, got 0"),
+        (lambda: RateLimit(5, per=timedelta(seconds=-1)), "must be positive"),
+        (lambda: RateLimit(5, per="1s"), "must be a timedelta or seconds, got '1s'"),
+        (lambda: action(concurrency=0), "@action(concurrency=...) must be >= 1, got 0"),
+        (lambda: action(concurrency=2.5), "@action(concurrency=...) must be an int >= 1"),
+        (lambda: action(rate_limit=10), "takes a waymark.RateLimit, got 10"),
+    ],
+)
+def test_malformed_limits_are_refused_with_a_clear_error(make: Any, message: str) -> None:
+    with pytest.raises(FlowConfigError) as caught:
+        make()
+    assert message in str(caught.value)
+
+
+def test_a_concurrency_key_must_be_an_input_of_run() -> None:
+    with pytest.raises(FlowConfigError) as caught:
+
+        @workflow(concurrency=Concurrency(key="customer", limit=1))
+        class Misnamed(Workflow):
+            async def run(self, customer_id: str, *rest: int) -> str:
+                return customer_id
+
+    assert str(caught.value) == (
+        "Misnamed: Concurrency(key='customer') is not an input of run() (its inputs: customer_id)"
+    )
+    with pytest.raises(FlowConfigError, match=r"takes a waymark\.Concurrency, got 1"):
+
+        @workflow(concurrency=1)  # type: ignore[arg-type]
+        class Bare(Workflow):
+            async def run(self) -> None:
+                return None
+
+
+def test_the_decorators_work_with_and_without_arguments() -> None:
+    assert flows.narrow.definition.limits == waymark_limits(2, None)
+    assert flows.step.definition.limits is None
+    assert flows.paced.definition.limits is not None
+    assert flows.PerCustomer.__waymark_concurrency__ == Concurrency("customer_id", 1)
+    assert flows.FanNarrow.__waymark_concurrency__ is None
+
+
+def waymark_limits(concurrency: int | None, rate: RateLimit | None) -> Any:
+    from waymark_runtime.flow import ActionLimits
+
+    return ActionLimits(concurrency, rate)
+
+
+# -- LocalRuntime --------------------------------------------------------------------------
+
+
+async def test_local_action_concurrency_holds_and_is_used(record: Path) -> None:
+    async with LocalRuntime():
+        results = await asyncio.wait_for(flows.FanNarrow().run(8, 0.05), 30)
+    assert results == [f"n{i}" for i in range(8)]
+    assert max_overlap(list(spans(record).values())) == flows.SLOTS
+
+
+async def test_local_retries_wait_for_a_slot_too(record: Path) -> None:
+    async with LocalRuntime():
+        results = await asyncio.wait_for(flows.FlakyNarrow().run(5, 0.03), 30)
+    assert results == [f"f{i}" for i in range(5)]
+    ran = executions(record)
+    assert len(ran) == 10  # each failed once, then succeeded
+    assert max_overlap(ran) == flows.SLOTS
+
+
+async def test_local_rate_limit_follows_virtual_time(record: Path) -> None:
+    async with LocalRuntime() as runtime:
+        began = time.monotonic()
+        instance = await flows.FanPaced().run(23, _blocking=False)
+        assert len(await asyncio.wait_for(runtime.result(instance), 30)) == 23
+        took = time.monotonic() - began
+        rows = await runtime.store.attempts_of(instance)
+    started = [row["started_at"] for row in rows]
+    assert max_in_window(started, flows.PER) == flows.RATE
+    # 23 starts at 5 per 0.5 s take at least 2 virtual seconds, and no real time
+    assert max(started) - min(started) >= 4 * flows.PER
+    assert took < 5
+
+
+async def test_local_workflow_concurrency_per_key(record: Path) -> None:
+    async with LocalRuntime() as runtime:
+        ids = [await flows.PerCustomer().run(customer, order, 0.02, _blocking=False)
+               for order in range(3) for customer in ("a", "b")]  # fmt: skip
+        results = [await asyncio.wait_for(runtime.result(i), 30) for i in ids]
+    assert results == [f"{c}/{o}" for o in range(3) for c in ("a", "b")]
+    _assert_one_at_a_time_per_customer(spans(record), ("a", "b"), 3)
+
+
+async def test_local_key_none_limits_the_workflow_and_defaults_key(record: Path) -> None:
+    async with LocalRuntime() as runtime:
+        ids = [await flows.TwoAtATime().run(i, 0.05, _blocking=False) for i in range(6)]
+        assert [await runtime.result(i) for i in ids] == list(range(6))
+        regional = [await flows.Regional().run(i, _blocking=False) for i in range(2)]
+        regional.append(await flows.Regional().run(2, "us", _blocking=False))
+        assert [await runtime.result(i) for i in regional] == ["eu", "eu", "us"]
+        keys = [runtime.store.instances[i].flow_key for i in regional]
+    assert keys == ['Regional:"eu"', 'Regional:"eu"', 'Regional:"us"']
+    found = spans(record)
+    assert max_overlap([found[f"all/{i}"] for i in range(6)]) == 2
+
+
+async def test_local_children_of_a_limited_workflow_wait_their_turn(record: Path) -> None:
+    async with LocalRuntime():
+        assert await flows.SoloParent().run(4) == ["s0", "s1", "s2", "s3"]
+    assert max_overlap(list(spans(record).values())) == 1
+
+
+def _assert_one_at_a_time_per_customer(
+    found: dict[str, tuple[float, float]], customers: tuple[str, ...], orders: int
+) -> None:
+    """Each customer's instances ran one after another, in submission order; and different
+    customers' instances ran side by side."""
+    runs = {c: [(found[f"{c}/{o}/a"][0], found[f"{c}/{o}/b"][1]) for o in range(orders)]
+            for c in customers}  # fmt: skip
+    for spans_of in runs.values():
+        for earlier, later in itertools.pairwise(spans_of):
+            assert earlier[1] <= later[0]
+    everything = [span for spans_of in runs.values() for span in spans_of]
+    assert max_overlap(everything) >= 2
+
+
+# -- PostgreSQL, two runner processes --------------------------------------------------------
+
+
+def _env(database: str, **extra: str) -> dict[str, str]:
+    return start_workers_env(database, WAYMARK_USER_MODULE=MODULE,
+                             WAYMARK_MAX_CONCURRENT_INSTANCES="3", **extra)  # fmt: skip
+
+
+async def _ready(*logs: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not all(" ready" in log.read_text(errors="replace") for log in logs if log.exists()):
+        assert time.monotonic() < deadline, "a runner did not start"
+        await asyncio.sleep(0.05)
+
+
+async def _two_runners_ran(database: str, tmp_path: Path, work: Any) -> Any:
+    logs = [tmp_path / "runner-1.log", tmp_path / "runner-2.log"]
+    with start_workers_process(_env(database), logs[0]), \
+         start_workers_process(_env(database), logs[1]):  # fmt: skip
+        await _ready(*logs)
+        async with client_for(database) as client:
+            return await asyncio.wait_for(work(client), 120)
+
+
+async def _owners(client: Any, ids: list[str], action: str) -> set[str]:
+    store = await client.store()
+    rows = await store.pool.fetch(
+        "SELECT DISTINCT lease_owner FROM waymark_attempts WHERE instance_id = ANY ($1::uuid[]) "
+        "AND action = $2",
+        ids,
+        action,
+    )
+    return {row["lease_owner"] for row in rows}
+
+
+async def test_action_concurrency_is_global_across_two_runners(
+    database: str, tmp_path: Path, record: Path
+) -> None:
+    async def work(client: Any) -> set[str]:
+        ids = [await flows.OneNarrow().run(f"o{i}", 0.3, _blocking=False) for i in range(10)]
+        assert [await client.get_result(i) for i in ids] == [f"o{i}" for i in range(10)]
+        return await _owners(client, ids, f"{MODULE}:narrow")
+
+    owners = await _two_runners_ran(database, tmp_path, work)
+    assert len(owners) == 2  # both runners ran attempts of the limited action
+    assert max_overlap(list(spans(record).values())) == flows.SLOTS
+
+
+async def test_rate_limit_is_global_across_two_runners(
+    database: str, tmp_path: Path, record: Path
+) -> None:
+    async def work(client: Any) -> list[float]:
+        ids = [await flows.FanPaced().run(4, _blocking=False) for _ in range(6)]
+        assert [len(await client.get_result(i)) for i in ids] == [4] * 6
+        store = await client.store()
+        assert len(await _owners(client, ids, f"{MODULE}:paced")) == 2
+        rows = await store.pool.fetch(
+            "SELECT extract(epoch FROM started_at)::float8 AS at FROM waymark_attempts "
+            "WHERE action = $1", f"{MODULE}:paced")  # fmt: skip
+        return [row["at"] for row in rows]
+
+    started = await _two_runners_ran(database, tmp_path, work)
+    assert len(started) == 24
+    assert max_in_window(started, flows.PER) <= flows.RATE  # as recorded by the grants
+    assert max(started) - min(started) >= (24 / flows.RATE - 1) * flows.PER
+    # as the actions saw it: dispatch delays vary by a few milliseconds, never by 0.15 s
+    ran = [start for start, _ in spans(record).values()]
+    assert max_in_window(ran, flows.PER - 0.15) <= flows.RATE
+
+
+async def test_workflow_concurrency_per_key_across_two_runners(
+    database: str, tmp_path: Path, record: Path
+) -> None:
+    customers = ("a", "b", "c")
+
+    async def work(client: Any) -> list[str]:
+        ids = [await flows.PerCustomer().run(customer, order, 0.15, _blocking=False)
+               for order in range(3) for customer in customers]  # fmt: skip
+        return [await client.get_result(i) for i in ids]
+
+    results = await _two_runners_ran(database, tmp_path, work)
+    assert results == [f"{c}/{o}" for o in range(3) for c in customers]
+    _assert_one_at_a_time_per_customer(spans(record), customers, 3)
+
+
+async def test_children_of_a_limited_workflow_wait_their_turn_across_runners(
+    database: str, tmp_path: Path, record: Path
+) -> None:
+    async def work(client: Any) -> list[list[str]]:
+        ids = [await flows.SoloParent().run(3, _blocking=False) for _ in range(2)]
+        return [await client.get_result(i) for i in ids]
+
+    assert await _two_runners_ran(database, tmp_path, work) == [["s0", "s1", "s2"]] * 2
+    assert len(spans(record)) == 3  # tags repeat across the two parents: count executions
+    ran = executions(record)
+    assert len(ran) == 6
+    assert max_overlap(ran) == 1
+
+
+async def test_waiting_attempts_hold_no_worker_slot(
+    store: PostgresStore, database: str, worker_env: Path
+) -> None:
+    """Three worker slots, two of them taken by the limited action: the unlimited attempt
+    starts at once although four limited ones wait behind it."""
+    settings = runner_settings(database, user_modules=(MODULE,), concurrent_per_worker=3)
+    async with running(store, settings), client_for(database):
+        results = await asyncio.wait_for(flows.Mixed().run(6, 0.5), 60)
+    assert results == [*(f"m{i}" for i in range(6)), "free"]
+    found = spans(worker_env)
+    first_end = min(end for tag, (_, end) in found.items() if tag != "free")
+    assert found["free"][0] < first_end
+    assert max_overlap([span for tag, span in found.items() if tag != "free"]) == flows.SLOTS
+
+
+async def test_a_crashed_runner_frees_its_slots_after_its_lease(
+    database: str, tmp_path: Path, record: Path
+) -> None:
+    first, second = tmp_path / "runner-1.log", tmp_path / "runner-2.log"
+    async with client_for(database) as client:
+        with start_workers_process(_env(database), first) as doomed:
+            await _ready(first)
+            ids = [await flows.OneNarrow().run(f"c{i}", 2.0, _blocking=False) for i in range(3)]
+            while len(record.read_text().splitlines() if record.exists() else []) < flows.SLOTS:
+                await asyncio.sleep(0.05)
+            os.killpg(doomed.pid, signal.SIGKILL)  # holding both slots, mid-action
+            doomed.wait()
+        killed_at = time.monotonic()
+        with start_workers_process(_env(database), second):
+            results = [await asyncio.wait_for(client.get_result(i), 60) for i in ids]
+        assert results == ["c0", "c1", "c2"]
+        # the lease (2 s) ran out, the slots came back, and all three ran: two batches of 2 s
+        assert time.monotonic() - killed_at < 30
+        ran = executions(record)
+    assert len(ran) == 3
+    assert max_overlap(ran) == flows.SLOTS

@@ -1,0 +1,65 @@
+-- Flow control: workflow concurrency rules and action slots (see migration 0013). Loaded with
+-- `queries.sql` (`sql.queries`).
+
+-- name: set_flow_rules
+-- Keep each workflow's concurrency rule: $1 names, $2 key inputs (NULL: the workflow as a
+-- whole), $3 the JSON of each key input's default, $4 limits (NULL: unlimited, the rule goes).
+WITH rules AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[])
+        AS r (workflow_name, key_input, key_default, max_running)
+), dropped AS (
+    DELETE FROM waymark_workflow_concurrency AS c
+    USING rules AS r
+    WHERE c.workflow_name = r.workflow_name AND r.max_running IS NULL
+    RETURNING 1
+)
+INSERT INTO waymark_workflow_concurrency AS c (workflow_name, key_input, key_default, max_running)
+SELECT r.workflow_name, r.key_input, r.key_default::json, r.max_running
+FROM rules AS r
+WHERE r.max_running IS NOT NULL
+ON CONFLICT (workflow_name) DO UPDATE
+    SET key_input = excluded.key_input, key_default = excluded.key_default,
+        max_running = excluded.max_running;
+
+-- name: lock_action_gates
+-- Lock the gate rows of actions $1 (created on first use), in name order so two runners never
+-- wait on each other; returns each action's recent start times. Held until the transaction
+-- ends: the counts read after it see every grant committed before.
+INSERT INTO waymark_action_gates AS g (action)
+SELECT a FROM unnest($1::text[]) AS a ORDER BY a
+ON CONFLICT (action) DO UPDATE SET action = excluded.action
+RETURNING g.action, g.starts;
+
+-- name: running_attempts
+-- How many attempts of each action of $1 run now, started through the gate: its taken slots.
+SELECT action, count(*) AS running
+FROM waymark_attempts
+WHERE status = 'running' AND gated AND action = ANY ($1::text[])
+GROUP BY action;
+
+-- name: grant_slots
+-- Start the granted attempts for owner $1 at $2 — only those still queued, of an instance $1
+-- holds under the claim of the request's epoch — and keep each rate-limited action's recent
+-- start times ($7: a JSON object, action -> list). Returns the attempts started.
+WITH granted AS (
+    UPDATE waymark_attempts AS a
+    SET status = 'running', gated = true, lease_owner = $1, started_at = to_timestamp($2)
+    FROM unnest($3::uuid[], $4::text[], $5::integer[], $6::bigint[])
+            AS g (instance_id, node, attempt, epoch)
+    JOIN waymark_instances AS i
+        ON i.id = g.instance_id AND i.lease_owner = $1 AND i.lease_epoch = g.epoch
+    WHERE a.instance_id = g.instance_id AND a.node = g.node AND a.attempt = g.attempt
+      AND a.status = 'queued'
+    RETURNING a.instance_id, a.node, a.attempt
+), starts AS (
+    UPDATE waymark_action_gates AS g
+    SET starts = s.value
+    FROM json_each($7::json) AS s
+    WHERE g.action = s.key
+    RETURNING 1
+)
+SELECT instance_id, node, attempt, (SELECT count(*) FROM starts) AS gates FROM granted;
+
+-- name: slots_freed
+-- Attempts of actions $1 ended: runners waiting for their slots try again.
+SELECT pg_notify('waymark_slots', a) FROM unnest($1::text[]) AS a;

@@ -85,7 +85,9 @@ def test_packaging_wheel_ships_the_dashboard_assets(wheel: Path) -> None:
     package = ROOT / "waymark" / "dashboard"
     shipped = [p for p in package.rglob("*") if p.is_file() and p.parent.name != "__pycache__"]
     assets = [p for p in shipped if p.suffix in (".js", ".LICENSE", ".css", ".html")]
-    assert {"viz-global.js", "viz.LICENSE", "htmx.min.js", "htmx.LICENSE"} <= {p.name for p in assets}
+    assert {"viz-global.js", "viz.LICENSE", "htmx.min.js", "htmx.LICENSE"} <= {
+        p.name for p in assets
+    }
     with zipfile.ZipFile(wheel) as archive:
         for path in assets:
             name = path.relative_to(ROOT).as_posix()

@@ -82,12 +82,7 @@ async def test_a_run_shows_inputs_attempts_error_graph_and_program(
     assert "card declined" in page and "st-failed" in page
     assert "tests.runtime.runtime_flows:noop #1" in page  # the attempt and its timeline bar
     assert "workflow Single" in page  # the .wrl program, line by line
-    assert "digraph" in page  # the DOT the CLI prints
-    graph = await client.get(f"/runs/{run}/graph.svg")
-    if graph.status_code == 200:  # graphviz installed
-        assert graph.headers["content-type"] == "image/svg+xml" and b"<svg" in graph.content
-    else:
-        assert graph.status_code == 404 and "not installed" in graph.text
+    assert "digraph" in page and "data-graph" in page  # the DOT the CLI prints, drawn in-page
 
 
 async def test_a_held_run_shows_its_runner_and_sleep(
@@ -173,3 +168,26 @@ async def test_schedules_pause_resume_fire_and_delete(
     await post(client, "/schedules", f"/schedules/{schedule.id}/delete")
     assert await api.select() == []
     assert "No schedules" in (await client.get("/schedules")).text
+
+
+async def test_a_real_run_shows_tracebacks_children_parent_and_its_live_graph(
+    client: httpx.AsyncClient, store: PostgresStore, database: str, worker_env: object
+) -> None:
+    parent, child = await seed.checkout(database, store)
+    page = (await client.get(f"/runs/{parent}")).text
+    assert "declined: card declined for 250" in page  # the result
+    assert f'href="/runs/{child}"' in page and "Child workflows" in page
+    assert "reserve #1" in page and "lamp" in page and "desk" in page  # attempts with args
+    assert "iteration 1" in page  # the second pass of the loop, from the attempt's site
+    assert "woke at" in page  # the finished durable sleep
+    assert 'hx-get="/runs/' + parent + '/graph"' in page and "digraph" in page
+
+    shown = (await client.get(f"/runs/{child}")).text
+    assert f'id="parent-link" href="/runs/{parent}"' in shown
+    assert "Traceback (most recent call last):" in shown and "in _refuse" in shown
+    assert "PaymentDeclined: card declined for 250" in shown
+
+    graph = await client.get(f"/runs/{parent}/graph")
+    assert graph.status_code == 200 and graph.text.lstrip().startswith("digraph")
+    assert "&#34;" in graph.text or "&quot;" in graph.text  # DOT quotes, escaped as HTML text
+    assert "completed" in graph.text  # coloured by live status: the title names the status

@@ -45,7 +45,11 @@ def no_live_markup(page: str) -> None:
     parser = Elements()
     parser.feed(page)
     scripts = [attrs.get("src") for tag, attrs in parser.found if tag == "script"]
-    assert scripts == ["/static/dashboard.js"]
+    assert scripts == [  # only the dashboard's own files: no inline script, no other origin
+        "/static/vendor/htmx.min.js",
+        "/static/vendor/htmx-ext-sse.min.js",
+        "/static/dashboard.js",
+    ]
     assert not [tag for tag, attrs in parser.found if any(a.startswith("on") for a in attrs)]
     assert not [attrs for tag, attrs in parser.found if tag == "img" and attrs.get("src") == "x"]
 

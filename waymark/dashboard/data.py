@@ -9,7 +9,6 @@ drawn by `waymark_compiler.graph` from the trace `waymark graph --instance` uses
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -93,24 +92,15 @@ async def fire_now(store: PostgresStore, workflow: str, inputs: dict[str, Any], 
     return new_id
 
 
-async def live_graph(
-    store: PostgresStore, instance: str, *, svg: bool = False
-) -> tuple[str, bytes | None]:
-    """The instance's graph as DOT coloured by live status, and with `svg` as SVG when `dot`
-    is installed (None otherwise). The DOT is what `waymark graph --instance` prints."""
+async def live_graph(store: PostgresStore, instance: str) -> str:
+    """The instance's graph as DOT coloured by live status ("" when its program cannot be
+    read): what `waymark graph --instance` prints, laid out by the browser."""
     from waymark_compiler.cli._database import load_snapshot
     from waymark_compiler.cli._instance_graph import live_status
-    from waymark_compiler.graph import DotNotInstalled, render
+    from waymark_compiler.graph import render
     from waymark_runtime.dag import build_dag
 
     snapshot = await load_snapshot(store, instance)
     if snapshot.program is None:
-        return "", None
-    dag, live = build_dag(snapshot.program), live_status(snapshot)
-    dot = render(dag, "dot", live).decode("utf-8")
-    if not svg:
-        return dot, None
-    try:
-        return dot, await asyncio.to_thread(render, dag, "svg", live)
-    except DotNotInstalled:
-        return dot, None
+        return ""
+    return render(build_dag(snapshot.program), "dot", live_status(snapshot)).decode("utf-8")

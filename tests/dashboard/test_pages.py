@@ -15,6 +15,7 @@ import httpx
 
 from tests.dashboard import seed
 from waymark_runtime.admin import Admin
+from waymark_runtime.store.contract import RunnerInfo
 from waymark_runtime.store.postgres import PostgresStore
 
 
@@ -141,10 +142,20 @@ async def test_workers_page_shows_runners_queues_and_failures(
     await seed.held(store, time.time() - 3)
     broken = await seed.failed(store, time.time() - 2, "worker fell over")
     await seed.queued(store, time.time())
+    await store.register_runner(RunnerInfo(id="runner-1", host="box-7", pid=31337,
+                                           worker_count=6), time.time() - 2)  # fmt: skip
+    await store.heartbeat("runner-1", time.time(), 30.0)
+    await store.register_runner(RunnerInfo(id="runner-gone", host="box-8", pid=7, worker_count=2),
+                                time.time() - 120)  # fmt: skip
     page = (await client.get("/workers")).text
-    assert "runner-1" in page and "alive" in page
+    rows = re.findall(r"<tr><td class=\"mono\">(.*?)</tr>", page, re.S)
+    alive = next(row for row in rows if row.startswith("runner-1<"))
+    assert all(text in alive for text in ("box-7", "31337", "<td>6</td>", "<td>1</td>", "alive"))
+    gone = next(row for row in rows if row.startswith("runner-gone<"))
+    assert "box-8" in gone and "silent" in gone and "2.0 min ago" in gone
     assert broken[:8] in page and "worker fell over" in page
     assert re.search(r"Runnable runs waiting for a runner</dt><dd>1<", page)
+    assert (await client.get("/workers", params={"fragment": 1})).text.lstrip().startswith("<dl")
 
 
 async def test_schedules_pause_resume_fire_and_delete(

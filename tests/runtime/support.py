@@ -31,7 +31,7 @@ from waymark_runtime.workflows import reset_backend, use_backend
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOWS = "tests.runtime.runtime_flows"
-TABLES = "waymark_instances, waymark_workflow_versions, waymark_schedules"
+TABLES = "waymark_instances, waymark_workflow_versions, waymark_schedules, waymark_runners"
 START_WORKERS = [sys.executable, "-c", "from waymark_runtime.worker.cli import main; main()"]
 
 

@@ -2,9 +2,10 @@
 
 Runs (with their free-text filter), one run and its actions go through
 `waymark_runtime.admin`; schedules through `waymark_runtime.schedules.Schedules`. Here: the
-workers overview (derived from leases: the schema has no runner
-table, and a runner that holds nothing has nothing to show), "fire now", and the live graph,
-drawn by `waymark_compiler.graph` from the trace `waymark graph --instance` uses.
+workers overview (the runner registry, `Admin.runners`, joined with the leases runners
+hold: a lease owner that never registered, a runner of an older version, still shows), "fire
+now", and the live graph, drawn by `waymark_compiler.graph` from the trace `waymark graph
+--instance` uses.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from waymark_runtime.admin import Admin, RunnerRecord
 from waymark_runtime.engine import NewInstance
 from waymark_runtime.options import InvalidOptionError
 from waymark_runtime.store.postgres import PostgresStore
@@ -50,11 +52,21 @@ ORDER BY a.finished_at DESC LIMIT 20
 """
 
 
-@dataclass(frozen=True, slots=True)
+SILENT_AFTER = 30.0
+"""Seconds without a heartbeat (twice the default lease) after which a runner shows as silent."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Runner:
     owner: str
     instances: int
-    lease_until: float
+    lease_until: float | None
+    """The latest lease expiry of the runs it holds (None when it holds none)."""
+    alive: bool
+    """It sent a heartbeat in the last `SILENT_AFTER` seconds, or a lease it holds is current."""
+    registered: RunnerRecord | None = None
+    """Host, process, worker count, start and last heartbeat (None: a lease owner that did
+    not register)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,12 +76,25 @@ class Overview:
     failures: tuple[dict[str, Any], ...]
 
 
-async def overview(store: PostgresStore) -> Overview:
-    """Runners (from the leases they hold), queue depths, throughput and recent failures."""
-    runners = tuple(Runner(**dict(row)) for row in await store.pool.fetch(_RUNNERS))
+async def overview(store: PostgresStore, now: float) -> Overview:
+    """Runners (registered, and any other lease owner), queue depths, throughput and recent
+    failures."""
+    leases = {row["owner"]: row for row in await store.pool.fetch(_RUNNERS)}
+    registered = {r.id: r for r in await Admin(store).runners()}
+    runners = tuple(_runner(owner, leases.get(owner), registered.get(owner), now)
+                    for owner in [*registered, *sorted(set(leases) - set(registered))])  # fmt: skip
     counts = dict(await store.pool.fetchrow(_COUNTS))
     failures = tuple(dict(row) for row in await store.pool.fetch(_FAILURES))
     return Overview(runners, counts, failures)
+
+
+def _runner(owner: str, lease: Any, record: RunnerRecord | None, now: float) -> Runner:
+    lease_until = None if lease is None else lease["lease_until"]
+    alive = (record is not None and now - record.heartbeat_at < SILENT_AFTER) or (
+        lease_until is not None and lease_until > now
+    )
+    return Runner(owner=owner, instances=0 if lease is None else lease["instances"],
+                  lease_until=lease_until, alive=alive, registered=record)  # fmt: skip
 
 
 async def workflow_names(store: PostgresStore) -> list[str]:

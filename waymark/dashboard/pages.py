@@ -179,7 +179,7 @@ async def steer_run(request: Request) -> Response:
 
 
 async def workers(request: Request) -> Response:
-    overview = await data.overview(await _state(request).store())
+    overview = await data.overview(await _state(request).store(), time.time())
     name = "_workers.html" if request.query_params.get("fragment") else "workers.html"
     return _render(request, name, overview=overview, now=time.time())
 

@@ -29,6 +29,7 @@ from waymark_runtime.errors import InternalError
 from waymark_runtime.store.contract import (
     InstanceQuery,
     QueueStats,
+    RunnerInfo,
     cascade_error,
     lost_attempt_error,
 )
@@ -270,6 +271,18 @@ class PostgresStore:
         """Extend `owner`'s leases; returns the instances it still holds, with their epoch."""
         rows = await self.pool.fetch(self._sql["heartbeat"], owner, now, lease)
         return {str(row["id"]): row["lease_epoch"] for row in rows}
+
+    async def register_runner(self, runner: RunnerInfo, now: float) -> None:
+        """Record a starting runner (`heartbeat` keeps its row's heartbeat current)."""
+        await self.pool.execute(self._sql["register_runner"], runner.id, runner.host,
+                                runner.pid, runner.worker_count, now)  # fmt: skip
+
+    async def unregister_runner(self, runner_id: str) -> None:
+        await self.pool.execute(self._sql["unregister_runner"], runner_id)
+
+    async def list_runners(self) -> list[dict[str, Any]]:
+        """Registered runners (rows of `list_runners`), most recently started first."""
+        return [dict(row) for row in await self.pool.fetch(self._sql["list_runners"])]
 
     async def reclaim_expired_instances(
         self, now: float, limit: int = 1000, *, keep_owner: str = ""

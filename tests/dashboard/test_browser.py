@@ -20,6 +20,7 @@ import pytest
 from tests.dashboard import seed
 from tests.runtime.support import ROOT, emptied_store
 from waymark_runtime.schedules import Schedules
+from waymark_runtime.store.contract import RunnerInfo
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
@@ -55,6 +56,8 @@ def runs(database: str, worker_env: object) -> dict[str, str]:
             now = time.time()
             failed = await seed.failed(store, now - 40, "payment provider said no")
             held = await seed.held(store, now - 20)
+            runner = RunnerInfo(id="runner-1", host="worker-host-1", pid=4242, worker_count=4)
+            await store.register_runner(runner, now - 20)
             await seed.queued(store, now - 5)
             await Schedules(store).register(seed.SINGLE.name, "hourly-report", timedelta(hours=1),
                                             inputs={"value": 5})  # fmt: skip
@@ -164,6 +167,8 @@ def test_a_person_opens_each_page_and_steers_runs(
 
     driver.get(f"{server}/workers")  # type: ignore[attr-defined]
     assert "payment provider said no" in driver.page_source  # type: ignore[attr-defined]
+    runners = driver.find_element(By.ID, "runners").text  # type: ignore[attr-defined]
+    assert "runner-1" in runners and "worker-host-1" in runners
     shot(driver, "workers")
 
     driver.get(f"{server}/schedules")  # type: ignore[attr-defined]

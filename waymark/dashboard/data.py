@@ -19,39 +19,6 @@ from waymark_runtime.engine import NewInstance
 from waymark_runtime.options import InvalidOptionError
 from waymark_runtime.store.postgres import PostgresStore
 
-_RUNNERS = """
-SELECT lease_owner AS owner, count(*) AS instances,
-       extract(epoch FROM max(lease_expires_at))::double precision AS lease_until
-FROM waymark_instances
-WHERE lease_owner IS NOT NULL AND status IN ('queued', 'running')
-GROUP BY lease_owner ORDER BY lease_owner
-"""
-
-_COUNTS = """
-SELECT
-  (SELECT count(*) FROM waymark_instances
-    WHERE status IN ('queued', 'running') AND lease_owner IS NULL
-      AND (wake_at IS NULL OR wake_at <= now())) AS runnable_instances,
-  (SELECT count(*) FROM waymark_instances WHERE status IN ('queued', 'running')) AS unfinished,
-  (SELECT count(*) FROM waymark_attempts WHERE status = 'queued' AND ready_at <= now())
-    AS queued_attempts,
-  (SELECT count(*) FROM waymark_attempts WHERE status = 'running') AS running_attempts,
-  (SELECT count(*) FROM waymark_attempts
-    WHERE finished_at > now() - interval '60 seconds') AS finished_last_minute,
-  (SELECT extract(epoch FROM avg(started_at - ready_at))::double precision
-     FROM waymark_attempts
-    WHERE started_at > now() - interval '5 minutes') AS claim_latency
-"""
-
-_FAILURES = """
-SELECT a.instance_id::text AS instance_id, a.node, a.attempt, a.action, a.error,
-       extract(epoch FROM a.finished_at)::double precision AS finished_at
-FROM waymark_attempts AS a
-WHERE a.status = 'failed' AND a.finished_at > now() - interval '1 hour'
-ORDER BY a.finished_at DESC LIMIT 20
-"""
-
-
 SILENT_AFTER = 30.0
 """Seconds without a heartbeat (twice the default lease) after which a runner shows as silent."""
 
@@ -79,12 +46,12 @@ class Overview:
 async def overview(store: PostgresStore, now: float) -> Overview:
     """Runners (registered, and any other lease owner), queue depths, throughput and recent
     failures."""
-    leases = {row["owner"]: row for row in await store.pool.fetch(_RUNNERS)}
+    leases = {row["owner"]: row for row in await store.inspection("lease_owners")}
     registered = {r.id: r for r in await Admin(store).runners()}
     runners = tuple(_runner(owner, leases.get(owner), registered.get(owner), now)
                     for owner in [*registered, *sorted(set(leases) - set(registered))])  # fmt: skip
-    counts = dict(await store.pool.fetchrow(_COUNTS))
-    failures = tuple(dict(row) for row in await store.pool.fetch(_FAILURES))
+    [counts] = await store.inspection("activity", now)
+    failures = tuple(await store.inspection("recent_failures", now, 20))
     return Overview(runners, counts, failures)
 
 
@@ -98,8 +65,7 @@ def _runner(owner: str, lease: Any, record: RunnerRecord | None, now: float) -> 
 
 
 async def workflow_names(store: PostgresStore) -> list[str]:
-    rows = await store.pool.fetch("SELECT DISTINCT name FROM waymark_workflow_versions ORDER BY 1")
-    return [row["name"] for row in rows]
+    return [row["name"] for row in await store.inspection("workflow_names")]
 
 
 async def fire_now(store: PostgresStore, workflow: str, inputs: dict[str, Any], priority: int,

@@ -55,7 +55,7 @@ def _render(request: Request, name: str, status_code: int = 200, **context: Any)
 async def healthz(request: Request) -> Response:
     try:
         store = await _state(request).store()
-        await store.pool.fetchval("SELECT 1")
+        await store.inspection("ping")
     except Exception as failure:
         return JSONResponse({"status": "unavailable", "error": str(failure)}, 503)
     return JSONResponse({"status": "ok"})

@@ -49,6 +49,7 @@ from waymark_runtime.store.sql import queries
 __all__ = ["Claim", "Cursor", "PendingAttempt", "PostgresStore", "is_transient", "migrate", "now"]
 
 RUNNABLE_CHANNEL = "waymark_runnable"
+_INSPECTION = frozenset({"lease_owners", "activity", "recent_failures", "workflow_names", "ping"})
 
 
 def now() -> float:
@@ -324,6 +325,12 @@ class PostgresStore:
         by_status = {str(k): int(v) for k, v in (row["by_status"] or {}).items()}
         return QueueStats(by_status=by_status, runnable=int(row["runnable"]),
                           oldest_wait=row["oldest"])  # fmt: skip
+
+    async def inspection(self, query: str, *args: Any) -> list[dict[str, Any]]:
+        """The rows of a read-only named query of `sql/inspection.sql` (the dashboard's)."""
+        if query not in _INSPECTION:
+            raise InternalError(f"{query!r} is not an inspection query")
+        return [dict(row) for row in await self.pool.fetch(self._sql[query], *args)]
 
     async def attempts_of(self, instance_id: str) -> list[dict[str, Any]]:
         """Every attempt row of an instance (times as epoch seconds), in dispatch order."""

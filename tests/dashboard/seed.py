@@ -39,7 +39,9 @@ async def failed(store: PostgresStore, at: float, message: str = "boom", **optio
     error = error_json(ValueError(message))
     end = CommitBatch()
     end.instance(instance_id, outcome=Outcome(ok=False, value=error))
-    end.finish(instance_id, "n1", 1, False, error)
+    traceback = {"text": f'Traceback (most recent call last):\n  File "flows.py", line 3, in noop\nValueError: {message}\n',
+                 "frames": [{"filename": "flows.py", "lineno": 3, "name": "noop", "line": message}]}  # fmt: skip
+    end.finish(instance_id, "n1", 1, False, error, traceback)
     assert await store.commit(end, "runner-1", at + 1) == {instance_id}
     return instance_id
 

@@ -115,12 +115,14 @@ def shot(driver: object, name: str) -> Path:
 def test_a_person_opens_each_page_and_steers_runs(
     no_dot: None, server: str, browser: object, runs: dict[str, str]
 ) -> None:
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     driver: object = browser
-    wait = WebDriverWait(driver, 15)  # type: ignore[arg-type]
+    # Live refreshes swap page fragments in: an element found a moment ago may be replaced.
+    wait = WebDriverWait(driver, 30, ignored_exceptions=(StaleElementReferenceException,))  # type: ignore[arg-type]
     driver.get(f"{server}/runs")  # type: ignore[attr-defined]
     assert driver.find_element(By.TAG_NAME, "h1").text == "Runs"  # type: ignore[attr-defined]
     rows = driver.find_elements(By.CSS_SELECTOR, "table.runs tbody tr")  # type: ignore[attr-defined]
@@ -167,7 +169,7 @@ def test_a_person_opens_each_page_and_steers_runs(
 
     driver.get(f"{server}/workers")  # type: ignore[attr-defined]
     assert "payment provider said no" in driver.page_source  # type: ignore[attr-defined]
-    runners = driver.find_element(By.ID, "runners").text  # type: ignore[attr-defined]
+    runners = wait.until(lambda d: d.find_element(By.ID, "runners").text)
     assert "runner-1" in runners and "worker-host-1" in runners
     shot(driver, "workers")
 

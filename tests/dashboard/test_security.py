@@ -63,6 +63,9 @@ async def test_hostile_workflow_names_inputs_and_errors_are_escaped(
     for path in pages:
         page = (await client.get(path)).text
         no_live_markup(page)
+    shown = (await client.get(f"/runs/{run}")).text
+    assert shown.count("&lt;script&gt;alert(") >= 4  # error, arguments, stored traceback
+    assert '<pre class="error traceback">Traceback' in shown
     headers = (await client.get("/runs")).headers
     assert "script-src 'self'" in headers["content-security-policy"]
     assert headers["x-frame-options"] == "DENY"

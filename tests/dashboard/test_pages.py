@@ -92,10 +92,16 @@ async def test_a_held_run_shows_its_runner_and_sleep(
     run = await seed.held(store, time.time() - 3)
     page = (await client.get(f"/runs/{run}")).text
     assert "runner-1" in page and "n2 sleep" in page and "/cancel" in page
+    actions = page[page.index('id="run-actions"') : page.index("Export JSON")]
+    assert 'hx-confirm="Cancel this run?"' in actions
+    assert "newest version (this one is cancelled first)?" in actions
+    fragment = (await client.get(f"/runs/{run}", params={"fragment": 1})).text
+    assert 'id="run-actions"' in fragment and "<html" not in fragment
 
 
 async def test_an_unknown_run_is_404(client: httpx.AsyncClient) -> None:
-    for path in ("/runs/not-an-id", "/runs/8edb9928-6db3-4145-9e50-db223f77b57c"):
+    for path in ("/runs/not-an-id", "/runs/8edb9928-6db3-4145-9e50-db223f77b57c",
+                 "/runs/not-an-id/graph", "/runs/not-an-id?fragment=1"):  # fmt: skip
         response = await client.get(path)
         assert response.status_code == 404 and "Not found" in response.text
 

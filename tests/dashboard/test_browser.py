@@ -152,6 +152,9 @@ def test_a_person_opens_each_page_and_steers_runs(
     shot(driver, "run-child")
     driver.find_element(By.ID, "parent-link").click()  # type: ignore[attr-defined]
     wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "figure.graph.drawn svg"))
+    driver.back()  # type: ignore[attr-defined]
+    wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "pre.traceback"))
+    wait.until(lambda d: "on" in d.find_element(By.CLASS_NAME, "live-dot").get_attribute("class"))
 
     driver.get(f"{server}/runs")  # type: ignore[attr-defined]
     driver.find_element(By.LINK_TEXT, runs["failed"][:8]).click()  # type: ignore[attr-defined]

@@ -1,5 +1,5 @@
 // Waymark dashboard: what htmx does not do. Buttons, confirmations and live refreshes are htmx
-// attributes in the templates (hx-confirm, hx-boost, hx-trigger="sse:message"); this file lights
+// attributes in the templates (hx-post, hx-confirm, hx-trigger="sse:message"); this file lights
 // the live dot and lays out run graphs with the vendored Graphviz (viz-global.js, loaded only on a
 // page that has a graph). Pages work without it: forms post, the graph's DOT text is shown.
 (function () {
@@ -21,11 +21,17 @@
   var createEventSource = htmx.createEventSource;
   htmx.createEventSource = function (url) {
     var source = createEventSource(url);
+    sources = sources.filter(function (s) { return s.readyState !== EventSource.CLOSED; });
     sources.push(source);
     return source;
   };
   window.addEventListener("pagehide", function () {
     sources.forEach(function (source) { source.close(); });
+    dot(false);
+  });
+  // A page restored from that cache has no stream and stale data: load it afresh.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) { window.location.reload(); }
   });
 
   function loadViz() {

@@ -179,5 +179,6 @@ def test_a_person_opens_each_page_and_steers_runs(
     driver.get(f"{server}/schedules")  # type: ignore[attr-defined]
     driver.find_element(By.XPATH, "//button[text()='Pause']").click()  # type: ignore[attr-defined]
     wait.until(lambda d: "paused schedule hourly-report" in d.page_source)
+    wait.until(lambda d: "on" in d.find_element(By.CLASS_NAME, "live-dot").get_attribute("class"))
     assert driver.find_element(By.XPATH, "//button[text()='Resume']")  # type: ignore[attr-defined]
     shot(driver, "schedules")

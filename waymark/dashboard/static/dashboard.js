@@ -8,9 +8,15 @@
   var VIZ = "/static/vendor/viz-global.js";
   var vizReady = null;
 
-  function dot(on) {
+  // The stream belongs to <body>; a button's swap replaces the header, so the dot is redrawn.
+  var connected = false;
+  function showDot() {
     var element = document.querySelector(".live-dot");
-    if (element) { element.classList.toggle("on", on); }
+    if (element) { element.classList.toggle("on", connected); }
+  }
+  function dot(on) {
+    connected = on;
+    showDot();
   }
   document.body.addEventListener("htmx:sseOpen", function () { dot(true); });
   document.body.addEventListener("htmx:sseError", function () { dot(false); });
@@ -71,7 +77,10 @@
     if (figure) { draw(figure); }
     if (root.querySelectorAll) { root.querySelectorAll("[data-graph]").forEach(draw); }
   }
-  htmx.onLoad(drawAll);
+  htmx.onLoad(function (content) {
+    showDot();
+    drawAll(content);
+  });
   document.body.addEventListener("htmx:afterSwap", function (event) { drawAll(event.target); });
   drawAll(document.body);
 })();

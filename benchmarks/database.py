@@ -46,7 +46,7 @@ async def prepare_database(settings: Settings, *, synchronous_commit: bool = Tru
     base = await asyncio.to_thread(database_url, settings)
     source = "WAYMARK_DATABASE_URL" if settings.database_url else "embedded"
     try:
-        await _recreate(base, BENCH_DATABASE, synchronous_commit)
+        await recreate(base, BENCH_DATABASE, synchronous_commit)
         dsn, note = with_database(base, BENCH_DATABASE), ""
     except asyncpg.InsufficientPrivilegeError:
         if not synchronous_commit:
@@ -56,7 +56,8 @@ async def prepare_database(settings: Settings, *, synchronous_commit: bool = Tru
     return Database(dsn, source, urlsplit(dsn).path.lstrip("/"), version, note)
 
 
-async def _recreate(base: str, name: str, synchronous_commit: bool) -> None:
+async def recreate(base: str, name: str, synchronous_commit: bool = True) -> None:
+    """Drop and create database `name` on the server of `base`."""
     connection = await asyncpg.connect(base)
     try:
         await connection.execute(f'DROP DATABASE IF EXISTS "{name}"')

@@ -61,6 +61,12 @@ class Scale:
     l1_small: int
     l1_large: int
     d1_instances: int
+    s1_runners: tuple[int, ...]  # start-workers processes, one worker each; the first is the base
+    s1_instances: int  # the W3 load: instances of three actions
+    s1_gathers: int  # the W2 load: this many gathers at once ...
+    s1_gather_actions: int  # ... of this many actions each
+    f1_actions: int
+    f1_repeats: int
     repeats: int
     w5_repeats: int
     w5_fresh_runner: bool  # measure RSS on a runner that ran nothing else
@@ -84,6 +90,12 @@ DEFAULT = Scale(
     l1_small=10_000,
     l1_large=40_000,
     d1_instances=100_000,
+    s1_runners=(1, 2, 4),
+    s1_instances=1_000,
+    s1_gathers=8,
+    s1_gather_actions=500,
+    f1_actions=100_000,
+    f1_repeats=1,
     repeats=3,
     w5_repeats=3,
     w5_fresh_runner=True,
@@ -107,6 +119,12 @@ QUICK = Scale(
     l1_small=500,
     l1_large=2_000,
     d1_instances=1_000,
+    s1_runners=(1, 2),
+    s1_instances=100,
+    s1_gathers=2,
+    s1_gather_actions=100,
+    f1_actions=2_000,
+    f1_repeats=1,
     repeats=1,
     w5_repeats=1,
     w5_fresh_runner=False,
@@ -161,7 +179,33 @@ METRICS: tuple[MetricSpec, ...] = (
     _cost("D1.search", "dashboard free-text search over {d1_instances} runs", "ms"),
     _rate("L1.large", "LocalRuntime, gather of {l1_large} actions", "actions/s", "L1.small"),
     _rate("L1.small", "LocalRuntime, gather of {l1_small} actions", "actions/s"),
+    _cost("F1.delay", "run() of one action after a gather of {f1_actions}", "ms", "F1.idle", 1_000),
+    _cost("F1.idle", "the same run() on the idle runner, just before", "ms"),
 )
+
+_LOADS = {"w3": "W3 load ({s1_instances} instances of 3)",
+          "w2": "W2 load ({s1_gathers} gathers of {s1_gather_actions})"}  # fmt: skip
+
+
+def s1_specs(counts: tuple[int, ...]) -> list[MetricSpec]:
+    """S1's rows (rates per runner count, efficiency against linear) and P1's (the per-action
+    PostgreSQL cost of the one-runner windows, and what one server core carries at that cost)."""
+    specs = []
+    for load, title in _LOADS.items():
+        for count in counts:
+            runners = f"{count} runner{'s' if count > 1 else ''}"
+            specs.append(_rate(f"S1.{load}.r{count}", f"{title}, {runners}", "actions/s", BATCHED))
+        for count in counts[1:]:
+            label = f"{title}, {count} runners against {count}x one"
+            specs.append(_rate(f"S1.{load}.e{count}", label, "% of linear"))
+        base = f"{title}, {counts[0]} runner"
+        specs += [_cost(f"P1.{load}.commits", f"{base}: commits per action", "commits"),
+                  _cost(f"P1.{load}.rows", f"{base}: rows written per action", "rows"),
+                  _cost(f"P1.{load}.wal", f"{base}: WAL per action", "bytes"),
+                  _cost(f"P1.{load}.cpu", f"{base}: PostgreSQL CPU per action", "ms"),
+                  _rate(f"P1.{load}.per_core", f"{base}: actions one PostgreSQL core carries",
+                        "actions/s")]  # fmt: skip
+    return specs
 
 
 def w6_spec(concurrency: int, ideal: float) -> MetricSpec:
@@ -183,4 +227,6 @@ WORKLOAD_TITLES: dict[str, str] = {
     "I1": "the interpreter alone on pure control flow",
     "D1": "the dashboard's runs page with a large history (through its ASGI app)",
     "L1": "LocalRuntime in process: one gather at two sizes (linear cost keeps the rate)",
+    "S1": "scale-out: 1, 2, 4 start-workers on one database; per-action PostgreSQL cost (P1)",
+    "F1": "fairness: a one-action run() submitted after a huge gather on the same runner",
 }

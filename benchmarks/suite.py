@@ -19,7 +19,14 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
-from benchmarks import ceiling, dashboard_page, local_gather, offline_workloads, runtime_workloads
+from benchmarks import (
+    ceiling,
+    dashboard_page,
+    local_gather,
+    offline_workloads,
+    runtime_workloads,
+    scale_workloads,
+)
 from benchmarks.context import Context, Runners
 from benchmarks.database import prepare_database
 from benchmarks.machine import machine_info, now_iso
@@ -54,11 +61,14 @@ WORKLOADS: tuple[Workload, ...] = (
     Workload("W5", True, runtime_workloads.w5),
     Workload("W6", True, runtime_workloads.w6),
     Workload("W7", True, runtime_workloads.w7),
+    Workload("F1", True, scale_workloads.f1),
     Workload("D1", True, dashboard_page.d1),
+    Workload("S1", True, scale_workloads.s1),
     Workload("L1", False, local_gather.l1),
 )
 NAMES = tuple(w.name for w in WORKLOADS)
-TABLE_ORDER = ("ceiling", "W1", "W2", "W3", "W4", "W5", "W6", "W7", "D1", "C1", "I1", "L1")
+TABLE_ORDER = ("ceiling", "W1", "W2", "W3", "W4", "W5", "W6", "W7", "F1", "S1", "P1", "D1", "C1",
+               "I1", "L1")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

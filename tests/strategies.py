@@ -415,6 +415,13 @@ def simple_statements(sub: Strategy[ir.Expr] | None = None) -> Strategy[ir.Stmt]
         st.builds(ir.Pass, span=spans()),
         st.builds(ir.Return, value=st.none() | sub, span=spans()),
         st.builds(ir.Raise, exc=st.none() | sub, span=spans()),
+        st.builds(
+            ir.Log,
+            level=st.sampled_from(ir.LOG_LEVELS),
+            message=sub,
+            args=_few(items(sub), 2),
+            span=spans(),
+        ),
     )
 
 

@@ -572,6 +572,24 @@ CHILD_WORKFLOW_FORM = _rule(
     "with `_blocking=False`.",
 )
 
+WORKFLOW_LOG = _rule(
+    "WM170",
+    "workflow-log",
+    "refuses a use of the workflow logger `self.log` that the runtime cannot record: a "
+    "method other than `debug`, `info`, `warning`, `error` and `critical`, keyword "
+    "arguments, a missing message or one that is a literal other than a string, awaiting "
+    "it, or using the logger or its result as a value",
+    "A log line is a statement of the compiled program: its message and arguments are "
+    "evaluated by the runtime, formatted as `logging` formats a record, and recorded with "
+    "the step that wrote it, so it is shown once however often the instance resumes. "
+    "`exc_info=`, `extra=` and the like name things of the process that runs `run()`, which "
+    "a compiled workflow does not have.",
+    "await self.log.info('charged %s', order.id)\nself.log.exception('failed')",
+    "Write it as a statement with a string message and positional arguments: "
+    "`self.log.info('charged %s', order.id)`; inside `except ... as err`, log the error as "
+    "an argument: `self.log.error('charge failed: %s', err)`.",
+)
+
 _ALL: tuple[Rule, ...] = (
     SYNTAX_ERROR,
     UNSUPPORTED_CALL,
@@ -626,6 +644,7 @@ _ALL: tuple[Rule, ...] = (
     UNREACHABLE_CODE,
     SYNC_ACTION,
     CHILD_WORKFLOW_FORM,
+    WORKFLOW_LOG,
 )
 
 RULES: Mapping[str, Rule] = MappingProxyType({rule.code: rule for rule in _ALL})

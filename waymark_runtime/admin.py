@@ -36,6 +36,7 @@ __all__ = [
     "AttemptRecord",
     "InstanceDetail",
     "InstanceSummary",
+    "LogRecord",
     "Page",
     "RunnerRecord",
     "SleepRecord",
@@ -47,6 +48,7 @@ Status = Literal["queued", "running", "completed", "failed", "cancelled"]
 """An instance's status; `completed`, `failed` and `cancelled` are final."""
 STATUSES: tuple[Status, ...] = get_args(Status)
 RETRYABLE = frozenset({"failed", "cancelled"})
+LOG_LINES_SHOWN = 1000  # of an instance's workflow log, the newest
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -123,6 +125,21 @@ class SleepRecord:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class LogRecord:
+    """A line of the instance's workflow log (`self.log.info(...)` in `run()` or a helper):
+    `seq` numbers its lines from 0, `level` is `debug`, `info`, `warning`, `error` or
+    `critical`, `function` and `line` say where in the Python source it was written, and
+    `created_at` is when the step that wrote it was committed."""
+
+    seq: int
+    level: str
+    message: str
+    function: str
+    line: int
+    created_at: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class InstanceDetail:
     """Everything about one instance: its summary, values, lease, attempts and sleeps."""
 
@@ -145,6 +162,8 @@ class InstanceDetail:
     """The instance that started it as a child workflow (None for a root)."""
     children: tuple[InstanceSummary, ...] = ()
     """The child workflow instances it started, newest first (up to 1,000)."""
+    logs: tuple[LogRecord, ...] = ()
+    """Its workflow log, oldest first (the newest 1,000 lines)."""
 
     @property
     def id(self) -> str:
@@ -212,14 +231,16 @@ class Admin:
         return Page(items, _cursor(rows[limit - 1]) if len(rows) > limit else None)
 
     async def show(self, instance_id: str) -> InstanceDetail:
-        """One instance with its attempts (in dispatch order) and sleeps."""
+        """One instance with its attempts (in dispatch order), sleeps, children and log."""
         row = await self._row(instance_id)
         attempts = await self.store.attempts_of(row["id"])
         timers = await self.store.timers_of(row["id"])
         children = await self.store.list_instances(InstanceQuery(parent=row["id"], limit=1000))
+        logs = await self.store.logs_of(row["id"], LOG_LINES_SHOWN)
         detail = _detail(row, attempts, timers)
         return dataclasses.replace(detail, parent_id=row.get("parent_id"),
-                                   children=tuple(_summary(c, c["attempts"]) for c in children))  # fmt: skip
+                                   children=tuple(_summary(c, c["attempts"]) for c in children),
+                                   logs=tuple(LogRecord(**line) for line in logs))  # fmt: skip
 
     async def cancel(
         self, instance_id: str, reason: str = "cancelled by an administrator"

@@ -84,7 +84,22 @@ class StartChild:
     iteration: Iteration = ()
 
 
-Effect: TypeAlias = DispatchAction | StartSleep | StartChild | Complete | Fail
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WriteLog:
+    """A line of the instance's log (`self.log.info(...)`), to record with this step.
+
+    `seq` numbers the instance's lines from 0, so a step that is committed twice records each
+    once; `level` is `debug`, `info`, `warning`, `error` or `critical`; `message` is formatted
+    already; `function` and `line` say where in the Python source the workflow logged it."""
+
+    seq: int
+    level: str
+    message: str
+    function: str
+    line: int
+
+
+Effect: TypeAlias = DispatchAction | StartSleep | StartChild | Complete | Fail | WriteLog
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -26,6 +26,7 @@ from waymark_runtime.effects import (
     Iteration,
     StartChild,
     StartSleep,
+    WriteLog,
 )
 from waymark_runtime.errors import InternalError, ProgramMismatch
 from waymark_runtime.interpreter import STATE_VERSION, Limits, State, advance, start
@@ -91,6 +92,8 @@ class StepPlan:
     timers: list[Timer] = field(default_factory=list)
     children: list[PlannedChild] = field(default_factory=list)
     outcome: Outcome | None = None
+    logs: list[WriteLog] = field(default_factory=list)
+    """The instance's log lines the step wrote: recorded with it, emitted once committed."""
 
 
 def plan_step(effects: Sequence[Effect], now: float, rng: random.Random) -> StepPlan:
@@ -138,12 +141,17 @@ def _plan_Fail(plan: StepPlan, effect: Any, now: float, rng: random.Random) -> N
     plan.outcome = Outcome(ok=False, value=effect.error)
 
 
+def _plan_WriteLog(plan: StepPlan, effect: Any, now: float, rng: random.Random) -> None:
+    plan.logs.append(effect)
+
+
 _PLANNERS: dict[type, Callable[[StepPlan, Any, float, random.Random], None]] = {
     DispatchAction: _plan_DispatchAction,
     StartSleep: _plan_StartSleep,
     StartChild: _plan_StartChild,
     Complete: _plan_Complete,
     Fail: _plan_Fail,
+    WriteLog: _plan_WriteLog,
 }
 
 

@@ -586,6 +586,21 @@ class Match:
     span: Span | None = _span()
 
 
+LogLevel: TypeAlias = Literal["debug", "info", "warning", "error", "critical"]
+LOG_LEVELS: tuple[LogLevel, ...] = ("debug", "info", "warning", "error", "critical")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Log:
+    """`self.log.info(message, *args)`: a line of the instance's log, formatted as `logging`
+    does (`message % args` when there are args), recorded with the step that runs it."""
+
+    level: LogLevel
+    message: Expr
+    args: tuple[Expr, ...]
+    span: Span | None = _span()
+
+
 Stmt: TypeAlias = (
     Assign
     | AugAssign
@@ -601,6 +616,7 @@ Stmt: TypeAlias = (
     | Raise
     | Try
     | Match
+    | Log
 )
 
 

@@ -57,6 +57,7 @@ _Key = tuple[str, int, str, int]
 _CLAIM_BATCH = 200
 _COMMITS_IN_FLIGHT = 2
 _SLICE = 0.05  # seconds of stepping before the pump lets the event loop run
+_HEAVY = 1_000  # attempts running or results waiting: a step and commit that take a while
 
 
 def _parse_wrl(text: str) -> Any:
@@ -101,6 +102,7 @@ class Runner:
         self.claim_wanted = asyncio.Event()
         self.claiming = False
         self.stepping = False
+        self.heavy_turn = True  # so light instances go first
         self.activity = asyncio.Event()
         self.stopping = False
         self.programs = ProgramCache(_parse_wrl)
@@ -303,7 +305,17 @@ class Runner:
             while len(self.commits) < _COMMITS_IN_FLIGHT and (
                 ready := self.dirty - self.committing
             ):
-                self._start_commit(await self._prepare_dirty(ready))
+                self._start_commit(await self._prepare_dirty(self._next_commit(ready)))
+
+    def _next_commit(self, ready: set[str]) -> set[str]:
+        """Heavy instances (a huge gather: a long step, a large state) and light ones do not
+        share a group commit, so a small instance never waits for a huge one's commit; when
+        both are ready they take turns (neither kind can starve the other)."""
+        heavy = {i for i in ready if (held := self.held.get(i)) is not None and _heavy(held)}
+        if not heavy or heavy == ready:
+            return ready
+        self.heavy_turn = not self.heavy_turn
+        return heavy if self.heavy_turn else ready - heavy
 
     def _start_commit(self, changes: list[Change]) -> None:
         if not changes:
@@ -414,6 +426,8 @@ class Runner:
         if not kept:
             self._let_go(held.id)
             return []
+        if change.batch.rows["l"]:
+            report.workflow_lines(held, change.batch.rows["l"])
         if change.done or change.release:
             self._drop(held.id)
             return []
@@ -595,6 +609,10 @@ class Runner:
             await self._retrying(what, operation)
         except Exception:
             log.exception("%s failed", what)
+
+
+def _heavy(held: Held) -> bool:
+    return len(held.running) + len(held.events) >= _HEAVY
 
 
 def _record_reply(recording: metrics.Metrics, held: Held, attempt: Any, ok: bool) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import logging
 from collections.abc import Callable, Coroutine
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -102,6 +103,36 @@ class Graph(Protocol):
     def render(self, output_format: Literal["dot", "svg", "png"] = "svg") -> bytes: ...
 
 
+class WorkflowLogger:
+    """`self.log` of a workflow: `self.log.info("charged %s", order_id)` writes a line of the
+    instance's log, formatted as `logging` formats a record. Compiled, the line is recorded
+    with the step that wrote it and emitted once (logger `waymark.workflow`) when that step is
+    committed; run as plain Python (`run_inline`) it goes straight to that logger."""
+
+    __slots__ = ("_extra",)
+
+    def __init__(self, workflow: str) -> None:
+        self._extra = {"workflow": workflow}
+
+    def debug(self, message: object, *args: object) -> None:
+        _logger.debug(message, *args, extra=self._extra, stacklevel=2)
+
+    def info(self, message: object, *args: object) -> None:
+        _logger.info(message, *args, extra=self._extra, stacklevel=2)
+
+    def warning(self, message: object, *args: object) -> None:
+        _logger.warning(message, *args, extra=self._extra, stacklevel=2)
+
+    def error(self, message: object, *args: object) -> None:
+        _logger.error(message, *args, extra=self._extra, stacklevel=2)
+
+    def critical(self, message: object, *args: object) -> None:
+        _logger.critical(message, *args, extra=self._extra, stacklevel=2)
+
+
+_logger = logging.getLogger("waymark.workflow")
+
+
 class Workflow:
     """Base class of user workflows: subclass it, decorate with `@workflow`, define `run()`."""
 
@@ -132,6 +163,11 @@ class Workflow:
     @classmethod
     def workflow_name(cls) -> str:
         return cls.__dict__.get("name") or cls.__name__
+
+    @property
+    def log(self) -> WorkflowLogger:
+        """The instance's log: `self.log.info("charged %s", order_id)` (see `WorkflowLogger`)."""
+        return WorkflowLogger(type(self).workflow_name())
 
     async def run_action(
         self,

@@ -6,13 +6,18 @@ statement count must come from CPython running the same body.
 
 from __future__ import annotations
 
+import dataclasses
+import os
+
 import pytest
 
 from benchmarks.c1_source import c1_source
 from benchmarks.database import redact, with_database
 from benchmarks.offline_workloads import _plain_run
-from benchmarks.results import MetricResult, percentile, with_ratios
-from benchmarks.spec import DEFAULT, METRICS, QUICK, MetricSpec, Target
+from benchmarks.pg_cost import Snapshot, per_action, server_cpu_seconds
+from benchmarks.results import Measured, MetricResult, percentile, with_ratios
+from benchmarks.scale_workloads import _add_efficiency
+from benchmarks.spec import DEFAULT, METRICS, QUICK, MetricSpec, Target, s1_specs
 from benchmarks.suite import selected
 from waymark_compiler.api import compile_source
 
@@ -42,6 +47,7 @@ def test_the_issue_targets_are_stated_in_code() -> None:
         "C1.compile": Target("<=", 20),
         "I1.statements": Target(">=", 500_000),
         "D1.runs": Target("<=", 200),  # the dashboard issue: the runs page with 100,000 runs
+        "F1.delay": Target("<=", 1_000),  # the scale-out issue: a huge gather holds back no one
     }
 
 
@@ -62,7 +68,7 @@ def test_every_baseline_names_a_metric() -> None:
 def test_runtime_workloads_bring_the_ceiling() -> None:
     assert [w.name for w in selected(frozenset({"W4", "C1"}))] == ["C1", "ceiling", "W4"]
     assert [w.name for w in selected(frozenset({"I1"}))] == ["I1"]
-    assert len(selected(None)) == 12
+    assert len(selected(None)) == 14
 
 
 def test_database_urls_are_rewritten_and_redacted() -> None:
@@ -102,5 +108,36 @@ def _expected_pure(rounds: int) -> int:
 
 
 def test_default_scale_is_the_issue_scale() -> None:
+    assert (DEFAULT.s1_runners, DEFAULT.f1_actions) == ((1, 2, 4), 100_000)
     assert (DEFAULT.w1_actions, DEFAULT.w2_actions, DEFAULT.w3_instances) == (200, 1_000, 200)
     assert (DEFAULT.w4_runs, DEFAULT.w5_instances, DEFAULT.c1_workflows) == (50, 10_000, 50)
+
+
+def test_per_action_cost_divides_counter_deltas() -> None:
+    before = Snapshot(10, 0, 100, 1_000.0, 5, 1, 2.0, "pg_stat_wal")
+    after = Snapshot(60, 1, 700, 41_000.0, 90, 3, 2.5, "pg_stat_wal")
+    cost = per_action(before, after, 100)
+    assert (cost.commits, cost.rows, cost.wal_bytes) == (0.5, 6.0, 400.0)
+    assert cost.server_cpu_ms == pytest.approx(5.0)
+    remote = per_action(before, dataclasses.replace(after, server_cpu=None), 100)
+    assert remote.server_cpu_ms is None and remote.as_json()["server_cpu_ms"] is None
+
+
+def test_server_cpu_is_read_from_proc_or_none() -> None:
+    assert server_cpu_seconds(os.getpid()) is not None  # this process's parent stands in
+    assert server_cpu_seconds(2**22 + 12345) is None  # no such process
+
+
+def test_scale_out_efficiency_is_against_linear() -> None:
+    measured = Measured()
+    for rate in (100.0, 110.0, 90.0):
+        measured.add("S1.w3.r1", rate)
+        measured.add("S1.w2.r1", rate)
+    measured.add("S1.w3.r2", 150.0)
+    measured.add("S1.w2.r2", 200.0)
+    _add_efficiency(measured, (1, 2))
+    assert measured.samples["S1.w3.e2"] == [75.0]
+    assert measured.samples["S1.w2.e2"] == [100.0]
+    keys = {spec.key for spec in s1_specs((1, 2, 4))}
+    assert {"S1.w3.r4", "S1.w3.e4", "S1.w2.e2", "P1.w3.wal", "P1.w2.per_core"} <= keys
+    assert "S1.w3.e1" not in keys

@@ -26,10 +26,14 @@ EXPECTED_METRICS = {
     *("W1.actions", "W2.actions", "W2.otel", "W3.actions", "W3.instances", "W4.p50", "W4.p95"),
     *("W5.rss", "W5.rss_idle", "W5.db_growth", "W5.asleep", "W5.drain", "W6.c10", "W7.children"),
     *("C1.compile", "C1.cpython", "I1.statements", "I1.cpython", "L1.small", "L1.large"),
-    *("D1.runs", "D1.search"),
+    *("D1.runs", "D1.search", "F1.delay", "F1.idle"),
+    *(f"S1.{load}.{row}" for load in ("w3", "w2") for row in ("r1", "r2", "e2")),
+    *(f"P1.{load}.{row}" for load in ("w3", "w2") for row in ("commits", "rows", "wal")),
 }
+CPU_METRICS = {f"P1.{load}.{row}" for load in ("w3", "w2") for row in ("cpu", "per_core")}
+"""Only when the server is a process of this machine (its CPU time is read from /proc)."""
 TARGETED = {"W1.actions", "W2.actions", "W3.actions", "W4.p50", "W5.rss", "W5.drain",
-            "C1.compile", "I1.statements", "D1.runs"}  # fmt: skip
+            "C1.compile", "I1.statements", "D1.runs", "F1.delay"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +68,9 @@ def test_quick_suite_end_to_end(environment: dict[str, str], tmp_path: Path) -> 
     assert "Waymark benchmarks (quick)" in done.stdout
     report = json.loads(out.read_text())
     assert report["errors"] == {}
-    assert {metric["key"] for metric in report["metrics"]} == EXPECTED_METRICS
+    local = report["details"]["S1"]["windows"][0]["cost"]["server_cpu_ms"] is not None
+    expected = EXPECTED_METRICS | (CPU_METRICS if local else set())
+    assert {metric["key"] for metric in report["metrics"]} == expected
     _check_machine_and_database(report)
     for metric in report["metrics"]:
         _check_summary(metric)
@@ -91,7 +97,7 @@ def _check_summary(metric: Any) -> None:
 
 def _check_ratios_and_targets(report: Any) -> None:
     metrics = {m["key"]: m for m in report["metrics"]}
-    for workload in ("W1", "W2", "W3", "W4", "W5", "W6", "W7"):
+    for workload in ("W1", "W2", "W3", "W4", "W5", "W6", "W7", "S1"):
         ratios = [m for m in metrics.values() if m["workload"] == workload and m["ratio"]]
         # against the queue, or (W2.otel: tracing on) against the same workload untraced
         assert ratios and all(m["baseline"].startswith(("ceiling.", f"{workload}."))

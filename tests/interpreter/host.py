@@ -19,6 +19,7 @@ from waymark_runtime.effects import (
     Fail,
     SleepFinished,
     StartSleep,
+    WriteLog,
 )
 from waymark_runtime.execute import execute_action
 from waymark_runtime.interpreter import advance, start
@@ -60,6 +61,8 @@ async def drive(
                 return ("returned", from_json(effect.result))
             if isinstance(effect, Fail):
                 return ("raised", effect.error["type"].rpartition(":")[2], effect.error["message"])
+            if isinstance(effect, WriteLog):
+                continue  # a log line asks for nothing back
             events.append(await _perform(effect))
         state, effects = advance(program, state, order(events) if order else events)
     raise AssertionError("the program did not finish")

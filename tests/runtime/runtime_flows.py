@@ -165,6 +165,14 @@ class Slow(Workflow):
 
 
 @workflow
+class Naps(Workflow):
+    """A gather of `count` actions that each sleep `seconds`."""
+
+    async def run(self, count: int, seconds: float) -> int:
+        return len(await asyncio.gather(*[slow(i, seconds) for i in range(count)]))
+
+
+@workflow
 class Recorded(Workflow):
     async def run(self, tag: str, count: int, seconds: float) -> list[str]:
         done = []

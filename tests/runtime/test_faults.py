@@ -116,6 +116,16 @@ async def results(database: str, ids: list[str], timeout: float) -> list[Any]:
         return await asyncio.gather(*(client.get_result(i, timeout=timeout) for i in ids))
 
 
+async def killed_after(database: str, record: Path, executed: int) -> Started:
+    """A `start-workers` process killed (SIGKILL, its workers with it) once `executed` actions
+    have completed."""
+    with start_workers(database, record) as runner:
+        await wait_for(lambda: sum(executions(record).values()) >= executed, 25, "progress")
+        os.killpg(runner.pid, signal.SIGKILL)
+        runner.process.wait()
+    return runner
+
+
 def expected_keys(tags: list[str], count: int) -> set[str]:
     return {f"{tag}/{i}" for tag in tags for i in range(count)}
 
@@ -126,10 +136,7 @@ async def test_killing_start_workers_mid_run_loses_no_work_and_reruns_nothing_co
     record = tmp_path / "executions.log"
     tags = [f"k{i}" for i in range(6)]
     ids = await submit(database, [(flows.Recorded, (tag, 5, 0.1)) for tag in tags])
-    with start_workers(database, record) as first:
-        await wait_for(lambda: sum(executions(record).values()) >= 8, 25, "progress")
-        os.killpg(first.pid, signal.SIGKILL)
-        first.process.wait()
+    await killed_after(database, record, 8)
     done_before_crash = await committed_keys(database)
     assert done_before_crash
     with start_workers(database, record) as second:

@@ -33,6 +33,7 @@ async def count(items: list[str]) -> int:
 @workflow
 class Welcome(Workflow):
     async def run(self, to: str) -> bool:
+        self.log.info("sending to %s", to)
         sent = await send_email(to)
         n = await self.run_action(count([to]), retry=RetryPolicy(attempts=2),
                                   timeout=timedelta(seconds=5))  # fmt: skip

@@ -24,7 +24,13 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from waymark_compiler.cli._placement import Placement
-    from waymark_runtime.admin import AttemptRecord, InstanceDetail, InstanceSummary, SleepRecord
+    from waymark_runtime.admin import (
+        AttemptRecord,
+        InstanceDetail,
+        InstanceSummary,
+        LogRecord,
+        SleepRecord,
+    )
     from waymark_runtime.dag import Dag, Node
 
 
@@ -149,6 +155,8 @@ def detail_renderables(
     parts: list[RenderableType] = [head]
     if detail.attempts:
         parts += ["", attempts_table(detail, sites)]
+    if detail.logs:
+        parts += ["", Text("log:", style="bold"), log_table(detail)]
     for attempt in _raised(detail):
         title = f"traceback of {attempt.node} try {attempt.attempt} ({attempt.action}):"
         lines = (attempt.traceback or "").rstrip().splitlines()
@@ -224,6 +232,24 @@ def attempts_table(detail: InstanceDetail, sites: dict[str, str]) -> Table:
     return table
 
 
+_LEVEL_STYLES = {"debug": "dim", "warning": "yellow", "error": "red", "critical": "bold red"}
+
+
+def log_table(detail: InstanceDetail) -> Table:
+    """The instance's workflow log: when, level, source line and message of each line."""
+    from rich.table import Table
+
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for title in ("TIME (UTC)", "LEVEL", "LINE", "MESSAGE"):
+        table.add_column(title, no_wrap=title != "MESSAGE")
+    for line in detail.logs:
+        style = _LEVEL_STYLES.get(line.level)
+        level = f"[{style}]{line.level.upper()}[/{style}]" if style else cell(line.level.upper())
+        table.add_row(when(line.created_at), level, f"{cell(line.function)}:{line.line}",
+                      cell(line.message))  # fmt: skip
+    return table
+
+
 def outcome_text(attempt: AttemptRecord) -> str:
     if attempt.status == "completed":
         return compact(plain(attempt.result))
@@ -264,7 +290,13 @@ def show_json(detail: InstanceDetail, placement: Placement) -> dict[str, Any]:
         "sleeps": [_sleep_json(sleep, placement) for sleep in detail.sleeps],
         "parent_id": detail.parent_id,
         "children": [list_json(child) for child in detail.children],
+        "logs": [_log_json(line) for line in detail.logs],
     }
+
+
+def _log_json(line: LogRecord) -> dict[str, Any]:
+    return {"seq": line.seq, "level": line.level, "message": line.message,
+            "function": line.function, "line": line.line, "created_at": iso(line.created_at)}  # fmt: skip
 
 
 def _sleep_json(sleep: SleepRecord, placement: Placement) -> dict[str, Any]:

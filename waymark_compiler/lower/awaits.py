@@ -25,6 +25,7 @@ from waymark_compiler.context import TEMP_PREFIX, Ctx
 from waymark_compiler.literals import COMPARE
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.lower.expressions import check_identity
+from waymark_compiler.lower.log import is_logger
 from waymark_compiler.lower.operations import lower_operation
 from waymark_compiler.resolve import ActionSym, KnownSym
 from waymark_runtime import ir
@@ -343,7 +344,12 @@ def _call_operands(node: cst.Call, ctx: Ctx) -> list[_Operand]:
     """A method of a value reads its receiver first; a known function is not a value."""
     func = node.func
     receiver: list[_Operand] = []
-    if isinstance(func, cst.Attribute) and not ctx.is_self(func.value) and ctx.symbol(func) is None:
+    if (
+        isinstance(func, cst.Attribute)
+        and not ctx.is_self(func.value)
+        and not is_logger(func.value, ctx)
+        and ctx.symbol(func) is None
+    ):
         receiver = [_Operand(func.value)]
     return [*receiver, *_arguments(node.args)]
 

@@ -19,6 +19,7 @@ from waymark_compiler.lower.dispatch import expression, lower_expr
 from waymark_compiler.lower.expressions import is_string_literal
 from waymark_compiler.lower.formatting import lower_format
 from waymark_compiler.lower.keys import KEYED, has_key, keyed_call
+from waymark_compiler.lower.log import log_method, refuse_value
 from waymark_compiler.lower.names import local_definition, missing_import
 from waymark_compiler.resolve import (
     ActionSym,
@@ -63,6 +64,8 @@ def lower_Call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     func = node.func
     if isinstance(func, cst.Attribute) and ctx.is_self(func.value):
         return self_call(node, func.attr.value, ctx)
+    if log_method(node, ctx) is not None:
+        return refuse_value(node, ctx)
     symbol = ctx.symbol(func)
     if symbol is not None:
         return _BY_SYMBOL[type(symbol)](symbol, node, ctx)

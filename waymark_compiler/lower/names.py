@@ -13,6 +13,7 @@ from waymark_compiler import rules
 from waymark_compiler.context import Ctx, did_you_mean
 from waymark_compiler.literals import NAMED_CONSTANTS, literal
 from waymark_compiler.lower.dispatch import expression, lower_expr
+from waymark_compiler.lower.log import is_logger, refuse_value
 from waymark_compiler.resolve import (
     ActionSym,
     BuiltinSym,
@@ -122,6 +123,8 @@ def _global_value(symbol: VariableSym | ExternalSym, node: cst.BaseExpression, c
 @expression
 def lower_Attribute(node: cst.Attribute, ctx: Ctx) -> ir.Expr:
     attr = node.attr.value
+    if is_logger(node, ctx) or is_logger(node.value, ctx):
+        return refuse_value(node, ctx)
     if ctx.is_self(node.value):
         help = "use a module-level constant or an argument of `run()`"
         return ctx.error(rules.SELF_READ, node, f"read of `self.{attr}`", "not a helper call", help)

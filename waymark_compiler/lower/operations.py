@@ -17,6 +17,7 @@ from waymark_compiler.lower.calls import lower_arguments, unknown_helper
 from waymark_compiler.lower.children import child_call, child_class
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.lower.expressions import comprehension_scope, lower_target
+from waymark_compiler.lower.log import log_method, refuse_await
 from waymark_compiler.lower.policy import policy
 from waymark_compiler.resolve import (
     ActionSym,
@@ -65,6 +66,9 @@ def lower_operation(node: cst.BaseExpression, ctx: Ctx) -> ir.Operation | None:
         if func.attr.value == "run_action":
             return run_action(node, ctx)
         return async_helper(node, func.attr.value, ctx)
+    if log_method(node, ctx) is not None:
+        refuse_await(node, ctx)
+        return None
     child = child_class(node, ctx)
     if child is not None:
         return child_call(node, child, ctx)

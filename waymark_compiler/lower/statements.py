@@ -21,6 +21,7 @@ from waymark_compiler.lower.dispatch import (
     statement,
 )
 from waymark_compiler.lower.expressions import lower_target
+from waymark_compiler.lower.log import log_method, lower_log
 from waymark_compiler.lower.names import local_definition
 from waymark_compiler.lower.operations import lower_await
 from waymark_compiler.lower.patterns import lower_pattern
@@ -46,6 +47,8 @@ def lower_Expr(node: cst.Expr, ctx: Ctx) -> list[ir.Stmt]:
     if isinstance(node.value, cst.Await):
         return hoist_operation(node.value, ctx) + lower_await([], node.value, node, ctx)
     before = hoist(node.value, ctx)
+    if (method := log_method(node.value, ctx)) is not None:
+        return [*before, *lower_log(node.value, method, ctx)]  # type: ignore[arg-type]
     return [*before, ir.ExprStmt(value=lower_expr(node.value, ctx), span=ctx.span(node))]
 
 

@@ -19,7 +19,8 @@ from waymark_runtime.dag.model import CallSite, Cluster, Dag, Edge, EdgeKind, No
 Exit: TypeAlias = tuple[str, EdgeKind, str]
 Visitor: TypeAlias = Callable[[Any, "_At"], list[Exit]]
 
-_PURE = (ir.Assign, ir.AugAssign, ir.ExprStmt, ir.Pass)
+# A log line is shown in the box of the pure statements around it: it waits on nothing.
+_PURE = (ir.Assign, ir.AugAssign, ir.ExprStmt, ir.Pass, ir.Log)
 # Kinds whose failure a surrounding `try` can catch (gather items fail at their join).
 _CAN_FAIL = frozenset({"action", "join", "call", "raise", "sleep", "child"})
 _TIMES = "\u00d7"  # the multiplication sign, as in "retry \u00d73"

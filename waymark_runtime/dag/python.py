@@ -163,13 +163,15 @@ _EXPR: dict[type[Any], Callable[[Any], tuple[str, int]]] = {
 
 
 def pure_stmt(stmt: ir.Stmt) -> str:
-    """An assignment, augmented assignment, expression statement or `pass`."""
+    """An assignment, augmented assignment, expression statement, log line or `pass`."""
     if isinstance(stmt, ir.Assign):
         return " = ".join([target(each) for each in stmt.targets] + [expr(stmt.value)])
     if isinstance(stmt, ir.AugAssign):
         return f"{target(stmt.target)} {stmt.op}= {expr(stmt.value)}"
     if isinstance(stmt, ir.ExprStmt):
         return expr(stmt.value)
+    if isinstance(stmt, ir.Log):
+        return f"self.log.{stmt.level}({arguments((stmt.message, *stmt.args), ())})"
     return "pass"
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from waymark_runtime import ir
 from waymark_runtime.effects import Effect, Event
+from waymark_runtime.interpreter.journal import writing
 from waymark_runtime.interpreter.library import TYPES, ProgramError
 from waymark_runtime.interpreter.limits import METER, LimitExceeded, Limits
 from waymark_runtime.interpreter.machine import STATE_VERSION, Machine, State
@@ -48,7 +49,8 @@ def start(
     METER.reset(limits or _DEFAULT)
     try:
         machine = Machine(compiled(program))
-        machine.begin(inputs)
+        with writing(machine.journal):
+            machine.begin(inputs)
         return machine.finish()
     finally:
         TYPES.reset(token)
@@ -72,8 +74,9 @@ def advance(
     METER.reset(limits or _DEFAULT)
     try:
         machine = Machine.load(compiled(program), state, consume=consume)
-        for event in events:
-            machine.deliver(event)
+        with writing(machine.journal):
+            for event in events:
+                machine.deliver(event)
         return machine.finish()
     finally:
         TYPES.reset(token)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from waymark_runtime.interpreter import library, operators
+from waymark_runtime.interpreter import journal, library, operators
 from waymark_runtime.interpreter.code import (
     Assign,
     AwaitSite,
@@ -23,6 +23,18 @@ from waymark_runtime.interpreter.limits import METER
 from waymark_runtime.values import ExceptionCarrier, ExceptionValue
 
 augmented = operators.augmented
+
+
+def log(level: str, arguments: Any, where: tuple[str, int], nxt: int) -> Instr:
+    """`self.log.<level>(message, *args)`: a line of the instance's log (`journal`)."""
+    function, line = where
+
+    def instr(frame: Frame) -> int:
+        (message, *args), _ = arguments(frame.env)
+        journal.write(level, message, args, function, line)
+        return nxt
+
+    return instr
 
 
 def assign_name(name: str, value: Eval, nxt: int) -> Instr:

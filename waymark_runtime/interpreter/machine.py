@@ -36,6 +36,7 @@ from waymark_runtime.interpreter.code import (
     iteration_path,
 )
 from waymark_runtime.interpreter.guards import charge_saving
+from waymark_runtime.interpreter.journal import Journal
 from waymark_runtime.interpreter.limits import LimitExceeded
 from waymark_runtime.interpreter.program import Program
 from waymark_runtime.interpreter.state import StateDecoder, StateEncoder
@@ -71,6 +72,7 @@ class Machine:
         self.effects: list[Effect] = []
         self._borrowed: dict[str, Any] | None = None  # the loaded wait: entries are the input's
         self._copied: set[int] = set()
+        self.journal = Journal()  # the log lines of this call (`JOURNAL` while it runs)
 
     # -- entry points -------------------------------------------------------------------------
 
@@ -321,10 +323,12 @@ class Machine:
         try:
             for frame in self.frames:
                 charge_saving(frame.env)
+            self.effects.extend(self.journal.written())
             return self.dump(), self.effects
         except LimitExceeded as error:
             self.effects.clear()
             self._refuse(error, self.frames[-1])
+            self.effects.extend(self.journal.written())
             return self.dump(), self.effects
 
     def dump(self) -> State:
@@ -338,13 +342,16 @@ class Machine:
             }
             for f in self.frames
         ]
-        return {
+        state = {
             "v": STATE_VERSION,
             "status": self.status,
             "next": self.next_node,
             "frames": frames,
             "wait": self.wait,
         }
+        if self.journal.seq:  # how many log lines the instance wrote (only once it wrote one)
+            state["logs"] = self.journal.seq
+        return state
 
     @classmethod
     def load(cls, program: Program, state: State, *, consume: bool = False) -> Machine:
@@ -362,6 +369,7 @@ class Machine:
             machine.wait = machine._borrowed = _own(state["wait"])
         machine.next_node = state["next"]
         machine.status = state["status"]
+        machine.journal = Journal(state.get("logs", 0))
         return machine
 
 

@@ -177,6 +177,11 @@ class FunctionCompiler:
     def exec_Pass(self, node: ir.Pass) -> None:
         return
 
+    def exec_Log(self, node: ir.Log) -> None:
+        arguments = self.exprs.arguments((node.message, *node.args), ())
+        where = (self.function.name, self.line)
+        self.emit(lambda pc: ins.log(node.level, arguments, where, pc + 1))
+
     def exec_Return(self, node: ir.Return) -> None:
         if node.value is None:
             self.emit(lambda pc: ins.return_none)

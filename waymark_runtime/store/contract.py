@@ -113,8 +113,10 @@ class QueueStats:
 class InspectionStore(Protocol):
     """What inspecting and steering instances needs. Rows are dicts (times as epoch seconds):
     `status` gives an instance row (the columns of the `instance_status` query), `attempts_of`
-    rows of `instance_attempts`, `timers_of` rows of `instance_timers` (finished sleeps too), `list_instances` rows of `list_instances` (with the attempt
-    count and `created_us`, the keyset position), `list_runners` rows of `list_runners`."""
+    rows of `instance_attempts`, `timers_of` rows of `instance_timers` (finished sleeps too),
+    `logs_of` the newest `limit` rows of `instance_logs` (oldest first), `list_instances` rows of
+    `list_instances` (with the attempt count and `created_us`, the keyset position),
+    `list_runners` rows of `list_runners`."""
 
     async def create_instances(
         self, specs: Sequence[NewInstance], now: float, ids: Sequence[str] | None = None
@@ -127,6 +129,8 @@ class InspectionStore(Protocol):
     async def attempts_of(self, instance_id: str) -> list[dict[str, Any]]: ...
 
     async def timers_of(self, instance_id: str) -> list[dict[str, Any]]: ...
+
+    async def logs_of(self, instance_id: str, limit: int = 1000) -> list[dict[str, Any]]: ...
 
     async def latest_version(self, workflow: str) -> tuple[str, str] | None: ...
 

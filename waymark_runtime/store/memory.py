@@ -59,6 +59,7 @@ class _Instance:
     deadline_at: float | None = None
     attempts: dict[tuple[str, int], _Attempt] = field(default_factory=dict)
     timers: dict[str, _Timer] = field(default_factory=dict)
+    logs: dict[int, Row] = field(default_factory=dict)  # the workflow log, by line number
     parent_id: str | None = None
     parent_node: str | None = None
     blocking: bool = True
@@ -263,6 +264,7 @@ class MemoryStore:
                 self.instances[row["instance_id"]].timers[row["node"]] = _Timer(
                     node=row["node"], wake_at=row["wake_at"], site=row["site"],
                     iteration=row["iteration"])  # fmt: skip
+        memory_inspect.record_logs(self.instances, document["l"], kept, now)
         started = [memory_children.start_child(self, row, now)
                    for row in document["c"] if row["instance_id"] in kept]  # fmt: skip
         changed = [self.instances[i] for i in kept] + [c for c in started if c is not None]
@@ -398,6 +400,9 @@ class MemoryStore:
 
     async def timers_of(self, instance_id: str) -> list[Row]:
         return memory_inspect.timer_rows(self.instances[instance_id])
+
+    async def logs_of(self, instance_id: str, limit: int = 1000) -> list[Row]:
+        return memory_inspect.log_rows(self.instances[instance_id], limit)
 
     async def latest_version(self, workflow: str) -> tuple[str, str] | None:
         """The version of `workflow` registered last (a version keeps the place of its first

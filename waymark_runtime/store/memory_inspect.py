@@ -51,6 +51,23 @@ def timer_rows(instance: _Instance) -> list[Row]:
     return [{name: getattr(timer, name) for name in _TIMER_COLUMNS} for timer in ordered]
 
 
+LOG_COLUMNS = ("seq", "level", "message", "function", "line")
+
+
+def record_logs(instances: dict[str, _Instance], rows: list[Row], kept: set[str],
+                now: float) -> None:  # fmt: skip
+    """The log lines of the committed steps (`commit_instances`' `l`), each line once."""
+    for row in rows:
+        if row["instance_id"] in kept:
+            line = {name: row[name] for name in LOG_COLUMNS}
+            instances[row["instance_id"]].logs.setdefault(row["seq"], {**line, "created_at": now})
+
+
+def log_rows(instance: _Instance, limit: int) -> list[Row]:
+    """The newest `limit` lines of the instance's log, oldest first, as `instance_logs`."""
+    return [instance.logs[seq] for seq in sorted(instance.logs)[-limit:]] if limit > 0 else []
+
+
 def listed(instances: Iterable[_Instance], query: InstanceQuery) -> list[Row]:
     """`list_instances`: the page of `query`, newest first."""
     chosen = [(_position(i), i) for i in instances if _matches(i, query)]

@@ -13,6 +13,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from waymark_runtime.effects import WriteLog
 from waymark_runtime.engine import Outcome, PlannedAction, PlannedChild
 
 
@@ -31,7 +32,7 @@ class CommitBatch:
     """Everything one commit writes; instances first, then their attempts and timers.
 
     Row keys are the column names the query declares (`s`: steps, `o`: attempt ops, `n`: new
-    attempts, `d`: finished sleeps, `t`: new sleeps, `c`: child calls). `settled` lists the
+    attempts, `d`: finished sleeps, `t`: new sleeps, `c`: child calls, `l`: log lines). `settled` lists the
     instances of the batch that may finish with a family (a parent, children): the store then
     settles them (`settle_children`) in the same transaction.
     """
@@ -39,7 +40,8 @@ class CommitBatch:
     KEEP = _KEEP
 
     def __init__(self) -> None:
-        self.rows: dict[str, list[Row]] = {"s": [], "o": [], "n": [], "d": [], "t": [], "c": []}
+        self.rows: dict[str, list[Row]] = {"s": [], "o": [], "n": [], "d": [], "t": [], "c": [],
+                                           "l": []}  # fmt: skip
         self.settled: list[str] = []
 
     def __len__(self) -> int:
@@ -129,6 +131,12 @@ class CommitBatch:
                                "workflow": planned.workflow, "inputs": planned.inputs,
                                "blocking": blocking, "status": status, "value": value,
                                "site": planned.site, "iteration": list(planned.iteration)})  # fmt: skip
+
+    def log(self, instance_id: str, line: WriteLog) -> None:
+        """Record a line of the instance's log (`self.log.info(...)`), written by its step."""
+        self.rows["l"].append({"instance_id": instance_id, "seq": line.seq, "level": line.level,
+                               "message": line.message, "function": line.function,
+                               "line": line.line})  # fmt: skip
 
     def settle(self, instance_id: str) -> None:
         """The instance finishes in this batch and has (or is) a child: settle its family."""

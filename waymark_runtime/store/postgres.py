@@ -342,6 +342,11 @@ class PostgresStore:
         rows = await self.pool.fetch(self._sql["instance_timers"], instance_id)
         return [dict(row) for row in rows]
 
+    async def logs_of(self, instance_id: str, limit: int = 1000) -> list[dict[str, Any]]:
+        """The newest `limit` lines of an instance's workflow log, oldest first."""
+        rows = await self.pool.fetch(self._sql["instance_logs"], instance_id, limit)
+        return [dict(row) for row in rows]
+
     async def program_of(self, workflow: str, version: str) -> str | None:
         """The .wrl text of a stored workflow version, or None."""
         text: str | None = await self.pool.fetchval(

@@ -242,6 +242,8 @@ def prepare(held: Held, step: StepCommit | None, policy: Policy) -> Change:
     """The commit rows for `held` (after `step`, if its events were stepped)."""
     change = Change(held=held, batch=CommitBatch())
     _record_consumed(held, change.batch)
+    for line in step.plan.logs if step is not None else ():
+        change.batch.log(held.id, line)
     outcome = step.plan.outcome if step is not None else None
     if outcome is None:
         _start_attempts(held, change, policy)

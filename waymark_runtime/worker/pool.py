@@ -1,11 +1,13 @@
 """The pool of worker processes inside `start-workers`: spawn, dispatch, recycle, detect loss.
 
 The runner submits attempts (`Job`); the pool hands each to the least loaded live worker with a
-free slot (at most `concurrent_per_worker` per process) and reports every reply, or the loss of
-every attempt that was in flight on a worker that died. A job carries the `Lease` it runs under:
-once the lease's deadline has passed the job is not started (neither here nor in the worker) and
-is reported `expired` instead. It knows nothing of instances, retries or the database; the runner
-decides what a reply, a loss or an expiry means.
+free slot (at most `concurrent_per_worker` per process), taking turns between instances so a huge
+gather does not hold back the attempts queued after it (`fair.FairQueue`), and reports every
+reply, or the loss of every attempt that was in flight on a worker that died. A job carries the
+`Lease` it runs under: once the lease's deadline has passed the job is not started (neither here
+nor in the worker) and is reported `expired` instead. Of instances it knows only the id it takes
+turns by; retries and the database are the runner's: it decides what a reply, a loss or an
+expiry means.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import os
 import sys
 import time
 from collections import deque
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +28,7 @@ from waymark_runtime.config import Settings
 from waymark_runtime.errors import WaymarkError
 from waymark_runtime.values import ValueNotSerializable, error_json
 from waymark_runtime.worker.executor import Job, OnKeys, OnReply
+from waymark_runtime.worker.fair import FairQueue
 from waymark_runtime.worker.protocol import Request, dumps, encode_list, open_pipes, read_frame
 
 log = logging.getLogger("waymark.worker")
@@ -57,6 +61,11 @@ def _load(worker: _Worker) -> int:
     return len(worker.in_flight)
 
 
+def _turn_of(job: Job) -> Hashable:
+    """Whose turn a job waits for: its instance (a job without a context waits with others)."""
+    return job.context.instance_id if job.context is not None else None
+
+
 class WorkerPool:
     """`worker_count` processes, each running up to `concurrent_per_worker` attempts."""
 
@@ -68,7 +77,7 @@ class WorkerPool:
         self.on_lost = on_lost
         self.on_expired = on_expired
         self.workers: list[_Worker] = []
-        self.pending: deque[Job] = deque()
+        self.pending: FairQueue[Job] = FairQueue(_turn_of)
         self.isolated: deque[Job] = deque()
         self.draining: _Worker | None = None
         self.tasks: set[asyncio.Task[None]] = set()
@@ -97,7 +106,7 @@ class WorkerPool:
     def withdraw_revoked(self) -> None:
         """Forget the queued jobs of revoked leases (claims the runner let go of); jobs
         already running still reply, and the runner discards what they bring."""
-        self.pending = deque(job for job in self.pending if not job.lease.revoked)
+        self.pending.keep(lambda job: not job.lease.revoked)
         self.isolated = deque(job for job in self.isolated if not job.lease.revoked)
         if not self.in_flight:
             self.idle.set()

@@ -1,4 +1,5 @@
-"""The runner's log lines for failures an operator must see: failed attempts and instances.
+"""The runner's log lines for failures an operator must see (failed attempts and instances)
+and the lines workflows write with `self.log` (logger `waymark.workflow`).
 
 An attempt's failure is logged once the step that read it is planned, so the line says whether
 it will be retried (the step planned the next attempt of the same node). Only failures are
@@ -18,6 +19,9 @@ from waymark_runtime.values.text import shown_text
 from waymark_runtime.worker.held import Held
 
 log = logging.getLogger("waymark.runner")
+workflow_log = logging.getLogger("waymark.workflow")
+_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING,
+           "error": logging.ERROR, "critical": logging.CRITICAL}  # fmt: skip
 
 
 def error_parts(error: Any) -> tuple[str, str]:
@@ -75,3 +79,19 @@ def instance_failure(held: Held, error: Any) -> None:
         extra={"instance_id": held.id, "workflow": workflow, "error_type": kind,
                "error": message},
     )  # fmt: skip
+
+
+def workflow_lines(held: Held, rows: list[dict[str, Any]]) -> None:
+    """Emit the workflow log lines (`CommitBatch.log` rows) a commit just recorded: once, as
+    the commit that recorded them is the only one (a step re-run after a crash recorded none).
+    Fields: `instance_id`, `workflow`, `function` and `line` (where it logged), `seq`."""
+    workflow = _loggable(held.claimed.workflow)
+    for row in rows:
+        level = _LEVELS.get(row["level"], logging.INFO)
+        if workflow_log.isEnabledFor(level):
+            workflow_log.log(
+                level, _loggable(row["message"]),
+                extra={"instance_id": held.id, "workflow": workflow,
+                       "function": _loggable(row["function"]), "line": row["line"],
+                       "seq": row["seq"]},
+            )  # fmt: skip

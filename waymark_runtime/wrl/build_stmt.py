@@ -163,6 +163,19 @@ class StmtBuilder(Transformer[Token, Any]):
             raise syntax_error(meta, "an augmented assignment needs a name or a subscript")
         return ir.AugAssign(target=target, op=str(op)[:-1], value=value, span=span_of(location))  # type: ignore[arg-type]
 
+    def log_stmt(self, meta: Any, children: list[Any]) -> ir.Log:
+        logger, level, args, location = children
+        if name_of(logger) != "log":
+            raise syntax_error(logger, "expected `self.log.<level>(...)` or a helper call")
+        if name_of(level) not in ir.LOG_LEVELS:
+            raise syntax_error(level, f"unknown log level `{level}`; one of "
+                               + ", ".join(ir.LOG_LEVELS))  # fmt: skip
+        args = args or NO_ARGS
+        if args.kwargs or not args.args or isinstance(args.args[0], ir.Starred):
+            raise syntax_error(meta, "a log line takes a message, then positional arguments")
+        return ir.Log(level=name_of(level), message=args.args[0], args=args.args[1:],  # type: ignore[arg-type]
+                      span=span_of(location))  # fmt: skip
+
     def pass_stmt(self, meta: Any, children: list[Any]) -> ir.Pass:
         return ir.Pass(span=span_of(children[0]))
 

@@ -112,6 +112,13 @@ def print_ExprStmt(node: ir.ExprStmt, depth: int) -> Lines:
     return [_line(depth, bare_tuple(node.value), node.span)]
 
 
+def print_Log(node: ir.Log, depth: int) -> Lines:
+    if node.level not in ir.LOG_LEVELS:
+        raise InternalError(f"unknown log level {node.level!r}")
+    text = f"self.log.{node.level}({arguments((node.message, *node.args), ())})"
+    return [_line(depth, text, node.span)]
+
+
 def print_Pass(node: ir.Pass, depth: int) -> Lines:
     return [_line(depth, "pass", node.span)]
 
@@ -313,4 +320,5 @@ _STMT_PRINTERS: dict[type, Callable[[Any, int], Lines]] = {
     ir.Raise: print_Raise,
     ir.Try: print_Try,
     ir.Match: print_Match,
+    ir.Log: print_Log,
 }

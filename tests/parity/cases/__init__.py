@@ -58,6 +58,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("basics", "EarlyReturn", {"n": -1}, {"n": 3}, {"n": 9}),
     _case("basics", "DictResults", {"keys": ["a", "b", "c"]}, {"keys": []}),
     _case("basics", "DefaultArguments", {}, {"a": 10}, {"b": 1, "label": "total"}),
+    _case("basics", "Logged", {"items": [1, 2, 3]}, {"items": []}),
     # control flow
     _case("control", "Branches", {"x": 0}, {"x": 2}, {"x": 5}, {"x": 11}),
     _case("control", "LoopAccumulator", {"items": [1, 2, 3, 4]}, {"items": []}),

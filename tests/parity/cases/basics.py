@@ -85,3 +85,18 @@ class DefaultArguments(Workflow):
     async def run(self, a: int = 2, b: int = 3, label: str = "sum") -> str:
         total = await add(a, b)
         return f"{label}={total}"
+
+
+@workflow
+class Logged(Workflow):
+    """Log lines evaluate their arguments where they stand (a `pop` in one counts), as the
+    arguments of a `logging` call do, whatever the level; they change nothing else."""
+
+    async def run(self, items: list[int]) -> list[int]:
+        left = list(items)
+        self.log.info("got %d items", len(left))
+        total = await add(sum(left), 0)
+        self.log.debug("popped %s", left.pop() if left else None)
+        self.log.warning(f"total {total}")
+        self.log.info("%(n)s", {"n": total})
+        return [*left, total]

@@ -124,7 +124,7 @@ RETURNING
 -- Persist a batch of steps atomically: instance rows first, fenced by the lease ($1 must still
 -- hold it, under the claim of the step's `epoch` when the step names one), then attempts and timers of the instances that passed the fence only. $3 is one
 -- JSON document (`CommitBatch`): "s" steps, "o" attempt ops, "n" new attempts, "d" finished
--- sleeps (kept, with `finished_at`), "t" new sleeps. Leases are extended by heartbeats, not here, so an instance row whose
+-- sleeps (kept, with `finished_at`), "t" new sleeps, "l" workflow log lines. Leases are extended by heartbeats, not here, so an instance row whose
 -- indexed columns do not change is updated in place (HOT).
 -- Attempt ops: finish (record a result and consume it), consume (an event recorded earlier),
 -- start (a queued attempt now runs on the owner's workers; `lost` counts a lost try), requeue.
@@ -242,6 +242,16 @@ WITH step AS (
     ON CONFLICT (instance_id, node) DO UPDATE
         SET wake_at = excluded.wake_at, site = excluded.site, iteration = excluded.iteration,
             finished_at = NULL
+    RETURNING 1
+), logs_added AS (
+    -- The workflow log lines the steps wrote (`l`); a line already recorded is kept as it is.
+    INSERT INTO waymark_workflow_logs
+        (instance_id, seq, level, message, function, line, created_at)
+    SELECT l.instance_id, l.seq, l.level, l.message, l.function, l.line, to_timestamp($2)
+    FROM json_to_recordset($3::json -> 'l') AS l (
+        instance_id uuid, seq integer, level text, message text, function text, line integer)
+    WHERE l.instance_id IN (SELECT id FROM kept)
+    ON CONFLICT (instance_id, seq) DO NOTHING
     RETURNING 1
 )
 SELECT k.id,
@@ -398,6 +408,17 @@ SELECT node, extract(epoch FROM wake_at)::double precision AS wake_at, site, ite
 FROM waymark_timers
 WHERE instance_id = $1
 ORDER BY wake_at, length(node), node;
+
+-- name: instance_logs
+-- The newest $2 lines of instance $1's workflow log, oldest first.
+SELECT seq, level, message, function, line, created_at
+FROM (SELECT seq, level, message, function, line,
+             extract(epoch FROM created_at)::double precision AS created_at
+      FROM waymark_workflow_logs
+      WHERE instance_id = $1
+      ORDER BY seq DESC
+      LIMIT $2) AS newest
+ORDER BY seq;
 
 -- name: instance_program
 -- The .wrl text of workflow $1 at version $2.

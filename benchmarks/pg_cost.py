@@ -1,0 +1,141 @@
+"""What work costs PostgreSQL: commits, rows, WAL bytes and server CPU, as deltas of its counters.
+
+A snapshot reads the database's counters (`pg_stat_database`: commits, rollbacks, rows
+inserted, updated and deleted), the cluster's WAL (`pg_stat_wal` where the server has it —
+PostgreSQL 14 and newer — else the distance between two WAL positions, which every supported
+version reports), and, when the server runs on this machine, the CPU time of its processes
+(`/proc`: the postmaster with the children it reaped, plus every live child). Statistics of a
+backend reach the shared counters when its transaction goes idle, at most once a second, and at
+the latest when it exits: take the closing snapshot once every connection that did the work has
+closed (`settle` waits for that).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+
+_DATABASE = """
+SELECT xact_commit, xact_rollback, tup_inserted, tup_updated, tup_deleted
+FROM pg_stat_database WHERE datname = current_database()
+"""
+_HAS_STAT_WAL = "SELECT to_regclass('pg_catalog.pg_stat_wal') IS NOT NULL"
+_STAT_WAL = "SELECT wal_bytes::float8, wal_records, wal_fpi FROM pg_stat_wal"
+_LSN = "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::float8"
+_OTHERS = """
+SELECT count(*) FROM pg_stat_activity
+WHERE datname = current_database() AND pid <> pg_backend_pid()
+"""
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    commits: int
+    rollbacks: int
+    rows: int  # inserted + updated + deleted
+    wal_bytes: float
+    wal_records: int | None  # None without pg_stat_wal
+    wal_fpi: int | None
+    server_cpu: float | None  # seconds; None when the server is not a process of this machine
+    wal_source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Cost:
+    """Per action: what one action cost the server."""
+
+    commits: float
+    rows: float
+    wal_bytes: float
+    server_cpu_ms: float | None
+    wal_source: str
+    wal_fpi: float | None = None  # full-page images (the first change of a page after a checkpoint)
+
+    def as_json(self) -> dict[str, float | str | None]:
+        return {"commits": self.commits, "rows": self.rows, "wal_bytes": self.wal_bytes,
+                "wal_fpi": self.wal_fpi, "server_cpu_ms": self.server_cpu_ms,
+                "wal_source": self.wal_source}  # fmt: skip
+
+
+async def snapshot(dsn: str, *, stat_wal: bool | None = None) -> Snapshot:
+    """The counters now; `stat_wal=False` reads the WAL position even where `pg_stat_wal`
+    exists (as on servers without it), `None` uses the view when the server has it."""
+    connection = await asyncpg.connect(dsn)
+    try:
+        await connection.execute("SELECT pg_stat_clear_snapshot()")
+        row = await connection.fetchrow(_DATABASE)
+        records = fpi = None
+        if stat_wal is None:
+            stat_wal = bool(await connection.fetchval(_HAS_STAT_WAL))
+        if stat_wal:
+            wal = await connection.fetchrow(_STAT_WAL)
+            wal_bytes, records, fpi, source = float(wal[0]), int(wal[1]), int(wal[2]), "pg_stat_wal"
+        else:
+            wal_bytes, source = float(await connection.fetchval(_LSN)), "WAL position"
+        cpu = server_cpu_seconds(int(await connection.fetchval("SELECT pg_backend_pid()")))
+    finally:
+        await connection.close()
+    rows = int(row["tup_inserted"]) + int(row["tup_updated"]) + int(row["tup_deleted"])
+    return Snapshot(int(row["xact_commit"]), int(row["xact_rollback"]), rows, wal_bytes,
+                    records, fpi, cpu, source)  # fmt: skip
+
+
+async def settle(dsn: str, timeout: float = 30.0) -> None:
+    """Wait until no other session is connected to the database (their statistics are in)."""
+    connection = await asyncpg.connect(dsn)
+    try:
+        for _ in range(int(timeout / 0.05)):
+            if not await connection.fetchval(_OTHERS):
+                return
+            await asyncio.sleep(0.05)
+        raise TimeoutError(f"sessions still connected after {timeout:.0f} s")
+    finally:
+        await connection.close()
+
+
+def per_action(before: Snapshot, after: Snapshot, actions: int) -> Cost:
+    cpu = fpi = None
+    if before.server_cpu is not None and after.server_cpu is not None:
+        cpu = (after.server_cpu - before.server_cpu) / actions * 1000
+    if before.wal_fpi is not None and after.wal_fpi is not None:
+        fpi = (after.wal_fpi - before.wal_fpi) / actions
+    return Cost(
+        commits=(after.commits - before.commits) / actions,
+        rows=(after.rows - before.rows) / actions,
+        wal_bytes=(after.wal_bytes - before.wal_bytes) / actions,
+        server_cpu_ms=cpu,
+        wal_source=after.wal_source,
+        wal_fpi=fpi,
+    )
+
+
+def server_cpu_seconds(backend_pid: int) -> float | None:
+    """CPU seconds the server's processes used so far: the postmaster's own and its reaped
+    children's, plus every live child's. None when `backend_pid` is not visible here."""
+    own = _stat(backend_pid)
+    if own is None:
+        return None
+    postmaster = int(own[1])
+    fields = _stat(postmaster)
+    if fields is None:
+        return None
+    total = sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+    for entry in Path("/proc").iterdir():
+        child = _stat(int(entry.name)) if entry.name.isdigit() else None
+        if child is not None and int(child[1]) == postmaster:
+            total += int(child[11]) + int(child[12])
+    return total / _TICKS
+
+
+def _stat(pid: int) -> list[str] | None:
+    """Fields of `/proc/<pid>/stat` after the command name (state is [0], ppid [1])."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return text.rpartition(")")[2].split()

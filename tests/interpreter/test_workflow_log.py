@@ -1,0 +1,110 @@
+"""`self.log` in the interpreter: lines are `WriteLog` effects formatted as `logging` formats a
+record, numbered across steps by the instance's state, written from sync and async helpers,
+and bounded per step."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+
+from waymark import Workflow, action, workflow
+from waymark._workflow import definition_of
+from waymark_runtime.effects import ActionFinished, DispatchAction, WriteLog
+from waymark_runtime.interpreter import advance, start
+from waymark_runtime.interpreter.journal import LINES_PER_STEP, format_message
+
+
+@action
+async def fetch(key: str) -> str:
+    return key
+
+
+@workflow
+class Steps(Workflow):
+    async def run(self, key: str) -> str:
+        self.log.info("before %s", key)
+        value = await fetch(key)
+        self.log.warning("after %s", value)
+        await self.later(value)
+        return value
+
+    async def later(self, value: str) -> None:
+        self.log.error("async helper %r", value)
+        self.note(value)
+
+    def note(self, value: str) -> None:
+        self.log.debug(f"sync helper {value}")
+
+
+@workflow
+class Chatty(Workflow):
+    async def run(self, n: int) -> int:
+        for i in range(n):
+            self.log.info("line %d", i)
+        return n
+
+
+def _lines(effects: list[Any]) -> list[tuple[int, str, str, str]]:
+    return [(e.seq, e.level, e.message, e.function) for e in effects if isinstance(e, WriteLog)]
+
+
+def test_lines_are_numbered_across_steps_and_helpers() -> None:
+    program = definition_of(Steps).program
+    state, effects = start(program, {"key": "k"})
+    assert _lines(effects) == [(0, "info", "before k", "run")]
+    assert state["logs"] == 1
+    (dispatch,) = [e for e in effects if isinstance(e, DispatchAction)]
+    finished = ActionFinished(node=dispatch.node, attempt=1, ok=True, value="v")
+    again, effects = advance(program, state, [finished])
+    assert _lines(effects) == [
+        (1, "warning", "after v", "run"),
+        (2, "error", "async helper 'v'", "later"),
+        (3, "debug", "sync helper v", "note"),
+    ]
+    assert again["logs"] == 4 and state["logs"] == 1  # the input state is left as it was
+    replayed, effects = advance(program, state, [finished])  # the same step, run again
+    assert _lines(effects)[0][0] == 1 and replayed == again
+
+
+def test_an_instance_that_never_logs_keeps_its_state_shape() -> None:
+    state, _ = start(definition_of(Chatty).program, {"n": 0})
+    assert "logs" not in state
+
+
+def test_a_step_keeps_a_bounded_number_of_lines() -> None:
+    state, effects = start(definition_of(Chatty).program, {"n": LINES_PER_STEP + 25})
+    lines = _lines(effects)
+    assert len(lines) == LINES_PER_STEP + 1 and state["logs"] == LINES_PER_STEP + 1
+    assert lines[-2] == (LINES_PER_STEP - 1, "info", f"line {LINES_PER_STEP - 1}", "run")
+    assert lines[-1] == (LINES_PER_STEP, "warning",
+                         "25 more log lines of this step were dropped: a step keeps at most "
+                         f"{LINES_PER_STEP:,}", "run")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("message", "args"),
+    [
+        ("plain", ()),
+        ("100% sure", ()),  # no arguments: `%` is not a format
+        ("%s and %r", ("a", "b")),
+        ("%(who)s", ({"who": "ada"},)),
+        ("%s", ({},)),  # an empty mapping is an argument like any other
+        ("%s", ((1, 2),)),
+        ("%05.1f|%x|%-4d|", (3.14159, 255, 7)),
+        (42, ()),
+        (["a", 1], ()),
+    ],
+)
+def test_formatting_is_that_of_logging(message: Any, args: tuple[Any, ...]) -> None:
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, message, args, None)
+    assert format_message(message, list(args)) == record.getMessage()
+
+
+def test_a_message_that_does_not_format_is_kept_with_the_reason() -> None:
+    assert format_message("%d apples", ["no"]) == (
+        "%d apples (log arguments did not format: TypeError: %d format: a real number is "
+        "required, not str)"
+    )
+    assert format_message("%s %s", ["one"]).startswith("%s %s (log arguments did not format:")

@@ -40,6 +40,7 @@ class Checkout(Workflow):
         for item in items:
             await reserve(item)
         await asyncio.sleep(0.2)
+        self.log.info("reserved %d items; charging %d", len(items), amount)
         try:
             receipt = await Charge().run(amount=amount)
         except PaymentDeclined as declined:

@@ -197,6 +197,7 @@ async def test_a_real_run_shows_tracebacks_children_parent_and_its_live_graph(
     assert "reserve #1" in page and "lamp" in page and "desk" in page  # attempts with args
     assert "iteration 1" in page  # the second pass of the loop, from the attempt's site
     assert "woke at" in page  # the finished durable sleep
+    assert "reserved 2 items; charging 250" in page  # the workflow's log
     assert 'hx-get="/runs/' + parent + '/graph"' in page and "digraph" in page
 
     shown = (await client.get(f"/runs/{child}")).text

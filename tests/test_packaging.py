@@ -1,4 +1,5 @@
-"""The built wheel ships the `.wrl` grammar and the runtime parses with it.
+"""The built wheel ships the `.wrl` grammar (and the runtime parses with it) and the dashboard's
+templates and vendored browser assets.
 
 Builds the wheel for real (`python -m build --wheel`), unpacks it, and imports the runtime from
 the unpacked wheel in a fresh interpreter so the grammar comes from the package, not the checkout.
@@ -49,9 +50,13 @@ def _build_wheel(outdir: Path) -> Path:
     return wheel
 
 
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _build_wheel(tmp_path_factory.mktemp("dist"))
+
+
 @pytest.mark.packaging
-def test_packaging_wheel_ships_the_grammar(tmp_path: Path) -> None:
-    wheel = _build_wheel(tmp_path / "dist")
+def test_packaging_wheel_ships_the_grammar(wheel: Path, tmp_path: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         shipped = archive.read(GRAMMAR_IN_WHEEL).decode("utf-8")
         site = tmp_path / "site"
@@ -71,3 +76,19 @@ def test_packaging_wheel_ships_the_grammar(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     name, action, version = result.stdout.split()
     assert (name, action, len(version)) == ("Packaged", "app.tasks:double", 16)
+
+
+@pytest.mark.packaging
+def test_packaging_wheel_ships_the_dashboard_assets(wheel: Path) -> None:
+    """The pages need no JavaScript build and no network: the vendored scripts, their licences
+    and the templates are in the wheel, byte for byte as checked in."""
+    package = ROOT / "waymark" / "dashboard"
+    shipped = [p for p in package.rglob("*") if p.is_file() and p.parent.name != "__pycache__"]
+    assets = [p for p in shipped if p.suffix in (".js", ".LICENSE", ".css", ".html")]
+    assert {"viz-global.js", "viz.LICENSE", "htmx.min.js", "htmx.LICENSE"} <= {
+        p.name for p in assets
+    }
+    with zipfile.ZipFile(wheel) as archive:
+        for path in assets:
+            name = path.relative_to(ROOT).as_posix()
+            assert archive.read(name) == path.read_bytes(), name

@@ -38,6 +38,7 @@ __all__ = [
     "InstanceSummary",
     "LogRecord",
     "Page",
+    "RunnerRecord",
     "SleepRecord",
     "Status",
     "connect",
@@ -173,6 +174,21 @@ class InstanceDetail:
         return self.summary.status
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunnerRecord:
+    """A registered runner (one `start-workers`, or a `LocalRuntime`): where it runs, when it
+    started and last sent a heartbeat (epoch seconds), and how many instances it holds now."""
+
+    id: str
+    """Its owner id: the `lease_owner` of what it holds."""
+    host: str
+    pid: int
+    worker_count: int
+    started_at: float
+    heartbeat_at: float
+    instances: int
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
     """Instances newest first; `next_cursor` is `after=` for the next page (None on the last)."""
@@ -259,6 +275,11 @@ class Admin:
                 "only failed or cancelled instances can be retried",
             )  # fmt: skip
         return await self._start_again(row, str(uuid.uuid4()))
+
+    async def runners(self) -> tuple[RunnerRecord, ...]:
+        """The registered runners, most recently started first. A runner that died without
+        stopping stays listed with its last heartbeat (for a day)."""
+        return tuple(RunnerRecord(**row) for row in await self.store.list_runners())
 
     async def requeue(self, instance_id: str) -> InstanceSummary:
         """Start an instance again, from its inputs, on the newest registered version of its

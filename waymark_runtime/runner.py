@@ -34,7 +34,7 @@ from waymark_runtime.engine import Outcome, ProgramCache, StepCommit, limits_of,
 from waymark_runtime.errors import WorkflowTimeout
 from waymark_runtime.logs import AttemptContext
 from waymark_runtime.store import postgres
-from waymark_runtime.store.contract import RunnerStore
+from waymark_runtime.store.contract import RunnerInfo, RunnerStore
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.postgres import Claim, is_transient
 from waymark_runtime.values import (
@@ -118,6 +118,9 @@ class Runner:
     async def run(self, stop: asyncio.Event) -> None:
         """Run until `stop` is set, then shut down gracefully (see `_shutdown`)."""
         await asyncio.gather(self.pool.start(), asyncio.to_thread(_parse_wrl, ""))
+        me = RunnerInfo(id=self.owner, host=socket.gethostname(), pid=os.getpid(),
+                        worker_count=self.settings.worker_count)  # fmt: skip
+        await self._retrying("register", lambda: self.store.register_runner(me, self.clock()))
         listener = self.store.subscribe(self._want_claim)
         await self._retrying("listen", listener.start)
         loops = [
@@ -179,6 +182,8 @@ class Runner:
         if self.pool.in_flight:
             self.pool.kill()
         await self.pool.stop()
+        with contextlib.suppress(Exception):  # a row left behind only shows a silent runner
+            await asyncio.wait_for(self.store.unregister_runner(self.owner), 5)
 
     async def _confirm_leases(self, timeout: float) -> None:
         """One heartbeat now: instances whose lease is gone are let go (bounded, best effort)."""

@@ -39,7 +39,9 @@ async def failed(store: PostgresStore, at: float, message: str = "boom", **optio
     error = error_json(ValueError(message))
     end = CommitBatch()
     end.instance(instance_id, outcome=Outcome(ok=False, value=error))
-    end.finish(instance_id, "n1", 1, False, error)
+    traceback = {"text": f'Traceback (most recent call last):\n  File "flows.py", line 3, in noop\nValueError: {message}\n',
+                 "frames": [{"filename": "flows.py", "lineno": 3, "name": "noop", "line": message}]}  # fmt: skip
+    end.finish(instance_id, "n1", 1, False, error, traceback)
     assert await store.commit(end, "runner-1", at + 1) == {instance_id}
     return instance_id
 
@@ -74,3 +76,18 @@ async def hostile_row(store: PostgresStore, at: float) -> str:
         json.dumps({"message": HOSTILE}), at,
     )  # fmt: skip
     return instance_id
+
+
+async def checkout(database: str, store: PostgresStore, amount: int = 250) -> tuple[str, str]:
+    """Run `dash_flows.Checkout` to the end on a real runner (worker processes): returns the
+    parent's id and its child's (whose action failed with a traceback)."""
+    from tests.dashboard import dash_flows
+    from tests.runtime.support import client_for, runner_settings, running
+    from waymark_runtime.admin import Admin
+
+    settings = runner_settings(database, user_modules=("tests.dashboard.dash_flows",))
+    async with running(store, settings), client_for(database) as client:
+        parent = await dash_flows.Checkout().run(["lamp", "desk"], amount, _blocking=False)
+        await client.get_result(parent, timeout=60)
+    [child] = (await Admin(store).list(parent=parent)).items
+    return parent, child.id

@@ -15,6 +15,7 @@ import httpx
 
 from tests.dashboard import seed
 from waymark_runtime.admin import Admin
+from waymark_runtime.store.contract import RunnerInfo
 from waymark_runtime.store.postgres import PostgresStore
 
 
@@ -82,12 +83,7 @@ async def test_a_run_shows_inputs_attempts_error_graph_and_program(
     assert "card declined" in page and "st-failed" in page
     assert "tests.runtime.runtime_flows:noop #1" in page  # the attempt and its timeline bar
     assert "workflow Single" in page  # the .wrl program, line by line
-    assert "digraph" in page  # the DOT the CLI prints
-    graph = await client.get(f"/runs/{run}/graph.svg")
-    if graph.status_code == 200:  # graphviz installed
-        assert graph.headers["content-type"] == "image/svg+xml" and b"<svg" in graph.content
-    else:
-        assert graph.status_code == 404 and "not installed" in graph.text
+    assert "digraph" in page and "data-graph" in page  # the DOT the CLI prints, drawn in-page
 
 
 async def test_a_held_run_shows_its_runner_and_sleep(
@@ -96,10 +92,16 @@ async def test_a_held_run_shows_its_runner_and_sleep(
     run = await seed.held(store, time.time() - 3)
     page = (await client.get(f"/runs/{run}")).text
     assert "runner-1" in page and "n2 sleep" in page and "/cancel" in page
+    actions = page[page.index('id="run-actions"') : page.index("Export JSON")]
+    assert 'hx-confirm="Cancel this run?"' in actions
+    assert "newest version (this one is cancelled first)?" in actions
+    fragment = (await client.get(f"/runs/{run}", params={"fragment": 1})).text
+    assert 'id="run-actions"' in fragment and "<html" not in fragment
 
 
 async def test_an_unknown_run_is_404(client: httpx.AsyncClient) -> None:
-    for path in ("/runs/not-an-id", "/runs/8edb9928-6db3-4145-9e50-db223f77b57c"):
+    for path in ("/runs/not-an-id", "/runs/8edb9928-6db3-4145-9e50-db223f77b57c",
+                 "/runs/not-an-id/graph", "/runs/not-an-id?fragment=1"):  # fmt: skip
         response = await client.get(path)
         assert response.status_code == 404 and "Not found" in response.text
 
@@ -146,10 +148,20 @@ async def test_workers_page_shows_runners_queues_and_failures(
     await seed.held(store, time.time() - 3)
     broken = await seed.failed(store, time.time() - 2, "worker fell over")
     await seed.queued(store, time.time())
+    await store.register_runner(RunnerInfo(id="runner-1", host="box-7", pid=31337,
+                                           worker_count=6), time.time() - 2)  # fmt: skip
+    await store.heartbeat("runner-1", time.time(), 30.0)
+    await store.register_runner(RunnerInfo(id="runner-gone", host="box-8", pid=7, worker_count=2),
+                                time.time() - 120)  # fmt: skip
     page = (await client.get("/workers")).text
-    assert "runner-1" in page and "alive" in page
+    rows = re.findall(r"<tr><td class=\"mono\">(.*?)</tr>", page, re.S)
+    alive = next(row for row in rows if row.startswith("runner-1<"))
+    assert all(text in alive for text in ("box-7", "31337", "<td>6</td>", "<td>1</td>", "alive"))
+    gone = next(row for row in rows if row.startswith("runner-gone<"))
+    assert "box-8" in gone and "silent" in gone and "2.0 min ago" in gone
     assert broken[:8] in page and "worker fell over" in page
     assert re.search(r"Runnable runs waiting for a runner</dt><dd>1<", page)
+    assert (await client.get("/workers", params={"fragment": 1})).text.lstrip().startswith("<dl")
 
 
 async def test_schedules_pause_resume_fire_and_delete(
@@ -173,3 +185,27 @@ async def test_schedules_pause_resume_fire_and_delete(
     await post(client, "/schedules", f"/schedules/{schedule.id}/delete")
     assert await api.select() == []
     assert "No schedules" in (await client.get("/schedules")).text
+
+
+async def test_a_real_run_shows_tracebacks_children_parent_and_its_live_graph(
+    client: httpx.AsyncClient, store: PostgresStore, database: str, worker_env: object
+) -> None:
+    parent, child = await seed.checkout(database, store)
+    page = (await client.get(f"/runs/{parent}")).text
+    assert "declined: card declined for 250" in page  # the result
+    assert f'href="/runs/{child}"' in page and "Child workflows" in page
+    assert "reserve #1" in page and "lamp" in page and "desk" in page  # attempts with args
+    assert "iteration 1" in page  # the second pass of the loop, from the attempt's site
+    assert "woke at" in page  # the finished durable sleep
+    assert "reserved 2 items; charging 250" in page  # the workflow's log
+    assert 'hx-get="/runs/' + parent + '/graph"' in page and "digraph" in page
+
+    shown = (await client.get(f"/runs/{child}")).text
+    assert f'id="parent-link" href="/runs/{parent}"' in shown
+    assert "Traceback (most recent call last):" in shown and "in _refuse" in shown
+    assert "PaymentDeclined: card declined for 250" in shown
+
+    graph = await client.get(f"/runs/{parent}/graph")
+    assert graph.status_code == 200 and graph.text.lstrip().startswith("digraph")
+    assert "&#34;" in graph.text or "&quot;" in graph.text  # DOT quotes, escaped as HTML text
+    assert "completed" in graph.text  # coloured by live status: the title names the status

@@ -45,7 +45,11 @@ def no_live_markup(page: str) -> None:
     parser = Elements()
     parser.feed(page)
     scripts = [attrs.get("src") for tag, attrs in parser.found if tag == "script"]
-    assert scripts == ["/static/dashboard.js"]
+    assert scripts == [  # only the dashboard's own files: no inline script, no other origin
+        "/static/vendor/htmx.min.js",
+        "/static/vendor/htmx-ext-sse.min.js",
+        "/static/dashboard.js",
+    ]
     assert not [tag for tag, attrs in parser.found if any(a.startswith("on") for a in attrs)]
     assert not [attrs for tag, attrs in parser.found if tag == "img" and attrs.get("src") == "x"]
 
@@ -59,6 +63,9 @@ async def test_hostile_workflow_names_inputs_and_errors_are_escaped(
     for path in pages:
         page = (await client.get(path)).text
         no_live_markup(page)
+    shown = (await client.get(f"/runs/{run}")).text
+    assert shown.count("&lt;script&gt;alert(") >= 4  # error, arguments, stored traceback
+    assert '<pre class="error traceback">Traceback' in shown
     headers = (await client.get("/runs")).headers
     assert "script-src 'self'" in headers["content-security-policy"]
     assert headers["x-frame-options"] == "DENY"

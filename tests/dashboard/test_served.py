@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import socket
 import time
 
@@ -49,6 +50,8 @@ async def test_start_workers_serves_the_dashboard_with_live_updates(
         assert health.json() == {"status": "ok"}
         async with httpx.AsyncClient(base_url=base, timeout=30) as http:
             assert "<h1>Runs</h1>" in (await http.get("/runs")).text
+            runner = await _registered_runner(http)  # the runner serving this dashboard
+            assert f"<td>{socket.gethostname()}</td><td>{os.getpid()}</td>" in runner
             async with http.stream("GET", "/events") as events:
                 lines = events.aiter_lines()
                 assert await anext(lines) == "retry: 3000"
@@ -58,6 +61,17 @@ async def test_start_workers_serves_the_dashboard_with_live_updates(
     finally:
         stop.set()
         await asyncio.wait_for(serving, 60)
+
+
+async def _registered_runner(http: httpx.AsyncClient) -> str:
+    """The workers page's row of the first registered runner, once there is one."""
+    deadline = time.monotonic() + 30
+    while True:
+        page = (await http.get("/workers", params={"fragment": 1})).text
+        if "alive" in page:
+            return page[page.index('<table id="runners">') :]
+        assert time.monotonic() < deadline, "no runner registered"
+        await asyncio.sleep(0.1)
 
 
 async def _next_data(lines: object) -> str:

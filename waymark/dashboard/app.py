@@ -33,7 +33,7 @@ from waymark_runtime.store.postgres import PostgresStore
 HERE = Path(__file__).parent
 _HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-    "script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+    "script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
@@ -150,7 +150,7 @@ def create_app(dsn: str, *, token: str | None = None) -> Starlette:
         Route("/events", pages.events),
         Route("/runs", pages.runs),
         Route("/runs/{id}", pages.run),
-        Route("/runs/{id}/graph.svg", pages.graph_svg),
+        Route("/runs/{id}/graph", pages.graph),
         Route("/runs/{id}/export.json", pages.export_json),
         Route("/runs/{id}/{action:str}", pages.steer_run, methods=["POST"]),
         Route("/workers", pages.workers),

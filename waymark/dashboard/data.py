@@ -2,60 +2,38 @@
 
 Runs (with their free-text filter), one run and its actions go through
 `waymark_runtime.admin`; schedules through `waymark_runtime.schedules.Schedules`. Here: the
-workers overview (derived from leases: the schema has no runner
-table, and a runner that holds nothing has nothing to show), "fire now", and the live graph,
-drawn by `waymark_compiler.graph` from the trace `waymark graph --instance` uses.
+workers overview (the runner registry, `Admin.runners`, joined with the leases runners
+hold: a lease owner that never registered, a runner of an older version, still shows), "fire
+now", and the live graph, drawn by `waymark_compiler.graph` from the trace `waymark graph
+--instance` uses.
 """
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from waymark_runtime.admin import Admin, RunnerRecord
 from waymark_runtime.engine import NewInstance
 from waymark_runtime.options import InvalidOptionError
 from waymark_runtime.store.postgres import PostgresStore
 
-_RUNNERS = """
-SELECT lease_owner AS owner, count(*) AS instances,
-       extract(epoch FROM max(lease_expires_at))::double precision AS lease_until
-FROM waymark_instances
-WHERE lease_owner IS NOT NULL AND status IN ('queued', 'running')
-GROUP BY lease_owner ORDER BY lease_owner
-"""
-
-_COUNTS = """
-SELECT
-  (SELECT count(*) FROM waymark_instances
-    WHERE status IN ('queued', 'running') AND lease_owner IS NULL
-      AND (wake_at IS NULL OR wake_at <= now())) AS runnable_instances,
-  (SELECT count(*) FROM waymark_instances WHERE status IN ('queued', 'running')) AS unfinished,
-  (SELECT count(*) FROM waymark_attempts WHERE status = 'queued' AND ready_at <= now())
-    AS queued_attempts,
-  (SELECT count(*) FROM waymark_attempts WHERE status = 'running') AS running_attempts,
-  (SELECT count(*) FROM waymark_attempts
-    WHERE finished_at > now() - interval '60 seconds') AS finished_last_minute,
-  (SELECT extract(epoch FROM avg(started_at - ready_at))::double precision
-     FROM waymark_attempts
-    WHERE started_at > now() - interval '5 minutes') AS claim_latency
-"""
-
-_FAILURES = """
-SELECT a.instance_id::text AS instance_id, a.node, a.attempt, a.action, a.error,
-       extract(epoch FROM a.finished_at)::double precision AS finished_at
-FROM waymark_attempts AS a
-WHERE a.status = 'failed' AND a.finished_at > now() - interval '1 hour'
-ORDER BY a.finished_at DESC LIMIT 20
-"""
+SILENT_AFTER = 30.0
+"""Seconds without a heartbeat (twice the default lease) after which a runner shows as silent."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Runner:
     owner: str
     instances: int
-    lease_until: float
+    lease_until: float | None
+    """The latest lease expiry of the runs it holds (None when it holds none)."""
+    alive: bool
+    """It sent a heartbeat in the last `SILENT_AFTER` seconds, or a lease it holds is current."""
+    registered: RunnerRecord | None = None
+    """Host, process, worker count, start and last heartbeat (None: a lease owner that did
+    not register)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,17 +43,29 @@ class Overview:
     failures: tuple[dict[str, Any], ...]
 
 
-async def overview(store: PostgresStore) -> Overview:
-    """Runners (from the leases they hold), queue depths, throughput and recent failures."""
-    runners = tuple(Runner(**dict(row)) for row in await store.pool.fetch(_RUNNERS))
-    counts = dict(await store.pool.fetchrow(_COUNTS))
-    failures = tuple(dict(row) for row in await store.pool.fetch(_FAILURES))
+async def overview(store: PostgresStore, now: float) -> Overview:
+    """Runners (registered, and any other lease owner), queue depths, throughput and recent
+    failures."""
+    leases = {row["owner"]: row for row in await store.inspection("lease_owners")}
+    registered = {r.id: r for r in await Admin(store).runners()}
+    runners = tuple(_runner(owner, leases.get(owner), registered.get(owner), now)
+                    for owner in [*registered, *sorted(set(leases) - set(registered))])  # fmt: skip
+    [counts] = await store.inspection("activity", now)
+    failures = tuple(await store.inspection("recent_failures", now, 20))
     return Overview(runners, counts, failures)
 
 
+def _runner(owner: str, lease: Any, record: RunnerRecord | None, now: float) -> Runner:
+    lease_until = None if lease is None else lease["lease_until"]
+    alive = (record is not None and now - record.heartbeat_at < SILENT_AFTER) or (
+        lease_until is not None and lease_until > now
+    )
+    return Runner(owner=owner, instances=0 if lease is None else lease["instances"],
+                  lease_until=lease_until, alive=alive, registered=record)  # fmt: skip
+
+
 async def workflow_names(store: PostgresStore) -> list[str]:
-    rows = await store.pool.fetch("SELECT DISTINCT name FROM waymark_workflow_versions ORDER BY 1")
-    return [row["name"] for row in rows]
+    return [row["name"] for row in await store.inspection("workflow_names")]
 
 
 async def fire_now(store: PostgresStore, workflow: str, inputs: dict[str, Any], priority: int,
@@ -93,24 +83,15 @@ async def fire_now(store: PostgresStore, workflow: str, inputs: dict[str, Any], 
     return new_id
 
 
-async def live_graph(
-    store: PostgresStore, instance: str, *, svg: bool = False
-) -> tuple[str, bytes | None]:
-    """The instance's graph as DOT coloured by live status, and with `svg` as SVG when `dot`
-    is installed (None otherwise). The DOT is what `waymark graph --instance` prints."""
+async def live_graph(store: PostgresStore, instance: str) -> str:
+    """The instance's graph as DOT coloured by live status ("" when its program cannot be
+    read): what `waymark graph --instance` prints, laid out by the browser."""
     from waymark_compiler.cli._database import load_snapshot
     from waymark_compiler.cli._instance_graph import live_status
-    from waymark_compiler.graph import DotNotInstalled, render
+    from waymark_compiler.graph import render
     from waymark_runtime.dag import build_dag
 
     snapshot = await load_snapshot(store, instance)
     if snapshot.program is None:
-        return "", None
-    dag, live = build_dag(snapshot.program), live_status(snapshot)
-    dot = render(dag, "dot", live).decode("utf-8")
-    if not svg:
-        return dot, None
-    try:
-        return dot, await asyncio.to_thread(render, dag, "svg", live)
-    except DotNotInstalled:
-        return dot, None
+        return ""
+    return render(build_dag(snapshot.program), "dot", live_status(snapshot)).decode("utf-8")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import shutil
 import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -56,7 +55,7 @@ def _render(request: Request, name: str, status_code: int = 200, **context: Any)
 async def healthz(request: Request) -> Response:
     try:
         store = await _state(request).store()
-        await store.pool.fetchval("SELECT 1")
+        await store.inspection("ping")
     except Exception as failure:
         return JSONResponse({"status": "unavailable", "error": str(failure)}, 503)
     return JSONResponse({"status": "ok"})
@@ -114,27 +113,24 @@ async def run(request: Request) -> Response:
     detail, missing = await _detail_or_404(request)
     if missing is not None:
         return missing
+    context: dict[str, Any] = {"run": detail, "timeline": timeline(detail, time.time())}
+    if request.query_params.get("fragment"):
+        return _render(request, "_run_live.html", **context)
     store = await _state(request).store()
-    dot, _ = await data.live_graph(store, detail.id)
     program = await store.program_of(detail.summary.workflow, detail.summary.version)
-    context = {
-        "run": detail, "dot": dot, "has_svg": shutil.which("dot") is not None,
-        "timeline": timeline(detail, time.time()),
-        "program_lines": (program or "").splitlines(),
-        "graph_version": detail.summary.updated_at,
-    }  # fmt: skip
-    name = "_run_live.html" if request.query_params.get("fragment") else "run.html"
-    return _render(request, name, **context)
+    context["dot"] = await data.live_graph(store, detail.id)
+    context["program_lines"] = (program or "").splitlines()
+    return _render(request, "run.html", **context)
 
 
-async def graph_svg(request: Request) -> Response:
+async def graph(request: Request) -> Response:
+    """The run's graph as DOT coloured by live status (an HTML fragment: the escaped text),
+    which the page lays out in the browser with the vendored Graphviz."""
     detail, missing = await _detail_or_404(request)
     if missing is not None:
         return missing
-    _, svg = await data.live_graph(await _state(request).store(), detail.id, svg=True)
-    if svg is None:
-        return Response("graphviz `dot` is not installed", 404, media_type="text/plain")
-    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
+    dot = await data.live_graph(await _state(request).store(), detail.id)
+    return _render(request, "_graph.html", dot=dot)
 
 
 async def export_json(request: Request) -> Response:
@@ -183,8 +179,9 @@ async def steer_run(request: Request) -> Response:
 
 
 async def workers(request: Request) -> Response:
-    overview = await data.overview(await _state(request).store())
-    return _render(request, "workers.html", overview=overview, now=time.time())
+    overview = await data.overview(await _state(request).store(), time.time())
+    name = "_workers.html" if request.query_params.get("fragment") else "workers.html"
+    return _render(request, name, overview=overview, now=time.time())
 
 
 async def schedules(request: Request) -> Response:

@@ -1,4 +1,4 @@
-"""The waterfall of one run: a bar per attempt (queued, then running) and per pending sleep.
+"""The waterfall of one run: a bar per attempt (queued, then running) and per durable sleep.
 
 Positions are percentages of the run's span (created until finished, or until now), so the
 template draws plain `<div>`s with a width and an offset: no JavaScript, no canvas.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from waymark_runtime.admin import InstanceDetail
+from waymark_runtime.admin import InstanceDetail, SleepRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +57,23 @@ def timeline(detail: InstanceDetail, now: float) -> Timeline:
         label = f"{attempt.node} {attempt.action} #{attempt.attempt}"
         bars.append(Bar(label, attempt.status, left, wait, width, seconds))
     for sleep in detail.sleeps:
-        left = percent(detail.summary.updated_at)
-        bars.append(Bar(f"{sleep.node} sleep", "sleeping", left, 0.0,
-                        max(percent(sleep.wake_at) - left, 0.4), sleep.wake_at - now))  # fmt: skip
-    return Timeline(start, end, tuple(bars))
+        begun = _sleep_start(detail, sleep, now)
+        ended = sleep.finished_at or sleep.wake_at
+        left = percent(begun)
+        status = "completed" if sleep.finished else "sleeping"
+        bars.append(Bar(f"{sleep.node} sleep", status, left, 0.0,
+                        max(percent(ended) - left, 0.4), ended - begun))  # fmt: skip
+    return Timeline(start, end, tuple(sorted(bars, key=lambda bar: bar.left)))
+
+
+def _sleep_start(detail: InstanceDetail, sleep: SleepRecord, now: float) -> float:
+    """When a sleep began: sleeps record only when they end, so the last moment the run moved
+    before it ended (its start, an attempt's end, another sleep's end). Exact for a sleep that
+    follows an await; an estimate inside a gather."""
+    until = min(sleep.finished_at or sleep.wake_at, now)
+    moments = [detail.summary.created_at]
+    moments += [a.finished_at for a in detail.attempts if a.finished_at is not None]
+    moments += [
+        s.finished_at for s in detail.sleeps if s.finished_at is not None and s is not sleep
+    ]
+    return max(m for m in moments if m <= until) if any(m <= until for m in moments) else until

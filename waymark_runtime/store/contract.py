@@ -32,6 +32,17 @@ class Subscription(Protocol):
     async def close(self) -> None: ...
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunnerInfo:
+    """A runner as it registers: its owner id (the `lease_owner` of what it holds), host,
+    process id and how many worker processes it runs."""
+
+    id: str
+    host: str
+    pid: int
+    worker_count: int
+
+
 class RunnerStore(Protocol):
     lost_attempt_retries: int
     lost_error: Any
@@ -45,6 +56,11 @@ class RunnerStore(Protocol):
     async def commit(self, batch: CommitBatch, owner: str, now: float) -> set[str]: ...
 
     async def heartbeat(self, owner: str, now: float, lease: float) -> dict[str, int]: ...
+
+    async def register_runner(self, runner: RunnerInfo, now: float) -> None:
+        """Record a starting runner; `heartbeat(runner.id, ...)` keeps its heartbeat current."""
+
+    async def unregister_runner(self, runner_id: str) -> None: ...
 
     async def reclaim_expired_instances(
         self, now: float, limit: int = 1000, *, keep_owner: str = ""
@@ -110,7 +126,8 @@ class InspectionStore(Protocol):
     `status` gives an instance row (the columns of the `instance_status` query), `attempts_of`
     rows of `instance_attempts`, `timers_of` rows of `instance_timers` (finished sleeps too),
     `logs_of` the newest `limit` rows of `instance_logs` (oldest first), `list_instances` rows of
-    `list_instances` (with the attempt count and `created_us`, the keyset position)."""
+    `list_instances` (with the attempt count and `created_us`, the keyset position),
+    `list_runners` rows of `list_runners`."""
 
     async def create_instances(
         self, specs: Sequence[NewInstance], now: float, ids: Sequence[str] | None = None
@@ -133,6 +150,8 @@ class InspectionStore(Protocol):
     ) -> bool: ...
 
     async def queue_stats(self, now: float) -> QueueStats: ...
+
+    async def list_runners(self) -> list[dict[str, Any]]: ...
 
 
 def lost_attempt_error(retries: int) -> Any:

@@ -25,9 +25,11 @@ from waymark_runtime.store import memory_children, memory_flow, memory_inspect
 from waymark_runtime.store.contract import (
     InstanceQuery,
     QueueStats,
+    RunnerInfo,
     cascade_error,
     lost_attempt_error,
 )
+from waymark_runtime.store.memory_runners import RunnerRegistry
 from waymark_runtime.store.pg_batch import CommitBatch, dumps
 from waymark_runtime.store.pg_rows import FINISHED, Claim, claim_of, outcome_of
 
@@ -151,6 +153,7 @@ class MemoryStore:
         self._done: dict[str, list[asyncio.Future[Outcome]]] = {}
         self._keys: dict[tuple[str, str | None], str] = {}  # (workflow, idempotency key) -> id
         self.flow = memory_flow.FlowState()
+        self.runners = RunnerRegistry()
 
     # clients ---------------------------------------------------------------------------------
 
@@ -354,7 +357,17 @@ class MemoryStore:
             lease_owner=owner, site=row["site"], iteration=row["iteration"],
             started_at=now if row["running"] else None)  # fmt: skip
 
+    async def register_runner(self, runner: RunnerInfo, now: float) -> None:
+        self.runners.register(runner, now)
+
+    async def unregister_runner(self, runner_id: str) -> None:
+        self.runners.unregister(runner_id)
+
+    async def list_runners(self) -> list[Row]:
+        return self.runners.listed(i.lease_owner for i in self.instances.values())
+
     async def heartbeat(self, owner: str, now: float, lease: float) -> dict[str, int]:
+        self.runners.beat(owner, now)
         held = {}
         for instance in self.instances.values():
             if instance.lease_owner == owner:

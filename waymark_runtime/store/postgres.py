@@ -30,6 +30,7 @@ from waymark_runtime.flow import FlowRule
 from waymark_runtime.store.contract import (
     InstanceQuery,
     QueueStats,
+    RunnerInfo,
     cascade_error,
     lost_attempt_error,
 )
@@ -50,6 +51,7 @@ from waymark_runtime.store.sql import queries
 __all__ = ["Claim", "Cursor", "PendingAttempt", "PostgresStore", "is_transient", "migrate", "now"]
 
 RUNNABLE_CHANNEL = "waymark_runnable"
+_INSPECTION = frozenset({"lease_owners", "activity", "recent_failures", "workflow_names", "ping"})
 
 
 def now() -> float:
@@ -275,6 +277,18 @@ class PostgresStore(FlowQueries):
         rows = await self.pool.fetch(self._sql["heartbeat"], owner, now, lease)
         return {str(row["id"]): row["lease_epoch"] for row in rows}
 
+    async def register_runner(self, runner: RunnerInfo, now: float) -> None:
+        """Record a starting runner (`heartbeat` keeps its row's heartbeat current)."""
+        await self.pool.execute(self._sql["register_runner"], runner.id, runner.host,
+                                runner.pid, runner.worker_count, now)  # fmt: skip
+
+    async def unregister_runner(self, runner_id: str) -> None:
+        await self.pool.execute(self._sql["unregister_runner"], runner_id)
+
+    async def list_runners(self) -> list[dict[str, Any]]:
+        """Registered runners (rows of `list_runners`), most recently started first."""
+        return [dict(row) for row in await self.pool.fetch(self._sql["list_runners"])]
+
     async def reclaim_expired_instances(
         self, now: float, limit: int = 1000, *, keep_owner: str = ""
     ) -> int:
@@ -315,6 +329,12 @@ class PostgresStore(FlowQueries):
         by_status = {str(k): int(v) for k, v in (row["by_status"] or {}).items()}
         return QueueStats(by_status=by_status, runnable=int(row["runnable"]),
                           oldest_wait=row["oldest"])  # fmt: skip
+
+    async def inspection(self, query: str, *args: Any) -> list[dict[str, Any]]:
+        """The rows of a read-only named query of `sql/inspection.sql` (the dashboard's)."""
+        if query not in _INSPECTION:
+            raise InternalError(f"{query!r} is not an inspection query")
+        return [dict(row) for row in await self.pool.fetch(self._sql[query], *args)]
 
     async def attempts_of(self, instance_id: str) -> list[dict[str, Any]]:
         """Every attempt row of an instance (times as epoch seconds), in dispatch order."""

@@ -1,53 +1,86 @@
-// Waymark dashboard: the little behaviour the pages need, written for this project (no build
-// step, no dependencies). Pages work without it; it adds confirmations and live updates.
+// Waymark dashboard: what htmx does not do. Buttons, confirmations and live refreshes are htmx
+// attributes in the templates (hx-post, hx-confirm, hx-trigger="sse:message"); this file lights
+// the live dot and lays out run graphs with the vendored Graphviz (viz-global.js, loaded only on a
+// page that has a graph). Pages work without it: forms post, the graph's DOT text is shown.
 (function () {
   "use strict";
 
-  // Forms with data-confirm ask first (inline handlers are blocked by the CSP).
-  document.addEventListener("submit", function (event) {
-    var message = event.target.getAttribute("data-confirm");
-    if (message && !window.confirm(message)) {
-      event.preventDefault();
-    }
+  var VIZ = "/static/vendor/viz-global.js";
+  var vizReady = null;
+
+  // The stream belongs to <body>; a button's swap replaces the header, so the dot is redrawn.
+  var connected = false;
+  function showDot() {
+    var element = document.querySelector(".live-dot");
+    if (element) { element.classList.toggle("on", connected); }
+  }
+  function dot(on) {
+    connected = on;
+    showDot();
+  }
+  document.body.addEventListener("htmx:sseOpen", function () { dot(true); });
+  document.body.addEventListener("htmx:sseError", function () { dot(false); });
+
+  // Close the event stream when the page goes away: a browser keeps few connections per host,
+  // and a stream left open by a page in its back/forward cache would hold one.
+  var sources = [];
+  var createEventSource = htmx.createEventSource;
+  htmx.createEventSource = function (url) {
+    var source = createEventSource(url);
+    sources = sources.filter(function (s) { return s.readyState !== EventSource.CLOSED; });
+    sources.push(source);
+    return source;
+  };
+  window.addEventListener("pagehide", function () {
+    sources.forEach(function (source) { source.close(); });
+    dot(false);
+  });
+  // A page restored from that cache has no stream and stale data: load it afresh.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) { window.location.reload(); }
   });
 
-  var live = document.querySelectorAll("[data-live]");
-  if (!live.length) {
-    return;
+  function loadViz() {
+    if (vizReady === null) {
+      vizReady = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = VIZ;
+        script.onload = function () { resolve(window.Viz.instance()); };
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    }
+    return vizReady;
   }
-  var dot = document.querySelector(".live-dot");
 
-  function refresh() {
-    live.forEach(function (element) {
-      fetch(element.getAttribute("data-live"), { credentials: "same-origin" })
-        .then(function (response) { return response.ok ? response.text() : null; })
-        .then(function (text) {
-          if (text === null) { return; }
-          var doc = new DOMParser().parseFromString(text, "text/html");
-          var fresh = element.id ? doc.getElementById(element.id) : null;
-          element.innerHTML = fresh ? fresh.innerHTML : doc.body.innerHTML;
-        })
-        .catch(function () { /* the next event or poll tries again */ });
+  // A graph is a <figure data-graph>: its DOT text (`.dot-source`, refreshed by htmx as the run
+  // moves) is laid out into `.drawing` whenever it changes.
+  function draw(figure) {
+    var source = figure.querySelector(".dot-source");
+    var drawing = figure.querySelector(".drawing");
+    var text = source ? source.textContent : "";
+    if (!drawing || !text || figure.drawnText === text) { return; }
+    figure.drawnText = text;
+    loadViz().then(function (viz) {
+      var svg = viz.renderSVGElement(text);
+      drawing.replaceChildren(svg);
+      figure.classList.add("drawn");
+    }).catch(function (error) {
+      figure.classList.add("undrawn");
+      drawing.textContent = "The graph could not be laid out in this browser (" + error +
+        "); its DOT text is below.";
     });
-    var graph = document.getElementById("graph");
-    if (graph) {
-      graph.src = graph.getAttribute("data-src") + "?v=" + Date.now();
-    }
   }
 
-  var pending = null;
-  function soon() {
-    if (pending === null) {
-      pending = window.setTimeout(function () { pending = null; refresh(); }, 300);
-    }
+  function drawAll(root) {
+    var figure = root.closest ? root.closest("[data-graph]") : null;
+    if (figure) { draw(figure); }
+    if (root.querySelectorAll) { root.querySelectorAll("[data-graph]").forEach(draw); }
   }
-
-  if (window.EventSource) {
-    var source = new EventSource(document.body.getAttribute("data-events"));
-    source.onopen = function () { if (dot) { dot.classList.add("on"); } };
-    source.onerror = function () { if (dot) { dot.classList.remove("on"); } };
-    source.onmessage = soon;
-  }
-  // Not every change is notified (a runner claiming a run is not): poll slowly as well.
-  window.setInterval(refresh, 10000);
+  htmx.onLoad(function (content) {
+    showDot();
+    drawAll(content);
+  });
+  document.body.addEventListener("htmx:afterSwap", function (event) { drawAll(event.target); });
+  drawAll(document.body);
 })();

@@ -267,10 +267,39 @@ FROM kept AS k,
 -- name: heartbeat
 -- Extend every lease owner $1 holds; returns the instances it still holds, with the epoch of
 -- the claim that holds each (a runner that claimed an instance again holds the newer claim).
+-- The runner's row (`register_runner`) records the heartbeat in the same statement.
+WITH beat AS (
+    UPDATE waymark_runners SET heartbeat_at = to_timestamp($2) WHERE id = $1
+)
 UPDATE waymark_instances
 SET lease_expires_at = to_timestamp($2::double precision + $3::double precision)
 WHERE lease_owner = $1
 RETURNING id, lease_epoch;
+
+-- name: register_runner
+-- Runner $1 (on host $2, process $3, with $4 worker processes) starts at $5; rows of runners
+-- silent for a day (they died without unregistering) go.
+WITH gone AS (
+    DELETE FROM waymark_runners WHERE heartbeat_at < to_timestamp($5) - interval '1 day'
+)
+INSERT INTO waymark_runners (id, host, pid, worker_count, started_at, heartbeat_at)
+VALUES ($1, $2, $3, $4, to_timestamp($5), to_timestamp($5))
+ON CONFLICT (id) DO UPDATE
+    SET host = excluded.host, pid = excluded.pid, worker_count = excluded.worker_count,
+        started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at;
+
+-- name: unregister_runner
+-- Runner $1 stopped.
+DELETE FROM waymark_runners WHERE id = $1;
+
+-- name: list_runners
+-- Every registered runner, most recently started first, with how many instances it holds.
+SELECT r.id, r.host, r.pid, r.worker_count,
+       extract(epoch FROM r.started_at)::double precision AS started_at,
+       extract(epoch FROM r.heartbeat_at)::double precision AS heartbeat_at,
+       (SELECT count(*) FROM waymark_instances AS i WHERE i.lease_owner = r.id) AS instances
+FROM waymark_runners AS r
+ORDER BY r.started_at DESC, r.id;
 
 -- name: reclaim_expired_instances
 -- Release up to $2 instance leases that expired before $1, except those of $5 (the caller:

@@ -350,7 +350,8 @@ class Runner:
                 raise held.broken
             step: StepCommit | None = None
             if held.needs_step():
-                claimed = dataclasses.replace(held.claimed, state=held.state, events=held.events)
+                state = held.state if held.state is not None else held.claimed.state
+                claimed = dataclasses.replace(held.claimed, state=state, events=held.events)
                 step = step_instance(claimed, self.programs, policy.now, self.rng, self.types,
                                      self.limits)  # fmt: skip
             if held.failed:

@@ -28,8 +28,16 @@ from waymark_runtime.effects import (
     StartSleep,
 )
 from waymark_runtime.errors import InternalError, ProgramMismatch
-from waymark_runtime.interpreter import FAILED, InstanceState, Limits, advance, decode_state, start
-from waymark_runtime.values import TypeResolver, error_json
+from waymark_runtime.interpreter import (
+    FAILED,
+    InstanceState,
+    Limits,
+    StepContext,
+    advance,
+    decode_state,
+    start,
+)
+from waymark_runtime.values import error_json
 
 # ---------------------------------------------------------------------------------------------
 # The plan: what a store must persist after one interpreter step
@@ -256,24 +264,23 @@ def step_instance(
     load: ProgramLoader,
     now: float,
     rng: random.Random,
-    types: TypeResolver | None = None,
-    limits: Limits | None = None,
+    context: StepContext | None = None,
 ) -> StepCommit:
     """Run the interpreter for one claimed instance; never raises for a bad program or value.
 
     A program that does not load (bad `.wrl`) or an interpreter bug fails this instance only;
-    so does one that exceeds `limits` (default `Limits()`), or whose stored state does not
-    decode (`StateFormatError`).
+    so does one that exceeds the limits of `context` (default `StepContext()`: default limits,
+    the type registry), or whose stored state does not decode (`StateFormatError`).
     """
     try:
         program = load(claimed)
         if claimed.state is None:
-            state, effects = start(program, claimed.inputs, types=types, limits=limits)
+            state, effects = start(program, claimed.inputs, context)
         else:
             saved = claimed.state
             if not isinstance(saved, InstanceState):
                 saved = decode_state(saved)
-            state, effects = advance(program, saved, claimed.events, types=types, limits=limits)
+            state, effects = advance(program, saved, claimed.events, context)
     except Exception as error:  # any failure ends this instance, never the host
         state, effects = FAILED, [Fail(error=error_json(error))]
     return StepCommit(

@@ -21,7 +21,14 @@ from waymark_runtime.effects import (
     StartSleep,
 )
 from waymark_runtime.execute import execute_action
-from waymark_runtime.interpreter import InstanceState, advance, decode_state, encode_state, start
+from waymark_runtime.interpreter import (
+    InstanceState,
+    StepContext,
+    advance,
+    decode_state,
+    encode_state,
+    start,
+)
 from waymark_runtime.values import from_json, to_json
 
 
@@ -49,7 +56,8 @@ async def drive(
 ) -> tuple[Any, ...]:
     """Run to the end: ("returned", value) or ("raised", type qualname, message)."""
     trace = trace if trace is not None else Trace()
-    state, effects = start(program, {k: to_json(v) for k, v in inputs.items()})
+    context = StepContext()
+    state, effects = start(program, {k: to_json(v) for k, v in inputs.items()}, context)
     for _ in range(max_steps):
         state = decode_state(json.loads(json.dumps(encode_state(state))))
         trace.states.append(state)
@@ -61,7 +69,7 @@ async def drive(
             if isinstance(effect, Fail):
                 return ("raised", effect.error["type"].rpartition(":")[2], effect.error["message"])
             events.append(await _perform(effect))
-        state, effects = advance(program, state, order(events) if order else events)
+        state, effects = advance(program, state, order(events) if order else events, context)
     raise AssertionError("the program did not finish")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from waymark_runtime.interpreter import library, operators
+from waymark_runtime.interpreter import operators
 from waymark_runtime.interpreter.code import (
     Assign,
     AwaitSite,
@@ -19,7 +19,9 @@ from waymark_runtime.interpreter.code import (
     Return,
     Suspend,
 )
-from waymark_runtime.interpreter.limits import METER
+from waymark_runtime.interpreter.guards import Guards
+from waymark_runtime.interpreter.library import Library
+from waymark_runtime.interpreter.limits import Meter
 from waymark_runtime.values import ExceptionCarrier, ExceptionValue
 
 augmented = operators.augmented
@@ -45,9 +47,11 @@ def assign(targets: list[Assign], value: Eval, nxt: int) -> Instr:
     return instr
 
 
-def augmented_item(op: str, container: Eval, index: Eval, value: Eval, nxt: int) -> Instr:
+def augmented_item(
+    op: str, container: Eval, index: Eval, value: Eval, nxt: int, guards: Guards
+) -> Instr:
     """`c[i] op= v`: container and index evaluated once, the update in place (as Python)."""
-    apply = operators.INPLACE[op]
+    apply = operators.inplace(op, guards)
 
     def instr(frame: Frame) -> int:
         env = frame.env
@@ -96,9 +100,10 @@ def while_enter(test: Eval, body: int, done: int, count: int | None) -> Instr:
     return instr
 
 
-def loop_back(test: Eval, body: int, done: int, cost: int, count: int | None) -> Instr:
-    """The bottom of a `while`: spend an iteration's operations (`cost`), test again."""
-    meter = METER
+def loop_back(
+    test: Eval, body: int, done: int, cost: int, count: int | None, meter: Meter
+) -> Instr:
+    """The bottom of a `while`: spend an iteration's operations (`cost`) on `meter`, test again."""
     if count is None:
 
         def instr(frame: Frame) -> int:
@@ -139,10 +144,17 @@ def for_init(slot: int, source: Eval, nxt: int, count: int | None) -> Instr:
 
 
 def for_next_name(
-    slot: int, name: str, nxt: int, done: int, count: int | None, *, cost: int = 0
+    slot: int,
+    name: str,
+    nxt: int,
+    done: int,
+    count: int | None,
+    *,
+    cost: int = 0,
+    meter: Meter | None = None,
 ) -> Instr:
-    if cost:
-        return _counted(for_next_name(slot, name, nxt, done, count), cost)
+    if cost and meter is not None:
+        return _counted(for_next_name(slot, name, nxt, done, count), cost, meter)
     if count is None:
 
         def instr(frame: Frame) -> int:
@@ -168,10 +180,17 @@ def for_next_name(
 
 
 def for_next(
-    slot: int, target: Assign, nxt: int, done: int, count: int | None, *, cost: int = 0
+    slot: int,
+    target: Assign,
+    nxt: int,
+    done: int,
+    count: int | None,
+    *,
+    cost: int = 0,
+    meter: Meter | None = None,
 ) -> Instr:
-    if cost:
-        return _counted(for_next(slot, target, nxt, done, count), cost)
+    if cost and meter is not None:
+        return _counted(for_next(slot, target, nxt, done, count), cost, meter)
     if count is None:
 
         def instr(frame: Frame) -> int:
@@ -196,9 +215,8 @@ def for_next(
     return counting
 
 
-def _counted(step: Instr, cost: int) -> Instr:
+def _counted(step: Instr, cost: int, meter: Meter) -> Instr:
     """The bottom of a `for`: spend an iteration's operations (`cost`), take the next item."""
-    meter = METER
 
     def instr(frame: Frame) -> int:
         meter.left -= cost
@@ -235,9 +253,11 @@ def return_value(value: Eval) -> Instr:
     return instr
 
 
-def raise_value(value: Eval) -> Instr:
+def raise_value(value: Eval, library: Library) -> Instr:
+    as_exception = library.raise_value
+
     def instr(frame: Frame) -> int:
-        raise ExceptionCarrier(library.raise_value(value(frame.env)))
+        raise ExceptionCarrier(as_exception(value(frame.env)))
 
     return instr
 

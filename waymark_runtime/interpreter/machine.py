@@ -35,7 +35,7 @@ from waymark_runtime.interpreter.code import (
     execute,
     iteration_path,
 )
-from waymark_runtime.interpreter.guards import charge_saving
+from waymark_runtime.interpreter.guards import Guards
 from waymark_runtime.interpreter.limits import LimitExceeded
 from waymark_runtime.interpreter.persisted import (
     CallsWait,
@@ -66,10 +66,12 @@ _RUNTIME_ERROR = ("builtins:RuntimeError", "builtins:Exception", "builtins:BaseE
 
 
 class Machine:
-    """One instance's continuation while a call of `start`/`advance` runs."""
+    """One instance's continuation while a call of `start`/`advance` runs; what it saves or
+    dispatches is charged through `guards` (the step context's)."""
 
-    def __init__(self, program: Program) -> None:
+    def __init__(self, program: Program, guards: Guards) -> None:
         self.program = program
+        self.guards = guards
         self.frames: list[Frame] = []
         self.wait: Wait | None = None
         # While the wait is a `CallsWait`, its calls and count live here, changed in place.
@@ -185,8 +187,8 @@ class Machine:
         *,
         where: tuple[str | None, Path],
     ) -> PendingCall:
-        charge_saving(args)
-        charge_saving(kwargs)
+        self.guards.charge_saving(args)
+        self.guards.charge_saving(kwargs)
         call = PendingCall(node=self._node(), item=item, target=action,
                            args=tuple(to_json(a) for a in args),
                            kwargs={k: to_json(v) for k, v in kwargs.items()})  # fmt: skip
@@ -280,7 +282,7 @@ class Machine:
 
     def _complete(self, value: Any, frame: Frame) -> None:
         try:
-            charge_saving(value)
+            self.guards.charge_saving(value)
             result = to_json(value)
         except LimitExceeded as error:
             self._refuse(error, frame)
@@ -315,7 +317,7 @@ class Machine:
         items, so a value that would take too long to save fails the instance instead."""
         try:
             for frame in self.frames:
-                charge_saving(frame.env)
+                self.guards.charge_saving(frame.env)
             return self.saved(), self.effects
         except LimitExceeded as error:
             self.effects.clear()
@@ -323,7 +325,7 @@ class Machine:
             return self.saved(), self.effects
 
     def saved(self) -> InstanceState:
-        encoder = StateEncoder()
+        encoder = StateEncoder(self.guards.meter)
         frames = tuple(
             SavedFrame(
                 function=f.code.name,
@@ -340,10 +342,10 @@ class Machine:
                              wait=wait)  # fmt: skip
 
     @classmethod
-    def load(cls, program: Program, state: InstanceState) -> Machine:
+    def load(cls, program: Program, guards: Guards, state: InstanceState) -> Machine:
         """The machine of a saved state; `state` itself is never changed (it is frozen, and
         a step over a gather copies only the list of its calls and the calls it settles)."""
-        machine = cls(program)
+        machine = cls(program, guards)
         decoder = StateDecoder()
         for saved in state.frames:
             code = program.functions[saved.function]

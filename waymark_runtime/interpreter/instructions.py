@@ -143,18 +143,7 @@ def for_init(slot: int, source: Eval, nxt: int, count: int | None) -> Instr:
     return counting
 
 
-def for_next_name(
-    slot: int,
-    name: str,
-    nxt: int,
-    done: int,
-    count: int | None,
-    *,
-    cost: int = 0,
-    meter: Meter | None = None,
-) -> Instr:
-    if cost and meter is not None:
-        return _counted(for_next_name(slot, name, nxt, done, count), cost, meter)
+def for_next_name(slot: int, name: str, nxt: int, done: int, count: int | None) -> Instr:
     if count is None:
 
         def instr(frame: Frame) -> int:
@@ -179,18 +168,7 @@ def for_next_name(
     return counting
 
 
-def for_next(
-    slot: int,
-    target: Assign,
-    nxt: int,
-    done: int,
-    count: int | None,
-    *,
-    cost: int = 0,
-    meter: Meter | None = None,
-) -> Instr:
-    if cost and meter is not None:
-        return _counted(for_next(slot, target, nxt, done, count), cost, meter)
+def for_next(slot: int, target: Assign, nxt: int, done: int, count: int | None) -> Instr:
     if count is None:
 
         def instr(frame: Frame) -> int:
@@ -215,7 +193,7 @@ def for_next(
     return counting
 
 
-def _counted(step: Instr, cost: int, meter: Meter) -> Instr:
+def counted(step: Instr, cost: int, meter: Meter) -> Instr:
     """The bottom of a `for`: spend an iteration's operations (`cost`), take the next item."""
 
     def instr(frame: Frame) -> int:

@@ -242,13 +242,19 @@ class FunctionCompiler:
         meter = self.exprs.meter
         if isinstance(target, ir.Name):
             name = target.id
-            return lambda nxt, done, cost=0: ins.for_next_name(
-                slot, name, nxt, done, self.counter_slot(count), cost=cost, meter=meter
-            )
+
+            def by_name(nxt: int, done: int, cost: int = 0) -> Instr:
+                step = ins.for_next_name(slot, name, nxt, done, self.counter_slot(count))
+                return ins.counted(step, cost, meter) if cost else step
+
+            return by_name
         assign = self.target(target)
-        return lambda nxt, done, cost=0: ins.for_next(
-            slot, assign, nxt, done, self.counter_slot(count), cost=cost, meter=meter
-        )
+
+        def by_target(nxt: int, done: int, cost: int = 0) -> Instr:
+            step = ins.for_next(slot, assign, nxt, done, self.counter_slot(count))
+            return ins.counted(step, cost, meter) if cost else step
+
+        return by_target
 
     def loop_body(self, body: tuple[Any, ...], loop: _Loop, count: int | None) -> None:
         self.loops.append(loop)

@@ -25,6 +25,7 @@ from waymark_runtime.interpreter import (
     decode_state,
     encode_state,
 )
+from waymark_runtime.interpreter.persisted import WAIT_KINDS
 from waymark_runtime.wrl import parse, version_of_canonical
 
 FIXTURES = sorted((Path(__file__).parent / "state_v1").glob("*.json"))
@@ -133,3 +134,9 @@ def test_a_step_reads_a_format_1_document_as_a_store_hands_it_over() -> None:
     assert commit.plan.outcome is None
     assert [a.action for a in commit.plan.actions] == ["tests.interpreter.state_flows:shout"]
     assert commit.plan.actions[0].args == ("got 42",)
+
+
+def test_every_wait_kind_has_its_own_tag() -> None:
+    """What `decode_state` tells the kinds apart by: a new kind with a taken tag is refused."""
+    tags = [cls.__dataclass_fields__["kind"].default for cls in WAIT_KINDS]
+    assert len(set(tags)) == len(tags) == len(WAIT_KINDS) and {"calls", "sleep"} <= set(tags)

@@ -98,18 +98,15 @@ class InstanceState:
     frames: tuple[SavedFrame, ...] = ()
     wait: Wait | None = None
 
-    @property
-    def finished(self) -> bool:
-        return self.status != "running"
-
 
 FAILED = InstanceState(status="failed")
 """The state of an instance that failed before or outside the interpreter (a bad program)."""
 
 _ADAPTER: pydantic.TypeAdapter[InstanceState] = pydantic.TypeAdapter(InstanceState)
+WAIT_KINDS: tuple[type, ...] = typing.get_args(typing.get_args(Wait)[0])
 _FIELDS: dict[type, tuple[str, ...]] = {
     cls: tuple(f.name for f in dataclasses.fields(cls))
-    for cls in (InstanceState, SavedFrame, PendingCall, *typing.get_args(typing.get_args(Wait)[0]))
+    for cls in (InstanceState, SavedFrame, PendingCall, *WAIT_KINDS)
 }
 
 

@@ -10,14 +10,16 @@ refuses anything else with `StateFormatError`. No interpreter logic here: the ma
 from __future__ import annotations
 
 import dataclasses
+import functools
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
-
-import pydantic
+from typing import TYPE_CHECKING, Any, Literal
 
 from waymark_runtime.errors import WaymarkError
+
+if TYPE_CHECKING:
+    import pydantic
 
 JSON = Any
 """A JSON-shaped value: a frame's locals in the state value codec, an action's arguments."""
@@ -86,7 +88,7 @@ class SleepWait:
 
 
 # A new wait kind: a frozen dataclass with a `kind: Literal["..."]` tag, added to this union.
-Wait = Annotated[CallsWait | SleepWait, pydantic.Field(discriminator="kind")]
+Wait = CallsWait | SleepWait
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -102,8 +104,7 @@ class InstanceState:
 FAILED = InstanceState(status="failed")
 """The state of an instance that failed before or outside the interpreter (a bad program)."""
 
-_ADAPTER: pydantic.TypeAdapter[InstanceState] = pydantic.TypeAdapter(InstanceState)
-WAIT_KINDS: tuple[type, ...] = typing.get_args(typing.get_args(Wait)[0])
+WAIT_KINDS: tuple[type, ...] = typing.get_args(Wait)
 _FIELDS: dict[type, tuple[str, ...]] = {
     cls: tuple(f.name for f in dataclasses.fields(cls))
     for cls in (InstanceState, SavedFrame, PendingCall, *WAIT_KINDS)
@@ -141,10 +142,20 @@ def decode_state(document: Any) -> InstanceState:
             f"instance state format {version!r} is unknown to this runtime (it reads {known}); "
             "a newer runtime may have written it"
         )
+    import pydantic  # only where states are read: importing it costs a CLI a quarter second
+
     try:
-        return _ADAPTER.validate_python(upgrade(document))
+        return _adapter().validate_python(upgrade(document))
     except (pydantic.ValidationError, KeyError, TypeError, AttributeError) as error:
         raise StateFormatError(f"malformed instance state (format {version}): {error}") from None
+
+
+@functools.cache
+def _adapter() -> pydantic.TypeAdapter[InstanceState]:
+    """The validator of the declared types (a wait record is picked by its `kind` tag)."""
+    import pydantic
+
+    return pydantic.TypeAdapter(InstanceState)
 
 
 def _current(document: dict[str, JSON]) -> dict[str, JSON]:

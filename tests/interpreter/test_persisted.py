@@ -4,6 +4,7 @@ cannot read is refused with `StateFormatError`, failing its instance only."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import random
@@ -19,6 +20,7 @@ from waymark_runtime.interpreter import (
     STATE_VERSION,
     CallsWait,
     InstanceState,
+    PendingCall,
     SleepWait,
     StateFormatError,
     advance,
@@ -140,3 +142,12 @@ def test_every_wait_kind_has_its_own_tag() -> None:
     """What `decode_state` tells the kinds apart by: a new kind with a taken tag is refused."""
     tags = [cls.__dataclass_fields__["kind"].default for cls in WAIT_KINDS]
     assert len(set(tags)) == len(tags) == len(WAIT_KINDS) and {"calls", "sleep"} <= set(tags)
+
+
+def test_the_spelled_out_encoding_of_a_call_names_every_field() -> None:
+    """`PendingCall` is encoded by hand (it is the hot record): a new field must appear there."""
+    call = PendingCall(node="n1", item=0, target="m:f", args=(1,), kwargs={"k": 2})
+    document = encode_state(InstanceState(wait=CallsWait(calls=(call,), pending=1)))
+    (encoded,) = document["wait"]["calls"]
+    assert list(encoded) == [field.name for field in dataclasses.fields(PendingCall)]
+    assert decode_state(document).wait == CallsWait(calls=(call,), pending=1)

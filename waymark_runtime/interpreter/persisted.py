@@ -105,10 +105,6 @@ FAILED = InstanceState(status="failed")
 """The state of an instance that failed before or outside the interpreter (a bad program)."""
 
 WAIT_KINDS: tuple[type, ...] = typing.get_args(Wait)
-_FIELDS: dict[type, tuple[str, ...]] = {
-    cls: tuple(f.name for f in dataclasses.fields(cls))
-    for cls in (InstanceState, SavedFrame, PendingCall, *WAIT_KINDS)
-}
 
 
 def encode_state(state: InstanceState) -> dict[str, JSON]:
@@ -122,12 +118,28 @@ def _encode(record: Any) -> Any:
     """A declared record as JSON: its fields by name, records and tuples of them included
     (by hand, not through pydantic: a commit of a large gather encodes every call)."""
     kind = record.__class__
+    if kind in _JSON_KINDS:
+        return record  # a JSON value: locals, arguments, results
     if kind is tuple:
         return [_encode(item) for item in record]
-    names = _FIELDS.get(kind)
-    if names is None:
-        return record
-    return {name: _encode(getattr(record, name)) for name in names}
+    if kind is PendingCall:
+        return _encode_call(record)
+    return {name: _encode(getattr(record, name)) for name in _field_names(kind)}
+
+
+def _encode_call(call: PendingCall) -> dict[str, JSON]:
+    """The hot record (a gather's calls), spelled out: its fields are JSON or a tuple of it."""
+    return {"node": call.node, "item": call.item, "target": call.target, "args": list(call.args),
+            "kwargs": call.kwargs, "attempt": call.attempt, "status": call.status,
+            "value": call.value}  # fmt: skip
+
+
+_JSON_KINDS = frozenset({str, int, float, bool, type(None), dict, list})
+
+
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(field.name for field in dataclasses.fields(kind))
 
 
 def decode_state(document: Any) -> InstanceState:

@@ -19,7 +19,7 @@ from benchmarks.results import Measured
 from benchmarks.workflows import BenchPureControlFlow
 from waymark_compiler.api import compile_source
 from waymark_runtime.effects import Complete
-from waymark_runtime.interpreter import start
+from waymark_runtime.interpreter import StepContext, start
 
 _C1_PATH = "bench_c1.py"
 
@@ -56,18 +56,18 @@ async def i1(ctx: Context) -> Measured:
     expected, statements = _plain_run(rounds)
     definition = BenchPureControlFlow.__waymark_definition__
     assert definition is not None
-    program = definition.program
-    _interpret(program, rounds, expected)  # compile the program to closures once, untimed
+    program, context = definition.program, StepContext()  # one context, as a runner keeps
+    _interpret(program, rounds, expected, context)  # compile the program to closures, untimed
     measured = Measured(details={"rounds": rounds, "statements": statements})
     for _ in range(ctx.scale.repeats):
-        seconds = _seconds(lambda: _interpret(program, rounds, expected))
+        seconds = _seconds(lambda: _interpret(program, rounds, expected, context))
         measured.add("I1.statements", statements / seconds)
         measured.add("I1.cpython", statements / _seconds(lambda: _plain_run(rounds, trace=False)))
     return measured
 
 
-def _interpret(program: Any, rounds: int, expected: int) -> None:
-    _, effects = start(program, {"rounds": rounds})
+def _interpret(program: Any, rounds: int, expected: int, context: StepContext) -> None:
+    _, effects = start(program, {"rounds": rounds}, context)
     if effects != [Complete(result=expected)]:
         raise RuntimeError(f"I1: the interpreter produced {effects!r}, CPython {expected!r}")
 

@@ -30,8 +30,16 @@ from waymark_runtime.effects import (
 )
 from waymark_runtime.errors import InternalError, ProgramMismatch
 from waymark_runtime.flow import FlowRule
-from waymark_runtime.interpreter import STATE_VERSION, Limits, State, advance, start
-from waymark_runtime.values import TypeResolver, error_json
+from waymark_runtime.interpreter import (
+    FAILED,
+    InstanceState,
+    Limits,
+    StepContext,
+    advance,
+    decode_state,
+    start,
+)
+from waymark_runtime.values import error_json
 
 # ---------------------------------------------------------------------------------------------
 # The plan: what a store must persist after one interpreter step
@@ -212,7 +220,9 @@ class Family:
 class ClaimedInstance:
     """An instance a runner holds the lease of, with everything one step needs.
 
-    `state` is None for an instance that has not started. `events` are the unconsumed events
+    `state` is None for an instance that has not started, else the `InstanceState` the
+    runner kept from its last step or the JSON document a store read (decoded by the step, so
+    a state that does not decode fails this instance only). `events` are the unconsumed events
     (action results, finished sleeps), oldest first; `cursor` is the store's opaque marker of the
     newest of them, handed back in the commit so exactly these events are marked consumed.
     """
@@ -222,7 +232,7 @@ class ClaimedInstance:
     version: str
     wrl: str
     inputs: dict[str, JSON]
-    state: State | None
+    state: InstanceState | JSON | None
     events: list[Event]
     cursor: Any = None
     trace: str | None = None
@@ -239,7 +249,7 @@ class StepCommit:
     """
 
     instance_id: str
-    state: State
+    state: InstanceState
     plan: StepPlan
     cursor: Any = None
 
@@ -266,26 +276,25 @@ def step_instance(
     load: ProgramLoader,
     now: float,
     rng: random.Random,
-    types: TypeResolver | None = None,
-    limits: Limits | None = None,
+    context: StepContext | None = None,
 ) -> StepCommit:
     """Run the interpreter for one claimed instance; never raises for a bad program or value.
 
     A program that does not load (bad `.wrl`) or an interpreter bug fails this instance only;
-    so does one that exceeds `limits` (default `Limits()`). The claimed state is handed over:
-    the host keeps only the state of the `StepCommit`.
+    so does one that exceeds the limits of `context` (default `StepContext()`: default limits,
+    the type registry), or whose stored state does not decode (`StateFormatError`).
     """
     try:
         program = load(claimed)
         if claimed.state is None:
-            state, effects = start(program, claimed.inputs, types=types, limits=limits)
+            state, effects = start(program, claimed.inputs, context)
         else:
-            state, effects = advance(
-                program, claimed.state, claimed.events, types=types, limits=limits, consume=True
-            )
+            saved = claimed.state
+            if not isinstance(saved, InstanceState):
+                saved = decode_state(saved)
+            state, effects = advance(program, saved, claimed.events, context)
     except Exception as error:  # any failure ends this instance, never the host
-        state = {"v": STATE_VERSION, "status": "failed", "next": 1, "frames": [], "wait": None}
-        effects = [Fail(error=error_json(error))]
+        state, effects = FAILED, [Fail(error=error_json(error))]
     return StepCommit(
         instance_id=claimed.instance_id,
         state=state,

@@ -32,6 +32,7 @@ from waymark_runtime.clock import Clock, Handle, SystemClock
 from waymark_runtime.config import Settings
 from waymark_runtime.engine import Outcome, ProgramCache, StepCommit, limits_of, step_instance
 from waymark_runtime.errors import WorkflowTimeout
+from waymark_runtime.interpreter import StepContext
 from waymark_runtime.logs import AttemptContext
 from waymark_runtime.store import postgres
 from waymark_runtime.store.contract import RunnerInfo, RunnerStore
@@ -86,7 +87,6 @@ class Runner:
         self.settings = settings
         self.time = _clock_of(clock)
         self.clock = self.time.now
-        self.types = types
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.lease = settings.lock_ttl_ms / 1000
         # Local deadlines end a little before the lease in the database does, for clock skew.
@@ -107,7 +107,8 @@ class Runner:
         self.activity = asyncio.Event()
         self.stopping = False
         self.programs = ProgramCache(_parse_wrl)
-        self.limits = limits_of(settings)
+        # The interpreter's limits and type resolver; steps run one at a time on this loop.
+        self.step_context = StepContext(limits=limits_of(settings), types=types)
         self.rng = rng or random.Random()
         self.pool = executor(settings, self._on_reply, self._on_lost, self._on_expired)
         self.gate = Gate(store, self.owner, self.time, settings.poll_interval_ms / 1000,
@@ -372,9 +373,10 @@ class Runner:
                 raise held.broken
             step: StepCommit | None = None
             if held.needs_step():
-                claimed = dataclasses.replace(held.claimed, state=held.state, events=held.events)
-                step = step_instance(claimed, self.programs, policy.now, self.rng, self.types,
-                                     self.limits)  # fmt: skip
+                state = held.state if held.state is not None else held.claimed.state
+                claimed = dataclasses.replace(held.claimed, state=state, events=held.events)
+                step = step_instance(claimed, self.programs, policy.now, self.rng,
+                                     self.step_context)  # fmt: skip
             if held.failed:
                 report.attempt_failures(held, step)
             if step is not None and (recording := metrics.current()) is not None:

@@ -79,8 +79,8 @@ def simulate(workflow: ir.Workflow, inputs: dict[str, Any], steps: int) -> Snaps
             rows.append({**_row(effect, True, clock), "status": "queued", "finished_at": None})
         elif isinstance(effect, StartSleep):
             sleeps.append(_sleep(effect, clock, finished=False))
-    done = state["status"] == "completed"
-    return Snapshot(id="i", workflow="Demo", version="v", status=state["status"], priority=0,
+    done = state.status == "completed"
+    return Snapshot(id="i", workflow="Demo", version="v", status=state.status, priority=0,
                     inputs=inputs, result=None, error=None, created_at=0.0, updated_at=clock,
                     finished_at=clock if done else None, attempts=rows, sleeps=sleeps,
                     program=workflow)  # fmt: skip
@@ -231,7 +231,7 @@ def test_child_workflow_calls_land_on_their_nodes() -> None:
             events.append(ActionFinished(node=effect.node, attempt=1, ok=True,
                                          value=effect.inputs["x"]))  # fmt: skip
         state, effects = interpreter.advance(workflow, state, events)
-    assert state["status"] == "completed"
+    assert state.status == "completed"
     snapshot = Snapshot(id="i", workflow="Parent", version="v", status="completed", priority=0,
                         inputs={"xs": [2, 3]}, result=6, error=None, created_at=0.0,
                         updated_at=1.0, finished_at=1.0, attempts=rows, sleeps=[],

@@ -1,5 +1,5 @@
 """A minimal pure host for interpreter tests: runs actions in-process, finishes sleeps at once,
-and round-trips the state through JSON text between every step (so every test also proves the
+and round-trips the state through its JSON codec and JSON text between every step (so every test also proves the
 state is plain JSON and that resuming from it works)."""
 
 from __future__ import annotations
@@ -22,7 +22,14 @@ from waymark_runtime.effects import (
     WriteLog,
 )
 from waymark_runtime.execute import execute_action
-from waymark_runtime.interpreter import advance, start
+from waymark_runtime.interpreter import (
+    InstanceState,
+    StepContext,
+    advance,
+    decode_state,
+    encode_state,
+    start,
+)
 from waymark_runtime.values import from_json, to_json
 
 
@@ -31,7 +38,7 @@ class Trace:
     """Everything a run produced, for assertions on effects and states."""
 
     effects: list[list[Effect]] = field(default_factory=list)
-    states: list[dict[str, Any]] = field(default_factory=list)
+    states: list[InstanceState] = field(default_factory=list)
 
     def dispatched(self) -> list[DispatchAction]:
         return [e for batch in self.effects for e in batch if isinstance(e, DispatchAction)]
@@ -50,9 +57,10 @@ async def drive(
 ) -> tuple[Any, ...]:
     """Run to the end: ("returned", value) or ("raised", type qualname, message)."""
     trace = trace if trace is not None else Trace()
-    state, effects = start(program, {k: to_json(v) for k, v in inputs.items()})
+    context = StepContext()
+    state, effects = start(program, {k: to_json(v) for k, v in inputs.items()}, context)
     for _ in range(max_steps):
-        state = json.loads(json.dumps(state))
+        state = decode_state(json.loads(json.dumps(encode_state(state))))
         trace.states.append(state)
         trace.effects.append(effects)
         events: list[Event] = []
@@ -64,7 +72,7 @@ async def drive(
             if isinstance(effect, WriteLog):
                 continue  # a log line asks for nothing back
             events.append(await _perform(effect))
-        state, effects = advance(program, state, order(events) if order else events)
+        state, effects = advance(program, state, order(events) if order else events, context)
     raise AssertionError("the program did not finish")
 
 

@@ -73,4 +73,4 @@ def test_a_program_that_does_not_parse_fails_its_instance_only() -> None:
         random.Random(),
     )
     assert isinstance(commit.plan, StepPlan) and commit.plan.outcome is not None
-    assert not commit.plan.outcome.ok and commit.state["status"] == "failed"
+    assert not commit.plan.outcome.ok and commit.state.status == "failed"

@@ -17,7 +17,7 @@ from waymark.testing import LocalRuntime
 from waymark_runtime import ir
 from waymark_runtime.config import ConfigError
 from waymark_runtime.effects import Fail
-from waymark_runtime.interpreter import LimitExceeded, Limits, start
+from waymark_runtime.interpreter import LimitExceeded, Limits, StepContext, start
 from waymark_runtime.wrl import parse
 
 SMALL = Limits(operations=200_000, collection_length=1_000, string_length=10_000, int_digits=50)
@@ -230,7 +230,7 @@ async def test_strings_are_refused_before_they_are_built(case: str, n: int) -> N
 def test_a_stored_program_the_compiler_would_refuse_is_bounded_too(expression: str) -> None:
     program = parse(f"wrl 2\n\nworkflow W @1:1\n\nfn run(n): @2:1\n    return {expression} @3:5\n")
     assert isinstance(program, ir.Workflow)
-    _, (failed,) = start(program, {"n": 10**10}, limits=SMALL)
+    _, (failed,) = start(program, {"n": 10**10}, StepContext(limits=SMALL))
     assert isinstance(failed, Fail) and failed.error["attrs"]["setting"] == CHARS
     assert failed.error["message"].startswith("string too long at line 3: ")
 

@@ -10,7 +10,7 @@ import pytest
 from waymark_runtime import ir
 from waymark_runtime.effects import Complete, Fail
 from waymark_runtime.errors import InternalError
-from waymark_runtime.interpreter import Limits, start
+from waymark_runtime.interpreter import Limits, StepContext, start
 
 N, C = ir.Name, ir.Const
 
@@ -94,7 +94,7 @@ def test_builtin_exceptions_need_no_resolver_but_user_classes_do() -> None:
     model = returns(
         ir.New(type="tests.interpreter.test_values:Color", args=(const("red"),), kwargs=())
     )
-    _, (effect,) = start(model, {}, types=None)
+    _, (effect,) = start(model, {}, StepContext(types=None))
     assert isinstance(effect, Fail) and "not available to this runtime" in effect.error["message"]
 
 
@@ -144,7 +144,7 @@ def test_a_long_pure_loop_finishes_in_one_step_with_python_s_result() -> None:
 def test_a_runaway_loop_ends_the_instance_instead_of_the_runner() -> None:
     small = Limits(operations=1000)
     forever = workflow(ir.While(test=const(True), body=(ir.Pass(),)))
-    _, (failed,) = start(forever, {}, limits=small)
+    _, (failed,) = start(forever, {}, StepContext(limits=small))
     assert isinstance(failed, Fail) and failed.error["type"].endswith(":LimitExceeded")
-    _, effects = start(_counting_loop(40), {"n": 40}, limits=small)
+    _, effects = start(_counting_loop(40), {"n": 40}, StepContext(limits=small))
     assert effects == [Complete(result=sum(range(40)))]

@@ -4,6 +4,7 @@ resumes (each step below starts from the saved state)."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from waymark_compiler.api import compile_source
@@ -118,9 +119,9 @@ def test_a_state_saved_before_loops_counted_resumes_counting_from_zero() -> None
     [first] = effects
     assert first.iteration == (0, 0)
     # As saved before counters: run's frame has only its three loop iterators' slots.
-    frame = state["frames"][0]
-    assert len(frame["slots"]) == 6  # then a counter for each loop that awaits
-    old = {**state, "frames": [{**frame, "slots": frame["slots"][:3]}]}
+    frame = state.frames[0]
+    assert len(frame.slots) == 6  # then a counter for each loop that awaits
+    old = dataclasses.replace(state, frames=(dataclasses.replace(frame, slots=frame.slots[:3]),))
     _, effects = interpreter.advance(
         workflow, old, [ActionFinished(node=first.node, attempt=1, ok=True, value=20)]
     )

@@ -12,8 +12,10 @@ import pytest
 from waymark import Workflow, action, workflow
 from waymark._workflow import definition_of
 from waymark_runtime.effects import ActionFinished, DispatchAction, WriteLog
-from waymark_runtime.interpreter import advance, start
+from waymark_runtime.interpreter import StepContext, advance, start
 from waymark_runtime.interpreter.journal import LINES_PER_STEP, format_message
+
+BOUNDED = StepContext().library.bounded
 
 
 @action
@@ -99,12 +101,14 @@ def test_a_step_keeps_a_bounded_number_of_lines() -> None:
 )
 def test_formatting_is_that_of_logging(message: Any, args: tuple[Any, ...]) -> None:
     record = logging.LogRecord("x", logging.INFO, __file__, 1, message, args, None)
-    assert format_message(message, list(args)) == record.getMessage()
+    assert format_message(BOUNDED, message, list(args)) == record.getMessage()
 
 
 def test_a_message_that_does_not_format_is_kept_with_the_reason() -> None:
-    assert format_message("%d apples", ["no"]) == (
+    assert format_message(BOUNDED, "%d apples", ["no"]) == (
         "%d apples (log arguments did not format: TypeError: %d format: a real number is "
         "required, not str)"
     )
-    assert format_message("%s %s", ["one"]).startswith("%s %s (log arguments did not format:")
+    assert format_message(BOUNDED, "%s %s", ["one"]).startswith(
+        "%s %s (log arguments did not format:"
+    )

@@ -4,7 +4,8 @@ A builtin that visits every item of its input (`sum`, `sorted`, `any`, `list`...
 for those items, an iterator item by item; a method is charged for the receiver it reads and
 checked for what it creates or grows; the few that can make a result far larger than their
 input (`str.ljust(10**10)`, `sep.join(...)`, `replace`, `expandtabs`) are refused before the
-work. Results are Python's own: each guard ends by calling the real function.
+work. Results are Python's own: each guard ends by calling the real function. `Bounded` binds
+them, with the guarded operators, to one meter.
 """
 
 from __future__ import annotations
@@ -15,163 +16,14 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from waymark_runtime.interpreter import guards
-from waymark_runtime.interpreter.guards import charge_visit, text_length
+from waymark_runtime.interpreter.guards import Guards
+from waymark_runtime.interpreter.limits import CHARS_PER_OPERATION, Meter, weigh
 
-__all__ = ["BUILTINS", "call_method", "charge_sort", "charge_visit"]
-from waymark_runtime.interpreter.limits import CHARS_PER_OPERATION, METER, weigh
-
-_M = METER
 _TEXT = (str, bytes, bytearray)
 _GROWING = (list, dict, set)
 _NUMBERS = (int, float, bool, complex, Decimal)
 
-# ---------------------------------------------------------------------------------------------
-# Builtins
-# ---------------------------------------------------------------------------------------------
-
-
-def _visiting(function: Callable[..., Any]) -> Callable[..., Any]:
-    """`min`, `max`, `any`, `all`: one iterable is charged item by item, several arguments for
-    the nested items a comparison may visit."""
-
-    def guarded(*args: Any, **kwargs: Any) -> Any:
-        if len(args) == 1:
-            return function(_M.metered(args[0]), **kwargs)
-        for arg in args:
-            charge_visit(arg)
-        return function(*args, **kwargs)
-
-    return guarded
-
-
-def _sum(*args: Any, **kwargs: Any) -> Any:
-    if not 1 <= len(args) + len(kwargs) <= 2 or set(kwargs) - {"start"}:
-        return builtins.sum(*args, **kwargs)  # Python's own TypeError
-    iterable, start = args[0], (args[1:] or [kwargs.get("start", 0)])[0]
-    if isinstance(start, _NUMBERS):
-        return _M.settle(builtins.sum(_M.metered(iterable), start))
-    if isinstance(start, _TEXT):
-        return builtins.sum(iterable, start)  # Python's own TypeError
-    total = start
-    for item in _M.metered(iterable):
-        total = guards.add(total, item)  # lists and tuples: each sum is a new copy
-    return total
-
-
-def _sorted(*args: Any, **kwargs: Any) -> Any:
-    if len(args) != 1:
-        return builtins.sorted(*args, **kwargs)  # Python's own TypeError
-    items = _M.materialise(args[0])
-    charge_sort(items)
-    items.sort(**kwargs)
-    return items
-
-
-def charge_sort(items: list[Any]) -> None:
-    """About log2(n) comparisons per item, each visiting the item's nested items."""
-    if len(items) > 1:
-        items_seen, chars = weigh(items, _M.left)
-        rounds = math.ceil(math.log2(len(items)))
-        _M.charge((items_seen + chars // CHARS_PER_OPERATION) * rounds)
-
-
-def _building(kind: type, *, hashed: bool = False) -> Callable[..., Any]:
-    """`list(x)`, `tuple(x)`, `set(x)`: refused beyond the collection limit
-    before the copy; a set also hashes (visits) each item."""
-
-    def guarded(*args: Any, **kwargs: Any) -> Any:
-        if len(args) != 1 or kwargs or (args[0].__class__ is kind and kind in _IMMUTABLE):
-            return kind(*args, **kwargs)  # empty, an error, or `tuple(t) is t`
-        items = _M.materialise(args[0])
-        if hashed:
-            charge_visit(items)
-        return items if kind is list else kind(items)
-
-    return guarded
-
-
 _IMMUTABLE = (tuple,)
-
-
-def _dict(*args: Any, **kwargs: Any) -> Any:
-    if len(args) == 1 and not hasattr(args[0], "keys"):
-        args = (_M.materialise(args[0]),)
-    for arg in args:
-        charge_visit(arg)
-    _M.charge(len(kwargs))
-    return _M.settle(builtins.dict(*args, **kwargs))
-
-
-def _zip(*iterables: Any, **kwargs: Any) -> Any:
-    _M.charge(len(iterables))
-    return builtins.zip(*iterables, **kwargs)  # noqa: B905 (Python's own arguments)
-
-
-def _texts(function: Callable[..., Any], *, quoted: bool = False) -> Callable[..., Any]:
-    """`str`, `repr`: refused before building a string beyond the limit."""
-
-    def guarded(*args: Any, **kwargs: Any) -> Any:
-        if len(args) == 1 and not kwargs:
-            value = args[0]
-            if value.__class__ is str and not quoted:
-                return value  # `str(s)` is `s`
-            _M.allow_chars(text_length(value, quoted=quoted))
-        return _M.settle(function(*args, **kwargs))
-
-    return guarded
-
-
-def _int(*args: Any, **kwargs: Any) -> Any:
-    if args:
-        value = args[0]
-        if value.__class__ in _TEXT:
-            _M.charge(len(value) // CHARS_PER_OPERATION)
-        elif value.__class__ is Decimal and value.is_finite() and value.adjusted() > _M.digits:
-            raise _M.too_many_digits(value.adjusted() + 1)
-    return _M.settle(builtins.int(*args, **kwargs))
-
-
-def _divmod(*args: Any) -> Any:
-    if len(args) == 2:
-        guards.charge_division(*args)
-    return builtins.divmod(*args)  # type: ignore[misc]
-
-
-def _pow(*args: Any, **kwargs: Any) -> Any:
-    if len(args) == 2 and not kwargs:
-        return guards.power(*args)
-    if len(args) == 3 and isinstance(args[1], int) and isinstance(args[2], int):
-        words = (args[2].bit_length() >> 6) + 1
-        _M.charge(abs(args[1]).bit_length() * words * words >> 4)
-    return builtins.pow(*args, **kwargs)
-
-
-BUILTINS: dict[str, Callable[..., Any]] = {
-    "min": _visiting(builtins.min),
-    "max": _visiting(builtins.max),
-    "any": _visiting(builtins.any),
-    "all": _visiting(builtins.all),
-    "sum": _sum,
-    "sorted": _sorted,
-    "list": _building(list),
-    "tuple": _building(tuple),
-    "set": _building(set, hashed=True),
-    "frozenset": _building(frozenset, hashed=True),
-    "dict": _dict,
-    "zip": _zip,
-    "str": _texts(builtins.str),
-    "repr": _texts(builtins.repr, quoted=True),
-    "int": _int,
-    "divmod": _divmod,
-    "pow": _pow,
-}
-
-
-# ---------------------------------------------------------------------------------------------
-# Methods
-# ---------------------------------------------------------------------------------------------
-
 # Methods whose work does not grow with the receiver (the rest are charged for reading it).
 _CONSTANT: dict[type, frozenset[str]] = {
     list: frozenset(["append", "extend", "clear"]),
@@ -195,93 +47,218 @@ _CONSTANT: dict[type, frozenset[str]] = {
 }
 _COMPARING = frozenset({"index", "count", "remove"})  # each item compared: nested items too
 _CREATES = frozenset({"copy", "union", "intersection", "difference", "symmetric_difference"})
-
-
-def call_method(obj: Any, name: str, method: Callable[..., Any], args: list[Any],
-                kwargs: dict[str, Any]) -> Any:  # fmt: skip
-    """`obj.name(*args, **kwargs)` through `method`, charged and checked."""
-    kind = obj.__class__
-    check = _CHECKS.get(name)
-    if check is not None and kind in _CHECKED_KINDS:
-        args = check(obj, args, kwargs)
-    _charge_reading(kind, obj, name, args)
-    result = method(*args, **kwargs)
-    if kind in _TEXT or kind is int or name in _CREATES:
-        _M.settle(result)
-    if kind in _GROWING and len(obj) > _M.items:
-        raise _M.too_many_items(len(obj))
-    return result
-
-
-def _charge_reading(kind: type, obj: Any, name: str, args: list[Any]) -> None:
-    if kind in _CONSTANT and name not in _CONSTANT[kind] and (args or name != "pop"):
-        if name in _COMPARING or name == "sort":
-            charge_sort(obj) if name == "sort" else charge_visit(obj)
-        else:
-            _M.charge(len(obj) // CHARS_PER_OPERATION if kind in _TEXT else len(obj))
-    elif kind is tuple and name in _COMPARING:
-        charge_visit(obj)
-    elif kind is range and name in _COMPARING and args and args[0].__class__ is not int:
-        _M.charge(len(obj))
-    for index, arg in enumerate(args):
-        if arg.__class__ is tuple:
-            charge_visit(arg)  # hashed or compared: its nested items are visited
-        elif arg.__class__ in _GROWING:
-            _M.charge(len(arg))
-        elif hasattr(arg, "__next__"):
-            args[index] = _M.metered(arg)
-
-
-# -- the methods that can make a result much larger than their input --------------------------
-
-
-def _padded(obj: Any, args: list[Any], kwargs: dict[str, Any]) -> list[Any]:
-    """`center`, `ljust`, `rjust`, `zfill`: the width is the length of the result."""
-    width = args[0] if args else kwargs.get("width", 0)
-    if isinstance(width, int):
-        _M.allow_chars(width)
-    return args
-
-
-def _expandtabs(obj: Any, args: list[Any], kwargs: dict[str, Any]) -> list[Any]:
-    size = args[0] if args else kwargs.get("tabsize", 8)
-    if isinstance(size, int):
-        tab = "\t" if isinstance(obj, str) else b"\t"
-        _M.allow_chars(len(obj) + obj.count(tab) * max(size, 0))
-    return args
-
-
-def _replace(obj: Any, args: list[Any], kwargs: dict[str, Any]) -> list[Any]:
-    if len(args) >= 2 and isinstance(args[0], _TEXT) and isinstance(args[1], _TEXT):
-        old, new = args[0], args[1]
-        if len(new) > len(old):
-            found = obj.count(old) if old else len(obj) + 1
-            count = args[2] if len(args) > 2 else kwargs.get("count", -1)
-            if isinstance(count, int) and count >= 0:
-                found = min(found, count)
-            _M.allow_chars(len(obj) + found * (len(new) - len(old)))
-    return args
-
-
-def _join(obj: Any, args: list[Any], kwargs: dict[str, Any]) -> list[Any]:
-    if len(args) != 1:
-        return args
-    items = _M.materialise(args[0])
-    try:
-        total = builtins.sum(map(len, items)) + len(obj) * max(len(items) - 1, 0)
-    except TypeError:
-        return [items]  # not all strings: `join` raises Python's own error
-    _M.allow_chars(total)
-    return [items]
-
-
-_CHECKS: dict[str, Callable[[Any, list[Any], dict[str, Any]], list[Any]]] = {
-    "center": _padded,
-    "ljust": _padded,
-    "rjust": _padded,
-    "zfill": _padded,
-    "expandtabs": _expandtabs,
-    "replace": _replace,
-    "join": _join,
-}
 _CHECKED_KINDS = frozenset({str, bytes, bytearray})
+
+
+class Bounded(Guards):
+    """The guarded operators, builtins and methods of one meter."""
+
+    def __init__(self, meter: Meter) -> None:
+        super().__init__(meter)
+        self.builtins: dict[str, Callable[..., Any]] = {
+            "min": self._visiting(builtins.min),
+            "max": self._visiting(builtins.max),
+            "any": self._visiting(builtins.any),
+            "all": self._visiting(builtins.all),
+            "sum": self._sum,
+            "sorted": self._sorted,
+            "list": self._building(list),
+            "tuple": self._building(tuple),
+            "set": self._building(set, hashed=True),
+            "frozenset": self._building(frozenset, hashed=True),
+            "dict": self._dict,
+            "zip": self._zip,
+            "str": self._texts(builtins.str),
+            "repr": self._texts(builtins.repr, quoted=True),
+            "int": self._int,
+            "divmod": self._divmod,
+            "pow": self._pow,
+        }
+        self._checks: dict[str, Callable[[Any, list[Any], dict[str, Any]], list[Any]]] = {
+            "center": self._padded,
+            "ljust": self._padded,
+            "rjust": self._padded,
+            "zfill": self._padded,
+            "expandtabs": self._expandtabs,
+            "replace": self._replace,
+            "join": self._join,
+        }
+
+    def _visiting(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        """`min`, `max`, `any`, `all`: one iterable is charged item by item, several arguments for
+        the nested items a comparison may visit."""
+
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            if len(args) == 1:
+                return function(self.meter.metered(args[0]), **kwargs)
+            for arg in args:
+                self.charge_visit(arg)
+            return function(*args, **kwargs)
+
+        return guarded
+
+    def _sum(self, *args: Any, **kwargs: Any) -> Any:
+        if not 1 <= len(args) + len(kwargs) <= 2 or set(kwargs) - {"start"}:
+            return builtins.sum(*args, **kwargs)  # Python's own TypeError
+        iterable, start = args[0], (args[1:] or [kwargs.get("start", 0)])[0]
+        if isinstance(start, _NUMBERS):
+            return self.meter.settle(builtins.sum(self.meter.metered(iterable), start))
+        if isinstance(start, _TEXT):
+            return builtins.sum(iterable, start)  # Python's own TypeError
+        total = start
+        for item in self.meter.metered(iterable):
+            total = self.add(total, item)  # lists and tuples: each sum is a new copy
+        return total
+
+    def _sorted(self, *args: Any, **kwargs: Any) -> Any:
+        if len(args) != 1:
+            return builtins.sorted(*args, **kwargs)  # Python's own TypeError
+        items = self.meter.materialise(args[0])
+        self.charge_sort(items)
+        items.sort(**kwargs)
+        return items
+
+    def charge_sort(self, items: list[Any]) -> None:
+        """About log2(n) comparisons per item, each visiting the item's nested items."""
+        if len(items) > 1:
+            items_seen, chars = weigh(items, self.meter.left)
+            rounds = math.ceil(math.log2(len(items)))
+            self.meter.charge((items_seen + chars // CHARS_PER_OPERATION) * rounds)
+
+    def _building(self, kind: type, *, hashed: bool = False) -> Callable[..., Any]:
+        """`list(x)`, `tuple(x)`, `set(x)`: refused beyond the collection limit
+        before the copy; a set also hashes (visits) each item."""
+
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            if len(args) != 1 or kwargs or (args[0].__class__ is kind and kind in _IMMUTABLE):
+                return kind(*args, **kwargs)  # empty, an error, or `tuple(t) is t`
+            items = self.meter.materialise(args[0])
+            if hashed:
+                self.charge_visit(items)
+            return items if kind is list else kind(items)
+
+        return guarded
+
+    def _dict(self, *args: Any, **kwargs: Any) -> Any:
+        if len(args) == 1 and not hasattr(args[0], "keys"):
+            args = (self.meter.materialise(args[0]),)
+        for arg in args:
+            self.charge_visit(arg)
+        self.meter.charge(len(kwargs))
+        return self.meter.settle(builtins.dict(*args, **kwargs))
+
+    def _zip(self, *iterables: Any, **kwargs: Any) -> Any:
+        self.meter.charge(len(iterables))
+        return builtins.zip(*iterables, **kwargs)  # noqa: B905 (Python's own arguments)
+
+    def _texts(self, function: Callable[..., Any], *, quoted: bool = False) -> Callable[..., Any]:
+        """`str`, `repr`: refused before building a string beyond the limit."""
+
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            if len(args) == 1 and not kwargs:
+                value = args[0]
+                if value.__class__ is str and not quoted:
+                    return value  # `str(s)` is `s`
+                self.meter.allow_chars(self.text_length(value, quoted=quoted))
+            return self.meter.settle(function(*args, **kwargs))
+
+        return guarded
+
+    def _int(self, *args: Any, **kwargs: Any) -> Any:
+        if args:
+            value = args[0]
+            if value.__class__ in _TEXT:
+                self.meter.charge(len(value) // CHARS_PER_OPERATION)
+            elif (
+                value.__class__ is Decimal
+                and value.is_finite()
+                and value.adjusted() > self.meter.digits
+            ):
+                raise self.meter.too_many_digits(value.adjusted() + 1)
+        return self.meter.settle(builtins.int(*args, **kwargs))
+
+    def _divmod(self, *args: Any) -> Any:
+        if len(args) == 2:
+            self.charge_division(*args)
+        return builtins.divmod(*args)  # type: ignore[misc]
+
+    def _pow(self, *args: Any, **kwargs: Any) -> Any:
+        if len(args) == 2 and not kwargs:
+            return self.power(*args)
+        if len(args) == 3 and isinstance(args[1], int) and isinstance(args[2], int):
+            words = (args[2].bit_length() >> 6) + 1
+            self.meter.charge(abs(args[1]).bit_length() * words * words >> 4)
+        return builtins.pow(*args, **kwargs)
+
+    # -- methods ---------------------------------------------------------------------------------
+
+    def call_method(self, obj: Any, name: str, method: Callable[..., Any], args: list[Any],
+                    kwargs: dict[str, Any]) -> Any:  # fmt: skip
+        """`obj.name(*args, **kwargs)` through `method`, charged and checked."""
+        kind = obj.__class__
+        check = self._checks.get(name)
+        if check is not None and kind in _CHECKED_KINDS:
+            args = check(obj, args, kwargs)
+        self._charge_reading(kind, obj, name, args)
+        result = method(*args, **kwargs)
+        if kind in _TEXT or kind is int or name in _CREATES:
+            self.meter.settle(result)
+        if kind in _GROWING and len(obj) > self.meter.items:
+            raise self.meter.too_many_items(len(obj))
+        return result
+
+    def _charge_reading(self, kind: type, obj: Any, name: str, args: list[Any]) -> None:
+        if kind in _CONSTANT and name not in _CONSTANT[kind] and (args or name != "pop"):
+            if name in _COMPARING or name == "sort":
+                self.charge_sort(obj) if name == "sort" else self.charge_visit(obj)
+            else:
+                self.meter.charge(len(obj) // CHARS_PER_OPERATION if kind in _TEXT else len(obj))
+        elif kind is tuple and name in _COMPARING:
+            self.charge_visit(obj)
+        elif kind is range and name in _COMPARING and args and args[0].__class__ is not int:
+            self.meter.charge(len(obj))
+        for index, arg in enumerate(args):
+            if arg.__class__ is tuple:
+                self.charge_visit(arg)  # hashed or compared: its nested items are visited
+            elif arg.__class__ in _GROWING:
+                self.meter.charge(len(arg))
+            elif hasattr(arg, "__next__"):
+                args[index] = self.meter.metered(arg)
+
+    # -- the methods that can make a result much larger than their input ----------------------
+
+    def _padded(self, obj: Any, args: list[Any], kwargs: dict[str, Any]) -> list[Any]:
+        """`center`, `ljust`, `rjust`, `zfill`: the width is the length of the result."""
+        width = args[0] if args else kwargs.get("width", 0)
+        if isinstance(width, int):
+            self.meter.allow_chars(width)
+        return args
+
+    def _expandtabs(self, obj: Any, args: list[Any], kwargs: dict[str, Any]) -> list[Any]:
+        size = args[0] if args else kwargs.get("tabsize", 8)
+        if isinstance(size, int):
+            tab = "\t" if isinstance(obj, str) else b"\t"
+            self.meter.allow_chars(len(obj) + obj.count(tab) * max(size, 0))
+        return args
+
+    def _replace(self, obj: Any, args: list[Any], kwargs: dict[str, Any]) -> list[Any]:
+        if len(args) >= 2 and isinstance(args[0], _TEXT) and isinstance(args[1], _TEXT):
+            old, new = args[0], args[1]
+            if len(new) > len(old):
+                found = obj.count(old) if old else len(obj) + 1
+                count = args[2] if len(args) > 2 else kwargs.get("count", -1)
+                if isinstance(count, int) and count >= 0:
+                    found = min(found, count)
+                self.meter.allow_chars(len(obj) + found * (len(new) - len(old)))
+        return args
+
+    def _join(self, obj: Any, args: list[Any], kwargs: dict[str, Any]) -> list[Any]:
+        if len(args) != 1:
+            return args
+        items = self.meter.materialise(args[0])
+        try:
+            total = builtins.sum(map(len, items)) + len(obj) * max(len(items) - 1, 0)
+        except TypeError:
+            return [items]  # not all strings: `join` raises Python's own error
+        self.meter.allow_chars(total)
+        return [items]

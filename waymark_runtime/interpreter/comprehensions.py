@@ -13,8 +13,8 @@ from typing import Any
 
 from waymark_runtime import ir
 from waymark_runtime.interpreter.code import Assign, Env, Eval
-from waymark_runtime.interpreter.guards import hashed
-from waymark_runtime.interpreter.limits import ITEM_OPERATIONS, METER, weight
+from waymark_runtime.interpreter.guards import Guards
+from waymark_runtime.interpreter.limits import ITEM_OPERATIONS, Meter, weight
 from waymark_runtime.interpreter.targets import compile_target
 
 CompileExpr = Callable[[Any], Eval]
@@ -22,26 +22,29 @@ CompileExpr = Callable[[Any], Eval]
 
 @dataclass(frozen=True, slots=True)
 class Clause:
-    """One `for target in iter if cond ...`; `cost`: the operations of one of its items."""
+    """One `for target in iter if cond ...`; `cost`: the operations of one of its items,
+    charged on `meter`."""
 
     assign: Assign
     iter: Eval
     ifs: tuple[Eval, ...]
     cost: int
+    meter: Meter
 
 
 def compile_clauses(
-    generators: tuple[ir.Generator, ...], compile_expr: CompileExpr, *produced: Any
+    generators: tuple[ir.Generator, ...], compile_expr: CompileExpr, guards: Guards, *produced: Any
 ) -> list[Clause]:
     """The clauses; `produced` (the element, or a spread's call) is evaluated for each item of
     the last clause at most, so its weight is part of that clause's cost."""
     last = len(generators) - 1
     return [
         Clause(
-            compile_target(g.target, compile_expr),
+            compile_target(g.target, compile_expr, guards),
             compile_expr(g.iter),
             tuple(compile_expr(c) for c in g.ifs),
             ITEM_OPERATIONS + weight((g.target, g.ifs, produced if i == last else ())),
+            guards.meter,
         )
         for i, g in enumerate(generators)
     ]
@@ -54,7 +57,8 @@ def bindings(clauses: list[Clause], env: Env) -> Iterator[Env]:
 
 
 def _bindings(clauses: list[Clause], depth: int, env: Env, iterable: Any) -> Iterator[Env]:
-    clause, meter = clauses[depth], METER
+    clause = clauses[depth]
+    meter = clause.meter
     last, cost = depth + 1 == len(clauses), clause.cost
     for item in iterable:
         meter.left -= cost
@@ -68,18 +72,20 @@ def _bindings(clauses: list[Clause], depth: int, env: Env, iterable: Any) -> Ite
                 yield from _bindings(clauses, depth + 1, env, clauses[depth + 1].iter(env))
 
 
-def compile_comprehension(node: ir.Comprehension, compile_expr: CompileExpr) -> Eval:
-    clauses = compile_clauses(node.generators, compile_expr, node.elt, node.value)
+def compile_comprehension(
+    node: ir.Comprehension, compile_expr: CompileExpr, guards: Guards
+) -> Eval:
+    clauses = compile_clauses(node.generators, compile_expr, guards, node.elt, node.value)
     elt = compile_expr(node.elt)
     if node.kind == "gen":
         return _generator(clauses, elt)
     if node.kind == "dict":
         assert node.value is not None
-        return _dict(clauses, elt, compile_expr(node.value))
+        return _dict(clauses, elt, compile_expr(node.value), guards)
     if node.kind == "set":
-        return _collect(clauses, elt, set, "add")
-    simple = _simple_list(node, clauses, elt)
-    return simple or _collect(clauses, elt, list, "append")
+        return _collect(clauses, elt, set, "add", guards)
+    simple = _simple_list(node, clauses, elt, guards.meter)
+    return simple or _collect(clauses, elt, list, "append", guards)
 
 
 def _generator(clauses: list[Clause], elt: Eval) -> Eval:
@@ -89,33 +95,39 @@ def _generator(clauses: list[Clause], elt: Eval) -> Eval:
     return make
 
 
-def _collect(clauses: list[Clause], elt: Eval, kind: type, add: str) -> Eval:
+def _collect(clauses: list[Clause], elt: Eval, kind: type, add: str, guards: Guards) -> Eval:
+    meter, hashed = guards.meter, guards.hashed
+
     def build(env: Env) -> Any:
-        out, limit = kind(), METER.items
+        out, limit = kind(), meter.items
         put = getattr(out, add)
         for scope in bindings(clauses, env.copy()):
             put(elt(scope) if kind is list else hashed(elt(scope)))
             if len(out) > limit:
-                raise METER.too_many_items(len(out))
+                raise meter.too_many_items(len(out))
         return out
 
     return build
 
 
-def _dict(clauses: list[Clause], key: Eval, value: Eval) -> Eval:
+def _dict(clauses: list[Clause], key: Eval, value: Eval, guards: Guards) -> Eval:
+    meter, hashed = guards.meter, guards.hashed
+
     def build(env: Env) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
-        limit = METER.items
+        limit = meter.items
         for scope in bindings(clauses, env.copy()):
             out[hashed(key(scope))] = value(scope)
             if len(out) > limit:
-                raise METER.too_many_items(len(out))
+                raise meter.too_many_items(len(out))
         return out
 
     return build
 
 
-def _simple_list(node: ir.Comprehension, clauses: list[Clause], elt: Eval) -> Eval | None:
+def _simple_list(
+    node: ir.Comprehension, clauses: list[Clause], elt: Eval, meter: Meter
+) -> Eval | None:
     """`[f(x) for x in xs]` (one clause, a plain name, no condition): a single tight loop."""
     only = node.generators[0]
     if len(clauses) != 1 or only.ifs or not isinstance(only.target, ir.Name):
@@ -123,7 +135,7 @@ def _simple_list(node: ir.Comprehension, clauses: list[Clause], elt: Eval) -> Ev
     name, source, cost = only.target.id, clauses[0].iter, clauses[0].cost
 
     def build(env: Env) -> list[Any]:
-        scope, meter = env.copy(), METER
+        scope = env.copy()
         out: list[Any] = []
         limit = meter.items
         for item in source(env):

@@ -1,6 +1,7 @@
 """Expressions compiled to closures `env -> value`, one `eval_<Node>` per IR expression node.
 
-Compiling happens once per program; evaluating is a closure call that uses Python's own
+Compiling happens once per program and step context (the closures hold the context's meter and
+library); evaluating is a closure call that uses Python's own
 operators, so semantics (short-circuiting, chained comparisons, error messages) are CPython's.
 Expressions never suspend: durable operations are statements (`Await`), handled elsewhere.
 """
@@ -12,10 +13,10 @@ from typing import Any
 
 from waymark_runtime import ir
 from waymark_runtime.errors import InternalError
-from waymark_runtime.interpreter import bounded, comprehensions, guards, library, operators
+from waymark_runtime.interpreter import comprehensions, operators
 from waymark_runtime.interpreter.code import Code, Env, Eval, Frame, run_sync
-from waymark_runtime.interpreter.library import ProgramError
-from waymark_runtime.interpreter.limits import METER, weight
+from waymark_runtime.interpreter.library import Library, ProgramError, get_attribute
+from waymark_runtime.interpreter.limits import Meter, weight
 from waymark_runtime.interpreter.targets import bind_arguments
 from waymark_runtime.values import TypeValue
 
@@ -27,11 +28,18 @@ def _const(value: Any) -> Eval:
 
 
 class ExprCompiler:
-    """Compiles expressions; `functions` is the program's table of compiled functions by name."""
+    """Compiles expressions; `functions` is the program's table of compiled functions by name,
+    `library` the builtins, methods and guarded operators of the step context."""
 
-    def __init__(self, functions: dict[str, Code], helpers: dict[str, ir.Function]) -> None:
+    def __init__(
+        self, functions: dict[str, Code], helpers: dict[str, ir.Function], library: Library
+    ) -> None:
         self.functions = functions
         self.helpers = helpers
+        self.library = library
+        self.guards = library.bounded
+        self.meter: Meter = library.bounded.meter
+        self.conversions = _conversions(library)
 
     def compile(self, node: Any) -> Eval:
         method = getattr(self, "eval_" + type(node).__name__, None)
@@ -62,7 +70,8 @@ class ExprCompiler:
 
     def eval_EnumMember(self, node: ir.EnumMember) -> Eval:
         path, member = node.type, node.member
-        return lambda env: library.enum_member(path, member)
+        enum_member = self.library.enum_member
+        return lambda env: enum_member(path, member)
 
     # -- operators ----------------------------------------------------------------------------
 
@@ -76,17 +85,18 @@ class ExprCompiler:
         return "EE", self.compile(left), self.compile(right)
 
     def eval_BinOp(self, node: ir.BinOp) -> Eval:
-        return operators.binary(node.op, *self._operands(node.left, node.right))
+        return operators.binary(node.op, *self._operands(node.left, node.right), self.guards)
 
     def eval_UnaryOp(self, node: ir.UnaryOp) -> Eval:
         return operators.unary(node.op, self.compile(node.operand))
 
     def eval_Compare(self, node: ir.Compare) -> Eval:
         if len(node.ops) == 1:
-            return operators.binary(node.ops[0], *self._operands(node.left, node.comparators[0]))
+            left, right = node.left, node.comparators[0]
+            return operators.binary(node.ops[0], *self._operands(left, right), self.guards)
         first = self.compile(node.left)
         steps = [
-            (operators.PLAIN[op], self.compile(c))
+            (operators.plain(op, self.guards), self.compile(c))
             for op, c in zip(node.ops, node.comparators, strict=True)
         ]
 
@@ -127,12 +137,13 @@ class ExprCompiler:
             (True, self.compile(e.value)) if isinstance(e, ir.Starred) else (False, self.compile(e))
             for e in elts
         ]
+        extend = self.guards.extend
 
         def items(env: Env) -> list[Any]:
             out: list[Any] = []
             for starred, part in spread:
                 if starred:
-                    guards.extend(out, part(env))
+                    extend(out, part(env))
                 else:
                     out.append(part(env))
             return out
@@ -147,11 +158,11 @@ class ExprCompiler:
         return lambda env: tuple(items(env))
 
     def eval_SetExpr(self, node: ir.SetExpr) -> Eval:
-        items, build = self._items(node.elts), library.BUILTINS["set"]
+        items, build = self._items(node.elts), self.library.builtins["set"]
         return lambda env: build(items(env))  # charged for hashing its items
 
     def eval_DictExpr(self, node: ir.DictExpr) -> Eval:
-        hashed = guards.hashed
+        hashed, settle = self.guards.hashed, self.meter.settle
         pairs = [(None if k is None else self.compile(k), self.compile(v))
                  for k, v in zip(node.keys, node.values, strict=True)]  # fmt: skip
 
@@ -160,7 +171,7 @@ class ExprCompiler:
             for key, value in pairs:
                 if key is None:
                     out.update(value(env))
-                    METER.settle(out)
+                    settle(out)
                 else:
                     out[hashed(key(env))] = value(env)
             return out
@@ -173,7 +184,7 @@ class ExprCompiler:
     # -- access -------------------------------------------------------------------------------
 
     def eval_Attribute(self, node: ir.Attribute) -> Eval:
-        value, attr, get = self.compile(node.value), node.attr, library.get_attribute
+        value, attr, get = self.compile(node.value), node.attr, get_attribute
         return lambda env: get(value(env), attr)
 
     def eval_Slice(self, node: ir.Slice) -> Eval:
@@ -187,11 +198,11 @@ class ExprCompiler:
     def eval_Subscript(self, node: ir.Subscript) -> Eval:
         value, index = self.compile(node.value), self.compile(node.index)
         if isinstance(node.index, ir.Slice):
-            settle = METER.settle
+            settle = self.meter.settle
             return lambda env: settle(value(env)[index(env)])  # a slice is a new copy
         if isinstance(node.index, ir.Const):
             return lambda env: value(env)[index(env)]
-        hashed = guards.hashed
+        hashed = self.guards.hashed
 
         def item(env: Env) -> Any:
             container, key = value(env), index(env)
@@ -227,7 +238,7 @@ class ExprCompiler:
         return build
 
     def eval_Call(self, node: ir.Call) -> Eval:
-        function = library.builtin(node.func)
+        function = self.library.builtin(node.func)
         if len(node.args) == 1 and not node.kwargs and not isinstance(node.args[0], ir.Starred):
             only = self.compile(node.args[0])
             return lambda env: function(only(env))
@@ -240,10 +251,10 @@ class ExprCompiler:
         return call
 
     def eval_MethodCall(self, node: ir.MethodCall) -> Eval:
-        obj, method, call = self.compile(node.obj), node.method, library.call_method
+        obj, method, call = self.compile(node.obj), node.method, self.library.call_method
         arguments = self.arguments(node.args, node.kwargs)
         if method == "append" and len(node.args) == 1 and not node.kwargs:
-            return _append(obj, self.compile(node.args[0]))
+            return _append(obj, self.compile(node.args[0]), self.library)
 
         def invoke(env: Env) -> Any:
             target = obj(env)
@@ -257,21 +268,20 @@ class ExprCompiler:
         if helper is None or helper.is_async:
             kind = "an async helper: await it" if helper else "not a helper method"
             raise ProgramError(f"`self.{node.name}()` is {kind}")
-        functions, name, meter = self.functions, node.name, METER
+        functions, name, meter = self.functions, node.name, self.meter
         arguments, cost = self.arguments(node.args, node.kwargs), 1 + weight(helper.body)
 
         def call(env: Env) -> Any:
             meter.charge(cost)
             code = functions[name]
             args, kwargs = arguments(env)
-            return run_sync(
-                Frame(code, bind_arguments(name, code.params, code.defaults, args, kwargs))
-            )
+            env = bind_arguments(name, code.params, code.defaults, args, kwargs)
+            return run_sync(Frame(code, env))
 
         return call
 
     def eval_New(self, node: ir.New) -> Eval:
-        path, arguments, new = node.type, self.arguments(node.args, node.kwargs), library.new
+        path, arguments, new = node.type, self.arguments(node.args, node.kwargs), self.library.new
 
         def construct(env: Env) -> Any:
             args, kwargs = arguments(env)
@@ -282,46 +292,46 @@ class ExprCompiler:
     # -- comprehensions and f-strings ---------------------------------------------------------
 
     def eval_Comprehension(self, node: ir.Comprehension) -> Eval:
-        return comprehensions.compile_comprehension(node, self.compile)
+        return comprehensions.compile_comprehension(node, self.compile, self.guards)
 
     def eval_FString(self, node: ir.FString) -> Eval:
         parts = [_const(p) if isinstance(p, str) else self._formatted(p) for p in node.parts]
-        settle = METER.settle
+        settle = self.meter.settle
         return lambda env: settle("".join([p(env) for p in parts]))
 
     def _formatted(self, node: ir.FormattedValue) -> Eval:
         value = self.compile(node.value)
-        convert = _CONVERSIONS[node.conversion]
+        convert = self.conversions[node.conversion]
         if node.spec is None:
             return lambda env: format(convert(value(env)))
-        spec = self.eval_FString(node.spec)
-        return lambda env: format(convert(value(env)), _checked_spec(spec(env)))
+        spec, check_spec = self.eval_FString(node.spec), self.guards.check_spec
+
+        def formatted(env: Env) -> str:
+            converted = convert(value(env))
+            text = spec(env)
+            check_spec(text)
+            return format(converted, text)
+
+        return formatted
 
 
-def _identity(value: Any) -> Any:
-    """`{value}`: a value whose text may be long is measured before it is formatted."""
-    kind = value.__class__
-    if kind is not str and (kind is not int or value.bit_length() > 64):
-        METER.allow_chars(guards.text_length(value))
-    return value
+def _conversions(library: Library) -> dict[str | None, Callable[[Any], Any]]:
+    """`{value}`, `{value!s}`, `{value!r}`, `{value!a}`: a value whose text may be long is
+    measured before it is formatted."""
+    guards, meter = library.bounded, library.bounded.meter
 
+    def identity(value: Any) -> Any:
+        kind = value.__class__
+        if kind is not str and (kind is not int or value.bit_length() > 64):
+            meter.allow_chars(guards.text_length(value))
+        return value
 
-def _checked_spec(spec: str) -> str:
-    guards.check_spec(spec)
-    return spec
+    def as_ascii(value: Any) -> Any:
+        meter.allow_chars(guards.text_length(value, quoted=True))
+        return meter.settle(ascii(value))
 
-
-def _ascii(value: Any) -> Any:
-    METER.allow_chars(guards.text_length(value, quoted=True))
-    return METER.settle(ascii(value))
-
-
-_CONVERSIONS: dict[str | None, Callable[[Any], Any]] = {
-    None: _identity,
-    "s": bounded.BUILTINS["str"],
-    "r": bounded.BUILTINS["repr"],
-    "a": _ascii,
-}
+    builtins = library.bounded.builtins
+    return {None: identity, "s": builtins["str"], "r": builtins["repr"], "a": as_ascii}
 
 
 def _and(operands: list[Eval]) -> Eval:
@@ -357,16 +367,17 @@ def _or(operands: list[Eval]) -> Eval:
     return first_true
 
 
-def _append(obj: Eval, item: Eval) -> Eval:
+def _append(obj: Eval, item: Eval, library: Library) -> Eval:
     """`xs.append(x)`: the accumulator pattern, without the generic method lookup."""
+    call_method, meter = library.call_method, library.bounded.meter
 
     def append(env: Env) -> Any:
         target = obj(env)
         if type(target) is not list:
-            return library.call_method(target, "append", [item(env)], {})
+            return call_method(target, "append", [item(env)], {})
         target.append(item(env))
-        if len(target) > METER.items:
-            raise METER.too_many_items(len(target))
+        if len(target) > meter.items:
+            raise meter.too_many_items(len(target))
         return None
 
     return append

@@ -5,6 +5,9 @@ checked, before the work when the size of the result is known in advance (`'a' *
 Each guard computes exactly what the plain operator computes (same result, same exception);
 `operators` calls them only for the operand shapes that need them, so `i < n` and `i += 1`
 stay one closure call.
+
+`Guards` binds them to one meter (a `StepContext`'s): its `binary` and `inplace` tables are
+what `operators` specialises closures with.
 """
 
 from __future__ import annotations
@@ -18,15 +21,14 @@ from typing import Any
 from waymark_runtime.interpreter.limits import (
     CALL_OPERATIONS,
     CHARS_PER_OPERATION,
-    METER,
     VIEWS,
+    Meter,
     length,
     weigh,
 )
 from waymark_runtime.values import MISSING, EnumValue
 
 Operation = Callable[[Any, Any], Any]
-_M = METER
 _TEXT = (str, bytes, bytearray)
 _SEQUENCES = (str, bytes, bytearray, list, tuple)
 _CONTAINERS = frozenset({list, tuple, dict, set, frozenset})
@@ -41,137 +43,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _int_work(a: int, b: int) -> None:
-    """Charge a multiplication or division of wide ints (quadratic in their 64-bit words)."""
-    words_a, words_b = a.bit_length() >> 6, b.bit_length() >> 6
-    _M.charge(words_a * words_b >> 4)
-
-
-# -- arithmetic ---------------------------------------------------------------------------------
-
-
-def add(x: Any, y: Any) -> Any:
-    return settled(x, x + y)
-
-
-def sub(x: Any, y: Any) -> Any:
-    return settled(x, x - y)
-
-
-def settled(x: Any, result: Any) -> Any:
-    """`result` of an operation that read `x` (a set or dict is charged for it), checked."""
-    if x.__class__ in _CONTAINERS:
-        _M.charge(len(x))
-    return _M.settle(result)
-
-
-def mul(x: Any, y: Any) -> Any:
-    if x.__class__ is int and y.__class__ is int:
-        bits = x.bit_length() + y.bit_length()
-        if bits > _WIDE_INT_BITS:
-            _int_work(x, y)
-        product = x * y
-        if bits > _M.int_bits:
-            _M.check_int(product)
-        return product
-    x, y = _plain(x), _plain(y)
-    if isinstance(x, _SEQUENCES) and isinstance(y, int):
-        _repeat(x, y)
-    elif isinstance(y, _SEQUENCES) and isinstance(x, int):
-        _repeat(y, x)
-    return _M.settle(x * y)
-
-
-def _repeat(sequence: Any, times: int) -> None:
-    """Refuse `sequence * times` before building it when it would be too long."""
-    size = len(sequence) * max(times, 0)
-    if isinstance(sequence, _TEXT):
-        _M.allow_chars(size)
-    else:
-        _M.allow_items(size)
-
-
-def floordiv(x: Any, y: Any) -> Any:
-    charge_division(x, y)
-    return x // y
-
-
-def charge_division(x: Any, y: Any) -> None:
-    if x.__class__ is int and y.__class__ is int and x.bit_length() > _WIDE_INT_BITS:
-        _int_work(x, y)
-
-
-def mod(x: Any, y: Any) -> Any:
-    kx = x.__class__
-    if kx is int and y.__class__ is int:
-        if x.bit_length() > _WIDE_INT_BITS:
-            _int_work(x, y)
-        return x % y
-    x = _plain(x)
-    if isinstance(x, _TEXT):
-        percent_format(x, y)
-    return _M.settle(x % y)
-
-
-def power(x: Any, y: Any) -> Any:
-    x, y = _plain(x), _plain(y)
-    if isinstance(x, int) and isinstance(y, int) and y > 1 and abs(x) > 1:
-        digits = y * math.log10(abs(x))
-        if digits > _M.digits + 1:
-            raise _M.too_many_digits(_rounded(digits))
-        words = int(digits * 0.0519) + 1  # decimal digits -> 64-bit words
-        _M.charge(words * words >> 4)
-    return _M.settle(x**y)
-
-
-def lshift(x: Any, y: Any) -> Any:
-    if isinstance(x, int) and isinstance(y, int) and x and y > 0:
-        digits = (x.bit_length() + y) * math.log10(2)
-        if digits > _M.digits + 1:
-            raise _M.too_many_digits(_rounded(digits))
-    return _M.settle(x << y)
-
-
 def _rounded(digits: float) -> int:
     return int(min(digits, 1e18))
-
-
-def bitwise(apply: Operation) -> Operation:
-    """`&`, `|`, `^`: ints never outgrow their operands; sets and dicts are charged."""
-
-    def guarded(x: Any, y: Any) -> Any:
-        if x.__class__ is int and y.__class__ is int:
-            return apply(x, y)
-        if y.__class__ in _CONTAINERS:
-            _M.charge(len(y))
-        return settled(x, apply(x, y))
-
-    return guarded
-
-
-# -- comparisons --------------------------------------------------------------------------------
-
-
-def comparison(apply: Operation) -> Operation:
-    """An ordering or equality test, charged for the nested items it may visit."""
-    equality = apply in (operator.eq, operator.ne)
-
-    def guarded(x: Any, y: Any) -> Any:
-        kx, ky = x.__class__, y.__class__
-        if kx in _ORDINARY or ky in _ORDINARY:
-            if kx is str and ky is str:
-                _M.charge(min(len(x), len(y)) // CHARS_PER_OPERATION)
-        elif not (equality and kx is ky and kx in _CONTAINERS and len(x) != len(y)):
-            _charge_pair(x, y)
-        return apply(x, y)
-
-    return guarded
-
-
-def _charge_pair(x: Any, y: Any) -> None:
-    """A comparison stops at the first difference: at most the smaller value is visited."""
-    first = _cost(x, _M.left)
-    _M.charge(min(first, _cost(y, first)))
 
 
 def _cost(value: Any, cap: int, *, shared: bool = False) -> int:
@@ -179,123 +52,8 @@ def _cost(value: Any, cap: int, *, shared: bool = False) -> int:
     return CALL_OPERATIONS + items + chars // CHARS_PER_OPERATION
 
 
-def charge_visit(value: Any) -> None:
-    """Charge for visiting every nested item of `value` (as a hash or a scan does)."""
-    if value.__class__ not in _ORDINARY:
-        _M.charge(_cost(value, _M.left))
-
-
-def hashed(key: Any) -> Any:
-    """`key`, charged for hashing it: a tuple or model hashes every nested item."""
-    if key.__class__ not in _ORDINARY:
-        _M.charge(_cost(key, _M.left))
-    return key
-
-
-def charge_saving(value: Any) -> None:
-    """Charge for encoding `value` (state, arguments, a result): shared lists count once."""
-    if value.__class__ not in _ORDINARY:
-        _M.charge(_cost(value, _M.left, shared=True))
-
-
-def contains(x: Any, y: Any) -> bool:
-    """`x in y` (`not in` negates it): a range answers an int at once, anything else is
-    charged for the items it may compare; an iterator is consumed item by item."""
-    kind = y.__class__
-    if kind is range:
-        if x.__class__ is not int and x.__class__ is not bool:
-            _M.charge(len(y))
-    elif kind is str or kind is bytes:
-        _M.charge(len(y) // CHARS_PER_OPERATION)
-    elif kind is list or kind is tuple:
-        charge_visit(y)
-    elif kind in (dict, set, frozenset):
-        hashed(x)
-    elif kind in VIEWS:
-        _M.charge(len(y))
-    elif hasattr(y, "__next__"):
-        return x in _M.metered(y)
-    return x in y
-
-
-def not_contains(x: Any, y: Any) -> bool:
-    return not contains(x, y)
-
-
-# -- in place -----------------------------------------------------------------------------------
-
-
-def inplace(apply: Operation, guard: Operation) -> Operation:
-    """`x op= y`: a list, set or dict changes in place (a list checked before it grows);
-    anything else is immutable, so the plain guard computes the same value."""
-
-    def guarded(x: Any, y: Any) -> Any:
-        kind = x.__class__
-        if kind is list:
-            return _grow_list(apply, x, y)
-        if kind is set or kind is dict:
-            if y.__class__ in _CONTAINERS:
-                _M.charge(len(y))
-            return _M.settle(apply(x, y))
-        return guard(x, y)
-
-    return guarded
-
-
-def _grow_list(apply: Operation, target: list[Any], other: Any) -> Any:
-    if apply is operator.iadd:
-        return extend(target, other)
-    if apply is operator.imul and isinstance(other, int):
-        _M.allow_items(len(target) * max(other, 0))
-    return apply(target, other)
-
-
-def extend(target: list[Any], items: Any) -> list[Any]:
-    """`target += items` / `target.extend(items)`, refused before outgrowing the limit."""
-    if hasattr(items, "__len__"):
-        _M.allow_items(len(target) + length(items))
-        target += items
-        return target
-    for item in _M.metered(items):
-        target.append(item)
-        if len(target) > _M.items:
-            raise _M.too_many_items(len(target))
-    return target
-
-
-# -- text formatting ----------------------------------------------------------------------------
-
 _NUMBER = re.compile(r"\d+")
 _CONVERSION = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d*)(?:\.(\*|\d*))?[hlL]?(.)", re.DOTALL)
-
-
-def check_spec(spec: str) -> None:
-    """Refuse a format spec whose width or precision alone makes too long a string."""
-    for number in _NUMBER.findall(spec):
-        _check_width(number)
-
-
-def _check_width(number: str) -> int:
-    if len(number) > 18 or int(number) > _M.chars:
-        raise _M.too_long(int(number[:19]))
-    return int(number or 0)
-
-
-def percent_format(template: Any, args: Any) -> None:
-    """Refuse `template % args` when its result could be too long: each conversion may
-    produce the longest argument padded to the widest width."""
-    text = template if isinstance(template, str) else template.decode("latin-1")
-    conversions = [m for m in _CONVERSION.finditer(text) if m.group(3) != "%"]
-    if not conversions:
-        return
-    numbers = [n for m in conversions for n in m.groups()[:2] if n and n != "*"]
-    widest = max(map(_check_width, numbers), default=0)
-    values = args if args.__class__ is tuple else (args,)
-    if "*" in text:
-        widest = max([widest, *(v for v in values if v.__class__ is int)])
-        _check_width(str(widest))
-    longest = max((text_length(v) for v in _mapping_values(values)), default=0)
-    _M.allow_chars(len(text) + len(conversions) * (longest + widest))
 
 
 def _mapping_values(values: tuple[Any, ...]) -> list[Any]:
@@ -304,53 +62,276 @@ def _mapping_values(values: tuple[Any, ...]) -> list[Any]:
     return list(values)
 
 
-def text_length(value: Any, *, quoted: bool = False) -> int:
-    """An upper bound on `len(str(value))` (`repr` when `quoted`), refusing one beyond the
-    string limit before the string is built; the walk is charged like a visit of its items."""
-    kind = value.__class__
-    if (kind is str or kind is bytes) and not quoted:
-        return len(value)
-    if kind is int:
-        bits = value.bit_length()
-        if bits > _WIDE_INT_BITS:
-            _M.charge((bits >> 6) * (bits >> 6) >> 3)  # int -> str is quadratic
-        return int(bits * 0.302) + 2
-    if kind is float or kind is bool or value is None:
-        return 24
-    items, chars = weigh(value, _M.left, _M.chars)
-    _M.charge(CALL_OPERATIONS + items + chars // CHARS_PER_OPERATION)
-    if chars > _M.chars:
-        raise _M.too_long(chars)
-    return chars
-
-
-# -- the tables operators.py uses ---------------------------------------------------------------
-
-BINARY: dict[str, Operation] = {
-    "+": add,
-    "-": sub,
-    "*": mul,
-    "//": floordiv,
-    "%": mod,
-    "**": power,
-    "<<": lshift,
-    "&": bitwise(operator.and_),
-    "|": bitwise(operator.or_),
-    "^": bitwise(operator.xor),
-    "==": comparison(operator.eq),
-    "!=": comparison(operator.ne),
-    "<": comparison(operator.lt),
-    "<=": comparison(operator.le),
-    ">": comparison(operator.gt),
-    ">=": comparison(operator.ge),
-    "in": contains,
-    "not in": not_contains,
-}
+GUARDED = frozenset({"+", "-", "*", "//", "%", "**", "<<", "&", "|", "^", "==", "!=", "<", "<=",
+                     ">", ">=", "in", "not in"})  # fmt: skip
+"""The operators with a guard: the keys of `Guards.binary`."""
 _INPLACE_APPLY: dict[str, Operation] = {
     "+": operator.iadd, "-": operator.isub, "*": operator.imul, "//": operator.ifloordiv,
     "%": operator.imod, "**": operator.ipow, "<<": operator.ilshift, "&": operator.iand,
     "|": operator.ior, "^": operator.ixor,
 }  # fmt: skip
-INPLACE: dict[str, Operation] = {
-    op: inplace(apply, BINARY[op]) for op, apply in _INPLACE_APPLY.items()
-}
+
+
+class Guards:
+    """The guarded operators of one meter."""
+
+    def __init__(self, meter: Meter) -> None:
+        self.meter = meter
+        self.binary: dict[str, Operation] = {
+            "+": self.add,
+            "-": self.sub,
+            "*": self.mul,
+            "//": self.floordiv,
+            "%": self.mod,
+            "**": self.power,
+            "<<": self.lshift,
+            "&": self._bitwise(operator.and_),
+            "|": self._bitwise(operator.or_),
+            "^": self._bitwise(operator.xor),
+            "==": self._comparison(operator.eq),
+            "!=": self._comparison(operator.ne),
+            "<": self._comparison(operator.lt),
+            "<=": self._comparison(operator.le),
+            ">": self._comparison(operator.gt),
+            ">=": self._comparison(operator.ge),
+            "in": self.contains,
+            "not in": self.not_contains,
+        }
+        self.inplace: dict[str, Operation] = {
+            op: self._inplace(apply, self.binary[op]) for op, apply in _INPLACE_APPLY.items()
+        }
+
+    def _int_work(self, a: int, b: int) -> None:
+        """Charge a multiplication or division of wide ints (quadratic in their 64-bit words)."""
+        words_a, words_b = a.bit_length() >> 6, b.bit_length() >> 6
+        self.meter.charge(words_a * words_b >> 4)
+
+    # -- arithmetic -------------------------------------------------------------------------------
+
+    def add(self, x: Any, y: Any) -> Any:
+        return self.settled(x, x + y)
+
+    def sub(self, x: Any, y: Any) -> Any:
+        return self.settled(x, x - y)
+
+    def settled(self, x: Any, result: Any) -> Any:
+        """`result` of an operation that read `x` (a set or dict is charged for it), checked."""
+        if x.__class__ in _CONTAINERS:
+            self.meter.charge(len(x))
+        return self.meter.settle(result)
+
+    def mul(self, x: Any, y: Any) -> Any:
+        if x.__class__ is int and y.__class__ is int:
+            bits = x.bit_length() + y.bit_length()
+            if bits > _WIDE_INT_BITS:
+                self._int_work(x, y)
+            product = x * y
+            if bits > self.meter.int_bits:
+                self.meter.check_int(product)
+            return product
+        x, y = _plain(x), _plain(y)
+        if isinstance(x, _SEQUENCES) and isinstance(y, int):
+            self._repeat(x, y)
+        elif isinstance(y, _SEQUENCES) and isinstance(x, int):
+            self._repeat(y, x)
+        return self.meter.settle(x * y)
+
+    def _repeat(self, sequence: Any, times: int) -> None:
+        """Refuse `sequence * times` before building it when it would be too long."""
+        size = len(sequence) * max(times, 0)
+        if isinstance(sequence, _TEXT):
+            self.meter.allow_chars(size)
+        else:
+            self.meter.allow_items(size)
+
+    def floordiv(self, x: Any, y: Any) -> Any:
+        self.charge_division(x, y)
+        return x // y
+
+    def charge_division(self, x: Any, y: Any) -> None:
+        if x.__class__ is int and y.__class__ is int and x.bit_length() > _WIDE_INT_BITS:
+            self._int_work(x, y)
+
+    def mod(self, x: Any, y: Any) -> Any:
+        kx = x.__class__
+        if kx is int and y.__class__ is int:
+            if x.bit_length() > _WIDE_INT_BITS:
+                self._int_work(x, y)
+            return x % y
+        x = _plain(x)
+        if isinstance(x, _TEXT):
+            self.percent_format(x, y)
+        return self.meter.settle(x % y)
+
+    def power(self, x: Any, y: Any) -> Any:
+        x, y = _plain(x), _plain(y)
+        if isinstance(x, int) and isinstance(y, int) and y > 1 and abs(x) > 1:
+            digits = y * math.log10(abs(x))
+            if digits > self.meter.digits + 1:
+                raise self.meter.too_many_digits(_rounded(digits))
+            words = int(digits * 0.0519) + 1  # decimal digits -> 64-bit words
+            self.meter.charge(words * words >> 4)
+        return self.meter.settle(x**y)
+
+    def lshift(self, x: Any, y: Any) -> Any:
+        if isinstance(x, int) and isinstance(y, int) and x and y > 0:
+            digits = (x.bit_length() + y) * math.log10(2)
+            if digits > self.meter.digits + 1:
+                raise self.meter.too_many_digits(_rounded(digits))
+        return self.meter.settle(x << y)
+
+    def _bitwise(self, apply: Operation) -> Operation:
+        """`&`, `|`, `^`: ints never outgrow their operands; sets and dicts are charged."""
+
+        def guarded(x: Any, y: Any) -> Any:
+            if x.__class__ is int and y.__class__ is int:
+                return apply(x, y)
+            if y.__class__ in _CONTAINERS:
+                self.meter.charge(len(y))
+            return self.settled(x, apply(x, y))
+
+        return guarded
+
+    # -- comparisons ------------------------------------------------------------------------------
+
+    def _comparison(self, apply: Operation) -> Operation:
+        """An ordering or equality test, charged for the nested items it may visit."""
+        equality = apply in (operator.eq, operator.ne)
+
+        def guarded(x: Any, y: Any) -> Any:
+            kx, ky = x.__class__, y.__class__
+            if kx in _ORDINARY or ky in _ORDINARY:
+                if kx is str and ky is str:
+                    self.meter.charge(min(len(x), len(y)) // CHARS_PER_OPERATION)
+            elif not (equality and kx is ky and kx in _CONTAINERS and len(x) != len(y)):
+                self._charge_pair(x, y)
+            return apply(x, y)
+
+        return guarded
+
+    def _charge_pair(self, x: Any, y: Any) -> None:
+        """A comparison stops at the first difference: at most the smaller value is visited."""
+        first = _cost(x, self.meter.left)
+        self.meter.charge(min(first, _cost(y, first)))
+
+    def charge_visit(self, value: Any) -> None:
+        """Charge for visiting every nested item of `value` (as a hash or a scan does)."""
+        if value.__class__ not in _ORDINARY:
+            self.meter.charge(_cost(value, self.meter.left))
+
+    def hashed(self, key: Any) -> Any:
+        """`key`, charged for hashing it: a tuple or model hashes every nested item."""
+        if key.__class__ not in _ORDINARY:
+            self.meter.charge(_cost(key, self.meter.left))
+        return key
+
+    def charge_saving(self, value: Any) -> None:
+        """Charge for encoding `value` (state, arguments, a result): shared lists count once."""
+        if value.__class__ not in _ORDINARY:
+            self.meter.charge(_cost(value, self.meter.left, shared=True))
+
+    def contains(self, x: Any, y: Any) -> bool:
+        """`x in y` (`not in` negates it): a range answers an int at once, anything else is
+        charged for the items it may compare; an iterator is consumed item by item."""
+        kind = y.__class__
+        if kind is range:
+            if x.__class__ is not int and x.__class__ is not bool:
+                self.meter.charge(len(y))
+        elif kind is str or kind is bytes:
+            self.meter.charge(len(y) // CHARS_PER_OPERATION)
+        elif kind is list or kind is tuple:
+            self.charge_visit(y)
+        elif kind in (dict, set, frozenset):
+            self.hashed(x)
+        elif kind in VIEWS:
+            self.meter.charge(len(y))
+        elif hasattr(y, "__next__"):
+            return x in self.meter.metered(y)
+        return x in y
+
+    def not_contains(self, x: Any, y: Any) -> bool:
+        return not self.contains(x, y)
+
+    # -- in place ---------------------------------------------------------------------------------
+
+    def _inplace(self, apply: Operation, guard: Operation) -> Operation:
+        """`x op= y`: a list, set or dict changes in place (a list checked before it grows);
+        anything else is immutable, so the plain guard computes the same value."""
+
+        def guarded(x: Any, y: Any) -> Any:
+            kind = x.__class__
+            if kind is list:
+                return self._grow_list(apply, x, y)
+            if kind is set or kind is dict:
+                if y.__class__ in _CONTAINERS:
+                    self.meter.charge(len(y))
+                return self.meter.settle(apply(x, y))
+            return guard(x, y)
+
+        return guarded
+
+    def _grow_list(self, apply: Operation, target: list[Any], other: Any) -> Any:
+        if apply is operator.iadd:
+            return self.extend(target, other)
+        if apply is operator.imul and isinstance(other, int):
+            self.meter.allow_items(len(target) * max(other, 0))
+        return apply(target, other)
+
+    def extend(self, target: list[Any], items: Any) -> list[Any]:
+        """`target += items` / `target.extend(items)`, refused before outgrowing the limit."""
+        if hasattr(items, "__len__"):
+            self.meter.allow_items(len(target) + length(items))
+            target += items
+            return target
+        for item in self.meter.metered(items):
+            target.append(item)
+            if len(target) > self.meter.items:
+                raise self.meter.too_many_items(len(target))
+        return target
+
+    # -- text formatting --------------------------------------------------------------------------
+
+    def check_spec(self, spec: str) -> None:
+        """Refuse a format spec whose width or precision alone makes too long a string."""
+        for number in _NUMBER.findall(spec):
+            self._check_width(number)
+
+    def _check_width(self, number: str) -> int:
+        if len(number) > 18 or int(number) > self.meter.chars:
+            raise self.meter.too_long(int(number[:19]))
+        return int(number or 0)
+
+    def percent_format(self, template: Any, args: Any) -> None:
+        """Refuse `template % args` when its result could be too long: each conversion may
+        produce the longest argument padded to the widest width."""
+        text = template if isinstance(template, str) else template.decode("latin-1")
+        conversions = [m for m in _CONVERSION.finditer(text) if m.group(3) != "%"]
+        if not conversions:
+            return
+        numbers = [n for m in conversions for n in m.groups()[:2] if n and n != "*"]
+        widest = max(map(self._check_width, numbers), default=0)
+        values = args if args.__class__ is tuple else (args,)
+        if "*" in text:
+            widest = max([widest, *(v for v in values if v.__class__ is int)])
+            self._check_width(str(widest))
+        longest = max((self.text_length(v) for v in _mapping_values(values)), default=0)
+        self.meter.allow_chars(len(text) + len(conversions) * (longest + widest))
+
+    def text_length(self, value: Any, *, quoted: bool = False) -> int:
+        """An upper bound on `len(str(value))` (`repr` when `quoted`), refusing one beyond the
+        string limit before the string is built; the walk is charged like a visit of its items."""
+        kind = value.__class__
+        if (kind is str or kind is bytes) and not quoted:
+            return len(value)
+        if kind is int:
+            bits = value.bit_length()
+            if bits > _WIDE_INT_BITS:
+                self.meter.charge((bits >> 6) * (bits >> 6) >> 3)  # int -> str is quadratic
+            return int(bits * 0.302) + 2
+        if kind is float or kind is bool or value is None:
+            return 24
+        items, chars = weigh(value, self.meter.left, self.meter.chars)
+        self.meter.charge(CALL_OPERATIONS + items + chars // CHARS_PER_OPERATION)
+        if chars > self.meter.chars:
+            raise self.meter.too_long(chars)
+        return chars

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from waymark_runtime.interpreter import journal, library, operators
+from waymark_runtime.interpreter import journal, operators
 from waymark_runtime.interpreter.code import (
     Assign,
     AwaitSite,
@@ -19,7 +19,9 @@ from waymark_runtime.interpreter.code import (
     Return,
     Suspend,
 )
-from waymark_runtime.interpreter.limits import METER
+from waymark_runtime.interpreter.guards import Guards
+from waymark_runtime.interpreter.library import Library
+from waymark_runtime.interpreter.limits import Meter
 from waymark_runtime.values import ExceptionCarrier, ExceptionValue
 
 augmented = operators.augmented
@@ -57,9 +59,11 @@ def assign(targets: list[Assign], value: Eval, nxt: int) -> Instr:
     return instr
 
 
-def augmented_item(op: str, container: Eval, index: Eval, value: Eval, nxt: int) -> Instr:
+def augmented_item(
+    op: str, container: Eval, index: Eval, value: Eval, nxt: int, guards: Guards
+) -> Instr:
     """`c[i] op= v`: container and index evaluated once, the update in place (as Python)."""
-    apply = operators.INPLACE[op]
+    apply = operators.inplace(op, guards)
 
     def instr(frame: Frame) -> int:
         env = frame.env
@@ -108,9 +112,10 @@ def while_enter(test: Eval, body: int, done: int, count: int | None) -> Instr:
     return instr
 
 
-def loop_back(test: Eval, body: int, done: int, cost: int, count: int | None) -> Instr:
-    """The bottom of a `while`: spend an iteration's operations (`cost`), test again."""
-    meter = METER
+def loop_back(
+    test: Eval, body: int, done: int, cost: int, count: int | None, meter: Meter
+) -> Instr:
+    """The bottom of a `while`: spend an iteration's operations (`cost`) on `meter`, test again."""
     if count is None:
 
         def instr(frame: Frame) -> int:
@@ -150,11 +155,7 @@ def for_init(slot: int, source: Eval, nxt: int, count: int | None) -> Instr:
     return counting
 
 
-def for_next_name(
-    slot: int, name: str, nxt: int, done: int, count: int | None, *, cost: int = 0
-) -> Instr:
-    if cost:
-        return _counted(for_next_name(slot, name, nxt, done, count), cost)
+def for_next_name(slot: int, name: str, nxt: int, done: int, count: int | None) -> Instr:
     if count is None:
 
         def instr(frame: Frame) -> int:
@@ -179,11 +180,7 @@ def for_next_name(
     return counting
 
 
-def for_next(
-    slot: int, target: Assign, nxt: int, done: int, count: int | None, *, cost: int = 0
-) -> Instr:
-    if cost:
-        return _counted(for_next(slot, target, nxt, done, count), cost)
+def for_next(slot: int, target: Assign, nxt: int, done: int, count: int | None) -> Instr:
     if count is None:
 
         def instr(frame: Frame) -> int:
@@ -208,9 +205,8 @@ def for_next(
     return counting
 
 
-def _counted(step: Instr, cost: int) -> Instr:
+def counted(step: Instr, cost: int, meter: Meter) -> Instr:
     """The bottom of a `for`: spend an iteration's operations (`cost`), take the next item."""
-    meter = METER
 
     def instr(frame: Frame) -> int:
         meter.left -= cost
@@ -247,9 +243,11 @@ def return_value(value: Eval) -> Instr:
     return instr
 
 
-def raise_value(value: Eval) -> Instr:
+def raise_value(value: Eval, library: Library) -> Instr:
+    as_exception = library.raise_value
+
     def instr(frame: Frame) -> int:
-        raise ExceptionCarrier(library.raise_value(value(frame.env)))
+        raise ExceptionCarrier(as_exception(value(frame.env)))
 
     return instr
 

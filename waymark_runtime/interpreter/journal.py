@@ -16,19 +16,21 @@ from typing import Any
 
 from waymark_runtime.effects import WriteLog
 from waymark_runtime.errors import InternalError, WaymarkError
-from waymark_runtime.interpreter import bounded, guards
-from waymark_runtime.interpreter.limits import CHARS_PER_OPERATION, METER
+from waymark_runtime.interpreter.bounded import Bounded
+from waymark_runtime.interpreter.limits import CHARS_PER_OPERATION
 
 LINES_PER_STEP = 1_000
 """The lines one step keeps; past them a step's lines are counted, and one line says so."""
 
 
 class Journal:
-    """The lines of one call, numbered on from `seq` (the instance's lines so far)."""
+    """The lines of one call, numbered on from `seq` (the instance's lines so far), formatted
+    and charged through the step context's `bounded` operations."""
 
-    __slots__ = ("dropped", "last", "lines", "seq")
+    __slots__ = ("bounded", "dropped", "last", "lines", "seq")
 
-    def __init__(self, seq: int = 0) -> None:
+    def __init__(self, bounded: Bounded, seq: int = 0) -> None:
+        self.bounded = bounded
         self.seq = seq
         self.lines: list[WriteLog] = []
         self.dropped = 0
@@ -71,22 +73,22 @@ def write(level: str, message: Any, args: list[Any], function: str, line: int) -
     journal = JOURNAL.get()
     if journal is None:
         raise InternalError("a log line was written outside `start`/`advance`")
-    text = format_message(message, args)
-    METER.charge(1 + len(text) // CHARS_PER_OPERATION)
+    text = format_message(journal.bounded, message, args)
+    journal.bounded.meter.charge(1 + len(text) // CHARS_PER_OPERATION)
     journal.write(level, text, function, line)
 
 
-def format_message(message: Any, args: list[Any]) -> str:
+def format_message(bounded: Bounded, message: Any, args: list[Any]) -> str:
     """`logging`'s formatting; a message that does not format (`'%d' % 'x'`) is kept with
     the reason, as `logging` keeps the program running when a record fails to format."""
-    text: str = message if message.__class__ is str else bounded.BUILTINS["str"](message)
+    text: str = message if message.__class__ is str else bounded.builtins["str"](message)
     if not args:
         return text
     values: Any = tuple(args)
     if len(args) == 1 and isinstance(args[0], Mapping) and args[0]:
         values = args[0]
     try:
-        formatted: str = guards.mod(text, values)
+        formatted: str = bounded.mod(text, values)
     except WaymarkError:
         raise
     except Exception as error:

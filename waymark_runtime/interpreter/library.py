@@ -2,9 +2,9 @@
 
 Everything a program can reach from a value goes through here, so a stored program can never
 touch `__class__`, call `datetime.now()` or import a module; the builtins and methods are those
-the compiler emits (`vocabulary`). Classes come from the host's `TypeResolver` (held in a context
-variable while the interpreter runs; by default the type registry), and only models, dataclasses
-and exceptions are constructed.
+the compiler emits (`vocabulary`). `Library` binds what depends on a step context: classes come
+from the context's `TypeResolver` (by default the type registry), only models, dataclasses and
+exceptions are constructed, and builtins and methods run under the context's meter.
 """
 
 from __future__ import annotations
@@ -13,12 +13,11 @@ import builtins
 import datetime as dt
 import uuid
 from collections.abc import Callable, Iterable
-from contextvars import ContextVar
 from decimal import Decimal
 from typing import Any
 
 from waymark_runtime.errors import WaymarkError
-from waymark_runtime.interpreter import bounded
+from waymark_runtime.interpreter.bounded import Bounded
 from waymark_runtime.values import (
     MISSING,
     EnumValue,
@@ -41,14 +40,6 @@ class ProgramError(WaymarkError):
     """the workflow program asks for something the runtime does not allow"""
 
 
-TYPES: ContextVar[TypeResolver | None] = ContextVar("waymark_types", default=None)
-
-
-def resolve_class(path: str) -> type | None:
-    """The class at `path` if the host's resolver (default: the type registry) knows it."""
-    return (TYPES.get() or find_class)(path)
-
-
 # ---------------------------------------------------------------------------------------------
 # Construction of user values
 # ---------------------------------------------------------------------------------------------
@@ -64,47 +55,7 @@ def structural(obj: Any) -> Any:
     return to_value(to_json(obj))
 
 
-def _real(value: Any) -> Any:
-    if type(value) in (int, str, float, bool) or value is None:
-        return value
-    return from_json(to_json(value), types=TYPES.get() or find_class)
-
-
 _NEW_KINDS = ("exception", "model", "dataclass")
-
-
-def new(path: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
-    """`Cls(...)`: build the real object (validation, defaults), keep its structural form."""
-    cls = resolve_class(path)
-    if cls is None:
-        raise ProgramError(
-            f"class {path} is not available to this runtime: a workflow constructs only the "
-            "models, dataclasses and exceptions of modules in WAYMARK_USER_MODULE and builtin "
-            "exceptions"
-        )
-    if kind_of(cls) not in _NEW_KINDS:
-        raise ProgramError(f"class {path} is not a model, dataclass or exception")
-    obj = cls(*map(_real, args), **{k: _real(v) for k, v in kwargs.items()})
-    return structural(obj)
-
-
-def enum_member(path: str, member: str) -> EnumValue:
-    cls = resolve_class(path)
-    if cls is None or kind_of(cls) != "enum":
-        return EnumValue(path, member)
-    found = cls.__members__.get(member)  # type: ignore[attr-defined]
-    if found is None:
-        raise AttributeError(f"type object '{cls.__name__}' has no attribute '{member}'")
-    return structural(found)  # type: ignore[no-any-return]
-
-
-def raise_value(value: Any) -> ExceptionValue:
-    """What `raise value` raises: an exception value, or a class instantiated with no args."""
-    if isinstance(value, TypeValue):
-        value = new(value.path, [], {})
-    if not isinstance(value, ExceptionValue):
-        raise TypeError("exceptions must derive from BaseException")
-    return value
 
 
 # ---------------------------------------------------------------------------------------------
@@ -203,7 +154,8 @@ METHODS: dict[type, frozenset[str]] = {
 }
 
 
-def call_method(obj: Any, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+def _allowed_method(obj: Any, name: str) -> tuple[Any, Callable[..., Any]]:
+    """The receiver (an enum member's value for its data type's methods) and the method."""
     kind = type(obj)
     if kind is EnumValue and obj.mix is not None and obj.value is not MISSING:
         obj, kind = obj.value, type(obj.value)  # `Tier.PRO.upper()`: str's own method
@@ -212,24 +164,71 @@ def call_method(obj: Any, name: str, args: list[Any], kwargs: dict[str, Any]) ->
         if kind in (ModelValue, ExceptionValue, EnumValue) or not hasattr(obj, name):
             raise _no_attribute(obj, name)
         raise ProgramError(f"`{kind.__name__}.{name}()` is not allowed in a workflow")
-    return bounded.call_method(obj, name, getattr(obj, name), args, kwargs)
+    return obj, getattr(obj, name)
 
 
 # ---------------------------------------------------------------------------------------------
-# Builtin functions
+# Builtin functions, and what a step context binds
 # ---------------------------------------------------------------------------------------------
 
-BUILTINS: dict[str, Callable[..., Any]] = {
+_PLAIN_BUILTINS: dict[str, Callable[..., Any]] = {
     name: getattr(builtins, name) for name in PURE_BUILTINS - {"isinstance"}
 }
-BUILTINS["isinstance"] = is_instance
-BUILTINS[DURATION] = dt.timedelta
-# Those whose work or result grows with their input run under the interpreter's limits.
-BUILTINS.update({name: f for name, f in bounded.BUILTINS.items() if name in BUILTINS})
+_PLAIN_BUILTINS["isinstance"] = is_instance
+_PLAIN_BUILTINS[DURATION] = dt.timedelta
 
 
-def builtin(name: str) -> Callable[..., Any]:
-    try:
-        return BUILTINS[name]
-    except KeyError:
-        raise ProgramError(f"`{name}` is not a function a workflow may call") from None
+class Library:
+    """Builtins, methods and constructors under one meter (`bounded`) and type resolver."""
+
+    def __init__(self, bounded: Bounded, types: TypeResolver | None = None) -> None:
+        self.bounded = bounded
+        self.types: TypeResolver = types or find_class
+        # Those whose work or result grows with their input run under the meter.
+        self.builtins = {name: bounded.builtins.get(name, f) for name, f in _PLAIN_BUILTINS.items()}
+
+    def builtin(self, name: str) -> Callable[..., Any]:
+        try:
+            return self.builtins[name]
+        except KeyError:
+            raise ProgramError(f"`{name}` is not a function a workflow may call") from None
+
+    def call_method(self, obj: Any, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        receiver, method = _allowed_method(obj, name)
+        return self.bounded.call_method(receiver, name, method, args, kwargs)
+
+    def new(self, path: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        """`Cls(...)`: build the real object (validation, defaults), keep its structural form."""
+        cls = self.types(path)
+        if cls is None:
+            raise ProgramError(
+                f"class {path} is not available to this runtime: a workflow constructs only the "
+                "models, dataclasses and exceptions of modules in WAYMARK_USER_MODULE and builtin "
+                "exceptions"
+            )
+        if kind_of(cls) not in _NEW_KINDS:
+            raise ProgramError(f"class {path} is not a model, dataclass or exception")
+        obj = cls(*map(self._real, args), **{k: self._real(v) for k, v in kwargs.items()})
+        return structural(obj)
+
+    def _real(self, value: Any) -> Any:
+        if type(value) in (int, str, float, bool) or value is None:
+            return value
+        return from_json(to_json(value), types=self.types)
+
+    def enum_member(self, path: str, member: str) -> EnumValue:
+        cls = self.types(path)
+        if cls is None or kind_of(cls) != "enum":
+            return EnumValue(path, member)
+        found = cls.__members__.get(member)  # type: ignore[attr-defined]
+        if found is None:
+            raise AttributeError(f"type object '{cls.__name__}' has no attribute '{member}'")
+        return structural(found)  # type: ignore[no-any-return]
+
+    def raise_value(self, value: Any) -> ExceptionValue:
+        """What `raise value` raises: an exception value, or a class instantiated with no args."""
+        if isinstance(value, TypeValue):
+            value = self.new(value.path, [], {})
+        if not isinstance(value, ExceptionValue):
+            raise TypeError("exceptions must derive from BaseException")
+        return value

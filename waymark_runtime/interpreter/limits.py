@@ -1,9 +1,9 @@
 """The bounds one `start`/`advance` call runs under: an operation budget and value sizes.
 
-`METER` holds what the current call may still spend (reset by `start`/`advance` from `Limits`);
-the interpreter charges it for loop iterations, comprehension elements and the work of builtins
-and operators, and checks the sizes of the strings, collections and integers it creates. It is
-one object per process, as the step budget was: hosts run one interpreter call at a time.
+A `Meter` holds what the current call may still spend (each `StepContext` owns one, reset from
+its `Limits` by `start`/`advance`); the interpreter charges it for loop iterations, comprehension
+elements and the work of builtins and operators, and checks the sizes of the strings,
+collections and integers it creates.
 """
 
 from __future__ import annotations
@@ -55,8 +55,8 @@ class Meter:
 
     __slots__ = ("chars", "digits", "int_bits", "int_cap", "items", "left", "limits")
 
-    def __init__(self) -> None:
-        self.reset(Limits())
+    def __init__(self, limits: Limits | None = None) -> None:
+        self.reset(limits or Limits())
 
     def reset(self, limits: Limits) -> None:
         self.limits = limits
@@ -167,8 +167,6 @@ class Meter:
                 raise self.too_many_items(len(out))
         return out
 
-
-METER = Meter()  # reset by `start`/`advance` for each call
 
 _COLLECTIONS = frozenset({list, tuple, dict, set, frozenset})
 VIEWS: frozenset[type] = frozenset(map(type, ({}.keys(), {}.values(), {}.items())))

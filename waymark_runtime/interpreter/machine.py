@@ -9,7 +9,7 @@ no I/O: delays and timeouts are handed to the host inside the effects.
 from __future__ import annotations
 
 from bisect import bisect_left
-from typing import Any
+from typing import Any, Literal
 
 from waymark_runtime import ir
 from waymark_runtime.effects import (
@@ -24,6 +24,7 @@ from waymark_runtime.effects import (
     StartSleep,
 )
 from waymark_runtime.errors import InternalError, WaymarkError
+from waymark_runtime.interpreter.bounded import Bounded
 from waymark_runtime.interpreter.code import (
     _NOTHING,
     AwaitSite,
@@ -35,9 +36,16 @@ from waymark_runtime.interpreter.code import (
     execute,
     iteration_path,
 )
-from waymark_runtime.interpreter.guards import charge_saving
 from waymark_runtime.interpreter.journal import Journal
 from waymark_runtime.interpreter.limits import LimitExceeded
+from waymark_runtime.interpreter.persisted import (
+    CallsWait,
+    InstanceState,
+    PendingCall,
+    SavedFrame,
+    SleepWait,
+    Wait,
+)
 from waymark_runtime.interpreter.program import Program
 from waymark_runtime.interpreter.state import StateDecoder, StateEncoder
 from waymark_runtime.interpreter.targets import bind_arguments
@@ -49,8 +57,6 @@ from waymark_runtime.values import (
     to_value,
 )
 
-STATE_VERSION = 1
-State = dict[str, Any]
 ACTION_TIMEOUT = "waymark_runtime.actions:ActionTimeout"
 # Retried only when a policy names them: a timed-out attempt may have done its work, and a
 # result that cannot be stored would not store next time either.
@@ -61,18 +67,21 @@ _RUNTIME_ERROR = ("builtins:RuntimeError", "builtins:Exception", "builtins:BaseE
 
 
 class Machine:
-    """One instance's continuation while a call of `start`/`advance` runs."""
+    """One instance's continuation while a call of `start`/`advance` runs; what it saves or
+    dispatches is charged through `guards` (the step context's)."""
 
-    def __init__(self, program: Program) -> None:
+    def __init__(self, program: Program, guards: Bounded) -> None:
         self.program = program
+        self.guards = guards
         self.frames: list[Frame] = []
-        self.wait: dict[str, Any] | None = None
+        self.wait: Wait | None = None
+        # While the wait is a `CallsWait`, its calls and count live here, changed in place.
+        self.calls: list[PendingCall] = []
+        self.pending = 0
         self.next_node = 1
-        self.status = "running"
+        self.status: Literal["running", "completed", "failed"] = "running"
         self.effects: list[Effect] = []
-        self._borrowed: dict[str, Any] | None = None  # the loaded wait: entries are the input's
-        self._copied: set[int] = set()
-        self.journal = Journal()  # the log lines of this call (`JOURNAL` while it runs)
+        self.journal = Journal(guards)  # the log lines of this call (`JOURNAL` while it runs)
 
     # -- entry points -------------------------------------------------------------------------
 
@@ -91,9 +100,10 @@ class Machine:
         if self.wait is None:
             return  # finished, or a stale event of an abandoned gather
         if type(event) is ActionFinished:
-            self._on_action(event)
+            if type(self.wait) is CallsWait:
+                self._on_action(event)
         elif type(event) is SleepFinished:
-            if self.wait.get("node") == event.node:
+            if type(self.wait) is SleepWait and self.wait.node == event.node:
                 self.wait = None
                 self._drive(None, None)
         else:
@@ -142,12 +152,12 @@ class Machine:
         if not request:
             return None, []  # an empty gather: nothing to wait for, as in Python
         path = iteration_path(self.frames)
-        nodes: list[dict[str, Any]] = []
+        calls: list[PendingCall] = []
         first: dict[int, int] = {}
         for call in request:  # a spread's calls are numbered from its first
-            element = len(nodes) - first.setdefault(call[0], len(nodes))
-            nodes.append(self._dispatch(site, *call, where=site.where(call[0], path, element)))
-        self.wait = {"kind": "actions", "nodes": nodes, "pending": len(nodes)}
+            element = len(calls) - first.setdefault(call[0], len(calls))
+            calls.append(self._dispatch(site, *call, where=site.where(call[0], path, element)))
+        self.wait, self.calls, self.pending = _CALLS, calls, len(calls)
         return None
 
     def _sleep(self, seconds: Any) -> tuple[ExceptionValue | None, Any] | None:
@@ -158,7 +168,7 @@ class Machine:
         except Exception as error:  # `asyncio.sleep("x")` raises where it is awaited
             return exception_value(error), _NOTHING
         node = self._node()
-        self.wait = {"kind": "sleep", "node": node}
+        self.wait = SleepWait(node=node)
         site = self.frames[-1].code.awaits[self.frames[-1].pc]
         self.effects.append(StartSleep(node=node, seconds=seconds, site=site.node,
                                        iteration=iteration_path(self.frames)))  # fmt: skip
@@ -178,34 +188,35 @@ class Machine:
         kwargs: dict[str, Any],
         *,
         where: tuple[str | None, Path],
-    ) -> dict[str, Any]:
-        charge_saving(args)
-        charge_saving(kwargs)
-        entry = {"node": self._node(), "item": item, "action": action, "args": [to_json(a) for a in args],
-                 "kwargs": {k: to_json(v) for k, v in kwargs.items()}, "attempt": 1, "status": "pending"}  # fmt: skip
-        self._emit(entry, site.policies[item], 0.0, 0.0, where)
-        return entry
+    ) -> PendingCall:
+        self.guards.charge_saving(args)
+        self.guards.charge_saving(kwargs)
+        call = PendingCall(node=self._node(), item=item, target=action,
+                           args=tuple(to_json(a) for a in args),
+                           kwargs={k: to_json(v) for k, v in kwargs.items()})  # fmt: skip
+        self._emit(call, site.policies[item], 0.0, 0.0, where)
+        return call
 
     def _emit(
         self,
-        entry: dict[str, Any],
+        call: PendingCall,
         policy: ir.Policy | None,
         delay: float,
         jitter: float,
         where: tuple[str | None, Path],
     ) -> None:
         if isinstance(policy, ChildCall):
-            self.effects.append(StartChild(node=entry["node"], workflow=entry["action"],
-                                           inputs=dict(entry["kwargs"]), blocking=policy.blocking,
+            self.effects.append(StartChild(node=call.node, workflow=call.target,
+                                           inputs=dict(call.kwargs), blocking=policy.blocking,
                                            site=where[0], iteration=where[1]))  # fmt: skip
             return
         self.effects.append(
             DispatchAction(
-                node=entry["node"],
-                action=entry["action"],
-                args=tuple(entry["args"]),
-                kwargs=dict(entry["kwargs"]),
-                attempt=entry["attempt"],
+                node=call.node,
+                action=call.target,
+                args=call.args,
+                kwargs=dict(call.kwargs),
+                attempt=call.attempt,
                 delay=delay,
                 jitter=jitter,
                 timeout=policy.timeout if policy is not None else None,
@@ -222,72 +233,58 @@ class Machine:
         return frame.code.awaits[frame.pc]
 
     def _on_action(self, event: ActionFinished) -> None:
-        assert self.wait is not None
-        entry = self._entry(event.node)
-        if entry is None or entry["attempt"] != event.attempt or entry["status"] != "pending":
+        index = _position(self.calls, event.node)
+        if index is None:
+            return  # a stale report
+        call = self.calls[index]
+        if call.attempt != event.attempt or call.status != "pending":
             return  # a duplicate or stale report
         site = self._site()
         if event.ok:
-            self._settle(entry, "ok", event.value)
+            self._settle(index, "ok", event.value)
         else:
             error = _as_exception(to_value(event.value))
             if any(error.is_a(path) for path in HOST_ERRORS):
                 self._fail(event.value)  # the runtime refused the call: no retry, no handler
                 return
-            policy = site.policies[entry["item"]]
-            if not isinstance(policy, ChildCall) and _retries(policy, error, entry["attempt"]):
-                entry["attempt"] += 1
-                delay, jitter = _backoff(policy, entry["attempt"] - 1)
-                self._emit(entry, policy, delay, jitter, self._where(site, entry))
+            policy = site.policies[call.item]
+            if not isinstance(policy, ChildCall) and _retries(policy, error, call.attempt):
+                self.calls[index] = call = call.retried()
+                delay, jitter = _backoff(policy, call.attempt - 1)
+                self._emit(call, policy, delay, jitter, self._where(site, index))
                 return
             if not site.return_exceptions:
-                self.wait = None
-                self._drive(error, _NOTHING)
+                self._resume_with(error, _NOTHING)
                 return
-            self._settle(entry, "error", to_json(error))
+            self._settle(index, "error", to_json(error))
         self._maybe_resume(site)
 
-    def _where(self, site: AwaitSite, entry: dict[str, Any]) -> tuple[str | None, Path]:
+    def _where(self, site: AwaitSite, index: int) -> tuple[str | None, Path]:
         """The site and iteration of a pending call again (for its retry): the frames wait
-        where they dispatched it, and a spread's calls follow each other in the wait record."""
-        assert self.wait is not None
-        nodes, item = self.wait["nodes"], entry["item"]
-        index = _position(nodes, entry["node"]) or 0
-        first = bisect_left(nodes, item, hi=index, key=lambda e: e["item"])
+        where they dispatched it, and a spread's calls follow each other in the wait."""
+        item = self.calls[index].item
+        first = bisect_left(self.calls, item, hi=index, key=lambda call: call.item)
         return site.where(item, iteration_path(self.frames), index - first)
 
-    def _entry(self, node: str) -> dict[str, Any] | None:
-        """The pending call with this node id, ours to change: an entry of the loaded state is
-        copied the first time it is touched, so a step over a large gather costs O(its events)."""
-        assert self.wait is not None
-        nodes = self.wait.get("nodes", ())
-        index = _position(nodes, node)
-        if index is None:
-            return None
-        if self.wait is self._borrowed and index not in self._copied:
-            nodes[index] = dict(nodes[index])
-            self._copied.add(index)
-        entry: dict[str, Any] = nodes[index]
-        return entry
-
-    def _settle(self, entry: dict[str, Any], status: str, value: Any) -> None:
-        assert self.wait is not None
-        entry["status"], entry["value"] = status, value
-        self.wait["pending"] -= 1
+    def _settle(self, index: int, status: Literal["ok", "error"], value: Any) -> None:
+        self.calls[index] = self.calls[index].settled(status, value)
+        self.pending -= 1
 
     def _maybe_resume(self, site: AwaitSite) -> None:
-        assert self.wait is not None
-        if self.wait["pending"]:
+        if self.pending:
             return
-        nodes, self.wait = self.wait["nodes"], None
-        results = [to_value(e["value"]) for e in nodes]
-        self._drive(None, results[0] if site.single else results)
+        results = [to_value(call.value) for call in self.calls]
+        self._resume_with(None, results[0] if site.single else results)
+
+    def _resume_with(self, throw: ExceptionValue | None, value: Any) -> None:
+        self.wait, self.calls, self.pending = None, [], 0
+        self._drive(throw, value)
 
     # -- outcomes -----------------------------------------------------------------------------
 
     def _complete(self, value: Any, frame: Frame) -> None:
         try:
-            charge_saving(value)
+            self.guards.charge_saving(value)
             result = to_json(value)
         except LimitExceeded as error:
             self._refuse(error, frame)
@@ -311,83 +308,73 @@ class Machine:
                 "where": {"function": frame.code.name, "line": frame.code.lines[frame.pc]},
             }
         self.frames.clear()
-        self.wait = None
+        self.wait, self.calls, self.pending = None, [], 0
         self.status = "failed"
         self.effects.append(Fail(error=error))
 
     # -- state --------------------------------------------------------------------------------
 
-    def finish(self) -> tuple[State, list[Effect]]:
+    def finish(self) -> tuple[InstanceState, list[Effect]]:
         """The new state and the effects; saving a state is charged like any visit of its
         items, so a value that would take too long to save fails the instance instead."""
         try:
             for frame in self.frames:
-                charge_saving(frame.env)
+                self.guards.charge_saving(frame.env)
             self.effects.extend(self.journal.written())
-            return self.dump(), self.effects
+            return self.saved(), self.effects
         except LimitExceeded as error:
             self.effects.clear()
             self._refuse(error, self.frames[-1])
             self.effects.extend(self.journal.written())
-            return self.dump(), self.effects
+            return self.saved(), self.effects
 
-    def dump(self) -> State:
-        encoder = StateEncoder()
-        frames = [
-            {
-                "fn": f.code.name,
-                "pc": f.pc,
-                "env": encoder.encode(f.env),
-                "slots": encoder.encode(f.slots),
-            }
+    def saved(self) -> InstanceState:
+        encoder = StateEncoder(self.guards.meter)
+        frames = tuple(
+            SavedFrame(
+                function=f.code.name,
+                pc=f.pc,
+                env=encoder.encode(f.env),
+                slots=encoder.encode(f.slots),
+            )
             for f in self.frames
-        ]
-        state = {
-            "v": STATE_VERSION,
-            "status": self.status,
-            "next": self.next_node,
-            "frames": frames,
-            "wait": self.wait,
-        }
-        if self.journal.seq:  # how many log lines the instance wrote (only once it wrote one)
-            state["logs"] = self.journal.seq
-        return state
+        )
+        wait = self.wait
+        if type(wait) is CallsWait:
+            wait = CallsWait(calls=tuple(self.calls), pending=self.pending)
+        return InstanceState(status=self.status, next_node=self.next_node, frames=frames,
+                             wait=wait, logs=self.journal.seq)  # fmt: skip
 
     @classmethod
-    def load(cls, program: Program, state: State, *, consume: bool = False) -> Machine:
-        if state.get("v") != STATE_VERSION:
-            raise InternalError(f"unsupported interpreter state version {state.get('v')!r}")
-        machine = cls(program)
+    def load(cls, program: Program, guards: Bounded, state: InstanceState) -> Machine:
+        """The machine of a saved state; `state` itself is never changed (it is frozen, and
+        a step over a gather copies only the list of its calls and the calls it settles)."""
+        machine = cls(program, guards)
         decoder = StateDecoder()
-        for saved in state["frames"]:
-            code = program.functions[saved["fn"]]
-            env = decoder.decode(saved["env"])
-            machine.frames.append(Frame(code, env, saved["pc"], decoder.decode(saved["slots"])))
-        if consume:
-            machine.wait = state["wait"]
-        else:
-            machine.wait = machine._borrowed = _own(state["wait"])
-        machine.next_node = state["next"]
-        machine.status = state["status"]
-        machine.journal = Journal(state.get("logs", 0))
+        for saved in state.frames:
+            code = program.functions[saved.function]
+            env = decoder.decode(saved.env)
+            machine.frames.append(Frame(code, env, saved.pc, decoder.decode(saved.slots)))
+        machine.wait = state.wait
+        if type(state.wait) is CallsWait:
+            machine.calls, machine.pending = list(state.wait.calls), state.wait.pending
+        machine.next_node = state.next_node
+        machine.status = state.status
+        machine.journal = Journal(guards, state.logs)
         return machine
 
 
-def _own(wait: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A copy of the wait record and its list of calls, so `advance` never mutates its input
-    state; the calls themselves are copied when touched (`Machine._entry`)."""
-    if wait is None or "nodes" not in wait:
-        return wait
-    return {**wait, "nodes": list(wait["nodes"])}
+_CALLS = CallsWait(calls=(), pending=0)
+"""`Machine.wait` while it waits on calls: they are in `Machine.calls` until saved."""
 
 
-def _position(nodes: list[dict[str, Any]], node: str) -> int | None:
+def _position(calls: list[PendingCall], node: str) -> int | None:
     """Where call `node` is in a gather's calls: their node ids are consecutive (`n7, n8, ...`)."""
     try:
-        index = int(node[1:]) - int(nodes[0]["node"][1:])
+        index = int(node[1:]) - int(calls[0].node[1:])
     except (IndexError, ValueError):
         return None
-    if 0 <= index < len(nodes) and nodes[index]["node"] == node:
+    if 0 <= index < len(calls) and calls[index].node == node:
         return index
     return None
 

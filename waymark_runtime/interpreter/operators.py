@@ -3,7 +3,8 @@
 The factories are generated once at import from the fixed templates below (as `dataclasses`
 generates methods): only operator symbols from this module's own whitelist are substituted, so
 no program text ever reaches `exec`. Specialising `x < n` or `i += 1` to one closure call keeps
-the interpreter's per-statement overhead small.
+the interpreter's per-statement overhead small. A closure holds the `Guards` (and so the meter)
+of the step context its program is compiled for.
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from waymark_runtime.errors import InternalError
-from waymark_runtime.interpreter import guards
-from waymark_runtime.interpreter.limits import METER
+from waymark_runtime.interpreter.guards import GUARDED, Guards
 
 Eval = Callable[[dict[str, Any]], Any]
 
@@ -39,7 +39,7 @@ def _check_bound(env: dict[str, Any], *names: str) -> None:
 # on `x` and `y`: Python's operator inline, or a call of its guard `g` (see `_APPLY`).
 _SHAPES = {
     "EE": """
-def make(a, b, g):
+def make(a, b, g, M, settle):
     def f(env):
         x = a(env)
         y = b(env)
@@ -47,14 +47,14 @@ def make(a, b, g):
     return f
 """,
     "EC": """
-def make(a, y, g):
+def make(a, y, g, M, settle):
     def f(env):
         x = a(env)
         return {apply}
     return f
 """,
     "NC": """
-def make(a, y, g):
+def make(a, y, g, M, settle):
     def f(env):
         try:
             x = env[a]
@@ -65,7 +65,7 @@ def make(a, y, g):
     return f
 """,
     "NN": """
-def make(a, b, g):
+def make(a, b, g, M, settle):
     def f(env):
         try:
             x = env[a]
@@ -79,7 +79,7 @@ def make(a, b, g):
 }
 _AUG = {
     "NE": """
-def make(a, b, nxt, g):
+def make(a, b, nxt, g, M, settle):
     def f(frame):
         env = frame.env
         try:
@@ -93,7 +93,7 @@ def make(a, b, nxt, g):
     return f
 """,
     "NC": """
-def make(a, y, nxt, g):
+def make(a, y, nxt, g, M, settle):
     def f(frame):
         env = frame.env
         try:
@@ -135,7 +135,7 @@ _NUMBERS = (int, float, bool)
 def _mode(op: str, shape: str, constant: Any) -> str:
     """Which operand shapes need the guard: a constant right operand bounds a comparison's
     work, and a number added to anything grows it by at most one bit."""
-    if op not in guards.BINARY:
+    if op not in GUARDED:
         return "plain"
     numeric = shape.endswith("C") and type(constant) in _NUMBERS
     if shape.endswith("C") and op in COMPARE:
@@ -150,7 +150,7 @@ def _mode(op: str, shape: str, constant: Any) -> str:
 
 
 def _generate(template: str, op: str, apply: str = "") -> Callable[..., Eval]:
-    scope: dict[str, Any] = {"_check_bound": _check_bound, "M": METER, "settle": guards.settled}
+    scope: dict[str, Any] = {"_check_bound": _check_bound}
     code = template.replace("{apply}", apply).format(op=op)
     exec(code, scope)  # fixed templates, whitelisted symbols
     return scope["make"]  # type: ignore[no-any-return]
@@ -170,22 +170,26 @@ _AUG_MAKERS = _makers(_AUG, BINARY, _INPLACE_APPLY)
 _UNARY_MAKERS = {op: _generate(_UNARY, text) for op, text in UNARY.items()}
 
 
-def binary(op: str, shape: str, a: Any, b: Any) -> Eval:
+def binary(op: str, shape: str, a: Any, b: Any, guards: Guards) -> Eval:
     """A closure computing `a op b`; `shape` says what `a` and `b` are (see `_SHAPES`)."""
     try:
         make = _BINARY_MAKERS[op, shape, _mode(op, shape, b)]
     except KeyError:
         raise InternalError(f"unknown operator {op!r}") from None
-    return make(a, b, guards.BINARY.get(op))  # type: ignore[no-any-return]
+    guard = guards.binary.get(op)
+    return make(a, b, guard, guards.meter, guards.settled)  # type: ignore[no-any-return]
 
 
-def augmented(op: str, shape: str, name: str, value: Any, nxt: int) -> Callable[[Any], int]:
+def augmented(
+    op: str, shape: str, name: str, value: Any, nxt: int, guards: Guards
+) -> Callable[[Any], int]:
     """The instruction `name op= value` (in place, as Python does), continuing at `nxt`."""
     try:
         make = _AUG_MAKERS[op, shape, _mode(op, shape, value)]
     except KeyError:
         raise InternalError(f"unknown operator {op!r}=") from None
-    return make(name, value, nxt, guards.INPLACE.get(op))  # type: ignore[no-any-return]
+    guard = guards.inplace.get(op)
+    return make(name, value, nxt, guard, guards.meter, guards.settled)  # type: ignore[no-any-return]
 
 
 def unary(op: str, operand: Eval) -> Eval:
@@ -216,10 +220,15 @@ def _operation(template: str, op: str) -> Operation:
     return _generate(template, op)()  # type: ignore[return-value]
 
 
-# `c[i] op= v` and chained comparisons: the guarded operation where there is one.
-INPLACE: dict[str, Operation] = {
-    op: guards.INPLACE.get(op) or _operation(_INPLACE_TEMPLATE, op) for op in BINARY
-}
-PLAIN: dict[str, Operation] = {
-    op: guards.BINARY.get(op) or _operation(_PLAIN_TEMPLATE, op) for op in BINARY + COMPARE
-}
+_INPLACE: dict[str, Operation] = {op: _operation(_INPLACE_TEMPLATE, op) for op in BINARY}
+_PLAIN: dict[str, Operation] = {op: _operation(_PLAIN_TEMPLATE, op) for op in BINARY + COMPARE}
+
+
+def inplace(op: str, guards: Guards) -> Operation:
+    """`c[i] op= v`: the guarded operation where there is one."""
+    return guards.inplace.get(op) or _INPLACE[op]
+
+
+def plain(op: str, guards: Guards) -> Operation:
+    """A link of a chained comparison: the guarded operation where there is one."""
+    return guards.binary.get(op) or _PLAIN[op]

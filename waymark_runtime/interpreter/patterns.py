@@ -13,12 +13,12 @@ from typing import Any
 from waymark_runtime import ir
 from waymark_runtime.errors import InternalError
 from waymark_runtime.interpreter import library
-from waymark_runtime.interpreter.code import Env, Eval
-from waymark_runtime.interpreter.limits import METER
+from waymark_runtime.interpreter.code import Env
+from waymark_runtime.interpreter.expressions import ExprCompiler
+from waymark_runtime.interpreter.limits import Meter
 from waymark_runtime.values import ModelValue, TypeValue
 
 Matcher = Callable[[Any, Env], bool]
-CompileExpr = Callable[[Any], Eval]
 
 # Builtins whose class pattern `int(x)` matches the subject itself.
 _SELF_MATCHING = frozenset(
@@ -39,28 +39,28 @@ _SELF_MATCHING = frozenset(
 )
 
 
-def compile_pattern(pattern: Any, compile_expr: CompileExpr) -> Matcher:
+def compile_pattern(pattern: Any, exprs: ExprCompiler) -> Matcher:
     make = _MAKERS.get(type(pattern))
     if make is None:
         raise InternalError(
             f"the interpreter has no rule for pattern node {type(pattern).__name__}"
         )
-    return make(pattern, compile_expr)
+    return make(pattern, exprs)
 
 
-def _value(pattern: ir.MatchValue, compile_expr: CompileExpr) -> Matcher:
+def _value(pattern: ir.MatchValue, exprs: ExprCompiler) -> Matcher:
     if isinstance(pattern.value, ir.Const) and any(
         pattern.value.value is c for c in (None, True, False)
     ):
         constant = pattern.value.value
         return lambda subject, env: subject is constant
-    value = compile_expr(pattern.value)
+    value = exprs.compile(pattern.value)
     return lambda subject, env: bool(subject == value(env))
 
 
-def _as(pattern: ir.MatchAs, compile_expr: CompileExpr) -> Matcher:
+def _as(pattern: ir.MatchAs, exprs: ExprCompiler) -> Matcher:
     name = pattern.name
-    inner = None if pattern.pattern is None else compile_pattern(pattern.pattern, compile_expr)
+    inner = None if pattern.pattern is None else compile_pattern(pattern.pattern, exprs)
     if name is None:
         return inner or (lambda subject, env: True)
 
@@ -73,8 +73,8 @@ def _as(pattern: ir.MatchAs, compile_expr: CompileExpr) -> Matcher:
     return capture
 
 
-def _or(pattern: ir.MatchOr, compile_expr: CompileExpr) -> Matcher:
-    options = [compile_pattern(p, compile_expr) for p in pattern.patterns]
+def _or(pattern: ir.MatchOr, exprs: ExprCompiler) -> Matcher:
+    options = [compile_pattern(p, exprs) for p in pattern.patterns]
     return lambda subject, env: any(option(subject, env) for option in options)
 
 
@@ -82,17 +82,17 @@ def _is_sequence(subject: Any) -> bool:
     return isinstance(subject, (list, tuple, range)) and not isinstance(subject, (str, bytes))
 
 
-def _sequence(pattern: ir.MatchSequence, compile_expr: CompileExpr) -> Matcher:
+def _sequence(pattern: ir.MatchSequence, exprs: ExprCompiler) -> Matcher:
     stars = [i for i, p in enumerate(pattern.patterns) if isinstance(p, ir.MatchStar)]
     parts = [
-        None if isinstance(p, ir.MatchStar) else compile_pattern(p, compile_expr)
-        for p in pattern.patterns
+        None if isinstance(p, ir.MatchStar) else compile_pattern(p, exprs) for p in pattern.patterns
     ]
     if not stars:
         return _fixed_sequence(parts)  # type: ignore[arg-type]
     star = stars[0]
     star_name = pattern.patterns[star].name  # type: ignore[union-attr]
-    return _starred_sequence(parts[:star], star_name, parts[star + 1 :])  # type: ignore[arg-type]
+    after = parts[star + 1 :]
+    return _starred_sequence(parts[:star], star_name, after, exprs.meter)  # type: ignore[arg-type]
 
 
 def _fixed_sequence(parts: list[Matcher]) -> Matcher:
@@ -104,11 +104,13 @@ def _fixed_sequence(parts: list[Matcher]) -> Matcher:
     return match
 
 
-def _starred_sequence(before: list[Matcher], name: str | None, after: list[Matcher]) -> Matcher:
+def _starred_sequence(
+    before: list[Matcher], name: str | None, after: list[Matcher], meter: Meter
+) -> Matcher:
     def match(subject: Any, env: Env) -> bool:
         if not _is_sequence(subject) or len(subject) < len(before) + len(after):
             return False
-        items = METER.materialise(subject)  # charged: a match in a loop copies each time
+        items = meter.materialise(subject)  # charged: a match in a loop copies each time
         split = len(items) - len(after)
         if not all(p(item, env) for p, item in zip(before, items, strict=False)):
             return False
@@ -121,9 +123,9 @@ def _starred_sequence(before: list[Matcher], name: str | None, after: list[Match
     return match
 
 
-def _mapping(pattern: ir.MatchMapping, compile_expr: CompileExpr) -> Matcher:
-    keys = [compile_expr(k) for k in pattern.keys]
-    parts = [compile_pattern(p, compile_expr) for p in pattern.patterns]
+def _mapping(pattern: ir.MatchMapping, exprs: ExprCompiler) -> Matcher:
+    keys = [exprs.compile(k) for k in pattern.keys]
+    parts = [compile_pattern(p, exprs) for p in pattern.patterns]
     rest = pattern.rest
 
     def match(subject: Any, env: Env) -> bool:
@@ -141,11 +143,11 @@ def _mapping(pattern: ir.MatchMapping, compile_expr: CompileExpr) -> Matcher:
     return match
 
 
-def _class(pattern: ir.MatchClass, compile_expr: CompileExpr) -> Matcher:
+def _class(pattern: ir.MatchClass, exprs: ExprCompiler) -> Matcher:
     cls = TypeValue(pattern.cls)
-    positional = [compile_pattern(p, compile_expr) for p in pattern.patterns]
+    positional = [compile_pattern(p, exprs) for p in pattern.patterns]
     named = [
-        (n, compile_pattern(p, compile_expr))
+        (n, compile_pattern(p, exprs))
         for n, p in zip(pattern.kwd_names, pattern.kwd_patterns, strict=True)
     ]
     self_match = pattern.cls in _SELF_MATCHING
@@ -186,11 +188,11 @@ def _attribute_matches(subject: Any, name: str | None, part: Matcher, env: Env) 
     return part(value, env)
 
 
-def _star(pattern: ir.MatchStar, compile_expr: CompileExpr) -> Matcher:
+def _star(pattern: ir.MatchStar, exprs: ExprCompiler) -> Matcher:
     raise InternalError("a star pattern outside a sequence pattern")
 
 
-_MAKERS: dict[type, Callable[[Any, CompileExpr], Matcher]] = {
+_MAKERS: dict[type, Callable[[Any, ExprCompiler], Matcher]] = {
     ir.MatchValue: _value,
     ir.MatchAs: _as,
     ir.MatchOr: _or,

@@ -1,8 +1,9 @@
-"""A workflow's functions compiled once to `Code`, cached by program identity.
+"""A workflow's functions compiled to `Code` for one step context (`context.StepContext`).
 
-Runners hold one parsed `ir.Workflow` per program version, so caching by identity means each
-program is compiled once per process; the cache is bounded and keeps the program alive while
-its entry lives (so an id is never reused for a different program while cached).
+The compiled closures hold the context's meter and library, so a context keeps its own cache
+of compiled programs (`ProgramCache`): runners hold one parsed `ir.Workflow` per program
+version, so caching by identity compiles each program once per context; the cache is bounded
+and keeps the program alive while its entry lives (an id is never reused while cached).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from waymark_runtime import ir
 from waymark_runtime.dag import CallSite, build_dag
 from waymark_runtime.interpreter.code import Code
 from waymark_runtime.interpreter.expressions import ExprCompiler
+from waymark_runtime.interpreter.library import Library
 from waymark_runtime.interpreter.statements import FunctionCompiler
 from waymark_runtime.nesting import make_room
 
@@ -30,27 +32,32 @@ class Program:
         return self.functions[self.source.run.name]
 
 
-_CACHE: OrderedDict[int, Program] = OrderedDict()
+class ProgramCache:
+    """The programs compiled for one library (one step context), by workflow identity."""
 
+    def __init__(self, library: Library, limit: int = _CACHE_LIMIT) -> None:
+        self.library = library
+        self.limit = limit
+        self._programs: OrderedDict[int, Program] = OrderedDict()
 
-def compiled(workflow: ir.Workflow) -> Program:
-    """The compiled form of `workflow`, compiling it on first use."""
-    program = _CACHE.get(id(workflow))
-    if program is not None and program.source is workflow:
-        _CACHE.move_to_end(id(workflow))
+    def __call__(self, workflow: ir.Workflow) -> Program:
+        """The compiled form of `workflow`, compiling it on first use."""
+        program = self._programs.get(id(workflow))
+        if program is not None and program.source is workflow:
+            self._programs.move_to_end(id(workflow))
+            return program
+        program = compile_program(workflow, self.library)
+        self._programs[id(workflow)] = program
+        if len(self._programs) > self.limit:
+            self._programs.popitem(last=False)
         return program
-    program = _compile(workflow)
-    _CACHE[id(workflow)] = program
-    if len(_CACHE) > _CACHE_LIMIT:
-        _CACHE.popitem(last=False)
-    return program
 
 
-def _compile(workflow: ir.Workflow) -> Program:
+def compile_program(workflow: ir.Workflow, library: Library) -> Program:
     make_room()  # compiling and evaluating expressions recurse once per level of nesting
     functions: dict[str, Code] = {}
     helpers = {h.name: h for h in workflow.helpers}
-    exprs = ExprCompiler(functions, helpers)
+    exprs = ExprCompiler(functions, helpers, library)
     sites = _call_sites(workflow)
     for function in (workflow.run, *workflow.helpers):
         functions[function.name] = FunctionCompiler(function, exprs, sites).compile()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from waymark_runtime.interpreter.limits import METER
+from waymark_runtime.interpreter.limits import Meter
 from waymark_runtime.values import JSON, Decoder, Encoder, ValueNotSerializable
 
 _SAMPLES: tuple[Any, ...] = ([], (), "", "\u00e9", b"", range(1), range(2**70))
@@ -22,7 +22,10 @@ _VIEWS: tuple[type, ...] = (type({}.keys()), type({}.values()), type({}.items())
 
 
 class StateEncoder(Encoder):
-    def __init__(self) -> None:
+    """Encodes a paused frame's values; materialising an iterator is charged on `meter`."""
+
+    def __init__(self, meter: Meter) -> None:
+        self.meter = meter
         self.seen: dict[int, int] = {}
         self.alive: list[Any] = []  # keeps ids stable while encoding
 
@@ -49,7 +52,7 @@ class StateEncoder(Encoder):
                 "v": [self.encode(obj.start), self.encode(obj.stop), self.encode(obj.step)],
             }
         if isinstance(obj, _VIEWS) or hasattr(obj, "__next__"):
-            items = METER.materialise(obj)  # bounded: `enumerate(range(10**12))` is refused
+            items = self.meter.materialise(obj)  # bounded: `enumerate(range(10**12))` is refused
             return {"$t": "iter", "seq": self.encode(items), "i": 0}
         return super().fallback(obj)
 

@@ -19,7 +19,7 @@ from waymark_runtime.interpreter import instructions as ins
 from waymark_runtime.interpreter.code import AwaitSite, ChildCall, Code, Env, Frame, Instr
 from waymark_runtime.interpreter.expressions import ExprCompiler
 from waymark_runtime.interpreter.library import ProgramError
-from waymark_runtime.interpreter.limits import METER, weight
+from waymark_runtime.interpreter.limits import weight
 from waymark_runtime.interpreter.patterns import compile_pattern
 from waymark_runtime.interpreter.targets import bind_arguments, compile_target
 
@@ -141,7 +141,7 @@ class FunctionCompiler:
         return self.exprs.compile(node)
 
     def target(self, node: Any) -> Any:
-        return compile_target(node, self.exprs.compile)
+        return compile_target(node, self.exprs.compile, self.exprs.guards)
 
     # -- simple statements --------------------------------------------------------------------
 
@@ -155,20 +155,21 @@ class FunctionCompiler:
         self.emit(lambda pc: ins.assign(targets, value, pc + 1))
 
     def exec_AugAssign(self, node: ir.AugAssign) -> None:
+        guards = self.exprs.guards
         if isinstance(node.target, ir.Name):
             name = node.target.id
             if isinstance(node.value, ir.Const):
                 constant = node.value.value
-                self.emit(lambda pc: ins.augmented(node.op, "NC", name, constant, pc + 1))
+                self.emit(lambda pc: ins.augmented(node.op, "NC", name, constant, pc + 1, guards))
             else:
                 value = self.expr(node.value)
-                self.emit(lambda pc: ins.augmented(node.op, "NE", name, value, pc + 1))
+                self.emit(lambda pc: ins.augmented(node.op, "NE", name, value, pc + 1, guards))
             return
         if not isinstance(node.target, ir.Subscript):
             raise InternalError(f"unknown augmented assignment target {type(node.target).__name__}")
         container, index = self.expr(node.target.value), self.expr(node.target.index)
         value = self.expr(node.value)
-        self.emit(lambda pc: ins.augmented_item(node.op, container, index, value, pc + 1))
+        self.emit(lambda pc: ins.augmented_item(node.op, container, index, value, pc + 1, guards))
 
     def exec_ExprStmt(self, node: ir.ExprStmt) -> None:
         value = self.expr(node.value)
@@ -192,7 +193,8 @@ class FunctionCompiler:
     def exec_Raise(self, node: ir.Raise) -> None:
         if node.exc is not None:
             value = self.expr(node.exc)
-            self.emit(lambda pc: ins.raise_value(value))
+            library = self.exprs.library
+            self.emit(lambda pc: ins.raise_value(value, library))
         elif self.excepts:
             slot = self.excepts[-1].slot
             self.emit(lambda pc: ins.reraise(slot))
@@ -221,7 +223,9 @@ class FunctionCompiler:
         self.bind(body)
         self.loop_body(node.body, _Loop(again, exit_, None, len(self.excepts)), count)
         self.bind(again)
-        self.emit(lambda pc: ins.loop_back(test, body.pc, exit_.pc, cost, self.counter_slot(count)))
+        meter = self.exprs.meter
+        self.emit(lambda pc: ins.loop_back(test, body.pc, exit_.pc, cost, self.counter_slot(count),
+                                           meter))  # fmt: skip
         self.bind(exit_)
 
     def exec_For(self, node: ir.For) -> None:
@@ -240,15 +244,22 @@ class FunctionCompiler:
 
     def _for_step(self, target: Any, slot: int, count: int | None) -> Callable[..., Instr]:
         """Builds the step `(next pc, exit pc, cost=0)`; the bottom one costs an iteration."""
+        meter = self.exprs.meter
         if isinstance(target, ir.Name):
             name = target.id
-            return lambda nxt, done, cost=0: ins.for_next_name(
-                slot, name, nxt, done, self.counter_slot(count), cost=cost
-            )
+
+            def by_name(nxt: int, done: int, cost: int = 0) -> Instr:
+                step = ins.for_next_name(slot, name, nxt, done, self.counter_slot(count))
+                return ins.counted(step, cost, meter) if cost else step
+
+            return by_name
         assign = self.target(target)
-        return lambda nxt, done, cost=0: ins.for_next(
-            slot, assign, nxt, done, self.counter_slot(count), cost=cost
-        )
+
+        def by_target(nxt: int, done: int, cost: int = 0) -> Instr:
+            step = ins.for_next(slot, assign, nxt, done, self.counter_slot(count))
+            return ins.counted(step, cost, meter) if cost else step
+
+        return by_target
 
     def loop_body(self, body: tuple[Any, ...], loop: _Loop, count: int | None) -> None:
         self.loops.append(loop)
@@ -304,7 +315,7 @@ class FunctionCompiler:
         labels = [Label() for _ in node.cases]
         cases = [
             (
-                compile_pattern(c.pattern, self.exprs.compile),
+                compile_pattern(c.pattern, self.exprs),
                 None if c.guard is None else self.expr(c.guard),
                 label,
             )
@@ -372,9 +383,11 @@ class FunctionCompiler:
                 calls.append((index, action, *arguments(env)))
 
             return one
-        clauses = comprehensions.compile_clauses(item.generators, self.exprs.compile, item.call)
-        arguments, action = self.exprs.arguments(item.call.args, item.call.kwargs), item.call.action
-        meter = METER
+        exprs = self.exprs
+        clauses = comprehensions.compile_clauses(item.generators, exprs.compile, exprs.guards,
+                                                 item.call)  # fmt: skip
+        arguments, action = exprs.arguments(item.call.args, item.call.kwargs), item.call.action
+        meter = exprs.meter
 
         def spread(env: Env, calls: list[Any]) -> None:
             for scope in comprehensions.bindings(clauses, env.copy()):
@@ -391,7 +404,7 @@ class FunctionCompiler:
         helper = self.exprs.helpers.get(op.name)
         if helper is None or not helper.is_async:
             raise ProgramError(f"`await self.{op.name}()` does not name an async helper method")
-        functions, name, meter = self.exprs.functions, op.name, METER
+        functions, name, meter = self.exprs.functions, op.name, self.exprs.meter
         arguments, cost = self.exprs.arguments(op.args, op.kwargs), 1 + weight(helper.body)
 
         def request(env: Env) -> Frame:

@@ -2,7 +2,8 @@
 
 `compile_target` turns a target (name, tuple with an optional starred name, `container[index]`)
 into a closure storing a value; `bind_arguments` maps a call's arguments to a function's
-parameters. Pure helpers of the expression and statement compilers; no I/O, no state.
+parameters. Pure helpers of the expression and statement compilers; no I/O, no state (the
+closures charge the `Guards` of the step context they are compiled for).
 """
 
 from __future__ import annotations
@@ -13,20 +14,20 @@ from typing import Any
 from waymark_runtime import ir
 from waymark_runtime.errors import InternalError
 from waymark_runtime.interpreter.code import Assign, Env, Eval
-from waymark_runtime.interpreter.guards import hashed
-from waymark_runtime.interpreter.limits import METER
+from waymark_runtime.interpreter.guards import Guards
+from waymark_runtime.interpreter.limits import Meter
 
 CompileExpr = Callable[[Any], Eval]
 
 
-def compile_target(target: Any, compile_expr: CompileExpr) -> Assign:
+def compile_target(target: Any, compile_expr: CompileExpr, guards: Guards) -> Assign:
     kind = type(target)
     if kind is ir.Name:
         return _name_target(target.id)
     if kind is ir.Subscript:
-        return _subscript_target(compile_expr(target.value), compile_expr(target.index))
+        return _subscript_target(compile_expr(target.value), compile_expr(target.index), guards)
     if kind in (ir.TupleExpr, ir.ListExpr):
-        return _unpack_target(target.elts, compile_expr)
+        return _unpack_target(target.elts, compile_expr, guards)
     raise InternalError(f"unknown assignment target {kind.__name__}")
 
 
@@ -37,8 +38,8 @@ def _name_target(name: str) -> Assign:
     return assign
 
 
-def _subscript_target(container: Eval, index: Eval) -> Assign:
-    meter = METER
+def _subscript_target(container: Eval, index: Eval, guards: Guards) -> Assign:
+    meter, hashed = guards.meter, guards.hashed
 
     def assign(env: Env, value: Any) -> None:
         target, key = container(env), index(env)
@@ -54,16 +55,17 @@ def _subscript_target(container: Eval, index: Eval) -> Assign:
     return assign
 
 
-def _unpack_target(elts: tuple[Any, ...], compile_expr: CompileExpr) -> Assign:
+def _unpack_target(elts: tuple[Any, ...], compile_expr: CompileExpr, guards: Guards) -> Assign:
     stars = [i for i, e in enumerate(elts) if isinstance(e, ir.Starred)]
     if len(stars) > 1:
         raise InternalError("multiple starred expressions in assignment")
-    subs = [compile_target(e.value if isinstance(e, ir.Starred) else e, compile_expr) for e in elts]
+    subs = [compile_target(e.value if isinstance(e, ir.Starred) else e, compile_expr, guards)
+            for e in elts]  # fmt: skip
     if stars:
-        return _starred_unpack(subs, stars[0])
+        return _starred_unpack(subs, stars[0], guards.meter)
     if len(subs) == 2:
         return _pair_unpack(subs[0], subs[1])
-    return _fixed_unpack(subs)
+    return _fixed_unpack(subs, guards.meter)
 
 
 def _pair_unpack(first: Assign, second: Assign) -> Assign:
@@ -75,20 +77,20 @@ def _pair_unpack(first: Assign, second: Assign) -> Assign:
     return assign
 
 
-def _items(value: Any) -> list[Any]:
+def _items(value: Any, meter: Meter) -> list[Any]:
     try:
-        return METER.materialise(value)
+        return meter.materialise(value)
     except TypeError:
         if not hasattr(value, "__iter__"):
             raise TypeError(f"cannot unpack non-iterable {type(value).__name__} object") from None
         raise
 
 
-def _fixed_unpack(subs: list[Assign]) -> Assign:
+def _fixed_unpack(subs: list[Assign], meter: Meter) -> Assign:
     expected = len(subs)
 
     def assign(env: Env, value: Any) -> None:
-        items = _items(value)
+        items = _items(value, meter)
         if len(items) > expected:
             raise ValueError(f"too many values to unpack (expected {expected})")
         if len(items) < expected:
@@ -99,11 +101,11 @@ def _fixed_unpack(subs: list[Assign]) -> Assign:
     return assign
 
 
-def _starred_unpack(subs: list[Assign], star: int) -> Assign:
+def _starred_unpack(subs: list[Assign], star: int, meter: Meter) -> Assign:
     after = len(subs) - star - 1
 
     def assign(env: Env, value: Any) -> None:
-        items = _items(value)
+        items = _items(value, meter)
         if len(items) < star + after:
             raise ValueError(
                 f"not enough values to unpack (expected at least {star + after}, got {len(items)})"

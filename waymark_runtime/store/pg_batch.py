@@ -60,6 +60,7 @@ class CommitBatch:
     ) -> None:
         """Update one instance (once per batch); `release` gives its lease up until `wake_at`.
 
+        `state` is a JSON document, opaque to the store (the runner writes `encode_state`'s).
         With `epoch`, the row is written only while the owner holds that claim of the instance."""
         row: Row = {"id": instance_id, "release": release, "wake_at": wake_at, "seq": seq,
                     "epoch": epoch}  # fmt: skip

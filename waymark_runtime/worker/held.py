@@ -22,6 +22,7 @@ from waymark_runtime.engine import (
     StepCommit,
 )
 from waymark_runtime.errors import ChildWorkflowError
+from waymark_runtime.interpreter import InstanceState, encode_state
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.pg_rows import Claim, Cursor, PendingAttempt
 from waymark_runtime.tracebacks import split_traceback
@@ -62,7 +63,8 @@ class Held:
     claimed_at: float
     lease: Lease = field(default_factory=lambda: Lease(float("-inf")))
     epoch: int = 0
-    state: Any = None
+    state: InstanceState | None = None
+    """The state of the last step (the claimed one is in `claimed`, decoded by the step)."""
     events: list[Event] = field(default_factory=list)
     results: list[ActionFinished] = field(default_factory=list)
     cursor: Cursor | None = None
@@ -186,8 +188,7 @@ def hold(
 ) -> Held:
     """The in-memory picture of a freshly claimed instance (started or resumed)."""
     instance = claim.instance
-    held = Held(claimed=instance, claimed_at=claimed_at, lease=lease, epoch=claim.epoch,
-                state=instance.state)  # fmt: skip
+    held = Held(claimed=instance, claimed_at=claimed_at, lease=lease, epoch=claim.epoch)
     held.fresh = instance.state is None
     held.started = instance.family.children
     held.events = list(instance.events)
@@ -258,7 +259,7 @@ def prepare(held: Held, step: StepCommit | None, policy: Policy) -> Change:
             _plan_effects(held, step, change, policy)
         outcome = _decide_release(held, change, policy)
     change.done = outcome is not None
-    state = step.state if step is not None else CommitBatch.KEEP
+    state = encode_state(step.state) if step is not None else CommitBatch.KEEP
     wake_at = policy.now if policy.stopping else held.earliest_due()
     seq = held.seq if held.children else None
     change.batch.instance(held.id, state=state, outcome=outcome, release=change.release,

@@ -1,0 +1,204 @@
+"""The persisted state of an instance: declared, versioned types and their one JSON codec.
+
+`InstanceState` is what a store keeps between steps: the frames of the paused workflow (their
+locals in the value codec of `interpreter.state`), what it waits for, and how it ended. A wait
+record is one dataclass per kind, told apart by its `kind` tag. `encode_state` writes the
+current format (`STATE_VERSION`); `decode_state` reads every format a store may still hold and
+refuses anything else with `StateFormatError`. No interpreter logic here: the machine decides.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from waymark_runtime.errors import WaymarkError
+
+if TYPE_CHECKING:
+    import pydantic
+
+JSON = Any
+"""A JSON-shaped value: a frame's locals in the state value codec, an action's arguments."""
+
+STATE_VERSION = 2
+
+
+class StateFormatError(WaymarkError):
+    """the stored instance state cannot be read by this runtime"""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SavedFrame:
+    """One paused call: its function, the pc of its await, its locals and per-frame slots
+    (loop iterators, handled exceptions), encoded together by `interpreter.state` so that
+    a value reachable from two frames is one value again after a resume."""
+
+    function: str
+    pc: int
+    env: JSON
+    slots: JSON
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PendingCall:
+    """One call an await dispatched: an action (`target` is its path) or a child workflow
+    (`target` is its name). `item` is its gather item; `status` becomes `ok` or `error`
+    with `value` its JSON result once it is settled."""
+
+    node: str
+    item: int
+    target: str
+    args: tuple[JSON, ...]
+    kwargs: dict[str, JSON]
+    attempt: int = 1
+    status: Literal["pending", "ok", "error"] = "pending"
+    value: JSON = None
+
+    def settled(self, status: Literal["ok", "error"], value: JSON) -> PendingCall:
+        return PendingCall(node=self.node, item=self.item, target=self.target, args=self.args,
+                           kwargs=self.kwargs, attempt=self.attempt, status=status,
+                           value=value)  # fmt: skip
+
+    def retried(self) -> PendingCall:
+        """The call's next attempt (still pending)."""
+        return PendingCall(node=self.node, item=self.item, target=self.target, args=self.args,
+                           kwargs=self.kwargs, attempt=self.attempt + 1)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CallsWait:
+    """The top frame awaits calls: one action or child call, or a gather of them. Their node
+    ids are consecutive; `pending` counts those not settled yet."""
+
+    kind: Literal["calls"] = "calls"
+    calls: tuple[PendingCall, ...]
+    pending: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SleepWait:
+    """The top frame awaits `asyncio.sleep`; `SleepFinished(node)` resumes it."""
+
+    kind: Literal["sleep"] = "sleep"
+    node: str
+
+
+# A new wait kind: a frozen dataclass with a `kind: Literal["..."]` tag, added to this union.
+Wait = CallsWait | SleepWait
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InstanceState:
+    """An instance between two steps. A finished one keeps no frames and waits for nothing."""
+
+    status: Literal["running", "completed", "failed"] = "running"
+    next_node: int = 1
+    frames: tuple[SavedFrame, ...] = ()
+    wait: Wait | None = None
+    logs: int = 0  # workflow log lines written so far: the number of the next one
+
+
+FAILED = InstanceState(status="failed")
+"""The state of an instance that failed before or outside the interpreter (a bad program)."""
+
+WAIT_KINDS: tuple[type, ...] = typing.get_args(Wait)
+
+
+def encode_state(state: InstanceState) -> dict[str, JSON]:
+    """The JSON document of `state` in the current format."""
+    document: dict[str, JSON] = {"version": STATE_VERSION}
+    document.update(_encode(state))
+    return document
+
+
+def _encode(record: Any) -> Any:
+    """A declared record as JSON: its fields by name, records and tuples of them included
+    (by hand, not through pydantic: a commit of a large gather encodes every call)."""
+    kind = record.__class__
+    if kind in _JSON_KINDS:
+        return record  # a JSON value: locals, arguments, results
+    if kind is tuple:
+        return [_encode(item) for item in record]
+    if kind is PendingCall:
+        return _encode_call(record)
+    return {name: _encode(getattr(record, name)) for name in _field_names(kind)}
+
+
+def _encode_call(call: PendingCall) -> dict[str, JSON]:
+    """The hot record (a gather's calls), spelled out: its fields are JSON or a tuple of it."""
+    return {"node": call.node, "item": call.item, "target": call.target, "args": list(call.args),
+            "kwargs": call.kwargs, "attempt": call.attempt, "status": call.status,
+            "value": call.value}  # fmt: skip
+
+
+_JSON_KINDS = frozenset({str, int, float, bool, type(None), dict, list})
+
+
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(field.name for field in dataclasses.fields(kind))
+
+
+def decode_state(document: Any) -> InstanceState:
+    """An `InstanceState` from a stored document of any known format."""
+    if not isinstance(document, dict):
+        raise StateFormatError(f"an instance state is a JSON object, not {type(document).__name__}")
+    version = document.get("version", document.get("v"))
+    upgrade = _FORMATS.get(version) if type(version) is int else None
+    if upgrade is None:
+        known = ", ".join(map(str, _FORMATS))
+        raise StateFormatError(
+            f"instance state format {version!r} is unknown to this runtime (it reads {known}); "
+            "a newer runtime may have written it"
+        )
+    import pydantic  # only where states are read: importing it costs a CLI a quarter second
+
+    try:
+        return _adapter().validate_python(upgrade(document))
+    except (pydantic.ValidationError, KeyError, TypeError, AttributeError) as error:
+        raise StateFormatError(f"malformed instance state (format {version}): {error}") from None
+
+
+@functools.cache
+def _adapter() -> pydantic.TypeAdapter[InstanceState]:
+    """The validator of the declared types (a wait record is picked by its `kind` tag)."""
+    import pydantic
+
+    return pydantic.TypeAdapter(InstanceState)
+
+
+def _current(document: dict[str, JSON]) -> dict[str, JSON]:
+    return {key: value for key, value in document.items() if key != "version"}
+
+
+def _from_v1(document: dict[str, JSON]) -> dict[str, JSON]:
+    """Format 1 (before the state was declared): `v`, `next`, frames with `fn`, and the wait
+    as a plain dict, `{"kind": "actions", "nodes": [...]}` or `{"kind": "sleep", "node": ...}`."""
+    wait = document["wait"]
+    if wait is not None and wait["kind"] == "actions":
+        wait = {"kind": "calls", "pending": wait["pending"],
+                "calls": [_call_v1(entry) for entry in wait["nodes"]]}  # fmt: skip
+    frames = [{"function": f["fn"], "pc": f["pc"], "env": f["env"], "slots": f["slots"]}
+              for f in document["frames"]]  # fmt: skip
+    return {
+        "status": document["status"],
+        "next_node": document["next"],
+        "frames": frames,
+        "wait": wait,
+        "logs": document.get("logs", 0),
+    }
+
+
+def _call_v1(entry: dict[str, JSON]) -> dict[str, JSON]:
+    call = {key: value for key, value in entry.items() if key != "action"}
+    call["target"] = entry["action"]
+    return call
+
+
+_FORMATS: dict[int, Callable[[dict[str, JSON]], dict[str, JSON]]] = {1: _from_v1, 2: _current}
+"""Each format a store may hold, mapped to the current format's document. A new format adds a
+line here, and the previous current one gets an upgrade function."""

@@ -12,7 +12,7 @@ import pytest
 from waymark import Workflow, action, workflow
 from waymark._workflow import definition_of
 from waymark_runtime.effects import ActionFinished, DispatchAction, WriteLog
-from waymark_runtime.interpreter import StepContext, advance, start
+from waymark_runtime.interpreter import StepContext, advance, encode_state, start
 from waymark_runtime.interpreter.journal import LINES_PER_STEP, format_message
 
 BOUNDED = StepContext().library.bounded
@@ -56,7 +56,7 @@ def test_lines_are_numbered_across_steps_and_helpers() -> None:
     program = definition_of(Steps).program
     state, effects = start(program, {"key": "k"})
     assert _lines(effects) == [(0, "info", "before k", "run")]
-    assert state["logs"] == 1
+    assert state.logs == 1
     (dispatch,) = [e for e in effects if isinstance(e, DispatchAction)]
     finished = ActionFinished(node=dispatch.node, attempt=1, ok=True, value="v")
     again, effects = advance(program, state, [finished])
@@ -65,20 +65,21 @@ def test_lines_are_numbered_across_steps_and_helpers() -> None:
         (2, "error", "async helper 'v'", "later"),
         (3, "debug", "sync helper v", "note"),
     ]
-    assert again["logs"] == 4 and state["logs"] == 1  # the input state is left as it was
+    assert again.logs == 4 and state.logs == 1  # the input state is left as it was
     replayed, effects = advance(program, state, [finished])  # the same step, run again
     assert _lines(effects)[0][0] == 1 and replayed == again
 
 
-def test_an_instance_that_never_logs_keeps_its_state_shape() -> None:
-    state, _ = start(definition_of(Chatty).program, {"n": 0})
-    assert "logs" not in state
+def test_an_instance_that_never_logs_counts_no_lines() -> None:
+    state, effects = start(definition_of(Chatty).program, {"n": 0})
+    assert state.logs == 0 and encode_state(state)["logs"] == 0
+    assert not [effect for effect in effects if isinstance(effect, WriteLog)]
 
 
 def test_a_step_keeps_a_bounded_number_of_lines() -> None:
     state, effects = start(definition_of(Chatty).program, {"n": LINES_PER_STEP + 25})
     lines = _lines(effects)
-    assert len(lines) == LINES_PER_STEP + 1 and state["logs"] == LINES_PER_STEP + 1
+    assert len(lines) == LINES_PER_STEP + 1 and state.logs == LINES_PER_STEP + 1
     assert lines[-2] == (LINES_PER_STEP - 1, "info", f"line {LINES_PER_STEP - 1}", "run")
     assert lines[-1] == (LINES_PER_STEP, "warning",
                          "25 more log lines of this step were dropped: a step keeps at most "

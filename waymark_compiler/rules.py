@@ -232,20 +232,22 @@ RAISE_FROM = _rule(
 DEL_STATEMENT = _rule(
     "WM119",
     "del-statement",
-    "refuses `del`",
-    "Unbinding names and deleting items is not part of the language.",
-    "del cache[key]",
-    "`cache.pop(key)` for dict items; rebind names instead of deleting them.",
+    "refuses `del` of an attribute",
+    "`del name` and `del container[key]` run as in CPython. Removing an attribute from a "
+    "model or dataclass leaves a value its class cannot rebuild from its fields.",
+    "del order.note",
+    "Build a new value without the attribute, or set it to `None`.",
 )
 
 ASSERT_STATEMENT = _rule(
     "WM120",
     "assert-statement",
-    "refuses `assert`",
-    "Python drops `assert` under `-O`, so its meaning depends on how the interpreter was "
-    "started; a compiled workflow must mean one thing.",
+    "no longer reported: `assert` is supported (it was refused before)",
+    "`assert test, message` runs as CPython runs it by default: the message is evaluated only "
+    "when the test fails, and `AssertionError(message)` is raised. The workflow is compiled "
+    "from its source, so `python -O` does not remove it.",
     "assert total > 0, 'empty order'",
-    "`if not total > 0: raise ValueError('empty order')`.",
+    "Nothing: the code compiles as written.",
 )
 
 WALRUS = _rule(
@@ -361,12 +363,12 @@ SLEEP_FORM = _rule(
 ATTRIBUTE_ASSIGNMENT = _rule(
     "WM132",
     "attribute-assignment",
-    "refuses assigning to attributes of values",
-    "Values in workflow state are data; mutating an attribute of a model in place is not "
-    "part of the language.",
-    "order.status = 'paid'",
-    "Build a new value: `order = order.model_copy(update=...)` in an action, or construct "
-    "a new model.",
+    "refuses assigning to attributes of module-level names (classes, modules, constants)",
+    "A workflow may assign attributes of the values it holds (`order.status = 'paid'`), which "
+    "runs as in CPython. A class or module attribute is shared by every instance and every "
+    "process, so changing it from a workflow cannot be durable.",
+    "Order.default_status = 'paid'",
+    "Keep the value in a local variable, or pass it as an input.",
 )
 
 EXCEPT_TYPE = _rule(
@@ -418,14 +420,14 @@ RESERVED_NAME = _rule(
 STRING_FORMATTING = _rule(
     "WM138",
     "string-formatting",
-    "refuses `%` formatting of string literals, and `str.format` unless the template is a "
-    "string literal whose arguments are names or constants, each used by a field",
-    "`%` and a template computed at run time look up fields and conversions on arbitrary "
-    "values in ways the runtime cannot reproduce for every type. A literal template is "
-    "compiled to the f-string it means; its arguments must be names or constants so that "
-    "evaluating them where the fields stand is the same as evaluating them first.",
-    "message = 'hello %s' % name",
-    "Use an f-string (`f'hello {name}'`), or `'hello {}'.format(name)`.",
+    "refuses `str.format` unless the template is a string literal whose arguments are names or "
+    "constants, each used by a field",
+    "A template computed at run time looks fields up on arbitrary values in ways the runtime "
+    "cannot reproduce for every type. A literal template is compiled to the f-string it "
+    "means; its arguments must be names or constants so that evaluating them where the "
+    "fields stand is the same as evaluating them first. (`%` formatting is supported.)",
+    "message = template.format(name)",
+    "Use an f-string (`f'hello {name}'`), `'hello {}'.format(name)` or `'hello %s' % name`.",
 )
 
 UNSUPPORTED_LITERAL = _rule(
@@ -631,4 +633,6 @@ _ALL: tuple[Rule, ...] = (
 RULES: Mapping[str, Rule] = MappingProxyType({rule.code: rule for rule in _ALL})
 
 # Codes of constructs that are supported now: kept (a code never changes meaning), never reported.
-RETIRED: frozenset[str] = frozenset({TRY_FINALLY.code, ELSE_CLAUSE.code, TIMEDELTA_FORM.code})
+RETIRED: frozenset[str] = frozenset(
+    {TRY_FINALLY.code, ELSE_CLAUSE.code, TIMEDELTA_FORM.code, ASSERT_STATEMENT.code}
+)

@@ -301,8 +301,8 @@ Expr: TypeAlias = (
 )
 
 # An assignment target: a name, a (nested) tuple of targets with at most one starred name,
-# or `container[index]`.
-Target: TypeAlias = Name | TupleExpr | Starred | Subscript
+# `container[index]`, or `value.attr` (a field of a model or dataclass the workflow holds).
+Target: TypeAlias = Name | TupleExpr | Starred | Subscript | Attribute
 
 
 # ---------------------------------------------------------------------------------------------
@@ -479,9 +479,17 @@ class Assign:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AugAssign:
-    target: Name | Subscript
+    target: Name | Subscript | Attribute
     op: BinOperator
     value: Expr
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Delete:
+    """`del a, d[k], xs[i:j]`: each target unbound or removed, left to right."""
+
+    targets: tuple[Name | Subscript, ...]
     span: Span | None = _span()
 
 
@@ -589,6 +597,7 @@ class Match:
 Stmt: TypeAlias = (
     Assign
     | AugAssign
+    | Delete
     | ExprStmt
     | Await
     | If

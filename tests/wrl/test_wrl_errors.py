@@ -37,7 +37,7 @@ CASES = [
     (body("x = a."), 6, 11, "expected a name after `.`"),
     (body("x = 1 @"), 6, 12, "expected an expression after the operator"),
     (body("x = 'a\\q'"), 6, 9, "invalid escape sequence in string"),
-    (body("a.b = 1"), 6, 5, "cannot assign to an attribute"),
+    (body("a + 1 = 1"), 6, 5, "cannot assign to this expression"),
     (body("x = y = await action m:f()"), 6, 5, "an await assigns exactly one target"),
     (body("x = return"), 6, 9, "`return` is a keyword; write `` `return` `` to use it as a name"),
     (body("x = enum m:Color"), 6, 14, "an enum member is written `module:Class.MEMBER`"),

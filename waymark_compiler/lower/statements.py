@@ -98,7 +98,7 @@ def lower_AugAssign(node: cst.AugAssign, ctx: Ctx) -> list[ir.Stmt]:
     op = AUGMENTED[type(node.operator)]
     span = ctx.span(node)
     target = lower_target(node.target, ctx)
-    if not isinstance(target, ir.Name | ir.Subscript):
+    if not isinstance(target, ir.Name | ir.Subscript | ir.Attribute):
         ctx.error(
             rules.UNSUPPORTED_STATEMENT,
             node.target,
@@ -163,6 +163,59 @@ def _raised(node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
     if isinstance(symbol, ClassSym) and symbol.kind == "exception":
         return ir.New(type=symbol.path, args=(), kwargs=(), span=ctx.span(node))
     return lower_expr(node, ctx)
+
+
+@statement
+def lower_Del(node: cst.Del, ctx: Ctx) -> list[ir.Stmt]:
+    """`del a, d[k]`: CPython deletes the targets left to right, evaluating each as it goes."""
+    out: list[ir.Stmt] = []
+    for target in _deleted(node.target):
+        if isinstance(target, cst.Attribute):
+            help = "build a new value without the attribute, or rebind the name"
+            message = f"deleting attribute `{ctx.code(target)}`"
+            ctx.error(rules.DEL_STATEMENT, target, message, "not supported", help)
+            continue
+        out += hoist_target(target, ctx)
+        lowered = lower_target(target, ctx)
+        if isinstance(lowered, ir.Name | ir.Subscript):
+            out.append(ir.Delete(targets=(lowered,), span=ctx.span(node)))
+    return _merged_deletes(out)
+
+
+def _deleted(node: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """`del (a, [b, c])` deletes `a`, `b` and `c`, in that order."""
+    if isinstance(node, cst.Tuple | cst.List):
+        return [t for element in node.elements for t in _deleted(element.value)]
+    return [node]
+
+
+def _merged_deletes(statements: list[ir.Stmt]) -> list[ir.Stmt]:
+    """One `Delete` for consecutive targets (`del a, b`), so the IR reads like the source."""
+    out: list[ir.Stmt] = []
+    for stmt in statements:
+        last = out[-1] if out else None
+        if isinstance(stmt, ir.Delete) and isinstance(last, ir.Delete):
+            out[-1] = ir.Delete(targets=(*last.targets, *stmt.targets), span=last.span)
+        else:
+            out.append(stmt)
+    return out
+
+
+@statement
+def lower_Assert(node: cst.Assert, ctx: Ctx) -> list[ir.Stmt]:
+    """`assert test, msg` runs as CPython runs it without `-O`: the message is evaluated only
+    when the test fails, and `AssertionError(msg)` (or `AssertionError()`) is raised."""
+    span = ctx.span(node)
+    before = hoist(node.test, ctx)
+    failed = ir.UnaryOp(op="not", operand=lower_expr(node.test, ctx), span=span)
+    args: tuple[ir.Expr, ...] = ()
+    message: list[ir.Stmt] = []
+    if node.msg is not None:
+        message = hoist(node.msg, ctx)
+        args = (lower_expr(node.msg, ctx),)
+    error = ir.New(type="builtins:AssertionError", args=args, kwargs=(), span=span)
+    raised = (*message, ir.Raise(exc=error, span=span))
+    return [*before, ir.If(test=failed, body=raised, orelse=(), span=span)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -243,18 +296,6 @@ refuse_statements(
         ),
         cst.Import: _IMPORT,
         cst.ImportFrom: _IMPORT,
-        cst.Del: Refused(
-            rules.DEL_STATEMENT,
-            "`del` in a workflow",
-            "not supported",
-            "use `.pop(key)` for dict items; rebind names instead of deleting them",
-        ),
-        cst.Assert: Refused(
-            rules.ASSERT_STATEMENT,
-            "`assert` in a workflow",
-            "removed under -O",
-            "write `if not condition: raise AssertionError(message)`",
-        ),
         cst.TryStar: Refused(
             rules.UNSUPPORTED_STATEMENT,
             "`except*` in a workflow",

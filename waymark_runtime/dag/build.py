@@ -19,7 +19,7 @@ from waymark_runtime.dag.model import CallSite, Cluster, Dag, Edge, EdgeKind, No
 Exit: TypeAlias = tuple[str, EdgeKind, str]
 Visitor: TypeAlias = Callable[[Any, "_At"], list[Exit]]
 
-_PURE = (ir.Assign, ir.AugAssign, ir.ExprStmt, ir.Pass)
+_PURE = (ir.Assign, ir.AugAssign, ir.Delete, ir.ExprStmt, ir.Pass)
 # Kinds whose failure a surrounding `try` can catch (gather items fail at their join).
 _CAN_FAIL = frozenset({"action", "join", "call", "raise", "sleep", "child"})
 _TIMES = "\u00d7"  # the multiplication sign, as in "retry \u00d73"

@@ -170,6 +170,8 @@ def pure_stmt(stmt: ir.Stmt) -> str:
         return f"{target(stmt.target)} {stmt.op}= {expr(stmt.value)}"
     if isinstance(stmt, ir.ExprStmt):
         return expr(stmt.value)
+    if isinstance(stmt, ir.Delete):
+        return "del " + ", ".join(target(each) for each in stmt.targets)
     return "pass"
 
 

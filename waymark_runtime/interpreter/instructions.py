@@ -58,6 +58,29 @@ def augmented_item(op: str, container: Eval, index: Eval, value: Eval, nxt: int)
     return instr
 
 
+def augmented_attribute(op: str, obj: Eval, name: str, value: Eval, nxt: int) -> Instr:
+    """`o.a op= v`: `o` evaluated once, `o.a` read, updated in place, stored back (as Python)."""
+    apply, get, put = operators.INPLACE[op], library.get_attribute, library.set_attribute
+
+    def instr(frame: Frame) -> int:
+        env = frame.env
+        target = obj(env)
+        put(target, name, apply(get(target, name), value(env)))
+        return nxt
+
+    return instr
+
+
+def delete(deletions: list[Any], nxt: int) -> Instr:
+    def instr(frame: Frame) -> int:
+        env = frame.env
+        for deletion in deletions:
+            deletion(env)
+        return nxt
+
+    return instr
+
+
 def evaluate(value: Eval, nxt: int) -> Instr:
     def instr(frame: Frame) -> int:
         value(frame.env)

@@ -21,7 +21,7 @@ from waymark_runtime.interpreter.expressions import ExprCompiler
 from waymark_runtime.interpreter.library import ProgramError
 from waymark_runtime.interpreter.limits import METER, weight
 from waymark_runtime.interpreter.patterns import compile_pattern
-from waymark_runtime.interpreter.targets import bind_arguments, compile_target
+from waymark_runtime.interpreter.targets import bind_arguments, compile_deletion, compile_target
 
 
 class Label:
@@ -164,11 +164,20 @@ class FunctionCompiler:
                 value = self.expr(node.value)
                 self.emit(lambda pc: ins.augmented(node.op, "NE", name, value, pc + 1))
             return
+        if isinstance(node.target, ir.Attribute):
+            obj, attr = self.expr(node.target.value), node.target.attr
+            update = self.expr(node.value)
+            self.emit(lambda pc: ins.augmented_attribute(node.op, obj, attr, update, pc + 1))
+            return
         if not isinstance(node.target, ir.Subscript):
             raise InternalError(f"unknown augmented assignment target {type(node.target).__name__}")
         container, index = self.expr(node.target.value), self.expr(node.target.index)
         value = self.expr(node.value)
         self.emit(lambda pc: ins.augmented_item(node.op, container, index, value, pc + 1))
+
+    def exec_Delete(self, node: ir.Delete) -> None:
+        deletions = [compile_deletion(t, self.exprs.compile) for t in node.targets]
+        self.emit(lambda pc: ins.delete(deletions, pc + 1))
 
     def exec_ExprStmt(self, node: ir.ExprStmt) -> None:
         value = self.expr(node.value)

@@ -1,7 +1,7 @@
 """Assignment targets and argument binding, with CPython's semantics and error messages.
 
-`compile_target` turns a target (name, tuple with an optional starred name, `container[index]`)
-into a closure storing a value; `bind_arguments` maps a call's arguments to a function's
+`compile_target` turns a target (name, tuple with an optional starred name, `container[index]`,
+`value.attr`) into a closure storing a value; `compile_deletion` one deleting it (`del`); `bind_arguments` maps a call's arguments to a function's
 parameters. Pure helpers of the expression and statement compilers; no I/O, no state.
 """
 
@@ -13,8 +13,12 @@ from typing import Any
 from waymark_runtime import ir
 from waymark_runtime.errors import InternalError
 from waymark_runtime.interpreter.code import Assign, Env, Eval
+from waymark_runtime.interpreter import library
 from waymark_runtime.interpreter.guards import hashed
 from waymark_runtime.interpreter.limits import METER
+from waymark_runtime.interpreter.operators import unbound
+from waymark_runtime.values import EnumValue, ExceptionValue, ModelValue
+from waymark_runtime.values.structural import short_name
 
 CompileExpr = Callable[[Any], Eval]
 
@@ -25,6 +29,8 @@ def compile_target(target: Any, compile_expr: CompileExpr) -> Assign:
         return _name_target(target.id)
     if kind is ir.Subscript:
         return _subscript_target(compile_expr(target.value), compile_expr(target.index))
+    if kind is ir.Attribute:
+        return _attribute_target(compile_expr(target.value), target.attr)
     if kind in (ir.TupleExpr, ir.ListExpr):
         return _unpack_target(target.elts, compile_expr)
     raise InternalError(f"unknown assignment target {kind.__name__}")
@@ -52,6 +58,50 @@ def _subscript_target(container: Eval, index: Eval) -> Assign:
                 raise meter.too_many_items(len(target))
 
     return assign
+
+
+def _attribute_target(obj: Eval, name: str) -> Assign:
+    set_attribute = library.set_attribute
+
+    def assign(env: Env, value: Any) -> None:
+        set_attribute(obj(env), name, value)
+
+    return assign
+
+
+def compile_deletion(target: Any, compile_expr: CompileExpr) -> Callable[[Env], None]:
+    """`del name` or `del container[index]`, with CPython's errors."""
+    if type(target) is ir.Name:
+        return _delete_name(target.id)
+    if type(target) is ir.Subscript:
+        return _delete_item(compile_expr(target.value), compile_expr(target.index))
+    raise InternalError(f"unknown deletion target {type(target).__name__}")
+
+
+def _delete_name(name: str) -> Callable[[Env], None]:
+    def delete(env: Env) -> None:
+        if env.pop(name, _UNBOUND) is _UNBOUND:
+            raise unbound(name)
+
+    return delete
+
+
+def _delete_item(container: Eval, index: Eval) -> Callable[[Env], None]:
+    meter = METER
+
+    def delete(env: Env) -> None:
+        target, key = container(env), index(env)
+        if isinstance(target, _STRUCTURAL):
+            raise TypeError(f"'{short_name(target.type)}' object doesn't support item deletion")
+        if key.__class__ is slice:
+            meter.charge(len(target))  # the items after the slice move
+        del target[key]
+
+    return delete
+
+
+_UNBOUND: Any = object()
+_STRUCTURAL = (ModelValue, EnumValue, ExceptionValue)
 
 
 def _unpack_target(elts: tuple[Any, ...], compile_expr: CompileExpr) -> Assign:

@@ -159,9 +159,21 @@ class StmtBuilder(Transformer[Token, Any]):
 
     def aug_assign(self, meta: Any, children: list[Any]) -> ir.AugAssign:
         target, op, value, location = children
-        if not isinstance(target, ir.Name | ir.Subscript):
-            raise syntax_error(meta, "an augmented assignment needs a name or a subscript")
+        if not isinstance(target, ir.Name | ir.Subscript | ir.Attribute):
+            raise syntax_error(
+                meta, "an augmented assignment needs a name, a subscript or an attribute"
+            )
         return ir.AugAssign(target=target, op=str(op)[:-1], value=value, span=span_of(location))  # type: ignore[arg-type]
+
+    def del_stmt(self, meta: Any, children: list[Any]) -> ir.Delete:
+        listed, location = children
+        items = listed.elts if isinstance(listed, ir.TupleExpr) else (listed,)
+        targets = []
+        for item in items:
+            if not isinstance(item, ir.Name | ir.Subscript):
+                raise syntax_error(meta, "`del` takes names and subscripts")
+            targets.append(item)
+        return ir.Delete(targets=tuple(targets), span=span_of(location))
 
     def pass_stmt(self, meta: Any, children: list[Any]) -> ir.Pass:
         return ir.Pass(span=span_of(children[0]))

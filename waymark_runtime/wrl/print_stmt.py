@@ -112,6 +112,13 @@ def print_ExprStmt(node: ir.ExprStmt, depth: int) -> Lines:
     return [_line(depth, bare_tuple(node.value), node.span)]
 
 
+def print_Delete(node: ir.Delete, depth: int) -> Lines:
+    if not node.targets:
+        raise InternalError("Delete needs at least one target")
+    text = "del " + ", ".join(expr(target) for target in node.targets)
+    return [_line(depth, text, node.span)]
+
+
 def print_Pass(node: ir.Pass, depth: int) -> Lines:
     return [_line(depth, "pass", node.span)]
 
@@ -309,6 +316,7 @@ _STMT_PRINTERS: dict[type, Callable[[Any, int], Lines]] = {
     ir.Break: print_Break,
     ir.Continue: print_Continue,
     ir.Pass: print_Pass,
+    ir.Delete: print_Delete,
     ir.Return: print_Return,
     ir.Raise: print_Raise,
     ir.Try: print_Try,

@@ -216,6 +216,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("mutation", "PercentErrors", {"case": 0}, {"case": 1}, {"case": 2}, {"case": 3}),
     # language beyond the documented patterns
     _case("language", "UsesInheritedHelpers", {"n": 4}),
+    _case("language", "ConfiguredOnSelf", {"n": 1}, {"n": 6}),
     _case("language", "PositionalTimedelta", {"days": 1}, {"days": -2}),
     _case(
         "language",

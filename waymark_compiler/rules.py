@@ -316,9 +316,13 @@ NON_CONSTANT_DEFAULT = _rule(
 NON_CONSTANT_POLICY = _rule(
     "WM127",
     "non-constant-policy",
-    "refuses retry, backoff and timeout policies whose fields are not constants",
-    "Policies are part of the compiled program's visible syntax and are fixed when it is compiled.",
-    "retry=RetryPolicy(attempts=max_attempts)",
+    "refuses policies whose fields are not of their kind: retry classes, backoff fields and "
+    "`backoff_seconds` that are not constants, and `attempts` or `timeout` constants that are "
+    "not numbers",
+    "`attempts` and `timeout` may be computed (they are evaluated when the action is "
+    "dispatched); the other fields are part of the program's visible syntax and are fixed when "
+    "it is compiled.",
+    "backoff=BackoffPolicy(base_delay=delay)",
     "Use a literal or a module-level constant.",
 )
 

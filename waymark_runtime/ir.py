@@ -323,11 +323,14 @@ class Backoff:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Policy:
-    """The `run_action` options, all compile-time constants.
+    """The `run_action` options.
 
     `attempts` is the total number of executions (None: the default, one execution for a raised
     exception). `exception_types` are class names matched against the exception's class and its
     bases (None: any exception but `ActionTimeout`). `timeout` is seconds per attempt.
+    `attempts_expr` and `timeout_expr`, when set, are computed instead (the constant field is
+    then None): evaluated when the action is dispatched, a timeout giving seconds or a
+    `timedelta`. The other fields are constants.
     """
 
     attempts: int | None = None
@@ -335,6 +338,8 @@ class Policy:
     backoff_seconds: float | None = None
     backoff: Backoff | None = None
     timeout: float | None = None
+    attempts_expr: Expr | None = None
+    timeout_expr: Expr | None = None
     span: Span | None = _span()
 
 

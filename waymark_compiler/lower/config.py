@@ -104,7 +104,9 @@ def _init_statement(
 ) -> None:
     if isinstance(small, cst.Pass) or _is_docstring_or_super(small):
         return
-    target, value = _assignment(small) if isinstance(small, cst.BaseSmallStatement) else (None, None)
+    target, value = (
+        _assignment(small) if isinstance(small, cst.BaseSmallStatement) else (None, None)
+    )
     is_self_attribute = (
         isinstance(target, cst.Attribute)
         and isinstance(target.value, cst.Name)

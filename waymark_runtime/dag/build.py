@@ -330,9 +330,10 @@ def _badges(policy: ir.Policy | None) -> tuple[str, ...]:
     if policy is None:
         return ()
     badges = []
-    if policy.attempts is not None:
+    attempts = policy.attempts if policy.attempts_expr is None else policy.attempts_expr
+    if attempts is not None:
         on = f" on {', '.join(policy.exception_types)}" if policy.exception_types else ""
-        badges.append(f"retry {_TIMES}{policy.attempts}{on}")
+        badges.append(f"retry {_TIMES}{_number(attempts)}{on}")
     if policy.backoff is not None:
         base, factor = _number(policy.backoff.base_delay), _number(policy.backoff.multiplier)
         badges.append(f"backoff {base}s {_TIMES}{factor}")
@@ -340,10 +341,15 @@ def _badges(policy: ir.Policy | None) -> tuple[str, ...]:
         badges.append(f"backoff {_number(policy.backoff_seconds)}s")
     if policy.timeout is not None:
         badges.append(f"timeout {_number(policy.timeout)}s")
+    elif policy.timeout_expr is not None:
+        badges.append(f"timeout {_number(policy.timeout_expr)}")
     return tuple(badges)
 
 
-def _number(value: float) -> str:
+def _number(value: float | ir.Expr) -> str:
+    """A constant as a short number; a value computed at dispatch as its Python source."""
+    if not isinstance(value, int | float):
+        return py.expr(value)
     return str(int(value)) if float(value).is_integer() else str(value)
 
 

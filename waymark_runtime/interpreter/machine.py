@@ -37,6 +37,7 @@ from waymark_runtime.interpreter.code import (
 )
 from waymark_runtime.interpreter.guards import charge_saving
 from waymark_runtime.interpreter.limits import LimitExceeded
+from waymark_runtime.interpreter.policies import effective
 from waymark_runtime.interpreter.program import Program
 from waymark_runtime.interpreter.state import StateDecoder, StateEncoder
 from waymark_runtime.interpreter.targets import bind_arguments
@@ -174,6 +175,7 @@ class Machine:
         action: str,
         args: list[Any],
         kwargs: dict[str, Any],
+        computed: dict[str, Any] | None = None,
         *,
         where: tuple[str | None, Path],
     ) -> dict[str, Any]:
@@ -181,7 +183,9 @@ class Machine:
         charge_saving(kwargs)
         entry = {"node": self._node(), "item": item, "action": action, "args": [to_json(a) for a in args],
                  "kwargs": {k: to_json(v) for k, v in kwargs.items()}, "attempt": 1, "status": "pending"}  # fmt: skip
-        self._emit(entry, site.policies[item], 0.0, 0.0, where)
+        if computed is not None:
+            entry["policy"] = computed  # `attempts`/`timeout` evaluated at this dispatch
+        self._emit(entry, effective(site.policies[item], entry), 0.0, 0.0, where)
         return entry
 
     def _emit(
@@ -232,7 +236,7 @@ class Machine:
             if any(error.is_a(path) for path in HOST_ERRORS):
                 self._fail(event.value)  # the runtime refused the call: no retry, no handler
                 return
-            policy = site.policies[entry["item"]]
+            policy = effective(site.policies[entry["item"]], entry)
             if not isinstance(policy, ChildCall) and _retries(policy, error, entry["attempt"]):
                 entry["attempt"] += 1
                 delay, jitter = _backoff(policy, entry["attempt"] - 1)

@@ -21,6 +21,7 @@ from waymark_runtime.interpreter.expressions import ExprCompiler
 from waymark_runtime.interpreter.library import ProgramError
 from waymark_runtime.interpreter.limits import METER, weight
 from waymark_runtime.interpreter.patterns import compile_pattern
+from waymark_runtime.interpreter.policies import compile_policy
 from waymark_runtime.interpreter.targets import bind_arguments, compile_deletion, compile_target
 
 
@@ -341,12 +342,12 @@ class FunctionCompiler:
         self.awaits[pc] = site
 
     def await_ActionCall(self, op: ir.ActionCall, assign: Any) -> tuple[AwaitSite, Any]:
-        arguments = self.exprs.arguments(op.args, op.kwargs)
-        action = op.action
+        one = self._gather_item(0, op)
 
-        def request(env: Env) -> list[tuple[int, str, list[Any], dict[str, Any]]]:
-            args, kwargs = arguments(env)
-            return [(0, action, args, kwargs)]
+        def request(env: Env) -> list[tuple[Any, ...]]:
+            calls: list[tuple[Any, ...]] = []
+            one(env, calls)
+            return calls
 
         site = AwaitSite(kind="actions", assign=assign, policies=(_policy_of(op),), single=True)
         return site, request
@@ -369,20 +370,28 @@ class FunctionCompiler:
         return site, request
 
     def _gather_item(self, index: int, item: Any) -> Callable[[Env, list[Any]], None]:
+        call = item if isinstance(item, ir.ActionCall) else item.call
+        arguments, action = self.exprs.arguments(call.args, call.kwargs), call.action
+        computed = compile_policy(call.policy, self.exprs.compile)
+        if isinstance(item, ir.ActionCall) and computed is not None:
+
+            def one_computed(env: Env, calls: list[Any]) -> None:
+                calls.append((index, action, *arguments(env), computed(env)))
+
+            return one_computed
         if isinstance(item, ir.ActionCall):
-            arguments, action = self.exprs.arguments(item.args, item.kwargs), item.action
 
             def one(env: Env, calls: list[Any]) -> None:
                 calls.append((index, action, *arguments(env)))
 
             return one
         clauses = comprehensions.compile_clauses(item.generators, self.exprs.compile, item.call)
-        arguments, action = self.exprs.arguments(item.call.args, item.call.kwargs), item.call.action
         meter = METER
 
         def spread(env: Env, calls: list[Any]) -> None:
             for scope in comprehensions.bindings(clauses, env.copy()):
-                calls.append((index, action, *arguments(scope)))
+                policy = () if computed is None else (computed(scope),)
+                calls.append((index, action, *arguments(scope), *policy))
                 if len(calls) > meter.items:
                     raise meter.too_many_items(len(calls))
 

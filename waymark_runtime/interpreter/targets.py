@@ -12,8 +12,8 @@ from typing import Any
 
 from waymark_runtime import ir
 from waymark_runtime.errors import InternalError
-from waymark_runtime.interpreter.code import Assign, Env, Eval
 from waymark_runtime.interpreter import library
+from waymark_runtime.interpreter.code import Assign, Env, Eval
 from waymark_runtime.interpreter.guards import hashed
 from waymark_runtime.interpreter.limits import METER
 from waymark_runtime.interpreter.operators import unbound

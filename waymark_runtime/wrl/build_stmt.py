@@ -277,7 +277,13 @@ class StmtBuilder(Transformer[Token, Any]):
         args = args or NO_ARGS
         policy = None
         if (retry, backoff, timeout) != (None, None, None):
-            policy = ir.Policy(**(retry or {}), backoff=backoff, timeout=timeout)
+            computed = isinstance(timeout, EXPR_TYPES)
+            policy = ir.Policy(
+                **(retry or {}),
+                backoff=backoff,
+                timeout=None if computed else timeout,
+                timeout_expr=timeout if computed else None,
+            )
         return ir.ActionCall(
             action=path_of(path), args=args.args, kwargs=args.kwargs, policy=policy
         )
@@ -294,12 +300,15 @@ class StmtBuilder(Transformer[Token, Any]):
     def retry(self, meta: Any, children: list[Any]) -> dict[str, Any]:
         fields = {
             "attempts": "attempts",
+            "attempts_expr": "attempts_expr",
             "on": "exception_types",
             "backoff_seconds": "backoff_seconds",
         }
         return {fields[name]: value for name, value in _options(present(children)).items()}
 
     def attempts(self, meta: Any, children: list[Any]) -> PolicyOption:
+        if isinstance(children[0], EXPR_TYPES):
+            return PolicyOption("attempts_expr", children[0], meta)
         if not isinstance(children[0], int):
             raise syntax_error(meta, "`attempts` must be an integer")
         return PolicyOption("attempts", children[0], meta)
@@ -334,8 +343,8 @@ class StmtBuilder(Transformer[Token, Any]):
     def jitter(self, meta: Any, children: list[Any]) -> PolicyOption:
         return PolicyOption("jitter", children[0], meta)
 
-    def timeout(self, meta: Any, children: list[Any]) -> int | float:
-        value: int | float = children[0]
+    def timeout(self, meta: Any, children: list[Any]) -> int | float | ir.Expr:
+        value: int | float | ir.Expr = children[0]
         return value
 
     def gather(self, meta: Any, children: list[Any]) -> GatherHead:

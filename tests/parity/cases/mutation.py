@@ -3,6 +3,9 @@ and augmented, through aliases, across awaits), items of dicts and lists, `asser
 formatting. Every mutation is followed by an await, so the durable side reads it back from
 stored state."""
 
+# The bodies use `%` formatting, and read deleted names, on purpose.
+# ruff: noqa: UP031, F505, F507, F821
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -206,5 +209,5 @@ class PercentErrors(Workflow):
         if case == 1:
             return "%s" % ("a", "b")
         if case == 2:
-            return "%(missing)s" % {"name": 1}
+            return "%(missing)s" % {}
         return "%d" % "text"

@@ -94,12 +94,11 @@ NESTED_AWAIT = _rule(
     "WM105",
     "nested-await",
     "refuses `await` where its statement form cannot keep CPython's order: inside a "
-    "comprehension body, in an unpacking target or an augmented item assignment, in a `case` "
+    "comprehension body, in an unpacking target or an augmented slice assignment, in a `case` "
     "guard",
     "An await inside an expression is lowered to awaits into temporaries, in CPython's order. "
     "A comprehension body runs in its own scope once per item, a guard is evaluated per case, "
-    "and the other positions read values before the await that a statement-level await would "
-    "read after it.",
+    "and the other positions are evaluated in an order the temporaries do not keep.",
     "prices = [await price(item) for item in items]",
     "`prices = await asyncio.gather(*[price(item) for item in items])`, or a `for` loop; await "
     "into a name first in the other positions.",

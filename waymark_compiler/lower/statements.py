@@ -95,6 +95,12 @@ def lower_AnnAssign(node: cst.AnnAssign, ctx: Ctx) -> list[ir.Stmt]:
 
 @statement
 def lower_AugAssign(node: cst.AugAssign, ctx: Ctx) -> list[ir.Stmt]:
+    """`t op= v`: the parts of `t` (and their awaits) first, then the read, then `v`."""
+    before = hoist_target(node.target, ctx) if has_await(node.target) else []
+    return before + _augmented(node, ctx)
+
+
+def _augmented(node: cst.AugAssign, ctx: Ctx) -> list[ir.Stmt]:
     op = AUGMENTED[type(node.operator)]
     span = ctx.span(node)
     target = lower_target(node.target, ctx)
@@ -108,21 +114,46 @@ def lower_AugAssign(node: cst.AugAssign, ctx: Ctx) -> list[ir.Stmt]:
         return []
     if not has_await(node.value):
         return [ir.AugAssign(target=target, op=op, value=lower_expr(node.value, ctx), span=span)]
-    if not isinstance(target, ir.Name):
-        # Python reads `d[k]` before awaiting; through a temporary it would read it after.
-        help = "await into a name first, then `d[k] += value`"
-        ctx.error(
-            rules.NESTED_AWAIT,
-            node.value,
-            "`await` in an augmented item assignment",
-            "nested",
-            help,
-        )
+    if isinstance(target, ir.Subscript) and isinstance(target.index, ir.Slice):
+        help = "await into a name first, then `xs[i:j] += value`"
+        message = "`await` in an augmented slice assignment"
+        ctx.error(rules.NESTED_AWAIT, node.value, message, "nested", help)
         return []
+    if not isinstance(target, ir.Name):
+        return _augmented_place(target, op, node.value, span, ctx)
     # A name cannot change while the awaits run: reading it after them is reading it before.
     before = hoist(node.value, ctx)
     value = lower_expr(node.value, ctx)
     return [*before, ir.AugAssign(target=target, op=op, value=value, span=span)]
+
+
+def _augmented_place(
+    target: ir.Subscript | ir.Attribute,
+    op: ir.BinOperator,
+    value: cst.BaseExpression,
+    span: ir.Span,
+    ctx: Ctx,
+) -> list[ir.Stmt]:
+    """`d[k] += await f()`, `o.a += await f()`: CPython evaluates `d` and `k` and reads `d[k]`
+    before the await, then updates that value in place and stores it back."""
+
+    def keep(expr: ir.Expr) -> tuple[ir.Name, ir.Assign]:
+        name = ir.Name(id=ctx.temp(), span=span)
+        return name, ir.Assign(targets=(name,), value=expr, span=span)
+
+    owner, out = keep(target.value)
+    steps: list[ir.Stmt] = [out]
+    place: ir.Subscript | ir.Attribute
+    if isinstance(target, ir.Subscript):
+        key, read_key = keep(target.index)
+        steps.append(read_key)
+        place = ir.Subscript(value=owner, index=key, span=target.span)
+    else:
+        place = ir.Attribute(value=owner, attr=target.attr, span=target.span)
+    current, read = keep(place)
+    steps += [read, *hoist(value, ctx)]
+    update = ir.AugAssign(target=current, op=op, value=lower_expr(value, ctx), span=span)
+    return [*steps, update, ir.Assign(targets=(place,), value=current, span=span)]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -127,11 +127,15 @@ SELF_MUTATION = _rule(
 SELF_READ = _rule(
     "WM108",
     "self-read",
-    "refuses reading attributes of `self` or using `self` as a value",
-    "Only helper methods are reachable through `self`; class attributes are not part of "
-    "the compiled program.",
-    "limit = self.limit",
-    "Use a module-level constant, or an argument of `run()`.",
+    "refuses reading attributes of `self` that are not constant configuration, using `self` as "
+    "a value, and an `__init__` that does more than set `self.<name>` to constants",
+    "`run()` resumes in processes where the object that started the instance does not exist. "
+    "Helper methods, constant class attributes and `self.x = <constant>` in a parameterless "
+    "`__init__` are fixed by the source and are read as such; anything else set on the object "
+    "would be lost.",
+    "def __init__(self, limit: int) -> None:\n    self.limit = limit",
+    "Set `self.limit = 10` (a constant) in `__init__` or on the class, or pass `limit` to "
+    "`run()`.",
 )
 
 GLOBAL_STATEMENT = _rule(

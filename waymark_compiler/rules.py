@@ -134,8 +134,7 @@ SELF_READ = _rule(
     "`__init__` are fixed by the source and are read as such; anything else set on the object "
     "would be lost.",
     "def __init__(self, limit: int) -> None:\n    self.limit = limit",
-    "Set `self.limit = 10` (a constant) in `__init__` or on the class, or pass `limit` to "
-    "`run()`.",
+    "Set `self.limit = 10` (a constant) in `__init__` or on the class, or pass `limit` to `run()`.",
 )
 
 GLOBAL_STATEMENT = _rule(

@@ -376,9 +376,11 @@ def _attribute_target(node: cst.Attribute, ctx: Ctx) -> ir.Target:
             help,
         )
     elif ctx.symbol(node.value) is not None:
-        help = "module-level classes and values are shared by every instance: keep state in locals"
-        message = f"assignment to attribute `{ctx.code(node)}` of a global"
-        ctx.error(rules.ATTRIBUTE_ASSIGNMENT, node, message, "mutates a global", help)
+        help = "keep the value in a local variable, or pass it as an input"
+        message = (
+            f"assignment to attribute `{ctx.code(node)}` of module-level `{ctx.code(node.value)}`"
+        )
+        ctx.error(rules.ATTRIBUTE_ASSIGNMENT, node, message, "shared by every instance", help)
     else:
         value = lower_expr(node.value, ctx)
         return ir.Attribute(value=value, attr=node.attr.value, span=ctx.span(node))

@@ -47,6 +47,11 @@ CASES = [
     (body("f(a=1, b)"), 6, 7, "positional argument follows a keyword argument"),
     (body("await action m:f() retry(attempts=1, attempts=2)"), 6, 42, "`attempts` is given twice"),
     (body("await action m:f() backoff(base=1)"), 6, 24, "`backoff` needs `multiplier=`"),
+    (body("del a + 1"), 6, 5, "`del` takes names and subscripts"),
+    (body("del a.b"), 6, 5, "`del` takes names and subscripts"),
+    (body("del"), 6, 8, "expected an expression, found end of line"),
+    (body("await action m:f() retry(attempts=(n), attempts=2)"), 6, 44, "`attempts` is given twice"),
+    (body("await action m:f() timeout((n)"), 6, 31, "unclosed `(`"),
     (HEADER.replace("run()", "run(*)"), 5, 8, "`*` must be followed by a keyword-only parameter"),
 ]  # fmt: skip
 

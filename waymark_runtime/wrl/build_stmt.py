@@ -300,15 +300,17 @@ class StmtBuilder(Transformer[Token, Any]):
     def retry(self, meta: Any, children: list[Any]) -> dict[str, Any]:
         fields = {
             "attempts": "attempts",
-            "attempts_expr": "attempts_expr",
             "on": "exception_types",
             "backoff_seconds": "backoff_seconds",
         }
-        return {fields[name]: value for name, value in _options(present(children)).items()}
+        options = _options(present(children))
+        if isinstance(options.get("attempts"), EXPR_TYPES):  # `attempts=(expr)`: computed
+            fields["attempts"] = "attempts_expr"
+        return {fields[name]: value for name, value in options.items()}
 
     def attempts(self, meta: Any, children: list[Any]) -> PolicyOption:
         if isinstance(children[0], EXPR_TYPES):
-            return PolicyOption("attempts_expr", children[0], meta)
+            return PolicyOption("attempts", children[0], meta)
         if not isinstance(children[0], int):
             raise syntax_error(meta, "`attempts` must be an integer")
         return PolicyOption("attempts", children[0], meta)

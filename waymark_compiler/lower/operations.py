@@ -217,7 +217,8 @@ def _gathered_call(node: cst.BaseExpression, ctx: Ctx) -> ir.ActionCall | None:
             if func.attr.value == "run_action":
                 return run_action(node, ctx)
             if ctx.helpers.get(func.attr.value):
-                return _gathered_helper(node, func.attr.value, ctx)
+                _gathered_helper(node, func.attr.value, ctx)
+                return None
         elif (child := child_class(node, ctx)) is not None:
             return child_call(node, child, ctx)
         else:

@@ -78,13 +78,8 @@ def _init_body(
     extra = [*params.posonly_params, *params.params[1:], *params.kwonly_params]
     if extra or isinstance(params.star_arg, cst.Param) or params.star_kwarg is not None:
         help = "the runtime never calls `__init__` with arguments: pass them to `run()` instead"
-        sink.error(
-            rules.SELF_READ,
-            source.span(init.params),
-            "`__init__` of a workflow takes parameters",
-            "parameters",
-            help,
-        )
+        message = "`__init__` of a workflow takes parameters"
+        sink.error(rules.SELF_READ, source.span(init.params), message, "parameters", help)
         return
     self_name = params.params[0].name.value if params.params else "self"
     body = init.body.body if isinstance(init.body, cst.IndentedBlock) else ()

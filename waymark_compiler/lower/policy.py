@@ -38,14 +38,10 @@ def _non_constant(node: cst.CSTNode, ctx: Ctx, what: str) -> _Refused:
 
 def constant(node: cst.BaseExpression, ctx: Ctx, what: str) -> Any:
     """The compile-time value of `node`, or `_Refused` after reporting why it is not one."""
-    before = len(ctx.sink.items)
-    lowered = lower_expr(node, ctx)
-    if len(ctx.sink.items) != before:
-        raise _Refused()
-    try:
-        return evaluate(lowered)
-    except (ValueError, TypeError, ArithmeticError):
-        raise _non_constant(node, ctx, what) from None
+    value = _value_or_expr(node, ctx)
+    if _is_expr(value):
+        raise _non_constant(node, ctx, what)
+    return value
 
 
 def _value_or_expr(node: cst.BaseExpression, ctx: Ctx) -> Any:

@@ -130,9 +130,9 @@ def statement(draw: st.DrawFn, indent: int, depth: int, loops: tuple[str, ...]) 
     if kind == "table":
         return [f"{pad}table[{draw(expr)} % 4] = {draw(expr)}"]
     if kind == "delete":  # a missing key or index raises, as in CPython
-        container = draw(st.sampled_from(["table", "acc"]))
-        index = draw(st.sampled_from([f"{draw(expr)} % 4", "1:3", "::2"]))
-        return [f"{pad}del {container}[{index}]"] if container == "acc" or ":" not in index else []
+        if draw(st.booleans()):
+            return [f"{pad}del table[{draw(expr)} % 4]"]
+        return [f"{pad}del acc[{draw(st.sampled_from([f'{draw(expr)} % 4', '1:3', '::2']))}]"]
     if kind == "rebind":  # a read of the deleted name before it is bound again raises
         return [f"{pad}del {var}", f"{pad}{var} = {draw(expr)}"]
     if kind == "item_aug":

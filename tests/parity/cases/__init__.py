@@ -200,6 +200,10 @@ CASES: tuple[ParityCase, ...] = (
     # mutation of held values: del, attributes, items, assert, % formatting
     _case("mutation", "DeleteNames", {"read_after": True}, {"read_after": False}),
     _case("mutation", "DeleteUnbound", {"first": True}, {"first": False}),
+    *(
+        _case("mutation", "DeletedInComprehension", {"where": where})
+        for where in ("generator", "list", "dict", "first-iterable")
+    ),
     _case(
         "mutation",
         "DeleteItems",

@@ -71,6 +71,24 @@ class DeleteNames(Workflow):
 
 
 @workflow
+class DeletedInComprehension(Workflow):
+    """A deleted variable read inside a comprehension: a free variable of its scope (a
+    generator expression; every comprehension before Python 3.12), or read outside it."""
+
+    async def run(self, where: str) -> object:
+        gone = [1, 2]
+        del gone
+        await echo(None)
+        if where == "generator":
+            return sum(x for x in range(2) if x != gone)
+        if where == "list":
+            return [x for x in range(2) if x != gone]
+        if where == "dict":
+            return {x: gone for x in range(2)}
+        return [x for x in gone]
+
+
+@workflow
 class DeleteUnbound(Workflow):
     async def run(self, first: bool) -> int:
         if first:

@@ -244,10 +244,12 @@ def fstrings(sub: Strategy[ir.Expr], nested: bool = True) -> Strategy[ir.FString
 
 @cache
 def targets(depth: int = 2) -> Strategy[ir.Target]:
-    """Assignment targets: names, subscripts, tuples of targets with at most one starred."""
+    """Assignment targets: names, subscripts, attributes, tuples of targets with at most one
+    starred."""
     simple = st.one_of(
         names(),
         st.builds(ir.Subscript, value=names(), index=leaf_expressions()),
+        st.builds(ir.Attribute, value=names(), attr=identifiers()),
     )
     if depth <= 0:
         return simple
@@ -344,14 +346,27 @@ def backoffs() -> Strategy[ir.Backoff]:
 
 
 def policies() -> Strategy[ir.Policy]:
-    """Retry policies with any subset of options set (including none at all)."""
+    """Retry policies with any subset of options set (including none at all); `attempts` and
+    `timeout` constant or computed."""
     return st.builds(
-        ir.Policy,
-        attempts=st.none() | st.integers(min_value=1, max_value=100),
+        _policy,
+        attempts=st.none() | st.integers(min_value=1, max_value=100) | leaf_expressions(),
         exception_types=st.none() | _few(class_names()),
         backoff_seconds=st.none() | _seconds(),
         backoff=st.none() | backoffs(),
-        timeout=st.none() | _seconds(),
+        timeout=st.none() | _seconds() | leaf_expressions(),
+    )
+
+
+def _policy(attempts: Any, timeout: Any, **fields: Any) -> ir.Policy:
+    computed_attempts = not (attempts is None or isinstance(attempts, int))
+    computed_timeout = not (timeout is None or isinstance(timeout, int | float))
+    return ir.Policy(
+        attempts=None if computed_attempts else attempts,
+        attempts_expr=attempts if computed_attempts else None,
+        timeout=None if computed_timeout else timeout,
+        timeout_expr=timeout if computed_timeout else None,
+        **fields,
     )
 
 
@@ -398,7 +413,12 @@ def operations(sub: Strategy[ir.Expr] | None = None) -> Strategy[ir.Operation]:
 
 def simple_statements(sub: Strategy[ir.Expr] | None = None) -> Strategy[ir.Stmt]:
     sub = expressions(2) if sub is None else sub
-    aug_target = names() | st.builds(ir.Subscript, value=names(), index=sub)
+    aug_target = (
+        names()
+        | st.builds(ir.Subscript, value=names(), index=sub)
+        | st.builds(ir.Attribute, value=names(), attr=identifiers())
+    )
+    deleted = names() | st.builds(ir.Subscript, value=names(), index=sub)
     return st.one_of(
         st.builds(ir.Assign, targets=_few(targets(), 2, 1), value=sub, span=spans()),
         st.builds(
@@ -413,6 +433,7 @@ def simple_statements(sub: Strategy[ir.Expr] | None = None) -> Strategy[ir.Stmt]
         st.builds(ir.Break, span=spans()),
         st.builds(ir.Continue, span=spans()),
         st.builds(ir.Pass, span=spans()),
+        st.builds(ir.Delete, targets=_few(deleted, 3, 1), span=spans()),
         st.builds(ir.Return, value=st.none() | sub, span=spans()),
         st.builds(ir.Raise, exc=st.none() | sub, span=spans()),
         st.builds(

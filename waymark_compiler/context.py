@@ -65,6 +65,8 @@ class Ctx:
     replaced: dict[int, ir.Expr] = field(default_factory=dict)
     loops: list[LoopFrame] = field(default_factory=list)
     finals: list[FinallyFrame] = field(default_factory=list)
+    # `self.<name>` configuration of the class: constant expressions (see lower/config.py)
+    config: Mapping[str, cst.BaseExpression] = field(default_factory=dict)
 
     def span(self, node: cst.CSTNode) -> ir.Span:
         return self.source.span(node)

@@ -94,12 +94,11 @@ NESTED_AWAIT = _rule(
     "WM105",
     "nested-await",
     "refuses `await` where its statement form cannot keep CPython's order: inside a "
-    "comprehension body, in an unpacking target or an augmented item assignment, in a `case` "
+    "comprehension body, in an unpacking target or an augmented slice assignment, in a `case` "
     "guard",
     "An await inside an expression is lowered to awaits into temporaries, in CPython's order. "
     "A comprehension body runs in its own scope once per item, a guard is evaluated per case, "
-    "and the other positions read values before the await that a statement-level await would "
-    "read after it.",
+    "and the other positions are evaluated in an order the temporaries do not keep.",
     "prices = [await price(item) for item in items]",
     "`prices = await asyncio.gather(*[price(item) for item in items])`, or a `for` loop; await "
     "into a name first in the other positions.",
@@ -128,11 +127,14 @@ SELF_MUTATION = _rule(
 SELF_READ = _rule(
     "WM108",
     "self-read",
-    "refuses reading attributes of `self` or using `self` as a value",
-    "Only helper methods are reachable through `self`; class attributes are not part of "
-    "the compiled program.",
-    "limit = self.limit",
-    "Use a module-level constant, or an argument of `run()`.",
+    "refuses reading attributes of `self` that are not constant configuration, using `self` as "
+    "a value, and an `__init__` that does more than set `self.<name>` to constants",
+    "`run()` resumes in processes where the object that started the instance does not exist. "
+    "Helper methods, constant class attributes and `self.x = <constant>` in a parameterless "
+    "`__init__` are fixed by the source and are read as such; anything else set on the object "
+    "would be lost.",
+    "def __init__(self, limit: int) -> None:\n    self.limit = limit",
+    "Set `self.limit = 10` (a constant) in `__init__` or on the class, or pass `limit` to `run()`.",
 )
 
 GLOBAL_STATEMENT = _rule(
@@ -232,20 +234,22 @@ RAISE_FROM = _rule(
 DEL_STATEMENT = _rule(
     "WM119",
     "del-statement",
-    "refuses `del`",
-    "Unbinding names and deleting items is not part of the language.",
-    "del cache[key]",
-    "`cache.pop(key)` for dict items; rebind names instead of deleting them.",
+    "refuses `del` of an attribute",
+    "`del name` and `del container[key]` run as in CPython. Removing an attribute from a "
+    "model or dataclass leaves a value its class cannot rebuild from its fields.",
+    "del order.note",
+    "Build a new value without the attribute, or set it to `None`.",
 )
 
 ASSERT_STATEMENT = _rule(
     "WM120",
     "assert-statement",
-    "refuses `assert`",
-    "Python drops `assert` under `-O`, so its meaning depends on how the interpreter was "
-    "started; a compiled workflow must mean one thing.",
+    "no longer reported: `assert` is supported (it was refused before)",
+    "`assert test, message` runs as CPython runs it by default: the message is evaluated only "
+    "when the test fails, and `AssertionError(message)` is raised. The workflow is compiled "
+    "from its source, so `python -O` does not remove it.",
     "assert total > 0, 'empty order'",
-    "`if not total > 0: raise ValueError('empty order')`.",
+    "Nothing: the code compiles as written.",
 )
 
 WALRUS = _rule(
@@ -314,9 +318,13 @@ NON_CONSTANT_DEFAULT = _rule(
 NON_CONSTANT_POLICY = _rule(
     "WM127",
     "non-constant-policy",
-    "refuses retry, backoff and timeout policies whose fields are not constants",
-    "Policies are part of the compiled program's visible syntax and are fixed when it is compiled.",
-    "retry=RetryPolicy(attempts=max_attempts)",
+    "refuses policies whose fields are not of their kind: retry classes, backoff fields and "
+    "`backoff_seconds` that are not constants, and `attempts` or `timeout` constants that are "
+    "not numbers",
+    "`attempts` and `timeout` may be computed (they are evaluated when the action is "
+    "dispatched); the other fields are part of the program's visible syntax and are fixed when "
+    "it is compiled.",
+    "backoff=BackoffPolicy(base_delay=delay)",
     "Use a literal or a module-level constant.",
 )
 
@@ -361,12 +369,12 @@ SLEEP_FORM = _rule(
 ATTRIBUTE_ASSIGNMENT = _rule(
     "WM132",
     "attribute-assignment",
-    "refuses assigning to attributes of values",
-    "Values in workflow state are data; mutating an attribute of a model in place is not "
-    "part of the language.",
-    "order.status = 'paid'",
-    "Build a new value: `order = order.model_copy(update=...)` in an action, or construct "
-    "a new model.",
+    "refuses assigning to attributes of module-level names (classes, modules, constants)",
+    "A workflow may assign attributes of the values it holds (`order.status = 'paid'`), which "
+    "runs as in CPython. A class or module attribute is shared by every instance and every "
+    "process, so changing it from a workflow cannot be durable.",
+    "Order.default_status = 'paid'",
+    "Keep the value in a local variable, or pass it as an input.",
 )
 
 EXCEPT_TYPE = _rule(
@@ -418,14 +426,14 @@ RESERVED_NAME = _rule(
 STRING_FORMATTING = _rule(
     "WM138",
     "string-formatting",
-    "refuses `%` formatting of string literals, and `str.format` unless the template is a "
-    "string literal whose arguments are names or constants, each used by a field",
-    "`%` and a template computed at run time look up fields and conversions on arbitrary "
-    "values in ways the runtime cannot reproduce for every type. A literal template is "
-    "compiled to the f-string it means; its arguments must be names or constants so that "
-    "evaluating them where the fields stand is the same as evaluating them first.",
-    "message = 'hello %s' % name",
-    "Use an f-string (`f'hello {name}'`), or `'hello {}'.format(name)`.",
+    "refuses `str.format` unless the template is a string literal whose arguments are names or "
+    "constants, each used by a field",
+    "A template computed at run time looks fields up on arbitrary values in ways the runtime "
+    "cannot reproduce for every type. A literal template is compiled to the f-string it "
+    "means; its arguments must be names or constants so that evaluating them where the "
+    "fields stand is the same as evaluating them first. (`%` formatting is supported.)",
+    "message = template.format(name)",
+    "Use an f-string (`f'hello {name}'`), `'hello {}'.format(name)` or `'hello %s' % name`.",
 )
 
 UNSUPPORTED_LITERAL = _rule(
@@ -650,4 +658,6 @@ _ALL: tuple[Rule, ...] = (
 RULES: Mapping[str, Rule] = MappingProxyType({rule.code: rule for rule in _ALL})
 
 # Codes of constructs that are supported now: kept (a code never changes meaning), never reported.
-RETIRED: frozenset[str] = frozenset({TRY_FINALLY.code, ELSE_CLAUSE.code, TIMEDELTA_FORM.code})
+RETIRED: frozenset[str] = frozenset(
+    {TRY_FINALLY.code, ELSE_CLAUSE.code, TIMEDELTA_FORM.code, ASSERT_STATEMENT.code}
+)

@@ -301,8 +301,8 @@ Expr: TypeAlias = (
 )
 
 # An assignment target: a name, a (nested) tuple of targets with at most one starred name,
-# or `container[index]`.
-Target: TypeAlias = Name | TupleExpr | Starred | Subscript
+# `container[index]`, or `value.attr` (a field of a model or dataclass the workflow holds).
+Target: TypeAlias = Name | TupleExpr | Starred | Subscript | Attribute
 
 
 # ---------------------------------------------------------------------------------------------
@@ -323,11 +323,14 @@ class Backoff:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Policy:
-    """The `run_action` options, all compile-time constants.
+    """The `run_action` options.
 
     `attempts` is the total number of executions (None: the default, one execution for a raised
     exception). `exception_types` are class names matched against the exception's class and its
     bases (None: any exception but `ActionTimeout`). `timeout` is seconds per attempt.
+    `attempts_expr` and `timeout_expr`, when set, are computed instead (the constant field is
+    then None): evaluated when the action is dispatched, a timeout giving seconds or a
+    `timedelta`. The other fields are constants.
     """
 
     attempts: int | None = None
@@ -335,6 +338,8 @@ class Policy:
     backoff_seconds: float | None = None
     backoff: Backoff | None = None
     timeout: float | None = None
+    attempts_expr: Expr | None = None
+    timeout_expr: Expr | None = None
     span: Span | None = _span()
 
 
@@ -479,9 +484,17 @@ class Assign:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AugAssign:
-    target: Name | Subscript
+    target: Name | Subscript | Attribute
     op: BinOperator
     value: Expr
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Delete:
+    """`del a, d[k], xs[i:j]`: each target unbound or removed, left to right."""
+
+    targets: tuple[Name | Subscript, ...]
     span: Span | None = _span()
 
 
@@ -604,6 +617,7 @@ class Log:
 Stmt: TypeAlias = (
     Assign
     | AugAssign
+    | Delete
     | ExprStmt
     | Await
     | If

@@ -145,9 +145,14 @@ def test_every_wait_kind_has_its_own_tag() -> None:
 
 
 def test_the_spelled_out_encoding_of_a_call_names_every_field() -> None:
-    """`PendingCall` is encoded by hand (it is the hot record): a new field must appear there."""
-    call = PendingCall(node="n1", item=0, target="m:f", args=(1,), kwargs={"k": 2})
-    document = encode_state(InstanceState(wait=CallsWait(calls=(call,), pending=1)))
-    (encoded,) = document["wait"]["calls"]
-    assert list(encoded) == [field.name for field in dataclasses.fields(PendingCall)]
-    assert decode_state(document).wait == CallsWait(calls=(call,), pending=1)
+    """`PendingCall` is encoded by hand (it is the hot record): a new field must appear there.
+    A call without computed policy values leaves `policy` out."""
+    computed = PendingCall(node="n1", item=0, target="m:f", args=(1,), kwargs={"k": 2},
+                           policy={"attempts": 3, "timeout": 1.5})  # fmt: skip
+    plain = PendingCall(node="n2", item=1, target="m:f", args=(), kwargs={})
+    wait = CallsWait(calls=(computed, plain), pending=2)
+    document = encode_state(InstanceState(wait=wait))
+    first, second = document["wait"]["calls"]
+    assert list(first) == [field.name for field in dataclasses.fields(PendingCall)]
+    assert "policy" not in second
+    assert decode_state(document).wait == wait

@@ -17,7 +17,7 @@ import asyncio
 
 from waymark import Workflow, workflow
 
-from tests.parity.generated_support import echo
+from tests.parity.generated_support import Box, echo
 
 
 @workflow
@@ -30,8 +30,10 @@ class Generated(Workflow):
         acc = []
         table = {}
         text = ""
+        box = Box()
+        alias = box
 """
-FOOTER = "        return [v0, v1, v2, v3, acc, table, text]\n"
+FOOTER = "        return [v0, v1, v2, v3, acc, table, text, alias.n]\n"
 
 
 @st.composite
@@ -107,6 +109,7 @@ def statement(draw: st.DrawFn, indent: int, depth: int, loops: tuple[str, ...]) 
     pad = " " * indent
     expr = int_expr(2, loops)
     kinds = ["assign", "aug", "append", "await", "fstring", "raise_if", "table", "reshape"]
+    kinds += ["delete", "rebind", "item_aug", "attribute", "percent", "assert"]
     if depth > 0:
         kinds += ["if", "for", "while", "try", "match"]
     if loops:
@@ -126,6 +129,27 @@ def statement(draw: st.DrawFn, indent: int, depth: int, loops: tuple[str, ...]) 
         return [f'{pad}text += f"[{{{var}{spec}}}]"']
     if kind == "table":
         return [f"{pad}table[{draw(expr)} % 4] = {draw(expr)}"]
+    if kind == "delete":  # a missing key or index raises, as in CPython
+        if draw(st.booleans()):
+            return [f"{pad}del table[{draw(expr)} % 4]"]
+        return [f"{pad}del acc[{draw(st.sampled_from([f'{draw(expr)} % 4', '1:3', '::2']))}]"]
+    if kind == "rebind":  # a read of the deleted name before it is bound again raises
+        return [f"{pad}del {var}", f"{pad}{var} = {draw(expr)}"]
+    if kind == "item_aug":
+        return [f"{pad}if acc:", f"{pad}    acc[{draw(expr)} % len(acc)] += {draw(expr)}"]
+    if kind == "attribute":
+        op = draw(st.sampled_from(["=", "+=", "-="]))
+        return [f"{pad}{draw(st.sampled_from(['box', 'alias']))}.n {op} {draw(expr)}"]
+    if kind == "percent":
+        template = draw(st.sampled_from(["%d|", "%+05d;", "%s-%r ", "%(k)x."]))
+        if template == "%s-%r ":
+            return [f'{pad}text += "{template}" % ({var}, {draw(expr)})']
+        if template == "%(k)x.":
+            return [f'{pad}text += "{template}" % {{"k": {draw(expr)}}}']
+        return [f'{pad}text += "{template}" % {draw(expr)}']
+    if kind == "assert":
+        message = draw(st.sampled_from(["", f", {var}", f", f'v={{{var}}}'"]))
+        return [f"{pad}assert {draw(condition(1, loops))}{message}"]
     if kind == "reshape":
         return [
             f"{pad}acc = {draw(st.sampled_from(['acc[::2]', 'sorted(acc)', 'acc[1:] + acc[:1]', 'list(reversed(acc))']))}"

@@ -1,4 +1,4 @@
-from waymark import RetryPolicy, Workflow, action, workflow
+from waymark import BackoffPolicy, RetryPolicy, Workflow, action, workflow
 
 
 @action
@@ -8,5 +8,8 @@ async def flaky() -> int:
 
 @workflow
 class PolicyWorkflow(Workflow):
-    async def run(self, attempts: int) -> int:
-        return await self.run_action(flaky(), retry=RetryPolicy(attempts=attempts))  # error: WM127 @74
+    async def run(self, attempts: int, delay: float) -> int:
+        first = await self.run_action(flaky(), retry=RetryPolicy(attempts=attempts))
+        second = await self.run_action(flaky(), backoff=BackoffPolicy(base_delay=delay))  # error: WM127 @82
+        third = await self.run_action(flaky(), retry=RetryPolicy(attempts="3"))  # error: WM127 @75
+        return first + second + third

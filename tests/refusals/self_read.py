@@ -3,7 +3,7 @@ from waymark import Workflow, workflow
 
 @workflow
 class LimitWorkflow(Workflow):
-    limit = 10
+    seen = []
 
     async def run(self, n: int) -> int:
-        return min(n, self.limit)  # error: WM108 @23
+        return min(n, len(self.seen))  # error: WM108 @27

@@ -37,7 +37,7 @@ CASES = [
     (body("x = a."), 6, 11, "expected a name after `.`"),
     (body("x = 1 @"), 6, 12, "expected an expression after the operator"),
     (body("x = 'a\\q'"), 6, 9, "invalid escape sequence in string"),
-    (body("a.b = 1"), 6, 5, "cannot assign to an attribute"),
+    (body("a + 1 = 1"), 6, 5, "cannot assign to this expression"),
     (body("x = y = await action m:f()"), 6, 5, "an await assigns exactly one target"),
     (body("x = return"), 6, 9, "`return` is a keyword; write `` `return` `` to use it as a name"),
     (body("x = enum m:Color"), 6, 14, "an enum member is written `module:Class.MEMBER`"),
@@ -47,6 +47,11 @@ CASES = [
     (body("f(a=1, b)"), 6, 7, "positional argument follows a keyword argument"),
     (body("await action m:f() retry(attempts=1, attempts=2)"), 6, 42, "`attempts` is given twice"),
     (body("await action m:f() backoff(base=1)"), 6, 24, "`backoff` needs `multiplier=`"),
+    (body("del a + 1"), 6, 5, "`del` takes names and subscripts"),
+    (body("del a.b"), 6, 5, "`del` takes names and subscripts"),
+    (body("del"), 6, 8, "expected an expression, found end of line"),
+    (body("await action m:f() retry(attempts=(n), attempts=2)"), 6, 44, "`attempts` is given twice"),
+    (body("await action m:f() timeout((n)"), 6, 31, "unclosed `(`"),
     (HEADER.replace("run()", "run(*)"), 5, 8, "`*` must be followed by a keyword-only parameter"),
 ]  # fmt: skip
 

@@ -106,11 +106,6 @@ def is_string_literal(node: cst.BaseExpression) -> bool:
 @expression
 def lower_BinaryOperation(node: cst.BinaryOperation, ctx: Ctx) -> ir.Expr:
     op = BINARY[type(node.operator)]
-    if op == "%" and is_string_literal(node.left):
-        help = "use an f-string: f'...{value}...'"
-        return ctx.error(
-            rules.STRING_FORMATTING, node, "`%` formatting of a string", "printf-style", help
-        )
     left, right = lower_expr(node.left, ctx), lower_expr(node.right, ctx)
     return ir.BinOp(op=op, left=left, right=right, span=ctx.span(node))
 
@@ -370,6 +365,7 @@ def _target_name(node: cst.Name, ctx: Ctx) -> ir.Name:
 
 
 def _attribute_target(node: cst.Attribute, ctx: Ctx) -> ir.Target:
+    """`value.attr = ...` on a value the body holds; `self.x` and globals (`Order.x`) are refused."""
     if ctx.is_self(node.value):
         help = "keep state in local variables and pass them to helper methods"
         ctx.error(
@@ -379,8 +375,13 @@ def _attribute_target(node: cst.Attribute, ctx: Ctx) -> ir.Target:
             "mutates self",
             help,
         )
+    elif ctx.symbol(node.value) is not None:
+        help = "keep the value in a local variable, or pass it as an input"
+        message = (
+            f"assignment to attribute `{ctx.code(node)}` of module-level `{ctx.code(node.value)}`"
+        )
+        ctx.error(rules.ATTRIBUTE_ASSIGNMENT, node, message, "shared by every instance", help)
     else:
-        help = "build a new value instead of mutating an attribute in place"
-        message = f"assignment to attribute `{ctx.code(node)}`"
-        ctx.error(rules.ATTRIBUTE_ASSIGNMENT, node, message, "mutates a value", help)
+        value = lower_expr(node.value, ctx)
+        return ir.Attribute(value=value, attr=node.attr.value, span=ctx.span(node))
     return ir.Name(id=TEMP_PREFIX, span=ctx.span(node))

@@ -125,8 +125,10 @@ def lower_Attribute(node: cst.Attribute, ctx: Ctx) -> ir.Expr:
     attr = node.attr.value
     if is_logger(node, ctx) or is_logger(node.value, ctx):
         return refuse_value(node, ctx)
+    if ctx.is_self(node.value) and attr in ctx.config and attr not in ctx.helpers:
+        return literal(ctx.config[attr], ctx.span(node))
     if ctx.is_self(node.value):
-        help = "use a module-level constant or an argument of `run()`"
+        help = "set it to a constant in the class body or `__init__`, or pass it to `run()`"
         return ctx.error(rules.SELF_READ, node, f"read of `self.{attr}`", "not a helper call", help)
     base = ctx.symbol(node.value)
     if isinstance(base, ClassSym) and base.kind == "enum":

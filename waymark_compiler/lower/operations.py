@@ -220,6 +220,9 @@ def _gathered_call(node: cst.BaseExpression, ctx: Ctx) -> ir.ActionCall | None:
         if isinstance(func, cst.Attribute) and ctx.is_self(func.value):
             if func.attr.value == "run_action":
                 return run_action(node, ctx)
+            if ctx.helpers.get(func.attr.value):
+                _gathered_helper(node, func.attr.value, ctx)
+                return None
         elif (child := child_class(node, ctx)) is not None:
             return child_call(node, child, ctx)
         else:
@@ -236,6 +239,13 @@ def _gathered_call(node: cst.BaseExpression, ctx: Ctx) -> ir.ActionCall | None:
         help,
     )
     return None
+
+
+def _gathered_helper(node: cst.Call, name: str, ctx: Ctx) -> None:
+    help = (f"gather the actions `{name}` awaits, or await the helper calls one after the other; "
+            "the runtime keeps one call stack per instance, so helpers cannot interleave")  # fmt: skip
+    message = f"async helper `self.{name}(...)` as an `asyncio.gather` item"
+    ctx.error(rules.GATHER_FORM, node, message, "helpers cannot run concurrently", help)
 
 
 def _spread(node: cst.BaseExpression, ctx: Ctx) -> ir.Spread | None:

@@ -1,7 +1,8 @@
 """Lowering the options of `self.run_action`: `RetryPolicy`, `BackoffPolicy` and `timeout`.
 
-Every field must be a compile-time constant (a literal or a module-level constant), so policies
-are visible syntax in the `.wrl` text.
+Fields are compile-time constants (a literal or a module-level constant), visible syntax in the
+`.wrl` text, except `attempts` and `timeout`, which may be any pure expression: evaluated when
+the action is dispatched, as CPython evaluates them when the call is made.
 """
 
 from __future__ import annotations
@@ -37,6 +38,14 @@ def _non_constant(node: cst.CSTNode, ctx: Ctx, what: str) -> _Refused:
 
 def constant(node: cst.BaseExpression, ctx: Ctx, what: str) -> Any:
     """The compile-time value of `node`, or `_Refused` after reporting why it is not one."""
+    value = _value_or_expr(node, ctx)
+    if _is_expr(value):
+        raise _non_constant(node, ctx, what)
+    return value
+
+
+def _value_or_expr(node: cst.BaseExpression, ctx: Ctx) -> Any:
+    """The compile-time value of `node`, or its IR when it is only known at run time."""
     before = len(ctx.sink.items)
     lowered = lower_expr(node, ctx)
     if len(ctx.sink.items) != before:
@@ -44,7 +53,11 @@ def constant(node: cst.BaseExpression, ctx: Ctx, what: str) -> Any:
     try:
         return evaluate(lowered)
     except (ValueError, TypeError, ArithmeticError):
-        raise _non_constant(node, ctx, what) from None
+        return lowered
+
+
+def _is_expr(value: Any) -> bool:
+    return type(value).__module__ == ir.__name__
 
 
 def _number(node: cst.BaseExpression, ctx: Ctx, what: str, allow_none: bool = False) -> Any:
@@ -108,10 +121,13 @@ def retry(node: cst.BaseExpression, ctx: Ctx) -> dict[str, Any]:
     fields = _fields(_constructor(node, ctx, "RetryPolicy"), RETRY_FIELDS, ctx, "RetryPolicy")
     out: dict[str, Any] = {}
     if "attempts" in fields:
-        attempts = constant(fields["attempts"], ctx, "`attempts`")
-        if isinstance(attempts, bool) or not isinstance(attempts, int):
-            raise _non_constant(fields["attempts"], ctx, "`attempts`")
-        out["attempts"] = attempts
+        attempts = _value_or_expr(fields["attempts"], ctx)
+        if not _is_expr(attempts) and (isinstance(attempts, bool) or not isinstance(attempts, int)):
+            help = "use an integer: the total number of executions"
+            message = "`attempts` must be an integer"
+            ctx.error(rules.NON_CONSTANT_POLICY, fields["attempts"], message, "not an int", help)
+            raise _Refused()
+        out["attempts_expr" if _is_expr(attempts) else "attempts"] = attempts
     if "exception_types" in fields:
         out["exception_types"] = _exception_types(fields["exception_types"], ctx)
     if "backoff_seconds" in fields:
@@ -134,11 +150,27 @@ def backoff(node: cst.BaseExpression, ctx: Ctx) -> ir.Backoff:
     return ir.Backoff(**values, span=ctx.span(call))
 
 
-def timeout(node: cst.BaseExpression, ctx: Ctx) -> float | None:
+def timeout(node: cst.BaseExpression, ctx: Ctx) -> float | ir.Expr | None:
+    """Seconds, from a number or a `timedelta`; an expression when only known at run time."""
     if isinstance(node, cst.Call) and ctx.symbol(node.func) == KnownSym("timedelta"):
-        return _timedelta(node, ctx)
-    value = _number(node, ctx, "`timeout`", allow_none=True)
+        try:
+            return _timedelta(node, ctx)
+        except _Dynamic:
+            return lower_expr(node, ctx)
+    value = _value_or_expr(node, ctx)
+    if _is_expr(value):
+        return value  # type: ignore[no-any-return]
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+        help = "use a number of seconds (int or float) or a `timedelta`"
+        ctx.error(
+            rules.NON_CONSTANT_POLICY, node, "`timeout` must be a number", "not a number", help
+        )
+        raise _Refused()
     return None if value is None else float(value)
+
+
+class _Dynamic(Exception):
+    """A `timedelta(...)` argument is only known at run time."""
 
 
 def _timedelta(call: cst.Call, ctx: Ctx) -> float:
@@ -150,6 +182,9 @@ def _timedelta(call: cst.Call, ctx: Ctx) -> float:
             name = TIMEDELTA_FIELDS[index]
         if name not in TIMEDELTA_FIELDS or name in parts:
             raise _non_constant(arg, ctx, "`timedelta` argument")
+        value = _value_or_expr(arg.value, ctx)
+        if _is_expr(value):
+            raise _Dynamic()
         parts[name] = _number(arg.value, ctx, f"`{name}`")
     try:
         return timedelta(**parts).total_seconds()
@@ -171,7 +206,8 @@ def policy(keywords: Sequence[cst.Arg], ctx: Ctx, span: ir.Span) -> ir.Policy | 
             elif name == "backoff":
                 fields["backoff"] = backoff(arg.value, ctx)
             else:
-                fields["timeout"] = timeout(arg.value, ctx)
+                seconds = timeout(arg.value, ctx)
+                fields["timeout_expr" if _is_expr(seconds) else "timeout"] = seconds
     except _Refused:
         return None
     return ir.Policy(**fields, span=span) if fields else None

@@ -98,10 +98,16 @@ def lower_AnnAssign(node: cst.AnnAssign, ctx: Ctx) -> list[ir.Stmt]:
 
 @statement
 def lower_AugAssign(node: cst.AugAssign, ctx: Ctx) -> list[ir.Stmt]:
+    """`t op= v`: the parts of `t` (and their awaits) first, then the read, then `v`."""
+    before = hoist_target(node.target, ctx) if has_await(node.target) else []
+    return before + _augmented(node, ctx)
+
+
+def _augmented(node: cst.AugAssign, ctx: Ctx) -> list[ir.Stmt]:
     op = AUGMENTED[type(node.operator)]
     span = ctx.span(node)
     target = lower_target(node.target, ctx)
-    if not isinstance(target, ir.Name | ir.Subscript):
+    if not isinstance(target, ir.Name | ir.Subscript | ir.Attribute):
         ctx.error(
             rules.UNSUPPORTED_STATEMENT,
             node.target,
@@ -111,21 +117,46 @@ def lower_AugAssign(node: cst.AugAssign, ctx: Ctx) -> list[ir.Stmt]:
         return []
     if not has_await(node.value):
         return [ir.AugAssign(target=target, op=op, value=lower_expr(node.value, ctx), span=span)]
-    if not isinstance(target, ir.Name):
-        # Python reads `d[k]` before awaiting; through a temporary it would read it after.
-        help = "await into a name first, then `d[k] += value`"
-        ctx.error(
-            rules.NESTED_AWAIT,
-            node.value,
-            "`await` in an augmented item assignment",
-            "nested",
-            help,
-        )
+    if isinstance(target, ir.Subscript) and isinstance(target.index, ir.Slice):
+        help = "await into a name first, then `xs[i:j] += value`"
+        message = "`await` in an augmented slice assignment"
+        ctx.error(rules.NESTED_AWAIT, node.value, message, "nested", help)
         return []
+    if not isinstance(target, ir.Name):
+        return _augmented_place(target, op, node.value, span, ctx)
     # A name cannot change while the awaits run: reading it after them is reading it before.
     before = hoist(node.value, ctx)
     value = lower_expr(node.value, ctx)
     return [*before, ir.AugAssign(target=target, op=op, value=value, span=span)]
+
+
+def _augmented_place(
+    target: ir.Subscript | ir.Attribute,
+    op: ir.BinOperator,
+    value: cst.BaseExpression,
+    span: ir.Span,
+    ctx: Ctx,
+) -> list[ir.Stmt]:
+    """`d[k] += await f()`, `o.a += await f()`: CPython evaluates `d` and `k` and reads `d[k]`
+    before the await, then updates that value in place and stores it back."""
+
+    def keep(expr: ir.Expr) -> tuple[ir.Name, ir.Assign]:
+        name = ir.Name(id=ctx.temp(), span=span)
+        return name, ir.Assign(targets=(name,), value=expr, span=span)
+
+    owner, out = keep(target.value)
+    steps: list[ir.Stmt] = [out]
+    place: ir.Subscript | ir.Attribute
+    if isinstance(target, ir.Subscript):
+        key, read_key = keep(target.index)
+        steps.append(read_key)
+        place = ir.Subscript(value=owner, index=key, span=target.span)
+    else:
+        place = ir.Attribute(value=owner, attr=target.attr, span=target.span)
+    current, read = keep(place)
+    steps += [read, *hoist(value, ctx)]
+    update = ir.AugAssign(target=current, op=op, value=lower_expr(value, ctx), span=span)
+    return [*steps, update, ir.Assign(targets=(place,), value=current, span=span)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -166,6 +197,59 @@ def _raised(node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
     if isinstance(symbol, ClassSym) and symbol.kind == "exception":
         return ir.New(type=symbol.path, args=(), kwargs=(), span=ctx.span(node))
     return lower_expr(node, ctx)
+
+
+@statement
+def lower_Del(node: cst.Del, ctx: Ctx) -> list[ir.Stmt]:
+    """`del a, d[k]`: CPython deletes the targets left to right, evaluating each as it goes."""
+    out: list[ir.Stmt] = []
+    for target in _deleted(node.target):
+        if isinstance(target, cst.Attribute):
+            help = "build a new value without the attribute, or rebind the name"
+            message = f"deleting attribute `{ctx.code(target)}`"
+            ctx.error(rules.DEL_STATEMENT, target, message, "not supported", help)
+            continue
+        out += hoist_target(target, ctx)
+        lowered = lower_target(target, ctx)
+        if isinstance(lowered, ir.Name | ir.Subscript):
+            out.append(ir.Delete(targets=(lowered,), span=ctx.span(node)))
+    return _merged_deletes(out)
+
+
+def _deleted(node: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """`del (a, [b, c])` deletes `a`, `b` and `c`, in that order."""
+    if isinstance(node, cst.Tuple | cst.List):
+        return [t for element in node.elements for t in _deleted(element.value)]
+    return [node]
+
+
+def _merged_deletes(statements: list[ir.Stmt]) -> list[ir.Stmt]:
+    """One `Delete` for consecutive targets (`del a, b`), so the IR reads like the source."""
+    out: list[ir.Stmt] = []
+    for stmt in statements:
+        last = out[-1] if out else None
+        if isinstance(stmt, ir.Delete) and isinstance(last, ir.Delete):
+            out[-1] = ir.Delete(targets=(*last.targets, *stmt.targets), span=last.span)
+        else:
+            out.append(stmt)
+    return out
+
+
+@statement
+def lower_Assert(node: cst.Assert, ctx: Ctx) -> list[ir.Stmt]:
+    """`assert test, msg` runs as CPython runs it without `-O`: the message is evaluated only
+    when the test fails, and `AssertionError(msg)` (or `AssertionError()`) is raised."""
+    span = ctx.span(node)
+    before = hoist(node.test, ctx)
+    failed = ir.UnaryOp(op="not", operand=lower_expr(node.test, ctx), span=span)
+    args: tuple[ir.Expr, ...] = ()
+    message: list[ir.Stmt] = []
+    if node.msg is not None:
+        message = hoist(node.msg, ctx)
+        args = (lower_expr(node.msg, ctx),)
+    error = ir.New(type="builtins:AssertionError", args=args, kwargs=(), span=span)
+    raised = (*message, ir.Raise(exc=error, span=span))
+    return [*before, ir.If(test=failed, body=raised, orelse=(), span=span)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -246,18 +330,6 @@ refuse_statements(
         ),
         cst.Import: _IMPORT,
         cst.ImportFrom: _IMPORT,
-        cst.Del: Refused(
-            rules.DEL_STATEMENT,
-            "`del` in a workflow",
-            "not supported",
-            "use `.pop(key)` for dict items; rebind names instead of deleting them",
-        ),
-        cst.Assert: Refused(
-            rules.ASSERT_STATEMENT,
-            "`assert` in a workflow",
-            "removed under -O",
-            "write `if not condition: raise AssertionError(message)`",
-        ),
         cst.TryStar: Refused(
             rules.UNSUPPORTED_STATEMENT,
             "`except*` in a workflow",

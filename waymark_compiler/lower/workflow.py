@@ -14,6 +14,7 @@ from waymark_compiler import rules
 from waymark_compiler.context import TEMP_PREFIX, Ctx, FunctionInfo
 from waymark_compiler.diagnostics import Sink
 from waymark_compiler.discover import WorkflowClass
+from waymark_compiler.lower.config import Config, class_config
 from waymark_compiler.lower.dispatch import lower_body, lower_expr
 from waymark_compiler.namespace import Namespace, scan
 from waymark_compiler.resolve import ClassSym, ConstSym, Resolver, is_constant_literal
@@ -23,10 +24,14 @@ from waymark_runtime import ir
 
 def lower_workflow(found: WorkflowClass, resolver: Resolver, sink: Sink) -> ir.Workflow:
     node, source = found.node, found.namespace.source
-    methods = _methods(node, source.module)
+    classes = _class_chain(node, source.module)
+    every = _methods(classes)
+    init = next((m for m in every if m.name.value == "__init__"), None)
+    methods = [m for m in every if m is not init]
     _check_shape(found, methods, resolver, sink)
+    config = class_config(classes, init, resolver, source, sink)
     helpers = {m.name.value: m.asynchronous is not None for m in methods if m.name.value != "run"}
-    functions = [_function(m, source, resolver, sink, helpers) for m in methods]
+    functions = [_function(m, source, resolver, sink, helpers, config) for m in methods]
     run = next((f for f in functions if f.name == "run"), None)
     if run is None:
         run = ir.Function(name="run", params=(), body=(ir.Pass(),))
@@ -38,19 +43,24 @@ def lower_workflow(found: WorkflowClass, resolver: Resolver, sink: Sink) -> ir.W
     )
 
 
-def _methods(node: cst.ClassDef, module: cst.Module) -> list[cst.FunctionDef]:
-    """The class's methods, then those it inherits from its base class when that is its only
-    base and is defined in the same module (a single chain: the first definition wins, as in
-    Python's lookup)."""
-    out: dict[str, cst.FunctionDef] = {}
-    seen: set[str] = set()
+def _class_chain(node: cst.ClassDef, module: cst.Module) -> list[cst.ClassDef]:
+    """The class, then its base class when that is its only base and is defined in the same
+    module, and so on (a single chain, as Python's lookup walks it)."""
+    chain: list[cst.ClassDef] = []
     current: cst.ClassDef | None = node
-    while current is not None and current.name.value not in seen:
-        seen.add(current.name.value)
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = _module_base(current, module)
+    return chain
+
+
+def _methods(classes: Sequence[cst.ClassDef]) -> list[cst.FunctionDef]:
+    """The methods of the chain; the first definition of a name wins."""
+    out: dict[str, cst.FunctionDef] = {}
+    for current in classes:
         for statement in current.body.body:
             if isinstance(statement, cst.FunctionDef):
                 out.setdefault(statement.name.value, statement)
-        current = _module_base(current, module)
     return list(out.values())
 
 
@@ -145,9 +155,10 @@ def _function(
     resolver: Resolver,
     sink: Sink,
     helpers: dict[str, bool],
+    config: Config,
 ) -> ir.Function:
     info = _info(node, resolver.namespace, source)
-    ctx = Ctx(source, resolver, sink, helpers, info)
+    ctx = Ctx(source, resolver, sink, helpers, info, config=config)
     params = _params(node, ctx)
     return ir.Function(
         name=node.name.value,

@@ -20,7 +20,7 @@ Exit: TypeAlias = tuple[str, EdgeKind, str]
 Visitor: TypeAlias = Callable[[Any, "_At"], list[Exit]]
 
 # A log line is shown in the box of the pure statements around it: it waits on nothing.
-_PURE = (ir.Assign, ir.AugAssign, ir.ExprStmt, ir.Pass, ir.Log)
+_PURE = (ir.Assign, ir.AugAssign, ir.Delete, ir.ExprStmt, ir.Pass, ir.Log)
 # Kinds whose failure a surrounding `try` can catch (gather items fail at their join).
 _CAN_FAIL = frozenset({"action", "join", "call", "raise", "sleep", "child"})
 _TIMES = "\u00d7"  # the multiplication sign, as in "retry \u00d73"
@@ -331,9 +331,10 @@ def _badges(policy: ir.Policy | None) -> tuple[str, ...]:
     if policy is None:
         return ()
     badges = []
-    if policy.attempts is not None:
+    attempts = policy.attempts if policy.attempts_expr is None else policy.attempts_expr
+    if attempts is not None:
         on = f" on {', '.join(policy.exception_types)}" if policy.exception_types else ""
-        badges.append(f"retry {_TIMES}{policy.attempts}{on}")
+        badges.append(f"retry {_TIMES}{_number(attempts)}{on}")
     if policy.backoff is not None:
         base, factor = _number(policy.backoff.base_delay), _number(policy.backoff.multiplier)
         badges.append(f"backoff {base}s {_TIMES}{factor}")
@@ -341,10 +342,15 @@ def _badges(policy: ir.Policy | None) -> tuple[str, ...]:
         badges.append(f"backoff {_number(policy.backoff_seconds)}s")
     if policy.timeout is not None:
         badges.append(f"timeout {_number(policy.timeout)}s")
+    elif policy.timeout_expr is not None:
+        badges.append(f"timeout {_number(policy.timeout_expr)}")
     return tuple(badges)
 
 
-def _number(value: float) -> str:
+def _number(value: float | ir.Expr) -> str:
+    """A constant as a short number; a value computed at dispatch as its Python source."""
+    if not isinstance(value, int | float):
+        return py.expr(value)
     return str(int(value)) if float(value).is_integer() else str(value)
 
 

@@ -172,6 +172,8 @@ def pure_stmt(stmt: ir.Stmt) -> str:
         return expr(stmt.value)
     if isinstance(stmt, ir.Log):
         return f"self.log.{stmt.level}({arguments((stmt.message, *stmt.args), ())})"
+    if isinstance(stmt, ir.Delete):
+        return "del " + ", ".join(target(each) for each in stmt.targets)
     return "pass"
 
 

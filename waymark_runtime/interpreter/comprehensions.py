@@ -7,7 +7,8 @@ leak; the first iterable is evaluated eagerly and a generator expression is othe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,7 +54,16 @@ def compile_clauses(
 def bindings(clauses: list[Clause], env: Env) -> Iterator[Env]:
     """`env` once for every binding the clauses produce, in order; the first iterable is
     evaluated now, the rest as the iterator is consumed."""
-    return _bindings(clauses, 0, env, iter(clauses[0].iter(env)))
+    return _bindings(clauses, 0, env, first_iterable(clauses[0], env))
+
+
+def first_iterable(clause: Clause, env: Env) -> Iterator[Any]:
+    """The first clause's iterable, read in the enclosing scope (its errors are marked so)."""
+    try:
+        return iter(clause.iter(env))
+    except UnboundLocalError as error:
+        error._wm_outside = True  # type: ignore[attr-defined]
+        raise
 
 
 def _bindings(clauses: list[Clause], depth: int, env: Env, iterable: Any) -> Iterator[Env]:
@@ -72,6 +82,12 @@ def _bindings(clauses: list[Clause], depth: int, env: Env, iterable: Any) -> Ite
                 yield from _bindings(clauses, depth + 1, env, clauses[depth + 1].iter(env))
 
 
+# Comprehensions that run in a function scope of their own, where reading an unbound variable
+# of the enclosing function is a NameError about a free variable: generator expressions, and
+# before Python 3.12 (PEP 709 inlines the others) every comprehension.
+_OWN_SCOPE = {"gen"} if sys.version_info >= (3, 12) else {"gen", "list", "set", "dict"}
+
+
 def compile_comprehension(
     node: ir.Comprehension, compile_expr: CompileExpr, guards: Guards
 ) -> Eval:
@@ -81,18 +97,54 @@ def compile_comprehension(
         return _generator(clauses, elt)
     if node.kind == "dict":
         assert node.value is not None
-        return _dict(clauses, elt, compile_expr(node.value), guards)
-    if node.kind == "set":
-        return _collect(clauses, elt, set, "add", guards)
-    simple = _simple_list(node, clauses, elt, guards.meter)
-    return simple or _collect(clauses, elt, list, "append", guards)
+        built = _dict(clauses, elt, compile_expr(node.value), guards)
+    elif node.kind == "set":
+        built = _collect(clauses, elt, set, "add", guards)
+    else:
+        simple = _simple_list(node, clauses, elt, guards.meter)
+        built = simple or _collect(clauses, elt, list, "append", guards)
+    return _own_scope(built) if node.kind in _OWN_SCOPE else built
+
+
+def _own_scope(build: Eval) -> Eval:
+    def run(env: Env) -> Any:
+        try:
+            return build(env)
+        except UnboundLocalError as error:
+            raise _free_variable(error, env) from None
+
+    return run
+
+
+def _free_variable(error: UnboundLocalError, env: Env) -> Exception:
+    """An unbound variable of the enclosing function read inside the comprehension's scope
+    (the first iterable is read outside: it is unbound in `env` too, and stays as it is)."""
+    name = getattr(error, "name", None)
+    if name is None or name in env or _first_iterable_failed(error):
+        return error
+    return NameError(
+        f"cannot access free variable '{name}' where it is not associated with a value in "
+        "enclosing scope"
+    )
+
+
+def _first_iterable_failed(error: UnboundLocalError) -> bool:
+    return getattr(error, "_wm_outside", False) is True
 
 
 def _generator(clauses: list[Clause], elt: Eval) -> Eval:
     def make(env: Env) -> Iterator[Any]:
-        return (elt(scope) for scope in bindings(clauses, env.copy()))
+        scopes = bindings(clauses, env.copy())  # the first iterable: read in the enclosing scope
+        return _free_names((elt(scope) for scope in scopes), env)
 
     return make
+
+
+def _free_names(items: Iterable[Any], env: Env) -> Iterator[Any]:
+    try:
+        yield from items
+    except UnboundLocalError as error:
+        raise _free_variable(error, env) from None
 
 
 def _collect(clauses: list[Clause], elt: Eval, kind: type, add: str, guards: Guards) -> Eval:
@@ -132,13 +184,13 @@ def _simple_list(
     only = node.generators[0]
     if len(clauses) != 1 or only.ifs or not isinstance(only.target, ir.Name):
         return None
-    name, source, cost = only.target.id, clauses[0].iter, clauses[0].cost
+    name, cost = only.target.id, clauses[0].cost
 
     def build(env: Env) -> list[Any]:
         scope = env.copy()
         out: list[Any] = []
         limit = meter.items
-        for item in source(env):
+        for item in first_iterable(clauses[0], env):
             meter.left -= cost
             if meter.left < 0 or len(out) >= limit:
                 raise meter.spent() if meter.left < 0 else meter.too_many_items(len(out) + 1)

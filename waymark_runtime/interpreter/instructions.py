@@ -20,7 +20,7 @@ from waymark_runtime.interpreter.code import (
     Suspend,
 )
 from waymark_runtime.interpreter.guards import Guards
-from waymark_runtime.interpreter.library import Library
+from waymark_runtime.interpreter.library import Library, get_attribute
 from waymark_runtime.interpreter.limits import Meter
 from waymark_runtime.values import ExceptionCarrier, ExceptionValue
 
@@ -69,6 +69,32 @@ def augmented_item(
         env = frame.env
         target, key = container(env), index(env)
         target[key] = apply(target[key], value(env))
+        return nxt
+
+    return instr
+
+
+def augmented_attribute(
+    op: str, obj: Eval, name: str, value: Eval, nxt: int, library: Library
+) -> Instr:
+    """`o.a op= v`: `o` evaluated once, `o.a` read, updated in place, stored back (as Python)."""
+    apply = operators.inplace(op, library.bounded)
+    get, put = get_attribute, library.set_attribute
+
+    def instr(frame: Frame) -> int:
+        env = frame.env
+        target = obj(env)
+        put(target, name, apply(get(target, name), value(env)))
+        return nxt
+
+    return instr
+
+
+def delete(deletions: list[Any], nxt: int) -> Instr:
+    def instr(frame: Frame) -> int:
+        env = frame.env
+        for deletion in deletions:
+            deletion(env)
         return nxt
 
     return instr

@@ -216,6 +216,37 @@ class Library:
             return value
         return from_json(to_json(value), types=self.types)
 
+    def set_attribute(self, obj: Any, name: str, value: Any) -> None:
+        """`obj.name = value`, as CPython does it: the model's or dataclass's class decides
+        (frozen, assignment validation, unknown fields) by a `setattr` on a real copy; the
+        structural value is then updated in place, so every name holding it sees the change."""
+        kind = type(obj)
+        if kind is ModelValue:
+            self._set_field(obj, name, value)
+        elif kind is ExceptionValue:
+            if name == "args":
+                obj.args = tuple(value)
+            else:
+                obj.attrs[name] = value
+        elif kind is EnumValue or hasattr(obj, "__dict__"):
+            raise ProgramError(f"assigning to an attribute of {kind.__name__} is not supported")
+        else:
+            setattr(obj, name, value)  # a plain value: always Python's own AttributeError
+
+    def _set_field(self, obj: ModelValue, name: str, value: Any) -> None:
+        cls = self.types(obj.type)
+        if cls is None:
+            raise ProgramError(
+                f"class {obj.type} is not available to this runtime: assigning to an attribute "
+                "of a model or dataclass needs its module in WAYMARK_USER_MODULE"
+            )
+        real = self._real(obj)
+        setattr(real, name, self._real(value))
+        validated = obj.kind == "model" and getattr(cls, "model_config", {}).get(
+            "validate_assignment"
+        )
+        obj.fields[name] = structural(getattr(real, name)) if validated else value
+
     def enum_member(self, path: str, member: str) -> EnumValue:
         cls = self.types(path)
         if cls is None or kind_of(cls) != "enum":

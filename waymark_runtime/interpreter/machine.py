@@ -46,6 +46,7 @@ from waymark_runtime.interpreter.persisted import (
     SleepWait,
     Wait,
 )
+from waymark_runtime.interpreter.policies import effective
 from waymark_runtime.interpreter.program import Program
 from waymark_runtime.interpreter.state import StateDecoder, StateEncoder
 from waymark_runtime.interpreter.targets import bind_arguments
@@ -186,6 +187,7 @@ class Machine:
         action: str,
         args: list[Any],
         kwargs: dict[str, Any],
+        computed: dict[str, Any] | None = None,
         *,
         where: tuple[str | None, Path],
     ) -> PendingCall:
@@ -193,8 +195,9 @@ class Machine:
         self.guards.charge_saving(kwargs)
         call = PendingCall(node=self._node(), item=item, target=action,
                            args=tuple(to_json(a) for a in args),
-                           kwargs={k: to_json(v) for k, v in kwargs.items()})  # fmt: skip
-        self._emit(call, site.policies[item], 0.0, 0.0, where)
+                           kwargs={k: to_json(v) for k, v in kwargs.items()},
+                           policy=computed)  # fmt: skip
+        self._emit(call, effective(site.policies[item], call), 0.0, 0.0, where)
         return call
 
     def _emit(
@@ -247,7 +250,7 @@ class Machine:
             if any(error.is_a(path) for path in HOST_ERRORS):
                 self._fail(event.value)  # the runtime refused the call: no retry, no handler
                 return
-            policy = site.policies[call.item]
+            policy = effective(site.policies[call.item], call)
             if not isinstance(policy, ChildCall) and _retries(policy, error, call.attempt):
                 self.calls[index] = call = call.retried()
                 delay, jitter = _backoff(policy, call.attempt - 1)

@@ -23,9 +23,11 @@ UNARY = {"-": "-", "+": "+", "not": "not ", "~": "~"}
 
 
 def unbound(name: str) -> UnboundLocalError:
-    return UnboundLocalError(
+    error = UnboundLocalError(
         f"cannot access local variable '{name}' where it is not associated with a value"
     )
+    error.name = name
+    return error
 
 
 def _check_bound(env: dict[str, Any], *names: str) -> None:

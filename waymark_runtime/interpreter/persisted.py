@@ -57,16 +57,18 @@ class PendingCall:
     attempt: int = 1
     status: Literal["pending", "ok", "error"] = "pending"
     value: JSON = None
+    policy: dict[str, JSON] | None = None  # `attempts`/`timeout` computed at its dispatch
 
     def settled(self, status: Literal["ok", "error"], value: JSON) -> PendingCall:
         return PendingCall(node=self.node, item=self.item, target=self.target, args=self.args,
                            kwargs=self.kwargs, attempt=self.attempt, status=status,
-                           value=value)  # fmt: skip
+                           value=value, policy=self.policy)  # fmt: skip
 
     def retried(self) -> PendingCall:
         """The call's next attempt (still pending)."""
         return PendingCall(node=self.node, item=self.item, target=self.target, args=self.args,
-                           kwargs=self.kwargs, attempt=self.attempt + 1)  # fmt: skip
+                           kwargs=self.kwargs, attempt=self.attempt + 1,
+                           policy=self.policy)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -129,10 +131,14 @@ def _encode(record: Any) -> Any:
 
 
 def _encode_call(call: PendingCall) -> dict[str, JSON]:
-    """The hot record (a gather's calls), spelled out: its fields are JSON or a tuple of it."""
-    return {"node": call.node, "item": call.item, "target": call.target, "args": list(call.args),
-            "kwargs": call.kwargs, "attempt": call.attempt, "status": call.status,
-            "value": call.value}  # fmt: skip
+    """The hot record (a gather's calls), spelled out: its fields are JSON or a tuple of it;
+    `policy` only when the call has one."""
+    document = {"node": call.node, "item": call.item, "target": call.target,
+                "args": list(call.args), "kwargs": call.kwargs, "attempt": call.attempt,
+                "status": call.status, "value": call.value}  # fmt: skip
+    if call.policy is not None:
+        document["policy"] = call.policy
+    return document
 
 
 _JSON_KINDS = frozenset({str, int, float, bool, type(None), dict, list})

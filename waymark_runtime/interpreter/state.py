@@ -1,7 +1,8 @@
 """The JSON codec of interpreter state: workflow values plus what only a paused frame holds.
 
 On top of `values`: object identity is kept (a list reachable from two names is one list after
-a resume, cycles included: the n-th list/dict/set met is container n, a repeat is `{"$t": "ref"}`),
+a resume, cycles included: the n-th list/dict/set met is container n, a repeat is `{"$t": "ref"}`;
+models and dataclasses, whose fields a workflow may assign, are counted apart, `{"$t": "mref"}`),
 loop iterators keep their position (a list iterator still sees appends to its list), ranges stay
 ranges, and other iterators (generators, zip, dict views) are materialised into their items.
 JSON objects must keep their key order in storage (use `json`/text columns, not `jsonb`).
@@ -12,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from waymark_runtime.interpreter.limits import Meter
-from waymark_runtime.values import JSON, Decoder, Encoder, ValueNotSerializable
+from waymark_runtime.values import JSON, Decoder, Encoder, ModelValue, ValueNotSerializable
 
 _SAMPLES: tuple[Any, ...] = ([], (), "", "\u00e9", b"", range(1), range(2**70))
 _SEQUENCE_ITERATORS: frozenset[type] = frozenset(type(iter(x)) for x in _SAMPLES) | {
@@ -28,6 +29,7 @@ class StateEncoder(Encoder):
         self.meter = meter
         self.seen: dict[int, int] = {}
         self.alive: list[Any] = []  # keeps ids stable while encoding
+        self.models: dict[int, int] = {}
 
     def encode(self, obj: Any) -> JSON:
         kind = type(obj)
@@ -36,6 +38,12 @@ class StateEncoder(Encoder):
             if ordinal is not None:
                 return {"$t": "ref", "v": ordinal}
             self.seen[id(obj)] = len(self.alive)
+            self.alive.append(obj)
+        elif kind is ModelValue:
+            ordinal = self.models.get(id(obj))
+            if ordinal is not None:
+                return {"$t": "mref", "v": ordinal}
+            self.models[id(obj)] = len(self.models)
             self.alive.append(obj)
         return super().encode(obj)
 
@@ -66,6 +74,7 @@ class StateDecoder(Decoder):
     def __init__(self) -> None:
         super().__init__()
         self.objects: list[Any] = []
+        self.models: list[ModelValue] = []
 
     def decode(self, value: JSON) -> Any:
         kind = type(value)
@@ -80,6 +89,8 @@ class StateDecoder(Decoder):
                 return self._fill({}, value.items())
             if tag == "dict":
                 return self._fill({}, value["items"])
+            if tag == "model" or tag == "dataclass":
+                return self._model(value)
             if tag == "set":
                 found: set[Any] = set()
                 self.objects.append(found)
@@ -93,9 +104,18 @@ class StateDecoder(Decoder):
             out[self.decode(key)] = self.decode(item)
         return out
 
+    def _model(self, value: JSON) -> ModelValue:
+        lineage = (value["type"], *value.get("bases", ()))
+        model = ModelValue(lineage[0], value["$t"], {}, lineage)
+        self.models.append(model)  # before its fields: a field may refer back to it
+        model.fields.update((key, self.decode(item)) for key, item in value["fields"].items())
+        return model
+
     def decode_tag(self, tag: str, value: JSON) -> Any:
         if tag == "ref":
             return self.objects[value["v"]]
+        if tag == "mref":
+            return self.models[value["v"]]
         if tag == "range":
             return range(*(self.decode(v) for v in value["v"]))
         if tag == "slice":

@@ -21,7 +21,8 @@ from waymark_runtime.interpreter.expressions import ExprCompiler
 from waymark_runtime.interpreter.library import ProgramError
 from waymark_runtime.interpreter.limits import weight
 from waymark_runtime.interpreter.patterns import compile_pattern
-from waymark_runtime.interpreter.targets import bind_arguments, compile_target
+from waymark_runtime.interpreter.policies import compile_policy
+from waymark_runtime.interpreter.targets import bind_arguments, compile_deletion, compile_target
 
 
 class Label:
@@ -141,7 +142,7 @@ class FunctionCompiler:
         return self.exprs.compile(node)
 
     def target(self, node: Any) -> Any:
-        return compile_target(node, self.exprs.compile, self.exprs.guards)
+        return compile_target(node, self.exprs.compile, self.exprs.guards, self.exprs.library)
 
     # -- simple statements --------------------------------------------------------------------
 
@@ -165,11 +166,24 @@ class FunctionCompiler:
                 value = self.expr(node.value)
                 self.emit(lambda pc: ins.augmented(node.op, "NE", name, value, pc + 1, guards))
             return
+        if isinstance(node.target, ir.Attribute):
+            obj, attr = self.expr(node.target.value), node.target.attr
+            update = self.expr(node.value)
+            library = self.exprs.library
+            self.emit(
+                lambda pc: ins.augmented_attribute(node.op, obj, attr, update, pc + 1, library)
+            )
+            return
         if not isinstance(node.target, ir.Subscript):
             raise InternalError(f"unknown augmented assignment target {type(node.target).__name__}")
         container, index = self.expr(node.target.value), self.expr(node.target.index)
         value = self.expr(node.value)
         self.emit(lambda pc: ins.augmented_item(node.op, container, index, value, pc + 1, guards))
+
+    def exec_Delete(self, node: ir.Delete) -> None:
+        exprs = self.exprs
+        deletions = [compile_deletion(t, exprs.compile, exprs.meter) for t in node.targets]
+        self.emit(lambda pc: ins.delete(deletions, pc + 1))
 
     def exec_ExprStmt(self, node: ir.ExprStmt) -> None:
         value = self.expr(node.value)
@@ -348,12 +362,12 @@ class FunctionCompiler:
         self.awaits[pc] = site
 
     def await_ActionCall(self, op: ir.ActionCall, assign: Any) -> tuple[AwaitSite, Any]:
-        arguments = self.exprs.arguments(op.args, op.kwargs)
-        action = op.action
+        one = self._gather_item(0, op)
 
-        def request(env: Env) -> list[tuple[int, str, list[Any], dict[str, Any]]]:
-            args, kwargs = arguments(env)
-            return [(0, action, args, kwargs)]
+        def request(env: Env) -> list[tuple[Any, ...]]:
+            calls: list[tuple[Any, ...]] = []
+            one(env, calls)
+            return calls
 
         site = AwaitSite(kind="actions", assign=assign, policies=(_policy_of(op),), single=True)
         return site, request
@@ -376,8 +390,16 @@ class FunctionCompiler:
         return site, request
 
     def _gather_item(self, index: int, item: Any) -> Callable[[Env, list[Any]], None]:
+        call = item if isinstance(item, ir.ActionCall) else item.call
+        arguments, action = self.exprs.arguments(call.args, call.kwargs), call.action
+        computed = compile_policy(call.policy, self.exprs.compile)
+        if isinstance(item, ir.ActionCall) and computed is not None:
+
+            def one_computed(env: Env, calls: list[Any]) -> None:
+                calls.append((index, action, *arguments(env), computed(env)))
+
+            return one_computed
         if isinstance(item, ir.ActionCall):
-            arguments, action = self.exprs.arguments(item.args, item.kwargs), item.action
 
             def one(env: Env, calls: list[Any]) -> None:
                 calls.append((index, action, *arguments(env)))
@@ -386,12 +408,12 @@ class FunctionCompiler:
         exprs = self.exprs
         clauses = comprehensions.compile_clauses(item.generators, exprs.compile, exprs.guards,
                                                  item.call)  # fmt: skip
-        arguments, action = exprs.arguments(item.call.args, item.call.kwargs), item.call.action
         meter = exprs.meter
 
         def spread(env: Env, calls: list[Any]) -> None:
             for scope in comprehensions.bindings(clauses, env.copy()):
-                calls.append((index, action, *arguments(scope)))
+                policy = () if computed is None else (computed(scope),)
+                calls.append((index, action, *arguments(scope), *policy))
                 if len(calls) > meter.items:
                     raise meter.too_many_items(len(calls))
 

@@ -1,31 +1,46 @@
 """Assignment targets and argument binding, with CPython's semantics and error messages.
 
-`compile_target` turns a target (name, tuple with an optional starred name, `container[index]`)
-into a closure storing a value; `bind_arguments` maps a call's arguments to a function's
-parameters. Pure helpers of the expression and statement compilers; no I/O, no state (the
-closures charge the `Guards` of the step context they are compiled for).
+`compile_target` turns a target (name, tuple with an optional starred name, `container[index]`,
+`value.attr`) into a closure storing a value; `compile_deletion` one deleting it (`del`);
+`bind_arguments` maps a call's arguments to a function's parameters. Pure helpers of the
+expression and statement compilers; no I/O, no state (the closures charge the `Guards` of the
+step context they are compiled for).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from waymark_runtime import ir
 from waymark_runtime.errors import InternalError
 from waymark_runtime.interpreter.code import Assign, Env, Eval
 from waymark_runtime.interpreter.guards import Guards
 from waymark_runtime.interpreter.limits import Meter
+from waymark_runtime.interpreter.operators import unbound
+from waymark_runtime.values import EnumValue, ExceptionValue, ModelValue
+from waymark_runtime.values.structural import short_name
+
+if TYPE_CHECKING:
+    from waymark_runtime.interpreter.library import Library
 
 CompileExpr = Callable[[Any], Eval]
 
 
-def compile_target(target: Any, compile_expr: CompileExpr, guards: Guards) -> Assign:
+def compile_target(
+    target: Any, compile_expr: CompileExpr, guards: Guards, library: Library | None = None
+) -> Assign:
+    """The closure storing into `target`; an attribute target (`obj.a = v`, statements only)
+    sets it through the step context's `library`."""
     kind = type(target)
     if kind is ir.Name:
         return _name_target(target.id)
     if kind is ir.Subscript:
         return _subscript_target(compile_expr(target.value), compile_expr(target.index), guards)
+    if kind is ir.Attribute:
+        if library is None:
+            raise InternalError("an attribute target needs the step context's library")
+        return _attribute_target(compile_expr(target.value), target.attr, library)
     if kind in (ir.TupleExpr, ir.ListExpr):
         return _unpack_target(target.elts, compile_expr, guards)
     raise InternalError(f"unknown assignment target {kind.__name__}")
@@ -53,6 +68,48 @@ def _subscript_target(container: Eval, index: Eval, guards: Guards) -> Assign:
                 raise meter.too_many_items(len(target))
 
     return assign
+
+
+def _attribute_target(obj: Eval, name: str, library: Library) -> Assign:
+    set_attribute = library.set_attribute
+
+    def assign(env: Env, value: Any) -> None:
+        set_attribute(obj(env), name, value)
+
+    return assign
+
+
+def compile_deletion(target: Any, compile_expr: CompileExpr, meter: Meter) -> Callable[[Env], None]:
+    """`del name` or `del container[index]`, with CPython's errors."""
+    if type(target) is ir.Name:
+        return _delete_name(target.id)
+    if type(target) is ir.Subscript:
+        return _delete_item(compile_expr(target.value), compile_expr(target.index), meter)
+    raise InternalError(f"unknown deletion target {type(target).__name__}")
+
+
+def _delete_name(name: str) -> Callable[[Env], None]:
+    def delete(env: Env) -> None:
+        if env.pop(name, _UNBOUND) is _UNBOUND:
+            raise unbound(name)
+
+    return delete
+
+
+def _delete_item(container: Eval, index: Eval, meter: Meter) -> Callable[[Env], None]:
+    def delete(env: Env) -> None:
+        target, key = container(env), index(env)
+        if isinstance(target, _STRUCTURAL):
+            raise TypeError(f"'{short_name(target.type)}' object doesn't support item deletion")
+        if key.__class__ is slice:
+            meter.charge(len(target))  # the items after the slice move
+        del target[key]
+
+    return delete
+
+
+_UNBOUND: Any = object()
+_STRUCTURAL = (ModelValue, EnumValue, ExceptionValue)
 
 
 def _unpack_target(elts: tuple[Any, ...], compile_expr: CompileExpr, guards: Guards) -> Assign:

@@ -78,7 +78,7 @@ def present(children: list[Any]) -> list[Any]:
 
 def to_target(node: ir.Expr, where: Any) -> ir.Target:
     """An assignment target read as an expression: a name, subscript, (starred) tuple of them."""
-    if isinstance(node, ir.Name | ir.Subscript):
+    if isinstance(node, ir.Name | ir.Subscript | ir.Attribute):
         return node
     if isinstance(node, ir.TupleExpr):
         return ir.TupleExpr(elts=tuple(to_target(elt, where) for elt in node.elts))
@@ -88,7 +88,7 @@ def to_target(node: ir.Expr, where: Any) -> ir.Target:
 
 
 def _describe(node: Any) -> str:
-    kinds = {ir.Attribute: "an attribute", ir.ListExpr: "a list display", ir.Const: "a literal"}
+    kinds = {ir.ListExpr: "a list display", ir.Const: "a literal"}
     return kinds.get(type(node), "this expression")
 
 

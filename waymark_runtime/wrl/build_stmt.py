@@ -159,8 +159,10 @@ class StmtBuilder(Transformer[Token, Any]):
 
     def aug_assign(self, meta: Any, children: list[Any]) -> ir.AugAssign:
         target, op, value, location = children
-        if not isinstance(target, ir.Name | ir.Subscript):
-            raise syntax_error(meta, "an augmented assignment needs a name or a subscript")
+        if not isinstance(target, ir.Name | ir.Subscript | ir.Attribute):
+            raise syntax_error(
+                meta, "an augmented assignment needs a name, a subscript or an attribute"
+            )
         return ir.AugAssign(target=target, op=str(op)[:-1], value=value, span=span_of(location))  # type: ignore[arg-type]
 
     def log_stmt(self, meta: Any, children: list[Any]) -> ir.Log:
@@ -175,6 +177,16 @@ class StmtBuilder(Transformer[Token, Any]):
             raise syntax_error(meta, "a log line takes a message, then positional arguments")
         return ir.Log(level=name_of(level), message=args.args[0], args=args.args[1:],  # type: ignore[arg-type]
                       span=span_of(location))  # fmt: skip
+
+    def del_stmt(self, meta: Any, children: list[Any]) -> ir.Delete:
+        listed, location = children
+        items = listed.elts if isinstance(listed, ir.TupleExpr) else (listed,)
+        targets = []
+        for item in items:
+            if not isinstance(item, ir.Name | ir.Subscript):
+                raise syntax_error(meta, "`del` takes names and subscripts")
+            targets.append(item)
+        return ir.Delete(targets=tuple(targets), span=span_of(location))
 
     def pass_stmt(self, meta: Any, children: list[Any]) -> ir.Pass:
         return ir.Pass(span=span_of(children[0]))
@@ -278,7 +290,13 @@ class StmtBuilder(Transformer[Token, Any]):
         args = args or NO_ARGS
         policy = None
         if (retry, backoff, timeout) != (None, None, None):
-            policy = ir.Policy(**(retry or {}), backoff=backoff, timeout=timeout)
+            computed = isinstance(timeout, EXPR_TYPES)
+            policy = ir.Policy(
+                **(retry or {}),
+                backoff=backoff,
+                timeout=None if computed else timeout,
+                timeout_expr=timeout if computed else None,
+            )
         return ir.ActionCall(
             action=path_of(path), args=args.args, kwargs=args.kwargs, policy=policy
         )
@@ -298,9 +316,14 @@ class StmtBuilder(Transformer[Token, Any]):
             "on": "exception_types",
             "backoff_seconds": "backoff_seconds",
         }
-        return {fields[name]: value for name, value in _options(present(children)).items()}
+        options = _options(present(children))
+        if isinstance(options.get("attempts"), EXPR_TYPES):  # `attempts=(expr)`: computed
+            fields["attempts"] = "attempts_expr"
+        return {fields[name]: value for name, value in options.items()}
 
     def attempts(self, meta: Any, children: list[Any]) -> PolicyOption:
+        if isinstance(children[0], EXPR_TYPES):
+            return PolicyOption("attempts", children[0], meta)
         if not isinstance(children[0], int):
             raise syntax_error(meta, "`attempts` must be an integer")
         return PolicyOption("attempts", children[0], meta)
@@ -335,8 +358,8 @@ class StmtBuilder(Transformer[Token, Any]):
     def jitter(self, meta: Any, children: list[Any]) -> PolicyOption:
         return PolicyOption("jitter", children[0], meta)
 
-    def timeout(self, meta: Any, children: list[Any]) -> int | float:
-        value: int | float = children[0]
+    def timeout(self, meta: Any, children: list[Any]) -> int | float | ir.Expr:
+        value: int | float | ir.Expr = children[0]
         return value
 
     def gather(self, meta: Any, children: list[Any]) -> GatherHead:

@@ -119,6 +119,13 @@ def print_Log(node: ir.Log, depth: int) -> Lines:
     return [_line(depth, text, node.span)]
 
 
+def print_Delete(node: ir.Delete, depth: int) -> Lines:
+    if not node.targets:
+        raise InternalError("Delete needs at least one target")
+    text = "del " + ", ".join(expr(target) for target in node.targets)
+    return [_line(depth, text, node.span)]
+
+
 def print_Pass(node: ir.Pass, depth: int) -> Lines:
     return [_line(depth, "pass", node.span)]
 
@@ -207,7 +214,7 @@ _OPERATION_PRINTERS: dict[type, Callable[[Any], str]] = {
 def policy(node: ir.Policy) -> str:
     """` retry(...) backoff(...) timeout(...)`; an empty policy prints as ` retry()`."""
     retry = _options(
-        ("attempts", node.attempts),
+        ("attempts", node.attempts if node.attempts_expr is None else node.attempts_expr),
         ("on", None if node.exception_types is None else _class_list(node.exception_types)),
         ("backoff_seconds", node.backoff_seconds),
     )
@@ -216,11 +223,14 @@ def policy(node: ir.Policy) -> str:
         clauses.append(f"backoff({_backoff(node.backoff)})")
     if node.timeout is not None:
         clauses.append(f"timeout({_number(node.timeout)})")
+    elif node.timeout_expr is not None:
+        clauses.append(f"timeout(({expr(node.timeout_expr)}))")
     return "".join(" " + clause for clause in clauses)
 
 
 def _is_empty(node: ir.Policy) -> bool:
-    fields = (node.attempts, node.exception_types, node.backoff_seconds, node.backoff, node.timeout)
+    fields = (node.attempts, node.exception_types, node.backoff_seconds, node.backoff, node.timeout,
+              node.attempts_expr, node.timeout_expr)  # fmt: skip
     return all(value is None for value in fields)
 
 
@@ -236,8 +246,12 @@ def _backoff(node: ir.Backoff) -> str:
 def _options(*pairs: tuple[str, Any]) -> str:
     parts = []
     for name, value in pairs:
-        if value is not None:
-            parts.append(f"{name}={value if isinstance(value, str) else _number(value)}")
+        if isinstance(value, str):
+            parts.append(f"{name}={value}")
+        elif isinstance(value, int | float):
+            parts.append(f"{name}={_number(value)}")
+        elif value is not None:
+            parts.append(f"{name}=({expr(value)})")  # evaluated when the action is dispatched
     return ", ".join(parts)
 
 
@@ -316,6 +330,7 @@ _STMT_PRINTERS: dict[type, Callable[[Any, int], Lines]] = {
     ir.Break: print_Break,
     ir.Continue: print_Continue,
     ir.Pass: print_Pass,
+    ir.Delete: print_Delete,
     ir.Return: print_Return,
     ir.Raise: print_Raise,
     ir.Try: print_Try,

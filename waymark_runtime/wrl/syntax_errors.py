@@ -98,7 +98,9 @@ _GROUPS: tuple[tuple[str, str, frozenset[str]], ...] = (
     (
         "a statement",
         "pass",
-        frozenset({"pass", "break", "continue", "return", "raise", "if", "for", "while", "try"}),
+        frozenset(
+            {"pass", "break", "continue", "return", "raise", "if", "for", "while", "try", "del"}
+        ),
     ),
     (
         "an expression",

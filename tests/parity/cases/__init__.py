@@ -198,8 +198,65 @@ CASES: tuple[ParityCase, ...] = (
         {"items": [1, -2], "target": 5},
         {"items": [], "target": 0},
     ),
+    # mutation of held values: del, attributes, items, assert, % formatting
+    _case("mutation", "DeleteNames", {"read_after": True}, {"read_after": False}),
+    _case("mutation", "DeleteUnbound", {"first": True}, {"first": False}),
+    *(
+        _case("mutation", "DeletedInComprehension", {"where": where})
+        for where in ("generator", "list", "dict", "first-iterable")
+    ),
+    _case(
+        "mutation",
+        "DeleteItems",
+        {"key": "a", "index": 0},
+        {"key": "b", "index": 1},
+        {"key": "a", "index": 9},
+    ),
+    _case("mutation", "DeleteFromImmutable", {"which": 0}, {"which": 1}, {"which": 2}),
+    _case("mutation", "AssignAttributes", {"name": "ada", "n": 2}),
+    _case("mutation", "AssignItems", {"key": "a", "index": 1}, {"key": "b", "index": 5}),
+    *(
+        _case("mutation", "AttributeErrors", {"case": c})
+        for c in (
+            "frozen-model",
+            "frozen-dataclass",
+            "unknown-field",
+            "validated",
+            "invalid",
+            "exception",
+            "plain",
+        )
+    ),
+    _case("mutation", "Asserts", {"n": 0}, {"n": 1}, {"n": 2}, {"n": 3}, {"n": 4}),
+    _case(
+        "mutation",
+        "PercentFormatting",
+        {"value": 3, "name": "ada"},
+        {"value": "x", "name": "bo"},
+        {"value": 2.5, "name": ""},
+    ),
+    _case("mutation", "PercentErrors", {"case": 0}, {"case": 1}, {"case": 2}, {"case": 3}),
+    # policies computed at dispatch
+    _case(
+        "policies", "ComputedAttempts", {"budget": 3, "failures": 2}, {"budget": 1, "failures": 1}
+    ),
+    _case(
+        "policies",
+        "ComputedTimeouts",
+        {"limit": 0.4, "as_timedelta": True},
+        {"limit": 0.4, "as_timedelta": False},
+        fast_sleep=False,
+    ),
+    _case(
+        "policies",
+        "ComputedPolicyErrors",
+        {"attempts": 2, "timeout": "bad"},
+        {"attempts": 2, "timeout": [1]},
+        {"attempts": 2, "timeout": "2.5"},
+    ),
     # language beyond the documented patterns
     _case("language", "UsesInheritedHelpers", {"n": 4}),
+    _case("language", "ConfiguredOnSelf", {"n": 1}, {"n": 6}),
     _case("language", "PositionalTimedelta", {"days": 1}, {"days": -2}),
     _case(
         "language",

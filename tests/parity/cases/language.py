@@ -110,3 +110,30 @@ class KeyFunctions(Workflow):
 class KeyErrors(Workflow):
     async def run(self, values: list[object]) -> object:
         return sorted(values, key=lambda v: v + 1)
+
+
+LIMIT = 7
+
+
+class ConfiguredBase(Workflow):
+    prefix = "base"
+    retries = 2
+
+
+@workflow
+class ConfiguredOnSelf(ConfiguredBase):
+    """Configuration on `self`: class attributes (inherited and overridden) and `__init__`."""
+
+    prefix = "own"
+
+    def __init__(self) -> None:
+        """Constants only."""
+        super().__init__()
+        self.limit = LIMIT
+        self.names = ("a", "b")
+        self.scale: float = 1.5
+        self.retries = 3
+
+    async def run(self, n: int) -> list[object]:
+        x = await double(n)
+        return [self.prefix, self.retries, min(x, self.limit), self.names[n % 2], self.scale * n]

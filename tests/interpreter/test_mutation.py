@@ -1,0 +1,133 @@
+"""Interpreter rules for changing held values: attribute assignment without the class, on enum
+members and plain values; `del` targets; identity of models across stored state; policies
+computed at dispatch."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from waymark_runtime import ir
+from waymark_runtime.effects import DispatchAction, Fail
+from waymark_runtime.errors import InternalError
+from waymark_runtime.interpreter import StepContext, start
+from waymark_runtime.interpreter.state import StateDecoder, StateEncoder
+from waymark_runtime.values import ModelValue, to_json
+
+N, C = ir.Name, ir.Const
+
+
+def run(*body: ir.Stmt, inputs: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+    params = tuple(ir.Param(name=name) for name in inputs or {})
+    program = ir.Workflow(name="W", run=ir.Function(name="run", params=params, body=body))
+    encoded = {k: to_json(v) for k, v in (inputs or {}).items()}
+    _, effects = start(program, encoded, StepContext(**kwargs))
+    return effects
+
+
+def assign(target: ir.Target, value: ir.Expr) -> ir.Assign:
+    return ir.Assign(targets=(target,), value=value)
+
+
+def test_assigning_a_field_needs_the_class_in_this_runtime() -> None:
+    model = ModelValue("app.models:Order", "model", {"status": "new"})
+    (effect,) = run(
+        assign(ir.Attribute(value=N(id="order"), attr="status"), C(value="paid")),
+        inputs={"order": model},
+        types=lambda path: None,
+    )
+    assert isinstance(effect, Fail)
+    assert "not available to this runtime" in effect.error["message"]
+    assert "WAYMARK_USER_MODULE" in effect.error["message"]
+
+
+def test_assigning_an_attribute_of_a_plain_value_is_pythons_attribute_error() -> None:
+    (effect,) = run(
+        assign(N(id="d"), ir.DictExpr(keys=(), values=())),
+        assign(ir.Attribute(value=N(id="d"), attr="x"), C(value=1)),
+    )
+    assert isinstance(effect, Fail)
+    assert effect.error["type"] == "builtins:AttributeError"
+    assert effect.error["message"] == "'dict' object has no attribute 'x'"
+
+
+def test_assigning_an_attribute_of_an_enum_member_is_refused() -> None:
+    member = ir.EnumMember(type="app.models:Color", member="RED")
+    (effect,) = run(
+        assign(N(id="c"), member), assign(ir.Attribute(value=N(id="c"), attr="x"), C(value=1))
+    )
+    assert isinstance(effect, Fail) and "not supported" in effect.error["message"]
+
+
+def test_deleting_an_unbound_name_and_reading_a_deleted_one() -> None:
+    (unbound,) = run(ir.Delete(targets=(N(id="x"),)))
+    assert isinstance(unbound, Fail) and unbound.error["type"] == "builtins:UnboundLocalError"
+    (read,) = run(
+        assign(N(id="x"), C(value=1)), ir.Delete(targets=(N(id="x"),)), ir.Return(value=N(id="x"))
+    )
+    assert isinstance(read, Fail)
+    assert read.error["message"] == (
+        "cannot access local variable 'x' where it is not associated with a value"
+    )
+
+
+def test_deleting_an_item_of_a_model_names_its_class() -> None:
+    model = ModelValue("app.models:Order", "model", {"status": "new"})
+    (effect,) = run(
+        ir.Delete(targets=(ir.Subscript(value=N(id="order"), index=C(value=0)),)),
+        inputs={"order": model},
+    )
+    assert isinstance(effect, Fail)
+    assert effect.error["message"] == "'Order' object doesn't support item deletion"
+
+
+def test_a_delete_of_an_attribute_is_an_internal_error() -> None:
+    with pytest.raises(InternalError, match="unknown deletion target Attribute"):
+        run(ir.Delete(targets=(ir.Attribute(value=N(id="a"), attr="b"),)))  # type: ignore[arg-type]
+
+
+def test_models_keep_their_identity_and_cycles_in_stored_state() -> None:
+    shared = ModelValue("app.models:Job", "model", {"n": 1})
+    shared.fields["self"] = shared
+    encoded = json.loads(
+        json.dumps(StateEncoder(StepContext().meter).encode({"a": shared, "b": [shared]}))
+    )
+    assert encoded["b"][0] == {"$t": "mref", "v": 0}
+    decoded = StateDecoder().decode(encoded)
+    assert decoded["a"] is decoded["b"][0] is decoded["a"].fields["self"]
+
+
+def _dispatched(policy: ir.Policy, **inputs: Any) -> DispatchAction | Fail:
+    call = ir.ActionCall(action="app.actions:charge", args=(), kwargs=(), policy=policy)
+    (effect,) = run(ir.Await(target=None, op=call), inputs=inputs)
+    assert isinstance(effect, DispatchAction | Fail)
+    return effect
+
+
+def test_computed_attempts_and_timeout_are_evaluated_at_dispatch() -> None:
+    policy = ir.Policy(
+        attempts_expr=ir.BinOp(op="+", left=N(id="n"), right=C(value=1)),
+        timeout_expr=ir.Call(func="float", args=(N(id="t"),), kwargs=()),
+    )
+    effect = _dispatched(policy, n=2, t="2.5")
+    assert isinstance(effect, DispatchAction)
+    assert (effect.attempts, effect.timeout) == (3, 2.5)
+
+
+@pytest.mark.parametrize(
+    ("attempts", "timeout", "message"),
+    [
+        ("3", 1, "RetryPolicy attempts must be an int, not str"),
+        (2.5, 1, "RetryPolicy attempts must be an int, not float"),
+        (2, "soon", "could not convert string to float: 'soon'"),
+        (2, [1], "float() argument must be a string or a real number, not 'list'"),
+    ],
+)
+def test_bad_computed_policies_raise_where_the_call_is_awaited(
+    attempts: Any, timeout: Any, message: str
+) -> None:
+    policy = ir.Policy(attempts_expr=N(id="a"), timeout_expr=N(id="t"))
+    effect = _dispatched(policy, a=attempts, t=timeout)
+    assert isinstance(effect, Fail) and effect.error["message"] == message

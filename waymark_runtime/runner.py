@@ -410,6 +410,8 @@ class Runner:
             self._let_go(held.id)
             return []
         if change.done or change.release:
+            if change.release and held.waits:
+                self._claim_at(held.earliest_due())
             self._drop(held.id)
             return []
         for attempt, ready_at in change.delayed:
@@ -436,6 +438,12 @@ class Runner:
             jobs.append(Job(key, attempt.action, attempt.args, attempt.kwargs, timeout,
                             held.lease, attempt.isolate, context))  # fmt: skip
         return jobs
+
+    def _claim_at(self, when: float | None) -> None:
+        """Claim again at `when` (a released signal wait's timeout), on this runner's clock:
+        a virtual clock has no poll tick to find it by."""
+        if when is not None and not self.stopping:
+            self.time.call_at(when, self._want_claim)
 
     def _let_go(self, instance_id: str) -> None:
         """The instance's lease is gone: it was cancelled, or another runner took it over.

@@ -144,6 +144,17 @@ class Workflow:
         """Run an action with a retry policy, backoff and a per-attempt timeout."""
         return await run_with_policy(call, retry, backoff, timeout)
 
+    async def wait_for_signal(
+        self, name: str, type: type[R], *, timeout: float | int | timedelta | None = None
+    ) -> R:
+        """Wait durably for the next signal `name` sent to this instance
+        (`waymark.send_signal`) and return its payload as a `type`; raises `SignalTimeout`
+        once `timeout` has passed without one. Compiled: it only runs inside an instance."""
+        raise TypeError(
+            "wait_for_signal() runs only inside a workflow instance, where the compiled program "
+            "waits for the signal; it has no inline (plain Python) form"
+        )
+
     async def run_inline(self, *args: Any, **kwargs: Any) -> Any:
         """Run the original `run()` body as plain Python, in this process; child workflows
         it awaits run inline too (a detached one as a task, its id a fresh uuid)."""

@@ -19,6 +19,7 @@ from waymark_runtime.effects import (
     Effect,
     Event,
     Fail,
+    SignalReceived,
     SleepFinished,
     StartChild,
     StartSleep,
@@ -35,6 +36,7 @@ from waymark_runtime.interpreter.code import (
     execute,
     iteration_path,
 )
+from waymark_runtime.interpreter import signals
 from waymark_runtime.interpreter.guards import charge_saving
 from waymark_runtime.interpreter.limits import LimitExceeded
 from waymark_runtime.interpreter.program import Program
@@ -92,8 +94,15 @@ class Machine:
             self._on_action(event)
         elif type(event) is SleepFinished:
             if self.wait.get("node") == event.node:
+                wait, self.wait = self.wait, None
+                if wait["kind"] == "signal":  # a signal wait's timeout passed
+                    self._drive(signals.timed_out(wait), _NOTHING)
+                else:
+                    self._drive(None, None)
+        elif type(event) is SignalReceived:
+            if self.wait.get("node") == event.node:
                 self.wait = None
-                self._drive(None, None)
+                self._drive(None, to_value(event.value))
         else:
             raise InternalError(f"unknown event {type(event).__name__}")
 
@@ -137,6 +146,8 @@ class Machine:
             return None, _NOTHING
         if site.kind == "sleep":
             return self._sleep(request)
+        if site.kind == "signal":
+            return signals.wait(self, request)
         if not request:
             return None, []  # an empty gather: nothing to wait for, as in Python
         path = iteration_path(self.frames)

@@ -159,3 +159,52 @@ async def test_a_deadline_fires_while_waiting(backend: Backend) -> None:
     async with backend():
         with pytest.raises(WorkflowTimeout):
             await flows.Collect().run(1, _timeout=0.5)
+
+
+# -- PostgreSQL: several runners, a restart ---------------------------------------------------
+
+
+async def pending_waits(instance_id: str) -> list[str]:
+    detail = await (await waymark.admin()).show(instance_id)
+    return [s.node or "" for s in detail.signals if s.kind == "wait" and s.pending]
+
+
+async def test_two_runners_consume_each_signal_exactly_once(
+    store: PostgresStore, database: str, worker_env: Path
+) -> None:
+    settings = runner_settings(database, user_modules=(MODULE,))
+    async with (
+        running(store, settings, owner="one"),
+        running(store, settings, owner="two"),
+        client_for(database),
+    ):
+        ids = [await flows.Collect().run(3, _blocking=False) for _ in range(12)]
+        for turn in range(3):
+            await asyncio.gather(
+                *(waymark.send_signal(i, "item", 10 * n + turn) for n, i in enumerate(ids))
+            )
+        results = [await waymark.get_result(i) for i in ids]
+    assert results == [[10 * n, 10 * n + 1, 10 * n + 2] for n in range(12)]
+    rows = await store.pool.fetch("SELECT instance_id, node, consumed_at FROM waymark_signals")
+    assert len(rows) == 36 and all(row["consumed_at"] is not None for row in rows)
+    assert len({(row["instance_id"], row["node"]) for row in rows}) == 36
+
+
+async def test_a_wait_survives_a_restart_of_the_runner(
+    store: PostgresStore, database: str, worker_env: Path
+) -> None:
+    settings = runner_settings(database, user_modules=(MODULE,))
+    async with client_for(database):
+        async with running(store, settings):
+            instance_id = await flows.Collect().run(2, _blocking=False)
+            await waymark.send_signal(instance_id, "item", 1)
+            for _ in range(1000):
+                waits = await pending_waits(instance_id)
+                if waits and waits != ["n1"]:
+                    break
+                await asyncio.sleep(0.01)
+            assert waits == ["n2"]
+        await waymark.send_signal(instance_id, "item", 2)  # no runner: kept in the database
+        assert await pending_waits(instance_id) == ["n2"]
+        async with running(store, settings):
+            assert await asyncio.wait_for(waymark.get_result(instance_id), 30) == [1, 2]

@@ -581,9 +581,9 @@ SIGNAL_FORM = _rule(
     "The engine knows every signal an instance can wait for from its compiled program, so a "
     "sender naming a signal the workflow never waits for is refused at once, and each "
     "payload is validated against its declared type when it is sent.",
-    "decision = await self.wait_for_signal(f\"decision-{n}\", Decision)",
+    'decision = await self.wait_for_signal(f"decision-{n}", Decision)',
     "Name the signal with a literal and the payload with a class: "
-    "`await self.wait_for_signal(\"decision\", Decision, timeout=timedelta(days=3))`.",
+    '`await self.wait_for_signal("decision", Decision, timeout=timedelta(days=3))`.',
 )
 
 _ALL: tuple[Rule, ...] = (

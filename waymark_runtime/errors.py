@@ -114,3 +114,8 @@ class InvalidSignalPayload(SignalError, TypeError):
 
 class SignalRefused(SignalError):
     """the instance has finished (or does not exist): nobody will ever receive the signal"""
+
+    def __init__(self, message: str | None = None, status: str | None = None) -> None:
+        self.status = status
+        """The finished instance's status; None for an unknown instance."""
+        super().__init__(message)

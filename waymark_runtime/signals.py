@@ -42,9 +42,9 @@ __all__ = [
     "unknown_signal",
 ]
 
+_BUILTINS = (int, float, str, bool, bytes, list, dict, set, frozenset, tuple)
 STANDARD_TYPES: dict[str, Any] = {
-    **{f"builtins:{t.__name__}": t for t in (int, float, str, bool, bytes, list, dict, set,
-                                              frozenset, tuple)},  # fmt: skip
+    **{f"builtins:{t.__name__}": t for t in _BUILTINS},
     "builtins:None": type(None),
     "typing:Any": Any,
     "typing:Optional": typing.Optional,
@@ -203,12 +203,12 @@ def record(row: dict[str, Any]) -> SignalRecord:
 class SignalStore(Protocol):
     async def program_of(self, workflow: str, version: str) -> str | None: ...
 
-    async def send_signal(
-        self, instance_id: str, name: str, payload: Any, now: float
-    ) -> bool: ...
+    async def send_signal(self, instance_id: str, name: str, payload: Any, now: float) -> bool: ...
 
 
-async def send(store: SignalStore, row: dict[str, Any], name: str, payload: Any, now: float) -> None:
+async def send(
+    store: SignalStore, row: dict[str, Any], name: str, payload: Any, now: float
+) -> None:
     """Send signal `name` to the instance of `row` (its `instance_status` row): refused at
     once for a finished instance (`SignalRefused`), a name its program never waits for
     (`UnknownSignal`) or a payload that does not match the declared type
@@ -227,7 +227,8 @@ async def send(store: SignalStore, row: dict[str, Any], name: str, payload: Any,
 
 def _finished(instance_id: str, status: str, name: str) -> SignalRefused:
     return SignalRefused(
-        f"instance {instance_id} already finished ({status}): nothing will receive signal {name!r}"
+        f"instance {instance_id} already finished ({status}): nothing will receive signal {name!r}",
+        status,
     )
 
 

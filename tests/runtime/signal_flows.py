@@ -85,3 +85,16 @@ class Gate(Workflow):
         first = await self.wait_for_signal("a", str)
         second = await self.wait_for_signal("b", str)
         return [first, second]
+
+
+@action
+async def seconds(value: float) -> float:
+    return value
+
+
+@workflow
+class Arithmetic(Workflow):
+    """A wait inside an expression, its timeout computed by an action."""
+
+    async def run(self) -> int:
+        return 1 + await self.wait_for_signal("n", int, timeout=await seconds(600.0)) * 2

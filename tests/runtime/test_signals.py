@@ -66,7 +66,12 @@ async def test_a_signal_sent_while_waiting_resumes_the_workflow(backend: Backend
         assert await waymark.get_result(instance_id) == "e1: approved ok"
         detail = await (await waymark.admin()).show(instance_id)
     [wait, signal] = detail.signals
-    assert (wait.kind, wait.pending, signal.kind, signal.node) == ("wait", False, "signal", wait.node)
+    assert (wait.kind, wait.pending, signal.kind, signal.node) == (
+        "wait",
+        False,
+        "signal",
+        wait.node,
+    )
 
 
 async def test_a_signal_sent_before_its_wait_is_kept_for_it(backend: Backend) -> None:
@@ -105,7 +110,8 @@ async def test_payloads_are_validated_and_arrive_as_the_declared_type(backend: B
         assert await waymark.get_result(instance_id) == [7, None]
         detail = await (await waymark.admin()).show(instance_id)
     assert [s.payload for s in detail.signals if s.kind == "signal"] == [
-        {"$t": "dataclass", "type": f"{MODULE}:Point", "fields": {"x": 2, "y": 5}}, None
+        {"$t": "dataclass", "type": f"{MODULE}:Point", "fields": {"x": 2, "y": 5}},
+        None,
     ]
 
 
@@ -129,7 +135,9 @@ async def test_a_long_timeout_passes_in_virtual_time() -> None:
 async def test_nobody_to_receive_a_signal_is_an_immediate_error(backend: Backend) -> None:
     async with backend():
         instance_id = await flows.Approval().run("e3", _blocking=False)
-        with pytest.raises(UnknownSignal, match="never waits for a signal named 'decison'.*'decision'"):
+        with pytest.raises(
+            UnknownSignal, match=r"never waits for a signal named 'decison'.*'decision'"
+        ):
             await waymark.send_signal(instance_id, "decison", {"approved": True})
         with pytest.raises(SignalRefused, match="no instance"):
             await waymark.send_signal("00000000-0000-0000-0000-000000000000", "decision", {})
@@ -208,3 +216,10 @@ async def test_a_wait_survives_a_restart_of_the_runner(
         assert await pending_waits(instance_id) == ["n2"]
         async with running(store, settings):
             assert await asyncio.wait_for(waymark.get_result(instance_id), 30) == [1, 2]
+
+
+async def test_a_wait_inside_an_expression(backend: Backend) -> None:
+    async with backend():
+        instance_id = await flows.Arithmetic().run(_blocking=False)
+        await waymark.send_signal(instance_id, "n", "5")  # lax: "5" is an int
+        assert await waymark.get_result(instance_id) == 11

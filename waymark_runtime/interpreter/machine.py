@@ -25,6 +25,7 @@ from waymark_runtime.effects import (
     StartSleep,
 )
 from waymark_runtime.errors import InternalError, WaymarkError
+from waymark_runtime.interpreter import signals
 from waymark_runtime.interpreter.code import (
     _NOTHING,
     AwaitSite,
@@ -36,7 +37,6 @@ from waymark_runtime.interpreter.code import (
     execute,
     iteration_path,
 )
-from waymark_runtime.interpreter import signals
 from waymark_runtime.interpreter.guards import charge_saving
 from waymark_runtime.interpreter.limits import LimitExceeded
 from waymark_runtime.interpreter.program import Program

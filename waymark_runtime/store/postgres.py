@@ -358,9 +358,7 @@ class PostgresStore:
     async def send_signal(self, instance_id: str, name: str, payload: Any, now: float) -> bool:
         """Keep signal `name` (a JSON-shaped, validated payload) for an unfinished instance
         and wake it; False when the instance is unknown or finished."""
-        row = await self.pool.fetchrow(
-            self._sql["send_signal"], instance_id, name, payload, now
-        )
+        row = await self.pool.fetchrow(self._sql["send_signal"], instance_id, name, payload, now)
         return row is not None
 
     async def signals_of(self, instance_id: str) -> list[dict[str, Any]]:

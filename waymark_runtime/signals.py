@@ -17,7 +17,7 @@ import functools
 import re
 import typing
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -120,11 +120,12 @@ def checked_payload(name: str, type_text: str, payload: Any) -> Any:
     return to_json(value)
 
 
-def resolve_type(type_text: str) -> Any:
+def resolve_type(type_text: str, leaf: Callable[[str], Any] | None = None) -> Any:
     """The Python type of a type text; `SignalError` for a malformed text or a class that is
-    not loaded in this process."""
+    not loaded in this process. `leaf` maps each import path to a type (default: the standard
+    types, then the user's classes loaded here)."""
     tokens = _tokens(type_text)
-    value = _parse(tokens, type_text)
+    value = _parse(tokens, type_text, leaf or _class_at)
     if tokens:
         raise SignalError(f"malformed signal type {type_text!r}")
     return value
@@ -141,17 +142,17 @@ def _tokens(text: str) -> list[str]:
     return tokens
 
 
-def _parse(tokens: list[str], text: str) -> Any:
+def _parse(tokens: list[str], text: str, leaf: Callable[[str], Any]) -> Any:
     if not tokens or tokens[0] in "[],":
         raise SignalError(f"malformed signal type {text!r}")
-    base = _class_at(tokens.pop(0))
+    base = leaf(tokens.pop(0))
     if not tokens or tokens[0] != "[":
         return base
     tokens.pop(0)
-    args = [_parse(tokens, text)]
+    args = [_parse(tokens, text, leaf)]
     while tokens and tokens[0] == ",":
         tokens.pop(0)
-        args.append(_parse(tokens, text))
+        args.append(_parse(tokens, text, leaf))
     if not tokens or tokens.pop(0) != "]":
         raise SignalError(f"malformed signal type {text!r}")
     return base[tuple(args) if len(args) > 1 else args[0]]
@@ -171,8 +172,27 @@ def _class_at(path: str) -> Any:
 
 
 def display(type_text: str) -> str:
-    """Type text as Python spells it: `list[Decision]`."""
-    return re.sub(r"[\w.]+:([\w.]+)", lambda m: m.group(1).rpartition(".")[2], type_text)
+    """Type text as Python spells it: `list[Decision] | None`."""
+    try:
+        return _shown(_tokens(type_text))
+    except (SignalError, IndexError):
+        return type_text
+
+
+def _shown(tokens: list[str]) -> str:
+    path = tokens.pop(0)
+    name = "None" if path == "builtins:None" else path.rpartition(":")[2].rpartition(".")[2]
+    if not tokens or tokens[0] != "[":
+        return name
+    tokens.pop(0)
+    args = [_shown(tokens)]
+    while tokens.pop(0) == ",":
+        args.append(_shown(tokens))
+    if path == "typing:Union":
+        return " | ".join(args)
+    if path == "typing:Optional":
+        return f"{args[0]} | None"
+    return f"{name}[{', '.join(args)}]"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

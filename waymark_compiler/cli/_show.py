@@ -199,7 +199,7 @@ def _signals(detail: InstanceDetail) -> list[tuple[str, str]]:
     for record in detail.signals:
         name = cell(repr(record.name))
         if record.kind == "wait" and record.pending and not detail.summary.finished:
-            rows.append(("waiting", f"{cell(record.node or "-")} for signal {name}"))
+            rows.append(("waiting", f"{cell(record.node or '-')} for signal {name}"))
         elif record.kind == "signal":
             taken = f"taken by {cell(record.node)}" if record.node else "not taken yet"
             payload = cell(clip(compact(plain(record.payload)), 80))

@@ -8,6 +8,9 @@ them (lowered to type text, `builtins:list[app.models:Decision]`); `timeout` a c
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import libcst as cst
 
 from waymark_compiler import rules
@@ -84,32 +87,48 @@ def _timeout(value: cst.BaseExpression | None, ctx: Ctx) -> ir.Expr | None:
 
 def type_text(node: cst.BaseExpression, ctx: Ctx) -> str:
     """The type text of a payload type expression (`builtins:list[app:Decision]`)."""
+    try:
+        return annotation_text(node, ctx.symbol)
+    except NotAType as refused:
+        raise _not_a_type(refused.node, ctx) from None
+
+
+class NotAType(Exception):
+    """`node` is not a type a signal payload may have."""
+
+    def __init__(self, node: cst.CSTNode) -> None:
+        self.node = node
+
+
+def annotation_text(node: cst.BaseExpression, symbol: Callable[[cst.BaseExpression], Any]) -> str:
+    """The type text of a type expression, its names resolved by `symbol`; `NotAType`."""
     if isinstance(node, cst.Name) and node.value == "None":
         return "builtins:None"
     if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
-        return f"typing:Union[{type_text(node.left, ctx)}, {type_text(node.right, ctx)}]"
+        left, right = annotation_text(node.left, symbol), annotation_text(node.right, symbol)
+        return f"typing:Union[{left}, {right}]"
     if isinstance(node, cst.Subscript):
-        base = type_text(node.value, ctx)
+        base = annotation_text(node.value, symbol)
         if base not in _GENERIC:
-            raise _not_a_type(node.value, ctx)
-        args = [_subscript_arg(element, ctx) for element in node.slice]
+            raise NotAType(node.value)
+        args = [_subscript_arg(element, symbol) for element in node.slice]
         return f"{base}[{', '.join(args)}]"
-    path = _class_path(node, ctx)
+    path = _class_path(node, symbol)
     if path is None:
-        raise _not_a_type(node, ctx)
+        raise NotAType(node)
     return path
 
 
-def _subscript_arg(element: cst.SubscriptElement, ctx: Ctx) -> str:
+def _subscript_arg(element: cst.SubscriptElement, symbol: Callable[..., Any]) -> str:
     if not isinstance(element.slice, cst.Index) or element.slice.star is not None:
-        raise _not_a_type(element, ctx)
-    return type_text(element.slice.value, ctx)
+        raise NotAType(element)
+    return annotation_text(element.slice.value, symbol)
 
 
-def _class_path(node: cst.BaseExpression, ctx: Ctx) -> str | None:
+def _class_path(node: cst.BaseExpression, symbol_of: Callable[..., Any]) -> str | None:
     if not isinstance(node, cst.Name | cst.Attribute):
         return None
-    symbol = ctx.symbol(node)
+    symbol = symbol_of(node)
     if isinstance(symbol, ClassSym) and symbol.kind in _SIGNAL_CLASSES:
         return symbol.path
     if isinstance(symbol, BuiltinSym) and f"builtins:{symbol.name}" in STANDARD_TYPES:

@@ -54,11 +54,14 @@ WORKLOADS: tuple[Workload, ...] = (
     Workload("W5", True, runtime_workloads.w5),
     Workload("W6", True, runtime_workloads.w6),
     Workload("W7", True, runtime_workloads.w7),
+    Workload("S1", True, runtime_workloads.s1),
     Workload("D1", True, dashboard_page.d1),
     Workload("L1", False, local_gather.l1),
 )
 NAMES = tuple(w.name for w in WORKLOADS)
-TABLE_ORDER = ("ceiling", "W1", "W2", "W3", "W4", "W5", "W6", "W7", "D1", "C1", "I1", "L1")
+TABLE_ORDER = (
+    "ceiling", "W1", "W2", "W3", "W4", "W5", "W6", "W7", "S1", "D1", "C1", "I1", "L1",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ EXPECTED_METRICS = {
     *("W1.actions", "W2.actions", "W2.otel", "W3.actions", "W3.instances", "W4.p50", "W4.p95"),
     *("W5.rss", "W5.rss_idle", "W5.db_growth", "W5.asleep", "W5.drain", "W6.c10", "W7.children"),
     *("C1.compile", "C1.cpython", "I1.statements", "I1.cpython", "L1.small", "L1.large"),
-    *("D1.runs", "D1.search"),
+    *("D1.runs", "D1.search", "S1.p50", "S1.p95"),
 }
 TARGETED = {"W1.actions", "W2.actions", "W3.actions", "W4.p50", "W5.rss", "W5.drain",
             "C1.compile", "I1.statements", "D1.runs"}  # fmt: skip
@@ -91,7 +91,7 @@ def _check_summary(metric: Any) -> None:
 
 def _check_ratios_and_targets(report: Any) -> None:
     metrics = {m["key"]: m for m in report["metrics"]}
-    for workload in ("W1", "W2", "W3", "W4", "W5", "W6", "W7"):
+    for workload in ("W1", "W2", "W3", "W4", "W5", "W6", "W7", "S1"):
         ratios = [m for m in metrics.values() if m["workload"] == workload and m["ratio"]]
         # against the queue, or (W2.otel: tracing on) against the same workload untraced
         assert ratios and all(m["baseline"].startswith(("ceiling.", f"{workload}."))

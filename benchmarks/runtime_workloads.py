@@ -115,10 +115,15 @@ async def w4(ctx: Context) -> Measured:
             result, seconds = await _timed(runner, BenchOneAction().run(seed))
             _check(result, seed, "BenchOneAction")
             latencies.append(seconds * 1000)
-        measured.details["latencies_ms"].append(latencies)
-        measured.add("W4.p50", percentile(latencies, 0.50))
-        measured.add("W4.p95", percentile(latencies, 0.95))
+        _add_latencies(measured, "W4", latencies)
     return measured
+
+
+def _add_latencies(measured: Measured, workload: str, latencies: list[float]) -> None:
+    """One repeat of a latency workload: its samples, and their p50 and p95."""
+    measured.details["latencies_ms"].append(latencies)
+    measured.add(f"{workload}.p50", percentile(latencies, 0.50))
+    measured.add(f"{workload}.p95", percentile(latencies, 0.95))
 
 
 async def s1(ctx: Context) -> Measured:
@@ -139,9 +144,7 @@ async def s1(ctx: Context) -> Measured:
             result = await runner.watch(waymark.get_result(instance_id), _PATIENCE)
             latencies.append((time.perf_counter() - started) * 1000)
             _check(result, seed + 1, "BenchSignalled")
-        measured.details["latencies_ms"].append(latencies)
-        measured.add("S1.p50", percentile(latencies, 0.50))
-        measured.add("S1.p95", percentile(latencies, 0.95))
+        _add_latencies(measured, "S1", latencies)
     return measured
 
 

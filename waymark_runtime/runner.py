@@ -440,9 +440,11 @@ class Runner:
         return jobs
 
     def _claim_at(self, when: float | None) -> None:
-        """Claim again at `when` (a released signal wait's timeout), on this runner's clock:
-        a virtual clock has no poll tick to find it by."""
-        if when is not None and not self.stopping:
+        """Claim again at `when` (a released signal wait's timeout), on this runner's clock,
+        when it is nearer than the eviction threshold (a virtual clock has no poll tick to
+        find it by; later ones are found by the poll, holding no memory meanwhile)."""
+        near = self.settings.evict_sleep_threshold_ms / 1000
+        if when is not None and not self.stopping and when - self.clock() <= near:
             self.time.call_at(when, self._want_claim)
 
     def _let_go(self, instance_id: str) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Coroutine
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, ClassVar, Literal, Protocol, TypeVar
+from typing import Any, ClassVar, Literal, Protocol, TypeVar, overload
 
 from waymark_runtime import ir
 from waymark_runtime.actions import ActionHandle, BackoffPolicy, RetryPolicy, run_with_policy
@@ -144,9 +144,19 @@ class Workflow:
         """Run an action with a retry policy, backoff and a per-attempt timeout."""
         return await run_with_policy(call, retry, backoff, timeout)
 
+    @overload
     async def wait_for_signal(
         self, name: str, type: type[R], *, timeout: float | int | timedelta | None = None
-    ) -> R:
+    ) -> R: ...
+
+    @overload  # a union or a parametrized type (`list[str] | None`)
+    async def wait_for_signal(
+        self, name: str, type: Any, *, timeout: float | int | timedelta | None = None
+    ) -> Any: ...
+
+    async def wait_for_signal(
+        self, name: str, type: Any, *, timeout: float | int | timedelta | None = None
+    ) -> Any:
         """Wait durably for the next signal `name` sent to this instance
         (`waymark.send_signal`) and return its payload as a `type`; raises `SignalTimeout`
         once `timeout` has passed without one. Compiled: it only runs inside an instance."""

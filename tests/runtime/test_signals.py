@@ -161,6 +161,8 @@ async def test_cancel_drops_a_pending_wait(backend: Backend) -> None:
             await waymark.get_result(instance_id)
         with pytest.raises(SignalRefused, match="cancelled"):
             await waymark.send_signal(instance_id, "item", 1)
+        detail = await (await waymark.admin()).show(instance_id)
+    assert [(s.kind, s.pending) for s in detail.signals] == [("wait", False)]
 
 
 async def test_a_deadline_fires_while_waiting(backend: Backend) -> None:

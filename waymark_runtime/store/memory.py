@@ -298,7 +298,7 @@ class MemoryStore:
         return True
 
     async def signals_of(self, instance_id: str) -> list[Row]:
-        return self.signals.rows(instance_id)
+        return self.signals.rows(instance_id, self.instances[instance_id].finished_at)
 
     def _timer(self, row: Row, kept: set[str]) -> _Timer | None:
         if row["instance_id"] not in kept:

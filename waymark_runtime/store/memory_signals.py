@@ -113,12 +113,14 @@ class Signals:
             if signal.id == row["signal"] and signal.consumed_at is None:
                 signal.consumed_at, signal.node = now, row["node"]
 
-    def rows(self, instance_id: str) -> list[Row]:
-        """`instance_signals`: waits and signals, oldest first."""
+    def rows(self, instance_id: str, finished_at: float | None) -> list[Row]:
+        """`instance_signals`: waits and signals, oldest first; a wait ends at the latest
+        when its instance finished (`finished_at`)."""
         box = self.boxes.get(instance_id) or _Box()
         found = [({"kind": "wait", "node": w.node, "name": w.name, "payload": None,
                    "site": w.site, "iteration": w.iteration, "at": w.created_at,
-                   "done": w.finished_at}, 0) for w in box.waits.values()]  # fmt: skip
+                   "done": w.finished_at if w.finished_at is not None else finished_at}, 0)
+                 for w in box.waits.values()]  # fmt: skip
         found += [({"kind": "signal", "node": s.node, "name": s.name, "payload": s.payload,
                     "site": None, "iteration": None, "at": s.sent_at,
                     "done": s.consumed_at}, s.id) for s in box.signals]  # fmt: skip

@@ -74,12 +74,15 @@ SELECT (SELECT count(*) FROM ended) AS ended, (SELECT count(*) FROM consumed) AS
 -- name: instance_signals
 -- The waits of instance $1 and the signals sent to it, oldest first: `kind` is `wait` or
 -- `signal`; `at` is when the wait started or the signal was sent, `done` when the wait ended
--- or the signal was consumed (by the wait `node`).
+-- (at the latest when the instance finished: a cancel drops its wait) or the signal was
+-- consumed (by the wait `node`).
 SELECT kind, node, name, payload, site, iteration, at, done FROM (
     SELECT 'wait' AS kind, w.node, w.name, NULL::json AS payload, w.site, w.iteration,
            extract(epoch FROM w.created_at)::double precision AS at,
-           extract(epoch FROM w.finished_at)::double precision AS done, 0::bigint AS seq
-    FROM waymark_signal_waits AS w WHERE w.instance_id = $1
+           extract(epoch FROM coalesce(w.finished_at, i.finished_at))::double precision AS done,
+           0::bigint AS seq
+    FROM waymark_signal_waits AS w JOIN waymark_instances AS i ON i.id = w.instance_id
+    WHERE w.instance_id = $1
     UNION ALL
     SELECT 'signal', g.node, g.name, g.payload, NULL, NULL,
            extract(epoch FROM g.sent_at)::double precision,

@@ -411,7 +411,8 @@ class Runner:
             return []
         if change.done or change.release:
             if change.release and held.waits:
-                self._claim_at(held.earliest_due())
+                wakes = [at for at in (held.earliest_due(), held.deadline) if at is not None]
+                self._claim_at(min(wakes, default=None))
             self._drop(held.id)
             return []
         for attempt, ready_at in change.delayed:
@@ -440,7 +441,8 @@ class Runner:
         return jobs
 
     def _claim_at(self, when: float | None) -> None:
-        """Claim again at `when` (a released signal wait's timeout), on this runner's clock,
+        """Claim again at `when` (a released signal wait's timeout or deadline), on this
+        runner's clock,
         when it is nearer than the eviction threshold (a virtual clock has no poll tick to
         find it by; later ones are found by the poll, holding no memory meanwhile)."""
         near = self.settings.evict_sleep_threshold_ms / 1000

@@ -84,6 +84,8 @@ class Held:
     """Children this instance started before this claim and since."""
     waits: dict[str, str] = field(default_factory=dict)
     """Pending signal waits, node -> signal name: a signal arrives by a later claim."""
+    deadline: float | None = None
+    """When the instance, if unfinished, ends as `WorkflowTimeout` (the claim's)."""
 
     @property
     def in_family(self) -> bool:
@@ -193,6 +195,7 @@ def hold(
     held.cursor = instance.cursor if isinstance(instance.cursor, Cursor) else None
     held.sleeps = dict(claim.sleeps)
     held.waits = dict(claim.waits)
+    held.deadline = claim.deadline
     for pending in claim.pending:
         _resume_attempt(held, pending, now, budget, lost_error)
     return held

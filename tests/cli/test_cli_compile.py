@@ -42,7 +42,7 @@ def test_json_reports_every_field_with_1_based_positions(waymark: Waymark, workd
     assert set(document) == {"workflows", "diagnostics"}
 
     [workflow] = document["workflows"]
-    assert set(workflow) == {"name", "class_name", "path", "line", "version", "wrl"}
+    assert set(workflow) == {"name", "class_name", "path", "line", "version", "wrl", "signals"}
     assert workflow["name"] == "GreetWorkflow"
     assert workflow["class_name"] == "GreetWorkflow"
     assert workflow["path"] == "flows/greet.py"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -32,9 +33,11 @@ Backend = Callable[[], contextlib.AbstractAsyncContextManager[Any]]
 
 @pytest.fixture(params=["local", "postgres"])
 def backend(request: pytest.FixtureRequest) -> Backend:
-    """A context in which `run()` and `waymark.send_signal` reach one runtime."""
+    """A context in which `run()` and `waymark.send_signal` reach one runtime. LocalRuntime on
+    the wall clock: on its virtual clock a wait with a timeout and nothing else to do passes
+    its timeout at once, before a test can see it wait (that is tested on its own below)."""
     if request.param == "local":
-        return LocalRuntime
+        return functools.partial(LocalRuntime, virtual_time=False)
     store: PostgresStore = request.getfixturevalue("store")
     database: str = request.getfixturevalue("database")
     request.getfixturevalue("worker_env")
@@ -120,8 +123,7 @@ async def test_a_timeout_raises_signal_timeout_in_the_body(backend: Backend) -> 
         assert await flows.Patient().run(0.2) == (
             "timeout: no signal 'go' arrived before the timeout"
         )
-        # Sent at once (before the wait starts): in virtual time a wait with a timeout and
-        # nothing else to do passes its timeout at once.
+        # Sent at once, before the wait starts.
         instance_id = await flows.Patient().run(30.0, _blocking=False)
         await waymark.send_signal(instance_id, "go", "now")
         assert await waymark.get_result(instance_id) == "got now"
@@ -130,6 +132,10 @@ async def test_a_timeout_raises_signal_timeout_in_the_body(backend: Backend) -> 
 async def test_a_long_timeout_passes_in_virtual_time() -> None:
     async with LocalRuntime():
         assert await flows.Approval().run("e2") == "e2: escalated"  # three days, at once
+        instance_id = await flows.Collect().run(2, _blocking=False)  # no timeout: it waits
+        await waymark.send_signal(instance_id, "item", 1)
+        await waymark.send_signal(instance_id, "item", 2)
+        assert await waymark.get_result(instance_id) == [1, 2]
 
 
 async def test_nobody_to_receive_a_signal_is_an_immediate_error(backend: Backend) -> None:

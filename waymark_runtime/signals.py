@@ -28,6 +28,7 @@ from waymark_runtime.errors import (
     SignalRefused,
     UnknownSignal,
 )
+from waymark_runtime.inputs import mismatch
 from waymark_runtime.store.pg_rows import FINISHED
 from waymark_runtime.values import check_storable, find_class, to_json
 
@@ -109,13 +110,10 @@ def checked_payload(name: str, type_text: str, payload: Any) -> Any:
     try:
         value = _adapter(type_text).validate_python(payload)
     except ValidationError as failure:
-        first = failure.errors()[0]
-        where = "".join(f"[{part!r}]" for part in first["loc"])
-        shown = repr(payload if not where else first.get("input"))
-        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        where, message, shown = mismatch(failure, payload)
         raise InvalidSignalPayload(
             f"payload{where} of signal {name!r} does not match its type "
-            f"{display(type_text)}: {first['msg']} (got {shown})"
+            f"{display(type_text)}: {message} (got {shown})"
         ) from None
     return to_json(value)
 

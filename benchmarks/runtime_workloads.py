@@ -28,6 +28,7 @@ from benchmarks.workflows import (
     BenchNaps,
     BenchOneAction,
     BenchSequential,
+    BenchSignalled,
     BenchSleeper,
     BenchThreeSteps,
 )
@@ -114,10 +115,51 @@ async def w4(ctx: Context) -> Measured:
             result, seconds = await _timed(runner, BenchOneAction().run(seed))
             _check(result, seed, "BenchOneAction")
             latencies.append(seconds * 1000)
-        measured.details["latencies_ms"].append(latencies)
-        measured.add("W4.p50", percentile(latencies, 0.50))
-        measured.add("W4.p95", percentile(latencies, 0.95))
+        _add_latencies(measured, "W4", latencies)
     return measured
+
+
+def _add_latencies(measured: Measured, workload: str, latencies: list[float]) -> None:
+    """One repeat of a latency workload: its samples, and their p50 and p95."""
+    measured.details["latencies_ms"].append(latencies)
+    measured.add(f"{workload}.p50", percentile(latencies, 0.50))
+    measured.add(f"{workload}.p95", percentile(latencies, 0.95))
+
+
+async def r1(ctx: Context) -> Measured:
+    """Signal round trip: an instance waits for `ping`; the time from `send_signal` to the
+    instance's result (it resumes, ends and its outcome is notified), one instance a round."""
+    import waymark
+
+    _, _, runners = ctx.require()
+    runner = await runners.get(ctx.concurrency)
+    measured = Measured(details={"latencies_ms": []})
+    for _ in range(ctx.scale.repeats):
+        latencies = []
+        for seed in range(ctx.scale.r1_rounds):
+            instance_id = await BenchSignalled().run(seed, _blocking=False)
+            await runner.watch(_until_waiting(instance_id), _PATIENCE)
+            started = time.perf_counter()
+            await waymark.send_signal(instance_id, "ping", 1)
+            result = await runner.watch(waymark.get_result(instance_id), _PATIENCE)
+            latencies.append((time.perf_counter() - started) * 1000)
+            _check(result, seed + 1, "BenchSignalled")
+        _add_latencies(measured, "R1", latencies)
+    return measured
+
+
+async def _until_waiting(instance_id: str) -> None:
+    """Until the instance waits for its signal (released to the database)."""
+    import waymark
+
+    store = (await waymark.admin()).store
+    while True:
+        rows = await store.signals_of(instance_id)
+        if any(row["kind"] == "wait" and row["done"] is None for row in rows):
+            status = await store.status(instance_id)
+            if status is not None and status["lease_owner"] is None:
+                return
+        await asyncio.sleep(0.002)
 
 
 async def w6(ctx: Context) -> Measured:

@@ -56,6 +56,7 @@ class Scale:
     w6_concurrency: tuple[int, ...]
     w6_seconds: float
     w7_children: int
+    r1_rounds: int
     c1_workflows: int
     i1_rounds: int
     l1_small: int
@@ -86,6 +87,7 @@ DEFAULT = Scale(
     w6_concurrency=(1, 10, 50),
     w6_seconds=1.0,
     w7_children=1_000,
+    r1_rounds=50,
     c1_workflows=50,
     i1_rounds=20_000,
     l1_small=10_000,
@@ -116,6 +118,7 @@ QUICK = Scale(
     w6_concurrency=(10,),
     w6_seconds=0.4,
     w7_children=50,
+    r1_rounds=10,
     c1_workflows=10,
     i1_rounds=2_000,
     l1_small=500,
@@ -174,6 +177,8 @@ METRICS: tuple[MetricSpec, ...] = (
     _rate("W5.asleep", "submitted and put to sleep", "instances/s", BATCHED),
     _rate("W5.drain", "all wake at once and finish", "actions/s", BATCHED, 2_000),
     _rate("W7.children", "gather over {w7_children} child workflows", "children/s", BATCHED),
+    _cost("R1.p50", "signal round trip, send → resumed, p50 of {r1_rounds}", "ms", LATENCY),
+    _cost("R1.p95", "signal round trip, send → resumed, p95 of {r1_rounds}", "ms", LATENCY),
     _cost("C1.compile", "compile {c1_workflows} workflows", "ms/workflow", "C1.cpython", 20),
     _cost("C1.cpython", "CPython compile() of the same module", "ms/workflow"),
     _rate("I1.statements", "pure control flow", "statements/s", "I1.cpython", 500_000),
@@ -231,6 +236,7 @@ WORKLOAD_TITLES: dict[str, str] = {
     "W5": "instances in a durable sleep: memory and storage, then all wake and finish",
     "W6": "actions that sleep 50 ms: throughput vs WAYMARK_CONCURRENT_PER_WORKER",
     "W7": "one workflow, asyncio.gather over child workflows of one no-op action each",
+    "R1": "a waiting instance: `waymark.send_signal` → the workflow resumes and ends, repeated",
     "C1": "the compiler on a module of workflows",
     "I1": "the interpreter alone on pure control flow",
     "D1": "the dashboard's runs page with a large history (through its ASGI app)",

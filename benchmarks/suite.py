@@ -67,11 +67,12 @@ WORKLOADS: tuple[Workload, ...] = (
     Workload("D1", True, dashboard_page.d1),
     Workload("S1", True, scale_workloads.s1),
     Workload("S2", True, scale_workloads.s2),
+    Workload("R1", True, runtime_workloads.r1),
     Workload("L1", False, local_gather.l1),
 )
 NAMES = tuple(w.name for w in WORKLOADS)
 TABLE_ORDER = ("ceiling", "W1", "W2", "W3", "W4", "W5", "W6", "W7", "F1", "F2", "S1", "P1", "S2",
-               "D1", "C1", "I1", "L1")  # fmt: skip
+               "R1", "D1", "C1", "I1", "L1")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

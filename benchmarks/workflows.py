@@ -87,6 +87,14 @@ class BenchOneAction(Workflow):
 
 
 @workflow
+class BenchSignalled(Workflow):
+    """S1: waits for one signal `ping`, then ends with it."""
+
+    async def run(self, seed: int) -> int:
+        return seed + await self.wait_for_signal("ping", int)
+
+
+@workflow
 class BenchSleeper(Workflow):
     """W5: a durable sleep, then one action."""
 

@@ -405,7 +405,20 @@ def operations(sub: Strategy[ir.Expr] | None = None) -> Strategy[ir.Operation]:
         gather,
         st.builds(ir.Sleep, seconds=sub),
         st.builds(ir.CallAsyncHelper, name=identifiers(), **_call_parts(sub)),
+        st.builds(
+            ir.WaitForSignal,
+            name=st.text(min_size=1, max_size=12),
+            type=st.sampled_from(_SIGNAL_TYPES),
+            timeout=st.none() | sub,
+        ),
     )
+
+
+_SIGNAL_TYPES = (
+    "builtins:int",
+    "app.models:Decision",
+    "typing:Union[builtins:list[a:B], builtins:None]",
+)
 
 
 # --- statements -----------------------------------------------------------------------------------

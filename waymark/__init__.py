@@ -10,7 +10,12 @@ from waymark._workflow import workflow
 from waymark_runtime.actions import ActionTimeout, BackoffPolicy, RetryPolicy, action
 from waymark_runtime.errors import (
     CompileError,
+    InvalidSignalPayload,
     NoRuntimeError,
+    SignalError,
+    SignalRefused,
+    SignalTimeout,
+    UnknownSignal,
     ValueNotSerializable,
     WaymarkError,
     WorkflowCancelled,
@@ -32,11 +37,11 @@ from waymark_runtime.workflows import Workflow
 if TYPE_CHECKING:
     from mountaineer_di import Depends
 
-    from waymark_runtime.client import admin, cancel, get_result, get_status
+    from waymark_runtime.client import admin, cancel, get_result, get_status, send_signal
 
     Depend = Depends
 
-_CLIENT_FUNCTIONS = frozenset({"admin", "cancel", "get_result", "get_status"})
+_CLIENT_FUNCTIONS = frozenset({"admin", "cancel", "get_result", "get_status", "send_signal"})
 
 
 def __getattr__(name: str) -> Any:
@@ -62,10 +67,15 @@ __all__ = [
     "Depends",
     "FlowConfigError",
     "InvalidOptionError",
+    "InvalidSignalPayload",
     "NoRuntimeError",
     "RateLimit",
     "RetryPolicy",
     "ScheduleInfo",
+    "SignalError",
+    "SignalRefused",
+    "SignalTimeout",
+    "UnknownSignal",
     "ValueNotSerializable",
     "WaymarkError",
     "Workflow",
@@ -82,5 +92,6 @@ __all__ = [
     "pause_schedule",
     "resume_schedule",
     "schedule_workflow",
+    "send_signal",
     "workflow",
 ]

@@ -13,7 +13,7 @@ import tokenize
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from waymark_compiler import nesting, rules
 from waymark_compiler.checks import check
@@ -23,6 +23,7 @@ from waymark_compiler.finder import Finder, package_root
 from waymark_compiler.lower import lower_workflow
 from waymark_compiler.namespace import module_namespace
 from waymark_compiler.resolve import Resolver
+from waymark_compiler.schemas import signal_schemas
 from waymark_compiler.source import Source, parse
 from waymark_runtime import ir
 from waymark_runtime.errors import CompileError
@@ -44,6 +45,8 @@ class CompiledWorkflow:
     program: ir.Workflow
     wrl: str
     version: str
+    signals: list[dict[str, Any]] = field(default_factory=list)
+    """The signals it waits for, with their payloads' JSON schemas (`schemas`)."""
 
 
 @dataclass(slots=True)
@@ -151,6 +154,8 @@ def _compile_class(found: WorkflowClass, resolver: Resolver) -> _Outcome:
     wrl, version = emit(program)
     line = found.namespace.source.span(found.node).line
     compiled = CompiledWorkflow(program.name, found.qualname, path, line, program, wrl, version)
+    if "await signal(" in wrl:
+        compiled.signals = signal_schemas(program, resolver.at(found.namespace))
     return _Outcome(found, compiled, diagnostics)
 
 

@@ -38,6 +38,7 @@ _NODE_STYLES: Mapping[NodeKind, str] = {
     "branch": 'shape=diamond, style=filled, fillcolor="#ffffff"',
     "loop": 'shape=hexagon, style=filled, fillcolor="#ffffff"',
     "sleep": 'shape=box, style="rounded,filled,dashed", fillcolor="#e3f4e6"',
+    "signal": 'shape=box, style="rounded,filled,dashed", fillcolor="#fdf0d5"',
     "call": 'shape=component, style=filled, fillcolor="#fff1c9"',
     "return": 'shape=box, style="rounded,filled", fillcolor="#e3f4e6"',
     "raise": 'shape=octagon, style=filled, fillcolor="#fbdcdc"',

@@ -598,6 +598,20 @@ WORKFLOW_LOG = _rule(
     "an argument: `self.log.error('charge failed: %s', err)`.",
 )
 
+SIGNAL_FORM = _rule(
+    "WM171",
+    "signal-form",
+    "refuses a `self.wait_for_signal` whose form the engine cannot know when compiling: a "
+    "name that is not a string literal, a payload type that is not a model, dataclass, enum "
+    "or builtin type, or an unexpected argument",
+    "The engine knows every signal an instance can wait for from its compiled program, so a "
+    "sender naming a signal the workflow never waits for is refused at once, and each "
+    "payload is validated against its declared type when it is sent.",
+    'decision = await self.wait_for_signal(f"decision-{n}", Decision)',
+    "Name the signal with a literal and the payload with a class: "
+    '`await self.wait_for_signal("decision", Decision, timeout=timedelta(days=3))`.',
+)
+
 _ALL: tuple[Rule, ...] = (
     SYNTAX_ERROR,
     UNSUPPORTED_CALL,
@@ -631,6 +645,7 @@ _ALL: tuple[Rule, ...] = (
     RUN_ACTION_FORM,
     GATHER_FORM,
     SLEEP_FORM,
+    SIGNAL_FORM,
     ATTRIBUTE_ASSIGNMENT,
     EXCEPT_TYPE,
     BARE_RAISE,

@@ -62,6 +62,8 @@ KNOWN_EXCEPTIONS: dict[str, str] = {
     "waymark.WorkflowFailed": "waymark_runtime.errors:WorkflowFailed",
     "waymark.WaymarkError": "waymark_runtime.errors:WaymarkError",
     "waymark.ValueNotSerializable": "waymark_runtime.errors:ValueNotSerializable",
+    "waymark.SignalTimeout": "waymark_runtime.errors:SignalTimeout",
+    "waymark_runtime.errors.SignalTimeout": "waymark_runtime.errors:SignalTimeout",
     "asyncio.TimeoutError": "builtins:TimeoutError",
     "asyncio.CancelledError": "asyncio.exceptions:CancelledError",
     "asyncio.InvalidStateError": "asyncio.exceptions:InvalidStateError",

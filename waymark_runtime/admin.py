@@ -1,4 +1,5 @@
-"""The admin API: list, show, cancel, retry and requeue workflow instances, as typed records.
+"""The admin API: list, show, cancel, retry, requeue and signal workflow instances, as typed
+records.
 
 `Admin(store)` works over either store (`PostgresStore`, or the `MemoryStore` of `LocalRuntime`):
 what it needs of one is `store.contract.InspectionStore`. The CLI (`waymark instances`) is a thin
@@ -22,10 +23,12 @@ from waymark_runtime.engine import NewInstance
 from waymark_runtime.errors import (
     InstanceStateError,
     InternalError,
+    SignalRefused,
     UnknownInstance,
     WorkflowCancelled,
 )
 from waymark_runtime.options import InvalidOptionError
+from waymark_runtime.signals import SignalRecord, record, send
 from waymark_runtime.store.contract import InspectionStore, InstanceQuery
 from waymark_runtime.store.pg_rows import FINISHED
 from waymark_runtime.values import error_json
@@ -39,6 +42,7 @@ __all__ = [
     "LogRecord",
     "Page",
     "RunnerRecord",
+    "SignalRecord",
     "SleepRecord",
     "Status",
     "connect",
@@ -164,6 +168,8 @@ class InstanceDetail:
     """The child workflow instances it started, newest first (up to 1,000)."""
     logs: tuple[LogRecord, ...] = ()
     """Its workflow log, oldest first (the newest 1,000 lines)."""
+    signals: tuple[SignalRecord, ...] = ()
+    """Its signal waits and the signals sent to it, oldest first (pending ones too)."""
 
     @property
     def id(self) -> str:
@@ -238,9 +244,22 @@ class Admin:
         children = await self.store.list_instances(InstanceQuery(parent=row["id"], limit=1000))
         logs = await self.store.logs_of(row["id"], LOG_LINES_SHOWN)
         detail = _detail(row, attempts, timers)
-        return dataclasses.replace(detail, parent_id=row.get("parent_id"),
+        signals = tuple(record(r) for r in await self.store.signals_of(row["id"]))
+        return dataclasses.replace(detail, parent_id=row.get("parent_id"), signals=signals,
                                    children=tuple(_summary(c, c["attempts"]) for c in children),
                                    logs=tuple(LogRecord(**line) for line in logs))  # fmt: skip
+
+    async def signal(self, instance_id: str, name: str, payload: Any = None) -> None:
+        """Send signal `name` with `payload` to an unfinished instance (`waymark.send_signal`):
+        the payload is validated against the type its program declares for the signal, then
+        kept until a wait of that name consumes it, oldest first. An unknown instance or a
+        finished one is `SignalRefused`, a name its program never waits for `UnknownSignal`,
+        a payload that does not match `InvalidSignalPayload`."""
+        try:
+            row = await self._row(instance_id)
+        except UnknownInstance as unknown:
+            raise SignalRefused(f"{unknown}: nothing will receive signal {name!r}") from None
+        await send(self.store, row, name, payload, self.clock())
 
     async def cancel(
         self, instance_id: str, reason: str = "cancelled by an administrator"

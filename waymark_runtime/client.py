@@ -48,6 +48,7 @@ __all__ = [
     "default_client",
     "get_result",
     "get_status",
+    "send_signal",
 ]
 
 
@@ -319,3 +320,13 @@ async def cancel(instance_id: str, reason: str = "cancelled") -> None:
     raise `WorkflowCancelled(reason)`. An unknown id is `UnknownInstance`; a finished instance
     is an `InstanceStateError`. The same call as `waymark instances cancel`."""
     await (await admin()).cancel(instance_id, reason)
+
+
+async def send_signal(instance_id: str, name: str, payload: Any = None) -> None:
+    """Send signal `name` to a running instance, from any process: `payload` is validated
+    against the type the workflow declares (`await self.wait_for_signal(name, Type)`) and kept
+    until the instance waits for that name (oldest first, each consumed once). Refused at once
+    (`SignalError`): an unknown or finished instance (`SignalRefused`), a name its program
+    never waits for (`UnknownSignal`), a payload that does not match (`InvalidSignalPayload`).
+    The same call as `waymark instances signal`."""
+    await (await admin()).signal(instance_id, name, payload)

@@ -55,6 +55,19 @@ class StartSleep:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class WaitSignal:
+    """A durable wait for the next signal `name` sent to the instance: report
+    `SignalReceived(node, value)` with the oldest unconsumed one (consuming it), or, once
+    `timeout` seconds have passed without one, `SleepFinished(node)`."""
+
+    node: str
+    name: str
+    timeout: float | None = None
+    site: str | None = None
+    iteration: Iteration = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Complete:
     """The instance finished; `result` is the JSON-shaped return value."""
 
@@ -99,7 +112,9 @@ class WriteLog:
     line: int
 
 
-Effect: TypeAlias = DispatchAction | StartSleep | StartChild | Complete | Fail | WriteLog
+Effect: TypeAlias = (
+    DispatchAction | StartSleep | StartChild | WaitSignal | Complete | Fail | WriteLog
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -117,4 +132,12 @@ class SleepFinished:
     node: str
 
 
-Event: TypeAlias = ActionFinished | SleepFinished
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SignalReceived:
+    """The signal a `WaitSignal(node)` waited for: `value` is its JSON-shaped payload."""
+
+    node: str
+    value: JSON
+
+
+Event: TypeAlias = ActionFinished | SleepFinished | SignalReceived

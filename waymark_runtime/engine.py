@@ -26,6 +26,7 @@ from waymark_runtime.effects import (
     Iteration,
     StartChild,
     StartSleep,
+    WaitSignal,
     WriteLog,
 )
 from waymark_runtime.errors import InternalError, ProgramMismatch
@@ -88,6 +89,17 @@ class PlannedChild:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PlannedWait:
+    """A wait for signal `name` to record with the step (`WaitSignal`); its timeout, if any,
+    is a `Timer` of the same node."""
+
+    node: str
+    name: str
+    site: str | None = None
+    iteration: Iteration = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Outcome:
     """How an instance ended: `ok` with `value` its JSON result, or not ok with an exception value."""
 
@@ -100,6 +112,7 @@ class StepPlan:
     actions: list[PlannedAction] = field(default_factory=list)
     timers: list[Timer] = field(default_factory=list)
     children: list[PlannedChild] = field(default_factory=list)
+    waits: list[PlannedWait] = field(default_factory=list)
     outcome: Outcome | None = None
     logs: list[WriteLog] = field(default_factory=list)
     """The instance's log lines the step wrote: recorded with it, emitted once committed."""
@@ -142,6 +155,14 @@ def _plan_StartChild(plan: StepPlan, effect: Any, now: float, rng: random.Random
                                       site=effect.site, iteration=effect.iteration))  # fmt: skip
 
 
+def _plan_WaitSignal(plan: StepPlan, effect: Any, now: float, rng: random.Random) -> None:
+    plan.waits.append(PlannedWait(node=effect.node, name=effect.name, site=effect.site,
+                                  iteration=effect.iteration))  # fmt: skip
+    if effect.timeout is not None:
+        plan.timers.append(Timer(node=effect.node, wake_at=now + effect.timeout,
+                                 site=effect.site, iteration=effect.iteration))  # fmt: skip
+
+
 def _plan_Complete(plan: StepPlan, effect: Any, now: float, rng: random.Random) -> None:
     plan.outcome = Outcome(ok=True, value=effect.result)
 
@@ -158,6 +179,7 @@ _PLANNERS: dict[type, Callable[[StepPlan, Any, float, random.Random], None]] = {
     DispatchAction: _plan_DispatchAction,
     StartSleep: _plan_StartSleep,
     StartChild: _plan_StartChild,
+    WaitSignal: _plan_WaitSignal,
     Complete: _plan_Complete,
     Fail: _plan_Fail,
     WriteLog: _plan_WriteLog,

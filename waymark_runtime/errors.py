@@ -94,3 +94,28 @@ class InstanceStateError(WaymarkError):
         self.instance_id = instance_id
         self.status = status
         super().__init__(message)
+
+
+class SignalTimeout(WaymarkError, TimeoutError):
+    """no signal arrived before the wait's timeout (raised where the workflow waits)"""
+
+
+class SignalError(WaymarkError):
+    """the signal cannot be sent"""
+
+
+class UnknownSignal(SignalError, LookupError):
+    """the instance's program never waits for a signal of this name"""
+
+
+class InvalidSignalPayload(SignalError, TypeError):
+    """the payload does not match the type the workflow declares for the signal"""
+
+
+class SignalRefused(SignalError):
+    """the instance has finished (or does not exist): nobody will ever receive the signal"""
+
+    def __init__(self, message: str | None = None, status: str | None = None) -> None:
+        self.status = status
+        """The finished instance's status; None for an unknown instance."""
+        super().__init__(message)

@@ -46,15 +46,21 @@ def validated_inputs(definition: WorkflowDefinition, inputs: dict[str, Any]) -> 
         except PydanticSchemaGenerationError:  # a class pydantic cannot check: passed as is
             continue
         except ValidationError as failure:
-            first = failure.errors()[0]
-            where = "".join(f"[{part!r}]" for part in first["loc"])
-            shown = repr(value if not where else first.get("input"))
-            shown = shown if len(shown) <= 60 else shown[:57] + "..."
+            where, message, shown = mismatch(failure, value)
             raise InvalidInputError(
-                f"input `{name}`{where} does not match {definition.name}.run(): {first['msg']} "
+                f"input `{name}`{where} does not match {definition.name}.run(): {message} "
                 f"(`{name}: {_type_name(hint)}`, got {shown})"
             ) from None
     return checked
+
+
+def mismatch(failure: Any, value: Any) -> tuple[str, str, str]:
+    """Where a pydantic `ValidationError` of `value` points (`['items'][0]`), its message, and
+    the offending part of the value, shown short."""
+    first = failure.errors()[0]
+    where = "".join(f"[{part!r}]" for part in first["loc"])
+    shown = repr(value if not where else first.get("input"))
+    return where, first["msg"], shown if len(shown) <= 60 else shown[:57] + "..."
 
 
 def run_hints(cls: type) -> dict[str, Any]:

@@ -399,7 +399,22 @@ class CallAsyncHelper:
     span: Span | None = _span()
 
 
-Operation: TypeAlias = ActionCall | Gather | Sleep | CallAsyncHelper
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WaitForSignal:
+    """`await self.wait_for_signal(name, Type, timeout=seconds)`: a durable wait for the next
+    signal of that name sent to the instance (signals sent earlier wait for it, oldest first).
+
+    `type` is the declared payload type as type text: import paths with subscripts,
+    `builtins:list[app.models:Decision]` (see `waymark_runtime.signals.type_text`). With
+    `timeout` (seconds, evaluated when the wait starts) it raises `SignalTimeout` once it passes."""
+
+    name: str
+    type: str
+    timeout: Expr | None = None
+    span: Span | None = _span()
+
+
+Operation: TypeAlias = ActionCall | Gather | Sleep | CallAsyncHelper | WaitForSignal
 
 
 # ---------------------------------------------------------------------------------------------

@@ -445,6 +445,9 @@ class Runner:
         if change.batch.rows["l"]:
             report.workflow_lines(held, change.batch.rows["l"])
         if change.done or change.release:
+            if change.release and held.waits:
+                wakes = [at for at in (held.earliest_due(), held.deadline) if at is not None]
+                self._claim_at(min(wakes, default=None))
             self._drop(held.id)
             return []
         for attempt, ready_at in change.delayed:
@@ -487,6 +490,15 @@ class Runner:
             jobs.append(Job(key, attempt.action, attempt.args, attempt.kwargs, timeout,
                             held.lease, attempt.isolate, context))  # fmt: skip
         return jobs
+
+    def _claim_at(self, when: float | None) -> None:
+        """Claim again at `when` (a released signal wait's timeout or deadline), on this
+        runner's clock,
+        when it is nearer than the eviction threshold (a virtual clock has no poll tick to
+        find it by; later ones are found by the poll, holding no memory meanwhile)."""
+        near = self.settings.evict_sleep_threshold_ms / 1000
+        if when is not None and not self.stopping and when - self.clock() <= near:
+            self.time.call_at(when, self._want_claim)
 
     def _let_go(self, instance_id: str) -> None:
         """The instance's lease is gone: it was cancelled, or another runner took it over.

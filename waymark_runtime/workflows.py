@@ -14,7 +14,7 @@ from collections.abc import Callable, Coroutine
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, ClassVar, Literal, Protocol, TypeVar
+from typing import Any, ClassVar, Literal, Protocol, TypeVar, overload
 
 from waymark_runtime import ir
 from waymark_runtime.actions import ActionHandle, BackoffPolicy, RetryPolicy, run_with_policy
@@ -181,6 +181,27 @@ class Workflow:
     ) -> R:
         """Run an action with a retry policy, backoff and a per-attempt timeout."""
         return await run_with_policy(call, retry, backoff, timeout)
+
+    @overload
+    async def wait_for_signal(
+        self, name: str, type: type[R], *, timeout: float | int | timedelta | None = None
+    ) -> R: ...
+
+    @overload  # a union or a parametrized type (`list[str] | None`)
+    async def wait_for_signal(
+        self, name: str, type: Any, *, timeout: float | int | timedelta | None = None
+    ) -> Any: ...
+
+    async def wait_for_signal(
+        self, name: str, type: Any, *, timeout: float | int | timedelta | None = None
+    ) -> Any:
+        """Wait durably for the next signal `name` sent to this instance
+        (`waymark.send_signal`) and return its payload as a `type`; raises `SignalTimeout`
+        once `timeout` has passed without one. Compiled: it only runs inside an instance."""
+        raise TypeError(
+            "wait_for_signal() runs only inside a workflow instance, where the compiled program "
+            "waits for the signal; it has no inline (plain Python) form"
+        )
 
     async def run_inline(self, *args: Any, **kwargs: Any) -> Any:
         """Run the original `run()` body as plain Python, in this process; child workflows

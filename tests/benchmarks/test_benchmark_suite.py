@@ -30,6 +30,7 @@ EXPECTED_METRICS = {
     *("F1.plain", "F1.gated", "F1.narrow", "F2.fair", "F2.plain"),
     *(f"S1.{load}.{row}" for load in ("w3", "w2") for row in ("r1", "r2", "e2")),
     *(f"P1.{load}.{row}" for load in ("w3", "w2") for row in ("commits", "rows", "wal")),
+    *("R1.p50", "R1.p95"),
 }
 CPU_METRICS = {f"P1.{load}.{row}" for load in ("w3", "w2") for row in ("cpu", "per_core")}
 """Only when the server is a process of this machine (its CPU time is read from /proc)."""

@@ -42,7 +42,7 @@ def test_json_reports_every_field_with_1_based_positions(waymark: Waymark, workd
     assert set(document) == {"workflows", "diagnostics"}
 
     [workflow] = document["workflows"]
-    assert set(workflow) == {"name", "class_name", "path", "line", "version", "wrl"}
+    assert set(workflow) == {"name", "class_name", "path", "line", "version", "wrl", "signals"}
     assert workflow["name"] == "GreetWorkflow"
     assert workflow["class_name"] == "GreetWorkflow"
     assert workflow["path"] == "flows/greet.py"
@@ -211,3 +211,58 @@ def test_check_fails_when_behaviour_changed_as_well_as_positions(
     result = waymark("compile", "flows", "--check", "wrl", "--format", "json")
     assert result.code == 1
     assert [d["status"] for d in json.loads(result.out)["drift"]] == ["changed"]
+
+
+SIGNALLED = """\
+from waymark import Workflow, workflow
+
+from models import Decision, Level
+
+
+@workflow
+class Expense(Workflow):
+    async def run(self) -> str:
+        decision = await self.wait_for_signal("decision", Decision, timeout=60)
+        levels = await self.wait_for_signal("levels", list[Level] | None)
+        return f"{decision.approved} {levels}"
+"""
+MODELS = """\
+import enum
+
+from pydantic import BaseModel
+
+
+class Level(enum.Enum):
+    LOW = "low"
+    HIGH = "high"
+
+
+class Approver(BaseModel):
+    name: str
+
+
+class Decision(BaseModel):
+    approved: bool
+    by: Approver
+    note: str = ""
+"""
+
+
+def test_json_lists_each_workflows_signals_with_their_schemas(
+    waymark: Waymark, workdir: Path
+) -> None:
+    (workdir / "signalled.py").write_text(SIGNALLED)
+    (workdir / "models.py").write_text(MODELS)
+    result = waymark("compile", "signalled.py", "--format", "json")
+    assert result.code == 0, result.err
+    [workflow] = json.loads(result.out)["workflows"]
+    decision, levels = workflow["signals"]
+    assert (decision["name"], decision["type"], decision["type_path"]) == (
+        "decision", "Decision", "models:Decision"
+    )  # fmt: skip
+    schema = decision["schema"]
+    assert schema["required"] == ["approved", "by"]
+    assert schema["properties"]["note"] == {"default": "", "title": "Note", "type": "string"}
+    assert schema["$defs"]["Approver"]["properties"]["name"]["type"] == "string"
+    assert (levels["name"], levels["type"]) == ("levels", "list[Level] | None")
+    assert levels["schema"]["$defs"]["Level"]["enum"] == ["low", "high"]

@@ -264,3 +264,22 @@ def test_ids_depend_only_on_position() -> None:
     )
     assert short.node("run.0.else.0") == longer.node("run.0.else.0")
     assert short.node("run.1") == longer.node("run.1")
+
+
+SIGNAL = """
+async def run(self, item: int) -> int:
+    try:
+        extra = await self.wait_for_signal("extra", int, timeout=timedelta(hours=1))
+    except TimeoutError:
+        extra = 0
+    return item + extra
+"""
+
+
+def test_a_signal_wait_is_a_node_of_its_own_that_can_raise() -> None:
+    dag = dag_of(SIGNAL)
+    assert_well_formed(dag)
+    [wait] = [node for node in dag.nodes if node.kind == "signal"]
+    assert wait.label == "extra = wait for signal 'extra'"
+    assert (wait.detail, wait.badges) == ("builtins:int", ("timeout 3600.0",))
+    assert "raises" in {edge.label for edge in dag.edges_from(wait.id)}

@@ -1,6 +1,7 @@
 """A user's app as `mypy --strict` sees it (checked by test_typing.py, never imported by tests):
 actions with `Depends` parameters called without them, `run_action`'s result typed by the action,
-and `run()` with `_blocking`/`_priority` through the `waymark.mypy` plugin."""
+`run()` with `_blocking`/`_priority` through the `waymark.mypy` plugin, and a signal's payload
+typed by its declared class."""
 
 from __future__ import annotations
 
@@ -38,7 +39,10 @@ class Welcome(Workflow):
         n = await self.run_action(count([to]), retry=RetryPolicy(attempts=2),
                                   timeout=timedelta(seconds=5))  # fmt: skip
         both = await asyncio.gather(send_email(to), send_email("b@example.com"))
-        return sent and n == 1 and all(both)
+        approved = await self.wait_for_signal("approved", bool, timeout=timedelta(days=1))
+        reveal_type(approved)
+        tags = await self.wait_for_signal("tags", list[str] | None)
+        return sent and n == 1 and all(both) and approved and tags is not None
 
 
 async def main(blocking: bool) -> None:

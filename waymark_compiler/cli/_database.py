@@ -104,6 +104,17 @@ async def connected(settings: Settings) -> AsyncIterator[PostgresStore]:
         await store.close()
 
 
+def user_modules(settings: Settings) -> None:
+    """Import the modules of WAYMARK_USER_MODULE (as a worker does), so their classes are
+    the user's; one that does not import is an error naming it."""
+    from waymark_runtime.worker.main import UserModuleError, import_user_modules
+
+    try:
+        import_user_modules(settings)
+    except UserModuleError as failure:
+        raise CliError(str(failure)) from None
+
+
 def instance_id(text: str) -> str:
     """An instance id as the database spells it; anything else is a usage error."""
     try:
@@ -129,13 +140,28 @@ async def administered(settings: Settings) -> AsyncIterator[Admin]:
 def refusals() -> Iterator[None]:
     """An unknown instance or a bad argument is a usage error (exit 2), a status that does
     not allow what was asked an error (exit 1)."""
-    from waymark_runtime.errors import InstanceStateError, UnknownInstance
+    from waymark_runtime.errors import (
+        InstanceStateError,
+        InvalidSignalPayload,
+        SignalError,
+        SignalRefused,
+        UnknownInstance,
+        UnknownSignal,
+    )
     from waymark_runtime.options import InvalidOptionError
 
     try:
         yield
     except UnknownInstance as refused:
         raise UsageFailure(str(refused), "see `waymark instances list`") from None
+    except SignalRefused as refused:
+        if refused.status is None:
+            raise UsageFailure(str(refused), "see `waymark instances list`") from None
+        raise CliError(str(refused)) from None
+    except (UnknownSignal, InvalidSignalPayload) as refused:
+        raise UsageFailure(str(refused), "see its waits with `waymark instances show ID`") from None
+    except SignalError as refused:
+        raise CliError(str(refused)) from None
     except InvalidOptionError as refused:
         raise UsageFailure(str(refused)) from None
     except InstanceStateError as refused:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         InstanceDetail,
         InstanceSummary,
         LogRecord,
+        SignalRecord,
         SleepRecord,
     )
     from waymark_runtime.dag import Dag, Node
@@ -192,7 +193,21 @@ def _details(detail: InstanceDetail, now: float) -> list[tuple[str, str]]:
     for sleep in detail.sleeps:
         if not sleep.finished:
             rows.append(("sleeping", f"{cell(sleep.node)} until {when(sleep.wake_at)} UTC"))
-    return rows + _family(detail)
+    return rows + _signals(detail) + _family(detail)
+
+
+def _signals(detail: InstanceDetail) -> list[tuple[str, str]]:
+    """Pending signal waits, and every signal sent with who took it (or that none did)."""
+    rows = []
+    for record in detail.signals:
+        name = cell(repr(record.name))
+        if record.kind == "wait" and record.pending and not detail.summary.finished:
+            rows.append(("waiting", f"{cell(record.node or '-')} for signal {name}"))
+        elif record.kind == "signal":
+            taken = f"taken by {cell(record.node)}" if record.node else "not taken yet"
+            payload = cell(clip(compact(plain(record.payload)), 80))
+            rows.append(("signal", f"{name} {payload}, sent {when(record.at)} UTC, {taken}"))
+    return rows
 
 
 def _family(detail: InstanceDetail) -> list[tuple[str, str]]:
@@ -288,6 +303,7 @@ def show_json(detail: InstanceDetail, placement: Placement) -> dict[str, Any]:
         "wake_at": iso(detail.wake_at),
         "attempts": [_attempt_json(attempt, placement) for attempt in detail.attempts],
         "sleeps": [_sleep_json(sleep, placement) for sleep in detail.sleeps],
+        "signals": [_signal_json(record) for record in detail.signals],
         "parent_id": detail.parent_id,
         "children": [list_json(child) for child in detail.children],
         "logs": [_log_json(line) for line in detail.logs],
@@ -308,6 +324,12 @@ def _sleep_json(sleep: SleepRecord, placement: Placement) -> dict[str, Any]:
         "wake_at": iso(sleep.wake_at),
         "finished_at": iso(sleep.finished_at),
     }
+
+
+def _signal_json(record: SignalRecord) -> dict[str, Any]:
+    return {"kind": record.kind, "name": record.name, "node": record.node,
+            "payload": plain(record.payload), "at": iso(record.at), "done": iso(record.done),
+            "pending": record.pending}  # fmt: skip
 
 
 def _listed(path: tuple[int | str, ...] | None) -> list[int | str] | None:

@@ -244,7 +244,7 @@ def outcome_json(outcome: Outcome, *, with_drift: bool) -> dict[str, Any]:
 
 
 def _workflow_json(workflow: CompiledWorkflow) -> dict[str, Any]:
-    keys = ("name", "class_name", "path", "line", "version", "wrl")
+    keys = ("name", "class_name", "path", "line", "version", "wrl", "signals")
     return {key: getattr(workflow, key) for key in keys}
 
 

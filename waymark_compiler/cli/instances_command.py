@@ -1,10 +1,12 @@
-"""`waymark instances list|show|cancel|retry|requeue`: inspect and steer workflow instances.
+"""`waymark instances list|show|cancel|retry|requeue|signal`: inspect and steer workflow
+instances.
 
 A thin layer over the admin API (`waymark_runtime.admin`) on the database of
 `WAYMARK_DATABASE_URL` (or the embedded server). Tables go to stdout (rich), status lines to
 stderr, `--format json` prints JSON. An unknown or malformed instance id is a usage error
 (exit 2); asking for what an instance's status forbids (cancelling a finished instance, retrying
-one that did not fail) exits 1. Inspection imports no user code.
+one that did not fail) exits 1. Inspection imports no user code; `signal` imports the modules
+of WAYMARK_USER_MODULE, to check a payload against the user's classes.
 """
 
 from __future__ import annotations
@@ -21,10 +23,11 @@ from waymark_compiler.cli._database import (
     instance_id,
     load_settings,
     run_async,
+    user_modules,
 )
 from waymark_compiler.cli._options import OutputFormat as Format
 from waymark_compiler.cli._options import TableFormatOption as FormatOption
-from waymark_compiler.cli._output import err, out, printable, status
+from waymark_compiler.cli._output import UsageFailure, err, out, printable, status
 from waymark_compiler.cli._show import (
     detail_renderables,
     list_json,
@@ -54,7 +57,7 @@ IdArgument = Annotated[
 
 instances_app = typer.Typer(
     name="instances",
-    help="List, show, cancel, retry and requeue workflow instances.",
+    help="List, show, cancel, retry, requeue and signal workflow instances.",
     no_args_is_help=True,
 )
 
@@ -158,6 +161,43 @@ def cancel_command(instance: IdArgument) -> None:
 async def _cancel(instance: str) -> None:
     async with administered(load_settings()) as admin:
         await admin.cancel(instance, "cancelled with `waymark instances cancel`")
+
+
+NameArgument = Annotated[
+    str, typer.Argument(metavar="NAME", help="The signal's name.", show_default=False)
+]
+PayloadOption = Annotated[
+    str,
+    typer.Option("--payload", metavar="JSON", help="The payload, as JSON (default: null)."),
+]
+
+
+@instances_app.command("signal")
+def signal_command(
+    instance: IdArgument, name: NameArgument, payload: PayloadOption = "null"
+) -> None:
+    """Send signal NAME to an unfinished instance, with a JSON payload.
+
+    The payload is checked against the type the workflow declares for the signal (the
+    modules of WAYMARK_USER_MODULE are imported to find the user's classes); a name the
+    workflow never waits for, or a finished instance, is refused.
+    """
+    chosen = instance_id(instance)
+    try:
+        value = json.loads(payload)
+    except ValueError as error:
+        raise UsageFailure(
+            f"the payload is not JSON: {error}", "e.g. --payload '{\"approved\": true}'"
+        ) from None
+    run_async(_signal(chosen, name, value))
+    status(printable(f"sent signal {name!r} to {chosen}"))
+
+
+async def _signal(instance: str, name: str, payload: object) -> None:
+    settings = load_settings()
+    user_modules(settings)
+    async with administered(settings) as admin:
+        await admin.signal(instance, name, payload)
 
 
 @instances_app.command("retry")

@@ -23,6 +23,7 @@ import libcst as cst
 from waymark_compiler import rules
 from waymark_compiler.context import TEMP_PREFIX, Ctx
 from waymark_compiler.literals import COMPARE
+from waymark_compiler.lower import signals
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.lower.expressions import check_identity
 from waymark_compiler.lower.log import is_logger
@@ -363,6 +364,8 @@ def _operation_operands(node: cst.BaseExpression, ctx: Ctx) -> list[_Operand]:
         if func.attr.value == "run_action":
             inner = next((a.value for a in node.args if a.keyword is None), None)
             return _arguments(inner.args) if isinstance(inner, cst.Call) else []
+        if func.attr.value == "wait_for_signal":
+            return [_Operand(value) for value in signals.operands(node)]
         return _arguments(node.args)
     symbol = ctx.symbol(func)
     if isinstance(symbol, ActionSym) or symbol == KnownSym("sleep"):

@@ -84,7 +84,7 @@ def lower_Call(node: cst.Call, ctx: Ctx) -> ir.Expr:
 
 def self_call(node: cst.Call, name: str, ctx: Ctx) -> ir.Expr:
     """`self.name(...)` outside an `await`: only synchronous helper methods."""
-    if name == "run_action" or ctx.helpers.get(name) is True:
+    if name in ("run_action", "wait_for_signal") or ctx.helpers.get(name) is True:
         help = f"await it: `await self.{name}(...)`"
         return ctx.error(
             rules.ACTION_NOT_AWAITED,

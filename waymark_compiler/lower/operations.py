@@ -1,5 +1,6 @@
 """Lowering what a workflow awaits: action calls, `self.run_action`, `asyncio.gather`,
-`asyncio.sleep` and async helper methods, into the IR's durable operations.
+`asyncio.sleep`, `self.wait_for_signal` (`signals`) and async helper methods, into the IR's
+durable operations.
 
 An `await` is only valid at statement level (`x = await ...`, `await ...`, `return await ...`);
 `statements` calls `lower_await` for those shapes. Anything else awaited is refused here.
@@ -19,6 +20,7 @@ from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.lower.expressions import comprehension_scope, lower_target
 from waymark_compiler.lower.log import log_method, refuse_await
 from waymark_compiler.lower.policy import policy
+from waymark_compiler.lower.signals import wait_for_signal
 from waymark_compiler.resolve import (
     ActionSym,
     ExternalSym,
@@ -65,6 +67,8 @@ def lower_operation(node: cst.BaseExpression, ctx: Ctx) -> ir.Operation | None:
     if isinstance(func, cst.Attribute) and ctx.is_self(func.value):
         if func.attr.value == "run_action":
             return run_action(node, ctx)
+        if func.attr.value == "wait_for_signal":
+            return wait_for_signal(node, ctx)
         return async_helper(node, func.attr.value, ctx)
     if log_method(node, ctx) is not None:
         refuse_await(node, ctx)

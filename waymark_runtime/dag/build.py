@@ -22,7 +22,7 @@ Visitor: TypeAlias = Callable[[Any, "_At"], list[Exit]]
 # A log line is shown in the box of the pure statements around it: it waits on nothing.
 _PURE = (ir.Assign, ir.AugAssign, ir.Delete, ir.ExprStmt, ir.Pass, ir.Log)
 # Kinds whose failure a surrounding `try` can catch (gather items fail at their join).
-_CAN_FAIL = frozenset({"action", "join", "call", "raise", "sleep", "child"})
+_CAN_FAIL = frozenset({"action", "join", "call", "raise", "sleep", "child", "signal"})
 _TIMES = "\u00d7"  # the multiplication sign, as in "retry \u00d73"
 _LABEL_WIDTH = 48
 
@@ -176,6 +176,11 @@ class _Builder:
         seconds = sleep.seconds
         amount = f"{seconds.value}s" if isinstance(seconds, ir.Const) else py.expr(seconds)
         return self.step(at, "sleep", f"sleep {amount}", span=sleep.span)
+
+    def visit_WaitForSignal(self, wait: ir.WaitForSignal, at: _At) -> list[Exit]:
+        label = f"{at.assigned}wait for signal {wait.name!r}"
+        badges = () if wait.timeout is None else (f"timeout {py.expr(wait.timeout)}",)
+        return self.step(at, "signal", label, detail=wait.type, badges=badges, span=wait.span)
 
     def visit_CallAsyncHelper(self, call: ir.CallAsyncHelper, at: _At) -> list[Exit]:
         label = f"{at.assigned}self.{call.name}({py.arguments(call.args, call.kwargs)})"

@@ -12,7 +12,7 @@ from waymark_runtime import ir
 
 NodeKind: TypeAlias = Literal[
     "start", "end", "action", "gather", "join", "compute", "branch", "loop", "sleep", "call",
-    "return", "raise", "except", "child",
+    "return", "raise", "except", "child", "signal",
 ]  # fmt: skip
 EdgeKind: TypeAlias = Literal[
     "next", "branch", "loop", "back", "fan_out", "fan_in", "error", "call"

@@ -51,7 +51,7 @@ class AwaitSite:
     (one call per element), `loops` the counter slots of the loops around it, outermost first.
     """
 
-    kind: str  # "actions", "sleep" or "call"
+    kind: str  # "actions", "sleep", "signal" or "call"
     assign: Assign | None
     policies: tuple[Any, ...] = ()  # per gather item: its `ir.Policy` (or None)
     return_exceptions: bool = False

@@ -19,11 +19,13 @@ from waymark_runtime.effects import (
     Effect,
     Event,
     Fail,
+    SignalReceived,
     SleepFinished,
     StartChild,
     StartSleep,
 )
 from waymark_runtime.errors import InternalError, WaymarkError
+from waymark_runtime.interpreter import signals
 from waymark_runtime.interpreter.bounded import Bounded
 from waymark_runtime.interpreter.code import (
     _NOTHING,
@@ -43,6 +45,7 @@ from waymark_runtime.interpreter.persisted import (
     InstanceState,
     PendingCall,
     SavedFrame,
+    SignalWait,
     SleepWait,
     Wait,
 )
@@ -104,9 +107,17 @@ class Machine:
             if type(self.wait) is CallsWait:
                 self._on_action(event)
         elif type(event) is SleepFinished:
-            if type(self.wait) is SleepWait and self.wait.node == event.node:
+            wait = self.wait
+            if type(wait) is SleepWait and wait.node == event.node:
                 self.wait = None
                 self._drive(None, None)
+            elif type(wait) is SignalWait and wait.node == event.node:  # its timeout passed
+                self.wait = None
+                self._drive(signals.timed_out(wait), _NOTHING)
+        elif type(event) is SignalReceived:
+            if type(self.wait) is SignalWait and self.wait.node == event.node:
+                self.wait = None
+                self._drive(None, to_value(event.value))
         else:
             raise InternalError(f"unknown event {type(event).__name__}")
 
@@ -150,6 +161,8 @@ class Machine:
             return None, _NOTHING
         if site.kind == "sleep":
             return self._sleep(request)
+        if site.kind == "signal":
+            return signals.wait(self, request)
         if not request:
             return None, []  # an empty gather: nothing to wait for, as in Python
         path = iteration_path(self.frames)

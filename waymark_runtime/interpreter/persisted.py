@@ -89,8 +89,18 @@ class SleepWait:
     node: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SignalWait:
+    """The top frame awaits `self.wait_for_signal(name, ...)`: `SignalReceived(node, value)`
+    resumes it with the payload, `SleepFinished(node)` (its timeout) raises `SignalTimeout`."""
+
+    kind: Literal["signal"] = "signal"
+    node: str
+    name: str
+
+
 # A new wait kind: a frozen dataclass with a `kind: Literal["..."]` tag, added to this union.
-Wait = CallsWait | SleepWait
+Wait = CallsWait | SleepWait | SignalWait
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -422,6 +422,15 @@ class FunctionCompiler:
     def await_Sleep(self, op: ir.Sleep, assign: Any) -> tuple[AwaitSite, Any]:
         return AwaitSite(kind="sleep", assign=assign), self.expr(op.seconds)
 
+    def await_WaitForSignal(self, op: ir.WaitForSignal, assign: Any) -> tuple[AwaitSite, Any]:
+        timeout = None if op.timeout is None else self.expr(op.timeout)
+        name = op.name
+
+        def request(env: Env) -> tuple[str, Any]:
+            return name, None if timeout is None else timeout(env)
+
+        return AwaitSite(kind="signal", assign=assign), request
+
     def await_CallAsyncHelper(self, op: ir.CallAsyncHelper, assign: Any) -> tuple[AwaitSite, Any]:
         helper = self.exprs.helpers.get(op.name)
         if helper is None or not helper.is_async:

@@ -127,7 +127,9 @@ class InspectionStore(Protocol):
     rows of `instance_attempts`, `timers_of` rows of `instance_timers` (finished sleeps too),
     `logs_of` the newest `limit` rows of `instance_logs` (oldest first), `list_instances` rows of
     `list_instances` (with the attempt count and `created_us`, the keyset position),
-    `list_runners` rows of `list_runners`."""
+    `list_runners` rows of `list_runners`, `signals_of` rows of `instance_signals`.
+    `send_signal` keeps a validated signal for an unfinished instance (False: unknown or
+    finished) and wakes it when it waits for that name."""
 
     async def create_instances(
         self, specs: Sequence[NewInstance], now: float, ids: Sequence[str] | None = None
@@ -144,6 +146,12 @@ class InspectionStore(Protocol):
     async def logs_of(self, instance_id: str, limit: int = 1000) -> list[dict[str, Any]]: ...
 
     async def latest_version(self, workflow: str) -> tuple[str, str] | None: ...
+
+    async def program_of(self, workflow: str, version: str) -> str | None: ...
+
+    async def send_signal(self, instance_id: str, name: str, payload: Any, now: float) -> bool: ...
+
+    async def signals_of(self, instance_id: str) -> list[dict[str, Any]]: ...
 
     async def cancel(
         self, instance_id: str, error: Any, now: float, status: str = "cancelled"

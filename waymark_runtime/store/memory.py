@@ -21,7 +21,7 @@ from typing import Any
 
 from waymark_runtime.engine import NewInstance, Outcome, check_programs
 from waymark_runtime.flow import Grants, SlotRequest
-from waymark_runtime.store import memory_children, memory_flow, memory_inspect
+from waymark_runtime.store import memory_children, memory_flow, memory_inspect, memory_signals
 from waymark_runtime.store.contract import (
     InstanceQuery,
     QueueStats,
@@ -154,6 +154,7 @@ class MemoryStore:
         self._keys: dict[tuple[str, str | None], str] = {}  # (workflow, idempotency key) -> id
         self.flow = memory_flow.FlowState()
         self.runners = RunnerRegistry()
+        self.signals = memory_signals.Signals()
 
     # clients ---------------------------------------------------------------------------------
 
@@ -259,6 +260,7 @@ class MemoryStore:
             "attempts": [attempt.row() for attempt in attempts],
             "timers": sorted(((t.node, t.wake_at) for t in instance.timers.values()
                               if t.finished_at is None), key=lambda timer: timer[1]),
+            "waits": self.signals.claim_rows(instance.id),
         }  # fmt: skip
         wrl = self.versions[(instance.workflow_name, instance.workflow_version)]
         return claim_of(row, wrl, now)
@@ -284,6 +286,7 @@ class MemoryStore:
                     node=row["node"], wake_at=row["wake_at"], site=row["site"],
                     iteration=row["iteration"])  # fmt: skip
         memory_inspect.record_logs(self.instances, document["l"], kept, now)
+        signalled = self._commit_signals(batch, kept, now)
         started = [memory_children.start_child(self, row, now)
                    for row in document["c"] if row["instance_id"] in kept]  # fmt: skip
         memory_flow.created(self, [child for child in started if child is not None], now)
@@ -292,9 +295,35 @@ class MemoryStore:
         changed += memory_children.settle(self, settled, now, cascade_error()) if settled else []
         for instance in changed:
             self._settle(instance)
-        if any(started) or settled:
+        if any(started) or settled or signalled:
             self._notify_runnable()
         return kept
+
+    def _commit_signals(self, batch: CommitBatch, kept: set[str], now: float) -> bool:
+        """`commit_signals`; True when a released instance became runnable at once."""
+        if not batch.has_signals:
+            return False
+        document = json.loads(dumps(batch.signal_rows))
+        woken = False
+        for instance_id in self.signals.commit(document, kept, now):
+            instance = self.instances[instance_id]
+            if instance.lease_owner is None and instance.finished_at is None:
+                instance.wake_at, woken = now, True
+        return woken
+
+    async def send_signal(self, instance_id: str, name: str, payload: Any, now: float) -> bool:
+        """`send_signal`: False when the instance is unknown or finished."""
+        instance = self.instances.get(instance_id)
+        if instance is None or instance.finished_at is not None:
+            return False
+        payload = json.loads(dumps(payload))
+        if self.signals.send(instance, name, payload, now):
+            self._queue(instance)
+            self._notify_runnable()
+        return True
+
+    async def signals_of(self, instance_id: str) -> list[Row]:
+        return self.signals.rows(instance_id, self.instances[instance_id].finished_at)
 
     def _timer(self, row: Row, kept: set[str]) -> _Timer | None:
         if row["instance_id"] not in kept:
@@ -404,6 +433,7 @@ class MemoryStore:
                   if i.finished_at is not None and i.finished_at < now - retention][:limit]  # fmt: skip
         for instance_id in doomed:
             instance = self.instances.pop(instance_id)
+            self.signals.forget(instance_id)
             self._keys.pop((instance.workflow_name, instance.idempotency_key), None)
         return len(doomed)
 

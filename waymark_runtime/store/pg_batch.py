@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from waymark_runtime.effects import WriteLog
-from waymark_runtime.engine import Outcome, PlannedAction, PlannedChild
+from waymark_runtime.engine import Outcome, PlannedAction, PlannedChild, PlannedWait
 
 
 def dumps(value: Any) -> str:
@@ -43,6 +43,9 @@ class CommitBatch:
         self.rows: dict[str, list[Row]] = {"s": [], "o": [], "n": [], "d": [], "t": [], "c": [],
                                            "l": []}  # fmt: skip
         self.settled: list[str] = []
+        self.signal_rows: dict[str, list[Row]] = {"w": [], "g": [], "e": []}
+        """The `commit_signals` document: `w` new waits, `g` consumed signals, `e` ended
+        waits (written in the commit's transaction when there are any)."""
 
     def __len__(self) -> int:
         return len(self.rows["s"])
@@ -158,10 +161,31 @@ class CommitBatch:
         self.rows["t"].append({"instance_id": instance_id, "node": node, "wake_at": wake_at,
                                "site": site, "iteration": list(iteration)})  # fmt: skip
 
+    def add_wait(self, instance_id: str, wait: PlannedWait) -> None:
+        """Record a pending wait for a signal (its timeout is a timer of the same node)."""
+        self.signal_rows["w"].append({"instance_id": instance_id, "node": wait.node,
+                                      "name": wait.name, "site": wait.site,
+                                      "iteration": list(wait.iteration)})  # fmt: skip
+
+    def consume_signal(self, instance_id: str, node: str, signal: int) -> None:
+        """Signal `signal` answered wait `node`: it is consumed and the wait ends."""
+        self.signal_rows["g"].append({"instance_id": instance_id, "node": node, "signal": signal})
+        self.end_wait(instance_id, node)
+
+    def end_wait(self, instance_id: str, node: str) -> None:
+        """Wait `node` is over (answered, or its timeout passed)."""
+        self.signal_rows["e"].append({"instance_id": instance_id, "node": node})
+
+    @property
+    def has_signals(self) -> bool:
+        return any(self.signal_rows.values())
+
     def extend(self, other: CommitBatch) -> None:
         """Append another batch's rows (a group commit is the union of per-instance batches)."""
         for key, rows in other.rows.items():
             self.rows[key].extend(rows)
+        for key, rows in other.signal_rows.items():
+            self.signal_rows[key].extend(rows)
         self.settled.extend(other.settled)
 
     def params(self) -> list[Any]:

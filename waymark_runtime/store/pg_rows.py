@@ -8,10 +8,10 @@ from `MemoryStore` — becomes a `Claim`. Pure functions: no I/O.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from waymark_runtime.effects import ActionFinished, Event, SleepFinished
+from waymark_runtime.effects import ActionFinished, Event, SignalReceived, SleepFinished
 from waymark_runtime.engine import ClaimedInstance, Family, Outcome
 
 
@@ -42,6 +42,8 @@ class Claim:
     """Which claim of the instance this is (bumped by every claim): the fence of its work."""
     deadline: float | None = None
     """When the instance, if unfinished, ends as `WorkflowTimeout` (epoch seconds)."""
+    waits: dict[str, str] = field(default_factory=dict)
+    """Pending signal waits no signal answered at claim time: node -> signal name."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,8 @@ class Cursor:
     seq: int
     attempts: tuple[tuple[str, int], ...]
     timers: tuple[str, ...]
+    signals: tuple[tuple[str, int], ...] = ()
+    """(wait node, signal id): the signals delivered to waits, consumed by the commit."""
 
 
 FINISHED = frozenset({"completed", "failed", "cancelled"})
@@ -111,9 +115,18 @@ def family_of(row: Mapping[str, Any]) -> Family:
 def claim_of(row: Mapping[str, Any], wrl: str, now: float) -> Claim:
     """The claim of one freshly leased instance row (`claim_instances`' columns, from either
     store): its unconsumed attempts split into events and pending work, its due sleeps as
-    events, the rest of its sleeps still pending."""
+    events, the rest of its sleeps still pending, and each pending signal wait answered by
+    the oldest signal of its name (an event) or still pending."""
     events, pending, consumed = split_attempts(row["attempts"])
     sleeps = {node: wake_at for node, wake_at in row["timers"]}
+    waits, signals = {}, []
+    for node, name, signal, payload in row.get("waits") or ():
+        if signal is None:
+            waits[node] = name
+        else:  # a signal answers the wait, even past its timeout: the timer goes unfired
+            events.append(SignalReceived(node=node, value=payload))
+            signals.append((node, int(signal)))
+            sleeps.pop(node, None)
     due = [node for node, wake_at in sleeps.items() if wake_at <= now]
     events.extend(SleepFinished(node=node) for node in due)
     instance = ClaimedInstance(
@@ -124,11 +137,11 @@ def claim_of(row: Mapping[str, Any], wrl: str, now: float) -> Claim:
         inputs=row["inputs"],
         state=row["state"],
         events=events,
-        cursor=Cursor(row["event_seq"], tuple(consumed), tuple(due)),
+        cursor=Cursor(row["event_seq"], tuple(consumed), tuple(due), tuple(signals)),
         trace=row.get("trace_parent"),
         family=family_of(row),
     )
     for node in due:
         del sleeps[node]
     return Claim(instance=instance, priority=row["priority"], pending=pending, sleeps=sleeps,
-                 epoch=row["lease_epoch"], deadline=row["deadline"])  # fmt: skip
+                 epoch=row["lease_epoch"], deadline=row["deadline"], waits=waits)  # fmt: skip

@@ -254,7 +254,7 @@ class PostgresStore(FlowQueries):
 
     async def commit(self, batch: CommitBatch, owner: str, now: float) -> set[str]:
         """Persist a group commit; returns the instances that passed the lease fence."""
-        if not batch.settled:
+        if not batch.settled and not batch.has_signals:
             rows = await self.pool.fetch(self._sql["commit_instances"], owner, now, *batch.params())
             return {str(row["id"]) for row in rows}
         async with self.pool.acquire() as connection, connection.transaction():
@@ -262,6 +262,10 @@ class PostgresStore(FlowQueries):
                 self._sql["commit_instances"], owner, now, *batch.params()
             )
             kept = {str(row["id"]) for row in rows}
+            if batch.has_signals and kept:
+                await connection.fetch(
+                    self._sql["commit_signals"], list(kept), now, batch.signal_rows
+                )
             await self._settle(connection, [i for i in batch.settled if i in kept], now)
         return kept
 
@@ -379,6 +383,17 @@ class PostgresStore(FlowQueries):
             None if query.text is None else query.text.lower(),
         )
         return [{**dict(row), "id": str(row["id"])} for row in rows]
+
+    async def send_signal(self, instance_id: str, name: str, payload: Any, now: float) -> bool:
+        """Keep signal `name` (a JSON-shaped, validated payload) for an unfinished instance
+        and wake it; False when the instance is unknown or finished."""
+        row = await self.pool.fetchrow(self._sql["send_signal"], instance_id, name, payload, now)
+        return row is not None
+
+    async def signals_of(self, instance_id: str) -> list[dict[str, Any]]:
+        """The signal waits of an instance and the signals sent to it (`instance_signals`)."""
+        rows = await self.pool.fetch(self._sql["instance_signals"], instance_id)
+        return [dict(row) for row in rows]
 
     async def cancel(
         self, instance_id: str, error: Any, now: float, status: str = "cancelled"

@@ -87,6 +87,10 @@ class Held:
     """Nodes waiting for a blocking child: their results arrive by a later claim."""
     started: int = 0
     """Children this instance started before this claim and since."""
+    waits: dict[str, str] = field(default_factory=dict)
+    """Pending signal waits, node -> signal name: a signal arrives by a later claim."""
+    deadline: float | None = None
+    """When the instance, if unfinished, ends as `WorkflowTimeout` (the claim's)."""
 
     @property
     def in_family(self) -> bool:
@@ -194,6 +198,8 @@ def hold(
     held.events = list(instance.events)
     held.cursor = instance.cursor if isinstance(instance.cursor, Cursor) else None
     held.sleeps = dict(claim.sleeps)
+    held.waits = dict(claim.waits)
+    held.deadline = claim.deadline
     for pending in claim.pending:
         _resume_attempt(held, pending, now, budget, lost_error)
     return held
@@ -261,7 +267,7 @@ def prepare(held: Held, step: StepCommit | None, policy: Policy) -> Change:
     change.done = outcome is not None
     state = encode_state(step.state) if step is not None else CommitBatch.KEEP
     wake_at = policy.now if policy.stopping else held.earliest_due()
-    seq = held.seq if held.children else None
+    seq = held.seq if held.children or held.waits else None
     change.batch.instance(held.id, state=state, outcome=outcome, release=change.release,
                           wake_at=wake_at, epoch=held.epoch, seq=seq)  # fmt: skip
     if change.done and held.in_family:
@@ -279,10 +285,20 @@ def _record_consumed(held: Held, batch: CommitBatch) -> None:
         for node, attempt in held.cursor.attempts:
             batch.consume(held.id, node, attempt)
         for node in held.cursor.timers:
-            batch.drop_timer(held.id, node)
+            _drop_timer(held, batch, node)
+        for node, signal in held.cursor.signals:
+            batch.consume_signal(held.id, node, signal)
+            batch.drop_timer(held.id, node)  # its timeout, if it had one
     for node in held.fired:
-        batch.drop_timer(held.id, node)
+        _drop_timer(held, batch, node)
     held.results, held.cursor, held.fired, held.events, held.fresh = [], None, [], [], False
+
+
+def _drop_timer(held: Held, batch: CommitBatch, node: str) -> None:
+    """A sleep ended, or a signal wait's timeout passed (the wait ends with it)."""
+    batch.drop_timer(held.id, node)
+    if held.waits.pop(node, None) is not None:
+        batch.end_wait(held.id, node)
 
 
 def _start_attempts(held: Held, change: Change, policy: Policy) -> None:
@@ -330,6 +346,9 @@ def _plan_effects(held: Held, step: StepCommit, change: Change, policy: Policy) 
         held.sleeps[timer.node] = timer.wake_at
     for child in step.plan.children:
         _start_child(held, child, change, policy)
+    for wait in step.plan.waits:
+        change.batch.add_wait(held.id, wait)
+        held.waits[wait.node] = wait.name
 
 
 def _start_child(held: Held, planned: PlannedChild, change: Change, policy: Policy) -> None:
@@ -386,8 +405,10 @@ def _decide_release(held: Held, change: Change, policy: Policy) -> Outcome | Non
     if held.gated or change.gated:
         return None
     earliest = held.earliest_due()
-    if earliest is None and held.children:
-        change.release = True  # nothing to do until a child finishes: hold nothing meanwhile
+    if held.waits or (earliest is None and held.children):
+        # Nothing to do until a child finishes or a signal arrives (both reach the store, not
+        # this runner): hold nothing meanwhile; a timeout is the wake-up time.
+        change.release = True
         return None
     if earliest is None and not policy.stopping:
         stuck = StuckInstance("instance waits for no action, sleep or outcome (a waymark bug)")

@@ -62,7 +62,7 @@ class KeywordOnlyMarker:
     """The bare `*` in a parameter list."""
 
 
-OPERATION_TYPES = (ir.ActionCall, ir.Sleep, ir.CallAsyncHelper, GatherHead)
+OPERATION_TYPES = (ir.ActionCall, ir.Sleep, ir.CallAsyncHelper, ir.WaitForSignal, GatherHead)
 
 
 def span_of(token: Token | None) -> ir.Span | None:
@@ -280,6 +280,10 @@ class StmtBuilder(Transformer[Token, Any]):
 
     def sleep(self, meta: Any, children: list[Any]) -> ir.Sleep:
         return ir.Sleep(seconds=children[0])
+
+    def wait_signal(self, meta: Any, children: list[Any]) -> ir.WaitForSignal:
+        name, type_text, timeout = children
+        return ir.WaitForSignal(name=string_of(name), type=string_of(type_text), timeout=timeout)
 
     def await_helper(self, meta: Any, children: list[Any]) -> ir.CallAsyncHelper:
         args: Args = children[1] or NO_ARGS

@@ -201,9 +201,16 @@ def _async_helper(op: ir.CallAsyncHelper) -> str:
     return f"self.{name}({arguments(op.args, op.kwargs)})"
 
 
+def _wait_for_signal(op: ir.WaitForSignal) -> str:
+    """`signal("name", "type text")`, then `, timeout=seconds` when it has one."""
+    timeout = "" if op.timeout is None else f", timeout={expr(op.timeout)}"
+    return f"signal({lexicon.format_string(op.name)}, {lexicon.format_string(op.type)}{timeout})"
+
+
 _OPERATION_PRINTERS: dict[type, Callable[[Any], str]] = {
     ir.ActionCall: action_call,
     ir.Sleep: _sleep,
+    ir.WaitForSignal: _wait_for_signal,
     ir.CallAsyncHelper: _async_helper,
 }
 

@@ -59,7 +59,8 @@ SELECT id FROM waymark_instances WHERE workflow_name = $1 AND idempotency_key = 
 -- runnable instances are found by a skip scan of `waymark_instances_runnable`.
 -- Returns what a step needs: the program text (unless `version:md5(text)` is in $5, known to
 -- the caller: a text re-registered with moved source positions is sent again), the unconsumed
--- attempts (events and pending work) and the durable sleeps.
+-- attempts (events and pending work), the durable sleeps, and the pending signal waits, each
+-- with the oldest unconsumed signal of its name (`signals.sql`).
 WITH RECURSIVE workflows (name) AS (
     (SELECT workflow_name FROM waymark_instances
      WHERE lease_owner IS NULL AND wake_at IS NOT NULL
@@ -118,7 +119,14 @@ RETURNING
     (SELECT coalesce(json_agg(json_build_array(t.node, extract(epoch FROM t.wake_at))
                               ORDER BY t.wake_at), '[]')
      FROM waymark_timers AS t
-     WHERE t.instance_id = i.id AND t.finished_at IS NULL) AS timers;
+     WHERE t.instance_id = i.id AND t.finished_at IS NULL) AS timers,
+    (SELECT coalesce(json_agg(json_build_array(w.node, w.name, s.id, s.payload)), '[]')
+     FROM waymark_signal_waits AS w
+     LEFT JOIN LATERAL (SELECT g.id, g.payload FROM waymark_signals AS g
+                        WHERE g.instance_id = w.instance_id AND g.name = w.name
+                          AND g.consumed_at IS NULL
+                        ORDER BY g.id LIMIT 1) AS s ON true
+     WHERE w.instance_id = i.id AND w.finished_at IS NULL) AS waits;
 
 -- name: commit_instances
 -- Persist a batch of steps atomically: instance rows first, fenced by the lease ($1 must still

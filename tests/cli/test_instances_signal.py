@@ -1,0 +1,98 @@
+"""`waymark instances signal ID NAME --payload JSON` against a real database, with a waiting
+instance run by `waymark run` in the same test; every refusal is a clear error."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from runtime_support import Background, database, instance_of, server, waymark
+
+__all__ = ["database", "server"]
+
+APPROVALS = """\
+from datetime import timedelta
+
+from pydantic import BaseModel
+
+from waymark import SignalTimeout, Workflow, action, workflow
+
+
+class Decision(BaseModel):
+    approved: bool
+
+
+@action
+async def notify(label: str) -> str:
+    return label
+
+
+@workflow
+class Approval(Workflow):
+    async def run(self, label: str) -> str:
+        await notify(label)
+        try:
+            decision = await self.wait_for_signal("decision", Decision, timeout=timedelta(hours=1))
+        except SignalTimeout:
+            return "escalated"
+        return "approved" if decision.approved else "rejected"
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "approvals.py").write_text(APPROVALS, encoding="utf-8")
+    return tmp_path
+
+
+def signal(database: str, project: Path, *args: str, module: bool = True) -> object:
+    extra = {"WAYMARK_USER_MODULE": "approvals"} if module else {}
+    return waymark("instances", "signal", *args, database=database, cwd=project, **extra)
+
+
+def test_a_signal_from_the_shell_resumes_a_waiting_instance(database: str, project: Path) -> None:
+    running = Background("run", "approvals.py:Approval", "--input", '{"label": "e1"}',
+                         database=database, cwd=project)  # fmt: skip
+    instance = instance_of(running.wait_for("running Approval "))
+    for _ in range(500):  # until the wait is recorded
+        shown = waymark("instances", "show", instance, "--format", "json", database=database,
+                        cwd=project)  # fmt: skip
+        if any(s["kind"] == "wait" for s in shown.json().get("signals", [])):
+            break
+
+    bad_json = signal(database, project, instance, "decision", "--payload", "{approved: true}")
+    assert (bad_json.code, "the payload is not JSON" in bad_json.err) == (2, True), bad_json.err
+    unknown = signal(database, project, instance, "decisoin", "--payload", "{}")
+    assert unknown.code == 2 and "never waits for a signal named 'decisoin'" in unknown.err
+    assert "did you mean 'decision'?" in unknown.err
+    wrong = signal(database, project, instance, "decision", "--payload", '{"approved": "maybe"}')
+    assert wrong.code == 2 and "does not match its type Decision" in wrong.err, wrong.err
+    no_types = signal(database, project, instance, "decision", "--payload", "{}", module=False)
+    assert no_types.code == 1 and "WAYMARK_USER_MODULE" in no_types.err, no_types.err
+    assert "Traceback" not in bad_json.err + unknown.err + wrong.err + no_types.err
+
+    sent = signal(database, project, instance, "decision", "--payload", '{"approved": true}')
+    assert sent.code == 0, sent.err
+    assert f"sent signal 'decision' to {instance}" in sent.err
+    ended = running.finish()
+    assert ended.code == 0, ended.err
+    assert json.loads(ended.out) == "approved"
+
+    shown = waymark("instances", "show", instance, "--format", "json", database=database,
+                    cwd=project)  # fmt: skip
+    [wait, sent_signal] = shown.json()["signals"]
+    assert (wait["kind"], wait["pending"]) == ("wait", False)
+    assert (sent_signal["kind"], sent_signal["payload"]) == ("signal", {"approved": True})
+    text = waymark("instances", "show", instance, database=database, cwd=project)
+    assert "'decision'" in text.out and "taken by n2" in text.out, text.out
+
+    late = signal(database, project, instance, "decision", "--payload", '{"approved": false}')
+    assert late.code == 1 and "already finished (completed)" in late.err
+
+
+def test_unknown_and_malformed_ids_are_usage_errors(database: str, project: Path) -> None:
+    unknown = signal(database, project, "00000000-0000-0000-0000-000000000000", "decision")
+    assert unknown.code == 2 and "no instance" in unknown.err
+    malformed = signal(database, project, "nope", "decision")
+    assert malformed.code == 2 and "not an instance id" in malformed.err

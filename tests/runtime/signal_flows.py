@@ -1,0 +1,100 @@
+"""Workflows that wait for signals, for the signal tests on LocalRuntime and PostgreSQL.
+
+Worker processes import this module by name (`WAYMARK_USER_MODULE`), so its models are the
+types a sender validates payloads against.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from pydantic import BaseModel
+
+from waymark import SignalTimeout, Workflow, action, workflow
+
+
+class Decision(BaseModel):
+    approved: bool
+    note: str = ""
+
+
+@dataclass
+class Point:
+    x: int
+    y: int
+
+
+@action
+async def announce(label: str) -> str:
+    return f"announced {label}"
+
+
+@workflow
+class Approval(Workflow):
+    """Waits for a decision (three days at most), then reports it."""
+
+    async def run(self, label: str) -> str:
+        await announce(label)
+        try:
+            decision = await self.wait_for_signal("decision", Decision, timeout=timedelta(days=3))
+        except SignalTimeout:
+            return f"{label}: escalated"
+        verdict = "approved" if decision.approved else "rejected"
+        return f"{label}: {verdict} {decision.note}".rstrip()
+
+
+@workflow
+class Collect(Workflow):
+    """Takes `count` signals `item` in turn (no timeout), and a `stop` signal if asked."""
+
+    async def run(self, count: int) -> list[int]:
+        items = []
+        for _ in range(count):
+            items.append(await self.wait_for_signal("item", int))
+        return items
+
+
+@workflow
+class Typed(Workflow):
+    """A dataclass payload and an optional list payload, in one workflow."""
+
+    async def run(self) -> list[object]:
+        point = await self.wait_for_signal("point", Point)
+        tags = await self.wait_for_signal("tags", list[str] | None, timeout=60)
+        return [point.x + point.y, tags]
+
+
+@workflow
+class Patient(Workflow):
+    """A computed timeout in seconds: the wait gives up after `seconds`."""
+
+    async def run(self, seconds: float) -> str:
+        try:
+            value = await self.wait_for_signal("go", str, timeout=seconds * 2)
+        except SignalTimeout as error:
+            return f"timeout: {error}"
+        return f"got {value}"
+
+
+@workflow
+class Gate(Workflow):
+    """Waits for `a`, then for `b`: a `b` sent first waits for its turn."""
+
+    async def run(self) -> list[str]:
+        first = await self.wait_for_signal("a", str)
+        second = await self.wait_for_signal("b", str)
+        return [first, second]
+
+
+@action
+async def seconds(value: float) -> float:
+    return value
+
+
+@workflow
+class Arithmetic(Workflow):
+    """A wait inside an expression, its timeout computed by an action."""
+
+    async def run(self) -> int:
+        return 1 + await self.wait_for_signal("n", int, timeout=await seconds(600.0)) * 2

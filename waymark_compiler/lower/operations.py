@@ -218,9 +218,7 @@ def _gather_item(arg: cst.Arg, ctx: Ctx) -> ir.ActionCall | ir.CallAsyncHelper |
     return _gathered_call(arg.value, ctx)
 
 
-def _gathered_call(
-    node: cst.BaseExpression, ctx: Ctx
-) -> ir.ActionCall | ir.CallAsyncHelper | None:
+def _gathered_call(node: cst.BaseExpression, ctx: Ctx) -> ir.ActionCall | ir.CallAsyncHelper | None:
     if isinstance(node, cst.Call):
         func = node.func
         if isinstance(func, cst.Attribute) and ctx.is_self(func.value):

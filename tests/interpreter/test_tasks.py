@@ -130,7 +130,7 @@ def test_the_dag_draws_gathered_helpers_as_calls_and_every_site_is_a_node() -> N
 
 def test_the_state_holds_one_record_per_task_and_reads_back() -> None:
     program = workflow("Tasks")
-    state, effects = interpreter.start(program, {"n": 1})
+    state, _ = interpreter.start(program, {"n": 1})
     document = encode_state(state)
     assert [task["node"] for task in document["tasks"]] == ["n1", "n3", "n4"]
     assert [call["target"] for call in document["wait"]["calls"]] == [

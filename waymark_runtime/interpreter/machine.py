@@ -49,7 +49,7 @@ from waymark_runtime.interpreter.persisted import (
     SleepWait,
     Wait,
 )
-from waymark_runtime.interpreter.policies import effective
+from waymark_runtime.interpreter.policies import backoff, effective, retries
 from waymark_runtime.interpreter.program import Program
 from waymark_runtime.interpreter.state import StateDecoder, StateEncoder
 from waymark_runtime.interpreter.targets import bind_arguments
@@ -70,10 +70,6 @@ from waymark_runtime.values import (
     to_value,
 )
 
-ACTION_TIMEOUT = "waymark_runtime.actions:ActionTimeout"
-# Retried only when a policy names them: a timed-out attempt may have done its work, and a
-# result that cannot be stored would not store next time either.
-NOT_RETRIED_BY_DEFAULT = (ACTION_TIMEOUT, "waymark_runtime.errors:ValueNotSerializable")
 # Failures of the runtime itself, not of the action's code: they end the instance.
 HOST_ERRORS = ("waymark_runtime.execute:UnknownAction",)
 _RUNTIME_ERROR = ("builtins:RuntimeError", "builtins:Exception", "builtins:BaseException")
@@ -366,9 +362,9 @@ class Machine:
                 self._fail(event.value)  # the runtime refused the call: no retry, no handler
                 return
             policy = effective(site.policies[call.item], call)
-            if not isinstance(policy, ChildCall) and _retries(policy, error, call.attempt):
+            if not isinstance(policy, ChildCall) and retries(policy, error, call.attempt):
                 self.calls[index] = call = call.retried()
-                delay, jitter = _backoff(policy, call.attempt - 1)
+                delay, jitter = backoff(policy, call.attempt - 1)
                 self._emit(call, policy, delay, jitter, self._where(site, index))
                 return
             if not site.return_exceptions:
@@ -490,23 +486,3 @@ def _as_exception(value: Any) -> ExceptionValue:
     if isinstance(value, ExceptionValue):
         return value
     return ExceptionValue(_RUNTIME_ERROR, f"action failed: {value!r}")
-
-
-def _retries(policy: ir.Policy | None, error: ExceptionValue, attempt: int) -> bool:
-    """`run_action` semantics: attempts are total executions; exception types match bases."""
-    if policy is None or attempt >= (policy.attempts or 1):
-        return False
-    if policy.exception_types is None:
-        return not any(error.is_a(path) for path in NOT_RETRIED_BY_DEFAULT)
-    return any(error.is_a(name) for name in policy.exception_types)
-
-
-def _backoff(policy: ir.Policy, retry: int) -> tuple[float, float]:
-    """Delay and jitter before retry `retry` (1-based)."""
-    backoff = policy.backoff
-    if backoff is None:
-        return float(policy.backoff_seconds or 0.0), 0.0
-    delay = backoff.base_delay * backoff.multiplier ** (retry - 1)
-    if backoff.max_delay is not None:
-        delay = min(delay, backoff.max_delay)
-    return delay, backoff.jitter

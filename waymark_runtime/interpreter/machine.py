@@ -85,7 +85,8 @@ class Machine:
         # The running task's stack and wait live here (`_enter` swaps them with a task's).
         self.main = Task(None, (), [])
         self.task = self.main
-        self.tasks = [self.main]
+        self.tasks: dict[str, Task] = {"": self.main}  # by the node they settle; main ""
+        self.waiting: dict[str, Task] = {}  # while there are tasks: who waits on a node
         self.ready: deque[tuple[Task, ExceptionValue | None, Any]] = deque()
         self.frames: list[Frame] = self.main.frames
         self.wait: Wait | None = None
@@ -145,17 +146,20 @@ class Machine:
         if len(self.tasks) == 1:
             return self.main if self.wait is not None else None
         self._park()
-        node = getattr(event, "node", None)
-        for task in self.tasks:
-            wait = task.wait
-            if wait is None:
-                continue
-            if type(event) is ActionFinished:
-                if task.holds(event.node):
-                    return task
-            elif not isinstance(wait, CallsWait) and wait.node == node:
-                return task
-        return None
+        node: str = getattr(event, "node", "")
+        task = self.waiting.get(node)
+        if task is None or self.tasks.get(task.node or "") is not task:
+            return None  # no task waits on it, or the one that did was abandoned
+        wait = task.wait
+        if type(event) is ActionFinished:
+            return task if task.holds(node) else None
+        return task if isinstance(wait, SleepWait | SignalWait) and wait.node == node else None
+
+    def _waits_on(self, nodes: Any) -> None:
+        """Index what the running task now waits on (only needed once there are tasks)."""
+        if len(self.tasks) > 1:
+            task = self.task
+            self.waiting.update((node, task) for node in nodes)
 
     def _park(self) -> None:
         task = self.task
@@ -174,7 +178,7 @@ class Machine:
         """Run the tasks made ready (started, or resumed by their gather), in order."""
         while self.ready and self.status == "running":
             task, throw, value = self.ready.popleft()
-            if any(task is live for live in self.tasks):
+            if self.tasks.get(task.node or "") is task:
                 self._enter(task)
                 self._drive(throw, value)
 
@@ -191,15 +195,14 @@ class Machine:
                 self._fail(to_json(throw), frame)
             return
         task = self.task
-        self.tasks.remove(task)
+        del self.tasks[task.node or ""]
         try:
             self.guards.charge_saving(value)
             result = to_json(value if throw is None else throw)
         except WaymarkError as error:
             self._refuse(error, frame)
             return
-        parent = next(live for live in self.tasks if live.holds(task.node or ""))
-        self._enter(parent)
+        self._enter(self.waiting[task.node or ""])
         index = position(self.calls, task.node or "")
         assert index is not None
         site = self._site()
@@ -268,8 +271,9 @@ class Machine:
                 calls.append(self._dispatch(site, *call, where=where))
         self.wait, self.calls, self.pending = _CALLS, calls, len(calls)
         for task in started:
-            self.tasks.append(task)
+            self.tasks[task.node or ""] = task
             self.ready.append((task, None, _NOTHING))
+        self._waits_on(call.node for call in calls)
         return None
 
     def _sleep(self, seconds: Any) -> tuple[ExceptionValue | None, Any] | None:
@@ -281,6 +285,7 @@ class Machine:
             return exception_value(error), _NOTHING
         node = self._node()
         self.wait = SleepWait(node=node)
+        self._waits_on((node,))
         site = self.frames[-1].code.awaits[self.frames[-1].pc]
         self.effects.append(StartSleep(node=node, seconds=seconds, site=site.node,
                                        iteration=self._path()))  # fmt: skip
@@ -394,8 +399,8 @@ class Machine:
         """Resume the running task (once the tasks ready before it ran); a gather that raises
         abandons the tasks of its items still running."""
         if len(self.tasks) > 1:
-            gone = abandoned(self.tasks, self.calls)
-            self.tasks = [task for task in self.tasks if not any(task is g for g in gone)]
+            for task in abandoned(list(self.tasks.values()), self.calls):
+                self.tasks.pop(task.node or "", None)
         self.wait, self.calls, self.pending = None, [], 0
         self.ready.append((self.task, throw, value))
 
@@ -427,7 +432,7 @@ class Machine:
                 "where": {"function": frame.code.name, "line": frame.code.lines[frame.pc]},
             }
         self._enter(self.main)
-        self.tasks, self.ready = [self.main], deque()
+        self.tasks, self.ready = {"": self.main}, deque()
         self.frames.clear()
         self.wait, self.calls, self.pending = None, [], 0
         self.status = "failed"
@@ -440,7 +445,7 @@ class Machine:
         items, so a value that would take too long to save fails the instance instead."""
         self._enter(self.main)
         try:
-            for task in self.tasks:
+            for task in self.tasks.values():
                 for frame in task.frames:
                     self.guards.charge_saving(frame.env)
             self.effects.extend(self.journal.written())
@@ -456,7 +461,7 @@ class Machine:
         self._park()
         encoder = StateEncoder(self.guards.meter)  # one for every stack: values they share
         frames = save_frames(encoder, self.frames)
-        tasks = tuple(task.saved(encoder) for task in self.tasks[1:])
+        tasks = tuple(task.saved(encoder) for task in self.tasks.values() if task is not self.main)
         return InstanceState(status=self.status, next_node=self.next_node, frames=frames,
                              wait=self.main.saved_wait(), logs=self.journal.seq,
                              tasks=tasks)  # fmt: skip
@@ -471,7 +476,12 @@ class Machine:
         machine.main.load_wait(state.wait)
         machine.wait, machine.calls, machine.pending = (
             machine.main.wait, machine.main.calls, machine.main.pending)  # fmt: skip
-        machine.tasks.extend(task_of(program, decoder, saved) for saved in state.tasks)
+        for saved in state.tasks:
+            task = task_of(program, decoder, saved)
+            machine.tasks[saved.node] = task
+        if state.tasks:
+            for task in machine.tasks.values():
+                machine.waiting.update((node, task) for node in task.waits_on())
         machine.next_node = state.next_node
         machine.status = state.status
         machine.journal = Journal(guards, state.logs)

@@ -30,6 +30,7 @@ def wait(machine: Machine, request: tuple[str, Any]) -> tuple[ExceptionValue | N
         return exception_value(error), _NOTHING
     node = machine._node()
     machine.wait = SignalWait(node=node, name=name)
+    machine._waits_on((node,))
     frame = machine.frames[-1]
     site = frame.code.awaits[frame.pc]
     machine.effects.append(WaitSignal(node=node, name=name, timeout=seconds, site=site.node,

@@ -45,6 +45,15 @@ class Task:
         """Whether call `node` is one this task waits on."""
         return type(self.wait) is CallsWait and position(self.calls, node) is not None
 
+    def waits_on(self) -> list[str]:
+        """The nodes whose events this task waits for."""
+        wait = self.wait
+        if wait is None:
+            return []
+        if isinstance(wait, CallsWait):
+            return [call.node for call in self.calls]
+        return [wait.node]
+
     def saved_wait(self) -> Wait | None:
         if type(self.wait) is CallsWait:
             return CallsWait(calls=tuple(self.calls), pending=self.pending)

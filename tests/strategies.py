@@ -398,13 +398,15 @@ def child_calls(sub: Strategy[ir.Expr] | None = None) -> Strategy[ir.ActionCall]
 def operations(sub: Strategy[ir.Expr] | None = None) -> Strategy[ir.Operation]:
     sub = expressions(2) if sub is None else sub
     calls = action_calls(sub) | child_calls(sub)
-    spread = st.builds(ir.Spread, call=calls, generators=generators(sub), span=spans())
-    gather = st.builds(ir.Gather, items=_few(calls | spread, 4), return_exceptions=st.booleans())
+    helper = st.builds(ir.CallAsyncHelper, name=identifiers(), **_call_parts(sub))
+    items = calls | helper  # a gathered helper runs as a task
+    spread = st.builds(ir.Spread, call=items, generators=generators(sub), span=spans())
+    gather = st.builds(ir.Gather, items=_few(items | spread, 4), return_exceptions=st.booleans())
     return st.one_of(
         calls,
         gather,
         st.builds(ir.Sleep, seconds=sub),
-        st.builds(ir.CallAsyncHelper, name=identifiers(), **_call_parts(sub)),
+        helper,
         st.builds(
             ir.WaitForSignal,
             name=st.text(min_size=1, max_size=12),

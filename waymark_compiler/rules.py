@@ -350,8 +350,9 @@ RUN_ACTION_FORM = _rule(
 GATHER_FORM = _rule(
     "WM130",
     "gather-form",
-    "refuses `asyncio.gather` items other than action calls, `self.run_action(...)` calls "
-    "and `*[action(...) for ...]` spreads, and a `return_exceptions` that is not a literal",
+    "refuses `asyncio.gather` items other than action calls, `self.run_action(...)` calls, "
+    "async helper calls and `*[call for ...]` spreads of them, and a `return_exceptions` that "
+    "is not a literal",
     "The runtime schedules gathered actions concurrently and must know them statically.",
     "await asyncio.gather(*calls)",
     "Spell the calls out, or spread a comprehension: `*[send_email(u.email) for u in users]`.",

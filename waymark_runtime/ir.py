@@ -362,9 +362,10 @@ class ActionCall:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Spread:
-    """`*[call for target in iter if cond]` inside `asyncio.gather`."""
+    """`*[call for target in iter if cond]` inside `asyncio.gather`: one call per element (an
+    action, a child workflow or an async helper method)."""
 
-    call: ActionCall
+    call: ActionCall | CallAsyncHelper
     generators: tuple[Generator, ...]
     span: Span | None = _span()
 
@@ -374,9 +375,10 @@ class Gather:
     """`asyncio.gather(...)`: every item's actions run concurrently; results in argument order.
 
     Without `return_exceptions`, the first failure (in completion order) propagates, as in Python.
+    An async helper item runs as a task of its own, interleaved with the others at their awaits.
     """
 
-    items: tuple[ActionCall | Spread, ...]
+    items: tuple[ActionCall | CallAsyncHelper | Spread, ...]
     return_exceptions: bool
     span: Span | None = _span()
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from tests.interpreter.host import drive
 from tests.parity import generated_support  # noqa: F401  (registers the `echo` action)
+from tests.parity.gathered import gathered_helper_programs
 from tests.parity.harness import shape
 from tests.parity.programs import programs
 from tests.parity.unpacking import unpacking_programs
@@ -44,4 +45,10 @@ async def test_generated_programs_match_cpython(source: str, a: int, b: int) -> 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(unpacking_programs(), st.integers(-5, 12), st.integers(-5, 12))
 async def test_unpacking_displays_and_calls_match_cpython(source: str, a: int, b: int) -> None:
+    assert await _durable(source, a, b) == await _cpython(source, a, b), source
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(gathered_helper_programs(), st.integers(-5, 12), st.integers(-5, 12))
+async def test_gathered_helpers_match_cpython(source: str, a: int, b: int) -> None:
     assert await _durable(source, a, b) == await _cpython(source, a, b), source

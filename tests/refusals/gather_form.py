@@ -14,8 +14,5 @@ class GatherWorkflow(Workflow):
         calls = [x for x in xs]
         first = await asyncio.gather(*calls)  # error: WM130 @39
         second = await asyncio.gather(fetch(1), return_exceptions=flag)  # error: WM130 @67
-        third = await asyncio.gather(fetch(1), self.helper())  # error: WM130 @48
+        third = await asyncio.gather(fetch(1), asyncio.sleep(1))  # error: WM130 @48
         return first + second + third
-
-    async def helper(self) -> int:
-        return 1

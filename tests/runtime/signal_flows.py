@@ -6,6 +6,7 @@ types a sender validates payloads against.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -98,3 +99,23 @@ class Arithmetic(Workflow):
 
     async def run(self) -> int:
         return 1 + await self.wait_for_signal("n", int, timeout=await seconds(600.0)) * 2
+
+
+@workflow
+class GatheredWaits(Workflow):
+    """Two gathered helpers, each announcing, waiting for its own signal, announcing again;
+    both append to one list of the parent's."""
+
+    async def run(self) -> list[object]:
+        seen: list[str] = []
+        results = await asyncio.gather(self.side("a", seen), self.side("b", seen))
+        return [*results, sorted(seen)]
+
+    async def side(self, name: str, seen: list[str]) -> list[object]:
+        first = await announce(name)
+        if name == "a":
+            value = await self.wait_for_signal("a", int)
+        else:
+            value = await self.wait_for_signal("b", int)
+        seen.append(name)
+        return [first, value, await announce(f"{name}{value}")]

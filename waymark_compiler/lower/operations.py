@@ -184,7 +184,7 @@ _RUN_ACTION_OPTIONS = frozenset({"retry", "backoff", "timeout"})
 
 
 def gather(node: cst.Call, ctx: Ctx) -> ir.Gather:
-    items: list[ir.ActionCall | ir.Spread] = []
+    items: list[ir.ActionCall | ir.CallAsyncHelper | ir.Spread] = []
     return_exceptions = False
     for arg in node.args:
         if arg.keyword is not None and arg.keyword.value == "return_exceptions":
@@ -206,7 +206,7 @@ def _literal_bool(node: cst.BaseExpression, ctx: Ctx) -> bool:
     return False
 
 
-def _gather_item(arg: cst.Arg, ctx: Ctx) -> ir.ActionCall | ir.Spread | None:
+def _gather_item(arg: cst.Arg, ctx: Ctx) -> ir.ActionCall | ir.CallAsyncHelper | ir.Spread | None:
     if arg.keyword is not None or arg.star == "**":
         help = "`asyncio.gather` takes action calls and `return_exceptions=`"
         ctx.error(
@@ -218,23 +218,25 @@ def _gather_item(arg: cst.Arg, ctx: Ctx) -> ir.ActionCall | ir.Spread | None:
     return _gathered_call(arg.value, ctx)
 
 
-def _gathered_call(node: cst.BaseExpression, ctx: Ctx) -> ir.ActionCall | None:
+def _gathered_call(node: cst.BaseExpression, ctx: Ctx) -> ir.ActionCall | ir.CallAsyncHelper | None:
     if isinstance(node, cst.Call):
         func = node.func
         if isinstance(func, cst.Attribute) and ctx.is_self(func.value):
             if func.attr.value == "run_action":
                 return run_action(node, ctx)
             if ctx.helpers.get(func.attr.value):
-                _gathered_helper(node, func.attr.value, ctx)
-                return None
+                args, kwargs = lower_arguments(node.args, ctx)
+                name = func.attr.value
+                return ir.CallAsyncHelper(name=name, args=args, kwargs=kwargs, span=ctx.span(node))
         elif (child := child_class(node, ctx)) is not None:
             return child_call(node, child, ctx)
         else:
             symbol = ctx.symbol(func)
             if isinstance(symbol, ActionSym):
                 return action_call(node, symbol, ctx)
-    help = ("gather action calls, `self.run_action(...)` calls or child workflow calls "
-            "(`Other().run(k=v)`); await anything else on its own")  # fmt: skip
+    help = ("gather action calls, `self.run_action(...)` calls, async helper calls "
+            "(`self.enrich(x)`) or child workflow calls (`Other().run(k=v)`); await anything "
+            "else on its own")  # fmt: skip
     ctx.error(
         rules.GATHER_FORM,
         node,
@@ -243,13 +245,6 @@ def _gathered_call(node: cst.BaseExpression, ctx: Ctx) -> ir.ActionCall | None:
         help,
     )
     return None
-
-
-def _gathered_helper(node: cst.Call, name: str, ctx: Ctx) -> None:
-    help = (f"gather the actions `{name}` awaits, or await the helper calls one after the other; "
-            "the runtime keeps one call stack per instance, so helpers cannot interleave")  # fmt: skip
-    message = f"async helper `self.{name}(...)` as an `asyncio.gather` item"
-    ctx.error(rules.GATHER_FORM, node, message, "helpers cannot run concurrently", help)
 
 
 def _spread(node: cst.BaseExpression, ctx: Ctx) -> ir.Spread | None:

@@ -154,21 +154,24 @@ class _Builder:
         return self.step(_At(join, [], at.scope), "join", label, span=gather.span)
 
     def gather_item(
-        self, item: ir.ActionCall | ir.Spread, node_id: str, at: _At, join: str
+        self, item: ir.ActionCall | ir.CallAsyncHelper | ir.Spread, node_id: str, at: _At, join: str
     ) -> None:
-        call = item if isinstance(item, ir.ActionCall) else item.call
-        label = _action_label(call)
+        call = item.call if isinstance(item, ir.Spread) else item
+        kind: NodeKind
+        detail: str | None
+        badges: tuple[str, ...]
+        if isinstance(call, ir.CallAsyncHelper):  # a task of its own: a call of the helper
+            label = f"self.{call.name}({py.arguments(call.args, call.kwargs)})"
+            kind, detail, badges = "call", None, ()
+            self.edges.append(Edge(source=node_id, target=f"{call.name}.start", kind="call"))
+        else:
+            label, kind = _action_label(call), _kind(call)
+            detail, badges = _detail(call), _badges(call.policy)
         if isinstance(item, ir.Spread):
             label = f"{label}\n{py.generators(item.generators)}"  # one call per element
         self.add(
-            at.scope,
-            node_id,
-            _kind(call),
-            label,
-            detail=_detail(call),
-            badges=_badges(call.policy),
-            span=item.span,
-        )
+            at.scope, node_id, kind, label, detail=detail, badges=badges, span=item.span
+        )  # fmt: skip
         self.edges.append(Edge(source=at.id, target=node_id, kind="fan_out"))
         self.edges.append(Edge(source=node_id, target=join, kind="fan_in"))
 

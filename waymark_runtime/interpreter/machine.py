@@ -9,6 +9,7 @@ no I/O: delays and timeouts are handed to the host inside the effects.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import deque
 from typing import Any, Literal
 
 from waymark_runtime import ir
@@ -44,15 +45,23 @@ from waymark_runtime.interpreter.persisted import (
     CallsWait,
     InstanceState,
     PendingCall,
-    SavedFrame,
     SignalWait,
     SleepWait,
     Wait,
 )
-from waymark_runtime.interpreter.policies import effective
+from waymark_runtime.interpreter.policies import backoff, effective, retries
 from waymark_runtime.interpreter.program import Program
 from waymark_runtime.interpreter.state import StateDecoder, StateEncoder
 from waymark_runtime.interpreter.targets import bind_arguments
+from waymark_runtime.interpreter.tasks import (
+    Task,
+    abandoned,
+    load_frames,
+    placeholder,
+    position,
+    save_frames,
+    task_of,
+)
 from waymark_runtime.values import (
     ExceptionValue,
     error_json,
@@ -61,10 +70,6 @@ from waymark_runtime.values import (
     to_value,
 )
 
-ACTION_TIMEOUT = "waymark_runtime.actions:ActionTimeout"
-# Retried only when a policy names them: a timed-out attempt may have done its work, and a
-# result that cannot be stored would not store next time either.
-NOT_RETRIED_BY_DEFAULT = (ACTION_TIMEOUT, "waymark_runtime.errors:ValueNotSerializable")
 # Failures of the runtime itself, not of the action's code: they end the instance.
 HOST_ERRORS = ("waymark_runtime.execute:UnknownAction",)
 _RUNTIME_ERROR = ("builtins:RuntimeError", "builtins:Exception", "builtins:BaseException")
@@ -77,7 +82,13 @@ class Machine:
     def __init__(self, program: Program, guards: Bounded) -> None:
         self.program = program
         self.guards = guards
-        self.frames: list[Frame] = []
+        # The running task's stack and wait live here (`_enter` swaps them with a task's).
+        self.main = Task(None, (), [])
+        self.task = self.main
+        self.tasks: dict[str, Task] = {"": self.main}  # by the node they settle; main ""
+        self.waiting: dict[str, Task] = {}  # while there are tasks: who waits on a node
+        self.ready: deque[tuple[Task, ExceptionValue | None, Any]] = deque()
+        self.frames: list[Frame] = self.main.frames
         self.wait: Wait | None = None
         # While the wait is a `CallsWait`, its calls and count live here, changed in place.
         self.calls: list[PendingCall] = []
@@ -99,10 +110,17 @@ class Machine:
             return
         self.frames.append(Frame(code, env))
         self._drive(None, _NOTHING)
+        self._run()
 
     def deliver(self, event: Event) -> None:
-        if self.wait is None:
-            return  # finished, or a stale event of an abandoned gather
+        task = self._owner(event)
+        if task is None:
+            return  # finished, or a stale event of an abandoned gather or task
+        self._enter(task)
+        self._deliver(event)
+        self._run()
+
+    def _deliver(self, event: Event) -> None:
         if type(event) is ActionFinished:
             if type(self.wait) is CallsWait:
                 self._on_action(event)
@@ -121,6 +139,79 @@ class Machine:
         else:
             raise InternalError(f"unknown event {type(event).__name__}")
 
+    # -- tasks --------------------------------------------------------------------------------
+
+    def _owner(self, event: Event) -> Task | None:
+        """The task `event` is for, if any still waits on it."""
+        if len(self.tasks) == 1:
+            return self.main if self.wait is not None else None
+        self._park()
+        node: str = getattr(event, "node", "")
+        task = self.waiting.get(node)
+        if task is None or self.tasks.get(task.node or "") is not task:
+            return None  # no task waits on it, or the one that did was abandoned
+        wait = task.wait
+        if type(event) is ActionFinished:
+            return task if task.holds(node) else None
+        return task if isinstance(wait, SleepWait | SignalWait) and wait.node == node else None
+
+    def _waits_on(self, nodes: Any) -> None:
+        """Index what the running task now waits on (only needed once there are tasks)."""
+        if len(self.tasks) > 1:
+            task = self.task
+            self.waiting.update((node, task) for node in nodes)
+
+    def _park(self) -> None:
+        task = self.task
+        task.frames, task.wait, task.calls, task.pending = (
+            self.frames, self.wait, self.calls, self.pending)  # fmt: skip
+
+    def _enter(self, task: Task) -> None:
+        if task is self.task:
+            return
+        self._park()
+        self.task = task
+        self.frames, self.wait, self.calls, self.pending = (
+            task.frames, task.wait, task.calls, task.pending)  # fmt: skip
+
+    def _run(self) -> None:
+        """Run the tasks made ready (started, or resumed by their gather), in order."""
+        while self.ready and self.status == "running":
+            task, throw, value = self.ready.popleft()
+            if self.tasks.get(task.node or "") is task:
+                self._enter(task)
+                self._drive(throw, value)
+
+    def _path(self) -> Path:
+        """The iteration of the running task's current await (`iteration_path`)."""
+        return self.task.path + iteration_path(self.frames)
+
+    def _finished(self, throw: ExceptionValue | None, value: Any, frame: Frame) -> None:
+        """The running task's stack is empty: `run()` ended, or a task settles its item."""
+        if self.task is self.main:
+            if throw is None:
+                self._complete(value, frame)
+            else:
+                self._fail(to_json(throw), frame)
+            return
+        task = self.task
+        del self.tasks[task.node or ""]
+        try:
+            self.guards.charge_saving(value)
+            result = to_json(value if throw is None else throw)
+        except WaymarkError as error:
+            self._refuse(error, frame)
+            return
+        self._enter(self.waiting[task.node or ""])
+        index = position(self.calls, task.node or "")
+        assert index is not None
+        site = self._site()
+        if throw is not None and not site.return_exceptions:
+            self._resume_with(throw, _NOTHING)
+            return
+        self._settle(index, "ok" if throw is None else "error", result)
+        self._maybe_resume(site)
+
     # -- running ------------------------------------------------------------------------------
 
     def _drive(self, throw: ExceptionValue | None, value: Any) -> None:
@@ -132,7 +223,7 @@ class Machine:
             except Return as done:
                 self.frames.pop()
                 if not self.frames:
-                    self._complete(done.value, frame)
+                    self._finished(None, done.value, frame)
                     return
                 throw, value = None, done.value
             except Suspend as pause:
@@ -151,7 +242,7 @@ class Machine:
                 self.frames.pop()
                 throw, value = exception_value(error), _NOTHING
                 if not self.frames:
-                    self._fail(to_json(throw), frame)
+                    self._finished(throw, None, frame)
                     return
 
     def _suspend(self, site: AwaitSite, request: Any) -> tuple[ExceptionValue | None, Any] | None:
@@ -165,13 +256,24 @@ class Machine:
             return signals.wait(self, request)
         if not request:
             return None, []  # an empty gather: nothing to wait for, as in Python
-        path = iteration_path(self.frames)
+        path = self._path()
         calls: list[PendingCall] = []
         first: dict[int, int] = {}
+        started: list[Task] = []
         for call in request:  # a spread's calls are numbered from its first
             element = len(calls) - first.setdefault(call[0], len(calls))
-            calls.append(self._dispatch(site, *call, where=site.where(call[0], path, element)))
+            where = site.where(call[0], path, element)
+            if len(call) == 2:  # an async helper: a task of its own, started once all are
+                calls.append(placeholder(self._node(), call[0], call[1]))
+                item_node = call[0] if where[0] is None else where[0]
+                started.append(Task(calls[-1].node, (*where[1], item_node), [call[1]]))
+            else:
+                calls.append(self._dispatch(site, *call, where=where))
         self.wait, self.calls, self.pending = _CALLS, calls, len(calls)
+        for task in started:
+            self.tasks[task.node or ""] = task
+            self.ready.append((task, None, _NOTHING))
+        self._waits_on(call.node for call in calls)
         return None
 
     def _sleep(self, seconds: Any) -> tuple[ExceptionValue | None, Any] | None:
@@ -183,9 +285,10 @@ class Machine:
             return exception_value(error), _NOTHING
         node = self._node()
         self.wait = SleepWait(node=node)
+        self._waits_on((node,))
         site = self.frames[-1].code.awaits[self.frames[-1].pc]
         self.effects.append(StartSleep(node=node, seconds=seconds, site=site.node,
-                                       iteration=iteration_path(self.frames)))  # fmt: skip
+                                       iteration=self._path()))  # fmt: skip
         return None
 
     def _node(self) -> str:
@@ -249,7 +352,7 @@ class Machine:
         return frame.code.awaits[frame.pc]
 
     def _on_action(self, event: ActionFinished) -> None:
-        index = _position(self.calls, event.node)
+        index = position(self.calls, event.node)
         if index is None:
             return  # a stale report
         call = self.calls[index]
@@ -264,9 +367,9 @@ class Machine:
                 self._fail(event.value)  # the runtime refused the call: no retry, no handler
                 return
             policy = effective(site.policies[call.item], call)
-            if not isinstance(policy, ChildCall) and _retries(policy, error, call.attempt):
+            if not isinstance(policy, ChildCall) and retries(policy, error, call.attempt):
                 self.calls[index] = call = call.retried()
-                delay, jitter = _backoff(policy, call.attempt - 1)
+                delay, jitter = backoff(policy, call.attempt - 1)
                 self._emit(call, policy, delay, jitter, self._where(site, index))
                 return
             if not site.return_exceptions:
@@ -280,7 +383,7 @@ class Machine:
         where they dispatched it, and a spread's calls follow each other in the wait."""
         item = self.calls[index].item
         first = bisect_left(self.calls, item, hi=index, key=lambda call: call.item)
-        return site.where(item, iteration_path(self.frames), index - first)
+        return site.where(item, self._path(), index - first)
 
     def _settle(self, index: int, status: Literal["ok", "error"], value: Any) -> None:
         self.calls[index] = self.calls[index].settled(status, value)
@@ -293,8 +396,13 @@ class Machine:
         self._resume_with(None, results[0] if site.single else results)
 
     def _resume_with(self, throw: ExceptionValue | None, value: Any) -> None:
+        """Resume the running task (once the tasks ready before it ran); a gather that raises
+        abandons the tasks of its items still running."""
+        if len(self.tasks) > 1:
+            for task in abandoned(list(self.tasks.values()), self.calls):
+                self.tasks.pop(task.node or "", None)
         self.wait, self.calls, self.pending = None, [], 0
-        self._drive(throw, value)
+        self.ready.append((self.task, throw, value))
 
     # -- outcomes -----------------------------------------------------------------------------
 
@@ -323,6 +431,8 @@ class Machine:
                 **error,
                 "where": {"function": frame.code.name, "line": frame.code.lines[frame.pc]},
             }
+        self._enter(self.main)
+        self.tasks, self.ready = {"": self.main}, deque()
         self.frames.clear()
         self.wait, self.calls, self.pending = None, [], 0
         self.status = "failed"
@@ -333,9 +443,11 @@ class Machine:
     def finish(self) -> tuple[InstanceState, list[Effect]]:
         """The new state and the effects; saving a state is charged like any visit of its
         items, so a value that would take too long to save fails the instance instead."""
+        self._enter(self.main)
         try:
-            for frame in self.frames:
-                self.guards.charge_saving(frame.env)
+            for task in self.tasks.values():
+                for frame in task.frames:
+                    self.guards.charge_saving(frame.env)
             self.effects.extend(self.journal.written())
             return self.saved(), self.effects
         except LimitExceeded as error:
@@ -345,35 +457,31 @@ class Machine:
             return self.saved(), self.effects
 
     def saved(self) -> InstanceState:
-        encoder = StateEncoder(self.guards.meter)
-        frames = tuple(
-            SavedFrame(
-                function=f.code.name,
-                pc=f.pc,
-                env=encoder.encode(f.env),
-                slots=encoder.encode(f.slots),
-            )
-            for f in self.frames
-        )
-        wait = self.wait
-        if type(wait) is CallsWait:
-            wait = CallsWait(calls=tuple(self.calls), pending=self.pending)
+        self._enter(self.main)
+        self._park()
+        encoder = StateEncoder(self.guards.meter)  # one for every stack: values they share
+        frames = save_frames(encoder, self.frames)
+        tasks = tuple(task.saved(encoder) for task in self.tasks.values() if task is not self.main)
         return InstanceState(status=self.status, next_node=self.next_node, frames=frames,
-                             wait=wait, logs=self.journal.seq)  # fmt: skip
+                             wait=self.main.saved_wait(), logs=self.journal.seq,
+                             tasks=tasks)  # fmt: skip
 
     @classmethod
     def load(cls, program: Program, guards: Bounded, state: InstanceState) -> Machine:
         """The machine of a saved state; `state` itself is never changed (it is frozen, and
         a step over a gather copies only the list of its calls and the calls it settles)."""
         machine = cls(program, guards)
-        decoder = StateDecoder()
-        for saved in state.frames:
-            code = program.functions[saved.function]
-            env = decoder.decode(saved.env)
-            machine.frames.append(Frame(code, env, saved.pc, decoder.decode(saved.slots)))
-        machine.wait = state.wait
-        if type(state.wait) is CallsWait:
-            machine.calls, machine.pending = list(state.wait.calls), state.wait.pending
+        decoder = StateDecoder()  # decodes in the order `saved` encodes
+        machine.frames.extend(load_frames(program, decoder, state.frames))
+        machine.main.load_wait(state.wait)
+        machine.wait, machine.calls, machine.pending = (
+            machine.main.wait, machine.main.calls, machine.main.pending)  # fmt: skip
+        for saved in state.tasks:
+            task = task_of(program, decoder, saved)
+            machine.tasks[saved.node] = task
+        if state.tasks:
+            for task in machine.tasks.values():
+                machine.waiting.update((node, task) for node in task.waits_on())
         machine.next_node = state.next_node
         machine.status = state.status
         machine.journal = Journal(guards, state.logs)
@@ -384,38 +492,7 @@ _CALLS = CallsWait(calls=(), pending=0)
 """`Machine.wait` while it waits on calls: they are in `Machine.calls` until saved."""
 
 
-def _position(calls: list[PendingCall], node: str) -> int | None:
-    """Where call `node` is in a gather's calls: their node ids are consecutive (`n7, n8, ...`)."""
-    try:
-        index = int(node[1:]) - int(calls[0].node[1:])
-    except (IndexError, ValueError):
-        return None
-    if 0 <= index < len(calls) and calls[index].node == node:
-        return index
-    return None
-
-
 def _as_exception(value: Any) -> ExceptionValue:
     if isinstance(value, ExceptionValue):
         return value
     return ExceptionValue(_RUNTIME_ERROR, f"action failed: {value!r}")
-
-
-def _retries(policy: ir.Policy | None, error: ExceptionValue, attempt: int) -> bool:
-    """`run_action` semantics: attempts are total executions; exception types match bases."""
-    if policy is None or attempt >= (policy.attempts or 1):
-        return False
-    if policy.exception_types is None:
-        return not any(error.is_a(path) for path in NOT_RETRIED_BY_DEFAULT)
-    return any(error.is_a(name) for name in policy.exception_types)
-
-
-def _backoff(policy: ir.Policy, retry: int) -> tuple[float, float]:
-    """Delay and jitter before retry `retry` (1-based)."""
-    backoff = policy.backoff
-    if backoff is None:
-        return float(policy.backoff_seconds or 0.0), 0.0
-    delay = backoff.base_delay * backoff.multiplier ** (retry - 1)
-    if backoff.max_delay is not None:
-        delay = min(delay, backoff.max_delay)
-    return delay, backoff.jitter

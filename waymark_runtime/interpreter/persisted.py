@@ -104,14 +104,30 @@ Wait = CallsWait | SleepWait | SignalWait
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SavedTask:
+    """An async helper call gathered by `asyncio.gather`, running as a task of its own: its
+    call stack and what it waits on. `node` is the call it settles in its parent's `CallsWait`
+    (the main stack's or another task's) when it returns or raises; `path` is the iteration
+    prefix of what it dispatches (its gather's iteration, then its item's DAG node)."""
+
+    node: str
+    path: tuple[int | str, ...]
+    frames: tuple[SavedFrame, ...]
+    wait: Wait | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class InstanceState:
-    """An instance between two steps. A finished one keeps no frames and waits for nothing."""
+    """An instance between two steps. A finished one keeps no frames and waits for nothing.
+    `frames`/`wait` are the main call stack (`run()`'s); `tasks` the gathered helper calls
+    still running (stored only when there are some, so format 2 documents keep their shape)."""
 
     status: Literal["running", "completed", "failed"] = "running"
     next_node: int = 1
     frames: tuple[SavedFrame, ...] = ()
     wait: Wait | None = None
     logs: int = 0  # workflow log lines written so far: the number of the next one
+    tasks: tuple[SavedTask, ...] = ()
 
 
 FAILED = InstanceState(status="failed")
@@ -124,6 +140,8 @@ def encode_state(state: InstanceState) -> dict[str, JSON]:
     """The JSON document of `state` in the current format."""
     document: dict[str, JSON] = {"version": STATE_VERSION}
     document.update(_encode(state))
+    if not state.tasks:
+        del document["tasks"]
     return document
 
 

@@ -16,8 +16,14 @@ from typing import Any
 from waymark_runtime import ir
 from waymark_runtime.interpreter.code import Env, Eval
 from waymark_runtime.interpreter.persisted import PendingCall
+from waymark_runtime.values import ExceptionValue
 
 Resolve = Callable[[Env], dict[str, Any]]
+
+ACTION_TIMEOUT = "waymark_runtime.actions:ActionTimeout"
+# Retried only when a policy names them: a timed-out attempt may have done its work, and a
+# result that cannot be stored would not store next time either.
+NOT_RETRIED_BY_DEFAULT = (ACTION_TIMEOUT, "waymark_runtime.errors:ValueNotSerializable")
 
 
 def compile_policy(policy: Any, compile_expr: Callable[[Any], Eval]) -> Resolve | None:
@@ -62,3 +68,23 @@ def _seconds(value: Any) -> float | None:
     if isinstance(value, dt.timedelta):
         return value.total_seconds()
     return float(value)
+
+
+def retries(policy: ir.Policy | None, error: ExceptionValue, attempt: int) -> bool:
+    """`run_action` semantics: attempts are total executions; exception types match bases."""
+    if policy is None or attempt >= (policy.attempts or 1):
+        return False
+    if policy.exception_types is None:
+        return not any(error.is_a(path) for path in NOT_RETRIED_BY_DEFAULT)
+    return any(error.is_a(name) for name in policy.exception_types)
+
+
+def backoff(policy: ir.Policy, retry: int) -> tuple[float, float]:
+    """Delay and jitter before retry `retry` (1-based)."""
+    shape = policy.backoff
+    if shape is None:
+        return float(policy.backoff_seconds or 0.0), 0.0
+    delay = shape.base_delay * shape.multiplier ** (retry - 1)
+    if shape.max_delay is not None:
+        delay = min(delay, shape.max_delay)
+    return delay, shape.jitter

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from waymark_runtime.effects import WaitSignal
 from waymark_runtime.errors import SignalTimeout
-from waymark_runtime.interpreter.code import _NOTHING, iteration_path
+from waymark_runtime.interpreter.code import _NOTHING
 from waymark_runtime.interpreter.persisted import SignalWait
 from waymark_runtime.values import ExceptionValue, exception_value
 
@@ -30,10 +30,11 @@ def wait(machine: Machine, request: tuple[str, Any]) -> tuple[ExceptionValue | N
         return exception_value(error), _NOTHING
     node = machine._node()
     machine.wait = SignalWait(node=node, name=name)
+    machine._waits_on((node,))
     frame = machine.frames[-1]
     site = frame.code.awaits[frame.pc]
     machine.effects.append(WaitSignal(node=node, name=name, timeout=seconds, site=site.node,
-                                      iteration=iteration_path(machine.frames)))  # fmt: skip
+                                      iteration=machine._path()))  # fmt: skip
     return None
 
 

@@ -390,7 +390,9 @@ class FunctionCompiler:
         return site, request
 
     def _gather_item(self, index: int, item: Any) -> Callable[[Env, list[Any]], None]:
-        call = item if isinstance(item, ir.ActionCall) else item.call
+        call = item.call if isinstance(item, ir.Spread) else item
+        if isinstance(call, ir.CallAsyncHelper):
+            return self._gathered_helper(index, item, call)
         arguments, action = self.exprs.arguments(call.args, call.kwargs), call.action
         computed = compile_policy(call.policy, self.exprs.compile)
         if isinstance(item, ir.ActionCall) and computed is not None:
@@ -419,6 +421,43 @@ class FunctionCompiler:
 
         return spread
 
+    def _gathered_helper(
+        self, index: int, item: Any, call: ir.CallAsyncHelper
+    ) -> Callable[[Env, list[Any]], None]:
+        """A helper call as a gather item: `(index, frame)`, the frame of the task it starts
+        (its arguments bound here, so a bad call raises where the gather is awaited)."""
+        start = self._helper_frame(call)
+        if not isinstance(item, ir.Spread):
+            return lambda env, calls: calls.append((index, start(env)))
+        exprs = self.exprs
+        clauses = comprehensions.compile_clauses(item.generators, exprs.compile, exprs.guards,
+                                                 call)  # fmt: skip
+        meter = exprs.meter
+
+        def spread(env: Env, calls: list[Any]) -> None:
+            for scope in comprehensions.bindings(clauses, env.copy()):
+                calls.append((index, start(scope)))
+                if len(calls) > meter.items:
+                    raise meter.too_many_items(len(calls))
+
+        return spread
+
+    def _helper_frame(self, op: ir.CallAsyncHelper) -> Callable[[Env], Frame]:
+        """The frame of a call of async helper `op.name`, its arguments evaluated in `env`."""
+        helper = self.exprs.helpers.get(op.name)
+        if helper is None or not helper.is_async:
+            raise ProgramError(f"`await self.{op.name}()` does not name an async helper method")
+        functions, name, meter = self.exprs.functions, op.name, self.exprs.meter
+        arguments, cost = self.exprs.arguments(op.args, op.kwargs), 1 + weight(helper.body)
+
+        def frame(env: Env) -> Frame:
+            meter.charge(cost)
+            code = functions[name]
+            args, kwargs = arguments(env)
+            return Frame(code, bind_arguments(name, code.params, code.defaults, args, kwargs))
+
+        return frame
+
     def await_Sleep(self, op: ir.Sleep, assign: Any) -> tuple[AwaitSite, Any]:
         return AwaitSite(kind="sleep", assign=assign), self.expr(op.seconds)
 
@@ -432,19 +471,7 @@ class FunctionCompiler:
         return AwaitSite(kind="signal", assign=assign), request
 
     def await_CallAsyncHelper(self, op: ir.CallAsyncHelper, assign: Any) -> tuple[AwaitSite, Any]:
-        helper = self.exprs.helpers.get(op.name)
-        if helper is None or not helper.is_async:
-            raise ProgramError(f"`await self.{op.name}()` does not name an async helper method")
-        functions, name, meter = self.exprs.functions, op.name, self.exprs.meter
-        arguments, cost = self.exprs.arguments(op.args, op.kwargs), 1 + weight(helper.body)
-
-        def request(env: Env) -> Frame:
-            meter.charge(cost)
-            code = functions[name]
-            args, kwargs = arguments(env)
-            return Frame(code, bind_arguments(name, code.params, code.defaults, args, kwargs))
-
-        return AwaitSite(kind="call", assign=assign), request
+        return AwaitSite(kind="call", assign=assign), self._helper_frame(op)
 
 
 def _awaits(node: Any) -> bool:
@@ -462,8 +489,11 @@ _WITH_BODIES = (ir.If, ir.For, ir.While, ir.Try, ir.Match, ir.Handler, ir.MatchC
 _BODIES = ("body", "orelse", "handlers", "cases")
 
 
-def _policy_of(call: ir.ActionCall) -> Any:
-    """What the machine dispatches a call with: its policy, or a child workflow's marker."""
+def _policy_of(call: ir.ActionCall | ir.CallAsyncHelper) -> Any:
+    """What the machine dispatches a call with: its policy, or a child workflow's marker
+    (a helper call has none: it runs as a task, never dispatched)."""
+    if isinstance(call, ir.CallAsyncHelper):
+        return None
     return ChildCall(call.blocking) if call.child else call.policy
 
 

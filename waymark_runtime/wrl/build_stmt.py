@@ -36,7 +36,7 @@ class GatherHead:
 
 @dataclass(frozen=True, slots=True)
 class GatherItems:
-    items: tuple[ir.ActionCall | ir.Spread, ...]
+    items: tuple[ir.ActionCall | ir.CallAsyncHelper | ir.Spread, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,6 +289,8 @@ class StmtBuilder(Transformer[Token, Any]):
         args: Args = children[1] or NO_ARGS
         return ir.CallAsyncHelper(name=name_of(children[0]), args=args.args, kwargs=args.kwargs)
 
+    gathered_helper = await_helper
+
     def action_call(self, meta: Any, children: list[Any]) -> ir.ActionCall:
         path, args, retry, backoff, timeout = children
         args = args or NO_ARGS
@@ -373,8 +375,8 @@ class StmtBuilder(Transformer[Token, Any]):
     def gather_items(self, meta: Any, children: list[Any]) -> GatherItems:
         return GatherItems(tuple(children))
 
-    def gather_action(self, meta: Any, children: list[Any]) -> ir.ActionCall:
-        call: ir.ActionCall = children[0]
+    def gather_action(self, meta: Any, children: list[Any]) -> ir.ActionCall | ir.CallAsyncHelper:
+        call: ir.ActionCall | ir.CallAsyncHelper = children[0]
         return replace(call, span=span_of(children[1]))
 
     def gather_spread(self, meta: Any, children: list[Any]) -> ir.Spread:

@@ -164,12 +164,17 @@ def print_Await(node: ir.Await, depth: int) -> Lines:
     return [_line(depth, target + "await " + printer(op), node.span)]
 
 
-def _gather_item(item: ir.ActionCall | ir.Spread, depth: int) -> str:
-    if isinstance(item, ir.ActionCall):
-        return _line(depth, action_call(item), item.span)
+def _gather_item(item: ir.ActionCall | ir.CallAsyncHelper | ir.Spread, depth: int) -> str:
+    if isinstance(item, ir.ActionCall | ir.CallAsyncHelper):
+        return _line(depth, _gathered_call(item), item.span)
     if isinstance(item, ir.Spread):
-        return _line(depth, f"spread {action_call(item.call)}{_spread_clauses(item)}", item.span)
+        text = f"spread {_gathered_call(item.call)}{_spread_clauses(item)}"
+        return _line(depth, text, item.span)
     raise InternalError(f"cannot print {type(item).__name__} as a gather item")
+
+
+def _gathered_call(call: ir.ActionCall | ir.CallAsyncHelper) -> str:
+    return _async_helper(call) if isinstance(call, ir.CallAsyncHelper) else action_call(call)
 
 
 def _spread_clauses(spread: ir.Spread) -> str:

@@ -83,6 +83,16 @@ CASES: tuple[ParityCase, ...] = (
     _case("gathers", "NestedSpread", {"rows": [[1, 0, 2], [], [3]]}),
     _case("gathers", "ReturnExceptionValues", {"items": [1, 3, 4, 6]}, {"items": []}),
     _case("gathers", "TryAroundGatherInLoop", {"batches": [[1, 2], [3, 4], [5], [], [7]]}),
+    # gathered async helpers: a task each
+    _case("gathered_helpers", "TwoHelpers", {"a": "ab", "b": "xyz"}),
+    _case("gathered_helpers", "HelpersWithSleeps", {"delays": [2, 1, 3]}, {"delays": []}),
+    _case("gathered_helpers", "HelperRaises", {"keys": ["a", "xb", "c"]}, {"keys": ["a", "b"]}),
+    _case("gathered_helpers", "HelperRaisesUncaught", {"keys": ["a", "boom"]}, {"keys": ["a"]}),
+    _case("gathered_helpers", "HelperReturnExceptions", {"keys": ["a", "xb", "c", "xd"]}),
+    _case("gathered_helpers", "NestedHelpers", {"groups": [["a", "b"], [], ["c"]]}),
+    _case("gathered_helpers", "MixedHelpersAndActions", {"keys": ["k", "lm"]}),
+    _case("gathered_helpers", "SharedValueAcrossHelpers", {"keys": ["b", "a", "c"]}),
+    _case("gathered_helpers", "HelperWithoutAwait", {"n": 4}),
     # exceptions
     _case(
         "errors", "ExceptClauses", {"amount": 10}, {"amount": 500}, {"amount": -3}, {"amount": 0}

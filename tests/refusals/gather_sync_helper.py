@@ -10,8 +10,8 @@ async def fetch(n: int) -> int:
 
 @workflow
 class EnrichAll(Workflow):
-    async def enrich(self, n: int) -> int:
-        return await fetch(n) + 1
+    def double(self, n: int) -> int:
+        return n * 2
 
     async def run(self, a: int, b: int) -> list[int]:
-        return await asyncio.gather(self.enrich(a), fetch(b))  # error: WM130 @37
+        return await asyncio.gather(self.double(a), fetch(b))  # error: WM130 @37

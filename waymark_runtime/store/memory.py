@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from waymark_runtime.engine import NewInstance, Outcome, check_programs
+from waymark_runtime.engine import InstanceOutcome, NewInstance, check_programs
 from waymark_runtime.flow import Grants, SlotRequest
 from waymark_runtime.store import memory_children, memory_flow, memory_inspect, memory_signals
 from waymark_runtime.store.contract import (
@@ -58,7 +58,7 @@ class _Instance:
     trace_parent: str | None = None
     idempotency_key: str | None = None
     deadline_at: float | None = None
-    attempts: dict[tuple[str, int], _Attempt] = field(default_factory=dict)
+    attempts: dict[tuple[str, int], _AttemptRow] = field(default_factory=dict)
     timers: dict[str, _Timer] = field(default_factory=dict)
     logs: dict[int, Row] = field(default_factory=dict)  # the workflow log, by line number
     parent_id: str | None = None
@@ -70,7 +70,7 @@ class _Instance:
     flow_seq: int = 0
     flow_waiting: bool = False
 
-    def outcome(self) -> Outcome | None:
+    def outcome(self) -> InstanceOutcome | None:
         return outcome_of({"status": self.status, "result": self.result, "error": self.error})
 
 
@@ -86,7 +86,7 @@ class _Timer:
 
 
 @dataclass(slots=True, kw_only=True)
-class _Attempt:
+class _AttemptRow:
     node: str
     attempt: int
     action: str
@@ -150,7 +150,7 @@ class MemoryStore:
         self.freed_subscribers: list[Callable[[], None]] = []
         self._runnable: list[tuple[int, float, int, str]] = []  # (-priority, wake_at, n, id)
         self._order = itertools.count()
-        self._done: dict[str, list[asyncio.Future[Outcome]]] = {}
+        self._done: dict[str, list[asyncio.Future[InstanceOutcome]]] = {}
         self._keys: dict[tuple[str, str | None], str] = {}  # (workflow, idempotency key) -> id
         self.flow = memory_flow.FlowState()
         self.runners = RunnerRegistry()
@@ -189,14 +189,14 @@ class MemoryStore:
         self._notify_runnable()
         return joined
 
-    async def outcome(self, instance_id: str) -> Outcome | None:
+    async def outcome(self, instance_id: str) -> InstanceOutcome | None:
         return self.instances[instance_id].outcome()
 
-    async def wait_outcome(self, instance_id: str, timeout: float | None = None) -> Outcome:
+    async def wait_outcome(self, instance_id: str, timeout: float | None = None) -> InstanceOutcome:
         outcome = self.instances[instance_id].outcome()
         if outcome is not None:
             return outcome
-        future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[InstanceOutcome] = asyncio.get_running_loop().create_future()
         self._done.setdefault(instance_id, []).append(future)
         return await asyncio.wait_for(future, timeout)
 
@@ -247,7 +247,7 @@ class MemoryStore:
         if instance.status == "queued":
             instance.status = "running"
         attempts = sorted((a for a in instance.attempts.values() if not a.consumed),
-                          key=_Attempt.order)  # fmt: skip
+                          key=_AttemptRow.order)  # fmt: skip
         row = {
             "id": instance.id, "workflow_name": instance.workflow_name,
             "workflow_version": instance.workflow_version, "inputs": instance.inputs,
@@ -378,7 +378,7 @@ class MemoryStore:
         key = (row["node"], row["attempt"])
         if key in instance.attempts:
             return
-        instance.attempts[key] = _Attempt(
+        instance.attempts[key] = _AttemptRow(
             node=row["node"], attempt=row["attempt"], action=row["action"], args=row["args"],
             kwargs=row["kwargs"], timeout=row["timeout"], ready_at=row["ready_at"],
             created=next(self._order), created_at=now,
@@ -420,7 +420,7 @@ class MemoryStore:
             self._notify_runnable()
         return len(expired)
 
-    def _lose(self, attempt: _Attempt, now: float) -> None:
+    def _lose(self, attempt: _AttemptRow, now: float) -> None:
         attempt.lost_count += 1
         attempt.lease_owner, attempt.ready_at = None, now
         if attempt.lost_count > self.lost_attempt_retries:
@@ -517,7 +517,7 @@ class MemoryStore:
             subscriber()
 
 
-def _finish(attempt: _Attempt, row: Row, owner: str, now: float) -> None:
+def _finish(attempt: _AttemptRow, row: Row, owner: str, now: float) -> None:
     attempt.status, attempt.finished_at = row["status"], now
     attempt.traceback = row.get("traceback")
     if row["status"] == "completed":
@@ -526,19 +526,19 @@ def _finish(attempt: _Attempt, row: Row, owner: str, now: float) -> None:
         attempt.error = row["value"]
 
 
-def _start(attempt: _Attempt, row: Row, owner: str, now: float) -> None:
+def _start(attempt: _AttemptRow, row: Row, owner: str, now: float) -> None:
     attempt.status, attempt.lease_owner, attempt.started_at = "running", owner, now
 
 
-def _requeue(attempt: _Attempt, row: Row, owner: str, now: float) -> None:
+def _requeue(attempt: _AttemptRow, row: Row, owner: str, now: float) -> None:
     attempt.status, attempt.lease_owner, attempt.ready_at = "queued", None, now
 
 
-def _consume(attempt: _Attempt, row: Row, owner: str, now: float) -> None:
+def _consume(attempt: _AttemptRow, row: Row, owner: str, now: float) -> None:
     """Consuming marks the attempt (below); nothing else changes."""
 
 
-_OPS: dict[str, Callable[[_Attempt, Row, str, float], None]] = {
+_OPS: dict[str, Callable[[_AttemptRow, Row, str, float], None]] = {
     "finish": _finish,
     "start": _start,
     "requeue": _requeue,

@@ -1,6 +1,6 @@
 """Rows of a store as Python records: what a claim gives the runner.
 
-`Claim` (the instance, its `PendingAttempt`s and sleeps, its epoch), the `Cursor` of consumed
+`Claim` (the instance, its `ClaimedAttempt`s and sleeps, its epoch), the `Cursor` of consumed
 events, and how a claimed row — in the shape `claim_instances` returns it, from PostgreSQL or
 from `MemoryStore` — becomes a `Claim`. Pure functions: no I/O.
 """
@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from waymark_runtime.effects import ActionFinished, Event, SignalReceived, SleepFinished
-from waymark_runtime.engine import ClaimedInstance, Family, Outcome
+from waymark_runtime.engine import ClaimedInstance, Family, InstanceOutcome
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class PendingAttempt:
+class ClaimedAttempt:
     """An attempt of a claimed instance that has no result yet (queued, or lost while running)."""
 
     node: str
@@ -36,7 +36,7 @@ class Claim:
 
     instance: ClaimedInstance
     priority: int
-    pending: list[PendingAttempt]
+    pending: list[ClaimedAttempt]
     sleeps: dict[str, float]
     epoch: int = 0
     """Which claim of the instance this is (bumped by every claim): the fence of its work."""
@@ -61,22 +61,22 @@ FINISHED = frozenset({"completed", "failed", "cancelled"})
 """The statuses of an instance that has ended; a cancelled one ended like a failed one."""
 
 
-def outcome_of(row: Any) -> Outcome | None:
+def outcome_of(row: Any) -> InstanceOutcome | None:
     """The outcome of an instance row (None while it runs): a cancelled instance's error is
     the `WorkflowCancelled` exception its waiters raise."""
     if row["status"] == "completed":
-        return Outcome(ok=True, value=row["result"])
+        return InstanceOutcome(ok=True, value=row["result"])
     if row["status"] in FINISHED:
-        return Outcome(ok=False, value=row["error"])
+        return InstanceOutcome(ok=False, value=row["error"])
     return None
 
 
 def split_attempts(
     rows: list[list[Any]],
-) -> tuple[list[Event], list[PendingAttempt], list[tuple[str, int]]]:
+) -> tuple[list[Event], list[ClaimedAttempt], list[tuple[str, int]]]:
     """Finished attempts are events (consumed by the next commit); the rest is pending work."""
     events: list[Event] = []
-    pending: list[PendingAttempt] = []
+    pending: list[ClaimedAttempt] = []
     consumed: list[tuple[str, int]] = []
     for (
         node,
@@ -98,7 +98,7 @@ def split_attempts(
                                          value=result if ok else error))  # fmt: skip
             consumed.append((node, attempt))
         else:
-            pending.append(PendingAttempt(node=node, attempt=attempt, status=status,
+            pending.append(ClaimedAttempt(node=node, attempt=attempt, status=status,
                                           action=action, args=args, kwargs=kwargs,
                                           timeout=timeout, ready_at=ready_at, lost_count=lost))  # fmt: skip
     return events, pending, consumed

@@ -110,11 +110,13 @@ class _AttemptRow:
     child_id: str | None = None
     gated: bool = False  # started through the gate (`memory_flow`): it takes a slot
 
-    def row(self) -> list[Any]:
+    def row(self) -> dict[str, Any]:
         """The shape `claim_instances` gives an attempt (see `pg_rows.split_attempts`)."""
-        return [self.node, self.attempt, self.status, self.action, self.args, self.kwargs,
-                self.timeout, self.ready_at, self.lost_count, self.result, self.error,
-                self.finished_at]  # fmt: skip
+        return {"node": self.node, "attempt": self.attempt, "status": self.status,
+                "action": self.action, "args": self.args, "kwargs": self.kwargs,
+                "timeout": self.timeout, "ready_at": self.ready_at,
+                "lost_count": self.lost_count, "result": self.result,
+                "error": self.error}  # fmt: skip
 
     def order(self) -> tuple[bool, float, int]:
         return (self.finished_at is None, self.finished_at or 0.0, self.created)
@@ -258,8 +260,9 @@ class MemoryStore:
             "child_count": sum(a.child_id is not None for a in instance.attempts.values()),
             "deadline": instance.deadline_at,
             "attempts": [attempt.row() for attempt in attempts],
-            "timers": sorted(((t.node, t.wake_at) for t in instance.timers.values()
-                              if t.finished_at is None), key=lambda timer: timer[1]),
+            "timers": [{"node": t.node, "wake_at": t.wake_at}
+                       for t in sorted(instance.timers.values(), key=lambda t: t.wake_at)
+                       if t.finished_at is None],
             "waits": self.signals.claim_rows(instance.id),
         }  # fmt: skip
         wrl = self.versions[(instance.workflow_name, instance.workflow_version)]

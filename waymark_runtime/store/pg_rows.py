@@ -72,35 +72,25 @@ def outcome_of(row: Any) -> InstanceOutcome | None:
 
 
 def split_attempts(
-    rows: list[list[Any]],
+    rows: list[Mapping[str, Any]],
 ) -> tuple[list[Event], list[ClaimedAttempt], list[tuple[str, int]]]:
     """Finished attempts are events (consumed by the next commit); the rest is pending work."""
     events: list[Event] = []
     pending: list[ClaimedAttempt] = []
     consumed: list[tuple[str, int]] = []
-    for (
-        node,
-        attempt,
-        status,
-        action,
-        args,
-        kwargs,
-        timeout,
-        ready_at,
-        lost,
-        result,
-        error,
-        _,
-    ) in rows:
+    for row in rows:
+        node, attempt, status = row["node"], row["attempt"], row["status"]
         if status in ("completed", "failed"):
             ok = status == "completed"
             events.append(ActionFinished(node=node, attempt=attempt, ok=ok,
-                                         value=result if ok else error))  # fmt: skip
+                                         value=row["result"] if ok else row["error"]))  # fmt: skip
             consumed.append((node, attempt))
         else:
             pending.append(ClaimedAttempt(node=node, attempt=attempt, status=status,
-                                          action=action, args=args, kwargs=kwargs,
-                                          timeout=timeout, ready_at=ready_at, lost_count=lost))  # fmt: skip
+                                          action=row["action"], args=row["args"],
+                                          kwargs=row["kwargs"], timeout=row["timeout"],
+                                          ready_at=row["ready_at"],
+                                          lost_count=row["lost_count"]))  # fmt: skip
     return events, pending, consumed
 
 
@@ -118,14 +108,15 @@ def claim_of(row: Mapping[str, Any], wrl: str, now: float) -> Claim:
     events, the rest of its sleeps still pending, and each pending signal wait answered by
     the oldest signal of its name (an event) or still pending."""
     events, pending, consumed = split_attempts(row["attempts"])
-    sleeps = {node: wake_at for node, wake_at in row["timers"]}
+    sleeps = {timer["node"]: timer["wake_at"] for timer in row["timers"]}
     waits, signals = {}, []
-    for node, name, signal, payload in row.get("waits") or ():
-        if signal is None:
-            waits[node] = name
+    for wait in row.get("waits") or ():
+        node = wait["node"]
+        if wait["signal"] is None:
+            waits[node] = wait["name"]
         else:  # a signal answers the wait, even past its timeout: the timer goes unfired
-            events.append(SignalReceived(node=node, value=payload))
-            signals.append((node, int(signal)))
+            events.append(SignalReceived(node=node, value=wait["payload"]))
+            signals.append((node, int(wait["signal"])))
             sleeps.pop(node, None)
     due = [node for node, wake_at in sleeps.items() if wake_at <= now]
     events.extend(SleepFinished(node=node) for node in due)

@@ -17,7 +17,7 @@ import json
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from waymark_runtime.engine import InstanceOutcome, NewInstance, check_programs
 from waymark_runtime.flow import Grants, SlotRequest
@@ -85,6 +85,15 @@ class _Timer:
     finished_at: float | None = None
 
 
+class _Queued(NamedTuple):
+    """An instance in the claim queue (a heap: highest priority, then earliest wake, first)."""
+
+    rank: int  # -priority
+    wake_at: float
+    order: int
+    instance_id: str
+
+
 @dataclass(slots=True, kw_only=True)
 class _AttemptRow:
     node: str
@@ -150,7 +159,7 @@ class MemoryStore:
         self.instances: dict[str, _Instance] = {}
         self.subscribers: list[Callable[[], None]] = []
         self.freed_subscribers: list[Callable[[], None]] = []
-        self._runnable: list[tuple[int, float, int, str]] = []  # (-priority, wake_at, n, id)
+        self._runnable: list[_Queued] = []
         self._order = itertools.count()
         self._done: dict[str, list[asyncio.Future[InstanceOutcome]]] = {}
         self._keys: dict[tuple[str, str | None], str] = {}  # (workflow, idempotency key) -> id
@@ -217,24 +226,28 @@ class MemoryStore:
     async def claim(self, owner: str, limit: int, now: float, lease: float) -> list[Claim]:
         """`claim_instances`: highest priority first; at equal priority the workflows take
         turns (the oldest of each, then the second oldest of each...)."""
-        due: list[tuple[int, float, int, str]] = []
-        later: list[tuple[int, float, int, str]] = []
+        due: list[_Queued] = []
+        later: list[_Queued] = []
         seen: set[str] = set()  # an instance queued again (admitted, `memory_flow`) is due once
         while self._runnable:
             entry = heapq.heappop(self._runnable)
-            instance = self.instances.get(entry[3])
-            if instance is None or not self._is_queued(instance, entry) or entry[3] in seen:
+            instance = self.instances.get(entry.instance_id)
+            if (
+                instance is None
+                or not self._is_queued(instance, entry)
+                or entry.instance_id in seen
+            ):
                 continue
-            seen.add(entry[3])
-            (later if entry[1] > now else due).append(entry)
+            seen.add(entry.instance_id)
+            (later if entry.wake_at > now else due).append(entry)
         turns: dict[str, int] = {}
         ranked = []
         for entry in due:  # in claim order, so each workflow's turns follow its own order
-            name = self.instances[entry[3]].workflow_name
+            name = self.instances[entry.instance_id].workflow_name
             turns[name] = turns.get(name, 0) + 1
-            ranked.append((entry[0], turns[name], entry[1], entry[2], entry))
+            ranked.append((entry.rank, turns[name], entry.wake_at, entry.order, entry))
         ranked.sort()
-        picked = [self.instances[entry[3]] for *_, entry in ranked[:limit]]
+        picked = [self.instances[entry.instance_id] for *_, entry in ranked[:limit]]
         for *_, entry in ranked[limit:]:
             later.append(entry)
         for entry in later:
@@ -498,12 +511,12 @@ class MemoryStore:
 
     def _queue(self, instance: _Instance) -> None:
         if instance.wake_at is not None and instance.lease_owner is None:
-            entry = (-instance.priority, instance.wake_at, next(self._order), instance.id)
+            entry = _Queued(-instance.priority, instance.wake_at, next(self._order), instance.id)
             heapq.heappush(self._runnable, entry)
 
     @staticmethod
-    def _is_queued(instance: _Instance, entry: tuple[int, float, int, str]) -> bool:
-        return instance.lease_owner is None and instance.wake_at == entry[1]
+    def _is_queued(instance: _Instance, entry: _Queued) -> bool:
+        return instance.lease_owner is None and instance.wake_at == entry.wake_at
 
     def _settle(self, instance: _Instance) -> None:
         """After a commit: queue a released instance, wake waiters of a finished one."""

@@ -36,6 +36,7 @@ __all__ = [
     "STANDARD_TYPES",
     "SignalRecord",
     "catalogue",
+    "catalogue_of",
     "checked_payload",
     "display",
     "resolve_type",
@@ -234,7 +235,7 @@ async def send(
     instance_id, status = row["id"], row["status"]
     if status in FINISHED:
         raise _finished(instance_id, status, name)
-    known = await _catalogue_of(store, row["workflow_name"], row["workflow_version"])
+    known = await catalogue_of(store, row["workflow_name"], row["workflow_version"])
     if not isinstance(name, str) or name not in known:
         raise unknown_signal(str(name), known, row["workflow_name"])
     value = checked_payload(name, known[name], payload)
@@ -253,8 +254,9 @@ def _finished(instance_id: str, status: str, name: str) -> SignalRefused:
 _CATALOGUES: dict[tuple[str, str], dict[str, str]] = {}
 
 
-async def _catalogue_of(store: SignalStore, workflow: str, version: str) -> dict[str, str]:
-    """The signals of a stored program version, parsed once per process."""
+async def catalogue_of(store: SignalStore, workflow: str, version: str) -> dict[str, str]:
+    """The signals of a stored program version (name -> type text), parsed once per process;
+    `SignalError` when that version is not stored."""
     key = (workflow, version)
     if key not in _CATALOGUES:
         from waymark_runtime.engine import ProgramCache

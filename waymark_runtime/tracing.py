@@ -39,13 +39,27 @@ def _tracer() -> Any:
     provider = trace.get_tracer_provider()
     if isinstance(provider, trace.ProxyTracerProvider | trace.NoOpTracerProvider):
         return None
+    return _tracer_of(provider)
+
+
+@functools.lru_cache(maxsize=4)
+def _tracer_of(provider: Any) -> Any:
+    """One tracer per provider (an SDK makes a new one on every `get_tracer` call)."""
     return provider.get_tracer("waymark")
 
 
+@functools.cache
 def _propagator() -> Any:
     from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
     return TraceContextTextMapPropagator()
+
+
+@functools.lru_cache(maxsize=1024)
+def _parent(traceparent: str) -> Any:
+    """The (immutable) context of a stored `traceparent`, parsed once: every attempt of an
+    instance has the same one."""
+    return _propagator().extract({"traceparent": traceparent})
 
 
 def start_trace(workflow: str) -> str | None:
@@ -70,7 +84,7 @@ def attempt_span(context: AttemptContext | None) -> Iterator[Any]:
     if tracer is None or context is None:
         yield None
         return
-    parent = _propagator().extract({"traceparent": context.trace}) if context.trace else None
+    parent = _parent(context.trace) if context.trace else None
     attributes = {"waymark.instance_id": context.instance_id,
                   "waymark.workflow": context.workflow, "waymark.action": context.action,
                   "waymark.attempt": context.attempt, "waymark.node": context.node}  # fmt: skip

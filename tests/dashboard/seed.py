@@ -7,20 +7,22 @@ import uuid
 from typing import Any
 
 from tests.runtime import runtime_flows as flows
+from tests.runtime import signal_flows
 from waymark_runtime.engine import InstanceOutcome, NewInstance, PlannedAction
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.postgres import PostgresStore
 from waymark_runtime.values import error_json
 
 SINGLE = flows.Single.__waymark_definition__
-assert SINGLE is not None
+APPROVAL = signal_flows.Approval.__waymark_definition__  # waits for signal "decision"
+assert SINGLE is not None and APPROVAL is not None
 HOSTILE = "<script>alert('x')</script><img src=x onerror=alert(1)>"
 
 
 async def queued(store: PostgresStore, at: float, *, workflow: str | None = None,
-                 inputs: dict[str, Any] | None = None) -> str:  # fmt: skip
-    spec = NewInstance(workflow=workflow or SINGLE.name, version=SINGLE.version, wrl=SINGLE.wrl,
-                       inputs=inputs or {"value": 1}, priority=0)  # fmt: skip
+                 inputs: dict[str, Any] | None = None, definition: Any = SINGLE) -> str:  # fmt: skip
+    spec = NewInstance(workflow=workflow or definition.name, version=definition.version,
+                       wrl=definition.wrl, inputs=inputs or {"value": 1}, priority=0)  # fmt: skip
     [instance_id] = await store.create_instances([spec], at)
     return instance_id
 

@@ -209,3 +209,40 @@ async def test_a_real_run_shows_tracebacks_children_parent_and_its_live_graph(
     assert graph.status_code == 200 and graph.text.lstrip().startswith("digraph")
     assert "&#34;" in graph.text or "&quot;" in graph.text  # DOT quotes, escaped as HTML text
     assert "completed" in graph.text  # coloured by live status: the title names the status
+
+
+async def test_a_signal_is_sent_from_the_run_page(
+    client: httpx.AsyncClient, store: PostgresStore
+) -> None:
+    run = await seed.queued(store, time.time(), inputs={"label": "x"}, definition=seed.APPROVAL)
+    page = (await client.get(f"/runs/{run}")).text
+    assert '<option value="decision">decision: Decision</option>' in page
+    token = csrf_of(page)
+
+    async def send(name: str, payload: str) -> str:
+        response = await client.post(
+            f"/runs/{run}/signal", data={"csrf": token, "name": name, "payload": payload}
+        )
+        assert response.status_code == 303
+        return (await client.get(response.headers["location"])).text
+
+    assert "the payload is not JSON" in await send("decision", "{approved: yes")
+    assert "does not match its type" in await send("decision", '{"approved": "maybe"}')
+    assert "never waits for a signal named &#39;decison&#39;" in await send("decison", "{}")
+    assert [r for r in (await Admin(store).show(run)).signals if r.kind == "signal"] == []
+    assert "signal &#39;decision&#39; sent" in await send("decision", '{"approved": true}')
+    (sent,) = [r for r in (await Admin(store).show(run)).signals if r.kind == "signal"]
+    assert sent.name == "decision" and sent.pending
+
+
+async def test_a_finished_run_offers_no_signal_form(
+    client: httpx.AsyncClient, store: PostgresStore
+) -> None:
+    run = await seed.failed(store, time.time() - 3)
+    assert "Send a signal" not in (await client.get(f"/runs/{run}")).text
+    response = await client.post(
+        f"/runs/{run}/signal",
+        data={"csrf": csrf_of((await client.get(f"/runs/{run}")).text), "name": "x", "payload": ""},
+    )
+    shown = (await client.get(response.headers["location"])).text
+    assert "already finished" in shown

@@ -30,7 +30,7 @@ class Signalled(Workflow):
         e = await self.wait_for_signal("e", Decision, retry=3)  # error: WM171 @55
         f = self.wait_for_signal("f", Decision)  # error: WM106 @13
         g = await self.wait_for_signal("g", dict[str, Point] | None, timeout=days * 3600)
-        h = await self.wait_for_signal("h", Decision, timeout=timedelta(days=days))  # error: WM127 @78
+        h = await self.wait_for_signal("h", Decision, timeout=timedelta(days=days))  # computed: runs
         i = await self.wait_for_signal("i", "Decision")  # error: WM171 @45
         j = 1 + await self.wait_for_signal("j", int, timeout=await fetch(60))
         return [a, b, c, d, e, f, g, h, i, j]

@@ -25,11 +25,12 @@ from starlette.responses import (
 from waymark.dashboard import data
 from waymark.dashboard.security import CSRF_FIELD
 from waymark.dashboard.timeline import timeline
-from waymark_runtime.admin import STATUSES, Admin
-from waymark_runtime.errors import InstanceStateError, UnknownInstance
+from waymark_runtime.admin import STATUSES, Admin, InstanceDetail
+from waymark_runtime.errors import InstanceStateError, SignalError, UnknownInstance
 from waymark_runtime.options import InvalidOptionError
 from waymark_runtime.schedules import ScheduleError, Schedules
-from waymark_runtime.store.postgres import now
+from waymark_runtime.signals import catalogue_of, display
+from waymark_runtime.store.postgres import PostgresStore, now
 
 if TYPE_CHECKING:
     from waymark.dashboard.app import State
@@ -117,10 +118,23 @@ async def run(request: Request) -> Response:
     if request.query_params.get("fragment"):
         return _render(request, "_run_live.html", **context)
     store = await _state(request).store()
+    context["signals"] = await _signals(store, detail)
     program = await store.program_of(detail.summary.workflow, detail.summary.version)
     context["dot"] = await data.live_graph(store, detail.id)
     context["program_lines"] = (program or "").splitlines()
     return _render(request, "run.html", **context)
+
+
+async def _signals(store: PostgresStore, detail: InstanceDetail) -> dict[str, str]:
+    """The signals an unfinished run's program waits for, name -> the payload type as Python
+    spells it (none for a finished run, or one whose program is not stored)."""
+    if detail.summary.finished:
+        return {}
+    try:
+        known = await catalogue_of(store, detail.summary.workflow, detail.summary.version)
+    except SignalError:
+        return {}
+    return {name: display(text) for name, text in known.items()}
 
 
 async def graph(request: Request) -> Response:
@@ -171,11 +185,29 @@ async def steer_run(request: Request) -> Response:
         if action in ("retry", "requeue"):
             summary = await (admin.retry if action == "retry" else admin.requeue)(instance)
             return _back(f"/runs/{summary.id}", f"started as a {action} of {instance}")
+        if action == "signal":
+            return await _send_signal(admin, instance, form)
     except UnknownInstance as unknown:
         return _render(request, "missing.html", 404, message=str(unknown))
     except InstanceStateError as refused:
         return _back(f"/runs/{instance}", str(refused))
     return Response(f"unknown action {action!r}", 404, media_type="text/plain")
+
+
+async def _send_signal(admin: Admin, instance: str, form: dict[str, str]) -> Response:
+    """The signal form: `name`, and `payload` as JSON (empty: null). A refusal (bad JSON, a
+    name the program never waits for, a payload of the wrong type, a finished run, a type
+    this process has not loaded) is a notice; nothing is stored then."""
+    name, text = form.get("name", ""), form.get("payload", "").strip()
+    try:
+        payload = json.loads(text) if text else None
+    except json.JSONDecodeError as error:
+        return _back(f"/runs/{instance}", f"the payload is not JSON: {error}")
+    try:
+        await admin.signal(instance, name, payload)
+    except SignalError as refused:
+        return _back(f"/runs/{instance}", str(refused))
+    return _back(f"/runs/{instance}", f"signal {name!r} sent")
 
 
 async def workers(request: Request) -> Response:

@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from waymark_compiler.cli._database import database_url, load_settings, run_async
+from waymark_compiler.cli._database import database_url, load_settings, run_async, user_modules
 from waymark_compiler.cli._output import CliError, UsageFailure, status
 
 AddrOption = Annotated[
@@ -39,6 +39,7 @@ def dashboard_command(addr: AddrOption = None, no_open: NoOpenOption = False) ->
             "pip install 'waymark[dashboard]'",
         ) from None
     settings = load_settings()
+    user_modules(settings)  # the payload classes of signals sent from a run's page
     token = settings.webapp_token
     try:
         address = checked_address(addr or settings.webapp_addr, token)

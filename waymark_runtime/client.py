@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from waymark_runtime.admin import Admin
 from waymark_runtime.config import Settings
 from waymark_runtime.embedded import database_url
-from waymark_runtime.engine import NewInstance, Outcome
+from waymark_runtime.engine import InstanceOutcome, NewInstance
 from waymark_runtime.errors import NoRuntimeError, WorkflowFailed
 from waymark_runtime.flow import rules_of
 from waymark_runtime.options import StartOptions, checked_name
@@ -220,7 +220,7 @@ def status_of(row: dict[str, Any] | None) -> InstanceStatus | None:
     )
 
 
-def result_of(outcome: Outcome) -> Any:
+def result_of(outcome: InstanceOutcome) -> Any:
     """The Python value of an outcome, or raise the exception that failed the instance."""
     if outcome.ok:
         return from_json(outcome.value)

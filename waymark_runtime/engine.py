@@ -100,7 +100,7 @@ class PlannedWait:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Outcome:
+class InstanceOutcome:
     """How an instance ended: `ok` with `value` its JSON result, or not ok with an exception value."""
 
     ok: bool
@@ -113,7 +113,7 @@ class StepPlan:
     timers: list[Timer] = field(default_factory=list)
     children: list[PlannedChild] = field(default_factory=list)
     waits: list[PlannedWait] = field(default_factory=list)
-    outcome: Outcome | None = None
+    outcome: InstanceOutcome | None = None
     logs: list[WriteLog] = field(default_factory=list)
     """The instance's log lines the step wrote: recorded with it, emitted once committed."""
 
@@ -164,11 +164,11 @@ def _plan_WaitSignal(plan: StepPlan, effect: Any, now: float, rng: random.Random
 
 
 def _plan_Complete(plan: StepPlan, effect: Any, now: float, rng: random.Random) -> None:
-    plan.outcome = Outcome(ok=True, value=effect.result)
+    plan.outcome = InstanceOutcome(ok=True, value=effect.result)
 
 
 def _plan_Fail(plan: StepPlan, effect: Any, now: float, rng: random.Random) -> None:
-    plan.outcome = Outcome(ok=False, value=effect.error)
+    plan.outcome = InstanceOutcome(ok=False, value=effect.error)
 
 
 def _plan_WriteLog(plan: StepPlan, effect: Any, now: float, rng: random.Random) -> None:

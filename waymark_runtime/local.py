@@ -22,7 +22,7 @@ from waymark_runtime.actions import Action
 from waymark_runtime.admin import Admin
 from waymark_runtime.clock import Clock, SystemClock, VirtualClock
 from waymark_runtime.config import Settings
-from waymark_runtime.engine import NewInstance, Outcome
+from waymark_runtime.engine import InstanceOutcome, NewInstance
 from waymark_runtime.errors import InternalError, WorkflowFailed
 from waymark_runtime.flow import rules_of
 from waymark_runtime.interpreter import Limits
@@ -168,7 +168,7 @@ class LocalRuntime:
             raise InternalError("the local runner stopped before the instance finished")
         return unwrap(waiter.result(), self.types)
 
-    async def outcome(self, instance_id: str) -> Outcome | None:
+    async def outcome(self, instance_id: str) -> InstanceOutcome | None:
         return await self.store.outcome(instance_id)
 
     def admin(self) -> Admin:
@@ -234,7 +234,7 @@ async def _settled(runner: Runner) -> None:
             await runner.activity.wait()
 
 
-def unwrap(outcome: Outcome, types: TypeResolver | None = None) -> Any:
+def unwrap(outcome: InstanceOutcome, types: TypeResolver | None = None) -> Any:
     """An outcome as the caller sees it: the result, or the failing exception raised."""
     if outcome.ok:
         return from_json(outcome.value, types=types)

@@ -30,7 +30,13 @@ from typing import Any, TypeVar, cast
 from waymark_runtime import metrics
 from waymark_runtime.clock import Clock, Handle, SystemClock
 from waymark_runtime.config import Settings
-from waymark_runtime.engine import Outcome, ProgramCache, StepCommit, limits_of, step_instance
+from waymark_runtime.engine import (
+    InstanceOutcome,
+    ProgramCache,
+    StepCommit,
+    limits_of,
+    step_instance,
+)
 from waymark_runtime.errors import WorkflowTimeout
 from waymark_runtime.interpreter import StepContext
 from waymark_runtime.logs import AttemptContext
@@ -46,9 +52,9 @@ from waymark_runtime.values import (
     unstorable,
 )
 from waymark_runtime.worker import gate, report
-from waymark_runtime.worker.executor import ExecutorFactory, Job, Lease
+from waymark_runtime.worker.executor import AttemptOrder, ExecutorFactory, Lease
 from waymark_runtime.worker.gate import Gate
-from waymark_runtime.worker.held import Attempt, Change, Held, Policy, hold, prepare
+from waymark_runtime.worker.held import Attempt, Change, Held, RunnerRules, hold, prepare
 from waymark_runtime.worker.pool import WorkerPool
 
 log = logging.getLogger("waymark.runner")
@@ -345,17 +351,18 @@ class Runner:
         """Step the instances; between steps, after `_SLICE` seconds of them, let the event
         loop run (heartbeats, replies): a step itself is bounded by the interpreter's limits."""
         self.dirty -= ids
-        policy = Policy(now=self.clock(), evict_after=self.settings.evict_sleep_threshold_ms / 1000,
-                        stopping=self.stopping, max_child_depth=self.settings.max_child_depth,
-                        max_children=self.settings.max_children, gated=gate.gated)  # fmt: skip
+        rules = RunnerRules(now=self.clock(),
+                            evict_after=self.settings.evict_sleep_threshold_ms / 1000,
+                            stopping=self.stopping, max_child_depth=self.settings.max_child_depth,
+                            max_children=self.settings.max_children, gated=gate.gated)  # fmt: skip
         changes = []
         since = time.monotonic()
         self.stepping = True
         try:
             for instance_id in ids:
                 held = self.held.get(instance_id)
-                if held is not None and self._wants_commit(held, policy):
-                    changes.append(self._change_of(held, policy))
+                if held is not None and self._wants_commit(held, rules):
+                    changes.append(self._change_of(held, rules))
                 if time.monotonic() - since > _SLICE:
                     await asyncio.sleep(0)
                     since = time.monotonic()
@@ -364,10 +371,10 @@ class Runner:
         return changes
 
     @staticmethod
-    def _wants_commit(held: Held, policy: Policy) -> bool:
-        return held.needs_commit() or (policy.stopping and not held.running)
+    def _wants_commit(held: Held, rules: RunnerRules) -> bool:
+        return held.needs_commit() or (rules.stopping and not held.running)
 
-    def _change_of(self, held: Held, policy: Policy) -> Change:
+    def _change_of(self, held: Held, rules: RunnerRules) -> Change:
         try:
             if held.broken is not None:
                 raise held.broken
@@ -375,7 +382,7 @@ class Runner:
             if held.needs_step():
                 state = held.state if held.state is not None else held.claimed.state
                 claimed = dataclasses.replace(held.claimed, state=state, events=held.events)
-                step = step_instance(claimed, self.programs, policy.now, self.rng,
+                step = step_instance(claimed, self.programs, rules.now, self.rng,
                                      self.step_context)  # fmt: skip
             if held.failed:
                 report.attempt_failures(held, step)
@@ -385,7 +392,7 @@ class Runner:
                         recording.attempt_retried(planned.action)
             if step is not None and step.plan.outcome is not None and not step.plan.outcome.ok:
                 report.instance_failure(held, step.plan.outcome.value)
-            return prepare(held, step, policy)
+            return prepare(held, step, rules)
         except Exception as error:  # a value that will not store fails its instance only
             report.instance_failure(held, error_json(error))
             return _failure(held, error)
@@ -403,13 +410,13 @@ class Runner:
         except Exception:
             log.exception("group commit failed; committing instances one by one")
             kept = await self._commit_one_by_one(changes)
-        jobs: list[Job] = []
+        orders: list[AttemptOrder] = []
         for change in changes:
-            jobs.extend(self._apply(change, change.held.id in kept))
+            orders.extend(self._apply(change, change.held.id in kept))
         if len(kept) < len(changes):
             self.pool.withdraw_revoked()
-        if jobs:
-            self.pool.submit(jobs)
+        if orders:
+            self.pool.submit(orders)
         await self._freed(batch, kept)
 
     async def _freed(self, batch: CommitBatch, kept: set[str]) -> None:
@@ -436,7 +443,7 @@ class Runner:
                     kept |= await self._write(failed.batch)
         return kept
 
-    def _apply(self, change: Change, kept: bool) -> list[Job]:
+    def _apply(self, change: Change, kept: bool) -> list[AttemptOrder]:
         """After the commit: dispatch, arm timers, or let the instance go."""
         held = change.held
         if not kept:
@@ -461,20 +468,20 @@ class Runner:
         for attempt in change.gated:
             held.gated[attempt.id] = attempt
             self.gate.add(held, attempt)
-        return self._jobs(held, change.dispatch)
+        return self._orders(held, change.dispatch)
 
     def _granted(self, granted: list[tuple[Held, Attempt]]) -> None:
         """The gate started these attempts in the store: run them."""
-        jobs: list[Job] = []
+        orders: list[AttemptOrder] = []
         for held, attempt in granted:
             if self.held.get(held.id) is held and held.gated.pop(attempt.id, None) is not None:
-                jobs.extend(self._jobs(held, [attempt]))
-        if jobs:
-            self.pool.submit(jobs)
+                orders.extend(self._orders(held, [attempt]))
+        if orders:
+            self.pool.submit(orders)
 
-    def _jobs(self, held: Held, dispatch: list[Attempt]) -> list[Job]:
-        """Jobs for attempts started in the store, now running on this runner's workers."""
-        jobs = []
+    def _orders(self, held: Held, dispatch: list[Attempt]) -> list[AttemptOrder]:
+        """Orders for attempts started in the store, now running on this runner's workers."""
+        orders = []
         default_timeout = self.settings.action_timeout_seconds
         if (recording := metrics.current()) is not None:
             started = time.monotonic()
@@ -487,9 +494,9 @@ class Runner:
             timeout = attempt.timeout if attempt.timeout is not None else default_timeout
             context = AttemptContext(held.id, held.claimed.workflow, attempt.action,
                                      attempt.attempt, attempt.node, held.claimed.trace)  # fmt: skip
-            jobs.append(Job(key, attempt.action, attempt.args, attempt.kwargs, timeout,
-                            held.lease, attempt.isolate, context))  # fmt: skip
-        return jobs
+            orders.append(AttemptOrder(key, attempt.action, attempt.args, attempt.kwargs,
+                                       timeout, held.lease, attempt.isolate, context))  # fmt: skip
+        return orders
 
     def _claim_at(self, when: float | None) -> None:
         """Claim again at `when` (a released signal wait's timeout or deadline), on this
@@ -679,7 +686,7 @@ def _failure(held: Held, error: BaseException, rows: CommitBatch | None = None) 
     its rows (or its events) held and those still running: none is left `running`."""
     value = error_json(error)
     change = Change(held=held, batch=CommitBatch(), done=True)
-    change.batch.instance(held.id, outcome=Outcome(ok=False, value=value), epoch=held.epoch)
+    change.batch.instance(held.id, outcome=InstanceOutcome(ok=False, value=value), epoch=held.epoch)
     if held.in_family:
         change.batch.settle(held.id)
     ops = rows.rows["o"] if rows is not None else []

@@ -8,7 +8,7 @@ from typing import Any
 
 from tests.runtime import runtime_flows as flows
 from tests.runtime import signal_flows
-from waymark_runtime.engine import NewInstance, Outcome, PlannedAction
+from waymark_runtime.engine import InstanceOutcome, NewInstance, PlannedAction
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.postgres import PostgresStore
 from waymark_runtime.values import error_json
@@ -40,7 +40,7 @@ async def failed(store: PostgresStore, at: float, message: str = "boom", **optio
     assert await store.commit(batch, "runner-1", at) == {instance_id}
     error = error_json(ValueError(message))
     end = CommitBatch()
-    end.instance(instance_id, outcome=Outcome(ok=False, value=error))
+    end.instance(instance_id, outcome=InstanceOutcome(ok=False, value=error))
     traceback = {"text": f'Traceback (most recent call last):\n  File "flows.py", line 3, in noop\nValueError: {message}\n',
                  "frames": [{"filename": "flows.py", "lineno": 3, "name": "noop", "line": message}]}  # fmt: skip
     end.finish(instance_id, "n1", 1, False, error, traceback)

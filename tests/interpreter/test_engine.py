@@ -9,7 +9,7 @@ from tests.interpreter.test_effects import Fan, program
 from waymark_runtime.effects import ActionFinished, Complete, DispatchAction, Fail, StartSleep
 from waymark_runtime.engine import (
     ClaimedInstance,
-    Outcome,
+    InstanceOutcome,
     ProgramCache,
     StepPlan,
     Timer,
@@ -41,8 +41,8 @@ def test_plan_step_turns_effects_into_rows_with_ready_times() -> None:
     assert 1005.0 <= action.ready_at <= 1007.0 and action.ready_at != 1005.0
     assert (action.node, action.attempt, action.timeout) == ("n1", 2, 3.0)
     assert plan.timers == [Timer(node="n2", wake_at=1060.0)]
-    assert plan.outcome == Outcome(ok=True, value=[1])
-    assert plan_step([Fail(error={"x": 1})], 0.0, random.Random()).outcome == Outcome(
+    assert plan.outcome == InstanceOutcome(ok=True, value=[1])
+    assert plan_step([Fail(error={"x": 1})], 0.0, random.Random()).outcome == InstanceOutcome(
         ok=False, value={"x": 1}
     )
 
@@ -62,7 +62,7 @@ def test_step_instance_runs_the_stored_program_text() -> None:
         ActionFinished(node=n, attempt=1, ok=True, value=i) for i, n in enumerate(["n1", "n2"])
     ]
     second = step_instance(_claimed(wrl, first.state, events), load, 1.0, random.Random())
-    assert second.plan.outcome == Outcome(ok=True, value=[0, 1]) and second.cursor == 2
+    assert second.plan.outcome == InstanceOutcome(ok=True, value=[0, 1]) and second.cursor == 2
 
 
 def test_a_program_that_does_not_parse_fails_its_instance_only() -> None:

@@ -19,16 +19,16 @@ import pydantic
 from tests.parity.cases import ParityCase
 from waymark.testing import LocalRuntime
 
-Outcome = tuple[Any, ...]
+InstanceOutcome = tuple[Any, ...]
 
 
-async def durable_outcome(case: ParityCase, inputs: dict[str, Any]) -> Outcome:
+async def durable_outcome(case: ParityCase, inputs: dict[str, Any]) -> InstanceOutcome:
     _reset(case)
     async with LocalRuntime():
         return await _outcome(case.workflow_class()().run(**inputs))
 
 
-async def oracle_outcome(case: ParityCase, inputs: dict[str, Any]) -> Outcome:
+async def oracle_outcome(case: ParityCase, inputs: dict[str, Any]) -> InstanceOutcome:
     _reset(case)
     with _plain_python(fast_sleep=case.fast_sleep):
         return await _outcome(case.workflow_class()().run_inline(**inputs))
@@ -40,7 +40,7 @@ def _reset(case: ParityCase) -> None:
         reset()
 
 
-async def _outcome(call: Any) -> Outcome:
+async def _outcome(call: Any) -> InstanceOutcome:
     try:
         value = await call
     except Exception as error:

@@ -28,7 +28,7 @@ from waymark_runtime import wrl
 from waymark_runtime.admin import Admin, InstanceSummary, connect
 from waymark_runtime.client import exception_of
 from waymark_runtime.config import Settings
-from waymark_runtime.engine import NewInstance, Outcome, PlannedAction
+from waymark_runtime.engine import InstanceOutcome, NewInstance, PlannedAction
 from waymark_runtime.errors import InstanceStateError, UnknownInstance, WorkflowCancelled
 from waymark_runtime.local import LocalRuntime
 from waymark_runtime.options import InvalidOptionError
@@ -96,7 +96,7 @@ async def finished(store: Any, at: float, ok: bool, **options: Any) -> str:
     assert await store.commit(step, "runner", at + 1) == {instance_id}
     end = CommitBatch()
     value = "done" if ok else error_json(ValueError("boom"))
-    end.instance(instance_id, outcome=Outcome(ok=ok, value=value))
+    end.instance(instance_id, outcome=InstanceOutcome(ok=ok, value=value))
     end.finish(instance_id, "n3", 1, ok, 16 if ok else value)
     assert await store.commit(end, "runner", at + 2) == {instance_id}
     return instance_id
@@ -267,7 +267,7 @@ async def test_cancel_ends_a_running_instance_and_fences_its_runner(store: Any) 
     # The runner that held it loses it: its commits are fenced, its heartbeat drops it, and
     # nobody claims it again.
     late = CommitBatch()
-    late.instance(running, outcome=Outcome(ok=True, value=1))
+    late.instance(running, outcome=InstanceOutcome(ok=True, value=1))
     late.finish(running, "n1", 1, True, 14)
     assert await store.commit(late, "runner", NOW + 6) == set()
     assert await store.heartbeat("runner", NOW + 6, LEASE) == {}

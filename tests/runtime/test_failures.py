@@ -15,7 +15,7 @@ import pytest
 from tests.runtime import runtime_flows as flows
 from tests.runtime.support import client_for, runner_settings, running
 from waymark_runtime.client import exception_of
-from waymark_runtime.engine import NewInstance, Outcome
+from waymark_runtime.engine import InstanceOutcome, NewInstance
 from waymark_runtime.errors import WorkflowFailed, WrlSyntaxError
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.postgres import PostgresStore
@@ -87,7 +87,9 @@ async def test_sigkill_of_a_worker_mid_action_retries_the_attempt(
         await asyncio.sleep(0.3)  # the worker has it and sleeps
         [worker] = runner.pool.workers
         os.kill(worker.process.pid, signal.SIGKILL)
-        assert await store.wait_outcome(instance_id, timeout=20) == Outcome(ok=True, value=["k/0"])
+        assert await store.wait_outcome(instance_id, timeout=20) == InstanceOutcome(
+            ok=True, value=["k/0"]
+        )
     assert worker_env.read_text().splitlines() == ["k/0"]
     assert await store.pool.fetchval("SELECT lost_count FROM waymark_attempts") == 1
 
@@ -99,7 +101,7 @@ async def test_a_lease_the_runner_does_not_track_is_given_back(
     await store.claim("runner-x", 1, time.time(), 3600)  # leased in the database only
     async with running(store, runner_settings(database), owner="runner-x"):
         outcome = await store.wait_outcome(instance_id, timeout=20)
-    assert outcome == Outcome(ok=True, value=9)
+    assert outcome == InstanceOutcome(ok=True, value=9)
 
 
 async def test_claims_follow_priority(store: PostgresStore, database: str) -> None:
@@ -148,9 +150,11 @@ async def test_an_unloaded_exception_class_arrives_as_workflow_failed(
         "attrs": {},
     }
     batch = CommitBatch()
-    batch.instance(instance_id, outcome=Outcome(ok=False, value=error))
+    batch.instance(instance_id, outcome=InstanceOutcome(ok=False, value=error))
     await store.commit(batch, "me", time.time())
-    raised = exception_of((await store.outcome(instance_id) or Outcome(ok=True, value=0)).value)
+    raised = exception_of(
+        (await store.outcome(instance_id) or InstanceOutcome(ok=True, value=0)).value
+    )
     assert isinstance(raised, WorkflowFailed)
     assert str(raised) == "Weird: odd"
     assert raised.type_name == "nowhere.module:Weird"

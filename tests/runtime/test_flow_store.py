@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.runtime import flow_flows
-from waymark_runtime.engine import NewInstance, Outcome, PlannedAction
+from waymark_runtime.engine import InstanceOutcome, NewInstance, PlannedAction
 from waymark_runtime.flow import ActionLimits, FlowRule, RateLimit, SlotRequest
 from waymark_runtime.store.pg_batch import CommitBatch
 
@@ -38,7 +38,7 @@ async def claimed_ids(store: Any, now: float) -> list[str]:
 
 async def finish(store: Any, instance_id: str, now: float) -> None:
     batch = CommitBatch()
-    batch.instance(instance_id, outcome=Outcome(ok=True, value=None))
+    batch.instance(instance_id, outcome=InstanceOutcome(ok=True, value=None))
     assert await store.commit(batch, "r", now) == {instance_id}
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from tests.runtime.support import runner_settings, running
 from waymark import RetryPolicy, Workflow, action, workflow
-from waymark_runtime.engine import NewInstance, Outcome
+from waymark_runtime.engine import InstanceOutcome, NewInstance
 from waymark_runtime.runner import Runner
 from waymark_runtime.store.contract import RunnerStore
 from waymark_runtime.store.pg_batch import CommitBatch
@@ -115,7 +115,7 @@ async def test_a_claim_taken_over_ignores_what_the_old_claim_started(
         outcome = await any_store.wait_outcome(instance_id, timeout=20)
     # The instance was claimed again (a new epoch) and ran the attempt again; the reply of the
     # first execution, which came back later, belonged to the old claim and was discarded.
-    assert outcome == Outcome(ok=True, value=2)
+    assert outcome == InstanceOutcome(ok=True, value=2)
     assert EXECUTIONS[key] == 2
 
 
@@ -128,7 +128,7 @@ async def test_an_attempt_lost_with_its_executor_runs_again(
         await first_execution(key)
         runner.pool.kill()
         outcome = await any_store.wait_outcome(instance_id, timeout=20)
-    assert outcome == Outcome(ok=True, value=2)
+    assert outcome == InstanceOutcome(ok=True, value=2)
 
 
 async def test_retries_follow_the_policy(
@@ -139,7 +139,7 @@ async def test_retries_follow_the_policy(
         ok = await start(any_store, Flaky, key=key, failures=2)
         failed = await start(any_store, Flaky, key=exhausted, failures=3)
         outcomes = [await any_store.wait_outcome(i, timeout=20) for i in (ok, failed)]
-    assert outcomes[0] == Outcome(ok=True, value="ok after 3")
+    assert outcomes[0] == InstanceOutcome(ok=True, value="ok after 3")
     assert not outcomes[1].ok and outcomes[1].value["message"] == "try 3 failed"
     assert (EXECUTIONS[key], EXECUTIONS[exhausted]) == (3, 3)
 

@@ -23,8 +23,8 @@ from tests.runtime import runtime_flows as flows
 from waymark_runtime import ir
 from waymark_runtime.effects import ActionFinished
 from waymark_runtime.engine import (
+    InstanceOutcome,
     NewInstance,
-    Outcome,
     PlannedAction,
     PlannedChild,
 )
@@ -204,13 +204,13 @@ async def test_held_commit_records_results_and_keeps_the_lease(store: RunnerStor
     now = time.time()
     instance_id = await held_with_attempts(store, now, "n1")
     second = CommitBatch()
-    second.instance(instance_id, outcome=Outcome(ok=True, value=[1, {"b": 2, "a": 1}]))
+    second.instance(instance_id, outcome=InstanceOutcome(ok=True, value=[1, {"b": 2, "a": 1}]))
     second.finish(instance_id, "n1", 1, True, {"z": 1, "a": 2})
     waiter = asyncio.ensure_future(store.wait_outcome(instance_id, timeout=10))
     await asyncio.sleep(0.2)
     assert await store.commit(second, "a", now + 1) == {instance_id}
     outcome = await waiter
-    assert outcome == Outcome(ok=True, value=[1, {"b": 2, "a": 1}])
+    assert outcome == InstanceOutcome(ok=True, value=[1, {"b": 2, "a": 1}])
     assert list(outcome.value[1]) == ["b", "a"]  # key order survives storage
     assert await store.heartbeat("a", now + 2, LEASE) == {}  # a finished instance is let go
     assert await store.claim("b", 1, now + 10 * LEASE, LEASE) == []  # and never claimed again
@@ -221,7 +221,7 @@ async def test_garbage_collection_respects_retention(store: RunnerStore) -> None
     finished, running = await store.create_instances([spec(), spec()], now)
     await store.claim("a", 2, now, LEASE)
     batch = CommitBatch()
-    batch.instance(finished, outcome=Outcome(ok=True, value=1))
+    batch.instance(finished, outcome=InstanceOutcome(ok=True, value=1))
     batch.add_attempt(finished, planned("n1", now), running=True)
     await store.commit(batch, "a", now)
     day = 24 * 3600.0
@@ -392,7 +392,9 @@ async def start_children(
     return parent, children
 
 
-async def finish(store: RunnerStore, instance_id: str, outcome: Outcome, now: float) -> None:
+async def finish(
+    store: RunnerStore, instance_id: str, outcome: InstanceOutcome, now: float
+) -> None:
     """Claim `instance_id` (alone runnable) and commit its outcome, settling its family."""
     [claim] = await store.claim("b", 1, now, LEASE)
     assert claim.instance.instance_id == instance_id
@@ -417,7 +419,7 @@ async def test_a_finished_child_wakes_its_parent_with_its_outcome(store: RunnerS
     now = time.time()
     parent, [child] = await start_children(store, now)
     error = {"$t": "exception", "type": "builtins:ValueError", "message": "no"}
-    await finish(store, child, Outcome(ok=False, value=error), now + 1)
+    await finish(store, child, InstanceOutcome(ok=False, value=error), now + 1)
     [claim] = await store.claim("a", 1, now + 2, LEASE)
     assert claim.instance.instance_id == parent
     assert claim.instance.events == [ActionFinished(node="n1", attempt=1, ok=False, value=error)]
@@ -433,7 +435,9 @@ async def test_a_parent_released_after_its_child_finished_wakes_at_once(
     [child_claim, _] = await store.claim("b", 2, now + 1, LEASE)
     assert child_claim.instance.instance_id == child
     batch = CommitBatch()
-    batch.instance(child, state={}, outcome=Outcome(ok=True, value=2), epoch=child_claim.epoch)
+    batch.instance(
+        child, state={}, outcome=InstanceOutcome(ok=True, value=2), epoch=child_claim.epoch
+    )
     batch.settle(child)
     await store.commit(batch, "b", now + 1)
     [claim] = await store.claim("c", 1, now + 2, LEASE)

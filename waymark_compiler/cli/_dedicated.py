@@ -22,7 +22,7 @@ from waymark_runtime.store.postgres import Claim, PostgresStore
 if TYPE_CHECKING:
     from waymark_compiler.cli._progress import Progress
     from waymark_runtime.config import Settings
-    from waymark_runtime.engine import Outcome
+    from waymark_runtime.engine import InstanceOutcome
 
 POLL_SECONDS = 0.25
 SHUTDOWN_SECONDS = 5.0  # at most, for running attempts to finish after Ctrl-C
@@ -46,7 +46,7 @@ class Ended:
     """How the command ends: the instance and its outcome (None when interrupted)."""
 
     instance: str
-    outcome: Outcome | None
+    outcome: InstanceOutcome | None
     resume: str
     cancelled: bool = False
 
@@ -110,7 +110,7 @@ async def _watch(
     running: asyncio.Task[None],
     interrupted: asyncio.Event,
     view: Progress,
-) -> Outcome | None:
+) -> InstanceOutcome | None:
     """Redraw from snapshots a few times a second; the outcome itself arrives by LISTEN."""
     waiter = asyncio.ensure_future(store.wait_outcome(instance))
     stopped = asyncio.ensure_future(interrupted.wait())

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from waymark_runtime.actions import ActionTimeout
-from waymark_runtime.engine import NewInstance, Outcome
+from waymark_runtime.engine import InstanceOutcome, NewInstance
 from waymark_runtime.errors import InstanceCancelled
 from waymark_runtime.flow import Grants, SlotRequest
 from waymark_runtime.store.pg_batch import CommitBatch
@@ -68,9 +68,11 @@ class RunnerStore(Protocol):
 
     async def collect_garbage(self, now: float, retention: float, limit: int = 1000) -> int: ...
 
-    async def outcome(self, instance_id: str) -> Outcome | None: ...
+    async def outcome(self, instance_id: str) -> InstanceOutcome | None: ...
 
-    async def wait_outcome(self, instance_id: str, timeout: float | None = None) -> Outcome: ...
+    async def wait_outcome(
+        self, instance_id: str, timeout: float | None = None
+    ) -> InstanceOutcome: ...
 
     async def status(self, instance_id: str) -> dict[str, Any] | None: ...
 

@@ -17,9 +17,9 @@ import json
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from waymark_runtime.engine import NewInstance, Outcome, check_programs
+from waymark_runtime.engine import InstanceOutcome, NewInstance, check_programs
 from waymark_runtime.flow import Grants, SlotRequest
 from waymark_runtime.store import memory_children, memory_flow, memory_inspect, memory_signals
 from waymark_runtime.store.contract import (
@@ -58,7 +58,7 @@ class _Instance:
     trace_parent: str | None = None
     idempotency_key: str | None = None
     deadline_at: float | None = None
-    attempts: dict[tuple[str, int], _Attempt] = field(default_factory=dict)
+    attempts: dict[tuple[str, int], _AttemptRow] = field(default_factory=dict)
     timers: dict[str, _Timer] = field(default_factory=dict)
     logs: dict[int, Row] = field(default_factory=dict)  # the workflow log, by line number
     parent_id: str | None = None
@@ -70,7 +70,7 @@ class _Instance:
     flow_seq: int = 0
     flow_waiting: bool = False
 
-    def outcome(self) -> Outcome | None:
+    def outcome(self) -> InstanceOutcome | None:
         return outcome_of({"status": self.status, "result": self.result, "error": self.error})
 
 
@@ -85,8 +85,17 @@ class _Timer:
     finished_at: float | None = None
 
 
+class _Queued(NamedTuple):
+    """An instance in the claim queue (a heap: highest priority, then earliest wake, first)."""
+
+    rank: int  # -priority
+    wake_at: float
+    order: int
+    instance_id: str
+
+
 @dataclass(slots=True, kw_only=True)
-class _Attempt:
+class _AttemptRow:
     node: str
     attempt: int
     action: str
@@ -110,11 +119,13 @@ class _Attempt:
     child_id: str | None = None
     gated: bool = False  # started through the gate (`memory_flow`): it takes a slot
 
-    def row(self) -> list[Any]:
+    def row(self) -> dict[str, Any]:
         """The shape `claim_instances` gives an attempt (see `pg_rows.split_attempts`)."""
-        return [self.node, self.attempt, self.status, self.action, self.args, self.kwargs,
-                self.timeout, self.ready_at, self.lost_count, self.result, self.error,
-                self.finished_at]  # fmt: skip
+        return {"node": self.node, "attempt": self.attempt, "status": self.status,
+                "action": self.action, "args": self.args, "kwargs": self.kwargs,
+                "timeout": self.timeout, "ready_at": self.ready_at,
+                "lost_count": self.lost_count, "result": self.result,
+                "error": self.error}  # fmt: skip
 
     def order(self) -> tuple[bool, float, int]:
         return (self.finished_at is None, self.finished_at or 0.0, self.created)
@@ -148,9 +159,9 @@ class MemoryStore:
         self.instances: dict[str, _Instance] = {}
         self.subscribers: list[Callable[[], None]] = []
         self.freed_subscribers: list[Callable[[], None]] = []
-        self._runnable: list[tuple[int, float, int, str]] = []  # (-priority, wake_at, n, id)
+        self._runnable: list[_Queued] = []
         self._order = itertools.count()
-        self._done: dict[str, list[asyncio.Future[Outcome]]] = {}
+        self._done: dict[str, list[asyncio.Future[InstanceOutcome]]] = {}
         self._keys: dict[tuple[str, str | None], str] = {}  # (workflow, idempotency key) -> id
         self.flow = memory_flow.FlowState()
         self.runners = RunnerRegistry()
@@ -189,14 +200,14 @@ class MemoryStore:
         self._notify_runnable()
         return joined
 
-    async def outcome(self, instance_id: str) -> Outcome | None:
+    async def outcome(self, instance_id: str) -> InstanceOutcome | None:
         return self.instances[instance_id].outcome()
 
-    async def wait_outcome(self, instance_id: str, timeout: float | None = None) -> Outcome:
+    async def wait_outcome(self, instance_id: str, timeout: float | None = None) -> InstanceOutcome:
         outcome = self.instances[instance_id].outcome()
         if outcome is not None:
             return outcome
-        future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[InstanceOutcome] = asyncio.get_running_loop().create_future()
         self._done.setdefault(instance_id, []).append(future)
         return await asyncio.wait_for(future, timeout)
 
@@ -215,24 +226,28 @@ class MemoryStore:
     async def claim(self, owner: str, limit: int, now: float, lease: float) -> list[Claim]:
         """`claim_instances`: highest priority first; at equal priority the workflows take
         turns (the oldest of each, then the second oldest of each...)."""
-        due: list[tuple[int, float, int, str]] = []
-        later: list[tuple[int, float, int, str]] = []
+        due: list[_Queued] = []
+        later: list[_Queued] = []
         seen: set[str] = set()  # an instance queued again (admitted, `memory_flow`) is due once
         while self._runnable:
             entry = heapq.heappop(self._runnable)
-            instance = self.instances.get(entry[3])
-            if instance is None or not self._is_queued(instance, entry) or entry[3] in seen:
+            instance = self.instances.get(entry.instance_id)
+            if (
+                instance is None
+                or not self._is_queued(instance, entry)
+                or entry.instance_id in seen
+            ):
                 continue
-            seen.add(entry[3])
-            (later if entry[1] > now else due).append(entry)
+            seen.add(entry.instance_id)
+            (later if entry.wake_at > now else due).append(entry)
         turns: dict[str, int] = {}
         ranked = []
         for entry in due:  # in claim order, so each workflow's turns follow its own order
-            name = self.instances[entry[3]].workflow_name
+            name = self.instances[entry.instance_id].workflow_name
             turns[name] = turns.get(name, 0) + 1
-            ranked.append((entry[0], turns[name], entry[1], entry[2], entry))
+            ranked.append((entry.rank, turns[name], entry.wake_at, entry.order, entry))
         ranked.sort()
-        picked = [self.instances[entry[3]] for *_, entry in ranked[:limit]]
+        picked = [self.instances[entry.instance_id] for *_, entry in ranked[:limit]]
         for *_, entry in ranked[limit:]:
             later.append(entry)
         for entry in later:
@@ -247,7 +262,7 @@ class MemoryStore:
         if instance.status == "queued":
             instance.status = "running"
         attempts = sorted((a for a in instance.attempts.values() if not a.consumed),
-                          key=_Attempt.order)  # fmt: skip
+                          key=_AttemptRow.order)  # fmt: skip
         row = {
             "id": instance.id, "workflow_name": instance.workflow_name,
             "workflow_version": instance.workflow_version, "inputs": instance.inputs,
@@ -258,8 +273,9 @@ class MemoryStore:
             "child_count": sum(a.child_id is not None for a in instance.attempts.values()),
             "deadline": instance.deadline_at,
             "attempts": [attempt.row() for attempt in attempts],
-            "timers": sorted(((t.node, t.wake_at) for t in instance.timers.values()
-                              if t.finished_at is None), key=lambda timer: timer[1]),
+            "timers": [{"node": t.node, "wake_at": t.wake_at}
+                       for t in sorted(instance.timers.values(), key=lambda t: t.wake_at)
+                       if t.finished_at is None],
             "waits": self.signals.claim_rows(instance.id),
         }  # fmt: skip
         wrl = self.versions[(instance.workflow_name, instance.workflow_version)]
@@ -378,7 +394,7 @@ class MemoryStore:
         key = (row["node"], row["attempt"])
         if key in instance.attempts:
             return
-        instance.attempts[key] = _Attempt(
+        instance.attempts[key] = _AttemptRow(
             node=row["node"], attempt=row["attempt"], action=row["action"], args=row["args"],
             kwargs=row["kwargs"], timeout=row["timeout"], ready_at=row["ready_at"],
             created=next(self._order), created_at=now,
@@ -420,7 +436,7 @@ class MemoryStore:
             self._notify_runnable()
         return len(expired)
 
-    def _lose(self, attempt: _Attempt, now: float) -> None:
+    def _lose(self, attempt: _AttemptRow, now: float) -> None:
         attempt.lost_count += 1
         attempt.lease_owner, attempt.ready_at = None, now
         if attempt.lost_count > self.lost_attempt_retries:
@@ -495,12 +511,12 @@ class MemoryStore:
 
     def _queue(self, instance: _Instance) -> None:
         if instance.wake_at is not None and instance.lease_owner is None:
-            entry = (-instance.priority, instance.wake_at, next(self._order), instance.id)
+            entry = _Queued(-instance.priority, instance.wake_at, next(self._order), instance.id)
             heapq.heappush(self._runnable, entry)
 
     @staticmethod
-    def _is_queued(instance: _Instance, entry: tuple[int, float, int, str]) -> bool:
-        return instance.lease_owner is None and instance.wake_at == entry[1]
+    def _is_queued(instance: _Instance, entry: _Queued) -> bool:
+        return instance.lease_owner is None and instance.wake_at == entry.wake_at
 
     def _settle(self, instance: _Instance) -> None:
         """After a commit: queue a released instance, wake waiters of a finished one."""
@@ -517,7 +533,7 @@ class MemoryStore:
             subscriber()
 
 
-def _finish(attempt: _Attempt, row: Row, owner: str, now: float) -> None:
+def _finish(attempt: _AttemptRow, row: Row, owner: str, now: float) -> None:
     attempt.status, attempt.finished_at = row["status"], now
     attempt.traceback = row.get("traceback")
     if row["status"] == "completed":
@@ -526,19 +542,19 @@ def _finish(attempt: _Attempt, row: Row, owner: str, now: float) -> None:
         attempt.error = row["value"]
 
 
-def _start(attempt: _Attempt, row: Row, owner: str, now: float) -> None:
+def _start(attempt: _AttemptRow, row: Row, owner: str, now: float) -> None:
     attempt.status, attempt.lease_owner, attempt.started_at = "running", owner, now
 
 
-def _requeue(attempt: _Attempt, row: Row, owner: str, now: float) -> None:
+def _requeue(attempt: _AttemptRow, row: Row, owner: str, now: float) -> None:
     attempt.status, attempt.lease_owner, attempt.ready_at = "queued", None, now
 
 
-def _consume(attempt: _Attempt, row: Row, owner: str, now: float) -> None:
+def _consume(attempt: _AttemptRow, row: Row, owner: str, now: float) -> None:
     """Consuming marks the attempt (below); nothing else changes."""
 
 
-_OPS: dict[str, Callable[[_Attempt, Row, str, float], None]] = {
+_OPS: dict[str, Callable[[_AttemptRow, Row, str, float], None]] = {
     "finish": _finish,
     "start": _start,
     "requeue": _requeue,

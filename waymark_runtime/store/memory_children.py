@@ -32,13 +32,13 @@ def check_children(store: MemoryStore, rows: list[Row]) -> None:
 
 def start_child(store: MemoryStore, row: Row, now: float) -> _Instance | None:
     """The parent's attempt of a child call, and the child (when `row` starts one)."""
-    from waymark_runtime.store.memory import _Attempt, _Instance
+    from waymark_runtime.store.memory import _AttemptRow, _Instance
 
     parent = store.instances[row["instance_id"]]
     key = (row["node"], 1)
     if key not in parent.attempts:
         status, value = row["status"], row["value"]
-        parent.attempts[key] = _Attempt(
+        parent.attempts[key] = _AttemptRow(
             node=row["node"], attempt=1, action=row["workflow"], args=[], kwargs=row["inputs"],
             timeout=None, ready_at=now, created=store.next_order(), created_at=now,
             status=status, child_id=row["child"], site=row["site"], iteration=row["iteration"],

@@ -15,7 +15,7 @@ from waymark_runtime.store.contract import InstanceQuery, QueueStats
 from waymark_runtime.store.pg_rows import FINISHED
 
 if TYPE_CHECKING:
-    from waymark_runtime.store.memory import _Attempt, _Instance
+    from waymark_runtime.store.memory import _AttemptRow, _Instance
 
 Row = dict[str, Any]
 _STATUS_COLUMNS = ("id", "workflow_name", "workflow_version", "status", "priority", "inputs",
@@ -40,7 +40,7 @@ def attempt_rows(instance: _Instance) -> list[Row]:
     return [_attempt_row(attempt) for attempt in ordered]
 
 
-def _attempt_row(attempt: _Attempt) -> Row:
+def _attempt_row(attempt: _AttemptRow) -> Row:
     row = {name: getattr(attempt, name) for name in _ATTEMPT_COLUMNS}
     return {**row, "timeout_seconds": attempt.timeout}
 

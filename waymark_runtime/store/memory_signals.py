@@ -68,7 +68,7 @@ class Signals:
             return True
         return False
 
-    def claim_rows(self, instance_id: str) -> list[list[Any]]:
+    def claim_rows(self, instance_id: str) -> list[dict[str, Any]]:
         """The `waits` column of `claim_instances`: each pending wait with the oldest
         unconsumed signal of its name (id and payload), or None for both."""
         box = self.boxes.get(instance_id)
@@ -77,8 +77,9 @@ class Signals:
         rows = []
         for wait in box.pending():
             signal = box.oldest(wait.name)
-            found = [None, None] if signal is None else [signal.id, signal.payload]
-            rows.append([wait.node, wait.name, *found])
+            rows.append({"node": wait.node, "name": wait.name,
+                         "signal": None if signal is None else signal.id,
+                         "payload": None if signal is None else signal.payload})  # fmt: skip
         return rows
 
     def commit(self, document: dict[str, list[Row]], kept: set[str], now: float) -> set[str]:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from waymark_runtime.effects import WriteLog
-from waymark_runtime.engine import Outcome, PlannedAction, PlannedChild, PlannedWait
+from waymark_runtime.engine import InstanceOutcome, PlannedAction, PlannedChild, PlannedWait
 
 
 def dumps(value: Any) -> str:
@@ -55,7 +55,7 @@ class CommitBatch:
         instance_id: str,
         *,
         state: Any = _KEEP,
-        outcome: Outcome | None = None,
+        outcome: InstanceOutcome | None = None,
         release: bool = False,
         wake_at: float | None = None,
         seq: int | None = None,

@@ -1,6 +1,6 @@
 """Rows of a store as Python records: what a claim gives the runner.
 
-`Claim` (the instance, its `PendingAttempt`s and sleeps, its epoch), the `Cursor` of consumed
+`Claim` (the instance, its `ClaimedAttempt`s and sleeps, its epoch), the `Cursor` of consumed
 events, and how a claimed row — in the shape `claim_instances` returns it, from PostgreSQL or
 from `MemoryStore` — becomes a `Claim`. Pure functions: no I/O.
 """
@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from waymark_runtime.effects import ActionFinished, Event, SignalReceived, SleepFinished
-from waymark_runtime.engine import ClaimedInstance, Family, Outcome
+from waymark_runtime.engine import ClaimedInstance, Family, InstanceOutcome
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class PendingAttempt:
+class ClaimedAttempt:
     """An attempt of a claimed instance that has no result yet (queued, or lost while running)."""
 
     node: str
@@ -36,7 +36,7 @@ class Claim:
 
     instance: ClaimedInstance
     priority: int
-    pending: list[PendingAttempt]
+    pending: list[ClaimedAttempt]
     sleeps: dict[str, float]
     epoch: int = 0
     """Which claim of the instance this is (bumped by every claim): the fence of its work."""
@@ -61,46 +61,36 @@ FINISHED = frozenset({"completed", "failed", "cancelled"})
 """The statuses of an instance that has ended; a cancelled one ended like a failed one."""
 
 
-def outcome_of(row: Any) -> Outcome | None:
+def outcome_of(row: Any) -> InstanceOutcome | None:
     """The outcome of an instance row (None while it runs): a cancelled instance's error is
     the `WorkflowCancelled` exception its waiters raise."""
     if row["status"] == "completed":
-        return Outcome(ok=True, value=row["result"])
+        return InstanceOutcome(ok=True, value=row["result"])
     if row["status"] in FINISHED:
-        return Outcome(ok=False, value=row["error"])
+        return InstanceOutcome(ok=False, value=row["error"])
     return None
 
 
 def split_attempts(
-    rows: list[list[Any]],
-) -> tuple[list[Event], list[PendingAttempt], list[tuple[str, int]]]:
+    rows: list[Mapping[str, Any]],
+) -> tuple[list[Event], list[ClaimedAttempt], list[tuple[str, int]]]:
     """Finished attempts are events (consumed by the next commit); the rest is pending work."""
     events: list[Event] = []
-    pending: list[PendingAttempt] = []
+    pending: list[ClaimedAttempt] = []
     consumed: list[tuple[str, int]] = []
-    for (
-        node,
-        attempt,
-        status,
-        action,
-        args,
-        kwargs,
-        timeout,
-        ready_at,
-        lost,
-        result,
-        error,
-        _,
-    ) in rows:
+    for row in rows:
+        node, attempt, status = row["node"], row["attempt"], row["status"]
         if status in ("completed", "failed"):
             ok = status == "completed"
             events.append(ActionFinished(node=node, attempt=attempt, ok=ok,
-                                         value=result if ok else error))  # fmt: skip
+                                         value=row["result"] if ok else row["error"]))  # fmt: skip
             consumed.append((node, attempt))
         else:
-            pending.append(PendingAttempt(node=node, attempt=attempt, status=status,
-                                          action=action, args=args, kwargs=kwargs,
-                                          timeout=timeout, ready_at=ready_at, lost_count=lost))  # fmt: skip
+            pending.append(ClaimedAttempt(node=node, attempt=attempt, status=status,
+                                          action=row["action"], args=row["args"],
+                                          kwargs=row["kwargs"], timeout=row["timeout"],
+                                          ready_at=row["ready_at"],
+                                          lost_count=row["lost_count"]))  # fmt: skip
     return events, pending, consumed
 
 
@@ -118,14 +108,15 @@ def claim_of(row: Mapping[str, Any], wrl: str, now: float) -> Claim:
     events, the rest of its sleeps still pending, and each pending signal wait answered by
     the oldest signal of its name (an event) or still pending."""
     events, pending, consumed = split_attempts(row["attempts"])
-    sleeps = {node: wake_at for node, wake_at in row["timers"]}
+    sleeps = {timer["node"]: timer["wake_at"] for timer in row["timers"]}
     waits, signals = {}, []
-    for node, name, signal, payload in row.get("waits") or ():
-        if signal is None:
-            waits[node] = name
+    for wait in row.get("waits") or ():
+        node = wait["node"]
+        if wait["signal"] is None:
+            waits[node] = wait["name"]
         else:  # a signal answers the wait, even past its timeout: the timer goes unfired
-            events.append(SignalReceived(node=node, value=payload))
-            signals.append((node, int(signal)))
+            events.append(SignalReceived(node=node, value=wait["payload"]))
+            signals.append((node, int(wait["signal"])))
             sleeps.pop(node, None)
     due = [node for node, wake_at in sleeps.items() if wake_at <= now]
     events.extend(SleepFinished(node=node) for node in due)

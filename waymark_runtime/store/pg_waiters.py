@@ -13,31 +13,31 @@ import json
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
-from waymark_runtime.engine import Outcome
+from waymark_runtime.engine import InstanceOutcome
 from waymark_runtime.store.pg_listen import Listener
 from waymark_runtime.store.pg_rows import outcome_of
 
 DONE_CHANNEL = "waymark_done"
 
-Lookup = Callable[[list[str]], Awaitable[dict[str, tuple[str, Outcome | None]]]]
+Lookup = Callable[[list[str]], Awaitable[dict[str, tuple[str, InstanceOutcome | None]]]]
 
 
 class Waiters:
     def __init__(self, dsn: str, lookup: Lookup) -> None:
         self.dsn = dsn
         self.lookup = lookup
-        self.waiting: dict[str, list[asyncio.Future[Outcome]]] = {}
+        self.waiting: dict[str, list[asyncio.Future[InstanceOutcome]]] = {}
         self.listener: Listener | None = None
         self.starting = asyncio.Lock()
         self.tasks: set[asyncio.Future[None]] = set()
 
-    async def expect(self, instance_id: str) -> asyncio.Future[Outcome]:
+    async def expect(self, instance_id: str) -> asyncio.Future[InstanceOutcome]:
         await self._listen()
-        future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[InstanceOutcome] = asyncio.get_running_loop().create_future()
         self.waiting.setdefault(instance_id, []).append(future)
         return future
 
-    def forget(self, instance_id: str, future: asyncio.Future[Outcome]) -> None:
+    def forget(self, instance_id: str, future: asyncio.Future[InstanceOutcome]) -> None:
         waiting = self.waiting.get(instance_id, [])
         if future in waiting:
             waiting.remove(future)
@@ -78,7 +78,7 @@ class Waiters:
         for instance_id, (_, outcome) in (await self.lookup(instance_ids)).items():
             self._resolve(instance_id, outcome)
 
-    def _resolve(self, instance_id: str, outcome: Outcome | None) -> None:
+    def _resolve(self, instance_id: str, outcome: InstanceOutcome | None) -> None:
         for future in self.waiting.get(instance_id, []):
             if outcome is not None and not future.done():
                 future.set_result(outcome)

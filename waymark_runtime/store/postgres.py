@@ -21,8 +21,8 @@ from typing import Any
 import asyncpg
 
 from waymark_runtime.engine import (
+    InstanceOutcome,
     NewInstance,
-    Outcome,
     check_programs,
 )
 from waymark_runtime.errors import InternalError
@@ -40,15 +40,15 @@ from waymark_runtime.store.pg_listen import Listener
 from waymark_runtime.store.pg_migrate import migrate, migrate_async
 from waymark_runtime.store.pg_rows import (
     Claim,
+    ClaimedAttempt,
     Cursor,
-    PendingAttempt,
     claim_of,
     outcome_of,
 )
 from waymark_runtime.store.pg_waiters import Waiters
 from waymark_runtime.store.sql import queries
 
-__all__ = ["Claim", "Cursor", "PendingAttempt", "PostgresStore", "is_transient", "migrate", "now"]
+__all__ = ["Claim", "ClaimedAttempt", "Cursor", "PostgresStore", "is_transient", "migrate", "now"]
 
 RUNNABLE_CHANNEL = "waymark_runnable"
 _INSPECTION = frozenset({"lease_owners", "activity", "recent_failures", "workflow_names", "ping"})
@@ -187,12 +187,14 @@ class PostgresStore(FlowQueries):
             joined[index] = str(found)
         return [str(found) for found in joined]
 
-    async def outcomes(self, instance_ids: Sequence[str]) -> dict[str, tuple[str, Outcome | None]]:
+    async def outcomes(
+        self, instance_ids: Sequence[str]
+    ) -> dict[str, tuple[str, InstanceOutcome | None]]:
         """Status and outcome (None while running) of each known instance."""
         rows = await self.pool.fetch(self._sql["instance_outcomes"], list(instance_ids))
         return {str(row["id"]): (row["status"], outcome_of(row)) for row in rows}
 
-    async def outcome(self, instance_id: str) -> Outcome | None:
+    async def outcome(self, instance_id: str) -> InstanceOutcome | None:
         found = await self.outcomes([instance_id])
         if instance_id not in found:
             raise KeyError(instance_id)
@@ -207,7 +209,7 @@ class PostgresStore(FlowQueries):
         found["id"] = str(found["id"])
         return found
 
-    async def wait_outcome(self, instance_id: str, timeout: float | None = None) -> Outcome:
+    async def wait_outcome(self, instance_id: str, timeout: float | None = None) -> InstanceOutcome:
         """Wait on `waymark_done` notifications (registered before the first look)."""
         future = await self.expect(instance_id)
         try:
@@ -218,12 +220,12 @@ class PostgresStore(FlowQueries):
         finally:
             self.forget(instance_id, future)
 
-    async def expect(self, instance_id: str) -> asyncio.Future[Outcome]:
+    async def expect(self, instance_id: str) -> asyncio.Future[InstanceOutcome]:
         """A future resolved when the instance finishes; register it before creating the
         instance and no look at the database is needed. Pair with `forget`."""
         return await self._waiters.expect(instance_id)
 
-    def forget(self, instance_id: str, future: asyncio.Future[Outcome]) -> None:
+    def forget(self, instance_id: str, future: asyncio.Future[InstanceOutcome]) -> None:
         self._waiters.forget(instance_id, future)
 
     # runners: the fast path -----------------------------------------------------------------

@@ -1,8 +1,8 @@
 """What runs a runner's attempts: the contract, and the in-process executor of `LocalRuntime`.
 
-A runner hands `Job`s to an executor and hears back through three callbacks: a reply (the
+A runner hands `AttemptOrder`s to an executor and hears back through three callbacks: a reply (the
 attempt's outcome), a loss (the attempt died with its process), an expiry (it never started
-because its `Lease` ran out). `WorkerPool` runs jobs in worker processes; `InProcessExecutor`
+because its `Lease` ran out). `WorkerPool` runs orders in worker processes; `InProcessExecutor`
 runs them as tasks of this event loop, so a test's fakes and monkeypatches apply.
 """
 
@@ -40,8 +40,8 @@ class Lease:
 
 
 @dataclass(slots=True)
-class Job:
-    """One attempt to run: `key` is the runner's handle for it, echoed back in callbacks."""
+class AttemptOrder:
+    """An attempt handed to an executor to run: `key` is the runner's handle for it, echoed back in callbacks."""
 
     key: Hashable
     action: str
@@ -67,7 +67,7 @@ class Executor(Protocol):
 
     async def start(self) -> None: ...
 
-    def submit(self, jobs: list[Job]) -> None: ...
+    def submit(self, orders: list[AttemptOrder]) -> None: ...
 
     def withdraw_revoked(self) -> None: ...
 
@@ -85,7 +85,7 @@ ExecutorFactory = Callable[[Settings, OnReply, OnKeys, OnKeys], Executor]
 
 
 class InProcessExecutor:
-    """Every job a task of the running loop, all at once (no slots: nothing to protect)."""
+    """Every order a task of the running loop, all at once (no slots: nothing to protect)."""
 
     def __init__(
         self,
@@ -99,49 +99,49 @@ class InProcessExecutor:
         self.on_reply = on_reply
         self.on_lost = on_lost
         self.on_expired = on_expired
-        self.running: dict[asyncio.Task[None], Job] = {}
+        self.running: dict[asyncio.Task[None], AttemptOrder] = {}
         self.broken = asyncio.Event()
         self.failed: BaseException | None = None
         self.idle = asyncio.Event()
         self.idle.set()
 
     async def start(self) -> None:
-        """Nothing to spawn: jobs run in this process."""
+        """Nothing to spawn: orders run in this process."""
 
-    def submit(self, jobs: list[Job]) -> None:
+    def submit(self, orders: list[AttemptOrder]) -> None:
         now = time.monotonic()
-        expired = [job.key for job in jobs if not job.lease.valid(now)]
-        for job in jobs:
-            if job.lease.valid(now):
-                task = asyncio.get_running_loop().create_task(self._run(job))
-                self.running[task] = job
+        expired = [order.key for order in orders if not order.lease.valid(now)]
+        for order in orders:
+            if order.lease.valid(now):
+                task = asyncio.get_running_loop().create_task(self._run(order))
+                self.running[task] = order
                 task.add_done_callback(self._finished)
                 self.idle.clear()
         if expired:
             self.on_expired(expired)
 
-    async def _run(self, job: Job) -> None:
+    async def _run(self, order: AttemptOrder) -> None:
         from waymark_runtime.execute import execute_action
 
         outcome = await execute_action(
-            job.action,
-            job.args,
-            job.kwargs,
-            timeout=job.timeout,
+            order.action,
+            order.args,
+            order.kwargs,
+            timeout=order.timeout,
             overrides=self.overrides,
-            context=job.context,
+            context=order.context,
         )
-        self.on_reply(job.key, bool(outcome.ok), outcome.value)
+        self.on_reply(order.key, bool(outcome.ok), outcome.value)
 
     def _finished(self, task: asyncio.Task[None]) -> None:
-        job = self.running.pop(task, None)
-        if task.cancelled() and job is not None:  # killed: the attempt is lost, as in a worker
-            self.on_lost([job.key])
+        order = self.running.pop(task, None)
+        if task.cancelled() and order is not None:  # killed: the attempt is lost, as in a worker
+            self.on_lost([order.key])
         if not self.running:
             self.idle.set()
 
     def withdraw_revoked(self) -> None:
-        """Nothing waits in a queue here: a job starts when it is submitted."""
+        """Nothing waits in a queue here: an order starts when it is submitted."""
 
     @property
     def in_flight(self) -> int:

@@ -16,7 +16,7 @@ from typing import Any
 from waymark_runtime.effects import ActionFinished, Event, SleepFinished
 from waymark_runtime.engine import (
     ClaimedInstance,
-    Outcome,
+    InstanceOutcome,
     PlannedAction,
     PlannedChild,
     StepCommit,
@@ -24,7 +24,7 @@ from waymark_runtime.engine import (
 from waymark_runtime.errors import ChildWorkflowError
 from waymark_runtime.interpreter import InstanceState, encode_state
 from waymark_runtime.store.pg_batch import CommitBatch
-from waymark_runtime.store.pg_rows import Claim, Cursor, PendingAttempt
+from waymark_runtime.store.pg_rows import Claim, ClaimedAttempt, Cursor
 from waymark_runtime.tracebacks import split_traceback
 from waymark_runtime.values import error_json
 from waymark_runtime.worker.executor import Lease
@@ -206,7 +206,7 @@ def hold(
 
 
 def _resume_attempt(
-    held: Held, pending: PendingAttempt, now: float, budget: int, lost_error: Any
+    held: Held, pending: ClaimedAttempt, now: float, budget: int, lost_error: Any
 ) -> None:
     attempt = Attempt(pending.node, pending.attempt, pending.action, pending.args,
                       pending.kwargs, pending.timeout, pending.lost_count)  # fmt: skip
@@ -240,8 +240,9 @@ class Change:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Policy:
-    """How `prepare` treats an instance: eviction threshold, and whether the runner stops."""
+class RunnerRules:
+    """The runner's rules for `prepare` this round: the time, when an idle instance is let go,
+    whether the runner stops, the limits on child workflows, which actions start gated."""
 
     now: float
     evict_after: float
@@ -252,7 +253,7 @@ class Policy:
     """Whether an action has limits: its attempts then start through the gate."""
 
 
-def prepare(held: Held, step: StepCommit | None, policy: Policy) -> Change:
+def prepare(held: Held, step: StepCommit | None, rules: RunnerRules) -> Change:
     """The commit rows for `held` (after `step`, if its events were stepped)."""
     change = Change(held=held, batch=CommitBatch())
     _record_consumed(held, change.batch)
@@ -260,13 +261,13 @@ def prepare(held: Held, step: StepCommit | None, policy: Policy) -> Change:
         change.batch.log(held.id, line)
     outcome = step.plan.outcome if step is not None else None
     if outcome is None:
-        _start_attempts(held, change, policy)
+        _start_attempts(held, change, rules)
         if step is not None:
-            _plan_effects(held, step, change, policy)
-        outcome = _decide_release(held, change, policy)
+            _plan_effects(held, step, change, rules)
+        outcome = _decide_release(held, change, rules)
     change.done = outcome is not None
     state = encode_state(step.state) if step is not None else CommitBatch.KEEP
-    wake_at = policy.now if policy.stopping else held.earliest_due()
+    wake_at = rules.now if rules.stopping else held.earliest_due()
     seq = held.seq if held.children or held.waits else None
     change.batch.instance(held.id, state=state, outcome=outcome, release=change.release,
                           wake_at=wake_at, epoch=held.epoch, seq=seq)  # fmt: skip
@@ -301,37 +302,37 @@ def _drop_timer(held: Held, batch: CommitBatch, node: str) -> None:
         batch.end_wait(held.id, node)
 
 
-def _start_attempts(held: Held, change: Change, policy: Policy) -> None:
+def _start_attempts(held: Held, change: Change, rules: RunnerRules) -> None:
     """Due and lost attempts run now, unless the runner is stopping (they stay queued)."""
     for attempt in held.due:
-        if policy.stopping:
+        if rules.stopping:
             continue
-        if policy.gated(attempt.action):  # queued (a withheld one gives its slot back)
+        if rules.gated(attempt.action):  # queued (a withheld one gives its slot back)
             change.batch.requeue(held.id, attempt.node, attempt.attempt)
             change.gated.append(attempt)
         else:
             change.batch.start(held.id, attempt.node, attempt.attempt)
             change.dispatch.append(attempt)
     for attempt in held.lost:
-        if policy.stopping or policy.gated(attempt.action):
+        if rules.stopping or rules.gated(attempt.action):
             change.batch.requeue(held.id, attempt.node, attempt.attempt, lost=1)
-            if not policy.stopping:
+            if not rules.stopping:
                 change.gated.append(attempt)
         else:
             change.batch.start(held.id, attempt.node, attempt.attempt, lost=1)
             change.dispatch.append(attempt)
-    if policy.stopping:  # never started: back to the queue, not counted as lost
+    if rules.stopping:  # never started: back to the queue, not counted as lost
         for attempt in held.withheld:
             change.batch.requeue(held.id, attempt.node, attempt.attempt)
         held.withheld = []
     held.due, held.lost = [], []
 
 
-def _plan_effects(held: Held, step: StepCommit, change: Change, policy: Policy) -> None:
+def _plan_effects(held: Held, step: StepCommit, change: Change, rules: RunnerRules) -> None:
     for planned in step.plan.actions:
         attempt = _attempt_of(planned)
-        run_now = planned.ready_at <= policy.now and not policy.stopping
-        gated = run_now and policy.gated(planned.action)
+        run_now = planned.ready_at <= rules.now and not rules.stopping
+        gated = run_now and rules.gated(planned.action)
         change.batch.add_attempt(held.id, planned, running=run_now and not gated)
         if gated:
             change.gated.append(attempt)
@@ -345,16 +346,16 @@ def _plan_effects(held: Held, step: StepCommit, change: Change, policy: Policy) 
         change.sleeps.append((timer.node, timer.wake_at))
         held.sleeps[timer.node] = timer.wake_at
     for child in step.plan.children:
-        _start_child(held, child, change, policy)
+        _start_child(held, child, change, rules)
     for wait in step.plan.waits:
         change.batch.add_wait(held.id, wait)
         held.waits[wait.node] = wait.name
 
 
-def _start_child(held: Held, planned: PlannedChild, change: Change, policy: Policy) -> None:
+def _start_child(held: Held, planned: PlannedChild, change: Change, rules: RunnerRules) -> None:
     """A child call: start the child (its id derives from the parent's and the node, so a
     replayed commit starts no second child) and record the parent's side of the call."""
-    refusal = _child_refusal(held, policy)
+    refusal = _child_refusal(held, rules)
     held.started += 1
     node, batch = planned.node, change.batch
     if refusal is not None:
@@ -373,16 +374,16 @@ def _start_child(held: Held, planned: PlannedChild, change: Change, policy: Poli
     change.resolved.append(ActionFinished(node=node, attempt=1, ok=True, value=child))
 
 
-def _child_refusal(held: Held, policy: Policy) -> ChildWorkflowError | None:
+def _child_refusal(held: Held, rules: RunnerRules) -> ChildWorkflowError | None:
     depth = held.claimed.family.depth + 1
-    if depth > policy.max_child_depth:
+    if depth > rules.max_child_depth:
         return ChildWorkflowError(
             f"child workflow depth {depth} exceeds WAYMARK_MAX_CHILD_DEPTH="
-            f"{policy.max_child_depth} (unbounded recursion?)"
+            f"{rules.max_child_depth} (unbounded recursion?)"
         )
-    if held.started + 1 > policy.max_children:
+    if held.started + 1 > rules.max_children:
         return ChildWorkflowError(
-            f"an instance may start at most WAYMARK_MAX_CHILDREN={policy.max_children} "
+            f"an instance may start at most WAYMARK_MAX_CHILDREN={rules.max_children} "
             "child workflows"
         )
     return None
@@ -393,12 +394,12 @@ def _attempt_of(planned: PlannedAction) -> Attempt:
                    dict(planned.kwargs), planned.timeout, attempts=planned.attempts)  # fmt: skip
 
 
-def _decide_release(held: Held, change: Change, policy: Policy) -> Outcome | None:
+def _decide_release(held: Held, change: Change, rules: RunnerRules) -> InstanceOutcome | None:
     """Let an instance go when nothing runs and its next wake-up is far (or the runner stops).
 
     Returns a failure outcome for an instance that waits for nothing at all.
     """
-    if policy.stopping:
+    if rules.stopping:
         held.gated = {}  # queued in the store: the next claim of the instance starts them
     if held.running or held.withheld or change.dispatch or change.resolved:
         return None
@@ -410,8 +411,8 @@ def _decide_release(held: Held, change: Change, policy: Policy) -> Outcome | Non
         # this runner): hold nothing meanwhile; a timeout is the wake-up time.
         change.release = True
         return None
-    if earliest is None and not policy.stopping:
+    if earliest is None and not rules.stopping:
         stuck = StuckInstance("instance waits for no action, sleep or outcome (a waymark bug)")
-        return Outcome(ok=False, value=error_json(stuck))
-    change.release = policy.stopping or (earliest or 0.0) - policy.now > policy.evict_after
+        return InstanceOutcome(ok=False, value=error_json(stuck))
+    change.release = rules.stopping or (earliest or 0.0) - rules.now > rules.evict_after
     return None

@@ -1,10 +1,10 @@
 """The pool of worker processes inside `start-workers`: spawn, dispatch, recycle, detect loss.
 
-The runner submits attempts (`Job`); the pool hands each to the least loaded live worker with a
+The runner submits attempts (`AttemptOrder`); the pool hands each to the least loaded live worker with a
 free slot (at most `concurrent_per_worker` per process), taking turns between instances so a huge
 gather does not hold back the attempts queued after it (`fair.FairQueue`), and reports every
-reply, or the loss of every attempt that was in flight on a worker that died. A job carries the
-`Lease` it runs under: once the lease's deadline has passed the job is not started (neither here
+reply, or the loss of every attempt that was in flight on a worker that died. An order carries the
+`Lease` it runs under: once the lease's deadline has passed the order is not started (neither here
 nor in the worker) and is reported `expired` instead. Of instances it knows only the id it takes
 turns by; retries and the database are the runner's: it decides what a reply, a loss or an
 expiry means.
@@ -27,7 +27,7 @@ from waymark_runtime import metrics
 from waymark_runtime.config import Settings
 from waymark_runtime.errors import WaymarkError
 from waymark_runtime.values import ValueNotSerializable, error_json
-from waymark_runtime.worker.executor import Job, OnKeys, OnReply
+from waymark_runtime.worker.executor import AttemptOrder, OnKeys, OnReply
 from waymark_runtime.worker.fair import FairQueue
 from waymark_runtime.worker.protocol import Request, dumps, encode_list, open_pipes, read_frame
 
@@ -48,7 +48,7 @@ class _Worker:
     process: asyncio.subprocess.Process
     writer: asyncio.StreamWriter
     reader: asyncio.StreamReader
-    in_flight: dict[int, Job] = field(default_factory=dict)
+    in_flight: dict[int, AttemptOrder] = field(default_factory=dict)
     started: int = 0
     ready: bool = False
     retiring: bool = False
@@ -61,9 +61,9 @@ def _load(worker: _Worker) -> int:
     return len(worker.in_flight)
 
 
-def _turn_of(job: Job) -> Hashable:
-    """Whose turn a job waits for: its instance (a job without a context waits with others)."""
-    return job.context.instance_id if job.context is not None else None
+def _turn_of(order: AttemptOrder) -> Hashable:
+    """Whose turn an order waits for: its instance (an order without a context waits with others)."""
+    return order.context.instance_id if order.context is not None else None
 
 
 class WorkerPool:
@@ -77,8 +77,8 @@ class WorkerPool:
         self.on_lost = on_lost
         self.on_expired = on_expired
         self.workers: list[_Worker] = []
-        self.pending: FairQueue[Job] = FairQueue(_turn_of)
-        self.isolated: deque[Job] = deque()
+        self.pending: FairQueue[AttemptOrder] = FairQueue(_turn_of)
+        self.isolated: deque[AttemptOrder] = deque()
         self.draining: _Worker | None = None
         self.tasks: set[asyncio.Task[None]] = set()
         self.stopping = False
@@ -98,16 +98,16 @@ class WorkerPool:
             self.changed.clear()
             await self.changed.wait()
 
-    def submit(self, jobs: list[Job]) -> None:
-        for job in jobs:
-            (self.isolated if job.isolate else self.pending).append(job)
+    def submit(self, orders: list[AttemptOrder]) -> None:
+        for order in orders:
+            (self.isolated if order.isolate else self.pending).append(order)
         self._fill()
 
     def withdraw_revoked(self) -> None:
-        """Forget the queued jobs of revoked leases (claims the runner let go of); jobs
+        """Forget the queued orders of revoked leases (claims the runner let go of); orders
         already running still reply, and the runner discards what they bring."""
-        self.pending.keep(lambda job: not job.lease.revoked)
-        self.isolated = deque(job for job in self.isolated if not job.lease.revoked)
+        self.pending.keep(lambda order: not order.lease.revoked)
+        self.isolated = deque(order for order in self.isolated if not order.lease.revoked)
         if not self.in_flight:
             self.idle.set()
 
@@ -144,34 +144,36 @@ class WorkerPool:
     # dispatch -----------------------------------------------------------------------------
 
     def _fill(self) -> None:
-        """Hand pending jobs to workers with free slots; one frame per worker per call."""
+        """Hand pending orders to workers with free slots; one frame per worker per call."""
         capacity = self.settings.concurrent_per_worker
         batches: dict[_Worker, list[bytes]] = {}
-        expired: list[Job] = []
+        expired: list[AttemptOrder] = []
         self._place_isolated(batches, expired)
         while self.pending:
             worker = self._least_loaded()
             if worker is None or len(worker.in_flight) >= capacity:
                 break
-            job = self.pending.popleft()
-            if self._startable(job, expired):
-                request = self._encoded(worker, self._assign(worker, job))
+            order = self.pending.popleft()
+            if self._startable(order, expired):
+                request = self._encoded(worker, self._assign(worker, order))
                 if request is not None:
                     batches.setdefault(worker, []).append(request)
         for worker, batch in batches.items():
             worker.writer.write(encode_list(batch))
         if expired:
-            self.on_expired([job.key for job in expired])
+            self.on_expired([order.key for order in expired])
 
     @staticmethod
-    def _startable(job: Job, expired: list[Job]) -> bool:
-        """A job whose lease ran out goes back to the runner instead of starting."""
-        if job.lease.valid(time.monotonic()):
+    def _startable(order: AttemptOrder, expired: list[AttemptOrder]) -> bool:
+        """An order whose lease ran out goes back to the runner instead of starting."""
+        if order.lease.valid(time.monotonic()):
             return True
-        expired.append(job)
+        expired.append(order)
         return False
 
-    def _place_isolated(self, batches: dict[_Worker, list[bytes]], expired: list[Job]) -> None:
+    def _place_isolated(
+        self, batches: dict[_Worker, list[bytes]], expired: list[AttemptOrder]
+    ) -> None:
         """A suspect (its last try died with its worker) runs alone in a worker, so a crash
         it causes is not blamed on bystanders. One worker drains to make room for it."""
         while self.isolated:
@@ -197,23 +199,23 @@ class WorkerPool:
         usable = [w for w in self._usable() if w is not self.draining]
         return min(usable, key=_load, default=None)
 
-    def _assign(self, worker: _Worker, job: Job) -> Request:
+    def _assign(self, worker: _Worker, order: AttemptOrder) -> Request:
         worker.next_id += 1
         worker.started += 1
-        worker.in_flight[worker.next_id] = job
-        if job.timeout is not None:
-            worker.deadlines[worker.next_id] = time.monotonic() + job.timeout + _DEADLINE_GRACE
+        worker.in_flight[worker.next_id] = order
+        if order.timeout is not None:
+            worker.deadlines[worker.next_id] = time.monotonic() + order.timeout + _DEADLINE_GRACE
         self._maybe_retire(worker)
         request: Request = {
             "id": worker.next_id,
-            "action": job.action,
-            "args": job.args,
-            "kwargs": job.kwargs,
-            "timeout": job.timeout,
-            "not_after": job.lease.deadline,
+            "action": order.action,
+            "args": order.args,
+            "kwargs": order.kwargs,
+            "timeout": order.timeout,
+            "not_after": order.lease.deadline,
         }
-        if job.context is not None:
-            context = job.context
+        if order.context is not None:
+            context = order.context
             request["context"] = [context.instance_id, context.workflow, context.attempt,
                                   context.node, context.trace]  # fmt: skip
         return request
@@ -224,13 +226,13 @@ class WorkerPool:
         try:
             return dumps(request)
         except Exception as error:
-            job = worker.in_flight.pop(request["id"])
+            order = worker.in_flight.pop(request["id"])
             worker.deadlines.pop(request["id"], None)
             why = f"{type(error).__name__}: {error}"
             refused = ValueNotSerializable(
-                f"the arguments of action {job.action!r} cannot be sent: {why}"
+                f"the arguments of action {order.action!r} cannot be sent: {why}"
             )
-            self.on_reply(job.key, False, error_json(refused))
+            self.on_reply(order.key, False, error_json(refused))
             return None
 
     def _maybe_retire(self, worker: _Worker) -> None:
@@ -281,12 +283,12 @@ class WorkerPool:
                 self._hello(worker)
                 continue
             for reply in message:
-                job = worker.in_flight.pop(reply["id"])
+                order = worker.in_flight.pop(reply["id"])
                 worker.deadlines.pop(reply["id"], None)
                 if reply.get("skipped"):
-                    self.on_expired([job.key])
+                    self.on_expired([order.key])
                 else:
-                    self.on_reply(job.key, reply["ok"], reply["value"])
+                    self.on_reply(order.key, reply["ok"], reply["value"])
             self._after_replies(worker)
         await self._exited(worker)
 
@@ -322,7 +324,7 @@ class WorkerPool:
         code = await worker.process.wait()
         self.workers.remove(worker)
         worker.writer.close()
-        lost = [job.key for job in worker.in_flight.values()]
+        lost = [order.key for order in worker.in_flight.values()]
         if lost:
             log.warning(
                 "worker %s exited (code %s) with %s attempts in flight",

@@ -60,7 +60,8 @@ SELECT id FROM waymark_instances WHERE workflow_name = $1 AND idempotency_key = 
 -- Returns what a step needs: the program text (unless `version:md5(text)` is in $5, known to
 -- the caller: a text re-registered with moved source positions is sent again), the unconsumed
 -- attempts (events and pending work), the durable sleeps, and the pending signal waits, each
--- with the oldest unconsumed signal of its name (`signals.sql`).
+-- with the oldest unconsumed signal of its name (`signals.sql`); each of these a JSON object
+-- read by key (`pg_rows.claim_of`).
 WITH RECURSIVE workflows (name) AS (
     (SELECT workflow_name FROM waymark_instances
      WHERE lease_owner IS NULL AND wake_at IS NOT NULL
@@ -109,18 +110,21 @@ RETURNING
     (SELECT v.wrl FROM waymark_workflow_versions AS v
      WHERE v.name = i.workflow_name AND v.version = i.workflow_version
        AND NOT (v.version || ':' || md5(v.wrl) = ANY ($5::text[]))) AS wrl,
-    (SELECT coalesce(json_agg(json_build_array(
-                a.node, a.attempt, a.status, a.action, a.args, a.kwargs, a.timeout_seconds,
-                extract(epoch FROM a.ready_at), a.lost_count, a.result, a.error,
-                extract(epoch FROM a.finished_at)
+    (SELECT coalesce(json_agg(json_build_object(
+                'node', a.node, 'attempt', a.attempt, 'status', a.status, 'action', a.action,
+                'args', a.args, 'kwargs', a.kwargs, 'timeout', a.timeout_seconds,
+                'ready_at', extract(epoch FROM a.ready_at), 'lost_count', a.lost_count,
+                'result', a.result, 'error', a.error
             ) ORDER BY a.finished_at, a.created_at), '[]')
      FROM waymark_attempts AS a
      WHERE a.instance_id = i.id AND NOT a.consumed) AS attempts,
-    (SELECT coalesce(json_agg(json_build_array(t.node, extract(epoch FROM t.wake_at))
+    (SELECT coalesce(json_agg(json_build_object('node', t.node,
+                                                'wake_at', extract(epoch FROM t.wake_at))
                               ORDER BY t.wake_at), '[]')
      FROM waymark_timers AS t
      WHERE t.instance_id = i.id AND t.finished_at IS NULL) AS timers,
-    (SELECT coalesce(json_agg(json_build_array(w.node, w.name, s.id, s.payload)), '[]')
+    (SELECT coalesce(json_agg(json_build_object('node', w.node, 'name', w.name,
+                                                'signal', s.id, 'payload', s.payload)), '[]')
      FROM waymark_signal_waits AS w
      LEFT JOIN LATERAL (SELECT g.id, g.payload FROM waymark_signals AS g
                         WHERE g.instance_id = w.instance_id AND g.name = w.name

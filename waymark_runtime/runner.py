@@ -27,7 +27,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, TypeVar, cast
 
-from waymark_runtime import metrics
+from waymark_runtime import gate, metrics
 from waymark_runtime.clock import Clock, Handle, SystemClock
 from waymark_runtime.config import Settings
 from waymark_runtime.engine import (
@@ -38,6 +38,8 @@ from waymark_runtime.engine import (
     step_instance,
 )
 from waymark_runtime.errors import WorkflowTimeout
+from waymark_runtime.gate import Gate
+from waymark_runtime.held import Attempt, Change, Held, RunnerRules, hold, prepare
 from waymark_runtime.interpreter import StepContext
 from waymark_runtime.logs import AttemptContext
 from waymark_runtime.store import postgres
@@ -51,10 +53,8 @@ from waymark_runtime.values import (
     error_json,
     unstorable,
 )
-from waymark_runtime.worker import gate, report
+from waymark_runtime.worker import report
 from waymark_runtime.worker.executor import AttemptOrder, ExecutorFactory, Lease
-from waymark_runtime.worker.gate import Gate
-from waymark_runtime.worker.held import Attempt, Change, Held, RunnerRules, hold, prepare
 from waymark_runtime.worker.pool import WorkerPool
 
 log = logging.getLogger("waymark.runner")

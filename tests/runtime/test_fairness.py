@@ -18,12 +18,12 @@ from tests.runtime.support import client_for, runner_settings, running
 from waymark_runtime.client import get_result
 from waymark_runtime.config import Settings
 from waymark_runtime.engine import ClaimedInstance
+from waymark_runtime.held import Attempt, Held
 from waymark_runtime.runner import Runner
 from waymark_runtime.store.memory import MemoryStore
 from waymark_runtime.store.postgres import PostgresStore
 from waymark_runtime.worker.executor import InProcessExecutor
 from waymark_runtime.worker.fair import FairQueue
-from waymark_runtime.worker.held import Attempt, Held
 
 _RECORDED = "SELECT count(*) FROM waymark_attempts WHERE instance_id = $1::uuid"
 _FINISHED = _RECORDED + " AND finished_at IS NOT NULL"

@@ -22,11 +22,11 @@ from waymark.testing import LocalRuntime
 from waymark_runtime.client import exception_of
 from waymark_runtime.engine import ClaimedInstance
 from waymark_runtime.errors import WorkflowFailed
+from waymark_runtime.held import Attempt, Held
 from waymark_runtime.runner import _failure
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.postgres import PostgresStore
 from waymark_runtime.values import to_json
-from waymark_runtime.worker.held import Attempt, Held
 from waymark_runtime.worker.main import _Outbox
 
 EXAMPLES = ROOT / "examples"

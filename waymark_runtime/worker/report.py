@@ -15,8 +15,8 @@ import unicodedata
 from typing import Any
 
 from waymark_runtime.engine import StepCommit
+from waymark_runtime.held import Held
 from waymark_runtime.values.text import shown_text
-from waymark_runtime.worker.held import Held
 
 log = logging.getLogger("waymark.runner")
 workflow_log = logging.getLogger("waymark.workflow")

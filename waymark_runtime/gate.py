@@ -22,7 +22,7 @@ from waymark_runtime.clock import Clock, Handle
 from waymark_runtime.flow import ActionLimits, SlotRequest
 
 if TYPE_CHECKING:
-    from waymark_runtime.worker.held import Attempt, Held
+    from waymark_runtime.held import Attempt, Held
 
 _Key = tuple[str, str, int]
 _UNBOUNDED = 1 << 62

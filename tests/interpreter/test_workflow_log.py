@@ -70,6 +70,20 @@ def test_lines_are_numbered_across_steps_and_helpers() -> None:
     assert _lines(effects)[0][0] == 1 and replayed == again
 
 
+def test_one_context_keeps_the_lines_of_each_call_apart() -> None:
+    """A host runs every instance on one step context: each call's lines are its own, numbered
+    from its instance's count, and a later call leaves an earlier call's effects as they were."""
+    context, program = StepContext(), definition_of(Steps).program
+    first, first_effects = start(program, {"key": "a"}, context)
+    chatty, chatty_effects = start(definition_of(Chatty).program, {"n": 2}, context)
+    (dispatch,) = [e for e in first_effects if isinstance(e, DispatchAction)]
+    finished = ActionFinished(node=dispatch.node, attempt=1, ok=True, value="v")
+    _, effects = advance(program, first, [finished], context)
+    assert _lines(first_effects) == [(0, "info", "before a", "run")]
+    assert _lines(chatty_effects) == [(0, "info", "line 0", "run"), (1, "info", "line 1", "run")]
+    assert [line[0] for line in _lines(effects)] == [1, 2, 3] and chatty.logs == 2
+
+
 def test_an_instance_that_never_logs_counts_no_lines() -> None:
     state, effects = start(definition_of(Chatty).program, {"n": 0})
     assert state.logs == 0 and encode_state(state)["logs"] == 0

@@ -15,7 +15,6 @@ from typing import Any
 from waymark_runtime import ir
 from waymark_runtime.effects import Effect, Event
 from waymark_runtime.interpreter.context import StepContext
-from waymark_runtime.interpreter.journal import writing
 from waymark_runtime.interpreter.library import ProgramError
 from waymark_runtime.interpreter.limits import LimitExceeded, Limits
 from waymark_runtime.interpreter.machine import Machine
@@ -70,8 +69,7 @@ def start(
     """
     context = context or StepContext()
     machine = Machine(context.begin(program), context.library.bounded)
-    with writing(machine.journal):
-        machine.begin(inputs)
+    machine.begin(inputs)
     return machine.finish()
 
 
@@ -88,7 +86,6 @@ def advance(
     """
     context = context or StepContext()
     machine = Machine.load(context.begin(program), context.library.bounded, state)
-    with writing(machine.journal):
-        for event in events:
-            machine.deliver(event)
+    for event in events:
+        machine.deliver(event)
     return machine.finish()

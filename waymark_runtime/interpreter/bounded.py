@@ -5,7 +5,8 @@ for those items, an iterator item by item; a method is charged for the receiver 
 checked for what it creates or grows; the few that can make a result far larger than their
 input (`str.ljust(10**10)`, `sep.join(...)`, `replace`, `expandtabs`) are refused before the
 work. Results are Python's own: each guard ends by calling the real function. `Bounded` binds
-them, with the guarded operators, to one meter.
+them, with the guarded operators, to one meter, and keeps the journal whose log lines are charged
+on it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from waymark_runtime.interpreter.guards import Guards
+from waymark_runtime.interpreter.journal import Journal
 from waymark_runtime.interpreter.limits import CHARS_PER_OPERATION, Meter, weigh
 
 _TEXT = (str, bytes, bytearray)
@@ -51,10 +53,11 @@ _CHECKED_KINDS = frozenset({str, bytes, bytearray})
 
 
 class Bounded(Guards):
-    """The guarded operators, builtins and methods of one meter."""
+    """The guarded operators, builtins and methods of one meter, and its `journal`."""
 
     def __init__(self, meter: Meter) -> None:
         super().__init__(meter)
+        self.journal = Journal(self)  # the log lines of the call running now
         self.builtins: dict[str, Callable[..., Any]] = {
             "min": self._visiting(builtins.min),
             "max": self._visiting(builtins.max),

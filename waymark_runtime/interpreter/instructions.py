@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from waymark_runtime.interpreter import journal, operators
+from waymark_runtime.interpreter import operators
 from waymark_runtime.interpreter.code import (
     Assign,
     AwaitSite,
@@ -20,6 +20,7 @@ from waymark_runtime.interpreter.code import (
     Suspend,
 )
 from waymark_runtime.interpreter.guards import Guards
+from waymark_runtime.interpreter.journal import Journal
 from waymark_runtime.interpreter.library import Library, get_attribute
 from waymark_runtime.interpreter.limits import Meter
 from waymark_runtime.values import ExceptionCarrier, ExceptionValue
@@ -27,13 +28,15 @@ from waymark_runtime.values import ExceptionCarrier, ExceptionValue
 augmented = operators.augmented
 
 
-def log(level: str, arguments: Any, where: tuple[str, int], nxt: int) -> Instr:
-    """`self.log.<level>(message, *args)`: a line of the instance's log (`journal`)."""
+def log(level: str, arguments: Any, where: tuple[str, int], nxt: int, journal: Journal) -> Instr:
+    """`self.log.<level>(message, *args)`: a line of the instance's log (the step context's
+    `journal`, which the machine restarts for each call)."""
     function, line = where
+    write = journal.log
 
     def instr(frame: Frame) -> int:
         (message, *args), _ = arguments(frame.env)
-        journal.write(level, message, args, function, line)
+        write(level, message, args, function, line)
         return nxt
 
     return instr

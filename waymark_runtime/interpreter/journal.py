@@ -1,40 +1,52 @@
 """The workflow log of one `start`/`advance` call: the lines `self.log.<level>(...)` wrote.
 
-`JOURNAL` holds the `Journal` of the call running now (a context variable set by `start` and
-`advance`), so a log line in a synchronous helper reaches it as well. A line is formatted as
-`logging` formats a record (`str(message) % args` when there are args; one non-empty mapping
-argument formats by key) with the interpreter's limits, and becomes a `WriteLog` effect: the
-host records it with the step and emits it once that step is committed. Nothing here writes.
+A step context has one `Journal` (its `Bounded`'s, as it has one meter): the compiled log
+instructions hold it, as they hold the guarded operators, so a log line in a synchronous helper
+reaches it as well; the machine restarts it at the beginning of a call and collects its lines at
+the end. A line is formatted as `logging` formats a record (`str(message) % args` when there are
+args; one non-empty mapping argument formats by key) with the interpreter's limits, and becomes
+a `WriteLog` effect: the host records it with the step and emits it once that step is
+committed. Nothing here writes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from waymark_runtime.effects import WriteLog
-from waymark_runtime.errors import InternalError, WaymarkError
-from waymark_runtime.interpreter.bounded import Bounded
+from waymark_runtime.errors import WaymarkError
 from waymark_runtime.interpreter.limits import CHARS_PER_OPERATION
+
+if TYPE_CHECKING:  # `Bounded` makes its journal
+    from waymark_runtime.interpreter.bounded import Bounded
 
 LINES_PER_STEP = 1_000
 """The lines one step keeps; past them a step's lines are counted, and one line says so."""
 
 
 class Journal:
-    """The lines of one call, numbered on from `seq` (the instance's lines so far), formatted
-    and charged through the step context's `bounded` operations."""
+    """The lines of the call running now, numbered on from `seq` (the instance's lines so far),
+    formatted and charged through the step context's `bounded` operations."""
 
     __slots__ = ("bounded", "dropped", "last", "lines", "seq")
 
-    def __init__(self, bounded: Bounded, seq: int = 0) -> None:
+    def __init__(self, bounded: Bounded) -> None:
         self.bounded = bounded
+        self.restart(0)
+
+    def restart(self, seq: int) -> None:
+        """Begin a call of an instance that has written `seq` lines so far."""
         self.seq = seq
-        self.lines: list[WriteLog] = []
+        self.lines: list[WriteLog] = []  # a new list: the last call's effects keep theirs
         self.dropped = 0
         self.last = ("", 0)
+
+    def log(self, level: str, message: Any, args: list[Any], function: str, line: int) -> None:
+        """Format one line as `logging.LogRecord.getMessage` would, charge it, and keep it."""
+        text = format_message(self.bounded, message, args)
+        self.bounded.meter.charge(1 + len(text) // CHARS_PER_OPERATION)
+        self.write(level, text, function, line)
 
     def write(self, level: str, message: str, function: str, line: int) -> None:
         if len(self.lines) >= LINES_PER_STEP:
@@ -53,29 +65,6 @@ class Journal:
                                        function=self.last[0], line=self.last[1]))  # fmt: skip
             self.seq, self.dropped = self.seq + 1, 0
         return self.lines
-
-
-JOURNAL: ContextVar[Journal | None] = ContextVar("waymark_journal", default=None)
-
-
-@contextmanager
-def writing(journal: Journal) -> Iterator[None]:
-    """Log lines written meanwhile go to `journal`."""
-    token = JOURNAL.set(journal)
-    try:
-        yield
-    finally:
-        JOURNAL.reset(token)
-
-
-def write(level: str, message: Any, args: list[Any], function: str, line: int) -> None:
-    """Format one line as `logging.LogRecord.getMessage` would and add it to the journal."""
-    journal = JOURNAL.get()
-    if journal is None:
-        raise InternalError("a log line was written outside `start`/`advance`")
-    text = format_message(journal.bounded, message, args)
-    journal.bounded.meter.charge(1 + len(text) // CHARS_PER_OPERATION)
-    journal.write(level, text, function, line)
 
 
 def format_message(bounded: Bounded, message: Any, args: list[Any]) -> str:

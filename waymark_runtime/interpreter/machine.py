@@ -39,7 +39,6 @@ from waymark_runtime.interpreter.code import (
     execute,
     iteration_path,
 )
-from waymark_runtime.interpreter.journal import Journal
 from waymark_runtime.interpreter.limits import LimitExceeded
 from waymark_runtime.interpreter.persisted import (
     CallsWait,
@@ -96,7 +95,8 @@ class Machine:
         self.next_node = 1
         self.status: Literal["running", "completed", "failed"] = "running"
         self.effects: list[Effect] = []
-        self.journal = Journal(guards)  # the log lines of this call (`JOURNAL` while it runs)
+        self.journal = guards.journal  # the log lines of this call (the step context's)
+        self.journal.restart(0)
 
     # -- entry points -------------------------------------------------------------------------
 
@@ -484,7 +484,7 @@ class Machine:
                 machine.waiting.update((node, task) for node in task.waits_on())
         machine.next_node = state.next_node
         machine.status = state.status
-        machine.journal = Journal(guards, state.logs)
+        machine.journal.restart(state.logs)
         return machine
 
 

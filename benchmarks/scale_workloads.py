@@ -34,9 +34,8 @@ from benchmarks.results import Measured
 from benchmarks.runner_process import RunnerDied, RunnerProcess
 from benchmarks.spec import s1_specs
 from benchmarks.workflows import BenchFanOut, BenchOneAction, BenchThreeSteps
-from waymark_runtime.client import PostgresClient
+from waymark_runtime.client import connect
 from waymark_runtime.store.pg_migrate import migrate
-from waymark_runtime.workflows import reset_backend, use_backend
 
 SCALE_DATABASE = f"{BENCH_DATABASE}_scale"
 _READY_TIMEOUT = 90.0
@@ -101,7 +100,7 @@ async def _window(ctx: Context, dsn: str, log_dir: Path, load: str, count: int) 
     before = await pg_cost.snapshot(dsn)
     label = f"s1-{load}-r{count}-{time.monotonic_ns()}"
     hold = _HOLD[load]
-    async with _runners(dsn, ctx.concurrency, log_dir, label, count, hold) as group, _client(dsn):
+    async with _runners(dsn, ctx.concurrency, log_dir, label, count, hold) as group, connect(dsn):
         await _watch(group, BenchOneAction().run(0))
         actions, seconds = await _run_load(group, load, ctx)
     await pg_cost.settle(dsn)
@@ -191,18 +190,6 @@ async def _ready(runner: RunnerProcess) -> None:
         if time.perf_counter() > deadline:
             raise RunnerDied(f"start-workers not ready in {_READY_TIMEOUT:.0f} s{runner.tail()}")
         await asyncio.sleep(0.1)
-
-
-@asynccontextmanager
-async def _client(dsn: str) -> AsyncIterator[PostgresClient]:
-    """A client of the scale database, current for `run()`; closed (its sessions gone) after."""
-    client = PostgresClient(dsn=dsn)
-    token = use_backend(client)
-    try:
-        yield client
-    finally:
-        reset_backend(token)
-        await client.close()
 
 
 # S2 -------------------------------------------------------------------------------------------

@@ -34,9 +34,8 @@ from benchmarks.machine import machine_info, now_iso
 from benchmarks.report import Report
 from benchmarks.results import Measured, MetricResult, with_ratios
 from benchmarks.spec import CEILING_CONNECTIONS, METRICS, WORKLOAD_TITLES, MetricSpec, Scale
-from waymark_runtime.client import PostgresClient
+from waymark_runtime.client import connect
 from waymark_runtime.config import Settings
-from waymark_runtime.workflows import reset_backend, use_backend
 
 
 async def _ceiling(ctx: Context) -> Measured:
@@ -121,23 +120,19 @@ async def _context(
         return
     sync = options.synchronous_commit
     ctx.database = database = await prepare_database(settings, synchronous_commit=sync)
-    client = PostgresClient(settings.replace(database_url=database.dsn), dsn=database.dsn)
-    await client.store()  # migrates the fresh database before any runner starts
     log_dir = Path(tempfile.mkdtemp(prefix="waymark-bench-"))
-    ctx.client, ctx.runners = client, Runners(database.dsn, log_dir, options.profile_dir)
     report.database = database.describe()
     report.settings = {"worker_count": settings.worker_count,
                        "concurrent_per_worker": settings.concurrent_per_worker,
                        "ceiling_connections": CEILING_CONNECTIONS, "synchronous_commit": sync,
                        "runner_logs": str(log_dir)}  # fmt: skip
-    token = use_backend(client)
-    try:
-        yield ctx
-    finally:
-        reset_backend(token)
-        await ctx.runners.close()
-        await client.close()
-        report.details["runners"] = ctx.runners.started
+    async with connect(database.dsn) as client:  # migrates the fresh database before runners
+        ctx.client, ctx.runners = client, Runners(database.dsn, log_dir, options.profile_dir)
+        try:
+            yield ctx
+        finally:
+            await ctx.runners.close()
+            report.details["runners"] = ctx.runners.started
 
 
 async def _run_one(

@@ -10,6 +10,8 @@ from waymark._workflow import workflow
 from waymark_runtime.actions import ActionTimeout, BackoffPolicy, RetryPolicy, action
 from waymark_runtime.errors import (
     CompileError,
+    DatabaseUnreachable,
+    InvalidDatabaseUrl,
     InvalidSignalPayload,
     NoRuntimeError,
     SignalError,
@@ -37,11 +39,13 @@ from waymark_runtime.workflows import Workflow
 if TYPE_CHECKING:
     from mountaineer_di import Depends
 
-    from waymark_runtime.client import admin, cancel, get_result, get_status, send_signal
+    from waymark_runtime.client import admin, cancel, connect, get_result, get_status, send_signal
 
     Depend = Depends
 
-_CLIENT_FUNCTIONS = frozenset({"admin", "cancel", "get_result", "get_status", "send_signal"})
+_CLIENT_FUNCTIONS = frozenset(
+    {"admin", "cancel", "connect", "get_result", "get_status", "send_signal"}
+)
 
 
 def __getattr__(name: str) -> Any:
@@ -63,9 +67,11 @@ __all__ = [
     "BackoffPolicy",
     "CompileError",
     "Concurrency",
+    "DatabaseUnreachable",
     "Depend",
     "Depends",
     "FlowConfigError",
+    "InvalidDatabaseUrl",
     "InvalidOptionError",
     "InvalidSignalPayload",
     "NoRuntimeError",
@@ -85,6 +91,7 @@ __all__ = [
     "action",
     "admin",
     "cancel",
+    "connect",
     "delete_schedule",
     "get_result",
     "get_status",

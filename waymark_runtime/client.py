@@ -1,6 +1,7 @@
 """The PostgreSQL client: submit workflow instances and wait for their outcomes.
 
-`default_client()` is the backend `Workflow.run()` uses outside a `LocalRuntime`. Submitting is
+`default_client()` is the backend `Workflow.run()` uses outside a `LocalRuntime`; `connect(dsn)`
+makes a client of another database current for a block. Submitting is
 one statement (program version upsert + instance insert + NOTIFY); waiting is a LISTEN on
 `waymark_done`, never a polling loop. Connections are per event loop, so `asyncio.run` may be
 called many times in one process. It runs no workflow logic and imports nothing a stored value
@@ -13,15 +14,22 @@ import asyncio
 import contextlib
 import os
 import uuid
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+import asyncpg
 
 from waymark_runtime.admin import Admin
 from waymark_runtime.config import Settings
 from waymark_runtime.embedded import database_url
 from waymark_runtime.engine import InstanceOutcome, NewInstance
-from waymark_runtime.errors import NoRuntimeError, WorkflowFailed
+from waymark_runtime.errors import (
+    DatabaseUnreachable,
+    InvalidDatabaseUrl,
+    NoRuntimeError,
+    WorkflowFailed,
+)
 from waymark_runtime.flow import rules_of
 from waymark_runtime.options import StartOptions, checked_name
 from waymark_runtime.store import postgres
@@ -35,6 +43,8 @@ from waymark_runtime.workflows import (
     current_backend,
     current_backend_or_none,
     family_of,
+    reset_backend,
+    use_backend,
 )
 
 if TYPE_CHECKING:
@@ -45,6 +55,7 @@ __all__ = [
     "PostgresClient",
     "admin",
     "cancel",
+    "connect",
     "default_client",
     "get_result",
     "get_status",
@@ -272,6 +283,51 @@ def default_client() -> PostgresClient:
 
 def _database_configured() -> bool:
     return any(os.environ.get(name) for name in ("WAYMARK_DATABASE_URL", "WAYMARK_HOME"))
+
+
+@contextlib.asynccontextmanager
+async def connect(dsn: str | None = None) -> AsyncIterator[PostgresClient]:
+    """A client of the database at `dsn`, current in this context until the block ends and
+    closed then: `Workflow.run()`, `get_result`, `get_status`, `cancel`, `send_signal`, `admin()`
+    and the schedule functions use it. `dsn` is a `postgresql://` URL (by default
+    `WAYMARK_DATABASE_URL`, else the embedded server). It connects (migrating the schema) on
+    entry, so a malformed URL raises `InvalidDatabaseUrl` and a database it cannot reach
+    `DatabaseUnreachable` there, not at the first `run()`."""
+    client = PostgresClient(dsn=None if dsn is None else checked_dsn(dsn))
+    await _reach(client)
+    token = use_backend(client)
+    try:
+        yield client
+    finally:
+        reset_backend(token)
+        await client.close()
+
+
+_SCHEMES = ("postgresql", "postgres")  # what asyncpg accepts
+
+
+def checked_dsn(dsn: object) -> str:
+    """`dsn` when it is a PostgreSQL URL; checked here because asyncpg takes an empty one for
+    its defaults (a local server) and a non-string for a bug of its own."""
+    if not isinstance(dsn, str):
+        raise InvalidDatabaseUrl(f"a database URL is a str, got {type(dsn).__name__}")
+    scheme, found, _ = dsn.strip().partition("://")
+    if not found or scheme.lower() not in _SCHEMES:
+        got = f", got {scheme}://" if found and scheme.isalnum() else ""  # never the password
+        raise InvalidDatabaseUrl(
+            f"malformed database URL: it starts with postgresql:// or postgres://{got}"
+        )
+    return dsn
+
+
+async def _reach(client: PostgresClient) -> None:
+    """Open the client's connections; what asyncpg refuses becomes one of our two errors."""
+    try:
+        await client.store()
+    except (asyncpg.ClientConfigurationError, ValueError) as error:  # a port that is not a number
+        raise InvalidDatabaseUrl(f"malformed database URL: {error}") from error
+    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+        raise DatabaseUnreachable(f"cannot reach the database: {error}") from error
 
 
 def current_client() -> PostgresClient:

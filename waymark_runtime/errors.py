@@ -73,6 +73,14 @@ class ChildWorkflowError(WaymarkError):
     is reached (raised where the parent awaits the child)"""
 
 
+class DatabaseUnreachable(WaymarkError):
+    """cannot reach the database"""
+
+
+class InvalidDatabaseUrl(WaymarkError, ValueError):
+    """malformed database URL"""
+
+
 class NoRuntimeError(WaymarkError):
     """no LocalRuntime is active in this test, and no database is configured: use the
     `waymark_runtime` fixture or `async with LocalRuntime():`, or set WAYMARK_DATABASE_URL (or

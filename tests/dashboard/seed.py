@@ -83,12 +83,13 @@ async def hostile_row(store: PostgresStore, at: float) -> str:
 async def checkout(database: str, store: PostgresStore, amount: int = 250) -> tuple[str, str]:
     """Run `dash_flows.Checkout` to the end on a real runner (worker processes): returns the
     parent's id and its child's (whose action failed with a traceback)."""
+    import waymark
     from tests.dashboard import dash_flows
-    from tests.runtime.support import client_for, runner_settings, running
+    from tests.runtime.support import runner_settings, running
     from waymark_runtime.admin import Admin
 
     settings = runner_settings(database, user_modules=("tests.dashboard.dash_flows",))
-    async with running(store, settings), client_for(database) as client:
+    async with running(store, settings), waymark.connect(database) as client:
         parent = await dash_flows.Checkout().run(["lamp", "desk"], amount, _blocking=False)
         await client.get_result(parent, timeout=60)
     [child] = (await Admin(store).list(parent=parent)).items

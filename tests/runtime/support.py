@@ -20,14 +20,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from waymark_runtime.client import PostgresClient
 from waymark_runtime.config import Settings
 from waymark_runtime.embedded import EmbeddedServer
 from waymark_runtime.runner import Runner
 from waymark_runtime.store.contract import RunnerStore
 from waymark_runtime.store.pg_migrate import migrate
 from waymark_runtime.store.postgres import PostgresStore
-from waymark_runtime.workflows import reset_backend, use_backend
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOWS = "tests.runtime.runtime_flows"
@@ -126,18 +124,6 @@ async def running(
     finally:
         stop.set()
         await asyncio.wait_for(task, 30)
-
-
-@contextlib.asynccontextmanager
-async def client_for(database: str) -> AsyncIterator[PostgresClient]:
-    """A client made current for `Workflow.run()` in this context."""
-    client = PostgresClient(Settings.from_env({"WAYMARK_DATABASE_URL": database}), dsn=database)
-    token = use_backend(client)
-    try:
-        yield client
-    finally:
-        reset_backend(token)
-        await client.close()
 
 
 def start_workers_env(database: str, **extra: str) -> dict[str, str]:

@@ -15,9 +15,9 @@ from typing import Any
 import asyncpg
 import pytest
 
+import waymark
 from tests.runtime import runtime_flows as flows
 from tests.runtime.support import (
-    client_for,
     create_database,
     drop_database,
     emptied_store,
@@ -427,7 +427,7 @@ async def test_a_runner_stops_without_waiting_for_attempts_of_a_cancelled_instan
             await admin.cancel(instance_id)
             stopping = time.monotonic()
         assert time.monotonic() - stopping < 10  # not the 20 s grace, nor the 60 s action
-    async with client_for(database) as client:
+    async with waymark.connect(database) as client:
         status = await client.get_status(instance_id)
         assert status is not None and status.status == "cancelled"
         with pytest.raises(WorkflowCancelled, match="cancelled by an administrator"):

@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
+import waymark
 from tests.parity.harness import shape
 from tests.runtime import child_flows as flows
-from tests.runtime.support import client_for, start_workers_env, start_workers_process
+from tests.runtime.support import start_workers_env, start_workers_process
 from waymark.testing import LocalRuntime
 from waymark_runtime.admin import Admin
 from waymark_runtime.errors import ChildWorkflowError, InstanceCancelled
@@ -104,20 +105,20 @@ def workers(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 @pytest.mark.parametrize(("cls", "inputs"), CASES, ids=IDS)
 async def test_children_on_postgres(workers: str, cls: type[Any], inputs: dict[str, Any]) -> None:
     expected = await _outcome(cls().run_inline(**inputs))
-    async with client_for(workers) as client:
+    async with waymark.connect(workers) as client:
         actual = await _outcome(asyncio.wait_for(cls().run(**inputs), 60))
         assert client is not None
     assert actual == expected
 
 
 async def test_postgres_depth_limit_fails_the_call(workers: str) -> None:
-    async with client_for(workers):
+    async with waymark.connect(workers):
         with pytest.raises(ChildWorkflowError, match="WAYMARK_MAX_CHILD_DEPTH=60"):
             await asyncio.wait_for(flows.Forever().run(n=0), 60)
 
 
 async def test_postgres_cancel_cascades(workers: str) -> None:
-    async with client_for(workers) as client:
+    async with waymark.connect(workers) as client:
         parent = await flows.ParentOfParks().run(seconds=3600.0, _blocking=False)
         store = await client.store()
         await _until_children(store, parent, 2)
@@ -150,7 +151,7 @@ async def test_local_children_limit_fails_the_calls_past_it(
 
 
 async def test_postgres_parent_that_fails_cancels_its_running_children(workers: str) -> None:
-    async with client_for(workers) as client:
+    async with waymark.connect(workers) as client:
         parent = await flows.FailFast().run(seconds=3600.0, _blocking=False)
         with pytest.raises(flows.OddInput):
             await client.get_result(parent, 30)

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+import waymark
 from tests.runtime import child_flows as flows
-from tests.runtime.support import client_for, start_workers_env, start_workers_process
+from tests.runtime.support import start_workers_env, start_workers_process
 from waymark_runtime.store.postgres import PostgresStore
 
 pytestmark = pytest.mark.fault
@@ -31,7 +32,7 @@ async def _children(database: str) -> int:
 async def test_killing_start_workers_while_children_run(database: str, tmp_path: Path) -> None:
     sizes = [3, 4, 5]
     expected = [await flows.SlowTree().run_inline(k=k) for k in sizes]
-    async with client_for(database):
+    async with waymark.connect(database):
         ids = [await flows.SlowTree().run(k=k, _blocking=False) for k in sizes]
     env = start_workers_env(database, WAYMARK_USER_MODULE=MODULE)
     with start_workers_process(env, tmp_path / "first.log") as first:
@@ -42,7 +43,7 @@ async def test_killing_start_workers_while_children_run(database: str, tmp_path:
         os.killpg(first.pid, signal.SIGKILL)
         first.wait()
     with start_workers_process(env, tmp_path / "second.log"):
-        async with client_for(database) as client:
+        async with waymark.connect(database) as client:
             outcome = await asyncio.gather(*(client.get_result(i, timeout=60) for i in ids))
     assert outcome == expected
     leaves = sum(sizes)

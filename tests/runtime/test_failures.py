@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+import waymark
 from tests.runtime import runtime_flows as flows
-from tests.runtime.support import client_for, runner_settings, running
+from tests.runtime.support import runner_settings, running
 from waymark_runtime.client import exception_of
 from waymark_runtime.engine import InstanceOutcome, NewInstance
 from waymark_runtime.errors import WorkflowFailed, WrlSyntaxError
@@ -46,7 +47,7 @@ async def test_bad_programs_and_payloads_fail_only_their_instance(
         crafted(SINGLE.wrl, {"value": 3}),
     ]
     ids = await store.create_instances(specs, time.time())
-    async with running(store, runner_settings(database)), client_for(database) as client:
+    async with running(store, runner_settings(database)), waymark.connect(database) as client:
         errors = []
         for instance_id in ids[:3]:
             with pytest.raises(Exception) as caught:
@@ -61,7 +62,7 @@ async def test_bad_programs_and_payloads_fail_only_their_instance(
 
 async def test_a_corrupt_state_fails_only_its_instance(store: PostgresStore, database: str) -> None:
     settings = runner_settings(database, evict_sleep_threshold_ms=0)
-    async with running(store, settings), client_for(database) as client:
+    async with running(store, settings), waymark.connect(database) as client:
         sleeper = await flows.SleepThenAdd().run(1.0, _blocking=False)
         await _until(store, "SELECT count(*) FROM waymark_timers", 1)
         await store.pool.execute("UPDATE waymark_instances SET state = '{\"v\": 999}'")
@@ -81,7 +82,7 @@ async def _until(store: PostgresStore, sql: str, expected: int, timeout: float =
 async def test_sigkill_of_a_worker_mid_action_retries_the_attempt(
     store: PostgresStore, database: str, worker_env: Path
 ) -> None:
-    async with running(store, runner_settings(database)) as runner, client_for(database):
+    async with running(store, runner_settings(database)) as runner, waymark.connect(database):
         instance_id = await flows.Recorded().run("k", 1, 1.0, _blocking=False)
         await _until(store, "SELECT count(*) FROM waymark_attempts WHERE status = 'running'", 1)
         await asyncio.sleep(0.3)  # the worker has it and sleeps
@@ -105,7 +106,7 @@ async def test_a_lease_the_runner_does_not_track_is_given_back(
 
 
 async def test_claims_follow_priority(store: PostgresStore, database: str) -> None:
-    async with client_for(database):
+    async with waymark.connect(database):
         ids = {
             priority: await flows.Single().run(priority, _blocking=False, _priority=priority)
             for priority in (0, 3, 1, 5, 2)
@@ -121,7 +122,7 @@ async def test_claims_follow_priority(store: PostgresStore, database: str) -> No
 async def test_finished_instances_are_collected_after_their_retention(
     store: PostgresStore, database: str
 ) -> None:
-    async with running(store, runner_settings(database)), client_for(database):
+    async with running(store, runner_settings(database)), waymark.connect(database):
         assert await flows.Single().run(1) == 1
     assert await store.pool.fetchval("SELECT count(*) FROM waymark_instances") == 1
     settings = runner_settings(

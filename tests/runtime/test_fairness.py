@@ -13,8 +13,9 @@ import asyncio
 
 import pytest
 
+import waymark
 from tests.runtime import runtime_flows as flows
-from tests.runtime.support import client_for, runner_settings, running
+from tests.runtime.support import runner_settings, running
 from waymark_runtime.client import get_result
 from waymark_runtime.config import Settings
 from waymark_runtime.engine import ClaimedInstance
@@ -91,7 +92,7 @@ async def test_a_small_instance_is_not_queued_behind_a_huge_gather(
 ) -> None:
     count, seconds = 800, 0.05  # one worker, 8 at a time: the gather takes about 5 s
     settings = runner_settings(database, worker_count=1, concurrent_per_worker=8)
-    async with running(store, settings), client_for(database):
+    async with running(store, settings), waymark.connect(database):
         big = str(await flows.Naps().run(count, seconds, _blocking=False))
         while await store.pool.fetchval(_RECORDED, big) < count:  # every attempt is queued
             await asyncio.sleep(0.02)

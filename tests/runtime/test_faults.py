@@ -24,9 +24,9 @@ from typing import Any
 
 import pytest
 
+import waymark
 from tests.runtime import runtime_flows as flows
 from tests.runtime.support import (
-    client_for,
     create_database,
     start_embedded,
     start_workers_env,
@@ -107,12 +107,12 @@ async def committed_keys(database: str) -> set[str]:
 
 
 async def submit(database: str, runs: list[tuple[Any, tuple[Any, ...]]]) -> list[str]:
-    async with client_for(database):
+    async with waymark.connect(database):
         return [await cls().run(*args, _blocking=False) for cls, args in runs]
 
 
 async def results(database: str, ids: list[str], timeout: float) -> list[Any]:
-    async with client_for(database) as client:
+    async with waymark.connect(database) as client:
         return await asyncio.gather(*(client.get_result(i, timeout=timeout) for i in ids))
 
 
@@ -187,7 +187,7 @@ async def test_sigterm_lets_running_attempts_finish(database: str, tmp_path: Pat
         runner.process.send_signal(signal.SIGTERM)
         assert runner.process.wait(20) == 0
     assert executions(record) == {"slow/0": 1}
-    async with client_for(database) as client:
+    async with waymark.connect(database) as client:
         assert await client.get_result(instance_id, timeout=1) == ["slow/0"]
 
 

@@ -19,10 +19,10 @@ from typing import Any
 
 import pytest
 
+import waymark
 from tests.runtime import flow_flows as flows
 from tests.runtime.runtime_flows import RECORD_ENV
 from tests.runtime.support import (
-    client_for,
     runner_settings,
     running,
     start_workers_env,
@@ -240,7 +240,7 @@ async def _two_runners_ran(database: str, tmp_path: Path, work: Any) -> Any:
     with start_workers_process(_env(database), logs[0]), \
          start_workers_process(_env(database), logs[1]):  # fmt: skip
         await _ready(*logs)
-        async with client_for(database) as client:
+        async with waymark.connect(database) as client:
             return await asyncio.wait_for(work(client), 120)
 
 
@@ -325,7 +325,7 @@ async def test_waiting_attempts_hold_no_worker_slot(
     """Three worker slots, two of them taken by the limited action: the unlimited attempt
     starts at once although four limited ones wait behind it."""
     settings = runner_settings(database, user_modules=(MODULE,), concurrent_per_worker=3)
-    async with running(store, settings), client_for(database):
+    async with running(store, settings), waymark.connect(database):
         results = await asyncio.wait_for(flows.Mixed().run(6, 0.5), 60)
     assert results == [*(f"m{i}" for i in range(6)), "free"]
     found = spans(worker_env)
@@ -338,7 +338,7 @@ async def test_a_crashed_runner_frees_its_slots_after_its_lease(
     database: str, tmp_path: Path, record: Path
 ) -> None:
     first, second = tmp_path / "runner-1.log", tmp_path / "runner-2.log"
-    async with client_for(database) as client:
+    async with waymark.connect(database) as client:
         with start_workers_process(_env(database), first) as doomed:
             await _ready(first)
             ids = [await flows.OneNarrow().run(f"c{i}", 2.0, _blocking=False) for i in range(3)]

@@ -11,7 +11,7 @@ from typing import Any
 
 import waymark
 from tests.runtime import signal_flows as flows
-from tests.runtime.support import client_for, runner_settings, running
+from tests.runtime.support import runner_settings, running
 from waymark_runtime.local import LocalRuntime
 from waymark_runtime.store.postgres import PostgresStore
 
@@ -36,7 +36,7 @@ async def test_gathered_helpers_resume_after_a_runner_restart(
     store: PostgresStore, database: str, worker_env: Path
 ) -> None:
     settings = runner_settings(database, user_modules=(MODULE,))
-    async with client_for(database):
+    async with waymark.connect(database):
         async with running(store, settings):
             instance_id = await flows.GatheredWaits().run(_blocking=False)
             await until_waiting(instance_id, ["a", "b"])

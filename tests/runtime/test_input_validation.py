@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+import waymark
 from tests.cli.cli_support import run_waymark
 from tests.runtime import input_flows as flows
-from tests.runtime.support import client_for
 from waymark.testing import LocalRuntime
 from waymark_runtime.inputs import InvalidInputError
 from waymark_runtime.schedules import InvalidScheduleError, Schedules
@@ -41,7 +41,7 @@ async def instance_count(store: PostgresStore) -> int:
 async def test_the_client_refuses_bad_inputs_and_writes_nothing(
     store: PostgresStore, database: str, workflow: type, inputs: dict[str, object], message: str
 ) -> None:
-    async with client_for(database):
+    async with waymark.connect(database):
         with pytest.raises(InvalidInputError, match=message):
             await workflow().run(**inputs, _blocking=False)
     assert await instance_count(store) == 0

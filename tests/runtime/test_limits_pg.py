@@ -9,9 +9,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+import waymark
 from tests.limit_flows import AnyOfGenerator, ListComprehension, Power, Repeat
 from tests.runtime import runtime_flows as flows
-from tests.runtime.support import client_for, start_workers_env, start_workers_process
+from tests.runtime.support import start_workers_env, start_workers_process
 from waymark import Workflow
 from waymark_runtime.interpreter import LimitExceeded
 
@@ -46,7 +47,7 @@ async def test_poison_programs_fail_alone_and_canaries_finish_on_time(
     env = start_workers_env(database, WAYMARK_LOCK_TTL_MS="6000", WAYMARK_LOCK_HEARTBEAT_MS="1000")
     with start_workers_process(env, log):
         await _wait_ready(log, 30)
-        async with client_for(database) as client:
+        async with waymark.connect(database) as client:
             poisons = [await cls().run(n, _blocking=False) for cls, n, _ in POISONS for _ in (1, 2)]
             canaries = [await flows.Sequence().run(4, _blocking=False) for _ in range(6)]
             waits = [_timed(client.get_result(i, timeout=60)) for i in poisons + canaries]

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+import waymark
 from tests.runtime import observe_flows as flows
-from tests.runtime.support import client_for, start_workers_env, start_workers_process
+from tests.runtime.support import start_workers_env, start_workers_process
 from waymark_runtime.config import ConfigError, Settings
 from waymark_runtime.local import LocalRuntime
 from waymark_runtime.logs import ContextFilter, JsonFormatter, TextFormatter
@@ -73,9 +74,9 @@ def test_log_format_is_text_or_json() -> None:
 
 
 async def _run_exploding(database: str) -> str:
-    async with client_for(database):
+    async with waymark.connect(database):
         instance_id = await flows.Exploding().run("pg", _blocking=False)
-        async with client_for(database) as client:
+        async with waymark.connect(database) as client:
             with pytest.raises(ValueError, match="exploded: pg"):
                 await client.get_result(instance_id, timeout=30)
     return str(instance_id)

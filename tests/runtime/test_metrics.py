@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+import waymark
 from tests.runtime import observe_flows, runtime_flows
-from tests.runtime.support import client_for, start_workers_env, start_workers_process
+from tests.runtime.support import start_workers_env, start_workers_process
 from waymark_runtime.config import ConfigError, Settings
 
 pytestmark = pytest.mark.usefixtures("worker_env")
@@ -61,7 +62,7 @@ async def test_start_workers_serves_metrics(database: str, tmp_path: Path) -> No
     env = start_workers_env(database, WAYMARK_USER_MODULE=modules,
                             WAYMARK_METRICS_ADDR=f"127.0.0.1:{port}")  # fmt: skip
     with start_workers_process(env, tmp_path / "start-workers.log"):
-        async with client_for(database) as client:
+        async with waymark.connect(database) as client:
             assert [await runtime_flows.Single().run(n) for n in range(3)] == [0, 1, 2]
             exploding = await observe_flows.Exploding().run("m", _blocking=False)
             with pytest.raises(ValueError):

@@ -18,9 +18,10 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+import waymark
 from tests.runtime import netns
 from tests.runtime.multihost_flows import TwoPlaces
-from tests.runtime.support import START_WORKERS, client_for, start_workers_env, with_database
+from tests.runtime.support import START_WORKERS, start_workers_env, with_database
 from waymark_runtime.store.pg_migrate import migrate
 
 pytestmark = pytest.mark.fault
@@ -98,7 +99,7 @@ async def test_instances_spread_over_hosts_and_survive_one_host_dying(
 
         await _until("every host's runner is ready", ready)
         count = HOSTS * HELD_PER_HOST  # every host holds as many as it may
-        async with client_for(local):
+        async with waymark.connect(local):
             gate = tmp_path / "gate"
             ids = [str(await TwoPlaces().run(str(gate), _blocking=False)) for _ in range(count)]
             connection = await asyncpg.connect(local)

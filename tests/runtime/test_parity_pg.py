@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
+import waymark
 from tests.parity.cases import CASES, ParityCase
 from tests.parity.harness import oracle_outcome, shape
 from tests.runtime.parity_reset import ResetCase
-from tests.runtime.support import client_for, start_workers_env, start_workers_process
+from tests.runtime.support import start_workers_env, start_workers_process
 
 # Real time on PostgreSQL: durable sleeps of an hour or a day are left to the virtual clock of
 # the in-memory parity suite.
@@ -39,7 +40,7 @@ def workers(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 async def test_parity_on_postgres(workers: str, case: ParityCase, index: int) -> None:
     inputs = case.all_inputs()[index]
     expected = await oracle_outcome(case, inputs)
-    async with client_for(workers) as client:
+    async with waymark.connect(workers) as client:
         await client.get_result(await ResetCase().run(case.module_name, _blocking=False), 60)
         actual = await _outcome(case.workflow_class()().run(**inputs))
     assert actual == expected

@@ -15,8 +15,9 @@ from typing import Any
 
 import pytest
 
+import waymark
 from tests.runtime import payload_flows as flows
-from tests.runtime.support import FLOWS, ROOT, client_for, runner_settings, running
+from tests.runtime.support import FLOWS, ROOT, runner_settings, running
 from waymark import ValueNotSerializable
 from waymark.testing import LocalRuntime
 from waymark_runtime.client import exception_of
@@ -55,7 +56,7 @@ async def _on_local(workflow: Any, **inputs: Any) -> Any:
 
 async def _on_postgres(store: PostgresStore, database: str, workflow: Any, **inputs: Any) -> Any:
     settings = runner_settings(database, user_modules=MODULES)
-    async with running(store, settings), client_for(database):
+    async with running(store, settings), waymark.connect(database):
         return await workflow.run(**inputs)
 
 
@@ -122,7 +123,7 @@ async def test_a_reply_the_database_would_refuse_fails_its_attempt(
     """A worker's reply is checked before the group commit that would record it: a value
     that PostgreSQL refuses (a raw NUL) fails that attempt, not the commit or the instance."""
     settings = runner_settings(database, user_modules=MODULES)
-    async with running(store, settings) as runner, client_for(database) as client:
+    async with running(store, settings) as runner, waymark.connect(database) as client:
         instance_id = await flows.CatchUnstorable().run(5.0, _blocking=False)
         key = await _running_attempt(runner, instance_id)
         runner._on_reply(key, True, "a\x00b")  # as a faulty worker would answer

@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+import waymark
 from tests.runtime import observe_flows as flows
-from tests.runtime.support import client_for, runner_settings, running
+from tests.runtime.support import runner_settings, running
 from waymark_runtime.admin import Admin, InstanceDetail
 from waymark_runtime.local import LocalRuntime
 from waymark_runtime.store.postgres import PostgresStore
@@ -42,7 +43,7 @@ async def runtime(
             yield run_local, local.admin().show
         return
     settings = runner_settings(database, user_modules=("tests.runtime.observe_flows",))
-    async with running(store, settings), client_for(database) as client:
+    async with running(store, settings), waymark.connect(database) as client:
 
         async def run_pg(workflow: Any, value: Any) -> tuple[str, Any, Any]:
             instance_id = await workflow().run(value, _blocking=False)

@@ -7,8 +7,8 @@ import dataclasses
 
 import pytest
 
+import waymark
 from tests.runtime import runtime_flows as flows
-from tests.runtime.support import client_for
 from waymark import InvalidOptionError
 from waymark_runtime.local import LocalRuntime
 from waymark_runtime.options import StartOptions
@@ -40,7 +40,7 @@ async def instance_count(store: PostgresStore) -> int:
 async def test_bad_run_options_write_nothing(
     store: PostgresStore, database: str, options: dict[str, object], message: str
 ) -> None:
-    async with client_for(database):
+    async with waymark.connect(database):
         with pytest.raises(InvalidOptionError, match=message):
             await flows.Single().run(1, **options)  # type: ignore[arg-type]
     assert await instance_count(store) == 0
@@ -61,7 +61,7 @@ async def test_a_nul_in_the_workflow_name_writes_nothing(
     definition = flows.Single.__waymark_definition__
     assert isinstance(definition, WorkflowDefinition)
     renamed = dataclasses.replace(definition, name="Sin\x00gle")
-    async with client_for(database) as client:
+    async with waymark.connect(database) as client:
         with pytest.raises(InvalidOptionError, match="workflow name must not contain a NUL"):
             await client.run_workflow(renamed, {"value": 1}, StartOptions(blocking=False))
     assert await instance_count(store) == 0

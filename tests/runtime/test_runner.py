@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+import waymark
 from tests.runtime import runtime_flows as flows
-from tests.runtime.support import client_for, runner_settings, running
+from tests.runtime.support import runner_settings, running
 from waymark_runtime.actions import ActionTimeout
 from waymark_runtime.client import PostgresClient
 from waymark_runtime.config import Settings
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.usefixtures("worker_env")
 
 
 async def test_runs_sequential_gather_and_single(store: PostgresStore, database: str) -> None:
-    async with running(store, runner_settings(database)), client_for(database):
+    async with running(store, runner_settings(database)), waymark.connect(database):
         assert await flows.Single().run(7) == 7
         assert await flows.Sequence().run(20) == sum(range(20))
         assert await flows.Fanout().run(50) == list(range(50))
@@ -29,7 +30,7 @@ async def test_runs_sequential_gather_and_single(store: PostgresStore, database:
 async def test_exceptions_keep_their_type_and_can_be_caught(
     store: PostgresStore, database: str
 ) -> None:
-    async with running(store, runner_settings(database)), client_for(database):
+    async with running(store, runner_settings(database)), waymark.connect(database):
         with pytest.raises(flows.Declined, match="no thanks"):
             await flows.Declining().run("no thanks")
         assert await flows.CatchDeclined().run("nope") == "caught nope"
@@ -37,7 +38,7 @@ async def test_exceptions_keep_their_type_and_can_be_caught(
 
 
 async def test_attempt_rows_record_every_try(store: PostgresStore, database: str) -> None:
-    async with running(store, runner_settings(database)), client_for(database):
+    async with running(store, runner_settings(database)), waymark.connect(database):
         assert await flows.Retrying().run("again") == "gave up"
     rows = await store.pool.fetch(
         "SELECT attempt, status, consumed FROM waymark_attempts ORDER BY attempt"
@@ -51,13 +52,13 @@ async def test_attempt_rows_record_every_try(store: PostgresStore, database: str
 
 async def test_many_instances_at_once(store: PostgresStore, database: str) -> None:
     settings = runner_settings(database, worker_count=2)
-    async with running(store, settings), client_for(database):
+    async with running(store, settings), waymark.connect(database):
         results = await asyncio.gather(*(flows.Sequence().run(3) for _ in range(40)))
     assert results == [3] * 40
 
 
 async def test_non_blocking_run_then_result_and_status(store: PostgresStore, database: str) -> None:
-    async with client_for(database) as client:
+    async with waymark.connect(database) as client:
         instance_id = await flows.Single().run(5, _blocking=False)
         status = await client.get_status(instance_id)
         assert status is not None and status.status == "queued"
@@ -70,14 +71,14 @@ async def test_non_blocking_run_then_result_and_status(store: PostgresStore, dat
 
 
 async def test_get_result_times_out_while_nothing_runs(database: str, store: PostgresStore) -> None:
-    async with client_for(database) as client:
+    async with waymark.connect(database) as client:
         instance_id = await flows.Single().run(5, _blocking=False)
         with pytest.raises(TimeoutError):
             await client.get_result(instance_id, timeout=0.2)
 
 
 async def test_durable_sleep(store: PostgresStore, database: str) -> None:
-    async with running(store, runner_settings(database)), client_for(database):
+    async with running(store, runner_settings(database)), waymark.connect(database):
         assert await flows.SleepThenAdd().run(0.3) == 2
     [timer] = await store.pool.fetch("SELECT site, iteration, finished_at FROM waymark_timers")
     assert timer["finished_at"] is not None  # over, and kept for inspection
@@ -88,7 +89,7 @@ async def test_worker_recycling_loses_nothing(store: PostgresStore, database: st
     settings = runner_settings(
         database, worker_count=2, max_action_lifecycle=3, concurrent_per_worker=2
     )
-    async with running(store, settings), client_for(database):
+    async with running(store, settings), waymark.connect(database):
         pids = await flows.Pids().run(7)
         assert await flows.Fanout().run(8) == list(range(8))
     assert len(set(pids)) >= 3  # a process serves at most 3 actions
@@ -98,7 +99,7 @@ async def test_killed_worker_attempt_is_retried(
     store: PostgresStore, database: str, tmp_path: Path
 ) -> None:
     marker = tmp_path / "crashed-once"
-    async with running(store, runner_settings(database)), client_for(database):
+    async with running(store, runner_settings(database)), waymark.connect(database):
         assert await flows.Crashing().run(str(marker)) == "survived"
     assert marker.exists()
     lost = await store.pool.fetchval("SELECT lost_count FROM waymark_attempts")
@@ -108,7 +109,7 @@ async def test_killed_worker_attempt_is_retried(
 async def test_action_that_always_kills_its_worker_fails_only_its_instance(
     store: PostgresStore, database: str, worker_env: Path
 ) -> None:
-    async with running(store, runner_settings(database)), client_for(database):
+    async with running(store, runner_settings(database)), waymark.connect(database):
         crashing = asyncio.ensure_future(flows.Crashing().run(""))
         healthy = await asyncio.gather(*(flows.Sequence().run(4) for _ in range(5)))
         with pytest.raises(ActionTimeout, match="lost 3 times"):
@@ -122,7 +123,7 @@ async def test_a_worker_stuck_past_a_deadline_is_replaced(
     store: PostgresStore, database: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(pool, "_DEADLINE_GRACE", 0.2)
-    async with running(store, runner_settings(database)), client_for(database):
+    async with running(store, runner_settings(database)), waymark.connect(database):
         with pytest.raises(ActionTimeout, match="stopped responding"):
             await flows.Blocking().run(30.0)
         assert await flows.Single().run(4) == 4  # the pool has a healthy worker again
@@ -146,7 +147,7 @@ def test_a_client_used_from_many_event_loops_keeps_one_loops_connections(databas
 async def test_facade_get_result_and_get_status(store: PostgresStore, database: str) -> None:
     import waymark
 
-    async with client_for(database):
+    async with waymark.connect(database):
         instance_id = await flows.Single().run(7, _blocking=False)
         queued = await waymark.get_status(instance_id)
         assert queued is not None and queued.status == "queued"

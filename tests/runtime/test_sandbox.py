@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
+import waymark
 from tests.runtime import runtime_flows as flows
 from tests.runtime.hostile import Traps, outcome_of, spec, verdict
-from tests.runtime.support import client_for, runner_settings, running
+from tests.runtime.support import runner_settings, running
 from waymark_runtime.engine import NewInstance
 from waymark_runtime.errors import ProgramMismatch
 from waymark_runtime.local import LocalRuntime
@@ -38,7 +39,7 @@ async def test_hostile_instances_on_postgres_do_nothing(
 ) -> None:
     cases = traps.cases()
     ids = await store.create_instances([spec(case) for case in cases], time.time())
-    async with running(store, runner_settings(database)), client_for(database) as client:
+    async with running(store, runner_settings(database)), waymark.connect(database) as client:
         outcomes = [await outcome_of(client.get_result(i, timeout=20)) for i in ids]
     wrong = [verdict(case, outcome) for case, outcome in zip(cases, outcomes, strict=True)]
     assert [w for w in wrong if w] == []
@@ -86,7 +87,7 @@ async def test_a_pre_registered_forged_version_does_not_change_what_run_executes
 ) -> None:
     insert = "INSERT INTO waymark_workflow_versions (name, version, wrl) VALUES ($1, $2, $3)"
     await store.pool.execute(insert, SINGLE.name, SINGLE.version, OTHER)
-    async with running(store, runner_settings(database)), client_for(database):
+    async with running(store, runner_settings(database)), waymark.connect(database):
         assert await flows.Single().run(5) == 5  # not 6: the submitted program ran
     stored = await store.pool.fetchval("SELECT wrl FROM waymark_workflow_versions")
     assert stored == SINGLE.wrl
@@ -101,6 +102,6 @@ async def test_a_forged_version_that_slipped_in_fails_its_instances(
     )
     update = "UPDATE waymark_workflow_versions SET wrl = $1"
     await store.pool.execute(update, OTHER)
-    async with running(store, runner_settings(database)), client_for(database) as client:
+    async with running(store, runner_settings(database)), waymark.connect(database) as client:
         with pytest.raises(ProgramMismatch, match="does not hash to that version"):
             await client.get_result(instance, timeout=20)

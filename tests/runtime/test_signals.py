@@ -15,7 +15,7 @@ import pytest
 
 import waymark
 from tests.runtime import signal_flows as flows
-from tests.runtime.support import client_for, runner_settings, running
+from tests.runtime.support import runner_settings, running
 from waymark_runtime.errors import (
     InvalidSignalPayload,
     SignalError,
@@ -45,7 +45,7 @@ def backend(request: pytest.FixtureRequest) -> Backend:
     @contextlib.asynccontextmanager
     async def postgres() -> AsyncIterator[Any]:
         settings = runner_settings(database, user_modules=(MODULE,))
-        async with running(store, settings), client_for(database) as client:
+        async with running(store, settings), waymark.connect(database) as client:
             yield client
 
     return postgres
@@ -192,7 +192,7 @@ async def test_two_runners_consume_each_signal_exactly_once(
     async with (
         running(store, settings, owner="one"),
         running(store, settings, owner="two"),
-        client_for(database),
+        waymark.connect(database),
     ):
         ids = [await flows.Collect().run(3, _blocking=False) for _ in range(12)]
         for turn in range(3):
@@ -210,7 +210,7 @@ async def test_a_wait_survives_a_restart_of_the_runner(
     store: PostgresStore, database: str, worker_env: Path
 ) -> None:
     settings = runner_settings(database, user_modules=(MODULE,))
-    async with client_for(database):
+    async with waymark.connect(database):
         async with running(store, settings):
             instance_id = await flows.Collect().run(2, _blocking=False)
             await waymark.send_signal(instance_id, "item", 1)

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
+import waymark
 from tests.runtime import runtime_flows as flows
-from tests.runtime.support import client_for, runner_settings, running
+from tests.runtime.support import runner_settings, running
 from waymark_runtime.interpreter import STATE_VERSION
 from waymark_runtime.store.postgres import PostgresStore
 
@@ -47,7 +48,7 @@ async def test_a_state_stored_in_format_1_resumes_and_is_stored_again_in_the_cur
     store: PostgresStore, database: str
 ) -> None:
     settings = runner_settings(database, evict_sleep_threshold_ms=0)
-    async with running(store, settings), client_for(database) as client:
+    async with running(store, settings), waymark.connect(database) as client:
         sleeper = await flows.SleepThenAdd().run(2.0, _blocking=False)
         current = await _stored(store, sleeper)
         assert current["version"] == STATE_VERSION and current["wait"]["kind"] == "sleep"

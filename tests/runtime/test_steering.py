@@ -13,7 +13,7 @@ import pytest
 
 import waymark
 from tests.runtime import runtime_flows as flows
-from tests.runtime.support import client_for, runner_settings, running
+from tests.runtime.support import runner_settings, running
 from waymark_runtime.engine import NewInstance
 from waymark_runtime.errors import InstanceStateError, WorkflowCancelled, WorkflowTimeout
 from waymark_runtime.local import LocalRuntime
@@ -84,7 +84,7 @@ async def test_racing_starts_on_postgres_create_one_instance(
     store: PostgresStore, database: str, record: Path
 ) -> None:
     async def start(client_number: int) -> list[str]:
-        async with client_for(database):
+        async with waymark.connect(database):
             starts = [flows.Recorded().run("race", 1, 0.2, _blocking=False,
                                            _idempotency_key="order-42") for _ in range(10)]  # fmt: skip
             return list(await asyncio.gather(*starts))
@@ -93,7 +93,7 @@ async def test_racing_starts_on_postgres_create_one_instance(
     assert len(set(ids)) == 1
     count = await store.pool.fetchval("SELECT count(*) FROM waymark_instances")
     assert count == 1
-    async with running(store, runner_settings(database)), client_for(database):
+    async with running(store, runner_settings(database)), waymark.connect(database):
         joined = await flows.Recorded().run("race", 1, 0.2, _idempotency_key="order-42")
     assert joined == ["race/0"]
     assert executions(record) == ["race/0"]
@@ -102,7 +102,7 @@ async def test_racing_starts_on_postgres_create_one_instance(
 async def test_a_blocking_start_that_joins_a_failed_instance_raises_its_error(
     store: PostgresStore, database: str
 ) -> None:
-    async with running(store, runner_settings(database)), client_for(database):
+    async with running(store, runner_settings(database)), waymark.connect(database):
         with pytest.raises(flows.Declined, match="no"):
             await flows.Declining().run("no", _idempotency_key="d")
         with pytest.raises(flows.Declined, match="no"):
@@ -128,7 +128,7 @@ async def test_cancel_ends_a_sleeping_local_instance() -> None:
 async def test_cancel_on_postgres_drops_the_running_attempt_and_wakes_the_waiter(
     store: PostgresStore, database: str
 ) -> None:
-    async with running(store, runner_settings(database)), client_for(database):
+    async with running(store, runner_settings(database)), waymark.connect(database):
         instance_id = await flows.Slow().run(7, 30.0, _blocking=False)
         waiter = asyncio.ensure_future(waymark.get_result(instance_id))
         await _until_attempt_runs(store, instance_id)
@@ -158,7 +158,7 @@ async def test_a_deadline_on_postgres_ends_a_held_and_a_released_instance(
     # Sleeps of 30 s are longer than the eviction threshold: the instance is released while
     # it sleeps, and must be claimed again at its deadline.
     settings = runner_settings(database, evict_sleep_threshold_ms=500)
-    async with running(store, settings), client_for(database):
+    async with running(store, settings), waymark.connect(database):
         started = time.monotonic()
         released = await flows.SleepThenAdd().run(30.0, _blocking=False, _timeout=1.5)
         held = await flows.Slow().run(1, 30.0, _blocking=False, _timeout=1.0)

@@ -16,8 +16,9 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
+import waymark
 from tests.runtime import observe_flows as flows
-from tests.runtime.support import client_for, runner_settings, running
+from tests.runtime.support import runner_settings, running
 from waymark_runtime.local import LocalRuntime
 from waymark_runtime.store.postgres import PostgresStore
 
@@ -87,7 +88,7 @@ async def test_attempt_spans_in_worker_processes_join_the_callers_trace(
     monkeypatch.setenv(flows.SPANS_ENV, str(exported))
     settings = runner_settings(database, user_modules=("tests.runtime.observe_flows",))
     tracer = trace.get_tracer("test")
-    async with running(store, settings), client_for(database):
+    async with running(store, settings), waymark.connect(database):
         with tracer.start_as_current_span("request") as request:
             assert await flows.Traced().run("crate") == "CRATE"
     [run] = _by_name(list(spans.get_finished_spans()))["waymark.run Traced"]

@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
+import waymark
 from tests.runtime import log_flows as flows
-from tests.runtime.support import client_for, runner_settings, running
+from tests.runtime.support import runner_settings, running
 from tests.runtime.test_one_runner import EXECUTIONS, counted, first_execution, start
 from waymark import Workflow, workflow
 from waymark_runtime.admin import Admin, LogRecord
@@ -74,9 +75,9 @@ async def test_postgres_runner_records_each_line_and_emits_it_once(
     caplog: pytest.LogCaptureFixture, store: PostgresStore, database: str
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="waymark.workflow")
-    async with running(store, runner_settings(database)), client_for(database):
+    async with running(store, runner_settings(database)), waymark.connect(database):
         instance_id = await flows.Charged().run("o1", 150, _blocking=False)
-        async with client_for(database) as client:
+        async with waymark.connect(database) as client:
             assert await client.get_result(instance_id, timeout=30) == 150
     detail = await Admin(store).show(instance_id)
     assert _lines(detail.logs) == EXPECTED

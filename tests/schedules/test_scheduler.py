@@ -9,8 +9,9 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
+import waymark
 from tests.runtime import runtime_flows as flows
-from tests.runtime.support import client_for, runner_settings, running
+from tests.runtime.support import runner_settings, running
 from tests.schedules.support import PinnedClock, finish, instances, schedule_row, utc
 from waymark_runtime.engine import NewInstance
 from waymark_runtime.schedules import Schedules
@@ -275,7 +276,7 @@ async def test_the_loop_fires_due_schedules_and_the_runner_completes_them(
     )
     clock.set(T0 + 600)
     stop = asyncio.Event()
-    async with running(store, settings, clock), client_for(database) as client:
+    async with running(store, settings, clock), waymark.connect(database) as client:
         loop = asyncio.create_task(run_scheduler(store, settings, stop))
         [instance] = await _eventually(lambda: instances(store))
         assert await client.get_result(instance["id"], timeout=15) == 7

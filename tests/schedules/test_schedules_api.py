@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+import waymark
 from tests.runtime import runtime_flows as flows
-from tests.runtime.support import client_for
 from tests.schedules.support import PinnedClock, schedule_row, utc
 from waymark import (
     Workflow,
@@ -147,7 +147,7 @@ async def test_operations_on_a_missing_schedule_say_which(schedules: Schedules) 
 async def test_the_public_functions_use_the_current_postgres_backend(
     database: str, store: PostgresStore, clock: PinnedClock
 ) -> None:
-    async with client_for(database):
+    async with waymark.connect(database):
         schedule_id = await schedule_workflow(
             flows.Single, schedule_name="tick", schedule=timedelta(minutes=5), inputs={"value": 1}
         )

@@ -23,7 +23,7 @@ import asyncpg
 from waymark_runtime import metrics
 from waymark_runtime.config import ConfigError, Settings, ignored_variables, variable_names
 from waymark_runtime.embedded import database_url
-from waymark_runtime.errors import WaymarkError
+from waymark_runtime.errors import DatabaseUnreachable, WaymarkError
 from waymark_runtime.logs import configure_logging
 from waymark_runtime.runner import Runner
 from waymark_runtime.schedules.scheduler import run_scheduler
@@ -64,10 +64,6 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as error:
         traceback.print_exc()
         _exit(EXIT_SOFTWARE, f"error: internal error ({error}); this is a bug in waymark")
-
-
-class DatabaseUnreachable(WaymarkError):
-    """cannot reach the database"""
 
 
 class MetricsUnavailable(WaymarkError):

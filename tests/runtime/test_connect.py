@@ -1,0 +1,78 @@
+"""`waymark.connect(dsn)`: a PostgreSQL client made current for a block and closed after it.
+
+Inside the block `run()`, `get_status` and `admin()` use that database; on leaving, the client's
+connections are closed and the context has no backend again. A malformed URL or a database
+that cannot be reached fails on entry, with an error that says which, and never the password.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import waymark
+from tests.runtime import runtime_flows as flows
+from tests.runtime.support import runner_settings, running, with_database
+from waymark_runtime.store.postgres import PostgresStore
+from waymark_runtime.workflows import current_backend_or_none
+
+
+async def test_the_client_is_current_in_the_block_and_closed_after_it(
+    store: PostgresStore, database: str
+) -> None:
+    async with running(store, runner_settings(database)), waymark.connect(database) as client:
+        assert current_backend_or_none() is client
+        assert await flows.Single().run(4) == await flows.Single().run_inline(4)
+        instance_id = await flows.Single().run(5, _blocking=False)
+        assert await waymark.get_result(instance_id, timeout=30) == await client.get_result(
+            instance_id
+        )
+        status = await waymark.get_status(instance_id)
+        assert status is not None and status.status == "completed"
+        assert (await (await waymark.admin()).show(instance_id)).summary.id == instance_id
+        pool = (await client.store()).pool
+    assert current_backend_or_none() is None
+    assert pool.is_closing()
+
+
+async def test_the_block_ends_the_same_way_when_it_raises(database: str) -> None:
+    with pytest.raises(KeyError):
+        async with waymark.connect(database) as client:
+            pool = (await client.store()).pool
+            raise KeyError("out")
+    assert current_backend_or_none() is None and pool.is_closing()
+
+
+@pytest.mark.parametrize(
+    ("dsn", "message"),
+    [
+        ("", "starts with postgresql:// or postgres://$"),
+        ("  ", "starts with postgresql:// or postgres://$"),
+        ("db.internal:5432/app", "starts with postgresql:// or postgres://$"),
+        ("mysql://app:s3cret@db.internal/app", "postgres://, got mysql://$"),
+        ("app:s3cret://db.internal/app", "starts with postgresql:// or postgres://$"),
+        ("postgresql://app:s3cret@127.0.0.1:port/app", "malformed database URL: .*'port'"),
+        (5432, "a database URL is a str, got int"),
+    ],
+)
+async def test_a_malformed_url_is_refused_on_entry(dsn: Any, message: str) -> None:
+    with pytest.raises(waymark.InvalidDatabaseUrl, match=message) as refused:
+        async with waymark.connect(dsn):
+            raise AssertionError("the block must not run")
+    assert isinstance(refused.value, ValueError) and "s3cret" not in str(refused.value)
+    assert current_backend_or_none() is None
+
+
+async def test_a_server_that_is_not_there_is_unreachable() -> None:
+    with pytest.raises(waymark.DatabaseUnreachable, match=r"^cannot reach the database: "):
+        async with waymark.connect("postgresql://app:s3cret@127.0.0.1:1/app"):
+            raise AssertionError("the block must not run")
+    assert current_backend_or_none() is None
+
+
+async def test_a_database_that_does_not_exist_is_unreachable(pg_server: str) -> None:
+    missing = with_database(pg_server, "waymark_no_such_database")
+    with pytest.raises(waymark.DatabaseUnreachable, match="waymark_no_such_database"):
+        async with waymark.connect(missing):
+            raise AssertionError("the block must not run")

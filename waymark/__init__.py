@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from waymark._workflow import workflow
 from waymark_runtime.actions import ActionTimeout, BackoffPolicy, RetryPolicy, action
 from waymark_runtime.errors import (
+    ChildWorkflowError,
     CompileError,
     DatabaseUnreachable,
     InvalidDatabaseUrl,
@@ -65,6 +66,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "ActionTimeout",
     "BackoffPolicy",
+    "ChildWorkflowError",
     "CompileError",
     "Concurrency",
     "DatabaseUnreachable",

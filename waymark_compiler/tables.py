@@ -58,6 +58,8 @@ KNOWN: dict[str, Known] = {
 KNOWN_EXCEPTIONS: dict[str, str] = {
     "waymark.ActionTimeout": "waymark_runtime.actions:ActionTimeout",
     "waymark_runtime.actions.ActionTimeout": "waymark_runtime.actions:ActionTimeout",
+    "waymark.ChildWorkflowError": "waymark_runtime.errors:ChildWorkflowError",
+    "waymark_runtime.errors.ChildWorkflowError": "waymark_runtime.errors:ChildWorkflowError",
     "waymark.CompileError": "waymark_runtime.errors:CompileError",
     "waymark.WorkflowFailed": "waymark_runtime.errors:WorkflowFailed",
     "waymark.WaymarkError": "waymark_runtime.errors:WaymarkError",

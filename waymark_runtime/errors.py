@@ -70,7 +70,8 @@ class WorkflowTimeout(WaymarkError):
 
 class ChildWorkflowError(WaymarkError):
     """a child workflow cannot start: a limit of WAYMARK_MAX_CHILD_DEPTH or WAYMARK_MAX_CHILDREN
-    is reached (raised where the parent awaits the child)"""
+    is reached, or its workflow has no registered version (raised where the parent awaits the
+    child)"""
 
 
 class DatabaseUnreachable(WaymarkError):

@@ -251,6 +251,10 @@ class RunnerRules:
     max_children: int = 10_000
     gated: Callable[[str], bool] = field(default=lambda action: False)
     """Whether an action has limits: its attempts then start through the gate."""
+    registered: Callable[[str], bool] = field(default=lambda workflow: True)
+    """Whether a workflow has a registered version, for those an instance's pins do not name
+    (the runner looks up the unknown ones of a step first: `unknown_children`); a child call
+    of one that has none is refused."""
 
 
 def prepare(held: Held, step: StepCommit | None, rules: RunnerRules) -> Change:
@@ -355,7 +359,7 @@ def _plan_effects(held: Held, step: StepCommit, change: Change, rules: RunnerRul
 def _start_child(held: Held, planned: PlannedChild, change: Change, rules: RunnerRules) -> None:
     """A child call: start the child (its id derives from the parent's and the node, so a
     replayed commit starts no second child) and record the parent's side of the call."""
-    refusal = _child_refusal(held, rules)
+    refusal = _child_refusal(held, planned.workflow, rules)
     held.started += 1
     node, batch = planned.node, change.batch
     if refusal is not None:
@@ -374,7 +378,13 @@ def _start_child(held: Held, planned: PlannedChild, change: Change, rules: Runne
     change.resolved.append(ActionFinished(node=node, attempt=1, ok=True, value=child))
 
 
-def _child_refusal(held: Held, rules: RunnerRules) -> ChildWorkflowError | None:
+def _child_refusal(held: Held, workflow: str, rules: RunnerRules) -> ChildWorkflowError | None:
+    if workflow not in held.claimed.family.pins and not rules.registered(workflow):
+        return ChildWorkflowError(
+            f"workflow {workflow!r} has no registered version to start as a child: its "
+            "version is registered when a client runs it, or runs a workflow whose module "
+            "imports it"
+        )
     depth = held.claimed.family.depth + 1
     if depth > rules.max_child_depth:
         return ChildWorkflowError(
@@ -387,6 +397,17 @@ def _child_refusal(held: Held, rules: RunnerRules) -> ChildWorkflowError | None:
             "child workflows"
         )
     return None
+
+
+def unknown_children(held: Held, step: StepCommit | None, rules: RunnerRules) -> set[str]:
+    """The workflows `step` starts as children that neither the instance's pins nor
+    `rules.registered` say have a registered version: `prepare` refuses those calls, so the
+    runner looks them up first."""
+    if step is None or not step.plan.children:
+        return set()
+    pins, registered = held.claimed.family.pins, rules.registered
+    return {c.workflow for c in step.plan.children
+            if c.workflow not in pins and not registered(c.workflow)}  # fmt: skip
 
 
 def _attempt_of(planned: PlannedAction) -> Attempt:

@@ -39,7 +39,15 @@ from waymark_runtime.engine import (
 )
 from waymark_runtime.errors import WorkflowTimeout
 from waymark_runtime.gate import Gate
-from waymark_runtime.held import Attempt, Change, Held, RunnerRules, hold, prepare
+from waymark_runtime.held import (
+    Attempt,
+    Change,
+    Held,
+    RunnerRules,
+    hold,
+    prepare,
+    unknown_children,
+)
 from waymark_runtime.interpreter import StepContext
 from waymark_runtime.logs import AttemptContext
 from waymark_runtime.store import postgres
@@ -113,6 +121,7 @@ class Runner:
         self.activity = asyncio.Event()
         self.stopping = False
         self.programs = ProgramCache(_parse_wrl)
+        self.registered: set[str] = set()  # workflows found with a version (none is deleted)
         # The interpreter's limits and type resolver; steps run one at a time on this loop.
         self.step_context = StepContext(limits=limits_of(settings), types=types)
         self.rng = rng or random.Random()
@@ -354,7 +363,8 @@ class Runner:
         rules = RunnerRules(now=self.clock(),
                             evict_after=self.settings.evict_sleep_threshold_ms / 1000,
                             stopping=self.stopping, max_child_depth=self.settings.max_child_depth,
-                            max_children=self.settings.max_children, gated=gate.gated)  # fmt: skip
+                            max_children=self.settings.max_children, gated=gate.gated,
+                            registered=self.registered.__contains__)  # fmt: skip
         changes = []
         since = time.monotonic()
         self.stepping = True
@@ -362,7 +372,9 @@ class Runner:
             for instance_id in ids:
                 held = self.held.get(instance_id)
                 if held is not None and self._wants_commit(held, rules):
-                    changes.append(self._change_of(held, rules))
+                    change = await self._change_of(held, rules)
+                    if change is not None:
+                        changes.append(change)
                 if time.monotonic() - since > _SLICE:
                     await asyncio.sleep(0)
                     since = time.monotonic()
@@ -374,16 +386,20 @@ class Runner:
     def _wants_commit(held: Held, rules: RunnerRules) -> bool:
         return held.needs_commit() or (rules.stopping and not held.running)
 
-    def _change_of(self, held: Held, rules: RunnerRules) -> Change:
+    async def _change_of(self, held: Held, rules: RunnerRules) -> Change | None:
+        """The instance's change; None when it was let go while its child workflows were
+        looked up."""
         try:
-            if held.broken is not None:
-                raise held.broken
-            step: StepCommit | None = None
-            if held.needs_step():
-                state = held.state if held.state is not None else held.claimed.state
-                claimed = dataclasses.replace(held.claimed, state=state, events=held.events)
-                step = step_instance(claimed, self.programs, rules.now, self.rng,
-                                     self.step_context)  # fmt: skip
+            step, looked_up = self._step(held, rules), set[str]()
+            while unknown := unknown_children(held, step, rules) - looked_up:
+                # Found once, a name is known for good. Then step again, with what arrived
+                # meanwhile, so that a step and its commit rows are made together.
+                looked_up |= unknown
+                lookup = functools.partial(self.store.registered_workflows, unknown)
+                self.registered.update(await self._retrying("workflow lookup", lookup))
+                if self.held.get(held.id) is not held:
+                    return None
+                step = self._step(held, rules)
             if held.failed:
                 report.attempt_failures(held, step)
             if step is not None and (recording := metrics.current()) is not None:
@@ -396,6 +412,17 @@ class Runner:
         except Exception as error:  # a value that will not store fails its instance only
             report.instance_failure(held, error_json(error))
             return _failure(held, error)
+
+    def _step(self, held: Held, rules: RunnerRules) -> StepCommit | None:
+        """Step the instance's events; `held` is left as it was (`_change_of` may step again
+        and keep only the last step)."""
+        if held.broken is not None:
+            raise held.broken
+        if not held.needs_step():
+            return None
+        state = held.state if held.state is not None else held.claimed.state
+        claimed = dataclasses.replace(held.claimed, state=state, events=held.events)
+        return step_instance(claimed, self.programs, rules.now, self.rng, self.step_context)
 
     async def _commit(self, changes: list[Change]) -> None:
         batch = CommitBatch()

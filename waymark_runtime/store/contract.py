@@ -11,7 +11,7 @@ holds both stores to it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -75,6 +75,10 @@ class RunnerStore(Protocol):
     ) -> InstanceOutcome: ...
 
     async def status(self, instance_id: str) -> dict[str, Any] | None: ...
+
+    async def registered_workflows(self, names: Collection[str]) -> set[str]:
+        """Those of `names` that have a registered version (a child call of another is
+        refused: `held.unknown_children`)."""
 
     async def cancel(
         self, instance_id: str, error: Any, now: float, status: str = "cancelled"

@@ -15,7 +15,7 @@ import heapq
 import itertools
 import json
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -483,6 +483,9 @@ class MemoryStore:
 
     async def logs_of(self, instance_id: str, limit: int = 1000) -> list[Row]:
         return memory_inspect.log_rows(self.instances[instance_id], limit)
+
+    async def registered_workflows(self, names: Collection[str]) -> set[str]:
+        return {name for name, _ in self.versions if name in names}
 
     async def latest_version(self, workflow: str) -> tuple[str, str] | None:
         """The version of `workflow` registered last (a version keeps the place of its first

@@ -15,7 +15,7 @@ import hashlib
 import json
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 import asyncpg
@@ -208,6 +208,10 @@ class PostgresStore(FlowQueries):
         found = dict(row)
         found["id"] = str(found["id"])
         return found
+
+    async def registered_workflows(self, names: Collection[str]) -> set[str]:
+        rows = await self.pool.fetch(self._sql["registered_workflows"], list(names))
+        return {row["name"] for row in rows}
 
     async def wait_outcome(self, instance_id: str, timeout: float | None = None) -> InstanceOutcome:
         """Wait on `waymark_done` notifications (registered before the first look)."""

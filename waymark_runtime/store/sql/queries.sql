@@ -436,6 +436,10 @@ ORDER BY seq;
 -- The .wrl text of workflow $1 at version $2.
 SELECT wrl FROM waymark_workflow_versions WHERE name = $1 AND version = $2;
 
+-- name: registered_workflows
+-- Which of the workflow names $1 have a registered version.
+SELECT DISTINCT name FROM waymark_workflow_versions WHERE name = ANY($1::text[]);
+
 -- name: latest_version
 -- The most recently registered version of workflow $1, with its .wrl text.
 SELECT version, wrl FROM waymark_workflow_versions

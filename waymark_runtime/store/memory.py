@@ -5,7 +5,10 @@ rows as the PostgreSQL schema (instances with leases and epochs, attempts, sleep
 versions) and applies the same `CommitBatch` documents with the semantics of `queries.sql`,
 after a JSON round trip, so a value that PostgreSQL would refuse is refused here too. It also
 answers inspection (`InspectionStore`, in `memory_inspect`), so the admin API runs on it.
-Durability is PostgreSQL's job and is tested there; this module never interprets a program.
+This module keeps the rows (`memory_rows`) and the claim queue, and creates, claims, leases and
+wakes instances; a commit is applied by `memory_commit`, child workflows, signals and flow
+control by their `memory_*` modules. Durability is PostgreSQL's job and is tested there; the
+store never interprets a program.
 """
 
 from __future__ import annotations
@@ -16,12 +19,17 @@ import itertools
 import json
 import uuid
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 from waymark_runtime.engine import InstanceOutcome, NewInstance, check_programs
 from waymark_runtime.flow import Grants, SlotRequest
-from waymark_runtime.store import memory_children, memory_flow, memory_inspect, memory_signals
+from waymark_runtime.store import (
+    memory_children,
+    memory_commit,
+    memory_flow,
+    memory_inspect,
+    memory_signals,
+)
 from waymark_runtime.store.contract import (
     InstanceQuery,
     QueueStats,
@@ -29,106 +37,10 @@ from waymark_runtime.store.contract import (
     cascade_error,
     lost_attempt_error,
 )
+from waymark_runtime.store.memory_rows import AttemptRow, Instance, Queued, Row
 from waymark_runtime.store.memory_runners import RunnerRegistry
 from waymark_runtime.store.pg_batch import CommitBatch, dumps
-from waymark_runtime.store.pg_rows import FINISHED, Claim, claim_of, outcome_of
-
-Row = dict[str, Any]
-
-
-@dataclass(slots=True, kw_only=True)
-class _Instance:
-    id: str
-    workflow_name: str
-    workflow_version: str
-    inputs: Any
-    priority: int
-    created_at: float
-    wake_at: float | None
-    state: Any = None
-    status: str = "queued"
-    result: Any = None
-    error: Any = None
-    lease_owner: str | None = None
-    lease_expires_at: float | None = None
-    lease_epoch: int = 0
-    event_seq: int = 0
-    finished_at: float | None = None
-    updated_at: float = 0.0
-    trace_parent: str | None = None
-    idempotency_key: str | None = None
-    deadline_at: float | None = None
-    attempts: dict[tuple[str, int], _AttemptRow] = field(default_factory=dict)
-    timers: dict[str, _Timer] = field(default_factory=dict)
-    logs: dict[int, Row] = field(default_factory=dict)  # the workflow log, by line number
-    parent_id: str | None = None
-    parent_node: str | None = None
-    blocking: bool = True
-    depth: int = 0
-    pins: dict[str, str] | None = None
-    flow_key: str | None = None
-    flow_seq: int = 0
-    flow_waiting: bool = False
-
-    def outcome(self) -> InstanceOutcome | None:
-        return outcome_of({"status": self.status, "result": self.result, "error": self.error})
-
-
-@dataclass(slots=True, kw_only=True)
-class _Timer:
-    """A durable sleep: pending until `finished_at` is set (the row is kept after)."""
-
-    node: str
-    wake_at: float
-    site: str | None = None
-    iteration: Any = None
-    finished_at: float | None = None
-
-
-class _Queued(NamedTuple):
-    """An instance in the claim queue (a heap: highest priority, then earliest wake, first)."""
-
-    rank: int  # -priority
-    wake_at: float
-    order: int
-    instance_id: str
-
-
-@dataclass(slots=True, kw_only=True)
-class _AttemptRow:
-    node: str
-    attempt: int
-    action: str
-    args: Any
-    kwargs: Any
-    timeout: float | None
-    ready_at: float
-    created: int
-    created_at: float
-    status: str = "queued"
-    consumed: bool = False
-    lost_count: int = 0
-    lease_owner: str | None = None
-    result: Any = None
-    error: Any = None
-    started_at: float | None = None
-    finished_at: float | None = None
-    site: str | None = None
-    iteration: Any = None
-    traceback: Any = None
-    child_id: str | None = None
-    gated: bool = False  # started through the gate (`memory_flow`): it takes a slot
-
-    def row(self) -> dict[str, Any]:
-        """The shape `claim_instances` gives an attempt (see `pg_rows.split_attempts`)."""
-        return {"node": self.node, "attempt": self.attempt, "status": self.status,
-                "action": self.action, "args": self.args, "kwargs": self.kwargs,
-                "timeout": self.timeout, "ready_at": self.ready_at,
-                "lost_count": self.lost_count, "result": self.result,
-                "error": self.error}  # fmt: skip
-
-    def order(self) -> tuple[bool, float, int]:
-        return (self.finished_at is None, self.finished_at or 0.0, self.created)
+from waymark_runtime.store.pg_rows import Claim, claim_of
 
 
 class _Subscription:
@@ -156,10 +68,10 @@ class MemoryStore:
         self.lost_attempt_retries = lost_attempt_retries
         self.lost_error = lost_attempt_error(lost_attempt_retries)
         self.versions: dict[tuple[str, str], str] = {}
-        self.instances: dict[str, _Instance] = {}
+        self.instances: dict[str, Instance] = {}
         self.subscribers: list[Callable[[], None]] = []
         self.freed_subscribers: list[Callable[[], None]] = []
-        self._runnable: list[_Queued] = []
+        self._runnable: list[Queued] = []
         self._order = itertools.count()
         self._done: dict[str, list[asyncio.Future[InstanceOutcome]]] = {}
         self._keys: dict[tuple[str, str | None], str] = {}  # (workflow, idempotency key) -> id
@@ -179,14 +91,14 @@ class MemoryStore:
             self.versions[key] = wrl
         memory_flow.set_rules(self.flow, specs)
         joined: list[str] = []
-        fresh: list[_Instance] = []
+        fresh: list[Instance] = []
         for instance_id, spec in zip(ids, specs, strict=True):
             holding = (spec.workflow, spec.idempotency_key)
             holder = self._keys.get(holding) if spec.idempotency_key is not None else None
             if holder is not None:
                 joined.append(holder)
                 continue
-            self.instances[instance_id] = _Instance(
+            self.instances[instance_id] = Instance(
                 id=instance_id, workflow_name=spec.workflow, workflow_version=spec.version,
                 inputs=json.loads(dumps(spec.inputs)), priority=spec.priority, created_at=now,
                 wake_at=now, trace_parent=spec.trace, pins=spec.pins(),
@@ -226,8 +138,8 @@ class MemoryStore:
     async def claim(self, owner: str, limit: int, now: float, lease: float) -> list[Claim]:
         """`claim_instances`: highest priority first; at equal priority the workflows take
         turns (the oldest of each, then the second oldest of each...)."""
-        due: list[_Queued] = []
-        later: list[_Queued] = []
+        due: list[Queued] = []
+        later: list[Queued] = []
         seen: set[str] = set()  # an instance queued again (admitted, `memory_flow`) is due once
         while self._runnable:
             entry = heapq.heappop(self._runnable)
@@ -254,7 +166,7 @@ class MemoryStore:
             heapq.heappush(self._runnable, entry)
         return [self._lease(instance, owner, now, lease) for instance in picked]
 
-    def _lease(self, instance: _Instance, owner: str, now: float, lease: float) -> Claim:
+    def _lease(self, instance: Instance, owner: str, now: float, lease: float) -> Claim:
         instance.lease_owner, instance.lease_expires_at = owner, now + lease
         instance.lease_epoch += 1
         instance.updated_at = now
@@ -262,7 +174,7 @@ class MemoryStore:
         if instance.status == "queued":
             instance.status = "running"
         attempts = sorted((a for a in instance.attempts.values() if not a.consumed),
-                          key=_AttemptRow.order)  # fmt: skip
+                          key=AttemptRow.order)  # fmt: skip
         row = {
             "id": instance.id, "workflow_name": instance.workflow_name,
             "workflow_version": instance.workflow_version, "inputs": instance.inputs,
@@ -282,50 +194,14 @@ class MemoryStore:
         return claim_of(row, wrl, now)
 
     async def commit(self, batch: CommitBatch, owner: str, now: float) -> set[str]:
-        """`commit_instances`: the steps that pass the fence, then their rows."""
-        document = json.loads(dumps(batch.params()[0]))
-        memory_children.check_children(self, document["c"])
-        kept = {row["id"] for row in document["s"] if self._step(row, owner, now)}
-        for row in document["o"]:
-            if row["instance_id"] in kept:
-                self._attempt_op(row, owner, now)
-        for row in document["n"]:
-            if row["instance_id"] in kept:
-                self._add_attempt(row, owner, now)
-        for row in document["d"]:
-            timer = self._timer(row, kept)
-            if timer is not None and timer.finished_at is None:
-                timer.finished_at = now
-        for row in document["t"]:
-            if row["instance_id"] in kept:
-                self.instances[row["instance_id"]].timers[row["node"]] = _Timer(
-                    node=row["node"], wake_at=row["wake_at"], site=row["site"],
-                    iteration=row["iteration"])  # fmt: skip
-        memory_inspect.record_logs(self.instances, document["l"], kept, now)
-        signalled = self._commit_signals(batch, kept, now)
-        started = [memory_children.start_child(self, row, now)
-                   for row in document["c"] if row["instance_id"] in kept]  # fmt: skip
-        memory_flow.created(self, [child for child in started if child is not None], now)
-        changed = [self.instances[i] for i in kept] + [c for c in started if c is not None]
-        settled = [i for i in batch.settled if i in kept]
-        changed += memory_children.settle(self, settled, now, cascade_error()) if settled else []
-        for instance in changed:
+        """`commit_instances`: the steps that pass the fence, then their rows
+        (`memory_commit`)."""
+        applied = memory_commit.apply(self, batch, owner, now)
+        for instance in applied.changed:
             self._settle(instance)
-        if any(started) or settled or signalled:
+        if applied.runnable:
             self._notify_runnable()
-        return kept
-
-    def _commit_signals(self, batch: CommitBatch, kept: set[str], now: float) -> bool:
-        """`commit_signals`; True when a released instance became runnable at once."""
-        if not batch.has_signals:
-            return False
-        document = json.loads(dumps(batch.signal_rows))
-        woken = False
-        for instance_id in self.signals.commit(document, kept, now):
-            instance = self.instances[instance_id]
-            if instance.lease_owner is None and instance.finished_at is None:
-                instance.wake_at, woken = now, True
-        return woken
+        return applied.kept
 
     async def send_signal(self, instance_id: str, name: str, payload: Any, now: float) -> bool:
         """`send_signal`: False when the instance is unknown or finished."""
@@ -341,66 +217,9 @@ class MemoryStore:
     async def signals_of(self, instance_id: str) -> list[Row]:
         return self.signals.rows(instance_id, self.instances[instance_id].finished_at)
 
-    def _timer(self, row: Row, kept: set[str]) -> _Timer | None:
-        if row["instance_id"] not in kept:
-            return None
-        return self.instances[row["instance_id"]].timers.get(row["node"])
-
     def next_order(self) -> int:
         """The creation order of a new attempt row."""
         return next(self._order)
-
-    def _step(self, row: Row, owner: str, now: float) -> bool:
-        instance = self.instances.get(row["id"])
-        if instance is None or instance.lease_owner != owner:
-            return False
-        if row["epoch"] is not None and row["epoch"] != instance.lease_epoch:
-            return False
-        instance.updated_at = now
-        if row.get("state") is not None:
-            instance.state = row["state"]
-        status = row.get("status")
-        finished = status in FINISHED
-        if status is not None:
-            instance.status, instance.result, instance.error = (
-                status,
-                row.get("result"),
-                row.get("error"),
-            )
-        if finished:
-            instance.finished_at = now
-        if row["release"] or finished:
-            instance.lease_owner = instance.lease_expires_at = None
-        if not row["release"] or finished:
-            instance.wake_at = None
-        elif row["seq"] is not None and instance.event_seq != row["seq"]:
-            instance.wake_at = now
-        else:
-            wakes = [at for at in (row["wake_at"], instance.deadline_at) if at is not None]
-            instance.wake_at = min(wakes, default=None)
-        return True
-
-    def _attempt_op(self, row: Row, owner: str, now: float) -> None:
-        instance = self.instances[row["instance_id"]]
-        attempt = instance.attempts.get((row["node"], row["attempt"]))
-        if attempt is None:
-            return
-        _OPS[row["op"]](attempt, row, owner, now)
-        attempt.consumed = row["op"] in ("finish", "consume")
-        attempt.lost_count += row.get("lost") or 0
-
-    def _add_attempt(self, row: Row, owner: str, now: float) -> None:
-        instance = self.instances[row["instance_id"]]
-        key = (row["node"], row["attempt"])
-        if key in instance.attempts:
-            return
-        instance.attempts[key] = _AttemptRow(
-            node=row["node"], attempt=row["attempt"], action=row["action"], args=row["args"],
-            kwargs=row["kwargs"], timeout=row["timeout"], ready_at=row["ready_at"],
-            created=next(self._order), created_at=now,
-            status="running" if row["running"] else "queued",
-            lease_owner=owner, site=row["site"], iteration=row["iteration"],
-            started_at=now if row["running"] else None)  # fmt: skip
 
     async def register_runner(self, runner: RunnerInfo, now: float) -> None:
         self.runners.register(runner, now)
@@ -436,7 +255,7 @@ class MemoryStore:
             self._notify_runnable()
         return len(expired)
 
-    def _lose(self, attempt: _AttemptRow, now: float) -> None:
+    def _lose(self, attempt: AttemptRow, now: float) -> None:
         attempt.lost_count += 1
         attempt.lease_owner, attempt.ready_at = None, now
         if attempt.lost_count > self.lost_attempt_retries:
@@ -512,16 +331,16 @@ class MemoryStore:
 
     # internals -------------------------------------------------------------------------------
 
-    def _queue(self, instance: _Instance) -> None:
+    def _queue(self, instance: Instance) -> None:
         if instance.wake_at is not None and instance.lease_owner is None:
-            entry = _Queued(-instance.priority, instance.wake_at, next(self._order), instance.id)
+            entry = Queued(-instance.priority, instance.wake_at, next(self._order), instance.id)
             heapq.heappush(self._runnable, entry)
 
     @staticmethod
-    def _is_queued(instance: _Instance, entry: _Queued) -> bool:
+    def _is_queued(instance: Instance, entry: Queued) -> bool:
         return instance.lease_owner is None and instance.wake_at == entry.wake_at
 
-    def _settle(self, instance: _Instance) -> None:
+    def _settle(self, instance: Instance) -> None:
         """After a commit: queue a released instance, wake waiters of a finished one."""
         self._queue(instance)
         outcome = instance.outcome()
@@ -534,32 +353,3 @@ class MemoryStore:
     def _notify_runnable(self) -> None:
         for subscriber in list(self.subscribers):
             subscriber()
-
-
-def _finish(attempt: _AttemptRow, row: Row, owner: str, now: float) -> None:
-    attempt.status, attempt.finished_at = row["status"], now
-    attempt.traceback = row.get("traceback")
-    if row["status"] == "completed":
-        attempt.result = row["value"]
-    else:
-        attempt.error = row["value"]
-
-
-def _start(attempt: _AttemptRow, row: Row, owner: str, now: float) -> None:
-    attempt.status, attempt.lease_owner, attempt.started_at = "running", owner, now
-
-
-def _requeue(attempt: _AttemptRow, row: Row, owner: str, now: float) -> None:
-    attempt.status, attempt.lease_owner, attempt.ready_at = "queued", None, now
-
-
-def _consume(attempt: _AttemptRow, row: Row, owner: str, now: float) -> None:
-    """Consuming marks the attempt (below); nothing else changes."""
-
-
-_OPS: dict[str, Callable[[_AttemptRow, Row, str, float], None]] = {
-    "finish": _finish,
-    "start": _start,
-    "requeue": _requeue,
-    "consume": _consume,
-}

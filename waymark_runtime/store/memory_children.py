@@ -11,10 +11,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from waymark_runtime.store import memory_inspect
+from waymark_runtime.store.memory_rows import AttemptRow, Instance
 from waymark_runtime.store.pg_rows import FINISHED
 
 if TYPE_CHECKING:
-    from waymark_runtime.store.memory import MemoryStore, _Instance
+    from waymark_runtime.store.memory import MemoryStore
 
 Row = dict[str, Any]
 
@@ -30,15 +31,13 @@ def check_children(store: MemoryStore, rows: list[Row]) -> None:
             raise LookupError(f"workflow {row['workflow']!r} has no registered version")
 
 
-def start_child(store: MemoryStore, row: Row, now: float) -> _Instance | None:
+def start_child(store: MemoryStore, row: Row, now: float) -> Instance | None:
     """The parent's attempt of a child call, and the child (when `row` starts one)."""
-    from waymark_runtime.store.memory import _AttemptRow, _Instance
-
     parent = store.instances[row["instance_id"]]
     key = (row["node"], 1)
     if key not in parent.attempts:
         status, value = row["status"], row["value"]
-        parent.attempts[key] = _AttemptRow(
+        parent.attempts[key] = AttemptRow(
             node=row["node"], attempt=1, action=row["workflow"], args=[], kwargs=row["inputs"],
             timeout=None, ready_at=now, created=store.next_order(), created_at=now,
             status=status, child_id=row["child"], site=row["site"], iteration=row["iteration"],
@@ -49,7 +48,7 @@ def start_child(store: MemoryStore, row: Row, now: float) -> _Instance | None:
         return None
     version = (parent.pins or {}).get(row["workflow"]) or _latest(store, row["workflow"])
     assert version is not None  # check_children
-    child = _Instance(
+    child = Instance(
         id=row["child"], workflow_name=row["workflow"], workflow_version=version,
         inputs=row["inputs"], priority=parent.priority, created_at=now, wake_at=now,
         updated_at=now, parent_id=parent.id, parent_node=row["node"], blocking=row["blocking"],
@@ -63,11 +62,11 @@ def _latest(store: MemoryStore, workflow: str) -> str | None:
     return latest[-1] if latest else None
 
 
-def settle(store: MemoryStore, ids: list[str], now: float, error: Any) -> list[_Instance]:
+def settle(store: MemoryStore, ids: list[str], now: float, error: Any) -> list[Instance]:
     """`settle_children` for the instances `ids` that finished."""
     finished = [store.instances[i] for i in ids if store.instances[i].status in FINISHED]
     doomed = _blocking_descendants(store, {i.id for i in finished})
-    changed: list[_Instance] = []
+    changed: list[Instance] = []
     for child in finished:
         parent = store.instances.get(child.parent_id or "")
         if parent is None or parent.id in doomed or not child.blocking:

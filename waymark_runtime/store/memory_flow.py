@@ -17,7 +17,8 @@ from waymark_runtime.engine import NewInstance
 from waymark_runtime.flow import FlowRule, Grants, SlotRequest, flow_key, grant
 
 if TYPE_CHECKING:
-    from waymark_runtime.store.memory import MemoryStore, _Instance
+    from waymark_runtime.store.memory import MemoryStore
+    from waymark_runtime.store.memory_rows import Instance
 
 
 @dataclass
@@ -25,7 +26,7 @@ class FlowState:
     """The rules, each key's unfinished instances in submission order, the actions' starts."""
 
     rules: dict[str, FlowRule] = field(default_factory=dict)
-    queues: dict[str, list[_Instance]] = field(default_factory=dict)
+    queues: dict[str, list[Instance]] = field(default_factory=dict)
     starts: dict[str, list[float]] = field(default_factory=dict)
     seq: itertools.count[int] = field(default_factory=itertools.count)
 
@@ -39,7 +40,7 @@ def set_rules(state: FlowState, specs: Sequence[NewInstance]) -> None:
                 state.rules[rule.workflow] = rule
 
 
-def created(store: MemoryStore, instances: Sequence[_Instance], now: float) -> None:
+def created(store: MemoryStore, instances: Sequence[Instance], now: float) -> None:
     """New instances of limited workflows wait in their key's queue; then the keys admit."""
     state = store.flow
     keys = []
@@ -55,7 +56,7 @@ def created(store: MemoryStore, instances: Sequence[_Instance], now: float) -> N
         admit(store, key, now)
 
 
-def finished(store: MemoryStore, instance: _Instance) -> None:
+def finished(store: MemoryStore, instance: Instance) -> None:
     """An instance finished: its key admits the next in line."""
     if instance.flow_key is not None and instance.finished_at is not None:
         admit(store, instance.flow_key, instance.finished_at)

@@ -15,7 +15,7 @@ from waymark_runtime.store.contract import InstanceQuery, QueueStats
 from waymark_runtime.store.pg_rows import FINISHED
 
 if TYPE_CHECKING:
-    from waymark_runtime.store.memory import _AttemptRow, _Instance
+    from waymark_runtime.store.memory_rows import AttemptRow, Instance
 
 Row = dict[str, Any]
 _STATUS_COLUMNS = ("id", "workflow_name", "workflow_version", "status", "priority", "inputs",
@@ -30,22 +30,22 @@ _LISTED_COLUMNS = ("id", "workflow_name", "workflow_version", "status", "priorit
                    "created_at", "updated_at", "finished_at")  # fmt: skip
 
 
-def status_row(instance: _Instance) -> Row:
+def status_row(instance: Instance) -> Row:
     return {name: getattr(instance, name) for name in _STATUS_COLUMNS}
 
 
-def attempt_rows(instance: _Instance) -> list[Row]:
+def attempt_rows(instance: Instance) -> list[Row]:
     """Every attempt, in dispatch order (`n2` before `n10`), as `instance_attempts` gives it."""
     ordered = sorted(instance.attempts.values(), key=lambda a: (len(a.node), a.node, a.attempt))
     return [_attempt_row(attempt) for attempt in ordered]
 
 
-def _attempt_row(attempt: _AttemptRow) -> Row:
+def _attempt_row(attempt: AttemptRow) -> Row:
     row = {name: getattr(attempt, name) for name in _ATTEMPT_COLUMNS}
     return {**row, "timeout_seconds": attempt.timeout}
 
 
-def timer_rows(instance: _Instance) -> list[Row]:
+def timer_rows(instance: Instance) -> list[Row]:
     """Every sleep, pending and finished, as `instance_timers` gives it."""
     ordered = sorted(instance.timers.values(), key=lambda t: (t.wake_at, len(t.node), t.node))
     return [{name: getattr(timer, name) for name in _TIMER_COLUMNS} for timer in ordered]
@@ -54,7 +54,7 @@ def timer_rows(instance: _Instance) -> list[Row]:
 LOG_COLUMNS = ("seq", "level", "message", "function", "line")
 
 
-def record_logs(instances: dict[str, _Instance], rows: list[Row], kept: set[str],
+def record_logs(instances: dict[str, Instance], rows: list[Row], kept: set[str],
                 now: float) -> None:  # fmt: skip
     """The log lines of the committed steps (`commit_instances`' `l`), each line once."""
     for row in rows:
@@ -63,12 +63,12 @@ def record_logs(instances: dict[str, _Instance], rows: list[Row], kept: set[str]
             instances[row["instance_id"]].logs.setdefault(row["seq"], {**line, "created_at": now})
 
 
-def log_rows(instance: _Instance, limit: int) -> list[Row]:
+def log_rows(instance: Instance, limit: int) -> list[Row]:
     """The newest `limit` lines of the instance's log, oldest first, as `instance_logs`."""
     return [instance.logs[seq] for seq in sorted(instance.logs)[-limit:]] if limit > 0 else []
 
 
-def listed(instances: Iterable[_Instance], query: InstanceQuery) -> list[Row]:
+def listed(instances: Iterable[Instance], query: InstanceQuery) -> list[Row]:
     """`list_instances`: the page of `query`, newest first."""
     chosen = [(_position(i), i) for i in instances if _matches(i, query)]
     if query.after is not None:
@@ -77,12 +77,12 @@ def listed(instances: Iterable[_Instance], query: InstanceQuery) -> list[Row]:
     return [_listed_row(instance, key[0]) for key, instance in chosen[: query.limit]]
 
 
-def _position(instance: _Instance) -> tuple[int, str]:
+def _position(instance: Instance) -> tuple[int, str]:
     """The keyset position: creation time in microseconds (as PostgreSQL keeps it), id."""
     return round(instance.created_at * 1_000_000), instance.id
 
 
-def _matches(instance: _Instance, query: InstanceQuery) -> bool:
+def _matches(instance: Instance, query: InstanceQuery) -> bool:
     return (
         query.status in (None, instance.status)
         and query.workflow in (None, instance.workflow_name)
@@ -93,7 +93,7 @@ def _matches(instance: _Instance, query: InstanceQuery) -> bool:
     )
 
 
-def _contains(instance: _Instance, text: str) -> bool:
+def _contains(instance: Instance, text: str) -> bool:
     """`list_instances`' text filter: the id or the stored JSON of inputs, result, error."""
     values = (instance.inputs, instance.result, instance.error)
     return text in instance.id or any(
@@ -102,12 +102,12 @@ def _contains(instance: _Instance, text: str) -> bool:
     )
 
 
-def _listed_row(instance: _Instance, created_us: int) -> Row:
+def _listed_row(instance: Instance, created_us: int) -> Row:
     row = {name: getattr(instance, name) for name in _LISTED_COLUMNS}
     return {**row, "created_us": created_us, "attempts": len(instance.attempts)}
 
 
-def cancel(instance: _Instance, error: Any, now: float, status: str = "cancelled") -> bool:
+def cancel(instance: Instance, error: Any, now: float, status: str = "cancelled") -> bool:
     """End an unfinished instance as `status` (cancelled, or failed past its deadline): its
     lease and pending sleeps go, open attempts fail."""
     if instance.status in FINISHED:
@@ -124,7 +124,7 @@ def cancel(instance: _Instance, error: Any, now: float, status: str = "cancelled
     return True
 
 
-def queue_stats(instances: Iterable[_Instance], now: float) -> QueueStats:
+def queue_stats(instances: Iterable[Instance], now: float) -> QueueStats:
     """`queue_stats` of the instances: by status, and the runnable ones at `now`."""
     by_status: dict[str, int] = {}
     waits = []

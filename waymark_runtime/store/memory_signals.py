@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from waymark_runtime.store.memory import _Instance
+    from waymark_runtime.store.memory_rows import Instance
 
 Row = dict[str, Any]
 
@@ -57,7 +57,7 @@ class Signals:
         self.boxes: dict[str, _Box] = {}
         self._ids = itertools.count(1)
 
-    def send(self, instance: _Instance, name: str, payload: Any, now: float) -> bool:
+    def send(self, instance: Instance, name: str, payload: Any, now: float) -> bool:
         """`send_signal`: keep the signal and wake the instance; True when it wakes now."""
         box = self.boxes.setdefault(instance.id, _Box())
         box.signals.append(_Signal(id=next(self._ids), name=name, payload=payload, sent_at=now))

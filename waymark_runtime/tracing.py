@@ -9,7 +9,7 @@ configured (the API's default proxy provider), nothing is traced either and an a
 one provider check.
 
 An attempt's span is the SDK's own (`Tracer.start_span`, then `end`): per attempt that is most of
-what tracing costs, so everything else is done once — the tracer per provider, the parent
+what tracing costs, so everything else is done once — the tracer per process, the parent
 context per `traceparent`, the span name per action — and the span is made current with a bare
 `attach`/`detach` rather than the API's context managers (benchmarks/README.md, W2.otel).
 """
@@ -33,29 +33,24 @@ def _api() -> Any:
     return trace
 
 
+_TRACER: list[Any] = []
+"""The `waymark` tracer once an SDK's provider is set: the API lets a process set its provider
+once, so from then on no attempt asks for it again."""
+
+
 def _tracer() -> Any:
     """The `waymark` tracer, or None while no SDK is configured (the API's proxy provider
-    stands in): then tracing costs nothing per attempt."""
+    stands in): then tracing costs one provider check per attempt."""
+    if _TRACER:
+        return _TRACER[0]
     trace = _api()
     if trace is None:
         return None
     provider = trace.get_tracer_provider()
-    if isinstance(provider, _untraced()):
+    if isinstance(provider, (trace.ProxyTracerProvider, trace.NoOpTracerProvider)):
         return None
-    return _tracer_of(provider)
-
-
-@functools.cache
-def _untraced() -> tuple[type, ...]:
-    """The API's providers that trace nothing (a tuple: `isinstance` is faster on one)."""
-    trace = _api()
-    return (trace.ProxyTracerProvider, trace.NoOpTracerProvider)
-
-
-@functools.lru_cache(maxsize=4)
-def _tracer_of(provider: Any) -> Any:
-    """One tracer per provider (an SDK makes a new one on every `get_tracer` call)."""
-    return provider.get_tracer("waymark")
+    _TRACER.append(provider.get_tracer("waymark"))
+    return _TRACER[0]
 
 
 @functools.cache

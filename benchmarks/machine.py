@@ -1,4 +1,5 @@
-"""The machine a run measured: CPU count and model, memory, platform, Python, date.
+"""The machine a run measured: CPU count and model, memory, platform, Python, date; and what a
+process (with its children) uses of it: resident memory, CPU time.
 
 Read from `/proc` on Linux (with portable fallbacks), so a JSON report says where its numbers
 came from. Nothing here touches the database.
@@ -11,6 +12,8 @@ import os
 import platform
 from pathlib import Path
 from typing import Any
+
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 def machine_info() -> dict[str, Any]:
@@ -74,3 +77,37 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) * 1024 / 1_000_000
     raise RuntimeError(f"cannot read the memory of process {pid} (is /proc available?)")
+
+
+def tree_cpu_seconds(pid: int) -> float | None:
+    """CPU seconds a process used so far: its own and every live child's (`/proc`, to the
+    nanosecond where the kernel keeps scheduler statistics), plus its reaped children's. None
+    when the process is not visible here."""
+    fields = proc_stat(pid)
+    if fields is None:
+        return None
+    total = (int(fields[13]) + int(fields[14])) / _TICKS  # cutime cstime: reaped children
+    for entry in Path("/proc").iterdir():
+        child = proc_stat(int(entry.name)) if entry.name.isdigit() else None
+        if child is not None and int(child[1]) == pid:
+            total += _cpu_seconds(int(entry.name), child)
+    return total + _cpu_seconds(pid, fields)
+
+
+def _cpu_seconds(pid: int, fields: list[str]) -> float:
+    """One live process's CPU seconds: its threads' run time in `schedstat` (nanoseconds), or
+    utime + stime from `stat` (clock ticks, 10 ms) where the kernel keeps no such statistics."""
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+        return sum(int((task / "schedstat").read_text().split()[0]) for task in tasks) / 1e9
+    except (OSError, ValueError, IndexError):
+        return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
+def proc_stat(pid: int) -> list[str] | None:
+    """Fields of `/proc/<pid>/stat` after the command name (state is [0], ppid [1])."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return text.rpartition(")")[2].split()

@@ -13,11 +13,11 @@ closed (`settle` waits for that).
 from __future__ import annotations
 
 import asyncio
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
 import asyncpg
+
+from benchmarks.machine import proc_stat, tree_cpu_seconds
 
 _DATABASE = """
 SELECT xact_commit, xact_rollback, tup_inserted, tup_updated, tup_deleted
@@ -30,7 +30,6 @@ _OTHERS = """
 SELECT count(*) FROM pg_stat_activity
 WHERE datname = current_database() AND pid <> pg_backend_pid()
 """
-_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,25 +116,5 @@ def per_action(before: Snapshot, after: Snapshot, actions: int) -> Cost:
 def server_cpu_seconds(backend_pid: int) -> float | None:
     """CPU seconds the server's processes used so far: the postmaster's own and its reaped
     children's, plus every live child's. None when `backend_pid` is not visible here."""
-    own = _stat(backend_pid)
-    if own is None:
-        return None
-    postmaster = int(own[1])
-    fields = _stat(postmaster)
-    if fields is None:
-        return None
-    total = sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
-    for entry in Path("/proc").iterdir():
-        child = _stat(int(entry.name)) if entry.name.isdigit() else None
-        if child is not None and int(child[1]) == postmaster:
-            total += int(child[11]) + int(child[12])
-    return total / _TICKS
-
-
-def _stat(pid: int) -> list[str] | None:
-    """Fields of `/proc/<pid>/stat` after the command name (state is [0], ppid [1])."""
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return text.rpartition(")")[2].split()
+    own = proc_stat(backend_pid)
+    return None if own is None else tree_cpu_seconds(int(own[1]))

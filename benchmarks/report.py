@@ -78,7 +78,8 @@ def _ratio(result: MetricResult) -> str:
     if result.ratio is None or result.spec.baseline is None:
         return ""
     name = _BASELINE_NAMES.get(result.spec.baseline, result.spec.baseline)
-    return f"{result.ratio:.2f}x {name}"
+    paired = f", median of {len(result.paired)} pairs" if result.paired else ""
+    return f"{result.ratio:.2f}x {name}{paired}"
 
 
 def _status(result: MetricResult) -> str:

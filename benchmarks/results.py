@@ -22,9 +22,18 @@ class Measured:
     samples: dict[str, list[float]] = field(default_factory=dict)
     specs: list[MetricSpec] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
+    paired: dict[str, list[float]] = field(default_factory=dict)
+    """Per metric, the ratios of samples taken side by side with one of its baseline's."""
 
     def add(self, key: str, value: float) -> None:
         self.samples.setdefault(key, []).append(value)
+
+    def add_pair(self, key: str, value: float, baseline: str, baseline_value: float) -> None:
+        """A sample of `key` and one of its `baseline`, measured back to back: load that moves
+        during a run moves both alike, so their ratio is steadier than either number."""
+        self.add(key, value)
+        self.add(baseline, baseline_value)
+        self.paired.setdefault(key, []).append(value / baseline_value)
 
 
 @dataclass(slots=True)
@@ -32,6 +41,8 @@ class MetricResult:
     spec: MetricSpec
     label: str
     samples: list[float]
+    paired: list[float] = field(default_factory=list)
+    """Ratios of pairs (`Measured.add_pair`): when there are any, `ratio` is their median."""
     ratio: float | None = None
 
     @property
@@ -65,6 +76,7 @@ class MetricResult:
             "max": self.high,
             "baseline": self.spec.baseline,
             "ratio": self.ratio,
+            "paired_ratios": self.paired or None,
             "target": None if target is None else {"op": target.op, "value": target.value},
             "met": self.met,
         }
@@ -78,10 +90,13 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 def with_ratios(results: list[MetricResult]) -> list[MetricResult]:
-    """Fill each result's ratio: its median over its baseline's median, when both exist."""
+    """Fill each result's ratio: the median of its paired ratios when it was measured in pairs
+    with its baseline, else its median over its baseline's median, when both exist."""
     medians = {r.spec.key: r.median for r in results}
     for result in results:
         base = medians.get(result.spec.baseline or "")
-        if base:
+        if result.paired:
+            result.ratio = statistics.median(result.paired)
+        elif base:
             result.ratio = result.median / base
     return results

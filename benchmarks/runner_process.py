@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
-from benchmarks.machine import rss_mb
+from benchmarks.machine import rss_mb, tree_cpu_seconds
 
 T = TypeVar("T")
 USER_MODULE = "benchmarks.workflows"
@@ -105,6 +105,15 @@ class RunnerProcess:
     def rss_mb(self) -> float:
         """The runner's own resident memory (its worker processes are not counted)."""
         return rss_mb(self.pid)
+
+    def cpu_seconds(self) -> float:
+        """CPU time the runner and its worker processes used so far."""
+        seconds = tree_cpu_seconds(self.pid)
+        if seconds is None:
+            raise RuntimeError(
+                f"cannot read the CPU time of process {self.pid} (is /proc available?)"
+            )
+        return seconds
 
     def tail(self, lines: int = 6) -> str:
         """The end of the runner's log, for an error message (the whole log stays on disk)."""

@@ -1,4 +1,5 @@
-"""W1-W6: workflows run end to end on PostgreSQL by a real `start-workers` process.
+"""W1, W3-W7 and R1: workflows run end to end on PostgreSQL by a real `start-workers` process
+(W2 and W2.otel, measured in pairs, are `fan_out`).
 
 Each workload submits instances through the production client (`await Workflow().run()`),
 checks every result (a wrong answer is an error, never a number), and times wall clock from the
@@ -22,9 +23,7 @@ from benchmarks.runner_process import RunnerProcess
 from benchmarks.spec import w6_spec
 from benchmarks.workflows import (
     NAP_SECONDS,
-    OTEL_ENV,
     BenchChildren,
-    BenchFanOut,
     BenchNaps,
     BenchOneAction,
     BenchSequential,
@@ -63,21 +62,6 @@ async def w1(ctx: Context) -> Measured:
         total, seconds = await _timed(runner, BenchSequential().run(count))
         _check(total, sum(range(count)), "BenchSequential")
         measured.add("W1.actions", count / seconds)
-    return measured
-
-
-async def w2(ctx: Context) -> Measured:
-    """W2, then W2 again on a runner whose workers trace every attempt (OpenTelemetry SDK,
-    spans batched to an exporter that drops them): the overhead of tracing."""
-    _, _, runners = ctx.require()
-    measured = Measured()
-    for key, env in (("W2.actions", None), ("W2.otel", {OTEL_ENV: "1"})):
-        runner = await runners.get(ctx.concurrency, env=env)
-        count = ctx.scale.w2_actions
-        for _ in range(ctx.scale.repeats):
-            length, seconds = await _timed(runner, BenchFanOut().run(count))
-            _check(length, count, "BenchFanOut")
-            measured.add(key, count / seconds)
     return measured
 
 

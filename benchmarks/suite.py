@@ -22,6 +22,7 @@ from rich.markup import escape
 from benchmarks import (
     ceiling,
     dashboard_page,
+    fan_out,
     flow_workloads,
     local_gather,
     offline_workloads,
@@ -55,7 +56,7 @@ WORKLOADS: tuple[Workload, ...] = (
     Workload("I1", False, offline_workloads.i1),
     Workload("ceiling", True, _ceiling),
     Workload("W1", True, runtime_workloads.w1),
-    Workload("W2", True, runtime_workloads.w2),
+    Workload("W2", True, fan_out.w2),
     Workload("W3", True, runtime_workloads.w3),
     Workload("W4", True, runtime_workloads.w4),
     Workload("W5", True, runtime_workloads.w5),
@@ -173,10 +174,12 @@ def _results(measured: dict[str, Measured], scale: Scale) -> list[MetricResult]:
     for outcome in measured.values():
         specs.update((spec.key, spec) for spec in outcome.specs)
     samples: dict[str, list[float]] = {}
+    paired: dict[str, list[float]] = {}
     for outcome in measured.values():
         samples.update(outcome.samples)
+        paired.update(outcome.paired)
     fields = dataclasses.asdict(scale)
-    results = [MetricResult(spec, spec.label.format(**fields), samples[key])
+    results = [MetricResult(spec, spec.label.format(**fields), samples[key], paired.get(key, []))
                for key, spec in specs.items() if key in samples]  # fmt: skip
     results.sort(key=lambda result: TABLE_ORDER.index(result.spec.workload))
     return with_ratios(results)

@@ -24,7 +24,7 @@ from waymark_runtime.actions import (
 from waymark_runtime.errors import WaymarkError
 from waymark_runtime.logs import ATTEMPT, AttemptContext
 from waymark_runtime.tracebacks import failure_json
-from waymark_runtime.tracing import attempt_span, end_attempt
+from waymark_runtime.tracing import start_attempt
 from waymark_runtime.values import (
     JSON,
     ModelValue,
@@ -76,13 +76,18 @@ async def execute_action(
     if context is None:
         return await _execute(path, args, kwargs, timeout, overrides)
     token = ATTEMPT.set(context)
+    span = start_attempt(context)
     try:
-        with attempt_span(context) as span:
-            outcome = await _execute(path, args, kwargs, timeout, overrides)
-            end_attempt(span, outcome.ok, outcome.value)
-        return outcome
+        outcome = await _execute(path, args, kwargs, timeout, overrides)
+    except BaseException as error:  # cancelled (the attempt is lost), or a bug of ours
+        if span is not None:
+            span.abandon(error)
+        raise
     finally:
         ATTEMPT.reset(token)
+    if span is not None:
+        span.end(outcome.ok, outcome.value)
+    return outcome
 
 
 async def _execute(

@@ -7,13 +7,16 @@ current while its code runs, so spans the action opens nest under it. Without
 `opentelemetry-api` installed every function here does nothing; with it but without an SDK
 configured (the API's default proxy provider), nothing is traced either and an attempt pays
 one provider check.
+
+An attempt's span is the SDK's own (`Tracer.start_span`, then `end`): per attempt that is most of
+what tracing costs, so everything else is done once — the tracer per process, the parent
+context per `traceparent`, the span name per action — and the span is made current with a bare
+`attach`/`detach` rather than the API's context managers (benchmarks/README.md, W2.otel).
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -30,22 +33,24 @@ def _api() -> Any:
     return trace
 
 
+_TRACER: list[Any] = []
+"""The `waymark` tracer once an SDK's provider is set: the API lets a process set its provider
+once, so from then on no attempt asks for it again."""
+
+
 def _tracer() -> Any:
     """The `waymark` tracer, or None while no SDK is configured (the API's proxy provider
-    stands in): then tracing costs nothing per attempt."""
+    stands in): then tracing costs one provider check per attempt."""
+    if _TRACER:
+        return _TRACER[0]
     trace = _api()
     if trace is None:
         return None
     provider = trace.get_tracer_provider()
-    if isinstance(provider, trace.ProxyTracerProvider | trace.NoOpTracerProvider):
+    if isinstance(provider, (trace.ProxyTracerProvider, trace.NoOpTracerProvider)):
         return None
-    return _tracer_of(provider)
-
-
-@functools.lru_cache(maxsize=4)
-def _tracer_of(provider: Any) -> Any:
-    """One tracer per provider (an SDK makes a new one on every `get_tracer` call)."""
-    return provider.get_tracer("waymark")
+    _TRACER.append(provider.get_tracer("waymark"))
+    return _TRACER[0]
 
 
 @functools.cache
@@ -60,6 +65,11 @@ def _parent(traceparent: str) -> Any:
     """The (immutable) context of a stored `traceparent`, parsed once: every attempt of an
     instance has the same one."""
     return _propagator().extract({"traceparent": traceparent})
+
+
+@functools.lru_cache(maxsize=1024)
+def _span_name(action: str) -> str:
+    return f"waymark.attempt {action.rpartition(':')[2]}"
 
 
 def start_trace(workflow: str) -> str | None:
@@ -77,32 +87,63 @@ def start_trace(workflow: str) -> str | None:
         return carrier.get("traceparent")
 
 
-@contextlib.contextmanager
-def attempt_span(context: AttemptContext | None) -> Iterator[Any]:
-    """The span of one attempt, current inside the block (None when tracing is off)."""
-    tracer = _tracer() if context is not None else None
-    if tracer is None or context is None:
-        yield None
-        return
-    parent = _parent(context.trace) if context.trace else None
+class AttemptSpan:
+    """The span of one running attempt, current in this task's context until it ends: `end`
+    when the attempt has an outcome, `abandon` when it stops without one."""
+
+    __slots__ = ("span", "token")
+
+    def __init__(self, span: Any, token: Any) -> None:
+        self.span = span
+        self.token = token
+
+    def end(self, ok: bool, error: Any) -> None:
+        """Record the outcome (`error`: the JSON exception value) and end the span."""
+        _context_api().detach(self.token)
+        span = self.span
+        if span.is_recording():
+            span.set_attribute("waymark.outcome", "ok" if ok else "error")
+            if not ok:
+                kind = str(error.get("type", "?")) if isinstance(error, dict) else "?"
+                name = kind.rpartition(":")[2]
+                span.set_attribute("exception.type", name)
+                _set_error(span, name)
+        span.end()
+
+    def abandon(self, error: BaseException) -> None:
+        """End the span of an attempt that raised instead of returning an outcome: an error
+        (a bug of ours) is recorded as the API's `use_span` would, a cancellation is not."""
+        _context_api().detach(self.token)
+        span = self.span
+        if isinstance(error, Exception) and span.is_recording():
+            span.record_exception(error)
+            _set_error(span, f"{type(error).__name__}: {error}")
+        span.end()
+
+
+def start_attempt(context: AttemptContext) -> AttemptSpan | None:
+    """Start the span of one attempt and make it current (None when tracing is off). Every
+    attribute but the outcome is given at the start, where a sampler can see it."""
+    tracer = _tracer()
+    if tracer is None:
+        return None
+    trace = _api()
     attributes = {"waymark.instance_id": context.instance_id,
                   "waymark.workflow": context.workflow, "waymark.action": context.action,
                   "waymark.attempt": context.attempt, "waymark.node": context.node}  # fmt: skip
-    name = f"waymark.attempt {context.action.rpartition(':')[2]}"
-    kind = _api().SpanKind.CONSUMER
-    with tracer.start_as_current_span(name, context=parent, kind=kind,
-                                      attributes=attributes) as span:  # fmt: skip
-        yield span
+    parent = _parent(context.trace) if context.trace else None
+    span = tracer.start_span(_span_name(context.action), parent, trace.SpanKind.CONSUMER,
+                             attributes)  # fmt: skip
+    return AttemptSpan(span, _context_api().attach(trace.set_span_in_context(span)))
 
 
-def end_attempt(span: Any, ok: bool, error: Any) -> None:
-    """Record an attempt's outcome on its span (`error`: the JSON exception value)."""
-    if span is None or not span.is_recording():
-        return
-    span.set_attribute("waymark.outcome", "ok" if ok else "error")
-    if not ok:
-        from opentelemetry.trace import Status, StatusCode
+@functools.cache
+def _context_api() -> Any:
+    from opentelemetry import context
 
-        kind = str(error.get("type", "?")) if isinstance(error, dict) else "?"
-        span.set_attribute("exception.type", kind.rpartition(":")[2])
-        span.set_status(Status(StatusCode.ERROR, kind.rpartition(":")[2]))
+    return context
+
+
+def _set_error(span: Any, description: str) -> None:
+    trace = _api()
+    span.set_status(trace.Status(trace.StatusCode.ERROR, description))

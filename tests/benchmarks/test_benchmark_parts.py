@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import subprocess
+import sys
 
 import pytest
 
 from benchmarks.c1_source import c1_source
 from benchmarks.database import redact, with_database
+from benchmarks.machine import tree_cpu_seconds
 from benchmarks.offline_workloads import _plain_run
 from benchmarks.pg_cost import Snapshot, per_action, server_cpu_seconds
 from benchmarks.results import Measured, MetricResult, percentile, with_ratios
@@ -58,6 +61,21 @@ def test_ratios_divide_medians_by_the_baseline_median() -> None:
                            MetricResult(spec, "l", [50.0, 10.0, 70.0])])  # fmt: skip
     assert results[0].ratio is None
     assert results[1].ratio == pytest.approx(0.25)
+
+
+def test_paired_ratios_are_the_median_of_the_pairs() -> None:
+    measured = Measured()
+    for traced, plain in ((950.0, 1000.0), (300.0, 500.0), (1800.0, 2000.0)):
+        measured.add_pair("W2.otel", traced, "W2.actions", plain)
+    assert measured.samples == {"W2.otel": [950.0, 300.0, 1800.0],
+                                "W2.actions": [1000.0, 500.0, 2000.0]}  # fmt: skip
+    base = MetricSpec("W2.actions", "W2", "gather", "actions/s", True)
+    spec = MetricSpec("W2.otel", "W2", "traced", "actions/s", True, "W2.actions")
+    results = with_ratios([MetricResult(base, "g", measured.samples["W2.actions"]),
+                           MetricResult(spec, "t", measured.samples["W2.otel"],
+                                        measured.paired["W2.otel"])])  # fmt: skip
+    assert results[1].ratio == pytest.approx(0.9)  # the middle pair (the medians: 0.95)
+    assert results[1].to_json()["paired_ratios"] == pytest.approx([0.95, 0.6, 0.9])
 
 
 def test_every_baseline_names_a_metric() -> None:
@@ -126,6 +144,27 @@ def test_per_action_cost_divides_counter_deltas() -> None:
 def test_server_cpu_is_read_from_proc_or_none() -> None:
     assert server_cpu_seconds(os.getpid()) is not None  # this process's parent stands in
     assert server_cpu_seconds(2**22 + 12345) is None  # no such process
+
+
+def test_a_process_tree_counts_its_children_cpu() -> None:
+    """A child burns 0.3 s of CPU when told to, then waits: counted alive, and once reaped."""
+    burn = ("import sys, time\nsys.stdin.readline()\nt = time.process_time()\n"
+            "while time.process_time() - t < 0.3: pass\nprint(flush=True)\nsys.stdin.read()\n")  # fmt: skip
+    child = subprocess.Popen([sys.executable, "-c", burn], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True)  # fmt: skip
+    assert child.stdin is not None and child.stdout is not None
+    try:
+        before = tree_cpu_seconds(os.getpid())
+        child.stdin.write("go\n")
+        child.stdin.flush()
+        child.stdout.readline()
+        alive = tree_cpu_seconds(os.getpid())
+    finally:
+        child.communicate("")
+    reaped = tree_cpu_seconds(os.getpid())
+    assert before is not None and alive is not None and reaped is not None
+    assert alive - before >= 0.25 and reaped >= alive - 0.05
+    assert tree_cpu_seconds(2**22 + 12345) is None
 
 
 def test_scale_out_efficiency_is_against_linear() -> None:

@@ -77,6 +77,17 @@ def test_quick_suite_end_to_end(environment: dict[str, str], tmp_path: Path) -> 
     for metric in report["metrics"]:
         _check_summary(metric)
     _check_ratios_and_targets(report)
+    _check_tracing_pairs(report)
+
+
+def _check_tracing_pairs(report: Any) -> None:
+    """W2.otel is measured in pairs with W2: its ratio is the median of theirs (one, quick)."""
+    [traced] = [m for m in report["metrics"] if m["key"] == "W2.otel"]
+    [plain] = [m for m in report["metrics"] if m["key"] == "W2.actions"]
+    assert traced["paired_ratios"] == [traced["samples"][0] / plain["samples"][0]]
+    assert traced["ratio"] == traced["paired_ratios"][0]
+    cpu = report["details"]["W2"]["cpu_us_per_action"]
+    assert all(len(cpu[key]) == 1 and cpu[key][0] > 0 for key in ("W2.actions", "W2.otel"))
 
 
 def _check_machine_and_database(report: Any) -> None:

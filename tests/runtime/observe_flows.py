@@ -5,6 +5,7 @@ Worker processes import this module by name (`WAYMARK_USER_MODULE=tests.runtime.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 
@@ -109,6 +110,13 @@ async def traced(item: str) -> str:
 
     with trace.get_tracer("observe_flows").start_as_current_span(f"pack {item}"):
         return item.upper()
+
+
+@action
+async def dawdle(seconds: float) -> float:
+    """Sleeps: long enough to be cancelled while it runs."""
+    await asyncio.sleep(seconds)
+    return seconds
 
 
 @workflow

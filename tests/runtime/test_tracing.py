@@ -1,11 +1,15 @@
 """OpenTelemetry: one trace per instance, joined to the span that called `run()`, and a span
 per attempt (workflow, action, attempt, node, outcome) current while the action runs, so the
 action's own spans nest under it. In-process (`LocalRuntime`, the SDK's in-memory exporter) and
-on PostgreSQL with real worker processes (each exporting its spans to a file)."""
+on PostgreSQL with real worker processes (each exporting its spans to a file). A cancelled
+attempt still ends its span; without an SDK nothing is traced, until one is configured."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +23,10 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 import waymark
 from tests.runtime import observe_flows as flows
 from tests.runtime.support import runner_settings, running
+from waymark_runtime.actions import action_path
+from waymark_runtime.execute import execute_action
 from waymark_runtime.local import LocalRuntime
+from waymark_runtime.logs import AttemptContext
 from waymark_runtime.store.postgres import PostgresStore
 
 _EXPORTER = InMemorySpanExporter()
@@ -100,3 +107,45 @@ async def test_attempt_spans_in_worker_processes_join_the_callers_trace(
     assert attempt["attributes"]["waymark.outcome"] == "ok"
     [own] = named["pack crate"]
     assert own["parent_id"] == attempt["context"]["span_id"]
+
+
+async def test_a_cancelled_attempt_ends_its_span_and_leaves_no_context(
+    spans: InMemorySpanExporter,
+) -> None:
+    context = AttemptContext("i-1", "Dawdling", action_path(flows.dawdle), 3, "n2")
+    running = asyncio.create_task(execute_action(context.action, [30.0], {}, timeout=None,
+                                                 context=context))  # fmt: skip
+    await asyncio.sleep(0.05)
+    assert not spans.get_finished_spans()  # still running: its span is open
+    running.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await running
+    [attempt] = spans.get_finished_spans()
+    assert attempt.name == "waymark.attempt dawdle" and attempt.end_time is not None
+    assert attempt.attributes is not None and attempt.attributes["waymark.attempt"] == 3
+    assert "waymark.outcome" not in attempt.attributes  # no outcome: it never had one
+    assert attempt.status.status_code is trace.StatusCode.UNSET
+    assert not trace.get_current_span().get_span_context().is_valid
+
+
+_OFF_THEN_ON = """
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from waymark_runtime.logs import AttemptContext
+from waymark_runtime.tracing import start_attempt, start_trace
+
+context = AttemptContext("i-2", "Traced", "tests.runtime.observe_flows:traced", 1, "n1")
+assert start_attempt(context) is None and start_trace("Traced") is None  # the API's proxy
+trace.set_tracer_provider(TracerProvider())
+span = start_attempt(context)  # an SDK configured later (by a user module) is picked up
+assert span is not None and span.span.is_recording()
+span.end(True, None)
+assert not span.span.is_recording()
+print("ok")
+"""
+
+
+def test_attempts_are_untraced_until_an_sdk_is_configured() -> None:
+    done = subprocess.run([sys.executable, "-c", _OFF_THEN_ON], capture_output=True, text=True,
+                          timeout=60, check=False)  # fmt: skip
+    assert done.stdout.strip() == "ok", done.stderr

@@ -33,16 +33,30 @@ def test_targets_compare_in_their_direction() -> None:
     assert Target(">=", 600).met(600) and not Target(">=", 600).met(599.9)
     assert Target("<=", 10).met(9.5) and not Target("<=", 10).met(10.1)
     assert str(Target(">=", 3000)) == "≥ 3,000"
+    assert str(Target(">=", 0.5, relative=True)) == "≥ 0.5x"
+
+
+def test_a_relative_target_bounds_the_ratio_to_the_baseline() -> None:
+    base = MetricSpec("ceiling.single", "ceiling", "queue", "items/s", True)
+    spec = MetricSpec("W1.actions", "W1", "loop", "actions/s", True, "ceiling.single",
+                      Target(">=", 0.5, relative=True))  # fmt: skip
+    slow, fast = MetricResult(spec, "l", [400.0]), MetricResult(spec, "l", [600.0])
+    with_ratios([MetricResult(base, "q", [1000.0]), slow])
+    with_ratios([MetricResult(base, "q", [1000.0]), fast])
+    assert slow.met is False and fast.met is True
+    assert MetricResult(spec, "l", [600.0]).met is None  # no baseline measured: no verdict
 
 
 def test_the_issue_targets_are_stated_in_code() -> None:
     targets = {spec.key: spec.target for spec in METRICS if spec.target is not None}
     assert targets == {
-        "W1.actions": Target(">=", 600),
+        "W1.actions": Target(">=", 0.5, relative=True),  # within 2x of the single-row queue
+        "W1.peer": Target(">=", 4),  # W1 against DBOS Transact on the same loop
         "W2.actions": Target(">=", 3_000),
         "W3.actions": Target(">=", 2_000),
         "W4.p50": Target("<=", 10),
         "W5.rss": Target("<=", 50),
+        "W5.rss_large": Target("<=", 100),  # the same, ten times the sleepers
         "W5.drain": Target(">=", 2_000),
         "C1.compile": Target("<=", 20),
         "I1.statements": Target(">=", 500_000),
@@ -111,6 +125,7 @@ def test_default_scale_is_the_issue_scale() -> None:
     assert (DEFAULT.s1_runners, DEFAULT.s2_actions) == ((1, 2, 4), 100_000)
     assert (DEFAULT.w1_actions, DEFAULT.w2_actions, DEFAULT.w3_instances) == (200, 1_000, 200)
     assert (DEFAULT.w4_runs, DEFAULT.w5_instances, DEFAULT.c1_workflows) == (50, 10_000, 50)
+    assert (DEFAULT.w5_large, QUICK.w5_large) == (100_000, 0)  # W5 at 10x: full mode only
 
 
 def test_per_action_cost_divides_counter_deltas() -> None:

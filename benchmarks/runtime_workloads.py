@@ -193,7 +193,8 @@ async def w6(ctx: Context) -> Measured:
 
 # W5 -------------------------------------------------------------------------------------------
 
-_COUNT_TIMERS = "SELECT count(*) FROM waymark_timers"
+# Timers of finished sleeps stay (with `finished_at`) until their instance is collected.
+_COUNT_TIMERS = "SELECT count(*) FROM waymark_timers WHERE finished_at IS NULL"
 _COUNT_LEASED = "SELECT count(*) FROM waymark_instances WHERE lease_owner IS NOT NULL"
 _SLEEPERS = """
 SELECT count(*) FILTER (WHERE status NOT IN ('completed', 'failed')) AS open,
@@ -201,7 +202,7 @@ SELECT count(*) FILTER (WHERE status NOT IN ('completed', 'failed')) AS open,
        extract(epoch FROM max(finished_at))::float8 AS last
 FROM waymark_instances WHERE workflow_name = 'BenchSleeper'
 """
-_WAKE_TIMERS = "UPDATE waymark_timers SET wake_at = to_timestamp($1)"
+_WAKE_TIMERS = "UPDATE waymark_timers SET wake_at = to_timestamp($1) WHERE finished_at IS NULL"
 _WAKE_INSTANCES = """
 UPDATE waymark_instances SET wake_at = to_timestamp($1)
 WHERE wake_at IS NOT NULL AND finished_at IS NULL

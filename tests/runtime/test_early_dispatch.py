@@ -28,7 +28,7 @@ from tests.runtime.support import (
     start_embedded,
     stop_embedded,
 )
-from tests.runtime.test_faults import start_workers, submit, wait_for
+from tests.runtime.test_faults import committed_keys, results, start_workers, submit, wait_for
 from tests.runtime.test_fencing import own_server
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.postgres import PostgresStore
@@ -143,19 +143,9 @@ async def test_sigkill_of_a_runner_in_a_sequential_loop(database: str, tmp_path:
         await wait_for(lambda: len(executions(record)) >= 20, 25, "progress")
         os.killpg(first.pid, signal.SIGKILL)
         first.process.wait()
-    store = await PostgresStore.open(database, run_migrations=False)
-    try:
-        rows = await store.pool.fetch(
-            "SELECT args FROM waymark_attempts"
-            " WHERE status = 'completed' AND instance_id = ANY ($1::uuid[])",
-            ids,
-        )
-    finally:
-        await store.close()
-    committed = {row["args"][0] for row in rows}
+    committed = await committed_keys(database, ids)
     with start_workers(database, record):
-        async with client_for(database) as client:
-            outcome = await asyncio.gather(*(client.get_result(i, timeout=25) for i in ids))
+        outcome = await results(database, ids, timeout=25)
     assert outcome == [[f"{tag}/{i}" for i in range(30)] for tag in tags]
     counts = executions(record)
     assert set(counts) == {f"{tag}/{i}" for tag in tags for i in range(30)}

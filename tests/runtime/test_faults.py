@@ -94,12 +94,14 @@ async def count(database: str, sql: str) -> int:
         await store.close()
 
 
-async def committed_keys(database: str) -> set[str]:
-    """The keys of `recorded` attempts whose completion is committed."""
+async def committed_keys(database: str, ids: list[str] | None = None) -> set[str]:
+    """The keys of `recorded` attempts whose completion is committed (of instances `ids`)."""
     store = await PostgresStore.open(database, run_migrations=False)
     try:
         rows = await store.pool.fetch(
             "SELECT args FROM waymark_attempts WHERE status = 'completed'"
+            " AND ($1::uuid[] IS NULL OR instance_id = ANY ($1::uuid[]))",
+            ids,
         )
     finally:
         await store.close()

@@ -15,6 +15,7 @@ from benchmarks.c1_source import c1_source
 from benchmarks.database import redact, with_database
 from benchmarks.offline_workloads import _plain_run
 from benchmarks.pg_cost import Snapshot, per_action, server_cpu_seconds
+from benchmarks.report import Report, markdown, summary
 from benchmarks.results import Measured, MetricResult, percentile, with_ratios
 from benchmarks.scale_workloads import _add_efficiency
 from benchmarks.spec import DEFAULT, METRICS, QUICK, MetricSpec, Target, s1_specs
@@ -156,3 +157,13 @@ def test_scale_out_efficiency_is_against_linear() -> None:
     keys = {spec.key for spec in s1_specs((1, 2, 4))}
     assert {"S1.w3.r4", "S1.w3.e4", "S1.w2.e2", "P1.w3.wal", "P1.w2.per_core"} <= keys
     assert "S1.w3.e1" not in keys
+
+
+def test_a_peer_not_installed_is_a_note_not_an_error() -> None:
+    note = "not measured: dbos is not installed (pip install -e '.[bench]')"
+    machine = {"cpu_count": 2, "cpu_model": "cpu", "memory_gib": 1.0, "python": "3.11"}
+    report = Report(date="2026-12-04", mode="quick", machine=machine, database=None, settings={},
+                    scale={}, results=[], notes={"W1.dbos": note})  # fmt: skip
+    assert f"| W1.dbos | {note} |" in markdown(report)
+    assert report.errors == {} and "error" not in summary(report)
+    assert report.to_json()["notes"] == {"W1.dbos": note}

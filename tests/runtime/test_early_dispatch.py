@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import json
+import logging
 import os
 import signal
 from collections.abc import Awaitable, Callable
@@ -106,8 +107,9 @@ async def test_a_lease_taken_away_mid_commit_lets_the_early_attempt_go(
 
 
 async def test_postgres_restarting_under_a_commit_after_its_early_dispatch(
-    worker_env: Path,
+    worker_env: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.WARNING, logger="waymark.runner")
     async with own_server("early") as (server, database):
         store = await FaultAtCommit.open(database, run_migrations=False, lost_attempt_retries=2)
         restarted: list[asyncio.Task[None]] = []
@@ -130,6 +132,7 @@ async def test_postgres_restarting_under_a_commit_after_its_early_dispatch(
             await asyncio.gather(*restarted)
             await store.close()
     assert store.fault is None and restarted
+    assert any(r.getMessage().startswith("commit: database unavailable") for r in caplog.records)
     assert_at_least_once(worker_env, outcome)
 
 

@@ -40,6 +40,8 @@ class Report:
     scale: dict[str, Any]
     results: list[MetricResult]
     errors: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+    """Rows not measured and why (an optional peer missing): shown, never a failure."""
     details: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -59,6 +61,7 @@ class Report:
             "metrics": [r.to_json() for r in self.results],
             "missed": [r.spec.key for r in self.missed],
             "errors": self.errors,
+            "notes": self.notes,
             "details": self.details,
         }
 
@@ -111,6 +114,8 @@ def table(report: Report) -> Table:
     for workload, message in report.errors.items():
         first = message.splitlines()[0] if message else ""
         grid.add_row(workload, f"[bold red]error[/bold red] {escape(first[:120])}", *[""] * 6)
+    for key, note in report.notes.items():
+        grid.add_row(key, f"[dim]{escape(note)}[/dim]", *[""] * 6)
     return grid
 
 
@@ -133,6 +138,8 @@ def markdown(report: Report) -> str:
     for workload, message in report.errors.items():
         first = message.splitlines()[0] if message else ""
         lines.append(f"| {workload} | error: {first} | | | | | | |")
+    for key, note in report.notes.items():
+        lines.append(f"| {key} | {note} | | | | | | |")
     return "\n".join(lines) + "\n"
 
 
@@ -153,7 +160,7 @@ def summary(report: Report) -> str:
     lines = []
     for result in report.missed:
         lines.append(f"missed: {result.spec.workload} {result.label}: {number(result.median)} "
-                     f"{result.spec.unit}, target {result.spec.target} {result.spec.unit}")  # fmt: skip
+                     f"{result.spec.unit}{_against(result)}")  # fmt: skip
     for workload, message in report.errors.items():
         lines.append(f"error: {workload}: {message}")
     targets = sum(1 for r in report.results if r.met is not None)
@@ -162,6 +169,14 @@ def summary(report: Report) -> str:
     elif targets:
         lines.append(f"all {targets} targets met")
     return "\n".join(lines)
+
+
+def _against(result: MetricResult) -> str:
+    """The miss in the target's terms: the ratio for a relative target, else the unit."""
+    target = result.spec.target
+    if target is not None and target.relative and result.ratio is not None:
+        return f" ({_ratio(result)}), target {target}"
+    return f", target {target} {result.spec.unit}"
 
 
 def show(report: Report, console: Console) -> None:

@@ -24,6 +24,8 @@ class Measured:
     details: dict[str, Any] = field(default_factory=dict)
     paired: dict[str, list[float]] = field(default_factory=dict)
     """Per metric, the ratios of samples taken side by side with one of its baseline's."""
+    notes: dict[str, str] = field(default_factory=dict)
+    """Rows not measured, and why (an optional peer not installed): not an error."""
 
     def add(self, key: str, value: float) -> None:
         self.samples.setdefault(key, []).append(value)
@@ -60,7 +62,11 @@ class MetricResult:
     @property
     def met(self) -> bool | None:
         target = self.spec.target
-        return None if target is None else target.met(self.median)
+        if target is None:
+            return None
+        if target.relative:
+            return None if self.ratio is None else target.met(self.ratio)
+        return target.met(self.median)
 
     def to_json(self) -> dict[str, Any]:
         target = self.spec.target

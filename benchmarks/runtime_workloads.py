@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import asyncpg
 
+from benchmarks import dbos_peer
 from benchmarks.context import Context
 from benchmarks.database import database_bytes
 from benchmarks.results import Measured, percentile
@@ -55,13 +56,25 @@ async def _timed(runner: RunnerProcess, awaitable: Awaitable[T]) -> tuple[T, flo
 
 
 async def w1(ctx: Context) -> Measured:
-    _, _, runners = ctx.require()
+    """W1, then DBOS Transact running the same loop on the same server (`dbos_peer`), and
+    W1's rate against DBOS's, repeat by repeat."""
+    database, _, runners = ctx.require()
     runner = await runners.get(ctx.concurrency)
     count, measured = ctx.scale.w1_actions, Measured()
     for _ in range(ctx.scale.repeats):
         total, seconds = await _timed(runner, BenchSequential().run(count))
         _check(total, sum(range(count)), "BenchSequential")
         measured.add("W1.actions", count / seconds)
+    if not dbos_peer.available():
+        measured.notes["W1.dbos"] = (
+            "not measured: dbos is not installed (pip install -e '.[bench]')"
+        )
+        return measured
+    await runners.close()  # DBOS alone on the machine, as W1 was
+    peer = await dbos_peer.measure(database.dsn, count, ctx.scale.repeats)
+    for ours, theirs in zip(measured.samples["W1.actions"], peer, strict=True):
+        measured.add("W1.dbos", theirs)
+        measured.add("W1.peer", ours / theirs)
     return measured
 
 
@@ -164,7 +177,8 @@ async def w6(ctx: Context) -> Measured:
 
 # W5 -------------------------------------------------------------------------------------------
 
-_COUNT_TIMERS = "SELECT count(*) FROM waymark_timers"
+# Timers of finished sleeps stay (with `finished_at`) until their instance is collected.
+_COUNT_TIMERS = "SELECT count(*) FROM waymark_timers WHERE finished_at IS NULL"
 _COUNT_LEASED = "SELECT count(*) FROM waymark_instances WHERE lease_owner IS NOT NULL"
 _SLEEPERS = """
 SELECT count(*) FILTER (WHERE status NOT IN ('completed', 'failed')) AS open,
@@ -172,7 +186,7 @@ SELECT count(*) FILTER (WHERE status NOT IN ('completed', 'failed')) AS open,
        extract(epoch FROM max(finished_at))::float8 AS last
 FROM waymark_instances WHERE workflow_name = 'BenchSleeper'
 """
-_WAKE_TIMERS = "UPDATE waymark_timers SET wake_at = to_timestamp($1)"
+_WAKE_TIMERS = "UPDATE waymark_timers SET wake_at = to_timestamp($1) WHERE finished_at IS NULL"
 _WAKE_INSTANCES = """
 UPDATE waymark_instances SET wake_at = to_timestamp($1)
 WHERE wake_at IS NOT NULL AND finished_at IS NULL
@@ -187,9 +201,24 @@ async def w5(ctx: Context) -> Measured:
         for _ in range(ctx.scale.w5_repeats):
             runner = await runners.get(ctx.concurrency, fresh=ctx.scale.w5_fresh_runner)
             await _sleep_and_wake(runner, connection, ctx.scale.w5_instances, measured)
+        if ctx.scale.w5_large:
+            runner = await runners.get(ctx.concurrency, fresh=True)
+            await _sleep_at_scale(runner, connection, ctx.scale.w5_large, measured)
+            await runners.close()  # the next workload starts on a runner that held no one
     finally:
         await connection.close()
     return measured
+
+
+async def _sleep_at_scale(
+    runner: RunnerProcess, connection: asyncpg.Connection, count: int, measured: Measured
+) -> None:
+    """Ten times W5's sleepers on one runner: its RSS once all sleep. They are deleted
+    afterwards instead of woken (the drain is W5's own measure)."""
+    await runner.watch(_submit_sleepers(count), _PATIENCE * 4)
+    await _until(runner, 60.0 + count / 50, lambda: _all_asleep(connection, count))
+    measured.add("W5.rss_large", await _peak_rss(runner, 1.0))
+    await connection.execute("DELETE FROM waymark_instances WHERE workflow_name = 'BenchSleeper'")
 
 
 async def _sleep_and_wake(

@@ -18,13 +18,15 @@ class Target:
 
     op: Literal[">=", "<="]
     value: float
+    relative: bool = False
+    """A bound on the ratio to the metric's baseline (`≥ 0.5x`), not on the median."""
 
     def met(self, observed: float) -> bool:
         return observed >= self.value if self.op == ">=" else observed <= self.value
 
     def __str__(self) -> str:
         sign = "≥" if self.op == ">=" else "≤"
-        return f"{sign} {self.value:,g}"
+        return f"{sign} {self.value:,g}{'x' if self.relative else ''}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +55,7 @@ class Scale:
     w3_instances: int
     w4_runs: int
     w5_instances: int
+    w5_large: int  # sleepers of the one large W5 run (RSS only); 0 skips it
     w6_concurrency: tuple[int, ...]
     w6_seconds: float
     w7_children: int
@@ -84,6 +87,7 @@ DEFAULT = Scale(
     w3_instances=200,
     w4_runs=50,
     w5_instances=10_000,
+    w5_large=100_000,
     w6_concurrency=(1, 10, 50),
     w6_seconds=1.0,
     w7_children=1_000,
@@ -115,6 +119,7 @@ QUICK = Scale(
     w3_instances=20,
     w4_runs=10,
     w5_instances=100,
+    w5_large=0,
     w6_concurrency=(10,),
     w6_seconds=0.4,
     w7_children=50,
@@ -164,7 +169,26 @@ METRICS: tuple[MetricSpec, ...] = (
     _rate(BATCHED, "asyncpg queue, {ceiling_batch} rows per statement", "items/s"),
     _cost(LATENCY, "one item: insert, claim, complete", "ms"),
     _cost("ceiling.commit", "one committed insert (the durable-commit floor)", "ms"),
-    _rate("W1.actions", "sequential loop of {w1_actions} actions", "actions/s", SINGLE, 600),
+    # W1 within 2x of the single-row queue, and at least 4x DBOS Transact on the same loop.
+    MetricSpec(
+        "W1.actions",
+        "W1",
+        "sequential loop of {w1_actions} actions",
+        "actions/s",
+        True,
+        SINGLE,
+        Target(">=", 0.5, relative=True),
+    ),
+    _rate("W1.dbos", "DBOS Transact, the same loop of {w1_actions} steps", "actions/s"),
+    MetricSpec(
+        "W1.peer",
+        "W1",
+        "W1 against DBOS Transact, repeat by repeat",
+        "x DBOS",
+        True,
+        None,
+        Target(">=", 4),
+    ),
     _rate("W2.actions", "gather over {w2_actions} actions", "actions/s", BATCHED, 3_000),
     _rate("W2.otel", "the same, every attempt traced (OpenTelemetry)", "actions/s", "W2.actions"),
     _rate("W3.actions", "{w3_instances} instances of 3 actions", "actions/s", BATCHED, 2_000),
@@ -173,6 +197,7 @@ METRICS: tuple[MetricSpec, ...] = (
     _cost("W4.p95", "`await run()`, one action, p95 of {w4_runs}", "ms", LATENCY),
     _cost("W5.rss", "runner RSS, {w5_instances} instances asleep", "MB", None, 50),
     _cost("W5.rss_idle", "runner RSS, idle before submitting", "MB"),
+    _cost("W5.rss_large", "runner RSS, {w5_large} instances asleep", "MB", None, 100),
     _cost("W5.db_growth", "database growth, {w5_instances} asleep", "MB"),
     _rate("W5.asleep", "submitted and put to sleep", "instances/s", BATCHED),
     _rate("W5.drain", "all wake at once and finish", "actions/s", BATCHED, 2_000),

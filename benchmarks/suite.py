@@ -107,6 +107,8 @@ async def run_suite(options: Options, console: Console) -> Report:
                 report.errors[workload.name] = outcome
     report.results = _results(measured, options.scale)
     report.details.update({name: m.details for name, m in measured.items() if m.details})
+    for outcome in measured.values():
+        report.notes.update(outcome.notes)
     return report
 
 

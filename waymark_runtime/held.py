@@ -229,6 +229,10 @@ class Change:
     held: Held
     batch: CommitBatch
     dispatch: list[Attempt] = field(default_factory=list)
+    """Attempts the commit starts (due, lost or withheld before): sent once it is durable."""
+    early: list[Attempt] = field(default_factory=list)
+    """Attempts the step planned to run now: sent while the commit that inserts them is in
+    flight (docs/runtime.md, "Dispatch before the commit lands")."""
     delayed: list[tuple[Attempt, float]] = field(default_factory=list)
     sleeps: list[tuple[str, float]] = field(default_factory=list)
     done: bool = False
@@ -341,7 +345,7 @@ def _plan_effects(held: Held, step: StepCommit, change: Change, rules: RunnerRul
         if gated:
             change.gated.append(attempt)
         elif run_now:
-            change.dispatch.append(attempt)
+            change.early.append(attempt)
         else:
             change.delayed.append((attempt, planned.ready_at))
             held.delayed[attempt.id] = (attempt, planned.ready_at)
@@ -422,7 +426,7 @@ def _decide_release(held: Held, change: Change, rules: RunnerRules) -> InstanceO
     """
     if rules.stopping:
         held.gated = {}  # queued in the store: the next claim of the instance starts them
-    if held.running or held.withheld or change.dispatch or change.resolved:
+    if held.running or held.withheld or change.dispatch or change.early or change.resolved:
         return None
     if held.gated or change.gated:
         return None

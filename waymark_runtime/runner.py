@@ -425,9 +425,14 @@ class Runner:
         return step_instance(claimed, self.programs, rules.now, self.rng, self.step_context)
 
     async def _commit(self, changes: list[Change]) -> None:
+        """Write the changes in one statement and act on what is durable. Attempts a step
+        planned to run now go to the workers first, while the statement is in flight: their
+        replies wait (the instances are `committing`) and, if an instance's rows do not land,
+        they are stale like those of a lost attempt (docs/runtime.md)."""
         batch = CommitBatch()
         for change in changes:
             batch.extend(change.batch)
+        early = self._dispatch_early(changes)
         started = time.monotonic()
         try:
             kept = await self._retrying("commit", lambda: self._write(batch))
@@ -440,11 +445,24 @@ class Runner:
         orders: list[AttemptOrder] = []
         for change in changes:
             orders.extend(self._apply(change, change.held.id in kept))
-        if len(kept) < len(changes):
+        if len(kept) < len(changes) or any(held.lease.revoked for held in early):
             self.pool.withdraw_revoked()
         if orders:
             self.pool.submit(orders)
         await self._freed(batch, kept)
+
+    def _dispatch_early(self, changes: list[Change]) -> list[Held]:
+        """Send the attempts the steps planned to run now, before their rows are durable;
+        returns the instances that sent some."""
+        orders: list[AttemptOrder] = []
+        sent = []
+        for change in changes:
+            if change.early and self.held.get(change.held.id) is change.held:
+                orders.extend(self._orders(change.held, change.early))
+                sent.append(change.held)
+        if orders:
+            self.pool.submit(orders)
+        return sent
 
     async def _freed(self, batch: CommitBatch, kept: set[str]) -> None:
         """Attempts started through the gate ended in this commit: their slots are free, so
@@ -465,6 +483,8 @@ class Runner:
             except Exception as error:
                 log.warning("instance %s: its rows do not store: %s", change.held.id, error)
                 report.instance_failure(change.held, error_json(error))
+                for attempt in change.early:  # sent, but its row did not land: no row to end
+                    change.held.running.pop(attempt.id, None)
                 changes[index] = failed = _failure(change.held, error, change.batch)
                 with contextlib.suppress(Exception):
                     kept |= await self._write(failed.batch)

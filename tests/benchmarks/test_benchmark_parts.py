@@ -18,6 +18,7 @@ from benchmarks.database import redact, with_database
 from benchmarks.machine import tree_cpu_seconds
 from benchmarks.offline_workloads import _plain_run
 from benchmarks.pg_cost import Snapshot, per_action, server_cpu_seconds
+from benchmarks.report import Report, markdown, summary
 from benchmarks.results import Measured, MetricResult, percentile, with_ratios
 from benchmarks.scale_workloads import _add_efficiency
 from benchmarks.spec import DEFAULT, METRICS, QUICK, MetricSpec, Target, s1_specs
@@ -36,16 +37,30 @@ def test_targets_compare_in_their_direction() -> None:
     assert Target(">=", 600).met(600) and not Target(">=", 600).met(599.9)
     assert Target("<=", 10).met(9.5) and not Target("<=", 10).met(10.1)
     assert str(Target(">=", 3000)) == "≥ 3,000"
+    assert str(Target(">=", 0.5, relative=True)) == "≥ 0.5x"
+
+
+def test_a_relative_target_bounds_the_ratio_to_the_baseline() -> None:
+    base = MetricSpec("ceiling.single", "ceiling", "queue", "items/s", True)
+    spec = MetricSpec("W1.actions", "W1", "loop", "actions/s", True, "ceiling.single",
+                      Target(">=", 0.5, relative=True))  # fmt: skip
+    slow, fast = MetricResult(spec, "l", [400.0]), MetricResult(spec, "l", [600.0])
+    with_ratios([MetricResult(base, "q", [1000.0]), slow])
+    with_ratios([MetricResult(base, "q", [1000.0]), fast])
+    assert slow.met is False and fast.met is True
+    assert MetricResult(spec, "l", [600.0]).met is None  # no baseline measured: no verdict
 
 
 def test_the_issue_targets_are_stated_in_code() -> None:
     targets = {spec.key: spec.target for spec in METRICS if spec.target is not None}
     assert targets == {
-        "W1.actions": Target(">=", 600),
+        "W1.actions": Target(">=", 0.5, relative=True),  # within 2x of the single-row queue
+        "W1.peer": Target(">=", 4),  # W1 against DBOS Transact on the same loop
         "W2.actions": Target(">=", 3_000),
         "W3.actions": Target(">=", 2_000),
         "W4.p50": Target("<=", 10),
         "W5.rss": Target("<=", 50),
+        "W5.rss_large": Target("<=", 100),  # the same, ten times the sleepers
         "W5.drain": Target(">=", 2_000),
         "C1.compile": Target("<=", 20),
         "I1.statements": Target(">=", 500_000),
@@ -129,6 +144,7 @@ def test_default_scale_is_the_issue_scale() -> None:
     assert (DEFAULT.s1_runners, DEFAULT.s2_actions) == ((1, 2, 4), 100_000)
     assert (DEFAULT.w1_actions, DEFAULT.w2_actions, DEFAULT.w3_instances) == (200, 1_000, 200)
     assert (DEFAULT.w4_runs, DEFAULT.w5_instances, DEFAULT.c1_workflows) == (50, 10_000, 50)
+    assert (DEFAULT.w5_large, QUICK.w5_large) == (100_000, 0)  # W5 at 10x: full mode only
 
 
 def test_per_action_cost_divides_counter_deltas() -> None:
@@ -180,3 +196,13 @@ def test_scale_out_efficiency_is_against_linear() -> None:
     keys = {spec.key for spec in s1_specs((1, 2, 4))}
     assert {"S1.w3.r4", "S1.w3.e4", "S1.w2.e2", "P1.w3.wal", "P1.w2.per_core"} <= keys
     assert "S1.w3.e1" not in keys
+
+
+def test_a_peer_not_installed_is_a_note_not_an_error() -> None:
+    note = "not measured: dbos is not installed (pip install -e '.[bench]')"
+    machine = {"cpu_count": 2, "cpu_model": "cpu", "memory_gib": 1.0, "python": "3.11"}
+    report = Report(date="2026-12-04", mode="quick", machine=machine, database=None, settings={},
+                    scale={}, results=[], notes={"W1.dbos": note})  # fmt: skip
+    assert f"| W1.dbos | {note} |" in markdown(report)
+    assert report.errors == {} and "error" not in summary(report)
+    assert report.to_json()["notes"] == {"W1.dbos": note}

@@ -7,6 +7,7 @@ It checks that every workload ran and the JSON report's shape; never a timing.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import math
 import os
@@ -34,6 +35,8 @@ EXPECTED_METRICS = {
 }
 CPU_METRICS = {f"P1.{load}.{row}" for load in ("w3", "w2") for row in ("cpu", "per_core")}
 """Only when the server is a process of this machine (its CPU time is read from /proc)."""
+DBOS_METRICS = {"W1.dbos", "W1.peer"}
+"""Only with the `bench` extra installed (DBOS Transact); else a note says W1.dbos was skipped."""
 TARGETED = {"W1.actions", "W2.actions", "W3.actions", "W4.p50", "W5.rss", "W5.drain",
             "C1.compile", "I1.statements", "D1.runs", "S2.delay"}  # fmt: skip
 
@@ -72,6 +75,11 @@ def test_quick_suite_end_to_end(environment: dict[str, str], tmp_path: Path) -> 
     assert report["errors"] == {}
     local = report["details"]["S1"]["windows"][0]["cost"]["server_cpu_ms"] is not None
     expected = EXPECTED_METRICS | (CPU_METRICS if local else set())
+    if importlib.util.find_spec("dbos") is not None:
+        expected |= DBOS_METRICS
+        assert report["notes"] == {}
+    else:
+        assert "dbos is not installed" in report["notes"]["W1.dbos"]
     assert {metric["key"] for metric in report["metrics"]} == expected
     _check_machine_and_database(report)
     for metric in report["metrics"]:

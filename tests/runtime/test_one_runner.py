@@ -90,6 +90,12 @@ async def first_execution(key: str) -> None:
         await asyncio.sleep(0.01)
 
 
+async def recorded_running(store: RunnerStore, instance_id: str) -> None:
+    """Until the commit that started the instance's attempt has landed."""
+    while not any(row["status"] == "running" for row in await store.attempts_of(instance_id)):
+        await asyncio.sleep(0.01)
+
+
 async def take_over_and_give_back(store: RunnerStore, instance_id: str) -> None:
     """Another runner whose clock says the lease expired claims the instance (the attempt in
     flight counts as lost), then stops at once: it queues the attempt and releases it."""
@@ -111,6 +117,7 @@ async def test_a_claim_taken_over_ignores_what_the_old_claim_started(
         # The first execution replies while the second one (of the new claim) still runs.
         instance_id = await start(any_store, Counted, key=key, seconds=[1.0, 2.0])
         await first_execution(key)
+        await recorded_running(any_store, instance_id)  # it may start before its commit lands
         await take_over_and_give_back(any_store, instance_id)
         outcome = await any_store.wait_outcome(instance_id, timeout=20)
     # The instance was claimed again (a new epoch) and ran the attempt again; the reply of the

@@ -17,7 +17,13 @@ import pytest
 import waymark
 from tests.runtime import log_flows as flows
 from tests.runtime.support import runner_settings, running
-from tests.runtime.test_one_runner import EXECUTIONS, counted, first_execution, start
+from tests.runtime.test_one_runner import (
+    EXECUTIONS,
+    counted,
+    first_execution,
+    recorded_running,
+    start,
+)
 from waymark import Workflow, workflow
 from waymark_runtime.admin import Admin, LogRecord
 from waymark_runtime.effects import WriteLog
@@ -175,6 +181,7 @@ async def test_a_step_fenced_out_of_the_database_records_and_emits_nothing(
     async with running(any_store, settings, executor=InProcessExecutor):
         instance_id = await start(any_store, CountedLogged, key=key, seconds=[0.5, 0.0])
         await first_execution(key)
+        await recorded_running(any_store, instance_id)  # it may start before its commit lands
         later = time.time() + 3600
         assert await any_store.reclaim_expired_instances(later) == 1
         [claim] = await any_store.claim("another runner", 1, later, 30.0)

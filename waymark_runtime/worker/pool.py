@@ -87,6 +87,7 @@ class WorkerPool:
         self.idle = asyncio.Event()
         self.broken = asyncio.Event()
         self.changed = asyncio.Event()
+        self.fill_scheduled = False
 
     async def start(self) -> None:
         """Spawn every worker and wait until each has imported the user modules."""
@@ -99,9 +100,22 @@ class WorkerPool:
             await self.changed.wait()
 
     def submit(self, orders: list[AttemptOrder]) -> None:
+        """Queue `orders`; they are written to workers once this turn of the event loop ends,
+        so a turn's submissions and freed slots make one frame per worker, and a caller that
+        goes on to send a commit sends it first (the commit's flush is the longer wait)."""
         for order in orders:
             (self.isolated if order.isolate else self.pending).append(order)
-        self._fill()
+        self._fill_soon()
+
+    def _fill_soon(self) -> None:
+        if not self.fill_scheduled:
+            self.fill_scheduled = True
+            asyncio.get_running_loop().call_soon(self._scheduled_fill)
+
+    def _scheduled_fill(self) -> None:
+        self.fill_scheduled = False
+        if not self.stopping:
+            self._fill()
 
     def withdraw_revoked(self) -> None:
         """Forget the queued orders of revoked leases (claims the runner let go of); orders
@@ -316,7 +330,7 @@ class WorkerPool:
             worker.exclusive = False
             if worker.retiring:
                 worker.writer.close()
-        self._fill()
+        self._fill_soon()
         if not self.in_flight:
             self.idle.set()
 

@@ -22,7 +22,7 @@ from waymark_runtime.engine import (
     StepCommit,
 )
 from waymark_runtime.errors import ChildWorkflowError
-from waymark_runtime.interpreter import InstanceState, encode_state
+from waymark_runtime.interpreter import InstanceState, LiveInstance, encode_state
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.pg_rows import Claim, ClaimedAttempt, Cursor
 from waymark_runtime.tracebacks import split_traceback
@@ -63,10 +63,13 @@ class Held:
     claimed_at: float
     lease: Lease = field(default_factory=lambda: Lease(float("-inf")))
     epoch: int = 0
-    state: InstanceState | None = None
-    """The state of the last step (the claimed one is in `claimed`, decoded by the step)."""
+    live: LiveInstance | None = None
+    """Its interpreter machine, kept between steps (built from `claimed` by the first step)."""
     events: list[Event] = field(default_factory=list)
     results: list[ActionFinished] = field(default_factory=list)
+    recorded: list[AttemptId] = field(default_factory=list)
+    """Results recorded but not consumed: stepped with the stored state kept. The next commit
+    that writes the state consumes them (`prepare`)."""
     cursor: Cursor | None = None
     due: list[Attempt] = field(default_factory=list)
     lost: list[Attempt] = field(default_factory=list)
@@ -256,7 +259,7 @@ class RunnerRules:
 def prepare(held: Held, step: StepCommit | None, rules: RunnerRules) -> Change:
     """The commit rows for `held` (after `step`, if its events were stepped)."""
     change = Change(held=held, batch=CommitBatch())
-    _record_consumed(held, change.batch)
+    _end_timers(held, change.batch)
     for line in step.plan.logs if step is not None else ():
         change.batch.log(held.id, line)
     outcome = step.plan.outcome if step is not None else None
@@ -266,25 +269,34 @@ def prepare(held: Held, step: StepCommit | None, rules: RunnerRules) -> Change:
             _plan_effects(held, step, change, rules)
         outcome = _decide_release(held, change, rules)
     change.done = outcome is not None
-    state = encode_state(step.state) if step is not None else CommitBatch.KEEP
+    state = _written_state(held, step, change)
     wake_at = rules.now if rules.stopping else held.earliest_due()
     seq = held.seq if held.children or held.waits else None
-    change.batch.instance(held.id, state=state, outcome=outcome, release=change.release,
+    change.batch.instance(held.id, state=encode_state(state) if state is not None else
+                          CommitBatch.KEEP, outcome=outcome, release=change.release,
                           wake_at=wake_at, epoch=held.epoch, seq=seq)  # fmt: skip
     if change.done and held.in_family:
         change.batch.settle(held.id)
-    if step is not None:
-        held.state = step.state
+    _record_results(held, change.batch, consumed=state is not None)
     return change
 
 
-def _record_consumed(held: Held, batch: CommitBatch) -> None:
-    for event in held.results:
-        where = held.tracebacks.pop((event.node, event.attempt), None) if held.tracebacks else None
-        batch.finish(held.id, event.node, event.attempt, event.ok, event.value, where)
+def _written_state(held: Held, step: StepCommit | None, change: Change) -> InstanceState | None:
+    """The state the commit writes: the step's, or none (the stored one stays) when there was
+    no step or it only settled calls, unless the instance is let go with results recorded
+    unconsumed (its next claim would read them all again)."""
+    if step is not None and step.state is not None:
+        return step.state
+    cursor = held.cursor.attempts if held.cursor is not None else ()
+    unconsumed = held.recorded or held.results or cursor
+    if change.release and unconsumed and held.live is not None and held.live.running:
+        return held.live.saved()
+    return None
+
+
+def _end_timers(held: Held, batch: CommitBatch) -> None:
+    """Sleeps and signal waits whose events the step consumed (or that fired while held)."""
     if held.cursor is not None:
-        for node, attempt in held.cursor.attempts:
-            batch.consume(held.id, node, attempt)
         for node in held.cursor.timers:
             _drop_timer(held, batch, node)
         for node, signal in held.cursor.signals:
@@ -292,6 +304,23 @@ def _record_consumed(held: Held, batch: CommitBatch) -> None:
             batch.drop_timer(held.id, node)  # its timeout, if it had one
     for node in held.fired:
         _drop_timer(held, batch, node)
+
+
+def _record_results(held: Held, batch: CommitBatch, *, consumed: bool) -> None:
+    """Record the results the step took; with the state written, consume them and every
+    result recorded unconsumed before (the claim's events included), else record them
+    unconsumed: a claim after a crash reads them as events again, on the stored state."""
+    for event in held.results:
+        where = held.tracebacks.pop((event.node, event.attempt), None) if held.tracebacks else None
+        record = batch.finish if consumed else batch.record
+        record(held.id, event.node, event.attempt, event.ok, event.value, where)
+    claimed = list(held.cursor.attempts) if held.cursor is not None else []
+    if consumed:
+        for node, attempt in [*held.recorded, *claimed]:
+            batch.consume(held.id, node, attempt)
+        held.recorded = []
+    else:
+        held.recorded += [*claimed, *((event.node, event.attempt) for event in held.results)]
     held.results, held.cursor, held.fired, held.events, held.fresh = [], None, [], [], False
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import functools
 import logging
 import os
@@ -35,7 +34,7 @@ from waymark_runtime.engine import (
     ProgramCache,
     StepCommit,
     limits_of,
-    step_instance,
+    step_held,
 )
 from waymark_runtime.errors import WorkflowTimeout
 from waymark_runtime.gate import Gate
@@ -380,10 +379,8 @@ class Runner:
                 raise held.broken
             step: StepCommit | None = None
             if held.needs_step():
-                state = held.state if held.state is not None else held.claimed.state
-                claimed = dataclasses.replace(held.claimed, state=state, events=held.events)
-                step = step_instance(claimed, self.programs, rules.now, self.rng,
-                                     self.step_context)  # fmt: skip
+                held.live, step = step_held(held.live, held.claimed, held.events, self.programs,
+                                            rules.now, self.rng, self.step_context)  # fmt: skip
             if held.failed:
                 report.attempt_failures(held, step)
             if step is not None and (recording := metrics.current()) is not None:
@@ -690,8 +687,12 @@ def _failure(held: Held, error: BaseException, rows: CommitBatch | None = None) 
     if held.in_family:
         change.batch.settle(held.id)
     ops = rows.rows["o"] if rows is not None else []
-    ended = [(op["node"], op["attempt"]) for op in ops if op["op"] == "finish"]
+    ended = [(op["node"], op["attempt"]) for op in ops if op["op"] in ("finish", "record")]
     ended += [(event.node, event.attempt) for event in held.results]
-    for node, attempt in dict.fromkeys([*ended, *held.running, *held.gated]):
+    ended_ids = dict.fromkeys([*ended, *held.running, *held.gated])
+    for node, attempt in ended_ids:
         change.batch.finish(held.id, node, attempt, False, value)
+    for node, attempt in held.recorded:  # recorded by earlier commits: their results stand
+        if (node, attempt) not in ended_ids:
+            change.batch.consume(held.id, node, attempt)
     return change

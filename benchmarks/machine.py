@@ -74,3 +74,14 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) * 1024 / 1_000_000
     raise RuntimeError(f"cannot read the memory of process {pid} (is /proc available?)")
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user + system) a process used so far, its own only (not its children's),
+    from `/proc/<pid>/stat`."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError as error:
+        raise RuntimeError(f"cannot read the CPU time of process {pid}: {error}") from None
+    fields = text.rpartition(")")[2].split()  # after the command name: state is field 0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

@@ -56,6 +56,7 @@ class Scale:
     w6_concurrency: tuple[int, ...]
     w6_seconds: float
     w7_children: int
+    w8_actions: tuple[int, ...]  # gather sizes, smallest first
     r1_rounds: int
     c1_workflows: int
     i1_rounds: int
@@ -87,6 +88,7 @@ DEFAULT = Scale(
     w6_concurrency=(1, 10, 50),
     w6_seconds=1.0,
     w7_children=1_000,
+    w8_actions=(2_000, 8_000),
     r1_rounds=50,
     c1_workflows=50,
     i1_rounds=20_000,
@@ -118,6 +120,7 @@ QUICK = Scale(
     w6_concurrency=(10,),
     w6_seconds=0.4,
     w7_children=50,
+    w8_actions=(100, 400),
     r1_rounds=10,
     c1_workflows=10,
     i1_rounds=2_000,
@@ -236,6 +239,7 @@ WORKLOAD_TITLES: dict[str, str] = {
     "W5": "instances in a durable sleep: memory and storage, then all wake and finish",
     "W6": "actions that sleep 50 ms: throughput vs WAYMARK_CONCURRENT_PER_WORKER",
     "W7": "one workflow, asyncio.gather over child workflows of one no-op action each",
+    "W8": "an I/O-bound gather (50 ms actions) against a no-op gather: runner and server cost",
     "R1": "a waiting instance: `waymark.send_signal` → the workflow resumes and ends, repeated",
     "C1": "the compiler on a module of workflows",
     "I1": "the interpreter alone on pure control flow",

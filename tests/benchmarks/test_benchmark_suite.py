@@ -31,11 +31,17 @@ EXPECTED_METRICS = {
     *(f"S1.{load}.{row}" for load in ("w3", "w2") for row in ("r1", "r2", "e2")),
     *(f"P1.{load}.{row}" for load in ("w3", "w2") for row in ("commits", "rows", "wal")),
     *("R1.p50", "R1.p95"),
+    *(f"W8.{kind}{n}.{row}" for kind in ("naps", "noop") for n in (100, 400)
+      for row in ("rate", "runner_cpu_ms", "wal_bytes")),
+    *("W8.x100", "W8.x400", "W8.flat"),
+}  # fmt: skip
+CPU_METRICS = {f"P1.{load}.{row}" for load in ("w3", "w2") for row in ("cpu", "per_core")} | {
+    f"W8.{kind}{n}.server_cpu_ms" for kind in ("naps", "noop") for n in (100, 400)
 }
-CPU_METRICS = {f"P1.{load}.{row}" for load in ("w3", "w2") for row in ("cpu", "per_core")}
 """Only when the server is a process of this machine (its CPU time is read from /proc)."""
 TARGETED = {"W1.actions", "W2.actions", "W3.actions", "W4.p50", "W5.rss", "W5.drain",
-            "C1.compile", "I1.statements", "D1.runs", "S2.delay"}  # fmt: skip
+            "C1.compile", "I1.statements", "D1.runs", "S2.delay", "W8.x100", "W8.x400",
+            "W8.flat"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from waymark_runtime.consumed import end_timers, record_results
 from waymark_runtime.effects import ActionFinished, Event, SleepFinished
 from waymark_runtime.engine import (
     ClaimedInstance,
@@ -259,7 +260,7 @@ class RunnerRules:
 def prepare(held: Held, step: StepCommit | None, rules: RunnerRules) -> Change:
     """The commit rows for `held` (after `step`, if its events were stepped)."""
     change = Change(held=held, batch=CommitBatch())
-    _end_timers(held, change.batch)
+    end_timers(held, change.batch)
     for line in step.plan.logs if step is not None else ():
         change.batch.log(held.id, line)
     outcome = step.plan.outcome if step is not None else None
@@ -277,7 +278,7 @@ def prepare(held: Held, step: StepCommit | None, rules: RunnerRules) -> Change:
                           wake_at=wake_at, epoch=held.epoch, seq=seq)  # fmt: skip
     if change.done and held.in_family:
         change.batch.settle(held.id)
-    _record_results(held, change.batch, consumed=state is not None)
+    record_results(held, change.batch, consumed=state is not None)
     return change
 
 
@@ -292,43 +293,6 @@ def _written_state(held: Held, step: StepCommit | None, change: Change) -> Insta
     if change.release and unconsumed and held.live is not None and held.live.running:
         return held.live.saved()
     return None
-
-
-def _end_timers(held: Held, batch: CommitBatch) -> None:
-    """Sleeps and signal waits whose events the step consumed (or that fired while held)."""
-    if held.cursor is not None:
-        for node in held.cursor.timers:
-            _drop_timer(held, batch, node)
-        for node, signal in held.cursor.signals:
-            batch.consume_signal(held.id, node, signal)
-            batch.drop_timer(held.id, node)  # its timeout, if it had one
-    for node in held.fired:
-        _drop_timer(held, batch, node)
-
-
-def _record_results(held: Held, batch: CommitBatch, *, consumed: bool) -> None:
-    """Record the results the step took; with the state written, consume them and every
-    result recorded unconsumed before (the claim's events included), else record them
-    unconsumed: a claim after a crash reads them as events again, on the stored state."""
-    for event in held.results:
-        where = held.tracebacks.pop((event.node, event.attempt), None) if held.tracebacks else None
-        record = batch.finish if consumed else batch.record
-        record(held.id, event.node, event.attempt, event.ok, event.value, where)
-    claimed = list(held.cursor.attempts) if held.cursor is not None else []
-    if consumed:
-        for node, attempt in [*held.recorded, *claimed]:
-            batch.consume(held.id, node, attempt)
-        held.recorded = []
-    else:
-        held.recorded += [*claimed, *((event.node, event.attempt) for event in held.results)]
-    held.results, held.cursor, held.fired, held.events, held.fresh = [], None, [], [], False
-
-
-def _drop_timer(held: Held, batch: CommitBatch, node: str) -> None:
-    """A sleep ended, or a signal wait's timeout passed (the wait ends with it)."""
-    batch.drop_timer(held.id, node)
-    if held.waits.pop(node, None) is not None:
-        batch.end_wait(held.id, node)
 
 
 def _start_attempts(held: Held, change: Change, rules: RunnerRules) -> None:

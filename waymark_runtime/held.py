@@ -30,6 +30,9 @@ from waymark_runtime.tracebacks import split_traceback
 from waymark_runtime.values import error_json
 from waymark_runtime.worker.executor import Lease
 
+_RECORD_SHARE = 8
+"""A step that settles at least 1/8 of the calls its instance waits on writes the state."""
+
 AttemptId = tuple[str, int]
 """(node, attempt): an attempt within its instance."""
 
@@ -284,14 +287,21 @@ def prepare(held: Held, step: StepCommit | None, rules: RunnerRules) -> Change:
 
 def _written_state(held: Held, step: StepCommit | None, change: Change) -> InstanceState | None:
     """The state the commit writes: the step's, or none (the stored one stays) when there was
-    no step or it only settled calls, unless the instance is let go with results recorded
-    unconsumed (its next claim would read them all again)."""
+    no step or it only settled calls. It is saved anyway when the instance is let go with
+    results recorded unconsumed (its next claim would read them all again), or when the step
+    settled a large share of the calls its waits hold: recording each result and consuming it
+    later writes its attempt row twice, more than the state costs then."""
     if step is not None and step.state is not None:
         return step.state
+    live = held.live
+    if live is None or not live.running:
+        return None
     cursor = held.cursor.attempts if held.cursor is not None else ()
-    unconsumed = held.recorded or held.results or cursor
-    if change.release and unconsumed and held.live is not None and held.live.running:
-        return held.live.saved()
+    taken = len(held.results) + len(cursor)
+    if not (taken or held.recorded):
+        return None
+    if change.release or taken * _RECORD_SHARE >= live.calls():
+        return live.saved()
     return None
 
 

@@ -157,21 +157,21 @@ async def test_killing_start_workers_mid_gather_redelivers_the_recorded_results(
     the results unconsumed: after a SIGKILL the next claim reads that state with those results
     as events, so none runs again and the gather ends as if nothing had crashed."""
     record = tmp_path / "executions.log"
-    [instance_id] = await submit(database, [(flows.RecordedFan, ("g", 60, 0.05))])
+    [instance_id] = await submit(database, [(flows.RecordedFan, ("g", 400, 0.05))])
     unconsumed = "SELECT count(*) FROM waymark_attempts WHERE status = 'completed' AND NOT consumed"
     with start_workers(database, record) as first:
         await wait_for(lambda: _positive(count(database, unconsumed)), 25, "recorded results")
         os.killpg(first.pid, signal.SIGKILL)
         first.process.wait()
     done_before_crash = await committed_keys(database)
-    assert done_before_crash and len(done_before_crash) < 60
+    assert done_before_crash and len(done_before_crash) < 400
     with start_workers(database, record) as second:
         [outcome] = await results(database, [instance_id], timeout=25)
         second.process.send_signal(signal.SIGTERM)
         assert second.process.wait(15) == 0
-    assert outcome == [f"g/{i}" for i in range(60)]
+    assert outcome == [f"g/{i}" for i in range(400)]
     ran = executions(record)
-    assert set(ran) == expected_keys(["g"], 60)
+    assert set(ran) == expected_keys(["g"], 400)
     assert all(ran[key] == 1 for key in done_before_crash)
     assert await count(database, "SELECT count(*) FROM waymark_attempts WHERE NOT consumed") == 0
 

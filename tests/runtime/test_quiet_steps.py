@@ -10,6 +10,7 @@ import pytest
 
 from tests.runtime import runtime_flows as flows
 from tests.runtime.support import client_for, runner_settings, running
+from waymark_runtime import held
 from waymark_runtime.store.contract import RunnerStore
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.postgres import PostgresStore
@@ -35,8 +36,10 @@ class Counting:
 
 
 async def test_a_gather_writes_its_state_when_it_starts_and_when_it_resumes(
-    store: PostgresStore, database: str
+    store: PostgresStore, database: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Record every result, however large a share of the gather a step settles.
+    monkeypatch.setattr(held, "_RECORD_SHARE", 0)
     counting = Counting(store)
     settings = runner_settings(database, concurrent_per_worker=8)
     async with running(cast(RunnerStore, counting), settings), client_for(database):
@@ -45,3 +48,15 @@ async def test_a_gather_writes_its_state_when_it_starts_and_when_it_resumes(
     assert counting.recorded > 0
     rows = await store.pool.fetch("SELECT status, consumed FROM waymark_attempts")
     assert len(rows) == 40 and {(r["status"], r["consumed"]) for r in rows} == {("completed", True)}
+
+
+async def test_a_step_that_settles_a_large_share_of_a_gather_writes_the_state(
+    store: PostgresStore, database: str
+) -> None:
+    """One at a time, 3 calls: each result is a third of the gather, more than the share
+    (`held._RECORD_SHARE`) past which recording costs more than the state: nothing recorded."""
+    counting = Counting(store)
+    settings = runner_settings(database, concurrent_per_worker=1)
+    async with running(cast(RunnerStore, counting), settings), client_for(database):
+        assert await flows.Naps().run(3, 0.05) == 3
+    assert counting.recorded == 0 and counting.states == 4

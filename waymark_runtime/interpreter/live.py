@@ -66,6 +66,11 @@ class LiveInstance:
     def running(self) -> bool:
         return self.machine.status == "running"
 
+    def calls(self) -> int:
+        """How many calls its waits hold (of every task): what a saved state grows with."""
+        self.machine._park()
+        return sum(len(task.calls) for task in self.machine.tasks.values())
+
     def deliver(self, events: Sequence[Event]) -> list[Effect]:
         """One step: feed `events` (oldest first; stale or duplicate ones are ignored)."""
         machine = self.machine

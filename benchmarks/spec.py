@@ -85,7 +85,7 @@ DEFAULT = Scale(
     w3_instances=200,
     w4_runs=50,
     w5_instances=10_000,
-    w6_concurrency=(1, 10, 50),
+    w6_concurrency=(1, 10, 50, 100),
     w6_seconds=1.0,
     w7_children=1_000,
     w8_actions=(2_000, 8_000),
@@ -224,10 +224,17 @@ def s1_specs(counts: tuple[int, ...]) -> list[MetricSpec]:
     return specs
 
 
-def w6_spec(concurrency: int, ideal: float) -> MetricSpec:
-    """W6 has one row per `WAYMARK_CONCURRENT_PER_WORKER` value; `ideal` is workers * c / nap."""
-    label = f"50 ms actions, {concurrency} per worker (ideal {ideal:,.0f}/s)"
-    return _rate(f"W6.c{concurrency}", label, "actions/s", BATCHED)
+def w6_specs(concurrency: int, ideal: float) -> list[MetricSpec]:
+    """W6's rows of one `WAYMARK_CONCURRENT_PER_WORKER` value (`ideal` is workers * c / nap):
+    the rate, then what the runner and its worker processes spent per action, and the worker
+    processes' peak memory."""
+    key = f"W6.c{concurrency}"
+    label = f"50 ms actions, {concurrency} per worker"
+    return [_rate(key, f"{label} (ideal {ideal:,.0f}/s)", "actions/s", BATCHED),
+            _cost(f"{key}.runner_cpu", f"{label}: runner CPU", "ms/action"),
+            _cost(f"{key}.worker_cpu", f"{label}: worker processes' CPU", "ms/action"),
+            _cost(f"{key}.worker_rss", f"{label}: worker processes' peak RSS, summed",
+                  "MB")]  # fmt: skip
 
 
 WORKLOAD_TITLES: dict[str, str] = {

@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parents[2]
 EXPECTED_METRICS = {
     *("ceiling.single", "ceiling.batched", "ceiling.latency", "ceiling.commit"),
     *("W1.actions", "W2.actions", "W2.otel", "W3.actions", "W3.instances", "W4.p50", "W4.p95"),
-    *("W5.rss", "W5.rss_idle", "W5.db_growth", "W5.asleep", "W5.drain", "W6.c10", "W7.children"),
+    *("W5.rss", "W5.rss_idle", "W5.db_growth", "W5.asleep", "W5.drain", "W7.children"),
+    *("W6.c10", "W6.c10.runner_cpu", "W6.c10.worker_cpu", "W6.c10.worker_rss"),
     *("C1.compile", "C1.cpython", "I1.statements", "I1.cpython", "L1.small", "L1.large"),
     *("D1.runs", "D1.search", "S2.delay", "S2.idle"),
     *("F1.plain", "F1.gated", "F1.narrow", "F2.fair", "F2.plain"),

@@ -5,7 +5,7 @@
 step context, a journal of its own, its own effects. A step that moved the continuation (a frame
 ran, a wait ended, an effect, a log line) saves it (`state`), charged like any visit of its
 values; a step whose events only settled calls of a wait that stays pending saves nothing
-(`changed` is False): the host keeps the stored state and records those results unconsumed,
+(`moved` is False): the host keeps the stored state and records those results unconsumed,
 and a machine rebuilt from that state with them as events reaches the same point.
 """
 
@@ -123,6 +123,7 @@ def finish(machine: Machine) -> tuple[InstanceState, list[Effect], bool]:
                 machine.guards.charge_saving(frame.env)
         machine.effects.extend(machine.journal.written())
         state, intact = _save(machine)
+        _reindex(machine)
         return state, machine.effects, intact
     except LimitExceeded as error:
         machine.effects.clear()
@@ -130,6 +131,15 @@ def finish(machine: Machine) -> tuple[InstanceState, list[Effect], bool]:
         machine.effects.extend(machine.journal.written())
         state, intact = _save(machine)
         return state, machine.effects, intact
+
+
+def _reindex(machine: Machine) -> None:
+    """Who waits on which node, for the tasks still running only: a machine kept for many
+    steps would otherwise keep an entry for every node its tasks ever waited on."""
+    machine.waiting = {}
+    if len(machine.tasks) > 1:
+        for task in machine.tasks.values():
+            machine.waiting.update((node, task) for node in task.waits_on())
 
 
 def _save(machine: Machine) -> tuple[InstanceState, bool]:
@@ -158,9 +168,7 @@ def load(program: Program, guards: Bounded, state: InstanceState) -> Machine:
         machine.main.wait, machine.main.calls, machine.main.pending)  # fmt: skip
     for saved in state.tasks:
         machine.tasks[saved.node] = task_of(program, decoder, saved)
-    if state.tasks:
-        for task in machine.tasks.values():
-            machine.waiting.update((node, task) for node in task.waits_on())
+    _reindex(machine)
     machine.next_node = state.next_node
     machine.status = state.status
     machine.journal = Journal(guards, state.logs)

@@ -71,10 +71,11 @@ def _lines(path: Path) -> list[str]:
         return []
 
 
-def rss_mb(pid: int) -> float:
-    """The resident set size of a process, in MB (10^6 bytes), from `/proc/<pid>/status`."""
+def rss_mb(pid: int, field: str = "VmRSS") -> float:
+    """The resident set size of a process, in MB (10^6 bytes), from `/proc/<pid>/status`
+    (`field="VmHWM"`: its peak so far)."""
     for line in _lines(Path(f"/proc/{pid}/status")):
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) * 1024 / 1_000_000
     raise RuntimeError(f"cannot read the memory of process {pid} (is /proc available?)")
 
@@ -111,3 +112,25 @@ def proc_stat(pid: int) -> list[str] | None:
     except OSError:
         return None
     return text.rpartition(")")[2].split()
+
+
+def children(pid: int) -> list[int]:
+    """The live child processes of `pid` (a runner's worker processes), from `/proc`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            text = _lines(entry / "stat")
+            if text and int(text[0].rpartition(")")[2].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user + system) a process used so far, its own only (not its children's),
+    from `/proc/<pid>/stat`."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError as error:
+        raise RuntimeError(f"cannot read the CPU time of process {pid}: {error}") from None
+    fields = text.rpartition(")")[2].split()  # after the command name: state is field 0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

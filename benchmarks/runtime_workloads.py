@@ -19,9 +19,10 @@ import asyncpg
 from benchmarks import dbos_peer
 from benchmarks.context import Context
 from benchmarks.database import database_bytes
+from benchmarks.machine import children, cpu_seconds, rss_mb
 from benchmarks.results import Measured, percentile
 from benchmarks.runner_process import RunnerProcess
-from benchmarks.spec import w6_spec
+from benchmarks.spec import w6_specs
 from benchmarks.workflows import (
     NAP_SECONDS,
     BenchChildren,
@@ -166,12 +167,19 @@ async def w6(ctx: Context) -> Measured:
         runner = await runners.get(concurrency)
         ideal = ctx.worker_count * concurrency / NAP_SECONDS
         count = max(ctx.worker_count * concurrency, round(ideal * ctx.scale.w6_seconds))
-        measured.specs.append(spec := w6_spec(concurrency, ideal))
-        measured.details["counts"][spec.key] = count
+        measured.specs.extend(specs := w6_specs(concurrency, ideal))
+        key = specs[0].key
+        measured.details["counts"][key] = count
         for _ in range(ctx.scale.repeats):
+            workers = children(runner.pid)
+            cpu = cpu_seconds(runner.pid), sum(map(cpu_seconds, workers))
             length, seconds = await _timed(runner, BenchNaps().run(count))
             _check(length, count, "BenchNaps")
-            measured.add(spec.key, count / seconds)
+            measured.add(key, count / seconds)
+            measured.add(f"{key}.runner_cpu", (cpu_seconds(runner.pid) - cpu[0]) / count * 1000)
+            spent = sum(map(cpu_seconds, workers)) - cpu[1]
+            measured.add(f"{key}.worker_cpu", spent / count * 1000)
+            measured.add(f"{key}.worker_rss", sum(rss_mb(pid, "VmHWM") for pid in workers))
     return measured
 
 

@@ -59,6 +59,7 @@ class Scale:
     w6_concurrency: tuple[int, ...]
     w6_seconds: float
     w7_children: int
+    w8_actions: tuple[int, ...]  # gather sizes, smallest first
     r1_rounds: int
     c1_workflows: int
     i1_rounds: int
@@ -88,9 +89,10 @@ DEFAULT = Scale(
     w4_runs=50,
     w5_instances=10_000,
     w5_large=100_000,
-    w6_concurrency=(1, 10, 50),
+    w6_concurrency=(1, 10, 50, 100),
     w6_seconds=1.0,
     w7_children=1_000,
+    w8_actions=(2_000, 8_000),
     r1_rounds=50,
     c1_workflows=50,
     i1_rounds=20_000,
@@ -123,6 +125,7 @@ QUICK = Scale(
     w6_concurrency=(10,),
     w6_seconds=0.4,
     w7_children=50,
+    w8_actions=(100, 400),
     r1_rounds=10,
     c1_workflows=10,
     i1_rounds=2_000,
@@ -246,10 +249,17 @@ def s1_specs(counts: tuple[int, ...]) -> list[MetricSpec]:
     return specs
 
 
-def w6_spec(concurrency: int, ideal: float) -> MetricSpec:
-    """W6 has one row per `WAYMARK_CONCURRENT_PER_WORKER` value; `ideal` is workers * c / nap."""
-    label = f"50 ms actions, {concurrency} per worker (ideal {ideal:,.0f}/s)"
-    return _rate(f"W6.c{concurrency}", label, "actions/s", BATCHED)
+def w6_specs(concurrency: int, ideal: float) -> list[MetricSpec]:
+    """W6's rows of one `WAYMARK_CONCURRENT_PER_WORKER` value (`ideal` is workers * c / nap):
+    the rate, then what the runner and its worker processes spent per action, and the worker
+    processes' peak memory."""
+    key = f"W6.c{concurrency}"
+    label = f"50 ms actions, {concurrency} per worker"
+    return [_rate(key, f"{label} (ideal {ideal:,.0f}/s)", "actions/s", BATCHED),
+            _cost(f"{key}.runner_cpu", f"{label}: runner CPU", "ms/action"),
+            _cost(f"{key}.worker_cpu", f"{label}: worker processes' CPU", "ms/action"),
+            _cost(f"{key}.worker_rss", f"{label}: worker processes' peak RSS, summed",
+                  "MB")]  # fmt: skip
 
 
 WORKLOAD_TITLES: dict[str, str] = {
@@ -261,6 +271,7 @@ WORKLOAD_TITLES: dict[str, str] = {
     "W5": "instances in a durable sleep: memory and storage, then all wake and finish",
     "W6": "actions that sleep 50 ms: throughput vs WAYMARK_CONCURRENT_PER_WORKER",
     "W7": "one workflow, asyncio.gather over child workflows of one no-op action each",
+    "W8": "an I/O-bound gather (50 ms actions) against a no-op gather: runner and server cost",
     "R1": "a waiting instance: `waymark.send_signal` → the workflow resumes and ends, repeated",
     "C1": "the compiler on a module of workflows",
     "I1": "the interpreter alone on pure control flow",

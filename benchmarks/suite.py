@@ -24,6 +24,7 @@ from benchmarks import (
     dashboard_page,
     fan_out,
     flow_workloads,
+    gather_cost,
     local_gather,
     offline_workloads,
     runtime_workloads,
@@ -62,6 +63,7 @@ WORKLOADS: tuple[Workload, ...] = (
     Workload("W5", True, runtime_workloads.w5),
     Workload("W6", True, runtime_workloads.w6),
     Workload("W7", True, runtime_workloads.w7),
+    Workload("W8", True, gather_cost.w8),
     Workload("F1", True, flow_workloads.f1),
     Workload("F2", True, flow_workloads.f2),
     Workload("D1", True, dashboard_page.d1),
@@ -71,7 +73,7 @@ WORKLOADS: tuple[Workload, ...] = (
     Workload("L1", False, local_gather.l1),
 )
 NAMES = tuple(w.name for w in WORKLOADS)
-TABLE_ORDER = ("ceiling", "W1", "W2", "W3", "W4", "W5", "W6", "W7", "F1", "F2", "S1", "P1", "S2",
+TABLE_ORDER = ("ceiling", "W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8", "F1", "F2", "S1", "P1", "S2",
                "R1", "D1", "C1", "I1", "L1")  # fmt: skip
 
 

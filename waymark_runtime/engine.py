@@ -1,14 +1,16 @@
 """Effect handling: from the interpreter's effects to what a runner must persist.
 
 `plan_step` turns the interpreter's effects into a `StepPlan` (actions to enqueue with their ready
-time, timers, the outcome); `step_instance` runs one interpreter step for a claimed instance and
-returns the `StepCommit` the runner turns into rows. There is one runner (`runner.Runner`), on
+time, timers, the outcome); `step_held` runs one interpreter step of a held instance on its
+`LiveInstance` (built from the claimed state at its first step) and returns the `StepCommit`
+the runner turns into rows (`step_instance`: the same for one claim, always with a state). There is one runner (`runner.Runner`), on
 PostgreSQL or on `LocalRuntime`'s memory store, so one implementation of effect handling.
 No I/O happens here.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -35,10 +37,9 @@ from waymark_runtime.interpreter import (
     FAILED,
     InstanceState,
     Limits,
+    LiveInstance,
     StepContext,
-    advance,
     decode_state,
-    start,
 )
 from waymark_runtime.values import error_json
 
@@ -267,11 +268,13 @@ class StepCommit:
 
     Store: `state` (the new continuation), consume the claimed events up to `cursor`, insert
     `plan.actions` and `plan.timers`, and when `plan.outcome` is set mark the instance finished
-    and notify waiters. Then release the lease.
+    and notify waiters. Then release the lease. `state` is None after a step of a live
+    instance whose events only settled calls of a wait still pending (`LiveInstance.moved`):
+    the stored state stays, and those results are recorded unconsumed.
     """
 
     instance_id: str
-    state: InstanceState
+    state: InstanceState | None
     plan: StepPlan
     cursor: Any = None
 
@@ -300,29 +303,58 @@ def step_instance(
     rng: random.Random,
     context: StepContext | None = None,
 ) -> StepCommit:
-    """Run the interpreter for one claimed instance; never raises for a bad program or value.
+    """Run the interpreter for one claimed instance (its events, on its state); the commit
+    always carries the new state. Never raises for a bad program or value (`step_held`)."""
+    live, commit = step_held(None, claimed, claimed.events, load, now, rng, context)
+    if commit.state is None and live is not None:
+        commit = StepCommit(instance_id=commit.instance_id, state=live.saved(),
+                            plan=commit.plan, cursor=commit.cursor)  # fmt: skip
+    return commit
+
+
+def step_held(
+    live: LiveInstance | None,
+    claimed: ClaimedInstance,
+    events: Sequence[Event],
+    load: ProgramLoader,
+    now: float,
+    rng: random.Random,
+    context: StepContext | None = None,
+) -> tuple[LiveInstance | None, StepCommit]:
+    """One step of a held instance: `events` delivered to `live`, or, on its first step, to
+    the instance built from the claim (started, or resumed from its stored state). Returns the
+    live instance to keep (None once it failed outside the interpreter) and the commit.
 
     A program that does not load (bad `.wrl`) or an interpreter bug fails this instance only;
     so does one that exceeds the limits of `context` (default `StepContext()`: default limits,
     the type registry), or whose stored state does not decode (`StateFormatError`).
     """
+    state: InstanceState | None
     try:
-        program = load(claimed)
-        if claimed.state is None:
-            state, effects = start(program, claimed.inputs, context)
+        if live is None:
+            live, effects = _built(claimed, events, load, context or StepContext())
         else:
-            saved = claimed.state
-            if not isinstance(saved, InstanceState):
-                saved = decode_state(saved)
-            state, effects = advance(program, saved, claimed.events, context)
+            effects = live.deliver(events)
+        state = live.saved() if live.moved else None
     except Exception as error:  # any failure ends this instance, never the host
-        state, effects = FAILED, [Fail(error=error_json(error))]
-    return StepCommit(
-        instance_id=claimed.instance_id,
-        state=state,
-        plan=plan_step(effects, now, rng),
-        cursor=claimed.cursor,
-    )
+        live, state, effects = None, FAILED, [Fail(error=error_json(error))]
+    commit = StepCommit(instance_id=claimed.instance_id, state=state,
+                        plan=plan_step(effects, now, rng), cursor=claimed.cursor)  # fmt: skip
+    return live, commit
+
+
+def _built(
+    claimed: ClaimedInstance, events: Sequence[Event], load: ProgramLoader, context: StepContext
+) -> tuple[LiveInstance, list[Effect]]:
+    """The live instance of a claim, and the effects of its first step."""
+    program = load(claimed)
+    if claimed.state is None:
+        return LiveInstance.start(program, claimed.inputs, context)
+    saved = claimed.state
+    if not isinstance(saved, InstanceState):
+        saved = decode_state(saved)
+    live = LiveInstance.resume(program, saved, context)
+    return live, live.deliver(events)
 
 
 def check_programs(programs: dict[tuple[str, str], str]) -> None:
@@ -332,6 +364,24 @@ def check_programs(programs: dict[tuple[str, str], str]) -> None:
 
     for (workflow, version), text in programs.items():
         check_program(workflow, version, text)
+
+
+def child_workflows(workflow: ir.Workflow) -> frozenset[str]:
+    """The workflows `workflow` can start as children (`await Other().run(...)` anywhere in its
+    code, taken or not): what a runner looks up before stepping it."""
+    found: set[str] = set()
+    stack: list[Any] = [workflow]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ir.ActionCall) and node.child:
+            found.add(node.action)
+        elif isinstance(node, tuple | list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+        elif dataclasses.is_dataclass(node) and not isinstance(node, type):
+            stack.extend(getattr(node, f.name) for f in dataclasses.fields(node))
+    return frozenset(found)
 
 
 class ProgramCache:

@@ -87,7 +87,7 @@ class Gate:
             return []
         actions = []
         for op in ops:
-            if op["op"] not in ("finish", "requeue") or op["instance_id"] not in kept:
+            if op["op"] not in ("finish", "record", "requeue") or op["instance_id"] not in kept:
                 continue
             key = (op["instance_id"], op["node"], op["attempt"])
             if (action := self.granted.pop(key, None)) is not None:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from waymark_runtime.consumed import end_timers, record_results
 from waymark_runtime.effects import ActionFinished, Event, SleepFinished
 from waymark_runtime.engine import (
     ClaimedInstance,
@@ -22,12 +23,15 @@ from waymark_runtime.engine import (
     StepCommit,
 )
 from waymark_runtime.errors import ChildWorkflowError
-from waymark_runtime.interpreter import InstanceState, encode_state
+from waymark_runtime.interpreter import InstanceState, LiveInstance, encode_state
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.pg_rows import Claim, ClaimedAttempt, Cursor
 from waymark_runtime.tracebacks import split_traceback
 from waymark_runtime.values import error_json
 from waymark_runtime.worker.executor import Lease
+
+_RECORD_SHARE = 8
+"""A step that settles at least 1/8 of the calls its instance waits on writes the state."""
 
 AttemptId = tuple[str, int]
 """(node, attempt): an attempt within its instance."""
@@ -63,10 +67,13 @@ class Held:
     claimed_at: float
     lease: Lease = field(default_factory=lambda: Lease(float("-inf")))
     epoch: int = 0
-    state: InstanceState | None = None
-    """The state of the last step (the claimed one is in `claimed`, decoded by the step)."""
+    live: LiveInstance | None = None
+    """Its interpreter machine, kept between steps (built from `claimed` by the first step)."""
     events: list[Event] = field(default_factory=list)
     results: list[ActionFinished] = field(default_factory=list)
+    recorded: list[AttemptId] = field(default_factory=list)
+    """Results recorded but not consumed: stepped with the stored state kept. The next commit
+    that writes the state consumes them (`prepare`)."""
     cursor: Cursor | None = None
     due: list[Attempt] = field(default_factory=list)
     lost: list[Attempt] = field(default_factory=list)
@@ -257,14 +264,14 @@ class RunnerRules:
     """Whether an action has limits: its attempts then start through the gate."""
     registered: Callable[[str], bool] = field(default=lambda workflow: True)
     """Whether a workflow has a registered version, for those an instance's pins do not name
-    (the runner looks up the unknown ones of a step first: `unknown_children`); a child call
-    of one that has none is refused."""
+    (the runner looks up those its program calls before a step: `Runner._children_known`); a
+    child call of one that has none is refused."""
 
 
 def prepare(held: Held, step: StepCommit | None, rules: RunnerRules) -> Change:
     """The commit rows for `held` (after `step`, if its events were stepped)."""
     change = Change(held=held, batch=CommitBatch())
-    _record_consumed(held, change.batch)
+    end_timers(held, change.batch)
     for line in step.plan.logs if step is not None else ():
         change.batch.log(held.id, line)
     outcome = step.plan.outcome if step is not None else None
@@ -274,40 +281,36 @@ def prepare(held: Held, step: StepCommit | None, rules: RunnerRules) -> Change:
             _plan_effects(held, step, change, rules)
         outcome = _decide_release(held, change, rules)
     change.done = outcome is not None
-    state = encode_state(step.state) if step is not None else CommitBatch.KEEP
+    state = _written_state(held, step, change)
     wake_at = rules.now if rules.stopping else held.earliest_due()
     seq = held.seq if held.children or held.waits else None
-    change.batch.instance(held.id, state=state, outcome=outcome, release=change.release,
+    change.batch.instance(held.id, state=encode_state(state) if state is not None else
+                          CommitBatch.KEEP, outcome=outcome, release=change.release,
                           wake_at=wake_at, epoch=held.epoch, seq=seq)  # fmt: skip
     if change.done and held.in_family:
         change.batch.settle(held.id)
-    if step is not None:
-        held.state = step.state
+    record_results(held, change.batch, consumed=state is not None)
     return change
 
 
-def _record_consumed(held: Held, batch: CommitBatch) -> None:
-    for event in held.results:
-        where = held.tracebacks.pop((event.node, event.attempt), None) if held.tracebacks else None
-        batch.finish(held.id, event.node, event.attempt, event.ok, event.value, where)
-    if held.cursor is not None:
-        for node, attempt in held.cursor.attempts:
-            batch.consume(held.id, node, attempt)
-        for node in held.cursor.timers:
-            _drop_timer(held, batch, node)
-        for node, signal in held.cursor.signals:
-            batch.consume_signal(held.id, node, signal)
-            batch.drop_timer(held.id, node)  # its timeout, if it had one
-    for node in held.fired:
-        _drop_timer(held, batch, node)
-    held.results, held.cursor, held.fired, held.events, held.fresh = [], None, [], [], False
-
-
-def _drop_timer(held: Held, batch: CommitBatch, node: str) -> None:
-    """A sleep ended, or a signal wait's timeout passed (the wait ends with it)."""
-    batch.drop_timer(held.id, node)
-    if held.waits.pop(node, None) is not None:
-        batch.end_wait(held.id, node)
+def _written_state(held: Held, step: StepCommit | None, change: Change) -> InstanceState | None:
+    """The state the commit writes: the step's, or none (the stored one stays) when there was
+    no step or it only settled calls. It is saved anyway when the instance is let go with
+    results recorded unconsumed (its next claim would read them all again), or when the step
+    settled a large share of the calls its waits hold: recording each result and consuming it
+    later writes its attempt row twice, more than the state costs then."""
+    if step is not None and step.state is not None:
+        return step.state
+    live = held.live
+    if live is None or not live.running:
+        return None
+    cursor = held.cursor.attempts if held.cursor is not None else ()
+    taken = len(held.results) + len(cursor)
+    if not (taken or held.recorded):
+        return None
+    if change.release or taken * _RECORD_SHARE >= live.calls():
+        return live.saved()
+    return None
 
 
 def _start_attempts(held: Held, change: Change, rules: RunnerRules) -> None:
@@ -401,17 +404,6 @@ def _child_refusal(held: Held, workflow: str, rules: RunnerRules) -> ChildWorkfl
             "child workflows"
         )
     return None
-
-
-def unknown_children(held: Held, step: StepCommit | None, rules: RunnerRules) -> set[str]:
-    """The workflows `step` starts as children that neither the instance's pins nor
-    `rules.registered` say have a registered version: `prepare` refuses those calls, so the
-    runner looks them up first."""
-    if step is None or not step.plan.children:
-        return set()
-    pins, registered = held.claimed.family.pins, rules.registered
-    return {c.workflow for c in step.plan.children
-            if c.workflow not in pins and not registered(c.workflow)}  # fmt: skip
 
 
 def _attempt_of(planned: PlannedAction) -> Attempt:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import functools
 import logging
 import os
@@ -27,15 +26,16 @@ import uuid
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, TypeVar, cast
 
-from waymark_runtime import gate, metrics
+from waymark_runtime import gate, ir, metrics
 from waymark_runtime.clock import Clock, Handle, SystemClock
 from waymark_runtime.config import Settings
 from waymark_runtime.engine import (
     InstanceOutcome,
     ProgramCache,
     StepCommit,
+    child_workflows,
     limits_of,
-    step_instance,
+    step_held,
 )
 from waymark_runtime.errors import WorkflowTimeout
 from waymark_runtime.gate import Gate
@@ -46,7 +46,6 @@ from waymark_runtime.held import (
     RunnerRules,
     hold,
     prepare,
-    unknown_children,
 )
 from waymark_runtime.interpreter import StepContext
 from waymark_runtime.logs import AttemptContext
@@ -122,6 +121,7 @@ class Runner:
         self.stopping = False
         self.programs = ProgramCache(_parse_wrl)
         self.registered: set[str] = set()  # workflows found with a version (none is deleted)
+        self.children_of: dict[int, tuple[ir.Workflow, frozenset[str]]] = {}  # by program
         # The interpreter's limits and type resolver; steps run one at a time on this loop.
         self.step_context = StepContext(limits=limits_of(settings), types=types)
         self.rng = rng or random.Random()
@@ -390,16 +390,14 @@ class Runner:
         """The instance's change; None when it was let go while its child workflows were
         looked up."""
         try:
-            step, looked_up = self._step(held, rules), set[str]()
-            while unknown := unknown_children(held, step, rules) - looked_up:
-                # Found once, a name is known for good. Then step again, with what arrived
-                # meanwhile, so that a step and its commit rows are made together.
-                looked_up |= unknown
-                lookup = functools.partial(self.store.registered_workflows, unknown)
-                self.registered.update(await self._retrying("workflow lookup", lookup))
-                if self.held.get(held.id) is not held:
+            if held.broken is not None:
+                raise held.broken
+            step: StepCommit | None = None
+            if held.needs_step():
+                if not await self._children_known(held):
                     return None
-                step = self._step(held, rules)
+                held.live, step = step_held(held.live, held.claimed, held.events, self.programs,
+                                            rules.now, self.rng, self.step_context)  # fmt: skip
             if held.failed:
                 report.attempt_failures(held, step)
             if step is not None and (recording := metrics.current()) is not None:
@@ -413,16 +411,28 @@ class Runner:
             report.instance_failure(held, error_json(error))
             return _failure(held, error)
 
-    def _step(self, held: Held, rules: RunnerRules) -> StepCommit | None:
-        """Step the instance's events; `held` is left as it was (`_change_of` may step again
-        and keep only the last step)."""
-        if held.broken is not None:
-            raise held.broken
-        if not held.needs_step():
-            return None
-        state = held.state if held.state is not None else held.claimed.state
-        claimed = dataclasses.replace(held.claimed, state=state, events=held.events)
-        return step_instance(claimed, self.programs, rules.now, self.rng, self.step_context)
+    async def _children_known(self, held: Held) -> bool:
+        """Before a step, look up the child workflows its program can call that neither the
+        instance's pins nor an earlier lookup found (a found name is known for good: versions
+        are never deleted), so `prepare` refuses a call of one with no version. The step comes
+        after the lookup, so what arrives meanwhile is stepped with it. False when the instance
+        was let go meanwhile."""
+        unknown = self._child_workflows(held) - held.claimed.family.pins.keys() - self.registered
+        if not unknown:
+            return True
+        lookup = functools.partial(self.store.registered_workflows, unknown)
+        self.registered.update(await self._retrying("workflow lookup", lookup))
+        return self.held.get(held.id) is held
+
+    def _child_workflows(self, held: Held) -> frozenset[str]:
+        try:
+            program = self.programs(held.claimed)
+        except Exception:  # a program that does not load fails its instance in the step
+            return frozenset()
+        known = self.children_of.get(id(program))
+        if known is None or known[0] is not program:
+            known = self.children_of[id(program)] = (program, child_workflows(program))
+        return known[1]
 
     async def _commit(self, changes: list[Change]) -> None:
         """Write the changes in one statement and act on what is durable. Attempts a step
@@ -737,8 +747,12 @@ def _failure(held: Held, error: BaseException, rows: CommitBatch | None = None) 
     if held.in_family:
         change.batch.settle(held.id)
     ops = rows.rows["o"] if rows is not None else []
-    ended = [(op["node"], op["attempt"]) for op in ops if op["op"] == "finish"]
+    ended = [(op["node"], op["attempt"]) for op in ops if op["op"] in ("finish", "record")]
     ended += [(event.node, event.attempt) for event in held.results]
-    for node, attempt in dict.fromkeys([*ended, *held.running, *held.gated]):
+    ended_ids = dict.fromkeys([*ended, *held.running, *held.gated])
+    for node, attempt in ended_ids:
         change.batch.finish(held.id, node, attempt, False, value)
+    for node, attempt in held.recorded:  # recorded by earlier commits: their results stand
+        if (node, attempt) not in ended_ids:
+            change.batch.consume(held.id, node, attempt)
     return change

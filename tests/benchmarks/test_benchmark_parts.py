@@ -101,7 +101,7 @@ def test_every_baseline_names_a_metric() -> None:
 def test_runtime_workloads_bring_the_ceiling() -> None:
     assert [w.name for w in selected(frozenset({"W4", "C1"}))] == ["C1", "ceiling", "W4"]
     assert [w.name for w in selected(frozenset({"I1"}))] == ["I1"]
-    assert len(selected(None)) == 17
+    assert len(selected(None)) == 18
 
 
 def test_database_urls_are_rewritten_and_redacted() -> None:

@@ -25,20 +25,27 @@ ROOT = Path(__file__).resolve().parents[2]
 EXPECTED_METRICS = {
     *("ceiling.single", "ceiling.batched", "ceiling.latency", "ceiling.commit"),
     *("W1.actions", "W2.actions", "W2.otel", "W3.actions", "W3.instances", "W4.p50", "W4.p95"),
-    *("W5.rss", "W5.rss_idle", "W5.db_growth", "W5.asleep", "W5.drain", "W6.c10", "W7.children"),
+    *("W5.rss", "W5.rss_idle", "W5.db_growth", "W5.asleep", "W5.drain", "W7.children"),
+    *("W6.c10", "W6.c10.runner_cpu", "W6.c10.worker_cpu", "W6.c10.worker_rss"),
     *("C1.compile", "C1.cpython", "I1.statements", "I1.cpython", "L1.small", "L1.large"),
     *("D1.runs", "D1.search", "S2.delay", "S2.idle"),
     *("F1.plain", "F1.gated", "F1.narrow", "F2.fair", "F2.plain"),
     *(f"S1.{load}.{row}" for load in ("w3", "w2") for row in ("r1", "r2", "e2")),
     *(f"P1.{load}.{row}" for load in ("w3", "w2") for row in ("commits", "rows", "wal")),
     *("R1.p50", "R1.p95"),
+    *(f"W8.{kind}{n}.{row}" for kind in ("naps", "noop") for n in (100, 400)
+      for row in ("rate", "runner_cpu_ms", "wal_bytes")),
+    *("W8.x100", "W8.x400", "W8.flat"),
+}  # fmt: skip
+CPU_METRICS = {f"P1.{load}.{row}" for load in ("w3", "w2") for row in ("cpu", "per_core")} | {
+    f"W8.{kind}{n}.server_cpu_ms" for kind in ("naps", "noop") for n in (100, 400)
 }
-CPU_METRICS = {f"P1.{load}.{row}" for load in ("w3", "w2") for row in ("cpu", "per_core")}
 """Only when the server is a process of this machine (its CPU time is read from /proc)."""
 DBOS_METRICS = {"W1.dbos", "W1.peer"}
 """Only with the `bench` extra installed (DBOS Transact); else a note says W1.dbos was skipped."""
 TARGETED = {"W1.actions", "W2.actions", "W3.actions", "W4.p50", "W5.rss", "W5.drain",
-            "C1.compile", "I1.statements", "D1.runs", "S2.delay"}  # fmt: skip
+            "C1.compile", "I1.statements", "D1.runs", "S2.delay", "W8.x100", "W8.x400",
+            "W8.flat"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")

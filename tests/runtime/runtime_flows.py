@@ -183,6 +183,14 @@ class Recorded(Workflow):
 
 
 @workflow
+class RecordedFan(Workflow):
+    """A gather of `width` recorded actions: results arrive a few at a time while it waits."""
+
+    async def run(self, tag: str, width: int, seconds: float) -> list[str]:
+        return await asyncio.gather(*[recorded(f"{tag}/{i}", seconds) for i in range(width)])
+
+
+@workflow
 class Blocking(Workflow):
     async def run(self, seconds: float) -> float:
         return await self.run_action(block(seconds), timeout=0.2)

@@ -154,6 +154,33 @@ async def test_killing_start_workers_mid_run_loses_no_work_and_reruns_nothing_co
     assert sum(count > 1 for count in ran.values()) <= 2 * len(tags)
 
 
+async def test_killing_start_workers_mid_gather_redelivers_the_recorded_results(
+    database: str, tmp_path: Path
+) -> None:
+    """Steps that only collect results of a pending gather keep the stored state and record
+    the results unconsumed: after a SIGKILL the next claim reads that state with those results
+    as events, so none runs again and the gather ends as if nothing had crashed."""
+    record = tmp_path / "executions.log"
+    [instance_id] = await submit(database, [(flows.RecordedFan, ("g", 400, 0.05))])
+    unconsumed = "SELECT count(*) FROM waymark_attempts WHERE status = 'completed' AND NOT consumed"
+    with start_workers(database, record) as first:
+        await wait_for(lambda: _positive(count(database, unconsumed)), 25, "recorded results")
+        os.killpg(first.pid, signal.SIGKILL)
+        first.process.wait()
+    done_before_crash = {key for key in await committed_keys(database) if key.startswith("g/")}
+    assert done_before_crash and len(done_before_crash) < 400
+    with start_workers(database, record) as second:
+        [outcome] = await results(database, [instance_id], timeout=25)
+        second.process.send_signal(signal.SIGTERM)
+        assert second.process.wait(15) == 0
+    assert outcome == [f"g/{i}" for i in range(400)]
+    ran = executions(record)
+    assert set(ran) == expected_keys(["g"], 400)
+    assert all(ran[key] == 1 for key in done_before_crash)
+    unconsumed = f"SELECT count(*) FROM waymark_attempts WHERE NOT consumed AND instance_id = '{instance_id}'"
+    assert await count(database, unconsumed) == 0
+
+
 async def test_two_runner_processes_share_the_work_and_never_run_an_instance_twice(
     database: str, tmp_path: Path
 ) -> None:

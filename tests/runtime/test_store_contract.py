@@ -216,6 +216,64 @@ async def test_held_commit_records_results_and_keeps_the_lease(store: RunnerStor
     assert await store.claim("b", 1, now + 10 * LEASE, LEASE) == []  # and never claimed again
 
 
+async def test_recorded_results_keep_the_state_and_come_back_as_events(
+    store: RunnerStore,
+) -> None:
+    """A commit that keeps the state records results unconsumed: the next claim (after a
+    crash) reads the old state with them as events, and one that writes a state consumes them."""
+    now = time.time()
+    instance_id = await held_with_attempts(store, now, "n1", "n2", "n3")
+    quiet = CommitBatch()
+    quiet.instance(instance_id, epoch=1)
+    quiet.record(instance_id, "n1", 1, True, {"r": 1})
+    quiet.record(instance_id, "n2", 1, False, {"type": "builtins:ValueError", "message": "x"})
+    assert await store.commit(quiet, "a", now + 1) == {instance_id}
+    now += 10 * LEASE  # `a` dies: its lease expires and its running attempt is lost
+    assert await store.reclaim_expired_instances(now) == 1
+    [claim] = await store.claim("b", 1, now, LEASE)
+    assert claim.instance.state == {"step": 1}
+    assert sorted(claim.instance.events, key=lambda event: event.node) == [
+        ActionFinished(node="n1", attempt=1, ok=True, value={"r": 1}),
+        ActionFinished(node="n2", attempt=1, ok=False,
+                       value={"type": "builtins:ValueError", "message": "x"}),
+    ]  # fmt: skip
+    assert [(p.node, p.status, p.lost_count) for p in claim.pending] == [("n3", "queued", 1)]
+    again = CommitBatch()  # `b` steps them quietly as well: still unconsumed
+    again.instance(instance_id, epoch=claim.epoch)
+    assert await store.commit(again, "b", now) == {instance_id}
+    now += 10 * LEASE
+    await store.reclaim_expired_instances(now)
+    [claim] = await store.claim("c", 1, now, LEASE)
+    assert sorted(event.node for event in claim.instance.events) == ["n1", "n2"]
+    written = CommitBatch()
+    written.instance(instance_id, state={"step": 2}, epoch=claim.epoch)
+    written.consume(instance_id, "n1", 1)
+    written.consume(instance_id, "n2", 1)
+    written.finish(instance_id, "n3", 1, True, 3)
+    assert await store.commit(written, "c", now) == {instance_id}
+    now += 10 * LEASE
+    await store.reclaim_expired_instances(now)
+    [claim] = await store.claim("d", 1, now, LEASE)
+    assert claim.instance.state == {"step": 2} and claim.instance.events == []
+
+
+async def test_a_fenced_commit_records_no_result(store: RunnerStore) -> None:
+    now = time.time()
+    instance_id = await held_with_attempts(store, now, "n1")
+    now += 10 * LEASE
+    await store.reclaim_expired_instances(now)
+    [claim] = await store.claim("b", 1, now, LEASE)
+    stale = CommitBatch()  # `a`, paused past its lease, wakes up with a result
+    stale.instance(instance_id, epoch=1)
+    stale.record(instance_id, "n1", 1, True, 1)
+    assert await store.commit(stale, "a", now) == set()
+    now += 10 * LEASE
+    await store.reclaim_expired_instances(now)
+    [claim] = await store.claim("c", 1, now, LEASE)
+    assert claim.instance.events == []
+    assert [(p.node, p.status) for p in claim.pending] == [("n1", "queued")]
+
+
 async def test_garbage_collection_respects_retention(store: RunnerStore) -> None:
     now = time.time()
     finished, running = await store.create_instances([spec(), spec()], now)

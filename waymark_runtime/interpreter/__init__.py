@@ -2,7 +2,8 @@
 
 `start(program, inputs, context)` and `advance(program, state, events, context)` return the new
 state (a declared, versioned `InstanceState`; `encode_state`/`decode_state` are its JSON codec)
-and the effects the host must carry out. No clock, randomness or I/O, and no state between
+and the effects the host must carry out; a host that keeps an instance between steps keeps its
+`LiveInstance` (the same steps, without a decode and encode each). No clock, randomness or I/O, and no state between
 calls but the host's `StepContext` (limits, type resolver, and what they bind); classes are
 constructed only through the context's `TypeResolver` (default: the type registry).
 """
@@ -17,7 +18,7 @@ from waymark_runtime.effects import Effect, Event
 from waymark_runtime.interpreter.context import StepContext
 from waymark_runtime.interpreter.library import ProgramError
 from waymark_runtime.interpreter.limits import LimitExceeded, Limits
-from waymark_runtime.interpreter.machine import Machine
+from waymark_runtime.interpreter.live import LiveInstance
 from waymark_runtime.interpreter.persisted import (
     FAILED,
     STATE_VERSION,
@@ -41,6 +42,7 @@ __all__ = [
     "InstanceState",
     "LimitExceeded",
     "Limits",
+    "LiveInstance",
     "PendingCall",
     "ProgramError",
     "SavedFrame",
@@ -67,10 +69,8 @@ def start(
     `StepContext()` (default limits, the type registry), which compiles the program anew:
     hosts keep one.
     """
-    context = context or StepContext()
-    machine = Machine(context.begin(program), context.library.bounded)
-    machine.begin(inputs)
-    return machine.finish()
+    live, effects = LiveInstance.start(program, inputs, context or StepContext())
+    return live.saved(), effects
 
 
 def advance(
@@ -82,10 +82,10 @@ def advance(
     """Feed events (oldest first) to a paused instance; stale or duplicate events are ignored.
 
     `state` is frozen and stays as it was; a step over a large gather costs O(its events) plus
-    a copy of the list of its calls.
+    a copy of the list of its calls (and the new state's encoding). A host that keeps an
+    instance between steps keeps its `LiveInstance` instead: no decode, and no encode when
+    the events only settle calls.
     """
-    context = context or StepContext()
-    machine = Machine.load(context.begin(program), context.library.bounded, state)
-    for event in events:
-        machine.deliver(event)
-    return machine.finish()
+    live = LiveInstance.resume(program, state, context or StepContext())
+    effects = live.deliver(events)
+    return live.saved(), effects

@@ -12,22 +12,20 @@ from bisect import bisect_left
 from collections import deque
 from typing import Any, Literal
 
-from waymark_runtime import ir
 from waymark_runtime.effects import (
     ActionFinished,
     Complete,
-    DispatchAction,
     Effect,
     Event,
     Fail,
     SignalReceived,
     SleepFinished,
-    StartChild,
     StartSleep,
 )
 from waymark_runtime.errors import InternalError, WaymarkError
 from waymark_runtime.interpreter import signals
 from waymark_runtime.interpreter.bounded import Bounded
+from waymark_runtime.interpreter.calls import as_exception, call_effect, refused_by_host
 from waymark_runtime.interpreter.code import (
     _NOTHING,
     AwaitSite,
@@ -42,7 +40,6 @@ from waymark_runtime.interpreter.code import (
 from waymark_runtime.interpreter.limits import LimitExceeded
 from waymark_runtime.interpreter.persisted import (
     CallsWait,
-    InstanceState,
     PendingCall,
     SignalWait,
     SleepWait,
@@ -50,17 +47,8 @@ from waymark_runtime.interpreter.persisted import (
 )
 from waymark_runtime.interpreter.policies import backoff, effective, retries
 from waymark_runtime.interpreter.program import Program
-from waymark_runtime.interpreter.state import StateDecoder, StateEncoder
 from waymark_runtime.interpreter.targets import bind_arguments
-from waymark_runtime.interpreter.tasks import (
-    Task,
-    abandoned,
-    load_frames,
-    placeholder,
-    position,
-    save_frames,
-    task_of,
-)
+from waymark_runtime.interpreter.tasks import Task, abandoned, placeholder, position
 from waymark_runtime.values import (
     ExceptionValue,
     error_json,
@@ -69,14 +57,10 @@ from waymark_runtime.values import (
     to_value,
 )
 
-# Failures of the runtime itself, not of the action's code: they end the instance.
-HOST_ERRORS = ("waymark_runtime.execute:UnknownAction",)
-_RUNTIME_ERROR = ("builtins:RuntimeError", "builtins:Exception", "builtins:BaseException")
-
 
 class Machine:
-    """One instance's continuation while a call of `start`/`advance` runs; what it saves or
-    dispatches is charged through `guards` (the step context's)."""
+    """One instance's continuation (saved, loaded and kept between steps by `live`); what it
+    saves or dispatches is charged through `guards` (the step context's)."""
 
     def __init__(self, program: Program, guards: Bounded) -> None:
         self.program = program
@@ -95,8 +79,11 @@ class Machine:
         self.next_node = 1
         self.status: Literal["running", "completed", "failed"] = "running"
         self.effects: list[Effect] = []
-        self.journal = guards.journal  # the log lines of this call (the step context's)
-        self.journal.restart(0)
+        self.journal = guards.journal  # the step context's: the log lines of the call running now
+        self.logs = 0  # the lines this instance wrote before the call running now
+        # Counts what moved the continuation beyond settling calls (a frame ran, a wait ended,
+        # the instance failed): a host compares it across a step (`live.LiveInstance`).
+        self.moves = 0
 
     # -- entry points -------------------------------------------------------------------------
 
@@ -216,6 +203,7 @@ class Machine:
 
     def _drive(self, throw: ExceptionValue | None, value: Any) -> None:
         """Run until the workflow awaits something external, completes or fails."""
+        self.moves += 1
         while True:
             frame = self.frames[-1]
             try:
@@ -313,37 +301,10 @@ class Machine:
                            args=tuple(to_json(a) for a in args),
                            kwargs={k: to_json(v) for k, v in kwargs.items()},
                            policy=computed)  # fmt: skip
-        self._emit(call, effective(site.policies[item], call), 0.0, 0.0, where)
-        return call
-
-    def _emit(
-        self,
-        call: PendingCall,
-        policy: ir.Policy | None,
-        delay: float,
-        jitter: float,
-        where: tuple[str | None, Path],
-    ) -> None:
-        if isinstance(policy, ChildCall):
-            self.effects.append(StartChild(node=call.node, workflow=call.target,
-                                           inputs=dict(call.kwargs), blocking=policy.blocking,
-                                           site=where[0], iteration=where[1]))  # fmt: skip
-            return
         self.effects.append(
-            DispatchAction(
-                node=call.node,
-                action=call.target,
-                args=call.args,
-                kwargs=dict(call.kwargs),
-                attempt=call.attempt,
-                delay=delay,
-                jitter=jitter,
-                timeout=policy.timeout if policy is not None else None,
-                site=where[0],
-                iteration=where[1],
-                attempts=(policy.attempts or 1) if policy is not None else 1,
-            )
+            call_effect(call, effective(site.policies[item], call), 0.0, 0.0, where)
         )
+        return call
 
     # -- action results -----------------------------------------------------------------------
 
@@ -362,15 +323,16 @@ class Machine:
         if event.ok:
             self._settle(index, "ok", event.value)
         else:
-            error = _as_exception(to_value(event.value))
-            if any(error.is_a(path) for path in HOST_ERRORS):
+            error = as_exception(to_value(event.value))
+            if refused_by_host(error):
                 self._fail(event.value)  # the runtime refused the call: no retry, no handler
                 return
             policy = effective(site.policies[call.item], call)
             if not isinstance(policy, ChildCall) and retries(policy, error, call.attempt):
                 self.calls[index] = call = call.retried()
                 delay, jitter = backoff(policy, call.attempt - 1)
-                self._emit(call, policy, delay, jitter, self._where(site, index))
+                where = self._where(site, index)
+                self.effects.append(call_effect(call, policy, delay, jitter, where))
                 return
             if not site.return_exceptions:
                 self._resume_with(error, _NOTHING)
@@ -398,6 +360,7 @@ class Machine:
     def _resume_with(self, throw: ExceptionValue | None, value: Any) -> None:
         """Resume the running task (once the tasks ready before it ran); a gather that raises
         abandons the tasks of its items still running."""
+        self.moves += 1
         if len(self.tasks) > 1:
             for task in abandoned(list(self.tasks.values()), self.calls):
                 self.tasks.pop(task.node or "", None)
@@ -426,6 +389,7 @@ class Machine:
         self._fail(error_json(error), frame)
 
     def _fail(self, error: Any, frame: Frame | None = None) -> None:
+        self.moves += 1
         if frame is not None and isinstance(error, dict):
             error = {
                 **error,
@@ -438,61 +402,6 @@ class Machine:
         self.status = "failed"
         self.effects.append(Fail(error=error))
 
-    # -- state --------------------------------------------------------------------------------
-
-    def finish(self) -> tuple[InstanceState, list[Effect]]:
-        """The new state and the effects; saving a state is charged like any visit of its
-        items, so a value that would take too long to save fails the instance instead."""
-        self._enter(self.main)
-        try:
-            for task in self.tasks.values():
-                for frame in task.frames:
-                    self.guards.charge_saving(frame.env)
-            self.effects.extend(self.journal.written())
-            return self.saved(), self.effects
-        except LimitExceeded as error:
-            self.effects.clear()
-            self._refuse(error, self.frames[-1])
-            self.effects.extend(self.journal.written())
-            return self.saved(), self.effects
-
-    def saved(self) -> InstanceState:
-        self._enter(self.main)
-        self._park()
-        encoder = StateEncoder(self.guards.meter)  # one for every stack: values they share
-        frames = save_frames(encoder, self.frames)
-        tasks = tuple(task.saved(encoder) for task in self.tasks.values() if task is not self.main)
-        return InstanceState(status=self.status, next_node=self.next_node, frames=frames,
-                             wait=self.main.saved_wait(), logs=self.journal.seq,
-                             tasks=tasks)  # fmt: skip
-
-    @classmethod
-    def load(cls, program: Program, guards: Bounded, state: InstanceState) -> Machine:
-        """The machine of a saved state; `state` itself is never changed (it is frozen, and
-        a step over a gather copies only the list of its calls and the calls it settles)."""
-        machine = cls(program, guards)
-        decoder = StateDecoder()  # decodes in the order `saved` encodes
-        machine.frames.extend(load_frames(program, decoder, state.frames))
-        machine.main.load_wait(state.wait)
-        machine.wait, machine.calls, machine.pending = (
-            machine.main.wait, machine.main.calls, machine.main.pending)  # fmt: skip
-        for saved in state.tasks:
-            task = task_of(program, decoder, saved)
-            machine.tasks[saved.node] = task
-        if state.tasks:
-            for task in machine.tasks.values():
-                machine.waiting.update((node, task) for node in task.waits_on())
-        machine.next_node = state.next_node
-        machine.status = state.status
-        machine.journal.restart(state.logs)
-        return machine
-
 
 _CALLS = CallsWait(calls=(), pending=0)
 """`Machine.wait` while it waits on calls: they are in `Machine.calls` until saved."""
-
-
-def _as_exception(value: Any) -> ExceptionValue:
-    if isinstance(value, ExceptionValue):
-        return value
-    return ExceptionValue(_RUNTIME_ERROR, f"action failed: {value!r}")

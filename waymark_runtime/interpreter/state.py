@@ -30,6 +30,7 @@ class StateEncoder(Encoder):
         self.seen: dict[int, int] = {}
         self.alive: list[Any] = []  # keeps ids stable while encoding
         self.models: dict[int, int] = {}
+        self.consumed = False  # an iterator was read to its end: the frame holding it is spent
 
     def encode(self, obj: Any) -> JSON:
         kind = type(obj)
@@ -60,6 +61,7 @@ class StateEncoder(Encoder):
                 "v": [self.encode(obj.start), self.encode(obj.stop), self.encode(obj.step)],
             }
         if isinstance(obj, _VIEWS) or hasattr(obj, "__next__"):
+            self.consumed = self.consumed or not isinstance(obj, _VIEWS)
             items = self.meter.materialise(obj)  # bounded: `enumerate(range(10**12))` is refused
             return {"$t": "iter", "seq": self.encode(items), "i": 0}
         return super().fallback(obj)

@@ -160,6 +160,7 @@ def _consume(attempt: AttemptRow, row: Row, owner: str, now: float) -> None:
 
 _OPS: dict[str, Callable[[AttemptRow, Row, str, float], None]] = {
     "finish": _finish,
+    "record": _finish,  # and left unconsumed (`_attempt_op`)
     "start": _start,
     "requeue": _requeue,
     "consume": _consume,

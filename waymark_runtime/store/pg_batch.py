@@ -80,7 +80,22 @@ class CommitBatch:
     ) -> None:  # fmt: skip
         """Record an attempt's result, consumed by the step in this same batch (`traceback`:
         where a failed one raised, `tracebacks.split_traceback`)."""
-        self._op(instance_id, node, attempt, "finish", status=_DONE[ok], value=value)
+        self._result("finish", instance_id, node, attempt, ok, value, traceback)
+
+    def record(
+        self, instance_id: str, node: str, attempt: int, ok: bool, value: Any,
+        traceback: Any = None,
+    ) -> None:  # fmt: skip
+        """Record an attempt's result NOT consumed: the instance's stored state stays as it
+        was (`KEEP`), so the result is an event of its next claim until a later commit that
+        writes the state consumes it (`consume`)."""
+        self._result("record", instance_id, node, attempt, ok, value, traceback)
+
+    def _result(
+        self, op: str, instance_id: str, node: str, attempt: int, ok: bool, value: Any,
+        traceback: Any,
+    ) -> None:  # fmt: skip
+        self._op(instance_id, node, attempt, op, status=_DONE[ok], value=value)
         if traceback is not None:
             self.rows["o"][-1]["traceback"] = traceback
 

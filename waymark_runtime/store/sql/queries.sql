@@ -138,8 +138,10 @@ RETURNING
 -- JSON document (`CommitBatch`): "s" steps, "o" attempt ops, "n" new attempts, "d" finished
 -- sleeps (kept, with `finished_at`), "t" new sleeps, "l" workflow log lines. Leases are extended by heartbeats, not here, so an instance row whose
 -- indexed columns do not change is updated in place (HOT).
--- Attempt ops: finish (record a result and consume it), consume (an event recorded earlier),
--- start (a queued attempt now runs on the owner's workers; `lost` counts a lost try), requeue.
+-- Attempt ops: finish (record a result and consume it), record (record a result, unconsumed:
+-- the step kept the stored state, so the result stays an event of the next claim), consume (an
+-- event recorded earlier), start (a queued attempt now runs on the owner's workers; `lost`
+-- counts a lost try), requeue.
 -- A released instance wakes at its `wake_at` unless results arrived meanwhile (`event_seq`).
 WITH step AS (
     SELECT * FROM json_to_recordset($3::json -> 's') AS s (
@@ -166,20 +168,23 @@ WITH step AS (
     RETURNING i.id, i.status, i.result, i.error
 ), attempt_ops AS (
     UPDATE waymark_attempts AS a
-    SET status = CASE o.op WHEN 'finish' THEN o.status WHEN 'start' THEN 'running'
-                           WHEN 'requeue' THEN 'queued' ELSE a.status END,
-        result = CASE WHEN o.op = 'finish' AND o.status = 'completed'
+    SET status = CASE WHEN o.op IN ('finish', 'record') THEN o.status
+                      WHEN o.op = 'start' THEN 'running'
+                      WHEN o.op = 'requeue' THEN 'queued' ELSE a.status END,
+        result = CASE WHEN o.op IN ('finish', 'record') AND o.status = 'completed'
                       THEN o.value ELSE a.result END,
-        error = CASE WHEN o.op = 'finish' AND o.status = 'failed'
+        error = CASE WHEN o.op IN ('finish', 'record') AND o.status = 'failed'
                      THEN o.value ELSE a.error END,
-        traceback = CASE WHEN o.op = 'finish' THEN o.traceback ELSE a.traceback END,
+        traceback = CASE WHEN o.op IN ('finish', 'record') THEN o.traceback
+                         ELSE a.traceback END,
         consumed = o.op IN ('finish', 'consume'),
         lost_count = a.lost_count + coalesce(o.lost, 0),
         lease_owner = CASE WHEN o.op = 'requeue' THEN NULL
                            WHEN o.op = 'start' THEN $1 ELSE a.lease_owner END,
         ready_at = CASE WHEN o.op = 'requeue' THEN to_timestamp($2) ELSE a.ready_at END,
         started_at = CASE WHEN o.op = 'start' THEN to_timestamp($2) ELSE a.started_at END,
-        finished_at = CASE WHEN o.op = 'finish' THEN to_timestamp($2) ELSE a.finished_at END
+        finished_at = CASE WHEN o.op IN ('finish', 'record') THEN to_timestamp($2)
+                           ELSE a.finished_at END
     FROM json_to_recordset($3::json -> 'o') AS o (
         instance_id uuid, node text, attempt integer, op text, status text, value json,
         lost integer, traceback json)

@@ -8,8 +8,9 @@ from typing import Any, cast
 
 import pytest
 
+import waymark
 from tests.runtime import runtime_flows as flows
-from tests.runtime.support import client_for, runner_settings, running
+from tests.runtime.support import runner_settings, running
 from waymark_runtime import held
 from waymark_runtime.store.contract import RunnerStore
 from waymark_runtime.store.pg_batch import CommitBatch
@@ -42,7 +43,7 @@ async def test_a_gather_writes_its_state_when_it_starts_and_when_it_resumes(
     monkeypatch.setattr(held, "_RECORD_SHARE", 0)
     counting = Counting(store)
     settings = runner_settings(database, concurrent_per_worker=8)
-    async with running(cast(RunnerStore, counting), settings), client_for(database):
+    async with running(cast(RunnerStore, counting), settings), waymark.connect(database):
         assert await flows.Naps().run(40, 0.05) == 40
     assert counting.states == 2
     assert counting.recorded > 0
@@ -57,6 +58,6 @@ async def test_a_step_that_settles_a_large_share_of_a_gather_writes_the_state(
     (`held._RECORD_SHARE`) past which recording costs more than the state: nothing recorded."""
     counting = Counting(store)
     settings = runner_settings(database, concurrent_per_worker=1)
-    async with running(cast(RunnerStore, counting), settings), client_for(database):
+    async with running(cast(RunnerStore, counting), settings), waymark.connect(database):
         assert await flows.Naps().run(3, 0.05) == 3
     assert counting.recorded == 0 and counting.states == 4

@@ -38,6 +38,7 @@ class Listener:
         self._lost = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._connection: asyncpg.Connection | None = None
+        self._closing = False
 
     async def start(self) -> None:
         """Connect and subscribe; returns once the first LISTEN is active."""
@@ -45,10 +46,16 @@ class Listener:
         self._task = asyncio.create_task(self._watch())
 
     async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        self._closing = True
+        task = self._task
+        if task is not None:
+            # Python 3.11's `wait_for` can swallow a cancel that meets its inner await's end:
+            # cancel again until the watch has stopped (it also sees `_closing`).
+            while not task.done():
+                task.cancel()
+                await asyncio.wait({task}, timeout=1)
+            if not task.cancelled():
+                task.exception()  # retrieved: a watch that failed while closing is not news
         if self._connection is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._connection.close(), 2)
@@ -63,7 +70,7 @@ class Listener:
         self.connected.set()
 
     async def _watch(self) -> None:
-        while True:
+        while not self._closing:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._lost.wait(), _CHECK_EVERY)
             if not self._lost.is_set() and await self._alive():
@@ -83,6 +90,8 @@ class Listener:
         if self._connection is not None:
             self._connection.terminate()
         for attempt in range(1_000_000):
+            if self._closing:
+                return
             await asyncio.sleep(_BACKOFF[min(attempt, len(_BACKOFF) - 1)])
             try:
                 await self._connect()

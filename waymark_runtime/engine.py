@@ -10,7 +10,6 @@ No I/O happens here.
 
 from __future__ import annotations
 
-import dataclasses
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -364,24 +363,6 @@ def check_programs(programs: dict[tuple[str, str], str]) -> None:
 
     for (workflow, version), text in programs.items():
         check_program(workflow, version, text)
-
-
-def child_workflows(workflow: ir.Workflow) -> frozenset[str]:
-    """The workflows `workflow` can start as children (`await Other().run(...)` anywhere in its
-    code, taken or not): what a runner looks up before stepping it."""
-    found: set[str] = set()
-    stack: list[Any] = [workflow]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ir.ActionCall) and node.child:
-            found.add(node.action)
-        elif isinstance(node, tuple | list):
-            stack.extend(node)
-        elif isinstance(node, dict):
-            stack.extend(node.values())
-        elif dataclasses.is_dataclass(node) and not isinstance(node, type):
-            stack.extend(getattr(node, f.name) for f in dataclasses.fields(node))
-    return frozenset(found)
 
 
 class ProgramCache:

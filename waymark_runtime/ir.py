@@ -8,6 +8,7 @@ This module holds data only: no behaviour beyond trivial helpers.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
@@ -689,3 +690,18 @@ class Workflow:
             if function.name == name:
                 return function
         raise KeyError(name)
+
+
+def child_names(node: object) -> set[str]:
+    """The workflows an IR tree calls as children (`ir.ActionCall` with `child` set)."""
+    found: set[str] = set()
+    stack: list[object] = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, ActionCall) and item.child:
+            found.add(item.action)
+        if isinstance(item, tuple | list):
+            stack.extend(item)
+        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
+            stack.extend(getattr(item, f.name) for f in dataclasses.fields(item))
+    return found

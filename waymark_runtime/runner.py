@@ -33,7 +33,6 @@ from waymark_runtime.engine import (
     InstanceOutcome,
     ProgramCache,
     StepCommit,
-    child_workflows,
     limits_of,
     step_held,
 )
@@ -431,7 +430,7 @@ class Runner:
             return frozenset()
         known = self.children_of.get(id(program))
         if known is None or known[0] is not program:
-            known = self.children_of[id(program)] = (program, child_workflows(program))
+            known = self.children_of[id(program)] = (program, frozenset(ir.child_names(program)))
         return known[1]
 
     async def _commit(self, changes: list[Change]) -> None:

@@ -7,7 +7,6 @@ runtime inside `LocalRuntime()`, PostgreSQL otherwise); the original body stays 
 
 from __future__ import annotations
 
-import dataclasses
 import inspect
 import logging
 from collections.abc import Callable, Coroutine
@@ -240,21 +239,6 @@ async def run_child_inline(
     return str(uuid.uuid4())
 
 
-def child_names(node: object) -> set[str]:
-    """The workflows an IR tree calls as children (`ir.ActionCall` with `child` set)."""
-    found: set[str] = set()
-    stack: list[object] = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, ir.ActionCall) and item.child:
-            found.add(item.action)
-        if isinstance(item, tuple | list):
-            stack.extend(item)
-        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
-            stack.extend(getattr(item, f.name) for f in dataclasses.fields(item))
-    return found
-
-
 def family_of(definition: WorkflowDefinition) -> list[WorkflowDefinition]:
     """Every registered workflow the definition may start as a child, directly or through
     other children (cycles included, each once, not the definition itself): what a new root
@@ -264,7 +248,7 @@ def family_of(definition: WorkflowDefinition) -> list[WorkflowDefinition]:
     found: list[WorkflowDefinition] = []
     stack = [definition]
     while stack:
-        for name in sorted(child_names(stack.pop().program)):
+        for name in sorted(ir.child_names(stack.pop().program)):
             child = _REGISTRY.get(name)
             if name not in seen and child is not None:
                 seen.add(name)

@@ -180,9 +180,10 @@ class LocalRuntime:
     def _ensure_running(self) -> asyncio.Task[None]:
         if self._running is None or self._running.done():
             self._stop = asyncio.Event()
+            # In memory a commit costs little: results are stepped at once, never put off.
             self._runner = Runner(self.store, self.settings, clock=self.clock, owner="local",
                                   executor=self._executor, types=self.types,
-                                  rng=self._rng)  # fmt: skip
+                                  rng=self._rng, collect_every=0)  # fmt: skip
             self._running = asyncio.get_running_loop().create_task(self._runner.run(self._stop))
             if isinstance(self.clock, VirtualClock):
                 self._timekeeper = asyncio.get_running_loop().create_task(

@@ -29,6 +29,7 @@ from typing import Any, TypeVar, cast
 from waymark_runtime import gate, ir, metrics
 from waymark_runtime.clock import Clock, Handle, SystemClock
 from waymark_runtime.config import Settings
+from waymark_runtime.effects import ActionFinished
 from waymark_runtime.engine import (
     InstanceOutcome,
     ProgramCache,
@@ -71,6 +72,10 @@ _Key = tuple[str, int, str, int]
 _CLAIM_BATCH = 200
 _COMMITS_IN_FLIGHT = 2
 _SLICE = 0.05  # seconds of stepping before the pump lets the event loop run
+_COLLECT_EVERY = 0.05
+"""Seconds since an instance's last commit before a step that can only collect results of
+its gather is taken (`Runner._collect_later`): the results of an I/O-bound gather come back a
+few at a time, and each commit has a fixed cost."""
 _HEAVY = 1_000  # attempts running or results waiting: a step and commit that take a while
 
 
@@ -94,8 +99,11 @@ class Runner:
         executor: ExecutorFactory = WorkerPool,
         types: TypeResolver | None = None,
         rng: random.Random | None = None,
+        collect_every: float = _COLLECT_EVERY,
     ) -> None:
         self.store = store
+        self.collect_every = collect_every
+        self.collecting: dict[str, asyncio.TimerHandle] = {}  # steps put off, by instance
         self.settings = settings
         self.time = _clock_of(clock)
         self.clock = self.time.now
@@ -237,6 +245,7 @@ class Runner:
         """Nothing to do until a timer fires or new work arrives (`LocalRuntime` then moves
         its virtual clock); `activity` is set whenever that may have changed."""
         return not (self.dirty or self.committing or self.commits or self.claiming
+                    or self.collecting
                     or self.stepping or self.claim_wanted.is_set()
                     or self.pool.in_flight or self.expiring or self.gate.pending())  # fmt: skip
 
@@ -370,6 +379,8 @@ class Runner:
         try:
             for instance_id in ids:
                 held = self.held.get(instance_id)
+                if held is not None and self._collect_later(held, rules):
+                    continue
                 if held is not None and self._wants_commit(held, rules):
                     change = await self._change_of(held, rules)
                     if change is not None:
@@ -380,6 +391,42 @@ class Runner:
         finally:
             self.stepping = False
         return changes
+
+    def _collect_later(self, held: Held, rules: RunnerRules) -> bool:
+        """Put off a step whose events are only successful results that cannot end the gather
+        its instance waits on, until `collect_every` seconds after the instance's last commit,
+        so that a few commits record many results. Nothing waits on such a step: it writes no
+        state, and the workflow cannot move before the gather's last result. What it costs: a
+        runner that dies meanwhile loses those results, and their actions run again (as for
+        any result not yet committed). Not for gated attempts (a commit frees their slots)."""
+        if not self._only_collects(held, rules):
+            if (put_off := self.collecting.pop(held.id, None)) is not None:
+                put_off.cancel()
+            return False
+        if held.id in self.collecting:
+            return True
+        delay = held.committed_at + self.collect_every - time.monotonic()
+        if delay <= 0:
+            return False
+        loop = asyncio.get_running_loop()
+        self.collecting[held.id] = loop.call_later(delay, self._collected, held)
+        return True
+
+    def _only_collects(self, held: Held, rules: RunnerRules) -> bool:
+        if self.collect_every <= 0 or rules.stopping or held.live is None or not held.events:
+            return False
+        if held.fresh or held.cursor is not None or held.due or held.lost or held.fired:
+            return False
+        if held.broken is not None or held.failed or self.gate.keys.get(held.id):
+            return False
+        if not all(type(e) is ActionFinished and e.ok for e in held.events):
+            return False
+        return held.live.collecting(len(held.events))
+
+    def _collected(self, held: Held) -> None:
+        self.collecting.pop(held.id, None)
+        if self.held.get(held.id) is held:
+            self._mark(held.id)
 
     @staticmethod
     def _wants_commit(held: Held, rules: RunnerRules) -> bool:
@@ -505,6 +552,7 @@ class Runner:
         if not kept:
             self._let_go(held.id)
             return []
+        held.committed_at = time.monotonic()
         if change.batch.rows["l"]:
             report.workflow_lines(held, change.batch.rows["l"])
         if change.done or change.release:
@@ -577,6 +625,8 @@ class Runner:
             del self.held[held.id]
             for handle in self.timers.pop(held.id, []):
                 handle.cancel()
+            if (put_off := self.collecting.pop(held.id, None)) is not None:
+                put_off.cancel()
 
     def _drop(self, instance_id: str) -> None:
         if (held := self.held.get(instance_id)) is not None:

@@ -20,7 +20,7 @@ from waymark_runtime.interpreter.bounded import Bounded
 from waymark_runtime.interpreter.context import StepContext
 from waymark_runtime.interpreter.limits import LimitExceeded
 from waymark_runtime.interpreter.machine import Machine
-from waymark_runtime.interpreter.persisted import InstanceState
+from waymark_runtime.interpreter.persisted import CallsWait, InstanceState
 from waymark_runtime.interpreter.program import Program
 from waymark_runtime.interpreter.state import StateDecoder, StateEncoder
 from waymark_runtime.interpreter.tasks import load_frames, save_frames, task_of
@@ -69,6 +69,13 @@ class LiveInstance:
         """How many calls its waits hold (of every task): what a saved state grows with."""
         self.machine._park()
         return sum(len(task.calls) for task in self.machine.tasks.values())
+
+    def collecting(self, results: int) -> bool:
+        """Whether `results` results cannot move it: `run()` alone (no gathered helper tasks)
+        waits on a gather with more calls pending than that."""
+        machine = self.machine
+        return (machine.status == "running" and len(machine.tasks) == 1
+                and type(machine.wait) is CallsWait and machine.pending > results)  # fmt: skip
 
     def deliver(self, events: Sequence[Event]) -> list[Effect]:
         """One step: feed `events` (oldest first; stale or duplicate ones are ignored)."""

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from waymark_runtime.consumed import end_timers, record_results
+from waymark_runtime.consumed import Pause, end_timers, record_results
 from waymark_runtime.effects import ActionFinished, Event, SleepFinished
 from waymark_runtime.engine import (
     ClaimedInstance,
@@ -25,7 +25,7 @@ from waymark_runtime.engine import (
 from waymark_runtime.errors import ChildWorkflowError
 from waymark_runtime.interpreter import InstanceState, LiveInstance, encode_state
 from waymark_runtime.store.pg_batch import CommitBatch
-from waymark_runtime.store.pg_rows import Claim, ClaimedAttempt, Cursor
+from waymark_runtime.store.pg_rows import Began, Claim, ClaimedAttempt, Cursor
 from waymark_runtime.tracebacks import split_traceback
 from waymark_runtime.values import error_json
 from waymark_runtime.worker.executor import Lease
@@ -53,6 +53,7 @@ class Attempt:
     isolate: bool = False
     attempts: int | None = None  # the retry budget, when this runner planned the attempt
     dispatched: float = 0.0  # `time.monotonic()` at dispatch, when metrics are on
+    site: str | None = None  # where the workflow calls it (`PlannedAction.site`)
 
     @property
     def id(self) -> AttemptId:
@@ -100,6 +101,8 @@ class Held:
     """Pending signal waits, node -> signal name: a signal arrives by a later claim."""
     deadline: float | None = None
     """When the instance, if unfinished, ends as `WorkflowTimeout` (the claim's)."""
+    began: dict[str, Began] = field(default_factory=dict)
+    """A traced instance's pending sleeps and waits: when each began (`consumed.Pause`)."""
 
     @property
     def in_family(self) -> bool:
@@ -209,6 +212,7 @@ def hold(
     held.sleeps = dict(claim.sleeps)
     held.waits = dict(claim.waits)
     held.deadline = claim.deadline
+    held.began = dict(claim.began)
     for pending in claim.pending:
         _resume_attempt(held, pending, now, budget, lost_error)
     return held
@@ -218,7 +222,8 @@ def _resume_attempt(
     held: Held, pending: ClaimedAttempt, now: float, budget: int, lost_error: Any
 ) -> None:
     attempt = Attempt(pending.node, pending.attempt, pending.action, pending.args,
-                      pending.kwargs, pending.timeout, pending.lost_count)  # fmt: skip
+                      pending.kwargs, pending.timeout, pending.lost_count,
+                      site=pending.site)  # fmt: skip
     if pending.status == "waiting":
         held.children.add(pending.node)
     elif pending.status == "running":
@@ -250,6 +255,8 @@ class Change:
     """Child calls answered by this commit itself (a detached child's id, a refusal)."""
     gated: list[Attempt] = field(default_factory=list)
     """Attempts committed queued, to start once their action's limits allow (`worker.gate`)."""
+    pauses: list[Pause] = field(default_factory=list)
+    """A traced instance's sleeps and waits this commit ends (spans once it is durable)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -273,7 +280,7 @@ class RunnerRules:
 def prepare(held: Held, step: StepCommit | None, rules: RunnerRules) -> Change:
     """The commit rows for `held` (after `step`, if its events were stepped)."""
     change = Change(held=held, batch=CommitBatch())
-    end_timers(held, change.batch)
+    change.pauses = end_timers(held, change.batch, rules.now)
     for line in step.plan.logs if step is not None else ():
         change.batch.log(held.id, line)
     outcome = step.plan.outcome if step is not None else None
@@ -354,15 +361,20 @@ def _plan_effects(held: Held, step: StepCommit, change: Change, rules: RunnerRul
         else:
             change.delayed.append((attempt, planned.ready_at))
             held.delayed[attempt.id] = (attempt, planned.ready_at)
+    traced = held.claimed.trace is not None
     for timer in step.plan.timers:
         change.batch.add_timer(held.id, timer.node, timer.wake_at, timer.site, timer.iteration)
         change.sleeps.append((timer.node, timer.wake_at))
         held.sleeps[timer.node] = timer.wake_at
+        if traced:
+            held.began[timer.node] = Began(rules.now, timer.site)
     for child in step.plan.children:
         _start_child(held, child, change, rules)
     for wait in step.plan.waits:
         change.batch.add_wait(held.id, wait)
         held.waits[wait.node] = wait.name
+        if traced:
+            held.began[wait.node] = Began(rules.now, wait.site, wait.name)
 
 
 def _start_child(held: Held, planned: PlannedChild, change: Change, rules: RunnerRules) -> None:
@@ -410,7 +422,8 @@ def _child_refusal(held: Held, workflow: str, rules: RunnerRules) -> ChildWorkfl
 
 def _attempt_of(planned: PlannedAction) -> Attempt:
     return Attempt(planned.node, planned.attempt, planned.action, list(planned.args),
-                   dict(planned.kwargs), planned.timeout, attempts=planned.attempts)  # fmt: skip
+                   dict(planned.kwargs), planned.timeout, attempts=planned.attempts,
+                   site=planned.site)  # fmt: skip
 
 
 def _decide_release(held: Held, change: Change, rules: RunnerRules) -> InstanceOutcome | None:

@@ -17,8 +17,9 @@ from typing import Any, NamedTuple
 
 
 class AttemptContext(NamedTuple):
-    """Which attempt is running: set by `execute_action` around the action's code. `node` and
-    `trace` (the instance's `traceparent`) are for its tracing span, not for log records."""
+    """Which attempt is running: set by `execute_action` around the action's code. `node`,
+    `trace` (the instance's `traceparent`) and `site` (the call's DAG node) are for its
+    tracing span, not for log records."""
 
     instance_id: str
     workflow: str
@@ -26,6 +27,7 @@ class AttemptContext(NamedTuple):
     attempt: int
     node: str = ""
     trace: str | None = None
+    site: str | None = None
 
 
 ATTEMPT: contextvars.ContextVar[AttemptContext | None] = contextvars.ContextVar(

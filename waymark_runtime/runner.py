@@ -26,7 +26,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, TypeVar, cast
 
-from waymark_runtime import gate, ir, metrics
+from waymark_runtime import gate, ir, metrics, tracing
 from waymark_runtime.clock import Clock, Handle, SystemClock
 from waymark_runtime.config import Settings
 from waymark_runtime.effects import ActionFinished
@@ -555,6 +555,8 @@ class Runner:
         held.committed_at = time.monotonic()
         if change.batch.rows["l"]:
             report.workflow_lines(held, change.batch.rows["l"])
+        if change.pauses:  # only a traced instance's
+            tracing.record_pauses(held.claimed, change.pauses)
         if change.done or change.release:
             if change.release and held.waits:
                 wakes = [at for at in (held.earliest_due(), held.deadline) if at is not None]
@@ -597,7 +599,8 @@ class Runner:
             key: _Key = (held.id, held.epoch, attempt.node, attempt.attempt)
             timeout = attempt.timeout if attempt.timeout is not None else default_timeout
             context = AttemptContext(held.id, held.claimed.workflow, attempt.action,
-                                     attempt.attempt, attempt.node, held.claimed.trace)  # fmt: skip
+                                     attempt.attempt, attempt.node, held.claimed.trace,
+                                     attempt.site)  # fmt: skip
             orders.append(AttemptOrder(key, attempt.action, attempt.args, attempt.kwargs,
                                        timeout, held.lease, attempt.isolate, context))  # fmt: skip
         return orders

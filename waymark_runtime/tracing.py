@@ -1,9 +1,13 @@
-"""OpenTelemetry tracing (the `waymark[otel]` extra): a trace per instance, a span per attempt.
+"""OpenTelemetry tracing (the `waymark[otel]` extra): a trace per instance, a span per attempt
+and per sleep or signal wait.
 
 `run()` starts a short `waymark.run <Workflow>` span under the caller's current span (a new
 trace when there is none) and stores its W3C `traceparent` with the instance; each attempt then
 runs inside a `waymark.attempt <action>` span, child of that one, made where the action runs and
-current while its code runs, so spans the action opens nest under it. Without
+current while its code runs, so spans the action opens nest under it. A durable sleep or signal
+wait becomes a `waymark.sleep` / `waymark.wait <signal>` span in the same trace, made by the
+runner whose step resumes the workflow — perhaps not the one that began it, so the span is
+made at the end, from the start stored with the timer or wait row (`consumed.Pause`). Without
 `opentelemetry-api` installed every function here does nothing; with it but without an SDK
 configured (the API's default proxy provider), nothing is traced either and an attempt pays
 one provider check.
@@ -20,6 +24,8 @@ import functools
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from waymark_runtime.consumed import Pause
+    from waymark_runtime.engine import ClaimedInstance
     from waymark_runtime.logs import AttemptContext
 
 
@@ -131,6 +137,8 @@ def start_attempt(context: AttemptContext) -> AttemptSpan | None:
     attributes = {"waymark.instance_id": context.instance_id,
                   "waymark.workflow": context.workflow, "waymark.action": context.action,
                   "waymark.attempt": context.attempt, "waymark.node": context.node}  # fmt: skip
+    if context.site is not None:
+        attributes["waymark.site"] = context.site
     parent = _parent(context.trace) if context.trace else None
     span = tracer.start_span(_span_name(context.action), parent, trace.SpanKind.CONSUMER,
                              attributes)  # fmt: skip
@@ -147,3 +155,31 @@ def _context_api() -> Any:
 def _set_error(span: Any, description: str) -> None:
     trace = _api()
     span.set_status(trace.Status(trace.StatusCode.ERROR, description))
+
+
+def record_pauses(instance: ClaimedInstance, pauses: list[Pause]) -> None:
+    """The spans of a traced instance's sleeps and waits that just ended, children of its
+    `waymark.run` span: each from when it began to when the workflow resumed, with events at
+    both ends (`<span>.start`, then `.end`, `.signal` or `.timeout`)."""
+    tracer = _tracer()
+    if tracer is None or instance.trace is None:
+        return
+    parent = _parent(instance.trace)
+    for pause in pauses:
+        began, signal = pause.began, pause.began.signal
+        start, end = int(began.at * 1e9), int(max(pause.ended, began.at) * 1e9)
+        attributes: dict[str, Any] = {"waymark.instance_id": instance.instance_id,
+                                      "waymark.workflow": instance.workflow,
+                                      "waymark.node": pause.node}  # fmt: skip
+        if began.site is not None:
+            attributes["waymark.site"] = began.site
+        if signal is None:
+            name, kind, ending = "waymark.sleep", "waymark.sleep", "end"
+        else:
+            name, kind, ending = f"waymark.wait {signal}", "waymark.wait", pause.how
+            attributes["waymark.signal"] = signal
+            attributes["waymark.outcome"] = pause.how
+        span = tracer.start_span(name, parent, attributes=attributes, start_time=start)
+        span.add_event(f"{kind}.start", timestamp=start)
+        span.add_event(f"{kind}.{ending}", timestamp=end)
+        span.end(end_time=end)

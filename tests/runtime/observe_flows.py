@@ -11,7 +11,7 @@ import os
 
 from pydantic import BaseModel
 
-from waymark import RetryPolicy, Workflow, action, workflow
+from waymark import RetryPolicy, SignalTimeout, Workflow, action, workflow
 
 log = logging.getLogger("observe_flows")
 SPANS_ENV = "WM_TEST_SPANS"
@@ -123,3 +123,15 @@ async def dawdle(seconds: float) -> float:
 class Traced(Workflow):
     async def run(self, item: str) -> str:
         return await traced(item)
+
+
+@workflow
+class Pausing(Workflow):
+    """Sleeps `nap` seconds, then waits for signal `go` at most `patience` seconds."""
+
+    async def run(self, nap: float, patience: float) -> str:
+        await asyncio.sleep(nap)
+        try:
+            return await self.wait_for_signal("go", str, timeout=patience)
+        except SignalTimeout:
+            return "gave up"

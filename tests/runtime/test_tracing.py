@@ -1,7 +1,9 @@
-"""OpenTelemetry: one trace per instance, joined to the span that called `run()`, and a span
-per attempt (workflow, action, attempt, node, outcome) current while the action runs, so the
-action's own spans nest under it. In-process (`LocalRuntime`, the SDK's in-memory exporter) and
-on PostgreSQL with real worker processes (each exporting its spans to a file). A cancelled
+"""OpenTelemetry: one trace per instance, joined to the span that called `run()`, a span per
+attempt (workflow, action, attempt, node, site, outcome) current while the action runs, so the
+action's own spans nest under it, and a span per durable sleep and signal wait, from when it
+began to when the workflow resumed. In-process (`LocalRuntime`, the SDK's in-memory exporter)
+and on PostgreSQL with real worker processes (each exporting its spans to a file) and runners
+in this process (a sleep that ends on another runner than the one it began on). A cancelled
 attempt still ends its span; without an SDK nothing is traced, until one is configured."""
 
 from __future__ import annotations
@@ -72,7 +74,8 @@ async def test_attempt_spans_join_the_callers_trace_in_process(
     assert dict(attempt.attributes) == {
         "waymark.instance_id": attempt.attributes["waymark.instance_id"],
         "waymark.workflow": "Traced", "waymark.action": "tests.runtime.observe_flows:traced",
-        "waymark.attempt": 1, "waymark.node": "n1", "waymark.outcome": "ok",
+        "waymark.attempt": 1, "waymark.node": "n1", "waymark.site": "run.0",
+        "waymark.outcome": "ok",
     }  # fmt: skip
     [own] = named["pack box"]
     assert own.parent.span_id == attempt.context.span_id  # user spans nest under the attempt
@@ -81,6 +84,7 @@ async def test_attempt_spans_join_the_callers_trace_in_process(
     assert all(s.parent.span_id == run_exploding.context.span_id for s in failed)
     assert all(s.status.status_code is trace.StatusCode.ERROR for s in failed)
     assert all(s.attributes["waymark.outcome"] == "error" for s in failed)
+    assert {s.attributes["waymark.site"] for s in failed} == {"run.0"}  # a retry's too
 
 
 async def test_attempt_spans_in_worker_processes_join_the_callers_trace(
@@ -105,8 +109,87 @@ async def test_attempt_spans_in_worker_processes_join_the_callers_trace(
     assert attempt["parent_id"] == f"0x{run.context.span_id:016x}"
     assert attempt["attributes"]["waymark.workflow"] == "Traced"
     assert attempt["attributes"]["waymark.outcome"] == "ok"
+    assert attempt["attributes"]["waymark.site"] == "run.0"
     [own] = named["pack crate"]
     assert own["parent_id"] == attempt["context"]["span_id"]
+
+
+def _pause(span: Any, runs: list[Any], events: list[str], at_least: float) -> dict[str, Any]:
+    """Check a sleep's or wait's span against the instance's `waymark.run` spans; returns its
+    attributes."""
+    assert span.parent.span_id in {run.context.span_id for run in runs}
+    assert span.context.trace_id == runs[0].context.trace_id
+    assert [event.name for event in span.events] == events
+    assert span.events[0].timestamp == span.start_time
+    assert span.events[1].timestamp == span.end_time
+    assert max(run.end_time for run in runs) <= span.start_time
+    assert at_least * 1e9 <= span.end_time - span.start_time < 30e9
+    return dict(span.attributes)
+
+
+async def test_sleeps_and_signal_waits_are_spans_in_process(spans: InMemorySpanExporter) -> None:
+    async with LocalRuntime(virtual_time=False):
+        assert await flows.Pausing().run(0.3, 0.2) == "gave up"
+    named = _by_name(list(spans.get_finished_spans()))
+    runs = named["waymark.run Pausing"]
+    [sleep] = named["waymark.sleep"]
+    sleeping = _pause(sleep, runs, ["waymark.sleep.start", "waymark.sleep.end"], 0.25)
+    assert sleeping == {"waymark.instance_id": sleeping["waymark.instance_id"],
+                        "waymark.workflow": "Pausing", "waymark.node": sleeping["waymark.node"],
+                        "waymark.site": "run.0"}  # fmt: skip
+    [wait] = named["waymark.wait go"]
+    waiting = _pause(wait, runs, ["waymark.wait.start", "waymark.wait.timeout"], 0.15)
+    assert waiting["waymark.signal"] == "go" and waiting["waymark.outcome"] == "timeout"
+    assert waiting["waymark.instance_id"] == sleeping["waymark.instance_id"]
+    assert wait.start_time >= sleep.end_time - 50_000_000  # the wait began once the sleep ended
+
+
+_PENDING_SLEEP = (
+    "SELECT count(*) FROM waymark_timers WHERE instance_id = $1 AND finished_at IS NULL"
+)
+_PENDING_WAIT = """SELECT count(*) FROM waymark_signal_waits
+                   WHERE instance_id = $1 AND finished_at IS NULL"""
+
+
+async def _until_pending(store: PostgresStore, query: str, instance_id: str) -> None:
+    for _ in range(1500):
+        if await store.pool.fetchval(query, instance_id):
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"instance {instance_id} never had a row for {query!r}")
+
+
+async def test_sleeps_and_signal_waits_join_the_trace_across_runners(
+    spans: InMemorySpanExporter, store: PostgresStore, database: str, worker_env: Path
+) -> None:
+    """A sleep begun on one runner and ended on another is one span, from the start stored
+    with its timer; a wait answered by a signal and one that timed out."""
+    settings = runner_settings(database, user_modules=("tests.runtime.observe_flows",))
+    tracer = trace.get_tracer("test")
+    async with waymark.connect(database):
+        with tracer.start_as_current_span("request") as request:
+            answered = await flows.Pausing().run(1.5, 60.0, _blocking=False)
+            ignored = await flows.Pausing().run(0.05, 0.5, _blocking=False)
+        async with running(store, settings, owner="first"):
+            await _until_pending(store, _PENDING_SLEEP, answered)
+        async with running(store, settings, owner="second"):  # the first let it go asleep
+            await _until_pending(store, _PENDING_WAIT, answered)
+            await waymark.send_signal(answered, "go", "yes")
+            assert await asyncio.wait_for(waymark.get_result(answered), 30) == "yes"
+            assert await asyncio.wait_for(waymark.get_result(ignored), 30) == "gave up"
+    named = _by_name(list(spans.get_finished_spans()))
+    runs = named["waymark.run Pausing"]
+    assert {run.context.trace_id for run in runs} == {request.get_span_context().trace_id}
+    sleeps = {s.attributes["waymark.instance_id"]: s for s in named["waymark.sleep"]}
+    assert sorted(sleeps) == sorted([answered, ignored])
+    long_sleep = _pause(sleeps[answered], runs, ["waymark.sleep.start", "waymark.sleep.end"], 1.3)
+    assert long_sleep["waymark.site"] == "run.0"
+    waits = {s.attributes["waymark.instance_id"]: s for s in named["waymark.wait go"]}
+    assert sorted(waits) == sorted([answered, ignored])
+    signalled = _pause(waits[answered], runs, ["waymark.wait.start", "waymark.wait.signal"], 0)
+    assert signalled["waymark.outcome"] == "signal" and signalled["waymark.signal"] == "go"
+    timed_out = _pause(waits[ignored], runs, ["waymark.wait.start", "waymark.wait.timeout"], 0.4)
+    assert timed_out["waymark.outcome"] == "timeout"
 
 
 async def test_a_cancelled_attempt_ends_its_span_and_leaves_no_context(

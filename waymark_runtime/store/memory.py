@@ -185,7 +185,8 @@ class MemoryStore:
             "child_count": sum(a.child_id is not None for a in instance.attempts.values()),
             "deadline": instance.deadline_at,
             "attempts": [attempt.row() for attempt in attempts],
-            "timers": [{"node": t.node, "wake_at": t.wake_at}
+            "timers": [{"node": t.node, "wake_at": t.wake_at, "started_at": t.started_at,
+                        "site": t.site}
                        for t in sorted(instance.timers.values(), key=lambda t: t.wake_at)
                        if t.finished_at is None],
             "waits": self.signals.claim_rows(instance.id),

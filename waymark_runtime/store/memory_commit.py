@@ -51,7 +51,7 @@ def apply(store: MemoryStore, batch: CommitBatch, owner: str, now: float) -> App
         if row["instance_id"] in kept:
             instances[row["instance_id"]].timers[row["node"]] = TimerRow(
                 node=row["node"], wake_at=row["wake_at"], site=row["site"],
-                iteration=row["iteration"])  # fmt: skip
+                iteration=row["iteration"], started_at=now)  # fmt: skip
     memory_inspect.record_logs(instances, document["l"], kept, now)
     signalled = _commit_signals(store, batch, kept, now)
     started = [memory_children.start_child(store, row, now)

@@ -63,6 +63,7 @@ class TimerRow:
     site: str | None = None
     iteration: Any = None
     finished_at: float | None = None
+    started_at: float | None = None
 
 
 class Queued(NamedTuple):
@@ -105,7 +106,7 @@ class AttemptRow:
                 "action": self.action, "args": self.args, "kwargs": self.kwargs,
                 "timeout": self.timeout, "ready_at": self.ready_at,
                 "lost_count": self.lost_count, "result": self.result,
-                "error": self.error}  # fmt: skip
+                "error": self.error, "site": self.site}  # fmt: skip
 
     def order(self) -> tuple[bool, float, int]:
         return (self.finished_at is None, self.finished_at or 0.0, self.created)

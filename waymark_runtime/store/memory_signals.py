@@ -79,7 +79,8 @@ class Signals:
             signal = box.oldest(wait.name)
             rows.append({"node": wait.node, "name": wait.name,
                          "signal": None if signal is None else signal.id,
-                         "payload": None if signal is None else signal.payload})  # fmt: skip
+                         "payload": None if signal is None else signal.payload,
+                         "started_at": wait.created_at, "site": wait.site})  # fmt: skip
         return rows
 
     def commit(self, document: dict[str, list[Row]], kept: set[str], now: float) -> set[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from waymark_runtime.effects import ActionFinished, Event, SignalReceived, SleepFinished
 from waymark_runtime.engine import ClaimedInstance, Family, InstanceOutcome
@@ -28,6 +28,16 @@ class ClaimedAttempt:
     timeout: float | None
     ready_at: float
     lost_count: int
+    site: str | None = None
+
+
+class Began(NamedTuple):
+    """When (epoch seconds) and where a sleep or signal wait began, and the signal a wait
+    waits for (None: a sleep): what its span in the instance's trace starts with."""
+
+    at: float
+    site: str | None
+    signal: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -44,6 +54,8 @@ class Claim:
     """When the instance, if unfinished, ends as `WorkflowTimeout` (epoch seconds)."""
     waits: dict[str, str] = field(default_factory=dict)
     """Pending signal waits no signal answered at claim time: node -> signal name."""
+    began: dict[str, Began] = field(default_factory=dict)
+    """A traced instance's pending sleeps and waits (answered or not), node -> `Began`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +102,8 @@ def split_attempts(
                                           action=row["action"], args=row["args"],
                                           kwargs=row["kwargs"], timeout=row["timeout"],
                                           ready_at=row["ready_at"],
-                                          lost_count=row["lost_count"]))  # fmt: skip
+                                          lost_count=row["lost_count"],
+                                          site=row.get("site")))  # fmt: skip
     return events, pending, consumed
 
 
@@ -134,5 +147,17 @@ def claim_of(row: Mapping[str, Any], wrl: str, now: float) -> Claim:
     )
     for node in due:
         del sleeps[node]
+    began = _began(row) if instance.trace else {}
     return Claim(instance=instance, priority=row["priority"], pending=pending, sleeps=sleeps,
-                 epoch=row["lease_epoch"], deadline=row["deadline"], waits=waits)  # fmt: skip
+                 epoch=row["lease_epoch"], deadline=row["deadline"], waits=waits,
+                 began=began)  # fmt: skip
+
+
+def _began(row: Mapping[str, Any]) -> dict[str, Began]:
+    """When the pending sleeps and waits of a claimed row began (a wait's timeout is a sleep
+    of the same node: the wait wins). Sleeps stored before migration 0016 have no start."""
+    began = {timer["node"]: Began(timer["started_at"], timer.get("site"))
+             for timer in row["timers"] if timer.get("started_at") is not None}  # fmt: skip
+    for wait in row.get("waits") or ():
+        began[wait["node"]] = Began(wait["started_at"], wait.get("site"), wait["name"])
+    return began

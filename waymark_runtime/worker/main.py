@@ -103,8 +103,8 @@ def _context(request: Request) -> AttemptContext | None:
     context = request.get("context")
     if context is None:
         return None
-    instance_id, workflow, attempt, node, trace = context
-    return AttemptContext(instance_id, workflow, request["action"], attempt, node, trace)
+    instance_id, workflow, attempt, node, trace, site = context
+    return AttemptContext(instance_id, workflow, request["action"], attempt, node, trace, site)
 
 
 async def _serve(read_fd: int, write_fd: int) -> None:

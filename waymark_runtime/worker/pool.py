@@ -231,7 +231,7 @@ class WorkerPool:
         if order.context is not None:
             context = order.context
             request["context"] = [context.instance_id, context.workflow, context.attempt,
-                                  context.node, context.trace]  # fmt: skip
+                                  context.node, context.trace, context.site]  # fmt: skip
         return request
 
     def _encoded(self, worker: _Worker, request: Request) -> bytes | None:

@@ -61,7 +61,8 @@ SELECT id FROM waymark_instances WHERE workflow_name = $1 AND idempotency_key = 
 -- the caller: a text re-registered with moved source positions is sent again), the unconsumed
 -- attempts (events and pending work), the durable sleeps, and the pending signal waits, each
 -- with the oldest unconsumed signal of its name (`signals.sql`); each of these a JSON object
--- read by key (`pg_rows.claim_of`).
+-- read by key (`pg_rows.claim_of`). Sleeps and waits say when and where they began, for the
+-- spans of a traced instance.
 WITH RECURSIVE workflows (name) AS (
     (SELECT workflow_name FROM waymark_instances
      WHERE lease_owner IS NULL AND wake_at IS NOT NULL
@@ -114,17 +115,21 @@ RETURNING
                 'node', a.node, 'attempt', a.attempt, 'status', a.status, 'action', a.action,
                 'args', a.args, 'kwargs', a.kwargs, 'timeout', a.timeout_seconds,
                 'ready_at', extract(epoch FROM a.ready_at), 'lost_count', a.lost_count,
-                'result', a.result, 'error', a.error
+                'result', a.result, 'error', a.error, 'site', a.site
             ) ORDER BY a.finished_at, a.created_at), '[]')
      FROM waymark_attempts AS a
      WHERE a.instance_id = i.id AND NOT a.consumed) AS attempts,
     (SELECT coalesce(json_agg(json_build_object('node', t.node,
-                                                'wake_at', extract(epoch FROM t.wake_at))
+                                                'wake_at', extract(epoch FROM t.wake_at),
+                                                'started_at', extract(epoch FROM t.started_at),
+                                                'site', t.site)
                               ORDER BY t.wake_at), '[]')
      FROM waymark_timers AS t
      WHERE t.instance_id = i.id AND t.finished_at IS NULL) AS timers,
     (SELECT coalesce(json_agg(json_build_object('node', w.node, 'name', w.name,
-                                                'signal', s.id, 'payload', s.payload)), '[]')
+                                                'signal', s.id, 'payload', s.payload,
+                                                'started_at', extract(epoch FROM w.created_at),
+                                                'site', w.site)), '[]')
      FROM waymark_signal_waits AS w
      LEFT JOIN LATERAL (SELECT g.id, g.payload FROM waymark_signals AS g
                         WHERE g.instance_id = w.instance_id AND g.name = w.name
@@ -251,14 +256,14 @@ WITH step AS (
       AND d.instance_id IN (SELECT id FROM kept)
     RETURNING 1
 ), timers_added AS (
-    INSERT INTO waymark_timers (instance_id, node, wake_at, site, iteration)
-    SELECT n.instance_id, n.node, to_timestamp(n.wake_at), n.site, n.iteration
+    INSERT INTO waymark_timers (instance_id, node, wake_at, site, iteration, started_at)
+    SELECT n.instance_id, n.node, to_timestamp(n.wake_at), n.site, n.iteration, to_timestamp($2)
     FROM json_to_recordset($3::json -> 't')
         AS n (instance_id uuid, node text, wake_at double precision, site text, iteration json)
     WHERE n.instance_id IN (SELECT id FROM kept)
     ON CONFLICT (instance_id, node) DO UPDATE
         SET wake_at = excluded.wake_at, site = excluded.site, iteration = excluded.iteration,
-            finished_at = NULL
+            started_at = excluded.started_at, finished_at = NULL
     RETURNING 1
 ), logs_added AS (
     -- The workflow log lines the steps wrote (`l`); a line already recorded is kept as it is.

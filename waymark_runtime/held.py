@@ -1,44 +1,24 @@
-"""The instances a runner holds between steps, and how one becomes rows of a group commit.
+"""The instances a runner holds between steps: what each waits for and what runs for it.
 
 `Held` is the runner's picture of one leased instance: events waiting for a step, attempts on
-its workers, delayed attempts and sleeps. `prepare` turns it, plus the interpreter step its
-events produced, into a `Change`: rows for the next commit and what to do once those rows are
-durable (dispatch attempts, arm timers, let the instance go). No I/O and no clock here.
+its workers, delayed attempts and sleeps; `hold` builds it from a claim. How a held instance
+becomes rows of a commit is `changes`. No I/O, no clock and no rows here.
 """
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from waymark_runtime.consumed import Pause, end_timers, record_results
 from waymark_runtime.effects import ActionFinished, Event, SleepFinished
-from waymark_runtime.engine import (
-    ClaimedInstance,
-    InstanceOutcome,
-    PlannedAction,
-    PlannedChild,
-    StepCommit,
-)
-from waymark_runtime.errors import ChildWorkflowError
-from waymark_runtime.interpreter import InstanceState, LiveInstance, encode_state
-from waymark_runtime.store.pg_batch import CommitBatch
+from waymark_runtime.engine import ClaimedInstance
+from waymark_runtime.interpreter import LiveInstance
 from waymark_runtime.store.pg_rows import Began, Claim, ClaimedAttempt, Cursor
 from waymark_runtime.tracebacks import split_traceback
-from waymark_runtime.values import error_json
 from waymark_runtime.worker.executor import Lease
-
-_RECORD_SHARE = 8
-"""A step that settles at least 1/8 of the calls its instance waits on writes the state."""
 
 AttemptId = tuple[str, int]
 """(node, attempt): an attempt within its instance."""
-
-
-class StuckInstance(Exception):
-    """The instance waits for nothing: no attempt, no sleep, no outcome (a runtime bug)."""
 
 
 @dataclass(slots=True)
@@ -234,217 +214,3 @@ def _resume_attempt(
         held.due.append(attempt)
     else:
         held.delayed[attempt.id] = (attempt, pending.ready_at)
-
-
-@dataclass(eq=False)
-class Change:
-    """One instance's part of a group commit, and what follows once it is durable."""
-
-    held: Held
-    batch: CommitBatch
-    dispatch: list[Attempt] = field(default_factory=list)
-    """Attempts the commit starts (due, lost or withheld before): sent once it is durable."""
-    early: list[Attempt] = field(default_factory=list)
-    """Attempts the step planned to run now: sent while the commit that inserts them is in
-    flight (docs/runtime.md, "Dispatch before the commit lands")."""
-    delayed: list[tuple[Attempt, float]] = field(default_factory=list)
-    sleeps: list[tuple[str, float]] = field(default_factory=list)
-    done: bool = False
-    release: bool = False
-    resolved: list[ActionFinished] = field(default_factory=list)
-    """Child calls answered by this commit itself (a detached child's id, a refusal)."""
-    gated: list[Attempt] = field(default_factory=list)
-    """Attempts committed queued, to start once their action's limits allow (`worker.gate`)."""
-    pauses: list[Pause] = field(default_factory=list)
-    """A traced instance's sleeps and waits this commit ends (spans once it is durable)."""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RunnerRules:
-    """The runner's rules for `prepare` this round: the time, when an idle instance is let go,
-    whether the runner stops, the limits on child workflows, which actions start gated."""
-
-    now: float
-    evict_after: float
-    stopping: bool = False
-    max_child_depth: int = 100
-    max_children: int = 10_000
-    gated: Callable[[str], bool] = field(default=lambda action: False)
-    """Whether an action has limits: its attempts then start through the gate."""
-    registered: Callable[[str], bool] = field(default=lambda workflow: True)
-    """Whether a workflow has a registered version, for those an instance's pins do not name
-    (the runner looks up those its program calls before a step: `Runner._children_known`); a
-    child call of one that has none is refused."""
-
-
-def prepare(held: Held, step: StepCommit | None, rules: RunnerRules) -> Change:
-    """The commit rows for `held` (after `step`, if its events were stepped)."""
-    change = Change(held=held, batch=CommitBatch())
-    change.pauses = end_timers(held, change.batch, rules.now)
-    for line in step.plan.logs if step is not None else ():
-        change.batch.log(held.id, line)
-    outcome = step.plan.outcome if step is not None else None
-    if outcome is None:
-        _start_attempts(held, change, rules)
-        if step is not None:
-            _plan_effects(held, step, change, rules)
-        outcome = _decide_release(held, change, rules)
-    change.done = outcome is not None
-    state = _written_state(held, step, change)
-    wake_at = rules.now if rules.stopping else held.earliest_due()
-    seq = held.seq if held.children or held.waits else None
-    change.batch.instance(held.id, state=encode_state(state) if state is not None else
-                          CommitBatch.KEEP, outcome=outcome, release=change.release,
-                          wake_at=wake_at, epoch=held.epoch, seq=seq)  # fmt: skip
-    if change.done and held.in_family:
-        change.batch.settle(held.id)
-    record_results(held, change.batch, consumed=state is not None)
-    return change
-
-
-def _written_state(held: Held, step: StepCommit | None, change: Change) -> InstanceState | None:
-    """The state the commit writes: the step's, or none (the stored one stays) when there was
-    no step or it only settled calls. It is saved anyway when the instance is let go with
-    results recorded unconsumed (its next claim would read them all again), or when the step
-    settled a large share of the calls its waits hold: recording each result and consuming it
-    later writes its attempt row twice, more than the state costs then."""
-    if step is not None and step.state is not None:
-        return step.state
-    live = held.live
-    if live is None or not live.running:
-        return None
-    cursor = held.cursor.attempts if held.cursor is not None else ()
-    taken = len(held.results) + len(cursor)
-    if not (taken or held.recorded):
-        return None
-    if change.release or taken * _RECORD_SHARE >= live.calls():
-        return live.saved()
-    return None
-
-
-def _start_attempts(held: Held, change: Change, rules: RunnerRules) -> None:
-    """Due and lost attempts run now, unless the runner is stopping (they stay queued)."""
-    for attempt in held.due:
-        if rules.stopping:
-            continue
-        if rules.gated(attempt.action):  # queued (a withheld one gives its slot back)
-            change.batch.requeue(held.id, attempt.node, attempt.attempt)
-            change.gated.append(attempt)
-        else:
-            change.batch.start(held.id, attempt.node, attempt.attempt)
-            change.dispatch.append(attempt)
-    for attempt in held.lost:
-        if rules.stopping or rules.gated(attempt.action):
-            change.batch.requeue(held.id, attempt.node, attempt.attempt, lost=1)
-            if not rules.stopping:
-                change.gated.append(attempt)
-        else:
-            change.batch.start(held.id, attempt.node, attempt.attempt, lost=1)
-            change.dispatch.append(attempt)
-    if rules.stopping:  # never started: back to the queue, not counted as lost
-        for attempt in held.withheld:
-            change.batch.requeue(held.id, attempt.node, attempt.attempt)
-        held.withheld = []
-    held.due, held.lost = [], []
-
-
-def _plan_effects(held: Held, step: StepCommit, change: Change, rules: RunnerRules) -> None:
-    for planned in step.plan.actions:
-        attempt = _attempt_of(planned)
-        run_now = planned.ready_at <= rules.now and not rules.stopping
-        gated = run_now and rules.gated(planned.action)
-        change.batch.add_attempt(held.id, planned, running=run_now and not gated)
-        if gated:
-            change.gated.append(attempt)
-        elif run_now:
-            change.early.append(attempt)
-        else:
-            change.delayed.append((attempt, planned.ready_at))
-            held.delayed[attempt.id] = (attempt, planned.ready_at)
-    traced = held.claimed.trace is not None
-    for timer in step.plan.timers:
-        change.batch.add_timer(held.id, timer.node, timer.wake_at, timer.site, timer.iteration)
-        change.sleeps.append((timer.node, timer.wake_at))
-        held.sleeps[timer.node] = timer.wake_at
-        if traced:
-            held.began[timer.node] = Began(rules.now, timer.site)
-    for child in step.plan.children:
-        _start_child(held, child, change, rules)
-    for wait in step.plan.waits:
-        change.batch.add_wait(held.id, wait)
-        held.waits[wait.node] = wait.name
-        if traced:
-            held.began[wait.node] = Began(rules.now, wait.site, wait.name)
-
-
-def _start_child(held: Held, planned: PlannedChild, change: Change, rules: RunnerRules) -> None:
-    """A child call: start the child (its id derives from the parent's and the node, so a
-    replayed commit starts no second child) and record the parent's side of the call."""
-    refusal = _child_refusal(held, planned.workflow, rules)
-    held.started += 1
-    node, batch = planned.node, change.batch
-    if refusal is not None:
-        value = error_json(refusal)
-        batch.child(held.id, planned, child=None,
-                    blocking=planned.blocking, status="failed", value=value)  # fmt: skip
-        change.resolved.append(ActionFinished(node=node, attempt=1, ok=False, value=value))
-        return
-    child = str(uuid.uuid5(uuid.UUID(held.id), node))
-    if planned.blocking:
-        batch.child(held.id, planned, child=child, blocking=True)
-        held.children.add(node)
-        return
-    batch.child(held.id, planned, child=child, blocking=False,
-                status="completed", value=child)  # fmt: skip
-    change.resolved.append(ActionFinished(node=node, attempt=1, ok=True, value=child))
-
-
-def _child_refusal(held: Held, workflow: str, rules: RunnerRules) -> ChildWorkflowError | None:
-    if workflow not in held.claimed.family.pins and not rules.registered(workflow):
-        return ChildWorkflowError(
-            f"workflow {workflow!r} has no registered version to start as a child: its "
-            "version is registered when a client runs it, or runs a workflow whose module "
-            "imports it"
-        )
-    depth = held.claimed.family.depth + 1
-    if depth > rules.max_child_depth:
-        return ChildWorkflowError(
-            f"child workflow depth {depth} exceeds WAYMARK_MAX_CHILD_DEPTH="
-            f"{rules.max_child_depth} (unbounded recursion?)"
-        )
-    if held.started + 1 > rules.max_children:
-        return ChildWorkflowError(
-            f"an instance may start at most WAYMARK_MAX_CHILDREN={rules.max_children} "
-            "child workflows"
-        )
-    return None
-
-
-def _attempt_of(planned: PlannedAction) -> Attempt:
-    return Attempt(planned.node, planned.attempt, planned.action, list(planned.args),
-                   dict(planned.kwargs), planned.timeout, attempts=planned.attempts,
-                   site=planned.site)  # fmt: skip
-
-
-def _decide_release(held: Held, change: Change, rules: RunnerRules) -> InstanceOutcome | None:
-    """Let an instance go when nothing runs and its next wake-up is far (or the runner stops).
-
-    Returns a failure outcome for an instance that waits for nothing at all.
-    """
-    if rules.stopping:
-        held.gated = {}  # queued in the store: the next claim of the instance starts them
-    if held.running or held.withheld or change.dispatch or change.early or change.resolved:
-        return None
-    if held.gated or change.gated:
-        return None
-    earliest = held.earliest_due()
-    if held.waits or (earliest is None and held.children):
-        # Nothing to do until a child finishes or a signal arrives (both reach the store, not
-        # this runner): hold nothing meanwhile; a timeout is the wake-up time.
-        change.release = True
-        return None
-    if earliest is None and not rules.stopping:
-        stuck = StuckInstance("instance waits for no action, sleep or outcome (a waymark bug)")
-        return InstanceOutcome(ok=False, value=error_json(stuck))
-    change.release = rules.stopping or (earliest or 0.0) - rules.now > rules.evict_after
-    return None

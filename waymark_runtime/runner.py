@@ -27,11 +27,11 @@ from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, TypeVar, cast
 
 from waymark_runtime import gate, ir, metrics, tracing
+from waymark_runtime.changes import Change, RunnerRules, failure, prepare
 from waymark_runtime.clock import Clock, Handle, SystemClock
 from waymark_runtime.config import Settings
 from waymark_runtime.effects import ActionFinished
 from waymark_runtime.engine import (
-    InstanceOutcome,
     ProgramCache,
     StepCommit,
     limits_of,
@@ -39,14 +39,7 @@ from waymark_runtime.engine import (
 )
 from waymark_runtime.errors import WorkflowTimeout
 from waymark_runtime.gate import Gate
-from waymark_runtime.held import (
-    Attempt,
-    Change,
-    Held,
-    RunnerRules,
-    hold,
-    prepare,
-)
+from waymark_runtime.held import Attempt, Held, hold
 from waymark_runtime.interpreter import StepContext
 from waymark_runtime.logs import AttemptContext
 from waymark_runtime.store import postgres
@@ -455,7 +448,7 @@ class Runner:
             return prepare(held, step, rules)
         except Exception as error:  # a value that will not store fails its instance only
             report.instance_failure(held, error_json(error))
-            return _failure(held, error)
+            return failure(held, error)
 
     async def _children_known(self, held: Held) -> bool:
         """Before a step, look up the child workflows its program can call that neither the
@@ -541,7 +534,7 @@ class Runner:
                 report.instance_failure(change.held, error_json(error))
                 for attempt in change.early:  # sent, but its row did not land: no row to end
                     change.held.running.pop(attempt.id, None)
-                changes[index] = failed = _failure(change.held, error, change.batch)
+                changes[index] = failed = failure(change.held, error, change.batch)
                 with contextlib.suppress(Exception):
                     kept |= await self._write(failed.batch)
         return kept
@@ -788,23 +781,3 @@ def _clock_of(clock: Clock | Callable[[], float] | None) -> Clock:
     if clock is None or callable(clock):
         return SystemClock(clock or postgres.now)
     return clock
-
-
-def _failure(held: Held, error: BaseException, rows: CommitBatch | None = None) -> Change:
-    """A change that ends the instance with `error`, and with it the attempts whose results
-    its rows (or its events) held and those still running: none is left `running`."""
-    value = error_json(error)
-    change = Change(held=held, batch=CommitBatch(), done=True)
-    change.batch.instance(held.id, outcome=InstanceOutcome(ok=False, value=value), epoch=held.epoch)
-    if held.in_family:
-        change.batch.settle(held.id)
-    ops = rows.rows["o"] if rows is not None else []
-    ended = [(op["node"], op["attempt"]) for op in ops if op["op"] in ("finish", "record")]
-    ended += [(event.node, event.attempt) for event in held.results]
-    ended_ids = dict.fromkeys([*ended, *held.running, *held.gated])
-    for node, attempt in ended_ids:
-        change.batch.finish(held.id, node, attempt, False, value)
-    for node, attempt in held.recorded:  # recorded by earlier commits: their results stand
-        if (node, attempt) not in ended_ids:
-            change.batch.consume(held.id, node, attempt)
-    return change

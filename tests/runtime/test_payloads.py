@@ -20,11 +20,11 @@ from tests.runtime import payload_flows as flows
 from tests.runtime.support import FLOWS, ROOT, runner_settings, running
 from waymark import ValueNotSerializable
 from waymark.testing import LocalRuntime
+from waymark_runtime.changes import failure
 from waymark_runtime.client import exception_of
 from waymark_runtime.engine import ClaimedInstance
 from waymark_runtime.errors import WorkflowFailed
 from waymark_runtime.held import Attempt, Held
-from waymark_runtime.runner import _failure
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.postgres import PostgresStore
 from waymark_runtime.values import to_json
@@ -191,7 +191,7 @@ def test_an_instance_that_fails_on_its_rows_ends_its_attempts_too() -> None:
     held.running[("n3", 1)] = Attempt("n3", 1, "m:slow", [], {}, None)
     rows = CommitBatch()
     rows.finish("i1", "n2", 1, True, "a\x00b")
-    change = _failure(held, RuntimeError("rows refused"), rows)
+    change = failure(held, RuntimeError("rows refused"), rows)
     [instance] = change.batch.rows["s"]
     assert instance["status"] == "failed" and instance["error"]["message"] == "rows refused"
     ended = [(op["node"], op["op"], op["status"]) for op in change.batch.rows["o"]]

@@ -11,7 +11,7 @@ import pytest
 import waymark
 from tests.runtime import runtime_flows as flows
 from tests.runtime.support import runner_settings, running
-from waymark_runtime import held
+from waymark_runtime import changes
 from waymark_runtime.store.contract import RunnerStore
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.postgres import PostgresStore
@@ -43,7 +43,7 @@ async def test_a_gather_writes_its_state_when_it_starts_and_when_it_resumes(
     store: PostgresStore, database: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Record every result, however large a share of the gather a step settles.
-    monkeypatch.setattr(held, "_RECORD_SHARE", 0)
+    monkeypatch.setattr(changes, "_RECORD_SHARE", 0)
     counting = Counting(store)
     settings = runner_settings(database, concurrent_per_worker=8)
     async with running(cast(RunnerStore, counting), settings), waymark.connect(database):
@@ -58,7 +58,7 @@ async def test_a_step_that_settles_a_large_share_of_a_gather_writes_the_state(
     store: PostgresStore, database: str
 ) -> None:
     """One at a time, 3 calls: each result is a third of the gather, more than the share
-    (`held._RECORD_SHARE`) past which recording costs more than the state: nothing recorded."""
+    (`changes._RECORD_SHARE`) past which recording costs more than the state: nothing recorded."""
     counting = Counting(store)
     settings = runner_settings(database, concurrent_per_worker=1)
     async with running(cast(RunnerStore, counting), settings), waymark.connect(database):
@@ -81,7 +81,7 @@ async def test_results_of_a_gather_are_collected_at_a_pace(
     """A step that could only record results waits for the instance's last commit to be
     `collect_every` old: the same gather records its results in fewer commits, and every
     result is consumed in the end."""
-    monkeypatch.setattr(held, "_RECORD_SHARE", 0)
+    monkeypatch.setattr(changes, "_RECORD_SHARE", 0)
     at_once = await collecting(store, database, 0)
     await store.pool.execute("DELETE FROM waymark_instances")
     paced = await collecting(store, database, 0.25)

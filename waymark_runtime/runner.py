@@ -23,8 +23,8 @@ import random
 import socket
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Hashable
-from typing import Any, TypeVar, cast
+from collections.abc import Callable, Hashable
+from typing import Any, cast
 
 from waymark_runtime import gate, ir, metrics, tracing
 from waymark_runtime.changes import Change, RunnerRules, failure, prepare
@@ -42,10 +42,11 @@ from waymark_runtime.gate import Gate
 from waymark_runtime.held import Attempt, Held, hold
 from waymark_runtime.interpreter import StepContext
 from waymark_runtime.logs import AttemptContext
+from waymark_runtime.retrying import guarded, retrying
 from waymark_runtime.store import postgres
 from waymark_runtime.store.contract import RunnerInfo, RunnerStore
 from waymark_runtime.store.pg_batch import CommitBatch
-from waymark_runtime.store.postgres import Claim, is_transient
+from waymark_runtime.store.postgres import Claim
 from waymark_runtime.values import (
     TypeResolver,
     ValueNotSerializable,
@@ -59,7 +60,6 @@ from waymark_runtime.worker.pool import WorkerPool
 
 log = logging.getLogger("waymark.runner")
 
-T = TypeVar("T")
 _Key = tuple[str, int, str, int]
 """(instance id, claim epoch, node, attempt): an attempt on this runner's workers."""
 _CLAIM_BATCH = 200
@@ -136,9 +136,9 @@ class Runner:
         await asyncio.gather(self.pool.start(), asyncio.to_thread(_parse_wrl, ""))
         me = RunnerInfo(id=self.owner, host=socket.gethostname(), pid=os.getpid(),
                         worker_count=self.settings.worker_count)  # fmt: skip
-        await self._retrying("register", lambda: self.store.register_runner(me, self.clock()))
+        await retrying("register", lambda: self.store.register_runner(me, self.clock()))
         listener = self.store.subscribe(self._want_claim)
-        await self._retrying("listen", listener.start)
+        await retrying("listen", listener.start)
         loops = [
             asyncio.create_task(coroutine)
             for coroutine in (
@@ -147,7 +147,7 @@ class Runner:
                 self._poll_loop(),
                 self._reclaim_loop(),
                 self._gc_loop(),
-                self.gate.run(functools.partial(self._guarded, "acquire slots")),
+                self.gate.run(functools.partial(guarded, "acquire slots")),
             )
         ]
         pump = asyncio.create_task(self._pump())
@@ -229,7 +229,7 @@ class Runner:
             self.claim_wanted.clear()
             self.claiming = True
             try:
-                await self._guarded("claim", self._claim_all)
+                await guarded("claim", self._claim_all)
             finally:
                 self.claiming = False
                 self.activity.set()
@@ -295,7 +295,7 @@ class Runner:
         async def end() -> None:
             await self.store.cancel(held.id, error, self.clock(), "failed")
 
-        await self._guarded("deadline", end)
+        await guarded("deadline", end)
         log.info("instance %s passed its deadline: it ends as WorkflowTimeout", held.id)
         if self.held.get(held.id) is held:
             self._drop(held.id)
@@ -460,7 +460,7 @@ class Runner:
         if not unknown:
             return True
         lookup = functools.partial(self.store.registered_workflows, unknown)
-        self.registered.update(await self._retrying("workflow lookup", lookup))
+        self.registered.update(await retrying("workflow lookup", lookup))
         return self.held.get(held.id) is held
 
     def _child_workflows(self, held: Held) -> frozenset[str]:
@@ -484,7 +484,7 @@ class Runner:
         early = self._dispatch_early(changes)
         started = time.monotonic()
         try:
-            kept = await self._retrying("commit", lambda: self._write(batch))
+            kept = await retrying("commit", lambda: self._write(batch))
             if (recording := metrics.current()) is not None:
                 recording.commit.observe(time.monotonic() - started)
                 recording.commit_size.observe(len(changes))
@@ -519,7 +519,7 @@ class Runner:
         actions = self.gate.ended(batch.rows["o"], kept)
         if actions:
             self.gate.wake()
-            await self._guarded("slots freed", lambda: self.store.slots_freed(actions))
+            await guarded("slots freed", lambda: self.store.slots_freed(actions))
 
     async def _write(self, batch: CommitBatch) -> set[str]:
         return await self.store.commit(batch, self.owner, self.clock())
@@ -528,7 +528,7 @@ class Runner:
         kept: set[str] = set()
         for index, change in enumerate(changes):
             try:
-                kept |= await self._retrying("commit", functools.partial(self._write, change.batch))
+                kept |= await retrying("commit", functools.partial(self._write, change.batch))
             except Exception as error:
                 log.warning("instance %s: its rows do not store: %s", change.held.id, error)
                 report.instance_failure(change.held, error_json(error))
@@ -683,7 +683,7 @@ class Runner:
     async def _heartbeat_loop(self) -> None:
         while True:
             await asyncio.sleep(self.settings.lock_heartbeat_ms / 1000)
-            await self._guarded("heartbeat", self._heartbeat)
+            await guarded("heartbeat", self._heartbeat)
 
     async def _heartbeat(self) -> None:
         started = time.monotonic()
@@ -716,7 +716,7 @@ class Runner:
         interval = self.settings.expired_lock_reclaimer_interval_ms / 1000
         while True:
             await asyncio.sleep(interval)
-            await self._guarded("reclaim", self._reclaim)
+            await guarded("reclaim", self._reclaim)
 
     async def _reclaim(self) -> None:
         limit = self.settings.expired_lock_reclaimer_batch_size
@@ -728,7 +728,7 @@ class Runner:
 
     async def _gc_loop(self) -> None:
         while True:
-            await self._guarded("garbage collection", self._collect_garbage)
+            await guarded("garbage collection", self._collect_garbage)
             await asyncio.sleep(self.settings.garbage_collector_interval_ms / 1000)
 
     async def _collect_garbage(self) -> None:
@@ -736,33 +736,6 @@ class Runner:
         limit = self.settings.garbage_collector_batch_size
         while await self.store.collect_garbage(self.clock(), retention, limit) == limit:
             await asyncio.sleep(0)
-
-    # errors -------------------------------------------------------------------------------
-
-    async def _retrying(self, what: str, operation: Callable[[], Awaitable[T]]) -> T:
-        """Retry `operation` while PostgreSQL is unreachable or restarting (one warning per
-        outage, the retries at debug level)."""
-        for attempt in range(1_000_000_000):
-            try:
-                result = await operation()
-            except Exception as error:
-                if not is_transient(error):
-                    raise
-                level = logging.WARNING if attempt == 0 else logging.DEBUG
-                log.log(level, "%s: database unavailable (%s); retrying", what, error)
-                await asyncio.sleep(min(0.05 * 2**attempt, 2.0))
-            else:
-                if attempt:
-                    log.info("%s: database reachable again after %s retries", what, attempt)
-                return result
-        raise AssertionError("unreachable")
-
-    async def _guarded(self, what: str, operation: Callable[[], Awaitable[None]]) -> None:
-        """Background work: a failure is logged and retried next round, never fatal."""
-        try:
-            await self._retrying(what, operation)
-        except Exception:
-            log.exception("%s failed", what)
 
 
 def _heavy(held: Held) -> bool:

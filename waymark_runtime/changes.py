@@ -67,7 +67,7 @@ class RunnerRules:
     """Whether an action has limits: its attempts then start through the gate."""
     registered: Callable[[str], bool] = field(default=lambda workflow: True)
     """Whether a workflow has a registered version, for those an instance's pins do not name
-    (the runner looks up those its program calls before a step: `Runner._children_known`); a
+    (the runner looks up those its program calls before a step: `ChildLookup.known`); a
     child call of one that has none is refused."""
 
 

@@ -68,7 +68,7 @@ class Held:
     fresh: bool = False
     broken: Exception | None = None
     committed_at: float = 0.0
-    """`time.monotonic()` when its last commit landed (`Runner._collect_later`)."""
+    """`time.monotonic()` when its last commit landed (`pacing.Pacer.later`)."""
     failed: list[tuple[Attempt, Any]] = field(default_factory=list)
     """Attempts that failed since the last step, with their errors (for the runner's log)."""
     tracebacks: dict[AttemptId, dict[str, Any]] = field(default_factory=dict)

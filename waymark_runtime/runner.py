@@ -26,11 +26,11 @@ import uuid
 from collections.abc import Callable, Hashable
 from typing import Any, cast
 
-from waymark_runtime import gate, ir, metrics, tracing
+from waymark_runtime import gate, metrics, tracing
 from waymark_runtime.changes import Change, RunnerRules, failure, prepare
+from waymark_runtime.child_lookup import ChildLookup
 from waymark_runtime.clock import Clock, Handle, SystemClock
 from waymark_runtime.config import Settings
-from waymark_runtime.effects import ActionFinished
 from waymark_runtime.engine import (
     ProgramCache,
     StepCommit,
@@ -42,6 +42,7 @@ from waymark_runtime.gate import Gate
 from waymark_runtime.held import Attempt, Held, hold
 from waymark_runtime.interpreter import StepContext
 from waymark_runtime.logs import AttemptContext
+from waymark_runtime.pacing import COLLECT_EVERY, Pacer
 from waymark_runtime.retrying import guarded, retrying
 from waymark_runtime.store import postgres
 from waymark_runtime.store.contract import RunnerInfo, RunnerStore
@@ -65,10 +66,6 @@ _Key = tuple[str, int, str, int]
 _CLAIM_BATCH = 200
 _COMMITS_IN_FLIGHT = 2
 _SLICE = 0.05  # seconds of stepping before the pump lets the event loop run
-_COLLECT_EVERY = 0.05
-"""Seconds since an instance's last commit before a step that can only collect results of
-its gather is taken (`Runner._collect_later`): the results of an I/O-bound gather come back a
-few at a time, and each commit has a fixed cost."""
 _HEAVY = 1_000  # attempts running or results waiting: a step and commit that take a while
 
 
@@ -92,11 +89,9 @@ class Runner:
         executor: ExecutorFactory = WorkerPool,
         types: TypeResolver | None = None,
         rng: random.Random | None = None,
-        collect_every: float = _COLLECT_EVERY,
+        collect_every: float = COLLECT_EVERY,
     ) -> None:
         self.store = store
-        self.collect_every = collect_every
-        self.collecting: dict[str, asyncio.TimerHandle] = {}  # steps put off, by instance
         self.settings = settings
         self.time = _clock_of(clock)
         self.clock = self.time.now
@@ -120,14 +115,14 @@ class Runner:
         self.activity = asyncio.Event()
         self.stopping = False
         self.programs = ProgramCache(_parse_wrl)
-        self.registered: set[str] = set()  # workflows found with a version (none is deleted)
-        self.children_of: dict[int, tuple[ir.Workflow, frozenset[str]]] = {}  # by program
+        self.children = ChildLookup(store, self.programs, self.held)
         # The interpreter's limits and type resolver; steps run one at a time on this loop.
         self.step_context = StepContext(limits=limits_of(settings), types=types)
         self.rng = rng or random.Random()
         self.pool = executor(settings, self._on_reply, self._on_lost, self._on_expired)
         self.gate = Gate(store, self.owner, self.time, settings.poll_interval_ms / 1000,
                          self._granted, self.activity)  # fmt: skip
+        self.pacer = Pacer(collect_every, self.held, self.gate, self._mark)
 
     # lifecycle ------------------------------------------------------------------------------
 
@@ -238,7 +233,7 @@ class Runner:
         """Nothing to do until a timer fires or new work arrives (`LocalRuntime` then moves
         its virtual clock); `activity` is set whenever that may have changed."""
         return not (self.dirty or self.committing or self.commits or self.claiming
-                    or self.collecting
+                    or self.pacer.collecting
                     or self.stepping or self.claim_wanted.is_set()
                     or self.pool.in_flight or self.expiring or self.gate.pending())  # fmt: skip
 
@@ -365,14 +360,14 @@ class Runner:
                             evict_after=self.settings.evict_sleep_threshold_ms / 1000,
                             stopping=self.stopping, max_child_depth=self.settings.max_child_depth,
                             max_children=self.settings.max_children, gated=gate.gated,
-                            registered=self.registered.__contains__)  # fmt: skip
+                            registered=self.children.registered.__contains__)  # fmt: skip
         changes = []
         since = time.monotonic()
         self.stepping = True
         try:
             for instance_id in ids:
                 held = self.held.get(instance_id)
-                if held is not None and self._collect_later(held, rules):
+                if held is not None and self.pacer.later(held, rules):
                     continue
                 if held is not None and self._wants_commit(held, rules):
                     change = await self._change_of(held, rules)
@@ -384,42 +379,6 @@ class Runner:
         finally:
             self.stepping = False
         return changes
-
-    def _collect_later(self, held: Held, rules: RunnerRules) -> bool:
-        """Put off a step whose events are only successful results that cannot end the gather
-        its instance waits on, until `collect_every` seconds after the instance's last commit,
-        so that a few commits record many results. Nothing waits on such a step: it writes no
-        state, and the workflow cannot move before the gather's last result. What it costs: a
-        runner that dies meanwhile loses those results, and their actions run again (as for
-        any result not yet committed). Not for gated attempts (a commit frees their slots)."""
-        if not self._only_collects(held, rules):
-            if (put_off := self.collecting.pop(held.id, None)) is not None:
-                put_off.cancel()
-            return False
-        if held.id in self.collecting:
-            return True
-        delay = held.committed_at + self.collect_every - time.monotonic()
-        if delay <= 0:
-            return False
-        loop = asyncio.get_running_loop()
-        self.collecting[held.id] = loop.call_later(delay, self._collected, held)
-        return True
-
-    def _only_collects(self, held: Held, rules: RunnerRules) -> bool:
-        if self.collect_every <= 0 or rules.stopping or held.live is None or not held.events:
-            return False
-        if held.fresh or held.cursor is not None or held.due or held.lost or held.fired:
-            return False
-        if held.broken is not None or held.failed or self.gate.keys.get(held.id):
-            return False
-        if not all(type(e) is ActionFinished and e.ok for e in held.events):
-            return False
-        return held.live.collecting(len(held.events))
-
-    def _collected(self, held: Held) -> None:
-        self.collecting.pop(held.id, None)
-        if self.held.get(held.id) is held:
-            self._mark(held.id)
 
     @staticmethod
     def _wants_commit(held: Held, rules: RunnerRules) -> bool:
@@ -433,7 +392,7 @@ class Runner:
                 raise held.broken
             step: StepCommit | None = None
             if held.needs_step():
-                if not await self._children_known(held):
+                if not await self.children.known(held):
                     return None
                 held.live, step = step_held(held.live, held.claimed, held.events, self.programs,
                                             rules.now, self.rng, self.step_context)  # fmt: skip
@@ -449,29 +408,6 @@ class Runner:
         except Exception as error:  # a value that will not store fails its instance only
             report.instance_failure(held, error_json(error))
             return failure(held, error)
-
-    async def _children_known(self, held: Held) -> bool:
-        """Before a step, look up the child workflows its program can call that neither the
-        instance's pins nor an earlier lookup found (a found name is known for good: versions
-        are never deleted), so `prepare` refuses a call of one with no version. The step comes
-        after the lookup, so what arrives meanwhile is stepped with it. False when the instance
-        was let go meanwhile."""
-        unknown = self._child_workflows(held) - held.claimed.family.pins.keys() - self.registered
-        if not unknown:
-            return True
-        lookup = functools.partial(self.store.registered_workflows, unknown)
-        self.registered.update(await retrying("workflow lookup", lookup))
-        return self.held.get(held.id) is held
-
-    def _child_workflows(self, held: Held) -> frozenset[str]:
-        try:
-            program = self.programs(held.claimed)
-        except Exception:  # a program that does not load fails its instance in the step
-            return frozenset()
-        known = self.children_of.get(id(program))
-        if known is None or known[0] is not program:
-            known = self.children_of[id(program)] = (program, frozenset(ir.child_names(program)))
-        return known[1]
 
     async def _commit(self, changes: list[Change]) -> None:
         """Write the changes in one statement and act on what is durable. Attempts a step
@@ -621,8 +557,7 @@ class Runner:
             del self.held[held.id]
             for handle in self.timers.pop(held.id, []):
                 handle.cancel()
-            if (put_off := self.collecting.pop(held.id, None)) is not None:
-                put_off.cancel()
+            self.pacer.cancel(held.id)
 
     def _drop(self, instance_id: str) -> None:
         if (held := self.held.get(instance_id)) is not None:

@@ -23,8 +23,8 @@ import random
 import socket
 import time
 import uuid
-from collections.abc import Callable, Hashable
-from typing import Any, cast
+from collections.abc import Callable
+from typing import Any
 
 from waymark_runtime import gate, metrics, tracing
 from waymark_runtime.changes import Change, RunnerRules, failure, prepare
@@ -41,7 +41,6 @@ from waymark_runtime.errors import WorkflowTimeout
 from waymark_runtime.gate import Gate
 from waymark_runtime.held import Attempt, Held, hold
 from waymark_runtime.interpreter import StepContext
-from waymark_runtime.logs import AttemptContext
 from waymark_runtime.pacing import COLLECT_EVERY, Pacer
 from waymark_runtime.retrying import guarded, retrying
 from waymark_runtime.store import postgres
@@ -50,19 +49,15 @@ from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.postgres import Claim
 from waymark_runtime.values import (
     TypeResolver,
-    ValueNotSerializable,
-    check_storable,
     error_json,
-    unstorable,
 )
+from waymark_runtime.work_orders import Replies, orders_of
 from waymark_runtime.worker import report
 from waymark_runtime.worker.executor import AttemptOrder, ExecutorFactory, Lease
 from waymark_runtime.worker.pool import WorkerPool
 
 log = logging.getLogger("waymark.runner")
 
-_Key = tuple[str, int, str, int]
-"""(instance id, claim epoch, node, attempt): an attempt on this runner's workers."""
 _CLAIM_BATCH = 200
 _COMMITS_IN_FLIGHT = 2
 _SLICE = 0.05  # seconds of stepping before the pump lets the event loop run
@@ -119,7 +114,9 @@ class Runner:
         # The interpreter's limits and type resolver; steps run one at a time on this loop.
         self.step_context = StepContext(limits=limits_of(settings), types=types)
         self.rng = rng or random.Random()
-        self.pool = executor(settings, self._on_reply, self._on_lost, self._on_expired)
+        self.replies = Replies(self.held, self._mark, store)
+        replies = self.replies
+        self.pool = executor(settings, replies.on_reply, replies.on_lost, replies.on_expired)
         self.gate = Gate(store, self.owner, self.time, settings.poll_interval_ms / 1000,
                          self._granted, self.activity)  # fmt: skip
         self.pacer = Pacer(collect_every, self.held, self.gate, self._mark)
@@ -443,7 +440,7 @@ class Runner:
         sent = []
         for change in changes:
             if change.early and self.held.get(change.held.id) is change.held:
-                orders.extend(self._orders(change.held, change.early))
+                orders.extend(self._orders_of(change.held, change.early))
                 sent.append(change.held)
         if orders:
             self.pool.submit(orders)
@@ -503,36 +500,20 @@ class Runner:
         for attempt in change.gated:
             held.gated[attempt.id] = attempt
             self.gate.add(held, attempt)
-        return self._orders(held, change.dispatch)
+        return self._orders_of(held, change.dispatch)
 
     def _granted(self, granted: list[tuple[Held, Attempt]]) -> None:
         """The gate started these attempts in the store: run them."""
         orders: list[AttemptOrder] = []
         for held, attempt in granted:
             if self.held.get(held.id) is held and held.gated.pop(attempt.id, None) is not None:
-                orders.extend(self._orders(held, [attempt]))
+                orders.extend(self._orders_of(held, [attempt]))
         if orders:
             self.pool.submit(orders)
 
-    def _orders(self, held: Held, dispatch: list[Attempt]) -> list[AttemptOrder]:
-        """Orders for attempts started in the store, now running on this runner's workers."""
-        orders = []
-        default_timeout = self.settings.action_timeout_seconds
-        if (recording := metrics.current()) is not None:
-            started = time.monotonic()
-            for attempt in dispatch:
-                attempt.dispatched = started
-                recording.attempt_started(attempt.action)
-        for attempt in dispatch:
-            held.running[attempt.id] = attempt
-            key: _Key = (held.id, held.epoch, attempt.node, attempt.attempt)
-            timeout = attempt.timeout if attempt.timeout is not None else default_timeout
-            context = AttemptContext(held.id, held.claimed.workflow, attempt.action,
-                                     attempt.attempt, attempt.node, held.claimed.trace,
-                                     attempt.site)  # fmt: skip
-            orders.append(AttemptOrder(key, attempt.action, attempt.args, attempt.kwargs,
-                                       timeout, held.lease, attempt.isolate, context))  # fmt: skip
-        return orders
+    def _orders_of(self, held: Held, dispatch: list[Attempt]) -> list[AttemptOrder]:
+        """`orders_of` with this runner's default action timeout."""
+        return orders_of(held, dispatch, self.settings.action_timeout_seconds)
 
     def _claim_at(self, when: float | None) -> None:
         """Claim again at `when` (a released signal wait's timeout or deadline), on this
@@ -575,43 +556,6 @@ class Runner:
 
         handle = self.time.call_at(when, fired)
         self.timers.setdefault(held.id, []).append(handle)
-
-    # worker callbacks -----------------------------------------------------------------------
-
-    def _claim_of(self, key: Hashable) -> tuple[Held | None, tuple[str, int]]:
-        """The held instance an attempt key belongs to, if it is still the same claim."""
-        instance_id, epoch, node, attempt = cast(_Key, key)
-        held = self.held.get(instance_id)
-        return (held if held is not None and held.epoch == epoch else None), (node, attempt)
-
-    def _on_reply(self, key: Hashable, ok: bool, value: Any) -> None:
-        held, attempt = self._claim_of(key)
-        if held is None:
-            return
-        try:
-            check_storable(value)  # else the group commit that records it would fail
-        except ValueNotSerializable as error:
-            running = held.running.get(attempt)
-            ok, value = False, error_json(unstorable(running.action if running else "?", error))
-        if (recording := metrics.current()) is not None:
-            _record_reply(recording, held, attempt, ok)
-        if held.result(attempt, ok, value):
-            self._mark(held.id)
-
-    def _on_lost(self, keys: list[Hashable]) -> None:
-        budget = self.store.lost_attempt_retries
-        for key in keys:
-            held, attempt = self._claim_of(key)
-            if held is not None:
-                held.lose(attempt, budget, self.store.lost_error)
-                self._mark(held.id)
-
-    def _on_expired(self, keys: list[Hashable]) -> None:
-        """Attempts that did not start because their lease ran out wait for a heartbeat."""
-        for key in keys:
-            held, attempt = self._claim_of(key)
-            if held is not None:
-                held.withhold(attempt)
 
     # background loops -----------------------------------------------------------------------
 
@@ -675,13 +619,6 @@ class Runner:
 
 def _heavy(held: Held) -> bool:
     return len(held.running) + len(held.events) >= _HEAVY
-
-
-def _record_reply(recording: metrics.Metrics, held: Held, attempt: Any, ok: bool) -> None:
-    running = held.running.get(attempt)
-    if running is not None:
-        took = time.monotonic() - running.dispatched if running.dispatched else None
-        recording.attempt_ended(running.action, ok, took)
 
 
 def _clock_of(clock: Clock | Callable[[], float] | None) -> Clock:

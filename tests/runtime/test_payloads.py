@@ -126,7 +126,7 @@ async def test_a_reply_the_database_would_refuse_fails_its_attempt(
     async with running(store, settings) as runner, waymark.connect(database) as client:
         instance_id = await flows.CatchUnstorable().run(5.0, _blocking=False)
         key = await _running_attempt(runner, instance_id)
-        runner._on_reply(key, True, "a\x00b")  # as a faulty worker would answer
+        runner.replies.on_reply(key, True, "a\x00b")  # as a faulty worker would answer
         result = await client.get_result(instance_id, timeout=20)
     action = "tests.runtime.payload_flows:slow_text"
     assert result == (

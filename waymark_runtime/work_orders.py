@@ -1,0 +1,98 @@
+"""The round trip with this runner's workers: attempts sent as orders, replies taken back.
+
+`orders_of` turns started attempts into `AttemptOrder`s keyed by `AttemptKey`; `Replies` takes
+what the worker pool reports (a result, a lost worker, a lease that ran out) back into the held
+instance the key names, when that is still the same claim, and marks it for a step. It never
+steps, commits or starts anything itself.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Hashable
+from typing import Any, cast
+
+from waymark_runtime import metrics
+from waymark_runtime.held import Attempt, Held
+from waymark_runtime.logs import AttemptContext
+from waymark_runtime.store.contract import RunnerStore
+from waymark_runtime.values import ValueNotSerializable, check_storable, error_json, unstorable
+from waymark_runtime.worker.executor import AttemptOrder
+
+AttemptKey = tuple[str, int, str, int]
+"""(instance id, claim epoch, node, attempt): an attempt on this runner's workers."""
+
+
+class Replies:
+    """What the worker pool reports about attempts, taken into the runner's held instances."""
+
+    def __init__(
+        self, held: dict[str, Held], mark: Callable[[str], None], store: RunnerStore
+    ) -> None:
+        self.held = held  # the runner's instances (the same dict)
+        self.mark = mark
+        self.store = store  # for the budget of lost attempts and their error
+
+    def claim_of(self, key: Hashable) -> tuple[Held | None, tuple[str, int]]:
+        """The held instance an attempt key belongs to, if it is still the same claim."""
+        instance_id, epoch, node, attempt = cast(AttemptKey, key)
+        held = self.held.get(instance_id)
+        return (held if held is not None and held.epoch == epoch else None), (node, attempt)
+
+    def on_reply(self, key: Hashable, ok: bool, value: Any) -> None:
+        held, attempt = self.claim_of(key)
+        if held is None:
+            return
+        try:
+            check_storable(value)  # else the group commit that records it would fail
+        except ValueNotSerializable as error:
+            running = held.running.get(attempt)
+            ok, value = False, error_json(unstorable(running.action if running else "?", error))
+        if (recording := metrics.current()) is not None:
+            record_reply(recording, held, attempt, ok)
+        if held.result(attempt, ok, value):
+            self.mark(held.id)
+
+    def on_lost(self, keys: list[Hashable]) -> None:
+        budget = self.store.lost_attempt_retries
+        for key in keys:
+            held, attempt = self.claim_of(key)
+            if held is not None:
+                held.lose(attempt, budget, self.store.lost_error)
+                self.mark(held.id)
+
+    def on_expired(self, keys: list[Hashable]) -> None:
+        """Attempts that did not start because their lease ran out wait for a heartbeat."""
+        for key in keys:
+            held, attempt = self.claim_of(key)
+            if held is not None:
+                held.withhold(attempt)
+
+
+def record_reply(recording: metrics.Metrics, held: Held, attempt: Any, ok: bool) -> None:
+    running = held.running.get(attempt)
+    if running is not None:
+        took = time.monotonic() - running.dispatched if running.dispatched else None
+        recording.attempt_ended(running.action, ok, took)
+
+
+def orders_of(
+    held: Held, dispatch: list[Attempt], default_timeout: float | None
+) -> list[AttemptOrder]:
+    """Orders for attempts started in the store, now running on this runner's workers."""
+    orders = []
+    if (recording := metrics.current()) is not None:
+        started = time.monotonic()
+        for attempt in dispatch:
+            attempt.dispatched = started
+            recording.attempt_started(attempt.action)
+    for attempt in dispatch:
+        held.running[attempt.id] = attempt
+        key: AttemptKey = (held.id, held.epoch, attempt.node, attempt.attempt)
+        timeout = attempt.timeout if attempt.timeout is not None else default_timeout
+        context = AttemptContext(held.id, held.claimed.workflow, attempt.action,
+                                 attempt.attempt, attempt.node, held.claimed.trace,
+                                 attempt.site)  # fmt: skip
+        orders.append(AttemptOrder(key, attempt.action, attempt.args, attempt.kwargs,
+                                   timeout, held.lease, attempt.isolate, context))  # fmt: skip
+    return orders

@@ -47,6 +47,7 @@ from waymark_runtime.store import postgres
 from waymark_runtime.store.contract import RunnerInfo, RunnerStore
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.postgres import Claim
+from waymark_runtime.upkeep import gc_loop, poll_loop, reclaim_loop
 from waymark_runtime.values import (
     TypeResolver,
     error_json,
@@ -136,9 +137,9 @@ class Runner:
             for coroutine in (
                 self._heartbeat_loop(),
                 self._claim_loop(),
-                self._poll_loop(),
-                self._reclaim_loop(),
-                self._gc_loop(),
+                poll_loop(self.settings, self.claim_wanted),
+                reclaim_loop(self.store, self.settings, self.clock, self.owner, self.claim_wanted),
+                gc_loop(self.store, self.settings, self.clock),
                 self.gate.run(functools.partial(guarded, "acquire slots")),
             )
         ]
@@ -293,12 +294,6 @@ class Runner:
             self._drop(held.id)
             self.pool.withdraw_revoked()
         self.activity.set()
-
-    async def _poll_loop(self) -> None:
-        """The fallback for notifications: released instances also wake by the clock."""
-        while True:
-            await asyncio.sleep(self.settings.poll_interval_ms / 1000)
-            self.claim_wanted.set()
 
     # the pump: step, commit, dispatch ------------------------------------------------------
 
@@ -590,31 +585,6 @@ class Runner:
             for instance_id in again:
                 batch.instance(instance_id, release=True, wake_at=self.clock())
             await self.store.commit(batch, self.owner, self.clock())
-
-    async def _reclaim_loop(self) -> None:
-        interval = self.settings.expired_lock_reclaimer_interval_ms / 1000
-        while True:
-            await asyncio.sleep(interval)
-            await guarded("reclaim", self._reclaim)
-
-    async def _reclaim(self) -> None:
-        limit = self.settings.expired_lock_reclaimer_batch_size
-        now = self.clock()
-        released = await self.store.reclaim_expired_instances(now, limit, keep_owner=self.owner)
-        if released:
-            log.info("released %s expired instance leases", released)
-            self.claim_wanted.set()
-
-    async def _gc_loop(self) -> None:
-        while True:
-            await guarded("garbage collection", self._collect_garbage)
-            await asyncio.sleep(self.settings.garbage_collector_interval_ms / 1000)
-
-    async def _collect_garbage(self) -> None:
-        retention = self.settings.garbage_collector_retention_hours * 3600
-        limit = self.settings.garbage_collector_batch_size
-        while await self.store.collect_garbage(self.clock(), retention, limit) == limit:
-            await asyncio.sleep(0)
 
 
 def _heavy(held: Held) -> bool:

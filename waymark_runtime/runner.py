@@ -26,23 +26,16 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from waymark_runtime import gate, metrics, tracing
-from waymark_runtime.changes import Change, RunnerRules, failure, prepare
-from waymark_runtime.child_lookup import ChildLookup
+from waymark_runtime import metrics, tracing
+from waymark_runtime.changes import Change, failure
 from waymark_runtime.clock import Clock, Handle, SystemClock
 from waymark_runtime.config import Settings
-from waymark_runtime.engine import (
-    ProgramCache,
-    StepCommit,
-    limits_of,
-    step_held,
-)
 from waymark_runtime.errors import WorkflowTimeout
 from waymark_runtime.gate import Gate
 from waymark_runtime.held import Attempt, Held, hold
-from waymark_runtime.interpreter import StepContext
 from waymark_runtime.pacing import COLLECT_EVERY, Pacer
 from waymark_runtime.retrying import guarded, retrying
+from waymark_runtime.stepping import Stepper, parse_wrl
 from waymark_runtime.store import postgres
 from waymark_runtime.store.contract import RunnerInfo, RunnerStore
 from waymark_runtime.store.pg_batch import CommitBatch
@@ -63,13 +56,6 @@ _CLAIM_BATCH = 200
 _COMMITS_IN_FLIGHT = 2
 _SLICE = 0.05  # seconds of stepping before the pump lets the event loop run
 _HEAVY = 1_000  # attempts running or results waiting: a step and commit that take a while
-
-
-def _parse_wrl(text: str) -> Any:
-    """Parse a stored program; `""` only loads the parser (building it takes a moment)."""
-    from waymark_runtime.wrl import parse
-
-    return parse(text) if text else None
 
 
 class Runner:
@@ -110,11 +96,7 @@ class Runner:
         self.heavy_turn = True  # so light instances go first
         self.activity = asyncio.Event()
         self.stopping = False
-        self.programs = ProgramCache(_parse_wrl)
-        self.children = ChildLookup(store, self.programs, self.held)
-        # The interpreter's limits and type resolver; steps run one at a time on this loop.
-        self.step_context = StepContext(limits=limits_of(settings), types=types)
-        self.rng = rng or random.Random()
+        self.stepper = Stepper(store, settings, self.held, types, rng)
         self.replies = Replies(self.held, self._mark, store)
         replies = self.replies
         self.pool = executor(settings, replies.on_reply, replies.on_lost, replies.on_expired)
@@ -126,7 +108,7 @@ class Runner:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Run until `stop` is set, then shut down gracefully (see `_shutdown`)."""
-        await asyncio.gather(self.pool.start(), asyncio.to_thread(_parse_wrl, ""))
+        await asyncio.gather(self.pool.start(), asyncio.to_thread(parse_wrl, ""))
         me = RunnerInfo(id=self.owner, host=socket.gethostname(), pid=os.getpid(),
                         worker_count=self.settings.worker_count)  # fmt: skip
         await retrying("register", lambda: self.store.register_runner(me, self.clock()))
@@ -348,11 +330,7 @@ class Runner:
         """Step the instances; between steps, after `_SLICE` seconds of them, let the event
         loop run (heartbeats, replies): a step itself is bounded by the interpreter's limits."""
         self.dirty -= ids
-        rules = RunnerRules(now=self.clock(),
-                            evict_after=self.settings.evict_sleep_threshold_ms / 1000,
-                            stopping=self.stopping, max_child_depth=self.settings.max_child_depth,
-                            max_children=self.settings.max_children, gated=gate.gated,
-                            registered=self.children.registered.__contains__)  # fmt: skip
+        rules = self.stepper.rules(self.clock(), self.stopping)
         changes = []
         since = time.monotonic()
         self.stepping = True
@@ -361,8 +339,8 @@ class Runner:
                 held = self.held.get(instance_id)
                 if held is not None and self.pacer.later(held, rules):
                     continue
-                if held is not None and self._wants_commit(held, rules):
-                    change = await self._change_of(held, rules)
+                if held is not None and self.stepper.wants_commit(held, rules):
+                    change = await self.stepper.change_of(held, rules)
                     if change is not None:
                         changes.append(change)
                 if time.monotonic() - since > _SLICE:
@@ -371,35 +349,6 @@ class Runner:
         finally:
             self.stepping = False
         return changes
-
-    @staticmethod
-    def _wants_commit(held: Held, rules: RunnerRules) -> bool:
-        return held.needs_commit() or (rules.stopping and not held.running)
-
-    async def _change_of(self, held: Held, rules: RunnerRules) -> Change | None:
-        """The instance's change; None when it was let go while its child workflows were
-        looked up."""
-        try:
-            if held.broken is not None:
-                raise held.broken
-            step: StepCommit | None = None
-            if held.needs_step():
-                if not await self.children.known(held):
-                    return None
-                held.live, step = step_held(held.live, held.claimed, held.events, self.programs,
-                                            rules.now, self.rng, self.step_context)  # fmt: skip
-            if held.failed:
-                report.attempt_failures(held, step)
-            if step is not None and (recording := metrics.current()) is not None:
-                for planned in step.plan.actions:
-                    if planned.attempt > 1:
-                        recording.attempt_retried(planned.action)
-            if step is not None and step.plan.outcome is not None and not step.plan.outcome.ok:
-                report.instance_failure(held, step.plan.outcome.value)
-            return prepare(held, step, rules)
-        except Exception as error:  # a value that will not store fails its instance only
-            report.instance_failure(held, error_json(error))
-            return failure(held, error)
 
     async def _commit(self, changes: list[Change]) -> None:
         """Write the changes in one statement and act on what is durable. Attempts a step

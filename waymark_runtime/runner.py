@@ -27,11 +27,12 @@ from collections.abc import Callable
 from typing import Any
 
 from waymark_runtime import metrics, tracing
-from waymark_runtime.changes import Change, failure
+from waymark_runtime.changes import Change
 from waymark_runtime.clock import Clock, Handle, SystemClock
 from waymark_runtime.config import Settings
 from waymark_runtime.errors import WorkflowTimeout
 from waymark_runtime.gate import Gate
+from waymark_runtime.group_commit import write_changes
 from waymark_runtime.held import Attempt, Held, hold
 from waymark_runtime.pacing import COLLECT_EVERY, Pacer
 from waymark_runtime.retrying import guarded, retrying
@@ -359,15 +360,7 @@ class Runner:
         for change in changes:
             batch.extend(change.batch)
         early = self._dispatch_early(changes)
-        started = time.monotonic()
-        try:
-            kept = await retrying("commit", lambda: self._write(batch))
-            if (recording := metrics.current()) is not None:
-                recording.commit.observe(time.monotonic() - started)
-                recording.commit_size.observe(len(changes))
-        except Exception:
-            log.exception("group commit failed; committing instances one by one")
-            kept = await self._commit_one_by_one(changes)
+        kept = await write_changes(self._write, batch, changes)
         orders: list[AttemptOrder] = []
         for change in changes:
             orders.extend(self._apply(change, change.held.id in kept))
@@ -400,21 +393,6 @@ class Runner:
 
     async def _write(self, batch: CommitBatch) -> set[str]:
         return await self.store.commit(batch, self.owner, self.clock())
-
-    async def _commit_one_by_one(self, changes: list[Change]) -> set[str]:
-        kept: set[str] = set()
-        for index, change in enumerate(changes):
-            try:
-                kept |= await retrying("commit", functools.partial(self._write, change.batch))
-            except Exception as error:
-                log.warning("instance %s: its rows do not store: %s", change.held.id, error)
-                report.instance_failure(change.held, error_json(error))
-                for attempt in change.early:  # sent, but its row did not land: no row to end
-                    change.held.running.pop(attempt.id, None)
-                changes[index] = failed = failure(change.held, error, change.batch)
-                with contextlib.suppress(Exception):
-                    kept |= await self._write(failed.batch)
-        return kept
 
     def _apply(self, change: Change, kept: bool) -> list[AttemptOrder]:
         """After the commit: dispatch, arm timers, or let the instance go."""

@@ -1,0 +1,58 @@
+"""Writing a group commit: the rows of many instances' changes, in one statement when it can.
+
+`write_changes` writes the batch (retried while the database is unreachable); when that fails
+it writes each instance's rows alone, and an instance whose rows do not store ends with their
+error instead. It only writes: what follows a durable commit (dispatch, timers, letting go) is
+the runner's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import time
+from collections.abc import Awaitable, Callable
+
+from waymark_runtime import metrics
+from waymark_runtime.changes import Change, failure
+from waymark_runtime.retrying import retrying
+from waymark_runtime.store.pg_batch import CommitBatch
+from waymark_runtime.values import error_json
+from waymark_runtime.worker import report
+
+log = logging.getLogger("waymark.runner")
+
+Write = Callable[[CommitBatch], Awaitable[set[str]]]
+"""One statement: commit a batch, returning the ids of the instances whose rows landed."""
+
+
+async def write_changes(write: Write, batch: CommitBatch, changes: list[Change]) -> set[str]:
+    """The ids of the instances whose rows are durable; `batch` holds all of `changes`' rows.
+    A change whose rows do not store is replaced in `changes` by its instance's failure."""
+    started = time.monotonic()
+    try:
+        kept = await retrying("commit", lambda: write(batch))
+        if (recording := metrics.current()) is not None:
+            recording.commit.observe(time.monotonic() - started)
+            recording.commit_size.observe(len(changes))
+    except Exception:
+        log.exception("group commit failed; committing instances one by one")
+        kept = await _commit_one_by_one(write, changes)
+    return kept
+
+
+async def _commit_one_by_one(write: Write, changes: list[Change]) -> set[str]:
+    kept: set[str] = set()
+    for index, change in enumerate(changes):
+        try:
+            kept |= await retrying("commit", functools.partial(write, change.batch))
+        except Exception as error:
+            log.warning("instance %s: its rows do not store: %s", change.held.id, error)
+            report.instance_failure(change.held, error_json(error))
+            for attempt in change.early:  # sent, but its row did not land: no row to end
+                change.held.running.pop(attempt.id, None)
+            changes[index] = failed = failure(change.held, error, change.batch)
+            with contextlib.suppress(Exception):
+                kept |= await write(failed.batch)
+    return kept

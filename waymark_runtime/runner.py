@@ -34,6 +34,7 @@ from waymark_runtime.errors import WorkflowTimeout
 from waymark_runtime.gate import Gate
 from waymark_runtime.group_commit import write_changes
 from waymark_runtime.held import Attempt, Held, hold
+from waymark_runtime.leases import Leases
 from waymark_runtime.pacing import COLLECT_EVERY, Pacer
 from waymark_runtime.retrying import guarded, retrying
 from waymark_runtime.stepping import Stepper, parse_wrl
@@ -79,16 +80,12 @@ class Runner:
         self.time = _clock_of(clock)
         self.clock = self.time.now
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        self.lease = settings.lock_ttl_ms / 1000
-        # Local deadlines end a little before the lease in the database does, for clock skew.
-        self.lease_margin = min(1.0, self.lease / 10)
         self.held: dict[str, Held] = {}
         self.dirty: set[str] = set()
         self.committing: set[str] = set()
         self.commits: set[asyncio.Task[None]] = set()
         self.expiring: set[asyncio.Task[None]] = set()  # instances ending past their deadline
         self.failure: BaseException | None = None
-        self.orphans: set[str] = set()
         self.timers: dict[str, list[Handle]] = {}
         self.wake = asyncio.Event()
         self.claim_wanted = asyncio.Event()
@@ -103,6 +100,8 @@ class Runner:
         self.pool = executor(settings, replies.on_reply, replies.on_lost, replies.on_expired)
         self.gate = Gate(store, self.owner, self.time, settings.poll_interval_ms / 1000,
                          self._granted, self.activity)  # fmt: skip
+        self.leases = Leases(store, settings, self.owner, self.clock, self.held, mark=self._mark,
+                             let_go=self._let_go, withdraw=self.pool.withdraw_revoked)  # fmt: skip
         self.pacer = Pacer(collect_every, self.held, self.gate, self._mark)
 
     # lifecycle ------------------------------------------------------------------------------
@@ -118,7 +117,7 @@ class Runner:
         loops = [
             asyncio.create_task(coroutine)
             for coroutine in (
-                self._heartbeat_loop(),
+                self.leases.heartbeat_loop(),
                 self._claim_loop(),
                 poll_loop(self.settings, self.claim_wanted),
                 reclaim_loop(self.store, self.settings, self.clock, self.owner, self.claim_wanted),
@@ -180,7 +179,7 @@ class Runner:
     async def _confirm_leases(self, timeout: float) -> None:
         """One heartbeat now: instances whose lease is gone are let go (bounded, best effort)."""
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(self._heartbeat(), timeout)
+            await asyncio.wait_for(self.leases.heartbeat(), timeout)
 
     async def _release_all(self) -> None:
         """Give every held instance back now; attempts still running count as lost later."""
@@ -222,17 +221,13 @@ class Runner:
         while (room := self.settings.max_concurrent_instances - len(self.held)) > 0:
             limit = min(room, _CLAIM_BATCH)
             sent = time.monotonic()
-            claims = await self.store.claim(self.owner, limit, self.clock(), self.lease)
+            claims = await self.store.claim(self.owner, limit, self.clock(), self.leases.ttl)
             if (recording := metrics.current()) is not None:
                 recording.claim.observe(time.monotonic() - sent)
             for claim in claims:
-                self._hold(claim, self._lease_from(sent))
+                self._hold(claim, self.leases.lease_from(sent))
             if len(claims) < limit or self.stopping:
                 return
-
-    def _lease_from(self, sent: float) -> Lease:
-        """The local lease of a claim or heartbeat statement sent at monotonic time `sent`."""
-        return Lease(sent + self.lease - self.lease_margin)
 
     def _hold(self, claim: Claim, lease: Lease) -> None:
         now = self.clock()
@@ -478,40 +473,6 @@ class Runner:
 
         handle = self.time.call_at(when, fired)
         self.timers.setdefault(held.id, []).append(handle)
-
-    # background loops -----------------------------------------------------------------------
-
-    async def _heartbeat_loop(self) -> None:
-        while True:
-            await asyncio.sleep(self.settings.lock_heartbeat_ms / 1000)
-            await guarded("heartbeat", self._heartbeat)
-
-    async def _heartbeat(self) -> None:
-        started = time.monotonic()
-        still_held = await self.store.heartbeat(self.owner, self.clock(), self.lease)
-        deadline = self._lease_from(started).deadline
-        let_go = False
-        for instance_id, held in list(self.held.items()):
-            if still_held.get(instance_id) == held.epoch:
-                if held.confirmed(deadline):
-                    self._mark(instance_id)
-            elif held.claimed_at < started:
-                self._let_go(instance_id)
-                let_go = True
-        if let_go:
-            self.pool.withdraw_revoked()
-        await self._release_orphans(set(still_held) - set(self.held))
-
-    async def _release_orphans(self, orphans: set[str]) -> None:
-        """Leases held in the database but not in memory (a commit that failed twice): give
-        them back. Only ids seen twice in a row, so a claim still being read is not one."""
-        again, self.orphans = orphans & self.orphans, orphans
-        if again:
-            log.warning("releasing %s instances this runner no longer tracks", len(again))
-            batch = CommitBatch()
-            for instance_id in again:
-                batch.instance(instance_id, release=True, wake_at=self.clock())
-            await self.store.commit(batch, self.owner, self.clock())
 
 
 def _heavy(held: Held) -> bool:

@@ -1,0 +1,88 @@
+"""This runner's leases: their local deadlines, and the heartbeat that keeps them.
+
+`Leases` turns the time a claim or heartbeat statement was sent into the local lease deadline
+(the lease TTL less a margin for clock skew between hosts), extends the held instances' leases
+on every heartbeat, lets go of those the store no longer gives this runner, and gives back
+leases the store holds for it but memory does not. It never claims, steps or commits a change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+
+from waymark_runtime.config import Settings
+from waymark_runtime.held import Held
+from waymark_runtime.retrying import guarded
+from waymark_runtime.store.contract import RunnerStore
+from waymark_runtime.store.pg_batch import CommitBatch
+from waymark_runtime.worker.executor import Lease
+
+log = logging.getLogger("waymark.runner")
+
+
+class Leases:
+    """The leases of the instances one runner holds (`held`, the runner's own dict)."""
+
+    def __init__(
+        self,
+        store: RunnerStore,
+        settings: Settings,
+        owner: str,
+        clock: Callable[[], float],
+        held: dict[str, Held],
+        *,
+        mark: Callable[[str], None],
+        let_go: Callable[[str], None],
+        withdraw: Callable[[], None],
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.owner = owner
+        self.clock = clock
+        self.held = held
+        self.mark = mark  # withheld attempts of a confirmed instance are due: step it
+        self.let_go = let_go  # the lease is gone
+        self.withdraw = withdraw  # queued attempts of instances let go do not start
+        self.ttl = settings.lock_ttl_ms / 1000
+        # Local deadlines end a little before the lease in the database does, for clock skew.
+        self.margin = min(1.0, self.ttl / 10)
+        self.orphans: set[str] = set()
+
+    def lease_from(self, sent: float) -> Lease:
+        """The local lease of a claim or heartbeat statement sent at monotonic time `sent`."""
+        return Lease(sent + self.ttl - self.margin)
+
+    async def heartbeat_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.lock_heartbeat_ms / 1000)
+            await guarded("heartbeat", self.heartbeat)
+
+    async def heartbeat(self) -> None:
+        started = time.monotonic()
+        still_held = await self.store.heartbeat(self.owner, self.clock(), self.ttl)
+        deadline = self.lease_from(started).deadline
+        let_go = False
+        for instance_id, held in list(self.held.items()):
+            if still_held.get(instance_id) == held.epoch:
+                if held.confirmed(deadline):
+                    self.mark(instance_id)
+            elif held.claimed_at < started:
+                self.let_go(instance_id)
+                let_go = True
+        if let_go:
+            self.withdraw()
+        await self._release_orphans(set(still_held) - set(self.held))
+
+    async def _release_orphans(self, orphans: set[str]) -> None:
+        """Leases held in the database but not in memory (a commit that failed twice): give
+        them back. Only ids seen twice in a row, so a claim still being read is not one."""
+        again, self.orphans = orphans & self.orphans, orphans
+        if again:
+            log.warning("releasing %s instances this runner no longer tracks", len(again))
+            batch = CommitBatch()
+            for instance_id in again:
+                batch.instance(instance_id, release=True, wake_at=self.clock())
+            await self.store.commit(batch, self.owner, self.clock())

@@ -8,7 +8,7 @@ user code, and leaves every other instance alone when one instance's program or 
 
 This module owns the lifecycle, claiming, the pump and what follows a durable commit (timers,
 dispatch, letting go); the parts with a job of their own are collaborators: `stepping` (a step
-and its change), `group_commit` (the write), `leases` (the heartbeat), `work_orders` (the
+and its change), `group_commit` (the write), `leases` (the heartbeat), `deadlines`, `work_orders` (the
 workers' round trip), `pacing` (steps put off), `upkeep` (store-wide loops), `retrying`.
 
 Fencing: each claim has an epoch. Commits are written only under the claim they belong to,
@@ -35,7 +35,7 @@ from waymark_runtime import metrics, tracing
 from waymark_runtime.changes import Change
 from waymark_runtime.clock import Clock, Handle, SystemClock
 from waymark_runtime.config import Settings
-from waymark_runtime.errors import WorkflowTimeout
+from waymark_runtime.deadlines import Deadlines
 from waymark_runtime.gate import Gate
 from waymark_runtime.group_commit import write_changes
 from waymark_runtime.held import Attempt, Held, hold
@@ -50,7 +50,6 @@ from waymark_runtime.store.postgres import Claim
 from waymark_runtime.upkeep import gc_loop, poll_loop, reclaim_loop
 from waymark_runtime.values import (
     TypeResolver,
-    error_json,
 )
 from waymark_runtime.work_orders import Replies, orders_of
 from waymark_runtime.worker import report
@@ -89,7 +88,6 @@ class Runner:
         self.dirty: set[str] = set()
         self.committing: set[str] = set()
         self.commits: set[asyncio.Task[None]] = set()
-        self.expiring: set[asyncio.Task[None]] = set()  # instances ending past their deadline
         self.failure: BaseException | None = None
         self.timers: dict[str, list[Handle]] = {}
         self.wake = asyncio.Event()
@@ -107,6 +105,9 @@ class Runner:
                          self._granted, self.activity)  # fmt: skip
         self.leases = Leases(store, settings, self.owner, self.clock, self.held, mark=self._mark,
                              let_go=self._let_go, withdraw=self.pool.withdraw_revoked)  # fmt: skip
+        self.deadlines = Deadlines(store=store, clock=self.clock, held=self.held,
+                                   activity=self.activity, drop=self._drop,
+                                   withdraw=self.pool.withdraw_revoked)  # fmt: skip
         self.pacer = Pacer(collect_every, self.held, self.gate, self._mark)
 
     # lifecycle ------------------------------------------------------------------------------
@@ -219,8 +220,8 @@ class Runner:
         its virtual clock); `activity` is set whenever that may have changed."""
         return not (self.dirty or self.committing or self.commits or self.claiming
                     or self.pacer.collecting
-                    or self.stepping or self.claim_wanted.is_set()
-                    or self.pool.in_flight or self.expiring or self.gate.pending())  # fmt: skip
+                    or self.stepping or self.claim_wanted.is_set() or self.pool.in_flight
+                    or self.deadlines.expiring or self.gate.pending())  # fmt: skip
 
     async def _claim_all(self) -> None:
         while (room := self.settings.max_concurrent_instances - len(self.held)) > 0:
@@ -251,32 +252,9 @@ class Runner:
         for node, wake_at in held.sleeps.items():
             self._arm(held, wake_at, held.sleep_finished, node)
         if claim.deadline is not None:
-            handle = self.time.call_at(claim.deadline, lambda: self._expire(held))
+            handle = self.time.call_at(claim.deadline, lambda: self.deadlines.expire(held))
             self.timers.setdefault(held.id, []).append(handle)
         self._mark(held.id)
-
-    def _expire(self, held: Held) -> None:
-        """The instance's deadline passed: end it as `WorkflowTimeout` (the cancel path: its
-        lease is dropped in the store, so nothing of this claim commits any more)."""
-        if self.held.get(held.id) is not held:
-            return
-        task = asyncio.get_running_loop().create_task(self._time_out(held))
-        self.expiring.add(task)
-        task.add_done_callback(self.expiring.discard)
-        self.activity.set()
-
-    async def _time_out(self, held: Held) -> None:
-        error = error_json(WorkflowTimeout(f"instance {held.id} passed its deadline"))
-
-        async def end() -> None:
-            await self.store.cancel(held.id, error, self.clock(), "failed")
-
-        await guarded("deadline", end)
-        log.info("instance %s passed its deadline: it ends as WorkflowTimeout", held.id)
-        if self.held.get(held.id) is held:
-            self._drop(held.id)
-            self.pool.withdraw_revoked()
-        self.activity.set()
 
     # the pump: step, commit, dispatch ------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""The runner's background upkeep of the whole store: polling, reclaiming leases, collecting garbage.
+"""The runner's upkeep of the whole store: polling, reclaiming leases, collecting garbage.
 
 Each loop runs for the runner's lifetime and asks for a claim (sets `wanted`) when it may have
 made work runnable. None touches the instances this runner holds (their leases are kept by the

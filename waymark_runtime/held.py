@@ -54,7 +54,7 @@ class Held:
     results: list[ActionFinished] = field(default_factory=list)
     recorded: list[AttemptId] = field(default_factory=list)
     """Results recorded but not consumed: stepped with the stored state kept. The next commit
-    that writes the state consumes them (`prepare`)."""
+    that writes the state consumes them (`changes.prepare`)."""
     cursor: Cursor | None = None
     due: list[Attempt] = field(default_factory=list)
     lost: list[Attempt] = field(default_factory=list)

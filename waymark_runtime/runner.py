@@ -7,9 +7,9 @@ anything the step planned. It never imports user code, never keeps a transaction
 user code, and leaves every other instance alone when one instance's program or data is bad.
 
 This module owns the lifecycle, claiming, the pump and what follows a durable commit (timers,
-dispatch, letting go); the parts with a job of their own are collaborators: `stepping` (a step
-and its change), `group_commit` (the write), `leases` (the heartbeat), `deadlines`, `work_orders` (the
-workers' round trip), `pacing` (steps put off), `upkeep` (store-wide loops), `retrying`.
+dispatch, letting go). Parts with a job of their own are collaborators: `stepping` (a step and
+its change), `group_commit` (the write), `leases` (the heartbeat), `deadlines`, `work_orders`
+(the workers' round trip), `pacing` (steps put off), `upkeep` (store-wide loops), `retrying`.
 
 Fencing: each claim has an epoch. Commits are written only under the claim they belong to,
 attempts are keyed by it (a reply of an older claim is discarded), and no attempt starts after

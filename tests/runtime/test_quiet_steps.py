@@ -4,6 +4,8 @@ the results it collects are recorded unconsumed, then consumed by the commit tha
 
 from __future__ import annotations
 
+import itertools
+import time
 from typing import Any, cast
 
 import pytest
@@ -26,7 +28,7 @@ class Counting:
         self.store = store
         self.states = 0
         self.recorded = 0
-        self.recording_commits = 0
+        self.recording: list[float] = []  # when each commit that records results began
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.store, name)
@@ -35,7 +37,8 @@ class Counting:
         self.states += sum("state" in row for row in batch.rows["s"])
         recorded = sum(op["op"] == "record" for op in batch.rows["o"])
         self.recorded += recorded
-        self.recording_commits += recorded > 0
+        if recorded:
+            self.recording.append(time.monotonic())
         return await self.store.commit(batch, owner, now)
 
 
@@ -66,29 +69,24 @@ async def test_a_step_that_settles_a_large_share_of_a_gather_writes_the_state(
     assert counting.recorded == 0 and counting.states == 4
 
 
-async def collecting(store: PostgresStore, database: str, every: float) -> Counting:
-    counting = Counting(store)
-    settings = runner_settings(database, concurrent_per_worker=20)
-    runner = running(cast(RunnerStore, counting), settings, collect_every=every)
-    async with runner, waymark.connect(database):
-        assert await flows.Naps().run(120, 0.05) == 120
-    return counting
-
-
 async def test_results_of_a_gather_are_collected_at_a_pace(
     store: PostgresStore, database: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A step that could only record results waits for the instance's last commit to be
-    `collect_every` old: the same gather records its results in fewer commits, and every
-    result is consumed in the end."""
+    """A step that could only record results waits until the instance's last commit is
+    `collect_every` old: commits that record results are at least that far apart (results
+    come back every 50 ms here), and every result is consumed in the end."""
     monkeypatch.setattr(changes, "_RECORD_SHARE", 0)
-    at_once = await collecting(store, database, 0)
-    await store.pool.execute("DELETE FROM waymark_instances")
-    paced = await collecting(store, database, 0.25)
-    assert at_once.recorded > 0 and paced.recorded > 0
-    assert paced.recording_commits < at_once.recording_commits
-    assert paced.recorded / paced.recording_commits > at_once.recorded / at_once.recording_commits
+    counting = Counting(store)
+    settings = runner_settings(database, concurrent_per_worker=20)
+    async with (
+        running(cast(RunnerStore, counting), settings, collect_every=0.2),
+        waymark.connect(database),
+    ):
+        assert await flows.Naps().run(200, 0.05) == 200
+    assert counting.recorded > 0
+    gaps = [b - a for a, b in itertools.pairwise(counting.recording)]
+    assert all(gap >= 0.2 for gap in gaps), gaps
     rows = await store.pool.fetch("SELECT status, consumed FROM waymark_attempts")
-    assert len(rows) == 120 and {(r["status"], r["consumed"]) for r in rows} == {
+    assert len(rows) == 200 and {(r["status"], r["consumed"]) for r in rows} == {
         ("completed", True)
     }

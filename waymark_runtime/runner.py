@@ -2,8 +2,9 @@
 
 It leases runnable instances (priority order, `FOR UPDATE SKIP LOCKED`), holds them in memory
 while their attempts run on this process's worker pool, and persists each step — new state, the
-results it consumed, new attempts and sleeps — in one statement per batch, before dispatching
-anything the step planned. It never imports user code, never keeps a transaction open across
+results it consumed, new attempts and sleeps — in one statement per batch; attempts a step
+plans to run now go to the workers while that statement is in flight, and their replies wait
+for it (docs/runtime.md, "Dispatch before the commit lands"). It never imports user code, never keeps a transaction open across
 user code, and leaves every other instance alone when one instance's program or data is bad.
 
 This module owns the lifecycle, claiming, the pump and what follows a durable commit (timers,

@@ -115,13 +115,15 @@ class AttemptRecord:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SleepRecord:
     """A durable sleep: when it ends (epoch seconds), where it is (`site`, `iteration` as for
-    an attempt), and `finished_at` once it is over (None while the instance waits on it)."""
+    an attempt), `finished_at` once it is over (None while the instance waits on it), and
+    `started_at`, when the step that began it was committed (None for older sleeps)."""
 
     node: str
     wake_at: float
     site: str | None = None
     iteration: tuple[int | str, ...] | None = None
     finished_at: float | None = None
+    started_at: float | None = None
 
     @property
     def finished(self) -> bool:
@@ -381,7 +383,8 @@ def _detail(
 
 def _sleep(row: dict[str, Any]) -> SleepRecord:
     return SleepRecord(node=row["node"], wake_at=row["wake_at"], site=row["site"],
-                       iteration=_iteration(row["iteration"]), finished_at=row["finished_at"])  # fmt: skip
+                       iteration=_iteration(row["iteration"]), finished_at=row["finished_at"],
+                       started_at=row.get("started_at"))  # fmt: skip
 
 
 def _iteration(stored: Any) -> tuple[int | str, ...] | None:

@@ -9,11 +9,14 @@ from __future__ import annotations
 import json
 import re
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import pytest
 
 from tests.dashboard import seed
+from waymark.dashboard.timeline import timeline
 from waymark_runtime.admin import Admin
 from waymark_runtime.store.contract import RunnerInfo
 from waymark_runtime.store.postgres import PostgresStore
@@ -97,6 +100,26 @@ async def test_a_held_run_shows_its_runner_and_sleep(
     assert "newest version (this one is cancelled first)?" in actions
     fragment = (await client.get(f"/runs/{run}", params={"fragment": 1})).text
     assert 'id="run-actions"' in fragment and "<html" not in fragment
+
+
+async def test_a_sleep_bar_starts_when_its_step_was_committed(store: PostgresStore) -> None:
+    """The sleep of `seed.held` began with the commit at `at`, well after the run's last
+    move would suggest (its attempt has not ended): the bar starts there, not at an estimate."""
+    created = time.time() - 60
+    at = created + 30
+    run = await seed.held(store, created)
+    await store.pool.execute(
+        "UPDATE waymark_timers SET started_at = to_timestamp($2) WHERE instance_id = $1",
+        uuid.UUID(run), at,
+    )  # fmt: skip
+    detail = await Admin(store).show(run)
+    [sleep] = detail.sleeps
+    assert sleep.started_at == pytest.approx(at)
+    now = time.time()
+    chart = timeline(detail, now)
+    [bar] = [bar for bar in chart.bars if bar.label == "n2 sleep"]
+    assert bar.left == pytest.approx((at - chart.start) / chart.span * 100)
+    assert bar.seconds == pytest.approx(sleep.wake_at - at)
 
 
 async def test_an_unknown_run_is_404(client: httpx.AsyncClient) -> None:

@@ -318,7 +318,7 @@ async def test_attempts_and_sleeps_keep_their_site_and_iteration(store: Any) -> 
     ]
     [timer] = await store.timers_of(instance_id)
     assert timer == {"node": "n3", "wake_at": now + 60, "site": "run.2", "iteration": [1],
-                     "finished_at": None}  # fmt: skip
+                     "finished_at": None, "started_at": now}  # fmt: skip
 
 
 async def test_a_finished_sleep_is_kept_and_no_longer_claimed(store: Any) -> None:

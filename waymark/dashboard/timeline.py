@@ -57,7 +57,9 @@ def timeline(detail: InstanceDetail, now: float) -> Timeline:
         label = f"{attempt.node} {attempt.action} #{attempt.attempt}"
         bars.append(Bar(label, attempt.status, left, wait, width, seconds))
     for sleep in detail.sleeps:
-        begun = _sleep_start(detail, sleep, now)
+        begun = (
+            sleep.started_at if sleep.started_at is not None else _sleep_start(detail, sleep, now)
+        )
         ended = sleep.finished_at or sleep.wake_at
         left = percent(begun)
         status = "completed" if sleep.finished else "sleeping"
@@ -67,9 +69,9 @@ def timeline(detail: InstanceDetail, now: float) -> Timeline:
 
 
 def _sleep_start(detail: InstanceDetail, sleep: SleepRecord, now: float) -> float:
-    """When a sleep began: sleeps record only when they end, so the last moment the run moved
-    before it ended (its start, an attempt's end, another sleep's end). Exact for a sleep that
-    follows an await; an estimate inside a gather."""
+    """When a sleep with no recorded start (begun before sleeps kept one) began: the last
+    moment the run moved before it ended (its start, an attempt's end, another sleep's end).
+    Exact for a sleep that follows an await; an estimate inside a gather."""
     until = min(sleep.finished_at or sleep.wake_at, now)
     moments = [detail.summary.created_at]
     moments += [a.finished_at for a in detail.attempts if a.finished_at is not None]

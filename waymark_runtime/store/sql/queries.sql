@@ -424,9 +424,11 @@ WHERE instance_id = $1
 ORDER BY length(node), node, attempt;
 
 -- name: instance_timers
--- The durable sleeps of instance $1, pending and finished, with when each ends (or ended).
+-- The durable sleeps of instance $1, pending and finished, with when each began (NULL for
+-- sleeps begun before `started_at` was kept) and ends (or ended).
 SELECT node, extract(epoch FROM wake_at)::double precision AS wake_at, site, iteration,
-       extract(epoch FROM finished_at)::double precision AS finished_at
+       extract(epoch FROM finished_at)::double precision AS finished_at,
+       extract(epoch FROM started_at)::double precision AS started_at
 FROM waymark_timers
 WHERE instance_id = $1
 ORDER BY wake_at, length(node), node;

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 
-from waymark_runtime import ir
 from waymark_runtime.engine import ProgramCache
 from waymark_runtime.held import Held
 from waymark_runtime.retrying import retrying
@@ -24,7 +23,6 @@ class ChildLookup:
         self.programs = programs
         self.held = held  # the runner's instances (the same dict)
         self.registered: set[str] = set()  # workflows found with a version (none is deleted)
-        self.children_of: dict[int, tuple[ir.Workflow, frozenset[str]]] = {}  # by program
 
     async def known(self, held: Held) -> bool:
         """Before a step, look up the child workflows its program can call that neither the
@@ -41,10 +39,6 @@ class ChildLookup:
 
     def _child_workflows(self, held: Held) -> frozenset[str]:
         try:
-            program = self.programs(held.claimed)
+            return self.programs.children(held.claimed)
         except Exception:  # a program that does not load fails its instance in the step
             return frozenset()
-        known = self.children_of.get(id(program))
-        if known is None or known[0] is not program:
-            known = self.children_of[id(program)] = (program, frozenset(ir.child_names(program)))
-        return known[1]

@@ -369,28 +369,35 @@ class ProgramCache:
     """Parsed programs by version: a store holds `.wrl` text, a runner parses each version once,
     after checking that the text is that version of the instance's workflow (a forged row in
     the versions table fails its instances instead of running). A version whose text changed
-    (re-registered with moved source positions) is parsed again, so errors name current lines."""
+    (re-registered with moved source positions) is parsed again, so errors name current lines.
+    Each program is kept with the workflows it can call as children (`children`)."""
 
     def __init__(self, parse: Callable[[str], Any], limit: int = 256) -> None:
         self._parse = parse
         self._limit = limit
-        self._programs: dict[str, tuple[str, ir.Workflow]] = {}
+        self._programs: dict[str, tuple[str, ir.Workflow, frozenset[str]]] = {}
 
     def __call__(self, claimed: ClaimedInstance) -> ir.Workflow:
+        return self._entry(claimed)[1]
+
+    def children(self, claimed: ClaimedInstance) -> frozenset[str]:
+        """The workflows the instance's program can call as children (`ir.child_names`)."""
+        return self._entry(claimed)[2]
+
+    def _entry(self, claimed: ClaimedInstance) -> tuple[str, ir.Workflow, frozenset[str]]:
         cached = self._programs.get(claimed.version)
         if cached is None or (claimed.wrl and claimed.wrl != cached[0]):
             check_programs({(claimed.workflow, claimed.version): claimed.wrl})
             program = self._select(self._parse(claimed.wrl), claimed.workflow)
             if cached is None and len(self._programs) >= self._limit:
                 self._programs.pop(next(iter(self._programs)))
-            self._programs[claimed.version] = (claimed.wrl, program)
-        else:
-            program = cached[1]
-        if program.name != claimed.workflow:
+            cached = (claimed.wrl, program, frozenset(ir.child_names(program)))
+            self._programs[claimed.version] = cached
+        if cached[1].name != claimed.workflow:
             raise ProgramMismatch(
                 f"version {claimed.version} is not a version of {claimed.workflow}"
             )
-        return program
+        return cached
 
     @staticmethod
     def _select(parsed: Any, name: str) -> ir.Workflow:

@@ -74,10 +74,17 @@ def test_quick_suite_end_to_end(environment: dict[str, str], tmp_path: Path) -> 
     """One test on purpose: xdist must not start two suites on a 2-core machine."""
     out = tmp_path / "report.json"
     command = [sys.executable, "-m", "benchmarks", "--quick", "--json", str(out)]
-    done = subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True,
-                          timeout=300, check=False)  # fmt: skip
-    assert done.returncode == 0, done.stderr[-4000:]
-    assert "Waymark benchmarks (quick)" in done.stdout
+    # Output goes to files, not pipes: the embedded server the suite starts outlives it (the
+    # fixture stops it), and a pipe it inherited would keep `run` waiting for an end of file.
+    stdout, stderr = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
+    with stdout.open("w") as out_file, stderr.open("w") as err_file:
+        try:
+            code = subprocess.run(command, cwd=ROOT, env=environment, stdout=out_file,
+                                  stderr=err_file, timeout=300, check=False).returncode  # fmt: skip
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"the quick suite ran past 300 s; it got to:\n{stderr.read_text()[-4000:]}")
+    assert code == 0, stderr.read_text()[-4000:]
+    assert "Waymark benchmarks (quick)" in stdout.read_text()
     report = json.loads(out.read_text())
     assert report["errors"] == {}
     local = report["details"]["S1"]["windows"][0]["cost"]["server_cpu_ms"] is not None

@@ -32,6 +32,7 @@ COMMON_NAMES = ("x", "y", "i", "n", "xs", "item", "user", "users", "result", "to
 BUILTIN_FUNCTIONS = (
     "len", "min", "max", "sum", "sorted", "abs", "round", "str", "int", "float", "bool", "any",
     "all", "zip", "range", "enumerate", "dict", "list", "set", "tuple", "isinstance",
+    "math.ceil", "math.fsum", "type.__name__",
 )  # fmt: skip
 BINARY_OPERATORS = ("+", "-", "*", "/", "//", "%", "**", "&", "|", "^", "<<", ">>", "@")
 UNARY_OPERATORS = ("-", "+", "not", "~")

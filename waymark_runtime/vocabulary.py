@@ -37,5 +37,25 @@ PURE_METHODS = _words(
     "utcoffset tzname dst"
 )
 
+# Functions of standard modules, by qualified name: pure, and cheap for any argument a workflow
+# can hold (`factorial`, `comb` and `perm` are absent: their work grows without bound). Written
+# `` `math.ceil`(x) `` in `.wrl`.
+PURE_FUNCTIONS = frozenset(
+    f"math.{name}"
+    for name in _words(
+        "ceil floor trunc fabs copysign fmod remainder modf frexp ldexp isclose isfinite isinf "
+        "isnan sqrt isqrt exp expm1 log log1p log2 log10 pow hypot dist fsum prod gcd lcm "
+        "degrees radians sin cos tan asin acos atan atan2 sinh cosh tanh asinh acosh atanh"
+    )
+)
+
+# Constants of standard modules a workflow may read, by qualified name (`math.inf` and
+# `math.nan` are compiled to `float('inf')` and `float('nan')`).
+PURE_CONSTANTS = _words("math.pi math.e math.tau math.inf math.nan")
+
+# `type(x).__name__` (and `x.__class__.__name__`): the class name of a value, the one thing a
+# workflow may ask of its class.
+TYPE_NAME = "type.__name__"
+
 # `timedelta(...)`, positional or keyword arguments as in Python: the one constructor of a standard value the interpreter provides besides the builtins.
 DURATION = "timedelta"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import math
 import time
 from typing import Any
 
@@ -56,6 +57,14 @@ class Builtins(Workflow):
             return pow(10**4000 + 7, 10**4000 + 7, 10**4000 + 9)
         if case == "shift":
             return 1 << n
+        if case == "math.fsum":
+            return math.fsum(i for i in range(n))
+        if case == "math.prod":
+            return math.prod([10**40] * n) % 7
+        if case == "math.lcm":
+            return math.lcm(*range(1, n)) % 7
+        if case == "map":
+            return sum(map(abs, range(n)))
         return None
 
 
@@ -209,6 +218,10 @@ async def test_the_defaults_refuse_them_too() -> None:
         ("in-iterator", 10**12, OPERATIONS),
         ("pow", 0, OPERATIONS),
         ("shift", 10**10, DIGITS),
+        ("math.fsum", 10**12, OPERATIONS),
+        ("math.prod", 1_000, DIGITS),
+        ("math.lcm", 1_000, DIGITS),
+        ("map", 10**12, OPERATIONS),
     ],
 )
 async def test_builtins_are_charged_for_their_input(case: str, n: int, setting: str) -> None:

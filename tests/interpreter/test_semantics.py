@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,7 @@ from waymark_runtime import ir
 from waymark_runtime.effects import Complete, Fail
 from waymark_runtime.errors import InternalError
 from waymark_runtime.interpreter import Limits, StepContext, start
+from waymark_runtime.wrl import parse
 
 N, C = ir.Name, ir.Const
 
@@ -78,10 +80,15 @@ def test_only_the_methods_the_compiler_emits_can_be_called(receiver: str, method
     assert isinstance(failed, Fail) and "not allowed in a workflow" in failed.error["message"]
 
 
-@pytest.mark.parametrize("function", ["iter", "next", "format", "vars", "repr", "getattr"])
+@pytest.mark.parametrize(
+    "function",
+    ["iter", "next", "format", "vars", "repr", "getattr", "os.system", "math.factorial", "type"],
+)
 def test_only_the_builtins_the_compiler_emits_can_be_called(function: str) -> None:
     call = ir.Call(func=function, args=(const("x"),), kwargs=())
-    with pytest.raises(Exception, match=f"`{function}` is not a function a workflow may call"):
+    with pytest.raises(
+        Exception, match=re.escape(f"`{function}` is not a function a workflow may call")
+    ):
         start(returns(call), {})
 
 
@@ -148,3 +155,11 @@ def test_a_runaway_loop_ends_the_instance_instead_of_the_runner() -> None:
     assert isinstance(failed, Fail) and failed.error["type"].endswith(":LimitExceeded")
     _, effects = start(_counting_loop(40), {"n": 40}, StepContext(limits=small))
     assert effects == [Complete(result=sum(range(40)))]
+
+
+def test_a_stored_module_function_outside_the_whitelist_fails_at_start() -> None:
+    program = parse(
+        "wrl 2\n\nworkflow W @1:1\n\nfn run(): @2:1\n    return `os.system`('x') @3:5\n"
+    )
+    with pytest.raises(Exception, match=r"`os\.system` is not a function a workflow may call"):
+        start(program, {})

@@ -5,6 +5,9 @@ from waymark import Workflow, workflow
 class KeyWorkflow(Workflow):
     async def run(self, names: list[str]) -> list[object]:
         by_length = sorted(names, key=len)
-        lowered = sorted(names, key=str.lower)  # error: WM142 @37
+        lowered = sorted(names, key=lambda a, b: a)  # error: WM142 @37
         measure = len  # error: WM142 @19
-        return [by_length, lowered, measure]
+        shown = list(map(print, names))  # error: WM142 @26
+        kept = list(filter(names))  # error: WM142 @21
+        keyed = dict.fromkeys(names, 1, 2)  # error: WM142 @17
+        return [by_length, lowered, measure, shown, kept, keyed]

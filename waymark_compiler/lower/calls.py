@@ -18,6 +18,7 @@ from waymark_compiler.context import Ctx, did_you_mean
 from waymark_compiler.lower.dispatch import expression, lower_expr
 from waymark_compiler.lower.expressions import is_string_literal
 from waymark_compiler.lower.formatting import lower_format
+from waymark_compiler.lower.functional import filter_call, fromkeys_call, map_call
 from waymark_compiler.lower.keys import KEYED, has_key, keyed_call
 from waymark_compiler.lower.log import log_method, refuse_value
 from waymark_compiler.lower.names import local_definition, missing_import
@@ -37,7 +38,7 @@ from waymark_compiler.resolve import (
 )
 from waymark_compiler.tables import BUILTIN_TYPES, impure, refusal_label
 from waymark_runtime import ir
-from waymark_runtime.vocabulary import DURATION, PURE_METHODS
+from waymark_runtime.vocabulary import DURATION, PURE_FUNCTIONS, PURE_METHODS
 
 Arguments = tuple[tuple[ir.Expr, ...], tuple[ir.Keyword, ...]]
 NEW_KINDS = ("exception", "model", "dataclass")
@@ -112,6 +113,8 @@ def unknown_helper(node: cst.CSTNode, name: str, ctx: Ctx) -> ir.Expr:
 
 def method_call(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr:
     method = func.attr.value
+    if method == "fromkeys" and ctx.symbol(func.value) == BuiltinSym("dict"):
+        return fromkeys_call(node, ctx)
     if method == "format":
         template = lower_expr(func.value, ctx) if is_string_literal(func.value) else None
         if isinstance(template, ir.Const) and isinstance(template.value, str):
@@ -221,6 +224,11 @@ def call_FunctionSym(symbol: Symbol, node: cst.Call, ctx: Ctx) -> ir.Expr:
 
 
 def call_ExternalSym(symbol: ExternalSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
+    if symbol.qualname in PURE_FUNCTIONS:
+        args, kwargs = lower_arguments(node.args, ctx)
+        return ir.Call(func=symbol.qualname, args=args, kwargs=kwargs, span=ctx.span(node))
+    if symbol.qualname in _LOWERED:
+        return _LOWERED[symbol.qualname](node, ctx)
     name = ctx.code(node.func)
     refusal = impure(symbol.qualname)
     if refusal is not None:
@@ -241,6 +249,11 @@ def call_MissingSym(symbol: MissingSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
         rules.UNKNOWN_FUNCTION, node.func, f"unknown function `{name}`", "not defined", hint
     )
 
+
+_LOWERED: dict[str, Callable[[cst.Call, Ctx], ir.Expr]] = {
+    "builtins.map": map_call,
+    "builtins.filter": filter_call,
+}
 
 _BY_SYMBOL: dict[type[Any], Callable[[Any, cst.Call, Ctx], ir.Expr]] = {
     BuiltinSym: call_BuiltinSym,

@@ -1,5 +1,6 @@
-"""`sorted`, `min` and `max` with a `key=`: a pure builtin (`key=len`), a pure method of a value
-(`key=d.get`) or a lambda whose body is a pure expression (`key=lambda u: u.age`).
+"""`sorted`, `min` and `max` with a `key=`: a function value as `functional.applied` reads it — a
+pure builtin (`key=len`), a pure method (`key=d.get`, `key=str.lower`), a `math` function or a
+lambda whose body is a pure expression (`key=lambda u: u.age`).
 
 Functions are not values in the runtime language, so the call is lowered to what it computes:
 each item decorated with its key and its position, the builtin applied to those triples, the
@@ -20,9 +21,8 @@ import libcst as cst
 from waymark_compiler import rules
 from waymark_compiler.context import Ctx
 from waymark_compiler.lower.dispatch import lower_expr
-from waymark_compiler.resolve import BuiltinSym
+from waymark_compiler.lower.functional import FUNCTION_HELP, applied
 from waymark_runtime import ir
-from waymark_runtime.vocabulary import PURE_METHODS
 
 KEYED = frozenset({"sorted", "min", "max"})
 _OPTIONS = {
@@ -84,9 +84,9 @@ def keyed_call(name: str, node: cst.Call, ctx: Ctx) -> ir.Expr:
 
 
 _KEY_ERROR = (
-    "`key=` is not a pure builtin, a pure method of a value or a one-parameter lambda",
+    "`key=` is not a pure builtin, a pure method, a `math` function or a one-parameter lambda",
     "unsupported key",
-    "write `key=lambda item: ...` with a pure expression",
+    FUNCTION_HELP,
 )
 
 
@@ -100,27 +100,5 @@ def _iterable(positional: Sequence[cst.Arg], ctx: Ctx) -> ir.Expr:
 
 def _key(node: cst.BaseExpression, item: str, ctx: Ctx) -> tuple[ir.Expr, str] | None:
     """The key of one item and the name the item is bound to, or None when not supported."""
-    span = ctx.span(node)
-    if isinstance(node, cst.Lambda):
-        params = node.params
-        plain = list(params.params)
-        starred = isinstance(params.star_arg, cst.Param | cst.ParamStar)
-        extra = params.posonly_params or params.kwonly_params or starred or params.star_kwarg
-        if len(plain) != 1 or plain[0].default is not None or extra:
-            return None
-        name = plain[0].name.value
-        with ctx.comprehension([name]):
-            return lower_expr(node.body, ctx), name
-    value = ir.Name(id=item, span=span)
-    if isinstance(node, cst.Name):
-        symbol = ctx.symbol(node)
-        if isinstance(symbol, BuiltinSym) and symbol.name != "isinstance":
-            return ir.Call(func=symbol.name, args=(value,), kwargs=(), span=span), item
-        return None
-    if isinstance(node, cst.Attribute) and ctx.symbol(node) is None:
-        method = node.attr.value
-        if method in PURE_METHODS and not ctx.is_self(node.value):
-            receiver = lower_expr(node.value, ctx)
-            call = ir.MethodCall(obj=receiver, method=method, args=(value,), kwargs=(), span=span)
-            return call, item
-    return None
+    found = applied(node, (item,), ctx)
+    return None if found is None else (found[0], found[1][0])

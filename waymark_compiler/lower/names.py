@@ -7,6 +7,8 @@ used for, and words the refusal when it may not.
 
 from __future__ import annotations
 
+import math
+
 import libcst as cst
 
 from waymark_compiler import rules
@@ -30,6 +32,7 @@ from waymark_compiler.resolve import (
 )
 from waymark_compiler.tables import impure, refusal_label
 from waymark_runtime import ir
+from waymark_runtime.vocabulary import PURE_CONSTANTS, TYPE_NAME
 
 # ---------------------------------------------------------------------------------------------
 # Names and globals
@@ -105,6 +108,8 @@ def local_definition(symbol: LocalSym, node: cst.CSTNode, ctx: Ctx) -> ir.Expr:
 
 def _global_value(symbol: VariableSym | ExternalSym, node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
     text = ctx.code(node)
+    if isinstance(symbol, ExternalSym) and symbol.qualname in PURE_CONSTANTS:
+        return _constant(symbol.qualname, ctx.span(node))
     if isinstance(symbol, ExternalSym):
         refusal = impure(symbol.qualname)
         if refusal is not None:
@@ -120,9 +125,34 @@ def _global_value(symbol: VariableSym | ExternalSym, node: cst.BaseExpression, c
     return ctx.error(rules.MUTABLE_GLOBAL, node, message, "not a constant", help)
 
 
+def _constant(qualname: str, span: ir.Span) -> ir.Expr:
+    """`math.pi` as its value; `math.inf` and `math.nan` as `float('inf')`, `float('nan')`
+    (the text has no literal for them)."""
+    value = getattr(math, qualname.removeprefix("math."))
+    if isinstance(value, float) and not math.isfinite(value):
+        text = ir.Const(value=str(value), span=span)
+        return ir.Call(func="float", args=(text,), kwargs=(), span=span)
+    return ir.Const(value=value, span=span)
+
+
+def _type_of(node: cst.BaseExpression, ctx: Ctx) -> cst.BaseExpression | None:
+    """`x` of `type(x)` or `x.__class__`, or None."""
+    if isinstance(node, cst.Attribute) and node.attr.value == "__class__":
+        return None if ctx.is_self(node.value) else node.value
+    if not isinstance(node, cst.Call) or ctx.symbol(node.func) != ExternalSym("builtins.type"):
+        return None
+    if len(node.args) != 1 or node.args[0].keyword is not None or node.args[0].star:
+        return None
+    return node.args[0].value
+
+
 @expression
 def lower_Attribute(node: cst.Attribute, ctx: Ctx) -> ir.Expr:
     attr = node.attr.value
+    subject = _type_of(node.value, ctx) if attr == "__name__" else None
+    if subject is not None:  # `type(x).__name__`: the class name of a value
+        value = lower_expr(subject, ctx)
+        return ir.Call(func=TYPE_NAME, args=(value,), kwargs=(), span=ctx.span(node))
     if is_logger(node, ctx) or is_logger(node.value, ctx):
         return refuse_value(node, ctx)
     if ctx.is_self(node.value) and attr in ctx.config and attr not in ctx.helpers:

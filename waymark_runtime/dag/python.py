@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from waymark_runtime import ir
+from waymark_runtime.vocabulary import TYPE_NAME
 from waymark_runtime.wrl.print_expr import BINARY_PRECEDENCE, Prec
 
 _ATOM = Prec.ATOM
@@ -129,6 +130,12 @@ def target(node: ir.Target) -> str:
     return expr(node)
 
 
+def _call(node: ir.Call) -> tuple[str, int]:
+    if node.func == TYPE_NAME:  # as written: `type(x).__name__`
+        return f"type({arguments(node.args, node.kwargs)}).__name__", _ATOM
+    return f"{node.func}({arguments(node.args, node.kwargs)})", _ATOM
+
+
 _EXPR: dict[type[Any], Callable[[Any], tuple[str, int]]] = {
     ir.Const: lambda n: (repr(n.value), _ATOM),
     ir.Name: lambda n: (n.id, _ATOM),
@@ -148,7 +155,7 @@ _EXPR: dict[type[Any], Callable[[Any], tuple[str, int]]] = {
         f"{expr(n.body, Prec.OR)} if {expr(n.test, Prec.OR)} else {expr(n.orelse, Prec.TEST)}",
         Prec.TEST,
     ),
-    ir.Call: lambda n: (f"{n.func}({arguments(n.args, n.kwargs)})", _ATOM),
+    ir.Call: lambda n: _call(n),
     ir.MethodCall: lambda n: (
         f"{expr(n.obj, _ATOM)}.{n.method}({arguments(n.args, n.kwargs)})",
         _ATOM,

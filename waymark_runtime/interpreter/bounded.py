@@ -19,7 +19,8 @@ from typing import Any
 
 from waymark_runtime.interpreter.guards import Guards
 from waymark_runtime.interpreter.journal import Journal
-from waymark_runtime.interpreter.limits import CHARS_PER_OPERATION, Meter, weigh
+from waymark_runtime.interpreter.limits import CHARS_PER_OPERATION, SIZED, Meter, length, weigh
+from waymark_runtime.vocabulary import PURE_FUNCTIONS
 
 _TEXT = (str, bytes, bytearray)
 _GROWING = (list, dict, set)
@@ -76,6 +77,12 @@ class Bounded(Guards):
             "int": self._int,
             "divmod": self._divmod,
             "pow": self._pow,
+            **{
+                name: self._numeric(getattr(math, name.removeprefix("math.")))
+                for name in PURE_FUNCTIONS
+            },
+            "math.prod": self._prod,
+            "math.lcm": self._lcm,
         }
         self._checks: dict[str, Callable[[Any, list[Any], dict[str, Any]], list[Any]]] = {
             "center": self._padded,
@@ -192,6 +199,42 @@ class Bounded(Guards):
             words = (args[2].bit_length() >> 6) + 1
             self.meter.charge(abs(args[1]).bit_length() * words * words >> 4)
         return builtins.pow(*args, **kwargs)
+
+    def _numeric(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        """A `math` function: charged for its arguments (a collection or an iterator item by
+        item, a wide int for its size) and its result checked; Python's own errors."""
+
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            self.meter.charge(len(args))
+            return self.meter.settle(function(*map(self._numeric_argument, args), **kwargs))
+
+        return guarded
+
+    def _numeric_argument(self, value: Any) -> Any:
+        kind = value.__class__
+        if kind is int:
+            words = value.bit_length() >> 6
+            self.meter.charge(words * words >> 4)
+        elif kind in SIZED:
+            self.meter.charge(length(value))
+        elif hasattr(value, "__next__"):
+            return self.meter.metered(value)
+        return value
+
+    def _prod(self, iterable: Any, /, *, start: Any = 1) -> Any:
+        """`math.prod`: each product as `*` computes it, under its guard."""
+        total = start
+        for item in self.meter.metered(iterable):
+            total = self.mul(total, item)
+        return total
+
+    def _lcm(self, *integers: Any) -> Any:
+        """`math.lcm`: pair by pair, each result checked before the next grows it."""
+        lcm = self._numeric(math.lcm)
+        total = lcm(*integers[:1])
+        for value in integers[1:]:
+            total = lcm(total, value)
+        return total
 
     # -- methods ---------------------------------------------------------------------------------
 

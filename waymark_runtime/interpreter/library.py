@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
+import math
 import uuid
 from collections.abc import Callable, Iterable
 from decimal import Decimal
@@ -29,11 +30,18 @@ from waymark_runtime.values import (
     find_class,
     from_json,
     kind_of,
+    short_name,
     to_json,
     to_value,
     type_path,
 )
-from waymark_runtime.vocabulary import DURATION, PURE_BUILTINS, PURE_METHODS
+from waymark_runtime.vocabulary import (
+    DURATION,
+    PURE_BUILTINS,
+    PURE_FUNCTIONS,
+    PURE_METHODS,
+    TYPE_NAME,
+)
 
 
 class ProgramError(WaymarkError):
@@ -84,6 +92,13 @@ def is_instance(obj: Any, cls: Any) -> bool:
     if isinstance(obj, EnumValue):
         return path in (obj.type, "enum:Enum", "builtins:object")
     return path in _lineage_of(type(obj))
+
+
+def type_name(obj: Any) -> str:
+    """`type(obj).__name__` of a workflow value: a model, enum or exception by its class."""
+    if isinstance(obj, (ModelValue, EnumValue, ExceptionValue)):
+        return short_name(obj.type)
+    return type(obj).__name__
 
 
 # ---------------------------------------------------------------------------------------------
@@ -176,6 +191,8 @@ _PLAIN_BUILTINS: dict[str, Callable[..., Any]] = {
 }
 _PLAIN_BUILTINS["isinstance"] = is_instance
 _PLAIN_BUILTINS[DURATION] = dt.timedelta
+_PLAIN_BUILTINS[TYPE_NAME] = type_name
+_PLAIN_BUILTINS.update((name, getattr(math, name.removeprefix("math."))) for name in PURE_FUNCTIONS)
 
 
 class Library:

@@ -143,7 +143,7 @@ class Meter:
     def metered(self, iterable: Any) -> Any:
         """`iterable` for a consumer that visits each item: a sized one is charged now, an
         iterator item by item (a generator expression over `range(10**12)` stops in time)."""
-        if iterable.__class__ in _SIZED:
+        if iterable.__class__ in SIZED:
             self.charge(length(iterable))
             return iterable
         return self._counted(iter(iterable))
@@ -157,7 +157,7 @@ class Meter:
 
     def materialise(self, iterable: Iterable[Any]) -> list[Any]:
         """`list(iterable)`, refused beyond the collection limit before it is built."""
-        if iterable.__class__ in _SIZED:
+        if iterable.__class__ in SIZED:
             self.allow_items(length(iterable))
             return list(iterable)
         out = []
@@ -170,7 +170,7 @@ class Meter:
 
 _COLLECTIONS = frozenset({list, tuple, dict, set, frozenset})
 VIEWS: frozenset[type] = frozenset(map(type, ({}.keys(), {}.values(), {}.items())))
-_SIZED = frozenset({list, tuple, dict, set, frozenset, str, bytes, bytearray, range}) | VIEWS
+SIZED = frozenset({list, tuple, dict, set, frozenset, str, bytes, bytearray, range}) | VIEWS
 
 
 def length(sized: Any) -> int:

@@ -33,6 +33,7 @@ from waymark_runtime.values.structural import (
     TypeValue,
     exception_value,
     lineage,
+    short_name,
     type_path,
 )
 from waymark_runtime.values.text import check_storable, unstorable
@@ -60,6 +61,7 @@ __all__ = [
     "kind_of",
     "lineage",
     "real_value",
+    "short_name",
     "to_json",
     "to_value",
     "type_path",

@@ -244,8 +244,9 @@ class ExprBuilder(Transformer[Token, Any]):
         return ir.Slice(lower=lower, upper=upper, step=step)
 
     def call(self, meta: Any, children: list[Any]) -> ir.Call:
-        args = children[1] or NO_ARGS
-        return ir.Call(func=name_of(children[0]), args=args.args, kwargs=args.kwargs)
+        func, args = children[0], children[1] or NO_ARGS
+        name = str(func)[1:-1] if func.type == "FUNCTION" else name_of(func)
+        return ir.Call(func=name, args=args.args, kwargs=args.kwargs)
 
     def method_call(self, meta: Any, children: list[Any]) -> ir.MethodCall:
         obj, method, args = children

@@ -85,10 +85,11 @@ def read_path(token: str) -> str | None:
 
 
 def format_class_name(name: str) -> str:
-    """An exception class name: bare when it is a (dotted) name or path, else quoted."""
-    if _CLASS_NAME_RE.fullmatch(name) and all(
-        part.isidentifier() for part in re.split(r"[.:]", name)
-    ):
+    """An exception class name: bare when it is a (dotted) name or path, else quoted (a dotted
+    name is read name by name, so one with a keyword in it is quoted too)."""
+    parts = re.split(r"[.:]", name)
+    keyword = ":" not in name and not HARD_KEYWORDS.isdisjoint(parts)
+    if _CLASS_NAME_RE.fullmatch(name) and all(p.isidentifier() for p in parts) and not keyword:
         return name
     return format_string(name)
 

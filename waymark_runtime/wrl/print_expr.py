@@ -256,7 +256,15 @@ def _optional(node: ir.Expr | None) -> str:
 
 
 def print_Call(node: ir.Call) -> Printed:
-    return f"{lexicon.format_name(node.func)}({arguments(node.args, node.kwargs)})", Prec.ATOM
+    if "." in node.func:  # a function of a standard module: `math.ceil`, in backquotes
+        func = (
+            "`"
+            + ".".join(lexicon.format_name(part, frozenset()) for part in node.func.split("."))
+            + "`"
+        )
+    else:
+        func = lexicon.format_name(node.func)
+    return f"{func}({arguments(node.args, node.kwargs)})", Prec.ATOM
 
 
 def print_MethodCall(node: ir.MethodCall) -> Printed:

@@ -79,11 +79,14 @@ EXAMPLES: dict[str, list[str]] = {
     ],
 }
 
+# Tokens whose text says more than their kind.
+_SPELLED = frozenset({"NAME", "NUMBER", "STRING", "PATH", "FUNCTION"})
 _TOKEN_NAMES = {
     "NAME": "a name",
     "NUMBER": "a number",
     "STRING": "a string",
     "PATH": "an import path `module:name`",
+    "FUNCTION": "a module's function such as `` `math.ceil` ``",
     "LOC": "a location `@line:column`",
     "AUGOP": "an augmented assignment",
     "CONVERSION": "a conversion such as `!r`",
@@ -119,6 +122,7 @@ _GROUPS: tuple[tuple[str, str, frozenset[str]], ...] = (
 # Words that only ever start an expression: dropped from the list once "an expression" is there.
 _EXPRESSION_WORDS = frozenset(
     {"True", "False", "const", "fstring", "new", "enum", "type", "self", "*", "match", "await"}
+    | {"FUNCTION"}
 )
 _MAX_LISTED = 5
 
@@ -278,7 +282,7 @@ def _found(error: UnexpectedInput) -> str:
     token: Any = getattr(error, "token", None)
     if token is None or token.type == "$END" or isinstance(error, UnexpectedEOF):
         return "end of text"
-    if token.type in _TOKEN_NAMES and token.type not in ("NAME", "NUMBER", "STRING", "PATH"):
+    if token.type in _TOKEN_NAMES and token.type not in _SPELLED:
         return _TOKEN_NAMES[token.type]
     text = str(token)
     return f"`{text if len(text) <= 30 else text[:27] + '...'}`"

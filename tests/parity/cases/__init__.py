@@ -283,6 +283,16 @@ CASES: tuple[ParityCase, ...] = (
     ),
     _case("language", "KeyErrors", {"values": [3, 1, 2]}, {"values": [1, "x"]}, {"values": []}),
     _case("language", "StrFormatErrors", {"value": 3}, {"value": "x"}, {"value": 2.5}),
+    # function values, math, type names
+    _case(
+        "functions",
+        "MapAndFilter",
+        {"words": ["pear", "Fig", "a1", "kiwi"], "weights": [1, 2, 0, 3]},
+        {"words": [], "weights": []},
+    ),
+    _case("functions", "MathFunctions", {"n": 7, "x": -2.5}, {"n": 0, "x": 3.0}),
+    _case("functions", "MathErrors", {"value": -1}, {"value": "x"}, {"value": 4}),
+    _case("functions", "TypeNames", {"values": [1, 95, -3]}, {"values": []}),
     # helpers
     _case("helpers", "SyncHelpers", {"items": ["pen", "notebook"]}, {"items": []}),
     _case("helpers", "AsyncHelpers", {"items": ["a", "bcd"]}, {"items": []}),

@@ -1,0 +1,97 @@
+"""Function values and the `math` module: `map`, `filter`, `dict.fromkeys`, unbound methods of
+builtin types as keys, `math` functions and constants, and `type(x).__name__` (also of the
+exceptions a gather returns)."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from math import ceil, floor
+
+from pydantic import BaseModel
+
+from waymark import Workflow, action, workflow
+
+
+class QuotaExceeded(Exception):
+    pass
+
+
+class Sample(BaseModel):
+    value: float
+
+
+@action
+async def measure(n: int) -> int:
+    if n > 90:
+        raise QuotaExceeded(f"quota at {n}")
+    if n < 0:
+        raise KeyError(n)
+    return n
+
+
+@workflow
+class MapAndFilter(Workflow):
+    async def run(self, words: list[str], weights: list[int]) -> list[object]:
+        count = await measure(len(words))
+        return [
+            list(map(str.upper, words)),
+            ",".join(map(str, range(count))),
+            list(map(lambda w, n: w * n, words, weights)),
+            list(map(pow, weights, [2] * count)),
+            list(filter(None, [0, 1, "", *words, None])),
+            list(filter(lambda w: len(w) > 2, words)),
+            sorted(filter(str.isalpha, words), key=str.lower),
+            sum(map(len, words)),
+            list(map({"a": 1}.get, words)),
+            dict.fromkeys(words),
+            dict.fromkeys(words, count),
+            any(map(str.isdigit, words)),
+        ]
+
+
+@workflow
+class MathFunctions(Workflow):
+    async def run(self, n: int, x: float) -> list[object]:
+        k = await measure(n)
+        batches = math.ceil(k / 3)
+        return [
+            batches,
+            floor(x),
+            ceil(x),
+            math.trunc(x),
+            math.sqrt(abs(x)),
+            math.isclose(0.1 + 0.2, 0.3),
+            math.prod(range(1, k + 1)),
+            math.fsum([x] * k),
+            math.gcd(12, k),
+            math.lcm(4, 6, k),
+            math.log(k + 1, 2),
+            math.hypot(3, 4),
+            math.copysign(1, x),
+            math.inf > k,
+            -math.inf,
+            math.isnan(math.nan),
+            round(math.pi * k, 3),
+            list(map(math.sqrt, [k, 4])),
+        ]
+
+
+@workflow
+class MathErrors(Workflow):
+    async def run(self, value: object) -> object:
+        await measure(1)
+        return math.sqrt(value)  # type: ignore[arg-type]
+
+
+@workflow
+class TypeNames(Workflow):
+    async def run(self, values: list[int]) -> list[object]:
+        results = await asyncio.gather(*[measure(v) for v in values], return_exceptions=True)
+        named = [f"{type(r).__name__}: {r}" for r in results]
+        try:
+            await measure(99)
+        except Exception as error:
+            named.append(type(error).__name__ + "/" + error.__class__.__name__)
+        plain = [type(v).__name__ for v in [1, "a", None, 2.5, [], {}, (1,), True]]
+        return [named, plain, type(Sample(value=1.5)).__name__]

@@ -1,0 +1,163 @@
+"""`map`, `filter` and `dict.fromkeys`, and the function values they (and `key=`) accept.
+
+Functions are not values in the runtime language, so these calls are lowered to the
+comprehensions they stand for: `map(f, xs)` is `(f(x) for x in xs)` (several iterables are
+zipped, stopping at the shortest as `map` does), `filter(f, xs)` is `(x for x in xs if f(x))`
+and `filter(None, xs)` keeps the truthy items; both stay lazy, like the iterators CPython returns.
+`dict.fromkeys(keys, value)` is a dict comprehension that evaluates `value` once, after `keys`.
+
+A function value (`applied`) is a lambda whose body is a pure expression, a pure builtin, a
+pure method of a value (`d.get`), a pure method of a builtin type (`str.strip`, called on the
+item) or a `math` function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst as cst
+
+from waymark_compiler import rules
+from waymark_compiler.context import Ctx
+from waymark_compiler.lower.dispatch import lower_expr
+from waymark_compiler.resolve import BuiltinSym, ClassSym, ExternalSym
+from waymark_compiler.tables import BUILTIN_TYPES
+from waymark_runtime import ir
+from waymark_runtime.vocabulary import PURE_FUNCTIONS, PURE_METHODS
+
+FUNCTION_HELP = "write `lambda item: ...` with a pure expression, or a pure builtin or method"
+
+
+def applied(
+    node: cst.BaseExpression, names: Sequence[str], ctx: Ctx
+) -> tuple[ir.Expr, tuple[str, ...]] | None:
+    """The function `node` applied to `len(names)` items, and the names the items are bound
+    to (a lambda's own parameters, else `names`); None when `node` is not a function value."""
+    span = ctx.span(node)
+    if isinstance(node, cst.Lambda):
+        params = _plain_parameters(node.params)
+        if params is None or len(params) != len(names):
+            return None
+        with ctx.comprehension(params):
+            return lower_expr(node.body, ctx), params
+    items = tuple(ir.Name(id=name, span=span) for name in names)
+    bound = tuple(names)
+    symbol = ctx.symbol(node)
+    if isinstance(symbol, BuiltinSym) and symbol.name != "isinstance":
+        return ir.Call(func=symbol.name, args=items, kwargs=(), span=span), bound
+    if isinstance(symbol, ExternalSym) and symbol.qualname in PURE_FUNCTIONS:
+        return ir.Call(func=symbol.qualname, args=items, kwargs=(), span=span), bound
+    if not isinstance(node, cst.Attribute) or node.attr.value not in PURE_METHODS:
+        return None
+    method = node.attr.value
+    if _builtin_type(ctx.symbol(node.value)):
+        if not items:  # `str.strip` called on the item: the item is the receiver
+            return None
+        call = ir.MethodCall(obj=items[0], method=method, args=items[1:], kwargs=(), span=span)
+        return call, bound
+    if symbol is None and not ctx.is_self(node.value):
+        receiver = lower_expr(node.value, ctx)
+        return ir.MethodCall(obj=receiver, method=method, args=items, kwargs=(), span=span), bound
+    return None
+
+
+def _builtin_type(symbol: object) -> bool:
+    """`str`, `dict`, ...: the symbol of a builtin type, whose methods are called on the item."""
+    if isinstance(symbol, BuiltinSym):
+        return symbol.name in BUILTIN_TYPES
+    return isinstance(symbol, ClassSym) and symbol.path.removeprefix("builtins:") in BUILTIN_TYPES
+
+
+def _plain_parameters(params: cst.Parameters) -> tuple[str, ...] | None:
+    """The names of a lambda's parameters when all are plain (no defaults, `*`, `**`)."""
+    plain = list(params.params)
+    starred = isinstance(params.star_arg, cst.Param | cst.ParamStar)
+    if params.posonly_params or params.kwonly_params or starred or params.star_kwarg:
+        return None
+    if any(p.default is not None for p in plain):
+        return None
+    return tuple(p.name.value for p in plain)
+
+
+def map_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
+    """`map(f, xs, ...)` as `(f(x, ...) for x, ... in zip(xs, ...))`."""
+    span = ctx.span(node)
+    args = _positional(node)
+    if args is None or len(args) < 2:
+        return _refuse(node, "map", "`map(function, iterable, ...)`", ctx)
+    iterables = tuple(lower_expr(a.value, ctx) for a in args[1:])
+    names = tuple(ctx.temp() for _ in iterables)
+    function = applied(args[0].value, names, ctx)
+    if function is None:
+        return ctx.error(rules.FUNCTION_VALUE, args[0], *_FUNCTION_ERROR)
+    elt, bound = function
+    if len(iterables) == 1:
+        target: ir.Target = ir.Name(id=bound[0], span=span)
+        source = iterables[0]
+    else:
+        target = ir.TupleExpr(elts=tuple(ir.Name(id=n, span=span) for n in bound), span=span)
+        source = ir.Call(func="zip", args=iterables, kwargs=(), span=span)
+    clause = ir.Generator(target=target, iter=source, ifs=(), span=span)
+    return ir.Comprehension(kind="gen", elt=elt, value=None, generators=(clause,), span=span)
+
+
+def filter_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
+    """`filter(f, xs)` as `(x for x in xs if f(x))`; `filter(None, xs)` keeps truthy items."""
+    span = ctx.span(node)
+    args = _positional(node)
+    if args is None or len(args) != 2:
+        return _refuse(node, "filter", "`filter(function, iterable)`", ctx)
+    test_node, iterable = args[0].value, lower_expr(args[1].value, ctx)
+    name = ctx.temp()
+    test: ir.Expr = ir.Name(id=name, span=span)
+    bound = name
+    if not (isinstance(test_node, cst.Name) and test_node.value == "None"):
+        function = applied(test_node, (name,), ctx)
+        if function is None:
+            return ctx.error(rules.FUNCTION_VALUE, test_node, *_FUNCTION_ERROR)
+        test, bound = function[0], function[1][0]
+    item = ir.Name(id=bound, span=span)
+    clause = ir.Generator(target=item, iter=iterable, ifs=(test,), span=span)
+    return ir.Comprehension(kind="gen", elt=item, value=None, generators=(clause,), span=span)
+
+
+def fromkeys_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
+    """`dict.fromkeys(keys, value=None)` as `{k: t[1] for t in [(keys, value)] for k in t[0]}`:
+    the arguments evaluated once and in order, every key mapped to the same value."""
+    span = ctx.span(node)
+    args = _positional(node)
+    if args is None or not 1 <= len(args) <= 2:
+        return _refuse(node, "dict.fromkeys", "`dict.fromkeys(keys, value)`", ctx)
+    keys = lower_expr(args[0].value, ctx)
+    value = lower_expr(args[1].value, ctx) if len(args) == 2 else ir.Const(value=None, span=span)
+    pair, key = ir.Name(id=ctx.temp(), span=span), ir.Name(id=ctx.temp(), span=span)
+    once = ir.ListExpr(elts=(ir.TupleExpr(elts=(keys, value), span=span),), span=span)
+
+    def part(index: int) -> ir.Expr:
+        return ir.Subscript(value=pair, index=ir.Const(value=index, span=span), span=span)
+
+    clauses = (
+        ir.Generator(target=pair, iter=once, ifs=(), span=span),
+        ir.Generator(target=key, iter=part(0), ifs=(), span=span),
+    )
+    return ir.Comprehension(kind="dict", elt=key, value=part(1), generators=clauses, span=span)
+
+
+def _positional(node: cst.Call) -> list[cst.Arg] | None:
+    """The arguments when all are plain positional ones (no keywords, no `*` spreads)."""
+    if any(a.keyword is not None or a.star for a in node.args):
+        return None
+    return list(node.args)
+
+
+def _refuse(node: cst.Call, name: str, form: str, ctx: Ctx) -> ir.Expr:
+    help = f"call it as {form}, with plain positional arguments"
+    message = f"`{name}` with these arguments"
+    return ctx.error(rules.FUNCTION_VALUE, node, message, "unsupported form", help)
+
+
+_FUNCTION_ERROR = (
+    "not a pure builtin, a pure method, a `math` function or a lambda of the right arity",
+    "unsupported function",
+    FUNCTION_HELP,
+)

@@ -58,11 +58,12 @@ def bindings(clauses: list[Clause], env: Env) -> Iterator[Env]:
 
 
 def first_iterable(clause: Clause, env: Env) -> Iterator[Any]:
-    """The first clause's iterable, read in the enclosing scope (its errors are marked so)."""
+    """The first clause's iterable, read in the enclosing scope (its errors are marked with the
+    clause, so only this comprehension takes them as read outside it)."""
     try:
         return iter(clause.iter(env))
     except UnboundLocalError as error:
-        error._wm_outside = True  # type: ignore[attr-defined]
+        error._wm_outside = clause  # type: ignore[attr-defined]
         raise
 
 
@@ -103,24 +104,25 @@ def compile_comprehension(
     else:
         simple = _simple_list(node, clauses, elt, guards.meter)
         built = simple or _collect(clauses, elt, list, "append", guards)
-    return _own_scope(built) if node.kind in _OWN_SCOPE else built
+    return _own_scope(built, clauses[0]) if node.kind in _OWN_SCOPE else built
 
 
-def _own_scope(build: Eval) -> Eval:
+def _own_scope(build: Eval, first: Clause) -> Eval:
     def run(env: Env) -> Any:
         try:
             return build(env)
         except UnboundLocalError as error:
-            raise _free_variable(error, env) from None
+            raise _free_variable(error, env, first) from None
 
     return run
 
 
-def _free_variable(error: UnboundLocalError, env: Env) -> Exception:
+def _free_variable(error: UnboundLocalError, env: Env, first: Clause) -> Exception:
     """An unbound variable of the enclosing function read inside the comprehension's scope
-    (the first iterable is read outside: it is unbound in `env` too, and stays as it is)."""
+    (its first iterable, `first`, is read outside: unbound in `env` too, it stays as it is —
+    the first iterable of a comprehension nested in this one is read inside this one)."""
     name = getattr(error, "name", None)
-    if name is None or name in env or _first_iterable_failed(error):
+    if name is None or name in env or getattr(error, "_wm_outside", None) is first:
         return error
     return NameError(
         f"cannot access free variable '{name}' where it is not associated with a value in "
@@ -128,23 +130,19 @@ def _free_variable(error: UnboundLocalError, env: Env) -> Exception:
     )
 
 
-def _first_iterable_failed(error: UnboundLocalError) -> bool:
-    return getattr(error, "_wm_outside", False) is True
-
-
 def _generator(clauses: list[Clause], elt: Eval) -> Eval:
     def make(env: Env) -> Iterator[Any]:
         scopes = bindings(clauses, env.copy())  # the first iterable: read in the enclosing scope
-        return _free_names((elt(scope) for scope in scopes), env)
+        return _free_names((elt(scope) for scope in scopes), env, clauses[0])
 
     return make
 
 
-def _free_names(items: Iterable[Any], env: Env) -> Iterator[Any]:
+def _free_names(items: Iterable[Any], env: Env, first: Clause) -> Iterator[Any]:
     try:
         yield from items
     except UnboundLocalError as error:
-        raise _free_variable(error, env) from None
+        raise _free_variable(error, env, first) from None
 
 
 def _collect(clauses: list[Clause], elt: Eval, kind: type, add: str, guards: Guards) -> Eval:

@@ -213,7 +213,14 @@ CASES: tuple[ParityCase, ...] = (
     _case("mutation", "DeleteUnbound", {"first": True}, {"first": False}),
     *(
         _case("mutation", "DeletedInComprehension", {"where": where})
-        for where in ("generator", "list", "dict", "first-iterable")
+        for where in (
+            "generator",
+            "list",
+            "dict",
+            "first-iterable",
+            "nested-first-iterable",
+            "first-of-nested",
+        )
     ),
     _case(
         "mutation",

@@ -85,6 +85,10 @@ class DeletedInComprehension(Workflow):
             return [x for x in range(2) if x != gone]
         if where == "dict":
             return {x: gone for x in range(2)}
+        if where == "nested-first-iterable":  # read outside the inner one, inside the outer
+            return sum(x for x in range(1) if x != min(gone, 3, key=lambda v: -v))
+        if where == "first-of-nested":  # read outside both
+            return [x for x in [y for y in gone]]
         return [x for x in gone]
 
 

@@ -34,7 +34,9 @@ PURE_METHODS = _words(
     # date, datetime, time, timedelta (`strftime` is absent: its names follow the locale; the
     # clock readers `now`, `today`, `timestamp`, `astimezone` too)
     "date time isoformat isoweekday isocalendar weekday toordinal ctime total_seconds "
-    "utcoffset tzname dst"
+    "utcoffset tzname dst "
+    # pydantic models
+    "model_dump model_dump_json model_copy"
 )
 
 # Functions of standard modules, by qualified name: pure, and cheap for any argument a workflow

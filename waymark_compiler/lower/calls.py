@@ -130,6 +130,11 @@ def method_call(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr:
         help = f"call `{method}` inside an action and await the action"
         message = f"call of method `{method}`, which is not a known pure method"
         return ctx.error(rules.IMPURE_METHOD, func.attr, message, "not a pure method", help)
+    unset = [a for a in node.args if a.keyword is not None and a.keyword.value == "exclude_unset"]
+    if method.startswith("model_dump") and unset:
+        help = "dump in an action, or list the fields with `include=`"
+        message = f"`{method}(exclude_unset=...)`: a workflow does not keep which fields were set"
+        return ctx.error(rules.IMPURE_METHOD, unset[0], message, "not reproducible", help)
     args, kwargs = lower_arguments(node.args, ctx)
     return ir.MethodCall(obj=value, method=method, args=args, kwargs=kwargs, span=ctx.span(node))
 

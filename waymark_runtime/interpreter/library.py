@@ -19,6 +19,7 @@ from typing import Any
 
 from waymark_runtime.errors import WaymarkError
 from waymark_runtime.interpreter.bounded import Bounded
+from waymark_runtime.interpreter.models import MODEL_METHODS, ModelMethodError, call_model_method
 from waymark_runtime.values import (
     MISSING,
     EnumValue,
@@ -211,6 +212,12 @@ class Library:
             raise ProgramError(f"`{name}` is not a function a workflow may call") from None
 
     def call_method(self, obj: Any, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        if name in MODEL_METHODS and type(obj) is ModelValue and obj.kind == "model":
+            self.bounded.charge_visit(obj)
+            try:
+                return call_model_method(obj, name, args, kwargs, self._real)
+            except ModelMethodError as error:
+                raise ProgramError(str(error)) from None
         receiver, method = _allowed_method(obj, name)
         return self.bounded.call_method(receiver, name, method, args, kwargs)
 

@@ -130,6 +130,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("models", "WelcomeUsers", {"user_ids": ["u1", "u2x", "u3"]}, {"user_ids": []}),
     _case("models", "ModelAttributes", {"user_id": "ada"}),
     _case("models", "BuildModels", {"city": "Paris"}),
+    _case("models", "ModelMethods", {"user_ids": ["u1", "u2x"]}, {"user_ids": []}),
     _case("models", "DataclassRoundTrip", {"x": 2}),
     _case("models", "EnumValues", {"high": True}, {"high": False}),
     _case(

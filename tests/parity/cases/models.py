@@ -192,3 +192,26 @@ INPUTS = {
         },
     ]
 }
+
+
+@workflow
+class ModelMethods(Workflow):
+    """`model_dump` (modes, include/exclude, aliases), `model_dump_json`, and `model_copy`:
+    shallow (the copy shares the original's lists), deep, with an unvalidated update."""
+
+    async def run(self, user_ids: list[str]) -> list[object]:
+        users = await fetch_users(user_ids)
+        first = users[0] if users else User(id="none", email="none@example.com")
+        moved = first.model_copy(update={"address": Address(city="Oslo"), "active": False})
+        deep = first.model_copy(deep=True)
+        first.tags.append("seen")
+        return [
+            [user.model_dump() for user in users],
+            first.model_dump(mode="json", exclude={"address"}),
+            first.model_dump(include={"id", "tags"}, exclude_none=True),
+            first.model_dump(exclude_defaults=True),
+            first.model_dump_json(),
+            moved.model_dump(),
+            deep.tags,
+            moved.tags,
+        ]

@@ -1,0 +1,50 @@
+"""The methods of pydantic models a workflow may call: `model_dump`, `model_dump_json` and
+`model_copy`, with pydantic's own results.
+
+`model_dump` and `model_dump_json` run on a real instance rebuilt from the value (pydantic's
+serializers, aliases, `exclude`/`include`, `mode="json"` all apply) and their result comes back
+as a workflow value. `model_copy` copies the fields as pydantic does — shallow by default, so
+the copy shares nested lists with the original, deep with `deep=True` — and applies `update`
+without validation. Which fields were set is not kept with a value, so `exclude_unset` is
+refused rather than answered wrongly. Nothing here touches a class the value does not name.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+from waymark_runtime.values import ModelValue, to_json, to_value
+
+MODEL_METHODS = frozenset({"model_dump", "model_dump_json", "model_copy"})
+
+Real = Callable[[Any], Any]
+
+
+class ModelMethodError(Exception):
+    """A model method called in a way a workflow cannot reproduce (raised as `ProgramError`)."""
+
+
+def call_model_method(
+    model: ModelValue, name: str, args: list[Any], kwargs: dict[str, Any], real: Real
+) -> Any:
+    """`model.name(*args, **kwargs)` for a method of `MODEL_METHODS`; `real` rebuilds a real
+    object (the model, or an argument) from a workflow value."""
+    if name == "model_copy":
+        return _copy(model, *args, **kwargs)
+    if kwargs.get("exclude_unset"):
+        raise ModelMethodError(
+            f"`{name}(exclude_unset=True)`: a workflow does not keep which fields were set"
+        )
+    method = getattr(real(model), name)
+    result = method(*map(real, args), **{key: real(value) for key, value in kwargs.items()})
+    return result if isinstance(result, str) else to_value(to_json(result))
+
+
+def _copy(model: ModelValue, *, update: Any = None, deep: bool = False) -> ModelValue:
+    """`model_copy`: pydantic copies the instance's fields and updates them unvalidated."""
+    fields = copy.deepcopy(model.fields) if deep else dict(model.fields)
+    if update:
+        fields.update(update)
+    return ModelValue(model.type, model.kind, fields, model.lineage)

@@ -268,17 +268,24 @@ class ExprCompiler:
         if helper is None or helper.is_async:
             kind = "an async helper: await it" if helper else "not a helper method"
             raise ProgramError(f"`self.{node.name}()` is {kind}")
+        frame = self.helper_frame(node, helper)
+        return lambda env: run_sync(frame(env))
+
+    def helper_frame(
+        self, node: ir.HelperCall | ir.CallAsyncHelper, helper: ir.Function
+    ) -> Callable[[Env], Frame]:
+        """The frame of a call of `helper`, its arguments evaluated in `env`; each call charges
+        the meter for the helper's body. Sync calls run it at once, async ones as a task."""
         functions, name, meter = self.functions, node.name, self.meter
         arguments, cost = self.arguments(node.args, node.kwargs), 1 + weight(helper.body)
 
-        def call(env: Env) -> Any:
+        def frame(env: Env) -> Frame:
             meter.charge(cost)
             code = functions[name]
             args, kwargs = arguments(env)
-            env = bind_arguments(name, code.params, code.defaults, args, kwargs)
-            return run_sync(Frame(code, env))
+            return Frame(code, bind_arguments(name, code.params, code.defaults, args, kwargs))
 
-        return call
+        return frame
 
     def eval_New(self, node: ir.New) -> Eval:
         path, arguments, new = node.type, self.arguments(node.args, node.kwargs), self.library.new

@@ -17,9 +17,7 @@ from waymark_runtime.interpreter import comprehensions
 from waymark_runtime.interpreter.code import AwaitSite, ChildCall, Env, Frame
 from waymark_runtime.interpreter.expressions import ExprCompiler
 from waymark_runtime.interpreter.library import ProgramError
-from waymark_runtime.interpreter.limits import weight
 from waymark_runtime.interpreter.policies import compile_policy
-from waymark_runtime.interpreter.targets import bind_arguments
 
 
 def compile_operation(op: Any, assign: Any, exprs: ExprCompiler) -> tuple[AwaitSite, Any]:
@@ -118,16 +116,7 @@ def _helper_frame(op: ir.CallAsyncHelper, exprs: ExprCompiler) -> Callable[[Env]
     helper = exprs.helpers.get(op.name)
     if helper is None or not helper.is_async:
         raise ProgramError(f"`await self.{op.name}()` does not name an async helper method")
-    functions, name, meter = exprs.functions, op.name, exprs.meter
-    arguments, cost = exprs.arguments(op.args, op.kwargs), 1 + weight(helper.body)
-
-    def frame(env: Env) -> Frame:
-        meter.charge(cost)
-        code = functions[name]
-        args, kwargs = arguments(env)
-        return Frame(code, bind_arguments(name, code.params, code.defaults, args, kwargs))
-
-    return frame
+    return exprs.helper_frame(op, helper)
 
 
 def await_Sleep(op: ir.Sleep, assign: Any, exprs: ExprCompiler) -> tuple[AwaitSite, Any]:

@@ -57,7 +57,7 @@ def _value_or_expr(node: cst.BaseExpression, ctx: Ctx) -> Any:
 
 
 def _is_expr(value: Any) -> bool:
-    return type(value).__module__ == ir.__name__
+    return type(value).__module__.startswith(f"{ir.__name__}.")  # a node of any IR section
 
 
 def _number(node: cst.BaseExpression, ctx: Ctx, what: str, allow_none: bool = False) -> Any:

@@ -116,7 +116,7 @@ def _helper_frame(op: ir.CallAsyncHelper, exprs: ExprCompiler) -> Callable[[Env]
     helper = exprs.helpers.get(op.name)
     if helper is None or not helper.is_async:
         raise ProgramError(f"`await self.{op.name}()` does not name an async helper method")
-    return exprs.helper_frame(op, helper)
+    return exprs.helper_call(op, helper, _task_frame)
 
 
 def await_Sleep(op: ir.Sleep, assign: Any, exprs: ExprCompiler) -> tuple[AwaitSite, Any]:
@@ -156,3 +156,8 @@ _MAKERS: dict[type, Callable[[Any, Any, ExprCompiler], tuple[AwaitSite, Any]]] =
     ir.WaitForSignal: await_WaitForSignal,
     ir.CallAsyncHelper: await_CallAsyncHelper,
 }
+
+
+def _task_frame(frame: Frame) -> Frame:
+    """An awaited or gathered helper's frame is kept as is: the machine starts it as a task."""
+    return frame

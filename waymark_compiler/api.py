@@ -15,7 +15,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from waymark_compiler import nesting, rules
+from waymark_compiler import nesting
 from waymark_compiler.checks import check
 from waymark_compiler.diagnostics import MAX_PER_FILE, Diagnostic, Sink, ordered, render
 from waymark_compiler.discover import WorkflowClass, discover
@@ -23,6 +23,9 @@ from waymark_compiler.finder import Finder, package_root
 from waymark_compiler.lower import lower_workflow
 from waymark_compiler.namespace import module_namespace
 from waymark_compiler.resolve import Resolver
+from waymark_compiler.rules.operations import SYNC_ACTION
+from waymark_compiler.rules.statements import SYNTAX_ERROR
+from waymark_compiler.rules.workflow import DUPLICATE_WORKFLOW
 from waymark_compiler.schemas import signal_schemas
 from waymark_compiler.source import Source, parse
 from waymark_runtime import ir
@@ -107,9 +110,7 @@ def _sync_action(node: cst.FunctionDef, source: Source) -> Diagnostic:
     message = f"action `{name}` is not `async def`"
     help = f"define it as `async def {name}(...)`; blocking work can run in `asyncio.to_thread`"
     span = source.span(node.name)
-    return Diagnostic(
-        rules.SYNC_ACTION.code, "error", message, source.path, span, "not async", help
-    )
+    return Diagnostic(SYNC_ACTION.code, "error", message, source.path, span, "not async", help)
 
 
 def _refuse_duplicates(outcomes: list[_Outcome]) -> None:
@@ -128,7 +129,7 @@ def _refuse_duplicates(outcomes: list[_Outcome]) -> None:
         span = source.span(outcome.found.node.name)
         outcome.diagnostics.append(
             Diagnostic(
-                rules.DUPLICATE_WORKFLOW.code,
+                DUPLICATE_WORKFLOW.code,
                 "error",
                 message,
                 source.path,
@@ -187,9 +188,7 @@ def compile_path(path: Path) -> ModuleResult:
     except SyntaxError as error:  # a malformed `# -*- coding: ... -*-` line
         span = ir.Span(error.lineno or 1, 1, error.lineno or 1, 2)
         message = f"syntax error: {str(error.msg).lower()}"
-        diagnostic = Diagnostic(
-            rules.SYNTAX_ERROR.code, "error", message, str(path), span, "here", None
-        )
+        diagnostic = Diagnostic(SYNTAX_ERROR.code, "error", message, str(path), span, "here", None)
         return ModuleResult([], [diagnostic], "", str(path))
     return compile_source(text, str(path))
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from waymark_compiler import rules
 from waymark_compiler.diagnostics import Diagnostic
+from waymark_compiler.rules.statements import UNREACHABLE_CODE
 from waymark_runtime import ir
 
 _JUMPS = (ir.Return, ir.Raise, ir.Break, ir.Continue)
@@ -55,7 +55,7 @@ def unreachable_code(program: ir.Workflow, path: str) -> Iterator[Diagnostic]:
             seen.add((span.line, span.column))
             help = "delete it, or move it before the jump"
             yield Diagnostic(
-                rules.UNREACHABLE_CODE.code,
+                UNREACHABLE_CODE.code,
                 "warning",
                 "unreachable code",
                 path,

@@ -15,7 +15,7 @@ import libcst as cst
 
 from waymark_compiler.diagnostics import Sink
 from waymark_compiler.resolve import Resolver, Symbol
-from waymark_compiler.rules import Rule
+from waymark_compiler.rules.rule import Rule
 from waymark_compiler.source import Source
 from waymark_runtime import ir
 

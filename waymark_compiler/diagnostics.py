@@ -10,7 +10,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from waymark_compiler.rules import RULES, Rule
+from waymark_compiler.rules import RULES
+from waymark_compiler.rules.rule import Rule
 from waymark_runtime.ir import Span
 
 __all__ = ["MAX_PER_FILE", "RULES", "Diagnostic", "Rule", "Sink", "render", "summary"]

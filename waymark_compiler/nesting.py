@@ -12,8 +12,8 @@ import io
 import tokenize
 from collections import Counter
 
-from waymark_compiler import rules
 from waymark_compiler.diagnostics import Diagnostic
+from waymark_compiler.rules.statements import NESTED_TOO_DEEPLY
 from waymark_runtime.ir import Span
 from waymark_runtime.nesting import MAX_NESTING
 
@@ -47,7 +47,7 @@ def diagnostic(path: str, span: Span, expression: bool) -> Diagnostic:
     what = "expression" if expression else "block"
     message = f"{what} nested too deeply (more than {MAX_NESTING} levels)"
     return Diagnostic(
-        rules.NESTED_TOO_DEEPLY.code, "error", message, path, span, "nested too deeply", HELP
+        NESTED_TOO_DEEPLY.code, "error", message, path, span, "nested too deeply", HELP
     )
 
 

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
-from waymark_compiler import nesting, rules
+from waymark_compiler import nesting
 from waymark_compiler.diagnostics import Diagnostic
+from waymark_compiler.rules.statements import SYNTAX_ERROR
 from waymark_runtime.ir import Span
 
 
@@ -56,12 +57,10 @@ def _syntax_error(path: str, text: str) -> Diagnostic | None:
         end_column = error.end_offset if error.end_lineno == line and error.end_offset else column
         span = Span(line, column, line, max(end_column, column + 1))
         message = f"syntax error: {(error.msg or 'invalid syntax').rstrip('.').lower()}"
-        return Diagnostic(
-            rules.SYNTAX_ERROR.code, "error", message, path, span, "here", _SYNTAX_HELP
-        )
+        return Diagnostic(SYNTAX_ERROR.code, "error", message, path, span, "here", _SYNTAX_HELP)
     except ValueError as error:  # NUL bytes and the like
         return Diagnostic(
-            rules.SYNTAX_ERROR.code,
+            SYNTAX_ERROR.code,
             "error",
             f"syntax error: {error}",
             path,
@@ -88,7 +87,7 @@ def parse(text: str, path: str) -> Source | Diagnostic:
             failure.raw_line, failure.raw_column + 1, failure.raw_line, failure.raw_column + 2
         )
         return Diagnostic(
-            rules.SYNTAX_ERROR.code,
+            SYNTAX_ERROR.code,
             "error",
             "syntax error: unsupported syntax",
             path,

@@ -11,7 +11,9 @@ from __future__ import annotations
 import builtins
 from typing import Literal
 
-from waymark_compiler import rules
+from waymark_compiler.rules.expressions import NONDETERMINISTIC_CALL
+from waymark_compiler.rules.operations import CONCURRENCY_PRIMITIVE
+from waymark_compiler.rules.rule import Rule
 
 Known = Literal[
     "workflow",
@@ -117,8 +119,8 @@ BUILTIN_EXCEPTIONS: dict[str, str] = {
     if isinstance(value, type) and issubclass(value, BaseException)
 }
 
-Refusal = tuple[rules.Rule, str, str]  # the rule, what it does (the message), help
-_NOT_DURABLE = rules.CONCURRENCY_PRIMITIVE
+Refusal = tuple[Rule, str, str]  # the rule, what it does (the message), help
+_NOT_DURABLE = CONCURRENCY_PRIMITIVE
 
 _CLOCK = "read the time inside an action, or pass it in as an argument of `run()`"
 _RANDOM = "generate it inside an action, or pass it in as an argument of `run()`"
@@ -127,43 +129,43 @@ _TASKS = "use `await asyncio.gather(...)` to run actions concurrently"
 
 # Refused calls and values, by qualified name or by prefix (a key ending in `.`).
 IMPURE: dict[str, Refusal] = {
-    "datetime.datetime.now": (rules.NONDETERMINISTIC_CALL, "reads the clock", _CLOCK),
-    "datetime.datetime.utcnow": (rules.NONDETERMINISTIC_CALL, "reads the clock", _CLOCK),
-    "datetime.datetime.today": (rules.NONDETERMINISTIC_CALL, "reads the clock", _CLOCK),
-    "datetime.date.today": (rules.NONDETERMINISTIC_CALL, "reads the clock", _CLOCK),
+    "datetime.datetime.now": (NONDETERMINISTIC_CALL, "reads the clock", _CLOCK),
+    "datetime.datetime.utcnow": (NONDETERMINISTIC_CALL, "reads the clock", _CLOCK),
+    "datetime.datetime.today": (NONDETERMINISTIC_CALL, "reads the clock", _CLOCK),
+    "datetime.date.today": (NONDETERMINISTIC_CALL, "reads the clock", _CLOCK),
     "time.sleep": (
-        rules.CONCURRENCY_PRIMITIVE,
+        CONCURRENCY_PRIMITIVE,
         "blocks the process",
         "use `await asyncio.sleep(seconds)`",
     ),
-    "time.": (rules.NONDETERMINISTIC_CALL, "reads the clock", _CLOCK),
-    "random.": (rules.NONDETERMINISTIC_CALL, "is random", _RANDOM),
-    "secrets.": (rules.NONDETERMINISTIC_CALL, "is random", _RANDOM),
-    "uuid.": (rules.NONDETERMINISTIC_CALL, "is random", _RANDOM),
-    "os.": (rules.NONDETERMINISTIC_CALL, "reads the process environment", _IO),
-    "sys.": (rules.NONDETERMINISTIC_CALL, "reads the process state", _IO),
-    "builtins.open": (rules.NONDETERMINISTIC_CALL, "does I/O", _IO),
+    "time.": (NONDETERMINISTIC_CALL, "reads the clock", _CLOCK),
+    "random.": (NONDETERMINISTIC_CALL, "is random", _RANDOM),
+    "secrets.": (NONDETERMINISTIC_CALL, "is random", _RANDOM),
+    "uuid.": (NONDETERMINISTIC_CALL, "is random", _RANDOM),
+    "os.": (NONDETERMINISTIC_CALL, "reads the process environment", _IO),
+    "sys.": (NONDETERMINISTIC_CALL, "reads the process state", _IO),
+    "builtins.open": (NONDETERMINISTIC_CALL, "does I/O", _IO),
     "builtins.print": (
-        rules.NONDETERMINISTIC_CALL,
+        NONDETERMINISTIC_CALL,
         "does I/O",
         "log from inside an action, or return the value",
     ),
-    "builtins.input": (rules.NONDETERMINISTIC_CALL, "does I/O", _IO),
+    "builtins.input": (NONDETERMINISTIC_CALL, "does I/O", _IO),
     "builtins.hash": (
-        rules.NONDETERMINISTIC_CALL,
+        NONDETERMINISTIC_CALL,
         "is salted per process",
         "compare values directly",
     ),
     "builtins.id": (
-        rules.NONDETERMINISTIC_CALL,
+        NONDETERMINISTIC_CALL,
         "depends on memory layout",
         "compare values directly",
     ),
-    "asyncio.": (rules.CONCURRENCY_PRIMITIVE, "starts work the runtime cannot record", _TASKS),
+    "asyncio.": (CONCURRENCY_PRIMITIVE, "starts work the runtime cannot record", _TASKS),
 }
 
 
-def refusal_label(rule: rules.Rule) -> str:
+def refusal_label(rule: Rule) -> str:
     """The caret label of an impure call: why the runtime cannot evaluate it."""
     return "not durable" if rule is _NOT_DURABLE else "not deterministic"
 

@@ -25,7 +25,8 @@ from starlette.responses import (
 from waymark.dashboard import data
 from waymark.dashboard.security import CSRF_FIELD
 from waymark.dashboard.timeline import timeline
-from waymark_runtime.admin import STATUSES, Admin, InstanceDetail
+from waymark_runtime.admin import Admin, InstanceDetail
+from waymark_runtime.admin_records import STATUSES
 from waymark_runtime.errors import InstanceStateError, SignalError, UnknownInstance
 from waymark_runtime.options import InvalidOptionError
 from waymark_runtime.schedules import ScheduleError, Schedules

@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from waymark_compiler import rules
 from waymark_compiler.cli._output import CliError
 from waymark_compiler.diagnostics import Diagnostic
+from waymark_compiler.rules.statements import SYNTAX_ERROR
 from waymark_runtime.ir import Span
 
 if TYPE_CHECKING:
@@ -51,5 +51,5 @@ def _undecodable(path: Path, failure: UnicodeDecodeError) -> ModuleResult:
 def _refused(path: Path, message: str, span: Span, advice: str | None) -> ModuleResult:
     from waymark_compiler.api import ModuleResult
 
-    diagnostic = Diagnostic(rules.SYNTAX_ERROR.code, "error", message, str(path), span, "", advice)
+    diagnostic = Diagnostic(SYNTAX_ERROR.code, "error", message, str(path), span, "", advice)
     return ModuleResult(workflows=[], diagnostics=[diagnostic], source="", path=str(path))

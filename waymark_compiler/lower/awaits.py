@@ -20,7 +20,6 @@ from typing import Literal
 
 import libcst as cst
 
-from waymark_compiler import rules
 from waymark_compiler.context import TEMP_PREFIX, Ctx
 from waymark_compiler.literals import COMPARE
 from waymark_compiler.lower import signals
@@ -29,6 +28,7 @@ from waymark_compiler.lower.expressions import check_identity
 from waymark_compiler.lower.log import is_logger
 from waymark_compiler.lower.operations import lower_operation
 from waymark_compiler.resolve import ActionSym, KnownSym
+from waymark_compiler.rules.operations import NESTED_AWAIT
 from waymark_runtime import ir
 
 Star = Literal["", "*", "**"]
@@ -114,7 +114,7 @@ def _hoist(node: cst.BaseExpression, ctx: Ctx, out: list[ir.Stmt]) -> None:
 
 def _refuse(node: cst.BaseExpression, ctx: Ctx, where: str, help: str) -> None:
     message = f"`await` {where}"
-    ctx.replaced[id(node)] = ctx.error(rules.NESTED_AWAIT, node, message, "nested await", help)
+    ctx.replaced[id(node)] = ctx.error(NESTED_AWAIT, node, message, "nested await", help)
 
 
 def _await(node: cst.Await, ctx: Ctx, out: list[ir.Stmt]) -> None:

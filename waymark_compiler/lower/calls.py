@@ -13,7 +13,6 @@ from typing import Any
 
 import libcst as cst
 
-from waymark_compiler import rules
 from waymark_compiler.context import Ctx, did_you_mean
 from waymark_compiler.lower.dispatch import expression, lower_expr
 from waymark_compiler.lower.expressions import is_string_literal
@@ -36,6 +35,15 @@ from waymark_compiler.resolve import (
     Symbol,
     VariableSym,
 )
+from waymark_compiler.rules.expressions import (
+    CLASS_VALUE,
+    ENUM_BY_VALUE,
+    IMPURE_METHOD,
+    STRING_FORMATTING,
+    UNSUPPORTED_CALL,
+)
+from waymark_compiler.rules.names import UNKNOWN_FUNCTION, UNKNOWN_HELPER
+from waymark_compiler.rules.operations import ACTION_NOT_AWAITED, NON_CONSTANT_POLICY
 from waymark_compiler.tables import BUILTIN_TYPES, impure, refusal_label
 from waymark_runtime import ir
 from waymark_runtime.vocabulary import DURATION, PURE_FUNCTIONS, PURE_METHODS
@@ -74,7 +82,7 @@ def lower_Call(node: cst.Call, ctx: Ctx) -> ir.Expr:
         return method_call(node, func, ctx)
     help = "call functions by name; compute the value in an action if needed"
     return ctx.error(
-        rules.UNSUPPORTED_CALL, node, "call of a computed value", "not a known function", help
+        UNSUPPORTED_CALL, node, "call of a computed value", "not a known function", help
     )
 
 
@@ -88,7 +96,7 @@ def self_call(node: cst.Call, name: str, ctx: Ctx) -> ir.Expr:
     if name in ("run_action", "wait_for_signal") or ctx.helpers.get(name) is True:
         help = f"await it: `await self.{name}(...)`"
         return ctx.error(
-            rules.ACTION_NOT_AWAITED,
+            ACTION_NOT_AWAITED,
             node,
             f"`self.{name}` called without await",
             "not awaited",
@@ -104,11 +112,11 @@ def unknown_helper(node: cst.CSTNode, name: str, ctx: Ctx) -> ir.Expr:
     if name == "run":
         help = "move the shared part into a helper method"
         return ctx.error(
-            rules.UNKNOWN_HELPER, node, "`self.run` called from the workflow", "recursion", help
+            UNKNOWN_HELPER, node, "`self.run` called from the workflow", "recursion", help
         )
     help = did_you_mean(name, ctx.helpers) or "define it as a method of the workflow class"
     message = f"`self.{name}` is not a helper method of the workflow"
-    return ctx.error(rules.UNKNOWN_HELPER, node, message, "unknown helper", help)
+    return ctx.error(UNKNOWN_HELPER, node, message, "unknown helper", help)
 
 
 def method_call(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr:
@@ -121,7 +129,7 @@ def method_call(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr:
             return lower_format(node, template.value, ctx)
         help = "use an f-string: f'...{value}...'"
         message = "`str.format` call on a value that is not a string literal"
-        return ctx.error(rules.STRING_FORMATTING, node, message, "use an f-string", help)
+        return ctx.error(STRING_FORMATTING, node, message, "use an f-string", help)
     reported = len(ctx.sink.items)
     value = lower_expr(func.value, ctx)
     if method not in PURE_METHODS:
@@ -129,12 +137,12 @@ def method_call(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr:
             return value
         help = f"call `{method}` inside an action and await the action"
         message = f"call of method `{method}`, which is not a known pure method"
-        return ctx.error(rules.IMPURE_METHOD, func.attr, message, "not a pure method", help)
+        return ctx.error(IMPURE_METHOD, func.attr, message, "not a pure method", help)
     unset = [a for a in node.args if a.keyword is not None and a.keyword.value == "exclude_unset"]
     if method.startswith("model_dump") and unset:
         help = "dump in an action, or list the fields with `include=`"
         message = f"`{method}(exclude_unset=...)`: a workflow does not keep which fields were set"
-        return ctx.error(rules.IMPURE_METHOD, unset[0], message, "not reproducible", help)
+        return ctx.error(IMPURE_METHOD, unset[0], message, "not reproducible", help)
     args, kwargs = lower_arguments(node.args, ctx)
     return ir.MethodCall(obj=value, method=method, args=args, kwargs=kwargs, span=ctx.span(node))
 
@@ -168,7 +176,7 @@ def type_ref(node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
     if isinstance(symbol, LocalSym):
         return local_definition(symbol, node, ctx)
     help = "pass a class, or a tuple of classes, defined at module level"
-    return ctx.error(rules.CLASS_VALUE, node, "`isinstance` needs a class", "not a class", help)
+    return ctx.error(CLASS_VALUE, node, "`isinstance` needs a class", "not a class", help)
 
 
 def call_ClassSym(symbol: ClassSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
@@ -176,12 +184,12 @@ def call_ClassSym(symbol: ClassSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
     if symbol.kind == "enum":
         help = f"use a member directly (`{text}.NAME`), or convert the value in an action"
         return ctx.error(
-            rules.ENUM_BY_VALUE, node, f"enum `{text}` constructed from a value", "by value", help
+            ENUM_BY_VALUE, node, f"enum `{text}` constructed from a value", "by value", help
         )
     if symbol.kind not in NEW_KINDS:
         help = "only pydantic models, dataclasses and exceptions can be constructed in a workflow"
         message = f"construction of `{text}`, which is not a model, dataclass or exception"
-        return ctx.error(rules.UNSUPPORTED_CALL, node, message, "unsupported class", help)
+        return ctx.error(UNSUPPORTED_CALL, node, message, "unsupported class", help)
     args, kwargs = lower_arguments(node.args, ctx)
     return ir.New(type=symbol.path, args=args, kwargs=kwargs, span=ctx.span(node))
 
@@ -190,7 +198,7 @@ def call_ActionSym(symbol: ActionSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
     name = ctx.code(node.func)
     help = f"await it (`await {name}(...)`), or pass it to `asyncio.gather` or `self.run_action`"
     return ctx.error(
-        rules.ACTION_NOT_AWAITED, node, f"action `{name}` called without await", "not awaited", help
+        ACTION_NOT_AWAITED, node, f"action `{name}` called without await", "not awaited", help
     )
 
 
@@ -199,12 +207,12 @@ def call_KnownSym(symbol: KnownSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
     if symbol.what in ("gather", "sleep"):
         help = f"await it: `await {name}(...)`"
         return ctx.error(
-            rules.ACTION_NOT_AWAITED, node, f"`{name}` called without await", "not awaited", help
+            ACTION_NOT_AWAITED, node, f"`{name}` called without await", "not awaited", help
         )
     if symbol.what in ("RetryPolicy", "BackoffPolicy"):
         help = "pass it directly as `retry=` or `backoff=` of `self.run_action(...)`"
         return ctx.error(
-            rules.NON_CONSTANT_POLICY,
+            NON_CONSTANT_POLICY,
             node,
             f"`{name}` outside `self.run_action`",
             "not a policy",
@@ -225,7 +233,7 @@ def call_FunctionSym(symbol: Symbol, node: cst.Call, ctx: Ctx) -> ir.Expr:
     name = ctx.code(node.func)
     help = f"decorate `{name}` with `@action` and await it, or make it a helper method"
     message = f"call of `{name}`, which is not an action, a pure builtin or a helper"
-    return ctx.error(rules.UNSUPPORTED_CALL, node, message, "unsupported call", help)
+    return ctx.error(UNSUPPORTED_CALL, node, message, "unsupported call", help)
 
 
 def call_ExternalSym(symbol: ExternalSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
@@ -241,18 +249,16 @@ def call_ExternalSym(symbol: ExternalSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
         return ctx.error(code, node, f"`{name}()` {what}", refusal_label(code), help)
     help = "call it inside an action and await the action"
     message = f"call of `{name}`, which the workflow runtime does not implement"
-    return ctx.error(rules.UNSUPPORTED_CALL, node, message, "unsupported call", help)
+    return ctx.error(UNSUPPORTED_CALL, node, message, "unsupported call", help)
 
 
 def call_MissingSym(symbol: MissingSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
     name = ctx.code(node.func)
     if symbol.origin is not None:
         message, help = missing_import(symbol, ctx)
-        return ctx.error(rules.UNKNOWN_FUNCTION, node.func, message, "not found", help)
+        return ctx.error(UNKNOWN_FUNCTION, node.func, message, "not found", help)
     hint = did_you_mean(symbol.name, [*ctx.resolver.names(), *ctx.function.locals])
-    return ctx.error(
-        rules.UNKNOWN_FUNCTION, node.func, f"unknown function `{name}`", "not defined", hint
-    )
+    return ctx.error(UNKNOWN_FUNCTION, node.func, f"unknown function `{name}`", "not defined", hint)
 
 
 _LOWERED: dict[str, Callable[[cst.Call, Ctx], ir.Expr]] = {

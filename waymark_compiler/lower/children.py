@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from waymark_compiler import rules
 from waymark_compiler.context import Ctx
 from waymark_compiler.lower.calls import lower_arguments
 from waymark_compiler.resolve import ClassSym
+from waymark_compiler.rules.operations import CHILD_WORKFLOW_FORM
 from waymark_runtime import ir
 
 
@@ -91,5 +91,5 @@ def _literal_flag(node: cst.BaseExpression) -> bool | None:
 
 def _refuse(node: cst.CSTNode, ctx: Ctx, message: str, help: str) -> ir.ActionCall | None:
     """Report a malformed child call (WM160); there is no call to lower."""
-    ctx.error(rules.CHILD_WORKFLOW_FORM, node, message, "child workflow", help)
+    ctx.error(CHILD_WORKFLOW_FORM, node, message, "child workflow", help)
     return None

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from waymark_compiler import rules
 from waymark_compiler.diagnostics import Sink
 from waymark_compiler.resolve import ConstSym, Resolver, is_constant_literal
+from waymark_compiler.rules.workflow import SELF_READ
 from waymark_compiler.source import Source
 
 Config = dict[str, cst.BaseExpression]
@@ -79,7 +79,7 @@ def _init_body(
     if extra or isinstance(params.star_arg, cst.Param) or params.star_kwarg is not None:
         help = "the runtime never calls `__init__` with arguments: pass them to `run()` instead"
         message = "`__init__` of a workflow takes parameters"
-        sink.error(rules.SELF_READ, source.span(init.params), message, "parameters", help)
+        sink.error(SELF_READ, source.span(init.params), message, "parameters", help)
         return
     self_name = params.params[0].name.value if params.params else "self"
     body = init.body.body if isinstance(init.body, cst.IndentedBlock) else ()
@@ -109,12 +109,12 @@ def _init_statement(
     )
     if not is_self_attribute or value is None or not isinstance(target, cst.Attribute):
         message = "`__init__` of a workflow may only set `self.<name>` to constants"
-        sink.error(rules.SELF_READ, source.span(small), message, "not configuration", _HELP)
+        sink.error(SELF_READ, source.span(small), message, "not configuration", _HELP)
         return
     constant = _constant(value, resolver)
     if constant is None:
         message = f"`self.{target.attr.value}` is not set to a constant"
-        sink.error(rules.SELF_READ, source.span(value), message, "not a constant", _HELP)
+        sink.error(SELF_READ, source.span(value), message, "not a constant", _HELP)
         return
     config[target.attr.value] = constant
 

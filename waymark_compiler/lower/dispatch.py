@@ -14,9 +14,9 @@ from typing import Any, TypeVar
 
 import libcst as cst
 
-from waymark_compiler import rules
 from waymark_compiler.context import Ctx
-from waymark_compiler.rules import Rule
+from waymark_compiler.rules.rule import Rule
+from waymark_compiler.rules.statements import UNSUPPORTED_STATEMENT
 from waymark_runtime import ir
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -76,7 +76,7 @@ def lower_expr(node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
     if handler is None:
         kind = type(node).__name__
         return ctx.error(
-            rules.UNSUPPORTED_STATEMENT, node, f"unsupported expression `{kind}`", "not supported"
+            UNSUPPORTED_STATEMENT, node, f"unsupported expression `{kind}`", "not supported"
         )
     return handler(node, ctx)
 
@@ -85,9 +85,7 @@ def lower_stmt(node: cst.CSTNode, ctx: Ctx) -> list[ir.Stmt]:
     handler = _STATEMENTS.get(type(node))
     if handler is None:
         kind = type(node).__name__
-        ctx.error(
-            rules.UNSUPPORTED_STATEMENT, node, f"unsupported statement `{kind}`", "not supported"
-        )
+        ctx.error(UNSUPPORTED_STATEMENT, node, f"unsupported statement `{kind}`", "not supported")
         return []
     return handler(node, ctx)
 

@@ -13,11 +13,21 @@ from typing import Literal, TypeVar
 
 import libcst as cst
 
-from waymark_compiler import rules
 from waymark_compiler.context import TEMP_PREFIX, Ctx
 from waymark_compiler.literals import BINARY, COMPARE, UNARY, number_value
 from waymark_compiler.lower.dispatch import Refused, expression, lower_expr, refuse_expressions
 from waymark_compiler.namespace import target_names
+from waymark_compiler.rules.expressions import IDENTITY_COMPARISON, LAMBDA, UNSUPPORTED_LITERAL
+from waymark_compiler.rules.names import RESERVED_NAME
+from waymark_compiler.rules.operations import NESTED_AWAIT
+from waymark_compiler.rules.statements import (
+    ASYNC_FOR,
+    ATTRIBUTE_ASSIGNMENT,
+    UNSUPPORTED_STATEMENT,
+    WALRUS,
+    YIELD,
+)
+from waymark_compiler.rules.workflow import SELF_MUTATION
 from waymark_runtime import ir
 
 T = TypeVar("T")
@@ -41,7 +51,7 @@ def lower_Float(node: cst.Float, ctx: Ctx) -> ir.Expr:
 def _unsupported_literal(node: cst.CSTNode, ctx: Ctx, what: str) -> ir.Expr:
     help = "workflow values are JSON-shaped; produce this value inside an action"
     return ctx.error(
-        rules.UNSUPPORTED_LITERAL, node, f"{what} literals are not supported", "unsupported", help
+        UNSUPPORTED_LITERAL, node, f"{what} literals are not supported", "unsupported", help
     )
 
 
@@ -163,7 +173,7 @@ def _singleton(value: ir.Expr) -> bool:
 def _identity_error(node: cst.Comparison, op: str, ctx: Ctx) -> None:
     equal = "==" if op == "is" else "!="
     ctx.error(
-        rules.IDENTITY_COMPARISON,
+        IDENTITY_COMPARISON,
         node,
         f"`{op}` between values that are not singletons",
         "identity of values",
@@ -188,13 +198,13 @@ def _index(element: cst.SubscriptElement, ctx: Ctx, alone: bool) -> ir.Expr:
     if isinstance(part, cst.Slice):
         if not alone:
             return ctx.error(
-                rules.UNSUPPORTED_STATEMENT, part, "slices inside a tuple index", "unsupported"
+                UNSUPPORTED_STATEMENT, part, "slices inside a tuple index", "unsupported"
             )
         bound = [None if b is None else lower_expr(b, ctx) for b in (part.lower, part.upper)]
         step = None if part.step is None else lower_expr(part.step, ctx)
         return ir.Slice(lower=bound[0], upper=bound[1], step=step, span=ctx.span(part))
     if isinstance(part, cst.Index) and part.star is not None:
-        return ctx.error(rules.UNSUPPORTED_STATEMENT, part, "starred index", "unsupported")
+        return ctx.error(UNSUPPORTED_STATEMENT, part, "starred index", "unsupported")
     assert isinstance(part, cst.Index)
     return lower_expr(part.value, ctx)
 
@@ -236,9 +246,7 @@ def comprehension_scope(
     for clause in fors:
         if clause.asynchronous is not None:
             help = "fetch the values with an action first, then use a plain comprehension"
-            ctx.error(
-                rules.ASYNC_FOR, clause, "`async for` in a comprehension", "asynchronous", help
-            )
+            ctx.error(ASYNC_FOR, clause, "`async for` in a comprehension", "asynchronous", help)
     names = {name for clause in fors for name in target_names(clause.target)}
     first = lower_expr(fors[0].iter, ctx)
     with ctx.comprehension(names):
@@ -300,25 +308,25 @@ def lower_DictComp(node: cst.DictComp, ctx: Ctx) -> ir.Expr:
 refuse_expressions(
     {
         cst.Lambda: Refused(
-            rules.LAMBDA,
+            LAMBDA,
             "`lambda` in a workflow",
             "functions are not values",
             "compute the value with a comprehension, a helper method or an action",
         ),
         cst.Yield: Refused(
-            rules.YIELD,
+            YIELD,
             "`yield` in a workflow",
             "generators are not supported",
             "collect the values in a list and return it",
         ),
         cst.Await: Refused(
-            rules.NESTED_AWAIT,
+            NESTED_AWAIT,
             "`await` inside an expression",
             "nested await",
             "await on its own line into a name (`value = await ...`), then use the name",
         ),
         cst.NamedExpr: Refused(
-            rules.WALRUS, "assignment expression `:=`", "walrus", "assign on its own line first"
+            WALRUS, "assignment expression `:=`", "walrus", "assign on its own line first"
         ),
     }
 )
@@ -342,9 +350,7 @@ def lower_target(node: cst.BaseExpression, ctx: Ctx) -> ir.Target:
         return subscript
     if isinstance(node, cst.Attribute):
         return _attribute_target(node, ctx)
-    ctx.error(
-        rules.UNSUPPORTED_STATEMENT, node, "unsupported assignment target", "cannot assign here"
-    )
+    ctx.error(UNSUPPORTED_STATEMENT, node, "unsupported assignment target", "cannot assign here")
     return ir.Name(id=TEMP_PREFIX, span=ctx.span(node))
 
 
@@ -357,10 +363,10 @@ def _target_element(element: cst.BaseElement, ctx: Ctx) -> ir.Target:
 def _target_name(node: cst.Name, ctx: Ctx) -> ir.Name:
     if node.value.startswith(TEMP_PREFIX):
         help = f"rename it: names starting with `{TEMP_PREFIX}` are reserved for the compiler"
-        ctx.error(rules.RESERVED_NAME, node, f"reserved name `{node.value}`", "reserved", help)
+        ctx.error(RESERVED_NAME, node, f"reserved name `{node.value}`", "reserved", help)
     elif ctx.is_self(node):
         help = "use another name for the local variable"
-        ctx.error(rules.SELF_MUTATION, node, "assignment to `self`", "rebinds self", help)
+        ctx.error(SELF_MUTATION, node, "assignment to `self`", "rebinds self", help)
     return ir.Name(id=node.value, span=ctx.span(node))
 
 
@@ -369,7 +375,7 @@ def _attribute_target(node: cst.Attribute, ctx: Ctx) -> ir.Target:
     if ctx.is_self(node.value):
         help = "keep state in local variables and pass them to helper methods"
         ctx.error(
-            rules.SELF_MUTATION,
+            SELF_MUTATION,
             node,
             f"assignment to `self.{node.attr.value}`",
             "mutates self",
@@ -380,7 +386,7 @@ def _attribute_target(node: cst.Attribute, ctx: Ctx) -> ir.Target:
         message = (
             f"assignment to attribute `{ctx.code(node)}` of module-level `{ctx.code(node.value)}`"
         )
-        ctx.error(rules.ATTRIBUTE_ASSIGNMENT, node, message, "shared by every instance", help)
+        ctx.error(ATTRIBUTE_ASSIGNMENT, node, message, "shared by every instance", help)
     else:
         value = lower_expr(node.value, ctx)
         return ir.Attribute(value=value, attr=node.attr.value, span=ctx.span(node))

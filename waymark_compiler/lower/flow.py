@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import libcst as cst
 
-from waymark_compiler import rules
 from waymark_compiler.context import Ctx, FinallyFrame, LoopFrame
 from waymark_compiler.lower.awaits import hoist
 from waymark_compiler.lower.dispatch import lower_body, lower_expr, statement
 from waymark_compiler.lower.expressions import lower_target
 from waymark_compiler.lower.statements import exception_types
+from waymark_compiler.rules.statements import ASYNC_FOR
 from waymark_runtime import ir
 
 RETURN, BREAK, CONTINUE = 1, 2, 3
@@ -120,9 +120,7 @@ def _after_loop(
 def lower_For(node: cst.For, ctx: Ctx) -> list[ir.Stmt]:
     if node.asynchronous is not None:
         help = "fetch the items with an action that returns a list, then use a plain `for`"
-        ctx.error(
-            rules.ASYNC_FOR, node, "`async for` in a workflow", "asynchronous iteration", help
-        )
+        ctx.error(ASYNC_FOR, node, "`async for` in a workflow", "asynchronous iteration", help)
     span = ctx.span(node)
     before = hoist(node.iter, ctx)
     target, iterable = lower_target(node.target, ctx), lower_expr(node.iter, ctx)

@@ -17,9 +17,9 @@ from typing import Literal
 
 import libcst as cst
 
-from waymark_compiler import rules
 from waymark_compiler.context import Ctx
 from waymark_compiler.lower.dispatch import lower_expr
+from waymark_compiler.rules.expressions import STRING_FORMATTING
 from waymark_runtime import ir
 
 _LOOKUP = re.compile(r"\.([^.\[]+)|\[([^\]]+)\]")
@@ -76,7 +76,7 @@ def lower_format(node: cst.Call, template: str, ctx: Ctx) -> ir.Expr:
     except _Refused as refused:
         help = "use an f-string: f'...{value}...'"
         message = f"`str.format` call that {refused}"
-        return ctx.error(rules.STRING_FORMATTING, node, message, "use an f-string", help)
+        return ctx.error(STRING_FORMATTING, node, message, "use an f-string", help)
     return ir.FString(parts=parts, span=ctx.span(node))
 
 

@@ -17,10 +17,10 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from waymark_compiler import rules
 from waymark_compiler.context import Ctx
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.resolve import BuiltinSym, ClassSym, ExternalSym
+from waymark_compiler.rules.expressions import FUNCTION_VALUE
 from waymark_compiler.tables import BUILTIN_TYPES
 from waymark_runtime import ir
 from waymark_runtime.vocabulary import PURE_FUNCTIONS, PURE_METHODS
@@ -89,7 +89,7 @@ def map_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     names = tuple(ctx.temp() for _ in iterables)
     function = applied(args[0].value, names, ctx)
     if function is None:
-        return ctx.error(rules.FUNCTION_VALUE, args[0], *_FUNCTION_ERROR)
+        return ctx.error(FUNCTION_VALUE, args[0], *_FUNCTION_ERROR)
     elt, bound = function
     if len(iterables) == 1:
         target: ir.Target = ir.Name(id=bound[0], span=span)
@@ -114,7 +114,7 @@ def filter_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     if not (isinstance(test_node, cst.Name) and test_node.value == "None"):
         function = applied(test_node, (name,), ctx)
         if function is None:
-            return ctx.error(rules.FUNCTION_VALUE, test_node, *_FUNCTION_ERROR)
+            return ctx.error(FUNCTION_VALUE, test_node, *_FUNCTION_ERROR)
         test, bound = function[0], function[1][0]
     item = ir.Name(id=bound, span=span)
     clause = ir.Generator(target=item, iter=iterable, ifs=(test,), span=span)
@@ -153,7 +153,7 @@ def _positional(node: cst.Call) -> list[cst.Arg] | None:
 def _refuse(node: cst.Call, name: str, form: str, ctx: Ctx) -> ir.Expr:
     help = f"call it as {form}, with plain positional arguments"
     message = f"`{name}` with these arguments"
-    return ctx.error(rules.FUNCTION_VALUE, node, message, "unsupported form", help)
+    return ctx.error(FUNCTION_VALUE, node, message, "unsupported form", help)
 
 
 _FUNCTION_ERROR = (

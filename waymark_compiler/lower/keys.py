@@ -18,10 +18,10 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from waymark_compiler import rules
 from waymark_compiler.context import Ctx
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.lower.functional import FUNCTION_HELP, applied
+from waymark_compiler.rules.expressions import FUNCTION_VALUE
 from waymark_runtime import ir
 
 KEYED = frozenset({"sorted", "min", "max"})
@@ -50,12 +50,12 @@ def keyed_call(name: str, node: cst.Call, ctx: Ctx) -> ir.Expr:
     if bad or (name == "sorted" and len(positional) != 1):
         help = "call it with one iterable (and `reverse=` for `sorted`), or sort in an action"
         message = f"`{name}` with `key=` and these arguments"
-        return ctx.error(rules.FUNCTION_VALUE, node, message, "unsupported form", help)
+        return ctx.error(FUNCTION_VALUE, node, message, "unsupported form", help)
     iterable = _iterable(positional, ctx)
     index, item = ctx.temp(), ctx.temp()
     key = _key(options["key"], item, ctx)
     if key is None:
-        return ctx.error(rules.FUNCTION_VALUE, options["key"], *_KEY_ERROR)
+        return ctx.error(FUNCTION_VALUE, options["key"], *_KEY_ERROR)
     key_expr, item_name = key
     reverse = lower_expr(options["reverse"], ctx) if "reverse" in options else None
     position: ir.Expr = ir.Name(id=index, span=span)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from waymark_compiler import rules
 from waymark_compiler.context import Ctx, did_you_mean
 from waymark_compiler.lower.dispatch import lower_expr
+from waymark_compiler.rules.workflow import WORKFLOW_LOG
 from waymark_runtime import ir
 
 _HELP = "write it as a statement: `self.log.info('charged %s', order_id)`"
@@ -46,16 +46,16 @@ def lower_log(node: cst.Call, method: str, ctx: Ctx) -> list[ir.Stmt]:
                    None)  # fmt: skip
     if keyword is not None:
         help = "format what matters into the message: `self.log.info('%s', value)`"
-        ctx.error(rules.WORKFLOW_LOG, keyword, f"keyword argument to `self.log.{method}`",
+        ctx.error(WORKFLOW_LOG, keyword, f"keyword argument to `self.log.{method}`",
                   "not recorded", help)  # fmt: skip
         return []
     if not node.args or node.args[0].star:
-        ctx.error(rules.WORKFLOW_LOG, node, f"`self.log.{method}` without a message",
+        ctx.error(WORKFLOW_LOG, node, f"`self.log.{method}` without a message",
                   "no message", "pass the message first: `self.log.info('done')`")  # fmt: skip
         return []
     if _not_text(node.args[0].value):
         help = "pass a string: `self.log.info('%s', value)` or an f-string"
-        ctx.error(rules.WORKFLOW_LOG, node.args[0], "log message is not a string", "not a string",
+        ctx.error(WORKFLOW_LOG, node.args[0], "log message is not a string", "not a string",
                   help)  # fmt: skip
         return []
     message, *args = (_argument(arg, ctx) for arg in node.args)
@@ -69,13 +69,13 @@ def _argument(arg: cst.Arg, ctx: Ctx) -> ir.Expr:
 
 def refuse_value(node: cst.CSTNode, ctx: Ctx) -> ir.Expr:
     """The logger, one of its methods or a log call used inside an expression."""
-    return ctx.error(rules.WORKFLOW_LOG, node, f"`{ctx.code(node)}` used as a value", "the workflow logger",
+    return ctx.error(WORKFLOW_LOG, node, f"`{ctx.code(node)}` used as a value", "the workflow logger",
                      _HELP)  # fmt: skip
 
 
 def refuse_await(node: cst.Call, ctx: Ctx) -> None:
     help = "drop the `await`: the line is written when the step runs"
-    ctx.error(rules.WORKFLOW_LOG, node, f"`{ctx.code(node.func)}` awaited", "not awaitable", help)
+    ctx.error(WORKFLOW_LOG, node, f"`{ctx.code(node.func)}` awaited", "not awaitable", help)
 
 
 def _refuse_method(node: cst.Call, method: str, ctx: Ctx) -> None:
@@ -86,7 +86,7 @@ def _refuse_method(node: cst.Call, method: str, ctx: Ctx) -> None:
     else:
         help = did_you_mean(method, ir.LOG_LEVELS) or f"use one of {', '.join(ir.LOG_LEVELS)}"
     message = f"`self.log.{method}` is not a method of the workflow logger"
-    ctx.error(rules.WORKFLOW_LOG, func.attr, message, "unknown log method", help)
+    ctx.error(WORKFLOW_LOG, func.attr, message, "unknown log method", help)
 
 
 def _not_text(node: cst.BaseExpression) -> bool:

@@ -11,7 +11,6 @@ import math
 
 import libcst as cst
 
-from waymark_compiler import rules
 from waymark_compiler.context import Ctx, did_you_mean
 from waymark_compiler.literals import NAMED_CONSTANTS, literal
 from waymark_compiler.lower.dispatch import expression, lower_expr
@@ -30,6 +29,14 @@ from waymark_compiler.resolve import (
     Symbol,
     VariableSym,
 )
+from waymark_compiler.rules.expressions import CLASS_VALUE, FUNCTION_VALUE
+from waymark_compiler.rules.names import (
+    LOCAL_DEFINITION,
+    MUTABLE_GLOBAL,
+    UNKNOWN_ENUM_MEMBER,
+    UNKNOWN_NAME,
+)
+from waymark_compiler.rules.workflow import SELF_READ
 from waymark_compiler.tables import impure, refusal_label
 from waymark_runtime import ir
 from waymark_runtime.vocabulary import PURE_CONSTANTS, TYPE_NAME
@@ -45,7 +52,7 @@ def lower_Name(node: cst.Name, ctx: Ctx) -> ir.Expr:
         return ir.Const(value=NAMED_CONSTANTS[node.value], span=ctx.span(node))
     if ctx.is_self(node):
         help = "pass the values helper methods need as arguments"
-        return ctx.error(rules.SELF_READ, node, "`self` used as a value", "not a helper call", help)
+        return ctx.error(SELF_READ, node, "`self` used as a value", "not a helper call", help)
     if ctx.is_local(node.value):
         return ir.Name(id=node.value, span=ctx.span(node))
     return symbol_value(ctx.resolver.lookup(node.value), node, ctx)
@@ -54,10 +61,10 @@ def lower_Name(node: cst.Name, ctx: Ctx) -> ir.Expr:
 def _unknown(symbol: MissingSym, node: cst.CSTNode, ctx: Ctx) -> ir.Expr:
     if symbol.origin is not None:
         message, help = missing_import(symbol, ctx)
-        return ctx.error(rules.UNKNOWN_NAME, node, message, "not found", help)
+        return ctx.error(UNKNOWN_NAME, node, message, "not found", help)
     candidates = [*ctx.function.locals, *ctx.resolver.names()]
     hint = did_you_mean(symbol.name, candidates)
-    return ctx.error(rules.UNKNOWN_NAME, node, f"unknown name `{symbol.name}`", "not defined", hint)
+    return ctx.error(UNKNOWN_NAME, node, f"unknown name `{symbol.name}`", "not defined", hint)
 
 
 def missing_import(symbol: MissingSym, ctx: Ctx) -> tuple[str, str]:
@@ -75,7 +82,7 @@ def missing_import(symbol: MissingSym, ctx: Ctx) -> tuple[str, str]:
 
 def _function_value(what: str, node: cst.CSTNode, ctx: Ctx) -> ir.Expr:
     help = "call it where the value is needed"
-    return ctx.error(rules.FUNCTION_VALUE, node, f"{what} used as a value", "not a value", help)
+    return ctx.error(FUNCTION_VALUE, node, f"{what} used as a value", "not a value", help)
 
 
 def symbol_value(symbol: Symbol, node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
@@ -89,9 +96,7 @@ def symbol_value(symbol: Symbol, node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
         return local_definition(symbol, node, ctx)
     if isinstance(symbol, ClassSym):
         help = "construct an instance, or test with `isinstance`"
-        return ctx.error(
-            rules.CLASS_VALUE, node, f"class `{text}` used as a value", "a class", help
-        )
+        return ctx.error(CLASS_VALUE, node, f"class `{text}` used as a value", "a class", help)
     if isinstance(symbol, ActionSym | FunctionSym | BuiltinSym | KnownSym):
         return _function_value(f"function `{text}`", node, ctx)
     if isinstance(symbol, ModuleSym):
@@ -103,7 +108,7 @@ def local_definition(symbol: LocalSym, node: cst.CSTNode, ctx: Ctx) -> ir.Expr:
     name = symbol.path.rpartition(".")[2]
     help = f"define `{name}` at module level so it has an import path"
     message = f"{symbol.what} `{name}` is defined inside a function"
-    return ctx.error(rules.LOCAL_DEFINITION, node, message, "no import path", help)
+    return ctx.error(LOCAL_DEFINITION, node, message, "no import path", help)
 
 
 def _global_value(symbol: VariableSym | ExternalSym, node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
@@ -122,7 +127,7 @@ def _global_value(symbol: VariableSym | ExternalSym, node: cst.BaseExpression, c
         message = f"read of module global `{text}`, which is not a constant"
     else:
         message = f"read of `{text}`, which is not a constant"
-    return ctx.error(rules.MUTABLE_GLOBAL, node, message, "not a constant", help)
+    return ctx.error(MUTABLE_GLOBAL, node, message, "not a constant", help)
 
 
 def _constant(qualname: str, span: ir.Span) -> ir.Expr:
@@ -159,7 +164,7 @@ def lower_Attribute(node: cst.Attribute, ctx: Ctx) -> ir.Expr:
         return literal(ctx.config[attr], ctx.span(node))
     if ctx.is_self(node.value):
         help = "set it to a constant in the class body or `__init__`, or pass it to `run()`"
-        return ctx.error(rules.SELF_READ, node, f"read of `self.{attr}`", "not a helper call", help)
+        return ctx.error(SELF_READ, node, f"read of `self.{attr}`", "not a helper call", help)
     base = ctx.symbol(node.value)
     if isinstance(base, ClassSym) and base.kind == "enum":
         return enum_member(base, node, ctx)
@@ -175,5 +180,5 @@ def enum_member(enum: ClassSym, node: cst.Attribute, ctx: Ctx) -> ir.Expr:
     if member not in enum.members:
         help = did_you_mean(member, enum.members)
         message = f"`{enum.name}` has no member `{member}`"
-        return ctx.error(rules.UNKNOWN_ENUM_MEMBER, node.attr, message, "unknown member", help)
+        return ctx.error(UNKNOWN_ENUM_MEMBER, node.attr, message, "unknown member", help)
     return ir.EnumMember(type=enum.path, member=member, span=ctx.span(node))

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from waymark_compiler import rules
 from waymark_compiler.context import Ctx
 from waymark_compiler.lower.calls import lower_arguments, unknown_helper
 from waymark_compiler.lower.children import child_call, child_class
@@ -28,6 +27,12 @@ from waymark_compiler.resolve import (
     KnownSym,
     LocalSym,
     MissingSym,
+)
+from waymark_compiler.rules.operations import (
+    AWAIT_NON_ACTION,
+    GATHER_FORM,
+    RUN_ACTION_FORM,
+    SLEEP_FORM,
 )
 from waymark_compiler.tables import impure
 from waymark_runtime import ir
@@ -56,7 +61,7 @@ def lower_operation(node: cst.BaseExpression, ctx: Ctx) -> ir.Operation | None:
     if not isinstance(node, cst.Call):
         help = "await an action call, `asyncio.gather(...)` or `asyncio.sleep(...)`"
         ctx.error(
-            rules.AWAIT_NON_ACTION,
+            AWAIT_NON_ACTION,
             node,
             "await of a value that is not a call",
             "not an action",
@@ -101,7 +106,7 @@ def _not_awaitable(node: cst.Call, symbol: object, ctx: Ctx) -> None:
         help = ("only actions, child workflows (`await Other().run(k=v)` of a `@workflow` "
                 "class), `asyncio.gather`, `asyncio.sleep` and async helpers can be awaited")  # fmt: skip
     ctx.error(
-        rules.AWAIT_NON_ACTION,
+        AWAIT_NON_ACTION,
         node,
         f"await of `{name}`, which is not an action",
         "not an @action",
@@ -121,7 +126,7 @@ def async_helper(node: cst.Call, name: str, ctx: Ctx) -> ir.Operation | None:
     if not ctx.helpers[name]:
         help = f"call it without await: `self.{name}(...)`"
         ctx.error(
-            rules.AWAIT_NON_ACTION,
+            AWAIT_NON_ACTION,
             node,
             f"await of synchronous helper `self.{name}`",
             "not async",
@@ -139,7 +144,7 @@ def run_action(node: cst.Call, ctx: Ctx) -> ir.ActionCall | None:
     if len(positional) != 1 or positional[0].star:
         help = "pass exactly one action call: `self.run_action(send_email(to), retry=...)`"
         ctx.error(
-            rules.RUN_ACTION_FORM,
+            RUN_ACTION_FORM,
             node,
             "`self.run_action` takes one action call",
             "malformed",
@@ -151,7 +156,7 @@ def run_action(node: cst.Call, ctx: Ctx) -> ir.ActionCall | None:
     if not isinstance(inner, cst.Call) or not isinstance(symbol, ActionSym):
         help = "call the action inside: `self.run_action(send_email(to), ...)`"
         ctx.error(
-            rules.RUN_ACTION_FORM,
+            RUN_ACTION_FORM,
             inner,
             "`self.run_action` needs an action call",
             "not an action",
@@ -162,7 +167,7 @@ def run_action(node: cst.Call, ctx: Ctx) -> ir.ActionCall | None:
     for arg in bad:
         help = "`self.run_action` takes `retry=`, `backoff=` and `timeout=`"
         ctx.error(
-            rules.RUN_ACTION_FORM,
+            RUN_ACTION_FORM,
             arg,
             "unexpected argument to `self.run_action`",
             "unexpected",
@@ -200,18 +205,14 @@ def _literal_bool(node: cst.BaseExpression, ctx: Ctx) -> bool:
     if isinstance(node, cst.Name) and node.value in ("True", "False"):
         return node.value == "True"
     help = "write `return_exceptions=True` or `return_exceptions=False`"
-    ctx.error(
-        rules.GATHER_FORM, node, "`return_exceptions` must be True or False", "not a literal", help
-    )
+    ctx.error(GATHER_FORM, node, "`return_exceptions` must be True or False", "not a literal", help)
     return False
 
 
 def _gather_item(arg: cst.Arg, ctx: Ctx) -> ir.ActionCall | ir.CallAsyncHelper | ir.Spread | None:
     if arg.keyword is not None or arg.star == "**":
         help = "`asyncio.gather` takes action calls and `return_exceptions=`"
-        ctx.error(
-            rules.GATHER_FORM, arg, "unexpected argument to `asyncio.gather`", "unexpected", help
-        )
+        ctx.error(GATHER_FORM, arg, "unexpected argument to `asyncio.gather`", "unexpected", help)
         return None
     if arg.star == "*":
         return _spread(arg.value, ctx)
@@ -238,7 +239,7 @@ def _gathered_call(node: cst.BaseExpression, ctx: Ctx) -> ir.ActionCall | ir.Cal
             "(`self.enrich(x)`) or child workflow calls (`Other().run(k=v)`); await anything "
             "else on its own")  # fmt: skip
     ctx.error(
-        rules.GATHER_FORM,
+        GATHER_FORM,
         node,
         "`asyncio.gather` item is not an action call",
         "not an action",
@@ -251,7 +252,7 @@ def _spread(node: cst.BaseExpression, ctx: Ctx) -> ir.Spread | None:
     if not isinstance(node, cst.ListComp | cst.GeneratorExp):
         help = "spread a comprehension of action calls: `*[act(x) for x in xs]`"
         ctx.error(
-            rules.GATHER_FORM,
+            GATHER_FORM,
             node,
             "`asyncio.gather` spread of a value",
             "not a comprehension",
@@ -269,7 +270,7 @@ def sleep(node: cst.Call, ctx: Ctx) -> ir.Sleep | None:
     args = list(node.args)
     if len(args) != 1 or args[0].star or (args[0].keyword and args[0].keyword.value != "delay"):
         help = "write `await asyncio.sleep(seconds)`"
-        ctx.error(rules.SLEEP_FORM, node, "`asyncio.sleep` takes one duration", "malformed", help)
+        ctx.error(SLEEP_FORM, node, "`asyncio.sleep` takes one duration", "malformed", help)
         return None
     seconds = lower_expr(args[0].value, ctx)
     return ir.Sleep(seconds=seconds, span=ctx.span(node))

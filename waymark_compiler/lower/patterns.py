@@ -11,11 +11,12 @@ from typing import Any
 
 import libcst as cst
 
-from waymark_compiler import rules
 from waymark_compiler.context import Ctx
 from waymark_compiler.literals import NAMED_CONSTANTS
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.resolve import BuiltinSym, ClassSym
+from waymark_compiler.rules.expressions import CLASS_VALUE
+from waymark_compiler.rules.statements import UNSUPPORTED_STATEMENT
 from waymark_compiler.tables import BUILTIN_TYPES
 from waymark_runtime import ir
 
@@ -26,7 +27,7 @@ def lower_pattern(node: cst.MatchPattern, ctx: Ctx) -> ir.Pattern:
     handler = _PATTERNS.get(type(node))
     if handler is None:
         ctx.error(
-            rules.UNSUPPORTED_STATEMENT,
+            UNSUPPORTED_STATEMENT,
             node,
             f"unsupported pattern `{type(node).__name__}`",
             "not supported",
@@ -90,9 +91,7 @@ def _class_path(node: cst.BaseExpression, ctx: Ctx) -> str:
     if isinstance(symbol, ClassSym) and symbol.kind != "workflow":
         return symbol.path
     help = "match on a class defined at module level or a builtin type"
-    ctx.error(
-        rules.CLASS_VALUE, node, f"`{ctx.code(node)}` is not a known class", "not a class", help
-    )
+    ctx.error(CLASS_VALUE, node, f"`{ctx.code(node)}` is not a known class", "not a class", help)
     return "builtins:object"
 
 

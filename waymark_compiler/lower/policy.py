@@ -13,11 +13,11 @@ from typing import Any
 
 import libcst as cst
 
-from waymark_compiler import rules
 from waymark_compiler.context import Ctx
 from waymark_compiler.literals import evaluate
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.resolve import ClassSym, KnownSym
+from waymark_compiler.rules.operations import NON_CONSTANT_POLICY, RUN_ACTION_FORM
 from waymark_compiler.tables import Known
 from waymark_runtime import ir
 
@@ -32,7 +32,7 @@ class _Refused(Exception):
 
 def _non_constant(node: cst.CSTNode, ctx: Ctx, what: str) -> _Refused:
     help = "use a literal or a module-level constant"
-    ctx.error(rules.NON_CONSTANT_POLICY, node, f"{what} is not a constant", "not a constant", help)
+    ctx.error(NON_CONSTANT_POLICY, node, f"{what} is not a constant", "not a constant", help)
     return _Refused()
 
 
@@ -57,7 +57,7 @@ def _value_or_expr(node: cst.BaseExpression, ctx: Ctx) -> Any:
 
 
 def _is_expr(value: Any) -> bool:
-    return type(value).__module__ == ir.__name__
+    return type(value).__module__.startswith(f"{ir.__name__}.")  # a node of any IR section
 
 
 def _number(node: cst.BaseExpression, ctx: Ctx, what: str, allow_none: bool = False) -> Any:
@@ -66,7 +66,7 @@ def _number(node: cst.BaseExpression, ctx: Ctx, what: str, allow_none: bool = Fa
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         help = "use a number of seconds (int or float)"
-        ctx.error(rules.NON_CONSTANT_POLICY, node, f"{what} must be a number", "not a number", help)
+        ctx.error(NON_CONSTANT_POLICY, node, f"{what} must be a number", "not a number", help)
         raise _Refused()
     return value
 
@@ -82,9 +82,7 @@ def _fields(
             name = names[index]
         if name is None or name not in names or arg.star or name in fields:
             help = f"`{what}` takes: {', '.join(names)}"
-            ctx.error(
-                rules.RUN_ACTION_FORM, arg, f"unexpected argument to `{what}`", "unexpected", help
-            )
+            ctx.error(RUN_ACTION_FORM, arg, f"unexpected argument to `{what}`", "unexpected", help)
             raise _Refused()
         fields[name] = arg.value
     return fields
@@ -94,7 +92,7 @@ def _constructor(node: cst.BaseExpression, ctx: Ctx, what: Known) -> cst.Call:
     if isinstance(node, cst.Call) and ctx.symbol(node.func) == KnownSym(what):
         return node
     help = f"write the policy inline: `{what}(...)` with constant fields"
-    ctx.error(rules.NON_CONSTANT_POLICY, node, f"expected `{what}(...)`", "not a policy", help)
+    ctx.error(NON_CONSTANT_POLICY, node, f"expected `{what}(...)`", "not a policy", help)
     raise _Refused()
 
 
@@ -113,7 +111,7 @@ def _exception_name(node: cst.BaseExpression, ctx: Ctx) -> str:
     if isinstance(symbol, ClassSym) and symbol.kind == "exception":
         return symbol.name
     help = "list exception classes, or their names as strings"
-    ctx.error(rules.NON_CONSTANT_POLICY, node, "not an exception class", "not an exception", help)
+    ctx.error(NON_CONSTANT_POLICY, node, "not an exception class", "not an exception", help)
     raise _Refused()
 
 
@@ -125,7 +123,7 @@ def retry(node: cst.BaseExpression, ctx: Ctx) -> dict[str, Any]:
         if not _is_expr(attempts) and (isinstance(attempts, bool) or not isinstance(attempts, int)):
             help = "use an integer: the total number of executions"
             message = "`attempts` must be an integer"
-            ctx.error(rules.NON_CONSTANT_POLICY, fields["attempts"], message, "not an int", help)
+            ctx.error(NON_CONSTANT_POLICY, fields["attempts"], message, "not an int", help)
             raise _Refused()
         out["attempts_expr" if _is_expr(attempts) else "attempts"] = attempts
     if "exception_types" in fields:
@@ -162,9 +160,7 @@ def timeout(node: cst.BaseExpression, ctx: Ctx) -> float | ir.Expr | None:
         return value  # type: ignore[no-any-return]
     if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
         help = "use a number of seconds (int or float) or a `timedelta`"
-        ctx.error(
-            rules.NON_CONSTANT_POLICY, node, "`timeout` must be a number", "not a number", help
-        )
+        ctx.error(NON_CONSTANT_POLICY, node, "`timeout` must be a number", "not a number", help)
         raise _Refused()
     return None if value is None else float(value)
 

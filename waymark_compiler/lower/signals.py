@@ -13,11 +13,11 @@ from typing import Any
 
 import libcst as cst
 
-from waymark_compiler import rules
 from waymark_compiler.context import Ctx
 from waymark_compiler.lower import policy
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.resolve import BuiltinSym, ClassSym, ExternalSym, KnownSym
+from waymark_compiler.rules.operations import SIGNAL_FORM
 from waymark_runtime import ir
 from waymark_runtime.signals import STANDARD_TYPES
 
@@ -150,5 +150,5 @@ def _not_a_type(node: cst.CSTNode, ctx: Ctx) -> _Refused:
 
 
 def _refuse(node: cst.CSTNode, ctx: Ctx, message: str, help: str) -> _Refused:
-    ctx.error(rules.SIGNAL_FORM, node, message, "signal wait", help)
+    ctx.error(SIGNAL_FORM, node, message, "signal wait", help)
     return _Refused()

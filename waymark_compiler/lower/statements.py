@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import libcst as cst
 
-from waymark_compiler import rules
 from waymark_compiler.context import Ctx
 from waymark_compiler.literals import AUGMENTED
 from waymark_compiler.lower.awaits import has_await, hoist, hoist_operation, hoist_target
@@ -26,6 +25,18 @@ from waymark_compiler.lower.names import local_definition
 from waymark_compiler.lower.operations import lower_await
 from waymark_compiler.lower.patterns import lower_pattern
 from waymark_compiler.resolve import ClassSym, LocalSym
+from waymark_compiler.rules.operations import NESTED_AWAIT
+from waymark_compiler.rules.statements import (
+    BARE_RAISE,
+    DEL_STATEMENT,
+    EXCEPT_TYPE,
+    GLOBAL_STATEMENT,
+    IMPORT_IN_BODY,
+    NESTED_DEFINITION,
+    RAISE_FROM,
+    UNSUPPORTED_STATEMENT,
+    WITH_STATEMENT,
+)
 from waymark_runtime import ir
 
 
@@ -77,7 +88,7 @@ def _assign_awaiting_targets(
         if isinstance(target, cst.Tuple | cst.List) and has_await(target):
             help = "await into a name first, then unpack into the targets"
             message = "`await` inside an unpacking target"
-            ctx.error(rules.NESTED_AWAIT, target, message, "nested await", help)
+            ctx.error(NESTED_AWAIT, target, message, "nested await", help)
             return []
         out += hoist_target(target, ctx)
         out.append(ir.Assign(targets=(lower_target(target, ctx),), value=temp, span=span))
@@ -109,7 +120,7 @@ def _augmented(node: cst.AugAssign, ctx: Ctx) -> list[ir.Stmt]:
     target = lower_target(node.target, ctx)
     if not isinstance(target, ir.Name | ir.Subscript | ir.Attribute):
         ctx.error(
-            rules.UNSUPPORTED_STATEMENT,
+            UNSUPPORTED_STATEMENT,
             node.target,
             "augmented assignment to a tuple",
             "unsupported",
@@ -120,7 +131,7 @@ def _augmented(node: cst.AugAssign, ctx: Ctx) -> list[ir.Stmt]:
     if isinstance(target, ir.Subscript) and isinstance(target.index, ir.Slice):
         help = "await into a name first, then `xs[i:j] += value`"
         message = "`await` in an augmented slice assignment"
-        ctx.error(rules.NESTED_AWAIT, node.value, message, "nested", help)
+        ctx.error(NESTED_AWAIT, node.value, message, "nested", help)
         return []
     if not isinstance(target, ir.Name):
         return _augmented_place(target, op, node.value, span, ctx)
@@ -174,13 +185,13 @@ def lower_Raise(node: cst.Raise, ctx: Ctx) -> list[ir.Stmt]:
     span = ctx.span(node)
     if node.cause is not None:
         help = "raise the new exception alone; put the cause in its message if it matters"
-        ctx.error(rules.RAISE_FROM, node.cause, "`raise ... from ...`", "exception chaining", help)
+        ctx.error(RAISE_FROM, node.cause, "`raise ... from ...`", "exception chaining", help)
         return []
     if node.exc is None:
         if ctx.handler_depth == 0:
             help = "raise a specific exception: `raise ValueError(...)`"
             ctx.error(
-                rules.BARE_RAISE,
+                BARE_RAISE,
                 node,
                 "bare `raise` outside an `except` block",
                 "nothing to re-raise",
@@ -207,7 +218,7 @@ def lower_Del(node: cst.Del, ctx: Ctx) -> list[ir.Stmt]:
         if isinstance(target, cst.Attribute):
             help = "build a new value without the attribute, or rebind the name"
             message = f"deleting attribute `{ctx.code(target)}`"
-            ctx.error(rules.DEL_STATEMENT, target, message, "not supported", help)
+            ctx.error(DEL_STATEMENT, target, message, "not supported", help)
             continue
         out += hoist_target(target, ctx)
         lowered = lower_target(target, ctx)
@@ -282,7 +293,7 @@ def exception_types(node: cst.BaseExpression, ctx: Ctx) -> tuple[str, ...]:
         return ()
     help = "name exception classes directly: `except (ValueError, KeyError):`"
     message = f"`{ctx.code(node)}` is not a statically known exception class"
-    ctx.error(rules.EXCEPT_TYPE, node, message, "unknown exception type", help)
+    ctx.error(EXCEPT_TYPE, node, message, "unknown exception type", help)
     return ()
 
 
@@ -300,7 +311,7 @@ def _case(node: cst.MatchCase, ctx: Ctx) -> ir.MatchCase:
     if node.guard is not None and has_await(node.guard):
         help = "await into a name before the `match`, then test the name in the guard"
         message = "`await` in a `case` guard"
-        ctx.error(rules.NESTED_AWAIT, node.guard, message, "nested await", help)
+        ctx.error(NESTED_AWAIT, node.guard, message, "nested await", help)
     elif node.guard is not None:
         guard = lower_expr(node.guard, ctx)
     body = lower_body(node.body, ctx)
@@ -314,7 +325,7 @@ def _case(node: cst.MatchCase, ctx: Ctx) -> ir.MatchCase:
 
 _LOCAL = "keep the value in a local variable and return it"
 _IMPORT = Refused(
-    rules.IMPORT_IN_BODY,
+    IMPORT_IN_BODY,
     "import inside a workflow body",
     "import",
     "import at the top of the module",
@@ -322,16 +333,14 @@ _IMPORT = Refused(
 
 refuse_statements(
     {
-        cst.Global: Refused(
-            rules.GLOBAL_STATEMENT, "`global` in a workflow", "module state", _LOCAL
-        ),
+        cst.Global: Refused(GLOBAL_STATEMENT, "`global` in a workflow", "module state", _LOCAL),
         cst.Nonlocal: Refused(
-            rules.GLOBAL_STATEMENT, "`nonlocal` in a workflow", "enclosing state", _LOCAL
+            GLOBAL_STATEMENT, "`nonlocal` in a workflow", "enclosing state", _LOCAL
         ),
         cst.Import: _IMPORT,
         cst.ImportFrom: _IMPORT,
         cst.TryStar: Refused(
-            rules.UNSUPPORTED_STATEMENT,
+            UNSUPPORTED_STATEMENT,
             "`except*` in a workflow",
             "exception groups",
             "use plain `except` clauses",
@@ -344,16 +353,16 @@ refuse_statements(
 def lower_With(node: cst.With, ctx: Ctx) -> list[ir.Stmt]:
     what = "async with" if node.asynchronous is not None else "with"
     help = "open the resource inside an action"
-    return Refused(
-        rules.WITH_STATEMENT, f"`{what}` in a workflow", "context manager", help
-    ).statement(node, ctx)
+    return Refused(WITH_STATEMENT, f"`{what}` in a workflow", "context manager", help).statement(
+        node, ctx
+    )
 
 
 @statement
 def lower_FunctionDef(node: cst.FunctionDef, ctx: Ctx) -> list[ir.Stmt]:
     help = "define a helper method on the workflow class instead"
     refused = Refused(
-        rules.NESTED_DEFINITION, "function defined inside a workflow body", "nested def", help
+        NESTED_DEFINITION, "function defined inside a workflow body", "nested def", help
     )
     return refused.statement(node.name, ctx)
 
@@ -362,6 +371,6 @@ def lower_FunctionDef(node: cst.FunctionDef, ctx: Ctx) -> list[ir.Stmt]:
 def lower_ClassDef(node: cst.ClassDef, ctx: Ctx) -> list[ir.Stmt]:
     help = "define the class at module level"
     refused = Refused(
-        rules.NESTED_DEFINITION, "class defined inside a workflow body", "nested class", help
+        NESTED_DEFINITION, "class defined inside a workflow body", "nested class", help
     )
     return refused.statement(node.name, ctx)

@@ -12,10 +12,10 @@ from typing import Literal
 
 import libcst as cst
 
-from waymark_compiler import rules
 from waymark_compiler.context import Ctx
 from waymark_compiler.literals import string_value
 from waymark_compiler.lower.dispatch import expression, lower_expr
+from waymark_compiler.rules.expressions import UNSUPPORTED_LITERAL
 from waymark_runtime import ir
 
 Part = str | ir.FormattedValue
@@ -29,7 +29,7 @@ def lower_SimpleString(node: cst.SimpleString, ctx: Ctx) -> ir.Expr:
     if isinstance(value, bytes):
         help = "workflow values are JSON-shaped; use a str"
         return ctx.error(
-            rules.UNSUPPORTED_LITERAL, node, "bytes literals are not supported", "bytes", help
+            UNSUPPORTED_LITERAL, node, "bytes literals are not supported", "bytes", help
         )
     return ir.Const(value=value, span=ctx.span(node))
 
@@ -124,7 +124,5 @@ def _debug_text(part: cst.FormattedStringExpression, ctx: Ctx) -> str:
 @expression
 def lower_FormattedString(node: cst.FormattedString, ctx: Ctx) -> ir.Expr:
     if "b" in node.prefix.lower():
-        return ctx.error(
-            rules.UNSUPPORTED_LITERAL, node, "bytes literals are not supported", "bytes"
-        )
+        return ctx.error(UNSUPPORTED_LITERAL, node, "bytes literals are not supported", "bytes")
     return ir.FString(parts=_parts(node.parts, node, ctx), span=ctx.span(node))

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from waymark_compiler import rules
 from waymark_compiler.context import TEMP_PREFIX, Ctx, FunctionInfo
 from waymark_compiler.diagnostics import Sink
 from waymark_compiler.discover import WorkflowClass
@@ -18,6 +17,12 @@ from waymark_compiler.lower.config import Config, class_config
 from waymark_compiler.lower.dispatch import lower_body, lower_expr
 from waymark_compiler.namespace import Namespace, scan
 from waymark_compiler.resolve import ClassSym, ConstSym, Resolver, is_constant_literal
+from waymark_compiler.rules.names import RESERVED_NAME
+from waymark_compiler.rules.workflow import (
+    NON_CONSTANT_DEFAULT,
+    UNSUPPORTED_PARAMETERS,
+    WORKFLOW_SHAPE,
+)
 from waymark_compiler.source import Source
 from waymark_runtime import ir
 
@@ -87,7 +92,7 @@ def workflow_name(found: WorkflowClass, sink: Sink) -> str | None:
             span = found.namespace.source.span(value)
             help = 'write the name as a string literal: `name = "welcome_email"`'
             sink.error(
-                rules.WORKFLOW_SHAPE,
+                WORKFLOW_SHAPE,
                 span,
                 "workflow `name` is not a string literal",
                 "not a literal",
@@ -117,12 +122,12 @@ def _check_shape(
     if kind != "workflow":
         help = "subclass `waymark.Workflow`: `class X(Workflow):`"
         message = f"@workflow class `{node.name.value}` does not subclass `Workflow`"
-        sink.error(rules.WORKFLOW_SHAPE, source.span(node.name), message, "not a Workflow", help)
+        sink.error(WORKFLOW_SHAPE, source.span(node.name), message, "not a Workflow", help)
     run = next((m for m in methods if m.name.value == "run"), None)
     if run is None:
         help = "define `async def run(self, ...)`"
         sink.error(
-            rules.WORKFLOW_SHAPE,
+            WORKFLOW_SHAPE,
             source.span(node.name),
             "workflow has no `run` method",
             "no run()",
@@ -131,7 +136,7 @@ def _check_shape(
     elif run.asynchronous is None:
         help = "make it `async def run(self, ...)`"
         sink.error(
-            rules.WORKFLOW_SHAPE,
+            WORKFLOW_SHAPE,
             source.span(run.name),
             "`run` is not `async def`",
             "not async",
@@ -141,7 +146,7 @@ def _check_shape(
         for decorator in method.decorators:
             help = "remove the decorator; helper methods are plain methods"
             message = f"decorated method `{method.name.value}` in a workflow"
-            sink.error(rules.WORKFLOW_SHAPE, source.span(decorator), message, "decorator", help)
+            sink.error(WORKFLOW_SHAPE, source.span(decorator), message, "decorator", help)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -211,7 +216,7 @@ def _params(node: cst.FunctionDef, ctx: Ctx) -> tuple[ir.Param, ...]:
     if not every:
         help = "methods of a workflow take `self` first"
         ctx.error(
-            rules.UNSUPPORTED_PARAMETERS,
+            UNSUPPORTED_PARAMETERS,
             node.name,
             f"`{node.name.value}` has no `self` parameter",
             "no self",
@@ -227,14 +232,14 @@ def _refuse_param(param: cst.Param, ctx: Ctx, method: str) -> None:
     help = "take a list or a dict argument instead"
     text = ctx.code(param).rstrip(", ")
     message = f"parameter `{text}` of `{method}` is not supported"
-    ctx.error(rules.UNSUPPORTED_PARAMETERS, param, message, "variadic or positional-only", help)
+    ctx.error(UNSUPPORTED_PARAMETERS, param, message, "variadic or positional-only", help)
 
 
 def _param(node: cst.Param, ctx: Ctx, keyword_only: bool) -> ir.Param:
     name = node.name.value
     if name.startswith(TEMP_PREFIX):
         help = f"rename it: names starting with `{TEMP_PREFIX}` are reserved for the compiler"
-        ctx.error(rules.RESERVED_NAME, node.name, f"reserved name `{name}`", "reserved", help)
+        ctx.error(RESERVED_NAME, node.name, f"reserved name `{name}`", "reserved", help)
     default = None if node.default is None else _default(node.default, ctx)
     return ir.Param(name=name, default=default, keyword_only=keyword_only, span=ctx.span(node))
 
@@ -248,7 +253,7 @@ def _default(node: cst.BaseExpression, ctx: Ctx) -> ir.Expr | None:
         return lower_expr(node, ctx)  # an enum member
     help = "default to `None` and assign inside the body"
     ctx.error(
-        rules.NON_CONSTANT_DEFAULT,
+        NON_CONSTANT_DEFAULT,
         node,
         "default value is not a constant",
         "computed or mutable",

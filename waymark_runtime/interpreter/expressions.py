@@ -9,7 +9,7 @@ Expressions never suspend: durable operations are statements (`Await`), handled 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from waymark_runtime import ir
 from waymark_runtime.errors import InternalError
@@ -21,6 +21,7 @@ from waymark_runtime.interpreter.targets import bind_arguments
 from waymark_runtime.values import TypeValue
 
 Arguments = Callable[[Env], tuple[list[Any], dict[str, Any]]]
+T = TypeVar("T")
 
 
 def _const(value: Any) -> Eval:
@@ -268,15 +269,27 @@ class ExprCompiler:
         if helper is None or helper.is_async:
             kind = "an async helper: await it" if helper else "not a helper method"
             raise ProgramError(f"`self.{node.name}()` is {kind}")
+        return self.helper_call(node, helper, run_sync)
+
+    def helper_call(
+        self,
+        node: ir.HelperCall | ir.CallAsyncHelper,
+        helper: ir.Function,
+        finish: Callable[[Frame], T],
+    ) -> Callable[[Env], T]:
+        """A call of `helper`: its frame, arguments evaluated in `env`, handed to `finish`
+        (`run_sync` runs a sync helper at once; an async one's frame starts a task). Each call
+        charges the meter for the helper's body."""
         functions, name, meter = self.functions, node.name, self.meter
         arguments, cost = self.arguments(node.args, node.kwargs), 1 + weight(helper.body)
 
-        def call(env: Env) -> Any:
+        def call(env: Env) -> T:
             meter.charge(cost)
             code = functions[name]
             args, kwargs = arguments(env)
-            env = bind_arguments(name, code.params, code.defaults, args, kwargs)
-            return run_sync(Frame(code, env))
+            return finish(
+                Frame(code, bind_arguments(name, code.params, code.defaults, args, kwargs))
+            )
 
         return call
 

@@ -2,7 +2,8 @@
 
 Structured control flow becomes jumps between pcs; `try` becomes a static pc range covered by a
 handler dispatch instruction; loops keep their iterator in a frame slot. An `Await` becomes an
-instruction that suspends with a request the machine fulfils. Compile once, run many times.
+instruction that suspends with a request the machine fulfils; what each operation requests is
+`operations`' to build, not this module's. Compile once, run many times.
 """
 
 from __future__ import annotations
@@ -14,15 +15,14 @@ from typing import Any
 from waymark_runtime import ir
 from waymark_runtime.dag import CallSite
 from waymark_runtime.errors import InternalError
-from waymark_runtime.interpreter import comprehensions
 from waymark_runtime.interpreter import instructions as ins
-from waymark_runtime.interpreter.code import AwaitSite, ChildCall, Code, Env, Frame, Instr
+from waymark_runtime.interpreter.code import AwaitSite, Code, Instr
 from waymark_runtime.interpreter.expressions import ExprCompiler
 from waymark_runtime.interpreter.library import ProgramError
 from waymark_runtime.interpreter.limits import weight
+from waymark_runtime.interpreter.operations import compile_operation
 from waymark_runtime.interpreter.patterns import compile_pattern
-from waymark_runtime.interpreter.policies import compile_policy
-from waymark_runtime.interpreter.targets import bind_arguments, compile_deletion, compile_target
+from waymark_runtime.interpreter.targets import compile_deletion, compile_target
 
 
 class Label:
@@ -348,11 +348,7 @@ class FunctionCompiler:
         if not self.function.is_async:
             raise ProgramError(f"`await` inside the synchronous helper `{self.function.name}`")
         assign = None if node.target is None else self.target(node.target)
-        kind = type(node.op).__name__
-        make = getattr(self, "await_" + kind, None)
-        if make is None:
-            raise InternalError(f"the interpreter has no rule for operation node {kind}")
-        site, request = make(node.op, assign)
+        site, request = compile_operation(node.op, assign, self.exprs)
         where = self.call_sites.get(id(node))
         if where is not None:
             items = where.items or (where.node,)
@@ -360,118 +356,6 @@ class FunctionCompiler:
         # The site is read when built: `compile` completes it with the counters' slots.
         pc = self.emit(lambda pc: ins.suspend(self.awaits[pc], request))
         self.awaits[pc] = site
-
-    def await_ActionCall(self, op: ir.ActionCall, assign: Any) -> tuple[AwaitSite, Any]:
-        one = self._gather_item(0, op)
-
-        def request(env: Env) -> list[tuple[Any, ...]]:
-            calls: list[tuple[Any, ...]] = []
-            one(env, calls)
-            return calls
-
-        site = AwaitSite(kind="actions", assign=assign, policies=(_policy_of(op),), single=True)
-        return site, request
-
-    def await_Gather(self, op: ir.Gather, assign: Any) -> tuple[AwaitSite, Any]:
-        makers = [self._gather_item(i, item) for i, item in enumerate(op.items)]
-        policies = tuple(
-            _policy_of(item.call if isinstance(item, ir.Spread) else item) for item in op.items
-        )
-
-        def request(env: Env) -> list[tuple[int, str, list[Any], dict[str, Any]]]:
-            calls: list[tuple[int, str, list[Any], dict[str, Any]]] = []
-            for make in makers:
-                make(env, calls)
-            return calls
-
-        spreads = tuple(isinstance(item, ir.Spread) for item in op.items)
-        site = AwaitSite(kind="actions", assign=assign, policies=policies,
-                         return_exceptions=op.return_exceptions, spreads=spreads)  # fmt: skip
-        return site, request
-
-    def _gather_item(self, index: int, item: Any) -> Callable[[Env, list[Any]], None]:
-        call = item.call if isinstance(item, ir.Spread) else item
-        if isinstance(call, ir.CallAsyncHelper):
-            return self._gathered_helper(index, item, call)
-        arguments, action = self.exprs.arguments(call.args, call.kwargs), call.action
-        computed = compile_policy(call.policy, self.exprs.compile)
-        if isinstance(item, ir.ActionCall) and computed is not None:
-
-            def one_computed(env: Env, calls: list[Any]) -> None:
-                calls.append((index, action, *arguments(env), computed(env)))
-
-            return one_computed
-        if isinstance(item, ir.ActionCall):
-
-            def one(env: Env, calls: list[Any]) -> None:
-                calls.append((index, action, *arguments(env)))
-
-            return one
-        exprs = self.exprs
-        clauses = comprehensions.compile_clauses(item.generators, exprs.compile, exprs.guards,
-                                                 item.call)  # fmt: skip
-        meter = exprs.meter
-
-        def spread(env: Env, calls: list[Any]) -> None:
-            for scope in comprehensions.bindings(clauses, env.copy()):
-                policy = () if computed is None else (computed(scope),)
-                calls.append((index, action, *arguments(scope), *policy))
-                if len(calls) > meter.items:
-                    raise meter.too_many_items(len(calls))
-
-        return spread
-
-    def _gathered_helper(
-        self, index: int, item: Any, call: ir.CallAsyncHelper
-    ) -> Callable[[Env, list[Any]], None]:
-        """A helper call as a gather item: `(index, frame)`, the frame of the task it starts
-        (its arguments bound here, so a bad call raises where the gather is awaited)."""
-        start = self._helper_frame(call)
-        if not isinstance(item, ir.Spread):
-            return lambda env, calls: calls.append((index, start(env)))
-        exprs = self.exprs
-        clauses = comprehensions.compile_clauses(item.generators, exprs.compile, exprs.guards,
-                                                 call)  # fmt: skip
-        meter = exprs.meter
-
-        def spread(env: Env, calls: list[Any]) -> None:
-            for scope in comprehensions.bindings(clauses, env.copy()):
-                calls.append((index, start(scope)))
-                if len(calls) > meter.items:
-                    raise meter.too_many_items(len(calls))
-
-        return spread
-
-    def _helper_frame(self, op: ir.CallAsyncHelper) -> Callable[[Env], Frame]:
-        """The frame of a call of async helper `op.name`, its arguments evaluated in `env`."""
-        helper = self.exprs.helpers.get(op.name)
-        if helper is None or not helper.is_async:
-            raise ProgramError(f"`await self.{op.name}()` does not name an async helper method")
-        functions, name, meter = self.exprs.functions, op.name, self.exprs.meter
-        arguments, cost = self.exprs.arguments(op.args, op.kwargs), 1 + weight(helper.body)
-
-        def frame(env: Env) -> Frame:
-            meter.charge(cost)
-            code = functions[name]
-            args, kwargs = arguments(env)
-            return Frame(code, bind_arguments(name, code.params, code.defaults, args, kwargs))
-
-        return frame
-
-    def await_Sleep(self, op: ir.Sleep, assign: Any) -> tuple[AwaitSite, Any]:
-        return AwaitSite(kind="sleep", assign=assign), self.expr(op.seconds)
-
-    def await_WaitForSignal(self, op: ir.WaitForSignal, assign: Any) -> tuple[AwaitSite, Any]:
-        timeout = None if op.timeout is None else self.expr(op.timeout)
-        name = op.name
-
-        def request(env: Env) -> tuple[str, Any]:
-            return name, None if timeout is None else timeout(env)
-
-        return AwaitSite(kind="signal", assign=assign), request
-
-    def await_CallAsyncHelper(self, op: ir.CallAsyncHelper, assign: Any) -> tuple[AwaitSite, Any]:
-        return AwaitSite(kind="call", assign=assign), self._helper_frame(op)
 
 
 def _awaits(node: Any) -> bool:
@@ -487,14 +371,6 @@ def _awaits(node: Any) -> bool:
 
 _WITH_BODIES = (ir.If, ir.For, ir.While, ir.Try, ir.Match, ir.Handler, ir.MatchCase)
 _BODIES = ("body", "orelse", "handlers", "cases")
-
-
-def _policy_of(call: ir.ActionCall | ir.CallAsyncHelper) -> Any:
-    """What the machine dispatches a call with: its policy, or a child workflow's marker
-    (a helper call has none: it runs as a task, never dispatched)."""
-    if isinstance(call, ir.CallAsyncHelper):
-        return None
-    return ChildCall(call.blocking) if call.child else call.policy
 
 
 def _leave_handler(slot: int, name: str | None, end: Label) -> Callable[[int], Instr]:

@@ -1,0 +1,120 @@
+"""Rules for what an expression of a workflow may compute: calls, values and literals.
+
+Each entry is data only; the lowering of expressions and calls raises them. It must not hold
+rules about awaits, statements or the workflow class (they have modules of their own).
+"""
+
+from __future__ import annotations
+
+from waymark_compiler.rules.rule import rule
+
+_COMPILE_ONCE = (
+    "A workflow body is compiled once and never re-executed; only actions run on workers. "
+    "Anything whose result could differ between two runs, or that touches the outside world, "
+    "would be evaluated by the runtime at an arbitrary time and place."
+)
+
+UNSUPPORTED_CALL = rule(
+    "WM101",
+    "unsupported-call",
+    "refuses a call of something that is not an action, a pure builtin, a pure method, a "
+    "helper method or a model class",
+    "The runtime only evaluates functions it knows to be pure and deterministic; an "
+    "arbitrary function could do I/O or depend on hidden state. " + _COMPILE_ONCE,
+    "total = compute_total(items)  # a plain function",
+    "Make the function an `@action` and await it, or turn it into a helper method of the "
+    "workflow class.",
+)
+
+NONDETERMINISTIC_CALL = rule(
+    "WM103",
+    "nondeterministic-call",
+    "refuses reading clocks, randomness, the environment and doing I/O in a workflow body",
+    _COMPILE_ONCE,
+    "now = datetime.now()\ntoken = uuid.uuid4()",
+    "Do it inside an action (`now = await current_time()`), or pass the value in as an "
+    "input of `run()`.",
+)
+
+LAMBDA = rule(
+    "WM111",
+    "lambda",
+    "refuses `lambda`, except as the `key=` of `sorted`, `min` and `max`",
+    "Functions are not values in the Waymark Runtime Language; a lambda passed to an action "
+    "would have to run in another process.",
+    "await apply_rule(lambda x: x + 1, value)",
+    "Compute the value with a comprehension, a helper method or an action.",
+)
+
+STRING_FORMATTING = rule(
+    "WM138",
+    "string-formatting",
+    "refuses `str.format` unless the template is a string literal whose arguments are names or "
+    "constants, each used by a field",
+    "A template computed at run time looks fields up on arbitrary values in ways the runtime "
+    "cannot reproduce for every type. A literal template is compiled to the f-string it "
+    "means; its arguments must be names or constants so that evaluating them where the "
+    "fields stand is the same as evaluating them first. (`%` formatting is supported.)",
+    "message = template.format(name)",
+    "Use an f-string (`f'hello {name}'`), `'hello {}'.format(name)` or `'hello %s' % name`.",
+)
+
+UNSUPPORTED_LITERAL = rule(
+    "WM139",
+    "unsupported-literal",
+    "refuses complex numbers, bytes and `...` literals",
+    "Workflow values are JSON-shaped; these literals have no representation.",
+    "payload = b'raw'",
+    "Use a string, or produce the value inside an action.",
+)
+
+IMPURE_METHOD = rule(
+    "WM141",
+    "impure-method",
+    "refuses calling a method that is not a known pure method of str, list, dict, set or tuple",
+    "Methods of user classes can do anything; the runtime only evaluates methods it "
+    "implements exactly.",
+    "summary = order.render()",
+    "Call the method inside an action and await the action (helper methods follow the same "
+    "rules as `run()`, so moving the call into one does not help).",
+)
+
+FUNCTION_VALUE = rule(
+    "WM142",
+    "function-value",
+    "refuses using a function, builtin or action as a value, except as the `key=` of `sorted`, "
+    "`min` and `max`",
+    "Functions are not values in the Waymark Runtime Language. A `key=` that is a pure "
+    "builtin, a pure method of a value or a one-parameter lambda is compiled into the "
+    "computation it stands for.",
+    "measure = len",
+    "Call the function where the value is needed, or compute the result in an action.",
+)
+
+CLASS_VALUE = rule(
+    "WM144",
+    "class-value",
+    "refuses using a class as a value outside a call, `isinstance`, `except` or `match`",
+    "Classes are not values in the Waymark Runtime Language.",
+    "kind = Order",
+    "Construct an instance (`Order(...)`), or compare with `isinstance`.",
+)
+
+ENUM_BY_VALUE = rule(
+    "WM145",
+    "enum-by-value",
+    "refuses constructing an enum member from a value (`Color('red')`)",
+    "Looking a member up by value needs the enum class, which the runtime does not import.",
+    "color = Color(raw)",
+    "Use the member directly (`Color.RED`), or convert the value inside an action.",
+)
+
+IDENTITY_COMPARISON = rule(
+    "WM149",
+    "identity-comparison",
+    "refuses `is` and `is not` unless one side is `None`, `True`, `False` or an enum member",
+    "Values travel between processes as JSON and are rebuilt, so two values that are one object "
+    "in plain Python are two objects in the runtime: the answer of `is` would differ.",
+    "if first is second:",
+    "Compare with `==` (or `!=`); `x is None` and `status is Status.PAID` stay allowed.",
+)

@@ -1,0 +1,90 @@
+"""Rules for the `@workflow` class itself: its shape, `run()` and helper signatures, what
+`self` may be used for, and its logger.
+
+Each entry is data only; the lowering of the class raises them. It must not hold rules about
+the statements or expressions of a body.
+"""
+
+from __future__ import annotations
+
+from waymark_compiler.rules.rule import rule
+
+SELF_MUTATION = rule(
+    "WM107",
+    "self-mutation",
+    "refuses assigning to attributes of `self`",
+    "A workflow instance object does not exist at run time: state lives in local variables "
+    "that the runtime persists.",
+    "self.count = 0",
+    "Use a local variable and pass it to helper methods as an argument.",
+)
+
+SELF_READ = rule(
+    "WM108",
+    "self-read",
+    "refuses reading attributes of `self` that are not constant configuration, using `self` as "
+    "a value, and an `__init__` that does more than set `self.<name>` to constants",
+    "`run()` resumes in processes where the object that started the instance does not exist. "
+    "Helper methods, constant class attributes and `self.x = <constant>` in a parameterless "
+    "`__init__` are fixed by the source and are read as such; anything else set on the object "
+    "would be lost.",
+    "def __init__(self, limit: int) -> None:\n    self.limit = limit",
+    "Set `self.limit = 10` (a constant) in `__init__` or on the class, or pass `limit` to `run()`.",
+)
+
+UNSUPPORTED_PARAMETERS = rule(
+    "WM125",
+    "unsupported-parameters",
+    "refuses `*args`, `**kwargs` and positional-only parameters on `run()` and helper methods",
+    "Workflow inputs are stored by name, so every parameter needs a stable name.",
+    "async def run(self, *user_ids):",
+    "Take a list: `async def run(self, user_ids: list[str])`.",
+)
+
+NON_CONSTANT_DEFAULT = rule(
+    "WM126",
+    "non-constant-default",
+    "refuses default values that are not constants",
+    "Python evaluates a default once, when the method is defined; a mutable or computed "
+    "default would be shared between calls in Python but not in the runtime.",
+    "async def run(self, tags: list[str] = []):",
+    "Default to `None` and assign inside the body: `tags = tags if tags is not None else []`.",
+)
+
+WORKFLOW_SHAPE = rule(
+    "WM140",
+    "workflow-shape",
+    "refuses a `@workflow` class whose shape is not supported",
+    "A workflow is a subclass of `Workflow` with an `async def run(self, ...)`, plain "
+    "helper methods, and optionally a literal `name`.",
+    "@workflow\nclass Report:  # not a Workflow subclass\n    async def run(self): ...",
+    "Subclass `waymark.Workflow`, define `async def run(self, ...)`, and keep decorators "
+    "off helper methods.",
+)
+
+DUPLICATE_WORKFLOW = rule(
+    "WM143",
+    "duplicate-workflow",
+    "refuses two `@workflow` classes in one module with the same workflow name",
+    "Workflows are registered and stored by name; the second would replace the first.",
+    "@workflow\nclass Report(Workflow): ...\n\n@workflow\nclass Report(Workflow): ...",
+    'Rename one class, or give it a distinct `name = "..."` attribute.',
+)
+
+WORKFLOW_LOG = rule(
+    "WM170",
+    "workflow-log",
+    "refuses a use of the workflow logger `self.log` that the runtime cannot record: a "
+    "method other than `debug`, `info`, `warning`, `error` and `critical`, keyword "
+    "arguments, a missing message or one that is a literal other than a string, awaiting "
+    "it, or using the logger or its result as a value",
+    "A log line is a statement of the compiled program: its message and arguments are "
+    "evaluated by the runtime, formatted as `logging` formats a record, and recorded with "
+    "the step that wrote it, so it is shown once however often the instance resumes. "
+    "`exc_info=`, `extra=` and the like name things of the process that runs `run()`, which "
+    "a compiled workflow does not have.",
+    "await self.log.info('charged %s', order.id)\nself.log.exception('failed')",
+    "Write it as a statement with a string message and positional arguments: "
+    "`self.log.info('charged %s', order.id)`; inside `except ... as err`, log the error as "
+    "an argument: `self.log.error('charge failed: %s', err)`.",
+)

@@ -1,0 +1,127 @@
+"""IR durable operations: what a workflow awaits (actions and their policies, `gather`, `sleep`,
+async helpers, signal waits). Each is a point where an instance may wait.
+
+Data only: it must not refer to statements; the interpreter and the engine give these meaning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeAlias
+
+from waymark_runtime.ir.expressions import Expr, Generator, Keyword
+from waymark_runtime.ir.span import Span, span_field
+
+__all__ = [
+    "ActionCall", "Backoff", "CallAsyncHelper", "Gather", "Operation", "Policy", "Sleep", "Spread",
+    "WaitForSignal",
+]  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Backoff:
+    """`BackoffPolicy(base_delay, multiplier, max_delay, jitter)`, seconds; constants only."""
+
+    base_delay: float
+    multiplier: float
+    max_delay: float | None
+    jitter: float
+    span: Span | None = span_field()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Policy:
+    """The `run_action` options.
+
+    `attempts` is the total number of executions (None: the default, one execution for a raised
+    exception). `exception_types` are class names matched against the exception's class and its
+    bases (None: any exception but `ActionTimeout`). `timeout` is seconds per attempt.
+    `attempts_expr` and `timeout_expr`, when set, are computed instead (the constant field is
+    then None): evaluated when the action is dispatched, a timeout giving seconds or a
+    `timedelta`. The other fields are constants.
+    """
+
+    attempts: int | None = None
+    exception_types: tuple[str, ...] | None = None
+    backoff_seconds: float | None = None
+    backoff: Backoff | None = None
+    timeout: float | None = None
+    attempts_expr: Expr | None = None
+    timeout_expr: Expr | None = None
+    span: Span | None = span_field()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ActionCall:
+    """A call of an `@action`, by import path `module:qualname`, with an optional policy.
+
+    With `child` set it is a child workflow call instead (`await Other().run(k=v)`): `action`
+    is the workflow's name, arguments are keywords only, there is no policy, and `blocking`
+    False starts a detached child whose result is its instance id."""
+
+    action: str
+    args: tuple[Expr, ...]
+    kwargs: tuple[Keyword, ...]
+    policy: Policy | None = None
+    child: bool = False
+    blocking: bool = True
+    span: Span | None = span_field()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Spread:
+    """`*[call for target in iter if cond]` inside `asyncio.gather`: one call per element (an
+    action, a child workflow or an async helper method)."""
+
+    call: ActionCall | CallAsyncHelper
+    generators: tuple[Generator, ...]
+    span: Span | None = span_field()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Gather:
+    """`asyncio.gather(...)`: every item's actions run concurrently; results in argument order.
+
+    Without `return_exceptions`, the first failure (in completion order) propagates, as in Python.
+    An async helper item runs as a task of its own, interleaved with the others at their awaits.
+    """
+
+    items: tuple[ActionCall | CallAsyncHelper | Spread, ...]
+    return_exceptions: bool
+    span: Span | None = span_field()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Sleep:
+    """Durable `asyncio.sleep(seconds)`."""
+
+    seconds: Expr
+    span: Span | None = span_field()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CallAsyncHelper:
+    """`await self.helper(...)`: runs an async helper method of the workflow class."""
+
+    name: str
+    args: tuple[Expr, ...]
+    kwargs: tuple[Keyword, ...]
+    span: Span | None = span_field()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WaitForSignal:
+    """`await self.wait_for_signal(name, Type, timeout=seconds)`: a durable wait for the next
+    signal of that name sent to the instance (signals sent earlier wait for it, oldest first).
+
+    `type` is the declared payload type as type text: import paths with subscripts,
+    `builtins:list[app.models:Decision]` (see `waymark_runtime.signals.type_text`). With
+    `timeout` (seconds, evaluated when the wait starts) it raises `SignalTimeout` once it passes."""
+
+    name: str
+    type: str
+    timeout: Expr | None = None
+    span: Span | None = span_field()
+
+
+Operation: TypeAlias = ActionCall | Gather | Sleep | CallAsyncHelper | WaitForSignal

@@ -1,0 +1,69 @@
+"""IR functions and workflows: `run()`, helper methods and the compiled workflow that holds them,
+and `child_names`, the workflows a tree calls as children.
+
+Data and trivial helpers only: it must not evaluate, print or store a program.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from waymark_runtime.ir.expressions import Expr
+from waymark_runtime.ir.operations import ActionCall
+from waymark_runtime.ir.span import Span, span_field
+from waymark_runtime.ir.statements import Stmt
+
+__all__ = [
+    "Function", "Param", "Workflow", "child_names",
+]  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Param:
+    name: str
+    default: Expr | None = None
+    keyword_only: bool = False
+    span: Span | None = span_field()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Function:
+    """`run()` or a helper method; `self` is implicit and not listed in `params`."""
+
+    name: str
+    params: tuple[Param, ...]
+    body: tuple[Stmt, ...]
+    is_async: bool = True
+    span: Span | None = span_field()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Workflow:
+    """One compiled workflow: its registry name, `run()` and its helper methods."""
+
+    name: str
+    run: Function
+    helpers: tuple[Function, ...] = ()
+    span: Span | None = span_field()
+
+    def helper(self, name: str) -> Function:
+        for function in self.helpers:
+            if function.name == name:
+                return function
+        raise KeyError(name)
+
+
+def child_names(node: object) -> set[str]:
+    """The workflows an IR tree calls as children (`ir.ActionCall` with `child` set)."""
+    found: set[str] = set()
+    stack: list[object] = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, ActionCall) and item.child:
+            found.add(item.action)
+        if isinstance(item, tuple | list):
+            stack.extend(item)
+        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
+            stack.extend(getattr(item, f.name) for f in dataclasses.fields(item))
+    return found

@@ -452,6 +452,7 @@ def simple_statements(sub: Strategy[ir.Expr] | None = None) -> Strategy[ir.Stmt]
         st.builds(ir.Delete, targets=_few(deleted, 3, 1), span=spans()),
         st.builds(ir.Return, value=st.none() | sub, span=spans()),
         st.builds(ir.Raise, exc=st.none() | sub, span=spans()),
+        st.builds(ir.Raise, exc=sub, cause=sub, span=spans()),
         st.builds(
             ir.Log,
             level=st.sampled_from(ir.LOG_LEVELS),

@@ -33,7 +33,6 @@ from waymark_compiler.rules.statements import (
     GLOBAL_STATEMENT,
     IMPORT_IN_BODY,
     NESTED_DEFINITION,
-    RAISE_FROM,
     UNSUPPORTED_STATEMENT,
     WITH_STATEMENT,
 )
@@ -183,10 +182,6 @@ def lower_Pass(node: cst.Pass, ctx: Ctx) -> list[ir.Stmt]:
 @statement
 def lower_Raise(node: cst.Raise, ctx: Ctx) -> list[ir.Stmt]:
     span = ctx.span(node)
-    if node.cause is not None:
-        help = "raise the new exception alone; put the cause in its message if it matters"
-        ctx.error(RAISE_FROM, node.cause, "`raise ... from ...`", "exception chaining", help)
-        return []
     if node.exc is None:
         if ctx.handler_depth == 0:
             help = "raise a specific exception: `raise ValueError(...)`"
@@ -199,7 +194,9 @@ def lower_Raise(node: cst.Raise, ctx: Ctx) -> list[ir.Stmt]:
             )
         return [ir.Raise(exc=None, span=span)]
     before = hoist(node.exc, ctx)
-    return [*before, ir.Raise(exc=_raised(node.exc, ctx), span=span)]
+    exc = _raised(node.exc, ctx)
+    cause = None if node.cause is None else _raised(node.cause.item, ctx)
+    return [*before, ir.Raise(exc=exc, cause=cause, span=span)]
 
 
 def _raised(node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:

@@ -81,5 +81,6 @@ RETIRED: frozenset[str] = frozenset(
         statements.ELSE_CLAUSE.code,
         operations.TIMEDELTA_FORM.code,
         statements.ASSERT_STATEMENT.code,
+        statements.RAISE_FROM.code,
     }
 )

@@ -96,10 +96,12 @@ ELSE_CLAUSE = rule(
 RAISE_FROM = rule(
     "WM118",
     "raise-from",
-    "refuses `raise ... from ...`",
-    "Exception chaining is not represented in the durable exception values.",
-    "raise OrderError(order_id) from error",
-    "`raise OrderError(order_id)`; include the cause in the message if it matters.",
+    "no longer reported: `raise ... from ...` is supported (it was refused before)",
+    "The cause is evaluated and checked as in CPython (`from 5` raises `TypeError`) and the "
+    "exception is raised; the cause is not kept with it, as `__cause__` is not readable in a "
+    "workflow.",
+    "except KeyError as error:\n    raise OrderError(order_id) from error",
+    "Nothing: the code compiles as written.",
 )
 
 DEL_STATEMENT = rule(

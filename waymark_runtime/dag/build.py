@@ -254,6 +254,8 @@ class _Builder:
 
     def visit_Raise(self, stmt: ir.Raise, at: _At) -> list[Exit]:
         label = f"raise {py.expr(stmt.exc)}" if stmt.exc is not None else "raise"
+        if stmt.exc is not None and stmt.cause is not None:
+            label += f" from {py.expr(stmt.cause)}"
         self.step(at, "raise", label, span=stmt.span)
         return []
 

@@ -23,7 +23,7 @@ from waymark_runtime.interpreter.guards import Guards
 from waymark_runtime.interpreter.journal import Journal
 from waymark_runtime.interpreter.library import Library, get_attribute
 from waymark_runtime.interpreter.limits import Meter
-from waymark_runtime.values import ExceptionCarrier, ExceptionValue
+from waymark_runtime.values import ExceptionCarrier, ExceptionValue, TypeValue
 
 augmented = operators.augmented
 
@@ -272,11 +272,20 @@ def return_value(value: Eval) -> Instr:
     return instr
 
 
-def raise_value(value: Eval, library: Library) -> Instr:
+def raise_value(value: Eval, library: Library, cause: Eval | None = None) -> Instr:
+    """`raise value`, or `raise value from cause`: the cause is evaluated and checked as CPython
+    does, and not kept (`__cause__` is out of a workflow's reach; the value raised is the same)."""
     as_exception = library.raise_value
 
     def instr(frame: Frame) -> int:
-        raise ExceptionCarrier(as_exception(value(frame.env)))
+        if cause is None:
+            raise ExceptionCarrier(as_exception(value(frame.env)))
+        error = value(frame.env)
+        reason = cause(frame.env)
+        error = as_exception(error)
+        if reason is not None and not isinstance(reason, ExceptionValue | TypeValue):
+            raise TypeError("exception causes must derive from BaseException")
+        raise ExceptionCarrier(error)
 
     return instr
 

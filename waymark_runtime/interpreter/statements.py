@@ -206,9 +206,9 @@ class FunctionCompiler:
 
     def exec_Raise(self, node: ir.Raise) -> None:
         if node.exc is not None:
-            value = self.expr(node.exc)
-            library = self.exprs.library
-            self.emit(lambda pc: ins.raise_value(value, library))
+            value, library = self.expr(node.exc), self.exprs.library
+            cause = None if node.cause is None else self.expr(node.cause)
+            self.emit(lambda pc: ins.raise_value(value, library, cause))
         elif self.excepts:
             slot = self.excepts[-1].slot
             self.emit(lambda pc: ins.reraise(slot))

@@ -109,9 +109,11 @@ class Return:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Raise:
-    """`raise exc`; `exc=None` re-raises the exception being handled."""
+    """`raise exc`, `raise exc from cause` (`cause` a `Const(None)` for `from None`); `exc=None`
+    re-raises the exception being handled."""
 
     exc: Expr | None
+    cause: Expr | None = None
     span: Span | None = span_field()
 
 

@@ -201,7 +201,8 @@ class StmtBuilder(Transformer[Token, Any]):
         return ir.Return(value=children[0], span=span_of(children[1]))
 
     def raise_stmt(self, meta: Any, children: list[Any]) -> ir.Raise:
-        return ir.Raise(exc=children[0], span=span_of(children[1]))
+        exc, cause, loc = children
+        return ir.Raise(exc=exc, cause=cause, span=span_of(loc))
 
     # --- compound statements ----------------------------------------------------------------------
 

@@ -145,6 +145,8 @@ def print_Return(node: ir.Return, depth: int) -> Lines:
 
 def print_Raise(node: ir.Raise, depth: int) -> Lines:
     text = "raise" if node.exc is None else "raise " + expr(node.exc)
+    if node.exc is not None and node.cause is not None:
+        text += " from " + expr(node.cause)
     return [_line(depth, text, node.span)]
 
 

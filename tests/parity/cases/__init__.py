@@ -97,6 +97,15 @@ CASES: tuple[ParityCase, ...] = (
     _case(
         "errors", "ExceptClauses", {"amount": 10}, {"amount": 500}, {"amount": -3}, {"amount": 0}
     ),
+    _case(
+        "errors",
+        "RaiseFrom",
+        {"case": "a"},
+        {"case": "b"},
+        {"case": "none"},
+        {"case": "bad"},
+        {"case": "class"},
+    ),
     _case("errors", "HierarchyMatch", {"key": "a"}, {"key": "zz"}),
     _case("errors", "CatchAll", {"amount": 0}, {"amount": 5}),
     _case("errors", "RaiseAndReraise", {"amount": 1}, {"amount": 101}, {"amount": -1}),

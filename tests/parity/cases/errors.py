@@ -195,3 +195,28 @@ class ExceptionAttributesFromGather(Workflow):
             for r in results
         ]
         return [codes, kinds, [str(r) for r in results if isinstance(r, ConnectionError)]]
+
+
+class OrderError(Exception):
+    pass
+
+
+@workflow
+class RaiseFrom(Workflow):
+    """`raise ... from error`, `from None` and a cause that is not an exception."""
+
+    async def run(self, case: str) -> str:
+        try:
+            {"a": 1}[case]
+        except KeyError as error:
+            if case == "none":
+                raise OrderError(f"no {case}") from None
+            if case == "bad":
+                raise OrderError("bad cause") from 5  # type: ignore[misc]
+            if case == "class":
+                raise OrderError("from a class") from ValueError
+            try:
+                raise OrderError(f"missing {case}") from error
+            except OrderError as wrapped:
+                return f"caught {wrapped}"
+        return "found"

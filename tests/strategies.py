@@ -177,6 +177,7 @@ def _operators(sub: Strategy[ir.Expr]) -> Strategy[ir.Expr]:
         st.builds(ir.BoolOp, op=st.sampled_from(("and", "or")), values=_few(sub, 3, 2)),
         st.builds(_compare, sub, _few(st.tuples(st.sampled_from(COMPARE_OPERATORS), sub), 3, 1)),
         st.builds(ir.IfExp, test=sub, body=sub, orelse=sub),
+        st.builds(ir.NamedExpr, target=names(), value=sub),
     )
 
 

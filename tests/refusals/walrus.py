@@ -3,7 +3,9 @@ from waymark import Workflow, workflow
 
 @workflow
 class WalrusWorkflow(Workflow):
-    async def run(self, items: list[int]) -> int:
-        if (n := len(items)) > 10:  # error: WM121 @13
+    async def run(self, items: list[str]) -> object:
+        if (n := len(items)) > 10:
             return n
-        return 0
+        stripped = [y for x in items if (y := x.strip())]  # error: WM121 @42
+        longest = max(items, key=lambda s: (k := len(s)))  # error: WM121 @45
+        return [stripped, longest]

@@ -297,6 +297,8 @@ def _operands(node: cst.BaseExpression, ctx: Ctx) -> list[_Operand]:
         return [_Operand(e) for e in _fstring_expressions(node)]
     if isinstance(node, cst.ConcatenatedString):
         return [_Operand(node.left), _Operand(node.right)]
+    if isinstance(node, cst.NamedExpr):
+        return [_Operand(node.value)]
     return []
 
 

@@ -300,6 +300,19 @@ def lower_DictComp(node: cst.DictComp, ctx: Ctx) -> ir.Expr:
     )
 
 
+@expression
+def lower_NamedExpr(node: cst.NamedExpr, ctx: Ctx) -> ir.Expr:
+    """`(name := value)` in the function's own scope; in a comprehension (or a `key=` lambda)
+    it would bind a variable of the enclosing function, which the runtime does not do."""
+    if ctx.comprehension_scopes or not isinstance(node.target, cst.Name):
+        help = "assign on its own line first, outside the comprehension"
+        message = "assignment expression `:=` inside a comprehension or lambda"
+        return ctx.error(WALRUS, node, message, "walrus", help)
+    value = lower_expr(node.value, ctx)
+    target = _target_name(node.target, ctx)
+    return ir.NamedExpr(target=target, value=value, span=ctx.span(node))
+
+
 # ---------------------------------------------------------------------------------------------
 # Refused expressions
 # ---------------------------------------------------------------------------------------------
@@ -324,9 +337,6 @@ refuse_expressions(
             "`await` inside an expression",
             "nested await",
             "await on its own line into a name (`value = await ...`), then use the name",
-        ),
-        cst.NamedExpr: Refused(
-            WALRUS, "assignment expression `:=`", "walrus", "assign on its own line first"
         ),
     }
 )

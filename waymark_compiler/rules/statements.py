@@ -128,11 +128,11 @@ ASSERT_STATEMENT = rule(
 WALRUS = rule(
     "WM121",
     "walrus",
-    "refuses assignment expressions (`:=`)",
-    "Assignments are statements in the Waymark Runtime Language, so each one is a visible "
-    "line in the compiled program.",
-    "if (n := len(items)) > 10:\n    ...",
-    "Assign on its own line first: `n = len(items)`.",
+    "refuses assignment expressions (`:=`) inside a comprehension or lambda",
+    "`(n := len(items))` binds a variable of the function as in CPython; inside a "
+    "comprehension it would bind one of the enclosing function, which the runtime does not do.",
+    "found = [y for x in xs if (y := x.strip())]",
+    "Assign in a loop: `for x in xs: y = x.strip(); if y: found.append(y)`.",
 )
 
 ATTRIBUTE_ASSIGNMENT = rule(

@@ -155,6 +155,7 @@ _EXPR: dict[type[Any], Callable[[Any], tuple[str, int]]] = {
         f"{expr(n.body, Prec.OR)} if {expr(n.test, Prec.OR)} else {expr(n.orelse, Prec.TEST)}",
         Prec.TEST,
     ),
+    ir.NamedExpr: lambda n: (f"({n.target.id} := {expr(n.value)})", _ATOM),
     ir.Call: lambda n: _call(n),
     ir.MethodCall: lambda n: (
         f"{expr(n.obj, _ATOM)}.{n.method}({arguments(n.args, n.kwargs)})",

@@ -128,6 +128,15 @@ class ExprCompiler:
         )
         return lambda env: body(env) if test(env) else orelse(env)
 
+    def eval_NamedExpr(self, node: ir.NamedExpr) -> Eval:
+        name, value = node.target.id, self.compile(node.value)
+
+        def bind(env: Env) -> Any:
+            env[name] = result = value(env)
+            return result
+
+        return bind
+
     # -- displays -----------------------------------------------------------------------------
 
     def _items(self, elts: tuple[Any, ...]) -> Callable[[Env], list[Any]]:

@@ -16,7 +16,7 @@ __all__ = [
     "Attribute", "BinOp", "BinOperator", "BoolOp", "Call", "Compare", "CompareOperator",
     "Comprehension", "Const", "ConstValue", "DictExpr", "EnumMember", "Expr", "FString",
     "FormattedValue", "Generator", "HelperCall", "IfExp", "Keyword", "ListExpr", "MethodCall",
-    "Name", "New", "SetExpr", "Slice", "Starred", "Subscript", "Target", "TupleExpr", "TypeRef",
+    "Name", "NamedExpr", "New", "SetExpr", "Slice", "Starred", "Subscript", "Target", "TupleExpr", "TypeRef",
     "UnaryOp", "UnaryOperator",
 ]  # fmt: skip
 
@@ -142,6 +142,16 @@ class IfExp:
     test: Expr
     body: Expr
     orelse: Expr
+    span: Span | None = span_field()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NamedExpr:
+    """`(target := value)`: binds a variable of the function and gives its value (never inside
+    a comprehension, where it would bind the enclosing function's)."""
+
+    target: Name
+    value: Expr
     span: Span | None = span_field()
 
 
@@ -275,6 +285,7 @@ Expr: TypeAlias = (
     | BoolOp
     | Compare
     | IfExp
+    | NamedExpr
     | Call
     | MethodCall
     | HelperCall

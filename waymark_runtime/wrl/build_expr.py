@@ -198,6 +198,9 @@ class ExprBuilder(Transformer[Token, Any]):
 
     # --- operators ------------------------------------------------------------------------------
 
+    def named_expr(self, meta: Any, children: list[Any]) -> ir.NamedExpr:
+        return ir.NamedExpr(target=ir.Name(id=name_of(children[0])), value=children[1])
+
     def if_exp(self, meta: Any, children: list[Any]) -> ir.IfExp:
         body, test, orelse = children
         return ir.IfExp(test=test, body=body, orelse=orelse)

@@ -323,6 +323,10 @@ def print_Compare(node: ir.Compare) -> Printed:
     return " ".join(parts), Prec.COMPARE
 
 
+def print_NamedExpr(node: ir.NamedExpr) -> Printed:
+    return f"({lexicon.format_name(node.target.id)} := {expr(node.value)})", Prec.ATOM
+
+
 def print_IfExp(node: ir.IfExp) -> Printed:
     body, test = operand(node.body, Prec.OR), operand(node.test, Prec.OR)
     return f"{body} if {test} else {operand(node.orelse, Prec.TEST)}", Prec.TEST
@@ -370,6 +374,7 @@ _EXPR_PRINTERS: dict[type, Callable[[Any], Printed]] = {
     ir.BoolOp: print_BoolOp,
     ir.Compare: print_Compare,
     ir.IfExp: print_IfExp,
+    ir.NamedExpr: print_NamedExpr,
     ir.Call: print_Call,
     ir.MethodCall: print_MethodCall,
     ir.HelperCall: print_HelperCall,

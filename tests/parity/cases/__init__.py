@@ -310,6 +310,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("functions", "MathFunctions", {"n": 7, "x": -2.5}, {"n": 0, "x": 3.0}),
     _case("functions", "MathErrors", {"value": -1}, {"value": "x"}, {"value": 4}),
     _case("functions", "TypeNames", {"values": [1, 95, -3]}, {"values": []}),
+    _case("functions", "AssignmentExpressions", {"n": 5}, {"n": 0}),
     # helpers
     _case("helpers", "SyncHelpers", {"items": ["pen", "notebook"]}, {"items": []}),
     _case("helpers", "AsyncHelpers", {"items": ["a", "bcd"]}, {"items": []}),

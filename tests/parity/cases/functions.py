@@ -95,3 +95,26 @@ class TypeNames(Workflow):
             named.append(type(error).__name__ + "/" + error.__class__.__name__)
         plain = [type(v).__name__ for v in [1, "a", None, 2.5, [], {}, (1,), True]]
         return [named, plain, type(Sample(value=1.5)).__name__]
+
+
+@action
+async def page(size: int) -> list[int]:
+    return list(range(size)) if size > 0 else []
+
+
+@workflow
+class AssignmentExpressions(Workflow):
+    """`:=` in conditions, `while` tests with an awaited value, and the order in which an
+    expression reads a name it rebinds."""
+
+    async def run(self, n: int) -> list[object]:
+        seen = []
+        if (size := len(await page(n))) > 2:
+            seen.append(("big", size))
+        left = n
+        while chunk := await page(left):
+            seen.append(chunk)
+            left -= 2
+        x = 1
+        y = x + (x := len(await page(3))) + x
+        return [seen, size, chunk, y, x, (z := "z"), z]

@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 from tests.limit_flows import AnyOfGenerator, ListComprehension, Power, Repeat
 from waymark import Workflow, action, workflow
@@ -42,6 +43,10 @@ class Spin(Workflow):
         return n
 
 
+class Bag(BaseModel):
+    items: list[str]
+
+
 @workflow
 class Builtins(Workflow):
     async def run(self, case: str, n: int) -> Any:
@@ -65,6 +70,8 @@ class Builtins(Workflow):
             return math.lcm(*range(1, n)) % 7
         if case == "map":
             return sum(map(abs, range(n)))
+        if case == "model_dump_json":
+            return len(Bag(items=["x" * 100] * n).model_dump_json())
         return None
 
 
@@ -222,6 +229,7 @@ async def test_the_defaults_refuse_them_too() -> None:
         ("math.prod", 1_000, DIGITS),
         ("math.lcm", 1_000, DIGITS),
         ("map", 10**12, OPERATIONS),
+        ("model_dump_json", 200, CHARS),
     ],
 )
 async def test_builtins_are_charged_for_their_input(case: str, n: int, setting: str) -> None:

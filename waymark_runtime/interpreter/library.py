@@ -215,9 +215,10 @@ class Library:
         if name in MODEL_METHODS and type(obj) is ModelValue and obj.kind == "model":
             self.bounded.charge_visit(obj)
             try:
-                return call_model_method(obj, name, args, kwargs, self._real)
+                result = call_model_method(obj, name, args, kwargs, self._real)
             except ModelMethodError as error:
                 raise ProgramError(str(error)) from None
+            return self.bounded.meter.settle(result)
         receiver, method = _allowed_method(obj, name)
         return self.bounded.call_method(receiver, name, method, args, kwargs)
 

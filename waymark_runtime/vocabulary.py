@@ -26,8 +26,8 @@ PURE_METHODS = _words(
     "rpartition rsplit rstrip split splitlines startswith strip swapcase title upper zfill "
     # list
     "append clear copy extend insert pop remove reverse sort "
-    # dict
-    "get items keys popitem setdefault update values "
+    # dict (and Counter)
+    "get items keys popitem setdefault update values most_common subtract total "
     # set
     "add difference difference_update discard intersection intersection_update isdisjoint "
     "issubset issuperset symmetric_difference symmetric_difference_update union "
@@ -50,6 +50,10 @@ PURE_FUNCTIONS = frozenset(
         "degrees radians sin cos tan asin acos atan atan2 sinh cosh tanh asinh acosh atanh"
     )
 )
+
+# The dicts of `collections` a workflow may build: `Counter(...)`, `defaultdict(list)` (the
+# default factory a builtin type). Written `` `collections.Counter`(xs) `` in `.wrl`.
+COLLECTIONS = frozenset({"collections.Counter", "collections.defaultdict"})
 
 # Constants of standard modules a workflow may read, by qualified name (`math.inf` and
 # `math.nan` are compiled to `float('inf')` and `float('nan')`).

@@ -8,6 +8,7 @@ import asyncio
 import inspect
 import math
 import time
+from collections import Counter, defaultdict
 from typing import Any
 
 import pytest
@@ -70,6 +71,13 @@ class Builtins(Workflow):
             return math.lcm(*range(1, n)) % 7
         if case == "map":
             return sum(map(abs, range(n)))
+        if case == "Counter":
+            return len(Counter(range(n)))
+        if case == "defaultdict":
+            grown = defaultdict(list)
+            for i in range(n):
+                grown[i].append(i)
+            return len(grown)
         if case == "model_dump_json":
             return len(Bag(items=["x" * 100] * n).model_dump_json())
         return None
@@ -230,6 +238,8 @@ async def test_the_defaults_refuse_them_too() -> None:
         ("math.lcm", 1_000, DIGITS),
         ("map", 10**12, OPERATIONS),
         ("model_dump_json", 200, CHARS),
+        ("Counter", 10**12, ITEMS),
+        ("defaultdict", 10**12, OPERATIONS),
     ],
 )
 async def test_builtins_are_charged_for_their_input(case: str, n: int, setting: str) -> None:

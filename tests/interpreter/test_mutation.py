@@ -5,6 +5,7 @@ computed at dispatch."""
 from __future__ import annotations
 
 import json
+from collections import Counter, defaultdict
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ from waymark_runtime.effects import DispatchAction, Fail
 from waymark_runtime.errors import InternalError
 from waymark_runtime.interpreter import StepContext, start
 from waymark_runtime.interpreter.state import StateDecoder, StateEncoder
-from waymark_runtime.values import ModelValue, to_json
+from waymark_runtime.values import ModelValue, ValueNotSerializable, to_json
 
 N, C = ir.Name, ir.Const
 
@@ -97,6 +98,24 @@ def test_models_keep_their_identity_and_cycles_in_stored_state() -> None:
     assert encoded["b"][0] == {"$t": "mref", "v": 0}
     decoded = StateDecoder().decode(encoded)
     assert decoded["a"] is decoded["b"][0] is decoded["a"].fields["self"]
+
+
+def test_counters_and_defaultdicts_keep_their_type_identity_and_factory_in_stored_state() -> None:
+    counts = Counter("abca")
+    groups: defaultdict[str, Any] = defaultdict(list, {"x": [1]})
+    groups["self"] = groups
+    state = {"a": counts, "b": [counts], "g": groups, "none": defaultdict(None)}
+    encoded = json.loads(json.dumps(StateEncoder(StepContext().meter).encode(state)))
+    decoded = StateDecoder().decode(encoded)
+    assert decoded["a"] is decoded["b"][0] and type(decoded["a"]) is Counter
+    assert decoded["a"] == counts and list(decoded["a"]) == list(counts)
+    assert decoded["g"]["self"] is decoded["g"] and decoded["g"].default_factory is list
+    assert decoded["g"]["new"] == [] and decoded["none"].default_factory is None
+
+
+def test_a_defaultdict_with_a_function_for_factory_is_not_stored() -> None:
+    with pytest.raises(ValueNotSerializable, match="default factory"):
+        to_json(defaultdict(lambda: 0))
 
 
 def _dispatched(policy: ir.Policy, **inputs: Any) -> DispatchAction | Fail:

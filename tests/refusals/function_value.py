@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from waymark import Workflow, workflow
 
 
@@ -10,4 +12,5 @@ class KeyWorkflow(Workflow):
         shown = list(map(print, names))  # error: WM142 @26
         kept = list(filter(names))  # error: WM142 @21
         keyed = dict.fromkeys(names, 1, 2)  # error: WM142 @17
-        return [by_length, lowered, measure, shown, kept, keyed]
+        zeros = defaultdict(lambda: 0)  # error: WM142 @29
+        return [by_length, lowered, measure, shown, kept, keyed, zeros]

@@ -17,7 +17,12 @@ from waymark_compiler.context import Ctx, did_you_mean
 from waymark_compiler.lower.dispatch import expression, lower_expr
 from waymark_compiler.lower.expressions import is_string_literal
 from waymark_compiler.lower.formatting import lower_format
-from waymark_compiler.lower.functional import filter_call, fromkeys_call, map_call
+from waymark_compiler.lower.functional import (
+    builtin_type,
+    filter_call,
+    fromkeys_call,
+    map_call,
+)
 from waymark_compiler.lower.keys import KEYED, has_key, keyed_call
 from waymark_compiler.lower.log import log_method, refuse_value
 from waymark_compiler.lower.names import local_definition, missing_import
@@ -38,6 +43,7 @@ from waymark_compiler.resolve import (
 from waymark_compiler.rules.expressions import (
     CLASS_VALUE,
     ENUM_BY_VALUE,
+    FUNCTION_VALUE,
     IMPURE_METHOD,
     STRING_FORMATTING,
     UNSUPPORTED_CALL,
@@ -180,6 +186,9 @@ def type_ref(node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
 
 
 def call_ClassSym(symbol: ClassSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
+    if symbol.path == "collections:Counter":
+        args, kwargs = lower_arguments(node.args, ctx)
+        return ir.Call(func="collections.Counter", args=args, kwargs=kwargs, span=ctx.span(node))
     text = ctx.code(node.func)
     if symbol.kind == "enum":
         help = f"use a member directly (`{text}.NAME`), or convert the value in an action"
@@ -261,9 +270,33 @@ def call_MissingSym(symbol: MissingSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
     return ctx.error(UNKNOWN_FUNCTION, node.func, f"unknown function `{name}`", "not defined", hint)
 
 
+def defaultdict_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
+    """`defaultdict(factory, ...)`: the factory a builtin type (`list`, `int`, ...) or None."""
+    span = ctx.span(node)
+    first = node.args[0] if node.args else None
+    if first is None or first.keyword is not None or first.star:
+        help = "pass a builtin type first: `defaultdict(list)`"
+        message = "`defaultdict` without a default factory first"
+        return ctx.error(FUNCTION_VALUE, node, message, "unsupported form", help)
+    factory: ir.Expr
+    if isinstance(first.value, cst.Name) and first.value.value == "None":
+        factory = ir.Const(value=None, span=span)
+    elif builtin_type(ctx.symbol(first.value)) and isinstance(first.value, cst.Name):
+        factory = ir.TypeRef(type=f"builtins:{first.value.value}", span=ctx.span(first.value))
+    else:
+        message = "the default factory of a `defaultdict` is not a builtin type"
+        help = "use `list`, `dict`, `set`, `int`, `float`, `str`, `tuple`, `frozenset` or `bool`"
+        return ctx.error(FUNCTION_VALUE, first.value, message, "unsupported factory", help)
+    rest, kwargs = lower_arguments(node.args[1:], ctx)
+    args = (factory, *rest)
+    return ir.Call(func="collections.defaultdict", args=args, kwargs=kwargs, span=span)
+
+
 _LOWERED: dict[str, Callable[[cst.Call, Ctx], ir.Expr]] = {
     "builtins.map": map_call,
     "builtins.filter": filter_call,
+    "_collections.defaultdict": defaultdict_call,
+    "collections.defaultdict": defaultdict_call,
 }
 
 _BY_SYMBOL: dict[type[Any], Callable[[Any, cst.Call, Ctx], ir.Expr]] = {

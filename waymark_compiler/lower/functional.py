@@ -50,7 +50,7 @@ def applied(
     if not isinstance(node, cst.Attribute) or node.attr.value not in PURE_METHODS:
         return None
     method = node.attr.value
-    if _builtin_type(ctx.symbol(node.value)):
+    if builtin_type(ctx.symbol(node.value)):
         if not items:  # `str.strip` called on the item: the item is the receiver
             return None
         call = ir.MethodCall(obj=items[0], method=method, args=items[1:], kwargs=(), span=span)
@@ -61,7 +61,7 @@ def applied(
     return None
 
 
-def _builtin_type(symbol: object) -> bool:
+def builtin_type(symbol: object) -> bool:
     """`str`, `dict`, ...: the symbol of a builtin type, whose methods are called on the item."""
     if isinstance(symbol, BuiltinSym):
         return symbol.name in BUILTIN_TYPES

@@ -13,17 +13,26 @@ from __future__ import annotations
 
 import builtins
 import math
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from waymark_runtime.interpreter.guards import Guards
 from waymark_runtime.interpreter.journal import Journal
-from waymark_runtime.interpreter.limits import CHARS_PER_OPERATION, SIZED, Meter, length, weigh
+from waymark_runtime.interpreter.limits import (
+    CHARS_PER_OPERATION,
+    DICTS,
+    SIZED,
+    Meter,
+    length,
+    weigh,
+)
+from waymark_runtime.values import DEFAULT_FACTORIES, TypeValue
 from waymark_runtime.vocabulary import PURE_FUNCTIONS
 
 _TEXT = (str, bytes, bytearray)
-_GROWING = (list, dict, set)
+_GROWING: tuple[type[Any], ...] = (list, set, *DICTS)
 _NUMBERS = (int, float, bool, complex, Decimal)
 
 _IMMUTABLE = (tuple,)
@@ -83,6 +92,8 @@ class Bounded(Guards):
             },
             "math.prod": self._prod,
             "math.lcm": self._lcm,
+            "collections.Counter": self._counter,
+            "collections.defaultdict": self._defaultdict,
         }
         self._checks: dict[str, Callable[[Any, list[Any], dict[str, Any]], list[Any]]] = {
             "center": self._padded,
@@ -156,6 +167,28 @@ class Bounded(Guards):
             self.charge_visit(arg)
         self.meter.charge(len(kwargs))
         return self.meter.settle(builtins.dict(*args, **kwargs))
+
+    def _counter(self, *args: Any, **kwargs: Any) -> Any:
+        """`Counter(iterable)`: refused beyond the collection limit before it is built, each
+        element hashed; `Counter(mapping)` as `dict(mapping)`."""
+        if len(args) == 1 and args[0] is not None and not hasattr(args[0], "keys"):
+            args = (self.meter.materialise(args[0]),)
+        for arg in args:
+            self.charge_visit(arg)
+        self.meter.charge(len(kwargs))
+        return self.meter.settle(Counter(*args, **kwargs))
+
+    def _defaultdict(self, *args: Any, **kwargs: Any) -> Any:
+        """`defaultdict(list)`: the factory is a builtin type (`type builtins:list` in the
+        program), the rest as `dict(...)`."""
+        factory = args[0] if args else None
+        if isinstance(factory, TypeValue):
+            module, _, name = factory.path.partition(":")
+            factory = DEFAULT_FACTORIES.get(name) if module == "builtins" else None
+            if factory is None:
+                raise TypeError("first argument must be callable or None")
+        items = self._dict(*args[1:], **kwargs) if len(args) > 1 or kwargs else {}
+        return self.meter.settle(defaultdict(factory, items))
 
     def _zip(self, *iterables: Any, **kwargs: Any) -> Any:
         self.meter.charge(len(iterables))

@@ -21,6 +21,7 @@ from typing import Any
 from waymark_runtime.interpreter.limits import (
     CALL_OPERATIONS,
     CHARS_PER_OPERATION,
+    DICTS,
     VIEWS,
     Meter,
     length,
@@ -31,7 +32,7 @@ from waymark_runtime.values import MISSING, EnumValue
 Operation = Callable[[Any, Any], Any]
 _TEXT = (str, bytes, bytearray)
 _SEQUENCES = (str, bytes, bytearray, list, tuple)
-_CONTAINERS = frozenset({list, tuple, dict, set, frozenset})
+_CONTAINERS: frozenset[type[Any]] = frozenset({list, tuple, set, frozenset}) | DICTS
 _ORDINARY = frozenset({int, float, bool, type(None), str})
 _WIDE_INT_BITS = 640  # below this, int arithmetic costs about one operation
 
@@ -241,7 +242,7 @@ class Guards:
             self.meter.charge(len(y) // CHARS_PER_OPERATION)
         elif kind is list or kind is tuple:
             self.charge_visit(y)
-        elif kind in (dict, set, frozenset):
+        elif kind in DICTS or kind is set or kind is frozenset:
             self.hashed(x)
         elif kind in VIEWS:
             self.meter.charge(len(y))

@@ -13,6 +13,7 @@ import builtins
 import datetime as dt
 import math
 import uuid
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
@@ -161,8 +162,8 @@ def _public(cls: type, *, without: Iterable[str] = ()) -> frozenset[str]:
 _CLOCK = ("now", "today", "utcnow", "fromtimestamp", "utcfromtimestamp", "timestamp",
           "astimezone")  # fmt: skip
 
-_RECEIVERS = (str, list, dict, set, frozenset, tuple, int, bool, float, bytes, range,
-              dt.datetime, dt.date, dt.time, dt.timedelta, Decimal)  # fmt: skip
+_RECEIVERS = (str, list, dict, Counter, defaultdict, set, frozenset, tuple, int, bool, float,
+              bytes, range, dt.datetime, dt.date, dt.time, dt.timedelta, Decimal)  # fmt: skip
 
 # The methods of `PURE_METHODS` each plain type has (`date.replace`, `str.count`, ...).
 METHODS: dict[type, frozenset[str]] = {
@@ -193,6 +194,7 @@ _PLAIN_BUILTINS: dict[str, Callable[..., Any]] = {
 _PLAIN_BUILTINS["isinstance"] = is_instance
 _PLAIN_BUILTINS[DURATION] = dt.timedelta
 _PLAIN_BUILTINS[TYPE_NAME] = type_name
+_PLAIN_BUILTINS.update({f"collections.{kind.__name__}": kind for kind in (Counter, defaultdict)})
 _PLAIN_BUILTINS.update((name, getattr(math, name.removeprefix("math."))) for name in PURE_FUNCTIONS)
 
 

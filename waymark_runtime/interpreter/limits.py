@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -168,9 +169,12 @@ class Meter:
         return out
 
 
-_COLLECTIONS = frozenset({list, tuple, dict, set, frozenset})
+# `dict` and the dicts a workflow may build (`Counter`, `defaultdict`): walked, sized and
+# limited alike.
+DICTS: frozenset[type[Any]] = frozenset({dict, Counter, defaultdict})
+_COLLECTIONS = frozenset({list, tuple, set, frozenset}) | DICTS
 VIEWS: frozenset[type] = frozenset(map(type, ({}.keys(), {}.values(), {}.items())))
-SIZED = frozenset({list, tuple, dict, set, frozenset, str, bytes, bytearray, range}) | VIEWS
+SIZED = frozenset({list, tuple, set, frozenset, str, bytes, bytearray, range}) | DICTS | VIEWS
 
 
 def length(sized: Any) -> int:
@@ -187,7 +191,7 @@ def length(sized: Any) -> int:
 
 _SCALARS = frozenset({int, float, bool, type(None), complex})
 _NUMBERS = frozenset({float, bool, type(None)})
-_MUTABLE = frozenset({list, dict, set})
+_MUTABLE = frozenset({list, set}) | DICTS
 _FLAT_FROM = 8  # shorter containers are walked item by item
 
 
@@ -214,9 +218,9 @@ def weigh(
             chars += len(item) * (2 if item.isprintable() else 10) + 2
         elif kind in _SCALARS:
             chars += int(item.bit_length() * 0.302) + 2 if kind is int else 24
-        elif kind in _COLLECTIONS or kind is dict:
+        elif kind in _COLLECTIONS:
             chars += 2 + 2 * len(item)
-            for part in (item.keys(), item.values()) if kind is dict else (item,):
+            for part in (item.keys(), item.values()) if kind in DICTS else (item,):
                 flat = _flat(part) if len(part) >= _FLAT_FROM else None
                 if flat is None:
                     stack.extend(part)

@@ -1,7 +1,7 @@
 """The JSON codec of interpreter state: workflow values plus what only a paused frame holds.
 
 On top of `values`: object identity is kept (a list reachable from two names is one list after
-a resume, cycles included: the n-th list/dict/set met is container n, a repeat is `{"$t": "ref"}`;
+a resume, cycles included: the n-th list/dict/set/Counter/defaultdict met is container n, a repeat is `{"$t": "ref"}`;
 models and dataclasses, whose fields a workflow may assign, are counted apart, `{"$t": "mref"}`),
 loop iterators keep their position (a list iterator still sees appends to its list), ranges stay
 ranges, and other iterators (generators, zip, dict views) are materialised into their items.
@@ -10,16 +10,25 @@ JSON objects must keep their key order in storage (use `json`/text columns, not 
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from typing import Any
 
 from waymark_runtime.interpreter.limits import Meter
-from waymark_runtime.values import JSON, Decoder, Encoder, ModelValue, ValueNotSerializable
+from waymark_runtime.values import (
+    JSON,
+    Decoder,
+    Encoder,
+    ModelValue,
+    ValueNotSerializable,
+    default_factory,
+)
 
 _SAMPLES: tuple[Any, ...] = ([], (), "", "\u00e9", b"", range(1), range(2**70))
 _SEQUENCE_ITERATORS: frozenset[type] = frozenset(type(iter(x)) for x in _SAMPLES) | {
     type(reversed([]))
 }
 _VIEWS: tuple[type, ...] = (type({}.keys()), type({}.values()), type({}.items()))
+_DICT_KINDS: frozenset[type] = frozenset({Counter, defaultdict})
 
 
 class StateEncoder(Encoder):
@@ -34,7 +43,7 @@ class StateEncoder(Encoder):
 
     def encode(self, obj: Any) -> JSON:
         kind = type(obj)
-        if kind is list or kind is dict or kind is set:
+        if kind is list or kind is dict or kind is set or kind in _DICT_KINDS:
             ordinal = self.seen.get(id(obj))
             if ordinal is not None:
                 return {"$t": "ref", "v": ordinal}
@@ -91,6 +100,10 @@ class StateDecoder(Decoder):
                 return self._fill({}, value.items())
             if tag == "dict":
                 return self._fill({}, value["items"])
+            if tag == "counter":
+                return self._fill(Counter(), value["items"])
+            if tag == "defaultdict":
+                return self._fill(defaultdict(default_factory(value["factory"])), value["items"])
             if tag == "model" or tag == "dataclass":
                 return self._model(value)
             if tag == "set":

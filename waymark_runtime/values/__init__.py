@@ -11,6 +11,7 @@ from waymark_runtime.errors import ValueNotSerializable
 from waymark_runtime.values.decode import (
     Decoder,
     RemoteTraceback,
+    default_factory,
     from_json,
     real_value,
     to_value,
@@ -23,6 +24,7 @@ from waymark_runtime.values.registry import (
     kind_of,
 )
 from waymark_runtime.values.structural import (
+    DEFAULT_FACTORIES,
     JSON,
     MISSING,
     EnumValue,
@@ -39,6 +41,7 @@ from waymark_runtime.values.structural import (
 from waymark_runtime.values.text import check_storable, unstorable
 
 __all__ = [
+    "DEFAULT_FACTORIES",
     "JSON",
     "MISSING",
     "Decoder",
@@ -53,6 +56,7 @@ __all__ = [
     "ValueNotSerializable",
     "add_user_module",
     "check_storable",
+    "default_factory",
     "error_json",
     "exception_value",
     "find_class",

@@ -12,6 +12,7 @@ import base64
 import dataclasses
 import datetime as dt
 import uuid
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,7 @@ from waymark_runtime.values.encode import to_json
 from waymark_runtime.values.foreign import rebuild_foreign
 from waymark_runtime.values.registry import find_class, kind_of
 from waymark_runtime.values.structural import (
+    DEFAULT_FACTORIES,
     JSON,
     MISSING,
     EnumValue,
@@ -225,6 +227,25 @@ def _dict_value(dec: Decoder, value: JSON) -> dict[Any, Any]:
     return {dec.decode(k): dec.decode(v) for k, v in value["items"]}
 
 
+def _counter_value(dec: Decoder, value: JSON) -> Counter[Any]:
+    counts: Counter[Any] = Counter()
+    for k, v in value["items"]:
+        counts[dec.decode(k)] = dec.decode(v)
+    return counts
+
+
+def default_factory(name: str | None) -> type | None:
+    """The default factory a stored `defaultdict` names."""
+    factory = None if name is None else DEFAULT_FACTORIES.get(name)
+    if name is not None and factory is None:
+        raise ValueNotSerializable(f"unknown defaultdict factory {name!r}")
+    return factory
+
+
+def _defaultdict_value(dec: Decoder, value: JSON) -> defaultdict[Any, Any]:
+    return defaultdict(default_factory(value["factory"]), _dict_value(dec, value))
+
+
 def _type_value(dec: Decoder, value: JSON) -> Any:
     return TypeValue(value["v"])
 
@@ -234,6 +255,8 @@ _DECODERS: dict[str, Callable[[Decoder, JSON], Any]] = {
     "set": lambda dec, v: set(dec.items(v)),
     "frozenset": lambda dec, v: frozenset(dec.items(v)),
     "dict": _dict_value,
+    "counter": _counter_value,
+    "defaultdict": _defaultdict_value,
     "int": lambda dec, v: big_int_value(v),
     "str": lambda dec, v: text_value(v),
     "float": _float_value,

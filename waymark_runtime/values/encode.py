@@ -15,12 +15,14 @@ import enum
 import math
 import sys
 import uuid
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from waymark_runtime.errors import ValueNotSerializable
 from waymark_runtime.values.structural import (
+    DEFAULT_FACTORIES,
     JSON,
     MISSING,
     EnumValue,
@@ -84,6 +86,21 @@ def _dict_json(enc: Encoder, obj: dict[Any, Any]) -> JSON:
     if "$t" not in obj and all(type(k) is str and plain_text(k) for k in obj):
         return {k: enc.encode(v) for k, v in obj.items()}
     return {"$t": "dict", "items": [[enc.encode(k), enc.encode(v)] for k, v in obj.items()]}
+
+
+def _pairs(enc: Encoder, obj: dict[Any, Any]) -> list[JSON]:
+    return [[enc.encode(k), enc.encode(v)] for k, v in obj.items()]
+
+
+def _defaultdict_json(enc: Encoder, obj: defaultdict[Any, Any]) -> JSON:
+    factory = obj.default_factory
+    name = None if factory is None else getattr(factory, "__name__", None)
+    if factory is not None and DEFAULT_FACTORIES.get(name or "") is not factory:
+        raise ValueNotSerializable(
+            f"a defaultdict whose default factory is {factory!r} cannot be stored: use a "
+            f"builtin type ({', '.join(DEFAULT_FACTORIES)}) or None"
+        )
+    return {"$t": "defaultdict", "factory": name, "items": _pairs(enc, obj)}
 
 
 def _is_model(obj: Any) -> bool:
@@ -169,6 +186,8 @@ _ENCODERS: dict[type, Callable[[Encoder, Any], JSON]] = {
     float: _float_json,
     list: lambda enc, o: [enc.encode(x) for x in o],
     dict: _dict_json,
+    Counter: lambda enc, o: {"$t": "counter", "items": _pairs(enc, o)},
+    defaultdict: _defaultdict_json,
     tuple: lambda enc, o: enc.tagged("tuple", o),
     set: lambda enc, o: enc.tagged("set", o),
     frozenset: lambda enc, o: enc.tagged("frozenset", o),

@@ -37,6 +37,13 @@ def lineage(cls: type) -> tuple[str, ...]:
     return found
 
 
+# The default factories a stored `defaultdict` may have, by name: builtin types only (a
+# function's behaviour cannot be stored).
+DEFAULT_FACTORIES: dict[str, type] = {
+    kind.__name__: kind for kind in (list, dict, set, frozenset, tuple, int, float, str, bool)
+}
+
+
 def short_name(path: str) -> str:
     return path.rpartition(":")[2].rpartition(".")[2]
 

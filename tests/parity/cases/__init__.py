@@ -311,6 +311,12 @@ CASES: tuple[ParityCase, ...] = (
     _case("functions", "MathErrors", {"value": -1}, {"value": "x"}, {"value": 4}),
     _case("functions", "TypeNames", {"values": [1, 95, -3]}, {"values": []}),
     _case("functions", "AssignmentExpressions", {"n": 5}, {"n": 0}),
+    _case(
+        "functions",
+        "CountersAndDefaults",
+        {"words": ["ab", "b", "ab", "cde", "a"]},
+        {"words": []},
+    ),
     # helpers
     _case("helpers", "SyncHelpers", {"items": ["pen", "notebook"]}, {"items": []}),
     _case("helpers", "AsyncHelpers", {"items": ["a", "bcd"]}, {"items": []}),

@@ -1,11 +1,13 @@
-"""Function values and the `math` module: `map`, `filter`, `dict.fromkeys`, unbound methods of
-builtin types as keys, `math` functions and constants, and `type(x).__name__` (also of the
-exceptions a gather returns)."""
+"""Function values and the standard library a workflow may use: `map`, `filter`,
+`dict.fromkeys`, unbound methods of builtin types as keys, `math` functions and constants,
+`type(x).__name__` (also of the exceptions a gather returns), `Counter` and `defaultdict`."""
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import math
+from collections import Counter, defaultdict
 from math import ceil, floor
 
 from pydantic import BaseModel
@@ -118,3 +120,48 @@ class AssignmentExpressions(Workflow):
         x = 1
         y = x + (x := len(await page(3))) + x
         return [seen, size, chunk, y, x, (z := "z"), z]
+
+
+@action
+async def tally(counts: dict[str, int]) -> int:
+    return sum(counts.values())
+
+
+@workflow
+class CountersAndDefaults(Workflow):
+    """`Counter` and `defaultdict` built, grown, held across awaits (one object under two
+    names stays one) and passed to an action."""
+
+    async def run(self, words: list[str]) -> list[object]:
+        counts = Counter(words)
+        same = counts
+        groups: defaultdict[str, list[int]] = defaultdict(list)
+        sizes = collections.defaultdict(int)
+        for i, word in enumerate(words):
+            groups[word[:1]].append(i)
+            sizes[len(word)] += 1
+        await measure(len(words))
+        same["extra"] += 2
+        counts.update(["a", "a"])
+        counts.subtract({"b": 5})
+        more = counts + Counter(a=1, z=3)
+        seen = defaultdict(set)
+        seen["k"].add(1)
+        total = await tally(counts)
+        return [
+            counts,
+            same == counts,
+            counts.most_common(2),
+            counts.total(),
+            more,
+            counts["missing"],
+            dict(groups),
+            groups["none"],
+            sorted(sizes.items()),
+            seen,
+            total,
+            isinstance(counts, Counter),
+            isinstance(groups, dict),
+            Counter(),
+            defaultdict(None, {"a": 1}),
+        ]

@@ -55,8 +55,26 @@ def _tracer() -> Any:
     provider = trace.get_tracer_provider()
     if isinstance(provider, (trace.ProxyTracerProvider, trace.NoOpTracerProvider)):
         return None
-    _TRACER.append(provider.get_tracer("waymark"))
-    return _TRACER[0]
+    tracer = provider.get_tracer("waymark")
+    _TRACER[:] = [tracer, _maker(tracer)]
+    return tracer
+
+
+def _maker(tracer: Any) -> Any:
+    """The `SpanMaker` of attempt spans when `tracer` is the SDK's own, else None: any other
+    tracer (a subclass too) starts every span its own way."""
+    try:
+        from opentelemetry.sdk.trace import Tracer
+    except ImportError:
+        return None
+    if type(tracer) is not Tracer:
+        return None
+    from waymark_runtime.attempt_span import SpanMaker
+
+    try:
+        return SpanMaker(tracer)
+    except AttributeError:  # an SDK without what the maker reads: its own spans, then
+        return None
 
 
 @functools.cache
@@ -140,8 +158,10 @@ def start_attempt(context: AttemptContext) -> AttemptSpan | None:
     if context.site is not None:
         attributes["waymark.site"] = context.site
     parent = _parent(context.trace) if context.trace else None
-    span = tracer.start_span(_span_name(context.action), parent, trace.SpanKind.CONSUMER,
-                             attributes)  # fmt: skip
+    name, maker = _span_name(context.action), _TRACER[1]
+    span = maker.start(name, context.trace, parent, attributes) if maker is not None else None
+    if span is None:  # not the SDK's tracer, or a processor that must see the SDK's span
+        span = tracer.start_span(name, parent, trace.SpanKind.CONSUMER, attributes)
     return AttemptSpan(span, _context_api().attach(trace.set_span_in_context(span)))
 
 

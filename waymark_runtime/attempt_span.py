@@ -56,9 +56,11 @@ class _Parent:
     def __init__(self, tracer: Any, context: Any) -> None:
         span = trace_api.get_current_span(context).get_span_context() if context else None
         self.span = span if span is not None and span.is_valid else None
-        random = (self.span.trace_flags.random_trace_id if self.span else
-                  tracer.id_generator.is_trace_id_random())  # fmt: skip
-        extra = TraceFlags.RANDOM_TRACE_ID if random else 0
+        # the W3C random-trace-id flag, if this SDK knows it: as the parent's, or
+        # for a root as the id generator says
+        random = (getattr(self.span.trace_flags, "random_trace_id", False) if self.span else
+                  getattr(tracer.id_generator, "is_trace_id_random", bool)())  # fmt: skip
+        extra = getattr(TraceFlags, "RANDOM_TRACE_ID", 0) if random else 0
         self.flags = (
             TraceFlags(TraceFlags.DEFAULT | extra),
             TraceFlags(TraceFlags.SAMPLED | extra),

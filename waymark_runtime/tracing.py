@@ -12,10 +12,14 @@ made at the end, from the start stored with the timer or wait row (`consumed.Pau
 configured (the API's default proxy provider), nothing is traced either and an attempt pays
 one provider check.
 
-An attempt's span is the SDK's own (`Tracer.start_span`, then `end`): per attempt that is most of
-what tracing costs, so everything else is done once — the tracer per process, the parent
-context per `traceparent`, the span name per action — and the span is made current with a bare
-`attach`/`detach` rather than the API's context managers (benchmarks/README.md, W2.otel).
+Per attempt the span is most of what tracing costs, so everything else is done once — the
+tracer per process, the parent context per `traceparent`, the span name per action — and the
+span is made current with a bare `attach`/`detach` rather than the API's context managers.
+When the tracer is the SDK's own, the span is not `Tracer.start_span`'s either: the SDK's
+span was nine tenths of what tracing cost an attempt, so `attempt_span.SpanMaker` makes an
+equivalent one (the user's sampler, id generator, span limits and processors, one
+`ReadableSpan` to `on_end`); any other tracer, or a processor that looks at spans as they
+start, gets `start_span` (benchmarks/README.md, W2.otel).
 """
 
 from __future__ import annotations

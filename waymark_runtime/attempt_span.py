@@ -9,8 +9,11 @@ and at the end one `ReadableSpan` handed to the processors' `on_end`, as the SDK
 `LightSpan` is the current span meanwhile: user code sees a recording `Span` with the real
 context, so its spans nest under it and what it records (attributes, events, exceptions,
 status, name) is exported with it, cleaned and bounded by the span limits as the SDK would.
-It does not replace the SDK's spans elsewhere: when a processor acts when a span starts or is
-ending, or the tracer is disabled, `start` returns None and the attempt takes the SDK's path.
+Only attempts' spans are made here (`waymark.run`, sleeps and waits keep `start_span`), and
+only where the result cannot differ: when a processor acts when a span starts or is ending, or
+the tracer is disabled, `start` returns None and the attempt gets the SDK's span. Written
+against opentelemetry-sdk 1.45; tests/runtime/test_attempt_span.py compares the two spans on
+the SDK installed.
 """
 
 from __future__ import annotations
@@ -41,6 +44,8 @@ _QUIET_ENDING = {getattr(cls, "_on_ending", None) for cls in
                  (sdk_trace.SpanProcessor, export.SimpleSpanProcessor, export.BatchSpanProcessor)}  # fmt: skip
 """The SDK's processors whose `on_start` and `_on_ending` do nothing: they never see the span
 before it ends, so they cannot tell a `LightSpan` from the SDK's."""
+
+_UNSET = Status(StatusCode.UNSET)
 
 _PARENT_BASED = getattr(sampling.ParentBased, "should_sample", None)
 _STATIC = getattr(sampling.StaticSampler, "should_sample", None)
@@ -182,7 +187,7 @@ class LightSpan(trace_api.Span):
             self._bound()
         self._events: Any = ()
         self._links: Any = ()
-        self._status = Status(StatusCode.UNSET)
+        self._status = _UNSET
         self._start_time = time_ns()
         self._end_time: int | None = None
 

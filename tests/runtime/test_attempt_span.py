@@ -253,3 +253,16 @@ def test_a_span_ended_ignores_what_comes_later(exporter: InMemorySpanExporter) -
     ours.end()
     [first, _] = exporter.get_finished_spans()
     assert "late" not in (first.attributes or {}) and not first.events
+
+
+def test_only_the_sdks_own_tracer_gets_a_maker() -> None:
+    """A subclass of the SDK's tracer may start spans its own way: it keeps `start_span`."""
+    from opentelemetry.sdk.trace import Tracer
+
+    from waymark_runtime.tracing import _maker
+
+    tracer = TracerProvider().get_tracer("waymark")
+    assert isinstance(_maker(tracer), SpanMaker)
+    tracer.__class__ = type("OwnTracer", (Tracer,), {})
+    assert _maker(tracer) is None
+    assert _maker(trace.NoOpTracer()) is None

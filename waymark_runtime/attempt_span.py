@@ -22,7 +22,7 @@ import logging
 import traceback
 from collections.abc import Callable, Mapping
 from time import time_ns
-from typing import Any
+from typing import Any, cast
 
 from opentelemetry import trace as trace_api
 from opentelemetry.attributes import BoundedAttributes
@@ -162,11 +162,13 @@ class SpanMaker:
         return LightSpan(self, name, span_context, parent.span, attributes, ended)
 
 
-class LightSpan(trace_api.Span):
+class LightSpan(trace_api.Span, sdk_trace.ReadableSpan):
     """A recording attempt span: what user code records on it is kept as the SDK's span
     keeps it (attributes within the limits, events, links, status, name), and `end` hands the
-    processors one `ReadableSpan`. No lock: the attempt's task is its only writer but for a
-    thread its code starts, and a value recorded after the end is dropped with a warning."""
+    processors one `ReadableSpan`. Like the SDK's span it is a `ReadableSpan` too (its fields,
+    set here, are the ones that class reads), so code that reads the current span's name or
+    attributes still can. No lock: the attempt's task is its only writer but for a thread its
+    code starts, and a value recorded after the end is dropped with a warning."""
 
     def __init__(
         self,
@@ -178,6 +180,11 @@ class LightSpan(trace_api.Span):
         ended: Callable[[], None] | None,
     ) -> None:
         self._maker = maker
+        tracer = maker.tracer
+        self._resource = tracer.resource
+        self._instrumentation_info = tracer.instrumentation_info
+        self._instrumentation_scope = tracer._instrumentation_scope
+        self._kind = SpanKind.CONSUMER
         self._name = name
         self._context = context
         self._parent = parent
@@ -195,7 +202,7 @@ class LightSpan(trace_api.Span):
         return f'{type(self).__name__}(name="{self._name}", context={self._context})'
 
     def get_span_context(self) -> SpanContext:
-        return self._context
+        return cast(SpanContext, self._context)  # never None here, unlike a ReadableSpan's
 
     def is_recording(self) -> bool:
         return self._end_time is None
@@ -296,11 +303,10 @@ class LightSpan(trace_api.Span):
         self._end_time = end = end_time if end_time is not None else time_ns()
         if self._ended is not None:
             self._ended()
-        tracer = self._maker.tracer
-        tracer.span_processor.on_end(sdk_trace.ReadableSpan(
-            self._name, self._context, self._parent, tracer.resource, self._attributes,
-            self._events, self._links, SpanKind.CONSUMER, tracer.instrumentation_info,
-            self._status, self._start_time, end, tracer._instrumentation_scope))  # fmt: skip
+        self._maker.tracer.span_processor.on_end(sdk_trace.ReadableSpan(
+            self._name, self._context, self._parent, self._resource, self._attributes,
+            self._events, self._links, self._kind, self._instrumentation_info, self._status,
+            self._start_time, end, self._instrumentation_scope))  # fmt: skip
 
     def _ended_already(self, what: str) -> bool:
         if self._end_time is None:

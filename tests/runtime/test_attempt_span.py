@@ -103,12 +103,21 @@ def _both(exporter: InMemorySpanExporter, traceparent: str | None,
     ours = SpanMaker(tracer).start(NAME, traceparent, parent, dict(ATTRIBUTES))
     theirs = tracer.start_span(NAME, parent, SpanKind.CONSUMER, dict(ATTRIBUTES))
     assert ours is not None
+    seen = []
     for span in (ours, theirs):
         if span.is_recording():
+            seen.append(_read(span))
             user(span)
             _outcome(span)
         span.end()
+    assert len(seen) in (0, 2) and seen[:1] == seen[1:]  # what code reading the span sees
     return ours, theirs
+
+
+def _read(span: Any) -> tuple[Any, ...]:
+    """The current span as an SDK user may read it: the SDK's span is a `ReadableSpan`."""
+    assert isinstance(span, ReadableSpan)
+    return span.name, span.kind, dict(span.attributes or {}), span.events, span.parent
 
 
 def _fields(span: ReadableSpan) -> dict[str, Any]:

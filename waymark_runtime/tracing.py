@@ -12,10 +12,14 @@ made at the end, from the start stored with the timer or wait row (`consumed.Pau
 configured (the API's default proxy provider), nothing is traced either and an attempt pays
 one provider check.
 
-An attempt's span is the SDK's own (`Tracer.start_span`, then `end`): per attempt that is most of
-what tracing costs, so everything else is done once — the tracer per process, the parent
-context per `traceparent`, the span name per action — and the span is made current with a bare
-`attach`/`detach` rather than the API's context managers (benchmarks/README.md, W2.otel).
+Per attempt the span is most of what tracing costs, so everything else is done once — the
+tracer per process, the parent context per `traceparent`, the span name per action — and the
+span is made current with a bare `attach`/`detach` rather than the API's context managers.
+When the tracer is the SDK's own, the span is not `Tracer.start_span`'s either: the SDK's
+span was nine tenths of what tracing cost an attempt, so `attempt_span.SpanMaker` makes an
+equivalent one (the user's sampler, id generator, span limits and processors, one
+`ReadableSpan` to `on_end`); any other tracer, or a processor that looks at spans as they
+start, gets `start_span` (benchmarks/README.md, W2.otel).
 """
 
 from __future__ import annotations
@@ -55,8 +59,26 @@ def _tracer() -> Any:
     provider = trace.get_tracer_provider()
     if isinstance(provider, (trace.ProxyTracerProvider, trace.NoOpTracerProvider)):
         return None
-    _TRACER.append(provider.get_tracer("waymark"))
-    return _TRACER[0]
+    tracer = provider.get_tracer("waymark")
+    _TRACER[:] = [tracer, _maker(tracer)]
+    return tracer
+
+
+def _maker(tracer: Any) -> Any:
+    """The `SpanMaker` of attempt spans when `tracer` is the SDK's own, else None: any other
+    tracer (a subclass too) starts every span its own way."""
+    try:
+        from opentelemetry.sdk.trace import Tracer
+    except ImportError:
+        return None
+    if type(tracer) is not Tracer:
+        return None
+    from waymark_runtime.attempt_span import SpanMaker
+
+    try:
+        return SpanMaker(tracer)
+    except AttributeError:  # an SDK without what the maker reads: its own spans, then
+        return None
 
 
 @functools.cache
@@ -140,8 +162,10 @@ def start_attempt(context: AttemptContext) -> AttemptSpan | None:
     if context.site is not None:
         attributes["waymark.site"] = context.site
     parent = _parent(context.trace) if context.trace else None
-    span = tracer.start_span(_span_name(context.action), parent, trace.SpanKind.CONSUMER,
-                             attributes)  # fmt: skip
+    name, maker = _span_name(context.action), _TRACER[1]
+    span = maker.start(name, context.trace, parent, attributes) if maker is not None else None
+    if span is None:  # not the SDK's tracer, or a processor that must see the SDK's span
+        span = tracer.start_span(name, parent, trace.SpanKind.CONSUMER, attributes)
     return AttemptSpan(span, _context_api().attach(trace.set_span_in_context(span)))
 
 

@@ -12,6 +12,7 @@ import shutil
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,6 +28,9 @@ from waymark_runtime.embedded import server_handle
 from waymark_runtime.store.contract import RunnerStore
 from waymark_runtime.store.memory import MemoryStore
 from waymark_runtime.store.postgres import PostgresStore
+
+_SPANS: Any = None
+"""The in-memory exporter of `spans`, made with the provider."""
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -86,3 +90,25 @@ def worker_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     record = tmp_path / "executions.log"
     monkeypatch.setenv("WM_TEST_RECORD", str(record))
     return record
+
+
+@pytest.fixture
+def spans() -> Iterator[Any]:
+    """This process's finished spans (`InMemorySpanExporter`), cleared around the test: the
+    SDK's provider is set once per process, by the first test that asks for it."""
+    from opentelemetry import trace
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    global _SPANS
+    if _SPANS is None:
+        _SPANS = InMemorySpanExporter()
+        provider = trace.get_tracer_provider()
+        if not isinstance(provider, TracerProvider):
+            provider = TracerProvider()
+            trace.set_tracer_provider(provider)
+        provider.add_span_processor(SimpleSpanProcessor(_SPANS))
+    _SPANS.clear()
+    yield _SPANS
+    _SPANS.clear()

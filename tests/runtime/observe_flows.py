@@ -113,6 +113,23 @@ async def traced(item: str) -> str:
 
 
 @action
+async def annotated(item: str) -> str:
+    """Records on the attempt's span (the current one) and opens a span of its own under it."""
+    from opentelemetry import trace
+
+    span = trace.get_current_span()
+    span.set_attribute("shop.item", item)
+    span.set_attributes({"shop.sizes": [1, 2], "shop.gift": True})
+    span.add_event("packed", {"shop.box": f"box of {item}"})
+    try:
+        raise KeyError(item)
+    except KeyError as error:
+        span.record_exception(error)
+    with trace.get_tracer("observe_flows").start_as_current_span(f"wrap {item}"):
+        return item.upper()
+
+
+@action
 async def dawdle(seconds: float) -> float:
     """Sleeps: long enough to be cancelled while it runs."""
     await asyncio.sleep(seconds)
@@ -123,6 +140,12 @@ async def dawdle(seconds: float) -> float:
 class Traced(Workflow):
     async def run(self, item: str) -> str:
         return await traced(item)
+
+
+@workflow
+class Annotated(Workflow):
+    async def run(self, item: str) -> str:
+        return await annotated(item)
 
 
 @workflow

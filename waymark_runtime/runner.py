@@ -94,7 +94,6 @@ class Runner:
         self.wake = asyncio.Event()
         self.claim_wanted = asyncio.Event()
         self.claiming = False
-        self.stepping = False
         self.heavy_turn = True  # so light instances go first
         self.activity = asyncio.Event()
         self.stopping = False
@@ -221,7 +220,7 @@ class Runner:
         its virtual clock); `activity` is set whenever that may have changed."""
         return not (self.dirty or self.committing or self.commits or self.claiming
                     or self.pacer.collecting
-                    or self.stepping or self.claim_wanted.is_set() or self.pool.in_flight
+                    or self.claim_wanted.is_set() or self.pool.in_flight
                     or self.deadlines.expiring or self.gate.pending())  # fmt: skip
 
     async def _claim_all(self) -> None:
@@ -261,13 +260,15 @@ class Runner:
 
     def _mark(self, instance_id: str) -> None:
         self.dirty.add(instance_id)
-        self.wake.set()
+        if instance_id not in self.committing:  # else the end of its commit looks at it
+            self.wake.set()
         self.activity.set()
 
     async def _pump(self) -> None:
         """Step whatever is dirty and commit it, with up to `_COMMITS_IN_FLIGHT` group commits
         at once (PostgreSQL flushes concurrent commits together); an instance is in at most
-        one of them, so its steps commit in order."""
+        one of them, from its step to its commit's end (`committing`), so its steps commit in
+        order."""
         while not (self.stopping and not self.held and not self.committing):
             await self.wake.wait()
             self.wake.clear()
@@ -291,29 +292,47 @@ class Runner:
     def _start_commit(self, changes: list[Change]) -> None:
         if not changes:
             return
-        ids = {change.held.id for change in changes}
-        self.committing |= ids
-        task = asyncio.create_task(self._commit(changes))
+        first = {change.held.id for change in changes}
+        task = asyncio.create_task(self._commits_from(changes))
         self.commits.add(task)
 
         def done(task: asyncio.Task[None]) -> None:
             self.commits.discard(task)
-            self.committing -= ids
-            if not task.cancelled() and task.exception() is not None:
+            if task.cancelled():  # perhaps before it ran: its first commit's ids are free
+                self.committing -= first
+            elif task.exception() is not None:
                 self.failure = task.exception()
             self.wake.set()
             self.activity.set()
 
         task.add_done_callback(done)
 
+    async def _commits_from(self, changes: list[Change]) -> None:
+        """Commit `changes`; then step and commit what became ready meanwhile in this same
+        task (a sequential instance's next step: its reply arrived during the commit), so a
+        step needs no task of its own and no turn through the pump."""
+        since = time.monotonic()
+        while changes:
+            try:
+                await self._commit(changes)
+            finally:
+                self.committing.difference_update(change.held.id for change in changes)
+            if self.failure is not None or not (ready := self.dirty - self.committing):
+                return
+            if time.monotonic() - since > _SLICE:  # a store that answers at once: let others run
+                await asyncio.sleep(0)
+                since = time.monotonic()
+            changes = await self._prepare_dirty(self._next_commit(ready))
+
     async def _prepare_dirty(self, ids: set[str]) -> list[Change]:
-        """Step the instances; between steps, after `_SLICE` seconds of them, let the event
-        loop run (heartbeats, replies): a step itself is bounded by the interpreter's limits."""
+        """Step the instances, which are `committing` from now until their commit ends (or
+        now, for those with nothing to commit); between steps, after `_SLICE` seconds of them,
+        let the event loop run (heartbeats, replies): a step is bounded by the limits."""
         self.dirty -= ids
+        self.committing |= ids
         rules = self.stepper.rules(self.clock(), self.stopping)
         changes = []
         since = time.monotonic()
-        self.stepping = True
         try:
             for instance_id in ids:
                 held = self.held.get(instance_id)
@@ -327,7 +346,10 @@ class Runner:
                     await asyncio.sleep(0)
                     since = time.monotonic()
         finally:
-            self.stepping = False
+            idle = ids.difference(change.held.id for change in changes)
+            self.committing -= idle
+            if idle & self.dirty:  # marked while stepped: nobody else looks at them
+                self.wake.set()
         return changes
 
     async def _commit(self, changes: list[Change]) -> None:

@@ -300,11 +300,12 @@ class Runner:
                 await self._commit(changes)
             finally:
                 self.committing.difference_update(change.held.id for change in changes)
-            if self.failure is not None or not (ready := self.dirty - self.committing):
-                return
             if time.monotonic() - since > _SLICE:  # a store that answers at once: let others run
                 await asyncio.sleep(0)
                 since = time.monotonic()
+            # What is ready is read and taken (`_prepare_dirty` marks it) with no await between.
+            if self.failure is not None or not (ready := self.dirty - self.committing):
+                return
             changes = await self._prepare_dirty(self._next_commit(ready))
 
     async def _prepare_dirty(self, ids: set[str]) -> list[Change]:

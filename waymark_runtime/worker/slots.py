@@ -6,7 +6,8 @@ the order sent, and start as its slots free up (`worker/main.py`). A prefetch le
 start its next attempt without a round trip to the runner, and lets the runner top it up with
 one frame for several freed slots instead of one frame per slot. It is kept only as deep as the
 worker's attempts get through in `PREFETCH_SECONDS`, so an attempt queued behind it (another
-instance's, see `fair.py`) waits that much longer at most; attempts that take seconds get none.
+instance's, see `fair.py`) waits that much longer at most; attempts that take seconds get
+almost none.
 This module only counts: it sends, starts and decides nothing.
 """
 
@@ -15,8 +16,9 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
-PREFETCH_SECONDS = 0.1
-"""How long the requests waiting in a worker may take to start, at the rate its attempts end."""
+PREFETCH_SECONDS = 0.2
+"""How long the requests waiting in a worker may take to start, at the rate its attempts end.
+Attempts of 50 to 100 ms get the full prefetch of two per slot (see `Slots.depth`)."""
 
 _SMOOTHING = 0.2  # weight of the latest attempt in the smoothed duration
 

@@ -14,7 +14,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import AsyncIterator, Hashable
+from collections.abc import AsyncIterator, Callable, Hashable
 from pathlib import Path
 from typing import Any
 
@@ -148,38 +148,79 @@ async def test_a_withdrawn_request_never_starts() -> None:
 # -- a worker that dies -----------------------------------------------------------------------
 
 
-async def test_attempts_waiting_in_a_killed_worker_run_again_and_are_not_lost(
-    worker_env: Path,
-) -> None:
+class _Heard:
+    """What a pool reported: replies by key, lost and expired keys."""
+
+    def __init__(self) -> None:
+        self.replied: dict[Hashable, Any] = {}
+        self.lost: list[Hashable] = []
+        self.expired: list[Hashable] = []
+        self.changed = asyncio.Event()
+
+    def reply(self, key: Hashable, ok: bool, value: Any) -> None:
+        self.replied[key] = (ok, value)
+        self.changed.set()
+
+    def expire(self, keys: list[Hashable]) -> None:
+        self.expired += keys
+        self.changed.set()
+
+    async def until(self, done: Callable[[], bool]) -> None:
+        while not done():
+            self.changed.clear()
+            await asyncio.wait_for(self.changed.wait(), 60)
+
+
+@contextlib.asynccontextmanager
+async def _pool(heard: _Heard) -> AsyncIterator[WorkerPool]:
+    """One worker of two slots that keeps a prefetch of two from the start."""
     settings = Settings.from_env({"WAYMARK_DATABASE_URL": "postgresql://unused/db",
                                   "WAYMARK_USER_MODULE": flows.__name__,
                                   "WAYMARK_WORKER_COUNT": "1",
                                   "WAYMARK_CONCURRENT_PER_WORKER": "2"})  # fmt: skip
-    replied: dict[Hashable, Any] = {}
-    lost: list[Hashable] = []
-    done = asyncio.Event()
-
-    def on_reply(key: Hashable, ok: bool, value: Any) -> None:
-        replied[key] = (ok, value)
-        done.set()
-
-    pool = WorkerPool(settings, on_reply, lost.extend, lost.extend)
+    pool = WorkerPool(settings, heard.reply, heard.lost.extend, heard.expire)
     await pool.start()
     try:
+        pool.workers[0].slots.took = 0.001  # as if its attempts so far were short
+        yield pool
+    finally:
+        await pool.stop()
+
+
+def _recorded(key: str, seconds: float, lease: Lease) -> AttemptOrder:
+    return AttemptOrder(key, RECORDED, [key, seconds], {}, 30.0, lease)
+
+
+async def test_attempts_waiting_in_a_killed_worker_run_again_and_are_not_lost(
+    worker_env: Path,
+) -> None:
+    heard = _Heard()
+    async with _pool(heard) as pool:
         [worker] = pool.workers
-        worker.slots.took = 0.001  # as if its attempts so far were short: a prefetch of 2
         lease = Lease(time.monotonic() + 600)
-        pool.submit([AttemptOrder(f"r{i}", RECORDED, [f"r{i}", 5.0 if i < 2 else 0.0], {},
-                                  30.0, lease) for i in range(4)])  # fmt: skip
+        pool.submit([_recorded(f"r{i}", 5.0 if i < 2 else 0.0, lease) for i in range(4)])
         await asyncio.sleep(0.5)  # the first two run (5 s each), the others wait in the worker
         assert list(worker.slots.running) == [1, 2] and list(worker.slots.waiting) == [3, 4]
         assert set(worker.deadlines) == {1, 2}  # the watchdog counts from the start
         os.kill(worker.process.pid, signal.SIGKILL)
-        while len(replied) < 2:
-            done.clear()
-            await asyncio.wait_for(done.wait(), 60)
-    finally:
-        await pool.stop()
-    assert sorted(lost) == ["r0", "r1"]  # they may have run: the runner counts a loss
-    assert replied == {"r2": (True, "r2"), "r3": (True, "r3")}
+        await heard.until(lambda: len(heard.replied) == 2)
+    assert sorted(heard.lost) == ["r0", "r1"]  # they may have run: the runner counts a loss
+    assert heard.replied == {"r2": (True, "r2"), "r3": (True, "r3")}
     assert sorted(worker_env.read_text().splitlines()) == ["r2", "r3"]
+
+
+async def test_the_waiting_requests_of_a_revoked_claim_are_withdrawn_from_the_worker(
+    worker_env: Path,
+) -> None:
+    heard = _Heard()
+    async with _pool(heard) as pool:
+        kept, revoked = Lease(time.monotonic() + 600), Lease(time.monotonic() + 600)
+        pool.submit([_recorded("k0", 0.5, kept), _recorded("k1", 0.5, kept),
+                     _recorded("w0", 0.0, revoked), _recorded("w1", 0.0, revoked)])  # fmt: skip
+        await asyncio.sleep(0.2)  # k0 and k1 run; w0 and w1 wait in the worker
+        revoked.revoke()  # the worker was told a deadline 600 s away: only a withdrawal stops them
+        pool.withdraw_revoked()
+        await heard.until(lambda: len(heard.replied) + len(heard.expired) == 4)
+    assert sorted(heard.expired) == ["w0", "w1"]
+    assert heard.replied == {"k0": (True, "k0"), "k1": (True, "k1")}
+    assert sorted(worker_env.read_text().splitlines()) == ["k0", "k1"]

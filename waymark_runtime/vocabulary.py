@@ -51,9 +51,10 @@ PURE_FUNCTIONS = frozenset(
     )
 )
 
-# The dicts of `collections` a workflow may build: `Counter(...)`, `defaultdict(list)` (the
-# default factory a builtin type). Written `` `collections.Counter`(xs) `` in `.wrl`.
-COLLECTIONS = frozenset({"collections.Counter", "collections.defaultdict"})
+# The default factories a `defaultdict` may have, by name: builtin types only (a function's
+# behaviour cannot be stored). `defaultdict(list)` is `` `collections.defaultdict`(type
+# builtins:list) `` in `.wrl`.
+DEFAULT_FACTORY_TYPES = ("list", "dict", "set", "frozenset", "tuple", "int", "float", "str", "bool")
 
 # Constants of standard modules a workflow may read, by qualified name (`math.inf` and
 # `math.nan` are compiled to `float('inf')` and `float('nan')`).

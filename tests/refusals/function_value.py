@@ -13,4 +13,5 @@ class KeyWorkflow(Workflow):
         kept = list(filter(names))  # error: WM142 @21
         keyed = dict.fromkeys(names, 1, 2)  # error: WM142 @17
         zeros = defaultdict(lambda: 0)  # error: WM142 @29
-        return [by_length, lowered, measure, shown, kept, keyed, zeros]
+        objects = defaultdict(object)  # error: WM142 @31
+        return [by_length, lowered, measure, shown, kept, keyed, zeros, objects]

@@ -52,7 +52,12 @@ from waymark_compiler.rules.names import UNKNOWN_FUNCTION, UNKNOWN_HELPER
 from waymark_compiler.rules.operations import ACTION_NOT_AWAITED, NON_CONSTANT_POLICY
 from waymark_compiler.tables import BUILTIN_TYPES, impure, refusal_label
 from waymark_runtime import ir
-from waymark_runtime.vocabulary import DURATION, PURE_FUNCTIONS, PURE_METHODS
+from waymark_runtime.vocabulary import (
+    DEFAULT_FACTORY_TYPES,
+    DURATION,
+    PURE_FUNCTIONS,
+    PURE_METHODS,
+)
 
 Arguments = tuple[tuple[ir.Expr, ...], tuple[ir.Keyword, ...]]
 NEW_KINDS = ("exception", "model", "dataclass")
@@ -281,11 +286,15 @@ def defaultdict_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     factory: ir.Expr
     if isinstance(first.value, cst.Name) and first.value.value == "None":
         factory = ir.Const(value=None, span=span)
-    elif builtin_type(ctx.symbol(first.value)) and isinstance(first.value, cst.Name):
+    elif (
+        isinstance(first.value, cst.Name)
+        and first.value.value in DEFAULT_FACTORY_TYPES
+        and builtin_type(ctx.symbol(first.value))
+    ):
         factory = ir.TypeRef(type=f"builtins:{first.value.value}", span=ctx.span(first.value))
     else:
-        message = "the default factory of a `defaultdict` is not a builtin type"
-        help = "use `list`, `dict`, `set`, `int`, `float`, `str`, `tuple`, `frozenset` or `bool`"
+        message = "the default factory of a `defaultdict` is not one of the builtin types it may be"
+        help = "use " + ", ".join(f"`{name}`" for name in DEFAULT_FACTORY_TYPES) + " or `None`"
         return ctx.error(FUNCTION_VALUE, first.value, message, "unsupported factory", help)
     rest, kwargs = lower_arguments(node.args[1:], ctx)
     args = (factory, *rest)

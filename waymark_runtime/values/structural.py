@@ -8,10 +8,12 @@ registry (`registry`); nothing here imports a module.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
 from typing import Any, TypeAlias
 
 from waymark_runtime.values.foreign import foreign_attrs
+from waymark_runtime.vocabulary import DEFAULT_FACTORY_TYPES
 
 JSON: TypeAlias = Any
 TypeResolver: TypeAlias = Callable[[str], type | None]
@@ -37,10 +39,9 @@ def lineage(cls: type) -> tuple[str, ...]:
     return found
 
 
-# The default factories a stored `defaultdict` may have, by name: builtin types only (a
-# function's behaviour cannot be stored).
+# The default factories a stored `defaultdict` may have (`vocabulary.DEFAULT_FACTORY_TYPES`).
 DEFAULT_FACTORIES: dict[str, type] = {
-    kind.__name__: kind for kind in (list, dict, set, frozenset, tuple, int, float, str, bool)
+    name: getattr(builtins, name) for name in DEFAULT_FACTORY_TYPES
 }
 
 

@@ -63,6 +63,10 @@ SELECT id FROM waymark_instances WHERE workflow_name = $1 AND idempotency_key = 
 -- with the oldest unconsumed signal of its name (`signals.sql`); each of these a JSON object
 -- read by key (`pg_rows.claim_of`). Sleeps and waits say when and where they began, for the
 -- spans of a traced instance.
+-- `event_seq` is read as of the statement's snapshot, as the events are: the locked row may be
+-- a newer version (a child's outcome or a signal committed between the snapshot and the row
+-- lock), whose `event_seq` would vouch for an event this claim did not read, and the release
+-- fenced by it would then sleep through that event.
 WITH RECURSIVE workflows (name) AS (
     (SELECT workflow_name FROM waymark_instances
      WHERE lease_owner IS NULL AND wake_at IS NOT NULL
@@ -103,7 +107,8 @@ SET lease_owner = $1,
 FROM picked
 WHERE i.id = picked.id
 RETURNING
-    i.id, i.workflow_name, i.workflow_version, i.inputs, i.state, i.priority, i.event_seq,
+    i.id, i.workflow_name, i.workflow_version, i.inputs, i.state, i.priority,
+    (SELECT e.event_seq FROM waymark_instances AS e WHERE e.id = i.id) AS event_seq,
     i.lease_epoch, i.trace_parent, i.pins, i.depth, i.parent_id,
     extract(epoch FROM i.deadline_at)::float8 AS deadline,
     (SELECT count(*) FROM waymark_attempts AS a

@@ -1,0 +1,116 @@
+"""A claim that races an event recorded by another process (a child's outcome, a signal).
+
+The claim returns the instance's `event_seq` and its events; the runner later lets the instance
+go fenced by that `event_seq`, and the store wakes it at once only if the number moved. So the
+number must count exactly the events the claim returned: one that counts an event the claim
+did not read lets the release sleep through it, and the instance never runs again.
+
+The race is a window of microseconds between the claim statement's snapshot and its row lock,
+so each test runs it a few hundred times with the two statements started together at jittered
+moments, and checks every claim that took the instance. On a claim that read `event_seq` from
+the locked row instead of its snapshot, about one round in ten broke the rule.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+
+import asyncpg
+
+from waymark_runtime.store.pg_rows import Claim
+from waymark_runtime.store.postgres import PostgresStore
+
+ROUNDS = 300
+NEW_INSTANCE = """
+INSERT INTO waymark_instances (id, workflow_name, workflow_version, inputs, status, wake_at)
+VALUES ($1, 'Race', 'v1', '{}', 'running', now())
+"""
+
+
+async def _race(
+    store: PostgresStore,
+    setup: Callable[[asyncpg.Connection, uuid.UUID], Awaitable[None]],
+    event: Callable[[asyncpg.Connection, uuid.UUID], Awaitable[None]],
+    read: Callable[[Claim], bool],
+) -> tuple[int, int]:
+    """Rounds in which the claim took the instance, and those whose `event_seq` disagreed
+    with whether the claim read the event (`read`)."""
+    async with store.pool.acquire() as connection:
+        await connection.execute(
+            "INSERT INTO waymark_workflow_versions (name, version, wrl) VALUES ('Race', 'v1', '')"
+            " ON CONFLICT DO NOTHING"
+        )
+        claimed = broken = 0
+        for _ in range(ROUNDS):
+            instance = uuid.uuid4()
+            await connection.execute(NEW_INSTANCE, instance)
+            await setup(connection, instance)
+
+            async def claim(instance: uuid.UUID = instance) -> list[Claim]:
+                await asyncio.sleep(random.random() * 0.002)
+                return await store.claim_among([str(instance)], "runner", 1, time.time(), 30.0)
+
+            async def record(instance: uuid.UUID = instance) -> None:
+                await asyncio.sleep(random.random() * 0.002)
+                await event(connection, instance)
+
+            claims, _ = await asyncio.gather(claim(), record())
+            for taken in claims:
+                claimed += 1
+                seq = taken.instance.cursor.seq
+                assert seq in (0, 1)
+                broken += (seq == 1) != read(taken)
+    return claimed, broken
+
+
+async def test_a_claim_counts_exactly_the_child_outcomes_it_read(store: PostgresStore) -> None:
+    async def setup(connection: asyncpg.Connection, parent: uuid.UUID) -> None:
+        child = uuid.uuid4()
+        await connection.execute(
+            "INSERT INTO waymark_instances (id, workflow_name, workflow_version, inputs, status,"
+            " result, finished_at, parent_id, parent_node, blocking)"
+            " VALUES ($1, 'Race', 'v1', '{}', 'completed', '7', now(), $2, 'call', true)",
+            child, parent,
+        )  # fmt: skip
+        await connection.execute(
+            "INSERT INTO waymark_attempts (instance_id, node, attempt, action, args, kwargs,"
+            " status, child_id) VALUES ($1, 'call', 1, 'Race', '[]', '{}', 'waiting', $2)",
+            parent, child,
+        )  # fmt: skip
+
+    async def outcome(connection: asyncpg.Connection, parent: uuid.UUID) -> None:
+        child = await connection.fetchval(
+            "SELECT id FROM waymark_instances WHERE parent_id = $1", parent
+        )
+        async with connection.transaction():
+            await store._settle(connection, [str(child)], time.time())
+
+    def read(claim: Claim) -> bool:
+        return [event.node for event in claim.instance.events] == ["call"]
+
+    claimed, broken = await _race(store, setup, outcome, read)
+    assert claimed > ROUNDS // 4, "the race was not run: the claims hardly ever took the parent"
+    assert broken == 0, f"{broken} of {claimed} claims counted an outcome they did not read"
+
+
+async def test_a_claim_counts_exactly_the_signals_it_read(store: PostgresStore) -> None:
+    async def setup(connection: asyncpg.Connection, instance: uuid.UUID) -> None:
+        await connection.execute(
+            "INSERT INTO waymark_signal_waits (instance_id, node, name, created_at)"
+            " VALUES ($1, 'wait', 'go', now())",
+            instance,
+        )
+
+    async def signal(connection: asyncpg.Connection, instance: uuid.UUID) -> None:
+        assert await store.send_signal(str(instance), "go", {"n": 1}, time.time())
+
+    def read(claim: Claim) -> bool:
+        return bool(claim.instance.cursor.signals)
+
+    claimed, broken = await _race(store, setup, signal, read)
+    assert claimed > ROUNDS // 4, "the race was not run: the claims hardly ever took the instance"
+    assert broken == 0, f"{broken} of {claimed} claims counted a signal they did not read"

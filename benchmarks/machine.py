@@ -95,6 +95,23 @@ def tree_cpu_seconds(pid: int) -> float | None:
     return total + _cpu_seconds(pid, fields)
 
 
+def own_cpu_seconds(pid: int) -> float:
+    """The CPU seconds a process used so far, its own only (`/proc`, to the nanosecond where
+    the kernel keeps scheduler statistics)."""
+    fields = proc_stat(pid)
+    if fields is None:
+        raise RuntimeError(f"cannot read the CPU time of process {pid}")
+    return _cpu_seconds(pid, fields)
+
+
+def children_cpu_seconds(pid: int) -> float | None:
+    """CPU seconds the children of a process used so far (a runner's worker processes): the
+    tree's (`tree_cpu_seconds`) less the process's own. None when it is not visible here."""
+    fields = proc_stat(pid)
+    tree = tree_cpu_seconds(pid)
+    return None if fields is None or tree is None else tree - _cpu_seconds(pid, fields)
+
+
 def _cpu_seconds(pid: int, fields: list[str]) -> float:
     """One live process's CPU seconds: its threads' run time in `schedstat` (nanoseconds), or
     utime + stime from `stat` (clock ticks, 10 ms) where the kernel keeps no such statistics."""

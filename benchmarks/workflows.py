@@ -112,6 +112,23 @@ class BenchNaps(Workflow):
         return len(results)
 
 
+@action
+async def spread_nap(value: int) -> int:
+    """Sleeps 25 to 75 ms (50 on average), a different time for each value, as real calls
+    differ: the replies of a gather come back one at a time, not in groups (see `nap`)."""
+    await asyncio.sleep(NAP_SECONDS * (0.5 + value * 37 % 101 / 100))
+    return value
+
+
+@workflow
+class BenchSpreadNaps(Workflow):
+    """W8: `count` I/O-bound actions of unequal length in one `asyncio.gather`."""
+
+    async def run(self, count: int) -> int:
+        results = await asyncio.gather(*[spread_nap(index) for index in range(count)])
+        return len(results)
+
+
 @workflow
 class BenchPureControlFlow(Workflow):
     """I1: loops, branches, arithmetic and a list, no action: the interpreter alone."""
@@ -143,6 +160,7 @@ BENCH_WORKFLOWS: tuple[type[Workflow], ...] = (
     BenchOneAction,
     BenchSleeper,
     BenchNaps,
+    BenchSpreadNaps,
     BenchPureControlFlow,
 )
 

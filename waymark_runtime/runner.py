@@ -8,9 +8,10 @@ for it (docs/runtime.md, "Dispatch before the commit lands"). It never imports u
 user code, and leaves every other instance alone when one instance's program or data is bad.
 
 This module owns the lifecycle, claiming, the pump and what follows a durable commit (timers,
-dispatch, letting go). Parts with a job of their own are collaborators: `stepping` (a step and
-its change), `group_commit` (the write), `leases` (the heartbeat), `deadlines`, `work_orders`
-(the workers' round trip), `pacing` (steps put off), `upkeep` (store-wide loops), `retrying`.
+dispatch, letting go). Parts with a job of their own are collaborators: `holdings` (the held
+instances and their timers), `stepping` (a step and its change), `group_commit` (the write),
+`leases` (the heartbeat), `deadlines`, `work_orders` (the workers' round trip), `pacing`
+(steps put off), `upkeep` (store-wide loops), `retrying`.
 
 Fencing: each claim has an epoch. Commits are written only under the claim they belong to,
 attempts are keyed by it (a reply of an older claim is discarded), and no attempt starts after
@@ -34,12 +35,13 @@ from typing import Any
 
 from waymark_runtime import metrics, tracing
 from waymark_runtime.changes import Change
-from waymark_runtime.clock import Clock, Handle, SystemClock
+from waymark_runtime.clock import Clock, SystemClock
 from waymark_runtime.config import Settings
 from waymark_runtime.deadlines import Deadlines
 from waymark_runtime.gate import Gate
 from waymark_runtime.group_commit import write_changes
-from waymark_runtime.held import Attempt, Held, hold
+from waymark_runtime.held import Attempt, Held
+from waymark_runtime.holdings import Holdings
 from waymark_runtime.leases import Leases
 from waymark_runtime.pacing import COLLECT_EVERY, Pacer
 from waymark_runtime.retrying import guarded, retrying
@@ -47,14 +49,13 @@ from waymark_runtime.stepping import Stepper, parse_wrl
 from waymark_runtime.store import postgres
 from waymark_runtime.store.contract import RunnerInfo, RunnerStore
 from waymark_runtime.store.pg_batch import CommitBatch
-from waymark_runtime.store.postgres import Claim
 from waymark_runtime.upkeep import gc_loop, poll_loop, reclaim_loop
 from waymark_runtime.values import (
     TypeResolver,
 )
 from waymark_runtime.work_orders import Replies, orders_of
 from waymark_runtime.worker import report
-from waymark_runtime.worker.executor import AttemptOrder, ExecutorFactory, Lease
+from waymark_runtime.worker.executor import AttemptOrder, ExecutorFactory
 from waymark_runtime.worker.pool import WorkerPool
 
 log = logging.getLogger("waymark.runner")
@@ -85,16 +86,15 @@ class Runner:
         self.time = _clock_of(clock)
         self.clock = self.time.now
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        self.held: dict[str, Held] = {}
+        self.holdings = Holdings(store, self.time, self._mark)
+        self.held = self.holdings.held
         self.dirty: set[str] = set()
         self.committing: set[str] = set()
         self.commits: set[asyncio.Task[None]] = set()
         self.failure: BaseException | None = None
-        self.timers: dict[str, list[Handle]] = {}
         self.wake = asyncio.Event()
         self.claim_wanted = asyncio.Event()
         self.claiming = False
-        self.stepping = False
         self.heavy_turn = True  # so light instances go first
         self.activity = asyncio.Event()
         self.stopping = False
@@ -110,6 +110,7 @@ class Runner:
                                    activity=self.activity, drop=self._drop,
                                    withdraw=self.pool.withdraw_revoked)  # fmt: skip
         self.pacer = Pacer(collect_every, self.held, self.gate, self._mark)
+        self.holdings.on_forget += [self.gate.forget, self.pacer.cancel]
 
     # lifecycle ------------------------------------------------------------------------------
 
@@ -221,7 +222,7 @@ class Runner:
         its virtual clock); `activity` is set whenever that may have changed."""
         return not (self.dirty or self.committing or self.commits or self.claiming
                     or self.pacer.collecting
-                    or self.stepping or self.claim_wanted.is_set() or self.pool.in_flight
+                    or self.claim_wanted.is_set() or self.pool.in_flight
                     or self.deadlines.expiring or self.gate.pending())  # fmt: skip
 
     async def _claim_all(self) -> None:
@@ -232,42 +233,25 @@ class Runner:
             if (recording := metrics.current()) is not None:
                 recording.claim.observe(time.monotonic() - sent)
             for claim in claims:
-                self._hold(claim, self.leases.lease_from(sent))
+                lease = self.leases.lease_from(sent)
+                if self.holdings.take(claim, lease, self.deadlines.expire) is not None:
+                    self.pool.withdraw_revoked()  # an older claim of ours is gone
             if len(claims) < limit or self.stopping:
                 return
-
-    def _hold(self, claim: Claim, lease: Lease) -> None:
-        now = self.clock()
-        try:
-            held = hold(claim, time.monotonic(), lease, now, self.store.lost_attempt_retries,
-                        self.store.lost_error)  # fmt: skip
-        except Exception as error:  # rows we cannot read fail their instance, nothing else
-            held = Held(claimed=claim.instance, claimed_at=time.monotonic(), lease=lease,
-                        epoch=claim.epoch, broken=error)  # fmt: skip
-        if (stale := self.held.get(held.id)) is not None:  # an older claim of ours is gone
-            self._forget(stale)
-            self.pool.withdraw_revoked()
-        self.held[held.id] = held
-        for attempt, ready_at in held.delayed.values():
-            self._arm(held, ready_at, held.attempt_ready, attempt.id)
-        for node, wake_at in held.sleeps.items():
-            self._arm(held, wake_at, held.sleep_finished, node)
-        if claim.deadline is not None:
-            handle = self.time.call_at(claim.deadline, lambda: self.deadlines.expire(held))
-            self.timers.setdefault(held.id, []).append(handle)
-        self._mark(held.id)
 
     # the pump: step, commit, dispatch ------------------------------------------------------
 
     def _mark(self, instance_id: str) -> None:
         self.dirty.add(instance_id)
-        self.wake.set()
+        if instance_id not in self.committing:  # else the end of its commit looks at it
+            self.wake.set()
         self.activity.set()
 
     async def _pump(self) -> None:
         """Step whatever is dirty and commit it, with up to `_COMMITS_IN_FLIGHT` group commits
         at once (PostgreSQL flushes concurrent commits together); an instance is in at most
-        one of them, so its steps commit in order."""
+        one of them, from its step to its commit's end (`committing`), so its steps commit in
+        order."""
         while not (self.stopping and not self.held and not self.committing):
             await self.wake.wait()
             self.wake.clear()
@@ -291,29 +275,48 @@ class Runner:
     def _start_commit(self, changes: list[Change]) -> None:
         if not changes:
             return
-        ids = {change.held.id for change in changes}
-        self.committing |= ids
-        task = asyncio.create_task(self._commit(changes))
+        first = {change.held.id for change in changes}
+        task = asyncio.create_task(self._commits_from(changes))
         self.commits.add(task)
 
         def done(task: asyncio.Task[None]) -> None:
             self.commits.discard(task)
-            self.committing -= ids
-            if not task.cancelled() and task.exception() is not None:
+            if task.cancelled():  # perhaps before it ran: its first commit's ids are free
+                self.committing -= first
+            elif task.exception() is not None:
                 self.failure = task.exception()
             self.wake.set()
             self.activity.set()
 
         task.add_done_callback(done)
 
+    async def _commits_from(self, changes: list[Change]) -> None:
+        """Commit `changes`; then step and commit what became ready meanwhile in this same
+        task (a sequential instance's next step: its reply arrived during the commit), so a
+        step needs no task of its own and no turn through the pump."""
+        since = time.monotonic()
+        while changes:
+            try:
+                await self._commit(changes)
+            finally:
+                self.committing.difference_update(change.held.id for change in changes)
+            if time.monotonic() - since > _SLICE:  # a store that answers at once: let others run
+                await asyncio.sleep(0)
+                since = time.monotonic()
+            # What is ready is read and taken (`_prepare_dirty` marks it) with no await between.
+            if self.failure is not None or not (ready := self.dirty - self.committing):
+                return
+            changes = await self._prepare_dirty(self._next_commit(ready))
+
     async def _prepare_dirty(self, ids: set[str]) -> list[Change]:
-        """Step the instances; between steps, after `_SLICE` seconds of them, let the event
-        loop run (heartbeats, replies): a step itself is bounded by the interpreter's limits."""
+        """Step the instances, which are `committing` from now until their commit ends (or
+        now, for those with nothing to commit); between steps, after `_SLICE` seconds of them,
+        let the event loop run (heartbeats, replies): a step is bounded by the limits."""
         self.dirty -= ids
+        self.committing |= ids
         rules = self.stepper.rules(self.clock(), self.stopping)
         changes = []
         since = time.monotonic()
-        self.stepping = True
         try:
             for instance_id in ids:
                 held = self.held.get(instance_id)
@@ -327,7 +330,10 @@ class Runner:
                     await asyncio.sleep(0)
                     since = time.monotonic()
         finally:
-            self.stepping = False
+            idle = ids.difference(change.held.id for change in changes)
+            self.committing -= idle
+            if idle & self.dirty:  # marked while stepped: nobody else looks at them
+                self.wake.set()
         return changes
 
     async def _commit(self, changes: list[Change]) -> None:
@@ -391,9 +397,9 @@ class Runner:
             self._drop(held.id)
             return []
         for attempt, ready_at in change.delayed:
-            self._arm(held, ready_at, held.attempt_ready, attempt.id)
+            self.holdings.arm(held, ready_at, held.attempt_ready, attempt.id)
         for node, wake_at in change.sleeps:
-            self._arm(held, wake_at, held.sleep_finished, node)
+            self.holdings.arm(held, wake_at, held.sleep_finished, node)
         if change.resolved:  # child calls answered by the commit itself: step on
             held.events.extend(change.resolved)
             held.results.extend(change.resolved)
@@ -418,8 +424,7 @@ class Runner:
 
     def _claim_at(self, when: float | None) -> None:
         """Claim again at `when` (a released signal wait's timeout or deadline), on this
-        runner's clock,
-        when it is nearer than the eviction threshold (a virtual clock has no poll tick to
+        runner's clock, when it is nearer than the eviction threshold (a virtual clock has no poll tick to
         find it by; later ones are found by the poll, holding no memory meanwhile)."""
         near = self.settings.evict_sleep_threshold_ms / 1000
         if when is not None and not self.stopping and when - self.clock() <= near:
@@ -431,32 +436,13 @@ class Runner:
         log.warning("instance %s is no longer ours (cancelled, or leased elsewhere)", instance_id)
         self._drop(instance_id)
 
-    def _forget(self, held: Held) -> None:
-        """Nothing more starts or fires for this claim."""
-        held.lease.revoke()
-        if self.held.get(held.id) is held:
-            self.gate.forget(held.id)
-            del self.held[held.id]
-            for handle in self.timers.pop(held.id, []):
-                handle.cancel()
-            self.pacer.cancel(held.id)
-
     def _drop(self, instance_id: str) -> None:
         if (held := self.held.get(instance_id)) is not None:
-            self._forget(held)
+            self.holdings.forget(held)
         if not self.stopping:
             self.claim_wanted.set()
         elif not self.held:
             self.wake.set()
-
-    def _arm(self, held: Held, when: float, fire: Callable[[Any], None], arg: Any) -> None:
-        def fired() -> None:
-            if self.held.get(held.id) is held:
-                fire(arg)
-                self._mark(held.id)
-
-        handle = self.time.call_at(when, fired)
-        self.timers.setdefault(held.id, []).append(handle)
 
 
 def _heavy(held: Held) -> bool:

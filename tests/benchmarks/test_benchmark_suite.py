@@ -33,12 +33,12 @@ EXPECTED_METRICS = {
     *(f"S1.{load}.{row}" for load in ("w3", "w2") for row in ("r1", "r2", "e2")),
     *(f"P1.{load}.{row}" for load in ("w3", "w2") for row in ("commits", "rows", "wal")),
     *("R1.p50", "R1.p95"),
-    *(f"W8.{kind}{n}.{row}" for kind in ("naps", "noop") for n in (100, 400)
-      for row in ("rate", "runner_cpu_ms", "wal_bytes")),
-    *("W8.x100", "W8.x400", "W8.flat"),
+    *(f"W8.{kind}{n}.{row}" for kind in ("naps", "spread", "noop") for n in (100, 400)
+      for row in ("rate", "runner_cpu_ms", "workers_cpu_ms", "wal_bytes")),
+    *("W8.x100", "W8.x400", "W8.spread_x100", "W8.spread_x400", "W8.flat"),
 }  # fmt: skip
 CPU_METRICS = {f"P1.{load}.{row}" for load in ("w3", "w2") for row in ("cpu", "per_core")} | {
-    f"W8.{kind}{n}.server_cpu_ms" for kind in ("naps", "noop") for n in (100, 400)
+    f"W8.{kind}{n}.server_cpu_ms" for kind in ("naps", "spread", "noop") for n in (100, 400)
 }
 """Only when the server is a process of this machine (its CPU time is read from /proc)."""
 DBOS_METRICS = {"W1.dbos", "W1.peer"}

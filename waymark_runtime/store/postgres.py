@@ -36,6 +36,7 @@ from waymark_runtime.store.contract import (
 )
 from waymark_runtime.store.pg_batch import CommitBatch, dumps
 from waymark_runtime.store.pg_flow import FlowQueries
+from waymark_runtime.store.pg_lane import CommitLane
 from waymark_runtime.store.pg_listen import Listener
 from waymark_runtime.store.pg_migrate import migrate, migrate_async
 from waymark_runtime.store.pg_rows import (
@@ -113,6 +114,7 @@ class PostgresStore(FlowQueries):
         self._known_versions: dict[tuple[str, str], str] = {}
         self._known_rules: dict[str, FlowRule] = {}
         self._waiters = Waiters(dsn, self.outcomes)
+        self._lane = CommitLane(pool, self._connect)
         self.lost_error = lost_attempt_error(lost_attempt_retries)
 
     @classmethod
@@ -133,8 +135,15 @@ class PostgresStore(FlowQueries):
         assert pool is not None
         return cls(pool, dsn, lost_attempt_retries=lost_attempt_retries)
 
+    async def _connect(self) -> asyncpg.Connection:
+        """A connection like the pool's, outside it (`CommitLane`)."""
+        connection = await asyncpg.connect(self.dsn)
+        await _init_connection(connection)
+        return connection
+
     async def close(self) -> None:
         await self._waiters.close()
+        await self._lane.close()
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.pool.close(), 5)
         self.pool.terminate()
@@ -261,7 +270,9 @@ class PostgresStore(FlowQueries):
     async def commit(self, batch: CommitBatch, owner: str, now: float) -> set[str]:
         """Persist a group commit; returns the instances that passed the lease fence."""
         if not batch.settled and not batch.has_signals:
-            rows = await self.pool.fetch(self._sql["commit_instances"], owner, now, *batch.params())
+            rows = await self._lane.fetch(
+                self._sql["commit_instances"], owner, now, *batch.params()
+            )
             return {str(row["id"]) for row in rows}
         async with self.pool.acquire() as connection, connection.transaction():
             rows = await connection.fetch(

@@ -51,6 +51,7 @@ class AttemptOrder:
     lease: Lease
     isolate: bool = False
     context: AttemptContext | None = None
+    requeued: bool = False  # it waited in a worker that died, and was queued again
 
 
 OnReply = Callable[[Hashable, bool, Any], None]

@@ -1,9 +1,11 @@
 """The worker process: import the user modules, then run the attempts the runner sends.
 
-Started by `pool.WorkerPool` as `python -m waymark_runtime.worker.main <read_fd> <write_fd>` with
-`WAYMARK_WORKER_PROCESS=1`. It runs every request it receives concurrently (the pool bounds how
-many) unless it arrives past the runner's lease deadline (then it answers `skipped` and runs
-nothing), answers each with a reply, and on end of input finishes its in-flight attempts and exits.
+Started by `pool.WorkerPool` as `python -m waymark_runtime.worker.main <read_fd> <write_fd>
+[<slots>]` with `WAYMARK_WORKER_PROCESS=1`. It runs up to `slots` requests at once (no limit when
+not given); the pool may send a few more (a prefetch, `slots.py`), which wait here in the order
+sent and start as slots free up. A request due to start past the runner's lease deadline, or
+withdrawn by the runner while it waits, is answered `skipped` and runs nothing; every other is
+answered with a reply. On end of input it finishes its attempts, waiting ones too, and exits.
 It never touches the database and never decides retries: that is the runner's job.
 """
 
@@ -13,10 +15,12 @@ import asyncio
 import contextlib
 import ctypes
 import importlib
+import math
 import os
 import signal
 import sys
 import time
+from collections import deque
 
 from waymark_runtime.config import Settings
 from waymark_runtime.errors import WaymarkError
@@ -38,6 +42,7 @@ _PR_SET_PDEATHSIG = 1
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     read_fd, write_fd = int(args[0]), int(args[1])
+    slots = int(args[2]) if len(args) > 2 else math.inf
     os.environ["WAYMARK_WORKER_PROCESS"] = "1"
     # The runner coordinates shutdown; Ctrl-C in a terminal must not kill attempts mid-way.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -45,7 +50,7 @@ def main(argv: list[str] | None = None) -> None:
     settings = Settings.from_env()
     configure_logging(settings.log_level, settings.log_format)
     import_user_modules(settings)
-    asyncio.run(_serve(read_fd, write_fd))
+    asyncio.run(_serve(read_fd, write_fd, slots))
 
 
 class UserModuleError(WaymarkError):
@@ -107,34 +112,76 @@ def _context(request: Request) -> AttemptContext | None:
     return AttemptContext(instance_id, workflow, request["action"], attempt, node, trace, site)
 
 
-async def _serve(read_fd: int, write_fd: int) -> None:
-    from waymark_runtime.execute import execute_action
+class _Attempts:
+    """The requests of this worker: up to `slots` running, the rest waiting in order. An
+    attempt's timeout runs from its start (`execute_action`), never while it waits."""
 
-    reader, writer = await open_pipes(read_fd, write_fd)
-    writer.write(encode({"hello": os.getpid()}))
-    outbox = _Outbox(writer)
-    running: set[asyncio.Task[None]] = set()
+    def __init__(self, slots: float, outbox: _Outbox) -> None:
+        self.slots = slots
+        self.outbox = outbox
+        self.running: set[asyncio.Task[None]] = set()
+        self.waiting: deque[Request] = deque()
 
-    async def run(request: Request) -> None:
+    def take(self, batch: list[Request]) -> None:
+        self.waiting.extend(batch)
+        self._start_waiting()
+
+    def withdraw(self, ids: list[int]) -> None:
+        """The runner let go of these requests' claims: those still waiting never start."""
+        withdrawn = set(ids)
+        kept = deque(r for r in self.waiting if r["id"] not in withdrawn)
+        for request in self.waiting:
+            if request["id"] in withdrawn:
+                self._skip(request)
+        self.waiting = kept
+
+    async def finish(self) -> None:
+        while self.running:
+            await asyncio.wait(self.running)
+
+    def _start_waiting(self) -> None:
+        while self.waiting and len(self.running) < self.slots:
+            request = self.waiting.popleft()
+            if time.monotonic() >= request["not_after"]:  # the runner's lease ran out meanwhile
+                self._skip(request)
+                continue
+            task = asyncio.create_task(self._run(request))
+            self.running.add(task)
+            task.add_done_callback(self._ended)
+
+    def _ended(self, task: asyncio.Task[None]) -> None:
+        # Runs a loop iteration after the task's reply was put, so the reply that frees a slot
+        # is written before the attempt that takes the slot runs (`slots.Slots.ended`).
+        self.running.discard(task)
+        self._start_waiting()
+
+    def _skip(self, request: Request) -> None:
+        skipped: Reply = {"id": request["id"], "ok": False, "value": None, "skipped": True}
+        self.outbox.put(skipped, request["action"])
+
+    async def _run(self, request: Request) -> None:
+        from waymark_runtime.execute import execute_action
+
         try:
             outcome = await execute_action(request["action"], request["args"], request["kwargs"],
                                            timeout=request["timeout"], context=_context(request))  # fmt: skip
             ok, value = bool(outcome.ok), outcome.value
         except BaseException as error:  # a bug must still answer, or the attempt hangs
             ok, value = False, error_json(error)
-        outbox.put({"id": request["id"], "ok": ok, "value": value}, request["action"])
+        self.outbox.put({"id": request["id"], "ok": ok, "value": value}, request["action"])
 
-    while (batch := await read_frame(reader)) is not None:
-        for request in batch:
-            if time.monotonic() >= request["not_after"]:  # the runner's lease ran out meanwhile
-                skipped: Reply = {"id": request["id"], "ok": False, "value": None, "skipped": True}
-                outbox.put(skipped, request["action"])
-                continue
-            task = asyncio.create_task(run(request))
-            running.add(task)
-            task.add_done_callback(running.discard)
-    if running:
-        await asyncio.wait(running)
+
+async def _serve(read_fd: int, write_fd: int, slots: float) -> None:
+    reader, writer = await open_pipes(read_fd, write_fd)
+    writer.write(encode({"hello": os.getpid()}))
+    outbox = _Outbox(writer)
+    attempts = _Attempts(slots, outbox)
+    while (message := await read_frame(reader)) is not None:
+        if isinstance(message, dict):
+            attempts.withdraw(message["withdraw"])
+        else:
+            attempts.take(message)
+    await attempts.finish()
     outbox.flush()
     with contextlib.suppress(ConnectionError):  # the runner may be gone already
         await writer.drain()

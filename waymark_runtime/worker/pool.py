@@ -1,9 +1,11 @@
 """The pool of worker processes inside `start-workers`: spawn, dispatch, recycle, detect loss.
 
-The runner submits attempts (`AttemptOrder`); the pool hands each to the least loaded live worker with a
-free slot (at most `concurrent_per_worker` per process), taking turns between instances so a huge
-gather does not hold back the attempts queued after it (`fair.FairQueue`), and reports every
-reply, or the loss of every attempt that was in flight on a worker that died. An order carries the
+The runner submits attempts (`AttemptOrder`); the pool hands each to the least loaded live worker with
+room (at most `concurrent_per_worker` running per process, and while its attempts are short a
+few more waiting in it: `slots.Slots`), taking turns between instances so a huge gather does not
+hold back the attempts queued after it (`fair.FairQueue`), and reports every reply, or the loss
+of every attempt that may have started on a worker that died (those that were still waiting in
+it are queued again). An order carries the
 `Lease` it runs under: once the lease's deadline has passed the order is not started (neither here
 nor in the worker) and is reported `expired` instead. Of instances it knows only the id it takes
 turns by; retries and the database are the runner's: it decides what a reply, a loss or an
@@ -27,9 +29,11 @@ from waymark_runtime import metrics
 from waymark_runtime.config import Settings
 from waymark_runtime.errors import WaymarkError
 from waymark_runtime.values import ValueNotSerializable, error_json
+from waymark_runtime.worker import protocol
 from waymark_runtime.worker.executor import AttemptOrder, OnKeys, OnReply
 from waymark_runtime.worker.fair import FairQueue
-from waymark_runtime.worker.protocol import Request, dumps, encode_list, open_pipes, read_frame
+from waymark_runtime.worker.protocol import Request
+from waymark_runtime.worker.slots import Slots
 
 log = logging.getLogger("waymark.worker")
 
@@ -48,6 +52,7 @@ class _Worker:
     process: asyncio.subprocess.Process
     writer: asyncio.StreamWriter
     reader: asyncio.StreamReader
+    slots: Slots
     in_flight: dict[int, AttemptOrder] = field(default_factory=dict)
     started: int = 0
     ready: bool = False
@@ -58,6 +63,7 @@ class _Worker:
 
 
 def _load(worker: _Worker) -> int:
+    """Requests a worker holds, running or waiting in it."""
     return len(worker.in_flight)
 
 
@@ -122,6 +128,10 @@ class WorkerPool:
         already running still reply, and the runner discards what they bring."""
         self.pending.keep(lambda order: not order.lease.revoked)
         self.isolated = deque(order for order in self.isolated if not order.lease.revoked)
+        for worker in self.workers:
+            revoked = [i for i in worker.slots.waiting if worker.in_flight[i].lease.revoked]
+            if revoked and not worker.writer.is_closing():  # they are answered `skipped`
+                worker.writer.write(protocol.encode({"withdraw": revoked}))
         if not self.in_flight:
             self.idle.set()
 
@@ -158,22 +168,25 @@ class WorkerPool:
     # dispatch -----------------------------------------------------------------------------
 
     def _fill(self) -> None:
-        """Hand pending orders to workers with free slots; one frame per worker per call."""
-        capacity = self.settings.concurrent_per_worker
+        """Hand pending orders to workers with room (free slots, or a prefetch to top up,
+        `Slots.room`), the least loaded first; one frame per worker per call."""
         batches: dict[_Worker, list[bytes]] = {}
         expired: list[AttemptOrder] = []
         self._place_isolated(batches, expired)
+        now = time.monotonic()
+        room = {w: w.slots.room(now) for w in self._usable() if w is not self.draining}
         while self.pending:
-            worker = self._least_loaded()
-            if worker is None or len(worker.in_flight) >= capacity:
+            worker = min((w for w, free in room.items() if free > 0), key=_load, default=None)
+            if worker is None:
                 break
             order = self.pending.popleft()
             if self._startable(order, expired):
-                request = self._encoded(worker, self._assign(worker, order))
+                request = self._assign(worker, order)
                 if request is not None:
                     batches.setdefault(worker, []).append(request)
+                    room[worker] -= 1
         for worker, batch in batches.items():
-            worker.writer.write(encode_list(batch))
+            worker.writer.write(protocol.encode_list(batch))
         if expired:
             self.on_expired([order.key for order in expired])
 
@@ -201,7 +214,7 @@ class WorkerPool:
                 return
             worker = self.draining if self.draining in idle else idle[0]
             self.draining = None
-            request = self._encoded(worker, self._assign(worker, self.isolated.popleft()))
+            request = self._assign(worker, self.isolated.popleft())
             if request is not None:
                 worker.exclusive = True
                 batches[worker] = [request]
@@ -209,39 +222,32 @@ class WorkerPool:
     def _usable(self) -> list[_Worker]:
         return [w for w in self.workers if w.ready and not w.retiring and not w.exclusive]
 
-    def _least_loaded(self) -> _Worker | None:
-        usable = [w for w in self._usable() if w is not self.draining]
-        return min(usable, key=_load, default=None)
-
-    def _assign(self, worker: _Worker, order: AttemptOrder) -> Request:
+    def _assign(self, worker: _Worker, order: AttemptOrder) -> bytes | None:
+        """`order` as an encoded request, counted on `worker` (None: refused, see `_encoded`)."""
         worker.next_id += 1
+        encoded = self._encoded(order, protocol.request_of(worker.next_id, order))
+        if encoded is None:
+            return None
         worker.started += 1
         worker.in_flight[worker.next_id] = order
-        if order.timeout is not None:
-            worker.deadlines[worker.next_id] = time.monotonic() + order.timeout + _DEADLINE_GRACE
+        now = time.monotonic()
+        if worker.slots.sent(worker.next_id, now):
+            self._started(worker, worker.next_id, now)
         self._maybe_retire(worker)
-        request: Request = {
-            "id": worker.next_id,
-            "action": order.action,
-            "args": order.args,
-            "kwargs": order.kwargs,
-            "timeout": order.timeout,
-            "not_after": order.lease.deadline,
-        }
-        if order.context is not None:
-            context = order.context
-            request["context"] = [context.instance_id, context.workflow, context.attempt,
-                                  context.node, context.trace, context.site]  # fmt: skip
-        return request
+        return encoded
 
-    def _encoded(self, worker: _Worker, request: Request) -> bytes | None:
+    def _started(self, worker: _Worker, request_id: int, now: float) -> None:
+        """The watchdog's deadline runs from an attempt's start, not from its wait in the worker."""
+        timeout = worker.in_flight[request_id].timeout
+        if timeout is not None:
+            worker.deadlines[request_id] = now + timeout + _DEADLINE_GRACE
+
+    def _encoded(self, order: AttemptOrder, request: Request) -> bytes | None:
         """`request` as JSON; one that will not encode (a last guard: the codec's output always
         does) fails its attempt at once, alone."""
         try:
-            return dumps(request)
+            return protocol.dumps(request)
         except Exception as error:
-            order = worker.in_flight.pop(request["id"])
-            worker.deadlines.pop(request["id"], None)
             why = f"{type(error).__name__}: {error}"
             refused = ValueNotSerializable(
                 f"the arguments of action {order.action!r} cannot be sent: {why}"
@@ -275,14 +281,16 @@ class WorkerPool:
             "waymark_runtime.worker.main",
             str(to_worker_r),
             str(from_worker_w),
+            str(self.settings.concurrent_per_worker),
             pass_fds=(to_worker_r, from_worker_w),
             stdin=asyncio.subprocess.DEVNULL,
             env=env,
         )
         os.close(to_worker_r)
         os.close(from_worker_w)
-        reader, writer = await open_pipes(from_worker_r, to_worker_w)
-        worker = _Worker(process=process, writer=writer, reader=reader)
+        reader, writer = await protocol.open_pipes(from_worker_r, to_worker_w)
+        slots = Slots(self.settings.concurrent_per_worker)
+        worker = _Worker(process=process, writer=writer, reader=reader, slots=slots)
         self.workers.append(worker)
         self._background(self._listen(worker))
 
@@ -292,13 +300,16 @@ class WorkerPool:
         task.add_done_callback(self.tasks.discard)
 
     async def _listen(self, worker: _Worker) -> None:
-        while (message := await read_frame(worker.reader)) is not None:
+        while (message := await protocol.read_frame(worker.reader)) is not None:
             if isinstance(message, dict):
                 self._hello(worker)
                 continue
+            now = time.monotonic()
             for reply in message:
                 order = worker.in_flight.pop(reply["id"])
                 worker.deadlines.pop(reply["id"], None)
+                for begun in worker.slots.ended(reply["id"], now, ran=not reply.get("skipped")):
+                    self._started(worker, begun, now)
                 if reply.get("skipped"):
                     self.on_expired([order.key])
                 else:
@@ -338,7 +349,7 @@ class WorkerPool:
         code = await worker.process.wait()
         self.workers.remove(worker)
         worker.writer.close()
-        lost = [order.key for order in worker.in_flight.values()]
+        lost = self._requeue_waiting(worker)
         if lost:
             log.warning(
                 "worker %s exited (code %s) with %s attempts in flight",
@@ -357,6 +368,20 @@ class WorkerPool:
         self._fill()
         if not self.in_flight:
             self.idle.set()
+
+    def _requeue_waiting(self, worker: _Worker) -> list[Hashable]:
+        """The keys of a dead worker's attempts that may have started (lost); those that were
+        still waiting in it never started and are queued again, once: should one have started
+        after all (its freeing reply still unwritten in a full pipe), its next loss counts."""
+        waiting = set(worker.slots.waiting)
+        lost = []
+        for request_id, order in worker.in_flight.items():
+            if request_id in waiting and not order.requeued:
+                order.requeued = True
+                (self.isolated if order.isolate else self.pending).append(order)
+            else:
+                lost.append(order.key)
+        return lost
 
     def _startup_failed(self, worker: _Worker, code: int) -> None:
         self.startup_failures += 1

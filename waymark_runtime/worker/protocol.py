@@ -1,7 +1,8 @@
 """The frames exchanged between the runner and a worker process over a pair of pipes.
 
 A frame is a 4-byte big-endian length followed by that many bytes of UTF-8 JSON. The runner
-sends a list of `Request` dicts per frame; a worker answers with a `hello` frame once its user
+sends a list of `Request` dicts per frame, or `{"withdraw": [id, ...]}` for requests still
+waiting in the worker whose claims it let go; a worker answers with a `hello` frame once its user
 modules are imported, then lists of `Reply` dicts. Each item of a list is encoded on its own
 (`dumps`, then `encode_list`), so one that will not encode is refused alone. This module only
 encodes and decodes.
@@ -12,7 +13,10 @@ from __future__ import annotations
 import asyncio
 import json
 import struct
-from typing import Any, NotRequired, TypedDict
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
+
+if TYPE_CHECKING:
+    from waymark_runtime.worker.executor import AttemptOrder
 
 _HEADER = struct.Struct(">I")
 
@@ -21,7 +25,8 @@ class Request(TypedDict):
     """Run one attempt: `id` is the pool's handle for it, unique within one worker.
 
     `not_after` is the runner's lease deadline on `time.monotonic()` (one clock for every
-    process of a host): a request that arrives later is not started, it is answered `skipped`.
+    process of a host): a request due to start later (it arrived late, or waited in the worker
+    behind running ones) is not started, it is answered `skipped`.
     `context` is `[instance id, workflow, attempt, node, traceparent]`: the action's log records
     and tracing span carry it.
     """
@@ -37,12 +42,29 @@ class Request(TypedDict):
 
 class Reply(TypedDict):
     """The outcome of a request: `ok` with `value` as the JSON-shaped result or exception, or
-    `skipped` when the request came past its `not_after` and never started."""
+    `skipped` when the request never started (past its `not_after`, or withdrawn)."""
 
     id: int
     ok: bool
     value: Any
     skipped: NotRequired[bool]
+
+
+def request_of(request_id: int, order: AttemptOrder) -> Request:
+    """The request that runs `order`, under the pool's handle `request_id`."""
+    request: Request = {
+        "id": request_id,
+        "action": order.action,
+        "args": order.args,
+        "kwargs": order.kwargs,
+        "timeout": order.timeout,
+        "not_after": order.lease.deadline,
+    }
+    if order.context is not None:
+        context = order.context
+        request["context"] = [context.instance_id, context.workflow, context.attempt,
+                              context.node, context.trace, context.site]  # fmt: skip
+    return request
 
 
 def dumps(message: Any) -> bytes:

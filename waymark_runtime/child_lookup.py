@@ -30,12 +30,17 @@ class ChildLookup:
         are never deleted), so `prepare` refuses a call of one with no version. The step comes
         after the lookup, so what arrives meanwhile is stepped with it. False when the instance
         was let go meanwhile."""
-        unknown = self._child_workflows(held) - held.claimed.family.pins.keys() - self.registered
+        unknown = self.unknown(held)
         if not unknown:
             return True
         lookup = functools.partial(self.store.registered_workflows, unknown)
         self.registered.update(await retrying("workflow lookup", lookup))
         return self.held.get(held.id) is held
+
+    def unknown(self, held: Held) -> frozenset[str]:
+        """The child workflows the instance's program can call that neither its pins nor an
+        earlier lookup found: empty when its next step needs no lookup."""
+        return self._child_workflows(held) - held.claimed.family.pins.keys() - self.registered
 
     def _child_workflows(self, held: Held) -> frozenset[str]:
         try:

@@ -9,9 +9,10 @@ user code, and leaves every other instance alone when one instance's program or 
 
 This module owns the lifecycle, claiming, the pump and what follows a durable commit (timers,
 dispatch, letting go). Parts with a job of their own are collaborators: `holdings` (the held
-instances and their timers), `stepping` (a step and its change), `group_commit` (the write),
-`leases` (the heartbeat), `deadlines`, `work_orders` (the workers' round trip), `pacing`
-(steps put off), `upkeep` (store-wide loops), `retrying`.
+instances and their timers), `stepping` (a step and its change), `ahead` (a step taken while
+the commit before it is in flight), `group_commit` (the write), `leases` (the heartbeat),
+`deadlines`, `work_orders` (the workers' round trip), `pacing` (steps put off), `upkeep`
+(store-wide loops), `retrying`.
 
 Fencing: each claim has an epoch. Commits are written only under the claim they belong to,
 attempts are keyed by it (a reply of an older claim is discarded), and no attempt starts after
@@ -34,6 +35,7 @@ from collections.abc import Callable
 from typing import Any
 
 from waymark_runtime import metrics, tracing
+from waymark_runtime.ahead import Ahead
 from waymark_runtime.changes import Change
 from waymark_runtime.clock import Clock, SystemClock
 from waymark_runtime.config import Settings
@@ -110,7 +112,9 @@ class Runner:
                                    activity=self.activity, drop=self._drop,
                                    withdraw=self.pool.withdraw_revoked)  # fmt: skip
         self.pacer = Pacer(collect_every, self.held, self.gate, self._mark)
-        self.holdings.on_forget += [self.gate.forget, self.pacer.cancel]
+        self.ahead = Ahead(self.held, self.dirty, self.stepper, self.pacer,
+                           lambda: self.stepper.rules(self.clock(), self.stopping))  # fmt: skip
+        self.holdings.on_forget += [self.gate.forget, self.pacer.cancel, self.ahead.forget]
 
     # lifecycle ------------------------------------------------------------------------------
 
@@ -243,8 +247,10 @@ class Runner:
 
     def _mark(self, instance_id: str) -> None:
         self.dirty.add(instance_id)
-        if instance_id not in self.committing:  # else the end of its commit looks at it
+        if instance_id not in self.committing:
             self.wake.set()
+        else:  # the end of its commit looks at it, or its step is taken ahead
+            self.ahead.marked(instance_id)
         self.activity.set()
 
     async def _pump(self) -> None:
@@ -291,22 +297,31 @@ class Runner:
         task.add_done_callback(done)
 
     async def _commits_from(self, changes: list[Change]) -> None:
-        """Commit `changes`; then step and commit what became ready meanwhile in this same
-        task (a sequential instance's next step: its reply arrived during the commit), so a
-        step needs no task of its own and no turn through the pump."""
+        """Commit `changes`; then commit the steps taken ahead during it (`Ahead`), and step
+        and commit what else became ready meanwhile, in this same task, so a step needs no
+        task of its own and no turn through the pump."""
         since = time.monotonic()
         while changes:
+            opened = self.ahead.opening(changes)
             try:
                 await self._commit(changes)
             finally:
+                self.ahead.close(opened)
                 self.committing.difference_update(change.held.id for change in changes)
+            # Next: the steps taken ahead during the commit (`committing` again with no await
+            # between), then what is ready, read and taken (`_prepare_dirty`) with none either.
+            stepped = self.ahead.take(changes)
+            self.committing.update(change.held.id for change in stepped)
             if time.monotonic() - since > _SLICE:  # a store that answers at once: let others run
                 await asyncio.sleep(0)
                 since = time.monotonic()
-            # What is ready is read and taken (`_prepare_dirty` marks it) with no await between.
-            if self.failure is not None or not (ready := self.dirty - self.committing):
+            if self.failure is not None:
+                self.committing.difference_update(change.held.id for change in stepped)
                 return
-            changes = await self._prepare_dirty(self._next_commit(ready))
+            ready = self.dirty - self.committing
+            changes = stepped + (
+                await self._prepare_dirty(self._next_commit(ready)) if ready else []
+            )
 
     async def _prepare_dirty(self, ids: set[str]) -> list[Change]:
         """Step the instances, which are `committing` from now until their commit ends (or

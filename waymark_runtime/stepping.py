@@ -63,13 +63,18 @@ class Stepper:
     async def change_of(self, held: Held, rules: RunnerRules) -> Change | None:
         """The instance's change; None when it was let go while its child workflows were
         looked up."""
+        if held.broken is None and held.needs_step() and not await self.children.known(held):
+            return None
+        return self.change_known(held, rules)
+
+    def change_known(self, held: Held, rules: RunnerRules) -> Change:
+        """The instance's change, when the child workflows its step may call are known (no
+        lookup is due: `ChildLookup.unknown` is empty, or `known` just ran)."""
         try:
             if held.broken is not None:
                 raise held.broken
             step: StepCommit | None = None
             if held.needs_step():
-                if not await self.children.known(held):
-                    return None
                 held.live, step = step_held(held.live, held.claimed, held.events, self.programs,
                                             rules.now, self.rng, self.step_context)  # fmt: skip
             if held.failed:

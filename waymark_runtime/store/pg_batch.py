@@ -203,6 +203,12 @@ class CommitBatch:
             self.signal_rows[key].extend(rows)
         self.settled.extend(other.settled)
 
+    @property
+    def lean(self) -> bool:
+        """No child calls, sleeps or log lines: `commit_instances_lean` writes it."""
+        rows = self.rows
+        return not (rows["c"] or rows["d"] or rows["t"] or rows["l"])
+
     def params(self) -> list[Any]:
         """The `commit_instances` arguments after `$1 owner, $2 now`: one JSON document (the
         pool's `json` codec encodes it with `dumps`)."""

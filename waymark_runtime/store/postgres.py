@@ -270,9 +270,8 @@ class PostgresStore(FlowQueries):
     async def commit(self, batch: CommitBatch, owner: str, now: float) -> set[str]:
         """Persist a group commit; returns the instances that passed the lease fence."""
         if not batch.settled and not batch.has_signals:
-            rows = await self._lane.fetch(
-                self._sql["commit_instances"], owner, now, *batch.params()
-            )
+            query = self._sql["commit_instances_lean" if batch.lean else "commit_instances"]
+            rows = await self._lane.fetch(query, owner, now, *batch.params())
             return {str(row["id"]) for row in rows}
         async with self.pool.acquire() as connection, connection.transaction():
             rows = await connection.fetch(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 _NAME = re.compile(r"^-- name: ([a-z_][a-z0-9_]*)\s*$", re.MULTILINE)
+_OPTIONAL = re.compile(r"^-- optional, else: (.*?)\s*$.*?^-- end optional\s*$", re.M | re.S)
 _MIGRATION = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
@@ -29,13 +30,18 @@ _QUERY_FILES = ("queries.sql", "children.sql", "flow.sql", "inspection.sql", "si
 
 
 def parse_named_queries(text: str) -> dict[str, str]:
-    """Split `-- name: foo` blocks; the text before the first name is a header and is dropped."""
+    """Split `-- name: foo` blocks; the text before the first name is a header and is dropped.
+
+    A query with an optional part (the lines from `-- optional, else: <text>` to `-- end
+    optional`) is also kept as `foo_lean`, with `<text>` in place of that part."""
     parts = _NAME.split(text)
     named: dict[str, str] = {}
     for name, body in zip(parts[1::2], parts[2::2], strict=True):
-        if name in named:
-            raise ValueError(f"query {name!r} is defined twice in queries.sql")
-        named[name] = body.strip()
+        lean = _OPTIONAL.sub(lambda match: match.group(1), body)
+        for key, query in [(name, body)] + ([(f"{name}_lean", lean)] if lean != body else []):
+            if key in named:
+                raise ValueError(f"query {key!r} is defined twice in queries.sql")
+            named[key] = query.strip()
     return named
 
 

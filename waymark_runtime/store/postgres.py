@@ -403,7 +403,14 @@ class PostgresStore(FlowQueries):
     async def send_signal(self, instance_id: str, name: str, payload: Any, now: float) -> bool:
         """Keep signal `name` (a JSON-shaped, validated payload) for an unfinished instance
         and wake it; False when the instance is unknown or finished."""
-        row = await self.pool.fetchrow(self._sql["send_signal"], instance_id, name, payload, now)
+        async with self.pool.acquire() as connection, connection.transaction():
+            # The row lock first, in a statement of its own: a commit that is adding a wait for
+            # this signal (and letting the instance go) has landed once it is granted, so the
+            # statement that sends reads that wait in its snapshot and wakes the instance.
+            await connection.execute(self._sql["lock_instance"], instance_id)
+            row = await connection.fetchrow(
+                self._sql["send_signal"], instance_id, name, payload, now
+            )
         return row is not None
 
     async def signals_of(self, instance_id: str) -> list[dict[str, Any]]:

@@ -2,11 +2,20 @@
 -- Loaded with `queries.sql` (`sql.queries`). The claim (`claim_instances`) returns each
 -- pending wait of an instance with the oldest unconsumed signal of its name.
 
+-- name: lock_instance
+-- Lock instance $1's row until the transaction ends (`send_signal` runs after it: see there).
+SELECT 1 FROM waymark_instances WHERE id = $1 FOR NO KEY UPDATE;
+
 -- name: send_signal
 -- Keep signal $2 with payload $3 (JSON) for unfinished instance $1 at $4, and wake it as
 -- for any event recorded by another process: `event_seq` bumped (a runner holding it sees
 -- the bump when it lets it go), and runnable now when unleased with a pending wait of that
 -- name. Returns no row when the instance is unknown or finished.
+-- Run after `lock_instance` in the same transaction: a subquery reads its statement's snapshot,
+-- so without the lock taken first, a commit that adds the wait and lets the instance go while
+-- this statement waits for the row would be invisible to the test of pending waits below, and
+-- that commit cannot see this signal either (not yet sent): the instance would sleep until the
+-- wait's timeout.
 WITH target AS (
     SELECT id FROM waymark_instances WHERE id = $1 AND finished_at IS NULL FOR NO KEY UPDATE
 ), sent AS (

@@ -1,4 +1,5 @@
-"""A claim that races an event recorded by another process (a child's outcome, a signal).
+"""A runner's statements racing an event recorded by another process (a child's outcome, a
+signal): no interleaving may leave the instance asleep with the event unread.
 
 The claim returns the instance's `event_seq` and its events; the runner later lets the instance
 go fenced by that `event_seq`, and the store wakes it at once only if the number moved. So the
@@ -21,6 +22,8 @@ from collections.abc import Awaitable, Callable
 
 import asyncpg
 
+from waymark_runtime.engine import PlannedWait
+from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.pg_rows import Claim
 from waymark_runtime.store.postgres import PostgresStore
 
@@ -114,3 +117,48 @@ async def test_a_claim_counts_exactly_the_signals_it_read(store: PostgresStore) 
     claimed, broken = await _race(store, setup, signal, read)
     assert claimed > ROUNDS // 4, "the race was not run: the claims hardly ever took the instance"
     assert broken == 0, f"{broken} of {claimed} claims counted a signal they did not read"
+
+
+async def test_a_signal_sent_while_its_wait_is_committed_wakes_the_instance(
+    store: PostgresStore,
+) -> None:
+    """The runner commits a step that waits for signal `go` (with a timeout an hour away) and
+    lets the instance go, while a client sends `go`. Whichever lands first, the instance must
+    be runnable now: the commit sees a signal sent before it, the signal a wait made before
+    it. When the send read the waits from a snapshot older than the commit it had waited for
+    (its row lock), neither saw the other and the instance slept until the timeout."""
+    async with store.pool.acquire() as connection:
+        await connection.execute(
+            "INSERT INTO waymark_workflow_versions (name, version, wrl) VALUES ('Race', 'v1', '')"
+            " ON CONFLICT DO NOTHING"
+        )
+        asleep = 0
+        for _ in range(ROUNDS):
+            instance = uuid.uuid4()
+            await connection.execute(
+                "INSERT INTO waymark_instances (id, workflow_name, workflow_version, inputs,"
+                " status, lease_owner, lease_epoch) VALUES ($1, 'Race', 'v1', '{}', 'running',"
+                " 'runner', 1)",
+                instance,
+            )
+            now = time.time()
+            batch = CommitBatch()
+            batch.instance(str(instance), release=True, wake_at=now + 3600, seq=0, epoch=1)
+            batch.add_wait(str(instance), PlannedWait(node="wait", name="go"))
+
+            async def commit(batch: CommitBatch = batch, now: float = now) -> set[str]:
+                await asyncio.sleep(random.random() * 0.002)
+                return await store.commit(batch, "runner", now)
+
+            async def send(instance: uuid.UUID = instance) -> bool:
+                await asyncio.sleep(random.random() * 0.002)
+                return await store.send_signal(str(instance), "go", 1, time.time())
+
+            kept, sent = await asyncio.gather(commit(), send())
+            assert kept == {str(instance)} and sent
+            wake_at = await connection.fetchval(
+                "SELECT extract(epoch FROM wake_at) FROM waymark_instances WHERE id = $1",
+                instance,
+            )
+            asleep += wake_at is None or wake_at > time.time() + 60
+    assert asleep == 0, f"{asleep} of {ROUNDS} instances slept through a signal"

@@ -395,7 +395,8 @@ class Runner:
         return await self.store.commit(batch, self.owner, self.clock())
 
     def _apply(self, change: Change, kept: bool) -> list[AttemptOrder]:
-        """After the commit: dispatch, arm timers, or let the instance go."""
+        """After the commit: dispatch, arm timers, or let the instance go. Whatever is added
+        here that a step reads must also keep `ahead._lands_quietly` from stepping ahead."""
         held = change.held
         if not kept:
             self._let_go(held.id)

@@ -13,7 +13,8 @@ path from one action to the next.
 A step is taken ahead only when it sees what it would see after the commit: when that commit's
 change acts on nothing a step reads once it lands (`_lands_quietly`: no timers to arm, results
 of its own to feed back, gated attempts, attempts to start, no release or end), when no child
-workflow lookup is due, and when the pacer would not put the step off. A claim let go meanwhile
+workflow lookup is due, and when it is not a step the pacer may put off (those are paced from
+the landing of the commit in flight, which is not known yet). A claim let go meanwhile
 drops its change with it (`forget`). It never dispatches or commits anything.
 """
 
@@ -91,7 +92,9 @@ class Ahead:
             held = self.held.get(instance_id)
             if held is None or instance_id in self.changes or self.stepper.children.unknown(held):
                 continue
-            if self.pacer.later(held, rules) or not self.stepper.wants_commit(held, rules):
+            # A step the pacer may put off is paced from the landing of the commit in flight,
+            # whose time is not known yet: the usual path takes it after that commit.
+            if self.pacer.collects(held, rules) or not self.stepper.wants_commit(held, rules):
                 continue
             self.dirty.discard(instance_id)
             self.changes[instance_id] = self.stepper.change_known(held, rules)

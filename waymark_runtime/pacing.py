@@ -62,6 +62,10 @@ class Pacer:
         self.collecting[held.id] = loop.call_later(delay, self._collected, held)
         return True
 
+    def collects(self, held: Held, rules: RunnerRules) -> bool:
+        """Whether the instance's next step is one `later` may put off (it only collects)."""
+        return self._only_collects(held, rules)
+
     def _only_collects(self, held: Held, rules: RunnerRules) -> bool:
         if self.collect_every <= 0 or rules.stopping or held.live is None or not held.events:
             return False

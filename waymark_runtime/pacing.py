@@ -50,7 +50,7 @@ class Pacer:
         state, and the workflow cannot move before the gather's last result. What it costs: a
         runner that dies meanwhile loses those results, and their actions run again (as for
         any result not yet committed). Not for gated attempts (a commit frees their slots)."""
-        if not self._only_collects(held, rules):
+        if not self.collects(held, rules):
             self.cancel(held.id)
             return False
         if held.id in self.collecting:
@@ -64,9 +64,6 @@ class Pacer:
 
     def collects(self, held: Held, rules: RunnerRules) -> bool:
         """Whether the instance's next step is one `later` may put off (it only collects)."""
-        return self._only_collects(held, rules)
-
-    def _only_collects(self, held: Held, rules: RunnerRules) -> bool:
         if self.collect_every <= 0 or rules.stopping or held.live is None or not held.events:
             return False
         if held.fresh or held.cursor is not None or held.due or held.lost or held.fired:

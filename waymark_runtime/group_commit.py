@@ -1,5 +1,7 @@
 """Writing a group commit: the rows of many instances' changes, in one statement when it can.
 
+`Turns` picks which ready instances share the next group commit.
+
 `write_changes` writes the batch (retried while the database is unreachable); when that fails
 it writes each instance's rows alone, and an instance whose rows do not store ends with their
 error instead. It only writes: what follows a durable commit (dispatch, timers, letting go) is
@@ -16,12 +18,38 @@ from collections.abc import Awaitable, Callable
 
 from waymark_runtime import metrics
 from waymark_runtime.changes import Change, failure
+from waymark_runtime.held import Held
 from waymark_runtime.retrying import retrying
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.values import error_json
 from waymark_runtime.worker import report
 
 log = logging.getLogger("waymark.runner")
+
+_HEAVY = 1_000  # attempts running or results waiting: a step and commit that take a while
+
+
+class Turns:
+    """Heavy instances (a huge gather: a long step, a large state) and light ones do not share
+    a group commit, so a small instance never waits for a huge one's commit; when both are
+    ready they take turns (neither kind can starve the other)."""
+
+    def __init__(self, held: dict[str, Held]) -> None:
+        self.held = held  # the runner's instances (the same dict)
+        self.heavy_turn = True  # so light instances go first
+
+    def next(self, ready: set[str]) -> set[str]:
+        """The instances of `ready` to step and commit together next."""
+        heavy = {i for i in ready if (held := self.held.get(i)) is not None and _heavy(held)}
+        if not heavy or heavy == ready:
+            return ready
+        self.heavy_turn = not self.heavy_turn
+        return heavy if self.heavy_turn else ready - heavy
+
+
+def _heavy(held: Held) -> bool:
+    return len(held.running) + len(held.events) >= _HEAVY
+
 
 Write = Callable[[CommitBatch], Awaitable[set[str]]]
 """One statement: commit a batch, returning the ids of the instances whose rows landed."""

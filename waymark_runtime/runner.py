@@ -4,15 +4,17 @@ It leases runnable instances (priority order, `FOR UPDATE SKIP LOCKED`), holds t
 while their attempts run on this process's worker pool, and persists each step — new state, the
 results it consumed, new attempts and sleeps — in one statement per batch; attempts a step
 plans to run now go to the workers while that statement is in flight, and their replies wait
-for it (docs/runtime.md, "Dispatch before the commit lands"). It never imports user code, never keeps a transaction open across
-user code, and leaves every other instance alone when one instance's program or data is bad.
+for it (docs/runtime.md, "Dispatch before the commit lands"). It never imports user code,
+never keeps a transaction open across user code, and leaves every other instance alone when
+one instance's program or data is bad.
 
-This module owns the lifecycle, claiming, the pump and what follows a durable commit (timers,
-dispatch, letting go). Parts with a job of their own are collaborators: `holdings` (the held
-instances and their timers), `stepping` (a step and its change), `ahead` (a step taken while
-the commit before it is in flight), `group_commit` (the write), `leases` (the heartbeat),
-`deadlines`, `work_orders` (the workers' round trip), `pacing` (steps put off), `upkeep`
-(store-wide loops), `retrying`.
+This module owns the lifecycle, the pump and what follows a durable commit (timers, dispatch,
+letting go). Parts with a job of their own are collaborators: `claiming` (when to claim, and
+taking claims), `holdings` (the held instances and their timers), `stepping` (a step and its
+change), `ahead` (a step taken while the commit before it is in flight), `group_commit` (which
+instances commit together, and the write), `leases` (the heartbeat), `deadlines`,
+`work_orders` (the workers' round trip), `pacing` (steps put off), `upkeep` (store-wide loops),
+`retrying`.
 
 Fencing: each claim has an epoch. Commits are written only under the claim they belong to,
 attempts are keyed by it (a reply of an older claim is discarded), and no attempt starts after
@@ -34,14 +36,15 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from waymark_runtime import metrics, tracing
+from waymark_runtime import tracing
 from waymark_runtime.ahead import Ahead
 from waymark_runtime.changes import Change
+from waymark_runtime.claiming import Claims
 from waymark_runtime.clock import Clock, SystemClock
 from waymark_runtime.config import Settings
 from waymark_runtime.deadlines import Deadlines
 from waymark_runtime.gate import Gate
-from waymark_runtime.group_commit import write_changes
+from waymark_runtime.group_commit import Turns, write_changes
 from waymark_runtime.held import Attempt, Held
 from waymark_runtime.holdings import Holdings
 from waymark_runtime.leases import Leases
@@ -62,10 +65,8 @@ from waymark_runtime.worker.pool import WorkerPool
 
 log = logging.getLogger("waymark.runner")
 
-_CLAIM_BATCH = 200
 _COMMITS_IN_FLIGHT = 2
 _SLICE = 0.05  # seconds of stepping before the pump lets the event loop run
-_HEAVY = 1_000  # attempts running or results waiting: a step and commit that take a while
 
 
 class Runner:
@@ -95,9 +96,6 @@ class Runner:
         self.commits: set[asyncio.Task[None]] = set()
         self.failure: BaseException | None = None
         self.wake = asyncio.Event()
-        self.claim_wanted = asyncio.Event()
-        self.claiming = False
-        self.heavy_turn = True  # so light instances go first
         self.activity = asyncio.Event()
         self.stopping = False
         self.stepper = Stepper(store, settings, self.held, types, rng)
@@ -111,6 +109,11 @@ class Runner:
         self.deadlines = Deadlines(store=store, clock=self.clock, held=self.held,
                                    activity=self.activity, drop=self._drop,
                                    withdraw=self.pool.withdraw_revoked)  # fmt: skip
+        self.claims = Claims(store, settings, self.owner, self.time, leases=self.leases,
+                             holdings=self.holdings, deadlines=self.deadlines,
+                             withdraw=self.pool.withdraw_revoked, activity=self.activity,
+                             stopping=lambda: self.stopping)  # fmt: skip
+        self.turns = Turns(self.held)
         self.pacer = Pacer(collect_every, self.held, self.gate, self._mark)
         self.ahead = Ahead(self.held, self.dirty, self.stepper, self.pacer,
                            lambda: self.stepper.rules(self.clock(), self.stopping))  # fmt: skip
@@ -124,21 +127,21 @@ class Runner:
         me = RunnerInfo(id=self.owner, host=socket.gethostname(), pid=os.getpid(),
                         worker_count=self.settings.worker_count)  # fmt: skip
         await retrying("register", lambda: self.store.register_runner(me, self.clock()))
-        listener = self.store.subscribe(self._want_claim)
+        listener = self.store.subscribe(self.claims.want)
         await retrying("listen", listener.start)
         loops = [
             asyncio.create_task(coroutine)
             for coroutine in (
                 self.leases.heartbeat_loop(),
-                self._claim_loop(),
-                poll_loop(self.settings, self.claim_wanted),
-                reclaim_loop(self.store, self.settings, self.clock, self.owner, self.claim_wanted),
+                self.claims.loop(),
+                poll_loop(self.settings, self.claims.wanted),
+                reclaim_loop(self.store, self.settings, self.clock, self.owner, self.claims.wanted),
                 gc_loop(self.store, self.settings, self.clock),
                 self.gate.run(functools.partial(guarded, "acquire slots")),
             )
         ]
         pump = asyncio.create_task(self._pump())
-        self._want_claim()
+        self.claims.want()
         log.info("runner %s ready", self.owner)
         stopped = asyncio.create_task(stop.wait())
         broken = asyncio.create_task(self.pool.broken.wait())
@@ -204,44 +207,13 @@ class Runner:
         for instance_id in list(self.held):
             self._drop(instance_id)
 
-    # claiming ------------------------------------------------------------------------------
-
-    def _want_claim(self) -> None:
-        self.claim_wanted.set()
-        self.activity.set()
-
-    async def _claim_loop(self) -> None:
-        while not self.stopping:
-            await self.claim_wanted.wait()
-            self.claim_wanted.clear()
-            self.claiming = True
-            try:
-                await guarded("claim", self._claim_all)
-            finally:
-                self.claiming = False
-                self.activity.set()
-
     def quiescent(self) -> bool:
         """Nothing to do until a timer fires or new work arrives (`LocalRuntime` then moves
         its virtual clock); `activity` is set whenever that may have changed."""
-        return not (self.dirty or self.committing or self.commits or self.claiming
+        return not (self.dirty or self.committing or self.commits or self.claims.busy
                     or self.pacer.collecting
-                    or self.claim_wanted.is_set() or self.pool.in_flight
+                    or self.claims.wanted.is_set() or self.pool.in_flight
                     or self.deadlines.expiring or self.gate.pending())  # fmt: skip
-
-    async def _claim_all(self) -> None:
-        while (room := self.settings.max_concurrent_instances - len(self.held)) > 0:
-            limit = min(room, _CLAIM_BATCH)
-            sent = time.monotonic()
-            claims = await self.store.claim(self.owner, limit, self.clock(), self.leases.ttl)
-            if (recording := metrics.current()) is not None:
-                recording.claim.observe(time.monotonic() - sent)
-            for claim in claims:
-                lease = self.leases.lease_from(sent)
-                if self.holdings.take(claim, lease, self.deadlines.expire) is not None:
-                    self.pool.withdraw_revoked()  # an older claim of ours is gone
-            if len(claims) < limit or self.stopping:
-                return
 
     # the pump: step, commit, dispatch ------------------------------------------------------
 
@@ -266,17 +238,7 @@ class Runner:
             while len(self.commits) < _COMMITS_IN_FLIGHT and (
                 ready := self.dirty - self.committing
             ):
-                self._start_commit(await self._prepare_dirty(self._next_commit(ready)))
-
-    def _next_commit(self, ready: set[str]) -> set[str]:
-        """Heavy instances (a huge gather: a long step, a large state) and light ones do not
-        share a group commit, so a small instance never waits for a huge one's commit; when
-        both are ready they take turns (neither kind can starve the other)."""
-        heavy = {i for i in ready if (held := self.held.get(i)) is not None and _heavy(held)}
-        if not heavy or heavy == ready:
-            return ready
-        self.heavy_turn = not self.heavy_turn
-        return heavy if self.heavy_turn else ready - heavy
+                self._start_commit(await self._prepare_dirty(self.turns.next(ready)))
 
     def _start_commit(self, changes: list[Change]) -> None:
         if not changes:
@@ -319,9 +281,7 @@ class Runner:
                 self.committing.difference_update(change.held.id for change in stepped)
                 return
             ready = self.dirty - self.committing
-            changes = stepped + (
-                await self._prepare_dirty(self._next_commit(ready)) if ready else []
-            )
+            changes = stepped + (await self._prepare_dirty(self.turns.next(ready)) if ready else [])
 
     async def _prepare_dirty(self, ids: set[str]) -> list[Change]:
         """Step the instances, which are `committing` from now until their commit ends (or
@@ -409,7 +369,7 @@ class Runner:
         if change.done or change.release:
             if change.release and held.waits:
                 wakes = [at for at in (held.earliest_due(), held.deadline) if at is not None]
-                self._claim_at(min(wakes, default=None))
+                self.claims.at(min(wakes, default=None))
             self._drop(held.id)
             return []
         for attempt, ready_at in change.delayed:
@@ -438,14 +398,6 @@ class Runner:
         """`orders_of` with this runner's default action timeout."""
         return orders_of(held, dispatch, self.settings.action_timeout_seconds)
 
-    def _claim_at(self, when: float | None) -> None:
-        """Claim again at `when` (a released signal wait's timeout or deadline), on this
-        runner's clock, when it is nearer than the eviction threshold (a virtual clock has no poll tick to
-        find it by; later ones are found by the poll, holding no memory meanwhile)."""
-        near = self.settings.evict_sleep_threshold_ms / 1000
-        if when is not None and not self.stopping and when - self.clock() <= near:
-            self.time.call_at(when, self._want_claim)
-
     def _let_go(self, instance_id: str) -> None:
         """The instance's lease is gone: it was cancelled, or another runner took it over.
         Its queued attempts are withdrawn by the caller (`pool.withdraw_revoked`)."""
@@ -456,13 +408,9 @@ class Runner:
         if (held := self.held.get(instance_id)) is not None:
             self.holdings.forget(held)
         if not self.stopping:
-            self.claim_wanted.set()
+            self.claims.wanted.set()
         elif not self.held:
             self.wake.set()
-
-
-def _heavy(held: Held) -> bool:
-    return len(held.running) + len(held.events) >= _HEAVY
 
 
 def _clock_of(clock: Clock | Callable[[], float] | None) -> Clock:

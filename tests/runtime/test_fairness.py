@@ -17,13 +17,10 @@ import waymark
 from tests.runtime import runtime_flows as flows
 from tests.runtime.support import runner_settings, running
 from waymark_runtime.client import get_result
-from waymark_runtime.config import Settings
 from waymark_runtime.engine import ClaimedInstance
+from waymark_runtime.group_commit import Turns
 from waymark_runtime.held import Attempt, Held
-from waymark_runtime.runner import Runner
-from waymark_runtime.store.memory import MemoryStore
 from waymark_runtime.store.postgres import PostgresStore
-from waymark_runtime.worker.executor import InProcessExecutor
 from waymark_runtime.worker.fair import FairQueue
 
 _RECORDED = "SELECT count(*) FROM waymark_attempts WHERE instance_id = $1::uuid"
@@ -74,16 +71,14 @@ def _held(instance_id: str, running: int) -> Held:
     return held
 
 
-async def test_a_huge_instance_never_shares_a_group_commit_with_small_ones() -> None:
-    settings = Settings.from_env({"WAYMARK_DATABASE_URL": "postgresql://unused/db"})
-    runner = Runner(MemoryStore(), settings, executor=InProcessExecutor)
-    runner.held = {"big": _held("big", 5_000), "a": _held("a", 1), "b": _held("b", 0)}
+def test_a_huge_instance_never_shares_a_group_commit_with_small_ones() -> None:
+    turns = Turns({"big": _held("big", 5_000), "a": _held("a", 1), "b": _held("b", 0)})
     everyone = {"big", "a", "b"}
-    assert runner._next_commit(everyone) == {"a", "b"}  # the small ones first
-    assert runner._next_commit(everyone) == {"big"}  # then it is the huge one's turn
-    assert runner._next_commit(everyone) == {"a", "b"}
-    assert runner._next_commit({"big"}) == {"big"}
-    assert runner._next_commit({"a", "gone"}) == {"a", "gone"}
+    assert turns.next(everyone) == {"a", "b"}  # the small ones first
+    assert turns.next(everyone) == {"big"}  # then it is the huge one's turn
+    assert turns.next(everyone) == {"a", "b"}
+    assert turns.next({"big"}) == {"big"}
+    assert turns.next({"a", "gone"}) == {"a", "gone"}
 
 
 @pytest.mark.usefixtures("worker_env")

@@ -3,8 +3,9 @@
 One method per named query of `sql/queries.sql`; every batch is one statement. It answers the
 runner's contract (`store.contract`, shared with `MemoryStore`): `claim` returns an instance's
 events, pending attempts and sleeps, `commit` keeps the lease so the runner can run the attempts
-on its own workers; plus what clients and inspection read. It holds no workflow logic and never
-interprets a program.
+on its own workers; plus what clients read and the admin API writes. Flow control
+(`pg_flow`) and the read-only inspection queries (`pg_inspect`) are parts of it of their own.
+It holds no workflow logic and never interprets a program.
 """
 
 from __future__ import annotations
@@ -28,14 +29,13 @@ from waymark_runtime.engine import (
 from waymark_runtime.errors import InternalError
 from waymark_runtime.flow import FlowRule
 from waymark_runtime.store.contract import (
-    InstanceQuery,
-    QueueStats,
     RunnerInfo,
     cascade_error,
     lost_attempt_error,
 )
 from waymark_runtime.store.pg_batch import CommitBatch, dumps
 from waymark_runtime.store.pg_flow import FlowQueries
+from waymark_runtime.store.pg_inspect import InspectionQueries
 from waymark_runtime.store.pg_lane import CommitLane
 from waymark_runtime.store.pg_listen import Listener
 from waymark_runtime.store.pg_migrate import migrate, migrate_async
@@ -52,7 +52,6 @@ from waymark_runtime.store.sql import queries
 __all__ = ["Claim", "ClaimedAttempt", "Cursor", "PostgresStore", "is_transient", "migrate", "now"]
 
 RUNNABLE_CHANNEL = "waymark_runnable"
-_INSPECTION = frozenset({"lease_owners", "activity", "recent_failures", "workflow_names", "ping"})
 
 
 def now() -> float:
@@ -101,7 +100,7 @@ async def _keep_session(connection: asyncpg.Connection) -> None:
     (no LISTEN, locks, cursors or settings on pooled connections)."""
 
 
-class PostgresStore(FlowQueries):
+class PostgresStore(FlowQueries, InspectionQueries):
     """The store; `await PostgresStore.open(dsn)` migrates the schema and opens a pool."""
 
     def __init__(self, pool: asyncpg.Pool, dsn: str, *, lost_attempt_retries: int = 3) -> None:
@@ -330,7 +329,7 @@ class PostgresStore(FlowQueries):
         rows = await self.pool.fetch(self._sql["collect_garbage"], now, retention, limit)
         return len(rows)
 
-    # inspection (`store.contract.InspectionStore`, the admin API), and `waymark run` -------
+    # the admin API's writes (signals, cancelling), and `waymark run` ------------------------
 
     async def claim_among(
         self, instance_ids: Sequence[str], owner: str, limit: int, now: float, lease: float
@@ -341,64 +340,6 @@ class PostgresStore(FlowQueries):
             self._sql["claim_instances"], owner, limit, now, lease, known, list(instance_ids)
         )
         return self._claimed(rows, now)
-
-    async def queue_stats(self, now: float) -> QueueStats:
-        """Instances by status, and the runnable ones at `now` (for metrics)."""
-        row = await self.pool.fetchrow(self._sql["queue_stats"], now)
-        assert row is not None
-        by_status = {str(k): int(v) for k, v in (row["by_status"] or {}).items()}
-        return QueueStats(by_status=by_status, runnable=int(row["runnable"]),
-                          oldest_wait=row["oldest"])  # fmt: skip
-
-    async def inspection(self, query: str, *args: Any) -> list[dict[str, Any]]:
-        """The rows of a read-only named query of `sql/inspection.sql` (the dashboard's)."""
-        if query not in _INSPECTION:
-            raise InternalError(f"{query!r} is not an inspection query")
-        return [dict(row) for row in await self.pool.fetch(self._sql[query], *args)]
-
-    async def attempts_of(self, instance_id: str) -> list[dict[str, Any]]:
-        """Every attempt row of an instance (times as epoch seconds), in dispatch order."""
-        rows = await self.pool.fetch(self._sql["instance_attempts"], instance_id)
-        return [dict(row) for row in rows]
-
-    async def timers_of(self, instance_id: str) -> list[dict[str, Any]]:
-        """The durable sleeps of an instance, pending and finished, by wake time (epoch seconds)."""
-        rows = await self.pool.fetch(self._sql["instance_timers"], instance_id)
-        return [dict(row) for row in rows]
-
-    async def logs_of(self, instance_id: str, limit: int = 1000) -> list[dict[str, Any]]:
-        """The newest `limit` lines of an instance's workflow log, oldest first."""
-        rows = await self.pool.fetch(self._sql["instance_logs"], instance_id, limit)
-        return [dict(row) for row in rows]
-
-    async def program_of(self, workflow: str, version: str) -> str | None:
-        """The .wrl text of a stored workflow version, or None."""
-        text: str | None = await self.pool.fetchval(
-            self._sql["instance_program"], workflow, version
-        )
-        return text
-
-    async def latest_version(self, workflow: str) -> tuple[str, str] | None:
-        """`(version, wrl)` of the workflow's most recently registered version, or None."""
-        row = await self.pool.fetchrow(self._sql["latest_version"], workflow)
-        return None if row is None else (row["version"], row["wrl"])
-
-    async def list_instances(self, query: InstanceQuery) -> list[dict[str, Any]]:
-        """A page of instances, newest first (see `InstanceQuery`)."""
-        after_us, after_id = query.after if query.after is not None else (None, None)
-        rows = await self.pool.fetch(
-            self._sql["list_instances"],
-            query.status,
-            query.workflow,
-            query.created_after,
-            query.created_before,
-            query.limit,
-            after_us,
-            after_id,
-            query.parent,
-            None if query.text is None else query.text.lower(),
-        )
-        return [{**dict(row), "id": str(row["id"])} for row in rows]
 
     async def send_signal(self, instance_id: str, name: str, payload: Any, now: float) -> bool:
         """Keep signal `name` (a JSON-shaped, validated payload) for an unfinished instance
@@ -412,11 +353,6 @@ class PostgresStore(FlowQueries):
                 self._sql["send_signal"], instance_id, name, payload, now
             )
         return row is not None
-
-    async def signals_of(self, instance_id: str) -> list[dict[str, Any]]:
-        """The signal waits of an instance and the signals sent to it (`instance_signals`)."""
-        rows = await self.pool.fetch(self._sql["instance_signals"], instance_id)
-        return [dict(row) for row in rows]
 
     async def cancel(
         self, instance_id: str, error: Any, now: float, status: str = "cancelled"

@@ -36,6 +36,7 @@ EXPECTED_METRICS = {
     *(f"W8.{kind}{n}.{row}" for kind in ("naps", "spread", "noop") for n in (100, 400)
       for row in ("rate", "runner_cpu_ms", "workers_cpu_ms", "wal_bytes")),
     *("W8.x100", "W8.x400", "W8.spread_x100", "W8.spread_x400", "W8.flat"),
+    *("W8.idle", "W8.net_x100", "W8.net_x400"),
 }  # fmt: skip
 CPU_METRICS = {f"P1.{load}.{row}" for load in ("w3", "w2") for row in ("cpu", "per_core")} | {
     f"W8.{kind}{n}.server_cpu_ms" for kind in ("naps", "spread", "noop") for n in (100, 400)

@@ -1,5 +1,6 @@
 """A runner's statements racing an event recorded by another process (a child's outcome, a
-signal): no interleaving may leave the instance asleep with the event unread.
+signal, a lease reclaimed): no interleaving may leave the instance asleep with the event unread,
+or waiting for what will never come.
 
 The claim returns the instance's `event_seq` and its events; the runner later lets the instance
 go fenced by that `event_seq`, and the store wakes it at once only if the number moved. So the
@@ -22,7 +23,8 @@ from collections.abc import Awaitable, Callable
 
 import asyncpg
 
-from waymark_runtime.engine import PlannedWait
+from waymark_runtime.engine import PlannedAction, PlannedWait
+from waymark_runtime.flow import ActionLimits, SlotRequest
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.pg_rows import Claim
 from waymark_runtime.store.postgres import PostgresStore
@@ -162,3 +164,49 @@ async def test_a_signal_sent_while_its_wait_is_committed_wakes_the_instance(
             )
             asleep += wake_at is None or wake_at > time.time() + 60
     assert asleep == 0, f"{asleep} of {ROUNDS} instances slept through a signal"
+
+
+async def test_no_slot_is_granted_under_a_lease_taken_away_meanwhile(
+    store: PostgresStore,
+) -> None:
+    """An action slot asked for while the instance's lease is being reclaimed (its runner was
+    paused past the lease) waits for the reclaim and grants nothing. Granted from the older
+    snapshot, the attempt would run under a lease that is gone, while the next claim reads it
+    as queued and asks a slot for it in vain: the instance would wait forever."""
+    async with store.pool.acquire() as connection:
+        await connection.execute(
+            "INSERT INTO waymark_workflow_versions (name, version, wrl) VALUES ('Race', 'v1', '')"
+            " ON CONFLICT DO NOTHING"
+        )
+        instance = uuid.uuid4()
+        await connection.execute(NEW_INSTANCE, instance)
+    [claim] = await store.claim_among([str(instance)], "paused", 1, time.time(), 30.0)
+    batch = CommitBatch()
+    batch.instance(str(instance), state={"s": 1}, epoch=claim.epoch)
+    action = PlannedAction(node="n0", action="m:limited", args=(), kwargs={}, attempt=1,
+                           ready_at=0.0, timeout=None)  # fmt: skip
+    batch.add_attempt(str(instance), action, running=False)
+    assert await store.commit(batch, "paused", time.time()) == {str(instance)}
+    request = SlotRequest(str(instance), claim.epoch, "n0", 1, "m:limited",
+                          ActionLimits(concurrency=1))  # fmt: skip
+
+    reclaim = await asyncpg.connect(store.dsn)
+    try:
+        async with reclaim.transaction():
+            await reclaim.execute(
+                "UPDATE waymark_instances SET lease_owner = NULL, lease_expires_at = NULL,"
+                " wake_at = now() WHERE id = $1",
+                instance,
+            )
+            granting = asyncio.create_task(store.acquire_slots("paused", [request], time.time()))
+            await asyncio.sleep(0.3)
+            assert not granting.done()  # it waits for the reclaim to end
+        grants = await asyncio.wait_for(granting, 10)
+    finally:
+        await reclaim.close()
+
+    assert grants.granted == []
+    [again] = await store.claim_among([str(instance)], "next", 1, time.time(), 30.0)
+    assert [(a.node, a.status) for a in again.pending] == [("n0", "queued")]
+    rows = await store.attempts_of(str(instance))
+    assert [(row["node"], row["status"]) for row in rows] == [("n0", "queued")]

@@ -41,13 +41,23 @@ GROUP BY action;
 -- Start the granted attempts for owner $1 at $2 — only those still queued, of an instance $1
 -- holds under the claim of the request's epoch — and keep each rate-limited action's recent
 -- start times ($7: a JSON object, action -> list). Returns the attempts started.
-WITH granted AS (
+-- The instance rows are share-locked (`held`), which reads their newest version, not the
+-- statement's snapshot: a lease taken away meanwhile (reclaimed past its expiry, so that
+-- another runner may claim the instance) is seen, and no slot is granted under it; and until
+-- this transaction ends, nobody takes the lease, so the next claim reads the attempts started.
+-- Granting under a lease cleared after the snapshot would start an attempt that the next
+-- claim, reading the older rows, holds as queued and asks a slot for in vain.
+WITH held AS (
+    SELECT i.id, i.lease_epoch FROM waymark_instances AS i
+    WHERE i.id = ANY ($3::uuid[]) AND i.lease_owner = $1
+    ORDER BY i.id
+    FOR SHARE
+), granted AS (
     UPDATE waymark_attempts AS a
     SET status = 'running', gated = true, lease_owner = $1, started_at = to_timestamp($2)
     FROM unnest($3::uuid[], $4::text[], $5::integer[], $6::bigint[])
             AS g (instance_id, node, attempt, epoch)
-    JOIN waymark_instances AS i
-        ON i.id = g.instance_id AND i.lease_owner = $1 AND i.lease_epoch = g.epoch
+    JOIN held AS i ON i.id = g.instance_id AND i.lease_epoch = g.epoch
     WHERE a.instance_id = g.instance_id AND a.node = g.node AND a.attempt = g.attempt
       AND a.status = 'queued'
     RETURNING a.instance_id, a.node, a.attempt

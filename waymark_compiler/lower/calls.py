@@ -284,21 +284,49 @@ def defaultdict_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
         message = "`defaultdict` without a default factory first"
         return ctx.error(FUNCTION_VALUE, node, message, "unsupported form", help)
     factory: ir.Expr
+    kind = _factory_type(first.value, ctx)
     if isinstance(first.value, cst.Name) and first.value.value == "None":
         factory = ir.Const(value=None, span=span)
-    elif (
-        isinstance(first.value, cst.Name)
-        and first.value.value in DEFAULT_FACTORY_TYPES
-        and builtin_type(ctx.symbol(first.value))
-    ):
-        factory = ir.TypeRef(type=f"builtins:{first.value.value}", span=ctx.span(first.value))
+    elif kind is not None:
+        factory = ir.TypeRef(type=f"builtins:{kind}", span=ctx.span(first.value))
     else:
         message = "the default factory of a `defaultdict` is not one of the builtin types it may be"
-        help = "use " + ", ".join(f"`{name}`" for name in DEFAULT_FACTORY_TYPES) + " or `None`"
+        help = ("use " + ", ".join(f"`{name}`" for name in DEFAULT_FACTORY_TYPES) + ", `None`, "
+                "or a lambda giving an empty or zero value of one (`lambda: 0`, `lambda: []`); "
+                "for another default, read with `d.get(key, default)`")  # fmt: skip
         return ctx.error(FUNCTION_VALUE, first.value, message, "unsupported factory", help)
     rest, kwargs = lower_arguments(node.args[1:], ctx)
     args = (factory, *rest)
     return ir.Call(func="collections.defaultdict", args=args, kwargs=kwargs, span=span)
+
+
+def _factory_type(node: cst.BaseExpression, ctx: Ctx) -> str | None:
+    """The builtin type a default factory is, or gives the value of when called: `list`, and
+    `lambda: []` (its empty or zero value: `0`, `0.0`, `""`, `False`, `[]`, `{}`, `()` or a
+    call of the type with no arguments, `set()`), which CPython's `defaultdict` cannot tell
+    apart but by the factory object itself; None for any other factory."""
+    if isinstance(node, cst.Name):
+        usable = node.value in DEFAULT_FACTORY_TYPES and builtin_type(ctx.symbol(node))
+        return node.value if usable else None
+    if not isinstance(node, cst.Lambda) or _has_parameters(node.params):
+        return None
+    body = node.body
+    if isinstance(body, cst.Call) and not body.args:
+        return _factory_type(body.func, ctx)
+    if isinstance(body, cst.List | cst.Dict | cst.Tuple) and not body.elements:
+        return {cst.List: "list", cst.Dict: "dict", cst.Tuple: "tuple"}[type(body)]
+    if isinstance(body, cst.Integer):
+        return "int" if body.value == "0" else None
+    if isinstance(body, cst.Float):
+        return "float" if body.value == "0.0" else None
+    if isinstance(body, cst.SimpleString) and body.evaluated_value == "":
+        return "str"
+    return "bool" if isinstance(body, cst.Name) and body.value == "False" else None
+
+
+def _has_parameters(params: cst.Parameters) -> bool:
+    return bool(params.params or params.posonly_params or params.kwonly_params
+                or isinstance(params.star_arg, cst.Param) or params.star_kwarg)  # fmt: skip
 
 
 _LOWERED: dict[str, Callable[[cst.Call, Ctx], ir.Expr]] = {

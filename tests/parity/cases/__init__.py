@@ -317,6 +317,7 @@ CASES: tuple[ParityCase, ...] = (
         {"words": ["ab", "b", "ab", "cde", "a"]},
         {"words": []},
     ),
+    _case("functions", "LambdaDefaults", {"words": ["ab", "b", "ab", "cde", "a"]}, {"words": []}),
     # helpers
     _case("helpers", "SyncHelpers", {"items": ["pen", "notebook"]}, {"items": []}),
     _case("helpers", "AsyncHelpers", {"items": ["a", "bcd"]}, {"items": []}),

@@ -165,3 +165,39 @@ class CountersAndDefaults(Workflow):
             Counter(),
             defaultdict(None, {"a": 1}),
         ]
+
+
+@workflow
+class LambdaDefaults(Workflow):
+    """A `defaultdict` whose factory is a lambda giving an empty or zero value of a builtin
+    type (`lambda: 0`, `lambda: []`, `lambda: set()`): the same as with the type itself, held
+    across an await and grown after it."""
+
+    async def run(self, words: list[str]) -> list[object]:
+        counts = defaultdict(lambda: 0)
+        groups = defaultdict(lambda: [])
+        joined = defaultdict(lambda: "")
+        long = defaultdict(lambda: False)
+        sizes = collections.defaultdict(lambda: set())
+        ratios = defaultdict(lambda: 0.0)
+        for i, word in enumerate(words):
+            counts[word] += 1
+            groups[word[:1]].append(i)
+            joined[len(word)] += word
+            long[word] = long[word] or len(word) > 2
+            sizes[word[:1]].add(len(word))
+            ratios[word[:1]] += len(word) / 2
+        await measure(len(words))
+        counts["late"] += 5
+        groups["late"].append(-1)
+        return [
+            dict(counts),
+            dict(groups),
+            dict(joined),
+            dict(long),
+            {key: sorted(value) for key, value in sizes.items()},
+            dict(ratios),
+            counts["never"],
+            groups["empty"],
+            isinstance(counts, dict),
+        ]

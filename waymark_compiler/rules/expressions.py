@@ -39,7 +39,8 @@ NONDETERMINISTIC_CALL = rule(
 LAMBDA = rule(
     "WM111",
     "lambda",
-    "refuses `lambda`, except as the `key=` of `sorted`, `min` and `max`",
+    "refuses `lambda`, except as the `key=` of `sorted`, `min` and `max`, the function of `map`"
+    " and `filter`, and a `defaultdict` factory giving an empty or zero value (`lambda: 0`)",
     "Functions are not values in the Waymark Runtime Language; a lambda passed to an action "
     "would have to run in another process.",
     "await apply_rule(lambda x: x + 1, value)",

@@ -51,18 +51,17 @@ async def w8(ctx: Context) -> Measured:
         idle = await _idle_cpu(runner.pid)
         measured.add("W8.idle", idle)
         cpu: dict[tuple[str, int], float] = {}
+        seconds: dict[tuple[str, int], float] = {}
         for count in sizes:
             for kind in _KINDS:
                 window = await _window(runner, database.dsn, kind, count)
                 measured.details["windows"].append(window)
-                cpu[kind, count] = window["runner_cpu_ms"]
+                cpu[kind, count], seconds[kind, count] = window["runner_cpu_ms"], window["seconds"]
                 for metric in _METRICS:
                     if window[metric] is not None:
                         measured.add(f"W8.{kind}{count}.{metric}", window[metric])
-                if kind == "naps":
-                    naps_seconds = window["seconds"]
             measured.add(f"W8.x{count}", _ratio(cpu["naps", count], cpu["noop", count], count))
-            net = cpu["naps", count] - idle * naps_seconds / count
+            net = cpu["naps", count] - idle * seconds["naps", count] / count
             measured.add(f"W8.net_x{count}", _ratio(net, cpu["noop", count], count))
             spread = _ratio(cpu["spread", count], cpu["noop", count], count)
             measured.add(f"W8.spread_x{count}", spread)

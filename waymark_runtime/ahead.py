@@ -27,9 +27,7 @@ from collections.abc import Callable, Iterable
 from waymark_runtime.changes import Change, RunnerRules
 from waymark_runtime.held import Held
 from waymark_runtime.pacing import Pacer
-from waymark_runtime.stepping import Stepper
-
-_SLICE = 0.05  # seconds of steps before the rest wait for the next turn of the event loop
+from waymark_runtime.stepping import SLICE, Stepper
 
 
 class Ahead:
@@ -98,7 +96,7 @@ class Ahead:
                 continue
             self.dirty.discard(instance_id)
             self.changes[instance_id] = self.stepper.change_known(held, rules)
-            if time.monotonic() - since > _SLICE:  # the rest on a later turn
+            if time.monotonic() - since > SLICE:  # the rest on a later turn
                 self.soon = True
                 asyncio.get_running_loop().call_soon(self._step)
                 return

@@ -50,7 +50,7 @@ from waymark_runtime.holdings import Holdings
 from waymark_runtime.leases import Leases
 from waymark_runtime.pacing import COLLECT_EVERY, Pacer
 from waymark_runtime.retrying import guarded, retrying
-from waymark_runtime.stepping import Stepper, parse_wrl
+from waymark_runtime.stepping import SLICE, Stepper, parse_wrl
 from waymark_runtime.store import postgres
 from waymark_runtime.store.contract import RunnerInfo, RunnerStore
 from waymark_runtime.store.pg_batch import CommitBatch
@@ -66,7 +66,6 @@ from waymark_runtime.worker.pool import WorkerPool
 log = logging.getLogger("waymark.runner")
 
 _COMMITS_IN_FLIGHT = 2
-_SLICE = 0.05  # seconds of stepping before the pump lets the event loop run
 
 
 class Runner:
@@ -274,7 +273,7 @@ class Runner:
             # between), then what is ready, read and taken (`_prepare_dirty`) with none either.
             stepped = self.ahead.take(changes)
             self.committing.update(change.held.id for change in stepped)
-            if time.monotonic() - since > _SLICE:  # a store that answers at once: let others run
+            if time.monotonic() - since > SLICE:  # a store that answers at once: let others run
                 await asyncio.sleep(0)
                 since = time.monotonic()
             if self.failure is not None:
@@ -285,7 +284,7 @@ class Runner:
 
     async def _prepare_dirty(self, ids: set[str]) -> list[Change]:
         """Step the instances, which are `committing` from now until their commit ends (or
-        now, for those with nothing to commit); between steps, after `_SLICE` seconds of them,
+        now, for those with nothing to commit); between steps, after `SLICE` seconds of them,
         let the event loop run (heartbeats, replies): a step is bounded by the limits."""
         self.dirty -= ids
         self.committing |= ids
@@ -301,7 +300,7 @@ class Runner:
                     change = await self.stepper.change_of(held, rules)
                     if change is not None:
                         changes.append(change)
-                if time.monotonic() - since > _SLICE:
+                if time.monotonic() - since > SLICE:
                     await asyncio.sleep(0)
                     since = time.monotonic()
         finally:

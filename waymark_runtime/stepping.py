@@ -22,6 +22,10 @@ from waymark_runtime.store.contract import RunnerStore
 from waymark_runtime.values import TypeResolver, error_json
 from waymark_runtime.worker import report
 
+SLICE = 0.05
+"""Seconds of steps one turn of the event loop may take before the rest wait for the next
+(heartbeats and replies run in between; a step itself is bounded by the limits)."""
+
 
 def parse_wrl(text: str) -> Any:
     """Parse a stored program; `""` only loads the parser (building it takes a moment)."""

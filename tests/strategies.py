@@ -357,10 +357,12 @@ def policies() -> Strategy[ir.Policy]:
         backoff_seconds=st.none() | _seconds(),
         backoff=st.none() | backoffs(),
         timeout=st.none() | _seconds() | leaf_expressions(),
+        plain_timeout=st.booleans(),
     )
 
 
-def _policy(attempts: Any, timeout: Any, **fields: Any) -> ir.Policy:
+def _policy(attempts: Any, timeout: Any, plain_timeout: bool, **fields: Any) -> ir.Policy:
+    """`plain_timeout` (`asyncio.wait_for`'s) is printed only with a timeout."""
     computed_attempts = not (attempts is None or isinstance(attempts, int))
     computed_timeout = not (timeout is None or isinstance(timeout, int | float))
     return ir.Policy(
@@ -368,6 +370,7 @@ def _policy(attempts: Any, timeout: Any, **fields: Any) -> ir.Policy:
         attempts_expr=attempts if computed_attempts else None,
         timeout=None if computed_timeout else timeout,
         timeout_expr=timeout if computed_timeout else None,
+        plain_timeout=plain_timeout and timeout is not None,
         **fields,
     )
 

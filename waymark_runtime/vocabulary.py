@@ -13,7 +13,7 @@ def _words(text: str) -> frozenset[str]:
 
 PURE_BUILTINS = _words(
     "len min max sum sorted abs round str int float bool any all zip range enumerate dict "
-    "list set frozenset tuple isinstance reversed divmod pow"
+    "list set frozenset tuple isinstance reversed divmod pow repr ascii chr ord"
 )
 
 # Methods by name (receivers are untyped at compile time); the interpreter allows each on the

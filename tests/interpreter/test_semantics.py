@@ -82,7 +82,17 @@ def test_only_the_methods_the_compiler_emits_can_be_called(receiver: str, method
 
 @pytest.mark.parametrize(
     "function",
-    ["iter", "next", "format", "vars", "repr", "getattr", "os.system", "math.factorial", "type"],
+    [
+        "iter",
+        "next",
+        "format",
+        "vars",
+        "callable",
+        "getattr",
+        "os.system",
+        "math.factorial",
+        "type",
+    ],
 )
 def test_only_the_builtins_the_compiler_emits_can_be_called(function: str) -> None:
     call = ir.Call(func=function, args=(const("x"),), kwargs=())

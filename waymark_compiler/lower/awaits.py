@@ -372,6 +372,11 @@ def _operation_operands(node: cst.BaseExpression, ctx: Ctx) -> list[_Operand]:
     symbol = ctx.symbol(func)
     if isinstance(symbol, ActionSym) or symbol == KnownSym("sleep"):
         return _arguments(node.args)
+    if symbol == KnownSym("wait_for"):
+        inner = next(
+            (a.value for a in node.args if a.keyword is None or a.keyword.value == "fut"), None
+        )
+        return _arguments(inner.args) if isinstance(inner, cst.Call) else []
     if symbol == KnownSym("gather"):
         out: list[_Operand] = []
         for arg in node.args:

@@ -218,7 +218,7 @@ def call_ActionSym(symbol: ActionSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
 
 def call_KnownSym(symbol: KnownSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
     name = ctx.code(node.func)
-    if symbol.what in ("gather", "sleep"):
+    if symbol.what in ("gather", "sleep", "wait_for"):
         help = f"await it: `await {name}(...)`"
         return ctx.error(
             ACTION_NOT_AWAITED, node, f"`{name}` called without await", "not awaited", help

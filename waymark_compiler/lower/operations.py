@@ -31,6 +31,7 @@ from waymark_compiler.resolve import (
 from waymark_compiler.rules.operations import (
     AWAIT_NON_ACTION,
     GATHER_FORM,
+    NON_CONSTANT_POLICY,
     RUN_ACTION_FORM,
     SLEEP_FORM,
 )
@@ -88,6 +89,8 @@ def lower_operation(node: cst.BaseExpression, ctx: Ctx) -> ir.Operation | None:
         return gather(node, ctx)
     if symbol == KnownSym("sleep"):
         return sleep(node, ctx)
+    if symbol == KnownSym("wait_for"):
+        return wait_for(node, ctx)
     _not_awaitable(node, symbol, ctx)
     return None
 
@@ -151,18 +154,10 @@ def run_action(node: cst.Call, ctx: Ctx) -> ir.ActionCall | None:
             help,
         )
         return None
-    inner = positional[0].value
-    symbol = ctx.symbol(inner.func) if isinstance(inner, cst.Call) else None
-    if not isinstance(inner, cst.Call) or not isinstance(symbol, ActionSym):
-        help = "call the action inside: `self.run_action(send_email(to), ...)`"
-        ctx.error(
-            RUN_ACTION_FORM,
-            inner,
-            "`self.run_action` needs an action call",
-            "not an action",
-            help,
-        )
+    found = _wrapped_action(positional[0].value, "self.run_action", ctx)
+    if found is None:
         return None
+    inner, symbol = found
     bad = [a for a in options if a.keyword is None or a.keyword.value not in _RUN_ACTION_OPTIONS]
     for arg in bad:
         help = "`self.run_action` takes `retry=`, `backoff=` and `timeout=`"
@@ -181,6 +176,59 @@ def run_action(node: cst.Call, ctx: Ctx) -> ir.ActionCall | None:
 
 
 _RUN_ACTION_OPTIONS = frozenset({"retry", "backoff", "timeout"})
+
+
+def _wrapped_action(
+    node: cst.BaseExpression, where: str, ctx: Ctx
+) -> tuple[cst.Call, ActionSym] | None:
+    """The action call that `self.run_action` or `asyncio.wait_for` wraps (reported if not)."""
+    symbol = ctx.symbol(node.func) if isinstance(node, cst.Call) else None
+    if isinstance(node, cst.Call) and isinstance(symbol, ActionSym):
+        return node, symbol
+    help = f"call the action inside: `{where}(send_email(to), ...)`"
+    ctx.error(RUN_ACTION_FORM, node, f"`{where}` needs an action call", "not an action", help)
+    return None
+
+
+def wait_for(node: cst.Call, ctx: Ctx) -> ir.ActionCall | None:
+    """`asyncio.wait_for(action(...), timeout)`: the action with a per-attempt timeout that
+    raises a plain `TimeoutError` when it passes, as CPython's `wait_for` does (no retries; a
+    `timeout` of None waits as long as it takes)."""
+    name = ctx.code(node.func)
+    slots: dict[str, cst.Arg] = {}
+    for index, arg in enumerate(node.args):
+        key = arg.keyword.value if arg.keyword is not None else ("fut", "timeout")[min(index, 1)]
+        if arg.star or key not in ("fut", "timeout") or key in slots or index > 1:
+            help = f"write `{name}(action(...), timeout=seconds)`"
+            ctx.error(RUN_ACTION_FORM, arg, f"unexpected argument to `{name}`", "unexpected", help)
+            return None
+        slots[key] = arg
+    if "fut" not in slots or "timeout" not in slots:
+        help = f"write `{name}(action(...), timeout=seconds)`"
+        message = f"`{name}` takes an action call and a timeout"
+        ctx.error(RUN_ACTION_FORM, node, message, "malformed", help)
+        return None
+    found = _wrapped_action(slots["fut"].value, name, ctx)
+    if found is None:
+        return None
+    call = action_call(*found, ctx)
+    limit = slots["timeout"].value
+    if isinstance(limit, cst.Call) and ctx.symbol(limit.func) == KnownSym("timedelta"):
+        help = ("pass seconds (`delay.total_seconds()`), or write "
+                "`self.run_action(call, timeout=timedelta(...))`")  # fmt: skip
+        message = f"`{name}` takes seconds: Python raises `TypeError` for a `timedelta`"
+        ctx.error(NON_CONSTANT_POLICY, limit, message, "a timedelta", help)
+        return None
+    attached = policy([slots["timeout"].with_changes(keyword=cst.Name("timeout"))], ctx,
+                      ctx.span(node), plain_timeout=True)  # fmt: skip
+    if attached is not None and attached.timeout is not None and attached.timeout <= 0:
+        help = "give the action time to run: a positive number of seconds"
+        message = f"`{name}` with a timeout of {attached.timeout:g} times out without running"
+        ctx.error(NON_CONSTANT_POLICY, limit, message, "not positive", help)
+        return None
+    return ir.ActionCall(
+        action=call.action, args=call.args, kwargs=call.kwargs, policy=attached, span=ctx.span(node)
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -235,6 +283,8 @@ def _gathered_call(node: cst.BaseExpression, ctx: Ctx) -> ir.ActionCall | ir.Cal
             symbol = ctx.symbol(func)
             if isinstance(symbol, ActionSym):
                 return action_call(node, symbol, ctx)
+            if symbol == KnownSym("wait_for"):
+                return wait_for(node, ctx)
     help = ("gather action calls, `self.run_action(...)` calls, async helper calls "
             "(`self.enrich(x)`) or child workflow calls (`Other().run(k=v)`); await anything "
             "else on its own")  # fmt: skip

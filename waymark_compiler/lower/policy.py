@@ -188,8 +188,11 @@ def _timedelta(call: cst.Call, ctx: Ctx) -> float:
         raise _non_constant(call, ctx, "`timeout`") from None
 
 
-def policy(keywords: Sequence[cst.Arg], ctx: Ctx, span: ir.Span) -> ir.Policy | None:
-    """The `retry=`, `backoff=` and `timeout=` of a `run_action` call (None when absent)."""
+def policy(
+    keywords: Sequence[cst.Arg], ctx: Ctx, span: ir.Span, *, plain_timeout: bool = False
+) -> ir.Policy | None:
+    """The `retry=`, `backoff=` and `timeout=` of a `run_action` call (None when absent);
+    `plain_timeout` for `asyncio.wait_for`'s, which raises `TimeoutError` when it passes."""
     fields: dict[str, Any] = {}
     try:
         for arg in keywords:
@@ -204,6 +207,7 @@ def policy(keywords: Sequence[cst.Arg], ctx: Ctx, span: ir.Span) -> ir.Policy | 
             else:
                 seconds = timeout(arg.value, ctx)
                 fields["timeout_expr" if _is_expr(seconds) else "timeout"] = seconds
+                fields["plain_timeout"] = plain_timeout
     except _Refused:
         return None
     return ir.Policy(**fields, span=span) if fields else None

@@ -13,7 +13,8 @@ AWAIT_NON_ACTION = rule(
     "WM102",
     "await-non-action",
     "refuses `await` of anything other than an action, `self.run_action`, "
-    "`asyncio.gather`, `asyncio.sleep`, an async helper method or a child workflow "
+    "`asyncio.gather`, `asyncio.sleep`, `asyncio.wait_for`, an async helper method or a child "
+    "workflow "
     "(`Other().run(...)` of a `@workflow` class)",
     "Only those operations are durable: the runtime records their results in PostgreSQL. "
     "Any other coroutine would run outside that record.",
@@ -25,7 +26,7 @@ AWAIT_NON_ACTION = rule(
 CONCURRENCY_PRIMITIVE = rule(
     "WM104",
     "concurrency-primitive",
-    "refuses `time.sleep` and asyncio task primitives other than `gather` and `sleep`",
+    "refuses `time.sleep` and asyncio task primitives other than `gather`, `sleep` and `wait_for`",
     "`time.sleep` blocks instead of waiting durably; tasks created with `create_task`, "
     "`wait` or `TaskGroup` are not recorded and would be lost on a restart.",
     "time.sleep(60)\ntask = asyncio.create_task(send_email(to))",
@@ -83,7 +84,8 @@ RUN_ACTION_FORM = rule(
     "WM129",
     "run-action-form",
     "refuses `self.run_action` calls that are not `self.run_action(action(...), retry=, "
-    "backoff=, timeout=)`",
+    "backoff=, timeout=)` and `asyncio.wait_for` calls that are not "
+    "`asyncio.wait_for(action(...), timeout)`",
     "The policy must be attached to exactly one action call.",
     "await self.run_action(call, retry=RetryPolicy(attempts=3))  # call is a variable",
     "Pass the action call directly: `self.run_action(send_email(to), retry=...)`.",

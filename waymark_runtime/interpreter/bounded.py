@@ -83,6 +83,7 @@ class Bounded(Guards):
             "zip": self._zip,
             "str": self._texts(builtins.str),
             "repr": self._texts(builtins.repr, quoted=True),
+            "ascii": self._texts(builtins.ascii, quoted=True),
             "int": self._int,
             "divmod": self._divmod,
             "pow": self._pow,

@@ -45,7 +45,7 @@ from waymark_runtime.interpreter.persisted import (
     SleepWait,
     Wait,
 )
-from waymark_runtime.interpreter.policies import backoff, effective, retries
+from waymark_runtime.interpreter.policies import as_raised, backoff, effective, retries
 from waymark_runtime.interpreter.program import Program
 from waymark_runtime.interpreter.targets import bind_arguments
 from waymark_runtime.interpreter.tasks import Task, abandoned, placeholder, position
@@ -334,6 +334,7 @@ class Machine:
                 where = self._where(site, index)
                 self.effects.append(call_effect(call, policy, delay, jitter, where))
                 return
+            error = as_raised(policy, error)
             if not site.return_exceptions:
                 self._resume_with(error, _NOTHING)
                 return

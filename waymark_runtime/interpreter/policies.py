@@ -16,7 +16,7 @@ from typing import Any
 from waymark_runtime import ir
 from waymark_runtime.interpreter.code import Env, Eval
 from waymark_runtime.interpreter.persisted import PendingCall
-from waymark_runtime.values import ExceptionValue
+from waymark_runtime.values import ExceptionValue, exception_value
 
 Resolve = Callable[[Env], dict[str, Any]]
 
@@ -34,7 +34,7 @@ def compile_policy(policy: Any, compile_expr: Callable[[Any], Eval]) -> Resolve 
         (name, compile_expr(value), check)
         for name, value, check in (
             ("attempts", policy.attempts_expr, _attempts),
-            ("timeout", policy.timeout_expr, _seconds),
+            ("timeout", policy.timeout_expr, _wait_for if policy.plain_timeout else _seconds),
         )
         if value is not None
     ]
@@ -70,6 +70,16 @@ def _seconds(value: Any) -> float | None:
     return float(value)
 
 
+def _wait_for(value: Any) -> float | None:
+    """`asyncio.wait_for`'s timeout: None or a number (CPython compares it with 0 first, so a
+    `timedelta` or a string is a `TypeError`); at 0 or less the call times out unrun."""
+    if value is None:
+        return None
+    if value <= 0:
+        raise TimeoutError()
+    return float(value)
+
+
 def retries(policy: ir.Policy | None, error: ExceptionValue, attempt: int) -> bool:
     """`run_action` semantics: attempts are total executions; exception types match bases."""
     if policy is None or attempt >= (policy.attempts or 1):
@@ -88,3 +98,11 @@ def backoff(policy: ir.Policy, retry: int) -> tuple[float, float]:
     if shape.max_delay is not None:
         delay = min(delay, shape.max_delay)
     return delay, shape.jitter
+
+
+def as_raised(policy: Any, error: ExceptionValue) -> ExceptionValue:
+    """The error a finished call raises: `asyncio.wait_for`'s timeout is a plain `TimeoutError`
+    with no message, as CPython's is (also for an attempt lost past its retries)."""
+    if isinstance(policy, ir.Policy) and policy.plain_timeout and error.is_a(ACTION_TIMEOUT):
+        return exception_value(TimeoutError())
+    return error

@@ -38,7 +38,9 @@ class Policy:
     bases (None: any exception but `ActionTimeout`). `timeout` is seconds per attempt.
     `attempts_expr` and `timeout_expr`, when set, are computed instead (the constant field is
     then None): evaluated when the action is dispatched, a timeout giving seconds or a
-    `timedelta`. The other fields are constants.
+    `timedelta`. The other fields are constants. `plain_timeout`: the timeout is
+    `asyncio.wait_for`'s, and raises a plain `TimeoutError` in the workflow when it passes
+    (`ActionTimeout` otherwise).
     """
 
     attempts: int | None = None
@@ -48,6 +50,7 @@ class Policy:
     timeout: float | None = None
     attempts_expr: Expr | None = None
     timeout_expr: Expr | None = None
+    plain_timeout: bool = False
     span: Span | None = span_field()
 
 

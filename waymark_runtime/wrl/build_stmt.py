@@ -58,6 +58,13 @@ class PolicyOption:
     where: Any
 
 
+@dataclass(frozen=True, slots=True)
+class PlainTimeout:
+    """`wait_for(seconds)`: a timeout that raises a plain `TimeoutError` (`asyncio.wait_for`)."""
+
+    value: int | float | ir.Expr
+
+
 class KeywordOnlyMarker:
     """The bare `*` in a parameter list."""
 
@@ -297,12 +304,16 @@ class StmtBuilder(Transformer[Token, Any]):
         args = args or NO_ARGS
         policy = None
         if (retry, backoff, timeout) != (None, None, None):
+            plain = isinstance(timeout, PlainTimeout)
+            if plain:
+                timeout = timeout.value
             computed = isinstance(timeout, EXPR_TYPES)
             policy = ir.Policy(
                 **(retry or {}),
                 backoff=backoff,
                 timeout=None if computed else timeout,
                 timeout_expr=timeout if computed else None,
+                plain_timeout=plain,
             )
         return ir.ActionCall(
             action=path_of(path), args=args.args, kwargs=args.kwargs, policy=policy
@@ -368,6 +379,9 @@ class StmtBuilder(Transformer[Token, Any]):
     def timeout(self, meta: Any, children: list[Any]) -> int | float | ir.Expr:
         value: int | float | ir.Expr = children[0]
         return value
+
+    def plain_timeout(self, meta: Any, children: list[Any]) -> PlainTimeout:
+        return PlainTimeout(children[0])
 
     def gather(self, meta: Any, children: list[Any]) -> GatherHead:
         flag = children[0]

@@ -235,10 +235,11 @@ def policy(node: ir.Policy) -> str:
     clauses = [f"retry({retry})"] if retry or _is_empty(node) else []
     if node.backoff is not None:
         clauses.append(f"backoff({_backoff(node.backoff)})")
+    clause = "wait_for" if node.plain_timeout else "timeout"
     if node.timeout is not None:
-        clauses.append(f"timeout({_number(node.timeout)})")
+        clauses.append(f"{clause}({_number(node.timeout)})")
     elif node.timeout_expr is not None:
-        clauses.append(f"timeout(({expr(node.timeout_expr)}))")
+        clauses.append(f"{clause}(({expr(node.timeout_expr)}))")
     return "".join(" " + clause for clause in clauses)
 
 

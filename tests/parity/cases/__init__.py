@@ -130,6 +130,22 @@ CASES: tuple[ParityCase, ...] = (
     _case("timeouts", "TimeoutRetriedWhenNamed", fast_sleep=False),
     _case("timeouts", "OwnTimeoutErrorStays", fast_sleep=False),
     _case("timeouts", "TimeoutUncaught", fast_sleep=False),
+    _case("timeouts", "WaitForCaught", fast_sleep=False),
+    _case(
+        "timeouts", "WaitForInTime", {"limit": 5}, {"limit": 2.5}, {"limit": None}, fast_sleep=False
+    ),
+    _case("timeouts", "WaitForGathered", fast_sleep=False),
+    _case(
+        "timeouts",
+        "WaitForComputed",
+        {"limit": 0},
+        {"limit": -1.5},
+        {"limit": "5"},
+        {"limit": [1]},
+        {"limit": 3},
+        fast_sleep=False,
+    ),
+    _case("timeouts", "WaitForUncaught", fast_sleep=False),
     # sleeps
     _case("sleeps", "SleepBetweenActions", {"seconds": 0.02}, {"seconds": 3600}),
     _case("sleeps", "SleepInLoop", {"rounds": 3}),

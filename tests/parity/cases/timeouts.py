@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from typing import Any
 
 from waymark import ActionTimeout, RetryPolicy, Workflow, action, workflow
 
@@ -20,6 +21,11 @@ async def slow(key: str, fast_after: int) -> str:
     if CALLS[key] <= fast_after:
         await asyncio.sleep(0.5)
     return f"{key} finished on call {CALLS[key]}"
+
+
+@action
+async def calls(key: str) -> int:
+    return CALLS.get(key, 0)
 
 
 @action
@@ -71,3 +77,54 @@ class OwnTimeoutErrorStays(Workflow):
 class TimeoutUncaught(Workflow):
     async def run(self) -> str:
         return await self.run_action(slow("d", 5), timeout=0.05)
+
+
+@workflow
+class WaitForCaught(Workflow):
+    """`asyncio.wait_for`: a plain `TimeoutError`, caught by its asyncio alias."""
+
+    async def run(self) -> str:
+        try:
+            return await asyncio.wait_for(slow("e", 5), timeout=0.05)
+        except asyncio.TimeoutError as error:  # noqa: UP041 (the alias users write)
+            return f"{type(error).__name__}: {error!r} {str(error)!r} {isinstance(error, ActionTimeout)}"
+
+
+@workflow
+class WaitForInTime(Workflow):
+    async def run(self, limit: float | None) -> list[str]:
+        first = await asyncio.wait_for(slow("f", 0), limit)
+        second = await asyncio.wait_for(slow("f", 0), timeout=limit and limit * 2)
+        return [first, second]
+
+
+@workflow
+class WaitForGathered(Workflow):
+    async def run(self) -> list[str]:
+        outcomes = await asyncio.gather(
+            asyncio.wait_for(slow("g", 5), 0.05),
+            asyncio.wait_for(slow("h", 0), 5),
+            *[asyncio.wait_for(slow(key, 5), 0.05) for key in ["i", "j"]],
+            return_exceptions=True,
+        )
+        return [repr(outcome) for outcome in outcomes]
+
+
+@workflow
+class WaitForComputed(Workflow):
+    """A computed timeout is checked as CPython's `wait_for` checks it: at 0 or less the call
+    times out without running, a value that does not compare with 0 is a `TypeError`."""
+
+    async def run(self, limit: Any) -> str:
+        try:
+            return await asyncio.wait_for(slow("k", 0), limit)
+        except TimeoutError:
+            return f"timed out, calls: {await calls('k')}"
+        except TypeError as error:
+            return f"TypeError: {error}"
+
+
+@workflow
+class WaitForUncaught(Workflow):
+    async def run(self) -> str:
+        return await asyncio.wait_for(slow("l", 5), 0.05)

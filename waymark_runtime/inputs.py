@@ -4,7 +4,8 @@
 all bind their inputs to `run()`'s parameters through `WorkflowDefinition.bind_inputs`, which
 validates each annotated input with pydantic (lax mode: JSON's `"2026-01-01"` becomes a date, a
 dict becomes the annotated model) and passes on the validated value, so the workflow body sees
-the annotated types. Unannotated, `Any` and pydantic-unknown annotations are not checked.
+the annotated types; numbers stay as given where validation only changed their type (the int
+`3` for `amount: float` stays `3`, as Python passes it). Unannotated, `Any` and pydantic-unknown annotations are not checked.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def validated_inputs(definition: WorkflowDefinition, inputs: dict[str, Any]) -> 
         return inputs
     from pydantic import PydanticSchemaGenerationError, ValidationError
 
-    from waymark_runtime.values.decode import type_adapter
+    from waymark_runtime.values.decode import validated
 
     checked = dict(inputs)
     parameters = definition.signature.parameters
@@ -42,7 +43,7 @@ def validated_inputs(definition: WorkflowDefinition, inputs: dict[str, Any]) -> 
         if hint is Any or parameters[name].kind in _VARIADIC:
             continue
         try:
-            checked[name] = type_adapter(hint).validate_python(value)
+            checked[name] = validated(hint, value)
         except PydanticSchemaGenerationError:  # a class pydantic cannot check: passed as is
             continue
         except ValidationError as failure:

@@ -25,6 +25,7 @@ from waymark_runtime.values import (
     to_json,
     to_value,
 )
+from waymark_runtime.values.decode import validated
 from waymark_runtime.values.text import check_storable
 
 add_user_module(__name__)  # as `WAYMARK_USER_MODULE` would: its classes are the user's
@@ -133,14 +134,18 @@ def test_an_exception_of_an_unloaded_class_becomes_a_same_named_subclass_of_its_
     )
 
 
-def test_annotations_drive_validation_of_plain_payloads() -> None:
-    payload = {
-        "$t": "model",
-        "type": "gone:Inner",
-        "fields": {"when": "2024-01-01T00:00:00", "tags": ["x"]},
-    }
-    value = from_json(payload, Inner)
-    assert value == Inner(when=datetime(2024, 1, 1), tags={"x"})
+def test_validation_builds_the_annotated_types_and_keeps_numbers_as_given() -> None:
+    assert validated(Inner, {"when": "2024-01-01T00:00:00", "tags": ["x"]}) == Inner(
+        when=datetime(2024, 1, 1), tags={"x"}
+    )
+    assert validated(int, "2") == 2
+    kept = [validated(float, 3), validated(int, True), validated(Decimal, 10)]
+    assert [(v, type(v)) for v in kept] == [(3, int), (True, bool), (10, int)]
+    assert validated(float, 2.5) == 2.5 and type(validated(float, "2.5")) is float
+    items = validated(tuple[float, ...], [1, 2.5])
+    assert items == (1, 2.5) and [type(v) for v in items] == [int, float]
+    table = validated(dict[str, list[float]], {"a": [1], "b": []})
+    assert table == {"a": [1]} | {"b": []} and type(table["a"][0]) is int
 
 
 def test_values_that_cannot_be_stored_are_named() -> None:

@@ -1,9 +1,9 @@
 """Decoding JSON to workflow values: structural (for the interpreter) or real classes.
 
 `to_value` gives what the interpreter computes with (no user code needed); `from_json` gives the
-caller's objects, classes found in the type registry (or by a `TypeResolver`), validated into an
-annotation with pydantic when one is given (how a worker rebuilds action arguments). A type tag
-builds a class only when the class is of that kind (a `model` tag, a pydantic model; ...).
+caller's objects, classes found in the type registry (or by a `TypeResolver`); `validated`
+checks a value against an annotation with pydantic (a workflow's inputs). A type tag builds a
+class only when the class is of that kind (a `model` tag, a pydantic model; ...).
 """
 
 from __future__ import annotations
@@ -43,15 +43,10 @@ if TYPE_CHECKING:
 
 
 class Decoder:
-    """JSON -> Python values: structural (`types=None`) or real classes found by `types`.
+    """JSON -> Python values: structural (`types=None`) or real classes found by `types`."""
 
-    `loose_models`: a model whose class is not found becomes a plain dict of its fields (for
-    validation against an annotation) instead of a `ModelValue`.
-    """
-
-    def __init__(self, types: TypeResolver | None = None, *, loose_models: bool = False) -> None:
+    def __init__(self, types: TypeResolver | None = None) -> None:
         self.types = types
-        self.loose_models = loose_models
 
     def decode(self, value: JSON) -> Any:
         kind = type(value)
@@ -84,17 +79,34 @@ def to_value(value: JSON) -> Any:
     return Decoder().decode(value)
 
 
-def from_json(value: JSON, annotation: Any = None, types: TypeResolver | None = None) -> Any:
-    """JSON -> Python objects: models, dataclasses, enums and exceptions as their real classes.
+def from_json(value: JSON, types: TypeResolver | None = None) -> Any:
+    """JSON -> Python objects: models, dataclasses, enums and exceptions as their real classes,
+    found by `types` (default: the type registry)."""
+    return Decoder(types or find_class).decode(value)
 
-    Classes come from `types` (default: the type registry). With an `annotation`, the result
-    is validated into that type with pydantic (how a worker rebuilds action arguments).
-    """
-    resolver = types or find_class
-    if annotation is None or annotation is Any:
-        return Decoder(resolver).decode(value)
-    decoded = Decoder(resolver, loose_models=True).decode(value)
-    return type_adapter(annotation).validate_python(decoded)
+
+def validated(annotation: Any, value: Any) -> Any:
+    """`value` validated into `annotation` with pydantic (lax: a dict becomes the annotated
+    model, an ISO string a date), except that numbers stay as given where they are equal to
+    what validation made of them: Python passes the int 3 to `amount: float` as 3, and a
+    workflow must compute `f"{amount}"` as the same `3`, not `3.0`."""
+    return _numbers_kept(value, type_adapter(annotation).validate_python(value))
+
+
+def _numbers_kept(given: Any, made: Any) -> Any:
+    kind = given.__class__
+    if kind in _NUMBERS:
+        return given if made.__class__ in _NUMBERS and made == given else made
+    made_kind = made.__class__
+    if kind in _SEQUENCES and made_kind in _SEQUENCES and len(made) == len(given):
+        return made_kind(_numbers_kept(g, m) for g, m in zip(given, made, strict=True))
+    if kind is dict and made.__class__ is dict and made.keys() == given.keys():
+        return {key: _numbers_kept(given[key], made[key]) for key in made}
+    return made
+
+
+_NUMBERS = (int, float, bool, Decimal)
+_SEQUENCES = (list, tuple)
 
 
 _ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
@@ -124,7 +136,7 @@ def _structure_value(dec: Decoder, value: JSON) -> Any:
     fields = {k: dec.decode(v) for k, v in value["fields"].items()}
     cls = dec.resolve(lineage[0], kind)
     if cls is None:
-        return fields if dec.loose_models else ModelValue(lineage[0], kind, fields, lineage)
+        return ModelValue(lineage[0], kind, fields, lineage)
     if kind == "model":
         public = {k: v for k, v in fields.items() if not k.startswith("_")}
         return cls.model_construct(**public)  # type: ignore[attr-defined]

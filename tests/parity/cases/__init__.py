@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from types import ModuleType
 from typing import Any
 
@@ -190,6 +191,12 @@ CASES: tuple[ParityCase, ...] = (
         {"text": "plain"},
     ),
     _case("payloads", "BigInts", {"n": 5}, {"n": 2000, "offset": 7**6000}),
+    _case(
+        "payloads",
+        "NumbersAsGiven",
+        {"amount": 3, "counts": [1, 2.5], "flag": True, "price": 10},
+        {"amount": 2.5, "counts": [], "flag": 0, "price": Decimal("1.50")},
+    ),
     # pure expressions
     _case("expressions", "FStrings", {"value": 3.14159, "name": "ada"}, {"value": 0.5, "name": ""}),
     _case("expressions", "Comprehensions", {"n": 6}, {"n": 0}),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+from decimal import Decimal
 
 from waymark import Workflow, action, workflow
 
@@ -62,3 +63,21 @@ class BigInts(Workflow):
         half = await halve(value)
         total = await add(value, offset)
         return [value, other, half, total, {"offset": offset}, value > half, total >= value]
+
+
+@action
+async def described(amount: float, counts: list[float], flag: int, price: Decimal) -> str:
+    return f"{amount} {counts} {flag} {price} {amount / 2}"
+
+
+@workflow
+class NumbersAsGiven(Workflow):
+    """An int passed for a `float` (and a bool for an `int`, an int for a `Decimal`) stays as
+    Python passes it, in `run()`'s inputs and in an action's arguments: its text is the same."""
+
+    async def run(
+        self, amount: float, counts: list[float], flag: int, price: Decimal
+    ) -> list[object]:
+        text = await described(amount * 2, [*counts, 4], flag, price)
+        back = await described(amount=3, counts=[2.0, 1], flag=False, price=price)
+        return [f"{amount} {counts} {flag} {price}", text, back, amount, counts, flag]

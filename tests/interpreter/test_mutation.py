@@ -102,6 +102,19 @@ def test_models_keep_their_identity_and_cycles_in_stored_state() -> None:
     assert decoded["a"] is decoded["b"][0] is decoded["a"].fields["self"]
 
 
+def test_containers_inside_models_keep_their_identity_in_stored_state() -> None:
+    """Containers and models are numbered apart: a list aliased from a model's second field is
+    that list after a resume, not the first field's (nor missing)."""
+    sent, failed = ["a"], {"x": "boom"}
+    report = ModelValue("app.models:Report", "dataclass", {"sent": sent, "failed": failed})
+    state = {"report": report, "failed": failed, "sent": sent, "later": [report]}
+    encoded = json.loads(json.dumps(StateEncoder(StepContext().meter).encode(state)))
+    decoded = StateDecoder().decode(encoded)
+    fields = decoded["report"].fields
+    assert decoded["failed"] is fields["failed"] and decoded["sent"] is fields["sent"]
+    assert decoded["later"][0] is decoded["report"] and decoded["failed"] == {"x": "boom"}
+
+
 def test_counters_and_defaultdicts_keep_their_type_identity_and_factory_in_stored_state() -> None:
     counts = Counter("abca")
     groups: defaultdict[str, Any] = defaultdict(list, {"x": [1]})

@@ -92,7 +92,7 @@ class ExprCompiler:
         return operators.unary(node.op, self.compile(node.operand))
 
     def eval_Compare(self, node: ir.Compare) -> Eval:
-        if len(node.ops) == 1:
+        if len(node.ops) == 1 and node.ops[0] not in operators.IDENTITY:
             left, right = node.left, node.comparators[0]
             return operators.binary(node.ops[0], *self._operands(left, right), self.guards)
         first = self.compile(node.left)

@@ -14,6 +14,7 @@ from typing import Any
 
 from waymark_runtime.errors import InternalError
 from waymark_runtime.interpreter.guards import GUARDED, Guards
+from waymark_runtime.values import EnumValue
 
 Eval = Callable[[dict[str, Any]], Any]
 
@@ -233,4 +234,15 @@ def inplace(op: str, guards: Guards) -> Operation:
 
 def plain(op: str, guards: Guards) -> Operation:
     """A link of a chained comparison: the guarded operation where there is one."""
-    return guards.binary.get(op) or _PLAIN[op]
+    return _IDENTITY.get(op) or guards.binary.get(op) or _PLAIN[op]
+
+
+def _same(a: Any, b: Any) -> bool:
+    """`a is b`, where an enum member is one object however many times it was decoded, as
+    CPython's members are singletons (the compiler allows `is` with `None`, `True`, `False`
+    and enum members only)."""
+    return a is b or (a.__class__ is EnumValue and b.__class__ is EnumValue and a == b)
+
+
+IDENTITY = ("is", "is not")
+_IDENTITY: dict[str, Operation] = {"is": _same, "is not": lambda a, b: not _same(a, b)}

@@ -47,7 +47,7 @@ class StateEncoder(Encoder):
             ordinal = self.seen.get(id(obj))
             if ordinal is not None:
                 return {"$t": "ref", "v": ordinal}
-            self.seen[id(obj)] = len(self.alive)
+            self.seen[id(obj)] = len(self.seen)  # containers are numbered apart from models
             self.alive.append(obj)
         elif kind is ModelValue:
             ordinal = self.models.get(id(obj))

@@ -159,6 +159,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("models", "ModelMethods", {"user_ids": ["u1", "u2x"]}, {"user_ids": []}),
     _case("models", "DataclassRoundTrip", {"x": 2}),
     _case("models", "EnumValues", {"high": True}, {"high": False}),
+    _case("models", "EnumIdentity", {"blocked": True}, {"blocked": False}),
     _case(
         "models",
         "DatesAcrossActions",
@@ -243,6 +244,9 @@ CASES: tuple[ParityCase, ...] = (
     ),
     # mutation of held values: del, attributes, items, assert, % formatting
     _case("mutation", "DeleteNames", {"read_after": True}, {"read_after": False}),
+    _case(
+        "mutation", "FieldAliasesAcrossAwaits", {"addresses": ["a", "b", "c"]}, {"addresses": []}
+    ),
     _case("mutation", "DeleteUnbound", {"first": True}, {"first": False}),
     *(
         _case("mutation", "DeletedInComprehension", {"where": where})

@@ -141,6 +141,33 @@ class EnumValues(Workflow):
         ]
 
 
+@action
+async def pick_status(blocked: bool) -> Status:
+    return Status.BLOCKED if blocked else Status.ACTIVE
+
+
+@workflow
+class EnumIdentity(Workflow):
+    """`is` with enum members, as the compiler allows: members are singletons in CPython, also
+    when returned by an action or read back after an await."""
+
+    async def run(self, blocked: bool) -> list[bool]:
+        local = Status.BLOCKED if blocked else Status.ACTIVE
+        returned = await pick_status(blocked)
+        level, tier = Level.HIGH, Tier.PRO
+        await asyncio.sleep(0)
+        return [
+            local is Status.BLOCKED,
+            returned is Status.BLOCKED,
+            returned is not Status.ACTIVE,
+            level is Level.HIGH,
+            tier is Tier.PRO,
+            tier is not Tier.FREE,
+            Level.LOW is Level.LOW is not Level.HIGH,
+            local is None,
+        ]
+
+
 @workflow
 class DatesAcrossActions(Workflow):
     async def run(self, day: date, when: datetime, hours: int) -> dict[str, object]:

@@ -233,3 +233,34 @@ class PercentErrors(Workflow):
         if case == 2:
             return "%(missing)s" % {}
         return "%d" % "text"
+
+
+@action
+async def sent_to(address: str) -> str:
+    return address
+
+
+@dataclass
+class Report:
+    sent: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+
+
+@workflow
+class FieldAliasesAcrossAwaits(Workflow):
+    """Names aliasing a dataclass's fields, held across awaits with an iterator alive (the
+    state is stored and read back): each alias is still its own field."""
+
+    async def run(self, addresses: list[str]) -> list[object]:
+        report = Report()
+        sent, failed = report.sent, report.failed
+        for address, n in zip(addresses, range(9), strict=False):
+            if n % 2:
+                failed[address] = await sent_to(address)
+            else:
+                sent.append(await sent_to(address))
+        pending = (a.upper() for a in addresses)
+        await sent_to("last")
+        sent.append("after")
+        failed["after"] = "x"
+        return [report, list(pending)]

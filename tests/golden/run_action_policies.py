@@ -3,6 +3,8 @@ from datetime import timedelta
 from waymark import ActionTimeout, BackoffPolicy, RetryPolicy, Workflow, action, workflow
 
 MAX_ATTEMPTS = 5
+TRANSIENT = ("TransientError", "Key" "Error")
+ONE = "ValueError"
 
 
 class TransientError(Exception):
@@ -28,4 +30,6 @@ class PolicyWorkflow(Workflow):
         d = await self.run_action(flaky(x), retry=RetryPolicy(2, [ValueError], 1.5), timeout=timedelta(hours=1, seconds=30))
         e = await self.run_action(flaky(x))
         f = await self.run_action(flaky(x), retry=None, timeout=2.5 * 60)
-        return [a, b, c, d, e, f]
+        g = await self.run_action(flaky(x), retry=RetryPolicy(attempts=2, exception_types=TRANSIENT))
+        h = await self.run_action(flaky(x), retry=RetryPolicy(2, [ONE, TransientError]))
+        return [a, b, c, d, e, f, g, h]

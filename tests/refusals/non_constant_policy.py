@@ -6,10 +6,18 @@ async def flaky() -> int:
     return 1
 
 
+class Throttled(Exception):
+    pass
+
+
+RETRY_ON = [Throttled]
+
+
 @workflow
 class PolicyWorkflow(Workflow):
     async def run(self, attempts: int, delay: float) -> int:
         first = await self.run_action(flaky(), retry=RetryPolicy(attempts=attempts))
         second = await self.run_action(flaky(), backoff=BackoffPolicy(base_delay=delay))  # error: WM127 @82
         third = await self.run_action(flaky(), retry=RetryPolicy(attempts="3"))  # error: WM127 @75
-        return first + second + third
+        fourth = await self.run_action(flaky(), retry=RetryPolicy(3, RETRY_ON))  # error: WM127 @70
+        return first + second + third + fourth

@@ -43,7 +43,6 @@ def has_key(node: cst.Call) -> bool:
 
 
 def keyed_call(name: str, node: cst.Call, ctx: Ctx) -> ir.Expr:
-    span = ctx.span(node)
     positional = [a for a in node.args if a.keyword is None]
     options = {a.keyword.value: a.value for a in node.args if a.keyword is not None}
     bad = any(a.star for a in node.args) or not positional or set(options) - _OPTIONS[name]
@@ -51,7 +50,34 @@ def keyed_call(name: str, node: cst.Call, ctx: Ctx) -> ir.Expr:
         help = "call it with one iterable (and `reverse=` for `sorted`), or sort in an action"
         message = f"`{name}` with `key=` and these arguments"
         return ctx.error(FUNCTION_VALUE, node, message, "unsupported form", help)
-    iterable = _iterable(positional, ctx)
+    return _keyed(name, node, _iterable(positional, ctx), options, ctx)
+
+
+def sort_in_place(node: cst.BaseExpression, ctx: Ctx) -> ir.Assign | None:
+    """`xs.sort(key=f, reverse=r)` as a statement: `xs[:] = sorted(xs, key=f, reverse=r)`,
+    sorted in place as `list.sort` sorts (every alias of the list sees the new order). None
+    for any other statement (a `sort` without `key=` is the plain method)."""
+    if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)):
+        return None
+    options = {a.keyword.value: a.value for a in node.args if a.keyword is not None}
+    plain = any(a.keyword is None or a.star for a in node.args) or set(options) - _OPTIONS["sorted"]
+    if node.func.attr.value != "sort" or plain or not has_key(node):
+        return None
+    receiver, span = node.func.value, ctx.span(node)
+    ordered = _keyed("sorted", node, lower_expr(receiver, ctx), options, ctx)
+    whole = ir.Slice(lower=None, upper=None, step=None, span=span)
+    target = ir.Subscript(value=lower_expr(receiver, ctx), index=whole, span=span)
+    return ir.Assign(targets=(target,), value=ordered, span=span)
+
+
+def _keyed(
+    name: str,
+    node: cst.Call,
+    iterable: ir.Expr,
+    options: dict[str, cst.BaseExpression],
+    ctx: Ctx,
+) -> ir.Expr:
+    span = ctx.span(node)
     index, item = ctx.temp(), ctx.temp()
     key = _key(options["key"], item, ctx)
     if key is None:

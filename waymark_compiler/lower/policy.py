@@ -16,7 +16,7 @@ import libcst as cst
 from waymark_compiler.context import Ctx
 from waymark_compiler.literals import evaluate
 from waymark_compiler.lower.dispatch import lower_expr
-from waymark_compiler.resolve import ClassSym, KnownSym
+from waymark_compiler.resolve import ClassSym, ConstSym, KnownSym
 from waymark_compiler.rules.operations import NON_CONSTANT_POLICY, RUN_ACTION_FORM
 from waymark_compiler.tables import Known
 from waymark_runtime import ir
@@ -97,17 +97,26 @@ def _constructor(node: cst.BaseExpression, ctx: Ctx, what: Known) -> cst.Call:
 
 
 def _exception_types(node: cst.BaseExpression, ctx: Ctx) -> tuple[str, ...]:
+    symbol = ctx.symbol(node)
+    if isinstance(symbol, ConstSym):  # `RETRYABLE = ("RateLimited", "ConnectionError")`
+        node = symbol.value
     if not isinstance(node, cst.List | cst.Tuple):
-        raise _non_constant(node, ctx, "`exception_types`")
+        help = ("list the classes or their names where the policy is written, or name a "
+                "module-level tuple of names (`RETRYABLE = (\"RateLimited\", \"TimeoutError\")`)")  # fmt: skip
+        message = "`exception_types` is not a list or tuple the compiler can read"
+        ctx.error(NON_CONSTANT_POLICY, node, message, "not a constant", help)
+        raise _Refused()
     return tuple(_exception_name(e.value, ctx) for e in node.elements)
 
 
 def _exception_name(node: cst.BaseExpression, ctx: Ctx) -> str:
-    if isinstance(node, cst.SimpleString):
+    symbol = ctx.symbol(node)
+    if isinstance(symbol, ConstSym):  # `TRANSIENT = "RateLimited"`
+        node = symbol.value
+    if isinstance(node, cst.SimpleString | cst.ConcatenatedString):
         value = constant(node, ctx, "an exception name")
         if isinstance(value, str):
             return value
-    symbol = ctx.symbol(node)
     if isinstance(symbol, ClassSym) and symbol.kind == "exception":
         return symbol.name
     help = "list exception classes, or their names as strings"

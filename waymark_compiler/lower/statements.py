@@ -20,6 +20,7 @@ from waymark_compiler.lower.dispatch import (
     statement,
 )
 from waymark_compiler.lower.expressions import lower_target
+from waymark_compiler.lower.keys import sort_in_place
 from waymark_compiler.lower.log import log_method, lower_log
 from waymark_compiler.lower.names import local_definition
 from waymark_compiler.lower.operations import lower_await
@@ -59,6 +60,8 @@ def lower_Expr(node: cst.Expr, ctx: Ctx) -> list[ir.Stmt]:
     before = hoist(node.value, ctx)
     if (method := log_method(node.value, ctx)) is not None:
         return [*before, *lower_log(node.value, method, ctx)]  # type: ignore[arg-type]
+    if (sorting := sort_in_place(node.value, ctx)) is not None:
+        return [*before, sorting]
     return [*before, ir.ExprStmt(value=lower_expr(node.value, ctx), span=ctx.span(node))]
 
 

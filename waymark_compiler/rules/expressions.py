@@ -39,7 +39,8 @@ NONDETERMINISTIC_CALL = rule(
 LAMBDA = rule(
     "WM111",
     "lambda",
-    "refuses `lambda`, except as the `key=` of `sorted`, `min` and `max`, the function of `map`"
+    "refuses `lambda`, except as the `key=` of `sorted`, `min`, `max` and `list.sort`, the "
+    "function of `map`"
     " and `filter`, and a `defaultdict` factory giving an empty or zero value (`lambda: 0`)",
     "Functions are not values in the Waymark Runtime Language; a lambda passed to an action "
     "would have to run in another process.",
@@ -84,7 +85,7 @@ FUNCTION_VALUE = rule(
     "WM142",
     "function-value",
     "refuses using a function, builtin or action as a value, except as the `key=` of `sorted`, "
-    "`min` and `max`",
+    "`min`, `max` and `list.sort`",
     "Functions are not values in the Waymark Runtime Language. A `key=` that is a pure "
     "builtin, a pure method of a value or a one-parameter lambda is compiled into the "
     "computation it stands for.",

@@ -345,6 +345,12 @@ CASES: tuple[ParityCase, ...] = (
         {"words": []},
     ),
     _case("functions", "LambdaDefaults", {"words": ["ab", "b", "ab", "cde", "a"]}, {"words": []}),
+    _case(
+        "functions",
+        "SortInPlace",
+        {"words": ["Pear", "fig", "apple", "Fig", "kiwi"]},
+        {"words": []},
+    ),
     # helpers
     _case("helpers", "SyncHelpers", {"items": ["pen", "notebook"]}, {"items": []}),
     _case("helpers", "AsyncHelpers", {"items": ["a", "bcd"]}, {"items": []}),

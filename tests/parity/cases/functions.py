@@ -201,3 +201,28 @@ class LambdaDefaults(Workflow):
             groups["empty"],
             isinstance(counts, dict),
         ]
+
+
+@action
+async def rows_of(words: list[str]) -> list[dict[str, object]]:
+    return [{"word": word, "n": len(word)} for word in words]
+
+
+@workflow
+class SortInPlace(Workflow):
+    """`list.sort(key=..., reverse=...)` sorts the list itself: an alias sees the order, equal
+    keys keep their order (stable), and the list is stored and read back across the awaits."""
+
+    async def run(self, words: list[str]) -> list[object]:
+        rows = await rows_of(words)
+        alias = rows
+        rows.sort(key=lambda row: row["n"])
+        by_length = [row["word"] for row in alias]
+        names = [str(row["word"]) for row in rows]
+        names.sort(key=str.lower, reverse=True)
+        await asyncio.sleep(0)
+        names.sort(key=len)
+        copied = list(names)
+        copied.sort(key=lambda name: (name[-1:], name), reverse=False)
+        rows.sort(key=lambda row: row["word"], reverse=True)
+        return [by_length, names, copied, [row["word"] for row in alias]]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from waymark_compiler.diagnostics import Sink
-from waymark_compiler.resolve import Resolver, Symbol
+from waymark_compiler.resolve import FunctionSym, Resolver, Symbol
 from waymark_compiler.rules.rule import Rule
 from waymark_compiler.source import Source
 from waymark_runtime import ir
@@ -52,6 +52,36 @@ class FinallyFrame:
 
 
 @dataclass(slots=True)
+class ModuleFunctions:
+    """The module-level functions of the workflow's module that its methods call, compiled as
+    helpers of the workflow: each gets a helper name no method has (`chunk`, else `chunk_2`)
+    when first called, and waits in `pending` to be compiled."""
+
+    module: str
+    taken: set[str]
+    names: dict[str, str] = field(default_factory=dict)
+    pending: list[FunctionSym] = field(default_factory=list)
+
+    def helper(self, symbol: FunctionSym) -> str | None:
+        """The helper name of `symbol`, or None when it cannot be one (defined in another
+        module, or decorated)."""
+        if symbol.node is None or symbol.namespace is None or symbol.node.decorators:
+            return None
+        if symbol.namespace.module != self.module or symbol.namespace.qualprefix:
+            return None
+        if symbol.path not in self.names:
+            base = name = symbol.node.name.value
+            count = 1
+            while name in self.taken:
+                count += 1
+                name = f"{base}_{count}"
+            self.taken.add(name)
+            self.names[symbol.path] = name
+            self.pending.append(symbol)
+        return self.names[symbol.path]
+
+
+@dataclass(slots=True)
 class Ctx:
     source: Source
     resolver: Resolver
@@ -67,6 +97,7 @@ class Ctx:
     finals: list[FinallyFrame] = field(default_factory=list)
     # `self.<name>` configuration of the class: constant expressions (see lower/config.py)
     config: Mapping[str, cst.BaseExpression] = field(default_factory=dict)
+    functions: ModuleFunctions | None = None
 
     def span(self, node: cst.CSTNode) -> ir.Span:
         return self.source.span(node)

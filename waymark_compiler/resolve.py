@@ -95,10 +95,13 @@ class BuiltinSym:
 
 @dataclass(frozen=True, slots=True)
 class FunctionSym:
-    """A plain function (not an action), defined in a source the compiler read."""
+    """A plain function (not an action), defined in a source the compiler read: its definition
+    and the namespace it was defined in (for compiling it as a helper of a workflow)."""
 
     path: str
     is_async: bool
+    node: cst.FunctionDef | None = field(default=None, compare=False)
+    namespace: Namespace | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,7 +269,7 @@ class Resolver:
         if isinstance(node, cst.FunctionDef):
             if any(self._decorator_is(namespace, d, "action") for d in node.decorators):
                 return LocalSym(path, "action") if is_local else ActionSym(path)
-            return FunctionSym(path, node.asynchronous is not None)
+            return FunctionSym(path, node.asynchronous is not None, node, namespace)
         kind = self.class_kind(namespace, node)
         if is_local and kind != "workflow":
             return LocalSym(path, "class")

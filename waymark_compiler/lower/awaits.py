@@ -27,7 +27,7 @@ from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.lower.expressions import check_identity
 from waymark_compiler.lower.log import is_logger
 from waymark_compiler.lower.operations import lower_operation
-from waymark_compiler.resolve import ActionSym, KnownSym
+from waymark_compiler.resolve import ActionSym, FunctionSym, KnownSym
 from waymark_compiler.rules.operations import NESTED_AWAIT
 from waymark_runtime import ir
 
@@ -370,7 +370,7 @@ def _operation_operands(node: cst.BaseExpression, ctx: Ctx) -> list[_Operand]:
             return [_Operand(value) for value in signals.operands(node)]
         return _arguments(node.args)
     symbol = ctx.symbol(func)
-    if isinstance(symbol, ActionSym) or symbol == KnownSym("sleep"):
+    if isinstance(symbol, ActionSym | FunctionSym) or symbol == KnownSym("sleep"):
         return _arguments(node.args)
     if symbol == KnownSym("wait_for"):
         inner = next(

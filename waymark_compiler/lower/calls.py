@@ -245,9 +245,26 @@ def _timedelta(node: cst.Call, ctx: Ctx) -> ir.Expr:
 
 def call_FunctionSym(symbol: Symbol, node: cst.Call, ctx: Ctx) -> ir.Expr:
     name = ctx.code(node.func)
-    help = f"decorate `{name}` with `@action` and await it, or make it a helper method"
+    helper = module_helper(symbol, ctx)
+    if helper is not None and isinstance(symbol, FunctionSym) and not symbol.is_async:
+        args, kwargs = lower_arguments(node.args, ctx)
+        return ir.HelperCall(name=helper, args=args, kwargs=kwargs, span=ctx.span(node))
+    if helper is not None:
+        help = f"await it: `await {name}(...)`"
+        message = f"async function `{name}` called without await"
+        return ctx.error(ACTION_NOT_AWAITED, node, message, "not awaited", help)
+    help = (f"decorate `{name}` with `@action` and await it, or define it undecorated in the "
+            "workflow's module (or as a helper method)")  # fmt: skip
     message = f"call of `{name}`, which is not an action, a pure builtin or a helper"
     return ctx.error(UNSUPPORTED_CALL, node, message, "unsupported call", help)
+
+
+def module_helper(symbol: Symbol | None, ctx: Ctx) -> str | None:
+    """The helper name of a plain function defined at the top of the workflow's module, which
+    the workflow compiles with its methods (None for any other symbol)."""
+    if not isinstance(symbol, FunctionSym) or ctx.functions is None:
+        return None
+    return ctx.functions.helper(symbol)
 
 
 def call_ExternalSym(symbol: ExternalSym, node: cst.Call, ctx: Ctx) -> ir.Expr:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import libcst as cst
 
 from waymark_compiler.context import Ctx
-from waymark_compiler.lower.calls import lower_arguments, unknown_helper
+from waymark_compiler.lower.calls import lower_arguments, module_helper, unknown_helper
 from waymark_compiler.lower.children import child_call, child_class
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.lower.expressions import comprehension_scope, lower_target
@@ -91,8 +91,22 @@ def lower_operation(node: cst.BaseExpression, ctx: Ctx) -> ir.Operation | None:
         return sleep(node, ctx)
     if symbol == KnownSym("wait_for"):
         return wait_for(node, ctx)
+    if (helper := _async_module_helper(node, symbol, ctx)) is not None:
+        return helper
     _not_awaitable(node, symbol, ctx)
     return None
+
+
+def _async_module_helper(node: cst.Call, symbol: object, ctx: Ctx) -> ir.CallAsyncHelper | None:
+    """`await chunked_fetch(x)` of an `async def` at the top of the workflow's module: an
+    async helper of the workflow."""
+    if not (isinstance(symbol, FunctionSym) and symbol.is_async):
+        return None
+    name = module_helper(symbol, ctx)
+    if name is None:
+        return None
+    args, kwargs = lower_arguments(node.args, ctx)
+    return ir.CallAsyncHelper(name=name, args=args, kwargs=kwargs, span=ctx.span(node))
 
 
 def _not_awaitable(node: cst.Call, symbol: object, ctx: Ctx) -> None:
@@ -285,6 +299,8 @@ def _gathered_call(node: cst.BaseExpression, ctx: Ctx) -> ir.ActionCall | ir.Cal
                 return action_call(node, symbol, ctx)
             if symbol == KnownSym("wait_for"):
                 return wait_for(node, ctx)
+            if (helper := _async_module_helper(node, symbol, ctx)) is not None:
+                return helper
     help = ("gather action calls, `self.run_action(...)` calls, async helper calls "
             "(`self.enrich(x)`) or child workflow calls (`Other().run(k=v)`); await anything "
             "else on its own")  # fmt: skip

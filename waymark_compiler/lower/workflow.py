@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from waymark_compiler.context import TEMP_PREFIX, Ctx, FunctionInfo
+from waymark_compiler.context import TEMP_PREFIX, Ctx, FunctionInfo, ModuleFunctions
 from waymark_compiler.diagnostics import Sink
 from waymark_compiler.discover import WorkflowClass
 from waymark_compiler.lower.config import Config, class_config
@@ -36,7 +36,13 @@ def lower_workflow(found: WorkflowClass, resolver: Resolver, sink: Sink) -> ir.W
     _check_shape(found, methods, resolver, sink)
     config = class_config(classes, init, resolver, source, sink)
     helpers = {m.name.value: m.asynchronous is not None for m in methods if m.name.value != "run"}
-    functions = [_function(m, source, resolver, sink, helpers, config) for m in methods]
+    called = ModuleFunctions(found.namespace.module, {m.name.value for m in every})
+    functions = [_function(m, source, resolver, sink, helpers, config, called) for m in methods]
+    while called.pending:  # the module's functions they call, and those these call
+        symbol = called.pending.pop(0)
+        assert symbol.node is not None
+        name = called.names[symbol.path]
+        functions.append(_function(symbol.node, source, resolver, sink, {}, {}, called, name))
     run = next((f for f in functions if f.name == "run"), None)
     if run is None:
         run = ir.Function(name="run", params=(), body=(ir.Pass(),))
@@ -161,12 +167,16 @@ def _function(
     sink: Sink,
     helpers: dict[str, bool],
     config: Config,
+    called: ModuleFunctions,
+    module_function: str | None = None,
 ) -> ir.Function:
-    info = _info(node, resolver.namespace, source)
-    ctx = Ctx(source, resolver, sink, helpers, info, config=config)
-    params = _params(node, ctx)
+    """A method of the class, or (`module_function`: its helper name) a function of the module,
+    which has no `self`."""
+    info = _info(node, resolver.namespace, source, method=module_function is None)
+    ctx = Ctx(source, resolver, sink, helpers, info, config=config, functions=called)
+    params = _params(node, ctx, method=module_function is None)
     return ir.Function(
-        name=node.name.value,
+        name=module_function or node.name.value,
         params=params,
         body=_body(node.body, ctx),
         is_async=node.asynchronous is not None,
@@ -174,9 +184,11 @@ def _function(
     )
 
 
-def _info(node: cst.FunctionDef, namespace: Namespace, source: Source) -> FunctionInfo:
+def _info(
+    node: cst.FunctionDef, namespace: Namespace, source: Source, *, method: bool
+) -> FunctionInfo:
     every = [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]
-    self_name = every[0].name.value if every else "self"
+    self_name = every[0].name.value if every and method else "" if not method else "self"
     local = Namespace(namespace.module, namespace.package, source, parent=None)
     names = (
         set(scan(local, node.body.body).bindings)
@@ -207,12 +219,14 @@ def _body(suite: cst.BaseSuite, ctx: Ctx) -> tuple[ir.Stmt, ...]:
     return lower_body(suite.with_changes(body=suite.body[1:]), ctx)
 
 
-def _params(node: cst.FunctionDef, ctx: Ctx) -> tuple[ir.Param, ...]:
+def _params(node: cst.FunctionDef, ctx: Ctx, *, method: bool = True) -> tuple[ir.Param, ...]:
     params = node.params
     for bad in (*params.posonly_params, params.star_arg, params.star_kwarg):
         if isinstance(bad, cst.Param):
             _refuse_param(bad, ctx, node.name.value)
     every = [*params.posonly_params, *params.params]
+    if not method:
+        every = [cst.Param(cst.Name("self")), *every]  # no `self` to skip
     if not every:
         help = "methods of a workflow take `self` first"
         ctx.error(

@@ -344,6 +344,13 @@ CASES: tuple[ParityCase, ...] = (
         {"words": ["ab", "b", "ab", "cde", "a"]},
         {"words": []},
     ),
+    _case(
+        "module_functions",
+        "ModuleHelpers",
+        {"words": ["a", "bee", "a", "cat", "dog", "eel"]},
+        {"words": []},
+        {"words": ["one", "two"]},
+    ),
     _case("functions", "LambdaDefaults", {"words": ["ab", "b", "ab", "cde", "a"]}, {"words": []}),
     _case(
         "functions",

@@ -130,13 +130,21 @@ def decode_arguments(
     types = _resolver(definition)
     positional: list[Any] = []
     named: dict[str, Any] = {}
+    # With `*args` bound, the parameters before it are passed by position too (by name they
+    # would clash with the extra positional values: `pick(sku, *bins)`).
+    spread = any(
+        signature.parameters[name].kind is inspect.Parameter.VAR_POSITIONAL and value
+        for name, value in bound.arguments.items()
+    )
     for name, value in bound.arguments.items():
         kind = signature.parameters[name].kind
         if kind is inspect.Parameter.VAR_POSITIONAL:
             positional.extend(from_json(v, types=types) for v in value)
         elif kind is inspect.Parameter.VAR_KEYWORD:
             named.update({k: from_json(v, types=types) for k, v in value.items()})
-        elif kind is inspect.Parameter.POSITIONAL_ONLY:
+        elif kind is inspect.Parameter.POSITIONAL_ONLY or (
+            spread and kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+        ):
             positional.append(from_json(value, types=types))
         else:
             named[name] = from_json(value, types=types)

@@ -183,6 +183,7 @@ CASES: tuple[ParityCase, ...] = (
     ),
     _case("arguments", "BadArgumentRaisesAsInPython", {"x": "a"}, {"x": None}, {"x": 4}),
     _case("arguments", "ModelArgumentsRebuilt", {"sku": "s1"}),
+    _case("arguments", "VariadicActions", {"bins": ["A1", "B2"]}, {"bins": []}),
     # values at the edge of what storage takes
     _case(
         "payloads",

@@ -57,3 +57,29 @@ class BadArgumentRaisesAsInPython(Workflow):
 class ModelArgumentsRebuilt(Workflow):
     async def run(self, sku: str) -> list[object]:
         return await total(Item(sku=sku, count=3), Pair(1, 2))
+
+
+@action
+async def pick(sku: str, *bins: str, sep: str = ",") -> str:
+    return f"{sku}@{sep.join(bins)}"
+
+
+@action
+async def tag(sku: str, size: int = 1, **meta: str) -> str:
+    return f"{sku}x{size}{sorted(meta.items())}"
+
+
+@workflow
+class VariadicActions(Workflow):
+    """Actions taking `*args` and `**kwargs`, called with extra positional values (literal and
+    spread), with none, and with extra keywords."""
+
+    async def run(self, bins: list[str]) -> list[str]:
+        return [
+            await pick("CABLE", "A1", "B2"),
+            await pick("CABLE", *bins, sep="|"),
+            await pick("CABLE"),
+            await pick(sku="PLUG"),
+            await tag("CABLE", 2, wave="7"),
+            await tag(sku="PLUG", zone="B"),
+        ]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from waymark_compiler.diagnostics import Sink
+from waymark_compiler.lower.properties import Properties
 from waymark_compiler.resolve import FunctionSym, Resolver, Symbol
 from waymark_compiler.rules.rule import Rule
 from waymark_compiler.source import Source
@@ -61,6 +62,27 @@ class ModuleFunctions:
     taken: set[str]
     names: dict[str, str] = field(default_factory=dict)
     pending: list[FunctionSym] = field(default_factory=list)
+    properties: Properties | None = None
+
+    def fresh(self, base: str) -> str:
+        """A helper name no method or other helper has: `base`, else `base_2`, ..."""
+        name, count = base, 1
+        while name in self.taken:
+            count += 1
+            name = f"{base}_{count}"
+        self.taken.add(name)
+        return name
+
+    def property(self, attr: str) -> str | None:
+        """The helper reading attribute `attr` of a value, when a known class has a property
+        of that name (see `lower.properties`)."""
+        found = self.properties
+        if found is None or attr not in found.found:
+            return None
+        if attr not in found.helpers:
+            found.helpers[attr] = self.fresh(f"{attr}_property")
+            found.pending.append(attr)
+        return found.helpers[attr]
 
     def helper(self, symbol: FunctionSym) -> str | None:
         """The helper name of `symbol`, or None when it cannot be one (defined in another
@@ -70,13 +92,7 @@ class ModuleFunctions:
         if symbol.namespace.module != self.module or symbol.namespace.qualprefix:
             return None
         if symbol.path not in self.names:
-            base = name = symbol.node.name.value
-            count = 1
-            while name in self.taken:
-                count += 1
-                name = f"{base}_{count}"
-            self.taken.add(name)
-            self.names[symbol.path] = name
+            self.names[symbol.path] = self.fresh(symbol.node.name.value)
             self.pending.append(symbol)
         return self.names[symbol.path]
 

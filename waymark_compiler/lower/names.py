@@ -171,6 +171,9 @@ def lower_Attribute(node: cst.Attribute, ctx: Ctx) -> ir.Expr:
     found = None if base is None else ctx.resolver.attribute(base, attr)
     if found is None:
         value = lower_expr(node.value, ctx)
+        reader = None if base is not None or ctx.functions is None else ctx.functions.property(attr)
+        if reader is not None:  # a property of a known class (`lower.properties`)
+            return ir.HelperCall(name=reader, args=(value,), kwargs=(), span=ctx.span(node))
         return ir.Attribute(value=value, attr=attr, span=ctx.span(node))
     return symbol_value(found, node, ctx)
 

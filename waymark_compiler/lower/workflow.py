@@ -15,6 +15,7 @@ from waymark_compiler.diagnostics import Sink
 from waymark_compiler.discover import WorkflowClass
 from waymark_compiler.lower.config import Config, class_config
 from waymark_compiler.lower.dispatch import lower_body, lower_expr
+from waymark_compiler.lower.properties import dispatcher, module_properties
 from waymark_compiler.namespace import Namespace, scan
 from waymark_compiler.resolve import ClassSym, ConstSym, Resolver, is_constant_literal
 from waymark_compiler.rules.names import RESERVED_NAME
@@ -37,12 +38,17 @@ def lower_workflow(found: WorkflowClass, resolver: Resolver, sink: Sink) -> ir.W
     config = class_config(classes, init, resolver, source, sink)
     helpers = {m.name.value: m.asynchronous is not None for m in methods if m.name.value != "run"}
     called = ModuleFunctions(found.namespace.module, {m.name.value for m in every})
+    called.properties = module_properties(found.namespace, resolver)
     functions = [_function(m, source, resolver, sink, helpers, config, called) for m in methods]
-    while called.pending:  # the module's functions they call, and those these call
-        symbol = called.pending.pop(0)
-        assert symbol.node is not None
-        name = called.names[symbol.path]
-        functions.append(_function(symbol.node, source, resolver, sink, {}, {}, called, name))
+    properties = called.properties
+    while called.pending or properties.pending:  # what they call, and what that calls
+        if called.pending:
+            symbol = called.pending.pop(0)
+            assert symbol.node is not None
+            name = called.names[symbol.path]
+            functions.append(_function(symbol.node, source, resolver, sink, {}, {}, called, name))
+        else:
+            functions += _properties(properties.pending.pop(0), resolver, called)
     run = next((f for f in functions if f.name == "run"), None)
     if run is None:
         run = ir.Function(name="run", params=(), body=(ir.Pass(),))
@@ -52,6 +58,25 @@ def lower_workflow(found: WorkflowClass, resolver: Resolver, sink: Sink) -> ir.W
         helpers=tuple(f for f in functions if f.name != "run"),
         span=source.span(node),
     )
+
+
+def _properties(attr: str, resolver: Resolver, called: ModuleFunctions) -> list[ir.Function]:
+    """The helpers of the properties named `attr` and the one dispatching between them; a
+    property whose body does not compile is left out (reading it stays a plain attribute)."""
+    assert called.properties is not None
+    out: list[ir.Function] = []
+    dispatch: list[tuple[str, str]] = []
+    for found in called.properties.found[attr]:
+        owner, namespace = found.owner, found.owner.namespace
+        assert namespace is not None
+        scratch = Sink(namespace.source.path)
+        name = called.fresh(f"{found.owner.name}_{attr}")
+        here = resolver.at(namespace)
+        compiled = _function(found.node, namespace.source, here, scratch, {}, {}, called, name)
+        if not scratch.failed:
+            out.append(compiled)
+            dispatch.append((owner.path, name))
+    return [*out, dispatcher(called.properties.helpers[attr], attr, dispatch)]
 
 
 def _class_chain(node: cst.ClassDef, module: cst.Module) -> list[cst.ClassDef]:

@@ -352,6 +352,7 @@ CASES: tuple[ParityCase, ...] = (
         {"words": []},
         {"words": ["one", "two"]},
     ),
+    ParityCase("properties", "PropertyReads", None),
     _case("functions", "LambdaDefaults", {"words": ["ab", "b", "ab", "cde", "a"]}, {"words": []}),
     _case(
         "functions",

@@ -1,0 +1,107 @@
+"""Properties of the models, dataclasses and enums a workflow's module defines or imports.
+
+A workflow reads `line.total` without knowing, when it is compiled, which class `line` is.
+Each `@property` (also `functools.cached_property` and pydantic's `@computed_field`) of such a
+class is compiled as a helper of the workflow taking the object (`Line_total(self)`), and a read
+of an attribute of that name on a value becomes a call of one dispatching helper
+(`total_property(value)`): the property of the first class the value is an instance of
+(subclasses first), else the plain attribute (a field of another class). A property whose body
+the workflow language cannot run is left out; reading it then fails as it did before, with
+`AttributeError` where it is read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from waymark_compiler.namespace import Namespace
+from waymark_compiler.resolve import ClassSym, Resolver
+from waymark_runtime import ir
+
+_DECORATORS = frozenset(
+    {"property", "cached_property", "functools.cached_property", "computed_field",
+     "pydantic.computed_field"}
+)  # fmt: skip
+_KINDS = frozenset({"model", "dataclass", "enum"})
+
+
+@dataclass(frozen=True, slots=True)
+class Property:
+    owner: ClassSym
+    node: cst.FunctionDef
+    depth: int  # the owner's known ancestors: subclasses are tried first
+
+
+@dataclass(slots=True)
+class Properties:
+    """The properties found by attribute name, and the helpers compiled for them so far."""
+
+    found: dict[str, list[Property]]
+    helpers: dict[str, str] = field(default_factory=dict)  # attribute -> dispatching helper
+    pending: list[str] = field(default_factory=list)
+
+
+def module_properties(namespace: Namespace, resolver: Resolver) -> Properties:
+    """The properties of the classes bound at the top of the workflow's module."""
+    found: dict[str, list[Property]] = {}
+    seen: set[str] = set()
+    here = resolver.at(namespace)
+    for name in namespace.bindings:
+        owner = here.lookup(name)
+        if not isinstance(owner, ClassSym) or owner.kind not in _KINDS or owner.path in seen:
+            continue
+        seen.add(owner.path)
+        if owner.node is None or owner.namespace is None:
+            continue
+        depth = _depth(owner, resolver)
+        for statement in owner.node.body.body:
+            if isinstance(statement, cst.FunctionDef) and _is_property(statement):
+                found.setdefault(statement.name.value, []).append(Property(owner, statement, depth))
+    for candidates in found.values():
+        candidates.sort(key=lambda p: -p.depth)
+    return Properties(found)
+
+
+def _is_property(node: cst.FunctionDef) -> bool:
+    names = {_dotted(d.decorator) for d in node.decorators}
+    return bool(names & _DECORATORS) and len(node.params.params) == 1
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Call):
+        return _dotted(node.func)
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return node.value if isinstance(node, cst.Name) else ""
+
+
+def _depth(owner: ClassSym, resolver: Resolver, limit: int = 20) -> int:
+    """How many known classes `owner` derives from (its first known base, and so on)."""
+    depth, current = 0, owner
+    while depth < limit and current.node is not None and current.namespace is not None:
+        bases = [
+            resolver.at(current.namespace).expression(arg.value)
+            for arg in current.node.bases
+            if arg.keyword is None
+        ]
+        known = next((b for b in bases if isinstance(b, ClassSym) and b.node is not None), None)
+        if known is None:
+            return depth
+        depth, current = depth + 1, known
+    return depth
+
+
+def dispatcher(name: str, attr: str, helpers: list[tuple[str, str]]) -> ir.Function:
+    """`name(obj)`: the helper of the first class (`module:QualName`) `obj` is an instance of,
+    else `obj.attr`."""
+    obj = ir.Name(id="obj")
+    body: list[ir.Stmt] = []
+    for path, helper in helpers:
+        test = ir.Call(func="isinstance", args=(obj, ir.TypeRef(type=path)), kwargs=())
+        call = ir.HelperCall(name=helper, args=(obj,), kwargs=())
+        body.append(ir.If(test=test, body=(ir.Return(value=call),), orelse=()))
+    body.append(ir.Return(value=ir.Attribute(value=obj, attr=attr)))
+    param = ir.Param(name="obj", default=None, keyword_only=False)
+    return ir.Function(name=name, params=(param,), body=tuple(body), is_async=False)

@@ -116,6 +116,12 @@ def literal(node: cst.BaseExpression, span: ir.Span) -> ir.Expr:
             return ir.Call(
                 func="frozenset", args=(ir.TupleExpr(elts=elts, span=span),), kwargs=(), span=span
             )
+    func = node.func if isinstance(node, cst.Call) else None
+    named = isinstance(func, cst.Attribute) and func.attr.value == "Decimal"
+    if isinstance(node, cst.Call) and node.args and (named or _is_named(node.func, "Decimal")):
+        # `Decimal("0.01")` (`resolve.is_decimal_literal`)
+        value = literal(node.args[0].value, span)
+        return ir.Call(func="decimal.Decimal", args=(value,), kwargs=(), span=span)
     raise NotConstant(node)
 
 

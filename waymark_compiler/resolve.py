@@ -341,8 +341,8 @@ def _builtin(name: str) -> Symbol:
 
 
 def is_constant_literal(node: cst.BaseExpression) -> bool:
-    """Immutable literals: numbers, strings, True/False/None, unary/binary ops, and tuples and
-    frozensets of them."""
+    """Immutable literals: numbers, strings, True/False/None, unary/binary ops, tuples and
+    frozensets of them, and `Decimal` literals."""
     if isinstance(node, cst.Integer | cst.Float):
         return True
     if isinstance(node, cst.SimpleString):
@@ -357,7 +357,18 @@ def is_constant_literal(node: cst.BaseExpression) -> bool:
         return is_constant_literal(node.left) and is_constant_literal(node.right)
     if isinstance(node, cst.Tuple):
         return _constant_elements(node)
-    return _is_frozenset(node)
+    return _is_frozenset(node) or is_decimal_literal(node)
+
+
+def is_decimal_literal(node: cst.BaseExpression) -> bool:
+    """`Decimal("0.01")` or `decimal.Decimal(5)`: a `Decimal` of a string or number literal
+    (immutable, as money constants and defaults are written)."""
+    if not isinstance(node, cst.Call) or len(node.args) != 1:
+        return False
+    name = get_full_name_for_node(node.func)
+    arg = node.args[0]
+    literal = isinstance(arg.value, cst.SimpleString | cst.Integer | cst.Float)
+    return name in ("Decimal", "decimal.Decimal") and arg.keyword is None and literal
 
 
 def _constant_elements(node: cst.Tuple | cst.List | cst.Set) -> bool:

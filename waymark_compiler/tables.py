@@ -57,7 +57,8 @@ KNOWN: dict[str, Known] = {
     "enum.IntFlag": "Enum",
 }
 
-# Exception classes of modules the compiler does not read (Waymark's own, asyncio's, pydantic's),
+# Exception classes of modules the compiler does not read (Waymark's own, asyncio's, pydantic's,
+# those the standard functions a workflow may call raise),
 # by the path the runtime gives their class.
 KNOWN_EXCEPTIONS: dict[str, str] = {
     "waymark.ActionTimeout": "waymark_runtime.actions:ActionTimeout",
@@ -74,6 +75,10 @@ KNOWN_EXCEPTIONS: dict[str, str] = {
     "asyncio.CancelledError": "asyncio.exceptions:CancelledError",
     "asyncio.InvalidStateError": "asyncio.exceptions:InvalidStateError",
     "pydantic.ValidationError": "pydantic_core._pydantic_core:ValidationError",
+    "statistics.StatisticsError": "statistics:StatisticsError",
+    "decimal.DecimalException": "decimal:DecimalException",
+    "decimal.InvalidOperation": "decimal:InvalidOperation",
+    "decimal.DivisionByZero": "decimal:DivisionByZero",
 }
 
 
@@ -86,15 +91,29 @@ def _words(text: str) -> frozenset[str]:
 OPAQUE_ROOTS = frozenset(
     {
         "asyncio",
+        "bisect",
         "builtins",
+        "calendar",
+        "copy",
         "dataclasses",
         "datetime",
+        "decimal",
         "enum",
+        "functools",
+        "hashlib",
+        "heapq",
+        "itertools",
+        "json",
+        "operator",
         "os",
         "pydantic",
         "random",
+        "re",
         "secrets",
+        "statistics",
+        "string",
         "sys",
+        "textwrap",
         "time",
         "typing",
         "typing_extensions",

@@ -1,10 +1,14 @@
 """The pure builtins and methods a workflow may call, by name: one list for both sides.
 
 The compiler lowers calls only to these names and the interpreter runs only these, so a stored
-program cannot reach a function the compiler would have refused. Data only.
+program cannot reach a function the compiler would have refused. Data, and the lookup of a
+standard function by its name.
 """
 
 from __future__ import annotations
+
+import importlib
+from typing import Any
 
 
 def _words(text: str) -> frozenset[str]:
@@ -13,7 +17,7 @@ def _words(text: str) -> frozenset[str]:
 
 PURE_BUILTINS = _words(
     "len min max sum sorted abs round str int float bool any all zip range enumerate dict "
-    "list set frozenset tuple isinstance reversed divmod pow repr ascii chr ord"
+    "list set frozenset tuple isinstance reversed divmod pow repr ascii chr ord next iter"
 )
 
 # Methods by name (receivers are untyped at compile time); the interpreter allows each on the
@@ -36,7 +40,9 @@ PURE_METHODS = _words(
     "date time isoformat isoweekday isocalendar weekday toordinal ctime total_seconds "
     "utcoffset tzname dst "
     # pydantic models
-    "model_dump model_dump_json model_copy"
+    "model_dump model_dump_json model_copy "
+    # Decimal
+    "quantize normalize is_signed is_zero"
 )
 
 # Functions of standard modules, by qualified name: pure, and cheap for any argument a workflow
@@ -51,6 +57,17 @@ PURE_FUNCTIONS = frozenset(
     )
 )
 
+# Constructors and functions of other standard modules, by qualified name: pure, and bounded
+# by their arguments (`json` is absent: an `indent` multiplies its output with the nesting).
+STANDARD_FUNCTIONS = _words(
+    "datetime.date datetime.datetime datetime.time datetime.date.fromisoformat "
+    "datetime.datetime.fromisoformat datetime.time.fromisoformat datetime.datetime.combine "
+    "datetime.date.fromordinal datetime.date.fromisocalendar decimal.Decimal "
+    "statistics.mean statistics.fmean statistics.median statistics.median_low "
+    "statistics.median_high statistics.mode statistics.multimode statistics.pstdev "
+    "statistics.stdev statistics.pvariance statistics.variance"
+)
+
 # The default factories a `defaultdict` may have, by name: builtin types only (a function's
 # behaviour cannot be stored). `defaultdict(list)` is `` `collections.defaultdict`(type
 # builtins:list) `` in `.wrl`.
@@ -58,7 +75,11 @@ DEFAULT_FACTORY_TYPES = ("list", "dict", "set", "frozenset", "tuple", "int", "fl
 
 # Constants of standard modules a workflow may read, by qualified name (`math.inf` and
 # `math.nan` are compiled to `float('inf')` and `float('nan')`).
-PURE_CONSTANTS = _words("math.pi math.e math.tau math.inf math.nan")
+PURE_CONSTANTS = _words(
+    "math.pi math.e math.tau math.inf math.nan decimal.ROUND_HALF_UP decimal.ROUND_HALF_DOWN "
+    "decimal.ROUND_HALF_EVEN decimal.ROUND_UP decimal.ROUND_DOWN decimal.ROUND_CEILING "
+    "decimal.ROUND_FLOOR decimal.ROUND_05UP"
+)
 
 # `type(x).__name__` (and `x.__class__.__name__`): the class name of a value, the one thing a
 # workflow may ask of its class.
@@ -66,3 +87,12 @@ TYPE_NAME = "type.__name__"
 
 # `timedelta(...)`, positional or keyword arguments as in Python: the one constructor of a standard value the interpreter provides besides the builtins.
 DURATION = "timedelta"
+
+
+def standard_function(qualname: str) -> Any:
+    """The function or class of `STANDARD_FUNCTIONS` named `qualname` (`datetime.date.fromisoformat`)."""
+    module, *path = qualname.split(".")
+    found: Any = importlib.import_module(module)
+    for part in path:
+        found = getattr(found, part)
+    return found

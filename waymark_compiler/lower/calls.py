@@ -57,6 +57,7 @@ from waymark_runtime.vocabulary import (
     DURATION,
     PURE_FUNCTIONS,
     PURE_METHODS,
+    STANDARD_FUNCTIONS,
 )
 
 Arguments = tuple[tuple[ir.Expr, ...], tuple[ir.Keyword, ...]]
@@ -268,7 +269,7 @@ def module_helper(symbol: Symbol | None, ctx: Ctx) -> str | None:
 
 
 def call_ExternalSym(symbol: ExternalSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
-    if symbol.qualname in PURE_FUNCTIONS:
+    if symbol.qualname in PURE_FUNCTIONS or symbol.qualname in STANDARD_FUNCTIONS:
         args, kwargs = lower_arguments(node.args, ctx)
         return ir.Call(func=symbol.qualname, args=args, kwargs=kwargs, span=ctx.span(node))
     if symbol.qualname in _LOWERED:

@@ -23,7 +23,7 @@ from waymark_compiler.resolve import BuiltinSym, ClassSym, ExternalSym
 from waymark_compiler.rules.expressions import FUNCTION_VALUE
 from waymark_compiler.tables import BUILTIN_TYPES
 from waymark_runtime import ir
-from waymark_runtime.vocabulary import PURE_FUNCTIONS, PURE_METHODS
+from waymark_runtime.vocabulary import PURE_FUNCTIONS, PURE_METHODS, STANDARD_FUNCTIONS
 
 FUNCTION_HELP = "write `lambda item: ...` with a pure expression, or a pure builtin or method"
 
@@ -45,7 +45,9 @@ def applied(
     symbol = ctx.symbol(node)
     if isinstance(symbol, BuiltinSym) and symbol.name != "isinstance":
         return ir.Call(func=symbol.name, args=items, kwargs=(), span=span), bound
-    if isinstance(symbol, ExternalSym) and symbol.qualname in PURE_FUNCTIONS:
+    if isinstance(symbol, ExternalSym) and (
+        symbol.qualname in PURE_FUNCTIONS or symbol.qualname in STANDARD_FUNCTIONS
+    ):
         return ir.Call(func=symbol.qualname, args=items, kwargs=(), span=span), bound
     if not isinstance(node, cst.Attribute) or node.attr.value not in PURE_METHODS:
         return None

@@ -7,6 +7,7 @@ used for, and words the refusal when it may not.
 
 from __future__ import annotations
 
+import decimal
 import math
 
 import libcst as cst
@@ -131,9 +132,10 @@ def _global_value(symbol: VariableSym | ExternalSym, node: cst.BaseExpression, c
 
 
 def _constant(qualname: str, span: ir.Span) -> ir.Expr:
-    """`math.pi` as its value; `math.inf` and `math.nan` as `float('inf')`, `float('nan')`
-    (the text has no literal for them)."""
-    value = getattr(math, qualname.removeprefix("math."))
+    """`math.pi` or `decimal.ROUND_HALF_UP` as its value; `math.inf` and `math.nan` as
+    `float('inf')`, `float('nan')` (the text has no literal for them)."""
+    module, _, name = qualname.partition(".")
+    value = getattr(math if module == "math" else decimal, name)
     if isinstance(value, float) and not math.isfinite(value):
         text = ir.Const(value=str(value), span=span)
         return ir.Call(func="float", args=(text,), kwargs=(), span=span)

@@ -29,7 +29,7 @@ from waymark_runtime.interpreter.limits import (
     weigh,
 )
 from waymark_runtime.values import DEFAULT_FACTORIES, TypeValue
-from waymark_runtime.vocabulary import PURE_FUNCTIONS
+from waymark_runtime.vocabulary import PURE_FUNCTIONS, STANDARD_FUNCTIONS, standard_function
 
 _TEXT = (str, bytes, bytearray)
 _GROWING: tuple[type[Any], ...] = (list, set, *DICTS)
@@ -91,6 +91,7 @@ class Bounded(Guards):
                 name: self._numeric(getattr(math, name.removeprefix("math.")))
                 for name in PURE_FUNCTIONS
             },
+            **{name: self._numeric(standard_function(name)) for name in STANDARD_FUNCTIONS},
             "math.prod": self._prod,
             "math.lcm": self._lcm,
             "collections.Counter": self._counter,

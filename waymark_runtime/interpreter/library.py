@@ -42,7 +42,9 @@ from waymark_runtime.vocabulary import (
     PURE_BUILTINS,
     PURE_FUNCTIONS,
     PURE_METHODS,
+    STANDARD_FUNCTIONS,
     TYPE_NAME,
+    standard_function,
 )
 
 
@@ -196,6 +198,7 @@ _PLAIN_BUILTINS[DURATION] = dt.timedelta
 _PLAIN_BUILTINS[TYPE_NAME] = type_name
 _PLAIN_BUILTINS.update({f"collections.{kind.__name__}": kind for kind in (Counter, defaultdict)})
 _PLAIN_BUILTINS.update((name, getattr(math, name.removeprefix("math."))) for name in PURE_FUNCTIONS)
+_PLAIN_BUILTINS.update((name, standard_function(name)) for name in STANDARD_FUNCTIONS)
 
 
 class Library:

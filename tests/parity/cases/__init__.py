@@ -353,6 +353,15 @@ CASES: tuple[ParityCase, ...] = (
         {"words": ["one", "two"]},
     ),
     ParityCase("properties", "PropertyReads", None),
+    _case(
+        "standard",
+        "DatesBuilt",
+        {"day": "2024-03-09", "hour": 7},
+        {"day": "2023-12-31", "hour": 23},
+    ),
+    _case("standard", "Money", {"count": 3, "rate": "0.0825"}, {"count": 0, "rate": "0.2"}),
+    _case("standard", "Statistics", {"values": [2.5, 1, 4, 4]}, {"values": [3]}, {"values": []}),
+    _case("standard", "NextAndIter", {"words": ["a", "tree", "bee", "house"]}, {"words": []}),
     _case("functions", "LambdaDefaults", {"words": ["ab", "b", "ab", "cde", "a"]}, {"words": []}),
     _case(
         "functions",

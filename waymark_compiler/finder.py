@@ -12,8 +12,12 @@ from dataclasses import dataclass, field
 from importlib.machinery import PathFinder
 from pathlib import Path
 
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+
 from waymark_compiler.namespace import Namespace, module_namespace
 from waymark_compiler.source import Source, parse
+from waymark_compiler.tables import MUTATING_METHODS
 
 _PARSED: dict[tuple[str, int, int], Source | None] = {}
 
@@ -76,6 +80,16 @@ class Finder:
     roots: list[str]
     loaded: dict[str, Namespace | None] = field(default_factory=dict)
     opaque: set[str] = field(default_factory=set)  # modules that exist without Python source
+    changed: dict[str, frozenset[str]] = field(default_factory=dict)  # see `changed_names`
+
+    def changed_names(self, namespace: Namespace) -> frozenset[str]:
+        """The names a module changes in place anywhere in its text outside its workflow
+        classes (`T[k] = v`, `del T[k]`, `T.append(x)`, `global T`): never constant tables,
+        whatever their literal."""
+        key = namespace.source.path
+        if key not in self.changed:
+            self.changed[key] = _changed_names(namespace.source.module)
+        return self.changed[key]
 
     @classmethod
     def for_path(cls, path: str) -> Finder:
@@ -99,3 +113,44 @@ class Finder:
             elif found or module.split(".")[0] in sys.builtin_module_names:
                 self.opaque.add(module)
         return self.loaded[module]
+
+
+def _changed_names(module: cst.Module) -> frozenset[str]:
+    found: set[str] = set()
+
+    class Visitor(cst.CSTVisitor):
+        def _root(self, node: cst.BaseExpression) -> None:
+            while isinstance(node, cst.Subscript | cst.Attribute):
+                node = node.value
+            if isinstance(node, cst.Name):
+                found.add(node.value)
+
+        def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+            if isinstance(node.target, cst.Subscript | cst.Attribute):
+                self._root(node.target)
+
+        def visit_AugAssign(self, node: cst.AugAssign) -> None:
+            self._root(node.target)
+
+        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+            if isinstance(node.target, cst.Subscript | cst.Attribute):
+                self._root(node.target)
+
+        def visit_Del(self, node: cst.Del) -> None:
+            self._root(node.target)
+
+        def visit_Call(self, node: cst.Call) -> None:
+            func = node.func
+            if isinstance(func, cst.Attribute) and func.attr.value in MUTATING_METHODS:
+                self._root(func.value)
+
+        def visit_Global(self, node: cst.Global) -> None:
+            found.update(item.name.value for item in node.names)
+
+        def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+            # A workflow's own changes are refused where it is compiled (WM132), not here.
+            names = (get_full_name_for_node(d.decorator) or "" for d in node.decorators)
+            return not any(name.split(".")[-1] == "workflow" for name in names)
+
+    module.visit(Visitor())
+    return frozenset(found)

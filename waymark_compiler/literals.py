@@ -92,7 +92,8 @@ def number_value(node: cst.Integer | cst.Float) -> int | float:
 
 
 def literal(node: cst.BaseExpression, span: ir.Span) -> ir.Expr:
-    """A constant literal (see `resolve.is_constant_literal`) as IR, every node at `span`."""
+    """A constant literal (see `resolve.is_constant_literal`), or a table of them (a dict,
+    list or set, `resolve.ConstSym.table`), as IR, every node at `span`."""
     if isinstance(node, cst.Integer | cst.Float):
         return ir.Const(value=number_value(node), span=span)
     if isinstance(node, cst.SimpleString | cst.ConcatenatedString):
@@ -107,6 +108,16 @@ def literal(node: cst.BaseExpression, span: ir.Span) -> ir.Expr:
         return ir.BinOp(op=BINARY[type(node.operator)], left=left, right=right, span=span)
     if isinstance(node, cst.Tuple):
         return ir.TupleExpr(elts=tuple(literal(e.value, span) for e in node.elements), span=span)
+    if isinstance(node, cst.List | cst.Set):  # a table (`resolve.ConstSym.table`)
+        elts = tuple(literal(e.value, span) for e in node.elements)
+        if isinstance(node, cst.List):
+            return ir.ListExpr(elts=elts, span=span)
+        return ir.SetExpr(elts=elts, span=span)
+    if isinstance(node, cst.Dict):
+        pairs = [e for e in node.elements if isinstance(e, cst.DictElement)]
+        keys = tuple(literal(e.key, span) for e in pairs)
+        values = tuple(literal(e.value, span) for e in pairs)
+        return ir.DictExpr(keys=keys, values=values, span=span)
     if isinstance(node, cst.Call) and _is_named(node.func, "frozenset"):  # `frozenset({...})`
         items = node.args[0].value if node.args else None
         if items is None:

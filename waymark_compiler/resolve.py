@@ -60,11 +60,14 @@ class ClassSym:
 
 @dataclass(frozen=True, slots=True)
 class ConstSym:
-    """A name bound once to a literal expression, lowered in its own namespace on use."""
+    """A name bound once to a literal expression, lowered in its own namespace on use; `table`
+    when the literal is a dict, list or set (of constants): read as a fresh copy, never
+    changed by a workflow."""
 
     value: cst.BaseExpression = field(compare=False)
     namespace: Namespace = field(compare=False)
     qualname: str
+    table: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,6 +244,8 @@ class Resolver:
             return _variable(namespace, name)
         if is_constant_literal(value):
             return ConstSym(value, namespace, f"{namespace.module}.{name}")
+        if _table_size(value) <= _TABLE_LIMIT and name not in self.finder.changed_names(namespace):
+            return ConstSym(value, namespace, f"{namespace.module}.{name}", table=True)
         if isinstance(value, cst.Name | cst.Attribute):
             alias = self.at(namespace).expression(value)
             if alias is not None and not isinstance(alias, MissingSym):
@@ -358,6 +363,31 @@ def is_constant_literal(node: cst.BaseExpression) -> bool:
     if isinstance(node, cst.Tuple):
         return _constant_elements(node)
     return _is_frozenset(node) or is_decimal_literal(node)
+
+
+_TABLE_LIMIT = 256  # items: a table is built again wherever it is read
+
+
+def _table_size(node: cst.BaseExpression) -> int:
+    """The items of a dict, list or set display of constants (nested ones counted), or more
+    than `_TABLE_LIMIT` when `node` is not one."""
+    too_many = _TABLE_LIMIT + 1
+    if isinstance(node, cst.Dict):
+        size = 0
+        for element in node.elements:
+            if not isinstance(element, cst.DictElement) or not is_constant_literal(element.key):
+                return too_many
+            size += 1 + _item_size(element.value)
+        return size
+    if isinstance(node, cst.List | cst.Set):
+        if not all(isinstance(e, cst.Element) for e in node.elements):
+            return too_many
+        return sum(1 + _item_size(e.value) for e in node.elements)
+    return too_many
+
+
+def _item_size(node: cst.BaseExpression) -> int:
+    return 0 if is_constant_literal(node) else _table_size(node)
 
 
 def is_decimal_literal(node: cst.BaseExpression) -> bool:

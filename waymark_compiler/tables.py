@@ -201,3 +201,11 @@ def impure(qualname: str) -> Refusal | None:
         if found is not None:
             return found
     return None
+
+
+# The methods that change a dict, list or set in place: a module-level table a workflow reads
+# must not be changed by them (`finder.changed_names`, `lower.constants`).
+MUTATING_METHODS = _words(
+    "append extend insert pop remove reverse sort clear update setdefault popitem add discard "
+    "difference_update intersection_update symmetric_difference_update"
+)

@@ -14,6 +14,7 @@ from typing import Any
 import libcst as cst
 
 from waymark_compiler.context import Ctx, did_you_mean
+from waymark_compiler.lower.constants import changed_table, constant_table
 from waymark_compiler.lower.dispatch import expression, lower_expr
 from waymark_compiler.lower.expressions import is_string_literal
 from waymark_compiler.lower.formatting import lower_format
@@ -50,7 +51,7 @@ from waymark_compiler.rules.expressions import (
 )
 from waymark_compiler.rules.names import UNKNOWN_FUNCTION, UNKNOWN_HELPER
 from waymark_compiler.rules.operations import ACTION_NOT_AWAITED, NON_CONSTANT_POLICY
-from waymark_compiler.tables import BUILTIN_TYPES, impure, refusal_label
+from waymark_compiler.tables import BUILTIN_TYPES, MUTATING_METHODS, impure, refusal_label
 from waymark_runtime import ir
 from waymark_runtime.vocabulary import (
     DEFAULT_FACTORY_TYPES,
@@ -135,8 +136,12 @@ def method_call(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr:
     method = func.attr.value
     if method == "fromkeys" and ctx.symbol(func.value) == BuiltinSym("dict"):
         return fromkeys_call(node, ctx)
+    if method in MUTATING_METHODS and (table := constant_table(func.value, ctx)) is not None:
+        return changed_table(node, table, ctx)
     if method == "format":
-        template = lower_expr(func.value, ctx) if is_string_literal(func.value) else None
+        constant = isinstance(ctx.symbol(func.value), ConstSym)  # `TEMPLATE = "..."`
+        literal = is_string_literal(func.value) or constant
+        template = lower_expr(func.value, ctx) if literal else None
         if isinstance(template, ir.Const) and isinstance(template.value, str):
             return lower_format(node, template.value, ctx)
         help = "use an f-string: f'...{value}...'"

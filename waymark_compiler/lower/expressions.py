@@ -15,6 +15,7 @@ import libcst as cst
 
 from waymark_compiler.context import TEMP_PREFIX, Ctx
 from waymark_compiler.literals import BINARY, COMPARE, UNARY, number_value
+from waymark_compiler.lower.constants import changed_table, constant_table
 from waymark_compiler.lower.dispatch import Refused, expression, lower_expr, refuse_expressions
 from waymark_compiler.namespace import target_names
 from waymark_compiler.rules.expressions import IDENTITY_COMPARISON, LAMBDA, UNSUPPORTED_LITERAL
@@ -354,6 +355,11 @@ def lower_target(node: cst.BaseExpression, ctx: Ctx) -> ir.Target:
     if isinstance(node, cst.Tuple | cst.List):
         parts = tuple(_target_element(e, ctx) for e in node.elements)
         return ir.TupleExpr(elts=parts, span=ctx.span(node))
+    if isinstance(node, cst.Subscript | cst.Attribute) and (
+        (table := constant_table(node, ctx)) is not None
+    ):
+        changed_table(node, table, ctx)
+        return ir.Name(id=TEMP_PREFIX, span=ctx.span(node))
     if isinstance(node, cst.Subscript):
         subscript = lower_Subscript(node, ctx)
         assert isinstance(subscript, ir.Subscript)

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 import libcst as cst
 
 from waymark_compiler.context import Ctx
+from waymark_compiler.lower.constants import constant_table
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.lower.functional import FUNCTION_HELP, applied
 from waymark_compiler.rules.expressions import FUNCTION_VALUE
@@ -63,6 +64,8 @@ def sort_in_place(node: cst.BaseExpression, ctx: Ctx) -> ir.Assign | None:
     plain = any(a.keyword is None or a.star for a in node.args) or set(options) - _OPTIONS["sorted"]
     if node.func.attr.value != "sort" or plain or not has_key(node):
         return None
+    if constant_table(node.func.value, ctx) is not None:
+        return None  # refused as a change of the table (`method_call`)
     receiver, span = node.func.value, ctx.span(node)
     ordered = _keyed("sorted", node, lower_expr(receiver, ctx), options, ctx)
     whole = ir.Slice(lower=None, upper=None, step=None, span=span)

@@ -286,7 +286,7 @@ def _param(node: cst.Param, ctx: Ctx, keyword_only: bool) -> ir.Param:
 def _default(node: cst.BaseExpression, ctx: Ctx) -> ir.Expr | None:
     """A default must be a constant: Python evaluates it once, the runtime once per call."""
     symbol = ctx.symbol(node) if isinstance(node, cst.Name | cst.Attribute) else None
-    if is_constant_literal(node) or isinstance(symbol, ConstSym):
+    if is_constant_literal(node) or (isinstance(symbol, ConstSym) and not symbol.table):
         return lower_expr(node, ctx)
     if isinstance(node, cst.Attribute) and isinstance(ctx.symbol(node.value), ClassSym):
         return lower_expr(node, ctx)  # an enum member

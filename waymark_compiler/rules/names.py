@@ -15,10 +15,11 @@ MUTABLE_GLOBAL = rule(
     "Module globals may change while instances are in flight and differ between processes; "
     "only values fixed at import time can be part of a compiled program. A constant is a "
     "name assigned exactly once at module level to a literal (numbers, strings, booleans, "
-    "None, or tuples of those).",
-    "RECIPIENTS = ['ops@example.com']\n...\nawait notify(RECIPIENTS)",
-    "Use a tuple (`RECIPIENTS = ('ops@example.com',)`), an argument of `run()`, or fetch "
-    "the value with an action.",
+    "None, or tuples of those), or a table: a dict, list or set of those (up to 256 items), "
+    "which a workflow reads as a fresh copy and may not change.",
+    "RECIPIENTS = load_recipients()\n...\nawait notify(RECIPIENTS)",
+    "Write the value as a literal (`RECIPIENTS = ('ops@example.com',)`), pass it as an "
+    "argument of `run()`, or fetch it with an action.",
 )
 
 UNKNOWN_NAME = rule(

@@ -138,7 +138,8 @@ WALRUS = rule(
 ATTRIBUTE_ASSIGNMENT = rule(
     "WM132",
     "attribute-assignment",
-    "refuses assigning to attributes of module-level names (classes, modules, constants)",
+    "refuses assigning to attributes of module-level names (classes, modules, constants) and "
+    "changing a module-level table (an item assignment, `del`, or a method such as `append`)",
     "A workflow may assign attributes of the values it holds (`order.status = 'paid'`), which "
     "runs as in CPython. A class or module attribute is shared by every instance and every "
     "process, so changing it from a workflow cannot be durable.",

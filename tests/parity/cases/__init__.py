@@ -362,6 +362,12 @@ CASES: tuple[ParityCase, ...] = (
     _case("standard", "Money", {"count": 3, "rate": "0.0825"}, {"count": 0, "rate": "0.2"}),
     _case("standard", "Statistics", {"values": [2.5, 1, 4, 4]}, {"values": [3]}, {"values": []}),
     _case("standard", "NextAndIter", {"words": ["a", "tree", "bee", "house"]}, {"words": []}),
+    _case(
+        "tables",
+        "Tables",
+        {"locale": "fr", "name": "Ada", "channel": "push"},
+        {"locale": "pt", "name": "root", "channel": "fax"},
+    ),
     _case("functions", "LambdaDefaults", {"words": ["ab", "b", "ab", "cde", "a"]}, {"words": []}),
     _case(
         "functions",

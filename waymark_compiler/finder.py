@@ -81,6 +81,7 @@ class Finder:
     loaded: dict[str, Namespace | None] = field(default_factory=dict)
     opaque: set[str] = field(default_factory=set)  # modules that exist without Python source
     changed: dict[str, frozenset[str]] = field(default_factory=dict)  # see `changed_names`
+    compiled: set[str] = field(default_factory=set)  # the modules being compiled (`add`)
 
     def changed_names(self, namespace: Namespace) -> frozenset[str]:
         """The names a module changes in place anywhere in its text outside its workflow
@@ -102,6 +103,7 @@ class Finder:
     def add(self, namespace: Namespace) -> None:
         """Register the module being compiled, so imports of it see this text, not the disk."""
         self.loaded[namespace.module] = namespace
+        self.compiled.add(namespace.module)
 
     def namespace(self, module: str) -> Namespace | None:
         if module not in self.loaded:

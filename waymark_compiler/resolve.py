@@ -244,13 +244,22 @@ class Resolver:
             return _variable(namespace, name)
         if is_constant_literal(value):
             return ConstSym(value, namespace, f"{namespace.module}.{name}")
-        if _table_size(value) <= _TABLE_LIMIT and name not in self.finder.changed_names(namespace):
+        if self._is_table(namespace, name, value):
             return ConstSym(value, namespace, f"{namespace.module}.{name}", table=True)
         if isinstance(value, cst.Name | cst.Attribute):
             alias = self.at(namespace).expression(value)
             if alias is not None and not isinstance(alias, MissingSym):
                 return alias
         return _variable(namespace, name)
+
+    def _is_table(self, namespace: Namespace, name: str, value: cst.BaseExpression) -> bool:
+        """A dict, list or set of constants that the module being compiled binds and never
+        changes in place (another module could change its own tables unseen)."""
+        if namespace.module not in self.finder.compiled or namespace.qualprefix:
+            return False
+        return _table_size(value) <= _TABLE_LIMIT and name not in self.finder.changed_names(
+            namespace
+        )
 
     def at(self, namespace: Namespace) -> Resolver:
         """A resolver for another namespace sharing this one's finder and cycle guard."""

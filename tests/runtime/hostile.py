@@ -67,7 +67,7 @@ class Traps:
             Case("os_system", f"x = await action os:system('touch {marker}')", "no action"),
             Case("str_encode", "return value.encode()", "not allowed in a workflow", "x"),
             Case("format_map", "return '{0.__class__}'.format_map(value)", "not allowed", {}),
-            Case("iter_next", "return next(iter(value))", "not a function a workflow may call"),
+            Case("vars", "return vars(value)", "not a function a workflow may call"),
             *self.payloads(),
         ]
 

@@ -28,7 +28,7 @@ from waymark_runtime.interpreter.limits import (
     length,
     weigh,
 )
-from waymark_runtime.values import DEFAULT_FACTORIES, TypeValue
+from waymark_runtime.values import DEFAULT_FACTORIES, TypeValue, plain_value
 from waymark_runtime.vocabulary import PURE_FUNCTIONS, STANDARD_FUNCTIONS, standard_function
 
 _TEXT = (str, bytes, bytearray)
@@ -336,7 +336,7 @@ class Bounded(Guards):
     def _join(self, obj: Any, args: list[Any], kwargs: dict[str, Any]) -> list[Any]:
         if len(args) != 1:
             return args
-        items = self.meter.materialise(args[0])
+        items = [plain_value(item) for item in self.meter.materialise(args[0])]
         try:
             total = builtins.sum(map(len, items)) + len(obj) * max(len(items) - 1, 0)
         except TypeError:

@@ -27,7 +27,7 @@ from waymark_runtime.interpreter.limits import (
     length,
     weigh,
 )
-from waymark_runtime.values import MISSING, EnumValue
+from waymark_runtime.values import MISSING, EnumValue, plain_value
 
 Operation = Callable[[Any, Any], Any]
 _TEXT = (str, bytes, bytearray)
@@ -240,6 +240,7 @@ class Guards:
                 self.meter.charge(len(y))
         elif kind is str or kind is bytes:
             self.meter.charge(len(y) // CHARS_PER_OPERATION)
+            x = plain_value(x)  # `Tier.PRO in "pro,free"`: a `StrEnum` member is a str
         elif kind is list or kind is tuple:
             self.charge_visit(y)
         elif kind in DICTS or kind is set or kind is frozenset:

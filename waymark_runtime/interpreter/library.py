@@ -32,6 +32,7 @@ from waymark_runtime.values import (
     find_class,
     from_json,
     kind_of,
+    plain_value,
     short_name,
     to_json,
     to_value,
@@ -93,8 +94,9 @@ def is_instance(obj: Any, cls: Any) -> bool:
     path = cls.path
     if isinstance(obj, (ModelValue, ExceptionValue)):
         return path in obj.lineage or path == "builtins:object"
-    if isinstance(obj, EnumValue):
-        return path in (obj.type, "enum:Enum", "builtins:object")
+    if isinstance(obj, EnumValue):  # a `StrEnum`/`IntEnum` member is a `str`/an `int` too
+        mixed = () if obj.mix is None else (f"builtins:{obj.mix}",)
+        return path in (obj.type, "enum:Enum", "builtins:object", *mixed)
     return path in _lineage_of(type(obj))
 
 
@@ -173,6 +175,9 @@ METHODS: dict[type, frozenset[str]] = {
 }
 
 
+_DATA_TYPES = (str, int, float)  # the receivers whose methods see a mixed member as its value
+
+
 def _allowed_method(obj: Any, name: str) -> tuple[Any, Callable[..., Any]]:
     """The receiver (an enum member's value for its data type's methods) and the method."""
     kind = type(obj)
@@ -225,6 +230,9 @@ class Library:
                 raise ProgramError(str(error)) from None
             return self.bounded.meter.settle(result)
         receiver, method = _allowed_method(obj, name)
+        if receiver.__class__ in _DATA_TYPES:  # `"a-b".startswith(Tier.PRO)`: str's own rules
+            args = [plain_value(a) for a in args]
+            kwargs = {k: plain_value(v) for k, v in kwargs.items()}
         return self.bounded.call_method(receiver, name, method, args, kwargs)
 
     def new(self, path: str, args: list[Any], kwargs: dict[str, Any]) -> Any:

@@ -141,8 +141,12 @@ def _mode(op: str, shape: str, constant: Any) -> str:
     if op not in GUARDED:
         return "plain"
     numeric = shape.endswith("C") and type(constant) in _NUMBERS
-    if shape.endswith("C") and op in COMPARE:
-        return "plain"
+    if (
+        shape.endswith("C")
+        and op in COMPARE
+        and not (op in ("in", "not in") and type(constant) is str)
+    ):
+        return "plain"  # (a member may be looked for in a string: `guards.contains`)
     if op in _ORDER:
         return "fast"
     if numeric and (op in ("+", "-") or (op == "*" and type(constant) is float)):

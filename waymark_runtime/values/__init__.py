@@ -35,6 +35,7 @@ from waymark_runtime.values.structural import (
     TypeValue,
     exception_value,
     lineage,
+    plain_value,
     short_name,
     type_path,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "from_json",
     "kind_of",
     "lineage",
+    "plain_value",
     "real_value",
     "short_name",
     "to_json",

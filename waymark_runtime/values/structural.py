@@ -9,6 +9,7 @@ registry (`registry`); nothing here imports a module.
 from __future__ import annotations
 
 import builtins
+import operator
 from collections.abc import Callable
 from typing import Any, TypeAlias
 
@@ -146,16 +147,45 @@ class EnumValue:
 
 
 def _mixed(name: str) -> Callable[..., Any]:
-    """An operator of a data-type enum (`IntEnum`, `StrEnum`): the member's value answers."""
+    """An operator of a data-type enum (`IntEnum`, `StrEnum`): the member's value answers (a
+    reflected one as the plain operator with the operands swapped: `str` has no `__radd__`)."""
+    swapped = _REFLECTED.get(name)
 
     def method(self: EnumValue, *args: Any) -> Any:
         if self.mix is None or self.value is MISSING:
             return NotImplemented
-        plain = [a.value if isinstance(a, EnumValue) and a.mix is not None else a for a in args]
+        plain = [plain_value(a) for a in args]
+        if swapped is not None:
+            return swapped(plain[0], self.value)
         return getattr(self.value, name)(*plain)
 
     method.__name__ = name
     return method
+
+
+def plain_value(value: Any) -> Any:
+    """A data-type enum member (`StrEnum`, `IntEnum`) as its value, anything else as it is:
+    what `str` and `int` code sees of a member, which is one of theirs in Python."""
+    if value.__class__ is EnumValue and value.mix is not None and value.value is not MISSING:
+        return value.value
+    return value
+
+
+_REFLECTED: dict[str, Callable[[Any, Any], Any]] = {
+    "__radd__": operator.add,
+    "__rsub__": operator.sub,
+    "__rmul__": operator.mul,
+    "__rtruediv__": operator.truediv,
+    "__rfloordiv__": operator.floordiv,
+    "__rmod__": operator.mod,
+    "__rpow__": operator.pow,
+    "__rdivmod__": divmod,
+    "__rand__": operator.and_,
+    "__ror__": operator.or_,
+    "__rxor__": operator.xor,
+    "__rlshift__": operator.lshift,
+    "__rrshift__": operator.rshift,
+}
 
 
 _MIXED_OPERATORS = (
@@ -189,6 +219,20 @@ _MIXED_OPERATORS = (
     "__and__",
     "__or__",
     "__xor__",
+    "__rand__",
+    "__ror__",
+    "__rxor__",
+    "__divmod__",
+    "__rdivmod__",
+    "__lshift__",
+    "__rlshift__",
+    "__rshift__",
+    "__rrshift__",
+    "__invert__",
+    "__round__",
+    "__trunc__",
+    "__floor__",
+    "__ceil__",
 )
 for _name in _MIXED_OPERATORS:
     setattr(EnumValue, _name, _mixed(_name))

@@ -160,6 +160,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("models", "DataclassRoundTrip", {"x": 2}),
     _case("models", "EnumValues", {"high": True}, {"high": False}),
     _case("models", "EnumIdentity", {"blocked": True}, {"blocked": False}),
+    _case("models", "MixedEnumsAsData", {"text": "pro,free"}, {"text": "basic"}),
     _case(
         "models",
         "DatesAcrossActions",

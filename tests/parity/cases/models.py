@@ -169,6 +169,39 @@ class EnumIdentity(Workflow):
 
 
 @workflow
+class MixedEnumsAsData(Workflow):
+    """`StrEnum` and `IntEnum` members are `str`s and `int`s: joined, concatenated from the
+    left, searched for in a string, passed to `str` methods, `isinstance`, `divmod`, matched by
+    a `str()`/`int()` class pattern."""
+
+    async def run(self, text: str) -> list[object]:
+        tier, level = Tier.PRO, Level.HIGH
+        await asyncio.sleep(0)
+        match tier:
+            case str(matched):
+                kind = f"str {matched}"
+            case _:
+                kind = "no match"
+        return [
+            ",".join([tier, Tier.FREE]),
+            "to:" + tier,
+            tier in text,
+            Tier.FREE not in text,
+            text.startswith(tier),
+            text.replace(tier, "x"),
+            text.count(Tier.FREE),
+            isinstance(tier, str),
+            isinstance(level, int),
+            isinstance(Status.ACTIVE, str),
+            divmod(level, 2),
+            10 - level,
+            2**level,
+            round(level),
+            kind,
+        ]
+
+
+@workflow
 class DatesAcrossActions(Workflow):
     async def run(self, day: date, when: datetime, hours: int) -> dict[str, object]:
         shifted = await shift(day, when, hours)

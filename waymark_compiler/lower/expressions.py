@@ -17,7 +17,9 @@ from waymark_compiler.context import TEMP_PREFIX, Ctx
 from waymark_compiler.literals import BINARY, COMPARE, UNARY, number_value
 from waymark_compiler.lower.constants import changed_table, constant_table
 from waymark_compiler.lower.dispatch import Refused, expression, lower_expr, refuse_expressions
+from waymark_compiler.lower.names import enum_lookup
 from waymark_compiler.namespace import target_names
+from waymark_compiler.resolve import ClassSym
 from waymark_compiler.rules.expressions import IDENTITY_COMPARISON, LAMBDA, UNSUPPORTED_LITERAL
 from waymark_compiler.rules.names import RESERVED_NAME
 from waymark_compiler.rules.operations import NESTED_AWAIT
@@ -212,6 +214,9 @@ def _index(element: cst.SubscriptElement, ctx: Ctx, alone: bool) -> ir.Expr:
 
 @expression
 def lower_Subscript(node: cst.Subscript, ctx: Ctx) -> ir.Expr:
+    enum = ctx.symbol(node.value) if isinstance(node.value, cst.Name | cst.Attribute) else None
+    if isinstance(enum, ClassSym) and enum.kind == "enum" and len(node.slice) == 1:
+        return enum_lookup(enum, _index(node.slice[0], ctx, alone=True), ctx.span(node))
     value = lower_expr(node.value, ctx)
     if len(node.slice) == 1:
         index = _index(node.slice[0], ctx, alone=True)

@@ -95,6 +95,8 @@ def symbol_value(symbol: Symbol, node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
         return _unknown(symbol, node, ctx)
     if isinstance(symbol, LocalSym):
         return local_definition(symbol, node, ctx)
+    if isinstance(symbol, ClassSym) and symbol.kind == "enum" and symbol.members:
+        return enum_members(symbol, ctx.span(node))
     if isinstance(symbol, ClassSym):
         help = "construct an instance, or test with `isinstance`"
         return ctx.error(CLASS_VALUE, node, f"class `{text}` used as a value", "a class", help)
@@ -178,6 +180,21 @@ def lower_Attribute(node: cst.Attribute, ctx: Ctx) -> ir.Expr:
             return ir.HelperCall(name=reader, args=(value,), kwargs=(), span=ctx.span(node))
         return ir.Attribute(value=value, attr=attr, span=ctx.span(node))
     return symbol_value(found, node, ctx)
+
+
+def enum_members(enum: ClassSym, span: ir.Span) -> ir.Expr:
+    """An enum class read as a value (`for c in Channel`, `list(Channel)`, `len(Channel)`,
+    `x in Channel`): what iterating it gives, its members in definition order."""
+    members = (ir.EnumMember(type=enum.path, member=m, span=span) for m in enum.members)
+    return ir.TupleExpr(elts=tuple(members), span=span)
+
+
+def enum_lookup(enum: ClassSym, key: ir.Expr, span: ir.Span) -> ir.Expr:
+    """`Channel[name]`: the member named `name`, `KeyError` for any other, as in Python."""
+    names = tuple(ir.Const(value=m, span=span) for m in enum.members)
+    members = tuple(ir.EnumMember(type=enum.path, member=m, span=span) for m in enum.members)
+    table = ir.DictExpr(keys=names, values=members, span=span)
+    return ir.Subscript(value=table, index=key, span=span)
 
 
 def enum_member(enum: ClassSym, node: cst.Attribute, ctx: Ctx) -> ir.Expr:

@@ -161,6 +161,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("models", "EnumValues", {"high": True}, {"high": False}),
     _case("models", "EnumIdentity", {"blocked": True}, {"blocked": False}),
     _case("models", "MixedEnumsAsData", {"text": "pro,free"}, {"text": "basic"}),
+    _case("models", "EnumClasses", {"name": "PRO"}, {"name": "pro"}),
     _case(
         "models",
         "DatesAcrossActions",

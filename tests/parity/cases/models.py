@@ -202,6 +202,28 @@ class MixedEnumsAsData(Workflow):
 
 
 @workflow
+class EnumClasses(Workflow):
+    """An enum class iterated, counted, searched and indexed by member name."""
+
+    async def run(self, name: str) -> list[object]:
+        try:
+            found: object = Tier[name]
+        except KeyError as error:
+            found = f"KeyError {error}"
+        await asyncio.sleep(0)
+        return [
+            [tier.value for tier in Tier],
+            list(Level),
+            len(Status),
+            sorted(Level, reverse=True),
+            {level.name: level.value for level in Level},
+            Level.HIGH in Level,
+            found,
+            Status["BLOCKED"],
+        ]
+
+
+@workflow
 class DatesAcrossActions(Workflow):
     async def run(self, day: date, when: datetime, hours: int) -> dict[str, object]:
         shifted = await shift(day, when, hours)

@@ -428,6 +428,29 @@ def _is_frozenset(node: cst.BaseExpression) -> bool:
     return plain and isinstance(items, cst.Tuple | cst.List | cst.Set) and _constant_elements(items)
 
 
+def enum_values(node: cst.ClassDef) -> dict[str, cst.BaseExpression] | None:
+    """Each member of an enum class body with its value, when every value is a constant
+    literal (None otherwise: `auto()`, computed values)."""
+    values: dict[str, cst.BaseExpression] = {}
+    for statement in node.body.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                target, value = small.targets[0].target, small.value
+            elif isinstance(small, cst.AnnAssign) and small.value is not None:
+                target, value = small.target, small.value
+            else:
+                continue
+            name = get_full_name_for_node(target) or ""
+            if not name or (name.startswith("_") and name.endswith("_")):
+                continue
+            if not is_constant_literal(value):
+                return None
+            values[name] = value
+    return values
+
+
 def enum_members(node: cst.ClassDef) -> tuple[str, ...]:
     """Member names of an enum class body (assignments of non-dunder, non-sunder names)."""
     names: list[str] = []

@@ -85,6 +85,10 @@ PURE_CONSTANTS = _words(
 # workflow may ask of its class.
 TYPE_NAME = "type.__name__"
 
+# `Color(raw)`: the member of that value, from a table of the class's literal values the
+# compiler wrote (`` `enum.by_value`({'red': enum m:Color.RED}, raw, 'Color') ``).
+ENUM_LOOKUP = "enum.by_value"
+
 # `timedelta(...)`, positional or keyword arguments as in Python: the one constructor of a standard value the interpreter provides besides the builtins.
 DURATION = "timedelta"
 

@@ -1,13 +1,19 @@
-from enum import Enum
+from enum import Enum, auto
 
 from waymark import Workflow, workflow
 
 
 class Color(Enum):
-    RED = "red"
+    RED = auto()
+    GREEN = auto()
+
+
+class Shade(Enum):
+    LIGHT = "light"
 
 
 @workflow
 class ParseWorkflow(Workflow):
     async def run(self, raw: str) -> object:
-        return Color(raw)  # error: WM145 @16
+        shade = Shade(value=raw)  # error: WM145 @17
+        return [Color(raw), shade]  # error: WM145 @17

@@ -14,6 +14,7 @@ from typing import Any
 import libcst as cst
 
 from waymark_compiler.context import Ctx, did_you_mean
+from waymark_compiler.literals import literal
 from waymark_compiler.lower.constants import changed_table, constant_table
 from waymark_compiler.lower.dispatch import expression, lower_expr
 from waymark_compiler.lower.expressions import is_string_literal
@@ -40,6 +41,7 @@ from waymark_compiler.resolve import (
     ModuleSym,
     Symbol,
     VariableSym,
+    enum_values,
 )
 from waymark_compiler.rules.expressions import (
     CLASS_VALUE,
@@ -56,6 +58,7 @@ from waymark_runtime import ir
 from waymark_runtime.vocabulary import (
     DEFAULT_FACTORY_TYPES,
     DURATION,
+    ENUM_LOOKUP,
     PURE_FUNCTIONS,
     PURE_METHODS,
     STANDARD_FUNCTIONS,
@@ -201,6 +204,15 @@ def call_ClassSym(symbol: ClassSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
         args, kwargs = lower_arguments(node.args, ctx)
         return ir.Call(func="collections.Counter", args=args, kwargs=kwargs, span=ctx.span(node))
     text = ctx.code(node.func)
+    values = enum_values(symbol.node) if symbol.kind == "enum" and symbol.node else None
+    plain = len(node.args) == 1 and node.args[0].keyword is None and not node.args[0].star
+    if values and plain:
+        span = ctx.span(node)
+        keys = tuple(literal(value, span) for value in values.values())
+        members = tuple(ir.EnumMember(type=symbol.path, member=m, span=span) for m in values)
+        table = ir.DictExpr(keys=keys, values=members, span=span)
+        raw, name = lower_expr(node.args[0].value, ctx), ir.Const(value=symbol.name, span=span)
+        return ir.Call(func=ENUM_LOOKUP, args=(table, raw, name), kwargs=(), span=span)
     if symbol.kind == "enum":
         help = f"use a member directly (`{text}.NAME`), or convert the value in an action"
         return ctx.error(

@@ -105,10 +105,13 @@ CLASS_VALUE = rule(
 ENUM_BY_VALUE = rule(
     "WM145",
     "enum-by-value",
-    "refuses constructing an enum member from a value (`Color('red')`)",
-    "Looking a member up by value needs the enum class, which the runtime does not import.",
-    "color = Color(raw)",
-    "Use the member directly (`Color.RED`), or convert the value inside an action.",
+    "refuses looking an enum member up by value (`Color(raw)`) when a member's value is not "
+    "a literal (`auto()`, a computed value), or with other than one positional argument",
+    "`Color(raw)` is compiled into a table of the class's values, read in its source: a value "
+    "the compiler cannot read would be missing from it.",
+    "class Color(Enum):\n    RED = auto()\n...\ncolor = Color(raw)",
+    "Write the members' values as literals, use a member directly (`Color.RED`), or convert "
+    "the value inside an action.",
 )
 
 IDENTITY_COMPARISON = rule(

@@ -40,6 +40,7 @@ from waymark_runtime.values import (
 )
 from waymark_runtime.vocabulary import (
     DURATION,
+    ENUM_LOOKUP,
     PURE_BUILTINS,
     PURE_FUNCTIONS,
     PURE_METHODS,
@@ -98,6 +99,17 @@ def is_instance(obj: Any, cls: Any) -> bool:
         mixed = () if obj.mix is None else (f"builtins:{obj.mix}",)
         return path in (obj.type, "enum:Enum", "builtins:object", *mixed)
     return path in _lineage_of(type(obj))
+
+
+def enum_by_value(table: dict[Any, EnumValue], value: Any, name: str) -> EnumValue:
+    """`Color(value)`: the member whose value it is (or the member itself), else Python's
+    `ValueError`."""
+    if value.__class__ is EnumValue and value in table.values():
+        return value
+    try:
+        return table[value]
+    except (KeyError, TypeError):
+        raise ValueError(f"{value!r} is not a valid {name}") from None
 
 
 def type_name(obj: Any) -> str:
@@ -201,6 +213,7 @@ _PLAIN_BUILTINS: dict[str, Callable[..., Any]] = {
 _PLAIN_BUILTINS["isinstance"] = is_instance
 _PLAIN_BUILTINS[DURATION] = dt.timedelta
 _PLAIN_BUILTINS[TYPE_NAME] = type_name
+_PLAIN_BUILTINS[ENUM_LOOKUP] = enum_by_value
 _PLAIN_BUILTINS.update({f"collections.{kind.__name__}": kind for kind in (Counter, defaultdict)})
 _PLAIN_BUILTINS.update((name, getattr(math, name.removeprefix("math."))) for name in PURE_FUNCTIONS)
 _PLAIN_BUILTINS.update((name, standard_function(name)) for name in STANDARD_FUNCTIONS)

@@ -220,7 +220,17 @@ class EnumClasses(Workflow):
             Level.HIGH in Level,
             found,
             Status["BLOCKED"],
+            self.by_value(name.lower()),
+            Level(3),
+            Tier(Tier.FREE),
+            Status(Status.ACTIVE),
         ]
+
+    def by_value(self, raw: str) -> object:
+        try:
+            return Tier(raw)
+        except ValueError as error:
+            return f"ValueError {error}"
 
 
 @workflow

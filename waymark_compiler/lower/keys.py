@@ -28,8 +28,8 @@ from waymark_runtime import ir
 KEYED = frozenset({"sorted", "min", "max"})
 _OPTIONS = {
     "sorted": frozenset({"key", "reverse"}),
-    "min": frozenset({"key"}),
-    "max": frozenset({"key"}),
+    "min": frozenset({"key", "default"}),
+    "max": frozenset({"key", "default"}),
 }
 
 
@@ -47,8 +47,9 @@ def keyed_call(name: str, node: cst.Call, ctx: Ctx) -> ir.Expr:
     positional = [a for a in node.args if a.keyword is None]
     options = {a.keyword.value: a.value for a in node.args if a.keyword is not None}
     bad = any(a.star for a in node.args) or not positional or set(options) - _OPTIONS[name]
-    if bad or (name == "sorted" and len(positional) != 1):
-        help = "call it with one iterable (and `reverse=` for `sorted`), or sort in an action"
+    if bad or (len(positional) != 1 and (name == "sorted" or "default" in options)):
+        help = ("call it with one iterable (and `reverse=` for `sorted`, `default=` for `min` "
+                "and `max`), or sort in an action")  # fmt: skip
         message = f"`{name}` with `key=` and these arguments"
         return ctx.error(FUNCTION_VALUE, node, message, "unsupported form", help)
     return _keyed(name, node, _iterable(positional, ctx), options, ctx)
@@ -102,7 +103,12 @@ def _keyed(
     )
     third = ir.Const(value=2, span=span)
     if name != "sorted":
-        chosen = ir.Call(func=name, args=(decorated,), kwargs=(), span=span)
+        extra: tuple[ir.Keyword, ...] = ()
+        if "default" in options:  # a triple whose item is the default: `[2]` takes it out
+            none = ir.Const(value=None, span=span)
+            fallback = ir.TupleExpr(elts=(none, none, lower_expr(options["default"], ctx)))
+            extra = (ir.Keyword(name="default", value=fallback, span=span),)
+        chosen = ir.Call(func=name, args=(decorated,), kwargs=extra, span=span)
         return ir.Subscript(value=chosen, index=third, span=span)
     flags = () if reverse is None else (ir.Keyword(name="reverse", value=reverse, span=span),)
     ranked = ir.Call(func="sorted", args=(decorated,), kwargs=flags, span=span)

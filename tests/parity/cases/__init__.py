@@ -377,6 +377,7 @@ CASES: tuple[ParityCase, ...] = (
         {"words": ["Pear", "fig", "apple", "Fig", "kiwi"]},
         {"words": []},
     ),
+    _case("functions", "KeyedDefaults", {"words": ["ab", "cde", "fgh", "x"]}, {"words": []}),
     # helpers
     _case("helpers", "SyncHelpers", {"items": ["pen", "notebook"]}, {"items": []}),
     _case("helpers", "AsyncHelpers", {"items": ["a", "bcd"]}, {"items": []}),

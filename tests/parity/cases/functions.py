@@ -226,3 +226,18 @@ class SortInPlace(Workflow):
         copied.sort(key=lambda name: (name[-1:], name), reverse=False)
         rows.sort(key=lambda row: row["word"], reverse=True)
         return [by_length, names, copied, [row["word"] for row in alias]]
+
+
+@workflow
+class KeyedDefaults(Workflow):
+    """`min`/`max` with both `key=` and `default=`: the default for an empty iterable, the
+    first of equal keys otherwise."""
+
+    async def run(self, words: list[str]) -> list[object]:
+        rows = await rows_of(words)
+        return [
+            max(words, key=len, default=None),
+            min(words, key=lambda w: (len(w), w), default="none"),
+            max((r for r in rows if r["n"] > 3), key=lambda r: r["n"], default={}),
+            min([], key=len, default=[]),
+        ]

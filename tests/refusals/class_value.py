@@ -11,4 +11,6 @@ class Order(BaseModel):
 class KindWorkflow(Workflow):
     async def run(self, value: object) -> object:
         kind = Order  # error: WM144 @16
-        return isinstance(value, kind)  # error: WM144 @34
+        copied = Order.model_copy(value)  # error: WM144 @18
+        built = Order.model_validate(value, strict=True)  # error: WM144 @17
+        return [isinstance(value, kind), copied, built]  # error: WM144 @35

@@ -94,6 +94,8 @@ def lower_Call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     symbol = ctx.symbol(func)
     if symbol is not None:
         return _BY_SYMBOL[type(symbol)](symbol, node, ctx)
+    if isinstance(func, cst.Attribute) and isinstance(owner := ctx.symbol(func.value), ClassSym):
+        return class_method(node, func.attr.value, owner, ctx)
     if isinstance(func, cst.Attribute):
         return method_call(node, func, ctx)
     help = "call functions by name; compute the value in an action if needed"
@@ -105,6 +107,20 @@ def lower_Call(node: cst.Call, ctx: Ctx) -> ir.Expr:
 # ---------------------------------------------------------------------------------------------
 # Methods of self and of values
 # ---------------------------------------------------------------------------------------------
+
+
+def class_method(node: cst.Call, name: str, owner: ClassSym, ctx: Ctx) -> ir.Expr:
+    """`Item.model_validate(data)` of a pydantic model: `Item(**data)`, validated the same way
+    from a dict. Any other method of a class is user code (or needs the class itself)."""
+    one = len(node.args) == 1 and node.args[0].keyword is None and not node.args[0].star
+    if owner.kind == "model" and name == "model_validate" and one:
+        data = lower_expr(node.args[0].value, ctx)
+        fields = (ir.Keyword(name=None, value=data, span=ctx.span(node)),)
+        return ir.New(type=owner.path, args=(), kwargs=fields, span=ctx.span(node))
+    help = ("construct it (`Item(**data)` validates a dict as `model_validate` does), or call "
+            "the method in an action")  # fmt: skip
+    message = f"method `{ctx.code(node.func)}` of a class, which the workflow runtime does not run"
+    return ctx.error(CLASS_VALUE, node, message, "a class method", help)
 
 
 def self_call(node: cst.Call, name: str, ctx: Ctx) -> ir.Expr:

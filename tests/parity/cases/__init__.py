@@ -162,6 +162,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("models", "EnumIdentity", {"blocked": True}, {"blocked": False}),
     _case("models", "MixedEnumsAsData", {"text": "pro,free"}, {"text": "basic"}),
     _case("models", "EnumClasses", {"name": "PRO"}, {"name": "pro"}),
+    _case("models", "ValidatedModels", {"count": 3}, {"count": 0}),
     _case(
         "models",
         "DatesAcrossActions",

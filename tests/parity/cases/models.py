@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import Enum, IntEnum, StrEnum
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from waymark import Workflow, action, workflow
 
@@ -307,3 +307,24 @@ class ModelMethods(Workflow):
             deep.tags,
             moved.tags,
         ]
+
+
+@action
+async def raw_users(count: int) -> list[dict[str, object]]:
+    return [
+        {"id": f"u{i}", "email": f"u{i}@example.com", "active": i % 2 == 0} for i in range(count)
+    ]
+
+
+@workflow
+class ValidatedModels(Workflow):
+    """`Model.model_validate(data)` of dicts an action returned, and its `ValidationError`."""
+
+    async def run(self, count: int) -> list[object]:
+        users = [User.model_validate(raw) for raw in await raw_users(count)]
+        try:
+            User.model_validate({"id": "x"})
+            problem = "no error"
+        except ValidationError as error:
+            problem = str(error).splitlines()[0]
+        return [users, [u.email for u in users if u.active], problem]

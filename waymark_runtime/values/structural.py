@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import builtins
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeAlias
 
 from waymark_runtime.values.foreign import foreign_attrs
@@ -74,6 +74,9 @@ class ModelValue:
         return self.type == other.type and self.fields == other.fields
 
     def __hash__(self) -> int:
+        cls = _class_of(self)
+        if cls is not None and cls.__hash__ is None:  # a mutable model or dataclass
+            raise TypeError(f"unhashable type: '{short_name(self.type)}'")
         return hash((self.type, *self.fields.values()))
 
     def __repr__(self) -> str:
@@ -84,6 +87,53 @@ class ModelValue:
         if self.kind == "model":
             return " ".join(f"{k}={v!r}" for k, v in self.fields.items())
         return repr(self)
+
+    # What Python does with such an object, with its class's name in the errors (not this
+    # class's): a pydantic model iterates its (name, value) pairs, a `@dataclass(order=True)`
+    # compares its fields in order, anything else refuses.
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.kind != "model":
+            raise TypeError(f"'{short_name(self.type)}' object is not iterable")
+        return iter([(k, v) for k, v in self.fields.items() if not k.startswith("_")])
+
+    def __len__(self) -> int:
+        raise TypeError(f"object of type '{short_name(self.type)}' has no len()")
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __getitem__(self, key: Any) -> Any:
+        raise TypeError(f"'{short_name(self.type)}' object is not subscriptable")
+
+    def __lt__(self, other: Any) -> bool:
+        return self._ordered(other, "<", operator.lt)
+
+    def __le__(self, other: Any) -> bool:
+        return self._ordered(other, "<=", operator.le)
+
+    def __gt__(self, other: Any) -> bool:
+        return self._ordered(other, ">", operator.gt)
+
+    def __ge__(self, other: Any) -> bool:
+        return self._ordered(other, ">=", operator.ge)
+
+    def _ordered(self, other: Any, op: str, compare: Callable[[Any, Any], bool]) -> bool:
+        cls = _class_of(self)
+        params = getattr(cls, "__dataclass_params__", None)
+        same = other.__class__ is ModelValue and other.type == self.type
+        if same and params is not None and params.order:
+            return compare(tuple(self.fields.values()), tuple(other.fields.values()))
+        theirs = short_name(other.type) if other.__class__ is ModelValue else type(other).__name__
+        mine = short_name(self.type)
+        raise TypeError(f"'{op}' not supported between instances of '{mine}' and '{theirs}'")
+
+
+def _class_of(value: ModelValue) -> type | None:
+    """The real class of a model or dataclass, when this process has it loaded."""
+    from waymark_runtime.values.registry import find_class
+
+    return find_class(value.type)
 
 
 class _Missing:

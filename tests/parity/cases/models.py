@@ -328,3 +328,47 @@ class ValidatedModels(Workflow):
         except ValidationError as error:
             problem = str(error).splitlines()[0]
         return [users, [u.email for u in users if u.active], problem]
+
+
+@dataclass(order=True)
+class Slot:
+    hour: int
+    dock: int
+
+
+@dataclass(frozen=True)
+class Key:
+    code: str
+
+
+@workflow
+class ValueProtocols(Workflow):
+    """What Python does with models and dataclasses beyond their fields: `dict(model)` and
+    iterating a model, sorting `order=True` dataclasses, frozen ones as set members, and the
+    errors of the rest, which name their class."""
+
+    async def run(self, what: str) -> object:
+        user = User(id="u1", email="a@b.c")
+        slots = [Slot(9, 2), Slot(7, 1), Slot(9, 1)]
+        await asyncio.sleep(0)
+        if what == "values":
+            return [
+                dict(user)["email"],
+                [name for name, _ in user][:3],
+                sorted(slots),
+                min(slots),
+                Slot(1, 1) < Slot(1, 2),
+                len({Key("a"), Key("a"), Key("b")}),
+            ]
+        try:
+            if what == "len":
+                return len(user)
+            if what == "index":
+                return user["id"]
+            if what == "sort":
+                return sorted([user, user])
+            if what == "hash":
+                return len({user})
+            return list(Point(1, 2))
+        except TypeError as error:
+            return f"TypeError: {error}"

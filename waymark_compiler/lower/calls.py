@@ -28,6 +28,7 @@ from waymark_compiler.lower.functional import (
 from waymark_compiler.lower.keys import KEYED, has_key, keyed_call
 from waymark_compiler.lower.log import log_method, refuse_value
 from waymark_compiler.lower.names import local_definition, missing_import
+from waymark_compiler.lower.strings import text_of
 from waymark_compiler.resolve import (
     ActionSym,
     BuiltinSym,
@@ -196,6 +197,15 @@ def call_BuiltinSym(symbol: BuiltinSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
         kinds = type_ref(node.args[1].value, ctx)
         return ir.Call(func="isinstance", args=(value, kinds), kwargs=(), span=ctx.span(node))
     args, kwargs = lower_arguments(node.args, ctx)
+    one = len(node.args) == 1 and node.args[0].keyword is None and not node.args[0].star
+    if symbol.name == "str" and one:  # a class's own `__str__`, if any
+        args = (text_of(args[0], "__str__", ctx),)
+    elif (
+        symbol.name == "repr"
+        and one
+        and (shown := text_of(args[0], "__repr__", ctx)) is not args[0]
+    ):
+        return shown
     return ir.Call(func=symbol.name, args=args, kwargs=kwargs, span=ctx.span(node))
 
 

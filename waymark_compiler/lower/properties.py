@@ -7,7 +7,8 @@ of an attribute of that name on a value becomes a call of one dispatching helper
 (`total_property(value)`): the property of the first class the value is an instance of
 (subclasses first), else the plain attribute (a field of another class). A property whose body
 the workflow language cannot run is left out; reading it then fails as it did before, with
-`AttributeError` where it is read.
+`AttributeError` where it is read. A `__str__` or `__repr__` of such a class is compiled the same
+way, and read where Python would call it: `str(x)`, `repr(x)` and f-string fields.
 """
 
 from __future__ import annotations
@@ -65,8 +66,16 @@ def module_properties(namespace: Namespace, resolver: Resolver) -> Properties:
 
 
 def _is_property(node: cst.FunctionDef) -> bool:
+    """A property, or a `__str__`/`__repr__` (read through `text_of`)."""
+    if len(node.params.params) != 1:
+        return False
+    if node.name.value in TEXTS:
+        return not node.decorators
     names = {_dotted(d.decorator) for d in node.decorators}
-    return bool(names & _DECORATORS) and len(node.params.params) == 1
+    return bool(names & _DECORATORS)
+
+
+TEXTS = ("__str__", "__repr__")
 
 
 def _dotted(node: cst.BaseExpression) -> str:
@@ -95,13 +104,19 @@ def _depth(owner: ClassSym, resolver: Resolver, limit: int = 20) -> int:
 
 def dispatcher(name: str, attr: str, helpers: list[tuple[str, str]]) -> ir.Function:
     """`name(obj)`: the helper of the first class (`module:QualName`) `obj` is an instance of,
-    else `obj.attr`."""
+    else `obj.attr` (for `__str__`, `obj` itself, which formats as it always does; for
+    `__repr__`, `repr(obj)`)."""
     obj = ir.Name(id="obj")
     body: list[ir.Stmt] = []
     for path, helper in helpers:
         test = ir.Call(func="isinstance", args=(obj, ir.TypeRef(type=path)), kwargs=())
         call = ir.HelperCall(name=helper, args=(obj,), kwargs=())
         body.append(ir.If(test=test, body=(ir.Return(value=call),), orelse=()))
-    body.append(ir.Return(value=ir.Attribute(value=obj, attr=attr)))
+    fallback: ir.Expr = ir.Attribute(value=obj, attr=attr)
+    if attr == "__str__":
+        fallback = obj
+    elif attr == "__repr__":
+        fallback = ir.Call(func="repr", args=(obj,), kwargs=())
+    body.append(ir.Return(value=fallback))
     param = ir.Param(name="obj", default=None, keyword_only=False)
     return ir.Function(name=name, params=(param,), body=tuple(body), is_async=False)

@@ -101,10 +101,23 @@ def _expression_part(
         prefix.append(_debug_text(part, ctx))
         if conversion is None and spec is None:
             conversion = "r"
+    if conversion in (None, "s") and spec is None:  # a class's own `__str__`, if any
+        value = text_of(value, "__str__", ctx)
+    elif conversion == "r" and (shown := text_of(value, "__repr__", ctx)) is not value:
+        value, conversion = shown, None  # a class's own `__repr__`: its text, as it is
     formatted = ir.FormattedValue(
         value=value, conversion=conversion, spec=spec, span=ctx.span(part)
     )
     return [*prefix, formatted]
+
+
+def text_of(value: ir.Expr, method: str, ctx: Ctx) -> ir.Expr:
+    """`value` read through the `__str__` or `__repr__` (`method`) of the classes that define
+    one (`lower.properties`), or `value` itself when none does."""
+    reader = None if ctx.functions is None else ctx.functions.property(method)
+    if reader is None:
+        return value
+    return ir.HelperCall(name=reader, args=(value,), kwargs=(), span=getattr(value, "span", None))
 
 
 def _debug_text(part: cst.FormattedStringExpression, ctx: Ctx) -> str:

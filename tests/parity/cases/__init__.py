@@ -360,6 +360,7 @@ CASES: tuple[ParityCase, ...] = (
         {"words": ["one", "two"]},
     ),
     ParityCase("properties", "PropertyReads", None),
+    ParityCase("properties", "OwnText", None),
     _case(
         "standard",
         "DatesBuilt",

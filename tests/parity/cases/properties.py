@@ -95,6 +95,52 @@ class PropertyReads(Workflow):
         ]
 
 
+@dataclass
+class Money:
+    amount: float
+    currency: str = "USD"
+
+    def __str__(self) -> str:
+        return f"{self.amount:.2f} {self.currency}"
+
+
+class Invoice(BaseModel):
+    number: int
+    due: float
+
+    def __repr__(self) -> str:
+        return f"<Invoice #{self.number}>"
+
+
+class Paid(Enum):
+    YES = "yes"
+    NO = "no"
+
+    def __str__(self) -> str:
+        return self.value.upper()
+
+
+@workflow
+class OwnText(Workflow):
+    """A class's own `__str__` and `__repr__`, where Python calls them: `str()`, `repr()`,
+    f-string fields with and without `!s`/`!r`; values of other types format as before."""
+
+    async def run(self, amount: float) -> list[object]:
+        money = Money(amount)
+        invoice = Invoice(number=7, due=amount)
+        paid = Paid.YES if amount > 10 else Paid.NO
+        await asyncio.sleep(0)
+        return [
+            f"Due: {money} on {invoice!r} ({paid})",
+            str(money),
+            repr(invoice),
+            f"{money!s}|{paid!s}|{amount:.1f}|{amount}|{[1, 2]}",
+            f"{invoice.number!r}",
+            str(invoice.number),
+        ]
+
+
 INPUTS = {
     "PropertyReads": [{"on_hand": 4, "tier": Tier.PRO}, {"on_hand": 9, "tier": Tier.FREE}],
+    "OwnText": [{"amount": 12.5}, {"amount": 3}],
 }

@@ -15,6 +15,7 @@ from typing import Any
 import libcst as cst
 
 from waymark_runtime import ir
+from waymark_runtime.vocabulary import DURATION
 
 BINARY: dict[type[cst.CSTNode], ir.BinOperator] = {
     cst.Add: "+",
@@ -128,6 +129,17 @@ def literal(node: cst.BaseExpression, span: ir.Span) -> ir.Expr:
                 func="frozenset", args=(ir.TupleExpr(elts=elts, span=span),), kwargs=(), span=span
             )
     func = node.func if isinstance(node, cst.Call) else None
+    if isinstance(node, cst.Call) and (
+        _is_named(node.func, "timedelta")
+        or (isinstance(func, cst.Attribute) and func.attr.value == "timedelta")
+    ):  # `timedelta(minutes=5)` (`resolve.is_duration_literal`)
+        args = tuple(literal(a.value, span) for a in node.args if a.keyword is None)
+        kwargs = tuple(
+            ir.Keyword(name=a.keyword.value, value=literal(a.value, span), span=span)
+            for a in node.args
+            if a.keyword is not None
+        )
+        return ir.Call(func=DURATION, args=args, kwargs=kwargs, span=span)
     named = isinstance(func, cst.Attribute) and func.attr.value == "Decimal"
     if isinstance(node, cst.Call) and node.args and (named or _is_named(node.func, "Decimal")):
         # `Decimal("0.01")` (`resolve.is_decimal_literal`)

@@ -356,7 +356,7 @@ def _builtin(name: str) -> Symbol:
 
 def is_constant_literal(node: cst.BaseExpression) -> bool:
     """Immutable literals: numbers, strings, True/False/None, unary/binary ops, tuples and
-    frozensets of them, and `Decimal` literals."""
+    frozensets of them, and `Decimal` and `timedelta` literals."""
     if isinstance(node, cst.Integer | cst.Float):
         return True
     if isinstance(node, cst.SimpleString):
@@ -371,7 +371,7 @@ def is_constant_literal(node: cst.BaseExpression) -> bool:
         return is_constant_literal(node.left) and is_constant_literal(node.right)
     if isinstance(node, cst.Tuple):
         return _constant_elements(node)
-    return _is_frozenset(node) or is_decimal_literal(node)
+    return _is_frozenset(node) or is_decimal_literal(node) or is_duration_literal(node)
 
 
 _TABLE_LIMIT = 256  # items: a table is built again wherever it is read
@@ -397,6 +397,32 @@ def _table_size(node: cst.BaseExpression) -> int:
 
 def _item_size(node: cst.BaseExpression) -> int:
     return 0 if is_constant_literal(node) else _table_size(node)
+
+
+def is_duration_literal(node: cst.BaseExpression) -> bool:
+    """`timedelta(minutes=5)`, `datetime.timedelta(1, 30)`: a `timedelta` of number literals."""
+    if not isinstance(node, cst.Call):
+        return False
+    name = get_full_name_for_node(node.func) or ""
+    if name != "timedelta" and not name.endswith(".timedelta"):
+        return False
+    return all(
+        not arg.star
+        and isinstance(_unsigned(arg.value), cst.Integer | cst.Float)
+        and (arg.keyword is None or arg.keyword.value in _DURATION_FIELDS)
+        for arg in node.args
+    )
+
+
+_DURATION_FIELDS = frozenset(
+    ("days", "seconds", "microseconds", "milliseconds", "minutes", "hours", "weeks")
+)
+
+
+def _unsigned(node: cst.BaseExpression) -> cst.BaseExpression:
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+        return node.expression
+    return node
 
 
 def is_decimal_literal(node: cst.BaseExpression) -> bool:

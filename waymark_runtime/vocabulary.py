@@ -17,7 +17,8 @@ def _words(text: str) -> frozenset[str]:
 
 PURE_BUILTINS = _words(
     "len min max sum sorted abs round str int float bool any all zip range enumerate dict "
-    "list set frozenset tuple isinstance reversed divmod pow repr ascii chr ord next iter"
+    "list set frozenset tuple isinstance reversed divmod pow repr ascii chr ord next iter getattr "
+    "hasattr"
 )
 
 # Methods by name (receivers are untyped at compile time); the interpreter allows each on the

@@ -88,7 +88,7 @@ def test_only_the_methods_the_compiler_emits_can_be_called(receiver: str, method
         "format",
         "vars",
         "callable",
-        "getattr",
+        "setattr",
         "os.system",
         "math.factorial",
         "type",

@@ -124,7 +124,8 @@ def type_name(obj: Any) -> str:
 # ---------------------------------------------------------------------------------------------
 
 _PLAIN_TYPES = (int, float, complex, bool, str, bytes, dt.date, dt.datetime, dt.time,
-                dt.timedelta, uuid.UUID, Decimal, range, slice)  # fmt: skip
+                dt.timedelta, uuid.UUID, Decimal, range, slice,
+                type(dt.date.min.isocalendar()))  # fmt: skip
 
 
 def _no_attribute(obj: Any, name: str) -> AttributeError:
@@ -150,6 +151,31 @@ def get_attribute(obj: Any, name: str) -> Any:
     if callable(value):
         raise ProgramError(f"`{type(obj).__name__}.{name}` is a method: call it")
     return value
+
+
+_NO_DEFAULT: Any = object()
+
+
+def get_attribute_named(obj: Any, name: Any, default: Any = _NO_DEFAULT) -> Any:
+    """`getattr(obj, name[, default])`: what `obj.name` reads (fields, data attributes),
+    `default` for a missing one."""
+    if not isinstance(name, str):
+        raise TypeError("attribute name must be string, not " + repr(type(name).__name__))
+    try:
+        return get_attribute(obj, name)
+    except AttributeError:
+        if default is _NO_DEFAULT:
+            raise
+        return default
+
+
+def has_attribute(obj: Any, name: Any) -> bool:
+    """`hasattr(obj, name)`: whether `getattr(obj, name)` finds a field or data attribute."""
+    try:
+        get_attribute_named(obj, name)
+    except AttributeError:
+        return False
+    return True
 
 
 def _exception_attribute(error: ExceptionValue, name: str) -> Any:
@@ -208,9 +234,11 @@ def _allowed_method(obj: Any, name: str) -> tuple[Any, Callable[..., Any]]:
 # ---------------------------------------------------------------------------------------------
 
 _PLAIN_BUILTINS: dict[str, Callable[..., Any]] = {
-    name: getattr(builtins, name) for name in PURE_BUILTINS - {"isinstance"}
+    name: getattr(builtins, name) for name in PURE_BUILTINS - {"isinstance", "getattr", "hasattr"}
 }
 _PLAIN_BUILTINS["isinstance"] = is_instance
+_PLAIN_BUILTINS["getattr"] = get_attribute_named
+_PLAIN_BUILTINS["hasattr"] = has_attribute
 _PLAIN_BUILTINS[DURATION] = dt.timedelta
 _PLAIN_BUILTINS[TYPE_NAME] = type_name
 _PLAIN_BUILTINS[ENUM_LOOKUP] = enum_by_value

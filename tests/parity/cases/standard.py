@@ -9,6 +9,8 @@ import statistics
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from pydantic import BaseModel
+
 from waymark import Workflow, action, workflow
 
 CENT = Decimal("0.01")
@@ -81,3 +83,37 @@ class NextAndIter(Workflow):
         except StopIteration:
             missing = "StopIteration"
         return [first_long, head, rest, missing]
+
+
+REMINDERS = (timedelta(hours=1), timedelta(days=1, minutes=-30))
+GRACE = dt.timedelta(0, 90)
+
+
+class Reminder(BaseModel):
+    to: str
+    status: str | None = None
+
+
+@workflow
+class DurationsAndAttributes(Workflow):
+    """`timedelta` constants (module level, in a tuple, a class attribute, a default),
+    `getattr`/`hasattr` with a default, and an ISO calendar's named fields."""
+
+    poll = timedelta(minutes=5)
+
+    async def run(self, day: str, every: timedelta = timedelta(seconds=45)) -> list[object]:
+        start = datetime.fromisoformat(day)
+        reminder = Reminder(to="ada")
+        await asyncio.sleep(0)
+        week = start.isocalendar()
+        return [
+            [start + delta for delta in REMINDERS],
+            GRACE.total_seconds(),
+            self.poll * 2,
+            every,
+            getattr(reminder, "status", "none"),
+            getattr(reminder, "missing", "default"),
+            hasattr(reminder, "to"),
+            hasattr(start, "nope"),
+            (week.year, week.week, week.weekday),
+        ]

@@ -32,6 +32,7 @@ class FunctionInfo:
     self_name: str
     is_async: bool
     locals: frozenset[str]
+    uses: Mapping[str, int] = field(default_factory=dict)  # how often each name appears
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +115,9 @@ class Ctx:
     # `self.<name>` configuration of the class: constant expressions (see lower/config.py)
     config: Mapping[str, cst.BaseExpression] = field(default_factory=dict)
     functions: ModuleFunctions | None = None
+    # `tasks = [act(x) for x in xs]` read only by the next statement's `gather(*tasks)`: the
+    # comprehension, spread there instead (`lower.operations.pending_spread`).
+    spreads: dict[str, cst.BaseExpression] = field(default_factory=dict)
 
     def span(self, node: cst.CSTNode) -> ir.Span:
         return self.source.span(node)

@@ -15,4 +15,6 @@ class GatherWorkflow(Workflow):
         first = await asyncio.gather(*calls)  # error: WM130 @39
         second = await asyncio.gather(fetch(1), return_exceptions=flag)  # error: WM130 @67
         third = await asyncio.gather(fetch(1), asyncio.sleep(1))  # error: WM130 @48
-        return first + second + third
+        tasks = [fetch(x) for x in xs]  # error: WM106 @18
+        fourth = await asyncio.gather(*tasks)  # error: WM130 @40
+        return first + second + third + fourth + [len(tasks)]

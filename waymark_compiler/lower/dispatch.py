@@ -92,9 +92,15 @@ def lower_stmt(node: cst.CSTNode, ctx: Ctx) -> list[ir.Stmt]:
 
 def lower_body(body: cst.BaseSuite | cst.BaseSmallStatement, ctx: Ctx) -> tuple[ir.Stmt, ...]:
     """An indented block or a one-line suite (`if x: pass`)."""
+    from waymark_compiler.lower.operations import pending_spread  # (operations imports this)
+
     statements: list[ir.Stmt] = []
     items = body.body if isinstance(body, cst.IndentedBlock | cst.SimpleStatementSuite) else [body]
-    for item in items:
+    for index, item in enumerate(items):
+        after = items[index + 1] if index + 1 < len(items) else None
+        following = after if isinstance(after, cst.BaseStatement) else None
+        if isinstance(item, cst.BaseStatement) and pending_spread(item, following, ctx):
+            continue
         statements += lower_stmt(item, ctx)
     # A block may lower to nothing (a bare annotation, a docstring); the IR keeps it non-empty.
     return tuple(statements) or (ir.Pass(span=ctx.span(items[0] if items else body)),)

@@ -6,6 +6,7 @@ a literal `name`), the parameters of each method, and that defaults are constant
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 import libcst as cst
@@ -224,7 +225,21 @@ def _info(
     for star in (node.params.star_arg, node.params.star_kwarg):
         if isinstance(star, cst.Param):
             names.add(star.name.value)
-    return FunctionInfo(node.name.value, self_name, node.asynchronous is not None, frozenset(names))
+    uses = Counter(found.value for found in _names_in(node.body))
+    return FunctionInfo(
+        node.name.value, self_name, node.asynchronous is not None, frozenset(names), uses
+    )
+
+
+def _names_in(node: cst.CSTNode) -> list[cst.Name]:
+    found: list[cst.Name] = []
+
+    class Names(cst.CSTVisitor):
+        def visit_Name(self, name: cst.Name) -> None:
+            found.append(name)
+
+    node.visit(Names())
+    return found
 
 
 def _is_docstring(statement: cst.BaseStatement) -> bool:

@@ -145,3 +145,23 @@ class TryAroundGatherInLoop(Workflow):
                 break
             done.append(sum(values))
         return {"done": done, "failed": failed}
+
+
+@action
+async def label(x: int, text: str) -> str:
+    return f"{text}{x}"
+
+
+@workflow
+class PrebuiltTasks(Workflow):
+    """Calls built into a list just before the `gather` that runs them, and `map` of an
+    action spread into a `gather`."""
+
+    async def run(self, items: list[int]) -> list[object]:
+        tasks = [triple(x) for x in items if x > 0]
+        tripled = await asyncio.gather(*tasks)
+        pending = (maybe_fail(x) for x in items)
+        outcomes = await asyncio.gather(*pending, return_exceptions=True)
+        mapped = await asyncio.gather(*map(triple, items))
+        labels = await asyncio.gather(*map(label, items, ["a", "b", "c"]))
+        return [tripled, [repr(o) for o in outcomes], mapped, labels]

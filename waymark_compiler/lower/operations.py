@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import libcst as cst
+import libcst.matchers as matchers
 
 from waymark_compiler.context import Ctx
 from waymark_compiler.lower.calls import lower_arguments, module_helper, unknown_helper
@@ -330,21 +331,11 @@ def pending_spread(item: cst.BaseStatement, following: cst.BaseStatement | None,
         return False
     if ctx.function.uses.get(target.value) != 2 or following is None:
         return False
-    if not any(_spreads(call, target.value, ctx) for call in _calls(following)):
+    calls = [c for c in matchers.findall(following, matchers.Call()) if isinstance(c, cst.Call)]
+    if not any(_spreads(call, target.value, ctx) for call in calls):
         return False
     ctx.spreads[target.value] = value
     return True
-
-
-def _calls(node: cst.CSTNode) -> list[cst.Call]:
-    found: list[cst.Call] = []
-
-    class Calls(cst.CSTVisitor):
-        def visit_Call(self, call: cst.Call) -> None:
-            found.append(call)
-
-    node.visit(Calls())
-    return found
 
 
 def _spreads(call: cst.Call, name: str, ctx: Ctx) -> bool:

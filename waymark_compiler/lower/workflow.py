@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 import libcst as cst
+import libcst.matchers as matchers
 
 from waymark_compiler.context import TEMP_PREFIX, Ctx, FunctionInfo, ModuleFunctions
 from waymark_compiler.diagnostics import Sink
@@ -225,21 +226,12 @@ def _info(
     for star in (node.params.star_arg, node.params.star_kwarg):
         if isinstance(star, cst.Param):
             names.add(star.name.value)
-    uses = Counter(found.value for found in _names_in(node.body))
+    uses = Counter(
+        n.value for n in matchers.findall(node.body, matchers.Name()) if isinstance(n, cst.Name)
+    )
     return FunctionInfo(
         node.name.value, self_name, node.asynchronous is not None, frozenset(names), uses
     )
-
-
-def _names_in(node: cst.CSTNode) -> list[cst.Name]:
-    found: list[cst.Name] = []
-
-    class Names(cst.CSTVisitor):
-        def visit_Name(self, name: cst.Name) -> None:
-            found.append(name)
-
-    node.visit(Names())
-    return found
 
 
 def _is_docstring(statement: cst.BaseStatement) -> bool:

@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from waymark_runtime.errors import ValueNotSerializable
 from waymark_runtime.values.encode import to_json
@@ -262,6 +263,20 @@ def _type_value(dec: Decoder, value: JSON) -> Any:
     return TypeValue(value["v"])
 
 
+def _datetime_value(value: JSON) -> dt.datetime:
+    """A datetime from its ISO text, in its `zoneinfo` zone when it had one this machine knows
+    (else at the fixed offset the text gives)."""
+    moment = dt.datetime.fromisoformat(value["v"])
+    key = value.get("zone")
+    if not isinstance(key, str) or moment.tzinfo is None:
+        return moment
+    try:
+        zone = ZoneInfo(key)
+    except (ValueError, OSError, ZoneInfoNotFoundError):
+        return moment
+    return moment.astimezone(zone)  # the same instant (its text has the offset), fold included
+
+
 _DECODERS: dict[str, Callable[[Decoder, JSON], Any]] = {
     "tuple": lambda dec, v: tuple(dec.items(v)),
     "set": lambda dec, v: set(dec.items(v)),
@@ -273,7 +288,7 @@ _DECODERS: dict[str, Callable[[Decoder, JSON], Any]] = {
     "str": lambda dec, v: text_value(v),
     "float": _float_value,
     "bytes": lambda dec, v: base64.b64decode(v["v"]),
-    "datetime": lambda dec, v: dt.datetime.fromisoformat(v["v"]),
+    "datetime": lambda dec, v: _datetime_value(v),
     "date": lambda dec, v: dt.date.fromisoformat(v["v"]),
     "time": lambda dec, v: dt.time.fromisoformat(v["v"]),
     "timedelta": lambda dec, v: dt.timedelta(*v["v"]),

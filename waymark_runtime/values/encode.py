@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from waymark_runtime.errors import ValueNotSerializable
 from waymark_runtime.values.structural import (
@@ -72,6 +73,15 @@ def to_json(obj: Any) -> JSON:
         return Encoder().encode(obj)
     except RecursionError:  # nested past Python's recursion limit, or contains itself
         raise ValueNotSerializable("the value nests too deeply or contains itself") from None
+
+
+def _datetime_json(value: dt.datetime) -> JSON:
+    """ISO text; a `zoneinfo` zone also by its key, so daylight saving time still applies to
+    arithmetic after a round trip (the text alone gives a fixed offset)."""
+    out: dict[str, Any] = {"$t": "datetime", "v": value.isoformat()}
+    if isinstance(value.tzinfo, ZoneInfo) and isinstance(value.tzinfo.key, str):
+        out["zone"] = value.tzinfo.key
+    return out
 
 
 def _str_json(enc: Encoder, obj: str) -> JSON:
@@ -192,7 +202,7 @@ _ENCODERS: dict[type, Callable[[Encoder, Any], JSON]] = {
     set: lambda enc, o: enc.tagged("set", o),
     frozenset: lambda enc, o: enc.tagged("frozenset", o),
     bytes: lambda enc, o: {"$t": "bytes", "v": base64.b64encode(o).decode()},
-    dt.datetime: lambda enc, o: {"$t": "datetime", "v": o.isoformat()},
+    dt.datetime: lambda enc, o: _datetime_json(o),
     dt.date: lambda enc, o: {"$t": "date", "v": o.isoformat()},
     dt.time: lambda enc, o: {"$t": "time", "v": o.isoformat()},
     dt.timedelta: lambda enc, o: {"$t": "timedelta", "v": [o.days, o.seconds, o.microseconds]},

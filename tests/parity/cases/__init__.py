@@ -371,6 +371,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("standard", "Money", {"count": 3, "rate": "0.0825"}, {"count": 0, "rate": "0.2"}),
     _case("standard", "Statistics", {"values": [2.5, 1, 4, 4]}, {"values": [3]}, {"values": []}),
     _case("standard", "DurationsAndAttributes", {"day": "2024-03-09T08:00:00"}),
+    ParityCase("standard", "ZonedDates", None),
     _case("standard", "NextAndIter", {"words": ["a", "tree", "bee", "house"]}, {"words": []}),
     _case(
         "tables",

@@ -8,6 +8,7 @@ import datetime as dt
 import statistics
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
@@ -117,3 +118,33 @@ class DurationsAndAttributes(Workflow):
             hasattr(start, "nope"),
             (week.year, week.week, week.weekday),
         ]
+
+
+@action
+async def shifted(when: datetime, days: int) -> datetime:
+    return when + timedelta(days=days)
+
+
+@workflow
+class ZonedDates(Workflow):
+    """A datetime in a `zoneinfo` zone keeps its zone across inputs, actions and awaits: daylight
+    saving time applies to its arithmetic, as in Python."""
+
+    async def run(self, start: datetime) -> list[object]:
+        later = await shifted(start, 2)
+        await asyncio.sleep(0)
+        return [
+            start.tzname(),
+            (start + timedelta(days=2)).isoformat(),
+            later.isoformat(),
+            later.tzname(),
+            (later - start).total_seconds(),
+        ]
+
+
+INPUTS = {
+    "ZonedDates": [
+        {"start": datetime(2024, 3, 9, 12, tzinfo=ZoneInfo("America/New_York"))},
+        {"start": datetime(2024, 10, 26, 23, 30, tzinfo=ZoneInfo("Europe/Paris"))},
+    ],
+}

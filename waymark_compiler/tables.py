@@ -79,6 +79,7 @@ KNOWN_EXCEPTIONS: dict[str, str] = {
     "decimal.DecimalException": "decimal:DecimalException",
     "decimal.InvalidOperation": "decimal:InvalidOperation",
     "decimal.DivisionByZero": "decimal:DivisionByZero",
+    "json.JSONDecodeError": "json.decoder:JSONDecodeError",
 }
 
 

@@ -59,14 +59,14 @@ PURE_FUNCTIONS = frozenset(
 )
 
 # Constructors and functions of other standard modules, by qualified name: pure, and bounded
-# by their arguments (`json` is absent: an `indent` multiplies its output with the nesting).
+# by their arguments (`json.dumps` has a guard of its own: an `indent` multiplies its output).
 STANDARD_FUNCTIONS = _words(
     "datetime.date datetime.datetime datetime.time datetime.date.fromisoformat "
     "datetime.datetime.fromisoformat datetime.time.fromisoformat datetime.datetime.combine "
     "datetime.date.fromordinal datetime.date.fromisocalendar decimal.Decimal "
     "statistics.mean statistics.fmean statistics.median statistics.median_low "
     "statistics.median_high statistics.mode statistics.multimode statistics.pstdev "
-    "statistics.stdev statistics.pvariance statistics.variance"
+    "statistics.stdev statistics.pvariance statistics.variance json.dumps json.loads"
 )
 
 # The default factories a `defaultdict` may have, by name: builtin types only (a function's

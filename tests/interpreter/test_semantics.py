@@ -92,7 +92,7 @@ def test_only_the_methods_the_compiler_emits_can_be_called(receiver: str, method
         "os.system",
         "math.factorial",
         "type",
-        "json.loads",
+        "re.compile",
         "statistics.quantiles",
     ],
 )
@@ -175,3 +175,20 @@ def test_a_stored_module_function_outside_the_whitelist_fails_at_start() -> None
     )
     with pytest.raises(Exception, match=r"`os\.system` is not a function a workflow may call"):
         start(program, {})
+
+
+def test_json_dumps_refuses_what_would_multiply_its_output() -> None:
+    wide = ir.Call(
+        func="json.dumps",
+        args=(const([[1, 2], [3]]),),
+        kwargs=(ir.Keyword(name="indent", value=const(1_000_000)),),
+    )
+    failed = outcome(returns(wide))
+    assert (
+        isinstance(failed, Fail) and "indent must be an int from 0 to 8" in failed.error["message"]
+    )
+    hooked = ir.Call(
+        func="json.dumps", args=(const([1]),), kwargs=(ir.Keyword(name="cls", value=const(None)),)
+    )
+    failed = outcome(returns(hooked))
+    assert isinstance(failed, Fail) and "option 'cls' is not available" in failed.error["message"]

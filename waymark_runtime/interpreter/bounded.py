@@ -12,6 +12,7 @@ on it.
 from __future__ import annotations
 
 import builtins
+import json
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -28,7 +29,14 @@ from waymark_runtime.interpreter.limits import (
     length,
     weigh,
 )
-from waymark_runtime.values import DEFAULT_FACTORIES, TypeValue, plain_value
+from waymark_runtime.values import (
+    DEFAULT_FACTORIES,
+    EnumValue,
+    ModelValue,
+    TypeValue,
+    plain_value,
+    short_name,
+)
 from waymark_runtime.vocabulary import PURE_FUNCTIONS, STANDARD_FUNCTIONS, standard_function
 
 _TEXT = (str, bytes, bytearray)
@@ -92,6 +100,8 @@ class Bounded(Guards):
                 for name in PURE_FUNCTIONS
             },
             **{name: self._numeric(standard_function(name)) for name in STANDARD_FUNCTIONS},
+            "json.dumps": self._json_dumps,
+            "json.loads": self._json_loads,
             "math.prod": self._prod,
             "math.lcm": self._lcm,
             "collections.Counter": self._counter,
@@ -208,6 +218,27 @@ class Bounded(Guards):
             return self.meter.settle(function(*args, **kwargs))
 
         return guarded
+
+    def _json_dumps(self, value: Any, **options: Any) -> str:
+        """`json.dumps`, with Python's options but `default=`/`cls=` (functions); an `indent`
+        (at most 8) is charged per line of the deepest nesting; a `StrEnum`/`IntEnum` member
+        writes its value, and a model or other value not JSON raises Python's `TypeError`."""
+        unknown = set(options) - _JSON_OPTIONS
+        if unknown:
+            raise TypeError(f"json.dumps() option {sorted(unknown)[0]!r} is not available here")
+        indent = options.get("indent")
+        if indent is not None and not (isinstance(indent, int) and 0 <= indent <= 8):
+            raise ValueError("json.dumps() indent must be an int from 0 to 8 in a workflow")
+        length = self.text_length(value, quoted=True)
+        self.meter.allow_chars(length * (1 + (indent or 0) * 4))
+        text: str = self.meter.settle(json.dumps(value, default=_json_default, **options))
+        return text
+
+    def _json_loads(self, text: Any) -> Any:
+        """`json.loads` of a string (its size bounds what it builds)."""
+        if isinstance(text, str | bytes):
+            self.meter.charge(len(text) // CHARS_PER_OPERATION)
+        return self.meter.settle(json.loads(text))
 
     def _int(self, *args: Any, **kwargs: Any) -> Any:
         if args:
@@ -343,3 +374,21 @@ class Bounded(Guards):
             return [items]  # not all strings: `join` raises Python's own error
         self.meter.allow_chars(total)
         return [items]
+
+
+_JSON_OPTIONS = frozenset(
+    {"indent", "sort_keys", "separators", "ensure_ascii", "allow_nan", "skipkeys"}
+)
+
+
+def _json_default(value: Any) -> Any:
+    """What `json.dumps` writes of a workflow value that is not plain JSON: a data-type enum
+    member's value; anything else is Python's `TypeError`, naming the value's class."""
+    if value.__class__ is EnumValue and value.mix is not None:
+        return value.value
+    name = (
+        short_name(value.type)
+        if isinstance(value, ModelValue | EnumValue)
+        else type(value).__name__
+    )
+    raise TypeError(f"Object of type {name} is not JSON serializable")

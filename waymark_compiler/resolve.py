@@ -489,3 +489,8 @@ def enum_members(node: cst.ClassDef) -> tuple[str, ...]:
             elif isinstance(small, cst.AnnAssign) and small.value is not None:
                 names.append(get_full_name_for_node(small.target) or "")
     return tuple(n for n in names if n and not (n.startswith("_") and n.endswith("_")))
+
+
+def is_static_method(node: cst.FunctionDef) -> bool:
+    """A `@staticmethod` (its only decorator): a workflow helper without `self`."""
+    return [get_full_name_for_node(d.decorator) for d in node.decorators] == ["staticmethod"]

@@ -1,3 +1,5 @@
+import functools
+
 from waymark import Workflow, workflow
 
 
@@ -12,6 +14,6 @@ class Helpers(Workflow):
     async def run(self) -> int:
         return self.total()
 
-    @staticmethod  # error: WM140 @5
+    @functools.cache  # error: WM140 @5
     def total() -> int:  # error: WM125 @9
         return 1

@@ -43,6 +43,7 @@ from waymark_compiler.resolve import (
     Symbol,
     VariableSym,
     enum_values,
+    is_static_method,
 )
 from waymark_compiler.rules.expressions import (
     CLASS_VALUE,
@@ -113,6 +114,13 @@ def lower_Call(node: cst.Call, ctx: Ctx) -> ir.Expr:
 def class_method(node: cst.Call, name: str, owner: ClassSym, ctx: Ctx) -> ir.Expr:
     """`Item.model_validate(data)` of a pydantic model: `Item(**data)`, validated the same way
     from a dict. Any other method of a class is user code (or needs the class itself)."""
+    if owner.kind == "workflow" and name in ctx.helpers and _static(owner, name):
+        args, kwargs = lower_arguments(node.args, ctx)  # `Flow.twice(x)`: a static helper
+        if ctx.helpers[name]:
+            help = f"await it: `await {ctx.code(node.func)}(...)`"
+            message = f"`{ctx.code(node.func)}` called without await"
+            return ctx.error(ACTION_NOT_AWAITED, node, message, "not awaited", help)
+        return ir.HelperCall(name=name, args=args, kwargs=kwargs, span=ctx.span(node))
     one = len(node.args) == 1 and node.args[0].keyword is None and not node.args[0].star
     if owner.kind == "model" and name == "model_validate" and one:
         data = lower_expr(node.args[0].value, ctx)
@@ -122,6 +130,15 @@ def class_method(node: cst.Call, name: str, owner: ClassSym, ctx: Ctx) -> ir.Exp
             "the method in an action")  # fmt: skip
     message = f"method `{ctx.code(node.func)}` of a class, which the workflow runtime does not run"
     return ctx.error(CLASS_VALUE, node, message, "a class method", help)
+
+
+def _static(owner: ClassSym, name: str) -> bool:
+    """Is `name` a `@staticmethod` of the workflow class `owner`?"""
+    body = owner.node.body.body if owner.node is not None else ()
+    return any(
+        isinstance(s, cst.FunctionDef) and s.name.value == name and is_static_method(s)
+        for s in body
+    )
 
 
 def self_call(node: cst.Call, name: str, ctx: Ctx) -> ir.Expr:

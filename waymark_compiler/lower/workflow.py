@@ -19,7 +19,13 @@ from waymark_compiler.lower.config import Config, class_config
 from waymark_compiler.lower.dispatch import lower_body, lower_expr
 from waymark_compiler.lower.properties import dispatcher, module_properties
 from waymark_compiler.namespace import Namespace, scan
-from waymark_compiler.resolve import ClassSym, ConstSym, Resolver, is_constant_literal
+from waymark_compiler.resolve import (
+    ClassSym,
+    ConstSym,
+    Resolver,
+    is_constant_literal,
+    is_static_method,
+)
 from waymark_compiler.rules.names import RESERVED_NAME
 from waymark_compiler.rules.workflow import (
     NON_CONSTANT_DEFAULT,
@@ -41,7 +47,10 @@ def lower_workflow(found: WorkflowClass, resolver: Resolver, sink: Sink) -> ir.W
     helpers = {m.name.value: m.asynchronous is not None for m in methods if m.name.value != "run"}
     called = ModuleFunctions(found.namespace.module, {m.name.value for m in every})
     called.properties = module_properties(found.namespace, resolver)
-    functions = [_function(m, source, resolver, sink, helpers, config, called) for m in methods]
+    functions = [
+        _function(m, source, resolver, sink, helpers, config, called, static=is_static_method(m))
+        for m in methods
+    ]
     properties = called.properties
     while called.pending or properties.pending:  # what they call, and what that calls
         if called.pending:
@@ -177,7 +186,9 @@ def _check_shape(
         )
     for method in methods:
         for decorator in method.decorators:
-            help = "remove the decorator; helper methods are plain methods"
+            if is_static_method(method):
+                continue
+            help = "remove the decorator; helper methods are plain methods or `@staticmethod`s"
             message = f"decorated method `{method.name.value}` in a workflow"
             sink.error(WORKFLOW_SHAPE, source.span(decorator), message, "decorator", help)
 
@@ -196,12 +207,15 @@ def _function(
     config: Config,
     called: ModuleFunctions,
     module_function: str | None = None,
+    *,
+    static: bool = False,
 ) -> ir.Function:
-    """A method of the class, or (`module_function`: its helper name) a function of the module,
-    which has no `self`."""
-    info = _info(node, resolver.namespace, source, method=module_function is None)
+    """A method of the class, or (`module_function`: its helper name) a function of the module;
+    neither that nor a `@staticmethod` (`static`) has a `self`."""
+    method = module_function is None and not static
+    info = _info(node, resolver.namespace, source, method=method)
     ctx = Ctx(source, resolver, sink, helpers, info, config=config, functions=called)
-    params = _params(node, ctx, method=module_function is None)
+    params = _params(node, ctx, method=method)
     return ir.Function(
         name=module_function or node.name.value,
         params=params,

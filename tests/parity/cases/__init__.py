@@ -392,6 +392,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("helpers", "SyncHelpers", {"items": ["pen", "notebook"]}, {"items": []}),
     _case("helpers", "AsyncHelpers", {"items": ["a", "bcd"]}, {"items": []}),
     _case("helpers", "RecursiveHelpers", {"n": 7}, {"n": 0}),
+    _case("helpers", "StaticHelpers", {"values": [1, 20, 300]}, {"values": []}),
     _case("helpers", "HelperExceptions", {"item": "pen"}, {"item": "notebook"}),
     _case("helpers", "HelperDefaultsAndKeywords", {"item": "ink"}),
     # dependencies

@@ -129,3 +129,26 @@ class HelperDefaultsAndKeywords(Workflow):
     async def priced(self, item: str, markup: int = 5) -> int:
         price = await fetch_price(item)
         return price + markup
+
+
+@workflow
+class StaticHelpers(Workflow):
+    """`@staticmethod` helpers, sync and async, called through `self` and through the class."""
+
+    async def run(self, values: list[int]) -> list[object]:
+        doubled = [self.twice(v) for v in values]
+        total = StaticHelpers.total(doubled, start=1)
+        awaited = await self.fetch_all(values)
+        return [doubled, total, awaited]
+
+    @staticmethod
+    def twice(n: int) -> int:
+        return n * 2
+
+    @staticmethod
+    def total(items: list[int], *, start: int = 0) -> int:
+        return sum(items, start)
+
+    @staticmethod
+    async def fetch_all(values: list[int]) -> list[int]:
+        return list(await asyncio.gather(*[fetch_price(str(v)) for v in values]))

@@ -35,7 +35,9 @@ from waymark_compiler.tables import (
 )
 from waymark_runtime.vocabulary import PURE_BUILTINS
 
-ClassKind = Literal["exception", "enum", "model", "dataclass", "workflow", "builtin", "other"]
+ClassKind = Literal[
+    "exception", "enum", "model", "dataclass", "workflow", "builtin", "typeddict", "other"
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +146,15 @@ Symbol = (
     | MissingSym
 )
 
-_KIND_PRIORITY: tuple[ClassKind, ...] = ("exception", "enum", "model", "dataclass", "workflow")
+_TYPED_DICTS = frozenset({"typing.TypedDict", "typing_extensions.TypedDict"})
+_KIND_PRIORITY: tuple[ClassKind, ...] = (
+    "exception",
+    "enum",
+    "model",
+    "dataclass",
+    "workflow",
+    "typeddict",
+)
 
 
 @dataclass(slots=True)
@@ -313,6 +323,8 @@ class Resolver:
                 "Workflow": "workflow",
             }
             return mapping.get(symbol.what)
+        if isinstance(symbol, ExternalSym) and symbol.qualname in _TYPED_DICTS:
+            return "typeddict"
         return None
 
     def _nested_class(self, owner: ClassSym, attr: str) -> Symbol | None:

@@ -234,6 +234,10 @@ def type_ref(node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
     symbol = ctx.symbol(node)
     if isinstance(symbol, BuiltinSym) and symbol.name in BUILTIN_TYPES:
         return ir.TypeRef(type=f"builtins:{symbol.name}", span=ctx.span(node))
+    if isinstance(symbol, ClassSym) and symbol.kind == "typeddict":
+        help = 'test the keys instead (`"path" in entry`)'
+        message = "a TypedDict class with `isinstance` (Python raises `TypeError`)"
+        return ctx.error(CLASS_VALUE, node, message, "a TypedDict", help)
     if isinstance(symbol, ClassSym) and symbol.kind != "workflow":
         return ir.TypeRef(type=symbol.path, span=ctx.span(node))
     if isinstance(symbol, LocalSym):
@@ -261,6 +265,9 @@ def call_ClassSym(symbol: ClassSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
         return ctx.error(
             ENUM_BY_VALUE, node, f"enum `{text}` constructed from a value", "by value", help
         )
+    if symbol.kind == "typeddict":  # `Entry(path=p, rows=n)`: Python builds a plain dict
+        args, kwargs = lower_arguments(node.args, ctx)
+        return ir.Call(func="dict", args=args, kwargs=kwargs, span=ctx.span(node))
     if symbol.kind not in NEW_KINDS:
         help = "only pydantic models, dataclasses and exceptions can be constructed in a workflow"
         message = f"construction of `{text}`, which is not a model, dataclass or exception"

@@ -8,6 +8,7 @@ import datetime as dt
 import statistics
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
@@ -148,3 +149,19 @@ INPUTS = {
         {"start": datetime(2024, 10, 26, 23, 30, tzinfo=ZoneInfo("Europe/Paris"))},
     ],
 }
+
+
+class Entry(TypedDict):
+    path: str
+    rows: int
+
+
+@workflow
+class TypedDicts(Workflow):
+    """A `TypedDict` class called is a plain dict, as in Python."""
+
+    async def run(self, n: int) -> list[object]:
+        entries = [Entry(path=f"p{i}", rows=i * n) for i in range(3)]
+        first = Entry({"path": "x", "rows": 0}, rows=n)
+        await asyncio.sleep(0)
+        return [entries, first, type(first).__name__, sum(e["rows"] for e in entries)]

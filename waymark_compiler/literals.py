@@ -93,7 +93,7 @@ def number_value(node: cst.Integer | cst.Float) -> int | float:
 
 
 def literal(node: cst.BaseExpression, span: ir.Span) -> ir.Expr:
-    """A constant literal (see `resolve.is_constant_literal`), or a table of them (a dict,
+    """A constant literal (see `shapes.is_constant_literal`), or a table of them (a dict,
     list or set, `resolve.ConstSym.table`), as IR, every node at `span`."""
     if isinstance(node, cst.Integer | cst.Float):
         return ir.Const(value=number_value(node), span=span)
@@ -132,7 +132,7 @@ def literal(node: cst.BaseExpression, span: ir.Span) -> ir.Expr:
     if isinstance(node, cst.Call) and (
         _is_named(node.func, "timedelta")
         or (isinstance(func, cst.Attribute) and func.attr.value == "timedelta")
-    ):  # `timedelta(minutes=5)` (`resolve.is_duration_literal`)
+    ):  # `timedelta(minutes=5)` (`shapes.is_duration_literal`)
         args = tuple(literal(a.value, span) for a in node.args if a.keyword is None)
         kwargs = tuple(
             ir.Keyword(name=a.keyword.value, value=literal(a.value, span), span=span)
@@ -142,7 +142,7 @@ def literal(node: cst.BaseExpression, span: ir.Span) -> ir.Expr:
         return ir.Call(func=DURATION, args=args, kwargs=kwargs, span=span)
     named = isinstance(func, cst.Attribute) and func.attr.value == "Decimal"
     if isinstance(node, cst.Call) and node.args and (named or _is_named(node.func, "Decimal")):
-        # `Decimal("0.01")` (`resolve.is_decimal_literal`)
+        # `Decimal("0.01")` (`shapes.is_decimal_literal`)
         value = literal(node.args[0].value, span)
         return ir.Call(func="decimal.Decimal", args=(value,), kwargs=(), span=span)
     raise NotConstant(node)

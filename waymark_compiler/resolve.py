@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import libcst as cst
-from libcst.helpers import get_full_name_for_node
 
 from waymark_compiler.finder import Finder
 from waymark_compiler.namespace import (
@@ -25,6 +24,7 @@ from waymark_compiler.namespace import (
     ImportName,
     Namespace,
 )
+from waymark_compiler.shapes import TABLE_LIMIT, enum_members, is_constant_literal, table_size
 from waymark_compiler.tables import (
     BUILTIN_EXCEPTIONS,
     BUILTIN_TYPES,
@@ -267,9 +267,7 @@ class Resolver:
         changes in place (another module could change its own tables unseen)."""
         if namespace.module not in self.finder.compiled or namespace.qualprefix:
             return False
-        return _table_size(value) <= _TABLE_LIMIT and name not in self.finder.changed_names(
-            namespace
-        )
+        return table_size(value) <= TABLE_LIMIT and name not in self.finder.changed_names(namespace)
 
     def at(self, namespace: Namespace) -> Resolver:
         """A resolver for another namespace sharing this one's finder and cycle guard."""
@@ -364,145 +362,3 @@ def _builtin(name: str) -> Symbol:
     if hasattr(builtins, name):
         return ExternalSym(f"builtins.{name}")
     return MissingSym(name)
-
-
-def is_constant_literal(node: cst.BaseExpression) -> bool:
-    """Immutable literals: numbers, strings, True/False/None, unary/binary ops, tuples and
-    frozensets of them, and `Decimal` and `timedelta` literals."""
-    if isinstance(node, cst.Integer | cst.Float):
-        return True
-    if isinstance(node, cst.SimpleString):
-        return "b" not in node.prefix.lower()
-    if isinstance(node, cst.Name):
-        return node.value in ("True", "False", "None")
-    if isinstance(node, cst.ConcatenatedString):
-        return is_constant_literal(node.left) and is_constant_literal(node.right)
-    if isinstance(node, cst.UnaryOperation):
-        return is_constant_literal(node.expression)
-    if isinstance(node, cst.BinaryOperation):
-        return is_constant_literal(node.left) and is_constant_literal(node.right)
-    if isinstance(node, cst.Tuple):
-        return _constant_elements(node)
-    return _is_frozenset(node) or is_decimal_literal(node) or is_duration_literal(node)
-
-
-_TABLE_LIMIT = 256  # items: a table is built again wherever it is read
-
-
-def _table_size(node: cst.BaseExpression) -> int:
-    """The items of a dict, list or set display of constants (nested ones counted), or more
-    than `_TABLE_LIMIT` when `node` is not one."""
-    too_many = _TABLE_LIMIT + 1
-    if isinstance(node, cst.Dict):
-        size = 0
-        for element in node.elements:
-            if not isinstance(element, cst.DictElement) or not is_constant_literal(element.key):
-                return too_many
-            size += 1 + _item_size(element.value)
-        return size
-    if isinstance(node, cst.List | cst.Set):
-        if not all(isinstance(e, cst.Element) for e in node.elements):
-            return too_many
-        return sum(1 + _item_size(e.value) for e in node.elements)
-    return too_many
-
-
-def _item_size(node: cst.BaseExpression) -> int:
-    return 0 if is_constant_literal(node) else _table_size(node)
-
-
-def is_duration_literal(node: cst.BaseExpression) -> bool:
-    """`timedelta(minutes=5)`, `datetime.timedelta(1, 30)`: a `timedelta` of number literals."""
-    if not isinstance(node, cst.Call):
-        return False
-    name = get_full_name_for_node(node.func) or ""
-    if name != "timedelta" and not name.endswith(".timedelta"):
-        return False
-    return all(
-        not arg.star
-        and isinstance(_unsigned(arg.value), cst.Integer | cst.Float)
-        and (arg.keyword is None or arg.keyword.value in _DURATION_FIELDS)
-        for arg in node.args
-    )
-
-
-_DURATION_FIELDS = frozenset(
-    ("days", "seconds", "microseconds", "milliseconds", "minutes", "hours", "weeks")
-)
-
-
-def _unsigned(node: cst.BaseExpression) -> cst.BaseExpression:
-    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
-        return node.expression
-    return node
-
-
-def is_decimal_literal(node: cst.BaseExpression) -> bool:
-    """`Decimal("0.01")` or `decimal.Decimal(5)`: a `Decimal` of a string or number literal
-    (immutable, as money constants and defaults are written)."""
-    if not isinstance(node, cst.Call) or len(node.args) != 1:
-        return False
-    name = get_full_name_for_node(node.func)
-    arg = node.args[0]
-    literal = isinstance(arg.value, cst.SimpleString | cst.Integer | cst.Float)
-    return name in ("Decimal", "decimal.Decimal") and arg.keyword is None and literal
-
-
-def _constant_elements(node: cst.Tuple | cst.List | cst.Set) -> bool:
-    return all(isinstance(e, cst.Element) and is_constant_literal(e.value) for e in node.elements)
-
-
-def _is_frozenset(node: cst.BaseExpression) -> bool:
-    """`frozenset()`, `frozenset({"a", "b"})`, `frozenset(("a", "b"))`: immutable too."""
-    if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Name)):
-        return False
-    if node.func.value != "frozenset" or len(node.args) > 1:
-        return False
-    if not node.args:
-        return True
-    arg = node.args[0]
-    items = arg.value
-    plain = arg.keyword is None and not arg.star
-    return plain and isinstance(items, cst.Tuple | cst.List | cst.Set) and _constant_elements(items)
-
-
-def enum_values(node: cst.ClassDef) -> dict[str, cst.BaseExpression] | None:
-    """Each member of an enum class body with its value, when every value is a constant
-    literal (None otherwise: `auto()`, computed values)."""
-    values: dict[str, cst.BaseExpression] = {}
-    for statement in node.body.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            if isinstance(small, cst.Assign) and len(small.targets) == 1:
-                target, value = small.targets[0].target, small.value
-            elif isinstance(small, cst.AnnAssign) and small.value is not None:
-                target, value = small.target, small.value
-            else:
-                continue
-            name = get_full_name_for_node(target) or ""
-            if not name or (name.startswith("_") and name.endswith("_")):
-                continue
-            if not is_constant_literal(value):
-                return None
-            values[name] = value
-    return values
-
-
-def enum_members(node: cst.ClassDef) -> tuple[str, ...]:
-    """Member names of an enum class body (assignments of non-dunder, non-sunder names)."""
-    names: list[str] = []
-    for statement in node.body.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            if isinstance(small, cst.Assign):
-                names += [get_full_name_for_node(t.target) or "" for t in small.targets]
-            elif isinstance(small, cst.AnnAssign) and small.value is not None:
-                names.append(get_full_name_for_node(small.target) or "")
-    return tuple(n for n in names if n and not (n.startswith("_") and n.endswith("_")))
-
-
-def is_static_method(node: cst.FunctionDef) -> bool:
-    """A `@staticmethod` (its only decorator): a workflow helper without `self`."""
-    return [get_full_name_for_node(d.decorator) for d in node.decorators] == ["staticmethod"]

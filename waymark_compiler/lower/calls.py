@@ -8,13 +8,14 @@ without `await`) is refused with the rule that explains why.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import libcst as cst
 
 from waymark_compiler.context import Ctx, did_you_mean
-from waymark_compiler.literals import literal
+from waymark_compiler.lower.arguments import lower_arguments
+from waymark_compiler.lower.classes import call_ClassSym, class_method
 from waymark_compiler.lower.constants import changed_table, constant_table
 from waymark_compiler.lower.dispatch import expression, lower_expr
 from waymark_compiler.lower.expressions import is_string_literal
@@ -42,12 +43,9 @@ from waymark_compiler.resolve import (
     ModuleSym,
     Symbol,
     VariableSym,
-    enum_values,
-    is_static_method,
 )
 from waymark_compiler.rules.expressions import (
     CLASS_VALUE,
-    ENUM_BY_VALUE,
     FUNCTION_VALUE,
     IMPURE_METHOD,
     STRING_FORMATTING,
@@ -60,30 +58,10 @@ from waymark_runtime import ir
 from waymark_runtime.vocabulary import (
     DEFAULT_FACTORY_TYPES,
     DURATION,
-    ENUM_LOOKUP,
     PURE_FUNCTIONS,
     PURE_METHODS,
     STANDARD_FUNCTIONS,
 )
-
-Arguments = tuple[tuple[ir.Expr, ...], tuple[ir.Keyword, ...]]
-NEW_KINDS = ("exception", "model", "dataclass")
-
-
-def lower_arguments(args: Sequence[cst.Arg], ctx: Ctx) -> Arguments:
-    """Positional arguments (with `*spread`) and keywords (`**mapping` has no name)."""
-    positional: list[ir.Expr] = []
-    keywords: list[ir.Keyword] = []
-    for arg in args:
-        value = lower_expr(arg.value, ctx)
-        if arg.star == "*":
-            positional.append(ir.Starred(value=value, span=ctx.span(arg)))
-        elif arg.star == "**" or arg.keyword is not None:
-            name = arg.keyword.value if arg.keyword is not None else None
-            keywords.append(ir.Keyword(name=name, value=value, span=ctx.span(arg)))
-        else:
-            positional.append(value)
-    return tuple(positional), tuple(keywords)
 
 
 @expression
@@ -109,36 +87,6 @@ def lower_Call(node: cst.Call, ctx: Ctx) -> ir.Expr:
 # ---------------------------------------------------------------------------------------------
 # Methods of self and of values
 # ---------------------------------------------------------------------------------------------
-
-
-def class_method(node: cst.Call, name: str, owner: ClassSym, ctx: Ctx) -> ir.Expr:
-    """`Item.model_validate(data)` of a pydantic model: `Item(**data)`, validated the same way
-    from a dict. Any other method of a class is user code (or needs the class itself)."""
-    if owner.kind == "workflow" and name in ctx.helpers and _static(owner, name):
-        args, kwargs = lower_arguments(node.args, ctx)  # `Flow.twice(x)`: a static helper
-        if ctx.helpers[name]:
-            help = f"await it: `await {ctx.code(node.func)}(...)`"
-            message = f"`{ctx.code(node.func)}` called without await"
-            return ctx.error(ACTION_NOT_AWAITED, node, message, "not awaited", help)
-        return ir.HelperCall(name=name, args=args, kwargs=kwargs, span=ctx.span(node))
-    one = len(node.args) == 1 and node.args[0].keyword is None and not node.args[0].star
-    if owner.kind == "model" and name == "model_validate" and one:
-        data = lower_expr(node.args[0].value, ctx)
-        fields = (ir.Keyword(name=None, value=data, span=ctx.span(node)),)
-        return ir.New(type=owner.path, args=(), kwargs=fields, span=ctx.span(node))
-    help = ("construct it (`Item(**data)` validates a dict as `model_validate` does), or call "
-            "the method in an action")  # fmt: skip
-    message = f"method `{ctx.code(node.func)}` of a class, which the workflow runtime does not run"
-    return ctx.error(CLASS_VALUE, node, message, "a class method", help)
-
-
-def _static(owner: ClassSym, name: str) -> bool:
-    """Is `name` a `@staticmethod` of the workflow class `owner`?"""
-    body = owner.node.body.body if owner.node is not None else ()
-    return any(
-        isinstance(s, cst.FunctionDef) and s.name.value == name and is_static_method(s)
-        for s in body
-    )
 
 
 def self_call(node: cst.Call, name: str, ctx: Ctx) -> ir.Expr:
@@ -244,36 +192,6 @@ def type_ref(node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
         return local_definition(symbol, node, ctx)
     help = "pass a class, or a tuple of classes, defined at module level"
     return ctx.error(CLASS_VALUE, node, "`isinstance` needs a class", "not a class", help)
-
-
-def call_ClassSym(symbol: ClassSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
-    if symbol.path == "collections:Counter":
-        args, kwargs = lower_arguments(node.args, ctx)
-        return ir.Call(func="collections.Counter", args=args, kwargs=kwargs, span=ctx.span(node))
-    text = ctx.code(node.func)
-    values = enum_values(symbol.node) if symbol.kind == "enum" and symbol.node else None
-    plain = len(node.args) == 1 and node.args[0].keyword is None and not node.args[0].star
-    if values and plain:
-        span = ctx.span(node)
-        keys = tuple(literal(value, span) for value in values.values())
-        members = tuple(ir.EnumMember(type=symbol.path, member=m, span=span) for m in values)
-        table = ir.DictExpr(keys=keys, values=members, span=span)
-        raw, name = lower_expr(node.args[0].value, ctx), ir.Const(value=symbol.name, span=span)
-        return ir.Call(func=ENUM_LOOKUP, args=(table, raw, name), kwargs=(), span=span)
-    if symbol.kind == "enum":
-        help = f"use a member directly (`{text}.NAME`), or convert the value in an action"
-        return ctx.error(
-            ENUM_BY_VALUE, node, f"enum `{text}` constructed from a value", "by value", help
-        )
-    if symbol.kind == "typeddict":  # `Entry(path=p, rows=n)`: Python builds a plain dict
-        args, kwargs = lower_arguments(node.args, ctx)
-        return ir.Call(func="dict", args=args, kwargs=kwargs, span=ctx.span(node))
-    if symbol.kind not in NEW_KINDS:
-        help = "only pydantic models, dataclasses and exceptions can be constructed in a workflow"
-        message = f"construction of `{text}`, which is not a model, dataclass or exception"
-        return ctx.error(UNSUPPORTED_CALL, node, message, "unsupported class", help)
-    args, kwargs = lower_arguments(node.args, ctx)
-    return ir.New(type=symbol.path, args=args, kwargs=kwargs, span=ctx.span(node))
 
 
 def call_ActionSym(symbol: ActionSym, node: cst.Call, ctx: Ctx) -> ir.Expr:

@@ -14,8 +14,9 @@ from collections.abc import Sequence
 import libcst as cst
 
 from waymark_compiler.diagnostics import Sink
-from waymark_compiler.resolve import ConstSym, Resolver, is_constant_literal
+from waymark_compiler.resolve import ConstSym, Resolver
 from waymark_compiler.rules.workflow import SELF_READ
+from waymark_compiler.shapes import is_constant_literal
 from waymark_compiler.source import Source
 
 Config = dict[str, cst.BaseExpression]

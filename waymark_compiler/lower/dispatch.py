@@ -92,7 +92,7 @@ def lower_stmt(node: cst.CSTNode, ctx: Ctx) -> list[ir.Stmt]:
 
 def lower_body(body: cst.BaseSuite | cst.BaseSmallStatement, ctx: Ctx) -> tuple[ir.Stmt, ...]:
     """An indented block or a one-line suite (`if x: pass`)."""
-    from waymark_compiler.lower.operations import pending_spread  # (operations imports this)
+    from waymark_compiler.lower.spreads import pending_spread  # (it imports this module)
 
     statements: list[ir.Stmt] = []
     items = body.body if isinstance(body, cst.IndentedBlock | cst.SimpleStatementSuite) else [body]

@@ -11,16 +11,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import libcst as cst
-import libcst.matchers as matchers
 
 from waymark_compiler.context import Ctx
-from waymark_compiler.lower.calls import lower_arguments, module_helper, unknown_helper
+from waymark_compiler.lower.arguments import lower_arguments
+from waymark_compiler.lower.calls import module_helper, unknown_helper
 from waymark_compiler.lower.children import child_call, child_class
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.lower.expressions import comprehension_scope, lower_target
 from waymark_compiler.lower.log import log_method, refuse_await
 from waymark_compiler.lower.policy import policy
 from waymark_compiler.lower.signals import wait_for_signal
+from waymark_compiler.lower.spreads import mapped_spread
 from waymark_compiler.resolve import (
     ActionSym,
     ExternalSym,
@@ -315,41 +316,10 @@ def _gathered_call(node: cst.BaseExpression, ctx: Ctx) -> ir.ActionCall | ir.Cal
     return None
 
 
-def pending_spread(item: cst.BaseStatement, following: cst.BaseStatement | None, ctx: Ctx) -> bool:
-    """`tasks = [fetch(p) for p in pages]` whose only reader is the next statement's
-    `asyncio.gather(*tasks)`: remembered (`ctx.spreads`) to be spread there, where Python
-    would start the calls it made; the assignment itself lowers to nothing."""
-    if not isinstance(item, cst.SimpleStatementLine) or len(item.body) != 1:
-        return False
-    small = item.body[0]
-    if not isinstance(small, cst.Assign) or len(small.targets) != 1:
-        return False
-    target, value = small.targets[0].target, small.value
-    if not isinstance(target, cst.Name) or not isinstance(value, cst.ListComp | cst.GeneratorExp):
-        return False
-    if not isinstance(value.elt, cst.Call):
-        return False
-    if ctx.function.uses.get(target.value) != 2 or following is None:
-        return False
-    calls = [c for c in matchers.findall(following, matchers.Call()) if isinstance(c, cst.Call)]
-    if not any(_spreads(call, target.value, ctx) for call in calls):
-        return False
-    ctx.spreads[target.value] = value
-    return True
-
-
-def _spreads(call: cst.Call, name: str, ctx: Ctx) -> bool:
-    """Is `call` an `asyncio.gather(..., *name, ...)`?"""
-    spread = any(
-        a.star == "*" and isinstance(a.value, cst.Name) and a.value.value == name for a in call.args
-    )
-    return spread and ctx.symbol(call.func) == KnownSym("gather")
-
-
 def _spread(node: cst.BaseExpression, ctx: Ctx) -> ir.Spread | None:
     if isinstance(node, cst.Name) and node.value in ctx.spreads:
         node = ctx.spreads[node.value]  # `tasks = [...]` just before (`pending_spread`)
-    if (mapped := _mapped_spread(node, ctx)) is not None:
+    if (mapped := mapped_spread(node, ctx)) is not None:
         return mapped
     if not isinstance(node, cst.ListComp | cst.GeneratorExp):
         help = "spread a comprehension of action calls: `*[act(x) for x in xs]`"
@@ -366,31 +336,6 @@ def _spread(node: cst.BaseExpression, ctx: Ctx) -> ir.Spread | None:
     if call is None:
         return None
     return ir.Spread(call=call, generators=generators, span=ctx.span(node))
-
-
-def _mapped_spread(node: cst.BaseExpression, ctx: Ctx) -> ir.Spread | None:
-    """`*map(fetch, pages)` (or `*map(send, users, texts)`): one call of the action per item,
-    as `*[fetch(p) for p in pages]`."""
-    if not isinstance(node, cst.Call) or ctx.symbol(node.func) != ExternalSym("builtins.map"):
-        return None
-    args = node.args
-    if len(args) < 2 or any(a.keyword is not None or a.star for a in args):
-        return None
-    action = ctx.symbol(args[0].value)
-    if not isinstance(action, ActionSym):
-        return None
-    span = ctx.span(node)
-    names = tuple(ir.Name(id=ctx.temp(), span=span) for _ in args[1:])
-    sources = tuple(lower_expr(a.value, ctx) for a in args[1:])
-    if len(sources) == 1:
-        target: ir.Target = names[0]
-        iterable = sources[0]
-    else:
-        target = ir.TupleExpr(elts=names, span=span)
-        iterable = ir.Call(func="zip", args=sources, kwargs=(), span=span)
-    generator = ir.Generator(target=target, iter=iterable, ifs=(), span=span)
-    call = ir.ActionCall(action=action.path, args=names, kwargs=(), span=span)
-    return ir.Spread(call=call, generators=(generator,), span=span)
 
 
 def sleep(node: cst.Call, ctx: Ctx) -> ir.Sleep | None:

@@ -19,19 +19,14 @@ from waymark_compiler.lower.config import Config, class_config
 from waymark_compiler.lower.dispatch import lower_body, lower_expr
 from waymark_compiler.lower.properties import dispatcher, module_properties
 from waymark_compiler.namespace import Namespace, scan
-from waymark_compiler.resolve import (
-    ClassSym,
-    ConstSym,
-    Resolver,
-    is_constant_literal,
-    is_static_method,
-)
+from waymark_compiler.resolve import ClassSym, ConstSym, Resolver
 from waymark_compiler.rules.names import RESERVED_NAME
 from waymark_compiler.rules.workflow import (
     NON_CONSTANT_DEFAULT,
     UNSUPPORTED_PARAMETERS,
     WORKFLOW_SHAPE,
 )
+from waymark_compiler.shapes import is_constant_literal, is_static_method
 from waymark_compiler.source import Source
 from waymark_runtime import ir
 

@@ -1,0 +1,80 @@
+"""Calls of classes and of their methods: constructing models, dataclasses and exceptions, a
+`TypedDict`'s plain dict, an enum member by value, `Model.model_validate`, a workflow's static
+helper called through its class."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from waymark_compiler.context import Ctx
+from waymark_compiler.literals import literal
+from waymark_compiler.lower.arguments import lower_arguments
+from waymark_compiler.lower.dispatch import lower_expr
+from waymark_compiler.resolve import ClassSym
+from waymark_compiler.rules.expressions import CLASS_VALUE, ENUM_BY_VALUE, UNSUPPORTED_CALL
+from waymark_compiler.rules.operations import ACTION_NOT_AWAITED
+from waymark_compiler.shapes import enum_values, is_static_method
+from waymark_runtime import ir
+from waymark_runtime.vocabulary import ENUM_LOOKUP
+
+NEW_KINDS = ("exception", "model", "dataclass")
+
+
+def call_ClassSym(symbol: ClassSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
+    if symbol.path == "collections:Counter":
+        args, kwargs = lower_arguments(node.args, ctx)
+        return ir.Call(func="collections.Counter", args=args, kwargs=kwargs, span=ctx.span(node))
+    text = ctx.code(node.func)
+    values = enum_values(symbol.node) if symbol.kind == "enum" and symbol.node else None
+    plain = len(node.args) == 1 and node.args[0].keyword is None and not node.args[0].star
+    if values and plain:
+        span = ctx.span(node)
+        keys = tuple(literal(value, span) for value in values.values())
+        members = tuple(ir.EnumMember(type=symbol.path, member=m, span=span) for m in values)
+        table = ir.DictExpr(keys=keys, values=members, span=span)
+        raw, name = lower_expr(node.args[0].value, ctx), ir.Const(value=symbol.name, span=span)
+        return ir.Call(func=ENUM_LOOKUP, args=(table, raw, name), kwargs=(), span=span)
+    if symbol.kind == "enum":
+        help = f"use a member directly (`{text}.NAME`), or convert the value in an action"
+        return ctx.error(
+            ENUM_BY_VALUE, node, f"enum `{text}` constructed from a value", "by value", help
+        )
+    if symbol.kind == "typeddict":  # `Entry(path=p, rows=n)`: Python builds a plain dict
+        args, kwargs = lower_arguments(node.args, ctx)
+        return ir.Call(func="dict", args=args, kwargs=kwargs, span=ctx.span(node))
+    if symbol.kind not in NEW_KINDS:
+        help = "only pydantic models, dataclasses and exceptions can be constructed in a workflow"
+        message = f"construction of `{text}`, which is not a model, dataclass or exception"
+        return ctx.error(UNSUPPORTED_CALL, node, message, "unsupported class", help)
+    args, kwargs = lower_arguments(node.args, ctx)
+    return ir.New(type=symbol.path, args=args, kwargs=kwargs, span=ctx.span(node))
+
+
+def class_method(node: cst.Call, name: str, owner: ClassSym, ctx: Ctx) -> ir.Expr:
+    """`Item.model_validate(data)` of a pydantic model: `Item(**data)`, validated the same way
+    from a dict. Any other method of a class is user code (or needs the class itself)."""
+    if owner.kind == "workflow" and name in ctx.helpers and _static(owner, name):
+        args, kwargs = lower_arguments(node.args, ctx)  # `Flow.twice(x)`: a static helper
+        if ctx.helpers[name]:
+            help = f"await it: `await {ctx.code(node.func)}(...)`"
+            message = f"`{ctx.code(node.func)}` called without await"
+            return ctx.error(ACTION_NOT_AWAITED, node, message, "not awaited", help)
+        return ir.HelperCall(name=name, args=args, kwargs=kwargs, span=ctx.span(node))
+    one = len(node.args) == 1 and node.args[0].keyword is None and not node.args[0].star
+    if owner.kind == "model" and name == "model_validate" and one:
+        data = lower_expr(node.args[0].value, ctx)
+        fields = (ir.Keyword(name=None, value=data, span=ctx.span(node)),)
+        return ir.New(type=owner.path, args=(), kwargs=fields, span=ctx.span(node))
+    help = ("construct it (`Item(**data)` validates a dict as `model_validate` does), or call "
+            "the method in an action")  # fmt: skip
+    message = f"method `{ctx.code(node.func)}` of a class, which the workflow runtime does not run"
+    return ctx.error(CLASS_VALUE, node, message, "a class method", help)
+
+
+def _static(owner: ClassSym, name: str) -> bool:
+    """Is `name` a `@staticmethod` of the workflow class `owner`?"""
+    body = owner.node.body.body if owner.node is not None else ()
+    return any(
+        isinstance(s, cst.FunctionDef) and s.name.value == name and is_static_method(s)
+        for s in body
+    )

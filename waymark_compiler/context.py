@@ -32,7 +32,7 @@ class FunctionInfo:
     self_name: str
     is_async: bool
     locals: frozenset[str]
-    uses: Mapping[str, int] = field(default_factory=dict)  # how often each name appears
+    node: cst.FunctionDef | None = field(default=None, compare=False)  # its definition
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,10 +27,12 @@ def pending_spread(item: cst.BaseStatement, following: cst.BaseStatement | None,
         return False
     if not isinstance(value.elt, cst.Call):
         return False
-    if ctx.function.uses.get(target.value) != 2 or following is None:
+    if following is None or ctx.function.node is None:
         return False
     calls = [c for c in matchers.findall(following, matchers.Call()) if isinstance(c, cst.Call)]
     if not any(_spreads(call, target.value, ctx) for call in calls):
+        return False
+    if _reads(ctx.function.node.body, target.value) != 2:  # the assignment and the spread
         return False
     ctx.spreads[target.value] = value
     return True
@@ -67,3 +69,8 @@ def mapped_spread(node: cst.BaseExpression, ctx: Ctx) -> ir.Spread | None:
     generator = ir.Generator(target=target, iter=iterable, ifs=(), span=span)
     call = ir.ActionCall(action=action.path, args=names, kwargs=(), span=span)
     return ir.Spread(call=call, generators=(generator,), span=span)
+
+
+def _reads(node: cst.CSTNode, name: str) -> int:
+    """How often `name` appears in `node`."""
+    return sum(1 for found in matchers.findall(node, matchers.Name(name)))

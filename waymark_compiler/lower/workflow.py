@@ -6,11 +6,9 @@ a literal `name`), the parameters of each method, and that defaults are constant
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 
 import libcst as cst
-import libcst.matchers as matchers
 
 from waymark_compiler.context import TEMP_PREFIX, Ctx, FunctionInfo, ModuleFunctions
 from waymark_compiler.diagnostics import Sink
@@ -235,11 +233,8 @@ def _info(
     for star in (node.params.star_arg, node.params.star_kwarg):
         if isinstance(star, cst.Param):
             names.add(star.name.value)
-    uses = Counter(
-        n.value for n in matchers.findall(node.body, matchers.Name()) if isinstance(n, cst.Name)
-    )
     return FunctionInfo(
-        node.name.value, self_name, node.asynchronous is not None, frozenset(names), uses
+        node.name.value, self_name, node.asynchronous is not None, frozenset(names), node
     )
 
 

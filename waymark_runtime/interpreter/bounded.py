@@ -31,11 +31,9 @@ from waymark_runtime.interpreter.limits import (
 )
 from waymark_runtime.values import (
     DEFAULT_FACTORIES,
-    EnumValue,
-    ModelValue,
     TypeValue,
     plain_value,
-    short_name,
+    type_name,
 )
 from waymark_runtime.vocabulary import PURE_FUNCTIONS, STANDARD_FUNCTIONS, standard_function
 
@@ -384,11 +382,6 @@ _JSON_OPTIONS = frozenset(
 def _json_default(value: Any) -> Any:
     """What `json.dumps` writes of a workflow value that is not plain JSON: a data-type enum
     member's value; anything else is Python's `TypeError`, naming the value's class."""
-    if value.__class__ is EnumValue and value.mix is not None:
-        return value.value
-    name = (
-        short_name(value.type)
-        if isinstance(value, ModelValue | EnumValue)
-        else type(value).__name__
-    )
-    raise TypeError(f"Object of type {name} is not JSON serializable")
+    if (plain := plain_value(value)) is not value:
+        return plain
+    raise TypeError(f"Object of type {type_name(value)} is not JSON serializable")

@@ -27,7 +27,7 @@ from waymark_runtime.interpreter.limits import (
     length,
     weigh,
 )
-from waymark_runtime.values import MISSING, EnumValue, plain_value
+from waymark_runtime.values import plain_value
 
 Operation = Callable[[Any, Any], Any]
 _TEXT = (str, bytes, bytearray)
@@ -35,13 +35,6 @@ _SEQUENCES = (str, bytes, bytearray, list, tuple)
 _CONTAINERS: frozenset[type[Any]] = frozenset({list, tuple, set, frozenset}) | DICTS
 _ORDINARY = frozenset({int, float, bool, type(None), str})
 _WIDE_INT_BITS = 640  # below this, int arithmetic costs about one operation
-
-
-def _plain(value: Any) -> Any:
-    """The data value of a str/int enum member (`Tier.PRO * 3` works on its value)."""
-    if value.__class__ is EnumValue and value.mix is not None and value.value is not MISSING:
-        return value.value
-    return value
 
 
 def _rounded(digits: float) -> int:
@@ -130,7 +123,7 @@ class Guards:
             if bits > self.meter.int_bits:
                 self.meter.check_int(product)
             return product
-        x, y = _plain(x), _plain(y)
+        x, y = plain_value(x), plain_value(y)
         if isinstance(x, _SEQUENCES) and isinstance(y, int):
             self._repeat(x, y)
         elif isinstance(y, _SEQUENCES) and isinstance(x, int):
@@ -159,13 +152,13 @@ class Guards:
             if x.bit_length() > _WIDE_INT_BITS:
                 self._int_work(x, y)
             return x % y
-        x = _plain(x)
+        x = plain_value(x)
         if isinstance(x, _TEXT):
             self.percent_format(x, y)
         return self.meter.settle(x % y)
 
     def power(self, x: Any, y: Any) -> Any:
-        x, y = _plain(x), _plain(y)
+        x, y = plain_value(x), plain_value(y)
         if isinstance(x, int) and isinstance(y, int) and y > 1 and abs(x) > 1:
             digits = y * math.log10(abs(x))
             if digits > self.meter.digits + 1:

@@ -33,9 +33,9 @@ from waymark_runtime.values import (
     from_json,
     kind_of,
     plain_value,
-    short_name,
     to_json,
     to_value,
+    type_name,
     type_path,
 )
 from waymark_runtime.vocabulary import (
@@ -112,13 +112,6 @@ def enum_by_value(table: dict[Any, EnumValue], value: Any, name: str) -> EnumVal
         raise ValueError(f"{value!r} is not a valid {name}") from None
 
 
-def type_name(obj: Any) -> str:
-    """`type(obj).__name__` of a workflow value: a model, enum or exception by its class."""
-    if isinstance(obj, (ModelValue, EnumValue, ExceptionValue)):
-        return short_name(obj.type)
-    return type(obj).__name__
-
-
 # ---------------------------------------------------------------------------------------------
 # Attributes and methods
 # ---------------------------------------------------------------------------------------------
@@ -129,8 +122,7 @@ _PLAIN_TYPES = (int, float, complex, bool, str, bytes, dt.date, dt.datetime, dt.
 
 
 def _no_attribute(obj: Any, name: str) -> AttributeError:
-    kind = obj.type.rpartition(":")[2] if isinstance(obj, (ModelValue, EnumValue)) else None
-    return AttributeError(f"'{kind or type(obj).__name__}' object has no attribute '{name}'")
+    return AttributeError(f"'{type_name(obj)}' object has no attribute '{name}'")
 
 
 def get_attribute(obj: Any, name: str) -> Any:
@@ -218,9 +210,8 @@ _DATA_TYPES = (str, int, float)  # the receivers whose methods see a mixed membe
 
 def _allowed_method(obj: Any, name: str) -> tuple[Any, Callable[..., Any]]:
     """The receiver (an enum member's value for its data type's methods) and the method."""
+    obj = plain_value(obj)  # `Tier.PRO.upper()`: str's own method
     kind = type(obj)
-    if kind is EnumValue and obj.mix is not None and obj.value is not MISSING:
-        obj, kind = obj.value, type(obj.value)  # `Tier.PRO.upper()`: str's own method
     allowed = METHODS.get(kind)
     if allowed is None or name not in allowed:
         if kind in (ModelValue, ExceptionValue, EnumValue) or not hasattr(obj, name):

@@ -37,6 +37,7 @@ from waymark_runtime.values.structural import (
     lineage,
     plain_value,
     short_name,
+    type_name,
     type_path,
 )
 from waymark_runtime.values.text import check_storable, unstorable
@@ -70,6 +71,7 @@ __all__ = [
     "short_name",
     "to_json",
     "to_value",
+    "type_name",
     "type_path",
     "unstorable",
 ]

@@ -124,8 +124,7 @@ class ModelValue:
         same = other.__class__ is ModelValue and other.type == self.type
         if same and params is not None and params.order:
             return compare(tuple(self.fields.values()), tuple(other.fields.values()))
-        theirs = short_name(other.type) if other.__class__ is ModelValue else type(other).__name__
-        mine = short_name(self.type)
+        mine, theirs = short_name(self.type), type_name(other)
         raise TypeError(f"'{op}' not supported between instances of '{mine}' and '{theirs}'")
 
 
@@ -344,6 +343,13 @@ class TypeValue:
 
     def __repr__(self) -> str:
         return f"<class '{short_name(self.path)}'>"
+
+
+def type_name(obj: Any) -> str:
+    """`type(obj).__name__` of a workflow value: a model, enum or exception by its class."""
+    if isinstance(obj, ModelValue | EnumValue | ExceptionValue):
+        return short_name(obj.type)
+    return type(obj).__name__
 
 
 def exception_value(error: BaseException) -> ExceptionValue:

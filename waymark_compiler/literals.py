@@ -14,6 +14,7 @@ from typing import Any
 
 import libcst as cst
 
+from waymark_compiler.shapes import is_decimal_literal, is_duration_literal
 from waymark_runtime import ir
 from waymark_runtime.vocabulary import DURATION
 
@@ -128,11 +129,7 @@ def literal(node: cst.BaseExpression, span: ir.Span) -> ir.Expr:
             return ir.Call(
                 func="frozenset", args=(ir.TupleExpr(elts=elts, span=span),), kwargs=(), span=span
             )
-    func = node.func if isinstance(node, cst.Call) else None
-    if isinstance(node, cst.Call) and (
-        _is_named(node.func, "timedelta")
-        or (isinstance(func, cst.Attribute) and func.attr.value == "timedelta")
-    ):  # `timedelta(minutes=5)` (`shapes.is_duration_literal`)
+    if isinstance(node, cst.Call) and is_duration_literal(node):  # `timedelta(minutes=5)`
         args = tuple(literal(a.value, span) for a in node.args if a.keyword is None)
         kwargs = tuple(
             ir.Keyword(name=a.keyword.value, value=literal(a.value, span), span=span)
@@ -140,8 +137,7 @@ def literal(node: cst.BaseExpression, span: ir.Span) -> ir.Expr:
             if a.keyword is not None
         )
         return ir.Call(func=DURATION, args=args, kwargs=kwargs, span=span)
-    named = isinstance(func, cst.Attribute) and func.attr.value == "Decimal"
-    if isinstance(node, cst.Call) and node.args and (named or _is_named(node.func, "Decimal")):
+    if isinstance(node, cst.Call) and is_decimal_literal(node):
         # `Decimal("0.01")` (`shapes.is_decimal_literal`)
         value = literal(node.args[0].value, span)
         return ir.Call(func="decimal.Decimal", args=(value,), kwargs=(), span=span)

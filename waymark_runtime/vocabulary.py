@@ -95,7 +95,8 @@ DURATION = "timedelta"
 
 
 def standard_function(qualname: str) -> Any:
-    """The function or class of `STANDARD_FUNCTIONS` named `qualname` (`datetime.date.fromisoformat`)."""
+    """What a standard module's dotted name denotes (`datetime.date.fromisoformat` of
+    `STANDARD_FUNCTIONS`, `decimal.ROUND_HALF_UP` of `PURE_CONSTANTS`)."""
     module, *path = qualname.split(".")
     found: Any = importlib.import_module(module)
     for part in path:

@@ -7,7 +7,6 @@ used for, and words the refusal when it may not.
 
 from __future__ import annotations
 
-import decimal
 import math
 
 import libcst as cst
@@ -40,7 +39,7 @@ from waymark_compiler.rules.names import (
 from waymark_compiler.rules.workflow import SELF_READ
 from waymark_compiler.tables import impure, refusal_label
 from waymark_runtime import ir
-from waymark_runtime.vocabulary import PURE_CONSTANTS, TYPE_NAME
+from waymark_runtime.vocabulary import PURE_CONSTANTS, TYPE_NAME, standard_function
 
 # ---------------------------------------------------------------------------------------------
 # Names and globals
@@ -136,8 +135,7 @@ def _global_value(symbol: VariableSym | ExternalSym, node: cst.BaseExpression, c
 def _constant(qualname: str, span: ir.Span) -> ir.Expr:
     """`math.pi` or `decimal.ROUND_HALF_UP` as its value; `math.inf` and `math.nan` as
     `float('inf')`, `float('nan')` (the text has no literal for them)."""
-    module, _, name = qualname.partition(".")
-    value = getattr(math if module == "math" else decimal, name)
+    value = standard_function(qualname)
     if isinstance(value, float) and not math.isfinite(value):
         text = ir.Const(value=str(value), span=span)
         return ir.Call(func="float", args=(text,), kwargs=(), span=span)

@@ -19,7 +19,7 @@ from waymark_compiler.lower.children import child_call, child_class
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.lower.expressions import comprehension_scope, lower_target
 from waymark_compiler.lower.log import log_method, refuse_await
-from waymark_compiler.lower.policy import policy
+from waymark_compiler.lower.policy import policy, wait_for_policy
 from waymark_compiler.lower.signals import wait_for_signal
 from waymark_compiler.lower.spreads import mapped_spread
 from waymark_compiler.resolve import (
@@ -33,7 +33,6 @@ from waymark_compiler.resolve import (
 from waymark_compiler.rules.operations import (
     AWAIT_NON_ACTION,
     GATHER_FORM,
-    NON_CONSTANT_POLICY,
     RUN_ACTION_FORM,
     SLEEP_FORM,
 )
@@ -228,20 +227,7 @@ def wait_for(node: cst.Call, ctx: Ctx) -> ir.ActionCall | None:
     if found is None:
         return None
     call = action_call(*found, ctx)
-    limit = slots["timeout"].value
-    if isinstance(limit, cst.Call) and ctx.symbol(limit.func) == KnownSym("timedelta"):
-        help = ("pass seconds (`delay.total_seconds()`), or write "
-                "`self.run_action(call, timeout=timedelta(...))`")  # fmt: skip
-        message = f"`{name}` takes seconds: Python raises `TypeError` for a `timedelta`"
-        ctx.error(NON_CONSTANT_POLICY, limit, message, "a timedelta", help)
-        return None
-    attached = policy([slots["timeout"].with_changes(keyword=cst.Name("timeout"))], ctx,
-                      ctx.span(node), plain_timeout=True)  # fmt: skip
-    if attached is not None and attached.timeout is not None and attached.timeout <= 0:
-        help = "give the action time to run: a positive number of seconds"
-        message = f"`{name}` with a timeout of {attached.timeout:g} times out without running"
-        ctx.error(NON_CONSTANT_POLICY, limit, message, "not positive", help)
-        return None
+    attached = wait_for_policy(slots["timeout"].value, name, ctx, ctx.span(node))
     return ir.ActionCall(
         action=call.action, args=call.args, kwargs=call.kwargs, policy=attached, span=ctx.span(node)
     )

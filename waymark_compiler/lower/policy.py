@@ -197,11 +197,8 @@ def _timedelta(call: cst.Call, ctx: Ctx) -> float:
         raise _non_constant(call, ctx, "`timeout`") from None
 
 
-def policy(
-    keywords: Sequence[cst.Arg], ctx: Ctx, span: ir.Span, *, plain_timeout: bool = False
-) -> ir.Policy | None:
-    """The `retry=`, `backoff=` and `timeout=` of a `run_action` call (None when absent);
-    `plain_timeout` for `asyncio.wait_for`'s, which raises `TimeoutError` when it passes."""
+def policy(keywords: Sequence[cst.Arg], ctx: Ctx, span: ir.Span) -> ir.Policy | None:
+    """The `retry=`, `backoff=` and `timeout=` of a `run_action` call (None when absent)."""
     fields: dict[str, Any] = {}
     try:
         for arg in keywords:
@@ -216,10 +213,40 @@ def policy(
             else:
                 seconds = timeout(arg.value, ctx)
                 fields["timeout_expr" if _is_expr(seconds) else "timeout"] = seconds
-                fields["plain_timeout"] = plain_timeout
     except _Refused:
         return None
     return ir.Policy(**fields, span=span) if fields else None
+
+
+def wait_for_policy(
+    node: cst.BaseExpression, name: str, ctx: Ctx, span: ir.Span
+) -> ir.Policy | None:
+    """The timeout of `asyncio.wait_for` (spelled `name`), which raises a plain `TimeoutError`:
+    seconds, constant or computed. None for `None` (no timeout of its own) and for what is
+    refused (reported): a `timedelta`, which Python's `wait_for` cannot compare with 0, and a
+    constant of 0 or less, which times out before the action runs."""
+    if _is_none(node):
+        return None
+    if isinstance(node, cst.Call) and ctx.symbol(node.func) == KnownSym("timedelta"):
+        help = ("pass seconds (`delay.total_seconds()`), or write "
+                "`self.run_action(call, timeout=timedelta(...))`")  # fmt: skip
+        message = f"`{name}` takes seconds: Python raises `TypeError` for a `timedelta`"
+        ctx.error(NON_CONSTANT_POLICY, node, message, "a timedelta", help)
+        return None
+    try:
+        seconds = timeout(node, ctx)
+    except _Refused:
+        return None
+    if seconds is None:
+        return None
+    if not isinstance(seconds, float):  # computed: checked where the call is made
+        return ir.Policy(timeout_expr=seconds, plain_timeout=True, span=span)
+    if seconds <= 0:
+        help = "give the action time to run: a positive number of seconds"
+        message = f"`{name}` with a timeout of {seconds:g} times out without running"
+        ctx.error(NON_CONSTANT_POLICY, node, message, "not positive", help)
+        return None
+    return ir.Policy(timeout=seconds, plain_timeout=True, span=span)
 
 
 def _is_none(node: cst.BaseExpression) -> bool:

@@ -5,6 +5,9 @@ members and their values, static methods. `resolve` and the lowering decide with
 
 from __future__ import annotations
 
+import ast
+from typing import Any
+
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
@@ -130,6 +133,26 @@ def enum_values(node: cst.ClassDef) -> dict[str, cst.BaseExpression] | None:
                 return None
             values[name] = value
     return values
+
+
+def enum_aliases(node: cst.ClassDef) -> dict[str, str]:
+    """Each alias of an enum class (a member whose literal value an earlier member has) with the
+    name of that earlier, canonical member: Python's `Color.CRIMSON` is `Color.RED`, and
+    iterating the class skips it."""
+    first: dict[Any, str] = {}
+    aliases: dict[str, str] = {}
+    for name, value in (enum_values(node) or {}).items():
+        try:
+            key = ast.literal_eval(_CODE.code_for_node(value))
+            canonical = first.setdefault(key, name)
+        except (ValueError, TypeError, SyntaxError):  # unhashable or not a plain literal
+            continue
+        if canonical != name:
+            aliases[name] = canonical
+    return aliases
+
+
+_CODE = cst.Module(body=[])
 
 
 def enum_members(node: cst.ClassDef) -> tuple[str, ...]:

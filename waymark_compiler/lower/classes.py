@@ -13,7 +13,7 @@ from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.resolve import ClassSym
 from waymark_compiler.rules.expressions import CLASS_VALUE, ENUM_BY_VALUE, UNSUPPORTED_CALL
 from waymark_compiler.rules.operations import ACTION_NOT_AWAITED
-from waymark_compiler.shapes import enum_values, is_static_method
+from waymark_compiler.shapes import enum_aliases, enum_values, is_static_method
 from waymark_runtime import ir
 from waymark_runtime.vocabulary import ENUM_LOOKUP
 
@@ -27,10 +27,12 @@ def call_ClassSym(symbol: ClassSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
     text = ctx.code(node.func)
     values = enum_values(symbol.node) if symbol.kind == "enum" and symbol.node else None
     plain = len(node.args) == 1 and node.args[0].keyword is None and not node.args[0].star
-    if values and plain:
+    if values and plain and symbol.node is not None:
         span = ctx.span(node)
-        keys = tuple(literal(value, span) for value in values.values())
-        members = tuple(ir.EnumMember(type=symbol.path, member=m, span=span) for m in values)
+        aliases = enum_aliases(symbol.node)  # `Color(1)` is the first member of value 1
+        canonical = {m: v for m, v in values.items() if m not in aliases}
+        keys = tuple(literal(value, span) for value in canonical.values())
+        members = tuple(ir.EnumMember(type=symbol.path, member=m, span=span) for m in canonical)
         table = ir.DictExpr(keys=keys, values=members, span=span)
         raw, name = lower_expr(node.args[0].value, ctx), ir.Const(value=symbol.name, span=span)
         return ir.Call(func=ENUM_LOOKUP, args=(table, raw, name), kwargs=(), span=span)

@@ -37,6 +37,7 @@ from waymark_compiler.rules.names import (
     UNKNOWN_NAME,
 )
 from waymark_compiler.rules.workflow import SELF_READ
+from waymark_compiler.shapes import enum_aliases
 from waymark_compiler.tables import impure, refusal_label
 from waymark_runtime import ir
 from waymark_runtime.vocabulary import PURE_CONSTANTS, TYPE_NAME, standard_function
@@ -182,17 +183,29 @@ def lower_Attribute(node: cst.Attribute, ctx: Ctx) -> ir.Expr:
 
 def enum_members(enum: ClassSym, span: ir.Span) -> ir.Expr:
     """An enum class read as a value (`for c in Channel`, `list(Channel)`, `len(Channel)`,
-    `x in Channel`): what iterating it gives, its members in definition order."""
-    members = (ir.EnumMember(type=enum.path, member=m, span=span) for m in enum.members)
-    return ir.TupleExpr(elts=tuple(members), span=span)
+    `x in Channel`): what iterating it gives, its members in definition order, aliases left
+    out as Python leaves them."""
+    aliases = _aliases(enum)
+    members = tuple(
+        ir.EnumMember(type=enum.path, member=m, span=span) for m in enum.members if m not in aliases
+    )
+    return ir.TupleExpr(elts=members, span=span)
 
 
 def enum_lookup(enum: ClassSym, key: ir.Expr, span: ir.Span) -> ir.Expr:
-    """`Channel[name]`: the member named `name`, `KeyError` for any other, as in Python."""
+    """`Channel[name]`: the member named `name` (an alias's canonical member), `KeyError` for
+    any other name, as in Python."""
+    aliases = _aliases(enum)
     names = tuple(ir.Const(value=m, span=span) for m in enum.members)
-    members = tuple(ir.EnumMember(type=enum.path, member=m, span=span) for m in enum.members)
+    members = tuple(
+        ir.EnumMember(type=enum.path, member=aliases.get(m, m), span=span) for m in enum.members
+    )
     table = ir.DictExpr(keys=names, values=members, span=span)
     return ir.Subscript(value=table, index=key, span=span)
+
+
+def _aliases(enum: ClassSym) -> dict[str, str]:
+    return {} if enum.node is None else enum_aliases(enum.node)
 
 
 def enum_member(enum: ClassSym, node: cst.Attribute, ctx: Ctx) -> ir.Expr:
@@ -201,4 +214,5 @@ def enum_member(enum: ClassSym, node: cst.Attribute, ctx: Ctx) -> ir.Expr:
         help = did_you_mean(member, enum.members)
         message = f"`{enum.name}` has no member `{member}`"
         return ctx.error(UNKNOWN_ENUM_MEMBER, node.attr, message, "unknown member", help)
+    member = _aliases(enum).get(member, member)  # `Color.CRIMSON` is `Color.RED`
     return ir.EnumMember(type=enum.path, member=member, span=ctx.span(node))

@@ -164,6 +164,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("models", "MixedEnumsAsData", {"text": "pro,free"}, {"text": "basic"}),
     _case("models", "EnumClasses", {"name": "PRO"}, {"name": "pro"}),
     _case("models", "ValidatedModels", {"count": 3}, {"count": 0}),
+    _case("models", "EnumAliases", {"name": "CRIMSON"}, {"name": "BLUE"}),
     *(
         _case("models", "ValueProtocols", {"what": what})
         for what in ("values", "len", "index", "sort", "hash", "iterate")

@@ -201,6 +201,30 @@ class MixedEnumsAsData(Workflow):
         ]
 
 
+class Shade(Enum):
+    RED = 1
+    CRIMSON = 1
+    BLUE = 2
+
+
+@workflow
+class EnumAliases(Workflow):
+    """An alias member (a second name for a value) is its canonical member: skipped when the
+    class is iterated, found by name and by value as that member."""
+
+    async def run(self, name: str) -> list[object]:
+        await asyncio.sleep(0)
+        return [
+            list(Shade),
+            len(Shade),
+            Shade.CRIMSON,
+            Shade.CRIMSON.name,
+            Shade[name],
+            Shade(1),
+            Shade.CRIMSON is Shade.RED,
+        ]
+
+
 @workflow
 class EnumClasses(Workflow):
     """An enum class iterated, counted, searched and indexed by member name."""

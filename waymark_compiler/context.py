@@ -106,6 +106,7 @@ class Ctx:
     helpers: Mapping[str, bool]  # helper method name -> is async
     function: FunctionInfo
     comprehension_scopes: list[frozenset[str]] = field(default_factory=list)
+    lambdas: int = 0  # how many of the comprehension scopes are a lambda's parameters
     handler_depth: int = 0
     temp_count: int = 0
     # CST nodes already evaluated into a temporary (an await, or an operand read before one).
@@ -154,12 +155,14 @@ class Ctx:
         return self.resolver.expression(node)
 
     @contextmanager
-    def comprehension(self, names: Iterable[str]) -> Iterator[None]:
+    def comprehension(self, names: Iterable[str], *, is_lambda: bool = False) -> Iterator[None]:
         self.comprehension_scopes.append(frozenset(names))
+        self.lambdas += is_lambda
         try:
             yield
         finally:
             self.comprehension_scopes.pop()
+            self.lambdas -= is_lambda
 
     @contextmanager
     def handler(self) -> Iterator[None]:

@@ -308,11 +308,11 @@ def lower_DictComp(node: cst.DictComp, ctx: Ctx) -> ir.Expr:
 
 @expression
 def lower_NamedExpr(node: cst.NamedExpr, ctx: Ctx) -> ir.Expr:
-    """`(name := value)` in the function's own scope; in a comprehension (or a `key=` lambda)
-    it would bind a variable of the enclosing function, which the runtime does not do."""
-    if ctx.comprehension_scopes or not isinstance(node.target, cst.Name):
-        help = "assign on its own line first, outside the comprehension"
-        message = "assignment expression `:=` inside a comprehension or lambda"
+    """`(name := value)` binds a variable of the function, from a comprehension too (PEP 572);
+    in a `key=` lambda it would bind the lambda's own, which the runtime does not do."""
+    if ctx.lambdas or not isinstance(node.target, cst.Name):
+        help = "assign on its own line first, outside the lambda"
+        message = "assignment expression `:=` inside a lambda"
         return ctx.error(WALRUS, node, message, "walrus", help)
     value = lower_expr(node.value, ctx)
     target = _target_name(node.target, ctx)

@@ -38,7 +38,7 @@ def applied(
         params = _plain_parameters(node.params)
         if params is None or len(params) != len(names):
             return None
-        with ctx.comprehension(params):
+        with ctx.comprehension(params, is_lambda=True):
             return lower_expr(node.body, ctx), params
     items = tuple(ir.Name(id=name, span=span) for name in names)
     bound = tuple(names)

@@ -128,11 +128,13 @@ ASSERT_STATEMENT = rule(
 WALRUS = rule(
     "WM121",
     "walrus",
-    "refuses assignment expressions (`:=`) inside a comprehension or lambda",
-    "`(n := len(items))` binds a variable of the function as in CPython; inside a "
-    "comprehension it would bind one of the enclosing function, which the runtime does not do.",
-    "found = [y for x in xs if (y := x.strip())]",
-    "Assign in a loop: `for x in xs: y = x.strip(); if y: found.append(y)`.",
+    "refuses assignment expressions (`:=`) inside a lambda",
+    "`(n := len(items))` binds a variable of the function as in CPython, also from inside a "
+    "comprehension (`[y for x in xs if (y := x.strip())]`, and `y` keeps its last value "
+    "afterwards). Inside a lambda it would bind one of the lambda's own, which the runtime "
+    "does not do.",
+    "items.sort(key=lambda x: (n := len(x)) * n)",
+    "Compute the value in the lambda's expression without naming it, or use a helper function.",
 )
 
 ATTRIBUTE_ASSIGNMENT = rule(

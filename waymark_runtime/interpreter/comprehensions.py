@@ -1,7 +1,8 @@
 """List, set and dict comprehensions and generator expressions, as Python runs them.
 
-The loop variables live in a scope of their own (a copy of the enclosing locals) so they do not
-leak; the first iterable is evaluated eagerly and a generator expression is otherwise lazy, so
+The loop variables live in a scope of their own (a copy of the enclosing locals, `scope_of`) so
+they do not leak, while an assignment expression (`:=`) in one binds the enclosing function's
+variable, as PEP 572 says (`ENCLOSING` leads back to it); the first iterable is evaluated eagerly and a generator expression is otherwise lazy, so
 `any(x > 2 for x in xs)` stops at the first match.
 """
 
@@ -49,6 +50,18 @@ def compile_clauses(
         )
         for i, g in enumerate(generators)
     ]
+
+
+# The key of a comprehension's scope that holds the scope it was made in (not an identifier, so
+# no variable of the user's can take it).
+ENCLOSING = "<enclosing>"
+
+
+def scope_of(env: Env) -> Env:
+    """A comprehension's scope: the enclosing locals, and a way back to them for `:=`."""
+    scope = env.copy()
+    scope[ENCLOSING] = env
+    return scope
 
 
 def bindings(clauses: list[Clause], env: Env) -> Iterator[Env]:
@@ -132,7 +145,7 @@ def _free_variable(error: UnboundLocalError, env: Env, first: Clause) -> Excepti
 
 def _generator(clauses: list[Clause], elt: Eval) -> Eval:
     def make(env: Env) -> Iterator[Any]:
-        scopes = bindings(clauses, env.copy())  # the first iterable: read in the enclosing scope
+        scopes = bindings(clauses, scope_of(env))  # the first iterable: read in the enclosing scope
         return _free_names((elt(scope) for scope in scopes), env, clauses[0])
 
     return make
@@ -151,7 +164,7 @@ def _collect(clauses: list[Clause], elt: Eval, kind: type, add: str, guards: Gua
     def build(env: Env) -> Any:
         out, limit = kind(), meter.items
         put = getattr(out, add)
-        for scope in bindings(clauses, env.copy()):
+        for scope in bindings(clauses, scope_of(env)):
             put(elt(scope) if kind is list else hashed(elt(scope)))
             if len(out) > limit:
                 raise meter.too_many_items(len(out))
@@ -166,7 +179,7 @@ def _dict(clauses: list[Clause], key: Eval, value: Eval, guards: Guards) -> Eval
     def build(env: Env) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
         limit = meter.items
-        for scope in bindings(clauses, env.copy()):
+        for scope in bindings(clauses, scope_of(env)):
             out[hashed(key(scope))] = value(scope)
             if len(out) > limit:
                 raise meter.too_many_items(len(out))
@@ -185,7 +198,7 @@ def _simple_list(
     name, cost = only.target.id, clauses[0].cost
 
     def build(env: Env) -> list[Any]:
-        scope = env.copy()
+        scope = scope_of(env)
         out: list[Any] = []
         limit = meter.items
         for item in first_iterable(clauses[0], env):

@@ -132,7 +132,11 @@ class ExprCompiler:
         name, value = node.target.id, self.compile(node.value)
 
         def bind(env: Env) -> Any:
-            env[name] = result = value(env)
+            result = value(env)
+            scope: Env | None = env
+            while scope is not None:  # in a comprehension: its scope and the enclosing ones
+                scope[name] = result
+                scope = scope.get(comprehensions.ENCLOSING)
             return result
 
         return bind

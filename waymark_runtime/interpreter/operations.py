@@ -81,7 +81,7 @@ def _gather_item(index: int, item: Any, exprs: ExprCompiler) -> Callable[[Env, l
     meter = exprs.meter
 
     def spread(env: Env, calls: list[Any]) -> None:
-        for scope in comprehensions.bindings(clauses, env.copy()):
+        for scope in comprehensions.bindings(clauses, comprehensions.scope_of(env)):
             policy = () if computed is None else (computed(scope),)
             calls.append((index, action, *arguments(scope), *policy))
             if len(calls) > meter.items:
@@ -103,7 +103,7 @@ def _gathered_helper(
     meter = exprs.meter
 
     def spread(env: Env, calls: list[Any]) -> None:
-        for scope in comprehensions.bindings(clauses, env.copy()):
+        for scope in comprehensions.bindings(clauses, comprehensions.scope_of(env)):
             calls.append((index, start(scope)))
             if len(calls) > meter.items:
                 raise meter.too_many_items(len(calls))

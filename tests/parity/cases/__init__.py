@@ -350,6 +350,12 @@ CASES: tuple[ParityCase, ...] = (
     _case("functions", "AssignmentExpressions", {"n": 5}, {"n": 0}),
     _case(
         "functions",
+        "AssignmentExpressionsInComprehensions",
+        {"lines": [" apple ", "", "banana", "  ", "cherry pie", "bb"], "threshold": 5},
+        {"lines": ["x", "yy"], "threshold": 1},
+    ),
+    _case(
+        "functions",
         "CountersAndDefaults",
         {"words": ["ab", "b", "ab", "cde", "a"]},
         {"words": []},

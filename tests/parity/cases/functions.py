@@ -122,6 +122,41 @@ class AssignmentExpressions(Workflow):
         return [seen, size, chunk, y, x, (z := "z"), z]
 
 
+@workflow
+class AssignmentExpressionsInComprehensions(Workflow):
+    """`:=` inside comprehensions binds the function's variable (PEP 572): filtered values,
+    the last value left behind, a generator that stops at its first match, nested
+    comprehensions reading what an inner one bound, and the name kept across an await."""
+
+    async def run(self, lines: list[str], threshold: int) -> list[object]:
+        cleaned = [stripped for line in lines if (stripped := line.strip())]
+        last = stripped
+        sizes = {word: size for word in cleaned if (size := len(word)) >= threshold}
+        found = None
+        first_b = found if any((found := w).startswith("b") for w in cleaned) else "none"
+        totals = [total := 0] + [total := total + len(w) for w in cleaned]
+        grid = [[(cell := row * col) for col in range(3)] + [cell] for row in range(1, 3)]
+        pages = await asyncio.gather(*[page(size) for size in [len(cleaned)]])
+        after = [n for chunk in pages for n in chunk if (kept := n) % 2 == 0]
+        doubled = await page(total % 5)
+        return [
+            cleaned,
+            last,
+            sizes,
+            first_b,
+            found,
+            totals,
+            total,
+            grid,
+            cell,
+            after,
+            kept,
+            doubled,
+            {c for w in cleaned if (c := w[:1])},
+            c,
+        ]
+
+
 @action
 async def tally(counts: dict[str, int]) -> int:
     return sum(counts.values())

@@ -36,6 +36,15 @@ class FunctionInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class TaskList:
+    """A list `name` of calls that a gather spreads; `calls`: every call put in it, in order
+    (`lower.spreads`)."""
+
+    name: str
+    calls: tuple[cst.Call, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class LoopFrame:
     """A loop being lowered; `broke` is the temporary its `break`s set when it has an `else`."""
 
@@ -116,9 +125,9 @@ class Ctx:
     # `self.<name>` configuration of the class: constant expressions (see lower/config.py)
     config: Mapping[str, cst.BaseExpression] = field(default_factory=dict)
     functions: ModuleFunctions | None = None
-    # `tasks = [act(x) for x in xs]` read only by the next statement's `gather(*tasks)`: the
-    # comprehension, spread there instead (`lower.operations.pending_spread`).
-    spreads: dict[str, cst.BaseExpression] = field(default_factory=dict)
+    # Lists of calls a gather spreads (`tasks.append(act(x))` ... `gather(*tasks)`), by the id
+    # of each call put in one and of each spread of one (`lower.spreads.task_lists`).
+    task_lists: dict[int, TaskList] = field(default_factory=dict)
 
     def span(self, node: cst.CSTNode) -> ir.Span:
         return self.source.span(node)

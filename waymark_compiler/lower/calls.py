@@ -29,6 +29,7 @@ from waymark_compiler.lower.functional import (
 from waymark_compiler.lower.keys import KEYED, has_key, keyed_call
 from waymark_compiler.lower.log import log_method, refuse_value
 from waymark_compiler.lower.names import local_definition, missing_import
+from waymark_compiler.lower.spreads import deferred_call
 from waymark_compiler.lower.strings import text_of
 from waymark_compiler.resolve import (
     ActionSym,
@@ -66,6 +67,8 @@ from waymark_runtime.vocabulary import (
 
 @expression
 def lower_Call(node: cst.Call, ctx: Ctx) -> ir.Expr:
+    if (deferred := deferred_call(node, ctx)) is not None:
+        return deferred  # a call put in a list that a gather spreads
     func = node.func
     if isinstance(func, cst.Attribute) and ctx.is_self(func.value):
         return self_call(node, func.attr.value, ctx)

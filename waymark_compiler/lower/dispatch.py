@@ -92,15 +92,9 @@ def lower_stmt(node: cst.CSTNode, ctx: Ctx) -> list[ir.Stmt]:
 
 def lower_body(body: cst.BaseSuite | cst.BaseSmallStatement, ctx: Ctx) -> tuple[ir.Stmt, ...]:
     """An indented block or a one-line suite (`if x: pass`)."""
-    from waymark_compiler.lower.spreads import pending_spread  # (it imports this module)
-
     statements: list[ir.Stmt] = []
     items = body.body if isinstance(body, cst.IndentedBlock | cst.SimpleStatementSuite) else [body]
-    for index, item in enumerate(items):
-        after = items[index + 1] if index + 1 < len(items) else None
-        following = after if isinstance(after, cst.BaseStatement) else None
-        if isinstance(item, cst.BaseStatement) and pending_spread(item, following, ctx):
-            continue
+    for item in items:
         statements += lower_stmt(item, ctx)
     # A block may lower to nothing (a bare annotation, a docstring); the IR keeps it non-empty.
     return tuple(statements) or (ir.Pass(span=ctx.span(items[0] if items else body)),)

@@ -21,7 +21,7 @@ from waymark_compiler.lower.expressions import comprehension_scope, lower_target
 from waymark_compiler.lower.log import log_method, refuse_await
 from waymark_compiler.lower.policy import policy, wait_for_policy
 from waymark_compiler.lower.signals import wait_for_signal
-from waymark_compiler.lower.spreads import mapped_spread
+from waymark_compiler.lower.spreads import list_spread, mapped_spread
 from waymark_compiler.resolve import (
     ActionSym,
     ExternalSym,
@@ -303,12 +303,13 @@ def _gathered_call(node: cst.BaseExpression, ctx: Ctx) -> ir.ActionCall | ir.Cal
 
 
 def _spread(node: cst.BaseExpression, ctx: Ctx) -> ir.Spread | None:
-    if isinstance(node, cst.Name) and node.value in ctx.spreads:
-        node = ctx.spreads[node.value]  # `tasks = [...]` just before (`pending_spread`)
+    if (listed := list_spread(node, _gathered_call, ctx)) is not None:
+        return listed
     if (mapped := mapped_spread(node, ctx)) is not None:
         return mapped
     if not isinstance(node, cst.ListComp | cst.GeneratorExp):
-        help = "spread a comprehension of action calls: `*[act(x) for x in xs]`"
+        help = ("spread a comprehension of action calls (`*[act(x) for x in xs]`), or a list "
+                "of calls that the function only fills, counts and gathers")  # fmt: skip
         ctx.error(
             GATHER_FORM,
             node,

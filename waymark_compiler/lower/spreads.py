@@ -1,49 +1,200 @@
-"""Two spellings of a `gather` spread besides a comprehension written in place: a list of
-calls built by the statement just before and read nowhere else (`pending_spread`), and
-`*map(action, xs)` (`mapped_spread`)."""
+"""Spellings of a `gather` spread besides a comprehension written in place: a list of calls
+built earlier (`task_lists`: `tasks.append(fetch(p))` in a loop, or `tasks = [fetch(p) for p
+in pages]`, then `asyncio.gather(*tasks)`), and `*map(action, xs)` (`mapped_spread`).
+
+Python makes a coroutine of each call in such a list and starts them all at the gather. A
+workflow's list holds each call's arguments instead, evaluated where Python evaluates them
+(at the call), and the gather spreads one call per item. A name is such a list when every
+use of it in the function is one of `T = []`, `T = [call for ...]` (or a generator),
+`T.append(call)`, `T.extend(call for ...)`, `len(T)`, a test of `T` (`if T:`, `... if T else ...`, `not T`) and
+`*T` in `asyncio.gather` — so no one sees the calls as values — and every call is of the same
+action, child workflow or async helper, with the same keywords.
+"""
 
 from __future__ import annotations
 
-import libcst as cst
-import libcst.matchers as matchers
+from collections.abc import Callable
 
-from waymark_compiler.context import Ctx
+import libcst as cst
+
+from waymark_compiler.context import Ctx, TaskList
+from waymark_compiler.lower.arguments import lower_arguments
 from waymark_compiler.lower.dispatch import lower_expr
-from waymark_compiler.resolve import ActionSym, ExternalSym, KnownSym
+from waymark_compiler.resolve import ActionSym, BuiltinSym, ExternalSym, KnownSym
+from waymark_compiler.rules.operations import GATHER_FORM
 from waymark_runtime import ir
 
+GatheredCall = Callable[[cst.BaseExpression, Ctx], "ir.ActionCall | ir.CallAsyncHelper | None"]
 
-def pending_spread(item: cst.BaseStatement, following: cst.BaseStatement | None, ctx: Ctx) -> bool:
-    """`tasks = [fetch(p) for p in pages]` whose only reader is the next statement's
-    `asyncio.gather(*tasks)`: remembered (`ctx.spreads`) to be spread there, where Python
-    would start the calls it made; the assignment itself lowers to nothing."""
-    if not isinstance(item, cst.SimpleStatementLine) or len(item.body) != 1:
+
+def task_lists(body: cst.BaseSuite, ctx: Ctx) -> dict[int, TaskList]:
+    """The task lists of a function body, by the id of each call put in one (what
+    `deferred_call` lowers) and of each name spread by a gather (what `list_spread` lowers)."""
+    uses = _Uses(ctx)
+    body.visit(uses)
+    found: dict[int, TaskList] = {}
+    for name in uses.spread - uses.disqualified:
+        calls = uses.calls.get(name, [])
+        if not uses.assigned.get(name) or not _alike(calls, ctx):
+            continue
+        tasks = TaskList(name, tuple(calls))
+        for node in (*calls, *uses.spreads[name]):
+            found[id(node)] = tasks
+    return found
+
+
+class _Uses(cst.CSTVisitor):
+    """Every use of each name, sorted into the ones a task list allows and the rest."""
+
+    def __init__(self, ctx: Ctx) -> None:
+        self.ctx = ctx
+        self.stack: list[cst.CSTNode] = []
+        self.spread: set[str] = set()
+        self.spreads: dict[str, list[cst.Name]] = {}
+        self.assigned: dict[str, bool] = {}
+        self.calls: dict[str, list[cst.Call]] = {}
+        self.disqualified: set[str] = set()
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, cst.FunctionDef | cst.ClassDef | cst.Lambda) and self.stack:
+            return False  # a scope of its own
+        self.stack.append(node)
+        if isinstance(node, cst.Name):
+            self._use(node)
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        if self.stack and self.stack[-1] is original_node:
+            self.stack.pop()
+
+    def _use(self, node: cst.Name) -> None:
+        name, parent = node.value, self._up(1)
+        grand = self._up(2)
+        if isinstance(parent, cst.Attribute) and parent.attr is node:
+            return  # `x.tasks`: an attribute, not the name
+        if isinstance(parent, cst.Arg) and parent.keyword is node:
+            return  # `f(tasks=...)`: a keyword
+        if isinstance(parent, cst.AssignTarget) and isinstance(grand, cst.Assign):
+            if len(grand.targets) == 1 and self._filled(name, grand.value):
+                return
+        elif isinstance(parent, cst.AnnAssign) and parent.target is node:
+            if parent.value is not None and self._filled(name, parent.value):
+                return
+        elif isinstance(parent, cst.Attribute) and parent.value is node:
+            if isinstance(grand, cst.Call) and grand.func is parent and self._added(name, grand):
+                return
+        elif isinstance(parent, cst.Arg) and parent.keyword is None and isinstance(grand, cst.Call):
+            symbol = self.ctx.symbol(grand.func)
+            if parent.star == "*" and symbol == KnownSym("gather"):
+                self.spread.add(name)
+                self.spreads.setdefault(name, []).append(node)
+                return
+            if not parent.star and symbol == BuiltinSym("len") and len(grand.args) == 1:
+                return
+        elif (isinstance(parent, cst.If | cst.While | cst.IfExp) and parent.test is node) or (
+            isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not)
+        ):
+            return
+        self.disqualified.add(name)
+
+    def _up(self, levels: int) -> cst.CSTNode | None:
+        index = len(self.stack) - 1 - levels
+        return self.stack[index] if index >= 0 else None
+
+    def _filled(self, name: str, value: cst.BaseExpression) -> bool:
+        """`name = []` or `name = [call for ...]`."""
+        if isinstance(value, cst.List) and not value.elements:
+            self.assigned[name] = True
+            return True
+        if isinstance(value, cst.ListComp | cst.GeneratorExp) and isinstance(value.elt, cst.Call):
+            self.assigned[name] = True
+            self.calls.setdefault(name, []).append(value.elt)
+            return True
         return False
-    small = item.body[0]
-    if not isinstance(small, cst.Assign) or len(small.targets) != 1:
+
+    def _added(self, name: str, call: cst.Call) -> bool:
+        """`name.append(call)` or `name.extend(call for ...)`."""
+        method = call.func.attr.value if isinstance(call.func, cst.Attribute) else ""
+        if len(call.args) != 1 or call.args[0].keyword is not None or call.args[0].star:
+            return False
+        item = call.args[0].value
+        if method == "extend" and isinstance(item, cst.ListComp | cst.GeneratorExp):
+            item = item.elt
+        elif method != "append":
+            return False
+        if not isinstance(item, cst.Call):
+            return False
+        self.calls.setdefault(name, []).append(item)
+        return True
+
+
+def _alike(calls: list[cst.Call], ctx: Ctx) -> bool:
+    """Can a list keep these calls? They must call one function with one shape (the gather
+    spreads the first one's); a call that differs is refused (WM130)."""
+    if not calls:
         return False
-    target, value = small.targets[0].target, small.value
-    if not isinstance(target, cst.Name) or not isinstance(value, cst.ListComp | cst.GeneratorExp):
+    shapes = [_shape(call, ctx) for call in calls]
+    if None in shapes:
         return False
-    if not isinstance(value.elt, cst.Call):
-        return False
-    if following is None or ctx.function.node is None:
-        return False
-    calls = [c for c in matchers.findall(following, matchers.Call()) if isinstance(c, cst.Call)]
-    if not any(_spreads(call, target.value, ctx) for call in calls):
-        return False
-    if _reads(ctx.function.node.body, target.value) != 2:  # the assignment and the spread
-        return False
-    ctx.spreads[target.value] = value
+    odd = next(
+        (call for call, shape in zip(calls, shapes, strict=True) if shape != shapes[0]), None
+    )
+    if odd is not None:  # still a task list: this is the one error its calls get
+        help = ("gather each action from a list of its own, and give every call in a list the "
+                "same keywords in the same order")  # fmt: skip
+        message = (f"the calls in a list for `asyncio.gather` differ: `{ctx.code(calls[0])}` "
+                   f"and `{ctx.code(odd)}`")  # fmt: skip
+        ctx.error(GATHER_FORM, odd, message, "called differently", help)
     return True
 
 
-def _spreads(call: cst.Call, name: str, ctx: Ctx) -> bool:
-    """Is `call` an `asyncio.gather(..., *name, ...)`?"""
-    spread = any(
-        a.star == "*" and isinstance(a.value, cst.Name) and a.value.value == name for a in call.args
+def _shape(call: cst.Call, ctx: Ctx) -> tuple[str, int, tuple[str, ...]] | None:
+    """The called function, the number of positional arguments and the keywords; None for a
+    call a list cannot keep (stars; `self.run_action`, `asyncio.wait_for`: await them in a
+    helper and gather that)."""
+    if any(arg.star for arg in call.args):
+        return None
+    func = ctx.code(call.func)
+    if func.endswith(".run_action") or ctx.symbol(call.func) == KnownSym("wait_for"):
+        return None
+    positional = sum(1 for arg in call.args if arg.keyword is None)
+    keywords = tuple(arg.keyword.value for arg in call.args if arg.keyword is not None)
+    return func, positional, keywords
+
+
+def deferred_call(node: cst.Call, ctx: Ctx) -> ir.Expr | None:
+    """A call put in a task list: its arguments, evaluated now, as one tuple (None when `node`
+    is not one)."""
+    if id(node) not in ctx.task_lists:
+        return None
+    args, kwargs = lower_arguments(node.args, ctx)
+    values = (*args, *(keyword.value for keyword in kwargs))
+    return ir.TupleExpr(elts=values, span=ctx.span(node))
+
+
+def list_spread(node: cst.BaseExpression, gathered: GatheredCall, ctx: Ctx) -> ir.Spread | None:
+    """`*tasks` of a task list: the list's first call with each argument read from an item."""
+    tasks = ctx.task_lists.get(id(node))
+    if tasks is None:
+        return None
+    sample, span = tasks.calls[0], ctx.span(node)
+    names = [ir.Name(id=ctx.temp(), span=span) for _ in sample.args]
+    for arg, name in zip(sample.args, names, strict=True):
+        ctx.replaced[id(arg.value)] = name
+    try:
+        call = gathered(sample, ctx)
+    finally:
+        for arg in sample.args:
+            del ctx.replaced[id(arg.value)]
+    if call is None:
+        return None
+    target: ir.Target = (
+        ir.TupleExpr(elts=tuple(names), span=span) if names else ir.Name(id=ctx.temp(), span=span)
     )
-    return spread and ctx.symbol(call.func) == KnownSym("gather")
+    generator = ir.Generator(
+        target=target, iter=ir.Name(id=tasks.name, span=span), ifs=(), span=span
+    )
+    return ir.Spread(call=call, generators=(generator,), span=span)
 
 
 def mapped_spread(node: cst.BaseExpression, ctx: Ctx) -> ir.Spread | None:
@@ -69,8 +220,3 @@ def mapped_spread(node: cst.BaseExpression, ctx: Ctx) -> ir.Spread | None:
     generator = ir.Generator(target=target, iter=iterable, ifs=(), span=span)
     call = ir.ActionCall(action=action.path, args=names, kwargs=(), span=span)
     return ir.Spread(call=call, generators=(generator,), span=span)
-
-
-def _reads(node: cst.CSTNode, name: str) -> int:
-    """How often `name` appears in `node`."""
-    return sum(1 for found in matchers.findall(node, matchers.Name(name)))

@@ -16,6 +16,7 @@ from waymark_compiler.discover import WorkflowClass
 from waymark_compiler.lower.config import Config, class_config
 from waymark_compiler.lower.dispatch import lower_body, lower_expr
 from waymark_compiler.lower.properties import dispatcher, module_properties
+from waymark_compiler.lower.spreads import task_lists
 from waymark_compiler.namespace import Namespace, scan
 from waymark_compiler.resolve import ClassSym, ConstSym, Resolver
 from waymark_compiler.rules.names import RESERVED_NAME
@@ -208,6 +209,7 @@ def _function(
     method = module_function is None and not static
     info = _info(node, resolver.namespace, source, method=method)
     ctx = Ctx(source, resolver, sink, helpers, info, config=config, functions=called)
+    ctx.task_lists = task_lists(node.body, ctx)
     params = _params(node, ctx, method=method)
     return ir.Function(
         name=module_function or node.name.value,

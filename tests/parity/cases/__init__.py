@@ -80,6 +80,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("gathers", "GatherFirstFailureByCompletion", fast_sleep=False),
     _case("gathers", "GatherUncaught", {"items": [1, 2]}, {"items": [2, 3]}),
     _case("gathers", "PrebuiltTasks", {"items": [1, -2, 3, 4]}, {"items": []}),
+    _case("gathers", "AppendedTasks", {"items": [1, 0, 2, 5]}, {"items": [3]}, {"items": []}),
     _case("gathers", "MixedGather", {"names": ["x", "y"]}, {"names": []}),
     _case("gathers", "GatherInLoop", {"batches": [[1, 2], [], [3]]}),
     _case("gathers", "NestedSpread", {"rows": [[1, 0, 2], [], [3]]}),

@@ -165,3 +165,37 @@ class PrebuiltTasks(Workflow):
         mapped = await asyncio.gather(*map(triple, items))
         labels = await asyncio.gather(*map(label, items, ["a", "b", "c"]))
         return [tripled, [repr(o) for o in outcomes], mapped, labels]
+
+
+@workflow
+class AppendedTasks(Workflow):
+    """Calls appended to a list in a loop (arguments evaluated at the call, as Python
+    evaluates them), kept across an await, counted and tested, then gathered; `extend`; an
+    async helper's calls; the loop variables left bound after the loop."""
+
+    async def run(self, items: list[int]) -> list[object]:
+        tasks = []
+        for index, x in enumerate(items):
+            if x == 0:
+                continue
+            text = f"#{index}"
+            tasks.append(label(x * 2, text=text))
+            text = "changed after the call"
+        first = await triple(len(tasks))
+        labels = await asyncio.gather(*tasks) if tasks else ["none"]
+        risky: list[object] = []
+        for x in items:
+            risky.append(maybe_fail(await triple(x)))
+        risky.extend(maybe_fail(x) for x in range(2))
+        outcomes = await asyncio.gather(*risky, return_exceptions=True)
+        checks = []
+        for x in sorted(items, reverse=True):
+            checks.append(self.checked(x))
+        return [first, labels, [repr(o) for o in outcomes], not checks, len(checks),
+                await asyncio.gather(*checks), index, x, text]  # fmt: skip
+
+    async def checked(self, x: int) -> str:
+        try:
+            return f"ok {await maybe_fail(x)}"
+        except ItemError as error:
+            return f"caught {error}"

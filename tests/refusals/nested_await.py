@@ -9,11 +9,12 @@ async def price(item: str) -> int:
 @workflow
 class NestedAwaitWorkflow(Workflow):
     async def run(self, items: list[str]) -> int:
-        prices = [await price(item) for item in items]  # error: WM105 @18
+        prices = [await price(item) for item in items]
+        total = sum(await price(item) for item in items)  # error: WM105 @21
         ok = 0 < len(items) < await price(items[0])
         table = {}
         first, table[await price(items[0])] = 1, 2  # error: WM105 @9
         match items:
             case [first] if await price(first) > 1:  # error: WM105 @29
                 return 1
-        return sum(prices) + ok + len(table)
+        return sum(prices) + ok + len(table) + total

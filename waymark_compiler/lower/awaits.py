@@ -23,6 +23,7 @@ import libcst as cst
 from waymark_compiler.context import TEMP_PREFIX, Ctx
 from waymark_compiler.literals import COMPARE
 from waymark_compiler.lower import signals
+from waymark_compiler.lower.awaited_comprehensions import awaited_comprehension
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.lower.expressions import check_identity
 from waymark_compiler.lower.log import is_logger
@@ -256,19 +257,26 @@ def _comprehension(
     ctx: Ctx,
     out: list[ir.Stmt],
 ) -> None:
-    """Only the first iterable is evaluated in the function; awaits elsewhere are refused."""
+    """The first iterable is evaluated in the function; awaits elsewhere make a list, set or
+    dict comprehension the loop CPython runs (`awaited_comprehensions`)."""
     first = node.for_in.iter
     _hoist(first, ctx, out)
     inner = [child for child in node.children if child is not node.for_in]
     inner += [child for child in node.for_in.children if child is not first]
-    for child in inner:
-        if has_await(child):
-            help = (
-                "await the items with `asyncio.gather(*[f(x) for x in xs])`, "
-                "or use a `for` loop that appends each awaited value"
-            )
-            _refuse(node, ctx, "inside a comprehension", help)
+    if not any(has_await(child) for child in inner):
+        return
+    if not isinstance(node, cst.GeneratorExp):
+        loop = awaited_comprehension(node, hoist, ctx)
+        if loop is not None:
+            out += loop
             return
+        help = "use other names for the loop variables of the comprehensions inside it"
+        _refuse(node, ctx, "in a comprehension whose inner scopes rebind its variables", help)
+        return
+    help = ("a generator expression with `await` is an async generator, which `sum()` or "
+            "`list()` cannot iterate: write a list comprehension `[await f(x) for x in xs]`, or "
+            "run the calls at once with `asyncio.gather(*[f(x) for x in xs])`")  # fmt: skip
+    _refuse(node, ctx, "inside a generator expression", help)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -231,7 +231,7 @@ def lower_Subscript(node: cst.Subscript, ctx: Ctx) -> ir.Expr:
 # ---------------------------------------------------------------------------------------------
 
 
-def _fors(for_in: cst.CompFor) -> list[cst.CompFor]:
+def comprehension_fors(for_in: cst.CompFor) -> list[cst.CompFor]:
     chain = [for_in]
     while chain[-1].inner_for_in is not None:
         inner = chain[-1].inner_for_in
@@ -248,7 +248,7 @@ def comprehension_scope(
     As in Python, the first iterable is evaluated in the enclosing scope; the loop targets are
     local to the comprehension.
     """
-    fors = _fors(for_in)
+    fors = comprehension_fors(for_in)
     for clause in fors:
         if clause.asynchronous is not None:
             help = "fetch the values with an action first, then use a plain comprehension"

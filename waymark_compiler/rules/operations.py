@@ -37,15 +37,16 @@ CONCURRENCY_PRIMITIVE = rule(
 NESTED_AWAIT = rule(
     "WM105",
     "nested-await",
-    "refuses `await` where its statement form cannot keep CPython's order: inside a "
-    "comprehension body, in an unpacking target or an augmented slice assignment, in a `case` "
-    "guard",
-    "An await inside an expression is lowered to awaits into temporaries, in CPython's order. "
-    "A comprehension body runs in its own scope once per item, a guard is evaluated per case, "
+    "refuses `await` where its statement form cannot keep CPython's order: inside a generator "
+    "expression, in an unpacking target or an augmented slice assignment, in a `case` guard",
+    "An await inside an expression is lowered to awaits into temporaries, in CPython's order, "
+    "and a list, set or dict comprehension with awaits to the loop CPython runs. A generator "
+    "expression with an await is an async generator in Python, a guard is evaluated per case, "
     "and the other positions are evaluated in an order the temporaries do not keep.",
-    "prices = [await price(item) for item in items]",
-    "`prices = await asyncio.gather(*[price(item) for item in items])`, or a `for` loop; await "
-    "into a name first in the other positions.",
+    "total = sum(await price(item) for item in items)",
+    "`total = sum([await price(item) for item in items])` (one at a time) or "
+    "`sum(await asyncio.gather(*[price(item) for item in items]))` (at once); await into a "
+    "name first in the other positions.",
 )
 
 ACTION_NOT_AWAITED = rule(

@@ -238,6 +238,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("awaits", "AwaitsInTry", {"n": 2}, {"n": -3}, {"n": 0}),
     _case("awaits", "AwaitsInRaiseAndLoops", {"n": 0}, {"n": 4}),
     _case("awaits", "AwaitPolicyAndGather", {"n": 1}),
+    _case("awaits", "AwaitInComprehensions", {"xs": [1, 2, 3, -1]}, {"xs": [0, 4]}, {"xs": []}),
     # try/finally, else clauses
     _case("flow", "FinallyOnEveryExit", {"mode": "return"}, {"mode": "raise"}, {"mode": "x"}),
     _case("flow", "FinallyOverrides", *({"n": n} for n in (-1, 0, 1, 2))),

@@ -173,3 +173,27 @@ class AwaitPolicyAndGather(Workflow):
         retried = await self.run_action(f(await f(n)), retry=RetryPolicy(attempts=2))
         both = await asyncio.gather(f(await f(1)), f(2))
         return [retried, both, await log()]
+
+
+@workflow
+class AwaitInComprehensions(Workflow):
+    """List, set and dict comprehensions that await: one item at a time in CPython's order
+    (the log shows it), conditions that await, nested loops, a failure that stops the loop,
+    loop variables that do not leak, `:=` of an awaited value."""
+
+    async def run(self, xs: list[int]) -> list[object]:
+        n = -100
+        plus = [await f(n) for n in xs]
+        active = [n for n in xs if n != 2 if await is_active(n)]
+        table = {str(n): await f(n * 10) for n in xs if n > 0}
+        pairs = [(a, await f(b)) for a in xs[:2] for b in range(a) if b != 1]
+        seen = {await is_active(n) for n in xs}
+        nested = {n: [await f(m) for m in range(n)] for n in xs[:2] if n >= 0}
+        kept = [y for n in xs if (y := await f(n)) % 2 == 0]
+        try:
+            broken = [await fail(n) if n == 2 else await f(n) for n in xs]
+        except Exception as error:
+            broken = [type(error).__name__, str(error)]
+        total = 1000 + sum([await f(n) for n in xs])
+        return [n, plus, active, table, pairs, sorted(seen), nested, kept, y, broken, total,
+                await log()]  # fmt: skip

@@ -1,0 +1,173 @@
+"""A list, set or dict comprehension with awaits inside (`[await fetch(p) for p in pages]`),
+lowered to the loop CPython runs: one item at a time, each await finishing before the next
+item starts, into a temporary that stands for the comprehension afterwards.
+
+The loop variables become temporaries too, so that, as in Python, they do not leak into the
+function; the first iterable is evaluated in the function, the rest inside the loop, and
+each `if` only when the ones before it held. A generator expression with an await is an
+async generator in Python, which `sum()`, `list()` and the like cannot iterate: refused, as
+is a comprehension inside it that binds one of its loop variables again (the renaming would
+reach into it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import libcst as cst
+
+from waymark_compiler.context import Ctx
+from waymark_compiler.lower.dispatch import lower_expr
+from waymark_compiler.lower.expressions import comprehension_fors
+from waymark_compiler.namespace import target_names
+from waymark_runtime import ir
+
+Hoist = Callable[[cst.BaseExpression, Ctx], list[ir.Stmt]]
+Comprehension = cst.ListComp | cst.SetComp | cst.DictComp
+_SCOPES = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp, cst.Lambda)
+
+
+def awaited_comprehension(node: Comprehension, hoist: Hoist, ctx: Ctx) -> list[ir.Stmt] | None:
+    """The loop, with `ctx.replaced` mapping `node` to its result; None when the renaming
+    of the loop variables cannot be done (a nested scope binds one of them again)."""
+    fors = comprehension_fors(node.for_in)
+    names = {name for clause in fors for name in target_names(clause.target)}
+    if _rebound(node, names):
+        return None
+    span = ctx.span(node)
+    renamed = {name: ctx.temp() for name in sorted(names)}
+    for found in _reads(node, names, node.for_in.iter):
+        ctx.replaced[id(found)] = ir.Name(id=renamed[found.value], span=ctx.span(found))
+    result = ir.Name(id=ctx.temp(), span=span)
+    empty: ir.Expr
+    if isinstance(node, cst.DictComp):
+        empty = ir.DictExpr(keys=(), values=(), span=span)
+    elif isinstance(node, cst.SetComp):
+        empty = ir.Call(func="set", args=(), kwargs=(), span=span)
+    else:
+        empty = ir.ListExpr(elts=(), span=span)
+    out: list[ir.Stmt] = [ir.Assign(targets=(result,), value=empty, span=span)]
+    with ctx.comprehension(renamed.values()):
+        out += _loop(node, fors, 0, result, renamed, hoist, ctx)
+    ctx.replaced[id(node)] = result
+    return out
+
+
+def _loop(
+    node: Comprehension,
+    fors: list[cst.CompFor],
+    depth: int,
+    result: ir.Name,
+    renamed: dict[str, str],
+    hoist: Hoist,
+    ctx: Ctx,
+) -> list[ir.Stmt]:
+    """`for` clause `depth` and everything inside it; the first iterable was hoisted in the
+    function already."""
+    clause = fors[depth]
+    out = [] if depth == 0 else hoist(clause.iter, ctx)
+    iterable = lower_expr(clause.iter, ctx)
+    body = _tests(node, fors, depth, list(clause.ifs), result, renamed, hoist, ctx)
+    target = _target(clause.target, renamed, ctx)
+    out.append(ir.For(target=target, iter=iterable, body=tuple(body), span=ctx.span(clause)))
+    return out
+
+
+def _tests(
+    node: Comprehension,
+    fors: list[cst.CompFor],
+    depth: int,
+    ifs: list[cst.CompIf],
+    result: ir.Name,
+    renamed: dict[str, str],
+    hoist: Hoist,
+    ctx: Ctx,
+) -> list[ir.Stmt]:
+    if ifs:
+        test, rest = ifs[0], ifs[1:]
+        out = hoist(test.test, ctx)
+        inner = _tests(node, fors, depth, rest, result, renamed, hoist, ctx)
+        condition = lower_expr(test.test, ctx)
+        out.append(ir.If(test=condition, body=tuple(inner), orelse=(), span=ctx.span(test)))
+        return out
+    if depth + 1 < len(fors):
+        return _loop(node, fors, depth + 1, result, renamed, hoist, ctx)
+    return _add(node, result, hoist, ctx)
+
+
+def _add(node: Comprehension, result: ir.Name, hoist: Hoist, ctx: Ctx) -> list[ir.Stmt]:
+    """One item into the result: `append`, `add`, or `result[key] = value` (the key first)."""
+    span = ctx.span(node)
+    if isinstance(node, cst.DictComp):
+        out = hoist(node.key, ctx)
+        key = lower_expr(node.key, ctx)
+        if any(True for _ in _awaits(node.value)):
+            kept = ir.Name(id=ctx.temp(), span=span)
+            out.append(ir.Assign(targets=(kept,), value=key, span=span))
+            key = kept
+        out += hoist(node.value, ctx)
+        slot = ir.Subscript(value=result, index=key, span=span)
+        out.append(ir.Assign(targets=(slot,), value=lower_expr(node.value, ctx), span=span))
+        return out
+    out = hoist(node.elt, ctx)
+    method = "add" if isinstance(node, cst.SetComp) else "append"
+    call = ir.MethodCall(
+        obj=result, method=method, args=(lower_expr(node.elt, ctx),), kwargs=(), span=span
+    )
+    out.append(ir.ExprStmt(value=call, span=span))
+    return out
+
+
+def _target(node: cst.BaseExpression, renamed: dict[str, str], ctx: Ctx) -> ir.Target:
+    span = ctx.span(node)
+    if isinstance(node, cst.Name):
+        return ir.Name(id=renamed[node.value], span=span)
+    assert isinstance(node, cst.Tuple | cst.List)  # what `target_names` reads
+    parts = tuple(
+        ir.Starred(value=_target(e.value, renamed, ctx), span=ctx.span(e))
+        if isinstance(e, cst.StarredElement)
+        else _target(e.value, renamed, ctx)
+        for e in node.elements
+    )
+    return ir.TupleExpr(elts=parts, span=span)
+
+
+def _reads(node: cst.CSTNode, names: set[str], first: cst.CSTNode) -> Iterator[cst.Name]:
+    """The names of `names` read inside the comprehension, not in its `first` iterable (read
+    in the function); its targets are lowered apart."""
+    if node is first:
+        return
+    if isinstance(node, cst.Name):
+        if node.value in names:
+            yield node
+    elif isinstance(node, cst.Attribute | cst.Arg):  # not `x.name` nor `f(name=...)`
+        yield from _reads(node.value, names, first)
+    else:
+        for child in node.children:
+            yield from _reads(child, names, first)
+
+
+def _rebound(node: Comprehension, names: set[str]) -> bool:
+    """Does a comprehension or lambda inside `node` bind one of `names` again?"""
+    for inner in _inner_scopes(node):
+        if isinstance(inner, cst.Lambda):
+            bound = {p.name.value for p in inner.params.params}
+        elif isinstance(inner, cst.ListComp | cst.SetComp | cst.DictComp | cst.GeneratorExp):
+            bound = {n for c in comprehension_fors(inner.for_in) for n in target_names(c.target)}
+        if bound & names:
+            return True
+    return False
+
+
+def _inner_scopes(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    for child in node.children:
+        if isinstance(child, _SCOPES):
+            yield child
+        yield from _inner_scopes(child)
+
+
+def _awaits(node: cst.CSTNode) -> Iterator[cst.Await]:
+    if isinstance(node, cst.Await):
+        yield node
+    for child in node.children:
+        yield from _awaits(child)

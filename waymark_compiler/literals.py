@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import libcst as cst
@@ -93,9 +93,22 @@ def number_value(node: cst.Integer | cst.Float) -> int | float:
     return value
 
 
-def literal(node: cst.BaseExpression, span: ir.Span) -> ir.Expr:
+def literal(
+    node: cst.BaseExpression, span: ir.Span, members: Mapping[int, tuple[str, str]] | None = None
+) -> ir.Expr:
     """A constant literal (see `shapes.is_constant_literal`), or a table of them (a dict,
-    list or set, `resolve.ConstSym.table`), as IR, every node at `span`."""
+    list or set, `resolve.ConstSym.table`), as IR, every node at `span`; `members`: the enum
+    members among them, by node id (`resolve.ConstSym.members`)."""
+    if members and id(node) in members:
+        path, member = members[id(node)]
+        return ir.EnumMember(type=path, member=member, span=span)
+    return _literal(node, span, lambda item, at: literal(item, at, members))
+
+
+def _literal(
+    node: cst.BaseExpression, span: ir.Span, inner: Callable[[cst.BaseExpression, ir.Span], ir.Expr]
+) -> ir.Expr:
+    """`literal` of `node`, its parts lowered by `inner`."""
     if isinstance(node, cst.Integer | cst.Float):
         return ir.Const(value=number_value(node), span=span)
     if isinstance(node, cst.SimpleString | cst.ConcatenatedString):
@@ -103,43 +116,43 @@ def literal(node: cst.BaseExpression, span: ir.Span) -> ir.Expr:
     if isinstance(node, cst.Name) and node.value in NAMED_CONSTANTS:
         return ir.Const(value=NAMED_CONSTANTS[node.value], span=span)
     if isinstance(node, cst.UnaryOperation):
-        operand = literal(node.expression, span)
+        operand = inner(node.expression, span)
         return ir.UnaryOp(op=UNARY[type(node.operator)], operand=operand, span=span)
     if isinstance(node, cst.BinaryOperation):
-        left, right = literal(node.left, span), literal(node.right, span)
+        left, right = inner(node.left, span), inner(node.right, span)
         return ir.BinOp(op=BINARY[type(node.operator)], left=left, right=right, span=span)
     if isinstance(node, cst.Tuple):
-        return ir.TupleExpr(elts=tuple(literal(e.value, span) for e in node.elements), span=span)
+        return ir.TupleExpr(elts=tuple(inner(e.value, span) for e in node.elements), span=span)
     if isinstance(node, cst.List | cst.Set):  # a table (`resolve.ConstSym.table`)
-        elts = tuple(literal(e.value, span) for e in node.elements)
+        elts = tuple(inner(e.value, span) for e in node.elements)
         if isinstance(node, cst.List):
             return ir.ListExpr(elts=elts, span=span)
         return ir.SetExpr(elts=elts, span=span)
     if isinstance(node, cst.Dict):
         pairs = [e for e in node.elements if isinstance(e, cst.DictElement)]
-        keys = tuple(literal(e.key, span) for e in pairs)
-        values = tuple(literal(e.value, span) for e in pairs)
+        keys = tuple(inner(e.key, span) for e in pairs)
+        values = tuple(inner(e.value, span) for e in pairs)
         return ir.DictExpr(keys=keys, values=values, span=span)
     if isinstance(node, cst.Call) and _is_named(node.func, "frozenset"):  # `frozenset({...})`
         items = node.args[0].value if node.args else None
         if items is None:
             return ir.Call(func="frozenset", args=(), kwargs=(), span=span)
         if isinstance(items, cst.Tuple | cst.List | cst.Set):
-            elts = tuple(literal(e.value, span) for e in items.elements)
+            elts = tuple(inner(e.value, span) for e in items.elements)
             return ir.Call(
                 func="frozenset", args=(ir.TupleExpr(elts=elts, span=span),), kwargs=(), span=span
             )
     if isinstance(node, cst.Call) and is_duration_literal(node):  # `timedelta(minutes=5)`
-        args = tuple(literal(a.value, span) for a in node.args if a.keyword is None)
+        args = tuple(inner(a.value, span) for a in node.args if a.keyword is None)
         kwargs = tuple(
-            ir.Keyword(name=a.keyword.value, value=literal(a.value, span), span=span)
+            ir.Keyword(name=a.keyword.value, value=inner(a.value, span), span=span)
             for a in node.args
             if a.keyword is not None
         )
         return ir.Call(func=DURATION, args=args, kwargs=kwargs, span=span)
     if isinstance(node, cst.Call) and is_decimal_literal(node):
         # `Decimal("0.01")` (`shapes.is_decimal_literal`)
-        value = literal(node.args[0].value, span)
+        value = inner(node.args[0].value, span)
         return ir.Call(func="decimal.Decimal", args=(value,), kwargs=(), span=span)
     raise NotConstant(node)
 

@@ -107,6 +107,27 @@ def target_names(target: cst.BaseExpression) -> Iterator[str]:
         yield from target_names(target.value)
 
 
+def _unpacked(node: cst.Assign) -> list[tuple[str, cst.BaseExpression]] | None:
+    """`a, b = x, y` (one target, names only, as many as the values, no `*`): each name with
+    its value; None for any other assignment."""
+    if len(node.targets) != 1:
+        return None
+    target, value = node.targets[0].target, node.value
+    if not isinstance(target, cst.Tuple | cst.List) or not isinstance(value, cst.Tuple | cst.List):
+        return None
+    names, values = target.elements, value.elements
+    if len(names) != len(values):
+        return None
+    pairs: list[tuple[str, cst.BaseExpression]] = []
+    for name, item in zip(names, values, strict=True):
+        if not isinstance(name, cst.Element) or not isinstance(name.value, cst.Name):
+            return None
+        if not isinstance(item, cst.Element):
+            return None
+        pairs.append((name.value.value, item.value))
+    return pairs
+
+
 class _Scanner(cst.CSTVisitor):
     """Walks one scope's statements, stopping at nested functions and classes."""
 
@@ -136,6 +157,11 @@ class _Scanner(cst.CSTVisitor):
         return False
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        pairs = _unpacked(node)
+        if pairs is not None:  # `LOW, HIGH = 2, 40`: each name bound to its own value
+            for name, value in pairs:
+                self.ns.bind(name, Assignment(value))
+            return
         single = len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name)
         for target in node.targets:
             for name in target_names(target.target):

@@ -9,7 +9,7 @@ diagnostics; the lowering phase decides what each symbol may be used for.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -24,7 +24,13 @@ from waymark_compiler.namespace import (
     ImportName,
     Namespace,
 )
-from waymark_compiler.shapes import TABLE_LIMIT, enum_members, is_constant_literal, table_size
+from waymark_compiler.shapes import (
+    TABLE_LIMIT,
+    enum_aliases,
+    enum_members,
+    is_constant_literal,
+    table_size,
+)
 from waymark_compiler.tables import (
     BUILTIN_EXCEPTIONS,
     BUILTIN_TYPES,
@@ -70,6 +76,8 @@ class ConstSym:
     namespace: Namespace = field(compare=False)
     qualname: str
     table: bool = False
+    # The enum members in `value` (`{Tier.GOLD: 0.5}`), by node id: class path, member name.
+    members: Mapping[int, tuple[str, str]] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,22 +260,48 @@ class Resolver:
         value = binding.value
         if value is None:
             return _variable(namespace, name)
-        if is_constant_literal(value):
-            return ConstSym(value, namespace, f"{namespace.module}.{name}")
-        if self._is_table(namespace, name, value):
-            return ConstSym(value, namespace, f"{namespace.module}.{name}", table=True)
+        qualname = f"{namespace.module}.{name}"
+        members = self._members(namespace, value)
+        if is_constant_literal(value, lambda node: id(node) in members):
+            return ConstSym(value, namespace, qualname, members=members)
+        if self._is_table(namespace, name, value, members):
+            return ConstSym(value, namespace, qualname, table=True, members=members)
         if isinstance(value, cst.Name | cst.Attribute):
             alias = self.at(namespace).expression(value)
             if alias is not None and not isinstance(alias, MissingSym):
                 return alias
         return _variable(namespace, name)
 
-    def _is_table(self, namespace: Namespace, name: str, value: cst.BaseExpression) -> bool:
-        """A dict, list or set of constants that the module being compiled binds and never
-        changes in place (another module could change its own tables unseen)."""
+    def _is_table(
+        self,
+        namespace: Namespace,
+        name: str,
+        value: cst.BaseExpression,
+        members: Mapping[int, tuple[str, str]],
+    ) -> bool:
+        """A dict, list or set of constants (enum `members` among them) that the module being
+        compiled binds and never changes in place (another module could change its own tables
+        unseen)."""
         if namespace.module not in self.finder.compiled or namespace.qualprefix:
             return False
-        return table_size(value) <= TABLE_LIMIT and name not in self.finder.changed_names(namespace)
+        size = table_size(value, lambda node: id(node) in members)
+        return size <= TABLE_LIMIT and name not in self.finder.changed_names(namespace)
+
+    def _members(
+        self, namespace: Namespace, value: cst.BaseExpression
+    ) -> dict[int, tuple[str, str]]:
+        """The enum members (`Tier.GOLD`, an alias as its canonical member) that a constant or a
+        table names, by node id, with their class path."""
+        found: dict[int, tuple[str, str]] = {}
+        for node in _displayed(value):
+            if not isinstance(node, cst.Attribute):
+                continue
+            enum = self.at(namespace).expression(node.value)
+            member = node.attr.value
+            if isinstance(enum, ClassSym) and enum.kind == "enum" and member in enum.members:
+                aliases = enum_aliases(enum.node) if enum.node is not None else {}
+                found[id(node)] = (enum.path, aliases.get(member, member))
+        return found
 
     def at(self, namespace: Namespace) -> Resolver:
         """A resolver for another namespace sharing this one's finder and cycle guard."""
@@ -362,3 +396,16 @@ def _builtin(name: str) -> Symbol:
     if hasattr(builtins, name):
         return ExternalSym(f"builtins.{name}")
     return MissingSym(name)
+
+
+def _displayed(node: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
+    """`node` and, through dict, list, set and tuple displays, the items it holds."""
+    yield node
+    if isinstance(node, cst.Dict):
+        for element in node.elements:
+            if isinstance(element, cst.DictElement):
+                yield from _displayed(element.key)
+                yield from _displayed(element.value)
+    elif isinstance(node, cst.List | cst.Set | cst.Tuple):
+        for item in node.elements:
+            yield from _displayed(item.value)

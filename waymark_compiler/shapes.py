@@ -6,15 +6,21 @@ members and their values, static methods. `resolve` and the lowering decide with
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from typing import Any
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
+Leaf = Callable[[cst.BaseExpression], bool]
 
-def is_constant_literal(node: cst.BaseExpression) -> bool:
+
+def is_constant_literal(node: cst.BaseExpression, member: Leaf | None = None) -> bool:
     """Immutable literals: numbers, strings, True/False/None, unary/binary ops, tuples and
-    frozensets of them, and `Decimal` and `timedelta` literals."""
+    frozensets of them, and `Decimal` and `timedelta` literals; with `member`, also what it
+    accepts (the enum members `resolve` found) in a tuple or alone."""
+    if member is not None and member(node):
+        return True
     if isinstance(node, cst.Integer | cst.Float):
         return True
     if isinstance(node, cst.SimpleString):
@@ -28,33 +34,35 @@ def is_constant_literal(node: cst.BaseExpression) -> bool:
     if isinstance(node, cst.BinaryOperation):
         return is_constant_literal(node.left) and is_constant_literal(node.right)
     if isinstance(node, cst.Tuple):
-        return _constant_elements(node)
+        return _constant_elements(node, member)
     return _is_frozenset(node) or is_decimal_literal(node) or is_duration_literal(node)
 
 
 TABLE_LIMIT = 256  # items: a table is built again wherever it is read
 
 
-def table_size(node: cst.BaseExpression) -> int:
-    """The items of a dict, list or set display of constants (nested ones counted), or more
-    than `TABLE_LIMIT` when `node` is not one."""
+def table_size(node: cst.BaseExpression, member: Leaf | None = None) -> int:
+    """The items of a dict, list or set display of constants (nested ones counted; `member`
+    as in `is_constant_literal`), or more than `TABLE_LIMIT` when `node` is not one."""
     too_many = TABLE_LIMIT + 1
     if isinstance(node, cst.Dict):
         size = 0
         for element in node.elements:
-            if not isinstance(element, cst.DictElement) or not is_constant_literal(element.key):
+            if not isinstance(element, cst.DictElement):
                 return too_many
-            size += 1 + _item_size(element.value)
+            if not is_constant_literal(element.key, member):
+                return too_many
+            size += 1 + _item_size(element.value, member)
         return size
     if isinstance(node, cst.List | cst.Set):
         if not all(isinstance(e, cst.Element) for e in node.elements):
             return too_many
-        return sum(1 + _item_size(e.value) for e in node.elements)
+        return sum(1 + _item_size(e.value, member) for e in node.elements)
     return too_many
 
 
-def _item_size(node: cst.BaseExpression) -> int:
-    return 0 if is_constant_literal(node) else table_size(node)
+def _item_size(node: cst.BaseExpression, member: Leaf | None) -> int:
+    return 0 if is_constant_literal(node, member) else table_size(node, member)
 
 
 def is_duration_literal(node: cst.BaseExpression) -> bool:
@@ -94,8 +102,10 @@ def is_decimal_literal(node: cst.BaseExpression) -> bool:
     return name in ("Decimal", "decimal.Decimal") and arg.keyword is None and literal
 
 
-def _constant_elements(node: cst.Tuple | cst.List | cst.Set) -> bool:
-    return all(isinstance(e, cst.Element) and is_constant_literal(e.value) for e in node.elements)
+def _constant_elements(node: cst.Tuple | cst.List | cst.Set, member: Leaf | None = None) -> bool:
+    return all(
+        isinstance(e, cst.Element) and is_constant_literal(e.value, member) for e in node.elements
+    )
 
 
 def _is_frozenset(node: cst.BaseExpression) -> bool:

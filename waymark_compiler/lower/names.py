@@ -90,7 +90,7 @@ def symbol_value(symbol: Symbol, node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
     """A global used as a value: constants inline; everything else is refused."""
     text = ctx.code(node)
     if isinstance(symbol, ConstSym):
-        return literal(symbol.value, ctx.span(node))
+        return literal(symbol.value, ctx.span(node), symbol.members)
     if isinstance(symbol, MissingSym):
         return _unknown(symbol, node, ctx)
     if isinstance(symbol, LocalSym):

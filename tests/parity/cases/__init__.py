@@ -390,6 +390,7 @@ CASES: tuple[ParityCase, ...] = (
         {"locale": "fr", "name": "Ada", "channel": "push"},
         {"locale": "pt", "name": "root", "channel": "fax"},
     ),
+    _case("tables", "EnumTables", {"name": "gina", "nights": 55}, {"name": "mo", "nights": 1}),
     _case("functions", "LambdaDefaults", {"words": ["ab", "b", "ab", "cde", "a"]}, {"words": []}),
     _case(
         "functions",

@@ -1,9 +1,12 @@
-"""Module-level tables (dicts, lists and sets of constants) read by a workflow, and a
-module-level template string filled with `str.format`."""
+"""Module-level tables (dicts, lists and sets of constants, enum members among them) read by a
+workflow, constants bound together (`LOW, HIGH = 2, 40`), and a module-level template string
+filled with `str.format`."""
 
 from __future__ import annotations
 
 import asyncio
+from decimal import Decimal
+from enum import Enum
 
 from waymark import Workflow, action, workflow
 
@@ -12,6 +15,19 @@ FALLBACKS = {"sms": ["email"], "push": ["sms", "email"], "email": []}
 BLOCKED = {"root", "admin"}
 STEPS = ["draft", "review", "publish"]
 PATH = "exports/{table}/{day}.csv"
+
+
+class Tier(str, Enum):
+    MEMBER = "member"
+    GOLD = "gold"
+    PREMIUM = "gold"  # an alias: Tier.GOLD
+
+
+LOW, HIGH = 2, 40
+BONUS = {Tier.MEMBER: 0.0, Tier.GOLD: 0.5}
+LIMITS = {Tier.MEMBER: Decimal("75"), Tier.PREMIUM: Decimal("250.50")}
+LADDER = [(Tier.MEMBER, 0), (Tier.GOLD, 10)]
+DEFAULT_TIER = Tier.PREMIUM
 
 
 @action
@@ -41,4 +57,25 @@ class Tables(Workflow):
             len(mine),
             len(TEMPLATES),
             PATH.format(table="orders", day=locale),
+        ]
+
+
+@action
+async def tier_of(name: str) -> Tier:
+    return Tier.GOLD if name.startswith("g") else Tier.MEMBER
+
+
+@workflow
+class EnumTables(Workflow):
+    async def run(self, name: str, nights: int) -> list[object]:
+        tier = await tier_of(name)
+        reached = [t for t, needed in LADDER if nights >= needed]
+        return [
+            max(LOW, min(HIGH, nights)),
+            BONUS[tier],
+            LIMITS.get(tier),
+            reached[-1] == tier,
+            DEFAULT_TIER is tier,
+            sorted(BONUS.items()),
+            {t.value: limit * 2 for t, limit in LIMITS.items()},
         ]

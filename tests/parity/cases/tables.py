@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 
 from waymark import Workflow, action, workflow
 
@@ -17,7 +17,7 @@ STEPS = ["draft", "review", "publish"]
 PATH = "exports/{table}/{day}.csv"
 
 
-class Tier(str, Enum):
+class Tier(StrEnum):
     MEMBER = "member"
     GOLD = "gold"
     PREMIUM = "gold"  # an alias: Tier.GOLD

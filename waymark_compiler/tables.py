@@ -122,6 +122,7 @@ OPAQUE_ROOTS = frozenset(
         "waymark",
         "waymark_compiler",
         "waymark_runtime",
+        "zoneinfo",
     }
 )
 

@@ -36,10 +36,11 @@ PURE_METHODS = _words(
     # set
     "add difference difference_update discard intersection intersection_update isdisjoint "
     "issubset issuperset symmetric_difference symmetric_difference_update union "
-    # date, datetime, time, timedelta (`strftime` is absent: its names follow the locale; the
-    # clock readers `now`, `today`, `timestamp`, `astimezone` too)
+    # date, datetime, time, timedelta (the clock readers `now`, `today` and `timestamp` are
+    # absent, and `astimezone` runs only with a zone given; `strftime` names days and months as
+    # the C locale does, as in any Python process that has not called `locale.setlocale`)
     "date time isoformat isoweekday isocalendar weekday toordinal ctime total_seconds "
-    "utcoffset tzname dst "
+    "utcoffset tzname dst strftime astimezone "
     # pydantic models
     "model_dump model_dump_json model_copy "
     # Decimal
@@ -66,7 +67,9 @@ STANDARD_FUNCTIONS = _words(
     "datetime.date.fromordinal datetime.date.fromisocalendar decimal.Decimal "
     "statistics.mean statistics.fmean statistics.median statistics.median_low "
     "statistics.median_high statistics.mode statistics.multimode statistics.pstdev "
-    "statistics.stdev statistics.pvariance statistics.variance json.dumps json.loads"
+    "statistics.stdev statistics.pvariance statistics.variance json.dumps json.loads "
+    "datetime.timezone zoneinfo.ZoneInfo calendar.monthrange calendar.isleap calendar.leapdays "
+    "calendar.weekday"
 )
 
 # The default factories a `defaultdict` may have, by name: builtin types only (a function's
@@ -79,7 +82,7 @@ DEFAULT_FACTORY_TYPES = ("list", "dict", "set", "frozenset", "tuple", "int", "fl
 PURE_CONSTANTS = _words(
     "math.pi math.e math.tau math.inf math.nan decimal.ROUND_HALF_UP decimal.ROUND_HALF_DOWN "
     "decimal.ROUND_HALF_EVEN decimal.ROUND_UP decimal.ROUND_DOWN decimal.ROUND_CEILING "
-    "decimal.ROUND_FLOOR decimal.ROUND_05UP"
+    "decimal.ROUND_FLOOR decimal.ROUND_05UP datetime.timezone.utc datetime.UTC"
 )
 
 # `type(x).__name__` (and `x.__class__.__name__`): the class name of a value, the one thing a

@@ -5,6 +5,7 @@ from waymark import Workflow, workflow
 
 @workflow
 class ClockWorkflow(Workflow):
-    async def run(self) -> str:
+    async def run(self, moment: datetime) -> str:
         now = datetime.now()  # error: WM103 @15
-        return now.isoformat()
+        local = moment.astimezone()  # error: WM103 @17
+        return now.isoformat() + local.isoformat()

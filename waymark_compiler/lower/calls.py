@@ -49,6 +49,7 @@ from waymark_compiler.rules.expressions import (
     CLASS_VALUE,
     FUNCTION_VALUE,
     IMPURE_METHOD,
+    NONDETERMINISTIC_CALL,
     STRING_FORMATTING,
     UNSUPPORTED_CALL,
 )
@@ -143,6 +144,10 @@ def method_call(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr:
         help = f"call `{method}` inside an action and await the action"
         message = f"call of method `{method}`, which is not a known pure method"
         return ctx.error(IMPURE_METHOD, func.attr, message, "not a pure method", help)
+    if method == "astimezone" and not node.args:
+        help = "pass the zone: `moment.astimezone(ZoneInfo('Europe/Paris'))`"
+        message = "`astimezone()` without a zone reads the machine's local time zone"
+        return ctx.error(NONDETERMINISTIC_CALL, node, message, "the machine's zone", help)
     unset = [a for a in node.args if a.keyword is not None and a.keyword.value == "exclude_unset"]
     if method.startswith("model_dump") and unset:
         help = "dump in an action, or list the fields with `include=`"

@@ -7,6 +7,7 @@ used for, and words the refusal when it may not.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import libcst as cst
@@ -40,7 +41,7 @@ from waymark_compiler.rules.workflow import SELF_READ
 from waymark_compiler.shapes import enum_aliases
 from waymark_compiler.tables import impure, refusal_label
 from waymark_runtime import ir
-from waymark_runtime.vocabulary import PURE_CONSTANTS, TYPE_NAME, standard_function
+from waymark_runtime.vocabulary import DURATION, PURE_CONSTANTS, TYPE_NAME, standard_function
 
 # ---------------------------------------------------------------------------------------------
 # Names and globals
@@ -135,8 +136,12 @@ def _global_value(symbol: VariableSym | ExternalSym, node: cst.BaseExpression, c
 
 def _constant(qualname: str, span: ir.Span) -> ir.Expr:
     """`math.pi` or `decimal.ROUND_HALF_UP` as its value; `math.inf` and `math.nan` as
-    `float('inf')`, `float('nan')` (the text has no literal for them)."""
+    `float('inf')`, `float('nan')`, and `timezone.utc` as `timezone(timedelta())` (which is
+    it), since the text has no literal for them."""
     value = standard_function(qualname)
+    if isinstance(value, dt.timezone):
+        offset = ir.Call(func=DURATION, args=(), kwargs=(), span=span)
+        return ir.Call(func="datetime.timezone", args=(offset,), kwargs=(), span=span)
     if isinstance(value, float) and not math.isfinite(value):
         text = ir.Const(value=str(value), span=span)
         return ir.Call(func="float", args=(text,), kwargs=(), span=span)

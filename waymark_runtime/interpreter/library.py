@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from waymark_runtime.errors import WaymarkError
 from waymark_runtime.interpreter.bounded import Bounded
@@ -117,7 +118,7 @@ def enum_by_value(table: dict[Any, EnumValue], value: Any, name: str) -> EnumVal
 # ---------------------------------------------------------------------------------------------
 
 _PLAIN_TYPES = (int, float, complex, bool, str, bytes, dt.date, dt.datetime, dt.time,
-                dt.timedelta, uuid.UUID, Decimal, range, slice,
+                dt.timedelta, dt.timezone, ZoneInfo, uuid.UUID, Decimal, range, slice,
                 type(dt.date.min.isocalendar()))  # fmt: skip
 
 
@@ -193,11 +194,11 @@ def _public(cls: type, *, without: Iterable[str] = ()) -> frozenset[str]:
     return frozenset(n for n in dir(cls) if not n.startswith("_")) - frozenset(without)
 
 
-_CLOCK = ("now", "today", "utcnow", "fromtimestamp", "utcfromtimestamp", "timestamp",
-          "astimezone")  # fmt: skip
+_CLOCK = ("now", "today", "utcnow", "fromtimestamp", "utcfromtimestamp", "timestamp")
 
 _RECEIVERS = (str, list, dict, Counter, defaultdict, set, frozenset, tuple, int, bool, float,
-              bytes, range, dt.datetime, dt.date, dt.time, dt.timedelta, Decimal)  # fmt: skip
+              bytes, range, dt.datetime, dt.date, dt.time, dt.timedelta, dt.timezone, ZoneInfo,
+              Decimal)  # fmt: skip
 
 # The methods of `PURE_METHODS` each plain type has (`date.replace`, `str.count`, ...).
 METHODS: dict[type, frozenset[str]] = {
@@ -217,7 +218,24 @@ def _allowed_method(obj: Any, name: str) -> tuple[Any, Callable[..., Any]]:
         if kind in (ModelValue, ExceptionValue, EnumValue) or not hasattr(obj, name):
             raise _no_attribute(obj, name)
         raise ProgramError(f"`{kind.__name__}.{name}()` is not allowed in a workflow")
+    if name == "astimezone":
+        return obj, _zone_given(obj.astimezone)
     return obj, getattr(obj, name)
+
+
+def _zone_given(astimezone: Callable[..., Any]) -> Callable[..., Any]:
+    """`moment.astimezone(zone)`; without a zone it would read the machine's own."""
+
+    def convert(*args: Any, **kwargs: Any) -> Any:
+        zone = args[0] if args else kwargs.get("tz")
+        if zone is None:
+            raise ProgramError(
+                "`astimezone()` without a zone reads the machine's local time zone: pass one "
+                "(`moment.astimezone(ZoneInfo('Europe/Paris'))`)"
+            )
+        return astimezone(*args, **kwargs)
+
+    return convert
 
 
 # ---------------------------------------------------------------------------------------------

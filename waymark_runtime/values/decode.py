@@ -292,6 +292,10 @@ _DECODERS: dict[str, Callable[[Decoder, JSON], Any]] = {
     "date": lambda dec, v: dt.date.fromisoformat(v["v"]),
     "time": lambda dec, v: dt.time.fromisoformat(v["v"]),
     "timedelta": lambda dec, v: dt.timedelta(*v["v"]),
+    "timezone": lambda dec, v: dt.timezone(
+        dt.timedelta(*v["v"]), *([v["name"]] if "name" in v else [])
+    ),
+    "zone": lambda dec, v: ZoneInfo(v["v"]),
     "uuid": lambda dec, v: uuid.UUID(v["v"]),
     "decimal": lambda dec, v: Decimal(v["v"]),
     "model": _structure_value,

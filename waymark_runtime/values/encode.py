@@ -84,6 +84,24 @@ def _datetime_json(value: dt.datetime) -> JSON:
     return out
 
 
+def _timezone_json(enc: Encoder, obj: dt.timezone) -> JSON:
+    """A fixed offset, with its name when it was given one (`timezone(offset, "CET")`)."""
+    offset = obj.utcoffset(None)
+    out: dict[str, Any] = {
+        "$t": "timezone",
+        "v": [offset.days, offset.seconds, offset.microseconds],
+    }
+    if obj.tzname(None) != dt.timezone(offset).tzname(None):
+        out["name"] = obj.tzname(None)
+    return out
+
+
+def _zone_json(enc: Encoder, obj: ZoneInfo) -> JSON:
+    if not isinstance(obj.key, str):
+        raise ValueNotSerializable("a ZoneInfo read from a file (it has no key) cannot be stored")
+    return {"$t": "zone", "v": obj.key}
+
+
 def _str_json(enc: Encoder, obj: str) -> JSON:
     return obj if plain_text(obj) else text_json(obj)
 
@@ -206,6 +224,8 @@ _ENCODERS: dict[type, Callable[[Encoder, Any], JSON]] = {
     dt.date: lambda enc, o: {"$t": "date", "v": o.isoformat()},
     dt.time: lambda enc, o: {"$t": "time", "v": o.isoformat()},
     dt.timedelta: lambda enc, o: {"$t": "timedelta", "v": [o.days, o.seconds, o.microseconds]},
+    dt.timezone: _timezone_json,
+    ZoneInfo: _zone_json,
     uuid.UUID: lambda enc, o: {"$t": "uuid", "v": str(o)},
     Decimal: lambda enc, o: {"$t": "decimal", "v": str(o)},
     ModelValue: _model_value_json,

@@ -13,6 +13,7 @@ import builtins
 import dataclasses
 import enum
 import sys
+import zoneinfo
 from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
@@ -93,8 +94,10 @@ def _standard_classes() -> dict[str, type]:
     # Not `SystemExit`, `KeyboardInterrupt` and the other non-`Exception` ones: a stored value
     # must not be able to stop the process that raises it.
     found = {f"builtins:{c.__name__}": c for c in vars(builtins).values() if _is_exception(c)}
-    # Raised by the interpreter itself when a workflow assigns a field of a frozen dataclass.
-    found[_path(dataclasses.FrozenInstanceError)] = dataclasses.FrozenInstanceError
+    # Raised by the interpreter itself when a workflow assigns a field of a frozen dataclass,
+    # and by `ZoneInfo(key)` for a zone no one knows.
+    for raised in (dataclasses.FrozenInstanceError, zoneinfo.ZoneInfoNotFoundError):
+        found[_path(raised)] = raised
     for name, module in list(sys.modules.items()):
         if name.partition(".")[0] in _OURS and isinstance(module, ModuleType):
             found.update((_path(c), c) for c in _defined_in(module) if _is_exception(c))

@@ -381,6 +381,13 @@ CASES: tuple[ParityCase, ...] = (
     _case("standard", "Statistics", {"values": [2.5, 1, 4, 4]}, {"values": [3]}, {"values": []}),
     _case("standard", "DurationsAndAttributes", {"day": "2024-03-09T08:00:00"}),
     ParityCase("standard", "ZonedDates", None),
+    _case(
+        "standard",
+        "ZonesAndFormats",
+        {"zone": "Europe/Paris", "hours": 1},
+        {"zone": "America/New_York", "hours": 30},
+        {"zone": "Mars/Olympus", "hours": 0},
+    ),
     _case("standard", "TypedDicts", {"n": 2}),
     _case("jsonish", "JsonPayloads", {"prompt": "weather"}, {"prompt": 'q"uote'}),
     _case("standard", "NextAndIter", {"words": ["a", "tree", "bee", "house"]}, {"words": []}),

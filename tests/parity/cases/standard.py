@@ -4,9 +4,10 @@ and parsed, `Decimal` money with `quantize`, `statistics`, and `next`/`iter`."""
 from __future__ import annotations
 
 import asyncio
+import calendar
 import datetime as dt
 import statistics
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypedDict
 from zoneinfo import ZoneInfo
@@ -165,3 +166,44 @@ class TypedDicts(Workflow):
         first = Entry({"path": "x", "rows": 0}, rows=n)
         await asyncio.sleep(0)
         return [entries, first, type(first).__name__, sum(e["rows"] for e in entries)]
+
+
+@action
+async def booked_slot(hours: int) -> datetime:
+    return datetime(2024, 3, 30, 23, 0, tzinfo=dt.UTC) + timedelta(hours=hours)
+
+
+@workflow
+class ZonesAndFormats(Workflow):
+    """Zones built in the workflow (`ZoneInfo(key)`, `timezone(offset, name)`, `timezone.utc`)
+    held across awaits, `astimezone(zone)` across a daylight saving change, `strftime`,
+    `calendar` arithmetic, and the error of an unknown zone."""
+
+    async def run(self, zone: str, hours: int) -> list[object]:
+        tz = ZoneInfo(zone)
+        fixed = timezone(timedelta(hours=-5), "EST")
+        start = await booked_slot(hours)
+        local = start.astimezone(tz)
+        await asyncio.sleep(0)
+        _, days = calendar.monthrange(local.year, local.month)
+        try:
+            ZoneInfo("Nowhere/Atlantis")
+            unknown = "found"
+        except KeyError as error:
+            unknown = type(error).__name__
+        return [
+            local.isoformat(),
+            (local + timedelta(days=1)).isoformat(),
+            local.strftime("%a %d %b %Y %H:%M %Z"),
+            start.astimezone(fixed).strftime("%I:%M %p %Z"),
+            date(2024, 2, 1).strftime("%A %B %j"),
+            days,
+            calendar.isleap(local.year),
+            calendar.weekday(2024, 12, 25),
+            tz.key,
+            str(fixed),
+            start.tzinfo == timezone.utc,  # noqa: UP017 (the older spelling)
+            start.tzinfo == dt.UTC,
+            local.tzname(),
+            unknown,
+        ]

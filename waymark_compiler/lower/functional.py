@@ -8,7 +8,8 @@ and `filter(None, xs)` keeps the truthy items; both stay lazy, like the iterator
 
 A function value (`applied`) is a lambda whose body is a pure expression, a pure builtin, a
 pure method of a value (`d.get`), a pure method of a builtin type (`str.strip`, called on the
-item) or a `math` function.
+item), a `math` function, a synchronous helper (`version_key`, `self.rank`) or
+`operator.itemgetter`/`attrgetter`.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from collections.abc import Sequence
 import libcst as cst
 
 from waymark_compiler.context import Ctx
+from waymark_compiler.literals import string_value
 from waymark_compiler.lower.dispatch import lower_expr
-from waymark_compiler.resolve import BuiltinSym, ClassSym, ExternalSym
+from waymark_compiler.resolve import BuiltinSym, ClassSym, ExternalSym, FunctionSym
 from waymark_compiler.rules.expressions import FUNCTION_VALUE
 from waymark_compiler.tables import BUILTIN_TYPES
 from waymark_runtime import ir
@@ -49,6 +51,12 @@ def applied(
         symbol.qualname in PURE_FUNCTIONS or symbol.qualname in STANDARD_FUNCTIONS
     ):
         return ir.Call(func=symbol.qualname, args=items, kwargs=(), span=span), bound
+    if isinstance(node, cst.Call):
+        getter = _getter(node, items, ctx)
+        return None if getter is None else (getter, bound)
+    helper = _helper(node, symbol, ctx)
+    if helper is not None:
+        return ir.HelperCall(name=helper, args=items, kwargs=(), span=span), bound
     if not isinstance(node, cst.Attribute) or node.attr.value not in PURE_METHODS:
         return None
     method = node.attr.value
@@ -61,6 +69,43 @@ def applied(
         receiver = lower_expr(node.value, ctx)
         return ir.MethodCall(obj=receiver, method=method, args=items, kwargs=(), span=span), bound
     return None
+
+
+def _helper(node: cst.BaseExpression, symbol: object, ctx: Ctx) -> str | None:
+    """A synchronous helper named as a function (`key=version_key`, `key=self.rank`): its name."""
+    if isinstance(symbol, FunctionSym) and not symbol.is_async and ctx.functions is not None:
+        return ctx.functions.helper(symbol)
+    if isinstance(node, cst.Attribute) and ctx.is_self(node.value):
+        name = node.attr.value
+        return name if ctx.helpers.get(name) is False else None
+    return None
+
+
+def _getter(node: cst.Call, items: tuple[ir.Name, ...], ctx: Ctx) -> ir.Expr | None:
+    """`operator.itemgetter(k, ...)` and `operator.attrgetter("a.b", ...)` applied to one item:
+    `item[k]` or `item.a.b`, a tuple of them for several keys."""
+    symbol = ctx.symbol(node.func)
+    kinds = {ExternalSym("operator.itemgetter"): "item", ExternalSym("operator.attrgetter"): "attr"}
+    kind = kinds.get(symbol) if isinstance(symbol, ExternalSym) else None
+    if kind is None or len(items) != 1 or not node.args:
+        return None
+    if any(arg.keyword is not None or arg.star for arg in node.args):
+        return None
+    span = ctx.span(node)
+    parts: list[ir.Expr] = []
+    for arg in node.args:
+        if kind == "item":
+            key = lower_expr(arg.value, ctx)
+            parts.append(ir.Subscript(value=items[0], index=key, span=span))
+            continue
+        path = string_value(arg.value) if isinstance(arg.value, cst.SimpleString) else None
+        if not isinstance(path, str) or not all(p.isidentifier() for p in path.split(".")):
+            return None
+        value: ir.Expr = items[0]
+        for part in path.split("."):
+            value = ir.Attribute(value=value, attr=part, span=span)
+        parts.append(value)
+    return parts[0] if len(parts) == 1 else ir.TupleExpr(elts=tuple(parts), span=span)
 
 
 def builtin_type(symbol: object) -> bool:

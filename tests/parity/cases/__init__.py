@@ -406,6 +406,7 @@ CASES: tuple[ParityCase, ...] = (
         {"words": []},
     ),
     _case("functions", "KeyedDefaults", {"words": ["ab", "cde", "fgh", "x"]}, {"words": []}),
+    _case("functions", "KeyFunctions", {"versions": ["1.10.0", "1.2.3", "0.9"]}, {"versions": []}),
     # helpers
     _case("helpers", "SyncHelpers", {"items": ["pen", "notebook"]}, {"items": []}),
     _case("helpers", "AsyncHelpers", {"items": ["a", "bcd"]}, {"items": []}),

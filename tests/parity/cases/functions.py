@@ -8,7 +8,9 @@ import asyncio
 import collections
 import math
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from math import ceil, floor
+from operator import attrgetter, itemgetter
 
 from pydantic import BaseModel
 
@@ -276,3 +278,42 @@ class KeyedDefaults(Workflow):
             max((r for r in rows if r["n"] > 3), key=lambda r: r["n"], default={}),
             min([], key=len, default=[]),
         ]
+
+
+@dataclass
+class Ranked:
+    name: str
+    score: int
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+@action
+async def ranked_rows() -> list[Ranked]:
+    return [Ranked("b", 2), Ranked("a", 2), Ranked("c", 1)]
+
+
+@workflow
+class KeyFunctions(Workflow):
+    """Functions named where a key is expected: a plain function of the module, a helper
+    method, `operator.itemgetter` and `attrgetter` (one key and several)."""
+
+    async def run(self, versions: list[str]) -> list[object]:
+        rows = await ranked_rows()
+        table = [{"name": r.name, "score": r.score} for r in rows]
+        table.sort(key=itemgetter("score", "name"))
+        return [
+            sorted(versions, key=version_key),
+            max(versions, key=version_key, default=None),
+            list(map(version_key, versions)),
+            [r.name for r in sorted(rows, key=attrgetter("score", "name"))],
+            [r.name for r in sorted(rows, key=attrgetter("name"), reverse=True)],
+            table,
+            sorted(table, key=itemgetter("name"))[0],
+            min(rows, key=self.rank).name,
+        ]
+
+    def rank(self, row: Ranked) -> int:
+        return -row.score * 10 + ord(row.name)

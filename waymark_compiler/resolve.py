@@ -87,6 +87,7 @@ class VariableSym:
 
     qualname: str
     enclosing: bool = False
+    logger: bool = False  # bound once to `logging.getLogger(...)`: a module's logger
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,7 +271,11 @@ class Resolver:
             alias = self.at(namespace).expression(value)
             if alias is not None and not isinstance(alias, MissingSym):
                 return alias
-        return _variable(namespace, name)
+        variable = _variable(namespace, name)
+        call = value.func if isinstance(value, cst.Call) and not namespace.qualprefix else None
+        if call is not None and self.at(namespace).expression(call) == _GET_LOGGER:
+            return VariableSym(variable.qualname, logger=True)
+        return variable
 
     def _is_table(
         self,
@@ -366,6 +371,9 @@ class Resolver:
                 qualname = f"{owner.path.partition(':')[2]}.{attr}"
                 return self._definition(owner.namespace, Definition(statement, qualname))
         return None
+
+
+_GET_LOGGER = ExternalSym("logging.getLogger")
 
 
 def _variable(namespace: Namespace, name: str) -> VariableSym:

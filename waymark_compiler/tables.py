@@ -105,6 +105,7 @@ OPAQUE_ROOTS = frozenset(
         "heapq",
         "itertools",
         "json",
+        "logging",
         "operator",
         "os",
         "pydantic",

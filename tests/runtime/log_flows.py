@@ -6,8 +6,12 @@ run on any runner of the runtime tests.
 
 from __future__ import annotations
 
+import logging
+
 from tests.runtime.runtime_flows import noop, recorded
 from waymark import Workflow, workflow
+
+logger = logging.getLogger(__name__)
 
 
 @workflow
@@ -52,3 +56,17 @@ class Shouting(Workflow):
     async def run(self, text: str) -> str:
         self.log.warning("said: %s", text)
         return text
+
+
+@workflow
+class ModuleLogger(Workflow):
+    """Logs through the module's `logging.getLogger(__name__)`, in `run()` and a helper."""
+
+    async def run(self, order_id: str) -> str:
+        logger.info("checking %s", order_id)
+        await noop(1)
+        self.checked(order_id)
+        return order_id
+
+    def checked(self, order_id: str) -> None:
+        logger.warning(f"checked {order_id}")

@@ -39,13 +39,13 @@ assert CHARGED is not None
 NOW = 1_700_000_000.0
 # (level, message, function, source line) of `Charged("o1", 150)`.
 EXPECTED = [
-    ("info", "charging o1 for 150", "run", 19),
-    ("warning", "charged o1: 150", "run", 21),
-    ("info", "facts {'order': 'o1', 'total': 150}", "note", 30),
-    ("error", "large order o1", "run", 24),
-    ("debug", "100% done", "run", 25),
+    ("info", "charging o1 for 150", "run", 23),
+    ("warning", "charged o1: 150", "run", 25),
+    ("info", "facts {'order': 'o1', 'total': 150}", "note", 34),
+    ("error", "large order o1", "run", 28),
+    ("debug", "100% done", "run", 29),
     ("critical", "%d apples (log arguments did not format: TypeError: %d format: a real "
-                 "number is required, not str)", "run", 26),
+                 "number is required, not str)", "run", 30),
 ]  # fmt: skip
 
 
@@ -90,6 +90,28 @@ async def test_postgres_runner_records_each_line_and_emits_it_once(
     _check_emitted(_emitted(caplog, instance_id), instance_id)
     stored = await store.pool.fetchval("SELECT count(*) FROM waymark_workflow_logs")
     assert stored == len(EXPECTED)
+
+
+async def test_a_module_logger_writes_to_the_instance_log(
+    caplog: pytest.LogCaptureFixture, store: PostgresStore, database: str
+) -> None:
+    """`logger = logging.getLogger(__name__)` of the workflow's module is the workflow log:
+    its lines are recorded with the instance (both stores) and emitted to `waymark.workflow`."""
+    caplog.set_level(logging.DEBUG, logger="waymark.workflow")
+    expected = [("info", "checking o7", "run", 66), ("warning", "checked o7", "checked", 72)]
+    async with LocalRuntime() as runtime:
+        definition = flows.ModuleLogger.__waymark_definition__
+        assert definition is not None
+        local_id = await runtime.submit(definition, {"order_id": "o7"})
+        assert await runtime.result(local_id) == "o7"
+        assert _lines((await runtime.admin().show(local_id)).logs) == expected
+    async with running(store, runner_settings(database)), waymark.connect(database):
+        instance_id = await flows.ModuleLogger().run("o7", _blocking=False)
+        async with waymark.connect(database) as client:
+            assert await client.get_result(instance_id, timeout=30) == "o7"
+    assert _lines((await Admin(store).show(instance_id)).logs) == expected
+    emitted = [(r.levelname.lower(), r.getMessage()) for r in _emitted(caplog, instance_id)]
+    assert emitted == [(level, message) for level, message, _, _ in expected]
 
 
 async def test_the_inline_run_writes_the_same_messages() -> None:
@@ -138,7 +160,7 @@ async def test_emitted_lines_render_in_text_and_json(caplog: pytest.LogCaptureFi
     assert {k: line[k] for k in ("level", "logger", "message", "instance_id", "workflow",
                                  "function", "line", "seq")} == {
         "level": "INFO", "logger": "waymark.workflow", "message": "charging o2 for 5",
-        "instance_id": instance_id, "workflow": "Charged", "function": "run", "line": 19,
+        "instance_id": instance_id, "workflow": "Charged", "function": "run", "line": 23,
         "seq": 0,
     }  # fmt: skip
 

@@ -1,4 +1,5 @@
-"""Lowering `self.log.<level>(message, *args)`: a line of the instance's log (`ir.Log`).
+"""Lowering `self.log.<level>(message, *args)`, and the same call of a module's logger
+(`logger = logging.getLogger(__name__)`): a line of the instance's log (`ir.Log`).
 
 A log line is a statement whose message and arguments are pure expressions. A workflow that
 defines a helper method named `log` keeps its own `self.log`. Every other use of the logger
@@ -12,6 +13,7 @@ import libcst as cst
 
 from waymark_compiler.context import Ctx, did_you_mean
 from waymark_compiler.lower.dispatch import lower_expr
+from waymark_compiler.resolve import VariableSym
 from waymark_compiler.rules.workflow import WORKFLOW_LOG
 from waymark_runtime import ir
 
@@ -21,7 +23,11 @@ _NOT_TEXT = (cst.Integer, cst.Float, cst.Imaginary, cst.List, cst.Tuple, cst.Dic
 
 
 def is_logger(node: cst.BaseExpression, ctx: Ctx) -> bool:
-    """`self.log`, the workflow logger (unless the workflow has a helper named `log`)."""
+    """`self.log`, the workflow logger (unless the workflow has a helper named `log`), or a
+    logger of the module (`logger = logging.getLogger(__name__)`), which writes to it too."""
+    if isinstance(node, cst.Name):
+        symbol = ctx.symbol(node)
+        return isinstance(symbol, VariableSym) and symbol.logger
     return (
         isinstance(node, cst.Attribute)
         and node.attr.value == "log"
@@ -46,11 +52,11 @@ def lower_log(node: cst.Call, method: str, ctx: Ctx) -> list[ir.Stmt]:
                    None)  # fmt: skip
     if keyword is not None:
         help = "format what matters into the message: `self.log.info('%s', value)`"
-        ctx.error(WORKFLOW_LOG, keyword, f"keyword argument to `self.log.{method}`",
+        ctx.error(WORKFLOW_LOG, keyword, f"keyword argument to `{_named(node)}`",
                   "not recorded", help)  # fmt: skip
         return []
     if not node.args or node.args[0].star:
-        ctx.error(WORKFLOW_LOG, node, f"`self.log.{method}` without a message",
+        ctx.error(WORKFLOW_LOG, node, f"`{_named(node)}` without a message",
                   "no message", "pass the message first: `self.log.info('done')`")  # fmt: skip
         return []
     if _not_text(node.args[0].value):
@@ -85,8 +91,13 @@ def _refuse_method(node: cst.Call, method: str, ctx: Ctx) -> None:
         help = "inside `except ... as err`, log it: `self.log.error('failed: %s', err)`"
     else:
         help = did_you_mean(method, ir.LOG_LEVELS) or f"use one of {', '.join(ir.LOG_LEVELS)}"
-    message = f"`self.log.{method}` is not a method of the workflow logger"
+    message = f"`{_named(node)}` is not a method of the workflow logger"
     ctx.error(WORKFLOW_LOG, func.attr, message, "unknown log method", help)
+
+
+def _named(node: cst.Call) -> str:
+    """`self.log.info` or `logger.info`: the logger method as written."""
+    return cst.Module([]).code_for_node(node.func)
 
 
 def _not_text(node: cst.BaseExpression) -> bool:

@@ -94,6 +94,8 @@ def symbol_value(symbol: Symbol, node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
         return literal(symbol.value, ctx.span(node), symbol.members)
     if isinstance(symbol, MissingSym):
         return _unknown(symbol, node, ctx)
+    if isinstance(symbol, VariableSym) and symbol.logger:
+        return refuse_value(node, ctx)
     if isinstance(symbol, LocalSym):
         return local_definition(symbol, node, ctx)
     if isinstance(symbol, ClassSym) and symbol.kind == "enum" and symbol.members:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
+import enum
 import math
 import uuid
 from collections import Counter, defaultdict
@@ -133,7 +134,7 @@ def get_attribute(obj: Any, name: str) -> Any:
         try:
             return obj.fields[name]
         except KeyError:
-            raise _no_attribute(obj, name) from None
+            return _class_attribute(obj, obj.type, name, lambda cls: cls)
     if kind is ExceptionValue:
         return _exception_attribute(obj, name)
     if kind is EnumValue:
@@ -177,7 +178,25 @@ def _exception_attribute(error: ExceptionValue, name: str) -> Any:
     try:
         return error.attrs[name]
     except KeyError:
-        raise _no_attribute(error, name) from None
+        return _class_attribute(error, error.lineage[0], name, lambda cls: cls)
+
+
+# What a class attribute read through a value may be: data, never a function or a descriptor.
+_CLASS_DATA = (int, float, str, bool, type(None), tuple, frozenset, Decimal, dt.date, dt.time,
+               dt.timedelta, enum.Enum)  # fmt: skip
+
+
+def _class_attribute(obj: Any, path: str, name: str, holder: Callable[[type], Any]) -> Any:
+    """`obj.name` read from `obj`'s class when `obj` itself has no such field: a data attribute
+    of the class or a base (`status = 404` of an exception class, a `ClassVar` of a model, an
+    attribute an enum member's `__init__` set), as Python finds it. `holder` picks what to read
+    from the class (the class itself, or an enum's member). Needs the class loaded here."""
+    cls = None if name.startswith("_") else find_class(path)
+    if cls is not None:
+        value = getattr(holder(cls), name, MISSING)
+        if isinstance(value, _CLASS_DATA):
+            return to_value(to_json(value))
+    raise _no_attribute(obj, name)
 
 
 def _enum_attribute(member: EnumValue, name: str) -> Any:
@@ -187,7 +206,7 @@ def _enum_attribute(member: EnumValue, name: str) -> Any:
         if member.value is MISSING:
             raise ProgramError(f"the value of {member.type}.{member.name} is unknown here")
         return member.value
-    raise _no_attribute(member, name)
+    return _class_attribute(member, member.type, name, lambda cls: cls[member.name])  # type: ignore[index]
 
 
 def _public(cls: type, *, without: Iterable[str] = ()) -> frozenset[str]:

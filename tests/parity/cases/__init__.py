@@ -182,6 +182,7 @@ CASES: tuple[ParityCase, ...] = (
         {"day": date(2023, 12, 31), "when": datetime(2024, 2, 29, 23, 59), "hours": -2},
     ),
     ParityCase("models", "ModelsAsInputs", None),
+    _case("models", "ClassAttributes", {"n": 0}, {"n": 1}, {"n": 2}),
     # action arguments arrive uncoerced
     _case(
         "arguments",

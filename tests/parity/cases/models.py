@@ -6,6 +6,7 @@ import asyncio
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import Enum, IntEnum, StrEnum
+from typing import ClassVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -396,3 +397,74 @@ class ValueProtocols(Workflow):
             return list(Point(1, 2))
         except TypeError as error:
             return f"TypeError: {error}"
+
+
+class HttpError(Exception):
+    status = 500
+    retryable = False
+
+
+class NotFound(HttpError):
+    status = 404
+
+
+class Throttled(HttpError):
+    status = 429
+    retryable = True
+
+
+class VisitKind(Enum):
+    NEW = ("new", 45)
+    FOLLOW_UP = ("follow", 20)
+
+    def __init__(self, code: str, minutes: int) -> None:
+        self.code = code
+        self.minutes = minutes
+
+
+class Fee(BaseModel):
+    FLAT: ClassVar[int] = 3
+    amount: int
+
+
+@dataclass
+class TaxedLine:
+    RATE = 0.2
+    net: int
+
+
+@action
+async def call_service(n: int) -> str:
+    if n == 1:
+        raise NotFound("gone")
+    if n == 2:
+        raise Throttled("slow down")
+    return "ok"
+
+
+@workflow
+class ClassAttributes(Workflow):
+    """Data attributes of a value's class read through the value, as Python finds them: an
+    exception class's (raised by an action or locally, the subclass's before its base's), a
+    `ClassVar` of a model, a plain class attribute of a dataclass, attributes an enum member's
+    `__init__` set."""
+
+    async def run(self, n: int) -> list[object]:
+        try:
+            got: object = await call_service(n)
+        except HttpError as error:
+            got = [error.status, error.retryable, getattr(error, "missing", "none"), str(error)]
+        try:
+            raise NotFound("here")
+        except HttpError as error:
+            local = error.status
+        fee = Fee(amount=10)
+        return [
+            got,
+            local,
+            VisitKind.NEW.minutes,
+            [(kind.code, kind.minutes) for kind in VisitKind],
+            fee.FLAT + fee.amount,
+            TaxedLine(5).RATE * 10,
+            hasattr(fee, "FLAT"),
+        ]

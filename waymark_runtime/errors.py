@@ -21,6 +21,10 @@ class InternalError(WaymarkError):
     """internal error in waymark (this is a bug; please report it)"""
 
 
+class ProgramError(WaymarkError):
+    """the workflow program asks for something the runtime does not allow"""
+
+
 class CompileError(WaymarkError):
     """workflow does not compile"""
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from waymark_runtime import ir
 from waymark_runtime.effects import Effect, Event
+from waymark_runtime.errors import ProgramError
 from waymark_runtime.interpreter.context import StepContext
-from waymark_runtime.interpreter.library import ProgramError
 from waymark_runtime.interpreter.limits import LimitExceeded, Limits
 from waymark_runtime.interpreter.live import LiveInstance
 from waymark_runtime.interpreter.persisted import (

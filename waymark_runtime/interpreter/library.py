@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from waymark_runtime.errors import WaymarkError
+from waymark_runtime.errors import ProgramError
 from waymark_runtime.interpreter.bounded import Bounded
 from waymark_runtime.interpreter.models import MODEL_METHODS, ModelMethodError, call_model_method
 from waymark_runtime.values import (
@@ -50,11 +50,6 @@ from waymark_runtime.vocabulary import (
     TYPE_NAME,
     standard_function,
 )
-
-
-class ProgramError(WaymarkError):
-    """the workflow program asks for something the runtime does not allow"""
-
 
 # ---------------------------------------------------------------------------------------------
 # Construction of user values

@@ -12,11 +12,10 @@ from collections.abc import Callable
 from typing import Any
 
 from waymark_runtime import ir
-from waymark_runtime.errors import InternalError
+from waymark_runtime.errors import InternalError, ProgramError
 from waymark_runtime.interpreter import comprehensions
 from waymark_runtime.interpreter.code import AwaitSite, ChildCall, Env, Frame
 from waymark_runtime.interpreter.expressions import ExprCompiler
-from waymark_runtime.interpreter.library import ProgramError
 from waymark_runtime.interpreter.policies import compile_policy
 
 

@@ -14,11 +14,10 @@ from typing import Any
 
 from waymark_runtime import ir
 from waymark_runtime.dag import CallSite
-from waymark_runtime.errors import InternalError
+from waymark_runtime.errors import InternalError, ProgramError
 from waymark_runtime.interpreter import instructions as ins
 from waymark_runtime.interpreter.code import AwaitSite, Code, Instr
 from waymark_runtime.interpreter.expressions import ExprCompiler
-from waymark_runtime.interpreter.library import ProgramError
 from waymark_runtime.interpreter.limits import weight
 from waymark_runtime.interpreter.operations import compile_operation
 from waymark_runtime.interpreter.patterns import compile_pattern

@@ -9,10 +9,12 @@ registry (`registry`); nothing here imports a module.
 from __future__ import annotations
 
 import builtins
+import functools
 import operator
 from collections.abc import Callable, Iterator
 from typing import Any, TypeAlias
 
+from waymark_runtime.errors import ProgramError
 from waymark_runtime.values.foreign import foreign_attrs
 from waymark_runtime.vocabulary import DEFAULT_FACTORY_TYPES
 
@@ -98,10 +100,56 @@ class ModelValue:
         return iter([(k, v) for k, v in self.fields.items() if not k.startswith("_")])
 
     def __len__(self) -> int:
+        self._not_run("__len__")
         raise TypeError(f"object of type '{short_name(self.type)}' has no len()")
 
     def __bool__(self) -> bool:
+        self._not_run("__bool__", "__len__")
         return True
+
+    def _not_run(self, *methods: str) -> None:
+        """A method of the class that Python would call here, which a workflow does not run
+        (the class's code is not compiled with it): refused rather than answered otherwise."""
+        cls = _class_of(self)
+        for method in methods:
+            if cls is not None and _defines(cls, method):
+                raise ProgramError(
+                    f"`{short_name(self.type)}` defines `{method}`, which a workflow does not "
+                    "call: use what it computes instead (a field, or a helper method)"
+                )
+
+    # Arithmetic: Python's TypeError with the class's name, or the refusal above when the
+    # class defines the operator.
+
+    def __add__(self, other: Any) -> Any:
+        return self._operand(other, "+", "__add__")
+
+    def __radd__(self, other: Any) -> Any:
+        return self._operand(other, "+", "__radd__", reflected=True)
+
+    def __sub__(self, other: Any) -> Any:
+        return self._operand(other, "-", "__sub__")
+
+    def __rsub__(self, other: Any) -> Any:
+        return self._operand(other, "-", "__rsub__", reflected=True)
+
+    def __mul__(self, other: Any) -> Any:
+        return self._operand(other, "*", "__mul__")
+
+    def __rmul__(self, other: Any) -> Any:
+        return self._operand(other, "*", "__rmul__", reflected=True)
+
+    def __truediv__(self, other: Any) -> Any:
+        return self._operand(other, "/", "__truediv__")
+
+    def __rtruediv__(self, other: Any) -> Any:
+        return self._operand(other, "/", "__rtruediv__", reflected=True)
+
+    def _operand(self, other: Any, op: str, method: str, *, reflected: bool = False) -> Any:
+        self._not_run(method)
+        mine, theirs = short_name(self.type), type_name(other)
+        left, right = (theirs, mine) if reflected else (mine, theirs)
+        raise TypeError(f"unsupported operand type(s) for {op}: '{left}' and '{right}'")
 
     def __getitem__(self, key: Any) -> Any:
         raise TypeError(f"'{short_name(self.type)}' object is not subscriptable")
@@ -124,8 +172,26 @@ class ModelValue:
         same = other.__class__ is ModelValue and other.type == self.type
         if same and params is not None and params.order:
             return compare(tuple(self.fields.values()), tuple(other.fields.values()))
+        self._not_run({"<": "__lt__", "<=": "__le__", ">": "__gt__", ">=": "__ge__"}[op])
         mine, theirs = short_name(self.type), type_name(other)
         raise TypeError(f"'{op}' not supported between instances of '{mine}' and '{theirs}'")
+
+
+@functools.cache
+def _defines(cls: type, method: str) -> bool:
+    """Does `cls` (or a base of the user's) define `method`, beyond what pydantic, dataclasses
+    and `object` give every model?"""
+    for base in cls.__mro__:
+        if base.__module__.partition(".")[0] in ("builtins", "pydantic", "dataclasses", "abc"):
+            continue
+        if method in vars(base):
+            params = getattr(base, "__dataclass_params__", None)
+            return not (method in _GENERATED and params is not None and params.order)
+    return False
+
+
+# Ordering methods `@dataclass(order=True)` writes (compared field by field, above).
+_GENERATED = frozenset({"__lt__", "__le__", "__gt__", "__ge__"})
 
 
 def _class_of(value: ModelValue) -> type | None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import math
+import time
 from pathlib import Path
 
 import pytest
@@ -83,6 +85,27 @@ async def test_durable_sleep(store: PostgresStore, database: str) -> None:
     [timer] = await store.pool.fetch("SELECT site, iteration, finished_at FROM waymark_timers")
     assert timer["finished_at"] is not None  # over, and kept for inspection
     assert (timer["site"], timer["iteration"]) == ("run.1", [])
+
+
+@pytest.mark.parametrize("seconds", [math.inf, math.nan])
+async def test_a_sleep_without_end_waits_a_hundred_years(
+    store: PostgresStore, database: str, seconds: float
+) -> None:
+    """`asyncio.sleep(inf)` (or NaN) never ends in Python: the instance sleeps with a deadline
+    a hundred years out (a stored deadline is a date), instead of failing its commit."""
+    async with running(store, runner_settings(database)), waymark.connect(database) as client:
+        instance_id = await flows.SleepThenAdd().run(seconds, _blocking=False)
+        wake_at = None
+        for _ in range(200):
+            wake_at = await store.pool.fetchval(
+                "SELECT wake_at FROM waymark_timers WHERE instance_id = $1", instance_id
+            )
+            if wake_at is not None:
+                break
+            await asyncio.sleep(0.05)
+        assert wake_at is not None and wake_at.year >= time.gmtime().tm_year + 99
+        status = await client.get_status(instance_id)
+        assert status is not None and status.status not in ("failed", "completed")
 
 
 async def test_worker_recycling_loses_nothing(store: PostgresStore, database: str) -> None:

@@ -57,6 +57,10 @@ from waymark_runtime.values import (
     to_value,
 )
 
+# The longest durable sleep: a hundred years, what `asyncio.sleep(math.inf)` (or NaN) is taken
+# for: Python's never ends, and a stored deadline must be a date.
+_FOREVER = 100 * 365.25 * 24 * 3600.0
+
 
 class Machine:
     """One instance's continuation (saved, loaded and kept between steps by `live`); what it
@@ -271,6 +275,8 @@ class Machine:
             seconds = float(seconds)
         except Exception as error:  # `asyncio.sleep("x")` raises where it is awaited
             return exception_value(error), _NOTHING
+        if not seconds < _FOREVER:  # infinity and NaN: Python's sleep never ends either
+            seconds = _FOREVER
         node = self._node()
         self.wait = SleepWait(node=node)
         self._waits_on((node,))

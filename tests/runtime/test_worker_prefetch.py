@@ -31,6 +31,7 @@ from waymark_runtime.worker.slots import Slots
 
 SLOW = action_path(flows.slow)
 RECORDED = action_path(flows.recorded)
+BLOCK = action_path(flows.block)
 
 
 # -- the pool's count -------------------------------------------------------------------------
@@ -128,6 +129,23 @@ async def test_a_waiting_attempt_whose_lease_ran_out_is_skipped_at_its_start() -
         replies = await _replies(reader, 2)
     assert replies == [
         {"id": 1, "ok": True, "value": 1},
+        {"id": 2, "ok": False, "value": None, "skipped": True},
+    ]
+
+
+@pytest.mark.usefixtures("worker_env")
+async def test_an_attempt_whose_start_comes_after_its_lease_is_skipped() -> None:
+    """Both requests have a slot, so both start at once; the first blocks the worker's event
+    loop past the second's lease deadline (synchronous code, or a stopped process): the second,
+    scheduled before the deadline but starting after it, must not run."""
+    async with _worker(slots=2) as (reader, writer):
+        blocking: Request = {"id": 1, "action": BLOCK, "args": [0.5], "kwargs": {},
+                             "timeout": None, "not_after": time.monotonic() + 60}  # fmt: skip
+        late = _request(2, 2, 0.0, not_after=time.monotonic() + 0.2)
+        writer.write(encode_list([dumps(blocking), dumps(late)]))
+        replies = await _replies(reader, 2)
+    assert sorted(replies, key=lambda reply: reply["id"]) == [
+        {"id": 1, "ok": True, "value": 0.5},
         {"id": 2, "ok": False, "value": None, "skipped": True},
     ]
 

@@ -162,6 +162,9 @@ class _Attempts:
     async def _run(self, request: Request) -> None:
         from waymark_runtime.execute import execute_action
 
+        if time.monotonic() >= request["not_after"]:  # the task starts late: the loop was busy
+            self._skip(request)  # (another attempt's synchronous code, a stopped process)
+            return
         try:
             outcome = await execute_action(request["action"], request["args"], request["kwargs"],
                                            timeout=request["timeout"], context=_context(request))  # fmt: skip

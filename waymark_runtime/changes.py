@@ -119,7 +119,8 @@ def _written_state(held: Held, step: StepCommit | None, change: Change) -> Insta
 def _start_attempts(held: Held, change: Change, rules: RunnerRules) -> None:
     """Due and lost attempts run now, unless the runner is stopping (they stay queued)."""
     for attempt in held.due:
-        if rules.stopping:
+        if rules.stopping:  # perhaps handed to a worker that never started it (`pool.hold`)
+            change.batch.requeue(held.id, attempt.node, attempt.attempt)
             continue
         if rules.gated(attempt.action):  # queued (a withheld one gives its slot back)
             change.batch.requeue(held.id, attempt.node, attempt.attempt)

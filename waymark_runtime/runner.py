@@ -164,6 +164,7 @@ class Runner:
         The heartbeat (the first loop) keeps the leases alive until the very end. Attempts of
         instances no longer held (cancelled, or leased elsewhere) are moot: not waited for."""
         self.stopping = True
+        self.pool.hold()  # what has not started goes back to the queue, not counted as lost
         heartbeat, others = loops[0], loops[1:]
         for task in [*others, *waits]:
             task.cancel()
@@ -200,6 +201,9 @@ class Runner:
         batch = CommitBatch()
         now = self.clock()
         for held in self.held.values():
+            for attempt in held.withheld:  # never started (`pool.hold`): not lost
+                batch.requeue(held.id, attempt.node, attempt.attempt)
+            held.withheld = []
             batch.instance(held.id, release=True, wake_at=now, epoch=held.epoch)
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.store.commit(batch, self.owner, now), 5)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import functools
 import os
 import shutil
 import signal
@@ -220,6 +221,37 @@ async def test_sigterm_lets_running_attempts_finish(database: str, tmp_path: Pat
     assert executions(record) == {"slow/0": 1}
     async with waymark.connect(database) as client:
         assert await client.get_result(instance_id, timeout=1) == ["slow/0"]
+
+
+async def test_sigterm_starts_nothing_more_and_counts_nothing_unstarted_as_lost(
+    database: str, tmp_path: Path
+) -> None:
+    """On SIGTERM a runner lets what runs finish and starts nothing more: attempts queued in it
+    (or prefetched by a worker) go back to the queue unstarted, never counted as lost, so the
+    next runner runs each exactly once and restarts do not use up the lost-attempt budget."""
+    record = tmp_path / "executions.log"
+    [instance_id] = await submit(database, [(flows.RecordedFan, ("t", 24, 0.6))])
+    env = {"WAYMARK_WORKER_COUNT": "1", "WAYMARK_CONCURRENT_PER_WORKER": "2",
+           "WAYMARK_SHUTDOWN_GRACE_SECONDS": "5"}  # fmt: skip
+    for _ in range(4):  # more restarts than the lost-attempt budget (3) allows losses
+        goal = sum(executions(record).values()) + 2
+        with start_workers(database, record, **env) as runner:
+            await wait_for(functools.partial(_ran, record, goal), 20, "progress")
+            before = sum(executions(record).values())
+            runner.process.send_signal(signal.SIGTERM)
+            assert runner.process.wait(20) == 0
+        assert sum(executions(record).values()) <= before + 2  # only what ran finished
+        lost = ("SELECT count(*) FROM waymark_attempts WHERE (lost_count > 0 OR status = 'running')"
+                f" AND instance_id = '{instance_id}'")  # fmt: skip
+        assert await count(database, lost) == 0
+    with start_workers(database, record, **env):
+        [outcome] = await results(database, [instance_id], timeout=40)
+    assert outcome == [f"t/{i}" for i in range(24)]
+    assert set(executions(record).values()) == {1}
+
+
+def _ran(record: Path, goal: int) -> bool:
+    return sum(executions(record).values()) >= goal
 
 
 @pytest.mark.parametrize("evict_ms", ["0", "60000"], ids=["released", "held"])

@@ -72,6 +72,10 @@ class Executor(Protocol):
 
     def withdraw_revoked(self) -> None: ...
 
+    def hold(self) -> None:
+        """Start nothing more (the runner is stopping): orders that have not started go back
+        to the runner through `on_expired`, never counted as lost."""
+
     @property
     def in_flight(self) -> int: ...
 
@@ -105,15 +109,16 @@ class InProcessExecutor:
         self.failed: BaseException | None = None
         self.idle = asyncio.Event()
         self.idle.set()
+        self.holding = False
 
     async def start(self) -> None:
         """Nothing to spawn: orders run in this process."""
 
     def submit(self, orders: list[AttemptOrder]) -> None:
         now = time.monotonic()
-        expired = [order.key for order in orders if not order.lease.valid(now)]
+        expired = [o.key for o in orders if self.holding or not o.lease.valid(now)]
         for order in orders:
-            if order.lease.valid(now):
+            if order.lease.valid(now) and not self.holding:
                 task = asyncio.get_running_loop().create_task(self._run(order))
                 self.running[task] = order
                 task.add_done_callback(self._finished)
@@ -143,6 +148,10 @@ class InProcessExecutor:
 
     def withdraw_revoked(self) -> None:
         """Nothing waits in a queue here: an order starts when it is submitted."""
+
+    def hold(self) -> None:
+        """Nothing waits here; orders submitted from now on go back unstarted."""
+        self.holding = True
 
     @property
     def in_flight(self) -> int:

@@ -88,6 +88,7 @@ class WorkerPool:
         self.draining: _Worker | None = None
         self.tasks: set[asyncio.Task[None]] = set()
         self.stopping = False
+        self.holding = False  # `hold`: nothing more starts
         self.startup_failures = 0
         self.failed: WorkerStartupError | None = None
         self.idle = asyncio.Event()
@@ -135,6 +136,23 @@ class WorkerPool:
         if not self.in_flight:
             self.idle.set()
 
+    def hold(self) -> None:
+        """Start nothing more (the runner is stopping): queued orders go back to the runner
+        (`on_expired`), those a worker holds unstarted are withdrawn (answered `skipped`, and
+        so back the same way); only what already runs is let finish."""
+        self.holding = True
+        unstarted = [order.key for order in [*self.pending, *self.isolated]]
+        self.pending.keep(lambda order: False)
+        self.isolated.clear()
+        for worker in self.workers:
+            waiting = list(worker.slots.waiting)
+            if waiting and not worker.writer.is_closing():
+                worker.writer.write(protocol.encode({"withdraw": waiting}))
+        if unstarted:
+            self.on_expired(unstarted)
+        if not self.in_flight:
+            self.idle.set()
+
     @property
     def in_flight(self) -> int:
         queued = len(self.pending) + len(self.isolated)
@@ -160,7 +178,8 @@ class WorkerPool:
             task.cancel()
 
     def kill(self) -> None:
-        """Kill every worker now (their attempts are reported lost)."""
+        """Kill every worker now (their attempts are reported lost); none is started again."""
+        self.stopping = self.holding = True
         for worker in self.workers:
             with contextlib.suppress(ProcessLookupError):
                 worker.process.kill()
@@ -170,6 +189,8 @@ class WorkerPool:
     def _fill(self) -> None:
         """Hand pending orders to workers with room (free slots, or a prefetch to top up,
         `Slots.room`), the least loaded first; one frame per worker per call."""
+        if self.holding:
+            return
         batches: dict[_Worker, list[bytes]] = {}
         expired: list[AttemptOrder] = []
         self._place_isolated(batches, expired)

@@ -7,14 +7,17 @@ that cannot be reached fails on entry, with an error that says which, and never 
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+import asyncpg
 import pytest
 
 import waymark
 from tests.runtime import runtime_flows as flows
 from tests.runtime.support import runner_settings, running, with_database
 from waymark_runtime.store.postgres import PostgresStore
+from waymark_runtime.worker.cli import open_store
 from waymark_runtime.workflows import current_backend_or_none
 
 
@@ -76,3 +79,24 @@ async def test_a_database_that_does_not_exist_is_unreachable(pg_server: str) -> 
     with pytest.raises(waymark.DatabaseUnreachable, match="waymark_no_such_database"):
         async with waymark.connect(missing):
             raise AssertionError("the block must not run")
+
+
+async def test_a_runner_session_cannot_sit_in_a_transaction_past_its_lease(database: str) -> None:
+    """A runner's store has the server end a session idle inside a transaction for longer
+    than the lease (`WAYMARK_LOCK_TTL_MS`), which frees its row locks: a runner stopped
+    (SIGSTOP) or cut off mid-transaction cannot stall the other runners waiting on them past
+    the time they take its instances over."""
+    settings = runner_settings(database, lock_ttl_ms=600, lock_heartbeat_ms=200)
+    store = await open_store(database, settings)
+    try:
+        connection = await store.pool.acquire()
+        assert await connection.fetchval("SHOW idle_in_transaction_session_timeout") == "600ms"
+        transaction = connection.transaction()
+        await transaction.start()
+        await connection.execute("SELECT 1")  # then nothing, as a stopped runner
+        await asyncio.sleep(1.5)
+        with pytest.raises((asyncpg.PostgresError, asyncpg.InterfaceError, ConnectionError)):
+            await connection.execute("SELECT 1")
+        await store.pool.release(connection)
+    finally:
+        await store.close()

@@ -95,6 +95,12 @@ async def _init_connection(connection: asyncpg.Connection) -> None:
         )
 
 
+def _session_settings(idle_in_transaction_ms: int | None) -> dict[str, str] | None:
+    if idle_in_transaction_ms is None:
+        return None
+    return {"idle_in_transaction_session_timeout": str(idle_in_transaction_ms)}
+
+
 async def _keep_session(connection: asyncpg.Connection) -> None:
     """Skip asyncpg's reset round trip on release: store queries leave no session state
     (no LISTEN, locks, cursors or settings on pooled connections)."""
@@ -115,6 +121,7 @@ class PostgresStore(FlowQueries, InspectionQueries):
         self._waiters = Waiters(dsn, self.outcomes)
         self._lane = CommitLane(pool, self._connect)
         self.lost_error = lost_attempt_error(lost_attempt_retries)
+        self._server_settings: dict[str, str] | None = None
 
     @classmethod
     async def open(
@@ -125,18 +132,27 @@ class PostgresStore(FlowQueries, InspectionQueries):
         max_size: int = 10,
         lost_attempt_retries: int = 3,
         run_migrations: bool = True,
+        idle_in_transaction_ms: int | None = None,
     ) -> PostgresStore:
+        """`idle_in_transaction_ms`: how long the server lets a session of this store sit in a
+        transaction between statements before it ends the session — a runner's lease, so a
+        runner stopped (or cut off) inside a transaction cannot hold its row locks, and with
+        them every other runner, past the time its instances are taken over."""
         if run_migrations:
             await migrate_async(dsn)
+        settings = _session_settings(idle_in_transaction_ms)
         pool = await asyncpg.create_pool(
-            dsn, min_size=min_size, max_size=max_size, init=_init_connection, reset=_keep_session
-        )
+            dsn, min_size=min_size, max_size=max_size, init=_init_connection,
+            reset=_keep_session, server_settings=settings,
+        )  # fmt: skip
         assert pool is not None
-        return cls(pool, dsn, lost_attempt_retries=lost_attempt_retries)
+        store = cls(pool, dsn, lost_attempt_retries=lost_attempt_retries)
+        store._server_settings = settings
+        return store
 
     async def _connect(self) -> asyncpg.Connection:
         """A connection like the pool's, outside it (`CommitLane`)."""
-        connection = await asyncpg.connect(self.dsn)
+        connection = await asyncpg.connect(self.dsn, server_settings=self._server_settings)
         await _init_connection(connection)
         return connection
 

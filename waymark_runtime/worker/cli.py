@@ -166,8 +166,9 @@ async def open_store(dsn: str, settings: Settings) -> PostgresStore:
     for attempt in itertools.count():
         try:
             return await PostgresStore.open(
-                dsn, max_size=6, lost_attempt_retries=settings.lost_attempt_retries
-            )
+                dsn, max_size=6, lost_attempt_retries=settings.lost_attempt_retries,
+                idle_in_transaction_ms=settings.lock_ttl_ms,
+            )  # fmt: skip
         except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as error:
             if not is_transient(error) or loop.time() > deadline:
                 raise DatabaseUnreachable(f"cannot reach the database: {error}") from error

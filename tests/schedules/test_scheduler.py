@@ -4,6 +4,7 @@ missed fires, pauses and unfinished runs are handled, and schedulers racing on o
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -14,7 +15,7 @@ from tests.runtime import runtime_flows as flows
 from tests.runtime.support import runner_settings, running
 from tests.schedules.support import PinnedClock, finish, instances, schedule_row, utc
 from waymark_runtime.engine import NewInstance
-from waymark_runtime.schedules import Schedules
+from waymark_runtime.schedules import Schedules, scheduler
 from waymark_runtime.schedules.rows import ScheduleRows
 from waymark_runtime.schedules.scheduler import fire_due, instance_id_for, run_scheduler
 from waymark_runtime.store.postgres import PostgresStore
@@ -296,3 +297,21 @@ async def _eventually(
         if len(found) >= count or asyncio.get_running_loop().time() > deadline:
             return found
         await asyncio.sleep(0.05)
+
+
+def test_an_outage_is_warned_about_once_not_at_every_tick(caplog: Any) -> None:
+    """The scheduler ticks every second: while the database is away it says so once, and
+    once more when it is back, not at every tick."""
+    caplog.set_level(logging.INFO, logger="waymark.scheduler")
+    outage = scheduler._Outage()
+    for _ in range(5):
+        outage.failed(ConnectionRefusedError("refused"))
+    outage.ended()
+    outage.ended()
+    outage.failed(ConnectionRefusedError("again"))
+    said = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "waymark.scheduler"]
+    assert said == [
+        ("WARNING", "scheduler: database unavailable (refused); retrying"),
+        ("INFO", "scheduler: database available again"),
+        ("WARNING", "scheduler: database unavailable (again); retrying"),
+    ]

@@ -41,22 +41,41 @@ async def run_scheduler(store: PostgresStore, settings: Settings, stop: asyncio.
     """
     poll = settings.scheduler_poll_interval_ms / 1000
     batch = settings.scheduler_batch_size
+    outage = _Outage()
     while not stop.is_set():
-        fired = await _tick(store, batch)
+        fired = await _tick(store, batch, outage)
         if fired < batch:  # a full batch means more may be due: go again at once
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), poll)
 
 
-async def _tick(store: PostgresStore, batch: int) -> int:
+class _Outage:
+    """Whether the database is known to be unavailable: one warning per outage, not per tick."""
+
+    def __init__(self) -> None:
+        self.ongoing = False
+
+    def failed(self, error: BaseException) -> None:
+        if not self.ongoing:
+            log.warning("scheduler: database unavailable (%s); retrying", error)
+        self.ongoing = True
+
+    def ended(self) -> None:
+        if self.ongoing:
+            log.info("scheduler: database available again")
+        self.ongoing = False
+
+
+async def _tick(store: PostgresStore, batch: int, outage: _Outage) -> int:
     try:
         fires = await fire_due(store, limit=batch)
     except Exception as error:
         if is_transient(error):
-            log.warning("scheduler: database unavailable (%s); retrying", error)
+            outage.failed(error)
         else:
             log.exception("scheduler tick failed")
         return 0
+    outage.ended()
     for fire in fires:
         log.info("schedule %s of %s fired instance %s",
                  fire.due.name, fire.due.workflow, fire.instance_id)  # fmt: skip

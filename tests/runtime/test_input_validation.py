@@ -88,3 +88,21 @@ def test_the_cli_refuses_bad_inputs_with_the_same_message() -> None:
     )  # fmt: skip
     assert result.code == 2, result.err
     assert "input `n` does not match Count.run(): Input should be a valid integer" in result.err
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs"),
+    [((), {}), ((1, 2), {}), ((), {"n": 1, "m": 2}), ((1,), {"n": 1}), ((), {"order": None})],
+)
+async def test_a_call_that_does_not_fit_run_raises_what_python_raises(
+    args: tuple[object, ...], kwargs: dict[str, object]
+) -> None:
+    """Arguments that do not fit `run()` (missing, too many, unknown, given twice) raise the
+    `TypeError` CPython raises for the same call of the plain method, word for word, before
+    anything is stored."""
+    with pytest.raises(TypeError) as plain:
+        await flows.Count().run_inline(*args, **kwargs)
+    async with LocalRuntime():
+        with pytest.raises(TypeError) as durable:
+            await flows.Count().run(*args, **kwargs)
+    assert str(durable.value) == str(plain.value)

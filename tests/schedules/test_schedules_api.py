@@ -208,7 +208,8 @@ async def test_unknown_workflows_are_rejected(schedules: Schedules) -> None:
         ({"schedule": timedelta(0)}, "schedule interval must be positive, got 0s"),
         (
             {"inputs": {}},
-            r"inputs do not match Single.run\(\): missing a required argument: 'value'",
+            r"inputs do not match Single.run\(\): Single.run\(\) missing 1 required positional "
+            r"argument: 'value'",
         ),
         ({"inputs": {"value": 1, "extra": 2}}, "inputs do not match Single.run"),
         ({"inputs": [1]}, "inputs must be a mapping"),

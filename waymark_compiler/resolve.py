@@ -407,7 +407,8 @@ def _builtin(name: str) -> Symbol:
 
 
 def _displayed(node: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
-    """`node` and, through dict, list, set and tuple displays, the items it holds."""
+    """`node` and, through dict, list, set and tuple displays and operators, the items and
+    operands it holds."""
     yield node
     if isinstance(node, cst.Dict):
         for element in node.elements:
@@ -417,3 +418,8 @@ def _displayed(node: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
     elif isinstance(node, cst.List | cst.Set | cst.Tuple):
         for item in node.elements:
             yield from _displayed(item.value)
+    elif isinstance(node, cst.BinaryOperation):  # `Perm.READ | Perm.WRITE`
+        yield from _displayed(node.left)
+        yield from _displayed(node.right)
+    elif isinstance(node, cst.UnaryOperation):
+        yield from _displayed(node.expression)

@@ -30,9 +30,9 @@ def is_constant_literal(node: cst.BaseExpression, member: Leaf | None = None) ->
     if isinstance(node, cst.ConcatenatedString):
         return is_constant_literal(node.left) and is_constant_literal(node.right)
     if isinstance(node, cst.UnaryOperation):
-        return is_constant_literal(node.expression)
+        return is_constant_literal(node.expression, member)
     if isinstance(node, cst.BinaryOperation):
-        return is_constant_literal(node.left) and is_constant_literal(node.right)
+        return is_constant_literal(node.left, member) and is_constant_literal(node.right, member)
     if isinstance(node, cst.Tuple):
         return _constant_elements(node, member)
     return _is_frozenset(node) or is_decimal_literal(node) or is_duration_literal(node)

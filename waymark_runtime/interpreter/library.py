@@ -106,6 +106,11 @@ def enum_by_value(table: dict[Any, EnumValue], value: Any, name: str) -> EnumVal
     try:
         return table[value]
     except (KeyError, TypeError):
+        member = next(iter(table.values()), None)
+        cls = None if member is None else find_class(member.type)
+        if cls is not None and issubclass(cls, enum.Flag):  # `Perm(3)`: a combination
+            combined: EnumValue = to_value(to_json(cls(value)))  # (else Python's own error)
+            return combined
         raise ValueError(f"{value!r} is not a valid {name}") from None
 
 

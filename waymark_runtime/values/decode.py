@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import datetime as dt
+import enum
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -158,6 +159,8 @@ def _enum_value(dec: Decoder, value: JSON) -> Any:
     try:
         return cls[value["name"]]  # type: ignore[index]
     except KeyError:
+        if issubclass(cls, enum.Flag) and member_value is not MISSING:
+            return cls(member_value)  # a combination of members (`READ|WRITE`) or none
         raise ValueNotSerializable(f"{value['type']} has no member {value['name']!r}") from None
 
 

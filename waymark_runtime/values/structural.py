@@ -9,6 +9,7 @@ registry (`registry`); nothing here imports a module.
 from __future__ import annotations
 
 import builtins
+import enum
 import functools
 import operator
 from collections.abc import Callable, Iterator
@@ -258,15 +259,22 @@ class EnumValue:
         return int(self.value)
 
     def __bool__(self) -> bool:
-        return bool(self.value) if self.mix is not None else True
+        if self.mix is not None or _flag(self) is not None:  # an empty `Flag` is false
+            return bool(self.value)
+        return True
 
 
 def _mixed(name: str) -> Callable[..., Any]:
     """An operator of a data-type enum (`IntEnum`, `StrEnum`): the member's value answers (a
-    reflected one as the plain operator with the operands swapped: `str` has no `__radd__`)."""
+    reflected one as the plain operator with the operands swapped: `str` has no `__radd__`).
+    A `Flag`'s (and `IntFlag`'s) bitwise operators, `in`, iteration and `len` are its class's,
+    run on the real members when this process has the class (`_flag_operation`)."""
     swapped = _REFLECTED.get(name)
+    flagged = _FLAG_OPERATORS.get(name)
 
     def method(self: EnumValue, *args: Any) -> Any:
+        if flagged is not None and (real := _flag(self)) is not None:
+            return _flag_operation(flagged, real, args)
         if self.mix is None or self.value is MISSING:
             return NotImplemented
         plain = [plain_value(a) for a in args]
@@ -276,6 +284,53 @@ def _mixed(name: str) -> Callable[..., Any]:
 
     method.__name__ = name
     return method
+
+
+def _flag(value: EnumValue) -> Any:
+    """The real member of a `Flag` value (a combination too), or None: not a `Flag`, or its
+    class is not loaded here."""
+    from waymark_runtime.values.registry import find_class
+
+    cls = find_class(value.type) if value.value is not MISSING else None
+    if cls is None or not issubclass(cls, enum.Flag):
+        return None
+    return cls(value.value)
+
+
+def _flag_operation(operation: Callable[..., Any], real: Any, args: tuple[Any, ...]) -> Any:
+    others = [_flag(a) if a.__class__ is EnumValue else a for a in args]
+    if any(other is None for other in others):
+        return NotImplemented
+    result = operation(real, *others)
+    if isinstance(result, enum.Enum):
+        return _member_value(result)
+    if isinstance(result, Iterator):
+        return iter([_member_value(member) for member in result])
+    return result
+
+
+def _member_value(member: enum.Enum) -> EnumValue:
+    mix = next((t.__name__ for t in (str, int, float) if isinstance(member, t)), None)
+    path = f"{type(member).__module__}:{type(member).__qualname__}"
+    return EnumValue(path, member.name, member.value, mix, isinstance(member, enum.ReprEnum))
+
+
+def _reflected(operation: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    return lambda member, other: operation(other, member)
+
+
+_FLAG_OPERATORS: dict[str, Callable[..., Any]] = {
+    "__or__": operator.or_,
+    "__and__": operator.and_,
+    "__xor__": operator.xor,
+    "__ror__": _reflected(operator.or_),
+    "__rand__": _reflected(operator.and_),
+    "__rxor__": _reflected(operator.xor),
+    "__invert__": operator.invert,
+    "__contains__": operator.contains,
+    "__iter__": iter,
+    "__len__": len,
+}
 
 
 def plain_value(value: Any) -> Any:

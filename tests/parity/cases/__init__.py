@@ -183,6 +183,7 @@ CASES: tuple[ParityCase, ...] = (
     ),
     ParityCase("models", "ModelsAsInputs", None),
     _case("models", "ClassAttributes", {"n": 0}, {"n": 1}, {"n": 2}),
+    _case("models", "FlagCombinations", {"user": "admin"}, {"user": "guest"}),
     # action arguments arrive uncoerced
     _case(
         "arguments",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from enum import Enum, IntEnum, StrEnum
+from enum import Enum, Flag, IntEnum, IntFlag, StrEnum, auto
 from typing import ClassVar
 
 from pydantic import BaseModel, ValidationError
@@ -467,4 +467,48 @@ class ClassAttributes(Workflow):
             fee.FLAT + fee.amount,
             TaxedLine(5).RATE * 10,
             hasattr(fee, "FLAT"),
+        ]
+
+
+class Access(Flag):
+    READ = auto()
+    WRITE = auto()
+    EXECUTE = auto()
+
+
+class Mode(IntFlag):
+    READ = 1
+    WRITE = 2
+
+
+RISKY = Access.WRITE | Access.EXECUTE
+
+
+@action
+async def granted(user: str) -> Access:
+    return Access.READ | Access.WRITE if user == "admin" else Access.READ
+
+
+@workflow
+class FlagCombinations(Workflow):
+    """`Flag` and `IntFlag` members combined, tested and taken apart as Python does: from an
+    action, built in the workflow, as a module constant, by value (`Mode(3)`)."""
+
+    async def run(self, user: str) -> list[object]:
+        access = await granted(user)
+        both = Access.READ | Access.WRITE
+        return [
+            access,
+            Access.WRITE in access,
+            bool(access & Access.EXECUTE),
+            bool(access & RISKY),
+            access == both,
+            [member.name for member in access],
+            len(access),
+            ~Access.READ,
+            Mode(3),
+            Mode.WRITE in (Mode.READ | Mode.WRITE),
+            Mode.READ | 2,
+            str(both),
+            RISKY,
         ]

@@ -139,6 +139,8 @@ def get_attribute(obj: Any, name: str) -> Any:
         return _exception_attribute(obj, name)
     if kind is EnumValue:
         return _enum_attribute(obj, name)
+    if isinstance(obj, tuple) and name in getattr(kind, "_fields", ()):
+        return getattr(obj, name)  # a field of a named tuple
     if name.startswith("_") or not isinstance(obj, _PLAIN_TYPES):
         raise _no_attribute(obj, name)
     value = getattr(obj, name)

@@ -9,9 +9,11 @@ class only when the class is of that kind (a `model` tag, a pydantic model; ...)
 from __future__ import annotations
 
 import base64
+import collections
 import dataclasses
 import datetime as dt
 import enum
+import functools
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -150,6 +152,28 @@ def _structure_value(dec: Decoder, value: JSON) -> Any:
     return obj
 
 
+def _namedtuple_value(dec: Decoder, value: JSON) -> tuple[Any, ...]:
+    """A named tuple as its class when it is known here, else as a named tuple class of the
+    same name and fields (what a workflow reads: `line.code`, `line[0]`, unpacking)."""
+    items = dec.items(value)
+    if len(items) != len(value["fields"]):
+        return tuple(items)  # not what `_tuple_json` writes
+    cls = dec.resolve(value["type"], "namedtuple")
+    if cls is None:
+        try:
+            cls = _standin(value["type"], tuple(value["fields"]))
+        except (TypeError, ValueError):  # not field names a named tuple may have
+            return tuple(items)
+    return cls(*items)  # type: ignore[no-any-return]
+
+
+@functools.lru_cache(maxsize=256)
+def _standin(path: str, fields: tuple[str, ...]) -> type:
+    standin = collections.namedtuple(short_name(path), fields)  # type: ignore[misc]
+    standin.__waymark_path__ = path  # type: ignore[attr-defined]  # encoded as the real class
+    return standin
+
+
 def _enum_value(dec: Decoder, value: JSON) -> Any:
     member_value = dec.decode(value["value"]) if "value" in value else MISSING
     cls = dec.resolve(value["type"], "enum")
@@ -282,6 +306,7 @@ def _datetime_value(value: JSON) -> dt.datetime:
 
 _DECODERS: dict[str, Callable[[Decoder, JSON], Any]] = {
     "tuple": lambda dec, v: tuple(dec.items(v)),
+    "namedtuple": lambda dec, v: _namedtuple_value(dec, v),
     "set": lambda dec, v: set(dec.items(v)),
     "frozenset": lambda dec, v: frozenset(dec.items(v)),
     "dict": _dict_value,

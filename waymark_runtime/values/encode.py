@@ -243,10 +243,21 @@ _FALLBACKS: tuple[tuple[type, Callable[[Encoder, Any], JSON]], ...] = (
     (str, lambda enc, o: _str_json(enc, str(o))),
     (dict, _dict_json),
     (list, _ENCODERS[list]),
-    (tuple, _ENCODERS[tuple]),
+    (tuple, lambda enc, o: _tuple_json(enc, o)),
     (dt.datetime, _ENCODERS[dt.datetime]),
     (dt.date, _ENCODERS[dt.date]),
 )
+
+
+def _tuple_json(enc: Encoder, obj: tuple[Any, ...]) -> JSON:
+    """A tuple of a subclass: a `NamedTuple` (or `collections.namedtuple`) keeps its class and
+    field names, so it comes back with its attributes; any other is a plain tuple."""
+    fields = getattr(type(obj), "_fields", None)
+    if not isinstance(fields, tuple) or not all(isinstance(f, str) for f in fields):
+        return enc.tagged("tuple", obj)
+    path = getattr(type(obj), "__waymark_path__", None) or type_path(type(obj))
+    return {"$t": "namedtuple", "type": path, "fields": list(fields),
+            "items": [enc.encode(x) for x in obj]}  # fmt: skip
 
 
 def error_json(error: BaseException) -> JSON:

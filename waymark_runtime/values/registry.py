@@ -31,7 +31,8 @@ def add_user_module(name: str) -> None:
 
 
 def kind_of(cls: type) -> str | None:
-    """`exception`, `enum`, `model` or `dataclass`: what a program may construct, else None."""
+    """`exception`, `enum`, `model`, `dataclass` or `namedtuple`: the classes whose values a
+    workflow keeps as theirs, else None."""
     try:
         if issubclass(cls, BaseException):
             return "exception"
@@ -42,6 +43,8 @@ def kind_of(cls: type) -> str | None:
             return "model"
     except TypeError:  # a class whose metaclass refuses `issubclass`
         return None
+    if issubclass(cls, tuple) and isinstance(getattr(cls, "_fields", None), tuple):
+        return "namedtuple"
     return "dataclass" if dataclasses.is_dataclass(cls) else None
 
 

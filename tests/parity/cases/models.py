@@ -6,7 +6,7 @@ import asyncio
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import Enum, Flag, IntEnum, IntFlag, StrEnum, auto
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
@@ -511,4 +511,49 @@ class FlagCombinations(Workflow):
             Mode.READ | 2,
             str(both),
             RISKY,
+        ]
+
+
+class StockLine(NamedTuple):
+    code: str
+    quantity: int = 1
+
+
+@action
+async def stock_line(n: int) -> StockLine:
+    return StockLine(f"sku-{n}", n)
+
+
+@action
+async def stock_lines(n: int) -> list[StockLine]:
+    return [StockLine(f"sku-{i}", i * 2) for i in range(n)]
+
+
+@action
+async def restock(line: StockLine) -> str:
+    return f"{type(line).__name__}:{line.code}x{line.quantity}"
+
+
+@workflow
+class NamedTuplesFromActions(Workflow):
+    """A `NamedTuple` an action returns keeps its class: its fields by name and by index,
+    unpacking, equality with a plain tuple, its repr, held across an await and passed back."""
+
+    async def run(self, n: int) -> list[object]:
+        line = await stock_line(n)
+        code, quantity = line
+        lines = await stock_lines(n)
+        await asyncio.sleep(0)
+        return [
+            line,
+            line.code,
+            line[1],
+            code,
+            quantity,
+            line == (f"sku-{n}", n),
+            sum(item.quantity for item in lines),
+            [item.code for item in lines if item.quantity > 1],
+            type(line).__name__,
+            repr(line),
+            await restock(line),
         ]

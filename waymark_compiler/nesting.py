@@ -34,7 +34,10 @@ def too_deep(path: str, tree: ast.AST) -> Diagnostic | None:
         if depth > MAX_NESTING:
             return diagnostic(path, _span(anchor), isinstance(anchor, ast.expr))
         children = [c for c in ast.iter_child_nodes(node) if not isinstance(c, _TAGS)]
-        stack.extend((child, depth + 1, anchor) for child in reversed(children))
+        # `a and b and c` is one node here but a chain in libcst, which nests it a level per
+        # operator (and whose native parser overflows its stack on thousands of them).
+        step = len(node.values) - 1 if isinstance(node, ast.BoolOp) else 1
+        stack.extend((child, depth + step, anchor) for child in reversed(children))
     return None
 
 

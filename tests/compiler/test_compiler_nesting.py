@@ -32,8 +32,13 @@ def codes(expression: str) -> list[str]:
 
 @pytest.mark.parametrize(
     "expression",
-    [" + ".join(["x"] * 900), "x" + ".real" * 245, " + ".join(["x"] * 4000)],
-    ids=["sum-900", "attributes-245", "sum-4000"],
+    [
+        " + ".join(["x"] * 900),
+        "x" + ".real" * 245,
+        " + ".join(["x"] * 4000),
+        " and ".join(["c"] * 10_000),
+    ],
+    ids=["sum-900", "attributes-245", "sum-4000", "and-10000"],  # the last crashed libcst's parser
 )
 def test_deep_input_is_refused_with_a_diagnostic(expression: str) -> None:
     assert codes(expression) == ["WM148"]
@@ -52,6 +57,7 @@ CONSTRUCTS: dict[str, Callable[[int], str]] = {
     "dicts": lambda n: "{'k': " * n + "x" + "}" * n,
     "comprehensions": lambda n: "[" * n + "y for y in [x]" + "]" * n,
     "fstrings": lambda n: "f'{" + "str(" * n + "x" + ")" * n + "}'",
+    "conditions": lambda n: " and ".join(["c"] * n),
 }
 
 

@@ -68,10 +68,15 @@ def _merged(parts: Sequence[Part]) -> tuple[Part, ...]:
 def _text(raw: str, node: cst.FormattedString) -> str:
     """A text part's value: `{{`/`}}` unescaped, then the string escapes of its prefix."""
     prefix = node.prefix.lower().replace("f", "")
-    quote = node.end
-    value = ast.literal_eval(prefix + quote + raw.replace("{{", "{").replace("}}", "}") + quote)
+    text = raw.replace("{{", "{").replace("}}", "}")
+    if "r" in prefix:  # no escapes: `rf'\{x}'` is a backslash and x
+        return text
+    # A part ending in an odd run of backslashes ends with an invalid escape (`f'\{x}'`),
+    # which Python keeps as written.
+    tail = "\\" if (len(text) - len(text.rstrip("\\"))) % 2 else ""
+    value = ast.literal_eval(prefix + node.end + text[: len(text) - len(tail)] + node.end)
     assert isinstance(value, str)
-    return value
+    return value + tail
 
 
 def _parts(

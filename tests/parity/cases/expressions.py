@@ -30,6 +30,9 @@ class FStrings(Workflow):
             f"{nums} {nums[-1]:03d} {len(name):x}",
             f"{value * 100:,.0f}% {'yes' if value > 1 else 'no'}",
             f"{{literal}} {name.title()}",
+            rf"C:\{name}\{width}",  # raw: each backslash as written, one before a field too
+            rf"\d+{{2}}\\{value}",
+            f"tab\t{name}\\",
         ]
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from waymark_runtime.errors import WrlSyntaxError
+from waymark_runtime import interpreter
+from waymark_runtime.errors import ProgramError, WrlSyntaxError
 from waymark_runtime.wrl import parse
 
 HEADER = "wrl 2\n\nworkflow W\n\nfn run():\n"  # the first statement is on line 6
@@ -68,3 +71,22 @@ def test_errors_are_recognised_at_any_depth() -> None:
     nested = body("for x in xs:", "    if x:", "        while x:", "            y =")
     with pytest.raises(WrlSyntaxError, match="expected an expression after `=`"):
         parse(nested)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("    break @+1:5\n", "`break` or `continue` outside a loop"),
+        ("    a, *b, *c = [1, 2, 3] @+1:5\n", "multiple starred expressions in assignment"),
+        ("    return *x @+1:5\n", "a starred expression outside a display or call"),
+    ],
+)
+def test_a_program_that_parses_but_cannot_run_is_refused_as_a_program_error(
+    body: str, message: str
+) -> None:
+    """Text the grammar admits but Python could not have written (`break` outside a loop, two
+    starred targets, a bare `*x`): the interpreter refuses it with a `ProgramError` saying
+    what is wrong, never an internal error."""
+    program = parse("wrl 2\n\nworkflow W @1:1\n\nfn run(x): @+1:5\n" + body)
+    with pytest.raises(ProgramError, match=re.escape(message)):
+        interpreter.start(program, {"x": [1]})

@@ -193,7 +193,7 @@ class ExprCompiler:
         return build
 
     def eval_Starred(self, node: ir.Starred) -> Eval:
-        raise InternalError("a starred expression outside a display or call")
+        raise ProgramError("a starred expression outside a display or call")
 
     # -- access -------------------------------------------------------------------------------
 

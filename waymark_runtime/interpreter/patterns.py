@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from waymark_runtime import ir
-from waymark_runtime.errors import InternalError
+from waymark_runtime.errors import InternalError, ProgramError
 from waymark_runtime.interpreter import library
 from waymark_runtime.interpreter.code import Env
 from waymark_runtime.interpreter.expressions import ExprCompiler
@@ -189,7 +189,7 @@ def _attribute_matches(subject: Any, name: str | None, part: Matcher, env: Env) 
 
 
 def _star(pattern: ir.MatchStar, exprs: ExprCompiler) -> Matcher:
-    raise InternalError("a star pattern outside a sequence pattern")
+    raise ProgramError("a star pattern outside a sequence pattern")
 
 
 _MAKERS: dict[type, Callable[[Any, ExprCompiler], Matcher]] = {

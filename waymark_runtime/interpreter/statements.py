@@ -285,7 +285,7 @@ class FunctionCompiler:
     def _leave_loop(self) -> tuple[_Loop, list[tuple[int, str | None]]]:
         """The innermost loop and the except bodies a `break`/`continue` leaves on its way."""
         if not self.loops:
-            raise InternalError("`break` or `continue` outside a loop")
+            raise ProgramError("`break` or `continue` outside a loop")
         loop = self.loops[-1]
         cleanups = [(e.slot, e.name) for e in self.excepts[loop.handlers :]]
         return loop, cleanups

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from waymark_runtime import ir
-from waymark_runtime.errors import InternalError
+from waymark_runtime.errors import InternalError, ProgramError
 from waymark_runtime.interpreter.code import Assign, Env, Eval
 from waymark_runtime.interpreter.guards import Guards
 from waymark_runtime.interpreter.limits import Meter
@@ -39,7 +39,7 @@ def compile_target(
         return _subscript_target(compile_expr(target.value), compile_expr(target.index), guards)
     if kind is ir.Attribute:
         if library is None:
-            raise InternalError("an attribute target needs the step context's library")
+            raise ProgramError("an attribute target here (a comprehension's loop target)")
         return _attribute_target(compile_expr(target.value), target.attr, library)
     if kind in (ir.TupleExpr, ir.ListExpr):
         return _unpack_target(target.elts, compile_expr, guards)
@@ -115,7 +115,7 @@ _STRUCTURAL = (ModelValue, EnumValue, ExceptionValue)
 def _unpack_target(elts: tuple[Any, ...], compile_expr: CompileExpr, guards: Guards) -> Assign:
     stars = [i for i, e in enumerate(elts) if isinstance(e, ir.Starred)]
     if len(stars) > 1:
-        raise InternalError("multiple starred expressions in assignment")
+        raise ProgramError("multiple starred expressions in assignment")
     subs = [compile_target(e.value if isinstance(e, ir.Starred) else e, compile_expr, guards)
             for e in elts]  # fmt: skip
     if stars:

@@ -10,6 +10,7 @@ starting with `_` never resolves.
 from __future__ import annotations
 
 import builtins
+import calendar
 import dataclasses
 import enum
 import sys
@@ -98,9 +99,12 @@ def _standard_classes() -> dict[str, type]:
     # must not be able to stop the process that raises it.
     found = {f"builtins:{c.__name__}": c for c in vars(builtins).values() if _is_exception(c)}
     # Raised by the interpreter itself when a workflow assigns a field of a frozen dataclass,
-    # and by `ZoneInfo(key)` for a zone no one knows.
-    for raised in (dataclasses.FrozenInstanceError, zoneinfo.ZoneInfoNotFoundError):
-        found[_path(raised)] = raised
+    # and by `ZoneInfo(key)` for a zone no one knows; and the enums `calendar` functions
+    # return from Python 3.12 on (`calendar.weekday` gives a `calendar.Day`).
+    standard = (dataclasses.FrozenInstanceError, zoneinfo.ZoneInfoNotFoundError,
+                *(getattr(calendar, name) for name in ("Day", "Month") if hasattr(calendar, name)))  # fmt: skip
+    for cls in standard:
+        found[_path(cls)] = cls
     for name, module in list(sys.modules.items()):
         if name.partition(".")[0] in _OURS and isinstance(module, ModuleType):
             found.update((_path(c), c) for c in _defined_in(module) if _is_exception(c))

@@ -17,6 +17,7 @@ from waymark_runtime.values.decode import (
     to_value,
 )
 from waymark_runtime.values.encode import Encoder, error_json, to_json
+from waymark_runtime.values.enums import EnumValue, plain_value
 from waymark_runtime.values.registry import (
     add_user_module,
     find_class,
@@ -27,7 +28,6 @@ from waymark_runtime.values.structural import (
     DEFAULT_FACTORIES,
     JSON,
     MISSING,
-    EnumValue,
     ExceptionCarrier,
     ExceptionValue,
     ModelValue,
@@ -35,7 +35,6 @@ from waymark_runtime.values.structural import (
     TypeValue,
     exception_value,
     lineage,
-    plain_value,
     short_name,
     type_name,
     type_path,

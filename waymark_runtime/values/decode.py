@@ -23,13 +23,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from waymark_runtime.errors import ValueNotSerializable
 from waymark_runtime.values.encode import to_json
+from waymark_runtime.values.enums import EnumValue
 from waymark_runtime.values.foreign import rebuild_foreign
 from waymark_runtime.values.registry import find_class, kind_of
 from waymark_runtime.values.structural import (
     DEFAULT_FACTORIES,
     JSON,
     MISSING,
-    EnumValue,
     ExceptionValue,
     ModelValue,
     TypeResolver,

@@ -22,11 +22,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from waymark_runtime.errors import ValueNotSerializable
+from waymark_runtime.values.enums import EnumValue
 from waymark_runtime.values.structural import (
     DEFAULT_FACTORIES,
     JSON,
     MISSING,
-    EnumValue,
     ExceptionValue,
     ModelValue,
     TypeValue,

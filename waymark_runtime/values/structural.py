@@ -1,4 +1,5 @@
-"""Structural workflow values: models, enums, exceptions and classes by type path.
+"""Structural workflow values: models, exceptions and classes by type path (enum members:
+`enums`).
 
 A runner computes with these without importing user code: a model is its type path and fields,
 an exception its class lineage (paths, most derived first), message, args and attributes, so
@@ -9,7 +10,6 @@ registry (`registry`); nothing here imports a module.
 from __future__ import annotations
 
 import builtins
-import enum
 import functools
 import operator
 from collections.abc import Callable, Iterator
@@ -210,204 +210,6 @@ class _Missing:
 MISSING: Any = _Missing()
 
 
-class EnumValue:
-    """An enum member; `mix` names the data type it subclasses (`str`, `int`), if any.
-
-    `value` is MISSING for a member named in a program whose class was not available.
-    """
-
-    __slots__ = ("mix", "name", "plain", "type", "value")
-
-    def __init__(
-        self,
-        type: str,
-        name: str,
-        value: Any = MISSING,
-        mix: str | None = None,
-        plain: bool = False,
-    ) -> None:
-        self.type = type
-        self.name = name
-        self.value = value
-        self.mix = mix
-        self.plain = plain  # str() and format() show the value (StrEnum, IntEnum)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, EnumValue):
-            return self.type == other.type and self.name == other.name
-        if self.mix is not None and self.value is not MISSING:
-            return bool(self.value == other)
-        return False
-
-    def __hash__(self) -> int:
-        if self.mix is not None and self.value is not MISSING:
-            return hash(self.value)
-        return hash((self.type, self.name))
-
-    def __repr__(self) -> str:
-        return f"<{short_name(self.type)}.{self.name}: {self.value!r}>"
-
-    def __str__(self) -> str:
-        return str(self.value) if self.plain else f"{short_name(self.type)}.{self.name}"
-
-    def __format__(self, spec: str) -> str:
-        return format(self.value if self.plain else str(self), spec)
-
-    def __index__(self) -> int:
-        if self.mix != "int":
-            raise TypeError(f"'{short_name(self.type)}' object cannot be interpreted as an integer")
-        return int(self.value)
-
-    def __bool__(self) -> bool:
-        if self.mix is not None or _flag(self) is not None:  # an empty `Flag` is false
-            return bool(self.value)
-        return True
-
-
-def _mixed(name: str) -> Callable[..., Any]:
-    """An operator of a data-type enum (`IntEnum`, `StrEnum`): the member's value answers (a
-    reflected one as the plain operator with the operands swapped: `str` has no `__radd__`).
-    A `Flag`'s (and `IntFlag`'s) bitwise operators, `in`, iteration and `len` are its class's,
-    run on the real members when this process has the class (`_flag_operation`)."""
-    swapped = _REFLECTED.get(name)
-    flagged = _FLAG_OPERATORS.get(name)
-
-    def method(self: EnumValue, *args: Any) -> Any:
-        if flagged is not None and (real := _flag(self)) is not None:
-            return _flag_operation(flagged, real, args)
-        if self.mix is None or self.value is MISSING:
-            return NotImplemented
-        plain = [plain_value(a) for a in args]
-        if swapped is not None:
-            return swapped(plain[0], self.value)
-        return getattr(self.value, name)(*plain)
-
-    method.__name__ = name
-    return method
-
-
-def _flag(value: EnumValue) -> Any:
-    """The real member of a `Flag` value (a combination too), or None: not a `Flag`, or its
-    class is not loaded here."""
-    from waymark_runtime.values.registry import find_class
-
-    cls = find_class(value.type) if value.value is not MISSING else None
-    if cls is None or not issubclass(cls, enum.Flag):
-        return None
-    return cls(value.value)
-
-
-def _flag_operation(operation: Callable[..., Any], real: Any, args: tuple[Any, ...]) -> Any:
-    others = [_flag(a) if a.__class__ is EnumValue else a for a in args]
-    if any(other is None for other in others):
-        return NotImplemented
-    result = operation(real, *others)
-    if isinstance(result, enum.Enum):
-        return _member_value(result)
-    if isinstance(result, Iterator):
-        return iter([_member_value(member) for member in result])
-    return result
-
-
-def _member_value(member: enum.Enum) -> EnumValue:
-    mix = next((t.__name__ for t in (str, int, float) if isinstance(member, t)), None)
-    path = f"{type(member).__module__}:{type(member).__qualname__}"
-    return EnumValue(path, member.name, member.value, mix, isinstance(member, enum.ReprEnum))
-
-
-def _reflected(operation: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-    return lambda member, other: operation(other, member)
-
-
-_FLAG_OPERATORS: dict[str, Callable[..., Any]] = {
-    "__or__": operator.or_,
-    "__and__": operator.and_,
-    "__xor__": operator.xor,
-    "__ror__": _reflected(operator.or_),
-    "__rand__": _reflected(operator.and_),
-    "__rxor__": _reflected(operator.xor),
-    "__invert__": operator.invert,
-    "__contains__": operator.contains,
-    "__iter__": iter,
-    "__len__": len,
-}
-
-
-def plain_value(value: Any) -> Any:
-    """A data-type enum member (`StrEnum`, `IntEnum`) as its value, anything else as it is:
-    what `str` and `int` code sees of a member, which is one of theirs in Python."""
-    if value.__class__ is EnumValue and value.mix is not None and value.value is not MISSING:
-        return value.value
-    return value
-
-
-_REFLECTED: dict[str, Callable[[Any, Any], Any]] = {
-    "__radd__": operator.add,
-    "__rsub__": operator.sub,
-    "__rmul__": operator.mul,
-    "__rtruediv__": operator.truediv,
-    "__rfloordiv__": operator.floordiv,
-    "__rmod__": operator.mod,
-    "__rpow__": operator.pow,
-    "__rdivmod__": divmod,
-    "__rand__": operator.and_,
-    "__ror__": operator.or_,
-    "__rxor__": operator.xor,
-    "__rlshift__": operator.lshift,
-    "__rrshift__": operator.rshift,
-}
-
-
-_MIXED_OPERATORS = (
-    "__lt__",
-    "__le__",
-    "__gt__",
-    "__ge__",
-    "__add__",
-    "__radd__",
-    "__sub__",
-    "__rsub__",
-    "__mul__",
-    "__rmul__",
-    "__truediv__",
-    "__rtruediv__",
-    "__floordiv__",
-    "__rfloordiv__",
-    "__mod__",
-    "__rmod__",
-    "__pow__",
-    "__rpow__",
-    "__neg__",
-    "__pos__",
-    "__abs__",
-    "__int__",
-    "__float__",
-    "__len__",
-    "__iter__",
-    "__contains__",
-    "__getitem__",
-    "__and__",
-    "__or__",
-    "__xor__",
-    "__rand__",
-    "__ror__",
-    "__rxor__",
-    "__divmod__",
-    "__rdivmod__",
-    "__lshift__",
-    "__rlshift__",
-    "__rshift__",
-    "__rrshift__",
-    "__invert__",
-    "__round__",
-    "__trunc__",
-    "__floor__",
-    "__ceil__",
-)
-for _name in _MIXED_OPERATORS:
-    setattr(EnumValue, _name, _mixed(_name))
-
-
 class ExceptionValue:
     """An exception by class lineage (paths, most derived first), message, args and attributes,
     and the traceback text of where an action raised it (`tracebacks`), when it was recorded."""
@@ -468,6 +270,8 @@ class TypeValue:
 
 def type_name(obj: Any) -> str:
     """`type(obj).__name__` of a workflow value: a model, enum or exception by its class."""
+    from waymark_runtime.values.enums import EnumValue  # (it imports this module)
+
     if isinstance(obj, ModelValue | EnumValue | ExceptionValue):
         return short_name(obj.type)
     return type(obj).__name__

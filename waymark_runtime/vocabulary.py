@@ -72,6 +72,10 @@ STANDARD_FUNCTIONS = _words(
     "calendar.weekday"
 )
 
+# Functions of `dataclasses` a workflow may call on a dataclass value (the interpreter runs them
+# on a real instance rebuilt from it, `interpreter.models`).
+DATACLASS_FUNCTIONS = _words("dataclasses.replace dataclasses.asdict dataclasses.astuple")
+
 # The default factories a `defaultdict` may have, by name: builtin types only (a function's
 # behaviour cannot be stored). `defaultdict(list)` is `` `collections.defaultdict`(type
 # builtins:list) `` in `.wrl`.

@@ -58,6 +58,7 @@ from waymark_compiler.rules.operations import ACTION_NOT_AWAITED, NON_CONSTANT_P
 from waymark_compiler.tables import BUILTIN_TYPES, MUTATING_METHODS, impure, refusal_label
 from waymark_runtime import ir
 from waymark_runtime.vocabulary import (
+    DATACLASS_FUNCTIONS,
     DEFAULT_FACTORY_TYPES,
     DURATION,
     PURE_FUNCTIONS,
@@ -262,7 +263,11 @@ def module_helper(symbol: Symbol | None, ctx: Ctx) -> str | None:
 
 
 def call_ExternalSym(symbol: ExternalSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
-    if symbol.qualname in PURE_FUNCTIONS or symbol.qualname in STANDARD_FUNCTIONS:
+    if (
+        symbol.qualname in PURE_FUNCTIONS
+        or symbol.qualname in STANDARD_FUNCTIONS
+        or (symbol.qualname in DATACLASS_FUNCTIONS)
+    ):
         args, kwargs = lower_arguments(node.args, ctx)
         return ir.Call(func=symbol.qualname, args=args, kwargs=kwargs, span=ctx.span(node))
     if symbol.qualname in _LOWERED:

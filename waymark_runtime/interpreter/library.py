@@ -12,6 +12,7 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import enum
+import functools
 import math
 import uuid
 from collections import Counter, defaultdict
@@ -22,7 +23,12 @@ from zoneinfo import ZoneInfo
 
 from waymark_runtime.errors import ProgramError
 from waymark_runtime.interpreter.bounded import Bounded
-from waymark_runtime.interpreter.models import MODEL_METHODS, ModelMethodError, call_model_method
+from waymark_runtime.interpreter.models import (
+    MODEL_METHODS,
+    ModelMethodError,
+    call_dataclass_function,
+    call_model_method,
+)
 from waymark_runtime.values import (
     MISSING,
     EnumValue,
@@ -41,6 +47,7 @@ from waymark_runtime.values import (
     type_path,
 )
 from waymark_runtime.vocabulary import (
+    DATACLASS_FUNCTIONS,
     DURATION,
     ENUM_LOOKUP,
     PURE_BUILTINS,
@@ -285,6 +292,8 @@ class Library:
         self.types: TypeResolver = types or find_class
         # Those whose work or result grows with their input run under the meter.
         self.builtins = {name: bounded.builtins.get(name, f) for name, f in _PLAIN_BUILTINS.items()}
+        for name in DATACLASS_FUNCTIONS:
+            self.builtins[name] = functools.partial(self._dataclass_function, name)
 
     def builtin(self, name: str) -> Callable[..., Any]:
         try:
@@ -305,6 +314,16 @@ class Library:
             args = [plain_value(a) for a in args]
             kwargs = {k: plain_value(v) for k, v in kwargs.items()}
         return self.bounded.call_method(receiver, name, method, args, kwargs)
+
+    def _dataclass_function(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        for arg in args:
+            self.bounded.charge_visit(arg)
+        function = name.rpartition(".")[2]
+        try:
+            result = call_dataclass_function(function, list(args), kwargs, self._real, structural)
+        except ModelMethodError as error:
+            raise ProgramError(str(error)) from None
+        return self.bounded.meter.settle(result)
 
     def new(self, path: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
         """`Cls(...)`: build the real object (validation, defaults), keep its structural form."""

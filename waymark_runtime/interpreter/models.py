@@ -1,5 +1,6 @@
 """The methods of pydantic models a workflow may call: `model_dump`, `model_dump_json` and
-`model_copy`, with pydantic's own results.
+`model_copy`, with pydantic's own results; and `dataclasses.replace`, `asdict` and `astuple`
+of dataclasses, with the module's own.
 
 `model_dump` and `model_dump_json` run on a real instance rebuilt from the value (pydantic's
 serializers, aliases, `exclude`/`include`, `mode="json"` all apply) and their result comes back
@@ -12,6 +13,7 @@ refused rather than answered wrongly. Nothing here touches a class the value doe
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -48,3 +50,29 @@ def _copy(model: ModelValue, *, update: Any = None, deep: bool = False) -> Model
     if update:
         fields.update(update)
     return ModelValue(model.type, model.kind, fields, model.lineage)
+
+
+def call_dataclass_function(
+    name: str, args: list[Any], kwargs: dict[str, Any], real: Real, structural: Real
+) -> Any:
+    """`dataclasses.replace(obj, **changes)`, `asdict(obj)` or `astuple(obj)` (`name` without
+    the module): run on a real instance rebuilt from the value (its `__init__` and
+    `__post_init__` run, as `replace` runs them); fields `replace` leaves as they were stay the
+    same objects, shared with the original, as in Python."""
+    if len(args) != 1 or (name != "replace" and kwargs):
+        raise ModelMethodError(f"`dataclasses.{name}` takes one dataclass instance" +
+                               ("" if name == "replace" else ", and no factory"))  # fmt: skip
+    value = args[0]
+    if not (isinstance(value, ModelValue) and value.kind == "dataclass"):
+        raise TypeError(f"{name}() should be called on dataclass instances")
+    instance = real(value)
+    if name == "asdict":
+        return to_value(to_json(dataclasses.asdict(instance)))
+    if name == "astuple":
+        return to_value(to_json(dataclasses.astuple(instance)))
+    changes = {key: real(change) for key, change in kwargs.items()}
+    replaced = structural(dataclasses.replace(instance, **changes))
+    for key, kept in value.fields.items():
+        if key not in kwargs and replaced.fields.get(key) == kept:
+            replaced.fields[key] = kept
+    return replaced

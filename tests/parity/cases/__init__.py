@@ -185,6 +185,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("models", "ClassAttributes", {"n": 0}, {"n": 1}, {"n": 2}),
     _case("models", "FlagCombinations", {"user": "admin"}, {"user": "guest"}),
     _case("models", "NamedTuplesFromActions", {"n": 3}, {"n": 0}),
+    _case("models", "DataclassFunctions", {"n": 2}, {"n": 0}),
     # action arguments arrive uncoerced
     _case(
         "arguments",

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import asdict, astuple, dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import Enum, Flag, IntEnum, IntFlag, StrEnum, auto
 from typing import ClassVar, NamedTuple
@@ -557,3 +558,49 @@ class NamedTuplesFromActions(Workflow):
             repr(line),
             await restock(line),
         ]
+
+
+@dataclass
+class Parcel:
+    sku: str
+    weight: int
+
+
+@dataclass
+class Shipment:
+    id: str
+    status: str = "new"
+    parcels: list[Parcel] = field(default_factory=list)
+    weight: int = 0
+
+    def __post_init__(self) -> None:
+        self.weight = sum(parcel.weight for parcel in self.parcels)
+
+
+@action
+async def shipment(n: int) -> Shipment:
+    return Shipment(f"s{n}", parcels=[Parcel("a", n), Parcel("b", 1)])
+
+
+@workflow
+class DataclassFunctions(Workflow):
+    """`dataclasses.replace` (its `__post_init__` run again, unchanged fields shared with the
+    original, an unknown field Python's `TypeError`), `asdict` and `astuple`, nested ones too."""
+
+    async def run(self, n: int) -> list[object]:
+        original = await shipment(n)
+        sent = replace(original, status="sent")
+        sent.parcels.append(Parcel("c", 5))  # the same list as the original's
+        split = dataclasses.replace(sent, parcels=[Parcel("z", 9)])
+        try:
+            replace(original, colour="red")
+            refused = "accepted"
+        except TypeError as error:
+            refused = str(error)
+        try:
+            asdict({"id": 1})
+            not_one = "accepted"
+        except TypeError as error:
+            not_one = str(error)
+        return [sent, original.parcels, split.weight, asdict(original), astuple(split),
+                refused, not_one]  # fmt: skip

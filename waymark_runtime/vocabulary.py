@@ -64,6 +64,7 @@ PURE_FUNCTIONS = frozenset(
 STANDARD_FUNCTIONS = _words(
     "datetime.date datetime.datetime datetime.time datetime.date.fromisoformat "
     "datetime.datetime.fromisoformat datetime.time.fromisoformat datetime.datetime.combine "
+    "datetime.datetime.strptime "
     "datetime.date.fromordinal datetime.date.fromisocalendar decimal.Decimal "
     "statistics.mean statistics.fmean statistics.median statistics.median_low "
     "statistics.median_high statistics.mode statistics.multimode statistics.pstdev "

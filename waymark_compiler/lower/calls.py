@@ -19,7 +19,7 @@ from waymark_compiler.lower.classes import call_ClassSym, class_method
 from waymark_compiler.lower.constants import changed_table, constant_table
 from waymark_compiler.lower.dispatch import expression, lower_expr
 from waymark_compiler.lower.expressions import is_string_literal
-from waymark_compiler.lower.formatting import lower_format
+from waymark_compiler.lower.formatting import format_call, lower_format
 from waymark_compiler.lower.functional import (
     builtin_type,
     filter_call,
@@ -345,9 +345,21 @@ def _has_parameters(params: cst.Parameters) -> bool:
                 or isinstance(params.star_arg, cst.Param) or params.star_kwarg)  # fmt: skip
 
 
+def cast_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
+    """`typing.cast(T, value)` is `value` (the type is for the type checker)."""
+    if len(node.args) != 2 or any(a.star or a.keyword is not None for a in node.args):
+        help = "write `cast(Type, value)`"
+        return ctx.error(
+            UNSUPPORTED_CALL, node, "`cast` with these arguments", "unsupported form", help
+        )
+    return lower_expr(node.args[1].value, ctx)
+
+
 _LOWERED: dict[str, Callable[[cst.Call, Ctx], ir.Expr]] = {
     "builtins.map": map_call,
     "builtins.filter": filter_call,
+    "builtins.format": format_call,
+    "typing.cast": cast_call,
     "_collections.defaultdict": defaultdict_call,
     "collections.defaultdict": defaultdict_call,
 }

@@ -66,6 +66,26 @@ class _Arguments:
         return self.keywords[index]
 
 
+def format_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
+    """`format(value)` and `format(value, spec)`: the f-string `f"{value:{spec}}"`, under the
+    same guards on widths and precisions."""
+    args = node.args
+    if not 1 <= len(args) <= 2 or any(a.star or a.keyword is not None for a in args):
+        help = "write `format(value, spec)` with a value and at most a spec, or an f-string"
+        message = "`format` with these arguments"
+        return ctx.error(STRING_FORMATTING, node, message, "unsupported form", help)
+    span = ctx.span(node)
+    spec = None
+    if len(args) == 2:
+        given = ir.FormattedValue(
+            value=lower_expr(args[1].value, ctx), conversion=None, spec=None, span=span
+        )
+        spec = ir.FString(parts=(given,), span=span)
+    value = lower_expr(args[0].value, ctx)
+    field = ir.FormattedValue(value=value, conversion=None, spec=spec, span=span)
+    return ir.FString(parts=(field,), span=span)
+
+
 def lower_format(node: cst.Call, template: str, ctx: Ctx) -> ir.Expr:
     try:
         arguments = _arguments(node, ctx)

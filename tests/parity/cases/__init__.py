@@ -393,6 +393,12 @@ CASES: tuple[ParityCase, ...] = (
         {"zone": "Mars/Olympus", "hours": 0},
     ),
     _case("standard", "TypedDicts", {"n": 2}),
+    _case(
+        "standard",
+        "FormatCastAndParse",
+        {"amount": 2.5, "when": "2024-05-06 07:08"},
+        {"amount": -1.25, "when": "May 6"},
+    ),
     _case("jsonish", "JsonPayloads", {"prompt": "weather"}, {"prompt": 'q"uote'}),
     _case("standard", "NextAndIter", {"words": ["a", "tree", "bee", "house"]}, {"words": []}),
     _case(

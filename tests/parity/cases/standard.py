@@ -9,7 +9,7 @@ import datetime as dt
 import statistics
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TypedDict
+from typing import TypedDict, cast
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
@@ -207,3 +207,18 @@ class ZonesAndFormats(Workflow):
             local.tzname(),
             unknown,
         ]
+
+
+@workflow
+class FormatCastAndParse(Workflow):
+    """`format(value, spec)` as the f-string field it is, `typing.cast` (its value),
+    `datetime.strptime` (and its `ValueError` for text that does not match)."""
+
+    async def run(self, amount: float, when: str) -> list[object]:
+        total = cast(float, amount) * 3
+        try:
+            parsed: object = datetime.strptime(when, "%Y-%m-%d %H:%M")
+        except ValueError as error:
+            parsed = str(error)
+        return [format(total, ".2f"), format(total), format(12345678, ",d"),
+                format(amount, ">12"), format("x", "*^7"), parsed]  # fmt: skip

@@ -77,6 +77,14 @@ STANDARD_FUNCTIONS = _words(
 # on a real instance rebuilt from it, `interpreter.models`).
 DATACLASS_FUNCTIONS = _words("dataclasses.replace dataclasses.asdict dataclasses.astuple")
 
+# `itertools` functions a workflow may call (bounded: `interpreter.iterators`); `groupby` is
+# called with (key, item) pairs the compiler builds (`lower.functional`).
+ITERTOOLS_FUNCTIONS = _words(
+    "itertools.chain itertools.chain.from_iterable itertools.product itertools.combinations "
+    "itertools.combinations_with_replacement itertools.permutations itertools.islice "
+    "itertools.pairwise itertools.zip_longest itertools.accumulate"
+)
+
 # The default factories a `defaultdict` may have, by name: builtin types only (a function's
 # behaviour cannot be stored). `defaultdict(list)` is `` `collections.defaultdict`(type
 # builtins:list) `` in `.wrl`.

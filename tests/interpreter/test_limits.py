@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import itertools
 import math
 import time
 from collections import Counter, defaultdict
@@ -80,6 +81,12 @@ class Builtins(Workflow):
             return len(grown)
         if case == "model_dump_json":
             return len(Bag(items=["x" * 100] * n).model_dump_json())
+        if case == "product":
+            return next(itertools.product(range(n), range(n), range(n)))
+        if case == "permutations":
+            return next(itertools.permutations(range(n)))
+        if case == "chain":
+            return next(itertools.chain(range(n), range(n)))
         return None
 
 
@@ -240,6 +247,9 @@ async def test_the_defaults_refuse_them_too() -> None:
         ("model_dump_json", 200, CHARS),
         ("Counter", 10**12, ITEMS),
         ("defaultdict", 10**12, OPERATIONS),
+        ("product", 1_000, ITEMS),  # 10**9 tuples: refused before any is built
+        ("permutations", 20, ITEMS),
+        ("chain", 10**12, ITEMS),
     ],
 )
 async def test_builtins_are_charged_for_their_input(case: str, n: int, setting: str) -> None:

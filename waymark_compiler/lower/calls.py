@@ -24,6 +24,7 @@ from waymark_compiler.lower.functional import (
     builtin_type,
     filter_call,
     fromkeys_call,
+    groupby_call,
     map_call,
 )
 from waymark_compiler.lower.keys import KEYED, has_key, keyed_call
@@ -61,6 +62,7 @@ from waymark_runtime.vocabulary import (
     DATACLASS_FUNCTIONS,
     DEFAULT_FACTORY_TYPES,
     DURATION,
+    ITERTOOLS_FUNCTIONS,
     PURE_FUNCTIONS,
     PURE_METHODS,
     STANDARD_FUNCTIONS,
@@ -266,7 +268,8 @@ def call_ExternalSym(symbol: ExternalSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
     if (
         symbol.qualname in PURE_FUNCTIONS
         or symbol.qualname in STANDARD_FUNCTIONS
-        or (symbol.qualname in DATACLASS_FUNCTIONS)
+        or symbol.qualname in DATACLASS_FUNCTIONS
+        or symbol.qualname in ITERTOOLS_FUNCTIONS
     ):
         args, kwargs = lower_arguments(node.args, ctx)
         return ir.Call(func=symbol.qualname, args=args, kwargs=kwargs, span=ctx.span(node))
@@ -359,6 +362,7 @@ _LOWERED: dict[str, Callable[[cst.Call, Ctx], ir.Expr]] = {
     "builtins.map": map_call,
     "builtins.filter": filter_call,
     "builtins.format": format_call,
+    "itertools.groupby": groupby_call,
     "typing.cast": cast_call,
     "_collections.defaultdict": defaultdict_call,
     "collections.defaultdict": defaultdict_call,

@@ -208,3 +208,29 @@ _FUNCTION_ERROR = (
     "unsupported function",
     FUNCTION_HELP,
 )
+
+
+def groupby_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
+    """`itertools.groupby(items, key=f)` (or without a key) as the runtime's groupby of
+    `[(f(x), x) for x in items]`: the key applied to each item, in order, as Python applies it."""
+    args = list(node.args)
+    key = next((a for a in args if a.keyword is not None and a.keyword.value == "key"), None)
+    plain = [a for a in args if a is not key]
+    if key is None and len(plain) == 2:
+        key, plain = plain[1], plain[:1]
+    if len(plain) != 1 or plain[0].keyword is not None or plain[0].star:
+        return _refuse(node, "groupby", "`groupby(iterable, key=function)`", ctx)
+    span = ctx.span(node)
+    item = ctx.temp()
+    items = lower_expr(plain[0].value, ctx)
+    keyed: tuple[ir.Expr, tuple[str, ...]] | None = (ir.Name(id=item, span=span), (item,))
+    if key is not None and not (isinstance(key.value, cst.Name) and key.value.value == "None"):
+        keyed = applied(key.value, [item], ctx)
+    if keyed is None:
+        return ctx.error(FUNCTION_VALUE, key or node, *_FUNCTION_ERROR)
+    value, bound = keyed
+    target = ir.Name(id=bound[0], span=span)
+    pair = ir.TupleExpr(elts=(value, target), span=span)
+    generator = ir.Generator(target=target, iter=items, ifs=(), span=span)
+    pairs = ir.Comprehension(kind="list", elt=pair, value=None, generators=(generator,), span=span)
+    return ir.Call(func="itertools.groupby", args=(pairs,), kwargs=(), span=span)

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from waymark_runtime.errors import ProgramError
 from waymark_runtime.interpreter.bounded import Bounded
+from waymark_runtime.interpreter.iterators import iterator_functions
 from waymark_runtime.interpreter.models import (
     MODEL_METHODS,
     ModelMethodError,
@@ -294,6 +295,7 @@ class Library:
         self.builtins = {name: bounded.builtins.get(name, f) for name, f in _PLAIN_BUILTINS.items()}
         for name in DATACLASS_FUNCTIONS:
             self.builtins[name] = functools.partial(self._dataclass_function, name)
+        self.builtins.update(iterator_functions(bounded.meter))
 
     def builtin(self, name: str) -> Callable[..., Any]:
         try:

@@ -417,6 +417,7 @@ CASES: tuple[ParityCase, ...] = (
     ),
     _case("functions", "KeyedDefaults", {"words": ["ab", "cde", "fgh", "x"]}, {"words": []}),
     _case("functions", "KeyFunctions", {"versions": ["1.10.0", "1.2.3", "0.9"]}, {"versions": []}),
+    _case("functions", "Itertools", {"xs": [1, 3, 2, 4, 6]}, {"xs": []}),
     # helpers
     _case("helpers", "SyncHelpers", {"items": ["pen", "notebook"]}, {"items": []}),
     _case("helpers", "AsyncHelpers", {"items": ["a", "bcd"]}, {"items": []}),

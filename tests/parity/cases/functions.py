@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import itertools
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -317,3 +318,41 @@ class KeyFunctions(Workflow):
 
     def rank(self, row: Ranked) -> int:
         return -row.score * 10 + ord(row.name)
+
+
+@action
+async def team_rows() -> list[dict[str, object]]:
+    return [
+        {"team": "b", "n": 3},
+        {"team": "a", "n": 1},
+        {"team": "a", "n": 2},
+        {"team": "b", "n": 5},
+    ]
+
+
+@workflow
+class Itertools(Workflow):
+    """`itertools` as Python's: groupby with a key (a lambda, `itemgetter`) and without, an
+    iterator held across an await, product with `repeat`, combinations, permutations, islice,
+    pairwise, accumulate, zip_longest, chain and chain.from_iterable."""
+
+    async def run(self, xs: list[int]) -> list[object]:
+        rows = await team_rows()
+        ordered = sorted(rows, key=itemgetter("team"))
+        teams = {
+            k: [r["n"] for r in g] for k, g in itertools.groupby(ordered, key=itemgetter("team"))
+        }
+        runs = [(k, len(list(g))) for k, g in itertools.groupby("aabccca")]
+        parity = [k for k, _ in itertools.groupby(xs, key=lambda v: v % 2)]
+        chained = itertools.chain(xs, [99])
+        first = next(chained, None)
+        await asyncio.sleep(0)
+        return [
+            teams, runs, parity, first, list(chained),
+            list(itertools.product(xs[:2], "ab")), list(itertools.product([0, 1], repeat=2)),
+            list(itertools.combinations(xs, 2)), list(itertools.permutations(xs[:3], 2)),
+            list(itertools.combinations_with_replacement(xs[:2], 2)),
+            list(itertools.islice(xs, 1, None, 2)), list(itertools.pairwise(xs)),
+            list(itertools.accumulate(xs)), list(itertools.zip_longest(xs, "ab", fillvalue="-")),
+            list(itertools.chain.from_iterable([[1], [2, 3], []])),
+        ]  # fmt: skip

@@ -1,0 +1,98 @@
+"""The `itertools` functions a workflow may call, bounded by the step's meter.
+
+Each builds its items at once, checked against the collection limit before it is built (a
+`product` of large inputs fails with `LimitExceeded` instead of filling memory), and returns an
+iterator over them, as `itertools` returns iterators. `groupby` receives (key, item) pairs: the
+compiler applies the key function to each item (`lower.functional`). Functions that never end
+(`count`, `cycle`, `repeat` without a count) are not here.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from waymark_runtime.interpreter.limits import Meter
+
+
+def iterator_functions(meter: Meter) -> dict[str, Callable[..., Iterator[Any]]]:
+    """`itertools.<name>` by qualified name, under `meter`."""
+
+    def pools(iterables: Iterable[Any]) -> list[list[Any]]:
+        return [meter.materialise(iterable) for iterable in iterables]
+
+    def built(count: int, items: Iterable[Any]) -> Iterator[Any]:
+        meter.allow_items(count)
+        return iter(list(items))
+
+    def chain(*iterables: Any) -> Iterator[Any]:
+        parts = pools(iterables)
+        return built(sum(len(part) for part in parts), itertools.chain(*parts))
+
+    def from_iterable(iterables: Any) -> Iterator[Any]:
+        return chain(*meter.materialise(iterables))
+
+    def product(*iterables: Any, repeat: int = 1) -> Iterator[Any]:
+        parts = pools(iterables)
+        count = math.prod(len(part) for part in parts) ** max(repeat, 0)
+        return built(count, itertools.product(*parts, repeat=repeat))
+
+    def combinations(iterable: Any, r: int) -> Iterator[Any]:
+        pool = meter.materialise(iterable)
+        count = math.comb(len(pool), r) if r >= 0 else 0
+        return built(count, itertools.combinations(pool, r))
+
+    def with_replacement(iterable: Any, r: int) -> Iterator[Any]:
+        pool = meter.materialise(iterable)
+        count = math.comb(len(pool) + r - 1, r) if r >= 0 and (pool or r == 0) else 0
+        return built(count, itertools.combinations_with_replacement(pool, r))
+
+    def permutations(iterable: Any, r: int | None = None) -> Iterator[Any]:
+        pool = meter.materialise(iterable)
+        size = len(pool) if r is None else r
+        count = math.perm(len(pool), size) if size >= 0 else 0
+        return built(count, itertools.permutations(pool, r))
+
+    def islice(iterable: Any, *bounds: Any) -> Iterator[Any]:
+        return iter(meter.materialise(itertools.islice(meter.metered(iterable), *bounds)))
+
+    def pairwise(iterable: Any) -> Iterator[Any]:
+        pool = meter.materialise(iterable)
+        return built(max(len(pool) - 1, 0), itertools.pairwise(pool))
+
+    def zip_longest(*iterables: Any, fillvalue: Any = None) -> Iterator[Any]:
+        parts = pools(iterables)
+        count = max((len(part) for part in parts), default=0)
+        return built(count, itertools.zip_longest(*parts, fillvalue=fillvalue))
+
+    def accumulate(iterable: Any, *, initial: Any = None) -> Iterator[Any]:
+        """Running sums, each checked as `+` results are (a sum of strings grows)."""
+        pool = meter.materialise(iterable)
+        meter.allow_items(len(pool) + (initial is not None))
+        return iter([meter.settle(total) for total in itertools.accumulate(pool, initial=initial)])
+
+    def groupby(pairs: Any) -> Iterator[Any]:
+        """Runs of equal keys among (key, item) pairs: (key, iterator of the run's items)."""
+        groups: list[tuple[Any, list[Any]]] = []
+        for key, item in meter.materialise(pairs):
+            if groups and groups[-1][0] == key:
+                groups[-1][1].append(item)
+            else:
+                groups.append((key, [item]))
+        return iter([(key, iter(items)) for key, items in groups])
+
+    return {
+        "itertools.chain": chain,
+        "itertools.chain.from_iterable": from_iterable,
+        "itertools.product": product,
+        "itertools.combinations": combinations,
+        "itertools.combinations_with_replacement": with_replacement,
+        "itertools.permutations": permutations,
+        "itertools.islice": islice,
+        "itertools.pairwise": pairwise,
+        "itertools.zip_longest": zip_longest,
+        "itertools.accumulate": accumulate,
+        "itertools.groupby": groupby,
+    }

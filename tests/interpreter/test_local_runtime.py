@@ -205,3 +205,31 @@ async def test_a_method_python_would_call_is_refused_never_skipped(
         with pytest.raises(error) as raised:
             await UsesDunders().run(which=which)
     assert message in str(raised.value)
+
+
+@dataclass
+class Quote:
+    net: int
+
+    @property
+    def gross(self) -> int:
+        return self.net + self.tax()  # a method call: the compiler leaves this property out
+
+    def tax(self) -> int:
+        return self.net // 5
+
+
+@workflow
+class ReadsAPropertyLeftOut(Workflow):
+    async def run(self, net: int) -> int:
+        return Quote(net).gross
+
+
+async def test_a_property_the_compiler_left_out_is_refused_where_it_is_read() -> None:
+    """Python computes `Quote(10).gross` (12); a workflow cannot run its body, so the read fails
+    the instance with a `ProgramError` saying why, not an `AttributeError` a workflow might
+    catch as if the attribute were missing."""
+    assert await ReadsAPropertyLeftOut().run_inline(10) == 12
+    async with LocalRuntime():
+        with pytest.raises(ProgramError, match="`Quote.gross` is a property whose body"):
+            await ReadsAPropertyLeftOut().run(10)

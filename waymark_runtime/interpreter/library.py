@@ -13,6 +13,7 @@ import builtins
 import datetime as dt
 import enum
 import functools
+import inspect
 import math
 import uuid
 from collections import Counter, defaultdict
@@ -206,6 +207,14 @@ def _class_attribute(obj: Any, path: str, name: str, holder: Callable[[type], An
         value = getattr(holder(cls), name, MISSING)
         if isinstance(value, _CLASS_DATA):
             return to_value(to_json(value))
+        if isinstance(
+            inspect.getattr_static(cls, name, None), property | functools.cached_property
+        ):
+            raise ProgramError(
+                f"`{cls.__name__}.{name}` is a property whose body a workflow cannot run (the "
+                "compiler left it out: it calls what a workflow may not): compute it in an "
+                "action, or keep to what a workflow may call"
+            )
     raise _no_attribute(obj, name)
 
 

@@ -231,5 +231,5 @@ async def test_a_property_the_compiler_left_out_is_refused_where_it_is_read() ->
     catch as if the attribute were missing."""
     assert await ReadsAPropertyLeftOut().run_inline(10) == 12
     async with LocalRuntime():
-        with pytest.raises(ProgramError, match="`Quote.gross` is a property whose body"):
+        with pytest.raises(ProgramError, match=r"`Quote\.gross` is a property whose body"):
             await ReadsAPropertyLeftOut().run(10)

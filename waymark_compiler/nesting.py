@@ -20,6 +20,7 @@ from waymark_runtime.nesting import MAX_NESTING
 HELP = "split it with intermediate variables or a helper method"
 # Singleton leaves that only tag their parent (`Load`, `Add`, `And`, `Eq`, ...).
 _TAGS = (ast.expr_context, ast.operator, ast.unaryop, ast.boolop, ast.cmpop)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _LAYOUT = (tokenize.INDENT, tokenize.DEDENT, tokenize.NL, tokenize.COMMENT, tokenize.ENDMARKER)
 
 
@@ -35,8 +36,14 @@ def too_deep(path: str, tree: ast.AST) -> Diagnostic | None:
             return diagnostic(path, _span(anchor), isinstance(anchor, ast.expr))
         children = [c for c in ast.iter_child_nodes(node) if not isinstance(c, _TAGS)]
         # `a and b and c` is one node here but a chain in libcst, which nests it a level per
-        # operator (and whose native parser overflows its stack on thousands of them).
-        step = len(node.values) - 1 if isinstance(node, ast.BoolOp) else 1
+        # operator (its native parser overflows its stack on thousands of them); the `for`
+        # clauses of a comprehension are loops CPython's code generator nests (it overflows on
+        # tens of thousands).
+        step = 1
+        if isinstance(node, ast.BoolOp):
+            step = len(node.values) - 1
+        elif isinstance(node, _COMPREHENSIONS):
+            step = len(node.generators)
         stack.extend((child, depth + step, anchor) for child in reversed(children))
     return None
 

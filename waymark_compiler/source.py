@@ -49,8 +49,13 @@ def _syntax_error(path: str, text: str) -> Diagnostic | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            compile(text, path, "exec", dont_inherit=True)
             tree = ast.parse(text, path)
+            # Measured before `compile`, whose code generator recurses in C once per level
+            # and overflows the stack (a crash, not an exception) on 50,000 nested loops.
+            deep = nesting.too_deep(path, tree)
+            if deep is not None:
+                return deep
+            compile(text, path, "exec", dont_inherit=True)
     except SyntaxError as error:
         line = error.lineno or 1
         column = error.offset or 1
@@ -68,9 +73,9 @@ def _syntax_error(path: str, text: str) -> Diagnostic | None:
             "",
             None,
         )
-    except RecursionError:
+    except (RecursionError, MemoryError):  # CPython's own parser gave up on the nesting
         return nesting.too_deep_for_python(path, text)
-    return nesting.too_deep(path, tree)
+    return None
 
 
 def parse(text: str, path: str) -> Source | Diagnostic:

@@ -36,9 +36,10 @@ def codes(expression: str) -> list[str]:
         " + ".join(["x"] * 900),
         "x" + ".real" * 245,
         " + ".join(["x"] * 4000),
-        " and ".join(["c"] * 10_000),
+        " and ".join(["c"] * 10_000),  # crashed libcst's parser
+        "[v " + " ".join(f"for v{i} in items" for i in range(50_000)) + "]",  # crashed compile()
     ],
-    ids=["sum-900", "attributes-245", "sum-4000", "and-10000"],  # the last crashed libcst's parser
+    ids=["sum-900", "attributes-245", "sum-4000", "and-10000", "for-50000"],
 )
 def test_deep_input_is_refused_with_a_diagnostic(expression: str) -> None:
     assert codes(expression) == ["WM148"]
@@ -109,3 +110,9 @@ def test_blocks_count_as_levels_too() -> None:
     assert parse(dumps(program)) == program
     _, effects = interpreter.start(program, {"x": 3, "c": True})
     assert effects[0].result == 3  # type: ignore[attr-defined]
+
+
+def test_an_elif_chain_too_long_for_python_is_refused() -> None:
+    """20,000 `elif`s are past what CPython's own parser nests: WM148, not a crash."""
+    text = "if x: pass\n" + "elif x: pass\n" * 20_000
+    assert [d.code for d in compile_source(text, "deep.py", "deep").diagnostics] == ["WM148"]

@@ -233,3 +233,32 @@ async def test_a_property_the_compiler_left_out_is_refused_where_it_is_read() ->
     async with LocalRuntime():
         with pytest.raises(ProgramError, match=r"`Quote\.gross` is a property whose body"):
             await ReadsAPropertyLeftOut().run(10)
+
+
+@action
+async def leaves(kind: str) -> None:
+    raise {"exit": SystemExit(3), "interrupt": KeyboardInterrupt(), "base": BaseException("b")}[
+        kind
+    ]
+
+
+@workflow
+class ActionLeaves(Workflow):
+    async def run(self, kind: str) -> str:
+        await leaves(kind)
+        return "after"
+
+
+@pytest.mark.parametrize("kind", ["exit", "interrupt", "base"])
+async def test_an_action_raising_a_base_exception_fails_its_instance_only(kind: str) -> None:
+    """`SystemExit`, `KeyboardInterrupt` or a bare `BaseException` from an action is that
+    attempt's failure, as in a worker process: the instance ends with an exception of that
+    name (rebuilt as a stand-in, so a stored value cannot stop the process that raises it),
+    the runtime neither hangs nor exits, and the next instance runs."""
+    names = {"exit": "SystemExit", "interrupt": "KeyboardInterrupt", "base": "BaseException"}
+    async with LocalRuntime():
+        with pytest.raises(BaseException) as caught:
+            await asyncio.wait_for(ActionLeaves().run(kind), 10)
+        assert type(caught.value).__name__ == names[kind]
+        assert not isinstance(caught.value, SystemExit | KeyboardInterrupt)
+        assert await WideGather().run(3) == 3

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from waymark_runtime.config import Settings
 from waymark_runtime.logs import AttemptContext
+from waymark_runtime.values import error_json
 
 if TYPE_CHECKING:
     from waymark_runtime.overrides import Overrides
@@ -129,14 +130,20 @@ class InProcessExecutor:
     async def _run(self, order: AttemptOrder) -> None:
         from waymark_runtime.execute import execute_action
 
-        outcome = await execute_action(
-            order.action,
-            order.args,
-            order.kwargs,
-            timeout=order.timeout,
-            overrides=self.overrides,
-            context=order.context,
-        )
+        try:
+            outcome = await execute_action(
+                order.action,
+                order.args,
+                order.kwargs,
+                timeout=order.timeout,
+                overrides=self.overrides,
+                context=order.context,
+            )
+        except asyncio.CancelledError:
+            raise  # `kill`: the attempt is lost (`_finished`)
+        except BaseException as error:  # `SystemExit`, `KeyboardInterrupt` from an action: its
+            self.on_reply(order.key, False, error_json(error))  # failure, as in a worker
+            return
         self.on_reply(order.key, bool(outcome.ok), outcome.value)
 
     def _finished(self, task: asyncio.Task[None]) -> None:

@@ -9,6 +9,7 @@ so its retries use the values of its own dispatch.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -67,7 +68,7 @@ def _seconds(value: Any) -> float | None:
         return None
     if isinstance(value, dt.timedelta):
         return value.total_seconds()
-    return float(value)
+    return _finite(float(value))
 
 
 def _wait_for(value: Any) -> float | None:
@@ -77,7 +78,15 @@ def _wait_for(value: Any) -> float | None:
         return None
     if value <= 0:
         raise TimeoutError()
-    return float(value)
+    return _finite(float(value))
+
+
+def _finite(seconds: float) -> float | None:
+    """Infinity and NaN are no deadline (asyncio's timer for either never fires; a stored
+    deadline must be a number); minus infinity is none left."""
+    if math.isfinite(seconds):
+        return seconds
+    return 0.0 if seconds < 0 else None
 
 
 def retries(policy: ir.Policy | None, error: ExceptionValue, attempt: int) -> bool:

@@ -135,7 +135,14 @@ CASES: tuple[ParityCase, ...] = (
     _case("timeouts", "TimeoutUncaught", fast_sleep=False),
     _case("timeouts", "WaitForCaught", fast_sleep=False),
     _case(
-        "timeouts", "WaitForInTime", {"limit": 5}, {"limit": 2.5}, {"limit": None}, fast_sleep=False
+        "timeouts",
+        "WaitForInTime",
+        {"limit": 5},
+        {"limit": 2.5},
+        {"limit": None},
+        {"limit": float("inf")},  # no deadline, as asyncio's timer for it never fires
+        {"limit": float("nan")},
+        fast_sleep=False,
     ),
     _case("timeouts", "WaitForGathered", fast_sleep=False),
     _case(

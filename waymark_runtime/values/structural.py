@@ -119,39 +119,6 @@ class ModelValue:
                     "call: use what it computes instead (a field, or a helper method)"
                 )
 
-    # Arithmetic: Python's TypeError with the class's name, or the refusal above when the
-    # class defines the operator.
-
-    def __add__(self, other: Any) -> Any:
-        return self._operand(other, "+", "__add__")
-
-    def __radd__(self, other: Any) -> Any:
-        return self._operand(other, "+", "__radd__", reflected=True)
-
-    def __sub__(self, other: Any) -> Any:
-        return self._operand(other, "-", "__sub__")
-
-    def __rsub__(self, other: Any) -> Any:
-        return self._operand(other, "-", "__rsub__", reflected=True)
-
-    def __mul__(self, other: Any) -> Any:
-        return self._operand(other, "*", "__mul__")
-
-    def __rmul__(self, other: Any) -> Any:
-        return self._operand(other, "*", "__rmul__", reflected=True)
-
-    def __truediv__(self, other: Any) -> Any:
-        return self._operand(other, "/", "__truediv__")
-
-    def __rtruediv__(self, other: Any) -> Any:
-        return self._operand(other, "/", "__rtruediv__", reflected=True)
-
-    def _operand(self, other: Any, op: str, method: str, *, reflected: bool = False) -> Any:
-        self._not_run(method)
-        mine, theirs = short_name(self.type), type_name(other)
-        left, right = (theirs, mine) if reflected else (mine, theirs)
-        raise TypeError(f"unsupported operand type(s) for {op}: '{left}' and '{right}'")
-
     def __getitem__(self, key: Any) -> Any:
         raise TypeError(f"'{short_name(self.type)}' object is not subscriptable")
 
@@ -193,6 +160,26 @@ def _defines(cls: type, method: str) -> bool:
 
 # Ordering methods `@dataclass(order=True)` writes (compared field by field, above).
 _GENERATED = frozenset({"__lt__", "__le__", "__gt__", "__ge__"})
+
+
+def _arithmetic(method: str, op: str) -> Callable[[ModelValue, Any], Any]:
+    """`ModelValue.<method>` for an operator: Python's `TypeError` with the class's name, or
+    the refusal of `_not_run` when the class defines the operator (`__radd__`: reflected)."""
+    reflected = method.startswith("__r")
+
+    def refuse(self: ModelValue, other: Any) -> Any:
+        self._not_run(method)
+        mine, theirs = short_name(self.type), type_name(other)
+        left, right = (theirs, mine) if reflected else (mine, theirs)
+        raise TypeError(f"unsupported operand type(s) for {op}: '{left}' and '{right}'")
+
+    refuse.__name__ = method
+    return refuse
+
+
+for _op, _name in (("+", "add"), ("-", "sub"), ("*", "mul"), ("/", "truediv")):
+    for _method in (f"__{_name}__", f"__r{_name}__"):
+        setattr(ModelValue, _method, _arithmetic(_method, _op))
 
 
 def _class_of(value: ModelValue) -> type | None:

@@ -42,7 +42,7 @@ def compile_target(
             raise ProgramError("an attribute target here (a comprehension's loop target)")
         return _attribute_target(compile_expr(target.value), target.attr, library)
     if kind in (ir.TupleExpr, ir.ListExpr):
-        return _unpack_target(target.elts, compile_expr, guards)
+        return _unpack_target(target.elts, compile_expr, guards, library)
     raise InternalError(f"unknown assignment target {kind.__name__}")
 
 
@@ -112,12 +112,16 @@ _UNBOUND: Any = object()
 _STRUCTURAL = (ModelValue, EnumValue, ExceptionValue)
 
 
-def _unpack_target(elts: tuple[Any, ...], compile_expr: CompileExpr, guards: Guards) -> Assign:
+def _unpack_target(
+    elts: tuple[Any, ...], compile_expr: CompileExpr, guards: Guards, library: Library | None
+) -> Assign:
     stars = [i for i, e in enumerate(elts) if isinstance(e, ir.Starred)]
     if len(stars) > 1:
         raise ProgramError("multiple starred expressions in assignment")
-    subs = [compile_target(e.value if isinstance(e, ir.Starred) else e, compile_expr, guards)
-            for e in elts]  # fmt: skip
+    subs = [
+        compile_target(e.value if isinstance(e, ir.Starred) else e, compile_expr, guards, library)
+        for e in elts
+    ]
     if stars:
         return _starred_unpack(subs, stars[0], guards.meter)
     if len(subs) == 2:

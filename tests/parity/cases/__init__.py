@@ -267,6 +267,7 @@ CASES: tuple[ParityCase, ...] = (
     ),
     # mutation of held values: del, attributes, items, assert, % formatting
     _case("mutation", "DeleteNames", {"read_after": True}, {"read_after": False}),
+    _case("mutation", "AttributesInUnpacking", {"a": 1}),
     _case(
         "mutation", "FieldAliasesAcrossAwaits", {"addresses": ["a", "b", "c"]}, {"addresses": []}
     ),

@@ -264,3 +264,22 @@ class FieldAliasesAcrossAwaits(Workflow):
         sent.append("after")
         failed["after"] = "x"
         return [report, list(pending)]
+
+
+@dataclass
+class Counterpart:
+    n: int = 0
+
+
+@workflow
+class AttributesInUnpacking(Workflow):
+    """An attribute among the names an unpacking assigns (`box.n, b = ...`, a `for` target)."""
+
+    async def run(self, a: int) -> list[object]:
+        box = Counterpart()
+        box.n, b = a, 2
+        first, *rest = [a, 3, 4]
+        for box.n, c in [(5, 6), (a, 7)]:
+            b += box.n + c
+        return [box, b, first, rest, c]
+

@@ -282,4 +282,3 @@ class AttributesInUnpacking(Workflow):
         for box.n, c in [(5, 6), (a, 7)]:
             b += box.n + c
         return [box, b, first, rest, c]
-

@@ -227,9 +227,14 @@ def _checked_status(status: str | None) -> str | None:
     return status
 
 
+MAX_PAGE = 10_000  # instances one page lists; `after` reaches the rest
+
+
 def _checked_limit(limit: int) -> int:
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise InvalidOptionError(f"limit must be a positive integer, got {limit!r}")
+    if limit > MAX_PAGE:
+        raise InvalidOptionError(f"limit must be at most {MAX_PAGE:,}, got {limit!r}")
     return limit
 
 

@@ -22,6 +22,10 @@ class ConfigError(WaymarkError):
     """invalid waymark configuration"""
 
 
+MAX_WORKERS = 1_024  # worker processes per `start-workers`
+MAX_INT_DIGITS = 1_000_000  # `10**digits` takes 0.1 s here; ten times more takes 6
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Settings:
     """The runtime configuration; field docs live in docs/operations.md (one row per variable)."""
@@ -91,42 +95,66 @@ def _read(env: Mapping[str, str], spec: _Field) -> Any:
     return spec.parse(spec.env, raw) if raw else spec.default()
 
 
-def _positive_int(name: str, raw: str) -> int:
+INT32_MAX = 2**31 - 1  # PostgreSQL's `integer`: counts and milliseconds reach SQL as one
+_SECONDS_MAX = 100 * 365.25 * 86_400  # a century: past it, timestamps and timers overflow
+
+
+def _integer(name: str, raw: str, least: int, most: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise ConfigError(f"{name} must be a positive integer, got {raw!r}") from None
-    if value < 1:
-        raise ConfigError(f"{name} must be a positive integer, got {raw!r}")
+        value = None
+    if value is None or value < least:
+        kind = "a positive integer" if least == 1 else f"an integer >= {least}"
+        raise ConfigError(f"{name} must be {kind}, got {raw!r}")
+    if value > most:
+        raise ConfigError(f"{name} must be at most {most:,}, got {raw!r}")
     return value
+
+
+def _positive_int(name: str, raw: str) -> int:
+    return _integer(name, raw, 1, INT32_MAX)
+
+
+def _workers(name: str, raw: str) -> int:
+    """Processes to start: bounded so a typo cannot fork thousands."""
+    return _integer(name, raw, 1, MAX_WORKERS)
+
+
+def _digits(name: str, raw: str) -> int:
+    """`WAYMARK_MAX_INT_DIGITS`: the interpreter computes `10**digits` when it starts."""
+    return _integer(name, raw, 1, MAX_INT_DIGITS)
 
 
 def _clamped_int(name: str, raw: str) -> int:
     """An integer clamped to at least 1, as the reclaimer settings are documented to behave."""
     try:
-        return max(int(raw), 1)
+        value = int(raw)
     except ValueError:
         raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
+    if value > INT32_MAX:
+        raise ConfigError(f"{name} must be at most {INT32_MAX:,}, got {raw!r}")
+    return max(value, 1)
 
 
 def _non_negative_int(name: str, raw: str) -> int:
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be an integer >= 0, got {raw!r}") from None
-    if value < 0:
-        raise ConfigError(f"{name} must be an integer >= 0, got {raw!r}")
-    return value
+    return _integer(name, raw, 0, INT32_MAX)
 
 
-def _non_negative_float(name: str, raw: str) -> float:
+def _non_negative_float(name: str, raw: str, most: float = _SECONDS_MAX) -> float:
     try:
         value = float(raw)
     except ValueError:
         raise ConfigError(f"{name} must be a number, got {raw!r}") from None
     if not value >= 0 or value == float("inf"):
         raise ConfigError(f"{name} must be a finite number >= 0, got {raw!r}")
+    if value > most:
+        raise ConfigError(f"{name} must be at most {most:,.0f}, got {raw!r}")
     return value
+
+
+def _hours(name: str, raw: str) -> float:
+    return _non_negative_float(name, raw, _SECONDS_MAX / 3600)
 
 
 def _optional_seconds(name: str, raw: str) -> float | None:
@@ -193,7 +221,7 @@ def _constant(value: Any) -> Callable[[], Any]:
 _FIELDS: dict[str, _Field] = {
     "database_url": _Field("WAYMARK_DATABASE_URL", _text, _constant(None)),
     "home": _Field("WAYMARK_HOME", _path, lambda: project_root(Path.cwd()) / ".waymark"),
-    "worker_count": _Field("WAYMARK_WORKER_COUNT", _positive_int, lambda: os.cpu_count() or 1),
+    "worker_count": _Field("WAYMARK_WORKER_COUNT", _workers, lambda: os.cpu_count() or 1),
     "concurrent_per_worker": _Field("WAYMARK_CONCURRENT_PER_WORKER", _positive_int, _constant(10)),
     "user_modules": _Field("WAYMARK_USER_MODULE", _modules, _constant(())),
     "max_action_lifecycle": _Field("WAYMARK_MAX_ACTION_LIFECYCLE", _positive_int, _constant(None)),
@@ -217,7 +245,7 @@ _FIELDS: dict[str, _Field] = {
     ),
     "scheduler_batch_size": _Field("WAYMARK_SCHEDULER_BATCH_SIZE", _positive_int, _constant(100)),
     "garbage_collector_retention_hours": _Field(
-        "WAYMARK_GARBAGE_COLLECTOR_RETENTION_HOURS", _non_negative_float, _constant(24.0)
+        "WAYMARK_GARBAGE_COLLECTOR_RETENTION_HOURS", _hours, _constant(24.0)
     ),
     "garbage_collector_interval_ms": _Field(
         "WAYMARK_GARBAGE_COLLECTOR_INTERVAL_MS", _positive_int, _constant(60_000)
@@ -244,7 +272,7 @@ _FIELDS: dict[str, _Field] = {
         "WAYMARK_MAX_COLLECTION_LENGTH", _positive_int, _constant(1_000_000)
     ),
     "max_string_length": _Field("WAYMARK_MAX_STRING_LENGTH", _positive_int, _constant(10_000_000)),
-    "max_int_digits": _Field("WAYMARK_MAX_INT_DIGITS", _positive_int, _constant(4_300)),
+    "max_int_digits": _Field("WAYMARK_MAX_INT_DIGITS", _digits, _constant(4_300)),
     # Child workflows (docs/runtime.md, "Child workflows").
     "max_child_depth": _Field("WAYMARK_MAX_CHILD_DEPTH", _positive_int, _constant(100)),
     "max_children": _Field("WAYMARK_MAX_CHILDREN", _positive_int, _constant(10_000)),

@@ -153,6 +153,9 @@ def test_unknown_and_malformed_ids_are_usage_errors(database: str, project: Path
     malformed = waymark("instances", "show", "12", database=database, cwd=project)
     assert malformed.code == 2
     assert "not an instance id: '12'" in malformed.err
+    huge = waymark("instances", "list", "--limit", str(10**20), database=database, cwd=project)
+    assert huge.code == 2
+    assert f"error: limit must be at most 10,000, got {10**20}" in huge.err
 
 
 def test_inspection_and_resume_import_nothing_the_stored_program_names(

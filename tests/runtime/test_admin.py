@@ -188,6 +188,8 @@ async def test_list_refuses_bad_arguments(store: Any) -> None:
         await admin.list(status="done")
     with pytest.raises(InvalidOptionError, match="limit must be a positive integer"):
         await admin.list(limit=0)
+    with pytest.raises(InvalidOptionError, match=f"limit must be at most 10,000, got {10**20}"):
+        await admin.list(limit=10**20)  # past PostgreSQL's bigint: refused before the query
     with pytest.raises(InvalidOptionError, match="not a cursor"):
         await admin.list(after="yesterday")
 

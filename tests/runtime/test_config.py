@@ -71,6 +71,16 @@ def test_values_are_parsed() -> None:
         ("WAYMARK_LOG_LEVEL", "LOUD", "must be one of DEBUG, INFO"),
         ("WAYMARK_GARBAGE_COLLECTOR_RETENTION_HOURS", "-1", "finite number >= 0"),
         ("WAYMARK_LOST_ATTEMPT_RETRIES", "-2", "integer >= 0"),
+        # past what the process or PostgreSQL's `integer` can take: refused at once, not at
+        # the first statement or timer that uses it
+        ("WAYMARK_LOST_ATTEMPT_RETRIES", "3000000000", "at most 2,147,483,647, got '3000000000'"),
+        ("WAYMARK_LOCK_TTL_MS", str(2**31), "WAYMARK_LOCK_TTL_MS must be at most 2,147,483,647"),
+        ("WAYMARK_EXPIRED_LOCK_RECLAIMER_BATCH_SIZE", "9" * 30, "at most 2,147,483,647"),
+        ("WAYMARK_MAX_INT_DIGITS", "100000000", "at most 1,000,000, got '100000000'"),
+        ("WAYMARK_WORKER_COUNT", "100000", "WAYMARK_WORKER_COUNT must be at most 1,024"),
+        ("WAYMARK_GARBAGE_COLLECTOR_RETENTION_HOURS", "1e300", "at most 876,600"),
+        ("WAYMARK_SHUTDOWN_GRACE_SECONDS", "1e12", "at most 3,155,760,000"),
+        ("WAYMARK_ACTION_TIMEOUT_SECONDS", "1e12", "at most 3,155,760,000"),
     ],
 )
 def test_bad_values_name_the_variable(name: str, value: str, message: str) -> None:
@@ -108,3 +118,15 @@ def test_the_interpreter_limits_are_settings_with_the_interpreter_s_defaults() -
     )
     with pytest.raises(ConfigError, match="WAYMARK_MAX_INT_DIGITS must be a positive integer"):
         Settings.from_env({"WAYMARK_MAX_INT_DIGITS": "0"})
+
+
+def test_interpreter_limits_refuse_what_they_cannot_run_under() -> None:
+    from waymark_runtime.interpreter import Limits
+
+    assert Limits(int_digits=1_000_000).int_digits == 1_000_000
+    with pytest.raises(ValueError, match=r"Limits\.int_digits must be at most 1,000,000"):
+        Limits(int_digits=10**8)  # computing 10**(10**8) would take minutes
+    with pytest.raises(ValueError, match=r"Limits\.operations must be a positive int, got 0"):
+        Limits(operations=0)
+    with pytest.raises(ValueError, match=r"Limits\.string_length must be a positive int"):
+        Limits(string_length=2.5)  # type: ignore[arg-type]

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from waymark_runtime.config import MAX_INT_DIGITS
 from waymark_runtime.errors import WaymarkError
 from waymark_runtime.values import EnumValue, ExceptionValue, ModelValue
 
@@ -27,6 +28,14 @@ class Limits:
     collection_length: int = 1_000_000
     string_length: int = 10_000_000
     int_digits: int = 4_300
+
+    def __post_init__(self) -> None:
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            if value.__class__ is not int or value < 1:
+                raise ValueError(f"Limits.{field.name} must be a positive int, got {value!r}")
+        if self.int_digits > MAX_INT_DIGITS:
+            raise ValueError(f"Limits.int_digits must be at most {MAX_INT_DIGITS:,}")
 
 
 class LimitExceeded(WaymarkError):

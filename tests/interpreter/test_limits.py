@@ -126,6 +126,41 @@ class Shared(Workflow):
         return u == v
 
 
+@action
+async def keep(value: Any) -> int:
+    return 0
+
+
+class Holder(BaseModel):
+    items: list[Any]
+
+
+@workflow
+class Doubled(Workflow):
+    """A list reached a billion times through shared references: cheap as workflow state (a
+    list reached again is stored once), a billion items once it leaves the workflow."""
+
+    async def run(self, case: str) -> Any:
+        t = [0] * 1000
+        t = [t] * 1000
+        t = [t] * 1000
+        await asyncio.sleep(0)  # saved across an await: fine
+        if case == "action":
+            return await keep(t)
+        if case == "keyword":
+            return await keep(value=t)
+        if case == "raise":
+            raise ValueError(t)
+        if case == "model":
+            return len(Holder(items=t).items)
+        if case == "helper":
+            return await asyncio.gather(self.echo(t))
+        return t
+
+    async def echo(self, value: Any) -> Any:
+        return value
+
+
 @workflow
 class Hashing(Workflow):
     async def run(self, case: str) -> Any:
@@ -284,6 +319,11 @@ async def test_a_string_doubling_in_a_loop_stops_at_the_limit() -> None:
 async def test_shared_references_are_counted_every_time_they_are_visited(case: str) -> None:
     limit = await refusal(Shared, case, limits=Limits())
     assert limit.setting == (CHARS if case == "str" else OPERATIONS)
+
+
+@pytest.mark.parametrize("case", ["action", "keyword", "raise", "model", "helper", "return"])
+async def test_shared_references_leaving_the_workflow_are_counted_every_time(case: str) -> None:
+    assert (await refusal(Doubled, case, limits=Limits())).setting == OPERATIONS
 
 
 @pytest.mark.parametrize("case", ["set", "dict", "in", "comprehension"])

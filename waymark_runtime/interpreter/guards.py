@@ -220,7 +220,8 @@ class Guards:
         return key
 
     def charge_saving(self, value: Any) -> None:
-        """Charge for encoding `value` (state, arguments, a result): shared lists count once."""
+        """Charge for encoding `value` as interpreter state, where a list, dict or set reached
+        twice is stored once (values leaving the workflow are charged by `charge_visit`)."""
         if value.__class__ not in _ORDINARY:
             self.meter.charge(_cost(value, self.meter.left, shared=True))
 

@@ -314,7 +314,6 @@ class Library:
 
     def call_method(self, obj: Any, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
         if name in MODEL_METHODS and type(obj) is ModelValue and obj.kind == "model":
-            self.bounded.charge_visit(obj)
             try:
                 result = call_model_method(obj, name, args, kwargs, self._real)
             except ModelMethodError as error:
@@ -327,8 +326,6 @@ class Library:
         return self.bounded.call_method(receiver, name, method, args, kwargs)
 
     def _dataclass_function(self, name: str, *args: Any, **kwargs: Any) -> Any:
-        for arg in args:
-            self.bounded.charge_visit(arg)
         function = name.rpartition(".")[2]
         try:
             result = call_dataclass_function(function, list(args), kwargs, self._real, structural)
@@ -351,8 +348,11 @@ class Library:
         return structural(obj)
 
     def _real(self, value: Any) -> Any:
+        """The real object for `value` (a model's field, a method's argument), charged for
+        every item it copies: a list reached twice is copied twice."""
         if type(value) in (int, str, float, bool) or value is None:
             return value
+        self.bounded.charge_visit(value)
         return from_json(to_json(value), types=self.types)
 
     def set_attribute(self, obj: Any, name: str, value: Any) -> None:

@@ -260,8 +260,9 @@ def _structured(item: Any, stack: list[Any]) -> int:
         return len(item.type) + 4 * len(item.fields) + sum(map(len, item.fields))
     if isinstance(item, ExceptionValue):
         stack.extend(item.args)
+        stack.extend(item.attrs.values())
         stack.append(item.message)
-        return len(item.type) + 4
+        return len(item.type) + 4 + sum(map(len, item.attrs))
     if isinstance(item, EnumValue):
         return len(item.type) + len(item.name) + 64
     if isinstance(item, bytes | bytearray):

@@ -50,6 +50,7 @@ from waymark_runtime.interpreter.program import Program
 from waymark_runtime.interpreter.targets import bind_arguments
 from waymark_runtime.interpreter.tasks import Task, abandoned, placeholder, position
 from waymark_runtime.values import (
+    JSON,
     ExceptionValue,
     error_json,
     exception_value,
@@ -182,14 +183,18 @@ class Machine:
         if self.task is self.main:
             if throw is None:
                 self._complete(value, frame)
-            else:
-                self._fail(to_json(throw), frame)
+                return
+            try:
+                error = self._encoded(throw)
+            except WaymarkError as refused:
+                self._refuse(refused, frame)
+                return
+            self._fail(error, frame)
             return
         task = self.task
         del self.tasks[task.node or ""]
         try:
-            self.guards.charge_saving(value)
-            result = to_json(value if throw is None else throw)
+            result = self._encoded(value if throw is None else throw)
         except WaymarkError as error:
             self._refuse(error, frame)
             return
@@ -301,11 +306,9 @@ class Machine:
         *,
         where: tuple[str | None, Path],
     ) -> PendingCall:
-        self.guards.charge_saving(args)
-        self.guards.charge_saving(kwargs)
         call = PendingCall(node=self._node(), item=item, target=action,
-                           args=tuple(to_json(a) for a in args),
-                           kwargs={k: to_json(v) for k, v in kwargs.items()},
+                           args=tuple(map(self._encoded, args)),
+                           kwargs={k: self._encoded(v) for k, v in kwargs.items()},
                            policy=computed)  # fmt: skip
         self.effects.append(
             call_effect(call, effective(site.policies[item], call), 0.0, 0.0, where)
@@ -378,8 +381,7 @@ class Machine:
 
     def _complete(self, value: Any, frame: Frame) -> None:
         try:
-            self.guards.charge_saving(value)
-            result = to_json(value)
+            result = self._encoded(value)
         except LimitExceeded as error:
             self._refuse(error, frame)
             return
@@ -388,6 +390,13 @@ class Machine:
             return
         self.status = "completed"
         self.effects.append(Complete(result=result))
+
+    def _encoded(self, value: Any) -> JSON:
+        """`value` as it leaves the workflow (an action's argument, a result, an error), charged
+        for every item the JSON holds: unlike saved state, it repeats a list reached twice, so
+        `x = [x, x]` twenty times is a million items, not twenty."""
+        self.guards.charge_visit(value)
+        return to_json(value)
 
     def _refuse(self, error: WaymarkError, frame: Frame) -> None:
         """The runtime refuses to go on (a limit, an unknown class...): fail, naming the line."""

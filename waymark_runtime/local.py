@@ -51,7 +51,7 @@ _LOCAL = {
 
 _LIMITS = ("WAYMARK_MAX_STEP_OPERATIONS", "WAYMARK_MAX_COLLECTION_LENGTH",
            "WAYMARK_MAX_STRING_LENGTH", "WAYMARK_MAX_INT_DIGITS", "WAYMARK_MAX_CHILD_DEPTH",
-           "WAYMARK_MAX_CHILDREN")  # fmt: skip
+           "WAYMARK_MAX_CHILDREN", "WAYMARK_MAX_PAYLOAD_BYTES")  # fmt: skip
 
 
 def _settings(limits: Limits | None) -> Settings:

@@ -98,7 +98,7 @@ class Runner:
         self.activity = asyncio.Event()
         self.stopping = False
         self.stepper = Stepper(store, settings, self.held, types, rng)
-        self.replies = Replies(self.held, self._mark, store)
+        self.replies = Replies(self.held, self._mark, store, settings.max_payload_bytes)
         replies = self.replies
         self.pool = executor(settings, replies.on_reply, replies.on_lost, replies.on_expired)
         self.gate = Gate(store, self.owner, self.time, settings.poll_interval_ms / 1000,

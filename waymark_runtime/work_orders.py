@@ -27,11 +27,16 @@ class Replies:
     """What the worker pool reports about attempts, taken into the runner's held instances."""
 
     def __init__(
-        self, held: dict[str, Held], mark: Callable[[str], None], store: RunnerStore
+        self,
+        held: dict[str, Held],
+        mark: Callable[[str], None],
+        store: RunnerStore,
+        max_payload_bytes: int,
     ) -> None:
         self.held = held  # the runner's instances (the same dict)
         self.mark = mark
         self.store = store  # for the budget of lost attempts and their error
+        self.max_payload_bytes = max_payload_bytes
 
     def claim_of(self, key: Hashable) -> tuple[Held | None, tuple[str, int]]:
         """The held instance an attempt key belongs to, if it is still the same claim."""
@@ -43,11 +48,12 @@ class Replies:
         held, attempt = self.claim_of(key)
         if held is None:
             return
-        try:
-            check_storable(value)  # else the group commit that records it would fail
+        try:  # else the commit fails, or a huge value stalls every instance the runner holds
+            check_storable(value, self.max_payload_bytes)
         except ValueNotSerializable as error:
             running = held.running.get(attempt)
-            ok, value = False, error_json(unstorable(running.action if running else "?", error))
+            action = running.action if running else "?"
+            ok, value = False, error_json(unstorable(action, error, raised=not ok))
         if (recording := metrics.current()) is not None:
             record_reply(recording, held, attempt, ok)
         if held.result(attempt, ok, value):

@@ -59,3 +59,24 @@ class CatchUnstorable(Workflow):
             return await slow_text(seconds)
         except ValueNotSerializable as error:
             return f"refused: {error}"
+
+
+@action
+async def sized(key: str, size: int, fail: bool) -> str:
+    """Returns (or raises with) a text of `size` characters."""
+    _record(key)
+    if fail:
+        raise ValueError("e" * size)
+    return "x" * size
+
+
+@workflow
+class GatherWithOversized(Workflow):
+    async def run(self, size: int) -> list[object]:
+        results = await asyncio.gather(
+            sized("small", 10, False),
+            sized("big", size, False),
+            sized("loud", size, True),
+            return_exceptions=True,
+        )
+        return [r if isinstance(r, str) else f"{type(r).__name__}: {r}" for r in results]

@@ -54,6 +54,26 @@ async def test_failed_attempts_and_instances_are_logged_in_process(
     ]
 
 
+async def test_a_huge_error_message_is_logged_cut_and_kept_whole(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    async with LocalRuntime() as runtime:
+        reason = "x" * 100_000
+        instance_id = await runtime.submit(
+            flows.Exploding.__waymark_definition__, {"reason": reason}
+        )
+        with pytest.raises(ValueError) as raised:
+            await runtime.result(instance_id)
+    assert str(raised.value) == f"exploded: {reason}"  # stored whole
+    records = _records(caplog, "waymark.runner")
+    lines = [r.getMessage() for r in records if r.levelno >= logging.WARNING]
+    shown = f"ValueError: exploded: {reason[:1990]}... (98,010 more characters)"
+    assert lines[0].endswith(f"): {shown}; will retry")
+    assert lines[-1] == f"instance {instance_id} of workflow Exploding failed: {shown}"
+    assert max(map(len, lines)) < 2_300
+
+
 def test_text_lines_show_the_attempt_and_json_lines_hold_every_field() -> None:
     record = logging.LogRecord("app", logging.INFO, __file__, 1, "charged %s", ("o1",), None)
     record.__dict__.update(instance_id="i1", workflow="Wf", action="m:f", attempt=2)

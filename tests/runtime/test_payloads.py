@@ -95,6 +95,32 @@ async def test_an_unstorable_result_is_not_retried_by_default(
     assert local == durable and local.startswith(f"refused: the result of action {OPAQUE!r}")
 
 
+async def test_a_result_or_error_past_the_payload_limit_fails_its_attempt(
+    store: PostgresStore, database: str, worker_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`WAYMARK_MAX_PAYLOAD_BYTES` bounds what an action sends back, the same on both hosts:
+    an oversized result or error fails its own attempt (not retried: it would be as large
+    again), and the others of its gather keep their results."""
+    monkeypatch.setenv("WAYMARK_MAX_PAYLOAD_BYTES", "100000")
+    workflow = flows.GatherWithOversized()
+    local = await _on_local(workflow, size=200_000)
+    assert _ran(worker_env) == ["big", "loud", "small"]
+    settings = runner_settings(database, user_modules=MODULES, max_payload_bytes=100_000)
+    async with running(store, settings), waymark.connect(database):
+        durable = await workflow.run(size=200_000)
+    assert _ran(worker_env) == ["big", "loud", "small"]
+    limit = "its JSON is 200,002 bytes, more than WAYMARK_MAX_PAYLOAD_BYTES (100,000)"
+    action = "tests.runtime.payload_flows:sized"
+    assert local == durable
+    assert local[:2] == [
+        "x" * 10,
+        f"ValueNotSerializable: the result of action {action!r} cannot be stored: {limit}",
+    ]
+    raised = f"ValueNotSerializable: the error raised by action {action!r} cannot be stored: "
+    assert local[2].startswith(raised + "its JSON is ")  # message, args and traceback
+    assert local[2].endswith("more than WAYMARK_MAX_PAYLOAD_BYTES (100,000)")
+
+
 async def test_parallel_math_carries_ints_of_any_length(
     store: PostgresStore, database: str
 ) -> None:
@@ -157,9 +183,28 @@ class _Pipe:
         self.frames.append(frame)
 
 
+async def test_a_worker_sends_no_reply_past_the_payload_limit() -> None:
+    pipe = _Pipe()
+    outbox = _Outbox(pipe, 120)  # type: ignore[arg-type]
+    outbox.put({"id": 1, "ok": True, "value": "x" * 121}, "m:big")
+    outbox.put({"id": 2, "ok": True, "value": "é" * 59}, "m:fits")  # 120 bytes as stored
+    outbox.put({"id": 3, "ok": False, "value": {"message": "y" * 200}}, "m:loud")
+    await asyncio.sleep(0)
+    [frame] = pipe.frames
+    (size,) = struct.unpack(">I", frame[:4])
+    big, fits, loud = json.loads(frame[4 : 4 + size])
+    assert fits == {"id": 2, "ok": True, "value": "é" * 59}
+    assert big["value"]["message"] == (
+        "the result of action 'm:big' cannot be stored: its JSON is 123 bytes, more than "
+        "WAYMARK_MAX_PAYLOAD_BYTES (120)"
+    )
+    assert loud["value"]["message"].startswith("the error raised by action 'm:loud' cannot")
+    assert (big["ok"], loud["ok"]) == (False, False)
+
+
 async def test_a_worker_encodes_each_reply_on_its_own() -> None:
     pipe = _Pipe()
-    outbox = _Outbox(pipe)  # type: ignore[arg-type]
+    outbox = _Outbox(pipe, 2**31)  # type: ignore[arg-type]
     outbox.put({"id": 1, "ok": True, "value": 7}, "m:fine")
     outbox.put({"id": 2, "ok": True, "value": 10**5000}, "m:huge")
     outbox.put({"id": 3, "ok": True, "value": "x"}, "m:fine")

@@ -58,26 +58,42 @@ def shown_text(value: JSON) -> str:
     return value if isinstance(value, str) else str(value)
 
 
-def check_storable(value: JSON) -> None:
+def check_storable(value: JSON, max_bytes: int | None = None) -> None:
     """Raise `ValueNotSerializable` unless the JSON-shaped `value` can be written as JSON text
-    that PostgreSQL's `json` accepts and that reads back as the same value.
+    that PostgreSQL's `json` accepts and that reads back as the same value, of at most
+    `max_bytes` bytes when given (`WAYMARK_MAX_PAYLOAD_BYTES`).
 
-    Encoded values always pass; this guards the boundaries where a value arrives from
-    elsewhere (an action's result, a worker's reply)."""
+    Encoded values always pass the first checks; this guards the boundaries where a value
+    arrives from elsewhere (an action's result, a worker's reply)."""
     try:
-        text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+        text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     except (TypeError, ValueError, RecursionError) as error:
         raise ValueNotSerializable(f"not JSON: {error}") from None
+    if max_bytes is not None:
+        check_size(text, max_bytes)
     if not text.isascii() and _SURROGATE.search(text) is not None:
         raise ValueNotSerializable("a string holds a surrogate that is not escaped")
     if "\\u0000" in text and _holds_nul(value):
         raise ValueNotSerializable("a string holds a NUL character that is not escaped")
 
 
-def unstorable(action: str, error: BaseException) -> ValueNotSerializable:
-    """`ValueNotSerializable` naming the action whose result could not be stored, and why."""
+def check_size(text: str, max_bytes: int) -> None:
+    """Refuse compact JSON `text` of more than `max_bytes` bytes (UTF-8, as stored)."""
+    if len(text) <= max_bytes // 4:  # at most four bytes a character
+        return
+    size = len(text) if text.isascii() else len(text.encode())
+    if size > max_bytes:
+        raise ValueNotSerializable(
+            f"its JSON is {size:,} bytes, more than WAYMARK_MAX_PAYLOAD_BYTES ({max_bytes:,})"
+        )
+
+
+def unstorable(action: str, error: BaseException, *, raised: bool = False) -> ValueNotSerializable:
+    """`ValueNotSerializable` naming the action whose result (or the error it `raised`) could
+    not be stored, and why."""
     why = error if isinstance(error, ValueNotSerializable) else f"{type(error).__name__}: {error}"
-    return ValueNotSerializable(f"the result of action {action!r} cannot be stored: {why}")
+    what = "the error raised by" if raised else "the result of"
+    return ValueNotSerializable(f"{what} action {action!r} cannot be stored: {why}")
 
 
 def _holds_nul(value: Any) -> bool:

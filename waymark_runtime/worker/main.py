@@ -25,7 +25,7 @@ from collections import deque
 from waymark_runtime.config import Settings
 from waymark_runtime.errors import WaymarkError
 from waymark_runtime.logs import AttemptContext, configure_logging
-from waymark_runtime.values import add_user_module, error_json, unstorable
+from waymark_runtime.values import add_user_module, check_storable, error_json, unstorable
 from waymark_runtime.worker.protocol import (
     Reply,
     Request,
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> None:
     settings = Settings.from_env()
     configure_logging(settings.log_level, settings.log_format)
     import_user_modules(settings)
-    asyncio.run(_serve(read_fd, write_fd, slots))
+    asyncio.run(_serve(read_fd, write_fd, slots, settings.max_payload_bytes))
 
 
 class UserModuleError(WaymarkError):
@@ -84,15 +84,18 @@ class _Outbox:
     """Replies finished in one loop iteration are written as one frame, each encoded on its
     own: a value that will not encode fails its own attempt, never the others of the frame."""
 
-    def __init__(self, writer: asyncio.StreamWriter) -> None:
+    def __init__(self, writer: asyncio.StreamWriter, max_payload_bytes: int) -> None:
         self.writer = writer
+        self.max_payload_bytes = max_payload_bytes
         self.replies: list[bytes] = []
 
     def put(self, reply: Reply, action: str) -> None:
         try:
             encoded = dumps(reply)
+            if len(encoded) > self.max_payload_bytes:  # escaped: never smaller than stored
+                check_storable(reply["value"], self.max_payload_bytes)  # not sent if too big
         except Exception as error:  # the codec's output always encodes; this is a last guard
-            value = error_json(unstorable(action, error))
+            value = error_json(unstorable(action, error, raised=not reply["ok"]))
             encoded = dumps({"id": reply["id"], "ok": False, "value": value})
         if not self.replies:
             asyncio.get_running_loop().call_soon(self.flush)
@@ -174,10 +177,10 @@ class _Attempts:
         self.outbox.put({"id": request["id"], "ok": ok, "value": value}, request["action"])
 
 
-async def _serve(read_fd: int, write_fd: int, slots: float) -> None:
+async def _serve(read_fd: int, write_fd: int, slots: float, max_payload_bytes: int) -> None:
     reader, writer = await open_pipes(read_fd, write_fd)
     writer.write(encode({"hello": os.getpid()}))
-    outbox = _Outbox(writer)
+    outbox = _Outbox(writer, max_payload_bytes)
     attempts = _Attempts(slots, outbox)
     while (message := await read_frame(reader)) is not None:
         if isinstance(message, dict):

@@ -36,9 +36,16 @@ def error_parts(error: Any) -> tuple[str, str]:
 _HIDDEN = frozenset(("Cc", "Cf", "Cs", "Zl", "Zp"))
 
 
+_SHOWN = 2_000  # characters of a message a log line shows
+
+
 def _loggable(text: str) -> str:
     """`text` with control, format (bidi) and surrogate characters escaped: a stored message
-    or name can neither forge log lines nor drive a terminal, and every handler encodes it."""
+    or name can neither forge log lines nor drive a terminal, and every handler encodes it.
+    Past `_SHOWN` characters it is cut: a line for each failure of a huge message would stall
+    the runner writing it (the whole message stays stored with its attempt)."""
+    if len(text) > _SHOWN:
+        text = f"{text[:_SHOWN]}... ({len(text) - _SHOWN:,} more characters)"
     if text.isprintable():
         return text
     return "".join(_escaped(c) if unicodedata.category(c) in _HIDDEN else c for c in text)

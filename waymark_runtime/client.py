@@ -35,7 +35,7 @@ from waymark_runtime.options import StartOptions, checked_name
 from waymark_runtime.store import postgres
 from waymark_runtime.store.postgres import PostgresStore
 from waymark_runtime.tracing import start_trace
-from waymark_runtime.values import RemoteTraceback, find_class, from_json, kind_of, to_json
+from waymark_runtime.values import RemoteTraceback, find_class, from_json, inputs_json, kind_of
 from waymark_runtime.values.foreign import is_foreign
 from waymark_runtime.values.text import shown_text
 from waymark_runtime.workflows import (
@@ -97,7 +97,7 @@ class PostgresClient:
             workflow=checked_name(definition.name, "workflow name"),
             version=definition.version,
             wrl=definition.wrl,
-            inputs=to_json(inputs),
+            inputs=inputs_json(inputs, self.settings.max_payload_bytes),
             priority=options.priority,
             idempotency_key=options.idempotency_key,
             deadline=options.deadline(postgres.now()),

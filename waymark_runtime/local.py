@@ -31,7 +31,7 @@ from waymark_runtime.overrides import Overrides, remember_bindings
 from waymark_runtime.runner import Runner
 from waymark_runtime.store.memory import MemoryStore
 from waymark_runtime.tracing import start_trace
-from waymark_runtime.values import TypeResolver, from_json, to_json
+from waymark_runtime.values import TypeResolver, from_json, inputs_json
 from waymark_runtime.worker.executor import InProcessExecutor, OnKeys, OnReply
 from waymark_runtime.workflows import WorkflowDefinition, family_of, reset_backend, use_backend
 
@@ -145,7 +145,7 @@ class LocalRuntime:
             workflow=definition.name,
             version=version,
             wrl=wrl,
-            inputs={k: to_json(v) for k, v in inputs.items()},
+            inputs=inputs_json(inputs, self.settings.max_payload_bytes),
             priority=options.priority,
             idempotency_key=options.idempotency_key,
             deadline=options.deadline(now),

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from waymark_runtime import ir
+from waymark_runtime.config import settings
 from waymark_runtime.errors import (
     InvalidSignalPayload,
     SignalError,
@@ -239,7 +240,7 @@ async def send(
     if not isinstance(name, str) or name not in known:
         raise unknown_signal(str(name), known, row["workflow_name"])
     value = checked_payload(name, known[name], payload)
-    check_storable(value)
+    check_storable(value, settings().max_payload_bytes)  # this process's WAYMARK_MAX_PAYLOAD_BYTES
     if not await store.send_signal(instance_id, name, value, now):
         raise _finished(instance_id, "finished", name)
 

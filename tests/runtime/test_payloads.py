@@ -121,6 +121,21 @@ async def test_a_result_or_error_past_the_payload_limit_fails_its_attempt(
     assert local[2].endswith("more than WAYMARK_MAX_PAYLOAD_BYTES (100,000)")
 
 
+async def test_inputs_past_the_payload_limit_are_refused_before_anything_is_stored(
+    store: PostgresStore, database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WAYMARK_MAX_PAYLOAD_BYTES", "1000")
+    refusal = r"the inputs cannot be stored: its JSON is 1,\d{3} bytes, more than .* \(1,000\)"
+    async with LocalRuntime():
+        with pytest.raises(ValueNotSerializable, match=refusal):
+            await flows.GatherWithOversized().run(size=int("9" * 2000))
+        assert await flows.GatherWithOversized().run(size=int("9" * 500)) is not None
+    async with waymark.connect(database):
+        with pytest.raises(ValueNotSerializable, match=refusal):
+            await flows.GatherWithOversized().run(size=int("9" * 2000), _blocking=False)
+    assert await store.pool.fetchval("SELECT count(*) FROM waymark_instances") == 0
+
+
 async def test_parallel_math_carries_ints_of_any_length(
     store: PostgresStore, database: str
 ) -> None:

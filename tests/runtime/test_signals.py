@@ -21,6 +21,7 @@ from waymark_runtime.errors import (
     SignalError,
     SignalRefused,
     UnknownSignal,
+    ValueNotSerializable,
     WorkflowCancelled,
     WorkflowTimeout,
 )
@@ -116,6 +117,20 @@ async def test_payloads_are_validated_and_arrive_as_the_declared_type(backend: B
         {"$t": "dataclass", "type": f"{MODULE}:Point", "fields": {"x": 2, "y": 5}},
         None,
     ]
+
+
+async def test_a_payload_past_the_payload_limit_is_refused_and_the_wait_goes_on(
+    backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WAYMARK_MAX_PAYLOAD_BYTES", "1000")
+    async with backend():
+        instance_id = await flows.Typed().run(_blocking=False)
+        await waymark.send_signal(instance_id, "point", {"x": 1, "y": 2})
+        await wait_until_waiting(instance_id, "tags")
+        with pytest.raises(ValueNotSerializable, match=r"more than WAYMARK_MAX_PAYLOAD_BYTES"):
+            await waymark.send_signal(instance_id, "tags", ["x" * 500, "y" * 500])
+        await waymark.send_signal(instance_id, "tags", ["x" * 500])
+        assert await waymark.get_result(instance_id) == [3, ["x" * 500]]
 
 
 async def test_a_timeout_raises_signal_timeout_in_the_body(backend: Backend) -> None:

@@ -16,7 +16,7 @@ from waymark_runtime.values.decode import (
     real_value,
     to_value,
 )
-from waymark_runtime.values.encode import Encoder, error_json, to_json
+from waymark_runtime.values.encode import Encoder, error_json, inputs_json, to_json
 from waymark_runtime.values.enums import EnumValue, plain_value
 from waymark_runtime.values.registry import (
     add_user_module,
@@ -63,6 +63,7 @@ __all__ = [
     "find_class",
     "find_standard_class",
     "from_json",
+    "inputs_json",
     "kind_of",
     "lineage",
     "plain_value",

@@ -34,7 +34,7 @@ from waymark_runtime.values.structural import (
     lineage,
     type_path,
 )
-from waymark_runtime.values.text import big_int_json, plain_text, text_json
+from waymark_runtime.values.text import big_int_json, check_storable, plain_text, text_json
 
 # ---------------------------------------------------------------------------------------------
 # Encoding: Python values (real or structural) -> JSON
@@ -73,6 +73,17 @@ def to_json(obj: Any) -> JSON:
         return Encoder().encode(obj)
     except RecursionError:  # nested past Python's recursion limit, or contains itself
         raise ValueNotSerializable("the value nests too deeply or contains itself") from None
+
+
+def inputs_json(inputs: dict[str, Any], max_bytes: int) -> JSON:
+    """A workflow's inputs for storage: refused (`ValueNotSerializable`) past `max_bytes` of
+    JSON (`WAYMARK_MAX_PAYLOAD_BYTES`), as the runner would decode them on every claim."""
+    encoded = to_json(inputs)
+    try:
+        check_storable(encoded, max_bytes)
+    except ValueNotSerializable as error:
+        raise ValueNotSerializable(f"the inputs cannot be stored: {error}") from None
+    return encoded
 
 
 def _datetime_json(value: dt.datetime) -> JSON:

@@ -29,6 +29,8 @@ PURE_METHODS = _words(
     "isascii isdecimal isdigit isidentifier islower isnumeric isspace istitle isupper join "
     "ljust lower lstrip partition removeprefix removesuffix replace rfind rindex rjust "
     "rpartition rsplit rstrip split splitlines startswith strip swapcase title upper zfill "
+    # str and bytes
+    "encode decode hex "
     # list
     "append clear copy extend insert pop remove reverse sort "
     # dict (and Counter)
@@ -83,6 +85,20 @@ ITERTOOLS_FUNCTIONS = _words(
     "itertools.chain itertools.chain.from_iterable itertools.product itertools.combinations "
     "itertools.combinations_with_replacement itertools.permutations itertools.islice "
     "itertools.pairwise itertools.zip_longest itertools.accumulate"
+)
+
+# `heapq` functions a workflow may call on a list (bounded: `interpreter.standard`);
+# `nlargest`/`nsmallest` with a `key=` are lowered to `sorted` by the compiler.
+HEAPQ_FUNCTIONS = _words(
+    "heapq.heappush heapq.heappop heapq.heapify heapq.heappushpop heapq.heapreplace "
+    "heapq.nlargest heapq.nsmallest"
+)
+
+# `hashlib.sha256(data).hexdigest()` (or `.digest()`): one call of the digest function,
+# `` `hashlib.digest`('sha256', 'hexdigest', data) `` in `.wrl`; a hash object is not a value.
+DIGEST = "hashlib.digest"
+HASH_ALGORITHMS = _words(
+    "md5 sha1 sha224 sha256 sha384 sha512 sha3_224 sha3_256 sha3_384 sha3_512 blake2b blake2s"
 )
 
 # The default factories a `defaultdict` may have, by name: builtin types only (a function's

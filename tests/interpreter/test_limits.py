@@ -5,6 +5,7 @@ boundary still run; a workflow cannot catch the refusal and loop on."""
 from __future__ import annotations
 
 import asyncio
+import heapq
 import inspect
 import itertools
 import math
@@ -87,6 +88,18 @@ class Builtins(Workflow):
             return next(itertools.permutations(range(n)))
         if case == "chain":
             return next(itertools.chain(range(n), range(n)))
+        if case == "heappush":
+            heap: list[int] = []
+            for i in range(n):
+                heapq.heappush(heap, -i)
+            return len(heap)
+        if case == "nlargest":
+            return heapq.nlargest(2, range(n))
+        if case == "heapify":
+            rows = [[i] * 100 for i in range(900)]
+            for _ in range(n):
+                heapq.heapify(rows)
+            return len(rows)
         return None
 
 
@@ -285,6 +298,9 @@ async def test_the_defaults_refuse_them_too() -> None:
         ("product", 1_000, ITEMS),  # 10**9 tuples: refused before any is built
         ("permutations", 20, ITEMS),
         ("chain", 10**12, ITEMS),
+        ("heappush", 10**12, ITEMS),
+        ("nlargest", 10**12, ITEMS),
+        ("heapify", 1, OPERATIONS),  # visits the nested items: 0 calls fit (test below)
     ],
 )
 async def test_builtins_are_charged_for_their_input(case: str, n: int, setting: str) -> None:
@@ -358,6 +374,7 @@ async def test_values_at_the_limits_are_fine() -> None:
         assert await Builtins().run("shift", 160) is not None  # 49 digits
         assert await Strings().run("ljust", 10_000) == 10_000
         assert await Accumulates().run(1_000) == 1_000
+        assert await Builtins().run("heapify", 0) == 900
 
 
 async def test_local_runtime_reads_the_limits_from_the_environment(

@@ -31,6 +31,7 @@ from waymark_compiler.lower.keys import KEYED, has_key, keyed_call
 from waymark_compiler.lower.log import log_method, refuse_value
 from waymark_compiler.lower.names import local_definition, missing_import
 from waymark_compiler.lower.spreads import deferred_call
+from waymark_compiler.lower.standard import HASH_CONSTRUCTORS, digest_call, hash_object, heap_call
 from waymark_compiler.lower.strings import text_of
 from waymark_compiler.resolve import (
     ActionSym,
@@ -62,6 +63,7 @@ from waymark_runtime.vocabulary import (
     DATACLASS_FUNCTIONS,
     DEFAULT_FACTORY_TYPES,
     DURATION,
+    HEAPQ_FUNCTIONS,
     ITERTOOLS_FUNCTIONS,
     PURE_FUNCTIONS,
     PURE_METHODS,
@@ -126,6 +128,8 @@ def unknown_helper(node: cst.CSTNode, name: str, ctx: Ctx) -> ir.Expr:
 
 def method_call(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr:
     method = func.attr.value
+    if (digest := digest_call(node, func, ctx)) is not None:
+        return digest  # `hashlib.sha256(data).hexdigest()`
     if method == "fromkeys" and ctx.symbol(func.value) == BuiltinSym("dict"):
         return fromkeys_call(node, ctx)
     if method in MUTATING_METHODS and (table := constant_table(func.value, ctx)) is not None:
@@ -366,6 +370,8 @@ _LOWERED: dict[str, Callable[[cst.Call, Ctx], ir.Expr]] = {
     "typing.cast": cast_call,
     "_collections.defaultdict": defaultdict_call,
     "collections.defaultdict": defaultdict_call,
+    **dict.fromkeys(HEAPQ_FUNCTIONS, heap_call),
+    **dict.fromkeys(HASH_CONSTRUCTORS, hash_object),
 }
 
 _BY_SYMBOL: dict[type[Any], Callable[[Any, cst.Call, Ctx], ir.Expr]] = {

@@ -52,7 +52,7 @@ def keyed_call(name: str, node: cst.Call, ctx: Ctx) -> ir.Expr:
                 "and `max`), or sort in an action")  # fmt: skip
         message = f"`{name}` with `key=` and these arguments"
         return ctx.error(FUNCTION_VALUE, node, message, "unsupported form", help)
-    return _keyed(name, node, _iterable(positional, ctx), options, ctx)
+    return keyed(name, node, _iterable(positional, ctx), options, ctx)
 
 
 def sort_in_place(node: cst.BaseExpression, ctx: Ctx) -> ir.Assign | None:
@@ -68,13 +68,13 @@ def sort_in_place(node: cst.BaseExpression, ctx: Ctx) -> ir.Assign | None:
     if constant_table(node.func.value, ctx) is not None:
         return None  # refused as a change of the table (`method_call`)
     receiver, span = node.func.value, ctx.span(node)
-    ordered = _keyed("sorted", node, lower_expr(receiver, ctx), options, ctx)
+    ordered = keyed("sorted", node, lower_expr(receiver, ctx), options, ctx)
     whole = ir.Slice(lower=None, upper=None, step=None, span=span)
     target = ir.Subscript(value=lower_expr(receiver, ctx), index=whole, span=span)
     return ir.Assign(targets=(target,), value=ordered, span=span)
 
 
-def _keyed(
+def keyed(
     name: str,
     node: cst.Call,
     iterable: ir.Expr,

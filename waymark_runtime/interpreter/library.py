@@ -31,6 +31,7 @@ from waymark_runtime.interpreter.models import (
     call_dataclass_function,
     call_model_method,
 )
+from waymark_runtime.interpreter.standard import standard_functions
 from waymark_runtime.values import (
     MISSING,
     EnumValue,
@@ -305,6 +306,7 @@ class Library:
         for name in DATACLASS_FUNCTIONS:
             self.builtins[name] = functools.partial(self._dataclass_function, name)
         self.builtins.update(iterator_functions(bounded.meter))
+        self.builtins.update(standard_functions(bounded))
 
     def builtin(self, name: str) -> Callable[..., Any]:
         try:

@@ -410,6 +410,25 @@ CASES: tuple[ParityCase, ...] = (
     _case("jsonish", "JsonPayloads", {"prompt": "weather"}, {"prompt": 'q"uote'}),
     _case("standard", "NextAndIter", {"words": ["a", "tree", "bee", "house"]}, {"words": []}),
     _case(
+        "heaps", "PriorityQueue", {"jobs": ["build", "test", "lint", "deploy", "db"]}, {"jobs": []}
+    ),
+    _case(
+        "heaps",
+        "TopN",
+        {"words": ["kiwi", "banana", "fig", "cherry", "date", "elder"], "n": 3},
+        {"words": ["a", "b"], "n": 5},
+        {"words": ["x", "yy"], "n": -1},
+    ),
+    _case("heaps", "Digests", {"customer": "ada", "amount": 10}, {"customer": "", "amount": 0}),
+    _case(
+        "heaps",
+        "HeapErrors",
+        {"case": "empty"},
+        {"case": "mixed"},
+        {"case": "text"},
+        {"case": "tuple"},
+    ),
+    _case(
         "tables",
         "Tables",
         {"locale": "fr", "name": "Ada", "channel": "push"},

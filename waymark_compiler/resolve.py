@@ -3,7 +3,7 @@
 `Resolver.lookup("send_email")` follows the scope's bindings, imports (through `Finder`, across
 modules and re-exports) and the builtins, and answers with a `Symbol`: an action, a class of a
 known kind, a constant, a module, one of Waymark's own names, or something opaque. It reports no
-diagnostics; the lowering phase decides what each symbol may be used for.
+diagnostics; the lowering phase decides what each symbol may be used for (`symbols`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import builtins
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
 
 import libcst as cst
 
@@ -31,6 +30,21 @@ from waymark_compiler.shapes import (
     is_constant_literal,
     table_size,
 )
+from waymark_compiler.symbols import (
+    ActionSym,
+    BuiltinSym,
+    ClassKind,
+    ClassSym,
+    ConstSym,
+    ExternalSym,
+    FunctionSym,
+    KnownSym,
+    LocalSym,
+    MissingSym,
+    ModuleSym,
+    Symbol,
+    VariableSym,
+)
 from waymark_compiler.tables import (
     BUILTIN_EXCEPTIONS,
     BUILTIN_TYPES,
@@ -41,119 +55,22 @@ from waymark_compiler.tables import (
 )
 from waymark_runtime.vocabulary import PURE_BUILTINS
 
-ClassKind = Literal[
-    "exception", "enum", "model", "dataclass", "workflow", "builtin", "typeddict", "other"
+__all__ = [  # the symbols are imported from here by the lowering phase
+    "ActionSym",
+    "BuiltinSym",
+    "ClassKind",
+    "ClassSym",
+    "ConstSym",
+    "ExternalSym",
+    "FunctionSym",
+    "KnownSym",
+    "LocalSym",
+    "MissingSym",
+    "ModuleSym",
+    "Resolver",
+    "Symbol",
+    "VariableSym",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class ActionSym:
-    path: str
-
-
-@dataclass(frozen=True, slots=True)
-class ClassSym:
-    """A class; `path` is `module:QualName` (`builtins:ValueError`), `members` for enums."""
-
-    path: str
-    kind: ClassKind
-    members: tuple[str, ...] = ()
-    node: cst.ClassDef | None = field(default=None, compare=False)
-    namespace: Namespace | None = field(default=None, compare=False)
-
-    @property
-    def name(self) -> str:
-        return self.path.rpartition(":")[2].rpartition(".")[2]
-
-
-@dataclass(frozen=True, slots=True)
-class ConstSym:
-    """A name bound once to a literal expression, lowered in its own namespace on use; `table`
-    when the literal is a dict, list or set (of constants): read as a fresh copy, never
-    changed by a workflow."""
-
-    value: cst.BaseExpression = field(compare=False)
-    namespace: Namespace = field(compare=False)
-    qualname: str
-    table: bool = False
-    # The enum members in `value` (`{Tier.GOLD: 0.5}`), by node id: class path, member name.
-    members: Mapping[int, tuple[str, str]] = field(default_factory=dict, compare=False)
-
-
-@dataclass(frozen=True, slots=True)
-class VariableSym:
-    """A global that is not a constant (mutable, rebound, or computed); `enclosing` when it is a
-    variable of a function enclosing the workflow class."""
-
-    qualname: str
-    enclosing: bool = False
-    logger: bool = False  # bound once to `logging.getLogger(...)`: a module's logger
-
-
-@dataclass(frozen=True, slots=True)
-class ModuleSym:
-    name: str
-
-
-@dataclass(frozen=True, slots=True)
-class KnownSym:
-    what: Known
-
-
-@dataclass(frozen=True, slots=True)
-class BuiltinSym:
-    """A whitelisted pure builtin function (`len`, `sorted`, ...)."""
-
-    name: str
-
-
-@dataclass(frozen=True, slots=True)
-class FunctionSym:
-    """A plain function (not an action), defined in a source the compiler read: its definition
-    and the namespace it was defined in (for compiling it as a helper of a workflow)."""
-
-    path: str
-    is_async: bool
-    node: cst.FunctionDef | None = field(default=None, compare=False)
-    namespace: Namespace | None = field(default=None, compare=False)
-
-
-@dataclass(frozen=True, slots=True)
-class ExternalSym:
-    """Something in a module the compiler does not read (the standard library, C extensions)."""
-
-    qualname: str
-
-
-@dataclass(frozen=True, slots=True)
-class LocalSym:
-    """An action or class defined inside a function: workers cannot import it by path."""
-
-    path: str
-    what: Literal["action", "class", "function"]
-
-
-@dataclass(frozen=True, slots=True)
-class MissingSym:
-    """Not bound anywhere: `origin` says where it was looked for (a module, or None: globals)."""
-
-    name: str
-    origin: str | None = None
-
-
-Symbol = (
-    ActionSym
-    | ClassSym
-    | ConstSym
-    | VariableSym
-    | ModuleSym
-    | KnownSym
-    | BuiltinSym
-    | FunctionSym
-    | ExternalSym
-    | LocalSym
-    | MissingSym
-)
 
 _TYPED_DICTS = frozenset({"typing.TypedDict", "typing_extensions.TypedDict"})
 _KIND_PRIORITY: tuple[ClassKind, ...] = (

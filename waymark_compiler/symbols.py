@@ -1,0 +1,130 @@
+"""The symbols name resolution answers with: what a global name in a workflow body is.
+
+`resolve.Resolver` produces them; the lowering phase dispatches on their type (`call_<Symbol>`)
+to decide what each may be used for. Data only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+import libcst as cst
+
+from waymark_compiler.namespace import Namespace
+from waymark_compiler.tables import Known
+
+ClassKind = Literal[
+    "exception", "enum", "model", "dataclass", "workflow", "builtin", "typeddict", "other"
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSym:
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClassSym:
+    """A class; `path` is `module:QualName` (`builtins:ValueError`), `members` for enums."""
+
+    path: str
+    kind: ClassKind
+    members: tuple[str, ...] = ()
+    node: cst.ClassDef | None = field(default=None, compare=False)
+    namespace: Namespace | None = field(default=None, compare=False)
+
+    @property
+    def name(self) -> str:
+        return self.path.rpartition(":")[2].rpartition(".")[2]
+
+
+@dataclass(frozen=True, slots=True)
+class ConstSym:
+    """A name bound once to a literal expression, lowered in its own namespace on use; `table`
+    when the literal is a dict, list or set (of constants): read as a fresh copy, never
+    changed by a workflow."""
+
+    value: cst.BaseExpression = field(compare=False)
+    namespace: Namespace = field(compare=False)
+    qualname: str
+    table: bool = False
+    # The enum members in `value` (`{Tier.GOLD: 0.5}`), by node id: class path, member name.
+    members: Mapping[int, tuple[str, str]] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class VariableSym:
+    """A global that is not a constant (mutable, rebound, or computed); `enclosing` when it is a
+    variable of a function enclosing the workflow class."""
+
+    qualname: str
+    enclosing: bool = False
+    logger: bool = False  # bound once to `logging.getLogger(...)`: a module's logger
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleSym:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class KnownSym:
+    what: Known
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltinSym:
+    """A whitelisted pure builtin function (`len`, `sorted`, ...)."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionSym:
+    """A plain function (not an action), defined in a source the compiler read: its definition
+    and the namespace it was defined in (for compiling it as a helper of a workflow)."""
+
+    path: str
+    is_async: bool
+    node: cst.FunctionDef | None = field(default=None, compare=False)
+    namespace: Namespace | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalSym:
+    """Something in a module the compiler does not read (the standard library, C extensions)."""
+
+    qualname: str
+
+
+@dataclass(frozen=True, slots=True)
+class LocalSym:
+    """An action or class defined inside a function: workers cannot import it by path."""
+
+    path: str
+    what: Literal["action", "class", "function"]
+
+
+@dataclass(frozen=True, slots=True)
+class MissingSym:
+    """Not bound anywhere: `origin` says where it was looked for (a module, or None: globals)."""
+
+    name: str
+    origin: str | None = None
+
+
+Symbol = (
+    ActionSym
+    | ClassSym
+    | ConstSym
+    | VariableSym
+    | ModuleSym
+    | KnownSym
+    | BuiltinSym
+    | FunctionSym
+    | ExternalSym
+    | LocalSym
+    | MissingSym
+)

@@ -360,10 +360,10 @@ def lower_With(node: cst.With, ctx: Ctx) -> list[ir.Stmt]:
 
 @statement
 def lower_FunctionDef(node: cst.FunctionDef, ctx: Ctx) -> list[ir.Stmt]:
-    help = "define a helper method on the workflow class instead"
-    refused = Refused(
-        NESTED_DEFINITION, "function defined inside a workflow body", "nested def", help
-    )
+    help = ("a nested function must be undecorated, defined once, without `nonlocal` or "
+            "`global`, in a method that takes `self`; or define a helper method")  # fmt: skip
+    message = "function defined inside a workflow body that cannot be a helper"
+    refused = Refused(NESTED_DEFINITION, message, "nested def", help)
     return refused.statement(node.name, ctx)
 
 

@@ -15,6 +15,7 @@ from waymark_compiler.diagnostics import Sink
 from waymark_compiler.discover import WorkflowClass
 from waymark_compiler.lower.config import Config, class_config
 from waymark_compiler.lower.dispatch import lower_body, lower_expr
+from waymark_compiler.lower.local_functions import hoist_local_functions
 from waymark_compiler.lower.properties import dispatcher, module_properties
 from waymark_compiler.lower.spreads import task_lists
 from waymark_compiler.namespace import Namespace, scan
@@ -37,9 +38,11 @@ def lower_workflow(found: WorkflowClass, resolver: Resolver, sink: Sink) -> ir.W
     init = next((m for m in every if m.name.value == "__init__"), None)
     methods = [m for m in every if m is not init]
     _check_shape(found, methods, resolver, sink)
+    taken = {m.name.value for m in every}
+    methods = hoist_local_functions(methods, taken, found.namespace, sink)
     config = class_config(classes, init, resolver, source, sink)
     helpers = {m.name.value: m.asynchronous is not None for m in methods if m.name.value != "run"}
-    called = ModuleFunctions(found.namespace.module, {m.name.value for m in every})
+    called = ModuleFunctions(found.namespace.module, taken)
     called.properties = module_properties(found.namespace, resolver)
     functions = [
         _function(m, source, resolver, sink, helpers, config, called, static=is_static_method(m))

@@ -41,7 +41,8 @@ LAMBDA = rule(
     "lambda",
     "refuses `lambda`, except as the `key=` of `sorted`, `min`, `max` and `list.sort`, the "
     "function of `map`"
-    " and `filter`, and a `defaultdict` factory giving an empty or zero value (`lambda: 0`)",
+    " and `filter`, a `defaultdict` factory giving an empty or zero value (`lambda: 0`), and "
+    "a lambda assigned to a name (compiled as a nested `def`)",
     "Functions are not values in the Waymark Runtime Language; a lambda passed to an action "
     "would have to run in another process.",
     "await apply_rule(lambda x: x + 1, value)",

@@ -67,10 +67,14 @@ IMPORT_IN_BODY = rule(
 NESTED_DEFINITION = rule(
     "WM115",
     "nested-definition",
-    "refuses function and class definitions inside a workflow body",
-    "Functions and classes are not values in the Waymark Runtime Language.",
-    "def key(u):\n    return u.age",
-    "Define a helper method on the workflow class, or a class at module level.",
+    "refuses class definitions, and functions that cannot be helpers, inside a workflow body",
+    "Classes are not values in the Waymark Runtime Language. A nested function is compiled as "
+    "a helper method that is passed the variables it reads; it cannot be one when it is "
+    "decorated, declares `nonlocal` or `global`, is defined more than once, or is inside a "
+    "method without `self`.",
+    "def bump():\n    nonlocal count\n    count += 1",
+    "Return the new value instead of rebinding it (`count = bump(count)`), define a helper "
+    "method on the workflow class, or a class at module level.",
 )
 
 TRY_FINALLY = rule(

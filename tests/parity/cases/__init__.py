@@ -419,6 +419,22 @@ CASES: tuple[ParityCase, ...] = (
         {"words": ["a", "b"], "n": 5},
         {"words": ["x", "yy"], "n": -1},
     ),
+    _case(
+        "local_functions",
+        "Closures",
+        {"skus": ["kiwi", "banana", "fig"], "rate": 1.25},
+        {"skus": [], "rate": 2.0},
+    ),
+    _case("local_functions", "AsyncLocals", {"skus": ["kiwi", "fig", "banana"]}, {"skus": []}),
+    _case(
+        "local_functions",
+        "LocalErrors",
+        {"case": "raise"},
+        {"case": "deep"},
+        {"case": "type"},
+        {"case": "none"},
+    ),
+    _case("local_functions", "InHelpers", {"words": ["hi", "yes"]}),
     _case("heaps", "Digests", {"customer": "ada", "amount": 10}, {"customer": "", "amount": 0}),
     _case(
         "heaps",

@@ -1,0 +1,328 @@
+"""Functions defined inside a method (`def fmt(x): ...` in `run()`), compiled as helper methods.
+
+Functions are not values in the runtime language, so a nested `def` becomes a helper of the
+workflow: its parameters, then, keyword-only, the variables of the enclosing method it reads
+(its free variables, as CPython's own symbol table finds them). A call `fmt(x)` becomes
+`self.fmt(x, rate=rate)`: the helper reads each variable as it is when the call is made, which
+is what a closure reads, and a list or dict it reads is the same object. An `async def` is an
+async helper, so `await one(x)` and `gather(*[one(x) for x in xs])` work as for any helper.
+The rewrite is done on the syntax tree before lowering; every node it makes takes the position
+of the node it replaces, so diagnostics and line numbers stay those of the source.
+
+A nested `def` stays refused (WM115, by `lower_FunctionDef`) when it cannot be a helper: it is
+decorated, it declares `nonlocal` or `global`, its name is bound more than once in the method,
+or the method has no `self` (a `@staticmethod` or a module function). A local function that
+reads the method's variables cannot be a value (`key=fmt`: WM142); one that reads none can.
+"""
+
+from __future__ import annotations
+
+import symtable
+import textwrap
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import libcst as cst
+
+from waymark_compiler.diagnostics import Sink
+from waymark_compiler.namespace import Namespace, scan
+from waymark_compiler.rules.expressions import FUNCTION_VALUE
+from waymark_compiler.shapes import is_static_method
+from waymark_compiler.source import Source
+
+
+@dataclass(frozen=True, slots=True)
+class _Local:
+    helper: str
+    captured: tuple[str, ...]
+
+
+def hoist_local_functions(
+    methods: Sequence[cst.FunctionDef], taken: set[str], namespace: Namespace, sink: Sink
+) -> list[cst.FunctionDef]:
+    """`methods` with their nested functions turned into helper methods, appended (a helper's
+    own nested functions too). `taken` holds the names in use; helper names are added."""
+    source = namespace.source
+    queue, done = list(methods), []
+    while queue:
+        method = queue.pop(0)
+        hoisted, helpers = _hoist(method, taken, namespace, source, sink)
+        done.append(hoisted)
+        queue.extend(helpers)
+    return done
+
+
+def _hoist(
+    method: cst.FunctionDef, taken: set[str], namespace: Namespace, source: Source, sink: Sink
+) -> tuple[cst.FunctionDef, list[cst.FunctionDef]]:
+    every = [*method.params.posonly_params, *method.params.params]
+    if not every or (method.decorators and not is_static_method(method)):
+        return method, []
+    if is_static_method(method) or not isinstance(method.body, cst.IndentedBlock):
+        return method, []
+    if not any(_nested_defs(method.body, lambdas=True)):
+        return method, []  # the common case: nothing to rewrite
+    method = _lambdas_as_defs(method, namespace, source)
+    nested = [
+        d
+        for d in _nested_defs(method.body)
+        if isinstance(d, cst.FunctionDef) and _eligible(d, method, namespace)
+    ]
+    if not nested:
+        return method, []
+    self_name = every[0].name.value
+    frees = _free_variables(method, source)
+    if frees is None:
+        return method, []
+    names = {d.name.value for d in nested}
+    locals_: dict[str, _Local] = {}
+    for definition in nested:
+        name = definition.name.value
+        helper = _fresh(name, taken)
+        locals_[name] = _Local(helper, ())
+    captured = _captures(names, frees, self_name)
+    locals_ = {n: _Local(local.helper, captured[n]) for n, local in locals_.items()}
+    rewrite = _Rewrite(locals_, self_name, source, sink)
+    helpers = [_as_helper(d, locals_[d.name.value], self_name, rewrite, source) for d in nested]
+    hoisted = method.visit(rewrite)
+    assert isinstance(hoisted, cst.FunctionDef)
+    return hoisted, helpers
+
+
+def _lambdas_as_defs(
+    method: cst.FunctionDef, namespace: Namespace, source: Source
+) -> cst.FunctionDef:
+    """`scale = lambda x: x * rate`, its name bound once in `method`, as the `def` it means."""
+    assert isinstance(method.body, cst.IndentedBlock)
+    local = Namespace(namespace.module, namespace.package, namespace.source, parent=None)
+    bindings = scan(local, method.body.body).bindings
+    named = _LambdaDefs(lambda name: len(bindings.get(name, [])) == 1, source)
+    converted = method.visit(named)
+    assert isinstance(converted, cst.FunctionDef)
+    return converted
+
+
+class _Placing(cst.CSTTransformer):
+    """A transformer whose every new node takes the position of the node it replaces."""
+
+    def __init__(self, source: Source) -> None:
+        super().__init__()
+        self.source = source
+
+    def on_leave(self, original: cst.CSTNode, updated: cst.CSTNode) -> Any:
+        made = super().on_leave(original, updated)
+        if isinstance(made, cst.CSTNode) and made is not original:
+            _place(self.source, made, original)
+        return made
+
+
+class _LambdaDefs(_Placing):
+    def __init__(self, once: Callable[[str], bool], source: Source) -> None:
+        super().__init__(source)
+        self.once = once
+        self.depth = 0
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self.depth += 1
+        return self.depth == 1  # this method's own statements only
+
+    def leave_FunctionDef(
+        self, original: cst.FunctionDef, updated: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        self.depth -= 1
+        return updated
+
+    def leave_SimpleStatementLine(
+        self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
+    ) -> cst.BaseStatement:
+        (assign, *more) = updated.body
+        if more or not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
+            return updated
+        target, value = assign.targets[0].target, assign.value
+        if not (isinstance(target, cst.Name) and isinstance(value, cst.Lambda)):
+            return updated
+        if not self.once(target.value):
+            return updated
+        body = cst.IndentedBlock(body=[cst.SimpleStatementLine(body=[cst.Return(value.body)])])
+        return cst.FunctionDef(name=target, params=value.params, body=body)
+
+
+def _fresh(base: str, taken: set[str]) -> str:
+    name, count = base, 1
+    while name in taken:
+        count += 1
+        name = f"{base}_{count}"
+    taken.add(name)
+    return name
+
+
+def _nested_defs(node: cst.CSTNode, *, lambdas: bool = False) -> Iterator[cst.CSTNode]:
+    """The `def` statements of a function body, in its compound statements too, not inside
+    another function or class (with `lambdas`, assignments of a lambda too)."""
+    for child in node.children:
+        assigned = isinstance(child, cst.Assign) and isinstance(child.value, cst.Lambda)
+        if isinstance(child, cst.FunctionDef) or (lambdas and assigned):
+            yield child
+        elif not isinstance(child, cst.ClassDef | cst.Lambda | cst.BaseExpression):
+            yield from _nested_defs(child, lambdas=lambdas)
+
+
+def _eligible(definition: cst.FunctionDef, method: cst.FunctionDef, namespace: Namespace) -> bool:
+    if definition.decorators or _declares_scope(definition):
+        return False
+    assert isinstance(method.body, cst.IndentedBlock)
+    local = Namespace(namespace.module, namespace.package, namespace.source, parent=None)
+    bindings = scan(local, method.body.body).bindings.get(definition.name.value, [])
+    params = method.params
+    named = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
+    return len(bindings) == 1 and definition.name.value not in named
+
+
+def _declares_scope(node: cst.CSTNode) -> bool:
+    if isinstance(node, cst.Global | cst.Nonlocal):
+        return True
+    return any(_declares_scope(child) for child in node.children)
+
+
+def _free_variables(method: cst.FunctionDef, source: Source) -> dict[str, set[str]] | None:
+    """The free variables of each function nested in `method`, by name (CPython's analysis)."""
+    code = textwrap.dedent(source.module.code_for_node(method.with_changes(decorators=())))
+    try:
+        table = symtable.symtable(code, "<method>", "exec")
+    except SyntaxError:
+        return None
+    (function,) = [t for t in table.get_children() if t.get_name() == method.name.value]
+    return {
+        child.get_name(): set(child.get_frees())
+        for child in function.get_children()
+        if isinstance(child, symtable.Function)
+    }
+
+
+def _captures(
+    names: set[str], frees: dict[str, set[str]], self_name: str
+) -> dict[str, tuple[str, ...]]:
+    """What each local function must be passed: the variables it reads, and those the local
+    functions it calls read (a local function itself is called through `self`)."""
+    reads = {name: frees.get(name, set()) for name in names}
+    captured = {name: reads[name] - names - {self_name} for name in names}
+    changed = True
+    while changed:
+        changed = False
+        for name in names:
+            more = set().union(*(captured[c] for c in reads[name] & names)) - captured[name]
+            if more:
+                captured[name] |= more
+                changed = True
+    return {name: tuple(sorted(found)) for name, found in captured.items()}
+
+
+def _as_helper(
+    definition: cst.FunctionDef,
+    local: _Local,
+    self_name: str,
+    rewrite: _Rewrite,
+    source: Source,
+) -> cst.FunctionDef:
+    params = definition.params
+    extra = [cst.Param(cst.Name(name)) for name in local.captured]
+    star = params.star_arg
+    if extra and not isinstance(star, cst.Param | cst.ParamStar):
+        star = cst.ParamStar()
+    changed = params.with_changes(
+        params=[cst.Param(cst.Name(self_name)), *params.params],
+        kwonly_params=[*params.kwonly_params, *extra],
+        star_arg=star,
+    )
+    body = definition.body.visit(rewrite)
+    helper = definition.with_changes(name=cst.Name(local.helper), params=changed, body=body)
+    _place(source, helper, definition)
+    return helper
+
+
+def _place(source: Source, made: cst.CSTNode, original: cst.CSTNode) -> None:
+    """`made` (and what it holds that has no position) at the position of `original`."""
+    where = source.positions.get(original)
+    if where is None:
+        return
+    stack = [made]
+    while stack:
+        node = stack.pop()
+        if node not in source.positions:
+            source.positions[node] = where
+            stack.extend(node.children)
+
+
+class _Rewrite(_Placing):
+    """Calls of local functions through `self`, their definitions taken out."""
+
+    def __init__(
+        self, locals_: dict[str, _Local], self_name: str, source: Source, sink: Sink
+    ) -> None:
+        super().__init__(source)
+        self.locals = locals_
+        self.self_name = self_name
+        self.sink = sink
+        self.skipped: set[int] = set()  # names that are not references: `x.fmt`, `f(fmt=1)`
+        self.depth = 0
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self.depth += 1
+        return self.depth == 1 or node.name.value not in self.locals  # not another body
+
+    def leave_FunctionDef(
+        self, original: cst.FunctionDef, updated: cst.FunctionDef
+    ) -> cst.BaseStatement:
+        self.depth -= 1
+        if self.depth >= 1 and original.name.value in self.locals:
+            return cst.SimpleStatementLine(body=[cst.Pass()])
+        return updated
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Name) and node.func.value in self.locals:
+            self.skipped.add(id(node.func))
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self.skipped.add(id(node.attr))
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self.skipped.add(id(node.keyword))
+
+    def visit_Param(self, node: cst.Param) -> None:
+        self.skipped.add(id(node.name))
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        func = original.func
+        if not (isinstance(func, cst.Name) and func.value in self.locals):
+            return updated
+        local = self.locals[func.value]
+        passed = [
+            cst.Arg(keyword=cst.Name(name), value=cst.Name(name), equal=_EQUAL)
+            for name in local.captured
+        ]
+        return updated.with_changes(func=self._method(local, func), args=[*updated.args, *passed])
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
+        local = self.locals.get(original.value)
+        if local is None or id(original) in self.skipped:
+            return updated
+        if local.captured:
+            what = ", ".join(f"`{name}`" for name in local.captured)
+            help = (f"call it (`key=lambda x: {original.value}(x)`), or pass {what} as "
+                    "arguments")  # fmt: skip
+            message = f"local function `{original.value}` used as a value: it reads {what}"
+            self.sink.error(FUNCTION_VALUE, self.source.span(original), message, "a closure",
+                            help)  # fmt: skip
+        return self._method(local, original)
+
+    def _method(self, local: _Local, original: cst.Name) -> cst.Attribute:
+        made = cst.Attribute(value=cst.Name(self.self_name), attr=cst.Name(local.helper))
+        _place(self.source, made, original)
+        return made
+
+
+_EQUAL = cst.AssignEqual(
+    whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
+)

@@ -16,6 +16,7 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from waymark_compiler import nesting
 from waymark_compiler.diagnostics import Diagnostic
+from waymark_compiler.named_escapes import shield
 from waymark_compiler.rules.statements import SYNTAX_ERROR
 from waymark_runtime.ir import Span
 
@@ -85,7 +86,7 @@ def parse(text: str, path: str) -> Source | Diagnostic:
     if error is not None:
         return error
     try:
-        wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
+        wrapper = MetadataWrapper(cst.parse_module(shield(text)), unsafe_skip_copy=True)
         positions = dict(wrapper.resolve(PositionProvider))
     except cst.ParserSyntaxError as failure:
         span = Span(

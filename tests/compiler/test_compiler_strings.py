@@ -34,6 +34,26 @@ CASES = [
     '"""triple\nquoted"""',
     'f"""multi\n{name}\nline"""',
     "f'{items[0]}-{items[1].upper()}'",
+    # a text part ending with (or holding) the quote of a triple-quoted f-string
+    "f'''don'{name}'''",
+    'f"""say "{name}" """',
+    r'f"""say "{name}\""""',
+    "f'''a'b'{name}'c'''",
+    r"f'''\'''{name}'''",
+    "f'''''{name}'''''",
+    r"""f'''\N{BULLET}'{name}'''""",
+    # named escapes: in the text, in a format spec (where libcst alone reads a field), any case
+    r'f"\N{BULLET} {name} \N{LATIN SMALL LETTER E WITH ACUTE}"',
+    r'f"{amount:\N{BULLET}>10}"',
+    r"f'{name:\N{EM DASH}^{width}}|{amount:{width}}\N{bullet}'",
+    r"f'{name!s:\N{HYPHEN-MINUS}<9}|{items!r:\N{LINE FEED}>{width}}'",
+    r"rf'\N{name}' f'\N{BULLET}{name}' '\N{BULLET}'",
+    r"f'\\N{name}|\\\N{BULLET}|{name:\\<{width}}'",
+    # invalid escapes kept as written, a backslash before a field, octal and control escapes
+    r"f'\{name}\d{width}\\{amount}\777\0\a\b\f\v'",
+    "f'a\\\nb{name}'",
+    "f'{ name = !r:>{ width }}|{amount = :.1f}|{amount:=10}|{name!r:}'",
+    "f\"{'}'}{'{'}{name:{'*'}^{width}}{{{{}}}}\"",
 ]
 
 

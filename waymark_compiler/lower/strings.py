@@ -7,6 +7,7 @@ CPython); bytes literals are refused (workflow values are JSON-shaped).
 from __future__ import annotations
 
 import ast
+import warnings
 from collections.abc import Sequence
 from typing import Literal
 
@@ -15,6 +16,7 @@ import libcst as cst
 from waymark_compiler.context import Ctx
 from waymark_compiler.literals import string_value
 from waymark_compiler.lower.dispatch import expression, lower_expr
+from waymark_compiler.named_escapes import unshield
 from waymark_compiler.rules.expressions import UNSUPPORTED_LITERAL
 from waymark_runtime import ir
 
@@ -66,17 +68,36 @@ def _merged(parts: Sequence[Part]) -> tuple[Part, ...]:
 
 
 def _text(raw: str, node: cst.FormattedString) -> str:
-    """A text part's value: `{{`/`}}` unescaped, then the string escapes of its prefix."""
-    prefix = node.prefix.lower().replace("f", "")
+    """A text part's value: `{{`/`}}` unescaped, then the string escapes of a non-raw prefix."""
     text = raw.replace("{{", "{").replace("}}", "}")
-    if "r" in prefix:  # no escapes: `rf'\{x}'` is a backslash and x
+    if "r" in node.prefix.lower():  # no escapes: `rf'\{x}'` is a backslash and x
         return text
-    # A part ending in an odd run of backslashes ends with an invalid escape (`f'\{x}'`),
-    # which Python keeps as written.
-    tail = "\\" if (len(text) - len(text.rstrip("\\"))) % 2 else ""
-    value = ast.literal_eval(prefix + node.end + text[: len(text) - len(tail)] + node.end)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # `\d` and the like: kept as written, as CPython does
+        value = ast.literal_eval("'''" + _quoted(text) + "'''")
     assert isinstance(value, str)
-    return value + tail
+    return value
+
+
+def _quoted(text: str) -> str:
+    r"""`text` as the body of a `'''` literal of the same value, whatever quotes the f-string used:
+    escapes as written, each bare quote escaped (a part may end with one: `f'''don'{a}'''`), a
+    named escape read back from its shielded spelling (`named_escapes`), and a last lone
+    backslash (the invalid escape before a field, `f'\{x}'`, which Python keeps) doubled."""
+    out: list[str] = []
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char != "\\":
+            out.append("\\" + char if char in "'\"" else char)
+            index += 1
+        elif (named := unshield(text, index + 1)) is not None:
+            out.append("\\" + named[0])
+            index = named[1]
+        else:
+            out.append(text[index : index + 2] if index + 1 < len(text) else "\\\\")
+            index += 2
+    return "".join(out)
 
 
 def _parts(

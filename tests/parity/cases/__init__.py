@@ -222,6 +222,12 @@ CASES: tuple[ParityCase, ...] = (
     ),
     # pure expressions
     _case("expressions", "FStrings", {"value": 3.14159, "name": "ada"}, {"value": 0.5, "name": ""}),
+    _case(
+        "expressions",
+        "FStringSpellings",
+        {"value": 2.5, "name": "ada"},
+        {"value": -1.0, "name": ""},
+    ),
     _case("expressions", "Comprehensions", {"n": 6}, {"n": 0}),
     _case("expressions", "GeneratorLaziness", {"n": 5}, {"n": 0}),
     _case("expressions", "SlicingAndIndexing", {"text": "the quick brown fox jumps"}),

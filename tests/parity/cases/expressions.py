@@ -37,6 +37,35 @@ class FStrings(Workflow):
 
 
 @workflow
+class FStringSpellings(Workflow):
+    """Quotes ending a triple-quoted text part, named escapes in text and specs, debug fields."""
+
+    async def run(self, value: float, name: str) -> list[str]:
+        nums = await numbers(3)
+        width = 9
+        # Each spelling as written: the formatter would normalize the quotes and escapes.
+        # fmt: off
+        return [
+            f"""say "{name}" """,
+            f"""say "{name}\"""",
+            f"""x""{name}"" """,
+            f'''don'{name}''',
+            f'''\'''{name}''',
+            f'''''{name}''''',
+            f"\N{BULLET} {name} \N{EM DASH}",
+            f"{value:\N{BULLET}>10.2f}|{name:\N{EM DASH}^{width}}|{nums!r:\N{bullet}<{width}}",
+            f"{value:\N{HYPHEN-MINUS}<{width}}",
+            f"{name = !r:>{width}}|{ value = :.1f}|{nums=}",
+            f"{{{name}}} {{}} }}{{",
+            f"{name}\\",
+            rf"\N{name}\{value:.1f}",
+            f"{'}'}{'{'}{name:{'*'}^{width}}",
+            f"\x41\101\u00e9\U0001F600\0{name}\t",
+        ]
+        # fmt: on
+
+
+@workflow
 class Comprehensions(Workflow):
     async def run(self, n: int) -> dict[str, object]:
         nums = await numbers(n)

@@ -71,7 +71,11 @@ def augmented_item(
     def instr(frame: Frame) -> int:
         env = frame.env
         target, key = container(env), index(env)
-        target[key] = apply(target[key], value(env))
+        current, update = target[key], value(env)
+        try:
+            target[key] = apply(current, update)
+        except TypeError as error:
+            raise operators.augmented_error(error, op) from None
         return nxt
 
     return instr
@@ -87,7 +91,12 @@ def augmented_attribute(
     def instr(frame: Frame) -> int:
         env = frame.env
         target = obj(env)
-        put(target, name, apply(get(target, name), value(env)))
+        current, update = get(target, name), value(env)
+        try:
+            result = apply(current, update)
+        except TypeError as error:
+            raise operators.augmented_error(error, op) from None
+        put(target, name, result)
         return nxt
 
     return instr

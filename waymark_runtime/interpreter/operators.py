@@ -91,7 +91,10 @@ def make(a, b, nxt, g, M, settle):
             _check_bound(env, a)
             raise
         y = b(env)
-        {apply}
+        try:
+            {apply}
+        except TypeError as error:
+            raise augmented_error(error, "{op}") from None
         return nxt
     return f
 """,
@@ -104,7 +107,10 @@ def make(a, y, nxt, g, M, settle):
         except KeyError:
             _check_bound(env, a)
             raise
-        {apply}
+        try:
+            {apply}
+        except TypeError as error:
+            raise augmented_error(error, "{op}") from None
         return nxt
     return f
 """,
@@ -156,8 +162,20 @@ def _mode(op: str, shape: str, constant: Any) -> str:
     return "checked" if op in ("+", "-") else "guard"
 
 
+def augmented_error(error: TypeError, op: str) -> TypeError:
+    """The error of a failed `x op= y` as CPython words it: `for op=:` where the operation
+    it falls back to (`x op y`: a guard, a model's refusal, `int.__floordiv__`) says `for op:`
+    (`for ** or pow():`); any other error as it is."""
+    binary = "** or pow()" if op == "**" else op
+    head = f"unsupported operand type(s) for {binary}: "
+    text = str(error)
+    if type(error) is not TypeError or error.args != (text,) or not text.startswith(head):
+        return error
+    return TypeError(f"unsupported operand type(s) for {op}=: {text[len(head) :]}")
+
+
 def _generate(template: str, op: str, apply: str = "") -> Callable[..., Eval]:
-    scope: dict[str, Any] = {"_check_bound": _check_bound}
+    scope: dict[str, Any] = {"_check_bound": _check_bound, "augmented_error": augmented_error}
     code = template.replace("{apply}", apply).format(op=op)
     exec(code, scope)  # fixed templates, whitelisted symbols
     return scope["make"]  # type: ignore[no-any-return]

@@ -119,6 +119,15 @@ CASES: tuple[ParityCase, ...] = (
     _case("errors", "FirstMatchWins", {"amount": 1}),
     _case("errors", "ErrorAfterHandler", {"amount": -1}, {"amount": 1}),
     _case("errors", "ExceptionAttributesFromGather", {"amounts": [5, 500, -1, 0]}),
+    _case(
+        "augmented",
+        "AugmentedNames",
+        {"base": 7, "other": "x"},
+        {"base": 7, "other": None},
+        {"base": 2.5, "other": [1]},
+        {"base": "s", "other": 1.5},
+    ),
+    _case("augmented", "AugmentedTargets", {"other": "x"}, {"other": None}, {"other": 2}),
     # retries
     _case("retries", "RetryUntilSuccess", {"failures": 0}, {"failures": 3}, {"failures": 4}),
     _case("retries", "RetryBudgetExhausted", {"failures": 1}, {"failures": 2}),

@@ -14,6 +14,7 @@ from typing import Any
 import libcst as cst
 
 from waymark_compiler.context import Ctx, did_you_mean
+from waymark_compiler.literals import string_value
 from waymark_compiler.lower.arguments import lower_arguments
 from waymark_compiler.lower.classes import call_ClassSym, class_method
 from waymark_compiler.lower.constants import changed_table, constant_table
@@ -29,7 +30,12 @@ from waymark_compiler.lower.functional import (
 )
 from waymark_compiler.lower.keys import KEYED, has_key, keyed_call
 from waymark_compiler.lower.log import log_method, refuse_value
-from waymark_compiler.lower.names import local_definition, missing_import
+from waymark_compiler.lower.names import (
+    is_special,
+    local_definition,
+    missing_import,
+    special_attribute,
+)
 from waymark_compiler.lower.spreads import deferred_call
 from waymark_compiler.lower.standard import HASH_CONSTRUCTORS, digest_call, hash_object, heap_call
 from waymark_compiler.lower.strings import text_of
@@ -176,6 +182,8 @@ def call_BuiltinSym(symbol: BuiltinSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
         value = lower_expr(node.args[0].value, ctx)
         kinds = type_ref(node.args[1].value, ctx)
         return ir.Call(func="isinstance", args=(value, kinds), kwargs=(), span=ctx.span(node))
+    if symbol.name in ("getattr", "hasattr") and (name := _literal_name(node)) is not None:
+        return special_attribute(node, node.args[0].value, name, "read of", ctx)
     args, kwargs = lower_arguments(node.args, ctx)
     one = len(node.args) == 1 and node.args[0].keyword is None and not node.args[0].star
     if symbol.name == "str" and one:  # a class's own `__str__`, if any
@@ -187,6 +195,14 @@ def call_BuiltinSym(symbol: BuiltinSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
     ):
         return shown
     return ir.Call(func=symbol.name, args=args, kwargs=kwargs, span=ctx.span(node))
+
+
+def _literal_name(node: cst.Call) -> str | None:
+    """The special attribute `getattr(x, "__cause__")` names by a literal, or None."""
+    if len(node.args) < 2 or not isinstance(node.args[1].value, cst.SimpleString):
+        return None
+    name = string_value(node.args[1].value)
+    return name if isinstance(name, str) and is_special(name) else None
 
 
 def type_ref(node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:

@@ -19,6 +19,7 @@ import libcst as cst
 
 from waymark_compiler.context import Ctx
 from waymark_compiler.lower.dispatch import lower_expr
+from waymark_compiler.lower.names import is_special
 from waymark_compiler.rules.expressions import STRING_FORMATTING
 from waymark_runtime import ir
 
@@ -158,6 +159,8 @@ def _field(name: str, arguments: _Arguments) -> ir.Expr:
             raise _Refused(f"has a malformed field `{name}`")
         position = match.end()
         attribute, key = match.groups()
+        if attribute is not None and is_special(attribute):
+            raise _Refused(f"reads special attribute `{attribute}`")
         if attribute is not None:
             value = ir.Attribute(value=value, attr=attribute, span=arguments.span)
         else:

@@ -30,7 +30,7 @@ from waymark_compiler.resolve import (
     Symbol,
     VariableSym,
 )
-from waymark_compiler.rules.expressions import CLASS_VALUE, FUNCTION_VALUE
+from waymark_compiler.rules.expressions import CLASS_VALUE, FUNCTION_VALUE, SPECIAL_ATTRIBUTE
 from waymark_compiler.rules.names import (
     LOCAL_DEFINITION,
     MUTABLE_GLOBAL,
@@ -179,6 +179,8 @@ def lower_Attribute(node: cst.Attribute, ctx: Ctx) -> ir.Expr:
     if isinstance(base, ClassSym) and base.kind == "enum":
         return enum_member(base, node, ctx)
     found = None if base is None else ctx.resolver.attribute(base, attr)
+    if found is None and is_special(attr):
+        return special_attribute(node, node.value, attr, "read of", ctx)
     if found is None:
         value = lower_expr(node.value, ctx)
         reader = None if base is not None or ctx.functions is None else ctx.functions.property(attr)
@@ -186,6 +188,37 @@ def lower_Attribute(node: cst.Attribute, ctx: Ctx) -> ir.Expr:
             return ir.HelperCall(name=reader, args=(value,), kwargs=(), span=ctx.span(node))
         return ir.Attribute(value=value, attr=attr, span=ctx.span(node))
     return symbol_value(found, node, ctx)
+
+
+def is_special(attr: str) -> bool:
+    """A dunder name (`__cause__`), which a value of the runtime does not hold."""
+    return len(attr) > 4 and attr.startswith("__") and attr.endswith("__")
+
+
+_CHAIN = frozenset(
+    {"__cause__", "__context__", "__suppress_context__", "__traceback__", "__notes__"}
+)
+
+
+def special_attribute(
+    node: cst.CSTNode, subject: cst.BaseExpression, attr: str, action: str, ctx: Ctx
+) -> ir.Expr:
+    """WM152 at `node` for `subject.attr` (`action`: "read of", "assignment to"), the class
+    name read through `type(x).__name__` being the one such read a value supports."""
+    if attr in _CHAIN:
+        label = "not kept by the runtime"
+        help = (
+            "an exception keeps its class, message, args and attributes, not its chain or "
+            "traceback: pass what the handler needs in its args or an attribute"
+        )
+    elif attr == "__class__":
+        label = "classes are not values"
+        help = "read the class name with `type(x).__name__`; test the class with `isinstance`"
+    else:
+        label = "not a value's data"
+        help = "values hold their data only; compute what you need in an action"
+    message = f"{action} special attribute `{attr}` of `{ctx.code(subject)}`"
+    return ctx.error(SPECIAL_ATTRIBUTE, node, message, label, help)
 
 
 def enum_members(enum: ClassSym, span: ir.Span) -> ir.Expr:

@@ -68,6 +68,7 @@ _ALL: tuple[Rule, ...] = (
     expressions.IDENTITY_COMPARISON,
     statements.UNREACHABLE_CODE,
     operations.SYNC_ACTION,
+    expressions.SPECIAL_ATTRIBUTE,
     operations.CHILD_WORKFLOW_FORM,
     workflow.WORKFLOW_LOG,
 )

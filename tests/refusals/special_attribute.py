@@ -1,0 +1,26 @@
+from waymark import Workflow, action, workflow
+
+
+class PaymentError(Exception):
+    pass
+
+
+@action
+async def charge(amount: int) -> str:
+    return f"charged {amount}"
+
+
+@workflow
+class SpecialAttributeWorkflow(Workflow):
+    async def run(self, amount: int) -> list[object]:
+        try:
+            receipt = await charge(amount)
+        except PaymentError as error:
+            names = [type(error).__name__, error.__class__.__name__, error.args]
+            cause = error.__cause__  # error: WM152 @21
+            context = getattr(error, "__context__")  # error: WM152 @23
+            kind = error.__class__  # error: WM152 @20
+            error.__cause__ = None  # error: WM152 @13
+            label = "{0.__class__}".format(error)  # error: WM138 @21
+            return [names, cause, context, kind, label, receipt.__len__]  # error: WM152 @57
+        return [receipt]

@@ -22,7 +22,6 @@ from waymark_compiler.lower.dispatch import expression, lower_expr
 from waymark_compiler.lower.expressions import is_string_literal
 from waymark_compiler.lower.formatting import format_call, lower_format
 from waymark_compiler.lower.functional import (
-    builtin_type,
     filter_call,
     fromkeys_call,
     groupby_call,
@@ -37,7 +36,14 @@ from waymark_compiler.lower.names import (
     special_attribute,
 )
 from waymark_compiler.lower.spreads import deferred_call
-from waymark_compiler.lower.standard import HASH_CONSTRUCTORS, digest_call, hash_object, heap_call
+from waymark_compiler.lower.standard import (
+    HASH_CONSTRUCTORS,
+    cast_call,
+    defaultdict_call,
+    digest_call,
+    hash_object,
+    heap_call,
+)
 from waymark_compiler.lower.strings import text_of
 from waymark_compiler.resolve import (
     ActionSym,
@@ -55,7 +61,6 @@ from waymark_compiler.resolve import (
 )
 from waymark_compiler.rules.expressions import (
     CLASS_VALUE,
-    FUNCTION_VALUE,
     IMPURE_METHOD,
     NONDETERMINISTIC_CALL,
     STRING_FORMATTING,
@@ -67,7 +72,6 @@ from waymark_compiler.tables import BUILTIN_TYPES, MUTATING_METHODS, impure, ref
 from waymark_runtime import ir
 from waymark_runtime.vocabulary import (
     DATACLASS_FUNCTIONS,
-    DEFAULT_FACTORY_TYPES,
     DURATION,
     HEAPQ_FUNCTIONS,
     ITERTOOLS_FUNCTIONS,
@@ -312,70 +316,6 @@ def call_MissingSym(symbol: MissingSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
         return ctx.error(UNKNOWN_FUNCTION, node.func, message, "not found", help)
     hint = did_you_mean(symbol.name, [*ctx.resolver.names(), *ctx.function.locals])
     return ctx.error(UNKNOWN_FUNCTION, node.func, f"unknown function `{name}`", "not defined", hint)
-
-
-def defaultdict_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
-    """`defaultdict(factory, ...)`: the factory a builtin type (`list`, `int`, ...) or None."""
-    span = ctx.span(node)
-    first = node.args[0] if node.args else None
-    if first is None or first.keyword is not None or first.star:
-        help = "pass a builtin type first: `defaultdict(list)`"
-        message = "`defaultdict` without a default factory first"
-        return ctx.error(FUNCTION_VALUE, node, message, "unsupported form", help)
-    factory: ir.Expr
-    kind = _factory_type(first.value, ctx)
-    if isinstance(first.value, cst.Name) and first.value.value == "None":
-        factory = ir.Const(value=None, span=span)
-    elif kind is not None:
-        factory = ir.TypeRef(type=f"builtins:{kind}", span=ctx.span(first.value))
-    else:
-        message = "the default factory of a `defaultdict` is not one of the builtin types it may be"
-        help = ("use " + ", ".join(f"`{name}`" for name in DEFAULT_FACTORY_TYPES) + ", `None`, "
-                "or a lambda giving an empty or zero value of one (`lambda: 0`, `lambda: []`); "
-                "for another default, read with `d.get(key, default)`")  # fmt: skip
-        return ctx.error(FUNCTION_VALUE, first.value, message, "unsupported factory", help)
-    rest, kwargs = lower_arguments(node.args[1:], ctx)
-    args = (factory, *rest)
-    return ir.Call(func="collections.defaultdict", args=args, kwargs=kwargs, span=span)
-
-
-def _factory_type(node: cst.BaseExpression, ctx: Ctx) -> str | None:
-    """The builtin type a default factory is, or gives the value of when called: `list`, and
-    `lambda: []` (its empty or zero value: `0`, `0.0`, `""`, `False`, `[]`, `{}`, `()` or a
-    call of the type with no arguments, `set()`), which CPython's `defaultdict` cannot tell
-    apart but by the factory object itself; None for any other factory."""
-    if isinstance(node, cst.Name):
-        usable = node.value in DEFAULT_FACTORY_TYPES and builtin_type(ctx.symbol(node))
-        return node.value if usable else None
-    if not isinstance(node, cst.Lambda) or _has_parameters(node.params):
-        return None
-    body = node.body
-    if isinstance(body, cst.Call) and not body.args:
-        return _factory_type(body.func, ctx)
-    if isinstance(body, cst.List | cst.Dict | cst.Tuple) and not body.elements:
-        return {cst.List: "list", cst.Dict: "dict", cst.Tuple: "tuple"}[type(body)]
-    if isinstance(body, cst.Integer):
-        return "int" if body.value == "0" else None
-    if isinstance(body, cst.Float):
-        return "float" if body.value == "0.0" else None
-    if isinstance(body, cst.SimpleString) and body.evaluated_value == "":
-        return "str"
-    return "bool" if isinstance(body, cst.Name) and body.value == "False" else None
-
-
-def _has_parameters(params: cst.Parameters) -> bool:
-    return bool(params.params or params.posonly_params or params.kwonly_params
-                or isinstance(params.star_arg, cst.Param) or params.star_kwarg)  # fmt: skip
-
-
-def cast_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
-    """`typing.cast(T, value)` is `value` (the type is for the type checker)."""
-    if len(node.args) != 2 or any(a.star or a.keyword is not None for a in node.args):
-        help = "write `cast(Type, value)`"
-        return ctx.error(
-            UNSUPPORTED_CALL, node, "`cast` with these arguments", "unsupported form", help
-        )
-    return lower_expr(node.args[1].value, ctx)
 
 
 _LOWERED: dict[str, Callable[[cst.Call, Ctx], ir.Expr]] = {

@@ -1,4 +1,6 @@
-"""`heapq` on lists and `hashlib` digests, as the runtime provides them (`interpreter.standard`).
+"""Calls of the standard library that are lowered to something else: `heapq` on lists and
+`hashlib` digests, as the runtime provides them (`interpreter.standard`), `defaultdict` with a
+builtin type as factory, and `typing.cast`.
 
 `heapq`'s functions are calls of the same names, except `nlargest`/`nsmallest` with a `key=`:
 Python documents them as `sorted(iterable, key=key, reverse=True)[:n]` (and without `reverse`),
@@ -18,11 +20,12 @@ from waymark_compiler.context import Ctx
 from waymark_compiler.lower.arguments import lower_arguments
 from waymark_compiler.lower.constants import changed_table, constant_table
 from waymark_compiler.lower.dispatch import lower_expr
+from waymark_compiler.lower.functional import builtin_type
 from waymark_compiler.lower.keys import has_key, keyed
 from waymark_compiler.resolve import ExternalSym
 from waymark_compiler.rules.expressions import FUNCTION_VALUE, UNSUPPORTED_CALL
 from waymark_runtime import ir
-from waymark_runtime.vocabulary import DIGEST, HASH_ALGORITHMS
+from waymark_runtime.vocabulary import DEFAULT_FACTORY_TYPES, DIGEST, HASH_ALGORITHMS
 
 _DIGEST_METHODS = ("digest", "hexdigest")
 
@@ -95,6 +98,70 @@ def _algorithm(node: cst.Call, ctx: Ctx) -> str | None:
         return None
     module, _, algorithm = symbol.qualname.rpartition(".")
     return algorithm if module == "hashlib" and algorithm in HASH_ALGORITHMS else None
+
+
+def defaultdict_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
+    """`defaultdict(factory, ...)`: the factory a builtin type (`list`, `int`, ...) or None."""
+    span = ctx.span(node)
+    first = node.args[0] if node.args else None
+    if first is None or first.keyword is not None or first.star:
+        help = "pass a builtin type first: `defaultdict(list)`"
+        message = "`defaultdict` without a default factory first"
+        return ctx.error(FUNCTION_VALUE, node, message, "unsupported form", help)
+    factory: ir.Expr
+    kind = _factory_type(first.value, ctx)
+    if isinstance(first.value, cst.Name) and first.value.value == "None":
+        factory = ir.Const(value=None, span=span)
+    elif kind is not None:
+        factory = ir.TypeRef(type=f"builtins:{kind}", span=ctx.span(first.value))
+    else:
+        message = "the default factory of a `defaultdict` is not one of the builtin types it may be"
+        help = ("use " + ", ".join(f"`{name}`" for name in DEFAULT_FACTORY_TYPES) + ", `None`, "
+                "or a lambda giving an empty or zero value of one (`lambda: 0`, `lambda: []`); "
+                "for another default, read with `d.get(key, default)`")  # fmt: skip
+        return ctx.error(FUNCTION_VALUE, first.value, message, "unsupported factory", help)
+    rest, kwargs = lower_arguments(node.args[1:], ctx)
+    args = (factory, *rest)
+    return ir.Call(func="collections.defaultdict", args=args, kwargs=kwargs, span=span)
+
+
+def _factory_type(node: cst.BaseExpression, ctx: Ctx) -> str | None:
+    """The builtin type a default factory is, or gives the value of when called: `list`, and
+    `lambda: []` (its empty or zero value: `0`, `0.0`, `""`, `False`, `[]`, `{}`, `()` or a
+    call of the type with no arguments, `set()`), which CPython's `defaultdict` cannot tell
+    apart but by the factory object itself; None for any other factory."""
+    if isinstance(node, cst.Name):
+        usable = node.value in DEFAULT_FACTORY_TYPES and builtin_type(ctx.symbol(node))
+        return node.value if usable else None
+    if not isinstance(node, cst.Lambda) or _has_parameters(node.params):
+        return None
+    body = node.body
+    if isinstance(body, cst.Call) and not body.args:
+        return _factory_type(body.func, ctx)
+    if isinstance(body, cst.List | cst.Dict | cst.Tuple) and not body.elements:
+        return {cst.List: "list", cst.Dict: "dict", cst.Tuple: "tuple"}[type(body)]
+    if isinstance(body, cst.Integer):
+        return "int" if body.value == "0" else None
+    if isinstance(body, cst.Float):
+        return "float" if body.value == "0.0" else None
+    if isinstance(body, cst.SimpleString) and body.evaluated_value == "":
+        return "str"
+    return "bool" if isinstance(body, cst.Name) and body.value == "False" else None
+
+
+def _has_parameters(params: cst.Parameters) -> bool:
+    return bool(params.params or params.posonly_params or params.kwonly_params
+                or isinstance(params.star_arg, cst.Param) or params.star_kwarg)  # fmt: skip
+
+
+def cast_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
+    """`typing.cast(T, value)` is `value` (the type is for the type checker)."""
+    if len(node.args) != 2 or any(a.star or a.keyword is not None for a in node.args):
+        help = "write `cast(Type, value)`"
+        return ctx.error(
+            UNSUPPORTED_CALL, node, "`cast` with these arguments", "unsupported form", help
+        )
+    return lower_expr(node.args[1].value, ctx)
 
 
 HASH_CONSTRUCTORS = frozenset(f"hashlib.{name}" for name in HASH_ALGORITHMS)

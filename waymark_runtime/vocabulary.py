@@ -31,8 +31,9 @@ PURE_METHODS = _words(
     "rpartition rsplit rstrip split splitlines startswith strip swapcase title upper zfill "
     # str and bytes
     "encode decode hex "
-    # list
+    # list (and deque)
     "append clear copy extend insert pop remove reverse sort "
+    "appendleft popleft extendleft rotate "
     # dict (and Counter)
     "get items keys popitem setdefault update values most_common subtract total "
     # set

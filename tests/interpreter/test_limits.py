@@ -10,7 +10,7 @@ import inspect
 import itertools
 import math
 import time
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from typing import Any
 
 import pytest
@@ -93,6 +93,15 @@ class Builtins(Workflow):
             for i in range(n):
                 heapq.heappush(heap, -i)
             return len(heap)
+        if case == "deque":
+            return len(deque(range(n)))
+        if case == "deque-maxlen":
+            return len(deque(range(n), maxlen=3))
+        if case == "appendleft":
+            queue: deque[int] = deque()
+            for i in range(n):
+                queue.appendleft(i)
+            return len(queue)
         if case == "nlargest":
             return heapq.nlargest(2, range(n))
         if case == "heapify":
@@ -299,6 +308,9 @@ async def test_the_defaults_refuse_them_too() -> None:
         ("permutations", 20, ITEMS),
         ("chain", 10**12, ITEMS),
         ("heappush", 10**12, ITEMS),
+        ("deque", 10**12, ITEMS),
+        ("deque-maxlen", 10**12, OPERATIONS),  # bounded by its maxlen, charged item by item
+        ("appendleft", 10**12, ITEMS),
         ("nlargest", 10**12, ITEMS),
         ("heapify", 1, OPERATIONS),  # visits the nested items: 0 calls fit (test below)
     ],

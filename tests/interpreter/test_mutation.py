@@ -5,7 +5,7 @@ computed at dispatch."""
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from typing import Any
 
 import pytest
@@ -126,6 +126,24 @@ def test_counters_and_defaultdicts_keep_their_type_identity_and_factory_in_store
     assert decoded["a"] == counts and list(decoded["a"]) == list(counts)
     assert decoded["g"]["self"] is decoded["g"] and decoded["g"].default_factory is list
     assert decoded["g"]["new"] == [] and decoded["none"].default_factory is None
+
+
+def test_deques_keep_identity_maxlen_and_their_iterators_position_in_stored_state() -> None:
+    window: deque[Any] = deque([1, 2, 3], maxlen=3)
+    window.append(window)  # a deque holding itself, the first item pushed out
+    walking = iter(window)
+    next(walking)
+    backwards = reversed(deque("abc"))
+    next(backwards)
+    state = {"w": window, "again": [window], "it": walking, "back": backwards}
+    encoded = json.loads(json.dumps(StateEncoder(StepContext().meter).encode(state)))
+    decoded = StateDecoder().decode(encoded)
+    assert decoded["w"] is decoded["again"][0] and type(decoded["w"]) is deque
+    assert decoded["w"].maxlen == 3 and decoded["w"][2] is decoded["w"]
+    assert list(decoded["w"])[:2] == [2, 3]
+    assert next(decoded["it"]) == 3 and list(decoded["back"]) == ["b", "a"]
+    decoded["w"].append(4)  # still bounded by its maxlen
+    assert len(decoded["w"]) == 3
 
 
 def test_a_defaultdict_with_a_function_for_factory_is_not_stored() -> None:

@@ -40,6 +40,7 @@ from waymark_compiler.lower.standard import (
     HASH_CONSTRUCTORS,
     cast_call,
     defaultdict_call,
+    deque_call,
     digest_call,
     hash_object,
     heap_call,
@@ -326,6 +327,8 @@ _LOWERED: dict[str, Callable[[cst.Call, Ctx], ir.Expr]] = {
     "typing.cast": cast_call,
     "_collections.defaultdict": defaultdict_call,
     "collections.defaultdict": defaultdict_call,
+    "_collections.deque": deque_call,
+    "collections.deque": deque_call,
     **dict.fromkeys(HEAPQ_FUNCTIONS, heap_call),
     **dict.fromkeys(HASH_CONSTRUCTORS, hash_object),
 }

@@ -83,6 +83,12 @@ def digest_call(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr | None
     return ir.Call(func=DIGEST, args=(*named, *args), kwargs=kwargs, span=span)
 
 
+def deque_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
+    """`deque(items, maxlen)`: the runtime's bounded constructor."""
+    args, kwargs = lower_arguments(node.args, ctx)
+    return ir.Call(func="collections.deque", args=args, kwargs=kwargs, span=ctx.span(node))
+
+
 def hash_object(node: cst.Call, ctx: Ctx) -> ir.Expr:
     """`hashlib.sha256(...)` anywhere but right before `.hexdigest()` or `.digest()`."""
     name = ctx.code(node.func)

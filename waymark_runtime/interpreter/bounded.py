@@ -14,7 +14,7 @@ from __future__ import annotations
 import builtins
 import json
 import math
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -38,7 +38,7 @@ from waymark_runtime.values import (
 from waymark_runtime.vocabulary import PURE_FUNCTIONS, STANDARD_FUNCTIONS, standard_function
 
 _TEXT = (str, bytes, bytearray)
-_GROWING: tuple[type[Any], ...] = (list, set, *DICTS)
+_GROWING: tuple[type[Any], ...] = (list, set, deque, *DICTS)
 _NUMBERS = (int, float, bool, complex, Decimal)
 
 _IMMUTABLE = (tuple,)
@@ -59,6 +59,7 @@ _CONSTANT: dict[type, frozenset[str]] = {
         ]
     ),
     set: frozenset(["add", "discard", "remove", "pop", "clear", "update", "isdisjoint"]),
+    deque: frozenset(["append", "appendleft", "pop", "popleft", "extend", "extendleft", "clear"]),
     frozenset: frozenset({"isdisjoint"}),
     str: frozenset({"startswith", "endswith", "isascii"}),
     bytes: frozenset({"startswith", "endswith", "isascii"}),
@@ -104,6 +105,7 @@ class Bounded(Guards):
             "math.lcm": self._lcm,
             "collections.Counter": self._counter,
             "collections.defaultdict": self._defaultdict,
+            "collections.deque": self._deque,
         }
         self._checks: dict[str, Callable[[Any, list[Any], dict[str, Any]], list[Any]]] = {
             "center": self._padded,
@@ -187,6 +189,15 @@ class Bounded(Guards):
             self.charge_visit(arg)
         self.meter.charge(len(kwargs))
         return self.meter.settle(Counter(*args, **kwargs))
+
+    def _deque(self, *args: Any, **kwargs: Any) -> Any:
+        """`deque(iterable, maxlen)`: refused beyond the collection limit before it is built;
+        with a `maxlen`, which bounds it, the iterable is charged item by item instead."""
+        if args:
+            bounded = (args[1] if len(args) > 1 else kwargs.get("maxlen")) is not None
+            source = self.meter.metered(args[0]) if bounded else self.meter.materialise(args[0])
+            args = (source, *args[1:])
+        return self.meter.settle(deque(*args, **kwargs))
 
     def _defaultdict(self, *args: Any, **kwargs: Any) -> Any:
         """`defaultdict(list)`: the factory is a builtin type (`type builtins:list` in the

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import operator
 import re
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -235,7 +236,7 @@ class Guards:
         elif kind is str or kind is bytes:
             self.meter.charge(len(y) // CHARS_PER_OPERATION)
             x = plain_value(x)  # `Tier.PRO in "pro,free"`: a `StrEnum` member is a str
-        elif kind is list or kind is tuple:
+        elif kind is list or kind is tuple or kind is deque:
             self.charge_visit(y)
         elif kind in DICTS or kind is set or kind is frozenset:
             self.hashed(x)

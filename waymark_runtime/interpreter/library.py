@@ -16,7 +16,7 @@ import functools
 import inspect
 import math
 import uuid
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
@@ -129,7 +129,7 @@ def enum_by_value(table: dict[Any, EnumValue], value: Any, name: str) -> EnumVal
 # ---------------------------------------------------------------------------------------------
 
 _PLAIN_TYPES = (int, float, complex, bool, str, bytes, dt.date, dt.datetime, dt.time,
-                dt.timedelta, dt.timezone, ZoneInfo, uuid.UUID, Decimal, range, slice,
+                dt.timedelta, dt.timezone, ZoneInfo, uuid.UUID, Decimal, range, slice, deque,
                 type(dt.date.min.isocalendar()))  # fmt: skip
 
 
@@ -235,7 +235,7 @@ def _public(cls: type, *, without: Iterable[str] = ()) -> frozenset[str]:
 
 _CLOCK = ("now", "today", "utcnow", "fromtimestamp", "utcfromtimestamp", "timestamp")
 
-_RECEIVERS = (str, list, dict, Counter, defaultdict, set, frozenset, tuple, int, bool, float,
+_RECEIVERS = (str, list, dict, Counter, defaultdict, deque, set, frozenset, tuple, int, bool, float,
               bytes, range, dt.datetime, dt.date, dt.time, dt.timedelta, dt.timezone, ZoneInfo,
               Decimal)  # fmt: skip
 
@@ -290,7 +290,9 @@ _PLAIN_BUILTINS["hasattr"] = has_attribute
 _PLAIN_BUILTINS[DURATION] = dt.timedelta
 _PLAIN_BUILTINS[TYPE_NAME] = type_name
 _PLAIN_BUILTINS[ENUM_LOOKUP] = enum_by_value
-_PLAIN_BUILTINS.update({f"collections.{kind.__name__}": kind for kind in (Counter, defaultdict)})
+_PLAIN_BUILTINS.update(
+    {f"collections.{kind.__name__}": kind for kind in (Counter, defaultdict, deque)}
+)
 _PLAIN_BUILTINS.update((name, getattr(math, name.removeprefix("math."))) for name in PURE_FUNCTIONS)
 _PLAIN_BUILTINS.update((name, standard_function(name)) for name in STANDARD_FUNCTIONS)
 

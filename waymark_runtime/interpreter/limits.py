@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -181,9 +181,11 @@ class Meter:
 # `dict` and the dicts a workflow may build (`Counter`, `defaultdict`): walked, sized and
 # limited alike.
 DICTS: frozenset[type[Any]] = frozenset({dict, Counter, defaultdict})
-_COLLECTIONS = frozenset({list, tuple, set, frozenset}) | DICTS
+_COLLECTIONS = frozenset({list, tuple, set, frozenset, deque}) | DICTS
 VIEWS: frozenset[type] = frozenset(map(type, ({}.keys(), {}.values(), {}.items())))
-SIZED = frozenset({list, tuple, set, frozenset, str, bytes, bytearray, range}) | DICTS | VIEWS
+SIZED = (
+    frozenset({list, tuple, set, frozenset, deque, str, bytes, bytearray, range}) | DICTS | VIEWS
+)
 
 
 def length(sized: Any) -> int:
@@ -200,7 +202,7 @@ def length(sized: Any) -> int:
 
 _SCALARS = frozenset({int, float, bool, type(None), complex})
 _NUMBERS = frozenset({float, bool, type(None)})
-_MUTABLE = frozenset({list, set}) | DICTS
+_MUTABLE = frozenset({list, set, deque}) | DICTS
 _FLAT_FROM = 8  # shorter containers are walked item by item
 
 

@@ -1,7 +1,7 @@
 """The JSON codec of interpreter state: workflow values plus what only a paused frame holds.
 
 On top of `values`: object identity is kept (a list reachable from two names is one list after
-a resume, cycles included: the n-th list/dict/set/Counter/defaultdict met is container n, a repeat is `{"$t": "ref"}`;
+a resume, cycles included: the n-th list/dict/set/deque/Counter/defaultdict met is container n, a repeat is `{"$t": "ref"}`;
 models and dataclasses, whose fields a workflow may assign, are counted apart, `{"$t": "mref"}`),
 loop iterators keep their position (a list iterator still sees appends to its list), ranges stay
 ranges, and other iterators (generators, zip, dict views) are materialised into their items.
@@ -10,7 +10,8 @@ JSON objects must keep their key order in storage (use `json`/text columns, not 
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import itertools
+from collections import Counter, defaultdict, deque
 from typing import Any
 
 from waymark_runtime.interpreter.limits import Meter
@@ -29,6 +30,7 @@ _SEQUENCE_ITERATORS: frozenset[type] = frozenset(type(iter(x)) for x in _SAMPLES
 }
 _VIEWS: tuple[type, ...] = (type({}.keys()), type({}.values()), type({}.items()))
 _DICT_KINDS: frozenset[type] = frozenset({Counter, defaultdict})
+_DEQUE_ITERATORS: frozenset[type] = frozenset({type(iter(deque())), type(reversed(deque()))})
 
 
 class StateEncoder(Encoder):
@@ -43,7 +45,7 @@ class StateEncoder(Encoder):
 
     def encode(self, obj: Any) -> JSON:
         kind = type(obj)
-        if kind is list or kind is dict or kind is set or kind in _DICT_KINDS:
+        if kind is list or kind is dict or kind is set or kind in _DICT_KINDS or kind is deque:
             ordinal = self.seen.get(id(obj))
             if ordinal is not None:
                 return {"$t": "ref", "v": ordinal}
@@ -62,7 +64,7 @@ class StateEncoder(Encoder):
         if kind is range:
             return {"$t": "range", "v": [self.encode(obj.start), self.encode(obj.stop),
                                          self.encode(obj.step)]}  # fmt: skip
-        if kind in _SEQUENCE_ITERATORS or kind is reversed:
+        if kind in _SEQUENCE_ITERATORS or kind is reversed or kind in _DEQUE_ITERATORS:
             return self._iterator(obj)
         if kind is slice:
             return {
@@ -77,6 +79,10 @@ class StateEncoder(Encoder):
 
     def _iterator(self, obj: Any) -> JSON:
         maker, args, *position = obj.__reduce__()
+        if type(obj) in _DEQUE_ITERATORS:  # (its type, (the deque, how many it has given))
+            reverse = type(obj) is type(reversed(deque()))
+            return {"$t": "reversed" if reverse else "iter", "seq": self.encode(args[0]),
+                    "i": args[1]}  # fmt: skip
         tag = "reversed" if maker is reversed else "iter"
         return {"$t": tag, "seq": self.encode(args[0]), "i": position[0] if position else 0}
 
@@ -111,6 +117,11 @@ class StateDecoder(Decoder):
                 self.objects.append(found)
                 found.update([self.decode(x) for x in value["items"]])
                 return found
+            if tag == "deque":
+                queue: deque[Any] = deque(maxlen=value.get("maxlen"))
+                self.objects.append(queue)
+                queue.extend([self.decode(x) for x in value["items"]])
+                return queue
         return super().decode(value)
 
     def _fill(self, out: dict[Any, Any], pairs: Any) -> dict[Any, Any]:
@@ -137,7 +148,9 @@ class StateDecoder(Decoder):
             return slice(*(self.decode(v) for v in value["v"]))
         if tag in ("iter", "reversed"):
             iterator: Any = (iter if tag == "iter" else reversed)(self.decode(value["seq"]))
-            if value["i"]:
+            if value["i"] and hasattr(iterator, "__setstate__"):
                 iterator.__setstate__(value["i"])
+            elif value["i"]:  # a deque's iterator: advanced as far again
+                next(itertools.islice(iterator, value["i"], value["i"]), None)
             return iterator
         raise ValueNotSerializable(f"unknown state tag {tag!r}")

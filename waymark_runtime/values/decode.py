@@ -15,7 +15,7 @@ import datetime as dt
 import enum
 import functools
 import uuid
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -282,6 +282,12 @@ def default_factory(name: str | None) -> type | None:
     return factory
 
 
+def _maxlen(value: JSON) -> int | None:
+    if value is None or (type(value) is int and value >= 0):
+        return value
+    raise ValueNotSerializable(f"a deque's maxlen must be None or an int >= 0, not {value!r}")
+
+
 def _defaultdict_value(dec: Decoder, value: JSON) -> defaultdict[Any, Any]:
     return defaultdict(default_factory(value["factory"]), _dict_value(dec, value))
 
@@ -312,6 +318,7 @@ _DECODERS: dict[str, Callable[[Decoder, JSON], Any]] = {
     "dict": _dict_value,
     "counter": _counter_value,
     "defaultdict": _defaultdict_value,
+    "deque": lambda dec, v: deque(dec.items(v), _maxlen(v.get("maxlen"))),
     "int": lambda dec, v: big_int_value(v),
     "str": lambda dec, v: text_value(v),
     "float": _float_value,

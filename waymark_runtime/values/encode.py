@@ -15,7 +15,7 @@ import enum
 import math
 import sys
 import uuid
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -227,6 +227,7 @@ _ENCODERS: dict[type, Callable[[Encoder, Any], JSON]] = {
     dict: _dict_json,
     Counter: lambda enc, o: {"$t": "counter", "items": _pairs(enc, o)},
     defaultdict: _defaultdict_json,
+    deque: lambda enc, o: {"$t": "deque", "items": [enc.encode(x) for x in o], "maxlen": o.maxlen},
     tuple: lambda enc, o: enc.tagged("tuple", o),
     set: lambda enc, o: enc.tagged("set", o),
     frozenset: lambda enc, o: enc.tagged("frozenset", o),

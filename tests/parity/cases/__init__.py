@@ -450,6 +450,12 @@ CASES: tuple[ParityCase, ...] = (
         {"case": "none"},
     ),
     _case("local_functions", "InHelpers", {"words": ["hi", "yes"]}),
+    _case(
+        "heaps",
+        "Queues",
+        {"start": "a", "values": [4, 8, 15, 16, 23]},
+        {"start": "z", "values": []},
+    ),
     _case("heaps", "Digests", {"customer": "ada", "amount": 10}, {"customer": "", "amount": 0}),
     _case(
         "heaps",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import heapq
+from collections import deque
 from heapq import heappop, heappush
 
 from waymark import Workflow, action, workflow
@@ -74,3 +75,51 @@ class HeapErrors(Workflow):
         except (IndexError, TypeError) as error:
             return f"{type(error).__name__}: {error}"
         return "no error"
+
+
+@action
+async def neighbours(node: str) -> list[str]:
+    graph = {"a": ["b", "c"], "b": ["d"], "c": ["d", "e"], "d": ["f"], "e": ["f"], "f": []}
+    return graph.get(node, [])
+
+
+@action
+async def keep_window(window: deque[int]) -> deque[int]:
+    window.append(sum(window))
+    return window
+
+
+@workflow
+class Queues(Workflow):
+    """`collections.deque`: a breadth-first walk whose queue lives across awaits, a bounded
+    window, rotation, a deque through an action and back, and Python's own errors."""
+
+    async def run(self, start: str, values: list[int]) -> list[object]:
+        order, seen, queue = [], {start}, deque([start])
+        while queue:
+            node = queue.popleft()
+            order.append(node)
+            for nxt in await neighbours(node):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    queue.append(nxt)
+        window: deque[int] = deque(maxlen=3)
+        averages = []
+        for v in values:
+            window.append(v)
+            averages.append(round(sum(window) / len(window), 2))
+        turned = deque(values)
+        turned.rotate(2)
+        turned.extendleft([-1, -2])
+        back = await keep_window(deque(values[:2], maxlen=3))
+        errors = []
+        for case in ("empty", "missing"):
+            try:
+                if case == "empty":
+                    deque().popleft()
+                else:
+                    deque([1]).index(5)
+            except (IndexError, ValueError) as error:
+                errors.append(f"{type(error).__name__}: {error}")
+        return [order, averages, list(turned), turned.maxlen, back, back.maxlen,
+                3 in window, window == deque(values[-3:]), errors]  # fmt: skip

@@ -109,8 +109,9 @@ def is_instance(obj: Any, cls: Any) -> bool:
 
 
 def enum_by_value(table: dict[Any, EnumValue], value: Any, name: str) -> EnumValue:
-    """`Color(value)`: the member whose value it is (or the member itself), else Python's
-    `ValueError`."""
+    """`Color(value)`: the member whose value it is (or the member itself); else, for a `Flag`
+    (a combination) or a class with its own `_missing_` (which runs, as in Python), what the
+    class answers; else Python's `ValueError`."""
     if value.__class__ is EnumValue and value in table.values():
         return value
     try:
@@ -118,10 +119,16 @@ def enum_by_value(table: dict[Any, EnumValue], value: Any, name: str) -> EnumVal
     except (KeyError, TypeError):
         member = next(iter(table.values()), None)
         cls = None if member is None else find_class(member.type)
-        if cls is not None and issubclass(cls, enum.Flag):  # `Perm(3)`: a combination
-            combined: EnumValue = to_value(to_json(cls(value)))  # (else Python's own error)
-            return combined
+        if cls is not None and (issubclass(cls, enum.Flag) or _own_missing(cls)):
+            found: EnumValue = to_value(to_json(cls(value)))  # (else Python's own error)
+            return found
         raise ValueError(f"{value!r} is not a valid {name}") from None
+
+
+def _own_missing(cls: type) -> bool:
+    """Does the enum class (or a base of its own) define `_missing_`?"""
+    default = getattr(enum.Enum._missing_, "__func__", None)
+    return getattr(getattr(cls, "_missing_", None), "__func__", None) is not default
 
 
 # ---------------------------------------------------------------------------------------------

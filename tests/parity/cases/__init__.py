@@ -456,6 +456,7 @@ CASES: tuple[ParityCase, ...] = (
         {"start": "a", "values": [4, 8, 15, 16, 23]},
         {"start": "z", "values": []},
     ),
+    _case("models", "EnumMissing", {"raw": " Pro "}, {"raw": "gold"}, {"raw": "free"}),
     _case("heaps", "Digests", {"customer": "ada", "amount": 10}, {"customer": "", "amount": 0}),
     _case(
         "heaps",

@@ -604,3 +604,28 @@ class DataclassFunctions(Workflow):
             not_one = str(error)
         return [sent, original.parcels, split.weight, asdict(original), astuple(split),
                 refused, not_one]  # fmt: skip
+
+
+class Plan(StrEnum):
+    FREE = "free"
+    PRO = "pro"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Plan | None:
+        """Case and spaces do not matter; anything else is not a plan."""
+        if isinstance(value, str):
+            return cls.__members__.get(value.strip().upper())
+        return None
+
+
+@workflow
+class EnumMissing(Workflow):
+    """An enum's own `_missing_` runs when a value is not a member's, as in Python."""
+
+    async def run(self, raw: str) -> list[object]:
+        try:
+            plan: object = Plan(raw)
+        except ValueError as error:
+            plan = f"ValueError: {error}"
+        await asyncio.sleep(0)
+        return [plan, Plan("pro"), Plan(Plan.FREE)]

@@ -5,6 +5,7 @@ Importing this package registers every `lower_<Node>` function with the dispatch
 
 from waymark_compiler.lower import (
     calls,
+    comprehensions,
     expressions,
     flow,
     names,
@@ -16,6 +17,7 @@ from waymark_compiler.lower.workflow import lower_workflow
 
 __all__ = [
     "calls",
+    "comprehensions",
     "expressions",
     "flow",
     "lower_workflow",

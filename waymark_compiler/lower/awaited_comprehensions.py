@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterator
 import libcst as cst
 
 from waymark_compiler.context import Ctx
+from waymark_compiler.lower.comprehensions import comprehension_fors
 from waymark_compiler.lower.dispatch import lower_expr
-from waymark_compiler.lower.expressions import comprehension_fors
 from waymark_compiler.namespace import target_names
 from waymark_runtime import ir
 

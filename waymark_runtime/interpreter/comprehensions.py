@@ -1,7 +1,7 @@
 """List, set and dict comprehensions and generator expressions, as Python runs them.
 
-The loop variables live in a scope of their own (a copy of the enclosing locals, `scope_of`) so
-they do not leak, while an assignment expression (`:=`) in one binds the enclosing function's
+The loop variables live in a scope of their own (over the enclosing locals, read when a name is
+read, `scope_of`) so they do not leak, while an assignment expression (`:=`) in one binds the enclosing function's
 variable, as PEP 572 says (`ENCLOSING` leads back to it); the first iterable is evaluated eagerly and a generator expression is otherwise lazy, so
 `any(x > 2 for x in xs)` stops at the first match.
 """
@@ -57,9 +57,28 @@ def compile_clauses(
 ENCLOSING = "<enclosing>"
 
 
+class _Scope(dict[str, Any]):
+    """A comprehension's own variables, over the enclosing scope, which it reads as it is when
+    a name is read (a generator expression consumed after `k = 10` sees the new `k`, as the
+    closure Python makes for it does)."""
+
+    __slots__ = ("outer",)
+
+    def __init__(self, outer: Env) -> None:
+        super().__init__()
+        self.outer = outer
+
+    def __missing__(self, key: str) -> Any:
+        return self.outer[key]
+
+    def __contains__(self, key: object) -> bool:
+        return dict.__contains__(self, key) or key in self.outer
+
+
 def scope_of(env: Env) -> Env:
-    """A comprehension's scope: the enclosing locals, and a way back to them for `:=`."""
-    scope = env.copy()
+    """A comprehension's scope: its loop variables over the enclosing locals (read live), and a
+    way back to them for `:=`."""
+    scope = _Scope(env)
     scope[ENCLOSING] = env
     return scope
 

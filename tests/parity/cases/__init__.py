@@ -449,6 +449,7 @@ CASES: tuple[ParityCase, ...] = (
         {"case": "type"},
         {"case": "none"},
     ),
+    _case("local_functions", "LateBinding", {"limit": 8}, {"limit": 0}),
     _case("local_functions", "InHelpers", {"words": ["hi", "yes"]}),
     _case(
         "heaps",

@@ -108,3 +108,29 @@ class InHelpers(Workflow):
             return w.upper() + marks
 
         return loud(word)
+
+
+@workflow
+class LateBinding(Workflow):
+    """A generator expression (and `map`/`filter` with a lambda, a local function called in one)
+    reads the enclosing variables when it is consumed, not when it is made, as CPython's
+    closures do; only its first iterable is read at once."""
+
+    async def run(self, limit: int) -> list[object]:
+        k = 2
+
+        def scale(x: int) -> int:
+            return x * k
+
+        doubled = (x * k for x in range(3))
+        below = (x for x in range(10) if x < limit)
+        xs, ys = [1, 2], [10, 20]
+        pairs = (x + y for x in xs for y in ys)
+        mapped = map(lambda v: v * k, xs)
+        scaled = (scale(x) for x in xs)
+        stepping = (i + k for i in range(4))
+        first = next(stepping)
+        k, limit, ys = 10, 3, [100, 200]
+        await asyncio.sleep(0)
+        return [list(doubled), sum(below), list(pairs), list(mapped), list(scaled),
+                [first, next(stepping)], [[x + k for x in range(2)] for _ in range(2)]]  # fmt: skip

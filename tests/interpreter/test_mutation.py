@@ -146,6 +146,21 @@ def test_deques_keep_identity_maxlen_and_their_iterators_position_in_stored_stat
     assert len(decoded["w"]) == 3
 
 
+def test_dict_views_stay_views_of_their_dict_in_stored_state() -> None:
+    prices = Counter({"a": 1})
+    walking = zip([1], [2], strict=True)  # materialised when stored: its frame is reloaded
+    state = {"d": prices, "k": prices.keys(), "v": {"x": 1}.values(), "i": prices.items(),
+             "z": walking}  # fmt: skip
+    encoder = StateEncoder(StepContext().meter)
+    encoded = json.loads(json.dumps(encoder.encode(state)))
+    assert encoder.consumed  # the dict is container 1 (the state is 0)
+    assert encoded["k"] == {"$t": "view", "kind": "keys", "of": {"$t": "ref", "v": 1}}
+    decoded = StateDecoder().decode(encoded)
+    decoded["d"]["b"] = 2  # the views show the dict as it changes, as before the await
+    assert list(decoded["k"]) == ["a", "b"] and list(decoded["i"]) == [("a", 1), ("b", 2)]
+    assert len(decoded["k"]) == 2 and list(decoded["v"]) == [1]
+
+
 def test_a_defaultdict_with_a_function_for_factory_is_not_stored() -> None:
     with pytest.raises(ValueNotSerializable, match="default factory"):
         to_json(defaultdict(lambda: 0))

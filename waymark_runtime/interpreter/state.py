@@ -4,12 +4,14 @@ On top of `values`: object identity is kept (a list reachable from two names is 
 a resume, cycles included: the n-th list/dict/set/deque/Counter/defaultdict met is container n, a repeat is `{"$t": "ref"}`;
 models and dataclasses, whose fields a workflow may assign, are counted apart, `{"$t": "mref"}`),
 loop iterators keep their position (a list iterator still sees appends to its list), ranges stay
-ranges, and other iterators (generators, zip, dict views) are materialised into their items.
+ranges, dict views stay views of their dict, and other iterators (generators, zip) are materialised
+into their items.
 JSON objects must keep their key order in storage (use `json`/text columns, not `jsonb`).
 """
 
 from __future__ import annotations
 
+import gc
 import itertools
 from collections import Counter, defaultdict, deque
 from typing import Any
@@ -29,6 +31,7 @@ _SEQUENCE_ITERATORS: frozenset[type] = frozenset(type(iter(x)) for x in _SAMPLES
     type(reversed([]))
 }
 _VIEWS: tuple[type, ...] = (type({}.keys()), type({}.values()), type({}.items()))
+_VIEW_KINDS = dict(zip(_VIEWS, ("keys", "values", "items"), strict=True))
 _DICT_KINDS: frozenset[type] = frozenset({Counter, defaultdict})
 _DEQUE_ITERATORS: frozenset[type] = frozenset({type(iter(deque())), type(reversed(deque()))})
 
@@ -71,8 +74,11 @@ class StateEncoder(Encoder):
                 "$t": "slice",
                 "v": [self.encode(obj.start), self.encode(obj.stop), self.encode(obj.step)],
             }
-        if isinstance(obj, _VIEWS) or hasattr(obj, "__next__"):
-            self.consumed = self.consumed or not isinstance(obj, _VIEWS)
+        if kind in _VIEW_KINDS:  # a view of its dict, which it still shows as it changes
+            (mapping,) = gc.get_referents(obj.mapping)  # the dict behind the read-only proxy
+            return {"$t": "view", "kind": _VIEW_KINDS[kind], "of": self.encode(mapping)}
+        if hasattr(obj, "__next__"):
+            self.consumed = True
             items = self.meter.materialise(obj)  # bounded: `enumerate(range(10**12))` is refused
             return {"$t": "iter", "seq": self.encode(items), "i": 0}
         return super().fallback(obj)
@@ -146,6 +152,11 @@ class StateDecoder(Decoder):
             return range(*(self.decode(v) for v in value["v"]))
         if tag == "slice":
             return slice(*(self.decode(v) for v in value["v"]))
+        if tag == "view":
+            kind = value.get("kind")
+            if kind not in ("keys", "values", "items"):
+                raise ValueNotSerializable(f"unknown dict view {kind!r}")
+            return getattr(self.decode(value["of"]), kind)()
         if tag in ("iter", "reversed"):
             iterator: Any = (iter if tag == "iter" else reversed)(self.decode(value["seq"]))
             if value["i"] and hasattr(iterator, "__setstate__"):

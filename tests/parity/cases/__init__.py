@@ -450,6 +450,7 @@ CASES: tuple[ParityCase, ...] = (
         {"case": "none"},
     ),
     _case("local_functions", "LateBinding", {"limit": 8}, {"limit": 0}),
+    _case("mutation", "ViewsAcrossAwaits", {"names": ["ab", "c"]}, {"names": []}),
     _case("local_functions", "InHelpers", {"words": ["hi", "yes"]}),
     _case(
         "heaps",

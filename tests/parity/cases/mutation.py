@@ -282,3 +282,16 @@ class AttributesInUnpacking(Workflow):
         for box.n, c in [(5, 6), (a, 7)]:
             b += box.n + c
         return [box, b, first, rest, c]
+
+
+@workflow
+class ViewsAcrossAwaits(Workflow):
+    """A dict view held across an await is still a view of its dict, while a `zip` held with it
+    is materialised (and so the frame is resumed from its saved state)."""
+
+    async def run(self, names: list[str]) -> list[object]:
+        stock = {name: len(name) for name in names}
+        keys, values, pairs = stock.keys(), stock.values(), zip(names, names, strict=True)
+        await echo(len(stock))
+        stock["extra"] = 5
+        return [len(keys), sorted(keys), sum(values), list(pairs), "extra" in keys]

@@ -266,7 +266,7 @@ def _structured(item: Any, stack: list[Any]) -> int:
         stack.append(item.message)
         return len(item.type) + 4 + sum(map(len, item.attrs))
     if isinstance(item, EnumValue):
-        return len(item.type) + len(item.name) + 64
+        return len(item.type) + len(item.name or "") + 64  # an empty `Flag` has no name
     if isinstance(item, bytes | bytearray):
         return 4 * len(item) + 3
     return 128  # dates, decimals (context-bounded), uuids, types: short representations

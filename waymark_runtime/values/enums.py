@@ -49,10 +49,20 @@ class EnumValue:
         return hash((self.type, self.name))
 
     def __repr__(self) -> str:
-        return f"<{short_name(self.type)}.{self.name}: {self.value!r}>"
+        if self.name is None or "|" in self.name:  # an empty `Flag`, or a combination
+            real = _flag(self)
+            if real is not None:
+                return repr(real)
+        name = "" if self.name is None else f".{self.name}"
+        return f"<{short_name(self.type)}{name}: {self.value!r}>"
 
     def __str__(self) -> str:
-        return str(self.value) if self.plain else f"{short_name(self.type)}.{self.name}"
+        if self.plain:
+            return str(self.value)
+        if self.name is None:  # an empty `Flag`: `Perm(0)`, as Python shows it
+            real = _flag(self)
+            return str(real) if real is not None else f"{short_name(self.type)}({self.value!r})"
+        return f"{short_name(self.type)}.{self.name}"
 
     def __format__(self, spec: str) -> str:
         return format(self.value if self.plain else str(self), spec)

@@ -200,6 +200,7 @@ CASES: tuple[ParityCase, ...] = (
     ParityCase("models", "ModelsAsInputs", None),
     _case("models", "ClassAttributes", {"n": 0}, {"n": 1}, {"n": 2}),
     _case("models", "FlagCombinations", {"user": "admin"}, {"user": "guest"}),
+    _case("models", "EmptyFlags", {"user": "admin"}),
     _case("models", "NamedTuplesFromActions", {"n": 3}, {"n": 0}),
     _case("models", "DataclassFunctions", {"n": 2}, {"n": 0}),
     # action arguments arrive uncoerced

@@ -515,6 +515,23 @@ class FlagCombinations(Workflow):
         ]
 
 
+@action
+async def describe_access(access: Access) -> str:
+    return f"{access!r} {bool(access)}"
+
+
+@workflow
+class EmptyFlags(Workflow):
+    """A `Flag` with no member set (`READ & WRITE`, `Mode(0)`): false, shown as Python shows it,
+    passed to an action and returned."""
+
+    async def run(self, user: str) -> list[object]:
+        none = (await granted(user)) & Access.EXECUTE
+        described = await describe_access(none)
+        return [none, bool(none), str(none), repr(none), f"{none}", described,
+                Mode(0), str(Mode(0)), repr(Mode.READ & Mode.WRITE), Access.READ & Access.WRITE]  # fmt: skip
+
+
 class StockLine(NamedTuple):
     code: str
     quantity: int = 1

@@ -31,6 +31,7 @@ from waymark_runtime.interpreter.limits import (
 )
 from waymark_runtime.values import (
     DEFAULT_FACTORIES,
+    EnumValue,
     TypeValue,
     plain_value,
     type_name,
@@ -240,8 +241,13 @@ class Bounded(Guards):
             raise ValueError("json.dumps() indent must be an int from 0 to 8 in a workflow")
         length = self.text_length(value, quoted=True)
         self.meter.allow_chars(length * (1 + (indent or 0) * 4))
-        text: str = self.meter.settle(json.dumps(value, default=_json_default, **options))
-        return text
+        try:
+            text = json.dumps(value, default=_json_default, **options)
+        except TypeError as error:
+            if not str(error).startswith("keys must be"):
+                raise
+            text = json.dumps(_json_keys(value), default=_json_default, **options)
+        return str(self.meter.settle(text))
 
     def _json_loads(self, text: Any) -> Any:
         """`json.loads` of a string (its size bounds what it builds)."""
@@ -388,6 +394,25 @@ class Bounded(Guards):
 _JSON_OPTIONS = frozenset(
     {"indent", "sort_keys", "separators", "ensure_ascii", "allow_nan", "skipkeys"}
 )
+
+
+def _json_keys(value: Any) -> Any:
+    """`value` with each data-type enum member used as a dict key replaced by its value (a
+    `StrEnum` key is a `str` in Python); any other key that is not JSON is Python's error."""
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if key.__class__ is EnumValue:
+                if (plain := plain_value(key)) is key:
+                    raise TypeError(
+                        f"keys must be str, int, float, bool or None, not {type_name(key)}"
+                    )
+                key = plain
+            out[key] = _json_keys(item)
+        return out
+    if isinstance(value, list | tuple):
+        return [_json_keys(item) for item in value]
+    return value
 
 
 def _json_default(value: Any) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from enum import StrEnum
+from enum import Enum, IntEnum, StrEnum
 
 from pydantic import BaseModel
 
@@ -15,6 +15,15 @@ from waymark import Workflow, action, workflow
 class Role(StrEnum):
     USER = "user"
     TOOL = "tool"
+
+
+class Priority(IntEnum):
+    LOW = 1
+    HIGH = 2
+
+
+class Shape(Enum):
+    ROUND = "round"
 
 
 class Call(BaseModel):
@@ -42,8 +51,16 @@ class JsonPayloads(Workflow):
             model = "written"
         except TypeError as error:
             model = str(error)
+        counts = {Role.USER: 2, Role.TOOL: [{Priority.HIGH: 1}]}
+        try:
+            json.dumps({Shape.ROUND: 1})
+            plain_key = "written"
+        except TypeError as error:
+            plain_key = str(error)
         return [
             reply["tool"],
+            json.dumps(counts),
+            plain_key,
             json.dumps(message, sort_keys=True),
             json.dumps([1, 2.5, "é"], ensure_ascii=False, separators=(",", ":")),
             json.dumps({"b": [1, {"c": 2}], "a": 1}, indent=2),

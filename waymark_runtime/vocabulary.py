@@ -123,6 +123,11 @@ TYPE_NAME = "type.__name__"
 # compiler wrote (`` `enum.by_value`({'red': enum m:Color.RED}, raw, 'Color') ``).
 ENUM_LOOKUP = "enum.by_value"
 
+# `for c in Channel`: the members the compiler listed, those a `Flag`'s iteration leaves out
+# (multi-bit and zero members, as `list(Perm)` does) taken out when the class is loaded
+# (`` `enum.members`((enum m:Perm.R, ...)) ``).
+ENUM_MEMBERS = "enum.members"
+
 # `timedelta(...)`, positional or keyword arguments as in Python: the one constructor of a standard value the interpreter provides besides the builtins.
 DURATION = "timedelta"
 

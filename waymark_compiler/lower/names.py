@@ -41,7 +41,13 @@ from waymark_compiler.rules.workflow import SELF_READ
 from waymark_compiler.shapes import enum_aliases
 from waymark_compiler.tables import impure, refusal_label
 from waymark_runtime import ir
-from waymark_runtime.vocabulary import DURATION, PURE_CONSTANTS, TYPE_NAME, standard_function
+from waymark_runtime.vocabulary import (
+    DURATION,
+    ENUM_MEMBERS,
+    PURE_CONSTANTS,
+    TYPE_NAME,
+    standard_function,
+)
 
 # ---------------------------------------------------------------------------------------------
 # Names and globals
@@ -229,7 +235,8 @@ def enum_members(enum: ClassSym, span: ir.Span) -> ir.Expr:
     members = tuple(
         ir.EnumMember(type=enum.path, member=m, span=span) for m in enum.members if m not in aliases
     )
-    return ir.TupleExpr(elts=members, span=span)
+    listed = ir.TupleExpr(elts=members, span=span)
+    return ir.Call(func=ENUM_MEMBERS, args=(listed,), kwargs=(), span=span)
 
 
 def enum_lookup(enum: ClassSym, key: ir.Expr, span: ir.Span) -> ir.Expr:

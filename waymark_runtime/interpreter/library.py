@@ -53,6 +53,7 @@ from waymark_runtime.vocabulary import (
     DATACLASS_FUNCTIONS,
     DURATION,
     ENUM_LOOKUP,
+    ENUM_MEMBERS,
     PURE_BUILTINS,
     PURE_FUNCTIONS,
     PURE_METHODS,
@@ -123,6 +124,16 @@ def enum_by_value(table: dict[Any, EnumValue], value: Any, name: str) -> EnumVal
             found: EnumValue = to_value(to_json(cls(value)))  # (else Python's own error)
             return found
         raise ValueError(f"{value!r} is not a valid {name}") from None
+
+
+def enum_members(members: tuple[EnumValue, ...]) -> tuple[EnumValue, ...]:
+    """What iterating an enum class gives: `members` (the compiler left aliases out), less
+    those a `Flag` does not iterate (a combination or zero), when the class is loaded here."""
+    cls = find_class(members[0].type) if members else None
+    if cls is None or not issubclass(cls, enum.Flag):
+        return members
+    iterated = {member.name for member in cls}
+    return tuple(member for member in members if member.name in iterated)
 
 
 def _own_missing(cls: type) -> bool:
@@ -297,6 +308,7 @@ _PLAIN_BUILTINS["hasattr"] = has_attribute
 _PLAIN_BUILTINS[DURATION] = dt.timedelta
 _PLAIN_BUILTINS[TYPE_NAME] = type_name
 _PLAIN_BUILTINS[ENUM_LOOKUP] = enum_by_value
+_PLAIN_BUILTINS[ENUM_MEMBERS] = enum_members
 _PLAIN_BUILTINS.update(
     {f"collections.{kind.__name__}": kind for kind in (Counter, defaultdict, deque)}
 )

@@ -515,6 +515,24 @@ class FlagCombinations(Workflow):
         ]
 
 
+class Perm(Flag):
+    R = 1
+    W = 2
+    X = 4
+    RW = 3
+    NONE = 0
+
+
+@workflow
+class FlagClasses(Workflow):
+    """Iterating a `Flag` class gives its single-bit members only (not `RW = 3` or `NONE = 0`),
+    as Python does; `len` and `in` agree."""
+
+    async def run(self, name: str) -> list[object]:
+        return [[m.name for m in Perm], len(Perm), list(Access), Perm.RW, Perm[name],
+                [m.name for m in Level], len(Mode)]  # fmt: skip
+
+
 @action
 async def describe_access(access: Access) -> str:
     return f"{access!r} {bool(access)}"

@@ -49,6 +49,7 @@ from waymark_runtime.values import (
     type_name,
     type_path,
 )
+from waymark_runtime.values.structural import ISO_CALENDAR_DATE
 from waymark_runtime.vocabulary import (
     DATACLASS_FUNCTIONS,
     DURATION,
@@ -148,7 +149,7 @@ def _own_missing(cls: type) -> bool:
 
 _PLAIN_TYPES = (int, float, complex, bool, str, bytes, dt.date, dt.datetime, dt.time,
                 dt.timedelta, dt.timezone, ZoneInfo, uuid.UUID, Decimal, range, slice, deque,
-                type(dt.date.min.isocalendar()))  # fmt: skip
+                ISO_CALENDAR_DATE)  # fmt: skip
 
 
 def _no_attribute(obj: Any, name: str) -> AttributeError:

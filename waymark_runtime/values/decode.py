@@ -28,6 +28,7 @@ from waymark_runtime.values.foreign import rebuild_foreign
 from waymark_runtime.values.registry import find_class, kind_of
 from waymark_runtime.values.structural import (
     DEFAULT_FACTORIES,
+    ISO_CALENDAR_DATE,
     JSON,
     MISSING,
     ExceptionValue,
@@ -325,6 +326,7 @@ _DECODERS: dict[str, Callable[[Decoder, JSON], Any]] = {
     "bytes": lambda dec, v: base64.b64decode(v["v"]),
     "datetime": lambda dec, v: _datetime_value(v),
     "date": lambda dec, v: dt.date.fromisoformat(v["v"]),
+    "isocalendar": lambda dec, v: ISO_CALENDAR_DATE(*map(int, v["v"])),
     "time": lambda dec, v: dt.time.fromisoformat(v["v"]),
     "timedelta": lambda dec, v: dt.timedelta(*v["v"]),
     "timezone": lambda dec, v: dt.timezone(

@@ -25,6 +25,7 @@ from waymark_runtime.errors import ValueNotSerializable
 from waymark_runtime.values.enums import EnumValue
 from waymark_runtime.values.structural import (
     DEFAULT_FACTORIES,
+    ISO_CALENDAR_DATE,
     JSON,
     MISSING,
     ExceptionValue,
@@ -237,6 +238,7 @@ _ENCODERS: dict[type, Callable[[Encoder, Any], JSON]] = {
     dt.time: lambda enc, o: {"$t": "time", "v": o.isoformat()},
     dt.timedelta: lambda enc, o: {"$t": "timedelta", "v": [o.days, o.seconds, o.microseconds]},
     dt.timezone: _timezone_json,
+    ISO_CALENDAR_DATE: lambda enc, o: {"$t": "isocalendar", "v": list(o)},
     ZoneInfo: _zone_json,
     uuid.UUID: lambda enc, o: {"$t": "uuid", "v": str(o)},
     Decimal: lambda enc, o: {"$t": "decimal", "v": str(o)},

@@ -10,6 +10,7 @@ registry (`registry`); nothing here imports a module.
 from __future__ import annotations
 
 import builtins
+import datetime as dt
 import functools
 import operator
 from collections.abc import Callable, Iterator
@@ -44,6 +45,9 @@ def lineage(cls: type) -> tuple[str, ...]:
 
 
 # The default factories a stored `defaultdict` may have (`vocabulary.DEFAULT_FACTORY_TYPES`).
+# What `date.isocalendar()` returns: a tuple with `year`, `week` and `weekday` (not public).
+ISO_CALENDAR_DATE: type = type(dt.date.min.isocalendar())
+
 DEFAULT_FACTORIES: dict[str, type] = {
     name: getattr(builtins, name) for name in DEFAULT_FACTORY_TYPES
 }

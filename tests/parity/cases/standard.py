@@ -119,7 +119,14 @@ class DurationsAndAttributes(Workflow):
             hasattr(reminder, "to"),
             hasattr(start, "nope"),
             (week.year, week.week, week.weekday),
+            week,  # returned as what it is, with its fields
+            await week_of(week),
         ]
+
+
+@action
+async def week_of(week: tuple[int, int, int]) -> str:
+    return f"{type(week).__name__} {week[1]} {getattr(week, 'week', None)}"
 
 
 @action

@@ -65,7 +65,7 @@ class Traps:
             Case("raise_class", "raise type logging:FileHandler", unavailable),
             Case("action_by_name", f"x = await action {evil}:act()", "no action is registered"),
             Case("os_system", f"x = await action os:system('touch {marker}')", "no action"),
-            Case("str_encode", "return value.encode()", "not allowed in a workflow", "x"),
+            Case("str_translate", "return value.translate({})", "not allowed in a workflow", "x"),
             Case("format_map", "return '{0.__class__}'.format_map(value)", "not allowed", {}),
             Case("vars", "return vars(value)", "not a function a workflow may call"),
             *self.payloads(),

@@ -80,6 +80,8 @@ KNOWN_EXCEPTIONS: dict[str, str] = {
     "decimal.InvalidOperation": "decimal:InvalidOperation",
     "decimal.DivisionByZero": "decimal:DivisionByZero",
     "json.JSONDecodeError": "json.decoder:JSONDecodeError",
+    "dataclasses.FrozenInstanceError": "dataclasses:FrozenInstanceError",
+    "zoneinfo.ZoneInfoNotFoundError": "zoneinfo._common:ZoneInfoNotFoundError",
 }
 
 

@@ -26,7 +26,8 @@ PURE_BUILTINS = _words(
 PURE_METHODS = _words(
     # str
     "capitalize casefold center count endswith expandtabs find index isalnum isalpha "
-    "isascii isdecimal isdigit isidentifier islower isnumeric isspace istitle isupper join "
+    "isascii isdecimal isdigit isidentifier islower isnumeric isprintable isspace istitle "
+    "isupper join "
     "ljust lower lstrip partition removeprefix removesuffix replace rfind rindex rjust "
     "rpartition rsplit rstrip split splitlines startswith strip swapcase title upper zfill "
     # str and bytes
@@ -46,8 +47,11 @@ PURE_METHODS = _words(
     "utcoffset tzname dst strftime astimezone "
     # pydantic models
     "model_dump model_dump_json model_copy "
-    # Decimal
-    "quantize normalize is_signed is_zero"
+    # int, float
+    "bit_length bit_count as_integer_ratio is_integer "
+    # Decimal (bounded by the context's precision)
+    "quantize normalize is_signed is_zero copy_abs copy_negate copy_sign adjusted is_nan "
+    "is_infinite is_finite sqrt exp ln log10 to_integral_value"
 )
 
 # Functions of standard modules, by qualified name: pure, and cheap for any argument a workflow
@@ -112,7 +116,9 @@ DEFAULT_FACTORY_TYPES = ("list", "dict", "set", "frozenset", "tuple", "int", "fl
 PURE_CONSTANTS = _words(
     "math.pi math.e math.tau math.inf math.nan decimal.ROUND_HALF_UP decimal.ROUND_HALF_DOWN "
     "decimal.ROUND_HALF_EVEN decimal.ROUND_UP decimal.ROUND_DOWN decimal.ROUND_CEILING "
-    "decimal.ROUND_FLOOR decimal.ROUND_05UP datetime.timezone.utc datetime.UTC"
+    "decimal.ROUND_FLOOR decimal.ROUND_05UP datetime.timezone.utc datetime.UTC "
+    "datetime.datetime.min datetime.datetime.max datetime.date.min datetime.date.max "
+    "datetime.time.min datetime.time.max datetime.MINYEAR datetime.MAXYEAR"
 )
 
 # `type(x).__name__` (and `x.__class__.__name__`): the class name of a value, the one thing a

@@ -150,10 +150,25 @@ def _constant(qualname: str, span: ir.Span) -> ir.Expr:
     if isinstance(value, dt.timezone):
         offset = ir.Call(func=DURATION, args=(), kwargs=(), span=span)
         return ir.Call(func="datetime.timezone", args=(offset,), kwargs=(), span=span)
+    if isinstance(value, dt.date | dt.time):  # `datetime.max`: built from its fields
+        return _built(value, span)
     if isinstance(value, float) and not math.isfinite(value):
         text = ir.Const(value=str(value), span=span)
         return ir.Call(func="float", args=(text,), kwargs=(), span=span)
     return ir.Const(value=value, span=span)
+
+
+def _built(value: dt.date | dt.time, span: ir.Span) -> ir.Expr:
+    fields: tuple[int, ...]
+    if isinstance(value, dt.datetime):
+        kind, fields = "datetime.datetime", (value.year, value.month, value.day, value.hour,
+                                             value.minute, value.second, value.microsecond)  # fmt: skip
+    elif isinstance(value, dt.date):
+        kind, fields = "datetime.date", (value.year, value.month, value.day)
+    else:
+        kind, fields = "datetime.time", (value.hour, value.minute, value.second, value.microsecond)
+    args = tuple(ir.Const(value=field, span=span) for field in fields)
+    return ir.Call(func=kind, args=args, kwargs=(), span=span)
 
 
 def _type_of(node: cst.BaseExpression, ctx: Ctx) -> cst.BaseExpression | None:

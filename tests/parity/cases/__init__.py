@@ -424,6 +424,12 @@ CASES: tuple[ParityCase, ...] = (
         {"amount": 2.5, "when": "2024-05-06 07:08"},
         {"amount": -1.25, "when": "May 6"},
     ),
+    _case(
+        "standard",
+        "StandardExtras",
+        {"zone": "UTC", "amount": "-12.50"},
+        {"zone": "Mars/Olympus", "amount": "0.0004"},
+    ),
     _case("jsonish", "JsonPayloads", {"prompt": "weather"}, {"prompt": 'q"uote'}),
     _case("standard", "NextAndIter", {"words": ["a", "tree", "bee", "house"]}, {"words": []}),
     _case(

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import calendar
+import dataclasses
 import datetime as dt
 import statistics
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypedDict, cast
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel
 
@@ -229,3 +230,32 @@ class FormatCastAndParse(Workflow):
             parsed = str(error)
         return [format(total, ".2f"), format(total), format(12345678, ",d"),
                 format(amount, ">12"), format("x", "*^7"), parsed]  # fmt: skip
+
+
+@dataclasses.dataclass(frozen=True)
+class Pin:
+    x: int
+
+
+@workflow
+class StandardExtras(Workflow):
+    """Exceptions of standard modules caught by name, `datetime.max`-style constants, and the
+    small number and text methods real code reaches for."""
+
+    async def run(self, zone: str, amount: str) -> list[object]:
+        pin = Pin(1)
+        try:
+            pin.x = 2  # type: ignore[misc]
+            frozen = "changed"
+        except dataclasses.FrozenInstanceError as error:
+            frozen = f"{type(error).__name__}: {error}"
+        try:
+            where = str(ZoneInfo(zone))
+        except ZoneInfoNotFoundError as error:
+            where = type(error).__name__
+        value = Decimal(amount)
+        await asyncio.sleep(0)
+        return [frozen, where, datetime.max, date.min, time.max, dt.MAXYEAR,
+                (255).bit_length(), (-7).bit_count(), "tab\t".isprintable(), (0.75).as_integer_ratio(),
+                (2.0).is_integer(), value.copy_abs(), value.copy_negate(), value.adjusted(),
+                abs(value).sqrt(), value.is_finite(), value.to_integral_value()]  # fmt: skip

@@ -19,6 +19,7 @@ from waymark_compiler import nesting
 from waymark_compiler.checks import check
 from waymark_compiler.diagnostics import MAX_PER_FILE, Diagnostic, Sink, ordered, render
 from waymark_compiler.discover import WorkflowClass, discover
+from waymark_compiler.files import read_regular
 from waymark_compiler.finder import Finder, package_root
 from waymark_compiler.lower import lower_workflow
 from waymark_compiler.namespace import module_namespace
@@ -175,9 +176,16 @@ def module_name_for(path: str) -> tuple[str, bool]:
 
 
 def read_source(path: Path) -> str:
-    """A Python file's text, decoded as CPython would (PEP 263 coding lines honoured)."""
-    data = path.read_bytes()
-    encoding, _ = tokenize.detect_encoding(BytesIO(data).readline)
+    """A Python file's text, decoded as CPython would (PEP 263 coding lines honoured).
+
+    Raises `OSError` (`files.Unreadable` for a named pipe, a device, a directory or a dangling
+    symlink, which are never opened for reading) and `UnicodeDecodeError`."""
+    data = read_regular(path)
+    try:
+        encoding, _ = tokenize.detect_encoding(BytesIO(data).readline)
+    except SyntaxError:
+        data.decode("utf-8")  # no coding line and not UTF-8: name the bad byte instead
+        raise
     return data.decode(encoding)
 
 

@@ -22,7 +22,9 @@ class Completed:
 Waymark = Callable[..., Completed]
 
 
-def run_waymark(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> Completed:
+def run_waymark(
+    *args: str | Path, cwd: Path, env: dict[str, str] | None = None, timeout: float = 120
+) -> Completed:
     environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
     environment.pop("WAYMARK_DEBUG", None)
     completed = subprocess.run(
@@ -32,7 +34,7 @@ def run_waymark(*args: str | Path, cwd: Path, env: dict[str, str] | None = None)
         capture_output=True,
         text=True,
         errors="replace",
-        timeout=120,
+        timeout=timeout,
         check=False,
     )
     return Completed(completed.returncode, completed.stdout, completed.stderr)

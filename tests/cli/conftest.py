@@ -20,7 +20,9 @@ def workdir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def waymark(workdir: Path) -> Waymark:
-    def run(*args: str | Path, env: dict[str, str] | None = None) -> Completed:
-        return run_waymark(*args, cwd=workdir, env=env)
+    def run(
+        *args: str | Path, env: dict[str, str] | None = None, timeout: float = 120
+    ) -> Completed:
+        return run_waymark(*args, cwd=workdir, env=env, timeout=timeout)
 
     return run

@@ -1,7 +1,9 @@
 """Expanding the paths given on a command line into the files a command works on.
 
 Directories are walked recursively, skipping hidden directories (`.venv`, `.git`, ...) and
-virtualenv/cache folders; files named explicitly are always taken. It must not read files.
+virtualenv/cache folders; files named explicitly are always taken. It must not read files:
+a `*.py` that is a named pipe, a device or a dangling symlink is listed like any other, and
+refused, naming the file, by whatever reads it (`waymark_compiler.files`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ def collect_files(paths: Sequence[Path], suffix: str) -> list[Path]:
     found: dict[Path, None] = {}
     for path in paths:
         if not path.exists():
+            if path.is_symlink():
+                target = os.readlink(path)
+                raise UsageFailure(f"path does not exist: {path} (a symbolic link to {target})")
             raise UsageFailure(f"path does not exist: {path}")
         for file in _expand(path, suffix):
             found.setdefault(file, None)

@@ -2,15 +2,18 @@
 
 The compiler sees only text; bytes that are not valid source (binary files, other encodings)
 become a WM100 diagnostic pointing at the first bad byte, as CPython itself would refuse them.
+A path that cannot be read at all (a named pipe, a device, a dangling symlink, no permission)
+is an `Unread`: the command reports it as an error naming the file and goes on with the others.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from waymark_compiler.cli._output import CliError
 from waymark_compiler.diagnostics import Diagnostic
+from waymark_compiler.files import describe
 from waymark_compiler.rules.statements import SYNTAX_ERROR
 from waymark_runtime.ir import Span
 
@@ -18,7 +21,15 @@ if TYPE_CHECKING:
     from waymark_compiler.api import ModuleResult
 
 
-def compile_file(path: Path) -> ModuleResult:
+@dataclass(frozen=True, slots=True)
+class Unread:
+    """A file that could not be read, and why (`cannot read src/x.py: permission denied`)."""
+
+    path: Path
+    message: str
+
+
+def compile_file(path: Path) -> ModuleResult | Unread:
     # Imported here: the compiler and the .wrl parser are slow to load, and `--help`,
     # `--explain` and usage errors should not wait for them.
     from waymark_compiler import api
@@ -35,7 +46,7 @@ def compile_file(path: Path) -> ModuleResult:
             None,
         )
     except OSError as failure:
-        raise CliError(f"cannot read {path}: {failure.strerror or failure}") from failure
+        return Unread(path, f"cannot read {path}: {describe(failure)}")
 
 
 def _undecodable(path: Path, failure: UnicodeDecodeError) -> ModuleResult:

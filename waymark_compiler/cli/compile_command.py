@@ -24,6 +24,7 @@ from waymark_compiler.cli._options import OutputFormat
 from waymark_compiler.cli._output import (
     EXIT_FAILURE,
     EXIT_OK,
+    CliError,
     UsageFailure,
     err,
     error,
@@ -33,8 +34,9 @@ from waymark_compiler.cli._output import (
     use_color,
     warning,
 )
-from waymark_compiler.cli._sources import compile_file
+from waymark_compiler.cli._sources import Unread, compile_file
 from waymark_compiler.diagnostics import Diagnostic, render
+from waymark_compiler.files import describe
 
 if TYPE_CHECKING:
     from waymark_compiler.api import CompiledWorkflow, ModuleResult
@@ -49,6 +51,7 @@ class Outcome:
 
     results: list[ModuleResult]
     problems: list[str] = field(default_factory=list)
+    unread: int = 0  # files that could not be read (each is one of `problems`)
     drift: list[Drift] = field(default_factory=list)
 
     @property
@@ -128,12 +131,22 @@ def run_compile(paths: Sequence[Path], *, out_dir: Path | None, check: Path | No
         )
     if out_dir is not None and check is not None:
         raise UsageFailure("`--out-dir` and `--check` cannot be used together")
-    outcome = Outcome([compile_file(path) for path in collect_files(paths, ".py")])
+    outcome = Outcome([])
+    for path in collect_files(paths, ".py"):
+        result = compile_file(path)
+        if isinstance(result, Unread):  # reported; the other files still compile
+            outcome.problems.append(result.message)
+            outcome.unread += 1
+        else:
+            outcome.results.append(result)
     lockfile = _lockfile(outcome)
     clean = not outcome.failed
     if check is not None:
         # A file with errors yields no workflows; its committed .wrl is not stale, just unchecked.
-        outcome.drift = find_drift(lockfile, check, stale=clean)
+        try:
+            outcome.drift = find_drift(lockfile, check, stale=clean)
+        except OSError as exc:
+            raise CliError(f"cannot read {exc.filename or check}: {describe(exc)}") from exc
     if out_dir is not None:
         _write(lockfile, out_dir, prune=clean)
     return outcome
@@ -160,7 +173,7 @@ def _write(lockfile: dict[str, str], directory: Path, *, prune: bool) -> None:
     try:
         written, removed = write_lockfile(lockfile, directory, prune=prune)
     except OSError as exc:
-        raise UsageFailure(f"cannot write to {directory}: {exc.strerror or exc}") from exc
+        raise UsageFailure(f"cannot write to {exc.filename or directory}: {describe(exc)}") from exc
     for path in removed:
         status(f"removed stale {path}")
     status(
@@ -197,19 +210,23 @@ _DRIFT_MESSAGES = {
 
 def _summary(outcome: Outcome, check: Path | None) -> None:
     errors, warnings = outcome.count("error"), outcome.count("warning")
+    unread = f"; {plural(outcome.unread, 'file')} could not be read" if outcome.unread else ""
     if errors:
         files = len({d.path for d in outcome.diagnostics if d.severity == "error"})
         extra = f" and {plural(warnings, 'warning')}" if warnings else ""
-        status(f"Found {plural(errors, 'error')}{extra} in {plural(files, 'file')}")
+        status(f"Found {plural(errors, 'error')}{extra} in {plural(files, 'file')}{unread}")
         return
     workflows = outcome.workflows
-    if not workflows and not outcome.results:
-        warning("no Python files found")
+    if not outcome.results:
+        if not outcome.unread:
+            warning("no Python files found")
     elif not workflows:
         warning(f"no workflows found in {plural(len(outcome.results), 'file')}")
     files = len({workflow.path for workflow in workflows})
     tail = f" ({plural(warnings, 'warning')})" if warnings else ""
-    status(f"compiled {plural(len(workflows), 'workflow')} in {plural(files, 'file')}{tail}")
+    status(
+        f"compiled {plural(len(workflows), 'workflow')} in {plural(files, 'file')}{tail}{unread}"
+    )
     if check is not None:
         _check_summary(outcome, check)
 

@@ -23,9 +23,10 @@ from waymark_compiler.cli._output import (
     status,
     warning,
 )
+from waymark_compiler.files import describe, read_regular
 from waymark_runtime.errors import WrlSyntaxError
 
-Verdict = Literal["unchanged", "reformatted", "malformed"]
+Verdict = Literal["unchanged", "reformatted", "malformed", "unreadable", "unwritable"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +58,9 @@ def fmt_command(
     results = [format_file(path, check=check) for path in paths]
     _summary(results, check=check)
     failed = any(
-        r.verdict == "malformed" or (check and r.verdict == "reformatted") for r in results
+        r.verdict in ("malformed", "unreadable", "unwritable")
+        or (check and r.verdict == "reformatted")
+        for r in results
     )
     raise typer.Exit(EXIT_FAILURE if failed else EXIT_OK)
 
@@ -66,9 +69,16 @@ def format_file(path: Path, *, check: bool) -> Formatted:
     from waymark_runtime import wrl  # slow to load (it builds the parser); only needed here
 
     try:
-        original = path.read_bytes().decode("utf-8")
+        original = read_regular(path).decode("utf-8")
+    except OSError as failure:  # a named pipe or a device is never opened for reading
+        err(f"{path}: cannot read: {describe(failure)}")
+        return Formatted(path, "unreadable")
+    except UnicodeDecodeError as failure:
+        err(f"{path}:{_describe(failure)}")
+        return Formatted(path, "malformed")
+    try:
         canonical = wrl.dumps(wrl.parse(original))
-    except (OSError, UnicodeDecodeError, WrlSyntaxError) as failure:
+    except WrlSyntaxError as failure:
         err(f"{path}:{_describe(failure)}")
         return Formatted(path, "malformed")
     if canonical == original:
@@ -77,7 +87,11 @@ def format_file(path: Path, *, check: bool) -> Formatted:
         out(unified_diff(original, canonical, f"{path} (original)", f"{path} (formatted)"), end="")
         err(f"would reformat {path}")
     else:
-        path.write_text(canonical, encoding="utf-8")
+        try:
+            path.write_text(canonical, encoding="utf-8")
+        except OSError as failure:
+            err(f"{path}: cannot write: {describe(failure)}")
+            return Formatted(path, "unwritable")
         err(f"reformatted {path}")
     return Formatted(path, "reformatted")
 
@@ -88,15 +102,13 @@ def _describe(failure: Exception) -> str:
         return str(failure) if failure.line else f" {failure}"
     if isinstance(failure, UnicodeDecodeError):
         return f" not valid UTF-8 (byte {failure.start}); .wrl files are UTF-8 text"
-    if isinstance(failure, OSError):
-        return f" cannot read: {failure.strerror or failure}"
     return f" {failure}"
 
 
 def _summary(results: list[Formatted], *, check: bool) -> None:
     counts = {
         v: sum(1 for r in results if r.verdict == v)
-        for v in ("unchanged", "reformatted", "malformed")
+        for v in ("unchanged", "reformatted", "malformed", "unreadable", "unwritable")
     }
     parts = []
     if counts["reformatted"]:
@@ -106,6 +118,10 @@ def _summary(results: list[Formatted], *, check: bool) -> None:
         parts.append(f"{plural(counts['unchanged'], 'file')} already formatted")
     if counts["malformed"]:
         parts.append(f"{plural(counts['malformed'], 'file')} could not be parsed")
+    if counts["unreadable"]:
+        parts.append(f"{plural(counts['unreadable'], 'file')} could not be read")
+    if counts["unwritable"]:
+        parts.append(f"{plural(counts['unwritable'], 'file')} could not be written")
     if parts:
         status(", ".join(parts))
 

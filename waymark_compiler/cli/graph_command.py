@@ -8,6 +8,7 @@ the workflow, the format and where the bytes go.
 from __future__ import annotations
 
 import difflib
+import os
 import sys
 from dataclasses import dataclass
 from enum import StrEnum
@@ -17,9 +18,10 @@ from typing import Annotated
 import typer
 
 from waymark_compiler.cli._files import collect_files
-from waymark_compiler.cli._output import CliError, UsageFailure, err, use_color
-from waymark_compiler.cli._sources import compile_file
+from waymark_compiler.cli._output import CliError, UsageFailure, err, error, use_color
+from waymark_compiler.cli._sources import Unread, compile_file
 from waymark_compiler.diagnostics import render as render_diagnostics
+from waymark_compiler.files import describe, read_regular
 from waymark_compiler.graph import INSTALL_HINT, DotNotInstalled, GraphFormat, LiveStatus, render
 from waymark_runtime import ir
 from waymark_runtime.dag import build_dag
@@ -113,13 +115,18 @@ def _format(output_format: Format | None, output: Path | None) -> GraphFormat:
 
 def load(path: Path) -> list[Candidate]:
     """Every workflow in PATH; compile errors are reported and end the command."""
-    if path.suffix == ".wrl" and path.is_file():
+    if path.suffix == ".wrl" and os.path.lexists(path) and not path.is_dir():
         return [_parse_wrl(path)]
-    results = [compile_file(file) for file in collect_files([path], ".py")]
+    compiled = [compile_file(file) for file in collect_files([path], ".py")]
+    results = [result for result in compiled if not isinstance(result, Unread)]
+    unread = [result.message for result in compiled if isinstance(result, Unread)]
     diagnostics = [d for result in results for d in result.diagnostics]
     if any(d.severity == "error" for d in diagnostics):
         sources = {result.path: result.source for result in results}
         err(render_diagnostics(diagnostics, sources, color=use_color(sys.stderr)))
+    for message in unread:
+        error(message)
+    if unread or any(d.severity == "error" for d in diagnostics):
         raise CliError(f"{path} does not compile; fix the errors above first")
     return [
         Candidate(w.name, w.class_name, w.program) for result in results for w in result.workflows
@@ -130,7 +137,9 @@ def _parse_wrl(path: Path) -> Candidate:
     from waymark_runtime import wrl  # slow to load (it builds the parser); only needed here
 
     try:
-        program = wrl.parse(path.read_bytes().decode("utf-8"))
+        program = wrl.parse(read_regular(path).decode("utf-8"))
+    except OSError as failure:
+        raise CliError(f"cannot read {path}: {describe(failure)}") from failure
     except WrlSyntaxError as failure:
         raise CliError(f"{path}:{failure}") from failure
     except UnicodeDecodeError as failure:

@@ -30,6 +30,11 @@ class _Finder(cst.CSTVisitor):
         self.found: list[WorkflowClass] = []
         self.sync_actions: list[cst.FunctionDef] = []
 
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        # Definitions are statements and no expression holds one: expressions (a table of
+        # 100,000 items) are not walked.
+        return not isinstance(node, cst.BaseExpression) and super().on_visit(node)
+
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         prefix, parent = self.scopes[-1]
         if node.asynchronous is None:

@@ -211,6 +211,10 @@ class _Globals(cst.CSTVisitor):
     def __init__(self) -> None:
         self.names: set[str] = set()
 
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        # `global` is a statement: expressions (a table of 100,000 items) are not walked.
+        return not isinstance(node, cst.BaseExpression) and super().on_visit(node)
+
     def visit_Global(self, node: cst.Global) -> None:
         self.names.update(item.name.value for item in node.names)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -25,6 +26,7 @@ from waymark_runtime.values import (
     to_json,
     to_value,
 )
+from waymark_runtime.values.cycles import holds_itself
 from waymark_runtime.values.decode import validated
 from waymark_runtime.values.text import check_storable
 
@@ -203,8 +205,51 @@ def test_what_postgresql_would_refuse_is_not_storable() -> None:
 def test_a_value_that_contains_itself_is_refused_clearly() -> None:
     loop: list[object] = []
     loop.append(loop)
-    with pytest.raises(ValueNotSerializable, match="contains itself"):
+    with pytest.raises(ValueNotSerializable, match="contains itself: a list holds itself"):
         to_json(loop)
+    table: dict[str, object] = {}
+    table["rows"] = [1, (2, table)]
+    with pytest.raises(ValueNotSerializable, match="contains itself: a dict holds itself"):
+        to_json(table)
+
+
+def _looped() -> list[object]:
+    loop: list[object] = [1, {"k": 2}]
+    loop.append([loop])
+    return loop
+
+
+def _deep(levels: int) -> object:
+    value: object = []
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+DECODERS = [to_value, from_json, lambda value: validated(list, value)]
+
+
+@pytest.mark.parametrize("decode", DECODERS)
+def test_decoding_a_value_that_contains_itself_is_refused_clearly(
+    decode: Callable[[object], object],
+) -> None:
+    with pytest.raises(ValueNotSerializable, match="contains itself: a list holds itself"):
+        decode(_looped())
+
+
+@pytest.mark.parametrize("decode", [to_json, *DECODERS])
+def test_a_value_nested_100_000_deep_is_refused_clearly(
+    decode: Callable[[object], object],
+) -> None:
+    with pytest.raises(ValueNotSerializable, match="nests too deeply"):
+        decode(_deep(100_000))
+
+
+def test_shared_references_are_not_a_value_that_contains_itself() -> None:
+    shared = [1, 2]
+    assert to_value(to_json([shared, shared, {"k": shared}])) == [[1, 2], [1, 2], {"k": [1, 2]}]
+    assert holds_itself([shared, shared, (shared,)]) is None
+    assert holds_itself(_deep(100_000)) is None
 
 
 def test_a_datetime_keeps_its_zone_and_a_bad_zone_key_falls_back_to_the_offset() -> None:

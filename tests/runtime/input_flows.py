@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -24,3 +25,21 @@ class Count(Workflow):
 class Describe(Workflow):
     async def run(self, order: Order, due: date) -> str:
         return f"{order.order_id} x{order.quantity} by {due.isoformat()}"
+
+
+@workflow
+class Tally(Workflow):
+    async def run(self, items: list[Any]) -> int:
+        return len(items)
+
+
+@workflow
+class Lookup(Workflow):
+    async def run(self, table: dict[str, Any]) -> int:
+        return len(table)
+
+
+@workflow
+class Untyped(Workflow):
+    async def run(self, value: Any) -> int:
+        return 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,6 +14,7 @@ import waymark
 from tests.cli.cli_support import run_waymark
 from tests.runtime import input_flows as flows
 from waymark.testing import LocalRuntime
+from waymark_runtime.errors import ValueNotSerializable
 from waymark_runtime.inputs import InvalidInputError
 from waymark_runtime.schedules import InvalidScheduleError, Schedules
 from waymark_runtime.store.postgres import PostgresStore
@@ -106,3 +108,42 @@ async def test_a_call_that_does_not_fit_run_raises_what_python_raises(
         with pytest.raises(TypeError) as durable:
             await flows.Count().run(*args, **kwargs)
     assert str(durable.value) == str(plain.value)
+
+
+def _looped_list() -> list[Any]:
+    loop: list[Any] = [1]
+    loop.append(loop)
+    return loop
+
+
+def _looped_dict() -> dict[str, Any]:
+    loop: dict[str, Any] = {}
+    loop["again"] = [loop]
+    return loop
+
+
+SELF_CONTAINING = [
+    (flows.Tally, {"items": _looped_list()}, "a list holds itself"),
+    (flows.Lookup, {"table": _looped_dict()}, "a dict holds itself"),
+    (flows.Untyped, {"value": _looped_list()}, "a list holds itself"),
+]
+
+
+@pytest.mark.parametrize(("workflow", "inputs", "message"), SELF_CONTAINING)
+async def test_the_local_runtime_refuses_an_input_that_contains_itself(
+    workflow: type, inputs: dict[str, object], message: str
+) -> None:
+    async with LocalRuntime() as runtime:
+        with pytest.raises(ValueNotSerializable, match=f"contains itself: {message}"):
+            await workflow().run(**inputs)
+        assert (await runtime.admin().list()).items == ()
+
+
+@pytest.mark.parametrize(("workflow", "inputs", "message"), SELF_CONTAINING)
+async def test_the_client_refuses_an_input_that_contains_itself(
+    store: PostgresStore, database: str, workflow: type, inputs: dict[str, object], message: str
+) -> None:
+    async with waymark.connect(database):
+        with pytest.raises(ValueNotSerializable, match=f"contains itself: {message}"):
+            await workflow().run(**inputs, _blocking=False)
+    assert await instance_count(store) == 0

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from waymark_runtime.errors import ValueNotSerializable
+from waymark_runtime.values.cycles import nesting_problem
 from waymark_runtime.values.encode import to_json
 from waymark_runtime.values.enums import EnumValue
 from waymark_runtime.values.foreign import rebuild_foreign
@@ -80,22 +81,42 @@ class Decoder:
 
 
 def to_value(value: JSON) -> Any:
-    """JSON -> structural workflow value (what the interpreter computes with)."""
-    return Decoder().decode(value)
+    """JSON -> structural workflow value (what the interpreter computes with). A value that
+    contains itself or nests past the recursion limit raises `ValueNotSerializable`."""
+    try:
+        return Decoder().decode(value)
+    except RecursionError:
+        raise nesting_problem(value) from None
 
 
 def from_json(value: JSON, types: TypeResolver | None = None) -> Any:
     """JSON -> Python objects: models, dataclasses, enums and exceptions as their real classes,
-    found by `types` (default: the type registry)."""
-    return Decoder(types or find_class).decode(value)
+    found by `types` (default: the type registry). A value that contains itself or nests past
+    the recursion limit raises `ValueNotSerializable`."""
+    try:
+        return Decoder(types or find_class).decode(value)
+    except RecursionError:
+        raise nesting_problem(value) from None
 
 
 def validated(annotation: Any, value: Any) -> Any:
     """`value` validated into `annotation` with pydantic (lax: a dict becomes the annotated
     model, an ISO string a date), except that numbers stay as given where they are equal to
     what validation made of them: Python passes the int 3 to `amount: float` as 3, and a
-    workflow must compute `f"{amount}"` as the same `3`, not `3.0`."""
-    return _numbers_kept(value, type_adapter(annotation).validate_python(value))
+    workflow must compute `f"{amount}"` as the same `3`, not `3.0`.
+
+    A value that contains itself (`x.append(x)`) or nests past the recursion limit has no JSON
+    form: `ValueNotSerializable`, not a `RecursionError` or pydantic's cyclic-reference error."""
+    from pydantic import ValidationError
+
+    try:
+        return _numbers_kept(value, type_adapter(annotation).validate_python(value))
+    except RecursionError:
+        raise nesting_problem(value) from None
+    except ValidationError as failure:
+        if any(error["type"] == "recursion_loop" for error in failure.errors()):
+            raise nesting_problem(value) from None
+        raise
 
 
 def _numbers_kept(given: Any, made: Any) -> Any:

@@ -22,6 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from waymark_runtime.errors import ValueNotSerializable
+from waymark_runtime.values.cycles import nesting_problem
 from waymark_runtime.values.enums import EnumValue
 from waymark_runtime.values.structural import (
     DEFAULT_FACTORIES,
@@ -73,7 +74,7 @@ def to_json(obj: Any) -> JSON:
     try:
         return Encoder().encode(obj)
     except RecursionError:  # nested past Python's recursion limit, or contains itself
-        raise ValueNotSerializable("the value nests too deeply or contains itself") from None
+        raise nesting_problem(obj) from None
 
 
 def inputs_json(inputs: dict[str, Any], max_bytes: int) -> JSON:

@@ -44,6 +44,7 @@ from waymark_compiler.lower.standard import (
     digest_call,
     hash_object,
     heap_call,
+    super_call,
 )
 from waymark_compiler.lower.strings import text_of
 from waymark_compiler.resolve import (
@@ -328,6 +329,7 @@ _LOWERED: dict[str, Callable[[cst.Call, Ctx], ir.Expr]] = {
     "_collections.defaultdict": defaultdict_call,
     "collections.defaultdict": defaultdict_call,
     "_collections.deque": deque_call,
+    "builtins.super": super_call,
     "collections.deque": deque_call,
     **dict.fromkeys(HEAPQ_FUNCTIONS, heap_call),
     **dict.fromkeys(HASH_CONSTRUCTORS, hash_object),

@@ -79,7 +79,7 @@ def _hoist(
     locals_: dict[str, _Local] = {}
     for definition in nested:
         name = definition.name.value
-        helper = _fresh(name, taken)
+        helper = fresh(name, taken)
         locals_[name] = _Local(helper, ())
     captured = _captures(names, frees, self_name)
     locals_ = {n: _Local(local.helper, captured[n]) for n, local in locals_.items()}
@@ -103,7 +103,7 @@ def _lambdas_as_defs(
     return converted
 
 
-class _Placing(cst.CSTTransformer):
+class Placing(cst.CSTTransformer):
     """A transformer whose every new node takes the position of the node it replaces."""
 
     def __init__(self, source: Source) -> None:
@@ -113,11 +113,11 @@ class _Placing(cst.CSTTransformer):
     def on_leave(self, original: cst.CSTNode, updated: cst.CSTNode) -> Any:
         made = super().on_leave(original, updated)
         if isinstance(made, cst.CSTNode) and made is not original:
-            _place(self.source, made, original)
+            place(self.source, made, original)
         return made
 
 
-class _LambdaDefs(_Placing):
+class _LambdaDefs(Placing):
     def __init__(self, once: Callable[[str], bool], source: Source) -> None:
         super().__init__(source)
         self.once = once
@@ -148,7 +148,7 @@ class _LambdaDefs(_Placing):
         return cst.FunctionDef(name=target, params=value.params, body=body)
 
 
-def _fresh(base: str, taken: set[str]) -> str:
+def fresh(base: str, taken: set[str]) -> str:
     name, count = base, 1
     while name in taken:
         count += 1
@@ -237,11 +237,11 @@ def _as_helper(
     )
     body = definition.body.visit(rewrite)
     helper = definition.with_changes(name=cst.Name(local.helper), params=changed, body=body)
-    _place(source, helper, definition)
+    place(source, helper, definition)
     return helper
 
 
-def _place(source: Source, made: cst.CSTNode, original: cst.CSTNode) -> None:
+def place(source: Source, made: cst.CSTNode, original: cst.CSTNode) -> None:
     """`made` (and what it holds that has no position) at the position of `original`."""
     where = source.positions.get(original)
     if where is None:
@@ -254,7 +254,7 @@ def _place(source: Source, made: cst.CSTNode, original: cst.CSTNode) -> None:
             stack.extend(node.children)
 
 
-class _Rewrite(_Placing):
+class _Rewrite(Placing):
     """Calls of local functions through `self`, their definitions taken out."""
 
     def __init__(
@@ -319,7 +319,7 @@ class _Rewrite(_Placing):
 
     def _method(self, local: _Local, original: cst.Name) -> cst.Attribute:
         made = cst.Attribute(value=cst.Name(self.self_name), attr=cst.Name(local.helper))
-        _place(self.source, made, original)
+        place(self.source, made, original)
         return made
 
 

@@ -89,6 +89,15 @@ def deque_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     return ir.Call(func="collections.deque", args=args, kwargs=kwargs, span=ctx.span(node))
 
 
+def super_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
+    """`super()` left over by `inherited.chain_methods`: not `super().name(...)` of a method
+    that a base class in this module defines."""
+    help = ("call `super().name(...)` of a method a base class defined in this module has, or "
+            "call that method by its own name")  # fmt: skip
+    message = f"`{ctx.code(node)}` here: no base class method of this module it can call"
+    return ctx.error(UNSUPPORTED_CALL, node, message, "unsupported super()", help)
+
+
 def hash_object(node: cst.Call, ctx: Ctx) -> ir.Expr:
     """`hashlib.sha256(...)` anywhere but right before `.hexdigest()` or `.digest()`."""
     name = ctx.code(node.func)

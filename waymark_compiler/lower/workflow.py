@@ -15,6 +15,7 @@ from waymark_compiler.diagnostics import Sink
 from waymark_compiler.discover import WorkflowClass
 from waymark_compiler.lower.config import Config, class_config
 from waymark_compiler.lower.dispatch import lower_body, lower_expr
+from waymark_compiler.lower.inherited import chain_methods
 from waymark_compiler.lower.local_functions import hoist_local_functions
 from waymark_compiler.lower.properties import dispatcher, module_properties
 from waymark_compiler.lower.spreads import task_lists
@@ -34,7 +35,7 @@ from waymark_runtime import ir
 def lower_workflow(found: WorkflowClass, resolver: Resolver, sink: Sink) -> ir.Workflow:
     node, source = found.node, found.namespace.source
     classes = _class_chain(node, source.module)
-    every = _methods(classes)
+    every = chain_methods(classes, source)
     init = next((m for m in every if m.name.value == "__init__"), None)
     methods = [m for m in every if m is not init]
     _check_shape(found, methods, resolver, sink)
@@ -96,16 +97,6 @@ def _class_chain(node: cst.ClassDef, module: cst.Module) -> list[cst.ClassDef]:
         chain.append(current)
         current = _module_base(current, module)
     return chain
-
-
-def _methods(classes: Sequence[cst.ClassDef]) -> list[cst.FunctionDef]:
-    """The methods of the chain; the first definition of a name wins."""
-    out: dict[str, cst.FunctionDef] = {}
-    for current in classes:
-        for statement in current.body.body:
-            if isinstance(statement, cst.FunctionDef):
-                out.setdefault(statement.name.value, statement)
-    return list(out.values())
 
 
 def _module_base(node: cst.ClassDef, module: cst.Module) -> cst.ClassDef | None:

@@ -1,0 +1,99 @@
+"""The methods of a workflow's class chain, with `super().name(...)` bound to the method it means.
+
+A class and its bases of the same module form a chain (`workflow._class_chain`); a method name
+takes the first definition along it, as Python's lookup does. `super().name(...)` in a method of
+chain class `i` calls the first definition of `name` in the classes after `i`: the method
+itself when no class before it overrides it, else that definition compiled as a helper of its
+own (`render_Base`). Calls are rewritten on the syntax tree before lowering, every node made
+taking the position of the one it replaces; `super()` anywhere else stays refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import libcst as cst
+
+from waymark_compiler.lower.local_functions import Placing, fresh, place
+from waymark_compiler.source import Source
+
+
+def chain_methods(classes: Sequence[cst.ClassDef], source: Source) -> list[cst.FunctionDef]:
+    """The methods of the chain (the first definition of a name wins), then the overridden
+    definitions that `super()` calls reach, as helpers."""
+    defined = [
+        {s.name.value: s for s in cls.body.body if isinstance(s, cst.FunctionDef)}
+        for cls in classes
+    ]
+    winners: dict[str, tuple[int, cst.FunctionDef]] = {}
+    for index, methods in enumerate(defined):
+        for name, method in methods.items():
+            winners.setdefault(name, (index, method))
+    taken = set(winners)
+    renamed: dict[tuple[int, str], str] = {}
+    queue = list(winners.values())
+    out: list[cst.FunctionDef] = []
+    while queue:
+        index, method = queue.pop(0)
+
+        def target(name: str, after: int = index) -> str | None:
+            """The helper `super().name` means in a method of class `after`."""
+            owner = next((j for j in range(after + 1, len(defined)) if name in defined[j]), None)
+            if owner is None:
+                return None
+            if winners[name][0] == owner:
+                return name
+            key = (owner, name)
+            if key not in renamed:
+                renamed[key] = fresh(f"{name}_{classes[owner].name.value}", taken)
+                base = defined[owner][name]
+                helper = base.with_changes(name=cst.Name(renamed[key]))
+                place(source, helper, base)
+                queue.append((owner, helper))
+            return renamed[key]
+
+        out.append(_bound(method, target, source))
+    return out
+
+
+_Target = Callable[[str], str | None]  # the helper `super().name` means, by `name`
+
+
+def _bound(method: cst.FunctionDef, target: _Target, source: Source) -> cst.FunctionDef:
+    every = [*method.params.posonly_params, *method.params.params]
+    if not every or "super" not in source.text or not _calls_super(method.body):
+        return method  # (a file that never says `super` is not walked)
+    rewritten = method.visit(_Super(every[0].name.value, target, source))
+    assert isinstance(rewritten, cst.FunctionDef)
+    return rewritten
+
+
+def _calls_super(node: cst.CSTNode) -> bool:
+    if isinstance(node, cst.Name) and node.value == "super":
+        return True
+    return any(_calls_super(child) for child in node.children)
+
+
+class _Super(Placing):
+    """`super().name(...)` as `self.<helper>(...)`."""
+
+    def __init__(self, self_name: str, target: _Target, source: Source) -> None:
+        super().__init__(source)
+        self.self_name = self_name
+        self.target = target
+
+    def leave_Attribute(
+        self, original: cst.Attribute, updated: cst.Attribute
+    ) -> cst.BaseExpression:
+        made = updated.value
+        if not (
+            isinstance(made, cst.Call)
+            and isinstance(made.func, cst.Name)
+            and made.func.value == "super"
+            and not made.args
+        ):
+            return updated
+        helper = self.target(original.attr.value)
+        if helper is None:
+            return updated
+        return cst.Attribute(value=cst.Name(self.self_name), attr=cst.Name(helper))

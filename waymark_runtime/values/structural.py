@@ -10,10 +10,12 @@ registry (`registry`); nothing here imports a module.
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import datetime as dt
 import functools
 import operator
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 from waymark_runtime.errors import ProgramError
@@ -75,22 +77,46 @@ class ModelValue:
         self.fields = fields
         self.lineage = lineage or (type,)
 
+    # Equality, hashing and ordering follow the class when it is loaded here: a dataclass's
+    # `eq=False` (identity) and fields with `compare=False` or `hash=False`, and a class's own
+    # `__eq__`/`__hash__`, which run on a real object rebuilt from the value (`_real`).
+
     def __eq__(self, other: object) -> bool:
+        cls = _class_of(self)
+        rules = _rules(cls) if cls is not None else _PLAIN
+        if rules.own_eq:
+            return bool(_real(self) == _real(other))
         if not isinstance(other, ModelValue):
             return NotImplemented
-        return self.type == other.type and self.fields == other.fields
+        if rules.compared is None:  # `eq=False`: an object equals itself only
+            return self is other
+        if self.type != other.type:
+            return False
+        if rules.compared is _ALL:
+            return self.fields == other.fields
+        return all(self.fields.get(n) == other.fields.get(n) for n in rules.compared)
 
     def __hash__(self) -> int:
         cls = _class_of(self)
         if cls is not None and cls.__hash__ is None:  # a mutable model or dataclass
             raise TypeError(f"unhashable type: '{short_name(self.type)}'")
-        return hash((self.type, *self.fields.values()))
+        rules = _rules(cls) if cls is not None else _PLAIN
+        if rules.own_hash:
+            return hash(_real(self))
+        if rules.compared is None:
+            return object.__hash__(self)
+        names = self.fields if rules.hashed is _ALL else rules.hashed
+        return hash((self.type, *(self.fields.get(n) for n in names)))
 
     def __repr__(self) -> str:
+        if (real := _real_or_none(self)) is not None:  # `repr=False` fields, computed fields
+            return repr(real)
         inner = ", ".join(f"{k}={v!r}" for k, v in self.fields.items())
         return f"{short_name(self.type)}({inner})"
 
     def __str__(self) -> str:
+        if (real := _real_or_none(self)) is not None:
+            return str(real)
         if self.kind == "model":
             return " ".join(f"{k}={v!r}" for k, v in self.fields.items())
         return repr(self)
@@ -143,7 +169,11 @@ class ModelValue:
         params = getattr(cls, "__dataclass_params__", None)
         same = other.__class__ is ModelValue and other.type == self.type
         if same and params is not None and params.order:
-            return compare(tuple(self.fields.values()), tuple(other.fields.values()))
+            assert cls is not None
+            names = _rules(cls).compared
+            keys = self.fields if names is _ALL or names is None else names
+            ours = tuple(self.fields.get(n) for n in keys)
+            return compare(ours, tuple(other.fields.get(n) for n in keys))
         self._not_run({"<": "__lt__", "<=": "__le__", ">": "__gt__", ">=": "__ge__"}[op])
         mine, theirs = short_name(self.type), type_name(other)
         raise TypeError(f"'{op}' not supported between instances of '{mine}' and '{theirs}'")
@@ -164,6 +194,65 @@ def _defines(cls: type, method: str) -> bool:
 
 # Ordering methods `@dataclass(order=True)` writes (compared field by field, above).
 _GENERATED = frozenset({"__lt__", "__le__", "__gt__", "__ge__"})
+
+_ALL: tuple[str, ...] = ()  # (a marker: every field)
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    """How a class compares and hashes its instances: `compared` fields (`_ALL`, or None for
+    identity), `hashed` fields, and whether it has its own `__eq__`/`__hash__` to run."""
+
+    compared: tuple[str, ...] | None = _ALL
+    hashed: tuple[str, ...] = _ALL
+    own_eq: bool = False
+    own_hash: bool = False
+
+
+_PLAIN = _Rules()
+
+
+@functools.cache
+def _rules(cls: type) -> _Rules:
+    own_eq, own_hash = _written(cls, "__eq__"), _written(cls, "__hash__")
+    params = getattr(cls, "__dataclass_params__", None)
+    if params is None or not dataclasses.is_dataclass(cls):
+        return _Rules(own_eq=own_eq, own_hash=own_hash)
+    fields = dataclasses.fields(cls)
+    compared = tuple(f.name for f in fields if f.compare) if params.eq else None
+    hashed = tuple(f.name for f in fields if (f.compare if f.hash is None else f.hash))
+    return _Rules(compared, hashed, own_eq, own_hash)
+
+
+def _written(cls: type, method: str) -> bool:
+    """Does the user's code define `method` on `cls` or a base (not pydantic, not the code
+    `@dataclass` generates, which has no file)?"""
+    for base in cls.__mro__:
+        if base.__module__.partition(".")[0] in ("builtins", "pydantic", "dataclasses", "abc"):
+            continue
+        function = vars(base).get(method)
+        if function is not None:
+            code = getattr(function, "__code__", None)
+            return code is not None and code.co_filename != "<string>"
+    return False
+
+
+def _real(value: Any) -> Any:
+    """A real object rebuilt from a workflow value (classes of this process)."""
+    from waymark_runtime.values.decode import real_value
+    from waymark_runtime.values.registry import find_class
+
+    return real_value(value, types=find_class)
+
+
+def _real_or_none(value: ModelValue) -> Any:
+    """The real object, when the class is loaded and the value rebuilds (else None)."""
+    if _class_of(value) is None:
+        return None
+    try:
+        return _real(value)
+    except Exception:  # a value its class's validators no longer accept: shown as it is
+        return None
 
 
 def _arithmetic(method: str, op: str) -> Callable[[ModelValue, Any], Any]:

@@ -249,6 +249,8 @@ def _with_state(
         error = _stand_in(dec, lineage)(*args)
     error.args = args
     for key, attr in attrs.items():
+        if attr is None and getattr(error, key, None) is None:
+            continue  # `OSError.filename = None` would change how it prints
         try:
             setattr(error, key, attr)
         except AttributeError:

@@ -369,7 +369,25 @@ def exception_value(error: BaseException) -> ExceptionValue:
     attrs = foreign_attrs(error, found[0])
     if attrs is None:
         attrs = {k: v for k, v in vars(error).items() if not k.startswith("_")}
+        for kind, names in _BUILTIN_ATTRIBUTES:
+            if isinstance(error, kind):
+                attrs.update((name, getattr(error, name, None)) for name in names)
     return ExceptionValue(found, message, tuple(error.args), attrs)
+
+
+# The attributes builtin exceptions set in C, outside `vars(error)`, that code reads
+# (`error.errno`, `error.value` of a `StopIteration`); not `AttributeError.obj`, any object.
+_BUILTIN_ATTRIBUTES: tuple[tuple[type[BaseException], tuple[str, ...]], ...] = (
+    (OSError, ("errno", "strerror", "filename", "filename2")),
+    (UnicodeDecodeError, ("encoding", "object", "start", "end", "reason")),
+    (UnicodeEncodeError, ("encoding", "object", "start", "end", "reason")),
+    (AttributeError, ("name",)),
+    (NameError, ("name",)),
+    (ImportError, ("name", "path")),
+    (StopIteration, ("value",)),
+    (SystemExit, ("code",)),
+    (SyntaxError, ("msg", "filename", "lineno", "offset", "text")),
+)
 
 
 class ExceptionCarrier(Exception):

@@ -460,6 +460,13 @@ CASES: tuple[ParityCase, ...] = (
     _case("local_functions", "LateBinding", {"limit": 8}, {"limit": 0}),
     _case("mutation", "ViewsAcrossAwaits", {"names": ["ab", "c"]}, {"names": []}),
     _case("class_semantics", "ClassSemantics", {"label": "beta"}, {"label": ""}),
+    _case(
+        "errors",
+        "BuiltinErrorAttributes",
+        {"path": "/missing/a.txt"},
+        {"path": "/hex/ff"},
+        {"path": "/hex/6f6b"},
+    ),
     _case("inheritance", "Leaf", {"x": 3}, {"x": -2}),
     _case("local_functions", "InHelpers", {"words": ["hi", "yes"]}),
     _case(

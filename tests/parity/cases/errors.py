@@ -220,3 +220,39 @@ class RaiseFrom(Workflow):
             except OrderError as wrapped:
                 return f"caught {wrapped}"
         return "found"
+
+
+@action
+async def open_report(path: str) -> str:
+    if path.startswith("/missing"):
+        raise FileNotFoundError(2, "No such file or directory", path)
+    return bytes.fromhex(path.removeprefix("/hex/")).decode("utf-8")
+
+
+@workflow
+class BuiltinErrorAttributes(Workflow):
+    """The attributes builtin exceptions carry (`errno`, `filename`, a decode error's `reason`
+    and `start`, an `AttributeError`'s `name`, a `StopIteration`'s `value`), from an action or
+    raised in the workflow, as Python reads them."""
+
+    async def run(self, path: str) -> list[object]:
+        out: list[object] = []
+        try:
+            out.append(await open_report(path))
+        except OSError as error:
+            out += [str(error), error.errno, error.strerror, error.filename, error.filename2]
+        except UnicodeDecodeError as error:
+            out += [error.reason, error.start, error.end, error.encoding]
+        try:
+            raise PermissionError(13, "Permission denied", path)
+        except OSError as error:
+            out += [type(error).__name__, str(error), error.args, error.errno]
+        try:
+            out.append(path.nope)  # type: ignore[attr-defined]
+        except AttributeError as error:
+            out.append(error.name)
+        try:
+            next(iter([]))
+        except StopIteration as error:
+            out.append(error.value)
+        return out

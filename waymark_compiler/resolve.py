@@ -73,6 +73,7 @@ __all__ = [  # the symbols are imported from here by the lowering phase
 ]
 
 _TYPED_DICTS = frozenset({"typing.TypedDict", "typing_extensions.TypedDict"})
+_NAMED_TUPLES = frozenset({"typing.NamedTuple", "typing_extensions.NamedTuple"})
 _KIND_PRIORITY: tuple[ClassKind, ...] = (
     "exception",
     "enum",
@@ -80,6 +81,7 @@ _KIND_PRIORITY: tuple[ClassKind, ...] = (
     "dataclass",
     "workflow",
     "typeddict",
+    "namedtuple",
 )
 
 
@@ -279,6 +281,8 @@ class Resolver:
             return mapping.get(symbol.what)
         if isinstance(symbol, ExternalSym) and symbol.qualname in _TYPED_DICTS:
             return "typeddict"
+        if isinstance(symbol, ExternalSym) and symbol.qualname in _NAMED_TUPLES:
+            return "namedtuple"
         return None
 
     def _nested_class(self, owner: ClassSym, attr: str) -> Symbol | None:

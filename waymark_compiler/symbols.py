@@ -16,7 +16,15 @@ from waymark_compiler.namespace import Namespace
 from waymark_compiler.tables import Known
 
 ClassKind = Literal[
-    "exception", "enum", "model", "dataclass", "workflow", "builtin", "typeddict", "other"
+    "exception",
+    "enum",
+    "model",
+    "dataclass",
+    "workflow",
+    "builtin",
+    "typeddict",
+    "namedtuple",
+    "other",
 ]
 
 

@@ -32,6 +32,8 @@ PURE_METHODS = _words(
     "rpartition rsplit rstrip split splitlines startswith strip swapcase title upper zfill "
     # str and bytes
     "encode decode hex "
+    # named tuples
+    "_replace _asdict "
     # list (and deque)
     "append clear copy extend insert pop remove reverse sort "
     "appendleft popleft extendleft rotate "

@@ -17,7 +17,7 @@ from waymark_compiler.shapes import enum_aliases, enum_values, is_static_method
 from waymark_runtime import ir
 from waymark_runtime.vocabulary import ENUM_LOOKUP
 
-NEW_KINDS = ("exception", "model", "dataclass")
+NEW_KINDS = ("exception", "model", "dataclass", "namedtuple")
 
 
 def call_ClassSym(symbol: ClassSym, node: cst.Call, ctx: Ctx) -> ir.Expr:

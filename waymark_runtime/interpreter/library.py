@@ -78,7 +78,7 @@ def structural(obj: Any) -> Any:
     return to_value(to_json(obj))
 
 
-_NEW_KINDS = ("exception", "model", "dataclass")
+_NEW_KINDS = ("exception", "model", "dataclass", "namedtuple")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -271,6 +271,10 @@ def _allowed_method(obj: Any, name: str) -> tuple[Any, Callable[..., Any]]:
     """The receiver (an enum member's value for its data type's methods) and the method."""
     obj = plain_value(obj)  # `Tier.PRO.upper()`: str's own method
     kind = type(obj)
+    if kind not in METHODS and isinstance(obj, tuple):  # a named tuple: a tuple's methods
+        if name in ("_replace", "_asdict") and hasattr(kind, "_fields"):
+            return obj, getattr(obj, name)
+        kind = tuple
     allowed = METHODS.get(kind)
     if allowed is None or name not in allowed:
         if kind in (ModelValue, ExceptionValue, EnumValue) or not hasattr(obj, name):

@@ -467,6 +467,7 @@ CASES: tuple[ParityCase, ...] = (
         {"path": "/hex/ff"},
         {"path": "/hex/6f6b"},
     ),
+    _case("models", "NamedTuplesBuilt", {"n": 3}, {"n": 0}),
     _case("inheritance", "Leaf", {"x": 3}, {"x": -2}),
     _case("local_functions", "InHelpers", {"words": ["hi", "yes"]}),
     _case(

@@ -595,6 +595,19 @@ class NamedTuplesFromActions(Workflow):
         ]
 
 
+@workflow
+class NamedTuplesBuilt(Workflow):
+    """A `NamedTuple` built in the workflow (defaults, keywords), its tuple methods, `_replace`
+    and `_asdict`, passed to an action and compared, as Python does."""
+
+    async def run(self, n: int) -> list[object]:
+        line = StockLine(f"sku-{n}")
+        more = line._replace(quantity=n + 2)
+        named = StockLine(code="x", quantity=n)
+        return [line, more, named, more.count(n + 2), more.index(f"sku-{n}"), more._asdict(),
+                await restock(more), line < more, len(line), list(named)]  # fmt: skip
+
+
 @dataclass
 class Parcel:
     sku: str

@@ -18,7 +18,7 @@ def _words(text: str) -> frozenset[str]:
 PURE_BUILTINS = _words(
     "len min max sum sorted abs round str int float bool any all zip range enumerate dict "
     "list set frozenset tuple isinstance reversed divmod pow repr ascii chr ord next iter getattr "
-    "hasattr"
+    "hasattr hex oct bin"
 )
 
 # Methods by name (receivers are untyped at compile time); the interpreter allows each on the

@@ -93,6 +93,9 @@ class Bounded(Guards):
             "repr": self._texts(builtins.repr, quoted=True),
             "ascii": self._texts(builtins.ascii, quoted=True),
             "int": self._int,
+            "hex": self._radix(builtins.hex, 4),
+            "oct": self._radix(builtins.oct, 3),
+            "bin": self._radix(builtins.bin, 1),
             "divmod": self._divmod,
             "pow": self._pow,
             **{
@@ -254,6 +257,16 @@ class Bounded(Guards):
         if isinstance(text, str | bytes):
             self.meter.charge(len(text) // CHARS_PER_OPERATION)
         return self.meter.settle(json.loads(text))
+
+    def _radix(self, function: Callable[[Any], str], bits: int) -> Callable[[Any], str]:
+        """`hex`, `oct`, `bin`: the text of a wide int refused before it is written."""
+
+        def guarded(value: Any) -> str:
+            if value.__class__ is int:
+                self.meter.allow_chars(value.bit_length() // bits + 3)
+            return function(value)
+
+        return guarded
 
     def _int(self, *args: Any, **kwargs: Any) -> Any:
         if args:

@@ -15,6 +15,7 @@ import enum
 import functools
 import inspect
 import math
+import sys
 import uuid
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable
@@ -129,12 +130,29 @@ def enum_by_value(table: dict[Any, EnumValue], value: Any, name: str) -> EnumVal
 
 def enum_members(members: tuple[EnumValue, ...]) -> tuple[EnumValue, ...]:
     """What iterating an enum class gives: `members` (the compiler left aliases out), less
-    those a `Flag` does not iterate (a combination or zero), when the class is loaded here."""
+    those a `Flag` does not iterate (a combination or zero), when the class is loaded here;
+    `x in` it answers as the running Python's `in` of the class does (`EnumMembers`)."""
     cls = find_class(members[0].type) if members else None
-    if cls is None or not issubclass(cls, enum.Flag):
-        return members
-    iterated = {member.name for member in cls}
-    return tuple(member for member in members if member.name in iterated)
+    if cls is not None and issubclass(cls, enum.Flag):
+        iterated = {member.name for member in cls}
+        members = tuple(member for member in members if member.name in iterated)
+    return EnumMembers(members)
+
+
+class EnumMembers(tuple[EnumValue, ...]):
+    """An enum class's members: `value in Color` is Python's answer, a `TypeError` for what is
+    not a member before 3.12, whether it is a member's value from 3.12 on."""
+
+    __slots__ = ()
+
+    def __contains__(self, item: object) -> bool:
+        if item.__class__ is EnumValue:
+            return tuple.__contains__(self, item)
+        if sys.version_info < (3, 12):
+            raise TypeError(
+                f"unsupported operand type(s) for 'in': '{type_name(item)}' and 'EnumType'"
+            )
+        return any(member.value == item for member in self)
 
 
 def _own_missing(cls: type) -> bool:

@@ -524,6 +524,22 @@ class Perm(Flag):
 
 
 @workflow
+class EnumMembership(Workflow):
+    """`x in EnumClass` as the running Python answers it: a member (an alias too) is in its
+    class; anything else is a `TypeError` before 3.12 and a test of the members' values from
+    3.12 on."""
+
+    async def run(self, raw: object) -> list[object]:
+        found: list[object] = [Shade.CRIMSON in Shade, Level.LOW in Level, Tier.PRO in Status]
+        for test in ("shade", "level"):
+            try:
+                found.append(raw in Shade if test == "shade" else raw in Level)
+            except TypeError as error:
+                found.append(f"TypeError: {error}")
+        return found
+
+
+@workflow
 class FlagClasses(Workflow):
     """Iterating a `Flag` class gives its single-bit members only (not `RW = 3` or `NONE = 0`),
     as Python does; `len` and `in` agree."""

@@ -47,8 +47,8 @@ PURE_METHODS = _words(
     # the C locale does, as in any Python process that has not called `locale.setlocale`)
     "date time isoformat isoweekday isocalendar weekday toordinal ctime total_seconds "
     "utcoffset tzname dst strftime astimezone "
-    # pydantic models
-    "model_dump model_dump_json model_copy "
+    # pydantic models, and a pydantic `ValidationError`
+    "model_dump model_dump_json model_copy errors error_count "
     # int, float
     "bit_length bit_count as_integer_ratio is_integer "
     # Decimal (bounded by the context's precision)

@@ -12,7 +12,7 @@ from typing import Any
 
 from waymark_runtime import ir
 from waymark_runtime.errors import InternalError, ProgramError
-from waymark_runtime.interpreter import library
+from waymark_runtime.interpreter import classes, library
 from waymark_runtime.interpreter.code import Env
 from waymark_runtime.interpreter.expressions import ExprCompiler
 from waymark_runtime.interpreter.limits import Meter
@@ -153,7 +153,7 @@ def _class(pattern: ir.MatchClass, exprs: ExprCompiler) -> Matcher:
     self_match = pattern.cls in _SELF_MATCHING
 
     def match(subject: Any, env: Env) -> bool:
-        if not library.is_instance(subject, cls):
+        if not classes.is_instance(subject, cls):
             return False
         fields = _positional_fields(subject, cls.path, len(positional), self_match)
         pairs = [*zip(fields, positional, strict=True), *named]

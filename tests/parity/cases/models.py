@@ -693,3 +693,22 @@ class EnumMissing(Workflow):
             plan = f"ValueError: {error}"
         await asyncio.sleep(0)
         return [plan, Plan("pro"), Plan(Plan.FREE)]
+
+
+class Signup(BaseModel):
+    email: str
+    age: int
+
+
+@workflow
+class ValidationErrors(Workflow):
+    """A pydantic `ValidationError` caught in the workflow: `errors()` (with its options) and
+    `error_count()` as pydantic gives them."""
+
+    async def run(self, age: object) -> list[object]:
+        try:
+            Signup(email="a@b.c", age=age)  # type: ignore[arg-type]
+        except ValidationError as error:
+            return [error.error_count(), error.errors(), error.errors(include_url=False),
+                    [e["loc"] for e in error.errors()], error.title]  # fmt: skip
+        return ["valid"]

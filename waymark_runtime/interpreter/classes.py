@@ -1,0 +1,98 @@
+"""Classes as a workflow uses them: `isinstance` by class path, an enum member looked up by
+value (`Color(raw)`), and an enum class iterated or tested with `in` (`for c in Color`,
+`x in Color`), as the running Python does.
+
+The compiler writes the class's literal members; what only the class knows (a `Flag`'s
+combinations, its own `_missing_`) is asked of it when its module is loaded here.
+"""
+
+from __future__ import annotations
+
+import enum
+import sys
+from typing import Any
+
+from waymark_runtime.values import (
+    EnumValue,
+    ExceptionValue,
+    ModelValue,
+    TypeValue,
+    find_class,
+    to_json,
+    to_value,
+    type_name,
+    type_path,
+)
+
+_LINEAGES: dict[type, frozenset[str]] = {}
+
+
+def _lineage_of(cls: type) -> frozenset[str]:
+    found = _LINEAGES.get(cls)
+    if found is None:
+        found = _LINEAGES[cls] = frozenset(type_path(c) for c in cls.__mro__)
+    return found
+
+
+def is_instance(obj: Any, cls: Any) -> bool:
+    if isinstance(cls, tuple):
+        return any(is_instance(obj, c) for c in cls)
+    if not isinstance(cls, TypeValue):
+        raise TypeError("isinstance() arg 2 must be a type, a tuple of types, or a union")
+    path = cls.path
+    if isinstance(obj, (ModelValue, ExceptionValue)):
+        return path in obj.lineage or path == "builtins:object"
+    if isinstance(obj, EnumValue):  # a `StrEnum`/`IntEnum` member is a `str`/an `int` too
+        mixed = () if obj.mix is None else (f"builtins:{obj.mix}",)
+        return path in (obj.type, "enum:Enum", "builtins:object", *mixed)
+    return path in _lineage_of(type(obj))
+
+
+def enum_by_value(table: dict[Any, EnumValue], value: Any, name: str) -> EnumValue:
+    """`Color(value)`: the member whose value it is (or the member itself); else, for a `Flag`
+    (a combination) or a class with its own `_missing_` (which runs, as in Python), what the
+    class answers; else Python's `ValueError`."""
+    if value.__class__ is EnumValue and value in table.values():
+        return value
+    try:
+        return table[value]
+    except (KeyError, TypeError):
+        member = next(iter(table.values()), None)
+        cls = None if member is None else find_class(member.type)
+        if cls is not None and (issubclass(cls, enum.Flag) or _own_missing(cls)):
+            found: EnumValue = to_value(to_json(cls(value)))  # (else Python's own error)
+            return found
+        raise ValueError(f"{value!r} is not a valid {name}") from None
+
+
+def enum_members(members: tuple[EnumValue, ...]) -> tuple[EnumValue, ...]:
+    """What iterating an enum class gives: `members` (the compiler left aliases out), less
+    those a `Flag` does not iterate (a combination or zero), when the class is loaded here;
+    `x in` it answers as the running Python's `in` of the class does (`EnumMembers`)."""
+    cls = find_class(members[0].type) if members else None
+    if cls is not None and issubclass(cls, enum.Flag):
+        iterated = {member.name for member in cls}
+        members = tuple(member for member in members if member.name in iterated)
+    return EnumMembers(members)
+
+
+class EnumMembers(tuple[EnumValue, ...]):
+    """An enum class's members: `value in Color` is Python's answer, a `TypeError` for what is
+    not a member before 3.12, whether it is a member's value from 3.12 on."""
+
+    __slots__ = ()
+
+    def __contains__(self, item: object) -> bool:
+        if item.__class__ is EnumValue:
+            return tuple.__contains__(self, item)
+        if sys.version_info < (3, 12):
+            raise TypeError(
+                f"unsupported operand type(s) for 'in': '{type_name(item)}' and 'EnumType'"
+            )
+        return any(member.value == item for member in self)
+
+
+def _own_missing(cls: type) -> bool:
+    """Does the enum class (or a base of its own) define `_missing_`?"""
+    default = getattr(enum.Enum._missing_, "__func__", None)
+    return getattr(getattr(cls, "_missing_", None), "__func__", None) is not default

@@ -202,6 +202,9 @@ def lower_Attribute(node: cst.Attribute, ctx: Ctx) -> ir.Expr:
     found = None if base is None else ctx.resolver.attribute(base, attr)
     if found is None and is_special(attr):
         return special_attribute(node, node.value, attr, "read of", ctx)
+    if found is None and isinstance(base, ClassSym) and base.kind in _DATA_CLASSES:
+        span = ctx.span(node)  # `Order.kind`: a class attribute, read from the class
+        return ir.Attribute(value=ir.TypeRef(type=base.path, span=span), attr=attr, span=span)
     if found is None:
         value = lower_expr(node.value, ctx)
         reader = None if base is not None or ctx.functions is None else ctx.functions.property(attr)
@@ -209,6 +212,10 @@ def lower_Attribute(node: cst.Attribute, ctx: Ctx) -> ir.Expr:
             return ir.HelperCall(name=reader, args=(value,), kwargs=(), span=ctx.span(node))
         return ir.Attribute(value=value, attr=attr, span=ctx.span(node))
     return symbol_value(found, node, ctx)
+
+
+# Classes whose data attributes (`ClassVar`s, constants of the class body) a workflow reads.
+_DATA_CLASSES = frozenset({"model", "dataclass", "exception", "namedtuple"})
 
 
 def is_special(attr: str) -> bool:

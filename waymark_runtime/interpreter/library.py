@@ -45,6 +45,7 @@ from waymark_runtime.values import (
     from_json,
     kind_of,
     plain_value,
+    short_name,
     to_json,
     to_value,
     type_name,
@@ -93,6 +94,8 @@ _PLAIN_TYPES = (int, float, complex, bool, str, bytes, dt.date, dt.datetime, dt.
 
 
 def _no_attribute(obj: Any, name: str) -> AttributeError:
+    if obj.__class__ is TypeValue:
+        return AttributeError(f"type object '{short_name(obj.path)}' has no attribute '{name}'")
     return AttributeError(f"'{type_name(obj)}' object has no attribute '{name}'")
 
 
@@ -108,6 +111,11 @@ def get_attribute(obj: Any, name: str) -> Any:
         return _exception_attribute(obj, name)
     if kind is EnumValue:
         return _enum_attribute(obj, name)
+    if kind is TypeValue:  # `Order.kind`: a data attribute of the class itself
+        cls = None if name.startswith("_") else find_class(obj.path)
+        if cls is not None and not isinstance(getattr(cls, name), _CLASS_DATA):  # (or its error)
+            raise ProgramError(f"`{cls.__name__}.{name}` is not data a workflow can read")
+        return _class_attribute(obj, obj.path, name, lambda cls: cls)
     if isinstance(obj, tuple) and name in getattr(kind, "_fields", ()):
         return getattr(obj, name)  # a field of a named tuple
     if name.startswith("_") or not isinstance(obj, _PLAIN_TYPES):

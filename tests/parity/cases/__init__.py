@@ -203,6 +203,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("models", "EmptyFlags", {"user": "admin"}),
     _case("models", "EnumMembership", {"raw": 1}, {"raw": 7}, {"raw": "x"}),
     _case("models", "ValidationErrors", {"age": "many"}, {"age": 3}, {"age": None}),
+    _case("models", "ClassAttributesRead", {"days": 2}),
     _case("models", "FlagClasses", {"name": "RW"}, {"name": "NONE"}),
     _case("models", "NamedTuplesFromActions", {"n": 3}, {"n": 0}),
     _case("models", "DataclassFunctions", {"n": 2}, {"n": 0}),

@@ -712,3 +712,31 @@ class ValidationErrors(Workflow):
             return [error.error_count(), error.errors(), error.errors(include_url=False),
                     [e["loc"] for e in error.errors()], error.title]  # fmt: skip
         return ["valid"]
+
+
+class Quota(BaseModel):
+    kind: ClassVar[str] = "quota"
+    per_day: ClassVar[int] = 3
+    user: str
+
+
+class HttpProblem(Exception):
+    status = 500
+
+
+class Missing(HttpProblem):
+    status = 404
+
+
+@workflow
+class ClassAttributesRead(Workflow):
+    """A class's data attributes read through the class (`Quota.per_day`, an exception class's
+    `status`), inherited ones too, and Python's error for one it does not have."""
+
+    async def run(self, days: int) -> list[object]:
+        try:
+            missing: object = Quota.nope  # type: ignore[attr-defined]
+        except AttributeError as error:
+            missing = str(error)
+        return [Quota.kind, Quota.per_day * days, Missing.status, HttpProblem.status,
+                Quota(user="a").kind, missing]  # fmt: skip

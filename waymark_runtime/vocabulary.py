@@ -84,7 +84,9 @@ STANDARD_FUNCTIONS = _words(
 
 # Functions of `dataclasses` a workflow may call on a dataclass value (the interpreter runs them
 # on a real instance rebuilt from it, `interpreter.models`).
-DATACLASS_FUNCTIONS = _words("dataclasses.replace dataclasses.asdict dataclasses.astuple")
+DATACLASS_FUNCTIONS = _words(
+    "dataclasses.replace dataclasses.asdict dataclasses.astuple dataclasses.is_dataclass"
+)
 
 # `itertools` functions a workflow may call (bounded: `interpreter.iterators`); `groupby` is
 # called with (key, item) pairs the compiler builds (`lower.functional`).

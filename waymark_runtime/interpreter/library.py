@@ -319,6 +319,8 @@ class Library:
 
     def _dataclass_function(self, name: str, *args: Any, **kwargs: Any) -> Any:
         function = name.rpartition(".")[2]
+        if function == "is_dataclass" and len(args) == 1 and not kwargs:  # of a value
+            return args[0].__class__ is ModelValue and args[0].kind == "dataclass"
         try:
             result = call_dataclass_function(function, list(args), kwargs, self._real, structural)
         except ModelMethodError as error:

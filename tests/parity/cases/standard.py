@@ -259,4 +259,5 @@ class StandardExtras(Workflow):
                 (255).bit_length(), (-7).bit_count(), "tab\t".isprintable(), (0.75).as_integer_ratio(),
                 (2.0).is_integer(), value.copy_abs(), value.copy_negate(), value.adjusted(),
                 abs(value).sqrt(), value.is_finite(), value.to_integral_value(),
-                hex(255), oct(-8), bin(value.adjusted() + 5), hex(True)]  # fmt: skip
+                hex(255), oct(-8), bin(value.adjusted() + 5), hex(True),
+                dataclasses.is_dataclass(pin), dataclasses.is_dataclass(value)]  # fmt: skip

@@ -122,7 +122,9 @@ PURE_CONSTANTS = _words(
     "decimal.ROUND_HALF_EVEN decimal.ROUND_UP decimal.ROUND_DOWN decimal.ROUND_CEILING "
     "decimal.ROUND_FLOOR decimal.ROUND_05UP datetime.timezone.utc datetime.UTC "
     "datetime.datetime.min datetime.datetime.max datetime.date.min datetime.date.max "
-    "datetime.time.min datetime.time.max datetime.MINYEAR datetime.MAXYEAR"
+    "datetime.time.min datetime.time.max datetime.MINYEAR datetime.MAXYEAR "
+    "string.ascii_letters string.ascii_lowercase string.ascii_uppercase string.digits "
+    "string.hexdigits string.octdigits string.punctuation string.whitespace string.printable"
 )
 
 # `type(x).__name__` (and `x.__class__.__name__`): the class name of a value, the one thing a

@@ -8,6 +8,7 @@ import calendar
 import dataclasses
 import datetime as dt
 import statistics
+import string
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypedDict, cast
@@ -260,4 +261,5 @@ class StandardExtras(Workflow):
                 (2.0).is_integer(), value.copy_abs(), value.copy_negate(), value.adjusted(),
                 abs(value).sqrt(), value.is_finite(), value.to_integral_value(),
                 hex(255), oct(-8), bin(value.adjusted() + 5), hex(True),
-                dataclasses.is_dataclass(pin), dataclasses.is_dataclass(value)]  # fmt: skip
+                dataclasses.is_dataclass(pin), dataclasses.is_dataclass(value),
+                "".join(c for c in where if c not in string.punctuation), string.digits]  # fmt: skip

@@ -28,7 +28,6 @@ import libcst as cst
 from waymark_compiler.diagnostics import Sink
 from waymark_compiler.namespace import Namespace, scan
 from waymark_compiler.rules.expressions import FUNCTION_VALUE
-from waymark_compiler.shapes import is_static_method
 from waymark_compiler.source import Source
 
 
@@ -57,10 +56,8 @@ def _hoist(
     method: cst.FunctionDef, taken: set[str], namespace: Namespace, source: Source, sink: Sink
 ) -> tuple[cst.FunctionDef, list[cst.FunctionDef]]:
     every = [*method.params.posonly_params, *method.params.params]
-    if not every or (method.decorators and not is_static_method(method)):
-        return method, []
-    if is_static_method(method) or not isinstance(method.body, cst.IndentedBlock):
-        return method, []
+    if not every or method.decorators or not isinstance(method.body, cst.IndentedBlock):
+        return method, []  # no `self` to call helpers through (a `@staticmethod` included)
     if not any(_nested_defs(method.body, lambdas=True)):
         return method, []  # the common case: nothing to rewrite
     method = _lambdas_as_defs(method, namespace, source)
@@ -75,14 +72,9 @@ def _hoist(
     frees = _free_variables(method, source)
     if frees is None:
         return method, []
-    names = {d.name.value for d in nested}
-    locals_: dict[str, _Local] = {}
-    for definition in nested:
-        name = definition.name.value
-        helper = fresh(name, taken)
-        locals_[name] = _Local(helper, ())
-    captured = _captures(names, frees, self_name)
-    locals_ = {n: _Local(local.helper, captured[n]) for n, local in locals_.items()}
+    helper_names = {d.name.value: fresh(d.name.value, taken) for d in nested}
+    captured = _captures(set(helper_names), frees, self_name)
+    locals_ = {name: _Local(helper, captured[name]) for name, helper in helper_names.items()}
     rewrite = _Rewrite(locals_, self_name, source, sink)
     helpers = [_as_helper(d, locals_[d.name.value], self_name, rewrite, source) for d in nested]
     hoisted = method.visit(rewrite)

@@ -100,7 +100,9 @@ async def settle(dsn: str, timeout: float = 30.0) -> None:
 def per_action(before: Snapshot, after: Snapshot, actions: int) -> Cost:
     cpu = fpi = None
     if before.server_cpu is not None and after.server_cpu is not None:
-        cpu = (after.server_cpu - before.server_cpu) / actions * 1000
+        # Never below zero: a backend that exits between the snapshots moves from the live
+        # processes (read to the nanosecond) to the reaped ones (counted in clock ticks).
+        cpu = max(0.0, after.server_cpu - before.server_cpu) / actions * 1000
     if before.wal_fpi is not None and after.wal_fpi is not None:
         fpi = (after.wal_fpi - before.wal_fpi) / actions
     return Cost(

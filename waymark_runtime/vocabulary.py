@@ -57,14 +57,16 @@ PURE_METHODS = _words(
 )
 
 # Functions of standard modules, by qualified name: pure, and cheap for any argument a workflow
-# can hold (`factorial`, `comb` and `perm` are absent: their work grows without bound). Written
+# can hold (`factorial`, `comb` and `perm`, whose results grow without bound, are refused
+# before the work past `WAYMARK_MAX_INT_DIGITS`: `Bounded._combinatorial`). Written
 # `` `math.ceil`(x) `` in `.wrl`.
 PURE_FUNCTIONS = frozenset(
     f"math.{name}"
     for name in _words(
         "ceil floor trunc fabs copysign fmod remainder modf frexp ldexp isclose isfinite isinf "
         "isnan sqrt isqrt exp expm1 log log1p log2 log10 pow hypot dist fsum prod gcd lcm "
-        "degrees radians sin cos tan asin acos atan atan2 sinh cosh tanh asinh acosh atanh"
+        "degrees radians sin cos tan asin acos atan atan2 sinh cosh tanh asinh acosh atanh "
+        "factorial comb perm"
     )
 )
 

@@ -5,8 +5,8 @@ for those items, an iterator item by item; a method is charged for the receiver 
 checked for what it creates or grows; the few that can make a result far larger than their
 input (`str.ljust(10**10)`, `sep.join(...)`, `replace`, `expandtabs`) are refused before the
 work. Results are Python's own: each guard ends by calling the real function. `Bounded` binds
-them, with the guarded operators, to one meter, and keeps the journal whose log lines are charged
-on it.
+them, with the guarded operators and the numeric builtins (`numbers`), to one meter, and keeps
+the journal whose log lines are charged on it.
 """
 
 from __future__ import annotations
@@ -19,16 +19,14 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from waymark_runtime.interpreter.guards import Guards
 from waymark_runtime.interpreter.journal import Journal
 from waymark_runtime.interpreter.limits import (
     CHARS_PER_OPERATION,
     DICTS,
-    SIZED,
     Meter,
-    length,
     weigh,
 )
+from waymark_runtime.interpreter.numbers import Numbers
 from waymark_runtime.values import (
     DEFAULT_FACTORIES,
     EnumValue,
@@ -70,7 +68,7 @@ _CREATES = frozenset({"copy", "union", "intersection", "difference", "symmetric_
 _CHECKED_KINDS = frozenset({str, bytes, bytearray})
 
 
-class Bounded(Guards):
+class Bounded(Numbers):
     """The guarded operators, builtins and methods of one meter, and its `journal`."""
 
     def __init__(self, meter: Meter) -> None:
@@ -107,6 +105,9 @@ class Bounded(Guards):
             "json.loads": self._json_loads,
             "math.prod": self._prod,
             "math.lcm": self._lcm,
+            "math.factorial": self._combinatorial(math.factorial),
+            "math.comb": self._combinatorial(math.comb),
+            "math.perm": self._combinatorial(math.perm),
             "collections.Counter": self._counter,
             "collections.defaultdict": self._defaultdict,
             "collections.deque": self._deque,
@@ -257,78 +258,6 @@ class Bounded(Guards):
         if isinstance(text, str | bytes):
             self.meter.charge(len(text) // CHARS_PER_OPERATION)
         return self.meter.settle(json.loads(text))
-
-    def _radix(self, function: Callable[[Any], str], bits: int) -> Callable[[Any], str]:
-        """`hex`, `oct`, `bin`: the text of a wide int refused before it is written."""
-
-        def guarded(value: Any) -> str:
-            if value.__class__ is int:
-                self.meter.allow_chars(value.bit_length() // bits + 3)
-            return function(value)
-
-        return guarded
-
-    def _int(self, *args: Any, **kwargs: Any) -> Any:
-        if args:
-            value = args[0]
-            if value.__class__ in _TEXT:
-                self.meter.charge(len(value) // CHARS_PER_OPERATION)
-            elif (
-                value.__class__ is Decimal
-                and value.is_finite()
-                and value.adjusted() > self.meter.digits
-            ):
-                raise self.meter.too_many_digits(value.adjusted() + 1)
-        return self.meter.settle(builtins.int(*args, **kwargs))
-
-    def _divmod(self, *args: Any) -> Any:
-        if len(args) == 2:
-            self.charge_division(*args)
-        return builtins.divmod(*args)  # type: ignore[misc]
-
-    def _pow(self, *args: Any, **kwargs: Any) -> Any:
-        if len(args) == 2 and not kwargs:
-            return self.power(*args)
-        if len(args) == 3 and isinstance(args[1], int) and isinstance(args[2], int):
-            words = (args[2].bit_length() >> 6) + 1
-            self.meter.charge(abs(args[1]).bit_length() * words * words >> 4)
-        return builtins.pow(*args, **kwargs)
-
-    def _numeric(self, function: Callable[..., Any]) -> Callable[..., Any]:
-        """A `math` function: charged for its arguments (a collection or an iterator item by
-        item, a wide int for its size) and its result checked; Python's own errors."""
-
-        def guarded(*args: Any, **kwargs: Any) -> Any:
-            self.meter.charge(len(args))
-            return self.meter.settle(function(*map(self._numeric_argument, args), **kwargs))
-
-        return guarded
-
-    def _numeric_argument(self, value: Any) -> Any:
-        kind = value.__class__
-        if kind is int:
-            words = value.bit_length() >> 6
-            self.meter.charge(words * words >> 4)
-        elif kind in SIZED:
-            self.meter.charge(length(value))
-        elif hasattr(value, "__next__"):
-            return self.meter.metered(value)
-        return value
-
-    def _prod(self, iterable: Any, /, *, start: Any = 1) -> Any:
-        """`math.prod`: each product as `*` computes it, under its guard."""
-        total = start
-        for item in self.meter.metered(iterable):
-            total = self.mul(total, item)
-        return total
-
-    def _lcm(self, *integers: Any) -> Any:
-        """`math.lcm`: pair by pair, each result checked before the next grows it."""
-        lcm = self._numeric(math.lcm)
-        total = lcm(*integers[:1])
-        for value in integers[1:]:
-            total = lcm(total, value)
-        return total
 
     # -- methods ---------------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ import asyncio
 import calendar
 import dataclasses
 import datetime as dt
+import math
 import statistics
 import string
 from datetime import date, datetime, time, timedelta, timezone
@@ -262,4 +263,5 @@ class StandardExtras(Workflow):
                 abs(value).sqrt(), value.is_finite(), value.to_integral_value(),
                 hex(255), oct(-8), bin(value.adjusted() + 5), hex(True),
                 dataclasses.is_dataclass(pin), dataclasses.is_dataclass(value),
-                "".join(c for c in where if c not in string.punctuation), string.digits]  # fmt: skip
+                "".join(c for c in where if c not in string.punctuation), string.digits,
+                math.factorial(12), math.comb(30, 12), math.perm(7, 3), math.perm(4)]  # fmt: skip

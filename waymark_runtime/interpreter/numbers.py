@@ -1,0 +1,114 @@
+"""The numeric builtins under the interpreter's limits: `int()` of text and decimals, `divmod`,
+`pow`, the `math` functions, `hex`/`oct`/`bin`, and `factorial`/`comb`/`perm`, each charged
+for the size of its operands and refused before the work when its result would pass
+`WAYMARK_MAX_INT_DIGITS` or the string limit. `Bounded` (the other builtins) builds on it.
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from waymark_runtime.interpreter.guards import Guards
+from waymark_runtime.interpreter.limits import CHARS_PER_OPERATION, SIZED, length
+
+_TEXT = (str, bytes, bytearray)
+
+
+class Numbers(Guards):
+    """The numeric builtins of one meter (methods bound into `Bounded.builtins`)."""
+
+    def _combinatorial(self, function: Callable[..., int]) -> Callable[..., int]:
+        """`factorial(n)`, `comb(n, k)`, `perm(n, k)`: the digits of the result, known from
+        `lgamma` before the work, refused past the limit; Python's own errors otherwise."""
+
+        def guarded(*args: Any) -> int:
+            n, k = (*args, None, None)[:2]
+            k = n if k is None else k  # `factorial(n)`, `perm(n)`: all n
+            if n.__class__ is int and k.__class__ is int and 0 <= k <= n:
+                drop = math.lgamma(n - k + 1)
+                if function is math.comb:
+                    drop += math.lgamma(k + 1)
+                digits = int((math.lgamma(n + 1) - drop) / math.log(10)) + 1
+                if digits > self.meter.digits:
+                    raise self.meter.too_many_digits(digits)
+                self.meter.charge(digits * digits >> 8)
+            result: int = self.meter.settle(function(*args))
+            return result
+
+        return guarded
+
+    def _radix(self, function: Callable[[Any], str], bits: int) -> Callable[[Any], str]:
+        """`hex`, `oct`, `bin`: the text of a wide int refused before it is written."""
+
+        def guarded(value: Any) -> str:
+            if value.__class__ is int:
+                self.meter.allow_chars(value.bit_length() // bits + 3)
+            return function(value)
+
+        return guarded
+
+    def _int(self, *args: Any, **kwargs: Any) -> Any:
+        if args:
+            value = args[0]
+            if value.__class__ in _TEXT:
+                self.meter.charge(len(value) // CHARS_PER_OPERATION)
+            elif (
+                value.__class__ is Decimal
+                and value.is_finite()
+                and value.adjusted() > self.meter.digits
+            ):
+                raise self.meter.too_many_digits(value.adjusted() + 1)
+        return self.meter.settle(builtins.int(*args, **kwargs))
+
+    def _divmod(self, *args: Any) -> Any:
+        if len(args) == 2:
+            self.charge_division(*args)
+        return builtins.divmod(*args)  # type: ignore[misc]
+
+    def _pow(self, *args: Any, **kwargs: Any) -> Any:
+        if len(args) == 2 and not kwargs:
+            return self.power(*args)
+        if len(args) == 3 and isinstance(args[1], int) and isinstance(args[2], int):
+            words = (args[2].bit_length() >> 6) + 1
+            self.meter.charge(abs(args[1]).bit_length() * words * words >> 4)
+        return builtins.pow(*args, **kwargs)
+
+    def _numeric(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        """A `math` function: charged for its arguments (a collection or an iterator item by
+        item, a wide int for its size) and its result checked; Python's own errors."""
+
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            self.meter.charge(len(args))
+            return self.meter.settle(function(*map(self._numeric_argument, args), **kwargs))
+
+        return guarded
+
+    def _numeric_argument(self, value: Any) -> Any:
+        kind = value.__class__
+        if kind is int:
+            words = value.bit_length() >> 6
+            self.meter.charge(words * words >> 4)
+        elif kind in SIZED:
+            self.meter.charge(length(value))
+        elif hasattr(value, "__next__"):
+            return self.meter.metered(value)
+        return value
+
+    def _prod(self, iterable: Any, /, *, start: Any = 1) -> Any:
+        """`math.prod`: each product as `*` computes it, under its guard."""
+        total = start
+        for item in self.meter.metered(iterable):
+            total = self.mul(total, item)
+        return total
+
+    def _lcm(self, *integers: Any) -> Any:
+        """`math.lcm`: pair by pair, each result checked before the next grows it."""
+        lcm = self._numeric(math.lcm)
+        total = lcm(*integers[:1])
+        for value in integers[1:]:
+            total = lcm(total, value)
+        return total

@@ -143,7 +143,7 @@ class ModelValue:
         (the class's code is not compiled with it): refused rather than answered otherwise."""
         cls = _class_of(self)
         for method in methods:
-            if cls is not None and _defines(cls, method):
+            if cls is not None and _written(cls, method):
                 raise ProgramError(
                     f"`{short_name(self.type)}` defines `{method}`, which a workflow does not "
                     "call: use what it computes instead (a field, or a helper method)"
@@ -179,22 +179,6 @@ class ModelValue:
         raise TypeError(f"'{op}' not supported between instances of '{mine}' and '{theirs}'")
 
 
-@functools.cache
-def _defines(cls: type, method: str) -> bool:
-    """Does `cls` (or a base of the user's) define `method`, beyond what pydantic, dataclasses
-    and `object` give every model?"""
-    for base in cls.__mro__:
-        if base.__module__.partition(".")[0] in ("builtins", "pydantic", "dataclasses", "abc"):
-            continue
-        if method in vars(base):
-            params = getattr(base, "__dataclass_params__", None)
-            return not (method in _GENERATED and params is not None and params.order)
-    return False
-
-
-# Ordering methods `@dataclass(order=True)` writes (compared field by field, above).
-_GENERATED = frozenset({"__lt__", "__le__", "__gt__", "__ge__"})
-
 _ALL: tuple[str, ...] = ()  # (a marker: every field)
 
 
@@ -224,9 +208,10 @@ def _rules(cls: type) -> _Rules:
     return _Rules(compared, hashed, own_eq, own_hash)
 
 
+@functools.cache
 def _written(cls: type, method: str) -> bool:
     """Does the user's code define `method` on `cls` or a base (not pydantic, not the code
-    `@dataclass` generates, which has no file)?"""
+    `@dataclass` generates, `order=True`'s comparisons included, which has no file)?"""
     for base in cls.__mro__:
         if base.__module__.partition(".")[0] in ("builtins", "pydantic", "dataclasses", "abc"):
             continue

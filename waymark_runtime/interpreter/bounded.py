@@ -26,7 +26,7 @@ from waymark_runtime.interpreter.limits import (
     Meter,
     weigh,
 )
-from waymark_runtime.interpreter.numbers import Numbers
+from waymark_runtime.interpreter.numbers import TEXT, Numbers
 from waymark_runtime.values import (
     DEFAULT_FACTORIES,
     EnumValue,
@@ -36,7 +36,6 @@ from waymark_runtime.values import (
 )
 from waymark_runtime.vocabulary import PURE_FUNCTIONS, STANDARD_FUNCTIONS, standard_function
 
-_TEXT = (str, bytes, bytearray)
 _GROWING: tuple[type[Any], ...] = (list, set, deque, *DICTS)
 _NUMBERS = (int, float, bool, complex, Decimal)
 
@@ -141,7 +140,7 @@ class Bounded(Numbers):
         iterable, start = args[0], (args[1:] or [kwargs.get("start", 0)])[0]
         if isinstance(start, _NUMBERS):
             return self.meter.settle(builtins.sum(self.meter.metered(iterable), start))
-        if isinstance(start, _TEXT):
+        if isinstance(start, TEXT):
             return builtins.sum(iterable, start)  # Python's own TypeError
         total = start
         for item in self.meter.metered(iterable):
@@ -270,7 +269,7 @@ class Bounded(Numbers):
             args = check(obj, args, kwargs)
         self._charge_reading(kind, obj, name, args)
         result = method(*args, **kwargs)
-        if kind in _TEXT or kind is int or name in _CREATES:
+        if kind in TEXT or kind is int or name in _CREATES:
             self.meter.settle(result)
         if kind in _GROWING and len(obj) > self.meter.items:
             raise self.meter.too_many_items(len(obj))
@@ -281,7 +280,7 @@ class Bounded(Numbers):
             if name in _COMPARING or name == "sort":
                 self.charge_sort(obj) if name == "sort" else self.charge_visit(obj)
             else:
-                self.meter.charge(len(obj) // CHARS_PER_OPERATION if kind in _TEXT else len(obj))
+                self.meter.charge(len(obj) // CHARS_PER_OPERATION if kind in TEXT else len(obj))
         elif kind is tuple and name in _COMPARING:
             self.charge_visit(obj)
         elif kind is range and name in _COMPARING and args and args[0].__class__ is not int:
@@ -311,7 +310,7 @@ class Bounded(Numbers):
         return args
 
     def _replace(self, obj: Any, args: list[Any], kwargs: dict[str, Any]) -> list[Any]:
-        if len(args) >= 2 and isinstance(args[0], _TEXT) and isinstance(args[1], _TEXT):
+        if len(args) >= 2 and isinstance(args[0], TEXT) and isinstance(args[1], TEXT):
             old, new = args[0], args[1]
             if len(new) > len(old):
                 found = obj.count(old) if old else len(obj) + 1

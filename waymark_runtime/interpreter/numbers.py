@@ -15,7 +15,7 @@ from typing import Any
 from waymark_runtime.interpreter.guards import Guards
 from waymark_runtime.interpreter.limits import CHARS_PER_OPERATION, SIZED, length
 
-_TEXT = (str, bytes, bytearray)
+TEXT = (str, bytes, bytearray)  # what string operations are charged on, 64 characters at a time
 
 
 class Numbers(Guards):
@@ -54,7 +54,7 @@ class Numbers(Guards):
     def _int(self, *args: Any, **kwargs: Any) -> Any:
         if args:
             value = args[0]
-            if value.__class__ in _TEXT:
+            if value.__class__ in TEXT:
                 self.meter.charge(len(value) // CHARS_PER_OPERATION)
             elif (
                 value.__class__ is Decimal

@@ -15,9 +15,10 @@ import libcst as cst
 
 from waymark_compiler.diagnostics import Sink
 from waymark_compiler.lower.properties import Properties
-from waymark_compiler.resolve import FunctionSym, Resolver, Symbol
+from waymark_compiler.resolve import Resolver
 from waymark_compiler.rules.rule import Rule
 from waymark_compiler.source import Source
+from waymark_compiler.symbols import FunctionSym, Symbol
 from waymark_runtime import ir
 
 TEMP_PREFIX = "_wm_"

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import libcst as cst
 
 from waymark_compiler.namespace import Assignment, Namespace, scan
-from waymark_compiler.resolve import KnownSym, Resolver
+from waymark_compiler.resolve import Resolver
+from waymark_compiler.symbols import KnownSym
 from waymark_compiler.tables import Known
 
 

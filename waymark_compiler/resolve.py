@@ -3,7 +3,8 @@
 `Resolver.lookup("send_email")` follows the scope's bindings, imports (through `Finder`, across
 modules and re-exports) and the builtins, and answers with a `Symbol`: an action, a class of a
 known kind, a constant, a module, one of Waymark's own names, or something opaque. It reports no
-diagnostics; the lowering phase decides what each symbol may be used for (`symbols`).
+diagnostics; the lowering phase decides what each symbol may be used for (the symbols are in
+`symbols`).
 """
 
 from __future__ import annotations
@@ -54,23 +55,6 @@ from waymark_compiler.tables import (
     Known,
 )
 from waymark_runtime.vocabulary import PURE_BUILTINS
-
-__all__ = [  # the symbols are imported from here by the lowering phase
-    "ActionSym",
-    "BuiltinSym",
-    "ClassKind",
-    "ClassSym",
-    "ConstSym",
-    "ExternalSym",
-    "FunctionSym",
-    "KnownSym",
-    "LocalSym",
-    "MissingSym",
-    "ModuleSym",
-    "Resolver",
-    "Symbol",
-    "VariableSym",
-]
 
 _TYPED_DICTS = frozenset({"typing.TypedDict", "typing_extensions.TypedDict"})
 _NAMED_TUPLES = frozenset({"typing.NamedTuple", "typing_extensions.NamedTuple"})

@@ -16,7 +16,8 @@ import libcst as cst
 from pydantic import TypeAdapter, create_model
 
 from waymark_compiler.lower.signals import NotAType, annotation_text
-from waymark_compiler.resolve import ClassSym, Resolver
+from waymark_compiler.resolve import Resolver
+from waymark_compiler.symbols import ClassSym
 from waymark_runtime import ir
 from waymark_runtime.signals import STANDARD_TYPES, catalogue, display, resolve_type
 

@@ -28,8 +28,8 @@ from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.lower.expressions import check_identity
 from waymark_compiler.lower.log import is_logger
 from waymark_compiler.lower.operations import lower_operation
-from waymark_compiler.resolve import ActionSym, FunctionSym, KnownSym
 from waymark_compiler.rules.operations import NESTED_AWAIT
+from waymark_compiler.symbols import ActionSym, FunctionSym, KnownSym
 from waymark_runtime import ir
 
 Star = Literal["", "*", "**"]

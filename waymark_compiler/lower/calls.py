@@ -47,7 +47,16 @@ from waymark_compiler.lower.standard import (
     super_call,
 )
 from waymark_compiler.lower.strings import text_of
-from waymark_compiler.resolve import (
+from waymark_compiler.rules.expressions import (
+    CLASS_VALUE,
+    IMPURE_METHOD,
+    NONDETERMINISTIC_CALL,
+    STRING_FORMATTING,
+    UNSUPPORTED_CALL,
+)
+from waymark_compiler.rules.names import UNKNOWN_FUNCTION, UNKNOWN_HELPER
+from waymark_compiler.rules.operations import ACTION_NOT_AWAITED, NON_CONSTANT_POLICY
+from waymark_compiler.symbols import (
     ActionSym,
     BuiltinSym,
     ClassSym,
@@ -61,15 +70,6 @@ from waymark_compiler.resolve import (
     Symbol,
     VariableSym,
 )
-from waymark_compiler.rules.expressions import (
-    CLASS_VALUE,
-    IMPURE_METHOD,
-    NONDETERMINISTIC_CALL,
-    STRING_FORMATTING,
-    UNSUPPORTED_CALL,
-)
-from waymark_compiler.rules.names import UNKNOWN_FUNCTION, UNKNOWN_HELPER
-from waymark_compiler.rules.operations import ACTION_NOT_AWAITED, NON_CONSTANT_POLICY
 from waymark_compiler.tables import BUILTIN_TYPES, MUTATING_METHODS, impure, refusal_label
 from waymark_runtime import ir
 from waymark_runtime.vocabulary import (

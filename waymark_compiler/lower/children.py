@@ -11,8 +11,8 @@ import libcst as cst
 
 from waymark_compiler.context import Ctx
 from waymark_compiler.lower.arguments import lower_arguments
-from waymark_compiler.resolve import ClassSym
 from waymark_compiler.rules.operations import CHILD_WORKFLOW_FORM
+from waymark_compiler.symbols import ClassSym
 from waymark_runtime import ir
 
 

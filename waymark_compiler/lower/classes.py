@@ -10,10 +10,10 @@ from waymark_compiler.context import Ctx
 from waymark_compiler.literals import literal
 from waymark_compiler.lower.arguments import lower_arguments
 from waymark_compiler.lower.dispatch import lower_expr
-from waymark_compiler.resolve import ClassSym
 from waymark_compiler.rules.expressions import CLASS_VALUE, ENUM_BY_VALUE, UNSUPPORTED_CALL
 from waymark_compiler.rules.operations import ACTION_NOT_AWAITED
 from waymark_compiler.shapes import enum_aliases, enum_values, is_static_method
+from waymark_compiler.symbols import ClassSym
 from waymark_runtime import ir
 from waymark_runtime.vocabulary import ENUM_LOOKUP
 

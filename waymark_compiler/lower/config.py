@@ -14,10 +14,11 @@ from collections.abc import Sequence
 import libcst as cst
 
 from waymark_compiler.diagnostics import Sink
-from waymark_compiler.resolve import ConstSym, Resolver
+from waymark_compiler.resolve import Resolver
 from waymark_compiler.rules.workflow import SELF_READ
 from waymark_compiler.shapes import is_constant_literal
 from waymark_compiler.source import Source
+from waymark_compiler.symbols import ConstSym
 
 Config = dict[str, cst.BaseExpression]
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import libcst as cst
 
 from waymark_compiler.context import Ctx
-from waymark_compiler.resolve import ConstSym
 from waymark_compiler.rules.statements import ATTRIBUTE_ASSIGNMENT
+from waymark_compiler.symbols import ConstSym
 from waymark_runtime import ir
 
 

@@ -19,7 +19,6 @@ from waymark_compiler.literals import BINARY, COMPARE, UNARY, number_value
 from waymark_compiler.lower.constants import changed_table, constant_table
 from waymark_compiler.lower.dispatch import Refused, expression, lower_expr, refuse_expressions
 from waymark_compiler.lower.names import enum_lookup, is_special, special_attribute
-from waymark_compiler.resolve import ClassSym
 from waymark_compiler.rules.expressions import IDENTITY_COMPARISON, LAMBDA, UNSUPPORTED_LITERAL
 from waymark_compiler.rules.names import RESERVED_NAME
 from waymark_compiler.rules.operations import NESTED_AWAIT
@@ -30,6 +29,7 @@ from waymark_compiler.rules.statements import (
     YIELD,
 )
 from waymark_compiler.rules.workflow import SELF_MUTATION
+from waymark_compiler.symbols import ClassSym
 from waymark_runtime import ir
 
 T = TypeVar("T")

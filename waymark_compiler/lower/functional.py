@@ -21,8 +21,8 @@ import libcst as cst
 from waymark_compiler.context import Ctx
 from waymark_compiler.literals import string_value
 from waymark_compiler.lower.dispatch import lower_expr
-from waymark_compiler.resolve import BuiltinSym, ClassSym, ExternalSym, FunctionSym
 from waymark_compiler.rules.expressions import FUNCTION_VALUE
+from waymark_compiler.symbols import BuiltinSym, ClassSym, ExternalSym, FunctionSym
 from waymark_compiler.tables import BUILTIN_TYPES
 from waymark_runtime import ir
 from waymark_runtime.vocabulary import PURE_FUNCTIONS, PURE_METHODS, STANDARD_FUNCTIONS

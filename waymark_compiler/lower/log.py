@@ -13,8 +13,8 @@ import libcst as cst
 
 from waymark_compiler.context import Ctx, did_you_mean
 from waymark_compiler.lower.dispatch import lower_expr
-from waymark_compiler.resolve import VariableSym
 from waymark_compiler.rules.workflow import WORKFLOW_LOG
+from waymark_compiler.symbols import VariableSym
 from waymark_runtime import ir
 
 _HELP = "write it as a statement: `self.log.info('charged %s', order_id)`"

@@ -16,7 +16,16 @@ from waymark_compiler.context import Ctx, did_you_mean
 from waymark_compiler.literals import NAMED_CONSTANTS, literal
 from waymark_compiler.lower.dispatch import expression, lower_expr
 from waymark_compiler.lower.log import is_logger, refuse_value
-from waymark_compiler.resolve import (
+from waymark_compiler.rules.expressions import CLASS_VALUE, FUNCTION_VALUE, SPECIAL_ATTRIBUTE
+from waymark_compiler.rules.names import (
+    LOCAL_DEFINITION,
+    MUTABLE_GLOBAL,
+    UNKNOWN_ENUM_MEMBER,
+    UNKNOWN_NAME,
+)
+from waymark_compiler.rules.workflow import SELF_READ
+from waymark_compiler.shapes import enum_aliases
+from waymark_compiler.symbols import (
     ActionSym,
     BuiltinSym,
     ClassSym,
@@ -30,15 +39,6 @@ from waymark_compiler.resolve import (
     Symbol,
     VariableSym,
 )
-from waymark_compiler.rules.expressions import CLASS_VALUE, FUNCTION_VALUE, SPECIAL_ATTRIBUTE
-from waymark_compiler.rules.names import (
-    LOCAL_DEFINITION,
-    MUTABLE_GLOBAL,
-    UNKNOWN_ENUM_MEMBER,
-    UNKNOWN_NAME,
-)
-from waymark_compiler.rules.workflow import SELF_READ
-from waymark_compiler.shapes import enum_aliases
 from waymark_compiler.tables import impure, refusal_label
 from waymark_runtime import ir
 from waymark_runtime.vocabulary import (

@@ -23,19 +23,19 @@ from waymark_compiler.lower.log import log_method, refuse_await
 from waymark_compiler.lower.policy import policy, wait_for_policy
 from waymark_compiler.lower.signals import wait_for_signal
 from waymark_compiler.lower.spreads import list_spread, mapped_spread
-from waymark_compiler.resolve import (
+from waymark_compiler.rules.operations import (
+    AWAIT_NON_ACTION,
+    GATHER_FORM,
+    RUN_ACTION_FORM,
+    SLEEP_FORM,
+)
+from waymark_compiler.symbols import (
     ActionSym,
     ExternalSym,
     FunctionSym,
     KnownSym,
     LocalSym,
     MissingSym,
-)
-from waymark_compiler.rules.operations import (
-    AWAIT_NON_ACTION,
-    GATHER_FORM,
-    RUN_ACTION_FORM,
-    SLEEP_FORM,
 )
 from waymark_compiler.tables import impure
 from waymark_runtime import ir

@@ -14,9 +14,9 @@ import libcst as cst
 from waymark_compiler.context import Ctx
 from waymark_compiler.literals import NAMED_CONSTANTS
 from waymark_compiler.lower.dispatch import lower_expr
-from waymark_compiler.resolve import BuiltinSym, ClassSym
 from waymark_compiler.rules.expressions import CLASS_VALUE
 from waymark_compiler.rules.statements import UNSUPPORTED_STATEMENT
+from waymark_compiler.symbols import BuiltinSym, ClassSym
 from waymark_compiler.tables import BUILTIN_TYPES
 from waymark_runtime import ir
 

@@ -16,8 +16,8 @@ import libcst as cst
 from waymark_compiler.context import Ctx
 from waymark_compiler.literals import evaluate
 from waymark_compiler.lower.dispatch import lower_expr
-from waymark_compiler.resolve import ClassSym, ConstSym, KnownSym
 from waymark_compiler.rules.operations import NON_CONSTANT_POLICY, RUN_ACTION_FORM
+from waymark_compiler.symbols import ClassSym, ConstSym, KnownSym
 from waymark_compiler.tables import Known
 from waymark_runtime import ir
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from waymark_compiler.namespace import Namespace
-from waymark_compiler.resolve import ClassSym, Resolver
+from waymark_compiler.resolve import Resolver
+from waymark_compiler.symbols import ClassSym
 from waymark_runtime import ir
 
 _DECORATORS = frozenset(

@@ -16,8 +16,8 @@ import libcst as cst
 from waymark_compiler.context import Ctx
 from waymark_compiler.lower import policy
 from waymark_compiler.lower.dispatch import lower_expr
-from waymark_compiler.resolve import BuiltinSym, ClassSym, ExternalSym, KnownSym
 from waymark_compiler.rules.operations import SIGNAL_FORM
+from waymark_compiler.symbols import BuiltinSym, ClassSym, ExternalSym, KnownSym
 from waymark_runtime import ir
 from waymark_runtime.signals import STANDARD_TYPES
 

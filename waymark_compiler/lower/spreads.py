@@ -20,8 +20,8 @@ import libcst as cst
 from waymark_compiler.context import Ctx, TaskList
 from waymark_compiler.lower.arguments import lower_arguments
 from waymark_compiler.lower.dispatch import lower_expr
-from waymark_compiler.resolve import ActionSym, BuiltinSym, ExternalSym, KnownSym
 from waymark_compiler.rules.operations import GATHER_FORM
+from waymark_compiler.symbols import ActionSym, BuiltinSym, ExternalSym, KnownSym
 from waymark_runtime import ir
 
 GatheredCall = Callable[[cst.BaseExpression, Ctx], "ir.ActionCall | ir.CallAsyncHelper | None"]

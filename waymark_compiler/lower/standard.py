@@ -22,8 +22,8 @@ from waymark_compiler.lower.constants import changed_table, constant_table
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.lower.functional import builtin_type
 from waymark_compiler.lower.keys import has_key, keyed
-from waymark_compiler.resolve import ExternalSym
 from waymark_compiler.rules.expressions import FUNCTION_VALUE, UNSUPPORTED_CALL
+from waymark_compiler.symbols import ExternalSym
 from waymark_runtime import ir
 from waymark_runtime.vocabulary import DEFAULT_FACTORY_TYPES, DIGEST, HASH_ALGORITHMS
 

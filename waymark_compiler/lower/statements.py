@@ -25,7 +25,6 @@ from waymark_compiler.lower.log import log_method, lower_log
 from waymark_compiler.lower.names import local_definition
 from waymark_compiler.lower.operations import lower_await
 from waymark_compiler.lower.patterns import lower_pattern
-from waymark_compiler.resolve import ClassSym, LocalSym
 from waymark_compiler.rules.operations import NESTED_AWAIT
 from waymark_compiler.rules.statements import (
     BARE_RAISE,
@@ -37,6 +36,7 @@ from waymark_compiler.rules.statements import (
     UNSUPPORTED_STATEMENT,
     WITH_STATEMENT,
 )
+from waymark_compiler.symbols import ClassSym, LocalSym
 from waymark_runtime import ir
 
 

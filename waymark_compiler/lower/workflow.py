@@ -20,7 +20,7 @@ from waymark_compiler.lower.local_functions import hoist_local_functions
 from waymark_compiler.lower.properties import dispatcher, module_properties
 from waymark_compiler.lower.spreads import task_lists
 from waymark_compiler.namespace import Namespace, scan
-from waymark_compiler.resolve import ClassSym, ConstSym, Resolver
+from waymark_compiler.resolve import Resolver
 from waymark_compiler.rules.names import RESERVED_NAME
 from waymark_compiler.rules.workflow import (
     NON_CONSTANT_DEFAULT,
@@ -29,6 +29,7 @@ from waymark_compiler.rules.workflow import (
 )
 from waymark_compiler.shapes import is_constant_literal, is_static_method
 from waymark_compiler.source import Source
+from waymark_compiler.symbols import ClassSym, ConstSym
 from waymark_runtime import ir
 
 

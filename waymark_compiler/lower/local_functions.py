@@ -60,11 +60,12 @@ def _hoist(
         return method, []  # no `self` to call helpers through (a `@staticmethod` included)
     if not any(_nested_defs(method.body, lambdas=True)):
         return method, []  # the common case: nothing to rewrite
-    method = _lambdas_as_defs(method, namespace, source)
+    once = _bound_once(method, namespace)
+    method = _lambdas_as_defs(method, once, source)
     nested = [
         d
         for d in _nested_defs(method.body)
-        if isinstance(d, cst.FunctionDef) and _eligible(d, method, namespace)
+        if isinstance(d, cst.FunctionDef) and _eligible(d, once)
     ]
     if not nested:
         return method, []
@@ -82,15 +83,22 @@ def _hoist(
     return hoisted, helpers
 
 
-def _lambdas_as_defs(
-    method: cst.FunctionDef, namespace: Namespace, source: Source
-) -> cst.FunctionDef:
-    """`scale = lambda x: x * rate`, its name bound once in `method`, as the `def` it means."""
+def _bound_once(method: cst.FunctionDef, namespace: Namespace) -> Callable[[str], bool]:
+    """Is a name bound exactly once in `method` (and not a parameter)? Only such a name can
+    stand for one local function."""
     assert isinstance(method.body, cst.IndentedBlock)
     local = Namespace(namespace.module, namespace.package, namespace.source, parent=None)
     bindings = scan(local, method.body.body).bindings
-    named = _LambdaDefs(lambda name: len(bindings.get(name, [])) == 1, source)
-    converted = method.visit(named)
+    params = method.params
+    named = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
+    return lambda name: len(bindings.get(name, [])) == 1 and name not in named
+
+
+def _lambdas_as_defs(
+    method: cst.FunctionDef, once: Callable[[str], bool], source: Source
+) -> cst.FunctionDef:
+    """`scale = lambda x: x * rate`, its name bound once in `method`, as the `def` it means."""
+    converted = method.visit(_LambdaDefs(once, source))
     assert isinstance(converted, cst.FunctionDef)
     return converted
 
@@ -160,15 +168,10 @@ def _nested_defs(node: cst.CSTNode, *, lambdas: bool = False) -> Iterator[cst.CS
             yield from _nested_defs(child, lambdas=lambdas)
 
 
-def _eligible(definition: cst.FunctionDef, method: cst.FunctionDef, namespace: Namespace) -> bool:
+def _eligible(definition: cst.FunctionDef, once: Callable[[str], bool]) -> bool:
     if definition.decorators or _declares_scope(definition):
         return False
-    assert isinstance(method.body, cst.IndentedBlock)
-    local = Namespace(namespace.module, namespace.package, namespace.source, parent=None)
-    bindings = scan(local, method.body.body).bindings.get(definition.name.value, [])
-    params = method.params
-    named = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
-    return len(bindings) == 1 and definition.name.value not in named
+    return once(definition.name.value)
 
 
 def _declares_scope(node: cst.CSTNode) -> bool:

@@ -18,7 +18,7 @@ from waymark_runtime.engine import InstanceOutcome, PlannedAction, PlannedChild,
 from waymark_runtime.errors import ChildWorkflowError
 from waymark_runtime.held import Attempt, Held
 from waymark_runtime.interpreter import InstanceState, encode_state
-from waymark_runtime.store.pg_batch import CommitBatch
+from waymark_runtime.store.pg_batch import CommitBatch, Row
 from waymark_runtime.store.pg_rows import Began
 from waymark_runtime.values import error_json
 
@@ -51,6 +51,9 @@ class Change:
     """Attempts committed queued, to start once their action's limits allow (`worker.gate`)."""
     pauses: list[Pause] = field(default_factory=list)
     """A traced instance's sleeps and waits this commit ends (spans once it is durable)."""
+    starting: list[tuple[Attempt, Row]] = field(default_factory=list)
+    """The attempts of `early` and `dispatch`, each with the row that says it runs: the
+    runner keeps that word only for those a free worker slot takes (`fit_to_room`)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -79,6 +82,7 @@ def prepare(held: Held, step: StepCommit | None, rules: RunnerRules) -> Change:
         change.batch.log(held.id, line)
     outcome = step.plan.outcome if step is not None else None
     if outcome is None:
+        _mark_running(held, change)
         _start_attempts(held, change, rules)
         if step is not None:
             _plan_effects(held, step, change, rules)
@@ -126,16 +130,18 @@ def _start_attempts(held: Held, change: Change, rules: RunnerRules) -> None:
             change.batch.requeue(held.id, attempt.node, attempt.attempt)
             change.gated.append(attempt)
         else:
-            change.batch.start(held.id, attempt.node, attempt.attempt)
+            row = change.batch.start(held.id, attempt.node, attempt.attempt)
             change.dispatch.append(attempt)
+            change.starting.append((attempt, row))
     for attempt in held.lost:
         if rules.stopping or rules.gated(attempt.action):
             change.batch.requeue(held.id, attempt.node, attempt.attempt, lost=1)
             if not rules.stopping:
                 change.gated.append(attempt)
         else:
-            change.batch.start(held.id, attempt.node, attempt.attempt, lost=1)
+            row = change.batch.start(held.id, attempt.node, attempt.attempt, lost=1)
             change.dispatch.append(attempt)
+            change.starting.append((attempt, row))
     if rules.stopping:  # never started: back to the queue, not counted as lost
         for attempt in held.withheld:
             change.batch.requeue(held.id, attempt.node, attempt.attempt)
@@ -143,16 +149,45 @@ def _start_attempts(held: Held, change: Change, rules: RunnerRules) -> None:
     held.due, held.lost = [], []
 
 
+def _mark_running(held: Held, change: Change) -> None:
+    """Attempts sent with their rows `queued` that have run a while: their rows say `running`
+    from this commit on (`Attempt.row_queued`). One whose reply came is not running any more:
+    the step records its result instead."""
+    for node, number in held.marking:
+        attempt = held.running.get((node, number))
+        if attempt is not None and attempt.row_queued:
+            change.batch.start(held.id, node, number)
+            attempt.row_queued = False
+    held.marking = []
+
+
+def fit_to_room(change: Change, room: int) -> int:
+    """Keep `running` in the rows of the attempts the change sends to the workers for as many
+    as `room` free worker slots start at once; the rest (and a suspect, which waits for a
+    worker of its own) are sent with their rows `queued`, so a runner that dies before they
+    start does not count them lost (`Attempt.row_queued`). Returns the room left."""
+    for attempt, row in change.starting:
+        attempt.row_queued = room <= 0 or attempt.isolate
+        if not attempt.row_queued:
+            room -= 1
+        elif "running" in row:  # inserted by this commit
+            row["running"] = False
+        else:  # a start op: its loss, if it was lost, is counted all the same
+            row["op"] = "requeue"
+    return room
+
+
 def _plan_effects(held: Held, step: StepCommit, change: Change, rules: RunnerRules) -> None:
     for planned in step.plan.actions:
         attempt = _attempt_of(planned)
         run_now = planned.ready_at <= rules.now and not rules.stopping
         gated = run_now and rules.gated(planned.action)
-        change.batch.add_attempt(held.id, planned, running=run_now and not gated)
+        row = change.batch.add_attempt(held.id, planned, running=run_now and not gated)
         if gated:
             change.gated.append(attempt)
         elif run_now:
             change.early.append(attempt)
+            change.starting.append((attempt, row))
         else:
             change.delayed.append((attempt, planned.ready_at))
             held.delayed[attempt.id] = (attempt, planned.ready_at)

@@ -34,6 +34,10 @@ class Attempt:
     attempts: int | None = None  # the retry budget, when this runner planned the attempt
     dispatched: float = 0.0  # `time.monotonic()` at dispatch, when metrics are on
     site: str | None = None  # where the workflow calls it (`PlannedAction.site`)
+    row_queued: bool = False
+    """Sent to the workers while its row says `queued`: no worker had a free slot for it when
+    its commit was written. A later commit marks it `running` once it has run a while
+    (`Held.ran_queued`), so a runner's death counts it lost only if it started."""
 
     @property
     def id(self) -> AttemptId:
@@ -63,6 +67,9 @@ class Held:
     withheld: list[Attempt] = field(default_factory=list)
     gated: dict[AttemptId, Attempt] = field(default_factory=dict)
     """Attempts waiting for their action's limits (`worker.gate`): queued, on no worker."""
+    marking: list[AttemptId] = field(default_factory=list)
+    """Attempts started on a worker while their rows say `queued`: the next commit marks them
+    `running` (`Attempt.row_queued`)."""
     sleeps: dict[str, float] = field(default_factory=dict)
     fired: list[str] = field(default_factory=list)
     fresh: bool = False
@@ -108,7 +115,7 @@ class Held:
         return (
             self.needs_step()
             or self.cursor is not None
-            or bool(self.due or self.lost or self.fired or self.broken)
+            or bool(self.due or self.lost or self.fired or self.broken or self.marking)
         )
 
     def result(self, attempt: AttemptId, ok: bool, value: Any) -> bool:
@@ -163,6 +170,15 @@ class Held:
         self.due.extend(self.withheld)
         resumed, self.withheld = bool(self.withheld), []
         return resumed
+
+    def ran_queued(self, attempt: AttemptId) -> bool:
+        """The attempt has run a while on a worker: if its row still says `queued`, the next
+        commit marks it `running` (True: a commit is due)."""
+        running = self.running.get(attempt)
+        if running is None or not running.row_queued or attempt in self.marking:
+            return False
+        self.marking.append(attempt)
+        return True
 
     def sleep_finished(self, node: str) -> None:
         if self.sleeps.pop(node, None) is not None:

@@ -32,7 +32,7 @@ from waymark_runtime.runner import Runner
 from waymark_runtime.store.memory import MemoryStore
 from waymark_runtime.tracing import start_trace
 from waymark_runtime.values import TypeResolver, from_json, inputs_json
-from waymark_runtime.worker.executor import InProcessExecutor, OnKeys, OnReply
+from waymark_runtime.worker.executor import InProcessExecutor, Reports
 from waymark_runtime.workflows import WorkflowDefinition, family_of, reset_backend, use_backend
 
 _FOREVER_MS = 10**12
@@ -191,10 +191,8 @@ class LocalRuntime:
                 )
         return self._running
 
-    def _executor(
-        self, settings: Settings, on_reply: OnReply, on_lost: OnKeys, on_expired: OnKeys
-    ) -> InProcessExecutor:
-        return InProcessExecutor(settings, on_reply, on_lost, on_expired, self.overrides)
+    def _executor(self, settings: Settings, reports: Reports) -> InProcessExecutor:
+        return InProcessExecutor(settings, reports, self.overrides)
 
     def _member(self, definition: WorkflowDefinition) -> tuple[str, str, str]:
         """`(workflow, version, wrl)` of a workflow the instance's tree may start."""

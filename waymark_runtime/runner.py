@@ -38,7 +38,7 @@ from typing import Any
 
 from waymark_runtime import tracing
 from waymark_runtime.ahead import Ahead
-from waymark_runtime.changes import Change
+from waymark_runtime.changes import Change, fit_to_room
 from waymark_runtime.claiming import Claims
 from waymark_runtime.clock import Clock, SystemClock
 from waymark_runtime.config import Settings
@@ -99,8 +99,9 @@ class Runner:
         self.stopping = False
         self.stepper = Stepper(store, settings, self.held, types, rng)
         self.replies = Replies(self.held, self._mark, store, settings.max_payload_bytes)
-        replies = self.replies
-        self.pool = executor(settings, replies.on_reply, replies.on_lost, replies.on_expired)
+        self.pool = executor(settings, self.replies)
+        self.reserved = 0
+        """Worker slots promised to attempts whose commit is in flight (sent once it lands)."""
         self.gate = Gate(store, self.owner, self.time, settings.poll_interval_ms / 1000,
                          self._granted, self.activity)  # fmt: skip
         self.leases = Leases(store, settings, self.owner, self.clock, self.held, mark=self._mark,
@@ -318,12 +319,20 @@ class Runner:
         """Write the changes in one statement and act on what is durable. Attempts a step
         planned to run now go to the workers first, while the statement is in flight: their
         replies wait (the instances are `committing`) and, if an instance's rows do not land,
-        they are stale like those of a lost attempt (docs/runtime.md)."""
+        they are stale like those of a lost attempt (docs/runtime.md). An attempt's row says
+        `running` only if a free worker slot takes it at once (`fit_to_room`)."""
+        room = self.pool.free - self.reserved
         batch = CommitBatch()
         for change in changes:
+            room = fit_to_room(change, room)
             batch.extend(change.batch)
+        promised = sum(not attempt.row_queued for c in changes for attempt in c.dispatch)
         early = self._dispatch_early(changes)
-        kept = await write_changes(self._write, batch, changes)
+        self.reserved += promised
+        try:
+            kept = await write_changes(self._write, batch, changes)
+        finally:
+            self.reserved -= promised
         orders: list[AttemptOrder] = []
         for change in changes:
             orders.extend(self._apply(change, change.held.id in kept))

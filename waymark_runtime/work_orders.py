@@ -1,14 +1,17 @@
 """The round trip with this runner's workers: attempts sent as orders, replies taken back.
 
 `orders_of` turns started attempts into `AttemptOrder`s keyed by `AttemptKey`; `Replies` takes
-what the worker pool reports (a result, a lost worker, a lease that ran out) back into the held
-instance the key names, when that is still the same claim, and marks it for a step. It never
-steps, commits or starts anything itself.
+what the worker pool reports (a result, a lost worker, a lease that ran out, the start of an
+attempt sent with its row `queued`) back into the held instance the key names, when that is
+still the same claim, and marks it for a step. It never steps, commits or starts anything
+itself.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections import deque
 from collections.abc import Callable, Hashable
 from typing import Any, cast
 
@@ -21,6 +24,11 @@ from waymark_runtime.worker.executor import AttemptOrder
 
 AttemptKey = tuple[str, int, str, int]
 """(instance id, claim epoch, node, attempt): an attempt on this runner's workers."""
+
+MARK_AFTER = 0.1
+"""Seconds an attempt sent with its row `queued` runs before a commit marks it `running`:
+attempts shorter than that end with no write but their result's; one that kills the runner's
+whole host within it is run again without counting as lost."""
 
 
 class Replies:
@@ -37,6 +45,8 @@ class Replies:
         self.mark = mark
         self.store = store  # for the budget of lost attempts and their error
         self.max_payload_bytes = max_payload_bytes
+        self.starts: deque[tuple[float, Hashable]] = deque()  # (when to mark, key), in order
+        self.marking: asyncio.TimerHandle | None = None
 
     def claim_of(self, key: Hashable) -> tuple[Held | None, tuple[str, int]]:
         """The held instance an attempt key belongs to, if it is still the same claim."""
@@ -66,6 +76,26 @@ class Replies:
             if held is not None:
                 held.lose(attempt, budget, self.store.lost_error)
                 self.mark(held.id)
+
+    def on_started(self, keys: list[Hashable]) -> None:
+        """Attempts sent with their rows `queued` started on a worker: `MARK_AFTER` seconds
+        on, those still running are marked `running` by their instance's next commit."""
+        when = time.monotonic() + MARK_AFTER
+        self.starts.extend((when, key) for key in keys)
+        if self.marking is None:
+            self.marking = asyncio.get_running_loop().call_later(MARK_AFTER, self._mark_started)
+
+    def _mark_started(self) -> None:
+        now = time.monotonic()
+        while self.starts and self.starts[0][0] <= now:
+            _, key = self.starts.popleft()
+            held, attempt = self.claim_of(key)
+            if held is not None and held.ran_queued(attempt):
+                self.mark(held.id)
+        self.marking = None
+        if self.starts:
+            wait = self.starts[0][0] - now
+            self.marking = asyncio.get_running_loop().call_later(wait, self._mark_started)
 
     def on_expired(self, keys: list[Hashable]) -> None:
         """Attempts that did not start because their lease ran out wait for a heartbeat."""
@@ -100,5 +130,6 @@ def orders_of(
                                  attempt.attempt, attempt.node, held.claimed.trace,
                                  attempt.site)  # fmt: skip
         orders.append(AttemptOrder(key, attempt.action, attempt.args, attempt.kwargs,
-                                   timeout, held.lease, attempt.isolate, context))  # fmt: skip
+                                   timeout, held.lease, attempt.isolate, context,
+                                   report_start=attempt.row_queued))  # fmt: skip
     return orders

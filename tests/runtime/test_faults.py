@@ -250,6 +250,31 @@ async def test_sigterm_starts_nothing_more_and_counts_nothing_unstarted_as_lost(
     assert set(executions(record).values()) == {1}
 
 
+async def test_sigkill_counts_as_lost_only_the_attempts_that_had_started(
+    database: str, tmp_path: Path
+) -> None:
+    """A gather larger than the workers' slots: the attempts beyond them wait in the runner
+    with their rows `queued`, so a SIGKILL of the runner counts as lost only what ran on its
+    workers (two slots here). Killed more often than the lost-attempt budget (3) allows losses
+    of one attempt, the gather still ends, and the losses counted are at most two per kill."""
+    record = tmp_path / "executions.log"
+    [instance_id] = await submit(database, [(flows.RecordedFan, ("s", 16, 0.6))])
+    env = {"WAYMARK_WORKER_COUNT": "1", "WAYMARK_CONCURRENT_PER_WORKER": "2"}
+    for _ in range(4):
+        goal = sum(executions(record).values()) + 2
+        with start_workers(database, record, **env) as runner:
+            await wait_for(functools.partial(_ran, record, goal), 20, "progress")
+            os.killpg(runner.pid, signal.SIGKILL)
+            runner.process.wait()
+    with start_workers(database, record, **env):
+        [outcome] = await results(database, [instance_id], timeout=40)
+    assert outcome == [f"s/{i}" for i in range(16)]
+    assert set(executions(record)) == expected_keys(["s"], 16)
+    losses = ("SELECT coalesce(sum(lost_count), 0) FROM waymark_attempts"
+              f" WHERE instance_id = '{instance_id}'")  # fmt: skip
+    assert 1 <= await count(database, losses) <= 2 * 4
+
+
 def _ran(record: Path, goal: int) -> bool:
     return sum(executions(record).values()) >= goal
 

@@ -52,6 +52,40 @@ async def test_attempt_rows_record_every_try(store: PostgresStore, database: str
     ]
 
 
+async def test_attempt_rows_say_running_only_for_what_a_worker_runs(
+    store: PostgresStore, database: str
+) -> None:
+    """A gather wider than the workers' slots: the attempts no free slot takes at once are
+    sent with their rows `queued` (a runner that dies then counts them lost only if they had
+    started), and a later commit marks each `running` once it has run a while."""
+    statuses = ("SELECT status, count(*) FROM waymark_attempts WHERE instance_id = $1"
+                " GROUP BY status")  # fmt: skip
+    seen: list[dict[str, int]] = []
+
+    async def until(wanted: dict[str, int]) -> None:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            counts = {row[0]: row[1] for row in await store.pool.fetch(statuses, instance_id)}
+            if not seen or seen[-1] != counts:
+                seen.append(counts)
+            if counts == wanted:
+                return
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"never saw {wanted}: {seen}")
+
+    settings = runner_settings(database, concurrent_per_worker=2)
+    async with running(store, settings), waymark.connect(database) as client:
+        instance_id = await flows.RecordedFan().run("q", 6, 0.8, _blocking=False)
+        await until({"running": 2, "queued": 4})
+        await until({"completed": 2, "running": 2, "queued": 2})
+        assert await client.get_result(instance_id, timeout=20) == [f"q/{i}" for i in range(6)]
+    assert all(count <= 6 and set(counts) <= {"running", "queued", "completed"}
+               for counts in seen for count in counts.values())  # fmt: skip
+    assert next(counts for counts in seen if counts) == {"running": 2, "queued": 4}
+    lost = "SELECT count(*) FROM waymark_attempts WHERE lost_count > 0"
+    assert await store.pool.fetchval(lost) == 0
+
+
 async def test_many_instances_at_once(store: PostgresStore, database: str) -> None:
     settings = runner_settings(database, worker_count=2)
     async with running(store, settings), waymark.connect(database):

@@ -167,20 +167,28 @@ async def test_a_withdrawn_request_never_starts() -> None:
 
 
 class _Heard:
-    """What a pool reported: replies by key, lost and expired keys."""
+    """What a pool reported: replies by key, lost, expired and started keys."""
 
     def __init__(self) -> None:
         self.replied: dict[Hashable, Any] = {}
         self.lost: list[Hashable] = []
         self.expired: list[Hashable] = []
+        self.started: list[Hashable] = []
         self.changed = asyncio.Event()
 
-    def reply(self, key: Hashable, ok: bool, value: Any) -> None:
+    def on_reply(self, key: Hashable, ok: bool, value: Any) -> None:
         self.replied[key] = (ok, value)
         self.changed.set()
 
-    def expire(self, keys: list[Hashable]) -> None:
+    def on_lost(self, keys: list[Hashable]) -> None:
+        self.lost += keys
+
+    def on_expired(self, keys: list[Hashable]) -> None:
         self.expired += keys
+        self.changed.set()
+
+    def on_started(self, keys: list[Hashable]) -> None:
+        self.started += keys
         self.changed.set()
 
     async def until(self, done: Callable[[], bool]) -> None:
@@ -196,7 +204,7 @@ async def _pool(heard: _Heard) -> AsyncIterator[WorkerPool]:
                                   "WAYMARK_USER_MODULE": flows.__name__,
                                   "WAYMARK_WORKER_COUNT": "1",
                                   "WAYMARK_CONCURRENT_PER_WORKER": "2"})  # fmt: skip
-    pool = WorkerPool(settings, heard.reply, heard.lost.extend, heard.expire)
+    pool = WorkerPool(settings, heard)
     await pool.start()
     try:
         pool.workers[0].slots.took = 0.001  # as if its attempts so far were short
@@ -225,6 +233,27 @@ async def test_attempts_waiting_in_a_killed_worker_run_again_and_are_not_lost(
     assert sorted(heard.lost) == ["r0", "r1"]  # they may have run: the runner counts a loss
     assert heard.replied == {"r2": (True, "r2"), "r3": (True, "r3")}
     assert sorted(worker_env.read_text().splitlines()) == ["r2", "r3"]
+
+
+async def test_orders_that_ask_are_reported_when_they_start_not_when_sent(
+    worker_env: Path,
+) -> None:
+    """`free` counts the slots an order would take at once; an order sent with its row queued
+    (`report_start`) is reported when the worker starts it, not while it waits in the worker."""
+    heard = _Heard()
+    async with _pool(heard) as pool:
+        lease = Lease(time.monotonic() + 600)
+        assert pool.free == 2
+        orders = [_recorded(f"s{i}", 0.6 if i < 2 else 0.0, lease) for i in range(4)]
+        for order in orders[1:]:
+            order.report_start = True
+        pool.submit(orders)
+        assert pool.free == 0  # queued in the pool, about to be sent
+        await heard.until(lambda: len(heard.started) == 1)
+        await asyncio.sleep(0.2)  # s0 and s1 run; s2 and s3 wait in the worker
+        assert heard.started == ["s1"] and pool.free == 0
+        await heard.until(lambda: len(heard.replied) == 4)
+        assert heard.started == ["s1", "s2", "s3"] and pool.free == 2
 
 
 async def test_the_waiting_requests_of_a_revoked_claim_are_withdrawn_from_the_worker(

@@ -103,20 +103,21 @@ class CommitBatch:
         """Mark a result recorded earlier (an event read at claim time) as consumed."""
         self._op(instance_id, node, attempt, "consume")
 
-    def start(self, instance_id: str, node: str, attempt: int, lost: int = 0) -> None:
+    def start(self, instance_id: str, node: str, attempt: int, lost: int = 0) -> Row:
         """A queued attempt now runs on the committing owner's workers (`lost`: a lost try)."""
-        self._op(instance_id, node, attempt, "start", lost=lost)
+        return self._op(instance_id, node, attempt, "start", lost=lost)
 
     def requeue(self, instance_id: str, node: str, attempt: int, lost: int = 0) -> None:
         """An attempt goes back to the queue (its instance is being released)."""
         self._op(instance_id, node, attempt, "requeue", lost=lost)
 
-    def _op(self, instance_id: str, node: str, attempt: int, op: str, **more: Any) -> None:
+    def _op(self, instance_id: str, node: str, attempt: int, op: str, **more: Any) -> Row:
         row: Row = {"instance_id": instance_id, "node": node, "attempt": attempt, "op": op}
         row.update(more)
         self.rows["o"].append(row)
+        return row
 
-    def add_attempt(self, instance_id: str, action: PlannedAction, *, running: bool) -> None:
+    def add_attempt(self, instance_id: str, action: PlannedAction, *, running: bool) -> Row:
         """Insert an attempt: `running` on the owner's workers now, else queued until ready."""
         row: Row = {
             "instance_id": instance_id,
@@ -132,6 +133,7 @@ class CommitBatch:
             "iteration": list(action.iteration),
         }
         self.rows["n"].append(row)
+        return row
 
     def child(
         self,

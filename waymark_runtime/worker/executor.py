@@ -1,8 +1,8 @@
 """What runs a runner's attempts: the contract, and the in-process executor of `LocalRuntime`.
 
-A runner hands `AttemptOrder`s to an executor and hears back through three callbacks: a reply (the
+A runner hands `AttemptOrder`s to an executor and hears back through its `Reports`: a reply (the
 attempt's outcome), a loss (the attempt died with its process), an expiry (it never started
-because its `Lease` ran out). `WorkerPool` runs orders in worker processes; `InProcessExecutor`
+because its `Lease` ran out), and a start (for an order that asks: `report_start`). `WorkerPool` runs orders in worker processes; `InProcessExecutor`
 runs them as tasks of this event loop, so a test's fakes and monkeypatches apply.
 """
 
@@ -53,10 +53,27 @@ class AttemptOrder:
     isolate: bool = False
     context: AttemptContext | None = None
     requeued: bool = False  # it waited in a worker that died, and was queued again
+    report_start: bool = False
+    """Report when it starts (`on_started`): its row says it is queued (runner `_started`)."""
 
 
-OnReply = Callable[[Hashable, bool, Any], None]
-OnKeys = Callable[[list[Hashable]], None]
+_UNBOUNDED = 1 << 62
+
+
+class Reports(Protocol):
+    """What an executor tells its runner, by the keys of the orders."""
+
+    def on_reply(self, key: Hashable, ok: bool, value: Any) -> None:
+        """The attempt's outcome."""
+
+    def on_lost(self, keys: list[Hashable]) -> None:
+        """The attempts died with their process (they may have run)."""
+
+    def on_expired(self, keys: list[Hashable]) -> None:
+        """The attempts never started: their `Lease` ran out, or the executor holds."""
+
+    def on_started(self, keys: list[Hashable]) -> None:
+        """The attempts, sent with `report_start`, started."""
 
 
 class Executor(Protocol):
@@ -80,6 +97,10 @@ class Executor(Protocol):
     @property
     def in_flight(self) -> int: ...
 
+    @property
+    def free(self) -> int:
+        """How many orders submitted now would start at once (not wait in a queue)."""
+
     async def wait_idle(self, timeout: float) -> bool: ...
 
     def kill(self) -> None: ...
@@ -87,24 +108,17 @@ class Executor(Protocol):
     async def stop(self) -> None: ...
 
 
-ExecutorFactory = Callable[[Settings, OnReply, OnKeys, OnKeys], Executor]
+ExecutorFactory = Callable[[Settings, Reports], Executor]
 
 
 class InProcessExecutor:
     """Every order a task of the running loop, all at once (no slots: nothing to protect)."""
 
     def __init__(
-        self,
-        settings: Settings,
-        on_reply: OnReply,
-        on_lost: OnKeys,
-        on_expired: OnKeys,
-        overrides: Overrides | None = None,
+        self, settings: Settings, reports: Reports, overrides: Overrides | None = None
     ) -> None:
         self.overrides = overrides  # LocalRuntime's: a test's replacements
-        self.on_reply = on_reply
-        self.on_lost = on_lost
-        self.on_expired = on_expired
+        self.reports = reports
         self.running: dict[asyncio.Task[None], AttemptOrder] = {}
         self.broken = asyncio.Event()
         self.failed: BaseException | None = None
@@ -118,14 +132,19 @@ class InProcessExecutor:
     def submit(self, orders: list[AttemptOrder]) -> None:
         now = time.monotonic()
         expired = [o.key for o in orders if self.holding or not o.lease.valid(now)]
+        started = []
         for order in orders:
             if order.lease.valid(now) and not self.holding:
                 task = asyncio.get_running_loop().create_task(self._run(order))
                 self.running[task] = order
                 task.add_done_callback(self._finished)
                 self.idle.clear()
+                if order.report_start:
+                    started.append(order.key)
         if expired:
-            self.on_expired(expired)
+            self.reports.on_expired(expired)
+        if started:
+            self.reports.on_started(started)
 
     async def _run(self, order: AttemptOrder) -> None:
         from waymark_runtime.execute import execute_action
@@ -142,14 +161,14 @@ class InProcessExecutor:
         except asyncio.CancelledError:
             raise  # `kill`: the attempt is lost (`_finished`)
         except BaseException as error:  # `SystemExit`, `KeyboardInterrupt` from an action: its
-            self.on_reply(order.key, False, error_json(error))  # failure, as in a worker
+            self.reports.on_reply(order.key, False, error_json(error))  # failure, as in a worker
             return
-        self.on_reply(order.key, bool(outcome.ok), outcome.value)
+        self.reports.on_reply(order.key, bool(outcome.ok), outcome.value)
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         order = self.running.pop(task, None)
         if task.cancelled() and order is not None:  # killed: the attempt is lost, as in a worker
-            self.on_lost([order.key])
+            self.reports.on_lost([order.key])
         if not self.running:
             self.idle.set()
 
@@ -163,6 +182,11 @@ class InProcessExecutor:
     @property
     def in_flight(self) -> int:
         return len(self.running)
+
+    @property
+    def free(self) -> int:
+        """Every order starts when it is submitted."""
+        return _UNBOUNDED
 
     async def wait_idle(self, timeout: float) -> bool:
         try:

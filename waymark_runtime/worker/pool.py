@@ -30,7 +30,7 @@ from waymark_runtime.config import Settings
 from waymark_runtime.errors import WaymarkError
 from waymark_runtime.values import ValueNotSerializable, error_json
 from waymark_runtime.worker import protocol
-from waymark_runtime.worker.executor import AttemptOrder, OnKeys, OnReply
+from waymark_runtime.worker.executor import AttemptOrder, Reports
 from waymark_runtime.worker.fair import FairQueue
 from waymark_runtime.worker.protocol import Request
 from waymark_runtime.worker.slots import Slots
@@ -75,13 +75,9 @@ def _turn_of(order: AttemptOrder) -> Hashable:
 class WorkerPool:
     """`worker_count` processes, each running up to `concurrent_per_worker` attempts."""
 
-    def __init__(
-        self, settings: Settings, on_reply: OnReply, on_lost: OnKeys, on_expired: OnKeys
-    ) -> None:
+    def __init__(self, settings: Settings, reports: Reports) -> None:
         self.settings = settings
-        self.on_reply = on_reply
-        self.on_lost = on_lost
-        self.on_expired = on_expired
+        self.reports = reports
         self.workers: list[_Worker] = []
         self.pending: FairQueue[AttemptOrder] = FairQueue(_turn_of)
         self.isolated: deque[AttemptOrder] = deque()
@@ -149,7 +145,7 @@ class WorkerPool:
             if waiting and not worker.writer.is_closing():
                 worker.writer.write(protocol.encode({"withdraw": waiting}))
         if unstarted:
-            self.on_expired(unstarted)
+            self.reports.on_expired(unstarted)
         if not self.in_flight:
             self.idle.set()
 
@@ -157,6 +153,14 @@ class WorkerPool:
     def in_flight(self) -> int:
         queued = len(self.pending) + len(self.isolated)
         return queued + sum(len(w.in_flight) for w in self.workers)
+
+    @property
+    def free(self) -> int:
+        """Free slots of the workers that take orders, less the orders queued for them: how
+        many orders submitted now would start at once."""
+        slots = sum(max(0, w.slots.concurrent - len(w.slots.running) - len(w.slots.waiting))
+                    for w in self._usable() if w is not self.draining)  # fmt: skip
+        return max(0, slots - len(self.pending) - len(self.isolated))
 
     async def wait_idle(self, timeout: float) -> bool:
         """Wait until nothing is in flight; `False` when `timeout` seconds passed first."""
@@ -209,7 +213,7 @@ class WorkerPool:
         for worker, batch in batches.items():
             worker.writer.write(protocol.encode_list(batch))
         if expired:
-            self.on_expired([order.key for order in expired])
+            self.reports.on_expired([order.key for order in expired])
 
     @staticmethod
     def _startable(order: AttemptOrder, expired: list[AttemptOrder]) -> bool:
@@ -258,10 +262,13 @@ class WorkerPool:
         return encoded
 
     def _started(self, worker: _Worker, request_id: int, now: float) -> None:
-        """The watchdog's deadline runs from an attempt's start, not from its wait in the worker."""
-        timeout = worker.in_flight[request_id].timeout
-        if timeout is not None:
-            worker.deadlines[request_id] = now + timeout + _DEADLINE_GRACE
+        """The watchdog's deadline runs from an attempt's start, not from its wait in the
+        worker; an order that asks is reported started."""
+        order = worker.in_flight[request_id]
+        if order.timeout is not None:
+            worker.deadlines[request_id] = now + order.timeout + _DEADLINE_GRACE
+        if order.report_start:
+            self.reports.on_started([order.key])
 
     def _encoded(self, order: AttemptOrder, request: Request) -> bytes | None:
         """`request` as JSON; one that will not encode (a last guard: the codec's output always
@@ -273,7 +280,7 @@ class WorkerPool:
             refused = ValueNotSerializable(
                 f"the arguments of action {order.action!r} cannot be sent: {why}"
             )
-            self.on_reply(order.key, False, error_json(refused))
+            self.reports.on_reply(order.key, False, error_json(refused))
             return None
 
     def _maybe_retire(self, worker: _Worker) -> None:
@@ -332,9 +339,9 @@ class WorkerPool:
                 for begun in worker.slots.ended(reply["id"], now, ran=not reply.get("skipped")):
                     self._started(worker, begun, now)
                 if reply.get("skipped"):
-                    self.on_expired([order.key])
+                    self.reports.on_expired([order.key])
                 else:
-                    self.on_reply(order.key, reply["ok"], reply["value"])
+                    self.reports.on_reply(order.key, reply["ok"], reply["value"])
             self._after_replies(worker)
         await self._exited(worker)
 
@@ -378,7 +385,7 @@ class WorkerPool:
                 code,
                 len(lost),
             )
-            self.on_lost(lost)
+            self.reports.on_lost(lost)
         if not worker.ready:
             self._startup_failed(worker, code)
         self.changed.set()

@@ -7,7 +7,6 @@ import time
 from dataclasses import dataclass
 
 import pytest
-from pydantic import BaseModel
 
 import waymark.testing
 from waymark import BackoffPolicy, RetryPolicy, Workflow, action, workflow
@@ -151,60 +150,6 @@ async def test_a_gather_of_a_hundred_thousand_actions_finishes() -> None:
     """Each step costs O(its events), so a wide gather is linear (benchmark L1 times it)."""
     async with LocalRuntime():
         assert await WideGather().run(100_000) == sum(range(100_000))
-
-
-class Cents(BaseModel):
-    cents: int
-
-    def __add__(self, other: Cents) -> Cents:
-        return Cents(cents=self.cents + other.cents)
-
-
-@dataclass
-class Agenda:
-    slots: list[int]
-
-    def __bool__(self) -> bool:
-        return bool(self.slots)
-
-
-@dataclass
-class Point:
-    x: int
-
-
-@workflow
-class UsesDunders(Workflow):
-    async def run(self, which: str) -> object:
-        if which == "add":
-            return (Cents(cents=1) + Cents(cents=2)).cents
-        if which == "bool":
-            return "busy" if Agenda([]) else "idle"
-        if which == "plain":
-            return Point(1) + 2
-        return [bool(Point(1)), 3 + Point(1)]
-
-
-@pytest.mark.parametrize(
-    ("which", "error", "message"),
-    [
-        ("add", ProgramError, "`Cents` defines `__add__`, which a workflow does not call"),
-        ("bool", ProgramError, "`Agenda` defines `__bool__`, which a workflow does not call"),
-        ("plain", TypeError, "unsupported operand type(s) for +: 'Point' and 'int'"),
-        ("other", TypeError, "unsupported operand type(s) for +: 'int' and 'Point'"),
-    ],
-)
-async def test_a_method_python_would_call_is_refused_never_skipped(
-    which: str, error: type[Exception], message: str
-) -> None:
-    """A class's own `__bool__`, `__len__`, operator or ordering method is not compiled with
-    the workflow: where Python would call it the instance fails with a `ProgramError` naming
-    it, never a silently different answer; a class without one gets Python's own `TypeError`,
-    naming the class (not the runtime's value type)."""
-    async with LocalRuntime():
-        with pytest.raises(error) as raised:
-            await UsesDunders().run(which=which)
-    assert message in str(raised.value)
 
 
 @dataclass

@@ -8,6 +8,7 @@ module on a program's say-so.
 """
 
 from waymark_runtime.errors import ValueNotSerializable
+from waymark_runtime.values import model_operators  # noqa: F401  (ModelValue's operators)
 from waymark_runtime.values.decode import (
     Decoder,
     RemoteTraceback,

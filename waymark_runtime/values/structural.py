@@ -13,12 +13,10 @@ import builtins
 import dataclasses
 import datetime as dt
 import functools
-import operator
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
-from waymark_runtime.errors import ProgramError
 from waymark_runtime.values.foreign import foreign_attrs
 from waymark_runtime.vocabulary import DEFAULT_FACTORY_TYPES
 
@@ -121,62 +119,7 @@ class ModelValue:
             return " ".join(f"{k}={v!r}" for k, v in self.fields.items())
         return repr(self)
 
-    # What Python does with such an object, with its class's name in the errors (not this
-    # class's): a pydantic model iterates its (name, value) pairs, a `@dataclass(order=True)`
-    # compares its fields in order, anything else refuses.
-
-    def __iter__(self) -> Iterator[Any]:
-        if self.kind != "model":
-            raise TypeError(f"'{short_name(self.type)}' object is not iterable")
-        return iter([(k, v) for k, v in self.fields.items() if not k.startswith("_")])
-
-    def __len__(self) -> int:
-        self._not_run("__len__")
-        raise TypeError(f"object of type '{short_name(self.type)}' has no len()")
-
-    def __bool__(self) -> bool:
-        self._not_run("__bool__", "__len__")
-        return True
-
-    def _not_run(self, *methods: str) -> None:
-        """A method of the class that Python would call here, which a workflow does not run
-        (the class's code is not compiled with it): refused rather than answered otherwise."""
-        cls = _class_of(self)
-        for method in methods:
-            if cls is not None and _written(cls, method):
-                raise ProgramError(
-                    f"`{short_name(self.type)}` defines `{method}`, which a workflow does not "
-                    "call: use what it computes instead (a field, or a helper method)"
-                )
-
-    def __getitem__(self, key: Any) -> Any:
-        raise TypeError(f"'{short_name(self.type)}' object is not subscriptable")
-
-    def __lt__(self, other: Any) -> bool:
-        return self._ordered(other, "<", operator.lt)
-
-    def __le__(self, other: Any) -> bool:
-        return self._ordered(other, "<=", operator.le)
-
-    def __gt__(self, other: Any) -> bool:
-        return self._ordered(other, ">", operator.gt)
-
-    def __ge__(self, other: Any) -> bool:
-        return self._ordered(other, ">=", operator.ge)
-
-    def _ordered(self, other: Any, op: str, compare: Callable[[Any, Any], bool]) -> bool:
-        cls = _class_of(self)
-        params = getattr(cls, "__dataclass_params__", None)
-        same = other.__class__ is ModelValue and other.type == self.type
-        if same and params is not None and params.order:
-            assert cls is not None
-            names = _rules(cls).compared
-            keys = self.fields if names is _ALL or names is None else names
-            ours = tuple(self.fields.get(n) for n in keys)
-            return compare(ours, tuple(other.fields.get(n) for n in keys))
-        self._not_run({"<": "__lt__", "<=": "__le__", ">": "__gt__", ">=": "__ge__"}[op])
-        mine, theirs = short_name(self.type), type_name(other)
-        raise TypeError(f"'{op}' not supported between instances of '{mine}' and '{theirs}'")
+    # Operators and protocols (`len`, `in`, `<`, `+`, ...): `model_operators`.
 
 
 _ALL: tuple[str, ...] = ()  # (a marker: every field)
@@ -238,26 +181,6 @@ def _real_or_none(value: ModelValue) -> Any:
         return _real(value)
     except Exception:  # a value its class's validators no longer accept: shown as it is
         return None
-
-
-def _arithmetic(method: str, op: str) -> Callable[[ModelValue, Any], Any]:
-    """`ModelValue.<method>` for an operator: Python's `TypeError` with the class's name, or
-    the refusal of `_not_run` when the class defines the operator (`__radd__`: reflected)."""
-    reflected = method.startswith("__r")
-
-    def refuse(self: ModelValue, other: Any) -> Any:
-        self._not_run(method)
-        mine, theirs = short_name(self.type), type_name(other)
-        left, right = (theirs, mine) if reflected else (mine, theirs)
-        raise TypeError(f"unsupported operand type(s) for {op}: '{left}' and '{right}'")
-
-    refuse.__name__ = method
-    return refuse
-
-
-for _op, _name in (("+", "add"), ("-", "sub"), ("*", "mul"), ("/", "truediv")):
-    for _method in (f"__{_name}__", f"__r{_name}__"):
-        setattr(ModelValue, _method, _arithmetic(_method, _op))
 
 
 def _class_of(value: ModelValue) -> type | None:

@@ -463,6 +463,29 @@ CASES: tuple[ParityCase, ...] = (
     _case("local_functions", "LateBinding", {"limit": 8}, {"limit": 0}),
     _case("mutation", "ViewsAcrossAwaits", {"names": ["ab", "c"]}, {"names": []}),
     _case("class_semantics", "ClassSemantics", {"label": "beta"}, {"label": ""}),
+    _case("class_operators", "OwnOperators", {"cents": [250, 199, 1000]}, {"cents": [5, 0]}),
+    _case(
+        "class_operators",
+        "MissingOperators",
+        *[
+            {"which": w}
+            for w in (
+                "add",
+                "radd",
+                "neg",
+                "abs",
+                "int",
+                "len",
+                "in",
+                "index",
+                "less",
+                "mixed",
+                "format",
+                "money",
+                "bool",
+            )
+        ],
+    ),
     _case(
         "errors",
         "BuiltinErrorAttributes",

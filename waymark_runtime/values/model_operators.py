@@ -1,0 +1,231 @@
+"""A model or dataclass under Python's operators and protocols, as Python treats the object.
+
+`a + b`, `-a`, `a < b`, `len(a)`, `bool(a)`, `x in a`, `a[k]`, `iter(a)`, `abs(a)`, `int(a)`,
+`round(a)`, `format(a, spec)`: where the user's class defines the method Python would call
+(`structural._written`: not pydantic's, not the code `@dataclass` generates, though
+`functools.total_ordering`'s is theirs), it runs on a real object rebuilt from the value and
+its result comes back as a workflow value; without one, the answer is Python's own (a
+pydantic model iterates its fields, `@dataclass(order=True)` compares them, anything else is
+Python's `TypeError` with the class's name, not this runtime's value type). The class must be
+loaded in this process, as for `__eq__` (`structural._class_of`).
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from waymark_runtime.values.decode import to_value
+from waymark_runtime.values.encode import to_json
+from waymark_runtime.values.structural import (
+    _ALL,
+    ModelValue,
+    _class_of,
+    _real,
+    _rules,
+    _written,
+    short_name,
+    type_name,
+)
+
+_PLAIN = (bool, int, float, str, type(None))
+
+
+def _own(value: ModelValue, *methods: str) -> bool:
+    """Does the value's class (loaded here) define one of `methods` in the user's code?"""
+    cls = _class_of(value)
+    return cls is not None and any(_written(cls, method) for method in methods)
+
+
+def _back(result: Any) -> Any:
+    """A result of the user's method as a workflow value."""
+    return result if result.__class__ in _PLAIN else to_value(to_json(result))
+
+
+def _name(value: ModelValue) -> str:
+    return short_name(value.type)
+
+
+# -- binary operators -------------------------------------------------------------------------
+
+_BINARY: tuple[tuple[str, str, Callable[[Any, Any], Any]], ...] = (
+    ("add", "+", operator.add),
+    ("sub", "-", operator.sub),
+    ("mul", "*", operator.mul),
+    ("truediv", "/", operator.truediv),
+    ("floordiv", "//", operator.floordiv),
+    ("mod", "%", operator.mod),
+    ("pow", "** or pow()", operator.pow),
+    ("matmul", "@", operator.matmul),
+    ("and", "&", operator.and_),
+    ("or", "|", operator.or_),
+    ("xor", "^", operator.xor),
+    ("lshift", "<<", operator.lshift),
+    ("rshift", ">>", operator.rshift),
+    ("divmod", "divmod()", divmod),
+)
+
+
+def _forward(name: str, symbol: str, apply: Callable[[Any, Any], Any]) -> Callable[..., Any]:
+    method, reflected = f"__{name}__", f"__r{name}__"
+
+    def forward(self: ModelValue, other: Any) -> Any:
+        if _own(self, method):
+            return _back(apply(_real(self), _real(other)))
+        if other.__class__ is ModelValue and _own(other, reflected):
+            return NotImplemented  # Python asks `other`'s reflected method next
+        raise TypeError(
+            f"unsupported operand type(s) for {symbol}: '{_name(self)}' and '{type_name(other)}'"
+        )
+
+    forward.__name__ = method
+    return forward
+
+
+def _reflected(name: str, symbol: str, apply: Callable[[Any, Any], Any]) -> Callable[..., Any]:
+    method = f"__r{name}__"
+
+    def reflected(self: ModelValue, other: Any) -> Any:
+        if _own(self, method):
+            return _back(apply(_real(other), _real(self)))
+        raise TypeError(
+            f"unsupported operand type(s) for {symbol}: '{type_name(other)}' and '{_name(self)}'"
+        )
+
+    reflected.__name__ = method
+    return reflected
+
+
+# -- unary operators and conversions ----------------------------------------------------------
+
+_UNARY: tuple[tuple[str, Callable[[Any], Any], str], ...] = (
+    ("__neg__", operator.neg, "bad operand type for unary -: '{}'"),
+    ("__pos__", operator.pos, "bad operand type for unary +: '{}'"),
+    ("__invert__", operator.invert, "bad operand type for unary ~: '{}'"),
+    ("__abs__", abs, "bad operand type for abs(): '{}'"),
+    ("__int__", int, "int() argument must be a string, a bytes-like object or a real number, "
+                     "not '{}'"),
+    ("__float__", float, "float() argument must be a string or a real number, not '{}'"),
+)  # fmt: skip
+
+
+def _unary(method: str, apply: Callable[[Any], Any], error: str) -> Callable[..., Any]:
+    def unary(self: ModelValue) -> Any:
+        if _own(self, method):
+            return _back(apply(_real(self)))
+        raise TypeError(error.format(_name(self)))
+
+    unary.__name__ = method
+    return unary
+
+
+def _round(self: ModelValue, ndigits: int | None = None) -> Any:
+    if _own(self, "__round__"):
+        real = _real(self)
+        return _back(round(real) if ndigits is None else round(real, ndigits))
+    raise TypeError(f"type {_name(self)} doesn't define __round__ method")
+
+
+def _format(self: ModelValue, spec: str) -> str:
+    if _own(self, "__format__"):
+        return format(_real(self), spec)
+    if spec:
+        raise TypeError(f"unsupported format string passed to {_name(self)}.__format__")
+    return str(self)
+
+
+# -- containers -------------------------------------------------------------------------------
+
+
+def _len(self: ModelValue) -> int:
+    if _own(self, "__len__"):
+        return len(_real(self))
+    raise TypeError(f"object of type '{_name(self)}' has no len()")
+
+
+def _bool(self: ModelValue) -> bool:
+    if _own(self, "__bool__", "__len__"):
+        return bool(_real(self))
+    return True
+
+
+def _iter(self: ModelValue) -> Iterator[Any]:
+    if _own(self, "__iter__", "__getitem__"):
+        return iter(_back(list(_real(self))))
+    if self.kind != "model":
+        raise TypeError(f"'{_name(self)}' object is not iterable")
+    return iter([(k, v) for k, v in self.fields.items() if not k.startswith("_")])
+
+
+def _contains(self: ModelValue, item: Any) -> bool:
+    if _own(self, "__contains__"):
+        return item in _real(self)
+    if self.kind != "model" and not _own(self, "__iter__", "__getitem__"):
+        raise TypeError(f"argument of type '{_name(self)}' is not iterable")
+    return any(member is item or member == item for member in _iter(self))
+
+
+def _getitem(self: ModelValue, key: Any) -> Any:
+    if _own(self, "__getitem__"):
+        return _back(_real(self)[_real(key)])
+    raise TypeError(f"'{_name(self)}' object is not subscriptable")
+
+
+# -- ordering ---------------------------------------------------------------------------------
+
+_ORDERING: tuple[tuple[str, str, Callable[[Any, Any], Any], str], ...] = (
+    ("__lt__", "<", operator.lt, "__gt__"),
+    ("__le__", "<=", operator.le, "__ge__"),
+    ("__gt__", ">", operator.gt, "__lt__"),
+    ("__ge__", ">=", operator.ge, "__le__"),
+)
+_ORDER_METHODS = tuple(method for method, *_ in _ORDERING)
+
+
+def _comparison(method: str, symbol: str, compare: Callable[[Any, Any], Any], mirror: str) -> Any:
+    def ordered(self: ModelValue, other: Any) -> Any:
+        cls = _class_of(self)
+        params = getattr(cls, "__dataclass_params__", None)
+        if other.__class__ is ModelValue and other.type == self.type and params and params.order:
+            assert cls is not None
+            names = _rules(cls).compared
+            keys = self.fields if names is _ALL or names is None else names
+            ours = tuple(self.fields.get(n) for n in keys)
+            return compare(ours, tuple(other.fields.get(n) for n in keys))
+        if _own(self, *_ORDER_METHODS):
+            return compare(_real(self), _real(other))
+        if other.__class__ is ModelValue and _own(other, mirror):
+            return NotImplemented  # Python asks `other`'s mirrored method next
+        raise TypeError(
+            f"'{symbol}' not supported between instances of '{_name(self)}' and "
+            f"'{type_name(other)}'"
+        )
+
+    ordered.__name__ = method
+    return ordered
+
+
+def install() -> None:
+    """Give `ModelValue` its operators and protocols."""
+    methods: dict[str, Callable[..., Any]] = {
+        "__len__": _len,
+        "__bool__": _bool,
+        "__iter__": _iter,
+        "__contains__": _contains,
+        "__getitem__": _getitem,
+        "__round__": _round,
+        "__format__": _format,
+    }
+    for name, symbol, apply in _BINARY:
+        methods[f"__{name}__"] = _forward(name, symbol, apply)
+        methods[f"__r{name}__"] = _reflected(name, symbol, apply)
+    for method, apply_one, error in _UNARY:
+        methods[method] = _unary(method, apply_one, error)
+    for method, symbol, compare, mirror in _ORDERING:
+        methods[method] = _comparison(method, symbol, compare, mirror)
+    for method, function in methods.items():
+        setattr(ModelValue, method, function)
+
+
+install()

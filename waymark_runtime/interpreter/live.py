@@ -154,14 +154,21 @@ def _save(machine: Machine) -> tuple[InstanceState, bool]:
     reads an iterator that is not a list's or a range's into a list, which spends it."""
     machine._enter(machine.main)
     machine._park()
-    encoder = StateEncoder(machine.guards.meter)  # one for every stack: values they share
+    state, encoder = _encoded(machine, StateEncoder(machine.guards.meter))
+    if encoder.consumed:  # again, with every position as it is after the reads (`state`)
+        state, encoder = _encoded(machine, StateEncoder(machine.guards.meter, encoder.read))
+    return state, not encoder.consumed
+
+
+def _encoded(machine: Machine, encoder: StateEncoder) -> tuple[InstanceState, StateEncoder]:
+    """The machine's state, with one encoder for every stack (values they share)."""
     frames = save_frames(encoder, machine.frames)
     main = machine.main
     tasks = tuple(task.saved(encoder) for task in machine.tasks.values() if task is not main)
     state = InstanceState(status=machine.status, next_node=machine.next_node, frames=frames,
                           wait=main.saved_wait(), logs=machine.logs,
                           tasks=tasks)  # fmt: skip
-    return state, not encoder.consumed
+    return state, encoder
 
 
 def load(program: Program, guards: Bounded, state: InstanceState) -> Machine:

@@ -5,7 +5,11 @@ a resume, cycles included: the n-th list/dict/set/deque/Counter/defaultdict met 
 models and dataclasses, whose fields a workflow may assign, are counted apart, `{"$t": "mref"}`),
 loop iterators keep their position (a list iterator still sees appends to its list), ranges stay
 ranges, dict views stay views of their dict, and other iterators (generators, zip) are materialised
-into their items.
+into their items. An iterator reachable from two places (a generator in a variable that a loop
+runs over) is one iterator after a resume too (`{"$t": "iref"}`). Materialising an iterator may
+move another (`zip(it, it)` reads `it`), so a state that materialised one is encoded again, with
+the items read the first time: every position is then the one after the reads
+(`live._save`).
 JSON objects must keep their key order in storage (use `json`/text columns, not `jsonb`).
 """
 
@@ -39,12 +43,15 @@ _DEQUE_ITERATORS: frozenset[type] = frozenset({type(iter(deque())), type(reverse
 class StateEncoder(Encoder):
     """Encodes a paused frame's values; materialising an iterator is charged on `meter`."""
 
-    def __init__(self, meter: Meter) -> None:
+    def __init__(self, meter: Meter, read: dict[int, list[Any]] | None = None) -> None:
         self.meter = meter
         self.seen: dict[int, int] = {}
         self.alive: list[Any] = []  # keeps ids stable while encoding
         self.models: dict[int, int] = {}
-        self.consumed = False  # an iterator was read to its end: the frame holding it is spent
+        self.iterators: dict[int, int] = {}
+        self.read: dict[int, list[Any]] = {} if read is None else read
+        """The items of the iterators materialised, by id (their objects are kept `alive`)."""
+        self.consumed = bool(read)  # an iterator was read to its end: its frame is spent
 
     def encode(self, obj: Any) -> JSON:
         kind = type(obj)
@@ -67,8 +74,6 @@ class StateEncoder(Encoder):
         if kind is range:
             return {"$t": "range", "v": [self.encode(obj.start), self.encode(obj.stop),
                                          self.encode(obj.step)]}  # fmt: skip
-        if kind in _SEQUENCE_ITERATORS or kind is reversed or kind in _DEQUE_ITERATORS:
-            return self._iterator(obj)
         if kind is slice:
             return {
                 "$t": "slice",
@@ -77,11 +82,29 @@ class StateEncoder(Encoder):
         if kind in _VIEW_KINDS:  # a view of its dict, which it still shows as it changes
             (mapping,) = gc.get_referents(obj.mapping)  # the dict behind the read-only proxy
             return {"$t": "view", "kind": _VIEW_KINDS[kind], "of": self.encode(mapping)}
+        if kind in _SEQUENCE_ITERATORS or kind is reversed or kind in _DEQUE_ITERATORS:
+            return self._once(obj, self._iterator)
         if hasattr(obj, "__next__"):
-            self.consumed = True
-            items = self.meter.materialise(obj)  # bounded: `enumerate(range(10**12))` is refused
-            return {"$t": "iter", "seq": self.encode(items), "i": 0}
+            return self._once(obj, self._materialised)
         return super().fallback(obj)
+
+    def _once(self, obj: Any, encode: Any) -> JSON:
+        """An iterator, or a reference to where it was encoded before (numbered once encoded,
+        as the decoder numbers them once built)."""
+        ordinal = self.iterators.get(id(obj))
+        if ordinal is not None:
+            return {"$t": "iref", "v": ordinal}
+        encoded = encode(obj)
+        self.iterators[id(obj)] = len(self.iterators)
+        self.alive.append(obj)
+        return encoded
+
+    def _materialised(self, obj: Any) -> JSON:
+        items = self.read.get(id(obj))
+        if items is None:  # bounded: `enumerate(range(10**12))` is refused
+            items = self.read[id(obj)] = self.meter.materialise(obj)
+            self.consumed = True
+        return {"$t": "iter", "seq": self.encode(items), "i": 0}
 
     def _iterator(self, obj: Any) -> JSON:
         maker, args, *position = obj.__reduce__()
@@ -98,6 +121,7 @@ class StateDecoder(Decoder):
         super().__init__()
         self.objects: list[Any] = []
         self.models: list[ModelValue] = []
+        self.iterators: list[Any] = []
 
     def decode(self, value: JSON) -> Any:
         kind = type(value)
@@ -157,11 +181,14 @@ class StateDecoder(Decoder):
             if kind not in ("keys", "values", "items"):
                 raise ValueNotSerializable(f"unknown dict view {kind!r}")
             return getattr(self.decode(value["of"]), kind)()
+        if tag == "iref":
+            return self.iterators[value["v"]]
         if tag in ("iter", "reversed"):
             iterator: Any = (iter if tag == "iter" else reversed)(self.decode(value["seq"]))
             if value["i"] and hasattr(iterator, "__setstate__"):
                 iterator.__setstate__(value["i"])
             elif value["i"]:  # a deque's iterator: advanced as far again
                 next(itertools.islice(iterator, value["i"], value["i"]), None)
+            self.iterators.append(iterator)
             return iterator
         raise ValueNotSerializable(f"unknown state tag {tag!r}")

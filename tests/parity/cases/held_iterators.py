@@ -1,0 +1,50 @@
+"""Iterators held in variables while a loop over them awaits: a generator, `map`, `zip`,
+`enumerate` or a list iterator in a variable is the loop's own iterator (one object, shared
+after every resume), and `zip(it, it)` reads `it` as it goes."""
+
+from __future__ import annotations
+
+from waymark import Workflow, action, workflow
+
+
+@action
+async def save(row: str) -> str:
+    return row.upper()
+
+
+@workflow
+class HeldGenerator(Workflow):
+    async def run(self, rows: list[str]) -> list[object]:
+        valid = (r for r in rows if r)
+        saved = []
+        for r in valid:
+            saved.append(await save(r))
+        cleaned = map(str.strip, rows)
+        for r in cleaned:
+            saved.append(await save(r))
+            if r == "b":
+                break
+        saved.append(list(cleaned))
+        numbered = enumerate(rows, start=1)
+        for i, r in numbered:
+            saved.append(f"{i}:{await save(r)}")
+        return saved
+
+
+@workflow
+class SharedIterator(Workflow):
+    async def run(self, tokens: list[str]) -> list[str]:
+        it = iter(tokens)
+        out = []
+        for key, value in zip(it, it, strict=False):
+            out.append(f"{await save(key)}={value}")
+        out.append("|")
+        out.extend(it)
+        words = iter(tokens)
+        for word in words:
+            out.append(await save(word))
+            if word == "1":
+                break
+        out.append(next(words, "end"))
+        out.extend(words)
+        return out

@@ -148,9 +148,10 @@ def test_deques_keep_identity_maxlen_and_their_iterators_position_in_stored_stat
 
 def test_dict_views_stay_views_of_their_dict_in_stored_state() -> None:
     prices = Counter({"a": 1})
-    walking = zip([1], [2], strict=True)  # materialised when stored: its frame is reloaded
+    walking = (n for n in [1, 2])  # materialised when stored: its frame is reloaded
+    paired = zip(walking, [3, 4], strict=True)  # stored over its sources
     state = {"d": prices, "k": prices.keys(), "v": {"x": 1}.values(), "i": prices.items(),
-             "z": walking}  # fmt: skip
+             "z": paired, "w": walking}  # fmt: skip
     encoder = StateEncoder(StepContext().meter)
     encoded = json.loads(json.dumps(encoder.encode(state)))
     assert encoder.consumed  # the dict is container 1 (the state is 0)
@@ -159,6 +160,7 @@ def test_dict_views_stay_views_of_their_dict_in_stored_state() -> None:
     decoded["d"]["b"] = 2  # the views show the dict as it changes, as before the await
     assert list(decoded["k"]) == ["a", "b"] and list(decoded["i"]) == [("a", 1), ("b", 2)]
     assert len(decoded["k"]) == 2 and list(decoded["v"]) == [1]
+    assert next(decoded["z"]) == (1, 3) and list(decoded["w"]) == [2]  # one generator
 
 
 def test_a_defaultdict_with_a_function_for_factory_is_not_stored() -> None:

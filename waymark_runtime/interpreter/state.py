@@ -5,7 +5,8 @@ a resume, cycles included: the n-th list/dict/set/deque/Counter/defaultdict met 
 models and dataclasses, whose fields a workflow may assign, are counted apart, `{"$t": "mref"}`),
 loop iterators keep their position (a list iterator still sees appends to its list), ranges stay
 ranges, dict views stay views of their dict, and other iterators (generators, zip) are materialised
-into their items. An iterator reachable from two places (a generator in a variable that a loop
+into their items, but `enumerate` and `zip`, which are saved over their sources (a generator
+they read is one the workflow may read too). An iterator reachable from two places (a generator in a variable that a loop
 runs over) is one iterator after a resume too (`{"$t": "iref"}`). Materialising an iterator may
 move another (`zip(it, it)` reads `it`), so a state that materialised one is encoded again, with
 the items read the first time: every position is then the one after the reads
@@ -84,6 +85,8 @@ class StateEncoder(Encoder):
             return {"$t": "view", "kind": _VIEW_KINDS[kind], "of": self.encode(mapping)}
         if kind in _SEQUENCE_ITERATORS or kind is reversed or kind in _DEQUE_ITERATORS:
             return self._once(obj, self._iterator)
+        if kind is enumerate or kind is zip:  # over their sources, which others may share
+            return self._once(obj, self._combined)
         if hasattr(obj, "__next__"):
             return self._once(obj, self._materialised)
         return super().fallback(obj)
@@ -98,6 +101,14 @@ class StateEncoder(Encoder):
         self.iterators[id(obj)] = len(self.iterators)
         self.alive.append(obj)
         return encoded
+
+    def _combined(self, obj: Any) -> JSON:
+        _, args, *strict = obj.__reduce__()
+        if type(obj) is enumerate:
+            source, count = args
+            return {"$t": "enumerate", "of": self.encode(source), "n": count}
+        return {"$t": "zip", "of": [self.encode(source) for source in args],
+                "strict": bool(strict and strict[0])}  # fmt: skip
 
     def _materialised(self, obj: Any) -> JSON:
         items = self.read.get(id(obj))
@@ -183,6 +194,15 @@ class StateDecoder(Decoder):
             return getattr(self.decode(value["of"]), kind)()
         if tag == "iref":
             return self.iterators[value["v"]]
+        if tag == "enumerate":
+            combined: Any = enumerate(self.decode(value["of"]), value["n"])
+            self.iterators.append(combined)
+            return combined
+        if tag == "zip":
+            sources = [self.decode(source) for source in value["of"]]
+            combined = zip(*sources, strict=value["strict"])
+            self.iterators.append(combined)
+            return combined
         if tag in ("iter", "reversed"):
             iterator: Any = (iter if tag == "iter" else reversed)(self.decode(value["seq"]))
             if value["i"] and hasattr(iterator, "__setstate__"):

@@ -18,6 +18,7 @@ from typing import Any
 
 from waymark_runtime.values.decode import to_value
 from waymark_runtime.values.encode import to_json
+from waymark_runtime.values.python_errors import BINARY, ORDERING, unsupported
 from waymark_runtime.values.structural import (
     _ALL,
     ModelValue,
@@ -49,25 +50,26 @@ def _name(value: ModelValue) -> str:
 
 # -- binary operators -------------------------------------------------------------------------
 
-_BINARY: tuple[tuple[str, str, Callable[[Any, Any], Any]], ...] = (
-    ("add", "+", operator.add),
-    ("sub", "-", operator.sub),
-    ("mul", "*", operator.mul),
-    ("truediv", "/", operator.truediv),
-    ("floordiv", "//", operator.floordiv),
-    ("mod", "%", operator.mod),
-    ("pow", "** or pow()", operator.pow),
-    ("matmul", "@", operator.matmul),
-    ("and", "&", operator.and_),
-    ("or", "|", operator.or_),
-    ("xor", "^", operator.xor),
-    ("lshift", "<<", operator.lshift),
-    ("rshift", ">>", operator.rshift),
-    ("divmod", "divmod()", divmod),
-)
+_BINARY: dict[str, Callable[[Any, Any], Any]] = {
+    "add": operator.add,
+    "sub": operator.sub,
+    "mul": operator.mul,
+    "truediv": operator.truediv,
+    "floordiv": operator.floordiv,
+    "mod": operator.mod,
+    "pow": operator.pow,
+    "matmul": operator.matmul,
+    "and": operator.and_,
+    "or": operator.or_,
+    "xor": operator.xor,
+    "lshift": operator.lshift,
+    "rshift": operator.rshift,
+    "divmod": divmod,
+}
+assert _BINARY.keys() == BINARY.keys()
 
 
-def _forward(name: str, symbol: str, apply: Callable[[Any, Any], Any]) -> Callable[..., Any]:
+def _forward(name: str, apply: Callable[[Any, Any], Any]) -> Callable[..., Any]:
     method, reflected = f"__{name}__", f"__r{name}__"
 
     def forward(self: ModelValue, other: Any) -> Any:
@@ -75,23 +77,19 @@ def _forward(name: str, symbol: str, apply: Callable[[Any, Any], Any]) -> Callab
             return _back(apply(_real(self), _real(other)))
         if other.__class__ is ModelValue and _own(other, reflected):
             return NotImplemented  # Python asks `other`'s reflected method next
-        raise TypeError(
-            f"unsupported operand type(s) for {symbol}: '{_name(self)}' and '{type_name(other)}'"
-        )
+        raise unsupported(method, _name(self), type_name(other))
 
     forward.__name__ = method
     return forward
 
 
-def _reflected(name: str, symbol: str, apply: Callable[[Any, Any], Any]) -> Callable[..., Any]:
+def _reflected(name: str, apply: Callable[[Any, Any], Any]) -> Callable[..., Any]:
     method = f"__r{name}__"
 
     def reflected(self: ModelValue, other: Any) -> Any:
         if _own(self, method):
             return _back(apply(_real(other), _real(self)))
-        raise TypeError(
-            f"unsupported operand type(s) for {symbol}: '{type_name(other)}' and '{_name(self)}'"
-        )
+        raise unsupported(method, _name(self), type_name(other))
 
     reflected.__name__ = method
     return reflected
@@ -99,22 +97,21 @@ def _reflected(name: str, symbol: str, apply: Callable[[Any, Any], Any]) -> Call
 
 # -- unary operators and conversions ----------------------------------------------------------
 
-_UNARY: tuple[tuple[str, Callable[[Any], Any], str], ...] = (
-    ("__neg__", operator.neg, "bad operand type for unary -: '{}'"),
-    ("__pos__", operator.pos, "bad operand type for unary +: '{}'"),
-    ("__invert__", operator.invert, "bad operand type for unary ~: '{}'"),
-    ("__abs__", abs, "bad operand type for abs(): '{}'"),
-    ("__int__", int, "int() argument must be a string, a bytes-like object or a real number, "
-                     "not '{}'"),
-    ("__float__", float, "float() argument must be a string or a real number, not '{}'"),
-)  # fmt: skip
+_UNARY: dict[str, Callable[[Any], Any]] = {
+    "__neg__": operator.neg,
+    "__pos__": operator.pos,
+    "__invert__": operator.invert,
+    "__abs__": abs,
+    "__int__": int,
+    "__float__": float,
+}
 
 
-def _unary(method: str, apply: Callable[[Any], Any], error: str) -> Callable[..., Any]:
+def _unary(method: str, apply: Callable[[Any], Any]) -> Callable[..., Any]:
     def unary(self: ModelValue) -> Any:
         if _own(self, method):
             return _back(apply(_real(self)))
-        raise TypeError(error.format(_name(self)))
+        raise unsupported(method, _name(self))
 
     unary.__name__ = method
     return unary
@@ -124,14 +121,14 @@ def _round(self: ModelValue, ndigits: int | None = None) -> Any:
     if _own(self, "__round__"):
         real = _real(self)
         return _back(round(real) if ndigits is None else round(real, ndigits))
-    raise TypeError(f"type {_name(self)} doesn't define __round__ method")
+    raise unsupported("__round__", _name(self))
 
 
 def _format(self: ModelValue, spec: str) -> str:
     if _own(self, "__format__"):
         return format(_real(self), spec)
     if spec:
-        raise TypeError(f"unsupported format string passed to {_name(self)}.__format__")
+        raise unsupported("__format__", _name(self))
     return str(self)
 
 
@@ -141,7 +138,7 @@ def _format(self: ModelValue, spec: str) -> str:
 def _len(self: ModelValue) -> int:
     if _own(self, "__len__"):
         return len(_real(self))
-    raise TypeError(f"object of type '{_name(self)}' has no len()")
+    raise unsupported("__len__", _name(self))
 
 
 def _bool(self: ModelValue) -> bool:
@@ -154,7 +151,7 @@ def _iter(self: ModelValue) -> Iterator[Any]:
     if _own(self, "__iter__", "__getitem__"):
         return iter(_back(list(_real(self))))
     if self.kind != "model":
-        raise TypeError(f"'{_name(self)}' object is not iterable")
+        raise unsupported("__iter__", _name(self))
     return iter([(k, v) for k, v in self.fields.items() if not k.startswith("_")])
 
 
@@ -162,28 +159,29 @@ def _contains(self: ModelValue, item: Any) -> bool:
     if _own(self, "__contains__"):
         return item in _real(self)
     if self.kind != "model" and not _own(self, "__iter__", "__getitem__"):
-        raise TypeError(f"argument of type '{_name(self)}' is not iterable")
+        raise unsupported("__contains__", _name(self))
     return any(member is item or member == item for member in _iter(self))
 
 
 def _getitem(self: ModelValue, key: Any) -> Any:
     if _own(self, "__getitem__"):
         return _back(_real(self)[_real(key)])
-    raise TypeError(f"'{_name(self)}' object is not subscriptable")
+    raise unsupported("__getitem__", _name(self))
 
 
 # -- ordering ---------------------------------------------------------------------------------
 
-_ORDERING: tuple[tuple[str, str, Callable[[Any, Any], Any], str], ...] = (
-    ("__lt__", "<", operator.lt, "__gt__"),
-    ("__le__", "<=", operator.le, "__ge__"),
-    ("__gt__", ">", operator.gt, "__lt__"),
-    ("__ge__", ">=", operator.ge, "__le__"),
-)
-_ORDER_METHODS = tuple(method for method, *_ in _ORDERING)
+_ORDERING: dict[str, tuple[Callable[[Any, Any], Any], str]] = {
+    "__lt__": (operator.lt, "__gt__"),
+    "__le__": (operator.le, "__ge__"),
+    "__gt__": (operator.gt, "__lt__"),
+    "__ge__": (operator.ge, "__le__"),
+}
+assert _ORDERING.keys() == ORDERING.keys()
+_ORDER_METHODS = tuple(_ORDERING)
 
 
-def _comparison(method: str, symbol: str, compare: Callable[[Any, Any], Any], mirror: str) -> Any:
+def _comparison(method: str, compare: Callable[[Any, Any], Any], mirror: str) -> Any:
     def ordered(self: ModelValue, other: Any) -> Any:
         cls = _class_of(self)
         params = getattr(cls, "__dataclass_params__", None)
@@ -197,10 +195,7 @@ def _comparison(method: str, symbol: str, compare: Callable[[Any, Any], Any], mi
             return compare(_real(self), _real(other))
         if other.__class__ is ModelValue and _own(other, mirror):
             return NotImplemented  # Python asks `other`'s mirrored method next
-        raise TypeError(
-            f"'{symbol}' not supported between instances of '{_name(self)}' and "
-            f"'{type_name(other)}'"
-        )
+        raise unsupported(method, _name(self), type_name(other))
 
     ordered.__name__ = method
     return ordered
@@ -217,13 +212,13 @@ def install() -> None:
         "__round__": _round,
         "__format__": _format,
     }
-    for name, symbol, apply in _BINARY:
-        methods[f"__{name}__"] = _forward(name, symbol, apply)
-        methods[f"__r{name}__"] = _reflected(name, symbol, apply)
-    for method, apply_one, error in _UNARY:
-        methods[method] = _unary(method, apply_one, error)
-    for method, symbol, compare, mirror in _ORDERING:
-        methods[method] = _comparison(method, symbol, compare, mirror)
+    for name, apply in _BINARY.items():
+        methods[f"__{name}__"] = _forward(name, apply)
+        methods[f"__r{name}__"] = _reflected(name, apply)
+    for method, apply_one in _UNARY.items():
+        methods[method] = _unary(method, apply_one)
+    for method, (compare, mirror) in _ORDERING.items():
+        methods[method] = _comparison(method, compare, mirror)
     for method, function in methods.items():
         setattr(ModelValue, method, function)
 

@@ -28,6 +28,15 @@ class HeldGenerator(Workflow):
         numbered = enumerate(rows, start=1)
         for i, r in numbered:
             saved.append(f"{i}:{await save(r)}")
+        clean = (r.strip() for r in rows)
+        for i, r in enumerate(clean):
+            saved.append(f"{i}:{await save(r)}")
+        stripped = (r.strip() for r in rows)
+        for r, n in zip(stripped, range(10), strict=False):
+            saved.append(f"{n}:{await save(r)}")
+            if n == 1:
+                break
+        saved.append(list(stripped))
         return saved
 
 

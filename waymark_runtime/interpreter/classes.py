@@ -18,6 +18,7 @@ from waymark_runtime.values import (
     ModelValue,
     TypeValue,
     find_class,
+    real_value,
     to_json,
     to_value,
     type_name,
@@ -49,9 +50,9 @@ def is_instance(obj: Any, cls: Any) -> bool:
 
 
 def enum_by_value(table: dict[Any, EnumValue], value: Any, name: str) -> EnumValue:
-    """`Color(value)`: the member whose value it is (or the member itself); else, for a `Flag`
-    (a combination) or a class with its own `_missing_` (which runs, as in Python), what the
-    class answers; else Python's `ValueError`."""
+    """`Color(value)`: the member whose value it is (or the member itself); else what the
+    class answers when it is loaded here (a `Flag`'s combination, its own `_missing_`, a
+    value its `__new__` set, or Python's own error); else Python's `ValueError`."""
     if value.__class__ is EnumValue and value in table.values():
         return value
     try:
@@ -59,8 +60,8 @@ def enum_by_value(table: dict[Any, EnumValue], value: Any, name: str) -> EnumVal
     except (KeyError, TypeError):
         member = next(iter(table.values()), None)
         cls = None if member is None else find_class(member.type)
-        if cls is not None and (issubclass(cls, enum.Flag) or _own_missing(cls)):
-            found: EnumValue = to_value(to_json(cls(value)))  # (else Python's own error)
+        if cls is not None:
+            found: EnumValue = to_value(to_json(cls(real_value(value, types=find_class))))
             return found
         raise ValueError(f"{value!r} is not a valid {name}") from None
 
@@ -90,9 +91,3 @@ class EnumMembers(tuple[EnumValue, ...]):
                 f"unsupported operand type(s) for 'in': '{type_name(item)}' and 'EnumType'"
             )
         return any(member.value == item for member in self)
-
-
-def _own_missing(cls: type) -> bool:
-    """Does the enum class (or a base of its own) define `_missing_`?"""
-    default = getattr(enum.Enum._missing_, "__func__", None)
-    return getattr(getattr(cls, "_missing_", None), "__func__", None) is not default

@@ -44,6 +44,7 @@ from waymark_runtime.values import (
     find_class,
     from_json,
     kind_of,
+    own_method,
     plain_value,
     short_name,
     to_json,
@@ -297,6 +298,9 @@ class Library:
             return self.bounded.meter.settle(result)
         if name in _VALIDATION_METHODS and type(obj) is ExceptionValue:
             return self._validation_error(obj, name, args, kwargs)
+        if type(obj) is EnumValue and (own := own_method(obj, name)) is not None:
+            result = own(*map(self._real, args), **{k: self._real(v) for k, v in kwargs.items()})
+            return self.bounded.meter.settle(structural(result))
         receiver, method = _allowed_method(obj, name)
         if receiver.__class__ in _DATA_TYPES:  # `"a-b".startswith(Tier.PRO)`: str's own rules
             args = [plain_value(a) for a in args]

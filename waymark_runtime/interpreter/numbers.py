@@ -14,6 +14,7 @@ from typing import Any
 
 from waymark_runtime.interpreter.guards import Guards
 from waymark_runtime.interpreter.limits import CHARS_PER_OPERATION, SIZED, length
+from waymark_runtime.values import EnumValue, plain_value
 
 TEXT = (str, bytes, bytearray)  # what string operations are charged on, 64 characters at a time
 
@@ -89,6 +90,9 @@ class Numbers(Guards):
 
     def _numeric_argument(self, value: Any) -> Any:
         kind = value.__class__
+        if kind is EnumValue and value.mix in ("int", "float"):  # `Decimal(Prio.HIGH)`: an int
+            value = plain_value(value)
+            kind = value.__class__
         if kind is int:
             words = value.bit_length() >> 6
             self.meter.charge(words * words >> 4)

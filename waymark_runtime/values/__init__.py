@@ -18,7 +18,7 @@ from waymark_runtime.values.decode import (
     to_value,
 )
 from waymark_runtime.values.encode import Encoder, error_json, inputs_json, to_json
-from waymark_runtime.values.enums import EnumValue, plain_value
+from waymark_runtime.values.enums import EnumValue, own_method, plain_value
 from waymark_runtime.values.registry import (
     add_user_module,
     find_class,
@@ -67,6 +67,7 @@ __all__ = [
     "inputs_json",
     "kind_of",
     "lineage",
+    "own_method",
     "plain_value",
     "real_value",
     "short_name",

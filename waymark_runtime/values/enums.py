@@ -11,7 +11,8 @@ import operator
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from waymark_runtime.values.structural import MISSING, short_name
+from waymark_runtime.values.python_errors import unsupported
+from waymark_runtime.values.structural import MISSING, _written, short_name, type_name
 
 
 class EnumValue:
@@ -37,10 +38,10 @@ class EnumValue:
         self.plain = plain  # str() and format() show the value (StrEnum, IntEnum)
 
     def __eq__(self, other: object) -> bool:
+        if self.mix is not None and self.value is not MISSING:  # a `str` or `int` too
+            return bool(self.value == plain_value(other))
         if isinstance(other, EnumValue):
             return self.type == other.type and self.name == other.name
-        if self.mix is not None and self.value is not MISSING:
-            return bool(self.value == other)
         return False
 
     def __hash__(self) -> int:
@@ -57,6 +58,8 @@ class EnumValue:
         return f"<{short_name(self.type)}{name}: {self.value!r}>"
 
     def __str__(self) -> str:
+        if _own(self, "__str__"):
+            return str(_real_member(self))
         if self.plain:
             return str(self.value)
         if self.name is None:  # an empty `Flag`: `Perm(0)`, as Python shows it
@@ -65,6 +68,8 @@ class EnumValue:
         return f"{short_name(self.type)}.{self.name}"
 
     def __format__(self, spec: str) -> str:
+        if _own(self, "__format__", "__str__"):
+            return format(_real_member(self), spec)
         return format(self.value if self.plain else str(self), spec)
 
     def __index__(self) -> int:
@@ -79,25 +84,68 @@ class EnumValue:
 
 
 def _mixed(name: str) -> Callable[..., Any]:
-    """An operator of a data-type enum (`IntEnum`, `StrEnum`): the member's value answers (a
-    reflected one as the plain operator with the operands swapped: `str` has no `__radd__`).
-    A `Flag`'s (and `IntFlag`'s) bitwise operators, `in`, iteration and `len` are its class's,
-    run on the real members when this process has the class (`_flag_operation`)."""
-    swapped = _REFLECTED.get(name)
+    """An operator or protocol method of a member: the class's own, when it has one (run on
+    the real member, `_own`); a `Flag`'s (and `IntFlag`'s) bitwise operators, `in`, iteration
+    and `len`, which are its class's (`_flag_operation`); a data-type enum's (`IntEnum`,
+    `StrEnum`) value's; else Python's `TypeError`, with the enum's name."""
     flagged = _FLAG_OPERATORS.get(name)
+    apply = _OPERATIONS.get(name)
 
     def method(self: EnumValue, *args: Any) -> Any:
         if flagged is not None and (real := _flag(self)) is not None:
             return _flag_operation(flagged, real, args)
+        if _own(self, name):
+            return _on_member(self, name, args)
         if self.mix is None or self.value is MISSING:
-            return NotImplemented
+            if args and args[0].__class__.__name__ == "ModelValue":
+                return NotImplemented  # the model's reflected method answers
+            other = type_name(args[0]) if args else ""
+            raise unsupported(name, short_name(self.type), other)
         plain = [plain_value(a) for a in args]
-        if swapped is not None:
-            return swapped(plain[0], self.value)
+        if apply is not None:
+            return apply(self.value, *plain)
         return getattr(self.value, name)(*plain)
 
     method.__name__ = name
     return method
+
+
+def _own(member: EnumValue, *methods: str) -> bool:
+    """Does the member's enum class (loaded here) define one of `methods` in the user's code?"""
+    from waymark_runtime.values.registry import find_class
+
+    cls = find_class(member.type) if member.name is not None else None
+    return cls is not None and any(_written(cls, method) for method in methods)
+
+
+def own_method(member: EnumValue, name: str) -> Callable[..., Any] | None:
+    """The member's bound method `name` when its class (loaded here) defines it in the user's
+    code: a `StrEnum`'s own `title()` is called instead of `str.title`."""
+    return getattr(_real_member(member), name) if _own(member, name) else None
+
+
+def _real_member(member: EnumValue) -> enum.Enum:
+    from waymark_runtime.values.registry import find_class
+
+    cls: Any = find_class(member.type)
+    return cls[member.name]  # type: ignore[no-any-return]
+
+
+def _on_member(member: EnumValue, name: str, args: tuple[Any, ...]) -> Any:
+    """The class's own `name` run on the real member, its result as a workflow value."""
+    from waymark_runtime.values.decode import real_value, to_value
+    from waymark_runtime.values.encode import to_json
+    from waymark_runtime.values.registry import find_class
+
+    real = _real_member(member)
+    others = [real_value(a, types=find_class) for a in args]
+    apply = _OPERATIONS.get(name)
+    result = apply(real, *others) if apply is not None else getattr(real, name)(*others)
+    if result.__class__ in (bool, int, float, str, type(None)):
+        return result
+    if isinstance(result, Iterator):
+        return iter(to_value(to_json(list(result))))
+    return to_value(to_json(result))
 
 
 def _flag(value: EnumValue) -> Any:
@@ -155,21 +203,35 @@ def plain_value(value: Any) -> Any:
     return value
 
 
-_REFLECTED: dict[str, Callable[[Any, Any], Any]] = {
-    "__radd__": operator.add,
-    "__rsub__": operator.sub,
-    "__rmul__": operator.mul,
-    "__rtruediv__": operator.truediv,
-    "__rfloordiv__": operator.floordiv,
-    "__rmod__": operator.mod,
-    "__rpow__": operator.pow,
-    "__rdivmod__": divmod,
-    "__rand__": operator.and_,
-    "__ror__": operator.or_,
-    "__rxor__": operator.xor,
-    "__rlshift__": operator.lshift,
-    "__rrshift__": operator.rshift,
+_BINARY: dict[str, Callable[[Any, Any], Any]] = {
+    "add": operator.add,
+    "sub": operator.sub,
+    "mul": operator.mul,
+    "truediv": operator.truediv,
+    "floordiv": operator.floordiv,
+    "mod": operator.mod,
+    "pow": operator.pow,
+    "divmod": divmod,
+    "and": operator.and_,
+    "or": operator.or_,
+    "xor": operator.xor,
+    "lshift": operator.lshift,
+    "rshift": operator.rshift,
 }
+_OPERATIONS: dict[str, Callable[..., Any]] = {
+    **{f"__{stem}__": apply for stem, apply in _BINARY.items()},
+    **{f"__r{stem}__": _reflected(apply) for stem, apply in _BINARY.items()},
+    "__lt__": operator.lt,
+    "__le__": operator.le,
+    "__gt__": operator.gt,
+    "__ge__": operator.ge,
+    "__neg__": operator.neg,
+    "__pos__": operator.pos,
+    "__abs__": abs,
+    "__invert__": operator.invert,
+}
+"""The operators a member runs as Python's operator (so `IntEnum + float` falls back to
+float's reflected method), the reflected ones with the operands swapped."""
 
 
 _MIXED_OPERATORS = (

@@ -151,12 +151,15 @@ def _rules(cls: type) -> _Rules:
     return _Rules(compared, hashed, own_eq, own_hash)
 
 
+_NOT_WRITTEN = frozenset({"builtins", "pydantic", "dataclasses", "abc", "enum"})
+
+
 @functools.cache
 def _written(cls: type, method: str) -> bool:
     """Does the user's code define `method` on `cls` or a base (not pydantic, not the code
     `@dataclass` generates, `order=True`'s comparisons included, which has no file)?"""
     for base in cls.__mro__:
-        if base.__module__.partition(".")[0] in ("builtins", "pydantic", "dataclasses", "abc"):
+        if base.__module__.partition(".")[0] in _NOT_WRITTEN:
             continue
         function = vars(base).get(method)
         if function is not None:

@@ -463,6 +463,15 @@ CASES: tuple[ParityCase, ...] = (
     _case("local_functions", "LateBinding", {"limit": 8}, {"limit": 0}),
     _case("mutation", "ViewsAcrossAwaits", {"names": ["ab", "c"]}, {"names": []}),
     _case("class_semantics", "ClassSemantics", {"label": "beta"}, {"label": ""}),
+    _case("enum_semantics", "DataEnums", {"level": 1}, {"level": 3}),
+    _case(
+        "enum_semantics",
+        "PlainEnumOperators",
+        *[
+            {"op": op}
+            for op in ("in", "getitem", "neg", "abs", "round", "len", "int", "less", "add", "iter")
+        ],
+    ),
     _case("held_iterators", "HeldGenerator", {"rows": ["a", "", " b", "c "]}, {"rows": []}),
     _case("held_iterators", "SharedIterator", {"tokens": ["a", "1", "b", "2", "c"]}),
     _case("class_operators", "OwnOperators", {"cents": [250, 199, 1000]}, {"cents": [5, 0]}),

@@ -153,31 +153,27 @@ async def test_a_gather_of_a_hundred_thousand_actions_finishes() -> None:
 
 
 @dataclass
-class Quote:
-    net: int
+class Ledger:
+    lines: list[int]
 
-    @property
-    def gross(self) -> int:
-        return self.net + self.tax()  # a method call: the compiler leaves this property out
-
-    def tax(self) -> int:
-        return self.net // 5
+    def count(self) -> int:  # named like `list.count`: the compiler cannot tell
+        return len(self.lines)
 
 
 @workflow
-class ReadsAPropertyLeftOut(Workflow):
-    async def run(self, net: int) -> int:
-        return Quote(net).gross
+class CallsItsOwnMethod(Workflow):
+    async def run(self) -> int:
+        return Ledger([1, 2]).count()
 
 
-async def test_a_property_the_compiler_left_out_is_refused_where_it_is_read() -> None:
-    """Python computes `Quote(10).gross` (12); a workflow cannot run its body, so the read fails
-    the instance with a `ProgramError` saying why, not an `AttributeError` a workflow might
-    catch as if the attribute were missing."""
-    assert await ReadsAPropertyLeftOut().run_inline(10) == 12
+async def test_a_method_of_the_class_named_like_a_pure_one_is_refused_where_it_is_called() -> None:
+    """The compiler refuses methods of user classes (WM141), but cannot tell `ledger.count()`
+    from `list.count`: the call fails the instance with a `ProgramError` saying why, not an
+    `AttributeError` a workflow might catch as if the method were missing."""
+    assert await CallsItsOwnMethod().run_inline() == 2
     async with LocalRuntime():
-        with pytest.raises(ProgramError, match=r"`Quote\.gross` is a property whose body"):
-            await ReadsAPropertyLeftOut().run(10)
+        with pytest.raises(ProgramError, match=r"`Ledger\.count\(\)` is a method of the class"):
+            await CallsItsOwnMethod().run()
 
 
 @action

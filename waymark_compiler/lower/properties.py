@@ -6,8 +6,8 @@ class is compiled as a helper of the workflow taking the object (`Line_total(sel
 of an attribute of that name on a value becomes a call of one dispatching helper
 (`total_property(value)`): the property of the first class the value is an instance of
 (subclasses first), else the plain attribute (a field of another class). A property whose body
-the workflow language cannot run is left out; reading it then fails as it did before, with
-`AttributeError` where it is read. A `__str__` or `__repr__` of such a class is compiled the same
+the workflow language cannot run is left out: on its class's instances the read stays a plain
+attribute, which the runtime computes on a real object rebuilt from the value. A `__str__` or `__repr__` of such a class is compiled the same
 way, and read where Python would call it: `str(x)`, `repr(x)` and f-string fields.
 """
 
@@ -103,21 +103,24 @@ def _depth(owner: ClassSym, resolver: Resolver, limit: int = 20) -> int:
     return depth
 
 
-def dispatcher(name: str, attr: str, helpers: list[tuple[str, str]]) -> ir.Function:
+def dispatcher(name: str, attr: str, helpers: list[tuple[str, str | None]]) -> ir.Function:
     """`name(obj)`: the helper of the first class (`module:QualName`) `obj` is an instance of,
     else `obj.attr` (for `__str__`, `obj` itself, which formats as it always does; for
-    `__repr__`, `repr(obj)`)."""
+    `__repr__`, `repr(obj)`) — also for a class whose property was left out (no helper), so
+    that its base's compiled property does not answer for it."""
     obj = ir.Name(id="obj")
-    body: list[ir.Stmt] = []
-    for path, helper in helpers:
-        test = ir.Call(func="isinstance", args=(obj, ir.TypeRef(type=path)), kwargs=())
-        call = ir.HelperCall(name=helper, args=(obj,), kwargs=())
-        body.append(ir.If(test=test, body=(ir.Return(value=call),), orelse=()))
     fallback: ir.Expr = ir.Attribute(value=obj, attr=attr)
     if attr == "__str__":
         fallback = obj
     elif attr == "__repr__":
         fallback = ir.Call(func="repr", args=(obj,), kwargs=())
+    body: list[ir.Stmt] = []
+    for index, (path, helper) in enumerate(helpers):
+        if helper is None and all(later is None for _, later in helpers[index:]):
+            break  # the fallback answers for it and all the rest
+        test = ir.Call(func="isinstance", args=(obj, ir.TypeRef(type=path)), kwargs=())
+        answer = fallback if helper is None else ir.HelperCall(name=helper, args=(obj,), kwargs=())
+        body.append(ir.If(test=test, body=(ir.Return(value=answer),), orelse=()))
     body.append(ir.Return(value=fallback))
     param = ir.Param(name="obj", default=None, keyword_only=False)
     return ir.Function(name=name, params=(param,), body=tuple(body), is_async=False)

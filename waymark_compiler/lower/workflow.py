@@ -72,10 +72,12 @@ def lower_workflow(found: WorkflowClass, resolver: Resolver, sink: Sink) -> ir.W
 
 def _properties(attr: str, resolver: Resolver, called: ModuleFunctions) -> list[ir.Function]:
     """The helpers of the properties named `attr` and the one dispatching between them; a
-    property whose body does not compile is left out (reading it stays a plain attribute)."""
+    property whose body does not compile is left out: on its class's instances (a subclass's
+    override of a compiled property included) reading it stays a plain attribute, which the
+    runtime computes on a real object."""
     assert called.properties is not None
     out: list[ir.Function] = []
-    dispatch: list[tuple[str, str]] = []
+    dispatch: list[tuple[str, str | None]] = []
     for found in called.properties.found[attr]:
         owner, namespace = found.owner, found.owner.namespace
         assert namespace is not None
@@ -85,7 +87,7 @@ def _properties(attr: str, resolver: Resolver, called: ModuleFunctions) -> list[
         compiled = _function(found.node, namespace.source, here, scratch, {}, {}, called, name)
         if not scratch.failed:
             out.append(compiled)
-            dispatch.append((owner.path, name))
+        dispatch.append((owner.path, None if scratch.failed else name))
     return [*out, dispatcher(called.properties.helpers[attr], attr, dispatch)]
 
 

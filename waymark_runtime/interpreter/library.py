@@ -46,6 +46,7 @@ from waymark_runtime.values import (
     kind_of,
     own_method,
     plain_value,
+    real_value,
     short_name,
     to_json,
     to_value,
@@ -144,12 +145,24 @@ def get_attribute_named(obj: Any, name: Any, default: Any = _NO_DEFAULT) -> Any:
 
 
 def has_attribute(obj: Any, name: Any) -> bool:
-    """`hasattr(obj, name)`: whether `getattr(obj, name)` finds a field or data attribute."""
+    """`hasattr(obj, name)`, as Python answers it: a field or data attribute, and a method or
+    property of the value's class (loaded here) or of a plain value's type."""
+    kind = obj.__class__
+    if kind not in (ModelValue, ExceptionValue, EnumValue, TypeValue):
+        return hasattr(obj, name)  # (Python's own `TypeError` for a name that is no string)
     try:
         get_attribute_named(obj, name)
     except AttributeError:
-        return False
-    return True
+        pass
+    else:
+        return True
+    if kind is ModelValue or kind is ExceptionValue:
+        cls = find_class(obj.type)
+        return cls is not None and hasattr(cls, name)
+    if kind is EnumValue:
+        members: Any = find_class(obj.type)
+        return members is not None and obj.name is not None and hasattr(members[obj.name], name)
+    return kind is not TypeValue and hasattr(obj, name)
 
 
 def _exception_attribute(error: ExceptionValue, name: str) -> Any:
@@ -178,13 +191,14 @@ def _class_attribute(obj: Any, path: str, name: str, holder: Callable[[type], An
             return to_value(to_json(value))
         if isinstance(
             inspect.getattr_static(cls, name, None), property | functools.cached_property
-        ):
-            raise ProgramError(
-                f"`{cls.__name__}.{name}` is a property whose body a workflow cannot run (the "
-                "compiler left it out: it calls what a workflow may not): compute it in an "
-                "action, or keep to what a workflow may call"
-            )
+        ):  # one the compiler left out (it calls a method, `super()`): Python computes it
+            real = holder(cls) if obj.__class__ is EnumValue else real_value(obj, find_class)
+            result = getattr(real, name)
+            return result if result.__class__ in _PLAIN_RESULTS else structural(result)
     raise _no_attribute(obj, name)
+
+
+_PLAIN_RESULTS = (int, float, str, bool, type(None))
 
 
 def _enum_attribute(member: EnumValue, name: str) -> Any:
@@ -226,12 +240,25 @@ def _allowed_method(obj: Any, name: str) -> tuple[Any, Callable[..., Any]]:
         kind = tuple
     allowed = METHODS.get(kind)
     if allowed is None or name not in allowed:
+        if kind is ModelValue or kind is ExceptionValue:
+            _refuse_own_method(obj, name)
         if kind in (ModelValue, ExceptionValue, EnumValue) or not hasattr(obj, name):
             raise _no_attribute(obj, name)
         raise ProgramError(f"`{kind.__name__}.{name}()` is not allowed in a workflow")
     if name == "astimezone":
         return obj, _zone_given(obj.astimezone)
     return obj, getattr(obj, name)
+
+
+def _refuse_own_method(obj: Any, name: str) -> None:
+    """A method of the value's own class named like a `str` or `list` method (`order.count()`:
+    the compiler cannot tell): refused, as the compiler refuses other methods (WM141)."""
+    cls = find_class(obj.type)
+    if cls is not None and callable(getattr(cls, name, None)):
+        raise ProgramError(
+            f"`{cls.__name__}.{name}()` is a method of the class, which a workflow does not run "
+            "(methods of user classes can do anything): call it inside an action"
+        )
 
 
 def _zone_given(astimezone: Callable[..., Any]) -> Callable[..., Any]:

@@ -16,6 +16,7 @@ import operator
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from waymark_runtime.errors import ProgramError
 from waymark_runtime.values.decode import to_value
 from waymark_runtime.values.encode import to_json
 from waymark_runtime.values.python_errors import BINARY, ORDERING, unsupported
@@ -89,7 +90,7 @@ def _reflected(name: str, apply: Callable[[Any, Any], Any]) -> Callable[..., Any
     def reflected(self: ModelValue, other: Any) -> Any:
         if _own(self, method):
             return _back(apply(_real(other), _real(self)))
-        raise unsupported(method, _name(self), type_name(other))
+        raise unsupported(method, _name(self), type_name(other), other)
 
     reflected.__name__ = method
     return reflected
@@ -163,6 +164,24 @@ def _contains(self: ModelValue, item: Any) -> bool:
     return any(member is item or member == item for member in _iter(self))
 
 
+def _setitem(self: ModelValue, key: Any, value: Any) -> None:
+    _refuse_mutation(self, "__setitem__")
+
+
+def _delitem(self: ModelValue, key: Any) -> None:
+    _refuse_mutation(self, "__delitem__")
+
+
+def _refuse_mutation(value: ModelValue, method: str) -> None:
+    """`x[k] = v`, `del x[k]`: a class's own method would change a copy, not the value."""
+    if _own(value, method):
+        raise ProgramError(
+            f"`{_name(value)}` defines `{method}`, which a workflow does not run (it would "
+            "change a copy): assign the field instead"
+        )
+    raise unsupported(method, _name(value))
+
+
 def _getitem(self: ModelValue, key: Any) -> Any:
     if _own(self, "__getitem__"):
         return _back(_real(self)[_real(key)])
@@ -209,6 +228,8 @@ def install() -> None:
         "__iter__": _iter,
         "__contains__": _contains,
         "__getitem__": _getitem,
+        "__setitem__": _setitem,
+        "__delitem__": _delitem,
         "__round__": _round,
         "__format__": _format,
     }

@@ -4,6 +4,9 @@ this runtime's value types)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 BINARY: dict[str, str] = {
     "add": "+",
     "sub": "-",
@@ -41,11 +44,20 @@ _ONE: dict[str, str] = {
     "__contains__": "argument of type '{}' is not iterable",
     "__getitem__": "'{}' object is not subscriptable",
     "__format__": "unsupported format string passed to {}.__format__",
+    "__setitem__": "'{}' object does not support item assignment",
+    "__delitem__": "'{}' object doesn't support item deletion",
 }
+_SEQUENCES = (str, list, tuple, bytes, bytearray)
 
 
-def unsupported(method: str, mine: str, other: str = "") -> TypeError:
-    """The error of `method` on an object of class `mine` (and an operand of class `other`)."""
+def unsupported(method: str, mine: str, other: str = "", operand: Any = None) -> TypeError:
+    """The error of `method` on an object of class `mine` (and an `operand` of class `other`:
+    a sequence before `+` or `*` has its own words)."""
+    if operand.__class__ in _SEQUENCES and method in ("__radd__", "__rmul__"):
+        kind = type(operand).__name__
+        if method == "__radd__":
+            return TypeError(f'can only concatenate {kind} (not "{mine}") to {kind}')
+        return TypeError(f"can't multiply sequence by non-int of type '{mine}'")
     if method in ORDERING:
         return TypeError(
             f"'{ORDERING[method]}' not supported between instances of '{mine}' and '{other}'"
@@ -58,3 +70,35 @@ def unsupported(method: str, mine: str, other: str = "") -> TypeError:
             f"unsupported operand type(s) for {BINARY[stem[1:]]}: '{other}' and '{mine}'"
         )
     return TypeError(_ONE[method].format(mine))
+
+
+def refuse_operators(cls: type, name_of: Callable[[Any], str]) -> None:
+    """Give `cls` (a value type standing for a user's class, such as an exception) Python's
+    errors for the operators, conversions and `len` an object without them refuses (not the
+    iteration and item protocols, which other code tests for); it stays true."""
+
+    def refusal(method: str) -> Callable[..., Any]:
+        def refuse(self: Any, *args: Any) -> Any:
+            other = args[0] if args else None
+            raise unsupported(method, name_of(self), _name(other) if args else "", other)
+
+        refuse.__name__ = method
+        return refuse
+
+    methods = [*ORDERING, *(f"__{stem}__" for stem in BINARY), *(f"__r{stem}__" for stem in BINARY)]
+    methods += [m for m in _ONE if m not in _PROTOCOLS]
+    for method in methods:
+        setattr(cls, method, refusal(method))
+    cls.__bool__ = lambda self: True  # type: ignore[attr-defined]  # (not `len`: it refuses)
+
+
+_PROTOCOLS = frozenset(
+    {"__format__", "__index__", "__iter__", "__contains__", "__getitem__", "__setitem__",
+     "__delitem__"}
+)  # fmt: skip
+
+
+def _name(value: Any) -> str:
+    from waymark_runtime.values.structural import type_name
+
+    return type_name(value)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 from waymark_runtime.values.foreign import foreign_attrs
+from waymark_runtime.values.python_errors import refuse_operators
 from waymark_runtime.vocabulary import DEFAULT_FACTORY_TYPES
 
 JSON: TypeAlias = Any
@@ -299,6 +300,9 @@ _BUILTIN_ATTRIBUTES: tuple[tuple[type[BaseException], tuple[str, ...]], ...] = (
     (SystemExit, ("code",)),
     (SyntaxError, ("msg", "filename", "lineno", "offset", "text")),
 )
+
+
+refuse_operators(ExceptionValue, lambda error: short_name(error.type))
 
 
 class ExceptionCarrier(Exception):

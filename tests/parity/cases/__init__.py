@@ -494,6 +494,12 @@ CASES: tuple[ParityCase, ...] = (
                 "mixed",
                 "format",
                 "money",
+                "setitem",
+                "concat",
+                "repeat",
+                "error_add",
+                "error_len",
+                "error_bool",
                 "bool",
             )
         ],

@@ -174,6 +174,18 @@ class MissingOperators(Workflow):
                 return f"{plain:>4}"
             if which == "money":
                 return Money(1) + plain
+            if which == "setitem":
+                plain["x"] = 1  # type: ignore[index]
+            if which == "concat":
+                return "id:" + plain  # type: ignore[operator]
+            if which == "repeat":
+                return [1] * plain  # type: ignore[operator]
+            if which == "error_add":
+                return ValueError("x") + 1  # type: ignore[operator]
+            if which == "error_len":
+                return len(KeyError("k"))  # type: ignore[arg-type]
+            if which == "error_bool":
+                return bool(ValueError("x"))
             return bool(plain)
         except (TypeError, AttributeError) as error:
             return f"{type(error).__name__}: {error}"

@@ -297,6 +297,30 @@ _PLAIN_BUILTINS.update((name, getattr(math, name.removeprefix("math."))) for nam
 _PLAIN_BUILTINS.update((name, standard_function(name)) for name in STANDARD_FUNCTIONS)
 
 
+def _sharing(made: Any, obj: Any, given: dict[int, Any]) -> Any:
+    """`made`, the workflow value of the constructed `obj`, holding the workflow's own values
+    where the constructor kept an argument as it was (`given`: a real argument's id -> the
+    value it was built from): `Invoice(lines)` keeps the very list, as in Python, so appending
+    to `lines` later shows in the invoice; what the class copied or built (pydantic's validated
+    lists) stays apart, as in Python."""
+    kind = made.__class__
+    if kind is ModelValue or kind is ExceptionValue:
+        fields = made.fields if kind is ModelValue else made.attrs
+        for name in fields:
+            kept = given.get(id(getattr(obj, name, None)))
+            if kept is not None:
+                fields[name] = kept
+        if kind is ExceptionValue:
+            made.args = tuple(
+                given.get(id(real), value) for real, value in zip(obj.args, made.args, strict=True)
+            )
+    elif isinstance(made, tuple):  # a named tuple
+        made = type(made)(
+            *(given.get(id(real), value) for real, value in zip(obj, made, strict=True))
+        )
+    return made
+
+
 class Library:
     """Builtins, methods and constructors under one meter (`bounded`) and type resolver."""
 
@@ -369,8 +393,19 @@ class Library:
             )
         if kind_of(cls) not in _NEW_KINDS:
             raise ProgramError(f"class {path} is not a model, dataclass or exception")
-        obj = cls(*map(self._real, args), **{k: self._real(v) for k, v in kwargs.items()})
-        return structural(obj)
+        given: dict[int, Any] = {}  # a real argument's id -> the workflow value it was built from
+
+        def real(value: Any) -> Any:
+            built = self._real(value)
+            if built is not value:
+                given[id(built)] = value
+            return built
+
+        real_args = [real(arg) for arg in args]
+        real_kwargs = {key: real(value) for key, value in kwargs.items()}
+        obj = cls(*real_args, **real_kwargs)
+        made = structural(obj)
+        return _sharing(made, obj, given) if given else made
 
     def _real(self, value: Any) -> Any:
         """The real object for `value` (a model's field, a method's argument), charged for

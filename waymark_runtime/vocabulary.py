@@ -154,3 +154,8 @@ def standard_function(qualname: str) -> Any:
     for part in path:
         found = getattr(found, part)
     return found
+
+
+FORMATTING = frozenset({"format", "format_map"})
+"""The `str` methods that fill a template (`interpreter/formatting.py`), when the compiler could
+not write the call as an f-string."""

@@ -127,6 +127,9 @@ class Strings(Workflow):
             return len(("a" * 100).replace("a", "b" * n))
         if case == "format-spec":
             return len(f"{1:>{n}}")
+        if case == "format-call":
+            template = "{:>" + "{}}"
+            return len(template.format(1, n))
         if case == "concat":
             s = "ab"
             for _ in range(n):
@@ -327,7 +330,14 @@ async def test_builtins_are_charged_for_their_input(case: str, n: int, setting: 
 
 
 @pytest.mark.parametrize(
-    ("case", "n"), [("ljust", 10**10), ("join", 100), ("replace", 10**10), ("format-spec", 10**10)]
+    ("case", "n"),
+    [
+        ("ljust", 10**10),
+        ("join", 100),
+        ("replace", 10**10),
+        ("format-spec", 10**10),
+        ("format-call", 10**10),
+    ],
 )
 async def test_strings_are_refused_before_they_are_built(case: str, n: int) -> None:
     assert (await refusal(Strings, case, n)).setting == CHARS

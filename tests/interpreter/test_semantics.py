@@ -62,7 +62,8 @@ def test_dunder_attributes_and_clock_methods_are_out_of_reach() -> None:
     formatted = ir.MethodCall(
         obj=const("{0.__class__}"), method="format", args=(const(1),), kwargs=()
     )
-    assert isinstance(outcome(returns(formatted)), Fail)
+    special = outcome(returns(formatted))
+    assert isinstance(special, Fail) and "special attribute `__class__`" in special.error["message"]
     clock = returns(ir.MethodCall(obj=name("day"), method="today", args=(), kwargs=()))
     today = outcome(
         workflow(*clock.run.body, params=("day",)), day={"$t": "date", "v": "2024-01-02"}
@@ -72,7 +73,7 @@ def test_dunder_attributes_and_clock_methods_are_out_of_reach() -> None:
 
 @pytest.mark.parametrize(
     ("receiver", "method"),
-    [("{0}", "format"), ("{x}", "format_map"), ("x", "translate"), ("x", "__class__")],
+    [("x", "translate"), ("x", "__class__"), ("x", "__format__")],
 )
 def test_only_the_methods_the_compiler_emits_can_be_called(receiver: str, method: str) -> None:
     call = ir.MethodCall(obj=const(receiver), method=method, args=(), kwargs=())

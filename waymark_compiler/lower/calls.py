@@ -51,7 +51,6 @@ from waymark_compiler.rules.expressions import (
     CLASS_VALUE,
     IMPURE_METHOD,
     NONDETERMINISTIC_CALL,
-    STRING_FORMATTING,
     UNSUPPORTED_CALL,
 )
 from waymark_compiler.rules.names import UNKNOWN_FUNCTION, UNKNOWN_HELPER
@@ -75,6 +74,7 @@ from waymark_runtime import ir
 from waymark_runtime.vocabulary import (
     DATACLASS_FUNCTIONS,
     DURATION,
+    FORMATTING,
     HEAPQ_FUNCTIONS,
     ITERTOOLS_FUNCTIONS,
     PURE_FUNCTIONS,
@@ -151,13 +151,12 @@ def method_call(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr:
         literal = is_string_literal(func.value) or constant
         template = lower_expr(func.value, ctx) if literal else None
         if isinstance(template, ir.Const) and isinstance(template.value, str):
-            return lower_format(node, template.value, ctx)
-        help = "use an f-string: f'...{value}...'"
-        message = "`str.format` call on a value that is not a string literal"
-        return ctx.error(STRING_FORMATTING, node, message, "use an f-string", help)
+            lowered = lower_format(node, template.value, ctx)
+            if lowered is not None:
+                return lowered  # else formatted at run time, as any other template
     reported = len(ctx.sink.items)
     value = lower_expr(func.value, ctx)
-    if method not in PURE_METHODS:
+    if method not in PURE_METHODS and method not in FORMATTING:
         if len(ctx.sink.items) > reported:  # `open(path).read()`: the receiver is at fault
             return value
         help = f"call `{method}` inside an action and await the action"

@@ -5,7 +5,8 @@ field becomes a formatted value of the argument it names, with its `.attr` / `[k
 conversion and (nested) format spec. The arguments must be names or constants, each used: then
 evaluating them where the fields stand is the same as evaluating them all first, as
 `str.format` does. Anything else (a template that is not a literal, `*args`, an unused or
-computed argument, a malformed template) stays refused (WM138).
+computed argument, a malformed template) is a method call the runtime formats
+(`waymark_runtime/interpreter/formatting.py`), with Python's results and errors.
 """
 
 from __future__ import annotations
@@ -33,7 +34,12 @@ _CONVERSIONS: dict[str | None, Literal["s", "r", "a"] | None] = {
 
 
 class _Refused(Exception):
-    """The call cannot be lowered exactly; the message says why."""
+    """The call cannot be lowered to an f-string; the message says why. `final`: nor can it
+    run (a field reads a special attribute)."""
+
+    def __init__(self, message: str, *, final: bool = False) -> None:
+        super().__init__(message)
+        self.final = final
 
 
 @dataclass(slots=True)
@@ -87,7 +93,12 @@ def format_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     return ir.FString(parts=(field,), span=span)
 
 
-def lower_format(node: cst.Call, template: str, ctx: Ctx) -> ir.Expr:
+def lower_format(node: cst.Call, template: str, ctx: Ctx) -> ir.Expr | None:
+    """The f-string a literal template's `.format(...)` means, or None when it cannot be
+    written as one (the runtime then formats it: `interpreter/formatting.py`)."""
+    if not all(_plain_argument(arg) for arg in node.args):
+        return None
+    reported = len(ctx.sink.items)
     try:
         arguments = _arguments(node, ctx)
         parts = _template(template, arguments, 0)
@@ -95,10 +106,24 @@ def lower_format(node: cst.Call, template: str, ctx: Ctx) -> ir.Expr:
         if every - arguments.used:
             raise _Refused("has an argument no field uses")
     except _Refused as refused:
-        help = "use an f-string: f'...{value}...'"
+        del ctx.sink.items[reported:]  # the caller lowers the arguments again
+        if not refused.final:
+            return None
+        help = "format the value's own fields: `'{0.name}'`"
         message = f"`str.format` call that {refused}"
-        return ctx.error(STRING_FORMATTING, node, message, "use an f-string", help)
+        return ctx.error(STRING_FORMATTING, node, message, "special attribute", help)
     return ir.FString(parts=parts, span=ctx.span(node))
+
+
+def _plain_argument(arg: cst.Arg) -> bool:
+    """A name, a dotted name or a literal, not unpacked: lowering it has no effect, so the
+    caller may lower it again when the template cannot become an f-string."""
+    value = arg.value
+    while isinstance(value, cst.Attribute):
+        value = value.value
+    return not arg.star and isinstance(
+        value, cst.Name | cst.SimpleString | cst.Integer | cst.Float | cst.ConcatenatedString
+    )
 
 
 def _arguments(node: cst.Call, ctx: Ctx) -> _Arguments:
@@ -160,7 +185,7 @@ def _field(name: str, arguments: _Arguments) -> ir.Expr:
         position = match.end()
         attribute, key = match.groups()
         if attribute is not None and is_special(attribute):
-            raise _Refused(f"reads special attribute `{attribute}`")
+            raise _Refused(f"reads special attribute `{attribute}`", final=True)
         if attribute is not None:
             value = ir.Attribute(value=value, attr=attribute, span=arguments.span)
         else:

@@ -52,15 +52,15 @@ LAMBDA = rule(
 STRING_FORMATTING = rule(
     "WM138",
     "string-formatting",
-    "refuses `str.format` unless the template is a string literal whose arguments are names or "
-    "constants, each used by a field",
-    "A template computed at run time looks fields up on arbitrary values in ways the runtime "
-    "cannot reproduce for every type. A literal template is compiled to the f-string it "
-    "means; its arguments must be names or constants so that evaluating them where the "
-    "fields stand is the same as evaluating them first. (`%` formatting is supported.)",
-    "message = template.format(name)",
-    "Use an f-string (`f'hello {name}'`), `'hello {}'.format(name)` or `'hello %s' % name`.",
+    "refuses a literal `str.format` template whose field reads a special attribute, and "
+    "`format()` with other than a value and a spec",
+    "`'{0.__class__}'.format(x)` reaches into the runtime's own objects rather than the "
+    "workflow's values; any other template, literal or computed at run time, is formatted as "
+    "Python formats it.",
+    "label = '{0.__class__}'.format(error)",
+    "Format the value's own fields (`'{0.code}'.format(error)`), or an f-string.",
 )
+
 
 UNSUPPORTED_LITERAL = rule(
     "WM139",

@@ -40,7 +40,7 @@ class ExprCompiler:
         self.library = library
         self.guards = library.bounded
         self.meter: Meter = library.bounded.meter
-        self.conversions = _conversions(library)
+        self.conversions = library.conversions
 
     def compile(self, node: Any) -> Eval:
         method = getattr(self, "eval_" + type(node).__name__, None)
@@ -339,25 +339,6 @@ class ExprCompiler:
             return format(converted, text)
 
         return formatted
-
-
-def _conversions(library: Library) -> dict[str | None, Callable[[Any], Any]]:
-    """`{value}`, `{value!s}`, `{value!r}`, `{value!a}`: a value whose text may be long is
-    measured before it is formatted."""
-    guards, meter = library.bounded, library.bounded.meter
-
-    def identity(value: Any) -> Any:
-        kind = value.__class__
-        if kind is not str and (kind is not int or value.bit_length() > 64):
-            meter.allow_chars(guards.text_length(value))
-        return value
-
-    def as_ascii(value: Any) -> Any:
-        meter.allow_chars(guards.text_length(value, quoted=True))
-        return meter.settle(ascii(value))
-
-    builtins = library.bounded.builtins
-    return {None: identity, "s": builtins["str"], "r": builtins["repr"], "a": as_ascii}
 
 
 def _and(operands: list[Eval]) -> Eval:

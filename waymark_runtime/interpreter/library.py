@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from waymark_runtime.errors import ProgramError
 from waymark_runtime.interpreter.bounded import Bounded
 from waymark_runtime.interpreter.classes import enum_by_value, enum_members, is_instance
+from waymark_runtime.interpreter.formatting import WorkflowFormatter, conversions, format_text
 from waymark_runtime.interpreter.iterators import iterator_functions
 from waymark_runtime.interpreter.models import (
     MODEL_METHODS,
@@ -59,6 +60,7 @@ from waymark_runtime.vocabulary import (
     DURATION,
     ENUM_LOOKUP,
     ENUM_MEMBERS,
+    FORMATTING,
     PURE_BUILTINS,
     PURE_FUNCTIONS,
     PURE_METHODS,
@@ -333,6 +335,9 @@ class Library:
             self.builtins[name] = functools.partial(self._dataclass_function, name)
         self.builtins.update(iterator_functions(bounded.meter))
         self.builtins.update(standard_functions(bounded))
+        self.conversions = conversions(self)
+        """`{x}`, `{x!s}`, `{x!r}`, `{x!a}` of f-strings and `str.format` fields."""
+        self.formatter = WorkflowFormatter(get_attribute, self.conversions, bounded.check_spec)
 
     def builtin(self, name: str) -> Callable[..., Any]:
         try:
@@ -349,6 +354,9 @@ class Library:
             return self.bounded.meter.settle(result)
         if name in _VALIDATION_METHODS and type(obj) is ExceptionValue:
             return self._validation_error(obj, name, args, kwargs)
+        if name in FORMATTING and type(obj) is str:  # a template known only now
+            text = format_text(self.formatter, obj, name, args, kwargs)
+            return self.bounded.meter.settle(text)
         if type(obj) is EnumValue and (own := own_method(obj, name)) is not None:
             result = own(*map(self._real, args), **{k: self._real(v) for k, v in kwargs.items()})
             return self.bounded.meter.settle(structural(result))

@@ -108,7 +108,7 @@ class Resolver:
         known = _known(full)
         if known is not None:
             return known
-        if module.split(".")[0] in OPAQUE_ROOTS:
+        if module.split(".")[0] in OPAQUE_ROOTS or full in _REBOUND:
             return ExternalSym(full)
         target = self.finder.namespace(module)
         if target is None:
@@ -285,6 +285,10 @@ def _variable(namespace: Namespace, name: str) -> VariableSym:
     return VariableSym(
         f"{namespace.module}.{namespace.qualprefix}{name}", bool(namespace.qualprefix)
     )
+
+
+_REBOUND = frozenset({"collections.OrderedDict"})
+"""Names their module binds twice (a class, then its C version), which the runtime knows."""
 
 
 def _known(qualname: str) -> Symbol | None:

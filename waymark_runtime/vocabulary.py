@@ -37,8 +37,8 @@ PURE_METHODS = _words(
     # list (and deque)
     "append clear copy extend insert pop remove reverse sort "
     "appendleft popleft extendleft rotate "
-    # dict (and Counter)
-    "get items keys popitem setdefault update values most_common subtract total "
+    # dict (and Counter, OrderedDict)
+    "get items keys popitem setdefault update values most_common subtract total move_to_end "
     # set
     "add difference difference_update discard intersection intersection_update isdisjoint "
     "issubset issuperset symmetric_difference symmetric_difference_update union "

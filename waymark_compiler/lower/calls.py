@@ -39,8 +39,8 @@ from waymark_compiler.lower.spreads import deferred_call
 from waymark_compiler.lower.standard import (
     HASH_CONSTRUCTORS,
     cast_call,
+    collection_call,
     defaultdict_call,
-    deque_call,
     digest_call,
     hash_object,
     heap_call,
@@ -327,9 +327,11 @@ _LOWERED: dict[str, Callable[[cst.Call, Ctx], ir.Expr]] = {
     "typing.cast": cast_call,
     "_collections.defaultdict": defaultdict_call,
     "collections.defaultdict": defaultdict_call,
-    "_collections.deque": deque_call,
+    "_collections.deque": collection_call("collections.deque"),
+    "_collections.OrderedDict": collection_call("collections.OrderedDict"),
     "builtins.super": super_call,
-    "collections.deque": deque_call,
+    "collections.deque": collection_call("collections.deque"),
+    "collections.OrderedDict": collection_call("collections.OrderedDict"),
     **dict.fromkeys(HEAPQ_FUNCTIONS, heap_call),
     **dict.fromkeys(HASH_CONSTRUCTORS, hash_object),
 }

@@ -21,9 +21,10 @@ NEW_KINDS = ("exception", "model", "dataclass", "namedtuple")
 
 
 def call_ClassSym(symbol: ClassSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
-    if symbol.path == "collections:Counter":
+    if symbol.path in ("collections:Counter", "collections:OrderedDict"):  # bounded builders
         args, kwargs = lower_arguments(node.args, ctx)
-        return ir.Call(func="collections.Counter", args=args, kwargs=kwargs, span=ctx.span(node))
+        func = f"collections.{symbol.name}"
+        return ir.Call(func=func, args=args, kwargs=kwargs, span=ctx.span(node))
     text = ctx.code(node.func)
     values = enum_values(symbol.node) if symbol.kind == "enum" and symbol.node else None
     plain = len(node.args) == 1 and node.args[0].keyword is None and not node.args[0].star

@@ -14,6 +14,8 @@ A digest is one expression, `hashlib.sha256(data).hexdigest()` (or `.digest()`),
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import libcst as cst
 
 from waymark_compiler.context import Ctx
@@ -83,10 +85,14 @@ def digest_call(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr | None
     return ir.Call(func=DIGEST, args=(*named, *args), kwargs=kwargs, span=span)
 
 
-def deque_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
-    """`deque(items, maxlen)`: the runtime's bounded constructor."""
-    args, kwargs = lower_arguments(node.args, ctx)
-    return ir.Call(func="collections.deque", args=args, kwargs=kwargs, span=ctx.span(node))
+def collection_call(func: str) -> Callable[[cst.Call, Ctx], ir.Expr]:
+    """`deque(items, maxlen)`, `OrderedDict(pairs)`: the runtime's bounded constructor `func`."""
+
+    def call(node: cst.Call, ctx: Ctx) -> ir.Expr:
+        args, kwargs = lower_arguments(node.args, ctx)
+        return ir.Call(func=func, args=args, kwargs=kwargs, span=ctx.span(node))
+
+    return call
 
 
 def super_call(node: cst.Call, ctx: Ctx) -> ir.Expr:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import builtins
 import json
 import math
-from collections import Counter, defaultdict, deque
+from collections import Counter, OrderedDict, defaultdict, deque
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -84,7 +84,7 @@ class Bounded(Numbers):
             "tuple": self._building(tuple),
             "set": self._building(set, hashed=True),
             "frozenset": self._building(frozenset, hashed=True),
-            "dict": self._dict,
+            "dict": self._mapping(dict),
             "zip": self._zip,
             "str": self._texts(builtins.str),
             "repr": self._texts(builtins.repr, quoted=True),
@@ -108,6 +108,7 @@ class Bounded(Numbers):
             "math.comb": self._combinatorial(math.comb),
             "math.perm": self._combinatorial(math.perm),
             "collections.Counter": self._counter,
+            "collections.OrderedDict": self._mapping(OrderedDict),
             "collections.defaultdict": self._defaultdict,
             "collections.deque": self._deque,
         }
@@ -176,13 +177,18 @@ class Bounded(Numbers):
 
         return guarded
 
-    def _dict(self, *args: Any, **kwargs: Any) -> Any:
-        if len(args) == 1 and not hasattr(args[0], "keys"):
-            args = (self.meter.materialise(args[0]),)
-        for arg in args:
-            self.charge_visit(arg)
-        self.meter.charge(len(kwargs))
-        return self.meter.settle(builtins.dict(*args, **kwargs))
+    def _mapping(self, kind: type[dict[Any, Any]]) -> Callable[..., Any]:
+        """`dict(...)`, `OrderedDict(...)`: an iterable of pairs read item by item."""
+
+        def build(*args: Any, **kwargs: Any) -> Any:
+            if len(args) == 1 and not hasattr(args[0], "keys"):
+                args = (self.meter.materialise(args[0]),)
+            for arg in args:
+                self.charge_visit(arg)
+            self.meter.charge(len(kwargs))
+            return self.meter.settle(kind(*args, **kwargs))
+
+        return build
 
     def _counter(self, *args: Any, **kwargs: Any) -> Any:
         """`Counter(iterable)`: refused beyond the collection limit before it is built, each
@@ -212,7 +218,7 @@ class Bounded(Numbers):
             factory = DEFAULT_FACTORIES.get(name) if module == "builtins" else None
             if factory is None:
                 raise TypeError("first argument must be callable or None")
-        items = self._dict(*args[1:], **kwargs) if len(args) > 1 or kwargs else {}
+        items = self.builtins["dict"](*args[1:], **kwargs) if len(args) > 1 or kwargs else {}
         return self.meter.settle(defaultdict(factory, items))
 
     def _zip(self, *iterables: Any, **kwargs: Any) -> Any:

@@ -16,7 +16,7 @@ import functools
 import inspect
 import math
 import uuid
-from collections import Counter, defaultdict, deque
+from collections import Counter, OrderedDict, defaultdict, deque
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
@@ -219,7 +219,7 @@ def _public(cls: type, *, without: Iterable[str] = ()) -> frozenset[str]:
 
 _CLOCK = ("now", "today", "utcnow", "fromtimestamp", "utcfromtimestamp", "timestamp")
 
-_RECEIVERS = (str, list, dict, Counter, defaultdict, deque, set, frozenset, tuple, int, bool, float,
+_RECEIVERS = (str, list, dict, Counter, OrderedDict, defaultdict, deque, set, frozenset, tuple, int, bool, float,
               bytes, range, dt.datetime, dt.date, dt.time, dt.timedelta, dt.timezone, ZoneInfo,
               Decimal)  # fmt: skip
 
@@ -293,7 +293,7 @@ _PLAIN_BUILTINS[TYPE_NAME] = type_name
 _PLAIN_BUILTINS[ENUM_LOOKUP] = enum_by_value
 _PLAIN_BUILTINS[ENUM_MEMBERS] = enum_members
 _PLAIN_BUILTINS.update(
-    {f"collections.{kind.__name__}": kind for kind in (Counter, defaultdict, deque)}
+    {f"collections.{kind.__name__}": kind for kind in (Counter, OrderedDict, defaultdict, deque)}
 )
 _PLAIN_BUILTINS.update((name, getattr(math, name.removeprefix("math."))) for name in PURE_FUNCTIONS)
 _PLAIN_BUILTINS.update((name, standard_function(name)) for name in STANDARD_FUNCTIONS)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections import Counter, defaultdict, deque
+from collections import Counter, OrderedDict, defaultdict, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -180,7 +180,7 @@ class Meter:
 
 # `dict` and the dicts a workflow may build (`Counter`, `defaultdict`): walked, sized and
 # limited alike.
-DICTS: frozenset[type[Any]] = frozenset({dict, Counter, defaultdict})
+DICTS: frozenset[type[Any]] = frozenset({dict, Counter, defaultdict, OrderedDict})
 _COLLECTIONS = frozenset({list, tuple, set, frozenset, deque}) | DICTS
 VIEWS: frozenset[type] = frozenset(map(type, ({}.keys(), {}.values(), {}.items())))
 SIZED = (

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import gc
 import itertools
-from collections import Counter, defaultdict, deque
+from collections import Counter, OrderedDict, defaultdict, deque
 from typing import Any
 
 from waymark_runtime.interpreter.limits import Meter
@@ -37,7 +37,7 @@ _SEQUENCE_ITERATORS: frozenset[type] = frozenset(type(iter(x)) for x in _SAMPLES
 }
 _VIEWS: tuple[type, ...] = (type({}.keys()), type({}.values()), type({}.items()))
 _VIEW_KINDS = dict(zip(_VIEWS, ("keys", "values", "items"), strict=True))
-_DICT_KINDS: frozenset[type] = frozenset({Counter, defaultdict})
+_DICT_KINDS: frozenset[type] = frozenset({Counter, defaultdict, OrderedDict})
 _DEQUE_ITERATORS: frozenset[type] = frozenset({type(iter(deque())), type(reversed(deque()))})
 
 
@@ -149,6 +149,8 @@ class StateDecoder(Decoder):
                 return self._fill({}, value["items"])
             if tag == "counter":
                 return self._fill(Counter(), value["items"])
+            if tag == "odict":
+                return self._fill(OrderedDict(), value["items"])
             if tag == "defaultdict":
                 return self._fill(defaultdict(default_factory(value["factory"])), value["items"])
             if tag == "model" or tag == "dataclass":

@@ -15,7 +15,7 @@ import datetime as dt
 import enum
 import functools
 import uuid
-from collections import Counter, defaultdict, deque
+from collections import Counter, OrderedDict, defaultdict, deque
 from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -341,6 +341,7 @@ _DECODERS: dict[str, Callable[[Decoder, JSON], Any]] = {
     "frozenset": lambda dec, v: frozenset(dec.items(v)),
     "dict": _dict_value,
     "counter": _counter_value,
+    "odict": lambda dec, v: OrderedDict((dec.decode(k), dec.decode(x)) for k, x in v["items"]),
     "defaultdict": _defaultdict_value,
     "deque": lambda dec, v: deque(dec.items(v), _maxlen(v.get("maxlen"))),
     "int": lambda dec, v: big_int_value(v),

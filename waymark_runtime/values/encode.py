@@ -15,7 +15,7 @@ import enum
 import math
 import sys
 import uuid
-from collections import Counter, defaultdict, deque
+from collections import Counter, OrderedDict, defaultdict, deque
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -228,6 +228,7 @@ _ENCODERS: dict[type, Callable[[Encoder, Any], JSON]] = {
     list: lambda enc, o: [enc.encode(x) for x in o],
     dict: _dict_json,
     Counter: lambda enc, o: {"$t": "counter", "items": _pairs(enc, o)},
+    OrderedDict: lambda enc, o: {"$t": "odict", "items": _pairs(enc, o)},
     defaultdict: _defaultdict_json,
     deque: lambda enc, o: {"$t": "deque", "items": [enc.encode(x) for x in o], "maxlen": o.maxlen},
     tuple: lambda enc, o: enc.tagged("tuple", o),

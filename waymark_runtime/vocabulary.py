@@ -132,6 +132,7 @@ PURE_CONSTANTS = _words(
 # `type(x).__name__` (and `x.__class__.__name__`): the class name of a value, the one thing a
 # workflow may ask of its class.
 TYPE_NAME = "type.__name__"
+TYPE_IS = "type.is"  # `type(x) is T`: the exact class
 
 # `Color(raw)`: the member of that value, from a table of the class's literal values the
 # compiler wrote (`` `enum.by_value`({'red': enum m:Color.RED}, raw, 'Color') ``).

@@ -19,6 +19,7 @@ from waymark_compiler.literals import BINARY, COMPARE, UNARY, number_value
 from waymark_compiler.lower.constants import changed_table, constant_table
 from waymark_compiler.lower.dispatch import Refused, expression, lower_expr, refuse_expressions
 from waymark_compiler.lower.names import enum_lookup, is_special, special_attribute
+from waymark_compiler.lower.type_checks import exact_type_test
 from waymark_compiler.rules.expressions import IDENTITY_COMPARISON, LAMBDA, UNSUPPORTED_LITERAL
 from waymark_compiler.rules.names import RESERVED_NAME
 from waymark_compiler.rules.operations import NESTED_AWAIT
@@ -145,6 +146,8 @@ def lower_BooleanOperation(node: cst.BooleanOperation, ctx: Ctx) -> ir.Expr:
 
 @expression
 def lower_Comparison(node: cst.Comparison, ctx: Ctx) -> ir.Expr:
+    if (exact := exact_type_test(node, ctx)) is not None:
+        return exact  # `type(x) is T`
     ops = tuple(COMPARE[type(c.operator)] for c in node.comparisons)
     comparators = tuple(lower_expr(c.comparator, ctx) for c in node.comparisons)
     left = lower_expr(node.left, ctx)

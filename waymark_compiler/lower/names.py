@@ -171,7 +171,7 @@ def _built(value: dt.date | dt.time, span: ir.Span) -> ir.Expr:
     return ir.Call(func=kind, args=args, kwargs=(), span=span)
 
 
-def _type_of(node: cst.BaseExpression, ctx: Ctx) -> cst.BaseExpression | None:
+def type_of(node: cst.BaseExpression, ctx: Ctx) -> cst.BaseExpression | None:
     """`x` of `type(x)` or `x.__class__`, or None."""
     if isinstance(node, cst.Attribute) and node.attr.value == "__class__":
         return None if ctx.is_self(node.value) else node.value
@@ -185,7 +185,7 @@ def _type_of(node: cst.BaseExpression, ctx: Ctx) -> cst.BaseExpression | None:
 @expression
 def lower_Attribute(node: cst.Attribute, ctx: Ctx) -> ir.Expr:
     attr = node.attr.value
-    subject = _type_of(node.value, ctx) if attr == "__name__" else None
+    subject = type_of(node.value, ctx) if attr == "__name__" else None
     if subject is not None:  # `type(x).__name__`: the class name of a value
         value = lower_expr(subject, ctx)
         return ir.Call(func=TYPE_NAME, args=(value,), kwargs=(), span=ctx.span(node))

@@ -49,6 +49,19 @@ def is_instance(obj: Any, cls: Any) -> bool:
     return path in _lineage_of(type(obj))
 
 
+def type_is(obj: Any, cls: Any) -> bool:
+    """`type(obj) is cls` (or one of a tuple of classes): the exact class, not a subclass."""
+    if isinstance(cls, tuple):
+        return any(type_is(obj, c) for c in cls)
+    if isinstance(obj, (ModelValue, ExceptionValue)):
+        exact = obj.lineage[0]
+    elif isinstance(obj, EnumValue):
+        exact = obj.type
+    else:
+        exact = type_path(type(obj))
+    return isinstance(cls, TypeValue) and exact == cls.path
+
+
 def enum_by_value(table: dict[Any, EnumValue], value: Any, name: str) -> EnumValue:
     """`Color(value)`: the member whose value it is (or the member itself); else what the
     class answers when it is loaded here (a `Flag`'s combination, its own `_missing_`, a

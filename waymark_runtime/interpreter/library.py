@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from waymark_runtime.errors import ProgramError
 from waymark_runtime.interpreter.bounded import Bounded
-from waymark_runtime.interpreter.classes import enum_by_value, enum_members, is_instance
+from waymark_runtime.interpreter.classes import enum_by_value, enum_members, is_instance, type_is
 from waymark_runtime.interpreter.formatting import WorkflowFormatter, conversions, format_text
 from waymark_runtime.interpreter.iterators import iterator_functions
 from waymark_runtime.interpreter.models import (
@@ -65,6 +65,7 @@ from waymark_runtime.vocabulary import (
     PURE_FUNCTIONS,
     PURE_METHODS,
     STANDARD_FUNCTIONS,
+    TYPE_IS,
     TYPE_NAME,
     standard_function,
 )
@@ -290,6 +291,7 @@ _PLAIN_BUILTINS["getattr"] = get_attribute_named
 _PLAIN_BUILTINS["hasattr"] = has_attribute
 _PLAIN_BUILTINS[DURATION] = dt.timedelta
 _PLAIN_BUILTINS[TYPE_NAME] = type_name
+_PLAIN_BUILTINS[TYPE_IS] = type_is
 _PLAIN_BUILTINS[ENUM_LOOKUP] = enum_by_value
 _PLAIN_BUILTINS[ENUM_MEMBERS] = enum_members
 _PLAIN_BUILTINS.update(

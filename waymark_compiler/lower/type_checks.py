@@ -1,0 +1,39 @@
+"""`type(x) is T`, `type(x) == T`, `type(x) in (T, U)` and their negations: a test of the
+exact class of a value (not `isinstance`'s subclasses), `T` a class the compiler resolves, as
+for `isinstance`. `type(x)` alone is not a workflow value; compared with a class it is this."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from waymark_compiler.context import Ctx
+from waymark_compiler.literals import COMPARE
+from waymark_compiler.lower.dispatch import lower_expr
+from waymark_compiler.lower.names import type_of
+from waymark_runtime import ir
+from waymark_runtime.vocabulary import TYPE_IS
+
+_TESTS = {"is": False, "==": False, "in": False, "is not": True, "!=": True, "not in": True}
+
+
+def exact_type_test(node: cst.Comparison, ctx: Ctx) -> ir.Expr | None:
+    """The test, when `node` compares `type(x)` with a class (or `in` a tuple of classes)."""
+    if len(node.comparisons) != 1:
+        return None
+    (comparison,) = node.comparisons
+    op = COMPARE[type(comparison.operator)]
+    subject = type_of(node.left, ctx)
+    if op not in _TESTS or subject is None:
+        return None
+    classes = comparison.comparator
+    if op in ("in", "not in") and not isinstance(classes, cst.Tuple):
+        return None
+    from waymark_compiler.lower.calls import type_ref  # (calls lowers comparisons too)
+
+    span = ctx.span(node)
+    test: ir.Expr = ir.Call(
+        func=TYPE_IS, args=(lower_expr(subject, ctx), type_ref(classes, ctx)), kwargs=(), span=span
+    )
+    if _TESTS[op]:
+        test = ir.UnaryOp(op="not", operand=test, span=span)
+    return test

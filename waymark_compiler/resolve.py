@@ -293,7 +293,7 @@ _REBOUND = frozenset({"collections.OrderedDict"})
 
 def _known(qualname: str) -> Symbol | None:
     if qualname in KNOWN:
-        return KnownSym(KNOWN[qualname])
+        return KnownSym(KNOWN[qualname], qualname)
     if qualname in KNOWN_EXCEPTIONS:
         return ClassSym(KNOWN_EXCEPTIONS[qualname], "exception")
     module, _, name = qualname.rpartition(".")

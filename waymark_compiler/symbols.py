@@ -80,6 +80,7 @@ class ModuleSym:
 @dataclass(frozen=True, slots=True)
 class KnownSym:
     what: Known
+    qualname: str = field(default="", compare=False)  # `enum.IntEnum` of what `Enum`
 
 
 @dataclass(frozen=True, slots=True)

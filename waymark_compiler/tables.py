@@ -57,6 +57,17 @@ KNOWN: dict[str, Known] = {
     "enum.IntFlag": "Enum",
 }
 
+# The base classes of user classes that `isinstance` takes, by the path the runtime gives them.
+BASE_CLASSES: dict[str, str] = {
+    "enum.Enum": "enum:Enum",
+    "enum.IntEnum": "enum:IntEnum",
+    "enum.StrEnum": "enum:StrEnum",
+    "enum.Flag": "enum:Flag",
+    "enum.IntFlag": "enum:IntFlag",
+    "pydantic.BaseModel": "pydantic.main:BaseModel",
+    "pydantic.main.BaseModel": "pydantic.main:BaseModel",
+}
+
 # Exception classes of modules the compiler does not read (Waymark's own, asyncio's, pydantic's,
 # those the standard functions a workflow may call raise),
 # by the path the runtime gives their class.

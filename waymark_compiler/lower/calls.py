@@ -69,7 +69,13 @@ from waymark_compiler.symbols import (
     Symbol,
     VariableSym,
 )
-from waymark_compiler.tables import BUILTIN_TYPES, MUTATING_METHODS, impure, refusal_label
+from waymark_compiler.tables import (
+    BASE_CLASSES,
+    BUILTIN_TYPES,
+    MUTATING_METHODS,
+    impure,
+    refusal_label,
+)
 from waymark_runtime import ir
 from waymark_runtime.vocabulary import (
     DATACLASS_FUNCTIONS,
@@ -224,6 +230,8 @@ def type_ref(node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
         return ctx.error(CLASS_VALUE, node, message, "a TypedDict", help)
     if isinstance(symbol, ClassSym) and symbol.kind != "workflow":
         return ir.TypeRef(type=symbol.path, span=ctx.span(node))
+    if isinstance(symbol, KnownSym) and symbol.qualname in BASE_CLASSES:  # `Enum`, `BaseModel`
+        return ir.TypeRef(type=BASE_CLASSES[symbol.qualname], span=ctx.span(node))
     if isinstance(symbol, LocalSym):
         return local_definition(symbol, node, ctx)
     help = "pass a class, or a tuple of classes, defined at module level"

@@ -26,6 +26,7 @@ from waymark_runtime.values import (
 )
 
 _LINEAGES: dict[type, frozenset[str]] = {}
+_BASE_MODEL = "pydantic.main:BaseModel"
 
 
 def _lineage_of(cls: type) -> frozenset[str]:
@@ -42,8 +43,13 @@ def is_instance(obj: Any, cls: Any) -> bool:
         raise TypeError("isinstance() arg 2 must be a type, a tuple of types, or a union")
     path = cls.path
     if isinstance(obj, (ModelValue, ExceptionValue)):
+        if path == _BASE_MODEL:  # a root the lineage leaves out
+            return isinstance(obj, ModelValue) and obj.kind == "model"
         return path in obj.lineage or path == "builtins:object"
     if isinstance(obj, EnumValue):  # a `StrEnum`/`IntEnum` member is a `str`/an `int` too
+        real = find_class(obj.type)
+        if real is not None:
+            return path in _lineage_of(real)
         mixed = () if obj.mix is None else (f"builtins:{obj.mix}",)
         return path in (obj.type, "enum:Enum", "builtins:object", *mixed)
     return path in _lineage_of(type(obj))

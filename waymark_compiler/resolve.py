@@ -54,7 +54,7 @@ from waymark_compiler.tables import (
     OPAQUE_ROOTS,
     Known,
 )
-from waymark_runtime.vocabulary import PURE_BUILTINS
+from waymark_runtime.vocabulary import PURE_BUILTINS, STANDARD_FUNCTIONS
 
 _TYPED_DICTS = frozenset({"typing.TypedDict", "typing_extensions.TypedDict"})
 _NAMED_TUPLES = frozenset({"typing.NamedTuple", "typing_extensions.NamedTuple"})
@@ -108,7 +108,7 @@ class Resolver:
         known = _known(full)
         if known is not None:
             return known
-        if module.split(".")[0] in OPAQUE_ROOTS or full in _REBOUND:
+        if module.split(".")[0] in OPAQUE_ROOTS or full in _REBOUND or full in STANDARD_FUNCTIONS:
             return ExternalSym(full)
         target = self.finder.namespace(module)
         if target is None:
@@ -288,7 +288,8 @@ def _variable(namespace: Namespace, name: str) -> VariableSym:
 
 
 _REBOUND = frozenset({"collections.OrderedDict"})
-"""Names their module binds twice (a class, then its C version), which the runtime knows."""
+"""Names their module binds twice (a class, then its C version), which the runtime knows.
+(Like the standard functions a workflow may call, they are not read from their module.)"""
 
 
 def _known(qualname: str) -> Symbol | None:

@@ -81,7 +81,13 @@ STANDARD_FUNCTIONS = _words(
     "statistics.median_high statistics.mode statistics.multimode statistics.pstdev "
     "statistics.stdev statistics.pvariance statistics.variance json.dumps json.loads "
     "datetime.timezone zoneinfo.ZoneInfo calendar.monthrange calendar.isleap calendar.leapdays "
-    "calendar.weekday"
+    "calendar.weekday "
+    # text: each result at most a small multiple of its arguments' size
+    "string.capwords html.escape html.unescape urllib.parse.quote urllib.parse.quote_plus "
+    "urllib.parse.unquote urllib.parse.unquote_plus urllib.parse.urlencode "
+    "urllib.parse.urljoin textwrap.dedent textwrap.fill textwrap.wrap textwrap.shorten "
+    "unicodedata.normalize base64.b64encode base64.b64decode base64.urlsafe_b64encode "
+    "base64.urlsafe_b64decode"
 )
 
 # Functions of `dataclasses` a workflow may call on a dataclass value (the interpreter runs them

@@ -463,6 +463,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("local_functions", "LateBinding", {"limit": 8}, {"limit": 0}),
     _case("mutation", "ViewsAcrossAwaits", {"names": ["ab", "c"]}, {"names": []}),
     _case("class_semantics", "ClassSemantics", {"label": "beta"}, {"label": ""}),
+    _case("text_functions", "Texts", {"n": 1}, {"n": 3}),
     _case("base_classes", "Isi"),
     _case("exact_types", "Types", {"kind": "nf"}, {"kind": "app"}),
     _case("ordered_dicts", "OrderedDicts", {"names": ["bob", "al"]}, {"names": ["x", "x"]}),

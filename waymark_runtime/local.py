@@ -12,6 +12,7 @@ timeouts use real time). Programs still go compile → print → parse → inter
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import random
 from collections.abc import Callable, Mapping
@@ -242,8 +243,15 @@ def unwrap(outcome: InstanceOutcome, types: TypeResolver | None = None) -> Any:
         raise WorkflowFailed(f"workflow failed: {outcome.value!r}")
     where = outcome.value.get("where") if isinstance(outcome.value, dict) else None
     if where:
-        error.add_note(f"raised in workflow function `{where['function']}`, line {where['line']}")
+        _add_note(error, f"raised in workflow function `{where['function']}`, line {where['line']}")
     raise error
+
+
+def _add_note(error: BaseException, note: str) -> None:
+    try:
+        error.add_note(note)
+    except dataclasses.FrozenInstanceError:  # a frozen `@dataclass` exception
+        object.__setattr__(error, "__notes__", [*getattr(error, "__notes__", ()), note])
 
 
 def _print(definition: WorkflowDefinition) -> tuple[str, str]:

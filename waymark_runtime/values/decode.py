@@ -222,7 +222,7 @@ def _exception_from(dec: Decoder, value: JSON) -> Any:
     if error is None:
         error = _with_state(dec, lineage, args, attrs, value["message"])
     if isinstance(text, str):
-        error.__cause__ = RemoteTraceback(text)
+        _restore(error, "__cause__", RemoteTraceback(text))
     return error
 
 
@@ -247,15 +247,24 @@ def _with_state(
     if error is None:  # not known here, or not rebuilt from its args: a same-named stand-in
         args = args or (dec.decode(message),)
         error = _stand_in(dec, lineage)(*args)
-    error.args = args
+    _restore(error, "args", args)
     for key, attr in attrs.items():
         if attr is None and getattr(error, key, None) is None:
             continue  # `OSError.filename = None` would change how it prints
-        try:
-            setattr(error, key, attr)
-        except AttributeError:
-            continue  # read-only attributes are rebuilt from args by the class itself
+        _restore(error, key, attr)
     return error
+
+
+def _restore(error: BaseException, key: str, value: Any) -> None:
+    """`error.key = value`, as the class allows it; a frozen `@dataclass` exception's state is
+    set as its `__init__` sets it, and read-only attributes are left to the class, which
+    rebuilds them from the args."""
+    try:
+        setattr(error, key, value)
+    except dataclasses.FrozenInstanceError:
+        object.__setattr__(error, key, value)
+    except AttributeError:
+        pass
 
 
 def _rebuilt(cls: type | None, args: tuple[Any, ...]) -> BaseException | None:

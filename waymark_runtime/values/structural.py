@@ -187,8 +187,8 @@ def _real_or_none(value: ModelValue) -> Any:
         return None
 
 
-def _class_of(value: ModelValue) -> type | None:
-    """The real class of a model or dataclass, when this process has it loaded."""
+def _class_of(value: ModelValue | ExceptionValue) -> type | None:
+    """The real class of a model, dataclass or exception, when this process has it loaded."""
     from waymark_runtime.values.registry import find_class
 
     return find_class(value.type)
@@ -238,8 +238,39 @@ class ExceptionValue:
     def __str__(self) -> str:
         return self.message
 
+    # Equality, hashing and `repr` are `BaseException`'s (identity, the args) unless the class,
+    # loaded here, has its own: a `@dataclass` exception's generated ones, or the user's. Those
+    # run on a real exception rebuilt from the value, as a model's do.
+
+    def __eq__(self, other: object) -> bool:
+        if _exception_own(self, "__eq__"):
+            return bool(_real(self) == _real(other))
+        return True if self is other else NotImplemented
+
+    def __hash__(self) -> int:
+        cls = _class_of(self)
+        if cls is not None and cls.__hash__ is None:  # a `@dataclass` exception, not frozen
+            raise TypeError(f"unhashable type: '{short_name(self.type)}'")
+        if _exception_own(self, "__hash__"):
+            return hash(_real(self))
+        return object.__hash__(self)
+
     def __repr__(self) -> str:
+        if _exception_own(self, "__repr__"):
+            return repr(_real(self))
         return f"{short_name(self.type)}({', '.join(map(repr, self.args))})"
+
+
+def _exception_own(error: ExceptionValue, method: str) -> bool:
+    """Does the exception's class, when loaded here, define `method` other than as
+    `BaseException` does?"""
+    cls = _class_of(error)
+    return cls is not None and _overrides(cls, method)
+
+
+@functools.cache
+def _overrides(cls: type, method: str) -> bool:
+    return getattr(cls, method, None) not in (None, getattr(BaseException, method))
 
 
 class TypeValue:

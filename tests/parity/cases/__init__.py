@@ -594,6 +594,12 @@ CASES: tuple[ParityCase, ...] = (
         {"kind": "charge", "amount": 5, "shape": "s"},
         {"kind": "refund", "amount": 1, "shape": "s"},
     ),
+    # what a class keeps beyond its fields, and answers for itself
+    _case(
+        "class_state",
+        "DataclassExceptions",
+        *({"case": c} for c in ("compare", "unhashable", "uncaught", "local", "action", "frozen")),
+    ),
 )
 
 

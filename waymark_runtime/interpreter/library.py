@@ -53,6 +53,7 @@ from waymark_runtime.values import (
     to_value,
     type_name,
 )
+from waymark_runtime.values.encode import attributes_json
 from waymark_runtime.values.foreign import VALIDATION_ERROR, rebuild_foreign
 from waymark_runtime.values.structural import ISO_CALENDAR_DATE
 from waymark_runtime.vocabulary import (
@@ -80,7 +81,7 @@ def structural(obj: Any) -> Any:
     if isinstance(obj, BaseException):
         error = exception_value(obj)
         error.args = to_value(to_json(error.args))
-        error.attrs = to_value(to_json(error.attrs))
+        error.attrs = to_value(attributes_json(error.attrs))
         return error
     return to_value(to_json(obj))
 

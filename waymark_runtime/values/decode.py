@@ -164,14 +164,25 @@ def _structure_value(dec: Decoder, value: JSON) -> Any:
     if cls is None:
         return ModelValue(lineage[0], kind, fields, lineage)
     if kind == "model":
-        public = {k: v for k, v in fields.items() if not k.startswith("_")}
-        return cls.model_construct(**public)  # type: ignore[attr-defined]
+        return _model_from(cls, fields)
     obj: Any = object.__new__(cls)
     declared = {f.name for f in dataclasses.fields(cls)}
     for key, field_value in fields.items():
         if key in declared:  # anything else (a field since removed, a dunder) is dropped
             object.__setattr__(obj, key, field_value)
     return obj
+
+
+def _model_from(cls: Any, fields: dict[str, Any]) -> Any:
+    """A model made without validation; its private attributes (`_token`) are set after, and
+    only those the class declares (a stored name never reaches `model_construct`'s own
+    `_fields_set`, nor an attribute the class does not have)."""
+    model = cls.model_construct(**{k: v for k, v in fields.items() if not k.startswith("_")})
+    private = cls.__private_attributes__
+    for key, value in fields.items():
+        if key in private:
+            setattr(model, key, value)
+    return model
 
 
 def _namedtuple_value(dec: Decoder, value: JSON) -> tuple[Any, ...]:
@@ -213,7 +224,7 @@ def _enum_value(dec: Decoder, value: JSON) -> Any:
 def _exception_from(dec: Decoder, value: JSON) -> Any:
     lineage = (value["type"], *value["bases"])
     args = tuple(dec.decode(a) for a in value["args"])
-    attrs = {k: dec.decode(v) for k, v in value["attrs"].items() if not k.startswith("_")}
+    attrs = {k: dec.decode(v) for k, v in value["attrs"].items() if not k.startswith("__")}
     remote = value.get("traceback")
     text = dec.decode(remote) if remote is not None else None
     if dec.types is None:

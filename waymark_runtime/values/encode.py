@@ -154,7 +154,24 @@ def _is_model(obj: Any) -> bool:
 def _model_json(enc: Encoder, obj: Any) -> JSON:
     fields = {name: getattr(obj, name) for name in type(obj).model_fields}
     fields.update(obj.__pydantic_extra__ or {})
+    fields.update(_private_attributes(obj))
     return _structure_json(enc, "model", lineage(type(obj)), fields)
+
+
+def _private_attributes(obj: Any) -> dict[str, Any]:
+    """A model's private attributes (`_token: str = PrivateAttr()`) that can be stored, kept
+    with its fields: a workflow reads them as Python does. One that cannot (a client, a lock)
+    is left out, as it was before private attributes were kept, rather than failing the value."""
+    private = obj.__pydantic_private__ or {}
+    return {k: v for k, v in private.items() if k.startswith("_") and _storable(v)}
+
+
+def _storable(value: Any) -> bool:
+    try:
+        Encoder().encode(value)
+    except (ValueNotSerializable, RecursionError):
+        return False
+    return True
 
 
 def _dataclass_json(enc: Encoder, obj: Any) -> JSON:
@@ -201,18 +218,29 @@ def _exception_json(enc: Encoder, obj: ExceptionValue) -> JSON:
         args = [enc.encode(a) for a in obj.args]
     except (ValueNotSerializable, RecursionError):
         args = [message]
-    attrs = {}
-    for key, value in obj.attrs.items():
-        try:
-            if plain_text(key):
-                attrs[key] = enc.encode(value)
-        except (ValueNotSerializable, RecursionError):
-            continue  # an attribute that cannot be stored is dropped; the message survives
+    attrs = _attributes_json(enc, obj.attrs)
     out = {"$t": "exception", "type": obj.type, "bases": list(obj.lineage[1:]),
            "message": message, "args": args, "attrs": attrs}  # fmt: skip
     if obj.traceback is not None:
         out["traceback"] = _str_json(enc, obj.traceback)
     return out
+
+
+def _attributes_json(enc: Encoder, attrs: dict[str, Any]) -> dict[str, JSON]:
+    out = {}
+    for key, value in attrs.items():
+        try:
+            if plain_text(key):
+                out[key] = enc.encode(value)
+        except (ValueNotSerializable, RecursionError):
+            continue  # an attribute that cannot be stored is dropped; the message survives
+    return out
+
+
+def attributes_json(attrs: dict[str, Any]) -> dict[str, JSON]:
+    """An exception's attributes as JSON, those that cannot be stored (a lock an `__init__`
+    made, say) left out, as they are when the exception is stored."""
+    return _attributes_json(Encoder(), attrs)
 
 
 def _real_exception_json(enc: Encoder, obj: BaseException) -> JSON:

@@ -110,15 +110,21 @@ class ModelValue:
     def __repr__(self) -> str:
         if (real := _real_or_none(self)) is not None:  # `repr=False` fields, computed fields
             return repr(real)
-        inner = ", ".join(f"{k}={v!r}" for k, v in self.fields.items())
+        inner = ", ".join(f"{k}={v!r}" for k, v in self._shown())
         return f"{short_name(self.type)}({inner})"
 
     def __str__(self) -> str:
         if (real := _real_or_none(self)) is not None:
             return str(real)
         if self.kind == "model":
-            return " ".join(f"{k}={v!r}" for k, v in self.fields.items())
+            return " ".join(f"{k}={v!r}" for k, v in self._shown())
         return repr(self)
+
+    def _shown(self) -> list[tuple[str, Any]]:
+        """The fields a class's `repr` shows: a model's private attributes (`_token`) are not
+        fields, and pydantic leaves them out; a dataclass's `_hits` is a field."""
+        private = self.kind == "model"
+        return [(k, v) for k, v in self.fields.items() if not (private and k.startswith("_"))]
 
     # Operators and protocols (`len`, `in`, `<`, `+`, ...): `model_operators`.
 
@@ -311,7 +317,7 @@ def exception_value(error: BaseException) -> ExceptionValue:
     found = lineage(type(error))
     attrs = foreign_attrs(error, found[0])
     if attrs is None:
-        attrs = {k: v for k, v in vars(error).items() if not k.startswith("_")}
+        attrs = {k: v for k, v in vars(error).items() if not k.startswith("__")}
         for kind, names in _BUILTIN_ATTRIBUTES:
             if isinstance(error, kind):
                 attrs.update((name, getattr(error, name, None)) for name in names)
@@ -330,6 +336,7 @@ _BUILTIN_ATTRIBUTES: tuple[tuple[type[BaseException], tuple[str, ...]], ...] = (
     (StopIteration, ("value",)),
     (SystemExit, ("code",)),
     (SyntaxError, ("msg", "filename", "lineno", "offset", "text")),
+    (BaseExceptionGroup, ("message", "exceptions")),
 )
 
 

@@ -600,6 +600,14 @@ CASES: tuple[ParityCase, ...] = (
         "DataclassExceptions",
         *({"case": c} for c in ("compare", "unhashable", "uncaught", "local", "action", "frozen")),
     ),
+    _case("class_state", "ExceptionGroups", {"local": True}, {"local": False}),
+    _case(
+        "class_state",
+        "PrivateAttributes",
+        {"case": "models"},
+        {"case": "exception"},
+        {"case": "uncaught"},
+    ),
 )
 
 

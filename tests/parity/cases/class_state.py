@@ -3,7 +3,12 @@ what their class answers: each workflow below tries one kind of class."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from waymark import Workflow, action, workflow
 
@@ -56,3 +61,114 @@ class DataclassExceptions(Workflow):
         except FrozenError as error:
             return [repr(error), error.code, error == FrozenError(503), error in {FrozenError(503)}]
         return None
+
+
+async def _part(n: int) -> int:
+    if n == 1:
+        raise ValueError("v1")
+    if n == 2:
+        raise KeyError("k2")
+    return n
+
+
+@action
+async def fan_out(ns: list[int]) -> list[int]:
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(_part(n)) for n in ns]
+    except ExceptionGroup as failed:
+        raise ExceptionGroup("fan-out failed", list(failed.exceptions)) from None
+    return [t.result() for t in tasks]
+
+
+@workflow
+class ExceptionGroups(Workflow):
+    """`ExceptionGroup.exceptions`, of a group raised here and of one an action raised."""
+
+    async def run(self, local: bool) -> list[object]:
+        try:
+            if local:
+                raise ExceptionGroup("fan-out failed", [ValueError("v1"), KeyError("k2")])
+            await fan_out([0, 1, 2])
+        except ExceptionGroup as group:
+            names = sorted(type(e).__name__ for e in group.exceptions)
+            return [str(group), group.message, names, [e.args for e in group.exceptions]]
+        return []
+
+
+class Session(BaseModel):
+    user: str
+    _token: str = PrivateAttr(default="")
+    _hits: int = PrivateAttr(default=0)
+
+    def model_post_init(self, context: Any) -> None:
+        self._token = f"tok-{self.user}"
+
+
+class Sealed(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    key: str
+    _seen: int = PrivateAttr(default=1)
+    _lock: Any = PrivateAttr(default_factory=threading.Lock)  # not stored: left out
+
+
+class CodedError(Exception):
+    def __init__(self, code: int, detail: str) -> None:
+        super().__init__(code, detail)
+        self._code = code
+        self._detail = detail
+        self._lock = threading.Lock()  # not stored: left out
+
+    def __str__(self) -> str:
+        return f"E{self._code}: {self._detail}"
+
+
+@action
+async def open_session(user: str) -> Session:
+    session = Session(user=user)
+    session._hits = 7
+    return session
+
+
+@action
+async def hits_of(session: Session) -> list[object]:
+    return [session._token, session._hits]
+
+
+@action
+async def refuse(code: int) -> str:
+    raise CodedError(code, "forbidden field")
+
+
+@workflow
+class PrivateAttributes(Workflow):
+    """Attributes starting with `_`: pydantic's `PrivateAttr`, an exception's `self._code`."""
+
+    async def run(self, case: str) -> object:
+        if case == "exception":
+            try:
+                raise CodedError(8, "here")
+            except CodedError as error:
+                here = [error._code, str(error)]
+            try:
+                await refuse(7)
+            except CodedError as error:
+                return [here, error._code, str(error), error.args]
+        if case == "uncaught":
+            return await refuse(9)
+        local = Session(user="ann")
+        local._hits += 2
+        await asyncio.sleep(0)
+        remote = await open_session("bo")
+        sealed = Sealed(key="k")
+        return [
+            local._token,
+            local._hits,
+            remote._token,
+            remote._hits,
+            await hits_of(local),
+            sealed._seen,
+            repr(local),
+            local == Session(user="ann"),
+            dict(remote),
+        ]

@@ -149,6 +149,10 @@ ENUM_LOOKUP = "enum.by_value"
 # (`` `enum.members`((enum m:Perm.R, ...)) ``).
 ENUM_MEMBERS = "enum.members"
 
+# `Item.model_validate(data)` of a pydantic model: pydantic's own validation of `data`, by the
+# class the compiler names (`` `pydantic.model_validate`(type m:Item, data) ``).
+MODEL_VALIDATE = "pydantic.model_validate"
+
 # `timedelta(...)`, positional or keyword arguments as in Python: the one constructor of a standard value the interpreter provides besides the builtins.
 DURATION = "timedelta"
 

@@ -15,7 +15,7 @@ from waymark_compiler.rules.operations import ACTION_NOT_AWAITED
 from waymark_compiler.shapes import enum_aliases, enum_values, is_static_method
 from waymark_compiler.symbols import ClassSym
 from waymark_runtime import ir
-from waymark_runtime.vocabulary import ENUM_LOOKUP
+from waymark_runtime.vocabulary import ENUM_LOOKUP, MODEL_VALIDATE
 
 NEW_KINDS = ("exception", "model", "dataclass", "namedtuple")
 
@@ -54,8 +54,9 @@ def call_ClassSym(symbol: ClassSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
 
 
 def class_method(node: cst.Call, name: str, owner: ClassSym, ctx: Ctx) -> ir.Expr:
-    """`Item.model_validate(data)` of a pydantic model: `Item(**data)`, validated the same way
-    from a dict. Any other method of a class is user code (or needs the class itself)."""
+    """`Item.model_validate(data)` of a pydantic model, validated by pydantic (an instance of
+    the class comes back as itself). Any other method of a class is user code (or needs the
+    class itself)."""
     if owner.kind == "workflow" and name in ctx.helpers and _static(owner, name):
         args, kwargs = lower_arguments(node.args, ctx)  # `Flow.twice(x)`: a static helper
         if ctx.helpers[name]:
@@ -65,9 +66,10 @@ def class_method(node: cst.Call, name: str, owner: ClassSym, ctx: Ctx) -> ir.Exp
         return ir.HelperCall(name=name, args=args, kwargs=kwargs, span=ctx.span(node))
     one = len(node.args) == 1 and node.args[0].keyword is None and not node.args[0].star
     if owner.kind == "model" and name == "model_validate" and one:
+        span = ctx.span(node)
+        model = ir.TypeRef(type=owner.path, span=span)
         data = lower_expr(node.args[0].value, ctx)
-        fields = (ir.Keyword(name=None, value=data, span=ctx.span(node)),)
-        return ir.New(type=owner.path, args=(), kwargs=fields, span=ctx.span(node))
+        return ir.Call(func=MODEL_VALIDATE, args=(model, data), kwargs=(), span=span)
     help = ("construct it (`Item(**data)` validates a dict as `model_validate` does), or call "
             "the method in an action")  # fmt: skip
     message = f"method `{ctx.code(node.func)}` of a class, which the workflow runtime does not run"

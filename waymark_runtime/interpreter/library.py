@@ -62,6 +62,7 @@ from waymark_runtime.vocabulary import (
     ENUM_LOOKUP,
     ENUM_MEMBERS,
     FORMATTING,
+    MODEL_VALIDATE,
     PURE_BUILTINS,
     PURE_FUNCTIONS,
     PURE_METHODS,
@@ -336,6 +337,7 @@ class Library:
         self.builtins = {name: bounded.builtins.get(name, f) for name, f in _PLAIN_BUILTINS.items()}
         for name in DATACLASS_FUNCTIONS:
             self.builtins[name] = functools.partial(self._dataclass_function, name)
+        self.builtins[MODEL_VALIDATE] = self.model_validate
         self.builtins.update(iterator_functions(bounded.meter))
         self.builtins.update(standard_functions(bounded))
         self.conversions = conversions(self)
@@ -395,15 +397,7 @@ class Library:
 
     def new(self, path: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
         """`Cls(...)`: build the real object (validation, defaults), keep its structural form."""
-        cls = self.types(path)
-        if cls is None:
-            raise ProgramError(
-                f"class {path} is not available to this runtime: a workflow constructs only the "
-                "models, dataclasses and exceptions of modules in WAYMARK_USER_MODULE and builtin "
-                "exceptions"
-            )
-        if kind_of(cls) not in _NEW_KINDS:
-            raise ProgramError(f"class {path} is not a model, dataclass or exception")
+        cls = self._constructible(path)
         given: dict[int, Any] = {}  # a real argument's id -> the workflow value it was built from
 
         def real(value: Any) -> Any:
@@ -417,6 +411,29 @@ class Library:
         obj = cls(*real_args, **real_kwargs)
         made = structural(obj)
         return _sharing(made, obj, given) if given else made
+
+    def model_validate(self, model: Any, data: Any) -> Any:
+        """`Model.model_validate(data)`, validated by pydantic: a dict (or what else pydantic
+        takes) becomes a model; an instance of the class comes back as itself, the same value,
+        unless the class revalidates instances (`revalidate_instances`)."""
+        cls = self._constructible(model.path) if isinstance(model, TypeValue) else None
+        if cls is None or kind_of(cls) != "model":
+            raise ProgramError(f"`model_validate` of {model!r}, which is not a pydantic model")
+        real = self._real(data)
+        validated = cls.model_validate(real)  # type: ignore[attr-defined]
+        return data if validated is real else structural(validated)
+
+    def _constructible(self, path: str) -> type:
+        cls = self.types(path)
+        if cls is None:
+            raise ProgramError(
+                f"class {path} is not available to this runtime: a workflow constructs only the "
+                "models, dataclasses and exceptions of modules in WAYMARK_USER_MODULE and builtin "
+                "exceptions"
+            )
+        if kind_of(cls) not in _NEW_KINDS:
+            raise ProgramError(f"class {path} is not a model, dataclass or exception")
+        return cls
 
     def _real(self, value: Any) -> Any:
         """The real object for `value` (a model's field, a method's argument), charged for

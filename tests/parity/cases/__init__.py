@@ -608,6 +608,7 @@ CASES: tuple[ParityCase, ...] = (
         {"case": "exception"},
         {"case": "uncaught"},
     ),
+    _case("class_state", "ModelValidate", {"invalid": False}, {"invalid": True}),
 )
 
 

@@ -8,7 +8,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr
+from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
 from waymark import Workflow, action, workflow
 
@@ -172,3 +172,38 @@ class PrivateAttributes(Workflow):
             local == Session(user="ann"),
             dict(remote),
         ]
+
+
+class Item(BaseModel):
+    sku: str
+    qty: int = 1
+    tags: list[str] = []
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(revalidate_instances="always")
+    sku: str
+
+
+@action
+async def fetch_item() -> Item:
+    return Item(sku="q", qty=2)
+
+
+@workflow
+class ModelValidate(Workflow):
+    """`Model.model_validate` of an instance (itself again), of a dict, of another model."""
+
+    async def run(self, invalid: bool) -> object:
+        if invalid:
+            try:
+                Item.model_validate(Strict(sku="a"))
+            except ValidationError as error:
+                return [error.error_count(), str(error).splitlines()[0]]
+        raw = await fetch_item()
+        item = Item.model_validate(raw)
+        item.qty = 5  # the same object, as pydantic returns an instance as it is
+        strict = Strict(sku="a")
+        again = Strict.model_validate(strict)
+        again.sku = "b"  # a new one: the class revalidates instances
+        return [item, raw.qty, Item.model_validate({"sku": "d"}), strict.sku]

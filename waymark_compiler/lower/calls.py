@@ -172,13 +172,27 @@ def method_call(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr:
         help = "pass the zone: `moment.astimezone(ZoneInfo('Europe/Paris'))`"
         message = "`astimezone()` without a zone reads the machine's local time zone"
         return ctx.error(NONDETERMINISTIC_CALL, node, message, "the machine's zone", help)
-    unset = [a for a in node.args if a.keyword is not None and a.keyword.value == "exclude_unset"]
-    if method.startswith("model_dump") and unset:
-        help = "dump in an action, or list the fields with `include=`"
-        message = f"`{method}(exclude_unset=...)`: a workflow does not keep which fields were set"
-        return ctx.error(IMPURE_METHOD, unset[0], message, "not reproducible", help)
+    if (refused := _model_method_form(node, method, ctx)) is not None:
+        return refused
     args, kwargs = lower_arguments(node.args, ctx)
     return ir.MethodCall(obj=value, method=method, args=args, kwargs=kwargs, span=ctx.span(node))
+
+
+def _model_method_form(node: cst.Call, method: str, ctx: Ctx) -> ir.Expr | None:
+    """WM141 for the forms of a model's methods a workflow cannot reproduce: `model_dump`
+    with `exclude_unset=` (a value does not keep which fields were set), and pydantic v1's
+    `copy` with `include=`/`exclude=` (a model without some of its fields); else None."""
+    named = {a.keyword.value: a for a in node.args if a.keyword is not None}
+    if method.startswith("model_dump") and "exclude_unset" in named:
+        help = "dump in an action, or list the fields with `include=`"
+        message = f"`{method}(exclude_unset=...)`: a workflow does not keep which fields were set"
+        return ctx.error(IMPURE_METHOD, named["exclude_unset"], message, "not reproducible", help)
+    narrowed = next((k for k in ("include", "exclude") if k in named), None)
+    if method == "copy" and narrowed is not None:
+        help = "copy the whole model (`model.model_copy(update={...})`), or build the one you need"
+        message = f"`copy({narrowed}=...)` of a model: the copy would lack some of its fields"
+        return ctx.error(IMPURE_METHOD, named[narrowed], message, "a partial copy", help)
+    return None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The methods of pydantic models a workflow may call: `model_dump`, `model_dump_json` and
-`model_copy`, with pydantic's own results; and `dataclasses.replace`, `asdict` and `astuple`
-of dataclasses, with the module's own.
+`model_copy` (and pydantic v1's `copy`, which v2 still answers), with pydantic's own results;
+and `dataclasses.replace`, `asdict` and `astuple` of dataclasses, with the module's own.
 
 `model_dump` and `model_dump_json` run on a real instance rebuilt from the value (pydantic's
 serializers, aliases, `exclude`/`include`, `mode="json"` all apply) and their result comes back
@@ -19,7 +19,7 @@ from typing import Any
 
 from waymark_runtime.values import ModelValue, to_json, to_value
 
-MODEL_METHODS = frozenset({"model_dump", "model_dump_json", "model_copy"})
+MODEL_METHODS = frozenset({"model_dump", "model_dump_json", "model_copy", "copy"})
 
 Real = Callable[[Any], Any]
 
@@ -34,6 +34,14 @@ def call_model_method(
     """`model.name(*args, **kwargs)` for a method of `MODEL_METHODS`; `real` rebuilds a real
     object (the model, or an argument) from a workflow value."""
     if name == "model_copy":
+        return _copy(model, *args, **kwargs)
+    if name == "copy":  # pydantic v1's, deprecated in v2 and still answered there
+        narrowed = sorted(kwargs.keys() & {"include", "exclude"})
+        if narrowed:
+            raise ModelMethodError(
+                f"`copy({narrowed[0]}=...)` would make a model without some of its fields: "
+                "use `model_copy(update=...)`"
+            )
         return _copy(model, *args, **kwargs)
     if kwargs.get("exclude_unset"):
         raise ModelMethodError(

@@ -609,6 +609,7 @@ CASES: tuple[ParityCase, ...] = (
         {"case": "uncaught"},
     ),
     _case("class_state", "ModelValidate", {"invalid": False}, {"invalid": True}),
+    _case("class_state", "ModelCopy"),
 )
 
 

@@ -207,3 +207,17 @@ class ModelValidate(Workflow):
         again = Strict.model_validate(strict)
         again.sku = "b"  # a new one: the class revalidates instances
         return [item, raw.qty, Item.model_validate({"sku": "d"}), strict.sku]
+
+
+@workflow
+class ModelCopy(Workflow):
+    """pydantic v1's `copy()`, which pydantic 2 still answers: shallow, or deep, updated."""
+
+    async def run(self) -> object:
+        a = Item(sku="a", tags=["t"])
+        b = a.copy()
+        b.qty = 5
+        b.tags.append("shared")
+        c = a.copy(update={"sku": "c"}, deep=True)
+        c.tags.append("own")
+        return [a, b, c]

@@ -1,4 +1,5 @@
-"""Properties of the models, dataclasses and enums a workflow's module defines or imports.
+"""Properties of the models, dataclasses, enums and named tuples a workflow's module defines
+or imports.
 
 A workflow reads `line.total` without knowing, when it is compiled, which class `line` is.
 Each `@property` (also `functools.cached_property` and pydantic's `@computed_field`) of such a
@@ -26,7 +27,7 @@ _DECORATORS = frozenset(
     {"property", "cached_property", "functools.cached_property", "computed_field",
      "pydantic.computed_field"}
 )  # fmt: skip
-_KINDS = frozenset({"model", "dataclass", "enum"})
+_KINDS = frozenset({"model", "dataclass", "enum", "namedtuple"})
 
 
 @dataclass(frozen=True, slots=True)

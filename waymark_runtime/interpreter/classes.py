@@ -52,7 +52,15 @@ def is_instance(obj: Any, cls: Any) -> bool:
             return path in _lineage_of(real)
         mixed = () if obj.mix is None else (f"builtins:{obj.mix}",)
         return path in (obj.type, "enum:Enum", "builtins:object", *mixed)
-    return path in _lineage_of(type(obj))
+    return path in _lineage_of(_named_tuple_class(type(obj)))
+
+
+def _named_tuple_class(kind: type) -> type:
+    """The real class of a named tuple rebuilt as a stand-in (`values.decode`), when it is
+    loaded here: a subclass of a named tuple class is an instance of its bases too."""
+    path = getattr(kind, "__waymark_path__", None)
+    real = find_class(path) if isinstance(path, str) else None
+    return real if real is not None else kind
 
 
 def type_is(obj: Any, cls: Any) -> bool:

@@ -119,12 +119,15 @@ def get_attribute(obj: Any, name: str) -> Any:
     if kind is EnumValue:
         return _enum_attribute(obj, name)
     if kind is TypeValue:  # `Order.kind`: a data attribute of the class itself
+        if name == "_fields":
+            return _named_tuple_fields(obj)
         cls = None if name.startswith("_") else find_class(obj.path)
         if cls is not None and not isinstance(getattr(cls, name), _CLASS_DATA):  # (or its error)
             raise ProgramError(f"`{cls.__name__}.{name}` is not data a workflow can read")
         return _class_attribute(obj, obj.path, name, lambda cls: cls)
-    if isinstance(obj, tuple) and name in getattr(kind, "_fields", ()):
-        return getattr(obj, name)  # a field of a named tuple
+    fields = getattr(kind, "_fields", None) if isinstance(obj, tuple) else None
+    if isinstance(fields, tuple) and (name in fields or name == "_fields"):
+        return getattr(obj, name)  # a field of a named tuple, or its field names
     if name.startswith("_") or not isinstance(obj, _PLAIN_TYPES):
         raise _no_attribute(obj, name)
     value = getattr(obj, name)
@@ -168,6 +171,15 @@ def has_attribute(obj: Any, name: Any) -> bool:
         members: Any = find_class(obj.type)
         return members is not None and obj.name is not None and hasattr(members[obj.name], name)
     return kind is not TypeValue and hasattr(obj, name)
+
+
+def _named_tuple_fields(named: TypeValue) -> tuple[str, ...]:
+    """`Line._fields` of a named tuple class: its field names (the class loaded here)."""
+    cls = find_class(named.path)
+    fields = getattr(cls, "_fields", None)
+    if cls is None or kind_of(cls) != "namedtuple" or not isinstance(fields, tuple):
+        raise _no_attribute(named, "_fields")
+    return fields
 
 
 def _exception_attribute(error: ExceptionValue, name: str) -> Any:

@@ -202,8 +202,12 @@ def _namedtuple_value(dec: Decoder, value: JSON) -> tuple[Any, ...]:
 
 @functools.lru_cache(maxsize=256)
 def _standin(path: str, fields: tuple[str, ...]) -> type:
+    """Named as the real class, `module:QualName`, so that `isinstance` with the class (by
+    path) holds and it is encoded as the real class."""
     standin = collections.namedtuple(short_name(path), fields)  # type: ignore[misc]
-    standin.__waymark_path__ = path  # type: ignore[attr-defined]  # encoded as the real class
+    module, _, qualname = path.partition(":")
+    standin.__module__, standin.__qualname__ = module, qualname
+    standin.__waymark_path__ = path  # type: ignore[attr-defined]
     return standin
 
 

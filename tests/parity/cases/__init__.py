@@ -610,6 +610,13 @@ CASES: tuple[ParityCase, ...] = (
     ),
     _case("class_state", "ModelValidate", {"invalid": False}, {"invalid": True}),
     _case("class_state", "ModelCopy"),
+    _case(
+        "class_state",
+        "NamedTupleClasses",
+        {"case": "fields"},
+        {"case": "sub"},
+        {"case": "properties"},
+    ),
 )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
@@ -221,3 +221,53 @@ class ModelCopy(Workflow):
         c = a.copy(update={"sku": "c"}, deep=True)
         c.tags.append("own")
         return [a, b, c]
+
+
+class Point(NamedTuple):
+    x: int
+    y: int = 0
+
+    @property
+    def norm1(self) -> int:
+        return abs(self.x) + abs(self[1])
+
+    @property
+    def flipped(self) -> Point:
+        return self._replace(x=self.y, y=self.x)
+
+    def __str__(self) -> str:
+        return f"<{self.x}, {self.y}>"
+
+
+class Point3(Point):
+    @property
+    def doubled(self) -> int:
+        return self.norm1 * 2
+
+
+@action
+async def load_point() -> Point:
+    return Point(3, -4)
+
+
+@workflow
+class NamedTupleClasses(Workflow):
+    """A named tuple's `_fields`, its properties (a subclass's too), `isinstance`, `__str__`."""
+
+    async def run(self, case: str) -> object:
+        p = await load_point()
+        if case == "fields":
+            return [p._fields, Point._fields, Point3(1, 2)._fields]
+        if case == "sub":
+            q = Point3(1, 2)
+            return [q.doubled, q.norm1, isinstance(q, Point), isinstance(p, Point3)]
+        nearest = min([p, Point(0, 9), Point(1, 1)], key=lambda c: c.norm1)
+        return [
+            p.norm1,
+            nearest,
+            p.flipped.norm1,
+            str(p),
+            f"{p.flipped}",
+            repr(p),
+            isinstance(p, Point),
+        ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from tests.interpreter.host import Trace, drive
 from waymark import Workflow, action, workflow
@@ -102,6 +104,16 @@ class HugeRange(Workflow):
         return seen
 
 
+@workflow
+class ZonedValues(Workflow):
+    async def run(self) -> list[str]:
+        new_york = ZoneInfo("America/New_York")
+        skipped = datetime(2024, 3, 10, 2, 30, tzinfo=new_york)  # clocks go 02:00 -> 03:00
+        repeated = datetime(2024, 11, 3, 1, 30, fold=1, tzinfo=new_york)
+        await echo(None)
+        return [skipped.strftime("%H:%M %Z"), repeated.strftime("%H:%M %Z")]
+
+
 def program(cls: type) -> object:
     return definition_of(cls).program
 
@@ -191,3 +203,7 @@ async def test_a_step_over_a_large_gather_copies_only_the_calls_it_settles() -> 
 async def test_ranges_and_loop_positions_keep_ints_of_any_length() -> None:
     start_at = 2**15_000  # past the 4,300 digits Python writes as decimal text
     assert await drive(program(HugeRange), {"start": start_at}) == ("returned", [0, 1])
+
+
+async def test_datetimes_keep_their_wall_time_and_zone_across_resumes() -> None:
+    assert await drive(program(ZonedValues), {}) == ("returned", ["02:30 EST", "01:30 EST"])

@@ -19,7 +19,7 @@ from collections import Counter, OrderedDict, defaultdict, deque
 from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from waymark_runtime.errors import ValueNotSerializable
 from waymark_runtime.values.cycles import nesting_problem
@@ -39,6 +39,7 @@ from waymark_runtime.values.structural import (
     short_name,
 )
 from waymark_runtime.values.text import big_int_value, text_value
+from waymark_runtime.values.times import datetime_value
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -344,20 +345,6 @@ def _type_value(dec: Decoder, value: JSON) -> Any:
     return TypeValue(value["v"])
 
 
-def _datetime_value(value: JSON) -> dt.datetime:
-    """A datetime from its ISO text, in its `zoneinfo` zone when it had one this machine knows
-    (else at the fixed offset the text gives)."""
-    moment = dt.datetime.fromisoformat(value["v"])
-    key = value.get("zone")
-    if not isinstance(key, str) or moment.tzinfo is None:
-        return moment
-    try:
-        zone = ZoneInfo(key)
-    except (ValueError, OSError, ZoneInfoNotFoundError):
-        return moment
-    return moment.astimezone(zone)  # the same instant (its text has the offset), fold included
-
-
 _DECODERS: dict[str, Callable[[Decoder, JSON], Any]] = {
     "tuple": lambda dec, v: tuple(dec.items(v)),
     "namedtuple": lambda dec, v: _namedtuple_value(dec, v),
@@ -372,7 +359,7 @@ _DECODERS: dict[str, Callable[[Decoder, JSON], Any]] = {
     "str": lambda dec, v: text_value(v),
     "float": _float_value,
     "bytes": lambda dec, v: base64.b64decode(v["v"]),
-    "datetime": lambda dec, v: _datetime_value(v),
+    "datetime": lambda dec, v: datetime_value(v),
     "date": lambda dec, v: dt.date.fromisoformat(v["v"]),
     "isocalendar": lambda dec, v: ISO_CALENDAR_DATE(*map(int, v["v"])),
     "time": lambda dec, v: dt.time.fromisoformat(v["v"]),

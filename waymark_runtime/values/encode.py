@@ -37,6 +37,7 @@ from waymark_runtime.values.structural import (
     type_path,
 )
 from waymark_runtime.values.text import big_int_json, check_storable, plain_text, text_json
+from waymark_runtime.values.times import moment_json
 
 # ---------------------------------------------------------------------------------------------
 # Encoding: Python values (real or structural) -> JSON
@@ -86,15 +87,6 @@ def inputs_json(inputs: dict[str, Any], max_bytes: int) -> JSON:
     except ValueNotSerializable as error:
         raise ValueNotSerializable(f"the inputs cannot be stored: {error}") from None
     return encoded
-
-
-def _datetime_json(value: dt.datetime) -> JSON:
-    """ISO text; a `zoneinfo` zone also by its key, so daylight saving time still applies to
-    arithmetic after a round trip (the text alone gives a fixed offset)."""
-    out: dict[str, Any] = {"$t": "datetime", "v": value.isoformat()}
-    if isinstance(value.tzinfo, ZoneInfo) and isinstance(value.tzinfo.key, str):
-        out["zone"] = value.tzinfo.key
-    return out
 
 
 def _timezone_json(enc: Encoder, obj: dt.timezone) -> JSON:
@@ -263,7 +255,7 @@ _ENCODERS: dict[type, Callable[[Encoder, Any], JSON]] = {
     set: lambda enc, o: enc.tagged("set", o),
     frozenset: lambda enc, o: enc.tagged("frozenset", o),
     bytes: lambda enc, o: {"$t": "bytes", "v": base64.b64encode(o).decode()},
-    dt.datetime: lambda enc, o: _datetime_json(o),
+    dt.datetime: lambda enc, o: moment_json("datetime", o),
     dt.date: lambda enc, o: {"$t": "date", "v": o.isoformat()},
     dt.time: lambda enc, o: {"$t": "time", "v": o.isoformat()},
     dt.timedelta: lambda enc, o: {"$t": "timedelta", "v": [o.days, o.seconds, o.microseconds]},

@@ -414,6 +414,20 @@ CASES: tuple[ParityCase, ...] = (
     _case("standard", "DurationsAndAttributes", {"day": "2024-03-09T08:00:00"}),
     ParityCase("standard", "ZonedDates", None),
     _case(
+        "zones",
+        "WallTimes",
+        *(
+            {"stamp": stamp, "zone": zone, "fold": fold}
+            for stamp, zone in (
+                ("2024-03-10T02:30:00", "America/New_York"),
+                ("2024-11-03T01:30:00", "America/New_York"),
+                ("2024-03-31T02:15:00", "Europe/Paris"),
+                ("2024-07-01T12:00:00", "Europe/Paris"),
+            )
+            for fold in (0, 1)
+        ),
+    ),
+    _case(
         "standard",
         "ZonesAndFormats",
         {"zone": "Europe/Paris", "hours": 1},

@@ -1,0 +1,74 @@
+"""Datetimes across the JSON boundary: their ISO text, and what the text cannot say.
+
+The text gives the wall time and, when the value is aware, its UTC offset. Beside it go the zone
+(`"zone"`: a `zoneinfo` key) and `"fold": 1`. A naive or UTC value is its text alone, read by
+`fromisoformat` and nothing more: those are most values, and they pay for no other check.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from waymark_runtime.values.structural import JSON
+
+
+def moment_json(tag: str, value: dt.datetime) -> JSON:
+    """A datetime (`tag`) as its ISO text, with its zone and fold when it has them."""
+    out: dict[str, Any] = {"$t": tag, "v": value.isoformat()}
+    zone = value.tzinfo
+    if isinstance(zone, ZoneInfo) and isinstance(zone.key, str):
+        out["zone"] = zone.key  # so daylight saving time still applies after a round trip
+    if value.fold:
+        out["fold"] = 1
+    return out
+
+
+def datetime_value(value: JSON) -> dt.datetime:
+    """A datetime in its `zoneinfo` zone when this machine knows the key (else at the offset
+    of its text)."""
+    moment = dt.datetime.fromisoformat(value["v"])
+    if len(value) == 2:  # `$t` and `v` only: the text says it all
+        return moment
+    zone = _known_zone(value.get("zone"))
+    if zone is not None and moment.tzinfo is not None:
+        return _in_zone(moment, zone, _fold(value))
+    return moment.replace(fold=_fold(value))
+
+
+def _in_zone(moment: dt.datetime, zone: ZoneInfo, fold: int) -> dt.datetime:
+    """`moment` (at the offset of its text) in `zone` at the same wall time, with the fold that
+    gives the offset of the text: the one stored, else the other (values stored before folds
+    were, of a wall time a daylight saving change repeats). A wall time the change skips (02:30
+    as clocks go from 02:00 to 03:00) stays as written, as in Python. Where neither fold gives
+    that offset (this machine's rules for the zone differ from the writer's): the same instant."""
+    offset = moment.utcoffset()
+    for each in (fold, 1 - fold):
+        placed = _wall_time_in(zone, moment, each)
+        if placed.utcoffset() == offset:
+            return placed
+    return moment.astimezone(zone)
+
+
+def _wall_time_in(zone: ZoneInfo, moment: dt.datetime, fold: int) -> dt.datetime:
+    """`moment.replace(tzinfo=zone, fold=fold)` for a `moment` read from text (fold 0):
+    `replace` takes several times as long."""
+    wall = moment.time()
+    if fold:
+        wall = dt.time(wall.hour, wall.minute, wall.second, wall.microsecond, fold=1)
+    return dt.datetime.combine(moment, wall, zone)
+
+
+def _fold(value: JSON) -> int:
+    return 1 if value.get("fold") == 1 else 0
+
+
+def _known_zone(key: Any) -> ZoneInfo | None:
+    """The zone `key` names, if it is one this machine knows (`ZoneInfo` refuses paths)."""
+    if not isinstance(key, str):
+        return None
+    try:
+        return ZoneInfo(key)
+    except (ValueError, OSError, ZoneInfoNotFoundError):
+        return None

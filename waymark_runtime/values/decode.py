@@ -39,7 +39,7 @@ from waymark_runtime.values.structural import (
     short_name,
 )
 from waymark_runtime.values.text import big_int_value, text_value
-from waymark_runtime.values.times import datetime_value
+from waymark_runtime.values.times import datetime_value, time_value
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -362,7 +362,7 @@ _DECODERS: dict[str, Callable[[Decoder, JSON], Any]] = {
     "datetime": lambda dec, v: datetime_value(v),
     "date": lambda dec, v: dt.date.fromisoformat(v["v"]),
     "isocalendar": lambda dec, v: ISO_CALENDAR_DATE(*map(int, v["v"])),
-    "time": lambda dec, v: dt.time.fromisoformat(v["v"]),
+    "time": lambda dec, v: time_value(v),
     "timedelta": lambda dec, v: dt.timedelta(*v["v"]),
     "timezone": lambda dec, v: dt.timezone(
         dt.timedelta(*v["v"]), *([v["name"]] if "name" in v else [])

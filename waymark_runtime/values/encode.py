@@ -257,7 +257,7 @@ _ENCODERS: dict[type, Callable[[Encoder, Any], JSON]] = {
     bytes: lambda enc, o: {"$t": "bytes", "v": base64.b64encode(o).decode()},
     dt.datetime: lambda enc, o: moment_json("datetime", o),
     dt.date: lambda enc, o: {"$t": "date", "v": o.isoformat()},
-    dt.time: lambda enc, o: {"$t": "time", "v": o.isoformat()},
+    dt.time: lambda enc, o: moment_json("time", o),
     dt.timedelta: lambda enc, o: {"$t": "timedelta", "v": [o.days, o.seconds, o.microseconds]},
     dt.timezone: _timezone_json,
     ISO_CALENDAR_DATE: lambda enc, o: {"$t": "isocalendar", "v": list(o)},

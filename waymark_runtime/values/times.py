@@ -1,4 +1,4 @@
-"""Datetimes across the JSON boundary: their ISO text, and what the text cannot say.
+"""Datetimes and times across the JSON boundary: their ISO text, and what the text cannot say.
 
 The text gives the wall time and, when the value is aware, its UTC offset. Beside it go the zone
 (`"zone"`: a `zoneinfo` key) and `"fold": 1`. A naive or UTC value is its text alone, read by
@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from waymark_runtime.values.structural import JSON
 
 
-def moment_json(tag: str, value: dt.datetime) -> JSON:
-    """A datetime (`tag`) as its ISO text, with its zone and fold when it has them."""
+def moment_json(tag: str, value: dt.datetime | dt.time) -> JSON:
+    """A datetime or time (`tag`) as its ISO text, with its zone and fold when it has them."""
     out: dict[str, Any] = {"$t": tag, "v": value.isoformat()}
     zone = value.tzinfo
     if isinstance(zone, ZoneInfo) and isinstance(zone.key, str):
@@ -34,6 +34,18 @@ def datetime_value(value: JSON) -> dt.datetime:
     zone = _known_zone(value.get("zone"))
     if zone is not None and moment.tzinfo is not None:
         return _in_zone(moment, zone, _fold(value))
+    return moment.replace(fold=_fold(value))
+
+
+def time_value(value: JSON) -> dt.time:
+    """A time in its `zoneinfo` zone when this machine knows the key (else as its text gives
+    it: naive, as a zone with daylight saving time gives a time no offset)."""
+    moment = dt.time.fromisoformat(value["v"])
+    if len(value) == 2:
+        return moment
+    zone = _known_zone(value.get("zone"))
+    if zone is not None:
+        return moment.replace(tzinfo=zone, fold=_fold(value))
     return moment.replace(fold=_fold(value))
 
 

@@ -428,6 +428,14 @@ CASES: tuple[ParityCase, ...] = (
         ),
     ),
     _case(
+        "zones",
+        "ZonedTimes",
+        {"zone": "Europe/Paris", "hour": 9, "fold": 0, "day": "2024-07-01"},
+        {"zone": "Europe/Paris", "hour": 9, "fold": 0, "day": "2024-01-15"},
+        {"zone": "America/New_York", "hour": 1, "fold": 1, "day": "2024-11-03"},
+        {"zone": "UTC", "hour": 23, "fold": 0, "day": "2024-02-29"},
+    ),
+    _case(
         "standard",
         "ZonesAndFormats",
         {"zone": "Europe/Paris", "hours": 1},

@@ -1,10 +1,10 @@
-"""Datetimes in zones cross every boundary (an action's argument and result, the workflow's
-result) as they are: a wall time a daylight saving change skips or repeats keeps its wall time,
-fold and zone."""
+"""Datetimes and times in zones cross every boundary (an action's argument and result, the
+workflow's result) as they are: a wall time a daylight saving change skips or repeats keeps its
+wall time, fold and zone, and a time keeps its `zoneinfo` zone."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from waymark import Workflow, action, workflow
@@ -37,3 +37,19 @@ class WallTimes(Workflow):
             (when + timedelta(hours=1)).isoformat(),
             when,
         ]
+
+
+@action
+async def opening_time(zone: str, hour: int, fold: int) -> time:
+    return time(hour, 30, fold=fold, tzinfo=ZoneInfo(zone))
+
+
+@workflow
+class ZonedTimes(Workflow):
+    """A time in a `zoneinfo` zone keeps it (and its fold), so a datetime made of it is in
+    that zone, at the offset of that date."""
+
+    async def run(self, zone: str, hour: int, fold: int, day: str) -> list[object]:
+        opens = await opening_time(zone, hour, fold)
+        start = datetime.combine(date.fromisoformat(day), opens)
+        return [str(start), start.tzinfo is None, repr(opens), start.tzname(), start.fold]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from tests.interpreter.host import Trace, drive
@@ -110,10 +110,11 @@ class ZonedValues(Workflow):
         new_york = ZoneInfo("America/New_York")
         skipped = datetime(2024, 3, 10, 2, 30, tzinfo=new_york)  # clocks go 02:00 -> 03:00
         repeated = datetime(2024, 11, 3, 1, 30, fold=1, tzinfo=new_york)
+        opens = datetime(2024, 1, 5, 9, tzinfo=timezone(timedelta(hours=-5), "EST"))
         at = time(9, tzinfo=ZoneInfo("Europe/Paris"))
         await echo(None)
         return [skipped.strftime("%H:%M %Z"), repeated.strftime("%H:%M %Z"),
-                str(datetime.combine(date(2024, 7, 1), at))]  # fmt: skip
+                opens.strftime("%H:%M %Z"), str(datetime.combine(date(2024, 7, 1), at))]  # fmt: skip
 
 
 def program(cls: type) -> object:
@@ -210,5 +211,5 @@ async def test_ranges_and_loop_positions_keep_ints_of_any_length() -> None:
 async def test_datetimes_and_times_keep_their_wall_time_and_zone_across_resumes() -> None:
     assert await drive(program(ZonedValues), {}) == (
         "returned",
-        ["02:30 EST", "01:30 EST", "2024-07-01 09:00:00+02:00"],
+        ["02:30 EST", "01:30 EST", "09:00 EST", "2024-07-01 09:00:00+02:00"],
     )

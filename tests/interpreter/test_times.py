@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from waymark_runtime.values import from_json, to_json, to_value
 
 NEW_YORK = ZoneInfo("America/New_York")
+EST = timezone(timedelta(hours=-5), "EST")
 
 
 def exact(value: datetime | time) -> tuple[str, int, Any]:
@@ -37,10 +38,13 @@ def assert_round_trips(value: datetime | time) -> None:
         datetime(2024, 11, 3, 1, 30, fold=1, tzinfo=NEW_YORK),
         datetime(2024, 7, 1, 12, fold=1, tzinfo=NEW_YORK),  # a fold that changes nothing
         datetime(2024, 7, 1, 12, fold=1),
+        datetime(2024, 1, 5, 9, tzinfo=EST),
+        datetime(2024, 1, 5, 9, tzinfo=timezone(timedelta(0), "UTC")),  # not `timezone.utc`
         datetime(2024, 1, 5, 9, tzinfo=ZoneInfo("UTC")),
         time(9, tzinfo=ZoneInfo("Europe/Paris")),
         time(1, 30, fold=1, tzinfo=NEW_YORK),
         time(9, tzinfo=ZoneInfo("UTC")),
+        time(9, tzinfo=EST),
         time(9, fold=1),
     ],
     ids=repr,
@@ -51,12 +55,26 @@ def test_datetimes_and_times_come_back_at_their_wall_time_fold_and_zone(
     assert_round_trips(value)
 
 
+@pytest.mark.parametrize(
+    "zone",
+    [EST, timezone(timedelta(hours=1)), timezone(timedelta(0), "UTC"), UTC],
+    ids=repr,
+)
+def test_a_fixed_offset_keeps_the_name_it_was_given(zone: timezone) -> None:
+    back = from_json(json.loads(json.dumps(to_json(zone))))
+    assert repr(back) == repr(zone) and back.tzname(None) == zone.tzname(None)
+
+
 _ZONES: st.SearchStrategy[tzinfo | None] = st.one_of(
     st.none(),
     st.just(UTC),
     st.timezones(),
-    # whole seconds: Python 3.11's `fromisoformat` drops an offset's microseconds
-    st.integers(-86399, 86399).map(lambda seconds: timezone(timedelta(seconds=seconds))),
+    st.builds(
+        timezone,
+        # whole seconds: Python 3.11's `fromisoformat` drops an offset's microseconds
+        st.integers(-86399, 86399).map(lambda seconds: timedelta(seconds=seconds)),
+        st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ+-0123456789", min_size=1, max_size=8),
+    ),
 )
 
 
@@ -95,6 +113,10 @@ def test_naive_and_utc_values_are_their_text_alone() -> None:
         (
             {"$t": "datetime", "v": "2024-11-03T01:30:00-04:00", "zone": "America/New_York"},
             datetime(2024, 11, 3, 1, 30, tzinfo=NEW_YORK),
+        ),
+        (  # a named offset stored without its name
+            {"$t": "datetime", "v": "2024-01-05T09:00:00-05:00"},
+            datetime(2024, 1, 5, 9, tzinfo=timezone(timedelta(hours=-5))),
         ),
         ({"$t": "datetime", "v": "2024-01-05T09:00:00"}, datetime(2024, 1, 5, 9)),
         ({"$t": "time", "v": "09:00:00"}, time(9)),  # a time whose zone was dropped

@@ -37,7 +37,7 @@ from waymark_runtime.values.structural import (
     type_path,
 )
 from waymark_runtime.values.text import big_int_json, check_storable, plain_text, text_json
-from waymark_runtime.values.times import moment_json
+from waymark_runtime.values.times import given_name, moment_json
 
 # ---------------------------------------------------------------------------------------------
 # Encoding: Python values (real or structural) -> JSON
@@ -96,8 +96,9 @@ def _timezone_json(enc: Encoder, obj: dt.timezone) -> JSON:
         "$t": "timezone",
         "v": [offset.days, offset.seconds, offset.microseconds],
     }
-    if obj.tzname(None) != dt.timezone(offset).tzname(None):
-        out["name"] = obj.tzname(None)
+    name = given_name(obj)
+    if name is not None:
+        out["name"] = name
     return out
 
 

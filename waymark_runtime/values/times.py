@@ -1,52 +1,68 @@
 """Datetimes and times across the JSON boundary: their ISO text, and what the text cannot say.
 
 The text gives the wall time and, when the value is aware, its UTC offset. Beside it go the zone
-(`"zone"`: a `zoneinfo` key) and `"fold": 1`. A naive or UTC value is its text alone, read by
-`fromisoformat` and nothing more: those are most values, and they pay for no other check.
+(`"zone"`: a `zoneinfo` key; `"name"`: the name given to a fixed offset, `timezone(offset,
+"EST")`) and `"fold": 1`. A naive or UTC value is its text alone, read by `fromisoformat` and
+nothing more: those are most values, and they pay for no other check.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from waymark_runtime.values.structural import JSON
+
+_Moment = TypeVar("_Moment", dt.datetime, dt.time)
 
 
 def moment_json(tag: str, value: dt.datetime | dt.time) -> JSON:
     """A datetime or time (`tag`) as its ISO text, with its zone and fold when it has them."""
     out: dict[str, Any] = {"$t": tag, "v": value.isoformat()}
     zone = value.tzinfo
-    if isinstance(zone, ZoneInfo) and isinstance(zone.key, str):
-        out["zone"] = zone.key  # so daylight saving time still applies after a round trip
+    if zone is not None and zone is not dt.UTC:  # (UTC, the usual zone, has no name to look up)
+        if type(zone) is dt.timezone:
+            name = given_name(zone)
+            if name is not None:
+                out["name"] = name
+        elif isinstance(zone, ZoneInfo) and isinstance(zone.key, str):
+            out["zone"] = zone.key  # so daylight saving time still applies after a round trip
     if value.fold:
         out["fold"] = 1
     return out
 
 
+def given_name(zone: dt.timezone) -> str | None:
+    """The name a fixed offset was given (`timezone(offset, "EST")`), or None (`UTC-05:00`)."""
+    # How `timezone` pickles (C and pure Python alike): (offset,) or (offset, name).
+    args: tuple[Any, ...] = zone.__getinitargs__()  # type: ignore[attr-defined]
+    return args[1] if len(args) > 1 else None
+
+
 def datetime_value(value: JSON) -> dt.datetime:
     """A datetime in its `zoneinfo` zone when this machine knows the key (else at the offset
-    of its text)."""
+    of its text), or at its named offset."""
     moment = dt.datetime.fromisoformat(value["v"])
     if len(value) == 2:  # `$t` and `v` only: the text says it all
         return moment
     zone = _known_zone(value.get("zone"))
     if zone is not None and moment.tzinfo is not None:
         return _in_zone(moment, zone, _fold(value))
-    return moment.replace(fold=_fold(value))
+    return _named(moment, value)
 
 
 def time_value(value: JSON) -> dt.time:
     """A time in its `zoneinfo` zone when this machine knows the key (else as its text gives
-    it: naive, as a zone with daylight saving time gives a time no offset)."""
+    it: naive, as a zone with daylight saving time gives a time no offset), or at its named
+    offset."""
     moment = dt.time.fromisoformat(value["v"])
     if len(value) == 2:
         return moment
     zone = _known_zone(value.get("zone"))
     if zone is not None:
         return moment.replace(tzinfo=zone, fold=_fold(value))
-    return moment.replace(fold=_fold(value))
+    return _named(moment, value)
 
 
 def _in_zone(moment: dt.datetime, zone: ZoneInfo, fold: int) -> dt.datetime:
@@ -70,6 +86,15 @@ def _wall_time_in(zone: ZoneInfo, moment: dt.datetime, fold: int) -> dt.datetime
     if fold:
         wall = dt.time(wall.hour, wall.minute, wall.second, wall.microsecond, fold=1)
     return dt.datetime.combine(moment, wall, zone)
+
+
+def _named(moment: _Moment, value: JSON) -> _Moment:
+    """`moment` with its fold, and at its offset under the name it was given, if any."""
+    name = value.get("name")
+    offset = moment.utcoffset()
+    if isinstance(name, str) and offset is not None:
+        moment = moment.replace(tzinfo=dt.timezone(offset, name))
+    return moment.replace(fold=_fold(value))
 
 
 def _fold(value: JSON) -> int:

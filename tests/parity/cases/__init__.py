@@ -429,6 +429,13 @@ CASES: tuple[ParityCase, ...] = (
     ),
     _case(
         "zones",
+        "NamedOffsets",
+        {"day": "2024-01-05", "hours": -5, "name": "EST"},
+        {"day": "2024-01-05", "hours": 0, "name": "UTC"},
+        {"day": "2024-01-05", "hours": 1, "name": "UTC+01:00"},
+    ),
+    _case(
+        "zones",
         "ZonedTimes",
         {"zone": "Europe/Paris", "hour": 9, "fold": 0, "day": "2024-07-01"},
         {"zone": "Europe/Paris", "hour": 9, "fold": 0, "day": "2024-01-15"},

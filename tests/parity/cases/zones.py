@@ -1,10 +1,11 @@
 """Datetimes and times in zones cross every boundary (an action's argument and result, the
 workflow's result) as they are: a wall time a daylight saving change skips or repeats keeps its
-wall time, fold and zone, and a time keeps its `zoneinfo` zone."""
+wall time, fold and zone, a fixed offset keeps the name it was given, and a time keeps its
+`zoneinfo` zone."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from waymark import Workflow, action, workflow
@@ -36,6 +37,38 @@ class WallTimes(Workflow):
             repr(later),
             (when + timedelta(hours=1)).isoformat(),
             when,
+        ]
+
+
+@action
+async def branch_open(day: str, hours: int, name: str) -> datetime:
+    return datetime.fromisoformat(f"{day}T09:00:00").replace(
+        tzinfo=timezone(timedelta(hours=hours), name)
+    )
+
+
+@action
+async def branch_close(hours: int, name: str) -> time:
+    return time(17, 0, tzinfo=timezone(timedelta(hours=hours), name))
+
+
+@workflow
+class NamedOffsets(Workflow):
+    """A fixed offset given a name (`timezone(offset, "EST")`), even the name it would have had
+    anyway, on a datetime, on a time, and on its own."""
+
+    async def run(self, day: str, hours: int, name: str) -> list[object]:
+        opens = await branch_open(day, hours, name)
+        later = await hours_later(opens, 1)
+        closes = await branch_close(hours, name)
+        return [
+            opens.strftime("%H:%M %Z"),
+            opens.tzname(),
+            repr(opens),
+            repr(later),
+            repr(closes),
+            closes.tzname(),
+            repr(opens.tzinfo),
         ]
 
 

@@ -66,7 +66,18 @@ class Traps:
             Case("action_by_name", f"x = await action {evil}:act()", "no action is registered"),
             Case("os_system", f"x = await action os:system('touch {marker}')", "no action"),
             Case("str_translate", "return value.translate({})", "not allowed in a workflow", "x"),
-            Case("format_map", "return '{0.__class__}'.format_map(value)", "not allowed", {}),
+            Case(
+                "format_map",
+                "return '{v.__class__}'.format_map(value)",
+                "special attribute",
+                {"v": 1},
+            ),
+            Case(
+                "format_fields",
+                "return '{0.__init__.__globals__}'.format(value)",
+                "special attribute",
+                1,
+            ),
             Case("vars", "return vars(value)", "not a function a workflow may call"),
             *self.payloads(),
         ]

@@ -66,6 +66,16 @@ class WorkflowFormatter(string.Formatter):
         return format(value, format_spec)
 
 
+class _NoPositionals(tuple[Any, ...]):
+    """`format_map`'s positional arguments: a field that asks for one is Python's error."""
+
+    def __len__(self) -> int:
+        raise ValueError("Format string contains positional fields")
+
+
+_NO_POSITIONALS = _NoPositionals()
+
+
 class _Mapping(dict[str, Any]):
     """`format_map`'s mapping, looked up by key only (a `defaultdict` or `Counter` answers a
     missing key as it does)."""
@@ -86,7 +96,7 @@ def format_text(
         return formatter.vformat(template, args, kwargs)
     if kwargs or len(args) != 1:
         raise TypeError(f"str.format_map() takes exactly one argument ({len(args)} given)")
-    return formatter.vformat(template, (), _Mapping(args[0]))
+    return formatter.vformat(template, _NO_POSITIONALS, _Mapping(args[0]))
 
 
 def conversions(library: Library) -> dict[str | None, Callable[[Any], Any]]:

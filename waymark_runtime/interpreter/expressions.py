@@ -14,8 +14,9 @@ from typing import Any, TypeVar
 from waymark_runtime import ir
 from waymark_runtime.errors import InternalError, ProgramError
 from waymark_runtime.interpreter import comprehensions, operators
+from waymark_runtime.interpreter.attributes import get_attribute
 from waymark_runtime.interpreter.code import Code, Env, Eval, Frame, run_sync
-from waymark_runtime.interpreter.library import Library, get_attribute
+from waymark_runtime.interpreter.library import Library
 from waymark_runtime.interpreter.limits import Meter, weight
 from waymark_runtime.interpreter.targets import bind_arguments
 from waymark_runtime.values import TypeValue

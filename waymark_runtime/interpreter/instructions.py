@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from waymark_runtime.interpreter import operators
+from waymark_runtime.interpreter.attributes import get_attribute
 from waymark_runtime.interpreter.code import (
     Assign,
     AwaitSite,
@@ -21,7 +22,7 @@ from waymark_runtime.interpreter.code import (
 )
 from waymark_runtime.interpreter.guards import Guards
 from waymark_runtime.interpreter.journal import Journal
-from waymark_runtime.interpreter.library import Library, get_attribute
+from waymark_runtime.interpreter.library import Library
 from waymark_runtime.interpreter.limits import Meter
 from waymark_runtime.values import ExceptionCarrier, ExceptionValue, TypeValue
 

@@ -1,4 +1,5 @@
-"""The pure functions a workflow may call: whitelisted builtins, methods and attribute reads.
+"""The pure functions a workflow may call: whitelisted builtins and methods, and constructors
+(attribute reads are `attributes`).
 
 Everything a program can reach from a value goes through here, so a stored program can never
 touch `__class__`, call `datetime.now()` or import a module; the builtins and methods are those
@@ -11,11 +12,8 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
-import enum
 import functools
-import inspect
 import math
-import uuid
 from collections import Counter, OrderedDict, defaultdict, deque
 from collections.abc import Callable, Iterable
 from decimal import Decimal
@@ -23,6 +21,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from waymark_runtime.errors import ProgramError
+from waymark_runtime.interpreter.attributes import (
+    get_attribute,
+    get_attribute_named,
+    has_attribute,
+    no_attribute,
+)
 from waymark_runtime.interpreter.bounded import Bounded
 from waymark_runtime.interpreter.classes import enum_by_value, enum_members, is_instance, type_is
 from waymark_runtime.interpreter.formatting import WorkflowFormatter, conversions, format_text
@@ -35,27 +39,22 @@ from waymark_runtime.interpreter.models import (
 )
 from waymark_runtime.interpreter.standard import standard_functions
 from waymark_runtime.values import (
-    MISSING,
     EnumValue,
     ExceptionValue,
     ModelValue,
     TypeResolver,
     TypeValue,
-    exception_value,
+    as_workflow_value,
     find_class,
     from_json,
     kind_of,
     own_method,
     plain_value,
-    real_value,
-    short_name,
     to_json,
     to_value,
     type_name,
 )
-from waymark_runtime.values.encode import attributes_json
 from waymark_runtime.values.foreign import VALIDATION_ERROR, rebuild_foreign
-from waymark_runtime.values.structural import ISO_CALENDAR_DATE
 from waymark_runtime.vocabulary import (
     DATACLASS_FUNCTIONS,
     DURATION,
@@ -77,155 +76,13 @@ from waymark_runtime.vocabulary import (
 # ---------------------------------------------------------------------------------------------
 
 
-def structural(obj: Any) -> Any:
-    """A real object (model, dataclass, enum, exception) as a workflow value."""
-    if isinstance(obj, BaseException):
-        error = exception_value(obj)
-        error.args = to_value(to_json(error.args))
-        error.attrs = to_value(attributes_json(error.attrs))
-        return error
-    return to_value(to_json(obj))
-
-
 _NEW_KINDS = ("exception", "model", "dataclass", "namedtuple")
 _VALIDATION_METHODS = frozenset({"errors", "error_count"})
 
 
 # ---------------------------------------------------------------------------------------------
-# Attributes and methods
+# Methods
 # ---------------------------------------------------------------------------------------------
-
-_PLAIN_TYPES = (int, float, complex, bool, str, bytes, dt.date, dt.datetime, dt.time,
-                dt.timedelta, dt.timezone, ZoneInfo, uuid.UUID, Decimal, range, slice, deque,
-                ISO_CALENDAR_DATE)  # fmt: skip
-
-
-def _no_attribute(obj: Any, name: str) -> AttributeError:
-    if obj.__class__ is TypeValue:
-        return AttributeError(f"type object '{short_name(obj.path)}' has no attribute '{name}'")
-    return AttributeError(f"'{type_name(obj)}' object has no attribute '{name}'")
-
-
-def get_attribute(obj: Any, name: str) -> Any:
-    """`obj.name`, for fields of models and exceptions and data attributes of plain values."""
-    kind = type(obj)
-    if kind is ModelValue:
-        try:
-            return obj.fields[name]
-        except KeyError:
-            return _class_attribute(obj, obj.type, name, lambda cls: cls)
-    if kind is ExceptionValue:
-        return _exception_attribute(obj, name)
-    if kind is EnumValue:
-        return _enum_attribute(obj, name)
-    if kind is TypeValue:  # `Order.kind`: a data attribute of the class itself
-        if name == "_fields":
-            return _named_tuple_fields(obj)
-        cls = None if name.startswith("_") else find_class(obj.path)
-        if cls is not None and not isinstance(getattr(cls, name), _CLASS_DATA):  # (or its error)
-            raise ProgramError(f"`{cls.__name__}.{name}` is not data a workflow can read")
-        return _class_attribute(obj, obj.path, name, lambda cls: cls)
-    fields = getattr(kind, "_fields", None) if isinstance(obj, tuple) else None
-    if isinstance(fields, tuple) and (name in fields or name == "_fields"):
-        return getattr(obj, name)  # a field of a named tuple, or its field names
-    if name.startswith("_") or not isinstance(obj, _PLAIN_TYPES):
-        raise _no_attribute(obj, name)
-    value = getattr(obj, name)
-    if callable(value):
-        raise ProgramError(f"`{type(obj).__name__}.{name}` is a method: call it")
-    return value
-
-
-_NO_DEFAULT: Any = object()
-
-
-def get_attribute_named(obj: Any, name: Any, default: Any = _NO_DEFAULT) -> Any:
-    """`getattr(obj, name[, default])`: what `obj.name` reads (fields, data attributes),
-    `default` for a missing one."""
-    if not isinstance(name, str):
-        raise TypeError("attribute name must be string, not " + repr(type(name).__name__))
-    try:
-        return get_attribute(obj, name)
-    except AttributeError:
-        if default is _NO_DEFAULT:
-            raise
-        return default
-
-
-def has_attribute(obj: Any, name: Any) -> bool:
-    """`hasattr(obj, name)`, as Python answers it: a field or data attribute, and a method or
-    property of the value's class (loaded here) or of a plain value's type."""
-    kind = obj.__class__
-    if kind not in (ModelValue, ExceptionValue, EnumValue, TypeValue):
-        return hasattr(obj, name)  # (Python's own `TypeError` for a name that is no string)
-    try:
-        get_attribute_named(obj, name)
-    except AttributeError:
-        pass
-    else:
-        return True
-    if kind is ModelValue or kind is ExceptionValue:
-        cls = find_class(obj.type)
-        return cls is not None and hasattr(cls, name)
-    if kind is EnumValue:
-        members: Any = find_class(obj.type)
-        return members is not None and obj.name is not None and hasattr(members[obj.name], name)
-    return kind is not TypeValue and hasattr(obj, name)
-
-
-def _named_tuple_fields(named: TypeValue) -> tuple[str, ...]:
-    """`Line._fields` of a named tuple class: its field names (the class loaded here)."""
-    cls = find_class(named.path)
-    fields = getattr(cls, "_fields", None)
-    if cls is None or kind_of(cls) != "namedtuple" or not isinstance(fields, tuple):
-        raise _no_attribute(named, "_fields")
-    return fields
-
-
-def _exception_attribute(error: ExceptionValue, name: str) -> Any:
-    if name == "args":
-        return error.args
-    try:
-        return error.attrs[name]
-    except KeyError:
-        return _class_attribute(error, error.lineage[0], name, lambda cls: cls)
-
-
-# What a class attribute read through a value may be: data, never a function or a descriptor.
-_CLASS_DATA = (int, float, str, bool, type(None), tuple, frozenset, Decimal, dt.date, dt.time,
-               dt.timedelta, enum.Enum)  # fmt: skip
-
-
-def _class_attribute(obj: Any, path: str, name: str, holder: Callable[[type], Any]) -> Any:
-    """`obj.name` read from `obj`'s class when `obj` itself has no such field: a data attribute
-    of the class or a base (`status = 404` of an exception class, a `ClassVar` of a model, an
-    attribute an enum member's `__init__` set), as Python finds it. `holder` picks what to read
-    from the class (the class itself, or an enum's member). Needs the class loaded here."""
-    cls = None if name.startswith("_") else find_class(path)
-    if cls is not None:
-        value = getattr(holder(cls), name, MISSING)
-        if isinstance(value, _CLASS_DATA):
-            return to_value(to_json(value))
-        if isinstance(
-            inspect.getattr_static(cls, name, None), property | functools.cached_property
-        ):  # one the compiler left out (it calls a method, `super()`): Python computes it
-            real = holder(cls) if obj.__class__ is EnumValue else real_value(obj, find_class)
-            result = getattr(real, name)
-            return result if result.__class__ in _PLAIN_RESULTS else structural(result)
-    raise _no_attribute(obj, name)
-
-
-_PLAIN_RESULTS = (int, float, str, bool, type(None))
-
-
-def _enum_attribute(member: EnumValue, name: str) -> Any:
-    if name == "name":
-        return member.name
-    if name == "value":
-        if member.value is MISSING:
-            raise ProgramError(f"the value of {member.type}.{member.name} is unknown here")
-        return member.value
-    return _class_attribute(member, member.type, name, lambda cls: cls[member.name])  # type: ignore[index]
 
 
 def _public(cls: type, *, without: Iterable[str] = ()) -> frozenset[str]:
@@ -260,7 +117,7 @@ def _allowed_method(obj: Any, name: str) -> tuple[Any, Callable[..., Any]]:
         if kind is ModelValue or kind is ExceptionValue:
             _refuse_own_method(obj, name)
         if kind in (ModelValue, ExceptionValue, EnumValue) or not hasattr(obj, name):
-            raise _no_attribute(obj, name)
+            raise no_attribute(obj, name)
         raise ProgramError(f"`{kind.__name__}.{name}()` is not allowed in a workflow")
     if name == "astimezone":
         return obj, _zone_given(obj.astimezone)
@@ -376,7 +233,7 @@ class Library:
             return self.bounded.meter.settle(text)
         if type(obj) is EnumValue and (own := own_method(obj, name)) is not None:
             result = own(*map(self._real, args), **{k: self._real(v) for k, v in kwargs.items()})
-            return self.bounded.meter.settle(structural(result))
+            return self.bounded.meter.settle(as_workflow_value(result))
         receiver, method = _allowed_method(obj, name)
         if receiver.__class__ in _DATA_TYPES:  # `"a-b".startswith(Tier.PRO)`: str's own rules
             args = [plain_value(a) for a in args]
@@ -390,7 +247,7 @@ class Library:
         real error's answer (its documentation URLs and all), rebuilt from the value."""
         real = rebuild_foreign(error.type, error.attrs) if error.type == VALIDATION_ERROR else None
         if real is None:
-            raise _no_attribute(error, name)
+            raise no_attribute(error, name)
         self.bounded.charge_visit(error.attrs)
         answer = getattr(real, name)(
             *map(self._real, args), **{k: self._real(v) for k, v in kwargs.items()}
@@ -402,7 +259,9 @@ class Library:
         if function == "is_dataclass" and len(args) == 1 and not kwargs:  # of a value
             return args[0].__class__ is ModelValue and args[0].kind == "dataclass"
         try:
-            result = call_dataclass_function(function, list(args), kwargs, self._real, structural)
+            result = call_dataclass_function(
+                function, list(args), kwargs, self._real, as_workflow_value
+            )
         except ModelMethodError as error:
             raise ProgramError(str(error)) from None
         return self.bounded.meter.settle(result)
@@ -421,7 +280,7 @@ class Library:
         real_args = [real(arg) for arg in args]
         real_kwargs = {key: real(value) for key, value in kwargs.items()}
         obj = cls(*real_args, **real_kwargs)
-        made = structural(obj)
+        made = as_workflow_value(obj)
         return _sharing(made, obj, given) if given else made
 
     def model_validate(self, model: Any, data: Any) -> Any:
@@ -433,7 +292,7 @@ class Library:
             raise ProgramError(f"`model_validate` of {model!r}, which is not a pydantic model")
         real = self._real(data)
         validated = cls.model_validate(real)  # type: ignore[attr-defined]
-        return data if validated is real else structural(validated)
+        return data if validated is real else as_workflow_value(validated)
 
     def _constructible(self, path: str) -> type:
         cls = self.types(path)
@@ -484,7 +343,7 @@ class Library:
         validated = obj.kind == "model" and getattr(cls, "model_config", {}).get(
             "validate_assignment"
         )
-        obj.fields[name] = structural(getattr(real, name)) if validated else value
+        obj.fields[name] = as_workflow_value(getattr(real, name)) if validated else value
 
     def enum_member(self, path: str, member: str) -> EnumValue:
         cls = self.types(path)
@@ -493,7 +352,7 @@ class Library:
         found = cls.__members__.get(member)  # type: ignore[attr-defined]
         if found is None:
             raise AttributeError(f"type object '{cls.__name__}' has no attribute '{member}'")
-        return structural(found)  # type: ignore[no-any-return]
+        return as_workflow_value(found)  # type: ignore[no-any-return]
 
     def raise_value(self, value: Any) -> ExceptionValue:
         """What `raise value` raises: an exception value, or a class instantiated with no args."""

@@ -12,7 +12,7 @@ from typing import Any
 
 from waymark_runtime import ir
 from waymark_runtime.errors import InternalError, ProgramError
-from waymark_runtime.interpreter import classes, library
+from waymark_runtime.interpreter import attributes, classes
 from waymark_runtime.interpreter.code import Env
 from waymark_runtime.interpreter.expressions import ExprCompiler
 from waymark_runtime.interpreter.limits import Meter
@@ -182,7 +182,7 @@ def _attribute_matches(subject: Any, name: str | None, part: Matcher, env: Env) 
     if name is None:
         return part(subject, env)
     try:
-        value = library.get_attribute(subject, name)
+        value = attributes.get_attribute(subject, name)
     except AttributeError:
         return False
     return part(value, env)

@@ -12,6 +12,7 @@ from waymark_runtime.values import model_operators  # noqa: F401  (ModelValue's 
 from waymark_runtime.values.decode import (
     Decoder,
     RemoteTraceback,
+    as_workflow_value,
     default_factory,
     from_json,
     real_value,
@@ -57,6 +58,7 @@ __all__ = [
     "TypeValue",
     "ValueNotSerializable",
     "add_user_module",
+    "as_workflow_value",
     "check_storable",
     "default_factory",
     "error_json",

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from waymark_runtime.errors import ValueNotSerializable
 from waymark_runtime.values.cycles import nesting_problem
-from waymark_runtime.values.encode import to_json
+from waymark_runtime.values.encode import attributes_json, to_json
 from waymark_runtime.values.enums import EnumValue
 from waymark_runtime.values.foreign import rebuild_foreign
 from waymark_runtime.values.registry import find_class, kind_of
@@ -36,6 +36,7 @@ from waymark_runtime.values.structural import (
     ModelValue,
     TypeResolver,
     TypeValue,
+    exception_value,
     short_name,
 )
 from waymark_runtime.values.text import big_int_value, text_value
@@ -156,6 +157,17 @@ def type_adapter(annotation: Any) -> TypeAdapter[Any]:
 def real_value(value: Any, types: TypeResolver | None = None) -> Any:
     """A structural value turned into real objects (classes from `types`)."""
     return from_json(to_json(value), types=types)
+
+
+def as_workflow_value(obj: Any) -> Any:
+    """A real object (model, dataclass, enum, exception) as a workflow value: the inverse of
+    `real_value`."""
+    if isinstance(obj, BaseException):
+        error = exception_value(obj)
+        error.args = to_value(to_json(error.args))
+        error.attrs = to_value(attributes_json(error.attrs))
+        return error
+    return to_value(to_json(obj))
 
 
 def _structure_value(dec: Decoder, value: JSON) -> Any:

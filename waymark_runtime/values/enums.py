@@ -11,7 +11,7 @@ import operator
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from waymark_runtime.values.python_errors import unsupported
+from waymark_runtime.values.python_errors import BINARY_OPERATIONS, unsupported
 from waymark_runtime.values.structural import MISSING, _written, short_name, type_name
 
 
@@ -203,24 +203,9 @@ def plain_value(value: Any) -> Any:
     return value
 
 
-_BINARY: dict[str, Callable[[Any, Any], Any]] = {
-    "add": operator.add,
-    "sub": operator.sub,
-    "mul": operator.mul,
-    "truediv": operator.truediv,
-    "floordiv": operator.floordiv,
-    "mod": operator.mod,
-    "pow": operator.pow,
-    "divmod": divmod,
-    "and": operator.and_,
-    "or": operator.or_,
-    "xor": operator.xor,
-    "lshift": operator.lshift,
-    "rshift": operator.rshift,
-}
 _OPERATIONS: dict[str, Callable[..., Any]] = {
-    **{f"__{stem}__": apply for stem, apply in _BINARY.items()},
-    **{f"__r{stem}__": _reflected(apply) for stem, apply in _BINARY.items()},
+    **{f"__{stem}__": apply for stem, apply in BINARY_OPERATIONS.items()},
+    **{f"__r{stem}__": _reflected(apply) for stem, apply in BINARY_OPERATIONS.items()},
     "__lt__": operator.lt,
     "__le__": operator.le,
     "__gt__": operator.gt,

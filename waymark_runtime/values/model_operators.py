@@ -19,7 +19,7 @@ from typing import Any
 from waymark_runtime.errors import ProgramError
 from waymark_runtime.values.decode import to_value
 from waymark_runtime.values.encode import to_json
-from waymark_runtime.values.python_errors import BINARY, ORDERING, unsupported
+from waymark_runtime.values.python_errors import BINARY_OPERATIONS, ORDERING, unsupported
 from waymark_runtime.values.structural import (
     _ALL,
     ModelValue,
@@ -50,24 +50,6 @@ def _name(value: ModelValue) -> str:
 
 
 # -- binary operators -------------------------------------------------------------------------
-
-_BINARY: dict[str, Callable[[Any, Any], Any]] = {
-    "add": operator.add,
-    "sub": operator.sub,
-    "mul": operator.mul,
-    "truediv": operator.truediv,
-    "floordiv": operator.floordiv,
-    "mod": operator.mod,
-    "pow": operator.pow,
-    "matmul": operator.matmul,
-    "and": operator.and_,
-    "or": operator.or_,
-    "xor": operator.xor,
-    "lshift": operator.lshift,
-    "rshift": operator.rshift,
-    "divmod": divmod,
-}
-assert _BINARY.keys() == BINARY.keys()
 
 
 def _forward(name: str, apply: Callable[[Any, Any], Any]) -> Callable[..., Any]:
@@ -233,7 +215,7 @@ def install() -> None:
         "__round__": _round,
         "__format__": _format,
     }
-    for name, apply in _BINARY.items():
+    for name, apply in BINARY_OPERATIONS.items():
         methods[f"__{name}__"] = _forward(name, apply)
         methods[f"__r{name}__"] = _reflected(name, apply)
     for method, apply_one in _UNARY.items():

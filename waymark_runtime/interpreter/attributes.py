@@ -1,0 +1,171 @@
+"""Attribute reads of workflow values: `obj.name`, `getattr` and `hasattr`, as a workflow may
+make them.
+
+A model's or dataclass's field, an exception's attribute, an enum member's name and value, a
+data attribute of a plain value or of a value's class (`Quota.per_day`, an exception class's
+`status = 404`), and a property the compiler left out, computed on a real object. Never a
+special attribute (`__class__`) and never a method, which is called (`library`), not read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import functools
+import inspect
+import uuid
+from collections import deque
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from waymark_runtime.errors import ProgramError
+from waymark_runtime.values import (
+    MISSING,
+    EnumValue,
+    ExceptionValue,
+    ModelValue,
+    TypeValue,
+    as_workflow_value,
+    find_class,
+    kind_of,
+    real_value,
+    short_name,
+    to_json,
+    to_value,
+    type_name,
+)
+from waymark_runtime.values.structural import ISO_CALENDAR_DATE
+
+_PLAIN_TYPES = (int, float, complex, bool, str, bytes, dt.date, dt.datetime, dt.time,
+                dt.timedelta, dt.timezone, ZoneInfo, uuid.UUID, Decimal, range, slice, deque,
+                ISO_CALENDAR_DATE)  # fmt: skip
+
+
+def no_attribute(obj: Any, name: str) -> AttributeError:
+    if obj.__class__ is TypeValue:
+        return AttributeError(f"type object '{short_name(obj.path)}' has no attribute '{name}'")
+    return AttributeError(f"'{type_name(obj)}' object has no attribute '{name}'")
+
+
+def get_attribute(obj: Any, name: str) -> Any:
+    """`obj.name`, for fields of models and exceptions and data attributes of plain values."""
+    kind = type(obj)
+    if kind is ModelValue:
+        try:
+            return obj.fields[name]
+        except KeyError:
+            return _class_attribute(obj, obj.type, name, lambda cls: cls)
+    if kind is ExceptionValue:
+        return _exception_attribute(obj, name)
+    if kind is EnumValue:
+        return _enum_attribute(obj, name)
+    if kind is TypeValue:  # `Order.kind`: a data attribute of the class itself
+        if name == "_fields":
+            return _named_tuple_fields(obj)
+        cls = None if name.startswith("_") else find_class(obj.path)
+        if cls is not None and not isinstance(getattr(cls, name), _CLASS_DATA):  # (or its error)
+            raise ProgramError(f"`{cls.__name__}.{name}` is not data a workflow can read")
+        return _class_attribute(obj, obj.path, name, lambda cls: cls)
+    fields = getattr(kind, "_fields", None) if isinstance(obj, tuple) else None
+    if isinstance(fields, tuple) and (name in fields or name == "_fields"):
+        return getattr(obj, name)  # a field of a named tuple, or its field names
+    if name.startswith("_") or not isinstance(obj, _PLAIN_TYPES):
+        raise no_attribute(obj, name)
+    value = getattr(obj, name)
+    if callable(value):
+        raise ProgramError(f"`{type(obj).__name__}.{name}` is a method: call it")
+    return value
+
+
+_NO_DEFAULT: Any = object()
+
+
+def get_attribute_named(obj: Any, name: Any, default: Any = _NO_DEFAULT) -> Any:
+    """`getattr(obj, name[, default])`: what `obj.name` reads (fields, data attributes),
+    `default` for a missing one."""
+    if not isinstance(name, str):
+        raise TypeError("attribute name must be string, not " + repr(type(name).__name__))
+    try:
+        return get_attribute(obj, name)
+    except AttributeError:
+        if default is _NO_DEFAULT:
+            raise
+        return default
+
+
+def has_attribute(obj: Any, name: Any) -> bool:
+    """`hasattr(obj, name)`, as Python answers it: a field or data attribute, and a method or
+    property of the value's class (loaded here) or of a plain value's type."""
+    kind = obj.__class__
+    if kind not in (ModelValue, ExceptionValue, EnumValue, TypeValue):
+        return hasattr(obj, name)  # (Python's own `TypeError` for a name that is no string)
+    try:
+        get_attribute_named(obj, name)
+    except AttributeError:
+        pass
+    else:
+        return True
+    if kind is ModelValue or kind is ExceptionValue:
+        cls = find_class(obj.type)
+        return cls is not None and hasattr(cls, name)
+    if kind is EnumValue:
+        members: Any = find_class(obj.type)
+        return members is not None and obj.name is not None and hasattr(members[obj.name], name)
+    return kind is not TypeValue and hasattr(obj, name)
+
+
+def _named_tuple_fields(named: TypeValue) -> tuple[str, ...]:
+    """`Line._fields` of a named tuple class: its field names (the class loaded here)."""
+    cls = find_class(named.path)
+    fields = getattr(cls, "_fields", None)
+    if cls is None or kind_of(cls) != "namedtuple" or not isinstance(fields, tuple):
+        raise no_attribute(named, "_fields")
+    return fields
+
+
+def _exception_attribute(error: ExceptionValue, name: str) -> Any:
+    if name == "args":
+        return error.args
+    try:
+        return error.attrs[name]
+    except KeyError:
+        return _class_attribute(error, error.lineage[0], name, lambda cls: cls)
+
+
+# What a class attribute read through a value may be: data, never a function or a descriptor.
+_CLASS_DATA = (int, float, str, bool, type(None), tuple, frozenset, Decimal, dt.date, dt.time,
+               dt.timedelta, enum.Enum)  # fmt: skip
+
+
+def _class_attribute(obj: Any, path: str, name: str, holder: Callable[[type], Any]) -> Any:
+    """`obj.name` read from `obj`'s class when `obj` itself has no such field: a data attribute
+    of the class or a base (`status = 404` of an exception class, a `ClassVar` of a model, an
+    attribute an enum member's `__init__` set), as Python finds it. `holder` picks what to read
+    from the class (the class itself, or an enum's member). Needs the class loaded here."""
+    cls = None if name.startswith("_") else find_class(path)
+    if cls is not None:
+        value = getattr(holder(cls), name, MISSING)
+        if isinstance(value, _CLASS_DATA):
+            return to_value(to_json(value))
+        if isinstance(
+            inspect.getattr_static(cls, name, None), property | functools.cached_property
+        ):  # one the compiler left out (it calls a method, `super()`): Python computes it
+            real = holder(cls) if obj.__class__ is EnumValue else real_value(obj, find_class)
+            result = getattr(real, name)
+            return result if result.__class__ in _PLAIN_RESULTS else as_workflow_value(result)
+    raise no_attribute(obj, name)
+
+
+_PLAIN_RESULTS = (int, float, str, bool, type(None))
+
+
+def _enum_attribute(member: EnumValue, name: str) -> Any:
+    if name == "name":
+        return member.name
+    if name == "value":
+        if member.value is MISSING:
+            raise ProgramError(f"the value of {member.type}.{member.name} is unknown here")
+        return member.value
+    return _class_attribute(member, member.type, name, lambda cls: cls[member.name])  # type: ignore[index]

@@ -35,6 +35,7 @@ from waymark_runtime.values import (
     to_json,
     to_value,
     type_name,
+    type_path,
 )
 from waymark_runtime.values.structural import ISO_CALENDAR_DATE
 
@@ -46,7 +47,15 @@ _PLAIN_TYPES = (int, float, complex, bool, str, bytes, dt.date, dt.datetime, dt.
 def no_attribute(obj: Any, name: str) -> AttributeError:
     if obj.__class__ is TypeValue:
         return AttributeError(f"type object '{short_name(obj.path)}' has no attribute '{name}'")
+    if isinstance(obj, _PLAIN_TYPES + _CONTAINERS) and not hasattr(obj, name):
+        try:  # Python's own words (`'collections.OrderedDict' object has no attribute ...`)
+            getattr(obj, name)
+        except AttributeError as error:
+            return error
     return AttributeError(f"'{type_name(obj)}' object has no attribute '{name}'")
+
+
+_CONTAINERS = (list, tuple, dict, set, frozenset)
 
 
 def get_attribute(obj: Any, name: str) -> Any:
@@ -62,13 +71,15 @@ def get_attribute(obj: Any, name: str) -> Any:
     if kind is EnumValue:
         return _enum_attribute(obj, name)
     if kind is TypeValue:  # `Order.kind`: a data attribute of the class itself
-        if name == "_fields":
-            return _named_tuple_fields(obj)
+        if name in _NAMED_TUPLE_DATA:
+            return _named_tuple_data(obj, name)
         cls = None if name.startswith("_") else find_class(obj.path)
         if cls is not None and not isinstance(getattr(cls, name), _CLASS_DATA):  # (or its error)
             raise ProgramError(f"`{cls.__name__}.{name}` is not data a workflow can read")
         return _class_attribute(obj, obj.path, name, lambda cls: cls)
     fields = getattr(kind, "_fields", None) if isinstance(obj, tuple) else None
+    if isinstance(fields, tuple) and name == "_field_defaults":  # the class's, when loaded
+        return _named_tuple_data(TypeValue(type_path(kind)), name)
     if isinstance(fields, tuple) and (name in fields or name == "_fields"):
         return getattr(obj, name)  # a field of a named tuple, or its field names
     if name.startswith("_") or not isinstance(obj, _PLAIN_TYPES):
@@ -107,22 +118,23 @@ def has_attribute(obj: Any, name: Any) -> bool:
         pass
     else:
         return True
-    if kind is ModelValue or kind is ExceptionValue:
-        cls = find_class(obj.type)
-        return cls is not None and hasattr(cls, name)
+    if kind is ModelValue or kind is ExceptionValue:  # a property that raises says False
+        return find_class(obj.type) is not None and hasattr(real_value(obj, find_class), name)
     if kind is EnumValue:
         members: Any = find_class(obj.type)
-        return members is not None and obj.name is not None and hasattr(members[obj.name], name)
-    return kind is not TypeValue and hasattr(obj, name)
+        return members is not None and hasattr(_member_of(members, obj), name)
+    return False
 
 
-def _named_tuple_fields(named: TypeValue) -> tuple[str, ...]:
-    """`Line._fields` of a named tuple class: its field names (the class loaded here)."""
+_NAMED_TUPLE_DATA = frozenset({"_fields", "_field_defaults"})
+
+
+def _named_tuple_data(named: TypeValue, name: str) -> Any:
+    """`Line._fields` or `Line._field_defaults` of a named tuple class (loaded here)."""
     cls = find_class(named.path)
-    fields = getattr(cls, "_fields", None)
-    if cls is None or kind_of(cls) != "namedtuple" or not isinstance(fields, tuple):
-        raise no_attribute(named, "_fields")
-    return fields
+    if cls is None or kind_of(cls) != "namedtuple" or not hasattr(cls, "_fields"):
+        raise no_attribute(named, name)
+    return as_workflow_value(getattr(cls, name))
 
 
 def _exception_attribute(error: ExceptionValue, name: str) -> Any:
@@ -168,4 +180,10 @@ def _enum_attribute(member: EnumValue, name: str) -> Any:
         if member.value is MISSING:
             raise ProgramError(f"the value of {member.type}.{member.name} is unknown here")
         return member.value
-    return _class_attribute(member, member.type, name, lambda cls: cls[member.name])  # type: ignore[index]
+    return _class_attribute(member, member.type, name, lambda cls: _member_of(cls, member))
+
+
+def _member_of(cls: Any, member: EnumValue) -> Any:
+    """The real member (a `Flag` combination, `READ|WRITE`, by its value)."""
+    found = cls.__members__.get(member.name)
+    return cls(member.value) if found is None else found

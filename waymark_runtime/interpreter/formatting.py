@@ -66,6 +66,29 @@ class WorkflowFormatter(string.Formatter):
         return format(value, format_spec)
 
 
+_SWITCH_TO_AUTOMATIC = "cannot switch from manual field specification to automatic field numbering"
+_SWITCH_TO_MANUAL = "cannot switch from automatic field numbering to manual field specification"
+
+
+def _switches_to_manual(template: str) -> bool:
+    """Whether the template's first numbered field after an automatic one is what broke the
+    numbering (`string.Formatter` says "manual to automatic" for both directions; Python's
+    `str.format` names the one that happened)."""
+    automatic = None
+    for _, field, spec, _ in _string.formatter_parser(template):
+        for name in (field, *((f for _, f, _, _ in _string.formatter_parser(spec or "")))):
+            if name is None:
+                continue
+            first = _string.formatter_field_name_split(name)[0]
+            if first == "":
+                automatic = True if automatic is None else automatic
+            elif isinstance(first, int):
+                if automatic:
+                    return True
+                automatic = False if automatic is None else automatic
+    return False
+
+
 class _NoPositionals(tuple[Any, ...]):
     """`format_map`'s positional arguments: a field that asks for one is Python's error."""
 
@@ -93,7 +116,12 @@ def format_text(
 ) -> str:
     """`template.format(*args, **kwargs)` (`name` "format") or `template.format_map(args[0])`."""
     if name == "format":
-        return formatter.vformat(template, args, kwargs)
+        try:
+            return formatter.vformat(template, args, kwargs)
+        except ValueError as error:
+            if str(error) == _SWITCH_TO_AUTOMATIC and _switches_to_manual(template):
+                raise ValueError(_SWITCH_TO_MANUAL) from None
+            raise
     if kwargs or len(args) != 1:
         raise TypeError(f"str.format_map() takes exactly one argument ({len(args)} given)")
     return formatter.vformat(template, _NO_POSITIONALS, _Mapping(args[0]))

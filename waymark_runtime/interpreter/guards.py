@@ -28,7 +28,7 @@ from waymark_runtime.interpreter.limits import (
     length,
     weigh,
 )
-from waymark_runtime.values import plain_value
+from waymark_runtime.values import ModelValue, plain_value
 
 Operation = Callable[[Any, Any], Any]
 _TEXT = (str, bytes, bytearray)
@@ -262,6 +262,8 @@ class Guards:
             if kind is set or kind is dict:
                 if y.__class__ in _CONTAINERS:
                     self.meter.charge(len(y))
+                return self.meter.settle(apply(x, y))
+            if kind is ModelValue:  # its class's own `__iadd__`, else `x + y`
                 return self.meter.settle(apply(x, y))
             return guard(x, y)
 

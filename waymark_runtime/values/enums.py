@@ -70,7 +70,12 @@ class EnumValue:
     def __format__(self, spec: str) -> str:
         if _own(self, "__format__", "__str__"):
             return format(_real_member(self), spec)
-        return format(self.value if self.plain else str(self), spec)
+        try:
+            return format(self.value if self.plain else str(self), spec)
+        except ValueError:  # a spec the data type refuses: Python's words name the enum
+            if _own(self):
+                format(_real_member(self), spec)
+            raise
 
     def __index__(self) -> int:
         if self.mix != "int":
@@ -104,17 +109,23 @@ def _mixed(name: str) -> Callable[..., Any]:
         plain = [plain_value(a) for a in args]
         if apply is not None:
             return apply(self.value, *plain)
-        return getattr(self.value, name)(*plain)
+        method = getattr(self.value, name, None)
+        if method is None:  # `Tier.GOLD[0]` of an int enum: the enum's error, as Python's
+            raise unsupported(name, short_name(self.type))
+        return method(*plain)
 
     method.__name__ = name
     return method
 
 
 def _own(member: EnumValue, *methods: str) -> bool:
-    """Does the member's enum class (loaded here) define one of `methods` in the user's code?"""
+    """Does the member's enum class (loaded here) define one of `methods` in the user's code?
+    (With no `methods`: is the class loaded here?)"""
     from waymark_runtime.values.registry import find_class
 
     cls = find_class(member.type) if member.name is not None else None
+    if not methods:
+        return cls is not None
     return cls is not None and any(_written(cls, method) for method in methods)
 
 

@@ -66,6 +66,27 @@ def _forward(name: str, apply: Callable[[Any, Any], Any]) -> Callable[..., Any]:
     return forward
 
 
+def _inplace(name: str) -> Callable[..., Any]:
+    """`x += y` with the class's own `__iadd__`: run on the real object; when it changes that
+    object and returns it, as in-place methods do, the value itself changes (every name that
+    holds it sees the change). Without one, Python goes on to `x = x + y`."""
+    method = f"__i{name}__"
+    apply = getattr(operator, method)
+
+    def inplace(self: ModelValue, other: Any) -> Any:
+        if not _own(self, method):
+            return NotImplemented
+        real = _real(self)
+        result = apply(real, _real(other))
+        if result is not real:
+            return _back(result)
+        self.fields.update(_back(real).fields)
+        return self
+
+    inplace.__name__ = method
+    return inplace
+
+
 def _reflected(name: str, apply: Callable[[Any, Any], Any]) -> Callable[..., Any]:
     method = f"__r{name}__"
 
@@ -218,6 +239,8 @@ def install() -> None:
     for name, apply in BINARY_OPERATIONS.items():
         methods[f"__{name}__"] = _forward(name, apply)
         methods[f"__r{name}__"] = _reflected(name, apply)
+        if name != "divmod":
+            methods[f"__i{name}__"] = _inplace(name)
     for method, apply_one in _UNARY.items():
         methods[method] = _unary(method, apply_one)
     for method, (compare, mirror) in _ORDERING.items():

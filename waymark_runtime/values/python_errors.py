@@ -110,6 +110,13 @@ def refuse_operators(cls: type, name_of: Callable[[Any], str]) -> None:
         setattr(cls, method, refusal(method))
     cls.__bool__ = lambda self: True  # type: ignore[attr-defined]  # (not `len`: it refuses)
 
+    def format_plainly(self: Any, spec: str) -> str:
+        if spec:
+            raise unsupported("__format__", name_of(self))
+        return str(self)
+
+    setattr(cls, "__format__", format_plainly)  # noqa: B010 (a dunder set on the class)
+
 
 _PROTOCOLS = frozenset(
     {"__format__", "__index__", "__iter__", "__contains__", "__getitem__", "__setitem__",

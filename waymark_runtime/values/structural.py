@@ -180,6 +180,10 @@ def _real(value: Any) -> Any:
     from waymark_runtime.values.decode import real_value
     from waymark_runtime.values.registry import find_class
 
+    if value.__class__ in (int, str, float, bool) or value is None:
+        return value
+    if value.__class__ is slice:  # `page[1:]`: a slice is no stored value, its bounds are
+        return slice(_real(value.start), _real(value.stop), _real(value.step))
     return real_value(value, types=find_class)
 
 

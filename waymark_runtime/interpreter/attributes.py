@@ -30,6 +30,7 @@ from waymark_runtime.values import (
     as_workflow_value,
     find_class,
     kind_of,
+    real_member,
     real_value,
     short_name,
     to_json,
@@ -121,8 +122,7 @@ def has_attribute(obj: Any, name: Any) -> bool:
     if kind is ModelValue or kind is ExceptionValue:  # a property that raises says False
         return find_class(obj.type) is not None and hasattr(real_value(obj, find_class), name)
     if kind is EnumValue:
-        members: Any = find_class(obj.type)
-        return members is not None and hasattr(_member_of(members, obj), name)
+        return find_class(obj.type) is not None and hasattr(real_member(obj), name)
     return False
 
 
@@ -180,10 +180,4 @@ def _enum_attribute(member: EnumValue, name: str) -> Any:
         if member.value is MISSING:
             raise ProgramError(f"the value of {member.type}.{member.name} is unknown here")
         return member.value
-    return _class_attribute(member, member.type, name, lambda cls: _member_of(cls, member))
-
-
-def _member_of(cls: Any, member: EnumValue) -> Any:
-    """The real member (a `Flag` combination, `READ|WRITE`, by its value)."""
-    found = cls.__members__.get(member.name)
-    return cls(member.value) if found is None else found
+    return _class_attribute(member, member.type, name, lambda cls: real_member(member))

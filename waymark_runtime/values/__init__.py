@@ -19,7 +19,7 @@ from waymark_runtime.values.decode import (
     to_value,
 )
 from waymark_runtime.values.encode import Encoder, error_json, inputs_json, to_json
-from waymark_runtime.values.enums import EnumValue, own_method, plain_value
+from waymark_runtime.values.enums import EnumValue, own_method, plain_value, real_member
 from waymark_runtime.values.registry import (
     add_user_module,
     find_class,
@@ -71,6 +71,7 @@ __all__ = [
     "lineage",
     "own_method",
     "plain_value",
+    "real_member",
     "real_value",
     "short_name",
     "to_json",

@@ -59,7 +59,7 @@ class EnumValue:
 
     def __str__(self) -> str:
         if _own(self, "__str__"):
-            return str(_real_member(self))
+            return str(real_member(self))
         if self.plain:
             return str(self.value)
         if self.name is None:  # an empty `Flag`: `Perm(0)`, as Python shows it
@@ -69,12 +69,12 @@ class EnumValue:
 
     def __format__(self, spec: str) -> str:
         if _own(self, "__format__", "__str__"):
-            return format(_real_member(self), spec)
+            return format(real_member(self), spec)
         try:
             return format(self.value if self.plain else str(self), spec)
         except ValueError:  # a spec the data type refuses: Python's words name the enum
             if _own(self):
-                format(_real_member(self), spec)
+                format(real_member(self), spec)
             raise
 
     def __index__(self) -> int:
@@ -132,14 +132,16 @@ def _own(member: EnumValue, *methods: str) -> bool:
 def own_method(member: EnumValue, name: str) -> Callable[..., Any] | None:
     """The member's bound method `name` when its class (loaded here) defines it in the user's
     code: a `StrEnum`'s own `title()` is called instead of `str.title`."""
-    return getattr(_real_member(member), name) if _own(member, name) else None
+    return getattr(real_member(member), name) if _own(member, name) else None
 
 
-def _real_member(member: EnumValue) -> enum.Enum:
+def real_member(member: EnumValue) -> enum.Enum:
+    """The real member (a `Flag` combination, `READ|WRITE`, by its value)."""
     from waymark_runtime.values.registry import find_class
 
     cls: Any = find_class(member.type)
-    return cls[member.name]  # type: ignore[no-any-return]
+    found = cls.__members__.get(member.name)
+    return cls(member.value) if found is None else found  # type: ignore[no-any-return]
 
 
 def _on_member(member: EnumValue, name: str, args: tuple[Any, ...]) -> Any:
@@ -148,7 +150,7 @@ def _on_member(member: EnumValue, name: str, args: tuple[Any, ...]) -> Any:
     from waymark_runtime.values.encode import to_json
     from waymark_runtime.values.registry import find_class
 
-    real = _real_member(member)
+    real = real_member(member)
     others = [real_value(a, types=find_class) for a in args]
     apply = _OPERATIONS.get(name)
     result = apply(real, *others) if apply is not None else getattr(real, name)(*others)

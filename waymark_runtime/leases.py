@@ -37,6 +37,7 @@ class Leases:
         mark: Callable[[str], None],
         let_go: Callable[[str], None],
         withdraw: Callable[[], None],
+        committing: Callable[[str], bool] = lambda instance_id: False,
     ) -> None:
         self.store = store
         self.settings = settings
@@ -46,6 +47,7 @@ class Leases:
         self.mark = mark  # withheld attempts of a confirmed instance are due: step it
         self.let_go = let_go  # the lease is gone
         self.withdraw = withdraw  # queued attempts of instances let go do not start
+        self.committing = committing  # a commit in flight says itself whether the lease held
         self.ttl = settings.lock_ttl_ms / 1000
         # Local deadlines end a little before the lease in the database does, for clock skew.
         self.margin = min(1.0, self.ttl / 10)
@@ -69,8 +71,8 @@ class Leases:
             if still_held.get(instance_id) == held.epoch:
                 if held.confirmed(deadline):
                     self.mark(instance_id)
-            elif held.claimed_at < started:
-                self.let_go(instance_id)
+            elif held.claimed_at < started and not self.committing(instance_id):
+                self.let_go(instance_id)  # (a commit in flight may have just ended it)
                 let_go = True
         if let_go:
             self.withdraw()

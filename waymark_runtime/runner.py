@@ -105,7 +105,8 @@ class Runner:
         self.gate = Gate(store, self.owner, self.time, settings.poll_interval_ms / 1000,
                          self._granted, self.activity)  # fmt: skip
         self.leases = Leases(store, settings, self.owner, self.clock, self.held, mark=self._mark,
-                             let_go=self._let_go, withdraw=self.pool.withdraw_revoked)  # fmt: skip
+                             let_go=self._let_go, withdraw=self.pool.withdraw_revoked,
+                             committing=self.committing.__contains__)  # fmt: skip
         self.deadlines = Deadlines(store=store, clock=self.clock, held=self.held,
                                    activity=self.activity, drop=self._drop,
                                    withdraw=self.pool.withdraw_revoked)  # fmt: skip

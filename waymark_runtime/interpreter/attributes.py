@@ -166,11 +166,8 @@ def _class_attribute(obj: Any, path: str, name: str, holder: Callable[[type], An
         ):  # one the compiler left out (it calls a method, `super()`): Python computes it
             real = holder(cls) if obj.__class__ is EnumValue else real_value(obj, find_class)
             result = getattr(real, name)
-            return result if result.__class__ in _PLAIN_RESULTS else as_workflow_value(result)
+            return as_workflow_value(result)
     raise no_attribute(obj, name)
-
-
-_PLAIN_RESULTS = (int, float, str, bool, type(None))
 
 
 def _enum_attribute(member: EnumValue, name: str) -> Any:

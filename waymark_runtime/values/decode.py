@@ -159,9 +159,14 @@ def real_value(value: Any, types: TypeResolver | None = None) -> Any:
     return from_json(to_json(value), types=types)
 
 
+_PLAIN = (bool, int, float, str, type(None))
+
+
 def as_workflow_value(obj: Any) -> Any:
     """A real object (model, dataclass, enum, exception) as a workflow value: the inverse of
-    `real_value`."""
+    `real_value`. A number, string, bool or None is its own."""
+    if obj.__class__ in _PLAIN:
+        return obj
     if isinstance(obj, BaseException):
         error = exception_value(obj)
         error.args = to_value(to_json(error.args))

@@ -12,7 +12,13 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from waymark_runtime.values.python_errors import BINARY_OPERATIONS, unsupported
-from waymark_runtime.values.structural import MISSING, _written, short_name, type_name
+from waymark_runtime.values.structural import (
+    MISSING,
+    ModelValue,
+    defines,
+    short_name,
+    type_name,
+)
 
 
 class EnumValue:
@@ -73,7 +79,7 @@ class EnumValue:
         try:
             return format(self.value if self.plain else str(self), spec)
         except ValueError:  # a spec the data type refuses: Python's words name the enum
-            if _own(self):
+            if _loaded(self):
                 format(real_member(self), spec)
             raise
 
@@ -102,7 +108,7 @@ def _mixed(name: str) -> Callable[..., Any]:
         if _own(self, name):
             return _on_member(self, name, args)
         if self.mix is None or self.value is MISSING:
-            if args and args[0].__class__.__name__ == "ModelValue":
+            if args and args[0].__class__ is ModelValue:
                 return NotImplemented  # the model's reflected method answers
             other = type_name(args[0]) if args else ""
             raise unsupported(name, short_name(self.type), other)
@@ -119,14 +125,8 @@ def _mixed(name: str) -> Callable[..., Any]:
 
 
 def _own(member: EnumValue, *methods: str) -> bool:
-    """Does the member's enum class (loaded here) define one of `methods` in the user's code?
-    (With no `methods`: is the class loaded here?)"""
-    from waymark_runtime.values.registry import find_class
-
-    cls = find_class(member.type) if member.name is not None else None
-    if not methods:
-        return cls is not None
-    return cls is not None and any(_written(cls, method) for method in methods)
+    """Does the member's enum class (loaded here) define one of `methods` in the user's code?"""
+    return member.name is not None and defines(member.type, *methods)
 
 
 def own_method(member: EnumValue, name: str) -> Callable[..., Any] | None:
@@ -146,19 +146,22 @@ def real_member(member: EnumValue) -> enum.Enum:
 
 def _on_member(member: EnumValue, name: str, args: tuple[Any, ...]) -> Any:
     """The class's own `name` run on the real member, its result as a workflow value."""
-    from waymark_runtime.values.decode import real_value, to_value
-    from waymark_runtime.values.encode import to_json
+    from waymark_runtime.values.decode import as_workflow_value, real_value
     from waymark_runtime.values.registry import find_class
 
     real = real_member(member)
     others = [real_value(a, types=find_class) for a in args]
     apply = _OPERATIONS.get(name)
     result = apply(real, *others) if apply is not None else getattr(real, name)(*others)
-    if result.__class__ in (bool, int, float, str, type(None)):
-        return result
     if isinstance(result, Iterator):
-        return iter(to_value(to_json(list(result))))
-    return to_value(to_json(result))
+        return iter(as_workflow_value(list(result)))
+    return as_workflow_value(result)
+
+
+def _loaded(member: EnumValue) -> bool:
+    from waymark_runtime.values.registry import find_class
+
+    return find_class(member.type) is not None
 
 
 def _flag(value: EnumValue) -> Any:

@@ -17,8 +17,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from waymark_runtime.errors import ProgramError
-from waymark_runtime.values.decode import to_value
-from waymark_runtime.values.encode import to_json
+from waymark_runtime.values.decode import as_workflow_value
 from waymark_runtime.values.python_errors import BINARY_OPERATIONS, ORDERING, unsupported
 from waymark_runtime.values.structural import (
     _ALL,
@@ -26,23 +25,14 @@ from waymark_runtime.values.structural import (
     _class_of,
     _real,
     _rules,
-    _written,
+    defines,
     short_name,
     type_name,
 )
 
-_PLAIN = (bool, int, float, str, type(None))
-
 
 def _own(value: ModelValue, *methods: str) -> bool:
-    """Does the value's class (loaded here) define one of `methods` in the user's code?"""
-    cls = _class_of(value)
-    return cls is not None and any(_written(cls, method) for method in methods)
-
-
-def _back(result: Any) -> Any:
-    """A result of the user's method as a workflow value."""
-    return result if result.__class__ in _PLAIN else to_value(to_json(result))
+    return defines(value.type, *methods)
 
 
 def _name(value: ModelValue) -> str:
@@ -57,7 +47,7 @@ def _forward(name: str, apply: Callable[[Any, Any], Any]) -> Callable[..., Any]:
 
     def forward(self: ModelValue, other: Any) -> Any:
         if _own(self, method):
-            return _back(apply(_real(self), _real(other)))
+            return as_workflow_value(apply(_real(self), _real(other)))
         if other.__class__ is ModelValue and _own(other, reflected):
             return NotImplemented  # Python asks `other`'s reflected method next
         raise unsupported(method, _name(self), type_name(other))
@@ -79,8 +69,8 @@ def _inplace(name: str) -> Callable[..., Any]:
         real = _real(self)
         result = apply(real, _real(other))
         if result is not real:
-            return _back(result)
-        self.fields.update(_back(real).fields)
+            return as_workflow_value(result)
+        self.fields.update(as_workflow_value(real).fields)
         return self
 
     inplace.__name__ = method
@@ -92,7 +82,7 @@ def _reflected(name: str, apply: Callable[[Any, Any], Any]) -> Callable[..., Any
 
     def reflected(self: ModelValue, other: Any) -> Any:
         if _own(self, method):
-            return _back(apply(_real(other), _real(self)))
+            return as_workflow_value(apply(_real(other), _real(self)))
         raise unsupported(method, _name(self), type_name(other), other)
 
     reflected.__name__ = method
@@ -114,7 +104,7 @@ _UNARY: dict[str, Callable[[Any], Any]] = {
 def _unary(method: str, apply: Callable[[Any], Any]) -> Callable[..., Any]:
     def unary(self: ModelValue) -> Any:
         if _own(self, method):
-            return _back(apply(_real(self)))
+            return as_workflow_value(apply(_real(self)))
         raise unsupported(method, _name(self))
 
     unary.__name__ = method
@@ -124,7 +114,7 @@ def _unary(method: str, apply: Callable[[Any], Any]) -> Callable[..., Any]:
 def _round(self: ModelValue, ndigits: int | None = None) -> Any:
     if _own(self, "__round__"):
         real = _real(self)
-        return _back(round(real) if ndigits is None else round(real, ndigits))
+        return as_workflow_value(round(real) if ndigits is None else round(real, ndigits))
     raise unsupported("__round__", _name(self))
 
 
@@ -153,7 +143,7 @@ def _bool(self: ModelValue) -> bool:
 
 def _iter(self: ModelValue) -> Iterator[Any]:
     if _own(self, "__iter__", "__getitem__"):
-        return iter(_back(list(_real(self))))
+        return iter(as_workflow_value(list(_real(self))))
     if self.kind != "model":
         raise unsupported("__iter__", _name(self))
     return iter([(k, v) for k, v in self.fields.items() if not k.startswith("_")])
@@ -187,7 +177,7 @@ def _refuse_mutation(value: ModelValue, method: str) -> None:
 
 def _getitem(self: ModelValue, key: Any) -> Any:
     if _own(self, "__getitem__"):
-        return _back(_real(self)[_real(key)])
+        return as_workflow_value(_real(self)[_real(key)])
     raise unsupported("__getitem__", _name(self))
 
 

@@ -197,6 +197,16 @@ def _real_or_none(value: ModelValue) -> Any:
         return None
 
 
+def defines(path: str, *methods: str) -> bool:
+    """Does the class at `path` (loaded here) define one of `methods` in the user's code
+    (`_written`)? Where it does, Python would call that method: the runtime runs it on a
+    real object (`model_operators`, `enums`)."""
+    from waymark_runtime.values.registry import find_class
+
+    cls = find_class(path)
+    return cls is not None and any(_written(cls, method) for method in methods)
+
+
 def _class_of(value: ModelValue | ExceptionValue) -> type | None:
     """The real class of a model, dataclass or exception, when this process has it loaded."""
     from waymark_runtime.values.registry import find_class

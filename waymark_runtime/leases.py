@@ -37,7 +37,7 @@ class Leases:
         mark: Callable[[str], None],
         let_go: Callable[[str], None],
         withdraw: Callable[[], None],
-        committing: Callable[[str], bool] = lambda instance_id: False,
+        committing: Callable[[str], bool],
     ) -> None:
         self.store = store
         self.settings = settings

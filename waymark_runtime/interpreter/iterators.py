@@ -3,8 +3,9 @@
 Each builds its items at once, checked against the collection limit before it is built (a
 `product` of large inputs fails with `LimitExceeded` instead of filling memory), and returns an
 iterator over them, as `itertools` returns iterators. `groupby` receives (key, item) pairs: the
-compiler applies the key function to each item (`lower.functional`). Functions that never end
-(`count`, `cycle`, `repeat` without a count) are not here.
+compiler applies the key function to each item (`lower.functional`), and its runs are built at
+once too, but handed out by a `GroupBy`, which empties a group once the next is taken, as
+Python's does. Functions that never end (`count`, `cycle`, `repeat` without a count) are not here.
 """
 
 from __future__ import annotations
@@ -15,6 +16,30 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from waymark_runtime.interpreter.limits import Meter
+
+
+class GroupBy:
+    """`itertools.groupby`'s iterator over runs built at once: taking the next group (or
+    finding there is none) empties the group before it, as Python's shared iterator does. The
+    state codec saves its groups (list iterators, which may be held elsewhere) and position."""
+
+    __slots__ = ("groups", "taken")
+
+    def __init__(self, groups: list[tuple[Any, Iterator[Any]]], taken: int = 0) -> None:
+        self.groups = groups
+        self.taken = taken  # groups handed out
+
+    def __iter__(self) -> GroupBy:
+        return self
+
+    def __next__(self) -> tuple[Any, Iterator[Any]]:
+        if self.taken:
+            for _ in self.groups[self.taken - 1][1]:
+                pass
+        if self.taken == len(self.groups):
+            raise StopIteration
+        self.taken += 1
+        return self.groups[self.taken - 1]
 
 
 def iterator_functions(meter: Meter) -> dict[str, Callable[..., Iterator[Any]]]:
@@ -73,7 +98,7 @@ def iterator_functions(meter: Meter) -> dict[str, Callable[..., Iterator[Any]]]:
         meter.allow_items(len(pool) + (initial is not None))
         return iter([meter.settle(total) for total in itertools.accumulate(pool, initial=initial)])
 
-    def groupby(pairs: Any) -> Iterator[Any]:
+    def groupby(pairs: Any) -> GroupBy:
         """Runs of equal keys among (key, item) pairs: (key, iterator of the run's items)."""
         groups: list[tuple[Any, list[Any]]] = []
         for key, item in meter.materialise(pairs):
@@ -81,7 +106,7 @@ def iterator_functions(meter: Meter) -> dict[str, Callable[..., Iterator[Any]]]:
                 groups[-1][1].append(item)
             else:
                 groups.append((key, [item]))
-        return iter([(key, iter(items)) for key, items in groups])
+        return GroupBy([(key, iter(items)) for key, items in groups])
 
     return {
         "itertools.chain": chain,

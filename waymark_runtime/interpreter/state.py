@@ -4,9 +4,10 @@ On top of `values`: object identity is kept (a list reachable from two names is 
 a resume, cycles included: the n-th list/dict/set/deque/Counter/defaultdict met is container n, a repeat is `{"$t": "ref"}`;
 models and dataclasses, whose fields a workflow may assign, are counted apart, `{"$t": "mref"}`),
 loop iterators keep their position (a list iterator still sees appends to its list), ranges stay
-ranges, dict views stay views of their dict, and other iterators (generators, zip) are materialised
-into their items, but `enumerate` and `zip`, which are saved over their sources (a generator
-they read is one the workflow may read too). An iterator reachable from two places (a generator in a variable that a loop
+ranges, dict views stay views of their dict, a dict's iterator keeps its dict and how far it read
+(and so still sees a change of size), a `groupby` its groups, and other iterators (generators)
+are materialised into their items, but `enumerate` and `zip`, which are saved over their sources
+(a generator they read is one the workflow may read too). An iterator reachable from two places (a generator in a variable that a loop
 runs over) is one iterator after a resume too (`{"$t": "iref"}`). Materialising an iterator may
 move another (`zip(it, it)` reads `it`), so a state that materialised one is encoded again, with
 the items read the first time: every position is then the one after the reads
@@ -18,9 +19,11 @@ from __future__ import annotations
 
 import gc
 import itertools
+import operator
 from collections import Counter, OrderedDict, defaultdict, deque
 from typing import Any
 
+from waymark_runtime.interpreter.iterators import GroupBy
 from waymark_runtime.interpreter.limits import Meter
 from waymark_runtime.values import (
     JSON,
@@ -39,6 +42,12 @@ _VIEWS: tuple[type, ...] = (type({}.keys()), type({}.values()), type({}.items())
 _VIEW_KINDS = dict(zip(_VIEWS, ("keys", "values", "items"), strict=True))
 _DICT_KINDS: frozenset[type] = frozenset({Counter, defaultdict, OrderedDict})
 _DEQUE_ITERATORS: frozenset[type] = frozenset({type(iter(deque())), type(reversed(deque()))})
+_DICT_ITERATORS: dict[type, tuple[str, bool]] = {
+    type(make(view)): (kind, make is reversed)
+    for make in (iter, reversed)
+    for view, kind in (({}.keys(), "keys"), ({}.values(), "values"), ({}.items(), "items"))
+}
+"""A dict iterator's type: what it reads of its dict, and whether backwards."""
 
 
 class StateEncoder(Encoder):
@@ -87,6 +96,10 @@ class StateEncoder(Encoder):
             return self._once(obj, self._iterator)
         if kind is enumerate or kind is zip:  # over their sources, which others may share
             return self._once(obj, self._combined)
+        if kind in _DICT_ITERATORS:  # over its dict, which it checks for changes of size
+            return self._once(obj, self._dict_iterator)
+        if kind is GroupBy:  # its groups, which the workflow may hold too
+            return self._once(obj, self._groupby)
         if hasattr(obj, "__next__"):
             return self._once(obj, self._materialised)
         return super().fallback(obj)
@@ -109,6 +122,29 @@ class StateEncoder(Encoder):
             return {"$t": "enumerate", "of": self.encode(source), "n": count}
         return {"$t": "zip", "of": [self.encode(source) for source in args],
                 "strict": bool(strict and strict[0])}  # fmt: skip
+
+    def _dict_iterator(self, obj: Any) -> JSON:
+        """Its dict and how far it has read it: what it has left to give (its length hint)
+        is all it has left while the dict keeps its size; a hint of 0 is the end or a dict
+        that changed size, and `next` tells which (an iterator that raised keeps raising)."""
+        view, backwards = _DICT_ITERATORS[type(obj)]
+        mapping = next((r for r in gc.get_referents(obj) if isinstance(r, dict)), None)
+        left = operator.length_hint(obj) if mapping is not None else 0
+        if mapping is not None and not left:
+            try:
+                next(obj)
+            except RuntimeError:  # the dict changed size while it was being read
+                return {"$t": "dictiter", "of": None, "view": view, "back": backwards, "i": -1}
+            except StopIteration:
+                mapping = None
+        if mapping is None:
+            return {"$t": "iter", "seq": [], "i": 0}
+        return {"$t": "dictiter", "of": self.encode(mapping), "view": view,
+                "back": backwards, "i": len(mapping) - left}  # fmt: skip
+
+    def _groupby(self, obj: GroupBy) -> JSON:
+        groups = [[self.encode(key), self.encode(group)] for key, group in obj.groups]
+        return {"$t": "groupby", "groups": groups, "n": obj.taken}
 
     def _materialised(self, obj: Any) -> JSON:
         items = self.read.get(id(obj))
@@ -181,6 +217,7 @@ class StateDecoder(Decoder):
         return model
 
     def decode_tag(self, tag: str, value: JSON) -> Any:
+        iterator: Any
         if tag == "ref":
             return self.objects[value["v"]]
         if tag == "mref":
@@ -205,8 +242,17 @@ class StateDecoder(Decoder):
             combined = zip(*sources, strict=value["strict"])
             self.iterators.append(combined)
             return combined
+        if tag == "dictiter":
+            iterator = _dict_iterator(self.decode(value["of"]), value)
+            self.iterators.append(iterator)
+            return iterator
+        if tag == "groupby":
+            groups = [(self.decode(key), self.decode(group)) for key, group in value["groups"]]
+            grouped = GroupBy(groups, value["n"])
+            self.iterators.append(grouped)
+            return grouped
         if tag in ("iter", "reversed"):
-            iterator: Any = (iter if tag == "iter" else reversed)(self.decode(value["seq"]))
+            iterator = (iter if tag == "iter" else reversed)(self.decode(value["seq"]))
             if value["i"] and hasattr(iterator, "__setstate__"):
                 iterator.__setstate__(value["i"])
             elif value["i"]:  # a deque's iterator: advanced as far again
@@ -214,3 +260,19 @@ class StateDecoder(Decoder):
             self.iterators.append(iterator)
             return iterator
         raise ValueNotSerializable(f"unknown state tag {tag!r}")
+
+
+def _dict_iterator(mapping: Any, saved: JSON) -> Any:
+    """A dict iterator as it was saved: `i` items into `mapping`'s view, or (`i` of -1) one
+    whose dict changed size while it was read, which raises Python's `RuntimeError` again."""
+    view = saved["view"]
+    if view not in ("keys", "values", "items") or not isinstance(saved["i"], int):
+        raise ValueNotSerializable(f"unknown dict iterator {view!r}")
+    if saved["i"] < 0:
+        mapping = {None: None}
+    iterator = (reversed if saved["back"] else iter)(getattr(mapping, view)())
+    if saved["i"] < 0:
+        mapping[()] = None  # it now raises "dictionary changed size during iteration"
+    else:
+        next(itertools.islice(iterator, saved["i"], saved["i"]), None)
+    return iterator

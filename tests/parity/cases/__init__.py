@@ -520,6 +520,14 @@ CASES: tuple[ParityCase, ...] = (
     ),
     _case("held_iterators", "HeldGenerator", {"rows": ["a", "", " b", "c "]}, {"rows": []}),
     _case("held_iterators", "SharedIterator", {"tokens": ["a", "1", "b", "2", "c"]}),
+    _case(
+        "held_iterators",
+        "DictChangedDuringLoop",
+        {"change": "before"},
+        {"change": "after"},
+        {"change": "value"},
+        {"change": ""},
+    ),
     _case("class_operators", "OwnOperators", {"cents": [250, 199, 1000]}, {"cents": [5, 0]}),
     _case(
         "class_operators",
@@ -592,6 +600,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("functions", "KeyedDefaults", {"words": ["ab", "cde", "fgh", "x"]}, {"words": []}),
     _case("functions", "KeyFunctions", {"versions": ["1.10.0", "1.2.3", "0.9"]}, {"versions": []}),
     _case("functions", "Itertools", {"xs": [1, 3, 2, 4, 6]}, {"xs": []}),
+    _case("functions", "GroupsAfterTheGroupby", {"word": "aabccd"}, {"word": "aab"}, {"word": ""}),
     # helpers
     _case("helpers", "SyncHelpers", {"items": ["pen", "notebook"]}, {"items": []}),
     _case("helpers", "AsyncHelpers", {"items": ["a", "bcd"]}, {"items": []}),

@@ -356,3 +356,22 @@ class Itertools(Workflow):
             list(itertools.accumulate(xs)), list(itertools.zip_longest(xs, "ab", fillvalue="-")),
             list(itertools.chain.from_iterable([[1], [2, 3], []])),
         ]  # fmt: skip
+
+
+@workflow
+class GroupsAfterTheGroupby(Workflow):
+    """A `groupby` group is empty once the groupby has moved past it (or found no more groups),
+    across awaits too: the groups and the groupby are saved as one."""
+
+    async def run(self, word: str) -> list[object]:
+        listed = [list(g) for _, g in list(itertools.groupby(word))]
+        grouped = itertools.groupby(word)
+        key, first = next(grouped, ("-", iter("")))
+        await asyncio.sleep(0)
+        head = next(first, None)
+        second = next(grouped, None)
+        await asyncio.sleep(0)
+        rest = list(first)
+        last = [list(g) for _, g in grouped]
+        after = list(second[1]) if second is not None else None
+        return [listed, key, head, rest, last, after]

@@ -57,3 +57,28 @@ class SharedIterator(Workflow):
         out.append(next(words, "end"))
         out.extend(words)
         return out
+
+
+@workflow
+class DictChangedDuringLoop(Workflow):
+    """A loop over a dict (or its items, reversed) that awaits keeps its place across the
+    await, and adding or removing a key on the way raises Python's `RuntimeError`, whether the
+    change comes before or after the await."""
+
+    async def run(self, change: str) -> list[object]:
+        stock = {"a": 1, "b": 2, "c": 3}
+        seen: list[object] = []
+        try:
+            for key, count in stock.items():
+                if change == "before" and key == "b":
+                    stock["d"] = 4
+                seen.append(f"{key}={await save(key)}:{count}")
+                if change == "after" and key == "b":
+                    del stock["a"]
+                if change == "value":
+                    stock[key] = count * 10
+        except RuntimeError as error:
+            seen.append(str(error))
+        for key in reversed(stock):
+            seen.append(await save(key))
+        return [seen, stock]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from waymark_compiler.diagnostics import Sink
+from waymark_compiler.finder import is_project_source
 from waymark_compiler.lower.properties import Properties
 from waymark_compiler.resolve import Resolver
 from waymark_compiler.rules.rule import Rule
@@ -96,11 +97,14 @@ class ModuleFunctions:
         return found.helpers[attr]
 
     def helper(self, symbol: FunctionSym) -> str | None:
-        """The helper name of `symbol`, or None when it cannot be one (defined in another
-        module, or decorated)."""
-        if symbol.node is None or symbol.namespace is None or symbol.node.decorators:
+        """The helper name of `symbol`, or None when it cannot be one: decorated, nested, or
+        defined outside the user's own code (the standard library, an installed package)."""
+        namespace = symbol.namespace
+        if symbol.node is None or namespace is None or symbol.node.decorators:
             return None
-        if symbol.namespace.module != self.module or symbol.namespace.qualprefix:
+        if namespace.qualprefix:
+            return None
+        if namespace.module != self.module and not is_project_source(namespace.source.path):
             return None
         if symbol.path not in self.names:
             self.names[symbol.path] = self.fresh(symbol.node.name.value)

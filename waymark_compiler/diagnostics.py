@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from waymark_compiler.rules import RULES
@@ -68,9 +69,17 @@ def _paint(text: str, style: str, color: bool) -> str:
 
 
 def _source_line(sources: Mapping[str, str], path: str, line: int) -> str | None:
+    """Line `line` of `path`: from `sources`, else from the file (a diagnostic in a module
+    function the workflow imports is at a line of that module)."""
     text = sources.get(path)
     if text is None:
-        return None
+        try:
+            file = Path(path)
+            if not file.is_file():
+                return None
+            text = file.read_text(encoding="utf-8", errors="replace")
+        except (OSError, ValueError):
+            return None
     lines = text.splitlines()
     return lines[line - 1] if 0 < line <= len(lines) else None
 

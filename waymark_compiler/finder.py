@@ -8,6 +8,7 @@ Parsed files are cached by path and modification time; no user code ever runs he
 from __future__ import annotations
 
 import sys
+import sysconfig
 from dataclasses import dataclass, field
 from importlib.machinery import PathFinder
 from pathlib import Path
@@ -20,6 +21,22 @@ from waymark_compiler.source import Source, parse
 from waymark_compiler.tables import MUTATING_METHODS
 
 _PARSED: dict[tuple[str, int, int], Source | None] = {}
+_OWN = Path(__file__).resolve().parent.parent
+_INSTALLED = tuple(
+    {Path(sysconfig.get_paths()[key]).resolve() for key in ("stdlib", "platstdlib", "purelib")}
+    | {_OWN / package for package in ("waymark", "waymark_compiler", "waymark_runtime")}
+)
+"""Where the standard library, installed packages and Waymark itself live: not the user's code."""
+
+
+def is_project_source(path: str) -> bool:
+    """Whether `path` is a file of the user's own code (not the standard library, an installed
+    package or Waymark): what a workflow may compile as its own helper functions."""
+    try:
+        resolved = Path(path).resolve()
+    except (OSError, RuntimeError):
+        return False
+    return not any(resolved.is_relative_to(root) for root in _INSTALLED)
 
 
 def package_root(path: Path) -> tuple[Path, str]:

@@ -44,6 +44,31 @@ def test_cross_module_refusals() -> None:
     assert "did you mean `send_email`?" in rendered(result)
 
 
+def test_functions_of_other_user_modules_are_compiled_in_their_own_module() -> None:
+    source = (
+        "from shop.actions import format_receipt, stamp\n"
+        "from waymark import Workflow, workflow\n\n"
+        "@workflow\n"
+        "class Receipt(Workflow):\n"
+        "    async def run(self, text: str) -> str:\n"
+        "        return format_receipt(text)\n\n"
+        "@workflow\n"
+        "class Stamped(Workflow):\n"
+        "    async def run(self, text: str) -> str:\n"
+        "        return stamp(text)\n"
+    )
+    result = compile_source(source, str(FIXTURES / "receipts.py"), module="receipts")
+    good = next(w for w in result.workflows if w.name == "Receipt")
+    assert [h.name for h in good.program.helpers] == ["format_receipt"]
+    assert "shop.actions" not in sys.modules
+    (refusal,) = [d for d in result.diagnostics if d.severity == "error"]
+    actions = FIXTURES / "shop" / "actions.py"
+    assert (refusal.code, refusal.path) == ("WM103", str(actions)), rendered(result)
+    line = actions.read_text().splitlines().index('    return f"{receipt} at {time.time()}"') + 1
+    assert refusal.span.line == line
+    assert f"{line} |     return f" in rendered(result)  # the line of the other file is shown
+
+
 def test_other_modules_are_read_not_imported() -> None:
     source = (
         "from shop.explosive import detonate\n"

@@ -1,6 +1,6 @@
 import functools
+from shutil import which
 
-from tests.parity.cases.module_functions import depth
 from waymark import Workflow, workflow
 
 
@@ -13,4 +13,4 @@ def compute_total(xs: tuple[int, ...]) -> int:
 class TotalWorkflow(Workflow):
     async def run(self, xs: list[int]) -> int:
         total = compute_total(tuple(xs))  # error: WM101 @17
-        return total + depth(len(xs))  # error: WM101 @24
+        return total + len(which("sh") or "")  # error: WM101 @28

@@ -297,8 +297,8 @@ def call_FunctionSym(symbol: Symbol, node: cst.Call, ctx: Ctx) -> ir.Expr:
         help = f"await it: `await {name}(...)`"
         message = f"async function `{name}` called without await"
         return ctx.error(ACTION_NOT_AWAITED, node, message, "not awaited", help)
-    help = (f"decorate `{name}` with `@action` and await it, or define it undecorated in the "
-            "workflow's module (or as a helper method)")  # fmt: skip
+    help = (f"decorate `{name}` with `@action` and await it, or write it as an undecorated "
+            "function of your own code (or a helper method)")  # fmt: skip
     message = f"call of `{name}`, which is not an action, a pure builtin or a helper"
     return ctx.error(UNSUPPORTED_CALL, node, message, "unsupported call", help)
 

@@ -29,7 +29,7 @@ from waymark_compiler.rules.workflow import (
 )
 from waymark_compiler.shapes import is_constant_literal, is_static_method
 from waymark_compiler.source import Source
-from waymark_compiler.symbols import ClassSym, ConstSym
+from waymark_compiler.symbols import ClassSym, ConstSym, FunctionSym
 from waymark_runtime import ir
 
 
@@ -53,10 +53,7 @@ def lower_workflow(found: WorkflowClass, resolver: Resolver, sink: Sink) -> ir.W
     properties = called.properties
     while called.pending or properties.pending:  # what they call, and what that calls
         if called.pending:
-            symbol = called.pending.pop(0)
-            assert symbol.node is not None
-            name = called.names[symbol.path]
-            functions.append(_function(symbol.node, source, resolver, sink, {}, {}, called, name))
+            functions.append(_module_function(called.pending.pop(0), resolver, sink, called))
         else:
             functions += _properties(properties.pending.pop(0), resolver, called)
     run = next((f for f in functions if f.name == "run"), None)
@@ -68,6 +65,20 @@ def lower_workflow(found: WorkflowClass, resolver: Resolver, sink: Sink) -> ir.W
         helpers=tuple(f for f in functions if f.name != "run"),
         span=source.span(node),
     )
+
+
+def _module_function(
+    symbol: FunctionSym, resolver: Resolver, sink: Sink, called: ModuleFunctions
+) -> ir.Function:
+    """A module function a method calls, compiled in its own module (names in it mean what
+    they mean there); what refuses it is reported at its line in its own file."""
+    namespace = symbol.namespace
+    assert symbol.node is not None and namespace is not None
+    name = called.names[symbol.path]
+    here, own = resolver.at(namespace), Sink(namespace.source.path)
+    compiled = _function(symbol.node, namespace.source, here, own, {}, {}, called, name)
+    sink.items += own.items
+    return compiled
 
 
 def _properties(attr: str, resolver: Resolver, called: ModuleFunctions) -> list[ir.Function]:

@@ -18,12 +18,12 @@ UNSUPPORTED_CALL = rule(
     "WM101",
     "unsupported-call",
     "refuses a call of something that is not an action, a pure builtin, a pure method, a "
-    "helper method, a function of the workflow's module or a model class",
+    "helper method, a plain function of the user's own modules or a model class",
     "The runtime only evaluates functions it knows to be pure and deterministic; an "
     "arbitrary function could do I/O or depend on hidden state. " + _COMPILE_ONCE,
-    "total = compute_total(items)  # a function imported from another module",
-    "Make the function an `@action` and await it, or define it in the workflow's module (it is "
-    "compiled with the workflow), or as a helper method of the workflow class.",
+    "width = shutil.get_terminal_size()  # a function of the standard library or a package",
+    "Make the function an `@action` and await it, or write it as a plain function of your own "
+    "code (it is compiled with the workflow), or as a helper method of the workflow class.",
 )
 
 NONDETERMINISTIC_CALL = rule(

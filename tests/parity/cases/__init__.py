@@ -401,6 +401,13 @@ CASES: tuple[ParityCase, ...] = (
         {"words": []},
         {"words": ["one", "two"]},
     ),
+    _case(
+        "imported_functions",
+        "ImportedHelpers",
+        {"words": ["a", "bee", "a", "cat", "dog", "eel"]},
+        {"words": []},
+        {"words": ["one", "two"]},
+    ),
     ParityCase("properties", "PropertyReads", None),
     ParityCase("properties", "OwnText", None),
     _case(

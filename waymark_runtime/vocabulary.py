@@ -101,7 +101,8 @@ DATACLASS_FUNCTIONS = _words(
 ITERTOOLS_FUNCTIONS = _words(
     "itertools.chain itertools.chain.from_iterable itertools.product itertools.combinations "
     "itertools.combinations_with_replacement itertools.permutations itertools.islice "
-    "itertools.pairwise itertools.zip_longest itertools.accumulate"
+    "itertools.pairwise itertools.zip_longest itertools.accumulate itertools.count "
+    "itertools.cycle itertools.repeat"
 )
 
 # `heapq` functions a workflow may call on a list (bounded: `interpreter.standard`);

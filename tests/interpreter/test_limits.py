@@ -108,6 +108,16 @@ class Builtins(Workflow):
             return len(queue)
         if case == "nlargest":
             return heapq.nlargest(2, range(n))
+        if case == "count-in":
+            return -1 in itertools.count(n)
+        if case == "count-list":
+            return len(list(itertools.count(n)))
+        if case == "cycle-deque":
+            return len(deque(itertools.cycle([n]), maxlen=2))
+        if case == "repeat-sorted":
+            return len(sorted(itertools.repeat(n)))
+        if case == "count-zip":
+            return dict(zip(itertools.count(n), itertools.repeat(0)))
         if case == "heapify":
             rows = [[i] * 100 for i in range(900)]
             for _ in range(n):
@@ -322,6 +332,11 @@ async def test_the_defaults_refuse_them_too() -> None:
         ("appendleft", 10**12, ITEMS),
         ("nlargest", 10**12, ITEMS),
         ("heapify", 1, OPERATIONS),  # visits the nested items: 0 calls fit (test below)
+        ("count-in", 0, OPERATIONS),  # iterators that never end, read by Python's builtins
+        ("count-list", 0, ITEMS),
+        ("cycle-deque", 0, OPERATIONS),
+        ("repeat-sorted", 0, ITEMS),
+        ("count-zip", 0, ITEMS),
     ],
 )
 async def test_builtins_are_charged_for_their_input(case: str, n: int, setting: str) -> None:

@@ -5,14 +5,20 @@ Each builds its items at once, checked against the collection limit before it is
 iterator over them, as `itertools` returns iterators. `groupby` receives (key, item) pairs: the
 compiler applies the key function to each item (`lower.functional`), and its runs are built at
 once too, but handed out by a `GroupBy`, which empties a group once the next is taken, as
-Python's does. Functions that never end (`count`, `cycle`, `repeat` without a count) are not here.
+Python's does. Those that need not end (`count`, `cycle`, `repeat` without a count) are small
+iterators of their own (`Count`, `Cycle`, `Repeat`) that the state codec saves as what they
+are; whatever reads one is metered item by item, as it reads any iterator (`list(count())`
+fails with `LimitExceeded`).
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+import operator
 from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from waymark_runtime.interpreter.limits import Meter
@@ -40,6 +46,80 @@ class GroupBy:
             raise StopIteration
         self.taken += 1
         return self.groups[self.taken - 1]
+
+
+class Count:
+    """`itertools.count(start, step)`: `start`, `start + step`, ... (any numbers, as Python's)."""
+
+    __slots__ = ("step", "value")
+
+    def __init__(self, value: Any = 0, step: Any = 1) -> None:
+        if not _is_number(value) or not _is_number(step):
+            raise TypeError("a number is required")
+        self.value, self.step = value, step
+
+    def __iter__(self) -> Count:
+        return self
+
+    def __next__(self) -> Any:
+        value = self.value
+        self.value = value + self.step
+        return value
+
+    def __repr__(self) -> str:
+        step = "" if self.step == 1 and type(self.step) is int else f", {self.step!r}"
+        return f"count({self.value!r}{step})"
+
+
+class Cycle:
+    """`itertools.cycle(iterable)`: its items (read at once) over and over."""
+
+    __slots__ = ("items", "position")
+
+    def __init__(self, items: list[Any], position: int = 0) -> None:
+        self.items, self.position = items, position
+
+    def __iter__(self) -> Cycle:
+        return self
+
+    def __next__(self) -> Any:
+        if not self.items:
+            raise StopIteration
+        item = self.items[self.position]
+        self.position = (self.position + 1) % len(self.items)
+        return item
+
+
+class Repeat:
+    """`itertools.repeat(value[, times])`: the one value, `times` times or forever (None)."""
+
+    __slots__ = ("left", "value")
+
+    def __init__(self, value: Any, left: int | None = None) -> None:
+        self.value, self.left = value, left
+
+    def __iter__(self) -> Repeat:
+        return self
+
+    def __next__(self) -> Any:
+        if self.left is not None:
+            if self.left <= 0:
+                raise StopIteration
+            self.left -= 1
+        return self.value
+
+    def __length_hint__(self) -> int:
+        if self.left is None:
+            raise TypeError("len() of unsized object")
+        return max(self.left, 0)
+
+    def __repr__(self) -> str:
+        times = "" if self.left is None else f", {max(self.left, 0)}"
+        return f"repeat({self.value!r}{times})"
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float | Decimal | Fraction) or hasattr(value, "__index__")
 
 
 def iterator_functions(meter: Meter) -> dict[str, Callable[..., Iterator[Any]]]:
@@ -108,7 +188,18 @@ def iterator_functions(meter: Meter) -> dict[str, Callable[..., Iterator[Any]]]:
                 groups.append((key, [item]))
         return GroupBy([(key, iter(items)) for key, items in groups])
 
+    def cycle(iterable: Any) -> Cycle:
+        return Cycle(meter.materialise(iterable))
+
+    def repeat(value: Any, times: Any = None) -> Repeat:
+        if times is not None:
+            times = int(operator.index(times))
+        return Repeat(value, times)
+
     return {
+        "itertools.count": Count,
+        "itertools.cycle": cycle,
+        "itertools.repeat": repeat,
         "itertools.chain": chain,
         "itertools.chain.from_iterable": from_iterable,
         "itertools.product": product,

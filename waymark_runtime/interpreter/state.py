@@ -5,7 +5,8 @@ a resume, cycles included: the n-th list/dict/set/deque/Counter/defaultdict met 
 models and dataclasses, whose fields a workflow may assign, are counted apart, `{"$t": "mref"}`),
 loop iterators keep their position (a list iterator still sees appends to its list), ranges stay
 ranges, dict views stay views of their dict, a dict's iterator keeps its dict and how far it read
-(and so still sees a change of size), a `groupby` its groups, and other iterators (generators)
+(and so still sees a change of size), a `groupby` its groups, `count`/`cycle`/`repeat` what
+they are (they need not end), and other iterators (generators)
 are materialised into their items, but `enumerate` and `zip`, which are saved over their sources
 (a generator they read is one the workflow may read too). An iterator reachable from two places (a generator in a variable that a loop
 runs over) is one iterator after a resume too (`{"$t": "iref"}`). Materialising an iterator may
@@ -23,7 +24,7 @@ import operator
 from collections import Counter, OrderedDict, defaultdict, deque
 from typing import Any
 
-from waymark_runtime.interpreter.iterators import GroupBy
+from waymark_runtime.interpreter.iterators import Count, Cycle, GroupBy, Repeat
 from waymark_runtime.interpreter.limits import Meter
 from waymark_runtime.values import (
     JSON,
@@ -100,6 +101,8 @@ class StateEncoder(Encoder):
             return self._once(obj, self._dict_iterator)
         if kind is GroupBy:  # its groups, which the workflow may hold too
             return self._once(obj, self._groupby)
+        if kind is Count or kind is Cycle or kind is Repeat:  # as what they are: need not end
+            return self._once(obj, self._endless)
         if hasattr(obj, "__next__"):
             return self._once(obj, self._materialised)
         return super().fallback(obj)
@@ -141,6 +144,13 @@ class StateEncoder(Encoder):
             return {"$t": "iter", "seq": [], "i": 0}
         return {"$t": "dictiter", "of": self.encode(mapping), "view": view,
                 "back": backwards, "i": len(mapping) - left}  # fmt: skip
+
+    def _endless(self, obj: Count | Cycle | Repeat) -> JSON:
+        if isinstance(obj, Count):
+            return {"$t": "count", "v": self.encode(obj.value), "step": self.encode(obj.step)}
+        if isinstance(obj, Cycle):
+            return {"$t": "cycle", "seq": self.encode(obj.items), "i": obj.position}
+        return {"$t": "repeat", "v": self.encode(obj.value), "left": obj.left}
 
     def _groupby(self, obj: GroupBy) -> JSON:
         groups = [[self.encode(key), self.encode(group)] for key, group in obj.groups]
@@ -246,6 +256,16 @@ class StateDecoder(Decoder):
             iterator = _dict_iterator(self.decode(value["of"]), value)
             self.iterators.append(iterator)
             return iterator
+        if tag in ("count", "cycle", "repeat"):
+            endless: Any
+            if tag == "count":
+                endless = Count(self.decode(value["v"]), self.decode(value["step"]))
+            elif tag == "cycle":
+                endless = Cycle(self.decode(value["seq"]), value["i"])
+            else:
+                endless = Repeat(self.decode(value["v"]), value["left"])
+            self.iterators.append(endless)
+            return endless
         if tag == "groupby":
             groups = [(self.decode(key), self.decode(group)) for key, group in value["groups"]]
             grouped = GroupBy(groups, value["n"])

@@ -529,6 +529,12 @@ CASES: tuple[ParityCase, ...] = (
     _case("held_iterators", "SharedIterator", {"tokens": ["a", "1", "b", "2", "c"]}),
     _case(
         "held_iterators",
+        "EndlessIterators",
+        {"rows": ["a", "b", "c", "d"], "polls": 3},
+        {"rows": [], "polls": 1},
+    ),
+    _case(
+        "held_iterators",
         "DictChangedDuringLoop",
         {"change": "before"},
         {"change": "after"},

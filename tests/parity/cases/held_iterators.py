@@ -4,6 +4,8 @@ after every resume), and `zip(it, it)` reads `it` as it goes."""
 
 from __future__ import annotations
 
+import itertools
+
 from waymark import Workflow, action, workflow
 
 
@@ -82,3 +84,33 @@ class DictChangedDuringLoop(Workflow):
         for key in reversed(stock):
             seen.append(await save(key))
         return [seen, stock]
+
+
+@workflow
+class EndlessIterators(Workflow):
+    """`itertools.count`, `cycle` and `repeat`, which need not end, held across awaits: a
+    polling loop numbering its attempts, round-robin over workers, a repeated default."""
+
+    async def run(self, rows: list[str], polls: int) -> list[object]:
+        out: list[object] = []
+        for attempt in itertools.count(1):
+            out.append(await save(f"poll {attempt}"))
+            if attempt >= polls:
+                break
+        workers = itertools.cycle(["w1", "w2", "w3"])
+        for row in rows:
+            out.append(f"{await save(row)}@{next(workers)}")
+        ids = itertools.count(100, 5)
+        labelled = list(zip(ids, rows, strict=False))
+        await save("x")
+        out += [labelled, next(ids), repr(ids), repr(itertools.count(2.5, 0.5))]
+        fill = itertools.repeat("-", 3)
+        out.append(next(fill))
+        await save("y")
+        out += [list(fill), repr(fill), list(itertools.repeat(0, len(rows)))]
+        out.append(list(itertools.islice(itertools.cycle(rows), 7)))
+        try:
+            itertools.count("a")
+        except TypeError as error:
+            out.append(str(error))
+        return out

@@ -14,7 +14,12 @@ from typing import Any
 
 import libcst as cst
 
-from waymark_compiler.shapes import is_decimal_literal, is_duration_literal
+from waymark_compiler.shapes import (
+    is_decimal_literal,
+    is_duration_literal,
+    is_pattern_literal,
+    pattern_flags,
+)
 from waymark_runtime import ir
 from waymark_runtime.vocabulary import DURATION
 
@@ -150,6 +155,10 @@ def _literal(
             if a.keyword is not None
         )
         return ir.Call(func=DURATION, args=args, kwargs=kwargs, span=span)
+    if isinstance(node, cst.Call) and is_pattern_literal(node):  # `re.compile(r"\d+", re.I)`
+        flags = [pattern_flags(a.value) or 0 for a in node.args[1:]]
+        args = (inner(node.args[0].value, span), ir.Const(value=sum(flags), span=span))
+        return ir.Call(func="re.compile", args=args, kwargs=(), span=span)
     if isinstance(node, cst.Call) and is_decimal_literal(node):
         # `Decimal("0.01")` (`shapes.is_decimal_literal`)
         value = inner(node.args[0].value, span)

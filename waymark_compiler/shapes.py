@@ -6,6 +6,7 @@ members and their values, static methods. `resolve` and the lowering decide with
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -35,7 +36,42 @@ def is_constant_literal(node: cst.BaseExpression, member: Leaf | None = None) ->
         return is_constant_literal(node.left, member) and is_constant_literal(node.right, member)
     if isinstance(node, cst.Tuple):
         return _constant_elements(node, member)
-    return _is_frozenset(node) or is_decimal_literal(node) or is_duration_literal(node)
+    return (_is_frozenset(node) or is_decimal_literal(node) or is_duration_literal(node)
+            or is_pattern_literal(node))  # fmt: skip
+
+
+def is_pattern_literal(node: cst.BaseExpression) -> bool:
+    """`re.compile(r"^INV-(\\d+)$", re.IGNORECASE)`: a compiled pattern of a string literal,
+    with flags that are `re`'s flag names (joined by `|`) or a number, as a keyword or not."""
+    if not isinstance(node, cst.Call) or get_full_name_for_node(node.func) != "re.compile":
+        return False
+    if not 1 <= len(node.args) <= 2 or any(a.star for a in node.args):
+        return False
+    first, *rest = node.args
+    text = first.value
+    if first.keyword is not None or not isinstance(text, cst.SimpleString | cst.ConcatenatedString):
+        return False
+    flags = [a for a in rest if a.keyword is None or a.keyword.value == "flags"]
+    return (
+        is_constant_literal(text)
+        and len(flags) == len(rest)
+        and all(pattern_flags(a.value) is not None for a in flags)
+    )
+
+
+def pattern_flags(node: cst.BaseExpression) -> int | None:
+    """The value of `re.IGNORECASE | re.M` (or a number), or None for any other expression."""
+    if isinstance(node, cst.Integer):
+        return int(ast.literal_eval(node.value))
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+        left, right = pattern_flags(node.left), pattern_flags(node.right)
+        return None if left is None or right is None else left | right
+    name = get_full_name_for_node(node) or ""
+    module, _, flag = name.rpartition(".")
+    return REGEX_FLAGS.get(flag) if module == "re" else None
+
+
+REGEX_FLAGS = {name: int(flag) for name, flag in vars(re).items() if isinstance(flag, re.RegexFlag)}
 
 
 TABLE_LIMIT = 256  # items: a table is built again wherever it is read

@@ -9,6 +9,7 @@ them, whatever the import aliases.
 from __future__ import annotations
 
 import builtins
+import re
 from typing import Literal
 
 from waymark_compiler.rules.expressions import NONDETERMINISTIC_CALL
@@ -93,6 +94,12 @@ KNOWN_EXCEPTIONS: dict[str, str] = {
     "json.JSONDecodeError": "json.decoder:JSONDecodeError",
     "dataclasses.FrozenInstanceError": "dataclasses:FrozenInstanceError",
     "zoneinfo.ZoneInfoNotFoundError": "zoneinfo._common:ZoneInfoNotFoundError",
+    # `re.error` (`re.PatternError` from Python 3.13 on, `re.error` its alias)
+    **{
+        f"re.{name}": f"re:{re.error.__qualname__}"
+        for name in ("error", "PatternError")
+        if hasattr(re, name)
+    },  # fmt: skip
 }
 
 

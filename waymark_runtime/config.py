@@ -59,6 +59,7 @@ class Settings:
     max_collection_length: int
     max_string_length: int
     max_int_digits: int
+    max_regex_milliseconds: int
     max_payload_bytes: int = 32 * 1024 * 1024
     max_child_depth: int = 100
     max_children: int = 10_000
@@ -274,6 +275,9 @@ _FIELDS: dict[str, _Field] = {
     ),
     "max_string_length": _Field("WAYMARK_MAX_STRING_LENGTH", _positive_int, _constant(10_000_000)),
     "max_int_digits": _Field("WAYMARK_MAX_INT_DIGITS", _digits, _constant(4_300)),
+    "max_regex_milliseconds": _Field(
+        "WAYMARK_MAX_REGEX_MILLISECONDS", _positive_int, _constant(1_000)
+    ),
     # What one action's result or error may weigh as JSON (docs/runtime.md, "Limits").
     "max_payload_bytes": _Field(
         "WAYMARK_MAX_PAYLOAD_BYTES", _positive_int, _constant(32 * 1024 * 1024)

@@ -292,6 +292,7 @@ def limits_of(settings: Settings) -> Limits:
         collection_length=settings.max_collection_length,
         string_length=settings.max_string_length,
         int_digits=settings.max_int_digits,
+        regex_milliseconds=settings.max_regex_milliseconds,
     )
 
 

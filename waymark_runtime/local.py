@@ -51,7 +51,8 @@ _LOCAL = {
 
 
 _LIMITS = ("WAYMARK_MAX_STEP_OPERATIONS", "WAYMARK_MAX_COLLECTION_LENGTH",
-           "WAYMARK_MAX_STRING_LENGTH", "WAYMARK_MAX_INT_DIGITS", "WAYMARK_MAX_CHILD_DEPTH",
+           "WAYMARK_MAX_STRING_LENGTH", "WAYMARK_MAX_INT_DIGITS", "WAYMARK_MAX_REGEX_MILLISECONDS",
+           "WAYMARK_MAX_CHILD_DEPTH",
            "WAYMARK_MAX_CHILDREN", "WAYMARK_MAX_PAYLOAD_BYTES")  # fmt: skip
 
 
@@ -65,6 +66,7 @@ def _settings(limits: Limits | None) -> Settings:
             max_collection_length=limits.collection_length,
             max_string_length=limits.string_length,
             max_int_digits=limits.int_digits,
+            max_regex_milliseconds=limits.regex_milliseconds,
         )
     return settings.replace(**_LOCAL)
 

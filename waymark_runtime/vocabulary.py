@@ -51,6 +51,8 @@ PURE_METHODS = _words(
     "model_dump model_dump_json model_copy errors error_count "
     # int, float
     "bit_length bit_count as_integer_ratio is_integer "
+    # compiled regular expressions and their matches (`interpreter.regexes`)
+    "match search fullmatch findall sub subn group groups groupdict start end span "
     # Decimal (bounded by the context's precision)
     "quantize normalize is_signed is_zero copy_abs copy_negate copy_sign adjusted is_nan "
     "is_infinite is_finite sqrt exp ln log10 to_integral_value"
@@ -119,6 +121,13 @@ HASH_ALGORITHMS = _words(
     "md5 sha1 sha224 sha256 sha384 sha512 sha3_224 sha3_256 sha3_384 sha3_512 blake2b blake2s"
 )
 
+# `re` functions a workflow may call (`interpreter.regexes`: Python's syntax and errors, matched
+# by an engine that can be stopped); `re.finditer`, `re.purge` and the rest are refused, and so
+# is a function as `repl` of `sub` (a function cannot be stored).
+RE_FUNCTIONS = _words(
+    "re.compile re.escape re.match re.search re.fullmatch re.findall re.split re.sub re.subn"
+)
+
 # The default factories a `defaultdict` may have, by name: builtin types only (a function's
 # behaviour cannot be stored). `defaultdict(list)` is `` `collections.defaultdict`(type
 # builtins:list) `` in `.wrl`.
@@ -133,7 +142,10 @@ PURE_CONSTANTS = _words(
     "datetime.datetime.min datetime.datetime.max datetime.date.min datetime.date.max "
     "datetime.time.min datetime.time.max datetime.MINYEAR datetime.MAXYEAR "
     "string.ascii_letters string.ascii_lowercase string.ascii_uppercase string.digits "
-    "string.hexdigits string.octdigits string.punctuation string.whitespace string.printable"
+    "string.hexdigits string.octdigits string.punctuation string.whitespace string.printable "
+    # `re` flags, compiled to their int values
+    "re.IGNORECASE re.I re.MULTILINE re.M re.DOTALL re.S re.VERBOSE re.X re.ASCII re.A "
+    "re.UNICODE re.U re.NOFLAG"
 )
 
 # `type(x).__name__` (and `x.__class__.__name__`): the class name of a value, the one thing a

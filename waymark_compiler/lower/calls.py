@@ -35,6 +35,7 @@ from waymark_compiler.lower.names import (
     missing_import,
     special_attribute,
 )
+from waymark_compiler.lower.regexes import regex_iterator, substitution
 from waymark_compiler.lower.spreads import deferred_call
 from waymark_compiler.lower.standard import (
     HASH_CONSTRUCTORS,
@@ -85,6 +86,7 @@ from waymark_runtime.vocabulary import (
     ITERTOOLS_FUNCTIONS,
     PURE_FUNCTIONS,
     PURE_METHODS,
+    RE_FUNCTIONS,
     STANDARD_FUNCTIONS,
 )
 
@@ -317,6 +319,7 @@ def call_ExternalSym(symbol: ExternalSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
         or symbol.qualname in STANDARD_FUNCTIONS
         or symbol.qualname in DATACLASS_FUNCTIONS
         or symbol.qualname in ITERTOOLS_FUNCTIONS
+        or (symbol.qualname in RE_FUNCTIONS and symbol.qualname not in _LOWERED)
     ):
         args, kwargs = lower_arguments(node.args, ctx)
         return ir.Call(func=symbol.qualname, args=args, kwargs=kwargs, span=ctx.span(node))
@@ -356,6 +359,9 @@ _LOWERED: dict[str, Callable[[cst.Call, Ctx], ir.Expr]] = {
     "collections.OrderedDict": collection_call("collections.OrderedDict"),
     **dict.fromkeys(HEAPQ_FUNCTIONS, heap_call),
     **dict.fromkeys(HASH_CONSTRUCTORS, hash_object),
+    "re.sub": substitution,
+    "re.subn": substitution,
+    "re.finditer": regex_iterator,
 }
 
 _BY_SYMBOL: dict[type[Any], Callable[[Any, cst.Call, Ctx], ir.Expr]] = {

@@ -8,6 +8,7 @@ used for, and words the refusal when it may not.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import math
 
 import libcst as cst
@@ -147,6 +148,8 @@ def _constant(qualname: str, span: ir.Span) -> ir.Expr:
     `float('inf')`, `float('nan')`, and `timezone.utc` as `timezone(timedelta())` (which is
     it), since the text has no literal for them."""
     value = standard_function(qualname)
+    if isinstance(value, enum.IntFlag):  # `re.IGNORECASE`: its int value
+        return ir.Const(value=int(value), span=span)
     if isinstance(value, dt.timezone):
         offset = ir.Call(func=DURATION, args=(), kwargs=(), span=span)
         return ir.Call(func="datetime.timezone", args=(offset,), kwargs=(), span=span)

@@ -13,10 +13,12 @@ import datetime as dt
 import enum
 import functools
 import inspect
+import re
 import uuid
 from collections import deque
 from collections.abc import Callable
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -38,11 +40,12 @@ from waymark_runtime.values import (
     type_name,
     type_path,
 )
+from waymark_runtime.values.matches import MatchValue
 from waymark_runtime.values.structural import ISO_CALENDAR_DATE
 
 _PLAIN_TYPES = (int, float, complex, bool, str, bytes, dt.date, dt.datetime, dt.time,
                 dt.timedelta, dt.timezone, ZoneInfo, uuid.UUID, Decimal, range, slice, deque,
-                ISO_CALENDAR_DATE)  # fmt: skip
+                ISO_CALENDAR_DATE, re.Pattern, MatchValue)  # fmt: skip
 
 
 def no_attribute(obj: Any, name: str) -> AttributeError:
@@ -88,6 +91,8 @@ def get_attribute(obj: Any, name: str) -> Any:
     value = getattr(obj, name)
     if callable(value):
         raise ProgramError(f"`{type(obj).__name__}.{name}` is a method: call it")
+    if isinstance(value, MappingProxyType):  # `pattern.groupindex`: a read-only dict
+        return dict(value)
     return value
 
 

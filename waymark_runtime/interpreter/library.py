@@ -14,6 +14,7 @@ import builtins
 import datetime as dt
 import functools
 import math
+import re
 from collections import Counter, OrderedDict, defaultdict, deque
 from collections.abc import Callable, Iterable
 from decimal import Decimal
@@ -37,6 +38,7 @@ from waymark_runtime.interpreter.models import (
     call_dataclass_function,
     call_model_method,
 )
+from waymark_runtime.interpreter.regexes import PATTERN_METHODS, Regexes
 from waymark_runtime.interpreter.standard import standard_functions
 from waymark_runtime.values import (
     EnumValue,
@@ -55,6 +57,7 @@ from waymark_runtime.values import (
     type_name,
 )
 from waymark_runtime.values.foreign import VALIDATION_ERROR, rebuild_foreign
+from waymark_runtime.values.matches import MATCH_METHODS, MatchValue
 from waymark_runtime.vocabulary import (
     DATACLASS_FUNCTIONS,
     DURATION,
@@ -100,6 +103,9 @@ METHODS: dict[type, frozenset[str]] = {
     kind: _public(kind, without=_CLOCK) & PURE_METHODS for kind in _RECEIVERS
 }
 
+
+_REGEX_METHODS = {MatchValue: MATCH_METHODS, re.Pattern: PATTERN_METHODS}
+_REGEX_VALUES = frozenset(_REGEX_METHODS)
 
 _DATA_TYPES = (str, int, float)  # the receivers whose methods see a mixed member as its value
 
@@ -209,6 +215,8 @@ class Library:
         self.builtins[MODEL_VALIDATE] = self.model_validate
         self.builtins.update(iterator_functions(bounded.meter))
         self.builtins.update(standard_functions(bounded))
+        self.regexes = Regexes(bounded.meter)
+        self.builtins.update(self.regexes.functions())
         self.conversions = conversions(self)
         """`{x}`, `{x!s}`, `{x!r}`, `{x!a}` of f-strings and `str.format` fields."""
         self.formatter = WorkflowFormatter(get_attribute, self.conversions, bounded.check_spec)
@@ -234,6 +242,8 @@ class Library:
         if type(obj) is EnumValue and (own := own_method(obj, name)) is not None:
             result = own(*map(self._real, args), **{k: self._real(v) for k, v in kwargs.items()})
             return self.bounded.meter.settle(as_workflow_value(result))
+        if obj.__class__ in _REGEX_VALUES and name in _REGEX_METHODS[obj.__class__]:
+            return self.regexes.call_method(obj, name, args, kwargs)
         receiver, method = _allowed_method(obj, name)
         if receiver.__class__ in _DATA_TYPES:  # `"a-b".startswith(Tier.PRO)`: str's own rules
             args = [plain_value(a) for a in args]

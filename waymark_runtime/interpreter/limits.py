@@ -28,6 +28,7 @@ class Limits:
     collection_length: int = 1_000_000
     string_length: int = 10_000_000
     int_digits: int = 4_300
+    regex_milliseconds: int = 1_000
 
     def __post_init__(self) -> None:
         for field in dataclasses.fields(self):
@@ -63,7 +64,8 @@ CHARS_PER_OPERATION = 64  # one operation per 64 characters a string operation r
 class Meter:
     """What the current interpreter call may still spend, and the size limits it runs under."""
 
-    __slots__ = ("chars", "digits", "int_bits", "int_cap", "items", "left", "limits")
+    __slots__ = ("chars", "digits", "int_bits", "int_cap", "items", "left", "limits",
+                 "regex_seconds")  # fmt: skip
 
     def __init__(self, limits: Limits | None = None) -> None:
         self.reset(limits or Limits())
@@ -73,6 +75,7 @@ class Meter:
         self.left = limits.operations
         self.items = limits.collection_length
         self.chars = limits.string_length
+        self.regex_seconds = limits.regex_milliseconds / 1000
         if getattr(self, "digits", None) != limits.int_digits:
             self.digits = limits.int_digits
             self.int_bits = int(limits.int_digits / math.log10(2))  # fewer bits: fewer digits
@@ -93,6 +96,20 @@ class Meter:
             "computation into an action",
             "WAYMARK_MAX_STEP_OPERATIONS",
             self.limits.operations,
+        )
+
+    def regex_too_slow(self) -> LimitExceeded:
+        """The step spent its time for regular expressions (a wall-clock bound: a match that
+        backtracks without end cannot be counted in operations, only stopped)."""
+        self.regex_seconds = 0.0
+        milliseconds = self.limits.regex_milliseconds
+        return LimitExceeded(
+            "regular expression too slow",
+            f"more than {milliseconds:,} ms matching regular expressions without awaiting; a "
+            "pattern with nested repeats such as `(a+)+$` can take exponential time: simplify "
+            "it, or match in an action",
+            "WAYMARK_MAX_REGEX_MILLISECONDS",
+            milliseconds,
         )
 
     # -- sizes --------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import dataclasses
 import datetime as dt
 import enum
 import functools
+import re
 import uuid
 from collections import Counter, OrderedDict, defaultdict, deque
 from collections.abc import Callable
@@ -26,6 +27,7 @@ from waymark_runtime.values.cycles import nesting_problem
 from waymark_runtime.values.encode import attributes_json, to_json
 from waymark_runtime.values.enums import EnumValue
 from waymark_runtime.values.foreign import rebuild_foreign
+from waymark_runtime.values.matches import MatchValue
 from waymark_runtime.values.registry import find_class, kind_of
 from waymark_runtime.values.structural import (
     DEFAULT_FACTORIES,
@@ -392,4 +394,24 @@ _DECODERS: dict[str, Callable[[Decoder, JSON], Any]] = {
     "enum": _enum_value,
     "exception": _exception_from,
     "type": _type_value,
+    "re.pattern": lambda dec, v: _pattern_value(dec, v),
+    "re.match": lambda dec, v: _match_value(dec, v),
 }
+
+
+def _pattern_value(dec: Decoder, value: JSON) -> re.Pattern[str]:
+    pattern, flags = dec.decode(value["v"]), value["flags"]
+    if type(pattern) is not str or type(flags) is not int:
+        raise ValueNotSerializable(f"not a stored pattern: {value!r}")
+    return re.compile(pattern, flags)
+
+
+def _match_value(dec: Decoder, value: JSON) -> MatchValue:
+    """A stored match: its pattern, its string and the spans of its groups."""
+    pattern, string = _pattern_value(dec, value["re"]), dec.decode(value["string"])
+    regs = tuple((int(a), int(b)) for a, b in value["regs"])
+    if type(string) is not str or len(regs) != pattern.groups + 1:
+        raise ValueNotSerializable("a stored match does not fit its pattern")
+    last = value["last"]
+    return MatchValue(pattern, string, regs, last if type(last) is int else None,
+                      int(value["pos"]), int(value["endpos"]))  # fmt: skip

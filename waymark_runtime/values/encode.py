@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import enum
 import math
+import re
 import sys
 import uuid
 from collections import Counter, OrderedDict, defaultdict, deque
@@ -24,6 +25,7 @@ from zoneinfo import ZoneInfo
 from waymark_runtime.errors import ValueNotSerializable
 from waymark_runtime.values.cycles import nesting_problem
 from waymark_runtime.values.enums import EnumValue
+from waymark_runtime.values.matches import MatchValue, match_value
 from waymark_runtime.values.structural import (
     DEFAULT_FACTORIES,
     ISO_CALENDAR_DATE,
@@ -269,7 +271,26 @@ _ENCODERS: dict[type, Callable[[Encoder, Any], JSON]] = {
     EnumValue: _enum_value_json,
     ExceptionValue: _exception_json,
     TypeValue: lambda enc, o: {"$t": "type", "v": o.path},
+    re.Pattern: lambda enc, o: _pattern_json(enc, o),
+    MatchValue: lambda enc, o: _match_json(enc, o),
+    re.Match: lambda enc, o: _match_json(enc, match_value(o)),
 }
+
+
+def _pattern_json(enc: Encoder, obj: re.Pattern[Any]) -> JSON:
+    if not isinstance(obj.pattern, str):
+        raise ValueNotSerializable("a bytes pattern is not a workflow value")
+    return {"$t": "re.pattern", "v": _str_json(enc, obj.pattern), "flags": obj.flags}
+
+
+def _match_json(enc: Encoder, obj: MatchValue) -> JSON:
+    """A match as the spans of its groups in its string (`values.matches`)."""
+    if not isinstance(obj.string, str):
+        raise ValueNotSerializable("a match of a bytes pattern is not a workflow value")
+    return {"$t": "re.match", "re": _pattern_json(enc, obj.re), "string": _str_json(enc, obj.string),
+            "regs": [list(span) for span in obj.regs], "last": obj.lastindex, "pos": obj.pos,
+            "endpos": obj.endpos}  # fmt: skip
+
 
 _FALLBACKS: tuple[tuple[type, Callable[[Encoder, Any], JSON]], ...] = (
     (enum.Enum, _enum_json),

@@ -587,6 +587,33 @@ CASES: tuple[ParityCase, ...] = (
         {"start": "z", "values": []},
     ),
     _case("models", "EnumMissing", {"raw": " Pro "}, {"raw": "gold"}, {"raw": "free"}),
+    _case("regexes", "InvoiceRefs", {"ref": "INV-0042"}, {"ref": "inv-7-b"}, {"ref": "X-1"}),
+    _case(
+        "regexes",
+        "TextWork",
+        {"text": "Ship  5 KG to ada@home, then bob@work;x1 y2\nnext line"},
+        {"text": "Straße, é É ss"},
+        {"text": ""},
+    ),
+    *(
+        _case("regexes", "RegexErrors", {"case": case})
+        for case in (
+            "pattern",
+            "none",
+            "group",
+            "name",
+            "template",
+            "string",
+            "flags",
+            "attribute",
+            "fine",
+        )
+    ),
+    _case(
+        "regexes",
+        "UnicodeClasses",
+        {"text": "naïve café ²³ x\u0301 ٣4 a\x1cb \u0130stanbul \u0131i \u017f KELVIN \u212a"},
+    ),
     _case("heaps", "Digests", {"customer": "ada", "amount": 10}, {"customer": "", "amount": 0}),
     _case(
         "heaps",

@@ -99,7 +99,7 @@ KNOWN_EXCEPTIONS: dict[str, str] = {
         f"re.{name}": f"re:{re.error.__qualname__}"
         for name in ("error", "PatternError")
         if hasattr(re, name)
-    },  # fmt: skip
+    },
 }
 
 

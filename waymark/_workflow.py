@@ -67,10 +67,23 @@ def workflow(
     return _workflow(cls, concurrency)
 
 
+def _own_run(cls: type[Workflow]) -> Any:
+    """The `run()` the class defines or inherits, as written (a decorated base's original, not
+    the wrapper `@workflow` put in its place); None when no class below `Workflow` has one."""
+    for klass in cls.__mro__:
+        if klass is Workflow:
+            return None
+        if klass is not cls and klass.__dict__.get("__waymark_inline_run__") is not None:
+            return klass.__dict__["__waymark_inline_run__"]
+        if "run" in klass.__dict__:
+            return klass.__dict__["run"]
+    return None
+
+
 def _workflow(cls: W, concurrency: Concurrency | None) -> W:
     if not (isinstance(cls, type) and issubclass(cls, Workflow)):
         raise TypeError("@workflow decorates a subclass of waymark.Workflow")
-    inline = cls.__dict__.get("run")
+    inline = _own_run(cls)
     if inline is None or not inspect.iscoroutinefunction(inline):
         raise TypeError(f"{cls.__name__} must define `async def run(self, ...)`")
     if concurrency is not None:

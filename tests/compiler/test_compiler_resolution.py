@@ -69,6 +69,30 @@ def test_functions_of_other_user_modules_are_compiled_in_their_own_module() -> N
     assert f"{line} |     return f" in rendered(result)  # the line of the other file is shown
 
 
+def test_a_base_class_of_another_user_module_is_compiled_in_its_own_module() -> None:
+    source = (
+        "from shop.bases import LabelFlow, StampedFlow\n"
+        "from waymark import workflow\n\n"
+        "@workflow\n"
+        "class Labelled(LabelFlow):\n"
+        "    retries = 5\n\n"
+        "    async def run(self, text: str) -> str:\n"
+        "        return self.label(text)\n\n"
+        "@workflow\n"
+        "class Stamped(StampedFlow):\n"
+        "    async def run(self, text: str) -> str:\n"
+        "        return self.stamp(text)\n"
+    )
+    result = compile_source(source, str(FIXTURES / "labels.py"), module="labels")
+    good = next(w for w in result.workflows if w.name == "Labelled")
+    assert [h.name for h in good.program.helpers] == ["label"]
+    assert "self.retries" not in good.wrl  # configuration, read as the subclass sets it
+    assert "shop.bases" not in sys.modules
+    (refusal,) = [d for d in result.diagnostics if d.severity == "error"]
+    bases = FIXTURES / "shop" / "bases.py"
+    assert (refusal.code, refusal.path, refusal.span.line) == ("WM103", str(bases), 15)
+
+
 def test_other_modules_are_read_not_imported() -> None:
     source = (
         "from shop.explosive import detonate\n"

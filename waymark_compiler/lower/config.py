@@ -9,11 +9,12 @@ else in `__init__` (parameters, computed or mutable values, other statements) is
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import libcst as cst
 
 from waymark_compiler.diagnostics import Sink
+from waymark_compiler.namespace import Namespace
 from waymark_compiler.resolve import Resolver
 from waymark_compiler.rules.workflow import SELF_READ
 from waymark_compiler.shapes import is_constant_literal
@@ -29,20 +30,22 @@ _HELP = (
 
 
 def class_config(
-    classes: Sequence[cst.ClassDef],
-    init: cst.FunctionDef | None,
+    classes: Sequence[tuple[cst.ClassDef, Namespace]],
+    init: tuple[cst.FunctionDef, Namespace] | None,
     resolver: Resolver,
-    source: Source,
-    sink: Sink,
+    sink: Callable[[Namespace], Sink],
 ) -> Config:
-    """What `self.<name>` reads: class attributes (bases first), then `__init__`'s assignments."""
+    """What `self.<name>` reads: class attributes (bases first), then `__init__`'s assignments,
+    each read in the module that defines it."""
     config: Config = {}
-    for node in reversed(classes):  # a subclass's attribute overrides its base's
+    for node, namespace in reversed(classes):  # a subclass's attribute overrides its base's
+        here = resolver.at(namespace)
         for statement in node.body.body:
             for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
-                _class_attribute(small, resolver, config)
+                _class_attribute(small, here, config)
     if init is not None:
-        _init_body(init, resolver, source, sink, config)
+        method, namespace = init
+        _init_body(method, resolver.at(namespace), namespace.source, sink(namespace), config)
     return config
 
 

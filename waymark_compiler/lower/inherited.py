@@ -1,7 +1,8 @@
 """The methods of a workflow's class chain, with `super().name(...)` bound to the method it means.
 
-A class and its bases of the same module form a chain (`workflow._class_chain`); a method name
-takes the first definition along it, as Python's lookup does. `super().name(...)` in a method of
+A class and its single bases (of its module or another module of the user's) form a chain
+(`workflow._class_chain`); a method name takes the first definition along it, as Python's
+lookup does. `super().name(...)` in a method of
 chain class `i` calls the first definition of `name` in the classes after `i`: the method
 itself when no class before it overrides it, else that definition compiled as a helper of its
 own (`render_Base`). Calls are rewritten on the syntax tree before lowering, every node made
@@ -18,12 +19,15 @@ from waymark_compiler.lower.local_functions import Placing, fresh, place
 from waymark_compiler.source import Source
 
 
-def chain_methods(classes: Sequence[cst.ClassDef], source: Source) -> list[cst.FunctionDef]:
+def chain_methods(
+    classes: Sequence[tuple[cst.ClassDef, Source]],
+) -> list[tuple[cst.FunctionDef, int]]:
     """The methods of the chain (the first definition of a name wins), then the overridden
-    definitions that `super()` calls reach, as helpers."""
+    definitions that `super()` calls reach, as helpers; each with the index of its class (a
+    base may be of another module: its methods are compiled in their own)."""
     defined = [
         {s.name.value: s for s in cls.body.body if isinstance(s, cst.FunctionDef)}
-        for cls in classes
+        for cls, _ in classes
     ]
     winners: dict[str, tuple[int, cst.FunctionDef]] = {}
     for index, methods in enumerate(defined):
@@ -32,9 +36,10 @@ def chain_methods(classes: Sequence[cst.ClassDef], source: Source) -> list[cst.F
     taken = set(winners)
     renamed: dict[tuple[int, str], str] = {}
     queue = list(winners.values())
-    out: list[cst.FunctionDef] = []
+    out: list[tuple[cst.FunctionDef, int]] = []
     while queue:
         index, method = queue.pop(0)
+        source = classes[index][1]
 
         def target(name: str, after: int = index) -> str | None:
             """The helper `super().name` means in a method of class `after`."""
@@ -45,14 +50,14 @@ def chain_methods(classes: Sequence[cst.ClassDef], source: Source) -> list[cst.F
                 return name
             key = (owner, name)
             if key not in renamed:
-                renamed[key] = fresh(f"{name}_{classes[owner].name.value}", taken)
+                renamed[key] = fresh(f"{name}_{classes[owner][0].name.value}", taken)
                 base = defined[owner][name]
                 helper = base.with_changes(name=cst.Name(renamed[key]))
-                place(source, helper, base)
+                place(classes[owner][1], helper, base)
                 queue.append((owner, helper))
             return renamed[key]
 
-        out.append(_bound(method, target, source))
+        out.append((_bound(method, target, source), index))
     return out
 
 

@@ -38,17 +38,19 @@ class _Local:
 
 
 def hoist_local_functions(
-    methods: Sequence[cst.FunctionDef], taken: set[str], namespace: Namespace, sink: Sink
-) -> list[cst.FunctionDef]:
-    """`methods` with their nested functions turned into helper methods, appended (a helper's
-    own nested functions too). `taken` holds the names in use; helper names are added."""
-    source = namespace.source
+    methods: Sequence[tuple[cst.FunctionDef, Namespace]],
+    taken: set[str],
+    sink: Callable[[Namespace], Sink],
+) -> list[tuple[cst.FunctionDef, Namespace]]:
+    """`methods` (each with the module namespace it is defined in) with their nested functions
+    turned into helper methods, appended (a helper's own nested functions too), in the
+    method's namespace. `taken` holds the names in use; helper names are added."""
     queue, done = list(methods), []
     while queue:
-        method = queue.pop(0)
-        hoisted, helpers = _hoist(method, taken, namespace, source, sink)
-        done.append(hoisted)
-        queue.extend(helpers)
+        method, namespace = queue.pop(0)
+        hoisted, helpers = _hoist(method, taken, namespace, namespace.source, sink(namespace))
+        done.append((hoisted, namespace))
+        queue.extend((helper, namespace) for helper in helpers)
     return done
 
 

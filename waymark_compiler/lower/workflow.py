@@ -13,6 +13,7 @@ import libcst as cst
 from waymark_compiler.context import TEMP_PREFIX, Ctx, FunctionInfo, ModuleFunctions
 from waymark_compiler.diagnostics import Sink
 from waymark_compiler.discover import WorkflowClass
+from waymark_compiler.finder import is_project_source
 from waymark_compiler.lower.config import Config, class_config
 from waymark_compiler.lower.dispatch import lower_body, lower_expr
 from waymark_compiler.lower.inherited import chain_methods
@@ -35,27 +36,41 @@ from waymark_runtime import ir
 
 def lower_workflow(found: WorkflowClass, resolver: Resolver, sink: Sink) -> ir.Workflow:
     node, source = found.node, found.namespace.source
-    classes = _class_chain(node, source.module)
-    every = chain_methods(classes, source)
-    init = next((m for m in every if m.name.value == "__init__"), None)
+    sinks = _Sinks(sink)
+    classes = _class_chain(found, resolver)
+    chained = chain_methods([(cls, namespace.source) for cls, namespace in classes])
+    every = [(method, classes[index][1]) for method, index in chained]
+    init = next((m for m in every if m[0].name.value == "__init__"), None)
     methods = [m for m in every if m is not init]
-    _check_shape(found, methods, resolver, sink)
-    taken = {m.name.value for m in every}
-    methods = hoist_local_functions(methods, taken, found.namespace, sink)
-    config = class_config(classes, init, resolver, source, sink)
-    helpers = {m.name.value: m.asynchronous is not None for m in methods if m.name.value != "run"}
+    _check_shape(found, methods, resolver, sinks)
+    taken = {m.name.value for m, _ in every}
+    methods = hoist_local_functions(methods, taken, sinks.of)
+    config = class_config(classes, init, resolver, sinks.of)
+    helpers = {
+        m.name.value: m.asynchronous is not None for m, _ in methods if m.name.value != "run"
+    }
     called = ModuleFunctions(found.namespace.module, taken)
     called.properties = module_properties(found.namespace, resolver)
     functions = [
-        _function(m, source, resolver, sink, helpers, config, called, static=is_static_method(m))
-        for m in methods
+        _function(
+            m,
+            ns.source,
+            resolver.at(ns),
+            sinks.of(ns),
+            helpers,
+            config,
+            called,
+            static=is_static_method(m),
+        )
+        for m, ns in methods
     ]
     properties = called.properties
     while called.pending or properties.pending:  # what they call, and what that calls
         if called.pending:
-            functions.append(_module_function(called.pending.pop(0), resolver, sink, called))
+            functions.append(_module_function(called.pending.pop(0), resolver, sinks, called))
         else:
             functions += _properties(properties.pending.pop(0), resolver, called)
+    sinks.merge()
     run = next((f for f in functions if f.name == "run"), None)
     if run is None:
         run = ir.Function(name="run", params=(), body=(ir.Pass(),))
@@ -67,18 +82,35 @@ def lower_workflow(found: WorkflowClass, resolver: Resolver, sink: Sink) -> ir.W
     )
 
 
+class _Sinks:
+    """Where each module's diagnostics go: the workflow's module's to the compilation's sink,
+    another module's (a base class's methods, a function it imports) to one of that file's,
+    merged in at the end (each diagnostic names its own file and line)."""
+
+    def __init__(self, main: Sink) -> None:
+        self.main = main
+        self.others: dict[str, Sink] = {}
+
+    def of(self, namespace: Namespace) -> Sink:
+        path = namespace.source.path
+        return self.main if path == self.main.path else self.others.setdefault(path, Sink(path))
+
+    def merge(self) -> None:
+        for other in self.others.values():
+            self.main.items += other.items
+        self.others.clear()
+
+
 def _module_function(
-    symbol: FunctionSym, resolver: Resolver, sink: Sink, called: ModuleFunctions
+    symbol: FunctionSym, resolver: Resolver, sinks: _Sinks, called: ModuleFunctions
 ) -> ir.Function:
     """A module function a method calls, compiled in its own module (names in it mean what
     they mean there); what refuses it is reported at its line in its own file."""
     namespace = symbol.namespace
     assert symbol.node is not None and namespace is not None
     name = called.names[symbol.path]
-    here, own = resolver.at(namespace), Sink(namespace.source.path)
-    compiled = _function(symbol.node, namespace.source, here, own, {}, {}, called, name)
-    sink.items += own.items
-    return compiled
+    here, own = resolver.at(namespace), sinks.of(namespace)
+    return _function(symbol.node, namespace.source, here, own, {}, {}, called, name)
 
 
 def _properties(attr: str, resolver: Resolver, called: ModuleFunctions) -> list[ir.Function]:
@@ -102,24 +134,33 @@ def _properties(attr: str, resolver: Resolver, called: ModuleFunctions) -> list[
     return [*out, dispatcher(called.properties.helpers[attr], attr, dispatch)]
 
 
-def _class_chain(node: cst.ClassDef, module: cst.Module) -> list[cst.ClassDef]:
-    """The class, then its base class when that is its only base and is defined in the same
-    module, and so on (a single chain, as Python's lookup walks it)."""
-    chain: list[cst.ClassDef] = []
-    current: cst.ClassDef | None = node
-    while current is not None and current not in chain:
+def _class_chain(found: WorkflowClass, resolver: Resolver) -> list[tuple[cst.ClassDef, Namespace]]:
+    """The class, then its base class when that is its only base and is a class of the
+    user's code (of this module or another), and so on (a single chain, as Python's lookup
+    walks it), each with the namespace of its module."""
+    chain: list[tuple[cst.ClassDef, Namespace]] = []
+    current: tuple[cst.ClassDef, Namespace] | None = (found.node, found.namespace)
+    while current is not None and all(current[0] is not cls for cls, _ in chain):
         chain.append(current)
-        current = _module_base(current, module)
+        current = _user_base(*current, resolver)
     return chain
 
 
-def _module_base(node: cst.ClassDef, module: cst.Module) -> cst.ClassDef | None:
-    """The only base class, when it is defined at the top of the same module; else None."""
-    classes = {s.name.value: s for s in module.body if isinstance(s, cst.ClassDef)}
+def _user_base(
+    node: cst.ClassDef, namespace: Namespace, resolver: Resolver
+) -> tuple[cst.ClassDef, Namespace] | None:
+    """The only base class, when it is a top-level class of the workflow's module or of
+    another module of the user's code; else None."""
     bases = [b.value for b in node.bases if b.keyword is None]
-    if len(bases) != 1 or not isinstance(bases[0], cst.Name):
+    if len(bases) != 1 or not isinstance(bases[0], cst.Name | cst.Attribute):
         return None
-    return classes.get(bases[0].value)
+    symbol = resolver.at(namespace).expression(bases[0])
+    if not isinstance(symbol, ClassSym) or symbol.node is None or symbol.namespace is None:
+        return None
+    home = symbol.namespace
+    if home.qualprefix or not (home is namespace or is_project_source(home.source.path)):
+        return None
+    return symbol.node, home
 
 
 def workflow_name(found: WorkflowClass, sink: Sink) -> str | None:
@@ -158,17 +199,20 @@ def _is_name(target: cst.BaseExpression) -> bool:
 
 
 def _check_shape(
-    found: WorkflowClass, methods: Sequence[cst.FunctionDef], resolver: Resolver, sink: Sink
+    found: WorkflowClass,
+    methods: Sequence[tuple[cst.FunctionDef, Namespace]],
+    resolver: Resolver,
+    sinks: _Sinks,
 ) -> None:
-    source = found.namespace.source
+    source, sink = found.namespace.source, sinks.of(found.namespace)
     node = found.node
     kind = resolver.at(found.namespace).class_kind(found.namespace, node)
     if kind != "workflow":
         help = "subclass `waymark.Workflow`: `class X(Workflow):`"
         message = f"@workflow class `{node.name.value}` does not subclass `Workflow`"
         sink.error(WORKFLOW_SHAPE, source.span(node.name), message, "not a Workflow", help)
-    run = next((m for m in methods if m.name.value == "run"), None)
-    if run is None:
+    run, home = next(((m, ns) for m, ns in methods if m.name.value == "run"), (None, None))
+    if run is None or home is None:
         help = "define `async def run(self, ...)`"
         sink.error(
             WORKFLOW_SHAPE,
@@ -179,20 +223,21 @@ def _check_shape(
         )
     elif run.asynchronous is None:
         help = "make it `async def run(self, ...)`"
-        sink.error(
+        sinks.of(home).error(
             WORKFLOW_SHAPE,
-            source.span(run.name),
+            home.source.span(run.name),
             "`run` is not `async def`",
             "not async",
             help,
         )
-    for method in methods:
+    for method, namespace in methods:
         for decorator in method.decorators:
             if is_static_method(method):
                 continue
             help = "remove the decorator; helper methods are plain methods or `@staticmethod`s"
             message = f"decorated method `{method.name.value}` in a workflow"
-            sink.error(WORKFLOW_SHAPE, source.span(decorator), message, "decorator", help)
+            span = namespace.source.span(decorator)
+            sinks.of(namespace).error(WORKFLOW_SHAPE, span, message, "decorator", help)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -579,6 +579,9 @@ CASES: tuple[ParityCase, ...] = (
     ),
     _case("models", "NamedTuplesBuilt", {"n": 3}, {"n": 0}),
     _case("inheritance", "Leaf", {"x": 3}, {"x": -2}),
+    _case("imported_bases", "Report", {"names": ["Big Order", " x ", "third"]}, {"names": []}),
+    _case("imported_bases", "PlainTemplate", {"names": ["One Two"]}),
+    _case("imported_bases", "Deeper", {"x": 3}, {"x": -2}),
     _case("local_functions", "InHelpers", {"words": ["hi", "yes"]}),
     _case(
         "heaps",

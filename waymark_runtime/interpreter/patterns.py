@@ -1,13 +1,14 @@
 """`match` patterns compiled to closures `(subject, env) -> bool` that bind captures into env.
 
-Semantics follow PEP 634: sequence patterns accept lists, tuples and ranges but not strings,
-mapping patterns check keys, class patterns check the class by path (structural values carry
-their class lineage) and read attributes; `case None/True/False` compare by identity.
+Semantics follow PEP 634: sequence patterns accept sequences (lists, tuples, ranges, deques)
+but not strings or bytes, mapping patterns check keys, class patterns check the class by path
+(structural values carry their class lineage) and read attributes; `case None/True/False`
+compare by identity.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from waymark_runtime import ir
@@ -79,7 +80,7 @@ def _or(pattern: ir.MatchOr, exprs: ExprCompiler) -> Matcher:
 
 
 def _is_sequence(subject: Any) -> bool:
-    return isinstance(subject, (list, tuple, range)) and not isinstance(subject, (str, bytes))
+    return isinstance(subject, Sequence) and not isinstance(subject, (str, bytes, bytearray))
 
 
 def _sequence(pattern: ir.MatchSequence, exprs: ExprCompiler) -> Matcher:

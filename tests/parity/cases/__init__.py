@@ -664,6 +664,7 @@ CASES: tuple[ParityCase, ...] = (
         "MatchSequences",
         *({"value": v} for v in ([], [1], [1, 2, 3, 4], [1, 2], [1, 2, 3])),
     ),
+    _case("matching", "MatchDeques", {"items": [3, -1, 4, 1]}, {"items": []}),
     _case(
         "matching",
         "MatchMappings",

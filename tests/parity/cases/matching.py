@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 from enum import Enum
 
@@ -64,6 +65,28 @@ class MatchSequences(Workflow):
             case [a, b, *_]:
                 return f"starts {a},{b}"
         return "unreachable"
+
+
+@workflow
+class MatchDeques(Workflow):
+    """A deque is a sequence to `match`, as a list is: its items bind, `*rest` takes a list."""
+
+    async def run(self, items: list[int]) -> list[str]:
+        queue = deque(items)
+        seen = []
+        while queue:
+            match queue:
+                case [only]:
+                    seen.append(f"last {only}")
+                case [head, *rest] if head < 0:
+                    seen.append(f"skip {head}, {len(rest)} left {rest}")
+                case [first, second, *_]:
+                    seen.append(f"pair {first},{second}")
+            queue = await load(deque(list(queue)[1:]))
+        match queue:
+            case []:
+                seen.append("empty")
+        return seen
 
 
 @workflow

@@ -334,12 +334,22 @@ class Library:
         elif kind is ExceptionValue:
             if name == "args":
                 obj.args = tuple(value)
+                obj.message = self._text(obj)
             else:
                 obj.attrs[name] = value
         elif kind is EnumValue or hasattr(obj, "__dict__"):
             raise ProgramError(f"assigning to an attribute of {kind.__name__} is not supported")
         else:
             setattr(obj, name, value)  # a plain value: always Python's own AttributeError
+
+    def _text(self, error: ExceptionValue) -> str:
+        """`str(error)` as its class makes it from the args (a `KeyError` quotes its key),
+        on a real exception rebuilt from the value; `BaseException`'s rule when that fails."""
+        try:
+            return str(self._real(error))
+        except Exception:
+            args = error.args
+            return "" if not args else str(args[0]) if len(args) == 1 else str(args)
 
     def _set_field(self, obj: ModelValue, name: str, value: Any) -> None:
         cls = self.types(obj.type)

@@ -120,6 +120,13 @@ CASES: tuple[ParityCase, ...] = (
     _case("errors", "ErrorAfterHandler", {"amount": -1}, {"amount": 1}),
     _case("errors", "ExceptionAttributesFromGather", {"amounts": [5, 500, -1, 0]}),
     _case(
+        "errors",
+        "ArgsAssigned",
+        {"key": "zz", "amount": 5},
+        {"key": "a", "amount": 500},
+        {"key": "b", "amount": 5},
+    ),
+    _case(
         "augmented",
         "AugmentedNames",
         {"base": 7, "other": "x"},

@@ -256,3 +256,32 @@ class BuiltinErrorAttributes(Workflow):
         except StopIteration as error:
             out.append(error.value)
         return out
+
+
+@workflow
+class ArgsAssigned(Workflow):
+    """`error.args = ...` changes what `str(error)` says, as the class makes it from the args
+    (a `KeyError` quotes its key): the common way to add context before re-raising."""
+
+    async def run(self, key: str, amount: int) -> list[str]:
+        out = []
+        try:
+            await self.with_context(key, amount)
+        except LookupError as error:
+            out.append(f"{error} | {error!r} | {error.args}")
+        except PaymentError as error:
+            out.append(f"{error} | {error!r} | code {error.code}")
+        try:
+            await lookup(key)
+        except NotFound as error:
+            error.args = ()
+            out.append(f"[{error}]")
+        return out
+
+    async def with_context(self, key: str, amount: int) -> None:
+        try:
+            await lookup(key)
+            await charge(amount)
+        except (LookupError, PaymentError) as error:
+            error.args = (f"{error.args[0]} (while settling {key})", *error.args[1:])
+            raise

@@ -6,6 +6,7 @@ import asyncio
 import copy
 import json
 from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from tests.interpreter.host import Trace, drive
@@ -213,3 +214,50 @@ async def test_datetimes_and_times_keep_their_wall_time_and_zone_across_resumes(
         "returned",
         ["02:30 EST", "01:30 EST", "09:00 EST", "2024-07-01 09:00:00+02:00"],
     )
+
+
+def _resumed(*values: object) -> list[Any]:
+    """`values` saved with the state codec and loaded back (one encoding, as a frame's)."""
+    from waymark_runtime.interpreter.limits import Meter
+    from waymark_runtime.interpreter.state import StateDecoder, StateEncoder
+
+    encoded = json.loads(json.dumps(StateEncoder(Meter()).encode(list(values))))
+    loaded: list[Any] = StateDecoder().decode(encoded)
+    return loaded
+
+
+def test_a_dict_iterator_resumes_over_its_dict() -> None:
+    totals = {"a": 1, "b": 2, "c": 3}
+    forward, backward, ended = iter(totals.items()), reversed(totals.values()), iter(totals)
+    next(forward), next(backward), list(ended)
+    loaded, forward, backward, ended = _resumed(totals, forward, backward, ended)
+    loaded["b"] = 20
+    assert (list(forward), list(backward), list(ended)) == ([("b", 20), ("c", 3)], [20, 1], [])
+    grown = iter(loaded)
+    loaded["d"] = 4  # Python's iterator fails from now on, every time it is read
+    (failing,) = _resumed(grown)
+    assert _raised(failing) == _raised(failing) == "dictionary changed size during iteration"
+
+
+def test_a_set_iterator_fails_once_its_set_changes_size() -> None:
+    from waymark_runtime.values import ExceptionCarrier
+
+    tags = {1, 2}
+    loaded, walk = _resumed(tags, iter(tags))
+    loaded.add(next(walk) + 10)
+    try:
+        next(walk)
+    except ExceptionCarrier as carried:
+        assert str(carried.value) == "Set changed size during iteration"
+    else:
+        raise AssertionError("no RuntimeError")
+
+
+def _raised(iterator: Any) -> str:
+    from waymark_runtime.values import ExceptionCarrier
+
+    try:
+        next(iterator)
+    except ExceptionCarrier as carried:
+        return f"{carried.value}"
+    return "nothing raised"

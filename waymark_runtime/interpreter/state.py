@@ -4,11 +4,14 @@ On top of `values`: object identity is kept (a list reachable from two names is 
 a resume, cycles included: the n-th list/dict/set/deque/Counter/defaultdict met is container n, a repeat is `{"$t": "ref"}`;
 models and dataclasses, whose fields a workflow may assign, are counted apart, `{"$t": "mref"}`),
 loop iterators keep their position (a list iterator still sees appends to its list), ranges stay
-ranges, dict views stay views of their dict, a dict's iterator keeps its dict and how far it read
-(and so still sees a change of size), a `groupby` its groups, `count`/`cycle`/`repeat` what
-they are (they need not end), and other iterators (generators)
-are materialised into their items, but `enumerate` and `zip`, which are saved over their sources
-(a generator they read is one the workflow may read too). An iterator reachable from two places (a generator in a variable that a loop
+ranges, dict views stay views of their dict, and so do their iterators (a loop over `d.items()`
+reads each value as it is when it gets there, and fails as CPython's does when `d` changed size),
+a `groupby` keeps its groups, `count`/`cycle`/`repeat` are saved as what they are (they need not
+end), and other iterators (generators, zip) are materialised into their items, but `enumerate` and
+`zip`, which are saved over their sources (a generator they read is one the workflow may read
+too). Reading an iterator out may raise (a generator's division by zero, a set that changed
+size): the items before it are kept, and the exception is raised where the workflow would
+have read past them (`SavedIterator`). An iterator reachable from two places (a generator in a variable that a loop
 runs over) is one iterator after a resume too (`{"$t": "iref"}`). Materialising an iterator may
 move another (`zip(it, it)` reads `it`), so a state that materialised one is encoded again, with
 the items read the first time: every position is then the one after the reads
@@ -20,19 +23,23 @@ from __future__ import annotations
 
 import gc
 import itertools
-import operator
 from collections import Counter, OrderedDict, defaultdict, deque
+from collections.abc import Iterator
 from typing import Any
 
+from waymark_runtime.errors import WaymarkError
 from waymark_runtime.interpreter.iterators import Count, Cycle, GroupBy, Repeat
 from waymark_runtime.interpreter.limits import Meter
 from waymark_runtime.values import (
     JSON,
     Decoder,
     Encoder,
+    ExceptionCarrier,
+    ExceptionValue,
     ModelValue,
     ValueNotSerializable,
     default_factory,
+    exception_value,
 )
 
 _SAMPLES: tuple[Any, ...] = ([], (), "", "\u00e9", b"", range(1), range(2**70))
@@ -43,25 +50,75 @@ _VIEWS: tuple[type, ...] = (type({}.keys()), type({}.values()), type({}.items())
 _VIEW_KINDS = dict(zip(_VIEWS, ("keys", "values", "items"), strict=True))
 _DICT_KINDS: frozenset[type] = frozenset({Counter, defaultdict, OrderedDict})
 _DEQUE_ITERATORS: frozenset[type] = frozenset({type(iter(deque())), type(reversed(deque()))})
+# A dict's iterators by (view, reversed): `iter(d)` is its keys', `reversed(d.items())`...
 _DICT_ITERATORS: dict[type, tuple[str, bool]] = {
-    type(make(view)): (kind, make is reversed)
-    for make in (iter, reversed)
-    for view, kind in (({}.keys(), "keys"), ({}.values(), "values"), ({}.items(), "items"))
+    type(way(getattr({}, kind)())): (kind, way is reversed)
+    for kind in ("keys", "values", "items")
+    for way in (iter, reversed)
 }
-"""A dict iterator's type: what it reads of its dict, and whether backwards."""
+_SET_ITERATOR: type = type(iter(set()))
+Read = tuple[list[Any], BaseException | None, Any]
+"""An iterator read out while saving: its items, what reading past them raised, the dict or set
+it reads (`_source`)."""
+
+
+def _source(iterator: Any) -> Any:
+    """The dict or set a dict's or set's iterator reads (None once it has ended)."""
+    if type(iterator) in _DICT_ITERATORS or type(iterator) is _SET_ITERATOR:
+        return next((r for r in gc.get_referents(iterator) if isinstance(r, dict | set)), None)
+    return None
+
+
+class SavedIterator:
+    """An iterator saved as the items it still had (a generator's, a set's), that raises
+    where reading the original would have raised: `error` after the items — every time after,
+    as a set's or dict's iterator does (`sticky`), else once, as a generator ends. A set's
+    iterator also fails, as CPython's does, once its set no longer has the size it had
+    (`watched`, `size`)."""
+
+    __slots__ = ("error", "index", "items", "size", "sticky", "watched")
+
+    def __init__(self, items: list[Any], index: int, error: ExceptionValue | None, sticky: bool,
+                 watched: Any = None, size: int = 0) -> None:  # fmt: skip
+        self.items, self.index, self.error, self.sticky = items, index, error, sticky
+        self.watched, self.size = watched, size
+
+    def __iter__(self) -> Iterator[Any]:
+        return self
+
+    def __next__(self) -> Any:
+        if self.watched is not None and len(self.watched) != self.size:
+            self.error, self.sticky, self.watched = _SET_CHANGED, True, None
+            self.index = len(self.items)  # CPython's fails at once, the rest unread
+        if self.index < len(self.items):
+            self.index += 1
+            return self.items[self.index - 1]
+        self.watched = None  # ended: nothing to watch any more
+        error = self.error
+        if error is None:
+            raise StopIteration
+        if not self.sticky:
+            self.error = None
+        else:  # a new exception each time, as CPython raises
+            error = ExceptionValue(error.lineage, error.message, error.args, dict(error.attrs))
+        raise ExceptionCarrier(error)
+
+
+_SET_CHANGED = exception_value(RuntimeError("Set changed size during iteration"))
+"""Never raised itself (it is sticky: copied when raised)."""
 
 
 class StateEncoder(Encoder):
     """Encodes a paused frame's values; materialising an iterator is charged on `meter`."""
 
-    def __init__(self, meter: Meter, read: dict[int, list[Any]] | None = None) -> None:
+    def __init__(self, meter: Meter, read: dict[int, Read] | None = None) -> None:
         self.meter = meter
         self.seen: dict[int, int] = {}
         self.alive: list[Any] = []  # keeps ids stable while encoding
         self.models: dict[int, int] = {}
         self.iterators: dict[int, int] = {}
-        self.read: dict[int, list[Any]] = {} if read is None else read
-        """The items of the iterators materialised, by id (their objects are kept `alive`)."""
+        self.read: dict[int, Read] = {} if read is None else read
+        """The iterators materialised, by id (their objects are kept `alive`)."""
         self.consumed = bool(read)  # an iterator was read to its end: its frame is spent
 
     def encode(self, obj: Any) -> JSON:
@@ -95,14 +152,16 @@ class StateEncoder(Encoder):
             return {"$t": "view", "kind": _VIEW_KINDS[kind], "of": self.encode(mapping)}
         if kind in _SEQUENCE_ITERATORS or kind is reversed or kind in _DEQUE_ITERATORS:
             return self._once(obj, self._iterator)
-        if kind is enumerate or kind is zip:  # over their sources, which others may share
-            return self._once(obj, self._combined)
-        if kind in _DICT_ITERATORS:  # over its dict, which it checks for changes of size
+        if kind in _DICT_ITERATORS:
             return self._once(obj, self._dict_iterator)
+        if kind is SavedIterator:
+            return self._once(obj, self._saved)
         if kind is GroupBy:  # its groups, which the workflow may hold too
             return self._once(obj, self._groupby)
         if kind is Count or kind is Cycle or kind is Repeat:  # as what they are: need not end
             return self._once(obj, self._endless)
+        if kind is enumerate or kind is zip:  # over their sources, which others may share
+            return self._once(obj, self._combined)
         if hasattr(obj, "__next__"):
             return self._once(obj, self._materialised)
         return super().fallback(obj)
@@ -126,25 +185,6 @@ class StateEncoder(Encoder):
         return {"$t": "zip", "of": [self.encode(source) for source in args],
                 "strict": bool(strict and strict[0])}  # fmt: skip
 
-    def _dict_iterator(self, obj: Any) -> JSON:
-        """Its dict and how far it has read it: what it has left to give (its length hint)
-        is all it has left while the dict keeps its size; a hint of 0 is the end or a dict
-        that changed size, and `next` tells which (an iterator that raised keeps raising)."""
-        view, backwards = _DICT_ITERATORS[type(obj)]
-        mapping = next((r for r in gc.get_referents(obj) if isinstance(r, dict)), None)
-        left = operator.length_hint(obj) if mapping is not None else 0
-        if mapping is not None and not left:
-            try:
-                next(obj)
-            except RuntimeError:  # the dict changed size while it was being read
-                return {"$t": "dictiter", "of": None, "view": view, "back": backwards, "i": -1}
-            except StopIteration:
-                mapping = None
-        if mapping is None:
-            return {"$t": "iter", "seq": [], "i": 0}
-        return {"$t": "dictiter", "of": self.encode(mapping), "view": view,
-                "back": backwards, "i": len(mapping) - left}  # fmt: skip
-
     def _endless(self, obj: Count | Cycle | Repeat) -> JSON:
         if isinstance(obj, Count):
             return {"$t": "count", "v": self.encode(obj.value), "step": self.encode(obj.step)}
@@ -157,11 +197,57 @@ class StateEncoder(Encoder):
         return {"$t": "groupby", "groups": groups, "n": obj.taken}
 
     def _materialised(self, obj: Any) -> JSON:
-        items = self.read.get(id(obj))
-        if items is None:  # bounded: `enumerate(range(10**12))` is refused
-            items = self.read[id(obj)] = self.meter.materialise(obj)
+        items, error, source = self._read(obj)
+        if error is None and source is None:  # not a set's (or one that has ended)
+            return {"$t": "iter", "seq": self.encode(items), "i": 0}
+        if error is None:  # a set's: it fails once its set changes size
+            return {"$t": "saved", "seq": self.encode(items), "i": 0, "error": None,
+                    "sticky": True, "of": self.encode(source), "size": len(source)}  # fmt: skip
+        # A set's or dict's iterator fails again and again once its container changed size;
+        # a generator that raised has ended, and so has a dict's whose keys changed.
+        sticky = source is not None and str(error).endswith("changed size during iteration")
+        return {"$t": "saved", "seq": self.encode(items), "i": 0,
+                "error": self.encode(exception_value(error)), "sticky": sticky}  # fmt: skip
+
+    def _read(self, obj: Any) -> Read:
+        """`obj` read out: its items, what reading past them raised, and the dict or set it
+        reads, if it is such an iterator (once per save: the second encoding of a state
+        reuses the first's reads)."""
+        read = self.read.get(id(obj))
+        if read is None:
+            source = _source(obj)  # first: an iterator that ends lets go of its container
+            failed: list[BaseException] = []
+
+            def until_failure() -> Iterator[Any]:
+                try:
+                    yield from obj
+                except WaymarkError:
+                    raise
+                except Exception as error:  # the workflow's own: raised where it reads on
+                    failed.append(error)
+
+            items = self.meter.materialise(until_failure())  # bounded: `enumerate(range(10**12))`
+            read = self.read[id(obj)] = (items, failed[0] if failed else None, source)
             self.consumed = True
-        return {"$t": "iter", "seq": self.encode(items), "i": 0}
+        return read
+
+    def _dict_iterator(self, obj: Any) -> JSON:
+        """Where the iterator is in its dict: as many items from the end as it has left (the
+        dict is saved and loaded in its order, so the rest are the same items)."""
+        items, error, mapping = self._read(obj)
+        if error is not None or mapping is None:  # its dict changed under it, or it has ended
+            return self._materialised(obj)
+        kind, reverse = _DICT_ITERATORS[type(obj)]
+        return {"$t": "dictiter", "kind": kind, "reversed": reverse,
+                "of": self.encode(mapping), "left": len(items)}  # fmt: skip
+
+    def _saved(self, obj: SavedIterator) -> JSON:
+        error = None if obj.error is None else self.encode(obj.error)
+        encoded = {"$t": "saved", "seq": self.encode(obj.items), "i": obj.index, "error": error,
+                   "sticky": obj.sticky}  # fmt: skip
+        if obj.watched is not None:
+            encoded.update({"of": self.encode(obj.watched), "size": obj.size})
+        return encoded
 
     def _iterator(self, obj: Any) -> JSON:
         maker, args, *position = obj.__reduce__()
@@ -227,7 +313,6 @@ class StateDecoder(Decoder):
         return model
 
     def decode_tag(self, tag: str, value: JSON) -> Any:
-        iterator: Any
         if tag == "ref":
             return self.objects[value["v"]]
         if tag == "mref":
@@ -252,10 +337,6 @@ class StateDecoder(Decoder):
             combined = zip(*sources, strict=value["strict"])
             self.iterators.append(combined)
             return combined
-        if tag == "dictiter":
-            iterator = _dict_iterator(self.decode(value["of"]), value)
-            self.iterators.append(iterator)
-            return iterator
         if tag in ("count", "cycle", "repeat"):
             endless: Any
             if tag == "count":
@@ -271,8 +352,12 @@ class StateDecoder(Decoder):
             grouped = GroupBy(groups, value["n"])
             self.iterators.append(grouped)
             return grouped
+        if tag == "dictiter":
+            return self._dict_iterator(value)
+        if tag == "saved":
+            return self._saved(value)
         if tag in ("iter", "reversed"):
-            iterator = (iter if tag == "iter" else reversed)(self.decode(value["seq"]))
+            iterator: Any = (iter if tag == "iter" else reversed)(self.decode(value["seq"]))
             if value["i"] and hasattr(iterator, "__setstate__"):
                 iterator.__setstate__(value["i"])
             elif value["i"]:  # a deque's iterator: advanced as far again
@@ -281,18 +366,28 @@ class StateDecoder(Decoder):
             return iterator
         raise ValueNotSerializable(f"unknown state tag {tag!r}")
 
+    def _dict_iterator(self, value: JSON) -> Any:
+        kind = value.get("kind")
+        if kind not in ("keys", "values", "items"):
+            raise ValueNotSerializable(f"unknown dict view {kind!r}")
+        mapping, left = self.decode(value["of"]), value["left"]
+        if not isinstance(mapping, dict) or type(left) is not int or not 0 <= left <= len(mapping):
+            raise ValueNotSerializable("a dict iterator that is not over a dict it fits")
+        view = getattr(mapping, kind)()
+        iterator = reversed(view) if value["reversed"] else iter(view)
+        done = len(mapping) - left
+        next(itertools.islice(iterator, done, done), None)
+        self.iterators.append(iterator)
+        return iterator
 
-def _dict_iterator(mapping: Any, saved: JSON) -> Any:
-    """A dict iterator as it was saved: `i` items into `mapping`'s view, or (`i` of -1) one
-    whose dict changed size while it was read, which raises Python's `RuntimeError` again."""
-    view = saved["view"]
-    if view not in ("keys", "values", "items") or not isinstance(saved["i"], int):
-        raise ValueNotSerializable(f"unknown dict iterator {view!r}")
-    if saved["i"] < 0:
-        mapping = {None: None}
-    iterator = (reversed if saved["back"] else iter)(getattr(mapping, view)())
-    if saved["i"] < 0:
-        mapping[()] = None  # it now raises "dictionary changed size during iteration"
-    else:
-        next(itertools.islice(iterator, saved["i"], saved["i"]), None)
-    return iterator
+    def _saved(self, value: JSON) -> SavedIterator:
+        items = self.decode(value["seq"])
+        error = None if value["error"] is None else self.decode(value["error"])
+        watched = self.decode(value["of"]) if "of" in value else None
+        if not (isinstance(items, list) and type(value["i"]) is int and
+                isinstance(error, ExceptionValue | None) and isinstance(watched, set | None)):  # fmt: skip
+            raise ValueNotSerializable("a saved iterator whose parts are not of their kinds")
+        saved = SavedIterator(items, value["i"], error, value["sticky"], watched,
+                              value.get("size", 0))  # fmt: skip
+        self.iterators.append(saved)
+        return saved

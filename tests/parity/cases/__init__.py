@@ -548,6 +548,14 @@ CASES: tuple[ParityCase, ...] = (
         {"change": "value"},
         {"change": ""},
     ),
+    _case(
+        "held_iterators", "LoopOverDictItems", {"start": {"b": 2, "a": 1, "c": 3}}, {"start": {}}
+    ),
+    _case(
+        "held_iterators",
+        "ContainerChangedInLoop",
+        *({"case": c} for c in ("grow-after", "grow-before", "swap", "keys-changed", "set", "gen")),
+    ),
     _case("class_operators", "OwnOperators", {"cents": [250, 199, 1000]}, {"cents": [5, 0]}),
     _case(
         "class_operators",

@@ -114,3 +114,76 @@ class EndlessIterators(Workflow):
         except TypeError as error:
             out.append(str(error))
         return out
+
+
+@workflow
+class LoopOverDictItems(Workflow):
+    """A loop over a dict's items, values or keys that awaits reads each value as it is when
+    it gets there (a running total updated in the loop), in either direction."""
+
+    async def run(self, start: dict[str, int]) -> list[object]:
+        totals = dict(start)
+        seen: list[object] = []
+        for team, total in totals.items():
+            await save(team)
+            seen.append((team, total))
+            for other in totals:
+                if other > team:
+                    totals[other] += total
+        for total in reversed(totals.values()):
+            seen.append(await save(str(total)))
+            totals[min(totals)] = 0
+        pending = iter(totals.items())
+        seen.append(next(pending, None))
+        await save("x")
+        if totals:
+            totals[max(totals)] = -1
+        seen.append(list(pending))
+        return seen
+
+
+@workflow
+class ContainerChangedInLoop(Workflow):
+    """A dict or set that changes size while a loop over it waits fails the loop with
+    Python's `RuntimeError` where the loop reads on, which the workflow may catch; so does a
+    generator whose next item raises, held across an await."""
+
+    async def run(self, case: str) -> list[object]:
+        scores = {"a": 1, "b": 2, "c": 3}
+        tags = {1, 2, 3}
+        seen: list[object] = []
+        try:
+            if case == "grow-after":
+                for key in scores:
+                    seen.append(await save(key))
+                    scores[key * 2] = 0
+            elif case == "grow-before":
+                for key in scores:
+                    scores[key * 2] = 0
+                    seen.append(await save(key))
+            elif case == "swap":  # one key out, one in: the same size, read on as Python does
+                for key in scores:
+                    seen.append(await save(key))
+                    if key == "a":
+                        del scores["c"]
+                        scores["z"] = 26
+            elif case == "keys-changed":
+                for key in scores:
+                    if key == "a":
+                        del scores["a"]
+                        scores["z"] = 26
+                    seen.append(await save(key))
+            elif case == "set":
+                for tag in tags:
+                    seen.append(await save(str(tag)))
+                    tags.add(tag + 10)
+            else:
+                ratios = (10 // n for n in [5, 2, 0, 1])
+                seen.append(next(ratios))
+                await save("x")
+                seen.extend(ratios)
+        except RuntimeError as error:
+            seen.append(f"RuntimeError: {error}")
+        except ZeroDivisionError as error:
+            seen.append(f"ZeroDivisionError: {error}")
+        return [seen, scores, sorted(tags)]

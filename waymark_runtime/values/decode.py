@@ -377,6 +377,7 @@ _DECODERS: dict[str, Callable[[Decoder, JSON], Any]] = {
     "int": lambda dec, v: big_int_value(v),
     "str": lambda dec, v: text_value(v),
     "float": _float_value,
+    "complex": lambda dec, v: complex(*(float(dec.decode(part)) for part in v["v"])),
     "bytes": lambda dec, v: base64.b64decode(v["v"]),
     "datetime": lambda dec, v: datetime_value(v),
     "date": lambda dec, v: dt.date.fromisoformat(v["v"]),

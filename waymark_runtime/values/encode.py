@@ -1,7 +1,7 @@
 """Encoding workflow values to JSON: real Python objects and structural values alike.
 
 Tagged objects (`{"$t": ...}`) keep apart what JSON cannot say: tuples, sets, non-str keys,
-bytes, datetimes, decimals, UUIDs, non-finite floats, models, dataclasses, enums, exceptions,
+bytes, datetimes, decimals, UUIDs, non-finite floats, complex numbers, models, dataclasses, enums, exceptions,
 and what would not survive storage as it is: ints too long for decimal text and strings with
 NUL or surrogates (see `text`). A value that cannot be stored raises `ValueNotSerializable`.
 """
@@ -248,6 +248,10 @@ _ENCODERS: dict[type, Callable[[Encoder, Any], JSON]] = {
     int: lambda enc, o: big_int_json(o),
     str: _str_json,
     float: _float_json,
+    complex: lambda enc, o: {
+        "$t": "complex",
+        "v": [_float_json(enc, o.real), _float_json(enc, o.imag)],
+    },
     list: lambda enc, o: [enc.encode(x) for x in o],
     dict: _dict_json,
     Counter: lambda enc, o: {"$t": "counter", "items": _pairs(enc, o)},

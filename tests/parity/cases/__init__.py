@@ -250,6 +250,13 @@ CASES: tuple[ParityCase, ...] = (
         {"value": -1.0, "name": ""},
     ),
     _case("expressions", "Comprehensions", {"n": 6}, {"n": 0}),
+    _case(
+        "expressions",
+        "ComplexResults",
+        {"base": -8.0, "power": 1 / 3},
+        {"base": 4.0, "power": 0.5},
+        {"base": -1.0, "power": 0.5},
+    ),
     _case("expressions", "GeneratorLaziness", {"n": 5}, {"n": 0}),
     _case("expressions", "SlicingAndIndexing", {"text": "the quick brown fox jumps"}),
     _case("expressions", "ChainedComparisons", {"a": 1, "b": 2, "c": 5}, {"a": 3, "b": 3, "c": 3}),

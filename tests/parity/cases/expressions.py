@@ -262,3 +262,19 @@ class MixedUnpacking(Workflow):
             max(*a, x, *b),
             dict(*[[("k", x)]], m=1, **overrides),
         ]
+
+
+@action
+async def echo(value: object) -> object:
+    return value
+
+
+@workflow
+class ComplexResults(Workflow):
+    """A complex number from real arithmetic (a fractional power of a negative) is a value like
+    any other: kept across an await and passed to and from an action."""
+
+    async def run(self, base: float, power: float) -> list[object]:
+        root = base**power
+        back = await echo(root)
+        return [root, back, back == root, abs(root), root.real, type(root).__name__, str(root)]

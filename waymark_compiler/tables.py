@@ -163,6 +163,13 @@ BUILTIN_EXCEPTIONS: dict[str, str] = {
     if isinstance(value, type) and issubclass(value, BaseException)
 }
 
+OUTSIDE_EXCEPTION: frozenset[str] = frozenset(
+    path
+    for name, path in BUILTIN_EXCEPTIONS.items()
+    if not issubclass(getattr(builtins, name), Exception)
+)
+"""`BaseException`, `SystemExit`, `KeyboardInterrupt`...: a workflow may catch them, not make one."""
+
 Refusal = tuple[Rule, str, str]  # the rule, what it does (the message), help
 _NOT_DURABLE = CONCURRENCY_PRIMITIVE
 

@@ -14,6 +14,7 @@ from waymark_compiler.rules.expressions import CLASS_VALUE, ENUM_BY_VALUE, UNSUP
 from waymark_compiler.rules.operations import ACTION_NOT_AWAITED
 from waymark_compiler.shapes import enum_aliases, enum_values, is_static_method
 from waymark_compiler.symbols import ClassSym
+from waymark_compiler.tables import OUTSIDE_EXCEPTION
 from waymark_runtime import ir
 from waymark_runtime.vocabulary import ENUM_LOOKUP, MODEL_VALIDATE
 
@@ -45,12 +46,22 @@ def call_ClassSym(symbol: ClassSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
     if symbol.kind == "typeddict":  # `Entry(path=p, rows=n)`: Python builds a plain dict
         args, kwargs = lower_arguments(node.args, ctx)
         return ir.Call(func="dict", args=args, kwargs=kwargs, span=ctx.span(node))
+    if symbol.path in OUTSIDE_EXCEPTION:
+        return outside_exception(text, node, ctx)
     if symbol.kind not in NEW_KINDS:
         help = "only pydantic models, dataclasses and exceptions can be constructed in a workflow"
         message = f"construction of `{text}`, which is not a model, dataclass or exception"
         return ctx.error(UNSUPPORTED_CALL, node, message, "unsupported class", help)
     args, kwargs = lower_arguments(node.args, ctx)
     return ir.New(type=symbol.path, args=args, kwargs=kwargs, span=ctx.span(node))
+
+
+def outside_exception(text: str, node: cst.CSTNode, ctx: Ctx) -> ir.Expr:
+    """`SystemExit(2)`, `raise KeyboardInterrupt`: exceptions that are not `Exception`s stop
+    the process that runs Python code; a workflow may catch them, not raise them."""
+    help = "raise an `Exception` subclass (`RuntimeError(...)`, or one of your own)"
+    message = f"`{text}` is not an `Exception`: a workflow cannot raise it"
+    return ctx.error(UNSUPPORTED_CALL, node, message, "not an Exception", help)
 
 
 def class_method(node: cst.Call, name: str, owner: ClassSym, ctx: Ctx) -> ir.Expr:

@@ -11,6 +11,7 @@ import libcst as cst
 from waymark_compiler.context import Ctx
 from waymark_compiler.literals import AUGMENTED
 from waymark_compiler.lower.awaits import has_await, hoist, hoist_operation, hoist_target
+from waymark_compiler.lower.classes import outside_exception
 from waymark_compiler.lower.dispatch import (
     Refused,
     lower_body,
@@ -37,6 +38,7 @@ from waymark_compiler.rules.statements import (
     WITH_STATEMENT,
 )
 from waymark_compiler.symbols import ClassSym, LocalSym
+from waymark_compiler.tables import OUTSIDE_EXCEPTION
 from waymark_runtime import ir
 
 
@@ -205,6 +207,8 @@ def lower_Raise(node: cst.Raise, ctx: Ctx) -> list[ir.Stmt]:
 def _raised(node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
     """`raise ValueError` raises a new instance, as in Python."""
     symbol = ctx.symbol(node) if isinstance(node, cst.Name | cst.Attribute) else None
+    if isinstance(symbol, ClassSym) and symbol.path in OUTSIDE_EXCEPTION:
+        return outside_exception(ctx.code(node), node, ctx)
     if isinstance(symbol, ClassSym) and symbol.kind == "exception":
         return ir.New(type=symbol.path, args=(), kwargs=(), span=ctx.span(node))
     return lower_expr(node, ctx)

@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from waymark_runtime.errors import WaymarkError
+from waymark_runtime.options import checked_timeout
 
 if TYPE_CHECKING:
     from waymark_runtime.workflows import WorkflowDefinition
@@ -115,12 +116,15 @@ def check_concurrency(concurrency: object, cls: type, signature: inspect.Signatu
 @dataclass(frozen=True, slots=True)
 class FlowRule:
     """What a store keeps for one workflow: `limit` None means unlimited (no rule). `default`
-    is the JSON of the key input's default, for instances started without it."""
+    is the JSON of the key input's default, for instances started without it. `timeout` is the
+    workflow's default deadline in seconds (its class `timeout`), given to every instance
+    created without one of its own: by a schedule, a parent, a retry or a requeue."""
 
     workflow: str
     key: str | None = None
     limit: int | None = None
     default: Any = None
+    timeout: float | None = None
 
 
 def rules_of(
@@ -132,9 +136,10 @@ def rules_of(
 
 
 def _rule(definition: WorkflowDefinition) -> FlowRule:
+    timeout = checked_timeout(getattr(definition.cls, "timeout", None), "timeout")
     concurrency = getattr(definition.cls, "__waymark_concurrency__", None)
     if concurrency is None:
-        return FlowRule(definition.name)
+        return FlowRule(definition.name, timeout=timeout)
     default = None
     if concurrency.key is not None:
         parameter = definition.signature.parameters[concurrency.key]
@@ -142,7 +147,7 @@ def _rule(definition: WorkflowDefinition) -> FlowRule:
             from waymark_runtime.values import to_json
 
             default = to_json(parameter.default)
-    return FlowRule(definition.name, concurrency.key, concurrency.limit, default)
+    return FlowRule(definition.name, concurrency.key, concurrency.limit, default, timeout)
 
 
 def flow_key(rule: FlowRule, inputs: dict[str, Any]) -> str:

@@ -13,7 +13,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from waymark import RetryPolicy, Workflow, action, workflow
+from waymark import RetryPolicy, Workflow, WorkflowCancelled, WorkflowTimeout, action, workflow
 
 RECORD_ENV = "WM_TEST_RECORD"
 
@@ -222,3 +222,42 @@ class Deadlined(Workflow):
     async def run(self, seconds: float) -> int:
         await asyncio.sleep(seconds)
         return await add(1, 1)
+
+
+@workflow
+class Hasty(Workflow):
+    """Ends as `WorkflowTimeout` unless it finishes within a second (the class's default)."""
+
+    timeout = 1.0
+
+    async def run(self, seconds: float) -> int:
+        await asyncio.sleep(seconds)
+        return await add(1, 1)
+
+
+@workflow
+class HastyParent(Workflow):
+    """Starts `Hasty` as a child, which keeps its class's deadline."""
+
+    async def run(self, seconds: float) -> str:
+        try:
+            return str(await Hasty().run(seconds=seconds))
+        except WorkflowTimeout as error:
+            return f"child ended: {type(error).__name__}"
+
+
+@workflow
+class Waiter(Workflow):
+    async def run(self) -> int:
+        return await self.wait_for_signal("go", int)
+
+
+@workflow
+class WaiterParent(Workflow):
+    """Catches its child's cancellation by name."""
+
+    async def run(self) -> str:
+        try:
+            return str(await Waiter().run())
+        except WorkflowCancelled as error:
+            return f"child ended: {error}"

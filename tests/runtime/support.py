@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parents[2]
 FLOWS = "tests.runtime.runtime_flows"
 TABLES = (
     "waymark_instances, waymark_workflow_versions, waymark_schedules, "
-    "waymark_workflow_concurrency, waymark_action_gates, waymark_runners"
+    "waymark_workflow_concurrency, waymark_workflow_timeouts, waymark_action_gates, "
+    "waymark_runners"
 )
 START_WORKERS = [sys.executable, "-c", "from waymark_runtime.worker.cli import main; main()"]
 

@@ -152,6 +152,37 @@ async def test_a_local_deadline_ends_a_long_sleep_in_virtual_time() -> None:
         assert await flows.Deadlined().run(7200.0, _timeout=timedelta(hours=3)) == 2
 
 
+async def test_a_child_keeps_its_class_deadline_on_local_runtime() -> None:
+    async with LocalRuntime():
+        assert await flows.HastyParent().run(7200.0) == "child ended: WorkflowTimeout"
+        assert await flows.HastyParent().run(0.5) == "2"
+
+
+async def test_a_parent_catches_the_cancellation_of_its_child_by_name() -> None:
+    async with LocalRuntime() as runtime:
+        parent = await flows.WaiterParent().run(_blocking=False)
+        for _ in range(500):
+            if children := (await runtime.admin().list(workflow="Waiter")).items:
+                break
+            await asyncio.sleep(0.01)
+        await waymark.cancel(children[0].id, "not needed")
+        assert await runtime.result(parent) == "child ended: not needed"
+
+
+async def test_a_child_keeps_its_class_deadline_on_postgres(
+    store: PostgresStore, database: str
+) -> None:
+    async with running(store, runner_settings(database)), waymark.connect(database):
+        started = time.monotonic()
+        assert await flows.HastyParent().run(30.0) == "child ended: WorkflowTimeout"
+        assert time.monotonic() - started < 10
+        admin = await waymark.admin()
+        [child] = (await admin.list(workflow="Hasty")).items
+        requeued = await admin.requeue(child.id)
+        with pytest.raises(WorkflowTimeout):  # a requeued instance gets the default too
+            await asyncio.wait_for(waymark.get_result(requeued.id), 10)
+
+
 async def test_a_deadline_on_postgres_ends_a_held_and_a_released_instance(
     store: PostgresStore, database: str
 ) -> None:

@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 import waymark
+from tests.runtime import flow_flows
 from tests.runtime import runtime_flows as flows
 from tests.runtime.support import runner_settings, running
 from tests.schedules.support import PinnedClock, finish, instances, schedule_row, utc
@@ -314,4 +315,29 @@ def test_an_outage_is_warned_about_once_not_at_every_tick(caplog: Any) -> None:
         ("WARNING", "scheduler: database unavailable (refused); retrying"),
         ("INFO", "scheduler: database available again"),
         ("WARNING", "scheduler: database unavailable (again); retrying"),
+    ]
+
+
+async def test_runs_get_the_deadline_and_concurrency_limit_of_their_workflow_class(
+    schedules: Schedules, store: PostgresStore, clock: PinnedClock
+) -> None:
+    # No client ever ran these workflows: registering the schedules keeps their rules.
+    await schedules.register(flows.Deadlined, "hourly", timedelta(hours=1), inputs={"seconds": 1},
+                             allow_duplicate=True)  # fmt: skip
+    await schedules.register(flow_flows.Solo, "solo", timedelta(hours=1), inputs={"tag": "s"},
+                             allow_duplicate=True)  # fmt: skip
+    clock.set(T0 + 3600)
+    assert len(await fire_due(store)) == 2
+    clock.set(T0 + 7200)
+    assert len(await fire_due(store)) == 2
+    rows = await store.pool.fetch(
+        """SELECT workflow_name, flow_waiting,
+                  extract(epoch FROM deadline_at - created_at)::float8 AS deadline
+           FROM waymark_instances ORDER BY workflow_name, created_at"""
+    )
+    assert [tuple(row) for row in rows] == [
+        ("Deadlined", False, 3600.0),
+        ("Deadlined", False, 3600.0),
+        ("Solo", False, None),
+        ("Solo", True, None),  # waits for the first: one at a time
     ]

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from waymark_runtime.flow import rules_of
 from waymark_runtime.inputs import InvalidInputError
 from waymark_runtime.options import checked_flag, checked_name, checked_priority
 from waymark_runtime.schedules.cadence import (
@@ -36,6 +37,7 @@ from waymark_runtime.workflows import (
     Workflow,
     WorkflowDefinition,
     current_backend,
+    family_of,
     registered_workflow,
     registered_workflows,
 )
@@ -65,6 +67,7 @@ class Schedules:
     def __init__(self, store: PostgresStore, rng: random.Random | None = None) -> None:
         from waymark_runtime.schedules.rows import ScheduleRows  # asyncpg: imported on use
 
+        self.store = store
         self.rows = ScheduleRows(store)
         self.rng = rng or _RNG
 
@@ -98,6 +101,8 @@ class Schedules:
             version=definition.version,
             wrl=definition.wrl,
         )
+        # the concurrency limits and default deadlines its runs and their children live by
+        await self.store.keep_rules(rules_of(definition, family_of(definition)))
         return await self.rows.upsert(new, now)
 
     async def pause(self, workflow: WorkflowRef, schedule_name: str) -> None:

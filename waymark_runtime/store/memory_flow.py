@@ -23,9 +23,11 @@ if TYPE_CHECKING:
 
 @dataclass
 class FlowState:
-    """The rules, each key's unfinished instances in submission order, the actions' starts."""
+    """The rules, the workflows' default deadlines, each key's unfinished instances in
+    submission order, the actions' starts."""
 
     rules: dict[str, FlowRule] = field(default_factory=dict)
+    timeouts: dict[str, float] = field(default_factory=dict)
     queues: dict[str, list[Instance]] = field(default_factory=dict)
     starts: dict[str, list[float]] = field(default_factory=dict)
     seq: itertools.count[int] = field(default_factory=itertools.count)
@@ -38,13 +40,21 @@ def set_rules(state: FlowState, specs: Sequence[NewInstance]) -> None:
                 state.rules.pop(rule.workflow, None)
             else:
                 state.rules[rule.workflow] = rule
+            if rule.timeout is None:
+                state.timeouts.pop(rule.workflow, None)
+            else:
+                state.timeouts[rule.workflow] = rule.timeout
 
 
 def created(store: MemoryStore, instances: Sequence[Instance], now: float) -> None:
-    """New instances of limited workflows wait in their key's queue; then the keys admit."""
+    """New instances without a deadline get their workflow's default one (migration 0017);
+    those of limited workflows wait in their key's queue; then the keys admit."""
     state = store.flow
     keys = []
     for instance in instances:
+        timeout = state.timeouts.get(instance.workflow_name)
+        if timeout is not None and instance.deadline_at is None:
+            instance.deadline_at = instance.created_at + timeout
         rule = state.rules.get(instance.workflow_name)
         if rule is None or rule.limit is None:
             continue

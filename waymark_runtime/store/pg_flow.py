@@ -28,17 +28,23 @@ class FlowQueries:
 
     async def _set_rules(self, specs: Sequence[NewInstance]) -> None:
         """Keep the rules of `specs` this store has not written yet (once per process)."""
-        fresh = {rule.workflow: rule for spec in specs for rule in spec.flow}
+        await self.keep_rules([rule for spec in specs for rule in spec.flow])
+
+    async def keep_rules(self, rules: Sequence[FlowRule]) -> None:
+        """Keep `rules` (concurrency limits and default deadlines of workflows), each written
+        once per process unless it changes."""
+        fresh = {rule.workflow: rule for rule in rules}
         fresh = {name: r for name, r in fresh.items() if self._known_rules.get(name) != r}
         if not fresh:
             return
-        rules = list(fresh.values())
+        kept = list(fresh.values())
         await self.pool.execute(
             self._sql["set_flow_rules"],
-            [r.workflow for r in rules],
-            [r.key for r in rules],
-            [None if r.default is None else dumps(r.default) for r in rules],
-            [r.limit for r in rules],
+            [r.workflow for r in kept],
+            [r.key for r in kept],
+            [None if r.default is None else dumps(r.default) for r in kept],
+            [r.limit for r in kept],
+            [r.timeout for r in kept],
         )
         self._known_rules.update(fresh)
 

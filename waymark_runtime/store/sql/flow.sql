@@ -2,15 +2,28 @@
 -- `queries.sql` (`sql.queries`).
 
 -- name: set_flow_rules
--- Keep each workflow's concurrency rule: $1 names, $2 key inputs (NULL: the workflow as a
--- whole), $3 the JSON of each key input's default, $4 limits (NULL: unlimited, the rule goes).
+-- Keep each workflow's concurrency rule and default deadline: $1 names, $2 key inputs (NULL:
+-- the workflow as a whole), $3 the JSON of each key input's default, $4 limits (NULL:
+-- unlimited, the rule goes), $5 default deadlines in seconds (NULL: none, the default goes;
+-- migration 0017 applies them).
 WITH rules AS (
-    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[])
-        AS r (workflow_name, key_input, key_default, max_running)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[],
+                         $5::double precision[])
+        AS r (workflow_name, key_input, key_default, max_running, timeout)
 ), dropped AS (
     DELETE FROM waymark_workflow_concurrency AS c
     USING rules AS r
     WHERE c.workflow_name = r.workflow_name AND r.max_running IS NULL
+    RETURNING 1
+), timeouts_dropped AS (
+    DELETE FROM waymark_workflow_timeouts AS t
+    USING rules AS r
+    WHERE t.workflow_name = r.workflow_name AND r.timeout IS NULL
+    RETURNING 1
+), timeouts_kept AS (
+    INSERT INTO waymark_workflow_timeouts AS t (workflow_name, seconds)
+    SELECT r.workflow_name, r.timeout FROM rules AS r WHERE r.timeout IS NOT NULL
+    ON CONFLICT (workflow_name) DO UPDATE SET seconds = excluded.seconds
     RETURNING 1
 )
 INSERT INTO waymark_workflow_concurrency AS c (workflow_name, key_input, key_default, max_running)

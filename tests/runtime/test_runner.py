@@ -176,13 +176,18 @@ async def test_action_that_always_kills_its_worker_fails_only_its_instance(
     assert len(crashes) == 3  # the first try and two retries (the store's budget is 2)
 
 
-async def test_a_worker_stuck_past_a_deadline_is_replaced(
+async def test_a_worker_stuck_past_a_deadline_is_replaced_and_the_attempt_times_out(
     store: PostgresStore, database: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(pool, "_DEADLINE_GRACE", 0.2)
     async with running(store, runner_settings(database)), waymark.connect(database):
-        with pytest.raises(ActionTimeout, match="stopped responding"):
-            await flows.Blocking().run(30.0)
+        instance_id = await flows.Blocking().run(30.0, _blocking=False)
+        # The attempt's deadline passed: it times out as a cooperative action would, once,
+        # rather than being run again as lost.
+        with pytest.raises(ActionTimeout, match=r"timed out after 0\.2s; it blocked its worker"):
+            await asyncio.wait_for(waymark.get_result(instance_id), 20)
+        [attempt] = await store.attempts_of(instance_id)
+        assert (attempt["status"], attempt["lost_count"]) == ("failed", 0)
         assert await flows.Single().run(4) == 4  # the pool has a healthy worker again
 
 

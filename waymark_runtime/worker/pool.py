@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from waymark_runtime import metrics
+from waymark_runtime.actions import ActionTimeout
 from waymark_runtime.config import Settings
 from waymark_runtime.errors import WaymarkError
 from waymark_runtime.values import ValueNotSerializable, error_json
@@ -334,7 +335,9 @@ class WorkerPool:
                 continue
             now = time.monotonic()
             for reply in message:
-                order = worker.in_flight.pop(reply["id"])
+                order = worker.in_flight.pop(reply["id"], None)
+                if order is None:  # timed out by the watchdog, which reported it
+                    continue
                 worker.deadlines.pop(reply["id"], None)
                 for begun in worker.slots.ended(reply["id"], now, ran=not reply.get("skipped")):
                     self._started(worker, begun, now)
@@ -347,16 +350,32 @@ class WorkerPool:
 
     async def _watchdog(self) -> None:
         """An attempt far past its deadline means its worker no longer runs its event loop
-        (blocking code): kill that worker, so its attempts are retried as lost."""
+        (blocking code): that attempt fails with `ActionTimeout`, as its deadline says, and the
+        worker is killed, so its other attempts are retried as lost."""
         while not self.stopping:
             await asyncio.sleep(1.0)
             now = time.monotonic()
             for worker in list(self.workers):
-                if any(deadline < now for deadline in worker.deadlines.values()):
-                    log.warning("worker %s is stuck past an attempt's deadline; killing it",
-                                worker.process.pid)  # fmt: skip
-                    with contextlib.suppress(ProcessLookupError):
-                        worker.process.kill()
+                overdue = [r for r, deadline in worker.deadlines.items() if deadline < now]
+                if not overdue:
+                    continue
+                log.warning("worker %s is stuck past an attempt's deadline; killing it",
+                            worker.process.pid)  # fmt: skip
+                for request_id in overdue:
+                    self._timed_out(worker, request_id)
+                with contextlib.suppress(ProcessLookupError):
+                    worker.process.kill()
+
+    def _timed_out(self, worker: _Worker, request_id: int) -> None:
+        """Fail an attempt that blocked `worker` past its deadline (its reply, should one come
+        before the kill, is ignored)."""
+        order = worker.in_flight.pop(request_id)
+        del worker.deadlines[request_id]
+        timeout = ActionTimeout(
+            f"action timed out after {order.timeout:g}s; it blocked its worker's event loop "
+            "(sync I/O, time.sleep, a CPU loop), so the worker was stopped"
+        )
+        self.reports.on_reply(order.key, False, error_json(timeout))
 
     def _hello(self, worker: _Worker) -> None:
         worker.ready = True

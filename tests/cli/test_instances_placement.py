@@ -8,6 +8,7 @@ helper methods, spreads, retries and sleeps, and the statuses must follow the ro
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from waymark_compiler.api import compile_source
@@ -167,6 +168,38 @@ def test_a_pending_sleep_is_waiting() -> None:
     statuses = statuses_of(dag, snapshot)
     assert statuses["run.3"] == "waiting"
     assert statuses["run.0"] == "done"
+
+
+NAP_SOURCE = """
+import asyncio
+from waymark import Workflow, action, workflow
+
+
+@action
+async def stamp(tag: str) -> str:
+    return tag
+
+
+@workflow
+class Nap(Workflow):
+    async def run(self, seconds: int) -> str:
+        await stamp("before")
+        await asyncio.sleep(seconds)
+        return await stamp("after")
+"""
+
+
+def test_nothing_after_the_last_record_of_a_cancelled_instance_is_done() -> None:
+    [compiled] = compile_source(NAP_SOURCE, "nap.py", "nap").workflows
+    dag = build_dag(compiled.program)
+    snapshot = simulate(compiled.program, {"seconds": 600}, steps=1)  # stamp done, then sleeps
+    assert statuses_of(dag, snapshot)["run.1"] == "waiting"
+    # a cancel deletes the pending sleep: the records end with the first stamp
+    cancelled = dataclasses.replace(snapshot, workflow="Nap", status="cancelled", sleeps=[])
+    statuses = statuses_of(dag, cancelled)
+    assert statuses["run.0"] == "done"
+    assert statuses["run.1"] == statuses["run.2"] == "not reached"  # the sleep, the stamp after
+    assert "run.3" not in statuses and "run.end" not in statuses
 
 
 def test_a_helper_waiting_on_an_action_is_running() -> None:

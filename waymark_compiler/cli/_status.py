@@ -130,7 +130,10 @@ def _failure_point(dag: Dag, snapshot: Snapshot, states: dict[str, NodeState]) -
 
 
 def _fall_through(dag: Dag, states: dict[str, NodeState]) -> None:
-    """A node that ran to completion and has one way on leads there: that node ran too."""
+    """A node that ran to completion and has one way on leads there: that node ran too,
+    unless it is durable (an action, a sleep, ...): only its records say whether it ran, and
+    an instance cancelled before it (whose pending sleep a cancel deletes) never got there."""
+    durable = {node.id for node in dag.nodes if node.kind in _DURABLE}
     onward: dict[str, list[str]] = {}
     for edge in dag.edges:
         if edge.kind == "next":
@@ -138,7 +141,7 @@ def _fall_through(dag: Dag, states: dict[str, NodeState]) -> None:
     frontier = [node for node, state in states.items() if state.status == "done"]
     while frontier:
         targets = onward.get(frontier.pop(), [])
-        if len(targets) == 1 and targets[0] not in states:
+        if len(targets) == 1 and targets[0] not in states and targets[0] not in durable:
             states[targets[0]] = NodeState("done")
             frontier.append(targets[0])
 

@@ -186,14 +186,20 @@ class Admin:
 
     async def _row(self, instance_id: str) -> dict[str, Any]:
         """The instance row; a malformed or unknown id is `UnknownInstance`."""
-        try:
-            canonical = str(uuid.UUID(str(instance_id).strip()))
-        except ValueError:
-            raise UnknownInstance(str(instance_id)) from None
+        canonical = canonical_id(instance_id)
         row = await self.store.status(canonical)
         if row is None:
             raise UnknownInstance(canonical)
         return row
+
+
+def canonical_id(instance_id: object) -> str:
+    """An instance id in its canonical form (a UUID's text); a malformed one is
+    `UnknownInstance`."""
+    try:
+        return str(uuid.UUID(str(instance_id).strip()))
+    except ValueError:
+        raise UnknownInstance(str(instance_id)) from None
 
 
 @contextlib.asynccontextmanager

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import asyncpg
 
-from waymark_runtime.admin import Admin
+from waymark_runtime.admin import Admin, canonical_id
 from waymark_runtime.config import Settings
 from waymark_runtime.embedded import database_url
 from waymark_runtime.engine import InstanceOutcome, NewInstance
@@ -28,6 +28,7 @@ from waymark_runtime.errors import (
     DatabaseUnreachable,
     InvalidDatabaseUrl,
     NoRuntimeError,
+    UnknownInstance,
     WorkflowFailed,
 )
 from waymark_runtime.flow import rules_of
@@ -120,13 +121,23 @@ class PostgresClient:
             store.forget(instance_id, future)
 
     async def get_result(self, instance_id: str, timeout: float | None = None) -> Any:
-        """Wait for an instance; its result, or raise what failed it (TimeoutError on timeout)."""
+        """Wait for an instance; its result, or raise what failed it (TimeoutError on timeout,
+        `UnknownInstance` for an id no instance has)."""
+        canonical = canonical_id(instance_id)
         store = await self.store()
-        return result_of(await store.wait_outcome(instance_id, timeout))
+        try:
+            outcome = await store.wait_outcome(canonical, timeout)
+        except KeyError:
+            raise UnknownInstance(canonical) from None
+        return result_of(outcome)
 
     async def get_status(self, instance_id: str) -> InstanceStatus | None:
+        try:
+            canonical = canonical_id(instance_id)
+        except UnknownInstance:
+            return None
         store = await self.store()
-        return status_of(await store.status(instance_id))
+        return status_of(await store.status(canonical))
 
     async def store(self) -> PostgresStore:
         """This event loop's store (opened, and the schema migrated, on first use)."""

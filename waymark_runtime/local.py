@@ -20,11 +20,11 @@ from types import TracebackType
 from typing import Any
 
 from waymark_runtime.actions import Action
-from waymark_runtime.admin import Admin
+from waymark_runtime.admin import Admin, canonical_id
 from waymark_runtime.clock import Clock, SystemClock, VirtualClock
 from waymark_runtime.config import Settings
 from waymark_runtime.engine import InstanceOutcome, NewInstance
-from waymark_runtime.errors import InternalError, WorkflowFailed
+from waymark_runtime.errors import InternalError, UnknownInstance, WorkflowFailed
 from waymark_runtime.flow import rules_of
 from waymark_runtime.interpreter import Limits
 from waymark_runtime.options import StartOptions
@@ -161,9 +161,13 @@ class LocalRuntime:
         return instance_id
 
     async def result(self, instance_id: str, timeout: float | None = None) -> Any:
-        """Wait for an instance: its result as Python values, or raise the exception that failed it."""
+        """Wait for an instance: its result as Python values, or raise the exception that failed it
+        (`UnknownInstance` for an id no instance has)."""
+        canonical = canonical_id(instance_id)
+        if await self.store.status(canonical) is None:
+            raise UnknownInstance(canonical)
         running = self._ensure_running()
-        waiter = asyncio.ensure_future(self.store.wait_outcome(instance_id, timeout))
+        waiter = asyncio.ensure_future(self.store.wait_outcome(canonical, timeout))
         await asyncio.wait({waiter, running}, return_when=asyncio.FIRST_COMPLETED)
         if not waiter.done():
             waiter.cancel()

@@ -15,6 +15,8 @@ from tests.runtime.support import runner_settings, running
 from waymark_runtime.actions import ActionTimeout
 from waymark_runtime.client import PostgresClient
 from waymark_runtime.config import Settings
+from waymark_runtime.errors import UnknownInstance
+from waymark_runtime.local import LocalRuntime
 from waymark_runtime.store.postgres import PostgresStore
 from waymark_runtime.worker import pool
 
@@ -104,6 +106,21 @@ async def test_non_blocking_run_then_result_and_status(store: PostgresStore, dat
         assert status is not None and status.status == "completed"
         assert status.finished_at is not None
         assert await client.get_status("00000000-0000-0000-0000-000000000000") is None
+        assert await client.get_status("not-an-id") is None
+        assert (await client.get_status(instance_id.upper())) == status
+        for unknown in ("00000000-0000-0000-0000-000000000000", "not-an-id"):
+            with pytest.raises(UnknownInstance, match=f"no instance {unknown}"):
+                await client.get_result(unknown, timeout=5)
+
+
+async def test_local_result_of_an_unknown_instance_names_it() -> None:
+    async with LocalRuntime():
+        for unknown in ("00000000-0000-0000-0000-000000000000", "not-an-id"):
+            with pytest.raises(UnknownInstance, match=f"no instance {unknown}"):
+                await waymark.get_result(unknown)
+            assert await waymark.get_status(unknown) is None
+        instance_id = await flows.Single().run(5, _blocking=False)
+        assert await waymark.get_result(instance_id.upper()) == 5
 
 
 async def test_get_result_times_out_while_nothing_runs(database: str, store: PostgresStore) -> None:

@@ -245,6 +245,15 @@ class Tree(Workflow):
             Tree().run(record=record, depth=depth - 1), Tree().run(record=record, depth=depth - 1)
         )
         return left + right
+
+
+@workflow
+class Patient(Workflow):
+    timeout = 1.0
+
+    async def run(self, seconds: float) -> str:
+        await asyncio.sleep(seconds)
+        return "woke"
 '''
 
 

@@ -70,6 +70,13 @@ def test_a_failed_workflow_exits_1_with_its_error(database: str, project: Path) 
     assert_plain(result.err)
 
 
+def test_the_class_deadline_applies_to_a_run(database: str, project: Path) -> None:
+    result = waymark("run", "flows.py:Patient", "--input", '{"seconds": 60}',
+                     database=database, cwd=project)  # fmt: skip
+    assert result.code == 1
+    assert "WorkflowTimeout" in result.err and "passed its deadline" in result.err
+
+
 def test_ctrl_c_keeps_the_instance_and_resume_finishes_it(database: str, project: Path) -> None:
     record = project / "record.txt"
     inputs = json.dumps({"record": str(record), "pause": 2})

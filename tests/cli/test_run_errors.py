@@ -43,7 +43,7 @@ def test_an_unknown_workflow_suggests_the_closest(project: Path) -> None:
 
 def test_a_file_with_several_workflows_needs_a_name(project: Path) -> None:
     result = run(project, "flows.py")
-    assert_usage(result, "flows.py defines 4 workflows", "name one: waymark run flows.py:Steps")
+    assert_usage(result, "flows.py defines 5 workflows", "name one: waymark run flows.py:Steps")
 
 
 @pytest.mark.parametrize(

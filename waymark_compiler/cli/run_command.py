@@ -224,6 +224,7 @@ def _import(module: str, root: Path, skip_compile: bool) -> None:
 async def _fresh(fresh: Fresh, target: Target, module: str, quiet: bool) -> Ended:
     from waymark_compiler.cli._dedicated import FocusedStore, drive
     from waymark_runtime.engine import NewInstance
+    from waymark_runtime.flow import rules_of
     from waymark_runtime.store.postgres import now
     from waymark_runtime.values import to_json
     from waymark_runtime.workflows import family_of
@@ -231,10 +232,12 @@ async def _fresh(fresh: Fresh, target: Target, module: str, quiet: bool) -> Ende
     definition, settings = fresh.definition, _settings((module,))
     store = await open_store(settings, FocusedStore)
     try:
-        family = tuple((d.name, d.version, d.wrl) for d in family_of(definition))
+        members = family_of(definition)
+        family = tuple((d.name, d.version, d.wrl) for d in members)
+        # the class's deadline and concurrency limit, as a client's run() keeps them
         spec = NewInstance(workflow=definition.name, version=definition.version,
                            wrl=definition.wrl, inputs=to_json(fresh.inputs), priority=0,
-                           family=family)  # fmt: skip
+                           family=family, flow=rules_of(definition, members))  # fmt: skip
         [instance] = await store.create_instances([spec], now())
         return await drive(store, settings, instance, _resume_hint(instance, target), quiet)
     finally:

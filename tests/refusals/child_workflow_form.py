@@ -15,4 +15,6 @@ class Countdown(Workflow):
         later = await Countdown(n).run(n=n)  # error: WM160 @23
         fire = await Countdown().run(n=n, _blocking=n > 1)  # error: WM160 @43
         other = await NotAWorkflow().run(n=n)  # error: WM102 @23
-        return rest + later + len(fire) + other
+        timed = await Countdown().run(n=n, _timeout=5)  # error: WM160 @44
+        keyed = await Countdown().run(n=n, _idempotency_key="k")  # error: WM160 @44
+        return rest + later + len(fire) + other + timed + keyed

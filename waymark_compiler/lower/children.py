@@ -49,11 +49,23 @@ def child_call(node: cst.Call, symbol: ClassSym, ctx: Ctx) -> ir.ActionCall | No
         elif arg.keyword is None or arg.star:
             return _refuse(arg, ctx, "a child workflow's inputs are passed by keyword",
                            f"name each input: `{name}().run(n=n - 1)`")  # fmt: skip
+        elif arg.keyword.value in _CLIENT_OPTIONS:
+            option = arg.keyword.value
+            return _refuse(arg, ctx, f"`{option}=` is an option of a client's `run()`, not of "
+                           "a child workflow call", _CLIENT_OPTIONS[option])  # fmt: skip
         else:
             arguments.append(arg)
     _, kwargs = lower_arguments(arguments, ctx)
     return ir.ActionCall(action=name, args=(), kwargs=kwargs, child=True, blocking=blocking,
                          span=ctx.span(node))  # fmt: skip
+
+
+_CLIENT_OPTIONS = {
+    "_timeout": "a child's deadline is its class's `timeout`: set `timeout = ...` on the class",
+    "_priority": "a child runs at its parent's pace: leave the priority to the client's call",
+    "_idempotency_key": "a child is started exactly once already: leave the key out",
+}
+"""Options of `run()` called by a client, which a child call does not take (WM160)."""
 
 
 def workflow_name(symbol: ClassSym) -> str:

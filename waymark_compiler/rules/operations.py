@@ -126,7 +126,8 @@ CHILD_WORKFLOW_FORM = rule(
     "WM160",
     "child-workflow-form",
     "refuses a child workflow call whose form the runtime cannot start: inputs passed by "
-    "position or to the constructor, or a `_blocking` that is not a literal",
+    "position or to the constructor, a `_blocking` that is not a literal, or an option of a "
+    "client's `run()` (`_timeout`, `_priority`, `_idempotency_key`)",
     "A child instance is created from its inputs by name (the parameters of its `run()`), "
     "and whether the parent waits for it must be known when compiling.",
     "total = await Factorial().run(n - 1)",

@@ -57,6 +57,17 @@ class Collect(Workflow):
 
 
 @workflow
+class TakeOne(Workflow):
+    """Takes one signal `item`, then waits for `done`: an `item` sent before `done` is kept,
+    never consumed, and the instance cannot end before it is sent."""
+
+    async def run(self) -> list[int]:
+        item = await self.wait_for_signal("item", int)
+        await self.wait_for_signal("done", bool)
+        return [item]
+
+
+@workflow
 class Typed(Workflow):
     """A dataclass payload and an optional list payload, in one workflow."""
 

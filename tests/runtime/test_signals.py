@@ -93,12 +93,13 @@ async def test_signals_of_one_name_arrive_in_order_each_once(backend: Backend) -
         for value in (3, 1, 4, 1):
             await waymark.send_signal(instance_id, "item", value)
         assert await waymark.get_result(instance_id) == [3, 1, 4, 1]
-        extra = await flows.Collect().run(1, _blocking=False)
+        extra = await flows.TakeOne().run(_blocking=False)
         await waymark.send_signal(extra, "item", 9)
         await waymark.send_signal(extra, "item", 10)  # kept, never consumed
+        await waymark.send_signal(extra, "done", True)
         assert await waymark.get_result(extra) == [9]
         detail = await (await waymark.admin()).show(extra)
-    signals = [s for s in detail.signals if s.kind == "signal"]
+    signals = [s for s in detail.signals if s.kind == "signal" and s.name == "item"]
     assert [(s.payload, s.pending) for s in signals] == [(9, False), (10, True)]
 
 

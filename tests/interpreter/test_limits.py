@@ -201,6 +201,20 @@ class Doubled(Workflow):
 
 
 @workflow
+class Repeated(Workflow):
+    """One long string reached thousands of times: weighing it must not read every copy."""
+
+    async def run(self, case: str) -> Any:
+        long = "x" * 9_000_000
+        many = [long] * 2_000
+        if case == "compare":
+            return many == list(many)
+        if case == "action":
+            return await keep(many)
+        return many
+
+
+@workflow
 class Hashing(Workflow):
     async def run(self, case: str) -> Any:
         u = (0,) * 1000
@@ -383,6 +397,13 @@ async def test_shared_references_are_counted_every_time_they_are_visited(case: s
 @pytest.mark.parametrize("case", ["action", "keyword", "raise", "model", "helper", "return"])
 async def test_shared_references_leaving_the_workflow_are_counted_every_time(case: str) -> None:
     assert (await refusal(Doubled, case, limits=Limits())).setting == OPERATIONS
+
+
+@pytest.mark.parametrize("case", ["compare", "action", "return"])
+async def test_a_long_string_repeated_is_weighed_without_reading_every_copy(case: str) -> None:
+    began = time.monotonic()
+    assert (await refusal(Repeated, case, limits=Limits())).setting == OPERATIONS
+    assert time.monotonic() - began < 10  # reading every copy took minutes
 
 
 @pytest.mark.parametrize("case", ["set", "dict", "in", "comprehension"])

@@ -207,7 +207,7 @@ class Guards:
     def _charge_pair(self, x: Any, y: Any) -> None:
         """A comparison stops at the first difference: at most the smaller value is visited."""
         first = _cost(x, self.meter.left)
-        self.meter.charge(min(first, _cost(y, first)))
+        self.meter.charge(min(first, _cost(y, min(first, self.meter.left))))
 
     def charge_visit(self, value: Any) -> None:
         """Charge for visiting every nested item of `value` (as a hash or a scan does)."""

@@ -249,7 +249,11 @@ def weigh(
         elif kind in _COLLECTIONS:
             chars += 2 + 2 * len(item)
             for part in (item.keys(), item.values()) if kind in DICTS else (item,):
-                flat = _flat(part) if len(part) >= _FLAT_FROM else None
+                if len(part) < _FLAT_FROM:
+                    stack.extend(part)
+                    continue
+                room = min((cap - items) * CHARS_PER_OPERATION, chars_cap) - chars
+                flat = _flat(part, room)
                 if flat is None:
                     stack.extend(part)
                 else:
@@ -259,12 +263,17 @@ def weigh(
     return items, chars
 
 
-def _flat(values: Any) -> int | None:
-    """The characters of a run of plain numbers or strings (measured at C speed), or None."""
+def _flat(values: Any, room: int) -> int | None:
+    """The characters of a run of plain numbers or strings (measured at C speed), or None.
+    Strings whose printable length alone passes `room` are not scanned for escapes: the walk
+    stops there anyway, and scanning a list of one long string repeated a million times would
+    read terabytes."""
     kinds = set(map(type, values))
     if kinds == {str}:
-        printable = all(map(str.isprintable, values))
-        return sum(map(len, values)) * (2 if printable else 10) + 2 * len(values)
+        least = sum(map(len, values)) * 2 + 2 * len(values)
+        if least > room or all(map(str.isprintable, values)):
+            return least
+        return least + sum(map(len, values)) * 8
     if kinds <= _NUMBERS:
         return 24 * len(values)
     if kinds == {int} or kinds == {int, bool}:

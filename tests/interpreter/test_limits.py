@@ -215,6 +215,12 @@ class Repeated(Workflow):
 
 
 @workflow
+class Gathers(Workflow):
+    async def run(self, n: int) -> int:
+        return len(await asyncio.gather(*[tick(i) for i in range(n)]))
+
+
+@workflow
 class Hashing(Workflow):
     async def run(self, case: str) -> Any:
         u = (0,) * 1000
@@ -404,6 +410,17 @@ async def test_a_long_string_repeated_is_weighed_without_reading_every_copy(case
     began = time.monotonic()
     assert (await refusal(Repeated, case, limits=Limits())).setting == OPERATIONS
     assert time.monotonic() - began < 10  # reading every copy took minutes
+
+
+async def test_a_gather_of_a_million_calls_is_refused_before_it_blocks_the_runner() -> None:
+    assert (await refusal(Gathers, 10**6, limits=Limits())).setting == OPERATIONS
+
+
+async def test_each_call_a_gather_dispatches_is_charged() -> None:
+    limits = Limits(operations=50_000, collection_length=10_000)
+    assert (await refusal(Gathers, 1_000, limits=limits)).setting == OPERATIONS
+    async with LocalRuntime(limits=limits):
+        assert await Gathers().run(500) == 500
 
 
 @pytest.mark.parametrize("case", ["set", "dict", "in", "comprehension"])

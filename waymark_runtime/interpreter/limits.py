@@ -313,4 +313,8 @@ def weight(node: Any) -> int:
 
 CALL_OPERATIONS = 8  # a call, or visiting a value's nested items, costs this much to begin
 ITEM_OPERATIONS = 4  # one item of a comprehension or generator expression, before its parts
+# An awaited action call or gathered helper: the attempt it plans (and later the result it
+# settles) costs the runner about as much as a few hundred cheap operations, so a gather of a
+# million calls is refused at about 130,000 instead of blocking its runner for half a minute.
+AWAIT_OPERATIONS = 64
 _CALLS = frozenset({"Call", "MethodCall", "New", "HelperCall", "Comprehension"})

@@ -37,7 +37,7 @@ from waymark_runtime.interpreter.code import (
     execute,
     iteration_path,
 )
-from waymark_runtime.interpreter.limits import LimitExceeded
+from waymark_runtime.interpreter.limits import AWAIT_OPERATIONS, LimitExceeded
 from waymark_runtime.interpreter.persisted import (
     CallsWait,
     PendingCall,
@@ -258,6 +258,7 @@ class Machine:
         first: dict[int, int] = {}
         started: list[Task] = []
         for call in request:  # a spread's calls are numbered from its first
+            self.guards.meter.charge(AWAIT_OPERATIONS)
             element = len(calls) - first.setdefault(call[0], len(calls))
             where = site.where(call[0], path, element)
             if len(call) == 2:  # an async helper: a task of its own, started once all are

@@ -68,6 +68,20 @@ def test_a_malformed_database_url_is_a_clear_failure(tmp_path: Path) -> None:
     assert_unreachable(result, "invalid DSN")
 
 
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("postgresql://127.0.0.1:99999/db", "port '99999' is not a number from 1 to 65535"),
+        ("postgresql://127.0.0.1:abc/db", "port 'abc' is not a number from 1 to 65535"),
+        ("postgresql://[::1/db", "invalid DSN: Invalid IPv6 URL"),
+    ],
+)
+def test_a_url_asyncpg_would_choke_on_is_a_clear_failure(
+    tmp_path: Path, url: str, why: str
+) -> None:
+    assert_unreachable(start_workers(cwd=tmp_path, WAYMARK_DATABASE_URL=url), why)
+
+
 def test_a_database_that_does_not_exist_is_a_clear_failure(server: Server, tmp_path: Path) -> None:
     missing = with_database(server.dsn, "waymark_no_such_database")
     result = start_workers(cwd=tmp_path, WAYMARK_DATABASE_URL=missing)

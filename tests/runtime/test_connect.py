@@ -56,6 +56,10 @@ async def test_the_block_ends_the_same_way_when_it_raises(database: str) -> None
         ("mysql://app:s3cret@db.internal/app", "postgres://, got mysql://$"),
         ("app:s3cret://db.internal/app", "starts with postgresql:// or postgres://$"),
         ("postgresql://app:s3cret@127.0.0.1:port/app", "malformed database URL: .*'port'"),
+        ("postgresql://app:s3cret@127.0.0.1:99999/app", "port '99999' is not a number from 1"),
+        ("postgresql://app:s3cret@127.0.0.1:-1/app", "port '-1' is not a number from 1"),
+        ("postgresql://app:s3cret@h:1,127.0.0.1:0/app", "port '0' is not a number from 1"),
+        ("postgresql://app:s3cret@[::1/app", "malformed database URL: invalid DSN: Invalid IPv6"),
         (5432, "a database URL is a str, got int"),
     ],
 )

@@ -11,12 +11,14 @@ import asyncio
 
 import asyncpg
 
+from waymark_runtime.store.pg_dsn import refuse_malformed
 from waymark_runtime.store.sql import Migration, migrations, queries
 
 
 async def migrate_async(dsn: str) -> list[str]:
     """Apply the migrations `dsn`'s database lacks; returns the names applied now."""
     sql = queries()
+    refuse_malformed(dsn)
     connection = await asyncpg.connect(dsn)
     try:
         await connection.execute(sql["migrations_lock"])

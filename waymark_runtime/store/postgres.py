@@ -34,6 +34,7 @@ from waymark_runtime.store.contract import (
     lost_attempt_error,
 )
 from waymark_runtime.store.pg_batch import CommitBatch, dumps
+from waymark_runtime.store.pg_dsn import refuse_malformed
 from waymark_runtime.store.pg_flow import FlowQueries
 from waymark_runtime.store.pg_inspect import InspectionQueries
 from waymark_runtime.store.pg_lane import CommitLane
@@ -138,6 +139,7 @@ class PostgresStore(FlowQueries, InspectionQueries):
         transaction between statements before it ends the session — a runner's lease, so a
         runner stopped (or cut off) inside a transaction cannot hold its row locks, and with
         them every other runner, past the time its instances are taken over."""
+        refuse_malformed(dsn)
         if run_migrations:
             await migrate_async(dsn)
         settings = _session_settings(idle_in_transaction_ms)

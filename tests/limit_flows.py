@@ -3,7 +3,20 @@ each would keep a runner busy for minutes, or exhaust its memory, without the li
 
 from __future__ import annotations
 
-from waymark import Workflow, workflow
+import asyncio
+from typing import Any
+
+from waymark import Workflow, action, workflow
+
+
+@action
+async def tick(value: int) -> int:
+    return value
+
+
+@action
+async def keep(value: Any) -> int:
+    return 0
 
 
 @workflow
@@ -28,3 +41,23 @@ class Repeat(Workflow):
 class Power(Workflow):
     async def run(self, n: int) -> int:
         return 10**10**n % 7
+
+
+@workflow
+class Gathers(Workflow):
+    async def run(self, n: int) -> int:
+        return len(await asyncio.gather(*[tick(i) for i in range(n)]))
+
+
+@workflow
+class Repeated(Workflow):
+    """One long string reached thousands of times: weighing it must not read every copy."""
+
+    async def run(self, case: str) -> Any:
+        long = "x" * 9_000_000
+        many = [long] * 2_000
+        if case == "compare":
+            return many == list(many)
+        if case == "action":
+            return await keep(many)
+        return many

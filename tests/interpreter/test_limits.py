@@ -16,7 +16,14 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from tests.limit_flows import AnyOfGenerator, ListComprehension, Power, Repeat
+from tests.limit_flows import (
+    AnyOfGenerator,
+    Gathers,
+    ListComprehension,
+    Power,
+    Repeat,
+    Repeated,
+)
 from waymark import Workflow, action, workflow
 from waymark.testing import LocalRuntime
 from waymark_runtime import ir
@@ -198,26 +205,6 @@ class Doubled(Workflow):
 
     async def echo(self, value: Any) -> Any:
         return value
-
-
-@workflow
-class Repeated(Workflow):
-    """One long string reached thousands of times: weighing it must not read every copy."""
-
-    async def run(self, case: str) -> Any:
-        long = "x" * 9_000_000
-        many = [long] * 2_000
-        if case == "compare":
-            return many == list(many)
-        if case == "action":
-            return await keep(many)
-        return many
-
-
-@workflow
-class Gathers(Workflow):
-    async def run(self, n: int) -> int:
-        return len(await asyncio.gather(*[tick(i) for i in range(n)]))
 
 
 @workflow

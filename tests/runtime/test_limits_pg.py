@@ -10,17 +10,26 @@ from pathlib import Path
 from typing import Any
 
 import waymark
-from tests.limit_flows import AnyOfGenerator, ListComprehension, Power, Repeat
+from tests.limit_flows import (
+    AnyOfGenerator,
+    Gathers,
+    ListComprehension,
+    Power,
+    Repeat,
+    Repeated,
+)
 from tests.runtime import runtime_flows as flows
 from tests.runtime.support import start_workers_env, start_workers_process
 from waymark import Workflow
 from waymark_runtime.interpreter import LimitExceeded
 
-POISONS: list[tuple[type[Workflow], int, str]] = [
+POISONS: list[tuple[type[Workflow], Any, str]] = [
     (AnyOfGenerator, 10**12, "WAYMARK_MAX_STEP_OPERATIONS"),
     (ListComprehension, 10**12, "WAYMARK_MAX_COLLECTION_LENGTH"),
     (Repeat, 10**10, "WAYMARK_MAX_STRING_LENGTH"),
     (Power, 8, "WAYMARK_MAX_INT_DIGITS"),
+    (Gathers, 10**6, "WAYMARK_MAX_STEP_OPERATIONS"),
+    (Repeated, "return", "WAYMARK_MAX_STEP_OPERATIONS"),
 ]
 
 

@@ -82,6 +82,13 @@ def planned(
     )
 
 
+@pytest.mark.parametrize("instance_id", ["garbage", "", 5, None, str(uuid.UUID(int=0))])
+async def test_an_id_that_names_no_instance_is_unknown(store: Any, instance_id: Any) -> None:
+    assert await store.status(instance_id) is None
+    with pytest.raises(KeyError):
+        await store.outcome(instance_id)
+
+
 async def test_claims_follow_priority_then_age(store: RunnerStore) -> None:
     now = time.time()
     low, high, middle = [

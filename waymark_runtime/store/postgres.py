@@ -72,6 +72,15 @@ _TRANSIENT: tuple[type[BaseException], ...] = (
 )
 
 
+def _names_an_instance(instance_id: object) -> bool:
+    """Whether `instance_id` could be an instance's id: a malformed one (not a UUID, or not a
+    str) names none, as it does in the memory store, rather than failing the query."""
+    try:
+        return isinstance(instance_id, str) and bool(uuid.UUID(instance_id))
+    except ValueError:
+        return False
+
+
 def _md5(text: str) -> str:
     """PostgreSQL's `md5(text)`: how a claim tells a known program text from a changed one."""
     return hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()
@@ -221,6 +230,8 @@ class PostgresStore(FlowQueries, InspectionQueries):
         return {str(row["id"]): (row["status"], outcome_of(row)) for row in rows}
 
     async def outcome(self, instance_id: str) -> InstanceOutcome | None:
+        if not _names_an_instance(instance_id):
+            raise KeyError(instance_id)  # as for an unknown id, and as the memory store does
         found = await self.outcomes([instance_id])
         if instance_id not in found:
             raise KeyError(instance_id)
@@ -228,6 +239,8 @@ class PostgresStore(FlowQueries, InspectionQueries):
 
     async def status(self, instance_id: str) -> dict[str, Any] | None:
         """The instance row as a dict (times as epoch seconds), or None for an unknown id."""
+        if not _names_an_instance(instance_id):
+            return None
         row = await self.pool.fetchrow(self._sql["instance_status"], instance_id)
         if row is None:
             return None

@@ -206,6 +206,11 @@ async def test_unknown_workflows_are_rejected(schedules: Schedules) -> None:
     [
         ({"schedule": "61 * * * *"}, "minute field '61' is out of range"),
         ({"schedule": timedelta(0)}, "schedule interval must be positive, got 0s"),
+        ({"schedule": timedelta.max}, "schedule interval must be at most 100 years, got "),
+        (
+            {"schedule": "0 * * * *", "jitter": timedelta(days=10**6)},
+            "jitter must be at most 100 years, got 8.64e",
+        ),
         (
             {"inputs": {}},
             r"inputs do not match Single.run\(\): Single.run\(\) missing 1 required positional "

@@ -14,6 +14,9 @@ from datetime import UTC, datetime, timedelta
 from waymark_runtime.schedules.model import Cadence, InvalidScheduleError
 
 _CRON_FIELDS = ("minute", "hour", "day-of-month", "month", "day-of-week")
+# An interval or jitter longer than this is refused: a slot must stay a date PostgreSQL and
+# `datetime` can hold (a `timedelta` reaches 2.7 million years).
+_LONGEST_SECONDS = 100 * 366 * 86_400
 
 
 def parse_cadence(schedule: str | timedelta) -> Cadence:
@@ -32,6 +35,8 @@ def _interval(every: timedelta) -> Cadence:
     seconds = every.total_seconds()
     if seconds <= 0:
         raise InvalidScheduleError(f"schedule interval must be positive, got {seconds:g}s")
+    if seconds > _LONGEST_SECONDS:
+        raise InvalidScheduleError(f"schedule interval must be at most 100 years, got {seconds:g}s")
     return Cadence(kind="interval", interval_seconds=seconds)
 
 
@@ -94,6 +99,8 @@ def parse_jitter(jitter: timedelta | None, cadence: Cadence) -> float:
     seconds = jitter.total_seconds()
     if seconds < 0:
         raise InvalidScheduleError(f"jitter must not be negative, got {seconds:g}s")
+    if seconds > _LONGEST_SECONDS:
+        raise InvalidScheduleError(f"jitter must be at most 100 years, got {seconds:g}s")
     interval = cadence.interval_seconds
     if interval is not None and seconds >= interval:
         raise InvalidScheduleError(

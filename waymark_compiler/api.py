@@ -186,7 +186,12 @@ def read_source(path: Path) -> str:
     except SyntaxError:
         data.decode("utf-8")  # no coding line and not UTF-8: name the bad byte instead
         raise
-    return data.decode(encoding)
+    try:
+        return data.decode(encoding)
+    except LookupError:  # a codec of bytes to bytes (`rot13`, `zip`): Python refuses it too
+        line = 1 if b"coding" in data.split(b"\n", 1)[0] else 2
+        problem = f"encoding problem: {encoding} is not a text encoding"
+        raise SyntaxError(problem, (str(path), line, 1, None)) from None
 
 
 def compile_path(path: Path) -> ModuleResult:

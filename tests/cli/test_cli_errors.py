@@ -80,6 +80,18 @@ def test_a_file_that_is_not_utf8_points_at_the_bad_byte(waymark: Waymark, workdi
     assert_no_traceback(result)
 
 
+@pytest.mark.parametrize("first", ["", "#!/usr/bin/env python\n"])
+def test_a_coding_line_naming_a_codec_that_is_not_text_is_a_syntax_error(
+    waymark: Waymark, workdir: Path, first: str
+) -> None:
+    (workdir / "rot.py").write_text(f"{first}# -*- coding: rot13 -*-\nvzcbeg nflapvb\n")
+    result = waymark("compile", "rot.py")
+    assert result.code == 1
+    assert "WM100 syntax error: encoding problem: rot13 is not a text encoding" in result.err
+    assert f"--> rot.py:{1 + first.count(chr(10))}:1" in result.err
+    assert_no_traceback(result)
+
+
 def test_a_directory_without_workflows_says_so(waymark: Waymark) -> None:
     result = waymark("compile", "no_workflows")
     assert result.code == 0

@@ -82,6 +82,17 @@ def test_a_wrl_file_can_be_drawn(project: Path) -> None:
     assert from_wrl.stdout == from_python.stdout
 
 
+@pytest.mark.parametrize("jump", ["break", "continue"])
+def test_a_wrl_file_python_could_not_have_written_is_reported(project: Path, jump: str) -> None:
+    text = "wrl 2\n\nworkflow W @1:1\n\nfn run(): @+1:5\n    try: @+1:9\n        pass @+2:13\n"
+    (project / "odd.wrl").write_text(f"{text}    except: @+3:9\n        {jump} @+4:13\n")
+    result = waymark(project, "graph", "odd.wrl")
+    assert result.returncode == 1
+    assert result.stderr.decode().splitlines() == [
+        f"error: cannot draw workflow W: `{jump}` outside a loop at line 6"
+    ]
+
+
 def test_source_that_does_not_compile_is_reported(project: Path) -> None:
     (project / "bad.py").write_text("def broken(:\n")
     result = waymark(project, "graph", "bad.py")

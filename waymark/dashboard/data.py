@@ -90,8 +90,13 @@ async def live_graph(store: PostgresStore, instance: str) -> str:
     from waymark_compiler.cli._instance_graph import live_status
     from waymark_compiler.graph import render
     from waymark_runtime.dag import build_dag
+    from waymark_runtime.errors import ProgramError
 
     snapshot = await load_snapshot(store, instance)
     if snapshot.program is None:
         return ""
-    return render(build_dag(snapshot.program), "dot", live_status(snapshot)).decode("utf-8")
+    try:
+        dag = build_dag(snapshot.program)
+    except ProgramError:  # a stored program Python could not have written: no graph either
+        return ""
+    return render(dag, "dot", live_status(snapshot)).decode("utf-8")

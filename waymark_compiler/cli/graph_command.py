@@ -25,7 +25,7 @@ from waymark_compiler.files import describe, read_regular
 from waymark_compiler.graph import INSTALL_HINT, DotNotInstalled, GraphFormat, LiveStatus, render
 from waymark_runtime import ir
 from waymark_runtime.dag import build_dag
-from waymark_runtime.errors import WrlSyntaxError
+from waymark_runtime.errors import ProgramError, WrlSyntaxError
 
 
 class Format(StrEnum):
@@ -97,6 +97,8 @@ def graph_command(
         program = select(load(path), workflow, path).program
     try:
         image = render(build_dag(program), chosen, live)
+    except ProgramError as failure:
+        raise CliError(f"cannot draw workflow {program.name}: {failure}") from failure
     except DotNotInstalled as missing:
         raise CliError(
             f"drawing {chosen} needs the graphviz `dot` program: {missing}",

@@ -139,10 +139,14 @@ def traced(snapshot: Snapshot) -> tuple[Dag | None, Placement]:
     as their rows record (empty without a readable program). Nothing is imported or run."""
     from waymark_compiler.cli._placement import Placement, place
     from waymark_runtime.dag import build_dag
+    from waymark_runtime.errors import ProgramError
 
     if snapshot.program is None:
         return None, Placement()
-    dag = build_dag(snapshot.program)
+    try:
+        dag = build_dag(snapshot.program)
+    except ProgramError:  # a stored program Python could not have written: no graph either
+        return None, Placement()
     return dag, place(snapshot, dag)
 
 

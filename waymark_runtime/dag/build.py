@@ -14,6 +14,7 @@ from typing import Any, TypeAlias
 from waymark_runtime import ir
 from waymark_runtime.dag import python as py
 from waymark_runtime.dag.model import CallSite, Cluster, Dag, Edge, EdgeKind, Node, NodeKind
+from waymark_runtime.errors import ProgramError
 
 # An edge waiting for its target: (source id, kind, label).
 Exit: TypeAlias = tuple[str, EdgeKind, str]
@@ -233,7 +234,7 @@ class _Builder:
 
     def visit_Break(self, stmt: ir.Break, at: _At) -> list[Exit]:
         if at.scope.breaks is None:
-            raise ValueError("`break` outside a loop")
+            raise ProgramError(_outside("break", stmt))
         at.scope.breaks.extend(
             (source, kind, _jump(label, "break")) for source, kind, label in at.exits
         )
@@ -241,7 +242,7 @@ class _Builder:
 
     def visit_Continue(self, stmt: ir.Continue, at: _At) -> list[Exit]:
         if at.scope.loop is None:
-            raise ValueError("`continue` outside a loop")
+            raise ProgramError(_outside("continue", stmt))
         exits = [(source, kind, _jump(label, "continue")) for source, kind, label in at.exits]
         self.connect(exits, at.scope.loop, kind="back")
         return []
@@ -369,3 +370,9 @@ def _clip(text: str) -> str:
     lines = text.split("\n")
     cut = [line if len(line) <= _LABEL_WIDTH else line[: _LABEL_WIDTH - 1] + "…" for line in lines]
     return "\n".join(cut)
+
+
+def _outside(word: str, stmt: ir.Break | ir.Continue) -> str:
+    """Why a stored program has no graph: Python could not have written it."""
+    where = f" at line {stmt.span.line}" if stmt.span else ""
+    return f"`{word}` outside a loop{where}"

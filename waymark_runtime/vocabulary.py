@@ -30,6 +30,7 @@ PURE_METHODS = _words(
     "isupper join "
     "ljust lower lstrip partition removeprefix removesuffix replace rfind rindex rjust "
     "rpartition rsplit rstrip split splitlines startswith strip swapcase title upper zfill "
+    "translate "
     # str and bytes
     "encode decode hex "
     # named tuples
@@ -89,7 +90,7 @@ STANDARD_FUNCTIONS = _words(
     "urllib.parse.unquote urllib.parse.unquote_plus urllib.parse.urlencode "
     "urllib.parse.urljoin textwrap.dedent textwrap.fill textwrap.wrap textwrap.shorten "
     "unicodedata.normalize base64.b64encode base64.b64decode base64.urlsafe_b64encode "
-    "base64.urlsafe_b64decode"
+    "base64.urlsafe_b64decode builtins.str.maketrans"
 )
 
 # Functions of `dataclasses` a workflow may call on a dataclass value (the interpreter runs them

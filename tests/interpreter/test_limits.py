@@ -142,6 +142,8 @@ class Strings(Workflow):
             return len(("x" * 5_000).join(["ab"] * n))
         if case == "replace":
             return len(("a" * 100).replace("a", "b" * n))
+        if case == "translate":
+            return len(("a" * 100).translate({ord("a"): "b" * n}))
         if case == "format-spec":
             return len(f"{1:>{n}}")
         if case == "format-call":
@@ -357,6 +359,7 @@ async def test_builtins_are_charged_for_their_input(case: str, n: int, setting: 
         ("ljust", 10**10),
         ("join", 100),
         ("replace", 10**10),
+        ("translate", 10**6),
         ("format-spec", 10**10),
         ("format-call", 10**10),
     ],

@@ -152,6 +152,9 @@ def method_call(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr:
         return digest  # `hashlib.sha256(data).hexdigest()`
     if method == "fromkeys" and ctx.symbol(func.value) == BuiltinSym("dict"):
         return fromkeys_call(node, ctx)
+    if method == "maketrans" and ctx.symbol(func.value) == BuiltinSym("str"):
+        args, kwargs = lower_arguments(node.args, ctx)
+        return ir.Call(func="builtins.str.maketrans", args=args, kwargs=kwargs, span=ctx.span(node))
     if method in MUTATING_METHODS and (table := constant_table(func.value, ctx)) is not None:
         return changed_table(node, table, ctx)
     if method == "format":

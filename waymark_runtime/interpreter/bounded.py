@@ -120,6 +120,7 @@ class Bounded(Numbers):
             "expandtabs": self._expandtabs,
             "replace": self._replace,
             "join": self._join,
+            "translate": self._translate,
         }
 
     def _visiting(self, function: Callable[..., Any]) -> Callable[..., Any]:
@@ -324,6 +325,14 @@ class Bounded(Numbers):
                 if isinstance(count, int) and count >= 0:
                     found = min(found, count)
                 self.meter.allow_chars(len(obj) + found * (len(new) - len(old)))
+        return args
+
+    def _translate(self, obj: Any, args: list[Any], kwargs: dict[str, Any]) -> list[Any]:
+        """`str.translate(table)`: each character becomes at most the longest text the table
+        maps to."""
+        if isinstance(obj, str) and args and isinstance(args[0], dict):
+            texts = (len(v) for v in args[0].values() if isinstance(v, str))
+            self.meter.allow_chars(len(obj) * max(1, max(texts, default=1)))
         return args
 
     def _join(self, obj: Any, args: list[Any], kwargs: dict[str, Any]) -> list[Any]:

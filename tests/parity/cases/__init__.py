@@ -524,6 +524,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("ordered_dict_errors", "OrderSummary", {"order": "o1"}),
     _case("str_enum_format", "ChannelLabel", {"user": "u1"}),
     _case("text_functions", "Texts", {"n": 1}, {"n": 3}),
+    _case("text_functions", "Translated", {"text": "a-b_c! & abc"}, {"text": ""}),
     _case("base_classes", "Isi"),
     _case("exact_types", "Types", {"kind": "nf"}, {"kind": "app"}),
     _case("ordered_dicts", "OrderedDicts", {"names": ["bob", "al"]}, {"names": ["x", "x"]}),

@@ -43,3 +43,24 @@ class Texts(Workflow):
             base64.b64decode(token).decode(),
             base64.urlsafe_b64encode("\u00fb?>".encode()).decode(),
         ]
+
+
+@workflow
+class Translated(Workflow):
+    """`str.maketrans` (from two strings and a third of characters to delete, or a dict) and
+    `str.translate`, with Python's results and errors, a table kept across an await."""
+
+    async def run(self, text: str) -> list[object]:
+        table = str.maketrans("abc", "xyz", "!")
+        spaced = str.maketrans({"-": " ", "_": None, "&": "and"})
+        await body(1)
+        out: list[object] = [
+            text.translate(table), text.translate(spaced), text.translate({ord("a"): "AA"}),
+            sorted(table.items()), text.translate({}),
+        ]  # fmt: skip
+        for bad in ("ab", {"long key": "x"}):
+            try:
+                out.append(str.maketrans(bad, "x") if isinstance(bad, str) else str.maketrans(bad))
+            except (ValueError, TypeError) as error:
+                out.append(f"{type(error).__name__}: {error}")
+        return out

@@ -92,6 +92,17 @@ def test_a_coding_line_naming_a_codec_that_is_not_text_is_a_syntax_error(
     assert_no_traceback(result)
 
 
+def test_a_wrl_program_given_to_compile_is_named_as_such(waymark: Waymark, workdir: Path) -> None:
+    (workdir / "flow.wrl").write_text(
+        "wrl 2\n\nworkflow W @1:1\n\nfn run(n): @2:1\n    return n @3:5\n"
+    )
+    result = waymark("compile", "flow.wrl")
+    assert result.code == 1
+    assert "flow.wrl is a .wrl program, not Python" in result.err
+    assert "waymark graph flow.wrl" in result.err and "WM100" not in result.err
+    assert_no_traceback(result)
+
+
 def test_a_directory_without_workflows_says_so(waymark: Waymark) -> None:
     result = waymark("compile", "no_workflows")
     assert result.code == 0

@@ -34,6 +34,9 @@ def compile_file(path: Path) -> ModuleResult | Unread:
     # `--explain` and usage errors should not wait for them.
     from waymark_compiler import api
 
+    if path.suffix == ".wrl":
+        return Unread(path, f"{path} is a .wrl program, not Python: `waymark compile` reads the "
+                      f"Python source of workflows (`waymark graph {path}` draws a .wrl)")  # fmt: skip
     try:
         return api.compile_path(path)
     except UnicodeDecodeError as failure:

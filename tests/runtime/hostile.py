@@ -65,7 +65,7 @@ class Traps:
             Case("raise_class", "raise type logging:FileHandler", unavailable),
             Case("action_by_name", f"x = await action {evil}:act()", "no action is registered"),
             Case("os_system", f"x = await action os:system('touch {marker}')", "no action"),
-            Case("str_translate", "return value.translate({})", "not allowed in a workflow", "x"),
+            Case("str_maketrans", "return value.maketrans({})", "not allowed in a workflow", "x"),
             Case(
                 "format_map",
                 "return '{v.__class__}'.format_map(value)",

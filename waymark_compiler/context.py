@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from waymark_compiler.diagnostics import Sink
-from waymark_compiler.finder import is_project_source
+from waymark_compiler.finder import compiled_with
 from waymark_compiler.lower.properties import Properties
 from waymark_compiler.resolve import Resolver
 from waymark_compiler.rules.rule import Rule
@@ -102,9 +102,7 @@ class ModuleFunctions:
         namespace = symbol.namespace
         if symbol.node is None or namespace is None or symbol.node.decorators:
             return None
-        if namespace.qualprefix:
-            return None
-        if namespace.module != self.module and not is_project_source(namespace.source.path):
+        if not compiled_with(namespace, self.module):
             return None
         if symbol.path not in self.names:
             self.names[symbol.path] = self.fresh(symbol.node.name.value)

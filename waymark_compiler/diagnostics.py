@@ -68,18 +68,20 @@ def _paint(text: str, style: str, color: bool) -> str:
     return f"\x1b[{_STYLES[style]}m{text}\x1b[0m" if color else text
 
 
-def _source_line(sources: Mapping[str, str], path: str, line: int) -> str | None:
-    """Line `line` of `path`: from `sources`, else from the file (a diagnostic in a module
-    function the workflow imports is at a line of that module)."""
+def _read(path: str) -> str | None:
+    """The text of a file a diagnostic names that the caller's `sources` lack (a function or
+    base class of another module the workflow compiles)."""
+    try:
+        file = Path(path)
+        return file.read_text(encoding="utf-8", errors="replace") if file.is_file() else None
+    except (OSError, ValueError):
+        return None
+
+
+def _source_line(sources: Mapping[str, str | None], path: str, line: int) -> str | None:
     text = sources.get(path)
     if text is None:
-        try:
-            file = Path(path)
-            if not file.is_file():
-                return None
-            text = file.read_text(encoding="utf-8", errors="replace")
-        except (OSError, ValueError):
-            return None
+        return None
     lines = text.splitlines()
     return lines[line - 1] if 0 < line <= len(lines) else None
 
@@ -96,7 +98,7 @@ def _indent_like(text: str, column: int) -> str:
     return "".join(ch if ch == "\t" else " " for ch in prefix)
 
 
-def _render_one(diagnostic: Diagnostic, sources: Mapping[str, str], color: bool) -> str:
+def _render_one(diagnostic: Diagnostic, sources: Mapping[str, str | None], color: bool) -> str:
     span = diagnostic.span
     pad = " " * len(str(span.line))
     bar = _paint(f"{pad} |", "gutter", color)
@@ -118,7 +120,11 @@ def render(
     diagnostics: Iterable[Diagnostic], sources: Mapping[str, str], color: bool = False
 ) -> str:
     """Every diagnostic in the ruff/rustc shape, separated by blank lines."""
-    return "\n\n".join(_render_one(d, sources, color) for d in diagnostics)
+    items = list(diagnostics)
+    texts: dict[str, str | None] = dict(sources)
+    for path in {d.path for d in items} - texts.keys():
+        texts[path] = _read(path)
+    return "\n\n".join(_render_one(d, texts, color) for d in items)
 
 
 def summary(diagnostics: Iterable[Diagnostic]) -> str:

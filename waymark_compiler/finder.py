@@ -29,9 +29,16 @@ _INSTALLED = tuple(
 """Where the standard library, installed packages and Waymark itself live: not the user's code."""
 
 
-def is_project_source(path: str) -> bool:
-    """Whether `path` is a file of the user's own code (not the standard library, an installed
-    package or Waymark): what a workflow may compile as its own helper functions."""
+def compiled_with(namespace: Namespace, module: str) -> bool:
+    """Whether a workflow of `module` compiles top-level definitions of `namespace` (its
+    functions, its base classes) as its own: those of its module, or of another module of the
+    user's code (not the standard library, an installed package or Waymark)."""
+    if namespace.qualprefix:
+        return False
+    return namespace.module == module or _is_project_source(namespace.source.path)
+
+
+def _is_project_source(path: str) -> bool:
     try:
         resolved = Path(path).resolve()
     except (OSError, RuntimeError):

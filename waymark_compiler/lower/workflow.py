@@ -13,7 +13,7 @@ import libcst as cst
 from waymark_compiler.context import TEMP_PREFIX, Ctx, FunctionInfo, ModuleFunctions
 from waymark_compiler.diagnostics import Sink
 from waymark_compiler.discover import WorkflowClass
-from waymark_compiler.finder import is_project_source
+from waymark_compiler.finder import compiled_with
 from waymark_compiler.lower.config import Config, class_config
 from waymark_compiler.lower.dispatch import lower_body, lower_expr
 from waymark_compiler.lower.inherited import chain_methods
@@ -157,10 +157,9 @@ def _user_base(
     symbol = resolver.at(namespace).expression(bases[0])
     if not isinstance(symbol, ClassSym) or symbol.node is None or symbol.namespace is None:
         return None
-    home = symbol.namespace
-    if home.qualprefix or not (home is namespace or is_project_source(home.source.path)):
+    if not compiled_with(symbol.namespace, namespace.module):
         return None
-    return symbol.node, home
+    return symbol.node, symbol.namespace
 
 
 def workflow_name(found: WorkflowClass, sink: Sink) -> str | None:

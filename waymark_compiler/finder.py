@@ -7,6 +7,7 @@ Parsed files are cached by path and modification time; no user code ever runs he
 
 from __future__ import annotations
 
+import functools
 import sys
 import sysconfig
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ def compiled_with(namespace: Namespace, module: str) -> bool:
     return namespace.module == module or _is_project_source(namespace.source.path)
 
 
+@functools.lru_cache(maxsize=1024)
 def _is_project_source(path: str) -> bool:
     try:
         resolved = Path(path).resolve()

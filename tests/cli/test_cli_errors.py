@@ -38,6 +38,14 @@ def test_a_bad_option_value_is_a_usage_error(waymark: Waymark) -> None:
     assert_no_traceback(result)
 
 
+def test_a_value_outside_a_choice_names_the_choices(waymark: Waymark) -> None:
+    result = waymark("compile", "flows", "--format", "yaml")
+    assert result.code == 2
+    assert result.err.splitlines()[0] == (
+        "error: invalid value for '--format': 'yaml' is not one of 'text', 'json'."
+    )
+
+
 def test_an_unknown_command_is_a_usage_error(waymark: Waymark) -> None:
     result = waymark("compiel", "flows")
     assert result.code == 2

@@ -139,9 +139,15 @@ def run(app: typer.Typer, argv: Sequence[str] | None = None) -> int:
     return result if isinstance(result, int) else EXIT_OK
 
 
+_VALIDATOR_PREFIX = "Value error, "
+
+
 def _usage_error(failure: typer.TyperException) -> int:
     if type(failure).__name__ == "NoArgsIsHelpError":
         return EXIT_USAGE  # `waymark` alone: the help is already printed
+    if isinstance(failure, typer.BadParameter) and failure.message.startswith(_VALIDATOR_PREFIX):
+        # typer validates choices with pydantic, whose message names its own wrapper
+        failure.message = failure.message.removeprefix(_VALIDATOR_PREFIX)
     message = failure.format_message()
     error(message[:1].lower() + message[1:])
     context = getattr(failure, "ctx", None)

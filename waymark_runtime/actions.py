@@ -26,6 +26,9 @@ R = TypeVar("R")
 class ActionTimeout(Exception):
     """An action attempt did not finish within its timeout (or its worker was lost)."""
 
+    deadline: float | None = None
+    """The seconds of the deadline that passed, when the host raised it (`bounded`)."""
+
 
 @dataclass(frozen=True, slots=True)
 class BackoffPolicy:
@@ -255,4 +258,6 @@ async def bounded(call: Awaitable[R], timeout: float | None) -> R:
     except TimeoutError as error:
         if not scope.expired():
             raise
-        raise ActionTimeout(f"action timed out after {timeout:g}s") from error
+        timed_out = ActionTimeout(f"action timed out after {timeout:g}s")
+        timed_out.deadline = timeout
+        raise timed_out from error

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from waymark_runtime.actions import (
     Action,
     ActionDefinition,
+    ActionTimeout,
     bounded,
     invoke,
     registered_action,
@@ -50,10 +51,12 @@ class UnknownClass(WaymarkError):
 
 @dataclass(frozen=True, slots=True)
 class ActionOutcome:
-    """The end of an attempt: `ok` with `value` the JSON result, or a JSON exception value."""
+    """The end of an attempt: `ok` with `value` the JSON result, or a JSON exception value;
+    `timed_out` when that exception is the attempt's deadline passing (`ActionTimeout`)."""
 
     ok: bool
     value: JSON
+    timed_out: bool = False
 
     @property
     def value_json(self) -> JSON:
@@ -104,7 +107,8 @@ async def _execute(
     try:
         result = await bounded(_call(definition, list(args), kwargs, overrides), timeout)
     except Exception as error:  # the action's exception is its outcome
-        return ActionOutcome(False, failure_json(error))
+        timed_out = isinstance(error, ActionTimeout) and error.deadline is not None
+        return ActionOutcome(False, failure_json(error), timed_out)
     return result_outcome(path, result)
 
 

@@ -16,6 +16,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, cast
 
 from waymark_runtime import metrics
+from waymark_runtime.actions import ActionTimeout
 from waymark_runtime.held import Attempt, Held
 from waymark_runtime.logs import AttemptContext
 from waymark_runtime.store.contract import RunnerStore
@@ -76,6 +77,29 @@ class Replies:
             if held is not None:
                 held.lose(attempt, budget, self.store.lost_error)
                 self.mark(held.id)
+
+    def on_timed_out(self, key: Hashable, value: Any) -> None:
+        """The attempt's deadline passed. A call's own `timeout=` fails it with the
+        `ActionTimeout` (`value`), which its retry policy may retry; the default deadline
+        (`WAYMARK_ACTION_TIMEOUT_SECONDS`) runs it again, as a lost attempt, and fails it with
+        `ActionTimeout` once it has timed out or been lost more than the budget allows."""
+        held, attempt = self.claim_of(key)
+        if held is None:
+            return
+        running = held.running.get(attempt)
+        if running is None or running.timeout is not None:
+            self.on_reply(key, False, value)
+            return
+        budget = self.store.lost_attempt_retries
+        exhausted = error_json(
+            ActionTimeout(
+                f"action timed out or lost {running.lost_count + 1} times (the default deadline "
+                "is WAYMARK_ACTION_TIMEOUT_SECONDS; a call given its own timeout= fails with the "
+                "first)"
+            )
+        )
+        held.lose(attempt, budget, exhausted, isolate=False)
+        self.mark(held.id)
 
     def on_started(self, keys: list[Hashable]) -> None:
         """Attempts sent with their rows `queued` started on a worker: `MARK_AFTER` seconds

@@ -83,6 +83,19 @@ async def block(seconds: float) -> float:
 
 
 @action
+async def slow_at_first(marker: str, slow_runs: int, seconds: float) -> int:
+    """Sleeps `seconds` (cooperatively) on its first `slow_runs` executions, counted in the
+    marker file; returns how many executions it took."""
+    path = Path(marker)
+    runs = int(path.read_text()) + 1 if path.exists() else 1
+    path.write_text(str(runs))
+    _record(f"slow {runs}")
+    if runs <= slow_runs:
+        await asyncio.sleep(seconds)
+    return runs
+
+
+@action
 async def crash_process(marker: str) -> str:
     """Kills its worker process; with a marker file, only on the first execution."""
     if marker and Path(marker).exists():
@@ -194,6 +207,18 @@ class RecordedFan(Workflow):
 class Blocking(Workflow):
     async def run(self, seconds: float) -> float:
         return await self.run_action(block(seconds), timeout=0.2)
+
+
+@workflow
+class SlowAtFirst(Workflow):
+    async def run(self, marker: str, slow_runs: int) -> int:
+        return await slow_at_first(marker, slow_runs, 30.0)
+
+
+@workflow
+class SlowAtFirstWithDeadline(Workflow):
+    async def run(self, marker: str, slow_runs: int) -> int:
+        return await self.run_action(slow_at_first(marker, slow_runs, 30.0), timeout=0.5)
 
 
 @workflow

@@ -193,6 +193,43 @@ async def test_action_that_always_kills_its_worker_fails_only_its_instance(
     assert len(crashes) == 3  # the first try and two retries (the store's budget is 2)
 
 
+async def test_an_attempt_past_the_default_deadline_runs_again(
+    store: PostgresStore, database: str, tmp_path: Path
+) -> None:
+    settings = runner_settings(database, action_timeout_seconds=0.5)
+    async with running(store, settings), waymark.connect(database):
+        # timed out twice against WAYMARK_ACTION_TIMEOUT_SECONDS, then quick: within the budget
+        assert await flows.SlowAtFirst().run(str(tmp_path / "twice"), 2) == 3
+        lost = await store.pool.fetchval("SELECT lost_count FROM waymark_attempts")
+        assert lost == 2
+        # always slow: the budget (two more runs) is spent, then ActionTimeout
+        with pytest.raises(ActionTimeout, match="timed out or lost 3 times"):
+            await flows.SlowAtFirst().run(str(tmp_path / "always"), 99)
+        assert (tmp_path / "always").read_text() == "3"
+
+
+async def test_the_local_runtime_runs_an_attempt_past_the_default_deadline_again(
+    tmp_path: Path,
+) -> None:
+    local = LocalRuntime()
+    local.settings = local.settings.replace(action_timeout_seconds=0.3)
+    async with local:
+        assert await flows.SlowAtFirst().run(str(tmp_path / "once"), 1) == 2
+        with pytest.raises(ActionTimeout, match="timed out or lost 4 times"):
+            await flows.SlowAtFirst().run(str(tmp_path / "always"), 99)
+    assert (tmp_path / "always").read_text() == "4"  # WAYMARK_LOST_ATTEMPT_RETRIES is 3
+
+
+async def test_an_attempt_past_its_own_timeout_fails_at_once(
+    store: PostgresStore, database: str, tmp_path: Path
+) -> None:
+    marker = tmp_path / "runs"
+    async with running(store, runner_settings(database)), waymark.connect(database):
+        with pytest.raises(ActionTimeout, match=r"timed out after 0\.5s"):
+            await flows.SlowAtFirstWithDeadline().run(str(marker), 1)
+    assert marker.read_text() == "1"
+
+
 async def test_a_worker_stuck_past_a_deadline_is_replaced_and_the_attempt_times_out(
     store: PostgresStore, database: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -66,6 +66,9 @@ class Reports(Protocol):
     def on_reply(self, key: Hashable, ok: bool, value: Any) -> None:
         """The attempt's outcome."""
 
+    def on_timed_out(self, key: Hashable, value: Any) -> None:
+        """The attempt's deadline passed: `value` is its `ActionTimeout`."""
+
     def on_lost(self, keys: list[Hashable]) -> None:
         """The attempts died with their process (they may have run)."""
 
@@ -163,7 +166,10 @@ class InProcessExecutor:
         except BaseException as error:  # `SystemExit`, `KeyboardInterrupt` from an action: its
             self.reports.on_reply(order.key, False, error_json(error))  # failure, as in a worker
             return
-        self.reports.on_reply(order.key, bool(outcome.ok), outcome.value)
+        if outcome.timed_out:
+            self.reports.on_timed_out(order.key, outcome.value)
+        else:
+            self.reports.on_reply(order.key, bool(outcome.ok), outcome.value)
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         order = self.running.pop(task, None)

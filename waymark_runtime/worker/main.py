@@ -171,10 +171,13 @@ class _Attempts:
         try:
             outcome = await execute_action(request["action"], request["args"], request["kwargs"],
                                            timeout=request["timeout"], context=_context(request))  # fmt: skip
-            ok, value = bool(outcome.ok), outcome.value
         except BaseException as error:  # a bug must still answer, or the attempt hangs
-            ok, value = False, error_json(error)
-        self.outbox.put({"id": request["id"], "ok": ok, "value": value}, request["action"])
+            reply: Reply = {"id": request["id"], "ok": False, "value": error_json(error)}
+        else:
+            reply = {"id": request["id"], "ok": bool(outcome.ok), "value": outcome.value}
+            if outcome.timed_out:
+                reply["timed_out"] = True
+        self.outbox.put(reply, request["action"])
 
 
 async def _serve(read_fd: int, write_fd: int, slots: float, max_payload_bytes: int) -> None:

@@ -343,6 +343,8 @@ class WorkerPool:
                     self._started(worker, begun, now)
                 if reply.get("skipped"):
                     self.reports.on_expired([order.key])
+                elif reply.get("timed_out"):
+                    self.reports.on_timed_out(order.key, reply["value"])
                 else:
                     self.reports.on_reply(order.key, reply["ok"], reply["value"])
             self._after_replies(worker)
@@ -375,7 +377,7 @@ class WorkerPool:
             f"action timed out after {order.timeout:g}s; it blocked its worker's event loop "
             "(sync I/O, time.sleep, a CPU loop), so the worker was stopped"
         )
-        self.reports.on_reply(order.key, False, error_json(timeout))
+        self.reports.on_timed_out(order.key, error_json(timeout))
 
     def _hello(self, worker: _Worker) -> None:
         worker.ready = True

@@ -42,12 +42,14 @@ class Request(TypedDict):
 
 class Reply(TypedDict):
     """The outcome of a request: `ok` with `value` as the JSON-shaped result or exception, or
-    `skipped` when the request never started (past its `not_after`, or withdrawn)."""
+    `skipped` when the request never started (past its `not_after`, or withdrawn);
+    `timed_out` when `value` is the `ActionTimeout` of its deadline."""
 
     id: int
     ok: bool
     value: Any
     skipped: NotRequired[bool]
+    timed_out: NotRequired[bool]
 
 
 def request_of(request_id: int, order: AttemptOrder) -> Request:

@@ -8,6 +8,7 @@ standard function by its name.
 from __future__ import annotations
 
 import importlib
+from types import ModuleType
 from typing import Any
 
 
@@ -174,10 +175,15 @@ DURATION = "timedelta"
 def standard_function(qualname: str) -> Any:
     """What a standard module's dotted name denotes (`datetime.date.fromisoformat` of
     `STANDARD_FUNCTIONS`, `decimal.ROUND_HALF_UP` of `PURE_CONSTANTS`)."""
-    module, *path = qualname.split(".")
-    found: Any = importlib.import_module(module)
-    for part in path:
-        found = getattr(found, part)
+    parts = qualname.split(".")
+    found: Any = importlib.import_module(parts[0])
+    for index, part in enumerate(parts[1:], start=2):
+        if isinstance(found, ModuleType) and not hasattr(found, part):
+            # a submodule nothing imported yet (`urllib.parse`): importing `urllib` alone
+            # does not load it
+            found = importlib.import_module(".".join(parts[:index]))
+        else:
+            found = getattr(found, part)
     return found
 
 

@@ -103,3 +103,14 @@ def test_the_import_scan_sees_the_compiler_importing_the_runtime() -> None:
     """Guards the two tests above against a scan that silently finds nothing."""
     modules = {module for _, _, module in _imports("waymark_compiler")}
     assert "waymark_runtime.ir" in modules
+
+
+def test_each_entry_module_imports_first_in_a_fresh_interpreter() -> None:
+    # what a program, a test, a worker or the CLI imports before anything else of ours: a
+    # name resolved from a module nobody imported yet (`urllib.parse`), or an import cycle,
+    # breaks only when that module comes first
+    entries = ("waymark", "waymark.testing", "waymark_runtime.worker.main",
+               "waymark_compiler", "waymark_compiler.cli", "waymark_compiler.context")  # fmt: skip
+    for entry in entries:
+        result = _run_python(f"import json, {entry}; print(json.dumps({{}}))")
+        assert result == {}, entry

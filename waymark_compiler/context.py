@@ -10,17 +10,20 @@ import difflib
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
 from waymark_compiler.diagnostics import Sink
 from waymark_compiler.finder import compiled_with
-from waymark_compiler.lower.properties import Properties
 from waymark_compiler.resolve import Resolver
 from waymark_compiler.rules.rule import Rule
 from waymark_compiler.source import Source
 from waymark_compiler.symbols import FunctionSym, Symbol
 from waymark_runtime import ir
+
+if TYPE_CHECKING:
+    from waymark_compiler.lower.properties import Properties
 
 TEMP_PREFIX = "_wm_"
 PLACEHOLDER = ir.Const(value=None)

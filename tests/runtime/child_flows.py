@@ -85,6 +85,39 @@ class IsOdd(Workflow):
 
 
 @workflow
+class Fib(Workflow):
+    """Inputs by position, as a recursive function is written."""
+
+    async def run(self, n: int) -> int:
+        if n < 2:
+            return n
+        a, b = await asyncio.gather(Fib().run(n - 1), Fib().run(n - 2))
+        return await double(a + b) // 2
+
+
+@workflow
+class Label(Workflow):
+    async def run(self, prefix: str, n: int, sep: str = "-", upper: bool = False) -> str:
+        text = f"{prefix}{sep}{n}"
+        return text.upper() if upper else text
+
+
+@workflow
+class LabelOnce(Label):
+    """Inherits `run()`: a positional input binds to the base class's parameter names."""
+
+
+@workflow
+class Labels(Workflow):
+    async def run(self, n: int) -> list[str]:
+        first = await Label().run("a", n)
+        second = await Label().run("b", n, "+", upper=True)
+        third = await LabelOnce().run("c", n, sep=":")
+        spread = await asyncio.gather(*[Label().run(p, i) for i, p in enumerate("xy")])
+        return [first, second, third, *spread]
+
+
+@workflow
 class Detach(Workflow):
     async def run(self, n: int) -> int:
         child_id = await Factorial().run(n=n, _blocking=False)

@@ -29,6 +29,8 @@ CASES: list[tuple[type[Any], dict[str, Any]]] = [
     (flows.IsEven, {"n": 9}),
     (flows.IsOdd, {"n": 6}),
     (flows.Detach, {"n": 4}),
+    (flows.Fib, {"n": 6}),
+    (flows.Labels, {"n": 3}),
 ]
 IDS = [f"{cls.__name__}-{i}" for i, (cls, _) in enumerate(CASES)]
 MODULE = "tests.runtime.child_flows"

@@ -1,7 +1,7 @@
 """The methods of a workflow's class chain, with `super().name(...)` bound to the method it means.
 
 A class and its single bases (of its module or another module of the user's) form a chain
-(`workflow._class_chain`); a method name takes the first definition along it, as Python's
+(`class_chain`); a method name takes the first definition along it, as Python's
 lookup does. `super().name(...)` in a method of
 chain class `i` calls the first definition of `name` in the classes after `i`: the method
 itself when no class before it overrides it, else that definition compiled as a helper of its
@@ -15,8 +15,42 @@ from collections.abc import Callable, Sequence
 
 import libcst as cst
 
+from waymark_compiler.finder import compiled_with
 from waymark_compiler.lower.local_functions import Placing, fresh, place
+from waymark_compiler.namespace import Namespace
+from waymark_compiler.resolve import Resolver
 from waymark_compiler.source import Source
+from waymark_compiler.symbols import ClassSym
+
+
+def class_chain(
+    node: cst.ClassDef, namespace: Namespace, resolver: Resolver
+) -> list[tuple[cst.ClassDef, Namespace]]:
+    """The class, then its base class when that is its only base and is a class of the
+    user's code (of this module or another), and so on (a single chain, as Python's lookup
+    walks it), each with the namespace of its module."""
+    chain: list[tuple[cst.ClassDef, Namespace]] = []
+    current: tuple[cst.ClassDef, Namespace] | None = (node, namespace)
+    while current is not None and all(current[0] is not cls for cls, _ in chain):
+        chain.append(current)
+        current = _user_base(*current, resolver)
+    return chain
+
+
+def _user_base(
+    node: cst.ClassDef, namespace: Namespace, resolver: Resolver
+) -> tuple[cst.ClassDef, Namespace] | None:
+    """The only base class, when it is a top-level class of the workflow's module or of
+    another module of the user's code; else None."""
+    bases = [b.value for b in node.bases if b.keyword is None]
+    if len(bases) != 1 or not isinstance(bases[0], cst.Name | cst.Attribute):
+        return None
+    symbol = resolver.at(namespace).expression(bases[0])
+    if not isinstance(symbol, ClassSym) or symbol.node is None or symbol.namespace is None:
+        return None
+    if not compiled_with(symbol.namespace, namespace.module):
+        return None
+    return symbol.node, symbol.namespace
 
 
 def chain_methods(

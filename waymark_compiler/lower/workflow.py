@@ -13,10 +13,9 @@ import libcst as cst
 from waymark_compiler.context import TEMP_PREFIX, Ctx, FunctionInfo, ModuleFunctions
 from waymark_compiler.diagnostics import Sink
 from waymark_compiler.discover import WorkflowClass
-from waymark_compiler.finder import compiled_with
 from waymark_compiler.lower.config import Config, class_config
 from waymark_compiler.lower.dispatch import lower_body, lower_expr
-from waymark_compiler.lower.inherited import chain_methods
+from waymark_compiler.lower.inherited import chain_methods, class_chain
 from waymark_compiler.lower.local_functions import hoist_local_functions
 from waymark_compiler.lower.properties import dispatcher, module_properties
 from waymark_compiler.lower.spreads import task_lists
@@ -37,7 +36,7 @@ from waymark_runtime import ir
 def lower_workflow(found: WorkflowClass, resolver: Resolver, sink: Sink) -> ir.Workflow:
     node, source = found.node, found.namespace.source
     sinks = _Sinks(sink)
-    classes = _class_chain(found, resolver)
+    classes = class_chain(found.node, found.namespace, resolver)
     chained = chain_methods([(cls, namespace.source) for cls, namespace in classes])
     every = [(method, classes[index][1]) for method, index in chained]
     init = next((m for m in every if m[0].name.value == "__init__"), None)
@@ -132,34 +131,6 @@ def _properties(attr: str, resolver: Resolver, called: ModuleFunctions) -> list[
             out.append(compiled)
         dispatch.append((owner.path, None if scratch.failed else name))
     return [*out, dispatcher(called.properties.helpers[attr], attr, dispatch)]
-
-
-def _class_chain(found: WorkflowClass, resolver: Resolver) -> list[tuple[cst.ClassDef, Namespace]]:
-    """The class, then its base class when that is its only base and is a class of the
-    user's code (of this module or another), and so on (a single chain, as Python's lookup
-    walks it), each with the namespace of its module."""
-    chain: list[tuple[cst.ClassDef, Namespace]] = []
-    current: tuple[cst.ClassDef, Namespace] | None = (found.node, found.namespace)
-    while current is not None and all(current[0] is not cls for cls, _ in chain):
-        chain.append(current)
-        current = _user_base(*current, resolver)
-    return chain
-
-
-def _user_base(
-    node: cst.ClassDef, namespace: Namespace, resolver: Resolver
-) -> tuple[cst.ClassDef, Namespace] | None:
-    """The only base class, when it is a top-level class of the workflow's module or of
-    another module of the user's code; else None."""
-    bases = [b.value for b in node.bases if b.keyword is None]
-    if len(bases) != 1 or not isinstance(bases[0], cst.Name | cst.Attribute):
-        return None
-    symbol = resolver.at(namespace).expression(bases[0])
-    if not isinstance(symbol, ClassSym) or symbol.node is None or symbol.namespace is None:
-        return None
-    if not compiled_with(symbol.namespace, namespace.module):
-        return None
-    return symbol.node, symbol.namespace
 
 
 def workflow_name(found: WorkflowClass, sink: Sink) -> str | None:

@@ -125,15 +125,18 @@ SYNC_ACTION = rule(
 CHILD_WORKFLOW_FORM = rule(
     "WM160",
     "child-workflow-form",
-    "refuses a child workflow call whose form the runtime cannot start: inputs passed by "
-    "position or to the constructor, a `_blocking` that is not a literal, or an option of a "
+    "refuses a child workflow call whose form the runtime cannot start: spread inputs, more "
+    "positional inputs than its `run()` takes, an input given by position and by keyword, "
+    "inputs to the constructor, a `_blocking` that is not a literal, or an option of a "
     "client's `run()` (`_timeout`, `_priority`, `_idempotency_key`)",
-    "A child instance is created from its inputs by name (the parameters of its `run()`), "
-    "and whether the parent waits for it must be known when compiling.",
-    "total = await Factorial().run(n - 1)",
-    "Pass each input by keyword: `await Factorial().run(n=n - 1)`; start a detached child "
-    "with `_blocking=False`.",
+    "A child instance is created from its inputs by name (the parameters of its `run()`, to "
+    "which positional inputs are bound when compiling), and whether the parent waits for it "
+    "must be known when compiling.",
+    "total = await Factorial().run(*[n - 1])",
+    "Pass each input by position or by keyword: `await Factorial().run(n - 1)`; start a "
+    "detached child with `_blocking=False`.",
 )
+
 
 SIGNAL_FORM = rule(
     "WM171",

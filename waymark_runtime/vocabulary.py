@@ -109,6 +109,12 @@ ITERTOOLS_FUNCTIONS = _words(
     "itertools.cycle itertools.repeat"
 )
 
+# `functools.reduce(f, xs, start)`: the compiler applies `f` in a generator expression over
+# the accumulator (`lower.functional`); `start` makes the iterator of `xs` and the first
+# accumulator (or the first item) with CPython's errors, `result` takes the last accumulator.
+REDUCE_START = "functools.reduce.start"
+REDUCE_RESULT = "functools.reduce.result"
+
 # `heapq` functions a workflow may call on a list (bounded: `interpreter.standard`);
 # `nlargest`/`nsmallest` with a `key=` are lowered to `sorted` by the compiler.
 HEAPQ_FUNCTIONS = _words(

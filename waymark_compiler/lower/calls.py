@@ -26,6 +26,7 @@ from waymark_compiler.lower.functional import (
     fromkeys_call,
     groupby_call,
     map_call,
+    reduce_call,
 )
 from waymark_compiler.lower.keys import KEYED, has_key, keyed_call
 from waymark_compiler.lower.log import log_method, refuse_value
@@ -352,6 +353,8 @@ _LOWERED: dict[str, Callable[[cst.Call, Ctx], ir.Expr]] = {
     "builtins.filter": filter_call,
     "builtins.format": format_call,
     "itertools.groupby": groupby_call,
+    "functools.reduce": reduce_call,
+    "_functools.reduce": reduce_call,
     "typing.cast": cast_call,
     "_collections.defaultdict": defaultdict_call,
     "collections.defaultdict": defaultdict_call,

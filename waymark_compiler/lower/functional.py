@@ -8,8 +8,13 @@ and `filter(None, xs)` keeps the truthy items; both stay lazy, like the iterator
 
 A function value (`applied`) is a lambda whose body is a pure expression, a pure builtin, a
 pure method of a value (`d.get`), a pure method of a builtin type (`str.strip`, called on the
-item), a `math` function, a synchronous helper (`version_key`, `self.rank`) or
+item), a `math` function, a synchronous helper (`version_key`, `self.rank`), an `operator`
+function standing for an operator (`operator.add` is `a + b`) or
 `operator.itemgetter`/`attrgetter`.
+
+`functools.reduce(f, xs, start)` is a generator expression that rebinds the accumulator to
+`f(acc, x)` for each item, between two runtime halves that make the iterator and the first
+accumulator and take the last one (`vocabulary.REDUCE_START`).
 """
 
 from __future__ import annotations
@@ -25,7 +30,13 @@ from waymark_compiler.rules.expressions import FUNCTION_VALUE
 from waymark_compiler.symbols import BuiltinSym, ClassSym, ExternalSym, FunctionSym
 from waymark_compiler.tables import BUILTIN_TYPES
 from waymark_runtime import ir
-from waymark_runtime.vocabulary import PURE_FUNCTIONS, PURE_METHODS, STANDARD_FUNCTIONS
+from waymark_runtime.vocabulary import (
+    PURE_FUNCTIONS,
+    PURE_METHODS,
+    REDUCE_RESULT,
+    REDUCE_START,
+    STANDARD_FUNCTIONS,
+)
 
 FUNCTION_HELP = "write `lambda item: ...` with a pure expression, or a pure builtin or method"
 
@@ -51,6 +62,8 @@ def applied(
         symbol.qualname in PURE_FUNCTIONS or symbol.qualname in STANDARD_FUNCTIONS
     ):
         return ir.Call(func=symbol.qualname, args=items, kwargs=(), span=span), bound
+    if isinstance(symbol, ExternalSym) and (operation := _operation(symbol, items)) is not None:
+        return operation, bound
     if isinstance(node, cst.Call):
         getter = _getter(node, items, ctx)
         return None if getter is None else (getter, bound)
@@ -78,6 +91,34 @@ def _helper(node: cst.BaseExpression, symbol: object, ctx: Ctx) -> str | None:
     if isinstance(node, cst.Attribute) and ctx.is_self(node.value):
         name = node.attr.value
         return name if ctx.helpers.get(name) is False else None
+    return None
+
+
+_BINARY: dict[str, ir.BinOperator] = {
+    "add": "+", "sub": "-", "mul": "*", "truediv": "/", "floordiv": "//", "mod": "%",
+    "pow": "**", "and_": "&", "or_": "|", "xor": "^", "lshift": "<<", "rshift": ">>",
+    "matmul": "@",
+}  # fmt: skip
+_COMPARE: dict[str, ir.CompareOperator] = {
+    "eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=",
+}  # fmt: skip
+_UNARY: dict[str, ir.UnaryOperator] = {"neg": "-", "pos": "+", "not_": "not", "invert": "~"}
+
+
+def _operation(symbol: ExternalSym, items: tuple[ir.Name, ...]) -> ir.Expr | None:
+    """`operator.add` (both modules' names) applied to two items as `a + b`, `operator.neg` to
+    one as `-a`: the operator it stands for, with the operator's own errors."""
+    module, _, name = symbol.qualname.rpartition(".")
+    if module not in ("operator", "_operator"):
+        return None
+    span = items[0].span if items else None
+    if len(items) == 2 and name in _BINARY:
+        return ir.BinOp(op=_BINARY[name], left=items[0], right=items[1], span=span)
+    if len(items) == 2 and name in _COMPARE:
+        ops = (_COMPARE[name],)
+        return ir.Compare(left=items[0], ops=ops, comparators=items[1:], span=span)
+    if len(items) == 1 and name in _UNARY:
+        return ir.UnaryOp(op=_UNARY[name], operand=items[0], span=span)
     return None
 
 
@@ -166,6 +207,42 @@ def filter_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     item = ir.Name(id=bound, span=span)
     clause = ir.Generator(target=item, iter=iterable, ifs=(test,), span=span)
     return ir.Comprehension(kind="gen", elt=item, value=None, generators=(clause,), span=span)
+
+
+def reduce_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
+    """`functools.reduce(f, xs[, start])` as
+    `[result(a, (a for a in [a] for x in it for a in [f(a, x)])) for it, a in [start(xs, ...)]][0]`:
+    the accumulator rebound to `f(a, x)` item by item, in order, as CPython's loop does."""
+    span = ctx.span(node)
+    args = _positional(node)
+    if args is None or len(args) not in (2, 3):
+        return _refuse(node, "reduce", "`reduce(function, iterable[, initial])`", ctx)
+    started = tuple(lower_expr(a.value, ctx) for a in args[1:])
+    names = (ctx.temp(), ctx.temp())
+    function = applied(args[0].value, names, ctx)
+    if function is None:
+        return ctx.error(FUNCTION_VALUE, args[0], *_FUNCTION_ERROR)
+    step, (total, item) = function
+    acc, items = ir.Name(id=total, span=span), ir.Name(id=ctx.temp(), span=span)
+
+    def clause(target: ir.Target, source: ir.Expr) -> ir.Generator:
+        return ir.Generator(target=target, iter=source, ifs=(), span=span)
+
+    def listed(value: ir.Expr) -> ir.ListExpr:
+        return ir.ListExpr(elts=(value,), span=span)
+
+    steps = (
+        clause(acc, listed(acc)),
+        clause(ir.Name(id=item, span=span), items),
+        clause(acc, listed(step)),
+    )
+    accumulated = ir.Comprehension(kind="gen", elt=acc, value=None, generators=steps, span=span)
+    result = ir.Call(func=REDUCE_RESULT, args=(acc, accumulated), kwargs=(), span=span)
+    start = ir.Call(func=REDUCE_START, args=started, kwargs=(), span=span)
+    pair = ir.TupleExpr(elts=(items, acc), span=span)
+    once = (clause(pair, listed(start)),)
+    results = ir.Comprehension(kind="list", elt=result, value=None, generators=once, span=span)
+    return ir.Subscript(value=results, index=ir.Const(value=0, span=span), span=span)
 
 
 def fromkeys_call(node: cst.Call, ctx: Ctx) -> ir.Expr:

@@ -40,8 +40,7 @@ LAMBDA = rule(
     "WM111",
     "lambda",
     "refuses `lambda`, except as the `key=` of `sorted`, `min`, `max` and `list.sort`, the "
-    "function of `map`"
-    " and `filter`, a `defaultdict` factory giving an empty or zero value (`lambda: 0`), and "
+    "function of `map`, `filter` and `functools.reduce`, a `defaultdict` factory giving an empty or zero value (`lambda: 0`), and "
     "a lambda assigned to a name (compiled as a nested `def`)",
     "Functions are not values in the Waymark Runtime Language; a lambda passed to an action "
     "would have to run in another process.",
@@ -86,7 +85,7 @@ FUNCTION_VALUE = rule(
     "WM142",
     "function-value",
     "refuses using a function, builtin or action as a value, except as the `key=` of `sorted`, "
-    "`min`, `max` and `list.sort`",
+    "`min`, `max` and `list.sort` and the function of `map`, `filter` and `functools.reduce`",
     "Functions are not values in the Waymark Runtime Language. A `key=` that is a pure "
     "builtin, a pure method of a value or a one-parameter lambda is compiled into the "
     "computation it stands for.",

@@ -22,6 +22,7 @@ from fractions import Fraction
 from typing import Any
 
 from waymark_runtime.interpreter.limits import Meter
+from waymark_runtime.vocabulary import REDUCE_RESULT, REDUCE_START
 
 
 class GroupBy:
@@ -122,8 +123,31 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float | Decimal | Fraction) or hasattr(value, "__index__")
 
 
-def iterator_functions(meter: Meter) -> dict[str, Callable[..., Iterator[Any]]]:
-    """`itertools.<name>` by qualified name, under `meter`."""
+def reduce_start(iterable: Any, *start: Any) -> tuple[Iterator[Any], Any]:
+    """The iterator `functools.reduce` reads and its first accumulator: `start` when given, else
+    the first item (CPython's `TypeError`s for what cannot be iterated and for no item)."""
+    try:
+        items = iter(iterable)
+    except TypeError:
+        raise TypeError("reduce() arg 2 must support iteration") from None
+    if start:
+        return items, start[0]
+    for first in items:
+        return items, first
+    raise TypeError("reduce() of empty iterable with no initial value")
+
+
+def reduce_result(start: Any, accumulated: Iterable[Any]) -> Any:
+    """The last of the accumulators the compiler's generator computes, or `start` for none."""
+    value = start
+    for value in accumulated:  # noqa: B007 (the last one is the result)
+        pass
+    return value
+
+
+def iterator_functions(meter: Meter) -> dict[str, Callable[..., Any]]:
+    """`itertools.<name>` (and `functools.reduce`'s two halves) by qualified name, under
+    `meter`."""
 
     def pools(iterables: Iterable[Any]) -> list[list[Any]]:
         return [meter.materialise(iterable) for iterable in iterables]
@@ -211,4 +235,6 @@ def iterator_functions(meter: Meter) -> dict[str, Callable[..., Iterator[Any]]]:
         "itertools.zip_longest": zip_longest,
         "itertools.accumulate": accumulate,
         "itertools.groupby": groupby,
+        REDUCE_START: reduce_start,
+        REDUCE_RESULT: reduce_result,
     }

@@ -527,6 +527,11 @@ CASES: tuple[ParityCase, ...] = (
     _case("text_functions", "Translated", {"text": "a-b_c! & abc"}, {"text": ""}),
     _case("base_classes", "Isi"),
     _case("exact_types", "Types", {"kind": "nf"}, {"kind": "app"}),
+    _case("reductions", "Reductions", {"n": 0}, {"n": 1}, {"n": 6}),
+    *(
+        _case("reductions", "ReduceErrors", {"case": case})
+        for case in ("empty", "scalar", "function", "types")
+    ),
     _case("ordered_dicts", "OrderedDicts", {"names": ["bob", "al"]}, {"names": ["x", "x"]}),
     _case("formatting", "Formats", {"kind": "short"}, {"kind": "long"}),
     _case("shared_arguments", "SharedArguments", {"customer": "acme"}),

@@ -137,7 +137,8 @@ def test_unbound_names_raise_python_s_error() -> None:
 def test_missing_inputs_fail_like_a_python_call() -> None:
     failed = outcome(workflow(ir.Return(value=name("x")), params=("x",)))
     assert (
-        isinstance(failed, Fail) and "missing 1 required argument: 'x'" in failed.error["message"]
+        isinstance(failed, Fail)
+        and "missing 1 required positional argument: 'x'" in failed.error["message"]
     )
 
 

@@ -56,6 +56,8 @@ CASES = [
     (body("await action m:f() retry(attempts=(n), attempts=2)"), 6, 44, "`attempts` is given twice"),
     (body("await action m:f() timeout((n)"), 6, 31, "unclosed `(`"),
     (HEADER.replace("run()", "run(*)"), 5, 8, "`*` must be followed by a keyword-only parameter"),
+    (HEADER.replace("run()", "run(*a, *)"), 5, 8, "`*` appears twice in the parameters"),
+    (HEADER.replace("run()", "run(**k, a)"), 5, 8, "a parameter after the `**` parameter"),
 ]  # fmt: skip
 
 

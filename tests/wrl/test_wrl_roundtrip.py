@@ -51,3 +51,16 @@ def test_statements_round_trip(body: list[ir.Stmt]) -> None:
 @given(workflows())
 def test_workflows_round_trip(workflow: ir.Workflow) -> None:
     assert_round_trip(workflow)
+
+
+def test_variadic_parameters_round_trip() -> None:
+    params = (
+        ir.Param(name="a"),
+        ir.Param(name="rest", star="*"),
+        ir.Param(name="b", default=ir.Const(value=1), keyword_only=True),
+        ir.Param(name="options", star="**"),
+    )
+    helper = ir.Function(name="h", params=params, body=(ir.Pass(),), is_async=False)
+    workflow = ir.Workflow(name="W", run=_workflow(ir.Pass()).run, helpers=(helper,))
+    assert "sync fn h(a, *rest, b=1, **options):" in dumps(workflow)
+    assert_round_trip(workflow)

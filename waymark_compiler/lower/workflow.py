@@ -6,7 +6,9 @@ a literal `name`), the parameters of each method, and that defaults are constant
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
+from typing import Literal
 
 import libcst as cst
 
@@ -233,7 +235,8 @@ def _function(
     info = _info(node, resolver.namespace, source, method=method)
     ctx = Ctx(source, resolver, sink, helpers, info, config=config, functions=called)
     ctx.task_lists = task_lists(node.body, ctx)
-    params = _params(node, ctx, method=method)
+    variadic = module_function is not None or node.name.value != "run"
+    params = _params(node, ctx, method=method, variadic=variadic)
     return ir.Function(
         name=module_function or node.name.value,
         params=params,
@@ -280,9 +283,14 @@ def _body(suite: cst.BaseSuite, ctx: Ctx) -> tuple[ir.Stmt, ...]:
     return lower_body(suite.with_changes(body=suite.body[1:]), ctx)
 
 
-def _params(node: cst.FunctionDef, ctx: Ctx, *, method: bool = True) -> tuple[ir.Param, ...]:
+def _params(
+    node: cst.FunctionDef, ctx: Ctx, *, method: bool = True, variadic: bool = False
+) -> tuple[ir.Param, ...]:
+    """The parameters after `self`; `*args` and `**kwargs` only where `variadic` (not `run()`,
+    whose inputs are stored by name)."""
     params = node.params
-    for bad in (*params.posonly_params, params.star_arg, params.star_kwarg):
+    stars = (params.star_arg, params.star_kwarg)
+    for bad in (*params.posonly_params, *(() if variadic else stars)):
         if isinstance(bad, cst.Param):
             _refuse_param(bad, ctx, node.name.value)
     every = [*params.posonly_params, *params.params]
@@ -300,7 +308,9 @@ def _params(node: cst.FunctionDef, ctx: Ctx, *, method: bool = True) -> tuple[ir
         return ()
     positional = tuple(_param(p, ctx, keyword_only=False) for p in every[1:])
     keyword = tuple(_param(p, ctx, keyword_only=True) for p in params.kwonly_params)
-    return positional + keyword
+    args = _star(params.star_arg, "*", ctx) if variadic else ()
+    kwargs = _star(params.star_kwarg, "**", ctx) if variadic else ()
+    return positional + args + keyword + kwargs
 
 
 def _refuse_param(param: cst.Param, ctx: Ctx, method: str) -> None:
@@ -308,6 +318,13 @@ def _refuse_param(param: cst.Param, ctx: Ctx, method: str) -> None:
     text = ctx.code(param).rstrip(", ")
     message = f"parameter `{text}` of `{method}` is not supported"
     ctx.error(UNSUPPORTED_PARAMETERS, param, message, "variadic or positional-only", help)
+
+
+def _star(node: object, star: Literal["*", "**"], ctx: Ctx) -> tuple[ir.Param, ...]:
+    """`*args` or `**kwargs` (`star`), when the function has it."""
+    if not isinstance(node, cst.Param):
+        return ()
+    return (dataclasses.replace(_param(node, ctx, keyword_only=False), star=star),)
 
 
 def _param(node: cst.Param, ctx: Ctx, keyword_only: bool) -> ir.Param:

@@ -35,8 +35,10 @@ SELF_READ = rule(
 UNSUPPORTED_PARAMETERS = rule(
     "WM125",
     "unsupported-parameters",
-    "refuses `*args`, `**kwargs` and positional-only parameters on `run()` and helper methods",
-    "Workflow inputs are stored by name, so every parameter needs a stable name.",
+    "refuses `*args` and `**kwargs` on `run()`, and positional-only parameters on `run()` and "
+    "helpers",
+    "Workflow inputs are stored by name, so every parameter of `run()` needs a stable name. "
+    "Helpers (helper methods and functions of your own code) may take `*args` and `**kwargs`.",
     "async def run(self, *user_ids):",
     "Take a list: `async def run(self, user_ids: list[str])`.",
 )

@@ -190,12 +190,12 @@ def pure_stmt(stmt: ir.Stmt) -> str:
 
 def params(parameters: Sequence[ir.Param]) -> str:
     """A parameter list without `self`, defaults included."""
-    texts = []
+    texts: list[str] = []
     for parameter in parameters:
-        if parameter.keyword_only and "*" not in texts:
+        if parameter.keyword_only and not any(text.startswith("*") for text in texts):
             texts.append("*")
         default = f"={expr(parameter.default)}" if parameter.default is not None else ""
-        texts.append(parameter.name + default)
+        texts.append(parameter.star + parameter.name + default)
     return ", ".join(texts)
 
 

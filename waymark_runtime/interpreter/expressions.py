@@ -15,10 +15,10 @@ from waymark_runtime import ir
 from waymark_runtime.errors import InternalError, ProgramError
 from waymark_runtime.interpreter import comprehensions, operators
 from waymark_runtime.interpreter.attributes import get_attribute
+from waymark_runtime.interpreter.binding import bind_arguments
 from waymark_runtime.interpreter.code import Code, Env, Eval, Frame, run_sync
 from waymark_runtime.interpreter.library import Library
 from waymark_runtime.interpreter.limits import Meter, weight
-from waymark_runtime.interpreter.targets import bind_arguments
 from waymark_runtime.values import TypeValue
 
 Arguments = Callable[[Env], tuple[list[Any], dict[str, Any]]]

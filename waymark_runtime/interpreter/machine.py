@@ -24,6 +24,7 @@ from waymark_runtime.effects import (
 )
 from waymark_runtime.errors import InternalError, WaymarkError
 from waymark_runtime.interpreter import signals
+from waymark_runtime.interpreter.binding import bind_arguments
 from waymark_runtime.interpreter.bounded import Bounded
 from waymark_runtime.interpreter.calls import as_exception, call_effect, refused_by_host
 from waymark_runtime.interpreter.code import (
@@ -47,7 +48,6 @@ from waymark_runtime.interpreter.persisted import (
 )
 from waymark_runtime.interpreter.policies import as_raised, backoff, effective, retries
 from waymark_runtime.interpreter.program import Program
-from waymark_runtime.interpreter.targets import bind_arguments
 from waymark_runtime.interpreter.tasks import Task, abandoned, placeholder, position
 from waymark_runtime.values import (
     JSON,

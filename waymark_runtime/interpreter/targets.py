@@ -1,9 +1,8 @@
-"""Assignment targets and argument binding, with CPython's semantics and error messages.
+"""Assignment targets, with CPython's semantics and error messages.
 
 `compile_target` turns a target (name, tuple with an optional starred name, `container[index]`,
-`value.attr`) into a closure storing a value; `compile_deletion` one deleting it (`del`);
-`bind_arguments` maps a call's arguments to a function's parameters. Pure helpers of the
-expression and statement compilers; no I/O, no state (the closures charge the `Guards` of the
+`value.attr`) into a closure storing a value; `compile_deletion` one deleting it (`del`).
+Pure helpers of the expression and statement compilers; no I/O, no state (the closures charge the `Guards` of the
 step context they are compiled for).
 """
 
@@ -177,53 +176,3 @@ def _starred_unpack(subs: list[Assign], star: int, meter: Meter) -> Assign:
             sub(env, item)
 
     return assign
-
-
-# ---------------------------------------------------------------------------------------------
-# Calls of helper methods
-# ---------------------------------------------------------------------------------------------
-
-
-def bind_arguments(
-    name: str,
-    params: tuple[ir.Param, ...],
-    defaults: dict[str, Eval],
-    args: list[Any],
-    kwargs: dict[str, Any],
-) -> Env:
-    """The new frame's locals for `name(*args, **kwargs)`, or Python's TypeError."""
-    positional = [p.name for p in params if not p.keyword_only]
-    if len(args) > len(positional):
-        raise TypeError(
-            f"{name}() takes {len(positional) + 1} positional arguments but "
-            f"{len(args) + 1} were given"
-        )
-    env: Env = dict(zip(positional, args, strict=False))
-    known = {p.name for p in params}
-    for key, value in kwargs.items():
-        if key not in known:
-            raise TypeError(f"{name}() got an unexpected keyword argument '{key}'")
-        if key in env:
-            raise TypeError(f"{name}() got multiple values for argument '{key}'")
-        env[key] = value
-    _fill_defaults(name, params, defaults, env)
-    return env
-
-
-def _fill_defaults(
-    name: str, params: tuple[ir.Param, ...], defaults: dict[str, Eval], env: Env
-) -> None:
-    missing = []
-    for param in params:
-        if param.name in env:
-            continue
-        default = defaults.get(param.name)
-        if default is None:
-            missing.append(param.name)
-        else:
-            env[param.name] = default({})
-    if missing:
-        quoted = [f"'{m}'" for m in missing]
-        listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
-        plural = "argument" if len(missing) == 1 else "arguments"
-        raise TypeError(f"{name}() missing {len(missing)} required {plural}: {listed}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Literal
 
 from waymark_runtime.ir.expressions import Expr
 from waymark_runtime.ir.operations import ActionCall
@@ -21,9 +22,13 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Param:
+    """One parameter; `star` marks `*args` (`"*"`, the extra positional arguments as a tuple)
+    and `**kwargs` (`"**"`, the extra keyword arguments as a dict)."""
+
     name: str
     default: Expr | None = None
     keyword_only: bool = False
+    star: Literal["", "*", "**"] = ""
     span: Span | None = span_field()
 
 

@@ -120,18 +120,27 @@ class StmtBuilder(Transformer[Token, Any]):
         params: list[ir.Param] = []
         keyword_only = False
         for child in present(children):
-            if isinstance(child, KeywordOnlyMarker):
+            if params and params[-1].star == "**":
+                raise syntax_error(meta, "a parameter after the `**` parameter")
+            if isinstance(child, KeywordOnlyMarker) or child.star == "*":
                 if keyword_only:
                     raise syntax_error(meta, "`*` appears twice in the parameters")
                 keyword_only = True
-            else:
-                params.append(replace(child, keyword_only=keyword_only))
-        if keyword_only and not any(param.keyword_only for param in params):
+            if isinstance(child, ir.Param):
+                params.append(child if child.star else replace(child, keyword_only=keyword_only))
+        marker = keyword_only and not any(p.star == "*" for p in params)
+        if marker and not any(param.keyword_only for param in params):
             raise syntax_error(meta, "`*` must be followed by a keyword-only parameter")
         return tuple(params)
 
     def param(self, meta: Any, children: list[Any]) -> ir.Param:
         return ir.Param(name=name_of(children[0]), default=children[1])
+
+    def args_param(self, meta: Any, children: list[Any]) -> ir.Param:
+        return ir.Param(name=name_of(children[0]), star="*")
+
+    def kwargs_param(self, meta: Any, children: list[Any]) -> ir.Param:
+        return ir.Param(name=name_of(children[0]), star="**")
 
     def kw_only_marker(self, meta: Any, children: list[Any]) -> KeywordOnlyMarker:
         return KeywordOnlyMarker()

@@ -63,17 +63,19 @@ def _params(params: Sequence[ir.Param]) -> str:
     parts: list[str] = []
     keyword_only = False
     for param in params:
-        if param.keyword_only and not keyword_only:
+        if param.star:  # `*args` is the marker of the keyword-only parameters after it
+            keyword_only = keyword_only or param.star == "*"
+        elif param.keyword_only and not keyword_only:
             parts.append("*")
+            keyword_only = True
         elif keyword_only and not param.keyword_only:
             raise InternalError(f"positional parameter {param.name!r} after keyword-only ones")
-        keyword_only = param.keyword_only
         parts.append(_param(param))
     return ", ".join(parts)
 
 
 def _param(param: ir.Param) -> str:
-    name = lexicon.format_name(param.name, lexicon.HARD_KEYWORDS)
+    name = param.star + lexicon.format_name(param.name, lexicon.HARD_KEYWORDS)
     return name if param.default is None else f"{name}={expr(param.default)}"
 
 

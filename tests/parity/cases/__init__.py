@@ -532,6 +532,18 @@ CASES: tuple[ParityCase, ...] = (
         _case("reductions", "ReduceErrors", {"case": case})
         for case in ("empty", "scalar", "function", "types")
     ),
+    _case("variadic_helpers", "VariadicHelpers", {"n": 0}, {"n": 3}),
+    *(
+        _case("variadic_helpers", "VariadicErrors", {"case": case})
+        for case in (
+            "unexpected",
+            "multiple",
+            "keyword_only",
+            "missing",
+            "missing_several",
+            "spread",
+        )
+    ),
     _case("ordered_dicts", "OrderedDicts", {"names": ["bob", "al"]}, {"names": ["x", "x"]}),
     _case("formatting", "Formats", {"kind": "short"}, {"kind": "long"}),
     _case("shared_arguments", "SharedArguments", {"customer": "acme"}),

@@ -54,7 +54,7 @@ PURE_METHODS = _words(
     # int, float
     "bit_length bit_count as_integer_ratio is_integer "
     # compiled regular expressions and their matches (`interpreter.regexes`)
-    "match search fullmatch findall sub subn group groups groupdict start end span "
+    "match search fullmatch findall finditer sub subn group groups groupdict start end span "
     # Decimal (bounded by the context's precision)
     "quantize normalize is_signed is_zero copy_abs copy_negate copy_sign adjusted is_nan "
     "is_infinite is_finite sqrt exp ln log10 to_integral_value"
@@ -130,11 +130,17 @@ HASH_ALGORITHMS = _words(
 )
 
 # `re` functions a workflow may call (`interpreter.regexes`: Python's syntax and errors, matched
-# by an engine that can be stopped); `re.finditer`, `re.purge` and the rest are refused, and so
-# is a function as `repl` of `sub` (a function cannot be stored).
+# by an engine that can be stopped); `re.purge` and the rest are refused.
 RE_FUNCTIONS = _words(
-    "re.compile re.escape re.match re.search re.fullmatch re.findall re.split re.sub re.subn"
+    "re.compile re.escape re.match re.search re.fullmatch re.findall re.finditer re.split "
+    "re.sub re.subn"
 )
+
+# `re.sub(pattern, f, string)` with a function `f` (and `subn`, and a pattern's `sub`/`subn`):
+# the compiler calls `f` on each match in a generator expression over what `SUBSTITUTION[name]`
+# returns (the matches to replace), and `SUBSTITUTED` joins the text and the replacements.
+SUBSTITUTION = {"re.sub": "re.sub.matches", "re.subn": "re.subn.matches"}
+SUBSTITUTED = "re.sub.join"
 
 # The default factories a `defaultdict` may have, by name: builtin types only (a function's
 # behaviour cannot be stored). `defaultdict(list)` is `` `collections.defaultdict`(type

@@ -1,17 +1,17 @@
 import re
 
-from waymark import Workflow, workflow
+from waymark import Workflow, action, workflow
 
 
-def shout(match: re.Match[str]) -> str:
-    return match.group(0).upper()
+@action
+async def shout(word: str) -> str:
+    return word.upper()
 
 
 @workflow
 class RegexFormsWorkflow(Workflow):
     async def run(self, text: str) -> list[object]:
-        upper = re.sub(r"\w+", lambda m: m.group(0).upper(), text)  # error: WM142 @32
+        upper = re.sub(r"\w+", lambda m, n: m.group(0), text)  # error: WM142 @32
         loud = re.subn(r"\w+", shout, text)  # error: WM142 @32
-        spans = [m.span() for m in re.finditer(r"\d+", text)]  # error: WM101 @36
         purged = re.purge()  # error: WM101 @18
-        return [upper, loud, spans, purged]
+        return [upper, loud, purged]

@@ -36,7 +36,7 @@ from waymark_compiler.lower.names import (
     missing_import,
     special_attribute,
 )
-from waymark_compiler.lower.regexes import regex_iterator, substitution
+from waymark_compiler.lower.regexes import substitution
 from waymark_compiler.lower.spreads import deferred_call
 from waymark_compiler.lower.standard import (
     HASH_CONSTRUCTORS,
@@ -367,7 +367,6 @@ _LOWERED: dict[str, Callable[[cst.Call, Ctx], ir.Expr]] = {
     **dict.fromkeys(HASH_CONSTRUCTORS, hash_object),
     "re.sub": substitution,
     "re.subn": substitution,
-    "re.finditer": regex_iterator,
 }
 
 _BY_SYMBOL: dict[type[Any], Callable[[Any, cst.Call, Ctx], ir.Expr]] = {

@@ -1,6 +1,9 @@
-"""The forms of `re` the runtime cannot keep, refused where they are written: a function as the
-replacement of `re.sub` (a function cannot be stored) and `re.finditer` (an iterator of
-matches); the other functions of `vocabulary.RE_FUNCTIONS` are plain calls.
+"""`re.sub` and `re.subn` with a function as the replacement, which is not a value: lowered to
+what it computes. `re.sub(p, f, s, count, flags)` is
+`[join(m, (f(x) for x in m)) for m in [matches(p, s, count, flags)]][0]`: the runtime finds the
+matches, the function is called on each, in order, and the runtime joins the text and the
+replacements (`vocabulary.SUBSTITUTION`). With a replacement string it is a plain call, like the
+other functions of `vocabulary.RE_FUNCTIONS`.
 """
 
 from __future__ import annotations
@@ -9,28 +12,41 @@ import libcst as cst
 
 from waymark_compiler.context import Ctx
 from waymark_compiler.lower.arguments import lower_arguments
-from waymark_compiler.rules.expressions import FUNCTION_VALUE, UNSUPPORTED_CALL
+from waymark_compiler.lower.functional import FUNCTION_HELP, applied
+from waymark_compiler.rules.expressions import FUNCTION_VALUE
 from waymark_compiler.symbols import ConstSym, ExternalSym, VariableSym
 from waymark_runtime import ir
+from waymark_runtime.vocabulary import SUBSTITUTED, SUBSTITUTION
 
 
 def substitution(node: cst.Call, ctx: Ctx) -> ir.Expr:
-    """`re.sub(pattern, repl, string, ...)` (and `subn`) with a replacement string."""
+    """`re.sub(pattern, repl, string, ...)` (and `subn`)."""
     symbol = ctx.symbol(node.func)
     assert isinstance(symbol, ExternalSym)
     positional = [a for a in node.args if a.keyword is None and not a.star]
-    named = {a.keyword.value: a for a in node.args if a.keyword is not None}
-    repl = named["repl"].value if "repl" in named else None
-    if repl is None and len(positional) > 1:
-        repl = positional[1].value
-    if repl is not None and _is_function(repl, ctx):
+    named = [a for a in node.args if a.keyword is not None and a.keyword.value == "repl"]
+    repl = named[0] if named else positional[1] if len(positional) > 1 else None
+    if repl is None or not _is_function(repl.value, ctx):
+        args, kwargs = lower_arguments(node.args, ctx)
+        return ir.Call(func=symbol.qualname, args=args, kwargs=kwargs, span=ctx.span(node))
+    span, item = ctx.span(node), ctx.temp()
+    function = applied(repl.value, (item,), ctx)
+    if function is None or any(a.star for a in node.args):
         name = ctx.code(node.func)
-        help = (r"write the replacement as a string (`\1`, `\g<name>` refer to groups), or "
-                "substitute in an action")  # fmt: skip
-        message = f"a function as the replacement of `{name}`: a function is not a workflow value"
-        return ctx.error(FUNCTION_VALUE, repl, message, "a function", help)
-    args, kwargs = lower_arguments(node.args, ctx)
-    return ir.Call(func=symbol.qualname, args=args, kwargs=kwargs, span=ctx.span(node))
+        message = f"this function as the replacement of `{name}`"
+        return ctx.error(FUNCTION_VALUE, repl, message, "unsupported function", FUNCTION_HELP)
+    args, kwargs = lower_arguments([a for a in node.args if a is not repl], ctx)
+    found = ir.Call(func=SUBSTITUTION[symbol.qualname], args=args, kwargs=kwargs, span=span)
+    matches = ir.Name(id=ctx.temp(), span=span)
+    replaced, bound = function
+    each = ir.Generator(target=ir.Name(id=bound[0], span=span), iter=matches, ifs=(), span=span)
+    calls = ir.Comprehension(kind="gen", elt=replaced, value=None, generators=(each,), span=span)
+    joined = ir.Call(func=SUBSTITUTED, args=(matches, calls), kwargs=(), span=span)
+    once = ir.Generator(
+        target=matches, iter=ir.ListExpr(elts=(found,), span=span), ifs=(), span=span
+    )
+    result = ir.Comprehension(kind="list", elt=joined, value=None, generators=(once,), span=span)
+    return ir.Subscript(value=result, index=ir.Const(value=0, span=span), span=span)
 
 
 def _is_function(node: cst.BaseExpression, ctx: Ctx) -> bool:
@@ -42,11 +58,3 @@ def _is_function(node: cst.BaseExpression, ctx: Ctx) -> bool:
         return True  # a helper method
     symbol = ctx.symbol(node)
     return symbol is not None and not isinstance(symbol, VariableSym | ConstSym)
-
-
-def regex_iterator(node: cst.Call, ctx: Ctx) -> ir.Expr:
-    """`re.finditer(...)`: an iterator over match objects."""
-    help = ("use `re.findall(...)` for the texts, or `re.search` on the rest of the string for "
-            "each match; or match in an action")  # fmt: skip
-    message = "`re.finditer` returns an iterator of matches, which a workflow does not keep"
-    return ctx.error(UNSUPPORTED_CALL, node, message, "unsupported call", help)

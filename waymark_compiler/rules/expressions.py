@@ -85,7 +85,8 @@ FUNCTION_VALUE = rule(
     "WM142",
     "function-value",
     "refuses using a function, builtin or action as a value, except as the `key=` of `sorted`, "
-    "`min`, `max` and `list.sort` and the function of `map`, `filter` and `functools.reduce`",
+    "`min`, `max` and `list.sort`, the function of `map`, `filter` and `functools.reduce` and the "
+    "replacement of `re.sub`/`re.subn`",
     "Functions are not values in the Waymark Runtime Language. A `key=` that is a pure "
     "builtin, a pure method of a value or a one-parameter lambda is compiled into the "
     "computation it stands for.",

@@ -6,7 +6,11 @@ a `re.Pattern` is the workflow value) and matched by the `regex` engine on the t
 translating, compiling and matching, is bounded (`Limits.regex_milliseconds`), and a match that
 runs past it fails the instance with `LimitExceeded` rather than holding the runner. Each call
 is charged for the text it scans and the results are held to the size limits. `findall`,
-`split` and `sub` are written over the engine's matches, as `re` defines them.
+`finditer`, `split` and `sub` are written over the engine's matches, as `re` defines them;
+`finditer` finds every match at once (the string cannot change) and returns an iterator over
+them, which the state codec keeps across awaits as it keeps a list's. A pattern's `pos` and
+`endpos` are clamped to the string as `re` clamps them. A function as the replacement of `sub`
+is called by the compiled program on each match of a `Substitution`.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ from __future__ import annotations
 import functools
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from re import _parser
 from typing import Any
 
@@ -25,9 +30,27 @@ from waymark_runtime.interpreter.limits import CHARS_PER_OPERATION, Meter
 from waymark_runtime.interpreter.regex_syntax import Unsupported, translate, warm
 from waymark_runtime.values.enums import plain_value
 from waymark_runtime.values.matches import MATCH_METHODS, MatchValue
+from waymark_runtime.vocabulary import SUBSTITUTED, SUBSTITUTION
 
-PATTERN_METHODS = frozenset({"match", "search", "fullmatch", "findall", "split", "sub", "subn"})
+PATTERN_METHODS = frozenset(
+    {"match", "search", "fullmatch", "findall", "finditer", "split", "sub", "subn"}
+)
+_POSITIONED = frozenset({"match", "search", "fullmatch", "findall", "finditer"})
 _NO_POSITION = 1 << 63
+
+
+@dataclass(frozen=True, slots=True)
+class Substitution:
+    """The matches `sub` replaces when its replacement is a function: iterated, the match
+    objects the compiled program calls the function on (the first `count`, in order)."""
+
+    pattern: re.Pattern[str]
+    string: str
+    found: list[Any]
+    counted: bool
+
+    def __iter__(self) -> Iterator[MatchValue]:
+        return (_match(self.pattern, self.string, found) for found in self.found)
 
 
 class Regexes:
@@ -47,12 +70,21 @@ class Regexes:
         def findall(pattern: Any, string: Any, flags: Any = 0) -> list[Any]:
             return self.findall(self.compile(pattern, flags), string)
 
+        def finditer(pattern: Any, string: Any, flags: Any = 0) -> Iterator[MatchValue]:
+            return self.finditer(self.compile(pattern, flags), string)
+
         def split(pattern: Any, string: Any, maxsplit: Any = 0, flags: Any = 0) -> list[Any]:
             return self.split(self.compile(pattern, flags), string, maxsplit)
 
         def substituting(counted: bool) -> Callable[..., Any]:
             def call(pattern: Any, repl: Any, string: Any, count: Any = 0, flags: Any = 0) -> Any:
                 return self.sub(self.compile(pattern, flags), repl, string, count, counted)
+
+            return call
+
+        def substitution(counted: bool) -> Callable[..., Substitution]:
+            def call(pattern: Any, string: Any, count: Any = 0, flags: Any = 0) -> Substitution:
+                return self.substitution(self.compile(pattern, flags), string, count, counted)
 
             return call
 
@@ -63,9 +95,13 @@ class Regexes:
             "re.search": searching("search"),
             "re.fullmatch": searching("fullmatch"),
             "re.findall": findall,
+            "re.finditer": finditer,
             "re.split": split,
             "re.sub": substituting(False),
             "re.subn": substituting(True),
+            SUBSTITUTION["re.sub"]: substitution(False),
+            SUBSTITUTION["re.subn"]: substitution(True),
+            SUBSTITUTED: self.substituted,
         }
 
     # -- patterns -------------------------------------------------------------------------
@@ -93,24 +129,26 @@ class Regexes:
             result = getattr(obj, name)(*args, **kwargs)
             self.meter.charge(1 + sum(len(x) for x in _texts(result)) // CHARS_PER_OPERATION)
             return result
+        if name in _POSITIONED:
+            return self._positioned(name, obj, *args, **kwargs)
         method = getattr(self, f"_pattern_{name}")
         return method(obj, *args, **kwargs)
 
-    def _pattern_match(self, pattern: re.Pattern[str], string: Any, *at: Any, **kw: Any) -> Any:
-        _no_position(at, kw)
-        return self.find("match", pattern, string)
-
-    def _pattern_search(self, pattern: re.Pattern[str], string: Any, *at: Any, **kw: Any) -> Any:
-        _no_position(at, kw)
-        return self.find("search", pattern, string)
-
-    def _pattern_fullmatch(self, pattern: re.Pattern[str], string: Any, *at: Any, **kw: Any) -> Any:
-        _no_position(at, kw)
-        return self.find("fullmatch", pattern, string)
-
-    def _pattern_findall(self, pattern: re.Pattern[str], string: Any, *at: Any, **kw: Any) -> Any:
-        _no_position(at, kw)
-        return self.findall(pattern, string)
+    def _positioned(
+        self,
+        kind: str,
+        pattern: re.Pattern[str],
+        string: Any,
+        pos: Any = 0,
+        endpos: Any = _NO_POSITION,
+    ) -> Any:
+        """`match`, `search`, `fullmatch`, `findall` and `finditer` of a pattern, over the
+        window `pos`..`endpos` of the string."""
+        if kind == "findall":
+            return self.findall(pattern, string, pos, endpos)
+        if kind == "finditer":
+            return self.finditer(pattern, string, pos, endpos)
+        return self.find(kind, pattern, string, pos, endpos)
 
     def _pattern_split(self, pattern: re.Pattern[str], string: Any, maxsplit: Any = 0) -> Any:
         return self.split(pattern, string, maxsplit)
@@ -125,15 +163,31 @@ class Regexes:
 
     # -- matching -------------------------------------------------------------------------
 
-    def find(self, kind: str, pattern: re.Pattern[str], string: Any) -> MatchValue | None:
+    def find(
+        self, kind: str, pattern: re.Pattern[str], string: Any, pos: Any = 0, endpos: Any = None
+    ) -> MatchValue | None:
         string = self._text(pattern, string)
-        found = self._timed(lambda left: getattr(self._engine(pattern), kind)(string, timeout=left))
+        at, end = _window(string, pos, endpos)
+        engine = getattr(self._engine(pattern), kind)
+        found = self._timed(lambda left: engine(string, at, end, timeout=left))
         return None if found is None else _match(pattern, string, found)
 
-    def findall(self, pattern: re.Pattern[str], string: Any) -> list[Any]:
+    def finditer(
+        self, pattern: re.Pattern[str], string: Any, pos: Any = 0, endpos: Any = None
+    ) -> Iterator[MatchValue]:
+        string = self._text(pattern, string)
+        out: list[MatchValue] = []
+        for found in self._matches(pattern, string, *_window(string, pos, endpos)):
+            out.append(_match(pattern, string, found))
+            self._grew(out)
+        return iter(out)
+
+    def findall(
+        self, pattern: re.Pattern[str], string: Any, pos: Any = 0, endpos: Any = None
+    ) -> list[Any]:
         string = self._text(pattern, string)
         out: list[Any] = []
-        for found in self._matches(pattern, string):
+        for found in self._matches(pattern, string, *_window(string, pos, endpos)):
             if pattern.groups == 0:
                 out.append(found.group(0))
             elif pattern.groups == 1:
@@ -185,6 +239,42 @@ class Regexes:
         self.meter.allow_chars(len(result))
         return (result, made) if counted else result
 
+    def substitution(
+        self, pattern: re.Pattern[str], string: Any, count: Any, counted: bool
+    ) -> Substitution:
+        """The matches a function replaces: the first `count` (all for 0)."""
+        string = self._text(pattern, string)
+        limit = operator_index(count)
+        found: list[Any] = []
+        for each in self._matches(pattern, string):
+            if limit and len(found) >= limit:
+                break
+            found.append(each)
+            self._grew(found)
+        return Substitution(pattern, string, found, counted)
+
+    def substituted(self, substitution: Substitution, replacements: Iterable[Any]) -> Any:
+        """The text with each match replaced by what the function returned for it, built as
+        `re` builds it (a `None` adds nothing; anything but a string is the `TypeError` of
+        joining the pieces, once every replacement is made)."""
+        string, pieces, last, size = substitution.string, list[Any](), 0, 0
+        for found, replacement in zip(substitution.found, replacements, strict=False):
+            if last < found.start():
+                pieces.append(string[last : found.start()])
+            replacement = plain_value(replacement)
+            if replacement is not None:
+                pieces.append(replacement)
+            size += sum(len(p) for p in pieces[-2:] if isinstance(p, str))
+            if size > self.meter.chars:
+                raise self.meter.too_long(size)
+            last = found.end()
+        if last < len(string):
+            pieces.append(string[last:])
+        result = "".join(pieces)
+        self.meter.allow_chars(len(result))
+        made = len(substitution.found)
+        return (result, made) if substitution.counted else result
+
     # -- the engine -----------------------------------------------------------------------
 
     def _text(self, pattern: re.Pattern[str], string: Any) -> str:
@@ -206,9 +296,16 @@ class Regexes:
                 "in an action"
             ) from None
 
-    def _matches(self, pattern: re.Pattern[str], string: str) -> Iterator[Any]:
-        """The engine's successive matches (`finditer`), each under the time left."""
-        matches = self._timed(lambda left: self._engine(pattern).finditer(string, timeout=left))
+    def _matches(
+        self, pattern: re.Pattern[str], string: str, pos: int = 0, endpos: int | None = None
+    ) -> Iterator[Any]:
+        """The engine's successive matches (`finditer`), each under the time left; none when
+        `endpos` is before `pos`, as in `re`."""
+        end = len(string) if endpos is None else endpos
+        if end < pos:
+            return
+        engine = self._engine(pattern)
+        matches = self._timed(lambda left: engine.finditer(string, pos, end, timeout=left))
         while True:
             found = self._timed(lambda left: next(matches, None))
             if found is None:
@@ -245,14 +342,16 @@ def _compiled(pattern: str, flags: int) -> Any:
 
 def _match(pattern: re.Pattern[str], string: str, found: Any) -> MatchValue:
     regs = found.regs[: pattern.groups + 1]
-    return MatchValue(pattern, string, regs, found.lastindex)
+    return MatchValue(pattern, string, regs, found.lastindex, found.pos, found.endpos)
 
 
-def _no_position(at: tuple[Any, ...], kw: dict[str, Any]) -> None:
-    if at or kw:
-        raise ProgramError(
-            "`pos` and `endpos` are not supported in a workflow: slice the string instead"
-        )
+def _window(string: str, pos: Any, endpos: Any) -> tuple[int, int]:
+    """`pos` and `endpos` of a pattern's method within the string, as `re` clamps them (the
+    engine would read a negative one from the end)."""
+    size = len(string)
+    at = min(max(operator_index(pos), 0), size)
+    end = size if endpos is None else min(max(operator_index(endpos), 0), size)
+    return at, end
 
 
 def operator_index(value: Any) -> int:

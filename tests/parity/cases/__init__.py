@@ -532,6 +532,18 @@ CASES: tuple[ParityCase, ...] = (
         _case("reductions", "ReduceErrors", {"case": case})
         for case in ("empty", "scalar", "function", "types")
     ),
+    _case(
+        "regex_iterators",
+        "RegexIterators",
+        {"text": "ab12kg 7 x345m 9z"},
+        {"text": ""},
+        {"text": "no digits"},
+    ),
+    _case("regex_iterators", "FunctionReplacements", {"text": "a1 bc22 D333"}, {"text": ""}),
+    *(
+        _case("regex_iterators", "ReplacementErrors", {"case": case})
+        for case in ("number", "bytes", "raises", "group")
+    ),
     _case("variadic_helpers", "VariadicHelpers", {"n": 0}, {"n": 3}),
     *(
         _case("variadic_helpers", "VariadicErrors", {"case": case})

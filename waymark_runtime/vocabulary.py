@@ -57,7 +57,7 @@ PURE_METHODS = _words(
     "match search fullmatch findall finditer sub subn group groups groupdict start end span "
     # Decimal (bounded by the context's precision)
     "quantize normalize is_signed is_zero copy_abs copy_negate copy_sign adjusted is_nan "
-    "is_infinite is_finite sqrt exp ln log10 to_integral_value"
+    "is_infinite is_finite sqrt exp ln log10 to_integral_value as_tuple"
 )
 
 # Functions of standard modules, by qualified name: pure, and cheap for any argument a workflow

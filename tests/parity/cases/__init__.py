@@ -544,6 +544,9 @@ CASES: tuple[ParityCase, ...] = (
         _case("regex_iterators", "ReplacementErrors", {"case": case})
         for case in ("number", "bytes", "raises", "group")
     ),
+    _case(
+        "decimal_tuples", "DecimalTuples", {"text": "12.340"}, {"text": "-7E+3"}, {"text": "NaN"}
+    ),
     _case("variadic_helpers", "VariadicHelpers", {"n": 0}, {"n": 3}),
     *(
         _case("variadic_helpers", "VariadicErrors", {"case": case})

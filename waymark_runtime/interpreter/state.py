@@ -5,7 +5,8 @@ a resume, cycles included: the n-th list/dict/set/deque/Counter/defaultdict met 
 models and dataclasses, whose fields a workflow may assign, are counted apart, `{"$t": "mref"}`),
 loop iterators keep their position (a list iterator still sees appends to its list), ranges stay
 ranges, dict views stay views of their dict, and so do their iterators (a loop over `d.items()`
-reads each value as it is when it gets there, and fails as CPython's does when `d` changed size),
+reads each value as it is when it gets there, and fails as CPython's does when `d` changed size;
+an `OrderedDict`'s too),
 a `groupby` keeps its groups, `count`/`cycle`/`repeat` are saved as what they are (they need not
 end), and other iterators (generators, zip) are materialised into their items, but `enumerate` and
 `zip`, which are saved over their sources (a generator they read is one the workflow may read
@@ -30,11 +31,11 @@ from typing import Any
 from waymark_runtime.errors import WaymarkError
 from waymark_runtime.interpreter.iterators import Count, Cycle, GroupBy, Repeat
 from waymark_runtime.interpreter.limits import Meter
+from waymark_runtime.interpreter.saved import SavedIterator
 from waymark_runtime.values import (
     JSON,
     Decoder,
     Encoder,
-    ExceptionCarrier,
     ExceptionValue,
     ModelValue,
     ValueNotSerializable,
@@ -46,8 +47,9 @@ _SAMPLES: tuple[Any, ...] = ([], (), "", "\u00e9", b"", range(1), range(2**70))
 _SEQUENCE_ITERATORS: frozenset[type] = frozenset(type(iter(x)) for x in _SAMPLES) | {
     type(reversed([]))
 }
-_VIEWS: tuple[type, ...] = (type({}.keys()), type({}.values()), type({}.items()))
-_VIEW_KINDS = dict(zip(_VIEWS, ("keys", "values", "items"), strict=True))
+_KINDS = ("keys", "values", "items")
+_MAPPINGS: tuple[dict[Any, Any], ...] = ({}, OrderedDict())
+_VIEW_KINDS = {type(getattr(d, kind)()): kind for d in _MAPPINGS for kind in _KINDS}
 _DICT_KINDS: frozenset[type] = frozenset({Counter, defaultdict, OrderedDict})
 _DEQUE_ITERATORS: frozenset[type] = frozenset({type(iter(deque())), type(reversed(deque()))})
 # A dict's iterators by (view, reversed): `iter(d)` is its keys', `reversed(d.items())`...
@@ -56,6 +58,9 @@ _DICT_ITERATORS: dict[type, tuple[str, bool]] = {
     for kind in ("keys", "values", "items")
     for way in (iter, reversed)
 }
+_ODICT_ITERATOR: type = type(iter(OrderedDict()))
+"""One type for every `OrderedDict` iterator: which view it reads, and which way, is found from
+what it has left (`_odict_place`)."""
 _SET_ITERATOR: type = type(iter(set()))
 Read = tuple[list[Any], BaseException | None, Any]
 """An iterator read out while saving: its items, what reading past them raised, the dict or set
@@ -64,48 +69,31 @@ it reads (`_source`)."""
 
 def _source(iterator: Any) -> Any:
     """The dict or set a dict's or set's iterator reads (None once it has ended)."""
-    if type(iterator) in _DICT_ITERATORS or type(iterator) is _SET_ITERATOR:
+    if type(iterator) in _DICT_ITERATORS or type(iterator) in (_SET_ITERATOR, _ODICT_ITERATOR):
         return next((r for r in gc.get_referents(iterator) if isinstance(r, dict | set)), None)
     return None
 
 
-class SavedIterator:
-    """An iterator saved as the items it still had (a generator's, a set's), that raises
-    where reading the original would have raised: `error` after the items — every time after,
-    as a set's or dict's iterator does (`sticky`), else once, as a generator ends. A set's
-    iterator also fails, as CPython's does, once its set no longer has the size it had
-    (`watched`, `size`)."""
-
-    __slots__ = ("error", "index", "items", "size", "sticky", "watched")
-
-    def __init__(self, items: list[Any], index: int, error: ExceptionValue | None, sticky: bool,
-                 watched: Any = None, size: int = 0) -> None:  # fmt: skip
-        self.items, self.index, self.error, self.sticky = items, index, error, sticky
-        self.watched, self.size = watched, size
-
-    def __iter__(self) -> Iterator[Any]:
-        return self
-
-    def __next__(self) -> Any:
-        if self.watched is not None and len(self.watched) != self.size:
-            self.error, self.sticky, self.watched = _SET_CHANGED, True, None
-            self.index = len(self.items)  # CPython's fails at once, the rest unread
-        if self.index < len(self.items):
-            self.index += 1
-            return self.items[self.index - 1]
-        self.watched = None  # ended: nothing to watch any more
-        error = self.error
-        if error is None:
-            raise StopIteration
-        if not self.sticky:
-            self.error = None
-        else:  # a new exception each time, as CPython raises
-            error = ExceptionValue(error.lineage, error.message, error.args, dict(error.attrs))
-        raise ExceptionCarrier(error)
+def _odict_place(mapping: Any, items: list[Any]) -> tuple[str, bool] | None:
+    """The view (`keys`, `values`, `items`) and direction of an `OrderedDict` iterator that has
+    `items` left: the first whose last items are those very objects (the pairs' parts for
+    `items`). Only one that has a key as its own value left is ambiguous (read as its keys)."""
+    if not isinstance(mapping, OrderedDict):
+        return None
+    left = len(items)
+    for kind in ("items", "keys", "values"):
+        view = list(getattr(mapping, kind)())
+        for reverse in (False, True):
+            tail = (view[::-1] if reverse else view)[len(view) - left :]
+            if len(tail) == left and all(map(_same, tail, items)):
+                return kind, reverse
+    return None
 
 
-_SET_CHANGED = exception_value(RuntimeError("Set changed size during iteration"))
-"""Never raised itself (it is sticky: copied when raised)."""
+def _same(a: Any, b: Any) -> bool:
+    if type(a) is tuple and type(b) is tuple and len(a) == len(b) == 2:
+        return a[0] is b[0] and a[1] is b[1]
+    return a is b
 
 
 class StateEncoder(Encoder):
@@ -152,7 +140,7 @@ class StateEncoder(Encoder):
             return {"$t": "view", "kind": _VIEW_KINDS[kind], "of": self.encode(mapping)}
         if kind in _SEQUENCE_ITERATORS or kind is reversed or kind in _DEQUE_ITERATORS:
             return self._once(obj, self._iterator)
-        if kind in _DICT_ITERATORS:
+        if kind in _DICT_ITERATORS or kind is _ODICT_ITERATOR:
             return self._once(obj, self._dict_iterator)
         if kind is SavedIterator:
             return self._once(obj, self._saved)
@@ -235,9 +223,10 @@ class StateEncoder(Encoder):
         """Where the iterator is in its dict: as many items from the end as it has left (the
         dict is saved and loaded in its order, so the rest are the same items)."""
         items, error, mapping = self._read(obj)
-        if error is not None or mapping is None:  # its dict changed under it, or it has ended
+        place = _DICT_ITERATORS.get(type(obj)) or _odict_place(mapping, items)
+        if error is not None or mapping is None or place is None:  # changed under it, or ended
             return self._materialised(obj)
-        kind, reverse = _DICT_ITERATORS[type(obj)]
+        kind, reverse = place
         return {"$t": "dictiter", "kind": kind, "reversed": reverse,
                 "of": self.encode(mapping), "left": len(items)}  # fmt: skip
 

@@ -547,6 +547,10 @@ CASES: tuple[ParityCase, ...] = (
     _case(
         "decimal_tuples", "DecimalTuples", {"text": "12.340"}, {"text": "-7E+3"}, {"text": "NaN"}
     ),
+    *(
+        _case("ordered_dict_loops", "OrderedDictChanged", {"case": case})
+        for case in ("grow", "move", "pop", "update")
+    ),
     _case("variadic_helpers", "VariadicHelpers", {"n": 0}, {"n": 3}),
     *(
         _case("variadic_helpers", "VariadicErrors", {"case": case})
@@ -589,7 +593,12 @@ CASES: tuple[ParityCase, ...] = (
         {"change": ""},
     ),
     _case(
-        "held_iterators", "LoopOverDictItems", {"start": {"b": 2, "a": 1, "c": 3}}, {"start": {}}
+        "held_iterators",
+        "LoopOverDictItems",
+        {"start": {"b": 2, "a": 1, "c": 3}},
+        {"start": {}},
+        {"start": {"b": 2, "a": 1, "c": 3}, "ordered": True},
+        {"start": {"a": 5}, "ordered": True},
     ),
     _case(
         "held_iterators",

@@ -5,6 +5,7 @@ after every resume), and `zip(it, it)` reads `it` as it goes."""
 from __future__ import annotations
 
 import itertools
+from collections import OrderedDict
 
 from waymark import Workflow, action, workflow
 
@@ -119,10 +120,11 @@ class EndlessIterators(Workflow):
 @workflow
 class LoopOverDictItems(Workflow):
     """A loop over a dict's items, values or keys that awaits reads each value as it is when
-    it gets there (a running total updated in the loop), in either direction."""
+    it gets there (a running total updated in the loop), in either direction; an `OrderedDict`'s
+    (`ordered`) too."""
 
-    async def run(self, start: dict[str, int]) -> list[object]:
-        totals = dict(start)
+    async def run(self, start: dict[str, int], ordered: bool = False) -> list[object]:
+        totals = OrderedDict(start) if ordered else dict(start)
         seen: list[object] = []
         for team, total in totals.items():
             await save(team)
@@ -133,12 +135,17 @@ class LoopOverDictItems(Workflow):
         for total in reversed(totals.values()):
             seen.append(await save(str(total)))
             totals[min(totals)] = 0
+        for key in reversed(totals.keys()):
+            seen.append(await save(key))
+            totals[max(totals)] = 7
+        view = totals.values()
         pending = iter(totals.items())
         seen.append(next(pending, None))
         await save("x")
         if totals:
             totals[max(totals)] = -1
         seen.append(list(pending))
+        seen.append(list(view))
         return seen
 
 

@@ -10,7 +10,7 @@ the user-facing types with their checks, the rules a store keeps for workflows (
 from __future__ import annotations
 
 import inspect
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -196,11 +196,16 @@ def grant(
     running: dict[str, int],
     starts: dict[str, list[float]],
     now: float,
+    started: Collection[tuple[str, str, int]] = (),
 ) -> Grants:
     """Grant requests in order while their action has a free slot (`running` counts its
     executing attempts) and fewer than `limit` starts in the window `(now - per, now]`
     (`starts`: its recent start times). An action's requests are granted in their order: one
-    held back holds back those after it."""
+    held back holds back those after it.
+
+    `started` are the keys of requests a grant already started (its transaction committed,
+    but its answer was lost with the connection): they are granted again as they are, their
+    slot counted in `running` and their start in `starts`, so asking again is harmless."""
     running = dict(running)
     recent = {action: [t for t in times if t > now - _window(requests, action)]
               for action, times in starts.items()}  # fmt: skip
@@ -209,6 +214,9 @@ def grant(
     retry_at: float | None = None
     for request in requests:
         action, limits = request.action, request.limits
+        if request.key in started:
+            granted.append(request)
+            continue
         if action in blocked:
             continue
         if limits.concurrency is not None and running.get(action, 0) >= limits.concurrency:

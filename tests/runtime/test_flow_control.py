@@ -17,6 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
 
 import waymark
@@ -332,6 +333,39 @@ async def test_waiting_attempts_hold_no_worker_slot(
     first_end = min(end for tag, (_, end) in found.items() if tag != "free")
     assert found["free"][0] < first_end
     assert max_overlap([span for tag, span in found.items() if tag != "free"]) == flows.SLOTS
+
+
+class LostGrantAnswer(PostgresStore):
+    """A store whose first grant of action slots commits, then loses its answer with the
+    connection (as when PostgreSQL restarts or the backend is terminated at that moment)."""
+
+    lost = False
+
+    async def acquire_slots(self, owner: str, requests: Any, now: float) -> Any:
+        grants = await super().acquire_slots(owner, requests, now)
+        if grants.granted and not self.lost:
+            self.lost = True
+            raise asyncpg.ConnectionDoesNotExistError("connection closed after the commit")
+        return grants
+
+
+async def test_a_grant_whose_answer_was_lost_is_granted_again(
+    database: str, worker_env: Path
+) -> None:
+    """The runner asks again (a lost connection is retried); the attempts the lost answer
+    started must run, not wait forever for the slots they hold themselves."""
+    store = await LostGrantAnswer.open(database, run_migrations=False)
+    settings = runner_settings(database, user_modules=(MODULE,))
+    try:
+        async with running(store, settings), waymark.connect(database):
+            results = await asyncio.wait_for(flows.FanNarrow().run(4, 0.1), 30)
+    finally:
+        await store.close()
+    assert store.lost
+    assert results == [f"n{i}" for i in range(4)]
+    ran = executions(worker_env)
+    assert len(ran) == 4  # each once
+    assert max_overlap(ran) == flows.SLOTS
 
 
 async def test_a_crashed_runner_frees_its_slots_after_its_lease(

@@ -135,3 +135,26 @@ async def test_a_rate_limit_holds_per_window_and_says_when_to_ask_again(store: A
     later = await store.acquire_slots("r", wanted[2:], now + 10.0)
     assert [r.node for r in later.granted] == ["n2", "n3"]
     assert later.retry_at == pytest.approx(now + 20.0)
+
+
+async def test_asking_again_for_started_attempts_grants_them_without_a_new_start(
+    store: Any,
+) -> None:
+    """A grant whose transaction committed but whose answer was lost with the connection is
+    asked for again: the attempts it started are granted again, holding their slots and their
+    start times, never refused for the slots they hold themselves (the runner would wait for
+    them forever, and every other attempt of the action with it)."""
+    now = time.time()
+    instance_id, epoch, nodes = await queued_attempts(store, now, 3)
+    limits = ActionLimits(concurrency=2, rate=RateLimit(2, per=10.0))
+    wanted = requests(instance_id, epoch, nodes, limits)
+    first = await store.acquire_slots("r", wanted, now)
+    assert [r.node for r in first.granted] == ["n0", "n1"]
+    again = await store.acquire_slots("r", wanted, now + 1)
+    assert [r.node for r in again.granted] == ["n0", "n1"]
+    assert again.starts == first.starts  # no second start
+    assert (await store.acquire_slots("other", wanted, now + 1)).granted == []  # not its lease
+    stale = requests(instance_id, epoch + 1, nodes, limits)
+    assert (await store.acquire_slots("r", stale, now + 1)).granted == []  # not this claim
+    rows = {row["node"]: row["status"] for row in await store.attempts_of(instance_id)}
+    assert rows == {"n0": "running", "n1": "running", "n2": "queued"}

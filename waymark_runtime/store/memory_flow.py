@@ -18,7 +18,7 @@ from waymark_runtime.flow import FlowRule, Grants, SlotRequest, flow_key, grant
 
 if TYPE_CHECKING:
     from waymark_runtime.store.memory import MemoryStore
-    from waymark_runtime.store.memory_rows import Instance
+    from waymark_runtime.store.memory_rows import AttemptRow, Instance
 
 
 @dataclass
@@ -99,17 +99,29 @@ def acquire_slots(
             if attempt.status == "running" and attempt.gated and attempt.action in actions:
                 running[attempt.action] += 1
     starts = {a: store.flow.starts.get(a, []) for a in actions}
-    decided = grant(requests, running, starts, now)
-    done = [r for r in decided.granted if _start(store, owner, r, now)]
+    already = {r.key for r in requests if _started(_asked(store, owner, r), owner)}
+    decided = grant(requests, running, starts, now, already)
+    done = [r for r in decided.granted if r.key in already or _start(store, owner, r, now)]
     store.flow.starts.update(decided.starts)
     return Grants(done, decided.starts, decided.retry_at)
 
 
-def _start(store: MemoryStore, owner: str, request: SlotRequest, now: float) -> bool:
+def _asked(store: MemoryStore, owner: str, request: SlotRequest) -> AttemptRow | None:
+    """The attempt `request` asks for, if `owner` still holds its instance under its claim."""
     instance = store.instances.get(request.instance_id)
     if instance is None or instance.lease_owner != owner or instance.lease_epoch != request.epoch:
-        return False
-    attempt = instance.attempts.get((request.node, request.attempt))
+        return None
+    return instance.attempts.get((request.node, request.attempt))
+
+
+def _started(attempt: AttemptRow | None, owner: str) -> bool:
+    """`started_slots`: the attempt already runs, started by `owner` through the gate."""
+    return (attempt is not None and attempt.status == "running" and attempt.gated
+            and attempt.lease_owner == owner)  # fmt: skip
+
+
+def _start(store: MemoryStore, owner: str, request: SlotRequest, now: float) -> bool:
+    attempt = _asked(store, owner, request)
     if attempt is None or attempt.status != "queued":
         return False
     attempt.status, attempt.lease_owner, attempt.started_at = "running", owner, now

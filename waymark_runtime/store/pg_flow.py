@@ -9,6 +9,7 @@ limited action's gate row, it counts the attempts running now and the recent sta
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import asyncpg
 
@@ -60,18 +61,18 @@ class FlowQueries:
             gates = await connection.fetch(self._sql["lock_action_gates"], actions)
             rows = await connection.fetch(self._sql["running_attempts"], counted) if counted else []
             starts = {row["action"]: list(row["starts"]) for row in gates}
-            decided = grant(requests, {r["action"]: r["running"] for r in rows}, starts, now)
-            if not decided.granted:
+            already = _keys(await connection.fetch(self._sql["started_slots"], owner,
+                                                   *_columns(requests)))  # fmt: skip
+            running = {r["action"]: r["running"] for r in rows}
+            decided = grant(requests, running, starts, now, already)
+            fresh = [r for r in decided.granted if r.key not in already]
+            if not fresh:
                 return decided
-            chosen = decided.granted
-            started = await connection.fetch(
-                self._sql["grant_slots"], owner, now,
-                [r.instance_id for r in chosen], [r.node for r in chosen],
-                [r.attempt for r in chosen], [r.epoch for r in chosen],
-                decided.starts,
-            )  # fmt: skip
-        done = {(str(row["instance_id"]), row["node"], row["attempt"]) for row in started}
-        return Grants([r for r in chosen if r.key in done], decided.starts, decided.retry_at)
+            started = await connection.fetch(self._sql["grant_slots"], owner, now,
+                                             *_columns(fresh), decided.starts)  # fmt: skip
+        done = already | _keys(started)
+        return Grants([r for r in decided.granted if r.key in done], decided.starts,
+                      decided.retry_at)  # fmt: skip
 
     async def slots_freed(self, actions: Sequence[str]) -> None:
         """Attempts of `actions` ended: wake the runners waiting for their slots."""
@@ -80,3 +81,13 @@ class FlowQueries:
     def subscribe_freed(self, on_freed: Callable[[], None]) -> Listener:
         """A subscription to `waymark_slots` (start it to listen)."""
         return Listener(self.dsn, {SLOTS_CHANNEL: lambda _: on_freed()}, on_freed)
+
+
+def _columns(requests: Sequence[SlotRequest]) -> tuple[list[str], list[str], list[int], list[int]]:
+    """The instance ids, nodes, attempt numbers and claim epochs of `requests`, as arrays."""
+    return ([r.instance_id for r in requests], [r.node for r in requests],
+            [r.attempt for r in requests], [r.epoch for r in requests])  # fmt: skip
+
+
+def _keys(rows: Sequence[Any]) -> set[tuple[str, str, int]]:
+    return {(str(row["instance_id"]), row["node"], row["attempt"]) for row in rows}

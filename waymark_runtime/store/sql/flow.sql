@@ -50,6 +50,19 @@ FROM waymark_attempts
 WHERE status = 'running' AND gated AND action = ANY ($1::text[])
 GROUP BY action;
 
+-- name: started_slots
+-- Which of the requested attempts ($2 instances, $3 nodes, $4 attempts, $5 claim epochs)
+-- owner $1 already started through the gate under that claim: a grant whose transaction
+-- committed while its answer was lost with the connection, asked for again.
+SELECT a.instance_id, a.node, a.attempt
+FROM unnest($2::uuid[], $3::text[], $4::integer[], $5::bigint[])
+        AS g (instance_id, node, attempt, epoch)
+JOIN waymark_instances AS i
+    ON i.id = g.instance_id AND i.lease_owner = $1 AND i.lease_epoch = g.epoch
+JOIN waymark_attempts AS a
+    ON a.instance_id = g.instance_id AND a.node = g.node AND a.attempt = g.attempt
+WHERE a.status = 'running' AND a.gated AND a.lease_owner = $1;
+
 -- name: grant_slots
 -- Start the granted attempts for owner $1 at $2 — only those still queued, of an instance $1
 -- holds under the claim of the request's epoch — and keep each rate-limited action's recent

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
 
 import waymark
@@ -64,6 +65,39 @@ async def test_a_key_is_free_again_once_its_instance_is_collected(any_store: Any
     assert await any_store.collect_garbage(1000.0, retention=10.0) == 1
     [fresh] = await any_store.create_instances([keyed("k")], 1000.0)
     assert fresh != first
+
+
+async def test_a_start_made_again_with_its_id_creates_nothing_and_joins(any_store: Any) -> None:
+    """The same start sent twice (its first answer was lost with the connection, or a dead
+    scheduler queued the fire): the instance of that id is neither created again nor changed."""
+    plain, held = "00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002"
+    await any_store.create_instances([keyed(None), keyed("k")], 100.0, [plain, held])
+    again = await any_store.create_instances([keyed(None, 2), keyed("k", 2)], 200.0, [plain, held])
+    assert again == [plain, held]
+    assert [(await any_store.status(i))["inputs"] for i in again] == [{"value": 1}] * 2
+    assert len(await any_store.claim("r", 10, 300.0, 30.0)) == 2
+
+
+async def test_a_start_whose_answer_was_lost_returns_its_instance(
+    store: PostgresStore, database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The client inserts again after a lost connection: that must not report the start as
+    failed (the instance exists and runs: a caller starting it again would run it twice)."""
+    create = PostgresStore.create_instances
+    lost: list[str] = []
+
+    async def lose_the_first_answer(self: PostgresStore, *args: Any, **kwargs: Any) -> Any:
+        ids = await create(self, *args, **kwargs)
+        if not lost:
+            lost.extend(ids)
+            raise asyncpg.ConnectionDoesNotExistError("connection closed after the commit")
+        return ids
+
+    monkeypatch.setattr(PostgresStore, "create_instances", lose_the_first_answer)
+    async with waymark.connect(database):
+        instance_id = await flows.Single().run(7, _blocking=False)
+    assert [instance_id] == lost
+    assert await store.pool.fetchval("SELECT count(*) FROM waymark_instances") == 1
 
 
 async def test_local_runs_with_one_key_run_once(record: Path) -> None:

@@ -16,8 +16,6 @@ import random
 import uuid
 from collections.abc import Sequence
 
-import asyncpg
-
 from waymark_runtime.config import Settings
 from waymark_runtime.engine import check_programs
 from waymark_runtime.errors import ProgramMismatch
@@ -133,16 +131,7 @@ def instance_id_for(schedule_id: str, slot: float) -> str:
 
 
 async def _queue(store: PostgresStore, fires: Sequence[Fire], now: float) -> None:
-    """Create the fires' instances; those a dead scheduler already queued are not repeated."""
-    try:
-        await _create(store, fires, now)
-    except asyncpg.UniqueViolationError:
-        existing = await store.outcomes([fire.instance_id for fire in fires])
-        missing = [fire for fire in fires if fire.instance_id not in existing]
-        if missing:
-            await _create(store, missing, now)
-
-
-async def _create(store: PostgresStore, fires: Sequence[Fire], now: float) -> None:
+    """Create the fires' instances; those a dead scheduler already queued are not repeated
+    (`create_instances` creates an existing id no second time)."""
     specs = [fire.new_instance() for fire in fires]
     await store.create_instances(specs, now, [fire.instance_id for fire in fires])

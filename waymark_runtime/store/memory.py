@@ -95,6 +95,8 @@ class MemoryStore:
         for instance_id, spec in zip(ids, specs, strict=True):
             holding = (spec.workflow, spec.idempotency_key)
             holder = self._keys.get(holding) if spec.idempotency_key is not None else None
+            if instance_id in self.instances:  # this start made again: `create_instances`
+                holder = instance_id
             if holder is not None:
                 joined.append(holder)
                 continue

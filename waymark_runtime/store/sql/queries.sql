@@ -11,7 +11,9 @@
 -- idempotency key ($12) another instance of its workflow holds is not created: a row per such
 -- input (`ord`, 1-based) names the instance it joined (`joined` is NULL when a racing start
 -- with the key committed after this statement began: the caller looks again), and one last
--- row with a NULL `ord` sends the notification.
+-- row with a NULL `ord` sends the notification. An id that exists already is this start made
+-- again (a retry whose first answer was lost with the connection, a scheduler's fire that
+-- a dead scheduler queued): it is not created twice, and the start joins that instance.
 WITH versions AS (
     INSERT INTO waymark_workflow_versions AS w (name, version, wrl, created_at)
     SELECT v.name, v.version, v.wrl, to_timestamp($9)
@@ -30,6 +32,7 @@ WITH versions AS (
            to_timestamp(n.deadline), to_timestamp($9), to_timestamp($9), to_timestamp($9),
            n.trace_parent, n.pins::json
     FROM input AS n
+    WHERE NOT EXISTS (SELECT 1 FROM waymark_instances AS e WHERE e.id = n.id)
     ORDER BY n.ord
     ON CONFLICT (workflow_name, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
     RETURNING id, workflow_name, idempotency_key

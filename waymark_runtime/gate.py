@@ -115,7 +115,7 @@ class Gate:
 
     async def _acquire(self) -> None:
         await self._listen()
-        grants = await self.store.acquire_slots(self.owner, self._heads(), self.clock.now())
+        grants = await self.store.acquire_slots(self.owner, self._heads(), self.clock.now)
         chosen = []
         for request in grants.granted:
             entry = self.waiting.pop(request.key, None)

@@ -24,7 +24,7 @@ from collections.abc import Awaitable, Callable
 import asyncpg
 
 from waymark_runtime.engine import PlannedAction, PlannedWait
-from waymark_runtime.flow import ActionLimits, SlotRequest
+from waymark_runtime.flow import ActionLimits, RateLimit, SlotRequest
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.pg_rows import Claim
 from waymark_runtime.store.postgres import PostgresStore
@@ -166,13 +166,11 @@ async def test_a_signal_sent_while_its_wait_is_committed_wakes_the_instance(
     assert asleep == 0, f"{asleep} of {ROUNDS} instances slept through a signal"
 
 
-async def test_no_slot_is_granted_under_a_lease_taken_away_meanwhile(
-    store: PostgresStore,
-) -> None:
-    """An action slot asked for while the instance's lease is being reclaimed (its runner was
-    paused past the lease) waits for the reclaim and grants nothing. Granted from the older
-    snapshot, the attempt would run under a lease that is gone, while the next claim reads it
-    as queued and asks a slot for it in vain: the instance would wait forever."""
+async def _waiting_for_slots(
+    store: PostgresStore, owner: str, limits: ActionLimits, count: int = 1
+) -> tuple[uuid.UUID, list[SlotRequest]]:
+    """An instance `owner` holds, with `count` queued attempts of action `m:limited` (its
+    `limits`), and the requests of its gate for them."""
     async with store.pool.acquire() as connection:
         await connection.execute(
             "INSERT INTO waymark_workflow_versions (name, version, wrl) VALUES ('Race', 'v1', '')"
@@ -180,15 +178,56 @@ async def test_no_slot_is_granted_under_a_lease_taken_away_meanwhile(
         )
         instance = uuid.uuid4()
         await connection.execute(NEW_INSTANCE, instance)
-    [claim] = await store.claim_among([str(instance)], "paused", 1, time.time(), 30.0)
+    [claim] = await store.claim_among([str(instance)], owner, 1, time.time(), 30.0)
     batch = CommitBatch()
     batch.instance(str(instance), state={"s": 1}, epoch=claim.epoch)
-    action = PlannedAction(node="n0", action="m:limited", args=(), kwargs={}, attempt=1,
-                           ready_at=0.0, timeout=None)  # fmt: skip
-    batch.add_attempt(str(instance), action, running=False)
-    assert await store.commit(batch, "paused", time.time()) == {str(instance)}
-    request = SlotRequest(str(instance), claim.epoch, "n0", 1, "m:limited",
-                          ActionLimits(concurrency=1))  # fmt: skip
+    nodes = [f"n{i}" for i in range(count)]
+    for node in nodes:
+        action = PlannedAction(node=node, action="m:limited", args=(), kwargs={}, attempt=1,
+                               ready_at=0.0, timeout=None)  # fmt: skip
+        batch.add_attempt(str(instance), action, running=False)
+    assert await store.commit(batch, owner, time.time()) == {str(instance)}
+    return instance, [SlotRequest(str(instance), claim.epoch, node, 1, "m:limited", limits)
+                      for node in nodes]  # fmt: skip
+
+
+async def test_a_grant_that_waited_for_the_gate_records_when_it_got_it(
+    store: PostgresStore,
+) -> None:
+    """Another runner holds the action's gate (paused mid-grant, until its session's idle
+    timeout ends it): the grant waits, and records its starts when it got the gate, not when
+    it asked. Recorded at the asking time, the starts would lie in the past and let the next
+    grant start more than the limit in one window."""
+    limits = ActionLimits(rate=RateLimit(2, per=60.0))
+    instance, requests = await _waiting_for_slots(store, "r", limits, count=2)
+    await store.pool.execute("INSERT INTO waymark_action_gates (action) VALUES ('m:limited')"
+                             " ON CONFLICT DO NOTHING")  # fmt: skip
+    holder = await asyncpg.connect(store.dsn)
+    try:
+        async with holder.transaction():
+            await holder.execute("SELECT 1 FROM waymark_action_gates WHERE action = 'm:limited'"
+                                 " FOR UPDATE")  # fmt: skip
+            asked = time.time()
+            granting = asyncio.create_task(store.acquire_slots("r", requests, time.time))
+            await asyncio.sleep(0.5)
+            assert not granting.done()
+        grants = await asyncio.wait_for(granting, 10)
+    finally:
+        await holder.close()
+    assert len(grants.granted) == 2
+    assert min(grants.starts["m:limited"]) >= asked + 0.5
+    rows = await store.attempts_of(str(instance))
+    assert all(row["started_at"] >= asked + 0.5 for row in rows)
+
+
+async def test_no_slot_is_granted_under_a_lease_taken_away_meanwhile(
+    store: PostgresStore,
+) -> None:
+    """An action slot asked for while the instance's lease is being reclaimed (its runner was
+    paused past the lease) waits for the reclaim and grants nothing. Granted from the older
+    snapshot, the attempt would run under a lease that is gone, while the next claim reads it
+    as queued and asks a slot for it in vain: the instance would wait forever."""
+    instance, [request] = await _waiting_for_slots(store, "paused", ActionLimits(concurrency=1))
 
     reclaim = await asyncpg.connect(store.dsn)
     try:
@@ -198,7 +237,7 @@ async def test_no_slot_is_granted_under_a_lease_taken_away_meanwhile(
                 " wake_at = now() WHERE id = $1",
                 instance,
             )
-            granting = asyncio.create_task(store.acquire_slots("paused", [request], time.time()))
+            granting = asyncio.create_task(store.acquire_slots("paused", [request], time.time))
             await asyncio.sleep(0.3)
             assert not granting.done()  # it waits for the reclaim to end
         grants = await asyncio.wait_for(granting, 10)

@@ -341,8 +341,8 @@ class LostGrantAnswer(PostgresStore):
 
     lost = False
 
-    async def acquire_slots(self, owner: str, requests: Any, now: float) -> Any:
-        grants = await super().acquire_slots(owner, requests, now)
+    async def acquire_slots(self, owner: str, requests: Any, clock: Any) -> Any:
+        grants = await super().acquire_slots(owner, requests, clock)
         if grants.granted and not self.lost:
             self.lost = True
             raise asyncpg.ConnectionDoesNotExistError("connection closed after the commit")

@@ -5,6 +5,7 @@ key, action slots counted from running attempts, rate windows, fencing. Times ar
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -87,6 +88,11 @@ async def queued_attempts(store: Any, now: float, count: int) -> tuple[str, int,
     return instance_id, claim.epoch, nodes
 
 
+def at(when: float) -> Callable[[], float]:
+    """A clock that reads `when` (the store reads the clock when it holds the action's gate)."""
+    return lambda: when
+
+
 def requests(instance_id: str, epoch: int, nodes: list[str], limits: ActionLimits) -> list[Any]:
     return [SlotRequest(instance_id, epoch, node, 1, ACTION, limits) for node in nodes]
 
@@ -95,15 +101,15 @@ async def test_slots_are_running_attempts_granted_in_order(store: Any) -> None:
     now = time.time()
     instance_id, epoch, nodes = await queued_attempts(store, now, 4)
     wanted = requests(instance_id, epoch, nodes, ActionLimits(concurrency=2))
-    grants = await store.acquire_slots("r", wanted, now)
+    grants = await store.acquire_slots("r", wanted, at(now))
     assert [r.node for r in grants.granted] == ["n0", "n1"]
     assert grants.retry_at is None
-    assert (await store.acquire_slots("r", wanted[2:], now)).granted == []
+    assert (await store.acquire_slots("r", wanted[2:], at(now))).granted == []
     done = CommitBatch()
     done.instance(instance_id, epoch=epoch)
     done.finish(instance_id, "n0", 1, True, "t")
     await store.commit(done, "r", now + 1)
-    assert [r.node for r in (await store.acquire_slots("r", wanted[2:], now)).granted] == ["n2"]
+    assert [r.node for r in (await store.acquire_slots("r", wanted[2:], at(now))).granted] == ["n2"]
     rows = {row["node"]: row["status"] for row in await store.attempts_of(instance_id)}
     assert rows == {"n0": "completed", "n1": "running", "n2": "running", "n3": "queued"}
 
@@ -112,14 +118,14 @@ async def test_a_lost_lease_grants_nothing_and_its_reclaim_frees_the_slots(store
     now = time.time()
     instance_id, epoch, nodes = await queued_attempts(store, now, 3)
     wanted = requests(instance_id, epoch, nodes, ActionLimits(concurrency=2))
-    assert len((await store.acquire_slots("r", wanted, now)).granted) == 2
-    assert (await store.acquire_slots("other", wanted[2:], now)).granted == []  # not its lease
+    assert len((await store.acquire_slots("r", wanted, at(now))).granted) == 2
+    assert (await store.acquire_slots("other", wanted[2:], at(now))).granted == []  # not its lease
     stale = [SlotRequest(instance_id, epoch + 5, "n2", 1, ACTION, ActionLimits(concurrency=9))]
-    assert (await store.acquire_slots("r", stale, now)).granted == []  # not this claim
+    assert (await store.acquire_slots("r", stale, at(now))).granted == []  # not this claim
     assert await store.reclaim_expired_instances(now + 2 * LEASE) == 1  # "r" died
     [claim] = await store.claim("s", 1, now + 2 * LEASE, LEASE)
     again = requests(instance_id, claim.epoch, nodes, ActionLimits(concurrency=2))
-    granted = await store.acquire_slots("s", again, now + 2 * LEASE)
+    granted = await store.acquire_slots("s", again, at(now + 2 * LEASE))
     assert [r.node for r in granted.granted] == ["n0", "n1"]  # the dead runner's slots
 
 
@@ -128,11 +134,11 @@ async def test_a_rate_limit_holds_per_window_and_says_when_to_ask_again(store: A
     instance_id, epoch, nodes = await queued_attempts(store, now, 5)
     limits = ActionLimits(rate=RateLimit(2, per=10.0))
     wanted = requests(instance_id, epoch, nodes, limits)
-    first = await store.acquire_slots("r", wanted, now)
+    first = await store.acquire_slots("r", wanted, at(now))
     assert [r.node for r in first.granted] == ["n0", "n1"]
     assert first.retry_at == pytest.approx(now + 10.0)
-    assert (await store.acquire_slots("r", wanted[2:], now + 9.9)).granted == []
-    later = await store.acquire_slots("r", wanted[2:], now + 10.0)
+    assert (await store.acquire_slots("r", wanted[2:], at(now + 9.9))).granted == []
+    later = await store.acquire_slots("r", wanted[2:], at(now + 10.0))
     assert [r.node for r in later.granted] == ["n2", "n3"]
     assert later.retry_at == pytest.approx(now + 20.0)
 
@@ -148,13 +154,13 @@ async def test_asking_again_for_started_attempts_grants_them_without_a_new_start
     instance_id, epoch, nodes = await queued_attempts(store, now, 3)
     limits = ActionLimits(concurrency=2, rate=RateLimit(2, per=10.0))
     wanted = requests(instance_id, epoch, nodes, limits)
-    first = await store.acquire_slots("r", wanted, now)
+    first = await store.acquire_slots("r", wanted, at(now))
     assert [r.node for r in first.granted] == ["n0", "n1"]
-    again = await store.acquire_slots("r", wanted, now + 1)
+    again = await store.acquire_slots("r", wanted, at(now + 1))
     assert [r.node for r in again.granted] == ["n0", "n1"]
     assert again.starts == first.starts  # no second start
-    assert (await store.acquire_slots("other", wanted, now + 1)).granted == []  # not its lease
+    assert (await store.acquire_slots("other", wanted, at(now + 1))).granted == []  # not its lease
     stale = requests(instance_id, epoch + 1, nodes, limits)
-    assert (await store.acquire_slots("r", stale, now + 1)).granted == []  # not this claim
+    assert (await store.acquire_slots("r", stale, at(now + 1))).granted == []  # not this claim
     rows = {row["node"]: row["status"] for row in await store.attempts_of(instance_id)}
     assert rows == {"n0": "running", "n1": "running", "n2": "queued"}

@@ -89,8 +89,11 @@ class RunnerStore(Protocol):
     # flow control: attempts of limited actions start through `acquire_slots` (`worker.gate`)
 
     async def acquire_slots(
-        self, owner: str, requests: Sequence[SlotRequest], now: float
-    ) -> Grants: ...
+        self, owner: str, requests: Sequence[SlotRequest], clock: Callable[[], float]
+    ) -> Grants:
+        """Start what the limits allow; `clock` is read once the action's gate is held, so a
+        grant that waited for it never records its starts in the past."""
+        ...
 
     async def slots_freed(self, actions: Sequence[str]) -> None: ...
 

@@ -278,9 +278,9 @@ class MemoryStore:
     # flow control (`memory_flow`) -------------------------------------------------------------
 
     async def acquire_slots(
-        self, owner: str, requests: Sequence[SlotRequest], now: float
+        self, owner: str, requests: Sequence[SlotRequest], clock: Callable[[], float]
     ) -> Grants:
-        return memory_flow.acquire_slots(self, owner, requests, now)
+        return memory_flow.acquire_slots(self, owner, requests, clock())
 
     async def slots_freed(self, actions: Sequence[str]) -> None:
         for subscriber in list(self.freed_subscribers):

@@ -50,15 +50,20 @@ class FlowQueries:
         self._known_rules.update(fresh)
 
     async def acquire_slots(
-        self, owner: str, requests: Sequence[SlotRequest], now: float
+        self, owner: str, requests: Sequence[SlotRequest], clock: Callable[[], float]
     ) -> Grants:
         """Start the waiting attempts their actions' limits allow now, in order (fenced: only
-        attempts of instances `owner` still holds under the request's claim start)."""
+        attempts of instances `owner` still holds under the request's claim start). "Now" is
+        read from `clock` once the gates are locked: the wait for a connection, or for another
+        runner's grant (one paused mid-grant holds the lock until its session's idle timeout
+        ends it), must not put the starts in the past, where they would let later grants
+        through early."""
         actions = sorted({r.action for r in requests})
         counted = [a for a in actions if any(r.action == a and r.limits.concurrency
                                              for r in requests)]  # fmt: skip
         async with self.pool.acquire() as connection, connection.transaction():
             gates = await connection.fetch(self._sql["lock_action_gates"], actions)
+            now = clock()
             rows = await connection.fetch(self._sql["running_attempts"], counted) if counted else []
             starts = {row["action"]: list(row["starts"]) for row in gates}
             already = _keys(await connection.fetch(self._sql["started_slots"], owner,

@@ -179,6 +179,9 @@ ENUM_MEMBERS = "enum.members"
 # `Item.model_validate(data)` of a pydantic model: pydantic's own validation of `data`, by the
 # class the compiler names (`` `pydantic.model_validate`(type m:Item, data) ``).
 MODEL_VALIDATE = "pydantic.model_validate"
+# `Item.model_validate_json(text)`: pydantic's own parsing and validation of a JSON string.
+MODEL_VALIDATE_JSON = "pydantic.model_validate_json"
+MODEL_VALIDATORS = {"model_validate": MODEL_VALIDATE, "model_validate_json": MODEL_VALIDATE_JSON}
 
 # `timedelta(...)`, positional or keyword arguments as in Python: the one constructor of a standard value the interpreter provides besides the builtins.
 DURATION = "timedelta"

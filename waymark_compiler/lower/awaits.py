@@ -29,7 +29,7 @@ from waymark_compiler.lower.expressions import check_identity
 from waymark_compiler.lower.log import is_logger
 from waymark_compiler.lower.operations import lower_operation
 from waymark_compiler.rules.operations import NESTED_AWAIT
-from waymark_compiler.symbols import ActionSym, FunctionSym, KnownSym
+from waymark_compiler.symbols import ActionSym, ClassSym, FunctionSym, KnownSym, ModuleSym
 from waymark_runtime import ir
 
 Star = Literal["", "*", "**"]
@@ -145,6 +145,8 @@ def _sequence(operands: list[_Operand], ctx: Ctx, out: list[ir.Stmt]) -> None:
 
 def _capture(operand: _Operand, ctx: Ctx, out: list[ir.Stmt]) -> None:
     node = operand.node
+    if isinstance(ctx.symbol(node), ClassSym | ModuleSym):
+        return  # never rebound, and not a value: read where it stands (`Item.model_validate`)
     value = lower_expr(node, ctx)
     if not operand.star and _settled(value):
         ctx.replaced[id(node)] = value

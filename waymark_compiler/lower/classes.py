@@ -16,7 +16,7 @@ from waymark_compiler.shapes import enum_aliases, enum_values, is_static_method
 from waymark_compiler.symbols import ClassSym
 from waymark_compiler.tables import OUTSIDE_EXCEPTION
 from waymark_runtime import ir
-from waymark_runtime.vocabulary import ENUM_LOOKUP, MODEL_VALIDATE
+from waymark_runtime.vocabulary import ENUM_LOOKUP, MODEL_VALIDATORS
 
 NEW_KINDS = ("exception", "model", "dataclass", "namedtuple")
 
@@ -76,13 +76,14 @@ def class_method(node: cst.Call, name: str, owner: ClassSym, ctx: Ctx) -> ir.Exp
             return ctx.error(ACTION_NOT_AWAITED, node, message, "not awaited", help)
         return ir.HelperCall(name=name, args=args, kwargs=kwargs, span=ctx.span(node))
     one = len(node.args) == 1 and node.args[0].keyword is None and not node.args[0].star
-    if owner.kind == "model" and name == "model_validate" and one:
+    if owner.kind == "model" and name in MODEL_VALIDATORS and one:
         span = ctx.span(node)
         model = ir.TypeRef(type=owner.path, span=span)
         data = lower_expr(node.args[0].value, ctx)
-        return ir.Call(func=MODEL_VALIDATE, args=(model, data), kwargs=(), span=span)
-    help = ("construct it (`Item(**data)` validates a dict as `model_validate` does), or call "
-            "the method in an action")  # fmt: skip
+        return ir.Call(func=MODEL_VALIDATORS[name], args=(model, data), kwargs=(), span=span)
+    help = ("construct it (`Item(**data)` validates a dict as `model_validate` does, "
+            "`Item.model_validate_json(text)` a JSON string), or call the method in an "
+            "action")  # fmt: skip
     message = f"method `{ctx.code(node.func)}` of a class, which the workflow runtime does not run"
     return ctx.error(CLASS_VALUE, node, message, "a class method", help)
 

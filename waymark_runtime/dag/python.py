@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from waymark_runtime import ir
-from waymark_runtime.vocabulary import MODEL_VALIDATE, TYPE_NAME
+from waymark_runtime.vocabulary import MODEL_VALIDATORS, TYPE_NAME
 from waymark_runtime.wrl.print_expr import BINARY_PRECEDENCE, Prec
 
 _ATOM = Prec.ATOM
@@ -130,12 +130,16 @@ def target(node: ir.Target) -> str:
     return expr(node)
 
 
+_MODEL_METHODS = {func: method for method, func in MODEL_VALIDATORS.items()}
+
+
 def _call(node: ir.Call) -> tuple[str, int]:
     if node.func == TYPE_NAME:  # as written: `type(x).__name__`
         return f"type({arguments(node.args, node.kwargs)}).__name__", _ATOM
-    if node.func == MODEL_VALIDATE and node.args and isinstance(node.args[0], ir.TypeRef):
+    method = _MODEL_METHODS.get(node.func)
+    if method is not None and node.args and isinstance(node.args[0], ir.TypeRef):
         model, rest = short(node.args[0].type), arguments(node.args[1:], node.kwargs)
-        return f"{model}.model_validate({rest})", _ATOM  # as written
+        return f"{model}.{method}({rest})", _ATOM  # as written
     return f"{node.func}({arguments(node.args, node.kwargs)})", _ATOM
 
 

@@ -65,6 +65,7 @@ from waymark_runtime.vocabulary import (
     ENUM_MEMBERS,
     FORMATTING,
     MODEL_VALIDATE,
+    MODEL_VALIDATE_JSON,
     PURE_BUILTINS,
     PURE_FUNCTIONS,
     PURE_METHODS,
@@ -213,6 +214,7 @@ class Library:
         for name in DATACLASS_FUNCTIONS:
             self.builtins[name] = functools.partial(self._dataclass_function, name)
         self.builtins[MODEL_VALIDATE] = self.model_validate
+        self.builtins[MODEL_VALIDATE_JSON] = self.model_validate_json
         self.builtins.update(iterator_functions(bounded.meter))
         self.builtins.update(standard_functions(bounded))
         self.regexes = Regexes(bounded.meter)
@@ -297,12 +299,22 @@ class Library:
         """`Model.model_validate(data)`, validated by pydantic: a dict (or what else pydantic
         takes) becomes a model; an instance of the class comes back as itself, the same value,
         unless the class revalidates instances (`revalidate_instances`)."""
-        cls = self._constructible(model.path) if isinstance(model, TypeValue) else None
-        if cls is None or kind_of(cls) != "model":
-            raise ProgramError(f"`model_validate` of {model!r}, which is not a pydantic model")
+        cls = self._model_class(model, "model_validate")
         real = self._real(data)
         validated = cls.model_validate(real)  # type: ignore[attr-defined]
         return data if validated is real else as_workflow_value(validated)
+
+    def model_validate_json(self, model: Any, text: Any) -> Any:
+        """`Model.model_validate_json(text)`: pydantic parses and validates the JSON (a str, or
+        bytes), raising its `ValidationError` for malformed JSON as for a wrong field."""
+        cls = self._model_class(model, "model_validate_json")
+        return as_workflow_value(cls.model_validate_json(text))  # type: ignore[attr-defined]
+
+    def _model_class(self, model: Any, method: str) -> type:
+        cls = self._constructible(model.path) if isinstance(model, TypeValue) else None
+        if cls is None or kind_of(cls) != "model":
+            raise ProgramError(f"`{method}` of {model!r}, which is not a pydantic model")
+        return cls
 
     def _constructible(self, path: str) -> type:
         cls = self.types(path)

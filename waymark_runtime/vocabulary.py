@@ -44,11 +44,12 @@ PURE_METHODS = _words(
     # set
     "add difference difference_update discard intersection intersection_update isdisjoint "
     "issubset issuperset symmetric_difference symmetric_difference_update union "
-    # date, datetime, time, timedelta (the clock readers `now`, `today` and `timestamp` are
-    # absent, and `astimezone` runs only with a zone given; `strftime` names days and months as
-    # the C locale does, as in any Python process that has not called `locale.setlocale`)
+    # date, datetime, time, timedelta (the clock readers `now` and `today` are absent, and
+    # `astimezone` runs only with a zone given, `timestamp` only of a datetime with a zone;
+    # `strftime` names days and months as the C locale does, as in any Python process that has
+    # not called `locale.setlocale`)
     "date time isoformat isoweekday isocalendar weekday toordinal ctime total_seconds "
-    "utcoffset tzname dst strftime astimezone "
+    "utcoffset tzname dst strftime astimezone timestamp "
     # pydantic models, and a pydantic `ValidationError`
     "model_dump model_dump_json model_copy errors error_count "
     # int, float
@@ -79,7 +80,7 @@ PURE_FUNCTIONS = frozenset(
 STANDARD_FUNCTIONS = _words(
     "datetime.date datetime.datetime datetime.time datetime.date.fromisoformat "
     "datetime.datetime.fromisoformat datetime.time.fromisoformat datetime.datetime.combine "
-    "datetime.datetime.strptime "
+    "datetime.datetime.strptime datetime.datetime.fromtimestamp "
     "datetime.date.fromordinal datetime.date.fromisocalendar decimal.Decimal "
     "statistics.mean statistics.fmean statistics.median statistics.median_low "
     "statistics.median_high statistics.mode statistics.multimode statistics.pstdev "
@@ -128,6 +129,14 @@ DIGEST = "hashlib.digest"
 HASH_ALGORITHMS = _words(
     "md5 sha1 sha224 sha256 sha384 sha512 sha3_224 sha3_256 sha3_384 sha3_512 blake2b blake2s"
 )
+
+# `datetime.fromtimestamp(ts, tz)` (of `STANDARD_FUNCTIONS`) runs only with a zone given, as
+# `astimezone` does: without one both read the machine's own. How to pass one, by name.
+FROM_TIMESTAMP = "datetime.datetime.fromtimestamp"
+ZONE_EXAMPLES = {
+    "astimezone()": "`moment.astimezone(ZoneInfo('Europe/Paris'))`",
+    "fromtimestamp()": "`datetime.fromtimestamp(seconds, tz=timezone.utc)`",
+}
 
 # `re` functions a workflow may call (`interpreter.regexes`: Python's syntax and errors, matched
 # by an engine that can be stopped); `re.purge` and the rest are refused.

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -203,3 +205,26 @@ async def test_an_action_raising_a_base_exception_fails_its_instance_only(kind: 
         assert type(caught.value).__name__ == names[kind]
         assert not isinstance(caught.value, SystemExit | KeyboardInterrupt)
         assert await WideGather().run(3) == 3
+
+
+@workflow
+class NaiveEpoch(Workflow):
+    async def run(self, moment: datetime, zone: ZoneInfo | None) -> list[float]:
+        aware = datetime.fromtimestamp(86_400, zone)
+        return [aware.timestamp(), moment.timestamp()]
+
+
+async def test_epoch_seconds_of_a_naive_datetime_are_refused_where_they_are_read() -> None:
+    """`timestamp()` and `fromtimestamp()` run with a zone; without one (a naive datetime, a
+    zone that is `None` when the call runs) they would read the runner's own time zone, so the
+    instance fails with a `ProgramError` saying how to give one."""
+    async with LocalRuntime():
+        aware = datetime(2024, 1, 1, tzinfo=UTC)
+        assert await NaiveEpoch().run(moment=aware, zone=ZoneInfo("UTC")) == [
+            86_400.0,
+            aware.timestamp(),
+        ]
+        with pytest.raises(ProgramError, match=r"`timestamp\(\)` of a naive datetime"):
+            await NaiveEpoch().run(moment=datetime(2024, 1, 1), zone=ZoneInfo("UTC"))
+        with pytest.raises(ProgramError, match=r"`fromtimestamp\(\)` without a zone"):
+            await NaiveEpoch().run(moment=aware, zone=None)

@@ -8,4 +8,5 @@ class ClockWorkflow(Workflow):
     async def run(self, moment: datetime) -> str:
         now = datetime.now()  # error: WM103 @15
         local = moment.astimezone()  # error: WM103 @17
-        return now.isoformat() + local.isoformat()
+        epoch = datetime.fromtimestamp(0)  # error: WM103 @17
+        return now.isoformat() + local.isoformat() + epoch.isoformat()

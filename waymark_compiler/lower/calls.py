@@ -83,12 +83,14 @@ from waymark_runtime.vocabulary import (
     DATACLASS_FUNCTIONS,
     DURATION,
     FORMATTING,
+    FROM_TIMESTAMP,
     HEAPQ_FUNCTIONS,
     ITERTOOLS_FUNCTIONS,
     PURE_FUNCTIONS,
     PURE_METHODS,
     RE_FUNCTIONS,
     STANDARD_FUNCTIONS,
+    ZONE_EXAMPLES,
 )
 
 
@@ -174,14 +176,25 @@ def method_call(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr:
         help = f"call `{method}` inside an action and await the action"
         message = f"call of method `{method}`, which is not a known pure method"
         return ctx.error(IMPURE_METHOD, func.attr, message, "not a pure method", help)
-    if method == "astimezone" and not node.args:
-        help = "pass the zone: `moment.astimezone(ZoneInfo('Europe/Paris'))`"
-        message = "`astimezone()` without a zone reads the machine's local time zone"
-        return ctx.error(NONDETERMINISTIC_CALL, node, message, "the machine's zone", help)
+    if method == "astimezone" and (refused := _zone_missing(node, "astimezone()", 0, ctx)):
+        return refused
     if (refused := _model_method_form(node, method, ctx)) is not None:
         return refused
     args, kwargs = lower_arguments(node.args, ctx)
     return ir.MethodCall(obj=value, method=method, args=args, kwargs=kwargs, span=ctx.span(node))
+
+
+def _zone_missing(node: cst.Call, name: str, position: int, ctx: Ctx) -> ir.Expr | None:
+    """WM103 for `moment.astimezone()` and `datetime.fromtimestamp(ts)` without a zone (the
+    argument at `position`, or `tz=`): they would read the machine's own; else None."""
+    given = [a for a in node.args if a.keyword is None]
+    if len(given) > position or any(
+        a.star or (a.keyword and a.keyword.value == "tz") for a in node.args
+    ):
+        return None
+    help = f"pass the zone: {ZONE_EXAMPLES[name]}"
+    message = f"`{name}` without a zone reads the machine's local time zone"
+    return ctx.error(NONDETERMINISTIC_CALL, node, message, "the machine's zone", help)
 
 
 def _model_method_form(node: cst.Call, method: str, ctx: Ctx) -> ir.Expr | None:
@@ -318,6 +331,10 @@ def module_helper(symbol: Symbol | None, ctx: Ctx) -> str | None:
 
 
 def call_ExternalSym(symbol: ExternalSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
+    if symbol.qualname == FROM_TIMESTAMP and (
+        refused := _zone_missing(node, "fromtimestamp()", 1, ctx)
+    ):
+        return refused
     if (
         symbol.qualname in PURE_FUNCTIONS
         or symbol.qualname in STANDARD_FUNCTIONS

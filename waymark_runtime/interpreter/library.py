@@ -64,6 +64,7 @@ from waymark_runtime.vocabulary import (
     ENUM_LOOKUP,
     ENUM_MEMBERS,
     FORMATTING,
+    FROM_TIMESTAMP,
     MODEL_VALIDATE,
     MODEL_VALIDATE_JSON,
     PURE_BUILTINS,
@@ -72,6 +73,7 @@ from waymark_runtime.vocabulary import (
     STANDARD_FUNCTIONS,
     TYPE_IS,
     TYPE_NAME,
+    ZONE_EXAMPLES,
     standard_function,
 )
 
@@ -93,7 +95,7 @@ def _public(cls: type, *, without: Iterable[str] = ()) -> frozenset[str]:
     return frozenset(n for n in dir(cls) if not n.startswith("_")) - frozenset(without)
 
 
-_CLOCK = ("now", "today", "utcnow", "fromtimestamp", "utcfromtimestamp", "timestamp")
+_CLOCK = ("now", "today", "utcnow", "fromtimestamp", "utcfromtimestamp")
 
 _RECEIVERS = (str, list, dict, Counter, OrderedDict, defaultdict, deque, set, frozenset, tuple, int, bool, float,
               bytes, range, dt.datetime, dt.date, dt.time, dt.timedelta, dt.timezone, ZoneInfo,
@@ -127,7 +129,12 @@ def _allowed_method(obj: Any, name: str) -> tuple[Any, Callable[..., Any]]:
             raise no_attribute(obj, name)
         raise ProgramError(f"`{kind.__name__}.{name}()` is not allowed in a workflow")
     if name == "astimezone":
-        return obj, _zone_given(obj.astimezone)
+        return obj, _zone_given(obj.astimezone, "astimezone()", 0)
+    if name == "timestamp" and obj.utcoffset() is None:
+        raise ProgramError(
+            "`timestamp()` of a naive datetime reads the machine's local time zone: give it a "
+            "zone first (`moment.replace(tzinfo=timezone.utc).timestamp()`)"
+        )
     return obj, getattr(obj, name)
 
 
@@ -142,17 +149,18 @@ def _refuse_own_method(obj: Any, name: str) -> None:
         )
 
 
-def _zone_given(astimezone: Callable[..., Any]) -> Callable[..., Any]:
-    """`moment.astimezone(zone)`; without a zone it would read the machine's own."""
+def _zone_given(function: Callable[..., Any], name: str, position: int) -> Callable[..., Any]:
+    """`moment.astimezone(zone)`, `datetime.fromtimestamp(ts, zone)`: the zone is the argument
+    at `position` or `tz=`; without one they would read the machine's own."""
 
     def convert(*args: Any, **kwargs: Any) -> Any:
-        zone = args[0] if args else kwargs.get("tz")
+        zone = args[position] if len(args) > position else kwargs.get("tz")
         if zone is None:
             raise ProgramError(
-                "`astimezone()` without a zone reads the machine's local time zone: pass one "
-                "(`moment.astimezone(ZoneInfo('Europe/Paris'))`)"
+                f"`{name}` without a zone reads the machine's local time zone: pass one "
+                f"({ZONE_EXAMPLES[name]})"
             )
-        return astimezone(*args, **kwargs)
+        return function(*args, **kwargs)
 
     return convert
 
@@ -213,6 +221,9 @@ class Library:
         self.builtins = {name: bounded.builtins.get(name, f) for name, f in _PLAIN_BUILTINS.items()}
         for name in DATACLASS_FUNCTIONS:
             self.builtins[name] = functools.partial(self._dataclass_function, name)
+        self.builtins[FROM_TIMESTAMP] = _zone_given(
+            self.builtins[FROM_TIMESTAMP], "fromtimestamp()", 1
+        )
         self.builtins[MODEL_VALIDATE] = self.model_validate
         self.builtins[MODEL_VALIDATE_JSON] = self.model_validate_json
         self.builtins.update(iterator_functions(bounded.meter))

@@ -179,6 +179,12 @@ CASES: tuple[ParityCase, ...] = (
     _case("sleeps", "ZeroAndNegativeSleep"),
     # models, dataclasses, enums, dates
     _case("agent_replies", "ParseReplies", {"script": "weather"}, {"script": "silent"}),
+    _case(
+        "epoch_times",
+        "OverdueInvoices",
+        {"customer": "c1", "zone": "America/New_York"},
+        {"customer": "c1", "zone": "Asia/Kolkata"},
+    ),
     _case("models", "WelcomeUsers", {"user_ids": ["u1", "u2x", "u3"]}, {"user_ids": []}),
     _case("models", "ModelAttributes", {"user_id": "ada"}),
     _case("models", "BuildModels", {"city": "Paris"}),

@@ -15,10 +15,10 @@ from typing import Any
 import libcst as cst
 
 from waymark_compiler.shapes import (
-    is_decimal_literal,
     is_duration_literal,
     is_pattern_literal,
     pattern_flags,
+    value_literal,
 )
 from waymark_runtime import ir
 from waymark_runtime.vocabulary import DURATION
@@ -159,10 +159,10 @@ def _literal(
         flags = [pattern_flags(a.value) or 0 for a in node.args[1:]]
         args = (inner(node.args[0].value, span), ir.Const(value=sum(flags), span=span))
         return ir.Call(func="re.compile", args=args, kwargs=(), span=span)
-    if isinstance(node, cst.Call) and is_decimal_literal(node):
-        # `Decimal("0.01")` (`shapes.is_decimal_literal`)
+    if isinstance(node, cst.Call) and (func := value_literal(node)) is not None:
+        # `Decimal("0.01")`, `UUID("...")` (`shapes.value_literal`)
         value = inner(node.args[0].value, span)
-        return ir.Call(func="decimal.Decimal", args=(value,), kwargs=(), span=span)
+        return ir.Call(func=func, args=(value,), kwargs=(), span=span)
     raise NotConstant(node)
 
 

@@ -36,8 +36,8 @@ def is_constant_literal(node: cst.BaseExpression, member: Leaf | None = None) ->
         return is_constant_literal(node.left, member) and is_constant_literal(node.right, member)
     if isinstance(node, cst.Tuple):
         return _constant_elements(node, member)
-    return (_is_frozenset(node) or is_decimal_literal(node) or is_duration_literal(node)
-            or is_pattern_literal(node))  # fmt: skip
+    return (_is_frozenset(node) or value_literal(node) is not None
+            or is_duration_literal(node) or is_pattern_literal(node))  # fmt: skip
 
 
 def is_pattern_literal(node: cst.BaseExpression) -> bool:
@@ -127,15 +127,26 @@ def _unsigned(node: cst.BaseExpression) -> cst.BaseExpression:
     return node
 
 
-def is_decimal_literal(node: cst.BaseExpression) -> bool:
-    """`Decimal("0.01")` or `decimal.Decimal(5)`: a `Decimal` of a string or number literal
-    (immutable, as money constants and defaults are written)."""
-    if not isinstance(node, cst.Call) or len(node.args) != 1:
-        return False
-    name = get_full_name_for_node(node.func)
-    arg = node.args[0]
-    literal = isinstance(arg.value, cst.SimpleString | cst.Integer | cst.Float)
-    return name in ("Decimal", "decimal.Decimal") and arg.keyword is None and literal
+# The immutable values written as a class of the standard library called on one literal, by
+# the spellings of the class: what the runtime calls, and the literals it takes.
+_VALUE_LITERALS: dict[str, tuple[str, tuple[type[cst.BaseExpression], ...]]] = {
+    "Decimal": ("decimal.Decimal", (cst.SimpleString, cst.Integer, cst.Float)),
+    "decimal.Decimal": ("decimal.Decimal", (cst.SimpleString, cst.Integer, cst.Float)),
+    "UUID": ("uuid.UUID", (cst.SimpleString,)),
+    "uuid.UUID": ("uuid.UUID", (cst.SimpleString,)),
+}
+
+
+def value_literal(node: cst.BaseExpression) -> str | None:
+    """`Decimal("0.01")`, `decimal.Decimal(5)`, `UUID("6ba7b810-...")`: a value of a string or
+    number literal (immutable, as money constants, defaults and id namespaces are written),
+    as the function the runtime calls to build it; else None."""
+    if not isinstance(node, cst.Call) or len(node.args) != 1 or node.args[0].keyword:
+        return None
+    found = _VALUE_LITERALS.get(get_full_name_for_node(node.func) or "")
+    if found is None or not isinstance(node.args[0].value, found[1]):
+        return None
+    return found[0]
 
 
 def _constant_elements(node: cst.Tuple | cst.List | cst.Set, member: Leaf | None = None) -> bool:

@@ -196,7 +196,12 @@ IMPURE: dict[str, Refusal] = {
     "time.": (NONDETERMINISTIC_CALL, "reads the clock", _CLOCK),
     "random.": (NONDETERMINISTIC_CALL, "is random", _RANDOM),
     "secrets.": (NONDETERMINISTIC_CALL, "is random", _RANDOM),
-    "uuid.": (NONDETERMINISTIC_CALL, "is random", _RANDOM),
+    "uuid.": (
+        NONDETERMINISTIC_CALL,
+        "is random",
+        "generate it inside an action, or pass it in as an argument of `run()`; a name-based "
+        "id, `uuid.uuid5(namespace, name)`, is deterministic and may be made here",
+    ),
     "os.": (NONDETERMINISTIC_CALL, "reads the process environment", _IO),
     "sys.": (NONDETERMINISTIC_CALL, "reads the process state", _IO),
     "builtins.open": (NONDETERMINISTIC_CALL, "does I/O", _IO),

@@ -92,7 +92,9 @@ STANDARD_FUNCTIONS = _words(
     "urllib.parse.unquote urllib.parse.unquote_plus urllib.parse.urlencode "
     "urllib.parse.urljoin textwrap.dedent textwrap.fill textwrap.wrap textwrap.shorten "
     "unicodedata.normalize base64.b64encode base64.b64decode base64.urlsafe_b64encode "
-    "base64.urlsafe_b64decode builtins.str.maketrans"
+    "base64.urlsafe_b64decode builtins.str.maketrans "
+    # name-based ids: the same namespace and name give the same id in every process
+    "uuid.UUID uuid.uuid3 uuid.uuid5"
 )
 
 # Functions of `dataclasses` a workflow may call on a dataclass value (the interpreter runs them
@@ -164,6 +166,7 @@ PURE_CONSTANTS = _words(
     "decimal.ROUND_FLOOR decimal.ROUND_05UP datetime.timezone.utc datetime.UTC "
     "datetime.datetime.min datetime.datetime.max datetime.date.min datetime.date.max "
     "datetime.time.min datetime.time.max datetime.MINYEAR datetime.MAXYEAR "
+    "uuid.NAMESPACE_DNS uuid.NAMESPACE_URL uuid.NAMESPACE_OID uuid.NAMESPACE_X500 "
     "string.ascii_letters string.ascii_lowercase string.ascii_uppercase string.digits "
     "string.hexdigits string.octdigits string.punctuation string.whitespace string.printable "
     # `re` flags, compiled to their int values

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import math
+import uuid
 
 import libcst as cst
 
@@ -155,6 +156,10 @@ def _constant(qualname: str, span: ir.Span) -> ir.Expr:
         return ir.Call(func="datetime.timezone", args=(offset,), kwargs=(), span=span)
     if isinstance(value, dt.date | dt.time):  # `datetime.max`: built from its fields
         return _built(value, span)
+    if isinstance(value, uuid.UUID):  # `uuid.NAMESPACE_URL`: built from its text
+        return ir.Call(
+            func="uuid.UUID", args=(ir.Const(value=str(value), span=span),), kwargs=(), span=span
+        )
     if isinstance(value, float) and not math.isfinite(value):
         text = ir.Const(value=str(value), span=span)
         return ir.Call(func="float", args=(text,), kwargs=(), span=span)

@@ -185,6 +185,12 @@ CASES: tuple[ParityCase, ...] = (
         {"customer": "c1", "zone": "America/New_York"},
         {"customer": "c1", "zone": "Asia/Kolkata"},
     ),
+    _case(
+        "idempotency_keys",
+        "ChargeOnce",
+        {"order_ids": ["a1", "b2", "a1"]},
+        {"order_ids": ["z"], "namespace": "12345678-1234-5678-1234-567812345678"},
+    ),
     _case("models", "WelcomeUsers", {"user_ids": ["u1", "u2x", "u3"]}, {"user_ids": []}),
     _case("models", "ModelAttributes", {"user_id": "ada"}),
     _case("models", "BuildModels", {"city": "Paris"}),

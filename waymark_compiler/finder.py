@@ -39,6 +39,11 @@ def compiled_with(namespace: Namespace, module: str) -> bool:
     return namespace.module == module or _is_project_source(namespace.source.path)
 
 
+def is_installed(namespace: Namespace) -> bool:
+    """Whether `namespace` is of the standard library, an installed package or Waymark."""
+    return not _is_project_source(namespace.source.path)
+
+
 @functools.lru_cache(maxsize=1024)
 def _is_project_source(path: str) -> bool:
     try:

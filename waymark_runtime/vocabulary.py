@@ -34,8 +34,8 @@ PURE_METHODS = _words(
     "translate "
     # str and bytes
     "encode decode hex "
-    # named tuples
-    "_replace _asdict "
+    # named tuples (and `urlparse`'s result)
+    "_replace _asdict geturl "
     # list (and deque)
     "append clear copy extend insert pop remove reverse sort "
     "appendleft popleft extendleft rotate "
@@ -90,7 +90,8 @@ STANDARD_FUNCTIONS = _words(
     # text: each result at most a small multiple of its arguments' size
     "string.capwords html.escape html.unescape urllib.parse.quote urllib.parse.quote_plus "
     "urllib.parse.unquote urllib.parse.unquote_plus urllib.parse.urlencode "
-    "urllib.parse.urljoin textwrap.dedent textwrap.fill textwrap.wrap textwrap.shorten "
+    "urllib.parse.urljoin urllib.parse.urlparse urllib.parse.urlsplit urllib.parse.urlunparse "
+    "urllib.parse.urlunsplit urllib.parse.parse_qs urllib.parse.parse_qsl textwrap.dedent textwrap.fill textwrap.wrap textwrap.shorten "
     "unicodedata.normalize base64.b64encode base64.b64decode base64.urlsafe_b64encode "
     "base64.urlsafe_b64decode builtins.str.maketrans "
     # name-based ids: the same namespace and name give the same id in every process

@@ -14,6 +14,7 @@ from typing import Any
 import libcst as cst
 
 from waymark_compiler.context import Ctx, did_you_mean
+from waymark_compiler.finder import is_installed
 from waymark_compiler.literals import string_value
 from waymark_compiler.lower.arguments import lower_arguments
 from waymark_compiler.lower.classes import call_ClassSym, class_method
@@ -316,10 +317,22 @@ def call_FunctionSym(symbol: Symbol, node: cst.Call, ctx: Ctx) -> ir.Expr:
         help = f"await it: `await {name}(...)`"
         message = f"async function `{name}` called without await"
         return ctx.error(ACTION_NOT_AWAITED, node, message, "not awaited", help)
+    if _installed(symbol):  # `urlparse`, `requests.get`: not code the user can decorate
+        where = symbol.path.replace(":", ".") if isinstance(symbol, FunctionSym) else name
+        help = "call it inside an action and await the action"
+        message = f"call of `{where}`, which the workflow runtime does not implement"
+        return ctx.error(UNSUPPORTED_CALL, node, message, "unsupported call", help)
     help = (f"decorate `{name}` with `@action` and await it, or write it as an undecorated "
             "function of your own code (or a helper method)")  # fmt: skip
     message = f"call of `{name}`, which is not an action, a pure builtin or a helper"
     return ctx.error(UNSUPPORTED_CALL, node, message, "unsupported call", help)
+
+
+def _installed(symbol: Symbol) -> bool:
+    """Is `symbol` a function of the standard library or an installed package?"""
+    if not isinstance(symbol, FunctionSym) or symbol.namespace is None:
+        return False
+    return is_installed(symbol.namespace)
 
 
 def module_helper(symbol: Symbol | None, ctx: Ctx) -> str | None:

@@ -14,6 +14,7 @@ import enum
 import functools
 import inspect
 import re
+import urllib.parse
 import uuid
 from collections import deque
 from collections.abc import Callable
@@ -61,6 +62,10 @@ def no_attribute(obj: Any, name: str) -> AttributeError:
 
 _CONTAINERS = (list, tuple, dict, set, frozenset)
 
+# Named tuples the standard functions return whose properties are pure and cheap
+# (`urlparse(url).hostname`, `.port`): read as data, like a field.
+STANDARD_TUPLES = (urllib.parse.ParseResult, urllib.parse.SplitResult)
+
 
 def get_attribute(obj: Any, name: str) -> Any:
     """`obj.name`, for fields of models and exceptions and data attributes of plain values."""
@@ -86,6 +91,8 @@ def get_attribute(obj: Any, name: str) -> Any:
         return _named_tuple_data(TypeValue(type_path(kind)), name)
     if isinstance(fields, tuple) and (name in fields or name == "_fields"):
         return getattr(obj, name)  # a field of a named tuple, or its field names
+    if kind in STANDARD_TUPLES and isinstance(getattr(kind, name, None), property):
+        return getattr(obj, name)
     if name.startswith("_") or not isinstance(obj, _PLAIN_TYPES):
         raise no_attribute(obj, name)
     value = getattr(obj, name)

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from waymark_runtime.errors import ProgramError
 from waymark_runtime.interpreter.attributes import (
+    STANDARD_TUPLES,
     get_attribute,
     get_attribute_named,
     has_attribute,
@@ -99,7 +100,7 @@ _CLOCK = ("now", "today", "utcnow", "fromtimestamp", "utcfromtimestamp")
 
 _RECEIVERS = (str, list, dict, Counter, OrderedDict, defaultdict, deque, set, frozenset, tuple, int, bool, float,
               bytes, range, dt.datetime, dt.date, dt.time, dt.timedelta, dt.timezone, ZoneInfo,
-              Decimal)  # fmt: skip
+              Decimal, *STANDARD_TUPLES)  # fmt: skip
 
 # The methods of `PURE_METHODS` each plain type has (`date.replace`, `str.count`, ...).
 METHODS: dict[type, frozenset[str]] = {
@@ -117,9 +118,9 @@ def _allowed_method(obj: Any, name: str) -> tuple[Any, Callable[..., Any]]:
     """The receiver (an enum member's value for its data type's methods) and the method."""
     obj = plain_value(obj)  # `Tier.PRO.upper()`: str's own method
     kind = type(obj)
+    if isinstance(obj, tuple) and name in ("_replace", "_asdict") and hasattr(kind, "_fields"):
+        return obj, getattr(obj, name)  # a named tuple's own
     if kind not in METHODS and isinstance(obj, tuple):  # a named tuple: a tuple's methods
-        if name in ("_replace", "_asdict") and hasattr(kind, "_fields"):
-            return obj, getattr(obj, name)
         kind = tuple
     allowed = METHODS.get(kind)
     if allowed is None or name not in allowed:

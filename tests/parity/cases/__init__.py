@@ -191,6 +191,12 @@ CASES: tuple[ParityCase, ...] = (
         {"order_ids": ["a1", "b2", "a1"]},
         {"order_ids": ["z"], "namespace": "12345678-1234-5678-1234-567812345678"},
     ),
+    _case(
+        "crawler",
+        "Crawl",
+        {"start": "https://ex.test/"},
+        {"start": "https://ex.test/", "max_pages": 1},
+    ),
     _case("models", "WelcomeUsers", {"user_ids": ["u1", "u2x", "u3"]}, {"user_ids": []}),
     _case("models", "ModelAttributes", {"user_id": "ada"}),
     _case("models", "BuildModels", {"city": "Paris"}),

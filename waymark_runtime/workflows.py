@@ -132,6 +132,10 @@ class WorkflowLogger:
     def critical(self, message: object, *args: object) -> None:
         _logger.critical(message, *args, extra=self._extra, stacklevel=2)
 
+    def exception(self, message: object, *args: object) -> None:
+        """An error line followed by the exception being handled (`exc_info`)."""
+        _logger.exception(message, *args, extra=self._extra, stacklevel=2)
+
 
 _logger = logging.getLogger("waymark.workflow")
 

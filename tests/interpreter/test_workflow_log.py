@@ -14,6 +14,7 @@ from waymark._workflow import definition_of
 from waymark_runtime.effects import ActionFinished, DispatchAction, WriteLog
 from waymark_runtime.interpreter import StepContext, advance, encode_state, start
 from waymark_runtime.interpreter.journal import LINES_PER_STEP, format_message
+from waymark_runtime.values import to_json
 
 BOUNDED = StepContext().library.bounded
 
@@ -127,3 +128,50 @@ def test_a_message_that_does_not_format_is_kept_with_the_reason() -> None:
     assert format_message(BOUNDED, "%s %s", ["one"]).startswith(
         "%s %s (log arguments did not format:"
     )
+
+
+class Declined(Exception):
+    pass
+
+
+@action
+async def charge(order_id: str) -> int:
+    raise Declined(f"card declined for {order_id}")
+
+
+@workflow
+class LogsWhatFailed(Workflow):
+    async def run(self, order_id: str) -> str:
+        try:
+            await charge(order_id)
+        except Declined:
+            self.log.exception("charge of %s failed", order_id)
+        try:
+            raise Declined(f"no card for {order_id}")
+        except Declined:
+            try:
+                {}[order_id]
+            except KeyError:
+                self.log.exception("lookup failed")
+            self.log.exception("not charged")
+        self.log.exception("nothing to add")
+        return order_id
+
+
+def test_an_exception_line_adds_the_exception_being_handled() -> None:
+    """`self.log.exception(...)` is an error line followed by what `logging` appends: the
+    traceback an action's exception carries, else its last line (the class named with its
+    module, as `traceback` names it), `NoneType: None` outside an `except` block; in a nested
+    handler, the inner exception."""
+    program = definition_of(LogsWhatFailed).program
+    state, effects = start(program, {"order_id": "x7"})
+    (dispatch,) = [e for e in effects if isinstance(e, DispatchAction)]
+    failure = {**to_json(Declined("card declined")), "traceback": "Traceback ...\nDeclined\n"}
+    failed = ActionFinished(node=dispatch.node, attempt=1, ok=False, value=failure)
+    _, effects = advance(program, state, [failed])
+    assert [(level, message) for _, level, message, _ in _lines(effects)] == [
+        ("error", "charge of x7 failed\nTraceback ...\nDeclined"),
+        ("error", "lookup failed\nKeyError: 'x7'"),
+        ("error", f"not charged\n{__name__}.Declined: no card for x7"),
+        ("error", "nothing to add\nNoneType: None"),
+    ]

@@ -10,7 +10,7 @@ async def charge(order_id: str) -> int:
 class Logged(Workflow):
     async def run(self, order_id: str, note: str) -> int:
         self.log.info("charging %s", order_id)
-        self.log.exception("charge failed")  # error: WM170 @18
+        self.log.exception("charge failed", exc_info=False)  # error: WM170 @45
         self.log.inf("typo")  # error: WM170 @18
         self.log.info("with %s", order_id, exc_info=True)  # error: WM170 @44
         self.log.warning()  # error: WM170 @9

@@ -52,6 +52,8 @@ def lower_log(node: cst.Call, method: str, ctx: Ctx) -> list[ir.Stmt]:
                    None)  # fmt: skip
     if keyword is not None:
         help = "format what matters into the message: `self.log.info('%s', value)`"
+        if keyword.keyword is not None and keyword.keyword.value == "exc_info":
+            help = "inside `except`, `self.log.exception('failed')` adds the exception handled"
         ctx.error(WORKFLOW_LOG, keyword, f"keyword argument to `{_named(node)}`",
                   "not recorded", help)  # fmt: skip
         return []
@@ -87,10 +89,7 @@ def refuse_await(node: cst.Call, ctx: Ctx) -> None:
 def _refuse_method(node: cst.Call, method: str, ctx: Ctx) -> None:
     func = node.func
     assert isinstance(func, cst.Attribute)
-    if method == "exception":
-        help = "inside `except ... as err`, log it: `self.log.error('failed: %s', err)`"
-    else:
-        help = did_you_mean(method, ir.LOG_LEVELS) or f"use one of {', '.join(ir.LOG_LEVELS)}"
+    help = did_you_mean(method, ir.LOG_LEVELS) or f"use one of {', '.join(ir.LOG_LEVELS)}"
     message = f"`{_named(node)}` is not a method of the workflow logger"
     ctx.error(WORKFLOW_LOG, func.attr, message, "unknown log method", help)
 

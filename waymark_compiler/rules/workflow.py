@@ -77,7 +77,7 @@ WORKFLOW_LOG = rule(
     "WM170",
     "workflow-log",
     "refuses a use of the workflow logger `self.log` that the runtime cannot record: a "
-    "method other than `debug`, `info`, `warning`, `error` and `critical`, keyword "
+    "method other than `debug`, `info`, `warning`, `error`, `critical` and `exception`, keyword "
     "arguments, a missing message or one that is a literal other than a string, awaiting "
     "it, or using the logger or its result as a value",
     "A log line is a statement of the compiled program: its message and arguments are "
@@ -85,8 +85,8 @@ WORKFLOW_LOG = rule(
     "the step that wrote it, so it is shown once however often the instance resumes. "
     "`exc_info=`, `extra=` and the like name things of the process that runs `run()`, which "
     "a compiled workflow does not have.",
-    "await self.log.info('charged %s', order.id)\nself.log.exception('failed')",
+    "await self.log.info('charged %s', order.id)\nself.log.error('failed', exc_info=True)",
     "Write it as a statement with a string message and positional arguments: "
-    "`self.log.info('charged %s', order.id)`; inside `except ... as err`, log the error as "
-    "an argument: `self.log.error('charge failed: %s', err)`.",
+    "`self.log.info('charged %s', order.id)`; inside `except`, `self.log.exception('charge "
+    "failed')` adds the exception being handled, as `exc_info=True` would.",
 )

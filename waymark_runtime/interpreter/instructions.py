@@ -29,15 +29,24 @@ from waymark_runtime.values import ExceptionCarrier, ExceptionValue, TypeValue
 augmented = operators.augmented
 
 
-def log(level: str, arguments: Any, where: tuple[str, int], nxt: int, journal: Journal) -> Instr:
+def log(
+    level: str,
+    arguments: Any,
+    where: tuple[str, int],
+    nxt: int,
+    journal: Journal,
+    handled: int | None = None,
+) -> Instr:
     """`self.log.<level>(message, *args)`: a line of the instance's log (the step context's
-    `journal`, which the machine restarts for each call)."""
+    `journal`, which the machine restarts for each call); `handled` is the slot of the
+    exception an `except` block handles, which `self.log.exception` appends."""
     function, line = where
     write = journal.log
 
     def instr(frame: Frame) -> int:
         (message, *args), _ = arguments(frame.env)
-        write(level, message, args, function, line)
+        error = frame.slots[handled] if handled is not None else None
+        write(level, message, args, function, line, error)
         return nxt
 
     return instr

@@ -42,9 +42,15 @@ class Journal:
         self.dropped = 0
         self.last = ("", 0)
 
-    def log(self, level: str, message: Any, args: list[Any], function: str, line: int) -> None:
-        """Format one line as `logging.LogRecord.getMessage` would, charge it, and keep it."""
+    def log(
+        self, level: str, message: Any, args: list[Any], function: str, line: int, handled: Any
+    ) -> None:
+        """Format one line as `logging.LogRecord.getMessage` would, charge it, and keep it; an
+        `exception` line is an `error` line followed by the exception `handled`, as `logging`
+        appends it."""
         text = format_message(self.bounded, message, args)
+        if level == "exception":
+            level, text = "error", f"{text}\n{handled_text(self.bounded, handled)}"
         self.bounded.meter.charge(1 + len(text) // CHARS_PER_OPERATION)
         self.write(level, text, function, line)
 
@@ -65,6 +71,20 @@ class Journal:
                                        function=self.last[0], line=self.last[1]))  # fmt: skip
             self.seq, self.dropped = self.seq + 1, 0
         return self.lines
+
+
+def handled_text(bounded: Bounded, error: Any) -> str:
+    """What `logger.exception` appends: the traceback an action's exception carries, else the
+    last line of one (`ValueError: bad`, the module named as `traceback` names it), and
+    `NoneType: None` where no exception is being handled."""
+    if error is None:
+        return "NoneType: None"
+    if getattr(error, "traceback", None):
+        return str(error.traceback).rstrip("\n")
+    module, _, name = getattr(error, "type", "builtins:").partition(":")
+    kind = name if module in ("builtins", "__main__") else f"{module}.{name}"
+    said: str = bounded.builtins["str"](error)
+    return f"{kind}: {said}" if said else kind
 
 
 def format_message(bounded: Bounded, message: Any, args: list[Any]) -> str:

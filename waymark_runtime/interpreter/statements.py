@@ -194,7 +194,8 @@ class FunctionCompiler:
     def exec_Log(self, node: ir.Log) -> None:
         arguments = self.exprs.arguments((node.message, *node.args), ())
         where, journal = (self.function.name, self.line), self.exprs.library.bounded.journal
-        self.emit(lambda pc: ins.log(node.level, arguments, where, pc + 1, journal))
+        handled = self.excepts[-1].slot if self.excepts else None
+        self.emit(lambda pc: ins.log(node.level, arguments, where, pc + 1, journal, handled))
 
     def exec_Return(self, node: ir.Return) -> None:
         if node.value is None:

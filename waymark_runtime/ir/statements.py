@@ -149,8 +149,9 @@ class Match:
     span: Span | None = span_field()
 
 
-LogLevel: TypeAlias = Literal["debug", "info", "warning", "error", "critical"]
-LOG_LEVELS: tuple[LogLevel, ...] = ("debug", "info", "warning", "error", "critical")
+LogLevel: TypeAlias = Literal["debug", "info", "warning", "error", "critical", "exception"]
+LOG_LEVELS: tuple[LogLevel, ...] = ("debug", "info", "warning", "error", "critical", "exception")
+"""`exception` is an `error` line followed by the exception being handled, as `logging` writes it."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -47,6 +47,7 @@ from waymark_compiler.lower.standard import (
     digest_call,
     hash_object,
     heap_call,
+    json_dumps_call,
     super_call,
 )
 from waymark_compiler.lower.strings import text_of
@@ -348,17 +349,17 @@ def call_ExternalSym(symbol: ExternalSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
         refused := _zone_missing(node, "fromtimestamp()", 1, ctx)
     ):
         return refused
+    if symbol.qualname in _LOWERED:
+        return _LOWERED[symbol.qualname](node, ctx)
     if (
         symbol.qualname in PURE_FUNCTIONS
         or symbol.qualname in STANDARD_FUNCTIONS
         or symbol.qualname in DATACLASS_FUNCTIONS
         or symbol.qualname in ITERTOOLS_FUNCTIONS
-        or (symbol.qualname in RE_FUNCTIONS and symbol.qualname not in _LOWERED)
+        or symbol.qualname in RE_FUNCTIONS
     ):
         args, kwargs = lower_arguments(node.args, ctx)
         return ir.Call(func=symbol.qualname, args=args, kwargs=kwargs, span=ctx.span(node))
-    if symbol.qualname in _LOWERED:
-        return _LOWERED[symbol.qualname](node, ctx)
     name = ctx.code(node.func)
     refusal = impure(symbol.qualname)
     if refusal is not None:
@@ -386,6 +387,7 @@ _LOWERED: dict[str, Callable[[cst.Call, Ctx], ir.Expr]] = {
     "functools.reduce": reduce_call,
     "_functools.reduce": reduce_call,
     "typing.cast": cast_call,
+    "json.dumps": json_dumps_call,
     "_collections.defaultdict": defaultdict_call,
     "collections.defaultdict": defaultdict_call,
     "_collections.deque": collection_call("collections.deque"),

@@ -146,6 +146,26 @@ def defaultdict_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     return ir.Call(func="collections.defaultdict", args=args, kwargs=kwargs, span=span)
 
 
+def json_dumps_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
+    """`json.dumps(value, default=str)`: a builtin type as `default=` (`str`, `float`, `list`),
+    which Python calls on each value JSON cannot write; any other function is refused."""
+    plain = [a for a in node.args if not (a.keyword and a.keyword.value == "default")]
+    args, kwargs = lower_arguments(plain, ctx)
+    span = ctx.span(node)
+    for arg in node.args:
+        if arg.keyword is None or arg.keyword.value != "default":
+            continue
+        if not builtin_type(ctx.symbol(arg.value)):
+            message = "`default=` of `json.dumps` is not a builtin type"
+            help = ("pass `default=str` (or another builtin type), or convert the values "
+                    "first: `{k: str(v) for k, v in data.items()}`")  # fmt: skip
+            return ctx.error(FUNCTION_VALUE, arg.value, message, "not a builtin type", help)
+        kind = cst.Module([]).code_for_node(arg.value).rpartition(".")[2]
+        value = ir.TypeRef(type=f"builtins:{kind}", span=ctx.span(arg.value))
+        kwargs = (*kwargs, ir.Keyword(name="default", value=value, span=ctx.span(arg)))
+    return ir.Call(func="json.dumps", args=args, kwargs=kwargs, span=span)
+
+
 def _factory_type(node: cst.BaseExpression, ctx: Ctx) -> str | None:
     """The builtin type a default factory is, or gives the value of when called: `list`, and
     `lambda: []` (its empty or zero value: `0`, `0.0`, `""`, `False`, `[]`, `{}`, `()` or a

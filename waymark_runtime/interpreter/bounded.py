@@ -246,18 +246,34 @@ class Bounded(Numbers):
         unknown = set(options) - _JSON_OPTIONS
         if unknown:
             raise TypeError(f"json.dumps() option {sorted(unknown)[0]!r} is not available here")
+        given = options.pop("default", None)
+        default = _json_default if given is None else self._json_default_type(given)
         indent = options.get("indent")
         if indent is not None and not (isinstance(indent, int) and 0 <= indent <= 8):
             raise ValueError("json.dumps() indent must be an int from 0 to 8 in a workflow")
         length = self.text_length(value, quoted=True)
         self.meter.allow_chars(length * (1 + (indent or 0) * 4))
         try:
-            text = json.dumps(value, default=_json_default, **options)
+            text = json.dumps(value, default=default, **options)
         except TypeError as error:
             if not str(error).startswith("keys must be"):
                 raise
-            text = json.dumps(_json_keys(value), default=_json_default, **options)
+            text = json.dumps(_json_keys(value), default=default, **options)
         return str(self.meter.settle(text))
+
+    def _json_default_type(self, given: Any) -> Callable[[Any], Any]:
+        """`default=str`: the builtin type, called (under the meter, as a workflow calls it) on
+        each value JSON cannot write; a data-type enum member still writes its value."""
+        name = given.path.removeprefix("builtins:") if isinstance(given, TypeValue) else None
+        if name is None or name == given.path or not hasattr(builtins, name):
+            raise TypeError("json.dumps() default= must be a builtin type in a workflow")
+        convert = self.builtins.get(name) or getattr(builtins, name)
+
+        def default(value: Any) -> Any:
+            plain = plain_value(value)
+            return plain if plain is not value else convert(value)
+
+        return default
 
     def _json_loads(self, text: Any) -> Any:
         """`json.loads` of a string (its size bounds what it builds)."""
@@ -348,7 +364,7 @@ class Bounded(Numbers):
 
 
 _JSON_OPTIONS = frozenset(
-    {"indent", "sort_keys", "separators", "ensure_ascii", "allow_nan", "skipkeys"}
+    {"indent", "sort_keys", "separators", "ensure_ascii", "allow_nan", "skipkeys", "default"}
 )
 
 

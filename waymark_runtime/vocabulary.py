@@ -104,6 +104,10 @@ DATACLASS_FUNCTIONS = _words(
     "dataclasses.replace dataclasses.asdict dataclasses.astuple dataclasses.is_dataclass"
 )
 
+# `copy.copy` and `copy.deepcopy` of a workflow value (`interpreter.library`: Python's own, on
+# the values themselves, which copy as the objects they stand for do).
+COPY_FUNCTIONS = _words("copy.copy copy.deepcopy")
+
 # `itertools` functions a workflow may call (bounded: `interpreter.iterators`); `groupby` is
 # called with (key, item) pairs the compiler builds (`lower.functional`).
 ITERTOOLS_FUNCTIONS = _words(

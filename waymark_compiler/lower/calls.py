@@ -82,6 +82,7 @@ from waymark_compiler.tables import (
 )
 from waymark_runtime import ir
 from waymark_runtime.vocabulary import (
+    COPY_FUNCTIONS,
     DATACLASS_FUNCTIONS,
     DURATION,
     FORMATTING,
@@ -355,6 +356,7 @@ def call_ExternalSym(symbol: ExternalSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
         symbol.qualname in PURE_FUNCTIONS
         or symbol.qualname in STANDARD_FUNCTIONS
         or symbol.qualname in DATACLASS_FUNCTIONS
+        or symbol.qualname in COPY_FUNCTIONS
         or symbol.qualname in ITERTOOLS_FUNCTIONS
         or symbol.qualname in RE_FUNCTIONS
     ):

@@ -11,6 +11,7 @@ exceptions are constructed, and builtins and methods run under the context's met
 from __future__ import annotations
 
 import builtins
+import copy
 import datetime as dt
 import functools
 import math
@@ -84,6 +85,7 @@ from waymark_runtime.vocabulary import (
 
 
 _NEW_KINDS = ("exception", "model", "dataclass", "namedtuple")
+_COPIED_ITEMS = (list, tuple, dict, set, frozenset, deque)  # what a shallow copy is charged by
 _VALIDATION_METHODS = frozenset({"errors", "error_count"})
 
 
@@ -226,6 +228,8 @@ class Library:
             self.builtins[FROM_TIMESTAMP], "fromtimestamp()", 1
         )
         self.builtins[MODEL_VALIDATE] = self.model_validate
+        self.builtins["copy.copy"] = self.copy
+        self.builtins["copy.deepcopy"] = self.deepcopy
         self.builtins[MODEL_VALIDATE_JSON] = self.model_validate_json
         self.builtins.update(iterator_functions(bounded.meter))
         self.builtins.update(standard_functions(bounded))
@@ -306,6 +310,18 @@ class Library:
         obj = cls(*real_args, **real_kwargs)
         made = as_workflow_value(obj)
         return _sharing(made, obj, given) if given else made
+
+    def copy(self, value: Any) -> Any:
+        """`copy.copy(value)`: a new container (or model, dataclass, exception) holding the
+        same items, as Python's shallow copy makes."""
+        self.bounded.meter.charge(len(value) if isinstance(value, _COPIED_ITEMS) else 1)
+        return self.bounded.meter.settle(copy.copy(value))
+
+    def deepcopy(self, value: Any) -> Any:
+        """`copy.deepcopy(value)`: every nested container copied, an object reached twice
+        copied once, enum members kept, as Python's deep copy does."""
+        self.bounded.charge_visit(value)
+        return self.bounded.meter.settle(copy.deepcopy(value))
 
     def model_validate(self, model: Any, data: Any) -> Any:
         """`Model.model_validate(data)`, validated by pydantic: a dict (or what else pydantic

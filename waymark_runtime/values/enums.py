@@ -43,6 +43,12 @@ class EnumValue:
         self.mix = mix
         self.plain = plain  # str() and format() show the value (StrEnum, IntEnum)
 
+    def __copy__(self) -> EnumValue:  # a member is copied as itself, as `Enum` does
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> EnumValue:
+        return self
+
     def __eq__(self, other: object) -> bool:
         if self.mix is not None and self.value is not MISSING:  # a `str` or `int` too
             return bool(self.value == plain_value(other))

@@ -76,6 +76,11 @@ class ModelValue:
         self.fields = fields
         self.lineage = lineage or (type,)
 
+    def __copy__(self) -> ModelValue:
+        """`copy.copy`: a new instance whose fields are the same objects (its own field dict,
+        as a copied model's or dataclass's `__dict__` is)."""
+        return ModelValue(self.type, self.kind, dict(self.fields), self.lineage)
+
     # Equality, hashing and ordering follow the class when it is loaded here: a dataclass's
     # `eq=False` (identity) and fields with `compare=False` or `hash=False`, and a class's own
     # `__eq__`/`__hash__`, which run on a real object rebuilt from the value (`_real`).
@@ -242,6 +247,11 @@ class ExceptionValue:
         self.attrs = attrs or {}
         self.traceback = traceback
 
+    def __copy__(self) -> ExceptionValue:
+        return ExceptionValue(
+            self.lineage, self.message, self.args, dict(self.attrs), self.traceback
+        )
+
     @property
     def type(self) -> str:
         return self.lineage[0]
@@ -300,6 +310,12 @@ class TypeValue:
 
     def __init__(self, path: str) -> None:
         self.path = path
+
+    def __copy__(self) -> TypeValue:  # a class is copied as itself, as in Python
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> TypeValue:
+        return self
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, TypeValue) and other.path == self.path

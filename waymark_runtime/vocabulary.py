@@ -130,6 +130,13 @@ HEAPQ_FUNCTIONS = _words(
     "heapq.nlargest heapq.nsmallest"
 )
 
+# `bisect` functions a workflow may call on a sorted list (bounded: `interpreter.standard`),
+# without `key=` (a function); `insort` changes the list in place, as `heappush` does.
+BISECT_FUNCTIONS = _words(
+    "bisect.bisect bisect.bisect_left bisect.bisect_right bisect.insort bisect.insort_left "
+    "bisect.insort_right"
+)
+
 # `hashlib.sha256(data).hexdigest()` (or `.digest()`): one call of the digest function,
 # `` `hashlib.digest`('sha256', 'hexdigest', data) `` in `.wrl`; a hash object is not a value.
 DIGEST = "hashlib.digest"

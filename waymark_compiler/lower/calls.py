@@ -82,6 +82,7 @@ from waymark_compiler.tables import (
 )
 from waymark_runtime import ir
 from waymark_runtime.vocabulary import (
+    BISECT_FUNCTIONS,
     COPY_FUNCTIONS,
     DATACLASS_FUNCTIONS,
     DURATION,
@@ -397,7 +398,7 @@ _LOWERED: dict[str, Callable[[cst.Call, Ctx], ir.Expr]] = {
     "builtins.super": super_call,
     "collections.deque": collection_call("collections.deque"),
     "collections.OrderedDict": collection_call("collections.OrderedDict"),
-    **dict.fromkeys(HEAPQ_FUNCTIONS, heap_call),
+    **dict.fromkeys(HEAPQ_FUNCTIONS | BISECT_FUNCTIONS, heap_call),
     **dict.fromkeys(HASH_CONSTRUCTORS, hash_object),
     "re.sub": substitution,
     "re.subn": substitution,

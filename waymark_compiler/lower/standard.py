@@ -32,18 +32,29 @@ from waymark_runtime.vocabulary import DEFAULT_FACTORY_TYPES, DIGEST, HASH_ALGOR
 _DIGEST_METHODS = ("digest", "hexdigest")
 
 
+_RANKED = ("heapq.nlargest", "heapq.nsmallest")
+_READING = (*_RANKED, "bisect.bisect", "bisect.bisect_left", "bisect.bisect_right")
+
+
 def heap_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
-    """`heapq.heappush(heap, item)` and the other functions of `HEAPQ_FUNCTIONS`."""
+    """`heapq.heappush(heap, item)`, `bisect.insort(items, x)` and the other functions of
+    `HEAPQ_FUNCTIONS` and `BISECT_FUNCTIONS`: those that change their list refuse a
+    module-level table."""
     symbol = ctx.symbol(node.func)
     assert isinstance(symbol, ExternalSym)
     name = symbol.qualname
-    ranked = name in ("heapq.nlargest", "heapq.nsmallest")
+    ranked = name in _RANKED
     first = node.args[0].value if node.args and not node.args[0].keyword else None
-    table = constant_table(first, ctx) if first is not None and not ranked else None
+    table = constant_table(first, ctx) if first is not None and name not in _READING else None
     if table is not None:
         return changed_table(node, table, ctx)
     if ranked and has_key(node):
         return _ranked(node, largest=name == "heapq.nlargest", ctx=ctx)
+    key = next((a for a in node.args if a.keyword and a.keyword.value == "key"), None)
+    if key is not None:  # `bisect`'s `key=`: a function kept by the call
+        help = "search a list of the keys: `bisect.bisect([len(s) for s in items], n)`"
+        message = f"`key=` of `{ctx.code(node.func)}`"
+        return ctx.error(FUNCTION_VALUE, key, message, "a function", help)
     args, kwargs = lower_arguments(node.args, ctx)
     return ir.Call(func=name, args=args, kwargs=kwargs, span=ctx.span(node))
 

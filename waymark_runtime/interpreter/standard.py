@@ -9,6 +9,7 @@ object is never a workflow value, as it cannot be saved across an await.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import heapq
 import math
@@ -70,6 +71,26 @@ def standard_functions(guards: Bounded) -> dict[str, Callable[..., Any]]:
 
         return chosen
 
+    def searched(function: Callable[..., int]) -> Callable[..., int]:
+        """`bisect_left(items, x, lo, hi)`: about log2 n comparisons of `x`."""
+
+        def search(a: Any, x: Any, lo: int = 0, hi: int | None = None) -> int:
+            compare(x, a)
+            return function(a, x, lo, hi)
+
+        return search
+
+    def inserted(function: Callable[..., None]) -> Callable[..., None]:
+        """`insort(items, x, lo, hi)`: a search, then the items after `x` move up one."""
+
+        def insort(a: Any, x: Any, lo: int = 0, hi: int | None = None) -> None:
+            grow(a)
+            compare(x, a)
+            meter.charge(1 + (len(a) if isinstance(a, list) else 0) // CHARS_PER_OPERATION)
+            function(a, x, lo, hi)
+
+        return insort
+
     def digest(algorithm: str, method: str, data: Any, /, **options: Any) -> Any:
         """`hashlib.<algorithm>(data, **options).<method>()`: Python's own errors (`str` data:
         "Strings must be encoded before hashing")."""
@@ -88,4 +109,10 @@ def standard_functions(guards: Bounded) -> dict[str, Callable[..., Any]]:
         "heapq.nlargest": ranked(True),
         "heapq.nsmallest": ranked(False),
         DIGEST: digest,
+        "bisect.bisect": searched(bisect.bisect),
+        "bisect.bisect_left": searched(bisect.bisect_left),
+        "bisect.bisect_right": searched(bisect.bisect_right),
+        "bisect.insort": inserted(bisect.insort),
+        "bisect.insort_left": inserted(bisect.insort_left),
+        "bisect.insort_right": inserted(bisect.insort_right),
     }

@@ -176,8 +176,12 @@ class Resolver:
                 return alias
         variable = _variable(namespace, name)
         call = value.func if isinstance(value, cst.Call) and not namespace.qualprefix else None
-        if call is not None and self.at(namespace).expression(call) == _GET_LOGGER:
+        made = self.at(namespace).expression(call) if call is not None else None
+        if made == _GET_LOGGER:
             return VariableSym(variable.qualname, logger=True)
+        factory = made.path if isinstance(made, FunctionSym) else getattr(made, "qualname", "")
+        if factory in _NAMED_TUPLE_FACTORIES and _named(value, name):  # `namedtuple("Point", ...)`
+            return ClassSym(f"{namespace.module}:{name}", "namedtuple", (), None, namespace)
         return variable
 
     def _is_table(
@@ -279,6 +283,18 @@ class Resolver:
 
 
 _GET_LOGGER = ExternalSym("logging.getLogger")
+_NAMED_TUPLE_FACTORIES = _NAMED_TUPLES | {"collections:namedtuple"}
+"""`typing.NamedTuple` (of the standard library, not read) and `collections.namedtuple` (read:
+a function of the standard library) called to make a class."""
+
+
+def _named(value: cst.BaseExpression, name: str) -> bool:
+    """Is `value` a call whose first argument is the string literal `name` (the class name
+    `namedtuple` and `NamedTuple` are given, bound to the same name)?"""
+    first = value.args[0] if isinstance(value, cst.Call) and value.args else None
+    if first is None or first.keyword is not None or first.star:
+        return False
+    return isinstance(first.value, cst.SimpleString) and first.value.evaluated_value == name
 
 
 def _variable(namespace: Namespace, name: str) -> VariableSym:

@@ -221,6 +221,15 @@ IMPURE: dict[str, Refusal] = {
         "depends on memory layout",
         "compare values directly",
     ),
+    **dict.fromkeys(
+        (f"asyncio.{name}" for name in ("Semaphore", "BoundedSemaphore", "Lock", "Condition")),
+        (
+            CONCURRENCY_PRIMITIVE,
+            "is a lock the runtime cannot keep across processes",
+            "gather the calls, and bound how many run at once on the action: "
+            "`@action(concurrency=5)`",
+        ),
+    ),
     "asyncio.": (CONCURRENCY_PRIMITIVE, "starts work the runtime cannot record", _TASKS),
 }
 

@@ -25,6 +25,7 @@ from waymark_compiler.lower.signals import wait_for_signal
 from waymark_compiler.lower.spreads import list_spread, mapped_spread
 from waymark_compiler.rules.operations import (
     AWAIT_NON_ACTION,
+    CONCURRENCY_PRIMITIVE,
     GATHER_FORM,
     RUN_ACTION_FORM,
     SLEEP_FORM,
@@ -290,6 +291,9 @@ def _gathered_call(node: cst.BaseExpression, ctx: Ctx) -> ir.ActionCall | ir.Cal
                 return wait_for(node, ctx)
             if (helper := _async_module_helper(node, symbol, ctx)) is not None:
                 return helper
+            if isinstance(symbol, ExternalSym) and symbol.qualname in _TASK_WRAPPERS:
+                _refuse_task(node, ctx)
+                return None
     help = ("gather action calls, `self.run_action(...)` calls, async helper calls "
             "(`self.enrich(x)`) or child workflow calls (`Other().run(k=v)`); await anything "
             "else on its own")  # fmt: skip
@@ -301,6 +305,18 @@ def _gathered_call(node: cst.BaseExpression, ctx: Ctx) -> ir.ActionCall | ir.Cal
         help,
     )
     return None
+
+
+_TASK_WRAPPERS = ("asyncio.create_task", "asyncio.ensure_future")
+
+
+def _refuse_task(node: cst.Call, ctx: Ctx) -> None:
+    """`asyncio.create_task(fetch(u))` gathered: the call itself is what to gather."""
+    inner = next((a.value for a in node.args if a.keyword is None), None)
+    called = ctx.code(inner) if inner is not None else "fetch(u)"
+    help = f"gather the call itself: `{called}` (a gather runs its calls concurrently)"
+    message = f"`{ctx.code(node.func)}()` starts work the runtime cannot record"
+    ctx.error(CONCURRENCY_PRIMITIVE, node, message, "not durable", help)
 
 
 def _spread(node: cst.BaseExpression, ctx: Ctx) -> ir.Spread | None:

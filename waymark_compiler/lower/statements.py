@@ -355,11 +355,37 @@ refuse_statements(
 
 @statement
 def lower_With(node: cst.With, ctx: Ctx) -> list[ir.Stmt]:
+    suppressed = _suppressed(node, ctx)
+    if suppressed is not None:
+        return suppressed
     what = "async with" if node.asynchronous is not None else "with"
     help = "open the resource inside an action"
     return Refused(WITH_STATEMENT, f"`{what}` in a workflow", "context manager", help).statement(
         node, ctx
     )
+
+
+_SUPPRESS = frozenset({"contextlib.suppress", "contextlib:suppress"})
+
+
+def _suppressed(node: cst.With, ctx: Ctx) -> list[ir.Stmt] | None:
+    """`with contextlib.suppress(KeyError, ValueError): body` is `try: body` with `except
+    (KeyError, ValueError): pass`, as the context manager behaves (no classes: just `body`);
+    None for any other `with`."""
+    item = node.items[0].item if len(node.items) == 1 and not node.items[0].asname else None
+    if node.asynchronous is not None or not isinstance(item, cst.Call):
+        return None
+    symbol = ctx.symbol(item.func)
+    path = symbol.path if isinstance(symbol, ClassSym) else getattr(symbol, "qualname", "")
+    if path not in _SUPPRESS or any(a.keyword or a.star for a in item.args):
+        return None
+    body = lower_body(node.body, ctx)
+    types = tuple(t for arg in item.args for t in exception_types(arg.value, ctx))
+    if not item.args:
+        return list(body)
+    span = ctx.span(node)
+    handler = ir.Handler(types=types, name=None, body=(ir.Pass(span=span),), span=span)
+    return [ir.Try(body=body, handlers=(handler,), span=span)]
 
 
 @statement

@@ -40,8 +40,10 @@ YIELD = rule(
 WITH_STATEMENT = rule(
     "WM112",
     "with-statement",
-    "refuses `with` and `async with`",
-    "Context managers acquire and release outside resources, which only actions may hold.",
+    "refuses `with` and `async with`, except `with contextlib.suppress(...)`",
+    "Context managers acquire and release outside resources, which only actions may hold. "
+    "`with contextlib.suppress(KeyError):` holds none: it is the `try`/`except ...: pass` it "
+    "stands for.",
     "async with session() as s:\n    ...",
     "Open the resource inside an action.",
 )

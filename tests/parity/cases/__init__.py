@@ -210,6 +210,12 @@ CASES: tuple[ParityCase, ...] = (
     _case("tenant_configs", "TenantPipelines", {"tenants": {"acme": 200, "big": 9000}}),
     _case("commission_tiers", "Commissions", {"reps": ["ann", "bob", "cy"]}, {"reps": []}),
     _case("legacy_rows", "ImportRows", {"source": "shop"}, {"source": "empty"}),
+    _case(
+        "cleanup_jobs",
+        "Cleanup",
+        {"buckets": ["logs", "gone-1", "locked-2", "tmp"], "owners": {"logs": "ann"}},
+        {"buckets": [], "owners": {}},
+    ),
     _case("models", "WelcomeUsers", {"user_ids": ["u1", "u2x", "u3"]}, {"user_ids": []}),
     _case("models", "ModelAttributes", {"user_id": "ada"}),
     _case("models", "BuildModels", {"city": "Paris"}),

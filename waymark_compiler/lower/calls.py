@@ -228,7 +228,7 @@ def call_BuiltinSym(symbol: BuiltinSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
         return keyed_call(symbol.name, node, ctx)
     if symbol.name == "isinstance" and len(node.args) == 2 and not node.args[1].star:
         value = lower_expr(node.args[0].value, ctx)
-        kinds = type_ref(node.args[1].value, ctx)
+        kinds = type_ref(node.args[1].value, ctx, unions=True)
         return ir.Call(func="isinstance", args=(value, kinds), kwargs=(), span=ctx.span(node))
     if symbol.name in ("getattr", "hasattr") and (name := _literal_name(node)) is not None:
         return special_attribute(node, node.args[0].value, name, "read of", ctx)
@@ -245,6 +245,16 @@ def call_BuiltinSym(symbol: BuiltinSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
     return ir.Call(func=symbol.name, args=args, kwargs=kwargs, span=ctx.span(node))
 
 
+def _union_member(node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
+    """A class of a union, where `None` stands for its class (`str | None`)."""
+    if isinstance(node, cst.Name) and node.value == "None":
+        return ir.TypeRef(type="builtins:NoneType", span=ctx.span(node))
+    if isinstance(node, cst.Tuple):  # `(A, B) | C`: Python's `TypeError` for `tuple | type`
+        help = "join the classes in one union, `A | B | C`, or one tuple, `(A, B, C)`"
+        return ctx.error(CLASS_VALUE, node, "a tuple in a union of classes", "a tuple", help)
+    return type_ref(node, ctx, unions=True)
+
+
 def _literal_name(node: cst.Call) -> str | None:
     """The special attribute `getattr(x, "__cause__")` names by a literal, or None."""
     if len(node.args) < 2 or not isinstance(node.args[1].value, cst.SimpleString):
@@ -253,10 +263,15 @@ def _literal_name(node: cst.Call) -> str | None:
     return name if isinstance(name, str) and is_special(name) else None
 
 
-def type_ref(node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
-    """The class argument of `isinstance`: a class or a tuple of classes, as `TypeRef`s."""
+def type_ref(node: cst.BaseExpression, ctx: Ctx, *, unions: bool = False) -> ir.Expr:
+    """The class argument of `isinstance`: a class or a tuple of classes, as `TypeRef`s; with
+    `unions`, a union `int | float` too, which `isinstance` takes as the tuple of its classes."""
     if isinstance(node, cst.Tuple):
-        parts = tuple(type_ref(e.value, ctx) for e in node.elements)
+        parts = tuple(type_ref(e.value, ctx, unions=unions) for e in node.elements)
+        return ir.TupleExpr(elts=parts, span=ctx.span(node))
+    if unions and isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+        members = (_union_member(side, ctx) for side in (node.left, node.right))
+        parts = tuple(p for m in members for p in (m.elts if isinstance(m, ir.TupleExpr) else (m,)))
         return ir.TupleExpr(elts=parts, span=ctx.span(node))
     symbol = ctx.symbol(node)
     if isinstance(symbol, BuiltinSym) and symbol.name in BUILTIN_TYPES:

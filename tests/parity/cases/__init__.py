@@ -216,6 +216,7 @@ CASES: tuple[ParityCase, ...] = (
         {"buckets": ["logs", "gone-1", "locked-2", "tmp"], "owners": {"logs": "ann"}},
         {"buckets": [], "owners": {}},
     ),
+    _case("payload_kinds", "Classify", {"kinds": ["ok", "timeout", "upstream", "bug"]}),
     _case("models", "WelcomeUsers", {"user_ids": ["u1", "u2x", "u3"]}, {"user_ids": []}),
     _case("models", "ModelAttributes", {"user_id": "ada"}),
     _case("models", "BuildModels", {"city": "Paris"}),

@@ -37,7 +37,7 @@ from waymark_compiler.rules.statements import (
     UNSUPPORTED_STATEMENT,
     WITH_STATEMENT,
 )
-from waymark_compiler.symbols import ClassSym, LocalSym
+from waymark_compiler.symbols import ClassSym, FunctionSym, LocalSym
 from waymark_compiler.tables import OUTSIDE_EXCEPTION
 from waymark_runtime import ir
 
@@ -359,13 +359,27 @@ def lower_With(node: cst.With, ctx: Ctx) -> list[ir.Stmt]:
     if suppressed is not None:
         return suppressed
     what = "async with" if node.asynchronous is not None else "with"
-    help = "open the resource inside an action"
+    help = _WITH_HELP.get(_called(node.items[0].item, ctx), "open the resource inside an action")
     return Refused(WITH_STATEMENT, f"`{what}` in a workflow", "context manager", help).statement(
         node, ctx
     )
 
 
-_SUPPRESS = frozenset({"contextlib.suppress", "contextlib:suppress"})
+# What to write instead of a context manager that holds no resource, by what it calls.
+_WITH_HELP = {
+    "asyncio.timeout": "bound the action instead: `await asyncio.wait_for(act(...), seconds)`",
+    "asyncio.timeout_at": "bound the action instead: `await asyncio.wait_for(act(...), seconds)`",
+    "asyncio.TaskGroup": "run the calls with `await asyncio.gather(...)`",
+    "decimal.localcontext": "round the result instead: `value.quantize(Decimal('0.01'))`",
+}
+
+
+def _called(item: cst.BaseExpression, ctx: Ctx) -> str:
+    """The qualified name of the function or class `item` calls (`asyncio.timeout`), or ''."""
+    symbol = ctx.symbol(item.func) if isinstance(item, cst.Call) else None
+    if isinstance(symbol, ClassSym | FunctionSym):
+        return symbol.path.replace(":", ".")
+    return getattr(symbol, "qualname", "")
 
 
 def _suppressed(node: cst.With, ctx: Ctx) -> list[ir.Stmt] | None:
@@ -375,9 +389,7 @@ def _suppressed(node: cst.With, ctx: Ctx) -> list[ir.Stmt] | None:
     item = node.items[0].item if len(node.items) == 1 and not node.items[0].asname else None
     if node.asynchronous is not None or not isinstance(item, cst.Call):
         return None
-    symbol = ctx.symbol(item.func)
-    path = symbol.path if isinstance(symbol, ClassSym) else getattr(symbol, "qualname", "")
-    if path not in _SUPPRESS or any(a.keyword or a.star for a in item.args):
+    if _called(item, ctx) != "contextlib.suppress" or any(a.keyword or a.star for a in item.args):
         return None
     body = lower_body(node.body, ctx)
     types = tuple(t for arg in item.args for t in exception_types(arg.value, ctx))

@@ -315,13 +315,21 @@ class Library:
         """`copy.copy(value)`: a new container (or model, dataclass, exception) holding the
         same items, as Python's shallow copy makes."""
         self.bounded.meter.charge(len(value) if isinstance(value, _COPIED_ITEMS) else 1)
+        self._copyable(value)
         return self.bounded.meter.settle(copy.copy(value))
 
     def deepcopy(self, value: Any) -> Any:
         """`copy.deepcopy(value)`: every nested container copied, an object reached twice
         copied once, enum members kept, as Python's deep copy does."""
         self.bounded.charge_visit(value)
+        self._copyable(value)
         return self.bounded.meter.settle(copy.deepcopy(value))
+
+    def _copyable(self, value: Any) -> None:
+        """Python copies an exception by calling its class with its args again, which fails
+        (`TypeError`) for a class whose `__init__` takes other arguments: so does the copy."""
+        if value.__class__ is ExceptionValue:
+            copy.copy(self._real(value))
 
     def model_validate(self, model: Any, data: Any) -> Any:
         """`Model.model_validate(data)`, validated by pydantic: a dict (or what else pydantic

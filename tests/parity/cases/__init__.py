@@ -208,6 +208,7 @@ CASES: tuple[ParityCase, ...] = (
     ),
     _case("audit_payloads", "AuditTrail", {"day": date(2024, 5, 1), "customer_id": "c9"}),
     _case("tenant_configs", "TenantPipelines", {"tenants": {"acme": 200, "big": 9000}}),
+    _case("tenant_configs", "CopiedErrors", {"tenant": "big"}, {"tenant": "acme"}),
     _case("commission_tiers", "Commissions", {"reps": ["ann", "bob", "cy"]}, {"reps": []}),
     _case("legacy_rows", "ImportRows", {"source": "shop"}, {"source": "empty"}),
     _case(

@@ -71,3 +71,40 @@ class TenantPipelines(Workflow):
             "streaming": [c.name for c in configs if c.mode is Mode.STREAM],
             "first": first,
         }
+
+
+class QuotaExceeded(Exception):
+    def __init__(self, tenant: str, limit: int) -> None:
+        super().__init__(f"{tenant} is over {limit}")
+        self.limit = limit
+
+
+class Throttled(Exception):
+    def __init__(self, message: str, wait: int = 1) -> None:
+        super().__init__(message)
+        self.wait = wait
+
+
+@action
+async def admit(tenant: str) -> None:
+    if tenant == "big":
+        raise QuotaExceeded(tenant, 9000)
+    raise Throttled(f"{tenant} throttled", wait=30)
+
+
+@workflow
+class CopiedErrors(Workflow):
+    """Copying a caught exception calls its class with its args again, as Python does: a
+    class whose `__init__` takes other arguments fails with Python's `TypeError`."""
+
+    async def run(self, tenant: str) -> list[object]:
+        try:
+            await admit(tenant)
+        except (QuotaExceeded, Throttled) as error:
+            try:
+                kept = copy.copy(error)
+            except TypeError as failure:
+                return ["not copied", str(failure)]
+            kept.wait = 0
+            return [str(kept), kept.wait, error.wait, copy.deepcopy(error).wait]
+        return []

@@ -218,6 +218,7 @@ CASES: tuple[ParityCase, ...] = (
         {"buckets": [], "owners": {}},
     ),
     _case("payload_kinds", "Classify", {"kinds": ["ok", "timeout", "upstream", "bug"]}),
+    _case("log_scan", "ScanLogs", {"service": "api"}, {"service": "quiet"}),
     _case("models", "WelcomeUsers", {"user_ids": ["u1", "u2x", "u3"]}, {"user_ids": []}),
     _case("models", "ModelAttributes", {"user_id": "ada"}),
     _case("models", "BuildModels", {"city": "Paris"}),

@@ -1,6 +1,7 @@
 """Checks of the options a caller passes with a run or a schedule, made before anything is written.
 
-PostgreSQL keeps a priority in 32 bits and cannot store a NUL character in text, and a flag
+PostgreSQL keeps a priority in 32 bits and cannot store a NUL character or a lone surrogate (a
+string that is not valid UTF-8, `"\\udcff"`) in text, and a flag
 given as a string (`_blocking="no"`) would silently read as true; each is refused here with a
 message naming the option, never left to fail (or succeed wrongly) in the database.
 """
@@ -45,11 +46,18 @@ def checked_flag(
 def checked_name(
     value: object, option: str, error: type[InvalidOptionError] = InvalidOptionError
 ) -> str:
-    """A non-empty name PostgreSQL can store (no NUL character)."""
+    """A non-empty name PostgreSQL can store (no NUL character, valid UTF-8)."""
     if not isinstance(value, str) or not value.strip():
         raise error(f"{option} must be a non-empty string, got {value!r}")
     if "\x00" in value:
         raise error(f"{option} must not contain a NUL character, got {value!r}")
+    if not value.isascii():
+        try:
+            value.encode()
+        except UnicodeEncodeError:
+            raise error(
+                f"{option} must be valid UTF-8 (no lone surrogate), got {value!r}"
+            ) from None
     return value
 
 

@@ -1,5 +1,5 @@
 """Options of `Workflow.run()` are checked before anything is written: a priority that does not
-fit PostgreSQL's 32 bits or is not an integer, a non-bool `_blocking`, a NUL in a name."""
+fit PostgreSQL's 32 bits or is not an integer, a non-bool `_blocking`, a NUL or a lone surrogate in a name."""
 
 from __future__ import annotations
 
@@ -24,6 +24,10 @@ BAD_OPTIONS = [
     ({"_idempotency_key": ""}, "_idempotency_key must be a non-empty string, got ''"),
     ({"_idempotency_key": 42}, "_idempotency_key must be a non-empty string, got 42"),
     ({"_idempotency_key": "a\x00b"}, "_idempotency_key must not contain a NUL character"),
+    (
+        {"_idempotency_key": "a\udcffb"},
+        r"_idempotency_key must be valid UTF-8 \(no lone surrogate\)",
+    ),
     ({"_timeout": "1h"}, "_timeout must be a timedelta or a number of seconds, got '1h'"),
     ({"_timeout": -5}, "_timeout must be positive and finite, got -5"),
     ({"_timeout": float("inf")}, "_timeout must be positive and finite, got inf"),

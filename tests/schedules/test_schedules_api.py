@@ -227,6 +227,7 @@ async def test_unknown_workflows_are_rejected(schedules: Schedules) -> None:
         ({"priority": 2**40}, "priority must fit in 32 bits"),
         ({"priority": "high"}, "priority must be an integer, got 'high'"),
         ({"schedule_name": "ti\x00ck"}, "schedule_name must not contain a NUL character"),
+        ({"schedule_name": "ti\udcffck"}, "schedule_name must be valid UTF-8"),
         ({"allow_duplicate": "no"}, "allow_duplicate must be True or False, got 'no'"),
         (
             {"jitter": timedelta(minutes=10)},

@@ -19,8 +19,29 @@ from waymark_runtime.inputs import InvalidInputError
 from waymark_runtime.schedules import InvalidScheduleError, Schedules
 from waymark_runtime.store.postgres import PostgresStore
 
+
+class Unprintable:
+    def __repr__(self) -> str:
+        raise RuntimeError("no repr")
+
+
+def _nested(depth: int) -> list[Any]:
+    value: list[Any] = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
 BAD = [
     (flows.Count, {"n": "three"}, r"input `n` does not match Count.run\(\): .*valid integer"),
+    # The refusal shows the value short, even one whose repr() would fail or never end.
+    (
+        flows.Count,
+        {"n": _nested(10_000)},
+        r"valid integer \(`n: int`, got \[\[\[\[\[\.\.\.\]\]\]\]\]\)$",
+    ),
+    (flows.Count, {"n": Unprintable()}, r"valid integer \(`n: int`, got <Unprintable instance at "),
+    (flows.Count, {"n": "x" * 100_000}, r"\(`n: int`, got 'xxxx.*\.\.\.\)$"),
     (
         flows.Describe,
         {"order": {"order_id": "o-1"}, "due": "2026-12-04"},

@@ -45,6 +45,20 @@ class QuotaExceeded(Exception):
         self.limit = limit
 
 
+class Unprintable(Exception):
+    """A user exception whose `str()`, `repr()` and `args` all raise."""
+
+    def __str__(self) -> str:
+        raise RuntimeError("no str")
+
+    def __repr__(self) -> str:
+        raise RuntimeError("no repr")
+
+    @property
+    def args(self) -> tuple[object, ...]:  # type: ignore[override]
+        raise RuntimeError("no args")
+
+
 class Order(BaseModel):
     id: int
     amount: float
@@ -69,6 +83,11 @@ async def parse_order(payload: dict[str, object]) -> Order:
 @action
 async def over_quota(user: str) -> str:
     raise QuotaExceeded(user, 5)
+
+
+@action
+async def unprintable(user: str) -> str:
+    raise Unprintable(user)
 
 
 @action
@@ -158,3 +177,12 @@ class Pausing(Workflow):
             return await self.wait_for_signal("go", str, timeout=patience)
         except SignalTimeout:
             return "gave up"
+
+
+@workflow
+class CatchUnprintable(Workflow):
+    async def run(self, user: str) -> str:
+        try:
+            return await unprintable(user)
+        except Unprintable:
+            return "caught as Unprintable"

@@ -108,6 +108,16 @@ async def test_an_exception_value_is_an_action_argument(runtime: tuple[Run, Show
     assert result == "QuotaExceeded: bo is over its quota of 5 (bo)"
 
 
+async def test_an_exception_whose_str_repr_and_args_raise_keeps_its_class(
+    runtime: tuple[Run, Show],
+) -> None:
+    """As in Python, `except Unprintable` catches it (it arrived as the RuntimeError its
+    `__str__` raised while it was being stored)."""
+    run, _ = runtime
+    _, error, result = await run(flows.CatchUnprintable, "cy")
+    assert (error, result) == (None, "caught as Unprintable")
+
+
 def test_validation_errors_with_custom_types_and_contexts_round_trip() -> None:
     from pydantic import BaseModel, field_validator
     from pydantic_core import PydanticCustomError

@@ -340,10 +340,6 @@ def exception_value(error: BaseException) -> ExceptionValue:
     """The structural form of a real exception (args and attributes as workflow values)."""
     if isinstance(error, ExceptionCarrier):
         return error.value
-    try:
-        message = str(error)
-    except Exception:  # a broken __str__ must not hide the exception itself
-        message = repr(error)
     found = lineage(type(error))
     attrs = foreign_attrs(error, found[0])
     if attrs is None:
@@ -351,7 +347,28 @@ def exception_value(error: BaseException) -> ExceptionValue:
         for kind, names in _BUILTIN_ATTRIBUTES:
             if isinstance(error, kind):
                 attrs.update((name, getattr(error, name, None)) for name in names)
-    return ExceptionValue(found, message, tuple(error.args), attrs)
+    return ExceptionValue(found, _message(error), _args(error), attrs)
+
+
+def _message(error: BaseException) -> str:
+    """`str(error)`; a broken `__str__` must not hide the exception itself: then its `repr`,
+    then the words Python's own traceback prints for it."""
+    for show in (str, repr):
+        try:
+            text = show(error)
+        except Exception:
+            continue
+        if isinstance(text, str):
+            return text
+    return "<exception str() failed>"
+
+
+def _args(error: BaseException) -> tuple[Any, ...]:
+    """`error.args`, or none when a class overrides it with a property that raises."""
+    try:
+        return tuple(error.args)
+    except Exception:
+        return ()
 
 
 # The attributes builtin exceptions set in C, outside `vars(error)`, that code reads

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -50,6 +51,13 @@ async def pid() -> int:
 @action
 async def decline(reason: str) -> str:
     raise Declined(reason)
+
+
+@action
+async def leave_a_thread(value: int) -> int:
+    """Returns, leaving a non-daemon thread behind that would keep its process alive an hour."""
+    threading.Thread(target=time.sleep, args=(3600,), name="left-behind").start()
+    return value
 
 
 @action
@@ -286,3 +294,9 @@ class WaiterParent(Workflow):
             return str(await Waiter().run())
         except WorkflowCancelled as error:
             return f"child ended: {error}"
+
+
+@workflow
+class LeavesAThread(Workflow):
+    async def run(self, value: int) -> int:
+        return await leave_a_thread(value)

@@ -223,6 +223,19 @@ async def test_sigterm_lets_running_attempts_finish(database: str, tmp_path: Pat
         assert await client.get_result(instance_id, timeout=1) == ["slow/0"]
 
 
+async def test_sigterm_stops_a_worker_that_an_action_keeps_alive(
+    database: str, tmp_path: Path
+) -> None:
+    """A thread an action started and left running holds its worker process past its work:
+    the runner kills that worker a few seconds after closing its input, and exits."""
+    [instance_id] = await submit(database, [(flows.LeavesAThread, (7,))])
+    with start_workers(database, tmp_path / "executions.log") as runner:
+        assert (await results(database, [instance_id], timeout=20)) == [7]
+        runner.process.send_signal(signal.SIGTERM)
+        assert runner.process.wait(30) == 0
+    assert "did not exit 5s after its work ended" in runner.log.read_text()
+
+
 async def test_sigterm_starts_nothing_more_and_counts_nothing_unstarted_as_lost(
     database: str, tmp_path: Path
 ) -> None:

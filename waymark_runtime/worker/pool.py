@@ -42,6 +42,9 @@ _STARTUP_FAILURES_BEFORE_GIVING_UP = 3
 # A worker whose attempt is this far past its deadline has stopped running its event loop
 # (the deadline itself is enforced inside the worker and ends the attempt as ActionTimeout).
 _DEADLINE_GRACE = 5.0
+# A worker whose input is closed has nothing left to run: it exits at once, unless something an
+# action left behind holds it (a non-daemon thread, an `atexit` handler that blocks).
+_EXIT_GRACE = 5.0
 
 
 class WorkerStartupError(WaymarkError):
@@ -177,7 +180,7 @@ class WorkerPool:
         """Close every worker's input (they finish what they run) and wait for them to exit."""
         self.stopping = True
         for worker in self.workers:
-            worker.writer.close()
+            self._let_go(worker)
         await asyncio.gather(*(w.process.wait() for w in self.workers), return_exceptions=True)
         for task in list(self.tasks):
             task.cancel()
@@ -323,6 +326,23 @@ class WorkerPool:
         self.workers.append(worker)
         self._background(self._listen(worker))
 
+    def _let_go(self, worker: _Worker) -> None:
+        """Close `worker`'s input, so it finishes and exits; kill it if it is still there
+        `_EXIT_GRACE` seconds later (what it ran was answered already)."""
+        if worker.writer.is_closing():
+            return
+        worker.writer.close()
+        self._background(self._reap(worker))
+
+    async def _reap(self, worker: _Worker) -> None:
+        try:
+            await asyncio.wait_for(asyncio.shield(worker.process.wait()), _EXIT_GRACE)
+        except TimeoutError:
+            log.warning("worker %s did not exit %gs after its work ended (a thread an action "
+                        "started?); killing it", worker.process.pid, _EXIT_GRACE)  # fmt: skip
+            with contextlib.suppress(ProcessLookupError):
+                worker.process.kill()
+
     def _background(self, coroutine: Any) -> None:
         task = asyncio.ensure_future(coroutine)
         self.tasks.add(task)
@@ -389,7 +409,7 @@ class WorkerPool:
         if not worker.in_flight:
             worker.exclusive = False
             if worker.retiring:
-                worker.writer.close()
+                self._let_go(worker)
         self._fill_soon()
         if not self.in_flight:
             self.idle.set()

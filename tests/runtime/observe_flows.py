@@ -91,6 +91,11 @@ async def unprintable(user: str) -> str:
 
 
 @action
+async def cancels_itself(user: str) -> str:
+    raise asyncio.CancelledError(user)
+
+
+@action
 async def describe_failure(error: Exception) -> str:
     return f"{type(error).__name__}: {error} ({getattr(error, 'user', None)})"
 
@@ -186,3 +191,9 @@ class CatchUnprintable(Workflow):
             return await unprintable(user)
         except Unprintable:
             return "caught as Unprintable"
+
+
+@workflow
+class CancelsItself(Workflow):
+    async def run(self, user: str) -> str:
+        return await cancels_itself(user)

@@ -118,6 +118,18 @@ async def test_an_exception_whose_str_repr_and_args_raise_keeps_its_class(
     assert (error, result) == (None, "caught as Unprintable")
 
 
+async def test_a_cancelled_error_an_action_raises_is_its_failure(
+    runtime: tuple[Run, Show],
+) -> None:
+    """Not the loss of the attempt (LocalRuntime took it for its own cancel and ran the action
+    again until the lost-attempt budget was spent)."""
+    run, show = runtime
+    instance_id, error, _ = await run(flows.CancelsItself, "dee")
+    assert f"{type(error).__name__}: {error}".endswith("CancelledError: dee")
+    [attempt] = (await show(instance_id)).attempts
+    assert (attempt.status, attempt.lost_count) == ("failed", 0)
+
+
 def test_validation_errors_with_custom_types_and_contexts_round_trip() -> None:
     from pydantic import BaseModel, field_validator
     from pydantic_core import PydanticCustomError

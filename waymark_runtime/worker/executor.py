@@ -161,8 +161,12 @@ class InProcessExecutor:
                 overrides=self.overrides,
                 context=order.context,
             )
-        except asyncio.CancelledError:
-            raise  # `kill`: the attempt is lost (`_finished`)
+        except asyncio.CancelledError as error:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise  # `kill`: the attempt is lost (`_finished`)
+            self.reports.on_reply(order.key, False, error_json(error))  # the action raised it
+            return
         except BaseException as error:  # `SystemExit`, `KeyboardInterrupt` from an action: its
             self.reports.on_reply(order.key, False, error_json(error))  # failure, as in a worker
             return

@@ -41,7 +41,7 @@ from waymark_runtime.errors import (
     UnknownInstance,
     WorkflowCancelled,
 )
-from waymark_runtime.options import InvalidOptionError
+from waymark_runtime.options import InvalidOptionError, checked_text
 from waymark_runtime.signals import SignalRecord, record, send
 from waymark_runtime.store.contract import InspectionStore, InstanceQuery
 from waymark_runtime.store.pg_rows import FINISHED
@@ -90,10 +90,11 @@ class Admin:
         limit = _checked_limit(limit)
         if parent is not None:
             parent = (await self._row(parent))["id"]
+        workflow = None if workflow is None else checked_text(workflow, "workflow")
         query = InstanceQuery(status=_checked_status(status), workflow=workflow,
                               created_after=created_after, created_before=created_before,
                               after=_position(after), limit=limit + 1, parent=parent,
-                              text=text or None)  # fmt: skip
+                              text=checked_text(text, "text") if text else None)  # fmt: skip
         rows = await self.store.list_instances(query)
         items = tuple(summary_of(row, row["attempts"]) for row in rows[:limit])
         return Page(items, _cursor(rows[limit - 1]) if len(rows) > limit else None)

@@ -49,15 +49,22 @@ def checked_name(
     """A non-empty name PostgreSQL can store (no NUL character, valid UTF-8)."""
     if not isinstance(value, str) or not value.strip():
         raise error(f"{option} must be a non-empty string, got {value!r}")
+    return checked_text(value, option, error)
+
+
+def checked_text(
+    value: str, option: str, error: type[InvalidOptionError] = InvalidOptionError
+) -> str:
+    """A string PostgreSQL can store in a text column or compare with one: no NUL character,
+    no lone surrogate (which is not UTF-8)."""
     if "\x00" in value:
         raise error(f"{option} must not contain a NUL character, got {value!r}")
     if not value.isascii():
         try:
             value.encode()
         except UnicodeEncodeError:
-            raise error(
-                f"{option} must be valid UTF-8 (no lone surrogate), got {value!r}"
-            ) from None
+            message = f"{option} must be valid UTF-8 (no lone surrogate), got {value!r}"
+            raise error(message) from None
     return value
 
 

@@ -51,6 +51,8 @@ def test_a_file_with_several_workflows_needs_a_name(project: Path) -> None:
     [
         ('{"record": ', "--input is not valid JSON"),
         ("record=x", "--input is not valid JSON"),
+        ("[" * 100_000, "--input is not valid JSON: it nests deeper than Python's recursion"),
+        ('{"n": ' + "9" * 5000 + "}", "--input is not valid JSON: a number has more than 4,300"),
         ('["x"]', "--input must be a JSON object"),
     ],
 )

@@ -76,6 +76,9 @@ async def test_runs_page_in_keyset_pages(client: httpx.AsyncClient, store: Postg
 async def test_a_bad_filter_is_said_not_raised(client: httpx.AsyncClient) -> None:
     response = await client.get("/runs", params={"since": "yesterday"})
     assert response.status_code == 400 and "not a date and time" in response.text
+    for key in ("q", "workflow"):  # text PostgreSQL would refuse to compare
+        response = await client.get("/runs", params={key: "a\x00b"})
+        assert response.status_code == 400 and "must not contain a NUL" in response.text
 
 
 async def test_a_run_shows_inputs_attempts_error_graph_and_program(
@@ -250,6 +253,8 @@ async def test_a_signal_is_sent_from_the_run_page(
         return (await client.get(response.headers["location"])).text
 
     assert "the payload is not JSON" in await send("decision", "{approved: yes")
+    assert "nests deeper than Python&#39;s recursion limit" in await send("decision", "[" * 10**5)
+    assert "a number has more than 4,300 digits" in await send("decision", "9" * 5000)
     assert "does not match its type" in await send("decision", '{"approved": "maybe"}')
     assert "never waits for a signal named &#39;decison&#39;" in await send("decison", "{}")
     assert [r for r in (await Admin(store).show(run)).signals if r.kind == "signal"] == []

@@ -192,6 +192,10 @@ async def test_list_refuses_bad_arguments(store: Any) -> None:
         await admin.list(limit=10**20)  # past PostgreSQL's bigint: refused before the query
     with pytest.raises(InvalidOptionError, match="not a cursor"):
         await admin.list(after="yesterday")
+    with pytest.raises(InvalidOptionError, match="text must not contain a NUL character"):
+        await admin.list(text="a\x00b")
+    with pytest.raises(InvalidOptionError, match="workflow must be valid UTF-8"):
+        await admin.list(workflow="Single\udcff")
 
 
 # showing --------------------------------------------------------------------------------------

@@ -27,11 +27,17 @@ from waymark.dashboard.security import CSRF_FIELD
 from waymark.dashboard.timeline import timeline
 from waymark_runtime.admin import Admin, InstanceDetail
 from waymark_runtime.admin_records import STATUSES
-from waymark_runtime.errors import InstanceStateError, SignalError, UnknownInstance
+from waymark_runtime.errors import (
+    InstanceStateError,
+    SignalError,
+    UnknownInstance,
+    ValueNotSerializable,
+)
 from waymark_runtime.options import InvalidOptionError
 from waymark_runtime.schedules import ScheduleError, Schedules
 from waymark_runtime.signals import catalogue_of, display
 from waymark_runtime.store.postgres import PostgresStore, now
+from waymark_runtime.values.text import UnreadableJson, read_json
 
 if TYPE_CHECKING:
     from waymark.dashboard.app import State
@@ -201,12 +207,12 @@ async def _send_signal(admin: Admin, instance: str, form: dict[str, str]) -> Res
     this process has not loaded) is a notice; nothing is stored then."""
     name, text = form.get("name", ""), form.get("payload", "").strip()
     try:
-        payload = json.loads(text) if text else None
-    except json.JSONDecodeError as error:
+        payload = read_json(text) if text else None
+    except UnreadableJson as error:
         return _back(f"/runs/{instance}", f"the payload is not JSON: {error}")
     try:
         await admin.signal(instance, name, payload)
-    except SignalError as refused:
+    except (SignalError, ValueNotSerializable) as refused:
         return _back(f"/runs/{instance}", str(refused))
     return _back(f"/runs/{instance}", f"signal {name!r} sent")
 

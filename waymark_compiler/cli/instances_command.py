@@ -187,9 +187,11 @@ def signal_command(
     workflow never waits for, or a finished instance, is refused.
     """
     chosen = instance_id(instance)
+    from waymark_runtime.values.text import UnreadableJson, read_json
+
     try:
-        value = json.loads(payload)
-    except ValueError as error:
+        value = read_json(payload)
+    except UnreadableJson as error:
         raise UsageFailure(
             f"the payload is not JSON: {error}", "e.g. --payload '{\"approved\": true}'"
         ) from None

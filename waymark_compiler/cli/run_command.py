@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import importlib
-import json
 import os
 import sys
 from dataclasses import dataclass
@@ -120,12 +119,13 @@ def _target(text: str) -> Target:
 def _inputs(text: str | None) -> dict[str, Any]:
     if text is None:
         return {}
+    from waymark_runtime.values.text import UnreadableJson, read_json
+
     try:
-        value = json.loads(text)
-    except json.JSONDecodeError as failure:
+        value = read_json(text)
+    except UnreadableJson as failure:
         raise UsageFailure(
-            f"--input is not valid JSON: {failure.msg} (line {failure.lineno}, column "
-            f"{failure.colno})",
+            f"--input is not valid JSON: {failure}",
             'quote it for the shell: --input \'{"user_ids": ["u1"]}\'',
         ) from None
     if not isinstance(value, dict):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from typing import Any
 
 from waymark_runtime.errors import ValueNotSerializable
@@ -104,3 +105,23 @@ def _holds_nul(value: Any) -> bool:
     if isinstance(value, dict):
         return any("\x00" in key or _holds_nul(item) for key, item in value.items())
     return False
+
+
+class UnreadableJson(ValueError):
+    """JSON text a person typed (`waymark run --input`, a signal's payload) that cannot be
+    read; its message says why and where."""
+
+
+def read_json(text: str) -> Any:
+    """The value of JSON text from outside, or `UnreadableJson`: bad syntax (with its line and
+    column), nesting past Python's recursion limit, or a number longer than Python reads as
+    decimal text. Never another exception, whatever the text."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as failure:
+        why = f"{failure.msg} (line {failure.lineno}, column {failure.colno})"
+    except RecursionError:
+        why = "it nests deeper than Python's recursion limit"
+    except ValueError:  # `int()` of a longer run of digits than sys.get_int_max_str_digits()
+        why = f"a number has more than {sys.get_int_max_str_digits():,} digits"
+    raise UnreadableJson(why)

@@ -19,6 +19,11 @@ async def keep(value: Any) -> int:
     return 0
 
 
+@action
+async def text_of(size: int) -> str:
+    return "x" * size
+
+
 @workflow
 class AnyOfGenerator(Workflow):
     async def run(self, n: int) -> bool:
@@ -61,3 +66,15 @@ class Repeated(Workflow):
         if case == "action":
             return await keep(many)
         return many
+
+
+@workflow
+class Amplified(Workflow):
+    """A string an action returned (no larger than a result may be), `n` times in a value that
+    leaves the workflow: little work to build, as much JSON to send and store as `n` results."""
+
+    async def run(self, n: int, case: str = "action") -> Any:
+        text = await text_of(1_000_000)
+        if case == "action":
+            return await keep([text] * n)
+        return [text] * n

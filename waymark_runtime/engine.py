@@ -293,6 +293,7 @@ def limits_of(settings: Settings) -> Limits:
         string_length=settings.max_string_length,
         int_digits=settings.max_int_digits,
         regex_milliseconds=settings.max_regex_milliseconds,
+        payload_bytes=settings.max_payload_bytes,
     )
 
 

@@ -67,6 +67,7 @@ def _settings(limits: Limits | None) -> Settings:
             max_string_length=limits.string_length,
             max_int_digits=limits.int_digits,
             max_regex_milliseconds=limits.regex_milliseconds,
+            max_payload_bytes=limits.payload_bytes,
         )
     return settings.replace(**_LOCAL)
 

@@ -17,6 +17,7 @@ import pytest
 from pydantic import BaseModel
 
 from tests.limit_flows import (
+    Amplified,
     AnyOfGenerator,
     Gathers,
     ListComprehension,
@@ -37,6 +38,7 @@ OPERATIONS = "WAYMARK_MAX_STEP_OPERATIONS"
 ITEMS = "WAYMARK_MAX_COLLECTION_LENGTH"
 CHARS = "WAYMARK_MAX_STRING_LENGTH"
 DIGITS = "WAYMARK_MAX_INT_DIGITS"
+PAYLOAD = "WAYMARK_MAX_PAYLOAD_BYTES"
 
 
 @action
@@ -400,6 +402,19 @@ async def test_a_long_string_repeated_is_weighed_without_reading_every_copy(case
     began = time.monotonic()
     assert (await refusal(Repeated, case, limits=Limits())).setting == OPERATIONS
     assert time.monotonic() - began < 10  # reading every copy took minutes
+
+
+@pytest.mark.parametrize(("case", "line"), [("action", "await keep("), ("return", "return [text]")])
+async def test_a_value_leaving_the_workflow_is_held_to_the_payload_limit(
+    case: str, line: str
+) -> None:
+    """As an action's result is: 33 copies of a 1 MB text fit in 32 MiB of JSON, 34 do not."""
+    limit = await refusal(Amplified, 34, case, limits=Limits())
+    assert (limit.setting, limit.line) == (PAYLOAD, line_of(Amplified, line))
+    assert str(limit).endswith("its JSON is more than 33,554,432 bytes (WAYMARK_MAX_PAYLOAD_BYTES)")
+    async with LocalRuntime():
+        result = await Amplified().run(33, case)
+    assert result == (0 if case == "action" else ["x" * 1_000_000] * 33)
 
 
 async def test_a_gather_of_a_million_calls_is_refused_before_it_blocks_the_runner() -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 import waymark
 from tests.limit_flows import (
+    Amplified,
     AnyOfGenerator,
     Gathers,
     ListComprehension,
@@ -30,6 +31,7 @@ POISONS: list[tuple[type[Workflow], Any, str]] = [
     (Power, 8, "WAYMARK_MAX_INT_DIGITS"),
     (Gathers, 10**6, "WAYMARK_MAX_STEP_OPERATIONS"),
     (Repeated, "return", "WAYMARK_MAX_STEP_OPERATIONS"),
+    (Amplified, 40, "WAYMARK_MAX_PAYLOAD_BYTES"),
 ]
 
 
@@ -53,7 +55,8 @@ async def test_poison_programs_fail_alone_and_canaries_finish_on_time(
     database: str, tmp_path: Path
 ) -> None:
     log = tmp_path / "runner.log"
-    env = start_workers_env(database, WAYMARK_LOCK_TTL_MS="6000", WAYMARK_LOCK_HEARTBEAT_MS="1000")
+    env = start_workers_env(database, WAYMARK_LOCK_TTL_MS="6000", WAYMARK_LOCK_HEARTBEAT_MS="1000",
+                            WAYMARK_USER_MODULE=f"{flows.__name__},{Amplified.__module__}")  # fmt: skip
     with start_workers_process(env, log):
         await _wait_ready(log, 30)
         async with waymark.connect(database) as client:

@@ -214,6 +214,17 @@ class Guards:
         if value.__class__ not in _ORDINARY:
             self.meter.charge(_cost(value, self.meter.left))
 
+    def charge_leaving(self, value: Any) -> int:
+        """Charge for visiting `value` as it is written out as JSON (as `charge_visit`), and
+        return an estimate of the characters of that JSON: its UTF-8 bytes are at most four
+        times as many."""
+        kind = value.__class__
+        if kind in _ORDINARY:
+            return len(value) if kind is str else 0
+        items, chars = weigh(value, self.meter.left)
+        self.meter.charge(CALL_OPERATIONS + items + chars // CHARS_PER_OPERATION)
+        return chars
+
     def hashed(self, key: Any) -> Any:
         """`key`, charged for hashing it: a tuple or model hashes every nested item."""
         if key.__class__ not in _ORDINARY:

@@ -29,6 +29,7 @@ class Limits:
     string_length: int = 10_000_000
     int_digits: int = 4_300
     regex_milliseconds: int = 1_000
+    payload_bytes: int = 32 * 1024 * 1024
 
     def __post_init__(self) -> None:
         for field in dataclasses.fields(self):
@@ -129,6 +130,15 @@ class Meter:
             "WAYMARK_MAX_STRING_LENGTH",
             self.chars,
         )
+
+    def too_large(self) -> LimitExceeded:
+        """A value leaving the workflow (an action's argument, a child's input, the result, an
+        error) whose JSON would be larger than an action's result may be."""
+        limit = self.limits.payload_bytes
+        return LimitExceeded(
+            "value too large", f"its JSON is more than {limit:,} bytes",
+            "WAYMARK_MAX_PAYLOAD_BYTES", limit,
+        )  # fmt: skip
 
     def too_many_digits(self, digits: int | None = None) -> LimitExceeded:
         size = f"about {digits:,} digits" if digits is not None else "more digits"

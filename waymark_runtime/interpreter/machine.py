@@ -57,6 +57,7 @@ from waymark_runtime.values import (
     to_json,
     to_value,
 )
+from waymark_runtime.values.text import json_size
 
 # The longest durable sleep: a hundred years, what `asyncio.sleep(math.inf)` (or NaN) is taken
 # for: Python's never ends, and a stored deadline must be a date.
@@ -396,8 +397,12 @@ class Machine:
         """`value` as it leaves the workflow (an action's argument, a result, an error), charged
         for every item the JSON holds: unlike saved state, it repeats a list reached twice, so
         `x = [x, x]` twenty times is a million items, not twenty."""
-        self.guards.charge_visit(value)
-        return to_json(value)
+        chars = self.guards.charge_leaving(value)
+        encoded = to_json(value)
+        limit = self.guards.meter.limits.payload_bytes
+        if chars > limit // 4 and json_size(encoded, limit) > limit:
+            raise self.guards.meter.too_large()
+        return encoded
 
     def _refuse(self, error: WaymarkError, frame: Frame) -> None:
         """The runtime refuses to go on (a limit, an unknown class...): fail, naming the line."""

@@ -125,3 +125,15 @@ def read_json(text: str) -> Any:
     except ValueError:  # `int()` of a longer run of digits than sys.get_int_max_str_digits()
         why = f"a number has more than {sys.get_int_max_str_digits():,} digits"
     raise UnreadableJson(why)
+
+
+def json_size(value: JSON, stop_after: int) -> int:
+    """Bytes of `value` as compact UTF-8 JSON (as stored), counted as it is written out piece
+    by piece, never held whole: the count stops once past `stop_after`."""
+    size = 0
+    encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+    for chunk in encoder.iterencode(value):
+        size += len(chunk) if chunk.isascii() else len(chunk.encode(errors="surrogatepass"))
+        if size > stop_after:
+            break
+    return size

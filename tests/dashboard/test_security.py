@@ -11,6 +11,7 @@ import pytest
 
 from tests.dashboard import seed
 from tests.dashboard.test_pages import csrf_of
+from waymark.dashboard import app as app_module
 from waymark.dashboard import create_app
 from waymark.dashboard.security import DashboardConfigError, checked_address, parse_address
 from waymark_runtime.admin import Admin
@@ -126,6 +127,30 @@ async def test_without_a_token_a_mutation_still_needs_the_csrf_value(
     run = await seed.held(store, time.time() - 3)
     assert (await client.post(f"/runs/{run}/cancel")).status_code == 403
     assert (await Admin(store).show(run)).status == "running"
+
+
+async def test_a_body_past_the_limit_is_refused_before_it_is_read_whole(
+    client: httpx.AsyncClient, store: PostgresStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Declared too large, or sent in chunks that grow past the limit: 413, nothing done; a
+    body within it reaches the form as before."""
+    monkeypatch.setattr(app_module, "MAX_BODY_BYTES", 1_000)
+    run = await seed.held(store, time.time() - 3)
+    token = csrf_of((await client.get(f"/runs/{run}")).text)
+
+    async def chunks() -> AsyncIterator[bytes]:
+        yield f"csrf={token}&pad=".encode()
+        for _ in range(100):
+            yield b"x" * 100
+
+    declared = await client.post(f"/runs/{run}/cancel", data={"csrf": token, "pad": "x" * 2000})
+    streamed = await client.post(f"/runs/{run}/cancel", content=chunks(),
+                                 headers={"content-type": "application/x-www-form-urlencoded"})  # fmt: skip
+    assert [r.status_code for r in (declared, streamed)] == [413, 413]
+    assert declared.text == "the request's body is larger than 1,000 bytes"
+    assert (await Admin(store).show(run)).status == "running"
+    fits = await client.post(f"/runs/{run}/cancel", data={"csrf": token, "pad": "x" * 900})
+    assert fits.status_code == 303 and (await Admin(store).show(run)).status == "cancelled"
 
 
 def test_a_non_loopback_address_needs_a_token() -> None:

@@ -24,6 +24,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from waymark.dashboard import pages
 from waymark.dashboard.live import Broadcast
@@ -38,6 +39,10 @@ _HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
 }
+
+MAX_BODY_BYTES = 100 * 1024 * 1024
+"""The largest request body read (a form with a signal's payload of WAYMARK_MAX_PAYLOAD_BYTES
+of JSON, URL-encoded, fits)."""
 
 
 class State:
@@ -93,6 +98,41 @@ class TokenGate(BaseHTTPMiddleware):
         for name, value in _HEADERS.items():
             response.headers.setdefault(name, value)
         return response
+
+
+class BodyLimit:
+    """Reads a posted body whole, up to `MAX_BODY_BYTES`, before the route sees it; a larger
+    one is refused with 413 without being held (a form is parsed in memory, so a body that
+    never ends would otherwise be kept whole)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length", b"0")
+        chunks: list[bytes] = []
+        size = int(declared) if declared.isdigit() else 0
+        while size <= MAX_BODY_BYTES:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                return
+            chunks.append(message.get("body", b""))
+            size = sum(map(len, chunks))
+            if not message.get("more_body", False):
+                break
+        if size > MAX_BODY_BYTES:
+            refusal = f"the request's body is larger than {MAX_BODY_BYTES:,} bytes"
+            await PlainTextResponse(refusal, 413)(scope, receive, send)
+            return
+        body = [{"type": "http.request", "body": b"".join(chunks), "more_body": False}]
+
+        async def replayed() -> Message:
+            return body.pop() if body else await receive()
+
+        await self.app(scope, replayed, send)
 
 
 def _time(value: float | datetime | None) -> str:
@@ -158,7 +198,8 @@ def create_app(dsn: str, *, token: str | None = None) -> Starlette:
         Route("/schedules/{id}/{action:str}", pages.steer_schedule, methods=["POST"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    app = Starlette(routes=routes, middleware=[Middleware(TokenGate)], lifespan=lifespan)
+    middleware = [Middleware(TokenGate), Middleware(BodyLimit)]  # the token first
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.dashboard = state
     app.state.templates = templates()
     return app

@@ -61,6 +61,12 @@ async def leave_a_thread(value: int) -> int:
 
 
 @action
+async def fork_and_go_on() -> int:
+    """Forks; the child goes on as a copy of its worker process (no exec, no exit)."""
+    return 1 if os.fork() else 0
+
+
+@action
 async def slow(value: int, seconds: float) -> int:
     await asyncio.sleep(seconds)
     return value
@@ -300,3 +306,9 @@ class WaiterParent(Workflow):
 class LeavesAThread(Workflow):
     async def run(self, value: int) -> int:
         return await leave_a_thread(value)
+
+
+@workflow
+class Forks(Workflow):
+    async def run(self) -> int:
+        return await fork_and_go_on()

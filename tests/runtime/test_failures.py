@@ -60,6 +60,18 @@ async def test_bad_programs_and_payloads_fail_only_their_instance(
     assert "no-such-tag" in str(bad_payload)
 
 
+async def test_a_process_an_action_forks_takes_none_of_its_worker_s_requests(
+    store: PostgresStore, database: str
+) -> None:
+    """The forked copy of the worker, which goes on running its loop, finds the null device
+    where the pipes were: every later attempt is still run and answered by the worker (the copy
+    read some of them, which then never ran nor answered)."""
+    async with running(store, runner_settings(database)), waymark.connect(database):
+        assert await asyncio.wait_for(flows.Forks().run(), 20) == 1
+        for value in range(12):
+            assert await asyncio.wait_for(flows.Single().run(value), 20) == value
+
+
 async def test_a_corrupt_state_fails_only_its_instance(store: PostgresStore, database: str) -> None:
     settings = runner_settings(database, evict_sleep_threshold_ms=0)
     async with running(store, settings), waymark.connect(database) as client:

@@ -47,6 +47,7 @@ def main(argv: list[str] | None = None) -> None:
     # The runner coordinates shutdown; Ctrl-C in a terminal must not kill attempts mid-way.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
+    _keep_pipes_from_forks(read_fd, write_fd)
     settings = Settings.from_env()
     configure_logging(settings.log_level, settings.log_format)
     import_user_modules(settings)
@@ -80,12 +81,31 @@ def _die_with_parent() -> None:
             os._exit(1)
 
 
+def _keep_pipes_from_forks(*fds: int) -> None:
+    """A process an action forks (`os.fork()`, `multiprocessing` with fork) gets copies of the
+    runner's pipes: one that went on without exec would read requests meant for this worker
+    (those attempts never ran nor answered), and one that outlives this worker would keep the
+    runner from seeing it die. In a forked child they are replaced at once by the null device:
+    its copy of the loop reads the end of its input, and so finishes and exits quietly."""
+
+    def in_child() -> None:
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in fds:
+            os.dup2(null, fd)
+        os.close(null)
+
+    os.register_at_fork(after_in_child=in_child)
+
+
 class _Outbox:
     """Replies finished in one loop iteration are written as one frame, each encoded on its
     own: a value that will not encode fails its own attempt, never the others of the frame."""
 
     def __init__(self, writer: asyncio.StreamWriter, max_payload_bytes: int) -> None:
         self.writer = writer
+        # Its own loop, not the running one: in a process an action forked, Python has no
+        # running loop while the copied attempt ends.
+        self.loop = asyncio.get_running_loop()
         self.max_payload_bytes = max_payload_bytes
         self.replies: list[bytes] = []
 
@@ -98,7 +118,7 @@ class _Outbox:
             value = error_json(unstorable(action, error, raised=not reply["ok"]))
             encoded = dumps({"id": reply["id"], "ok": False, "value": value})
         if not self.replies:
-            asyncio.get_running_loop().call_soon(self.flush)
+            self.loop.call_soon(self.flush)
         self.replies.append(encoded)
 
     def flush(self) -> None:

@@ -31,6 +31,7 @@ from waymark_runtime.errors import (
 )
 from waymark_runtime.inputs import mismatch
 from waymark_runtime.store.pg_rows import FINISHED
+from waymark_runtime.store.postgres import is_transient
 from waymark_runtime.values import check_storable, find_class, to_json
 
 __all__ = [
@@ -223,7 +224,9 @@ def record(row: dict[str, Any]) -> SignalRecord:
 class SignalStore(Protocol):
     async def program_of(self, workflow: str, version: str) -> str | None: ...
 
-    async def send_signal(self, instance_id: str, name: str, payload: Any, now: float) -> bool: ...
+    async def send_signal(
+        self, instance_id: str, name: str, payload: Any, now: float, send_id: str | None = None
+    ) -> bool: ...
 
 
 async def send(
@@ -241,8 +244,20 @@ async def send(
         raise unknown_signal(str(name), known, row["workflow_name"])
     value = checked_payload(name, known[name], payload)
     check_storable(value, settings().max_payload_bytes)  # this process's WAYMARK_MAX_PAYLOAD_BYTES
-    if not await store.send_signal(instance_id, name, value, now):
+    if not await _kept(store, instance_id, name, value, now):
         raise _finished(instance_id, "finished", name)
+
+
+async def _kept(store: SignalStore, instance_id: str, name: str, value: Any, now: float) -> bool:
+    """Send once: the send id is picked before the first try, so a retry after a lost
+    connection (PostgreSQL may have committed the first) keeps no second signal."""
+    send_id = str(uuid.uuid4())
+    try:
+        return await store.send_signal(instance_id, name, value, now, send_id)
+    except Exception as error:
+        if not is_transient(error):
+            raise
+        return await store.send_signal(instance_id, name, value, now, send_id)
 
 
 def _finished(instance_id: str, status: str, name: str) -> SignalRefused:

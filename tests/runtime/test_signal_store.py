@@ -124,3 +124,20 @@ async def test_a_signal_for_an_unknown_or_finished_instance_is_not_kept(store: A
     assert not await store.send_signal(instance_id, "item", 2, 102.0)
     rows = await store.signals_of(instance_id)
     assert [(r["kind"], r["payload"]) for r in rows] == [("signal", None)]
+
+
+async def test_a_send_made_again_with_its_id_keeps_one_signal(store: Any) -> None:
+    """The same send twice (its first answer was lost with the connection): one signal is
+    kept and woken once, and the repeat is answered as kept, even once the instance ended."""
+    send = "00000000-0000-4000-8000-000000000001"
+    [instance_id] = await store.create_instances([collect()], 100.0)
+    [claim] = await store.claim("r", 1, 100.0, LEASE)
+    await wait_for(store, claim, "n1", 101.0)
+    assert await store.send_signal(instance_id, "item", 1, 102.0, send)
+    assert await store.send_signal(instance_id, "item", 1, 103.0, send)
+    [claim] = await store.claim("r", 1, 104.0, LEASE)
+    assert claim.instance.events == [SignalReceived(node="n1", value=1)]
+    assert await store.cancel(instance_id, {"$t": "exception"}, 105.0)
+    assert await store.send_signal(instance_id, "item", 1, 106.0, send)
+    rows = await store.signals_of(instance_id)
+    assert [(r["kind"], r["at"]) for r in rows if r["kind"] == "signal"] == [("signal", 102.0)]

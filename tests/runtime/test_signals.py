@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
 
 import waymark
@@ -247,3 +248,27 @@ async def test_a_wait_inside_an_expression(backend: Backend) -> None:
         instance_id = await flows.Arithmetic().run(_blocking=False)
         await waymark.send_signal(instance_id, "n", "5")  # lax: "5" is an int
         assert await waymark.get_result(instance_id) == 11
+
+
+async def test_a_send_whose_answer_was_lost_is_kept_once(
+    store: PostgresStore, database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The connection drops after PostgreSQL committed the send: the client's retry must not
+    keep the signal a second time (the workflow would receive it twice)."""
+    send = PostgresStore.send_signal
+    lost: list[bool] = []
+
+    async def lose_the_first_answer(self: PostgresStore, *args: Any, **kwargs: Any) -> bool:
+        kept = await send(self, *args, **kwargs)
+        if not lost:
+            lost.append(kept)
+            raise asyncpg.ConnectionDoesNotExistError("connection closed after the commit")
+        return kept
+
+    monkeypatch.setattr(PostgresStore, "send_signal", lose_the_first_answer)
+    async with waymark.connect(database):
+        instance_id = await flows.Collect().run(2, _blocking=False)
+        await waymark.send_signal(instance_id, "item", 1)
+        detail = await (await waymark.admin()).show(instance_id)
+    assert lost == [True]
+    assert [(s.kind, s.payload) for s in detail.signals] == [("signal", 1)]

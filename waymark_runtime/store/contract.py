@@ -138,7 +138,9 @@ class InspectionStore(Protocol):
     `list_instances` (with the attempt count and `created_us`, the keyset position),
     `list_runners` rows of `list_runners`, `signals_of` rows of `instance_signals`.
     `send_signal` keeps a validated signal for an unfinished instance (False: unknown or
-    finished) and wakes it when it waits for that name."""
+    finished) and wakes it when it waits for that name; a `send_id` it kept already is that
+    send made again (its answer was lost): nothing more is kept or woken, and it is True even
+    once the instance finished."""
 
     async def create_instances(
         self, specs: Sequence[NewInstance], now: float, ids: Sequence[str] | None = None
@@ -158,7 +160,9 @@ class InspectionStore(Protocol):
 
     async def program_of(self, workflow: str, version: str) -> str | None: ...
 
-    async def send_signal(self, instance_id: str, name: str, payload: Any, now: float) -> bool: ...
+    async def send_signal(
+        self, instance_id: str, name: str, payload: Any, now: float, send_id: str | None = None
+    ) -> bool: ...
 
     async def signals_of(self, instance_id: str) -> list[dict[str, Any]]: ...
 

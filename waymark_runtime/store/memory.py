@@ -206,13 +206,19 @@ class MemoryStore:
             self._notify_runnable()
         return applied.kept
 
-    async def send_signal(self, instance_id: str, name: str, payload: Any, now: float) -> bool:
-        """`send_signal`: False when the instance is unknown or finished."""
+    async def send_signal(
+        self, instance_id: str, name: str, payload: Any, now: float, send_id: str | None = None
+    ) -> bool:
+        """`send_signal`: False when the instance is unknown or finished (without this send)."""
         instance = self.instances.get(instance_id)
-        if instance is None or instance.finished_at is not None:
+        if instance is None:
+            return False
+        if send_id is not None and self.signals.sent(instance_id, send_id):
+            return True  # this send made again: kept once
+        if instance.finished_at is not None:
             return False
         payload = json.loads(dumps(payload))
-        if self.signals.send(instance, name, payload, now):
+        if self.signals.send(instance, name, payload, now, send_id):
             self._queue(instance)
             self._notify_runnable()
         return True

@@ -41,6 +41,7 @@ class _Wait:
 class _Box:
     signals: list[_Signal] = field(default_factory=list)
     waits: dict[str, _Wait] = field(default_factory=dict)
+    send_ids: set[str] = field(default_factory=set)
 
     def oldest(self, name: str) -> _Signal | None:
         return next((s for s in self.signals if s.name == name and s.consumed_at is None), None)
@@ -57,9 +58,18 @@ class Signals:
         self.boxes: dict[str, _Box] = {}
         self._ids = itertools.count(1)
 
-    def send(self, instance: Instance, name: str, payload: Any, now: float) -> bool:
+    def sent(self, instance_id: str, send_id: str) -> bool:
+        """Whether the signal of `send_id` was kept (this send is made again)."""
+        box = self.boxes.get(instance_id)
+        return box is not None and send_id in box.send_ids
+
+    def send(
+        self, instance: Instance, name: str, payload: Any, now: float, send_id: str | None
+    ) -> bool:
         """`send_signal`: keep the signal and wake the instance; True when it wakes now."""
         box = self.boxes.setdefault(instance.id, _Box())
+        if send_id is not None:
+            box.send_ids.add(send_id)
         box.signals.append(_Signal(id=next(self._ids), name=name, payload=payload, sent_at=now))
         instance.event_seq += 1
         instance.updated_at = now

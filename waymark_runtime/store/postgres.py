@@ -372,18 +372,21 @@ class PostgresStore(FlowQueries, InspectionQueries):
         )
         return self._claimed(rows, now)
 
-    async def send_signal(self, instance_id: str, name: str, payload: Any, now: float) -> bool:
+    async def send_signal(
+        self, instance_id: str, name: str, payload: Any, now: float, send_id: str | None = None
+    ) -> bool:
         """Keep signal `name` (a JSON-shaped, validated payload) for an unfinished instance
-        and wake it; False when the instance is unknown or finished."""
+        and wake it; False when the instance is unknown or finished. A `send_id` kept already
+        is this send made again: it keeps nothing more (see the contract)."""
         async with self.pool.acquire() as connection, connection.transaction():
             # The row lock first, in a statement of its own: a commit that is adding a wait for
             # this signal (and letting the instance go) has landed once it is granted, so the
             # statement that sends reads that wait in its snapshot and wakes the instance.
             await connection.execute(self._sql["lock_instance"], instance_id)
-            row = await connection.fetchrow(
-                self._sql["send_signal"], instance_id, name, payload, now
-            )
-        return row is not None
+            send_id = send_id or str(uuid.uuid4())
+            sql = self._sql["send_signal"]
+            kept = await connection.fetchval(sql, instance_id, name, payload, now, send_id)
+        return bool(kept)
 
     async def cancel(
         self, instance_id: str, error: Any, now: float, status: str = "cancelled"

@@ -7,10 +7,12 @@
 SELECT 1 FROM waymark_instances WHERE id = $1 FOR NO KEY UPDATE;
 
 -- name: send_signal
--- Keep signal $2 with payload $3 (JSON) for unfinished instance $1 at $4, and wake it as
--- for any event recorded by another process: `event_seq` bumped (a runner holding it sees
--- the bump when it lets it go), and runnable now when unleased with a pending wait of that
--- name. Returns no row when the instance is unknown or finished.
+-- Keep signal $2 with payload $3 (JSON) and send id $5 for unfinished instance $1 at $4, and
+-- wake it as for any event recorded by another process: `event_seq` bumped (a runner holding
+-- it sees the bump when it lets it go), and runnable now when unleased with a pending wait of
+-- that name. A send id stored already is this send made again (its first answer was lost with
+-- the connection): nothing is stored or woken a second time. `kept` is false when the
+-- instance is unknown, or finished without this signal.
 -- Run after `lock_instance` in the same transaction: a subquery reads its statement's snapshot,
 -- so without the lock taken first, a commit that adds the wait and lets the instance go while
 -- this statement waits for the row would be invisible to the test of pending waits below, and
@@ -19,8 +21,9 @@ SELECT 1 FROM waymark_instances WHERE id = $1 FOR NO KEY UPDATE;
 WITH target AS (
     SELECT id FROM waymark_instances WHERE id = $1 AND finished_at IS NULL FOR NO KEY UPDATE
 ), sent AS (
-    INSERT INTO waymark_signals (instance_id, name, payload, sent_at)
-    SELECT target.id, $2, coalesce($3::json, 'null'::json), to_timestamp($4) FROM target
+    INSERT INTO waymark_signals (instance_id, name, payload, sent_at, send_id)
+    SELECT target.id, $2, coalesce($3::json, 'null'::json), to_timestamp($4), $5 FROM target
+    ON CONFLICT (send_id) DO NOTHING
     RETURNING id
 ), woken AS (
     UPDATE waymark_instances AS i
@@ -31,12 +34,12 @@ WITH target AS (
                        THEN to_timestamp($4) ELSE i.wake_at END,
         updated_at = to_timestamp($4)
     FROM target
-    WHERE i.id = target.id
+    WHERE i.id = target.id AND EXISTS (SELECT 1 FROM sent)
     RETURNING i.wake_at = to_timestamp($4) AS runnable
 )
-SELECT s.id,
-       (SELECT pg_notify('waymark_runnable', '')::text FROM woken WHERE runnable) AS notified
-FROM sent AS s;
+SELECT EXISTS (SELECT 1 FROM sent)
+       OR EXISTS (SELECT 1 FROM waymark_signals WHERE send_id = $5) AS kept,
+       (SELECT pg_notify('waymark_runnable', '')::text FROM woken WHERE runnable) AS notified;
 
 -- name: commit_signals
 -- The signal rows of a group commit, in its transaction, for the instances $1 that passed its

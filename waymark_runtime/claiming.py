@@ -55,6 +55,7 @@ class Claims:
         self.stopping = stopping
         self.wanted = asyncio.Event()
         self.busy = False  # a claim is in flight
+        self.unanswered = False  # a claim raised: it may have leased instances all the same
 
     def want(self) -> None:
         self.wanted.set()
@@ -84,8 +85,17 @@ class Claims:
         held = self.holdings.held
         while (room := self.settings.max_concurrent_instances - len(held)) > 0:
             limit = min(room, _BATCH)
+            if self.unanswered:  # what it leased is given back, to be claimed again now
+                await self.leases.release_unknown()
+                self.unanswered = False
             sent = time.monotonic()
-            claims = await self.store.claim(self.owner, limit, self.clock.now(), self.leases.ttl)
+            try:
+                claims = await self.store.claim(
+                    self.owner, limit, self.clock.now(), self.leases.ttl
+                )
+            except Exception:  # its answer may be lost after it committed
+                self.unanswered = True
+                raise
             if (recording := metrics.current()) is not None:
                 recording.claim.observe(time.monotonic() - sent)
             for claim in claims:

@@ -82,9 +82,23 @@ class Leases:
         """Leases held in the database but not in memory (a commit that failed twice): give
         them back. Only ids seen twice in a row, so a claim still being read is not one."""
         again, self.orphans = orphans & self.orphans, orphans
-        if again:
-            log.warning("releasing %s instances this runner no longer tracks", len(again))
+        await self._give_back(again)
+
+    async def release_unknown(self) -> None:
+        """Give back now every lease the store holds for this runner and memory does not.
+        Called by the claim loop after a claim raised, before it claims again: no claim is in
+        flight then, so these are the instances that claim leased before its answer was lost
+        (and orphans); the next claim takes them again at once, rather than after the two
+        heartbeats `_release_orphans` waits for (a tight deadline could pass meanwhile)."""
+        still_held = await self.store.heartbeat(self.owner, self.clock(), self.ttl)
+        await self._give_back(set(still_held) - set(self.held))
+
+    async def _give_back(self, instance_ids: set[str]) -> None:
+        """Release leases of this runner that memory does not hold, runnable at once (a commit
+        fenced by this owner: an instance let go meanwhile is left alone)."""
+        if instance_ids:
+            log.warning("releasing %s instances this runner no longer tracks", len(instance_ids))
             batch = CommitBatch()
-            for instance_id in again:
+            for instance_id in instance_ids:
                 batch.instance(instance_id, release=True, wake_at=self.clock())
             await self.store.commit(batch, self.owner, self.clock())

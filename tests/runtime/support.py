@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+import pytest
 
 from waymark_runtime.config import Settings
 from waymark_runtime.embedded import EmbeddedServer
@@ -159,3 +160,23 @@ def start_workers_process(env: dict[str, str], log: Path) -> Iterator[subprocess
             os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         print(log.read_text(errors="replace")[-4000:])
+
+
+def lose_an_answer(
+    monkeypatch: pytest.MonkeyPatch, method: str, when: Callable[[Any], bool] = lambda _: True
+) -> list[Any]:
+    """`PostgresStore.<method>` loses its first answer that `when` accepts with the connection,
+    after the statement committed (as when PostgreSQL restarts or the backend is terminated at
+    that moment); the list returned receives that answer."""
+    original = getattr(PostgresStore, method)
+    lost: list[Any] = []
+
+    async def losing(self: PostgresStore, *args: Any, **kwargs: Any) -> Any:
+        answer = await original(self, *args, **kwargs)
+        if not lost and when(answer):
+            lost.append(answer)
+            raise asyncpg.ConnectionDoesNotExistError("connection closed after the commit")
+        return answer
+
+    monkeypatch.setattr(PostgresStore, method, losing)
+    return lost

@@ -17,13 +17,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import pytest
 
 import waymark
 from tests.runtime import flow_flows as flows
 from tests.runtime.runtime_flows import RECORD_ENV
 from tests.runtime.support import (
+    lose_an_answer,
     runner_settings,
     running,
     start_workers_env,
@@ -335,33 +335,20 @@ async def test_waiting_attempts_hold_no_worker_slot(
     assert max_overlap([span for tag, span in found.items() if tag != "free"]) == flows.SLOTS
 
 
-class LostGrantAnswer(PostgresStore):
-    """A store whose first grant of action slots commits, then loses its answer with the
-    connection (as when PostgreSQL restarts or the backend is terminated at that moment)."""
-
-    lost = False
-
-    async def acquire_slots(self, owner: str, requests: Any, clock: Any) -> Any:
-        grants = await super().acquire_slots(owner, requests, clock)
-        if grants.granted and not self.lost:
-            self.lost = True
-            raise asyncpg.ConnectionDoesNotExistError("connection closed after the commit")
-        return grants
-
-
 async def test_a_grant_whose_answer_was_lost_is_granted_again(
-    database: str, worker_env: Path
+    database: str, worker_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The runner asks again (a lost connection is retried); the attempts the lost answer
     started must run, not wait forever for the slots they hold themselves."""
-    store = await LostGrantAnswer.open(database, run_migrations=False)
+    lost = lose_an_answer(monkeypatch, "acquire_slots", lambda grants: bool(grants.granted))
+    store = await PostgresStore.open(database, run_migrations=False)
     settings = runner_settings(database, user_modules=(MODULE,))
     try:
         async with running(store, settings), waymark.connect(database):
             results = await asyncio.wait_for(flows.FanNarrow().run(4, 0.1), 30)
     finally:
         await store.close()
-    assert store.lost
+    assert lost
     assert results == [f"n{i}" for i in range(4)]
     ran = executions(worker_env)
     assert len(ran) == 4  # each once

@@ -11,12 +11,11 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import pytest
 
 import waymark
 from tests.runtime import signal_flows as flows
-from tests.runtime.support import runner_settings, running
+from tests.runtime.support import lose_an_answer, runner_settings, running
 from waymark_runtime.errors import (
     InvalidSignalPayload,
     SignalError,
@@ -255,17 +254,7 @@ async def test_a_send_whose_answer_was_lost_is_kept_once(
 ) -> None:
     """The connection drops after PostgreSQL committed the send: the client's retry must not
     keep the signal a second time (the workflow would receive it twice)."""
-    send = PostgresStore.send_signal
-    lost: list[bool] = []
-
-    async def lose_the_first_answer(self: PostgresStore, *args: Any, **kwargs: Any) -> bool:
-        kept = await send(self, *args, **kwargs)
-        if not lost:
-            lost.append(kept)
-            raise asyncpg.ConnectionDoesNotExistError("connection closed after the commit")
-        return kept
-
-    monkeypatch.setattr(PostgresStore, "send_signal", lose_the_first_answer)
+    lost = lose_an_answer(monkeypatch, "send_signal")
     async with waymark.connect(database):
         instance_id = await flows.Collect().run(2, _blocking=False)
         await waymark.send_signal(instance_id, "item", 1)

@@ -9,12 +9,11 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import pytest
 
 import waymark
 from tests.runtime import runtime_flows as flows
-from tests.runtime.support import runner_settings, running
+from tests.runtime.support import lose_an_answer, runner_settings, running
 from waymark_runtime.engine import NewInstance
 from waymark_runtime.errors import InstanceStateError, WorkflowCancelled, WorkflowTimeout
 from waymark_runtime.local import LocalRuntime
@@ -83,20 +82,10 @@ async def test_a_start_whose_answer_was_lost_returns_its_instance(
 ) -> None:
     """The client inserts again after a lost connection: that must not report the start as
     failed (the instance exists and runs: a caller starting it again would run it twice)."""
-    create = PostgresStore.create_instances
-    lost: list[str] = []
-
-    async def lose_the_first_answer(self: PostgresStore, *args: Any, **kwargs: Any) -> Any:
-        ids = await create(self, *args, **kwargs)
-        if not lost:
-            lost.extend(ids)
-            raise asyncpg.ConnectionDoesNotExistError("connection closed after the commit")
-        return ids
-
-    monkeypatch.setattr(PostgresStore, "create_instances", lose_the_first_answer)
+    lost = lose_an_answer(monkeypatch, "create_instances")
     async with waymark.connect(database):
         instance_id = await flows.Single().run(7, _blocking=False)
-    assert [instance_id] == lost
+    assert lost == [[instance_id]]
     assert await store.pool.fetchval("SELECT count(*) FROM waymark_instances") == 1
 
 

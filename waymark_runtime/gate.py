@@ -3,11 +3,15 @@
 An attempt of an action declared with `@action(concurrency=..., rate_limit=...)` is committed
 queued instead of running; the gate asks the store for slots (`acquire_slots`, global across
 runners: the store counts what runs and what started) and hands the granted attempts back to
-the runner to dispatch. A waiting attempt holds no worker slot. The gate asks again when a slot
-may have freed — an attempt of this runner ended, another runner said so (`slots_freed`), a
-rate window moves on (a timer on the runner's clock, virtual on `LocalRuntime`) — and, as a
-fallback, every second (or poll interval, if longer) while attempts wait: slots freed by a
-cancel or a reclaim send no word. It never dispatches anything itself.
+the runner to dispatch. A waiting attempt holds no worker slot, and the gate asks for no more
+attempts than the runner's workers would start at once (`room`): a grant records its starts,
+so one that waited in the runner's queue (its workers busy, or restarting) would start its
+attempts late, bunched with the next window's. The gate asks again when a slot may have freed
+— an attempt of this runner ended, another runner said so (`slots_freed`), a rate window moves
+on (a timer on the runner's clock, virtual on `LocalRuntime`), its workers have room again
+after an ask that room cut short (`room_freed`) — and, as a fallback, every second (or poll
+interval, if longer) while attempts wait: slots freed by a cancel or a reclaim send no word.
+It never dispatches anything itself.
 """
 
 from __future__ import annotations
@@ -45,10 +49,13 @@ class Gate:
     the attempts it started through the store, until their end frees their slots."""
 
     def __init__(self, store: Any, owner: str, clock: Clock, poll: float,
-                 on_granted: Granted, activity: asyncio.Event) -> None:  # fmt: skip
+                 on_granted: Granted, activity: asyncio.Event, *,
+                 room: Callable[[], int]) -> None:  # fmt: skip
         self.store, self.owner, self.clock = store, owner, clock
         self.poll = max(poll, _FALLBACK)
         self.on_granted, self.activity = on_granted, activity
+        self.room = room  # how many orders the runner's workers would start at once
+        self.cramped = False  # the last ask was cut short by `room`
         self.waiting: dict[_Key, tuple[Held, Attempt, SlotRequest]] = {}
         self.granted: dict[_Key, str] = {}
         """Attempts this runner started through the gate, by key, with their action."""
@@ -79,6 +86,11 @@ class Gate:
     def wake(self) -> None:
         self.wanted.set()
         self.activity.set()
+
+    def room_freed(self) -> None:
+        """The workers have room again: ask, if the last ask wanted more than they had."""
+        if self.cramped:
+            self.wake()
 
     def ended(self, ops: Iterable[dict[str, Any]], kept: set[str]) -> list[str]:
         """The actions whose slots a commit freed: attempts this gate started that its attempt
@@ -115,7 +127,10 @@ class Gate:
 
     async def _acquire(self) -> None:
         await self._listen()
-        grants = await self.store.acquire_slots(self.owner, self._heads(), self.clock.now)
+        heads = self._heads()
+        if not heads:
+            return
+        grants = await self.store.acquire_slots(self.owner, heads, self.clock.now)
         chosen = []
         for request in grants.granted:
             entry = self.waiting.pop(request.key, None)
@@ -129,15 +144,21 @@ class Gate:
 
     def _heads(self) -> list[SlotRequest]:
         """The first waiting requests of each action, as many as its limits could grant at
-        once: asking for the rest is no use, and a long queue stays cheap to ask for."""
-        room: dict[str, int] = {}
-        heads = []
+        once (asking for the rest is no use, and a long queue stays cheap to ask for), and no
+        more in all than the workers' room."""
+        left: dict[str, int] = {}
+        heads: list[SlotRequest] = []
+        free = self.room()
+        self.cramped = False
         for _, _, request in self.waiting.values():
+            if len(heads) >= free:
+                self.cramped = True
+                break
             limits = request.limits
             cap = min(limits.concurrency or _UNBOUNDED,
                       limits.rate.limit if limits.rate else _UNBOUNDED)  # fmt: skip
-            if room.setdefault(request.action, cap) > 0:
-                room[request.action] -= 1
+            if left.setdefault(request.action, cap) > 0:
+                left[request.action] -= 1
                 heads.append(request)
         return heads
 

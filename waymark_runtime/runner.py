@@ -98,12 +98,14 @@ class Runner:
         self.activity = asyncio.Event()
         self.stopping = False
         self.stepper = Stepper(store, settings, self.held, types, rng)
-        self.replies = Replies(self.held, self._mark, store, settings.max_payload_bytes)
+        self.replies = Replies(self.held, self._mark, store, settings.max_payload_bytes,
+                               lambda: self.gate.room_freed())  # fmt: skip
         self.pool = executor(settings, self.replies)
         self.reserved = 0
         """Worker slots promised to attempts whose commit is in flight (sent once it lands)."""
         self.gate = Gate(store, self.owner, self.time, settings.poll_interval_ms / 1000,
-                         self._granted, self.activity)  # fmt: skip
+                         self._granted, self.activity,
+                         room=lambda: self.pool.free - self.reserved)  # fmt: skip
         self.leases = Leases(store, settings, self.owner, self.clock, self.held, mark=self._mark,
                              let_go=self._let_go, withdraw=self.pool.withdraw_revoked,
                              committing=self.committing.__contains__)  # fmt: skip

@@ -41,9 +41,11 @@ class Replies:
         mark: Callable[[str], None],
         store: RunnerStore,
         max_payload_bytes: int,
+        room: Callable[[], None],
     ) -> None:
         self.held = held  # the runner's instances (the same dict)
         self.mark = mark
+        self.on_room = room  # the gate's `room_freed`
         self.store = store  # for the budget of lost attempts and their error
         self.max_payload_bytes = max_payload_bytes
         self.starts: deque[tuple[float, Hashable]] = deque()  # (when to mark, key), in order

@@ -85,6 +85,14 @@ class FanPaced(Workflow):
         return await asyncio.gather(*[paced(f"p{i}") for i in range(count)])
 
 
+@workflow
+class PacedBehind(Workflow):
+    """Rate-limited attempts that become due while an unlimited one takes the worker slots."""
+
+    async def run(self, count: int, seconds: float) -> list[str]:
+        return await asyncio.gather(step("busy", seconds), *[paced(f"p{i}") for i in range(count)])
+
+
 @workflow(concurrency=Concurrency(key="customer_id", limit=1))
 class PerCustomer(Workflow):
     """One running instance per customer: its two steps and a sleep never interleave."""

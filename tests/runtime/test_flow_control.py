@@ -335,6 +335,22 @@ async def test_waiting_attempts_hold_no_worker_slot(
     assert max_overlap([span for tag, span in found.items() if tag != "free"]) == flows.SLOTS
 
 
+async def test_a_rate_limited_attempt_is_granted_when_a_worker_can_start_it(
+    store: PostgresStore, database: str, worker_env: Path
+) -> None:
+    """One worker slot, busy for 0.8 s while rate-limited attempts become due: a grant records
+    its starts, so the gate asks only for what the workers would start at once. Granted while
+    the slot was busy, two windows' attempts started together when it freed."""
+    settings = runner_settings(database, user_modules=(MODULE,), concurrent_per_worker=1)
+    async with running(store, settings), waymark.connect(database):
+        results = await asyncio.wait_for(flows.PacedBehind().run(12, 0.8), 60)
+    assert results == ["busy", *(f"p{i}" for i in range(12))]
+    found = spans(worker_env)
+    ran = [start for tag, (start, _) in found.items() if tag != "busy"]
+    assert min(ran) >= found["busy"][1]
+    assert max_in_window(ran, flows.PER - 0.15) <= flows.RATE
+
+
 async def test_a_grant_whose_answer_was_lost_is_granted_again(
     database: str, worker_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

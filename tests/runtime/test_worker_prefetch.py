@@ -191,6 +191,9 @@ class _Heard:
         self.started += keys
         self.changed.set()
 
+    def on_room(self) -> None:
+        pass
+
     async def until(self, done: Callable[[], bool]) -> None:
         while not done():
             self.changed.clear()

@@ -2,7 +2,8 @@
 
 A runner hands `AttemptOrder`s to an executor and hears back through its `Reports`: a reply (the
 attempt's outcome), a loss (the attempt died with its process), an expiry (it never started
-because its `Lease` ran out), and a start (for an order that asks: `report_start`). `WorkerPool` runs orders in worker processes; `InProcessExecutor`
+because its `Lease` ran out), a start (for an order that asks: `report_start`), and room (free
+slots again). `WorkerPool` runs orders in worker processes; `InProcessExecutor`
 runs them as tasks of this event loop, so a test's fakes and monkeypatches apply.
 """
 
@@ -77,6 +78,10 @@ class Reports(Protocol):
 
     def on_started(self, keys: list[Hashable]) -> None:
         """The attempts, sent with `report_start`, started."""
+
+    def on_room(self) -> None:
+        """Orders submitted now could start at once again (`free` grew: a worker started, or
+        replies freed slots)."""
 
 
 class Executor(Protocol):

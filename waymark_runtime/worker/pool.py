@@ -404,6 +404,7 @@ class WorkerPool:
         self.changed.set()
         self.startup_failures = 0
         self._fill()
+        self.reports.on_room()
 
     def _after_replies(self, worker: _Worker) -> None:
         if not worker.in_flight:
@@ -411,6 +412,7 @@ class WorkerPool:
             if worker.retiring:
                 self._let_go(worker)
         self._fill_soon()
+        self.reports.on_room()
         if not self.in_flight:
             self.idle.set()
 

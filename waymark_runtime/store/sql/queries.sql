@@ -158,8 +158,12 @@ RETURNING
 -- A released instance wakes at its `wake_at` unless results arrived meanwhile (`event_seq`).
 -- `commit_instances_lean` is this statement without its optional part, for a batch with no
 -- child calls, sleeps or log lines: PostgreSQL then plans and runs a third fewer parts.
-WITH step AS (
-    SELECT * FROM json_to_recordset($3::json -> 's') AS s (
+WITH doc AS MATERIALIZED (
+    -- The document's parts, read once: `$3::json -> 's'` would parse all of it again for
+    -- each part, and with a large argument or state that parsing was most of the commit.
+    SELECT key, value FROM json_each($3::json)
+), step AS (
+    SELECT * FROM json_to_recordset((SELECT value FROM doc WHERE key = 's')) AS s (
         id uuid, state json, status text, result json, error json, release boolean,
         wake_at double precision, seq bigint, epoch bigint)
 ), kept AS (
@@ -200,7 +204,7 @@ WITH step AS (
         started_at = CASE WHEN o.op = 'start' THEN to_timestamp($2) ELSE a.started_at END,
         finished_at = CASE WHEN o.op IN ('finish', 'record') THEN to_timestamp($2)
                            ELSE a.finished_at END
-    FROM json_to_recordset($3::json -> 'o') AS o (
+    FROM json_to_recordset((SELECT value FROM doc WHERE key = 'o')) AS o (
         instance_id uuid, node text, attempt integer, op text, status text, value json,
         lost integer, traceback json)
     WHERE a.instance_id = o.instance_id AND a.node = o.node AND a.attempt = o.attempt
@@ -214,7 +218,7 @@ WITH step AS (
            CASE WHEN n.running THEN 'running' ELSE 'queued' END,
            to_timestamp(n.ready_at), $1,
            CASE WHEN n.running THEN to_timestamp($2) END, to_timestamp($2), n.site, n.iteration
-    FROM json_to_recordset($3::json -> 'n') AS n (
+    FROM json_to_recordset((SELECT value FROM doc WHERE key = 'n')) AS n (
         instance_id uuid, node text, attempt integer, action text, args json, kwargs json,
         timeout double precision, ready_at double precision, running boolean, site text,
         iteration json)
@@ -232,7 +236,7 @@ children_added AS (
     SELECT c.child, c.workflow, v.version, c.inputs, p.priority, to_timestamp($2),
            to_timestamp($2), to_timestamp($2), c.instance_id, c.node, c.blocking, p.depth + 1,
            (coalesce(p.pins::jsonb, '{}') || jsonb_build_object(c.workflow, v.version))::json
-    FROM json_to_recordset($3::json -> 'c') AS c (
+    FROM json_to_recordset((SELECT value FROM doc WHERE key = 'c')) AS c (
         instance_id uuid, node text, child uuid, workflow text, inputs json, blocking boolean)
     JOIN waymark_instances AS p ON p.id = c.instance_id
     CROSS JOIN LATERAL (
@@ -254,7 +258,7 @@ children_added AS (
            CASE WHEN c.status = 'failed' THEN c.value END,
            to_timestamp($2), to_timestamp($2),
            CASE WHEN c.status <> 'waiting' THEN to_timestamp($2) END, c.site, c.iteration
-    FROM json_to_recordset($3::json -> 'c') AS c (
+    FROM json_to_recordset((SELECT value FROM doc WHERE key = 'c')) AS c (
         instance_id uuid, node text, child uuid, workflow text, inputs json, status text,
         value json, site text, iteration json)
     WHERE c.instance_id IN (SELECT id FROM kept)
@@ -263,14 +267,15 @@ children_added AS (
 ), timers_done AS (
     UPDATE waymark_timers AS t
     SET finished_at = to_timestamp($2)
-    FROM json_to_recordset($3::json -> 'd') AS d (instance_id uuid, node text)
+    FROM json_to_recordset((SELECT value FROM doc WHERE key = 'd'))
+        AS d (instance_id uuid, node text)
     WHERE t.instance_id = d.instance_id AND t.node = d.node AND t.finished_at IS NULL
       AND d.instance_id IN (SELECT id FROM kept)
     RETURNING 1
 ), timers_added AS (
     INSERT INTO waymark_timers (instance_id, node, wake_at, site, iteration, started_at)
     SELECT n.instance_id, n.node, to_timestamp(n.wake_at), n.site, n.iteration, to_timestamp($2)
-    FROM json_to_recordset($3::json -> 't')
+    FROM json_to_recordset((SELECT value FROM doc WHERE key = 't'))
         AS n (instance_id uuid, node text, wake_at double precision, site text, iteration json)
     WHERE n.instance_id IN (SELECT id FROM kept)
     ON CONFLICT (instance_id, node) DO UPDATE
@@ -282,7 +287,7 @@ children_added AS (
     INSERT INTO waymark_workflow_logs
         (instance_id, seq, level, message, function, line, created_at)
     SELECT l.instance_id, l.seq, l.level, l.message, l.function, l.line, to_timestamp($2)
-    FROM json_to_recordset($3::json -> 'l') AS l (
+    FROM json_to_recordset((SELECT value FROM doc WHERE key = 'l')) AS l (
         instance_id uuid, seq integer, level text, message text, function text, line integer)
     WHERE l.instance_id IN (SELECT id FROM kept)
     ON CONFLICT (instance_id, seq) DO NOTHING

@@ -80,3 +80,23 @@ class GatherWithOversized(Workflow):
             return_exceptions=True,
         )
         return [r if isinstance(r, str) else f"{type(r).__name__}: {r}" for r in results]
+
+
+@action
+async def blob(size: int) -> str:
+    return "x" * size
+
+
+@action
+async def measure(key: str, texts: list[str]) -> int:
+    _record(key)
+    return sum(len(text) for text in texts)
+
+
+@workflow
+class LargeArgument(Workflow):
+    """An action's argument of `times` copies of an action's result: one large request."""
+
+    async def run(self, size: int, times: int) -> int:
+        text = await blob(size)
+        return await measure("measured", [text] * times)

@@ -136,6 +136,19 @@ async def test_inputs_past_the_payload_limit_are_refused_before_anything_is_stor
     assert await store.pool.fetchval("SELECT count(*) FROM waymark_instances") == 0
 
 
+async def test_an_argument_slower_to_reach_its_worker_than_the_lease_still_runs_once(
+    store: PostgresStore, database: str, worker_env: Path
+) -> None:
+    """A 30 MB argument under a 2 s lease: encoding, the pipe and decoding can take longer than
+    the lease had left when the request was sent; the worker asks the runner for the renewed
+    deadline instead of skipping it (which re-sent it for ever)."""
+    settings = runner_settings(database, user_modules=MODULES, lock_ttl_ms=2_000)
+    async with running(store, settings), waymark.connect(database):
+        run = flows.LargeArgument().run(size=1_000_000, times=30)
+        assert await asyncio.wait_for(run, 60) == 30_000_000
+    assert _ran(worker_env) == ["measured"]
+
+
 async def test_parallel_math_carries_ints_of_any_length(
     store: PostgresStore, database: str
 ) -> None:

@@ -32,6 +32,7 @@ from waymark_runtime.worker.slots import Slots
 SLOW = action_path(flows.slow)
 RECORDED = action_path(flows.recorded)
 BLOCK = action_path(flows.block)
+MEASURED = action_path(flows.measured)
 
 
 # -- the pool's count -------------------------------------------------------------------------
@@ -105,10 +106,19 @@ def _request(request_id: int, value: int, seconds: float, **fields: Any) -> Requ
     return request
 
 
-async def _replies(reader: asyncio.StreamReader, count: int) -> list[dict[str, Any]]:
+async def _replies(
+    reader: asyncio.StreamReader, count: int, writer: Any = None
+) -> list[dict[str, Any]]:
+    """The next `count` replies; a worker's `renew` is answered with a deadline long past (the
+    lease is gone)."""
     replies: list[dict[str, Any]] = []
     while len(replies) < count:
-        replies += await asyncio.wait_for(protocol.read_frame(reader), 30)
+        frame = await asyncio.wait_for(protocol.read_frame(reader), 30)
+        if isinstance(frame, dict):
+            deadlines = [[request_id, 0.0] for request_id in frame["renew"]]
+            writer.write(protocol.encode({"renewed": deadlines}))
+        else:
+            replies += frame
     return replies
 
 
@@ -126,7 +136,7 @@ async def test_a_waiting_attempt_whose_lease_ran_out_is_skipped_at_its_start() -
     async with _worker(slots=1) as (reader, writer):
         late = _request(2, 2, 0.0, not_after=time.monotonic() + 0.1)
         writer.write(encode_list([dumps(_request(1, 1, 0.3)), dumps(late)]))
-        replies = await _replies(reader, 2)
+        replies = await _replies(reader, 2, writer)
     assert replies == [
         {"id": 1, "ok": True, "value": 1},
         {"id": 2, "ok": False, "value": None, "skipped": True},
@@ -143,10 +153,36 @@ async def test_an_attempt_whose_start_comes_after_its_lease_is_skipped() -> None
                              "timeout": None, "not_after": time.monotonic() + 60}  # fmt: skip
         late = _request(2, 2, 0.0, not_after=time.monotonic() + 0.2)
         writer.write(encode_list([dumps(blocking), dumps(late)]))
-        replies = await _replies(reader, 2)
+        replies = await _replies(reader, 2, writer)
     assert sorted(replies, key=lambda reply: reply["id"]) == [
         {"id": 1, "ok": True, "value": 0.5},
         {"id": 2, "ok": False, "value": None, "skipped": True},
+    ]
+
+
+@pytest.mark.usefixtures("worker_env")
+async def test_a_request_that_arrives_past_its_lease_runs_once_the_runner_renews_it() -> None:
+    """A large argument can take longer to arrive than the lease had left when it was sent:
+    the worker asks for the lease's current deadline instead of skipping it, and the requests
+    sent behind it wait for the answer, so they still start in order."""
+    async with _worker(slots=1) as (reader, writer):
+        late = _request(1, 1, 0.0, not_after=time.monotonic() - 1)
+        writer.write(encode_list([dumps(late), dumps(_request(2, 2, 0.0))]))
+        assert await asyncio.wait_for(protocol.read_frame(reader), 30) == {"renew": [1]}
+        writer.write(protocol.encode({"renewed": [[1, time.monotonic() + 60]]}))
+        replies = await _replies(reader, 2)
+    assert replies == [{"id": 1, "ok": True, "value": 1}, {"id": 2, "ok": True, "value": 2}]
+
+
+@pytest.mark.usefixtures("worker_env")
+async def test_a_late_request_whose_lease_is_gone_is_skipped_and_the_next_one_runs() -> None:
+    async with _worker(slots=1) as (reader, writer):
+        late = _request(1, 1, 0.0, not_after=time.monotonic() - 1)
+        writer.write(encode_list([dumps(late), dumps(_request(2, 2, 0.0))]))
+        replies = await _replies(reader, 2, writer)
+    assert replies == [
+        {"id": 1, "ok": False, "value": None, "skipped": True},
+        {"id": 2, "ok": True, "value": 2},
     ]
 
 
@@ -274,3 +310,26 @@ async def test_the_waiting_requests_of_a_revoked_claim_are_withdrawn_from_the_wo
     assert sorted(heard.expired) == ["w0", "w1"]
     assert heard.replied == {"k0": (True, "k0"), "k1": (True, "k1")}
     assert sorted(worker_env.read_text().splitlines()) == ["k0", "k1"]
+
+
+async def test_an_order_slower_to_arrive_than_its_lease_starts_when_a_heartbeat_renewed_it(
+    worker_env: Path,
+) -> None:
+    """The request carries the lease deadline of when it was sent; a 30 MB argument arrives
+    after it. A heartbeat confirmed the claim meanwhile (the runner moved the deadline on), so
+    it runs; one whose claim was let go meanwhile is not started."""
+    heard = _Heard()
+    big = ["x" * 1_000_000] * 30
+    async with _pool(heard) as pool:
+        renewed, revoked = Lease(time.monotonic() + 0.02), Lease(time.monotonic() + 0.02)
+        pool.submit([AttemptOrder("renewed", MEASURED, ["renewed", big], {}, 30.0, renewed),
+                     AttemptOrder("revoked", MEASURED, ["revoked", big], {}, 30.0, revoked)])  # fmt: skip
+
+        def heartbeat() -> None:  # runs once both requests were encoded and written
+            renewed.deadline = time.monotonic() + 600
+            revoked.revoke()
+
+        asyncio.get_running_loop().call_soon(heartbeat)
+        await heard.until(lambda: len(heard.replied) + len(heard.expired) == 2)
+    assert heard.replied == {"renewed": (True, 30_000_000)} and heard.expired == ["revoked"]
+    assert worker_env.read_text().splitlines() == ["renewed"]

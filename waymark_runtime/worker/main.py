@@ -21,6 +21,7 @@ import signal
 import sys
 import time
 from collections import deque
+from typing import Any
 
 from waymark_runtime.config import Settings
 from waymark_runtime.errors import WaymarkError
@@ -121,6 +122,11 @@ class _Outbox:
             self.loop.call_soon(self.flush)
         self.replies.append(encoded)
 
+    def ask(self, message: dict[str, Any]) -> None:
+        """A question to the runner, written at once (`{"renew": [id, ...]}`)."""
+        if not self.writer.is_closing():
+            self.writer.write(encode(message))
+
     def flush(self) -> None:
         replies, self.replies = self.replies, []
         if replies and not self.writer.is_closing():
@@ -144,6 +150,8 @@ class _Attempts:
         self.outbox = outbox
         self.running: set[asyncio.Task[None]] = set()
         self.waiting: deque[Request] = deque()
+        self.renewing: set[int] = set()  # asked the runner for their lease's current deadline
+        self.renewed: set[int] = set()  # answered: past their deadline now, they are skipped
 
     def take(self, batch: list[Request]) -> None:
         self.waiting.extend(batch)
@@ -157,17 +165,43 @@ class _Attempts:
             if request["id"] in withdrawn:
                 self._skip(request)
         self.waiting = kept
+        self._start_waiting()  # one may have waited for a renewal in front of the others
+
+    def renew(self, deadlines: list[list[float]]) -> None:
+        """The runner's answer to `renew`: the current deadline of each request's lease (one
+        already past when the lease is gone); then the waiting requests go on, in order."""
+        by_id = {int(request_id): deadline for request_id, deadline in deadlines}
+        for request in self.waiting:
+            if request["id"] in by_id:
+                request["not_after"] = by_id[request["id"]]
+                self.renewing.discard(request["id"])
+                self.renewed.add(request["id"])
+        self._start_waiting()
 
     async def finish(self) -> None:
+        """Run what is left once the input has ended (a renewal can no longer be answered)."""
+        self.withdraw(list(self.renewing))
         while self.running:
             await asyncio.wait(self.running)
 
     def _start_waiting(self) -> None:
+        """Start waiting requests in the order sent. One whose `not_after` has passed (it
+        waited here, or took that long to arrive: a large argument) is started only once the
+        runner says its lease has been renewed meanwhile (`_ask_renewal`); the requests behind
+        it wait for that answer, so they still start in order."""
         while self.waiting and len(self.running) < self.slots:
-            request = self.waiting.popleft()
-            if time.monotonic() >= request["not_after"]:  # the runner's lease ran out meanwhile
+            request = self.waiting[0]
+            if time.monotonic() >= request["not_after"]:
+                if request["id"] in self.renewing:
+                    return
+                if request["id"] not in self.renewed:
+                    self._ask_renewal()
+                    return
+                self.waiting.popleft()  # the runner's lease ran out: it must not start
                 self._skip(request)
                 continue
+            self.waiting.popleft()
+            self.renewed.discard(request["id"])
             task = asyncio.create_task(self._run(request))
             self.running.add(task)
             task.add_done_callback(self._ended)
@@ -178,7 +212,18 @@ class _Attempts:
         self.running.discard(task)
         self._start_waiting()
 
+    def _ask_renewal(self) -> None:
+        """Ask the runner for the current lease deadline of every waiting request past its
+        `not_after` (a heartbeat may have extended it since the request was sent)."""
+        now = time.monotonic()
+        late = [r["id"] for r in self.waiting if now >= r["not_after"]
+                and r["id"] not in self.renewing and r["id"] not in self.renewed]  # fmt: skip
+        self.renewing.update(late)
+        self.outbox.ask({"renew": late})
+
     def _skip(self, request: Request) -> None:
+        self.renewing.discard(request["id"])
+        self.renewed.discard(request["id"])
         skipped: Reply = {"id": request["id"], "ok": False, "value": None, "skipped": True}
         self.outbox.put(skipped, request["action"])
 
@@ -206,7 +251,9 @@ async def _serve(read_fd: int, write_fd: int, slots: float, max_payload_bytes: i
     outbox = _Outbox(writer, max_payload_bytes)
     attempts = _Attempts(slots, outbox)
     while (message := await read_frame(reader)) is not None:
-        if isinstance(message, dict):
+        if isinstance(message, dict) and "renewed" in message:
+            attempts.renew(message["renewed"])
+        elif isinstance(message, dict):
             attempts.withdraw(message["withdraw"])
         else:
             attempts.take(message)

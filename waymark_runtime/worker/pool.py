@@ -45,6 +45,8 @@ _DEADLINE_GRACE = 5.0
 # A worker whose input is closed has nothing left to run: it exits at once, unless something an
 # action left behind holds it (a non-daemon thread, an `atexit` handler that blocks).
 _EXIT_GRACE = 5.0
+# How often a renewal waiting for a late heartbeat looks at its lease again (`_renew`).
+_RENEWAL_POLL = 0.05
 
 
 class WorkerStartupError(WaymarkError):
@@ -350,6 +352,9 @@ class WorkerPool:
 
     async def _listen(self, worker: _Worker) -> None:
         while (message := await protocol.read_frame(worker.reader)) is not None:
+            if isinstance(message, dict) and "renew" in message:
+                self._background(self._renew(worker, message["renew"]))
+                continue
             if isinstance(message, dict):
                 self._hello(worker)
                 continue
@@ -398,6 +403,34 @@ class WorkerPool:
             "(sync I/O, time.sleep, a CPU loop), so the worker was stopped"
         )
         self.reports.on_timed_out(order.key, error_json(timeout))
+
+    async def _renew(self, worker: _Worker, request_ids: list[int]) -> None:
+        """Answer a worker holding requests past their `not_after`: each one's lease deadline
+        now (a heartbeat moves it on), or a past one when it must not start (the lease is
+        revoked, the pool holds, the request is gone). A lease that has lapsed but is not
+        revoked may yet be confirmed by a heartbeat late on its way: the answer waits for it,
+        at most a lease TTL. So a request that takes longer than the lease to arrive (a large
+        argument) still starts, and never past a deadline this runner's heartbeats confirmed."""
+        orders = [worker.in_flight.get(request_id) for request_id in request_ids]
+        give_up = time.monotonic() + self.settings.lock_ttl_ms / 1000
+        while any(self._lapsed(order) for order in orders) and time.monotonic() < give_up:
+            await asyncio.sleep(_RENEWAL_POLL)
+        now = time.monotonic()
+        deadlines = [[request_id, self._deadline(order, now)]
+                     for request_id, order in zip(request_ids, orders, strict=True)]  # fmt: skip
+        if not worker.writer.is_closing():
+            worker.writer.write(protocol.encode({"renewed": deadlines}))
+
+    def _lapsed(self, order: AttemptOrder | None) -> bool:
+        """Its lease ran out but may yet be confirmed (not revoked, the pool does not hold)."""
+        if order is None or self.holding or order.lease.revoked:
+            return False
+        return not order.lease.valid(time.monotonic())
+
+    def _deadline(self, order: AttemptOrder | None, now: float) -> float:
+        if order is None or self.holding or not order.lease.valid(now):
+            return 0.0  # long past on every host's monotonic clock
+        return order.lease.deadline
 
     def _hello(self, worker: _Worker) -> None:
         worker.ready = True

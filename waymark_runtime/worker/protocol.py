@@ -2,8 +2,10 @@
 
 A frame is a 4-byte big-endian length followed by that many bytes of UTF-8 JSON. The runner
 sends a list of `Request` dicts per frame, or `{"withdraw": [id, ...]}` for requests still
-waiting in the worker whose claims it let go; a worker answers with a `hello` frame once its user
-modules are imported, then lists of `Reply` dicts. Each item of a list is encoded on its own
+waiting in the worker whose claims it let go, or `{"renewed": [[id, deadline], ...]}`; a worker
+answers with a `hello` frame once its user modules are imported, then lists of `Reply` dicts, and
+`{"renew": [id, ...]}` for requests it holds past their `not_after`, whose leases' current
+deadlines the runner answers with `renewed`. Each item of a list is encoded on its own
 (`dumps`, then `encode_list`), so one that will not encode is refused alone. This module only
 encodes and decodes.
 """
@@ -26,7 +28,8 @@ class Request(TypedDict):
 
     `not_after` is the runner's lease deadline on `time.monotonic()` (one clock for every
     process of a host): a request due to start later (it arrived late, or waited in the worker
-    behind running ones) is not started, it is answered `skipped`.
+    behind running ones) starts only if the runner renews it (`renew`: heartbeats have moved
+    the lease on meanwhile), else it is answered `skipped`.
     `context` is `[instance id, workflow, attempt, node, traceparent]`: the action's log records
     and tracing span carry it.
     """

@@ -6,12 +6,13 @@ Worker processes import this module by name (`WAYMARK_USER_MODULE=tests.runtime.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 
 from pydantic import BaseModel
 
-from waymark import RetryPolicy, SignalTimeout, Workflow, action, workflow
+from waymark import ActionTimeout, RetryPolicy, SignalTimeout, Workflow, action, workflow
 
 log = logging.getLogger("observe_flows")
 SPANS_ENV = "WM_TEST_SPANS"
@@ -197,3 +198,33 @@ class CatchUnprintable(Workflow):
 class CancelsItself(Workflow):
     async def run(self, user: str) -> str:
         return await cancels_itself(user)
+
+
+STUBBORN_ENDED: list[str] = []
+"""Keys of `stubborn` attempts that ended (in process: LocalRuntime's tests read it)."""
+
+
+@action
+async def stubborn(key: str) -> str:
+    """Catches every cancellation and goes on: only closing its coroutine ends it."""
+    try:
+        while True:
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.sleep(0.05)
+    finally:
+        STUBBORN_ENDED.append(key)
+
+
+@workflow
+class IgnoresItsDeadline(Workflow):
+    async def run(self, key: str) -> str:
+        try:
+            return await self.run_action(stubborn(key), timeout=0.3)
+        except ActionTimeout as error:
+            return f"ActionTimeout: {error}"
+
+
+@workflow
+class IgnoresCancellation(Workflow):
+    async def run(self, key: str) -> str:
+        return await stubborn(key)

@@ -9,6 +9,7 @@ attributes, and an exception value can be an action's argument."""
 
 from __future__ import annotations
 
+import asyncio
 import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -23,6 +24,7 @@ from waymark_runtime.admin import Admin, InstanceDetail
 from waymark_runtime.local import LocalRuntime
 from waymark_runtime.store.postgres import PostgresStore
 from waymark_runtime.values import RemoteTraceback, from_json, to_json
+from waymark_runtime.worker import executor
 
 Run = Callable[[Any, Any], Awaitable[tuple[str, BaseException | None, Any]]]
 """Run a workflow class with one input: (instance id, the exception raised or None, result)."""
@@ -128,6 +130,37 @@ async def test_a_cancelled_error_an_action_raises_is_its_failure(
     assert f"{type(error).__name__}: {error}".endswith("CancelledError: dee")
     [attempt] = (await show(instance_id)).attempts
     assert (attempt.status, attempt.lost_count) == ("failed", 0)
+
+
+async def test_an_action_that_ignores_its_deadline_fails_with_action_timeout_in_process(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """In a worker process the runner kills it; in process nothing can stop it: past its
+    deadline and the grace the attempt fails with ActionTimeout and its coroutine is closed
+    (it hung for ever)."""
+    monkeypatch.setattr(executor, "DEADLINE_GRACE", 0.3)
+    async with LocalRuntime():
+        run = flows.IgnoresItsDeadline().run("late")
+        result = await asyncio.wait_for(run, 10)
+    assert result == ("ActionTimeout: action timed out after 0.3s; it did not stop when "
+                      "cancelled (it caught asyncio.CancelledError), so its attempt was "
+                      "abandoned")  # fmt: skip
+    assert "action tests.runtime.observe_flows:stubborn runs 0.3s past" in caplog.text
+    assert "late" in flows.STUBBORN_ENDED  # closed: its finally ran, nothing keeps running
+
+
+async def test_closing_a_local_runtime_does_not_wait_for_ever_on_such_an_action(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(executor, "DEADLINE_GRACE", 0.3)
+    runtime = LocalRuntime()
+    async with runtime:
+        await flows.IgnoresCancellation().run("closed", _blocking=False)
+        await asyncio.sleep(0.2)  # it runs, without a deadline of its own
+        assert "closed" not in flows.STUBBORN_ENDED
+        closing = asyncio.ensure_future(runtime.close())
+        await asyncio.wait_for(closing, 10)
+    assert "closed" in flows.STUBBORN_ENDED
 
 
 def test_validation_errors_with_custom_types_and_contexts_round_trip() -> None:

@@ -10,11 +10,14 @@ runs them as tasks of this event loop, so a test's fakes and monkeypatches apply
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from waymark_runtime.actions import ActionTimeout
 from waymark_runtime.config import Settings
 from waymark_runtime.logs import AttemptContext
 from waymark_runtime.values import error_json
@@ -59,6 +62,13 @@ class AttemptOrder:
 
 
 _UNBOUNDED = 1 << 62
+
+DEADLINE_GRACE = 5.0
+"""Seconds past an attempt's deadline after which an attempt still running is given up on: its
+deadline fired but it did not end (its worker's event loop is blocked, or it caught its
+cancellation). It fails with `ActionTimeout`, as its deadline says."""
+
+log = logging.getLogger("waymark.worker")
 
 
 class Reports(Protocol):
@@ -128,6 +138,8 @@ class InProcessExecutor:
         self.overrides = overrides  # LocalRuntime's: a test's replacements
         self.reports = reports
         self.running: dict[asyncio.Task[None], AttemptOrder] = {}
+        self.overdue: dict[asyncio.Task[None], asyncio.TimerHandle] = {}
+        self.abandoned: set[asyncio.Task[None]] = set()
         self.broken = asyncio.Event()
         self.failed: BaseException | None = None
         self.idle = asyncio.Event()
@@ -143,9 +155,13 @@ class InProcessExecutor:
         started = []
         for order in orders:
             if order.lease.valid(now) and not self.holding:
-                task = asyncio.get_running_loop().create_task(self._run(order))
+                loop = asyncio.get_running_loop()
+                task = loop.create_task(self._run(order))
                 self.running[task] = order
                 task.add_done_callback(self._finished)
+                if order.timeout is not None:
+                    after = order.timeout + DEADLINE_GRACE
+                    self.overdue[task] = loop.call_later(after, self._give_up, task)
                 self.idle.clear()
                 if order.report_start:
                     started.append(order.key)
@@ -166,6 +182,8 @@ class InProcessExecutor:
                 overrides=self.overrides,
                 context=order.context,
             )
+        except GeneratorExit:
+            raise  # given up on and closed (`_abandon`)
         except asyncio.CancelledError as error:
             task = asyncio.current_task()
             if task is not None and task.cancelling():
@@ -180,7 +198,31 @@ class InProcessExecutor:
         else:
             self.reports.on_reply(order.key, bool(outcome.ok), outcome.value)
 
+    def _give_up(self, task: asyncio.Task[None]) -> None:
+        """`task` runs `DEADLINE_GRACE` past its deadline: its action caught the cancellation
+        of its deadline and went on. Nothing in this process can stop it as the runner stops a
+        worker, so its attempt fails with `ActionTimeout` now and the task is abandoned."""
+        self.overdue.pop(task, None)
+        order = self.running.pop(task, None)
+        if order is None or task.done():
+            return
+        log.warning("action %s runs %gs past its deadline of %gs: it did not stop when cancelled "
+                    "(it catches asyncio.CancelledError?); its attempt fails with ActionTimeout "
+                    "and it is abandoned", order.action, DEADLINE_GRACE, order.timeout)  # fmt: skip
+        timeout = ActionTimeout(
+            f"action timed out after {order.timeout:g}s; it did not stop when cancelled (it "
+            "caught asyncio.CancelledError), so its attempt was abandoned"
+        )
+        self.reports.on_timed_out(order.key, error_json(timeout))
+        _abandon(task)
+        self.abandoned.add(task)
+        task.add_done_callback(self.abandoned.discard)
+        if not self.running:
+            self.idle.set()
+
     def _finished(self, task: asyncio.Task[None]) -> None:
+        if (handle := self.overdue.pop(task, None)) is not None:
+            handle.cancel()
         order = self.running.pop(task, None)
         if task.cancelled() and order is not None:  # killed: the attempt is lost, as in a worker
             self.reports.on_lost([order.key])
@@ -215,5 +257,35 @@ class InProcessExecutor:
             task.cancel()
 
     async def stop(self) -> None:
+        """Cancel the running attempts and wait for them, `DEADLINE_GRACE` at most: one that
+        does not stop when cancelled is abandoned (`_abandon`), so closing never hangs on it."""
         self.kill()
-        await asyncio.gather(*self.running, return_exceptions=True)
+        for handle in self.overdue.values():
+            handle.cancel()
+        if not self.running:
+            return
+        _, stubborn = await asyncio.wait(self.running, timeout=DEADLINE_GRACE)
+        for task in stubborn:
+            order = self.running.pop(task)
+            log.warning("action %s did not stop when cancelled; it is abandoned", order.action)
+            _abandon(task)
+
+
+def _abandon(task: asyncio.Task[None]) -> None:
+    """Close the coroutine of a task that will not stop when cancelled (`GeneratorExit` at its
+    `await`: its `finally` blocks run), so it ends at its next wake-up instead of keeping the
+    event loop's shutdown waiting for ever; one that catches that as well runs on, abandoned."""
+    try:
+        task.get_coro().close()
+    except RuntimeError:  # "coroutine ignored GeneratorExit"
+        log.warning("an abandoned attempt's coroutine could not be closed; it runs on")
+        return
+    task.cancel()  # wakes it: a closed coroutine ends the task at once
+    task.add_done_callback(_quiet)
+
+
+def _quiet(task: asyncio.Task[None]) -> None:
+    """A closed coroutine's task ends with `RuntimeError` (or cancelled): nothing to report."""
+    if not task.cancelled():
+        with contextlib.suppress(BaseException):
+            task.exception()

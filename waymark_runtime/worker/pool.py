@@ -31,7 +31,7 @@ from waymark_runtime.config import Settings
 from waymark_runtime.errors import WaymarkError
 from waymark_runtime.values import ValueNotSerializable, error_json
 from waymark_runtime.worker import protocol
-from waymark_runtime.worker.executor import AttemptOrder, Reports
+from waymark_runtime.worker.executor import DEADLINE_GRACE, AttemptOrder, Reports
 from waymark_runtime.worker.fair import FairQueue
 from waymark_runtime.worker.protocol import Request
 from waymark_runtime.worker.slots import Slots
@@ -41,7 +41,7 @@ log = logging.getLogger("waymark.worker")
 _STARTUP_FAILURES_BEFORE_GIVING_UP = 3
 # A worker whose attempt is this far past its deadline has stopped running its event loop
 # (the deadline itself is enforced inside the worker and ends the attempt as ActionTimeout).
-_DEADLINE_GRACE = 5.0
+_DEADLINE_GRACE = DEADLINE_GRACE
 # A worker whose input is closed has nothing left to run: it exits at once, unless something an
 # action left behind holds it (a non-daemon thread, an `atexit` handler that blocks).
 _EXIT_GRACE = 5.0

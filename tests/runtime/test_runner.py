@@ -255,7 +255,10 @@ async def test_a_worker_stuck_past_a_deadline_is_replaced_and_the_attempt_times_
         instance_id = await flows.Blocking().run(30.0, _blocking=False)
         # The attempt's deadline passed: it times out as a cooperative action would, once,
         # rather than being run again as lost.
-        with pytest.raises(ActionTimeout, match=r"timed out after 0\.2s; it blocked its worker"):
+        with pytest.raises(
+            ActionTimeout,
+            match=r"timed out after 0\.2s; it did not stop when cancelled: it blocked its worker",
+        ):
             await asyncio.wait_for(waymark.get_result(instance_id), 20)
         [attempt] = await store.attempts_of(instance_id)
         assert (attempt["status"], attempt["lost_count"]) == ("failed", 0)

@@ -399,8 +399,9 @@ class WorkerPool:
         order = worker.in_flight.pop(request_id)
         del worker.deadlines[request_id]
         timeout = ActionTimeout(
-            f"action timed out after {order.timeout:g}s; it blocked its worker's event loop "
-            "(sync I/O, time.sleep, a CPU loop), so the worker was stopped"
+            f"action timed out after {order.timeout:g}s; it did not stop when cancelled: it "
+            "blocked its worker's event loop (sync I/O, time.sleep, a CPU loop) or caught the "
+            "cancellation and went on, so the worker was stopped"
         )
         self.reports.on_timed_out(order.key, error_json(timeout))
 

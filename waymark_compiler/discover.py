@@ -15,6 +15,7 @@ from waymark_compiler.namespace import Assignment, Namespace, scan
 from waymark_compiler.resolve import Resolver
 from waymark_compiler.symbols import KnownSym
 from waymark_compiler.tables import Known
+from waymark_compiler.walk import walk
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,5 +78,5 @@ def discover(resolver: Resolver) -> tuple[list[WorkflowClass], list[cst.Function
     """Every `@workflow` class in the resolver's module, in source order, and every `@action`
     that is a plain `def` (refused: workers await actions)."""
     finder = _Finder(resolver)
-    resolver.namespace.source.module.visit(finder)
+    walk(resolver.namespace.source.module, finder)
     return finder.found, finder.sync_actions

@@ -20,6 +20,7 @@ from libcst.helpers import get_full_name_for_node
 from waymark_compiler.namespace import Namespace, module_namespace
 from waymark_compiler.source import Source, parse
 from waymark_compiler.tables import MUTATING_METHODS
+from waymark_compiler.walk import walk
 
 _PARSED: dict[tuple[str, int, int], Source | None] = {}
 _OWN = Path(__file__).resolve().parent.parent
@@ -185,5 +186,5 @@ def _changed_names(module: cst.Module) -> frozenset[str]:
             names = (get_full_name_for_node(d.decorator) or "" for d in node.decorators)
             return not any(name.split(".")[-1] == "workflow" for name in names)
 
-    module.visit(Visitor())
+    walk(module, Visitor())
     return frozenset(found)

@@ -13,6 +13,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from waymark_compiler.source import Source
+from waymark_compiler.walk import walk
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,7 +224,7 @@ def scan(namespace: Namespace, body: Sequence[cst.CSTNode]) -> Namespace:
     """Fill `namespace` with the bindings of `body` (one scope's statements)."""
     scanner = _Scanner(namespace)
     for statement in body:
-        statement.visit(scanner)
+        walk(statement, scanner)
     return namespace
 
 
@@ -231,7 +232,7 @@ def module_namespace(source: Source, module: str, is_package: bool) -> Namespace
     package = module if is_package else module.rpartition(".")[0]
     namespace = scan(Namespace(module, package, source), source.module.body)
     declared = _Globals()
-    source.module.visit(declared)
+    walk(source.module, declared)
     for name in declared.names:
         namespace.bind(name, Assignment(None))
     return namespace

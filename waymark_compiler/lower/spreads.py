@@ -22,6 +22,7 @@ from waymark_compiler.lower.arguments import lower_arguments
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.rules.operations import GATHER_FORM
 from waymark_compiler.symbols import ActionSym, BuiltinSym, ExternalSym, KnownSym
+from waymark_compiler.walk import walk
 from waymark_runtime import ir
 
 GatheredCall = Callable[[cst.BaseExpression, Ctx], "ir.ActionCall | ir.CallAsyncHelper | None"]
@@ -31,7 +32,7 @@ def task_lists(body: cst.BaseSuite, ctx: Ctx) -> dict[int, TaskList]:
     """The task lists of a function body, by the id of each call put in one (what
     `deferred_call` lowers) and of each name spread by a gather (what `list_spread` lowers)."""
     uses = _Uses(ctx)
-    body.visit(uses)
+    walk(body, uses)
     found: dict[int, TaskList] = {}
     for name in uses.spread - uses.disqualified:
         calls = uses.calls.get(name, [])

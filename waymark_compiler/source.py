@@ -12,11 +12,11 @@ import warnings
 from dataclasses import dataclass
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from waymark_compiler import nesting
 from waymark_compiler.diagnostics import Diagnostic
 from waymark_compiler.named_escapes import shield
+from waymark_compiler.positions import Range, positions
 from waymark_compiler.rules.statements import SYNTAX_ERROR
 from waymark_runtime.ir import Span
 
@@ -28,14 +28,14 @@ class Source:
     path: str
     text: str
     module: cst.Module
-    positions: dict[cst.CSTNode, CodeRange]
+    positions: dict[cst.CSTNode, Range]
 
     def span(self, node: cst.CSTNode) -> Span:
         found = self.positions.get(node)
         if found is None:
             return Span(1, 1, 1, 1)
-        start, end = found.start, found.end
-        return Span(start.line, start.column + 1, end.line, end.column + 1)
+        line, column, end_line, end_column = found
+        return Span(line, column + 1, end_line, end_column + 1)
 
     def code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
@@ -86,8 +86,8 @@ def parse(text: str, path: str) -> Source | Diagnostic:
     if error is not None:
         return error
     try:
-        wrapper = MetadataWrapper(cst.parse_module(shield(text)), unsafe_skip_copy=True)
-        positions = dict(wrapper.resolve(PositionProvider))
+        module = cst.parse_module(shield(text))
+        where = positions(module)
     except cst.ParserSyntaxError as failure:
         span = Span(
             failure.raw_line, failure.raw_column + 1, failure.raw_line, failure.raw_column + 2
@@ -103,4 +103,4 @@ def parse(text: str, path: str) -> Source | Diagnostic:
         )
     except RecursionError:
         return nesting.too_deep_for_python(path, text)
-    return Source(path, text, wrapper.module, positions)
+    return Source(path, text, module, where)

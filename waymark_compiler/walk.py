@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 
 import libcst as cst
+from libcst import MaybeSentinel
 
 _VISITED = re.compile(r'visit_\w+\(\s*self,\s*"(\w+)"')
 _ORDER: dict[type[cst.CSTNode], tuple[str, ...] | None] = {}
@@ -39,11 +40,14 @@ def children(node: cst.CSTNode) -> list[cst.CSTNode]:
         return list(node.children)
     out: list[cst.CSTNode] = []
     for name in fields:
+        # A visited field holds a node, a sequence of nodes, None or `MaybeSentinel.DEFAULT`
+        # (tested without `isinstance`, which libcst's abstract classes make slow).
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
+        kind = type(value)
+        if kind is tuple or kind is list:
+            out.extend(value)
+        elif value is not None and kind is not MaybeSentinel:
             out.append(value)
-        elif isinstance(value, tuple | list):
-            out.extend(item for item in value if isinstance(item, cst.CSTNode))
     return out
 
 

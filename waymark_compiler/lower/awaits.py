@@ -45,12 +45,17 @@ class _Operand:
 
 
 def has_await(node: cst.CSTNode) -> bool:
-    """Whether `node` holds an `await` evaluated in the enclosing function."""
-    if isinstance(node, cst.Await):
-        return True
-    if isinstance(node, _NESTED_SCOPES):
-        return False
-    return any(has_await(child) for child in children(node))
+    """Whether `node` holds an `await` evaluated in the enclosing function (read iteratively,
+    comparing exact types: the node classes are final)."""
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        kind = type(current)
+        if kind is cst.Await:
+            return True
+        if kind not in _NESTED_SCOPES:
+            pending.extend(children(current))
+    return False
 
 
 def hoist(node: cst.BaseExpression | None, ctx: Ctx) -> list[ir.Stmt]:

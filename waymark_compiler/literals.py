@@ -93,7 +93,10 @@ def string_value(node: cst.SimpleString) -> str | bytes:
 
 
 def number_value(node: cst.Integer | cst.Float) -> int | float:
-    value = ast.literal_eval(node.value)
+    text = node.value
+    if text.isascii() and text.isdigit():  # the common case, without parsing
+        return int(text)
+    value = ast.literal_eval(text)
     assert isinstance(value, int | float)
     return value
 

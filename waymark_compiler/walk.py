@@ -4,7 +4,8 @@ libcst's own `node.visit(visitor)` and `node.children` rebuild every node they p
 the code of transformers), which made each pass over a 10,000-statement `run()` cost seconds.
 Here the children are read straight from a node's fields, in the order libcst visits them (the
 order of the fields its `_visit_and_replace_children` passes on, read once per node class from
-that method), so a visitor sees exactly the calls `node.visit` would make it see.
+that method), so a visitor sees exactly the calls `node.visit` would make it see, except for
+layout (whitespace, comments, punctuation), which no pass reads and `walk` and `parts` leave out.
 """
 
 from __future__ import annotations
@@ -51,16 +52,60 @@ def children(node: cst.CSTNode) -> list[cst.CSTNode]:
     return out
 
 
+def _concrete(*bases: type) -> set[type]:
+    found: set[type] = set()
+    for base in bases:
+        if not inspect.isabstract(base):
+            found.add(base)
+        found |= _concrete(*base.__subclasses__())
+    return found
+
+
+LAYOUT: frozenset[type] = frozenset(
+    _concrete(
+        cst.BaseParenthesizableWhitespace,
+        cst.TrailingWhitespace,
+        cst.Newline,
+        cst.EmptyLine,
+        cst.Comment,
+        cst.LeftParen,
+        cst.RightParen,
+        cst.LeftSquareBracket,
+        cst.RightSquareBracket,
+        cst.LeftCurlyBrace,
+        cst.RightCurlyBrace,
+        cst.Comma,
+        cst.Semicolon,
+        cst.Colon,
+        cst.Dot,
+        cst.AssignEqual,
+        cst.Asynchronous,
+        cst.BaseBinaryOp,
+        cst.BaseBooleanOp,
+        cst.BaseCompOp,
+        cst.BaseAugOp,
+        cst.BaseUnaryOp,
+    )
+)
+"""The node classes of layout: whitespace, comments, newlines, punctuation and the tokens of
+operators (their parents say which operator; only whitespace is under them)."""
+
+
+def parts(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """`children(node)` without layout: the nodes a pass reads."""
+    return [child for child in children(node) if type(child) not in LAYOUT]
+
+
 def walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
-    """What `node.visit(visitor)` does for a visitor that changes nothing: `on_visit` of each
-    node (False skips its children), then its children, then `on_leave`. Iterative: a deep tree
-    costs no Python stack."""
+    """What `node.visit(visitor)` does for a visitor that changes nothing, minus the layout
+    (`LAYOUT`, which no pass reads): `on_visit` of each node (False skips its children), then
+    its parts, then `on_leave`. Iterative: a deep tree costs no Python stack."""
     stack: list[tuple[cst.CSTNode, Iterator[cst.CSTNode]]] = []
     current: cst.CSTNode | None = node
     while True:
         if current is not None:
             if visitor.on_visit(current):
-                stack.append((current, iter(children(current))))
+                stack.append((current, iter(parts(current))))
             else:
                 visitor.on_leave(current)
         if not stack:

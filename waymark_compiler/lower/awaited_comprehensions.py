@@ -20,7 +20,7 @@ from waymark_compiler.context import Ctx
 from waymark_compiler.lower.comprehensions import comprehension_fors
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.namespace import target_names
-from waymark_compiler.walk import children
+from waymark_compiler.walk import parts
 from waymark_runtime import ir
 
 Hoist = Callable[[cst.BaseExpression, Ctx], list[ir.Stmt]]
@@ -144,7 +144,7 @@ def _reads(node: cst.CSTNode, names: set[str], first: cst.CSTNode) -> Iterator[c
     elif isinstance(node, cst.Attribute | cst.Arg):  # not `x.name` nor `f(name=...)`
         yield from _reads(node.value, names, first)
     else:
-        for child in children(node):
+        for child in parts(node):
             yield from _reads(child, names, first)
 
 
@@ -161,7 +161,7 @@ def _rebound(node: Comprehension, names: set[str]) -> bool:
 
 
 def _inner_scopes(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    for child in children(node):
+    for child in parts(node):
         if isinstance(child, _SCOPES):
             yield child
         yield from _inner_scopes(child)
@@ -170,5 +170,5 @@ def _inner_scopes(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
 def _awaits(node: cst.CSTNode) -> Iterator[cst.Await]:
     if isinstance(node, cst.Await):
         yield node
-    for child in children(node):
+    for child in parts(node):
         yield from _awaits(child)

@@ -30,7 +30,7 @@ from waymark_compiler.lower.log import is_logger
 from waymark_compiler.lower.operations import lower_operation
 from waymark_compiler.rules.operations import NESTED_AWAIT
 from waymark_compiler.symbols import ActionSym, ClassSym, FunctionSym, KnownSym, ModuleSym
-from waymark_compiler.walk import children
+from waymark_compiler.walk import parts
 from waymark_runtime import ir
 
 Star = Literal["", "*", "**"]
@@ -54,7 +54,7 @@ def has_await(node: cst.CSTNode) -> bool:
         if kind is cst.Await:
             return True
         if kind not in _NESTED_SCOPES:
-            pending.extend(children(current))
+            pending.extend(parts(current))
     return False
 
 
@@ -269,8 +269,8 @@ def _comprehension(
     dict comprehension the loop CPython runs (`awaited_comprehensions`)."""
     first = node.for_in.iter
     _hoist(first, ctx, out)
-    inner = [child for child in children(node) if child is not node.for_in]
-    inner += [child for child in children(node.for_in) if child is not first]
+    inner = [child for child in parts(node) if child is not node.for_in]
+    inner += [child for child in parts(node.for_in) if child is not first]
     if not any(has_await(child) for child in inner):
         return
     if not isinstance(node, cst.GeneratorExp):

@@ -21,7 +21,7 @@ from waymark_compiler.namespace import Namespace
 from waymark_compiler.resolve import Resolver
 from waymark_compiler.source import Source
 from waymark_compiler.symbols import ClassSym
-from waymark_compiler.walk import children
+from waymark_compiler.walk import parts
 
 
 def class_chain(
@@ -111,7 +111,7 @@ def _bound(method: cst.FunctionDef, target: _Target, source: Source) -> cst.Func
 def _calls_super(node: cst.CSTNode) -> bool:
     if isinstance(node, cst.Name) and node.value == "super":
         return True
-    return any(_calls_super(child) for child in children(node))
+    return any(_calls_super(child) for child in parts(node))
 
 
 class _Super(Placing):

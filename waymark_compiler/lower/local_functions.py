@@ -29,7 +29,7 @@ from waymark_compiler.diagnostics import Sink
 from waymark_compiler.namespace import Namespace, scan
 from waymark_compiler.rules.expressions import FUNCTION_VALUE
 from waymark_compiler.source import Source
-from waymark_compiler.walk import children
+from waymark_compiler.walk import children, parts
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +163,7 @@ def fresh(base: str, taken: set[str]) -> str:
 def _nested_defs(node: cst.CSTNode, *, lambdas: bool = False) -> Iterator[cst.CSTNode]:
     """The `def` statements of a function body, in its compound statements too, not inside
     another function or class (with `lambdas`, assignments of a lambda too)."""
-    for child in children(node):
+    for child in parts(node):
         assigned = isinstance(child, cst.Assign) and isinstance(child.value, cst.Lambda)
         if isinstance(child, cst.FunctionDef) or (lambdas and assigned):
             yield child
@@ -180,7 +180,7 @@ def _eligible(definition: cst.FunctionDef, once: Callable[[str], bool]) -> bool:
 def _declares_scope(node: cst.CSTNode) -> bool:
     if isinstance(node, cst.Global | cst.Nonlocal):
         return True
-    return any(_declares_scope(child) for child in children(node))
+    return any(_declares_scope(child) for child in parts(node))
 
 
 def _free_variables(method: cst.FunctionDef, source: Source) -> dict[str, set[str]] | None:

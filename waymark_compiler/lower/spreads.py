@@ -25,6 +25,7 @@ from waymark_compiler.symbols import ActionSym, BuiltinSym, ExternalSym, KnownSy
 from waymark_compiler.walk import walk
 from waymark_runtime import ir
 
+_SCOPES = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})
 GatheredCall = Callable[[cst.BaseExpression, Ctx], "ir.ActionCall | ir.CallAsyncHelper | None"]
 
 
@@ -57,11 +58,12 @@ class _Uses(cst.CSTVisitor):
         self.disqualified: set[str] = set()
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, cst.FunctionDef | cst.ClassDef | cst.Lambda) and self.stack:
+        kind = type(node)  # exact types: libcst's abstract isinstance is slow per node
+        if kind in _SCOPES and self.stack:
             return False  # a scope of its own
         self.stack.append(node)
-        if isinstance(node, cst.Name):
-            self._use(node)
+        if kind is cst.Name:
+            self._use(node)  # type: ignore[arg-type]
         return True
 
     def on_leave(self, original_node: cst.CSTNode) -> None:

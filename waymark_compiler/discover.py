@@ -15,7 +15,7 @@ from waymark_compiler.namespace import Assignment, Namespace, scan
 from waymark_compiler.resolve import Resolver
 from waymark_compiler.symbols import KnownSym
 from waymark_compiler.tables import Known
-from waymark_compiler.walk import walk
+from waymark_compiler.walk import EXPRESSIONS, Reader, walk
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +25,7 @@ class WorkflowClass:
     namespace: Namespace  # the scope its methods resolve global names in
 
 
-class _Finder(cst.CSTVisitor):
+class _Finder(Reader):
     def __init__(self, resolver: Resolver) -> None:
         self.resolver = resolver
         self.scopes: list[tuple[str, Namespace]] = [("", resolver.namespace)]
@@ -35,7 +35,7 @@ class _Finder(cst.CSTVisitor):
     def on_visit(self, node: cst.CSTNode) -> bool:
         # Definitions are statements and no expression holds one: expressions (a table of
         # 100,000 items) are not walked.
-        return not isinstance(node, cst.BaseExpression) and super().on_visit(node)
+        return type(node) not in EXPRESSIONS and super().on_visit(node)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         prefix, parent = self.scopes[-1]

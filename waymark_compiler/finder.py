@@ -20,7 +20,7 @@ from libcst.helpers import get_full_name_for_node
 from waymark_compiler.namespace import Namespace, module_namespace
 from waymark_compiler.source import Source, parse
 from waymark_compiler.tables import MUTATING_METHODS
-from waymark_compiler.walk import walk
+from waymark_compiler.walk import Reader, walk
 
 _PARSED: dict[tuple[str, int, int], Source | None] = {}
 _OWN = Path(__file__).resolve().parent.parent
@@ -152,7 +152,7 @@ class Finder:
 def _changed_names(module: cst.Module) -> frozenset[str]:
     found: set[str] = set()
 
-    class Visitor(cst.CSTVisitor):
+    class Visitor(Reader):
         def _root(self, node: cst.BaseExpression) -> None:
             while isinstance(node, cst.Subscript | cst.Attribute):
                 node = node.value

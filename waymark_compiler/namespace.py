@@ -13,7 +13,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from waymark_compiler.source import Source
-from waymark_compiler.walk import walk
+from waymark_compiler.walk import EXPRESSIONS, Reader, walk
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +129,7 @@ def _unpacked(node: cst.Assign) -> list[tuple[str, cst.BaseExpression]] | None:
     return pairs
 
 
-class _Scanner(cst.CSTVisitor):
+class _Scanner(Reader):
     """Walks one scope's statements, stopping at nested functions and classes. An expression
     binds a name only with `:=`: in a source that never writes it, expressions (a table of
     100,000 items, 10,000 lines of arithmetic) are not walked."""
@@ -139,7 +139,7 @@ class _Scanner(cst.CSTVisitor):
         self.expressions = ":=" in namespace.source.text
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if not self.expressions and isinstance(node, cst.BaseExpression):
+        if not self.expressions and type(node) in EXPRESSIONS:
             return False
         return super().on_visit(node)
 
@@ -214,7 +214,7 @@ class _Scanner(cst.CSTVisitor):
             self._rebind(node.rest)
 
 
-class _Globals(cst.CSTVisitor):
+class _Globals(Reader):
     """Names declared `global` anywhere in the module: they can change at run time."""
 
     def __init__(self) -> None:
@@ -222,7 +222,7 @@ class _Globals(cst.CSTVisitor):
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         # `global` is a statement: expressions (a table of 100,000 items) are not walked.
-        return not isinstance(node, cst.BaseExpression) and super().on_visit(node)
+        return type(node) not in EXPRESSIONS and super().on_visit(node)
 
     def visit_Global(self, node: cst.Global) -> None:
         self.names.update(item.name.value for item in node.names)

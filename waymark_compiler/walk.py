@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import libcst as cst
 from libcst import MaybeSentinel
@@ -91,6 +91,11 @@ LAYOUT: frozenset[type] = frozenset(
 operators (their parents say which operator; only whitespace is under them)."""
 
 
+EXPRESSIONS: frozenset[type] = frozenset(_concrete(cst.BaseExpression))
+"""The expression node classes (`type(node) in EXPRESSIONS`: libcst's abstract classes make
+`isinstance(node, cst.BaseExpression)` slow at every node)."""
+
+
 def parts(node: cst.CSTNode) -> list[cst.CSTNode]:
     """`children(node)` without layout: the nodes a pass reads."""
     return [child for child in children(node) if type(child) not in LAYOUT]
@@ -115,3 +120,29 @@ def walk(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
         if current is None:
             stack.pop()
             visitor.on_leave(parent)
+
+
+Handler = Callable[[cst.CSTVisitor, cst.CSTNode], object]
+_HANDLERS: dict[tuple[type, str], dict[type, Handler | None]] = {}
+
+
+def _handler(visitor: type, prefix: str, kind: type) -> Handler | None:
+    """The `visit_<Class>` (`leave_<Class>`) method of a visitor class for a node class."""
+    table = _HANDLERS.setdefault((visitor, prefix), {})
+    if kind not in table:
+        table[kind] = getattr(visitor, f"{prefix}{kind.__name__}", None)
+    return table[kind]
+
+
+class Reader(cst.CSTVisitor):
+    """A visitor for `walk`: libcst's dispatch to `visit_<Class>` and `leave_<Class>`, each
+    method looked up once per node class rather than by name at every node."""
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        handler = _handler(type(self), "visit_", type(node))
+        return handler is None or handler(self, node) is not False
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        handler = _handler(type(self), "leave_", type(original_node))
+        if handler is not None:
+            handler(self, original_node)

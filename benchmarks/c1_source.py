@@ -1,8 +1,11 @@
-"""The module C1 compiles: `count` workflows cycling through the shapes users write.
+"""The modules C1 compiles: `count` workflows cycling through the shapes users write, and two
+large `run()` bodies.
 
 Sequences with argument threading, loops with accumulators, gather spreads, try/except with
 `run_action` policies, branches and helpers, durable sleeps: a realistic mix, generated so the
-module size follows `count`. Text only; nothing here compiles or runs it.
+module size follows `count`. The large bodies are what generated code looks like: thousands of
+simple statements, and one tuple literal of many constants. Text only; nothing here compiles or
+runs it.
 """
 
 from __future__ import annotations
@@ -107,3 +110,20 @@ def c1_source(count: int) -> str:
     """A module of `count` workflows (names are unique: the shape name plus its index)."""
     bodies = [_SHAPES[n % len(_SHAPES)].format(n=n) for n in range(count)]
     return _HEADER + "".join(bodies)
+
+
+_LARGE_HEADER = "from waymark import Workflow, workflow\n\n\n@workflow\nclass Large(Workflow):\n"
+
+
+def large_run_source(statements: int) -> str:
+    """A workflow whose `run()` is `statements` lines of arithmetic (`t = t + i * 2`)."""
+    lines = "".join(f"        t = t + {i} * 2\n" for i in range(statements - 2))
+    body = f"        t = 0\n{lines}        return t\n"
+    return f"{_LARGE_HEADER}    async def run(self) -> int:\n{body}"
+
+
+def large_tuple_source(items: int) -> str:
+    """A workflow whose `run()` holds one tuple literal of `items` integers."""
+    numbers = ", ".join(str(i) for i in range(items))
+    body = f"        table = ({numbers})\n        return len(table)\n"
+    return f"{_LARGE_HEADER}    async def run(self) -> int:\n{body}"

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from types import CodeType, FrameType
 from typing import Any
 
-from benchmarks.c1_source import c1_source
+from benchmarks.c1_source import c1_source, large_run_source, large_tuple_source
 from benchmarks.context import Context
 from benchmarks.results import Measured
 from benchmarks.workflows import BenchPureControlFlow
@@ -41,7 +41,21 @@ async def c1(ctx: Context) -> Measured:
         measured.add(
             "C1.cpython", _seconds(lambda: compile(source, _C1_PATH, "exec")) * 1000 / count
         )
+    _large(measured, "statements", large_run_source(ctx.scale.c1_statements), ctx)
+    _large(measured, "items", large_tuple_source(ctx.scale.c1_items), ctx)
     return measured
+
+
+def _large(measured: Measured, what: str, source: str, ctx: Context) -> None:
+    """One large `run()` (`statements` lines, or a tuple of `items`), in ms per 1,000 of them,
+    with CPython's `compile()` of the same text."""
+    size = ctx.scale.c1_statements if what == "statements" else ctx.scale.c1_items
+    measured.details[f"large_{what}"] = size
+    for _ in range(ctx.scale.repeats):
+        seconds = _seconds(lambda: _compile_checked(source, 1))
+        measured.add(f"C1.{what}", seconds * 1_000_000 / size)
+        cpython = _seconds(lambda: compile(source, _C1_PATH, "exec"))
+        measured.add(f"C1.cpython_{what}", cpython * 1_000_000 / size)
 
 
 def _compile_checked(source: str, count: int) -> None:

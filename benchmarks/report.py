@@ -24,6 +24,8 @@ _BASELINE_NAMES = {
     "ceiling.batched": "batched queue",
     "ceiling.latency": "queue latency",
     "C1.cpython": "CPython",
+    "C1.cpython_statements": "CPython",
+    "C1.cpython_items": "CPython",
     "I1.cpython": "CPython",
     "L1.small": "the smaller gather",
     "W2.actions": "W2 untraced",

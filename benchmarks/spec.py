@@ -62,6 +62,8 @@ class Scale:
     w8_actions: tuple[int, ...]  # gather sizes, smallest first
     r1_rounds: int
     c1_workflows: int
+    c1_statements: int  # lines of the large run() of C1
+    c1_items: int  # integers of the tuple literal of C1
     i1_rounds: int
     l1_small: int
     l1_large: int
@@ -95,6 +97,8 @@ DEFAULT = Scale(
     w8_actions=(2_000, 8_000),
     r1_rounds=50,
     c1_workflows=50,
+    c1_statements=10_000,
+    c1_items=100_000,
     i1_rounds=20_000,
     l1_small=10_000,
     l1_large=40_000,
@@ -128,6 +132,8 @@ QUICK = Scale(
     w8_actions=(100, 400),
     r1_rounds=10,
     c1_workflows=10,
+    c1_statements=1_000,
+    c1_items=5_000,
     i1_rounds=2_000,
     l1_small=500,
     l1_large=2_000,
@@ -209,6 +215,22 @@ METRICS: tuple[MetricSpec, ...] = (
     _cost("R1.p95", "signal round trip, send → resumed, p95 of {r1_rounds}", "ms", LATENCY),
     _cost("C1.compile", "compile {c1_workflows} workflows", "ms/workflow", "C1.cpython", 20),
     _cost("C1.cpython", "CPython compile() of the same module", "ms/workflow"),
+    _cost(
+        "C1.statements",
+        "a run() of {c1_statements} statements",
+        "ms/1k statements",
+        "C1.cpython_statements",
+        300,
+    ),
+    _cost("C1.cpython_statements", "CPython compile() of the same module", "ms/1k statements"),
+    _cost(
+        "C1.items",
+        "a run() with a tuple of {c1_items} integers",
+        "ms/1k items",
+        "C1.cpython_items",
+        50,
+    ),
+    _cost("C1.cpython_items", "CPython compile() of the same module", "ms/1k items"),
     _rate("I1.statements", "pure control flow", "statements/s", "I1.cpython", 500_000),
     _rate("I1.cpython", "CPython running the same body", "statements/s"),
     _cost("D1.runs", "dashboard runs page, {d1_instances} runs stored", "ms", None, 200),

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from benchmarks.c1_source import c1_source
+from benchmarks.c1_source import c1_source, large_run_source, large_tuple_source
 from benchmarks.database import redact, with_database
 from benchmarks.machine import tree_cpu_seconds
 from benchmarks.offline_workloads import _plain_run
@@ -63,6 +63,8 @@ def test_the_issue_targets_are_stated_in_code() -> None:
         "W5.rss_large": Target("<=", 100),  # the same, ten times the sleepers
         "W5.drain": Target(">=", 2_000),
         "C1.compile": Target("<=", 20),
+        "C1.statements": Target("<=", 300),  # large sources: a run() of 10,000 lines in 3 s
+        "C1.items": Target("<=", 50),  # and a tuple of 100,000 constants in 5 s
         "I1.statements": Target(">=", 500_000),
         "D1.runs": Target("<=", 200),  # the dashboard issue: the runs page with 100,000 runs
         "S2.delay": Target("<=", 1_000),  # the scale-out issue: a huge gather holds back no one
@@ -118,6 +120,17 @@ def test_c1_module_compiles_cleanly(count: int) -> None:
     assert result.diagnostics == []
     assert len(result.workflows) == count
     assert len({w.name for w in result.workflows}) == count
+
+
+@pytest.mark.parametrize(
+    ("source", "last"),
+    [(large_run_source(50), "t = t + 47 * 2"), (large_tuple_source(300), "298, 299 @")],
+)
+def test_c1_large_sources_compile_cleanly(source: str, last: str) -> None:
+    result = compile_source(source, "bench_c1.py", module="bench_c1")
+    assert result.diagnostics == []
+    assert [w.name for w in result.workflows] == ["Large"]
+    assert last in result.workflows[0].wrl
 
 
 def test_i1_counts_the_lines_cpython_executes() -> None:

@@ -28,6 +28,7 @@ EXPECTED_METRICS = {
     *("W5.rss", "W5.rss_idle", "W5.db_growth", "W5.asleep", "W5.drain", "W7.children"),
     *("W6.c10", "W6.c10.runner_cpu", "W6.c10.worker_cpu", "W6.c10.worker_rss"),
     *("C1.compile", "C1.cpython", "I1.statements", "I1.cpython", "L1.small", "L1.large"),
+    *("C1.statements", "C1.cpython_statements", "C1.items", "C1.cpython_items"),
     *("D1.runs", "D1.search", "S2.delay", "S2.idle"),
     *("F1.plain", "F1.gated", "F1.narrow", "F2.fair", "F2.plain"),
     *(f"S1.{load}.{row}" for load in ("w3", "w2") for row in ("r1", "r2", "e2")),
@@ -45,7 +46,7 @@ CPU_METRICS = {f"P1.{load}.{row}" for load in ("w3", "w2") for row in ("cpu", "p
 DBOS_METRICS = {"W1.dbos", "W1.peer"}
 """Only with the `bench` extra installed (DBOS Transact); else a note says W1.dbos was skipped."""
 TARGETED = {"W1.actions", "W2.actions", "W3.actions", "W4.p50", "W5.rss", "W5.drain",
-            "C1.compile", "I1.statements", "D1.runs", "S2.delay", "W8.x100", "W8.x400",
+            "C1.compile", "C1.statements", "C1.items", "I1.statements", "D1.runs", "S2.delay", "W8.x100", "W8.x400",
             "W8.flat"}  # fmt: skip
 
 

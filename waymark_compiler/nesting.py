@@ -21,6 +21,7 @@ HELP = "split it with intermediate variables or a helper method"
 # Singleton leaves that only tag their parent (`Load`, `Add`, `And`, `Eq`, ...).
 _TAGS = (ast.expr_context, ast.operator, ast.unaryop, ast.boolop, ast.cmpop)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_LEAVES = frozenset({ast.Constant, ast.Name, ast.Pass, ast.Break, ast.Continue})
 _LAYOUT = (tokenize.INDENT, tokenize.DEDENT, tokenize.NL, tokenize.COMMENT, tokenize.ENDMARKER)
 
 
@@ -44,6 +45,8 @@ def too_deep(path: str, tree: ast.AST) -> Diagnostic | None:
             step = len(node.values) - 1
         elif isinstance(node, _COMPREHENSIONS):
             step = len(node.generators)
+        if depth + step <= MAX_NESTING:  # leaves this shallow cannot be too deep: not pushed
+            children = [child for child in children if type(child) not in _LEAVES]
         stack.extend((child, depth + step, anchor) for child in reversed(children))
     return None
 

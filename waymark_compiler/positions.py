@@ -1,4 +1,5 @@
-"""The position of every node of a libcst module, in one pass of libcst's own code generator.
+"""The position of every node of a libcst module but layout (`UNRECORDED`: whitespace,
+punctuation, operator tokens), in one pass of libcst's own code generator.
 
 The same ranges as libcst's `PositionProvider` (syntactic: a node's own code, without the
 whitespace and blank lines it owns; lines from 1, columns from 0), recorded as plain tuples:
@@ -15,10 +16,14 @@ from types import TracebackType
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
+from waymark_compiler.walk import LAYOUT
+
 Range = tuple[int, int, int, int]
 """(start line, start column, end line, end column)."""
 
 _NEWLINE = re.compile(r"\r\n?|\n")
+UNRECORDED: frozenset[type] = LAYOUT - {cst.LeftParen, cst.RightParen}
+"""Node classes without a range: layout, but for the parenthesis that ends `from m import (a)`."""
 
 
 @dataclass(slots=True)
@@ -48,6 +53,8 @@ class _Recorder(CodegenState):
 
     def after_codegen(self, node: cst.CSTNode) -> None:
         line, column = self.starts.pop()
+        if type(node) in UNRECORDED:
+            return  # no pass asks where whitespace or a comma is
         if node not in self.found:  # a syntactic range recorded inside is kept
             self.found[node] = (line, column, self.line, self.column)
 
@@ -87,6 +94,8 @@ class _Syntactic:
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
+        if type(self.node) in UNRECORDED:
+            return
         recorder = self.recorder
         found = recorder.found
         start = found[self.start_node][:2] if self.start_node is not None else self.start
@@ -97,7 +106,7 @@ class _Syntactic:
 
 
 def positions(module: cst.Module) -> dict[cst.CSTNode, Range]:
-    """The range of every node of `module`."""
+    """The range of every node of `module` but layout."""
     recorder = _Recorder(
         default_indent=module.default_indent, default_newline=module.default_newline
     )

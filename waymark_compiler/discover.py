@@ -50,6 +50,7 @@ class _Finder(Reader):
             inner.bind(param.name.value, Assignment(None))
         body = node.body.body if isinstance(node.body, cst.IndentedBlock) else []
         self.scopes.append((qualprefix, scan(inner, body)))
+        parent.source.bound[node] = frozenset(inner.bindings)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self.scopes.pop()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import libcst as cst
 
@@ -29,6 +29,9 @@ class Source:
     text: str
     module: cst.Module
     positions: dict[cst.CSTNode, Range]
+    bound: dict[cst.FunctionDef, frozenset[str]] = field(default_factory=dict, compare=False)
+    """The names each function of the tree binds (parameters included), as discovery scanned
+    them: lowering reads them here instead of scanning the body again."""
 
     def span(self, node: cst.CSTNode) -> Span:
         found = self.positions.get(node)

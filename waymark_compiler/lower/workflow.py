@@ -251,12 +251,10 @@ def _info(
 ) -> FunctionInfo:
     every = [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]
     self_name = every[0].name.value if every and method else "" if not method else "self"
-    local = Namespace(namespace.module, namespace.package, source, parent=None)
-    names = (
-        set(scan(local, node.body.body).bindings)
-        if isinstance(node.body, cst.IndentedBlock)
-        else set()
-    )
+    names = set(source.bound.get(node, ()))
+    if not names and isinstance(node.body, cst.IndentedBlock):  # a function discovery never saw
+        local = Namespace(namespace.module, namespace.package, source, parent=None)
+        names = set(scan(local, node.body.body).bindings)
     names.update(p.name.value for p in every)
     for star in (node.params.star_arg, node.params.star_kwarg):
         if isinstance(star, cst.Param):

@@ -9,14 +9,20 @@ expression and a regular expression match per token, which cost as much as parsi
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from types import TracebackType
 
 import libcst as cst
-from libcst._nodes.internal import CodegenState
+from libcst.metadata import PositionProvider
 
-from waymark_compiler.walk import LAYOUT
+from waymark_compiler.walk import LAYOUT, SAMPLE
+
+try:
+    from libcst._nodes.internal import CodegenState
+except ImportError:  # another libcst: the recorder cannot be built, `_recorder_agrees` says no
+    CodegenState = object  # type: ignore[misc,assignment]
 
 Range = tuple[int, int, int, int]
 """(start line, start column, end line, end column)."""
@@ -106,9 +112,37 @@ class _Syntactic:
 
 
 def positions(module: cst.Module) -> dict[cst.CSTNode, Range]:
-    """The range of every node of `module` but layout."""
+    """The range of every node of `module` but layout: by the recorder when it agrees with
+    libcst's provider on this installation (`_recorder_agrees`), else by the provider."""
+    return _recorded(module) if _recorder_agrees() else _provided(module)
+
+
+def _recorded(module: cst.Module) -> dict[cst.CSTNode, Range]:
     recorder = _Recorder(
         default_indent=module.default_indent, default_newline=module.default_newline
     )
     module._codegen(recorder)
     return recorder.found
+
+
+def _provided(module: cst.Module) -> dict[cst.CSTNode, Range]:
+    """libcst's own `PositionProvider`: slower, and the reference."""
+    wrapper = cst.MetadataWrapper(module, unsafe_skip_copy=True)
+    ranges = wrapper.resolve(PositionProvider)
+    return {
+        node: (found.start.line, found.start.column, found.end.line, found.end.column)
+        for node, found in ranges.items()
+        if type(node) not in UNRECORDED
+    }
+
+
+@functools.cache
+def _recorder_agrees() -> bool:
+    """The recorder subclasses libcst's code generator, an internal class: checked once per
+    process against libcst's provider on a sample that has every kind of range, so another
+    libcst version can make compiling slower but never place a diagnostic wrongly."""
+    try:
+        sample = cst.parse_module(SAMPLE)
+        return _recorded(sample) == _provided(sample)
+    except Exception:  # an internal that changed shape
+        return False

@@ -134,3 +134,34 @@ def test_walk_needs_no_python_stack() -> None:
     visitor = _Log()
     walk(deep, visitor)
     assert len(visitor.calls) == 2 * sum(type(node) not in LAYOUT for node in _every(deep))
+
+
+def test_positions_fall_back_to_libcsts_provider_when_the_recorder_disagrees(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the recorder subclasses an internal of libcst: on a version where it disagrees with the
+    # provider on the sample, every range comes from the provider instead
+    from waymark_compiler import positions as module_positions
+
+    module = cst.parse_module(EXTRA)
+    recorded = positions(module)
+    monkeypatch.setattr(module_positions, "_recorder_agrees", lambda: False)
+    assert module_positions.positions(module) == recorded
+    monkeypatch.setattr(module_positions, "_recorded", lambda _: {})
+    assert module_positions.positions(module) == recorded
+
+
+def test_children_fall_back_to_libcst_when_the_fast_reading_disagrees(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # field order is read from libcst's source: on a version where that reading disagrees with
+    # libcst's own on the sample, every class asks libcst
+    from waymark_compiler import walk as module_walk
+
+    assert module_walk._reading_agrees()
+    monkeypatch.setattr(module_walk, "_ORDER", {})
+    monkeypatch.setattr(module_walk, "_AGREES", [])
+    monkeypatch.setattr(module_walk, "_read", lambda node, fields: [])  # a broken fast path
+    module = cst.parse_module(EXTRA)
+    for node in _every(module):
+        assert [id(c) for c in module_walk.children(node)] == [id(c) for c in node.children]

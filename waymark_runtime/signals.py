@@ -202,7 +202,9 @@ class SignalRecord:
 
     `at` is when the wait started or the signal was sent (epoch seconds); `done` when the wait
     ended (a signal answered it or its timeout passed) or the signal was consumed, None while
-    pending; `node` is the wait (a consumed signal names the wait that took it)."""
+    pending; `node` is the wait (a consumed signal names the wait that took it). A wait also
+    says where it is: `site`, the DAG node of its `wait_for_signal`, and `iteration`, as for an
+    attempt (None for a signal, and for waits recorded before sites were)."""
 
     kind: str
     name: str
@@ -210,6 +212,8 @@ class SignalRecord:
     at: float
     done: float | None
     payload: Any = None
+    site: str | None = None
+    iteration: tuple[int | str, ...] | None = None
 
     @property
     def pending(self) -> bool:
@@ -217,8 +221,10 @@ class SignalRecord:
 
 
 def record(row: dict[str, Any]) -> SignalRecord:
+    iteration = row.get("iteration")
     return SignalRecord(kind=row["kind"], name=row["name"], node=row["node"], at=row["at"],
-                        done=row["done"], payload=row["payload"])  # fmt: skip
+                        done=row["done"], payload=row["payload"], site=row.get("site"),
+                        iteration=None if iteration is None else tuple(iteration))  # fmt: skip
 
 
 class SignalStore(Protocol):

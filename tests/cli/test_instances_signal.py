@@ -4,10 +4,11 @@ instance run by `waymark run` in the same test; every refusal is a clear error."
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
-from runtime_support import Background, database, instance_of, server, waymark
+from runtime_support import Background, database, fills, instance_of, server, waymark
 
 __all__ = ["database", "server"]
 
@@ -36,6 +37,14 @@ class Approval(Workflow):
             decision = await self.wait_for_signal("decision", Decision, timeout=timedelta(hours=1))
         except SignalTimeout:
             return "escalated"
+        return "approved" if decision.approved else "rejected"
+
+
+@workflow
+class Hold(Workflow):
+    async def run(self, label: str) -> str:
+        await notify(label)
+        decision = await self.wait_for_signal("decision", Decision)
         return "approved" if decision.approved else "rejected"
 """
 
@@ -89,6 +98,52 @@ def test_a_signal_from_the_shell_resumes_a_waiting_instance(database: str, proje
 
     late = signal(database, project, instance, "decision", "--payload", '{"approved": false}')
     assert late.code == 1 and "already finished (completed)" in late.err
+
+
+DONE, WAITING, FAILED, PLAIN = "#b7e1c1", "#ffe0a3", "#f6b4b4", "#ffffff"
+
+
+def wait_recorded(database: str, project: Path, instance: str) -> None:
+    for _ in range(500):
+        shown = waymark("instances", "show", instance, "--format", "json", database=database,
+                        cwd=project)  # fmt: skip
+        if any(s["kind"] == "wait" for s in shown.json().get("signals", [])):
+            return
+    raise AssertionError(f"instance {instance} never waited")
+
+
+def drawn(database: str, project: Path, instance: str) -> tuple[str, dict[str, str]]:
+    """The wait's node and the fill of every node in `waymark graph --instance`."""
+    dot = waymark("graph", "--instance", instance, database=database, cwd=project).out
+    [wait] = re.findall(r'^\s*"([^"]+)" \[label="decision = wait for signal', dot, re.MULTILINE)
+    return wait, fills(dot)
+
+
+@pytest.mark.parametrize("workflow", ["Approval", "Hold"])  # a wait with a timeout, one without
+@pytest.mark.parametrize(
+    ("steer", "wait_then", "code"),
+    [(("signal", "decision", "--payload", '{"approved": true}'), DONE, 0),
+     (("cancel",), FAILED, 1)],
+    ids=["answered", "cancelled"],
+)  # fmt: skip
+def test_the_graph_draws_a_signal_wait_as_it_stands(
+    database: str, project: Path, workflow: str, steer: tuple[str, ...], wait_then: str, code: int
+) -> None:
+    running = Background("run", f"approvals.py:{workflow}", "--input", '{"label": "g1"}',
+                         database=database, cwd=project)  # fmt: skip
+    instance = instance_of(running.wait_for(f"running {workflow} "))
+    wait_recorded(database, project, instance)
+    wait, colours = drawn(database, project, instance)
+    assert colours[wait] == WAITING, colours  # not drawn done, nor what follows it
+    assert colours["run.2"] == colours["run.end"] == PLAIN, colours  # the return
+
+    steered = waymark("instances", steer[0], instance, *steer[1:], database=database,
+                      cwd=project, WAYMARK_USER_MODULE="approvals")  # fmt: skip
+    assert steered.code == 0, steered.err
+    assert running.finish().code == code
+    wait, colours = drawn(database, project, instance)
+    assert colours[wait] == wait_then, colours
+    assert colours["run.2"] == colours["run.end"] == (DONE if code == 0 else PLAIN), colours
 
 
 def test_unknown_and_malformed_ids_are_usage_errors(database: str, project: Path) -> None:

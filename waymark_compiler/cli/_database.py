@@ -198,6 +198,7 @@ def snapshot_of(detail: InstanceDetail, program: Any) -> Snapshot:
         updated_at=summary.updated_at, finished_at=summary.finished_at,
         attempts=[attempt_row(attempt) for attempt in detail.attempts],
         sleeps=[asdict(sleep) for sleep in detail.sleeps], program=program,
+        signals=[asdict(signal) for signal in detail.signals],
     )  # fmt: skip
 
 

@@ -1,4 +1,4 @@
-"""Where each recorded attempt and sleep of an instance sits in its DAG (`place`).
+"""Where each recorded attempt, sleep and signal wait of an instance sits in its DAG (`place`).
 
 Nothing is replayed, run or imported: every attempt and sleep row names its call site (the DAG
 node `waymark graph` draws) and iteration, as the interpreter recorded them when it dispatched
@@ -24,7 +24,8 @@ class Snapshot:
 
     `attempts` are rows of the `instance_attempts` query (with `site` and `iteration`),
     `sleeps` rows of `instance_timers` (finished ones too), `timers` the pending sleeps' wake
-    times, `program` the stored program (parsed `.wrl`; None when unreadable).
+    times, `program` the stored program (parsed `.wrl`; None when unreadable), `signals` rows of
+    `instance_signals` (its signal waits and the signals sent to it).
     """
 
     id: str
@@ -41,6 +42,7 @@ class Snapshot:
     attempts: list[dict[str, Any]]
     sleeps: list[dict[str, Any]]
     program: ir.Workflow | None
+    signals: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def finished(self) -> bool:
@@ -56,7 +58,9 @@ class Snapshot:
 class Placement:
     """Per occurrence (`n1`, `n2`, ...): its DAG node (`sites`), the source line of that node
     (`lines`), its iteration (`iterations`); each sleep and whether it is over (`sleeps`); the
-    helper calls the recorded paths went through (`calls`) and those still working (`active`)."""
+    helper calls the recorded paths went through (`calls`) and those still working (`active`);
+    each signal wait with when it ended (`waits`, None while it waits) and the waits a signal
+    answered (`answered`)."""
 
     sites: dict[str, str] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
@@ -64,6 +68,8 @@ class Placement:
     sleeps: dict[str, bool] = field(default_factory=dict)
     calls: set[str] = field(default_factory=set)
     active: set[str] = field(default_factory=set)
+    waits: dict[str, float | None] = field(default_factory=dict)
+    answered: set[str] = field(default_factory=set)
 
 
 def place(snapshot: Snapshot, dag: Dag) -> Placement:
@@ -85,7 +91,20 @@ def place(snapshot: Snapshot, dag: Dag) -> Placement:
         placement.sleeps[sleep["node"]] = over
         _note(placement, sleep["node"], sleep["site"], sleep["iteration"], lines)
         _note_calls(placement, sleep["iteration"], not over)
+    _place_waits(placement, snapshot.signals, lines)
     return placement
+
+
+def _place_waits(
+    placement: Placement, signals: list[dict[str, Any]], lines: dict[str, int]
+) -> None:
+    for row in signals:
+        if row["kind"] == "signal" and row["node"] is not None:
+            placement.answered.add(row["node"])
+        elif row["kind"] == "wait" and row["node"] is not None:
+            placement.waits[row["node"]] = row["done"]
+            _note(placement, row["node"], row["site"], row["iteration"], lines)
+            _note_calls(placement, row["iteration"], row["done"] is None)
 
 
 def _note(

@@ -1,6 +1,7 @@
 """The status of each DAG node in one instance, for `waymark graph --instance` and progress.
 
-Durable nodes take theirs from the records (each attempt's latest try, each sleep's timer),
+Durable nodes take theirs from the records (each attempt's latest try, each sleep's timer, each
+signal wait),
 at the site each record names (`_placement`); other nodes are proven to have run by control flow (a node that ran leads
 only to them, or they dominate one that ran), or are left without a status. Pure functions.
 """
@@ -15,7 +16,7 @@ from waymark_compiler.graph import NodeState, NodeStatus
 from waymark_runtime.dag import Dag
 
 ACTIVE: frozenset[str] = frozenset({"done", "running", "waiting", "failed"})
-_DURABLE = frozenset({"action", "gather", "join", "sleep", "call", "child"})
+_DURABLE = frozenset({"action", "gather", "join", "sleep", "call", "child", "signal"})
 _DOMINANCE_LIMIT = 1_500  # nodes
 # When several occurrences share a site, the site shows the most pressing of their statuses.
 _PRIORITY: dict[NodeStatus, int] = {
@@ -36,7 +37,22 @@ def occurrence_statuses(snapshot: Snapshot, placement: Placement) -> dict[str, N
     statuses = {node: _attempt_status(row) for node, row in latest.items()}
     for occurrence, over in placement.sleeps.items():
         statuses[occurrence] = "done" if over else "waiting"
+    for occurrence, ended in placement.waits.items():
+        statuses[occurrence] = _wait_status(snapshot, placement, occurrence, ended)
     return statuses
+
+
+def _wait_status(
+    snapshot: Snapshot, placement: Placement, occurrence: str, ended: float | None
+) -> NodeStatus:
+    """A signal wait waits until a signal answers it or its timeout passes (done); one still
+    open when its instance ended unsuccessfully (cancelled, past its deadline) failed."""
+    if ended is None:
+        return "waiting"
+    answered = occurrence in placement.answered or snapshot.status == "completed"
+    if answered or snapshot.finished_at is None or ended < snapshot.finished_at:
+        return "done"
+    return "failed"
 
 
 def _attempt_status(row: dict[str, Any]) -> NodeStatus:

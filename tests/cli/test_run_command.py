@@ -140,3 +140,6 @@ def test_resume_after_the_command_was_killed(database: str, project: Path) -> No
     # The lost attempt of `second` is run again (at least once), `first` never.
     assert records(record).count("end first") == 1
     assert records(record)[-1] == "end third"
+    shown = waymark("instances", "show", instance, database=database, cwd=project).out
+    [second] = [line for line in shown.splitlines() if line.startswith("n2 ")]
+    assert " 1 (lost 1\u00d7) " in second and "completed" in second, shown  # as the dashboard says

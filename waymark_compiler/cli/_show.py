@@ -238,13 +238,20 @@ def attempts_table(detail: InstanceDetail, sites: dict[str, str]) -> Table:
             cell(attempt.node),
             cell(clip(sites.get(attempt.node, "-"), 48)),
             cell(clip(call_text(attempt.action, attempt.args, attempt.kwargs), 80)),
-            str(attempt.attempt),
+            _try_text(attempt),
             _styled(attempt.status),
             cell(clip(outcome_text(attempt), 80)),
             "-" if offset is None else f"+{seconds(offset)}",
             seconds(span(attempt.started_at, attempt.finished_at)),
         )
     return table
+
+
+def _try_text(attempt: AttemptRecord) -> str:
+    """The try's number, and how often it was lost (its worker or runner died while running
+    it: it ran again under the same number), as the dashboard and `--format json` say."""
+    lost = attempt.lost_count
+    return f"{attempt.attempt} (lost {lost}\u00d7)" if lost else str(attempt.attempt)
 
 
 _LEVEL_STYLES = {"debug": "dim", "warning": "yellow", "error": "red", "critical": "bold red"}

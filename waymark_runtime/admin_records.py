@@ -53,7 +53,8 @@ class AttemptRecord:
     args: list[Any]
     kwargs: dict[str, Any]
     status: str
-    """`queued`, `running`, `completed` or `failed` (an attempt open at a cancel fails)."""
+    """`queued`, `running`, `completed` or `failed` (an attempt open at a cancel fails); a
+    blocking child workflow's row is `waiting` while the child runs."""
     result: Any
     error: Any
     lost_count: int

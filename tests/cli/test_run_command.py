@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import time
 from pathlib import Path
 
 from runtime_support import (
@@ -134,6 +135,9 @@ def test_resume_after_the_command_was_killed(database: str, project: Path) -> No
     running.finish()
     assert records(record)[:2] == ["start first", "end first"]
     assert "end second" not in records(record)  # killed mid-action
+    time.sleep(2.5)  # past its 2 s lease: nothing renews it now
+    shown = waymark("instances", "show", instance, database=database, cwd=project).out
+    assert "status       running" in shown and "(lease lapsed at " in shown, shown
     resumed = waymark("run", "flows.py", "--resume", instance, database=database, cwd=project)
     assert resumed.code == 0, resumed.err
     assert f"instance {instance} is held by runner" in resumed.err

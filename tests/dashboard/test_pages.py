@@ -92,12 +92,14 @@ async def test_a_run_shows_inputs_attempts_error_graph_and_program(
     assert "digraph" in page and "data-graph" in page  # the DOT the CLI prints, drawn in-page
 
 
+@pytest.mark.parametrize("ago", [3, 60])  # its 30 s lease runs on, or lapsed (the runner died)
 async def test_a_held_run_shows_its_runner_and_sleep(
-    client: httpx.AsyncClient, store: PostgresStore
+    client: httpx.AsyncClient, store: PostgresStore, ago: float
 ) -> None:
-    run = await seed.held(store, time.time() - 3)
+    run = await seed.held(store, time.time() - ago)
     page = (await client.get(f"/runs/{run}")).text
     assert "runner-1" in page and "n2 sleep" in page and "/cancel" in page
+    assert ("lease lapsed at" in page) == (ago > 30)
     actions = page[page.index('id="run-actions"') : page.index("Export JSON")]
     assert 'hx-confirm="Cancel this run?"' in actions
     assert "newest version (this one is cancelled first)?" in actions

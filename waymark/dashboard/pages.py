@@ -121,7 +121,8 @@ async def run(request: Request) -> Response:
     detail, missing = await _detail_or_404(request)
     if missing is not None:
         return missing
-    context: dict[str, Any] = {"run": detail, "timeline": timeline(detail, time.time())}
+    now = time.time()
+    context: dict[str, Any] = {"run": detail, "timeline": timeline(detail, now), "now": now}
     if request.query_params.get("fragment"):
         return _render(request, "_run_live.html", **context)
     store = await _state(request).store()

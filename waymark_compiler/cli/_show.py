@@ -180,7 +180,7 @@ def _details(detail: InstanceDetail, now: float) -> list[tuple[str, str]]:
         ("workflow", cell(f"{summary.workflow} (version {summary.version[:12]})")),
         ("status", _styled(summary.status)),
         ("created", f"{when(summary.created_at)} UTC"),
-        ("finished" if summary.finished else "running for", _finished(summary, took)),
+        ("finished" if summary.finished else f"{summary.status} for", _finished(summary, took)),
         ("inputs", cell(compact(plain(detail.inputs)))),
     ]
     if summary.status == "completed":
@@ -188,8 +188,7 @@ def _details(detail: InstanceDetail, now: float) -> list[tuple[str, str]]:
     if detail.error is not None:
         rows.append(("error", cell(exception_text(detail.error))))
     if detail.lease_owner is not None:
-        until = when(detail.lease_expires_at)
-        rows.append(("held by", f"{cell(detail.lease_owner)} (lease until {until} UTC)"))
+        rows.append(("held by", _lease_text(detail.lease_owner, detail.lease_expires_at, now)))
     for sleep in detail.sleeps:
         if not sleep.finished:
             rows.append(("sleeping", f"{cell(sleep.node)} until {when(sleep.wake_at)} UTC"))
@@ -217,6 +216,14 @@ def _family(detail: InstanceDetail) -> list[tuple[str, str]]:
         text = f"{cell(child.id)} {cell(child.workflow)} {_styled(child.status)}"
         rows.append(("child", text))
     return rows
+
+
+def _lease_text(owner: str, ends: float | None, now: float) -> str:
+    """Who holds the instance, and until when; a lease past its end belongs to a runner that
+    stopped renewing it (it died), and the next runner to look takes the instance over."""
+    if ends is not None and ends < now:
+        return f"{cell(owner)} (lease lapsed at {when(ends)} UTC; the next runner to look takes it over)"
+    return f"{cell(owner)} (lease until {when(ends)} UTC)"
 
 
 def _finished(summary: InstanceSummary, took: float) -> str:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
+import asyncpg
 from runtime_support import (
     assert_plain,
     database,
@@ -80,3 +82,30 @@ def test_instance_errors(database: str, project: Path) -> None:
     assert missing.code == 2
     assert "no instance 0f4c4e9a-4b7e-4d8e-9c55-3f2b8c1e0a11" in missing.err
     assert_plain(missing.err)
+
+
+def test_an_instance_whose_stored_program_does_not_parse_says_so(
+    database: str, project: Path
+) -> None:
+    inputs = json.dumps({"record": str(project / "record.txt"), "flag": True})
+    ran = waymark("run", "flows.py:Branchy", "--input", inputs, database=database, cwd=project)
+    assert ran.code == 0, ran.err
+    instance = instance_of(ran.err.splitlines()[0])
+
+    async def corrupt() -> None:
+        connection = await asyncpg.connect(database)
+        try:
+            await connection.execute(
+                "UPDATE waymark_workflow_versions SET wrl = 'wrl 2\n\nworkflow (' "
+                "WHERE version = (SELECT version FROM waymark_instances WHERE id = $1)",
+                instance,
+            )
+        finally:
+            await connection.close()
+
+    asyncio.run(corrupt())
+    drawn = waymark("graph", "--instance", instance, database=database, cwd=project)
+    assert drawn.code == 1
+    assert f"the program of instance {instance} (workflow Branchy" in drawn.err
+    assert "cannot be drawn: the stored text does not parse" in drawn.err
+    assert f"waymark instances show {instance}" in drawn.err

@@ -211,18 +211,30 @@ def attempt_row(attempt: AttemptRecord) -> dict[str, Any]:
 
 
 _PROGRAMS: dict[tuple[str, str], Any] = {}
+_UNREADABLE: dict[tuple[str, str], str] = {}
 
 
 async def load_program(store: PostgresStore, workflow: str, version: str) -> Any:
-    """The parsed program of a stored version (None when missing or unreadable), cached."""
+    """The parsed program of a stored version (None when missing or unreadable: `unreadable`
+    says why), cached."""
     key = (workflow, version)
     if key not in _PROGRAMS:
         from waymark_runtime import wrl
         from waymark_runtime.errors import WrlSyntaxError
 
         text = await store.program_of(workflow, version)
-        try:
-            _PROGRAMS[key] = wrl.parse(text) if text is not None else None
-        except WrlSyntaxError:
-            _PROGRAMS[key] = None
+        _PROGRAMS[key] = None
+        if text is None:
+            _UNREADABLE[key] = "it is missing from the database"
+        else:
+            try:
+                _PROGRAMS[key] = wrl.parse(text)
+            except WrlSyntaxError as error:
+                first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+                _UNREADABLE[key] = f"the stored text does not parse ({first})"
     return _PROGRAMS[key]
+
+
+def unreadable(workflow: str, version: str) -> str:
+    """Why `load_program` found no program for a version (after it looked)."""
+    return _UNREADABLE.get((workflow, version), "it could not be read")

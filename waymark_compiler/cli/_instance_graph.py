@@ -16,8 +16,9 @@ from waymark_compiler.cli._database import (
     load_settings,
     load_snapshot,
     run_async,
+    unreadable,
 )
-from waymark_compiler.cli._output import CliError, UsageFailure, warning
+from waymark_compiler.cli._output import CliError, UsageFailure, printable, warning
 from waymark_compiler.graph import LiveStatus
 
 if TYPE_CHECKING:
@@ -32,7 +33,12 @@ def live_program(
     snapshot = run_async(_snapshot(instance_id(instance)))
     program = snapshot.program
     if program is None:
-        raise CliError(f"the program of instance {snapshot.id} cannot be read from the database")
+        why = unreadable(snapshot.workflow, snapshot.version)
+        raise CliError(
+            f"the program of instance {snapshot.id} (workflow {snapshot.workflow}, version "
+            f"{snapshot.version}) cannot be drawn: {printable(why)}",
+            f"`waymark instances show {snapshot.id}` shows how the instance ended",
+        )
     if workflow is not None and workflow != snapshot.workflow:
         raise UsageFailure(f"instance {snapshot.id} runs {snapshot.workflow}, not {workflow}")
     if path is not None:

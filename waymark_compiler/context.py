@@ -31,13 +31,26 @@ PLACEHOLDER = ir.Const(value=None)
 
 @dataclass(frozen=True, slots=True)
 class FunctionInfo:
-    """The method being lowered: its name, the name of `self`, and its local names."""
+    """The method being lowered: its name, the name of `self`, and its local names;
+    `on_class`: a `@classmethod`, whose `self_name` (`cls`) is the class, not an instance."""
 
     name: str
     self_name: str
     is_async: bool
     locals: frozenset[str]
     node: cst.FunctionDef | None = field(default=None, compare=False)  # its definition
+    on_class: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ClassLevel:
+    """What the workflow class (`path`) itself holds, which `cls.x` and `type(self).x` reach:
+    its class-body constants (not `__init__`'s) and its `@staticmethod` and `@classmethod`
+    helpers."""
+
+    path: str
+    config: Mapping[str, cst.BaseExpression] = field(default_factory=dict)
+    helpers: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +143,7 @@ class Ctx:
     finals: list[FinallyFrame] = field(default_factory=list)
     # `self.<name>` configuration of the class: constant expressions (see lower/config.py)
     config: Mapping[str, cst.BaseExpression] = field(default_factory=dict)
+    owner: ClassLevel = field(default_factory=lambda: ClassLevel(""))
     functions: ModuleFunctions | None = None
     # Lists of calls a gather spreads (`tasks.append(act(x))` ... `gather(*tasks)`), by the id
     # of each call put in one and of each spread of one (`lower.spreads.task_lists`).
@@ -153,6 +167,11 @@ class Ctx:
 
     def is_self(self, node: cst.BaseExpression) -> bool:
         return isinstance(node, cst.Name) and node.value == self.function.self_name
+
+    def reaches(self, name: str) -> bool:
+        """Is `name` a helper that `self.name(...)` calls here? Through `cls` in a
+        `@classmethod`, only the class-level ones (an instance method needs an instance)."""
+        return name in self.helpers and (not self.function.on_class or name in self.owner.helpers)
 
     def temp(self) -> str:
         self.temp_count += 1

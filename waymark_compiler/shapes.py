@@ -229,3 +229,14 @@ def enum_members(node: cst.ClassDef) -> tuple[str, ...]:
 def is_static_method(node: cst.FunctionDef) -> bool:
     """A `@staticmethod` (its only decorator): a workflow helper without `self`."""
     return [get_full_name_for_node(d.decorator) for d in node.decorators] == ["staticmethod"]
+
+
+def is_class_method(node: cst.FunctionDef) -> bool:
+    """A `@classmethod` (its only decorator): a workflow helper whose first parameter is the
+    class, which reads its constants and calls its other class-level helpers."""
+    return [get_full_name_for_node(d.decorator) for d in node.decorators] == ["classmethod"]
+
+
+def is_class_level(node: cst.FunctionDef) -> bool:
+    """A helper callable on the class itself: a `@staticmethod` or a `@classmethod`."""
+    return is_static_method(node) or is_class_method(node)

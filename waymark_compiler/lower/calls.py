@@ -35,6 +35,7 @@ from waymark_compiler.lower.names import (
     is_special,
     local_definition,
     missing_import,
+    self_class,
     special_attribute,
 )
 from waymark_compiler.lower.regexes import substitution
@@ -105,6 +106,8 @@ def lower_Call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     func = node.func
     if isinstance(func, cst.Attribute) and ctx.is_self(func.value):
         return self_call(node, func.attr.value, ctx)
+    if isinstance(func, cst.Attribute) and self_class(func.value, ctx):
+        return class_call(node, func.attr.value, ctx)
     if log_method(node, ctx) is not None:
         return refuse_value(node, ctx)
     symbol = ctx.symbol(func)
@@ -136,10 +139,20 @@ def self_call(node: cst.Call, name: str, ctx: Ctx) -> ir.Expr:
             "not awaited",
             help,
         )
-    if name not in ctx.helpers:
+    if not ctx.reaches(name):
         return unknown_helper(node, name, ctx)
     args, kwargs = lower_arguments(node.args, ctx)
     return ir.HelperCall(name=name, args=args, kwargs=kwargs, span=ctx.span(node))
+
+
+def class_call(node: cst.Call, name: str, ctx: Ctx) -> ir.Expr:
+    """`type(self).name(...)`: a `@staticmethod` or `@classmethod` helper, called on the
+    class."""
+    if name in ctx.owner.helpers:
+        return self_call(node, name, ctx)
+    help = f"call it on the instance, `self.{name}(...)`, or make it a `@classmethod`"
+    message = f"`{ctx.code(node.func)}` is not a static or class method of the workflow"
+    return ctx.error(UNKNOWN_HELPER, node, message, "not class-level", help)
 
 
 def unknown_helper(node: cst.CSTNode, name: str, ctx: Ctx) -> ir.Expr:
@@ -148,6 +161,10 @@ def unknown_helper(node: cst.CSTNode, name: str, ctx: Ctx) -> ir.Expr:
         return ctx.error(
             UNKNOWN_HELPER, node, "`self.run` called from the workflow", "recursion", help
         )
+    if name in ctx.helpers:  # an instance method, called through `cls` in a classmethod
+        help = f"make `{name}` a `@staticmethod` or `@classmethod`, or this one a plain method"
+        message = f"`{ctx.function.self_name}.{name}` calls an instance method on the class"
+        return ctx.error(UNKNOWN_HELPER, node, message, "needs an instance", help)
     help = did_you_mean(name, ctx.helpers) or "define it as a method of the workflow class"
     message = f"`self.{name}` is not a helper method of the workflow"
     return ctx.error(UNKNOWN_HELPER, node, message, "unknown helper", help)

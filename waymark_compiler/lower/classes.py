@@ -68,7 +68,8 @@ def class_method(node: cst.Call, name: str, owner: ClassSym, ctx: Ctx) -> ir.Exp
     """`Item.model_validate(data)` of a pydantic model, validated by pydantic (an instance of
     the class comes back as itself). Any other method of a class is user code (or needs the
     class itself)."""
-    if owner.kind == "workflow" and name in ctx.helpers and _static(owner, name):
+    own = owner.path == ctx.owner.path and name in ctx.owner.helpers  # `Flow.limit()` in Flow
+    if own or (owner.kind == "workflow" and name in ctx.helpers and _static(owner, name)):
         args, kwargs = lower_arguments(node.args, ctx)  # `Flow.twice(x)`: a static helper
         if ctx.helpers[name]:
             help = f"await it: `await {ctx.code(node.func)}(...)`"

@@ -62,7 +62,8 @@ def lower_Name(node: cst.Name, ctx: Ctx) -> ir.Expr:
         return ir.Const(value=NAMED_CONSTANTS[node.value], span=ctx.span(node))
     if ctx.is_self(node):
         help = "pass the values helper methods need as arguments"
-        return ctx.error(SELF_READ, node, "`self` used as a value", "not a helper call", help)
+        message = f"`{node.value}` used as a value"
+        return ctx.error(SELF_READ, node, message, "not a helper call", help)
     if ctx.is_local(node.value):
         return ir.Name(id=node.value, span=ctx.span(node))
     return symbol_value(ctx.resolver.lookup(node.value), node, ctx)
@@ -190,6 +191,17 @@ def type_of(node: cst.BaseExpression, ctx: Ctx) -> cst.BaseExpression | None:
     return node.args[0].value
 
 
+def self_class(node: cst.BaseExpression, ctx: Ctx) -> bool:
+    """`type(self)` or `self.__class__` in a method: the workflow class (in a `@classmethod`,
+    `type(cls)` would be the class's metaclass)."""
+    if ctx.function.on_class:
+        return False
+    if isinstance(node, cst.Attribute) and node.attr.value == "__class__":
+        return ctx.is_self(node.value)
+    subject = type_of(node, ctx)
+    return subject is not None and ctx.is_self(subject)
+
+
 @expression
 def lower_Attribute(node: cst.Attribute, ctx: Ctx) -> ir.Expr:
     attr = node.attr.value
@@ -201,9 +213,13 @@ def lower_Attribute(node: cst.Attribute, ctx: Ctx) -> ir.Expr:
         return refuse_value(node, ctx)
     if ctx.is_self(node.value) and attr in ctx.config and attr not in ctx.helpers:
         return literal(ctx.config[attr], ctx.span(node))
+    if self_class(node.value, ctx) and attr in ctx.owner.config and attr not in ctx.helpers:
+        return literal(ctx.owner.config[attr], ctx.span(node))  # `type(self).LIMIT`
     if ctx.is_self(node.value):
-        help = "set it to a constant in the class body or `__init__`, or pass it to `run()`"
-        return ctx.error(SELF_READ, node, f"read of `self.{attr}`", "not a helper call", help)
+        where = "the class body" if ctx.function.on_class else "the class body or `__init__`"
+        help = f"set it to a constant in {where}, or pass it to `run()`"
+        message = f"read of `{ctx.code(node)}`"
+        return ctx.error(SELF_READ, node, message, "not a helper call", help)
     base = ctx.symbol(node.value)
     if isinstance(base, ClassSym) and base.kind == "enum":
         return enum_member(base, node, ctx)

@@ -140,7 +140,7 @@ def action_call(node: cst.Call, symbol: ActionSym, ctx: Ctx) -> ir.ActionCall:
 
 
 def async_helper(node: cst.Call, name: str, ctx: Ctx) -> ir.Operation | None:
-    if name not in ctx.helpers:
+    if not ctx.reaches(name):
         unknown_helper(node, name, ctx)
         return None
     if not ctx.helpers[name]:
@@ -277,7 +277,7 @@ def _gathered_call(node: cst.BaseExpression, ctx: Ctx) -> ir.ActionCall | ir.Cal
         if isinstance(func, cst.Attribute) and ctx.is_self(func.value):
             if func.attr.value == "run_action":
                 return run_action(node, ctx)
-            if ctx.helpers.get(func.attr.value):
+            if ctx.helpers.get(func.attr.value) and ctx.reaches(func.attr.value):
                 args, kwargs = lower_arguments(node.args, ctx)
                 name = func.attr.value
                 return ir.CallAsyncHelper(name=name, args=args, kwargs=kwargs, span=ctx.span(node))

@@ -12,7 +12,13 @@ from typing import Literal
 
 import libcst as cst
 
-from waymark_compiler.context import TEMP_PREFIX, Ctx, FunctionInfo, ModuleFunctions
+from waymark_compiler.context import (
+    TEMP_PREFIX,
+    ClassLevel,
+    Ctx,
+    FunctionInfo,
+    ModuleFunctions,
+)
 from waymark_compiler.diagnostics import Sink
 from waymark_compiler.discover import WorkflowClass
 from waymark_compiler.lower.config import Config, class_config
@@ -29,7 +35,12 @@ from waymark_compiler.rules.workflow import (
     UNSUPPORTED_PARAMETERS,
     WORKFLOW_SHAPE,
 )
-from waymark_compiler.shapes import is_constant_literal, is_static_method
+from waymark_compiler.shapes import (
+    is_class_level,
+    is_class_method,
+    is_constant_literal,
+    is_static_method,
+)
 from waymark_compiler.source import Source
 from waymark_compiler.symbols import ClassSym, ConstSym, FunctionSym
 from waymark_runtime import ir
@@ -50,6 +61,11 @@ def lower_workflow(found: WorkflowClass, resolver: Resolver, sink: Sink) -> ir.W
     helpers = {
         m.name.value: m.asynchronous is not None for m, _ in methods if m.name.value != "run"
     }
+    on_class = ClassLevel(
+        f"{found.namespace.module}:{found.qualname}",
+        class_config(classes, None, resolver, sinks.of),
+        frozenset(m.name.value for m, _ in methods if is_class_level(m)),
+    )
     called = ModuleFunctions(found.namespace.module, taken)
     called.properties = module_properties(found.namespace, resolver)
     functions = [
@@ -62,6 +78,8 @@ def lower_workflow(found: WorkflowClass, resolver: Resolver, sink: Sink) -> ir.W
             config,
             called,
             static=is_static_method(m),
+            on_class=on_class,
+            class_method=is_class_method(m),
         )
         for m, ns in methods
     ]
@@ -204,9 +222,12 @@ def _check_shape(
         )
     for method, namespace in methods:
         for decorator in method.decorators:
-            if is_static_method(method):
+            if is_class_level(method):
                 continue
-            help = "remove the decorator; helper methods are plain methods or `@staticmethod`s"
+            help = (
+                "remove the decorator; helper methods are plain methods, `@staticmethod`s "
+                "or `@classmethod`s"
+            )
             message = f"decorated method `{method.name.value}` in a workflow"
             span = namespace.source.span(decorator)
             sinks.of(namespace).error(WORKFLOW_SHAPE, span, message, "decorator", help)
@@ -228,12 +249,18 @@ def _function(
     module_function: str | None = None,
     *,
     static: bool = False,
+    on_class: ClassLevel | None = None,
+    class_method: bool = False,
 ) -> ir.Function:
     """A method of the class, or (`module_function`: its helper name) a function of the module;
-    neither that nor a `@staticmethod` (`static`) has a `self`."""
+    neither that nor a `@staticmethod` (`static`) has a `self`. A `@classmethod`'s
+    (`class_method`) first parameter is the class: it reads only what the class holds."""
     method = module_function is None and not static
-    info = _info(node, resolver.namespace, source, method=method)
+    info = _info(node, resolver.namespace, source, method=method, on_class=class_method)
     ctx = Ctx(source, resolver, sink, helpers, info, config=config, functions=called)
+    if on_class is not None:
+        ctx.owner = on_class
+        ctx.config = on_class.config if class_method else config
     ctx.task_lists = task_lists(node.body, ctx)
     variadic = module_function is not None or node.name.value != "run"
     params = _params(node, ctx, method=method, variadic=variadic)
@@ -247,7 +274,12 @@ def _function(
 
 
 def _info(
-    node: cst.FunctionDef, namespace: Namespace, source: Source, *, method: bool
+    node: cst.FunctionDef,
+    namespace: Namespace,
+    source: Source,
+    *,
+    method: bool,
+    on_class: bool = False,
 ) -> FunctionInfo:
     every = [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]
     self_name = every[0].name.value if every and method else "" if not method else "self"
@@ -259,9 +291,8 @@ def _info(
     for star in (node.params.star_arg, node.params.star_kwarg):
         if isinstance(star, cst.Param):
             names.add(star.name.value)
-    return FunctionInfo(
-        node.name.value, self_name, node.asynchronous is not None, frozenset(names), node
-    )
+    is_async = node.asynchronous is not None
+    return FunctionInfo(node.name.value, self_name, is_async, frozenset(names), node, on_class)
 
 
 def _is_docstring(statement: cst.BaseStatement) -> bool:

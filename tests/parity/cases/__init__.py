@@ -814,6 +814,7 @@ CASES: tuple[ParityCase, ...] = (
         {"case": "sub"},
         {"case": "properties"},
     ),
+    _case("class_helpers", "ClassHelpers", {"n": 1}, {"n": 7}),
 )
 
 

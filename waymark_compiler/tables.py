@@ -124,6 +124,7 @@ OPAQUE_ROOTS = frozenset(
         "datetime",
         "decimal",
         "enum",
+        "fractions",
         "functools",
         "hashlib",
         "heapq",

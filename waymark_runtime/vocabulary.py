@@ -53,7 +53,7 @@ PURE_METHODS = _words(
     # pydantic models, and a pydantic `ValidationError`
     "model_dump model_dump_json model_copy errors error_count "
     # int, float
-    "bit_length bit_count as_integer_ratio is_integer "
+    "bit_length bit_count as_integer_ratio is_integer limit_denominator "
     # compiled regular expressions and their matches (`interpreter.regexes`)
     "match search fullmatch findall finditer sub subn group groups groupdict start end span "
     # Decimal (bounded by the context's precision)
@@ -81,7 +81,7 @@ STANDARD_FUNCTIONS = _words(
     "datetime.date datetime.datetime datetime.time datetime.date.fromisoformat "
     "datetime.datetime.fromisoformat datetime.time.fromisoformat datetime.datetime.combine "
     "datetime.datetime.strptime datetime.datetime.fromtimestamp "
-    "datetime.date.fromordinal datetime.date.fromisocalendar decimal.Decimal "
+    "datetime.date.fromordinal datetime.date.fromisocalendar decimal.Decimal fractions.Fraction "
     "statistics.mean statistics.fmean statistics.median statistics.median_low "
     "statistics.median_high statistics.mode statistics.multimode statistics.pstdev "
     "statistics.stdev statistics.pvariance statistics.variance json.dumps json.loads "

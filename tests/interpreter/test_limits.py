@@ -11,6 +11,8 @@ import itertools
 import math
 import time
 from collections import Counter, defaultdict, deque
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -99,6 +101,19 @@ class Builtins(Workflow):
             return next(itertools.chain(range(n), range(n)))
         if case == "factorial":
             return math.factorial(n) % 7
+        if case == "fraction-text":
+            return Fraction(f"1e{n}") > 0
+        if case == "fraction-decimal":
+            return Fraction(Decimal(f"1e-{n}")) > 0
+        if case == "fraction-power":
+            return Fraction(3, 2) ** -n > 0
+        if case == "fraction-round":
+            return round(Fraction(1, 3), n) > 0
+        if case == "fraction-divide":
+            share = Fraction(1)
+            for _ in range(n):
+                share = share / Fraction(7, 3)
+            return share > 0
         if case == "comb":
             return math.comb(n, n // 2) % 7
         if case == "heappush":
@@ -337,6 +352,11 @@ async def test_the_defaults_refuse_them_too() -> None:
         ("chain", 10**12, ITEMS),
         ("heappush", 10**12, ITEMS),
         ("factorial", 10**6, DIGITS),  # refused before the work: lgamma gives its digits
+        ("fraction-text", 10**12, DIGITS),  # exponents refused before they are expanded
+        ("fraction-decimal", 999_999_999, DIGITS),
+        ("fraction-power", 10**12, DIGITS),
+        ("fraction-round", 10**12, DIGITS),
+        ("fraction-divide", 10**6, DIGITS),  # each quotient's terms checked
         ("comb", 10**9, DIGITS),
         ("deque", 10**12, ITEMS),
         ("deque-maxlen", 10**12, OPERATIONS),  # bounded by its maxlen, charged item by item
@@ -458,6 +478,8 @@ async def test_values_at_the_limits_are_fine() -> None:
         assert await ListComprehension().run(1_000) == 1_000
         assert await Repeat().run(10_000) == 10_000
         assert await Builtins().run("shift", 160) is not None  # 49 digits
+        assert await Builtins().run("fraction-power", 100) is True  # 48 digits
+        assert await Builtins().run("fraction-text", 40) is True
         assert await Strings().run("ljust", 10_000) == 10_000
         assert await Accumulates().run(1_000) == 1_000
         assert await Builtins().run("heapify", 0) == 900

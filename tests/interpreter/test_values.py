@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum, IntEnum
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
@@ -75,7 +76,7 @@ def roundtrip(value: object) -> object:
         {1: "a", (2, 3): None}, {"$t": "user key"}, b"\x00\xff",
         datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC), date(2020, 2, 29), time(12, 30),
         timedelta(days=-1, seconds=5, microseconds=7), uuid.UUID(int=5), Decimal("1.10"),
-        float("inf"), Color.RED, Size.S,
+        float("inf"), Color.RED, Size.S, Fraction(-3, 4), Fraction(10**400 + 1, 3),
     ],
 )  # fmt: skip
 def test_builtin_forms_round_trip_exactly(value: object) -> None:

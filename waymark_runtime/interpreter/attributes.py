@@ -19,6 +19,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable
 from decimal import Decimal
+from fractions import Fraction
 from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -45,7 +46,7 @@ from waymark_runtime.values.matches import MatchValue
 from waymark_runtime.values.structural import ISO_CALENDAR_DATE
 
 _PLAIN_TYPES = (int, float, complex, bool, str, bytes, dt.date, dt.datetime, dt.time,
-                dt.timedelta, dt.timezone, ZoneInfo, uuid.UUID, Decimal, range, slice, deque,
+                dt.timedelta, dt.timezone, ZoneInfo, uuid.UUID, Decimal, Fraction, range, slice, deque,
                 ISO_CALENDAR_DATE, re.Pattern, MatchValue)  # fmt: skip
 
 

@@ -17,6 +17,7 @@ import math
 from collections import Counter, OrderedDict, defaultdict, deque
 from collections.abc import Callable
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from waymark_runtime.interpreter.journal import Journal
@@ -37,7 +38,7 @@ from waymark_runtime.values import (
 from waymark_runtime.vocabulary import PURE_FUNCTIONS, STANDARD_FUNCTIONS, standard_function
 
 _GROWING: tuple[type[Any], ...] = (list, set, deque, *DICTS)
-_NUMBERS = (int, float, bool, complex, Decimal)
+_NUMBERS = (int, float, bool, complex, Decimal, Fraction)
 
 _IMMUTABLE = (tuple,)
 # Methods whose work does not grow with the receiver (the rest are charged for reading it).
@@ -100,6 +101,8 @@ class Bounded(Numbers):
                 for name in PURE_FUNCTIONS
             },
             **{name: self._numeric(standard_function(name)) for name in STANDARD_FUNCTIONS},
+            "fractions.Fraction": self._fraction,
+            "round": self._round,
             "json.dumps": self._json_dumps,
             "json.loads": self._json_loads,
             "math.prod": self._prod,

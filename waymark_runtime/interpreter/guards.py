@@ -17,6 +17,7 @@ import operator
 import re
 from collections import deque
 from collections.abc import Callable
+from fractions import Fraction
 from typing import Any
 
 from waymark_runtime.interpreter.limits import (
@@ -57,11 +58,12 @@ def _mapping_values(values: tuple[Any, ...]) -> list[Any]:
     return list(values)
 
 
-GUARDED = frozenset({"+", "-", "*", "//", "%", "**", "<<", "&", "|", "^", "==", "!=", "<", "<=",
+GUARDED = frozenset({"+", "-", "*", "/", "//", "%", "**", "<<", "&", "|", "^", "==", "!=", "<", "<=",
                      ">", ">=", "in", "not in"})  # fmt: skip
 """The operators with a guard: the keys of `Guards.binary`."""
 _INPLACE_APPLY: dict[str, Operation] = {
-    "+": operator.iadd, "-": operator.isub, "*": operator.imul, "//": operator.ifloordiv,
+    "+": operator.iadd, "-": operator.isub, "*": operator.imul, "/": operator.itruediv,
+    "//": operator.ifloordiv,
     "%": operator.imod, "**": operator.ipow, "<<": operator.ilshift, "&": operator.iand,
     "|": operator.ior, "^": operator.ixor,
 }  # fmt: skip
@@ -76,6 +78,7 @@ class Guards:
             "+": self.add,
             "-": self.sub,
             "*": self.mul,
+            "/": self.truediv,
             "//": self.floordiv,
             "%": self.mod,
             "**": self.power,
@@ -139,6 +142,11 @@ class Guards:
         else:
             self.meter.allow_items(size)
 
+    def truediv(self, x: Any, y: Any) -> Any:
+        """`x / y`: a fraction's terms grow with each division, and are checked."""
+        result = x / y
+        return self.meter.settle(result) if result.__class__ is Fraction else result
+
     def floordiv(self, x: Any, y: Any) -> Any:
         self.charge_division(x, y)
         return x // y
@@ -160,13 +168,27 @@ class Guards:
 
     def power(self, x: Any, y: Any) -> Any:
         x, y = plain_value(x), plain_value(y)
-        if isinstance(x, int) and isinstance(y, int) and y > 1 and abs(x) > 1:
+        if x.__class__ is Fraction or y.__class__ is Fraction:
+            self._fraction_power(x, y)
+        elif isinstance(x, int) and isinstance(y, int) and y > 1 and abs(x) > 1:
             digits = y * math.log10(abs(x))
             if digits > self.meter.digits + 1:
                 raise self.meter.too_many_digits(_rounded(digits))
             words = int(digits * 0.0519) + 1  # decimal digits -> 64-bit words
             self.meter.charge(words * words >> 4)
         return self.meter.settle(x**y)
+
+    def _fraction_power(self, x: Any, y: Any) -> None:
+        """Refuse `x ** y` of fractions before the work when its terms would pass the limit: a
+        whole exponent raises both terms of the base to its power (a negative one too)."""
+        exponent = y.numerator if y.__class__ is Fraction and y.denominator == 1 else y
+        if not isinstance(x, int | Fraction) or not isinstance(exponent, int):
+            return  # a float, or a root: computed in floating point
+        term = max(abs(x.numerator), x.denominator)
+        if abs(exponent) > 1 and term > 1:
+            digits = abs(exponent) * math.log10(term)
+            if digits > self.meter.digits + 1:
+                raise self.meter.too_many_digits(_rounded(digits))
 
     def lshift(self, x: Any, y: Any) -> Any:
         if isinstance(x, int) and isinstance(y, int) and x and y > 0:

@@ -19,6 +19,7 @@ import re
 from collections import Counter, OrderedDict, defaultdict, deque
 from collections.abc import Callable, Iterable
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -102,7 +103,7 @@ _CLOCK = ("now", "today", "utcnow", "fromtimestamp", "utcfromtimestamp")
 
 _RECEIVERS = (str, list, dict, Counter, OrderedDict, defaultdict, deque, set, frozenset, tuple, int, bool, float,
               bytes, range, dt.datetime, dt.date, dt.time, dt.timedelta, dt.timezone, ZoneInfo,
-              Decimal, *STANDARD_TUPLES)  # fmt: skip
+              Decimal, Fraction, *STANDARD_TUPLES)  # fmt: skip
 
 # The methods of `PURE_METHODS` each plain type has (`date.replace`, `str.count`, ...).
 METHODS: dict[type, frozenset[str]] = {

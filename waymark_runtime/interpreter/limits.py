@@ -13,6 +13,7 @@ import math
 from collections import Counter, OrderedDict, defaultdict, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from waymark_runtime.config import MAX_INT_DIGITS
@@ -175,6 +176,10 @@ class Meter:
             self.allow_chars(len(value))
         elif kind in _COLLECTIONS:
             self.allow_items(len(value))
+        elif kind is Fraction:
+            for term in (value.numerator, value.denominator):
+                if term.bit_length() > self.int_bits:
+                    self.check_int(term)
         return value
 
     def metered(self, iterable: Any) -> Any:

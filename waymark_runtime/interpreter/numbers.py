@@ -1,5 +1,6 @@
 """The numeric builtins under the interpreter's limits: `int()` of text and decimals, `divmod`,
-`pow`, the `math` functions, `hex`/`oct`/`bin`, and `factorial`/`comb`/`perm`, each charged
+`pow`, the `math` functions, `hex`/`oct`/`bin`, `factorial`/`comb`/`perm`, `Fraction()` of
+text and decimals and `round()` of a fraction, each charged
 for the size of its operands and refused before the work when its result would pass
 `WAYMARK_MAX_INT_DIGITS` or the string limit. `Bounded` (the other builtins) builds on it.
 """
@@ -8,8 +9,10 @@ from __future__ import annotations
 
 import builtins
 import math
+import re
 from collections.abc import Callable
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from waymark_runtime.interpreter.guards import Guards
@@ -17,6 +20,9 @@ from waymark_runtime.interpreter.limits import CHARS_PER_OPERATION, SIZED, lengt
 from waymark_runtime.values import EnumValue, plain_value
 
 TEXT = (str, bytes, bytearray)  # what string operations are charged on, 64 characters at a time
+
+# The exponent of a number written as text (`Fraction("1.5e3")`), which `Fraction` expands.
+_EXPONENT = re.compile(r"[eE]([-+]?[\d_]+)")
 
 
 class Numbers(Guards):
@@ -64,6 +70,39 @@ class Numbers(Guards):
             ):
                 raise self.meter.too_many_digits(value.adjusted() + 1)
         return self.meter.settle(builtins.int(*args, **kwargs))
+
+    def _fraction(self, *args: Any, **kwargs: Any) -> Fraction:
+        """`Fraction(...)`: text and decimals written with an exponent are expanded into whole
+        terms, refused before the work past the digit limit."""
+        args = tuple(map(self._numeric_argument, args))
+        for value in args:
+            digits = self._fraction_digits(value)
+            if digits > self.meter.digits:
+                raise self.meter.too_many_digits(digits)
+        return self.meter.settle(Fraction(*args, **kwargs))  # type: ignore[no-any-return]
+
+    def _fraction_digits(self, value: Any) -> int:
+        """About how many digits the terms of `Fraction(value)` have (0: bounded anyway)."""
+        if value.__class__ is str:
+            self.meter.charge(len(value) // CHARS_PER_OPERATION)
+            found = _EXPONENT.search(value)
+            if found is None:
+                return 0
+            written = found.group(1).replace("_", "").lstrip("+-")
+            return len(value) + (int(written) if len(written) < 12 else 10**12)
+        if value.__class__ is Decimal and value.is_finite():
+            _, figures, exponent = value.as_tuple()
+            return len(figures) + abs(int(exponent))
+        return 0
+
+    def _round(self, *args: Any, **kwargs: Any) -> Any:
+        """`round(number, places)`: a fraction is scaled by ten to the `places`."""
+        places: Any = args[1] if len(args) > 1 else kwargs.get("ndigits")
+        number: Any = args[0] if args else None
+        wide = places.__class__ is int and abs(places) > self.meter.digits
+        if wide and number.__class__ is Fraction:
+            raise self.meter.too_many_digits(abs(places))
+        return self.meter.settle(builtins.round(*args, **kwargs))
 
     def _divmod(self, *args: Any) -> Any:
         if len(args) == 2:

@@ -19,6 +19,7 @@ import uuid
 from collections import Counter, OrderedDict, defaultdict, deque
 from collections.abc import Callable
 from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -135,7 +136,7 @@ def _numbers_kept(given: Any, made: Any) -> Any:
     return made
 
 
-_NUMBERS = (int, float, bool, Decimal)
+_NUMBERS = (int, float, bool, Decimal, Fraction)
 _SEQUENCES = (list, tuple)
 
 
@@ -390,6 +391,7 @@ _DECODERS: dict[str, Callable[[Decoder, JSON], Any]] = {
     "zone": lambda dec, v: ZoneInfo(v["v"]),
     "uuid": lambda dec, v: uuid.UUID(v["v"]),
     "decimal": lambda dec, v: Decimal(v["v"]),
+    "fraction": lambda dec, v: Fraction(*(int(dec.decode(part)) for part in v["v"])),
     "model": _structure_value,
     "dataclass": _structure_value,
     "enum": _enum_value,

@@ -1,7 +1,7 @@
 """Encoding workflow values to JSON: real Python objects and structural values alike.
 
 Tagged objects (`{"$t": ...}`) keep apart what JSON cannot say: tuples, sets, non-str keys,
-bytes, datetimes, decimals, UUIDs, non-finite floats, complex numbers, models, dataclasses, enums, exceptions,
+bytes, datetimes, decimals, fractions, UUIDs, non-finite floats, complex numbers, models, dataclasses, enums, exceptions,
 and what would not survive storage as it is: ints too long for decimal text and strings with
 NUL or surrogates (see `text`). A value that cannot be stored raises `ValueNotSerializable`.
 """
@@ -19,6 +19,7 @@ import uuid
 from collections import Counter, OrderedDict, defaultdict, deque
 from collections.abc import Callable
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -271,6 +272,10 @@ _ENCODERS: dict[type, Callable[[Encoder, Any], JSON]] = {
     ZoneInfo: _zone_json,
     uuid.UUID: lambda enc, o: {"$t": "uuid", "v": str(o)},
     Decimal: lambda enc, o: {"$t": "decimal", "v": str(o)},
+    Fraction: lambda enc, o: {
+        "$t": "fraction",
+        "v": [enc.encode(o.numerator), enc.encode(o.denominator)],
+    },
     ModelValue: _model_value_json,
     EnumValue: _enum_value_json,
     ExceptionValue: _exception_json,

@@ -815,6 +815,13 @@ CASES: tuple[ParityCase, ...] = (
         {"case": "properties"},
     ),
     _case("class_helpers", "ClassHelpers", {"n": 1}, {"n": 7}),
+    _case(
+        "fractions_exact",
+        "ExactShares",
+        *({"parts": p, "case": c} for p, c in ((3, "arith"), (7, "arith"), (4, "text"))),
+        {"parts": 2, "case": "zero"},
+        {"parts": 2, "case": "bad"},
+    ),
 )
 
 

@@ -58,7 +58,9 @@ PURE_METHODS = _words(
     "match search fullmatch findall finditer sub subn group groups groupdict start end span "
     # Decimal (bounded by the context's precision)
     "quantize normalize is_signed is_zero copy_abs copy_negate copy_sign adjusted is_nan "
-    "is_infinite is_finite sqrt exp ln log10 to_integral_value as_tuple"
+    "is_infinite is_finite sqrt exp ln log10 to_integral_value as_tuple "
+    # `string.Template` (`interpreter.library`: each value substituted is charged as it is read)
+    "substitute safe_substitute get_identifiers is_valid"
 )
 
 # Functions of standard modules, by qualified name: pure, and cheap for any argument a workflow
@@ -91,7 +93,7 @@ STANDARD_FUNCTIONS = _words(
     "string.capwords html.escape html.unescape urllib.parse.quote urllib.parse.quote_plus "
     "urllib.parse.unquote urllib.parse.unquote_plus urllib.parse.urlencode "
     "urllib.parse.urljoin urllib.parse.urlparse urllib.parse.urlsplit urllib.parse.urlunparse "
-    "urllib.parse.urlunsplit urllib.parse.parse_qs urllib.parse.parse_qsl textwrap.dedent textwrap.fill textwrap.wrap textwrap.shorten "
+    "string.Template urllib.parse.urlunsplit urllib.parse.parse_qs urllib.parse.parse_qsl textwrap.dedent textwrap.fill textwrap.wrap textwrap.shorten "
     "unicodedata.normalize base64.b64encode base64.b64decode base64.urlsafe_b64encode "
     "base64.urlsafe_b64decode builtins.str.maketrans "
     # name-based ids: the same namespace and name give the same id in every process

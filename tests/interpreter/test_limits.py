@@ -13,6 +13,7 @@ import time
 from collections import Counter, defaultdict, deque
 from decimal import Decimal
 from fractions import Fraction
+from string import Template
 from typing import Any
 
 import pytest
@@ -166,6 +167,8 @@ class Strings(Workflow):
         if case == "format-call":
             template = "{:>" + "{}}"
             return len(template.format(1, n))
+        if case == "template":
+            return len(Template("$a" * 1_000).substitute(a="b" * n))
         if case == "concat":
             s = "ab"
             for _ in range(n):
@@ -384,6 +387,7 @@ async def test_builtins_are_charged_for_their_input(case: str, n: int, setting: 
         ("translate", 10**6),
         ("format-spec", 10**10),
         ("format-call", 10**10),
+        ("template", 5_000),  # each value counted as it is read: refused before the join
     ],
 )
 async def test_strings_are_refused_before_they_are_built(case: str, n: int) -> None:
@@ -481,6 +485,7 @@ async def test_values_at_the_limits_are_fine() -> None:
         assert await Builtins().run("fraction-power", 100) is True  # 48 digits
         assert await Builtins().run("fraction-text", 40) is True
         assert await Strings().run("ljust", 10_000) == 10_000
+        assert await Strings().run("template", 9) == 9_000
         assert await Accumulates().run(1_000) == 1_000
         assert await Builtins().run("heapify", 0) == 900
 

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum, IntEnum
 from fractions import Fraction
+from string import Template
 
 import pytest
 from hypothesis import given
@@ -82,6 +83,11 @@ def roundtrip(value: object) -> object:
 def test_builtin_forms_round_trip_exactly(value: object) -> None:
     back = roundtrip(value)
     assert back == value and type(back) is type(value)
+
+
+def test_a_string_template_round_trips_as_its_text() -> None:
+    back = roundtrip(Template("$who: ${n}"))
+    assert type(back) is Template and back.template == "$who: ${n}"  # type: ignore[attr-defined]
 
 
 def test_nan_is_stored_without_breaking_json() -> None:

@@ -14,6 +14,7 @@ import enum
 import functools
 import inspect
 import re
+import string
 import urllib.parse
 import uuid
 from collections import deque
@@ -47,7 +48,7 @@ from waymark_runtime.values.structural import ISO_CALENDAR_DATE
 
 _PLAIN_TYPES = (int, float, complex, bool, str, bytes, dt.date, dt.datetime, dt.time,
                 dt.timedelta, dt.timezone, ZoneInfo, uuid.UUID, Decimal, Fraction, range, slice, deque,
-                ISO_CALENDAR_DATE, re.Pattern, MatchValue)  # fmt: skip
+                ISO_CALENDAR_DATE, re.Pattern, MatchValue, string.Template)  # fmt: skip
 
 
 def no_attribute(obj: Any, name: str) -> AttributeError:

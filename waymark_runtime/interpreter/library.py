@@ -16,6 +16,7 @@ import datetime as dt
 import functools
 import math
 import re
+import string
 from collections import Counter, OrderedDict, defaultdict, deque
 from collections.abc import Callable, Iterable
 from decimal import Decimal
@@ -43,6 +44,7 @@ from waymark_runtime.interpreter.models import (
 )
 from waymark_runtime.interpreter.regexes import PATTERN_METHODS, Regexes
 from waymark_runtime.interpreter.standard import standard_functions
+from waymark_runtime.interpreter.templates import TEMPLATE_METHODS, call_template_method
 from waymark_runtime.values import (
     EnumValue,
     ExceptionValue,
@@ -263,6 +265,9 @@ class Library:
             return self.bounded.meter.settle(as_workflow_value(result))
         if obj.__class__ in _REGEX_VALUES and name in _REGEX_METHODS[obj.__class__]:
             return self.regexes.call_method(obj, name, args, kwargs)
+        if obj.__class__ is string.Template and name in TEMPLATE_METHODS:
+            written, meter = self.bounded.builtins["str"], self.bounded.meter
+            return call_template_method(obj, name, args, kwargs, written, meter)
         receiver, method = _allowed_method(obj, name)
         if receiver.__class__ in _DATA_TYPES:  # `"a-b".startswith(Tier.PRO)`: str's own rules
             args = [plain_value(a) for a in args]

@@ -15,6 +15,7 @@ import datetime as dt
 import enum
 import functools
 import re
+import string
 import uuid
 from collections import Counter, OrderedDict, defaultdict, deque
 from collections.abc import Callable
@@ -391,6 +392,7 @@ _DECODERS: dict[str, Callable[[Decoder, JSON], Any]] = {
     "zone": lambda dec, v: ZoneInfo(v["v"]),
     "uuid": lambda dec, v: uuid.UUID(v["v"]),
     "decimal": lambda dec, v: Decimal(v["v"]),
+    "template": lambda dec, v: string.Template(dec.decode(v["v"])),
     "fraction": lambda dec, v: Fraction(*(int(dec.decode(part)) for part in v["v"])),
     "model": _structure_value,
     "dataclass": _structure_value,

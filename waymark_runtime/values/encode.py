@@ -1,7 +1,7 @@
 """Encoding workflow values to JSON: real Python objects and structural values alike.
 
 Tagged objects (`{"$t": ...}`) keep apart what JSON cannot say: tuples, sets, non-str keys,
-bytes, datetimes, decimals, fractions, UUIDs, non-finite floats, complex numbers, models, dataclasses, enums, exceptions,
+bytes, datetimes, decimals, fractions, `string.Template`s, UUIDs, non-finite floats, complex numbers, models, dataclasses, enums, exceptions,
 and what would not survive storage as it is: ints too long for decimal text and strings with
 NUL or surrogates (see `text`). A value that cannot be stored raises `ValueNotSerializable`.
 """
@@ -14,6 +14,7 @@ import datetime as dt
 import enum
 import math
 import re
+import string
 import sys
 import uuid
 from collections import Counter, OrderedDict, defaultdict, deque
@@ -272,6 +273,7 @@ _ENCODERS: dict[type, Callable[[Encoder, Any], JSON]] = {
     ZoneInfo: _zone_json,
     uuid.UUID: lambda enc, o: {"$t": "uuid", "v": str(o)},
     Decimal: lambda enc, o: {"$t": "decimal", "v": str(o)},
+    string.Template: lambda enc, o: {"$t": "template", "v": enc.encode(o.template)},
     Fraction: lambda enc, o: {
         "$t": "fraction",
         "v": [enc.encode(o.numerator), enc.encode(o.denominator)],

@@ -822,6 +822,11 @@ CASES: tuple[ParityCase, ...] = (
         {"parts": 2, "case": "zero"},
         {"parts": 2, "case": "bad"},
     ),
+    _case(
+        "templates",
+        "Greetings",
+        *({"user": "ada", "case": c} for c in ("ok", "missing", "invalid")),
+    ),
 )
 
 

@@ -180,8 +180,13 @@ class Resolver:
         if made == _GET_LOGGER:
             return VariableSym(variable.qualname, logger=True)
         factory = made.path if isinstance(made, FunctionSym) else getattr(made, "qualname", "")
-        if factory in _NAMED_TUPLE_FACTORIES and _named(value, name):  # `namedtuple("Point", ...)`
-            return ClassSym(f"{namespace.module}:{name}", "namedtuple", (), None, namespace)
+        typename = _typename(value) if factory in _NAMED_TUPLE_FACTORIES else None
+        if typename is not None and _sole_class(namespace, name, typename):
+            # `Point = namedtuple("Point", ...)`, or `P = namedtuple("Point", ...)`: the class
+            # is `Point`, by the name it was given
+            return ClassSym(f"{namespace.module}:{typename}", "namedtuple", (), None, namespace)
+        if typename is not None:
+            return VariableSym(variable.qualname, named_tuple=typename)
         return variable
 
     def _is_table(
@@ -288,13 +293,27 @@ _NAMED_TUPLE_FACTORIES = _NAMED_TUPLES | {"collections:namedtuple"}
 a function of the standard library) called to make a class."""
 
 
-def _named(value: cst.BaseExpression, name: str) -> bool:
-    """Is `value` a call whose first argument is the string literal `name` (the class name
-    `namedtuple` and `NamedTuple` are given, bound to the same name)?"""
+def _typename(value: cst.BaseExpression) -> str | None:
+    """The class name a `namedtuple(...)` or `NamedTuple(...)` call gives as its first
+    argument, a string literal; else None."""
     first = value.args[0] if isinstance(value, cst.Call) and value.args else None
     if first is None or first.keyword is not None or first.star:
+        return None
+    found = first.value.evaluated_value if isinstance(first.value, cst.SimpleString) else None
+    return found if isinstance(found, str) and found.isidentifier() else None
+
+
+def _sole_class(namespace: Namespace, name: str, typename: str) -> bool:
+    """May the class bound to `name` be known by `typename` (its path names it so, and the
+    runner finds it by that path)? Under its own name, always; under another, when the module
+    binds `typename` to nothing and makes no other named tuple of that name."""
+    if typename == name:
+        return True
+    if typename in namespace.bindings:
         return False
-    return isinstance(first.value, cst.SimpleString) and first.value.evaluated_value == name
+    others = (b for n, bs in namespace.bindings.items() if n != name for b in bs)
+    made = (b.value for b in others if isinstance(b, Assignment) and b.value is not None)
+    return all(_typename(value) != typename for value in made)
 
 
 def _variable(namespace: Namespace, name: str) -> VariableSym:

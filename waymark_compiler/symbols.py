@@ -70,6 +70,8 @@ class VariableSym:
     qualname: str
     enclosing: bool = False
     logger: bool = False  # bound once to `logging.getLogger(...)`: a module's logger
+    # made by `namedtuple("Point", ...)` under another name, where `Point` is ambiguous
+    named_tuple: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -357,6 +357,12 @@ def call_FunctionSym(symbol: Symbol, node: cst.Call, ctx: Ctx) -> ir.Expr:
         help = "call it inside an action and await the action"
         message = f"call of `{where}`, which the workflow runtime does not implement"
         return ctx.error(UNSUPPORTED_CALL, node, message, "unsupported call", help)
+    if isinstance(symbol, VariableSym) and symbol.named_tuple is not None:
+        typename = symbol.named_tuple  # `P = namedtuple("Point", ...)`, `Point` bound too
+        help = (f'bind the class to its own name, `{typename} = namedtuple("{typename}", ...)`, '
+                f"and give no other binding of the module the name `{typename}`")  # fmt: skip
+        message = f"named tuple class `{name}` is named `{typename}`, a name the module also uses"
+        return ctx.error(UNSUPPORTED_CALL, node, message, "ambiguous class name", help)
     help = (f"decorate `{name}` with `@action` and await it, or write it as an undecorated "
             "function of your own code (or a helper method)")  # fmt: skip
     message = f"call of `{name}`, which is not an action, a pure builtin or a helper"

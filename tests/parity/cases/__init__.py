@@ -827,6 +827,7 @@ CASES: tuple[ParityCase, ...] = (
         "Greetings",
         *({"user": "ada", "case": c} for c in ("ok", "missing", "invalid")),
     ),
+    _case("renamed_tuples", "RenamedTuples", {"scale": 3}),
 )
 
 

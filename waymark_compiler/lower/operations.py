@@ -20,6 +20,7 @@ from waymark_compiler.lower.comprehensions import comprehension_scope
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.lower.expressions import lower_target
 from waymark_compiler.lower.log import log_method, refuse_await
+from waymark_compiler.lower.names import self_class
 from waymark_compiler.lower.policy import policy, wait_for_policy
 from waymark_compiler.lower.signals import wait_for_signal
 from waymark_compiler.lower.spreads import list_spread, mapped_spread
@@ -32,6 +33,7 @@ from waymark_compiler.rules.operations import (
 )
 from waymark_compiler.symbols import (
     ActionSym,
+    ClassSym,
     ExternalSym,
     FunctionSym,
     KnownSym,
@@ -79,6 +81,8 @@ def lower_operation(node: cst.BaseExpression, ctx: Ctx) -> ir.Operation | None:
         if func.attr.value == "wait_for_signal":
             return wait_for_signal(node, ctx)
         return async_helper(node, func.attr.value, ctx)
+    if isinstance(func, cst.Attribute) and _own_class_helper(func, ctx):
+        return async_helper(node, func.attr.value, ctx)  # `await type(self).fetch(x)`
     if log_method(node, ctx) is not None:
         refuse_await(node, ctx)
         return None
@@ -132,6 +136,26 @@ def _not_awaitable(node: cst.Call, symbol: object, ctx: Ctx) -> None:
         "not an @action",
         help,
     )
+
+
+def _method_of_self(func: cst.BaseExpression, ctx: Ctx) -> str | None:
+    """`x` of `self.x`, and of a class-level helper's `type(self).x` or `Flow.x`; else None."""
+    if not isinstance(func, cst.Attribute):
+        return None
+    if ctx.is_self(func.value) or _own_class_helper(func, ctx):
+        return func.attr.value
+    return None
+
+
+def _own_class_helper(func: cst.Attribute, ctx: Ctx) -> bool:
+    """A `@staticmethod` or `@classmethod` of the workflow read from `type(self)`,
+    `self.__class__`, or the class by its name (`Flow.fetch`)."""
+    if func.attr.value not in ctx.owner.helpers:
+        return False
+    if self_class(func.value, ctx):
+        return True
+    symbol = ctx.symbol(func.value)
+    return isinstance(symbol, ClassSym) and symbol.path == ctx.owner.path
 
 
 def action_call(node: cst.Call, symbol: ActionSym, ctx: Ctx) -> ir.ActionCall:
@@ -274,12 +298,12 @@ def _gather_item(arg: cst.Arg, ctx: Ctx) -> ir.ActionCall | ir.CallAsyncHelper |
 def _gathered_call(node: cst.BaseExpression, ctx: Ctx) -> ir.ActionCall | ir.CallAsyncHelper | None:
     if isinstance(node, cst.Call):
         func = node.func
-        if isinstance(func, cst.Attribute) and ctx.is_self(func.value):
-            if func.attr.value == "run_action":
-                return run_action(node, ctx)
-            if ctx.helpers.get(func.attr.value) and ctx.reaches(func.attr.value):
+        name = _method_of_self(func, ctx)
+        if name == "run_action":
+            return run_action(node, ctx)
+        if name is not None:
+            if ctx.helpers.get(name) and ctx.reaches(name):
                 args, kwargs = lower_arguments(node.args, ctx)
-                name = func.attr.value
                 return ir.CallAsyncHelper(name=name, args=args, kwargs=kwargs, span=ctx.span(node))
         elif (child := child_class(node, ctx)) is not None:
             return child_call(node, child, ctx)

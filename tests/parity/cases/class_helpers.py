@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from waymark import Workflow, action, workflow
 
 
@@ -52,4 +54,7 @@ class ClassHelpers(Limits):
             ClassHelpers.label(0),
             type(self).twice(made),
             await self.checked(made),
+            await type(self).checked(made + 4),
+            await ClassHelpers.checked(0),
+            await asyncio.gather(self.checked(1), *[type(self).checked(i) for i in range(6, 8)]),
         ]

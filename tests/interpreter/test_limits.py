@@ -110,6 +110,8 @@ class Builtins(Workflow):
             return Fraction(3, 2) ** -n > 0
         if case == "fraction-round":
             return round(Fraction(1, 3), n) > 0
+        if case == "round-int":  # Python computes ten to the n first: seconds for 10**7
+            return [round(5, -n), round(-(10**40), -n), round(0, -n), round(149, -2)]
         if case == "fraction-divide":
             share = Fraction(1)
             for _ in range(n):
@@ -484,6 +486,7 @@ async def test_values_at_the_limits_are_fine() -> None:
         assert await Builtins().run("shift", 160) is not None  # 49 digits
         assert await Builtins().run("fraction-power", 100) is True  # 48 digits
         assert await Builtins().run("fraction-text", 40) is True
+        assert await Builtins().run("round-int", 10**12) == [0, 0, 0, 100]
         assert await Strings().run("ljust", 10_000) == 10_000
         assert await Strings().run("template", 9) == 9_000
         assert await Accumulates().run(1_000) == 1_000

@@ -96,12 +96,16 @@ class Numbers(Guards):
         return 0
 
     def _round(self, *args: Any, **kwargs: Any) -> Any:
-        """`round(number, places)`: a fraction is scaled by ten to the `places`."""
+        """`round(number, places)`: a fraction is scaled by ten to the `places`, and an int
+        rounded to far more places than it has digits is 0."""
         places: Any = args[1] if len(args) > 1 else kwargs.get("ndigits")
         number: Any = args[0] if args else None
         wide = places.__class__ is int and abs(places) > self.meter.digits
         if wide and number.__class__ is Fraction:
             raise self.meter.too_many_digits(abs(places))
+        whole = number.__class__ is int and places.__class__ is int
+        if whole and -places > number.bit_length() * 0.302 + 2:  # 10 ** -places > 2 * |number|
+            return 0  # Python's answer, without the power of ten it would compute
         return self.meter.settle(builtins.round(*args, **kwargs))
 
     def _divmod(self, *args: Any) -> Any:

@@ -67,6 +67,31 @@ BASE_CLASSES: dict[str, str] = {
     "enum.IntFlag": "enum:IntFlag",
     "pydantic.BaseModel": "pydantic.main:BaseModel",
     "pydantic.main.BaseModel": "pydantic.main:BaseModel",
+    # The standard value classes a workflow holds (`isinstance(amount, Decimal)`): the runtime
+    # tests a value's class path against its real class's bases (`datetime` is a `date`).
+    **{
+        qualname: ":".join(qualname.rsplit(".", 1))
+        for qualname in (
+            "decimal.Decimal",
+            "fractions.Fraction",
+            "datetime.datetime",
+            "datetime.date",
+            "datetime.time",
+            "datetime.timedelta",
+            "datetime.timezone",
+            "datetime.tzinfo",
+            "uuid.UUID",
+            "zoneinfo.ZoneInfo",
+            "collections.OrderedDict",
+            "collections.Counter",
+            "collections.defaultdict",
+            "collections.deque",
+        )
+    },
+    # as the C implementation names them (`from collections import deque`)
+    "_collections.OrderedDict": "collections:OrderedDict",
+    "_collections.defaultdict": "collections:defaultdict",
+    "_collections.deque": "collections:deque",
 }
 
 # Exception classes of modules the compiler does not read (Waymark's own, asyncio's, pydantic's,

@@ -299,7 +299,7 @@ def type_ref(node: cst.BaseExpression, ctx: Ctx, *, unions: bool = False) -> ir.
         return ctx.error(CLASS_VALUE, node, message, "a TypedDict", help)
     if isinstance(symbol, ClassSym) and symbol.kind != "workflow":
         return ir.TypeRef(type=symbol.path, span=ctx.span(node))
-    if isinstance(symbol, KnownSym) and symbol.qualname in BASE_CLASSES:  # `Enum`, `BaseModel`
+    if isinstance(symbol, KnownSym | ExternalSym) and symbol.qualname in BASE_CLASSES:
         return ir.TypeRef(type=BASE_CLASSES[symbol.qualname], span=ctx.span(node))
     if isinstance(symbol, LocalSym):
         return local_definition(symbol, node, ctx)

@@ -38,6 +38,7 @@ from waymark_compiler.lower.names import (
     self_class,
     special_attribute,
 )
+from waymark_compiler.lower.patterns import known_class
 from waymark_compiler.lower.regexes import substitution
 from waymark_compiler.lower.spreads import deferred_call
 from waymark_compiler.lower.standard import (
@@ -75,8 +76,6 @@ from waymark_compiler.symbols import (
     VariableSym,
 )
 from waymark_compiler.tables import (
-    BASE_CLASSES,
-    BUILTIN_TYPES,
     MUTATING_METHODS,
     impure,
     refusal_label,
@@ -291,16 +290,12 @@ def type_ref(node: cst.BaseExpression, ctx: Ctx, *, unions: bool = False) -> ir.
         parts = tuple(p for m in members for p in (m.elts if isinstance(m, ir.TupleExpr) else (m,)))
         return ir.TupleExpr(elts=parts, span=ctx.span(node))
     symbol = ctx.symbol(node)
-    if isinstance(symbol, BuiltinSym) and symbol.name in BUILTIN_TYPES:
-        return ir.TypeRef(type=f"builtins:{symbol.name}", span=ctx.span(node))
     if isinstance(symbol, ClassSym) and symbol.kind == "typeddict":
         help = 'test the keys instead (`"path" in entry`)'
         message = "a TypedDict class with `isinstance` (Python raises `TypeError`)"
         return ctx.error(CLASS_VALUE, node, message, "a TypedDict", help)
-    if isinstance(symbol, ClassSym) and symbol.kind != "workflow":
-        return ir.TypeRef(type=symbol.path, span=ctx.span(node))
-    if isinstance(symbol, KnownSym | ExternalSym) and symbol.qualname in BASE_CLASSES:
-        return ir.TypeRef(type=BASE_CLASSES[symbol.qualname], span=ctx.span(node))
+    if (path := known_class(symbol)) is not None:
+        return ir.TypeRef(type=path, span=ctx.span(node))
     if isinstance(symbol, LocalSym):
         return local_definition(symbol, node, ctx)
     help = "pass a class, or a tuple of classes, defined at module level"

@@ -16,8 +16,8 @@ from waymark_compiler.literals import NAMED_CONSTANTS
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.rules.expressions import CLASS_VALUE
 from waymark_compiler.rules.statements import UNSUPPORTED_STATEMENT
-from waymark_compiler.symbols import BuiltinSym, ClassSym
-from waymark_compiler.tables import BUILTIN_TYPES
+from waymark_compiler.symbols import BuiltinSym, ClassSym, ExternalSym, KnownSym, Symbol
+from waymark_compiler.tables import BASE_CLASSES, BUILTIN_TYPES
 from waymark_runtime import ir
 
 WILDCARD = ir.MatchAs(pattern=None, name=None)
@@ -84,13 +84,24 @@ def lower_MatchClass(node: cst.MatchClass, ctx: Ctx) -> ir.Pattern:
     )
 
 
-def _class_path(node: cst.BaseExpression, ctx: Ctx) -> str:
-    symbol = ctx.symbol(node)
+def known_class(symbol: Symbol | None) -> str | None:
+    """The class path of a class a workflow may test values against (`isinstance`, a class
+    pattern): a builtin type, a class of the user's code other than a workflow, a base such as
+    `Enum` or `BaseModel`, a standard value class (`Decimal`, `datetime`); else None."""
     if isinstance(symbol, BuiltinSym) and symbol.name in BUILTIN_TYPES:
         return f"builtins:{symbol.name}"
     if isinstance(symbol, ClassSym) and symbol.kind != "workflow":
         return symbol.path
-    help = "match on a class defined at module level or a builtin type"
+    if isinstance(symbol, KnownSym | ExternalSym):
+        return BASE_CLASSES.get(symbol.qualname)
+    return None
+
+
+def _class_path(node: cst.BaseExpression, ctx: Ctx) -> str:
+    path = known_class(ctx.symbol(node))
+    if path is not None:
+        return path
+    help = "match on a class defined at module level, a builtin type or a standard value class"
     ctx.error(CLASS_VALUE, node, f"`{ctx.code(node)}` is not a known class", "not a class", help)
     return "builtins:object"
 

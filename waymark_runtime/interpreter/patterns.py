@@ -8,6 +8,7 @@ compare by identity.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -175,8 +176,25 @@ def _positional_fields(subject: Any, path: str, count: int, self_match: bool) ->
     ):
         fields: list[str | None] = list(subject.fields)
         return fields[:count]
-    name = path.rpartition(":")[2]
-    raise TypeError(f"{name}() accepts 0 positional sub-patterns ({count} given)")
+    raise _no_positional(subject, path, count)
+
+
+def _no_positional(subject: Any, path: str, count: int) -> TypeError:
+    """Python's error for positional sub-patterns of a class without `__match_args__`, in the
+    running Python's words: asked of the real class when its module is loaded (a standard
+    value class is named as its C type is, `datetime.datetime()`), never imported for it."""
+    module, _, name = path.partition(":")
+    real = getattr(sys.modules.get(module), name, None)
+    if isinstance(real, type) and isinstance(subject, real):
+        try:
+            match subject:
+                case real(_):  # type: ignore[misc]
+                    pass
+        except TypeError as error:
+            return TypeError(str(error).replace("(1 given)", f"({count} given)"))
+    return TypeError(
+        f"{name.rpartition('.')[2]}() accepts 0 positional sub-patterns ({count} given)"
+    )
 
 
 def _attribute_matches(subject: Any, name: str | None, part: Matcher, env: Env) -> bool:

@@ -220,6 +220,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("payload_kinds", "Classify", {"kinds": ["ok", "timeout", "upstream", "bug"]}),
     _case("log_scan", "ScanLogs", {"service": "api"}, {"service": "quiet"}),
     _case("value_classes", "NormaliseValues"),
+    _case("value_classes", "MatchValues"),
     _case("models", "WelcomeUsers", {"user_ids": ["u1", "u2x", "u3"]}, {"user_ids": []}),
     _case("models", "ModelAttributes", {"user_id": "ada"}),
     _case("models", "BuildModels", {"city": "Paris"}),

@@ -70,3 +70,32 @@ class NormaliseValues(Workflow):
             for m in made
         ]
         return [out, kinds, isinstance(UTC, timezone)]
+
+
+@workflow
+class MatchValues(Workflow):
+    async def run(self) -> list[str]:
+        out: list[str] = []
+        for value in await raw_values():
+            match value:
+                case Decimal():
+                    out.append("money")
+                case datetime(year=year, tzinfo=zone):
+                    out.append(f"instant {year} {zone}")
+                case date(month=month):
+                    out.append(f"day in month {month}")
+                case time() | timedelta():
+                    out.append("clock")
+                case UUID(version=version):
+                    out.append(f"id v{version}")
+                case int() | float():
+                    out.append("number")
+                case _:
+                    out.append(repr(value))
+        try:
+            match datetime(2024, 1, 1):
+                case datetime(2024):
+                    out.append("positional")
+        except TypeError as error:
+            out.append(str(error))
+        return out

@@ -58,8 +58,10 @@ KNOWN: dict[str, Known] = {
     "enum.IntFlag": "Enum",
 }
 
-# The base classes of user classes that `isinstance` takes, by the path the runtime gives them.
-BASE_CLASSES: dict[str, str] = {
+# The classes of modules the compiler does not read that `isinstance` and class patterns take
+# (`lower.patterns.known_class`), by the path the runtime gives them: the bases of user classes,
+# then the standard value classes.
+KNOWN_CLASSES: dict[str, str] = {
     "enum.Enum": "enum:Enum",
     "enum.IntEnum": "enum:IntEnum",
     "enum.StrEnum": "enum:StrEnum",

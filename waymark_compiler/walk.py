@@ -10,6 +10,7 @@ layout (whitespace, comments, punctuation), which no pass reads and `walk` and `
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 from collections.abc import Callable, Iterator
@@ -53,8 +54,6 @@ class W(Workflow):
 """A module with every kind of node a workflow's source commonly holds: the fast reading is
 checked against libcst's on it once per process (`_reading_agrees`), and so are positions."""
 
-_AGREES: list[bool] = []
-
 
 def _order(cls: type[cst.CSTNode]) -> tuple[str, ...] | None:
     """The fields libcst visits on a node of `cls`, in order, read from its
@@ -75,13 +74,8 @@ def _fields(cls: type[cst.CSTNode]) -> tuple[str, ...] | None:
     return _ORDER[cls]
 
 
+@functools.cache
 def _reading_agrees() -> bool:
-    if not _AGREES:
-        _AGREES.append(_sample_agrees())
-    return _AGREES[0]
-
-
-def _sample_agrees() -> bool:
     try:
         stack: list[cst.CSTNode] = [cst.parse_module(SAMPLE)]
         while stack:

@@ -160,8 +160,12 @@ def test_children_fall_back_to_libcst_when_the_fast_reading_disagrees(
 
     assert module_walk._reading_agrees()
     monkeypatch.setattr(module_walk, "_ORDER", {})
-    monkeypatch.setattr(module_walk, "_AGREES", [])
+    module_walk._reading_agrees.cache_clear()
     monkeypatch.setattr(module_walk, "_read", lambda node, fields: [])  # a broken fast path
     module = cst.parse_module(EXTRA)
-    for node in _every(module):
-        assert [id(c) for c in module_walk.children(node)] == [id(c) for c in node.children]
+    try:
+        assert not module_walk._reading_agrees()
+        for node in _every(module):
+            assert [id(c) for c in module_walk.children(node)] == [id(c) for c in node.children]
+    finally:
+        module_walk._reading_agrees.cache_clear()  # the next test asks the real reading again

@@ -17,7 +17,7 @@ from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.rules.expressions import CLASS_VALUE
 from waymark_compiler.rules.statements import UNSUPPORTED_STATEMENT
 from waymark_compiler.symbols import BuiltinSym, ClassSym, ExternalSym, KnownSym, Symbol
-from waymark_compiler.tables import BASE_CLASSES, BUILTIN_TYPES
+from waymark_compiler.tables import BUILTIN_TYPES, KNOWN_CLASSES
 from waymark_runtime import ir
 
 WILDCARD = ir.MatchAs(pattern=None, name=None)
@@ -93,7 +93,7 @@ def known_class(symbol: Symbol | None) -> str | None:
     if isinstance(symbol, ClassSym) and symbol.kind != "workflow":
         return symbol.path
     if isinstance(symbol, KnownSym | ExternalSym):
-        return BASE_CLASSES.get(symbol.qualname)
+        return KNOWN_CLASSES.get(symbol.qualname)
     return None
 
 

@@ -71,6 +71,14 @@ cancellation). It fails with `ActionTimeout`, as its deadline says."""
 log = logging.getLogger("waymark.worker")
 
 
+def overdue_timeout(order: AttemptOrder, why: str) -> Any:
+    """The `ActionTimeout` (as JSON) of an attempt still running `DEADLINE_GRACE` past its
+    deadline, with what the host did about it (`why`)."""
+    return error_json(
+        ActionTimeout(f"action timed out after {order.timeout:g}s; it did not stop when {why}")
+    )
+
+
 class Reports(Protocol):
     """What an executor tells its runner, by the keys of the orders."""
 
@@ -209,11 +217,8 @@ class InProcessExecutor:
         log.warning("action %s runs %gs past its deadline of %gs: it did not stop when cancelled "
                     "(it catches asyncio.CancelledError?); its attempt fails with ActionTimeout "
                     "and it is abandoned", order.action, DEADLINE_GRACE, order.timeout)  # fmt: skip
-        timeout = ActionTimeout(
-            f"action timed out after {order.timeout:g}s; it did not stop when cancelled (it "
-            "caught asyncio.CancelledError), so its attempt was abandoned"
-        )
-        self.reports.on_timed_out(order.key, error_json(timeout))
+        why = "cancelled (it caught asyncio.CancelledError), so its attempt was abandoned"
+        self.reports.on_timed_out(order.key, overdue_timeout(order, why))
         _abandon(task)
         self.abandoned.add(task)
         task.add_done_callback(self.abandoned.discard)

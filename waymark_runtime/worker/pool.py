@@ -26,12 +26,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from waymark_runtime import metrics
-from waymark_runtime.actions import ActionTimeout
 from waymark_runtime.config import Settings
 from waymark_runtime.errors import WaymarkError
 from waymark_runtime.values import ValueNotSerializable, error_json
 from waymark_runtime.worker import protocol
-from waymark_runtime.worker.executor import DEADLINE_GRACE, AttemptOrder, Reports
+from waymark_runtime.worker.executor import (
+    DEADLINE_GRACE,
+    AttemptOrder,
+    Reports,
+    overdue_timeout,
+)
 from waymark_runtime.worker.fair import FairQueue
 from waymark_runtime.worker.protocol import Request
 from waymark_runtime.worker.slots import Slots
@@ -398,12 +402,11 @@ class WorkerPool:
         before the kill, is ignored)."""
         order = worker.in_flight.pop(request_id)
         del worker.deadlines[request_id]
-        timeout = ActionTimeout(
-            f"action timed out after {order.timeout:g}s; it did not stop when cancelled: it "
-            "blocked its worker's event loop (sync I/O, time.sleep, a CPU loop) or caught the "
-            "cancellation and went on, so the worker was stopped"
+        why = (
+            "cancelled: it blocked its worker's event loop (sync I/O, time.sleep, a CPU "
+            "loop) or caught the cancellation and went on, so the worker was stopped"
         )
-        self.reports.on_timed_out(order.key, error_json(timeout))
+        self.reports.on_timed_out(order.key, overdue_timeout(order, why))
 
     async def _renew(self, worker: _Worker, request_ids: list[int]) -> None:
         """Answer a worker holding requests past their `not_after`: each one's lease deadline

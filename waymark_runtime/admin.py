@@ -112,17 +112,20 @@ class Admin:
                                    children=tuple(summary_of(c, c["attempts"]) for c in children),
                                    logs=tuple(LogRecord(**line) for line in logs))  # fmt: skip
 
-    async def signal(self, instance_id: str, name: str, payload: Any = None) -> None:
+    async def signal(
+        self, instance_id: str, name: str, payload: Any = None, *, send_id: str | None = None
+    ) -> None:
         """Send signal `name` with `payload` to an unfinished instance (`waymark.send_signal`):
         the payload is validated against the type its program declares for the signal, then
         kept until a wait of that name consumes it, oldest first. An unknown instance or a
         finished one is `SignalRefused`, a name its program never waits for `UnknownSignal`,
-        a payload that does not match `InvalidSignalPayload`."""
+        a payload that does not match `InvalidSignalPayload`; a `send_id` kept already keeps
+        nothing more (`SendIdReused` when it was kept for another signal)."""
         try:
             row = await self._row(instance_id)
         except UnknownInstance as unknown:
             raise SignalRefused(f"{unknown}: nothing will receive signal {name!r}") from None
-        await send(self.store, row, name, payload, self.clock())
+        await send(self.store, row, name, payload, self.clock(), send_id)
 
     async def cancel(
         self, instance_id: str, reason: str = "cancelled by an administrator"

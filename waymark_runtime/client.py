@@ -389,11 +389,15 @@ async def cancel(instance_id: str, reason: str = "cancelled") -> None:
     await (await admin()).cancel(instance_id, reason)
 
 
-async def send_signal(instance_id: str, name: str, payload: Any = None) -> None:
+async def send_signal(
+    instance_id: str, name: str, payload: Any = None, *, send_id: str | None = None
+) -> None:
     """Send signal `name` to a running instance, from any process: `payload` is validated
     against the type the workflow declares (`await self.wait_for_signal(name, Type)`) and kept
     until the instance waits for that name (oldest first, each consumed once). Refused at once
     (`SignalError`): an unknown or finished instance (`SignalRefused`), a name its program
     never waits for (`UnknownSignal`), a payload that does not match (`InvalidSignalPayload`).
-    The same call as `waymark instances signal`."""
-    await (await admin()).signal(instance_id, name, payload)
+    `send_id` (a string of the caller's) makes the call safe to make again: a send id this
+    instance kept already keeps nothing more, and the same id with another name or payload is
+    `SendIdReused`. The same call as `waymark instances signal`."""
+    await (await admin()).signal(instance_id, name, payload, send_id=send_id)

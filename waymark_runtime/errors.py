@@ -125,6 +125,16 @@ class InvalidSignalPayload(SignalError, TypeError):
     """the payload does not match the type the workflow declares for the signal"""
 
 
+class SendIdReused(SignalError, ValueError):
+    """the send id was used already for another signal (name or payload) to this instance"""
+
+    def __init__(self, instance_id: str, send_id: str) -> None:
+        super().__init__(
+            f"send id {send_id!r} was used for another signal to instance {instance_id} "
+            "(another name or payload): nothing was sent; pick a new send id for a new signal"
+        )
+
+
 class SignalRefused(SignalError):
     """the instance has finished (or does not exist): nobody will ever receive the signal"""
 

@@ -236,28 +236,41 @@ class SignalStore(Protocol):
 
 
 async def send(
-    store: SignalStore, row: dict[str, Any], name: str, payload: Any, now: float
+    store: SignalStore,
+    row: dict[str, Any],
+    name: str,
+    payload: Any,
+    now: float,
+    send_id: str | None = None,
 ) -> None:
     """Send signal `name` to the instance of `row` (its `instance_status` row): refused at
     once for a finished instance (`SignalRefused`), a name its program never waits for
     (`UnknownSignal`) or a payload that does not match the declared type
-    (`InvalidSignalPayload`); otherwise kept until a wait of that name consumes it."""
+    (`InvalidSignalPayload`); otherwise kept until a wait of that name consumes it.
+
+    `send_id` is the caller's key of this send on this instance: a send id kept already
+    keeps nothing more (and is answered as sent even once the instance finished); the same
+    id with another name or payload is `SendIdReused`."""
     instance_id, status = row["id"], row["status"]
-    if status in FINISHED:
+    if send_id is not None and (not isinstance(send_id, str) or not 0 < len(send_id) <= 200):
+        raise SignalError(f"send_id must be a non-empty string of at most 200 characters, "
+                          f"got {send_id!r}")  # fmt: skip
+    if status in FINISHED and send_id is None:
         raise _finished(instance_id, status, name)
     known = await catalogue_of(store, row["workflow_name"], row["workflow_version"])
     if not isinstance(name, str) or name not in known:
         raise unknown_signal(str(name), known, row["workflow_name"])
     value = checked_payload(name, known[name], payload)
     check_storable(value, settings().max_payload_bytes)  # this process's WAYMARK_MAX_PAYLOAD_BYTES
-    if not await _kept(store, instance_id, name, value, now):
-        raise _finished(instance_id, "finished", name)
+    if not await _kept(store, instance_id, name, value, now, send_id or str(uuid.uuid4())):
+        raise _finished(instance_id, status if status in FINISHED else "finished", name)
 
 
-async def _kept(store: SignalStore, instance_id: str, name: str, value: Any, now: float) -> bool:
+async def _kept(
+    store: SignalStore, instance_id: str, name: str, value: Any, now: float, send_id: str
+) -> bool:
     """Send once: the send id is picked before the first try, so a retry after a lost
     connection (PostgreSQL may have committed the first) keeps no second signal."""
-    send_id = str(uuid.uuid4())
     try:
         return await store.send_signal(instance_id, name, value, now, send_id)
     except Exception as error:

@@ -261,3 +261,31 @@ async def test_a_send_whose_answer_was_lost_is_kept_once(
         detail = await (await waymark.admin()).show(instance_id)
     assert lost == [True]
     assert [(s.kind, s.payload) for s in detail.signals] == [("signal", 1)]
+
+
+async def test_a_send_made_again_by_the_caller_with_its_send_id_is_kept_once(
+    backend: Backend,
+) -> None:
+    """The caller's own retry (its call raised, the send may have been stored) passes the same
+    `send_id`: one signal is kept, also once the instance finished. The id is the caller's key
+    per instance: another instance takes it as a new send, and the same id with another
+    signal is refused, nothing stored."""
+    async with backend():
+        instance_id = await flows.Collect().run(2, _blocking=False)
+        other = await flows.Collect().run(2, _blocking=False)
+        for _ in range(2):
+            await waymark.send_signal(instance_id, "item", 1, send_id="order-7/approve")
+        with pytest.raises(SignalError, match="send id 'order-7/approve' was used for"):
+            await waymark.send_signal(instance_id, "item", 2, send_id="order-7/approve")
+        await waymark.send_signal(other, "item", 1, send_id="order-7/approve")
+        await waymark.send_signal(instance_id, "item", 3, send_id="order-7/second")
+        await waymark.send_signal(other, "item", 4)
+        assert await waymark.get_result(instance_id) == [1, 3]
+        assert await waymark.get_result(other) == [1, 4]
+        await waymark.send_signal(instance_id, "item", 3, send_id="order-7/second")  # finished
+        with pytest.raises(SignalRefused):
+            await waymark.send_signal(instance_id, "item", 3, send_id="order-7/third")
+        with pytest.raises(SignalError, match="send_id must be a non-empty string"):
+            await waymark.send_signal(other, "item", 1, send_id="")
+        detail = await (await waymark.admin()).show(instance_id)
+    assert [s.payload for s in detail.signals if s.kind == "signal"] == [1, 3]

@@ -213,11 +213,11 @@ class MemoryStore:
         instance = self.instances.get(instance_id)
         if instance is None:
             return False
-        if send_id is not None and self.signals.sent(instance_id, send_id):
+        payload = json.loads(dumps(payload))
+        if send_id is not None and self.signals.sent(instance_id, send_id, name, payload):
             return True  # this send made again: kept once
         if instance.finished_at is not None:
             return False
-        payload = json.loads(dumps(payload))
         if self.signals.send(instance, name, payload, now, send_id):
             self._queue(instance)
             self._notify_runnable()

@@ -11,6 +11,8 @@ import itertools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from waymark_runtime.errors import SendIdReused
+
 if TYPE_CHECKING:
     from waymark_runtime.store.memory_rows import Instance
 
@@ -41,7 +43,8 @@ class _Wait:
 class _Box:
     signals: list[_Signal] = field(default_factory=list)
     waits: dict[str, _Wait] = field(default_factory=dict)
-    send_ids: set[str] = field(default_factory=set)
+    sends: dict[str, tuple[str, Any]] = field(default_factory=dict)
+    """The name and payload of each send id kept."""
 
     def oldest(self, name: str) -> _Signal | None:
         return next((s for s in self.signals if s.name == name and s.consumed_at is None), None)
@@ -58,10 +61,15 @@ class Signals:
         self.boxes: dict[str, _Box] = {}
         self._ids = itertools.count(1)
 
-    def sent(self, instance_id: str, send_id: str) -> bool:
-        """Whether the signal of `send_id` was kept (this send is made again)."""
+    def sent(self, instance_id: str, send_id: str, name: str, payload: Any) -> bool:
+        """Whether the signal of `send_id` was kept (this send is made again);
+        `SendIdReused` when it was kept with another name or payload."""
         box = self.boxes.get(instance_id)
-        return box is not None and send_id in box.send_ids
+        if box is None or send_id not in box.sends:
+            return False
+        if box.sends[send_id] != (name, payload):
+            raise SendIdReused(instance_id, send_id)
+        return True
 
     def send(
         self, instance: Instance, name: str, payload: Any, now: float, send_id: str | None
@@ -69,7 +77,7 @@ class Signals:
         """`send_signal`: keep the signal and wake the instance; True when it wakes now."""
         box = self.boxes.setdefault(instance.id, _Box())
         if send_id is not None:
-            box.send_ids.add(send_id)
+            box.sends[send_id] = (name, payload)
         box.signals.append(_Signal(id=next(self._ids), name=name, payload=payload, sent_at=now))
         instance.event_seq += 1
         instance.updated_at = now

@@ -26,7 +26,7 @@ from waymark_runtime.engine import (
     NewInstance,
     check_programs,
 )
-from waymark_runtime.errors import InternalError
+from waymark_runtime.errors import InternalError, SendIdReused
 from waymark_runtime.flow import FlowRule
 from waymark_runtime.store.contract import (
     RunnerInfo,
@@ -377,7 +377,8 @@ class PostgresStore(FlowQueries, InspectionQueries):
     ) -> bool:
         """Keep signal `name` (a JSON-shaped, validated payload) for an unfinished instance
         and wake it; False when the instance is unknown or finished. A `send_id` kept already
-        is this send made again: it keeps nothing more (see the contract)."""
+        is this send made again: it keeps nothing more, and is `SendIdReused` when that send
+        had another name or payload (see the contract)."""
         async with self.pool.acquire() as connection, connection.transaction():
             # The row lock first, in a statement of its own: a commit that is adding a wait for
             # this signal (and letting the instance go) has landed once it is granted, so the
@@ -385,8 +386,11 @@ class PostgresStore(FlowQueries, InspectionQueries):
             await connection.execute(self._sql["lock_instance"], instance_id)
             send_id = send_id or str(uuid.uuid4())
             sql = self._sql["send_signal"]
-            kept = await connection.fetchval(sql, instance_id, name, payload, now, send_id)
-        return bool(kept)
+            answer = await connection.fetchrow(sql, instance_id, name, payload, now, send_id)
+        assert answer is not None
+        if answer["same"] is False:
+            raise SendIdReused(instance_id, send_id)
+        return bool(answer["kept"])
 
     async def cancel(
         self, instance_id: str, error: Any, now: float, status: str = "cancelled"

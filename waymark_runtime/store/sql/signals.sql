@@ -10,9 +10,10 @@ SELECT 1 FROM waymark_instances WHERE id = $1 FOR NO KEY UPDATE;
 -- Keep signal $2 with payload $3 (JSON) and send id $5 for unfinished instance $1 at $4, and
 -- wake it as for any event recorded by another process: `event_seq` bumped (a runner holding
 -- it sees the bump when it lets it go), and runnable now when unleased with a pending wait of
--- that name. A send id stored already is this send made again (its first answer was lost with
--- the connection): nothing is stored or woken a second time. `kept` is false when the
--- instance is unknown, or finished without this signal.
+-- that name. A send id the instance kept already is this send made again (its first answer
+-- was lost with the connection, or the caller sends again with its own id): nothing is stored
+-- or woken a second time. `kept` is false when the instance is unknown, or finished without
+-- this send; `same` is NULL for a new send, else whether the kept one has this name and payload.
 -- Run after `lock_instance` in the same transaction: a subquery reads its statement's snapshot,
 -- so without the lock taken first, a commit that adds the wait and lets the instance go while
 -- this statement waits for the row would be invisible to the test of pending waits below, and
@@ -23,7 +24,7 @@ WITH target AS (
 ), sent AS (
     INSERT INTO waymark_signals (instance_id, name, payload, sent_at, send_id)
     SELECT target.id, $2, coalesce($3::json, 'null'::json), to_timestamp($4), $5 FROM target
-    ON CONFLICT (send_id) DO NOTHING
+    ON CONFLICT (instance_id, send_id) DO NOTHING
     RETURNING id
 ), woken AS (
     UPDATE waymark_instances AS i
@@ -36,9 +37,12 @@ WITH target AS (
     FROM target
     WHERE i.id = target.id AND EXISTS (SELECT 1 FROM sent)
     RETURNING i.wake_at = to_timestamp($4) AS runnable
+), earlier AS (
+    SELECT g.name = $2 AND g.payload::jsonb = coalesce($3::jsonb, 'null'::jsonb) AS same
+    FROM waymark_signals AS g WHERE g.instance_id = $1 AND g.send_id = $5
 )
-SELECT EXISTS (SELECT 1 FROM sent)
-       OR EXISTS (SELECT 1 FROM waymark_signals WHERE send_id = $5) AS kept,
+SELECT EXISTS (SELECT 1 FROM sent) OR EXISTS (SELECT 1 FROM earlier) AS kept,
+       (SELECT same FROM earlier) AS same,
        (SELECT pg_notify('waymark_runnable', '')::text FROM woken WHERE runnable) AS notified;
 
 -- name: commit_signals

@@ -18,7 +18,12 @@ from tests.schedules.support import PinnedClock, finish, instances, schedule_row
 from waymark_runtime.engine import NewInstance
 from waymark_runtime.schedules import Schedules, scheduler
 from waymark_runtime.schedules.rows import ScheduleRows
-from waymark_runtime.schedules.scheduler import fire_due, instance_id_for, run_scheduler
+from waymark_runtime.schedules.scheduler import (
+    TICK_IDLE_MS,
+    fire_due,
+    instance_id_for,
+    run_scheduler,
+)
 from waymark_runtime.store.postgres import PostgresStore
 from waymark_runtime.wrl import version_of_canonical
 
@@ -236,9 +241,9 @@ async def test_two_transactions_racing_claim_disjoint_schedules_and_fire_each_on
     rows = ScheduleRows(store)
     async with store.pool.acquire() as first, store.pool.acquire() as second:
         async with first.transaction():
-            held = await rows.claim_due(first, clock.now, 4)
+            held = await rows.claim_due(first, clock.now, 4, TICK_IDLE_MS)
             async with second.transaction():
-                rest = await rows.claim_due(second, clock.now, 100)
+                rest = await rows.claim_due(second, clock.now, 100, TICK_IDLE_MS)
         assert {s.name for s in held}.isdisjoint({s.name for s in rest})
         assert len(held) + len(rest) == 6
     # claims that were rolled back fire later, once each, whoever races for them
@@ -262,7 +267,7 @@ async def test_a_schedule_held_by_one_scheduler_is_skipped_by_another(
     clock.set(T0 + 600)
     rows = ScheduleRows(store)
     async with store.pool.acquire() as connection, connection.transaction():
-        assert len(await rows.claim_due(connection, clock.now, 10)) == 1
+        assert len(await rows.claim_due(connection, clock.now, 10, TICK_IDLE_MS)) == 1
         # another scheduler's whole tick runs while this one holds the row: it skips it
         assert await fire_due(store) == []
     assert len(await fire_due(store)) == 1

@@ -120,9 +120,11 @@ class ScheduleRows:
         return [info_of(row) for row in rows]
 
     async def claim_due(
-        self, connection: asyncpg.Connection, now: float, limit: int
+        self, connection: asyncpg.Connection, now: float, limit: int, idle_ms: int
     ) -> list[DueSchedule]:
-        """Lock due schedules; `connection` must be in the transaction that records the fires."""
+        """Lock due schedules; `connection` must be in the transaction that records the fires,
+        which the server ends when it waits `idle_ms` on its client between statements."""
+        await connection.execute(self._sql["bound_tick_idle"], str(idle_ms))
         rows = await connection.fetch(self._sql["claim_due_schedules"], now, limit)
         return [_due_of(row) for row in rows]
 

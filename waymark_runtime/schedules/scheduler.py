@@ -16,6 +16,8 @@ import random
 import uuid
 from collections.abc import Sequence
 
+import asyncpg
+
 from waymark_runtime.config import Settings
 from waymark_runtime.engine import check_programs
 from waymark_runtime.errors import ProgramMismatch
@@ -24,11 +26,17 @@ from waymark_runtime.schedules.rows import DueSchedule, Fire, ScheduleRows
 from waymark_runtime.store import postgres
 from waymark_runtime.store.postgres import PostgresStore, is_transient
 
-__all__ = ["fire_due", "instance_id_for", "plan_fire", "run_scheduler"]
+__all__ = ["TICK_IDLE_MS", "fire_due", "instance_id_for", "plan_fire", "run_scheduler"]
 
 log = logging.getLogger("waymark.scheduler")
 
 _RNG = random.Random()
+
+TICK_IDLE_MS = 2_000
+"""How long PostgreSQL lets a tick's transaction wait on its scheduler between statements
+before it ends that session, and with it the tick and its row locks. A healthy tick waits only
+on its own planning between statements; a scheduler frozen mid-tick (SIGSTOP, a VM pause)
+would otherwise hold its due schedules back from every other scheduler until it wakes up."""
 
 
 async def run_scheduler(store: PostgresStore, settings: Settings, stop: asyncio.Event) -> None:
@@ -94,11 +102,11 @@ async def fire_due(
     now = postgres.now() if now is None else now
     rows = ScheduleRows(store)
     async with store.pool.acquire() as connection, connection.transaction():
-        due = await rows.claim_due(connection, now, limit)
+        due = await rows.claim_due(connection, now, limit, TICK_IDLE_MS)
         fires = [plan_fire(schedule, now, rng or _RNG) for schedule in due]
         sound = [fire for fire in fires if _is_sound(fire)]
         if sound:
-            await _queue(store, sound, now)
+            await _queue(store, connection, sound, now)
         if fires:
             await rows.record_fires(connection, fires, now)
     return sound
@@ -130,8 +138,12 @@ def instance_id_for(schedule_id: str, slot: float) -> str:
     return str(uuid.uuid5(uuid.UUID(schedule_id), str(round(slot * 1_000_000))))
 
 
-async def _queue(store: PostgresStore, fires: Sequence[Fire], now: float) -> None:
-    """Create the fires' instances; those a dead scheduler already queued are not repeated
+async def _queue(
+    store: PostgresStore, connection: asyncpg.Connection, fires: Sequence[Fire], now: float
+) -> None:
+    """Create the fires' instances in the tick's transaction (so it waits on no other
+    connection while it holds its locks); an instance that exists already is not created again
     (`create_instances` creates an existing id no second time)."""
     specs = [fire.new_instance() for fire in fires]
-    await store.create_instances(specs, now, [fire.instance_id for fire in fires])
+    ids = [fire.instance_id for fire in fires]
+    await store.create_instances(specs, now, ids, connection=connection)

@@ -177,20 +177,26 @@ class PostgresStore(FlowQueries, InspectionQueries):
     # clients -------------------------------------------------------------------------------
 
     async def create_instances(
-        self, specs: Sequence[NewInstance], now: float, ids: Sequence[str] | None = None
+        self,
+        specs: Sequence[NewInstance],
+        now: float,
+        ids: Sequence[str] | None = None,
+        *,
+        connection: asyncpg.Connection | None = None,
     ) -> list[str]:
         """Insert instances runnable at once; a program version's text is sent only once.
 
         `ids` lets a caller pick the ids (to wait on them before they exist). Returns the id
         each spec became, or joined when its idempotency key is taken. A version whose text
         does not hash to it, or names another workflow, is refused (`ProgramMismatch`).
+        `connection` runs the insert inside its caller's transaction (the scheduler's tick).
         """
         ids = list(ids) if ids is not None else [str(uuid.uuid4()) for _ in specs]
         fresh = {key: wrl for spec in specs for key, wrl in spec.programs().items()}
         fresh = {key: wrl for key, wrl in fresh.items() if self._known_versions.get(key) != wrl}
         check_programs(fresh)
         await self._set_rules(specs)
-        rows = await self.pool.fetch(
+        rows = await (connection or self.pool).fetch(
             self._sql["create_instances"],
             [name for name, _ in fresh],
             [version for _, version in fresh],

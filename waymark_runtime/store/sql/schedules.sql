@@ -68,6 +68,11 @@ WHERE ($1::text IS NULL OR status = $1)
   AND ($3::text IS NULL OR name = $3)
 ORDER BY workflow_name, name;
 
+-- name: bound_tick_idle
+-- For the rest of the tick's transaction: the server ends the session when it waits $1 ms on
+-- its scheduler between statements, so a scheduler frozen mid-tick lets its row locks go.
+SELECT set_config('idle_in_transaction_session_timeout', $1::text, true);
+
 -- name: claim_due_schedules
 -- Lock up to $2 active schedules due by $1, earliest first, skipping rows another scheduler
 -- holds. Without allow_duplicate, a schedule whose last instance has not finished is not due

@@ -17,6 +17,7 @@ from typing import Any, cast
 
 from waymark_runtime import metrics
 from waymark_runtime.actions import ActionTimeout
+from waymark_runtime.gate import limits_of
 from waymark_runtime.held import Attempt, Held
 from waymark_runtime.logs import AttemptContext
 from waymark_runtime.store.contract import RunnerStore
@@ -155,7 +156,9 @@ def orders_of(
         context = AttemptContext(held.id, held.claimed.workflow, attempt.action,
                                  attempt.attempt, attempt.node, held.claimed.trace,
                                  attempt.site)  # fmt: skip
+        limits = limits_of(attempt.action)
         orders.append(AttemptOrder(key, attempt.action, attempt.args, attempt.kwargs,
                                    timeout, held.lease, attempt.isolate, context,
-                                   report_start=attempt.row_queued))  # fmt: skip
+                                   report_start=attempt.row_queued,
+                                   leased=limits is not None and limits.concurrency is not None))  # fmt: skip
     return orders

@@ -22,8 +22,10 @@ PER = 0.5
 
 async def _timed(tag: str, seconds: float) -> str:
     _record(f"start {tag} {time.time():.6f}")
-    await asyncio.sleep(seconds)
-    _record(f"end {tag} {time.time():.6f}")
+    try:
+        await asyncio.sleep(seconds)
+    finally:  # a cancelled execution ends too (a killed process writes no end)
+        _record(f"end {tag} {time.time():.6f}")
     return tag
 
 

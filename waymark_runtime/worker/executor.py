@@ -59,6 +59,9 @@ class AttemptOrder:
     requeued: bool = False  # it waited in a worker that died, and was queued again
     report_start: bool = False
     """Report when it starts (`on_started`): its row says it is queued (runner `_started`)."""
+    leased: bool = False
+    """It runs only while its claim's lease holds (an action with a concurrency limit: once the
+    lease lapses, another runner may start it again, and the two must not overlap)."""
 
 
 _UNBOUNDED = 1 << 62

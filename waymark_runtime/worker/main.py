@@ -21,7 +21,8 @@ import signal
 import sys
 import time
 from collections import deque
-from typing import Any
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 from waymark_runtime.config import Settings
 from waymark_runtime.errors import WaymarkError
@@ -38,6 +39,9 @@ from waymark_runtime.worker.protocol import (
 )
 
 _PR_SET_PDEATHSIG = 1
+_ASK_EVERY = 0.05  # the shortest wait between two asks for a running request's lease
+_STOP_GRACE = 1.0  # how long a stopped `leased` attempt may take to end before it is answered
+_T = TypeVar("_T")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -152,6 +156,7 @@ class _Attempts:
         self.waiting: deque[Request] = deque()
         self.renewing: set[int] = set()  # asked the runner for their lease's current deadline
         self.renewed: set[int] = set()  # answered: past their deadline now, they are skipped
+        self.leased: dict[int, Request] = {}  # running `leased` requests, by id
 
     def take(self, batch: list[Request]) -> None:
         self.waiting.extend(batch)
@@ -171,6 +176,9 @@ class _Attempts:
         """The runner's answer to `renew`: the current deadline of each request's lease (one
         already past when the lease is gone); then the waiting requests go on, in order."""
         by_id = {int(request_id): deadline for request_id, deadline in deadlines}
+        for request_id, deadline in by_id.items():
+            if request_id in self.leased:
+                self.leased[request_id]["not_after"] = deadline
         for request in self.waiting:
             if request["id"] in by_id:
                 request["not_after"] = by_id[request["id"]]
@@ -234,15 +242,45 @@ class _Attempts:
             self._skip(request)  # (another attempt's synchronous code, a stopped process)
             return
         try:
-            outcome = await execute_action(request["action"], request["args"], request["kwargs"],
-                                           timeout=request["timeout"], context=_context(request))  # fmt: skip
+            work = execute_action(request["action"], request["args"], request["kwargs"],
+                                  timeout=request["timeout"], context=_context(request))  # fmt: skip
+            outcome = await (self._while_leased(request, work) if request.get("leased") else work)
+        except _LeaseLapsed:
+            reply: Reply = {"id": request["id"], "ok": False, "value": None, "lost": True}
         except BaseException as error:  # a bug must still answer, or the attempt hangs
-            reply: Reply = {"id": request["id"], "ok": False, "value": error_json(error)}
+            reply = {"id": request["id"], "ok": False, "value": error_json(error)}
         else:
             reply = {"id": request["id"], "ok": bool(outcome.ok), "value": outcome.value}
             if outcome.timed_out:
                 reply["timed_out"] = True
         self.outbox.put(reply, request["action"])
+
+    async def _while_leased(self, request: Request, work: Coroutine[Any, Any, _T]) -> _T:
+        """Run `work` while its claim's lease holds. Halfway to the deadline it knows, the
+        worker asks the runner for the current one (heartbeats move it on); when it passes
+        unrenewed (the runner is paused or cut off from the database, and another runner may
+        take the instance over and start the action again) the attempt is cancelled and
+        answered `lost`, so executions of a limited action never overlap past its limit."""
+        task = asyncio.ensure_future(work)
+        self.leased[request["id"]] = request
+        try:
+            while (left := request["not_after"] - time.monotonic()) > 0:
+                done, _ = await asyncio.wait({task}, timeout=min(left, max(left / 2, 0.05)))
+                if done:
+                    return task.result()
+                if request["not_after"] - time.monotonic() < left / 2 + _ASK_EVERY:
+                    self.outbox.ask({"renew": [request["id"]], "running": True})
+            if task.done():
+                return task.result()
+            task.cancel()
+            await asyncio.wait({task}, timeout=_STOP_GRACE)
+            raise _LeaseLapsed
+        finally:
+            self.leased.pop(request["id"], None)
+
+
+class _LeaseLapsed(Exception):
+    """A `leased` attempt's lease passed unrenewed: it was stopped."""
 
 
 async def _serve(read_fd: int, write_fd: int, slots: float, max_payload_bytes: int) -> None:

@@ -357,7 +357,8 @@ class WorkerPool:
     async def _listen(self, worker: _Worker) -> None:
         while (message := await protocol.read_frame(worker.reader)) is not None:
             if isinstance(message, dict) and "renew" in message:
-                self._background(self._renew(worker, message["renew"]))
+                running = bool(message.get("running"))
+                self._background(self._renew(worker, message["renew"], running))
                 continue
             if isinstance(message, dict):
                 self._hello(worker)
@@ -372,6 +373,8 @@ class WorkerPool:
                     self._started(worker, begun, now)
                 if reply.get("skipped"):
                     self.reports.on_expired([order.key])
+                elif reply.get("lost"):
+                    self.reports.on_lost([order.key])
                 elif reply.get("timed_out"):
                     self.reports.on_timed_out(order.key, reply["value"])
                 else:
@@ -408,10 +411,11 @@ class WorkerPool:
         )
         self.reports.on_timed_out(order.key, overdue_timeout(order, why))
 
-    async def _renew(self, worker: _Worker, request_ids: list[int]) -> None:
-        """Answer a worker holding requests past their `not_after`: each one's lease deadline
-        now (a heartbeat moves it on), or a past one when it must not start (the lease is
-        revoked, the pool holds, the request is gone). A lease that has lapsed but is not
+    async def _renew(self, worker: _Worker, request_ids: list[int], running: bool) -> None:
+        """Answer a worker holding requests past their `not_after` (or, `running`, `leased`
+        requests nearing it while they run): each one's lease deadline now (a heartbeat moves
+        it on), or a past one when it must not start or go on (the lease is revoked, the pool
+        holds and the request has not started, the request is gone). A lease that has lapsed but is not
         revoked may yet be confirmed by a heartbeat late on its way: the answer waits for it,
         at most a lease TTL. So a request that takes longer than the lease to arrive (a large
         argument) still starts, and never past a deadline this runner's heartbeats confirmed."""
@@ -420,7 +424,7 @@ class WorkerPool:
         while any(self._lapsed(order) for order in orders) and time.monotonic() < give_up:
             await asyncio.sleep(_RENEWAL_POLL)
         now = time.monotonic()
-        deadlines = [[request_id, self._deadline(order, now)]
+        deadlines = [[request_id, self._deadline(order, now, running)]
                      for request_id, order in zip(request_ids, orders, strict=True)]  # fmt: skip
         if not worker.writer.is_closing():
             worker.writer.write(protocol.encode({"renewed": deadlines}))
@@ -431,8 +435,10 @@ class WorkerPool:
             return False
         return not order.lease.valid(time.monotonic())
 
-    def _deadline(self, order: AttemptOrder | None, now: float) -> float:
-        if order is None or self.holding or not order.lease.valid(now):
+    def _deadline(self, order: AttemptOrder | None, now: float, running: bool) -> float:
+        """The deadline a worker may start (or, `running`, go on running) the order until: a
+        holding pool starts nothing more but lets what runs finish."""
+        if order is None or (self.holding and not running) or not order.lease.valid(now):
             return 0.0  # long past on every host's monotonic clock
         return order.lease.deadline
 

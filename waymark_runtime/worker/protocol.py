@@ -5,7 +5,9 @@ sends a list of `Request` dicts per frame, or `{"withdraw": [id, ...]}` for requ
 waiting in the worker whose claims it let go, or `{"renewed": [[id, deadline], ...]}`; a worker
 answers with a `hello` frame once its user modules are imported, then lists of `Reply` dicts, and
 `{"renew": [id, ...]}` for requests it holds past their `not_after`, whose leases' current
-deadlines the runner answers with `renewed`. Each item of a list is encoded on its own
+deadlines the runner answers with `renewed` (`{"renew": [...], "running": true}` asks it for
+`leased` requests while they run).
+Each item of a list is encoded on its own
 (`dumps`, then `encode_list`), so one that will not encode is refused alone. This module only
 encodes and decodes.
 """
@@ -31,7 +33,10 @@ class Request(TypedDict):
     behind running ones) starts only if the runner renews it (`renew`: heartbeats have moved
     the lease on meanwhile), else it is answered `skipped`.
     `context` is `[instance id, workflow, attempt, node, traceparent]`: the action's log records
-    and tracing span carry it.
+    and tracing span carry it. A `leased` request runs only while the lease holds: the worker
+    asks for its current deadline as it nears, and stops the attempt (answered `lost`) when
+    it passes unrenewed (an action with a concurrency limit, whose slot another runner may take
+    over once the lease is gone).
     """
 
     id: int
@@ -41,18 +46,21 @@ class Request(TypedDict):
     timeout: float | None
     not_after: float
     context: NotRequired[list[Any]]
+    leased: NotRequired[bool]
 
 
 class Reply(TypedDict):
     """The outcome of a request: `ok` with `value` as the JSON-shaped result or exception, or
     `skipped` when the request never started (past its `not_after`, or withdrawn);
-    `timed_out` when `value` is the `ActionTimeout` of its deadline."""
+    `timed_out` when `value` is the `ActionTimeout` of its deadline; `lost` when a `leased`
+    request was stopped because its lease lapsed (it may have run in part)."""
 
     id: int
     ok: bool
     value: Any
     skipped: NotRequired[bool]
     timed_out: NotRequired[bool]
+    lost: NotRequired[bool]
 
 
 def request_of(request_id: int, order: AttemptOrder) -> Request:
@@ -65,6 +73,8 @@ def request_of(request_id: int, order: AttemptOrder) -> Request:
         "timeout": order.timeout,
         "not_after": order.lease.deadline,
     }
+    if order.leased:
+        request["leased"] = True
     if order.context is not None:
         context = order.context
         request["context"] = [context.instance_id, context.workflow, context.attempt,

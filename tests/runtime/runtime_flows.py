@@ -14,7 +14,15 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from waymark import RetryPolicy, Workflow, WorkflowCancelled, WorkflowTimeout, action, workflow
+from waymark import (
+    BackoffPolicy,
+    RetryPolicy,
+    Workflow,
+    WorkflowCancelled,
+    WorkflowTimeout,
+    action,
+    workflow,
+)
 
 RECORD_ENV = "WM_TEST_RECORD"
 
@@ -182,6 +190,28 @@ class Retrying(Workflow):
             )
         except Declined:
             return "gave up"
+
+
+@action
+async def declines_on_time(key: str) -> str:
+    """Records `retry/<key> <wall time>` per execution, and always fails."""
+    _record(f"retry/{key} {time.time():.6f}")
+    raise Declined(key)
+
+
+BACKOFF = 1.0
+
+
+@workflow
+class BackingOff(Workflow):
+    """Three executions with backoffs of `BACKOFF` and twice that between them."""
+
+    async def run(self, key: str) -> str:
+        try:
+            return await self.run_action(declines_on_time(key), retry=RetryPolicy(attempts=3),
+                                         backoff=BackoffPolicy(base_delay=BACKOFF))  # fmt: skip
+        except Declined as error:
+            return f"gave up on {error}"
 
 
 @workflow

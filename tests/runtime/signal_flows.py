@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from pydantic import BaseModel
 
+from tests.runtime.observe_flows import dawdle
 from waymark import SignalTimeout, Workflow, action, workflow
 
 
@@ -52,6 +53,19 @@ class Collect(Workflow):
     async def run(self, count: int) -> list[int]:
         items = []
         for _ in range(count):
+            items.append(await self.wait_for_signal("item", int))
+        return items
+
+
+@workflow
+class SlowCollect(Workflow):
+    """As `Collect`, with an action of `seconds` before each wait: a runner holds the
+    instance while it runs."""
+
+    async def run(self, count: int, seconds: float) -> list[int]:
+        items = []
+        for _ in range(count):
+            await dawdle(seconds)
             items.append(await self.wait_for_signal("item", int))
         return items
 

@@ -1,5 +1,6 @@
-"""A `start-workers` process SIGKILLed while trees of child workflows run: after a restart,
-every tree ends with the outcome its body gives as plain Python, and no child starts twice."""
+"""`start-workers` processes SIGKILLed, or SIGSTOPped past their lease, while trees of child
+workflows run: every tree ends with the outcome its body gives as plain Python, and no child
+starts twice."""
 
 from __future__ import annotations
 
@@ -29,7 +30,11 @@ async def _children(database: str) -> int:
         await store.close()
 
 
-async def test_killing_start_workers_while_children_run(database: str, tmp_path: Path) -> None:
+@pytest.mark.usefixtures("store")  # tables emptied: the children counted are this test's
+@pytest.mark.parametrize("fault", ["killed", "paused"])
+async def test_losing_start_workers_while_children_run(
+    database: str, tmp_path: Path, fault: str
+) -> None:
     sizes = [3, 4, 5]
     expected = [await flows.SlowTree().run_inline(k=k) for k in sizes]
     async with waymark.connect(database):
@@ -40,11 +45,18 @@ async def test_killing_start_workers_while_children_run(database: str, tmp_path:
         while await _children(database) < 8:  # the trees are growing
             assert time.monotonic() < deadline, "no children started"
             await asyncio.sleep(0.05)
-        os.killpg(first.pid, signal.SIGKILL)
-        first.wait()
-    with start_workers_process(env, tmp_path / "second.log"):
-        async with waymark.connect(database) as client:
-            outcome = await asyncio.gather(*(client.get_result(i, timeout=60) for i in ids))
+        if fault == "killed":
+            os.killpg(first.pid, signal.SIGKILL)
+            first.wait()
+        else:
+            os.kill(first.pid, signal.SIGSTOP)  # past its lease while the second runs
+        try:
+            with start_workers_process(env, tmp_path / "second.log"):
+                async with waymark.connect(database) as client:
+                    outcome = await asyncio.gather(*(client.get_result(i, timeout=60) for i in ids))
+        finally:
+            if fault == "paused":
+                os.kill(first.pid, signal.SIGCONT)
     assert outcome == expected
     leaves = sum(sizes)
     factorials = sum(i + 2 for size in sizes for i in range(size))  # Factorial(n) is n deep

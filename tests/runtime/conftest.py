@@ -33,10 +33,6 @@ _SPANS: Any = None
 """The in-memory exporter of `spans`, made with the provider."""
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "fault: kills processes or the database on purpose")
-
-
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[str]:
     """A DSN of the test server's maintenance database (`postgres`).

@@ -405,3 +405,20 @@ async def test_a_runner_lost_holding_slots_frees_them_and_never_exceeds_the_limi
     assert max_overlap(executions(record)) <= flows.SLOTS
     # each tag's last execution ran to its end: a live runner's lease is renewed as it runs
     assert all(end - start >= seconds for start, end in spans(record).values())
+
+
+async def test_a_cancel_frees_its_slots_only_once_its_executions_stopped(
+    store: PostgresStore, database: str, worker_env: Path
+) -> None:
+    """An instance holding both slots of a limited action is cancelled while its attempts
+    run: the attempt waiting for a slot starts, but never while they still execute."""
+    settings = runner_settings(database, user_modules=(MODULE,))
+    async with running(store, settings), waymark.connect(database) as client:
+        holder = await flows.FanNarrow().run(2, 4.0, _blocking=False)
+        while len(worker_env.read_text().splitlines() if worker_env.exists() else []) < 2:
+            await asyncio.sleep(0.05)
+        waiter = await flows.OneNarrow().run("w", 0.5, _blocking=False)
+        await asyncio.sleep(0.3)
+        await waymark.cancel(holder)
+        assert await asyncio.wait_for(client.get_result(waiter), 30) == "w"
+    assert max_overlap(executions(worker_env)) <= flows.SLOTS

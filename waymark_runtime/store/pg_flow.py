@@ -64,7 +64,11 @@ class FlowQueries:
         async with self.pool.acquire() as connection, connection.transaction():
             gates = await connection.fetch(self._sql["lock_action_gates"], actions)
             now = clock()
-            rows = await connection.fetch(self._sql["running_attempts"], counted) if counted else []
+            rows = (
+                await connection.fetch(self._sql["running_attempts"], counted, now)
+                if counted
+                else []
+            )
             starts = {row["action"]: list(row["starts"]) for row in gates}
             already = _keys(await connection.fetch(self._sql["started_slots"], owner,
                                                    *_columns(requests)))  # fmt: skip

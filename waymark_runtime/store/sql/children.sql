@@ -6,15 +6,16 @@
 -- parent's waiting attempt, and the parent wakes as for any event recorded by another process
 -- (`event_seq` bumped; runnable now unless a runner holds it, whose release then sees the bump).
 -- Every unfinished blocking descendant of them is cancelled with error $3 (detached children
--- live on). Returns the cancelled descendants.
+-- live on; slots of their running gated attempts held as `cancel_instance` holds them).
+-- Returns the cancelled descendants.
 WITH RECURSIVE finished AS (
     SELECT id, status, result, error, parent_id, parent_node FROM waymark_instances
     WHERE id = ANY ($1::uuid[]) AND finished_at IS NOT NULL
 ), doomed AS (
-    SELECT c.id FROM waymark_instances AS c
+    SELECT c.id, c.lease_expires_at FROM waymark_instances AS c
     WHERE c.parent_id IN (SELECT id FROM finished) AND c.blocking AND c.finished_at IS NULL
     UNION
-    SELECT c.id FROM waymark_instances AS c JOIN doomed AS d ON c.parent_id = d.id
+    SELECT c.id, c.lease_expires_at FROM waymark_instances AS c JOIN doomed AS d ON c.parent_id = d.id
     WHERE c.blocking AND c.finished_at IS NULL
 ), reported AS (
     UPDATE waymark_attempts AS a
@@ -44,7 +45,8 @@ WITH RECURSIVE finished AS (
 ), open_attempts AS (
     UPDATE waymark_attempts AS a
     SET status = 'failed', error = $3::json, consumed = true, finished_at = to_timestamp($2),
-        lease_owner = NULL, lease_expires_at = NULL
+        lease_owner = NULL, lease_expires_at = NULL,
+        slot_until = CASE WHEN a.status = 'running' AND a.gated THEN d.lease_expires_at END
     FROM doomed AS d
     WHERE a.instance_id = d.id AND a.status IN ('queued', 'running', 'waiting')
     RETURNING 1

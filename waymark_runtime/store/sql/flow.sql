@@ -44,10 +44,15 @@ ON CONFLICT (action) DO UPDATE SET action = excluded.action
 RETURNING g.action, g.starts;
 
 -- name: running_attempts
--- How many attempts of each action of $1 run now, started through the gate: its taken slots.
-SELECT action, count(*) AS running
-FROM waymark_attempts
-WHERE status = 'running' AND gated AND action = ANY ($1::text[])
+-- How many attempts of each action of $1 run now, started through the gate, or ended by a
+-- cancel while their worker may still execute them (`slot_until` after $2): its taken slots.
+SELECT action, count(*) AS running FROM (
+    SELECT action FROM waymark_attempts
+    WHERE status = 'running' AND gated AND action = ANY ($1::text[])
+    UNION ALL
+    SELECT action FROM waymark_attempts
+    WHERE slot_until IS NOT NULL AND slot_until > to_timestamp($2) AND action = ANY ($1::text[])
+) AS taken
 GROUP BY action;
 
 -- name: started_slots

@@ -510,9 +510,11 @@ LIMIT $5;
 -- error $3 at $2: its lease is dropped (the holding
 -- runner's next commit or heartbeat fails the lease fence, so it lets the instance go), its
 -- open attempts fail, its pending sleeps are deleted, and waiters are notified. Returns no row when
--- the instance is unknown or already finished.
+-- the instance is unknown or already finished. An attempt that ran through the gate keeps its
+-- slot until the lease's expiry (`slot_until`): its worker may execute it until then.
 WITH target AS (
-    SELECT id FROM waymark_instances WHERE id = $1 AND finished_at IS NULL FOR UPDATE
+    SELECT id, lease_expires_at FROM waymark_instances
+    WHERE id = $1 AND finished_at IS NULL FOR UPDATE
 ), cancelled AS (
     UPDATE waymark_instances AS i
     SET status = $4, result = NULL, error = $3::json, finished_at = to_timestamp($2),
@@ -524,7 +526,8 @@ WITH target AS (
 ), open_attempts AS (
     UPDATE waymark_attempts AS a
     SET status = 'failed', error = $3::json, consumed = true, finished_at = to_timestamp($2),
-        lease_owner = NULL, lease_expires_at = NULL
+        lease_owner = NULL, lease_expires_at = NULL,
+        slot_until = CASE WHEN a.status = 'running' AND a.gated THEN target.lease_expires_at END
     FROM target
     WHERE a.instance_id = target.id AND a.status IN ('queued', 'running', 'waiting')
     RETURNING 1

@@ -411,7 +411,8 @@ async def test_a_cancel_frees_its_slots_only_once_its_executions_stopped(
     store: PostgresStore, database: str, worker_env: Path
 ) -> None:
     """An instance holding both slots of a limited action is cancelled while its attempts
-    run: the attempt waiting for a slot starts, but never while they still execute."""
+    run: its runner stops them (at its next heartbeat, not at their end), and the attempt
+    waiting for a slot starts, but never while they still execute."""
     settings = runner_settings(database, user_modules=(MODULE,))
     async with running(store, settings), waymark.connect(database) as client:
         holder = await flows.FanNarrow().run(2, 4.0, _blocking=False)
@@ -420,5 +421,8 @@ async def test_a_cancel_frees_its_slots_only_once_its_executions_stopped(
         waiter = await flows.OneNarrow().run("w", 0.5, _blocking=False)
         await asyncio.sleep(0.3)
         await waymark.cancel(holder)
+        cancelled_at = time.time()
         assert await asyncio.wait_for(client.get_result(waiter), 30) == "w"
     assert max_overlap(executions(worker_env)) <= flows.SLOTS
+    found = spans(worker_env)
+    assert all(found[tag][1] < cancelled_at + 1.0 for tag in ("n0", "n1"))  # stopped early

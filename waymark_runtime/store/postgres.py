@@ -212,7 +212,8 @@ class PostgresStore(FlowQueries, InspectionQueries):
             [s.idempotency_key for s in specs],
             [s.deadline for s in specs],
         )
-        self._known_versions.update(fresh)
+        if connection is None:  # committed: in a caller's transaction it may yet roll back
+            self._known_versions.update(fresh)
         joined = list(ids)
         for row in rows:
             if row["ord"] is None:

@@ -156,11 +156,17 @@ class _Attempts:
         self.waiting: deque[Request] = deque()
         self.renewing: set[int] = set()  # asked the runner for their lease's current deadline
         self.renewed: set[int] = set()  # answered: past their deadline now, they are skipped
-        self.leased: dict[int, Request] = {}  # running `leased` requests, by id
+        # Running `leased` requests by id, each with the future that stops it when set.
+        self.leased: dict[int, tuple[Request, asyncio.Future[None]]] = {}
 
     def take(self, batch: list[Request]) -> None:
         self.waiting.extend(batch)
         self._start_waiting()
+
+    def stop(self, ids: list[int]) -> None:
+        """The runner let go of these running `leased` requests' claims: stop them now."""
+        for request_id in set(ids) & set(self.leased):
+            self._stop(request_id)
 
     def withdraw(self, ids: list[int]) -> None:
         """The runner let go of these requests' claims: those still waiting never start."""
@@ -178,7 +184,9 @@ class _Attempts:
         by_id = {int(request_id): deadline for request_id, deadline in deadlines}
         for request_id, deadline in by_id.items():
             if request_id in self.leased:
-                self.leased[request_id]["not_after"] = deadline
+                self.leased[request_id][0]["not_after"] = deadline
+                if deadline <= time.monotonic():
+                    self._stop(request_id)
         for request in self.waiting:
             if request["id"] in by_id:
                 request["not_after"] = by_id[request["id"]]
@@ -229,6 +237,12 @@ class _Attempts:
         self.renewing.update(late)
         self.outbox.ask({"renew": late})
 
+    def _stop(self, request_id: int) -> None:
+        """Stop a running `leased` request: its claim is gone."""
+        stop = self.leased[request_id][1]
+        if not stop.done():
+            stop.set_result(None)
+
     def _skip(self, request: Request) -> None:
         self.renewing.discard(request["id"])
         self.renewed.discard(request["id"])
@@ -259,14 +273,17 @@ class _Attempts:
         """Run `work` while its claim's lease holds. Halfway to the deadline it knows, the
         worker asks the runner for the current one (heartbeats move it on); when it passes
         unrenewed (the runner is paused or cut off from the database, and another runner may
-        take the instance over and start the action again) the attempt is cancelled and
-        answered `lost`, so executions of a limited action never overlap past its limit."""
+        take the instance over and start the action again), or once the runner says the claim
+        is gone (`stop`: a cancel, a reclaim), the attempt is cancelled and answered `lost`,
+        so executions of a limited action never overlap past its limit."""
         task = asyncio.ensure_future(work)
-        self.leased[request["id"]] = request
+        stop = asyncio.get_running_loop().create_future()
+        self.leased[request["id"]] = (request, stop)
         try:
-            while (left := request["not_after"] - time.monotonic()) > 0:
-                done, _ = await asyncio.wait({task}, timeout=min(left, max(left / 2, 0.05)))
-                if done:
+            while (left := request["not_after"] - time.monotonic()) > 0 and not stop.done():
+                wait = min(left, max(left / 2, _ASK_EVERY))
+                await asyncio.wait({task, stop}, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
+                if task.done():
                     return task.result()
                 if request["not_after"] - time.monotonic() < left / 2 + _ASK_EVERY:
                     self.outbox.ask({"renew": [request["id"]], "running": True})
@@ -291,6 +308,8 @@ async def _serve(read_fd: int, write_fd: int, slots: float, max_payload_bytes: i
     while (message := await read_frame(reader)) is not None:
         if isinstance(message, dict) and "renewed" in message:
             attempts.renew(message["renewed"])
+        elif isinstance(message, dict) and "stop" in message:
+            attempts.stop(message["stop"])
         elif isinstance(message, dict):
             attempts.withdraw(message["withdraw"])
         else:

@@ -132,13 +132,21 @@ class WorkerPool:
 
     def withdraw_revoked(self) -> None:
         """Forget the queued orders of revoked leases (claims the runner let go of); orders
-        already running still reply, and the runner discards what they bring."""
+        already running still reply, and the runner discards what they bring. The worker
+        stops the running ones that are `leased` (answered lost)."""
         self.pending.keep(lambda order: not order.lease.revoked)
         self.isolated = deque(order for order in self.isolated if not order.lease.revoked)
         for worker in self.workers:
-            revoked = [i for i in worker.slots.waiting if worker.in_flight[i].lease.revoked]
-            if revoked and not worker.writer.is_closing():  # they are answered `skipped`
+            if worker.writer.is_closing():
+                continue
+            waiting = set(worker.slots.waiting)
+            revoked = [i for i in waiting if worker.in_flight[i].lease.revoked]
+            if revoked:  # they are answered `skipped`
                 worker.writer.write(protocol.encode({"withdraw": revoked}))
+            stopped = [i for i, order in worker.in_flight.items()
+                       if order.leased and order.lease.revoked and i not in waiting]  # fmt: skip
+            if stopped:
+                worker.writer.write(protocol.encode({"stop": stopped}))
         if not self.in_flight:
             self.idle.set()
 

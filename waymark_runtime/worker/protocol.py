@@ -2,7 +2,8 @@
 
 A frame is a 4-byte big-endian length followed by that many bytes of UTF-8 JSON. The runner
 sends a list of `Request` dicts per frame, or `{"withdraw": [id, ...]}` for requests still
-waiting in the worker whose claims it let go, or `{"renewed": [[id, deadline], ...]}`; a worker
+waiting in the worker whose claims it let go, `{"stop": [id, ...]}` for running `leased` ones
+of such claims, or `{"renewed": [[id, deadline], ...]}`; a worker
 answers with a `hello` frame once its user modules are imported, then lists of `Reply` dicts, and
 `{"renew": [id, ...]}` for requests it holds past their `not_after`, whose leases' current
 deadlines the runner answers with `renewed` (`{"renew": [...], "running": true}` asks it for

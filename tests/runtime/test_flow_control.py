@@ -21,6 +21,7 @@ import pytest
 
 import waymark
 from tests.runtime import flow_flows as flows
+from tests.runtime import test_flow_store as flow_store
 from tests.runtime.runtime_flows import RECORD_ENV
 from tests.runtime.support import (
     lose_an_answer,
@@ -30,6 +31,7 @@ from tests.runtime.support import (
     start_workers_process,
 )
 from waymark import Concurrency, FlowConfigError, RateLimit, Workflow, action, workflow
+from waymark_runtime.flow import ActionLimits
 from waymark_runtime.local import LocalRuntime
 from waymark_runtime.store.postgres import PostgresStore
 
@@ -426,3 +428,32 @@ async def test_a_cancel_frees_its_slots_only_once_its_executions_stopped(
     assert max_overlap(executions(worker_env)) <= flows.SLOTS
     found = spans(worker_env)
     assert all(found[tag][1] < cancelled_at + 1.0 for tag in ("n0", "n1"))  # stopped early
+
+
+async def test_a_cancel_keeps_the_slots_of_running_attempts_until_the_lease_ends(
+    store: PostgresStore,
+) -> None:
+    """The cancelled instance's attempts fail at once, but their worker may execute them
+    until its lease ends (it stops them then): till that moment their slots stay taken. (On
+    `LocalRuntime` the runner stops them in its own process: the slots are free at once.)"""
+    now = time.time()
+    limits = ActionLimits(concurrency=2)
+    first, epoch, nodes = await flow_store.queued_attempts(store, now, 2)
+    assert len((await store.acquire_slots("r", flow_store.requests(first, epoch, nodes, limits),
+                                          flow_store.at(now))).granted) == 2  # fmt: skip
+    assert await store.cancel(first, {"$t": "exception"}, now + 1)
+    rows = {row["node"]: row["status"] for row in await store.attempts_of(first)}
+    assert rows == {"n0": "failed", "n1": "failed"}
+    second, epoch, nodes = await flow_store.queued_attempts(store, now + 1, 1)
+    wanted = flow_store.requests(second, epoch, nodes, limits)
+    assert (
+        await store.acquire_slots("r", wanted, flow_store.at(now + flow_store.LEASE - 1))
+    ).granted == []
+    assert (
+        len(
+            (
+                await store.acquire_slots("r", wanted, flow_store.at(now + flow_store.LEASE + 0.5))
+            ).granted
+        )
+        == 1
+    )

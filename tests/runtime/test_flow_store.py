@@ -129,25 +129,6 @@ async def test_a_lost_lease_grants_nothing_and_its_reclaim_frees_the_slots(store
     assert [r.node for r in granted.granted] == ["n0", "n1"]  # the dead runner's slots
 
 
-async def test_a_cancel_keeps_the_slots_of_running_attempts_until_the_lease_ends(
-    store: Any,
-) -> None:
-    """The cancelled instance's attempts fail at once, but their worker may execute them
-    until its lease ends (it stops them then): till that moment their slots stay taken."""
-    now = time.time()
-    limits = ActionLimits(concurrency=2)
-    first, epoch, nodes = await queued_attempts(store, now, 2)
-    assert len((await store.acquire_slots("r", requests(first, epoch, nodes, limits),
-                                          at(now))).granted) == 2  # fmt: skip
-    assert await store.cancel(first, {"$t": "exception"}, now + 1)
-    rows = {row["node"]: row["status"] for row in await store.attempts_of(first)}
-    assert rows == {"n0": "failed", "n1": "failed"}
-    second, epoch, nodes = await queued_attempts(store, now + 1, 1)
-    wanted = requests(second, epoch, nodes, limits)
-    assert (await store.acquire_slots("r", wanted, at(now + LEASE - 1))).granted == []
-    assert len((await store.acquire_slots("r", wanted, at(now + LEASE + 0.5))).granted) == 1
-
-
 async def test_a_rate_limit_holds_per_window_and_says_when_to_ask_again(store: Any) -> None:
     now = time.time()
     instance_id, epoch, nodes = await queued_attempts(store, now, 5)

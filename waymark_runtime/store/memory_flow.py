@@ -96,7 +96,7 @@ def acquire_slots(
     running = {action: 0 for action in actions}
     for instance in store.instances.values():
         for attempt in instance.attempts.values():
-            if attempt.action in actions and _takes_slot(attempt, now):
+            if attempt.status == "running" and attempt.gated and attempt.action in actions:
                 running[attempt.action] += 1
     starts = {a: store.flow.starts.get(a, []) for a in actions}
     already = {r.key for r in requests if _started(_asked(store, owner, r), owner)}
@@ -104,14 +104,6 @@ def acquire_slots(
     done = [r for r in decided.granted if r.key in already or _start(store, owner, r, now)]
     store.flow.starts.update(decided.starts)
     return Grants(done, decided.starts, decided.retry_at)
-
-
-def _takes_slot(attempt: AttemptRow, now: float) -> bool:
-    """`running_attempts`: it runs through the gate, or was cancelled while it ran and its
-    execution may go on (`slot_until`)."""
-    if attempt.status == "running" and attempt.gated:
-        return True
-    return attempt.slot_until is not None and attempt.slot_until > now
 
 
 def _asked(store: MemoryStore, owner: str, request: SlotRequest) -> AttemptRow | None:

@@ -109,17 +109,13 @@ def _listed_row(instance: Instance, created_us: int) -> Row:
 
 def cancel(instance: Instance, error: Any, now: float, status: str = "cancelled") -> bool:
     """End an unfinished instance as `status` (cancelled, or failed past its deadline): its
-    lease and pending sleeps go, open attempts fail (those running through the gate keep
-    their slots until the lease's expiry, as `cancel_instance` keeps them)."""
+    lease and pending sleeps go, open attempts fail."""
     if instance.status in FINISHED:
         return False
     instance.status, instance.result, instance.error = status, None, error
     instance.finished_at = instance.updated_at = now
-    lease_ends = instance.lease_expires_at
     instance.lease_owner = instance.lease_expires_at = instance.wake_at = None
     for attempt in instance.attempts.values():
-        if attempt.status == "running" and attempt.gated:
-            attempt.slot_until = lease_ends  # its execution may go on until then
         if attempt.status in ("queued", "running", "waiting"):
             attempt.status, attempt.error, attempt.finished_at = "failed", error, now
             attempt.consumed, attempt.lease_owner = True, None

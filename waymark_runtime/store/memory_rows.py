@@ -99,7 +99,6 @@ class AttemptRow:
     traceback: Any = None
     child_id: str | None = None
     gated: bool = False  # started through the gate (`memory_flow`): it takes a slot
-    slot_until: float | None = None  # cancelled while it ran: its slot is taken until then
 
     def row(self) -> dict[str, Any]:
         """The shape `claim_instances` gives an attempt (see `pg_rows.split_attempts`)."""

@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -180,3 +181,11 @@ def lose_an_answer(
 
     monkeypatch.setattr(PostgresStore, method, losing)
     return lost
+
+
+async def frozen(process: subprocess.Popen[bytes], timeout: float = 20) -> None:
+    """Wait until `process` has stopped itself (SIGSTOP: state `T` in /proc)."""
+    deadline = time.monotonic() + timeout
+    while Path(f"/proc/{process.pid}/stat").read_text().rpartition(")")[2].split()[0] != "T":
+        assert process.poll() is None and time.monotonic() < deadline, "it never stopped"
+        await asyncio.sleep(0.02)

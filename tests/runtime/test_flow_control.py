@@ -12,6 +12,8 @@ import asyncio
 import itertools
 import os
 import signal
+import subprocess
+import sys
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -24,6 +26,8 @@ from tests.runtime import flow_flows as flows
 from tests.runtime import test_flow_store as flow_store
 from tests.runtime.runtime_flows import RECORD_ENV
 from tests.runtime.support import (
+    ROOT,
+    frozen,
     lose_an_answer,
     runner_settings,
     running,
@@ -33,7 +37,7 @@ from tests.runtime.support import (
 from waymark import Concurrency, FlowConfigError, RateLimit, Workflow, action, workflow
 from waymark_runtime.flow import ActionLimits
 from waymark_runtime.local import LocalRuntime
-from waymark_runtime.store.postgres import PostgresStore
+from waymark_runtime.store.postgres import SHORT_IDLE_MS, PostgresStore
 
 MODULE = "tests.runtime.flow_flows"
 
@@ -457,3 +461,25 @@ async def test_a_cancel_keeps_the_slots_of_running_attempts_until_the_lease_ends
         )
         == 1
     )
+
+
+async def test_a_runner_frozen_mid_grant_holds_no_other_grant_back(
+    store: PostgresStore, tmp_path: Path
+) -> None:
+    """A process stopped (SIGSTOP) while it holds an action's gate: the server ends its
+    session within `SHORT_IDLE_MS`, and another runner's grant goes through."""
+    now = time.time()
+    frozen_id, frozen_epoch, [frozen_node] = await flow_store.queued_attempts(store, now, 1)
+    command = [sys.executable, "-m", "tests.runtime.paused_grant", store.dsn, "r", frozen_id,
+               str(frozen_epoch), frozen_node]  # fmt: skip
+    paused = subprocess.Popen(command, cwd=ROOT)
+    try:
+        await frozen(paused)
+        other, epoch, nodes = await flow_store.queued_attempts(store, now, 1)
+        wanted = flow_store.requests(other, epoch, nodes, ActionLimits(concurrency=2))
+        grants = await asyncio.wait_for(store.acquire_slots("r", wanted, time.time),
+                                        SHORT_IDLE_MS / 1000 + 3)  # fmt: skip
+        assert [r.node for r in grants.granted] == nodes
+    finally:
+        paused.send_signal(signal.SIGCONT)
+        assert paused.wait(20) == 0

@@ -19,12 +19,11 @@ from waymark_runtime.engine import NewInstance
 from waymark_runtime.schedules import Schedules, scheduler
 from waymark_runtime.schedules.rows import ScheduleRows
 from waymark_runtime.schedules.scheduler import (
-    TICK_IDLE_MS,
     fire_due,
     instance_id_for,
     run_scheduler,
 )
-from waymark_runtime.store.postgres import PostgresStore
+from waymark_runtime.store.postgres import SHORT_IDLE_MS, PostgresStore
 from waymark_runtime.wrl import version_of_canonical
 
 T0 = utc(2024, 3, 9, 12, 7, 30)
@@ -241,9 +240,9 @@ async def test_two_transactions_racing_claim_disjoint_schedules_and_fire_each_on
     rows = ScheduleRows(store)
     async with store.pool.acquire() as first, store.pool.acquire() as second:
         async with first.transaction():
-            held = await rows.claim_due(first, clock.now, 4, TICK_IDLE_MS)
+            held = await rows.claim_due(first, clock.now, 4, SHORT_IDLE_MS)
             async with second.transaction():
-                rest = await rows.claim_due(second, clock.now, 100, TICK_IDLE_MS)
+                rest = await rows.claim_due(second, clock.now, 100, SHORT_IDLE_MS)
         assert {s.name for s in held}.isdisjoint({s.name for s in rest})
         assert len(held) + len(rest) == 6
     # claims that were rolled back fire later, once each, whoever races for them
@@ -267,7 +266,7 @@ async def test_a_schedule_held_by_one_scheduler_is_skipped_by_another(
     clock.set(T0 + 600)
     rows = ScheduleRows(store)
     async with store.pool.acquire() as connection, connection.transaction():
-        assert len(await rows.claim_due(connection, clock.now, 10, TICK_IDLE_MS)) == 1
+        assert len(await rows.claim_due(connection, clock.now, 10, SHORT_IDLE_MS)) == 1
         # another scheduler's whole tick runs while this one holds the row: it skips it
         assert await fire_due(store) == []
     assert len(await fire_due(store)) == 1

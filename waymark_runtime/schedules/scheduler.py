@@ -24,19 +24,13 @@ from waymark_runtime.errors import ProgramMismatch
 from waymark_runtime.schedules.cadence import jitter_offset, slot_after
 from waymark_runtime.schedules.rows import DueSchedule, Fire, ScheduleRows
 from waymark_runtime.store import postgres
-from waymark_runtime.store.postgres import PostgresStore, is_transient
+from waymark_runtime.store.postgres import SHORT_IDLE_MS, PostgresStore, is_transient
 
-__all__ = ["TICK_IDLE_MS", "fire_due", "instance_id_for", "plan_fire", "run_scheduler"]
+__all__ = ["fire_due", "instance_id_for", "plan_fire", "run_scheduler"]
 
 log = logging.getLogger("waymark.scheduler")
 
 _RNG = random.Random()
-
-TICK_IDLE_MS = 2_000
-"""How long PostgreSQL lets a tick's transaction wait on its scheduler between statements
-before it ends that session, and with it the tick and its row locks. A healthy tick waits only
-on its own planning between statements; a scheduler frozen mid-tick (SIGSTOP, a VM pause)
-would otherwise hold its due schedules back from every other scheduler until it wakes up."""
 
 
 async def run_scheduler(store: PostgresStore, settings: Settings, stop: asyncio.Event) -> None:
@@ -102,7 +96,7 @@ async def fire_due(
     now = postgres.now() if now is None else now
     rows = ScheduleRows(store)
     async with store.pool.acquire() as connection, connection.transaction():
-        due = await rows.claim_due(connection, now, limit, TICK_IDLE_MS)
+        due = await rows.claim_due(connection, now, limit, SHORT_IDLE_MS)
         fires = [plan_fire(schedule, now, rng or _RNG) for schedule in due]
         sound = [fire for fire in fires if _is_sound(fire)]
         if sound:

@@ -21,6 +21,14 @@ from waymark_runtime.store.pg_listen import Listener
 SLOTS_CHANNEL = "waymark_slots"
 
 
+SHORT_IDLE_MS = 2_000
+"""How long PostgreSQL lets a short transaction that holds locks other processes wait for (a
+scheduler's tick, a grant of action slots) wait on its client between two statements before it
+ends that session, and with it the transaction and its locks. A healthy client only computes
+there; one frozen mid-transaction (SIGSTOP, a VM pause) would otherwise hold every other
+runner back until it wakes up, or for the whole `idle_in_transaction_ms` of its store."""
+
+
 class FlowQueries:
     pool: asyncpg.Pool
     dsn: str
@@ -62,7 +70,8 @@ class FlowQueries:
         counted = [a for a in actions if any(r.action == a and r.limits.concurrency
                                              for r in requests)]  # fmt: skip
         async with self.pool.acquire() as connection, connection.transaction():
-            gates = await connection.fetch(self._sql["lock_action_gates"], actions)
+            gates = await connection.fetch(self._sql["lock_action_gates"], actions,
+                                           str(SHORT_IDLE_MS))  # fmt: skip
             now = clock()
             rows = (
                 await connection.fetch(self._sql["running_attempts"], counted, now)

@@ -35,7 +35,7 @@ from waymark_runtime.store.contract import (
 )
 from waymark_runtime.store.pg_batch import CommitBatch, dumps
 from waymark_runtime.store.pg_dsn import refuse_malformed
-from waymark_runtime.store.pg_flow import FlowQueries
+from waymark_runtime.store.pg_flow import SHORT_IDLE_MS, FlowQueries
 from waymark_runtime.store.pg_inspect import InspectionQueries
 from waymark_runtime.store.pg_lane import CommitLane
 from waymark_runtime.store.pg_listen import Listener
@@ -50,7 +50,16 @@ from waymark_runtime.store.pg_rows import (
 from waymark_runtime.store.pg_waiters import Waiters
 from waymark_runtime.store.sql import queries
 
-__all__ = ["Claim", "ClaimedAttempt", "Cursor", "PostgresStore", "is_transient", "migrate", "now"]
+__all__ = [
+    "SHORT_IDLE_MS",
+    "Claim",
+    "ClaimedAttempt",
+    "Cursor",
+    "PostgresStore",
+    "is_transient",
+    "migrate",
+    "now",
+]
 
 RUNNABLE_CHANNEL = "waymark_runnable"
 

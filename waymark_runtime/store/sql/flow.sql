@@ -37,9 +37,14 @@ ON CONFLICT (workflow_name) DO UPDATE
 -- name: lock_action_gates
 -- Lock the gate rows of actions $1 (created on first use), in name order so two runners never
 -- wait on each other; returns each action's recent start times. Held until the transaction
--- ends: the counts read after it see every grant committed before.
+-- ends: the counts read after it see every grant committed before. The server ends the
+-- session when the transaction then waits $2 ms on its runner between statements
+-- (`SHORT_IDLE_MS`): a runner frozen mid-grant holds the other runners' grants back no longer.
+WITH bound AS (
+    SELECT set_config('idle_in_transaction_session_timeout', $2::text, true)
+)
 INSERT INTO waymark_action_gates AS g (action)
-SELECT a FROM unnest($1::text[]) AS a ORDER BY a
+SELECT a FROM unnest($1::text[]) AS a, bound ORDER BY a
 ON CONFLICT (action) DO UPDATE SET action = excluded.action
 RETURNING g.action, g.starts;
 

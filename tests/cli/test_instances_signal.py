@@ -151,3 +151,27 @@ def test_unknown_and_malformed_ids_are_usage_errors(database: str, project: Path
     assert unknown.code == 2 and "no instance" in unknown.err
     malformed = signal(database, project, "nope", "decision")
     assert malformed.code == 2 and "not an instance id" in malformed.err
+
+
+def test_a_send_id_keeps_a_signal_sent_again_once(database: str, project: Path) -> None:
+    running = Background("run", "approvals.py:Hold", "--input", '{"label": "e3"}',
+                         database=database, cwd=project)  # fmt: skip
+    instance = instance_of(running.wait_for("running Hold "))
+    wait_recorded(database, project, instance)
+
+    payload = ("--payload", '{"approved": true}')
+    first = signal(database, project, instance, "decision", *payload, "--send-id", "k1")
+    assert first.code == 0, first.err
+    ended = running.finish()
+    assert (ended.code, json.loads(ended.out)) == (0, "approved"), ended.err
+    again = signal(database, project, instance, "decision", *payload, "--send-id", "k1")
+    assert again.code == 0, again.err  # the same send, made again: nothing more is kept
+    other = signal(database, project, instance, "decision", "--payload", '{"approved": false}',
+                   "--send-id", "k1")  # fmt: skip
+    assert other.code != 0 and "send id 'k1' was used for another signal" in other.err, other.err
+    assert "Traceback" not in other.err
+
+    shown = waymark("instances", "show", instance, "--format", "json", database=database,
+                    cwd=project)  # fmt: skip
+    sent = [s for s in shown.json()["signals"] if s["kind"] == "signal"]
+    assert [s["payload"] for s in sent] == [{"approved": True}]

@@ -174,17 +174,30 @@ PayloadOption = Annotated[
     str,
     typer.Option("--payload", metavar="JSON", help="The payload, as JSON (default: null)."),
 ]
+SendIdOption = Annotated[
+    str | None,
+    typer.Option(
+        "--send-id",
+        metavar="KEY",
+        help="A key of your own for this send: sending again with it keeps nothing more.",
+        show_default=False,
+    ),
+]
 
 
 @instances_app.command("signal")
 def signal_command(
-    instance: IdArgument, name: NameArgument, payload: PayloadOption = "null"
+    instance: IdArgument,
+    name: NameArgument,
+    payload: PayloadOption = "null",
+    send_id: SendIdOption = None,
 ) -> None:
     """Send signal NAME to an unfinished instance, with a JSON payload.
 
     The payload is checked against the type the workflow declares for the signal (the
     modules of WAYMARK_USER_MODULE are imported to find the user's classes); a name the
-    workflow never waits for, or a finished instance, is refused.
+    workflow never waits for, or a finished instance, is refused. With --send-id, a command
+    run again (after a lost connection, say) keeps the signal once.
     """
     chosen = instance_id(instance)
     from waymark_runtime.values.text import UnreadableJson, read_json
@@ -195,15 +208,15 @@ def signal_command(
         raise UsageFailure(
             f"the payload is not JSON: {error}", "e.g. --payload '{\"approved\": true}'"
         ) from None
-    run_async(_signal(chosen, name, value))
+    run_async(_signal(chosen, name, value, send_id))
     status(printable(f"sent signal {name!r} to {chosen}"))
 
 
-async def _signal(instance: str, name: str, payload: object) -> None:
+async def _signal(instance: str, name: str, payload: object, send_id: str | None) -> None:
     settings = load_settings()
     user_modules(settings)
     async with administered(settings) as admin:
-        await admin.signal(instance, name, payload)
+        await admin.signal(instance, name, payload, send_id=send_id)
 
 
 @instances_app.command("retry")

@@ -141,3 +141,18 @@ async def test_a_send_made_again_with_its_id_keeps_one_signal(store: Any) -> Non
     assert await store.send_signal(instance_id, "item", 1, 106.0, send)
     rows = await store.signals_of(instance_id)
     assert [(r["kind"], r["at"]) for r in rows if r["kind"] == "signal"] == [("signal", 102.0)]
+
+
+async def test_a_send_id_compares_payloads_as_json_documents(store: Any) -> None:
+    """A send made again is the same document as `jsonb` says on both stores: key order and
+    1 against 1.0 do not matter, a boolean is never the number it equals in Python."""
+    from waymark_runtime.errors import SendIdReused
+
+    [instance_id] = await store.create_instances([collect()], 100.0)
+    assert await store.send_signal(instance_id, "item", {"a": 1, "b": [True]}, 101.0, "s1")
+    assert await store.send_signal(instance_id, "item", {"b": [True], "a": 1.0}, 102.0, "s1")
+    for other in ({"a": True, "b": [True]}, {"a": 1, "b": [1]}, {"a": 1}):
+        with pytest.raises(SendIdReused):
+            await store.send_signal(instance_id, "item", other, 103.0, "s1")
+    kept = [row for row in await store.signals_of(instance_id) if row["kind"] == "signal"]
+    assert [row["payload"] for row in kept] == [{"a": 1, "b": [True]}]

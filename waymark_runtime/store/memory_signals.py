@@ -67,7 +67,8 @@ class Signals:
         box = self.boxes.get(instance_id)
         if box is None or send_id not in box.sends:
             return False
-        if box.sends[send_id] != (name, payload):
+        kept_name, kept_payload = box.sends[send_id]
+        if kept_name != name or not _same_json(kept_payload, payload):
             raise SendIdReused(instance_id, send_id)
         return True
 
@@ -149,3 +150,15 @@ class Signals:
 
     def forget(self, instance_id: str) -> None:
         self.boxes.pop(instance_id, None)
+
+
+def _same_json(a: Any, b: Any) -> bool:
+    """JSON-shaped `a` and `b` are one document as PostgreSQL's `jsonb` compares them: numbers
+    by value (1 is 1.0), but a boolean is never a number (`True == 1` in Python)."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same_json(a[key], b[key]) for key in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(map(_same_json, a, b))
+    return bool(a == b)

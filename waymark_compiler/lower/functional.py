@@ -12,7 +12,8 @@ item), a `math` function, a synchronous helper (`version_key`, `self.rank`), an 
 function standing for an operator (`operator.add` is `a + b`) or
 `operator.itemgetter`/`attrgetter`.
 
-`functools.reduce(f, xs, start)` is a generator expression that rebinds the accumulator to
+`functools.reduce(f, xs, start)` (or `initial=start`, which the runtime takes where its Python
+does) is a generator expression that rebinds the accumulator to
 `f(acc, x)` for each item, between two runtime halves that make the iterator and the first
 accumulator and take the last one (`vocabulary.REDUCE_START`).
 """
@@ -214,10 +215,12 @@ def reduce_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     `[result(a, (a for a in [a] for x in it for a in [f(a, x)])) for it, a in [start(xs, ...)]][0]`:
     the accumulator rebound to `f(a, x)` item by item, in order, as CPython's loop does."""
     span = ctx.span(node)
-    args = _positional(node)
-    if args is None or len(args) not in (2, 3):
+    initial = [a for a in node.args if a.keyword is not None and a.keyword.value == "initial"]
+    args = _positional(node.with_changes(args=[a for a in node.args if a not in initial]))
+    if args is None or len(args) not in (2, 3) or len(args) + len(initial) > 3:
         return _refuse(node, "reduce", "`reduce(function, iterable[, initial])`", ctx)
     started = tuple(lower_expr(a.value, ctx) for a in args[1:])
+    keywords = tuple(ir.Keyword(name="initial", value=lower_expr(a.value, ctx)) for a in initial)
     names = (ctx.temp(), ctx.temp())
     function = applied(args[0].value, names, ctx)
     if function is None:
@@ -238,7 +241,7 @@ def reduce_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     )
     accumulated = ir.Comprehension(kind="gen", elt=acc, value=None, generators=steps, span=span)
     result = ir.Call(func=REDUCE_RESULT, args=(acc, accumulated), kwargs=(), span=span)
-    start = ir.Call(func=REDUCE_START, args=started, kwargs=(), span=span)
+    start = ir.Call(func=REDUCE_START, args=started, kwargs=keywords, span=span)
     pair = ir.TupleExpr(elts=(items, acc), span=span)
     once = (clause(pair, listed(start)),)
     results = ir.Comprehension(kind="list", elt=result, value=None, generators=once, span=span)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import math
 import operator
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from fractions import Fraction
@@ -123,9 +124,13 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float | Decimal | Fraction) or hasattr(value, "__index__")
 
 
-def reduce_start(iterable: Any, *start: Any) -> tuple[Iterator[Any], Any]:
-    """The iterator `functools.reduce` reads and its first accumulator: `start` when given, else
-    the first item (CPython's `TypeError`s for what cannot be iterated and for no item)."""
+def reduce_start(iterable: Any, *start: Any, **initial: Any) -> tuple[Iterator[Any], Any]:
+    """The iterator `functools.reduce` reads and its first accumulator: `start` (or `initial=`,
+    a keyword since Python 3.14) when given, else the first item (CPython's `TypeError`s for a
+    keyword before 3.14, what cannot be iterated and no item)."""
+    if initial and sys.version_info < (3, 14):
+        raise TypeError("reduce() takes no keyword arguments")
+    start = (*start, *initial.values())
     try:
         items = iter(iterable)
     except TypeError:

@@ -573,7 +573,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("reductions", "Reductions", {"n": 0}, {"n": 1}, {"n": 6}),
     *(
         _case("reductions", "ReduceErrors", {"case": case})
-        for case in ("empty", "scalar", "function", "types")
+        for case in ("empty", "scalar", "function", "types", "keyword", "keyword_empty")
     ),
     _case(
         "regex_iterators",

@@ -1,7 +1,8 @@
 """`functools.reduce` (both import forms) with a lambda that reads the workflow's variables, a
 helper function and `operator` functions, with and without a start, over lists, a dict and a
 generator (and `operator` functions as `map`'s function and a `key=`); and CPython's errors: an empty iterable without a start, something that cannot be
-iterated, an error raised by the function itself."""
+iterated, an error raised by the function itself, and `initial=` as a keyword (taken from Python
+3.14 on, before it `reduce() takes no keyword arguments`)."""
 
 from __future__ import annotations
 
@@ -57,4 +58,8 @@ class ReduceErrors(Workflow):
             return reduce(add, 5, 0)
         if case == "function":
             return reduce(lambda a, b: a / (b - b), xs)
+        if case == "keyword":
+            return reduce(add, xs, initial=10)
+        if case == "keyword_empty":
+            return functools.reduce(lambda a, b: a * b, [x for x in xs if x > 9], initial=xs)
         return reduce(add, xs, "")

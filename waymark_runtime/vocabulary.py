@@ -164,7 +164,13 @@ RE_FUNCTIONS = _words(
 # `re.sub(pattern, f, string)` with a function `f` (and `subn`, and a pattern's `sub`/`subn`):
 # the compiler calls `f` on each match in a generator expression over what `SUBSTITUTION[name]`
 # returns (the matches to replace), and `SUBSTITUTED` joins the text and the replacements.
-SUBSTITUTION = {"re.sub": "re.sub.matches", "re.subn": "re.subn.matches"}
+# A compiled pattern's own `pattern.sub(f, text)` is lowered the same way, the pattern first.
+SUBSTITUTION = {
+    "re.sub": "re.sub.matches",
+    "re.subn": "re.subn.matches",
+    "sub": "re.Pattern.sub.matches",
+    "subn": "re.Pattern.subn.matches",
+}
 SUBSTITUTED = "re.sub.join"
 
 # The default factories a `defaultdict` may have, by name: builtin types only (a function's

@@ -39,7 +39,7 @@ from waymark_compiler.lower.names import (
     special_attribute,
 )
 from waymark_compiler.lower.patterns import known_class
-from waymark_compiler.lower.regexes import substitution
+from waymark_compiler.lower.regexes import pattern_substitution, substitution
 from waymark_compiler.lower.spreads import deferred_call
 from waymark_compiler.lower.standard import (
     HASH_CONSTRUCTORS,
@@ -188,6 +188,8 @@ def method_call(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr:
             lowered = lower_format(node, template.value, ctx)
             if lowered is not None:
                 return lowered  # else formatted at run time, as any other template
+    if (replaced := pattern_substitution(node, func, ctx)) is not None:
+        return replaced  # `PATTERN.sub(f, text)`: `f` called on each match
     reported = len(ctx.sink.items)
     value = lower_expr(func.value, ctx)
     if method not in PURE_METHODS and method not in FORMATTING:

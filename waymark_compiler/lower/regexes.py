@@ -3,7 +3,8 @@ what it computes. `re.sub(p, f, s, count, flags)` is
 `[join(m, (f(x) for x in m)) for m in [matches(p, s, count, flags)]][0]`: the runtime finds the
 matches, the function is called on each, in order, and the runtime joins the text and the
 replacements (`vocabulary.SUBSTITUTION`). With a replacement string it is a plain call, like the
-other functions of `vocabulary.RE_FUNCTIONS`.
+other functions of `vocabulary.RE_FUNCTIONS`. A compiled pattern's own `pattern.sub(f, s)` is
+lowered alike, the pattern its first argument.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import libcst as cst
 
 from waymark_compiler.context import Ctx
 from waymark_compiler.lower.arguments import lower_arguments
+from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.lower.functional import FUNCTION_HELP, applied
 from waymark_compiler.rules.expressions import FUNCTION_VALUE
 from waymark_compiler.symbols import ConstSym, ExternalSym, VariableSym
@@ -23,12 +25,42 @@ def substitution(node: cst.Call, ctx: Ctx) -> ir.Expr:
     """`re.sub(pattern, repl, string, ...)` (and `subn`)."""
     symbol = ctx.symbol(node.func)
     assert isinstance(symbol, ExternalSym)
-    positional = [a for a in node.args if a.keyword is None and not a.star]
-    named = [a for a in node.args if a.keyword is not None and a.keyword.value == "repl"]
-    repl = named[0] if named else positional[1] if len(positional) > 1 else None
+    repl = _replacement(node, 1)
     if repl is None or not _is_function(repl.value, ctx):
         args, kwargs = lower_arguments(node.args, ctx)
         return ir.Call(func=symbol.qualname, args=args, kwargs=kwargs, span=ctx.span(node))
+    return _replaced(node, repl, SUBSTITUTION[symbol.qualname], (), ctx)
+
+
+def pattern_substitution(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr | None:
+    """`pattern.sub(f, string[, count])` (and `subn`) with a function `f`, lowered as
+    `re.sub(pattern, f, ...)` is (the receiver must be a compiled pattern: else Python's
+    `AttributeError`); None for any other call, a method call like the others."""
+    method = func.attr.value
+    repl = _replacement(node, 0) if method in ("sub", "subn") else None
+    if repl is None or not _is_function(repl.value, ctx):
+        return None
+    if any(a.keyword is not None and a.keyword.value not in _OWN_KEYWORDS for a in node.args):
+        return None  # Python's TypeError for the keyword, as the method call raises it
+    receiver = lower_expr(func.value, ctx)
+    return _replaced(node, repl, SUBSTITUTION[method], (receiver,), ctx)
+
+
+_OWN_KEYWORDS = frozenset({"repl", "string", "count"})
+
+
+def _replacement(node: cst.Call, position: int) -> cst.Arg | None:
+    """The `repl` argument: `repl=`, else the positional one at `position`."""
+    positional = [a for a in node.args if a.keyword is None and not a.star]
+    named = [a for a in node.args if a.keyword is not None and a.keyword.value == "repl"]
+    return named[0] if named else positional[position] if len(positional) > position else None
+
+
+def _replaced(
+    node: cst.Call, repl: cst.Arg, matches_of: str, first: tuple[ir.Expr, ...], ctx: Ctx
+) -> ir.Expr:
+    """`[join(m, (f(x) for x in m)) for m in [matches_of(*first, ...)]][0]`, the call's other
+    arguments after `first`."""
     span, item = ctx.span(node), ctx.temp()
     function = applied(repl.value, (item,), ctx)
     if function is None or any(a.star for a in node.args):
@@ -36,7 +68,7 @@ def substitution(node: cst.Call, ctx: Ctx) -> ir.Expr:
         message = f"this function as the replacement of `{name}`"
         return ctx.error(FUNCTION_VALUE, repl, message, "unsupported function", FUNCTION_HELP)
     args, kwargs = lower_arguments([a for a in node.args if a is not repl], ctx)
-    found = ir.Call(func=SUBSTITUTION[symbol.qualname], args=args, kwargs=kwargs, span=span)
+    found = ir.Call(func=matches_of, args=(*first, *args), kwargs=kwargs, span=span)
     matches = ir.Name(id=ctx.temp(), span=span)
     replaced, bound = function
     each = ir.Generator(target=ir.Name(id=bound[0], span=span), iter=matches, ifs=(), span=span)

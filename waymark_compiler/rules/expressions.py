@@ -86,7 +86,7 @@ FUNCTION_VALUE = rule(
     "function-value",
     "refuses using a function, builtin or action as a value, except as the `key=` of `sorted`, "
     "`min`, `max` and `list.sort`, the function of `map`, `filter` and `functools.reduce` and the "
-    "replacement of `re.sub`/`re.subn`",
+    "replacement of `re.sub`/`re.subn` and of a compiled pattern's `sub`/`subn`",
     "Functions are not values in the Waymark Runtime Language. A `key=` that is a pure "
     "builtin, a pure method of a value or a one-parameter lambda is compiled into the "
     "computation it stands for.",

@@ -88,6 +88,15 @@ class Regexes:
 
             return call
 
+        def own_substitution(name: str) -> Callable[..., Substitution]:
+            def call(pattern: Any, string: Any, count: Any = 0) -> Substitution:
+                if not isinstance(pattern, re.Pattern):
+                    kind = type(pattern).__name__
+                    raise AttributeError(f"'{kind}' object has no attribute '{name}'")
+                return self.substitution(pattern, string, count, name == "subn")
+
+            return call
+
         return {
             "re.compile": self.compile,
             "re.escape": self.escape,
@@ -101,6 +110,8 @@ class Regexes:
             "re.subn": substituting(True),
             SUBSTITUTION["re.sub"]: substitution(False),
             SUBSTITUTION["re.subn"]: substitution(True),
+            SUBSTITUTION["sub"]: own_substitution("sub"),
+            SUBSTITUTION["subn"]: own_substitution("subn"),
             SUBSTITUTED: self.substituted,
         }
 

@@ -585,7 +585,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("regex_iterators", "FunctionReplacements", {"text": "a1 bc22 D333"}, {"text": ""}),
     *(
         _case("regex_iterators", "ReplacementErrors", {"case": case})
-        for case in ("number", "bytes", "raises", "group")
+        for case in ("number", "bytes", "raises", "group", "receiver", "own")
     ),
     _case(
         "decimal_tuples", "DecimalTuples", {"text": "12.340"}, {"text": "-7E+3"}, {"text": "NaN"}

@@ -1,6 +1,7 @@
 """`re.finditer` and a pattern's `finditer` (an iterator of matches, held across awaits),
 `pos`/`endpos` of a pattern's methods (clamped as `re` clamps them), and a function — a lambda,
-a helper, a helper method — as the replacement of `re.sub`/`re.subn`, with `re`'s errors."""
+a helper, a helper method — as the replacement of `re.sub`/`re.subn` and of a compiled
+pattern's own `sub`/`subn`, with `re`'s errors."""
 
 from __future__ import annotations
 
@@ -70,6 +71,9 @@ class FunctionReplacements(Workflow):
             re.sub(r"\d", lambda m: seen.append(m.group()) or "#", text),
             seen,
             re.subn("q", lambda m: 1 / 0, text),
+            NUMBER.sub(lambda m: m["unit"] + str(int(m["digits"]) * scale), text),
+            NUMBER.subn(shout, text, 1),
+            re.compile(r"(?P<w>[a-z])").subn(repl=self.wrap, string=text, count=3),
         ]
 
     def wrap(self, m: re.Match[str]) -> str:
@@ -87,6 +91,10 @@ class ReplacementErrors(Workflow):
                 return re.sub(r"\d", lambda m: m.group().encode(), text)
             if case == "raises":
                 return re.sub(r"\d+", lambda m: str(int(m.group()) // (len(m.group()) - 1)), text)
+            if case == "receiver":
+                return text.sub(lambda m: "#", text)  # type: ignore[attr-defined]
+            if case == "own":
+                return NUMBER.sub(lambda m: m.end(), text)
             return re.sub(r"\d", lambda m: m.group(1), text)
-        except (TypeError, ZeroDivisionError, IndexError) as error:
+        except (TypeError, ZeroDivisionError, IndexError, AttributeError) as error:
             return f"{type(error).__name__}: {error}"

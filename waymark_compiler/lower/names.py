@@ -205,6 +205,10 @@ def self_class(node: cst.BaseExpression, ctx: Ctx) -> bool:
 @expression
 def lower_Attribute(node: cst.Attribute, ctx: Ctx) -> ir.Expr:
     attr = node.attr.value
+    if attr in _CLASS_NAMES and _workflow_class(node.value, ctx):
+        qualname = ctx.owner.path.partition(":")[2]  # `cls.__name__`, `type(self).__name__`
+        name = qualname if attr == "__qualname__" else qualname.rpartition(".")[2]
+        return ir.Const(value=name, span=ctx.span(node))
     subject = type_of(node.value, ctx) if attr == "__name__" else None
     if subject is not None:  # `type(x).__name__`: the class name of a value
         value = lower_expr(subject, ctx)
@@ -236,6 +240,16 @@ def lower_Attribute(node: cst.Attribute, ctx: Ctx) -> ir.Expr:
             return ir.HelperCall(name=reader, args=(value,), kwargs=(), span=ctx.span(node))
         return ir.Attribute(value=value, attr=attr, span=ctx.span(node))
     return symbol_value(found, node, ctx)
+
+
+_CLASS_NAMES = frozenset({"__name__", "__qualname__"})
+
+
+def _workflow_class(node: cst.BaseExpression, ctx: Ctx) -> bool:
+    """`type(self)`, `self.__class__`, or a `@classmethod`'s `cls`: the workflow class."""
+    if not ctx.owner.path:
+        return False
+    return self_class(node, ctx) or (ctx.function.on_class and ctx.is_self(node))
 
 
 # Classes whose data attributes (`ClassVar`s, constants of the class body) a workflow reads.

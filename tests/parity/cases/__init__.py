@@ -570,6 +570,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("text_functions", "Translated", {"text": "a-b_c! & abc"}, {"text": ""}),
     _case("base_classes", "Isi"),
     _case("exact_types", "Types", {"kind": "nf"}, {"kind": "app"}),
+    _case("class_names", "NightlyReport", {"suffix": "x"}, {"suffix": ""}),
     _case("reductions", "Reductions", {"n": 0}, {"n": 1}, {"n": 6}),
     *(
         _case("reductions", "ReduceErrors", {"case": case})

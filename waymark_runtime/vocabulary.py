@@ -103,7 +103,8 @@ STANDARD_FUNCTIONS = _words(
 # Functions of `dataclasses` a workflow may call on a dataclass value (the interpreter runs them
 # on a real instance rebuilt from it, `interpreter.models`).
 DATACLASS_FUNCTIONS = _words(
-    "dataclasses.replace dataclasses.asdict dataclasses.astuple dataclasses.is_dataclass"
+    "dataclasses.replace dataclasses.asdict dataclasses.astuple dataclasses.is_dataclass "
+    "dataclasses.fields"
 )
 
 # `copy.copy` and `copy.deepcopy` of a workflow value (`interpreter.library`: Python's own, on

@@ -408,6 +408,19 @@ def call_ExternalSym(symbol: ExternalSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
     return ctx.error(UNSUPPORTED_CALL, node, message, "unsupported call", help)
 
 
+def fields_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
+    """`dataclasses.fields(x)` of a dataclass instance, or of a dataclass named as the class
+    itself (`fields(Order)`), which is a class value here only."""
+    span, args = ctx.span(node), node.args
+    if len(args) == 1 and args[0].keyword is None and not args[0].star:
+        symbol = ctx.symbol(args[0].value)
+        if isinstance(symbol, ClassSym) and symbol.kind == "dataclass":
+            ref = ir.TypeRef(type=symbol.path, span=ctx.span(args[0].value))
+            return ir.Call(func="dataclasses.fields", args=(ref,), kwargs=(), span=span)
+    lowered, kwargs = lower_arguments(args, ctx)
+    return ir.Call(func="dataclasses.fields", args=lowered, kwargs=kwargs, span=span)
+
+
 def call_MissingSym(symbol: MissingSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
     name = ctx.code(node.func)
     if symbol.origin is not None:
@@ -425,6 +438,7 @@ _LOWERED: dict[str, Callable[[cst.Call, Ctx], ir.Expr]] = {
     "functools.reduce": reduce_call,
     "_functools.reduce": reduce_call,
     "typing.cast": cast_call,
+    "dataclasses.fields": fields_call,
     "json.dumps": json_dumps_call,
     "_collections.defaultdict": defaultdict_call,
     "collections.defaultdict": defaultdict_call,

@@ -61,6 +61,7 @@ from waymark_runtime.values import (
     to_value,
     type_name,
 )
+from waymark_runtime.values.fields import dataclass_fields
 from waymark_runtime.values.foreign import VALIDATION_ERROR, rebuild_foreign
 from waymark_runtime.values.matches import MATCH_METHODS, MatchValue
 from waymark_runtime.vocabulary import (
@@ -227,6 +228,7 @@ class Library:
         self.builtins = {name: bounded.builtins.get(name, f) for name, f in _PLAIN_BUILTINS.items()}
         for name in DATACLASS_FUNCTIONS:
             self.builtins[name] = functools.partial(self._dataclass_function, name)
+        self.builtins["dataclasses.fields"] = self._fields
         self.builtins[FROM_TIMESTAMP] = _zone_given(
             self.builtins[FROM_TIMESTAMP], "fromtimestamp()", 1
         )
@@ -299,6 +301,12 @@ class Library:
         except ModelMethodError as error:
             raise ProgramError(str(error)) from None
         return self.bounded.meter.settle(result)
+
+    def _fields(self, value: Any) -> tuple[Any, ...]:
+        try:
+            return dataclass_fields(value, self.types)
+        except LookupError as error:
+            raise ProgramError(str(error)) from None
 
     def new(self, path: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
         """`Cls(...)`: build the real object (validation, defaults), keep its structural form."""

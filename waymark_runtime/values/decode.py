@@ -28,6 +28,7 @@ from waymark_runtime.errors import ValueNotSerializable
 from waymark_runtime.values.cycles import nesting_problem
 from waymark_runtime.values.encode import attributes_json, to_json
 from waymark_runtime.values.enums import EnumValue
+from waymark_runtime.values.fields import DataclassField, stored_field
 from waymark_runtime.values.foreign import rebuild_foreign
 from waymark_runtime.values.matches import MatchValue
 from waymark_runtime.values.registry import find_class, kind_of
@@ -399,9 +400,20 @@ _DECODERS: dict[str, Callable[[Decoder, JSON], Any]] = {
     "enum": _enum_value,
     "exception": _exception_from,
     "type": _type_value,
+    "dataclass.field": lambda dec, v: _field_value(dec, v),
+    "dataclasses.MISSING": lambda dec, v: dataclasses.MISSING,
     "re.pattern": lambda dec, v: _pattern_value(dec, v),
     "re.match": lambda dec, v: _match_value(dec, v),
 }
+
+
+def _field_value(dec: Decoder, value: JSON) -> DataclassField:
+    """A stored `dataclasses.fields(...)` item: the field of that name of the loaded class."""
+    cls = dec.resolve(value["type"], "dataclass")
+    field = None if cls is None else stored_field(cls, value["name"])
+    if field is None:
+        raise ValueNotSerializable(f"no dataclass field {value['type']}.{value['name']} here")
+    return field
 
 
 def _pattern_value(dec: Decoder, value: JSON) -> re.Pattern[str]:

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from waymark_runtime.errors import ValueNotSerializable
 from waymark_runtime.values.cycles import nesting_problem
 from waymark_runtime.values.enums import EnumValue
+from waymark_runtime.values.fields import DataclassField
 from waymark_runtime.values.matches import MatchValue, match_value
 from waymark_runtime.values.structural import (
     DEFAULT_FACTORIES,
@@ -283,6 +284,8 @@ _ENCODERS: dict[type, Callable[[Encoder, Any], JSON]] = {
     ExceptionValue: _exception_json,
     TypeValue: lambda enc, o: {"$t": "type", "v": o.path},
     re.Pattern: lambda enc, o: _pattern_json(enc, o),
+    DataclassField: lambda enc, o: {"$t": "dataclass.field", "type": o.owner, "name": o.field.name},
+    type(dataclasses.MISSING): lambda enc, o: {"$t": "dataclasses.MISSING"},
     MatchValue: lambda enc, o: _match_json(enc, o),
     re.Match: lambda enc, o: _match_json(enc, match_value(o)),
 }

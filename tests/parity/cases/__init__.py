@@ -571,6 +571,8 @@ CASES: tuple[ParityCase, ...] = (
     _case("base_classes", "Isi"),
     _case("exact_types", "Types", {"kind": "nf"}, {"kind": "app"}),
     _case("class_names", "NightlyReport", {"suffix": "x"}, {"suffix": ""}),
+    _case("dataclass_fields", "FieldNames", {"sku": "A-1"}),
+    _case("dataclass_fields", "FieldsOfOther", {"value": 5}, {"value": {"sku": "x"}}),
     _case("reductions", "Reductions", {"n": 0}, {"n": 1}, {"n": 6}),
     *(
         _case("reductions", "ReduceErrors", {"case": case})

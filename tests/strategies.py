@@ -8,6 +8,7 @@ interpreter tests: compose `expressions()`, `statements()`, `functions()` or `wo
 
 from __future__ import annotations
 
+import dataclasses
 import keyword
 from functools import cache
 from typing import Any, TypeVar
@@ -531,6 +532,9 @@ def functions(name: Strategy[str] | None = None, depth: int = 1) -> Strategy[ir.
         params=params(),
         body=_few(statements(depth), 3, 1),
         is_async=st.booleans(),
+        qualname=st.just("") | st.text(max_size=12),
+        bound=st.booleans(),
+        closure=_few(identifiers(), 2),
         span=spans(),
     )
 
@@ -548,10 +552,4 @@ def workflows(depth: int = 1) -> Strategy[ir.Workflow]:
 
 
 def _with_async(function: ir.Function) -> ir.Function:
-    return ir.Function(
-        name=function.name,
-        params=function.params,
-        body=function.body,
-        is_async=True,
-        span=function.span,
-    )
+    return dataclasses.replace(function, is_async=True)

@@ -56,24 +56,25 @@ def _user_base(
 
 def chain_methods(
     classes: Sequence[tuple[cst.ClassDef, Source]],
-) -> list[tuple[cst.FunctionDef, int]]:
+) -> list[tuple[cst.FunctionDef, int, str]]:
     """The methods of the chain (the first definition of a name wins), then the overridden
     definitions that `super()` calls reach, as helpers; each with the index of its class (a
-    base may be of another module: its methods are compiled in their own)."""
+    base may be of another module: its methods are compiled in their own) and the name it has
+    there (an overridden one's helper is renamed)."""
     defined = [
         {s.name.value: s for s in cls.body.body if isinstance(s, cst.FunctionDef)}
         for cls, _ in classes
     ]
-    winners: dict[str, tuple[int, cst.FunctionDef]] = {}
+    winners: dict[str, tuple[int, cst.FunctionDef, str]] = {}
     for index, methods in enumerate(defined):
         for name, method in methods.items():
-            winners.setdefault(name, (index, method))
+            winners.setdefault(name, (index, method, name))
     taken = set(winners)
     renamed: dict[tuple[int, str], str] = {}
     queue = list(winners.values())
-    out: list[tuple[cst.FunctionDef, int]] = []
+    out: list[tuple[cst.FunctionDef, int, str]] = []
     while queue:
-        index, method = queue.pop(0)
+        index, method, own_name = queue.pop(0)
         source = classes[index][1]
 
         def target(name: str, after: int = index) -> str | None:
@@ -89,10 +90,10 @@ def chain_methods(
                 base = defined[owner][name]
                 helper = base.with_changes(name=cst.Name(renamed[key]))
                 place(classes[owner][1], helper, base)
-                queue.append((owner, helper))
+                queue.append((owner, helper, name))
             return renamed[key]
 
-        out.append((_bound(method, target, source), index))
+        out.append((_bound(method, target, source), index, own_name))
     return out
 
 

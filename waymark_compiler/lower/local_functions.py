@@ -33,6 +33,16 @@ from waymark_compiler.walk import children, parts
 
 
 @dataclass(frozen=True, slots=True)
+class Origin:
+    """The Python function a helper was compiled from: its `__qualname__` and whether a call
+    passes it a `self` (or `cls`), as CPython's argument errors count and name it."""
+
+    qualname: str
+    bound: bool
+    closure: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class _Local:
     helper: str
     captured: tuple[str, ...]
@@ -42,29 +52,38 @@ def hoist_local_functions(
     methods: Sequence[tuple[cst.FunctionDef, Namespace]],
     taken: set[str],
     sink: Callable[[Namespace], Sink],
+    origins: dict[str, Origin],
 ) -> list[tuple[cst.FunctionDef, Namespace]]:
     """`methods` (each with the module namespace it is defined in) with their nested functions
     turned into helper methods, appended (a helper's own nested functions too), in the
-    method's namespace. `taken` holds the names in use; helper names are added."""
+    method's namespace. `taken` holds the names in use; helper names are added, and their
+    origins (`Wf.run.<locals>.fmt`, no `self`) to `origins`, which holds the methods'."""
     queue, done = list(methods), []
     while queue:
         method, namespace = queue.pop(0)
         hoisted, helpers = _hoist(method, taken, namespace, namespace.source, sink(namespace))
         done.append((hoisted, namespace))
-        queue.extend((helper, namespace) for helper in helpers)
+        queue.extend((helper, namespace) for helper, _, _ in helpers)
+        outer = origins.get(method.name.value)
+        for helper, own, captured in helpers:
+            prefix = f"{outer.qualname}.<locals>." if outer is not None else ""
+            origins[helper.name.value] = Origin(prefix + own, False, captured)
     return done
 
 
 def _hoist(
     method: cst.FunctionDef, taken: set[str], namespace: Namespace, source: Source, sink: Sink
-) -> tuple[cst.FunctionDef, list[cst.FunctionDef]]:
+) -> tuple[cst.FunctionDef, list[tuple[cst.FunctionDef, str, tuple[str, ...]]]]:
+    """`method` rewritten to call its nested functions as helpers, and those helpers, each
+    with its own name in Python (`<lambda>` for a lambda assigned to a name) and the
+    variables of `method` it reads (its keyword-only parameters past its own)."""
     every = [*method.params.posonly_params, *method.params.params]
     if not every or method.decorators or not isinstance(method.body, cst.IndentedBlock):
         return method, []  # no `self` to call helpers through (a `@staticmethod` included)
     if not any(_nested_defs(method.body, lambdas=True)):
         return method, []  # the common case: nothing to rewrite
     once = _bound_once(method, namespace)
-    method = _lambdas_as_defs(method, once, source)
+    method, lambdas = _lambdas_as_defs(method, once, source)
     nested = [
         d
         for d in _nested_defs(method.body)
@@ -80,7 +99,14 @@ def _hoist(
     captured = _captures(set(helper_names), frees, self_name)
     locals_ = {name: _Local(helper, captured[name]) for name, helper in helper_names.items()}
     rewrite = _Rewrite(locals_, self_name, source, sink)
-    helpers = [_as_helper(d, locals_[d.name.value], self_name, rewrite, source) for d in nested]
+    helpers = [
+        (
+            _as_helper(d, locals_[d.name.value], self_name, rewrite, source),
+            "<lambda>" if d.name.value in lambdas else d.name.value,
+            locals_[d.name.value].captured,
+        )
+        for d in nested
+    ]
     hoisted = method.visit(rewrite)
     assert isinstance(hoisted, cst.FunctionDef)
     return hoisted, helpers
@@ -99,11 +125,13 @@ def _bound_once(method: cst.FunctionDef, namespace: Namespace) -> Callable[[str]
 
 def _lambdas_as_defs(
     method: cst.FunctionDef, once: Callable[[str], bool], source: Source
-) -> cst.FunctionDef:
-    """`scale = lambda x: x * rate`, its name bound once in `method`, as the `def` it means."""
-    converted = method.visit(_LambdaDefs(once, source))
+) -> tuple[cst.FunctionDef, set[str]]:
+    """`scale = lambda x: x * rate`, its name bound once in `method`, as the `def` it means;
+    and the names so defined."""
+    lambdas = _LambdaDefs(once, source)
+    converted = method.visit(lambdas)
     assert isinstance(converted, cst.FunctionDef)
-    return converted
+    return converted, lambdas.named
 
 
 class Placing(cst.CSTTransformer):
@@ -125,6 +153,7 @@ class _LambdaDefs(Placing):
         super().__init__(source)
         self.once = once
         self.depth = 0
+        self.named: set[str] = set()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         self.depth += 1
@@ -147,6 +176,7 @@ class _LambdaDefs(Placing):
             return updated
         if not self.once(target.value):
             return updated
+        self.named.add(target.value)
         body = cst.IndentedBlock(body=[cst.SimpleStatementLine(body=[cst.Return(value.body)])])
         return cst.FunctionDef(name=target, params=value.params, body=body)
 

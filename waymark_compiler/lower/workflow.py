@@ -24,7 +24,7 @@ from waymark_compiler.discover import WorkflowClass
 from waymark_compiler.lower.config import Config, class_config
 from waymark_compiler.lower.dispatch import lower_body, lower_expr
 from waymark_compiler.lower.inherited import chain_methods, class_chain
-from waymark_compiler.lower.local_functions import hoist_local_functions
+from waymark_compiler.lower.local_functions import Origin, hoist_local_functions
 from waymark_compiler.lower.properties import dispatcher, module_properties
 from waymark_compiler.lower.spreads import task_lists
 from waymark_compiler.namespace import Namespace, scan
@@ -51,12 +51,17 @@ def lower_workflow(found: WorkflowClass, resolver: Resolver, sink: Sink) -> ir.W
     sinks = _Sinks(sink)
     classes = class_chain(found.node, found.namespace, resolver)
     chained = chain_methods([(cls, namespace.source) for cls, namespace in classes])
-    every = [(method, classes[index][1]) for method, index in chained]
+    every = [(method, classes[index][1]) for method, index, _ in chained]
     init = next((m for m in every if m[0].name.value == "__init__"), None)
     methods = [m for m in every if m is not init]
     _check_shape(found, methods, resolver, sinks)
     taken = {m.name.value for m, _ in every}
-    methods = hoist_local_functions(methods, taken, sinks.of)
+    owners = [found.qualname, *(cls.name.value for cls, _ in classes[1:])]
+    origins = {
+        method.name.value: Origin(f"{owners[index]}.{own}", bound=not is_static_method(method))
+        for method, index, own in chained
+    }
+    methods = hoist_local_functions(methods, taken, sinks.of, origins)
     config = class_config(classes, init, resolver, sinks.of)
     helpers = {
         m.name.value: m.asynchronous is not None for m, _ in methods if m.name.value != "run"
@@ -86,10 +91,13 @@ def lower_workflow(found: WorkflowClass, resolver: Resolver, sink: Sink) -> ir.W
     properties = called.properties
     while called.pending or properties.pending:  # what they call, and what that calls
         if called.pending:
-            functions.append(_module_function(called.pending.pop(0), resolver, sinks, called))
+            symbol = called.pending.pop(0)
+            functions.append(_module_function(symbol, resolver, sinks, called))
+            origins[called.names[symbol.path]] = Origin(symbol.path.partition(":")[2], False)
         else:
             functions += _properties(properties.pending.pop(0), resolver, called)
     sinks.merge()
+    functions = [_named(f, origins.get(f.name)) for f in functions]
     run = next((f for f in functions if f.name == "run"), None)
     if run is None:
         run = ir.Function(name="run", params=(), body=(ir.Pass(),))
@@ -98,6 +106,16 @@ def lower_workflow(found: WorkflowClass, resolver: Resolver, sink: Sink) -> ir.W
         run=run,
         helpers=tuple(f for f in functions if f.name != "run"),
         span=source.span(node),
+    )
+
+
+def _named(function: ir.Function, origin: Origin | None) -> ir.Function:
+    """`function` with the name CPython's argument errors give it and whether they count a
+    `self` (a property's helper, which user code never calls, keeps neither)."""
+    if origin is None:
+        return function
+    return dataclasses.replace(
+        function, qualname=origin.qualname, bound=origin.bound, closure=origin.closure
     )
 
 

@@ -2,8 +2,9 @@
 
 `bind_arguments` makes the new frame's locals: positional parameters, `*args` (a tuple of the
 positional arguments past them), keyword-only parameters, `**kwargs` (a dict of the keywords no
-parameter names) and the defaults of those left out. Pure; the counts in its messages include
-the `self` every helper is compiled with.
+parameter names) and the defaults of those left out. Pure; its messages name the function as
+CPython does (`Wf.helper()`) and count the `self` of a method, not that of a module function
+or a staticmethod, which are compiled as helpers too.
 """
 
 from __future__ import annotations
@@ -11,21 +12,17 @@ from __future__ import annotations
 from typing import Any
 
 from waymark_runtime import ir
-from waymark_runtime.interpreter.code import Env, Eval
+from waymark_runtime.interpreter.code import Code, Env, Eval
 
 
-def bind_arguments(
-    name: str,
-    params: tuple[ir.Param, ...],
-    defaults: dict[str, Eval],
-    args: list[Any],
-    kwargs: dict[str, Any],
-) -> Env:
-    """The new frame's locals for `name(*args, **kwargs)`, or Python's TypeError."""
+def bind_arguments(code: Code, args: list[Any], kwargs: dict[str, Any]) -> Env:
+    """The new frame's locals for `code(*args, **kwargs)`, or Python's TypeError."""
+    name, params, defaults = code.title, code.params, code.defaults
     positional = [p.name for p in params if not p.keyword_only and not p.star]
     stars = {p.star: p.name for p in params if p.star}
     if len(args) > len(positional) and "*" not in stars:
-        raise _too_many(name, params, defaults, len(args), kwargs)
+        given = {key for key in kwargs if key not in code.closure}
+        raise _too_many(name, params, defaults, len(args), given, int(code.bound))
     env: Env = dict(zip(positional, args, strict=False))
     if "*" in stars:
         env[stars["*"]] = tuple(args[len(positional) :])
@@ -51,26 +48,26 @@ def _too_many(
     params: tuple[ir.Param, ...],
     defaults: dict[str, Eval],
     given: int,
-    kwargs: dict[str, Any],
+    keywords_given: set[str],
+    bound: int,
 ) -> TypeError:
-    """CPython's message for more positional arguments than parameters (`self` counted)."""
+    """CPython's message for more positional arguments than parameters (`self` counted when
+    `bound`; `keywords_given`, the keywords, a closure's variables left out)."""
     positional = [p for p in params if not p.keyword_only and not p.star]
-    most = len(positional) + 1
+    most = len(positional) + bound
     least = most - sum(p.name in defaults for p in positional)
     takes = f"from {least} to {most}" if least < most else str(most)
+    given += bound
     plural = "" if most == 1 and least == most else "s"
-    keywords = sum(p.keyword_only and p.name in kwargs for p in params)
+    keywords = sum(p.keyword_only and p.name in keywords_given for p in params)
     if keywords:
         also = f"{keywords} keyword-only argument{'' if keywords == 1 else 's'}"
-        were = f"{given + 1} positional argument{'' if given == 0 else 's'} (and {also})"
-        verb = "was" if given == 0 and keywords == 1 else "were"
+        were = f"{given} positional argument{'' if given == 1 else 's'} (and {also})"
         return TypeError(
-            f"{name}() takes {takes} positional argument{plural} but {were} {verb} given"
+            f"{name}() takes {takes} positional argument{plural} but {were} were given"
         )
-    verb = "was" if given == 0 else "were"
-    return TypeError(
-        f"{name}() takes {takes} positional argument{plural} but {given + 1} {verb} given"
-    )
+    verb = "was" if given == 1 else "were"
+    return TypeError(f"{name}() takes {takes} positional argument{plural} but {given} {verb} given")
 
 
 def _fill_defaults(

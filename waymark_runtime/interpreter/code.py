@@ -80,6 +80,9 @@ class ChildCall:
 @dataclass(slots=True, kw_only=True)
 class Code:
     name: str
+    title: str  # what CPython's argument errors call the function (`Wf.helper`)
+    bound: bool  # a `self` CPython counts among the positional arguments
+    closure: tuple[str, ...]  # keyword-only parameters that carry a closure's variables
     params: tuple[Any, ...]
     defaults: dict[str, Eval]
     instrs: list[Instr]

@@ -301,9 +301,7 @@ class ExprCompiler:
             meter.charge(cost)
             code = functions[name]
             args, kwargs = arguments(env)
-            return finish(
-                Frame(code, bind_arguments(name, code.params, code.defaults, args, kwargs))
-            )
+            return finish(Frame(code, bind_arguments(code, args, kwargs)))
 
         return call
 

@@ -97,7 +97,7 @@ class Machine:
         code = self.program.run
         try:
             args = {name: to_value(value) for name, value in inputs.items()}
-            env = bind_arguments(code.name, code.params, code.defaults, [], args)
+            env = bind_arguments(code, [], args)
         except Exception as error:  # bad inputs fail this instance
             self._fail(error_json(error))
             return

@@ -117,6 +117,9 @@ class FunctionCompiler:
         }
         return Code(
             name=self.function.name,
+            title=self.function.qualname or self.function.name,  # (a text that does not say)
+            bound=self.function.bound,
+            closure=self.function.closure,
             params=self.function.params,
             defaults=defaults,
             instrs=instrs,

@@ -34,12 +34,21 @@ class Param:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Function:
-    """`run()` or a helper method; `self` is implicit and not listed in `params`."""
+    """`run()` or a helper method; `self` is implicit and not listed in `params`. `qualname` is
+    the Python function's own (`Wf.helper`, `helper`, `Wf.run.<locals>.fmt`), which CPython's
+    argument errors name, and `bound` says whether CPython counts a `self` or `cls` among its
+    positional arguments (a method, a classmethod) or not (a module function, a staticmethod,
+    a nested function); an empty `qualname` is a program compiled before either was kept.
+    `closure` names the keyword-only parameters that carry a nested function's variables of
+    the function it was defined in (the caller always passes them; CPython does not count them)."""
 
     name: str
     params: tuple[Param, ...]
     body: tuple[Stmt, ...]
     is_async: bool = True
+    qualname: str = ""
+    bound: bool = True
+    closure: tuple[str, ...] = ()
     span: Span | None = span_field()
 
 

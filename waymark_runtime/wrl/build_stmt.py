@@ -107,14 +107,25 @@ class StmtBuilder(Transformer[Token, Any]):
         return ir.Workflow(name=name, run=run, helpers=tuple(helpers), span=span_of(location))
 
     def function(self, meta: Any, children: list[Any]) -> ir.Function:
-        sync, name, params, location, block = children
+        sync, name, params, origin, location, block = children
+        bound, qualname, closure = origin or (True, "", ())
         return ir.Function(
             name=name_of(name),
             params=params or (),
             body=body_of(block),
             is_async=sync is None,
+            qualname=qualname,
+            bound=bound,
+            closure=closure,
             span=span_of(location),
         )
+
+    def origin(self, meta: Any, children: list[Any]) -> tuple[bool, str, tuple[str, ...]]:
+        kind, qualname, closure = children
+        return kind == "method", string_of(qualname), closure or ()
+
+    def closure(self, meta: Any, children: list[Any]) -> tuple[str, ...]:
+        return tuple(name_of(token) for token in children)
 
     def params(self, meta: Any, children: list[Any]) -> tuple[ir.Param, ...]:
         params: list[ir.Param] = []

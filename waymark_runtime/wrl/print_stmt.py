@@ -54,9 +54,22 @@ def workflow_line(name: str) -> str:
 def print_function(function: ir.Function) -> Lines:
     prefix = "fn" if function.is_async else "sync fn"
     name = lexicon.format_name(function.name, lexicon.HARD_KEYWORDS)
-    header = f"{prefix} {name}({_params(function.params)}):{relative(function.span)}"
+    origin = _origin(function)
+    header = f"{prefix} {name}({_params(function.params)}){origin}:{relative(function.span)}"
     with with_base(function.span):
         return [header, *block(function.body, 1)]
+
+
+def _origin(function: ir.Function) -> str:
+    """` as method 'Wf.meth'` (or `function`), empty for a program that does not say."""
+    if not function.qualname and function.bound and not function.closure:
+        return ""
+    kind = "method" if function.bound else "function"
+    origin = f" as {kind} {lexicon.format_string(function.qualname)}"
+    if function.closure:
+        names = (lexicon.format_name(n, lexicon.HARD_KEYWORDS) for n in function.closure)
+        origin += " reading " + ", ".join(names)
+    return origin
 
 
 def _params(params: Sequence[ir.Param]) -> str:

@@ -51,6 +51,12 @@ def _case(
     return ParityCase(module, workflow, inputs or ({},), fast_sleep)
 
 
+HELPER_ARGUMENT_CASES = (
+    "module_many", "module_few", "module_keyword", "module_twice", "module_range",
+    "module_keyword_only", "method_many", "method_few", "method_keyword", "static",
+    "class_method", "inherited", "nested", "lambda", "async_helper", "fine",
+)  # fmt: skip
+
 CASES: tuple[ParityCase, ...] = (
     # basics
     _case("basics", "Sequential", {"x": 1}, {"x": -7}),
@@ -573,6 +579,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("class_names", "NightlyReport", {"suffix": "x"}, {"suffix": ""}),
     _case("dataclass_fields", "FieldNames", {"sku": "A-1"}),
     _case("dataclass_fields", "FieldsOfOther", {"value": 5}, {"value": {"sku": "x"}}),
+    *(_case("helper_arguments", "Checks", {"case": case}) for case in HELPER_ARGUMENT_CASES),
     _case("reductions", "Reductions", {"n": 0}, {"n": 1}, {"n": 6}),
     *(
         _case("reductions", "ReduceErrors", {"case": case})

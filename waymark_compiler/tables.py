@@ -88,6 +88,7 @@ KNOWN_CLASSES: dict[str, str] = {
             "collections.Counter",
             "collections.defaultdict",
             "collections.deque",
+            "collections.ChainMap",
         )
     },
     # as the C implementation names them (`from collections import deque`)

@@ -41,6 +41,8 @@ PURE_METHODS = _words(
     "appendleft popleft extendleft rotate "
     # dict (and Counter, OrderedDict)
     "get items keys popitem setdefault update values most_common subtract total move_to_end "
+    # ChainMap
+    "new_child "
     # set
     "add difference difference_update discard intersection intersection_update isdisjoint "
     "issubset issuperset symmetric_difference symmetric_difference_update union "

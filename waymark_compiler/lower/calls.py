@@ -446,6 +446,7 @@ _LOWERED: dict[str, Callable[[cst.Call, Ctx], ir.Expr]] = {
     "_collections.OrderedDict": collection_call("collections.OrderedDict"),
     "builtins.super": super_call,
     "collections.deque": collection_call("collections.deque"),
+    "collections.ChainMap": collection_call("collections.ChainMap"),
     "collections.OrderedDict": collection_call("collections.OrderedDict"),
     **dict.fromkeys(HEAPQ_FUNCTIONS | BISECT_FUNCTIONS, heap_call),
     **dict.fromkeys(HASH_CONSTRUCTORS, hash_object),

@@ -22,7 +22,7 @@ NEW_KINDS = ("exception", "model", "dataclass", "namedtuple")
 
 
 def call_ClassSym(symbol: ClassSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
-    if symbol.path in ("collections:Counter", "collections:OrderedDict"):  # bounded builders
+    if symbol.path in ("collections:Counter", "collections:OrderedDict", "collections:ChainMap"):
         args, kwargs = lower_arguments(node.args, ctx)
         func = f"collections.{symbol.name}"
         return ir.Call(func=func, args=args, kwargs=kwargs, span=ctx.span(node))

@@ -17,7 +17,7 @@ import re
 import string
 import urllib.parse
 import uuid
-from collections import deque
+from collections import ChainMap, deque
 from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
@@ -49,7 +49,7 @@ from waymark_runtime.values.structural import ISO_CALENDAR_DATE
 
 _PLAIN_TYPES = (int, float, complex, bool, str, bytes, dt.date, dt.datetime, dt.time,
                 dt.timedelta, dt.timezone, ZoneInfo, uuid.UUID, Decimal, Fraction, range, slice, deque,
-                ISO_CALENDAR_DATE, re.Pattern, MatchValue, string.Template)  # fmt: skip
+                ChainMap, ISO_CALENDAR_DATE, re.Pattern, MatchValue, string.Template)  # fmt: skip
 
 
 def no_attribute(obj: Any, name: str) -> AttributeError:

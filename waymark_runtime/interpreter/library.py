@@ -17,7 +17,7 @@ import functools
 import math
 import re
 import string
-from collections import Counter, OrderedDict, defaultdict, deque
+from collections import ChainMap, Counter, OrderedDict, defaultdict, deque
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from fractions import Fraction
@@ -104,7 +104,7 @@ def _public(cls: type, *, without: Iterable[str] = ()) -> frozenset[str]:
 
 _CLOCK = ("now", "today", "utcnow", "fromtimestamp", "utcfromtimestamp")
 
-_RECEIVERS = (str, list, dict, Counter, OrderedDict, defaultdict, deque, set, frozenset, tuple, int, bool, float,
+_RECEIVERS = (str, list, dict, Counter, OrderedDict, defaultdict, deque, ChainMap, set, frozenset, tuple, int, bool, float,
               bytes, range, dt.datetime, dt.date, dt.time, dt.timedelta, dt.timezone, ZoneInfo,
               Decimal, Fraction, *STANDARD_TUPLES)  # fmt: skip
 
@@ -188,7 +188,10 @@ _PLAIN_BUILTINS[TYPE_IS] = type_is
 _PLAIN_BUILTINS[ENUM_LOOKUP] = enum_by_value
 _PLAIN_BUILTINS[ENUM_MEMBERS] = enum_members
 _PLAIN_BUILTINS.update(
-    {f"collections.{kind.__name__}": kind for kind in (Counter, OrderedDict, defaultdict, deque)}
+    {
+        f"collections.{kind.__name__}": kind
+        for kind in (Counter, OrderedDict, defaultdict, deque, ChainMap)
+    }
 )
 _PLAIN_BUILTINS.update((name, getattr(math, name.removeprefix("math."))) for name in PURE_FUNCTIONS)
 _PLAIN_BUILTINS.update((name, standard_function(name)) for name in STANDARD_FUNCTIONS)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections import Counter, OrderedDict, defaultdict, deque
+from collections import ChainMap, Counter, OrderedDict, defaultdict, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -234,7 +234,7 @@ def length(sized: Any) -> int:
 
 _SCALARS = frozenset({int, float, bool, type(None), complex})
 _NUMBERS = frozenset({float, bool, type(None)})
-_MUTABLE = frozenset({list, set, deque}) | DICTS
+_MUTABLE = frozenset({list, set, deque, ChainMap}) | DICTS
 _FLAT_FROM = 8  # shorter containers are walked item by item
 
 
@@ -261,6 +261,9 @@ def weigh(
             chars += len(item) * (2 if item.isprintable() else 10) + 2
         elif kind in _SCALARS:
             chars += int(item.bit_length() * 0.302) + 2 if kind is int else 24
+        elif kind is ChainMap:  # its maps, each walked as a dict
+            chars += 10
+            stack.append(item.maps)
         elif kind in _COLLECTIONS:
             chars += 2 + 2 * len(item)
             for part in (item.keys(), item.values()) if kind in DICTS else (item,):

@@ -1,7 +1,8 @@
 """The JSON codec of interpreter state: workflow values plus what only a paused frame holds.
 
 On top of `values`: object identity is kept (a list reachable from two names is one list after
-a resume, cycles included: the n-th list/dict/set/deque/Counter/defaultdict met is container n, a repeat is `{"$t": "ref"}`;
+a resume, cycles included: the n-th list/dict/set/deque/Counter/defaultdict/ChainMap met is
+container n, a repeat is `{"$t": "ref"}`;
 models and dataclasses, whose fields a workflow may assign, are counted apart, `{"$t": "mref"}`),
 loop iterators keep their position (a list iterator still sees appends to its list), ranges stay
 ranges, dict views stay views of their dict, and so do their iterators (a loop over `d.items()`
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 import gc
 import itertools
-from collections import Counter, OrderedDict, defaultdict, deque
+from collections import ChainMap, Counter, OrderedDict, defaultdict, deque
 from collections.abc import Iterator
 from typing import Any
 
@@ -51,6 +52,8 @@ _KINDS = ("keys", "values", "items")
 _MAPPINGS: tuple[dict[Any, Any], ...] = ({}, OrderedDict())
 _VIEW_KINDS = {type(getattr(d, kind)()): kind for d in _MAPPINGS for kind in _KINDS}
 _DICT_KINDS: frozenset[type] = frozenset({Counter, defaultdict, OrderedDict})
+# Containers kept as one object under several names: a `ChainMap` too (its `maps` is a list).
+_CONTAINER_KINDS: frozenset[type] = _DICT_KINDS | {deque, ChainMap}
 _DEQUE_ITERATORS: frozenset[type] = frozenset({type(iter(deque())), type(reversed(deque()))})
 # A dict's iterators by (view, reversed): `iter(d)` is its keys', `reversed(d.items())`...
 _DICT_ITERATORS: dict[type, tuple[str, bool]] = {
@@ -111,7 +114,7 @@ class StateEncoder(Encoder):
 
     def encode(self, obj: Any) -> JSON:
         kind = type(obj)
-        if kind is list or kind is dict or kind is set or kind in _DICT_KINDS or kind is deque:
+        if kind is list or kind is dict or kind is set or kind in _CONTAINER_KINDS:
             ordinal = self.seen.get(id(obj))
             if ordinal is not None:
                 return {"$t": "ref", "v": ordinal}
@@ -286,6 +289,14 @@ class StateDecoder(Decoder):
                 self.objects.append(queue)
                 queue.extend([self.decode(x) for x in value["items"]])
                 return queue
+            if tag == "chainmap":  # numbered before its `maps` list, as it was encoded
+                chain: ChainMap[Any, Any] = ChainMap()
+                self.objects.append(chain)
+                maps = self.decode(value["maps"])
+                if type(maps) is not list or not maps:
+                    raise ValueNotSerializable("a ChainMap's maps must be a non-empty list")
+                chain.maps = maps
+                return chain
         return super().decode(value)
 
     def _fill(self, out: dict[Any, Any], pairs: Any) -> dict[Any, Any]:

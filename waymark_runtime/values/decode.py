@@ -17,7 +17,7 @@ import functools
 import re
 import string
 import uuid
-from collections import Counter, OrderedDict, defaultdict, deque
+from collections import ChainMap, Counter, OrderedDict, defaultdict, deque
 from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
@@ -377,6 +377,7 @@ _DECODERS: dict[str, Callable[[Decoder, JSON], Any]] = {
     "odict": lambda dec, v: OrderedDict((dec.decode(k), dec.decode(x)) for k, x in v["items"]),
     "defaultdict": _defaultdict_value,
     "deque": lambda dec, v: deque(dec.items(v), _maxlen(v.get("maxlen"))),
+    "chainmap": lambda dec, v: _chain_map(dec.decode(v["maps"])),
     "int": lambda dec, v: big_int_value(v),
     "str": lambda dec, v: text_value(v),
     "float": _float_value,
@@ -405,6 +406,15 @@ _DECODERS: dict[str, Callable[[Decoder, JSON], Any]] = {
     "re.pattern": lambda dec, v: _pattern_value(dec, v),
     "re.match": lambda dec, v: _match_value(dec, v),
 }
+
+
+def _chain_map(maps: Any) -> ChainMap[Any, Any]:
+    """A stored `ChainMap` over its very maps (a list of at least one)."""
+    if type(maps) is not list or not maps:
+        raise ValueNotSerializable(f"a ChainMap's maps must be a non-empty list, not {maps!r}")
+    chain: ChainMap[Any, Any] = ChainMap()
+    chain.maps = maps
+    return chain
 
 
 def _field_value(dec: Decoder, value: JSON) -> DataclassField:

@@ -17,7 +17,7 @@ import re
 import string
 import sys
 import uuid
-from collections import Counter, OrderedDict, defaultdict, deque
+from collections import ChainMap, Counter, OrderedDict, defaultdict, deque
 from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
@@ -261,6 +261,7 @@ _ENCODERS: dict[type, Callable[[Encoder, Any], JSON]] = {
     OrderedDict: lambda enc, o: {"$t": "odict", "items": _pairs(enc, o)},
     defaultdict: _defaultdict_json,
     deque: lambda enc, o: {"$t": "deque", "items": [enc.encode(x) for x in o], "maxlen": o.maxlen},
+    ChainMap: lambda enc, o: {"$t": "chainmap", "maps": enc.encode(o.maps)},
     tuple: lambda enc, o: enc.tagged("tuple", o),
     set: lambda enc, o: enc.tagged("set", o),
     frozenset: lambda enc, o: enc.tagged("frozenset", o),

@@ -576,6 +576,12 @@ CASES: tuple[ParityCase, ...] = (
     _case("text_functions", "Translated", {"text": "a-b_c! & abc"}, {"text": ""}),
     _case("base_classes", "Isi"),
     _case("exact_types", "Types", {"kind": "nf"}, {"kind": "app"}),
+    _case(
+        "chain_maps",
+        "LayeredSettings",
+        {"region": "eu", "retries": 5},
+        {"region": "us", "retries": None},
+    ),
     _case("class_names", "NightlyReport", {"suffix": "x"}, {"suffix": ""}),
     _case("dataclass_fields", "FieldNames", {"sku": "A-1"}),
     _case("dataclass_fields", "FieldsOfOther", {"value": 5}, {"value": {"sku": "x"}}),

@@ -119,12 +119,18 @@ ITERTOOLS_FUNCTIONS = _words(
     "itertools.chain itertools.chain.from_iterable itertools.product itertools.combinations "
     "itertools.combinations_with_replacement itertools.permutations itertools.islice "
     "itertools.pairwise itertools.zip_longest itertools.accumulate itertools.count "
-    "itertools.cycle itertools.repeat"
+    "itertools.cycle itertools.repeat itertools.compress"
 )
 
 # `functools.reduce(f, xs, start)`: the compiler applies `f` in a generator expression over
 # the accumulator (`lower.functional`); `start` makes the iterator of `xs` and the first
 # accumulator (or the first item) with CPython's errors, `result` takes the last accumulator.
+# `itertools.takewhile(f, xs)` and `dropwhile(f, xs)`: the compiler pairs each item with `f`'s
+# answer in a generator expression; these read the pairs lazily, so `f` is called exactly where
+# CPython calls it (`dropwhile` reads the rest of the items from the iterator `it` the pairs are
+# made of, without `f`).
+TAKE_WHILE = "itertools.takewhile.pairs"
+DROP_WHILE = "itertools.dropwhile.pairs"
 REDUCE_START = "functools.reduce.start"
 REDUCE_RESULT = "functools.reduce.result"
 

@@ -28,6 +28,7 @@ from waymark_compiler.lower.functional import (
     groupby_call,
     map_call,
     reduce_call,
+    while_call,
 )
 from waymark_compiler.lower.keys import KEYED, has_key, keyed_call
 from waymark_compiler.lower.log import log_method, refuse_value
@@ -435,6 +436,8 @@ _LOWERED: dict[str, Callable[[cst.Call, Ctx], ir.Expr]] = {
     "builtins.filter": filter_call,
     "builtins.format": format_call,
     "itertools.groupby": groupby_call,
+    "itertools.takewhile": while_call,
+    "itertools.dropwhile": while_call,
     "functools.reduce": reduce_call,
     "_functools.reduce": reduce_call,
     "typing.cast": cast_call,

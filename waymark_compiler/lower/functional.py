@@ -32,11 +32,13 @@ from waymark_compiler.symbols import BuiltinSym, ClassSym, ExternalSym, Function
 from waymark_compiler.tables import BUILTIN_TYPES
 from waymark_runtime import ir
 from waymark_runtime.vocabulary import (
+    DROP_WHILE,
     PURE_FUNCTIONS,
     PURE_METHODS,
     REDUCE_RESULT,
     REDUCE_START,
     STANDARD_FUNCTIONS,
+    TAKE_WHILE,
 )
 
 FUNCTION_HELP = "write `lambda item: ...` with a pure expression, or a pure builtin or method"
@@ -208,6 +210,36 @@ def filter_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     item = ir.Name(id=bound, span=span)
     clause = ir.Generator(target=item, iter=iterable, ifs=(test,), span=span)
     return ir.Comprehension(kind="gen", elt=item, value=None, generators=(clause,), span=span)
+
+
+def while_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
+    """`itertools.takewhile(f, xs)` as `take(((x, f(x)) for x in xs))`, and `dropwhile(f, xs)`
+    as `[drop(((x, f(x)) for x in it), it) for it in [iter(xs)]][0]`: the runtime reads the
+    pairs lazily, so `f` runs on the items CPython runs it on (`vocabulary.TAKE_WHILE`)."""
+    symbol = ctx.symbol(node.func)
+    dropping = isinstance(symbol, ExternalSym) and symbol.qualname == "itertools.dropwhile"
+    name = "dropwhile" if dropping else "takewhile"
+    args = _positional(node)
+    if args is None or len(args) != 2:
+        return _refuse(node, name, f"`{name}(predicate, iterable)`", ctx)
+    span, items = ctx.span(node), lower_expr(args[1].value, ctx)
+    function = applied(args[0].value, (ctx.temp(),), ctx)
+    if function is None:
+        return ctx.error(FUNCTION_VALUE, args[0], *_FUNCTION_ERROR)
+    answer, (bound,) = function
+    item = ir.Name(id=bound, span=span)
+    held = ir.Name(id=ctx.temp(), span=span)  # `dropwhile`'s iterator of the items
+    source = held if dropping else items
+    each = ir.Generator(target=item, iter=source, ifs=(), span=span)
+    pair = ir.TupleExpr(elts=(item, answer), span=span)
+    pairs = ir.Comprehension(kind="gen", elt=pair, value=None, generators=(each,), span=span)
+    if not dropping:
+        return ir.Call(func=TAKE_WHILE, args=(pairs,), kwargs=(), span=span)
+    dropped = ir.Call(func=DROP_WHILE, args=(pairs, held), kwargs=(), span=span)
+    made = ir.Call(func="iter", args=(items,), kwargs=(), span=span)
+    once = ir.Generator(target=held, iter=ir.ListExpr(elts=(made,), span=span), ifs=(), span=span)
+    listed = ir.Comprehension(kind="list", elt=dropped, value=None, generators=(once,), span=span)
+    return ir.Subscript(value=listed, index=ir.Const(value=0, span=span), span=span)
 
 
 def reduce_call(node: cst.Call, ctx: Ctx) -> ir.Expr:

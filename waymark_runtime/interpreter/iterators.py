@@ -23,7 +23,7 @@ from fractions import Fraction
 from typing import Any
 
 from waymark_runtime.interpreter.limits import Meter
-from waymark_runtime.vocabulary import REDUCE_RESULT, REDUCE_START
+from waymark_runtime.vocabulary import DROP_WHILE, REDUCE_RESULT, REDUCE_START, TAKE_WHILE
 
 
 class GroupBy:
@@ -207,6 +207,26 @@ def iterator_functions(meter: Meter) -> dict[str, Callable[..., Any]]:
         meter.allow_items(len(pool) + (initial is not None))
         return iter([meter.settle(total) for total in itertools.accumulate(pool, initial=initial)])
 
+    def compress(data: Any, selectors: Any) -> Iterator[Any]:
+        parts = pools((data, selectors))
+        return built(min(len(part) for part in parts), itertools.compress(*parts))
+
+    def take_while(pairs: Any) -> Iterator[Any]:
+        """`takewhile`: the items before the first whose answer is false (read lazily)."""
+        for item, answer in meter.metered(pairs):
+            if not answer:
+                return
+            yield item
+
+    def drop_while(pairs: Any, rest: Iterator[Any]) -> Iterator[Any]:
+        """`dropwhile`: from the first item whose answer is false, then every item of `rest`
+        (the iterator the pairs read) unasked."""
+        for item, answer in meter.metered(pairs):
+            if not answer:
+                yield item
+                yield from meter.metered(rest)
+                return
+
     def groupby(pairs: Any) -> GroupBy:
         """Runs of equal keys among (key, item) pairs: (key, iterator of the run's items)."""
         groups: list[tuple[Any, list[Any]]] = []
@@ -238,6 +258,9 @@ def iterator_functions(meter: Meter) -> dict[str, Callable[..., Any]]:
         "itertools.islice": islice,
         "itertools.pairwise": pairwise,
         "itertools.zip_longest": zip_longest,
+        "itertools.compress": compress,
+        TAKE_WHILE: take_while,
+        DROP_WHILE: drop_while,
         "itertools.accumulate": accumulate,
         "itertools.groupby": groupby,
         REDUCE_START: reduce_start,

@@ -582,6 +582,11 @@ CASES: tuple[ParityCase, ...] = (
         {"region": "eu", "retries": 5},
         {"region": "us", "retries": None},
     ),
+    _case("while_iterators", "WhileReadings", {"n": 0}, {"n": 6}, {"n": 12}),
+    *(
+        _case("while_iterators", "WhileErrors", {"case": case})
+        for case in ("not_iterable", "drop_not_iterable", "raises")
+    ),
     _case("class_names", "NightlyReport", {"suffix": "x"}, {"suffix": ""}),
     _case("dataclass_fields", "FieldNames", {"sku": "A-1"}),
     _case("dataclass_fields", "FieldsOfOther", {"value": 5}, {"value": {"sku": "x"}}),

@@ -88,14 +88,16 @@ STANDARD_FUNCTIONS = _words(
     "datetime.date.fromordinal datetime.date.fromisocalendar decimal.Decimal fractions.Fraction "
     "statistics.mean statistics.fmean statistics.median statistics.median_low "
     "statistics.median_high statistics.mode statistics.multimode statistics.pstdev "
-    "statistics.stdev statistics.pvariance statistics.variance json.dumps json.loads "
+    "statistics.stdev statistics.pvariance statistics.variance statistics.quantiles "
+    "statistics.harmonic_mean statistics.geometric_mean statistics.correlation "
+    "statistics.covariance json.dumps json.loads "
     "datetime.timezone zoneinfo.ZoneInfo calendar.monthrange calendar.isleap calendar.leapdays "
     "calendar.weekday "
     # text: each result at most a small multiple of its arguments' size
     "string.capwords html.escape html.unescape urllib.parse.quote urllib.parse.quote_plus "
     "urllib.parse.unquote urllib.parse.unquote_plus urllib.parse.urlencode "
     "urllib.parse.urljoin urllib.parse.urlparse urllib.parse.urlsplit urllib.parse.urlunparse "
-    "string.Template urllib.parse.urlunsplit urllib.parse.parse_qs urllib.parse.parse_qsl textwrap.dedent textwrap.fill textwrap.wrap textwrap.shorten "
+    "string.Template urllib.parse.urlunsplit urllib.parse.parse_qs urllib.parse.parse_qsl textwrap.dedent textwrap.fill textwrap.wrap textwrap.shorten textwrap.indent "
     "unicodedata.normalize base64.b64encode base64.b64decode base64.urlsafe_b64encode "
     "base64.urlsafe_b64decode builtins.str.maketrans "
     # name-based ids: the same namespace and name give the same id in every process

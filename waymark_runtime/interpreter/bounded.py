@@ -106,6 +106,8 @@ class Bounded(Numbers):
             "json.dumps": self._json_dumps,
             "json.loads": self._json_loads,
             "math.prod": self._prod,
+            "statistics.quantiles": self._quantiles,
+            "textwrap.indent": self._indent,
             "math.lcm": self._lcm,
             "math.factorial": self._combinatorial(math.factorial),
             "math.comb": self._combinatorial(math.comb),

@@ -10,6 +10,8 @@ from __future__ import annotations
 import builtins
 import math
 import re
+import statistics
+import textwrap
 from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
@@ -144,6 +146,23 @@ class Numbers(Guards):
         elif hasattr(value, "__next__"):
             return self.meter.metered(value)
         return value
+
+    def _quantiles(self, data: Any, *, n: Any = 4, method: Any = "exclusive") -> Any:
+        """`statistics.quantiles`: its `n - 1` cut points refused past the collection limit
+        before they are computed."""
+        if isinstance(n, int) and n > 1:
+            self.meter.allow_items(n - 1)
+        return self._numeric(statistics.quantiles)(data, n=n, method=method)
+
+    def _indent(self, text: Any, prefix: Any, predicate: Any = None) -> Any:
+        """`textwrap.indent(text, prefix)`: refused before it is built past the string limit
+        (a prefix on every line); a `predicate`, which is a function, is not taken."""
+        if predicate is not None:
+            raise TypeError("textwrap.indent() takes no predicate in a workflow")
+        if isinstance(text, str) and isinstance(prefix, str):
+            lines = text.count("\n") + text.count("\r") + 1
+            self.meter.allow_chars(len(text) + lines * len(prefix))
+        return textwrap.indent(text, prefix)
 
     def _prod(self, iterable: Any, /, *, start: Any = 1) -> Any:
         """`math.prod`: each product as `*` computes it, under its guard."""

@@ -587,6 +587,7 @@ CASES: tuple[ParityCase, ...] = (
         _case("while_iterators", "WhileErrors", {"case": case})
         for case in ("not_iterable", "drop_not_iterable", "raises")
     ),
+    _case("summary_statistics", "LatencyReport", {"n": 0}, {"n": 1}, {"n": 2}, {"n": 9}),
     _case("class_names", "NightlyReport", {"suffix": "x"}, {"suffix": ""}),
     _case("dataclass_fields", "FieldNames", {"sku": "A-1"}),
     _case("dataclass_fields", "FieldsOfOther", {"value": 5}, {"value": {"sku": "x"}}),

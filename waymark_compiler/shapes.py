@@ -171,8 +171,10 @@ def _is_frozenset(node: cst.BaseExpression) -> bool:
 
 def enum_values(node: cst.ClassDef) -> dict[str, cst.BaseExpression] | None:
     """Each member of an enum class body with its value, when every value is a constant
-    literal (None otherwise: `auto()`, computed values)."""
+    literal or an `auto()` whose value Python's own rule gives (`_auto_value`); None otherwise
+    (computed values, an `auto()` of a class with a mixin or its own rule)."""
     values: dict[str, cst.BaseExpression] = {}
+    flavour = _auto_flavour(node)
     for statement in node.body.body:
         if not isinstance(statement, cst.SimpleStatementLine):
             continue
@@ -186,10 +188,62 @@ def enum_values(node: cst.ClassDef) -> dict[str, cst.BaseExpression] | None:
             name = get_full_name_for_node(target) or ""
             if not name or (name.startswith("_") and name.endswith("_")):
                 continue
+            if _is_auto(value):
+                made = _auto_value(flavour, name, list(values.values()))
+                if made is None:
+                    return None
+                value = made
             if not is_constant_literal(value):
                 return None
             values[name] = value
     return values
+
+
+# The enum bases whose `auto()` values are Python's standard rule: ints counting up from 1
+# (`Enum`, `IntEnum`), powers of two (`Flag`, `IntFlag`), the lowercased name (`StrEnum`).
+_AUTO_FLAVOURS = {"Enum": "int", "IntEnum": "int", "Flag": "bit", "IntFlag": "bit",
+                  "StrEnum": "name"}  # fmt: skip
+
+
+def _auto_flavour(node: cst.ClassDef) -> str | None:
+    """How `auto()` numbers the members of `node`; None for a class that defines its own
+    `_generate_next_value_` or has other bases (a mixin, a user enum)."""
+    bases = [b.value for b in node.bases if b.keyword is None]
+    names = [get_full_name_for_node(b) or "" for b in bases]
+    if len(names) != 1 or any(
+        isinstance(s, cst.FunctionDef) and s.name.value == "_generate_next_value_"
+        for s in node.body.body
+    ):
+        return None
+    return _AUTO_FLAVOURS.get(names[0].rpartition(".")[2])
+
+
+def _is_auto(value: cst.BaseExpression) -> bool:
+    if not isinstance(value, cst.Call) or value.args:
+        return False
+    return (get_full_name_for_node(value.func) or "").rpartition(".")[2] == "auto"
+
+
+def _auto_value(
+    flavour: str | None, name: str, earlier: list[cst.BaseExpression]
+) -> cst.BaseExpression | None:
+    """The value Python gives the member `name` written `auto()` after the `earlier` values
+    (None where the rule would need more than plain ints: a warning's fallback, other values)."""
+    if flavour == "name":
+        return cst.SimpleString(repr(name.lower()))
+    last: list[Any] = []
+    for value in earlier:
+        try:
+            last.append(ast.literal_eval(_CODE.code_for_node(value)))
+        except (ValueError, TypeError, SyntaxError):
+            return None
+    if any(type(v) is not int for v in last) or flavour is None:
+        return None
+    if not last:
+        return cst.Integer("1")
+    if flavour == "bit":
+        return cst.Integer(str(2 ** max(last).bit_length()) if max(last) >= 0 else "1")
+    return cst.Integer(str(last[-1] + 1)) if last[-1] == max(last) else None
 
 
 def enum_aliases(node: cst.ClassDef) -> dict[str, str]:

@@ -3,7 +3,7 @@ from enum import Enum, auto
 from waymark import Workflow, workflow
 
 
-class Color(Enum):
+class Color(str, Enum):  # a mixin: its `auto()` values follow the mixin's own rule
     RED = auto()
     GREEN = auto()
 

@@ -107,10 +107,11 @@ ENUM_BY_VALUE = rule(
     "WM145",
     "enum-by-value",
     "refuses looking an enum member up by value (`Color(raw)`) when a member's value is not "
-    "a literal (`auto()`, a computed value), or with other than one positional argument",
+    "a literal or a standard `auto()` (a computed value, `auto()` with a mixin or a class's "
+    "own `_generate_next_value_`), or with other than one positional argument",
     "`Color(raw)` is compiled into a table of the class's values, read in its source: a value "
     "the compiler cannot read would be missing from it.",
-    "class Color(Enum):\n    RED = auto()\n...\ncolor = Color(raw)",
+    "class Color(Enum):\n    RED = rgb(255, 0, 0)\n...\ncolor = Color(raw)",
     "Write the members' values as literals, use a member directly (`Color.RED`), or convert "
     "the value inside an action.",
 )

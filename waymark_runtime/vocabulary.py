@@ -41,6 +41,7 @@ PURE_METHODS = _words(
     "appendleft popleft extendleft rotate "
     # dict (and Counter, OrderedDict)
     "get items keys popitem setdefault update values most_common subtract total move_to_end "
+    "elements "
     # ChainMap
     "new_child "
     # set
@@ -133,6 +134,11 @@ ITERTOOLS_FUNCTIONS = _words(
 # made of, without `f`).
 TAKE_WHILE = "itertools.takewhile.pairs"
 DROP_WHILE = "itertools.dropwhile.pairs"
+# `itertools.accumulate(xs, f)`: the compiler's generator rebinds the running value to
+# `f(total, x)` as `reduce`'s does; `start` makes the iterator and the first value (if any),
+# `result` gives the first value, then the generator's, lazily.
+ACCUMULATE_START = "itertools.accumulate.start"
+ACCUMULATE_RESULT = "itertools.accumulate.result"
 REDUCE_START = "functools.reduce.start"
 REDUCE_RESULT = "functools.reduce.result"
 

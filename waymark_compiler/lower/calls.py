@@ -23,6 +23,7 @@ from waymark_compiler.lower.dispatch import expression, lower_expr
 from waymark_compiler.lower.expressions import is_string_literal
 from waymark_compiler.lower.formatting import format_call, lower_format
 from waymark_compiler.lower.functional import (
+    accumulate_call,
     filter_call,
     fromkeys_call,
     groupby_call,
@@ -437,6 +438,7 @@ _LOWERED: dict[str, Callable[[cst.Call, Ctx], ir.Expr]] = {
     "builtins.format": format_call,
     "itertools.groupby": groupby_call,
     "itertools.takewhile": while_call,
+    "itertools.accumulate": accumulate_call,
     "itertools.dropwhile": while_call,
     "functools.reduce": reduce_call,
     "_functools.reduce": reduce_call,

@@ -26,12 +26,15 @@ import libcst as cst
 
 from waymark_compiler.context import Ctx
 from waymark_compiler.literals import string_value
+from waymark_compiler.lower.arguments import lower_arguments
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.rules.expressions import FUNCTION_VALUE
 from waymark_compiler.symbols import BuiltinSym, ClassSym, ExternalSym, FunctionSym
 from waymark_compiler.tables import BUILTIN_TYPES
 from waymark_runtime import ir
 from waymark_runtime.vocabulary import (
+    ACCUMULATE_RESULT,
+    ACCUMULATE_START,
     DROP_WHILE,
     PURE_FUNCTIONS,
     PURE_METHODS,
@@ -242,6 +245,66 @@ def while_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     return ir.Subscript(value=listed, index=ir.Const(value=0, span=span), span=span)
 
 
+def accumulate_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
+    """`itertools.accumulate(xs, f[, initial=v])` (`func=f` too) as
+    `[result(p, a, (a for a in [a] for x in it for a in [f(a, x)])) for it, a, p in
+    [start(xs, initial=v)]][0]`: the running value rebound to `f(a, x)` item by item, lazily,
+    as CPython's iterator computes it; without a function (or `None`), the runtime's own."""
+    span = ctx.span(node)
+    named = {a.keyword.value: a for a in node.args if a.keyword is not None}
+    plain = [a for a in node.args if a.keyword is None]
+    function = named.get("func") or (plain[1] if len(plain) > 1 else None)
+    if any(a.star for a in node.args) or set(named) - {"func", "initial"} or len(plain) > 2:
+        return _refuse(node, "accumulate", "`accumulate(iterable, function, initial=...)`", ctx)
+    if function is None or _is_none(function.value):
+        kept = [a for a in node.args if a is not function]
+        args, kwargs = lower_arguments(kept, ctx)
+        return ir.Call(func="itertools.accumulate", args=args, kwargs=kwargs, span=span)
+    if not plain:
+        return _refuse(node, "accumulate", "`accumulate(iterable, function, initial=...)`", ctx)
+    items = lower_expr(plain[0].value, ctx)
+    initial = tuple(
+        ir.Keyword(name="initial", value=lower_expr(a.value, ctx))
+        for a in node.args
+        if a is named.get("initial")
+    )
+    applied_function = applied(function.value, (ctx.temp(), ctx.temp()), ctx)
+    if applied_function is None:
+        return ctx.error(FUNCTION_VALUE, function, *_FUNCTION_ERROR)
+    step, (total, item) = applied_function
+    acc, source = ir.Name(id=total, span=span), ir.Name(id=ctx.temp(), span=span)
+    present = ir.Name(id=ctx.temp(), span=span)
+    running = _running(acc, ir.Name(id=item, span=span), source, step, span)
+    result = ir.Call(func=ACCUMULATE_RESULT, args=(present, acc, running), kwargs=(), span=span)
+    start = ir.Call(func=ACCUMULATE_START, args=(items,), kwargs=initial, span=span)
+    triple = ir.TupleExpr(elts=(source, acc, present), span=span)
+    once = ir.Generator(
+        target=triple, iter=ir.ListExpr(elts=(start,), span=span), ifs=(), span=span
+    )
+    results = ir.Comprehension(kind="list", elt=result, value=None, generators=(once,), span=span)
+    return ir.Subscript(value=results, index=ir.Const(value=0, span=span), span=span)
+
+
+def _running(
+    acc: ir.Name, item: ir.Name, items: ir.Expr, step: ir.Expr, span: ir.Span | None
+) -> ir.Comprehension:
+    """`(a for a in [a] for x in items for a in [step])`: each accumulator in turn, `step`
+    computing the next from `a` and `x` (shared by `reduce` and `accumulate`)."""
+
+    def clause(target: ir.Target, source: ir.Expr) -> ir.Generator:
+        return ir.Generator(target=target, iter=source, ifs=(), span=span)
+
+    def listed(value: ir.Expr) -> ir.ListExpr:
+        return ir.ListExpr(elts=(value,), span=span)
+
+    steps = (clause(acc, listed(acc)), clause(item, items), clause(acc, listed(step)))
+    return ir.Comprehension(kind="gen", elt=acc, value=None, generators=steps, span=span)
+
+
+def _is_none(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "None"
+
+
 def reduce_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     """`functools.reduce(f, xs[, start])` as
     `[result(a, (a for a in [a] for x in it for a in [f(a, x)])) for it, a in [start(xs, ...)]][0]`:
@@ -259,23 +322,13 @@ def reduce_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
         return ctx.error(FUNCTION_VALUE, args[0], *_FUNCTION_ERROR)
     step, (total, item) = function
     acc, items = ir.Name(id=total, span=span), ir.Name(id=ctx.temp(), span=span)
-
-    def clause(target: ir.Target, source: ir.Expr) -> ir.Generator:
-        return ir.Generator(target=target, iter=source, ifs=(), span=span)
-
-    def listed(value: ir.Expr) -> ir.ListExpr:
-        return ir.ListExpr(elts=(value,), span=span)
-
-    steps = (
-        clause(acc, listed(acc)),
-        clause(ir.Name(id=item, span=span), items),
-        clause(acc, listed(step)),
-    )
-    accumulated = ir.Comprehension(kind="gen", elt=acc, value=None, generators=steps, span=span)
+    accumulated = _running(acc, ir.Name(id=item, span=span), items, step, span)
     result = ir.Call(func=REDUCE_RESULT, args=(acc, accumulated), kwargs=(), span=span)
     start = ir.Call(func=REDUCE_START, args=started, kwargs=keywords, span=span)
     pair = ir.TupleExpr(elts=(items, acc), span=span)
-    once = (clause(pair, listed(start)),)
+    once = (
+        ir.Generator(target=pair, iter=ir.ListExpr(elts=(start,), span=span), ifs=(), span=span),
+    )
     results = ir.Comprehension(kind="list", elt=result, value=None, generators=once, span=span)
     return ir.Subscript(value=results, index=ir.Const(value=0, span=span), span=span)
 

@@ -23,7 +23,14 @@ from fractions import Fraction
 from typing import Any
 
 from waymark_runtime.interpreter.limits import Meter
-from waymark_runtime.vocabulary import DROP_WHILE, REDUCE_RESULT, REDUCE_START, TAKE_WHILE
+from waymark_runtime.vocabulary import (
+    ACCUMULATE_RESULT,
+    ACCUMULATE_START,
+    DROP_WHILE,
+    REDUCE_RESULT,
+    REDUCE_START,
+    TAKE_WHILE,
+)
 
 
 class GroupBy:
@@ -142,6 +149,17 @@ def reduce_start(iterable: Any, *start: Any, **initial: Any) -> tuple[Iterator[A
     raise TypeError("reduce() of empty iterable with no initial value")
 
 
+def accumulate_start(iterable: Any, initial: Any = None) -> tuple[Iterator[Any], Any, bool]:
+    """The iterator `itertools.accumulate(xs, f)` reads, its first value (`initial`, else the
+    first item) and whether there is one (Python's `TypeError` for what cannot be iterated)."""
+    items = iter(iterable)
+    if initial is not None:
+        return items, initial, True
+    for first in items:
+        return items, first, True
+    return items, None, False
+
+
 def reduce_result(start: Any, accumulated: Iterable[Any]) -> Any:
     """The last of the accumulators the compiler's generator computes, or `start` for none."""
     value = start
@@ -211,6 +229,12 @@ def iterator_functions(meter: Meter) -> dict[str, Callable[..., Any]]:
         parts = pools((data, selectors))
         return built(min(len(part) for part in parts), itertools.compress(*parts))
 
+    def accumulate_result(present: bool, first: Any, running: Any) -> Iterator[Any]:
+        """`accumulate(xs, f)`: the first value, then each running value as it is read."""
+        if present:
+            yield first
+            yield from meter.metered(running)
+
     def take_while(pairs: Any) -> Iterator[Any]:
         """`takewhile`: the items before the first whose answer is false (read lazily)."""
         for item, answer in meter.metered(pairs):
@@ -260,6 +284,8 @@ def iterator_functions(meter: Meter) -> dict[str, Callable[..., Any]]:
         "itertools.zip_longest": zip_longest,
         "itertools.compress": compress,
         TAKE_WHILE: take_while,
+        ACCUMULATE_START: accumulate_start,
+        ACCUMULATE_RESULT: accumulate_result,
         DROP_WHILE: drop_while,
         "itertools.accumulate": accumulate,
         "itertools.groupby": groupby,

@@ -589,6 +589,8 @@ CASES: tuple[ParityCase, ...] = (
     ),
     _case("summary_statistics", "LatencyReport", {"n": 0}, {"n": 1}, {"n": 2}, {"n": 9}),
     _case("enum_auto", "Triage", {"raw": "on_hold"}, {"raw": "closed"}),
+    _case("running_values", "RunningBalances", {"n": 0}, {"n": 1}, {"n": 9}),
+    _case("running_values", "RunningErrors", {"case": "scalar"}, {"case": "mixed"}),
     _case("class_names", "NightlyReport", {"suffix": "x"}, {"suffix": ""}),
     _case("dataclass_fields", "FieldNames", {"sku": "A-1"}),
     _case("dataclass_fields", "FieldsOfOther", {"value": 5}, {"value": {"sku": "x"}}),

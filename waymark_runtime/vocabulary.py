@@ -206,6 +206,9 @@ PURE_CONSTANTS = _words(
     "uuid.NAMESPACE_DNS uuid.NAMESPACE_URL uuid.NAMESPACE_OID uuid.NAMESPACE_X500 "
     "string.ascii_letters string.ascii_lowercase string.ascii_uppercase string.digits "
     "string.hexdigits string.octdigits string.punctuation string.whitespace string.printable "
+    # the names of months and days (the C locale's, as a process that never calls
+    # `locale.setlocale` has them), compiled to lists of their strings
+    "calendar.month_name calendar.month_abbr calendar.day_name calendar.day_abbr "
     # `re` flags, compiled to their int values
     "re.IGNORECASE re.I re.MULTILINE re.M re.DOTALL re.S re.VERBOSE re.X re.ASCII re.A "
     "re.UNICODE re.U re.NOFLAG"

@@ -161,6 +161,9 @@ def _constant(qualname: str, span: ir.Span) -> ir.Expr:
         return ir.Call(
             func="uuid.UUID", args=(ir.Const(value=str(value), span=span),), kwargs=(), span=span
         )
+    if qualname.startswith("calendar."):  # `calendar.month_name`: indexed, sliced, iterated
+        names = tuple(ir.Const(value=name, span=span) for name in value)
+        return ir.ListExpr(elts=names, span=span)
     if isinstance(value, float) and not math.isfinite(value):
         text = ir.Const(value=str(value), span=span)
         return ir.Call(func="float", args=(text,), kwargs=(), span=span)

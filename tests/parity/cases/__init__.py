@@ -588,6 +588,7 @@ CASES: tuple[ParityCase, ...] = (
         for case in ("not_iterable", "drop_not_iterable", "raises")
     ),
     _case("summary_statistics", "LatencyReport", {"n": 0}, {"n": 1}, {"n": 2}, {"n": 9}),
+    _case("summary_statistics", "MonthHeadings", {"n": 0}, {"n": 5}),
     _case("enum_auto", "Triage", {"raw": "on_hold"}, {"raw": "closed"}),
     _case("running_values", "RunningBalances", {"n": 0}, {"n": 1}, {"n": 9}),
     _case("running_values", "RunningErrors", {"case": "scalar"}, {"case": "mixed"}),

@@ -228,6 +228,8 @@ def lower_Attribute(node: cst.Attribute, ctx: Ctx) -> ir.Expr:
         message = f"read of `{ctx.code(node)}`"
         return ctx.error(SELF_READ, node, message, "not a helper call", help)
     base = ctx.symbol(node.value)
+    if isinstance(base, ClassSym) and base.kind == "enum" and attr == "__members__":
+        return enum_by_name(base, ctx.span(node))
     if isinstance(base, ClassSym) and base.kind == "enum":
         return enum_member(base, node, ctx)
     found = None if base is None else ctx.resolver.attribute(base, attr)
@@ -305,13 +307,18 @@ def enum_members(enum: ClassSym, span: ir.Span) -> ir.Expr:
 def enum_lookup(enum: ClassSym, key: ir.Expr, span: ir.Span) -> ir.Expr:
     """`Channel[name]`: the member named `name` (an alias's canonical member), `KeyError` for
     any other name, as in Python."""
+    return ir.Subscript(value=enum_by_name(enum, span), index=key, span=span)
+
+
+def enum_by_name(enum: ClassSym, span: ir.Span) -> ir.DictExpr:
+    """`Channel.__members__`: every name, aliases too, with its (canonical) member, in
+    definition order (a dict, where Python has a read-only mapping)."""
     aliases = _aliases(enum)
     names = tuple(ir.Const(value=m, span=span) for m in enum.members)
     members = tuple(
         ir.EnumMember(type=enum.path, member=aliases.get(m, m), span=span) for m in enum.members
     )
-    table = ir.DictExpr(keys=names, values=members, span=span)
-    return ir.Subscript(value=table, index=key, span=span)
+    return ir.DictExpr(keys=names, values=members, span=span)
 
 
 def _aliases(enum: ClassSym) -> dict[str, str]:

@@ -590,6 +590,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("summary_statistics", "LatencyReport", {"n": 0}, {"n": 1}, {"n": 2}, {"n": 9}),
     _case("summary_statistics", "MonthHeadings", {"n": 0}, {"n": 5}),
     _case("enum_auto", "Triage", {"raw": "on_hold"}, {"raw": "closed"}),
+    _case("enum_auto", "MemberNames", {"raw": "live"}, {"raw": "published"}, {"raw": "x"}),
     _case("running_values", "RunningBalances", {"n": 0}, {"n": 1}, {"n": 9}),
     _case("running_values", "RunningErrors", {"case": "scalar"}, {"case": "mixed"}),
     _case("class_names", "NightlyReport", {"suffix": "x"}, {"suffix": ""}),

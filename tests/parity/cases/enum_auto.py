@@ -1,6 +1,7 @@
 """Looking up by value (`Status(raw)`) the members of enums numbered with `auto()`: a
 `StrEnum`'s lowercased names, an `IntEnum` counting on from a literal, `Flag`/`IntFlag` powers
-of two (a combination too), Python's `ValueError` for a value of no member."""
+of two (a combination too), Python's `ValueError` for a value of no member; and an enum's
+`__members__` (aliases included) to validate a name."""
 
 from __future__ import annotations
 
@@ -13,6 +14,12 @@ from waymark import Workflow, action, workflow
 class Status(StrEnum):
     OPEN = auto()
     ON_HOLD = auto()
+
+
+class Stage(enum.Enum):
+    DRAFT = "draft"
+    LIVE = "live"
+    PUBLISHED = "live"
 
 
 class Priority(IntEnum):
@@ -66,3 +73,18 @@ class Triage(Workflow):
             except ValueError as error:
                 out.append(f"ValueError: {error}")
         return out
+
+
+@workflow
+class MemberNames(Workflow):
+    async def run(self, raw: str) -> list[object]:
+        row = await ticket(raw)
+        names = Stage.__members__
+        return [
+            raw.upper() in Stage.__members__,
+            list(names),
+            list(names.items()),
+            names.get(str(row["status"]).upper(), "none"),
+            len(Status.__members__),
+            [member.value for member in Status.__members__.values()],
+        ]

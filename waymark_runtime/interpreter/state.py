@@ -26,7 +26,7 @@ from __future__ import annotations
 import gc
 import itertools
 from collections import ChainMap, Counter, OrderedDict, defaultdict, deque
-from collections.abc import Iterator
+from collections.abc import ItemsView, Iterator, KeysView, ValuesView
 from typing import Any
 
 from waymark_runtime.errors import WaymarkError
@@ -52,6 +52,7 @@ _KINDS = ("keys", "values", "items")
 _MAPPINGS: tuple[dict[Any, Any], ...] = ({}, OrderedDict())
 _VIEW_KINDS = {type(getattr(d, kind)()): kind for d in _MAPPINGS for kind in _KINDS}
 _DICT_KINDS: frozenset[type] = frozenset({Counter, defaultdict, OrderedDict})
+_MAPPING_VIEWS: dict[type, str] = {KeysView: "keys", ValuesView: "values", ItemsView: "items"}
 # Containers kept as one object under several names: a `ChainMap` too (its `maps` is a list).
 _CONTAINER_KINDS: frozenset[type] = _DICT_KINDS | {deque, ChainMap}
 _DEQUE_ITERATORS: frozenset[type] = frozenset({type(iter(deque())), type(reversed(deque()))})
@@ -141,6 +142,8 @@ class StateEncoder(Encoder):
         if kind in _VIEW_KINDS:  # a view of its dict, which it still shows as it changes
             (mapping,) = gc.get_referents(obj.mapping)  # the dict behind the read-only proxy
             return {"$t": "view", "kind": _VIEW_KINDS[kind], "of": self.encode(mapping)}
+        if kind in _MAPPING_VIEWS:  # a `ChainMap`'s `items()`: a view of the chain itself
+            return {"$t": "view", "kind": _MAPPING_VIEWS[kind], "of": self.encode(obj._mapping)}
         if kind in _SEQUENCE_ITERATORS or kind is reversed or kind in _DEQUE_ITERATORS:
             return self._once(obj, self._iterator)
         if kind in _DICT_ITERATORS or kind is _ODICT_ITERATOR:

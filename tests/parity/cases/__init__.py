@@ -582,6 +582,7 @@ CASES: tuple[ParityCase, ...] = (
         {"region": "eu", "retries": 5},
         {"region": "us", "retries": None},
     ),
+    _case("chain_maps", "ChainLoop", {"region": "eu"}),
     _case("while_iterators", "WhileReadings", {"n": 0}, {"n": 6}, {"n": 12}),
     *(
         _case("while_iterators", "WhileErrors", {"case": case})

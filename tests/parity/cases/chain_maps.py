@@ -2,7 +2,8 @@
 held across awaits as one object over the workflow's own dicts (a change to a layer shows
 through it, a write goes to the first layer); lookup, `get`, `in`, `len`, iteration order,
 `new_child`, `parents`, `maps`, `dict(...)`, `**` unpacking, `pop`, equality, `repr`, Python's
-`KeyError`s; passed to and returned by an action."""
+`KeyError`s; passed to and returned by an action; a loop over a chain that awaits, and its
+`items()` view held across an await (it shows later changes, as in Python)."""
 
 from __future__ import annotations
 
@@ -69,3 +70,30 @@ class LayeredSettings(Workflow):
         except KeyError as error:
             out.append(f"KeyError: {error}")
         return out
+
+
+@workflow
+class ChainLoop(Workflow):
+    async def run(self, region: str) -> list[object]:
+        base = await defaults(region)
+        local = {"timeout": 1}
+        settings = ChainMap(local, base)
+        seen = []
+        for key in settings:
+            seen.append((key, await echo(settings[key])))
+        view = settings.items()
+        keys = settings.keys()
+        await echo("pause")
+        base["extra"] = True
+        child = settings.new_child()
+        child["timeout"] = 9
+        await echo("again")
+        return [
+            seen,
+            sorted(view),
+            sorted(keys),
+            len(view),
+            child,
+            settings | {"q": 1},
+            settings.copy(),
+        ]

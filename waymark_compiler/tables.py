@@ -237,7 +237,8 @@ IMPURE: dict[str, Refusal] = {
     "builtins.print": (
         NONDETERMINISTIC_CALL,
         "does I/O",
-        "log from inside an action, or return the value",
+        "write it to the instance's log, `self.log.info(\"got %s\", value)` (or a module "
+        "logger, `logging.getLogger(__name__)`), or return the value",
     ),
     "builtins.input": (NONDETERMINISTIC_CALL, "does I/O", _IO),
     "builtins.hash": (

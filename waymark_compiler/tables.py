@@ -237,7 +237,7 @@ IMPURE: dict[str, Refusal] = {
     "builtins.print": (
         NONDETERMINISTIC_CALL,
         "does I/O",
-        "write it to the instance's log, `self.log.info(\"got %s\", value)` (or a module "
+        'write it to the instance\'s log, `self.log.info("got %s", value)` (or a module '
         "logger, `logging.getLogger(__name__)`), or return the value",
     ),
     "builtins.input": (NONDETERMINISTIC_CALL, "does I/O", _IO),

@@ -218,6 +218,9 @@ PURE_CONSTANTS = _words(
 # workflow may ask of its class.
 TYPE_NAME = "type.__name__"
 TYPE_IS = "type.is"  # `type(x) is T`: the exact class
+# `str.upper(s)`, a method called through its builtin type: `s` checked to be a `str` (Python's
+# `TypeError` otherwise), then `s.upper()`.
+RECEIVER_OF = "type.receiver"
 
 # `Color(raw)`: the member of that value, from a table of the class's literal values the
 # compiler wrote (`` `enum.by_value`({'red': enum m:Color.RED}, raw, 'Color') ``).

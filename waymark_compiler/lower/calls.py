@@ -78,6 +78,7 @@ from waymark_compiler.symbols import (
     VariableSym,
 )
 from waymark_compiler.tables import (
+    BUILTIN_TYPES,
     MUTATING_METHODS,
     impure,
     refusal_label,
@@ -95,6 +96,7 @@ from waymark_runtime.vocabulary import (
     PURE_FUNCTIONS,
     PURE_METHODS,
     RE_FUNCTIONS,
+    RECEIVER_OF,
     STANDARD_FUNCTIONS,
     ZONE_EXAMPLES,
 )
@@ -192,6 +194,8 @@ def method_call(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr:
                 return lowered  # else formatted at run time, as any other template
     if (replaced := pattern_substitution(node, func, ctx)) is not None:
         return replaced  # `PATTERN.sub(f, text)`: `f` called on each match
+    if (unbound := _through_type(node, func, ctx)) is not None:
+        return unbound  # `str.upper(s)`
     reported = len(ctx.sink.items)
     value = lower_expr(func.value, ctx)
     if method not in PURE_METHODS and method not in FORMATTING:
@@ -206,6 +210,24 @@ def method_call(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr:
         return refused
     args, kwargs = lower_arguments(node.args, ctx)
     return ir.MethodCall(obj=value, method=method, args=args, kwargs=kwargs, span=ctx.span(node))
+
+
+def _through_type(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr | None:
+    """`str.upper(s, ...)`: a pure method called through its builtin type, as
+    `receiver(s).upper(...)` (the receiver checked to be a `str`, as Python checks it); None for
+    any other call."""
+    method, kind = func.attr.value, ctx.symbol(func.value)
+    if not isinstance(kind, BuiltinSym) or kind.name not in BUILTIN_TYPES - {"object"}:
+        return None
+    first = node.args[0] if node.args else None
+    if method not in PURE_METHODS or first is None or first.keyword is not None or first.star:
+        return None
+    span = ctx.span(node)
+    names = (ir.Const(value=kind.name, span=span), ir.Const(value=method, span=span))
+    obj = lower_expr(first.value, ctx)
+    receiver = ir.Call(func=RECEIVER_OF, args=(*names, obj), kwargs=(), span=span)
+    args, kwargs = lower_arguments(node.args[1:], ctx)
+    return ir.MethodCall(obj=receiver, method=method, args=args, kwargs=kwargs, span=span)
 
 
 def _zone_missing(node: cst.Call, name: str, position: int, ctx: Ctx) -> ir.Expr | None:

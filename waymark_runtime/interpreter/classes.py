@@ -8,6 +8,7 @@ combinations, its own `_missing_`) is asked of it when its module is loaded here
 
 from __future__ import annotations
 
+import builtins
 import enum
 import sys
 from typing import Any
@@ -18,6 +19,7 @@ from waymark_runtime.values import (
     ModelValue,
     TypeValue,
     find_class,
+    plain_value,
     real_value,
     to_json,
     to_value,
@@ -61,6 +63,16 @@ def _named_tuple_class(kind: type) -> type:
     path = getattr(kind, "__waymark_path__", None)
     real = find_class(path) if isinstance(path, str) else None
     return real if real is not None else kind
+
+
+def receiver_of(kind: str, method: str, obj: Any) -> Any:
+    """`obj`, the receiver of `kind.method(obj, ...)` (`str.upper(s)`), when it is a `kind`
+    (a subclass's instance too, a `StrEnum` member a `str`); else Python's `TypeError`."""
+    if isinstance(plain_value(obj), getattr(builtins, kind)):
+        return obj
+    raise TypeError(
+        f"descriptor '{method}' for '{kind}' objects doesn't apply to a '{type_name(obj)}' object"
+    )
 
 
 def type_is(obj: Any, cls: Any) -> bool:

@@ -33,7 +33,13 @@ from waymark_runtime.interpreter.attributes import (
     no_attribute,
 )
 from waymark_runtime.interpreter.bounded import Bounded
-from waymark_runtime.interpreter.classes import enum_by_value, enum_members, is_instance, type_is
+from waymark_runtime.interpreter.classes import (
+    enum_by_value,
+    enum_members,
+    is_instance,
+    receiver_of,
+    type_is,
+)
 from waymark_runtime.interpreter.formatting import WorkflowFormatter, conversions, format_text
 from waymark_runtime.interpreter.iterators import iterator_functions
 from waymark_runtime.interpreter.models import (
@@ -76,6 +82,7 @@ from waymark_runtime.vocabulary import (
     PURE_BUILTINS,
     PURE_FUNCTIONS,
     PURE_METHODS,
+    RECEIVER_OF,
     STANDARD_FUNCTIONS,
     TYPE_IS,
     TYPE_NAME,
@@ -185,6 +192,7 @@ _PLAIN_BUILTINS["hasattr"] = has_attribute
 _PLAIN_BUILTINS[DURATION] = dt.timedelta
 _PLAIN_BUILTINS[TYPE_NAME] = type_name
 _PLAIN_BUILTINS[TYPE_IS] = type_is
+_PLAIN_BUILTINS[RECEIVER_OF] = receiver_of
 _PLAIN_BUILTINS[ENUM_LOOKUP] = enum_by_value
 _PLAIN_BUILTINS[ENUM_MEMBERS] = enum_members
 _PLAIN_BUILTINS.update(

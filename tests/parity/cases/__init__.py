@@ -594,6 +594,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("enum_auto", "MemberNames", {"raw": "live"}, {"raw": "published"}, {"raw": "x"}),
     _case("running_values", "RunningBalances", {"n": 0}, {"n": 1}, {"n": 9}),
     _case("running_values", "RunningErrors", {"case": "scalar"}, {"case": "mixed"}),
+    _case("type_methods", "ThroughTypes", {"label": " a b "}, {"label": ""}),
     _case("class_names", "NightlyReport", {"suffix": "x"}, {"suffix": ""}),
     _case("dataclass_fields", "FieldNames", {"sku": "A-1"}),
     _case("dataclass_fields", "FieldsOfOther", {"value": 5}, {"value": {"sku": "x"}}),

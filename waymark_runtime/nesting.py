@@ -20,6 +20,13 @@ MAX_NESTING = 100
 # printer of nested displays and calls spend about 7), with a margin.
 _FRAMES_PER_LEVEL = 10
 
+VALUE_NESTING = 1000
+"""Levels of a value (lists in lists, dicts in tuples...) every codec, the state's included,
+handles: what CPython's own `json` handles under its default recursion limit."""
+# Frames one level of a value costs the deepest codec (the state's encoder of a tuple spends
+# 5: encode, the tag's function, its comprehension, the subclass's encode), with a margin.
+_FRAMES_PER_VALUE_LEVEL = 6
+
 
 def too_deep(node: Any) -> tuple[Any, ir.Span | None] | None:
     """The first node nested more than MAX_NESTING levels below `node` (itself level 1), with
@@ -57,13 +64,22 @@ def _node_fields(kind: type) -> tuple[str, ...]:
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-def make_room() -> None:
-    """Make sure the recursion limit leaves room for MAX_NESTING levels above the caller's own
-    stack; it is raised, never lowered (other threads may rely on a raise of their own)."""
+def make_room(frames: int = MAX_NESTING * _FRAMES_PER_LEVEL) -> None:
+    """Make sure the recursion limit leaves room for `frames` (default: MAX_NESTING levels of
+    a program) above the caller's own stack; it is raised, never lowered (other threads may
+    rely on a raise of their own)."""
     depth = 0
     frame: FrameType | None = sys._getframe()
     while frame is not None:
         frame, depth = frame.f_back, depth + 1
-    needed = depth + MAX_NESTING * _FRAMES_PER_LEVEL + 100
+    needed = depth + frames + 100
     if sys.getrecursionlimit() < needed:
         sys.setrecursionlimit(needed)
+
+
+def make_value_room() -> None:
+    """Room for VALUE_NESTING levels of a value, made once per process where values are first
+    imported: a runner that claims a deep state decodes it with the room its encoder had.
+    About 6,000 frames: Python frames cost no C stack, and C recursion (`json`, `repr`,
+    comparisons) spends well under a kilobyte a level of an 8 MiB stack."""
+    make_room(VALUE_NESTING * _FRAMES_PER_VALUE_LEVEL)

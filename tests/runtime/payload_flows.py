@@ -100,3 +100,43 @@ class LargeArgument(Workflow):
     async def run(self, size: int, times: int) -> int:
         text = await blob(size)
         return await measure("measured", [text] * times)
+
+
+@action
+async def nested(levels: int) -> object:
+    """A list, a dict and a tuple each nested `levels` deep."""
+    value: list[object] = [[], {}, ()]
+    for _ in range(levels):
+        value = [[value[0]], {"k": value[1]}, (value[2],)]
+    return value
+
+
+@action
+async def depth_of(value: object) -> int:
+    levels = 0
+    while isinstance(value, (list, tuple, dict)) and value:
+        value = value["k"] if isinstance(value, dict) else value[0]
+        levels += 1
+    return levels
+
+
+@workflow
+class DeepValues(Workflow):
+    """A deep result held across an await (its state saved), compared, shown, passed on and
+    returned."""
+
+    async def run(self, levels: int) -> list[object]:
+        value = await nested(levels)
+        await asyncio.sleep(0)
+        depths = [await depth_of(part) for part in value]
+        return [depths, value == value, [len(str(part)) for part in value], value]
+
+
+@workflow
+class BuildsDeep(Workflow):
+    async def run(self, levels: int) -> int:
+        value: list[object] = []
+        for _ in range(levels):
+            value = [value]
+        await asyncio.sleep(1)
+        return len(value)

@@ -269,3 +269,31 @@ def test_an_instance_that_fails_on_its_rows_ends_its_attempts_too() -> None:
     assert instance["status"] == "failed" and instance["error"]["message"] == "rows refused"
     ended = [(op["node"], op["op"], op["status"]) for op in change.batch.rows["o"]]
     assert ended == [("n2", "finish", "failed"), ("n3", "finish", "failed")]
+
+
+@pytest.mark.parametrize("levels", [1000, 5000])
+async def test_values_nest_as_deeply_as_cpythons_json_takes_them(
+    store: PostgresStore, database: str, levels: int
+) -> None:
+    """A thousand levels (CPython's `json` under its default recursion limit) travel through
+    every codec on both runtimes; far deeper is refused by name, not a RecursionError."""
+    workflow = flows.DeepValues()
+    outcomes = []
+    for run in (lambda: _on_local(workflow, levels=levels),
+                lambda: _on_postgres(store, database, workflow, levels=levels)):  # fmt: skip
+        try:
+            outcomes.append(await run())
+        except ValueNotSerializable as error:
+            outcomes.append(str(error))
+    if levels == 1000:
+        assert outcomes[0] == outcomes[1] == await workflow.run_inline(levels=levels)
+        assert outcomes[0][0] == [1000, 1000, 1000]
+    else:
+        assert outcomes[0] == outcomes[1]
+        assert "nests too deeply" in outcomes[0], outcomes[0]
+
+
+async def test_a_state_nested_past_the_codecs_fails_its_instance_by_name() -> None:
+    assert await _on_local(flows.BuildsDeep(), levels=1000) == 1
+    with pytest.raises(ValueNotSerializable, match="state cannot be saved: a value nests too"):
+        await _on_local(flows.BuildsDeep(), levels=30_000)

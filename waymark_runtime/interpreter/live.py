@@ -16,6 +16,7 @@ from typing import Any
 
 from waymark_runtime import ir
 from waymark_runtime.effects import Effect, Event
+from waymark_runtime.errors import ValueNotSerializable
 from waymark_runtime.interpreter.bounded import Bounded
 from waymark_runtime.interpreter.context import StepContext
 from waymark_runtime.interpreter.limits import LimitExceeded
@@ -154,9 +155,15 @@ def _save(machine: Machine) -> tuple[InstanceState, bool]:
     reads an iterator that is not a list's or a range's into a list, which spends it."""
     machine._enter(machine.main)
     machine._park()
-    state, encoder = _encoded(machine, StateEncoder(machine.guards.meter))
-    if encoder.consumed:  # again, with every position as it is after the reads (`state`)
-        state, encoder = _encoded(machine, StateEncoder(machine.guards.meter, encoder.read))
+    try:
+        state, encoder = _encoded(machine, StateEncoder(machine.guards.meter))
+        if encoder.consumed:  # again, with every position as it is after the reads (`state`)
+            state, encoder = _encoded(machine, StateEncoder(machine.guards.meter, encoder.read))
+    except RecursionError:  # a value nested past VALUE_NESTING levels and far past it
+        raise ValueNotSerializable(
+            "the workflow's state cannot be saved: a value nests too deeply (more levels than "
+            "Python's recursion limit)"
+        ) from None
     return state, not encoder.consumed
 
 

@@ -8,6 +8,7 @@ module on a program's say-so.
 """
 
 from waymark_runtime.errors import ValueNotSerializable
+from waymark_runtime.nesting import make_value_room
 from waymark_runtime.values import model_operators  # noqa: F401  (ModelValue's operators)
 from waymark_runtime.values.decode import (
     Decoder,
@@ -80,3 +81,5 @@ __all__ = [
     "type_path",
     "unstorable",
 ]
+
+make_value_room()  # every process that stores or reads values handles VALUE_NESTING levels

@@ -147,3 +147,19 @@ def test_resume_after_the_command_was_killed(database: str, project: Path) -> No
     shown = waymark("instances", "show", instance, database=database, cwd=project).out
     [second] = [line for line in shown.splitlines() if line.startswith("n2 ")]
     assert " 1 (lost 1\u00d7) " in second and "completed" in second, shown  # as the dashboard says
+
+
+def test_the_result_prints_nan_infinity_and_surrogates_faithfully(
+    database: str, tmp_path: Path
+) -> None:
+    (tmp_path / "odd.py").write_text(
+        "from waymark import Workflow, workflow\n\n\n@workflow\nclass Odd(Workflow):\n"
+        "    async def run(self) -> list[object]:\n"
+        "        return [float('nan'), -float('inf'), 'a\\ud800b', {'k': float('inf')}]\n",
+        encoding="utf-8",
+    )
+    result = waymark("run", "odd.py", "-q", database=database, cwd=tmp_path)
+    assert result.code == 0, result.err
+    assert "\ufffd" not in result.out and '"a\\ud800b"' in result.out
+    shown = json.loads(result.out)
+    assert shown[0] != shown[0] and shown[1:] == [-float("inf"), "a\ud800b", {"k": float("inf")}]

@@ -3,7 +3,10 @@ NUL or surrogates (display only, never read back)."""
 
 from __future__ import annotations
 
-from waymark_compiler.cli._values import exception_text, plain
+import json
+
+from waymark_compiler.cli._output import printable
+from waymark_compiler.cli._values import compact, exception_text, plain, pretty
 from waymark_runtime.values import to_json
 
 
@@ -13,3 +16,15 @@ def test_long_ints_show_in_hex_and_escaped_strings_as_text() -> None:
     assert shown["t"] == "a\x00b\ud800"
     assert shown["e"] == {"exception": "ValueError", "message": "bad\x00"}
     assert exception_text(to_json(ValueError("bad\x00"))) == "ValueError: bad\\x00"
+
+
+def test_json_shows_nan_infinity_and_lone_surrogates_as_python_writes_them() -> None:
+    """`NaN`/`Infinity` as Python's `json.dumps` writes them (not the strings "nan", "inf"),
+    a lone surrogate as its JSON escape (no UTF-8 stream can carry it as it is)."""
+    value = to_json([float("nan"), float("inf"), -float("inf"), "a\ud800b", {"k": float("nan")}])
+    text = pretty(plain(value))
+    text.encode("utf-8")  # writable to any UTF-8 stdout
+    assert json.loads(text)[1:4] == [float("inf"), -float("inf"), "a\ud800b"]
+    assert compact(plain(value)) == '[NaN, Infinity, -Infinity, "a\\ud800b", {"k": NaN}]'
+    assert plain({"$t": "float", "v": ["not", "a", "number"]}) == ["not", "a", "number"]
+    assert printable("a\udc80b") == "a\\udc80b"

@@ -118,6 +118,25 @@ class ZonedValues(Workflow):
                 opens.strftime("%H:%M %Z"), str(datetime.combine(date(2024, 7, 1), at))]  # fmt: skip
 
 
+@action
+async def nans() -> list[object]:
+    """One NaN object held three times, and a second one: equal containers and unequal ones."""
+    shared, other = float("nan"), float("nan")
+    return [shared, [shared], {"k": shared}, other]
+
+
+@workflow
+class NanIdentity(Workflow):
+    async def run(self) -> list[bool]:
+        mine = [float("nan")]
+        copied = [mine[0]]
+        apart = [float("nan")]
+        got = await nans()
+        await echo(None)
+        return [mine == copied, mine == apart, [got[0]] == got[1], got[2] == {"k": got[1][0]},
+                [got[0]] == [got[3]], got[0] in got[1]]  # fmt: skip
+
+
 def program(cls: type) -> object:
     return definition_of(cls).program
 
@@ -214,6 +233,17 @@ async def test_datetimes_and_times_keep_their_wall_time_and_zone_across_resumes(
         "returned",
         ["02:30 EST", "01:30 EST", "09:00 EST", "2024-07-01 09:00:00+02:00"],
     )
+
+
+async def test_a_nan_held_twice_stays_one_object_across_resumes_and_actions() -> None:
+    """Python compares container items by identity first, so `[n] == [n]` holds for one NaN
+    and not for two: the codec keeps which NaN is which (`Encoder.nan_id`)."""
+    expected = await NanIdentity().run_inline()
+    assert expected == [True, False, True, True, False, True]
+    assert await drive(program(NanIdentity), {}) == ("returned", expected)
+    shared = float("nan")
+    again = _resumed([shared, shared], float("nan"))
+    assert again[0][0] is again[0][1] and again[1] is not again[0][0]
 
 
 def _resumed(*values: object) -> list[Any]:

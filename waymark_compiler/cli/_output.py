@@ -22,7 +22,9 @@ EXIT_INTERNAL = 70  # a bug of ours (EX_SOFTWARE)
 ColorChoice = Literal["auto", "always", "never"]
 
 # C0 and C1 controls, DEL, and the bidirectional marks and overrides that reorder a line.
-_CONTROLS = "\\x00-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069"
+_CONTROLS = (
+    "\\x00-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\\ud800-\\udfff"
+)
 _CONTROL = re.compile(f"[{_CONTROLS}]")
 _CONTROL_BUT_NEWLINE = re.compile(f"(?!\\n)[{_CONTROLS}]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}

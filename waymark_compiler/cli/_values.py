@@ -3,8 +3,9 @@
 Values are stored as tagged JSON (`{"$t": "model", ...}`, see `waymark_runtime.values`). The CLI
 shows them as plain JSON: models and dataclasses as objects of their fields, tuples and sets as
 lists, datetimes, UUIDs and decimals as strings, enums as their value, ints too long for decimal
-text in hex (`"0x..."`), exceptions as `{"exception": "ValueError", "message": "..."}`. Display
-only; nothing reads this back. Every text made here from a stored value is `printable`: its
+text in hex (`"0x..."`), non-finite floats as Python's `json.dumps` writes them (`NaN`,
+`Infinity`), lone surrogates as their escapes (`"\\ud800"`), exceptions as
+`{"exception": "ValueError", "message": "..."}`. Display only; nothing reads this back. Every text made here from a stored value is `printable`: its
 control characters are escapes.
 """
 
@@ -21,7 +22,10 @@ from waymark_runtime.values.text import big_int_value, shown_text, text_value
 Plain = Any
 
 # The same controls less C0: JSON escapes those itself, and its indentation is newlines of ours.
-_CONTROL_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Lone surrogates too: no terminal or UTF-8 stream can show one, and `\\udXXX` is their JSON.
+_CONTROL_IN_JSON = re.compile(
+    "[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 
 
 def cell(text: str) -> str:
@@ -69,6 +73,14 @@ def exception_text(value: Any) -> str:
     return compact(plain(value))
 
 
+def _float(text: Any) -> Plain:
+    """A non-finite float as a float: JSON text shows it as Python's `json.dumps` does."""
+    try:
+        return float(text)
+    except (TypeError, ValueError):  # a malformed stored value is shown as stored
+        return text
+
+
 def _exception(value: dict[str, Any]) -> Plain:
     name = str(value.get("type", "")).rpartition(":")[2]
     return {"exception": name, "message": shown_text(value.get("message", ""))}
@@ -81,7 +93,7 @@ _TAGGED: dict[str, Callable[[dict[str, Any]], Plain]] = {
     "dict": _dict,
     "int": lambda value: hex(big_int_value(value)),
     "str": text_value,
-    "float": lambda value: value["v"],
+    "float": lambda value: _float(value["v"]),
     "bytes": lambda value: value["v"],
     "datetime": lambda value: value["v"],
     "date": lambda value: value["v"],

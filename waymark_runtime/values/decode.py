@@ -60,6 +60,8 @@ class Decoder:
 
     def __init__(self, types: TypeResolver | None = None) -> None:
         self.types = types
+        self.nans: dict[Any, float] = {}
+        """One NaN object per number the encoder gave (`Encoder.nan_id`)."""
 
     def decode(self, value: JSON) -> Any:
         kind = type(value)
@@ -331,7 +333,13 @@ def _stand_in(dec: Decoder, lineage: tuple[str, ...]) -> type[BaseException]:
 
 
 def _float_value(dec: Decoder, value: JSON) -> float:
-    return float(value["v"])
+    number = value.get("id")
+    if number is None or isinstance(number, (dict, list)):
+        return float(value["v"])
+    nan = dec.nans.get(number)
+    if nan is None:
+        nan = dec.nans[number] = float(value["v"])
+    return nan
 
 
 def _dict_value(dec: Decoder, value: JSON) -> dict[Any, Any]:

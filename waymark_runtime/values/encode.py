@@ -74,6 +74,16 @@ class Encoder:
     def tagged(self, tag: str, items: Any) -> JSON:
         return {"$t": tag, "items": [self.encode(x) for x in items]}
 
+    def nan_id(self, nan: float) -> int:
+        """The number of this NaN object among those of the value, by identity: Python's
+        `[n] == [n]` is true because both hold one `n` (containers compare items by identity
+        first), so the decoder makes one object of each number again."""
+        nans: dict[int, tuple[int, float]] = self.__dict__.setdefault("_nans", {})
+        found = nans.get(id(nan))
+        if found is None:
+            found = nans[id(nan)] = (len(nans), nan)  # the object kept: its id stays its own
+        return found[0]
+
 
 def to_json(obj: Any) -> JSON:
     """Encode a value for storage; raises `ValueNotSerializable` naming the offending type."""
@@ -118,7 +128,11 @@ def _str_json(enc: Encoder, obj: str) -> JSON:
 
 
 def _float_json(enc: Encoder, obj: float) -> JSON:
-    return obj if math.isfinite(obj) else {"$t": "float", "v": repr(obj)}
+    if math.isfinite(obj):
+        return obj
+    if obj == obj:
+        return {"$t": "float", "v": repr(obj)}
+    return {"$t": "float", "v": "nan", "id": enc.nan_id(obj)}
 
 
 def _dict_json(enc: Encoder, obj: dict[Any, Any]) -> JSON:

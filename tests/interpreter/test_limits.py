@@ -171,6 +171,12 @@ class Strings(Workflow):
             return len(template.format(1, n))
         if case == "template":
             return len(Template("$a" * 1_000).substitute(a="b" * n))
+        if case == "decimal-fixed":  # a short Decimal written out digit by digit
+            return len(f"{Decimal(f'1e{n}'):f}")
+        if case == "decimal-fixed-small":
+            return len(f"{Decimal(f'1e-{n}'):,.2%}")
+        if case == "decimal-fixed-call":
+            return len("{:f}".format(Decimal(f"-1e{n}")))
         if case == "concat":
             s = "ab"
             for _ in range(n):
@@ -390,6 +396,9 @@ async def test_builtins_are_charged_for_their_input(case: str, n: int, setting: 
         ("format-spec", 10**10),
         ("format-call", 10**10),
         ("template", 5_000),  # each value counted as it is read: refused before the join
+        ("decimal-fixed", 10**12),  # measured from the Decimal's exponent, never written out
+        ("decimal-fixed-small", 10**12),
+        ("decimal-fixed-call", 10**12),
     ],
 )
 async def test_strings_are_refused_before_they_are_built(case: str, n: int) -> None:
@@ -406,6 +415,12 @@ def test_a_stored_program_the_compiler_would_refuse_is_bounded_too(expression: s
     _, (failed,) = start(program, {"n": 10**10}, StepContext(limits=SMALL))
     assert isinstance(failed, Fail) and failed.error["attrs"]["setting"] == CHARS
     assert failed.error["message"].startswith("string too long at line 3: ")
+
+
+async def test_a_decimal_in_fixed_point_within_the_limit_is_written_as_python_writes_it() -> None:
+    for case, n in (("decimal-fixed", 9_000), ("decimal-fixed-small", 3_000)):
+        async with LocalRuntime(limits=SMALL):
+            assert await Strings().run(case, n) == await Strings().run_inline(case, n)
 
 
 async def test_a_string_doubling_in_a_loop_stops_at_the_limit() -> None:

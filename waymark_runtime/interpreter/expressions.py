@@ -329,13 +329,11 @@ class ExprCompiler:
         convert = self.conversions[node.conversion]
         if node.spec is None:
             return lambda env: format(convert(value(env)))
-        spec, check_spec = self.eval_FString(node.spec), self.guards.check_spec
+        spec, format_value = self.eval_FString(node.spec), self.guards.format_value
 
         def formatted(env: Env) -> str:
             converted = convert(value(env))
-            text = spec(env)
-            check_spec(text)
-            return format(converted, text)
+            return format_value(converted, spec(env))
 
         return formatted
 

@@ -28,11 +28,11 @@ class WorkflowFormatter(string.Formatter):
         self,
         attribute: Callable[[Any, str], Any],
         conversions: Mapping[str | None, Callable[[Any], Any]],
-        check_spec: Callable[[str], None],
+        format_value: Callable[[Any, str], str],
     ) -> None:
         self.attribute = attribute
         self.conversions = conversions
-        self.check_spec = check_spec
+        self.format_value = format_value
 
     def get_value(self, key: int | str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
         if isinstance(key, int):
@@ -62,8 +62,7 @@ class WorkflowFormatter(string.Formatter):
         return convert(value)
 
     def format_field(self, value: Any, format_spec: str) -> str:
-        self.check_spec(format_spec)
-        return format(value, format_spec)
+        return self.format_value(value, format_spec)
 
 
 _SWITCH_TO_AUTOMATIC = "cannot switch from manual field specification to automatic field numbering"

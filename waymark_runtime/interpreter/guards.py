@@ -17,6 +17,7 @@ import operator
 import re
 from collections import deque
 from collections.abc import Callable
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -49,6 +50,22 @@ def _cost(value: Any, cap: int, *, shared: bool = False) -> int:
 
 
 _NUMBER = re.compile(r"\d+")
+_FIXED_POINT = ("f", "F", "%")
+
+
+def _fixed_point_length(value: Decimal, spec: str) -> int:
+    """An upper bound on `len(format(value, spec))` for a fixed-point spec: every digit, every
+    zero its exponent adds on either side of the point, thousands separators, and the spec's
+    width and precision."""
+    _, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int):  # NaN, Infinity
+        return 16
+    written = len(digits) + abs(exponent) + 2
+    if "," in spec or "_" in spec:
+        written = written * 4 // 3
+    return written + sum(int(n) for n in _NUMBER.findall(spec))
+
+
 _CONVERSION = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d*)(?:\.(\*|\d*))?[hlL]?(.)", re.DOTALL)
 
 
@@ -327,6 +344,15 @@ class Guards:
         """Refuse a format spec whose width or precision alone makes too long a string."""
         for number in _NUMBER.findall(spec):
             self._check_width(number)
+
+    def format_value(self, value: Any, spec: str) -> str:
+        """`format(value, spec)` of an f-string or `str.format` field, refused before the work
+        when its spec, or a Decimal written out in fixed point (`f`, `F`, `%`), makes too long
+        a string: `f"{Decimal('1e999999999'):f}"` is a billion digits from a short value."""
+        self.check_spec(spec)
+        if spec[-1:] in _FIXED_POINT and isinstance(value, Decimal):
+            self.meter.allow_chars(_fixed_point_length(value, spec))
+        return format(value, spec)
 
     def _check_width(self, number: str) -> int:
         if len(number) > 18 or int(number) > self.meter.chars:

@@ -253,7 +253,7 @@ class Library:
         self.builtins.update(self.regexes.functions())
         self.conversions = conversions(self)
         """`{x}`, `{x!s}`, `{x!r}`, `{x!a}` of f-strings and `str.format` fields."""
-        self.formatter = WorkflowFormatter(get_attribute, self.conversions, bounded.check_spec)
+        self.formatter = WorkflowFormatter(get_attribute, self.conversions, bounded.format_value)
 
     def builtin(self, name: str) -> Callable[..., Any]:
         try:

@@ -54,6 +54,8 @@ def test_a_file_with_several_workflows_needs_a_name(project: Path) -> None:
         ("[" * 100_000, "--input is not valid JSON: it nests deeper than Python's recursion"),
         ('{"n": ' + "9" * 5000 + "}", "--input is not valid JSON: a number has more than 4,300"),
         ('["x"]', "--input must be a JSON object"),
+        # A byte that is not UTF-8 reaches the command as a lone surrogate: refused, not run.
+        ('{"record": "\udcff"}', "is not valid JSON: it is not UTF-8 text: byte 0xff (line 1, "),
     ],
 )
 def test_malformed_json_input(project: Path, text: str, fragment: str) -> None:

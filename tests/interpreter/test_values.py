@@ -30,7 +30,7 @@ from waymark_runtime.values import (
 )
 from waymark_runtime.values.cycles import holds_itself
 from waymark_runtime.values.decode import validated
-from waymark_runtime.values.text import check_storable
+from waymark_runtime.values.text import UnreadableJson, check_storable, read_json
 
 add_user_module(__name__)  # as `WAYMARK_USER_MODULE` would: its classes are the user's
 
@@ -257,3 +257,22 @@ def test_shared_references_are_not_a_value_that_contains_itself() -> None:
     assert to_value(to_json([shared, shared, {"k": shared}])) == [[1, 2], [1, 2], {"k": [1, 2]}]
     assert holds_itself([shared, shared, (shared,)]) is None
     assert holds_itself(_deep(100_000)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ('{"a": "\udcff"}', "it is not UTF-8 text: byte 0xff (line 1, column 8)"),
+        ('[\n  "\ud800"]', "it is not UTF-8 text: U+D800 (line 2, column 4)"),
+        ("[" * 100_000, "it nests deeper than Python's recursion limit"),
+        ("9" * 5000, "a number has more than 4,300 digits"),
+    ],
+)
+def test_json_text_from_outside_is_refused_with_the_reason(text: str, why: str) -> None:
+    with pytest.raises(UnreadableJson) as refused:
+        read_json(text)
+    assert str(refused.value) == why
+
+
+def test_json_text_keeps_escaped_surrogates_and_any_other_character() -> None:
+    assert read_json('["\\ud800", "é", "\\u0000"]') == ["\ud800", "é", "\x00"]

@@ -115,7 +115,10 @@ class UnreadableJson(ValueError):
 def read_json(text: str) -> Any:
     """The value of JSON text from outside, or `UnreadableJson`: bad syntax (with its line and
     column), nesting past Python's recursion limit, or a number longer than Python reads as
-    decimal text. Never another exception, whatever the text."""
+    decimal text, or characters no UTF-8 text holds (the bytes of a command line that is not
+    UTF-8 arrive as lone surrogates). Never another exception, whatever the text."""
+    if not text.isascii():
+        _refuse_surrogates(text)
     try:
         return json.loads(text)
     except json.JSONDecodeError as failure:
@@ -125,6 +128,17 @@ def read_json(text: str) -> Any:
     except ValueError:  # `int()` of a longer run of digits than sys.get_int_max_str_digits()
         why = f"a number has more than {sys.get_int_max_str_digits():,} digits"
     raise UnreadableJson(why)
+
+
+def _refuse_surrogates(text: str) -> None:
+    found = _SURROGATE.search(text)
+    if found is None:
+        return
+    code, at = ord(found.group()), found.start()
+    line = text.count("\n", 0, at) + 1
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    what = f"byte 0x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"U+{code:04X}"
+    raise UnreadableJson(f"it is not UTF-8 text: {what} (line {line}, column {column})")
 
 
 def json_size(value: JSON, stop_after: int) -> int:

@@ -1,9 +1,9 @@
 """Checks of the options a caller passes with a run or a schedule, made before anything is written.
 
-PostgreSQL keeps a priority in 32 bits and cannot store a NUL character or a lone surrogate (a
-string that is not valid UTF-8, `"\\udcff"`) in text, and a flag
-given as a string (`_blocking="no"`) would silently read as true; each is refused here with a
-message naming the option, never left to fail (or succeed wrongly) in the database.
+PostgreSQL keeps a priority in 32 bits, cannot store a NUL character or a lone surrogate (a
+string that is not valid UTF-8, `"\\udcff"`) in text nor index a name of thousands of bytes,
+and a flag given as a string (`_blocking="no"`) would silently read as true; each is refused
+here with a message naming the option, never left to fail (or succeed wrongly) in the database.
 """
 
 from __future__ import annotations
@@ -14,6 +14,9 @@ from datetime import timedelta
 from waymark_runtime.errors import WaymarkError
 
 _INT32 = range(-(2**31), 2**31)
+MAX_NAME_BYTES = 1000
+"""The longest name or key (UTF-8 bytes): PostgreSQL indexes a workflow name with a schedule
+name or an idempotency key, and refuses an index entry past 2,704 bytes."""
 _LONGEST = timedelta.max.total_seconds()
 
 
@@ -46,10 +49,17 @@ def checked_flag(
 def checked_name(
     value: object, option: str, error: type[InvalidOptionError] = InvalidOptionError
 ) -> str:
-    """A non-empty name PostgreSQL can store (no NUL character, valid UTF-8)."""
+    """A non-empty name PostgreSQL can store and index (no NUL character, valid UTF-8, at
+    most MAX_NAME_BYTES)."""
     if not isinstance(value, str) or not value.strip():
         raise error(f"{option} must be a non-empty string, got {value!r}")
-    return checked_text(value, option, error)
+    checked_text(value, option, error)
+    if len(value) * 4 > MAX_NAME_BYTES and len(value.encode()) > MAX_NAME_BYTES:
+        raise error(
+            f"{option} must be at most {MAX_NAME_BYTES:,} bytes of UTF-8, got "
+            f"{len(value.encode()):,}: {value[:40]!r}..."
+        )
+    return value
 
 
 def checked_text(

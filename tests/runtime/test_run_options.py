@@ -1,5 +1,6 @@
 """Options of `Workflow.run()` are checked before anything is written: a priority that does not
-fit PostgreSQL's 32 bits or is not an integer, a non-bool `_blocking`, a NUL or a lone surrogate in a name."""
+fit PostgreSQL's 32 bits or is not an integer, a non-bool `_blocking`, a NUL or a lone surrogate
+in a name, a name too long to index."""
 
 from __future__ import annotations
 
@@ -28,6 +29,9 @@ BAD_OPTIONS = [
         {"_idempotency_key": "a\udcffb"},
         r"_idempotency_key must be valid UTF-8 \(no lone surrogate\)",
     ),
+    # Past PostgreSQL's 2,704 bytes of an index entry: refused by the same check, not the index.
+    ({"_idempotency_key": "k" * 3000}, "_idempotency_key must be at most 1,000 bytes of UTF-8"),
+    ({"_idempotency_key": "é" * 501}, "_idempotency_key must be at most 1,000 bytes of UTF-8"),
     ({"_timeout": "1h"}, "_timeout must be a timedelta or a number of seconds, got '1h'"),
     ({"_timeout": -5}, "_timeout must be positive and finite, got -5"),
     ({"_timeout": float("inf")}, "_timeout must be positive and finite, got inf"),

@@ -228,6 +228,7 @@ async def test_unknown_workflows_are_rejected(schedules: Schedules) -> None:
         ({"priority": "high"}, "priority must be an integer, got 'high'"),
         ({"schedule_name": "ti\x00ck"}, "schedule_name must not contain a NUL character"),
         ({"schedule_name": "ti\udcffck"}, "schedule_name must be valid UTF-8"),
+        ({"schedule_name": "t" * 3000}, "schedule_name must be at most 1,000 bytes of UTF-8"),
         ({"allow_duplicate": "no"}, "allow_duplicate must be True or False, got 'no'"),
         (
             {"jitter": timedelta(minutes=10)},

@@ -293,7 +293,15 @@ async def test_values_nest_as_deeply_as_cpythons_json_takes_them(
         assert "nests too deeply" in outcomes[0], outcomes[0]
 
 
-async def test_a_state_nested_past_the_codecs_fails_its_instance_by_name() -> None:
+async def test_a_state_nested_past_the_codecs_fails_its_instance_by_name(
+    store: PostgresStore, database: str
+) -> None:
+    """On both runtimes; on PostgreSQL the runner goes on with the next instance."""
     assert await _on_local(flows.BuildsDeep(), levels=1000) == 1
     with pytest.raises(ValueNotSerializable, match="state cannot be saved: a value nests too"):
         await _on_local(flows.BuildsDeep(), levels=30_000)
+    settings = runner_settings(database, user_modules=MODULES)
+    async with running(store, settings), waymark.connect(database):
+        with pytest.raises(ValueNotSerializable, match="state cannot be saved: a value nests"):
+            await flows.BuildsDeep().run(levels=30_000)
+        assert await flows.BuildsDeep().run(levels=1000) == 1

@@ -81,6 +81,10 @@ def test_errors_are_recognised_at_any_depth() -> None:
         ("    break @+1:5\n", "`break` or `continue` outside a loop"),
         ("    a, *b, *c = [1, 2, 3] @+1:5\n", "multiple starred expressions in assignment"),
         ("    return *x @+1:5\n", "a starred expression outside a display or call"),
+        ("    *a = x @+1:5\n", "starred assignment target must be in a list or tuple"),
+        ("    for *a in x: @+1:5\n        pass @+1:9\n", "starred assignment target must be"),
+        ("    return [a for *a in x] @+1:5\n", "starred assignment target must be in a list"),
+        ("    return {a: 1 for *a in x} @+1:5\n", "starred assignment target must be in a list"),
     ],
 )
 def test_a_program_that_parses_but_cannot_run_is_refused_as_a_program_error(

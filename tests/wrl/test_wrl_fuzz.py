@@ -15,8 +15,11 @@ from strategies import workflows
 from waymark_runtime.errors import WrlSyntaxError
 from waymark_runtime.wrl import dumps, parse
 
+TESTS = Path(__file__).resolve().parents[1]
 SAMPLES = [
-    path.read_text(encoding="utf-8") for path in (Path(__file__).parent / "samples").glob("*.wrl")
+    path.read_text(encoding="utf-8")
+    for folder in (TESTS / "wrl" / "samples", TESTS / "golden")  # hand-written and compiled
+    for path in sorted(folder.glob("*.wrl"))
 ]
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 HEADER = "wrl 2\n\nworkflow W\n\nfn run():\n"

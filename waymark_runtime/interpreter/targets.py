@@ -42,6 +42,8 @@ def compile_target(
         return _attribute_target(compile_expr(target.value), target.attr, library)
     if kind in (ir.TupleExpr, ir.ListExpr):
         return _unpack_target(target.elts, compile_expr, guards, library)
+    if kind is ir.Starred:  # `*a = xs`, `for *a in xs`: text Python could not have written
+        raise ProgramError("starred assignment target must be in a list or tuple")
     raise InternalError(f"unknown assignment target {kind.__name__}")
 
 

@@ -127,14 +127,17 @@ async def nans() -> list[object]:
 
 @workflow
 class NanIdentity(Workflow):
-    async def run(self) -> list[bool]:
+    async def run(self) -> list[object]:
         mine = [float("nan")]
         copied = [mine[0]]
         apart = [float("nan")]
+        table = {mine[0]: "found"}
+        seen = {got_nan for got_nan in copied}
         got = await nans()
         await echo(None)
         return [mine == copied, mine == apart, [got[0]] == got[1], got[2] == {"k": got[1][0]},
-                [got[0]] == [got[3]], got[0] in got[1]]  # fmt: skip
+                [got[0]] == [got[3]], got[0] in got[1], table.get(copied[0]),
+                mine[0] in seen, apart[0] in seen]  # fmt: skip
 
 
 def program(cls: type) -> object:
@@ -239,7 +242,7 @@ async def test_a_nan_held_twice_stays_one_object_across_resumes_and_actions() ->
     """Python compares container items by identity first, so `[n] == [n]` holds for one NaN
     and not for two: the codec keeps which NaN is which (`Encoder.nan_id`)."""
     expected = await NanIdentity().run_inline()
-    assert expected == [True, False, True, True, False, True]
+    assert expected == [True, False, True, True, False, True, "found", True, False]
     assert await drive(program(NanIdentity), {}) == ("returned", expected)
     shared = float("nan")
     again = _resumed([shared, shared], float("nan"))

@@ -2,6 +2,7 @@
 or swapped and characters changed. Whatever parses, the interpreter runs to effects or to a
 failed instance whose error is a stored exception; it never raises anything of its own.
 
+Its graph is drawn too, as `waymark graph` and the dashboard draw it.
 A `.wrl` in the database is data: a program the compiler would never emit (a name read before
 it is bound, a `break` outside a loop, a call with the wrong arguments) fails its instance with
 the error Python would raise, or with `ProgramError`.
@@ -15,7 +16,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from waymark_compiler.graph import to_dot
 from waymark_runtime import ir
+from waymark_runtime.dag import build_dag
 from waymark_runtime.effects import Fail
 from waymark_runtime.errors import InternalError, ProgramError, WaymarkError, WrlSyntaxError
 from waymark_runtime.interpreter import Limits, StepContext, start
@@ -62,6 +65,7 @@ def test_an_edited_program_runs_or_fails_its_instance(text: str, data: st.DataOb
     except WrlSyntaxError:
         return
     assert dumps(parse(dumps(program))) == dumps(program)
+    _drawn(program)
     try:
         _, effects = start(program, _inputs(program, data.draw), StepContext(limits=LIMITS))
     except InternalError:  # a gap of ours, not the program's fault
@@ -73,6 +77,16 @@ def test_an_edited_program_runs_or_fails_its_instance(text: str, data: st.DataOb
             error = effect.error
             assert error["$t"] == "exception" and ":" in error["type"], error
             assert isinstance(error["message"], str)
+
+
+def _drawn(program: ir.Workflow) -> None:
+    """Its graph, as `waymark graph` and the dashboard draw it: a DAG, or a `ProgramError`
+    for text Python could not have written (`break` outside a loop)."""
+    try:
+        dag = build_dag(program)
+    except ProgramError:
+        return
+    assert to_dot(dag).startswith("digraph")
 
 
 def test_a_starred_target_outside_a_tuple_fails_as_a_program_error() -> None:

@@ -16,12 +16,12 @@ from typing import Any
 
 from waymark_runtime import ir
 from waymark_runtime.effects import Effect, Event
-from waymark_runtime.errors import ValueNotSerializable
+from waymark_runtime.errors import ValueNotSerializable, WaymarkError
 from waymark_runtime.interpreter.bounded import Bounded
 from waymark_runtime.interpreter.context import StepContext
 from waymark_runtime.interpreter.limits import LimitExceeded
 from waymark_runtime.interpreter.machine import Machine
-from waymark_runtime.interpreter.persisted import CallsWait, InstanceState
+from waymark_runtime.interpreter.persisted import CallsWait, InstanceState, StateFormatError
 from waymark_runtime.interpreter.program import Program
 from waymark_runtime.interpreter.state import StateDecoder, StateEncoder
 from waymark_runtime.interpreter.tasks import load_frames, save_frames, task_of
@@ -58,7 +58,15 @@ class LiveInstance:
     ) -> LiveInstance:
         """The live instance of a saved state (`state` itself is never changed)."""
         program = context.begin(workflow)
-        live = cls(workflow, context, load(program, context.library.bounded, state))
+        try:
+            machine = load(program, context.library.bounded, state)
+        except WaymarkError:
+            raise
+        except Exception as error:  # the stored values or positions do not decode
+            raise StateFormatError(
+                f"malformed instance state: {type(error).__name__}: {error}"
+            ) from None
+        live = cls(workflow, context, machine)
         live._state = state
         return live
 
@@ -181,6 +189,8 @@ def _encoded(machine: Machine, encoder: StateEncoder) -> tuple[InstanceState, St
 def load(program: Program, guards: Bounded, state: InstanceState) -> Machine:
     """The machine of a saved state; `state` is frozen and stays as it was (a gather's list of
     calls is copied)."""
+    if state.status == "running" and not state.frames:
+        raise StateFormatError("malformed instance state: a running instance has no frame")
     machine = Machine(program, guards)
     decoder = StateDecoder()  # decodes in the order `save` encodes
     machine.frames.extend(load_frames(program, decoder, state.frames))

@@ -20,6 +20,7 @@ from waymark_runtime.interpreter.persisted import (
     PendingCall,
     SavedFrame,
     SavedTask,
+    StateFormatError,
     Wait,
 )
 
@@ -91,6 +92,10 @@ def load_frames(
     frames: list[Frame] = []
     for frame in saved:
         code = program.functions[frame.function]
+        if frame.pc not in code.awaits:  # every saved frame waits at one of its awaits
+            raise StateFormatError(
+                f"malformed instance state: {frame.function}() has no await at position {frame.pc}"
+            )
         env = decoder.decode(frame.env)
         frames.append(Frame(code, env, frame.pc, decoder.decode(frame.slots)))
     return frames

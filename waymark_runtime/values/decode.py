@@ -257,7 +257,10 @@ def _exception_from(dec: Decoder, value: JSON) -> Any:
     remote = value.get("traceback")
     text = dec.decode(remote) if remote is not None else None
     if dec.types is None:
-        return ExceptionValue(lineage, dec.decode(value["message"]), args, attrs, text)
+        message = dec.decode(value["message"])
+        if not isinstance(message, str) or not all(isinstance(t, str) for t in lineage):
+            raise ValueNotSerializable("a stored exception's type, bases and message are text")
+        return ExceptionValue(lineage, message, args, attrs, text)
     error = rebuild_foreign(lineage[0], attrs)
     if error is None:
         error = _with_state(dec, lineage, args, attrs, value["message"])

@@ -45,7 +45,12 @@ def plain(value: Any) -> Plain:
     if tag is None:
         return {key: plain(item) for key, item in value.items()}
     shown = _TAGGED.get(tag)
-    return shown(value) if shown is not None else value
+    if shown is None:
+        return value
+    try:
+        return shown(value)
+    except (LookupError, TypeError, ValueError, AttributeError):  # malformed: shown as stored
+        return value
 
 
 def _items(value: dict[str, Any]) -> Plain:
@@ -73,14 +78,6 @@ def exception_text(value: Any) -> str:
     return compact(plain(value))
 
 
-def _float(text: Any) -> Plain:
-    """A non-finite float as a float: JSON text shows it as Python's `json.dumps` does."""
-    try:
-        return float(text)
-    except (TypeError, ValueError):  # a malformed stored value is shown as stored
-        return text
-
-
 def _exception(value: dict[str, Any]) -> Plain:
     name = str(value.get("type", "")).rpartition(":")[2]
     return {"exception": name, "message": shown_text(value.get("message", ""))}
@@ -93,7 +90,7 @@ _TAGGED: dict[str, Callable[[dict[str, Any]], Plain]] = {
     "dict": _dict,
     "int": lambda value: hex(big_int_value(value)),
     "str": text_value,
-    "float": lambda value: _float(value["v"]),
+    "float": lambda value: float(value["v"]),  # NaN, Infinity: as Python's json.dumps writes
     "bytes": lambda value: value["v"],
     "datetime": lambda value: value["v"],
     "date": lambda value: value["v"],

@@ -32,7 +32,7 @@ from waymark_runtime.errors import (
     WorkflowFailed,
 )
 from waymark_runtime.flow import rules_of
-from waymark_runtime.options import StartOptions, checked_name
+from waymark_runtime.options import StartOptions, checked_name, checked_wait
 from waymark_runtime.store import postgres
 from waymark_runtime.store.postgres import PostgresStore
 from waymark_runtime.tracing import start_trace
@@ -357,11 +357,13 @@ def _local() -> LocalRuntime | None:
 
 async def get_result(instance_id: str, timeout: float | None = None) -> Any:
     """Wait for a non-blocking run's outcome: its result, or raise what failed it
-    (`WorkflowCancelled` for a cancelled instance, `TimeoutError` after `timeout` seconds)."""
+    (`WorkflowCancelled` for a cancelled instance, `TimeoutError` after `timeout` seconds;
+    `InvalidOptionError` for a timeout that is not zero or more seconds, NaN included)."""
+    seconds = checked_wait(timeout)
     local = _local()
     if local is not None:
-        return await local.result(instance_id, timeout)
-    return await current_client().get_result(instance_id, timeout)
+        return await local.result(instance_id, seconds)
+    return await current_client().get_result(instance_id, seconds)
 
 
 async def get_status(instance_id: str) -> InstanceStatus | None:

@@ -8,6 +8,7 @@ here with a message naming the option, never left to fail (or succeed wrongly) i
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -103,6 +104,24 @@ def checked_timeout(
     if not (0 < seconds < _LONGEST):
         raise error(f"{option} must be positive and finite, got {value!r}")
     return seconds
+
+
+def checked_wait(value: object, option: str = "timeout") -> float | None:
+    """How long a client waits for an outcome (None: until it comes): a timedelta or a number
+    of seconds, zero or more; an infinite one (or one past a float) is None."""
+    if value is None:
+        return None
+    if isinstance(value, timedelta):
+        value = value.total_seconds()
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidOptionError(f"{option} must be a number of seconds or None, got {value!r}")
+    try:
+        seconds = float(value)
+    except OverflowError:
+        return None
+    if not seconds >= 0:  # NaN too
+        raise InvalidOptionError(f"{option} must be zero or more seconds, got {value!r}")
+    return None if seconds == math.inf else seconds
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -5,6 +5,8 @@ in a name, a name too long to index."""
 from __future__ import annotations
 
 import dataclasses
+import re
+import uuid
 
 import pytest
 
@@ -73,3 +75,32 @@ async def test_a_nul_in_the_workflow_name_writes_nothing(
         with pytest.raises(InvalidOptionError, match="workflow name must not contain a NUL"):
             await client.run_workflow(renamed, {"value": 1}, StartOptions(blocking=False))
     assert await instance_count(store) == 0
+
+
+@pytest.mark.parametrize(
+    ("timeout", "message"),
+    [
+        (float("nan"), "timeout must be zero or more seconds, got nan"),
+        (-1, "timeout must be zero or more seconds, got -1"),
+        ("5", "timeout must be a number of seconds or None, got '5'"),
+        (True, "timeout must be a number of seconds or None, got True"),
+    ],
+)
+async def test_a_bad_get_result_timeout_is_refused_on_both_runtimes(
+    database: str, timeout: object, message: str
+) -> None:
+    """NaN waited for ever, a string or 10**400 failed inside asyncio with a TypeError or an
+    OverflowError."""
+    async with waymark.connect(database):
+        with pytest.raises(InvalidOptionError, match=re.escape(message)):
+            await waymark.get_result(str(uuid.uuid4()), timeout=timeout)  # type: ignore[arg-type]
+    async with LocalRuntime():
+        with pytest.raises(InvalidOptionError, match=re.escape(message)):
+            await waymark.get_result(str(uuid.uuid4()), timeout=timeout)  # type: ignore[arg-type]
+
+
+async def test_an_endless_get_result_timeout_waits_as_none_does() -> None:
+    async with LocalRuntime():
+        started = await flows.Single().run(1, _blocking=False)
+        for endless in (float("inf"), 10**400):
+            assert await waymark.get_result(started, timeout=endless) == await flows.Single().run(1)

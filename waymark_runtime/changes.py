@@ -18,7 +18,7 @@ from waymark_runtime.engine import InstanceOutcome, PlannedAction, PlannedChild,
 from waymark_runtime.errors import ChildWorkflowError
 from waymark_runtime.held import Attempt, Held
 from waymark_runtime.interpreter import InstanceState, encode_state
-from waymark_runtime.store.pg_batch import CommitBatch, Row
+from waymark_runtime.store.pg_batch import CommitBatch, Ran, Row
 from waymark_runtime.store.pg_rows import Began
 from waymark_runtime.values import error_json
 
@@ -156,7 +156,7 @@ def _mark_running(held: Held, change: Change) -> None:
     for node, number in held.marking:
         attempt = held.running.get((node, number))
         if attempt is not None and attempt.row_queued:
-            change.batch.start(held.id, node, number)
+            change.batch.start(held.id, node, number, at=attempt.sent_at)
             attempt.row_queued = False
     held.marking = []
 
@@ -289,11 +289,16 @@ def failure(held: Held, error: BaseException, rows: CommitBatch | None = None) -
     if held.in_family:
         change.batch.settle(held.id)
     ops = rows.rows["o"] if rows is not None else []
-    ended = [(op["node"], op["attempt"]) for op in ops if op["op"] in ("finish", "record")]
-    ended += [(event.node, event.attempt) for event in held.results]
-    ended_ids = dict.fromkeys([*ended, *held.running, *held.gated])
-    for node, attempt in ended_ids:
-        change.batch.finish(held.id, node, attempt, False, value)
+    ran: dict[tuple[str, int], Ran] = {
+        (op["node"], op["attempt"]): (op.get("started"), op.get("at"))
+        for op in ops if op["op"] in ("finish", "record")
+    }  # fmt: skip
+    ran.update(held.ran)
+    ran.update({key: (attempt.sent_at, None) for key, attempt in held.running.items()})
+    ended = [*ran, *((event.node, event.attempt) for event in held.results)]
+    ended_ids = dict.fromkeys([*ended, *held.gated])
+    for node, attempt in ended_ids:  # those that ran keep their times; the rest end now
+        change.batch.finish(held.id, node, attempt, False, value, ran=ran.get((node, attempt)))
     for node, attempt in held.recorded:  # recorded by earlier commits: their results stand
         if (node, attempt) not in ended_ids:
             change.batch.consume(held.id, node, attempt)

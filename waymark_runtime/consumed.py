@@ -54,9 +54,11 @@ def record_results(held: Held, batch: CommitBatch, *, consumed: bool) -> None:
     result recorded unconsumed before (the claim's events included), else record them
     unconsumed: a claim after a crash reads them as events again, on the stored state."""
     for event in held.results:
-        where = held.tracebacks.pop((event.node, event.attempt), None) if held.tracebacks else None
+        key = (event.node, event.attempt)
+        where = held.tracebacks.pop(key, None) if held.tracebacks else None
         record = batch.finish if consumed else batch.record
-        record(held.id, event.node, event.attempt, event.ok, event.value, where)
+        record(held.id, event.node, event.attempt, event.ok, event.value, where,
+               ran=held.ran.pop(key, None))  # fmt: skip
     claimed = list(held.cursor.attempts) if held.cursor is not None else []
     if consumed:
         for node, attempt in [*held.recorded, *claimed]:

@@ -33,6 +33,8 @@ class Attempt:
     isolate: bool = False
     attempts: int | None = None  # the retry budget, when this runner planned the attempt
     dispatched: float = 0.0  # `time.monotonic()` at dispatch, when metrics are on
+    sent_at: float | None = None
+    """The runner's clock when it last sent the attempt to a worker: its `started_at`."""
     site: str | None = None  # where the workflow calls it (`PlannedAction.site`)
     row_queued: bool = False
     """Sent to the workers while its row says `queued`: no worker had a free slot for it when
@@ -80,6 +82,9 @@ class Held:
     """Attempts that failed since the last step, with their errors (for the runner's log)."""
     tracebacks: dict[AttemptId, dict[str, Any]] = field(default_factory=dict)
     """Where failed attempts raised (`tracebacks.split_traceback`), until their rows record it."""
+    ran: dict[AttemptId, tuple[float | None, float]] = field(default_factory=dict)
+    """When attempts that replied were sent and answered (the runner's clock), until their
+    rows record it (`started_at`, `finished_at`)."""
     children: set[str] = field(default_factory=set)
     """Nodes waiting for a blocking child: their results arrive by a later claim."""
     started: int = 0
@@ -118,11 +123,14 @@ class Held:
             or bool(self.due or self.lost or self.fired or self.broken or self.marking)
         )
 
-    def result(self, attempt: AttemptId, ok: bool, value: Any) -> bool:
-        """Take an attempt's reply; False when the attempt is not running here (stale)."""
+    def result(self, attempt: AttemptId, ok: bool, value: Any, at: float) -> bool:
+        """Take an attempt's reply, which came at `at` (the runner's clock); False when the
+        attempt is not running here (stale)."""
         running = self.running.pop(attempt, None)
         if running is None:
             return False
+        sent = running.sent_at
+        self.ran[attempt] = (sent, at if sent is None else max(at, sent))
         if not ok:
             value, recorded = split_traceback(value)
             if recorded is not None:

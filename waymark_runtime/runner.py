@@ -99,7 +99,7 @@ class Runner:
         self.stopping = False
         self.stepper = Stepper(store, settings, self.held, types, rng)
         self.replies = Replies(self.held, self._mark, store, settings.max_payload_bytes,
-                               lambda: self.gate.room_freed())  # fmt: skip
+                               lambda: self.gate.room_freed(), self.clock)  # fmt: skip
         self.pool = executor(settings, self.replies)
         self.reserved = 0
         """Worker slots promised to attempts whose commit is in flight (sent once it lands)."""
@@ -411,7 +411,7 @@ class Runner:
 
     def _orders_of(self, held: Held, dispatch: list[Attempt]) -> list[AttemptOrder]:
         """`orders_of` with this runner's default action timeout."""
-        return orders_of(held, dispatch, self.settings.action_timeout_seconds)
+        return orders_of(held, dispatch, self.settings.action_timeout_seconds, self.clock())
 
     def _let_go(self, instance_id: str) -> None:
         """The instance's lease is gone: it was cancelled, or another runner took it over.

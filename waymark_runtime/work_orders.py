@@ -43,8 +43,10 @@ class Replies:
         store: RunnerStore,
         max_payload_bytes: int,
         room: Callable[[], None],
+        clock: Callable[[], float],
     ) -> None:
         self.held = held  # the runner's instances (the same dict)
+        self.clock = clock  # the runner's: when a reply came (its attempt's `finished_at`)
         self.mark = mark
         self.on_room = room  # the gate's `room_freed`
         self.store = store  # for the budget of lost attempts and their error
@@ -70,7 +72,7 @@ class Replies:
             ok, value = False, error_json(unstorable(action, error, raised=not ok))
         if (recording := metrics.current()) is not None:
             record_reply(recording, held, attempt, ok)
-        if held.result(attempt, ok, value):
+        if held.result(attempt, ok, value, self.clock()):
             self.mark(held.id)
 
     def on_lost(self, keys: list[Hashable]) -> None:
@@ -140,9 +142,10 @@ def record_reply(recording: metrics.Metrics, held: Held, attempt: Any, ok: bool)
 
 
 def orders_of(
-    held: Held, dispatch: list[Attempt], default_timeout: float | None
+    held: Held, dispatch: list[Attempt], default_timeout: float | None, now: float
 ) -> list[AttemptOrder]:
-    """Orders for attempts started in the store, now running on this runner's workers."""
+    """Orders for attempts started in the store, now running on this runner's workers (sent
+    at `now`, the runner's clock: their `started_at`)."""
     orders = []
     if (recording := metrics.current()) is not None:
         started = time.monotonic()
@@ -151,6 +154,7 @@ def orders_of(
             recording.attempt_started(attempt.action)
     for attempt in dispatch:
         held.running[attempt.id] = attempt
+        attempt.sent_at = now
         key: AttemptKey = (held.id, held.epoch, attempt.node, attempt.attempt)
         timeout = attempt.timeout if attempt.timeout is not None else default_timeout
         context = AttemptContext(held.id, held.claimed.workflow, attempt.action,

@@ -12,6 +12,7 @@ import asyncio
 import json
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +96,16 @@ async def test_attempt_spans_in_worker_processes_join_the_callers_trace(
     assert attempt["attributes"]["waymark.site"] == "run.0"
     [own] = named["pack crate"]
     assert own["parent_id"] == attempt["context"]["span_id"]
+    # the attempt's row brackets its span: sent by the runner before the worker ran it, its
+    # reply taken after (one host, one clock; the span's times are whole microseconds)
+    [row] = await store.attempts_of(attempt["attributes"]["waymark.instance_id"])
+    began, ended = (_epoch(attempt[key]) for key in ("start_time", "end_time"))
+    assert row["started_at"] - 1e-6 <= began <= ended <= row["finished_at"] + 1e-6
+
+
+def _epoch(text: str) -> float:
+    """Epoch seconds of a span time as the SDK's JSON writes it (ISO 8601, UTC)."""
+    return datetime.fromisoformat(text).timestamp()
 
 
 def _pause(span: Any, runs: list[Any], events: list[str], at_least: float) -> dict[str, Any]:

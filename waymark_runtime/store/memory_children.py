@@ -40,7 +40,7 @@ def start_child(store: MemoryStore, row: Row, now: float) -> Instance | None:
         parent.attempts[key] = AttemptRow(
             node=row["node"], attempt=1, action=row["workflow"], args=[], kwargs=row["inputs"],
             timeout=None, ready_at=now, created=store.next_order(), created_at=now,
-            status=status, child_id=row["child"], site=row["site"], iteration=row["iteration"],
+            started_at=now, status=status, child_id=row["child"], site=row["site"], iteration=row["iteration"],
             result=value if status == "completed" else None,
             error=value if status == "failed" else None,
             finished_at=None if status == "waiting" else now)  # fmt: skip

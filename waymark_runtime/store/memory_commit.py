@@ -138,7 +138,12 @@ def _add_attempt(store: MemoryStore, row: Row, owner: str, now: float) -> None:
 
 
 def _finish(attempt: AttemptRow, row: Row, owner: str, now: float) -> None:
-    attempt.status, attempt.finished_at = row["status"], now
+    """As `commit_instances`: the times the runner read (`started`, `at`), else the commit's."""
+    finished = row.get("at", now)
+    started = row.get("started")
+    attempt.status, attempt.finished_at = row["status"], finished
+    if started is not None:
+        attempt.started_at = started
     attempt.traceback = row.get("traceback")
     if row["status"] == "completed":
         attempt.result = row["value"]
@@ -147,7 +152,8 @@ def _finish(attempt: AttemptRow, row: Row, owner: str, now: float) -> None:
 
 
 def _start(attempt: AttemptRow, row: Row, owner: str, now: float) -> None:
-    attempt.status, attempt.lease_owner, attempt.started_at = "running", owner, now
+    attempt.status, attempt.lease_owner = "running", owner
+    attempt.started_at = row.get("at", now)
 
 
 def _requeue(attempt: AttemptRow, row: Row, owner: str, now: float) -> None:

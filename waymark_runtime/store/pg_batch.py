@@ -26,6 +26,9 @@ _KEEP: Any = object()
 _DONE = {True: "completed", False: "failed"}
 
 Row = dict[str, Any]
+Ran = tuple[float | None, float | None]
+"""When an attempt was sent to a worker and when its reply came (None: unknown; the commit's
+time), read from the runner's clock: its row's `started_at` and `finished_at`."""
 
 
 class CommitBatch:
@@ -76,36 +79,47 @@ class CommitBatch:
 
     def finish(
         self, instance_id: str, node: str, attempt: int, ok: bool, value: Any,
-        traceback: Any = None,
+        traceback: Any = None, *, ran: Ran | None = None,
     ) -> None:  # fmt: skip
         """Record an attempt's result, consumed by the step in this same batch (`traceback`:
-        where a failed one raised, `tracebacks.split_traceback`)."""
-        self._result("finish", instance_id, node, attempt, ok, value, traceback)
+        where a failed one raised, `tracebacks.split_traceback`; `ran`: when the runner sent
+        it and took its reply, else it ends at the commit's time)."""
+        self._result("finish", instance_id, node, attempt, ok, value, traceback, ran)
 
     def record(
         self, instance_id: str, node: str, attempt: int, ok: bool, value: Any,
-        traceback: Any = None,
+        traceback: Any = None, *, ran: Ran | None = None,
     ) -> None:  # fmt: skip
         """Record an attempt's result NOT consumed: the instance's stored state stays as it
         was (`KEEP`), so the result is an event of its next claim until a later commit that
         writes the state consumes it (`consume`)."""
-        self._result("record", instance_id, node, attempt, ok, value, traceback)
+        self._result("record", instance_id, node, attempt, ok, value, traceback, ran)
 
     def _result(
         self, op: str, instance_id: str, node: str, attempt: int, ok: bool, value: Any,
-        traceback: Any,
+        traceback: Any, ran: Ran | None,
     ) -> None:  # fmt: skip
-        self._op(instance_id, node, attempt, op, status=_DONE[ok], value=value)
+        row = self._op(instance_id, node, attempt, op, status=_DONE[ok], value=value)
         if traceback is not None:
-            self.rows["o"][-1]["traceback"] = traceback
+            row["traceback"] = traceback
+        if ran is not None:
+            row["started"] = ran[0]
+            if ran[1] is not None:
+                row["at"] = ran[1]
 
     def consume(self, instance_id: str, node: str, attempt: int) -> None:
         """Mark a result recorded earlier (an event read at claim time) as consumed."""
         self._op(instance_id, node, attempt, "consume")
 
-    def start(self, instance_id: str, node: str, attempt: int, lost: int = 0) -> Row:
-        """A queued attempt now runs on the committing owner's workers (`lost`: a lost try)."""
-        return self._op(instance_id, node, attempt, "start", lost=lost)
+    def start(
+        self, instance_id: str, node: str, attempt: int, lost: int = 0, at: float | None = None
+    ) -> Row:
+        """A queued attempt now runs on the committing owner's workers (`lost`: a lost try),
+        since `at` (when it was sent to a worker), else since the commit."""
+        row = self._op(instance_id, node, attempt, "start", lost=lost)
+        if at is not None:
+            row["at"] = at
+        return row
 
     def requeue(self, instance_id: str, node: str, attempt: int, lost: int = 0) -> None:
         """An attempt goes back to the queue (its instance is being released)."""

@@ -201,12 +201,17 @@ WITH doc AS MATERIALIZED (
         lease_owner = CASE WHEN o.op = 'requeue' THEN NULL
                            WHEN o.op = 'start' THEN $1 ELSE a.lease_owner END,
         ready_at = CASE WHEN o.op = 'requeue' THEN to_timestamp($2) ELSE a.ready_at END,
-        started_at = CASE WHEN o.op = 'start' THEN to_timestamp($2) ELSE a.started_at END,
-        finished_at = CASE WHEN o.op IN ('finish', 'record') THEN to_timestamp($2)
+        -- the runner's clock: when it sent the attempt and took its reply (`o.started`,
+        -- `o.at`), else the commit's time (docs/runtime.md, "Admin API")
+        started_at = CASE WHEN o.op = 'start' THEN to_timestamp(coalesce(o.at, $2))
+                          WHEN o.op IN ('finish', 'record')
+                          THEN coalesce(to_timestamp(o.started), a.started_at)
+                          ELSE a.started_at END,
+        finished_at = CASE WHEN o.op IN ('finish', 'record') THEN to_timestamp(coalesce(o.at, $2))
                            ELSE a.finished_at END
     FROM json_to_recordset((SELECT value FROM doc WHERE key = 'o')) AS o (
         instance_id uuid, node text, attempt integer, op text, status text, value json,
-        lost integer, traceback json)
+        lost integer, traceback json, started double precision, at double precision)
     WHERE a.instance_id = o.instance_id AND a.node = o.node AND a.attempt = o.attempt
       AND o.instance_id IN (SELECT id FROM kept)
     RETURNING 1
@@ -249,14 +254,14 @@ children_added AS (
     RETURNING 1
 ), child_attempts AS (
     -- The parent's side of each child call: `waiting` for a blocking child, else finished now
-    -- (a detached child's id, or why the call was refused).
+    -- (a detached child's id, or why the call was refused). It starts with the commit.
     INSERT INTO waymark_attempts
         (instance_id, node, attempt, action, args, kwargs, status, child_id, result, error,
-         ready_at, created_at, finished_at, site, iteration)
+         ready_at, created_at, started_at, finished_at, site, iteration)
     SELECT c.instance_id, c.node, 1, c.workflow, '[]', c.inputs, c.status, c.child,
            CASE WHEN c.status = 'completed' THEN c.value END,
            CASE WHEN c.status = 'failed' THEN c.value END,
-           to_timestamp($2), to_timestamp($2),
+           to_timestamp($2), to_timestamp($2), to_timestamp($2),
            CASE WHEN c.status <> 'waiting' THEN to_timestamp($2) END, c.site, c.iteration
     FROM json_to_recordset((SELECT value FROM doc WHERE key = 'c')) AS c (
         instance_id uuid, node text, child uuid, workflow text, inputs json, status text,

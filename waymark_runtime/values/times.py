@@ -2,7 +2,7 @@
 
 The text gives the wall time and, when the value is aware, its UTC offset. Beside it go the zone
 (`"zone"`: a `zoneinfo` key; `"name"`: the name given to a fixed offset, `timezone(offset,
-"EST")`) and `"fold": 1`. A naive or UTC value is its text alone, read by `fromisoformat` and
+"EST")`; `"tz": "pydantic"`: an offset pydantic parsed, its own `TzInfo` class) and `"fold": 1`. A naive or UTC value is its text alone, read by `fromisoformat` and
 nothing more: those are most values, and they pay for no other check.
 """
 
@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic_core import TzInfo
 
 from waymark_runtime.values.structural import JSON
 
@@ -28,6 +30,8 @@ def moment_json(tag: str, value: dt.datetime | dt.time) -> JSON:
                 out["name"] = name
         elif isinstance(zone, ZoneInfo) and isinstance(zone.key, str):
             out["zone"] = zone.key  # so daylight saving time still applies after a round trip
+        elif type(zone) is TzInfo:  # its str, repr and tzname are not `timezone`'s
+            out["tz"] = "pydantic"
     if value.fold:
         out["fold"] = 1
     return out
@@ -89,11 +93,14 @@ def _wall_time_in(zone: ZoneInfo, moment: dt.datetime, fold: int) -> dt.datetime
 
 
 def _named(moment: _Moment, value: JSON) -> _Moment:
-    """`moment` with its fold, and at its offset under the name it was given, if any."""
+    """`moment` with its fold, and at its offset under the name it was given, if any (or in
+    pydantic's `TzInfo`, where pydantic had put it)."""
     name = value.get("name")
     offset = moment.utcoffset()
     if isinstance(name, str) and offset is not None:
         moment = moment.replace(tzinfo=dt.timezone(offset, name))
+    elif value.get("tz") == "pydantic" and offset is not None:
+        moment = moment.replace(tzinfo=TzInfo(offset // dt.timedelta(seconds=1)))
     return moment.replace(fold=_fold(value))
 
 

@@ -506,6 +506,13 @@ CASES: tuple[ParityCase, ...] = (
     ),
     _case(
         "zones",
+        "ParsedOffsets",
+        {"text": "2024-01-05T09:00:00+02:00", "closes": "17:00:00-05:30"},
+        {"text": "2024-01-05T09:00:00Z", "closes": "17:00:00+00:00"},
+        {"text": "2024-01-05T09:00:00-00:45", "closes": "17:00:00"},
+    ),
+    _case(
+        "zones",
         "ZonedTimes",
         {"zone": "Europe/Paris", "hour": 9, "fold": 0, "day": "2024-07-01"},
         {"zone": "Europe/Paris", "hour": 9, "fold": 0, "day": "2024-01-15"},

@@ -5,8 +5,10 @@ wall time, fold and zone, a fixed offset keeps the name it was given, and a time
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, TypeAdapter
 
 from waymark import Workflow, action, workflow
 
@@ -86,3 +88,54 @@ class ZonedTimes(Workflow):
         opens = await opening_time(zone, hour, fold)
         start = datetime.combine(date.fromisoformat(day), opens)
         return [str(start), start.tzinfo is None, repr(opens), start.tzname(), start.fold]
+
+
+class Stamped(BaseModel):
+    at: datetime
+    closes: time
+
+
+@action
+async def parsed_stamp(text: str) -> datetime:
+    """A datetime as pydantic parses it: its offset is pydantic's own tzinfo class."""
+    return TypeAdapter(datetime).validate_python(text)
+
+
+@action
+async def stamped(at: str, closes: str) -> Stamped:
+    return Stamped.model_validate({"at": at, "closes": closes})
+
+
+@action
+async def offset_of(when: datetime) -> list[object]:
+    return [type(when.tzinfo).__name__, str(when.tzinfo), repr(when)]
+
+
+@workflow
+class ParsedOffsets(Workflow):
+    """Datetimes and times pydantic parsed with a UTC offset (its `TzInfo`, not `timezone`)
+    keep that class through an action's result, a model's field, an action's argument and the
+    workflow's result: `tzname`, `str` and `repr` of the zone say what Python says."""
+
+    async def run(self, text: str, closes: str) -> list[object]:
+        when = await parsed_stamp(text)
+        model = await stamped(text, closes)
+        seen = await offset_of(when)
+        moved = when + timedelta(hours=1)
+        return [
+            type(when.tzinfo).__name__,
+            str(when.tzinfo),
+            repr(when.tzinfo),
+            when.tzname(),
+            repr(when),
+            repr(moved),
+            when == model.at,
+            type(model.at.tzinfo).__name__,
+            repr(model.closes),
+            model.closes.tzname(),
+            seen,
+            when.tzinfo == timezone(when.utcoffset()),
+            when.astimezone(UTC).isoformat(),
+            when,
+            model,
+        ]

@@ -28,9 +28,10 @@ from zoneinfo import ZoneInfo
 from waymark_runtime.errors import ProgramError
 from waymark_runtime.values import (
     MISSING,
+    MODEL_VALUES,
+    STRUCTURAL_VALUES,
     EnumValue,
     ExceptionValue,
-    ModelValue,
     TypeValue,
     as_workflow_value,
     find_class,
@@ -73,7 +74,7 @@ STANDARD_TUPLES = (urllib.parse.ParseResult, urllib.parse.SplitResult)
 def get_attribute(obj: Any, name: str) -> Any:
     """`obj.name`, for fields of models and exceptions and data attributes of plain values."""
     kind = type(obj)
-    if kind is ModelValue:
+    if kind in MODEL_VALUES:
         try:
             return obj.fields[name]
         except KeyError:
@@ -128,7 +129,7 @@ def has_attribute(obj: Any, name: Any) -> bool:
     """`hasattr(obj, name)`, as Python answers it: a field or data attribute, and a method or
     property of the value's class (loaded here) or of a plain value's type."""
     kind = obj.__class__
-    if kind not in (ModelValue, ExceptionValue, EnumValue, TypeValue):
+    if kind not in STRUCTURAL_VALUES and kind is not TypeValue:
         return hasattr(obj, name)  # (Python's own `TypeError` for a name that is no string)
     try:
         get_attribute_named(obj, name)
@@ -136,7 +137,7 @@ def has_attribute(obj: Any, name: Any) -> bool:
         pass
     else:
         return True
-    if kind is ModelValue or kind is ExceptionValue:  # a property that raises says False
+    if kind in MODEL_VALUES or kind is ExceptionValue:  # a property that raises says False
         return find_class(obj.type) is not None and hasattr(real_value(obj, find_class), name)
     if kind is EnumValue:
         return find_class(obj.type) is not None and hasattr(real_member(obj), name)

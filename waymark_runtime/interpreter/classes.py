@@ -29,6 +29,7 @@ from waymark_runtime.values import (
 
 _LINEAGES: dict[type, frozenset[str]] = {}
 _BASE_MODEL = "pydantic.main:BaseModel"
+_MIXED_PATHS = {"Decimal": "decimal:Decimal"}  # a mixed data type not of `builtins`
 
 
 def _lineage_of(cls: type) -> frozenset[str]:
@@ -52,7 +53,7 @@ def is_instance(obj: Any, cls: Any) -> bool:
         real = find_class(obj.type)
         if real is not None:
             return path in _lineage_of(real)
-        mixed = () if obj.mix is None else (f"builtins:{obj.mix}",)
+        mixed = () if obj.mix is None else (_MIXED_PATHS.get(obj.mix, f"builtins:{obj.mix}"),)
         return path in (obj.type, "enum:Enum", "builtins:object", *mixed)
     return path in _lineage_of(_named_tuple_class(type(obj)))
 

@@ -19,7 +19,7 @@ from waymark_runtime.interpreter.binding import bind_arguments
 from waymark_runtime.interpreter.code import Code, Env, Eval, Frame, run_sync
 from waymark_runtime.interpreter.library import Library
 from waymark_runtime.interpreter.limits import Meter, weight
-from waymark_runtime.values import TypeValue
+from waymark_runtime.values import ModelValue, TypeValue, find_class, real_value
 
 Arguments = Callable[[Env], tuple[list[Any], dict[str, Any]]]
 T = TypeVar("T")
@@ -223,6 +223,8 @@ class ExprCompiler:
             container, key = value(env), index(env)
             if key.__class__ is not int and key.__class__ is not str:
                 hashed(key)  # a tuple hashes (or a list index compares) every nested item
+                if key.__class__ is ModelValue and container.__class__ in _INDEXED:
+                    return _index_refused(container, key)
             return container[key]
 
         return item
@@ -385,3 +387,14 @@ def _append(obj: Eval, item: Eval, library: Library) -> Eval:
         return None
 
     return append
+
+
+_INDEXED = frozenset({list, tuple, str, bytes, range})
+"""Sequences indexed by an int or a slice only: a model or dataclass without `__index__` is no
+index of theirs."""
+
+
+def _index_refused(container: Any, key: ModelValue) -> Any:
+    """`container[key]` for a key whose class has no `__index__`: Python's own error, which
+    names the key's class (asked of the real object, not of the value standing for it)."""
+    return container[real_value(key, types=find_class)]

@@ -30,7 +30,8 @@ from waymark_runtime.interpreter.limits import (
     length,
     weigh,
 )
-from waymark_runtime.values import ModelValue, plain_value
+from waymark_runtime.values import MODEL_VALUES, IndexedModelValue, plain_value
+from waymark_runtime.values.structural import defines
 
 Operation = Callable[[Any, Any], Any]
 _TEXT = (str, bytes, bytearray)
@@ -145,6 +146,10 @@ class Guards:
                 self.meter.check_int(product)
             return product
         x, y = plain_value(x), plain_value(y)
+        if isinstance(x, _SEQUENCES):
+            y = _times(y, "__rmul__")
+        elif isinstance(y, _SEQUENCES):
+            x = _times(x, "__mul__")
         if isinstance(x, _SEQUENCES) and isinstance(y, int):
             self._repeat(x, y)
         elif isinstance(y, _SEQUENCES) and isinstance(x, int):
@@ -313,7 +318,7 @@ class Guards:
                 if y.__class__ in _CONTAINERS:
                     self.meter.charge(len(y))
                 return self.meter.settle(apply(x, y))
-            if kind is ModelValue:  # its class's own `__iadd__`, else `x + y`
+            if kind in MODEL_VALUES:  # its class's own `__iadd__`, else `x + y`
                 return self.meter.settle(apply(x, y))
             return guard(x, y)
 
@@ -393,3 +398,12 @@ class Guards:
         if chars > self.meter.chars:
             raise self.meter.too_long(chars)
         return chars
+
+
+def _times(operand: Any, method: str) -> Any:
+    """How often a sequence repeats by `operand`: an object whose class has its own
+    `__index__` and not `method` (`__rmul__` after the sequence, else `__mul__`) gives its
+    index, as Python's sequence repetition takes it; anything else stays as it is."""
+    if operand.__class__ is IndexedModelValue and not defines(operand.type, method):
+        return operator.index(operand)
+    return operand

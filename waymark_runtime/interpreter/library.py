@@ -52,6 +52,8 @@ from waymark_runtime.interpreter.regexes import PATTERN_METHODS, Regexes
 from waymark_runtime.interpreter.standard import standard_functions
 from waymark_runtime.interpreter.templates import TEMPLATE_METHODS, call_template_method
 from waymark_runtime.values import (
+    MODEL_VALUES,
+    STRUCTURAL_VALUES,
     EnumValue,
     ExceptionValue,
     ModelValue,
@@ -67,6 +69,7 @@ from waymark_runtime.values import (
     to_value,
     type_name,
 )
+from waymark_runtime.values.enums import MIXES
 from waymark_runtime.values.fields import dataclass_fields
 from waymark_runtime.values.foreign import VALIDATION_ERROR, rebuild_foreign
 from waymark_runtime.values.matches import MATCH_METHODS, MatchValue
@@ -124,7 +127,7 @@ METHODS: dict[type, frozenset[str]] = {
 _REGEX_METHODS = {MatchValue: MATCH_METHODS, re.Pattern: PATTERN_METHODS}
 _REGEX_VALUES = frozenset(_REGEX_METHODS)
 
-_DATA_TYPES = (str, int, float)  # the receivers whose methods see a mixed member as its value
+_DATA_TYPES = MIXES  # the receivers whose methods see a mixed member as its value
 
 
 def _allowed_method(obj: Any, name: str) -> tuple[Any, Callable[..., Any]]:
@@ -137,9 +140,9 @@ def _allowed_method(obj: Any, name: str) -> tuple[Any, Callable[..., Any]]:
         kind = tuple
     allowed = METHODS.get(kind)
     if allowed is None or name not in allowed:
-        if kind is ModelValue or kind is ExceptionValue:
+        if kind in MODEL_VALUES or kind is ExceptionValue:
             _refuse_own_method(obj, name)
-        if kind in (ModelValue, ExceptionValue, EnumValue) or not hasattr(obj, name):
+        if kind in STRUCTURAL_VALUES or not hasattr(obj, name):
             raise no_attribute(obj, name)
         raise ProgramError(f"`{kind.__name__}.{name}()` is not allowed in a workflow")
     if name == "astimezone":
@@ -212,8 +215,8 @@ def _sharing(made: Any, obj: Any, given: dict[int, Any]) -> Any:
     to `lines` later shows in the invoice; what the class copied or built (pydantic's validated
     lists) stays apart, as in Python."""
     kind = made.__class__
-    if kind is ModelValue or kind is ExceptionValue:
-        fields = made.fields if kind is ModelValue else made.attrs
+    if kind in MODEL_VALUES or kind is ExceptionValue:
+        fields = made.fields if kind in MODEL_VALUES else made.attrs
         for name in fields:
             kept = given.get(id(getattr(obj, name, None)))
             if kept is not None:
@@ -262,7 +265,7 @@ class Library:
             raise ProgramError(f"`{name}` is not a function a workflow may call") from None
 
     def call_method(self, obj: Any, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
-        if name in MODEL_METHODS and type(obj) is ModelValue and obj.kind == "model":
+        if name in MODEL_METHODS and isinstance(obj, ModelValue) and obj.kind == "model":
             try:
                 result = call_model_method(obj, name, args, kwargs, self._real)
             except ModelMethodError as error:
@@ -304,7 +307,7 @@ class Library:
     def _dataclass_function(self, name: str, *args: Any, **kwargs: Any) -> Any:
         function = name.rpartition(".")[2]
         if function == "is_dataclass" and len(args) == 1 and not kwargs:  # of a value
-            return args[0].__class__ is ModelValue and args[0].kind == "dataclass"
+            return isinstance(args[0], ModelValue) and args[0].kind == "dataclass"
         try:
             result = call_dataclass_function(
                 function, list(args), kwargs, self._real, as_workflow_value
@@ -402,7 +405,7 @@ class Library:
         (frozen, assignment validation, unknown fields) by a `setattr` on a real copy; the
         structural value is then updated in place, so every name holding it sees the change."""
         kind = type(obj)
-        if kind is ModelValue:
+        if kind in MODEL_VALUES:
             self._set_field(obj, name, value)
         elif kind is ExceptionValue:
             if name == "args":

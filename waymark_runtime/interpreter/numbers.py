@@ -135,7 +135,11 @@ class Numbers(Guards):
 
     def _numeric_argument(self, value: Any) -> Any:
         kind = value.__class__
-        if kind is EnumValue and value.mix in ("int", "float"):  # `Decimal(Prio.HIGH)`: an int
+        if kind is EnumValue and value.mix in (
+            "int",
+            "float",
+            "Decimal",
+        ):  # `Decimal(Prio.HIGH)`: an int
             value = plain_value(value)
             kind = value.__class__
         if kind is int:

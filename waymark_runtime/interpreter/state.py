@@ -35,6 +35,7 @@ from waymark_runtime.interpreter.limits import Meter
 from waymark_runtime.interpreter.saved import SavedIterator
 from waymark_runtime.values import (
     JSON,
+    MODEL_VALUES,
     Decoder,
     Encoder,
     ExceptionValue,
@@ -121,7 +122,7 @@ class StateEncoder(Encoder):
                 return {"$t": "ref", "v": ordinal}
             self.seen[id(obj)] = len(self.seen)  # containers are numbered apart from models
             self.alive.append(obj)
-        elif kind is ModelValue:
+        elif kind in MODEL_VALUES:
             ordinal = self.models.get(id(obj))
             if ordinal is not None:
                 return {"$t": "mref", "v": ordinal}

@@ -31,8 +31,10 @@ from waymark_runtime.values.structural import (
     DEFAULT_FACTORIES,
     JSON,
     MISSING,
+    MODEL_VALUES,
     ExceptionCarrier,
     ExceptionValue,
+    IndexedModelValue,
     ModelValue,
     TypeResolver,
     TypeValue,
@@ -44,15 +46,22 @@ from waymark_runtime.values.structural import (
 )
 from waymark_runtime.values.text import check_storable, unstorable
 
+STRUCTURAL_VALUES = MODEL_VALUES | {ExceptionValue, EnumValue}
+"""The classes of the values that stand for a user's objects (models, dataclasses, exceptions,
+enum members), for a check of the exact class."""
+
 __all__ = [
     "DEFAULT_FACTORIES",
     "JSON",
     "MISSING",
+    "MODEL_VALUES",
+    "STRUCTURAL_VALUES",
     "Decoder",
     "Encoder",
     "EnumValue",
     "ExceptionCarrier",
     "ExceptionValue",
+    "IndexedModelValue",
     "ModelValue",
     "RemoteTraceback",
     "TypeResolver",

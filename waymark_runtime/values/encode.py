@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from waymark_runtime.errors import ValueNotSerializable
 from waymark_runtime.values.cycles import nesting_problem
-from waymark_runtime.values.enums import EnumValue
+from waymark_runtime.values.enums import EnumValue, mix_of
 from waymark_runtime.values.fields import DataclassField
 from waymark_runtime.values.matches import MatchValue, match_value
 from waymark_runtime.values.structural import (
@@ -35,6 +35,7 @@ from waymark_runtime.values.structural import (
     JSON,
     MISSING,
     ExceptionValue,
+    IndexedModelValue,
     ModelValue,
     TypeValue,
     exception_value,
@@ -208,7 +209,7 @@ def _model_value_json(enc: Encoder, obj: ModelValue) -> JSON:
 
 
 def _enum_json(enc: Encoder, obj: enum.Enum) -> JSON:
-    mix = next((t.__name__ for t in (str, int, float) if isinstance(obj, t)), None)
+    mix = mix_of(obj)
     plain = isinstance(obj, enum.ReprEnum)
     return _enum_value_json(enc, EnumValue(type_path(type(obj)), obj.name, obj.value, mix, plain))
 
@@ -295,6 +296,7 @@ _ENCODERS: dict[type, Callable[[Encoder, Any], JSON]] = {
         "v": [enc.encode(o.numerator), enc.encode(o.denominator)],
     },
     ModelValue: _model_value_json,
+    IndexedModelValue: _model_value_json,
     EnumValue: _enum_value_json,
     ExceptionValue: _exception_json,
     TypeValue: lambda enc, o: {"$t": "type", "v": o.path},

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 import operator
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from typing import Any
 
 from waymark_runtime.values.python_errors import BINARY_OPERATIONS, unsupported
@@ -114,7 +115,7 @@ def _mixed(name: str) -> Callable[..., Any]:
         if _own(self, name):
             return _on_member(self, name, args)
         if self.mix is None or self.value is MISSING:
-            if args and args[0].__class__ is ModelValue:
+            if args and isinstance(args[0], ModelValue):
                 return NotImplemented  # the model's reflected method answers
             other = type_name(args[0]) if args else ""
             raise unsupported(name, short_name(self.type), other)
@@ -193,9 +194,19 @@ def _flag_operation(operation: Callable[..., Any], real: Any, args: tuple[Any, .
     return result
 
 
+MIXES: tuple[type, ...] = (str, int, float, Decimal)
+"""The data types an enum may subclass (`class Fee(Decimal, Enum)`): its members' operators and
+methods are their values'."""
+
+
+def mix_of(member: enum.Enum) -> str | None:
+    """The name of the data type `member`'s enum subclasses, if any (`EnumValue.mix`)."""
+    return next((t.__name__ for t in MIXES if isinstance(member, t)), None)
+
+
 def _member_value(member: enum.Enum) -> EnumValue:
-    mix = next((t.__name__ for t in (str, int, float) if isinstance(member, t)), None)
     path = f"{type(member).__module__}:{type(member).__qualname__}"
+    mix = mix_of(member)
     return EnumValue(path, member.name, member.value, mix, isinstance(member, enum.ReprEnum))
 
 

@@ -48,7 +48,7 @@ def _forward(name: str, apply: Callable[[Any, Any], Any]) -> Callable[..., Any]:
     def forward(self: ModelValue, other: Any) -> Any:
         if _own(self, method):
             return as_workflow_value(apply(_real(self), _real(other)))
-        if other.__class__ is ModelValue and _own(other, reflected):
+        if isinstance(other, ModelValue) and _own(other, reflected):
             return NotImplemented  # Python asks `other`'s reflected method next
         raise unsupported(method, _name(self), type_name(other))
 
@@ -197,7 +197,7 @@ def _comparison(method: str, compare: Callable[[Any, Any], Any], mirror: str) ->
     def ordered(self: ModelValue, other: Any) -> Any:
         cls = _class_of(self)
         params = getattr(cls, "__dataclass_params__", None)
-        if other.__class__ is ModelValue and other.type == self.type and params and params.order:
+        if isinstance(other, ModelValue) and other.type == self.type and params and params.order:
             assert cls is not None
             names = _rules(cls).compared
             keys = self.fields if names is _ALL or names is None else names
@@ -205,7 +205,7 @@ def _comparison(method: str, compare: Callable[[Any, Any], Any], mirror: str) ->
             return compare(ours, tuple(other.fields.get(n) for n in keys))
         if _own(self, *_ORDER_METHODS):
             return compare(_real(self), _real(other))
-        if other.__class__ is ModelValue and _own(other, mirror):
+        if isinstance(other, ModelValue) and _own(other, mirror):
             return NotImplemented  # Python asks `other`'s mirrored method next
         raise unsupported(method, _name(self), type_name(other))
 

@@ -13,6 +13,7 @@ import builtins
 import dataclasses
 import datetime as dt
 import functools
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeAlias
@@ -67,6 +68,12 @@ class ModelValue:
     """A pydantic model (`kind="model"`) or dataclass instance by type path and field values."""
 
     __slots__ = ("fields", "kind", "lineage", "type")
+
+    def __new__(cls, type: str = "", *more: Any) -> ModelValue:
+        """An `IndexedModelValue` for a class (loaded here) with its own `__index__`."""
+        if cls is ModelValue and type and _indexes(type):
+            cls = IndexedModelValue
+        return object.__new__(cls)
 
     def __init__(
         self, type: str, kind: str, fields: dict[str, Any], lineage: tuple[str, ...] = ()
@@ -164,6 +171,38 @@ def _rules(cls: type) -> _Rules:
 
 
 _NOT_WRITTEN = frozenset({"builtins", "pydantic", "dataclasses", "abc", "enum"})
+
+
+class IndexedModelValue(ModelValue):
+    """A model or dataclass whose class defines `__index__`: Python finds the method where it
+    looks for it (a subscript, a slice's bounds, `range`, `hex`, `operator.index`) and the
+    class's own runs on a real object. Other values lack the method, so Python's errors for an
+    object that is no index stay its own."""
+
+    __slots__ = ()
+
+    def __index__(self) -> int:
+        return operator.index(_real(self))
+
+
+MODEL_VALUES = frozenset({ModelValue, IndexedModelValue})
+"""The classes of a model's or dataclass's value, for a check of the exact class."""
+
+_INDEXED: dict[str, bool] = {}
+"""Whether each loaded class (by path) defines `__index__`: `ModelValue.__new__` asks for each
+value it makes."""
+
+
+def _indexes(path: str) -> bool:
+    known = _INDEXED.get(path)
+    if known is None:
+        from waymark_runtime.values.registry import find_class
+
+        cls = find_class(path)
+        if cls is None:  # not loaded (yet): asked again next time
+            return False
+        known = _INDEXED[path] = _written(cls, "__index__")
+    return known
 
 
 @functools.cache

@@ -504,6 +504,8 @@ CASES: tuple[ParityCase, ...] = (
         {"day": "2024-01-05", "hours": 0, "name": "UTC"},
         {"day": "2024-01-05", "hours": 1, "name": "UTC+01:00"},
     ),
+    _case("index_and_mixins", "OwnIndex", {"n": 6, "at": 3}, {"n": 4, "at": 1}),
+    _case("index_and_mixins", "DecimalEnum", {"amount": "1.5"}, {"amount": "-2.50"}),
     _case(
         "zones",
         "ParsedOffsets",

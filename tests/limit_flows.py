@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from tests.limit_helpers import spin
 from waymark import Workflow, action, workflow
 
 
@@ -78,3 +79,12 @@ class Amplified(Workflow):
         if case == "action":
             return await keep([text] * n)
         return [text] * n
+
+
+@workflow
+class SpinElsewhere(Workflow):
+    """Passes the step budget in a function of another module (`limit_helpers.spin`)."""
+
+    async def run(self, n: int) -> int:
+        await tick(0)
+        return spin(n)

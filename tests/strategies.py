@@ -535,6 +535,7 @@ def functions(name: Strategy[str] | None = None, depth: int = 1) -> Strategy[ir.
         qualname=st.just("") | st.text(max_size=12),
         bound=st.booleans(),
         closure=_few(identifiers(), 2),
+        module=st.just("") | st.lists(identifiers(), min_size=1, max_size=3).map(".".join),
         span=spans(),
     )
 

@@ -27,6 +27,7 @@ from waymark_runtime.engine import InstanceOutcome, NewInstance
 from waymark_runtime.errors import InternalError, UnknownInstance, WorkflowFailed
 from waymark_runtime.flow import rules_of
 from waymark_runtime.interpreter import Limits
+from waymark_runtime.interpreter.limits import source_place
 from waymark_runtime.options import StartOptions
 from waymark_runtime.overrides import Overrides, remember_bindings
 from waymark_runtime.runner import Runner
@@ -250,7 +251,10 @@ def unwrap(outcome: InstanceOutcome, types: TypeResolver | None = None) -> Any:
         raise WorkflowFailed(f"workflow failed: {outcome.value!r}")
     where = outcome.value.get("where") if isinstance(outcome.value, dict) else None
     if where:
-        _add_note(error, f"raised in workflow function `{where['function']}`, line {where['line']}")
+        module, function = where.get("module", ""), where["function"]
+        place = source_place(where["line"], module, function)
+        _add_note(error, f"raised at {place}" if module else
+                  f"raised in workflow function `{function}`, {place}")  # fmt: skip
     raise error
 
 

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
+from tests import limit_helpers
 from tests.limit_flows import (
     Amplified,
     AnyOfGenerator,
@@ -27,6 +28,7 @@ from tests.limit_flows import (
     Power,
     Repeat,
     Repeated,
+    SpinElsewhere,
 )
 from waymark import Workflow, action, workflow
 from waymark.testing import LocalRuntime
@@ -331,6 +333,20 @@ async def test_the_issue_s_poison_programs_fail_their_instance(
     line = line_of(flow, text)
     assert error.setting == setting and error.line == line
     assert setting in str(error) and f"at line {line}" in str(error)
+
+
+async def test_a_limit_in_a_function_of_another_module_names_its_file() -> None:
+    """The line is that module's: the message names its file and the function, as a
+    traceback would (`File "...", line N, in spin`)."""
+    error = await refusal(SpinElsewhere, 10**12)
+    line = line_of(limit_helpers.spin, "total += 1")  # type: ignore[arg-type]
+    assert error.line == line and error.setting == OPERATIONS
+    assert str(error).startswith(
+        f'step budget exceeded at "{limit_helpers.__file__}", line {line}, in spin: '
+    )
+    assert getattr(error, "__notes__", []) == [
+        f'raised at "{limit_helpers.__file__}", line {line}, in spin'
+    ]
 
 
 async def test_the_defaults_refuse_them_too() -> None:

@@ -98,6 +98,8 @@ def lower_workflow(found: WorkflowClass, resolver: Resolver, sink: Sink) -> ir.W
             functions += _properties(properties.pending.pop(0), resolver, called)
     sinks.merge()
     functions = [_named(f, origins.get(f.name)) for f in functions]
+    home = found.namespace.module  # the functions of other modules keep the name of theirs
+    functions = [dataclasses.replace(f, module="") if f.module == home else f for f in functions]
     run = next((f for f in functions if f.name == "run"), None)
     if run is None:
         run = ir.Function(name="run", params=(), body=(ir.Pass(),))
@@ -287,6 +289,7 @@ def _function(
         params=params,
         body=_body(node.body, ctx),
         is_async=node.asynchronous is not None,
+        module=resolver.namespace.module,
         span=source.span(node),
     )
 

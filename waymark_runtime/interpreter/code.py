@@ -90,6 +90,7 @@ class Code:
     nslots: int
     awaits: dict[int, AwaitSite]
     lines: list[int]
+    module: str = ""  # a function of another module than the workflow's (`ir.Function.module`)
 
 
 class Signal(Exception):  # a control transfer, not an error
@@ -162,7 +163,7 @@ def _loop(frame: Frame, pc: int) -> None:
         except WaymarkError as error:
             frame.pc = pc
             if isinstance(error, LimitExceeded):
-                error.locate(frame.code.lines[pc])
+                error.locate(frame.code, pc)
             raise
         except Exception as error:
             pc = _handle(frame, pc, error)

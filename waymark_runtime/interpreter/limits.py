@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import sys
 from collections import ChainMap, Counter, OrderedDict, defaultdict, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from waymark_runtime.config import MAX_INT_DIGITS
 from waymark_runtime.errors import WaymarkError
 from waymark_runtime.values import EnumValue, ExceptionValue, ModelValue
+
+if TYPE_CHECKING:
+    from waymark_runtime.interpreter.code import Code
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -47,17 +51,44 @@ class LimitExceeded(WaymarkError):
     def __init__(self, what: str, detail: str, setting: str, limit: int) -> None:
         self._what, self._detail, self.setting, self.limit = what, detail, setting, limit
         self.line: int | None = None
+        self.place = ""
+        self.where: dict[str, Any] | None = None
+        """Where it was raised (`place_of`), once located."""
         super().__init__(self._message())
 
     def _message(self) -> str:
-        where = f" at line {self.line}" if self.line else ""
+        where = f" at {self.place}" if self.place else ""
         return f"{self._what}{where}: {self._detail} ({self.setting})"
 
-    def locate(self, line: int) -> None:
-        """Name the source line (once: the innermost frame knows it best)."""
+    def locate(self, code: Code, pc: int) -> None:
+        """Name the source line (once: the innermost frame knows it best), and for a function
+        of another module its file and name, as a traceback would."""
         if self.line is None:
-            self.line = line
+            self.where = place_of(code, pc)
+            self.line = code.lines[pc]
+            self.place = source_place(self.line, code.module, code.name)
             self.args = (self._message(),)
+
+
+def place_of(code: Code, pc: int) -> dict[str, Any]:
+    """A failure's `where`: the function and line, and the module of a function of another
+    module than the workflow's (its line is one of that module's file)."""
+    where: dict[str, Any] = {"function": code.name, "line": code.lines[pc]}
+    if code.module:
+        where["module"] = code.module
+    return where
+
+
+def source_place(line: int, module: str = "", function: str = "") -> str:
+    """Where `line` is: `line 12` of the workflow's own file; of a function of another module,
+    `"/app/shop/pricing.py", line 12, in total` as a traceback says it (the module's name
+    when it is not loaded in this process: `shop.pricing, line 12, in total`)."""
+    if not module:
+        return f"line {line}"
+    loaded = sys.modules.get(module)
+    path = getattr(loaded, "__file__", None)
+    file = f'"{path}"' if isinstance(path, str) else module
+    return f"{file}, line {line}, in {function}"
 
 
 CHARS_PER_OPERATION = 64  # one operation per 64 characters a string operation reads or writes

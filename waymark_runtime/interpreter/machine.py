@@ -38,7 +38,7 @@ from waymark_runtime.interpreter.code import (
     execute,
     iteration_path,
 )
-from waymark_runtime.interpreter.limits import AWAIT_OPERATIONS, LimitExceeded
+from waymark_runtime.interpreter.limits import AWAIT_OPERATIONS, LimitExceeded, place_of
 from waymark_runtime.interpreter.persisted import (
     CallsWait,
     PendingCall,
@@ -407,16 +407,17 @@ class Machine:
     def _refuse(self, error: WaymarkError, frame: Frame) -> None:
         """The runtime refuses to go on (a limit, an unknown class...): fail, naming the line."""
         if isinstance(error, LimitExceeded):
-            error.locate(frame.code.lines[frame.pc])
+            error.locate(frame.code, frame.pc)
+            self._fail(error_json(error), error.where)  # perhaps in a helper it called
+            return
         self._fail(error_json(error), frame)
 
-    def _fail(self, error: Any, frame: Frame | None = None) -> None:
+    def _fail(self, error: Any, frame: Frame | dict[str, Any] | None = None) -> None:
+        """Fail the instance with `error`, raised at `frame` (or at the place `where` names)."""
         self.moves += 1
         if frame is not None and isinstance(error, dict):
-            error = {
-                **error,
-                "where": {"function": frame.code.name, "line": frame.code.lines[frame.pc]},
-            }
+            where = frame if isinstance(frame, dict) else place_of(frame.code, frame.pc)
+            error = {**error, "where": where}
         self._enter(self.main)
         self.tasks, self.ready = {"": self.main}, deque()
         self.frames.clear()

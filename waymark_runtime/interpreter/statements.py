@@ -127,6 +127,7 @@ class FunctionCompiler:
             nslots=self.nslots,
             awaits=self.awaits,
             lines=self.lines,
+            module=self.function.module,
         )
 
     def block(self, body: tuple[Any, ...]) -> None:

@@ -49,6 +49,9 @@ class Function:
     qualname: str = ""
     bound: bool = True
     closure: tuple[str, ...] = ()
+    module: str = ""
+    """The module a function of another module than the workflow's was written in (its spans
+    are lines of that module's file); empty for the workflow's own."""
     span: Span | None = span_field()
 
 

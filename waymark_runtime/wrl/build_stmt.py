@@ -107,7 +107,7 @@ class StmtBuilder(Transformer[Token, Any]):
         return ir.Workflow(name=name, run=run, helpers=tuple(helpers), span=span_of(location))
 
     def function(self, meta: Any, children: list[Any]) -> ir.Function:
-        sync, name, params, origin, location, block = children
+        sync, name, params, origin, module, location, block = children
         bound, qualname, closure = origin or (True, "", ())
         return ir.Function(
             name=name_of(name),
@@ -117,6 +117,7 @@ class StmtBuilder(Transformer[Token, Any]):
             qualname=qualname,
             bound=bound,
             closure=closure,
+            module=module or "",
             span=span_of(location),
         )
 
@@ -126,6 +127,9 @@ class StmtBuilder(Transformer[Token, Any]):
 
     def closure(self, meta: Any, children: list[Any]) -> tuple[str, ...]:
         return tuple(name_of(token) for token in children)
+
+    def module(self, meta: Any, children: list[Any]) -> str:
+        return ".".join(name_of(part) for part in children)
 
     def params(self, meta: Any, children: list[Any]) -> tuple[ir.Param, ...]:
         params: list[ir.Param] = []

@@ -55,7 +55,8 @@ def print_function(function: ir.Function) -> Lines:
     prefix = "fn" if function.is_async else "sync fn"
     name = lexicon.format_name(function.name, lexicon.HARD_KEYWORDS)
     origin = _origin(function)
-    header = f"{prefix} {name}({_params(function.params)}){origin}:{relative(function.span)}"
+    module = f" in {_dotted(function.module)}" if function.module else ""
+    header = f"{prefix} {name}({_params(function.params)}){origin}{module}:{relative(function.span)}"
     with with_base(function.span):
         return [header, *block(function.body, 1)]
 
@@ -70,6 +71,10 @@ def _origin(function: ir.Function) -> str:
         names = (lexicon.format_name(n, lexicon.HARD_KEYWORDS) for n in function.closure)
         origin += " reading " + ", ".join(names)
     return origin
+
+
+def _dotted(module: str) -> str:
+    return ".".join(lexicon.format_name(part, lexicon.HARD_KEYWORDS) for part in module.split("."))
 
 
 def _params(params: Sequence[ir.Param]) -> str:

@@ -88,3 +88,12 @@ class SpinElsewhere(Workflow):
     async def run(self, n: int) -> int:
         await tick(0)
         return spin(n)
+
+
+@workflow
+class SharedRows(Workflow):
+    """One row held `n` times: written out, it is `n` rows of `n` zeros."""
+
+    async def run(self, n: int) -> int:
+        rows = [[0] * n] * n
+        return await keep(rows)

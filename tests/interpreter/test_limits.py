@@ -28,6 +28,7 @@ from tests.limit_flows import (
     Power,
     Repeat,
     Repeated,
+    SharedRows,
     SpinElsewhere,
 )
 from waymark import Workflow, action, workflow
@@ -349,6 +350,24 @@ async def test_a_limit_in_a_function_of_another_module_names_its_file() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("n", "setting", "words"),
+    [
+        (20_000, PAYLOAD, "its JSON is more than 33,554,432 bytes"),
+        (3_500, OPERATIONS, "writing the value out takes more than"),
+    ],
+)
+async def test_a_list_held_many_times_is_measured_once(n: int, setting: str, words: str) -> None:
+    """One row held `n` times is n * n zeros written out: refused at once, measured by its
+    distinct objects (400 million zeros would take minutes to walk), in words that say why;
+    12 million zeros fit the payload limit but not the step budget."""
+    began = time.monotonic()
+    error = await refusal(SharedRows, n, limits=Limits())
+    assert time.monotonic() - began < 2
+    assert error.setting == setting and words in str(error)
+    assert "the same list, dict, set or object several times" in str(error)
+
+
 async def test_the_defaults_refuse_them_too() -> None:
     error = await refusal(ListComprehension, 10**12, limits=Limits())
     assert str(error) == (
@@ -449,9 +468,24 @@ async def test_shared_references_are_counted_every_time_they_are_visited(case: s
     assert limit.setting == (CHARS if case == "str" else OPERATIONS)
 
 
-@pytest.mark.parametrize("case", ["action", "keyword", "raise", "model", "helper", "return"])
-async def test_shared_references_leaving_the_workflow_are_counted_every_time(case: str) -> None:
-    assert (await refusal(Doubled, case, limits=Limits())).setting == OPERATIONS
+@pytest.mark.parametrize(
+    ("case", "setting"),
+    [("action", PAYLOAD), ("keyword", PAYLOAD), ("helper", PAYLOAD), ("return", PAYLOAD),
+     ("raise", OPERATIONS), ("model", OPERATIONS)],
+)  # fmt: skip
+async def test_shared_references_leaving_the_workflow_are_counted_every_time(
+    case: str, setting: str
+) -> None:
+    """A billion zeros written out: as an action's argument or the result it cannot fit the
+    payload limit, and is refused as too large in words that say the value holds a list many
+    times; an exception's args and a model's fields are visited item by item, past the step
+    budget. Either way, at once."""
+    began = time.monotonic()
+    error = await refusal(Doubled, case, limits=Limits())
+    assert time.monotonic() - began < 5
+    assert error.setting == setting
+    if setting == PAYLOAD:
+        assert "the same list, dict, set or object several times" in str(error)
 
 
 @pytest.mark.parametrize("case", ["compare", "action", "return"])

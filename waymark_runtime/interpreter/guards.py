@@ -27,7 +27,9 @@ from waymark_runtime.interpreter.limits import (
     DICTS,
     VIEWS,
     Meter,
+    Written,
     length,
+    measure,
     weigh,
 )
 from waymark_runtime.values import MODEL_VALUES, IndexedModelValue, plain_value
@@ -258,16 +260,24 @@ class Guards:
         if value.__class__ not in _ORDINARY:
             self.meter.charge(_cost(value, self.meter.left))
 
-    def charge_leaving(self, value: Any) -> int:
+    def charge_leaving(self, value: Any) -> Written:
         """Charge for visiting `value` as it is written out as JSON (as `charge_visit`), and
-        return an estimate of the characters of that JSON: its UTF-8 bytes are at most four
-        times as many."""
+        return its measure: `chars` estimates the characters of that JSON (its UTF-8 bytes
+        are at most four times as many). Measured once per distinct object, a value whose JSON
+        cannot fit the payload limit, or whose writing out passes the step budget, is refused
+        before any of it is written."""
         kind = value.__class__
         if kind in _ORDINARY:
-            return len(value) if kind is str else 0
-        items, chars = weigh(value, self.meter.left)
-        self.meter.charge(CALL_OPERATIONS + items + chars // CHARS_PER_OPERATION)
-        return chars
+            return Written(1, len(value) if kind is str else 0, 1)
+        meter = self.meter
+        written = measure(value, max(meter.left, meter.limits.payload_bytes))
+        if written.least > meter.limits.payload_bytes:
+            raise meter.too_large(written.repeated)
+        cost = CALL_OPERATIONS + written.items + written.chars // CHARS_PER_OPERATION
+        if cost > meter.left and written.repeated:
+            raise meter.spent_writing(written.items)
+        meter.charge(cost)
+        return written
 
     def hashed(self, key: Any) -> Any:
         """`key`, charged for hashing it: a tuple or model hashes every nested item."""

@@ -9,13 +9,14 @@ collections and integers it creates.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 import sys
 from collections import ChainMap, Counter, OrderedDict, defaultdict, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from waymark_runtime.config import MAX_INT_DIGITS
 from waymark_runtime.errors import WaymarkError
@@ -91,6 +92,11 @@ def source_place(line: int, module: str = "", function: str = "") -> str:
     return f"{file}, line {line}, in {function}"
 
 
+_REPEATED = (
+    "it holds the same list, dict, set or object several times (as `[[0] * n] * n` does), and "
+    "JSON writes each one out in full: build distinct values, or send the one part once"
+)
+
 CHARS_PER_OPERATION = 64  # one operation per 64 characters a string operation reads or writes
 
 
@@ -163,14 +169,28 @@ class Meter:
             self.chars,
         )
 
-    def too_large(self) -> LimitExceeded:
+    def too_large(self, repeated: bool = False) -> LimitExceeded:
         """A value leaving the workflow (an action's argument, a child's input, the result, an
-        error) whose JSON would be larger than an action's result may be."""
+        error) whose JSON would be larger than an action's result may be (`repeated`: it holds
+        one object several times, each written out in full)."""
         limit = self.limits.payload_bytes
+        why = f"; {_REPEATED}" if repeated else ""
         return LimitExceeded(
-            "value too large", f"its JSON is more than {limit:,} bytes",
+            "value too large", f"its JSON is more than {limit:,} bytes{why}",
             "WAYMARK_MAX_PAYLOAD_BYTES", limit,
         )  # fmt: skip
+
+    def spent_writing(self, items: int) -> LimitExceeded:
+        """A value leaving the workflow that holds one object several times, whose writing out
+        in full (`items` and more) would pass the step budget."""
+        self.left = -1
+        return LimitExceeded(
+            "step budget exceeded",
+            f"writing the value out takes more than {items:,} items, more than "
+            f"{self.limits.operations:,} operations without awaiting; {_REPEATED}",
+            "WAYMARK_MAX_STEP_OPERATIONS",
+            self.limits.operations,
+        )
 
     def too_many_digits(self, digits: int | None = None) -> LimitExceeded:
         size = f"about {digits:,} digits" if digits is not None else "more digits"
@@ -275,12 +295,51 @@ def weigh(
     """(items, characters) of `value`, counting nested items every time they are reached (as a
     comparison, a hash or `repr` visits them); characters estimate `repr`'s length. With
     `shared`, a list, dict or set reached again counts once (as the state codec stores it, so
-    cycles are fine). The walk stops once `items + chars // CHARS_PER_OPERATION` passes `cap`
+    cycles are fine). The count stops once `items + chars // CHARS_PER_OPERATION` passes `cap`
     or the characters pass `chars_cap`, so its own work is bounded."""
+    walked = _walk(value, cap, chars_cap, shared)
+    if walked is None:
+        walked = _measure_shared(value, cap, chars_cap)
+    return walked[0], walked[1]
+
+
+class Written(NamedTuple):
+    """A value written out in full (`measure`): its items and estimated characters as `weigh`
+    counts them, the fewest bytes its JSON can have (`least`: 0 when the value is small enough
+    to be measured in one pass), and whether it holds one list, dict, set, model or exception
+    more than once (`repeated`: each is written in full)."""
+
+    items: int
+    chars: int
+    least: int
+    repeated: bool = False
+
+
+def measure(value: Any, cap: int, chars_cap: int = 1 << 62, *, shared: bool = False) -> Written:
+    """`value` written out in full (with `shared`, as `weigh` says), measured once per distinct
+    object: a list held a thousand times costs one walk of it, so the work is linear in the
+    distinct objects, never in the (perhaps enormous) written size. A small value, the usual
+    one, is walked in one pass as it is written; past `_WALK_ALONE` steps the value is walked
+    again, remembering what each object came to. It stops once past `cap` (as `weigh`) or
+    `chars_cap`; a cycle counts as past `cap`."""
+    walked = _walk(value, cap, chars_cap, shared)
+    return walked if walked is not None else _measure_shared(value, cap, chars_cap)
+
+
+_WALK_ALONE = 50_000
+"""How far (`items + chars // CHARS_PER_OPERATION`) `_walk` measures a value before it leaves
+it to `_measure_shared`: a small value is measured as it is written, with no bookkeeping."""
+
+
+def _walk(value: Any, cap: int, chars_cap: int, shared: bool) -> Written | None:
+    """`measure` in one pass, every nested item counted each time it is reached (with
+    `shared`, a list, dict or set reached again counts once; `least` is not counted); None
+    past `_WALK_ALONE` (unless `shared`): the value may hold an object many times."""
     items = chars = 0
     stack = [value]
     seen: set[int] | None = set() if shared else None
-    while stack and items + chars // CHARS_PER_OPERATION <= cap and chars <= chars_cap:
+    bound = cap if shared else min(cap, _WALK_ALONE)
+    while stack and items + chars // CHARS_PER_OPERATION <= bound and chars <= chars_cap:
         item = stack.pop()
         kind = item.__class__
         items += 1
@@ -306,27 +365,129 @@ def weigh(
                 if flat is None:
                     stack.extend(part)
                 else:
-                    items, chars = items + len(part), chars + flat
+                    items, chars = items + len(part), chars + flat[0]
         else:
             chars += _structured(item, stack)
-    return items, chars
+    if stack and bound < items + chars // CHARS_PER_OPERATION <= cap and chars <= chars_cap:
+        return None  # stopped at `bound`, not at a limit
+    return Written(items, chars, 0)
 
 
-def _flat(values: Any, room: int) -> int | None:
-    """The characters of a run of plain numbers or strings (measured at C speed), or None.
-    Strings whose printable length alone passes `room` are not scanned for escapes: the walk
-    stops there anyway, and scanning a list of one long string repeated a million times would
-    read terabytes."""
+def _leaf(item: Any, kind: type) -> tuple[int, int]:
+    """(characters, fewest JSON bytes) of a string or number."""
+    if kind is str:
+        return len(item) * (2 if item.isprintable() else 10) + 2, len(item) + 2
+    if kind is int:
+        bits = item.bit_length()
+        return int(bits * 0.302) + 2, int(bits * 0.301) or 1
+    return 24, 1
+
+
+def _measure_shared(value: Any, cap: int, chars_cap: int) -> Written:
+    """`measure` of a value perhaps holding some object more than once: each distinct object
+    is walked once and what it came to is added wherever it is held again."""
+    done: dict[int, Written] = {}
+    frames: list[_Frame] = []
+    opened: set[int] = set()  # the containers of `frames`
+    repeated = False
+    item = value
+    while True:
+        key = id(item)
+        size = done.get(key)
+        repeated = repeated or size is not None
+        if size is None and key in opened:  # a cycle: no end to its writing
+            size = Written(cap + 1, 0, 0)
+        elif size is None:
+            size, frame = _enter(item, key, cap)
+            if frame is not None:
+                frames.append(frame)
+                opened.add(key)
+        while True:  # add what was measured to its container; go on with the next part
+            if size is not None:
+                if not frames:
+                    return size._replace(repeated=repeated)
+                top = frames[-1]
+                top.add(size)
+                if top.items + top.chars // CHARS_PER_OPERATION > cap or top.chars > chars_cap:
+                    return _partial(frames, repeated)
+            top = frames[-1]
+            following = next(top.parts, _END)
+            if following is not _END:
+                item = following
+                break
+            frames.pop()
+            opened.discard(top.key)
+            size = done[top.key] = top.total()
+
+
+_END: Any = object()
+
+
+class _Frame:
+    """A container being measured: its parts still to measure and what the others came to."""
+
+    __slots__ = ("chars", "items", "key", "least", "parts")
+
+    def __init__(self, key: int, parts: Iterator[Any], items: int, chars: int,
+                 least: int) -> None:  # fmt: skip
+        self.key, self.parts = key, parts
+        self.items, self.chars, self.least = items, chars, least
+
+    def add(self, size: Written) -> None:
+        self.items += size.items
+        self.chars += size.chars
+        self.least += size.least
+
+    def total(self) -> Written:
+        return Written(self.items, self.chars, self.least)
+
+
+def _partial(frames: list[_Frame], repeated: bool) -> Written:
+    """What the containers open so far came to (past a bound: the walk stops)."""
+    return Written(sum(f.items for f in frames), sum(f.chars for f in frames),
+                   sum(f.least for f in frames), repeated)  # fmt: skip
+
+
+def _enter(item: Any, key: int, cap: int) -> tuple[Written | None, _Frame | None]:
+    """A string's or number's size, or a frame for a container or structured value (its long
+    runs of plain numbers or strings measured at once, at C speed)."""
+    kind = item.__class__
+    if kind is str or kind in _SCALARS:
+        return Written(1, *_leaf(item, kind)), None
+    if kind in _COLLECTIONS:
+        count = len(item)
+        chars, least = 2 + 2 * count, 1 + count + (count if kind in DICTS else 0)
+        items, rest = 1, []
+        for part in (item.keys(), item.values()) if kind in DICTS else (item,):
+            room = (cap - items) * CHARS_PER_OPERATION
+            flat = _flat(part, room) if len(part) >= _FLAT_FROM else None
+            if flat is None:
+                rest.append(part)
+            else:
+                items, chars, least = items + len(part), chars + flat[0], least + flat[1]
+        return None, _Frame(key, itertools.chain.from_iterable(rest), items, chars, least)
+    parts: list[Any] = []
+    chars = _structured(item, parts)
+    return None, _Frame(key, iter(parts), 1, chars, 2)
+
+
+def _flat(values: Any, room: int) -> tuple[int, int] | None:
+    """The characters of a run of plain numbers or strings (measured at C speed), and the
+    fewest bytes of their JSON; or None. Strings whose printable length alone passes `room`
+    are not scanned for escapes: the walk stops there anyway, and scanning a list of one long
+    string repeated a million times would read terabytes."""
     kinds = set(map(type, values))
     if kinds == {str}:
-        least = sum(map(len, values)) * 2 + 2 * len(values)
+        text = sum(map(len, values))
+        least = text * 2 + 2 * len(values)
         if least > room or all(map(str.isprintable, values)):
-            return least
-        return least + sum(map(len, values)) * 8
+            return least, text + 2 * len(values)
+        return least + text * 8, text + 2 * len(values)
     if kinds <= _NUMBERS:
-        return 24 * len(values)
+        return 24 * len(values), len(values)
     if kinds == {int} or kinds == {int, bool}:
-        return (int(max(map(abs, values)).bit_length() * 0.302) + 3) * len(values)
+        digits = int(max(map(abs, values)).bit_length() * 0.302)
+        return (digits + 3) * len(values), len(values)
     return None
 
 

@@ -397,11 +397,11 @@ class Machine:
         """`value` as it leaves the workflow (an action's argument, a result, an error), charged
         for every item the JSON holds: unlike saved state, it repeats a list reached twice, so
         `x = [x, x]` twenty times is a million items, not twenty."""
-        chars = self.guards.charge_leaving(value)
+        written = self.guards.charge_leaving(value)
         encoded = to_json(value)
         limit = self.guards.meter.limits.payload_bytes
-        if chars > limit // 4 and json_size(encoded, limit) > limit:
-            raise self.guards.meter.too_large()
+        if written.chars > limit // 4 and json_size(encoded, limit) > limit:
+            raise self.guards.meter.too_large(written.repeated)
         return encoded
 
     def _refuse(self, error: WaymarkError, frame: Frame) -> None:

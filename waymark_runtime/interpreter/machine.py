@@ -62,6 +62,7 @@ from waymark_runtime.values.text import json_size
 # The longest durable sleep: a hundred years, what `asyncio.sleep(math.inf)` (or NaN) is taken
 # for: Python's never ends, and a stored deadline must be a date.
 _FOREVER = 100 * 365.25 * 24 * 3600.0
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 class Machine:
@@ -258,6 +259,7 @@ class Machine:
         calls: list[PendingCall] = []
         first: dict[int, int] = {}
         started: list[Task] = []
+        memo: dict[int, tuple[Any, JSON, int]] = {}  # no workflow code runs until they are out
         for call in request:  # a spread's calls are numbered from its first
             self.guards.meter.charge(AWAIT_OPERATIONS)
             element = len(calls) - first.setdefault(call[0], len(calls))
@@ -267,7 +269,7 @@ class Machine:
                 item_node = call[0] if where[0] is None else where[0]
                 started.append(Task(calls[-1].node, (*where[1], item_node), [call[1]]))
             else:
-                calls.append(self._dispatch(site, *call, where=where))
+                calls.append(self._dispatch(site, *call, where=where, memo=memo))
         self.wait, self.calls, self.pending = _CALLS, calls, len(calls)
         for task in started:
             self.tasks[task.node or ""] = task
@@ -307,10 +309,12 @@ class Machine:
         computed: dict[str, Any] | None = None,
         *,
         where: tuple[str | None, Path],
+        memo: dict[int, tuple[Any, JSON, int]] | None = None,
     ) -> PendingCall:
+        known = {} if memo is None else memo
         call = PendingCall(node=self._node(), item=item, target=action,
-                           args=tuple(map(self._encoded, args)),
-                           kwargs={k: self._encoded(v) for k, v in kwargs.items()},
+                           args=tuple(self._encoded_once(v, known) for v in args),
+                           kwargs={k: self._encoded_once(v, known) for k, v in kwargs.items()},
                            policy=computed)  # fmt: skip
         self.effects.append(
             call_effect(call, effective(site.policies[item], call), 0.0, 0.0, where)
@@ -392,6 +396,21 @@ class Machine:
             return
         self.status = "completed"
         self.effects.append(Complete(result=result))
+
+    def _encoded_once(self, value: Any, memo: dict[int, tuple[Any, JSON, int]]) -> JSON:
+        """`_encoded`, once per object among the arguments of one gather's calls: an object
+        passed to many of them (a shared config) is one JSON value, which the saved state
+        holds once (`persisted`, "shared"). Each use is charged as its first was."""
+        if value.__class__ in _SCALARS:
+            return self._encoded(value)
+        known = memo.get(id(value))
+        if known is not None:
+            self.guards.meter.charge(known[2])
+            return known[1]
+        left = self.guards.meter.left
+        encoded = self._encoded(value)
+        memo[id(value)] = (value, encoded, left - self.guards.meter.left)
+        return encoded
 
     def _encoded(self, value: Any) -> JSON:
         """`value` as it leaves the workflow (an action's argument, a result, an error), charged

@@ -24,7 +24,9 @@ if TYPE_CHECKING:
 JSON = Any
 """A JSON-shaped value: a frame's locals in the state value codec, an action's arguments."""
 
-STATE_VERSION = 2
+STATE_VERSION = 3
+"""The format `encode_state` writes: 3 when a gather passes one object to several of its calls
+(its `CallsWait` holds it once, in `shared`), else 2, which runtimes before 3 read too."""
 
 
 class StateFormatError(WaymarkError):
@@ -137,11 +139,14 @@ WAIT_KINDS: tuple[type, ...] = typing.get_args(Wait)
 
 
 def encode_state(state: InstanceState) -> dict[str, JSON]:
-    """The JSON document of `state` in the current format."""
+    """The JSON document of `state` in the current format (2 when nothing is shared)."""
     document: dict[str, JSON] = {"version": STATE_VERSION}
     document.update(_encode(state))
     if not state.tasks:
         del document["tasks"]
+    waits = [document["wait"], *(task["wait"] for task in document.get("tasks", ()))]
+    if not any(wait is not None and "shared" in wait for wait in waits):
+        document["version"] = 2
     return document
 
 
@@ -153,17 +158,50 @@ def _encode(record: Any) -> Any:
         return record  # a JSON value: locals, arguments, results
     if kind is tuple:
         return [_encode(item) for item in record]
-    if kind is PendingCall:
-        return _encode_call(record)
+    if kind is CallsWait:
+        return _encode_calls(record)
     return {name: _encode(getattr(record, name)) for name in _field_names(kind)}
 
 
-def _encode_call(call: PendingCall) -> dict[str, JSON]:
-    """The hot record (a gather's calls), spelled out: its fields are JSON or a tuple of it;
-    `policy` only when the call has one."""
+def _encode_calls(wait: CallsWait) -> dict[str, JSON]:
+    """A wait on calls. An argument that is one object in several calls (a gather passing the
+    same list or dict to each: the machine encodes it once) is written once, in `shared`, and
+    each call names it, `{"$t": "shared", "v": index}` (the value codec never writes that
+    tag: a dict with a `$t` key of its own is tagged `dict`)."""
+    counts: dict[int, int] = {}
+    for call in wait.calls:
+        for value in (*call.args, *call.kwargs.values()):
+            if value.__class__ is dict or value.__class__ is list:
+                counts[id(value)] = counts.get(id(value), 0) + 1
+    shared = [key for key, count in counts.items() if count > 1]
+    if not shared:
+        calls = [_encode_call(call, _same) for call in wait.calls]
+        return {"kind": "calls", "calls": calls, "pending": wait.pending}
+    index = {key: position for position, key in enumerate(shared)}
+    table: list[JSON] = [None] * len(shared)
+
+    def named(value: JSON) -> JSON:
+        position = index.get(id(value))
+        if position is None:
+            return value
+        table[position] = value
+        return {"$t": "shared", "v": position}
+
+    calls = [_encode_call(call, named) for call in wait.calls]
+    return {"kind": "calls", "calls": calls, "pending": wait.pending, "shared": table}
+
+
+def _same(value: JSON) -> JSON:
+    return value
+
+
+def _encode_call(call: PendingCall, argument: Callable[[JSON], JSON]) -> dict[str, JSON]:
+    """The hot record (a gather's calls), spelled out: its fields are JSON or a tuple of it,
+    each argument as `argument` writes it; `policy` only when the call has one."""
     document = {"node": call.node, "item": call.item, "target": call.target,
-                "args": list(call.args), "kwargs": call.kwargs, "attempt": call.attempt,
-                "status": call.status, "value": call.value}  # fmt: skip
+                "args": [argument(value) for value in call.args],
+                "kwargs": {name: argument(value) for name, value in call.kwargs.items()},
+                "attempt": call.attempt, "status": call.status, "value": call.value}  # fmt: skip
     if call.policy is not None:
         document["policy"] = call.policy
     return document
@@ -227,12 +265,42 @@ def _from_v1(document: dict[str, JSON]) -> dict[str, JSON]:
     }
 
 
+def _from_v3(document: dict[str, JSON]) -> dict[str, JSON]:
+    """Format 3: format 2 whose waits on calls may hold arguments several calls share once
+    (`_encode_calls`): each is put back in every call that names it, as one object."""
+    current = _current(document)  # (new dicts: the stored document stays as it is)
+    current["wait"] = _unshared(current["wait"])
+    if "tasks" in current:
+        current["tasks"] = [{**task, "wait": _unshared(task["wait"])} for task in current["tasks"]]
+    return current
+
+
+def _unshared(wait: JSON) -> JSON:
+    if not isinstance(wait, dict) or "shared" not in wait:
+        return wait
+    table = wait["shared"]
+    calls = [{**call, "args": [_shared(value, table) for value in call["args"]],
+              "kwargs": {name: _shared(value, table) for name, value in call["kwargs"].items()}}
+             for call in wait["calls"]]  # fmt: skip
+    return {**{key: value for key, value in wait.items() if key != "shared"}, "calls": calls}
+
+
+def _shared(value: JSON, table: list[JSON]) -> JSON:
+    if value.__class__ is dict and value.get("$t") == "shared" and len(value) == 2:
+        return table[value["v"]]
+    return value
+
+
 def _call_v1(entry: dict[str, JSON]) -> dict[str, JSON]:
     call = {key: value for key, value in entry.items() if key != "action"}
     call["target"] = entry["action"]
     return call
 
 
-_FORMATS: dict[int, Callable[[dict[str, JSON]], dict[str, JSON]]] = {1: _from_v1, 2: _current}
+_FORMATS: dict[int, Callable[[dict[str, JSON]], dict[str, JSON]]] = {
+    1: _from_v1,
+    2: _current,
+    3: _from_v3,
+}
 """Each format a store may hold, mapped to the current format's document. A new format adds a
 line here, and the previous current one gets an upgrade function."""

@@ -34,7 +34,8 @@ class Attempt:
     attempts: int | None = None  # the retry budget, when this runner planned the attempt
     dispatched: float = 0.0  # `time.monotonic()` at dispatch, when metrics are on
     sent_at: float | None = None
-    """The runner's clock when it last sent the attempt to a worker: its `started_at`."""
+    """The runner's clock when it last sent the attempt to a worker: its row's `started_at` when
+    no commit marked it running before it ended (`commit_instances`)."""
     site: str | None = None  # where the workflow calls it (`PlannedAction.site`)
     row_queued: bool = False
     """Sent to the workers while its row says `queued`: no worker had a free slot for it when

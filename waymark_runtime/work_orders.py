@@ -145,7 +145,7 @@ def orders_of(
     held: Held, dispatch: list[Attempt], default_timeout: float | None, now: float
 ) -> list[AttemptOrder]:
     """Orders for attempts started in the store, now running on this runner's workers (sent
-    at `now`, the runner's clock: their `started_at`)."""
+    at `now`, the runner's clock: `Attempt.sent_at`)."""
     orders = []
     if (recording := metrics.current()) is not None:
         started = time.monotonic()

@@ -138,12 +138,14 @@ def _add_attempt(store: MemoryStore, row: Row, owner: str, now: float) -> None:
 
 
 def _finish(attempt: AttemptRow, row: Row, owner: str, now: float) -> None:
-    """As `commit_instances`: the times the runner read (`started`, `at`), else the commit's."""
+    """As `commit_instances`: started when marked running, else when sent (`started`: it
+    ended first); finished when the runner took the reply (`at`), else now; never before."""
+    if attempt.started_at is None:
+        attempt.started_at = row.get("started")
     finished = row.get("at", now)
-    started = row.get("started")
+    if attempt.started_at is not None:
+        finished = max(finished, attempt.started_at)
     attempt.status, attempt.finished_at = row["status"], finished
-    if started is not None:
-        attempt.started_at = started
     attempt.traceback = row.get("traceback")
     if row["status"] == "completed":
         attempt.result = row["value"]

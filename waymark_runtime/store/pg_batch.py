@@ -28,7 +28,8 @@ _DONE = {True: "completed", False: "failed"}
 Row = dict[str, Any]
 Ran = tuple[float | None, float | None]
 """When an attempt was sent to a worker and when its reply came (None: unknown; the commit's
-time), read from the runner's clock: its row's `started_at` and `finished_at`."""
+time), read from the runner's clock: its row's `started_at` (unless a commit marked it running
+first) and `finished_at`."""
 
 
 class CommitBatch:

@@ -201,13 +201,15 @@ WITH doc AS MATERIALIZED (
         lease_owner = CASE WHEN o.op = 'requeue' THEN NULL
                            WHEN o.op = 'start' THEN $1 ELSE a.lease_owner END,
         ready_at = CASE WHEN o.op = 'requeue' THEN to_timestamp($2) ELSE a.ready_at END,
-        -- the runner's clock: when it sent the attempt and took its reply (`o.started`,
-        -- `o.at`), else the commit's time (docs/runtime.md, "Admin API")
+        -- the runner's clock (docs/runtime.md, "Admin API"): started when a commit or a grant
+        -- marked it running, else when the runner sent it (`o.started`: it ended first);
+        -- finished when the runner took its reply (`o.at`, else the commit), never before
         started_at = CASE WHEN o.op = 'start' THEN to_timestamp(coalesce(o.at, $2))
                           WHEN o.op IN ('finish', 'record')
-                          THEN coalesce(to_timestamp(o.started), a.started_at)
+                          THEN coalesce(a.started_at, to_timestamp(o.started))
                           ELSE a.started_at END,
-        finished_at = CASE WHEN o.op IN ('finish', 'record') THEN to_timestamp(coalesce(o.at, $2))
+        finished_at = CASE WHEN o.op IN ('finish', 'record')
+                           THEN greatest(to_timestamp(coalesce(o.at, $2)), a.started_at)
                            ELSE a.finished_at END
     FROM json_to_recordset((SELECT value FROM doc WHERE key = 'o')) AS o (
         instance_id uuid, node text, attempt integer, op text, status text, value json,

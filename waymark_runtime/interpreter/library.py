@@ -304,7 +304,7 @@ class Library:
         )
         return self.bounded.meter.settle(to_value(to_json(answer)))
 
-    def _dataclass_function(self, name: str, *args: Any, **kwargs: Any) -> Any:
+    def _dataclass_function(self, name: str, /, *args: Any, **kwargs: Any) -> Any:
         function = name.rpartition(".")[2]
         if function == "is_dataclass" and len(args) == 1 and not kwargs:  # of a value
             return isinstance(args[0], ModelValue) and args[0].kind == "dataclass"

@@ -190,10 +190,18 @@ SUBSTITUTION = {
 }
 SUBSTITUTED = "re.sub.join"
 
-# The default factories a `defaultdict` may have, by name: builtin types only (a function's
-# behaviour cannot be stored). `defaultdict(list)` is `` `collections.defaultdict`(type
-# builtins:list) `` in `.wrl`.
+# The default factories a `defaultdict` may have, by name: builtin types and the standard value
+# classes that build an empty or zero value when called with nothing (a function's behaviour
+# cannot be stored). `defaultdict(list)` is `` `collections.defaultdict`(type builtins:list) ``
+# in `.wrl`, `defaultdict(Decimal)` is `` `collections.defaultdict`(type decimal:Decimal) ``.
 DEFAULT_FACTORY_TYPES = ("list", "dict", "set", "frozenset", "tuple", "int", "float", "str", "bool")
+DEFAULT_FACTORY_CLASSES = (
+    "decimal:Decimal",
+    "fractions:Fraction",
+    "collections:Counter",
+    "collections:OrderedDict",
+    "collections:deque",
+)
 
 # Constants of standard modules a workflow may read, by qualified name (`math.inf` and
 # `math.nan` are compiled to `float('inf')` and `float('nan')`).

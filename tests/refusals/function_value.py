@@ -17,5 +17,6 @@ class KeyWorkflow(Workflow):
         taking = defaultdict(lambda key: 0)  # error: WM142 @30
         typed = defaultdict(lambda: list)  # error: WM142 @29
         filled = defaultdict(lambda: [0])  # error: WM142 @30
+        digits = defaultdict(lambda: str(0))  # error: WM142 @30
         return [by_length, lowered, measure, shown, kept, keyed, zeros, objects, taking, typed,
-                filled]
+                filled, digits]

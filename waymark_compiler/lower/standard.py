@@ -14,7 +14,7 @@ A digest is one expression, `hashlib.sha256(data).hexdigest()` (or `.digest()`),
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import libcst as cst
 
@@ -24,10 +24,19 @@ from waymark_compiler.lower.constants import changed_table, constant_table
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.lower.functional import builtin_type
 from waymark_compiler.lower.keys import has_key, keyed
+from waymark_compiler.lower.patterns import known_class
 from waymark_compiler.rules.expressions import FUNCTION_VALUE, UNSUPPORTED_CALL
 from waymark_compiler.symbols import ExternalSym
 from waymark_runtime import ir
-from waymark_runtime.vocabulary import DEFAULT_FACTORY_TYPES, DIGEST, HASH_ALGORITHMS
+from waymark_runtime.vocabulary import (
+    DEFAULT_FACTORY_CLASSES,
+    DEFAULT_FACTORY_TYPES,
+    DIGEST,
+    HASH_ALGORITHMS,
+)
+
+_FACTORIES = (*(f"builtins:{name}" for name in DEFAULT_FACTORY_TYPES), *DEFAULT_FACTORY_CLASSES)
+_FACTORY_NAMES = tuple(path.rpartition(":")[2] for path in _FACTORIES)
 
 _DIGEST_METHODS = ("digest", "hexdigest")
 
@@ -145,10 +154,10 @@ def defaultdict_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     if isinstance(first.value, cst.Name) and first.value.value == "None":
         factory = ir.Const(value=None, span=span)
     elif kind is not None:
-        factory = ir.TypeRef(type=f"builtins:{kind}", span=ctx.span(first.value))
+        factory = ir.TypeRef(type=kind, span=ctx.span(first.value))
     else:
-        message = "the default factory of a `defaultdict` is not one of the builtin types it may be"
-        help = ("use " + ", ".join(f"`{name}`" for name in DEFAULT_FACTORY_TYPES) + ", `None`, "
+        message = "the default factory of a `defaultdict` is not one of the types it may be"
+        help = ("use " + ", ".join(f"`{name}`" for name in _FACTORY_NAMES) + ", `None`, "
                 "or a lambda giving an empty or zero value of one (`lambda: 0`, `lambda: []`); "
                 "for another default, read with `d.get(key, default)`")  # fmt: skip
         return ctx.error(FUNCTION_VALUE, first.value, message, "unsupported factory", help)
@@ -178,27 +187,51 @@ def json_dumps_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
 
 
 def _factory_type(node: cst.BaseExpression, ctx: Ctx) -> str | None:
-    """The builtin type a default factory is, or gives the value of when called: `list`, and
-    `lambda: []` (its empty or zero value: `0`, `0.0`, `""`, `False`, `[]`, `{}`, `()` or a
-    call of the type with no arguments, `set()`), which CPython's `defaultdict` cannot tell
-    apart but by the factory object itself; None for any other factory."""
-    if isinstance(node, cst.Name):
-        usable = node.value in DEFAULT_FACTORY_TYPES and builtin_type(ctx.symbol(node))
-        return node.value if usable else None
+    """The class path of a default factory, or of the value it gives when called: `list`,
+    `Decimal`, `collections.Counter`, and `lambda: []` (an empty or zero value: `0`, `0.0`, `""`,
+    `False`, `[]`, `{}`, `()`, a call of the class with no arguments, `set()`, or of a number
+    class with a literal zero, `Decimal(0)`), which CPython's `defaultdict` cannot tell apart but by the factory
+    object itself; None for any other factory."""
+    if isinstance(node, cst.Name | cst.Attribute):
+        return _factory_class(node, ctx)
     if not isinstance(node, cst.Lambda) or _has_parameters(node.params):
         return None
     body = node.body
     if isinstance(body, cst.Call) and not body.args:
         return _factory_type(body.func, ctx)
+    if isinstance(body, cst.Call) and _literal_zero(body.args):
+        kind = _factory_type(body.func, ctx)
+        return kind if kind in _NUMBERS else None
     if isinstance(body, cst.List | cst.Dict | cst.Tuple) and not body.elements:
-        return {cst.List: "list", cst.Dict: "dict", cst.Tuple: "tuple"}[type(body)]
+        return _EMPTY_DISPLAYS[type(body)]
     if isinstance(body, cst.Integer):
-        return "int" if body.value == "0" else None
+        return "builtins:int" if body.value == "0" else None
     if isinstance(body, cst.Float):
-        return "float" if body.value == "0.0" else None
+        return "builtins:float" if body.value == "0.0" else None
     if isinstance(body, cst.SimpleString) and body.evaluated_value == "":
-        return "str"
-    return "bool" if isinstance(body, cst.Name) and body.value == "False" else None
+        return "builtins:str"
+    return "builtins:bool" if isinstance(body, cst.Name) and body.value == "False" else None
+
+
+def _factory_class(node: cst.Name | cst.Attribute, ctx: Ctx) -> str | None:
+    path = known_class(ctx.symbol(node))
+    return path if path in _FACTORIES else None
+
+
+def _literal_zero(args: Sequence[cst.Arg]) -> bool:
+    """One literal `0` argument (`Decimal(0)` is `Decimal()`)."""
+    if len(args) != 1 or args[0].keyword is not None or args[0].star:
+        return False
+    value = args[0].value
+    return isinstance(value, cst.Integer) and value.value == "0"
+
+
+_NUMBERS = frozenset({"builtins:int", "builtins:float", "decimal:Decimal", "fractions:Fraction"})
+_EMPTY_DISPLAYS = {
+    cst.List: "builtins:list",
+    cst.Dict: "builtins:dict",
+    cst.Tuple: "builtins:tuple",
+}
 
 
 def _has_parameters(params: cst.Parameters) -> bool:

@@ -29,7 +29,7 @@ from waymark_runtime.interpreter.limits import (
 )
 from waymark_runtime.interpreter.numbers import TEXT, Numbers
 from waymark_runtime.values import (
-    DEFAULT_FACTORIES,
+    DEFAULT_FACTORY_PATHS,
     EnumValue,
     TypeValue,
     plain_value,
@@ -216,12 +216,11 @@ class Bounded(Numbers):
         return self.meter.settle(deque(*args, **kwargs))
 
     def _defaultdict(self, *args: Any, **kwargs: Any) -> Any:
-        """`defaultdict(list)`: the factory is a builtin type (`type builtins:list` in the
-        program), the rest as `dict(...)`."""
+        """`defaultdict(list)`: the factory is a builtin type or a standard value class
+        (`type builtins:list`, `type decimal:Decimal` in the program), the rest as `dict(...)`."""
         factory = args[0] if args else None
         if isinstance(factory, TypeValue):
-            module, _, name = factory.path.partition(":")
-            factory = DEFAULT_FACTORIES.get(name) if module == "builtins" else None
+            factory = DEFAULT_FACTORY_PATHS.get(factory.path)
             if factory is None:
                 raise TypeError("first argument must be callable or None")
         items = self.builtins["dict"](*args[1:], **kwargs) if len(args) > 1 or kwargs else {}

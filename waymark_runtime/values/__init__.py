@@ -29,6 +29,7 @@ from waymark_runtime.values.registry import (
 )
 from waymark_runtime.values.structural import (
     DEFAULT_FACTORIES,
+    DEFAULT_FACTORY_PATHS,
     JSON,
     MISSING,
     MODEL_VALUES,
@@ -52,6 +53,7 @@ enum members), for a check of the exact class."""
 
 __all__ = [
     "DEFAULT_FACTORIES",
+    "DEFAULT_FACTORY_PATHS",
     "JSON",
     "MISSING",
     "MODEL_VALUES",

@@ -10,8 +10,11 @@ registry (`registry`); nothing here imports a module.
 from __future__ import annotations
 
 import builtins
+import collections
 import dataclasses
 import datetime as dt
+import decimal
+import fractions
 import functools
 import operator
 from collections.abc import Callable
@@ -20,7 +23,7 @@ from typing import Any, TypeAlias
 
 from waymark_runtime.values.foreign import foreign_attrs
 from waymark_runtime.values.python_errors import refuse_operators
-from waymark_runtime.vocabulary import DEFAULT_FACTORY_TYPES
+from waymark_runtime.vocabulary import DEFAULT_FACTORY_CLASSES, DEFAULT_FACTORY_TYPES
 
 JSON: TypeAlias = Any
 TypeResolver: TypeAlias = Callable[[str], type | None]
@@ -46,13 +49,27 @@ def lineage(cls: type) -> tuple[str, ...]:
     return found
 
 
-# The default factories a stored `defaultdict` may have (`vocabulary.DEFAULT_FACTORY_TYPES`).
 # What `date.isocalendar()` returns: a tuple with `year`, `week` and `weekday` (not public).
 ISO_CALENDAR_DATE: type = type(dt.date.min.isocalendar())
 
-DEFAULT_FACTORIES: dict[str, type] = {
-    name: getattr(builtins, name) for name in DEFAULT_FACTORY_TYPES
+
+def _standard_class(path: str) -> type:
+    module, _, name = path.partition(":")
+    cls: type = getattr(_STANDARD_MODULES[module], name)
+    return cls
+
+
+_STANDARD_MODULES = {"decimal": decimal, "fractions": fractions, "collections": collections}
+
+# The default factories a stored `defaultdict` may have (`vocabulary.DEFAULT_FACTORY_TYPES` and
+# `DEFAULT_FACTORY_CLASSES`).
+DEFAULT_FACTORY_PATHS: dict[str, type] = {
+    **{f"builtins:{name}": getattr(builtins, name) for name in DEFAULT_FACTORY_TYPES},
+    **{path: _standard_class(path) for path in DEFAULT_FACTORY_CLASSES},
 }
+"""A factory by the class path a program names (`builtins:list`, `decimal:Decimal`)."""
+DEFAULT_FACTORIES: dict[str, type] = {cls.__name__: cls for cls in DEFAULT_FACTORY_PATHS.values()}
+"""A factory by the name a stored `defaultdict` keeps (`list`, `Decimal`)."""
 
 
 def short_name(path: str) -> str:

@@ -8,8 +8,10 @@ import asyncio
 import collections
 import itertools
 import math
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 from math import ceil, floor
 from operator import attrgetter, itemgetter
 
@@ -203,6 +205,30 @@ class CountersAndDefaults(Workflow):
             Counter(),
             defaultdict(None, {"a": 1}),
         ]
+
+
+@workflow
+class ValueClassDefaults(Workflow):
+    """`defaultdict` of a standard value class (`Decimal`, `Fraction`, `Counter`, `deque`,
+    `OrderedDict`), or of a lambda giving its zero, held across an await."""
+
+    async def run(self, rows: list[list[str]]) -> list[object]:
+        money = defaultdict(Decimal)
+        shares = collections.defaultdict(lambda: Fraction(0))
+        words: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        recent = defaultdict(deque)
+        ordered = defaultdict(collections.OrderedDict)
+        cents = defaultdict(lambda: Decimal())
+        for region, amount, word in rows:
+            money[region] += Decimal(amount)
+            shares[region] += Fraction(1, len(rows))
+            words[region][word] += 1
+            recent[region].appendleft(word)
+            ordered[word][region] = amount
+            cents[region] -= Decimal(amount) * 100
+        await measure(len(rows))
+        money["none"] += 0
+        return [money, dict(shares), dict(words), dict(recent), dict(ordered), cents]
 
 
 @workflow

@@ -458,6 +458,12 @@ CASES: tuple[ParityCase, ...] = (
         {"words": []},
     ),
     _case(
+        "functions",
+        "ValueClassDefaults",
+        {"rows": [["eu", "1.50", "a"], ["us", "2", "b"], ["eu", "0.25", "a"]]},
+        {"rows": []},
+    ),
+    _case(
         "module_functions",
         "ModuleHelpers",
         {"words": ["a", "bee", "a", "cat", "dog", "eel"]},
@@ -868,6 +874,36 @@ CASES: tuple[ParityCase, ...] = (
         *({"user": "ada", "case": c} for c in ("ok", "missing", "invalid")),
     ),
     _case("renamed_tuples", "RenamedTuples", {"scale": 3}),
+    # production-shaped workflows
+    ParityCase("prod_orders", "CheckoutSaga", None),
+    _case(
+        "prod_documents",
+        "ProcessInbox",
+        {"doc_ids": ["d1", "d2", "d3", "d4", "d5", "d9"]},
+        {"doc_ids": ["d4"], "threshold": 10.0},
+        {"doc_ids": []},
+    ),
+    _case(
+        "prod_reports",
+        "MonthlyBilling",
+        {"year": 2024, "month": 2},
+        {"year": 2023, "month": 12, "discount_pct": 15},
+    ),
+    _case(
+        "prod_dedup",
+        "DedupContacts",
+        {"sources": ["crm", "billing", "support"]},
+        {"sources": ["support"]},
+        {"sources": []},
+    ),
+    _case("prod_etl", "NightlyEtl", {}, {"max_pages": 1}, {"fail_fast": True}),
+    _case(
+        "prod_agent",
+        "ResearchAgent",
+        {"conversation": "weather", "question": "temp in Paris in F?"},
+        {"conversation": "broken", "question": "?"},
+        {"conversation": "loop", "question": "?", "max_steps": 3},
+    ),
 )
 
 

@@ -26,6 +26,13 @@ if TYPE_CHECKING:
     from waymark_compiler.lower.properties import Properties
 
 TEMP_PREFIX = "_wm_"
+
+
+def method_key(name: str) -> str:
+    """How `Properties` files a method `name` apart from a property of that name: `name()`."""
+    return f"{name}()"
+
+
 PLACEHOLDER = ir.Const(value=None)
 
 
@@ -104,13 +111,23 @@ class ModuleFunctions:
     def property(self, attr: str) -> str | None:
         """The helper reading attribute `attr` of a value, when a known class has a property
         of that name (see `lower.properties`)."""
+        return self._dispatching(attr, f"{attr}_property")
+
+    def method(self, name: str) -> str | None:
+        """The helper calling method `name` of a value, when a known class defines a plain
+        method of that name (see `lower.properties`)."""
+        return self._dispatching(method_key(name), f"{name}_method")
+
+    def _dispatching(self, key: str, base: str) -> str | None:
+        """The dispatching helper of what `properties` files under `key`, named after `base`
+        and queued for compiling when first asked for."""
         found = self.properties
-        if found is None or attr not in found.found:
+        if found is None or key not in found.found:
             return None
-        if attr not in found.helpers:
-            found.helpers[attr] = self.fresh(f"{attr}_property")
-            found.pending.append(attr)
-        return found.helpers[attr]
+        if key not in found.helpers:
+            found.helpers[key] = self.fresh(base)
+            found.pending.append(key)
+        return found.helpers[key]
 
     def helper(self, symbol: FunctionSym) -> str | None:
         """The helper name of `symbol`, or None when it cannot be one: decorated, nested, or

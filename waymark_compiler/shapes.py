@@ -18,7 +18,7 @@ Leaf = Callable[[cst.BaseExpression], bool]
 
 def is_constant_literal(node: cst.BaseExpression, member: Leaf | None = None) -> bool:
     """Immutable literals: numbers, strings, True/False/None, unary/binary ops, tuples and
-    frozensets of them, and `Decimal` and `timedelta` literals; with `member`, also what it
+    frozensets of them, `range`s of int literals, and `Decimal` and `timedelta` literals; with `member`, also what it
     accepts (the enum members `resolve` found) in a tuple or alone."""
     if member is not None and member(node):
         return True
@@ -36,8 +36,17 @@ def is_constant_literal(node: cst.BaseExpression, member: Leaf | None = None) ->
         return is_constant_literal(node.left, member) and is_constant_literal(node.right, member)
     if isinstance(node, cst.Tuple):
         return _constant_elements(node, member)
-    return (_is_frozenset(node) or value_literal(node) is not None
+    return (_is_frozenset(node) or value_literal(node) is not None or _is_range(node)
             or is_duration_literal(node) or is_pattern_literal(node))  # fmt: skip
+
+
+def _is_range(node: cst.BaseExpression) -> bool:
+    """`range(0, 6)`: a range of one to three int literals."""
+    if not isinstance(node, cst.Call) or get_full_name_for_node(node.func) != "range":
+        return False
+    plain = all(not a.star and a.keyword is None for a in node.args)
+    ints = all(isinstance(_unsigned(a.value), cst.Integer) for a in node.args)
+    return 1 <= len(node.args) <= 3 and plain and ints
 
 
 def is_pattern_literal(node: cst.BaseExpression) -> bool:

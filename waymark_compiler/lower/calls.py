@@ -198,6 +198,11 @@ def method_call(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr:
         return unbound  # `str.upper(s)`
     reported = len(ctx.sink.items)
     value = lower_expr(func.value, ctx)
+    helper = None if ctx.functions is None else ctx.functions.method(method)
+    if helper is not None and len(ctx.sink.items) == reported:
+        # a method of a known class (`lower.properties`), else the method call as written
+        args, kwargs = lower_arguments(node.args, ctx)
+        return ir.HelperCall(name=helper, args=(value, *args), kwargs=kwargs, span=ctx.span(node))
     if method not in PURE_METHODS and method not in FORMATTING:
         if len(ctx.sink.items) > reported:  # `open(path).read()`: the receiver is at fault
             return value

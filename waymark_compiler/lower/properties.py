@@ -1,5 +1,5 @@
-"""Properties of the models, dataclasses, enums and named tuples a workflow's module defines
-or imports.
+"""Properties and methods of the models, dataclasses, enums and named tuples a workflow's
+module defines or imports.
 
 A workflow reads `line.total` without knowing, when it is compiled, which class `line` is.
 Each `@property` (also `functools.cached_property` and pydantic's `@computed_field`) of such a
@@ -10,6 +10,13 @@ of an attribute of that name on a value becomes a call of one dispatching helper
 the workflow language cannot run is left out: on its class's instances the read stays a plain
 attribute, which the runtime computes on a real object rebuilt from the value. A `__str__` or `__repr__` of such a class is compiled the same
 way, and read where Python would call it: `str(x)`, `repr(x)` and f-string fields.
+
+A plain method of a model, dataclass or named tuple (`sub.move(state, why)`) is compiled the
+same way, the object its first parameter (`Subscription_move(self, state, why)`), and a call of
+a method of that name that is not a pure method of a builtin value becomes a call of one
+dispatching helper (`move_method(value, *args, **kwargs)`): the method of the first class the
+value is an instance of, else the method call as written. Its body is held to a helper's rules
+and, unlike a property's, is never left out: what refuses it is reported at its own lines.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from waymark_compiler.context import method_key
 from waymark_compiler.namespace import Namespace
 from waymark_compiler.resolve import Resolver
 from waymark_compiler.symbols import ClassSym
@@ -28,6 +36,7 @@ _DECORATORS = frozenset(
      "pydantic.computed_field"}
 )  # fmt: skip
 _KINDS = frozenset({"model", "dataclass", "enum", "namedtuple"})
+_METHOD_KINDS = frozenset({"model", "dataclass", "namedtuple"})  # an enum's run on the member
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,13 +50,13 @@ class Property:
 class Properties:
     """The properties found by attribute name, and the helpers compiled for them so far."""
 
-    found: dict[str, list[Property]]
+    found: dict[str, list[Property]]  # a method by `method_key(name)`
     helpers: dict[str, str] = field(default_factory=dict)  # attribute -> dispatching helper
     pending: list[str] = field(default_factory=list)
 
 
 def module_properties(namespace: Namespace, resolver: Resolver) -> Properties:
-    """The properties of the classes bound at the top of the workflow's module."""
+    """The properties and methods of the classes bound at the top of the workflow's module."""
     found: dict[str, list[Property]] = {}
     seen: set[str] = set()
     here = resolver.at(namespace)
@@ -60,8 +69,15 @@ def module_properties(namespace: Namespace, resolver: Resolver) -> Properties:
             continue
         depth = _depth(owner, resolver)
         for statement in owner.node.body.body:
-            if isinstance(statement, cst.FunctionDef) and _is_property(statement):
-                found.setdefault(statement.name.value, []).append(Property(owner, statement, depth))
+            if not isinstance(statement, cst.FunctionDef):
+                continue
+            if _is_property(statement):
+                key = statement.name.value
+            elif owner.kind in _METHOD_KINDS and _is_method(statement):
+                key = method_key(statement.name.value)
+            else:
+                continue
+            found.setdefault(key, []).append(Property(owner, statement, depth))
     for candidates in found.values():
         candidates.sort(key=lambda p: -p.depth)
     return Properties(found)
@@ -78,6 +94,15 @@ def _is_property(node: cst.FunctionDef) -> bool:
 
 
 TEXTS = ("__str__", "__repr__")
+
+
+def _is_method(node: cst.FunctionDef) -> bool:
+    """A plain synchronous instance method: undecorated, taking the object first, not a
+    special method (Python calls those, not the workflow)."""
+    name = node.name.value
+    special = name.startswith("__") and name.endswith("__")
+    plain = not node.decorators and node.asynchronous is None and not special
+    return plain and bool(node.params.params or node.params.posonly_params)
 
 
 def _dotted(node: cst.BaseExpression) -> str:
@@ -125,3 +150,24 @@ def dispatcher(name: str, attr: str, helpers: list[tuple[str, str | None]]) -> i
     body.append(ir.Return(value=fallback))
     param = ir.Param(name="obj", default=None, keyword_only=False)
     return ir.Function(name=name, params=(param,), body=tuple(body), is_async=False)
+
+
+def method_dispatcher(name: str, method: str, helpers: list[tuple[str, str]]) -> ir.Function:
+    """`name(obj, *args, **kwargs)`: the method helper of the first class (`module:QualName`)
+    `obj` is an instance of, else `obj.method(*args, **kwargs)` as written."""
+    obj, args, kwargs = ir.Name(id="obj"), ir.Name(id="args"), ir.Name(id="kwargs")
+    spread = (ir.Starred(value=args),)
+    named = (ir.Keyword(name=None, value=kwargs),)
+    body: list[ir.Stmt] = []
+    for path, helper in helpers:
+        test = ir.Call(func="isinstance", args=(obj, ir.TypeRef(type=path)), kwargs=())
+        answer = ir.HelperCall(name=helper, args=(obj, *spread), kwargs=named)
+        body.append(ir.If(test=test, body=(ir.Return(value=answer),), orelse=()))
+    fallback = ir.MethodCall(obj=obj, method=method, args=spread, kwargs=named)
+    body.append(ir.Return(value=fallback))
+    params = (
+        ir.Param(name="obj"),
+        ir.Param(name="args", star="*"),
+        ir.Param(name="kwargs", star="**"),
+    )
+    return ir.Function(name=name, params=params, body=tuple(body), is_async=False)

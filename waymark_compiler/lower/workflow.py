@@ -25,7 +25,7 @@ from waymark_compiler.lower.config import Config, class_config
 from waymark_compiler.lower.dispatch import lower_body, lower_expr
 from waymark_compiler.lower.inherited import chain_methods, class_chain
 from waymark_compiler.lower.local_functions import Origin, hoist_local_functions
-from waymark_compiler.lower.properties import dispatcher, module_properties
+from waymark_compiler.lower.properties import dispatcher, method_dispatcher, module_properties
 from waymark_compiler.lower.spreads import task_lists
 from waymark_compiler.namespace import Namespace, scan
 from waymark_compiler.resolve import Resolver
@@ -44,6 +44,7 @@ from waymark_compiler.shapes import (
 from waymark_compiler.source import Source
 from waymark_compiler.symbols import ClassSym, ConstSym, FunctionSym
 from waymark_runtime import ir
+from waymark_runtime.vocabulary import FORMATTING, PURE_METHODS
 
 
 def lower_workflow(found: WorkflowClass, resolver: Resolver, sink: Sink) -> ir.Workflow:
@@ -95,7 +96,7 @@ def lower_workflow(found: WorkflowClass, resolver: Resolver, sink: Sink) -> ir.W
             functions.append(_module_function(symbol, resolver, sinks, called))
             origins[called.names[symbol.path]] = Origin(symbol.path.partition(":")[2], False)
         else:
-            functions += _properties(properties.pending.pop(0), resolver, called)
+            functions += _properties(properties.pending.pop(0), resolver, sinks, called)
     sinks.merge()
     functions = [_named(f, origins.get(f.name)) for f in functions]
     home = found.namespace.module  # the functions of other modules keep the name of theirs
@@ -152,12 +153,16 @@ def _module_function(
     return _function(symbol.node, namespace.source, here, own, {}, {}, called, name)
 
 
-def _properties(attr: str, resolver: Resolver, called: ModuleFunctions) -> list[ir.Function]:
+def _properties(
+    attr: str, resolver: Resolver, sinks: _Sinks, called: ModuleFunctions
+) -> list[ir.Function]:
     """The helpers of the properties named `attr` and the one dispatching between them; a
     property whose body does not compile is left out: on its class's instances (a subclass's
     override of a compiled property included) reading it stays a plain attribute, which the
     runtime computes on a real object."""
     assert called.properties is not None
+    if attr.endswith("()"):
+        return _methods(attr, resolver, sinks, called)
     out: list[ir.Function] = []
     dispatch: list[tuple[str, str | None]] = []
     for found in called.properties.found[attr]:
@@ -171,6 +176,32 @@ def _properties(attr: str, resolver: Resolver, called: ModuleFunctions) -> list[
             out.append(compiled)
         dispatch.append((owner.path, None if scratch.failed else name))
     return [*out, dispatcher(called.properties.helpers[attr], attr, dispatch)]
+
+
+def _methods(
+    key: str, resolver: Resolver, sinks: _Sinks, called: ModuleFunctions
+) -> list[ir.Function]:
+    """The helpers of the methods filed under `key` (`move()`) and the one dispatching between
+    them. What refuses a method's body is reported at its lines (a method may change its
+    object, which a real object rebuilt from the value could not hand back), except for a
+    method named like a pure method of a builtin value (`add`, `get`): that one is left out,
+    so the call stays the pure method's, as it was before the class had the method."""
+    assert called.properties is not None
+    method = key.removesuffix("()")
+    shared = method in PURE_METHODS or method in FORMATTING
+    out: list[ir.Function] = []
+    dispatch: list[tuple[str, str]] = []
+    for found in called.properties.found[key]:
+        namespace = found.owner.namespace
+        assert namespace is not None
+        name = called.fresh(f"{found.owner.name}_{method}")
+        here = resolver.at(namespace)
+        sink = Sink(namespace.source.path) if shared else sinks.of(namespace)
+        compiled = _function(found.node, namespace.source, here, sink, {}, {}, called, name)
+        if not (shared and sink.failed):
+            out.append(compiled)
+            dispatch.append((found.owner.path, name))
+    return [*out, method_dispatcher(called.properties.helpers[key], method, dispatch)]
 
 
 def workflow_name(found: WorkflowClass, sink: Sink) -> str | None:

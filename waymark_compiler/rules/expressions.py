@@ -73,10 +73,12 @@ UNSUPPORTED_LITERAL = rule(
 IMPURE_METHOD = rule(
     "WM141",
     "impure-method",
-    "refuses calling a method that is not a known pure method of str, list, dict, set or tuple",
-    "Methods of user classes can do anything; the runtime only evaluates methods it "
-    "implements exactly.",
-    "summary = order.render()",
+    "refuses calling a method that is not a known pure method of str, list, dict, set or tuple, "
+    "nor a plain method of a model, dataclass or named tuple of the workflow's module",
+    "The runtime only evaluates methods it implements exactly, and the methods of the user's "
+    "own models, dataclasses and named tuples, which it compiles with the workflow under the "
+    "same rules; a method of any other object can do anything.",
+    "summary = client.render()",
     "Call the method inside an action and await the action (helper methods follow the same "
     "rules as `run()`, so moving the call into one does not help).",
 )

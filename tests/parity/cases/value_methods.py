@@ -1,0 +1,107 @@
+"""Methods of the user's own models, dataclasses and named tuples called on values: a method
+that changes its object, one that calls another method of `self`, defaults and keywords, a
+subclass's override, a method that raises, and a name no class of the value defines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from pydantic import BaseModel
+
+from waymark import Workflow, action, workflow
+
+
+class Overdrawn(Exception):
+    pass
+
+
+@dataclass
+class Account:
+    owner: str
+    balance: int = 0
+    entries: list[str] = field(default_factory=list)
+
+    def deposit(self, amount: int, *, memo: str = "deposit") -> int:
+        self.balance += amount
+        self.entries.append(f"+{amount} {memo}")
+        return self.balance
+
+    def withdraw(self, amount: int) -> int:
+        if amount > self.balance:
+            raise Overdrawn(f"{self.owner}: {amount} > {self.balance}")
+        return self.deposit(-amount, memo="withdrawal")
+
+    def summary(self, width: int = 12) -> str:
+        return f"{self.owner:<{width}}{self.balance:>6}"
+
+
+@dataclass
+class Savings(Account):
+    rate: float = 0.05
+
+    def summary(self, width: int = 12) -> str:
+        return f"S {self.owner[:width]}:{self.balance}"
+
+    def accrue(self) -> int:
+        interest = round(self.balance * self.rate)
+        return self.deposit(interest, memo="interest")
+
+
+class Cart(BaseModel):
+    lines: dict[str, int] = {}
+
+    def add(self, sku: str, qty: int = 1) -> Cart:
+        self.lines[sku] = self.lines.get(sku, 0) + qty
+        return self
+
+    def size(self) -> int:
+        return sum(self.lines.values())
+
+
+class Point(NamedTuple):
+    x: int
+    y: int
+
+    def manhattan(self, other: Point | None = None) -> int:
+        ox, oy = other if other is not None else (0, 0)
+        return abs(self.x - ox) + abs(self.y - oy)
+
+
+@dataclass
+class Settings:
+    path: str
+
+    def get(self, key: str) -> str:
+        with open(self.path) as handle:  # not a workflow's to run: `dict.get` stays itself
+            return handle.read() + key
+
+
+@action
+async def opening_balance(owner: str) -> int:
+    return len(owner) * 10
+
+
+@workflow
+class ValueMethods(Workflow):
+    async def run(self, owner: str, spend: int) -> list[object]:
+        plain = Account(owner, await opening_balance(owner))
+        saver = Savings(owner.upper(), 100)
+        out: list[object] = [plain.deposit(5), plain.deposit(amount=1, memo="gift")]
+        try:
+            out.append(plain.withdraw(spend))
+        except Overdrawn as exc:
+            out.append(f"refused: {exc}")
+        out.append(saver.accrue())
+        out.append([a.summary() for a in (plain, saver)])
+        out.append(saver.summary(width=3))
+        cart = Cart().add("mug").add("tee", qty=2).add("mug")
+        out.append((cart.lines, cart.size()))
+        out.append([Point(1, 2).manhattan(), Point(3, -4).manhattan(Point(1, 1))])
+        out.append(plain.entries)
+        out.append({"a": 1}.get(owner[0], 0))
+        try:
+            out.append(owner.deposit(1))  # a str has no such method
+        except AttributeError as exc:
+            out.append(f"AttributeError: {exc}")
+        return out

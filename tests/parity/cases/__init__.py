@@ -862,6 +862,9 @@ CASES: tuple[ParityCase, ...] = (
     ),
     _case("class_helpers", "ClassHelpers", {"n": 1}, {"n": 7}),
     _case(
+        "value_methods", "ValueMethods", {"owner": "ada", "spend": 10}, {"owner": "bo", "spend": 99}
+    ),
+    _case(
         "fractions_exact",
         "ExactShares",
         *({"parts": p, "case": c} for p, c in ((3, "arith"), (7, "arith"), (4, "text"))),
@@ -876,6 +879,18 @@ CASES: tuple[ParityCase, ...] = (
     _case("renamed_tuples", "RenamedTuples", {"scale": 3}),
     # production-shaped workflows
     ParityCase("prod_orders", "CheckoutSaga", None),
+    ParityCase("prod_accounts", "Onboarding", None),
+    _case(
+        "prod_accounts",
+        "RenewSubscription",
+        {"account": "good"},
+        {"account": "recovers", "periods": 2},
+        {"account": "declines"},
+    ),
+    _case("prod_accounts", "RenewThroughSlowProvider", {"account": "slow"}, fast_sleep=False),
+    _case(
+        "prod_accounts", "FraudReview", {"account": "all"}, {"account": "small"}, {"account": "x"}
+    ),
     _case(
         "prod_documents",
         "ProcessInbox",

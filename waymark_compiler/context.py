@@ -67,6 +67,7 @@ class TaskList:
 
     name: str
     calls: tuple[cst.Call, ...]
+    mapping: bool = False  # a dict of calls by key, gathered as `*tasks.values()`
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,11 @@ use of it in the function is one of `T = []`, `T = [call for ...]` (or a generat
 `T.append(call)`, `T.extend(call for ...)`, `len(T)`, a test of `T` (`if T:`, `... if T else ...`, `not T`) and
 `*T` in `asyncio.gather` — so no one sees the calls as values — and every call is of the same
 action, child workflow or async helper, with the same keywords.
+
+A dict of calls by key is such a list too (`tasks = {u.id: fetch(u) for u in users}`, or
+`tasks = {}` then `tasks[u.id] = fetch(u)`, gathered as `*tasks.values()`): its keys are plain
+values, so besides those uses the function may read them (`tasks.keys()`, `for k in tasks`,
+`k in tasks`, `zip(tasks, results)`, `list(tasks)`, `sorted(tasks)`), never its values.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from waymark_compiler.context import Ctx, TaskList
 from waymark_compiler.lower.arguments import lower_arguments
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.rules.operations import GATHER_FORM
-from waymark_compiler.symbols import ActionSym, BuiltinSym, ExternalSym, KnownSym
+from waymark_compiler.symbols import ActionSym, BuiltinSym, ClassSym, ExternalSym, KnownSym
 from waymark_compiler.walk import walk
 from waymark_runtime import ir
 
@@ -35,11 +40,13 @@ def task_lists(body: cst.BaseSuite, ctx: Ctx) -> dict[int, TaskList]:
     uses = _Uses(ctx)
     walk(body, uses)
     found: dict[int, TaskList] = {}
-    for name in uses.spread - uses.disqualified:
+    mixed = uses.lists & uses.mappings  # filled or spread as a list and as a dict
+    refused = uses.disqualified | mixed | (uses.key_reads - uses.mappings)
+    for name in uses.spread - refused:
         calls = uses.calls.get(name, [])
         if not uses.assigned.get(name) or not _alike(calls, ctx):
             continue
-        tasks = TaskList(name, tuple(calls))
+        tasks = TaskList(name, tuple(calls), mapping=name in uses.mappings)
         for node in (*calls, *uses.spreads[name]):
             found[id(node)] = tasks
     return found
@@ -52,10 +59,13 @@ class _Uses(cst.CSTVisitor):
         self.ctx = ctx
         self.stack: list[cst.CSTNode] = []
         self.spread: set[str] = set()
-        self.spreads: dict[str, list[cst.Name]] = {}
+        self.spreads: dict[str, list[cst.Name | cst.Call]] = {}  # `*tasks`, `*tasks.values()`
         self.assigned: dict[str, bool] = {}
         self.calls: dict[str, list[cst.Call]] = {}
         self.disqualified: set[str] = set()
+        self.lists: set[str] = set()  # filled or spread as a list
+        self.mappings: set[str] = set()  # filled or spread as a dict
+        self.key_reads: set[str] = set()  # uses that read a dict's keys only
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         kind = type(node)  # exact types: libcst's abstract isinstance is slow per node
@@ -84,16 +94,29 @@ class _Uses(cst.CSTVisitor):
             if parent.value is not None and self._filled(name, parent.value):
                 return
         elif isinstance(parent, cst.Attribute) and parent.value is node:
-            if isinstance(grand, cst.Call) and grand.func is parent and self._added(name, grand):
+            called = grand if isinstance(grand, cst.Call) and grand.func is parent else None
+            if called is not None and (
+                self._added(name, called) or self._dict_method(name, called)
+            ):
+                return
+        elif isinstance(parent, cst.Subscript) and parent.value is node:
+            if isinstance(grand, cst.AssignTarget) and self._stored(name, self._up(3)):
                 return
         elif isinstance(parent, cst.Arg) and parent.keyword is None and isinstance(grand, cst.Call):
             symbol = self.ctx.symbol(grand.func)
             if parent.star == "*" and symbol == KnownSym("gather"):
                 self.spread.add(name)
+                self.lists.add(name)
                 self.spreads.setdefault(name, []).append(node)
                 return
             if not parent.star and symbol == BuiltinSym("len") and len(grand.args) == 1:
                 return
+            if not parent.star and _builtin_name(symbol) in _KEY_READERS:
+                self.key_reads.add(name)
+                return
+        elif self._iterated(node, parent):
+            self.key_reads.add(name)
+            return
         elif (isinstance(parent, cst.If | cst.While | cst.IfExp) and parent.test is node) or (
             isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not)
         ):
@@ -105,15 +128,60 @@ class _Uses(cst.CSTVisitor):
         return self.stack[index] if index >= 0 else None
 
     def _filled(self, name: str, value: cst.BaseExpression) -> bool:
-        """`name = []` or `name = [call for ...]`."""
-        if isinstance(value, cst.List) and not value.elements:
+        """`name = []`, `name = [call for ...]`, `name = {}` or `name = {k: call for ...}`."""
+        if isinstance(value, cst.List | cst.Dict) and not value.elements:
             self.assigned[name] = True
+            (self.lists if isinstance(value, cst.List) else self.mappings).add(name)
             return True
         if isinstance(value, cst.ListComp | cst.GeneratorExp) and isinstance(value.elt, cst.Call):
             self.assigned[name] = True
+            self.lists.add(name)
             self.calls.setdefault(name, []).append(value.elt)
             return True
+        if isinstance(value, cst.DictComp) and isinstance(value.value, cst.Call):
+            self.assigned[name] = True
+            self.mappings.add(name)
+            self.calls.setdefault(name, []).append(value.value)
+            return True
         return False
+
+    def _stored(self, name: str, assign: cst.CSTNode | None) -> bool:
+        """`name[key] = call`: a dict of calls filled by key."""
+        if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
+            return False
+        if not isinstance(assign.value, cst.Call):
+            return False
+        self.mappings.add(name)
+        self.calls.setdefault(name, []).append(assign.value)
+        return True
+
+    def _dict_method(self, name: str, call: cst.Call) -> bool:
+        """`*name.values()` spread by a gather, or `name.keys()`."""
+        method = call.func.attr.value if isinstance(call.func, cst.Attribute) else ""
+        if call.args or method not in ("values", "keys"):
+            return False
+        self.mappings.add(name)
+        if method == "keys":
+            return True
+        arg, gather = self._up(3), self._up(4)
+        if not (isinstance(arg, cst.Arg) and arg.star == "*" and isinstance(gather, cst.Call)):
+            return False
+        if self.ctx.symbol(gather.func) != KnownSym("gather"):
+            return False
+        self.spread.add(name)
+        self.spreads.setdefault(name, []).append(call)
+        return True
+
+    @staticmethod
+    def _iterated(node: cst.Name, parent: cst.CSTNode | None) -> bool:
+        """`for k in name`, `... for k in name` and `k in name`: its keys read."""
+        if isinstance(parent, cst.For | cst.CompFor) and parent.iter is node:
+            return True
+        return (
+            isinstance(parent, cst.ComparisonTarget)
+            and parent.comparator is node
+            and isinstance(parent.operator, cst.In | cst.NotIn)
+        )
 
     def _added(self, name: str, call: cst.Call) -> bool:
         """`name.append(call)` or `name.extend(call for ...)`."""
@@ -129,6 +197,19 @@ class _Uses(cst.CSTVisitor):
             return False
         self.calls.setdefault(name, []).append(item)
         return True
+
+
+# Builtins that read only the keys of a dict given them.
+_KEY_READERS = frozenset({"list", "sorted", "set", "tuple", "zip", "enumerate"})
+
+
+def _builtin_name(symbol: object) -> str | None:
+    """`sorted` (a pure builtin) or `list` (a builtin type): the builtin's name."""
+    if isinstance(symbol, BuiltinSym):
+        return symbol.name
+    if isinstance(symbol, ClassSym) and symbol.path.startswith("builtins:"):
+        return symbol.path.removeprefix("builtins:")
+    return None
 
 
 def _alike(calls: list[cst.Call], ctx: Ctx) -> bool:
@@ -194,9 +275,10 @@ def list_spread(node: cst.BaseExpression, gathered: GatheredCall, ctx: Ctx) -> i
     target: ir.Target = (
         ir.TupleExpr(elts=tuple(names), span=span) if names else ir.Name(id=ctx.temp(), span=span)
     )
-    generator = ir.Generator(
-        target=target, iter=ir.Name(id=tasks.name, span=span), ifs=(), span=span
-    )
+    source: ir.Expr = ir.Name(id=tasks.name, span=span)
+    if tasks.mapping:
+        source = ir.MethodCall(obj=source, method="values", args=(), kwargs=(), span=span)
+    generator = ir.Generator(target=target, iter=source, ifs=(), span=span)
     return ir.Spread(call=call, generators=(generator,), span=span)
 
 

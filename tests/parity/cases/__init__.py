@@ -86,6 +86,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("gathers", "GatherFirstFailureByCompletion", fast_sleep=False),
     _case("gathers", "GatherUncaught", {"items": [1, 2]}, {"items": [2, 3]}),
     _case("gathers", "PrebuiltTasks", {"items": [1, -2, 3, 4]}, {"items": []}),
+    _case("gathers", "KeyedTasks", {"items": [1, 2, -3, 3, 4]}, {"items": []}, {"items": [2, 2]}),
     _case("gathers", "AppendedTasks", {"items": [1, 0, 2, 5]}, {"items": [3]}, {"items": []}),
     _case("gathers", "MixedGather", {"names": ["x", "y"]}, {"names": []}),
     _case("gathers", "GatherInLoop", {"batches": [[1, 2], [], [3]]}),
@@ -880,6 +881,21 @@ CASES: tuple[ParityCase, ...] = (
     # production-shaped workflows
     ParityCase("prod_orders", "CheckoutSaga", None),
     ParityCase("prod_accounts", "Onboarding", None),
+    ParityCase("prod_ops", "EscalateIncident", None),
+    ParityCase("prod_ops", "RenewalCampaign", None),
+    _case(
+        "prod_ops",
+        "ReconcileInventory",
+        {"warehouse": "w1"},
+        {"warehouse": "w1", "tolerance_pct": 50, "max_write_off": 1000},
+    ),
+    _case(
+        "prod_ops",
+        "RetentionSweep",
+        {"tables": ["sessions", "audit"]},
+        {"tables": ["x"], "page_size": 10},
+        {"tables": []},
+    ),
     _case(
         "prod_accounts",
         "RenewSubscription",

@@ -199,3 +199,31 @@ class AppendedTasks(Workflow):
             return f"ok {await maybe_fail(x)}"
         except ItemError as error:
             return f"caught {error}"
+
+
+@workflow
+class KeyedTasks(Workflow):
+    """Dicts of calls by key: a dict comprehension and a dict filled in a loop, kept across an
+    await, their keys read (`zip`, `for`, `in`, `keys()`, `sorted`, `len`) and their values
+    gathered with `*tasks.values()`, failures returned in place."""
+
+    async def run(self, items: list[int]) -> list[object]:
+        tasks = {f"k{x}": triple(x) for x in items if x >= 0}
+        labels = {}
+        for index, x in enumerate(items):
+            labels[x] = label(x, text=f"#{index}:")
+        risky = {x: maybe_fail(x) for x in items}
+        count = await triple(len(tasks))
+        tripled = dict(zip(tasks, await asyncio.gather(*tasks.values()), strict=True))
+        named = await asyncio.gather(*labels.values())
+        outcomes = await asyncio.gather(*risky.values(), return_exceptions=True)
+        return [
+            count,
+            tripled,
+            dict(zip(labels.keys(), named, strict=True)),
+            {k: repr(o) for k, o in zip(sorted(risky), outcomes, strict=True)},
+            [k for k in tasks if k != "k1"],
+            "k2" in tasks,
+            list(labels),
+            len(risky),
+        ]

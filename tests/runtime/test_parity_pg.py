@@ -16,7 +16,14 @@ from tests.runtime.support import start_workers_env, start_workers_process
 
 # Real time on PostgreSQL: durable sleeps of an hour or a day are left to the virtual clock of
 # the in-memory parity suite.
-TOO_SLOW = {("sleeps.LongSleep", 0), ("sleeps.SleepBetweenActions", 1)}
+TOO_SLOW = {
+    ("sleeps.LongSleep", 0),
+    ("sleeps.SleepBetweenActions", 1),
+    *(("prod_accounts.Onboarding", i) for i in range(3)),  # nudges days apart
+    ("prod_accounts.RenewSubscription", 1),  # retries hours apart
+    ("prod_accounts.RenewSubscription", 2),
+    ("prod_ops.EscalateIncident", 2),  # rounds minutes apart
+}
 
 RUNS = [
     pytest.param(case, index, id=f"{case.id}[{index}]")

@@ -882,6 +882,13 @@ CASES: tuple[ParityCase, ...] = (
     ParityCase("prod_orders", "CheckoutSaga", None),
     ParityCase("prod_accounts", "Onboarding", None),
     ParityCase("prod_ops", "EscalateIncident", None),
+    ParityCase("prod_integrations", "DeliverWebhook", None),
+    _case(
+        "prod_integrations",
+        "SloReport",
+        {"services": ["api", "db", "none"]},
+        {"services": ["api"], "slo_ms": 20},
+    ),
     ParityCase("prod_ops", "RenewalCampaign", None),
     _case(
         "prod_ops",

@@ -343,6 +343,9 @@ class _Rewrite(Placing):
             message = f"local function `{original.value}` used as a value: it reads {what}"
             self.sink.error(FUNCTION_VALUE, self.source.span(original), message, "a closure",
                             help)  # fmt: skip
+            reported = cst.Name("None")  # reported here: not again as a read of `self.name`
+            place(self.source, reported, original)
+            return reported
         return self._method(local, original)
 
     def _method(self, local: _Local, original: cst.Name) -> cst.Attribute:

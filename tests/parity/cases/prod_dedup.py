@@ -85,7 +85,7 @@ def merge(key: str, group: list[Contact]) -> Merged:
         merged.conflicts.append(f"phone: {' vs '.join(sorted(phones))}")
     names = {c.name for c in group}
     if len(names) > 1:
-        merged.conflicts.append("name: " + ", ".join(sorted(names, key=len, reverse=True)))
+        merged.conflicts.append("name: " + ", ".join(sorted(names, key=lambda n: (-len(n), n))))
     return merged
 
 

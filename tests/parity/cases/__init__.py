@@ -882,6 +882,9 @@ CASES: tuple[ParityCase, ...] = (
     ParityCase("prod_orders", "CheckoutSaga", None),
     ParityCase("prod_accounts", "Onboarding", None),
     ParityCase("prod_ops", "EscalateIncident", None),
+    ParityCase("prod_finance", "MonthlyPayroll", None),
+    _case("prod_finance", "BatchScoring", {"shards": 5, "size": 4}, {"shards": 0, "size": 4}),
+    ParityCase("prod_finance", "QuoteTrip", None),
     ParityCase("prod_integrations", "DeliverWebhook", None),
     _case(
         "prod_integrations",

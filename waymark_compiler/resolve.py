@@ -10,6 +10,7 @@ diagnostics; the lowering phase decides what each symbol may be used for (the sy
 from __future__ import annotations
 
 import builtins
+import dataclasses
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -187,7 +188,26 @@ class Resolver:
             return ClassSym(f"{namespace.module}:{typename}", "namedtuple", (), None, namespace)
         if typename is not None:
             return VariableSym(variable.qualname, named_tuple=typename)
-        return variable
+        functions = self._held_functions(namespace, value)
+        return dataclasses.replace(variable, functions=functions) if functions else variable
+
+    def _held_functions(self, namespace: Namespace, value: cst.BaseExpression) -> tuple[str, ...]:
+        """The names of the functions and actions a display holds as items (`{"a": fetch}`,
+        `[fetch, send]`), in order."""
+        if isinstance(value, cst.Dict):
+            items = [e.value for e in value.elements if isinstance(e, cst.DictElement)]
+        elif isinstance(value, cst.List | cst.Tuple | cst.Set):
+            items = [e.value for e in value.elements]
+        else:
+            return ()
+        here = self.at(namespace)
+        held = (
+            cst.Module([]).code_for_node(item)
+            for item in items
+            if isinstance(item, cst.Name | cst.Attribute)
+            and isinstance(here.expression(item), ActionSym | FunctionSym)
+        )
+        return tuple(dict.fromkeys(held))
 
     def _is_table(
         self,

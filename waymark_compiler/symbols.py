@@ -72,6 +72,9 @@ class VariableSym:
     logger: bool = False  # bound once to `logging.getLogger(...)`: a module's logger
     # made by `namedtuple("Point", ...)` under another name, where `Point` is ambiguous
     named_tuple: str | None = None
+    # the functions and actions a dict, list, tuple or set display holds by name
+    # (`TOOLS = {"search": search}`): a dispatch table, which a workflow cannot hold
+    functions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -135,6 +135,8 @@ def _global_value(symbol: VariableSym | ExternalSym, node: cst.BaseExpression, c
         if refusal is not None:
             code, what, help = refusal
             return ctx.error(code, node, f"`{text}` {what}", refusal_label(code), help)
+    if isinstance(symbol, VariableSym) and symbol.functions:
+        return _dispatch_table(symbol.functions, node, ctx)
     help = "use a constant (a literal assigned once at module level), or an argument of `run()`"
     if isinstance(symbol, VariableSym) and symbol.enclosing:
         message = f"read of `{text}`, a variable of an enclosing function"
@@ -143,6 +145,16 @@ def _global_value(symbol: VariableSym | ExternalSym, node: cst.BaseExpression, c
     else:
         message = f"read of `{text}`, which is not a constant"
     return ctx.error(MUTABLE_GLOBAL, node, message, "not a constant", help)
+
+
+def _dispatch_table(functions: tuple[str, ...], node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
+    """WM142 for a read of a module global holding functions (`TOOLS = {"search": search}`)."""
+    named = ", ".join(f"`{name}`" for name in functions[:3]) + (", ..." if functions[3:] else "")
+    first = functions[0]
+    help = (f"choose the call by its key: `match name:` then `case \"{first}\": "
+            f"result = await {first}(**args)`, one case per function")  # fmt: skip
+    message = f"`{ctx.code(node)}` holds functions ({named}): a function is not a workflow value"
+    return ctx.error(FUNCTION_VALUE, node, message, "a table of functions", help)
 
 
 def _constant(qualname: str, span: ir.Span) -> ir.Expr:

@@ -19,7 +19,7 @@ from waymark_compiler.finder import compiled_with
 from waymark_compiler.resolve import Resolver
 from waymark_compiler.rules.rule import Rule
 from waymark_compiler.source import Source
-from waymark_compiler.symbols import FunctionSym, Symbol
+from waymark_compiler.symbols import ClassSym, FunctionSym, Symbol
 from waymark_runtime import ir
 
 if TYPE_CHECKING:
@@ -119,6 +119,18 @@ class ModuleFunctions:
         method of that name (see `lower.properties`)."""
         return self._dispatching(method_key(name), f"{name}_method")
 
+    def own_method(self, owner: str, short: str, name: str) -> str | None:
+        """The helper compiled from method `name` of class `owner` (its path; `short`, its
+        name), for `super().name(...)`; None when that class has no such method."""
+        found = self.properties
+        key = method_key(name)
+        if found is None or all(p.owner.path != owner for p in found.found.get(key, ())):
+            return None
+        self.method(name)  # compiled with the other methods of that name
+        if (owner, name) not in found.own:
+            found.own[owner, name] = self.fresh(f"{short}_{name}")
+        return found.own[owner, name]
+
     def _dispatching(self, key: str, base: str) -> str | None:
         """The dispatching helper of what `properties` files under `key`, named after `base`
         and queued for compiling when first asked for."""
@@ -163,6 +175,9 @@ class Ctx:
     config: Mapping[str, cst.BaseExpression] = field(default_factory=dict)
     owner: ClassLevel = field(default_factory=lambda: ClassLevel(""))
     functions: ModuleFunctions | None = None
+    # compiling a method of this class, whose object is this parameter (`lower.properties`):
+    # `super().name(...)` calls its base's method
+    value_class: tuple[ClassSym, str] | None = None
     # Lists of calls a gather spreads (`tasks.append(act(x))` ... `gather(*tasks)`), by the id
     # of each call put in one and of each spread of one (`lower.spreads.task_lists`).
     task_lists: dict[int, TaskList] = field(default_factory=dict)

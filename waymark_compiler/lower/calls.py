@@ -31,6 +31,7 @@ from waymark_compiler.lower.functional import (
     reduce_call,
     while_call,
 )
+from waymark_compiler.lower.inherited import class_chain
 from waymark_compiler.lower.keys import KEYED, has_key, keyed_call
 from waymark_compiler.lower.log import log_method, refuse_value
 from waymark_compiler.lower.names import (
@@ -196,6 +197,8 @@ def method_call(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr:
         return replaced  # `PATTERN.sub(f, text)`: `f` called on each match
     if (unbound := _through_type(node, func, ctx)) is not None:
         return unbound  # `str.upper(s)`
+    if (inherited := _value_super_call(node, func, ctx)) is not None:
+        return inherited
     reported = len(ctx.sink.items)
     value = lower_expr(func.value, ctx)
     helper = None if ctx.functions is None else ctx.functions.method(method)
@@ -233,6 +236,39 @@ def _through_type(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr | No
     receiver = ir.Call(func=RECEIVER_OF, args=(*names, obj), kwargs=(), span=span)
     args, kwargs = lower_arguments(node.args[1:], ctx)
     return ir.MethodCall(obj=receiver, method=method, args=args, kwargs=kwargs, span=span)
+
+
+def _value_super_call(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr | None:
+    """`super().name(...)` in a method of a model or dataclass: the method `name` of the first
+    base class along its chain that defines one (None when that is not a compiled method)."""
+    made, name = func.value, func.attr.value
+    if ctx.value_class is None or ctx.functions is None or not _is_super(made):
+        return None
+    owner, self_name = ctx.value_class
+    if owner.node is None or owner.namespace is None:
+        return None
+    for cls, namespace in class_chain(owner.node, owner.namespace, ctx.resolver)[1:]:
+        defined = {s.name.value for s in cls.body.body if isinstance(s, cst.FunctionDef)}
+        if name not in defined:
+            continue
+        path = f"{namespace.module}:{cls.name.value}"
+        helper = ctx.functions.own_method(path, cls.name.value, name)
+        if helper is None:
+            return None
+        args, kwargs = lower_arguments(node.args, ctx)
+        obj = ir.Name(id=self_name, span=ctx.span(made))
+        return ir.HelperCall(name=helper, args=(obj, *args), kwargs=kwargs, span=ctx.span(node))
+    return None
+
+
+def _is_super(node: cst.BaseExpression) -> bool:
+    """`super()` with no arguments."""
+    return (
+        isinstance(node, cst.Call)
+        and not node.args
+        and isinstance(node.func, cst.Name)
+        and node.func.value == "super"
+    )
 
 
 def _zone_missing(node: cst.Call, name: str, position: int, ctx: Ctx) -> ir.Expr | None:

@@ -15,8 +15,9 @@ A plain method of a model, dataclass or named tuple (`sub.move(state, why)`) is 
 same way, the object its first parameter (`Subscription_move(self, state, why)`), and a call of
 a method of that name that is not a pure method of a builtin value becomes a call of one
 dispatching helper (`move_method(value, *args, **kwargs)`): the method of the first class the
-value is an instance of, else the method call as written. Its body is held to a helper's rules
-and, unlike a property's, is never left out: what refuses it is reported at its own lines.
+value is an instance of, else the method call as written; `super().name(...)` in it calls the
+base class's method helper. Its body is held to a helper's rules and, unlike a property's, is
+never left out: what refuses it is reported at its own lines.
 """
 
 from __future__ import annotations
@@ -52,6 +53,8 @@ class Properties:
 
     found: dict[str, list[Property]]  # a method by `method_key(name)`
     helpers: dict[str, str] = field(default_factory=dict)  # attribute -> dispatching helper
+    # (class path, method name) -> the helper compiled from that class's method
+    own: dict[tuple[str, str], str] = field(default_factory=dict)
     pending: list[str] = field(default_factory=list)
 
 

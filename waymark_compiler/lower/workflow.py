@@ -194,10 +194,13 @@ def _methods(
     for found in called.properties.found[key]:
         namespace = found.owner.namespace
         assert namespace is not None
-        name = called.fresh(f"{found.owner.name}_{method}")
+        name = called.own_method(found.owner.path, found.owner.name, method)
+        assert name is not None
         here = resolver.at(namespace)
         sink = Sink(namespace.source.path) if shared else sinks.of(namespace)
-        compiled = _function(found.node, namespace.source, here, sink, {}, {}, called, name)
+        compiled = _function(
+            found.node, namespace.source, here, sink, {}, {}, called, name, value=found.owner
+        )
         if not (shared and sink.failed):
             out.append(compiled)
             dispatch.append((found.owner.path, name))
@@ -302,13 +305,17 @@ def _function(
     static: bool = False,
     on_class: ClassLevel | None = None,
     class_method: bool = False,
+    value: ClassSym | None = None,
 ) -> ir.Function:
     """A method of the class, or (`module_function`: its helper name) a function of the module;
     neither that nor a `@staticmethod` (`static`) has a `self`. A `@classmethod`'s
-    (`class_method`) first parameter is the class: it reads only what the class holds."""
+    (`class_method`) first parameter is the class: it reads only what the class holds. A
+    method of a model or dataclass (`value`: its class) is compiled as a module function."""
     method = module_function is None and not static
     info = _info(node, resolver.namespace, source, method=method, on_class=class_method)
     ctx = Ctx(source, resolver, sink, helpers, info, config=config, functions=called)
+    if value is not None and (every := [*node.params.posonly_params, *node.params.params]):
+        ctx.value_class = (value, every[0].name.value)
     if on_class is not None:
         ctx.owner = on_class
         ctx.config = on_class.config if class_method else config

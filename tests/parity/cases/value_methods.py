@@ -41,11 +41,16 @@ class Savings(Account):
     rate: float = 0.05
 
     def summary(self, width: int = 12) -> str:
-        return f"S {self.owner[:width]}:{self.balance}"
+        return "S " + super().summary(width).strip()
 
     def accrue(self) -> int:
         interest = round(self.balance * self.rate)
         return self.deposit(interest, memo="interest")
+
+    def deposit(self, amount: int, *, memo: str = "deposit") -> int:
+        if amount > 1_000:
+            raise Overdrawn(f"{self.owner}: deposits over 1000 need review")
+        return super().deposit(amount, memo=f"savings {memo}")
 
 
 class Cart(BaseModel):
@@ -99,6 +104,11 @@ class ValueMethods(Workflow):
         out.append((cart.lines, cart.size()))
         out.append([Point(1, 2).manhattan(), Point(3, -4).manhattan(Point(1, 1))])
         out.append(plain.entries)
+        try:
+            saver.deposit(spend * 100)
+        except Overdrawn as exc:
+            out.append(str(exc))
+        out.append(saver.entries)
         out.append({"a": 1}.get(owner[0], 0))
         try:
             out.append(owner.deposit(1))  # a str has no such method

@@ -9,6 +9,7 @@ import libcst as cst
 from waymark_compiler.context import Ctx
 from waymark_compiler.literals import literal
 from waymark_compiler.lower.arguments import lower_arguments
+from waymark_compiler.lower.class_functions import class_level_function
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.rules.expressions import CLASS_VALUE, ENUM_BY_VALUE, UNSUPPORTED_CALL
 from waymark_compiler.rules.operations import ACTION_NOT_AWAITED
@@ -82,6 +83,11 @@ def class_method(node: cst.Call, name: str, owner: ClassSym, ctx: Ctx) -> ir.Exp
         model = ir.TypeRef(type=owner.path, span=span)
         data = lower_expr(node.args[0].value, ctx)
         return ir.Call(func=MODEL_VALIDATORS[name], args=(model, data), kwargs=(), span=span)
+    symbol = class_level_function(owner, name, ctx.resolver)
+    helper = None if symbol is None or ctx.functions is None else ctx.functions.helper(symbol)
+    if helper is not None:  # `Order.from_row(row)`: a static or class method (`class_functions`)
+        args, kwargs = lower_arguments(node.args, ctx)
+        return ir.HelperCall(name=helper, args=args, kwargs=kwargs, span=ctx.span(node))
     help = ("construct it (`Item(**data)` validates a dict as `model_validate` does, "
             "`Item.model_validate_json(text)` a JSON string), or call the method in an "
             "action")  # fmt: skip

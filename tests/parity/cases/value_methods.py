@@ -5,7 +5,7 @@ subclass's override, a method that raises, and a name no class of the value defi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 
 from pydantic import BaseModel
 
@@ -82,6 +82,38 @@ class Settings:
             return handle.read() + key
 
 
+@dataclass
+class Meter:
+    RATE: ClassVar[float] = 0.5
+    name: str
+    readings: list[float] = field(default_factory=list)
+
+    def record(self, value: float) -> Meter:
+        self.readings.append(value * self.RATE)
+        return self
+
+    @staticmethod
+    def unit(plural: bool = False) -> str:
+        return "kWh" if not plural else "kWhs"
+
+    @classmethod
+    def blank(cls, name: str) -> Meter:
+        return cls(name.strip().lower()).record(0)
+
+    @classmethod
+    def parse(cls, text: str) -> Meter:
+        name, _, values = text.partition(":")
+        meter = cls.blank(name)
+        for value in values.split(","):
+            meter.record(float(value))
+        return meter
+
+
+@dataclass
+class HalfMeter(Meter):
+    RATE: ClassVar[float] = 0.25
+
+
 @action
 async def opening_balance(owner: str) -> int:
     return len(owner) * 10
@@ -104,6 +136,13 @@ class ValueMethods(Workflow):
         out.append((cart.lines, cart.size()))
         out.append([Point(1, 2).manhattan(), Point(3, -4).manhattan(Point(1, 1))])
         out.append(plain.entries)
+        meters = [Meter.parse(f"Main:{spend},2"), HalfMeter.parse(" Side :4"), HalfMeter.blank("x")]
+        out.append(
+            [
+                (type(m).__name__, m.name, m.readings, Meter.unit(len(m.readings) > 1))
+                for m in meters
+            ]
+        )
         try:
             saver.deposit(spend * 100)
         except Overdrawn as exc:

@@ -280,7 +280,9 @@ def gather(node: cst.Call, ctx: Ctx) -> ir.Gather:
 def _literal_bool(node: cst.BaseExpression, ctx: Ctx) -> bool:
     if isinstance(node, cst.Name) and node.value in ("True", "False"):
         return node.value == "True"
-    help = "write `return_exceptions=True` or `return_exceptions=False`"
+    help = ("write `return_exceptions=True` or `return_exceptions=False`; to choose at run time, "
+            "gather with `True` and raise the first exception among the results where it "
+            "should fail")  # fmt: skip
     ctx.error(GATHER_FORM, node, "`return_exceptions` must be True or False", "not a literal", help)
     return False
 

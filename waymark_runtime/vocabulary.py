@@ -96,7 +96,7 @@ STANDARD_FUNCTIONS = _words(
     "calendar.weekday "
     # text: each result at most a small multiple of its arguments' size
     "string.capwords html.escape html.unescape urllib.parse.quote urllib.parse.quote_plus "
-    "urllib.parse.unquote urllib.parse.unquote_plus urllib.parse.urlencode "
+    "urllib.parse.unquote urllib.parse.unquote_plus urllib.parse.urlencode urllib.parse.urldefrag "
     "urllib.parse.urljoin urllib.parse.urlparse urllib.parse.urlsplit urllib.parse.urlunparse "
     "string.Template urllib.parse.urlunsplit urllib.parse.parse_qs urllib.parse.parse_qsl textwrap.dedent textwrap.fill textwrap.wrap textwrap.shorten textwrap.indent "
     "unicodedata.normalize base64.b64encode base64.b64decode base64.urlsafe_b64encode "

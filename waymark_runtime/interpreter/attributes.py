@@ -68,7 +68,7 @@ _CONTAINERS = (list, tuple, dict, set, frozenset)
 
 # Named tuples the standard functions return whose properties are pure and cheap
 # (`urlparse(url).hostname`, `.port`): read as data, like a field.
-STANDARD_TUPLES = (urllib.parse.ParseResult, urllib.parse.SplitResult)
+STANDARD_TUPLES = (urllib.parse.ParseResult, urllib.parse.SplitResult, urllib.parse.DefragResult)
 
 
 def get_attribute(obj: Any, name: str) -> Any:

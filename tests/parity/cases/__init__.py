@@ -865,6 +865,7 @@ CASES: tuple[ParityCase, ...] = (
     _case(
         "value_methods", "ValueMethods", {"owner": "ada", "spend": 10}, {"owner": "bo", "spend": 99}
     ),
+    _case("value_methods", "TreeMethods", {"name": "a2"}, {"name": "zz"}),
     _case(
         "fractions_exact",
         "ExactShares",

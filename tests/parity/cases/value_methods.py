@@ -154,3 +154,38 @@ class ValueMethods(Workflow):
         except AttributeError as exc:
             out.append(f"AttributeError: {exc}")
         return out
+
+
+@dataclass
+class Category:
+    name: str
+    children: list[Category] = field(default_factory=list)
+
+    def depth(self) -> int:
+        return 1 + max((c.depth() for c in self.children), default=0)
+
+    def find(self, name: str) -> Category | None:
+        if self.name == name:
+            return self
+        for child in self.children:
+            if (hit := child.find(name)) is not None:
+                return hit
+        return None
+
+
+@action
+async def category_tree() -> Category:
+    leaf = Category("deep")
+    return Category(
+        "root", [Category("a", [Category("a1"), Category("a2", [leaf])]), Category("b")]
+    )
+
+
+@workflow
+class TreeMethods(Workflow):
+    """Methods that call themselves on the children of their object (a recursive search)."""
+
+    async def run(self, name: str) -> list[object]:
+        root = await category_tree()
+        hit = root.find(name)
+        return [root.depth(), hit.name if hit else None, hit.depth() if hit else 0]

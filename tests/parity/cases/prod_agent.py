@@ -5,6 +5,7 @@ ends the loop."""
 from __future__ import annotations
 
 import json
+import textwrap
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -48,6 +49,7 @@ class AgentResult:
     steps: int
     tools_used: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    transcript: str = ""
 
 
 SCRIPTS: dict[str, list[str]] = {
@@ -154,4 +156,8 @@ class ResearchAgent(Workflow):
             history.append(Message(Role.TOOL, json.dumps({"output": output}), name=name))
         else:
             result.errors.append(f"step budget of {max_steps} exhausted")
+        result.transcript = "\n".join(
+            f"{m.role.value}{f' ({m.name})' if m.name else ''}:\n{textwrap.indent(m.content, '  > ')}"
+            for m in history[1:]
+        )
         return result

@@ -156,6 +156,7 @@ OPAQUE_ROOTS = frozenset(
         "functools",
         "hashlib",
         "heapq",
+        "hmac",
         "itertools",
         "json",
         "logging",

@@ -100,7 +100,7 @@ STANDARD_FUNCTIONS = _words(
     "urllib.parse.urljoin urllib.parse.urlparse urllib.parse.urlsplit urllib.parse.urlunparse "
     "string.Template urllib.parse.urlunsplit urllib.parse.parse_qs urllib.parse.parse_qsl textwrap.dedent textwrap.fill textwrap.wrap textwrap.shorten textwrap.indent "
     "unicodedata.normalize base64.b64encode base64.b64decode base64.urlsafe_b64encode "
-    "base64.urlsafe_b64decode builtins.str.maketrans "
+    "base64.urlsafe_b64decode builtins.str.maketrans hmac.compare_digest "
     # name-based ids: the same namespace and name give the same id in every process
     "uuid.UUID uuid.uuid3 uuid.uuid5"
 )
@@ -159,6 +159,9 @@ BISECT_FUNCTIONS = _words(
 # `hashlib.sha256(data).hexdigest()` (or `.digest()`): one call of the digest function,
 # `` `hashlib.digest`('sha256', 'hexdigest', data) `` in `.wrl`; a hash object is not a value.
 DIGEST = "hashlib.digest"
+# `hmac.new(key, msg, hashlib.sha256).hexdigest()` (or `digestmod="sha256"`, or `.digest()`) as
+# one call: `` `hmac.digest`('sha256', 'hexdigest', key, msg) ``.
+HMAC_DIGEST = "hmac.digest"
 HASH_ALGORITHMS = _words(
     "md5 sha1 sha224 sha256 sha384 sha512 sha3_224 sha3_256 sha3_384 sha3_512 blake2b blake2s"
 )

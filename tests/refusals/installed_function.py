@@ -1,5 +1,5 @@
 import shlex
-from urllib.parse import urldefrag
+from urllib.parse import unwrap
 
 from waymark import Workflow, workflow
 
@@ -7,5 +7,5 @@ from waymark import Workflow, workflow
 @workflow
 class SplitWorkflow(Workflow):
     async def run(self, url: str, command: str) -> list[object]:
-        page, _ = urldefrag(url)  # error: WM101 @19
+        page = unwrap(url)  # error: WM101 @16
         return [page, shlex.split(command)]  # error: WM101 @23

@@ -518,6 +518,7 @@ _LOWERED: dict[str, Callable[[cst.Call, Ctx], ir.Expr]] = {
     "collections.OrderedDict": collection_call("collections.OrderedDict"),
     **dict.fromkeys(HEAPQ_FUNCTIONS | BISECT_FUNCTIONS, heap_call),
     **dict.fromkeys(HASH_CONSTRUCTORS, hash_object),
+    "hmac.new": hash_object,
     "re.sub": substitution,
     "re.subn": substitution,
 }

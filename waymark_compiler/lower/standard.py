@@ -33,6 +33,7 @@ from waymark_runtime.vocabulary import (
     DEFAULT_FACTORY_TYPES,
     DIGEST,
     HASH_ALGORITHMS,
+    HMAC_DIGEST,
 )
 
 _FACTORIES = (*(f"builtins:{name}" for name in DEFAULT_FACTORY_TYPES), *DEFAULT_FACTORY_CLASSES)
@@ -88,11 +89,13 @@ def _ranked(node: cst.Call, *, largest: bool, ctx: Ctx) -> ir.Expr:
 
 
 def digest_call(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr | None:
-    """`hashlib.<algorithm>(...).hexdigest()` (or `.digest()`) as one call; None for any other
-    method call."""
+    """`hashlib.<algorithm>(...).hexdigest()` (or `.digest()`) as one call, and
+    `hmac.new(key, msg, hashlib.<algorithm>).hexdigest()`; None for any other method call."""
     method, made = func.attr.value, func.value
     if method not in _DIGEST_METHODS or not isinstance(made, cst.Call):
         return None
+    if ctx.symbol(made.func) == ExternalSym("hmac.new"):
+        return _hmac_call(node, made, method, ctx)
     algorithm = _algorithm(made, ctx)
     if algorithm is None:
         return None
@@ -125,12 +128,43 @@ def super_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
 
 
 def hash_object(node: cst.Call, ctx: Ctx) -> ir.Expr:
-    """`hashlib.sha256(...)` anywhere but right before `.hexdigest()` or `.digest()`."""
+    """`hashlib.sha256(...)` or `hmac.new(...)` anywhere but right before `.hexdigest()` or
+    `.digest()`."""
     name = ctx.code(node.func)
-    help = (f"compute the digest in one expression, `{name}(data).hexdigest()`, or hash in an "
-            "action")  # fmt: skip
+    arguments = "key, message, hashlib.sha256" if name.endswith("new") else "data"
+    help = (f"compute the digest in one expression, `{name}({arguments}).hexdigest()`, or hash "
+            "in an action")  # fmt: skip
     message = f"`{name}()` kept as an object: a hash object is not a workflow value"
     return ctx.error(UNSUPPORTED_CALL, node, message, "hash object", help)
+
+
+def _hmac_call(node: cst.Call, made: cst.Call, method: str, ctx: Ctx) -> ir.Expr:
+    """`hmac.new(key, msg, digestmod).<method>()`: the key and message positional, the digest
+    `hashlib.<algorithm>` or its name as a string literal."""
+    plain = [a for a in made.args if a.keyword is None and not a.star]
+    named = {a.keyword.value: a.value for a in made.args if a.keyword is not None}
+    mod = named.get("digestmod", plain[2].value if len(plain) > 2 else None)
+    algorithm = _digest_name(mod, ctx) if mod is not None else None
+    if node.args or len(plain) < 2 or algorithm is None or set(named) - {"digestmod"}:
+        help = (f"write `hmac.new(key, message, hashlib.sha256).{method}()`, the key and the "
+                "message positional and the digest a `hashlib` algorithm or its name")  # fmt: skip
+        message = "`hmac.new` in a form the workflow runtime does not run"
+        return ctx.error(UNSUPPORTED_CALL, made, message, "unsupported form", help)
+    span = ctx.span(node)
+    key, msg = (lower_expr(a.value, ctx) for a in plain[:2])
+    digest = (ir.Const(value=algorithm, span=span), ir.Const(value=method, span=span))
+    return ir.Call(func=HMAC_DIGEST, args=(*digest, key, msg), kwargs=(), span=span)
+
+
+def _digest_name(node: cst.BaseExpression, ctx: Ctx) -> str | None:
+    """`hashlib.sha256` or `"sha256"`: the algorithm's name, when `hashlib` has it."""
+    if isinstance(node, cst.SimpleString) and node.evaluated_value in HASH_ALGORITHMS:
+        return str(node.evaluated_value)
+    symbol = ctx.symbol(node)
+    if not isinstance(symbol, ExternalSym):
+        return None
+    module, _, algorithm = symbol.qualname.rpartition(".")
+    return algorithm if module == "hashlib" and algorithm in HASH_ALGORITHMS else None
 
 
 def _algorithm(node: cst.Call, ctx: Ctx) -> str | None:

@@ -1,10 +1,11 @@
-"""`heapq` and `hashlib` under the interpreter's limits.
+"""`heapq`, `hashlib` and `hmac` under the interpreter's limits.
 
 A heap is a plain list, changed in place by Python's own functions: each call is charged for
 the comparisons it makes (about log2 n, each visiting the nested items of what it compares)
 and a push is refused past the collection limit, as `append` is. A digest is one call, written
 `hashlib.sha256(data).hexdigest()` (the compiler lowers it to `` `hashlib.digest` ``): a hash
-object is never a workflow value, as it cannot be saved across an await.
+object is never a workflow value, as it cannot be saved across an await; nor is an `hmac`
+object (`hmac.new(key, msg, hashlib.sha256).hexdigest()` is one call, as a digest is).
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from __future__ import annotations
 import bisect
 import hashlib
 import heapq
+import hmac
 import math
 from collections.abc import Callable
 from typing import Any
 
 from waymark_runtime.interpreter.bounded import Bounded
 from waymark_runtime.interpreter.limits import CHARS_PER_OPERATION, weigh
-from waymark_runtime.vocabulary import DIGEST, HASH_ALGORITHMS
+from waymark_runtime.vocabulary import DIGEST, HASH_ALGORITHMS, HMAC_DIGEST
 
 
 def standard_functions(guards: Bounded) -> dict[str, Callable[..., Any]]:
@@ -100,6 +102,14 @@ def standard_functions(guards: Bounded) -> dict[str, Callable[..., Any]]:
             meter.charge(1 + len(data) // CHARS_PER_OPERATION)
         return getattr(getattr(hashlib, algorithm)(data, **options), method)()
 
+    def keyed_digest(algorithm: str, method: str, key: Any, msg: Any, /) -> Any:
+        """`hmac.new(key, msg, algorithm).<method>()`: Python's own errors (`str` key)."""
+        if algorithm not in HASH_ALGORITHMS or method not in ("digest", "hexdigest"):
+            raise ValueError(f"unsupported hmac {algorithm}.{method}")
+        if isinstance(msg, bytes | bytearray):
+            meter.charge(1 + len(msg) // CHARS_PER_OPERATION)
+        return getattr(hmac.new(key, msg, algorithm), method)()
+
     return {
         "heapq.heappush": heappush,
         "heapq.heappop": heappop,
@@ -109,6 +119,7 @@ def standard_functions(guards: Bounded) -> dict[str, Callable[..., Any]]:
         "heapq.nlargest": ranked(True),
         "heapq.nsmallest": ranked(False),
         DIGEST: digest,
+        HMAC_DIGEST: keyed_digest,
         "bisect.bisect": searched(bisect.bisect),
         "bisect.bisect_left": searched(bisect.bisect_left),
         "bisect.bisect_right": searched(bisect.bisect_right),

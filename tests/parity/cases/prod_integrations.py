@@ -50,10 +50,15 @@ async def post_webhook(url: str, body: str, headers: dict[str, str]) -> int:
     return 200 if "X-Signature" in headers else 401
 
 
+def sign(body: str, timestamp: int, secret: str = SECRET) -> str:
+    mac = hmac.new(secret.encode(), f"{timestamp}.{body}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac).decode().rstrip("=")
+
+
 @action
-async def sign(body: str, timestamp: int) -> str:
-    mac = hmac.new(SECRET.encode(), f"{timestamp}.{body}".encode(), hashlib.sha256)
-    return base64.urlsafe_b64encode(mac.digest()).decode().rstrip("=")
+async def signature_seen_by(url: str, body: str, timestamp: int) -> str:
+    secret = SECRET if "flaky" not in url else "rotated"
+    return hmac.new(secret.encode(), f"{timestamp}.{body}".encode(), "sha256").hexdigest()
 
 
 def endpoint_url(base: str, event: str, **params: str) -> str:
@@ -79,7 +84,13 @@ class DeliverWebhook(Workflow):
             sort_keys=True,
         )
         stamp = int(moment.timestamp())
-        signature = await sign(body, stamp)
+        signature = sign(body, stamp)
+        signed = f"{stamp}.{body}".encode()
+        expected = hmac.new(SECRET.encode(), signed, digestmod="sha256").hexdigest()
+        checks = {
+            e.url: hmac.compare_digest(expected, await signature_seen_by(e.url, body, stamp))
+            for e in endpoints[:2]
+        }
         targets = [e for e in endpoints if e.active and ("*" in e.events or event in e.events)]
         results = await asyncio.gather(
             *[
@@ -114,6 +125,8 @@ class DeliverWebhook(Workflow):
             "report": report,
             "skipped": [e.url for e in endpoints if e not in targets],
             "preview": textwrap.shorten(body, width=40, placeholder=" …"),
+            "signature": signature,
+            "checks": checks,
         }
 
 

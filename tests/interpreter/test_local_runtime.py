@@ -158,24 +158,39 @@ async def test_a_gather_of_a_hundred_thousand_actions_finishes() -> None:
 class Ledger:
     lines: list[int]
 
-    def count(self) -> int:  # named like `list.count`: the compiler cannot tell
+    def count(self) -> int:  # named like `list.count`, and compiled with the workflow
         return len(self.lines)
+
+
+@dataclass
+class Journal:
+    path: str
+
+    def count(self) -> int:  # named like `list.count`, and not a workflow's to run
+        with open(self.path) as handle:
+            return len(handle.readlines())
 
 
 @workflow
 class CallsItsOwnMethod(Workflow):
-    async def run(self) -> int:
-        return Ledger([1, 2]).count()
+    async def run(self, journal: bool = False) -> int:
+        if journal:
+            return Journal("journal.txt").count()
+        return Ledger([1, 2]).count() + [1, 1].count(1)
 
 
-async def test_a_method_of_the_class_named_like_a_pure_one_is_refused_where_it_is_called() -> None:
-    """The compiler refuses methods of user classes (WM141), but cannot tell `ledger.count()`
-    from `list.count`: the call fails the instance with a `ProgramError` saying why, not an
+async def test_a_method_of_the_class_named_like_a_pure_one_runs_or_is_refused_where_called() -> (
+    None
+):
+    """`ledger.count()` calls the class's method, compiled with the workflow, and `xs.count(x)`
+    stays the list's. A method of that name the compiler cannot run is left out, so the module
+    still compiles: calling it fails the instance with a `ProgramError` saying why, not an
     `AttributeError` a workflow might catch as if the method were missing."""
-    assert await CallsItsOwnMethod().run_inline() == 2
+    assert await CallsItsOwnMethod().run_inline() == 4
     async with LocalRuntime():
-        with pytest.raises(ProgramError, match=r"`Ledger\.count\(\)` is a method of the class"):
-            await CallsItsOwnMethod().run()
+        assert await CallsItsOwnMethod().run() == 4
+        with pytest.raises(ProgramError, match=r"`Journal\.count\(\)` is a method of the class"):
+            await CallsItsOwnMethod().run(journal=True)
 
 
 @action

@@ -56,7 +56,9 @@ def print_function(function: ir.Function) -> Lines:
     name = lexicon.format_name(function.name, lexicon.HARD_KEYWORDS)
     origin = _origin(function)
     module = f" in {_dotted(function.module)}" if function.module else ""
-    header = f"{prefix} {name}({_params(function.params)}){origin}{module}:{relative(function.span)}"
+    header = (
+        f"{prefix} {name}({_params(function.params)}){origin}{module}:{relative(function.span)}"
+    )
     with with_base(function.span):
         return [header, *block(function.body, 1)]
 

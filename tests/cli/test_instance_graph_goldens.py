@@ -31,7 +31,7 @@ class Case:
     workflow: str
     inputs: dict[str, Any]
     code: int = 0
-    stop_at: str | None = None  # interrupt `waymark run` once stderr says this
+    stop_at: tuple[str, ...] = ()  # interrupt `waymark run` once stderr says these, in turn
 
 
 CASES = {
@@ -39,7 +39,9 @@ CASES = {
     "gathers": Case("Gathers", {"values": [1, 2, 3]}),
     "helpers": Case("Helpers", {"values": [1, 2]}),
     "sleeps": Case("Sleeps", {"rounds": 2, "pause": 0.01}),
-    "sleeping": Case("Sleeps", {"rounds": 2, "pause": 3600.0}, code=130, stop_at="sleeping,"),
+    "sleeping": Case(
+        "Sleeps", {"rounds": 2, "pause": 3600.0}, code=130, stop_at=("rested", "sleeping,")
+    ),  # the long sleep, after the note
     "handled": Case("Handled", {"value": 4}),
     "failing": Case("Failing", {"value": 3}, code=1),
 }
@@ -75,13 +77,14 @@ def inspect(case: Case, database: str, tmp_path: Path) -> Inspected:
     flows.write_text(FLOWS.read_text(encoding="utf-8"), encoding="utf-8")
     target = f"site_flows.py:{case.workflow}"
     inputs = json.dumps(case.inputs)
-    if case.stop_at is None:
+    if not case.stop_at:
         ran = waymark("run", target, "--input", inputs, database=database, cwd=project)
         instance = instance_of(ran.err.splitlines()[0])
     else:
         running = Background("run", target, "--input", inputs, database=database, cwd=project)
         instance = instance_of(running.wait_for(f"running {case.workflow} "))
-        running.wait_for(case.stop_at)
+        for text in case.stop_at:
+            running.wait_for(text)
         running.interrupt()
         ran = running.finish()
     assert ran.code == case.code, ran.err

@@ -231,7 +231,7 @@ def decode_state(document: Any) -> InstanceState:
 
     try:
         return _adapter().validate_python(upgrade(document))
-    except (pydantic.ValidationError, KeyError, TypeError, AttributeError) as error:
+    except (pydantic.ValidationError, KeyError, IndexError, TypeError, AttributeError) as error:
         raise StateFormatError(f"malformed instance state (format {version}): {error}") from None
 
 

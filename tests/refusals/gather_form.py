@@ -18,7 +18,7 @@ class GatherWorkflow(Workflow):
     async def run(self, xs: list[int], flag: bool) -> list[int]:
         calls = [x for x in xs]
         first = await asyncio.gather(*calls)  # error: WM130 @39
-        second = await asyncio.gather(fetch(1), return_exceptions=flag)  # error: WM130 @67
+        second = await asyncio.gather(fetch(1), return_exceptions=flag)
         third = await asyncio.gather(fetch(1), asyncio.sleep(1))  # error: WM130 @48
         tasks = [fetch(x) for x in xs]  # error: WM106 @18
         fourth = await asyncio.gather(*tasks)  # error: WM130 @40

@@ -265,26 +265,25 @@ def wait_for(node: cst.Call, ctx: Ctx) -> ir.ActionCall | None:
 
 
 def gather(node: cst.Call, ctx: Ctx) -> ir.Gather:
+    """`asyncio.gather(...)`; a `return_exceptions` flag other than `True`/`False` is an
+    expression the runtime evaluates after the items' arguments, for its truth."""
     items: list[ir.ActionCall | ir.CallAsyncHelper | ir.Spread] = []
-    return_exceptions = False
+    flag: cst.BaseExpression | None = None
     for arg in node.args:
         if arg.keyword is not None and arg.keyword.value == "return_exceptions":
-            return_exceptions = _literal_bool(arg.value, ctx)
+            flag = arg.value
             continue
         item = _gather_item(arg, ctx)
         if item is not None:
             items.append(item)
-    return ir.Gather(items=tuple(items), return_exceptions=return_exceptions, span=ctx.span(node))
+    returns = False if flag is None else _gather_flag(flag, ctx)
+    return ir.Gather(items=tuple(items), return_exceptions=returns, span=ctx.span(node))
 
 
-def _literal_bool(node: cst.BaseExpression, ctx: Ctx) -> bool:
+def _gather_flag(node: cst.BaseExpression, ctx: Ctx) -> bool | ir.Expr:
     if isinstance(node, cst.Name) and node.value in ("True", "False"):
         return node.value == "True"
-    help = ("write `return_exceptions=True` or `return_exceptions=False`; to choose at run time, "
-            "gather with `True` and raise the first exception among the results where it "
-            "should fail")  # fmt: skip
-    ctx.error(GATHER_FORM, node, "`return_exceptions` must be True or False", "not a literal", help)
-    return False
+    return lower_expr(node, ctx)
 
 
 def _gather_item(arg: cst.Arg, ctx: Ctx) -> ir.ActionCall | ir.CallAsyncHelper | ir.Spread | None:

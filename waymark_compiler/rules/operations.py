@@ -96,9 +96,10 @@ GATHER_FORM = rule(
     "WM130",
     "gather-form",
     "refuses `asyncio.gather` items other than action calls, `self.run_action(...)` calls, "
-    "async helper calls and `*[call for ...]` spreads of them, and a `return_exceptions` that "
-    "is not a literal",
-    "The runtime schedules gathered actions concurrently and must know them statically.",
+    "async helper calls and `*[call for ...]` spreads of them",
+    "The runtime schedules gathered actions concurrently and must know them statically. "
+    "`return_exceptions=` takes any expression: it is evaluated once, after the items' "
+    "arguments, and its truth decides.",
     "await asyncio.gather(*calls)",
     "Spell the calls out, or spread a comprehension: `*[send_email(u.email) for u in users]`.",
 )

@@ -146,7 +146,8 @@ class _Builder:
         )  # fmt: skip
 
     def visit_Gather(self, gather: ir.Gather, at: _At) -> list[Exit]:
-        badges = ("return_exceptions",) if gather.return_exceptions else ()
+        flag = gather.return_exceptions
+        badges = () if flag is False else ("return_exceptions" + _flag_text(flag),)
         self.step(at, "gather", "gather", badges=badges, span=gather.span)
         join = f"{at.id}.join"
         for index, item in enumerate(gather.items):
@@ -336,6 +337,12 @@ def _detail(call: ir.ActionCall) -> str:
     if not call.child:
         return call.action
     return "child workflow" + ("" if call.blocking else ", detached")
+
+
+def _flag_text(flag: bool | ir.Expr) -> str:
+    """How a gather's `return_exceptions` shows on its badge: nothing when True, `=(flag)` for
+    one its instance decides."""
+    return "" if isinstance(flag, bool) else f"=({py.expr(flag)})"
 
 
 def _badges(policy: ir.Policy | None) -> tuple[str, ...]:

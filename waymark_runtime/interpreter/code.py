@@ -55,11 +55,20 @@ class AwaitSite:
     assign: Assign | None
     policies: tuple[Any, ...] = ()  # per gather item: its `ir.Policy` (or None)
     return_exceptions: bool = False
+    flag: Eval | None = None  # a `return_exceptions` known at run time, kept in `flag_slot`
+    flag_slot: int | None = None
     single: bool = False
     node: str | None = None
     items: tuple[str, ...] = ()
     spreads: tuple[bool, ...] = ()
     loops: tuple[int, ...] = ()
+
+    def returns_exceptions(self, frame: Frame) -> bool:
+        """Does the gather `frame` waits at return exceptions (the truth of its flag, taken
+        when it dispatched its calls)?"""
+        if self.flag_slot is None:
+            return self.return_exceptions
+        return bool(frame.slots[self.flag_slot])
 
     def where(self, item: int, path: Path, element: int) -> tuple[str | None, Path]:
         """The site and iteration of what gather item `item` dispatches (`element`: which

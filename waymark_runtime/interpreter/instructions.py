@@ -357,7 +357,19 @@ def match(subject: Eval, cases: list[tuple[Any, Eval | None, Any]], end: int) ->
 
 
 def suspend(site: AwaitSite, request: Any) -> Instr:
-    def instr(frame: Frame) -> int:
-        raise Suspend(site, request(frame.env))
+    flag, slot = site.flag, site.flag_slot
+    if flag is None or slot is None:
 
-    return instr
+        def instr(frame: Frame) -> int:
+            raise Suspend(site, request(frame.env))
+
+        return instr
+
+    def flagged(frame: Frame) -> int:
+        """A gather whose `return_exceptions` is an expression: evaluated after the calls'
+        arguments, as Python evaluates a call's keyword after its positional arguments."""
+        calls = request(frame.env)
+        frame.slots[slot] = bool(flag(frame.env))
+        raise Suspend(site, calls)
+
+    return flagged

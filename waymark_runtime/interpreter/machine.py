@@ -204,7 +204,7 @@ class Machine:
         index = position(self.calls, task.node or "")
         assert index is not None
         site = self._site()
-        if throw is not None and not site.return_exceptions:
+        if throw is not None and not site.returns_exceptions(self.frames[-1]):
             self._resume_with(throw, _NOTHING)
             return
         self._settle(index, "ok" if throw is None else "error", result)
@@ -350,7 +350,7 @@ class Machine:
                 self.effects.append(call_effect(call, policy, delay, jitter, where))
                 return
             error = as_raised(policy, error)
-            if not site.return_exceptions:
+            if not site.returns_exceptions(self.frames[-1]):
                 self._resume_with(error, _NOTHING)
                 return
             self._settle(index, "error", to_json(error))

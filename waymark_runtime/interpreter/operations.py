@@ -52,8 +52,10 @@ def await_Gather(op: ir.Gather, assign: Any, exprs: ExprCompiler) -> tuple[Await
         return calls
 
     spreads = tuple(isinstance(item, ir.Spread) for item in op.items)
-    site = AwaitSite(kind="actions", assign=assign, policies=policies,
-                     return_exceptions=op.return_exceptions, spreads=spreads)  # fmt: skip
+    flag = op.return_exceptions
+    site = AwaitSite(kind="actions", assign=assign, policies=policies, spreads=spreads,
+                     return_exceptions=flag is True,
+                     flag=None if isinstance(flag, bool) else exprs.compile(flag))  # fmt: skip
     return site, request
 
 

@@ -357,6 +357,8 @@ class FunctionCompiler:
         if where is not None:
             items = where.items or (where.node,)
             site = replace(site, node=where.node, items=items, loops=tuple(self.counting))
+        if site.flag is not None:
+            site = replace(site, flag_slot=self.slot())
         # The site is read when built: `compile` completes it with the counters' slots.
         pc = self.emit(lambda pc: ins.suspend(self.awaits[pc], request))
         self.awaits[pc] = site

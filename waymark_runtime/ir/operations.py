@@ -86,11 +86,12 @@ class Gather:
     """`asyncio.gather(...)`: every item's actions run concurrently; results in argument order.
 
     Without `return_exceptions`, the first failure (in completion order) propagates, as in Python.
+    A flag that is an expression is evaluated once, after the items' arguments, for its truth.
     An async helper item runs as a task of its own, interleaved with the others at their awaits.
     """
 
     items: tuple[ActionCall | CallAsyncHelper | Spread, ...]
-    return_exceptions: bool
+    return_exceptions: bool | Expr
     span: Span | None = span_field()
 
 

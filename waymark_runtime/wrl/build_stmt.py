@@ -31,7 +31,7 @@ from waymark_runtime.wrl.locations import MAX_LOCATION_DIGITS
 
 @dataclass(frozen=True, slots=True)
 class GatherHead:
-    return_exceptions: bool
+    return_exceptions: bool | ir.Expr
 
 
 @dataclass(frozen=True, slots=True)
@@ -409,7 +409,9 @@ class StmtBuilder(Transformer[Token, Any]):
 
     def gather(self, meta: Any, children: list[Any]) -> GatherHead:
         flag = children[0]
-        return GatherHead(return_exceptions=flag is not None and flag.type == "TRUE")
+        if flag is None or isinstance(flag, Token):
+            return GatherHead(return_exceptions=flag is not None and flag.type == "TRUE")
+        return GatherHead(return_exceptions=flag)
 
     def gather_items(self, meta: Any, children: list[Any]) -> GatherItems:
         return GatherItems(tuple(children))

@@ -179,13 +179,20 @@ def print_Await(node: ir.Await, depth: int) -> Lines:
     target = "" if node.target is None else bare_tuple(node.target) + " = "
     op = node.op
     if isinstance(op, ir.Gather):
-        flag = "return_exceptions=True" if op.return_exceptions else ""
+        flag = _gather_flag(op.return_exceptions)
         head = _line(depth, f"{target}await gather({flag})", node.span)
         return [head, *(_gather_item(item, depth + 1) for item in op.items)]
     printer = _OPERATION_PRINTERS.get(type(op))
     if printer is None:
         raise InternalError(f"cannot print {type(op).__name__} as a durable operation")
     return [_line(depth, target + "await " + printer(op), node.span)]
+
+
+def _gather_flag(flag: bool | ir.Expr) -> str:
+    """`return_exceptions=True`, `(flag)` for one known at run time, nothing for False."""
+    if isinstance(flag, bool):
+        return "return_exceptions=True" if flag else ""
+    return f"return_exceptions=({expr(flag)})"
 
 
 def _gather_item(item: ir.ActionCall | ir.CallAsyncHelper | ir.Spread, depth: int) -> str:

@@ -960,6 +960,21 @@ CASES: tuple[ParityCase, ...] = (
         {"conversation": "broken", "question": "?"},
         {"conversation": "loop", "question": "?", "max_steps": 3},
     ),
+    _case(
+        "gather_flags",
+        "SyncAccounts",
+        {"accounts": ["a", "bad-b", "c"], "tolerant": True},
+        {"accounts": ["a", "bad-b"], "tolerant": False},
+        {"accounts": ["a"], "tolerant": False, "plan_retries": 2},
+        {"accounts": [], "tolerant": False},
+    ),
+    _case(
+        "gather_flags",
+        "FlagAfterArguments",
+        {"accounts": ["a", "bad"], "options": {"bad-again": True}},
+        {"accounts": ["a"], "options": {}},
+        {"accounts": ["bad"], "options": {"bad-again": False}},
+    ),
 )
 
 

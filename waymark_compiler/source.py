@@ -32,6 +32,9 @@ class Source:
     bound: dict[cst.FunctionDef, frozenset[str]] = field(default_factory=dict, compare=False)
     """The names each function of the tree binds (parameters included), as discovery scanned
     them: lowering reads them here instead of scanning the body again."""
+    hidden: set[str] = field(default_factory=set, compare=False)
+    """Variables the compiler adds to a function (a local function's defaults, evaluated where
+    its `def` runs): names of the reserved prefix that lowering accepts."""
 
     def span(self, node: cst.CSTNode) -> Span:
         found = self.positions.get(node)

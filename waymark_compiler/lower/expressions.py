@@ -304,7 +304,7 @@ def _target_element(element: cst.BaseElement, ctx: Ctx) -> ir.Target:
 
 
 def _target_name(node: cst.Name, ctx: Ctx) -> ir.Name:
-    if node.value.startswith(TEMP_PREFIX):
+    if node.value.startswith(TEMP_PREFIX) and node.value not in ctx.source.hidden:
         help = f"rename it: names starting with `{TEMP_PREFIX}` are reserved for the compiler"
         ctx.error(RESERVED_NAME, node, f"reserved name `{node.value}`", "reserved", help)
     elif ctx.is_self(node):

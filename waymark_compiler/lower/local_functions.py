@@ -6,6 +6,8 @@ workflow: its parameters, then, keyword-only, the variables of the enclosing met
 `self.fmt(x, rate=rate)`: the helper reads each variable as it is when the call is made, which
 is what a closure reads, and a list or dict it reads is the same object. An `async def` is an
 async helper, so `await one(x)` and `gather(*[one(x) for x in xs])` work as for any helper.
+A default that reads the method's variables is evaluated where the `def` was, into a hidden
+variable (`_wm_default_fmt_width`), which a call that leaves the parameter out passes for it.
 The rewrite is done on the syntax tree before lowering; every node it makes takes the position
 of the node it replaces, so diagnostics and line numbers stay those of the source.
 
@@ -28,6 +30,7 @@ import libcst as cst
 from waymark_compiler.diagnostics import Sink
 from waymark_compiler.namespace import Namespace, scan
 from waymark_compiler.rules.expressions import FUNCTION_VALUE
+from waymark_compiler.rules.workflow import NON_CONSTANT_DEFAULT
 from waymark_compiler.source import Source
 from waymark_compiler.walk import children, parts
 
@@ -43,9 +46,21 @@ class Origin:
 
 
 @dataclass(frozen=True, slots=True)
+class _Default:
+    """A parameter default that reads the enclosing method's variables: evaluated where the
+    `def` runs, into `hidden`, which a call passes for the parameter when it does not."""
+
+    param: str
+    hidden: str
+    position: int | None  # its index among the positional parameters (None: keyword-only)
+    value: cst.BaseExpression
+
+
+@dataclass(frozen=True, slots=True)
 class _Local:
     helper: str
     captured: tuple[str, ...]
+    defaults: tuple[_Default, ...] = ()
 
 
 def hoist_local_functions(
@@ -82,7 +97,7 @@ def _hoist(
         return method, []  # no `self` to call helpers through (a `@staticmethod` included)
     if not any(_nested_defs(method.body, lambdas=True)):
         return method, []  # the common case: nothing to rewrite
-    once = _bound_once(method, namespace)
+    once, bound = _bound_once(method, namespace)
     method, lambdas = _lambdas_as_defs(method, once, source)
     nested = [
         d
@@ -96,8 +111,21 @@ def _hoist(
     if frees is None:
         return method, []
     helper_names = {d.name.value: fresh(d.name.value, taken) for d in nested}
+    defaults = {
+        d.name.value: _computed_defaults(d, helper_names[d.name.value], bound, taken)
+        for d in nested
+    }
+    for name, found in defaults.items():
+        hidden = {default.hidden for default in found}
+        source.hidden.update(hidden)
+        for reads in frees.values():  # a local function calling it passes them on
+            if name in reads:
+                reads.update(hidden)
     captured = _captures(set(helper_names), frees, self_name)
-    locals_ = {name: _Local(helper, captured[name]) for name, helper in helper_names.items()}
+    locals_ = {
+        name: _Local(helper, captured[name], defaults[name])
+        for name, helper in helper_names.items()
+    }
     rewrite = _Rewrite(locals_, self_name, source, sink)
     helpers = [
         (
@@ -112,15 +140,47 @@ def _hoist(
     return hoisted, helpers
 
 
-def _bound_once(method: cst.FunctionDef, namespace: Namespace) -> Callable[[str], bool]:
+def _bound_once(
+    method: cst.FunctionDef, namespace: Namespace
+) -> tuple[Callable[[str], bool], frozenset[str]]:
     """Is a name bound exactly once in `method` (and not a parameter)? Only such a name can
-    stand for one local function."""
+    stand for one local function. And every name `method` binds, its parameters included."""
     assert isinstance(method.body, cst.IndentedBlock)
     local = Namespace(namespace.module, namespace.package, namespace.source, parent=None)
     bindings = scan(local, method.body.body).bindings
     params = method.params
-    named = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
-    return lambda name: len(bindings.get(name, [])) == 1 and name not in named
+    every = (*params.posonly_params, *params.params, *params.kwonly_params)
+    stars = [star for star in (params.star_arg, params.star_kwarg) if isinstance(star, cst.Param)]
+    named = {p.name.value for p in every}
+    bound = frozenset(bindings) | named | {p.name.value for p in stars}
+    return (lambda name: len(bindings.get(name, [])) == 1 and name not in named), bound
+
+
+def _computed_defaults(
+    definition: cst.FunctionDef, helper: str, bound: frozenset[str], taken: set[str]
+) -> tuple[_Default, ...]:
+    """The defaults of `definition` that read a variable of the method (`flex=tier is
+    Tier.FLEX`), in the order Python evaluates them: positional parameters, then keyword-only.
+    A positional-only parameter's is left to the constant-default check, which refuses it."""
+    params = definition.params
+    positional = [(p, i) for i, p in enumerate(params.params)]
+    found = []
+    for param, position in [*positional, *((p, None) for p in params.kwonly_params)]:
+        if param.default is not None and _reads(param.default, bound):
+            hidden = fresh(f"_wm_default_{helper}_{param.name.value}", taken)
+            found.append(_Default(param.name.value, hidden, position, param.default))
+    return tuple(found)
+
+
+def _reads(node: cst.CSTNode, names: frozenset[str]) -> bool:
+    """Does an expression read one of `names` (not as an attribute or a keyword)?"""
+    if isinstance(node, cst.Name):
+        return node.value in names
+    if isinstance(node, cst.Attribute):
+        return _reads(node.value, names)
+    if isinstance(node, cst.Arg):
+        return _reads(node.value, names)
+    return any(_reads(child, names) for child in children(node))
 
 
 def _lambdas_as_defs(
@@ -258,15 +318,22 @@ def _as_helper(
     star = params.star_arg
     if extra and not isinstance(star, cst.Param | cst.ParamStar):
         star = cst.ParamStar()
+    passed = {default.param for default in local.defaults}  # every call passes it: no default
     changed = params.with_changes(
-        params=[cst.Param(cst.Name(self_name)), *params.params],
-        kwonly_params=[*params.kwonly_params, *extra],
+        params=[cst.Param(cst.Name(self_name)), *_passed(params.params, passed)],
+        kwonly_params=[*_passed(params.kwonly_params, passed), *extra],
         star_arg=star,
     )
     body = definition.body.visit(rewrite)
     helper = definition.with_changes(name=cst.Name(local.helper), params=changed, body=body)
     place(source, helper, definition)
     return helper
+
+
+def _passed(params: Sequence[cst.Param], passed: set[str]) -> list[cst.Param]:
+    """`params`, those in `passed` with a placeholder `None` default: each call passes them."""
+    none = cst.Name("None")
+    return [p.with_changes(default=none) if p.name.value in passed else p for p in params]
 
 
 def place(source: Source, made: cst.CSTNode, original: cst.CSTNode) -> None:
@@ -303,9 +370,23 @@ class _Rewrite(Placing):
         self, original: cst.FunctionDef, updated: cst.FunctionDef
     ) -> cst.BaseStatement:
         self.depth -= 1
-        if self.depth >= 1 and original.name.value in self.locals:
-            return cst.SimpleStatementLine(body=[cst.Pass()])
+        local = self.locals.get(original.name.value)
+        if self.depth >= 1 and local is not None:
+            return self._evaluated_defaults(local)
         return updated
+
+    def _evaluated_defaults(self, local: _Local) -> cst.SimpleStatementLine:
+        """Where the `def` ran: its computed defaults evaluated, once, as Python does there."""
+        if not local.defaults:
+            return cst.SimpleStatementLine(body=[cst.Pass()])
+        assigns = []
+        for default in local.defaults:
+            value = default.value.visit(self)
+            assert isinstance(value, cst.BaseExpression)
+            target = cst.AssignTarget(cst.Name(default.hidden))
+            assigns.append(cst.Assign(targets=[target], value=value))
+            place(self.source, assigns[-1], default.value)
+        return cst.SimpleStatementLine(body=assigns)
 
     def visit_Call(self, node: cst.Call) -> None:
         if isinstance(node.func, cst.Name) and node.func.value in self.locals:
@@ -326,18 +407,37 @@ class _Rewrite(Placing):
         if not (isinstance(func, cst.Name) and func.value in self.locals):
             return updated
         local = self.locals[func.value]
-        passed = [
-            cst.Arg(keyword=cst.Name(name), value=cst.Name(name), equal=_EQUAL)
-            for name in local.captured
-        ]
+        names = [*self._defaults_passed(local, func.value, original)]
+        names += [(name, name) for name in local.captured]
+        passed = [cst.Arg(keyword=cst.Name(k), value=cst.Name(v), equal=_EQUAL) for k, v in names]
         return updated.with_changes(func=self._method(local, func), args=[*updated.args, *passed])
+
+    def _defaults_passed(self, local: _Local, name: str, call: cst.Call) -> list[tuple[str, str]]:
+        """`(parameter, hidden variable)` for each computed default the call does not give."""
+        if not local.defaults:
+            return []
+        if any(arg.star for arg in call.args):
+            what = ", ".join(f"`{d.param}`" for d in local.defaults)
+            message = f"call of `{name}` with `*` or `**` arguments"
+            help = f"pass {what} by keyword, or spell the arguments out"
+            self.sink.error(NON_CONSTANT_DEFAULT, self.source.span(call), message,
+                            "its computed defaults need the arguments spelled out", help)  # fmt: skip
+            return []
+        given = {arg.keyword.value for arg in call.args if arg.keyword is not None}
+        count = sum(1 for arg in call.args if arg.keyword is None)
+        return [
+            (d.param, d.hidden)
+            for d in local.defaults
+            if d.param not in given and (d.position is None or d.position >= count)
+        ]
 
     def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
         local = self.locals.get(original.value)
         if local is None or id(original) in self.skipped:
             return updated
         if local.captured:
-            what = ", ".join(f"`{name}`" for name in local.captured)
+            read = [name for name in local.captured if name not in self.source.hidden]
+            what = ", ".join(f"`{name}`" for name in read) or "the method's variables"
             help = (f"call it (`key=lambda x: {original.value}(x)`), or pass {what} as "
                     "arguments")  # fmt: skip
             message = f"local function `{original.value}` used as a value: it reads {what}"

@@ -417,7 +417,7 @@ def _star(node: object, star: Literal["*", "**"], ctx: Ctx) -> tuple[ir.Param, .
 
 def _param(node: cst.Param, ctx: Ctx, keyword_only: bool) -> ir.Param:
     name = node.name.value
-    if name.startswith(TEMP_PREFIX):
+    if name.startswith(TEMP_PREFIX) and name not in ctx.source.hidden:
         help = f"rename it: names starting with `{TEMP_PREFIX}` are reserved for the compiler"
         ctx.error(RESERVED_NAME, node.name, f"reserved name `{name}`", "reserved", help)
     default = None if node.default is None else _default(node.default, ctx)

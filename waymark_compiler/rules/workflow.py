@@ -46,9 +46,15 @@ UNSUPPORTED_PARAMETERS = rule(
 NON_CONSTANT_DEFAULT = rule(
     "WM126",
     "non-constant-default",
-    "refuses default values that are not constants",
+    "refuses default values that are not constants, except those of a function defined in a "
+    "method that read the method's variables; and calls of such a function with `*` or `**` "
+    "arguments",
     "Python evaluates a default once, when the method is defined; a mutable or computed "
-    "default would be shared between calls in Python but not in the runtime.",
+    "default would be shared between calls in Python but not in the runtime. A function "
+    "defined inside a method (`def markup(p, flex=tier is Tier.FLEX)` in `run()`) is the "
+    "exception: its defaults that read the method's variables are evaluated where the `def` "
+    "runs, as in Python, and each call that leaves one out is given that value, which needs "
+    "the call's arguments spelled out.",
     "async def run(self, tags: list[str] = []):",
     "Default to `None` and assign inside the body: `tags = tags if tags is not None else []`.",
 )

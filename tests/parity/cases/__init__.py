@@ -975,6 +975,19 @@ CASES: tuple[ParityCase, ...] = (
         {"accounts": ["a"], "options": {}},
         {"accounts": ["bad"], "options": {"bad-again": False}},
     ),
+    ParityCase("local_defaults", "QuotePrices", None),
+    _case(
+        "local_defaults",
+        "DefaultsInLoop",
+        {"items": ["a", "b", "c"], "urgent": ["b"]},
+        {"items": [], "urgent": []},
+    ),
+    _case(
+        "local_defaults",
+        "DefaultRaises",
+        {"given": [4, 5, 6], "position": 1},
+        {"given": [4], "position": 3},
+    ),
 )
 
 

@@ -108,7 +108,8 @@ async def _execute(
         result = await bounded(_call(definition, list(args), kwargs, overrides), timeout)
     except Exception as error:  # the action's exception is its outcome
         timed_out = isinstance(error, ActionTimeout) and error.deadline is not None
-        return ActionOutcome(False, failure_json(error), timed_out)
+        # A deadline's `ActionTimeout` is the runtime's: its cause is no part of the action.
+        return ActionOutcome(False, failure_json(error, chained=not timed_out), timed_out)
     return result_outcome(path, result)
 
 

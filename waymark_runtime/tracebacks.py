@@ -26,9 +26,10 @@ MAX_TEXT = 32_768
 """Characters of traceback text kept (the end: where it was raised)."""
 
 
-def failure_json(error: BaseException) -> JSON:
-    """`error` as a JSON exception value, with its traceback text and frames."""
-    value = error_json(error)
+def failure_json(error: BaseException, *, chained: bool = True) -> JSON:
+    """`error` as a JSON exception value, with its traceback text and frames; `chained`: with
+    its `__cause__` and `__context__`, as the action's code raised it."""
+    value = error_json(error, chained=chained)
     tb = _user_part(error.__traceback__)
     if tb is not None:
         error = error.with_traceback(tb)

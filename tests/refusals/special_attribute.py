@@ -17,10 +17,12 @@ class SpecialAttributeWorkflow(Workflow):
             receipt = await charge(amount)
         except PaymentError as error:
             names = [type(error).__name__, error.__class__.__name__, error.args]
-            cause = error.__cause__  # error: WM152 @21
-            context = getattr(error, "__context__")  # error: WM152 @23
+            cause = error.__cause__
+            context = getattr(error, "__context__")
+            where = error.__traceback__  # error: WM152 @21
+            notes = getattr(error, "__notes__")  # error: WM152 @21
             kind = error.__class__  # error: WM152 @20
             error.__cause__ = None  # error: WM152 @13
             label = "{0.__class__}".format(error)  # error: WM138 @21
-            return [names, cause, context, kind, label, receipt.__len__]  # error: WM152 @57
+            return [names, cause, context, where, notes, kind, label, receipt.__len__]  # error: WM152 @71
         return [receipt]

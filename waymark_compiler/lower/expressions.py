@@ -18,7 +18,7 @@ from waymark_compiler.context import TEMP_PREFIX, Ctx
 from waymark_compiler.literals import BINARY, COMPARE, UNARY, number_value
 from waymark_compiler.lower.constants import changed_table, constant_table
 from waymark_compiler.lower.dispatch import Refused, expression, lower_expr, refuse_expressions
-from waymark_compiler.lower.names import enum_lookup, is_special, special_attribute
+from waymark_compiler.lower.names import CHAIN, enum_lookup, is_special, special_attribute
 from waymark_compiler.lower.type_checks import exact_type_test
 from waymark_compiler.rules.expressions import IDENTITY_COMPARISON, LAMBDA, UNSUPPORTED_LITERAL
 from waymark_compiler.rules.names import RESERVED_NAME
@@ -330,7 +330,7 @@ def _attribute_target(node: cst.Attribute, ctx: Ctx) -> ir.Target:
             f"assignment to attribute `{ctx.code(node)}` of module-level `{ctx.code(node.value)}`"
         )
         ctx.error(ATTRIBUTE_ASSIGNMENT, node, message, "shared by every instance", help)
-    elif is_special(node.attr.value):
+    elif is_special(node.attr.value) or node.attr.value in CHAIN:
         special_attribute(node, node.value, node.attr.value, "assignment to", ctx)
     else:
         value = lower_expr(node.value, ctx)

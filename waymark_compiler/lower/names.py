@@ -273,14 +273,17 @@ def _workflow_class(node: cst.BaseExpression, ctx: Ctx) -> bool:
 _DATA_CLASSES = frozenset({"model", "dataclass", "exception", "namedtuple"})
 
 
+# An exception's chain, which a value keeps: read as in Python, set only by `raise`.
+CHAIN = frozenset({"__cause__", "__context__", "__suppress_context__"})
+
+
 def is_special(attr: str) -> bool:
-    """A dunder name (`__cause__`), which a value of the runtime does not hold."""
-    return len(attr) > 4 and attr.startswith("__") and attr.endswith("__")
+    """A dunder name (`__traceback__`), which a value of the runtime does not hold; an
+    exception's chain (`CHAIN`) is read as any attribute."""
+    return len(attr) > 4 and attr.startswith("__") and attr.endswith("__") and attr not in CHAIN
 
 
-_CHAIN = frozenset(
-    {"__cause__", "__context__", "__suppress_context__", "__traceback__", "__notes__"}
-)
+_NOT_KEPT = frozenset({"__traceback__", "__notes__"})
 
 
 def special_attribute(
@@ -288,11 +291,14 @@ def special_attribute(
 ) -> ir.Expr:
     """WM152 at `node` for `subject.attr` (`action`: "read of", "assignment to"), the class
     name read through `type(x).__name__` being the one such read a value supports."""
-    if attr in _CHAIN:
+    if attr in CHAIN:
+        label = "set by `raise`"
+        help = "raise the exception from its cause: `raise OrderError(order_id) from error`"
+    elif attr in _NOT_KEPT:
         label = "not kept by the runtime"
         help = (
-            "an exception keeps its class, message, args and attributes, not its chain or "
-            "traceback: pass what the handler needs in its args or an attribute"
+            "an exception keeps its class, message, args, attributes and chain, not its "
+            "traceback or notes: pass what the handler needs in its args or an attribute"
         )
     elif attr == "__class__":
         label = "classes are not values"

@@ -132,14 +132,17 @@ SPECIAL_ATTRIBUTE = rule(
     "WM152",
     "special-attribute",
     "refuses reading or assigning a special (dunder) attribute of a value, such as "
-    "`error.__cause__`, `error.__context__`, `error.__traceback__` or `value.__class__`, "
-    "except the class name `type(value).__name__` / `value.__class__.__name__`",
+    "`error.__traceback__` or `value.__class__`, except the class name "
+    "`type(value).__name__` / `value.__class__.__name__` and reading an exception's chain "
+    "(`__cause__`, `__context__`, `__suppress_context__`)",
     "A value in a workflow is its data, rebuilt from JSON after every await: an exception keeps "
-    "its class, message, args and attributes but not its chain or traceback, and classes, "
-    "dicts of attributes and methods are not values. CPython would find such an attribute; the "
-    "runtime would fail with an `AttributeError` only when the line ran.",
-    "except PaymentError as error:\n    reason = error.__cause__\n    kind = error.__class__",
+    "its class, message, args, attributes and chain but not its traceback or notes, and "
+    "classes, dicts of attributes and methods are not values. CPython would find such an "
+    "attribute; the runtime would fail with an `AttributeError` only when the line ran. The "
+    "chain is set by `raise` only.",
+    "except PaymentError as error:\n    where = error.__traceback__\n    kind = error.__class__",
     "Pass what the handler needs in the exception's args or an attribute "
     "(`raise PaymentError(str(cause), cause.code)`); read the class name with "
-    "`type(error).__name__` and test the class with `isinstance` or an `except` clause.",
+    "`type(error).__name__` and test the class with `isinstance` or an `except` clause; chain "
+    "with `raise ... from cause`.",
 )

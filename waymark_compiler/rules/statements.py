@@ -103,9 +103,8 @@ RAISE_FROM = rule(
     "WM118",
     "raise-from",
     "no longer reported: `raise ... from ...` is supported (it was refused before)",
-    "The cause is evaluated and checked as in CPython (`from 5` raises `TypeError`) and the "
-    "exception is raised; the cause is not kept with it, as `__cause__` is not readable in a "
-    "workflow.",
+    "The cause is evaluated and checked as in CPython (`from 5` raises `TypeError`) and kept "
+    "as the exception's `__cause__`, with `__suppress_context__` set, as in CPython.",
     "except KeyError as error:\n    raise OrderError(order_id) from error",
     "Nothing: the code compiles as written.",
 )

@@ -158,10 +158,17 @@ def _named_tuple_data(named: TypeValue, name: str) -> Any:
 def _exception_attribute(error: ExceptionValue, name: str) -> Any:
     if name == "args":
         return error.args
+    chain = _CHAIN.get(name)
+    if chain is not None:
+        return getattr(error, chain)
     try:
         return error.attrs[name]
     except KeyError:
         return _class_attribute(error, error.lineage[0], name, lambda cls: cls)
+
+
+# An exception's chain, as Python names it, by the slot of `ExceptionValue` that holds it.
+_CHAIN = {"__cause__": "cause", "__context__": "context", "__suppress_context__": "suppress"}
 
 
 # What a class attribute read through a value may be: data, never a function or a descriptor.

@@ -96,6 +96,7 @@ class Code:
     defaults: dict[str, Eval]
     instrs: list[Instr]
     handler_at: list[int]
+    handled_at: list[int]  # per pc, the slot of the exception an `except` body handles (or -1)
     nslots: int
     awaits: dict[int, AwaitSite]
     lines: list[int]
@@ -147,6 +148,7 @@ def execute(frame: Frame, throw: ExceptionValue | None = None, value: Any = _NOT
     pc = frame.pc
     try:
         if throw is not None:
+            _arriving(frame, throw)
             raise ExceptionCarrier(throw)
         if value is not _NOTHING:
             assign = frame.code.awaits[pc].assign
@@ -179,13 +181,36 @@ def _loop(frame: Frame, pc: int) -> None:
 
 
 def _handle(frame: Frame, pc: int, error: Exception) -> int:
-    """The pc of the handler covering `pc`, with the error parked on the frame; else re-raise."""
-    handler = frame.code.handler_at[pc]
+    """The pc of the handler covering `pc`, with the error parked on the frame; else re-raise.
+
+    An exception raised at `pc` (`fresh`) while an `except` body there handles another gets
+    that one as its `__context__`, as in CPython; one raised where nothing is handled is
+    decided by the frames it leaves (a helper called from an `except` body)."""
+    handler, handled = frame.code.handler_at[pc], frame.code.handled_at[pc]
+    value: ExceptionValue | None = None
+    if handled >= 0 and frame.slots[handled] is not None:
+        value = exception_value(error)
+        value.fresh |= not isinstance(error, ExceptionCarrier)  # an operation raised it here
+        value.raised_while(frame.slots[handled])
     if handler < 0:
         frame.pc = pc
-        raise error
-    frame.error = exception_value(error)
+        if value is None:
+            raise error
+        raise ExceptionCarrier(value) from None
+    frame.error = value if value is not None else exception_value(error)
     return handler
+
+
+def _arriving(frame: Frame, error: ExceptionValue) -> None:
+    """An exception thrown in at the await `frame` waits at is raised there: an action's (or
+    a child workflow's) chain gets the context at its root, as its coroutine ran inside this
+    frame; a gather's, a sleep's or a signal's gets it itself. One a helper frame let go
+    keeps what that frame decided."""
+    site = frame.code.awaits.get(frame.pc)
+    if site is None or site.kind == "call":
+        return
+    error.fresh = True
+    error.deep = site.kind == "actions" and site.single
 
 
 def run_sync(frame: Frame) -> Any:

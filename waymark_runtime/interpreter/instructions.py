@@ -293,17 +293,22 @@ def return_value(value: Eval) -> Instr:
 
 def raise_value(value: Eval, library: Library, cause: Eval | None = None) -> Instr:
     """`raise value`, or `raise value from cause`: the cause is evaluated and checked as CPython
-    does, and not kept (`__cause__` is out of a workflow's reach; the value raised is the same)."""
+    does (a class is instantiated), becomes `__cause__` and sets `__suppress_context__`
+    (`from None` too). The exception is `fresh`: where it is raised decides its context."""
     as_exception = library.raise_value
 
     def instr(frame: Frame) -> int:
         if cause is None:
-            raise ExceptionCarrier(as_exception(value(frame.env)))
+            error = as_exception(value(frame.env))
+            error.fresh = True
+            raise ExceptionCarrier(error)
         error = value(frame.env)
         reason = cause(frame.env)
         error = as_exception(error)
         if reason is not None and not isinstance(reason, ExceptionValue | TypeValue):
             raise TypeError("exception causes must derive from BaseException")
+        error.cause = None if reason is None else as_exception(reason)
+        error.suppress = error.fresh = True
         raise ExceptionCarrier(error)
 
     return instr
@@ -331,6 +336,7 @@ def dispatch(table: list[tuple[tuple[str, ...], str | None, Any]], slot: int) ->
         error = frame.error
         frame.error = None
         assert error is not None
+        error.fresh = error.deep = False  # caught: its context is settled
         for types, name, target in clauses:
             if not types or any(error.is_a(t) for t in types):
                 frame.slots[slot] = error

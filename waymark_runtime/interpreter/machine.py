@@ -51,6 +51,7 @@ from waymark_runtime.interpreter.program import Program
 from waymark_runtime.interpreter.tasks import Task, abandoned, placeholder, position
 from waymark_runtime.values import (
     JSON,
+    ExceptionCarrier,
     ExceptionValue,
     error_json,
     exception_value,
@@ -240,6 +241,7 @@ class Machine:
             except Exception as error:  # the workflow's own exception escapes a frame
                 self.frames.pop()
                 throw, value = exception_value(error), _NOTHING
+                throw.fresh |= not isinstance(error, ExceptionCarrier)  # its context: undecided
                 if not self.frames:
                     self._finished(throw, None, frame)
                     return

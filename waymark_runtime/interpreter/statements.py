@@ -65,6 +65,7 @@ class FunctionCompiler:
         self.makers: list[Callable[[int], Instr]] = []
         self.lines: list[int] = []
         self.ranges: list[tuple[int, int, Label]] = []
+        self.handling: list[tuple[int, int, int]] = []  # an `except` body: pcs and its slot
         self.loops: list[_Loop] = []
         self.excepts: list[_ExceptBody] = []
         self.awaits: dict[int, AwaitSite] = {}
@@ -110,6 +111,9 @@ class FunctionCompiler:
         handler_at = [-1] * len(instrs)
         for start, end, label in sorted(self.ranges, key=lambda r: (r[0], -r[1])):
             handler_at[start:end] = [label.pc] * (end - start)
+        handled_at = [-1] * len(instrs)
+        for start, end, slot in sorted(self.handling, key=lambda r: (r[0], -r[1])):
+            handled_at[start:end] = [slot] * (end - start)
         defaults = {
             p.name: self.exprs.compile(p.default)
             for p in self.function.params
@@ -124,6 +128,7 @@ class FunctionCompiler:
             defaults=defaults,
             instrs=instrs,
             handler_at=handler_at,
+            handled_at=handled_at,
             nslots=self.nslots,
             awaits=self.awaits,
             lines=self.lines,
@@ -321,7 +326,9 @@ class FunctionCompiler:
         for handler, label in zip(node.handlers, labels, strict=True):
             self.bind(label)
             self.excepts.append(_ExceptBody(slot, handler.name))
+            start = len(self.makers)
             self.block(handler.body)
+            self.handling.append((start, len(self.makers), slot))
             self.excepts.pop()
             self.emit(_leave_handler(slot, handler.name, end))
         self.bind(end)

@@ -256,17 +256,34 @@ def _exception_from(dec: Decoder, value: JSON) -> Any:
     attrs = {k: dec.decode(v) for k, v in value["attrs"].items() if not k.startswith("__")}
     remote = value.get("traceback")
     text = dec.decode(remote) if remote is not None else None
+    cause = _link(dec, value.get("cause"))
+    context = cause if value.get("context") == "cause" else _link(dec, value.get("context"))
     if dec.types is None:
         message = dec.decode(value["message"])
         if not isinstance(message, str) or not all(isinstance(t, str) for t in lineage):
             raise ValueNotSerializable("a stored exception's type, bases and message are text")
-        return ExceptionValue(lineage, message, args, attrs, text)
+        made = ExceptionValue(lineage, message, args, attrs, text)
+        made.cause, made.context, made.suppress = cause, context, value.get("suppress") is True
+        return made
     error = rebuild_foreign(lineage[0], attrs)
     if error is None:
         error = _with_state(dec, lineage, args, attrs, value["message"])
-    if isinstance(text, str):
-        _restore(error, "__cause__", RemoteTraceback(text))
+    if cause is None and isinstance(text, str):  # the worker's traceback shows there
+        cause = RemoteTraceback(text)
+    # Set as `raise` sets them, past a class's own `__setattr__` (a frozen `@dataclass`'s).
+    for name, link in (("__context__", context), ("__cause__", cause)):
+        object.__setattr__(error, name, link)
+    object.__setattr__(error, "__suppress_context__", value.get("suppress") is True)
     return error
+
+
+def _link(dec: Decoder, value: JSON) -> Any:
+    """A link of an exception's chain: an exception, or None."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or value.get("$t") != "exception":
+        raise ValueNotSerializable("a stored exception's cause and context are exceptions")
+    return dec.decode(value)
 
 
 class RemoteTraceback(Exception):

@@ -33,11 +33,13 @@ from waymark_runtime.values.structural import (
     DEFAULT_FACTORIES,
     ISO_CALENDAR_DATE,
     JSON,
+    MAX_CHAIN,
     MISSING,
     ExceptionValue,
     IndexedModelValue,
     ModelValue,
     TypeValue,
+    chained_value,
     exception_value,
     lineage,
     type_path,
@@ -225,7 +227,9 @@ def _enum_value_json(enc: Encoder, obj: EnumValue) -> JSON:
     return out
 
 
-def _exception_json(enc: Encoder, obj: ExceptionValue) -> JSON:
+def _exception_json(enc: Encoder, obj: ExceptionValue, links: list[int] | None = None) -> JSON:
+    """An exception value; its chain (`cause`, `context`) as exception values within it, at
+    most `MAX_CHAIN` links in all (`links`: how many more may be kept)."""
     message = _str_json(enc, obj.message)
     try:
         args = [enc.encode(a) for a in obj.args]
@@ -236,6 +240,16 @@ def _exception_json(enc: Encoder, obj: ExceptionValue) -> JSON:
            "message": message, "args": args, "attrs": attrs}  # fmt: skip
     if obj.traceback is not None:
         out["traceback"] = _str_json(enc, obj.traceback)
+    budget = [MAX_CHAIN] if links is None else links
+    context = obj.context
+    if context is not None and context is obj.cause:  # `raise ... from error` in its handler
+        out["context"], context = "cause", None
+    for name, link in (("cause", obj.cause), ("context", context)):
+        if link is not None and budget[0] > 0:
+            budget[0] -= 1
+            out[name] = _exception_json(enc, link, budget)
+    if obj.suppress:
+        out["suppress"] = True
     return out
 
 
@@ -349,6 +363,8 @@ def _tuple_json(enc: Encoder, obj: tuple[Any, ...]) -> JSON:
             "items": [enc.encode(x) for x in obj]}  # fmt: skip
 
 
-def error_json(error: BaseException) -> JSON:
-    """A JSON exception value for any exception, never failing (unstorable parts are dropped)."""
-    return _exception_json(Encoder(), exception_value(error))
+def error_json(error: BaseException, *, chained: bool = False) -> JSON:
+    """A JSON exception value for any exception, never failing (unstorable parts are dropped);
+    `chained`: with its `__cause__` and `__context__` (one user code raised)."""
+    value = chained_value(error) if chained else exception_value(error)
+    return _exception_json(Encoder(), value)

@@ -285,9 +285,17 @@ MISSING: Any = _Missing()
 
 class ExceptionValue:
     """An exception by class lineage (paths, most derived first), message, args and attributes,
-    and the traceback text of where an action raised it (`tracebacks`), when it was recorded."""
+    and the traceback text of where an action raised it (`tracebacks`), when it was recorded.
 
-    __slots__ = ("args", "attrs", "lineage", "message", "traceback")
+    Its chain is Python's: `cause` (`raise ... from cause`), `context` (the exception being
+    handled where it was raised) and `suppress` (`__suppress_context__`). `fresh` marks one just
+    raised whose `context` the frames it leaves still decide (`interpreter.code`), `deep` one
+    whose chain gets that context at its root (an action's, raised inside the awaiting frame's
+    `except` body as Python runs an awaited coroutine); neither is stored.
+    """
+
+    __slots__ = ("args", "attrs", "cause", "context", "deep", "fresh", "lineage", "message",
+                 "suppress", "traceback")  # fmt: skip
 
     def __init__(
         self,
@@ -302,11 +310,40 @@ class ExceptionValue:
         self.args = args
         self.attrs = attrs or {}
         self.traceback = traceback
+        self.cause: ExceptionValue | None = None
+        self.context: ExceptionValue | None = None
+        self.suppress = False
+        self.fresh = self.deep = False
 
     def __copy__(self) -> ExceptionValue:
-        return ExceptionValue(
+        copied = ExceptionValue(
             self.lineage, self.message, self.args, dict(self.attrs), self.traceback
         )
+        copied.cause, copied.context, copied.suppress = self.cause, self.context, self.suppress
+        return copied
+
+    def raised_while(self, handled: ExceptionValue) -> None:
+        """Raised (`fresh`) while `handled` is handled: its context, or its chain's root's."""
+        if self.fresh:
+            link: ExceptionValue = self
+            while self.deep and link.context is not None:
+                link = link.context
+            link.chained(handled)
+        self.fresh = self.deep = False
+
+    def chained(self, context: ExceptionValue) -> None:
+        """`context` is being handled where this exception is raised: it becomes the context,
+        as CPython sets it, a link back to this exception in its chain cut so that no cycle
+        forms (a chain is finite by construction)."""
+        if context is self:
+            return
+        link: ExceptionValue | None = context
+        while link is not None:
+            if link.context is self:
+                link.context = None
+                break
+            link = link.context
+        self.context = context
 
     @property
     def type(self) -> str:
@@ -404,6 +441,37 @@ def exception_value(error: BaseException) -> ExceptionValue:
             if isinstance(error, kind):
                 attrs.update((name, getattr(error, name, None)) for name in names)
     return ExceptionValue(found, _message(error), _args(error), attrs)
+
+
+MAX_CHAIN = 32
+"""Links of an exception's chain (`__cause__` and `__context__`, followed from it) kept when a
+real exception becomes a value; the ones beyond are left out, as a cycle's way back is."""
+
+
+def chained_value(error: BaseException) -> ExceptionValue:
+    """`exception_value` with the chain an exception raised by user code has: its `__cause__`,
+    `__context__` and `__suppress_context__` (one exception both cause and context is one
+    value), at most `MAX_CHAIN` of them; a chain Python code made into a cycle ends where it
+    would come back."""
+    made: dict[int, ExceptionValue] = {}
+    path: set[int] = set()
+
+    def value_of(real: BaseException) -> ExceptionValue:
+        made[id(real)] = value = exception_value(real)
+        value.suppress = bool(real.__suppress_context__)
+        path.add(id(real))
+        for name in ("cause", "context"):
+            link = getattr(real, f"__{name}__")
+            if not isinstance(link, BaseException) or id(link) in path:
+                continue
+            if id(link) in made:
+                setattr(value, name, made[id(link)])
+            elif len(made) < MAX_CHAIN:
+                setattr(value, name, value_of(link))
+        path.discard(id(real))
+        return value
+
+    return value_of(error)
 
 
 def _message(error: BaseException) -> str:

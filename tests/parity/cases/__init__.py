@@ -988,6 +988,18 @@ CASES: tuple[ParityCase, ...] = (
         {"given": [4, 5, 6], "position": 1},
         {"given": [4], "position": 3},
     ),
+    _case("exception_chains", "ChainedInWorkflow", {"text": "12"}, {"text": "x1"}),
+    _case(
+        "exception_chains",
+        "ChainedFromActions",
+        {"tool": "wrapped"},
+        {"tool": "during"},
+        {"tool": "implicit"},
+        {"tool": "plain"},
+        {"tool": "ok"},
+    ),
+    _case("exception_chains", "ChainEscapes", {"key": "a"}, {"key": "b"}),
+    _case("exception_chains", "LongChain", {"links": 0}, {"links": 1}, {"links": 5}),
 )
 
 

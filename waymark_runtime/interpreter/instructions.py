@@ -336,7 +336,6 @@ def dispatch(table: list[tuple[tuple[str, ...], str | None, Any]], slot: int) ->
         error = frame.error
         frame.error = None
         assert error is not None
-        error.fresh = error.deep = False  # caught: its context is settled
         for types, name, target in clauses:
             if not types or any(error.is_a(t) for t in types):
                 frame.slots[slot] = error

@@ -323,7 +323,11 @@ class ExceptionValue:
         return copied
 
     def raised_while(self, handled: ExceptionValue) -> None:
-        """Raised (`fresh`) while `handled` is handled: its context, or its chain's root's."""
+        """Raised (`fresh`) while `handled` is handled: its context, or its chain's root's.
+        Re-raised in its own `except` body, it is still as it was raised: a frame further out
+        decides."""
+        if handled is self:
+            return
         if self.fresh:
             link: ExceptionValue = self
             while self.deep and link.context is not None:

@@ -999,6 +999,7 @@ CASES: tuple[ParityCase, ...] = (
         {"tool": "ok"},
     ),
     _case("exception_chains", "ChainEscapes", {"key": "a"}, {"key": "b"}),
+    _case("exception_chains", "ChainEdges", {"key": "z"}),
     _case("exception_chains", "LongChain", {"links": 0}, {"links": 1}, {"links": 5}),
 )
 

@@ -7,7 +7,13 @@ from __future__ import annotations
 
 import asyncio
 
-from waymark import Workflow, action, workflow
+from waymark import RetryPolicy, Workflow, action, workflow
+
+ATTEMPTS: list[int] = []
+
+
+def reset() -> None:
+    ATTEMPTS.clear()
 
 
 class ToolError(Exception):
@@ -47,6 +53,12 @@ async def note(text: str) -> str:
     return text
 
 
+@action
+async def flaky() -> str:
+    ATTEMPTS.append(len(ATTEMPTS) + 1)
+    raise ToolError(f"attempt {len(ATTEMPTS)}")
+
+
 def describe(error: BaseException | None) -> object:
     """An exception and its chain, as data."""
     if error is None:
@@ -69,6 +81,20 @@ def parse(text: str) -> int:
 
 def fail_inside(reason: str) -> None:
     raise ToolError(reason, "helper")
+
+
+def reraise_inside(key: str) -> None:
+    try:
+        raise KeyError(key)
+    except KeyError:
+        raise
+
+
+def raise_again(key: str) -> None:
+    try:
+        raise KeyError(key)
+    except KeyError as error:
+        raise error
 
 
 @workflow
@@ -174,3 +200,51 @@ class LongChain(Workflow):
             depth += 1
             link = link.__cause__
         return {"depth": depth, "last": str(last), "first": describe(last)}
+
+
+@workflow
+class ChainEdges(Workflow):
+    """Re-raising keeps the context set where the exception was first raised, also in a helper
+    called from an `except` body; retries of an action do not chain its attempts."""
+
+    async def run(self, key: str) -> object:
+        seen = []
+        try:
+            await self.run_action(flaky(), retry=RetryPolicy(attempts=3))
+        except ToolError as error:
+            seen.append(describe(error))
+        for bare in (True, False):
+            try:
+                try:
+                    raise ValueError("outer")
+                except ValueError:
+                    if bare:
+                        reraise_inside(key)
+                    raise_again(key)
+            except KeyError as error:
+                seen.append(describe(error))
+        try:
+            try:
+                raise ValueError("outer")
+            except ValueError as error:
+                raise error
+        except ValueError as error:
+            seen.append(describe(error))
+        try:
+            try:
+                raise ValueError("a")
+            except ValueError:
+                try:
+                    raise KeyError("b")
+                except KeyError:
+                    [1][5]
+        except IndexError as error:
+            seen.append(describe(error))
+        try:
+            try:
+                raise ValueError("a")
+            except ValueError:
+                seen.append([{}[k] for k in key])
+        except KeyError as error:
+            seen.append(describe(error))
+        return seen

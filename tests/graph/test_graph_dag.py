@@ -101,6 +101,17 @@ def test_gather_fans_out_and_joins() -> None:
     assert dag.node(f"{gather.id}.1").detail == "demo:fetch"
 
 
+def test_gather_flag_known_at_run_time_is_on_its_badge() -> None:
+    dag = dag_of(
+        """
+        async def run(self, items: list[int], tolerant: bool) -> list[int]:
+            return await asyncio.gather(*[fetch(i) for i in items], return_exceptions=tolerant)
+        """
+    )
+    [gather] = [n for n in dag.nodes if n.kind == "gather"]
+    assert gather.badges == ("return_exceptions=(tolerant)",)
+
+
 def test_branches_carry_their_condition() -> None:
     dag = dag_of(
         """

@@ -28,6 +28,7 @@ from typing import Any
 import libcst as cst
 
 from waymark_compiler.diagnostics import Sink
+from waymark_compiler.lower.local_defaults import Default, computed_defaults, with_placeholders
 from waymark_compiler.namespace import Namespace, scan
 from waymark_compiler.rules.expressions import FUNCTION_VALUE
 from waymark_compiler.rules.workflow import NON_CONSTANT_DEFAULT
@@ -46,21 +47,10 @@ class Origin:
 
 
 @dataclass(frozen=True, slots=True)
-class _Default:
-    """A parameter default that reads the enclosing method's variables: evaluated where the
-    `def` runs, into `hidden`, which a call passes for the parameter when it does not."""
-
-    param: str
-    hidden: str
-    position: int | None  # its index among the positional parameters (None: keyword-only)
-    value: cst.BaseExpression
-
-
-@dataclass(frozen=True, slots=True)
 class _Local:
     helper: str
     captured: tuple[str, ...]
-    defaults: tuple[_Default, ...] = ()
+    defaults: tuple[Default, ...] = ()
 
 
 def hoist_local_functions(
@@ -112,7 +102,9 @@ def _hoist(
         return method, []
     helper_names = {d.name.value: fresh(d.name.value, taken) for d in nested}
     defaults = {
-        d.name.value: _computed_defaults(d, helper_names[d.name.value], bound, taken)
+        d.name.value: computed_defaults(
+            d, helper_names[d.name.value], bound, lambda base: fresh(base, taken)
+        )
         for d in nested
     }
     for name, found in defaults.items():
@@ -154,33 +146,6 @@ def _bound_once(
     named = {p.name.value for p in every}
     bound = frozenset(bindings) | named | {p.name.value for p in stars}
     return (lambda name: len(bindings.get(name, [])) == 1 and name not in named), bound
-
-
-def _computed_defaults(
-    definition: cst.FunctionDef, helper: str, bound: frozenset[str], taken: set[str]
-) -> tuple[_Default, ...]:
-    """The defaults of `definition` that read a variable of the method (`flex=tier is
-    Tier.FLEX`), in the order Python evaluates them: positional parameters, then keyword-only.
-    A positional-only parameter's is left to the constant-default check, which refuses it."""
-    params = definition.params
-    positional = [(p, i) for i, p in enumerate(params.params)]
-    found = []
-    for param, position in [*positional, *((p, None) for p in params.kwonly_params)]:
-        if param.default is not None and _reads(param.default, bound):
-            hidden = fresh(f"_wm_default_{helper}_{param.name.value}", taken)
-            found.append(_Default(param.name.value, hidden, position, param.default))
-    return tuple(found)
-
-
-def _reads(node: cst.CSTNode, names: frozenset[str]) -> bool:
-    """Does an expression read one of `names` (not as an attribute or a keyword)?"""
-    if isinstance(node, cst.Name):
-        return node.value in names
-    if isinstance(node, cst.Attribute):
-        return _reads(node.value, names)
-    if isinstance(node, cst.Arg):
-        return _reads(node.value, names)
-    return any(_reads(child, names) for child in children(node))
 
 
 def _lambdas_as_defs(
@@ -320,20 +285,14 @@ def _as_helper(
         star = cst.ParamStar()
     passed = {default.param for default in local.defaults}  # every call passes it: no default
     changed = params.with_changes(
-        params=[cst.Param(cst.Name(self_name)), *_passed(params.params, passed)],
-        kwonly_params=[*_passed(params.kwonly_params, passed), *extra],
+        params=[cst.Param(cst.Name(self_name)), *with_placeholders(params.params, passed)],
+        kwonly_params=[*with_placeholders(params.kwonly_params, passed), *extra],
         star_arg=star,
     )
     body = definition.body.visit(rewrite)
     helper = definition.with_changes(name=cst.Name(local.helper), params=changed, body=body)
     place(source, helper, definition)
     return helper
-
-
-def _passed(params: Sequence[cst.Param], passed: set[str]) -> list[cst.Param]:
-    """`params`, those in `passed` with a placeholder `None` default: each call passes them."""
-    none = cst.Name("None")
-    return [p.with_changes(default=none) if p.name.value in passed else p for p in params]
 
 
 def place(source: Source, made: cst.CSTNode, original: cst.CSTNode) -> None:

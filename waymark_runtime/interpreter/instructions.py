@@ -307,8 +307,8 @@ def raise_value(value: Eval, library: Library, cause: Eval | None = None) -> Ins
         error = as_exception(error)
         if reason is not None and not isinstance(reason, ExceptionValue | TypeValue):
             raise TypeError("exception causes must derive from BaseException")
-        error.cause = None if reason is None else as_exception(reason)
-        error.suppress = error.fresh = True
+        error.caused_by(None if reason is None else as_exception(reason))
+        error.fresh = True
         raise ExceptionCarrier(error)
 
     return instr

@@ -283,6 +283,11 @@ class _Missing:
 MISSING: Any = _Missing()
 
 
+MAX_CHAIN = 32
+"""Links of an exception's chain (`__cause__` and `__context__`, followed from it) a value
+keeps; the ones beyond are left out, as a cycle's way back is."""
+
+
 class ExceptionValue:
     """An exception by class lineage (paths, most derived first), message, args and attributes,
     and the traceback text of where an action raised it (`tracebacks`), when it was recorded.
@@ -348,6 +353,34 @@ class ExceptionValue:
                 break
             link = link.context
         self.context = context
+        self.trim()
+
+    def caused_by(self, cause: ExceptionValue | None) -> None:
+        """`raise self from cause`: the cause kept, the context suppressed (`from None` too)."""
+        self.cause, self.suppress = cause, True
+        self.trim()
+
+    def trim(self) -> None:
+        """Cut the chain after `MAX_CHAIN` links, where storing it would (`encode`: the cause
+        before the context, depth first), so a value is the same before and after it is
+        stored, and no chain grows without bound."""
+        budget = [MAX_CHAIN]
+
+        def walk(value: ExceptionValue) -> None:
+            shared = value.context is not None and value.context is value.cause
+            for name in ("cause", "context"):
+                link = getattr(value, name)
+                if link is None or (shared and name == "context"):
+                    continue
+                if budget[0] > 0:
+                    budget[0] -= 1
+                    walk(link)
+                else:
+                    setattr(value, name, None)
+            if shared:
+                value.context = value.cause
+
+        walk(self)
 
     @property
     def type(self) -> str:
@@ -445,11 +478,6 @@ def exception_value(error: BaseException) -> ExceptionValue:
             if isinstance(error, kind):
                 attrs.update((name, getattr(error, name, None)) for name in names)
     return ExceptionValue(found, _message(error), _args(error), attrs)
-
-
-MAX_CHAIN = 32
-"""Links of an exception's chain (`__cause__` and `__context__`, followed from it) kept when a
-real exception becomes a value; the ones beyond are left out, as a cycle's way back is."""
 
 
 def chained_value(error: BaseException) -> ExceptionValue:

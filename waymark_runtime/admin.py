@@ -31,6 +31,7 @@ from waymark_runtime.admin_records import (
     Status,
     detail_of,
     summary_of,
+    with_signals,
 )
 from waymark_runtime.config import Settings
 from waymark_runtime.engine import NewInstance
@@ -106,9 +107,9 @@ class Admin:
         timers = await self.store.timers_of(row["id"])
         children = await self.store.list_instances(InstanceQuery(parent=row["id"], limit=1000))
         logs = await self.store.logs_of(row["id"], LOG_LINES_SHOWN)
-        detail = detail_of(row, attempts, timers)
-        signals = tuple(record(r) for r in await self.store.signals_of(row["id"]))
-        return dataclasses.replace(detail, parent_id=row.get("parent_id"), signals=signals,
+        signals = [record(r) for r in await self.store.signals_of(row["id"])]
+        detail = with_signals(detail_of(row, attempts, timers), signals)
+        return dataclasses.replace(detail, parent_id=row.get("parent_id"),
                                    children=tuple(summary_of(c, c["attempts"]) for c in children),
                                    logs=tuple(LogRecord(**line) for line in logs))  # fmt: skip
 

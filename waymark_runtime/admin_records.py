@@ -8,7 +8,7 @@ a store or check arguments, and values stay the stored JSON (no user code is imp
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal, get_args
 
 from waymark_runtime.signals import SignalRecord
@@ -129,7 +129,8 @@ class InstanceDetail:
     attempts: tuple[AttemptRecord, ...]
     """Every attempt, in dispatch order."""
     sleeps: tuple[SleepRecord, ...]
-    """Every durable sleep, pending or finished, by wake time (a cancel drops pending ones)."""
+    """Every durable sleep, pending or finished, by wake time (a cancel drops pending ones); a
+    signal wait's timeout is the wait's `times_out_at`, not a sleep."""
     parent_id: str | None = None
     """The instance that started it as a child workflow (None for a root)."""
     children: tuple[InstanceSummary, ...] = ()
@@ -193,6 +194,21 @@ def detail_of(
         wake_at=row["wake_at"], attempts=tuple(_attempt(a) for a in attempts),
         sleeps=tuple(_sleep(timer) for timer in timers),
     )  # fmt: skip
+
+
+def with_signals(detail: InstanceDetail, signals: Sequence[SignalRecord]) -> InstanceDetail:
+    """`detail` with its signal records; the timer of a wait with a timeout (a timer on the
+    wait's own node) becomes that wait's `times_out_at` and leaves the sleeps."""
+    waits = {s.node for s in signals if s.kind == "wait" and s.node is not None}
+    timeouts = {sleep.node: sleep.wake_at for sleep in detail.sleeps if sleep.node in waits}
+    return replace(
+        detail,
+        sleeps=tuple(sleep for sleep in detail.sleeps if sleep.node not in waits),
+        signals=tuple(
+            replace(s, times_out_at=timeouts.get(s.node or "")) if s.kind == "wait" else s
+            for s in signals
+        ),
+    )
 
 
 def _sleep(row: dict[str, Any]) -> SleepRecord:

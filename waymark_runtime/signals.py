@@ -204,7 +204,9 @@ class SignalRecord:
     ended (a signal answered it or its timeout passed) or the signal was consumed, None while
     pending; `node` is the wait (a consumed signal names the wait that took it). A wait also
     says where it is: `site`, the DAG node of its `wait_for_signal`, and `iteration`, as for an
-    attempt (None for a signal, and for waits recorded before sites were)."""
+    attempt (None for a signal, and for waits recorded before sites were). `times_out_at` is
+    when a wait with a timeout gives up (`SignalTimeout`), None for a wait without one: its
+    timer is the wait's own, never listed as a durable sleep."""
 
     kind: str
     name: str
@@ -214,6 +216,7 @@ class SignalRecord:
     payload: Any = None
     site: str | None = None
     iteration: tuple[int | str, ...] | None = None
+    times_out_at: float | None = None
 
     @property
     def pending(self) -> bool:

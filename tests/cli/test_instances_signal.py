@@ -175,3 +175,24 @@ def test_a_send_id_keeps_a_signal_sent_again_once(database: str, project: Path) 
                     cwd=project)  # fmt: skip
     sent = [s for s in shown.json()["signals"] if s["kind"] == "signal"]
     assert [s["payload"] for s in sent] == [{"approved": True}]
+
+
+def test_show_gives_a_wait_s_timeout_as_the_wait_s_not_as_a_sleep(
+    database: str, project: Path
+) -> None:
+    running = Background("run", "approvals.py:Approval", "--input", '{"label": "t1"}',
+                         database=database, cwd=project)  # fmt: skip
+    instance = instance_of(running.wait_for("running Approval "))
+    wait_recorded(database, project, instance)
+    text = waymark("instances", "show", instance, database=database, cwd=project).out
+    shown = waymark("instances", "show", instance, "--format", "json", database=database,
+                    cwd=project).json()  # fmt: skip
+    assert waymark("instances", "cancel", instance, database=database, cwd=project).code == 0
+    running.finish()
+
+    [wait] = shown["signals"]
+    assert shown["sleeps"] == [] and wait["times_out_at"] is not None, shown
+    times_out = wait["times_out_at"].replace("T", " ")[:19]
+    row = f"waiting {wait['node']} for signal 'decision' (times out at {times_out} UTC)"
+    assert row in " ".join(text.split()), text
+    assert "sleeping" not in text, text

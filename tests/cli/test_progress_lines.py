@@ -5,6 +5,7 @@ poll late (an attempt that finished before the previous report)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -49,3 +50,14 @@ def test_stamps_never_go_backwards(capsys: pytest.CaptureFixture[str]) -> None:
     assert times == sorted(times), shown
     lines = shown.splitlines()[1:]
     assert [line.split("]")[1].split()[0] for line in lines] == ["n2", "n1", "n2", "n3"], shown
+
+
+def test_a_signal_wait_is_reported_as_a_wait_with_its_timeout(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    wait = {"kind": "wait", "name": "decision", "node": "n2", "at": T0 + 1, "done": None,
+            "payload": None, "site": None, "iteration": None, "times_out_at": T0 + 61}  # fmt: skip
+    waiting = replace(snapshot(attempt("n1", "completed", T0, T0 + 1)), signals=[wait])
+    _LineLog().update(waiting, None, Placement(waits={"n2": None}), now=T0 + 1)
+    [_, _, line] = capsys.readouterr().err.splitlines()
+    assert line.endswith("n2 ? \u00b7 waiting for a signal, times out in 60.0s"), line

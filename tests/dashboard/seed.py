@@ -94,3 +94,22 @@ async def checkout(database: str, store: PostgresStore, amount: int = 250) -> tu
         await client.get_result(parent, timeout=60)
     [child] = (await Admin(store).list(parent=parent)).items
     return parent, child.id
+
+
+async def waiting(database: str, store: PostgresStore) -> str:
+    """Run `signal_flows.Approval` on a real runner until it waits for signal "decision"
+    (three days at most), then stop the runner: the run is left waiting."""
+    import asyncio
+
+    import waymark
+    from tests.runtime.support import runner_settings, running
+    from waymark_runtime.admin import Admin
+
+    settings = runner_settings(database, user_modules=("tests.runtime.signal_flows",))
+    async with running(store, settings), waymark.connect(database):
+        instance_id = await signal_flows.Approval().run("d1", _blocking=False)
+        for _ in range(1000):
+            if any(s.kind == "wait" for s in (await Admin(store).show(instance_id)).signals):
+                return instance_id
+            await asyncio.sleep(0.01)
+    raise AssertionError(f"instance {instance_id} never waited")

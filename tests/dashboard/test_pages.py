@@ -276,3 +276,15 @@ async def test_a_finished_run_offers_no_signal_form(
     )
     shown = (await client.get(response.headers["location"])).text
     assert "already finished" in shown
+
+
+async def test_a_signal_wait_with_a_timeout_is_shown_as_a_wait_not_a_sleep(
+    client: httpx.AsyncClient, database: str, store: PostgresStore, worker_env: None
+) -> None:
+    run = await seed.waiting(database, store)
+    [wait] = (await Admin(store).show(run)).signals
+    assert wait.times_out_at is not None
+    page = (await client.get(f"/runs/{run}")).text
+    assert f"{wait.node} at {wait.site} waiting for signal 'decision' (times out at" in page
+    assert "Sleeps" not in page and f"{wait.node} sleep" not in page
+    assert f"{wait.node} wait for &#39;decision&#39;" in page  # its bar on the timeline

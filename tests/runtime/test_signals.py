@@ -289,3 +289,16 @@ async def test_a_send_made_again_by_the_caller_with_its_send_id_is_kept_once(
             await waymark.send_signal(other, "item", 1, send_id="")
         detail = await (await waymark.admin()).show(instance_id)
     assert [s.payload for s in detail.signals if s.kind == "signal"] == [1, 3]
+
+
+async def test_a_wait_with_a_timeout_keeps_its_timer_as_the_wait_s_not_a_sleep(
+    backend: Backend,
+) -> None:
+    async with backend():
+        instance_id = await flows.Approval().run("e9", _blocking=False)
+        await wait_until_waiting(instance_id, "decision")
+        detail = await (await waymark.admin()).show(instance_id)
+        await waymark.cancel(instance_id)
+    [wait] = detail.signals
+    assert detail.sleeps == ()
+    assert wait.times_out_at == pytest.approx(wait.at + 3 * 86400, abs=1.0)

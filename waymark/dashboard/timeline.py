@@ -1,4 +1,5 @@
-"""The waterfall of one run: a bar per attempt (queued, then running) and per durable sleep.
+"""The waterfall of one run: a bar per attempt (queued, then running), per durable sleep and
+per signal wait (until a signal answers it, its timeout, or now).
 
 Positions are percentages of the run's span (created until finished, or until now), so the
 template draws plain `<div>`s with a width and an offset: no JavaScript, no canvas.
@@ -6,9 +7,11 @@ template draws plain `<div>`s with a width and an offset: no JavaScript, no canv
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from waymark_runtime.admin import InstanceDetail, SleepRecord
+from waymark_runtime.signals import SignalRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +42,7 @@ def timeline(detail: InstanceDetail, now: float) -> Timeline:
     start = detail.summary.created_at
     ends = [detail.summary.finished_at or now]
     ends += [sleep.wake_at for sleep in detail.sleeps]
+    ends += [w.times_out_at for w in _waits(detail) if w.pending and w.times_out_at is not None]
     end = max(*ends, start + 0.001)
     span = end - start
 
@@ -65,7 +69,21 @@ def timeline(detail: InstanceDetail, now: float) -> Timeline:
         status = "completed" if sleep.finished else "sleeping"
         bars.append(Bar(f"{sleep.node} sleep", status, left, 0.0,
                         max(percent(ended) - left, 0.4), ended - begun))  # fmt: skip
+    bars += [_wait_bar(signal_wait, percent, now) for signal_wait in _waits(detail)]
     return Timeline(start, end, tuple(sorted(bars, key=lambda bar: bar.left)))
+
+
+def _waits(detail: InstanceDetail) -> list[SignalRecord]:
+    return [s for s in detail.signals if s.kind == "wait"]
+
+
+def _wait_bar(wait: SignalRecord, percent: Callable[[float], float], now: float) -> Bar:
+    """A signal wait, from its start until a signal answered it, its timeout, or now."""
+    ended = wait.done or wait.times_out_at or now
+    left = percent(wait.at)
+    status = "waiting" if wait.pending else "completed"
+    return Bar(f"{wait.node} wait for {wait.name!r}", status, left, 0.0,
+               max(percent(ended) - left, 0.4), ended - wait.at)  # fmt: skip
 
 
 def _sleep_start(detail: InstanceDetail, sleep: SleepRecord, now: float) -> float:

@@ -73,12 +73,14 @@ def _when(call: Call, now: float) -> float:
 
 @dataclass(slots=True)
 class Call:
-    """One occurrence: an action call (its latest try) or a durable sleep."""
+    """One occurrence: an action call (its latest try), a durable sleep or a signal wait
+    (`wait`, its record)."""
 
     occurrence: str
     status: NodeStatus
     row: dict[str, Any] | None
     wake_at: float | None = None
+    wait: dict[str, Any] | None = None
     failure: Any = None  # the error of the try before the latest one, if it failed
 
 
@@ -98,6 +100,7 @@ def sites(snapshot: Snapshot, dag: Dag | None, placement: Placement) -> list[Sit
     kinds: dict[str, str] = {node.id: node.kind for node in dag.nodes} if dag else {}
     latest = _latest_rows(snapshot)
     errors = {(row["node"], row["attempt"]): row["error"] for row in snapshot.attempts}
+    waits = {row["node"]: row for row in snapshot.signals if row["kind"] == "wait"}
     grouped: dict[str, Site] = {}
     for occurrence, status in sorted(
         occurrence_statuses(snapshot, placement).items(), key=lambda item: _number(item[0])
@@ -108,7 +111,7 @@ def sites(snapshot: Snapshot, dag: Dag | None, placement: Placement) -> list[Sit
             label = _site_label(key, labels, kinds)
             site = grouped[key] = Site(key, label, placement.lines.get(occurrence))
         row = latest.get(occurrence)
-        call = Call(occurrence, status, row, snapshot.timers.get(occurrence))
+        call = Call(occurrence, status, row, snapshot.timers.get(occurrence), waits.get(occurrence))
         if row is not None and row["attempt"] > 1:
             call.failure = errors.get((occurrence, row["attempt"] - 1))
         site.calls.append(call)
@@ -145,6 +148,8 @@ def _number(occurrence: str) -> int:
 
 def call_summary(call: Call, label: str, now: float) -> str:
     """`send_email(to="u1@example.com") · done in 12ms`, or the sleep's state."""
+    if call.wait is not None:
+        return f"{label} \u00b7 {_waiting(call.status, call.wait, now)}"
     if call.row is None:
         if call.status == "done":
             return f"{label} \u00b7 done"
@@ -154,6 +159,16 @@ def call_summary(call: Call, label: str, now: float) -> str:
     row = call.row
     text = clip(call_text(row["action"], row["args"], row["kwargs"]), 70)
     return f"{text} \u00b7 {_state(call, row, now)}"
+
+
+def _waiting(status: NodeStatus, wait: dict[str, Any], now: float) -> str:
+    """A signal wait's state: waiting (and how long until its timeout), or how it ended."""
+    if status != "waiting":
+        return "done" if status == "done" else status
+    ends = wait.get("times_out_at")
+    if ends is None:
+        return "waiting for a signal"
+    return f"waiting for a signal, times out in {seconds(max(ends - now, 0.0))}"
 
 
 def _state(call: Call, row: dict[str, Any], now: float) -> str:

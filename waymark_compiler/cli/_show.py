@@ -201,12 +201,19 @@ def _signals(detail: InstanceDetail) -> list[tuple[str, str]]:
     for record in detail.signals:
         name = cell(repr(record.name))
         if record.kind == "wait" and record.pending and not detail.summary.finished:
-            rows.append(("waiting", f"{cell(record.node or '-')} for signal {name}"))
+            rows.append(
+                ("waiting", f"{cell(record.node or '-')} for signal {name}{_times_out(record)}")
+            )
         elif record.kind == "signal":
             taken = f"taken by {cell(record.node)}" if record.node else "not taken yet"
             payload = cell(clip(compact(plain(record.payload)), 80))
             rows.append(("signal", f"{name} {payload}, sent {when(record.at)} UTC, {taken}"))
     return rows
+
+
+def _times_out(wait: SignalRecord) -> str:
+    """` (times out at ...)` for a wait with a timeout; nothing for one without."""
+    return "" if wait.times_out_at is None else f" (times out at {when(wait.times_out_at)} UTC)"
 
 
 def _family(detail: InstanceDetail) -> list[tuple[str, str]]:
@@ -343,7 +350,7 @@ def _sleep_json(sleep: SleepRecord, placement: Placement) -> dict[str, Any]:
 def _signal_json(record: SignalRecord) -> dict[str, Any]:
     return {"kind": record.kind, "name": record.name, "node": record.node,
             "payload": plain(record.payload), "at": iso(record.at), "done": iso(record.done),
-            "pending": record.pending}  # fmt: skip
+            "pending": record.pending, "times_out_at": iso(record.times_out_at)}  # fmt: skip
 
 
 def _listed(path: tuple[int | str, ...] | None) -> list[int | str] | None:

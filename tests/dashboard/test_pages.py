@@ -134,15 +134,37 @@ async def test_an_unknown_run_is_404(client: httpx.AsyncClient) -> None:
         assert response.status_code == 404 and "Not found" in response.text
 
 
-async def test_export_is_the_admin_record_as_json(
+async def test_export_is_the_document_of_instances_show_json(
     client: httpx.AsyncClient, store: PostgresStore
 ) -> None:
-    run = await seed.failed(store, time.time() - 30, "nope")
+    at = time.time() - 30
+    run = await seed.failed(store, at, "nope")
     response = await client.get(f"/runs/{run}/export.json")
     assert response.headers["content-disposition"].startswith("attachment")
     record = json.loads(response.text)
-    assert record["summary"]["id"] == run and record["summary"]["status"] == "failed"
-    assert record["attempts"][0]["error"]["message"] == "nope"
+    assert (record["id"], record["status"], record["inputs"]) == (run, "failed", {"value": 1})
+    created = datetime.fromisoformat(record["created_at"])
+    assert created.tzinfo is not None and abs(created.timestamp() - at) < 0.01
+    [attempt] = record["attempts"]
+    assert (attempt["node"], attempt["args"], attempt["error"]["message"]) == (
+        "n1",
+        ["nope"],
+        "nope",
+    )
+
+
+async def test_export_gives_a_model_as_its_fields_not_the_stored_form(
+    client: httpx.AsyncClient, database: str, store: PostgresStore, worker_env: None
+) -> None:
+    from tests.runtime.signal_flows import Decision
+
+    run = await seed.waiting(database, store)
+    await Admin(store).signal(run, "decision", Decision(approved=True, note="ok"))
+    record = json.loads((await client.get(f"/runs/{run}/export.json")).text)
+    [wait, sent] = record["signals"]
+    assert sent["payload"] == {"approved": True, "note": "ok"}, sent
+    assert isinstance(wait["at"], str) and wait["times_out_at"].startswith(wait["at"][:4])
+    assert "$t" not in json.dumps(record)
 
 
 async def test_cancel_retry_and_requeue(client: httpx.AsyncClient, store: PostgresStore) -> None:

@@ -7,7 +7,6 @@ the notice with status 409/404, never a traceback.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import time
 from datetime import UTC, datetime
@@ -159,7 +158,10 @@ async def export_json(request: Request) -> Response:
     detail, missing = await _detail_or_404(request)
     if missing is not None:
         return missing
-    body = json.dumps(dataclasses.asdict(detail), indent=2, default=str)
+    from waymark_compiler.cli._database import instance_document
+
+    document = await instance_document(await _state(request).store(), detail)
+    body = json.dumps(document, indent=2)
     disposition = f'attachment; filename="waymark-run-{detail.id}.json"'
     return Response(body, media_type="application/json",
                     headers={"Content-Disposition": disposition})  # fmt: skip

@@ -179,6 +179,17 @@ async def inspected(store: PostgresStore, instance: str) -> tuple[InstanceDetail
     return detail, snapshot_of(detail, program)
 
 
+async def instance_document(store: PostgresStore, detail: InstanceDetail) -> dict[str, Any]:
+    """The JSON document of an instance: plain values (a model as its fields, never the stored
+    `$t` form), ISO times and each call's site and line on its stored program. It is what
+    `waymark instances show --format json` prints and the dashboard's export gives."""
+    from waymark_compiler.cli._show import show_json
+    from waymark_compiler.cli.instances_command import traced
+
+    program = await load_program(store, detail.summary.workflow, detail.summary.version)
+    return show_json(detail, traced(snapshot_of(detail, program))[1])
+
+
 async def load_snapshot(store: PostgresStore, instance: str) -> Snapshot:
     """Everything about one instance, with its program; an unknown id is a usage error."""
     return (await inspected(store, instance))[1]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -33,7 +33,6 @@ from waymark_compiler.cli._show import (
     list_json,
     list_table,
     print_rich,
-    show_json,
     sites_of,
 )
 
@@ -115,13 +114,21 @@ async def _list(
 @instances_app.command("show")
 def show_command(instance: IdArgument, output_format: FormatOption = Format.text) -> None:
     """Show an instance: inputs, status, result or error, and every action attempt."""
-    detail, dag, placement, now = run_async(_show(instance_id(instance)))
     if output_format is Format.json:
-        out(json.dumps(show_json(detail, placement), indent=2))
+        out(json.dumps(run_async(_document(instance_id(instance))), indent=2))
         return
+    detail, dag, placement, now = run_async(_show(instance_id(instance)))
     from rich.console import Group
 
     print_rich(Group(*detail_renderables(detail, sites_of(dag, placement), now)))
+
+
+async def _document(instance: str) -> dict[str, Any]:
+    from waymark_compiler.cli._database import connected, instance_document
+
+    async with connected(load_settings()) as store:
+        detail, _ = await inspected(store, instance)
+        return await instance_document(store, detail)
 
 
 async def _show(instance: str) -> tuple[InstanceDetail, Dag | None, Placement, float]:

@@ -41,6 +41,7 @@ from waymark_runtime.errors import (
     SignalRefused,
     UnknownInstance,
     WorkflowCancelled,
+    clipped,
 )
 from waymark_runtime.options import InvalidOptionError, checked_text
 from waymark_runtime.signals import SignalRecord, record, send
@@ -125,7 +126,7 @@ class Admin:
         try:
             row = await self._row(instance_id)
         except UnknownInstance as unknown:
-            raise SignalRefused(f"{unknown}: nothing will receive signal {name!r}") from None
+            raise SignalRefused(f"{unknown}: nothing will receive signal {clipped(name)}") from None
         await send(self.store, row, name, payload, self.clock(), send_id)
 
     async def cancel(

@@ -6,8 +6,53 @@ unsupported code) are kept apart from `InternalError`, which always means a bug 
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Sequence
 from typing import Any
+
+SHOWN_CHARACTERS = 80
+"""How much of a caller's name, id, key or value a message quotes (see `clipped`)."""
+
+
+def clipped(value: object, width: int = SHOWN_CHARACTERS) -> str:
+    """`repr(value)` for an error message, cut to about `width` characters: a signal name,
+    instance id, workflow or schedule name, key or value a caller passes can be megabytes long,
+    and the message must stay readable. A long string keeps its start and says its length.
+    Never fails: a value nested past the recursion limit, an int past Python's digit limit or a
+    class whose `__repr__` raises is shown by its type."""
+    if isinstance(value, str):
+        return _clipped_text(value, width)
+    try:
+        text = _SHORT.repr(value)
+    except Exception:
+        return f"<{type(value).__name__} object>"
+    return text if len(text) <= width else f"{text[: width - 3]}..."
+
+
+def _clipped_text(text: str, width: int) -> str:
+    shown, kept = repr(text[:width]), min(width, len(text))
+    while len(shown) > width + 2:  # escapes (`\\x00`) take up to 10 characters each
+        kept //= 2
+        shown = repr(text[:kept])
+    return shown if kept == len(text) else f"{shown}... ({len(text):,} characters)"
+
+
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel = 4
+_SHORT.maxstring = _SHORT.maxother = _SHORT.maxlong = 70
+_SHORT.maxlist = _SHORT.maxtuple = _SHORT.maxdict = _SHORT.maxset = _SHORT.maxfrozenset = 12
+
+
+def close_match(name: str, known: Sequence[str]) -> str | None:
+    """The known name `name` was most likely meant to be ("did you mean ...?"); none for a
+    name far longer than any known one (a typo is not that long, and the search is costly)."""
+    import difflib
+
+    longest = max((len(k) for k in known), default=0)
+    if len(name) > 2 * longest + 10:
+        return None
+    found = difflib.get_close_matches(name, known, n=1)
+    return found[0] if found else None
 
 
 class WaymarkError(Exception):
@@ -97,7 +142,8 @@ class UnknownInstance(WaymarkError, LookupError):
 
     def __init__(self, instance_id: str) -> None:
         self.instance_id = instance_id
-        super().__init__(f"no instance {instance_id}")
+        shown = instance_id if len(instance_id) <= SHOWN_CHARACTERS else clipped(instance_id)
+        super().__init__(f"no instance {shown}")
 
 
 class InstanceStateError(WaymarkError):
@@ -130,7 +176,7 @@ class SendIdReused(SignalError, ValueError):
 
     def __init__(self, instance_id: str, send_id: str) -> None:
         super().__init__(
-            f"send id {send_id!r} was used for another signal to instance {instance_id} "
+            f"send id {clipped(send_id)} was used for another signal to instance {instance_id} "
             "(another name or payload): nothing was sent; pick a new send id for a new signal"
         )
 

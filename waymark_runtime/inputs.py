@@ -11,11 +11,10 @@ the annotated types; numbers stay as given where validation only changed their t
 from __future__ import annotations
 
 import inspect
-import reprlib
 import typing
 from typing import TYPE_CHECKING, Any
 
-from waymark_runtime.errors import WaymarkError
+from waymark_runtime.errors import WaymarkError, clipped
 
 if TYPE_CHECKING:
     from waymark_runtime.workflows import WorkflowDefinition
@@ -61,23 +60,7 @@ def mismatch(failure: Any, value: Any) -> tuple[str, str, str]:
     the offending part of the value, shown short."""
     first = failure.errors()[0]
     where = "".join(f"[{part!r}]" for part in first["loc"])
-    shown = _short_repr(value if not where else first.get("input"))
-    return where, first["msg"], shown if len(shown) <= 60 else shown[:57] + "..."
-
-
-def _short_repr(value: Any) -> str:
-    """`repr(value)` cut short, never failing: a value nested past the recursion limit, an int
-    past Python's digit limit or a class whose `__repr__` raises still gets its refusal."""
-    try:
-        return _SHORT.repr(value)
-    except Exception:
-        return f"<{type(value).__name__} object>"
-
-
-_SHORT = reprlib.Repr()
-_SHORT.maxlevel = 4
-_SHORT.maxstring = _SHORT.maxother = _SHORT.maxlong = 70
-_SHORT.maxlist = _SHORT.maxtuple = _SHORT.maxdict = _SHORT.maxset = _SHORT.maxfrozenset = 12
+    return where, first["msg"], clipped(value if not where else first.get("input"), 60)
 
 
 def run_hints(cls: type) -> dict[str, Any]:

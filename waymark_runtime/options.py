@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from datetime import timedelta
 
-from waymark_runtime.errors import WaymarkError
+from waymark_runtime.errors import WaymarkError, clipped
 
 _INT32 = range(-(2**31), 2**31)
 MAX_NAME_BYTES = 1000
@@ -32,7 +32,7 @@ def checked_priority(
     if value is None:
         return 0
     if isinstance(value, bool) or not isinstance(value, int):
-        raise error(f"{option} must be an integer, got {value!r}")
+        raise error(f"{option} must be an integer, got {clipped(value)}")
     if value not in _INT32:
         raise error(f"{option} must fit in 32 bits, got {value}")
     return value
@@ -43,7 +43,7 @@ def checked_flag(
 ) -> bool:
     """A flag given as a real bool (`"no"` would be truthy)."""
     if not isinstance(value, bool):
-        raise error(f"{option} must be True or False, got {value!r}")
+        raise error(f"{option} must be True or False, got {clipped(value)}")
     return value
 
 
@@ -53,12 +53,12 @@ def checked_name(
     """A non-empty name PostgreSQL can store and index (no NUL character, valid UTF-8, at
     most MAX_NAME_BYTES)."""
     if not isinstance(value, str) or not value.strip():
-        raise error(f"{option} must be a non-empty string, got {value!r}")
+        raise error(f"{option} must be a non-empty string, got {clipped(value)}")
     checked_text(value, option, error)
     if len(value) * 4 > MAX_NAME_BYTES and len(value.encode()) > MAX_NAME_BYTES:
         raise error(
             f"{option} must be at most {MAX_NAME_BYTES:,} bytes of UTF-8, got "
-            f"{len(value.encode()):,}: {value[:40]!r}..."
+            f"{len(value.encode()):,}: {clipped(value)}"
         )
     return value
 
@@ -69,12 +69,12 @@ def checked_text(
     """A string PostgreSQL can store in a text column or compare with one: no NUL character,
     no lone surrogate (which is not UTF-8)."""
     if "\x00" in value:
-        raise error(f"{option} must not contain a NUL character, got {value!r}")
+        raise error(f"{option} must not contain a NUL character, got {clipped(value)}")
     if not value.isascii():
         try:
             value.encode()
         except UnicodeEncodeError:
-            message = f"{option} must be valid UTF-8 (no lone surrogate), got {value!r}"
+            message = f"{option} must be valid UTF-8 (no lone surrogate), got {clipped(value)}"
             raise error(message) from None
     return value
 
@@ -100,9 +100,9 @@ def checked_timeout(
     elif isinstance(value, int | float) and not isinstance(value, bool):
         seconds = float(value)
     else:
-        raise error(f"{option} must be a timedelta or a number of seconds, got {value!r}")
+        raise error(f"{option} must be a timedelta or a number of seconds, got {clipped(value)}")
     if not (0 < seconds < _LONGEST):
-        raise error(f"{option} must be positive and finite, got {value!r}")
+        raise error(f"{option} must be positive and finite, got {clipped(value)}")
     return seconds
 
 
@@ -114,13 +114,15 @@ def checked_wait(value: object, option: str = "timeout") -> float | None:
     if isinstance(value, timedelta):
         value = value.total_seconds()
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InvalidOptionError(f"{option} must be a number of seconds or None, got {value!r}")
+        raise InvalidOptionError(
+            f"{option} must be a number of seconds or None, got {clipped(value)}"
+        )
     try:
         seconds = float(value)
     except OverflowError:
         return None
     if not seconds >= 0:  # NaN too
-        raise InvalidOptionError(f"{option} must be zero or more seconds, got {value!r}")
+        raise InvalidOptionError(f"{option} must be zero or more seconds, got {clipped(value)}")
     return None if seconds == math.inf else seconds
 
 

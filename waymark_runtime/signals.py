@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime
 import decimal
-import difflib
 import functools
 import re
 import typing
@@ -28,6 +27,8 @@ from waymark_runtime.errors import (
     SignalError,
     SignalRefused,
     UnknownSignal,
+    clipped,
+    close_match,
 )
 from waymark_runtime.inputs import mismatch
 from waymark_runtime.store.pg_rows import FINISHED
@@ -88,12 +89,12 @@ def _waits(node: Any) -> Iterator[ir.WaitForSignal]:
 
 def unknown_signal(name: str, known: dict[str, str], workflow: str) -> UnknownSignal:
     """The error of a signal name the program never waits for ("did you mean ...?")."""
-    close = difflib.get_close_matches(name, list(known), n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    names = ", ".join(repr(n) for n in known) or "none"
+    close = close_match(name, list(known))
+    hint = f"; did you mean {close!r}?" if close else ""
+    names = ", ".join(clipped(n) for n in known) or "none"
     return UnknownSignal(
-        f"workflow {workflow} never waits for a signal named {name!r} (it waits for: {names})"
-        + hint
+        f"workflow {workflow} never waits for a signal named {clipped(name)} "
+        f"(it waits for: {names}){hint}"
     )
 
 
@@ -257,7 +258,7 @@ async def send(
     instance_id, status = row["id"], row["status"]
     if send_id is not None and (not isinstance(send_id, str) or not 0 < len(send_id) <= 200):
         raise SignalError(f"send_id must be a non-empty string of at most 200 characters, "
-                          f"got {send_id!r}")  # fmt: skip
+                          f"got {clipped(send_id)}")  # fmt: skip
     if status in FINISHED and send_id is None:
         raise _finished(instance_id, status, name)
     known = await catalogue_of(store, row["workflow_name"], row["workflow_version"])
@@ -284,7 +285,8 @@ async def _kept(
 
 def _finished(instance_id: str, status: str, name: str) -> SignalRefused:
     return SignalRefused(
-        f"instance {instance_id} already finished ({status}): nothing will receive signal {name!r}",
+        f"instance {instance_id} already finished ({status}): nothing will receive signal "
+        f"{clipped(name)}",
         status,
     )
 

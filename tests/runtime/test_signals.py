@@ -20,6 +20,7 @@ from waymark_runtime.errors import (
     InvalidSignalPayload,
     SignalError,
     SignalRefused,
+    UnknownInstance,
     UnknownSignal,
     ValueNotSerializable,
     WorkflowCancelled,
@@ -302,3 +303,32 @@ async def test_a_wait_with_a_timeout_keeps_its_timer_as_the_wait_s_not_a_sleep(
     [wait] = detail.signals
     assert detail.sleeps == ()
     assert wait.times_out_at == pytest.approx(wait.at + 3 * 86400, abs=1.0)
+
+
+async def test_refusals_quote_a_long_name_id_or_key_by_its_start(backend: Backend) -> None:
+    """A megabyte of signal name, instance id or send id is quoted by its start and length:
+    the message stays readable (and no "did you mean" search runs over it)."""
+    huge = "x" * 10**6
+    head = f"{'x' * 80!r}... (1,000,000 characters)"
+    async with backend():
+        instance_id = await flows.Approval().run("e10", _blocking=False)
+        await wait_until_waiting(instance_id, "decision")
+        refusals = []
+        with pytest.raises(UnknownSignal) as unknown:
+            await waymark.send_signal(instance_id, huge, 1)
+        refusals.append(unknown.value)
+        with pytest.raises(SignalError) as send_id:
+            await waymark.send_signal(instance_id, "decision", {"approved": True}, send_id=huge)
+        refusals.append(send_id.value)
+        with pytest.raises(UnknownInstance) as no_instance:
+            await waymark.get_result(huge)
+        refusals.append(no_instance.value)
+        with pytest.raises(SignalRefused) as nobody:
+            await waymark.send_signal(huge, huge, 1)
+        refusals.append(nobody.value)
+        await waymark.cancel(instance_id)
+        with pytest.raises(SignalRefused) as finished:
+            await waymark.send_signal(instance_id, huge, 1)
+        refusals.append(finished.value)
+    for refusal in refusals:
+        assert head in str(refusal) and len(str(refusal)) < 400, str(refusal)[:500]

@@ -162,6 +162,25 @@ async def test_the_public_functions_use_the_current_postgres_backend(
         assert await list_schedules() == []
 
 
+async def test_long_names_are_clipped_in_refusals(schedules: Schedules) -> None:
+    """A caller's name is quoted by its start and length, never whole (nor searched for a
+    "did you mean" when no workflow name is that long)."""
+    long_name = "s" * 900
+    for operation in (schedules.pause, schedules.resume, schedules.delete):
+        with pytest.raises(ScheduleNotFoundError) as missing:
+            await operation(flows.Single, long_name)
+        assert str(missing.value) == (
+            f"no schedule {'s' * 80!r}... (900 characters) for workflow 'Single'"
+        )
+    with pytest.raises(UnknownWorkflowError) as unknown:
+        await schedules.register("W" * 10**6, "tick", timedelta(minutes=5))
+    assert str(unknown.value).startswith(f"unknown workflow {'W' * 80!r}... (1,000,000 characters)")
+    assert "W" * 81 not in str(unknown.value)
+    with pytest.raises(InvalidScheduleError) as nul:
+        await schedules.register(flows.Single, "\x00" * 10**6, timedelta(minutes=5))
+    assert len(str(nul.value)) < 400 and "1,000,000 characters" in str(nul.value)
+
+
 async def test_schedules_need_postgres() -> None:
     async with LocalRuntime():
         with pytest.raises(ScheduleError, match="schedules live in PostgreSQL"):

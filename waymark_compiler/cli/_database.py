@@ -16,6 +16,7 @@ from contextlib import asynccontextmanager, contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from waymark_compiler.cli._output import CliError, UsageFailure, err
+from waymark_runtime.errors import clipped
 
 if TYPE_CHECKING:
     from waymark_compiler.cli._placement import Snapshot
@@ -121,7 +122,7 @@ def instance_id(text: str) -> str:
         return str(uuid.UUID(text.strip()))
     except ValueError:
         raise UsageFailure(
-            f"not an instance id: {text!r}",
+            f"not an instance id: {clipped(text)}",
             "ids look like 3f2b8c1e-…; see `waymark instances list`",
         ) from None
 

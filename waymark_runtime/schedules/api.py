@@ -8,12 +8,12 @@ module never fires a schedule (the scheduler does) and never compiles a workflow
 
 from __future__ import annotations
 
-import difflib
 import random
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from waymark_runtime.errors import clipped, close_match
 from waymark_runtime.flow import rules_of
 from waymark_runtime.inputs import InvalidInputError
 from waymark_runtime.options import checked_flag, checked_name, checked_priority
@@ -215,7 +215,9 @@ def definition_of(workflow: WorkflowRef) -> WorkflowDefinition:
         raise UnknownWorkflowError(
             f"{workflow.__name__} is not a compiled workflow; decorate it with @workflow"
         )
-    raise UnknownWorkflowError(f"expected a @workflow class or a workflow name, got {workflow!r}")
+    raise UnknownWorkflowError(
+        f"expected a @workflow class or a workflow name, got {clipped(workflow)}"
+    )
 
 
 def workflow_name_of(workflow: WorkflowRef) -> str:
@@ -227,20 +229,25 @@ def workflow_name_of(workflow: WorkflowRef) -> str:
         if isinstance(definition, WorkflowDefinition):
             return definition.name
         return workflow.workflow_name()
-    raise UnknownWorkflowError(f"expected a @workflow class or a workflow name, got {workflow!r}")
+    raise UnknownWorkflowError(
+        f"expected a @workflow class or a workflow name, got {clipped(workflow)}"
+    )
 
 
 def _unknown_name(name: str) -> str:
     known = sorted(registered_workflows())
-    close = difflib.get_close_matches(name, known, n=1)
+    close = close_match(name, known)
     if close:
-        return f"unknown workflow {name!r} (did you mean {close[0]!r}?)"
+        return f"unknown workflow {clipped(name)} (did you mean {close!r}?)"
     listed = ", ".join(known) if known else "none"
-    return f"unknown workflow {name!r}: not registered in this process (registered: {listed})"
+    return (f"unknown workflow {clipped(name)}: not registered in this process "
+            f"(registered: {listed})")  # fmt: skip
 
 
 def _not_found(workflow: str, schedule_name: str) -> ScheduleNotFoundError:
-    return ScheduleNotFoundError(f"no schedule {schedule_name!r} for workflow {workflow!r}")
+    return ScheduleNotFoundError(
+        f"no schedule {clipped(schedule_name)} for workflow {clipped(workflow)}"
+    )
 
 
 def _checked_name(schedule_name: str) -> str:
@@ -251,7 +258,9 @@ def _checked_inputs(definition: WorkflowDefinition, inputs: Mapping[str, Any] | 
     """The inputs bound to `run()`'s parameters and validated into its annotations (as a call
     would be), as JSON values."""
     if inputs is not None and not isinstance(inputs, Mapping):
-        raise InvalidScheduleError(f"inputs must be a mapping of run() arguments, got {inputs!r}")
+        raise InvalidScheduleError(
+            f"inputs must be a mapping of run() arguments, got {clipped(inputs)}"
+        )
     try:
         bound = definition.bind_inputs((), dict(inputs or {}))
     except InvalidInputError as error:  # validated as run() validates them

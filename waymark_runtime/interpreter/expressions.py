@@ -19,7 +19,8 @@ from waymark_runtime.interpreter.binding import bind_arguments
 from waymark_runtime.interpreter.code import Code, Env, Eval, Frame, run_sync
 from waymark_runtime.interpreter.library import Library
 from waymark_runtime.interpreter.limits import Meter, weight
-from waymark_runtime.values import ModelValue, TypeValue, find_class, real_value
+from waymark_runtime.values import EnumValue, ExceptionValue, ModelValue, TypeValue
+from waymark_runtime.values.python_errors import named_as_python, stand_in
 
 Arguments = Callable[[Env], tuple[list[Any], dict[str, Any]]]
 T = TypeVar("T")
@@ -223,8 +224,8 @@ class ExprCompiler:
             container, key = value(env), index(env)
             if key.__class__ is not int and key.__class__ is not str:
                 hashed(key)  # a tuple hashes (or a list index compares) every nested item
-                if key.__class__ is ModelValue and container.__class__ in _INDEXED:
-                    return _index_refused(container, key)
+                if container.__class__ in _INDEXED and _no_index(key):
+                    return container[stand_in(key)]  # Python's refusal, naming the key's class
             return container[key]
 
         return item
@@ -258,12 +259,23 @@ class ExprCompiler:
         function = self.library.builtin(node.func)
         if len(node.args) == 1 and not node.kwargs and not isinstance(node.args[0], ir.Starred):
             only = self.compile(node.args[0])
-            return lambda env: function(only(env))
+
+            def call_one(env: Env) -> Any:
+                value = only(env)
+                try:
+                    return function(value)
+                except TypeError as error:
+                    raise named_as_python(error, (value,)) from None
+
+            return call_one
         arguments = self.arguments(node.args, node.kwargs, node.func.rpartition(".")[2])
 
         def call(env: Env) -> Any:
             args, kwargs = arguments(env)
-            return function(*args, **kwargs)
+            try:
+                return function(*args, **kwargs)
+            except TypeError as error:
+                raise named_as_python(error, (*args, *kwargs.values())) from None
 
         return call
 
@@ -276,7 +288,10 @@ class ExprCompiler:
         def invoke(env: Env) -> Any:
             target = obj(env)
             args, kwargs = arguments(env)
-            return call(target, method, args, kwargs)
+            try:
+                return call(target, method, args, kwargs)
+            except TypeError as error:
+                raise named_as_python(error, (target, *args, *kwargs.values())) from None
 
         return invoke
 
@@ -390,11 +405,14 @@ def _append(obj: Eval, item: Eval, library: Library) -> Eval:
 
 
 _INDEXED = frozenset({list, tuple, str, bytes, range})
-"""Sequences indexed by an int or a slice only: a model or dataclass without `__index__` is no
-index of theirs."""
+"""Sequences indexed by an int or a slice only: a model, dataclass, exception, class or enum
+member without `__index__` is no index of theirs."""
 
 
-def _index_refused(container: Any, key: ModelValue) -> Any:
-    """`container[key]` for a key whose class has no `__index__`: Python's own error, which
-    names the key's class (asked of the real object, not of the value standing for it)."""
-    return container[real_value(key, types=find_class)]
+def _no_index(key: Any) -> bool:
+    if key.__class__ is EnumValue:
+        return key.mix != "int"
+    return key.__class__ in _STAND_INS
+
+
+_STAND_INS = frozenset({ModelValue, ExceptionValue, TypeValue})

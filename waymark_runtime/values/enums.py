@@ -118,7 +118,7 @@ def _mixed(name: str) -> Callable[..., Any]:
             if args and isinstance(args[0], ModelValue):
                 return NotImplemented  # the model's reflected method answers
             other = type_name(args[0]) if args else ""
-            raise unsupported(name, short_name(self.type), other)
+            raise unsupported(name, short_name(self.type), other, args[0] if args else None)
         plain = [plain_value(a) for a in args]
         if apply is not None:
             return apply(self.value, *plain)

@@ -4,8 +4,10 @@ this runtime's value types)."""
 
 from __future__ import annotations
 
+import builtins
 import operator
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from typing import Any
 
 BINARY: dict[str, str] = {
@@ -128,3 +130,52 @@ def _name(value: Any) -> str:
     from waymark_runtime.values.structural import type_name
 
     return type_name(value)
+
+
+_STAND_INS = re.compile(
+    r"\b(?:Indexed)?ModelValue\b|\bExceptionValue\b|\bEnumValue\b|\bTypeValue\b"
+)
+"""The runtime's value types, as Python's own messages name them (`type(x).__name__`)."""
+
+
+def named_as_python(error: TypeError, values: Iterable[Any]) -> TypeError:
+    """`error` (Python's own, raised by a builtin or method given `values`) with each of this
+    runtime's value types it names replaced by the class the workflow knows the value by,
+    in order: `'ModelValue' object cannot be interpreted as an integer` of `range(Plain(1))`
+    becomes `'Plain' object ...`, as CPython says it. Any other error is returned as it is."""
+    text = str(error)
+    if type(error) is not TypeError or _STAND_INS.search(text) is None:
+        return error
+    for value in values:
+        internal = type(value).__name__
+        if _STAND_INS.fullmatch(internal):
+            text = re.sub(
+                rf"\b{internal}\b", _python_name(value).replace("\\", r"\\"), text, count=1
+            )
+    return TypeError(text)
+
+
+def _python_name(value: Any) -> str:
+    """`type(value).__name__` as Python gives it for the object `value` stands for: a class's
+    is its metaclass's (`type`, `EnumType`, `ModelMetaclass`)."""
+    from waymark_runtime.values.registry import find_class
+    from waymark_runtime.values.structural import TypeValue
+
+    if isinstance(value, TypeValue):
+        module, _, name = value.path.partition(":")
+        found = getattr(builtins, name, None) if module == "builtins" else find_class(value.path)
+        return type(found).__name__ if isinstance(found, type) else "type"
+    return _name(value)
+
+
+def stand_in(value: Any) -> object:
+    """An object of an empty class named as Python names `value`'s class: what a sequence is
+    indexed with to get Python's own refusal of a non-index in Python's words and with the
+    user's class name (`list indices must be integers or slices, not Plain`)."""
+    name = _python_name(value)
+    if name not in _STAND_IN_CLASSES:
+        _STAND_IN_CLASSES[name] = type(name, (), {"__slots__": ()})
+    return _STAND_IN_CLASSES[name]()
+
+
+_STAND_IN_CLASSES: dict[str, type] = {}

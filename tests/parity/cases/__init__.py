@@ -584,6 +584,11 @@ CASES: tuple[ParityCase, ...] = (
     _case("format_numbering", "NumberingSwitch", {"customer": "acme"}),
     _case("hasattr_raising", "Escalate", {"title": "printer on fire"}),
     _case("int_enum_subscript", "PlanCode", {"customer": "c1"}),
+    _case(
+        "user_class_type_errors",
+        "IndexRefusals",
+        *({"which": which} for which in ("dataclass", "model", "enum", "exception")),
+    ),
     _case("flag_attributes", "Permissions", {"user": "u1"}),
     _case("named_tuple_defaults", "ChargeDefaults", {"customer": "acme"}),
     _case("ordered_dict_errors", "OrderSummary", {"order": "o1"}),

@@ -305,3 +305,11 @@ async def test_a_state_nested_past_the_codecs_fails_its_instance_by_name(
         with pytest.raises(ValueNotSerializable, match="state cannot be saved: a value nests"):
             await flows.BuildsDeep().run(levels=30_000)
         assert await flows.BuildsDeep().run(levels=1000) == 1
+
+
+async def test_a_result_holding_a_class_the_runtime_may_not_name_is_refused() -> None:
+    from tests.parity.cases.class_results import ForeignFieldType
+
+    async with LocalRuntime():
+        with pytest.raises(ValueNotSerializable, match=r"holds the class pathlib:PurePosixPath"):
+            await ForeignFieldType().run()

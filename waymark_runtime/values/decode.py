@@ -9,6 +9,7 @@ class only when the class is of that kind (a `model` tag, a pydantic model; ...)
 from __future__ import annotations
 
 import base64
+import builtins
 import collections
 import dataclasses
 import datetime as dt
@@ -392,7 +393,33 @@ def _defaultdict_value(dec: Decoder, value: JSON) -> defaultdict[Any, Any]:
 
 
 def _type_value(dec: Decoder, value: JSON) -> Any:
-    return TypeValue(value["v"])
+    """A class value: as a `TypeValue` in a workflow (structural decoding); as the real class
+    outside one, when it is a builtin or standard type or one of the classes the type registry
+    knows (the user's models, dataclasses, enums and exceptions) — never the stand-in."""
+    path = str(value["v"])
+    if dec.types is None:
+        return TypeValue(path)
+    found = _STANDARD_CLASSES.get(path) or _builtin_class(path) or dec.types(path)
+    if isinstance(found, type):
+        return found
+    raise ValueNotSerializable(
+        f"the value holds the class {path}, which this process cannot give as a class: a value "
+        "may hold builtin and standard types, and the models, dataclasses, enums and exceptions "
+        "of the modules loaded here (for a worker, list them in WAYMARK_USER_MODULE)"
+    )
+
+
+def _builtin_class(path: str) -> type | None:
+    module, _, name = path.partition(":")
+    found = getattr(builtins, name, None) if module == "builtins" else None
+    return found if isinstance(found, type) else None
+
+
+_STANDARD_CLASSES: dict[str, type] = {
+    f"{cls.__module__}:{cls.__qualname__}": cls
+    for cls in (dt.date, dt.datetime, dt.time, dt.timedelta, dt.timezone, Decimal, Fraction,
+                uuid.UUID, ZoneInfo, ChainMap, Counter, OrderedDict, defaultdict, deque)
+}  # fmt: skip
 
 
 _DECODERS: dict[str, Callable[[Decoder, JSON], Any]] = {

@@ -618,6 +618,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("type_methods", "ThroughTypes", {"label": " a b "}, {"label": ""}),
     _case("class_names", "NightlyReport", {"suffix": "x"}, {"suffix": ""}),
     _case("dataclass_fields", "FieldNames", {"sku": "A-1"}),
+    _case("class_results", "FieldTypes"),
     _case("dataclass_fields", "FieldsOfOther", {"value": 5}, {"value": {"sku": "x"}}),
     *(_case("helper_arguments", "Checks", {"case": case}) for case in HELPER_ARGUMENT_CASES),
     _case("reductions", "Reductions", {"n": 0}, {"n": 1}, {"n": 6}),

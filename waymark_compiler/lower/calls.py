@@ -31,9 +31,14 @@ from waymark_compiler.lower.functional import (
     reduce_call,
     while_call,
 )
-from waymark_compiler.lower.inherited import class_chain
 from waymark_compiler.lower.keys import KEYED, has_key, keyed_call
 from waymark_compiler.lower.log import log_method, refuse_value
+from waymark_compiler.lower.method_forms import (
+    model_method_form,
+    through_type,
+    value_super_call,
+    zone_missing,
+)
 from waymark_compiler.lower.names import (
     is_special,
     local_definition,
@@ -59,7 +64,6 @@ from waymark_compiler.lower.strings import text_of
 from waymark_compiler.rules.expressions import (
     CLASS_VALUE,
     IMPURE_METHOD,
-    NONDETERMINISTIC_CALL,
     UNSUPPORTED_CALL,
 )
 from waymark_compiler.rules.names import UNKNOWN_FUNCTION, UNKNOWN_HELPER
@@ -79,7 +83,6 @@ from waymark_compiler.symbols import (
     VariableSym,
 )
 from waymark_compiler.tables import (
-    BUILTIN_TYPES,
     MUTATING_METHODS,
     impure,
     refusal_label,
@@ -97,9 +100,7 @@ from waymark_runtime.vocabulary import (
     PURE_FUNCTIONS,
     PURE_METHODS,
     RE_FUNCTIONS,
-    RECEIVER_OF,
     STANDARD_FUNCTIONS,
-    ZONE_EXAMPLES,
 )
 
 
@@ -195,9 +196,9 @@ def method_call(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr:
                 return lowered  # else formatted at run time, as any other template
     if (replaced := pattern_substitution(node, func, ctx)) is not None:
         return replaced  # `PATTERN.sub(f, text)`: `f` called on each match
-    if (unbound := _through_type(node, func, ctx)) is not None:
+    if (unbound := through_type(node, func, ctx)) is not None:
         return unbound  # `str.upper(s)`
-    if (inherited := _value_super_call(node, func, ctx)) is not None:
+    if (inherited := value_super_call(node, func, ctx)) is not None:
         return inherited
     reported = len(ctx.sink.items)
     value = lower_expr(func.value, ctx)
@@ -212,93 +213,12 @@ def method_call(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr:
         help = f"call `{method}` inside an action and await the action"
         message = f"call of method `{method}`, which is not a known pure method"
         return ctx.error(IMPURE_METHOD, func.attr, message, "not a pure method", help)
-    if method == "astimezone" and (refused := _zone_missing(node, "astimezone()", 0, ctx)):
+    if method == "astimezone" and (refused := zone_missing(node, "astimezone()", 0, ctx)):
         return refused
-    if (refused := _model_method_form(node, method, ctx)) is not None:
+    if (refused := model_method_form(node, method, ctx)) is not None:
         return refused
     args, kwargs = lower_arguments(node.args, ctx)
     return ir.MethodCall(obj=value, method=method, args=args, kwargs=kwargs, span=ctx.span(node))
-
-
-def _through_type(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr | None:
-    """`str.upper(s, ...)`: a pure method called through its builtin type, as
-    `receiver(s).upper(...)` (the receiver checked to be a `str`, as Python checks it); None for
-    any other call."""
-    method, kind = func.attr.value, ctx.symbol(func.value)
-    if not isinstance(kind, BuiltinSym) or kind.name not in BUILTIN_TYPES - {"object"}:
-        return None
-    first = node.args[0] if node.args else None
-    if method not in PURE_METHODS or first is None or first.keyword is not None or first.star:
-        return None
-    span = ctx.span(node)
-    names = (ir.Const(value=kind.name, span=span), ir.Const(value=method, span=span))
-    obj = lower_expr(first.value, ctx)
-    receiver = ir.Call(func=RECEIVER_OF, args=(*names, obj), kwargs=(), span=span)
-    args, kwargs = lower_arguments(node.args[1:], ctx)
-    return ir.MethodCall(obj=receiver, method=method, args=args, kwargs=kwargs, span=span)
-
-
-def _value_super_call(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr | None:
-    """`super().name(...)` in a method of a model or dataclass: the method `name` of the first
-    base class along its chain that defines one (None when that is not a compiled method)."""
-    made, name = func.value, func.attr.value
-    if ctx.value_class is None or ctx.functions is None or not _is_super(made):
-        return None
-    owner, self_name = ctx.value_class
-    if owner.node is None or owner.namespace is None:
-        return None
-    for cls, namespace in class_chain(owner.node, owner.namespace, ctx.resolver)[1:]:
-        defined = {s.name.value for s in cls.body.body if isinstance(s, cst.FunctionDef)}
-        if name not in defined:
-            continue
-        path = f"{namespace.module}:{cls.name.value}"
-        helper = ctx.functions.own_method(path, cls.name.value, name)
-        if helper is None:
-            return None
-        args, kwargs = lower_arguments(node.args, ctx)
-        obj = ir.Name(id=self_name, span=ctx.span(made))
-        return ir.HelperCall(name=helper, args=(obj, *args), kwargs=kwargs, span=ctx.span(node))
-    return None
-
-
-def _is_super(node: cst.BaseExpression) -> bool:
-    """`super()` with no arguments."""
-    return (
-        isinstance(node, cst.Call)
-        and not node.args
-        and isinstance(node.func, cst.Name)
-        and node.func.value == "super"
-    )
-
-
-def _zone_missing(node: cst.Call, name: str, position: int, ctx: Ctx) -> ir.Expr | None:
-    """WM103 for `moment.astimezone()` and `datetime.fromtimestamp(ts)` without a zone (the
-    argument at `position`, or `tz=`): they would read the machine's own; else None."""
-    given = [a for a in node.args if a.keyword is None]
-    if len(given) > position or any(
-        a.star or (a.keyword and a.keyword.value == "tz") for a in node.args
-    ):
-        return None
-    help = f"pass the zone: {ZONE_EXAMPLES[name]}"
-    message = f"`{name}` without a zone reads the machine's local time zone"
-    return ctx.error(NONDETERMINISTIC_CALL, node, message, "the machine's zone", help)
-
-
-def _model_method_form(node: cst.Call, method: str, ctx: Ctx) -> ir.Expr | None:
-    """WM141 for the forms of a model's methods a workflow cannot reproduce: `model_dump`
-    with `exclude_unset=` (a value does not keep which fields were set), and pydantic v1's
-    `copy` with `include=`/`exclude=` (a model without some of its fields); else None."""
-    named = {a.keyword.value: a for a in node.args if a.keyword is not None}
-    if method.startswith("model_dump") and "exclude_unset" in named:
-        help = "dump in an action, or list the fields with `include=`"
-        message = f"`{method}(exclude_unset=...)`: a workflow does not keep which fields were set"
-        return ctx.error(IMPURE_METHOD, named["exclude_unset"], message, "not reproducible", help)
-    narrowed = next((k for k in ("include", "exclude") if k in named), None)
-    if method == "copy" and narrowed is not None:
-        help = "copy the whole model (`model.model_copy(update={...})`), or build the one you need"
-        message = f"`copy({narrowed}=...)` of a model: the copy would lack some of its fields"
-        return ctx.error(IMPURE_METHOD, named[narrowed], message, "a partial copy", help)
-    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -448,7 +368,7 @@ def module_helper(symbol: Symbol | None, ctx: Ctx) -> str | None:
 
 def call_ExternalSym(symbol: ExternalSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
     if symbol.qualname == FROM_TIMESTAMP and (
-        refused := _zone_missing(node, "fromtimestamp()", 1, ctx)
+        refused := zone_missing(node, "fromtimestamp()", 1, ctx)
     ):
         return refused
     if symbol.qualname in _LOWERED:

@@ -7,7 +7,6 @@ This module reads the environment and nothing else: no files, no database.
 
 from __future__ import annotations
 
-import difflib
 import logging
 import os
 from collections.abc import Callable, Mapping
@@ -15,7 +14,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from waymark_runtime.errors import WaymarkError
+from waymark_runtime.errors import WaymarkError, close_match
 
 
 class ConfigError(WaymarkError):
@@ -349,7 +348,7 @@ def ignored_variables(environ: Mapping[str, str] | None = None) -> list[str]:
         if name in _WITHOUT_EFFECT:
             warnings.append(f"{name} has no effect: {_WITHOUT_EFFECT[name]}")
         else:
-            close = difflib.get_close_matches(name, sorted(known - _INTERNAL), n=1)
-            hint = f" (did you mean {close[0]}?)" if close else ""
+            close = close_match(name, sorted(known - _INTERNAL))
+            hint = f" (did you mean {close}?)" if close else ""
             warnings.append(f"{name} is not a Waymark setting and is ignored{hint}")
     return warnings

@@ -7,7 +7,6 @@ the workflow, the format and where the bytes go.
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from waymark_compiler.files import describe, read_regular
 from waymark_compiler.graph import INSTALL_HINT, DotNotInstalled, GraphFormat, LiveStatus, render
 from waymark_runtime import ir
 from waymark_runtime.dag import build_dag
-from waymark_runtime.errors import ProgramError, WrlSyntaxError
+from waymark_runtime.errors import ProgramError, WrlSyntaxError, close_match
 
 
 class Format(StrEnum):
@@ -164,10 +163,8 @@ def select(candidates: list[Candidate], name: str | None, path: Path) -> Candida
         if name in (candidate.name, candidate.class_name):
             return candidate
     names = [c.name for c in candidates]
-    close = difflib.get_close_matches(name, names, n=1)
-    hints = (
-        [f"did you mean `{close[0]}`?"] if close else [f"workflows in {path}: {', '.join(names)}"]
-    )
+    close = close_match(name, names)
+    hints = [f"did you mean `{close}`?"] if close else [f"workflows in {path}: {', '.join(names)}"]
     raise UsageFailure(f"no workflow named `{name}` in {path}", *hints)
 
 

@@ -9,7 +9,6 @@ The runner here claims this command's instance only, never other work queued in 
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import os
 import sys
@@ -171,8 +170,10 @@ def _check_names(params: tuple[Any, ...], inputs: dict[str, Any], workflow: str)
     signature = ", ".join(names) or "no arguments"
     for key in inputs:
         if key not in names:
-            close = difflib.get_close_matches(key, names, n=1)
-            hint = f"did you mean `{close[0]}`?" if close else f"{workflow}.run takes {signature}"
+            from waymark_runtime.errors import close_match
+
+            close = close_match(key, names)
+            hint = f"did you mean `{close}`?" if close else f"{workflow}.run takes {signature}"
             raise UsageFailure(f"{workflow}.run() has no parameter `{key}`", hint)
     missing = [p.name for p in params if p.default is None and p.name not in inputs]
     if missing:

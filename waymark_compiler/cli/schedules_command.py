@@ -9,7 +9,6 @@ and never imports user code: workflows are named, not loaded.
 from __future__ import annotations
 
 import asyncio
-import difflib
 import io
 import json
 import sys
@@ -174,9 +173,11 @@ def _suggest(name: str, every: list[ScheduleInfo]) -> list[str]:
     if owners:
         return [f"a schedule named `{name}` exists for {', '.join(owners)}"]
     names = sorted({info.schedule_name for info in every})
-    close = difflib.get_close_matches(name, names, n=1)
+    from waymark_runtime.errors import close_match
+
+    close = close_match(name, names)
     if close:
-        return [f"did you mean `{close[0]}`?"]
+        return [f"did you mean `{close}`?"]
     return ["`waymark schedules list` shows every schedule"]
 
 

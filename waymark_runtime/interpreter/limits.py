@@ -297,10 +297,8 @@ def weigh(
     `shared`, a list, dict or set reached again counts once (as the state codec stores it, so
     cycles are fine). The count stops once `items + chars // CHARS_PER_OPERATION` passes `cap`
     or the characters pass `chars_cap`, so its own work is bounded."""
-    walked = _walk(value, cap, chars_cap, shared)
-    if walked is None:
-        walked = _measure_shared(value, cap, chars_cap)
-    return walked[0], walked[1]
+    written = measure(value, cap, chars_cap, shared=shared)
+    return written.items, written.chars
 
 
 class Written(NamedTuple):

@@ -47,9 +47,7 @@ def checked_flag(
     return value
 
 
-def checked_name(
-    value: object, option: str, error: type[InvalidOptionError] = InvalidOptionError
-) -> str:
+def checked_name(value: object, option: str, error: type[WaymarkError] = InvalidOptionError) -> str:
     """A non-empty name PostgreSQL can store and index (no NUL character, valid UTF-8, at
     most MAX_NAME_BYTES)."""
     if not isinstance(value, str) or not value.strip():
@@ -63,9 +61,7 @@ def checked_name(
     return value
 
 
-def checked_text(
-    value: str, option: str, error: type[InvalidOptionError] = InvalidOptionError
-) -> str:
+def checked_text(value: str, option: str, error: type[WaymarkError] = InvalidOptionError) -> str:
     """A string PostgreSQL can store in a text column or compare with one: no NUL character,
     no lone surrogate (which is not UTF-8)."""
     if "\x00" in value:

@@ -31,6 +31,7 @@ from waymark_runtime.errors import (
     close_match,
 )
 from waymark_runtime.inputs import mismatch
+from waymark_runtime.options import checked_name
 from waymark_runtime.store.pg_rows import FINISHED
 from waymark_runtime.store.postgres import is_transient
 from waymark_runtime.values import check_storable, find_class, to_json
@@ -256,9 +257,8 @@ async def send(
     keeps nothing more (and is answered as sent even once the instance finished); the same
     id with another name or payload is `SendIdReused`."""
     instance_id, status = row["id"], row["status"]
-    if send_id is not None and (not isinstance(send_id, str) or not 0 < len(send_id) <= 200):
-        raise SignalError(f"send_id must be a non-empty string of at most 200 characters, "
-                          f"got {clipped(send_id)}")  # fmt: skip
+    if send_id is not None:
+        checked_name(send_id, "send_id", SignalError)  # stored and indexed with the instance
     if status in FINISHED and send_id is None:
         raise _finished(instance_id, status, name)
     known = await catalogue_of(store, row["workflow_name"], row["workflow_version"])

@@ -288,6 +288,8 @@ async def test_a_send_made_again_by_the_caller_with_its_send_id_is_kept_once(
             await waymark.send_signal(instance_id, "item", 3, send_id="order-7/third")
         with pytest.raises(SignalError, match="send_id must be a non-empty string"):
             await waymark.send_signal(other, "item", 1, send_id="")
+        with pytest.raises(SignalError, match="send_id must not contain a NUL character"):
+            await waymark.send_signal(other, "item", 1, send_id="order-7\x00")  # not storable
         detail = await (await waymark.admin()).show(instance_id)
     assert [s.payload for s in detail.signals if s.kind == "signal"] == [1, 3]
 

@@ -44,6 +44,7 @@ from waymark_runtime.values.structural import (
     TypeValue,
     exception_value,
     short_name,
+    type_path,
 )
 from waymark_runtime.values.text import big_int_value, text_value
 from waymark_runtime.values.times import datetime_value, time_value
@@ -416,7 +417,7 @@ def _builtin_class(path: str) -> type | None:
 
 
 _STANDARD_CLASSES: dict[str, type] = {
-    f"{cls.__module__}:{cls.__qualname__}": cls
+    type_path(cls): cls
     for cls in (dt.date, dt.datetime, dt.time, dt.timedelta, dt.timezone, Decimal, Fraction,
                 uuid.UUID, ZoneInfo, ChainMap, Counter, OrderedDict, defaultdict, deque)
 }  # fmt: skip

@@ -38,13 +38,13 @@ from waymark_runtime.values.structural import (
     ISO_CALENDAR_DATE,
     JSON,
     MISSING,
+    STANDARD_CLASSES,
     ExceptionValue,
     ModelValue,
     TypeResolver,
     TypeValue,
     exception_value,
     short_name,
-    type_path,
 )
 from waymark_runtime.values.text import big_int_value, text_value
 from waymark_runtime.values.times import datetime_value, time_value
@@ -400,7 +400,7 @@ def _type_value(dec: Decoder, value: JSON) -> Any:
     path = str(value["v"])
     if dec.types is None:
         return TypeValue(path)
-    found = _STANDARD_CLASSES.get(path) or _builtin_class(path) or dec.types(path)
+    found = STANDARD_CLASSES.get(path) or _builtin_class(path) or dec.types(path)
     if isinstance(found, type):
         return found
     raise ValueNotSerializable(
@@ -414,13 +414,6 @@ def _builtin_class(path: str) -> type | None:
     module, _, name = path.partition(":")
     found = getattr(builtins, name, None) if module == "builtins" else None
     return found if isinstance(found, type) else None
-
-
-_STANDARD_CLASSES: dict[str, type] = {
-    type_path(cls): cls
-    for cls in (dt.date, dt.datetime, dt.time, dt.timedelta, dt.timezone, Decimal, Fraction,
-                uuid.UUID, ZoneInfo, ChainMap, Counter, OrderedDict, defaultdict, deque)
-}  # fmt: skip
 
 
 _DECODERS: dict[str, Callable[[Decoder, JSON], Any]] = {

@@ -17,9 +17,11 @@ import decimal
 import fractions
 import functools
 import operator
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeAlias
+from zoneinfo import ZoneInfo
 
 from waymark_runtime.values.foreign import foreign_attrs
 from waymark_runtime.values.python_errors import refuse_operators
@@ -53,19 +55,21 @@ def lineage(cls: type) -> tuple[str, ...]:
 ISO_CALENDAR_DATE: type = type(dt.date.min.isocalendar())
 
 
-def _standard_class(path: str) -> type:
-    module, _, name = path.partition(":")
-    cls: type = getattr(_STANDARD_MODULES[module], name)
-    return cls
-
-
-_STANDARD_MODULES = {"decimal": decimal, "fractions": fractions, "collections": collections}
+STANDARD_CLASSES: dict[str, type] = {
+    type_path(cls): cls
+    for cls in (dt.date, dt.datetime, dt.time, dt.timedelta, dt.timezone, decimal.Decimal,
+                fractions.Fraction, uuid.UUID, ZoneInfo, collections.ChainMap,
+                collections.Counter, collections.OrderedDict, collections.defaultdict,
+                collections.deque)
+}  # fmt: skip
+"""The standard value classes by path (`decimal:Decimal`): the classes a value may hold and a
+program may name besides builtins and the user's."""
 
 # The default factories a stored `defaultdict` may have (`vocabulary.DEFAULT_FACTORY_TYPES` and
 # `DEFAULT_FACTORY_CLASSES`).
 DEFAULT_FACTORY_PATHS: dict[str, type] = {
     **{f"builtins:{name}": getattr(builtins, name) for name in DEFAULT_FACTORY_TYPES},
-    **{path: _standard_class(path) for path in DEFAULT_FACTORY_CLASSES},
+    **{path: STANDARD_CLASSES[path] for path in DEFAULT_FACTORY_CLASSES},
 }
 """A factory by the class path a program names (`builtins:list`, `decimal:Decimal`)."""
 DEFAULT_FACTORIES: dict[str, type] = {cls.__name__: cls for cls in DEFAULT_FACTORY_PATHS.values()}

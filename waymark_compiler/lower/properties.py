@@ -143,16 +143,15 @@ def dispatcher(name: str, attr: str, helpers: list[tuple[str, str | None]]) -> i
         fallback = obj
     elif attr == "__repr__":
         fallback = ir.Call(func="repr", args=(obj,), kwargs=())
-    body: list[ir.Stmt] = []
+    cases: list[tuple[str, ir.Expr]] = []
     for index, (path, helper) in enumerate(helpers):
         if helper is None and all(later is None for _, later in helpers[index:]):
             break  # the fallback answers for it and all the rest
-        test = ir.Call(func="isinstance", args=(obj, ir.TypeRef(type=path)), kwargs=())
         answer = fallback if helper is None else ir.HelperCall(name=helper, args=(obj,), kwargs=())
-        body.append(ir.If(test=test, body=(ir.Return(value=answer),), orelse=()))
-    body.append(ir.Return(value=fallback))
+        cases.append((path, answer))
     param = ir.Param(name="obj", default=None, keyword_only=False)
-    return ir.Function(name=name, params=(param,), body=tuple(body), is_async=False)
+    body = _first_class(obj, cases, fallback)
+    return ir.Function(name=name, params=(param,), body=body, is_async=False)
 
 
 def method_dispatcher(name: str, method: str, helpers: list[tuple[str, str]]) -> ir.Function:
@@ -161,16 +160,27 @@ def method_dispatcher(name: str, method: str, helpers: list[tuple[str, str]]) ->
     obj, args, kwargs = ir.Name(id="obj"), ir.Name(id="args"), ir.Name(id="kwargs")
     spread = (ir.Starred(value=args),)
     named = (ir.Keyword(name=None, value=kwargs),)
-    body: list[ir.Stmt] = []
-    for path, helper in helpers:
-        test = ir.Call(func="isinstance", args=(obj, ir.TypeRef(type=path)), kwargs=())
-        answer = ir.HelperCall(name=helper, args=(obj, *spread), kwargs=named)
-        body.append(ir.If(test=test, body=(ir.Return(value=answer),), orelse=()))
+    cases: list[tuple[str, ir.Expr]] = [
+        (path, ir.HelperCall(name=helper, args=(obj, *spread), kwargs=named))
+        for path, helper in helpers
+    ]
     fallback = ir.MethodCall(obj=obj, method=method, args=spread, kwargs=named)
-    body.append(ir.Return(value=fallback))
+    body = _first_class(obj, cases, fallback)
     params = (
         ir.Param(name="obj"),
         ir.Param(name="args", star="*"),
         ir.Param(name="kwargs", star="**"),
     )
-    return ir.Function(name=name, params=params, body=tuple(body), is_async=False)
+    return ir.Function(name=name, params=params, body=body, is_async=False)
+
+
+def _first_class(
+    obj: ir.Expr, cases: list[tuple[str, ir.Expr]], fallback: ir.Expr
+) -> tuple[ir.Stmt, ...]:
+    """A dispatcher's body: the answer of the first class (`module:QualName`) of `cases` that
+    `obj` is an instance of, else `fallback`."""
+    body: list[ir.Stmt] = []
+    for path, answer in cases:
+        test = ir.Call(func="isinstance", args=(obj, ir.TypeRef(type=path)), kwargs=())
+        body.append(ir.If(test=test, body=(ir.Return(value=answer),), orelse=()))
+    return (*body, ir.Return(value=fallback))

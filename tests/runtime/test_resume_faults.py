@@ -15,6 +15,7 @@ import os
 import signal
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 import waymark
@@ -35,6 +36,20 @@ def _executions(record: Path) -> dict[str, list[float]]:
     return found
 
 
+async def _failed(database: str, ids: list[str], count: int) -> bool:
+    """Whether `count` failed attempts of the instances `ids` are stored."""
+    connection = await asyncpg.connect(database)
+    try:
+        found = await connection.fetchval(
+            "SELECT count(*) FROM waymark_attempts"
+            " WHERE instance_id = ANY($1::uuid[]) AND status = 'failed'",
+            ids,
+        )
+    finally:
+        await connection.close()
+    return bool(found >= count)
+
+
 async def test_a_runner_killed_during_a_backoff_keeps_the_retry_count_and_the_delay(
     database: str, tmp_path: Path
 ) -> None:
@@ -44,6 +59,8 @@ async def test_a_runner_killed_during_a_backoff_keeps_the_retry_count_and_the_de
     ids = await submit(database, [(flows.BackingOff, (key,)) for key in keys])
     with start_workers(database, record) as first:
         await wait_for(lambda: len(_executions(record)) == len(keys), 25, "first executions")
+        # (an execution not yet stored as failed would be lost to the kill, and run again)
+        await wait_for(lambda: _failed(database, ids, len(keys)), 25, "first failures stored")
         os.killpg(first.pid, signal.SIGKILL)  # every instance is in its first backoff
         first.process.wait()
     assert all(len(times) == 1 for times in _executions(record).values())

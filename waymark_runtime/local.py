@@ -15,9 +15,9 @@ import asyncio
 import dataclasses
 import os
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 from waymark_runtime.actions import Action
 from waymark_runtime.admin import Admin, canonical_id
@@ -34,6 +34,7 @@ from waymark_runtime.runner import Runner
 from waymark_runtime.store.memory import MemoryStore
 from waymark_runtime.tracing import start_trace
 from waymark_runtime.values import TypeResolver, from_json, inputs_json
+from waymark_runtime.work_orders import AttemptKey
 from waymark_runtime.worker.executor import InProcessExecutor, Reports
 from waymark_runtime.workflows import WorkflowDefinition, family_of, reset_backend, use_backend
 
@@ -201,7 +202,13 @@ class LocalRuntime:
         return self._running
 
     def _executor(self, settings: Settings, reports: Reports) -> InProcessExecutor:
-        return InProcessExecutor(settings, reports, self.overrides)
+        return InProcessExecutor(settings, reports, self.overrides, self._execution_ended)
+
+    def _execution_ended(self, key: Hashable) -> None:
+        """An attempt's execution ended: a slot of its action that a cancel of its instance
+        left taken is free now (the limit holds while the execution goes on)."""
+        instance_id, _, node, attempt = cast(AttemptKey, key)
+        self.store.execution_ended(instance_id, node, attempt)
 
     def _member(self, definition: WorkflowDefinition) -> tuple[str, str, str]:
         """`(workflow, version, wrl)` of a workflow the instance's tree may start."""

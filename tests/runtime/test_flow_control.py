@@ -439,7 +439,7 @@ async def test_a_cancel_keeps_the_slots_of_running_attempts_until_the_lease_ends
 ) -> None:
     """The cancelled instance's attempts fail at once, but their worker may execute them
     until its lease ends (it stops them then): till that moment their slots stay taken. (On
-    `LocalRuntime` the runner stops them in its own process: the slots are free at once.)"""
+    `LocalRuntime` they stay taken until the executions end: test_local_cancel_slots.py.)"""
     now = time.time()
     limits = ActionLimits(concurrency=2)
     first, epoch, nodes = await flow_store.queued_attempts(store, now, 2)

@@ -289,6 +289,15 @@ class MemoryStore:
         return memory_flow.acquire_slots(self, owner, requests, clock())
 
     async def slots_freed(self, actions: Sequence[str]) -> None:
+        self._notify_freed()
+
+    def execution_ended(self, instance_id: str, node: str, attempt: int) -> None:
+        """`LocalRuntime`'s executor ran an attempt to its end (or never started it): a slot
+        its cancel left taken is free now."""
+        if memory_flow.execution_ended(self, instance_id, node, attempt):
+            self._notify_freed()
+
+    def _notify_freed(self) -> None:
         for subscriber in list(self.freed_subscribers):
             subscriber()
 

@@ -96,7 +96,7 @@ def acquire_slots(
     running = {action: 0 for action in actions}
     for instance in store.instances.values():
         for attempt in instance.attempts.values():
-            if attempt.status == "running" and attempt.gated and attempt.action in actions:
+            if _holds_slot(attempt) and attempt.action in actions:
                 running[attempt.action] += 1
     starts = {a: store.flow.starts.get(a, []) for a in actions}
     already = {r.key for r in requests if _started(_asked(store, owner, r), owner)}
@@ -104,6 +104,23 @@ def acquire_slots(
     done = [r for r in decided.granted if r.key in already or _start(store, owner, r, now)]
     store.flow.starts.update(decided.starts)
     return Grants(done, decided.starts, decided.retry_at)
+
+
+def _holds_slot(attempt: AttemptRow) -> bool:
+    """`running_attempts`: the attempt runs through the gate, or it ended while its execution
+    goes on in this process (`AttemptRow.hold_slot`, until `execution_ended`)."""
+    return attempt.gated and (attempt.status == "running" or attempt.slot_held)
+
+
+def execution_ended(store: MemoryStore, instance_id: str, node: str, number: int) -> bool:
+    """The execution of an attempt ended (or never started): True when that freed a slot a
+    cancel had left taken, for the gates to ask again."""
+    instance = store.instances.get(instance_id)
+    attempt = None if instance is None else instance.attempts.get((node, number))
+    if attempt is None:
+        return False
+    held, attempt.executing, attempt.slot_held = attempt.slot_held, False, False
+    return held
 
 
 def _asked(store: MemoryStore, owner: str, request: SlotRequest) -> AttemptRow | None:
@@ -125,5 +142,5 @@ def _start(store: MemoryStore, owner: str, request: SlotRequest, now: float) -> 
     if attempt is None or attempt.status != "queued":
         return False
     attempt.status, attempt.lease_owner, attempt.started_at = "running", owner, now
-    attempt.gated = True
+    attempt.gated = attempt.executing = True
     return True

@@ -117,6 +117,7 @@ def cancel(instance: Instance, error: Any, now: float, status: str = "cancelled"
     instance.lease_owner = instance.lease_expires_at = instance.wake_at = None
     for attempt in instance.attempts.values():
         if attempt.status in ("queued", "running", "waiting"):
+            attempt.hold_slot()
             attempt.status, attempt.error, attempt.finished_at = "failed", error, now
             attempt.consumed, attempt.lease_owner = True, None
     for node in [n for n, timer in instance.timers.items() if timer.finished_at is None]:

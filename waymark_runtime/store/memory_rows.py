@@ -99,6 +99,15 @@ class AttemptRow:
     traceback: Any = None
     child_id: str | None = None
     gated: bool = False  # started through the gate (`memory_flow`): it takes a slot
+    executing: bool = False
+    """Granted through the gate, and its execution has not ended (`execution_ended`)."""
+    slot_held: bool = False
+    """Ended by a cancel, or by its instance finishing without it, while it executed: it keeps
+    its slot until its execution ends, as `slot_until` keeps it on PostgreSQL (`hold_slot`)."""
+
+    def hold_slot(self) -> None:
+        """It ends while it may still execute: its slot stays taken until the execution ends."""
+        self.slot_held = self.executing and self.gated and self.status == "running"
 
     def row(self) -> dict[str, Any]:
         """The shape `claim_instances` gives an attempt (see `pg_rows.split_attempts`)."""

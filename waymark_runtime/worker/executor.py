@@ -144,10 +144,17 @@ class InProcessExecutor:
     """Every order a task of the running loop, all at once (no slots: nothing to protect)."""
 
     def __init__(
-        self, settings: Settings, reports: Reports, overrides: Overrides | None = None
+        self,
+        settings: Settings,
+        reports: Reports,
+        overrides: Overrides | None = None,
+        on_ended: Callable[[Hashable], None] | None = None,
     ) -> None:
         self.overrides = overrides  # LocalRuntime's: a test's replacements
         self.reports = reports
+        self.on_ended = on_ended
+        """Told the key of each order whose execution ended, was given up on, or never
+        started: `LocalRuntime` frees the slot a cancel left taken (`execution_ended`)."""
         self.running: dict[asyncio.Task[None], AttemptOrder] = {}
         self.overdue: dict[asyncio.Task[None], asyncio.TimerHandle] = {}
         self.abandoned: set[asyncio.Task[None]] = set()
@@ -177,6 +184,7 @@ class InProcessExecutor:
                 if order.report_start:
                     started.append(order.key)
         if expired:
+            self._ended(expired)
             self.reports.on_expired(expired)
         if started:
             self.reports.on_started(started)
@@ -217,6 +225,7 @@ class InProcessExecutor:
         order = self.running.pop(task, None)
         if order is None or task.done():
             return
+        self._ended([order.key])
         log.warning("action %s runs %gs past its deadline of %gs: it did not stop when cancelled "
                     "(it catches asyncio.CancelledError?); its attempt fails with ActionTimeout "
                     "and it is abandoned", order.action, DEADLINE_GRACE, order.timeout)  # fmt: skip
@@ -232,10 +241,17 @@ class InProcessExecutor:
         if (handle := self.overdue.pop(task, None)) is not None:
             handle.cancel()
         order = self.running.pop(task, None)
+        if order is not None:
+            self._ended([order.key])
         if task.cancelled() and order is not None:  # killed: the attempt is lost, as in a worker
             self.reports.on_lost([order.key])
         if not self.running:
             self.idle.set()
+
+    def _ended(self, keys: list[Hashable]) -> None:
+        if self.on_ended is not None:
+            for key in keys:
+                self.on_ended(key)
 
     def withdraw_revoked(self) -> None:
         """Nothing waits in a queue here: an order starts when it is submitted."""
@@ -275,6 +291,7 @@ class InProcessExecutor:
         _, stubborn = await asyncio.wait(self.running, timeout=DEADLINE_GRACE)
         for task in stubborn:
             order = self.running.pop(task)
+            self._ended([order.key])
             log.warning("action %s did not stop when cancelled; it is abandoned", order.action)
             _abandon(task)
 

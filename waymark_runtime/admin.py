@@ -136,17 +136,19 @@ class Admin:
 
         Its lease is dropped (the runner holding it lets it go at its next commit or heartbeat),
         its open attempts fail and its sleeps end; attempts already running on a worker finish,
-        but their results are dropped. A finished instance is an `InstanceStateError`."""
+        but their results are dropped. Cancelling a cancelled instance again (a call made again
+        after its answer was lost) changes nothing and returns it as it is; a completed or
+        failed instance is an `InstanceStateError`."""
         row = await self._row(instance_id)
         error = error_json(WorkflowCancelled(reason))
         if not await self.store.cancel(row["id"], error, self.clock()):
-            row = await self._row(row["id"])
-            status = row["status"]
-            raise InstanceStateError(
-                row["id"],
-                status,
-                f"instance {row['id']} already finished ({status}); nothing to cancel",
-            )
+            status = (await self._row(row["id"]))["status"]
+            if status != "cancelled":
+                raise InstanceStateError(
+                    row["id"],
+                    status,
+                    f"instance {row['id']} already finished ({status}); nothing to cancel",
+                )
         return (await self.show(row["id"])).summary
 
     async def retry(self, instance_id: str) -> InstanceSummary:

@@ -386,8 +386,10 @@ async def admin() -> Admin:
 async def cancel(instance_id: str, reason: str = "cancelled") -> None:
     """Cancel an unfinished instance: it ends as `cancelled`, its pending sleeps and queued
     attempts are dropped, results of attempts still running are discarded, and its waiters
-    raise `WorkflowCancelled(reason)`. An unknown id is `UnknownInstance`; a finished instance
-    is an `InstanceStateError`. The same call as `waymark instances cancel`."""
+    raise `WorkflowCancelled(reason)`. An unknown id is `UnknownInstance`; a completed or failed
+    instance is an `InstanceStateError`. A cancelled one is left as it is, so a cancel made
+    again after its answer was lost returns normally. The same call as
+    `waymark instances cancel`."""
     await (await admin()).cancel(instance_id, reason)
 
 

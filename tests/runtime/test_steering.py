@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
 
 import waymark
@@ -144,8 +145,19 @@ async def test_cancel_ends_a_sleeping_local_instance() -> None:
             await waymark.get_result(instance_id)
         status = await waymark.get_status(instance_id)
         assert status is not None and status.status == "cancelled"
-        with pytest.raises(InstanceStateError, match="already finished"):
-            await waymark.cancel(instance_id)
+        await waymark.cancel(instance_id, "asked again")  # its first answer was lost, say
+        with pytest.raises(WorkflowCancelled, match="not needed"):  # the first cancel stands
+            await waymark.get_result(instance_id)
+
+
+async def test_a_completed_or_failed_local_instance_is_not_cancelled() -> None:
+    async with LocalRuntime():
+        done = await flows.SleepThenAdd().run(0.0, _blocking=False)
+        await waymark.get_result(done)
+        with pytest.raises(InstanceStateError, match=r"already finished \(completed\)"):
+            await waymark.cancel(done)
+        status = await waymark.get_status(done)
+        assert status is not None and status.status == "completed"
 
 
 async def test_cancel_on_postgres_drops_the_running_attempt_and_wakes_the_waiter(
@@ -160,6 +172,23 @@ async def test_cancel_on_postgres_drops_the_running_attempt_and_wakes_the_waiter
             await asyncio.wait_for(waiter, 10)
         attempts = await store.attempts_of(instance_id)
         assert [a["status"] for a in attempts] == ["failed"]
+
+
+async def test_a_cancel_made_again_after_its_answer_was_lost_returns_normally(
+    store: PostgresStore, database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first cancel committed but its answer was lost with the connection: the caller's
+    second cancel finds the instance cancelled and returns, and the first reason stands."""
+    lost = lose_an_answer(monkeypatch, "cancel")
+    async with waymark.connect(database):
+        instance_id = await flows.Single().run(7, _blocking=False)
+        with pytest.raises(asyncpg.ConnectionDoesNotExistError):
+            await waymark.cancel(instance_id, "first")
+        await waymark.cancel(instance_id, "second")
+        with pytest.raises(WorkflowCancelled, match="first"):
+            await waymark.get_result(instance_id)
+    assert lost == [True]
+    assert (await store.status(instance_id))["status"] == "cancelled"
 
 
 # -- deadlines --------------------------------------------------------------------------------

@@ -162,7 +162,8 @@ def cancel_command(instance: IdArgument) -> None:
     """Cancel an unfinished instance: it ends as cancelled (its waiters raise WorkflowCancelled)
     and runs no further.
 
-    Attempts already running on a worker finish, but their results are dropped.
+    Attempts already running on a worker finish, but their results are dropped. An instance
+    cancelled already stays as it is (exit 0); a completed or failed one exits 1.
     """
     chosen = instance_id(instance)
     run_async(_cancel(chosen))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from waymark_runtime.consumed import Pause, end_timers, record_results
 from waymark_runtime.effects import ActionFinished
 from waymark_runtime.engine import InstanceOutcome, PlannedAction, PlannedChild, StepCommit
-from waymark_runtime.errors import ChildWorkflowError
+from waymark_runtime.errors import ChildWorkflowError, WorkflowCancelled
 from waymark_runtime.held import Attempt, Held
 from waymark_runtime.interpreter import InstanceState, encode_state
 from waymark_runtime.store.pg_batch import CommitBatch, Ran, Row
@@ -97,7 +97,22 @@ def prepare(held: Held, step: StepCommit | None, rules: RunnerRules) -> Change:
     if change.done and held.in_family:
         change.batch.settle(held.id)
     record_results(held, change.batch, consumed=state is not None)
+    if change.done:
+        _abandon_running(held, change.batch)
     return change
+
+
+def _abandon_running(held: Held, batch: CommitBatch) -> None:
+    """The instance finishes while attempts of it still run (a gather that raised while the
+    others ran, a call never awaited): they end with it, failed with `WorkflowCancelled`, and
+    `abandoned`: a worker may still execute them, so a limited action keeps its slot until the
+    lease lapses (the runner stops them: `Runner._commit`). Left `running`, an attempt of a
+    limited action held its slot for ever."""
+    ended = {(op["node"], op["attempt"]) for op in batch.rows["o"]}
+    value = error_json(WorkflowCancelled("the workflow finished before this action ended"))
+    for key, attempt in held.running.items():
+        if key not in ended:
+            batch.finish(held.id, *key, False, value, ran=(attempt.sent_at, None), abandoned=True)
 
 
 def _written_state(held: Held, step: StepCommit | None, change: Change) -> InstanceState | None:
@@ -298,7 +313,8 @@ def failure(held: Held, error: BaseException, rows: CommitBatch | None = None) -
     ended = [*ran, *((event.node, event.attempt) for event in held.results)]
     ended_ids = dict.fromkeys([*ended, *held.gated])
     for node, attempt in ended_ids:  # those that ran keep their times; the rest end now
-        change.batch.finish(held.id, node, attempt, False, value, ran=ran.get((node, attempt)))
+        change.batch.finish(held.id, node, attempt, False, value, ran=ran.get((node, attempt)),
+                            abandoned=(node, attempt) in held.running)  # fmt: skip
     for node, attempt in held.recorded:  # recorded by earlier commits: their results stand
         if (node, attempt) not in ended_ids:
             change.batch.consume(held.id, node, attempt)

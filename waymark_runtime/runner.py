@@ -339,8 +339,9 @@ class Runner:
         orders: list[AttemptOrder] = []
         for change in changes:
             orders.extend(self._apply(change, change.held.id in kept))
-        if len(kept) < len(changes) or any(held.lease.revoked for held in early):
-            self.pool.withdraw_revoked()
+        abandoned = any(change.done and change.held.running for change in changes)
+        if len(kept) < len(changes) or abandoned or any(h.lease.revoked for h in early):
+            self.pool.withdraw_revoked()  # and stops the leased attempts of finished instances
         if orders:
             self.pool.submit(orders)
         await self._freed(batch, kept)

@@ -140,6 +140,8 @@ def _add_attempt(store: MemoryStore, row: Row, owner: str, now: float) -> None:
 def _finish(attempt: AttemptRow, row: Row, owner: str, now: float) -> None:
     """As `commit_instances`: started when marked running, else when sent (`started`: it
     ended first); finished when the runner took the reply (`at`), else now; never before."""
+    if row.get("abandoned"):
+        attempt.hold_slot()
     if attempt.started_at is None:
         attempt.started_at = row.get("started")
     finished = row.get("at", now)

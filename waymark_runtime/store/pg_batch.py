@@ -80,12 +80,16 @@ class CommitBatch:
 
     def finish(
         self, instance_id: str, node: str, attempt: int, ok: bool, value: Any,
-        traceback: Any = None, *, ran: Ran | None = None,
+        traceback: Any = None, *, ran: Ran | None = None, abandoned: bool = False,
     ) -> None:  # fmt: skip
         """Record an attempt's result, consumed by the step in this same batch (`traceback`:
         where a failed one raised, `tracebacks.split_traceback`; `ran`: when the runner sent
-        it and took its reply, else it ends at the commit's time)."""
+        it and took its reply, else it ends at the commit's time). `abandoned`: it ends because
+        its instance finishes while it may still run on a worker (it keeps its action's slot
+        until the lease lapses)."""
         self._result("finish", instance_id, node, attempt, ok, value, traceback, ran)
+        if abandoned:
+            self.rows["o"][-1]["abandoned"] = True
 
     def record(
         self, instance_id: str, node: str, attempt: int, ok: bool, value: Any,

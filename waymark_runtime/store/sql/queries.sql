@@ -154,7 +154,8 @@ RETURNING
 -- Attempt ops: finish (record a result and consume it), record (record a result, unconsumed:
 -- the step kept the stored state, so the result stays an event of the next claim), consume (an
 -- event recorded earlier), start (a queued attempt now runs on the owner's workers; `lost`
--- counts a lost try), requeue.
+-- counts a lost try), requeue. A finish marked `abandoned` ends an attempt whose instance
+-- finishes without it (it may still run on a worker).
 -- A released instance wakes at its `wake_at` unless results arrived meanwhile (`event_seq`).
 -- `commit_instances_lean` is this statement without its optional part, for a batch with no
 -- child calls, sleeps or log lines: PostgreSQL then plans and runs a third fewer parts.
@@ -210,10 +211,18 @@ WITH doc AS MATERIALIZED (
                           ELSE a.started_at END,
         finished_at = CASE WHEN o.op IN ('finish', 'record')
                            THEN greatest(to_timestamp(coalesce(o.at, $2)), a.started_at)
-                           ELSE a.finished_at END
+                           ELSE a.finished_at END,
+        -- ended while it still runs (its instance finished without it): a worker may execute
+        -- it until the lease lapses, so it keeps its slot till then, as `cancel_instance` does
+        -- (the lease as it was before this statement: its snapshot)
+        slot_until = CASE WHEN o.abandoned AND a.status = 'running' AND a.gated
+                          THEN (SELECT h.lease_expires_at FROM waymark_instances AS h
+                                WHERE h.id = a.instance_id)
+                          ELSE a.slot_until END
     FROM json_to_recordset((SELECT value FROM doc WHERE key = 'o')) AS o (
         instance_id uuid, node text, attempt integer, op text, status text, value json,
-        lost integer, traceback json, started double precision, at double precision)
+        lost integer, traceback json, started double precision, at double precision,
+        abandoned boolean)
     WHERE a.instance_id = o.instance_id AND a.node = o.node AND a.attempt = o.attempt
       AND o.instance_id IN (SELECT id FROM kept)
     RETURNING 1

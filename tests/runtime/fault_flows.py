@@ -1,0 +1,99 @@
+"""Workflows of the fault tests, run by `start-workers` processes and on `LocalRuntime`.
+
+Actions append `start <key> <pid>` when an execution starts and `end <key>` when it ends to the
+file named by `WM_TEST_RECORD`, so a test can find the worker running an action and count
+executions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+from tests.runtime.runtime_flows import _record
+from waymark import Concurrency, RetryPolicy, SignalTimeout, Workflow, action, workflow
+
+
+@action
+async def nap(key: str, seconds: float) -> str:
+    _record(f"start {key} {os.getpid()}")
+    try:
+        await asyncio.sleep(seconds)
+    finally:  # a stopped execution ends too (a killed or frozen process writes nothing)
+        _record(f"end {key}")
+    return key
+
+
+@workflow
+class NapWithDeadline(Workflow):
+    """One nap with a deadline, run again once when it passes."""
+
+    async def run(self, key: str) -> str:
+        return await self.run_action(
+            nap(key, 1.0),
+            timeout=2.0,
+            retry=RetryPolicy(attempts=2, exception_types=["ActionTimeout"]),
+        )
+
+
+@workflow
+class NapChild(Workflow):
+    async def run(self, key: str, seconds: float) -> str:
+        first = await nap(f"{key}/a", seconds)
+        second = await nap(f"{key}/b", 0.0)
+        return first + second
+
+
+@workflow
+class NapParent(Workflow):
+    async def run(self, key: str, seconds: float) -> str:
+        child = await NapChild().run(key, seconds)
+        return await nap(child, 0.0)
+
+
+@workflow
+class SignalThenNap(Workflow):
+    async def run(self, key: str) -> list[str]:
+        got = []
+        for _ in range(2):
+            value = await self.wait_for_signal("go", str)
+            got.append(await nap(f"{key}/{value}", 0.0))
+        return got
+
+
+@workflow
+class WaitOrGiveUp(Workflow):
+    async def run(self, seconds: float) -> str:
+        try:
+            value = await self.wait_for_signal("go", str, timeout=seconds)
+        except SignalTimeout:
+            return "timed out"
+        return f"got {value}"
+
+
+@workflow(concurrency=Concurrency(key="key", limit=1))
+class OnePerKey(Workflow):
+    async def run(self, key: str, tag: str, seconds: float) -> str:
+        return await nap(f"{key}/{tag}", seconds)
+
+
+@action(concurrency=1)
+async def single_file(key: str, seconds: float) -> str:
+    return await nap(key, seconds)
+
+
+@action
+async def refuse(reason: str) -> str:
+    raise ValueError(reason)
+
+
+@workflow
+class FailsBesideALimited(Workflow):
+    async def run(self, key: str, seconds: float) -> list[str]:
+        return await asyncio.gather(single_file(key, seconds), refuse(key))
+
+
+@workflow
+class OneLimited(Workflow):
+    async def run(self, key: str) -> str:
+        return await single_file(key, 0.0)

@@ -1,11 +1,14 @@
 """`Claims`: when a runner claims instances, and taking what it claimed into its holdings.
 
 A claim is wanted when a notification says work is runnable, when the fallback poll ticks or
-an expired lease was reclaimed (`upkeep`), when an instance is let go (room in memory), and at
-a released wait's timeout (`at`). One loop claims, in batches, until the runner holds
+an expired lease was reclaimed (`upkeep`), when an instance is let go (room in memory), and
+when the next released instance falls due. One loop claims, in batches, until the runner holds
 `max_concurrent_instances` or nothing more is runnable; each claimed instance is taken under a
-lease dated from when its claim was sent (`Leases.lease_from`), never later. It steps,
-commits and dispatches nothing.
+lease dated from when its claim was sent (`Leases.lease_from`), never later. A claim that
+found everything runnable asks the store when the next instance no runner holds falls due (a
+released sleep, wait or deadline, whichever runner released it) and arms one timer there
+(`at`), so a sleep ends on time without a poll to find it. It steps, commits and dispatches
+nothing.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import time
 from collections.abc import Callable
 
 from waymark_runtime import metrics
-from waymark_runtime.clock import Clock
+from waymark_runtime.clock import Clock, Handle
 from waymark_runtime.config import Settings
 from waymark_runtime.deadlines import Deadlines
 from waymark_runtime.holdings import Holdings
@@ -56,25 +59,36 @@ class Claims:
         self.wanted = asyncio.Event()
         self.busy = False  # a claim is in flight
         self.unanswered = False  # a claim raised: it may have leased instances all the same
+        self.failed = False  # the last claim failed: the poll tries again soon (`upkeep`)
+        self._timer: tuple[float, Handle] | None = None  # the claim armed by `at`
 
     def want(self) -> None:
         self.wanted.set()
         self.activity.set()
 
     def at(self, when: float | None) -> None:
-        """Claim again at `when` (a released signal wait's timeout or deadline), on the
-        runner's clock, when it is nearer than the eviction threshold (a virtual clock has no
-        poll tick to find it by; later ones are found by the poll, holding no memory
-        meanwhile)."""
-        near = self.settings.evict_sleep_threshold_ms / 1000
-        if when is not None and not self.stopping() and when - self.clock.now() <= near:
-            self.clock.call_at(when, self.want)
+        """Claim again at `when` (on the runner's clock): one timer, at the earliest time
+        asked for. A later time it displaces is not lost: the claim at the earlier one asks
+        the store for the next (`_next_wake`), and the store holds every released wake."""
+        if when is None or self.stopping():
+            return
+        if self._timer is not None:
+            if self._timer[0] <= when:
+                return
+            self._timer[1].cancel()
+
+        def fire() -> None:
+            self._timer = None
+            self.want()
+
+        self._timer = (when, self.clock.call_at(when, fire))
 
     async def loop(self) -> None:
         while not self.stopping():
             await self.wanted.wait()
             self.wanted.clear()
             self.busy = True
+            self.failed = True  # until `_claim_all` returns
             try:
                 await guarded("claim", self._claim_all)
             finally:
@@ -102,5 +116,14 @@ class Claims:
                 lease = self.leases.lease_from(sent)
                 if self.holdings.take(claim, lease, self.deadlines.expire) is not None:
                     self.withdraw()  # an older claim of ours is gone
-            if len(claims) < limit or self.stopping():
-                return
+            if self.stopping():
+                break
+            if len(claims) < limit:
+                await self._next_wake()
+                break
+        self.failed = False
+
+    async def _next_wake(self) -> None:
+        """Nothing more is runnable now: claim again when the next released instance falls
+        due, whichever runner released it."""
+        self.at(await self.store.next_wake(self.clock.now()))

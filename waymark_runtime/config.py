@@ -229,7 +229,7 @@ _FIELDS: dict[str, _Field] = {
     "max_concurrent_instances": _Field(
         "WAYMARK_MAX_CONCURRENT_INSTANCES", _positive_int, _constant(500)
     ),
-    "poll_interval_ms": _Field("WAYMARK_POLL_INTERVAL_MS", _positive_int, _constant(100)),
+    "poll_interval_ms": _Field("WAYMARK_POLL_INTERVAL_MS", _positive_int, _constant(1_000)),
     "lock_ttl_ms": _Field("WAYMARK_LOCK_TTL_MS", _positive_int, _constant(15_000)),
     "lock_heartbeat_ms": _Field("WAYMARK_LOCK_HEARTBEAT_MS", _positive_int, _constant(5_000)),
     "evict_sleep_threshold_ms": _Field(

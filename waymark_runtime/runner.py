@@ -132,12 +132,16 @@ class Runner:
         await retrying("register", lambda: self.store.register_runner(me, self.clock()))
         listener = self.store.subscribe(self.claims.want)
         await retrying("listen", listener.start)
+
+        def heard() -> bool:  # notifications arrive, and the last claim was answered
+            return listener.listening() and not self.claims.failed
+
         loops = [
             asyncio.create_task(coroutine)
             for coroutine in (
                 self.leases.heartbeat_loop(),
                 self.claims.loop(),
-                poll_loop(self.settings, self.claims.wanted),
+                poll_loop(self.settings, self.claims.wanted, heard),
                 reclaim_loop(self.store, self.settings, self.clock, self.owner, self.claims.wanted),
                 gc_loop(self.store, self.settings, self.clock),
                 self.gate.run(functools.partial(guarded, "acquire slots")),

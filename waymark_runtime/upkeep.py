@@ -18,10 +18,20 @@ from waymark_runtime.store.contract import RunnerStore
 log = logging.getLogger("waymark.runner")
 
 
-async def poll_loop(settings: Settings, wanted: asyncio.Event) -> None:
-    """The fallback for notifications: released instances also wake by the clock."""
+UNHEARD_POLL = 0.1
+"""Seconds between polls while notifications may be missed (`poll_loop`)."""
+
+
+async def poll_loop(settings: Settings, wanted: asyncio.Event, heard: Callable[[], bool]) -> None:
+    """The safety net behind notifications and the timer at the next released wake
+    (`Claims`): a claim every `poll_interval_ms`, or every `UNHEARD_POLL` seconds (if that is
+    shorter) while `heard()` is False: the connection that hears notifications is lost, or
+    the last claim failed. Each path by which work becomes runnable has a mechanism of its
+    own (docs/operations.md, "How a runner hears of work"); this poll finds none of them
+    late."""
+    interval = settings.poll_interval_ms / 1000
     while True:
-        await asyncio.sleep(settings.poll_interval_ms / 1000)
+        await asyncio.sleep(interval if heard() else min(interval, UNHEARD_POLL))
         wanted.set()
 
 

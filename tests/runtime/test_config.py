@@ -18,7 +18,7 @@ def test_defaults_follow_the_seed_table() -> None:
     assert settings.user_modules == ()
     assert settings.max_action_lifecycle is None
     assert settings.max_concurrent_instances == 500
-    assert settings.poll_interval_ms == 100
+    assert settings.poll_interval_ms == 1000
     assert (settings.lock_ttl_ms, settings.lock_heartbeat_ms) == (15_000, 5_000)
     assert settings.expired_lock_reclaimer_interval_ms == 1_000
     assert settings.expired_lock_reclaimer_batch_size == 1_000

@@ -31,6 +31,9 @@ class Subscription(Protocol):
 
     async def close(self) -> None: ...
 
+    def listening(self) -> bool:
+        """Notifications arrive (False while the connection that hears them is lost)."""
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RunnerInfo:
@@ -52,6 +55,10 @@ class RunnerStore(Protocol):
     ) -> list[str]: ...
 
     async def claim(self, owner: str, limit: int, now: float, lease: float) -> list[Claim]: ...
+
+    async def next_wake(self, now: float) -> float | None:
+        """When the next instance no runner holds falls due after `now` (None: none does):
+        a released sleep, wait or deadline, whoever released it."""
 
     async def commit(self, batch: CommitBatch, owner: str, now: float) -> set[str]: ...
 

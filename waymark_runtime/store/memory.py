@@ -60,6 +60,9 @@ class _Subscription:
         if self.on_runnable in self.subscribers:
             self.subscribers.remove(self.on_runnable)
 
+    def listening(self) -> bool:
+        return self.on_runnable in self.subscribers
+
 
 class MemoryStore:
     """Every row in dicts; a heap of instances by claim order (lazily pruned)."""
@@ -167,6 +170,13 @@ class MemoryStore:
         for entry in later:
             heapq.heappush(self._runnable, entry)
         return [self._lease(instance, owner, now, lease) for instance in picked]
+
+    async def next_wake(self, now: float) -> float | None:
+        """`next_wake`: the earliest queued wake after `now` that is still current."""
+        wakes = [entry.wake_at for entry in self._runnable if entry.wake_at > now
+                 and (instance := self.instances.get(entry.instance_id)) is not None
+                 and self._is_queued(instance, entry)]  # fmt: skip
+        return min(wakes, default=None)
 
     def _lease(self, instance: Instance, owner: str, now: float, lease: float) -> Claim:
         instance.lease_owner, instance.lease_expires_at = owner, now + lease

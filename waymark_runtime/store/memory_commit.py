@@ -29,7 +29,8 @@ class Applied(NamedTuple):
     """Their rows, the children they started and the parents their families settled: the
     store queues the released ones and wakes the waiters of the finished ones."""
     runnable: bool
-    """A child started, a family settled or a signal woke an instance: runners are told."""
+    """A child started, a family settled, a signal woke an instance or one was released due at
+    once: runners are told."""
 
 
 def apply(store: MemoryStore, batch: CommitBatch, owner: str, now: float) -> Applied:
@@ -60,7 +61,13 @@ def apply(store: MemoryStore, batch: CommitBatch, owner: str, now: float) -> App
     changed = [instances[i] for i in kept] + [c for c in started if c is not None]
     settled = [i for i in batch.settled if i in kept]
     changed += memory_children.settle(store, settled, now, cascade_error()) if settled else []
-    return Applied(kept, changed, any(started) or bool(settled) or signalled)
+    woken = any(_due(instances[i], now) for i in kept)
+    return Applied(kept, changed, any(started) or bool(settled) or signalled or woken)
+
+
+def _due(instance: Instance, now: float) -> bool:
+    """Released and due at once: other runners are told, as `commit_instances` does."""
+    return instance.lease_owner is None and instance.wake_at is not None and instance.wake_at <= now
 
 
 def _commit_signals(store: MemoryStore, batch: CommitBatch, kept: set[str], now: float) -> bool:

@@ -45,6 +45,10 @@ class Listener:
         await self._connect()
         self._task = asyncio.create_task(self._watch())
 
+    def listening(self) -> bool:
+        """Subscribed on a live connection (False from a loss until the reconnect)."""
+        return self.connected.is_set() and not self._lost.is_set()
+
     async def close(self) -> None:
         self._closing = True
         task = self._task

@@ -297,6 +297,11 @@ class PostgresStore(FlowQueries, InspectionQueries):
         )
         return self._claimed(rows, now)
 
+    async def next_wake(self, now: float) -> float | None:
+        """The earliest `wake_at` after `now` of the instances no runner holds."""
+        wake_at: float | None = await self.pool.fetchval(self._sql["next_wake"], now)
+        return wake_at
+
     def _claimed(self, rows: list[asyncpg.Record], now: float) -> list[Claim]:
         """The claims of freshly leased rows, highest priority first."""
         claims = [self._claim_of(row, now) for row in rows]

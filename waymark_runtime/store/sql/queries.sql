@@ -156,7 +156,8 @@ RETURNING
 -- event recorded earlier), start (a queued attempt now runs on the owner's workers; `lost`
 -- counts a lost try), requeue. A finish marked `abandoned` ends an attempt whose instance
 -- finishes without it (it may still run on a worker).
--- A released instance wakes at its `wake_at` unless results arrived meanwhile (`event_seq`).
+-- A released instance wakes at its `wake_at` unless results arrived meanwhile (`event_seq`);
+-- one released due at once is announced on `waymark_runnable` (another runner may take it).
 -- `commit_instances_lean` is this statement without its optional part, for a batch with no
 -- child calls, sleeps or log lines: PostgreSQL then plans and runs a third fewer parts.
 WITH doc AS MATERIALIZED (
@@ -185,7 +186,8 @@ WITH doc AS MATERIALIZED (
         updated_at = to_timestamp($2)
     FROM step AS s
     WHERE i.id = s.id AND i.lease_owner = $1 AND (s.epoch IS NULL OR i.lease_epoch = s.epoch)
-    RETURNING i.id, i.status, i.result, i.error
+    RETURNING i.id, i.status, i.result, i.error,
+              i.lease_owner IS NULL AND i.wake_at <= to_timestamp($2) AS woken
 ), attempt_ops AS (
     UPDATE waymark_attempts AS a
     SET status = CASE WHEN o.op IN ('finish', 'record') THEN o.status
@@ -312,13 +314,19 @@ children_added AS (
 -- end optional
 SELECT k.id,
        (SELECT pg_notify('waymark_runnable', '')::text WHERE EXISTS
-            (SELECT 1 FROM children_added)) AS started,
+            (SELECT 1 FROM children_added) OR EXISTS (SELECT 1 FROM kept WHERE woken)) AS started,
        CASE WHEN k.status IN ('completed', 'failed') THEN pg_notify('waymark_done',
            CASE WHEN octet_length(p.payload) < 7900 THEN p.payload
                 ELSE json_build_object('id', k.id)::text END)::text END AS notified
 FROM kept AS k,
      LATERAL (SELECT json_build_object('id', k.id, 'status', k.status, 'result', k.result,
                                        'error', k.error)::text AS payload) AS p;
+
+-- name: next_wake
+-- The earliest time after $1 at which an instance no runner holds falls due (NULL: none);
+-- what is due at $1 already is the claim's. One probe of `waymark_instances_wake`.
+SELECT extract(epoch FROM min(wake_at))::float8 AS wake_at FROM waymark_instances
+WHERE lease_owner IS NULL AND wake_at IS NOT NULL AND wake_at > to_timestamp($1);
 
 -- name: heartbeat
 -- Extend every lease owner $1 holds; returns the instances it still holds, with the epoch of

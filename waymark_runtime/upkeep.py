@@ -18,6 +18,7 @@ from waymark_runtime.store.contract import RunnerStore
 log = logging.getLogger("waymark.runner")
 
 
+_PAST_LAPSE = 0.005  # seconds: a pass timed for a lapse runs once it is past, not at it
 UNHEARD_POLL = 0.1
 """Seconds between polls while notifications may be missed (`poll_loop`)."""
 
@@ -42,19 +43,33 @@ async def reclaim_loop(
     owner: str,
     wanted: asyncio.Event,
 ) -> None:
-    """Release leases that expired (their runner died): the instances can be claimed again."""
+    """Release leases that expired (their runner died): the instances can be claimed again.
+
+    A pass runs when the earliest lease of another runner seen by the last pass lapses, and
+    at least every half lease TTL (a lease taken since lapses a TTL after it was taken, at the
+    earliest, on its runner's clock), never more often than the reclaimer interval: between
+    passes nothing can lapse unseen, so a runner sleeps through the seconds where polling found
+    nothing."""
+    limit = settings.expired_lock_reclaimer_batch_size
+    interval = settings.expired_lock_reclaimer_interval_ms / 1000
+    longest = max(interval, settings.lock_ttl_ms / 2000)
+    pause = interval
 
     async def reclaim() -> None:
-        limit = settings.expired_lock_reclaimer_batch_size
+        nonlocal pause
+        pause = interval  # if this pass fails
         now = clock()
         released = await store.reclaim_expired_instances(now, limit, keep_owner=owner)
         if released:
             log.info("released %s expired instance leases", released)
             wanted.set()
+        if released < limit:
+            lapse = await store.next_lease_lapse(now, keep_owner=owner)
+            until = longest if lapse is None else lapse - now + _PAST_LAPSE
+            pause = min(max(until, interval), longest)
 
-    interval = settings.expired_lock_reclaimer_interval_ms / 1000
     while True:
-        await asyncio.sleep(interval)
+        await asyncio.sleep(pause)
         await guarded("reclaim", reclaim)
 
 

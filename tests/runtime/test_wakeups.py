@@ -5,7 +5,8 @@ minutes and every test here would time out waiting for that poll.
 - a released sleep falls due: the timer at the next wake the store reports (`next_wake`),
   whichever runner released it;
 - a stopping runner gives its instances back: the commit that releases them notifies;
-- a runner dies: the lease reclaimer of the others releases its instances, and notifies.
+- a runner dies: the lease reclaimer of the others runs a pass when its leases lapse, releases
+  its instances and notifies.
 """
 
 from __future__ import annotations
@@ -174,3 +175,17 @@ async def test_a_release_due_at_once_notifies_and_one_due_later_does_not(
     finally:
         await subscription.close()
     assert sorted(ids) == sorted(c.instance.instance_id for c in claims)
+
+
+async def test_next_lease_lapse_is_the_earliest_lease_of_another_owner(
+    any_store: RunnerStore,
+) -> None:
+    now = float(int(time.time()))
+    await any_store.create_instances([spec(), spec(), spec()], now)
+    assert await any_store.next_lease_lapse(now, keep_owner="me") is None
+    await any_store.claim("me", 1, now, 5.0)
+    await any_store.claim("other", 1, now, 30.0)
+    await any_store.claim("third", 1, now, 60.0)
+    assert await any_store.next_lease_lapse(now, keep_owner="me") == now + 30
+    assert await any_store.next_lease_lapse(now + 31, keep_owner="me") == now + 60
+    assert await any_store.next_lease_lapse(now + 61, keep_owner="me") is None

@@ -73,6 +73,10 @@ class RunnerStore(Protocol):
         self, now: float, limit: int = 1000, *, keep_owner: str = ""
     ) -> int: ...
 
+    async def next_lease_lapse(self, now: float, *, keep_owner: str = "") -> float | None:
+        """When the next lease held by another owner than `keep_owner` lapses, at `now` or
+        later (None: no other owner holds one)."""
+
     async def collect_garbage(self, now: float, retention: float, limit: int = 1000) -> int: ...
 
     async def outcome(self, instance_id: str) -> InstanceOutcome | None: ...

@@ -274,6 +274,12 @@ class MemoryStore:
             self._notify_runnable()
         return len(expired)
 
+    async def next_lease_lapse(self, now: float, *, keep_owner: str = "") -> float | None:
+        lapses = [i.lease_expires_at for i in self.instances.values()
+                  if i.lease_owner not in (None, keep_owner)
+                  and i.lease_expires_at is not None and i.lease_expires_at >= now]  # fmt: skip
+        return min(lapses, default=None)
+
     def _lose(self, attempt: AttemptRow, now: float) -> None:
         attempt.lost_count += 1
         attempt.lease_owner, attempt.ready_at = None, now

@@ -376,6 +376,13 @@ class PostgresStore(FlowQueries, InspectionQueries):
         assert row is not None
         return int(row["instances"])
 
+    async def next_lease_lapse(self, now: float, *, keep_owner: str = "") -> float | None:
+        """The earliest lease expiry at or after `now` of another owner than `keep_owner`."""
+        lapse: float | None = await self.pool.fetchval(
+            self._sql["next_lease_lapse"], now, keep_owner
+        )
+        return lapse
+
     async def collect_garbage(self, now: float, retention: float, limit: int = 1000) -> int:
         """Delete up to `limit` instances that finished more than `retention` seconds ago."""
         rows = await self.pool.fetch(self._sql["collect_garbage"], now, retention, limit)

@@ -401,6 +401,12 @@ SELECT r.instances, (SELECT count(*) FROM lost) AS attempts,
        CASE WHEN r.instances > 0 THEN pg_notify('waymark_runnable', '')::text END
 FROM (SELECT count(*) AS instances FROM released) AS r;
 
+-- name: next_lease_lapse
+-- When the next lease of another owner than $2 lapses, at $1 or later (NULL: none is held):
+-- the lease reclaimer sleeps until then. From the front of `waymark_instances_leased`.
+SELECT extract(epoch FROM min(lease_expires_at))::float8 AS lapse FROM waymark_instances
+WHERE lease_owner IS NOT NULL AND lease_owner <> $2 AND lease_expires_at >= to_timestamp($1);
+
 -- name: instance_outcomes
 -- Status, result and error of the given instances.
 SELECT id, status, result, error FROM waymark_instances WHERE id = ANY ($1::uuid[]);

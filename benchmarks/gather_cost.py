@@ -11,7 +11,7 @@ the WAL position). Per action: runner CPU, workers' CPU, server CPU and WAL byte
 The targets: the 50 ms gather's runner CPU per action within 2x of the no-op gather's, and
 flat as the gather grows (the largest size against the smallest).
 
-A runner spends CPU while it waits, too (its 100 ms claim poll, the lease reclaim, timers),
+A runner spends CPU while it waits, too (its safety-net claim poll, the scheduler's tick, timers),
 and a 50 ms gather lasts ~40 times as long as the no-op one: each repeat also measures the
 runner idle for `_IDLE_SECONDS`, and a row gives the ratio with that idle cost, over the
 gather's duration, taken out of the 50 ms gather's CPU. It has no target; the gross ratio

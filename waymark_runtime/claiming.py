@@ -125,5 +125,7 @@ class Claims:
 
     async def _next_wake(self) -> None:
         """Nothing more is runnable now: claim again when the next released instance falls
-        due, whichever runner released it."""
+        due, whichever runner released it. Asked once the instances just taken had a turn of
+        the event loop: their steps start before this statement is sent."""
+        await asyncio.sleep(0)
         self.at(await self.store.next_wake(self.clock.now()))

@@ -88,7 +88,6 @@ class Claims:
             await self.wanted.wait()
             self.wanted.clear()
             self.busy = True
-            self.failed = True  # until `_claim_all` returns
             try:
                 await guarded("claim", self._claim_all)
             finally:
@@ -96,6 +95,14 @@ class Claims:
                 self.activity.set()
 
     async def _claim_all(self) -> None:
+        try:
+            await self._claim_until_full()
+        except Exception:
+            self.failed = True
+            raise
+        self.failed = False
+
+    async def _claim_until_full(self) -> None:
         held = self.holdings.held
         while (room := self.settings.max_concurrent_instances - len(held)) > 0:
             limit = min(room, _BATCH)
@@ -117,11 +124,10 @@ class Claims:
                 if self.holdings.take(claim, lease, self.deadlines.expire) is not None:
                     self.withdraw()  # an older claim of ours is gone
             if self.stopping():
-                break
+                return
             if len(claims) < limit:
                 await self._next_wake()
-                break
-        self.failed = False
+                return
 
     async def _next_wake(self) -> None:
         """Nothing more is runnable now: claim again when the next released instance falls

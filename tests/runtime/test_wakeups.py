@@ -112,7 +112,13 @@ async def test_what_a_stopping_runner_gives_back_another_takes_at_once(
             return check
 
         await _until(held_by(holder.owner), "the first runner to claim it")
-        async with running(store, settings, owner="second"):
+        async with running(store, settings, owner="second") as second:
+
+            async def settled() -> bool:  # its first claim is over: it waits to hear of work
+                return not (second.claims.busy or second.claims.wanted.is_set())
+
+            await asyncio.wait_for(second.claims.wanted.wait(), 30)  # it started: it claims
+            await _until(settled, "the second runner's first claim")
             await first.aclose()  # gives the instance back, due now
             await _until(held_by("second"), "the second runner to take it")
             assert await client.get_result(instance_id, timeout=20) == 2

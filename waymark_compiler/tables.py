@@ -124,6 +124,7 @@ KNOWN_EXCEPTIONS: dict[str, str] = {
     "decimal.InvalidOperation": "decimal:InvalidOperation",
     "decimal.DivisionByZero": "decimal:DivisionByZero",
     "json.JSONDecodeError": "json.decoder:JSONDecodeError",
+    "csv.Error": "_csv:Error",
     "dataclasses.FrozenInstanceError": "dataclasses:FrozenInstanceError",
     "zoneinfo.ZoneInfoNotFoundError": "zoneinfo._common:ZoneInfoNotFoundError",
     # `re.error` (`re.PatternError` from Python 3.13 on, `re.error` its alias)
@@ -148,6 +149,7 @@ OPAQUE_ROOTS = frozenset(
         "builtins",
         "calendar",
         "copy",
+        "csv",
         "dataclasses",
         "datetime",
         "decimal",
@@ -157,6 +159,7 @@ OPAQUE_ROOTS = frozenset(
         "hashlib",
         "heapq",
         "hmac",
+        "io",
         "itertools",
         "json",
         "logging",

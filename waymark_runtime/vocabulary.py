@@ -102,7 +102,9 @@ STANDARD_FUNCTIONS = _words(
     "unicodedata.normalize base64.b64encode base64.b64decode base64.urlsafe_b64encode "
     "base64.urlsafe_b64decode builtins.str.maketrans hmac.compare_digest "
     # name-based ids: the same namespace and name give the same id in every process
-    "uuid.UUID uuid.uuid3 uuid.uuid5"
+    "uuid.UUID uuid.uuid3 uuid.uuid5 "
+    # CSV text read as Python reads it: lazily, from the lines of a string (`io.StringIO`)
+    "io.StringIO csv.reader csv.DictReader"
 )
 
 # Functions of `dataclasses` a workflow may call on a dataclass value (the interpreter runs them
@@ -222,7 +224,9 @@ PURE_CONSTANTS = _words(
     "calendar.month_name calendar.month_abbr calendar.day_name calendar.day_abbr "
     # `re` flags, compiled to their int values
     "re.IGNORECASE re.I re.MULTILINE re.M re.DOTALL re.S re.VERBOSE re.X re.ASCII re.A "
-    "re.UNICODE re.U re.NOFLAG"
+    "re.UNICODE re.U re.NOFLAG "
+    # `csv` quoting styles, compiled to their int values
+    "csv.QUOTE_MINIMAL csv.QUOTE_ALL csv.QUOTE_NONNUMERIC csv.QUOTE_NONE"
 )
 
 # `type(x).__name__` (and `x.__class__.__name__`): the class name of a value, the one thing a

@@ -286,6 +286,26 @@ def test_a_set_iterator_fails_once_its_set_changes_size() -> None:
         raise AssertionError("no RuntimeError")
 
 
+def test_a_csv_reader_resumes_at_its_row_with_its_format() -> None:
+    import csv
+
+    from waymark_runtime.interpreter.csv_readers import csv_functions
+    from waymark_runtime.interpreter.limits import Meter
+
+    readers = csv_functions(Meter())
+    lines = ["id;note", '1;"two', 'lines"', "2;x", "3"]
+    rows = readers["csv.reader"](lines, delimiter=";")
+    named = readers["csv.DictReader"](iter(lines), restval="-", delimiter=";")
+    header, first, _ = next(rows), next(rows), next(named)
+    _, rows, named = _resumed(lines, rows, named)
+    assert (header, first, rows.line_num) == (["id", "note"], ["1", "twolines"], 3)
+    assert list(rows) == [["2", "x"], ["3"]] and rows.line_num == 5
+    assert (named.fieldnames, named.line_num) == (["id", "note"], 3)
+    python = csv.DictReader(lines, restval="-", delimiter=";")
+    assert list(named) == list(python)[1:] == [{"id": "2", "note": "x"}, {"id": "3", "note": "-"}]
+    assert named.line_num == python.line_num == 5
+
+
 def _raised(iterator: Any) -> str:
     from waymark_runtime.values import ExceptionCarrier
 

@@ -26,6 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from waymark_runtime.errors import ProgramError
+from waymark_runtime.interpreter.csv_readers import READER_TYPES
 from waymark_runtime.values import (
     MISSING,
     MODEL_VALUES,
@@ -50,7 +51,8 @@ from waymark_runtime.values.structural import ISO_CALENDAR_DATE
 
 _PLAIN_TYPES = (int, float, complex, bool, str, bytes, dt.date, dt.datetime, dt.time,
                 dt.timedelta, dt.timezone, ZoneInfo, uuid.UUID, Decimal, Fraction, range, slice, deque,
-                ChainMap, ISO_CALENDAR_DATE, re.Pattern, MatchValue, string.Template)  # fmt: skip
+                ChainMap, ISO_CALENDAR_DATE, re.Pattern, MatchValue, string.Template,
+                *READER_TYPES)  # fmt: skip
 
 
 def no_attribute(obj: Any, name: str) -> AttributeError:

@@ -40,6 +40,7 @@ from waymark_runtime.interpreter.classes import (
     receiver_of,
     type_is,
 )
+from waymark_runtime.interpreter.csv_readers import csv_functions
 from waymark_runtime.interpreter.formatting import WorkflowFormatter, conversions, format_text
 from waymark_runtime.interpreter.iterators import iterator_functions
 from waymark_runtime.interpreter.models import (
@@ -252,6 +253,7 @@ class Library:
         self.builtins[MODEL_VALIDATE_JSON] = self.model_validate_json
         self.builtins.update(iterator_functions(bounded.meter))
         self.builtins.update(standard_functions(bounded))
+        self.builtins.update(csv_functions(bounded.meter))
         self.regexes = Regexes(bounded.meter)
         self.builtins.update(self.regexes.functions())
         self.conversions = conversions(self)

@@ -30,6 +30,12 @@ from collections.abc import ItemsView, Iterator, KeysView, ValuesView
 from typing import Any
 
 from waymark_runtime.errors import WaymarkError
+from waymark_runtime.interpreter.csv_readers import (
+    READER_TAGS,
+    READER_TYPES,
+    decode_reader,
+    encode_reader,
+)
 from waymark_runtime.interpreter.iterators import Count, Cycle, GroupBy, Repeat
 from waymark_runtime.interpreter.limits import Meter
 from waymark_runtime.interpreter.saved import SavedIterator
@@ -155,6 +161,8 @@ class StateEncoder(Encoder):
             return self._once(obj, self._groupby)
         if kind is Count or kind is Cycle or kind is Repeat:  # as what they are: need not end
             return self._once(obj, self._endless)
+        if kind in READER_TYPES:  # over their lines, with their format and place
+            return self._once(obj, lambda reader: encode_reader(reader, self.encode))
         if kind is enumerate or kind is zip:  # over their sources, which others may share
             return self._once(obj, self._combined)
         if hasattr(obj, "__next__"):
@@ -358,6 +366,10 @@ class StateDecoder(Decoder):
             return grouped
         if tag == "dictiter":
             return self._dict_iterator(value)
+        if tag in READER_TAGS:
+            reader = decode_reader(tag, value, self.decode)
+            self.iterators.append(reader)
+            return reader
         if tag == "saved":
             return self._saved(value)
         if tag in ("iter", "reversed"):

@@ -967,6 +967,27 @@ CASES: tuple[ParityCase, ...] = (
         {"conversation": "loop", "question": "?", "max_steps": 3},
     ),
     _case(
+        "prod_ledger",
+        "ImportLedger",
+        {"sources": ["bank-a", "bank-b"]},
+        {"sources": ["bank-b"], "top": 5},
+        {"sources": []},
+    ),
+    _case(
+        "prod_ledger",
+        "PostPayouts",
+        *({"batch": b} for b in ("ok", "frozen", "short", "bank-b")),
+        {"batch": "quoted", "strict": True},
+        {"batch": "quoted"},
+    ),
+    _case(
+        "prod_ledger",
+        "ConvertStatement",
+        {"text": "id,currency,amount\n1,EUR,10.00\n2,JPY,5\n\n3,GBP,2.5,late\n4,EUR\n"},
+        {"text": 'id,currency,amount\r\n"5","EUR","1\n"\r\n', "restval": "-"},
+        {"text": ""},
+    ),
+    _case(
         "gather_flags",
         "SyncAccounts",
         {"accounts": ["a", "bad-b", "c"], "tolerant": True},

@@ -1,0 +1,126 @@
+"""`csv.reader` and `csv.DictReader` over lines a workflow holds, and `io.StringIO` as a source.
+
+Python's own readers parse, lazily, as CPython's do: a row is read when the workflow asks for
+it, a malformed one raises `csv.Error` there, and the reader goes on with the next line after
+it. What a paused frame keeps of a reader is what it needs to go on: the iterator of its lines
+(saved as the state codec saves any iterator), its format arguments and how many lines it has
+read (`line_num`); a `DictReader` keeps its field names and `restkey`/`restval` too. A reader
+always stops between records, so a fresh reader over the rest of the lines goes on exactly
+where the saved one was.
+
+`io.StringIO(text)` is a source of lines here and nothing else: iterating it gives the lines
+of `text` (split at `"\\n"`, as a file does); its other methods are not workflow methods.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from waymark_runtime.interpreter.limits import Meter
+
+JSON = Any
+
+
+class CsvReader:
+    """`csv.reader(lines, dialect, **options)`: Python's reader, and what it needs to resume."""
+
+    __slots__ = ("_args", "_base", "_options", "_reader", "_source")
+
+    def __init__(
+        self, lines: Any, args: tuple[Any, ...], options: dict[str, Any], line_num: int = 0
+    ) -> None:
+        self._source: Iterator[Any] = iter(lines)  # the iterator the reader reads
+        self._reader = csv.reader(self._source, *args, **options)  # Python's errors for options
+        self._args, self._options, self._base = args, options, line_num
+
+    def __iter__(self) -> CsvReader:
+        return self
+
+    def __next__(self) -> list[str]:
+        return next(self._reader)
+
+    @property
+    def line_num(self) -> int:
+        """The number of source lines read, as `csv.reader` counts them."""
+        return self._base + self._reader.line_num
+
+    @property
+    def dialect(self) -> Any:
+        raise AttributeError("a reader's dialect is not a workflow value: read its format")
+
+
+class CsvDictReader(csv.DictReader):  # type: ignore[type-arg]
+    """`csv.DictReader`: Python's class, over a `CsvReader` so that it can be saved."""
+
+    _fieldnames: Any
+
+    def __init__(
+        self,
+        lines: Any,
+        fieldnames: Any = None,
+        restkey: Any = None,
+        restval: Any = None,
+        dialect: Any = "excel",
+        *args: Any,
+        **options: Any,
+    ) -> None:
+        super().__init__(lines, fieldnames, restkey, restval, dialect, *args, **options)
+        self.reader = CsvReader(lines, (dialect, *args), options)  # type: ignore[assignment]
+
+
+def string_lines(initial_value: Any = "", newline: Any = "\n") -> io.StringIO:
+    """`io.StringIO(text)`: Python's own, whose iterator gives the lines of `text`."""
+    return io.StringIO(initial_value, newline)
+
+
+def csv_functions(meter: Meter) -> dict[str, Callable[..., Any]]:
+    """The readers by qualified name; a reader's lines are read (and charged) as it reads."""
+
+    def reader(lines: Any, *args: Any, **options: Any) -> CsvReader:
+        return CsvReader(meter.metered(lines), args, options)
+
+    def dict_reader(lines: Any, *args: Any, **options: Any) -> CsvDictReader:
+        return CsvDictReader(meter.metered(lines), *args, **options)
+
+    return {"csv.reader": reader, "csv.DictReader": dict_reader, "io.StringIO": string_lines}
+
+
+def encode_reader(obj: CsvReader | CsvDictReader, encode: Callable[[Any], JSON]) -> JSON:
+    """A reader as the state codec saves it (`encode` saves its parts)."""
+    if isinstance(obj, CsvReader):
+        return {
+            "$t": "csv.reader",
+            "lines": encode(obj._source),
+            "args": encode(list(obj._args)),
+            "options": encode(obj._options),
+            "n": obj.line_num,
+        }
+    return {
+        "$t": "csv.DictReader",
+        "reader": encode(obj.reader),
+        "dialect": encode(obj.dialect),
+        "fields": encode(obj._fieldnames),
+        "restkey": encode(obj.restkey),
+        "restval": encode(obj.restval),
+        "n": obj.line_num,
+    }
+
+
+def decode_reader(tag: str, value: JSON, decode: Callable[[JSON], Any]) -> Any:
+    """The reader `encode_reader` saved (`decode` loads its parts)."""
+    if tag == "csv.reader":
+        args, options = decode(value["args"]), decode(value["options"])
+        return CsvReader(decode(value["lines"]), tuple(args), options, value["n"])
+    rows = CsvDictReader.__new__(CsvDictReader)
+    rows.reader = decode(value["reader"])
+    rows._fieldnames = decode(value["fields"])
+    rows.restkey, rows.restval = decode(value["restkey"]), decode(value["restval"])
+    rows.dialect, rows.line_num = decode(value["dialect"]), value["n"]
+    return rows
+
+
+READER_TYPES = (CsvReader, CsvDictReader)
+READER_TAGS = frozenset({"csv.reader", "csv.DictReader"})

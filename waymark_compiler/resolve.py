@@ -51,6 +51,7 @@ from waymark_compiler.tables import (
     BUILTIN_EXCEPTIONS,
     BUILTIN_TYPES,
     KNOWN,
+    KNOWN_CLASSES,
     KNOWN_EXCEPTIONS,
     OPAQUE_ROOTS,
     Known,
@@ -189,7 +190,25 @@ class Resolver:
         if typename is not None:
             return VariableSym(variable.qualname, named_tuple=typename)
         functions = self._held_functions(namespace, value)
-        return dataclasses.replace(variable, functions=functions) if functions else variable
+        if functions:
+            return dataclasses.replace(variable, functions=functions)
+        classes = self._held_classes(namespace, value)
+        return dataclasses.replace(variable, classes=classes) if classes else variable
+
+    def _held_classes(self, namespace: Namespace, value: cst.BaseExpression) -> tuple[Symbol, ...]:
+        """The classes a tuple display names (`(int, float)`, `(KeyError, errors.Timeout)`),
+        when it names nothing else."""
+        if not isinstance(value, cst.Tuple) or not value.elements:
+            return ()
+        found: list[Symbol] = []
+        for element in value.elements:
+            if isinstance(element, cst.StarredElement):
+                return ()
+            symbol = self.at(namespace).expression(element.value)
+            if symbol is None or not _is_class(symbol):
+                return ()
+            found.append(symbol)
+        return tuple(found)
 
     def _held_functions(self, namespace: Namespace, value: cst.BaseExpression) -> tuple[str, ...]:
         """The names of the functions and actions a display holds as items (`{"a": fetch}`,
@@ -334,6 +353,14 @@ def _sole_class(namespace: Namespace, name: str, typename: str) -> bool:
     others = (b for n, bs in namespace.bindings.items() if n != name for b in bs)
     made = (b.value for b in others if isinstance(b, Assignment) and b.value is not None)
     return all(_typename(value) != typename for value in made)
+
+
+def _is_class(symbol: Symbol) -> bool:
+    if isinstance(symbol, BuiltinSym):
+        return symbol.name in BUILTIN_TYPES
+    if isinstance(symbol, ExternalSym | KnownSym):
+        return symbol.qualname in KNOWN_CLASSES
+    return isinstance(symbol, ClassSym) and symbol.kind != "workflow"
 
 
 def _variable(namespace: Namespace, name: str) -> VariableSym:

@@ -75,6 +75,9 @@ class VariableSym:
     # the functions and actions a dict, list, tuple or set display holds by name
     # (`TOOLS = {"search": search}`): a dispatch table, which a workflow cannot hold
     functions: tuple[str, ...] = ()
+    # bound once to a tuple of classes (`NUMBERS = (int, float)`): what `isinstance`, `except`
+    # and `type(x) in` take, as if the tuple were written there
+    classes: tuple[Symbol, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)

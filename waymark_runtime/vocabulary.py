@@ -56,7 +56,7 @@ PURE_METHODS = _words(
     # pydantic models, and a pydantic `ValidationError`
     "model_dump model_dump_json model_copy errors error_count "
     # int, float
-    "bit_length bit_count as_integer_ratio is_integer limit_denominator "
+    "bit_length bit_count as_integer_ratio is_integer limit_denominator to_bytes "
     # compiled regular expressions and their matches (`interpreter.regexes`)
     "match search fullmatch findall finditer sub subn group groups groupdict start end span "
     # Decimal (bounded by the context's precision)
@@ -101,6 +101,8 @@ STANDARD_FUNCTIONS = _words(
     "string.Template urllib.parse.urlunsplit urllib.parse.parse_qs urllib.parse.parse_qsl textwrap.dedent textwrap.fill textwrap.wrap textwrap.shorten textwrap.indent "
     "unicodedata.normalize base64.b64encode base64.b64decode base64.urlsafe_b64encode "
     "base64.urlsafe_b64decode builtins.str.maketrans hmac.compare_digest "
+    # the functions of builtin classes: `int.from_bytes(data, "big")`, `bytes.fromhex(text)`
+    "builtins.int.from_bytes builtins.bytes.fromhex builtins.float.fromhex "
     # name-based ids: the same namespace and name give the same id in every process
     "uuid.UUID uuid.uuid3 uuid.uuid5 "
     # CSV text read as Python reads it: lazily, from the lines of a string (`io.StringIO`)
@@ -141,6 +143,9 @@ DROP_WHILE = "itertools.dropwhile.pairs"
 # `result` gives the first value, then the generator's, lazily.
 ACCUMULATE_START = "itertools.accumulate.start"
 ACCUMULATE_RESULT = "itertools.accumulate.result"
+# `itertools.starmap(f, xs)`: the compiler applies `f` in a generator expression over the
+# argument tuples `STARMAP_ITEMS` makes of `xs`, checked against `f`'s parameters.
+STARMAP_ITEMS = "itertools.starmap.items"
 REDUCE_START = "functools.reduce.start"
 REDUCE_RESULT = "functools.reduce.result"
 

@@ -1,6 +1,6 @@
 from waymark import Workflow, workflow
 
-ERRORS = (ValueError, KeyError)
+ERRORS = [ValueError, KeyError]  # a list: Python's own `TypeError` at the clause
 
 
 @workflow

@@ -60,6 +60,7 @@ from waymark_compiler.lower.standard import (
     json_dumps_call,
     super_call,
 )
+from waymark_compiler.lower.starmap import starmap_call
 from waymark_compiler.lower.strings import text_of
 from waymark_compiler.rules.expressions import (
     CLASS_VALUE,
@@ -175,15 +176,24 @@ def unknown_helper(node: cst.CSTNode, name: str, ctx: Ctx) -> ir.Expr:
     return ctx.error(UNKNOWN_HELPER, node, message, "unknown helper", help)
 
 
+def _class_function(func: cst.Attribute, ctx: Ctx) -> str | None:
+    """`builtins.int.from_bytes` for `int.from_bytes`: a pure function of a builtin class."""
+    symbol = ctx.symbol(func.value)
+    if not isinstance(symbol, BuiltinSym):
+        return None  # (`bytes.fromhex`, of a class that is no pure builtin: `class_method`)
+    qualname = f"builtins.{symbol.name}.{func.attr.value}"
+    return qualname if qualname in STANDARD_FUNCTIONS else None
+
+
 def method_call(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr:
     method = func.attr.value
     if (digest := digest_call(node, func, ctx)) is not None:
         return digest  # `hashlib.sha256(data).hexdigest()`
     if method == "fromkeys" and ctx.symbol(func.value) == BuiltinSym("dict"):
         return fromkeys_call(node, ctx)
-    if method == "maketrans" and ctx.symbol(func.value) == BuiltinSym("str"):
+    if (qualname := _class_function(func, ctx)) is not None:  # `int.from_bytes(data, "big")`
         args, kwargs = lower_arguments(node.args, ctx)
-        return ir.Call(func="builtins.str.maketrans", args=args, kwargs=kwargs, span=ctx.span(node))
+        return ir.Call(func=qualname, args=args, kwargs=kwargs, span=ctx.span(node))
     if method in MUTATING_METHODS and (table := constant_table(func.value, ctx)) is not None:
         return changed_table(node, table, ctx)
     if method == "format":
@@ -283,6 +293,10 @@ def type_ref(node: cst.BaseExpression, ctx: Ctx, *, unions: bool = False) -> ir.
         return ctx.error(CLASS_VALUE, node, message, "a TypedDict", help)
     if (path := known_class(symbol)) is not None:
         return ir.TypeRef(type=path, span=ctx.span(node))
+    if isinstance(symbol, VariableSym) and symbol.classes:  # `isinstance(x, NUMBERS)`
+        paths = (known_class(held) or "builtins:object" for held in symbol.classes)
+        refs = tuple(ir.TypeRef(type=path, span=ctx.span(node)) for path in paths)
+        return ir.TupleExpr(elts=refs, span=ctx.span(node))
     if isinstance(symbol, LocalSym):
         return local_definition(symbol, node, ctx)
     help = "pass a class, or a tuple of classes, defined at module level"
@@ -420,6 +434,7 @@ _LOWERED: dict[str, Callable[[cst.Call, Ctx], ir.Expr]] = {
     "builtins.filter": filter_call,
     "builtins.format": format_call,
     "itertools.groupby": groupby_call,
+    "itertools.starmap": starmap_call,
     "itertools.takewhile": while_call,
     "itertools.accumulate": accumulate_call,
     "itertools.dropwhile": while_call,

@@ -17,7 +17,7 @@ from waymark_compiler.shapes import enum_aliases, enum_values, is_static_method
 from waymark_compiler.symbols import ClassSym
 from waymark_compiler.tables import OUTSIDE_EXCEPTION
 from waymark_runtime import ir
-from waymark_runtime.vocabulary import ENUM_LOOKUP, MODEL_VALIDATORS
+from waymark_runtime.vocabulary import ENUM_LOOKUP, MODEL_VALIDATORS, STANDARD_FUNCTIONS
 
 NEW_KINDS = ("exception", "model", "dataclass", "namedtuple")
 
@@ -77,6 +77,10 @@ def class_method(node: cst.Call, name: str, owner: ClassSym, ctx: Ctx) -> ir.Exp
             message = f"`{ctx.code(node.func)}` called without await"
             return ctx.error(ACTION_NOT_AWAITED, node, message, "not awaited", help)
         return ir.HelperCall(name=name, args=args, kwargs=kwargs, span=ctx.span(node))
+    qualname = f"builtins.{owner.name}.{name}"  # `bytes.fromhex(text)`
+    if owner.path.startswith("builtins:") and qualname in STANDARD_FUNCTIONS:
+        args, kwargs = lower_arguments(node.args, ctx)
+        return ir.Call(func=qualname, args=args, kwargs=kwargs, span=ctx.span(node))
     one = len(node.args) == 1 and node.args[0].keyword is None and not node.args[0].star
     if owner.kind == "model" and name in MODEL_VALIDATORS and one:
         span = ctx.span(node)

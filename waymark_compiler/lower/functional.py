@@ -54,7 +54,7 @@ def applied(
     to (a lambda's own parameters, else `names`); None when `node` is not a function value."""
     span = ctx.span(node)
     if isinstance(node, cst.Lambda):
-        params = _plain_parameters(node.params)
+        params = plain_parameters(node.params)
         if params is None or len(params) != len(names):
             return None
         with ctx.comprehension(params, is_lambda=True):
@@ -109,6 +109,8 @@ _COMPARE: dict[str, ir.CompareOperator] = {
     "eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=",
 }  # fmt: skip
 _UNARY: dict[str, ir.UnaryOperator] = {"neg": "-", "pos": "+", "not_": "not", "invert": "~"}
+BINARY_NAMES = frozenset(_BINARY) | frozenset(_COMPARE)  # `operator` functions of two items
+UNARY_NAMES = frozenset(_UNARY)
 
 
 def _operation(symbol: ExternalSym, items: tuple[ir.Name, ...]) -> ir.Expr | None:
@@ -162,7 +164,7 @@ def builtin_type(symbol: object) -> bool:
     return isinstance(symbol, ClassSym) and symbol.path.removeprefix("builtins:") in BUILTIN_TYPES
 
 
-def _plain_parameters(params: cst.Parameters) -> tuple[str, ...] | None:
+def plain_parameters(params: cst.Parameters) -> tuple[str, ...] | None:
     """The names of a lambda's parameters when all are plain (no defaults, `*`, `**`)."""
     plain = list(params.params)
     starred = isinstance(params.star_arg, cst.Param | cst.ParamStar)
@@ -178,7 +180,7 @@ def map_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     span = ctx.span(node)
     args = _positional(node)
     if args is None or len(args) < 2:
-        return _refuse(node, "map", "`map(function, iterable, ...)`", ctx)
+        return refuse_form(node, "map", "`map(function, iterable, ...)`", ctx)
     iterables = tuple(lower_expr(a.value, ctx) for a in args[1:])
     names = tuple(ctx.temp() for _ in iterables)
     function = applied(args[0].value, names, ctx)
@@ -200,7 +202,7 @@ def filter_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     span = ctx.span(node)
     args = _positional(node)
     if args is None or len(args) != 2:
-        return _refuse(node, "filter", "`filter(function, iterable)`", ctx)
+        return refuse_form(node, "filter", "`filter(function, iterable)`", ctx)
     test_node, iterable = args[0].value, lower_expr(args[1].value, ctx)
     name = ctx.temp()
     test: ir.Expr = ir.Name(id=name, span=span)
@@ -224,7 +226,7 @@ def while_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     name = "dropwhile" if dropping else "takewhile"
     args = _positional(node)
     if args is None or len(args) != 2:
-        return _refuse(node, name, f"`{name}(predicate, iterable)`", ctx)
+        return refuse_form(node, name, f"`{name}(predicate, iterable)`", ctx)
     span, items = ctx.span(node), lower_expr(args[1].value, ctx)
     function = applied(args[0].value, (ctx.temp(),), ctx)
     if function is None:
@@ -255,13 +257,13 @@ def accumulate_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     plain = [a for a in node.args if a.keyword is None]
     function = named.get("func") or (plain[1] if len(plain) > 1 else None)
     if any(a.star for a in node.args) or set(named) - {"func", "initial"} or len(plain) > 2:
-        return _refuse(node, "accumulate", "`accumulate(iterable, function, initial=...)`", ctx)
+        return refuse_form(node, "accumulate", "`accumulate(iterable, function, initial=...)`", ctx)
     if function is None or _is_none(function.value):
         kept = [a for a in node.args if a is not function]
         args, kwargs = lower_arguments(kept, ctx)
         return ir.Call(func="itertools.accumulate", args=args, kwargs=kwargs, span=span)
     if not plain:
-        return _refuse(node, "accumulate", "`accumulate(iterable, function, initial=...)`", ctx)
+        return refuse_form(node, "accumulate", "`accumulate(iterable, function, initial=...)`", ctx)
     items = lower_expr(plain[0].value, ctx)
     initial = tuple(
         ir.Keyword(name="initial", value=lower_expr(a.value, ctx))
@@ -313,7 +315,7 @@ def reduce_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     initial = [a for a in node.args if a.keyword is not None and a.keyword.value == "initial"]
     args = _positional(node.with_changes(args=[a for a in node.args if a not in initial]))
     if args is None or len(args) not in (2, 3) or len(args) + len(initial) > 3:
-        return _refuse(node, "reduce", "`reduce(function, iterable[, initial])`", ctx)
+        return refuse_form(node, "reduce", "`reduce(function, iterable[, initial])`", ctx)
     started = tuple(lower_expr(a.value, ctx) for a in args[1:])
     keywords = tuple(ir.Keyword(name="initial", value=lower_expr(a.value, ctx)) for a in initial)
     names = (ctx.temp(), ctx.temp())
@@ -339,7 +341,7 @@ def fromkeys_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     span = ctx.span(node)
     args = _positional(node)
     if args is None or not 1 <= len(args) <= 2:
-        return _refuse(node, "dict.fromkeys", "`dict.fromkeys(keys, value)`", ctx)
+        return refuse_form(node, "dict.fromkeys", "`dict.fromkeys(keys, value)`", ctx)
     keys = lower_expr(args[0].value, ctx)
     value = lower_expr(args[1].value, ctx) if len(args) == 2 else ir.Const(value=None, span=span)
     pair, key = ir.Name(id=ctx.temp(), span=span), ir.Name(id=ctx.temp(), span=span)
@@ -362,7 +364,7 @@ def _positional(node: cst.Call) -> list[cst.Arg] | None:
     return list(node.args)
 
 
-def _refuse(node: cst.Call, name: str, form: str, ctx: Ctx) -> ir.Expr:
+def refuse_form(node: cst.Call, name: str, form: str, ctx: Ctx) -> ir.Expr:
     help = f"call it as {form}, with plain positional arguments"
     message = f"`{name}` with these arguments"
     return ctx.error(FUNCTION_VALUE, node, message, "unsupported form", help)
@@ -384,7 +386,7 @@ def groupby_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     if key is None and len(plain) == 2:
         key, plain = plain[1], plain[:1]
     if len(plain) != 1 or plain[0].keyword is not None or plain[0].star:
-        return _refuse(node, "groupby", "`groupby(iterable, key=function)`", ctx)
+        return refuse_form(node, "groupby", "`groupby(iterable, key=function)`", ctx)
     span = ctx.span(node)
     item = ctx.temp()
     items = lower_expr(plain[0].value, ctx)

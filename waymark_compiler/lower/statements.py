@@ -37,7 +37,7 @@ from waymark_compiler.rules.statements import (
     UNSUPPORTED_STATEMENT,
     WITH_STATEMENT,
 )
-from waymark_compiler.symbols import ClassSym, FunctionSym, LocalSym
+from waymark_compiler.symbols import ClassSym, FunctionSym, LocalSym, Symbol, VariableSym
 from waymark_compiler.tables import OUTSIDE_EXCEPTION
 from waymark_runtime import ir
 
@@ -285,6 +285,12 @@ def lower_If(node: cst.If, ctx: Ctx) -> list[ir.Stmt]:
     return [*before, ir.If(test=test, body=body, orelse=orelse, span=ctx.span(node))]
 
 
+def _exception_classes(classes: tuple[Symbol, ...]) -> tuple[ClassSym, ...]:
+    """`classes` when each is an exception class (a tuple `except` takes), else nothing."""
+    found = tuple(c for c in classes if isinstance(c, ClassSym) and c.kind == "exception")
+    return found if len(found) == len(classes) else ()
+
+
 def exception_types(node: cst.BaseExpression, ctx: Ctx) -> tuple[str, ...]:
     """The classes of an `except` clause, as `module:QualName` paths."""
     if isinstance(node, cst.Tuple):
@@ -292,6 +298,8 @@ def exception_types(node: cst.BaseExpression, ctx: Ctx) -> tuple[str, ...]:
     symbol = ctx.symbol(node) if isinstance(node, cst.Name | cst.Attribute) else None
     if isinstance(symbol, ClassSym) and symbol.kind == "exception":
         return (symbol.path,)
+    if isinstance(symbol, VariableSym) and _exception_classes(symbol.classes):
+        return tuple(held.path for held in _exception_classes(symbol.classes))  # `except RETRY:`
     if isinstance(symbol, LocalSym):
         local_definition(symbol, node, ctx)
         return ()

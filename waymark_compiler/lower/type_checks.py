@@ -10,6 +10,7 @@ from waymark_compiler.context import Ctx
 from waymark_compiler.literals import COMPARE
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.lower.names import type_of
+from waymark_compiler.symbols import VariableSym
 from waymark_runtime import ir
 from waymark_runtime.vocabulary import TYPE_IS
 
@@ -26,7 +27,11 @@ def exact_type_test(node: cst.Comparison, ctx: Ctx) -> ir.Expr | None:
     if op not in _TESTS or subject is None:
         return None
     classes = comparison.comparator
-    if op in ("in", "not in") and not isinstance(classes, cst.Tuple):
+    if (
+        op in ("in", "not in")
+        and not isinstance(classes, cst.Tuple)
+        and not _class_tuple(classes, ctx)
+    ):
         return None
     from waymark_compiler.lower.calls import type_ref  # (calls lowers comparisons too)
 
@@ -37,3 +42,9 @@ def exact_type_test(node: cst.Comparison, ctx: Ctx) -> ir.Expr | None:
     if _TESTS[op]:
         test = ir.UnaryOp(op="not", operand=test, span=span)
     return test
+
+
+def _class_tuple(node: cst.BaseExpression, ctx: Ctx) -> bool:
+    """Whether `node` names a module-level tuple of classes (`NUMBERS = (int, float)`)."""
+    symbol = ctx.symbol(node) if isinstance(node, cst.Name | cst.Attribute) else None
+    return isinstance(symbol, VariableSym) and bool(symbol.classes)

@@ -159,8 +159,9 @@ EXCEPT_TYPE = rule(
     "except-type",
     "refuses `except` clauses whose types are not statically known exception classes",
     "Exception matching happens in the runtime, by class name and bases, so the classes "
-    "must be known when compiling.",
-    "except ERRORS:",
+    "must be known when compiling: named in the clause, or a tuple of them bound once to a "
+    "module-level name (`RETRYABLE = (ValueError, KeyError)`).",
+    "except errors_for(kind):",
     "Name the classes: `except (ValueError, KeyError):`.",
 )
 

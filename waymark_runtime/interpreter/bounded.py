@@ -65,7 +65,7 @@ _CONSTANT: dict[type, frozenset[str]] = {
 }
 _COMPARING = frozenset({"index", "count", "remove"})  # each item compared: nested items too
 _CREATES = frozenset({"copy", "union", "intersection", "difference", "symmetric_difference"})
-_CHECKED_KINDS = frozenset({str, bytes, bytearray})
+_CHECKED_KINDS = frozenset({str, bytes, bytearray, int, bool})  # `int.to_bytes(length)`
 
 
 class Bounded(Numbers):
@@ -126,6 +126,7 @@ class Bounded(Numbers):
             "replace": self._replace,
             "join": self._join,
             "translate": self._translate,
+            "to_bytes": self._to_bytes,
         }
 
     def _visiting(self, function: Callable[..., Any]) -> Callable[..., Any]:
@@ -327,6 +328,13 @@ class Bounded(Numbers):
         width = args[0] if args else kwargs.get("width", 0)
         if isinstance(width, int):
             self.meter.allow_chars(width)
+        return args
+
+    def _to_bytes(self, obj: Any, args: list[Any], kwargs: dict[str, Any]) -> list[Any]:
+        """`int.to_bytes(length, ...)`: the length is the size of the result."""
+        length = args[0] if args else kwargs.get("length", 1)
+        if isinstance(length, int):
+            self.meter.allow_chars(length)
         return args
 
     def _expandtabs(self, obj: Any, args: list[Any], kwargs: dict[str, Any]) -> list[Any]:

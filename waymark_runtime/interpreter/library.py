@@ -51,6 +51,7 @@ from waymark_runtime.interpreter.models import (
 )
 from waymark_runtime.interpreter.regexes import PATTERN_METHODS, Regexes
 from waymark_runtime.interpreter.standard import standard_functions
+from waymark_runtime.interpreter.starmap import starmap_items
 from waymark_runtime.interpreter.templates import TEMPLATE_METHODS, call_template_method
 from waymark_runtime.values import (
     MODEL_VALUES,
@@ -88,6 +89,7 @@ from waymark_runtime.vocabulary import (
     PURE_METHODS,
     RECEIVER_OF,
     STANDARD_FUNCTIONS,
+    STARMAP_ITEMS,
     TYPE_IS,
     TYPE_NAME,
     ZONE_EXAMPLES,
@@ -254,6 +256,7 @@ class Library:
         self.builtins.update(iterator_functions(bounded.meter))
         self.builtins.update(standard_functions(bounded))
         self.builtins.update(csv_functions(bounded.meter))
+        self.builtins[STARMAP_ITEMS] = starmap_items
         self.regexes = Regexes(bounded.meter)
         self.builtins.update(self.regexes.functions())
         self.conversions = conversions(self)

@@ -987,6 +987,14 @@ CASES: tuple[ParityCase, ...] = (
         {"text": 'id,currency,amount\r\n"5","EUR","1\n"\r\n', "restval": "-"},
         {"text": ""},
     ),
+    _case("prod_shipments", "TrackShipment", *({"code": c} for c in ("happy", "weird", "return"))),
+    _case(
+        "prod_shipments",
+        "QuoteParcels",
+        {"carriers": ["ups", "flaky", "slow", "broken"], "boxes": [[10, 20, 30], [1.5, 2, 4]]},
+        {"carriers": [], "boxes": []},
+        {"carriers": ["ups"], "boxes": [[1, 2]]},
+    ),
     _case(
         "gather_flags",
         "SyncAccounts",

@@ -227,6 +227,9 @@ PURE_CONSTANTS = _words(
     # the names of months and days (the C locale's, as a process that never calls
     # `locale.setlocale` has them), compiled to lists of their strings
     "calendar.month_name calendar.month_abbr calendar.day_name calendar.day_abbr "
+    # the days of the week (`date.weekday()`'s numbers), compiled to their int values
+    "calendar.MONDAY calendar.TUESDAY calendar.WEDNESDAY calendar.THURSDAY calendar.FRIDAY "
+    "calendar.SATURDAY calendar.SUNDAY "
     # `re` flags, compiled to their int values
     "re.IGNORECASE re.I re.MULTILINE re.M re.DOTALL re.S re.VERBOSE re.X re.ASCII re.A "
     "re.UNICODE re.U re.NOFLAG "

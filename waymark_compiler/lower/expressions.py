@@ -256,9 +256,9 @@ refuse_expressions(
         ),
         cst.Yield: Refused(
             YIELD,
-            "`yield` in a workflow",
-            "generators are not supported",
-            "collect the values in a list and return it",
+            "`yield` in `run()`, an async helper or an expression",
+            "not a generator statement",
+            "yield as a statement of a synchronous helper, or collect the values in a list",
         ),
         cst.Await: Refused(
             NESTED_AWAIT,

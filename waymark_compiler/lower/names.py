@@ -162,7 +162,7 @@ def _constant(qualname: str, span: ir.Span) -> ir.Expr:
     `float('inf')`, `float('nan')`, and `timezone.utc` as `timezone(timedelta())` (which is
     it), since the text has no literal for them."""
     value = standard_function(qualname)
-    if isinstance(value, enum.IntFlag):  # `re.IGNORECASE`: its int value
+    if isinstance(value, enum.IntFlag | enum.IntEnum):  # `re.IGNORECASE`: its int value
         return ir.Const(value=int(value), span=span)
     if isinstance(value, dt.timezone):
         offset = ir.Call(func=DURATION, args=(), kwargs=(), span=span)
@@ -173,7 +173,7 @@ def _constant(qualname: str, span: ir.Span) -> ir.Expr:
         return ir.Call(
             func="uuid.UUID", args=(ir.Const(value=str(value), span=span),), kwargs=(), span=span
         )
-    if qualname.startswith("calendar."):  # `calendar.month_name`: indexed, sliced, iterated
+    if qualname.startswith("calendar.") and not isinstance(value, int):  # `month_name`: a list
         names = tuple(ir.Const(value=name, span=span) for name in value)
         return ir.ListExpr(elts=names, span=span)
     if isinstance(value, float) and not math.isfinite(value):

@@ -31,10 +31,13 @@ GLOBAL_STATEMENT = rule(
 YIELD = rule(
     "WM110",
     "yield",
-    "refuses `yield` in a workflow",
-    "A workflow's `run()` returns one value; generators have no durable representation.",
-    "yield item",
-    "Collect the values in a list and return it.",
+    "refuses `yield` in `run()` and async helpers, and `yield` used as a value",
+    "A workflow's `run()` returns one value, and an async generator has no durable "
+    "representation. A synchronous helper (a method or a plain function) may be a "
+    "generator: `yield x` and `yield from xs` as statements. A value sent in "
+    "(`x = yield`) is not supported.",
+    "received = yield item",
+    "Yield from a synchronous helper, or collect the values in a list and return it.",
 )
 
 WITH_STATEMENT = rule(

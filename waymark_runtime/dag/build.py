@@ -21,7 +21,7 @@ Exit: TypeAlias = tuple[str, EdgeKind, str]
 Visitor: TypeAlias = Callable[[Any, "_At"], list[Exit]]
 
 # A log line is shown in the box of the pure statements around it: it waits on nothing.
-_PURE = (ir.Assign, ir.AugAssign, ir.Delete, ir.ExprStmt, ir.Pass, ir.Log)
+_PURE = (ir.Assign, ir.AugAssign, ir.Delete, ir.ExprStmt, ir.Pass, ir.Log, ir.Yield)
 # Kinds whose failure a surrounding `try` can catch (gather items fail at their join).
 _CAN_FAIL = frozenset({"action", "join", "call", "raise", "sleep", "child", "signal"})
 _TIMES = "\u00d7"  # the multiplication sign, as in "retry \u00d73"

@@ -178,7 +178,8 @@ _EXPR: dict[type[Any], Callable[[Any], tuple[str, int]]] = {
 
 
 def pure_stmt(stmt: ir.Stmt) -> str:
-    """An assignment, augmented assignment, expression statement, log line or `pass`."""
+    """An assignment, augmented assignment, expression statement, log line, `yield` or
+    `pass`."""
     if isinstance(stmt, ir.Assign):
         return " = ".join([target(each) for each in stmt.targets] + [expr(stmt.value)])
     if isinstance(stmt, ir.AugAssign):
@@ -189,6 +190,8 @@ def pure_stmt(stmt: ir.Stmt) -> str:
         return f"self.log.{stmt.level}({arguments((stmt.message, *stmt.args), ())})"
     if isinstance(stmt, ir.Delete):
         return "del " + ", ".join(target(each) for each in stmt.targets)
+    if isinstance(stmt, ir.Yield):
+        return "yield" if stmt.value is None else f"yield {expr(stmt.value)}"
     return "pass"
 
 

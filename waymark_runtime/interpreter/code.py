@@ -101,6 +101,8 @@ class Code:
     awaits: dict[int, AwaitSite]
     lines: list[int]
     module: str = ""  # a function of another module than the workflow's (`ir.Function.module`)
+    generator: bool = False  # its body yields: a call returns a `Generator`
+    yields: frozenset[int] = frozenset()  # the pcs of its `yield`s, where a generator stops
 
 
 class Signal(Exception):  # a control transfer, not an error
@@ -108,6 +110,13 @@ class Signal(Exception):  # a control transfer, not an error
 
 
 class Return(Signal):
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+class Yielded(Signal):
+    """A generator's `yield`: the frame stops there, `value` is the item read."""
+
     def __init__(self, value: Any) -> None:
         self.value = value
 
@@ -214,9 +223,49 @@ def _arriving(frame: Frame, error: ExceptionValue) -> None:
 
 
 def run_sync(frame: Frame) -> Any:
-    """Run a synchronous helper to its return value; its exceptions propagate to the caller."""
+    """Run a synchronous helper to its return value; its exceptions propagate to the caller.
+    A generator's call only makes its iterator: the body runs as that is read."""
+    if frame.code.generator:
+        return Generator(frame)
     try:
         _loop(frame, frame.pc)
     except Return as done:
         return done.value
     raise AssertionError("unreachable: the loop only leaves by raising")
+
+
+class Generator:
+    """A call of a generator helper: each item read runs its frame on to the next `yield`, as
+    CPython's generator does. An exception from the body ends it (it raises once, then it is
+    exhausted), and a `StopIteration` leaving the body is CPython's `RuntimeError`. The state
+    codec saves one the workflow holds across an await as the items it has left."""
+
+    __slots__ = ("done", "frame", "started")
+
+    def __init__(self, frame: Frame) -> None:
+        self.frame = frame
+        self.started = False
+        self.done = False
+
+    def __iter__(self) -> Generator:
+        return self
+
+    def __next__(self) -> Any:
+        if self.done:
+            raise StopIteration
+        pc = self.frame.pc + 1 if self.started else self.frame.pc
+        self.started = True
+        try:
+            _loop(self.frame, pc)
+        except Yielded as yielded:
+            return yielded.value
+        except Return:
+            self.done = True
+            raise StopIteration from None
+        except StopIteration:
+            self.done = True
+            raise RuntimeError("generator raised StopIteration") from None
+        except BaseException:
+            self.done = True
+            raise
+        raise AssertionError("unreachable: the loop only leaves by raising")

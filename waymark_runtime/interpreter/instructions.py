@@ -19,6 +19,7 @@ from waymark_runtime.interpreter.code import (
     Instr,
     Return,
     Suspend,
+    Yielded,
 )
 from waymark_runtime.interpreter.guards import Guards
 from waymark_runtime.interpreter.journal import Journal
@@ -287,6 +288,13 @@ def return_none(frame: Frame) -> int:
 def return_value(value: Eval) -> Instr:
     def instr(frame: Frame) -> int:
         raise Return(value(frame.env))
+
+    return instr
+
+
+def yield_value(value: Eval | None) -> Instr:
+    def instr(frame: Frame) -> int:
+        raise Yielded(None if value is None else value(frame.env))
 
     return instr
 

@@ -26,16 +26,18 @@ from __future__ import annotations
 import gc
 import itertools
 from collections import ChainMap, Counter, OrderedDict, defaultdict, deque
-from collections.abc import ItemsView, Iterator, KeysView, ValuesView
+from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
 from typing import Any
 
 from waymark_runtime.errors import WaymarkError
+from waymark_runtime.interpreter.code import Code, Generator
 from waymark_runtime.interpreter.csv_readers import (
     READER_TAGS,
     READER_TYPES,
     decode_reader,
     encode_reader,
 )
+from waymark_runtime.interpreter.generators import decode_generator, encode_generator
 from waymark_runtime.interpreter.iterators import Count, Cycle, GroupBy, Repeat
 from waymark_runtime.interpreter.limits import Meter
 from waymark_runtime.interpreter.saved import SavedIterator
@@ -161,6 +163,8 @@ class StateEncoder(Encoder):
             return self._once(obj, self._groupby)
         if kind is Count or kind is Cycle or kind is Repeat:  # as what they are: need not end
             return self._once(obj, self._endless)
+        if kind is Generator:  # its paused frame, whose values the workflow may share
+            return self._once(obj, lambda gen: encode_generator(gen, self.encode))
         if kind in READER_TYPES:  # over their lines, with their format and place
             return self._once(obj, lambda reader: encode_reader(reader, self.encode))
         if kind is enumerate or kind is zip:  # over their sources, which others may share
@@ -264,8 +268,9 @@ class StateEncoder(Encoder):
 
 
 class StateDecoder(Decoder):
-    def __init__(self) -> None:
+    def __init__(self, functions: Mapping[str, Code] | None = None) -> None:
         super().__init__()
+        self.functions = functions  # the program's, for the generators a state holds
         self.objects: list[Any] = []
         self.models: list[ModelValue] = []
         self.iterators: list[Any] = []
@@ -366,6 +371,10 @@ class StateDecoder(Decoder):
             return grouped
         if tag == "dictiter":
             return self._dict_iterator(value)
+        if tag == "generator":
+            generator = decode_generator(value, self.decode, self.functions)
+            self.iterators.append(generator)
+            return generator
         if tag in READER_TAGS:
             reader = decode_reader(tag, value, self.decode)
             self.iterators.append(reader)

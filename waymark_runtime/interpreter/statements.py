@@ -71,6 +71,7 @@ class FunctionCompiler:
         self.awaits: dict[int, AwaitSite] = {}
         self.nslots = 0
         self.line = function.span.line if function.span else 0
+        self.yields: set[int] = set()  # the pcs of its `yield`s: the function is a generator
 
     # -- assembly -----------------------------------------------------------------------------
 
@@ -133,6 +134,8 @@ class FunctionCompiler:
             awaits=self.awaits,
             lines=self.lines,
             module=self.function.module,
+            generator=bool(self.yields),
+            yields=frozenset(self.yields),
         )
 
     def block(self, body: tuple[Any, ...]) -> None:
@@ -212,6 +215,12 @@ class FunctionCompiler:
             return
         value = self.expr(node.value)
         self.emit(lambda pc: ins.return_value(value))
+
+    def exec_Yield(self, node: ir.Yield) -> None:
+        if self.function.is_async:
+            raise ProgramError("`yield` in an async function: only a synchronous helper yields")
+        value = None if node.value is None else self.expr(node.value)
+        self.yields.add(self.emit(lambda pc: ins.yield_value(value)))
 
     def exec_Raise(self, node: ir.Raise) -> None:
         if node.exc is not None:

@@ -17,7 +17,7 @@ from waymark_runtime.ir.span import Span, span_field
 __all__ = [
     "LOG_LEVELS", "Assign", "AugAssign", "Await", "Break", "Continue", "Delete", "ExprStmt", "For",
     "Handler", "If", "Log", "LogLevel", "Match", "MatchCase", "Pass", "Raise", "Return", "Stmt",
-    "Try", "While",
+    "Try", "While", "Yield",
 ]  # fmt: skip
 
 
@@ -108,6 +108,15 @@ class Return:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Yield:
+    """`yield value` as a statement of a synchronous helper, which makes it a generator: a
+    call returns an iterator that runs the body up to each `yield` as it is read."""
+
+    value: Expr | None
+    span: Span | None = span_field()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Raise:
     """`raise exc`, `raise exc from cause` (`cause` a `Const(None)` for `from None`); `exc=None`
     re-raises the exception being handled."""
@@ -178,6 +187,7 @@ Stmt: TypeAlias = (
     | Continue
     | Pass
     | Return
+    | Yield
     | Raise
     | Try
     | Match

@@ -231,6 +231,9 @@ class StmtBuilder(Transformer[Token, Any]):
     def return_stmt(self, meta: Any, children: list[Any]) -> ir.Return:
         return ir.Return(value=children[0], span=span_of(children[1]))
 
+    def yield_stmt(self, meta: Any, children: list[Any]) -> ir.Yield:
+        return ir.Yield(value=children[0], span=span_of(children[1]))
+
     def raise_stmt(self, meta: Any, children: list[Any]) -> ir.Raise:
         exc, cause, loc = children
         return ir.Raise(exc=exc, cause=cause, span=span_of(loc))

@@ -165,6 +165,11 @@ def print_Return(node: ir.Return, depth: int) -> Lines:
     return [_line(depth, text, node.span)]
 
 
+def print_Yield(node: ir.Yield, depth: int) -> Lines:
+    text = "yield" if node.value is None else "yield " + bare_tuple(node.value)
+    return [_line(depth, text, node.span)]
+
+
 def print_Raise(node: ir.Raise, depth: int) -> Lines:
     text = "raise" if node.exc is None else "raise " + expr(node.exc)
     if node.exc is not None and node.cause is not None:
@@ -374,6 +379,7 @@ _STMT_PRINTERS: dict[type, Callable[[Any, int], Lines]] = {
     ir.Break: print_Break,
     ir.Continue: print_Continue,
     ir.Pass: print_Pass,
+    ir.Yield: print_Yield,
     ir.Delete: print_Delete,
     ir.Return: print_Return,
     ir.Raise: print_Raise,

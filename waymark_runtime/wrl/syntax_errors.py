@@ -102,7 +102,8 @@ _GROUPS: tuple[tuple[str, str, frozenset[str]], ...] = (
         "a statement",
         "pass",
         frozenset(
-            {"pass", "break", "continue", "return", "raise", "if", "for", "while", "try", "del"}
+            {"pass", "break", "continue", "return", "yield", "raise", "if", "for", "while"}
+            | {"try", "del"}
         ),
     ),
     (

@@ -996,6 +996,13 @@ CASES: tuple[ParityCase, ...] = (
         {"carriers": ["ups"], "boxes": [[1, 2]]},
     ),
     _case(
+        "prod_batches",
+        "SyncCatalogue",
+        {"lines": ["a:10@kitchen", "# note", "b:3", "", "c:x@garden", "d:7@garden", "e:12"]},
+        {"lines": ["a:10", "c:x@garden", "d:7"], "strict": True, "size": 1},
+        {"lines": []},
+    ),
+    _case(
         "gather_flags",
         "SyncAccounts",
         {"accounts": ["a", "bad-b", "c"], "tolerant": True},

@@ -5,14 +5,17 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from tests.interpreter.host import Trace, drive
 from waymark import RetryPolicy, Workflow, action, workflow
 from waymark._workflow import definition_of
-from waymark_runtime.effects import ActionFinished
+from waymark_runtime.effects import ActionFinished, Complete
 from waymark_runtime.interpreter import (
     STATE_VERSION,
     CallsWait,
@@ -365,3 +368,34 @@ async def test_a_gather_with_a_shared_argument_runs_as_python() -> None:
     )
     assert expected == [i + 100 for i in range(30)]
     assert len(trace.states) > 2  # the first attempts, the retries, the end
+
+
+def pages(queue: list[str]) -> Iterator[str]:
+    while queue:
+        yield queue.pop(0)
+
+
+@workflow
+class DrainQueue(Workflow):
+    async def run(self) -> list[str]:
+        queue, seen = ["a"], []
+        for page in pages(queue):
+            seen.append(page)
+            if page == "a":
+                queue.append(await echo("b"))
+        return seen
+
+
+async def test_a_generator_is_saved_as_its_paused_frame() -> None:
+    from waymark_runtime.values import ValueNotSerializable
+
+    state, effects = start(program(DrainQueue), {})
+    document = json.loads(json.dumps(encode_state(state)))
+    (saved,) = [v for v in document["frames"][0]["slots"] if isinstance(v, dict)]
+    assert (saved["$t"], saved["fn"], saved["started"]) == ("generator", "pages", True)
+    finished = ActionFinished(node=effects[0].node, attempt=1, ok=True, value="b")
+    _, finishing = advance(program(DrainQueue), decode_state(document), [finished])
+    assert finishing == [Complete(result=["a", "b"])]  # the page added after the save is read
+    saved["pc"] = 0  # not where the generator stopped: the state is refused, not run
+    with pytest.raises(ValueNotSerializable, match="not at a yield"):
+        advance(program(DrainQueue), decode_state(document), [finished])

@@ -21,6 +21,7 @@ from waymark_compiler.lower.dispatch import (
     statement,
 )
 from waymark_compiler.lower.expressions import lower_target
+from waymark_compiler.lower.generators import lower_yield
 from waymark_compiler.lower.keys import sort_in_place
 from waymark_compiler.lower.log import log_method, lower_log
 from waymark_compiler.lower.names import local_definition
@@ -58,7 +59,7 @@ def lower_SimpleStatementLine(node: cst.SimpleStatementLine, ctx: Ctx) -> list[i
 @statement
 def lower_Expr(node: cst.Expr, ctx: Ctx) -> list[ir.Stmt]:
     if isinstance(node.value, cst.Yield) and not ctx.function.is_async:
-        return _lower_yield(node.value, ctx)
+        return lower_yield(node.value, ctx)
     if isinstance(node.value, cst.Await):
         return hoist_operation(node.value, ctx) + lower_await([], node.value, node, ctx)
     before = hoist(node.value, ctx)
@@ -67,24 +68,6 @@ def lower_Expr(node: cst.Expr, ctx: Ctx) -> list[ir.Stmt]:
     if (sorting := sort_in_place(node.value, ctx)) is not None:
         return [*before, sorting]
     return [*before, ir.ExprStmt(value=lower_expr(node.value, ctx), span=ctx.span(node))]
-
-
-def _lower_yield(node: cst.Yield, ctx: Ctx) -> list[ir.Stmt]:
-    """`yield x` as a statement of a synchronous function (a generator helper); `yield from xs`
-    as `for item in xs: yield item` (a generator's `send` and return value are not workflow
-    values)."""
-    span = ctx.span(node)
-    if isinstance(node.value, cst.From):
-        before = hoist(node.value.item, ctx)
-        item = ctx.temp()
-        target = ir.Name(id=item, span=span)
-        each = ir.Yield(value=ir.Name(id=item, span=span), span=span)
-        source = lower_expr(node.value.item, ctx)
-        return [*before, ir.For(target=target, iter=source, body=(each,), span=span)]
-    if node.value is None:
-        return [ir.Yield(value=None, span=span)]
-    before = hoist(node.value, ctx)
-    return [*before, ir.Yield(value=lower_expr(node.value, ctx), span=span)]
 
 
 def _assign(

@@ -1,0 +1,35 @@
+"""`yield` in a synchronous helper, which makes it a generator (`ir.Yield`; the interpreter's
+`code.Generator` runs it lazily): `yield x` and `yield from xs` as statements."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from waymark_compiler.context import Ctx
+from waymark_compiler.lower.awaits import hoist
+from waymark_compiler.lower.dispatch import lower_expr
+from waymark_compiler.rules.statements import YIELD
+from waymark_runtime import ir
+
+
+def lower_yield(node: cst.Yield, ctx: Ctx) -> list[ir.Stmt]:
+    """`yield x` as a statement of a synchronous function (a generator helper); `yield from xs`
+    as `for item in xs: yield item` (a generator's `send` and return value are not workflow
+    values)."""
+    span = ctx.span(node)
+    if ctx.finals:  # CPython runs the `finally` when it closes a generator left unfinished
+        help = "do the cleanup after the loop that reads the generator, or yield outside the `try`"
+        message = "`yield` inside a `try` with a `finally`"
+        ctx.error(YIELD, node, message, "closed by CPython", help)
+        return []
+    if isinstance(node.value, cst.From):
+        before = hoist(node.value.item, ctx)
+        item = ctx.temp()
+        target = ir.Name(id=item, span=span)
+        each = ir.Yield(value=ir.Name(id=item, span=span), span=span)
+        source = lower_expr(node.value.item, ctx)
+        return [*before, ir.For(target=target, iter=source, body=(each,), span=span)]
+    if node.value is None:
+        return [ir.Yield(value=None, span=span)]
+    before = hoist(node.value, ctx)
+    return [*before, ir.Yield(value=lower_expr(node.value, ctx), span=span)]

@@ -153,7 +153,7 @@ REDUCE_RESULT = "functools.reduce.result"
 # `nlargest`/`nsmallest` with a `key=` are lowered to `sorted` by the compiler.
 HEAPQ_FUNCTIONS = _words(
     "heapq.heappush heapq.heappop heapq.heapify heapq.heappushpop heapq.heapreplace "
-    "heapq.nlargest heapq.nsmallest"
+    "heapq.nlargest heapq.nsmallest heapq.merge"
 )
 
 # `bisect` functions a workflow may call on a sorted list (bounded: `interpreter.standard`),

@@ -43,7 +43,7 @@ _DIGEST_METHODS = ("digest", "hexdigest")
 
 
 _RANKED = ("heapq.nlargest", "heapq.nsmallest")
-_READING = (*_RANKED, "bisect.bisect", "bisect.bisect_left", "bisect.bisect_right")
+_READING = (*_RANKED, "heapq.merge", "bisect.bisect", "bisect.bisect_left", "bisect.bisect_right")
 
 
 def heap_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
@@ -61,8 +61,8 @@ def heap_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     if ranked and has_key(node):
         return _ranked(node, largest=name == "heapq.nlargest", ctx=ctx)
     key = next((a for a in node.args if a.keyword and a.keyword.value == "key"), None)
-    if key is not None:  # `bisect`'s `key=`: a function kept by the call
-        help = "search a list of the keys: `bisect.bisect([len(s) for s in items], n)`"
+    if key is not None:  # `bisect`'s or `merge`'s `key=`: a function kept by the call
+        help = "search (or merge) lists of the keys: `bisect.bisect([len(s) for s in items], n)`"
         message = f"`key=` of `{ctx.code(node.func)}`"
         return ctx.error(FUNCTION_VALUE, key, message, "a function", help)
     args, kwargs = lower_arguments(node.args, ctx)

@@ -73,6 +73,11 @@ def standard_functions(guards: Bounded) -> dict[str, Callable[..., Any]]:
 
         return chosen
 
+    def merge(*iterables: Any, key: None = None, reverse: bool = False) -> Any:
+        """`heapq.merge(*sorted_inputs)`: lazy, as Python's, each input read item by item
+        (a `key=` is a function, which the compiler refuses)."""
+        return heapq.merge(*[meter.metered(it) for it in iterables], key=key, reverse=reverse)
+
     def searched(function: Callable[..., int]) -> Callable[..., int]:
         """`bisect_left(items, x, lo, hi)`: about log2 n comparisons of `x`."""
 
@@ -118,6 +123,7 @@ def standard_functions(guards: Bounded) -> dict[str, Callable[..., Any]]:
         "heapq.heapreplace": heapreplace,
         "heapq.nlargest": ranked(True),
         "heapq.nsmallest": ranked(False),
+        "heapq.merge": merge,
         DIGEST: digest,
         HMAC_DIGEST: keyed_digest,
         "bisect.bisect": searched(bisect.bisect),

@@ -146,6 +146,13 @@ class ImportLedger(Workflow):
             "pairs": pairs,
             "first_three": first_three,
             "net": str(sum((e.amount for e in entries), Decimal(0))),
+            "timeline": list(
+                heapq.merge(
+                    sorted(str(e.amount) for e in entries if e.amount < 0),
+                    sorted(str(e.amount) for e in entries if e.amount >= 0),
+                    reverse=False,
+                )
+            ),
         }
         out["stored"] = await store_summary(json.dumps(out, default=str, sort_keys=True))
         return out

@@ -269,3 +269,8 @@ class Generator:
             self.done = True
             raise
         raise AssertionError("unreachable: the loop only leaves by raising")
+
+
+# Named as CPython names its generators (`type(g).__name__`, "'generator' object is not
+# subscriptable").
+Generator.__name__ = Generator.__qualname__ = "generator"

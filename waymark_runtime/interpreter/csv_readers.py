@@ -122,5 +122,10 @@ def decode_reader(tag: str, value: JSON, decode: Callable[[JSON], Any]) -> Any:
     return rows
 
 
+# Named as Python names its readers (`type(rows).__name__`, "object of type 'DictReader' has no
+# len()").
+CsvReader.__name__ = CsvReader.__qualname__ = "reader"
+CsvDictReader.__name__ = CsvDictReader.__qualname__ = "DictReader"
+
 READER_TYPES = (CsvReader, CsvDictReader)
 READER_TAGS = frozenset({"csv.reader", "csv.DictReader"})

@@ -114,4 +114,5 @@ class SyncCatalogue(Workflow):
             "crawl": order,
             "averages": averages,
             "categories": sorted({p.category for p in parse(lines, False)}),
+            "kind": type(walk("root")).__name__,
         }

@@ -193,7 +193,14 @@ class PostPayouts(Workflow):
         except csv.Error as error:
             failures["$csv"] = f"{type(error).__name__}: {error}"
         left = list(reader)
-        return {"header": header, "posted": posted, "failures": failures, "left": left}
+        kind = type(reader).__name__
+        return {
+            "header": header,
+            "posted": posted,
+            "failures": failures,
+            "left": left,
+            "kind": kind,
+        }
 
 
 @action

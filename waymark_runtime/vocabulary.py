@@ -63,7 +63,9 @@ PURE_METHODS = _words(
     "quantize normalize is_signed is_zero copy_abs copy_negate copy_sign adjusted is_nan "
     "is_infinite is_finite sqrt exp ln log10 to_integral_value as_tuple "
     # `string.Template` (`interpreter.library`: each value substituted is charged as it is read)
-    "substitute safe_substitute get_identifiers is_valid"
+    "substitute safe_substitute get_identifiers is_valid "
+    # `io.StringIO` and the `csv` writers (`interpreter.csv_writers`)
+    "write getvalue writerow writerows writeheader"
 )
 
 # Functions of standard modules, by qualified name: pure, and cheap for any argument a workflow
@@ -106,7 +108,7 @@ STANDARD_FUNCTIONS = _words(
     # name-based ids: the same namespace and name give the same id in every process
     "uuid.UUID uuid.uuid3 uuid.uuid5 "
     # CSV text read as Python reads it: lazily, from the lines of a string (`io.StringIO`)
-    "io.StringIO csv.reader csv.DictReader"
+    "io.StringIO csv.reader csv.DictReader csv.writer csv.DictWriter"
 )
 
 # Functions of `dataclasses` a workflow may call on a dataclass value (the interpreter runs them

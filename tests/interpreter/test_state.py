@@ -309,6 +309,22 @@ def test_a_csv_reader_resumes_at_its_row_with_its_format() -> None:
     assert named.line_num == python.line_num == 5
 
 
+def test_a_csv_writer_resumes_writing_into_the_buffer_the_workflow_holds() -> None:
+    from waymark_runtime.interpreter.csv_writers import writer_functions
+
+    made = writer_functions()
+    buffer = made["io.StringIO"](newline="")
+    rows = made["csv.writer"](buffer, delimiter=";")
+    named = made["csv.DictWriter"](buffer, ["a", "b"], restval="-", lineterminator="\n")
+    rows.writerow(["x;y", 1])
+    buffer, rows, named = _resumed(buffer, rows, named)
+    named.writeheader()
+    named.writerow({"a": 2})
+    rows.writerows([[3]])
+    assert buffer.getvalue() == '"x;y";1\r\na,b\n2,-\n3\r\n'
+    assert type(buffer).__name__ == "StringIO" and buffer.tell() == len(buffer.getvalue())
+
+
 def _raised(iterator: Any) -> str:
     from waymark_runtime.values import ExceptionCarrier
 

@@ -8,14 +8,13 @@ read (`line_num`); a `DictReader` keeps its field names and `restkey`/`restval` 
 always stops between records, so a fresh reader over the rest of the lines goes on exactly
 where the saved one was.
 
-`io.StringIO(text)` is a source of lines here and nothing else: iterating it gives the lines
-of `text` (split at `"\\n"`, as a file does); its other methods are not workflow methods.
+A reader's lines may come from an `io.StringIO(text)` (`csv_writers.TextBuffer`): iterating it
+gives the lines of `text`, as a file does.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -71,11 +70,6 @@ class CsvDictReader(csv.DictReader):  # type: ignore[type-arg]
         self.reader = CsvReader(lines, (dialect, *args), options)  # type: ignore[assignment]
 
 
-def string_lines(initial_value: Any = "", newline: Any = "\n") -> io.StringIO:
-    """`io.StringIO(text)`: Python's own, whose iterator gives the lines of `text`."""
-    return io.StringIO(initial_value, newline)
-
-
 def csv_functions(meter: Meter) -> dict[str, Callable[..., Any]]:
     """The readers by qualified name; a reader's lines are read (and charged) as it reads."""
 
@@ -85,7 +79,18 @@ def csv_functions(meter: Meter) -> dict[str, Callable[..., Any]]:
     def dict_reader(lines: Any, *args: Any, **options: Any) -> CsvDictReader:
         return CsvDictReader(meter.metered(lines), *args, **options)
 
-    return {"csv.reader": reader, "csv.DictReader": dict_reader, "io.StringIO": string_lines}
+    return {"csv.reader": reader, "csv.DictReader": dict_reader}
+
+
+def encode_format(
+    args: tuple[Any, ...], options: dict[str, Any], encode: Callable[[Any], JSON]
+) -> dict[str, JSON]:
+    """A reader's or writer's dialect and format arguments, as the state codec saves them."""
+    return {"args": encode(list(args)), "options": encode(options)}
+
+
+def decode_format(value: JSON, decode: Callable[[JSON], Any]) -> tuple[tuple[Any, ...], Any]:
+    return tuple(decode(value["args"])), decode(value["options"])
 
 
 def encode_reader(obj: CsvReader | CsvDictReader, encode: Callable[[Any], JSON]) -> JSON:
@@ -94,8 +99,7 @@ def encode_reader(obj: CsvReader | CsvDictReader, encode: Callable[[Any], JSON])
         return {
             "$t": "csv.reader",
             "lines": encode(obj._source),
-            "args": encode(list(obj._args)),
-            "options": encode(obj._options),
+            **encode_format(obj._args, obj._options, encode),
             "n": obj.line_num,
         }
     return {
@@ -112,8 +116,8 @@ def encode_reader(obj: CsvReader | CsvDictReader, encode: Callable[[Any], JSON])
 def decode_reader(tag: str, value: JSON, decode: Callable[[JSON], Any]) -> Any:
     """The reader `encode_reader` saved (`decode` loads its parts)."""
     if tag == "csv.reader":
-        args, options = decode(value["args"]), decode(value["options"])
-        return CsvReader(decode(value["lines"]), tuple(args), options, value["n"])
+        args, options = decode_format(value, decode)
+        return CsvReader(decode(value["lines"]), args, options, value["n"])
     rows = CsvDictReader.__new__(CsvDictReader)
     rows.reader = decode(value["reader"])
     rows._fieldnames = decode(value["fields"])

@@ -41,6 +41,7 @@ from waymark_runtime.interpreter.classes import (
     type_is,
 )
 from waymark_runtime.interpreter.csv_readers import csv_functions
+from waymark_runtime.interpreter.csv_writers import WRITING_TYPES, call_writing, writer_functions
 from waymark_runtime.interpreter.formatting import WorkflowFormatter, conversions, format_text
 from waymark_runtime.interpreter.iterators import iterator_functions
 from waymark_runtime.interpreter.models import (
@@ -256,6 +257,7 @@ class Library:
         self.builtins.update(iterator_functions(bounded.meter))
         self.builtins.update(standard_functions(bounded))
         self.builtins.update(csv_functions(bounded.meter))
+        self.builtins.update(writer_functions())
         self.builtins[STARMAP_ITEMS] = starmap_items
         self.regexes = Regexes(bounded.meter)
         self.builtins.update(self.regexes.functions())
@@ -289,6 +291,8 @@ class Library:
         if obj.__class__ is string.Template and name in TEMPLATE_METHODS:
             written, meter = self.bounded.builtins["str"], self.bounded.meter
             return call_template_method(obj, name, args, kwargs, written, meter)
+        if obj.__class__ in WRITING_TYPES:  # a text buffer, a csv writer: held to the limit
+            return call_writing(obj, name, args, kwargs, self.bounded.meter)
         receiver, method = _allowed_method(obj, name)
         if receiver.__class__ in _DATA_TYPES:  # `"a-b".startswith(Tier.PRO)`: str's own rules
             args = [plain_value(a) for a in args]

@@ -37,6 +37,12 @@ from waymark_runtime.interpreter.csv_readers import (
     decode_reader,
     encode_reader,
 )
+from waymark_runtime.interpreter.csv_writers import (
+    WRITING_TAGS,
+    WRITING_TYPES,
+    decode_writing,
+    encode_writing,
+)
 from waymark_runtime.interpreter.generators import decode_generator, encode_generator
 from waymark_runtime.interpreter.iterators import Count, Cycle, GroupBy, Repeat
 from waymark_runtime.interpreter.limits import Meter
@@ -165,6 +171,8 @@ class StateEncoder(Encoder):
             return self._once(obj, self._endless)
         if kind is Generator:  # its paused frame, whose values the workflow may share
             return self._once(obj, lambda gen: encode_generator(gen, self.encode))
+        if kind in WRITING_TYPES:  # a text buffer (its text and place), a writer over one
+            return self._once(obj, lambda writing: encode_writing(writing, self.encode))
         if kind in READER_TYPES:  # over their lines, with their format and place
             return self._once(obj, lambda reader: encode_reader(reader, self.encode))
         if kind is enumerate or kind is zip:  # over their sources, which others may share
@@ -375,6 +383,10 @@ class StateDecoder(Decoder):
             generator = decode_generator(value, self.decode, self.functions)
             self.iterators.append(generator)
             return generator
+        if tag in WRITING_TAGS:
+            writing = decode_writing(tag, value, self.decode)
+            self.iterators.append(writing)
+            return writing
         if tag in READER_TAGS:
             reader = decode_reader(tag, value, self.decode)
             self.iterators.append(reader)

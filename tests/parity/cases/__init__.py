@@ -1003,6 +1003,13 @@ CASES: tuple[ParityCase, ...] = (
         {"lines": []},
     ),
     _case(
+        "prod_ledger",
+        "ExportBalances",
+        {"sources": ["bank-a", "bank-b"]},
+        {"sources": ["bank-b"], "extras": "raise"},
+        {"sources": []},
+    ),
+    _case(
         "gather_flags",
         "SyncAccounts",
         {"accounts": ["a", "bad-b", "c"], "tolerant": True},

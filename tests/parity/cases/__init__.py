@@ -1010,6 +1010,13 @@ CASES: tuple[ParityCase, ...] = (
         {"sources": []},
     ),
     _case(
+        "prod_batches",
+        "IssueInvoices",
+        {"amounts": [5, 0, 7, 3]},
+        {"amounts": [2, 9], "prefix": "CR", "fee": 4},
+        {"amounts": []},
+    ),
+    _case(
         "gather_flags",
         "SyncAccounts",
         {"accounts": ["a", "bad-b", "c"], "tolerant": True},

@@ -4,6 +4,7 @@ drained by a generator while actions add to it, and a sliding window over prices
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -116,3 +117,45 @@ class SyncCatalogue(Workflow):
             "categories": sorted({p.category for p in parse(lines, False)}),
             "kind": type(walk("root")).__name__,
         }
+
+
+def invoice_numbers(prefix: str, start: int = 1) -> Iterator[str]:
+    number = start
+    while True:
+        yield f"{prefix}-{number:05d}"
+        number += 1
+
+
+@action
+async def issue(number: str, amount: int) -> str:
+    if amount <= 0:
+        raise ValueError(f"{number}: nothing to bill")
+    return f"{number}={amount}"
+
+
+@workflow
+class IssueInvoices(Workflow):
+    """Numbers invoices from an endless generator held across awaits, pairing each customer's
+    lines from a method generator with a local one."""
+
+    def billable(self, amounts: list[int]) -> Iterator[int]:
+        for amount in amounts:
+            if amount:
+                yield amount
+        return
+
+    async def run(self, amounts: list[int], prefix: str = "INV", fee: int = 0) -> dict[str, Any]:
+        def with_fee(values: list[int]) -> Iterator[int]:
+            for value in values:
+                yield value + fee
+
+        numbers = invoice_numbers(prefix)
+        preview = list(itertools.islice(invoice_numbers(prefix, 90), 2))
+        issued, failed = [], []
+        pairs = zip(self.billable(amounts), with_fee(amounts), strict=False)
+        for index, amount in enumerate(pairs):
+            try:
+                issued.append(await issue(next(numbers), amount[0] - amount[1] + amount[0]))
+            except ValueError as error:
+                failed.append((index, str(error)))
+        return {"issued": issued, "failed": failed, "next": next(numbers), "preview": preview}

@@ -102,6 +102,7 @@ from waymark_runtime.vocabulary import (
     PURE_METHODS,
     RE_FUNCTIONS,
     STANDARD_FUNCTIONS,
+    TYPE_OF,
 )
 
 
@@ -174,6 +175,16 @@ def unknown_helper(node: cst.CSTNode, name: str, ctx: Ctx) -> ir.Expr:
     help = did_you_mean(name, ctx.helpers) or "define it as a method of the workflow class"
     message = f"`self.{name}` is not a helper method of the workflow"
     return ctx.error(UNKNOWN_HELPER, node, message, "unknown helper", help)
+
+
+def type_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
+    """`type(x)` as a value: the class of `x` (what `isinstance`, `is` and `==` take); the
+    three-argument form, which makes a class, is refused."""
+    if len(node.args) != 1 or node.args[0].keyword is not None or node.args[0].star:
+        help = "call `type(value)` with one argument; define classes at module level"
+        return ctx.error(UNSUPPORTED_CALL, node, "`type` with these arguments", "a new class", help)
+    value = lower_expr(node.args[0].value, ctx)
+    return ir.Call(func=TYPE_OF, args=(value,), kwargs=(), span=ctx.span(node))
 
 
 def _class_function(func: cst.Attribute, ctx: Ctx) -> str | None:
@@ -435,6 +446,7 @@ _LOWERED: dict[str, Callable[[cst.Call, Ctx], ir.Expr]] = {
     "builtins.format": format_call,
     "itertools.groupby": groupby_call,
     "itertools.starmap": starmap_call,
+    "builtins.type": type_call,
     "itertools.takewhile": while_call,
     "itertools.accumulate": accumulate_call,
     "itertools.dropwhile": while_call,

@@ -19,7 +19,7 @@ from waymark_compiler.literals import BINARY, COMPARE, UNARY, number_value
 from waymark_compiler.lower.constants import changed_table, constant_table
 from waymark_compiler.lower.dispatch import Refused, expression, lower_expr, refuse_expressions
 from waymark_compiler.lower.names import CHAIN, enum_lookup, is_special, special_attribute
-from waymark_compiler.lower.type_checks import exact_type_test
+from waymark_compiler.lower.type_checks import exact_type_test, names_classes
 from waymark_compiler.rules.expressions import IDENTITY_COMPARISON, LAMBDA, UNSUPPORTED_LITERAL
 from waymark_compiler.rules.names import RESERVED_NAME
 from waymark_compiler.rules.operations import NESTED_AWAIT
@@ -32,6 +32,7 @@ from waymark_compiler.rules.statements import (
 from waymark_compiler.rules.workflow import SELF_MUTATION
 from waymark_compiler.symbols import ClassSym
 from waymark_runtime import ir
+from waymark_runtime.vocabulary import TYPE_OF
 
 T = TypeVar("T")
 
@@ -149,10 +150,23 @@ def lower_Comparison(node: cst.Comparison, ctx: Ctx) -> ir.Expr:
     if (exact := exact_type_test(node, ctx)) is not None:
         return exact  # `type(x) is T`
     ops = tuple(COMPARE[type(c.operator)] for c in node.comparisons)
-    comparators = tuple(lower_expr(c.comparator, ctx) for c in node.comparisons)
-    left = lower_expr(node.left, ctx)
+    comparators = tuple(_operand(c.comparator, ctx) for c in node.comparisons)
+    left = _operand(node.left, ctx)
     check_identity(node, left, ops, comparators, ctx)
     return ir.Compare(left=left, ops=ops, comparators=comparators, span=ctx.span(node))
+
+
+def _operand(node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
+    """A compared value; a class named there (`kind is str`, `kind == Decimal`) is a class
+    value, as `type(x)` is."""
+    from waymark_compiler.lower.calls import type_ref  # (calls lowers comparisons too)
+
+    symbol = ctx.symbol(node) if isinstance(node, cst.Name | cst.Attribute) else None
+    if isinstance(symbol, ClassSym) and symbol.kind == "enum":  # `x in Color`: its members
+        return lower_expr(node, ctx)
+    if names_classes(node, ctx):  # `str`, `(int, float)`, `NUMBERS`: class values
+        return type_ref(node, ctx)
+    return lower_expr(node, ctx)
 
 
 def check_identity(
@@ -169,10 +183,12 @@ def check_identity(
 
 
 def _singleton(value: ir.Expr) -> bool:
-    """`None`, `True`, `False` and enum members: one object each, so `is` means `==`."""
+    """`None`, `True`, `False`, enum members and classes: one object each, so `is` means `==`."""
     if isinstance(value, ir.Const):
         return value.value is None or isinstance(value.value, bool)
-    return isinstance(value, ir.EnumMember)
+    if isinstance(value, ir.Call) and value.func == TYPE_OF:  # `type(a) is type(b)`
+        return True
+    return isinstance(value, ir.EnumMember | ir.TypeRef)
 
 
 def _identity_error(node: cst.Comparison, op: str, ctx: Ctx) -> None:
@@ -182,7 +198,8 @@ def _identity_error(node: cst.Comparison, op: str, ctx: Ctx) -> None:
         node,
         f"`{op}` between values that are not singletons",
         "identity of values",
-        f"compare values with `{equal}`; `{op}` is for `None`, `True`, `False` and enum members",
+        f"compare values with `{equal}`; `{op}` is for `None`, `True`, `False`, enum members and "
+        "classes",
     )
 
 

@@ -44,6 +44,7 @@ from waymark_compiler.symbols import (
 from waymark_compiler.tables import impure, refusal_label
 from waymark_runtime import ir
 from waymark_runtime.vocabulary import (
+    CLASS_NAME,
     DURATION,
     ENUM_MEMBERS,
     PURE_CONSTANTS,
@@ -245,6 +246,9 @@ def lower_Attribute(node: cst.Attribute, ctx: Ctx) -> ir.Expr:
     if isinstance(base, ClassSym) and base.kind == "enum":
         return enum_member(base, node, ctx)
     found = None if base is None else ctx.resolver.attribute(base, attr)
+    if found is None and base is None and attr in _CLASS_NAMES:  # `kind.__name__`, a class value
+        args = (lower_expr(node.value, ctx), ir.Const(value=attr, span=ctx.span(node)))
+        return ir.Call(func=CLASS_NAME, args=args, kwargs=(), span=ctx.span(node))
     if found is None and is_special(attr):
         return special_attribute(node, node.value, attr, "read of", ctx)
     if found is None and isinstance(base, ClassSym) and base.kind in _DATA_CLASSES:

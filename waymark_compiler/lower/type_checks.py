@@ -1,6 +1,6 @@
 """`type(x) is T`, `type(x) == T`, `type(x) in (T, U)` and their negations: a test of the
 exact class of a value (not `isinstance`'s subclasses), `T` a class the compiler resolves, as
-for `isinstance`. `type(x)` alone is not a workflow value; compared with a class it is this."""
+for `isinstance`. Compared with anything else, `type(x)` is a class value (`calls.type_call`)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,8 @@ def exact_type_test(node: cst.Comparison, ctx: Ctx) -> ir.Expr | None:
     if op not in _TESTS or subject is None:
         return None
     classes = comparison.comparator
+    if not names_classes(classes, ctx):  # `type(a) is type(b)`: two class values compared
+        return None
     if (
         op in ("in", "not in")
         and not isinstance(classes, cst.Tuple)
@@ -48,3 +50,15 @@ def _class_tuple(node: cst.BaseExpression, ctx: Ctx) -> bool:
     """Whether `node` names a module-level tuple of classes (`NUMBERS = (int, float)`)."""
     symbol = ctx.symbol(node) if isinstance(node, cst.Name | cst.Attribute) else None
     return isinstance(symbol, VariableSym) and bool(symbol.classes)
+
+
+def names_classes(node: cst.BaseExpression, ctx: Ctx) -> bool:
+    """Whether `node` is a class, a tuple of classes or a module-level name of such a tuple, as
+    `isinstance` takes them."""
+    from waymark_compiler.lower.patterns import known_class  # (patterns lowers expressions)
+
+    if isinstance(node, cst.Tuple):
+        return all(names_classes(e.value, ctx) for e in node.elements)
+    if not isinstance(node, cst.Name | cst.Attribute):
+        return False
+    return known_class(ctx.symbol(node)) is not None or _class_tuple(node, ctx)

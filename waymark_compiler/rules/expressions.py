@@ -121,11 +121,13 @@ ENUM_BY_VALUE = rule(
 IDENTITY_COMPARISON = rule(
     "WM149",
     "identity-comparison",
-    "refuses `is` and `is not` unless one side is `None`, `True`, `False` or an enum member",
+    "refuses `is` and `is not` unless one side is `None`, `True`, `False`, an enum member, a "
+    "class or `type(x)`",
     "Values travel between processes as JSON and are rebuilt, so two values that are one object "
     "in plain Python are two objects in the runtime: the answer of `is` would differ.",
     "if first is second:",
-    "Compare with `==` (or `!=`); `x is None` and `status is Status.PAID` stay allowed.",
+    "Compare with `==` (or `!=`); `x is None`, `status is Status.PAID` and `kind is str` stay "
+    "allowed.",
 )
 
 SPECIAL_ATTRIBUTE = rule(

@@ -80,13 +80,29 @@ def type_is(obj: Any, cls: Any) -> bool:
     """`type(obj) is cls` (or one of a tuple of classes): the exact class, not a subclass."""
     if isinstance(cls, tuple):
         return any(type_is(obj, c) for c in cls)
+    return isinstance(cls, TypeValue) and _exact_path(obj) == cls.path
+
+
+def type_of(obj: Any) -> TypeValue:
+    """`type(obj)` as a value: its exact class (`type` itself for a class)."""
+    return TypeValue("builtins:type" if isinstance(obj, TypeValue) else _exact_path(obj))
+
+
+def class_name(obj: Any, attr: str) -> str:
+    """`cls.__name__` (or `__qualname__`) of a class value; Python's `AttributeError` for
+    another value (`(5).__name__`)."""
+    if not isinstance(obj, TypeValue):
+        raise AttributeError(f"'{type_name(obj)}' object has no attribute '{attr}'")
+    qualname = obj.path.rpartition(":")[2]
+    return qualname if attr == "__qualname__" else qualname.rpartition(".")[2]
+
+
+def _exact_path(obj: Any) -> str:
     if isinstance(obj, (ModelValue, ExceptionValue)):
-        exact = obj.lineage[0]
-    elif isinstance(obj, EnumValue):
-        exact = obj.type
-    else:
-        exact = type_path(type(obj))
-    return isinstance(cls, TypeValue) and exact == cls.path
+        return obj.lineage[0]
+    if isinstance(obj, EnumValue):
+        return obj.type
+    return type_path(type(obj))
 
 
 def enum_by_value(table: dict[Any, EnumValue], value: Any, name: str) -> EnumValue:

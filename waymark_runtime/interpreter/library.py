@@ -34,11 +34,13 @@ from waymark_runtime.interpreter.attributes import (
 )
 from waymark_runtime.interpreter.bounded import Bounded
 from waymark_runtime.interpreter.classes import (
+    class_name,
     enum_by_value,
     enum_members,
     is_instance,
     receiver_of,
     type_is,
+    type_of,
 )
 from waymark_runtime.interpreter.csv_readers import csv_functions
 from waymark_runtime.interpreter.csv_writers import WRITING_TYPES, call_writing, writer_functions
@@ -77,6 +79,7 @@ from waymark_runtime.values.fields import dataclass_fields
 from waymark_runtime.values.foreign import VALIDATION_ERROR, rebuild_foreign
 from waymark_runtime.values.matches import MATCH_METHODS, MatchValue
 from waymark_runtime.vocabulary import (
+    CLASS_NAME,
     DATACLASS_FUNCTIONS,
     DURATION,
     ENUM_LOOKUP,
@@ -93,6 +96,7 @@ from waymark_runtime.vocabulary import (
     STARMAP_ITEMS,
     TYPE_IS,
     TYPE_NAME,
+    TYPE_OF,
     ZONE_EXAMPLES,
     standard_function,
 )
@@ -199,6 +203,8 @@ _PLAIN_BUILTINS["hasattr"] = has_attribute
 _PLAIN_BUILTINS[DURATION] = dt.timedelta
 _PLAIN_BUILTINS[TYPE_NAME] = type_name
 _PLAIN_BUILTINS[TYPE_IS] = type_is
+_PLAIN_BUILTINS[TYPE_OF] = type_of
+_PLAIN_BUILTINS[CLASS_NAME] = class_name
 _PLAIN_BUILTINS[RECEIVER_OF] = receiver_of
 _PLAIN_BUILTINS[ENUM_LOOKUP] = enum_by_value
 _PLAIN_BUILTINS[ENUM_MEMBERS] = enum_members

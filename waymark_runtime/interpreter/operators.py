@@ -14,7 +14,7 @@ from typing import Any
 
 from waymark_runtime.errors import InternalError
 from waymark_runtime.interpreter.guards import GUARDED, Guards
-from waymark_runtime.values import EnumValue
+from waymark_runtime.values import EnumValue, TypeValue
 
 Eval = Callable[[dict[str, Any]], Any]
 
@@ -260,10 +260,13 @@ def plain(op: str, guards: Guards) -> Operation:
 
 
 def _same(a: Any, b: Any) -> bool:
-    """`a is b`, where an enum member is one object however many times it was decoded, as
-    CPython's members are singletons (the compiler allows `is` with `None`, `True`, `False`
-    and enum members only)."""
-    return a is b or (a.__class__ is EnumValue and b.__class__ is EnumValue and a == b)
+    """`a is b`, where an enum member or a class is one object however many times it was
+    decoded, as CPython's are (the compiler allows `is` with `None`, `True`, `False`, enum
+    members and classes only)."""
+    if a is b:
+        return True
+    kind = a.__class__
+    return (kind is EnumValue or kind is TypeValue) and kind is b.__class__ and a == b
 
 
 IDENTITY = ("is", "is not")

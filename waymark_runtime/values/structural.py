@@ -467,6 +467,8 @@ def type_name(obj: Any) -> str:
 
     if isinstance(obj, ModelValue | EnumValue | ExceptionValue):
         return short_name(obj.type)
+    if isinstance(obj, TypeValue):  # a class: an instance of `type`
+        return "type"
     return type(obj).__name__
 
 

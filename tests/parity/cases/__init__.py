@@ -1016,6 +1016,7 @@ CASES: tuple[ParityCase, ...] = (
         {"amounts": [2, 9], "prefix": "CR", "fee": 4},
         {"amounts": []},
     ),
+    _case("prod_shipments", "InferSchema", *({"code": c} for c in ("happy", "weird", "return"))),
     _case(
         "gather_flags",
         "SyncAccounts",

@@ -228,3 +228,42 @@ class QuoteParcels(Workflow):
             "packed": packed.hex(),
             "half": float.fromhex("0x1.8p-1"),
         }
+
+
+def column_type(value: Any) -> str:
+    kind = type(value)
+    if kind is str:
+        return "text"
+    if kind is bool:
+        return "boolean"
+    if kind in (int, float):
+        return f"numeric({kind.__name__})"
+    if kind is dict or kind is list:
+        return kind.__qualname__
+    return "unknown:" + kind.__name__
+
+
+@workflow
+class InferSchema(Workflow):
+    """Infers a column type per field of loosely typed carrier records, by class values."""
+
+    async def run(self, code: str) -> dict[str, Any]:
+        events = await fetch_events(code)
+        columns: dict[str, set[str]] = {}
+        for event in events:
+            if type(event) is not dict:
+                columns.setdefault("$row", set()).add(column_type(event))
+                continue
+            for key, value in event.items():
+                columns.setdefault(key, set()).add(column_type(value))
+        kinds = [type(e) for e in events]
+        uniform = len(set(kinds)) == 1
+        try:
+            label = type(kinds[0]).__name__ + ":" + kinds[0].__name__ + "/" + code.__name__
+        except AttributeError as error:
+            label = str(error)
+        return {
+            "columns": {k: sorted(v) for k, v in columns.items()},
+            "uniform": uniform,
+            "label": label,
+        }

@@ -69,6 +69,7 @@ KNOWN_CLASSES: dict[str, str] = {
     "enum.IntFlag": "enum:IntFlag",
     "pydantic.BaseModel": "pydantic.main:BaseModel",
     "pydantic.main.BaseModel": "pydantic.main:BaseModel",
+    "builtins.type": "builtins:type",  # `isinstance(kind, type)`: is it a class
     # The standard value classes a workflow holds (`isinstance(amount, Decimal)`): the runtime
     # tests a value's class path against its real class's bases (`datetime` is a `date`).
     **{

@@ -97,6 +97,7 @@ from waymark_runtime.vocabulary import (
     FORMATTING,
     FROM_TIMESTAMP,
     HEAPQ_FUNCTIONS,
+    IS_SUBCLASS,
     ITERTOOLS_FUNCTIONS,
     PURE_FUNCTIONS,
     PURE_METHODS,
@@ -185,6 +186,16 @@ def type_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
         return ctx.error(UNSUPPORTED_CALL, node, "`type` with these arguments", "a new class", help)
     value = lower_expr(node.args[0].value, ctx)
     return ir.Call(func=TYPE_OF, args=(value,), kwargs=(), span=ctx.span(node))
+
+
+def issubclass_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
+    """`issubclass(kind, T)`: `kind` a class value, `T` as `isinstance` takes it."""
+    if len(node.args) != 2 or any(a.keyword is not None or a.star for a in node.args):
+        help = "call it as `issubclass(kind, SomeClass)`"
+        return ctx.error(UNSUPPORTED_CALL, node, "`issubclass` with these arguments", "", help)
+    kind = lower_expr(node.args[0].value, ctx)
+    bases = type_ref(node.args[1].value, ctx, unions=True)
+    return ir.Call(func=IS_SUBCLASS, args=(kind, bases), kwargs=(), span=ctx.span(node))
 
 
 def _class_function(func: cst.Attribute, ctx: Ctx) -> str | None:
@@ -447,6 +458,7 @@ _LOWERED: dict[str, Callable[[cst.Call, Ctx], ir.Expr]] = {
     "itertools.groupby": groupby_call,
     "itertools.starmap": starmap_call,
     "builtins.type": type_call,
+    "builtins.issubclass": issubclass_call,
     "itertools.takewhile": while_call,
     "itertools.accumulate": accumulate_call,
     "itertools.dropwhile": while_call,

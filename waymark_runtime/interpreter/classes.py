@@ -13,6 +13,7 @@ import enum
 import sys
 from typing import Any
 
+from waymark_runtime.errors import ProgramError
 from waymark_runtime.values import (
     EnumValue,
     ExceptionValue,
@@ -21,11 +22,13 @@ from waymark_runtime.values import (
     find_class,
     plain_value,
     real_value,
+    short_name,
     to_json,
     to_value,
     type_name,
     type_path,
 )
+from waymark_runtime.values.structural import STANDARD_CLASSES
 
 _LINEAGES: dict[type, frozenset[str]] = {}
 _BASE_MODEL = "pydantic.main:BaseModel"
@@ -45,6 +48,8 @@ def is_instance(obj: Any, cls: Any) -> bool:
     if not isinstance(cls, TypeValue):
         raise TypeError("isinstance() arg 2 must be a type, a tuple of types, or a union")
     path = cls.path
+    if isinstance(obj, TypeValue):  # a class is an instance of `type`
+        return path in ("builtins:type", "builtins:object")
     if isinstance(obj, (ModelValue, ExceptionValue)):
         if path == _BASE_MODEL:  # a root the lineage leaves out
             return isinstance(obj, ModelValue) and obj.kind == "model"
@@ -56,6 +61,25 @@ def is_instance(obj: Any, cls: Any) -> bool:
         mixed = () if obj.mix is None else (_MIXED_PATHS.get(obj.mix, f"builtins:{obj.mix}"),)
         return path in (obj.type, "enum:Enum", "builtins:object", *mixed)
     return path in _lineage_of(_named_tuple_class(type(obj)))
+
+
+def is_subclass(cls: Any, bases: Any) -> bool:
+    """`issubclass(cls, bases)`: `cls` a class value, loaded here to read its bases."""
+    if not isinstance(cls, TypeValue):
+        raise TypeError("issubclass() arg 1 must be a class")
+    if isinstance(bases, tuple):
+        return any(is_subclass(cls, base) for base in bases)
+    if not isinstance(bases, TypeValue):
+        raise TypeError("issubclass() arg 2 must be a class, a tuple of classes, or a union")
+    module, _, qualname = cls.path.partition(":")
+    real = STANDARD_CLASSES.get(cls.path) or (
+        getattr(builtins, qualname, None) if module == "builtins" else find_class(cls.path)
+    )
+    if not isinstance(real, type):
+        raise ProgramError(f"`issubclass` of {short_name(cls.path)}, a class not loaded here")
+    return bases.path in _lineage_of(real) or (
+        bases.path == _BASE_MODEL and _BASE_MODEL in _lineage_of(real)
+    )
 
 
 def _named_tuple_class(kind: type) -> type:

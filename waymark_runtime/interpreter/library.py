@@ -38,6 +38,7 @@ from waymark_runtime.interpreter.classes import (
     enum_by_value,
     enum_members,
     is_instance,
+    is_subclass,
     receiver_of,
     type_is,
     type_of,
@@ -86,6 +87,7 @@ from waymark_runtime.vocabulary import (
     ENUM_MEMBERS,
     FORMATTING,
     FROM_TIMESTAMP,
+    IS_SUBCLASS,
     MODEL_VALIDATE,
     MODEL_VALIDATE_JSON,
     PURE_BUILTINS,
@@ -205,6 +207,7 @@ _PLAIN_BUILTINS[TYPE_NAME] = type_name
 _PLAIN_BUILTINS[TYPE_IS] = type_is
 _PLAIN_BUILTINS[TYPE_OF] = type_of
 _PLAIN_BUILTINS[CLASS_NAME] = class_name
+_PLAIN_BUILTINS[IS_SUBCLASS] = is_subclass
 _PLAIN_BUILTINS[RECEIVER_OF] = receiver_of
 _PLAIN_BUILTINS[ENUM_LOOKUP] = enum_by_value
 _PLAIN_BUILTINS[ENUM_MEMBERS] = enum_members

@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import operator
 from dataclasses import dataclass, field, fields
+from decimal import Decimal
 from enum import Enum, IntEnum
 from typing import Any
 
@@ -262,8 +263,15 @@ class InferSchema(Workflow):
             label = type(kinds[0]).__name__ + ":" + kinds[0].__name__ + "/" + code.__name__
         except AttributeError as error:
             label = str(error)
+        samples: list[Any] = [*events, Decimal("2.5"), True, CarrierDown("x"), Stage.CREATED]
+        numeric = [issubclass(type(v), (int, float)) for v in samples]
+        errors = [issubclass(type(v), ConnectionError | TimeoutError) for v in samples]
+        classes = [isinstance(k, type) for k in (type(code), code)]
         return {
             "columns": {k: sorted(v) for k, v in columns.items()},
             "uniform": uniform,
             "label": label,
+            "numeric": numeric,
+            "errors": errors,
+            "classes": classes,
         }

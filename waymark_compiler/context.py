@@ -171,6 +171,8 @@ class Ctx:
     replaced: dict[int, ir.Expr] = field(default_factory=dict)
     loops: list[LoopFrame] = field(default_factory=list)
     finals: list[FinallyFrame] = field(default_factory=list)
+    # `try` bodies being lowered whose handlers catch `GeneratorExit` (bare, `BaseException`)
+    closing: int = 0
     # `self.<name>` configuration of the class: constant expressions (see lower/config.py)
     config: Mapping[str, cst.BaseExpression] = field(default_factory=dict)
     owner: ClassLevel = field(default_factory=lambda: ClassLevel(""))

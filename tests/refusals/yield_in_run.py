@@ -7,6 +7,7 @@ class YieldWorkflow(Workflow):
         for x in xs:
             yield x  # error: WM110 @13
         total = sum(self.running(xs)) + sum(self.closing([]))
+        total += sum(self.guarded([])) + sum(self.watched([])) + sum(self.tolerant([]))
 
     def running(self, xs: list[int]) -> object:
         for x in xs:
@@ -18,3 +19,24 @@ class YieldWorkflow(Workflow):
             yield 1  # error: WM110 @13
         finally:
             log.append("closed")
+
+    def guarded(self, log: list[str]) -> object:
+        try:
+            yield 1  # error: WM110 @13
+        except BaseException:
+            log.append("closed")
+            raise
+
+    def watched(self, log: list[str]) -> object:
+        try:
+            yield 1  # error: WM110 @13
+        except (ValueError, GeneratorExit):
+            log.append("closed")
+            raise
+
+    def tolerant(self, log: list[str]) -> object:
+        try:
+            yield 1
+        except Exception:
+            log.append("failed")
+        yield 2

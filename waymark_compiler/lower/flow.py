@@ -196,7 +196,12 @@ def _resume(frame: FinallyFrame, pending: str, span: ir.Span, ctx: Ctx) -> list[
 
 def _try_except(node: cst.Try, ctx: Ctx) -> list[ir.Stmt]:
     span = ctx.span(node)
-    body = lower_body(node.body, ctx)
+    closing = any(_catches_close(h.type) for h in node.handlers)
+    ctx.closing += closing
+    try:
+        body = lower_body(node.body, ctx)
+    finally:
+        ctx.closing -= closing
     handlers = tuple(_handler(h, ctx) for h in node.handlers)
     if node.orelse is None:
         return [ir.Try(body=body, handlers=handlers, span=span)]
@@ -204,6 +209,17 @@ def _try_except(node: cst.Try, ctx: Ctx) -> list[ir.Stmt]:
     guarded = ir.Try(body=(*body, _set(ok, True, span)), handlers=handlers, span=span)
     orelse = lower_body(node.orelse.body, ctx)
     return [_set(ok, False, span), guarded, ir.If(test=_name(ok, span), body=orelse, orelse=())]
+
+
+def _catches_close(types: cst.BaseExpression | None) -> bool:
+    """Whether an `except` clause catches the `GeneratorExit` CPython throws into a generator
+    it closes (bare, `BaseException`, `GeneratorExit`, or a tuple holding one)."""
+    if types is None:
+        return True
+    if isinstance(types, cst.Tuple):
+        return any(_catches_close(element.value) for element in types.elements)
+    name = types.attr if isinstance(types, cst.Attribute) else types
+    return isinstance(name, cst.Name) and name.value in ("BaseException", "GeneratorExit")
 
 
 def _handler(node: cst.ExceptHandler, ctx: Ctx) -> ir.Handler:

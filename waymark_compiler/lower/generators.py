@@ -22,6 +22,11 @@ def lower_yield(node: cst.Yield, ctx: Ctx) -> list[ir.Stmt]:
         message = "`yield` inside a `try` with a `finally`"
         ctx.error(YIELD, node, message, "closed by CPython", help)
         return []
+    if ctx.closing:  # ... and its `except` that catches the `GeneratorExit` thrown in to close it
+        help = "catch `Exception` instead, or do the cleanup after the loop that reads it"
+        message = "`yield` inside a `try` whose `except` catches `GeneratorExit`"
+        ctx.error(YIELD, node, message, "closed by CPython", help)
+        return []
     if isinstance(node.value, cst.From):
         before = hoist(node.value.item, ctx)
         item = ctx.temp()

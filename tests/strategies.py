@@ -121,6 +121,7 @@ def leaf_expressions() -> Strategy[ir.Expr]:
         names(),
         st.builds(ir.EnumMember, type=import_paths(), member=identifiers()),
         st.builds(ir.TypeRef, type=import_paths()),
+        st.builds(ir.ActionRef, action=import_paths()),
     )
 
 
@@ -377,10 +378,13 @@ def _policy(attempts: Any, timeout: Any, plain_timeout: bool, **fields: Any) -> 
 
 
 def action_calls(sub: Strategy[ir.Expr] | None = None) -> Strategy[ir.ActionCall]:
+    """Calls of an action by path, or computed: `action (expr)(args)`, the path then ""."""
     sub = expressions(2) if sub is None else sub
+    named = st.tuples(import_paths(), st.none())
+    computed = st.tuples(st.just(""), sub)
     return st.builds(
-        ir.ActionCall,
-        action=import_paths(),
+        lambda target, **fields: ir.ActionCall(action=target[0], callee=target[1], **fields),
+        named | computed,
         policy=st.none() | policies(),
         span=spans(),
         **_call_parts(sub),

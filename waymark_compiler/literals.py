@@ -102,15 +102,21 @@ def number_value(node: cst.Integer | cst.Float) -> int | float:
 
 
 def literal(
-    node: cst.BaseExpression, span: ir.Span, members: Mapping[int, tuple[str, str]] | None = None
+    node: cst.BaseExpression,
+    span: ir.Span,
+    members: Mapping[int, tuple[str, str]] | None = None,
+    actions: Mapping[int, str] | None = None,
 ) -> ir.Expr:
     """A constant literal (see `shapes.is_constant_literal`), or a table of them (a dict,
-    list or set, `resolve.ConstSym.table`), as IR, every node at `span`; `members`: the enum
-    members among them, by node id (`resolve.ConstSym.members`)."""
+    list or set, `resolve.ConstSym.table`), as IR, every node at `span`; `members` and
+    `actions`: the enum members and the actions among them, by node id
+    (`resolve.ConstSym.members`, `resolve.ConstSym.actions`)."""
     if members and id(node) in members:
         path, member = members[id(node)]
         return ir.EnumMember(type=path, member=member, span=span)
-    return _literal(node, span, lambda item, at: literal(item, at, members))
+    if actions and id(node) in actions:
+        return ir.ActionRef(action=actions[id(node)], span=span)
+    return _literal(node, span, lambda item, at: literal(item, at, members, actions))
 
 
 def _literal(

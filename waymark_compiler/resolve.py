@@ -168,10 +168,12 @@ class Resolver:
             return _variable(namespace, name)
         qualname = f"{namespace.module}.{name}"
         members = self._members(namespace, value)
-        if is_constant_literal(value, lambda node: id(node) in members):
-            return ConstSym(value, namespace, qualname, members=members)
-        if self._is_table(namespace, name, value, members):
-            return ConstSym(value, namespace, qualname, table=True, members=members)
+        actions = self._actions(namespace, value)
+        leaves = {**members, **actions}
+        if is_constant_literal(value, lambda node: id(node) in leaves):
+            return ConstSym(value, namespace, qualname, members=members, actions=actions)
+        if self._is_table(namespace, name, value, leaves):
+            return ConstSym(value, namespace, qualname, True, members, actions)
         if isinstance(value, cst.Name | cst.Attribute):
             alias = self.at(namespace).expression(value)
             if alias is not None and not isinstance(alias, MissingSym):
@@ -211,8 +213,8 @@ class Resolver:
         return tuple(found)
 
     def _held_functions(self, namespace: Namespace, value: cst.BaseExpression) -> tuple[str, ...]:
-        """The names of the functions and actions a display holds as items (`{"a": fetch}`,
-        `[fetch, send]`), in order."""
+        """The names of the functions that are not actions a display holds as items
+        (`{"a": describe}`, `[describe, send]`), in order (actions are values)."""
         if isinstance(value, cst.Dict):
             items = [e.value for e in value.elements if isinstance(e, cst.DictElement)]
         elif isinstance(value, cst.List | cst.Tuple | cst.Set):
@@ -224,16 +226,27 @@ class Resolver:
             cst.Module([]).code_for_node(item)
             for item in items
             if isinstance(item, cst.Name | cst.Attribute)
-            and isinstance(here.expression(item), ActionSym | FunctionSym)
+            and isinstance(here.expression(item), FunctionSym)
         )
         return tuple(dict.fromkeys(held))
+
+    def _actions(self, namespace: Namespace, value: cst.BaseExpression) -> dict[int, str]:
+        """The actions a constant or a table holds as items (`{"search": search}`), by node
+        id, with their paths (a name bound to an action alone is that action, an alias)."""
+        found: dict[int, str] = {}
+        for node in _displayed(value):
+            if node is not value and isinstance(node, cst.Name | cst.Attribute):
+                action = self.at(namespace).expression(node)
+                if isinstance(action, ActionSym):
+                    found[id(node)] = action.path
+        return found
 
     def _is_table(
         self,
         namespace: Namespace,
         name: str,
         value: cst.BaseExpression,
-        members: Mapping[int, tuple[str, str]],
+        members: Mapping[int, object],
     ) -> bool:
         """A dict, list or set of constants (enum `members` among them) that the module being
         compiled binds and never changes in place (another module could change its own tables

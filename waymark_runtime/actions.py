@@ -17,6 +17,7 @@ from datetime import timedelta
 from typing import Any, Generic, ParamSpec, TypeVar, overload
 
 from waymark_runtime.flow import ActionLimits, RateLimit
+from waymark_runtime.values.callables import action_repr
 from waymark_runtime.values.registry import add_user_module
 
 P = ParamSpec("P")
@@ -123,6 +124,9 @@ class Action(Generic[P, R]):
 
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> ActionHandle[R]:
         return ActionHandle(self.definition, args, kwargs)
+
+    def __repr__(self) -> str:  # as a workflow shows the action as a value
+        return action_repr(self.path)
 
 
 def action_path(function: Callable[..., Any]) -> str:

@@ -131,6 +131,10 @@ ITERTOOLS_FUNCTIONS = _words(
     "itertools.cycle itertools.repeat itertools.compress"
 )
 
+# `functools.partial(action, *args, **keywords)`: a partial of an action value (or of a partial
+# of one), awaited as a computed action call (`values.callables`).
+PARTIAL = "functools.partial"
+
 # `functools.reduce(f, xs, start)`: the compiler applies `f` in a generator expression over
 # the accumulator (`lower.functional`); `start` makes the iterator of `xs` and the first
 # accumulator (or the first item) with CPython's errors, `result` takes the last accumulator.

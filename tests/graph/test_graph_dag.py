@@ -294,3 +294,20 @@ def test_a_signal_wait_is_a_node_of_its_own_that_can_raise() -> None:
     assert wait.label == "extra = wait for signal 'extra'"
     assert (wait.detail, wait.badges) == ("builtins:int", ("timeout 3600.0",))
     assert "raises" in {edge.label for edge in dag.edges_from(wait.id)}
+
+
+def test_a_computed_action_call_is_labelled_by_its_callee() -> None:
+    dag = dag_of(
+        """
+        async def run(self, item: int) -> list[int]:
+            handler = fetch if item else send
+            first = await handler(item)
+            rest = await asyncio.gather(*[step(item) for step in (fetch, send)])
+            return [first, *rest]
+        """
+    )
+    assert labels(dag, "action") == [
+        "first = handler(item)",
+        "step(item)\nfor step in (fetch, send)",
+    ]
+    assert {n.detail for n in dag.nodes if n.kind == "action"} == {"computed action"}

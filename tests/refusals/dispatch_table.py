@@ -8,16 +8,18 @@ async def search(query: str) -> str:
     return query
 
 
-@action
-async def calculator(expression: str) -> float:
-    return 0.0
+def describe(query: str) -> str:
+    return query
 
 
-TOOLS = {"search": search, "calculator": calculator}
+HELPERS = {"describe": describe}
+MIXED = [search, describe]
 
 
 @workflow
 class ToolDispatch(Workflow):
-    async def run(self, name: str, args: dict[str, Any]) -> Any:
-        tool = TOOLS.get(name)  # error: WM142 @16
-        return await tool(**args)  # error: WM102 @22
+    async def run(self, name: str, args: dict[str, Any], reply: Any) -> Any:
+        helper = HELPERS.get(name)  # error: WM142 @18
+        first = MIXED[0]  # error: WM142 @17
+        found = await TOOLZ[name](**args)  # error: WM123 @23
+        return await reply.json()  # error: WM102 @22

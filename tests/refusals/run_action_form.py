@@ -9,7 +9,7 @@ async def flaky() -> int:
 @workflow
 class RunActionWorkflow(Workflow):
     async def run(self) -> int:
-        call = flaky  # error: WM142 @16
+        call = flaky
         first = await self.run_action(call, retry=RetryPolicy(attempts=2))  # error: WM129 @39
         second = await self.run_action(flaky(), attempts=2)  # error: WM129 @49
         return first + second

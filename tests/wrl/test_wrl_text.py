@@ -155,14 +155,16 @@ def test_huge_integers() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["action", "gather", "retry", "max", "on", "inf", "workflow", "_", "é", "x\u0301"]
+    "name", ["gather", "retry", "max", "on", "inf", "workflow", "_", "é", "x\u0301"]
 )
 def test_contextual_keywords_stay_plain_names(name: str) -> None:
     assert text_of(ir.Name(id=name)) == name
     assert parse_expr(name) == ir.Name(id=name)
 
 
-@pytest.mark.parametrize("name", ["match", "case", "type", "new", "enum", "self", "const", "fn"])
+@pytest.mark.parametrize(
+    "name", ["match", "case", "type", "new", "enum", "self", "const", "fn", "action"]
+)
 def test_names_that_read_as_keywords_are_escaped(name: str) -> None:
     assert text_of(ir.Name(id=name)) == f"`{name}`"
     call = ir.Call(func="len", args=(), kwargs=(ir.Keyword(name=name, value=one(1)),))

@@ -24,6 +24,7 @@ from waymark_compiler.context import TEMP_PREFIX, Ctx
 from waymark_compiler.literals import COMPARE
 from waymark_compiler.lower import signals
 from waymark_compiler.lower.awaited_comprehensions import awaited_comprehension
+from waymark_compiler.lower.computed import is_computed
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.lower.expressions import check_identity
 from waymark_compiler.lower.log import is_logger
@@ -381,13 +382,15 @@ def _operation_operands(node: cst.BaseExpression, ctx: Ctx) -> list[_Operand]:
     if isinstance(func, cst.Attribute) and ctx.is_self(func.value):
         if func.attr.value == "run_action":
             inner = next((a.value for a in node.args if a.keyword is None), None)
-            return _arguments(inner.args) if isinstance(inner, cst.Call) else []
+            return _operation_operands(inner, ctx) if isinstance(inner, cst.Call) else []
         if func.attr.value == "wait_for_signal":
             return [_Operand(value) for value in signals.operands(node)]
         return _arguments(node.args)
     symbol = ctx.symbol(func)
     if isinstance(symbol, ActionSym | FunctionSym) or symbol == KnownSym("sleep"):
         return _arguments(node.args)
+    if symbol is None and is_computed(func, ctx):  # the callee first, as Python reads `f(x)`
+        return [_Operand(func), *_arguments(node.args)]
     if symbol == KnownSym("wait_for"):
         inner = next(
             (a.value for a in node.args if a.keyword is None or a.keyword.value == "fut"), None

@@ -99,6 +99,7 @@ from waymark_runtime.vocabulary import (
     HEAPQ_FUNCTIONS,
     IS_SUBCLASS,
     ITERTOOLS_FUNCTIONS,
+    PARTIAL,
     PURE_FUNCTIONS,
     PURE_METHODS,
     RE_FUNCTIONS,
@@ -416,6 +417,7 @@ def call_ExternalSym(symbol: ExternalSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
         or symbol.qualname in COPY_FUNCTIONS
         or symbol.qualname in ITERTOOLS_FUNCTIONS
         or symbol.qualname in RE_FUNCTIONS
+        or symbol.qualname == PARTIAL
     ):
         args, kwargs = lower_arguments(node.args, ctx)
         return ir.Call(func=symbol.qualname, args=args, kwargs=kwargs, span=ctx.span(node))

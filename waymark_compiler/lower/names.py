@@ -101,7 +101,7 @@ def symbol_value(symbol: Symbol, node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
     """A global used as a value: constants inline; everything else is refused."""
     text = ctx.code(node)
     if isinstance(symbol, ConstSym):
-        return literal(symbol.value, ctx.span(node), symbol.members)
+        return literal(symbol.value, ctx.span(node), symbol.members, symbol.actions)
     if isinstance(symbol, MissingSym):
         return _unknown(symbol, node, ctx)
     if isinstance(symbol, VariableSym) and symbol.logger:
@@ -113,7 +113,9 @@ def symbol_value(symbol: Symbol, node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
     if isinstance(symbol, ClassSym):
         help = "construct an instance, or test with `isinstance`"
         return ctx.error(CLASS_VALUE, node, f"class `{text}` used as a value", "a class", help)
-    if isinstance(symbol, ActionSym | FunctionSym | BuiltinSym | KnownSym):
+    if isinstance(symbol, ActionSym):  # `handler = search`: awaited as `await handler(x)`
+        return ir.ActionRef(action=symbol.path, span=ctx.span(node))
+    if isinstance(symbol, FunctionSym | BuiltinSym | KnownSym):
         return _function_value(f"function `{text}`", node, ctx)
     if isinstance(symbol, ModuleSym):
         return _function_value(f"module `{text}`", node, ctx)
@@ -149,12 +151,13 @@ def _global_value(symbol: VariableSym | ExternalSym, node: cst.BaseExpression, c
 
 
 def _dispatch_table(functions: tuple[str, ...], node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
-    """WM142 for a read of a module global holding functions (`TOOLS = {"search": search}`)."""
+    """WM142 for a read of a module global holding functions that are not actions
+    (`FORMATS = {"csv": to_csv}`): only actions are values."""
     named = ", ".join(f"`{name}`" for name in functions[:3]) + (", ..." if functions[3:] else "")
     first = functions[0]
-    help = (f"choose the call by its key: `match name:` then `case \"{first}\": "
-            f"result = await {first}(**args)`, one case per function")  # fmt: skip
-    message = f"`{ctx.code(node)}` holds functions ({named}): a function is not a workflow value"
+    help = (f"a table of `@action`s is a value: make `{first}` an action, or choose the call "
+            f"by its key: `match name:` then `case \"{first}\": result = {first}(...)`")  # fmt: skip
+    message = f"`{ctx.code(node)}` holds functions ({named}): only an action is a workflow value"
     return ctx.error(FUNCTION_VALUE, node, message, "a table of functions", help)
 
 

@@ -9,6 +9,7 @@ An `await` is only valid at statement level (`x = await ...`, `await ...`, `retu
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import libcst as cst
 
@@ -17,6 +18,7 @@ from waymark_compiler.lower.arguments import lower_arguments
 from waymark_compiler.lower.calls import module_helper, unknown_helper
 from waymark_compiler.lower.children import child_call, child_class
 from waymark_compiler.lower.comprehensions import comprehension_scope
+from waymark_compiler.lower.computed import called_action
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.lower.expressions import lower_target
 from waymark_compiler.lower.log import log_method, refuse_await
@@ -32,7 +34,6 @@ from waymark_compiler.rules.operations import (
     SLEEP_FORM,
 )
 from waymark_compiler.symbols import (
-    ActionSym,
     ClassSym,
     ExternalSym,
     FunctionSym,
@@ -89,9 +90,9 @@ def lower_operation(node: cst.BaseExpression, ctx: Ctx) -> ir.Operation | None:
     child = child_class(node, ctx)
     if child is not None:
         return child_call(node, child, ctx)
+    if (called := called_action(node, ctx)) is not None:
+        return called
     symbol = ctx.symbol(func)
-    if isinstance(symbol, ActionSym):
-        return action_call(node, symbol, ctx)
     if symbol == KnownSym("gather"):
         return gather(node, ctx)
     if symbol == KnownSym("sleep"):
@@ -158,11 +159,6 @@ def _own_class_helper(func: cst.Attribute, ctx: Ctx) -> bool:
     return isinstance(symbol, ClassSym) and symbol.path == ctx.owner.path
 
 
-def action_call(node: cst.Call, symbol: ActionSym, ctx: Ctx) -> ir.ActionCall:
-    args, kwargs = lower_arguments(node.args, ctx)
-    return ir.ActionCall(action=symbol.path, args=args, kwargs=kwargs, span=ctx.span(node))
-
-
 def async_helper(node: cst.Call, name: str, ctx: Ctx) -> ir.Operation | None:
     if not ctx.reaches(name):
         unknown_helper(node, name, ctx)
@@ -198,7 +194,6 @@ def run_action(node: cst.Call, ctx: Ctx) -> ir.ActionCall | None:
     found = _wrapped_action(positional[0].value, "self.run_action", ctx)
     if found is None:
         return None
-    inner, symbol = found
     bad = [a for a in options if a.keyword is None or a.keyword.value not in _RUN_ACTION_OPTIONS]
     for arg in bad:
         help = "`self.run_action` takes `retry=`, `backoff=` and `timeout=`"
@@ -209,23 +204,18 @@ def run_action(node: cst.Call, ctx: Ctx) -> ir.ActionCall | None:
             "unexpected",
             help,
         )
-    call = action_call(inner, symbol, ctx)
     attached = policy([a for a in options if a not in bad], ctx, ctx.span(node))
-    return ir.ActionCall(
-        action=call.action, args=call.args, kwargs=call.kwargs, policy=attached, span=ctx.span(node)
-    )
+    return replace(found, policy=attached, span=ctx.span(node))
 
 
 _RUN_ACTION_OPTIONS = frozenset({"retry", "backoff", "timeout"})
 
 
-def _wrapped_action(
-    node: cst.BaseExpression, where: str, ctx: Ctx
-) -> tuple[cst.Call, ActionSym] | None:
+def _wrapped_action(node: cst.BaseExpression, where: str, ctx: Ctx) -> ir.ActionCall | None:
     """The action call that `self.run_action` or `asyncio.wait_for` wraps (reported if not)."""
-    symbol = ctx.symbol(node.func) if isinstance(node, cst.Call) else None
-    if isinstance(node, cst.Call) and isinstance(symbol, ActionSym):
-        return node, symbol
+    called = called_action(node, ctx) if isinstance(node, cst.Call) else None
+    if called is not None:
+        return called
     help = f"call the action inside: `{where}(send_email(to), ...)`"
     ctx.error(RUN_ACTION_FORM, node, f"`{where}` needs an action call", "not an action", help)
     return None
@@ -252,11 +242,8 @@ def wait_for(node: cst.Call, ctx: Ctx) -> ir.ActionCall | None:
     found = _wrapped_action(slots["fut"].value, name, ctx)
     if found is None:
         return None
-    call = action_call(*found, ctx)
     attached = wait_for_policy(slots["timeout"].value, name, ctx, ctx.span(node))
-    return ir.ActionCall(
-        action=call.action, args=call.args, kwargs=call.kwargs, policy=attached, span=ctx.span(node)
-    )
+    return replace(found, policy=attached, span=ctx.span(node))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -309,9 +296,9 @@ def _gathered_call(node: cst.BaseExpression, ctx: Ctx) -> ir.ActionCall | ir.Cal
         elif (child := child_class(node, ctx)) is not None:
             return child_call(node, child, ctx)
         else:
+            if (called := called_action(node, ctx)) is not None:
+                return called
             symbol = ctx.symbol(func)
-            if isinstance(symbol, ActionSym):
-                return action_call(node, symbol, ctx)
             if symbol == KnownSym("wait_for"):
                 return wait_for(node, ctx)
             if (helper := _async_module_helper(node, symbol, ctx)) is not None:

@@ -86,14 +86,17 @@ IMPURE_METHOD = rule(
 FUNCTION_VALUE = rule(
     "WM142",
     "function-value",
-    "refuses using a function, builtin or action as a value, except as the `key=` of `sorted`, "
-    "`min`, `max` and `list.sort`, the function of `map`, `filter` and `functools.reduce` and the "
-    "replacement of `re.sub`/`re.subn` and of a compiled pattern's `sub`/`subn`",
-    "Functions are not values in the Waymark Runtime Language. A `key=` that is a pure "
-    "builtin, a pure method of a value or a one-parameter lambda is compiled into the "
+    "refuses using a function or builtin that is not an `@action` as a value, except as the "
+    "`key=` of `sorted`, `min`, `max` and `list.sort`, the function of `map`, `filter` and "
+    "`functools.reduce` and the replacement of `re.sub`/`re.subn` and of a compiled pattern's "
+    "`sub`/`subn`",
+    "Actions are the only functions that are values in the Waymark Runtime Language (an "
+    "action value is stored by its import path and awaited as `await tool(x)`). A `key=` that "
+    "is a pure builtin, a pure method of a value or a one-parameter lambda is compiled into the "
     "computation it stands for.",
     "measure = len",
-    "Call the function where the value is needed, or compute the result in an action.",
+    "Call the function where the value is needed, make it an `@action` if it is work to "
+    "dispatch by value, or compute the result in an action.",
 )
 
 CLASS_VALUE = rule(

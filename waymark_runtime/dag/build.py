@@ -15,6 +15,7 @@ from waymark_runtime import ir
 from waymark_runtime.dag import python as py
 from waymark_runtime.dag.model import CallSite, Cluster, Dag, Edge, EdgeKind, Node, NodeKind
 from waymark_runtime.errors import ProgramError
+from waymark_runtime.wrl.print_expr import Prec
 
 # An edge waiting for its target: (source id, kind, label).
 Exit: TypeAlias = tuple[str, EdgeKind, str]
@@ -324,7 +325,10 @@ def _handler_label(handler: ir.Handler) -> str:
 def _action_label(call: ir.ActionCall) -> str:
     if call.child:
         return f"{call.action}().run({py.arguments(call.args, call.kwargs)})"
-    name = py.short(call.action).rpartition(".")[2]
+    if call.callee is not None:  # `TOOLS[name](query)`: the expression that picks the action
+        name = py.expr(call.callee, Prec.ATOM)
+    else:
+        name = py.short(call.action).rpartition(".")[2]
     return f"{name}({py.arguments(call.args, call.kwargs)})"
 
 
@@ -334,6 +338,8 @@ def _kind(call: ir.ActionCall) -> NodeKind:
 
 
 def _detail(call: ir.ActionCall) -> str:
+    if call.callee is not None:
+        return "computed action"
     if not call.child:
         return call.action
     return "child workflow" + ("" if call.blocking else ", detached")

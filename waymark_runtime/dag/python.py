@@ -172,6 +172,7 @@ _EXPR: dict[type[Any], Callable[[Any], tuple[str, int]]] = {
     ir.New: lambda n: (f"{short(n.type)}({arguments(n.args, n.kwargs)})", _ATOM),
     ir.EnumMember: lambda n: (f"{short(n.type)}.{n.member}", _ATOM),
     ir.TypeRef: lambda n: (short(n.type), _ATOM),
+    ir.ActionRef: lambda n: (short(n.action).rpartition(".")[2], _ATOM),
     ir.Comprehension: _comprehension,
     ir.FString: _fstring,
 }

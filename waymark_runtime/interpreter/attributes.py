@@ -45,6 +45,7 @@ from waymark_runtime.values import (
     type_name,
     type_path,
 )
+from waymark_runtime.values.callables import PartialValue
 from waymark_runtime.values.fields import DataclassField, field_attribute
 from waymark_runtime.values.matches import MatchValue
 from waymark_runtime.values.structural import ISO_CALENDAR_DATE
@@ -92,6 +93,8 @@ def get_attribute(obj: Any, name: str) -> Any:
         if cls is not None and not isinstance(getattr(cls, name), _CLASS_DATA):  # (or its error)
             raise ProgramError(f"`{cls.__name__}.{name}` is not data a workflow can read")
         return _class_attribute(obj, obj.path, name, lambda cls: cls)
+    if kind is PartialValue and name in _PARTIAL_DATA:  # `functools.partial`'s own attributes
+        return getattr(obj, name)
     if kind is DataclassField:  # an item of `dataclasses.fields(...)`
         return field_attribute(obj, name)
     fields = getattr(kind, "_fields", None) if isinstance(obj, tuple) else None
@@ -111,6 +114,7 @@ def get_attribute(obj: Any, name: str) -> Any:
     return value
 
 
+_PARTIAL_DATA = frozenset({"func", "args", "keywords"})
 _NO_DEFAULT: Any = object()
 
 

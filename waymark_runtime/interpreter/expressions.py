@@ -20,6 +20,7 @@ from waymark_runtime.interpreter.code import Code, Env, Eval, Frame, run_sync
 from waymark_runtime.interpreter.library import Library
 from waymark_runtime.interpreter.limits import Meter, weight
 from waymark_runtime.values import EnumValue, ExceptionValue, ModelValue, TypeValue
+from waymark_runtime.values.callables import ActionValue
 from waymark_runtime.values.python_errors import named_as_python, stand_in
 
 Arguments = Callable[[Env], tuple[list[Any], dict[str, Any]]]
@@ -70,6 +71,9 @@ class ExprCompiler:
 
     def eval_TypeRef(self, node: ir.TypeRef) -> Eval:
         return _const(TypeValue(node.type))
+
+    def eval_ActionRef(self, node: ir.ActionRef) -> Eval:
+        return _const(ActionValue(node.action))
 
     def eval_EnumMember(self, node: ir.EnumMember) -> Eval:
         path, member = node.type, node.member

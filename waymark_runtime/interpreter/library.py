@@ -75,6 +75,7 @@ from waymark_runtime.values import (
     to_value,
     type_name,
 )
+from waymark_runtime.values.callables import partial_of
 from waymark_runtime.values.enums import MIXES
 from waymark_runtime.values.fields import dataclass_fields
 from waymark_runtime.values.foreign import VALIDATION_ERROR, rebuild_foreign
@@ -90,6 +91,7 @@ from waymark_runtime.vocabulary import (
     IS_SUBCLASS,
     MODEL_VALIDATE,
     MODEL_VALIDATE_JSON,
+    PARTIAL,
     PURE_BUILTINS,
     PURE_FUNCTIONS,
     PURE_METHODS,
@@ -262,6 +264,7 @@ class Library:
         self.builtins[MODEL_VALIDATE] = self.model_validate
         self.builtins["copy.copy"] = self.copy
         self.builtins["copy.deepcopy"] = self.deepcopy
+        self.builtins[PARTIAL] = lambda func, /, *args, **keywords: partial_of(func, args, keywords)
         self.builtins[MODEL_VALIDATE_JSON] = self.model_validate_json
         self.builtins.update(iterator_functions(bounded.meter))
         self.builtins.update(standard_functions(bounded))

@@ -17,6 +17,7 @@ from waymark_runtime.interpreter import comprehensions
 from waymark_runtime.interpreter.code import AwaitSite, ChildCall, Env, Frame
 from waymark_runtime.interpreter.expressions import ExprCompiler
 from waymark_runtime.interpreter.policies import compile_policy
+from waymark_runtime.values.callables import bound_call
 
 
 def compile_operation(op: Any, assign: Any, exprs: ExprCompiler) -> tuple[AwaitSite, Any]:
@@ -63,18 +64,18 @@ def _gather_item(index: int, item: Any, exprs: ExprCompiler) -> Callable[[Env, l
     call = item.call if isinstance(item, ir.Spread) else item
     if isinstance(call, ir.CallAsyncHelper):
         return _gathered_helper(index, item, call, exprs)
-    arguments, action = exprs.arguments(call.args, call.kwargs), call.action
+    target = _target(call, exprs)
     computed = compile_policy(call.policy, exprs.compile)
     if isinstance(item, ir.ActionCall) and computed is not None:
 
         def one_computed(env: Env, calls: list[Any]) -> None:
-            calls.append((index, action, *arguments(env), computed(env)))
+            calls.append((index, *target(env), computed(env)))
 
         return one_computed
     if isinstance(item, ir.ActionCall):
 
         def one(env: Env, calls: list[Any]) -> None:
-            calls.append((index, action, *arguments(env)))
+            calls.append((index, *target(env)))
 
         return one
     clauses = comprehensions.compile_clauses(item.generators, exprs.compile, exprs.guards,
@@ -84,11 +85,26 @@ def _gather_item(index: int, item: Any, exprs: ExprCompiler) -> Callable[[Env, l
     def spread(env: Env, calls: list[Any]) -> None:
         for scope in comprehensions.bindings(clauses, comprehensions.scope_of(env)):
             policy = () if computed is None else (computed(scope),)
-            calls.append((index, action, *arguments(scope), *policy))
+            calls.append((index, *target(scope), *policy))
             if len(calls) > meter.items:
                 raise meter.too_many_items(len(calls))
 
     return spread
+
+
+def _target(call: ir.ActionCall, exprs: ExprCompiler) -> Callable[[Env], Any]:
+    """`(path, args, kwargs)` of a call. A computed call's callee is evaluated first, then its
+    arguments, as Python evaluates `f(x)`; the action it gives leads (`callables.bound_call`)."""
+    arguments, action = exprs.arguments(call.args, call.kwargs), call.action
+    if call.callee is None:
+        return lambda env: (action, *arguments(env))
+    callee = exprs.compile(call.callee)
+
+    def bound(env: Env) -> tuple[str, list[Any], dict[str, Any]]:
+        function = callee(env)
+        return bound_call(function, *arguments(env))
+
+    return bound
 
 
 def _gathered_helper(

@@ -13,7 +13,7 @@ from typing import Literal, TypeAlias
 from waymark_runtime.ir.span import Span, span_field
 
 __all__ = [
-    "Attribute", "BinOp", "BinOperator", "BoolOp", "Call", "Compare", "CompareOperator",
+    "ActionRef", "Attribute", "BinOp", "BinOperator", "BoolOp", "Call", "Compare", "CompareOperator",
     "Comprehension", "Const", "ConstValue", "DictExpr", "EnumMember", "Expr", "FString",
     "FormattedValue", "Generator", "HelperCall", "IfExp", "Keyword", "ListExpr", "MethodCall",
     "Name", "NamedExpr", "New", "SetExpr", "Slice", "Starred", "Subscript", "Target", "TupleExpr", "TypeRef",
@@ -229,6 +229,15 @@ class TypeRef:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ActionRef:
+    """An `@action` used as a value (`TOOLS = {"search": search}`, `handler = search`), by its
+    import path `module:qualname`: what a computed action call (`ActionCall.callee`) runs."""
+
+    action: str
+    span: Span | None = span_field()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Generator:
     """One `for target in iter if cond ...` clause of a comprehension."""
 
@@ -292,6 +301,7 @@ Expr: TypeAlias = (
     | New
     | EnumMember
     | TypeRef
+    | ActionRef
     | Comprehension
     | FString
 )

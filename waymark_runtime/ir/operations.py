@@ -60,7 +60,11 @@ class ActionCall:
 
     With `child` set it is a child workflow call instead (`await Other().run(k=v)`): `action`
     is the workflow's name, arguments are keywords only, there is no policy, and `blocking`
-    False starts a detached child whose result is its instance id."""
+    False starts a detached child whose result is its instance id.
+
+    With `callee` set the action is computed (`await TOOLS[name](x)`): `callee` is evaluated
+    when the call is dispatched and must give an action value (`ActionRef`) or a
+    `functools.partial` of one, whose bound arguments come first; `action` is then ""."""
 
     action: str
     args: tuple[Expr, ...]
@@ -68,6 +72,7 @@ class ActionCall:
     policy: Policy | None = None
     child: bool = False
     blocking: bool = True
+    callee: Expr | None = None
     span: Span | None = span_field()
 
 

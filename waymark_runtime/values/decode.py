@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from waymark_runtime.errors import ValueNotSerializable
+from waymark_runtime.values.callables import ActionValue, PartialValue
 from waymark_runtime.values.cycles import nesting_problem
 from waymark_runtime.values.encode import attributes_json, to_json
 from waymark_runtime.values.enums import EnumValue
@@ -450,6 +451,10 @@ _DECODERS: dict[str, Callable[[Decoder, JSON], Any]] = {
     "enum": _enum_value,
     "exception": _exception_from,
     "type": _type_value,
+    "action": lambda dec, v: ActionValue(str(v["v"])),
+    "partial": lambda dec, v: PartialValue(
+        ActionValue(str(v["v"])), tuple(dec.decode(v["args"])), dec.decode(v["keywords"])
+    ),
     "dataclass.field": lambda dec, v: _field_value(dec, v),
     "dataclasses.MISSING": lambda dec, v: dataclasses.MISSING,
     "re.pattern": lambda dec, v: _pattern_value(dec, v),

@@ -25,6 +25,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from waymark_runtime.errors import ValueNotSerializable
+from waymark_runtime.values.callables import ActionValue, PartialValue
 from waymark_runtime.values.cycles import nesting_problem
 from waymark_runtime.values.enums import EnumValue, mix_of
 from waymark_runtime.values.fields import DataclassField
@@ -314,12 +315,19 @@ _ENCODERS: dict[type, Callable[[Encoder, Any], JSON]] = {
     EnumValue: _enum_value_json,
     ExceptionValue: _exception_json,
     TypeValue: lambda enc, o: {"$t": "type", "v": o.path},
+    ActionValue: lambda enc, o: {"$t": "action", "v": o.path},
+    PartialValue: lambda enc, o: _partial_json(enc, o),
     re.Pattern: lambda enc, o: _pattern_json(enc, o),
     DataclassField: lambda enc, o: {"$t": "dataclass.field", "type": o.owner, "name": o.field.name},
     type(dataclasses.MISSING): lambda enc, o: {"$t": "dataclasses.MISSING"},
     MatchValue: lambda enc, o: _match_json(enc, o),
     re.Match: lambda enc, o: _match_json(enc, match_value(o)),
 }
+
+
+def _partial_json(enc: Encoder, obj: PartialValue) -> JSON:
+    keywords = _dict_json(enc, obj.keywords)
+    return {"$t": "partial", "v": obj.func.path, "args": enc.encode(obj.args), "keywords": keywords}
 
 
 def _pattern_json(enc: Encoder, obj: re.Pattern[Any]) -> JSON:

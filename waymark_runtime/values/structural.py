@@ -20,7 +20,7 @@ import operator
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any, Self, TypeAlias
 from zoneinfo import ZoneInfo
 
 from waymark_runtime.values.foreign import foreign_attrs
@@ -437,25 +437,32 @@ def _overrides(cls: type, method: str) -> bool:
     return getattr(cls, method, None) not in (None, getattr(BaseException, method))
 
 
-class TypeValue:
-    """A class used as a value (`isinstance(x, ValueError)`), by path."""
+class PathValue:
+    """A class or function used as a value, by its import path `module:QualName`: equal to
+    the same kind of value at the same path, and copied as itself, as Python copies them."""
 
     __slots__ = ("path",)
 
     def __init__(self, path: str) -> None:
         self.path = path
 
-    def __copy__(self) -> TypeValue:  # a class is copied as itself, as in Python
+    def __copy__(self) -> Self:
         return self
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> TypeValue:
+    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
         return self
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, TypeValue) and other.path == self.path
+        return other.__class__ is self.__class__ and other.path == self.path
 
     def __hash__(self) -> int:
         return hash(self.path)
+
+
+class TypeValue(PathValue):
+    """A class used as a value (`isinstance(x, ValueError)`), by path."""
+
+    __slots__ = ()
 
     def __repr__(self) -> str:
         return f"<class '{short_name(self.path)}'>"

@@ -143,6 +143,9 @@ class ExprBuilder(Transformer[Token, Any]):
     def type_ref(self, meta: Any, children: list[Any]) -> ir.TypeRef:
         return ir.TypeRef(type=path_of(children[0]))
 
+    def action_ref(self, meta: Any, children: list[Any]) -> ir.ActionRef:
+        return ir.ActionRef(action=path_of(children[0]))
+
     # --- displays and comprehensions ---------------------------------------------------------------
 
     def tuple_display(self, meta: Any, children: list[Any]) -> ir.TupleExpr:

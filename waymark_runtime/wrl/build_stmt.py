@@ -328,6 +328,11 @@ class StmtBuilder(Transformer[Token, Any]):
 
     def action_call(self, meta: Any, children: list[Any]) -> ir.ActionCall:
         path, args, retry, backoff, timeout = children
+        call = self.computed_action_call(meta, [None, args, retry, backoff, timeout])
+        return replace(call, action=path_of(path))
+
+    def computed_action_call(self, meta: Any, children: list[Any]) -> ir.ActionCall:
+        callee, args, retry, backoff, timeout = children
         args = args or NO_ARGS
         policy = None
         if (retry, backoff, timeout) != (None, None, None):
@@ -343,7 +348,7 @@ class StmtBuilder(Transformer[Token, Any]):
                 plain_timeout=plain,
             )
         return ir.ActionCall(
-            action=path_of(path), args=args.args, kwargs=args.kwargs, policy=policy
+            action="", args=args.args, kwargs=args.kwargs, policy=policy, callee=callee
         )
 
     def child_call(self, meta: Any, children: list[Any]) -> ir.ActionCall:

@@ -27,6 +27,7 @@ RESERVED_WORDS = frozenset(keyword.kwlist) | {
     "const",
     "fstring",
     "self",
+    "action",
 }
 # After `fn`, `except ... as`, in parameter lists and keyword arguments only Python keywords clash.
 HARD_KEYWORDS = frozenset(keyword.kwlist)

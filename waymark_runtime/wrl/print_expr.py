@@ -155,6 +155,10 @@ def print_TypeRef(node: ir.TypeRef) -> Printed:
     return f"type {lexicon.format_path(node.type)}", Prec.ATOM
 
 
+def print_ActionRef(node: ir.ActionRef) -> Printed:
+    return f"action {lexicon.format_path(node.action)}", Prec.ATOM
+
+
 def _misplaced(node: Any) -> Printed:
     raise InternalError(f"{type(node).__name__} is only valid inside a display, call or subscript")
 
@@ -214,7 +218,7 @@ def _base(node: ir.Expr) -> str:
     """
     if isinstance(node, ir.Const) and type(node.value) is int and node.value >= 0:
         return f"({print_node(node)[0]})"
-    if isinstance(node, ir.EnumMember | ir.TypeRef):
+    if isinstance(node, ir.EnumMember | ir.TypeRef | ir.ActionRef):
         return f"({print_node(node)[0]})"
     return operand(node, Prec.ATOM)
 
@@ -381,6 +385,7 @@ _EXPR_PRINTERS: dict[type, Callable[[Any], Printed]] = {
     ir.New: print_New,
     ir.EnumMember: print_EnumMember,
     ir.TypeRef: print_TypeRef,
+    ir.ActionRef: print_ActionRef,
     ir.Comprehension: print_Comprehension,
     ir.FString: print_FString,
 }

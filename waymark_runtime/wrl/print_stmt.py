@@ -222,7 +222,8 @@ def _spread_clauses(spread: ir.Spread) -> str:
 def action_call(call: ir.ActionCall) -> str:
     if call.child:
         return _child_call(call)
-    text = f"action {lexicon.format_path(call.action)}({arguments(call.args, call.kwargs)})"
+    callee = lexicon.format_path(call.action) if call.callee is None else f"({expr(call.callee)})"
+    text = f"action {callee}({arguments(call.args, call.kwargs)})"
     return text + ("" if call.policy is None else policy(call.policy))
 
 

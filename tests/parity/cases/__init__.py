@@ -142,6 +142,31 @@ CASES: tuple[ParityCase, ...] = (
         {"base": "s", "other": 1.5},
     ),
     _case("augmented", "AugmentedTargets", {"other": "x"}, {"other": None}, {"other": 2}),
+    # actions as values
+    _case(
+        "action_values",
+        "ToolTable",
+        {"name": "search", "args": {"query": "q", "limit": 3}},
+        {"name": "fetch", "args": {"url": "u"}},
+        {"name": "nope", "args": {}},
+        {"name": "shout", "args": {"text": "a", "extra": 1}},
+    ),
+    _case(
+        "action_values",
+        "HandlerLookup",
+        {"kind": "fetch", "text": "a"},
+        {"kind": "page", "text": "b"},
+    ),
+    _case("action_values", "StepPipeline", {"data": "a, b ,c"}),
+    _case("action_values", "GatheredChecks", {"texts": ["ab1", "a long text"]}),
+    _case(
+        "action_values", "PolicyOnValue", {"key": "k", "attempts": 3}, {"key": "k", "attempts": 2}
+    ),
+    _case("action_values", "NotAnAction", {"key": "number"}, {"key": "tool"}),
+    _case("action_values", "AgentLoop", {"question": "waymark"}),
+    _case("action_partials", "BoundArguments", {"value": 4}),
+    _case("action_partials", "GatheredPartials", {"values": [1, 5]}),
+    _case("action_partials", "PartialErrors", {"case": "number"}, {"case": "missing"}),
     # retries
     _case("retries", "RetryUntilSuccess", {"failures": 0}, {"failures": 3}, {"failures": 4}),
     _case("retries", "RetryBudgetExhausted", {"failures": 1}, {"failures": 2}),

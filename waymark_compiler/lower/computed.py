@@ -1,0 +1,45 @@
+"""Computed action calls: an action reached as a value and called (`await TOOLS[name](x)`,
+`await handler(x)`, `*(step(x) for step in STEPS)`), lowered to an `ActionCall` whose `callee`
+is the expression that picks the action.
+
+The callee is evaluated by the runtime when the call is dispatched: an action value (`search`
+read as a name, or from a constant table of actions) or a `functools.partial` of one runs that
+action with its own settings; any other value raises Python's `TypeError`. Which callees count
+is decided here; a method of a value (`await reply.json()`) or a function that is not an action
+stays refused by the caller.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from waymark_compiler.context import Ctx
+from waymark_compiler.lower.arguments import lower_arguments
+from waymark_compiler.lower.dispatch import lower_expr
+from waymark_compiler.symbols import ActionSym
+from waymark_runtime import ir
+
+# Callees that compute a value: `TOOLS[name]`, `HANDLERS.get(kind, fallback)`,
+# `(fast if small else slow)`; a local variable is the other kind (`is_computed`).
+_COMPUTING = (cst.Subscript, cst.Call, cst.IfExp)
+
+
+def is_computed(func: cst.BaseExpression, ctx: Ctx) -> bool:
+    """Is `func` a callee whose value picks the action: a local variable (not `self`), a
+    subscript, a call, or a conditional expression?"""
+    if isinstance(func, cst.Name):
+        return ctx.is_local(func.value) and not ctx.is_self(func)
+    return isinstance(func, _COMPUTING)
+
+
+def called_action(node: cst.Call, ctx: Ctx) -> ir.ActionCall | None:
+    """`node` as an action call: of a named action, or computed (`is_computed`); else None."""
+    symbol = ctx.symbol(node.func)
+    if isinstance(symbol, ActionSym):
+        args, kwargs = lower_arguments(node.args, ctx)
+        return ir.ActionCall(action=symbol.path, args=args, kwargs=kwargs, span=ctx.span(node))
+    if symbol is not None or not is_computed(node.func, ctx):
+        return None
+    callee = lower_expr(node.func, ctx)
+    args, kwargs = lower_arguments(node.args, ctx)
+    return ir.ActionCall(action="", args=args, kwargs=kwargs, callee=callee, span=ctx.span(node))

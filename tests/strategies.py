@@ -122,6 +122,7 @@ def leaf_expressions() -> Strategy[ir.Expr]:
         st.builds(ir.EnumMember, type=import_paths(), member=identifiers()),
         st.builds(ir.TypeRef, type=import_paths()),
         st.builds(ir.ActionRef, action=import_paths()),
+        st.builds(ir.HelperRef, name=identifiers()),
     )
 
 
@@ -191,6 +192,7 @@ def _calls(sub: Strategy[ir.Expr], depth: int) -> Strategy[ir.Expr]:
         st.builds(ir.Call, func=functions, **_call_parts(sub)),
         st.builds(ir.MethodCall, obj=sub, method=identifiers(), **_call_parts(sub)),
         st.builds(ir.HelperCall, name=identifiers(), **_call_parts(sub)),
+        st.builds(ir.CallValue, callee=sub, **_call_parts(sub)),
         st.builds(ir.New, type=import_paths(), **_call_parts(sub)),
         st.builds(
             ir.Call,

@@ -129,7 +129,8 @@ JUNK: list[Any] = [None, 1, -1, 10**30, "x", [], {}, {"$t": "ref", "v": 99}, {"$
     {"$t": "int", "v": "zz"}, {"$t": "str", "v": "\\u"}, {"$t": "tuple"}, {"$t": "dict", "items": [[1]]},
     {"$t": "range", "v": [0, 10**9, 0]}, {"$t": "model", "type": "os:system", "fields": {}},
     {"$t": "exception", "type": 5}, {"$t": "datetime", "v": "garbage"}, {"$t": "bytes", "v": "!!"},
-    {"$t": "view", "kind": "keys", "of": 1}, {"$t": "decimal", "v": "1e999999999"}]  # fmt: skip
+    {"$t": "view", "kind": "keys", "of": 1}, {"$t": "decimal", "v": "1e999999999"},
+    {"$t": "partial", "func": 1, "args": [], "keywords": {}}, {"$t": "action", "v": "os:system"}]  # fmt: skip
 
 
 @cache

@@ -35,4 +35,4 @@ class NestedWorkflow(Workflow):
         def inner(y: int) -> int:  # error: WM115 @13
             return y
 
-        return inner(x)  # error: WM101 @16
+        return inner(x)

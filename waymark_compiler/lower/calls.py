@@ -18,6 +18,7 @@ from waymark_compiler.finder import is_installed
 from waymark_compiler.literals import string_value
 from waymark_compiler.lower.arguments import lower_arguments
 from waymark_compiler.lower.classes import call_ClassSym, class_method
+from waymark_compiler.lower.computed import is_computed, value_call
 from waymark_compiler.lower.constants import changed_table, constant_table
 from waymark_compiler.lower.dispatch import expression, lower_expr
 from waymark_compiler.lower.expressions import is_string_literal
@@ -126,6 +127,8 @@ def lower_Call(node: cst.Call, ctx: Ctx) -> ir.Expr:
         return class_method(node, func.attr.value, owner, ctx)
     if isinstance(func, cst.Attribute):
         return method_call(node, func, ctx)
+    if is_computed(func, ctx):  # `fmt(x)` of `fmt = partial(label, 2)`: a function value
+        return value_call(node, ctx)
     help = "call functions by name; compute the value in an action if needed"
     return ctx.error(
         UNSUPPORTED_CALL, node, "call of a computed value", "not a known function", help

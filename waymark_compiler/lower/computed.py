@@ -1,12 +1,14 @@
-"""Computed action calls: an action reached as a value and called (`await TOOLS[name](x)`,
-`await handler(x)`, `*(step(x) for step in STEPS)`), lowered to an `ActionCall` whose `callee`
-is the expression that picks the action.
+"""Computed calls: a function reached as a value and called (`await TOOLS[name](x)`,
+`await handler(x)`, `*(step(x) for step in STEPS)`, `fmt(x)` of `fmt = partial(label, 2)`),
+lowered to an `ActionCall` whose `callee` is the expression that picks the function when
+awaited, and to a `CallValue` when not.
 
-The callee is evaluated by the runtime when the call is dispatched: an action value (`search`
-read as a name, or from a constant table of actions) or a `functools.partial` of one runs that
-action with its own settings; any other value raises Python's `TypeError`. Which callees count
-is decided here; a method of a value (`await reply.json()`) or a function that is not an action
-stays refused by the caller.
+The callee is evaluated by the runtime when the call is made: an action value (`search` read
+as a name, or from a constant table of actions) runs that action with its own settings, a
+helper value (a function of the user's code, `self.rank`) runs that helper, a
+`functools.partial` adds its arguments; any other value raises Python's `TypeError`. Which
+callees count is decided here; a method of a value (`await reply.json()`) stays refused by the
+caller.
 """
 
 from __future__ import annotations
@@ -30,6 +32,13 @@ def is_computed(func: cst.BaseExpression, ctx: Ctx) -> bool:
     if isinstance(func, cst.Name):
         return ctx.is_local(func.value) and not ctx.is_self(func)
     return isinstance(func, _COMPUTING)
+
+
+def value_call(node: cst.Call, ctx: Ctx) -> ir.CallValue:
+    """`fmt(x)` outside an `await`, `fmt` a computed callee."""
+    callee = lower_expr(node.func, ctx)
+    args, kwargs = lower_arguments(node.args, ctx)
+    return ir.CallValue(callee=callee, args=args, kwargs=kwargs, span=ctx.span(node))
 
 
 def called_action(node: cst.Call, ctx: Ctx) -> ir.ActionCall | None:

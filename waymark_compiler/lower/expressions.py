@@ -268,7 +268,7 @@ refuse_expressions(
         cst.Lambda: Refused(
             LAMBDA,
             "`lambda` in a workflow",
-            "functions are not values",
+            "a lambda is not a value",
             "compute the value with a comprehension, a helper method or an action",
         ),
         cst.Yield: Refused(

@@ -1,6 +1,6 @@
 """`map`, `filter` and `dict.fromkeys`, and the function values they (and `key=`) accept.
 
-Functions are not values in the runtime language, so these calls are lowered to the
+Builtins and lambdas are not values in the runtime language, so these calls are lowered to the
 comprehensions they stand for: `map(f, xs)` is `(f(x) for x in xs)` (several iterables are
 zipped, stopping at the shortest as `map` does), `filter(f, xs)` is `(x for x in xs if f(x))`
 and `filter(None, xs)` keeps the truthy items; both stay lazy, like the iterators CPython returns.

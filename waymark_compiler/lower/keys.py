@@ -2,9 +2,9 @@
 pure builtin (`key=len`), a pure method (`key=d.get`, `key=str.lower`), a `math` function or a
 lambda whose body is a pure expression (`key=lambda u: u.age`).
 
-Functions are not values in the runtime language, so the call is lowered to what it computes:
-each item decorated with its key and its position, the builtin applied to those triples, the
-item taken back. `sorted(xs, key=f)` becomes
+Builtins and lambdas are not values in the runtime language, so the call is lowered to what it
+computes: each item decorated with its key and its position, the builtin applied to those
+triples, the item taken back. `sorted(xs, key=f)` becomes
 `[t[2] for t in sorted([(f(x), i, x) for i, x in enumerate(xs)])]`: keys compare first, the
 position breaks ties (stable, as CPython's sort; negated for `reverse=True` and for `max`, so
 the first of equal items still wins) and items are never compared themselves. The key is

@@ -1,8 +1,8 @@
 """Functions defined inside a method (`def fmt(x): ...` in `run()`), compiled as helper methods.
 
-Functions are not values in the runtime language, so a nested `def` becomes a helper of the
-workflow: its parameters, then, keyword-only, the variables of the enclosing method it reads
-(its free variables, as CPython's own symbol table finds them). A call `fmt(x)` becomes
+A nested `def` becomes a helper of the workflow (the runtime language's own functions): its
+parameters, then, keyword-only, the variables of the enclosing method it reads (its free
+variables, as CPython's own symbol table finds them). A call `fmt(x)` becomes
 `self.fmt(x, rate=rate)`: the helper reads each variable as it is when the call is made, which
 is what a closure reads, and a list or dict it reads is the same object. An `async def` is an
 async helper, so `await one(x)` and `gather(*[one(x) for x in xs])` work as for any helper.

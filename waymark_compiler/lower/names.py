@@ -115,6 +115,11 @@ def symbol_value(symbol: Symbol, node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
         return ctx.error(CLASS_VALUE, node, f"class `{text}` used as a value", "a class", help)
     if isinstance(symbol, ActionSym):  # `handler = search`: awaited as `await handler(x)`
         return ir.ActionRef(action=symbol.path, span=ctx.span(node))
+    helper = (
+        ctx.functions.helper(symbol) if isinstance(symbol, FunctionSym) and ctx.functions else None
+    )
+    if helper is not None:  # `partial(fmt, 2)`: a function of the user's code, as a helper
+        return ir.HelperRef(name=helper, span=ctx.span(node))
     if isinstance(symbol, FunctionSym | BuiltinSym | KnownSym):
         return _function_value(f"function `{text}`", node, ctx)
     if isinstance(symbol, ModuleSym):
@@ -152,12 +157,14 @@ def _global_value(symbol: VariableSym | ExternalSym, node: cst.BaseExpression, c
 
 def _dispatch_table(functions: tuple[str, ...], node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
     """WM142 for a read of a module global holding functions that are not actions
-    (`FORMATS = {"csv": to_csv}`): only actions are values."""
+    (`FORMATS = {"csv": to_csv}`): a table holds constants and actions."""
     named = ", ".join(f"`{name}`" for name in functions[:3]) + (", ..." if functions[3:] else "")
     first = functions[0]
-    help = (f"a table of `@action`s is a value: make `{first}` an action, or choose the call "
-            f"by its key: `match name:` then `case \"{first}\": result = {first}(...)`")  # fmt: skip
-    message = f"`{ctx.code(node)}` holds functions ({named}): only an action is a workflow value"
+    help = (f"a table may hold actions: make `{first}` an `@action`, or choose the call by its "
+            f"key: `match name:` then `case \"{first}\": result = {first}(...)`")  # fmt: skip
+    message = (
+        f"`{ctx.code(node)}` holds plain functions ({named}): a table holds constants and actions"
+    )
     return ctx.error(FUNCTION_VALUE, node, message, "a table of functions", help)
 
 
@@ -238,6 +245,8 @@ def lower_Attribute(node: cst.Attribute, ctx: Ctx) -> ir.Expr:
         return literal(ctx.config[attr], ctx.span(node))
     if self_class(node.value, ctx) and attr in ctx.owner.config and attr not in ctx.helpers:
         return literal(ctx.owner.config[attr], ctx.span(node))  # `type(self).LIMIT`
+    if (ctx.is_self(node.value) or self_class(node.value, ctx)) and ctx.reaches(attr):
+        return ir.HelperRef(name=attr, span=ctx.span(node))  # `self.rank` as a value
     if ctx.is_self(node.value):
         where = "the class body" if ctx.function.on_class else "the class body or `__init__`"
         help = f"set it to a constant in {where}, or pass it to `run()`"

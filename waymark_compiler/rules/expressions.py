@@ -42,7 +42,7 @@ LAMBDA = rule(
     "refuses `lambda`, except as the `key=` of `sorted`, `min`, `max` and `list.sort`, the "
     "function of `map`, `filter` and `functools.reduce`, a `defaultdict` factory giving an empty or zero value (`lambda: 0`), and "
     "a lambda assigned to a name (compiled as a nested `def`)",
-    "Functions are not values in the Waymark Runtime Language; a lambda passed to an action "
+    "A lambda is not a value in the Waymark Runtime Language; a lambda passed to an action "
     "would have to run in another process.",
     "await apply_rule(lambda x: x + 1, value)",
     "Compute the value with a comprehension, a helper method or an action.",
@@ -86,17 +86,19 @@ IMPURE_METHOD = rule(
 FUNCTION_VALUE = rule(
     "WM142",
     "function-value",
-    "refuses using a function or builtin that is not an `@action` as a value, except as the "
-    "`key=` of `sorted`, `min`, `max` and `list.sort`, the function of `map`, `filter` and "
-    "`functools.reduce` and the replacement of `re.sub`/`re.subn` and of a compiled pattern's "
-    "`sub`/`subn`",
-    "Actions are the only functions that are values in the Waymark Runtime Language (an "
-    "action value is stored by its import path and awaited as `await tool(x)`). A `key=` that "
-    "is a pure builtin, a pure method of a value or a one-parameter lambda is compiled into the "
-    "computation it stands for.",
+    "refuses using a builtin, a function of the standard library or an installed package, a "
+    "nested function that reads its method's variables, or a table of plain functions as a "
+    "value, except as the `key=` of `sorted`, `min`, `max` and `list.sort`, the function of "
+    "`map`, `filter` and `functools.reduce` and the replacement of `re.sub`/`re.subn` and of a "
+    "compiled pattern's `sub`/`subn`",
+    "The functions that are values in the Waymark Runtime Language are actions (stored by "
+    "import path) and the workflow's own helpers (plain functions of the user's code and helper "
+    "methods, stored by helper name); a module-level table may hold constants and actions. A "
+    "`key=` that is a pure builtin, a pure method of a value or a one-parameter lambda is "
+    "compiled into the computation it stands for.",
     "measure = len",
-    "Call the function where the value is needed, make it an `@action` if it is work to "
-    "dispatch by value, or compute the result in an action.",
+    "Call the function where the value is needed, wrap it in a function of your own code, make "
+    "it an `@action` if it is work to dispatch by value, or compute the result in an action.",
 )
 
 CLASS_VALUE = rule(

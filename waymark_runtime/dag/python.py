@@ -173,6 +173,8 @@ _EXPR: dict[type[Any], Callable[[Any], tuple[str, int]]] = {
     ir.EnumMember: lambda n: (f"{short(n.type)}.{n.member}", _ATOM),
     ir.TypeRef: lambda n: (short(n.type), _ATOM),
     ir.ActionRef: lambda n: (short(n.action).rpartition(".")[2], _ATOM),
+    ir.HelperRef: lambda n: (n.name, _ATOM),
+    ir.CallValue: lambda n: (f"{expr(n.callee, _ATOM)}({arguments(n.args, n.kwargs)})", _ATOM),
     ir.Comprehension: _comprehension,
     ir.FString: _fstring,
 }

@@ -16,11 +16,12 @@ from waymark_runtime.errors import InternalError, ProgramError
 from waymark_runtime.interpreter import comprehensions, operators
 from waymark_runtime.interpreter.attributes import get_attribute
 from waymark_runtime.interpreter.binding import bind_arguments
+from waymark_runtime.interpreter.calling import Functions
 from waymark_runtime.interpreter.code import Code, Env, Eval, Frame, run_sync
 from waymark_runtime.interpreter.library import Library
 from waymark_runtime.interpreter.limits import Meter, weight
 from waymark_runtime.values import EnumValue, ExceptionValue, ModelValue, TypeValue
-from waymark_runtime.values.callables import ActionValue
+from waymark_runtime.values.callables import ActionValue, HelperValue
 from waymark_runtime.values.python_errors import named_as_python, stand_in
 
 Arguments = Callable[[Env], tuple[list[Any], dict[str, Any]]]
@@ -44,6 +45,8 @@ class ExprCompiler:
         self.guards = library.bounded
         self.meter: Meter = library.bounded.meter
         self.conversions = library.conversions
+        self.values = Functions(functions, helpers, self.meter)
+        """Calls of function values (`calling`)."""
 
     def compile(self, node: Any) -> Eval:
         method = getattr(self, "eval_" + type(node).__name__, None)
@@ -74,6 +77,14 @@ class ExprCompiler:
 
     def eval_ActionRef(self, node: ir.ActionRef) -> Eval:
         return _const(ActionValue(node.action))
+
+    def eval_HelperRef(self, node: ir.HelperRef) -> Eval:
+        self.values.check(node.name)
+        return _const(HelperValue(node.name))
+
+    def eval_CallValue(self, node: ir.CallValue) -> Eval:
+        callee = self.compile(node.callee)  # evaluated before the arguments, as in Python
+        return self.values.caller(callee, self.arguments(node.args, node.kwargs))
 
     def eval_EnumMember(self, node: ir.EnumMember) -> Eval:
         path, member = node.type, node.member

@@ -17,7 +17,6 @@ from waymark_runtime.interpreter import comprehensions
 from waymark_runtime.interpreter.code import AwaitSite, ChildCall, Env, Frame
 from waymark_runtime.interpreter.expressions import ExprCompiler
 from waymark_runtime.interpreter.policies import compile_policy
-from waymark_runtime.values.callables import bound_call
 
 
 def compile_operation(op: Any, assign: Any, exprs: ExprCompiler) -> tuple[AwaitSite, Any]:
@@ -92,17 +91,21 @@ def _gather_item(index: int, item: Any, exprs: ExprCompiler) -> Callable[[Env, l
     return spread
 
 
-def _target(call: ir.ActionCall, exprs: ExprCompiler) -> Callable[[Env], Any]:
+def _target(call: ir.ActionCall, exprs: ExprCompiler) -> Callable[[Env], tuple[Any, ...]]:
     """`(path, args, kwargs)` of a call. A computed call's callee is evaluated first, then its
-    arguments, as Python evaluates `f(x)`; the action it gives leads (`callables.bound_call`)."""
+    arguments, as Python evaluates `f(x)`; it may also give `(frame,)`, an async helper's task
+    (`calling.Functions.awaited`), which takes no policy."""
     arguments, action = exprs.arguments(call.args, call.kwargs), call.action
     if call.callee is None:
         return lambda env: (action, *arguments(env))
-    callee = exprs.compile(call.callee)
+    callee, awaited, policy = exprs.compile(call.callee), exprs.values.awaited, call.policy
 
-    def bound(env: Env) -> tuple[str, list[Any], dict[str, Any]]:
+    def bound(env: Env) -> tuple[Any, ...]:
         function = callee(env)
-        return bound_call(function, *arguments(env))
+        made = awaited(function, *arguments(env))
+        if len(made) == 1 and policy is not None:
+            raise TypeError(f"a policy applies to an action call, not to {function!r}")
+        return made
 
     return bound
 

@@ -13,11 +13,11 @@ from typing import Literal, TypeAlias
 from waymark_runtime.ir.span import Span, span_field
 
 __all__ = [
-    "ActionRef", "Attribute", "BinOp", "BinOperator", "BoolOp", "Call", "Compare", "CompareOperator",
-    "Comprehension", "Const", "ConstValue", "DictExpr", "EnumMember", "Expr", "FString",
-    "FormattedValue", "Generator", "HelperCall", "IfExp", "Keyword", "ListExpr", "MethodCall",
-    "Name", "NamedExpr", "New", "SetExpr", "Slice", "Starred", "Subscript", "Target", "TupleExpr", "TypeRef",
-    "UnaryOp", "UnaryOperator",
+    "ActionRef", "Attribute", "BinOp", "BinOperator", "BoolOp", "Call", "CallValue", "Compare",
+    "CompareOperator", "Comprehension", "Const", "ConstValue", "DictExpr", "EnumMember", "Expr",
+    "FString", "FormattedValue", "Generator", "HelperCall", "HelperRef", "IfExp", "Keyword",
+    "ListExpr", "MethodCall", "Name", "NamedExpr", "New", "SetExpr", "Slice", "Starred",
+    "Subscript", "Target", "TupleExpr", "TypeRef", "UnaryOp", "UnaryOperator",
 ]  # fmt: skip
 
 ConstValue: TypeAlias = bool | int | float | str | None
@@ -238,6 +238,28 @@ class ActionRef:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class HelperRef:
+    """A helper function of the program (a `fn`, compiled from a method of the workflow class
+    or a function of the user's code) used as a value: `partial(fmt, 2)`, `pick = self.rank`."""
+
+    name: str
+    span: Span | None = span_field()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CallValue:
+    """`(callee)(args)`: a call of the function a value holds, outside an `await`. A
+    synchronous helper (or a `functools.partial` of one) runs at once; anything else that is
+    not callable raises Python's `TypeError`. An action or an async helper is only awaited
+    (`ActionCall.callee`)."""
+
+    callee: Expr
+    args: tuple[Expr, ...]
+    kwargs: tuple[Keyword, ...]
+    span: Span | None = span_field()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Generator:
     """One `for target in iter if cond ...` clause of a comprehension."""
 
@@ -302,6 +324,8 @@ Expr: TypeAlias = (
     | EnumMember
     | TypeRef
     | ActionRef
+    | HelperRef
+    | CallValue
     | Comprehension
     | FString
 )

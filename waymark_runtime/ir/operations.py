@@ -62,9 +62,10 @@ class ActionCall:
     is the workflow's name, arguments are keywords only, there is no policy, and `blocking`
     False starts a detached child whose result is its instance id.
 
-    With `callee` set the action is computed (`await TOOLS[name](x)`): `callee` is evaluated
-    when the call is dispatched and must give an action value (`ActionRef`) or a
-    `functools.partial` of one, whose bound arguments come first; `action` is then ""."""
+    With `callee` set the call is computed (`await TOOLS[name](x)`): `callee` is evaluated
+    when the call is made and must give an action value (`ActionRef`), an async helper
+    (`HelperRef`, run as a task as `CallAsyncHelper` is) or a `functools.partial` of either,
+    whose bound arguments come first; `action` is then ""."""
 
     action: str
     args: tuple[Expr, ...]

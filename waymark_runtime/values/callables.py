@@ -1,5 +1,6 @@
 """The callable values a workflow holds: an `@action` used as a value (`ActionValue`, by its
-import path) and a `functools.partial` of one (`PartialValue`).
+import path), a helper function of the program (`HelperValue`, by its `fn` name) and a
+`functools.partial` of either (`PartialValue`).
 
 It gives them equality, `repr`, copying, Python's attributes and the arguments a call of one
 binds (`bound_call`); it runs nothing: the interpreter dispatches the action a computed call
@@ -22,18 +23,31 @@ class ActionValue(PathValue):
         return action_repr(self.path)
 
 
+class HelperValue(PathValue):
+    """A helper function of the program as a value (`partial(fmt, 2)`), by its `fn` name."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<function {self.path}>"
+
+
+Function = ActionValue | HelperValue
+
+
 def action_repr(path: str) -> str:
     """How an action prints, in a workflow and in Python alike (`actions.Action.__repr__`)."""
     return f"<action '{path}'>"
 
 
 class PartialValue:
-    """`functools.partial(func, *args, **keywords)` of an action value (or of another partial,
-    which flattens as Python's does). Compared by identity, as Python compares partials."""
+    """`functools.partial(func, *args, **keywords)` of an action or helper value (or of another
+    partial, which flattens as Python's does). Compared by identity, as Python compares
+    partials."""
 
     __slots__ = ("args", "func", "keywords")
 
-    def __init__(self, func: ActionValue, args: tuple[Any, ...], keywords: dict[str, Any]) -> None:
+    def __init__(self, func: Function, args: tuple[Any, ...], keywords: dict[str, Any]) -> None:
         self.func = func
         self.args = args
         self.keywords = keywords
@@ -46,22 +60,22 @@ class PartialValue:
 
 def partial_of(func: Any, args: tuple[Any, ...], keywords: dict[str, Any]) -> PartialValue:
     """`functools.partial(func, *args, **keywords)`: a partial of a partial binds its arguments
-    first and its keywords under the new ones; anything but an action is a `TypeError`."""
+    first and its keywords under the new ones; anything but a function is a `TypeError`."""
     if isinstance(func, PartialValue):
         return PartialValue(func.func, func.args + args, {**func.keywords, **keywords})
-    if isinstance(func, ActionValue):
+    if isinstance(func, ActionValue | HelperValue):
         return PartialValue(func, args, dict(keywords))
     raise TypeError("the first argument must be callable")
 
 
 def bound_call(
     callee: Any, args: list[Any], kwargs: dict[str, Any]
-) -> tuple[str, list[Any], dict[str, Any]]:
-    """The action a computed call runs and its arguments: a partial's bound ones first, its
-    keywords overridden by the call's. A value that is not an action raises Python's
-    `TypeError` for calling (or awaiting) it."""
+) -> tuple[Function, list[Any], dict[str, Any]]:
+    """The function a call of `callee` runs and its arguments: a partial's bound ones first,
+    its keywords overridden by the call's. A value that is not a function raises Python's
+    `TypeError` for calling it."""
     if isinstance(callee, PartialValue):
-        return callee.func.path, [*callee.args, *args], {**callee.keywords, **kwargs}
-    if isinstance(callee, ActionValue):
-        return callee.path, args, kwargs
+        return callee.func, [*callee.args, *args], {**callee.keywords, **kwargs}
+    if isinstance(callee, ActionValue | HelperValue):
+        return callee, args, kwargs
     raise TypeError(f"'{type_name(callee)}' object is not callable")

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from waymark_runtime.errors import ValueNotSerializable
-from waymark_runtime.values.callables import ActionValue, PartialValue
+from waymark_runtime.values.callables import ActionValue, HelperValue, partial_of
 from waymark_runtime.values.cycles import nesting_problem
 from waymark_runtime.values.encode import attributes_json, to_json
 from waymark_runtime.values.enums import EnumValue
@@ -411,6 +411,14 @@ def _type_value(dec: Decoder, value: JSON) -> Any:
     )
 
 
+def _partial_value(dec: Decoder, value: JSON) -> Any:
+    try:
+        return partial_of(dec.decode(value["func"]), tuple(dec.decode(value["args"])),
+                          dec.decode(value["keywords"]))  # fmt: skip
+    except TypeError:
+        raise ValueNotSerializable("a stored partial must be of an action or helper") from None
+
+
 def _builtin_class(path: str) -> type | None:
     module, _, name = path.partition(":")
     found = getattr(builtins, name, None) if module == "builtins" else None
@@ -452,9 +460,8 @@ _DECODERS: dict[str, Callable[[Decoder, JSON], Any]] = {
     "exception": _exception_from,
     "type": _type_value,
     "action": lambda dec, v: ActionValue(str(v["v"])),
-    "partial": lambda dec, v: PartialValue(
-        ActionValue(str(v["v"])), tuple(dec.decode(v["args"])), dec.decode(v["keywords"])
-    ),
+    "helper": lambda dec, v: HelperValue(str(v["v"])),
+    "partial": lambda dec, v: _partial_value(dec, v),
     "dataclass.field": lambda dec, v: _field_value(dec, v),
     "dataclasses.MISSING": lambda dec, v: dataclasses.MISSING,
     "re.pattern": lambda dec, v: _pattern_value(dec, v),

@@ -25,7 +25,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from waymark_runtime.errors import ValueNotSerializable
-from waymark_runtime.values.callables import ActionValue, PartialValue
+from waymark_runtime.values.callables import ActionValue, HelperValue, PartialValue
 from waymark_runtime.values.cycles import nesting_problem
 from waymark_runtime.values.enums import EnumValue, mix_of
 from waymark_runtime.values.fields import DataclassField
@@ -316,6 +316,7 @@ _ENCODERS: dict[type, Callable[[Encoder, Any], JSON]] = {
     ExceptionValue: _exception_json,
     TypeValue: lambda enc, o: {"$t": "type", "v": o.path},
     ActionValue: lambda enc, o: {"$t": "action", "v": o.path},
+    HelperValue: lambda enc, o: {"$t": "helper", "v": o.path},
     PartialValue: lambda enc, o: _partial_json(enc, o),
     re.Pattern: lambda enc, o: _pattern_json(enc, o),
     DataclassField: lambda enc, o: {"$t": "dataclass.field", "type": o.owner, "name": o.field.name},
@@ -327,7 +328,8 @@ _ENCODERS: dict[type, Callable[[Encoder, Any], JSON]] = {
 
 def _partial_json(enc: Encoder, obj: PartialValue) -> JSON:
     keywords = _dict_json(enc, obj.keywords)
-    return {"$t": "partial", "v": obj.func.path, "args": enc.encode(obj.args), "keywords": keywords}
+    return {"$t": "partial", "func": enc.encode(obj.func), "args": enc.encode(obj.args),
+            "keywords": keywords}  # fmt: skip
 
 
 def _pattern_json(enc: Encoder, obj: re.Pattern[Any]) -> JSON:

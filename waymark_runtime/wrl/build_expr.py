@@ -146,6 +146,13 @@ class ExprBuilder(Transformer[Token, Any]):
     def action_ref(self, meta: Any, children: list[Any]) -> ir.ActionRef:
         return ir.ActionRef(action=path_of(children[0]))
 
+    def helper_ref(self, meta: Any, children: list[Any]) -> ir.HelperRef:
+        return ir.HelperRef(name=name_of(children[0]))
+
+    def call_value(self, meta: Any, children: list[Any]) -> ir.CallValue:
+        args = children[1] or NO_ARGS
+        return ir.CallValue(callee=children[0], args=args.args, kwargs=args.kwargs)
+
     # --- displays and comprehensions ---------------------------------------------------------------
 
     def tuple_display(self, meta: Any, children: list[Any]) -> ir.TupleExpr:

@@ -159,6 +159,14 @@ def print_ActionRef(node: ir.ActionRef) -> Printed:
     return f"action {lexicon.format_path(node.action)}", Prec.ATOM
 
 
+def print_HelperRef(node: ir.HelperRef) -> Printed:
+    return f"fn {lexicon.format_name(node.name, lexicon.HARD_KEYWORDS)}", Prec.ATOM
+
+
+def print_CallValue(node: ir.CallValue) -> Printed:
+    return f"({print_node(node.callee)[0]})({arguments(node.args, node.kwargs)})", Prec.ATOM
+
+
 def _misplaced(node: Any) -> Printed:
     raise InternalError(f"{type(node).__name__} is only valid inside a display, call or subscript")
 
@@ -218,7 +226,7 @@ def _base(node: ir.Expr) -> str:
     """
     if isinstance(node, ir.Const) and type(node.value) is int and node.value >= 0:
         return f"({print_node(node)[0]})"
-    if isinstance(node, ir.EnumMember | ir.TypeRef | ir.ActionRef):
+    if isinstance(node, ir.EnumMember | ir.TypeRef | ir.ActionRef | ir.HelperRef):
         return f"({print_node(node)[0]})"
     return operand(node, Prec.ATOM)
 
@@ -386,6 +394,8 @@ _EXPR_PRINTERS: dict[type, Callable[[Any], Printed]] = {
     ir.EnumMember: print_EnumMember,
     ir.TypeRef: print_TypeRef,
     ir.ActionRef: print_ActionRef,
+    ir.HelperRef: print_HelperRef,
+    ir.CallValue: print_CallValue,
     ir.Comprehension: print_Comprehension,
     ir.FString: print_FString,
 }

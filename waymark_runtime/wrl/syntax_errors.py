@@ -123,7 +123,7 @@ _GROUPS: tuple[tuple[str, str, frozenset[str]], ...] = (
 # Words that only ever start an expression: dropped from the list once "an expression" is there.
 _EXPRESSION_WORDS = frozenset(
     {"True", "False", "const", "fstring", "new", "enum", "type", "self", "*", "match", "await"}
-    | {"FUNCTION", "action"}
+    | {"FUNCTION", "action", "fn"}
 )
 _MAX_LISTED = 5
 

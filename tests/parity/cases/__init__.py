@@ -167,6 +167,15 @@ CASES: tuple[ParityCase, ...] = (
     _case("action_partials", "BoundArguments", {"value": 4}),
     _case("action_partials", "GatheredPartials", {"values": [1, 5]}),
     _case("action_partials", "PartialErrors", {"case": "number"}, {"case": "missing"}),
+    _case("helper_partials", "PlainPartials", {"items": ["p", "q"]}, {"items": []}),
+    _case("helper_partials", "MethodPartials", {"scores": [3, 1]}),
+    _case(
+        "helper_partials",
+        "FunctionValueErrors",
+        {"case": "arguments"},
+        {"case": "await"},
+        {"case": "not callable"},
+    ),
     # retries
     _case("retries", "RetryUntilSuccess", {"failures": 0}, {"failures": 3}, {"failures": 4}),
     _case("retries", "RetryBudgetExhausted", {"failures": 1}, {"failures": 2}),

@@ -131,6 +131,10 @@ ITERTOOLS_FUNCTIONS = _words(
     "itertools.cycle itertools.repeat itertools.compress"
 )
 
+# `f.__name__` and `f.__qualname__`: read from a function value (an action, a helper) or a
+# class value, by its path or its program (`interpreter.calling`).
+FUNCTION_NAMES = frozenset({"__name__", "__qualname__"})
+
 # `functools.partial(action, *args, **keywords)`: a partial of an action value (or of a partial
 # of one), awaited as a computed action call (`values.callables`).
 PARTIAL = "functools.partial"

@@ -44,9 +44,9 @@ from waymark_compiler.symbols import (
 from waymark_compiler.tables import impure, refusal_label
 from waymark_runtime import ir
 from waymark_runtime.vocabulary import (
-    CLASS_NAME,
     DURATION,
     ENUM_MEMBERS,
+    FUNCTION_NAMES,
     PURE_CONSTANTS,
     TYPE_NAME,
     standard_function,
@@ -231,7 +231,7 @@ def self_class(node: cst.BaseExpression, ctx: Ctx) -> bool:
 @expression
 def lower_Attribute(node: cst.Attribute, ctx: Ctx) -> ir.Expr:
     attr = node.attr.value
-    if attr in _CLASS_NAMES and _workflow_class(node.value, ctx):
+    if attr in FUNCTION_NAMES and _workflow_class(node.value, ctx):
         qualname = ctx.owner.path.partition(":")[2]  # `cls.__name__`, `type(self).__name__`
         name = qualname if attr == "__qualname__" else qualname.rpartition(".")[2]
         return ir.Const(value=name, span=ctx.span(node))
@@ -258,9 +258,12 @@ def lower_Attribute(node: cst.Attribute, ctx: Ctx) -> ir.Expr:
     if isinstance(base, ClassSym) and base.kind == "enum":
         return enum_member(base, node, ctx)
     found = None if base is None else ctx.resolver.attribute(base, attr)
-    if found is None and base is None and attr in _CLASS_NAMES:  # `kind.__name__`, a class value
-        args = (lower_expr(node.value, ctx), ir.Const(value=attr, span=ctx.span(node)))
-        return ir.Call(func=CLASS_NAME, args=args, kwargs=(), span=ctx.span(node))
+    if isinstance(base, ActionSym) and attr in FUNCTION_NAMES:  # `search.__name__`
+        qualname = base.path.partition(":")[2]
+        name = qualname if attr == "__qualname__" else qualname.rpartition(".")[2]
+        return ir.Const(value=name, span=ctx.span(node))
+    if base is None and attr in FUNCTION_NAMES:  # `tool.__name__`, read from the value
+        return ir.Attribute(value=lower_expr(node.value, ctx), attr=attr, span=ctx.span(node))
     if found is None and is_special(attr):
         return special_attribute(node, node.value, attr, "read of", ctx)
     if found is None and isinstance(base, ClassSym) and base.kind in _DATA_CLASSES:
@@ -274,8 +277,6 @@ def lower_Attribute(node: cst.Attribute, ctx: Ctx) -> ir.Expr:
         return ir.Attribute(value=value, attr=attr, span=ctx.span(node))
     return symbol_value(found, node, ctx)
 
-
-_CLASS_NAMES = frozenset({"__name__", "__qualname__"})
 
 
 def _workflow_class(node: cst.BaseExpression, ctx: Ctx) -> bool:

@@ -24,6 +24,7 @@ import libcst as cst
 
 from waymark_compiler.context import Ctx, TaskList
 from waymark_compiler.lower.arguments import lower_arguments
+from waymark_compiler.lower.computed import is_computed
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.rules.operations import GATHER_FORM
 from waymark_compiler.symbols import ActionSym, BuiltinSym, ClassSym, ExternalSym, KnownSym
@@ -243,7 +244,12 @@ def _shape(call: cst.Call, ctx: Ctx) -> tuple[str, int, tuple[str, ...]] | None:
         return None
     positional = sum(1 for arg in call.args if arg.keyword is None)
     keywords = tuple(arg.keyword.value for arg in call.args if arg.keyword is not None)
-    return func, positional, keywords
+    return _COMPUTED if is_computed(call.func, ctx) else func, positional, keywords
+
+
+# The shape's function of a call whose callee is computed (`TOOLS[name](x)`): the list keeps
+# each call's callee with its arguments, so such calls are alike whatever picks the function.
+_COMPUTED = "(computed)"
 
 
 def deferred_call(node: cst.Call, ctx: Ctx) -> ir.Expr | None:
@@ -251,8 +257,9 @@ def deferred_call(node: cst.Call, ctx: Ctx) -> ir.Expr | None:
     is not one)."""
     if id(node) not in ctx.task_lists:
         return None
+    callee = (lower_expr(node.func, ctx),) if is_computed(node.func, ctx) else ()
     args, kwargs = lower_arguments(node.args, ctx)
-    values = (*args, *(keyword.value for keyword in kwargs))
+    values = (*callee, *args, *(keyword.value for keyword in kwargs))
     return ir.TupleExpr(elts=values, span=ctx.span(node))
 
 
@@ -262,14 +269,17 @@ def list_spread(node: cst.BaseExpression, gathered: GatheredCall, ctx: Ctx) -> i
     if tasks is None:
         return None
     sample, span = tasks.calls[0], ctx.span(node)
-    names = [ir.Name(id=ctx.temp(), span=span) for _ in sample.args]
-    for arg, name in zip(sample.args, names, strict=True):
-        ctx.replaced[id(arg.value)] = name
+    parts = [arg.value for arg in sample.args]
+    if is_computed(sample.func, ctx):  # each item keeps its callee first (`deferred_call`)
+        parts.insert(0, sample.func)
+    names = [ir.Name(id=ctx.temp(), span=span) for _ in parts]
+    for part, name in zip(parts, names, strict=True):
+        ctx.replaced[id(part)] = name
     try:
         call = gathered(sample, ctx)
     finally:
-        for arg in sample.args:
-            del ctx.replaced[id(arg.value)]
+        for part in parts:
+            del ctx.replaced[id(part)]
     if call is None:
         return None
     target: ir.Target = (

@@ -140,8 +140,9 @@ SPECIAL_ATTRIBUTE = rule(
     "special-attribute",
     "refuses reading or assigning a special (dunder) attribute of a value, such as "
     "`error.__traceback__` or `value.__class__`, except the class name "
-    "`type(value).__name__` / `value.__class__.__name__` and reading an exception's chain "
-    "(`__cause__`, `__context__`, `__suppress_context__`)",
+    "`type(value).__name__` / `value.__class__.__name__`, a function value's `__name__` and "
+    "`__qualname__` (`tool.__name__`), and reading an exception's chain (`__cause__`, "
+    "`__context__`, `__suppress_context__`)",
     "A value in a workflow is its data, rebuilt from JSON after every await: an exception keeps "
     "its class, message, args, attributes and chain but not its traceback or notes, and "
     "classes, dicts of attributes and methods are not values. CPython would find such an "

@@ -13,11 +13,12 @@ from typing import Any
 
 from waymark_runtime import ir
 from waymark_runtime.errors import ProgramError
+from waymark_runtime.interpreter.attributes import get_attribute
 from waymark_runtime.interpreter.binding import bind_arguments
 from waymark_runtime.interpreter.code import Code, Env, Eval, Frame, run_sync
 from waymark_runtime.interpreter.limits import Meter, weight
 from waymark_runtime.values.callables import ActionValue, HelperValue, bound_call
-from waymark_runtime.values.structural import type_name
+from waymark_runtime.values.structural import TypeValue, type_name
 
 
 class Functions:
@@ -39,6 +40,17 @@ class Functions:
         self.meter.charge(1 + weight(self.helpers[helper.path].body))
         code = self.functions[helper.path]
         return Frame(code, bind_arguments(code, args, kwargs))
+
+    def attribute(self, value: Any, name: str) -> Any:
+        """`f.__name__` or `f.__qualname__` of a function value (of a class value too, as
+        Python has them); any other value has no such attribute, as in Python."""
+        if isinstance(value, HelperValue):
+            qualname = self.helpers[value.path].qualname or value.path
+        elif isinstance(value, ActionValue | TypeValue):
+            qualname = value.path.partition(":")[2]
+        else:
+            return get_attribute(value, name)
+        return qualname if name == "__qualname__" else qualname.rpartition(".")[2]
 
     def caller(
         self, callee: Eval, arguments: Callable[[Env], tuple[list[Any], dict[str, Any]]]

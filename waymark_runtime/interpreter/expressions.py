@@ -23,6 +23,7 @@ from waymark_runtime.interpreter.limits import Meter, weight
 from waymark_runtime.values import EnumValue, ExceptionValue, ModelValue, TypeValue
 from waymark_runtime.values.callables import ActionValue, HelperValue
 from waymark_runtime.values.python_errors import named_as_python, stand_in
+from waymark_runtime.vocabulary import FUNCTION_NAMES
 
 Arguments = Callable[[Env], tuple[list[Any], dict[str, Any]]]
 T = TypeVar("T")
@@ -215,7 +216,9 @@ class ExprCompiler:
     # -- access -------------------------------------------------------------------------------
 
     def eval_Attribute(self, node: ir.Attribute) -> Eval:
-        value, attr, get = self.compile(node.value), node.attr, get_attribute
+        value, attr = self.compile(node.value), node.attr
+        # `tool.__name__`: of a function value, by its program
+        get = self.values.attribute if attr in FUNCTION_NAMES else get_attribute
         return lambda env: get(value(env), attr)
 
     def eval_Slice(self, node: ir.Slice) -> Eval:

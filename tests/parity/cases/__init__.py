@@ -164,6 +164,7 @@ CASES: tuple[ParityCase, ...] = (
     ),
     _case("action_values", "NotAnAction", {"key": "number"}, {"key": "tool"}),
     _case("action_values", "AgentLoop", {"question": "waymark"}),
+    _case("action_values", "PendingCalls", {"names": ["shout", "search", "fetch"]}, {"names": []}),
     _case("action_partials", "BoundArguments", {"value": 4}),
     _case("action_partials", "GatheredPartials", {"values": [1, 5]}),
     _case("action_partials", "PartialErrors", {"case": "number"}, {"case": "missing"}),

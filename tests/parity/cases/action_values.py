@@ -172,3 +172,17 @@ class AgentLoop(Workflow):
             for result in results:
                 seen.extend(result if isinstance(result, list) else [str(result)])
         return seen
+
+
+@workflow
+class PendingCalls(Workflow):
+    async def run(self, names: list[str]) -> list[object]:
+        pending = []
+        for name in names:
+            pending.append(TOOLS[name](name))
+        results = await asyncio.gather(*pending, return_exceptions=True)
+        tool = TOOLS[names[0]] if names else shout
+        return [results, tool.__name__, tool.__qualname__, search.__name__, self.helper_name()]
+
+    def helper_name(self) -> str:
+        return self.helper_name.__name__

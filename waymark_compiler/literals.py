@@ -105,18 +105,18 @@ def literal(
     node: cst.BaseExpression,
     span: ir.Span,
     members: Mapping[int, tuple[str, str]] | None = None,
-    actions: Mapping[int, str] | None = None,
+    functions: Mapping[int, ir.Expr] | None = None,
 ) -> ir.Expr:
     """A constant literal (see `shapes.is_constant_literal`), or a table of them (a dict,
-    list or set, `resolve.ConstSym.table`), as IR, every node at `span`; `members` and
-    `actions`: the enum members and the actions among them, by node id
-    (`resolve.ConstSym.members`, `resolve.ConstSym.actions`)."""
+    list or set, `resolve.ConstSym.table`), as IR, every node at `span`; `members`: the enum
+    members among them, by node id (`resolve.ConstSym.members`); `functions`: the values of
+    the actions and functions among them, by node id (of `resolve.ConstSym.functions`)."""
     if members and id(node) in members:
         path, member = members[id(node)]
         return ir.EnumMember(type=path, member=member, span=span)
-    if actions and id(node) in actions:
-        return ir.ActionRef(action=actions[id(node)], span=span)
-    return _literal(node, span, lambda item, at: literal(item, at, members, actions))
+    if functions and id(node) in functions:
+        return functions[id(node)]
+    return _literal(node, span, lambda item, at: literal(item, at, members, functions))
 
 
 def _literal(

@@ -168,12 +168,12 @@ class Resolver:
             return _variable(namespace, name)
         qualname = f"{namespace.module}.{name}"
         members = self._members(namespace, value)
-        actions = self._actions(namespace, value)
-        leaves = {**members, **actions}
+        held = self._functions(namespace, value)
+        leaves = {**members, **held}
         if is_constant_literal(value, lambda node: id(node) in leaves):
-            return ConstSym(value, namespace, qualname, members=members, actions=actions)
+            return ConstSym(value, namespace, qualname, members=members, functions=held)
         if self._is_table(namespace, name, value, leaves):
-            return ConstSym(value, namespace, qualname, True, members, actions)
+            return ConstSym(value, namespace, qualname, True, members, held)
         if isinstance(value, cst.Name | cst.Attribute):
             alias = self.at(namespace).expression(value)
             if alias is not None and not isinstance(alias, MissingSym):
@@ -213,8 +213,8 @@ class Resolver:
         return tuple(found)
 
     def _held_functions(self, namespace: Namespace, value: cst.BaseExpression) -> tuple[str, ...]:
-        """The names of the functions that are not actions a display holds as items
-        (`{"a": describe}`, `[describe, send]`), in order (actions are values)."""
+        """The names of the functions and actions a display holds as items (`{"a": fetch}`,
+        `[fetch, send]`), in order: for a table that is not constant (WM142 says why)."""
         if isinstance(value, cst.Dict):
             items = [e.value for e in value.elements if isinstance(e, cst.DictElement)]
         elif isinstance(value, cst.List | cst.Tuple | cst.Set):
@@ -226,19 +226,22 @@ class Resolver:
             cst.Module([]).code_for_node(item)
             for item in items
             if isinstance(item, cst.Name | cst.Attribute)
-            and isinstance(here.expression(item), FunctionSym)
+            and isinstance(here.expression(item), ActionSym | FunctionSym)
         )
         return tuple(dict.fromkeys(held))
 
-    def _actions(self, namespace: Namespace, value: cst.BaseExpression) -> dict[int, str]:
-        """The actions a constant or a table holds as items (`{"search": search}`), by node
-        id, with their paths (a name bound to an action alone is that action, an alias)."""
-        found: dict[int, str] = {}
+    def _functions(
+        self, namespace: Namespace, value: cst.BaseExpression
+    ) -> dict[int, ActionSym | FunctionSym]:
+        """The actions and functions a constant or a table holds as items
+        (`{"search": search, "csv": to_csv}`), by node id (a name bound to one alone is that
+        function, an alias)."""
+        found: dict[int, ActionSym | FunctionSym] = {}
         for node in _displayed(value):
             if node is not value and isinstance(node, cst.Name | cst.Attribute):
-                action = self.at(namespace).expression(node)
-                if isinstance(action, ActionSym):
-                    found[id(node)] = action.path
+                function = self.at(namespace).expression(node)
+                if isinstance(function, ActionSym | FunctionSym):
+                    found[id(node)] = function
         return found
 
     def _is_table(

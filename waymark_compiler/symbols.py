@@ -60,8 +60,8 @@ class ConstSym:
     table: bool = False
     # The enum members in `value` (`{Tier.GOLD: 0.5}`), by node id: class path, member name.
     members: Mapping[int, tuple[str, str]] = field(default_factory=dict, compare=False)
-    # The actions in `value` (`{"search": search}`), by node id: the action's path.
-    actions: Mapping[int, str] = field(default_factory=dict, compare=False)
+    # The actions and functions in `value` (`{"search": search}`), by node id.
+    functions: Mapping[int, ActionSym | FunctionSym] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +74,8 @@ class VariableSym:
     logger: bool = False  # bound once to `logging.getLogger(...)`: a module's logger
     # made by `namedtuple("Point", ...)` under another name, where `Point` is ambiguous
     named_tuple: str | None = None
-    # the functions that are not actions a dict, list, tuple or set display holds by name
-    # (`FORMATS = {"csv": to_csv}`): a table a workflow cannot hold (actions are values)
+    # the functions and actions a dict, list, tuple or set display holds by name
+    # (`TOOLS = {"search": search}`) that is not a constant or table: refused where read
     functions: tuple[str, ...] = ()
     # bound once to a tuple of classes (`NUMBERS = (int, float)`): what `isinstance`, `except`
     # and `type(x) in` take, as if the tuple were written there

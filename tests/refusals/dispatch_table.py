@@ -1,3 +1,4 @@
+import functools
 from typing import Any
 
 from waymark import Workflow, action, workflow
@@ -12,14 +13,23 @@ def describe(query: str) -> str:
     return query
 
 
-HELPERS = {"describe": describe}
-MIXED = [search, describe]
+@functools.cache
+def cached(query: str) -> str:
+    return query
+
+
+REGISTRY = {"describe": describe}
+CACHED = (cached, describe)
+
+
+def register() -> None:
+    REGISTRY["search"] = search
 
 
 @workflow
 class ToolDispatch(Workflow):
     async def run(self, name: str, args: dict[str, Any], reply: Any) -> Any:
-        helper = HELPERS.get(name)  # error: WM142 @18
-        first = MIXED[0]  # error: WM142 @17
+        helper = REGISTRY.get(name)  # error: WM142 @18
+        first = CACHED[0]  # error: WM142 @17
         found = await TOOLZ[name](**args)  # error: WM123 @23
         return await reply.json()  # error: WM102 @22

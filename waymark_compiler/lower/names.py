@@ -101,7 +101,8 @@ def symbol_value(symbol: Symbol, node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
     """A global used as a value: constants inline; everything else is refused."""
     text = ctx.code(node)
     if isinstance(symbol, ConstSym):
-        return literal(symbol.value, ctx.span(node), symbol.members, symbol.actions)
+        held = {key: _held(function, node, ctx) for key, function in symbol.functions.items()}
+        return literal(symbol.value, ctx.span(node), symbol.members, held)
     if isinstance(symbol, MissingSym):
         return _unknown(symbol, node, ctx)
     if isinstance(symbol, VariableSym) and symbol.logger:
@@ -113,18 +114,38 @@ def symbol_value(symbol: Symbol, node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
     if isinstance(symbol, ClassSym):
         help = "construct an instance, or test with `isinstance`"
         return ctx.error(CLASS_VALUE, node, f"class `{text}` used as a value", "a class", help)
-    if isinstance(symbol, ActionSym):  # `handler = search`: awaited as `await handler(x)`
-        return ir.ActionRef(action=symbol.path, span=ctx.span(node))
-    helper = (
-        ctx.functions.helper(symbol) if isinstance(symbol, FunctionSym) and ctx.functions else None
-    )
-    if helper is not None:  # `partial(fmt, 2)`: a function of the user's code, as a helper
-        return ir.HelperRef(name=helper, span=ctx.span(node))
-    if isinstance(symbol, FunctionSym | BuiltinSym | KnownSym):
+    value = _function(symbol, node, ctx) if isinstance(symbol, ActionSym | FunctionSym) else None
+    if value is not None:
+        return value  # `handler = search`, `partial(fmt, 2)`: a function value
+    if isinstance(symbol, ActionSym | FunctionSym | BuiltinSym | KnownSym):
         return _function_value(f"function `{text}`", node, ctx)
     if isinstance(symbol, ModuleSym):
         return _function_value(f"module `{text}`", node, ctx)
     return _global_value(symbol, node, ctx)
+
+
+def _function(
+    function: ActionSym | FunctionSym, node: cst.BaseExpression, ctx: Ctx
+) -> ir.Expr | None:
+    """An action as its value, a function of the user's code as the helper it is compiled
+    as; None for a function that cannot be a helper (decorated, of an installed package)."""
+    if isinstance(function, ActionSym):
+        return ir.ActionRef(action=function.path, span=ctx.span(node))
+    helper = ctx.functions.helper(function) if ctx.functions else None
+    return None if helper is None else ir.HelperRef(name=helper, span=ctx.span(node))
+
+
+def _held(function: ActionSym | FunctionSym, node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
+    """An action or function a constant or table holds, read at `node`: its value, or WM142
+    for a function that is not compiled with the workflow (decorated, of an installed
+    package)."""
+    value = _function(function, node, ctx)
+    if value is not None:
+        return value
+    name = function.path.partition(":")[2]
+    help = "hold an `@action` or an undecorated function of your own code, which may call it"
+    message = f"`{ctx.code(node)}` holds `{name}`, a function the workflow cannot compile"
+    return ctx.error(FUNCTION_VALUE, node, message, "not a workflow value", help)
 
 
 def local_definition(symbol: LocalSym, node: cst.CSTNode, ctx: Ctx) -> ir.Expr:
@@ -156,15 +177,13 @@ def _global_value(symbol: VariableSym | ExternalSym, node: cst.BaseExpression, c
 
 
 def _dispatch_table(functions: tuple[str, ...], node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
-    """WM142 for a read of a module global holding functions that are not actions
-    (`FORMATS = {"csv": to_csv}`): a table holds constants and actions."""
+    """WM142 for a read of a module global holding functions that is not a constant or table
+    (`TOOLS = {"search": search}` changed in place, or imported from another module)."""
     named = ", ".join(f"`{name}`" for name in functions[:3]) + (", ..." if functions[3:] else "")
-    first = functions[0]
-    help = (f"a table may hold actions: make `{first}` an `@action`, or choose the call by its "
-            f"key: `match name:` then `case \"{first}\": result = {first}(...)`")  # fmt: skip
-    message = (
-        f"`{ctx.code(node)}` holds plain functions ({named}): a table holds constants and actions"
-    )
+    help = ("a table of functions holds constants, actions and undecorated functions of your "
+            "own code (wrap a builtin in one), bound once in the workflow's module and never "
+            "changed; a tuple may also be imported from another module")  # fmt: skip
+    message = f"`{ctx.code(node)}` holds functions ({named}) but is not a constant table"
     return ctx.error(FUNCTION_VALUE, node, message, "a table of functions", help)
 
 

@@ -172,6 +172,12 @@ CASES: tuple[ParityCase, ...] = (
     _case("helper_partials", "MethodPartials", {"scores": [3, 1]}),
     _case(
         "helper_partials",
+        "FunctionTables",
+        {"kind": "lines", "rows": ["a", "bb"]},
+        {"kind": "other", "rows": []},
+    ),
+    _case(
+        "helper_partials",
         "FunctionValueErrors",
         {"case": "arguments"},
         {"case": "await"},

@@ -79,3 +79,30 @@ class FunctionValueErrors(Workflow):
             return "no error"
         except TypeError as error:
             return f"TypeError: {error}"
+
+
+def to_csv(rows: list[str]) -> str:
+    return ",".join(rows)
+
+
+def to_lines(rows: list[str]) -> str:
+    return "\n".join(rows)
+
+
+async def priced_all(rows: list[str]) -> list[float]:
+    return [await price(row) for row in rows]
+
+
+FORMATS = {"csv": to_csv, "lines": to_lines}
+HANDLERS = {"price": priced_all, "label": label}
+STEPS = (to_csv, to_lines)
+
+
+@workflow
+class FunctionTables(Workflow):
+    async def run(self, kind: str, rows: list[str]) -> list[object]:
+        render = FORMATS.get(kind, to_csv)
+        prices = await HANDLERS["price"](rows)
+        tagged = HANDLERS["label"]("row", rows[0]) if rows else None
+        renders = [FORMATS[name](rows) for name in sorted(FORMATS)]
+        return [render(rows), prices, tagged, renders, render.__name__, STEPS[0](rows)]

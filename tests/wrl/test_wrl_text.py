@@ -243,3 +243,16 @@ def test_every_grammar_rule_has_a_builder() -> None:
         if not inlined and not callable(getattr(IrBuilder, str(name), None)):
             missing.add(str(name))
     assert not missing
+
+
+def test_a_bare_action_name_of_an_older_text_still_reads_as_a_name() -> None:
+    """Texts stored before `action m:f` was an expression wrote a variable `action` bare."""
+    program = parse(HEADER + "    action = action + 1\n    return action m:f, action\n")
+    assigned, returned = program.run.body
+    assert assigned == ir.Assign(
+        targets=(ir.Name(id="action"),),
+        value=ir.BinOp(op="+", left=ir.Name(id="action"), right=ir.Const(value=1)),
+    )
+    assert returned == ir.Return(
+        value=ir.TupleExpr(elts=(ir.ActionRef(action="m:f"), ir.Name(id="action")))
+    )

@@ -11,6 +11,7 @@ import asyncio
 import os
 import time
 from datetime import timedelta
+from functools import partial
 
 from tests.runtime.runtime_flows import RECORD_ENV, _record
 from waymark import Concurrency, RateLimit, RetryPolicy, Workflow, action, workflow
@@ -62,6 +63,16 @@ async def step(tag: str, seconds: float) -> str:
 class FanNarrow(Workflow):
     async def run(self, count: int, seconds: float) -> list[str]:
         return await asyncio.gather(*[narrow(f"n{i}", seconds) for i in range(count)])
+
+
+@workflow
+class FanNarrowByValue(Workflow):
+    """The limited action reached as a value, bare and through a partial: the same gate."""
+
+    async def run(self, count: int, seconds: float) -> list[str]:
+        tools = {"narrow": narrow}
+        later = partial(tools["narrow"], seconds=seconds)
+        return await asyncio.gather(*[later(f"n{i}") for i in range(count)])
 
 
 @workflow

@@ -162,6 +162,13 @@ async def test_local_action_concurrency_holds_and_is_used(record: Path) -> None:
     assert max_overlap(list(spans(record).values())) == flows.SLOTS
 
 
+async def test_local_action_concurrency_holds_for_an_action_value(record: Path) -> None:
+    async with LocalRuntime():
+        results = await asyncio.wait_for(flows.FanNarrowByValue().run(8, 0.05), 30)
+    assert results == [f"n{i}" for i in range(8)]
+    assert max_overlap(list(spans(record).values())) == flows.SLOTS
+
+
 async def test_local_retries_wait_for_a_slot_too(record: Path) -> None:
     async with LocalRuntime():
         results = await asyncio.wait_for(flows.FlakyNarrow().run(5, 0.03), 30)

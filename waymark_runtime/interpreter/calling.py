@@ -73,10 +73,13 @@ class Functions:
             "cannot hold the coroutine of an action or async helper)"
         )
 
-    def awaited(self, callee: Any, args: list[Any], kwargs: dict[str, Any]) -> tuple[Any, ...]:
-        """What an awaited call of `callee` asks for: `(path, args, kwargs)` to dispatch an
-        action, or `(frame,)` to run an async helper as a task. Awaiting what a synchronous
-        helper returns is Python's `TypeError`, raised once it has run."""
+    def awaited(
+        self, callee: Any, args: list[Any], kwargs: dict[str, Any], *, gathered: bool = False
+    ) -> tuple[Any, ...]:
+        """What an awaited (or `gathered`) call of `callee` asks for: `(path, args, kwargs)`
+        to dispatch an action, or `(frame,)` to run an async helper as a task. Awaiting or
+        gathering what a synchronous helper returns is Python's `TypeError`, raised once it
+        has run."""
         function, args, kwargs = bound_call(callee, args, kwargs)
         if isinstance(function, ActionValue):
             return function.path, args, kwargs
@@ -84,4 +87,6 @@ class Functions:
         if self.helpers[function.path].is_async:
             return (frame,)
         result = run_sync(frame)
+        if gathered:
+            raise TypeError("An asyncio.Future, a coroutine or an awaitable is required")
         raise TypeError(f"object {type_name(result)} can't be used in 'await' expression")

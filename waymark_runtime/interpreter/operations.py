@@ -28,7 +28,7 @@ def compile_operation(op: Any, assign: Any, exprs: ExprCompiler) -> tuple[AwaitS
 
 
 def await_ActionCall(op: ir.ActionCall, assign: Any, exprs: ExprCompiler) -> tuple[AwaitSite, Any]:
-    one = _gather_item(0, op, exprs)
+    one = _gather_item(0, op, exprs, gathered=False)
 
     def request(env: Env) -> list[tuple[Any, ...]]:
         calls: list[tuple[Any, ...]] = []
@@ -59,11 +59,13 @@ def await_Gather(op: ir.Gather, assign: Any, exprs: ExprCompiler) -> tuple[Await
     return site, request
 
 
-def _gather_item(index: int, item: Any, exprs: ExprCompiler) -> Callable[[Env, list[Any]], None]:
+def _gather_item(
+    index: int, item: Any, exprs: ExprCompiler, *, gathered: bool = True
+) -> Callable[[Env, list[Any]], None]:
     call = item.call if isinstance(item, ir.Spread) else item
     if isinstance(call, ir.CallAsyncHelper):
         return _gathered_helper(index, item, call, exprs)
-    target = _target(call, exprs)
+    target = _target(call, exprs, gathered)
     computed = compile_policy(call.policy, exprs.compile)
     if isinstance(item, ir.ActionCall) and computed is not None:
 
@@ -91,7 +93,9 @@ def _gather_item(index: int, item: Any, exprs: ExprCompiler) -> Callable[[Env, l
     return spread
 
 
-def _target(call: ir.ActionCall, exprs: ExprCompiler) -> Callable[[Env], tuple[Any, ...]]:
+def _target(
+    call: ir.ActionCall, exprs: ExprCompiler, gathered: bool
+) -> Callable[[Env], tuple[Any, ...]]:
     """`(path, args, kwargs)` of a call. A computed call's callee is evaluated first, then its
     arguments, as Python evaluates `f(x)`; it may also give `(frame,)`, an async helper's task
     (`calling.Functions.awaited`), which takes no policy."""
@@ -102,7 +106,7 @@ def _target(call: ir.ActionCall, exprs: ExprCompiler) -> Callable[[Env], tuple[A
 
     def bound(env: Env) -> tuple[Any, ...]:
         function = callee(env)
-        made = awaited(function, *arguments(env))
+        made = awaited(function, *arguments(env), gathered=gathered)
         if len(made) == 1 and policy is not None:
             raise TypeError(f"a policy applies to an action call, not to {function!r}")
         return made

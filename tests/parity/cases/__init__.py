@@ -181,6 +181,7 @@ CASES: tuple[ParityCase, ...] = (
         "FunctionValueErrors",
         {"case": "arguments"},
         {"case": "await"},
+        {"case": "gather"},
         {"case": "not callable"},
     ),
     # retries

@@ -73,6 +73,8 @@ class FunctionValueErrors(Workflow):
                 tag("a", "b")
             elif case == "await":
                 await tag("a")
+            elif case == "gather":
+                await asyncio.gather(tag("a"))
             elif case == "not callable":
                 value = [1, 2]
                 value(1)

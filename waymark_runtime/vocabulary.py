@@ -252,7 +252,6 @@ PURE_CONSTANTS = _words(
 TYPE_NAME = "type.__name__"
 TYPE_IS = "type.is"  # `type(x) is T`: the exact class
 TYPE_OF = "type.of"  # `type(x)` as a value: the exact class, a class value
-CLASS_NAME = "type.class_name"  # `cls.__name__` of a value that should be a class
 IS_SUBCLASS = "type.is_subclass"  # `issubclass(cls, T)`, `T` as `isinstance` takes it
 # `str.upper(s)`, a method called through its builtin type: `s` checked to be a `str` (Python's
 # `TypeError` otherwise), then `s.upper()`.

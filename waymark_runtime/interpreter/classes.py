@@ -112,15 +112,6 @@ def type_of(obj: Any) -> TypeValue:
     return TypeValue("builtins:type" if isinstance(obj, TypeValue) else _exact_path(obj))
 
 
-def class_name(obj: Any, attr: str) -> str:
-    """`cls.__name__` (or `__qualname__`) of a class value; Python's `AttributeError` for
-    another value (`(5).__name__`)."""
-    if not isinstance(obj, TypeValue):
-        raise AttributeError(f"'{type_name(obj)}' object has no attribute '{attr}'")
-    qualname = obj.path.rpartition(":")[2]
-    return qualname if attr == "__qualname__" else qualname.rpartition(".")[2]
-
-
 def _exact_path(obj: Any) -> str:
     if isinstance(obj, (ModelValue, ExceptionValue)):
         return obj.lineage[0]

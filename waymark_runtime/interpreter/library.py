@@ -34,7 +34,6 @@ from waymark_runtime.interpreter.attributes import (
 )
 from waymark_runtime.interpreter.bounded import Bounded
 from waymark_runtime.interpreter.classes import (
-    class_name,
     enum_by_value,
     enum_members,
     is_instance,
@@ -81,7 +80,6 @@ from waymark_runtime.values.fields import dataclass_fields
 from waymark_runtime.values.foreign import VALIDATION_ERROR, rebuild_foreign
 from waymark_runtime.values.matches import MATCH_METHODS, MatchValue
 from waymark_runtime.vocabulary import (
-    CLASS_NAME,
     DATACLASS_FUNCTIONS,
     DURATION,
     ENUM_LOOKUP,
@@ -208,7 +206,6 @@ _PLAIN_BUILTINS[DURATION] = dt.timedelta
 _PLAIN_BUILTINS[TYPE_NAME] = type_name
 _PLAIN_BUILTINS[TYPE_IS] = type_is
 _PLAIN_BUILTINS[TYPE_OF] = type_of
-_PLAIN_BUILTINS[CLASS_NAME] = class_name
 _PLAIN_BUILTINS[IS_SUBCLASS] = is_subclass
 _PLAIN_BUILTINS[RECEIVER_OF] = receiver_of
 _PLAIN_BUILTINS[ENUM_LOOKUP] = enum_by_value

@@ -97,6 +97,11 @@ async def cancels_itself(user: str) -> str:
 
 
 @action
+async def closes_itself(user: str) -> str:
+    raise GeneratorExit(user)
+
+
+@action
 async def describe_failure(error: Exception) -> str:
     return f"{type(error).__name__}: {error} ({getattr(error, 'user', None)})"
 
@@ -198,6 +203,12 @@ class CatchUnprintable(Workflow):
 class CancelsItself(Workflow):
     async def run(self, user: str) -> str:
         return await cancels_itself(user)
+
+
+@workflow
+class ClosesItself(Workflow):
+    async def run(self, user: str) -> str:
+        return await closes_itself(user)
 
 
 STUBBORN_ENDED: list[str] = []

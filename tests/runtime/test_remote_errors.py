@@ -132,6 +132,18 @@ async def test_a_cancelled_error_an_action_raises_is_its_failure(
     assert (attempt.status, attempt.lost_count) == ("failed", 0)
 
 
+async def test_a_generator_exit_an_action_raises_is_its_failure(
+    runtime: tuple[Run, Show],
+) -> None:
+    """Not the close of an abandoned attempt (LocalRuntime took it for one, sent no reply and
+    the instance waited for ever)."""
+    run, show = runtime
+    instance_id, error, _ = await asyncio.wait_for(run(flows.ClosesItself, "eve"), 30)
+    assert f"{type(error).__name__}: {error}".endswith("GeneratorExit: eve")
+    [attempt] = (await show(instance_id)).attempts
+    assert (attempt.status, attempt.lost_count) == ("failed", 0)
+
+
 async def test_an_action_that_ignores_its_deadline_fails_with_action_timeout_in_process(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

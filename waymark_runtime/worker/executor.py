@@ -201,8 +201,11 @@ class InProcessExecutor:
                 overrides=self.overrides,
                 context=order.context,
             )
-        except GeneratorExit:
-            raise  # given up on and closed (`_abandon`)
+        except GeneratorExit as error:
+            if asyncio.current_task() not in self.running:
+                raise  # given up on and closed from outside its task (`_abandon`)
+            self.reports.on_reply(order.key, False, error_json(error))  # the action raised it
+            return
         except asyncio.CancelledError as error:
             task = asyncio.current_task()
             if task is not None and task.cancelling():

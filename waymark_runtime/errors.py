@@ -142,7 +142,8 @@ class UnknownInstance(WaymarkError, LookupError):
 
     def __init__(self, instance_id: str) -> None:
         self.instance_id = instance_id
-        shown = instance_id if len(instance_id) <= SHOWN_CHARACTERS else clipped(instance_id)
+        plain = len(instance_id) <= SHOWN_CHARACTERS and instance_id.isprintable()
+        shown = instance_id if plain else clipped(instance_id)  # control characters escaped
         super().__init__(f"no instance {shown}")
 
 

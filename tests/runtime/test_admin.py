@@ -29,7 +29,12 @@ from waymark_runtime.admin import Admin, InstanceSummary, connect
 from waymark_runtime.client import exception_of
 from waymark_runtime.config import Settings
 from waymark_runtime.engine import InstanceOutcome, NewInstance, PlannedAction
-from waymark_runtime.errors import InstanceStateError, UnknownInstance, WorkflowCancelled
+from waymark_runtime.errors import (
+    InstanceStateError,
+    SignalRefused,
+    UnknownInstance,
+    WorkflowCancelled,
+)
 from waymark_runtime.local import LocalRuntime
 from waymark_runtime.options import InvalidOptionError
 from waymark_runtime.store.pg_batch import CommitBatch, dumps
@@ -249,6 +254,21 @@ async def test_unknown_and_malformed_ids_are_unknown_instances(store: Any) -> No
         assert raised.value.instance_id == missing
     with pytest.raises(UnknownInstance, match="no instance 12"):
         await admin.show("12")
+
+
+async def test_an_id_with_control_characters_is_quoted_in_the_message(store: Any) -> None:
+    """A newline or a terminal escape in a caller's id reaches logs and terminals escaped, not
+    as a forged line or a colour change."""
+    admin = admin_of(store)
+    hostile = "12\nERROR forged\x1b[2J"
+    for method in (admin.show, admin.cancel, admin.retry, admin.requeue):
+        with pytest.raises(UnknownInstance) as raised:
+            await method(hostile)
+        assert str(raised.value) == "no instance '12\\nERROR forged\\x1b[2J'"
+        assert raised.value.instance_id == hostile
+    with pytest.raises(SignalRefused) as refused:
+        await admin.signal(hostile, "go")
+    assert str(refused.value).startswith("no instance '12\\nERROR forged\\x1b[2J': ")
 
 
 # cancelling -----------------------------------------------------------------------------------

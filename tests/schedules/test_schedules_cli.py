@@ -186,3 +186,14 @@ async def test_stored_names_print_escaped(database: str, schedules: Schedules) -
         text = done.out + done.err
         assert SHOWN in text, text
         assert not any(char in text for char in "\x1b\r\x9b\u202e")
+
+
+async def test_an_unknown_name_with_a_newline_is_one_escaped_line(
+    database: str, registered: Schedules
+) -> None:
+    done = waymark(database, "schedules", "show", "night\nerror: forged", "-w", "x\ny")
+    assert done.code == 2
+    assert done.err.splitlines() == [
+        "error: no schedule named `night\\nerror: forged` for workflow `x\\ny`",
+        "hint: `waymark schedules list` shows every schedule",
+    ]

@@ -156,13 +156,15 @@ async def _one(schedules: Schedules, name: str, workflow: str | None) -> Schedul
     if found:
         owners = ", ".join(f"`{info.workflow_name}`" for info in found)
         raise UsageFailure(
-            f"several workflows have a schedule named `{name}`: {owners}",
+            printable(f"several workflows have a schedule named `{name}`: {owners}"),
             "pick one with `--workflow NAME`",
         )
-    raise UsageFailure(_missing(name, workflow), *_suggest(name, await schedules.select()))
+    hints = [printable(hint) for hint in _suggest(name, await schedules.select())]
+    raise UsageFailure(printable(_missing(name, workflow)), *hints)
 
 
 def _missing(name: str, workflow: str | None) -> str:
+    """Quotes the name as typed: the caller escapes its newlines and other control characters."""
     if workflow is None:
         return f"no schedule named `{name}`"
     return f"no schedule named `{name}` for workflow `{workflow}`"

@@ -60,7 +60,7 @@ from waymark_runtime.values import (
 )
 from waymark_runtime.values.text import json_size
 
-# The longest durable sleep: a hundred years, what `asyncio.sleep(math.inf)` (or NaN) is taken
+# The longest durable sleep: a hundred years, what `asyncio.sleep(math.inf)` is taken
 # for: Python's never ends, and a stored deadline must be a date.
 _FOREVER = 100 * 365.25 * 24 * 3600.0
 _SCALARS = frozenset({str, int, float, bool, type(None)})
@@ -286,7 +286,9 @@ class Machine:
             seconds = float(seconds)
         except Exception as error:  # `asyncio.sleep("x")` raises where it is awaited
             return exception_value(error), _NOTHING
-        if not seconds < _FOREVER:  # infinity and NaN: Python's sleep never ends either
+        if seconds != seconds:  # NaN: Python's timer for it is due at once, so it returns
+            return None, None
+        if not seconds < _FOREVER:  # infinity: Python's sleep never ends either
             seconds = _FOREVER
         node = self._node()
         self.wait = SleepWait(node=node)

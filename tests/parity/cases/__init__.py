@@ -226,6 +226,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("sleeps", "SleepInLoop", {"rounds": 3}),
     _case("sleeps", "LongSleep"),
     _case("sleeps", "ZeroAndNegativeSleep"),
+    _case("sleeps", "NanSleep", {"seconds": float("nan")}),
     # models, dataclasses, enums, dates
     _case("agent_replies", "ParseReplies", {"script": "weather"}, {"script": "silent"}),
     _case(

@@ -1,4 +1,4 @@
-"""Durable asyncio.sleep: waits, in loops, zero and negative durations."""
+"""Durable asyncio.sleep: waits, in loops, zero, negative and NaN durations."""
 
 from __future__ import annotations
 
@@ -46,3 +46,13 @@ class ZeroAndNegativeSleep(Workflow):
         await asyncio.sleep(-5)
         result = await asyncio.sleep(0.0)
         return f"{result}"
+
+
+@workflow
+class NanSleep(Workflow):
+    """`asyncio.sleep(nan)` returns at once (its timer is never later than the loop's clock);
+    only an infinite sleep never ends."""
+
+    async def run(self, seconds: float) -> str:
+        await asyncio.sleep(seconds)
+        return await stamp("after")

@@ -295,9 +295,11 @@ def weigh(
     """(items, characters) of `value`, counting nested items every time they are reached (as a
     comparison, a hash or `repr` visits them); characters estimate `repr`'s length. With
     `shared`, a list, dict or set reached again counts once (as the state codec stores it, so
-    cycles are fine). The count stops once `items + chars // CHARS_PER_OPERATION` passes `cap`
-    or the characters pass `chars_cap`, so its own work is bounded."""
-    written = measure(value, cap, chars_cap, shared=shared)
+    cycles are fine). A container reached again inside itself counts as Python's `[...]`:
+    comparisons, hashes and `repr` stop there too. The count stops once `items + chars //
+    CHARS_PER_OPERATION` passes `cap` or the characters pass `chars_cap`, so its own work is
+    bounded."""
+    written = measure(value, cap, chars_cap, shared=shared, back_references=True)
     return written.items, written.chars
 
 
@@ -313,15 +315,29 @@ class Written(NamedTuple):
     repeated: bool = False
 
 
-def measure(value: Any, cap: int, chars_cap: int = 1 << 62, *, shared: bool = False) -> Written:
+def measure(
+    value: Any,
+    cap: int,
+    chars_cap: int = 1 << 62,
+    *,
+    shared: bool = False,
+    back_references: bool = False,
+) -> Written:
     """`value` written out in full (with `shared`, as `weigh` says), measured once per distinct
     object: a list held a thousand times costs one walk of it, so the work is linear in the
     distinct objects, never in the (perhaps enormous) written size. A small value, the usual
     one, is walked in one pass as it is written; past `_WALK_ALONE` steps the value is walked
     again, remembering what each object came to. It stops once past `cap` (as `weigh`) or
-    `chars_cap`; a cycle counts as past `cap`."""
-    walked = _walk(value, cap, chars_cap, shared)
-    return walked if walked is not None else _measure_shared(value, cap, chars_cap)
+    `chars_cap`; a cycle counts as past `cap` (JSON has no end to its writing), or with
+    `back_references` as the `[...]` Python's `repr` writes for it."""
+    walked = _walk(value, cap, chars_cap, shared, back_references)
+    if walked is not None:
+        return walked
+    return _measure_shared(value, cap, chars_cap, _BACK_REFERENCE if back_references else None)
+
+
+_BACK_REFERENCE = Written(1, 5, 0)
+"""A container reached again inside itself, as `repr` writes it (`[...]`, `{...}`)."""
 
 
 _WALK_ALONE = 50_000
@@ -329,10 +345,13 @@ _WALK_ALONE = 50_000
 it to `_measure_shared`: a small value is measured as it is written, with no bookkeeping."""
 
 
-def _walk(value: Any, cap: int, chars_cap: int, shared: bool) -> Written | None:
+def _walk(
+    value: Any, cap: int, chars_cap: int, shared: bool, back_references: bool
+) -> Written | None:
     """`measure` in one pass, every nested item counted each time it is reached (with
     `shared`, a list, dict or set reached again counts once; `least` is not counted); None
-    past `_WALK_ALONE` (unless `shared`): the value may hold an object many times."""
+    past `_WALK_ALONE` (unless `shared`): the value may hold an object many times, or (with
+    `back_references`) hold itself, which only `_measure_shared` sees."""
     items = chars = 0
     stack = [value]
     seen: set[int] | None = set() if shared else None
@@ -366,8 +385,9 @@ def _walk(value: Any, cap: int, chars_cap: int, shared: bool) -> Written | None:
                     items, chars = items + len(part), chars + flat[0]
         else:
             chars += _structured(item, stack)
-    if stack and bound < items + chars // CHARS_PER_OPERATION <= cap and chars <= chars_cap:
-        return None  # stopped at `bound`, not at a limit
+    stopped = bound < items + chars // CHARS_PER_OPERATION <= cap or back_references
+    if stack and stopped and chars <= chars_cap:
+        return None  # stopped at `bound` (or a limit a cycle may have reached), not at a limit
     return Written(items, chars, 0)
 
 
@@ -381,9 +401,12 @@ def _leaf(item: Any, kind: type) -> tuple[int, int]:
     return 24, 1
 
 
-def _measure_shared(value: Any, cap: int, chars_cap: int) -> Written:
+def _measure_shared(
+    value: Any, cap: int, chars_cap: int, back_reference: Written | None = None
+) -> Written:
     """`measure` of a value perhaps holding some object more than once: each distinct object
-    is walked once and what it came to is added wherever it is held again."""
+    is walked once and what it came to is added wherever it is held again. A container held
+    inside itself counts as `back_reference`, or (None) as past `cap`."""
     done: dict[int, Written] = {}
     frames: list[_Frame] = []
     opened: set[int] = set()  # the containers of `frames`
@@ -394,7 +417,7 @@ def _measure_shared(value: Any, cap: int, chars_cap: int) -> Written:
         size = done.get(key)
         repeated = repeated or size is not None
         if size is None and key in opened:  # a cycle: no end to its writing
-            size = Written(cap + 1, 0, 0)
+            size = back_reference or Written(cap + 1, 0, 0)
         elif size is None:
             size, frame = _enter(item, key, cap)
             if frame is not None:

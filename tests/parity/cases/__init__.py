@@ -227,6 +227,8 @@ CASES: tuple[ParityCase, ...] = (
     _case("sleeps", "LongSleep"),
     _case("sleeps", "ZeroAndNegativeSleep"),
     _case("sleeps", "NanSleep", {"seconds": float("nan")}),
+    _case("cyclic_values", "CyclicRepr", {"label": "a"}),
+    _case("cyclic_values", "CyclicEquality", {"label": "b"}),
     # models, dataclasses, enums, dates
     _case("agent_replies", "ParseReplies", {"script": "weather"}, {"script": "silent"}),
     _case(

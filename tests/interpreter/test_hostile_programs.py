@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -180,3 +181,12 @@ def test_a_corrupted_stored_state_fails_as_a_state_error(data: st.DataObject) ->
     events = [ActionFinished(node=node, attempt=1, ok=True, value=1) for node in nodes]
     with contextlib.suppress(StateFormatError, ValueNotSerializable, LimitExceeded):
         advance(program, decode_state(document), events, StepContext(limits=LIMITS))
+
+
+def test_a_stored_task_without_frames_fails_as_a_state_error() -> None:
+    """A gathered helper's task saved with no call stack (a task that ended is never saved)."""
+    document = next(entry[1] for entry in _paused() if "tasks" in entry[1])
+    document = copy.deepcopy(document)
+    document["tasks"][0]["frames"] = []
+    with pytest.raises(StateFormatError, match="frames"):
+        decode_state(document)

@@ -14,7 +14,9 @@ import functools
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from annotated_types import MinLen
 
 from waymark_runtime.errors import WaymarkError
 
@@ -114,7 +116,7 @@ class SavedTask:
 
     node: str
     path: tuple[int | str, ...]
-    frames: tuple[SavedFrame, ...]
+    frames: Annotated[tuple[SavedFrame, ...], MinLen(1)]  # a task that ended is not saved
     wait: Wait | None = None
 
 

@@ -16,7 +16,7 @@ from waymark_runtime.consumed import Pause, end_timers, record_results
 from waymark_runtime.effects import ActionFinished
 from waymark_runtime.engine import InstanceOutcome, PlannedAction, PlannedChild, StepCommit
 from waymark_runtime.errors import ChildWorkflowError, WorkflowCancelled
-from waymark_runtime.held import Attempt, Held
+from waymark_runtime.held import Attempt, AttemptId, Held
 from waymark_runtime.interpreter import InstanceState, encode_state
 from waymark_runtime.store.pg_batch import CommitBatch, Ran, Row
 from waymark_runtime.store.pg_rows import Began
@@ -107,12 +107,24 @@ def _abandon_running(held: Held, batch: CommitBatch) -> None:
     others ran, a call never awaited): they end with it, failed with `WorkflowCancelled`, and
     `abandoned`: a worker may still execute them, so a limited action keeps its slot until the
     lease lapses (the runner stops them: `Runner._commit`). Left `running`, an attempt of a
-    limited action held its slot for ever."""
+    limited action held its slot for ever. Those still queued (waiting for a slot, out a
+    backoff, to start again after a lost worker) end with it too, never started: they stayed
+    `queued` for ever."""
     ended = {(op["node"], op["attempt"]) for op in batch.rows["o"]}
     value = error_json(WorkflowCancelled("the workflow finished before this action ended"))
     for key, attempt in held.running.items():
         if key not in ended:
             batch.finish(held.id, *key, False, value, ran=(attempt.sent_at, None), abandoned=True)
+    for key in queued(held):
+        if key not in ended:
+            batch.finish(held.id, *key, False, value)
+
+
+def queued(held: Held) -> list[AttemptId]:
+    """The attempts of `held` on no worker yet: due, lost, withheld, delayed or gated."""
+    waiting = [*held.due, *held.lost, *held.withheld]
+    keys = [attempt.id for attempt in waiting] + [*held.delayed, *held.gated]
+    return list(dict.fromkeys(key for key in keys if key not in held.running))
 
 
 def _written_state(held: Held, step: StepCommit | None, change: Change) -> InstanceState | None:
@@ -297,7 +309,8 @@ def _decide_release(held: Held, change: Change, rules: RunnerRules) -> InstanceO
 
 def failure(held: Held, error: BaseException, rows: CommitBatch | None = None) -> Change:
     """A change that ends the instance with `error`, and with it the attempts whose results
-    its rows (or its events) held and those still running: none is left `running`."""
+    its rows (or its events) held, those still running and those still queued: none is left
+    `running` or `queued`."""
     value = error_json(error)
     change = Change(held=held, batch=CommitBatch(), done=True)
     change.batch.instance(held.id, outcome=InstanceOutcome(ok=False, value=value), epoch=held.epoch)
@@ -311,7 +324,8 @@ def failure(held: Held, error: BaseException, rows: CommitBatch | None = None) -
     ran.update(held.ran)
     ran.update({key: (attempt.sent_at, None) for key, attempt in held.running.items()})
     ended = [*ran, *((event.node, event.attempt) for event in held.results)]
-    ended_ids = dict.fromkeys([*ended, *held.gated])
+    moved = [(op["node"], op["attempt"]) for op in ops if op["op"] in ("start", "requeue")]
+    ended_ids = dict.fromkeys([*ended, *queued(held), *moved])  # `rows` took them from `held`
     for node, attempt in ended_ids:  # those that ran keep their times; the rest end now
         change.batch.finish(held.id, node, attempt, False, value, ran=ran.get((node, attempt)),
                             abandoned=(node, attempt) in held.running)  # fmt: skip

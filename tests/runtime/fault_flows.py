@@ -97,3 +97,31 @@ class FailsBesideALimited(Workflow):
 class OneLimited(Workflow):
     async def run(self, key: str) -> str:
         return await single_file(key, 0.0)
+
+
+@action
+async def refuse_after(reason: str, seconds: float) -> str:
+    await asyncio.sleep(seconds)
+    raise ValueError(reason)
+
+
+@workflow
+class FailsBesideTwoLimited(Workflow):
+    """One `single_file` runs, the other waits for its slot when `refuse` fails the gather."""
+
+    async def run(self, key: str, seconds: float) -> list[str]:
+        return await asyncio.gather(
+            single_file(f"{key}/1", seconds), single_file(f"{key}/2", seconds), refuse(key)
+        )
+
+
+@workflow
+class FailsBesideABackoff(Workflow):
+    """`refuse` waits out its first attempt's backoff when `refuse_after` fails the gather."""
+
+    async def run(self, key: str, seconds: float) -> list[str]:
+        return await asyncio.gather(
+            self.run_action(refuse(f"{key}/retried"),
+                            retry=RetryPolicy(attempts=2, backoff_seconds=60.0)),
+            refuse_after(key, seconds),
+        )  # fmt: skip

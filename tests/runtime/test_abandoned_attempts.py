@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,6 +15,7 @@ import waymark
 from tests.runtime import fault_flows as flows
 from tests.runtime.runtime_flows import RECORD_ENV
 from tests.runtime.support import runner_settings, running
+from waymark_runtime.admin import Admin
 from waymark_runtime.local import LocalRuntime
 from waymark_runtime.store.postgres import PostgresStore
 
@@ -59,3 +61,62 @@ async def test_a_finished_instance_gives_back_the_slot_of_its_running_attempt_lo
         rows = await runtime.store.attempts_of(failing)
     assert {row["node"]: row["status"] for row in rows} == {"n1": "failed", "n2": "failed"}
     assert _overlapping(record) == 1
+
+
+QUEUED_WHEN_IT_FAILS = [
+    # one limited attempt runs, the other waits for its slot when `refuse` fails the gather
+    (flows.FailsBesideTwoLimited, {"n1": "failed", "n2": "failed", "n3": "failed"}, "n2"),
+    # the first attempt of `refuse` failed; its retry waits out a minute's backoff
+    (flows.FailsBesideABackoff,
+     {"n1": "failed", "n1#2": "failed", "n2": "failed"}, "n1#2"),
+]  # fmt: skip
+
+
+def _ended(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Attempt rows by node (`node#attempt` after the first)."""
+    return {row["node"] + ("" if row["attempt"] == 1 else f"#{row['attempt']}"): row
+            for row in rows}  # fmt: skip
+
+
+def _assert_queued_ended(rows: dict[str, dict[str, Any]], statuses: dict[str, str],
+                         queued: str) -> None:  # fmt: skip
+    assert {key: row["status"] for key, row in rows.items()} == statuses
+    assert "WorkflowCancelled" in rows[queued]["error"]["type"]
+    assert rows[queued]["started_at"] is None and rows[queued]["finished_at"] is not None
+
+
+@pytest.mark.parametrize(("flow", "statuses", "queued"), QUEUED_WHEN_IT_FAILS)
+async def test_a_finished_instance_ends_its_queued_attempts_on_postgres(
+    store: PostgresStore, database: str, worker_env: Path, flow: type[Any],
+    statuses: dict[str, str], queued: str,
+) -> None:  # fmt: skip
+    settings = runner_settings(database, user_modules=(MODULE,))
+    async with running(store, settings), waymark.connect(database) as client:
+        failing = await flow().run("a", 0.5, _blocking=False)
+        with pytest.raises(ValueError):
+            await client.get_result(failing, timeout=20)
+        after = await flows.OneLimited().run("b", _blocking=False)
+        assert await client.get_result(after, timeout=20) == "b"
+        detail = await Admin(store).show(failing)
+        rows = _ended(await store.attempts_of(failing))
+    _assert_queued_ended(rows, statuses, queued)
+    assert [a.status for a in detail.attempts] == ["failed"] * len(statuses)
+    assert "start a/2" not in worker_env.read_text()  # it never ran, before or after
+
+
+@pytest.mark.parametrize(("flow", "statuses", "queued"), QUEUED_WHEN_IT_FAILS)
+async def test_a_finished_instance_ends_its_queued_attempts_locally(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, flow: type[Any],
+    statuses: dict[str, str], queued: str,
+) -> None:  # fmt: skip
+    record = tmp_path / "record"
+    monkeypatch.setenv(RECORD_ENV, str(record))
+    async with LocalRuntime(virtual_time=False) as runtime:
+        failing = await flow().run("a", 0.5, _blocking=False)
+        with pytest.raises(ValueError):
+            await runtime.result(failing)
+        after = await flows.OneLimited().run("b", _blocking=False)
+        assert await asyncio.wait_for(runtime.result(after), 20) == "b"
+        rows = _ended(await runtime.store.attempts_of(failing))
+    _assert_queued_ended(rows, statuses, queued)
+    assert "start a/2" not in record.read_text()

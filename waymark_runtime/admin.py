@@ -46,7 +46,6 @@ from waymark_runtime.errors import (
 from waymark_runtime.options import InvalidOptionError, checked_text
 from waymark_runtime.signals import SignalRecord, record, send
 from waymark_runtime.store.contract import InspectionStore, InstanceQuery
-from waymark_runtime.store.pg_rows import FINISHED
 from waymark_runtime.values import error_json
 
 __all__ = [
@@ -156,14 +155,12 @@ class Admin:
 
         The new instance has the same inputs and priority and runs the newest registered
         version of the workflow (a retry usually follows a fix); the old one is kept as it
-        is. Any other status is an `InstanceStateError`. Returns the new instance."""
-        row = await self._row(instance_id)
-        if row["status"] not in RETRYABLE:
-            raise InstanceStateError(
-                row["id"], row["status"], f"instance {row['id']} is {row['status']}; "
-                "only failed or cancelled instances can be retried",
-            )  # fmt: skip
-        return await self._start_again(row, str(uuid.uuid4()))
+        is. Any other status is an `InstanceStateError`. Returns the new instance.
+
+        An instance is restarted once: a retry (or requeue) made again, say after its answer
+        was lost, returns the instance the first one created and creates none, and two made
+        at once create one. To try once more when that instance fails too, retry it."""
+        return (await self.again(instance_id, requeue=False))[0]
 
     async def runners(self) -> tuple[RunnerRecord, ...]:
         """The registered runners, most recently started first. A runner that died without
@@ -173,15 +170,25 @@ class Admin:
     async def requeue(self, instance_id: str) -> InstanceSummary:
         """Start an instance again, from its inputs, on the newest registered version of its
         workflow, whatever its status: an unfinished one is cancelled first (its error names
-        the new instance), so the two never run side by side. Returns the new instance."""
-        row = await self._row(instance_id)
-        new_id = str(uuid.uuid4())
-        if row["status"] not in FINISHED:
-            error = error_json(WorkflowCancelled(f"requeued as instance {new_id}"))
-            await self.store.cancel(row["id"], error, self.clock())
-        return await self._start_again(row, new_id)
+        the new instance), so the two never run side by side. Returns the new instance; as
+        with `retry`, made again it returns the instance the first one created."""
+        return (await self.again(instance_id, requeue=True))[0]
 
-    async def _start_again(self, row: dict[str, Any], new_id: str) -> InstanceSummary:
+    async def again(self, instance_id: str, *, requeue: bool) -> tuple[InstanceSummary, bool]:
+        """`requeue` (else `retry`) the instance; with whether this call created the instance
+        returned (False: an earlier retry or requeue of it did, and it is returned as it is
+        now). The cancel, the new instance and the record of it on the old one are made in
+        one transaction, under the old one's row lock."""
+        row = await self._row(instance_id)
+        if not requeue and row["status"] not in RETRYABLE:
+            raise InstanceStateError(
+                row["id"], row["status"], f"instance {row['id']} is {row['status']}; "
+                "only failed or cancelled instances can be retried",
+            )  # fmt: skip
+        new_id = str(uuid.uuid4())
+        cancel = (
+            error_json(WorkflowCancelled(f"requeued as instance {new_id}")) if requeue else None
+        )
         workflow = row["workflow_name"]
         latest = await self.store.latest_version(workflow)
         if latest is None:  # its own version is registered: the instance row refers to it
@@ -189,8 +196,12 @@ class Admin:
         version, wrl = latest
         spec = NewInstance(workflow=workflow, version=version, wrl=wrl, inputs=row["inputs"],
                            priority=row["priority"])  # fmt: skip
-        await self.store.create_instances([spec], self.clock(), [new_id])
-        return summary_of(await self._row(new_id), 0)
+        made = await self.store.start_again(row["id"], spec, self.clock(), new_id, cancel)
+        if made is None:
+            raise UnknownInstance(row["id"])
+        if made == new_id:
+            return summary_of(await self._row(new_id), 0), True
+        return (await self.show(made)).summary, False
 
     async def _row(self, instance_id: str) -> dict[str, Any]:
         """The instance row; a malformed or unknown id is `UnknownInstance`."""

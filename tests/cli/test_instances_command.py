@@ -127,7 +127,11 @@ def test_retry_reruns_a_failed_instance_on_the_latest_version(database: str, pro
                       cwd=project)  # fmt: skip
     assert retried.code == 0, retried.err
     retry = retried.json()
-    assert retry["retry_of"] == failed and retry["id"] != failed
+    assert retry["retry_of"] == failed and retry["id"] != failed and retry["created"]
+    again = waymark("instances", "retry", failed, database=database, cwd=project)
+    assert again.code == 0, again.err
+    assert again.out.strip() == retry["id"]  # made once: the second run names the first's
+    assert f"{failed} was restarted already, as {retry['id']}" in again.err
     versions = {
         instance: waymark("instances", "show", instance, "--format", "json",
                           database=database, cwd=project).json()["version"]

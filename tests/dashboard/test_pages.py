@@ -177,6 +177,10 @@ async def test_cancel_retry_and_requeue(client: httpx.AsyncClient, store: Postgr
     new = retried.headers["location"].split("?")[0].rsplit("/", 1)[1]
     assert new != run and (await admin.show(new)).status == "queued"
     assert "started as a retry" in (await client.get(retried.headers["location"])).text
+    pressed_again = await post(client, f"/runs/{run}", f"/runs/{run}/retry")
+    assert pressed_again.headers["location"].split("?")[0].endswith(f"/runs/{new}")
+    shown = (await client.get(pressed_again.headers["location"])).text
+    assert f"{run} was restarted already, as this run" in shown
     requeued = await post(client, f"/runs/{new}", f"/runs/{new}/requeue")
     newest = requeued.headers["location"].split("?")[0].rsplit("/", 1)[1]
     assert (await admin.show(new)).status == "cancelled"

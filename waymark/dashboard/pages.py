@@ -193,7 +193,11 @@ async def steer_run(request: Request) -> Response:
             summary = await admin.cancel(instance)
             return _back(f"/runs/{summary.id}", "cancelled")
         if action in ("retry", "requeue"):
-            summary = await (admin.retry if action == "retry" else admin.requeue)(instance)
+            summary, created = await admin.again(instance, requeue=action == "requeue")
+            if not created:
+                return _back(
+                    f"/runs/{summary.id}", f"{instance} was restarted already, as this run"
+                )
             return _back(f"/runs/{summary.id}", f"started as a {action} of {instance}")
         if action == "signal":
             return await _send_signal(admin, instance, form)

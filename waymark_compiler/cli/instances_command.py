@@ -233,6 +233,8 @@ def retry_command(instance: IdArgument, output_format: FormatOption = Format.tex
 
     The new instance gets the same inputs and priority and runs the newest version of the
     workflow stored in the database; the failed one is kept as it is. Prints the new id.
+    An instance is retried once: run again, the command prints the instance its first run
+    created and creates none (retry that one to try once more).
     """
     old = instance_id(instance)
     new = run_async(_again(old, requeue=False))
@@ -245,25 +247,34 @@ def requeue_command(instance: IdArgument, output_format: FormatOption = Format.t
 
     The new instance gets the same inputs and priority. An unfinished instance is cancelled
     first, so the two never run side by side; a finished one is kept as it is. Prints the
-    new id.
+    new id; run again, the id of the instance its first run created (nothing new is made).
     """
     old = instance_id(instance)
     new = run_async(_again(old, requeue=True))
     _print_again(old, new, "requeue", output_format)
 
 
-async def _again(instance: str, *, requeue: bool) -> InstanceSummary:
+async def _again(instance: str, *, requeue: bool) -> tuple[InstanceSummary, bool]:
     async with administered(load_settings()) as admin:
-        return await (admin.requeue(instance) if requeue else admin.retry(instance))
+        return await admin.again(instance, requeue=requeue)
 
 
-def _print_again(old: str, new: InstanceSummary, what: str, output_format: Format) -> None:
+def _print_again(
+    old: str, again: tuple[InstanceSummary, bool], what: str, output_format: Format
+) -> None:
+    new, created = again
     if output_format is Format.json:
         out(json.dumps({"id": new.id, f"{what}_of": old, "workflow": new.workflow,
-                        "version": new.version}))  # fmt: skip
+                        "version": new.version, "created": created}))  # fmt: skip
         return
     out(new.id)
     version = new.version[:12]
+    if not created:
+        status(printable(f"{old} was restarted already, as {new.id} ({new.workflow}, version "
+                         f"{version}, {new.status}); nothing new was queued"))  # fmt: skip
+        err(f"hint: to try again once that one failed too, retry it: "
+            f"`waymark instances retry {new.id}`")  # fmt: skip
+        return
     status(printable(f"queued {new.id}: a {what} of {old} ({new.workflow}, version {version})"))
     err(
         f"hint: workers pick it up (`waymark start-workers`), or run it here: "

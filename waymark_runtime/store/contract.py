@@ -181,6 +181,15 @@ class InspectionStore(Protocol):
         self, instance_id: str, error: Any, now: float, status: str = "cancelled"
     ) -> bool: ...
 
+    async def start_again(
+        self, source: str, spec: NewInstance, now: float, new_id: str, cancel_error: Any = None
+    ) -> str | None:
+        """Create instance `new_id` of `spec` as the retry or requeue of `source` (cancelled
+        first with `cancel_error`, when given and `source` is unfinished) and record it on
+        `source`, at once; when `source`'s earlier retry or requeue created an instance that
+        still exists, nothing is made and its id is returned. None when `source` is unknown."""
+        ...
+
     async def queue_stats(self, now: float) -> QueueStats: ...
 
     async def list_runners(self) -> list[dict[str, Any]]: ...

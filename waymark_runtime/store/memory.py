@@ -363,6 +363,25 @@ class MemoryStore:
         self._notify_runnable()
         return True
 
+    async def start_again(
+        self, source: str, spec: NewInstance, now: float, new_id: str, cancel_error: Any = None
+    ) -> str | None:
+        """`PostgresStore.start_again`: the source records its restart before any await."""
+        instance = self.instances.get(source)
+        if instance is None:
+            return None
+        if instance.restarted_as in self.instances:
+            return instance.restarted_as
+        instance.restarted_as = new_id
+        try:
+            if cancel_error is not None:
+                await self.cancel(source, cancel_error, now)
+            await self.create_instances([spec], now, [new_id])
+        except BaseException:
+            instance.restarted_as = None
+            raise
+        return new_id
+
     # internals -------------------------------------------------------------------------------
 
     def _queue(self, instance: Instance) -> None:

@@ -47,6 +47,7 @@ class Instance:
     depth: int = 0
     pins: dict[str, str] | None = None
     flow_key: str | None = None
+    restarted_as: str | None = None  # the instance its retry or requeue created
     flow_seq: int = 0
     flow_waiting: bool = False
 

@@ -4,7 +4,8 @@ One method per named query of `sql/queries.sql`; every batch is one statement. I
 runner's contract (`store.contract`, shared with `MemoryStore`): `claim` returns an instance's
 events, pending attempts and sleeps, `commit` keeps the lease so the runner can run the attempts
 on its own workers; plus what clients read and the admin API writes. Flow control
-(`pg_flow`) and the read-only inspection queries (`pg_inspect`) are parts of it of their own.
+(`pg_flow`), the read-only inspection queries (`pg_inspect`) and the admin API's cancel and
+restart (`pg_steer`) are parts of it of their own.
 It holds no workflow logic and never interprets a program.
 """
 
@@ -47,6 +48,7 @@ from waymark_runtime.store.pg_rows import (
     claim_of,
     outcome_of,
 )
+from waymark_runtime.store.pg_steer import SteeringQueries
 from waymark_runtime.store.pg_waiters import Waiters
 from waymark_runtime.store.sql import queries
 
@@ -125,7 +127,7 @@ async def _keep_session(connection: asyncpg.Connection) -> None:
     (no LISTEN, locks, cursors or settings on pooled connections)."""
 
 
-class PostgresStore(FlowQueries, InspectionQueries):
+class PostgresStore(FlowQueries, InspectionQueries, SteeringQueries):
     """The store; `await PostgresStore.open(dsn)` migrates the schema and opens a pool."""
 
     def __init__(self, pool: asyncpg.Pool, dsn: str, *, lost_attempt_retries: int = 3) -> None:
@@ -419,16 +421,3 @@ class PostgresStore(FlowQueries, InspectionQueries):
         if answer["same"] is False:
             raise SendIdReused(instance_id, send_id)
         return bool(answer["kept"])
-
-    async def cancel(
-        self, instance_id: str, error: Any, now: float, status: str = "cancelled"
-    ) -> bool:
-        """End an unfinished instance as `status` (`cancelled`, or `failed` past its deadline)
-        with `error` (the exception its waiters raise); False when it is unknown or finished."""
-        async with self.pool.acquire() as connection, connection.transaction():
-            row = await connection.fetchrow(
-                self._sql["cancel_instance"], instance_id, now, error, status
-            )
-            if row is not None:
-                await self._settle(connection, [instance_id], now)
-        return row is not None

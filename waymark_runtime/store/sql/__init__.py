@@ -19,14 +19,16 @@ _MIGRATION = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 @functools.cache
 def queries() -> dict[str, str]:
-    """Every named query of `queries.sql`, `children.sql`, `flow.sql`, `inspection.sql`
-    and `signals.sql`, by name."""
+    """Every named query of `queries.sql`, `children.sql`, `flow.sql`, `inspection.sql`,
+    `signals.sql` and `steering.sql`, by name."""
     folder = resources.files(__package__)
     text = "\n".join(folder.joinpath(name).read_text("utf-8") for name in _QUERY_FILES)
     return parse_named_queries(text)
 
 
-_QUERY_FILES = ("queries.sql", "children.sql", "flow.sql", "inspection.sql", "signals.sql")
+_QUERY_FILES = (
+    "queries.sql", "children.sql", "flow.sql", "inspection.sql", "signals.sql", "steering.sql",
+)  # fmt: skip
 
 
 def parse_named_queries(text: str) -> dict[str, str]:

@@ -1,0 +1,63 @@
+"""The admin API's steering writes of `PostgresStore`: cancelling an instance, and starting a
+new one in its place (a retry or requeue) once per source instance, each in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import asyncpg
+
+from waymark_runtime.engine import NewInstance
+
+
+class SteeringQueries:
+    pool: asyncpg.Pool
+    _sql: dict[str, str]
+
+    if TYPE_CHECKING:  # `PostgresStore`'s
+
+        async def create_instances(
+            self, specs: Sequence[NewInstance], now: float, ids: Sequence[str] | None = None,
+            *, connection: asyncpg.Connection | None = None,
+        ) -> list[str]: ...  # fmt: skip
+
+        async def _settle(self, connection: Any, instance_ids: list[str], now: float) -> None: ...
+
+    async def cancel(
+        self, instance_id: str, error: Any, now: float, status: str = "cancelled"
+    ) -> bool:
+        """End an unfinished instance as `status` (`cancelled`, or `failed` past its deadline)
+        with `error` (the exception its waiters raise); False when it is unknown or finished."""
+        async with self.pool.acquire() as connection, connection.transaction():
+            return await _cancel(self, connection, instance_id, error, now, status)
+
+    async def start_again(
+        self, source: str, spec: NewInstance, now: float, new_id: str,
+        cancel_error: Any = None,
+    ) -> str | None:  # fmt: skip
+        """Create instance `new_id` of `spec` as the retry or requeue of `source` (cancelled
+        first with `cancel_error` when that is given and `source` is unfinished), and record it
+        on `source`, all in one transaction under `source`'s row lock; the id of the instance
+        `source`'s earlier retry or requeue created instead, when there is one (nothing is
+        made then). None when `source` is unknown."""
+        async with self.pool.acquire() as connection, connection.transaction():
+            row = await connection.fetchrow(self._sql["restart_source"], source)
+            if row is None:
+                return None
+            if row["restarted_as"] is not None:
+                return str(row["restarted_as"])
+            if cancel_error is not None and row["unfinished"]:
+                await _cancel(self, connection, source, cancel_error, now, "cancelled")
+            await self.create_instances([spec], now, [new_id], connection=connection)
+            await connection.execute(self._sql["record_restart"], source, new_id)
+        return new_id
+
+
+async def _cancel(store: SteeringQueries, connection: Any, instance_id: str, error: Any,
+                  now: float, status: str) -> bool:  # fmt: skip
+    row = await connection.fetchrow(store._sql["cancel_instance"], instance_id, now, error, status)
+    if row is not None:
+        await store._settle(connection, [instance_id], now)
+    return row is not None

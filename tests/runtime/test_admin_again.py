@@ -76,3 +76,14 @@ async def test_restarts_made_at_once_create_one_instance(
     assert [created for _, created in made].count(True) == 1
     assert await _count(admin) == 2
     assert (await admin.show(source)).status == ("cancelled" if requeue else "failed")
+
+
+async def test_collecting_a_restarted_instance_and_its_restart_keeps_nothing(
+    any_store: Any,
+) -> None:
+    failed = await finished(any_store, NOW, ok=False)
+    admin = admin_of(any_store, NOW + 100)
+    first = await admin.retry(failed)
+    await any_store.cancel(first.id, error_json(WorkflowCancelled("no")), NOW + 101)
+    assert await any_store.collect_garbage(NOW + 1000, retention=10.0) == 2
+    assert await _count(admin) == 0

@@ -271,6 +271,22 @@ def test_an_instance_that_fails_on_its_rows_ends_its_attempts_too() -> None:
     assert ended == [("n2", "finish", "failed"), ("n3", "finish", "failed")]
 
 
+def test_an_instance_that_fails_on_its_rows_ends_its_queued_attempts_too() -> None:
+    """Those waiting for a slot or out a backoff, and those its refused rows were starting:
+    none stays `queued` for ever."""
+    claimed = ClaimedInstance(instance_id="i1", workflow="W", version="v", wrl="", inputs={},
+                              state=None, events=[])  # fmt: skip
+    held = Held(claimed=claimed, claimed_at=0.0)
+    held.gated[("n1", 1)] = Attempt("n1", 1, "m:limited", [], {}, None)
+    held.delayed[("n2", 2)] = (Attempt("n2", 2, "m:flaky", [], {}, None), 60.0)
+    rows = CommitBatch()
+    rows.start("i1", "n3", 1)
+    change = failure(held, RuntimeError("rows refused"), rows)
+    ended = [(op["node"], op["attempt"], op["op"], op["status"]) for op in change.batch.rows["o"]]
+    assert sorted(ended) == [("n1", 1, "finish", "failed"), ("n2", 2, "finish", "failed"),
+                             ("n3", 1, "finish", "failed")]  # fmt: skip
+
+
 @pytest.mark.parametrize("levels", [1000, 5000])
 async def test_values_nest_as_deeply_as_cpythons_json_takes_them(
     store: PostgresStore, database: str, levels: int

@@ -33,6 +33,7 @@ from waymark_runtime.interpreter.limits import (
     weigh,
 )
 from waymark_runtime.values import MODEL_VALUES, IndexedModelValue, plain_value
+from waymark_runtime.values.cycles import self_containing
 from waymark_runtime.values.structural import defines
 
 Operation = Callable[[Any, Any], Any]
@@ -265,15 +266,21 @@ class Guards:
         return its measure: `chars` estimates the characters of that JSON (its UTF-8 bytes
         are at most four times as many). Measured once per distinct object, a value whose JSON
         cannot fit the payload limit, or whose writing out passes the step budget, is refused
-        before any of it is written."""
+        before any of it is written; a value that holds itself (which has no JSON) is refused
+        as `ValueNotSerializable`, as the codec would."""
         kind = value.__class__
         if kind in _ORDINARY:
             return Written(1, len(value) if kind is str else 0, 1)
         meter = self.meter
         written = measure(value, max(meter.left, meter.limits.payload_bytes))
-        if written.least > meter.limits.payload_bytes:
-            raise meter.too_large(written.repeated)
         cost = CALL_OPERATIONS + written.items + written.chars // CHARS_PER_OPERATION
+        too_large = written.least > meter.limits.payload_bytes
+        if too_large or cost > meter.left:
+            cycle = self_containing(value)  # counted as endless: say so, not "too large"
+            if cycle is not None:
+                raise cycle
+        if too_large:
+            raise meter.too_large(written.repeated)
         if cost > meter.left and written.repeated:
             raise meter.spent_writing(written.items)
         meter.charge(cost)

@@ -392,11 +392,8 @@ class Machine:
     def _complete(self, value: Any, frame: Frame) -> None:
         try:
             result = self._encoded(value)
-        except LimitExceeded as error:
-            self._refuse(error, frame)
-            return
         except WaymarkError as error:
-            self._fail(error_json(error))
+            self._refuse(error, frame)
             return
         self.status = "completed"
         self.effects.append(Complete(result=result))

@@ -10,30 +10,36 @@ recursion, to say which of the two it is. Shared references (`[a, a]`) are not c
 from __future__ import annotations
 
 import dataclasses
+from collections import ChainMap, deque
 from collections.abc import Iterator
 from typing import Any
 
 from waymark_runtime.errors import ValueNotSerializable
 from waymark_runtime.values.structural import ExceptionValue, ModelValue
 
-_CONTAINERS = (list, tuple, set, frozenset)
+_CONTAINERS = (list, tuple, set, frozenset, deque)
 
 
 def nesting_problem(value: Any) -> ValueNotSerializable:
     """The error for a value the codec could not get to the bottom of."""
-    cycle = holds_itself(value)
-    if cycle is not None:
-        return ValueNotSerializable(
-            f"the value contains itself: a {type(cycle).__name__} holds itself, directly or "
-            "through other values, and has no JSON form"
-        )
-    return ValueNotSerializable(
+    return self_containing(value) or ValueNotSerializable(
         "the value nests too deeply (more levels than Python's recursion limit)"
     )
 
 
+def self_containing(value: Any) -> ValueNotSerializable | None:
+    """The error for a `value` that holds itself (naming the container that does), or None."""
+    cycle = holds_itself(value)
+    if cycle is None:
+        return None
+    return ValueNotSerializable(
+        f"the value contains itself: a {type(cycle).__name__} holds itself, directly or "
+        "through other values, and has no JSON form"
+    )
+
+
 def holds_itself(value: Any) -> object | None:
-    """A container (list, tuple, set, dict, model, dataclass) reachable from `value` that
+    """A container (list, tuple, set, deque, dict, ChainMap, model, dataclass) reachable from `value` that
     holds itself, or None. Iterative: any depth of nesting is fine."""
     on_path: set[int] = set()
     done: set[int] = set()
@@ -70,6 +76,8 @@ def _children(value: Any) -> Iterator[Any] | None:
         return iter(value)
     if isinstance(value, dict):
         return iter([*value.keys(), *value.values()])
+    if isinstance(value, ChainMap):
+        return iter(value.maps)
     if isinstance(value, ModelValue):
         return iter(value.fields.values())
     if isinstance(value, ExceptionValue):

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from waymark_compiler import nesting
 from waymark_compiler.checks import check
 from waymark_compiler.diagnostics import MAX_PER_FILE, Diagnostic, Sink, ordered, render
-from waymark_compiler.discover import WorkflowClass, discover
+from waymark_compiler.discover import Unread, WorkflowClass, discover
 from waymark_compiler.files import read_regular
 from waymark_compiler.finder import Finder, package_root
 from waymark_compiler.lower import lower_workflow
@@ -26,7 +26,7 @@ from waymark_compiler.namespace import module_namespace
 from waymark_compiler.resolve import Resolver
 from waymark_compiler.rules.operations import SYNC_ACTION
 from waymark_compiler.rules.statements import SYNTAX_ERROR
-from waymark_compiler.rules.workflow import DUPLICATE_WORKFLOW
+from waymark_compiler.rules.workflow import DUPLICATE_WORKFLOW, WORKFLOW_DECORATOR
 from waymark_compiler.schemas import signal_schemas
 from waymark_compiler.source import Source, parse
 from waymark_runtime import ir
@@ -99,10 +99,17 @@ def _compile_classes(parsed: Source, module: str | None) -> tuple[list[_Outcome]
     namespace = module_namespace(parsed, name, is_package)
     finder.add(namespace)
     resolver = Resolver(namespace, finder)
-    classes, sync_actions = discover(resolver)
-    outcomes = [_compile_class(found, resolver) for found in classes]
+    discovered = discover(resolver)
+    outcomes = [_compile_class(found, resolver) for found in discovered.workflows]
     _refuse_duplicates(outcomes)
-    return outcomes, [_sync_action(node, parsed) for node in sync_actions]
+    own = [_sync_action(node, parsed) for node in discovered.sync_actions]
+    for unread in discovered.unread:
+        diagnostic = _unread_decorator(unread, parsed)
+        if unread.applies:  # the class's own outcome: importing it raises this diagnostic
+            outcomes.append(_Outcome(unread.found, None, [diagnostic]))
+        else:
+            own.append(diagnostic)
+    return outcomes, own
 
 
 def _sync_action(node: cst.FunctionDef, source: Source) -> Diagnostic:
@@ -112,6 +119,22 @@ def _sync_action(node: cst.FunctionDef, source: Source) -> Diagnostic:
     help = f"define it as `async def {name}(...)`; blocking work can run in `asyncio.to_thread`"
     span = source.span(node.name)
     return Diagnostic(SYNC_ACTION.code, "error", message, source.path, span, "not async", help)
+
+
+def _unread_decorator(unread: Unread, source: Source) -> Diagnostic:
+    """A decorator that applies `workflow` in a form the compiler cannot read (an error), or
+    an unreadable decorator of a `Workflow` subclass (a warning): WM172."""
+    name = unread.found.node.name.value
+    help = "write `@workflow` or `@workflow(concurrency=...)` directly above the class"
+    span = source.span(unread.decorator.decorator)
+    if unread.applies:
+        message = f"`workflow` is applied to class `{name}` in a form the compiler cannot read"
+        return Diagnostic(WORKFLOW_DECORATOR.code, "error", message, source.path, span,
+                          "not `@workflow`", help)  # fmt: skip
+    message = f"class `{name}` has a decorator the compiler cannot read: it is not compiled"
+    help = f"{help}, if this decorator makes `{name}` a workflow"
+    return Diagnostic(WORKFLOW_DECORATOR.code, "warning", message, source.path, span,
+                      "not a dotted name", help)  # fmt: skip
 
 
 def _refuse_duplicates(outcomes: list[_Outcome]) -> None:
@@ -270,7 +293,9 @@ def _pick(cls: type, outcomes: list[_Outcome], path: str) -> _Outcome:
         line = _first_line(cls)
         matches = [o for o in matches if _decorator_line(o.found) == line]
     if not matches:
-        raise CompileError([], f"cannot find the @workflow class {cls.__qualname__} in {path}")
+        raise CompileError([], f"cannot find the @workflow class {cls.__qualname__} in {path}: "
+                           "the compiler reads `@workflow` or `@workflow(...)` written directly "
+                           "above the class, and this class has neither (WM172)")  # fmt: skip
     return matches[0]
 
 

@@ -1,8 +1,12 @@
 """Discovery: the `@workflow` classes of a module, wherever they are defined.
 
 A class counts when one of its decorators resolves to `waymark.workflow` under any import
-alias. Classes defined inside functions (common in tests) see their enclosing functions' names,
-as in Python. Discovery lowers nothing and reports nothing.
+alias, alone or called (`@workflow(concurrency=...)`). A decorator that applies `workflow` in
+another form (`@(lambda c: workflow(c))`, `@factory()(workflow)`), and a decorator of a
+`Workflow` subclass that is not a (called) dotted name (`@table[0]`), are noted as unread: the
+class may become a workflow at import, which the source alone cannot tell. Classes defined
+inside functions (common in tests) see their enclosing functions' names, as in Python.
+Discovery lowers nothing and reports nothing.
 """
 
 from __future__ import annotations
@@ -25,12 +29,30 @@ class WorkflowClass:
     namespace: Namespace  # the scope its methods resolve global names in
 
 
+@dataclass(frozen=True, slots=True)
+class Unread:
+    """A class with a decorator the compiler cannot read as `@workflow`: one that applies
+    `workflow` in another form (`applies`), or any unreadable one of a `Workflow` subclass."""
+
+    found: WorkflowClass
+    decorator: cst.Decorator
+    applies: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Discovered:
+    workflows: list[WorkflowClass]
+    sync_actions: list[cst.FunctionDef]  # `@action` on a plain `def` (refused)
+    unread: list[Unread]
+
+
 class _Finder(Reader):
     def __init__(self, resolver: Resolver) -> None:
         self.resolver = resolver
         self.scopes: list[tuple[str, Namespace]] = [("", resolver.namespace)]
         self.found: list[WorkflowClass] = []
         self.sync_actions: list[cst.FunctionDef] = []
+        self.unread: list[Unread] = []
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         # Definitions are statements and no expression holds one: expressions (a table of
@@ -59,13 +81,29 @@ class _Finder(Reader):
         prefix, namespace = self.scopes[-1]
         qualname = f"{prefix}{node.name.value}"
         resolver = self.resolver.at(namespace)
+        found = WorkflowClass(node, qualname, namespace)
         if any(_is_known(resolver, d, "workflow") for d in node.decorators):
-            self.found.append(WorkflowClass(node, qualname, namespace))
+            self.found.append(found)
+        else:
+            self._note_unread(resolver, found)
         # Class bodies are not enclosing scopes for their methods, as in Python.
         self.scopes.append((f"{qualname}.", namespace))
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         self.scopes.pop()
+
+    def _note_unread(self, resolver: Resolver, found: WorkflowClass) -> None:
+        workflow_base = any(
+            resolver.expression(base.value) == KnownSym("Workflow") for base in found.node.bases
+        )
+        for decorator in found.node.decorators:
+            if _names_workflow(resolver, decorator.decorator):
+                self.unread.append(Unread(found, decorator, applies=True))
+                return
+        for decorator in found.node.decorators:
+            if workflow_base and not _dotted(decorator.decorator):
+                self.unread.append(Unread(found, decorator, applies=False))
+                return
 
 
 def _is_known(resolver: Resolver, decorator: cst.Decorator, what: Known) -> bool:
@@ -75,9 +113,36 @@ def _is_known(resolver: Resolver, decorator: cst.Decorator, what: Known) -> bool
     return resolver.expression(target) == KnownSym(what)
 
 
-def discover(resolver: Resolver) -> tuple[list[WorkflowClass], list[cst.FunctionDef]]:
-    """Every `@workflow` class in the resolver's module, in source order, and every `@action`
-    that is a plain `def` (refused: workers await actions)."""
+def _names_workflow(resolver: Resolver, expression: cst.CSTNode) -> bool:
+    """Whether `workflow` is named anywhere in a decorator's expression."""
+    pending = [expression]
+    while pending:
+        node = pending.pop()
+        if _is_workflow_name(resolver, node):
+            return True
+        pending.extend(node.children)
+    return False
+
+
+def _is_workflow_name(resolver: Resolver, node: cst.CSTNode) -> bool:
+    if not isinstance(node, cst.Name | cst.Attribute):
+        return False
+    return resolver.expression(node) == KnownSym("workflow")
+
+
+def _dotted(expression: cst.BaseExpression) -> bool:
+    """`name`, `a.b.name`, or a call of one: a decorator the compiler can read."""
+    if isinstance(expression, cst.Call):
+        expression = expression.func
+    while isinstance(expression, cst.Attribute):
+        expression = expression.value
+    return isinstance(expression, cst.Name)
+
+
+def discover(resolver: Resolver) -> Discovered:
+    """Every `@workflow` class in the resolver's module, in source order; every `@action` that
+    is a plain `def` (refused: workers await actions); and every class whose decorator may make
+    it a workflow in a form the compiler cannot read."""
     finder = _Finder(resolver)
     walk(resolver.namespace.source.module, finder)
-    return finder.found, finder.sync_actions
+    return Discovered(finder.found, finder.sync_actions, finder.unread)

@@ -71,6 +71,7 @@ _ALL: tuple[Rule, ...] = (
     expressions.SPECIAL_ATTRIBUTE,
     operations.CHILD_WORKFLOW_FORM,
     workflow.WORKFLOW_LOG,
+    workflow.WORKFLOW_DECORATOR,
 )
 
 RULES: Mapping[str, Rule] = MappingProxyType({rule.code: rule for rule in _ALL})

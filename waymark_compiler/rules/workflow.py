@@ -96,3 +96,19 @@ WORKFLOW_LOG = rule(
     "`self.log.info('charged %s', order.id)`; inside `except`, `self.log.exception('charge "
     "failed')` adds the exception being handled, as `exc_info=True` would.",
 )
+
+WORKFLOW_DECORATOR = rule(
+    "WM172",
+    "workflow-decorator",
+    "refuses `workflow` applied to a class in a form other than `@workflow` or "
+    "`@workflow(...)`, and warns about a `Workflow` subclass whose decorator is not a dotted "
+    "name or a call of one",
+    "The compiler finds workflows by reading the source, never by running it: it knows a class "
+    "is a workflow when a decorator of the class is `workflow` itself (under any import alias), "
+    "alone or called. A lambda, a subscript or a factory that applies `workflow` is only known "
+    "once the module runs, so `waymark compile` would not see a class that importing the module "
+    "tries to compile.",
+    "@(lambda cls: workflow(cls))\nclass Report(Workflow): ...\n\n"
+    "@DECORATORS[0]\nclass Weekly(Workflow): ...",
+    "Write `@workflow` or `@workflow(concurrency=...)` directly above the class.",
+)

@@ -177,3 +177,32 @@ def test_jitter_offsets_stay_within_bounds_and_vary() -> None:
 )
 def test_durations_read_well(seconds: float, text: str) -> None:
     assert format_duration(seconds) == text
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        (",".join(["0"] * 100_000) + " * * * *", r"is 200,007 characters long, more than 1,000"),
+        ("1" * 5_000 + " * * * *", r"is 5,008 characters long, more than 1,000"),
+        (",".join(map(str, range(60))) + ",0 * * * *", r"minute field has 61 values, more than 60"),
+        ("0 * * * " + ",".join(["1"] * 61), r"day-of-week field has 61 values, more than 60"),
+    ],
+)
+def test_oversized_cron_expressions_are_refused_with_a_short_message(
+    expression: str, message: str
+) -> None:
+    with pytest.raises(InvalidScheduleError, match=message) as caught:
+        parse_cadence(expression)
+    assert len(str(caught.value)) < 400
+
+
+def test_a_long_bad_field_is_quoted_clipped() -> None:
+    field = "9" * 900
+    with pytest.raises(InvalidScheduleError, match="minute field '999") as caught:
+        parse_cadence(f"{field} * * * *")
+    assert len(str(caught.value)) < 400 and "900 characters" in str(caught.value)
+
+
+def test_every_minute_listed_is_within_the_bounds() -> None:
+    cadence = parse_cadence(",".join(map(str, range(60))) + " * * * *")
+    assert cadence.cron is not None and cadence.cron.startswith("0,1,2,")

@@ -11,9 +11,12 @@ import math
 import random
 from datetime import UTC, datetime, timedelta
 
+from waymark_runtime.errors import clipped
 from waymark_runtime.schedules.model import Cadence, InvalidScheduleError
 
 _CRON_FIELDS = ("minute", "hour", "day-of-month", "month", "day-of-week")
+_LONGEST_CRON = 1_000  # characters: every minute listed (`0,1,...,59`) is 170
+_MOST_VALUES = 60  # comma-separated values of one field: a minute field's every value
 # An interval or jitter longer than this is refused: a slot must stay a date PostgreSQL and
 # `datetime` can hold (a `timedelta` reaches 2.7 million years).
 _LONGEST_SECONDS = 100 * 366 * 86_400
@@ -41,16 +44,29 @@ def _interval(every: timedelta) -> Cadence:
 
 
 def _cron(expression: str) -> Cadence:
+    problem = _cron_shape(expression)
+    fields = expression.split()
+    if problem is None:
+        problem = _cron_problem(fields)
+    if problem is not None:
+        raise InvalidScheduleError(f"invalid cron expression {clipped(expression)}: {problem}")
+    return Cadence(kind="cron", cron=" ".join(fields))
+
+
+def _cron_shape(expression: str) -> str | None:
+    """Why `expression` is not five fields of at most `_MOST_VALUES` values each, within
+    `_LONGEST_CRON` characters: checked before croniter reads it (a list of 100,000 values
+    takes it seconds, and the expression is stored whole)."""
+    if len(expression) > _LONGEST_CRON:
+        return f"it is {len(expression):,} characters long, more than {_LONGEST_CRON:,}"
     fields = expression.split()
     if len(fields) != 5:
-        raise InvalidScheduleError(
-            f"invalid cron expression {expression!r}: expected 5 fields "
-            f"({' '.join(_CRON_FIELDS)}), got {len(fields)}"
-        )
-    problem = _cron_problem(fields)
-    if problem is not None:
-        raise InvalidScheduleError(f"invalid cron expression {expression!r}: {problem}")
-    return Cadence(kind="cron", cron=" ".join(fields))
+        return f"expected 5 fields ({' '.join(_CRON_FIELDS)}), got {len(fields)}"
+    for name, field in zip(_CRON_FIELDS, fields, strict=True):
+        values = field.count(",") + 1
+        if values > _MOST_VALUES:
+            return f"{name} field has {values:,} values, more than {_MOST_VALUES}"
+    return None
 
 
 def _cron_problem(fields: list[str]) -> str | None:
@@ -62,7 +78,7 @@ def _cron_problem(fields: list[str]) -> str | None:
         probe[index] = fields[index]
         error = _croniter_error(probe)
         if error is not None:
-            return f"{name} field {fields[index]!r} {_reason(error)}"
+            return f"{name} field {clipped(fields[index])} {_reason(error)}"
     error = _croniter_error(fields)
     if isinstance(error, CroniterBadDateError):
         return "it never matches a date"

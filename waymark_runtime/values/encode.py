@@ -351,9 +351,11 @@ _FALLBACKS: tuple[tuple[type, Callable[[Encoder, Any], JSON]], ...] = (
     (enum.Enum, _enum_json),
     (BaseException, _real_exception_json),
     (bool, _ENCODERS[bool]),
-    (int, lambda enc, o: big_int_json(int(o))),
-    (float, lambda enc, o: _float_json(enc, float(o))),
-    (str, lambda enc, o: _str_json(enc, str(o))),
+    # A subclass is stored as its base value, read by the base type's own conversion: an
+    # overridden `__str__`, `__int__` or `__float__` must not change what is stored.
+    (int, lambda enc, o: big_int_json(int.__int__(o))),
+    (float, lambda enc, o: _float_json(enc, float.__float__(o))),
+    (str, lambda enc, o: _str_json(enc, str.__str__(o))),
     (dict, _dict_json),
     (list, _ENCODERS[list]),
     (tuple, lambda enc, o: _tuple_json(enc, o)),

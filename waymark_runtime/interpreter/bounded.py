@@ -21,13 +21,9 @@ from fractions import Fraction
 from typing import Any
 
 from waymark_runtime.interpreter.journal import Journal
-from waymark_runtime.interpreter.limits import (
-    CHARS_PER_OPERATION,
-    DICTS,
-    Meter,
-    weigh,
-)
+from waymark_runtime.interpreter.limits import CHARS_PER_OPERATION, DICTS, Meter
 from waymark_runtime.interpreter.numbers import TEXT, Numbers
+from waymark_runtime.interpreter.sizes import weigh
 from waymark_runtime.values import (
     DEFAULT_FACTORY_PATHS,
     EnumValue,

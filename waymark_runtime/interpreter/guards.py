@@ -27,11 +27,9 @@ from waymark_runtime.interpreter.limits import (
     DICTS,
     VIEWS,
     Meter,
-    Written,
     length,
-    measure,
-    weigh,
 )
+from waymark_runtime.interpreter.sizes import Written, measure, weigh
 from waymark_runtime.values import MODEL_VALUES, IndexedModelValue, plain_value
 from waymark_runtime.values.cycles import self_containing
 from waymark_runtime.values.structural import defines

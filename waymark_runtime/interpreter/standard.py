@@ -19,7 +19,8 @@ from collections.abc import Callable
 from typing import Any
 
 from waymark_runtime.interpreter.bounded import Bounded
-from waymark_runtime.interpreter.limits import CHARS_PER_OPERATION, weigh
+from waymark_runtime.interpreter.limits import CHARS_PER_OPERATION
+from waymark_runtime.interpreter.sizes import weigh
 from waymark_runtime.vocabulary import DIGEST, HASH_ALGORITHMS, HMAC_DIGEST
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from tests.runtime.runtime_flows import RECORD_ENV
 from tests.runtime.support import (
     ROOT,
     create_database,
@@ -108,3 +109,12 @@ def spans() -> Iterator[Any]:
     _SPANS.clear()
     yield _SPANS
     _SPANS.clear()
+
+
+@pytest.fixture
+def record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The file the recorded actions of the test flows append their starts and ends to, in this
+    process and in workers."""
+    path = tmp_path / "record"
+    monkeypatch.setenv(RECORD_ENV, str(path))
+    return path

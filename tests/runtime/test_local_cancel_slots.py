@@ -6,20 +6,10 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-import pytest
-
 import waymark
 from tests.runtime import flow_flows as flows
-from tests.runtime.runtime_flows import RECORD_ENV
-from tests.runtime.test_flow_control import executions, max_overlap, spans
+from tests.runtime.flow_records import executions, max_overlap, spans
 from waymark_runtime.local import LocalRuntime
-
-
-@pytest.fixture
-def record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "record"
-    monkeypatch.setenv(RECORD_ENV, str(path))
-    return path
 
 
 def _started(record: Path) -> int:

@@ -29,14 +29,6 @@ def keyed(key: str | None, value: int = 1) -> NewInstance:
                        inputs={"value": value}, idempotency_key=key)  # fmt: skip
 
 
-@pytest.fixture
-def record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The file `recorded` actions append a line to, in this process and in workers."""
-    path = tmp_path / "record"
-    monkeypatch.setenv(flows.RECORD_ENV, str(path))
-    return path
-
-
 def executions(record: Path) -> list[str]:
     return record.read_text().splitlines() if record.exists() else []
 

@@ -297,7 +297,6 @@ def lower_Attribute(node: cst.Attribute, ctx: Ctx) -> ir.Expr:
     return symbol_value(found, node, ctx)
 
 
-
 def _workflow_class(node: cst.BaseExpression, ctx: Ctx) -> bool:
     """`type(self)`, `self.__class__`, or a `@classmethod`'s `cls`: the workflow class."""
     if not ctx.owner.path:

@@ -363,7 +363,7 @@ async def test_a_list_held_many_times_is_measured_once(n: int, setting: str, wor
     12 million zeros fit the payload limit but not the step budget."""
     began = time.monotonic()
     error = await refusal(SharedRows, n, limits=Limits())
-    assert time.monotonic() - began < 2
+    assert time.monotonic() - began < 20  # walking every copy takes minutes
     assert error.setting == setting and words in str(error)
     assert "the same list, dict, set or object several times" in str(error)
 

@@ -53,6 +53,8 @@ def _plain_python(*, fast_sleep: bool) -> Iterator[None]:
     real_sleep = asyncio.sleep
 
     async def quick_sleep(delay: float, result: Any = None) -> Any:
+        if delay != delay or delay <= 0:  # NaN or no wait: Python's own answer, as quick
+            return await real_sleep(delay, result)
         await real_sleep(0)
         return result
 

@@ -8,6 +8,7 @@ no I/O: delays and timeouts are handed to the host inside the effects.
 
 from __future__ import annotations
 
+import sys
 from bisect import bisect_left
 from collections import deque
 from typing import Any, Literal
@@ -63,6 +64,7 @@ from waymark_runtime.values.text import json_size
 # The longest durable sleep: a hundred years, what `asyncio.sleep(math.inf)` is taken
 # for: Python's never ends, and a stored deadline must be a date.
 _FOREVER = 100 * 365.25 * 24 * 3600.0
+NAN_SLEEP_RAISES = sys.version_info >= (3, 13)
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
@@ -286,7 +288,9 @@ class Machine:
             seconds = float(seconds)
         except Exception as error:  # `asyncio.sleep("x")` raises where it is awaited
             return exception_value(error), _NOTHING
-        if seconds != seconds:  # NaN: Python's timer for it is due at once, so it returns
+        if seconds != seconds and NAN_SLEEP_RAISES:  # as Python 3.13's `asyncio.sleep` does
+            return exception_value(ValueError("Invalid delay: NaN (not a number)")), _NOTHING
+        if seconds != seconds:  # NaN before 3.13: its timer is due at once, so it returns
             return None, None
         if not seconds < _FOREVER:  # infinity: Python's sleep never ends either
             seconds = _FOREVER

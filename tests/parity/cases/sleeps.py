@@ -50,8 +50,8 @@ class ZeroAndNegativeSleep(Workflow):
 
 @workflow
 class NanSleep(Workflow):
-    """`asyncio.sleep(nan)` returns at once (its timer is never later than the loop's clock);
-    only an infinite sleep never ends."""
+    """`asyncio.sleep(nan)` returns at once before Python 3.13 (its timer is never later than
+    the loop's clock) and raises ValueError from 3.13; only an infinite sleep never ends."""
 
     async def run(self, seconds: float) -> str:
         await asyncio.sleep(seconds)

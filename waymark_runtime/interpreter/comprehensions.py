@@ -16,6 +16,7 @@ from typing import Any
 from waymark_runtime import ir
 from waymark_runtime.interpreter.code import Assign, Env, Eval
 from waymark_runtime.interpreter.guards import Guards
+from waymark_runtime.interpreter.lazy import ENCLOSING, GenExp, GenForm, Scope
 from waymark_runtime.interpreter.limits import ITEM_OPERATIONS, Meter, weight
 from waymark_runtime.interpreter.targets import compile_target
 
@@ -52,33 +53,10 @@ def compile_clauses(
     ]
 
 
-# The key of a comprehension's scope that holds the scope it was made in (not an identifier, so
-# no variable of the user's can take it).
-ENCLOSING = "<enclosing>"
-
-
-class _Scope(dict[str, Any]):
-    """A comprehension's own variables, over the enclosing scope, which it reads as it is when
-    a name is read (a generator expression consumed after `k = 10` sees the new `k`, as the
-    closure Python makes for it does)."""
-
-    __slots__ = ("outer",)
-
-    def __init__(self, outer: Env) -> None:
-        super().__init__()
-        self.outer = outer
-
-    def __missing__(self, key: str) -> Any:
-        return self.outer[key]
-
-    def __contains__(self, key: object) -> bool:
-        return dict.__contains__(self, key) or key in self.outer
-
-
 def scope_of(env: Env) -> Env:
     """A comprehension's scope: its loop variables over the enclosing locals (read live), and a
     way back to them for `:=`."""
-    scope = _Scope(env)
+    scope = Scope(env)
     scope[ENCLOSING] = env
     return scope
 
@@ -122,10 +100,14 @@ _OWN_SCOPE = {"gen"} if sys.version_info >= (3, 12) else {"gen", "list", "set", 
 
 
 def compile_comprehension(
-    node: ir.Comprehension, compile_expr: CompileExpr, guards: Guards
+    node: ir.Comprehension, compile_expr: CompileExpr, guards: Guards, genexps: list[GenForm]
 ) -> Eval:
+    """A comprehension; a one-clause generator expression's form joins `genexps`, the
+    program's, by which a saved state names it."""
     clauses = compile_clauses(node.generators, compile_expr, guards, node.elt, node.value)
     elt = compile_expr(node.elt)
+    if node.kind == "gen" and len(clauses) == 1:
+        return _one_clause(clauses[0], elt, genexps)
     if node.kind == "gen":
         return _generator(clauses, elt)
     if node.kind == "dict":
@@ -166,6 +148,21 @@ def _generator(clauses: list[Clause], elt: Eval) -> Eval:
     def make(env: Env) -> Iterator[Any]:
         scopes = bindings(clauses, scope_of(env))  # the first iterable: read in the enclosing scope
         return _free_names((elt(scope) for scope in scopes), env, clauses[0])
+
+    return make
+
+
+def _one_clause(clause: Clause, elt: Eval, genexps: list[GenForm]) -> Eval:
+    def free(error: UnboundLocalError, env: Env) -> Exception:
+        return _free_variable(error, env, clause)
+
+    form = GenForm(len(genexps), clause.assign, clause.ifs, elt, clause.cost, clause.meter, free)
+    genexps.append(form)
+
+    def make(env: Env) -> GenExp:
+        scope = Scope(env)
+        scope[ENCLOSING] = env
+        return GenExp(form, scope, first_iterable(clause, env))
 
     return make
 

@@ -18,6 +18,7 @@ from waymark_runtime.interpreter.attributes import get_attribute
 from waymark_runtime.interpreter.binding import bind_arguments
 from waymark_runtime.interpreter.calling import Functions
 from waymark_runtime.interpreter.code import Code, Env, Eval, Frame, run_sync
+from waymark_runtime.interpreter.lazy import ENCLOSING, GenForm
 from waymark_runtime.interpreter.library import Library
 from waymark_runtime.interpreter.limits import Meter, weight
 from waymark_runtime.values import EnumValue, ExceptionValue, ModelValue, TypeValue
@@ -48,6 +49,8 @@ class ExprCompiler:
         self.conversions = library.conversions
         self.values = Functions(functions, helpers, self.meter)
         """Calls of function values (`calling`)."""
+        self.genexps: list[GenForm] = []
+        """The program's one-clause generator expressions, in compile order (`lazy`)."""
 
     def compile(self, node: Any) -> Eval:
         method = getattr(self, "eval_" + type(node).__name__, None)
@@ -154,7 +157,7 @@ class ExprCompiler:
             scope: Env | None = env
             while scope is not None:  # in a comprehension: its scope and the enclosing ones
                 scope[name] = result
-                scope = scope.get(comprehensions.ENCLOSING)
+                scope = scope.get(ENCLOSING)
             return result
 
         return bind
@@ -352,7 +355,7 @@ class ExprCompiler:
     # -- comprehensions and f-strings ---------------------------------------------------------
 
     def eval_Comprehension(self, node: ir.Comprehension) -> Eval:
-        return comprehensions.compile_comprehension(node, self.compile, self.guards)
+        return comprehensions.compile_comprehension(node, self.compile, self.guards, self.genexps)
 
     def eval_FString(self, node: ir.FString) -> Eval:
         parts = [_const(p) if isinstance(p, str) else self._formatted(p) for p in node.parts]

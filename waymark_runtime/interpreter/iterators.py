@@ -22,6 +22,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from waymark_runtime.interpreter.lazy import Slice
 from waymark_runtime.interpreter.limits import Meter
 from waymark_runtime.vocabulary import (
     ACCUMULATE_RESULT,
@@ -207,8 +208,8 @@ def iterator_functions(meter: Meter) -> dict[str, Callable[..., Any]]:
         count = math.perm(len(pool), size) if size >= 0 else 0
         return built(count, itertools.permutations(pool, r))
 
-    def islice(iterable: Any, *bounds: Any) -> Iterator[Any]:
-        return iter(meter.materialise(itertools.islice(meter.metered(iterable), *bounds)))
+    def islice(iterable: Any, *bounds: Any) -> Slice:
+        return Slice.of(meter, iterable, *bounds)
 
     def pairwise(iterable: Any) -> Iterator[Any]:
         pool = meter.materialise(iterable)

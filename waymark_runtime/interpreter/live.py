@@ -192,7 +192,9 @@ def load(program: Program, guards: Bounded, state: InstanceState) -> Machine:
     if state.status == "running" and not state.frames:
         raise StateFormatError("malformed instance state: a running instance has no frame")
     machine = Machine(program, guards)
-    decoder = StateDecoder(program.functions)  # decodes in the order `save` encodes
+    decoder = StateDecoder(
+        program.functions, program.genexps, guards.meter
+    )  # decodes in the order `save` encodes
     machine.frames.extend(load_frames(program, decoder, state.frames))
     machine.main.load_wait(state.wait)
     machine.wait, machine.calls, machine.pending = (

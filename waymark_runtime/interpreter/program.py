@@ -15,6 +15,7 @@ from waymark_runtime import ir
 from waymark_runtime.dag import CallSite, build_dag
 from waymark_runtime.interpreter.code import Code
 from waymark_runtime.interpreter.expressions import ExprCompiler
+from waymark_runtime.interpreter.lazy import GenForm
 from waymark_runtime.interpreter.library import Library
 from waymark_runtime.interpreter.statements import FunctionCompiler
 from waymark_runtime.nesting import make_room
@@ -26,6 +27,8 @@ _CACHE_LIMIT = 512
 class Program:
     source: ir.Workflow
     functions: dict[str, Code]
+    genexps: tuple[GenForm, ...] = ()
+    """Its one-clause generator expressions, by which a saved state names one."""
 
     @property
     def run(self) -> Code:
@@ -61,7 +64,7 @@ def compile_program(workflow: ir.Workflow, library: Library) -> Program:
     sites = _call_sites(workflow)
     for function in (workflow.run, *workflow.helpers):
         functions[function.name] = FunctionCompiler(function, exprs, sites).compile()
-    return Program(workflow, functions)
+    return Program(workflow, functions, tuple(exprs.genexps))
 
 
 def _call_sites(workflow: ir.Workflow) -> dict[int, CallSite]:

@@ -45,8 +45,18 @@ from waymark_runtime.interpreter.csv_writers import (
 )
 from waymark_runtime.interpreter.generators import decode_generator, encode_generator
 from waymark_runtime.interpreter.iterators import Count, Cycle, GroupBy, Repeat
-from waymark_runtime.interpreter.limits import Meter
+from waymark_runtime.interpreter.lazy import GenExp, GenForm, Slice, decode_lazy, encode_lazy
+from waymark_runtime.interpreter.limits import LimitExceeded, Meter
 from waymark_runtime.interpreter.saved import SavedIterator
+from waymark_runtime.interpreter.state_reads import (
+    DICT_ITERATORS,
+    ODICT_ITERATOR,
+    Read,
+    endless,
+    held_endless,
+    odict_place,
+    source_of,
+)
 from waymark_runtime.values import (
     JSON,
     MODEL_VALUES,
@@ -71,50 +81,9 @@ _MAPPING_VIEWS: dict[type, str] = {KeysView: "keys", ValuesView: "values", Items
 # Containers kept as one object under several names: a `ChainMap` too (its `maps` is a list).
 _CONTAINER_KINDS: frozenset[type] = _DICT_KINDS | {deque, ChainMap}
 _DEQUE_ITERATORS: frozenset[type] = frozenset({type(iter(deque())), type(reversed(deque()))})
+
+
 # A dict's iterators by (view, reversed): `iter(d)` is its keys', `reversed(d.items())`...
-_DICT_ITERATORS: dict[type, tuple[str, bool]] = {
-    type(way(getattr({}, kind)())): (kind, way is reversed)
-    for kind in ("keys", "values", "items")
-    for way in (iter, reversed)
-}
-_ODICT_ITERATOR: type = type(iter(OrderedDict()))
-"""One type for every `OrderedDict` iterator: which view it reads, and which way, is found from
-what it has left (`_odict_place`)."""
-_SET_ITERATOR: type = type(iter(set()))
-Read = tuple[list[Any], BaseException | None, Any]
-"""An iterator read out while saving: its items, what reading past them raised, the dict or set
-it reads (`_source`)."""
-
-
-def _source(iterator: Any) -> Any:
-    """The dict or set a dict's or set's iterator reads (None once it has ended)."""
-    if type(iterator) in _DICT_ITERATORS or type(iterator) in (_SET_ITERATOR, _ODICT_ITERATOR):
-        return next((r for r in gc.get_referents(iterator) if isinstance(r, dict | set)), None)
-    return None
-
-
-def _odict_place(mapping: Any, items: list[Any]) -> tuple[str, bool] | None:
-    """The view (`keys`, `values`, `items`) and direction of an `OrderedDict` iterator that has
-    `items` left: the first whose last items are those very objects (the pairs' parts for
-    `items`). Only one that has a key as its own value left is ambiguous (read as its keys)."""
-    if not isinstance(mapping, OrderedDict):
-        return None
-    left = len(items)
-    for kind in ("items", "keys", "values"):
-        view = list(getattr(mapping, kind)())
-        for reverse in (False, True):
-            tail = (view[::-1] if reverse else view)[len(view) - left :]
-            if len(tail) == left and all(map(_same, tail, items)):
-                return kind, reverse
-    return None
-
-
-def _same(a: Any, b: Any) -> bool:
-    if type(a) is tuple and type(b) is tuple and len(a) == len(b) == 2:
-        return a[0] is b[0] and a[1] is b[1]
-    return a is b
-
-
 class StateEncoder(Encoder):
     """Encodes a paused frame's values; materialising an iterator is charged on `meter`."""
 
@@ -161,7 +130,7 @@ class StateEncoder(Encoder):
             return {"$t": "view", "kind": _MAPPING_VIEWS[kind], "of": self.encode(obj._mapping)}
         if kind in _SEQUENCE_ITERATORS or kind is reversed or kind in _DEQUE_ITERATORS:
             return self._once(obj, self._iterator)
-        if kind in _DICT_ITERATORS or kind is _ODICT_ITERATOR:
+        if kind in DICT_ITERATORS or kind is ODICT_ITERATOR:
             return self._once(obj, self._dict_iterator)
         if kind is SavedIterator:
             return self._once(obj, self._saved)
@@ -177,6 +146,9 @@ class StateEncoder(Encoder):
             return self._once(obj, lambda reader: encode_reader(reader, self.encode))
         if kind is enumerate or kind is zip:  # over their sources, which others may share
             return self._once(obj, self._combined)
+        if kind is GenExp or kind is Slice:  # over their sources too, which need not end
+            return self._once(obj, lambda lazy: encode_lazy(lazy, self.encode) or
+                              self._materialised(lazy))  # fmt: skip
         if hasattr(obj, "__next__"):
             return self._once(obj, self._materialised)
         return super().fallback(obj)
@@ -230,7 +202,7 @@ class StateEncoder(Encoder):
         reuses the first's reads)."""
         read = self.read.get(id(obj))
         if read is None:
-            source = _source(obj)  # first: an iterator that ends lets go of its container
+            source = source_of(obj)  # first: an iterator that ends lets go of its container
             failed: list[BaseException] = []
 
             def until_failure() -> Iterator[Any]:
@@ -241,7 +213,12 @@ class StateEncoder(Encoder):
                 except Exception as error:  # the workflow's own: raised where it reads on
                     failed.append(error)
 
-            items = self.meter.materialise(until_failure())  # bounded: `enumerate(range(10**12))`
+            try:  # bounded: `enumerate(range(10**12))`
+                items = self.meter.materialise(until_failure())
+            except LimitExceeded as error:
+                if endless(obj):
+                    raise held_endless(obj, error) from None
+                raise
             read = self.read[id(obj)] = (items, failed[0] if failed else None, source)
             self.consumed = True
         return read
@@ -250,7 +227,7 @@ class StateEncoder(Encoder):
         """Where the iterator is in its dict: as many items from the end as it has left (the
         dict is saved and loaded in its order, so the rest are the same items)."""
         items, error, mapping = self._read(obj)
-        place = _DICT_ITERATORS.get(type(obj)) or _odict_place(mapping, items)
+        place = DICT_ITERATORS.get(type(obj)) or odict_place(mapping, items)
         if error is not None or mapping is None or place is None:  # changed under it, or ended
             return self._materialised(obj)
         kind, reverse = place
@@ -276,9 +253,15 @@ class StateEncoder(Encoder):
 
 
 class StateDecoder(Decoder):
-    def __init__(self, functions: Mapping[str, Code] | None = None) -> None:
+    def __init__(
+        self,
+        functions: Mapping[str, Code] | None = None,
+        genexps: tuple[GenForm, ...] = (),
+        meter: Meter | None = None,
+    ) -> None:
         super().__init__()
         self.functions = functions  # the program's, for the generators a state holds
+        self.genexps, self.meter = genexps, meter  # for its generator expressions and islices
         self.objects: list[Any] = []
         self.models: list[ModelValue] = []
         self.iterators: list[Any] = []
@@ -379,6 +362,10 @@ class StateDecoder(Decoder):
             return grouped
         if tag == "dictiter":
             return self._dict_iterator(value)
+        if tag == "genexp" or tag == "islice":
+            lazy = decode_lazy(value, self.decode, self.genexps, self.meter)
+            self.iterators.append(lazy)
+            return lazy
         if tag == "generator":
             generator = decode_generator(value, self.decode, self.functions)
             self.iterators.append(generator)

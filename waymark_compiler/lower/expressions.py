@@ -183,12 +183,13 @@ def check_identity(
 
 
 def _singleton(value: ir.Expr) -> bool:
-    """`None`, `True`, `False`, enum members and classes: one object each, so `is` means `==`."""
+    """`None`, `True`, `False`, enum members, classes and functions (actions, helpers): one
+    object each, so `is` means `==`."""
     if isinstance(value, ir.Const):
         return value.value is None or isinstance(value.value, bool)
     if isinstance(value, ir.Call) and value.func == TYPE_OF:  # `type(a) is type(b)`
         return True
-    return isinstance(value, ir.EnumMember | ir.TypeRef)
+    return isinstance(value, ir.EnumMember | ir.TypeRef | ir.ActionRef | ir.HelperRef)
 
 
 def _identity_error(node: cst.Comparison, op: str, ctx: Ctx) -> None:
@@ -198,8 +199,8 @@ def _identity_error(node: cst.Comparison, op: str, ctx: Ctx) -> None:
         node,
         f"`{op}` between values that are not singletons",
         "identity of values",
-        f"compare values with `{equal}`; `{op}` is for `None`, `True`, `False`, enum members and "
-        "classes",
+        f"compare values with `{equal}`; `{op}` is for `None`, `True`, `False`, enum members, "
+        "classes and functions named as such",
     )
 
 

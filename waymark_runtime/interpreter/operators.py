@@ -15,6 +15,7 @@ from typing import Any
 from waymark_runtime.errors import InternalError
 from waymark_runtime.interpreter.guards import GUARDED, Guards
 from waymark_runtime.values import EnumValue, TypeValue
+from waymark_runtime.values.callables import ActionValue, HelperValue
 
 Eval = Callable[[dict[str, Any]], Any]
 
@@ -260,13 +261,16 @@ def plain(op: str, guards: Guards) -> Operation:
 
 
 def _same(a: Any, b: Any) -> bool:
-    """`a is b`, where an enum member or a class is one object however many times it was
-    decoded, as CPython's are (the compiler allows `is` with `None`, `True`, `False`, enum
-    members and classes only)."""
+    """`a is b`, where an enum member, a class or a function (an action or helper value) is
+    one object however many times it was decoded, as CPython's are (the compiler allows `is`
+    with `None`, `True`, `False`, enum members, classes and functions only)."""
     if a is b:
         return True
     kind = a.__class__
-    return (kind is EnumValue or kind is TypeValue) and kind is b.__class__ and a == b
+    return kind in _ONE_OBJECT and kind is b.__class__ and a == b
+
+
+_ONE_OBJECT = frozenset({EnumValue, TypeValue, ActionValue, HelperValue})
 
 
 IDENTITY = ("is", "is not")

@@ -1105,6 +1105,12 @@ CASES: tuple[ParityCase, ...] = (
     _case("exception_chains", "LongChain", {"links": 0}, {"links": 1}, {"links": 5}),
     _case("endless_maps", "EndlessMaps", {"scale": 1}, {"scale": 3}),
     _case("endless_maps", "EndedMaps", {"size": 0}, {"size": 2}, {"size": 5}),
+    _case(
+        "function_identity",
+        "FunctionIdentity",
+        {"name": "scale", "action_name": "fetch"},
+        {"name": "x", "action_name": "store"},
+    ),
 )
 
 

@@ -69,23 +69,29 @@ def _locate(module: str, roots: list[str]) -> tuple[Path | None, bool] | None:
     """The source file of a dotted module (None: no Python source) and whether it is a package,
     or None when there is no such module."""
     search: list[str] | None = roots
-    spec = None
+    origin: str | None = None
     prefix = ""
     for part in module.split("."):
         prefix = f"{prefix}.{part}" if prefix else part
         if search is None:
             return None
-        spec = PathFinder.find_spec(prefix, search)
+        try:
+            spec = PathFinder.find_spec(prefix, search)
+        except KeyError:  # a namespace package in one not imported here (`opentelemetry.sdk`):
+            # importlib reads the outer package's path from `sys.modules`; its portions are
+            # the directories of that name
+            search = [str(Path(place, part)) for place in search if Path(place, part).is_dir()]
+            origin = None
+            continue
         if spec is None:
             return None
         locations = spec.submodule_search_locations
         search = list(locations) if locations is not None else None
-    if spec is None:
-        return None
-    is_package = spec.submodule_search_locations is not None
-    if spec.origin is None or not spec.origin.endswith(".py"):
+        origin = spec.origin
+    is_package = search is not None
+    if origin is None or not origin.endswith(".py"):
         return None, is_package
-    return Path(spec.origin), is_package
+    return Path(origin), is_package
 
 
 def _read(path: Path) -> Source | None:

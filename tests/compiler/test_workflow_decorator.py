@@ -57,3 +57,20 @@ def test_a_plain_decorator_on_a_class_that_is_no_workflow_is_not_reported(tmp_pa
         + _BODY, encoding="utf-8",
     )  # fmt: skip
     assert compile_path(path).diagnostics == []
+
+
+def test_a_base_class_from_a_nested_namespace_package_resolves(tmp_path: Path) -> None:
+    """A class whose base lives in a namespace package inside another one that this process has
+    not imported (`opentelemetry.sdk.…`): importlib's finder reads the outer package's path from
+    `sys.modules` and raised KeyError, which failed every module that named such a base."""
+    inner = tmp_path / "outer_ns" / "inner_ns"
+    inner.mkdir(parents=True)
+    (inner / "bases.py").write_text("class Base:\n    pass\n", encoding="utf-8")
+    path = tmp_path / "uses_namespace.py"
+    path.write_text(
+        "from outer_ns.inner_ns.bases import Base\n\n\nclass Plain(Base):\n    pass\n\n\n" + _BODY,
+        encoding="utf-8",
+    )
+    assert "outer_ns" not in sys.modules
+    result = compile_path(path)
+    assert result.diagnostics == []

@@ -238,7 +238,7 @@ class Generator:
     """A call of a generator helper: each item read runs its frame on to the next `yield`, as
     CPython's generator does. An exception from the body ends it (it raises once, then it is
     exhausted), and a `StopIteration` leaving the body is CPython's `RuntimeError`. The state
-    codec saves one the workflow holds across an await as the items it has left."""
+    codec saves one the workflow holds across an await as its paused frame (`generators`)."""
 
     __slots__ = ("done", "frame", "started")
 

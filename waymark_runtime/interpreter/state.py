@@ -9,9 +9,9 @@ ranges, dict views stay views of their dict, and so do their iterators (a loop o
 reads each value as it is when it gets there, and fails as CPython's does when `d` changed size;
 an `OrderedDict`'s too),
 a `groupby` keeps its groups, `count`/`cycle`/`repeat` are saved as what they are (they need not
-end), and other iterators (generators, zip) are materialised into their items, but `enumerate` and
-`zip`, which are saved over their sources (a generator they read is one the workflow may read
-too). Reading an iterator out may raise (a generator's division by zero, a set that changed
+end), a generator helper's call as its paused frame, `enumerate`, `zip`, `islice` and one-`for`
+generator expressions (what `map` and `filter` run as) over their sources (a generator they
+read is one the workflow may read too), and other iterators are materialised into their items. Reading an iterator out may raise (a generator's division by zero, a set that changed
 size): the items before it are kept, and the exception is raised where the workflow would
 have read past them (`SavedIterator`). An iterator reachable from two places (a generator in a variable that a loop
 runs over) is one iterator after a resume too (`{"$t": "iref"}`). Materialising an iterator may

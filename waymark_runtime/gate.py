@@ -10,7 +10,8 @@ attempts late, bunched with the next window's. The gate asks again when a slot m
 — an attempt of this runner ended, another runner said so (`slots_freed`), a rate window moves
 on (a timer on the runner's clock, virtual on `LocalRuntime`), its workers have room again
 after an ask that room cut short (`room_freed`) — and, as a fallback, every second (or poll
-interval, if longer) while attempts wait: slots freed by a cancel or a reclaim send no word.
+interval, if longer) while attempts wait: slots freed by a reclaim, or lapsing with a
+cancelled claim's lease, send no word.
 It never dispatches anything itself.
 """
 

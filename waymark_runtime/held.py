@@ -70,6 +70,9 @@ class Held:
     withheld: list[Attempt] = field(default_factory=list)
     gated: dict[AttemptId, Attempt] = field(default_factory=dict)
     """Attempts waiting for their action's limits (`worker.gate`): queued, on no worker."""
+    stopped: set[AttemptId] = field(default_factory=set)
+    """Attempts of limited actions whose executions stopped, their ends not yet committed
+    (`released.Releases`)."""
     marking: list[AttemptId] = field(default_factory=list)
     """Attempts started on a worker while their rows say `queued`: the next commit marks them
     `running` (`Attempt.row_queued`)."""

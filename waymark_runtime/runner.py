@@ -340,6 +340,7 @@ class Runner:
             kept = await write_changes(self._write, batch, changes)
         finally:
             self.reserved -= promised
+        self.replies.releases.committed(batch.rows["o"], kept)
         orders: list[AttemptOrder] = []
         for change in changes:
             orders.extend(self._apply(change, change.held.id in kept))
@@ -426,6 +427,7 @@ class Runner:
 
     def _drop(self, instance_id: str) -> None:
         if (held := self.held.get(instance_id)) is not None:
+            self.replies.releases.settle(held)  # before a cancel's, or abandoned, slots lapse
             self.holdings.forget(held)
         if not self.stopping:
             self.claims.wanted.set()

@@ -20,6 +20,7 @@ from waymark_runtime.actions import ActionTimeout
 from waymark_runtime.gate import limits_of
 from waymark_runtime.held import Attempt, Held
 from waymark_runtime.logs import AttemptContext
+from waymark_runtime.released import Releases
 from waymark_runtime.store.contract import RunnerStore
 from waymark_runtime.values import ValueNotSerializable, check_storable, error_json, unstorable
 from waymark_runtime.worker.executor import AttemptOrder
@@ -53,6 +54,8 @@ class Replies:
         self.max_payload_bytes = max_payload_bytes
         self.starts: deque[tuple[float, Hashable]] = deque()  # (when to mark, key), in order
         self.marking: asyncio.TimerHandle | None = None
+        self.releases = Releases(store, held)
+        self.on_ended = self.releases.ended
 
     def claim_of(self, key: Hashable) -> tuple[Held | None, tuple[str, int]]:
         """The held instance an attempt key belongs to, if it is still the same claim."""

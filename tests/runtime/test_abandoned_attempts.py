@@ -31,10 +31,13 @@ def _overlapping(record: Path) -> int:
     return peak
 
 
+@pytest.mark.parametrize("lease_ms", [2_000, 60_000])
 async def test_a_finished_instance_gives_back_the_slot_of_its_running_attempt_on_postgres(
-    store: PostgresStore, database: str, worker_env: Path
+    store: PostgresStore, database: str, worker_env: Path, lease_ms: int
 ) -> None:
-    settings = runner_settings(database, user_modules=(MODULE,))
+    """Under a minute's lease too: the slot is free once the worker says it stopped the
+    execution (`released.Releases`), not when the lease would have lapsed."""
+    settings = runner_settings(database, user_modules=(MODULE,), lock_ttl_ms=lease_ms)
     async with running(store, settings), waymark.connect(database) as client:
         failing = await flows.FailsBesideALimited().run("a", 30.0, _blocking=False)
         with pytest.raises(ValueError, match="a"):

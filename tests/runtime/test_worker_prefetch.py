@@ -227,6 +227,9 @@ class _Heard:
         self.started += keys
         self.changed.set()
 
+    def on_ended(self, keys: list[Hashable]) -> None:
+        pass
+
     def on_room(self) -> None:
         pass
 

@@ -108,6 +108,11 @@ class RunnerStore(Protocol):
 
     async def slots_freed(self, actions: Sequence[str]) -> None: ...
 
+    async def release_slots(self, ended: Sequence[tuple[str, int, str, int]]) -> None:
+        """The executions of these attempts (instance id, claim epoch, node, attempt) ended:
+        slots held for them past their end (a cancel, their instance finishing) are free."""
+        ...
+
     def subscribe_freed(self, on_freed: Callable[[], None]) -> Subscription: ...
 
 

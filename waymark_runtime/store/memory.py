@@ -307,6 +307,10 @@ class MemoryStore:
     async def slots_freed(self, actions: Sequence[str]) -> None:
         self._notify_freed()
 
+    async def release_slots(self, ended: Sequence[tuple[str, int, str, int]]) -> None:
+        if memory_flow.release_slots(self, ended):
+            self._notify_freed()
+
     def execution_ended(self, instance_id: str, node: str, attempt: int) -> None:
         """`LocalRuntime`'s executor ran an attempt to its end (or never started it): a slot
         its cancel left taken is free now."""

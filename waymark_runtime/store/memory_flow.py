@@ -123,6 +123,17 @@ def execution_ended(store: MemoryStore, instance_id: str, node: str, number: int
     return held
 
 
+def release_slots(store: MemoryStore, ended: Sequence[tuple[str, int, str, int]]) -> bool:
+    """`release_slots`: `execution_ended` for each attempt whose instance's claim is still
+    the one of its epoch; True when that freed a slot."""
+    freed = False
+    for instance_id, epoch, node, number in ended:
+        instance = store.instances.get(instance_id)
+        if instance is not None and instance.lease_epoch == epoch:
+            freed = execution_ended(store, instance_id, node, number) or freed
+    return freed
+
+
 def _asked(store: MemoryStore, owner: str, request: SlotRequest) -> AttemptRow | None:
     """The attempt `request` asks for, if `owner` still holds its instance under its claim."""
     instance = store.instances.get(request.instance_id)

@@ -96,6 +96,12 @@ class FlowQueries:
         """Attempts of `actions` ended: wake the runners waiting for their slots."""
         await self.pool.execute(self._sql["slots_freed"], sorted(set(actions)))
 
+    async def release_slots(self, ended: Sequence[tuple[str, int, str, int]]) -> None:
+        """The executions of `ended` attempts (instance id, claim epoch, node, attempt) ended:
+        free the slots their cancel or their instance's end left taken, under that claim."""
+        ids, epochs, nodes, numbers = (list(column) for column in zip(*ended, strict=True))
+        await self.pool.execute(self._sql["release_slots"], ids, nodes, numbers, epochs)
+
     def subscribe_freed(self, on_freed: Callable[[], None]) -> Listener:
         """A subscription to `waymark_slots` (start it to listen)."""
         return Listener(self.dsn, {SLOTS_CHANNEL: lambda _: on_freed()}, on_freed)

@@ -100,6 +100,10 @@ class Reports(Protocol):
     def on_started(self, keys: list[Hashable]) -> None:
         """The attempts, sent with `report_start`, started."""
 
+    def on_ended(self, keys: list[Hashable]) -> None:
+        """The attempts, of limited actions, no longer execute (they ended, never started,
+        or died with their process): a slot held for them past their end may be freed."""
+
     def on_room(self) -> None:
         """Orders submitted now could start at once again (`free` grew: a worker started, or
         replies freed slots)."""

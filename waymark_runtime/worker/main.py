@@ -259,8 +259,10 @@ class _Attempts:
             work = execute_action(request["action"], request["args"], request["kwargs"],
                                   timeout=request["timeout"], context=_context(request))  # fmt: skip
             outcome = await (self._while_leased(request, work) if request.get("leased") else work)
-        except _LeaseLapsed:
+        except _LeaseLapsed as lapsed:
             reply: Reply = {"id": request["id"], "ok": False, "value": None, "lost": True}
+            if lapsed.running:  # it holds its action's slot on until the lease lapses
+                reply["running"] = True
         except BaseException as error:  # a bug must still answer, or the attempt hangs
             reply = {"id": request["id"], "ok": False, "value": error_json(error)}
         else:
@@ -291,13 +293,18 @@ class _Attempts:
                 return task.result()
             task.cancel()
             await asyncio.wait({task}, timeout=_STOP_GRACE)
-            raise _LeaseLapsed
+            raise _LeaseLapsed(running=not task.done())
         finally:
             self.leased.pop(request["id"], None)
 
 
 class _LeaseLapsed(Exception):
-    """A `leased` attempt's lease passed unrenewed: it was stopped."""
+    """A `leased` attempt's lease passed unrenewed, or its claim is gone: it was stopped
+    (`running`: its action caught the cancellation and goes on)."""
+
+    def __init__(self, *, running: bool) -> None:
+        super().__init__()
+        self.running = running
 
 
 async def _serve(read_fd: int, write_fd: int, slots: float, max_payload_bytes: int) -> None:

@@ -134,8 +134,10 @@ class WorkerPool:
         """Forget the queued orders of revoked leases (claims the runner let go of); orders
         already running still reply, and the runner discards what they bring. The worker
         stops the running ones that are `leased` (answered lost)."""
+        dropped = [o for o in [*self.pending, *self.isolated] if o.lease.revoked]
         self.pending.keep(lambda order: not order.lease.revoked)
         self.isolated = deque(order for order in self.isolated if not order.lease.revoked)
+        self._ended(dropped)
         for worker in self.workers:
             if worker.writer.is_closing():
                 continue
@@ -156,6 +158,7 @@ class WorkerPool:
         so back the same way); only what already runs is let finish."""
         self.holding = True
         unstarted = [order.key for order in [*self.pending, *self.isolated]]
+        self._ended([*self.pending, *self.isolated])
         self.pending.keep(lambda order: False)
         self.isolated.clear()
         for worker in self.workers:
@@ -231,6 +234,7 @@ class WorkerPool:
         for worker, batch in batches.items():
             worker.writer.write(protocol.encode_list(batch))
         if expired:
+            self._ended(expired)
             self.reports.on_expired([order.key for order in expired])
 
     @staticmethod
@@ -379,6 +383,8 @@ class WorkerPool:
                 worker.deadlines.pop(reply["id"], None)
                 for begun in worker.slots.ended(reply["id"], now, ran=not reply.get("skipped")):
                     self._started(worker, begun, now)
+                if not reply.get("running"):  # else it holds its slot until its lease lapses
+                    self._ended([order])
                 if reply.get("skipped"):
                     self.reports.on_expired([order.key])
                 elif reply.get("lost"):
@@ -413,6 +419,7 @@ class WorkerPool:
         before the kill, is ignored)."""
         order = worker.in_flight.pop(request_id)
         del worker.deadlines[request_id]
+        self._ended([order])  # the caller kills its worker before anything else runs
         why = (
             "cancelled: it blocked its worker's event loop (sync I/O, time.sleep, a CPU "
             "loop) or caught the cancellation and went on, so the worker was stopped"
@@ -502,8 +509,17 @@ class WorkerPool:
                 order.requeued = True
                 (self.isolated if order.isolate else self.pending).append(order)
             else:
-                lost.append(order.key)
-        return lost
+                lost.append(order)
+        self._ended(lost)  # their process is gone
+        return [order.key for order in lost]
+
+    def _ended(self, orders: list[AttemptOrder]) -> None:
+        """These orders of limited actions (`leased`) no longer execute on any worker of
+        this pool (they ended, never started, or their process is gone): the runner frees the
+        slots a cancel or their instance's end left taken (`Reports.on_ended`)."""
+        keys = [order.key for order in orders if order.leased]
+        if keys:
+            self.reports.on_ended(keys)
 
     def _startup_failed(self, worker: _Worker, code: int) -> None:
         self.startup_failures += 1

@@ -109,3 +109,20 @@ SELECT instance_id, node, attempt, (SELECT count(*) FROM starts) AS gates FROM g
 -- name: slots_freed
 -- Attempts of actions $1 ended: runners waiting for their slots try again.
 SELECT pg_notify('waymark_slots', a) FROM unnest($1::text[]) AS a;
+
+-- name: release_slots
+-- The executions of these attempts ($1 instances, $2 nodes, $3 attempts, $4 claim epochs)
+-- ended on the workers of the claim of that epoch: the slots a cancel or their instance's end
+-- left taken until the lease lapsed (`slot_until`) are free now, and runners waiting for
+-- them hear of it. Fenced by the epoch: a claim that has lost its instance to another (whose
+-- own execution of the attempt may still run) frees nothing.
+WITH released AS (
+    UPDATE waymark_attempts AS a SET slot_until = NULL
+    FROM unnest($1::uuid[], $2::text[], $3::integer[], $4::bigint[])
+            AS e (instance_id, node, attempt, epoch)
+    JOIN waymark_instances AS i ON i.id = e.instance_id AND i.lease_epoch = e.epoch
+    WHERE a.instance_id = e.instance_id AND a.node = e.node AND a.attempt = e.attempt
+      AND a.slot_until IS NOT NULL
+    RETURNING a.action
+)
+SELECT pg_notify('waymark_slots', action) FROM (SELECT DISTINCT action FROM released) AS r;

@@ -73,12 +73,16 @@ def _seconds(value: Any) -> float | None:
 
 def _wait_for(value: Any) -> float | None:
     """`asyncio.wait_for`'s timeout: None or a number (CPython compares it with 0 first, so a
-    `timedelta` or a string is a `TypeError`); at 0 or less the call times out unrun."""
+    `timedelta` or a string is a `TypeError`); at 0 or less the call times out unrun. NaN is a
+    deadline already passed (0): asyncio's timer for it is due at once (a NaN compares as not
+    later than now), so the action runs until it first suspends and then times out, on 3.11
+    (`call_later`) as on 3.12+ (`asyncio.timeout`); infinity is none."""
     if value is None:
         return None
     if value <= 0:
         raise TimeoutError()
-    return _finite(float(value))
+    seconds = float(value)
+    return 0.0 if math.isnan(seconds) else _finite(seconds)
 
 
 def _finite(seconds: float) -> float | None:

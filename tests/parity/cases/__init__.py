@@ -209,6 +209,13 @@ CASES: tuple[ParityCase, ...] = (
         {"limit": float("nan")},
         fast_sleep=False,
     ),
+    _case(
+        "timeouts",
+        "WaitForNaN",
+        {"limit": float("nan")},
+        {"limit": -float("nan")},
+        fast_sleep=False,
+    ),
     _case("timeouts", "WaitForGathered", fast_sleep=False),
     _case(
         "timeouts",

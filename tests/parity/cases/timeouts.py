@@ -91,6 +91,18 @@ class WaitForCaught(Workflow):
 
 
 @workflow
+class WaitForNaN(Workflow):
+    """A NaN timeout is due at once in asyncio: an action that suspends times out (one that
+    returns without suspending finishes: `WaitForInTime`)."""
+
+    async def run(self, limit: float) -> str:
+        try:
+            return await asyncio.wait_for(slow("n", 5), limit)
+        except TimeoutError as error:
+            return f"{type(error).__name__} {error!r}"
+
+
+@workflow
 class WaitForInTime(Workflow):
     async def run(self, limit: float | None) -> list[str]:
         first = await asyncio.wait_for(slow("f", 0), limit)

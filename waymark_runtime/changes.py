@@ -64,6 +64,8 @@ class RunnerRules:
     now: float
     evict_after: float
     stopping: bool = False
+    announce_within: float = 0.0
+    """A release waking sooner than this is announced to every runner (`announces`)."""
     max_child_depth: int = 100
     max_children: int = 10_000
     gated: Callable[[str], bool] = field(default=lambda action: False)
@@ -93,13 +95,24 @@ def prepare(held: Held, step: StepCommit | None, rules: RunnerRules) -> Change:
     seq = held.seq if held.children or held.waits else None
     change.batch.instance(held.id, state=encode_state(state) if state is not None else
                           CommitBatch.KEEP, outcome=outcome, release=change.release,
-                          wake_at=wake_at, epoch=held.epoch, seq=seq)  # fmt: skip
+                          wake_at=wake_at, epoch=held.epoch, seq=seq,
+                          announce=announces(change, wake_at, rules))  # fmt: skip
     if change.done and held.in_family:
         change.batch.settle(held.id)
     record_results(held, change.batch, consumed=state is not None)
     if change.done:
         _abandon_running(held, change.batch)
     return change
+
+
+def announces(change: Change, wake_at: float | None, rules: RunnerRules) -> bool:
+    """Whether the release of `change` wakes within `announce_within` (the poll interval):
+    the other runners then hear of its wake-up from its commit, as they would otherwise only
+    from a poll of their own (the releasing runner's timer dies with it)."""
+    if not change.release or rules.stopping:
+        return False
+    wakes = [at for at in (wake_at, change.held.deadline) if at is not None]
+    return bool(wakes) and min(wakes) < rules.now + rules.announce_within
 
 
 def _abandon_running(held: Held, batch: CommitBatch) -> None:

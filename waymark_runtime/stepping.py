@@ -56,7 +56,7 @@ class Stepper:
         """The rules of the steps taken at `now`."""
         settings = self.settings
         return RunnerRules(now=now, evict_after=settings.evict_sleep_threshold_ms / 1000,
-                           stopping=stopping, max_child_depth=settings.max_child_depth,
+                           stopping=stopping, announce_within=settings.poll_interval_ms / 1000, max_child_depth=settings.max_child_depth,
                            max_children=settings.max_children, gated=gate.gated,
                            registered=self.children.registered.__contains__)  # fmt: skip
 

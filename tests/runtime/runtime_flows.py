@@ -223,6 +223,16 @@ class SleepThenAdd(Workflow):
 
 
 @workflow
+class WorkThenSleep(Workflow):
+    """Held while its action works, then released for its sleep (under a short threshold)."""
+
+    async def run(self, work: float, seconds: float) -> int:
+        first = await slow(1, work)
+        await asyncio.sleep(seconds)
+        return await add(first, 1)
+
+
+@workflow
 class Slow(Workflow):
     async def run(self, value: int, seconds: float) -> int:
         return await slow(value, seconds)

@@ -142,6 +142,42 @@ async def test_what_a_dead_runner_held_another_takes_over_with_no_poll(
             assert await client.get_result(instance_id, timeout=30) == 2
 
 
+async def test_a_sleep_released_by_a_runner_that_then_died_wakes_on_another_with_no_poll(
+    store: PostgresStore, database: str, tmp_path: Path
+) -> None:
+    """The releasing runner armed the only timer at the wake-up and died with it; the other
+    runner had asked for the next wake before the release: the release's commit announces
+    the wake-up, and the survivor arms its timer there (under a poll interval of minutes)."""
+    env = start_workers_env(database, WAYMARK_POLL_INTERVAL_MS=str(_NEVER_MS),
+                            WAYMARK_EVICT_SLEEP_THRESHOLD_MS="200")  # fmt: skip
+    settings = _unpolled(database, evict_sleep_threshold_ms=200)
+    timers = "SELECT count(*) FROM waymark_timers WHERE instance_id = $1"
+    async with waymark.connect(database) as client:
+        with start_workers_process(env, tmp_path / "dead.log") as process:
+            instance_id = await flows.WorkThenSleep().run(2.0, 2.0, _blocking=False)
+
+            async def held() -> bool:
+                return await _lease_owner(store, instance_id) is not None
+
+            await _until(held, "the first runner to claim it")
+            async with running(store, settings, owner="survivor") as survivor:
+
+                async def settled() -> bool:  # its claim found nothing: it asked next_wake
+                    return not (survivor.claims.busy or survivor.claims.wanted.is_set())
+
+                await asyncio.wait_for(survivor.claims.wanted.wait(), 30)
+                await _until(settled, "the survivor's first claim")
+
+                async def released() -> bool:
+                    slept = await store.pool.fetchval(timers, instance_id)
+                    return bool(slept) and await _lease_owner(store, instance_id) is None
+
+                await _until(released, "the sleep to release its instance")
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+                assert await client.get_result(instance_id, timeout=20) == 2
+
+
 async def test_next_wake_is_the_earliest_released_wake_after_now(any_store: RunnerStore) -> None:
     now = float(int(time.time()))  # whole seconds: PostgreSQL keeps microseconds
     ids = await any_store.create_instances([spec(), spec(), spec()], now)

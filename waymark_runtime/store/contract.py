@@ -95,7 +95,12 @@ class RunnerStore(Protocol):
         self, instance_id: str, error: Any, now: float, status: str = "cancelled"
     ) -> bool: ...
 
-    def subscribe(self, on_runnable: Callable[[], None]) -> Subscription: ...
+    def subscribe(
+        self, on_runnable: Callable[[], None], on_wake: Callable[[float], None] | None = None
+    ) -> Subscription:
+        """Runnable work (`on_runnable`), and the wake-ups of instances another runner
+        released (`on_wake`, with the time)."""
+        ...
 
     # flow control: attempts of limited actions start through `acquire_slots` (`worker.gate`)
 

@@ -135,7 +135,10 @@ class MemoryStore:
             return None
         return memory_inspect.status_row(instance)
 
-    def subscribe(self, on_runnable: Callable[[], None]) -> _Subscription:
+    def subscribe(
+        self, on_runnable: Callable[[], None], on_wake: Callable[[float], None] | None = None
+    ) -> _Subscription:
+        """One runner per memory store: it arms its own timers (`on_wake` is never called)."""
         return _Subscription(self, on_runnable)
 
     # runners ---------------------------------------------------------------------------------

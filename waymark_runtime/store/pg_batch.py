@@ -64,13 +64,17 @@ class CommitBatch:
         wake_at: float | None = None,
         seq: int | None = None,
         epoch: int | None = None,
+        announce: bool = False,
     ) -> None:
-        """Update one instance (once per batch); `release` gives its lease up until `wake_at`.
+        """Update one instance (once per batch); `release` gives its lease up until `wake_at`
+        (`announce`: its commit tells every runner when it wakes, `waymark_runnable`).
 
         `state` is a JSON document, opaque to the store (the runner writes `encode_state`'s).
         With `epoch`, the row is written only while the owner holds that claim of the instance."""
         row: Row = {"id": instance_id, "release": release, "wake_at": wake_at, "seq": seq,
                     "epoch": epoch}  # fmt: skip
+        if announce:
+            row["announce"] = True
         if state is not _KEEP:
             row["state"] = state
         if outcome is not None:

@@ -316,9 +316,19 @@ class PostgresStore(FlowQueries, InspectionQueries, SteeringQueries):
             self._program_keys[version] = f"{version}:{_md5(row['wrl'])}"
         return claim_of(row, self._programs.get(version, ""), now)
 
-    def subscribe(self, on_runnable: Callable[[], None]) -> Listener:
-        """A subscription to `waymark_runnable`: new or released work (start it to listen)."""
-        return Listener(self.dsn, {RUNNABLE_CHANNEL: lambda _: on_runnable()}, on_runnable)
+    def subscribe(
+        self, on_runnable: Callable[[], None], on_wake: Callable[[float], None] | None = None
+    ) -> Listener:
+        """A subscription to `waymark_runnable`: new or released work (start it to listen);
+        a payload is a released instance's wake-up, for `on_wake` (epoch seconds)."""
+
+        def heard(payload: str) -> None:
+            if payload and on_wake is not None:
+                on_wake(float(payload))
+            else:
+                on_runnable()
+
+        return Listener(self.dsn, {RUNNABLE_CHANNEL: heard}, on_runnable)
 
     async def commit(self, batch: CommitBatch, owner: str, now: float) -> set[str]:
         """Persist a group commit; returns the instances that passed the lease fence."""

@@ -157,7 +157,9 @@ RETURNING
 -- counts a lost try), requeue. A finish marked `abandoned` ends an attempt whose instance
 -- finishes without it (it may still run on a worker).
 -- A released instance wakes at its `wake_at` unless results arrived meanwhile (`event_seq`);
--- one released due at once is announced on `waymark_runnable` (another runner may take it).
+-- one released due at once is announced on `waymark_runnable` (another runner may take it),
+-- and one released due within the poll interval (`announce`) too, its wake-up (epoch seconds)
+-- the payload: every runner arms its claim timer there, should the releasing runner die.
 -- `commit_instances_lean` is this statement without its optional part, for a batch with no
 -- child calls, sleeps or log lines: PostgreSQL then plans and runs a third fewer parts.
 WITH doc AS MATERIALIZED (
@@ -167,7 +169,7 @@ WITH doc AS MATERIALIZED (
 ), step AS (
     SELECT * FROM json_to_recordset((SELECT value FROM doc WHERE key = 's')) AS s (
         id uuid, state json, status text, result json, error json, release boolean,
-        wake_at double precision, seq bigint, epoch bigint)
+        wake_at double precision, seq bigint, epoch bigint, announce boolean)
 ), kept AS (
     UPDATE waymark_instances AS i
     SET state = coalesce(s.state, i.state),
@@ -187,7 +189,8 @@ WITH doc AS MATERIALIZED (
     FROM step AS s
     WHERE i.id = s.id AND i.lease_owner = $1 AND (s.epoch IS NULL OR i.lease_epoch = s.epoch)
     RETURNING i.id, i.status, i.result, i.error,
-              i.lease_owner IS NULL AND i.wake_at <= to_timestamp($2) AS woken
+              i.lease_owner IS NULL AND i.wake_at <= to_timestamp($2) AS woken,
+              CASE WHEN s.announce AND i.lease_owner IS NULL THEN i.wake_at END AS announced
 ), attempt_ops AS (
     UPDATE waymark_attempts AS a
     SET status = CASE WHEN o.op IN ('finish', 'record') THEN o.status
@@ -315,6 +318,8 @@ children_added AS (
 SELECT k.id,
        (SELECT pg_notify('waymark_runnable', '')::text WHERE EXISTS
             (SELECT 1 FROM children_added) OR EXISTS (SELECT 1 FROM kept WHERE woken)) AS started,
+       (SELECT pg_notify('waymark_runnable', extract(epoch FROM min(announced))::text)
+        FROM kept HAVING min(announced) IS NOT NULL)::text AS announced,
        CASE WHEN k.status IN ('completed', 'failed') THEN pg_notify('waymark_done',
            CASE WHEN octet_length(p.payload) < 7900 THEN p.payload
                 ELSE json_build_object('id', k.id)::text END)::text END AS notified

@@ -175,11 +175,11 @@ def _start_attempts(held: Held, change: Change, rules: RunnerRules) -> None:
             change.starting.append((attempt, row))
     for attempt in held.lost:
         if rules.stopping or rules.gated(attempt.action):
-            change.batch.requeue(held.id, attempt.node, attempt.attempt, lost=1)
+            change.batch.requeue(held.id, attempt.node, attempt.attempt, attempt.lost_count)
             if not rules.stopping:
                 change.gated.append(attempt)
         else:
-            row = change.batch.start(held.id, attempt.node, attempt.attempt, lost=1)
+            row = change.batch.start(held.id, attempt.node, attempt.attempt, attempt.lost_count)
             change.dispatch.append(attempt)
             change.starting.append((attempt, row))
     if rules.stopping:  # never started: back to the queue, not counted as lost

@@ -127,7 +127,8 @@ def _attempt_op(instances: dict[str, Instance], row: Row, owner: str, now: float
         return
     _OPS[row["op"]](attempt, row, owner, now)
     attempt.consumed = row["op"] in ("finish", "consume")
-    attempt.lost_count += row.get("lost") or 0
+    if row.get("lost_count") is not None:
+        attempt.lost_count = row["lost_count"]
 
 
 def _add_attempt(store: MemoryStore, row: Row, owner: str, now: float) -> None:

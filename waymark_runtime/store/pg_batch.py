@@ -121,18 +121,24 @@ class CommitBatch:
         self._op(instance_id, node, attempt, "consume")
 
     def start(
-        self, instance_id: str, node: str, attempt: int, lost: int = 0, at: float | None = None
-    ) -> Row:
-        """A queued attempt now runs on the committing owner's workers (`lost`: a lost try),
-        since `at` (when it was sent to a worker), else since the commit."""
-        row = self._op(instance_id, node, attempt, "start", lost=lost)
+        self, instance_id: str, node: str, attempt: int, lost_count: int | None = None,
+        at: float | None = None,
+    ) -> Row:  # fmt: skip
+        """A queued attempt now runs on the committing owner's workers since `at` (when it was
+        sent to a worker), else since the commit. `lost_count`: it runs again after a lost
+        try, and this many tries of it are lost now (a count, not an increment, so a commit
+        applied twice, its answer lost, counts each loss once)."""
+        row = self._op(instance_id, node, attempt, "start", lost_count=lost_count)
         if at is not None:
             row["at"] = at
         return row
 
-    def requeue(self, instance_id: str, node: str, attempt: int, lost: int = 0) -> None:
-        """An attempt goes back to the queue (its instance is being released)."""
-        self._op(instance_id, node, attempt, "requeue", lost=lost)
+    def requeue(
+        self, instance_id: str, node: str, attempt: int, lost_count: int | None = None
+    ) -> None:
+        """An attempt goes back to the queue (its instance is being released); `lost_count`
+        as for `start`."""
+        self._op(instance_id, node, attempt, "requeue", lost_count=lost_count)
 
     def _op(self, instance_id: str, node: str, attempt: int, op: str, **more: Any) -> Row:
         row: Row = {"instance_id": instance_id, "node": node, "attempt": attempt, "op": op}

@@ -153,9 +153,10 @@ RETURNING
 -- indexed columns do not change is updated in place (HOT).
 -- Attempt ops: finish (record a result and consume it), record (record a result, unconsumed:
 -- the step kept the stored state, so the result stays an event of the next claim), consume (an
--- event recorded earlier), start (a queued attempt now runs on the owner's workers; `lost`
--- counts a lost try), requeue. A finish marked `abandoned` ends an attempt whose instance
--- finishes without it (it may still run on a worker).
+-- event recorded earlier), start (a queued attempt now runs on the owner's workers;
+-- `lost_count` sets how many of its tries were lost: a count, not an increment, so a commit
+-- applied twice counts each loss once), requeue. A finish marked `abandoned` ends an attempt
+-- whose instance finishes without it (it may still run on a worker).
 -- A released instance wakes at its `wake_at` unless results arrived meanwhile (`event_seq`);
 -- one released due at once is announced on `waymark_runnable` (another runner may take it),
 -- and one released due within the poll interval (`announce`) too, its wake-up (epoch seconds)
@@ -203,7 +204,7 @@ WITH doc AS MATERIALIZED (
         traceback = CASE WHEN o.op IN ('finish', 'record') THEN o.traceback
                          ELSE a.traceback END,
         consumed = o.op IN ('finish', 'consume'),
-        lost_count = a.lost_count + coalesce(o.lost, 0),
+        lost_count = coalesce(o.lost_count, a.lost_count),
         lease_owner = CASE WHEN o.op = 'requeue' THEN NULL
                            WHEN o.op = 'start' THEN $1 ELSE a.lease_owner END,
         ready_at = CASE WHEN o.op = 'requeue' THEN to_timestamp($2) ELSE a.ready_at END,
@@ -226,7 +227,7 @@ WITH doc AS MATERIALIZED (
                           ELSE a.slot_until END
     FROM json_to_recordset((SELECT value FROM doc WHERE key = 'o')) AS o (
         instance_id uuid, node text, attempt integer, op text, status text, value json,
-        lost integer, traceback json, started double precision, at double precision,
+        lost_count integer, traceback json, started double precision, at double precision,
         abandoned boolean)
     WHERE a.instance_id = o.instance_id AND a.node = o.node AND a.attempt = o.attempt
       AND o.instance_id IN (SELECT id FROM kept)

@@ -231,3 +231,24 @@ async def test_next_lease_lapse_is_the_earliest_lease_of_another_owner(
     assert await any_store.next_lease_lapse(now, keep_owner="me") == now + 30
     assert await any_store.next_lease_lapse(now + 31, keep_owner="me") == now + 60
     assert await any_store.next_lease_lapse(now + 61, keep_owner="me") is None
+
+
+async def test_a_wake_up_announced_by_a_release_reaches_the_listeners_and_a_bad_one_is_work(
+    store: PostgresStore,
+) -> None:
+    now = float(int(time.time()))
+    [instance_id] = await store.create_instances([spec()], now)
+    [claim] = await store.claim("a", 1, now, LEASE)
+    work, wakes = asyncio.Event(), asyncio.Queue[float]()
+    subscription = store.subscribe(work.set, wakes.put_nowait)
+    await subscription.start()
+    try:
+        batch = CommitBatch()
+        batch.instance(instance_id, state={}, release=True, wake_at=now + 30,
+                       epoch=claim.epoch, announce=True)  # fmt: skip
+        assert await store.commit(batch, "a", now) == {instance_id}
+        assert await asyncio.wait_for(wakes.get(), 10) == now + 30
+        await store.pool.execute("SELECT pg_notify('waymark_runnable', 'not a time')")
+        await asyncio.wait_for(work.wait(), 10)
+    finally:
+        await subscription.close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -113,3 +114,31 @@ def _adapter(callback: Callback) -> Callable[[Any, int, str, str], None]:
         callback(payload)
 
     return deliver
+
+
+def runnable_listener(
+    dsn: str,
+    channel: str,
+    on_runnable: Callable[[], None],
+    on_wake: Callable[[float], None] | None,
+) -> Listener:
+    """A listener on the runnable channel: a payload that is a time is a released instance's
+    wake-up (`on_wake`); no payload, or one sent by hand that is no time, is work now."""
+
+    def heard(payload: str) -> None:
+        wake = _wake_of(payload)
+        if wake is not None and on_wake is not None:
+            on_wake(wake)
+        else:
+            on_runnable()
+
+    return Listener(dsn, {channel: heard}, on_runnable)
+
+
+def _wake_of(payload: str) -> float | None:
+    """The wake-up a payload announces (epoch seconds), if it is one."""
+    try:
+        wake = float(payload) if payload else None
+    except ValueError:
+        return None
+    return wake if wake is not None and math.isfinite(wake) else None

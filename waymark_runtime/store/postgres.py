@@ -39,7 +39,7 @@ from waymark_runtime.store.pg_dsn import refuse_malformed
 from waymark_runtime.store.pg_flow import SHORT_IDLE_MS, FlowQueries
 from waymark_runtime.store.pg_inspect import InspectionQueries
 from waymark_runtime.store.pg_lane import CommitLane
-from waymark_runtime.store.pg_listen import Listener
+from waymark_runtime.store.pg_listen import Listener, runnable_listener
 from waymark_runtime.store.pg_migrate import migrate, migrate_async
 from waymark_runtime.store.pg_rows import (
     Claim,
@@ -321,14 +321,7 @@ class PostgresStore(FlowQueries, InspectionQueries, SteeringQueries):
     ) -> Listener:
         """A subscription to `waymark_runnable`: new or released work (start it to listen);
         a payload is a released instance's wake-up, for `on_wake` (epoch seconds)."""
-
-        def heard(payload: str) -> None:
-            if payload and on_wake is not None:
-                on_wake(float(payload))
-            else:
-                on_runnable()
-
-        return Listener(self.dsn, {RUNNABLE_CHANNEL: heard}, on_runnable)
+        return runnable_listener(self.dsn, RUNNABLE_CHANNEL, on_runnable, on_wake)
 
     async def commit(self, batch: CommitBatch, owner: str, now: float) -> set[str]:
         """Persist a group commit; returns the instances that passed the lease fence."""

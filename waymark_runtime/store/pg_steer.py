@@ -59,5 +59,17 @@ async def _cancel(store: SteeringQueries, connection: Any, instance_id: str, err
                   now: float, status: str) -> bool:  # fmt: skip
     row = await connection.fetchrow(store._sql["cancel_instance"], instance_id, now, error, status)
     if row is not None:
+        await end_open_work(store._sql, connection, [row], now, error)
         await store._settle(connection, [instance_id], now)
     return row is not None
+
+
+async def end_open_work(
+    sql: dict[str, str], connection: Any, ended: Sequence[Any], now: float, error: Any
+) -> None:
+    """Fail the open attempts and delete the pending sleeps of the instances just ended (rows
+    with their `id` and `lease_expires_at` before), in a statement of its own: see
+    `end_open_work` in queries.sql."""
+    if ended:
+        await connection.fetch(sql["end_open_work"], [row["id"] for row in ended], now, error,
+                               [row["lease_expires_at"] for row in ended])  # fmt: skip

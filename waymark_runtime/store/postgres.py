@@ -48,7 +48,7 @@ from waymark_runtime.store.pg_rows import (
     claim_of,
     outcome_of,
 )
-from waymark_runtime.store.pg_steer import SteeringQueries
+from waymark_runtime.store.pg_steer import SteeringQueries, end_open_work
 from waymark_runtime.store.pg_waiters import Waiters
 from waymark_runtime.store.sql import queries
 
@@ -344,9 +344,12 @@ class PostgresStore(FlowQueries, InspectionQueries, SteeringQueries):
     async def _settle(self, connection: Any, instance_ids: list[str], now: float) -> None:
         """Report finished children to their parents, cancel the blocking children of
         finished parents (`settle_children`), inside the caller's transaction."""
-        if instance_ids:
-            error = cascade_error()
-            await connection.fetch(self._sql["settle_children"], instance_ids, now, error)
+        error = cascade_error()
+        while instance_ids:  # then the descendants made while the last pass waited for locks
+            rows = await connection.fetch(self._sql["settle_children"], instance_ids, now, error)
+            cancelled = [row for row in rows if row["id"] is not None]
+            await end_open_work(self._sql, connection, cancelled, now, error)
+            instance_ids = [str(row["id"]) for row in cancelled]
 
     async def heartbeat(self, owner: str, now: float, lease: float) -> dict[str, int]:
         """Extend `owner`'s leases; returns the instances it still holds, with their epoch."""

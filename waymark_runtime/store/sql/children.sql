@@ -6,8 +6,10 @@
 -- parent's waiting attempt, and the parent wakes as for any event recorded by another process
 -- (`event_seq` bumped; runnable now unless a runner holds it, whose release then sees the bump).
 -- Every unfinished blocking descendant of them is cancelled with error $3 (detached children
--- live on; slots of their running gated attempts held as `cancel_instance` holds them).
--- Returns the cancelled descendants.
+-- live on); their open work ends in the next statement (`end_open_work`), and descendants a
+-- commit made while this one waited for its row locks in the statement after that (the caller
+-- settles the cancelled ones in turn until none is left). Returns the cancelled descendants,
+-- with their lease expiry before.
 WITH RECURSIVE finished AS (
     SELECT id, status, result, error, parent_id, parent_node FROM waymark_instances
     WHERE id = ANY ($1::uuid[]) AND finished_at IS NOT NULL
@@ -41,27 +43,14 @@ WITH RECURSIVE finished AS (
         updated_at = to_timestamp($2)
     FROM doomed AS d
     WHERE i.id = d.id AND i.finished_at IS NULL
-    RETURNING i.id, i.status, i.error
-), open_attempts AS (
-    UPDATE waymark_attempts AS a
-    SET status = 'failed', error = $3::json, consumed = true, finished_at = to_timestamp($2),
-        lease_owner = NULL, lease_expires_at = NULL,
-        slot_until = CASE WHEN a.status = 'running' AND a.gated THEN d.lease_expires_at END
-    FROM doomed AS d
-    WHERE a.instance_id = d.id AND a.status IN ('queued', 'running', 'waiting')
-    RETURNING 1
-), sleeps AS (
-    DELETE FROM waymark_timers AS t USING doomed AS d
-    WHERE t.instance_id = d.id AND t.finished_at IS NULL
-    RETURNING 1
+    RETURNING i.id, i.status, i.error, d.lease_expires_at
 )
-SELECT c.id, (SELECT count(*) FROM woken) AS woken, (SELECT count(*) FROM open_attempts),
-       (SELECT count(*) FROM sleeps),
+SELECT c.id, c.lease_expires_at, (SELECT count(*) FROM woken) AS woken,
        pg_notify('waymark_done', json_build_object('id', c.id, 'status', c.status,
                                                    'result', NULL, 'error', c.error)::text)::text
 FROM cancelled AS c
 UNION ALL
-SELECT NULL, (SELECT count(*) FROM woken), 0, 0,
+SELECT NULL, NULL, (SELECT count(*) FROM woken),
        CASE WHEN (SELECT count(*) FROM woken) > 0 THEN pg_notify('waymark_runnable', '')::text END;
 
 -- name: instance_tree

@@ -544,10 +544,10 @@ LIMIT $5;
 -- name: cancel_instance
 -- End unfinished instance $1 with status $4 (`cancelled`, or `failed` past its deadline) and
 -- error $3 at $2: its lease is dropped (the holding
--- runner's next commit or heartbeat fails the lease fence, so it lets the instance go), its
--- open attempts fail, its pending sleeps are deleted, and waiters are notified. Returns no row when
--- the instance is unknown or already finished. An attempt that ran through the gate keeps its
--- slot until the lease's expiry (`slot_until`): its worker may execute it until then.
+-- runner's next commit or heartbeat fails the lease fence, so it lets the instance go), and
+-- waiters are notified; its open attempts and sleeps end in the next statement (`end_open_work`,
+-- with the lease's expiry this returns). Returns no row when the instance is unknown or already
+-- finished.
 WITH target AS (
     SELECT id, lease_expires_at FROM waymark_instances
     WHERE id = $1 AND finished_at IS NULL FOR UPDATE
@@ -558,24 +558,38 @@ WITH target AS (
         updated_at = to_timestamp($2)
     FROM target
     WHERE i.id = target.id
-    RETURNING i.id, i.status, i.error
+    RETURNING i.id, i.status, i.error, target.lease_expires_at
+)
+SELECT c.id, c.lease_expires_at,
+       pg_notify('waymark_done', json_build_object('id', c.id, 'status', c.status,
+                                                   'result', NULL, 'error', c.error)::text)
+FROM cancelled AS c;
+
+-- name: end_open_work
+-- Instances $1 were just ended (at $2, with error $3; $4 each one's lease expiry before): their
+-- open attempts fail and their pending sleeps are deleted. An attempt that ran through the gate
+-- keeps its slot until that expiry (`slot_until`): its worker may execute it until then. A
+-- statement of its own, after the one that ended the instances in the same transaction: its
+-- snapshot is taken once their rows are locked, so it sees every attempt and sleep their
+-- runners' commits wrote before. Within that one statement, whose snapshot predates its wait
+-- for the row lock a commit in flight held, the attempts and sleeps that commit inserted were
+-- invisible and stayed `queued` or `running` for ever.
+WITH ended AS (
+    SELECT * FROM unnest($1::uuid[], $4::timestamptz[]) AS e (id, lease_expires_at)
 ), open_attempts AS (
     UPDATE waymark_attempts AS a
     SET status = 'failed', error = $3::json, consumed = true, finished_at = to_timestamp($2),
         lease_owner = NULL, lease_expires_at = NULL,
-        slot_until = CASE WHEN a.status = 'running' AND a.gated THEN target.lease_expires_at END
-    FROM target
-    WHERE a.instance_id = target.id AND a.status IN ('queued', 'running', 'waiting')
+        slot_until = CASE WHEN a.status = 'running' AND a.gated THEN e.lease_expires_at END
+    FROM ended AS e
+    WHERE a.instance_id = e.id AND a.status IN ('queued', 'running', 'waiting')
     RETURNING 1
 ), sleeps AS (
-    DELETE FROM waymark_timers AS t USING target
-    WHERE t.instance_id = target.id AND t.finished_at IS NULL
+    DELETE FROM waymark_timers AS t USING ended AS e
+    WHERE t.instance_id = e.id AND t.finished_at IS NULL
     RETURNING 1
 )
-SELECT c.id, (SELECT count(*) FROM open_attempts) AS attempts,
-       pg_notify('waymark_done', json_build_object('id', c.id, 'status', c.status,
-                                                   'result', NULL, 'error', c.error)::text)
-FROM cancelled AS c;
+SELECT (SELECT count(*) FROM open_attempts) AS attempts, (SELECT count(*) FROM sleeps) AS sleeps;
 
 -- name: queue_stats
 -- What `start-workers` reports as metrics: instances by status, and how many are runnable at

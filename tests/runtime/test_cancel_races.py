@@ -5,9 +5,17 @@ the runners' own contention on the rows (a deadlock between their statements).""
 from __future__ import annotations
 
 import asyncio
+import random
 import time
+from pathlib import Path
 
+import pytest
+
+import waymark
+from tests.runtime import runtime_flows as flows
+from tests.runtime.support import runner_settings, running
 from tests.runtime.test_store_contract import LEASE, spec
+from waymark_runtime.errors import InstanceStateError
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.postgres import PostgresStore
 
@@ -41,3 +49,34 @@ async def test_attempts_and_sleeps_a_commit_wrote_while_the_cancel_waited_end_wi
         instance_id,
     )
     assert statuses == ["failed"] and pending == 0
+
+
+@pytest.mark.usefixtures("worker_env")
+async def test_cancels_racing_completions_end_each_instance_one_way(
+    store: PostgresStore, database: str, worker_env: Path
+) -> None:
+    rng = random.Random(7)
+    async with running(store, runner_settings(database)), waymark.connect(database) as client:
+        ids = [await flows.Sequence().run(3, _blocking=False) for _ in range(40)]
+
+        async def cancel_soon(instance_id: str) -> bool:
+            await asyncio.sleep(rng.random() * 0.3)
+            try:
+                await waymark.cancel(instance_id, "race")
+            except InstanceStateError:
+                return False
+            return True
+
+        async def outcome(instance_id: str) -> object:
+            try:
+                return await client.get_result(instance_id, timeout=30)
+            except waymark.WorkflowCancelled:
+                return "cancelled"
+
+        cancelled = await asyncio.gather(*(cancel_soon(i) for i in ids))
+        outcomes = await asyncio.gather(*(outcome(i) for i in ids))
+    assert [("cancelled" if took else 3) for took in cancelled] == outcomes
+    left = await store.pool.fetchval(
+        "SELECT count(*) FROM waymark_attempts WHERE status = ANY ($1::text[])", list(OPEN)
+    )
+    assert left == 0

@@ -10,6 +10,7 @@ parameter and runs nothing.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -246,4 +247,6 @@ class CommitBatch:
         added = {(row["instance_id"], row["node"]) for row in self.rows["t"]}
         # A sleep node set again in this batch is updated, not deleted (one change per row).
         done = [row for row in self.rows["d"] if (row["instance_id"], row["node"]) not in added]
-        return [{**self.rows, "d": done}]
+        # The instance rows in the order of their ids, as a heartbeat locks them (`heartbeat`).
+        steps = sorted(self.rows["s"], key=lambda row: uuid.UUID(row["id"]))
+        return [{**self.rows, "s": steps, "d": done}]

@@ -4,12 +4,18 @@ new one in its place (a retry or requeue) once per source instance, each in one 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import asyncpg
 
 from waymark_runtime.engine import NewInstance
+
+T = TypeVar("T")
+
+_CONFLICTS = (asyncpg.exceptions.DeadlockDetectedError, asyncpg.exceptions.SerializationError)
+_CONFLICT_TRIES = 5
 
 
 class SteeringQueries:
@@ -30,8 +36,12 @@ class SteeringQueries:
     ) -> bool:
         """End an unfinished instance as `status` (`cancelled`, or `failed` past its deadline)
         with `error` (the exception its waiters raise); False when it is unknown or finished."""
-        async with self.pool.acquire() as connection, connection.transaction():
-            return await _cancel(self, connection, instance_id, error, now, status)
+
+        async def once() -> bool:
+            async with self.pool.acquire() as connection, connection.transaction():
+                return await _cancel(self, connection, instance_id, error, now, status)
+
+        return await conflicts_retried(once)
 
     async def start_again(
         self, source: str, spec: NewInstance, now: float, new_id: str,
@@ -42,6 +52,13 @@ class SteeringQueries:
         on `source`, all in one transaction under `source`'s row lock; the id of the instance
         `source`'s earlier retry or requeue created instead, when there is one (nothing is
         made then). None when `source` is unknown."""
+        return await conflicts_retried(
+            lambda: self._start_again(source, spec, now, new_id, cancel_error)
+        )
+
+    async def _start_again(
+        self, source: str, spec: NewInstance, now: float, new_id: str, cancel_error: Any
+    ) -> str | None:
         async with self.pool.acquire() as connection, connection.transaction():
             row = await connection.fetchrow(self._sql["restart_source"], source)
             if row is None:
@@ -53,6 +70,19 @@ class SteeringQueries:
             await self.create_instances([spec], now, [new_id], connection=connection)
             await connection.execute(self._sql["record_restart"], source, new_id)
         return new_id
+
+
+async def conflicts_retried(operation: Callable[[], Awaitable[T]]) -> T:
+    """`operation`, one transaction, made again when PostgreSQL aborted it for its conflict
+    with others (it was the one a deadlock detection chose, or a serialization failure): it
+    changed nothing, so a caller's cancel or signal does not fail for the runners' own
+    traffic on the same rows (a group commit and a heartbeat waiting on each other)."""
+    for attempt in range(1, _CONFLICT_TRIES):
+        try:
+            return await operation()
+        except _CONFLICTS:
+            await asyncio.sleep(0.01 * attempt)
+    return await operation()
 
 
 async def _cancel(store: SteeringQueries, connection: Any, instance_id: str, error: Any,

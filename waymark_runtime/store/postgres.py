@@ -48,7 +48,7 @@ from waymark_runtime.store.pg_rows import (
     claim_of,
     outcome_of,
 )
-from waymark_runtime.store.pg_steer import SteeringQueries, end_open_work
+from waymark_runtime.store.pg_steer import SteeringQueries, conflicts_retried, end_open_work
 from waymark_runtime.store.pg_waiters import Waiters
 from waymark_runtime.store.sql import queries
 
@@ -415,14 +415,18 @@ class PostgresStore(FlowQueries, InspectionQueries, SteeringQueries):
         and wake it; False when the instance is unknown or finished. A `send_id` kept already
         is this send made again: it keeps nothing more, and is `SendIdReused` when that send
         had another name or payload (see the contract)."""
-        async with self.pool.acquire() as connection, connection.transaction():
-            # The row lock first, in a statement of its own: a commit that is adding a wait for
-            # this signal (and letting the instance go) has landed once it is granted, so the
-            # statement that sends reads that wait in its snapshot and wakes the instance.
-            await connection.execute(self._sql["lock_instance"], instance_id)
-            send_id = send_id or str(uuid.uuid4())
-            sql = self._sql["send_signal"]
-            answer = await connection.fetchrow(sql, instance_id, name, payload, now, send_id)
+        send_id = send_id or str(uuid.uuid4())
+
+        async def once() -> Any:
+            async with self.pool.acquire() as connection, connection.transaction():
+                # The row lock first, in a statement of its own: a commit that is adding a wait
+                # for this signal (and letting the instance go) has landed once it is granted,
+                # so the statement that sends reads that wait in its snapshot and wakes it.
+                await connection.execute(self._sql["lock_instance"], instance_id)
+                sql = self._sql["send_signal"]
+                return await connection.fetchrow(sql, instance_id, name, payload, now, send_id)
+
+        answer = await conflicts_retried(once)
         assert answer is not None
         if answer["same"] is False:
             raise SendIdReused(instance_id, send_id)

@@ -338,13 +338,20 @@ WHERE lease_owner IS NULL AND wake_at IS NOT NULL AND wake_at > to_timestamp($1)
 -- Extend every lease owner $1 holds; returns the instances it still holds, with the epoch of
 -- the claim that holds each (a runner that claimed an instance again holds the newer claim).
 -- The runner's row (`register_runner`) records the heartbeat in the same statement.
+-- The rows are locked in the order of their ids, as a grant locks them and a commit writes
+-- them (`CommitBatch.params`): locked in the order of a scan, a heartbeat and a group commit
+-- of the same runner in flight at once waited on each other until PostgreSQL aborted one,
+-- or a third statement waiting on one of their rows (a client's cancel).
 WITH beat AS (
     UPDATE waymark_runners SET heartbeat_at = to_timestamp($2) WHERE id = $1
+), mine AS (
+    SELECT id FROM waymark_instances WHERE lease_owner = $1 ORDER BY id FOR NO KEY UPDATE
 )
-UPDATE waymark_instances
+UPDATE waymark_instances AS i
 SET lease_expires_at = to_timestamp($2::double precision + $3::double precision)
-WHERE lease_owner = $1
-RETURNING id, lease_epoch;
+FROM mine
+WHERE i.id = mine.id AND i.lease_owner = $1
+RETURNING i.id, i.lease_epoch;
 
 -- name: register_runner
 -- Runner $1 (on host $2, process $3, with $4 worker processes) starts at $5; rows of runners

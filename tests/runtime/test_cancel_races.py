@@ -7,11 +7,12 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from pathlib import Path
+from typing import Any
 
 import pytest
 
 import waymark
+from tests.runtime import child_flows
 from tests.runtime import runtime_flows as flows
 from tests.runtime.support import runner_settings, running
 from tests.runtime.test_store_contract import LEASE, spec
@@ -51,13 +52,23 @@ async def test_attempts_and_sleeps_a_commit_wrote_while_the_cancel_waited_end_wi
     assert statuses == ["failed"] and pending == 0
 
 
+RACES = [
+    (flows.Sequence, {"count": 3}, 3, "tests.runtime.runtime_flows"),
+    # a tree of children: a cancel cascades while a child's end reports to its parent
+    (child_flows.Factorial, {"n": 3}, 6, "tests.runtime.child_flows"),
+]
+
+
 @pytest.mark.usefixtures("worker_env")
+@pytest.mark.parametrize(("flow", "inputs", "result", "module"), RACES)
 async def test_cancels_racing_completions_end_each_instance_one_way(
-    store: PostgresStore, database: str, worker_env: Path
-) -> None:
+    store: PostgresStore, database: str, flow: Any, inputs: dict[str, Any], result: int,
+    module: str,
+) -> None:  # fmt: skip
     rng = random.Random(7)
-    async with running(store, runner_settings(database)), waymark.connect(database) as client:
-        ids = [await flows.Sequence().run(3, _blocking=False) for _ in range(40)]
+    settings = runner_settings(database, user_modules=(module,))
+    async with running(store, settings), waymark.connect(database) as client:
+        ids = [await flow().run(**inputs, _blocking=False) for _ in range(40)]
 
         async def cancel_soon(instance_id: str) -> bool:
             await asyncio.sleep(rng.random() * 0.3)
@@ -75,8 +86,11 @@ async def test_cancels_racing_completions_end_each_instance_one_way(
 
         cancelled = await asyncio.gather(*(cancel_soon(i) for i in ids))
         outcomes = await asyncio.gather(*(outcome(i) for i in ids))
-    assert [("cancelled" if took else 3) for took in cancelled] == outcomes
+    assert [("cancelled" if took else result) for took in cancelled] == outcomes
     left = await store.pool.fetchval(
         "SELECT count(*) FROM waymark_attempts WHERE status = ANY ($1::text[])", list(OPEN)
     )
-    assert left == 0
+    unfinished = await store.pool.fetchval(
+        "SELECT count(*) FROM waymark_instances WHERE finished_at IS NULL"
+    )
+    assert (left, unfinished) == (0, 0)

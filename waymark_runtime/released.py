@@ -10,8 +10,9 @@ claim's epoch). An execution that has not stopped — its worker is frozen (SIGS
 caught the cancellation and goes on — is never reported, and keeps its slot until the lease.
 
 An execution that ends while its instance is still held is remembered on it (`Held.stopped`)
-until a commit records its result: should the claim be lost first (a cancel), or the instance
-finish with it abandoned, its slot is freed then.
+until a commit records its result or the attempt is sent to a worker again (a lost one run
+again): should the claim be lost first (a cancel), or the instance finish with it abandoned,
+its slot is freed then.
 """
 
 from __future__ import annotations

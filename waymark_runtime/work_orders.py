@@ -157,6 +157,7 @@ def orders_of(
             recording.attempt_started(attempt.action)
     for attempt in dispatch:
         held.running[attempt.id] = attempt
+        held.stopped.discard(attempt.id)  # it executes again: its slot is taken until it ends
         attempt.sent_at = now
         key: AttemptKey = (held.id, held.epoch, attempt.node, attempt.attempt)
         timeout = attempt.timeout if attempt.timeout is not None else default_timeout

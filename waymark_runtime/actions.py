@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import inspect
+import math
 import typing
 from collections.abc import Awaitable, Callable, Generator, Mapping
 from dataclasses import dataclass, field
@@ -67,12 +68,23 @@ class RetryPolicy:
 
 
 def seconds(value: float | int | timedelta | None) -> float | None:
-    """A timeout given as seconds or a `timedelta`, in seconds."""
+    """A timeout given as seconds or a `timedelta`, in seconds (`deadline_seconds`)."""
     if value is None:
         return None
     if isinstance(value, timedelta):
         return value.total_seconds()
-    return float(value)
+    return deadline_seconds(float(value))
+
+
+def deadline_seconds(seconds: float) -> float | None:
+    """A timeout as the runtime keeps it: infinity is no deadline (asyncio's timer for it
+    never fires; a stored deadline must be a number). Minus infinity and NaN are a deadline
+    already passed (0): asyncio's timer for either is due at once (a NaN compares as not later
+    than now), so the action runs until it first suspends and then times out, on 3.11
+    (`call_later`) as on 3.12+ (`asyncio.timeout`)."""
+    if math.isfinite(seconds):
+        return seconds
+    return None if seconds > 0 else 0.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,13 +8,12 @@ so its retries use the values of its own dispatch.
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from waymark_runtime import ir
+from waymark_runtime.actions import deadline_seconds, seconds
 from waymark_runtime.interpreter.code import Env, Eval
 from waymark_runtime.interpreter.persisted import PendingCall
 from waymark_runtime.values import ExceptionValue, exception_value
@@ -63,34 +62,18 @@ def _attempts(value: Any) -> int:
 
 
 def _seconds(value: Any) -> float | None:
-    """`waymark.actions.seconds`: None, a `timedelta`, or anything `float()` accepts."""
-    if value is None:
-        return None
-    if isinstance(value, dt.timedelta):
-        return value.total_seconds()
-    return _finite(float(value))
+    """`run_action`'s timeout: None, a `timedelta`, or anything `float()` accepts."""
+    return seconds(value)
 
 
 def _wait_for(value: Any) -> float | None:
     """`asyncio.wait_for`'s timeout: None or a number (CPython compares it with 0 first, so a
-    `timedelta` or a string is a `TypeError`); at 0 or less the call times out unrun. NaN is a
-    deadline already passed (0): asyncio's timer for it is due at once (a NaN compares as not
-    later than now), so the action runs until it first suspends and then times out, on 3.11
-    (`call_later`) as on 3.12+ (`asyncio.timeout`); infinity is none."""
+    `timedelta` or a string is a `TypeError`); at 0 or less the call times out unrun."""
     if value is None:
         return None
     if value <= 0:
         raise TimeoutError()
-    seconds = float(value)
-    return 0.0 if math.isnan(seconds) else _finite(seconds)
-
-
-def _finite(seconds: float) -> float | None:
-    """Infinity and NaN are no deadline (asyncio's timer for either never fires; a stored
-    deadline must be a number); minus infinity is none left."""
-    if math.isfinite(seconds):
-        return seconds
-    return 0.0 if seconds < 0 else None
+    return deadline_seconds(float(value))
 
 
 def retries(policy: ir.Policy | None, error: ExceptionValue, attempt: int) -> bool:

@@ -216,6 +216,7 @@ CASES: tuple[ParityCase, ...] = (
         {"limit": -float("nan")},
         fast_sleep=False,
     ),
+    _case("timeouts", "RunActionNaN", {"limit": float("nan")}, fast_sleep=False),
     _case("timeouts", "WaitForGathered", fast_sleep=False),
     _case(
         "timeouts",

@@ -103,6 +103,17 @@ class WaitForNaN(Workflow):
 
 
 @workflow
+class RunActionNaN(Workflow):
+    """`run_action`'s NaN timeout is due at once too (`asyncio.timeout` when run as Python)."""
+
+    async def run(self, limit: float) -> str:
+        try:
+            return await self.run_action(slow("m", 5), timeout=limit)
+        except ActionTimeout as error:
+            return f"{type(error).__name__} {error}"
+
+
+@workflow
 class WaitForInTime(Workflow):
     async def run(self, limit: float | None) -> list[str]:
         first = await asyncio.wait_for(slow("f", 0), limit)

@@ -83,6 +83,21 @@ def start_embedded(server: EmbeddedServer) -> None:
     server.start()
 
 
+async def go_down_and_up(
+    server: EmbeddedServer, restarted: list[asyncio.Task[None]], down_for: float = 0.5
+) -> None:
+    """Stop an embedded PostgreSQL now (`fast`) and start it again `down_for` seconds later
+    in a task added to `restarted` (the caller awaits it), so the caller's statement in
+    flight meets the outage."""
+    await asyncio.to_thread(stop_embedded, server, "fast")
+
+    async def start_again() -> None:
+        await asyncio.sleep(down_for)
+        await asyncio.to_thread(start_embedded, server)
+
+    restarted.append(asyncio.create_task(start_again()))
+
+
 def runner_settings(database: str, **changes: Any) -> Settings:
     """Settings for a runner in a test: one worker, short leases and intervals."""
     base = Settings.from_env({"WAYMARK_DATABASE_URL": database, "WAYMARK_USER_MODULE": FLOWS})

@@ -23,12 +23,7 @@ import pytest
 
 import waymark
 from tests.runtime import runtime_flows as flows
-from tests.runtime.support import (
-    runner_settings,
-    running,
-    start_embedded,
-    stop_embedded,
-)
+from tests.runtime.support import go_down_and_up, runner_settings, running
 from tests.runtime.test_faults import committed_keys, results, start_workers, submit, wait_for
 from tests.runtime.test_fencing import own_server
 from waymark_runtime.store.pg_batch import CommitBatch
@@ -116,13 +111,7 @@ async def test_postgres_restarting_under_a_commit_after_its_early_dispatch(
 
         async def restart_postgres() -> None:
             await ran(worker_env, KEYS[FAULTED])
-            await asyncio.to_thread(stop_embedded, server, "fast")
-
-            async def start_again() -> None:
-                await asyncio.sleep(0.5)
-                await asyncio.to_thread(start_embedded, server)
-
-            restarted.append(asyncio.create_task(start_again()))
+            await go_down_and_up(server, restarted)
 
         store.fault = restart_postgres
         try:

@@ -9,6 +9,8 @@ leases the store holds for it but memory does not. It never claims, steps or com
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import logging
 import time
 from collections.abc import Callable
@@ -52,6 +54,7 @@ class Leases:
         # Local deadlines end a little before the lease in the database does, for clock skew.
         self.margin = min(1.0, self.ttl / 10)
         self.orphans: set[str] = set()
+        self.soon = asyncio.Event()  # beat now: an instance held here was ended elsewhere
 
     def lease_from(self, sent: float) -> Lease:
         """The local lease of a claim or heartbeat statement sent at monotonic time `sent`."""
@@ -59,10 +62,22 @@ class Leases:
 
     async def heartbeat_loop(self) -> None:
         while True:
-            await asyncio.sleep(self.settings.lock_heartbeat_ms / 1000)
-            await guarded("heartbeat", self.heartbeat)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.soon.wait(), self.settings.lock_heartbeat_ms / 1000)
+            ticked = not self.soon.is_set()
+            self.soon.clear()
+            await guarded("heartbeat", functools.partial(self.heartbeat, orphans=ticked))
 
-    async def heartbeat(self) -> None:
+    def ended(self, instance_id: str) -> None:
+        """Another process ended this instance (a cancel): if it is held here, the heartbeat
+        runs now, lets it go and stops its attempts, rather than at its next tick."""
+        if instance_id in self.held:
+            self.soon.set()
+
+    async def heartbeat(self, *, orphans: bool = True) -> None:
+        """Extend the leases; let go of instances no longer held. `orphans`: also give back
+        leases memory does not hold, seen at the last one too (only on the heartbeat's own
+        ticks: two beats in quick succession could both see a claim still being read)."""
         started = time.monotonic()
         still_held = await self.store.heartbeat(self.owner, self.clock(), self.ttl)
         deadline = self.lease_from(started).deadline
@@ -76,7 +91,8 @@ class Leases:
                 let_go = True
         if let_go:
             self.withdraw()
-        await self._release_orphans(set(still_held) - set(self.held))
+        if orphans:
+            await self._release_orphans(set(still_held) - set(self.held))
 
     async def _release_orphans(self, orphans: set[str]) -> None:
         """Leases held in the database but not in memory (a commit that failed twice): give

@@ -130,7 +130,7 @@ class Runner:
         me = RunnerInfo(id=self.owner, host=socket.gethostname(), pid=os.getpid(),
                         worker_count=self.settings.worker_count)  # fmt: skip
         await retrying("register", lambda: self.store.register_runner(me, self.clock()))
-        listener = self.store.subscribe(self.claims.want, self.claims.at)
+        listener = self.store.subscribe(self.claims.want, self.claims.at, self.leases.ended)
         await retrying("listen", listener.start)
 
         def heard() -> bool:  # notifications arrive, and the last claim was answered

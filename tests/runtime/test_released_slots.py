@@ -51,15 +51,17 @@ async def _started(record: Path, count: int) -> None:
 async def test_a_cancel_frees_the_slots_once_the_worker_stopped_them_long_before_the_lease(
     store: PostgresStore, database: str, worker_env: Path
 ) -> None:
-    """The lease is a minute long: the waiting attempt starts within seconds of the cancel,
-    because the runner's worker stopped the cancelled executions and said so."""
-    settings = runner_settings(database, user_modules=(MODULE,), lock_ttl_ms=60_000)
+    """The lease is a minute long and the heartbeat half that: the waiting attempt starts
+    within seconds of the cancel, because the runner heard of it (`waymark_ended`), stopped
+    the cancelled executions on its worker, and the worker said so."""
+    settings = runner_settings(database, user_modules=(MODULE,), lock_ttl_ms=60_000,
+                               lock_heartbeat_ms=30_000)  # fmt: skip
     async with running(store, settings), waymark.connect(database) as client:
         holder = await flows.FanNarrow().run(2, 60.0, _blocking=False)
         await _started(worker_env, 2)
         waiter = await flows.OneNarrow().run("w", 0.0, _blocking=False)
         await waymark.cancel(holder)
-        assert await asyncio.wait_for(client.get_result(waiter), 30) == "w"
+        assert await asyncio.wait_for(client.get_result(waiter), 15) == "w"
     assert max_overlap(executions(worker_env)) <= flows.SLOTS
 
 

@@ -96,10 +96,14 @@ class RunnerStore(Protocol):
     ) -> bool: ...
 
     def subscribe(
-        self, on_runnable: Callable[[], None], on_wake: Callable[[float], None] | None = None
+        self,
+        on_runnable: Callable[[], None],
+        on_wake: Callable[[float], None] | None = None,
+        on_ended: Callable[[str], None] | None = None,
     ) -> Subscription:
-        """Runnable work (`on_runnable`), and the wake-ups of instances another runner
-        released (`on_wake`, with the time)."""
+        """Runnable work (`on_runnable`), the wake-ups of instances another runner released
+        (`on_wake`, with the time), and instances another process ended (`on_ended`, with the
+        id: a cancel, a deadline, a parent's end cascading)."""
         ...
 
     # flow control: attempts of limited actions start through `acquire_slots` (`worker.gate`)

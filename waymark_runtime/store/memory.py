@@ -136,9 +136,13 @@ class MemoryStore:
         return memory_inspect.status_row(instance)
 
     def subscribe(
-        self, on_runnable: Callable[[], None], on_wake: Callable[[float], None] | None = None
+        self,
+        on_runnable: Callable[[], None],
+        on_wake: Callable[[float], None] | None = None,
+        on_ended: Callable[[str], None] | None = None,
     ) -> _Subscription:
-        """One runner per memory store: it arms its own timers (`on_wake` is never called)."""
+        """One runner per memory store: it arms its own timers, and its executor frees the
+        slots a cancel left taken (`on_wake`, `on_ended` are never called)."""
         return _Subscription(self, on_runnable)
 
     # runners ---------------------------------------------------------------------------------

@@ -121,9 +121,11 @@ def runnable_listener(
     channel: str,
     on_runnable: Callable[[], None],
     on_wake: Callable[[float], None] | None,
+    more: dict[str, Callback] | None = None,
 ) -> Listener:
-    """A listener on the runnable channel: a payload that is a time is a released instance's
-    wake-up (`on_wake`); no payload, or one sent by hand that is no time, is work now."""
+    """A listener on the runnable channel (and the `more` channels): a payload that is a time
+    is a released instance's wake-up (`on_wake`); no payload, or one sent by hand that is no
+    time, is work now."""
 
     def heard(payload: str) -> None:
         wake = _wake_of(payload)
@@ -132,7 +134,7 @@ def runnable_listener(
         else:
             on_runnable()
 
-    return Listener(dsn, {channel: heard}, on_runnable)
+    return Listener(dsn, {channel: heard, **(more or {})}, on_runnable)
 
 
 def _wake_of(payload: str) -> float | None:

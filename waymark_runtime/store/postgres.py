@@ -64,6 +64,7 @@ __all__ = [
 ]
 
 RUNNABLE_CHANNEL = "waymark_runnable"
+ENDED_CHANNEL = "waymark_ended"
 
 
 def now() -> float:
@@ -317,11 +318,16 @@ class PostgresStore(FlowQueries, InspectionQueries, SteeringQueries):
         return claim_of(row, self._programs.get(version, ""), now)
 
     def subscribe(
-        self, on_runnable: Callable[[], None], on_wake: Callable[[float], None] | None = None
+        self,
+        on_runnable: Callable[[], None],
+        on_wake: Callable[[float], None] | None = None,
+        on_ended: Callable[[str], None] | None = None,
     ) -> Listener:
         """A subscription to `waymark_runnable`: new or released work (start it to listen);
-        a payload is a released instance's wake-up, for `on_wake` (epoch seconds)."""
-        return runnable_listener(self.dsn, RUNNABLE_CHANNEL, on_runnable, on_wake)
+        a payload is a released instance's wake-up, for `on_wake` (epoch seconds); and to
+        `waymark_ended`, instances a cancel ended, for `on_ended` (their ids)."""
+        channels = {ENDED_CHANNEL: on_ended} if on_ended is not None else {}
+        return runnable_listener(self.dsn, RUNNABLE_CHANNEL, on_runnable, on_wake, channels)
 
     async def commit(self, batch: CommitBatch, owner: str, now: float) -> set[str]:
         """Persist a group commit; returns the instances that passed the lease fence."""

@@ -47,11 +47,13 @@ WITH RECURSIVE finished AS (
 )
 SELECT c.id, c.lease_expires_at, (SELECT count(*) FROM woken) AS woken,
        pg_notify('waymark_done', json_build_object('id', c.id, 'status', c.status,
-                                                   'result', NULL, 'error', c.error)::text)::text
+                                                   'result', NULL, 'error', c.error)::text)::text,
+       pg_notify('waymark_ended', c.id::text)::text  -- its runner stops its attempts at once
 FROM cancelled AS c
 UNION ALL
 SELECT NULL, NULL, (SELECT count(*) FROM woken),
-       CASE WHEN (SELECT count(*) FROM woken) > 0 THEN pg_notify('waymark_runnable', '')::text END;
+       CASE WHEN (SELECT count(*) FROM woken) > 0 THEN pg_notify('waymark_runnable', '')::text END,
+       NULL;
 
 -- name: instance_tree
 -- Instances $1 and every instance they started as children, theirs, and so on.

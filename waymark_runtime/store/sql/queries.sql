@@ -569,7 +569,8 @@ WITH target AS (
 )
 SELECT c.id, c.lease_expires_at,
        pg_notify('waymark_done', json_build_object('id', c.id, 'status', c.status,
-                                                   'result', NULL, 'error', c.error)::text)
+                                                   'result', NULL, 'error', c.error)::text),
+       pg_notify('waymark_ended', c.id::text)  -- its runner stops its attempts at once
 FROM cancelled AS c;
 
 -- name: end_open_work

@@ -8,6 +8,7 @@ so a test can measure how many executions overlapped, whichever process ran them
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import time
 from datetime import timedelta
@@ -153,3 +154,20 @@ class Mixed(Workflow):
         return await asyncio.gather(
             *[narrow(f"m{i}", seconds) for i in range(count)], step("free", 0.0)
         )
+
+
+@action(concurrency=1)
+async def stubborn(tag: str, forever: bool) -> str:
+    """Catches every cancellation and goes on (`alive` lines) while `forever`."""
+    _record(f"start {tag} {time.time():.6f}")
+    while forever:
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.sleep(0.05)
+        _record(f"alive {tag} {time.time():.6f}")
+    return tag
+
+
+@workflow
+class Stubborn(Workflow):
+    async def run(self, tag: str, forever: bool) -> str:
+        return await stubborn(tag, forever)

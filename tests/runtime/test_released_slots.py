@@ -96,3 +96,20 @@ async def test_a_frozen_worker_keeps_the_slot_of_its_cancelled_attempt_until_the
                     os.kill(pid, signal.SIGCONT)
         [row] = await store.attempts_of(waiter)
     assert row["started_at"] >= lapses.timestamp()
+
+
+async def test_an_action_that_goes_on_when_stopped_ends_with_its_worker_before_the_next(
+    store: PostgresStore, database: str, worker_env: Path
+) -> None:
+    """It catches the cancellation of the stop: its worker is killed, and the next attempt of
+    the action starts after, never beside it."""
+    settings = runner_settings(database, user_modules=(MODULE,), worker_count=2)
+    async with running(store, settings), waymark.connect(database) as client:
+        holder = await flows.Stubborn().run("a", True, _blocking=False)
+        await _started(worker_env, 2)  # started, and alive
+        waiter = await flows.Stubborn().run("b", False, _blocking=False)
+        await waymark.cancel(holder)
+        assert await asyncio.wait_for(client.get_result(waiter), 30) == "b"
+    lines = [line.split() for line in worker_env.read_text().splitlines()]
+    [began] = [float(at) for kind, tag, at in lines if (kind, tag) == ("start", "b")]
+    assert max(float(at) for kind, tag, at in lines if tag == "a") < began

@@ -22,7 +22,7 @@ import sys
 import time
 from collections import deque
 from collections.abc import Coroutine
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from waymark_runtime.config import Settings
 from waymark_runtime.errors import WaymarkError
@@ -41,6 +41,7 @@ from waymark_runtime.worker.protocol import (
 _PR_SET_PDEATHSIG = 1
 _ASK_EVERY = 0.05  # the shortest wait between two asks for a running request's lease
 _STOP_GRACE = 1.0  # how long a stopped `leased` attempt may take to end before it is answered
+_STUBBORN_EXIT = 70  # the exit status of a worker whose stopped attempt would not end
 _T = TypeVar("_T")
 
 
@@ -259,10 +260,8 @@ class _Attempts:
             work = execute_action(request["action"], request["args"], request["kwargs"],
                                   timeout=request["timeout"], context=_context(request))  # fmt: skip
             outcome = await (self._while_leased(request, work) if request.get("leased") else work)
-        except _LeaseLapsed as lapsed:
+        except _LeaseLapsed:
             reply: Reply = {"id": request["id"], "ok": False, "value": None, "lost": True}
-            if lapsed.running:  # it holds its action's slot on until the lease lapses
-                reply["running"] = True
         except BaseException as error:  # a bug must still answer, or the attempt hangs
             reply = {"id": request["id"], "ok": False, "value": error_json(error)}
         else:
@@ -293,18 +292,26 @@ class _Attempts:
                 return task.result()
             task.cancel()
             await asyncio.wait({task}, timeout=_STOP_GRACE)
-            raise _LeaseLapsed(running=not task.done())
+            if not task.done():
+                _exit_stubborn(request)
+            raise _LeaseLapsed
         finally:
             self.leased.pop(request["id"], None)
 
 
 class _LeaseLapsed(Exception):
-    """A `leased` attempt's lease passed unrenewed, or its claim is gone: it was stopped
-    (`running`: its action caught the cancellation and goes on)."""
+    """A `leased` attempt's lease passed unrenewed, or its claim is gone: it was stopped."""
 
-    def __init__(self, *, running: bool) -> None:
-        super().__init__()
-        self.running = running
+
+def _exit_stubborn(request: Request) -> NoReturn:
+    """A stopped `leased` attempt goes on (its action caught the cancellation): only the end of
+    this process stops it, which the runner sees (its attempts here are lost and run again)
+    even while it is frozen itself; else it would run on past its lease beside the next
+    attempt of its action, over the action's limit."""
+    sys.stderr.write(f"waymark worker {os.getpid()}: action {request['action']} did not stop "
+                     "when its claim ended; the worker exits\n")  # fmt: skip
+    sys.stderr.flush()
+    os._exit(_STUBBORN_EXIT)
 
 
 async def _serve(read_fd: int, write_fd: int, slots: float, max_payload_bytes: int) -> None:

@@ -383,10 +383,7 @@ class WorkerPool:
                 worker.deadlines.pop(reply["id"], None)
                 for begun in worker.slots.ended(reply["id"], now, ran=not reply.get("skipped")):
                     self._started(worker, begun, now)
-                if reply.get("running"):  # it caught the cancellation: only its end stops it
-                    self._kill_stubborn(worker, order)
-                else:
-                    self._ended([order])
+                self._ended([order])
                 if reply.get("skipped"):
                     self.reports.on_expired([order.key])
                 elif reply.get("lost"):
@@ -415,16 +412,6 @@ class WorkerPool:
                     self._timed_out(worker, request_id)
                 with contextlib.suppress(ProcessLookupError):
                     worker.process.kill()
-
-    def _kill_stubborn(self, worker: _Worker, order: AttemptOrder) -> None:
-        """A stopped attempt of a limited action goes on (it caught the cancellation): its
-        worker is killed, as one stuck past a deadline is, or it would run on past its lease
-        beside the next attempt of the action; the worker's other attempts are lost."""
-        log.warning("action %s did not stop when its claim ended; killing worker %s",
-                    order.action, worker.process.pid)  # fmt: skip
-        with contextlib.suppress(ProcessLookupError):
-            worker.process.kill()
-        self._ended([order])
 
     def _timed_out(self, worker: _Worker, request_id: int) -> None:
         """Fail an attempt that blocked `worker` past its deadline (its reply, should one come

@@ -54,8 +54,7 @@ class Reply(TypedDict):
     """The outcome of a request: `ok` with `value` as the JSON-shaped result or exception, or
     `skipped` when the request never started (past its `not_after`, or withdrawn);
     `timed_out` when `value` is the `ActionTimeout` of its deadline; `lost` when a `leased`
-    request was stopped because its lease lapsed (it may have run in part), with `running`
-    when its action did not end when cancelled (it caught the cancellation and goes on)."""
+    request was stopped because its lease lapsed (it may have run in part)."""
 
     id: int
     ok: bool
@@ -63,7 +62,6 @@ class Reply(TypedDict):
     skipped: NotRequired[bool]
     timed_out: NotRequired[bool]
     lost: NotRequired[bool]
-    running: NotRequired[bool]
 
 
 def request_of(request_id: int, order: AttemptOrder) -> Request:

@@ -17,7 +17,7 @@ from pathlib import Path
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
-from waymark_compiler.namespace import Namespace, module_namespace
+from waymark_compiler.namespace import ImportModule, ImportName, Namespace, module_namespace
 from waymark_compiler.source import Source, parse
 from waymark_compiler.tables import MUTATING_METHODS
 from waymark_compiler.walk import Reader, walk
@@ -129,6 +129,34 @@ class Finder:
         if key not in self.changed:
             self.changed[key] = _changed_names(namespace.source.module)
         return self.changed[key]
+
+    def imported_table(self, namespace: Namespace, name: str) -> bool:
+        """Whether `name`, a table of `namespace` (a module of the user's code other than the
+        ones compiled), is bound once and never changed in place: by its own module's text,
+        nor by a compiled module through an import of it (`OPS[k] = v` after
+        `from tools import OPS`, `tools.OPS[k] = v` after `import tools`)."""
+        if namespace.qualprefix or is_installed(namespace):
+            return False
+        if name in self.changed_names(namespace):
+            return False
+        return not any(self._changes(module, namespace.module, name) for module in self.compiled)
+
+    def _changes(self, importer: str, module: str, name: str) -> bool:
+        """Whether compiled module `importer` changes `module`'s `name` in place."""
+        found = self.loaded.get(importer)
+        if found is None:
+            return False
+        for changed in self.changed_names(found):
+            for binding in found.bindings.get(changed, ()):
+                if binding == ImportName(module, name):
+                    return True
+                if isinstance(binding, ImportName):  # `from package import module`
+                    binding = ImportModule(f"{binding.module}.{binding.name}")
+                if isinstance(binding, ImportModule) and f"{module}.".startswith(
+                    f"{binding.module}."
+                ):
+                    return True
+        return False
 
     @classmethod
     def for_path(cls, path: str) -> Finder:

@@ -25,6 +25,7 @@ from waymark_compiler.namespace import (
     ImportName,
     Namespace,
 )
+from waymark_compiler.partials import partial_function
 from waymark_compiler.shapes import (
     TABLE_LIMIT,
     enum_aliases,
@@ -174,6 +175,9 @@ class Resolver:
             return ConstSym(value, namespace, qualname, members=members, functions=held)
         if self._is_table(namespace, name, value, leaves):
             return ConstSym(value, namespace, qualname, True, members, held)
+        bound = partial_function(value, self.at(namespace).expression, lambda n: id(n) in leaves)
+        if bound is not None:  # `TRIPLE = partial(scale, factor=3)`
+            return ConstSym(value, namespace, qualname, False, members, bound, partial=True)
         if isinstance(value, cst.Name | cst.Attribute):
             alias = self.at(namespace).expression(value)
             if alias is not None and not isinstance(alias, MissingSym):
@@ -251,13 +255,17 @@ class Resolver:
         value: cst.BaseExpression,
         members: Mapping[int, object],
     ) -> bool:
-        """A dict, list or set of constants (enum `members` among them) that the module being
-        compiled binds and never changes in place (another module could change its own tables
-        unseen)."""
-        if namespace.module not in self.finder.compiled or namespace.qualprefix:
+        """A dict, list or set of constants (enum `members` among them) that a module of the
+        user's code binds and never changes in place: the module being compiled, or another
+        one that neither it nor a compiled module changes (`Finder.imported_table`)."""
+        if namespace.qualprefix:
             return False
         size = table_size(value, lambda node: id(node) in members)
-        return size <= TABLE_LIMIT and name not in self.finder.changed_names(namespace)
+        if size > TABLE_LIMIT:
+            return False
+        if namespace.module in self.finder.compiled:
+            return name not in self.finder.changed_names(namespace)
+        return self.finder.imported_table(namespace, name)
 
     def _members(
         self, namespace: Namespace, value: cst.BaseExpression

@@ -1,4 +1,5 @@
 import functools
+from functools import partial
 from typing import Any
 
 from waymark import Workflow, action, workflow
@@ -20,6 +21,7 @@ def cached(query: str) -> str:
 
 REGISTRY = {"describe": describe}
 CACHED = (cached, describe)
+BOUND = partial(search, describe("q"))  # a partial of computed arguments is a variable
 
 
 def register() -> None:
@@ -32,4 +34,5 @@ class ToolDispatch(Workflow):
         helper = REGISTRY.get(name)  # error: WM142 @18
         first = CACHED[0]  # error: WM142 @17
         found = await TOOLZ[name](**args)  # error: WM123 @23
+        bound = await BOUND()  # error: WM102 @23
         return await reply.json()  # error: WM102 @22

@@ -389,7 +389,7 @@ def _operation_operands(node: cst.BaseExpression, ctx: Ctx) -> list[_Operand]:
     symbol = ctx.symbol(func)
     if isinstance(symbol, ActionSym | FunctionSym) or symbol == KnownSym("sleep"):
         return _arguments(node.args)
-    if symbol is None and is_computed(func, ctx):  # the callee first, as Python reads `f(x)`
+    if is_computed(func, ctx):  # the callee first, as Python reads `f(x)`
         return [_Operand(func), *_arguments(node.args)]
     if symbol == KnownSym("wait_for"):
         inner = next(

@@ -121,6 +121,8 @@ def lower_Call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     if log_method(node, ctx) is not None:
         return refuse_value(node, ctx)
     symbol = ctx.symbol(func)
+    if symbol is not None and is_computed(func, ctx):  # `TRIPLE(x)`, a module-level partial
+        return value_call(node, ctx)
     if symbol is not None:
         return _BY_SYMBOL[type(symbol)](symbol, node, ctx)
     if isinstance(func, cst.Attribute) and isinstance(owner := ctx.symbol(func.value), ClassSym):

@@ -18,7 +18,7 @@ import libcst as cst
 from waymark_compiler.context import Ctx
 from waymark_compiler.lower.arguments import lower_arguments
 from waymark_compiler.lower.dispatch import lower_expr
-from waymark_compiler.symbols import ActionSym
+from waymark_compiler.symbols import ActionSym, ConstSym
 from waymark_runtime import ir
 
 # Callees that compute a value: `TOOLS[name]`, `HANDLERS.get(kind, fallback)`,
@@ -28,9 +28,13 @@ _COMPUTING = (cst.Subscript, cst.Call, cst.IfExp)
 
 def is_computed(func: cst.BaseExpression, ctx: Ctx) -> bool:
     """Is `func` a callee whose value picks the action: a local variable (not `self`), a
-    subscript, a call, or a conditional expression?"""
-    if isinstance(func, cst.Name):
-        return ctx.is_local(func.value) and not ctx.is_self(func)
+    subscript, a call, a conditional expression, or a module-level partial constant
+    (`TRIPLE = partial(scale, factor=3)`, `ConstSym.partial`)?"""
+    if isinstance(func, cst.Name) and ctx.is_local(func.value):
+        return not ctx.is_self(func)
+    if isinstance(func, cst.Name | cst.Attribute):
+        symbol = ctx.symbol(func)
+        return isinstance(symbol, ConstSym) and symbol.partial
     return isinstance(func, _COMPUTING)
 
 
@@ -47,7 +51,7 @@ def called_action(node: cst.Call, ctx: Ctx) -> ir.ActionCall | None:
     if isinstance(symbol, ActionSym):
         args, kwargs = lower_arguments(node.args, ctx)
         return ir.ActionCall(action=symbol.path, args=args, kwargs=kwargs, span=ctx.span(node))
-    if symbol is not None or not is_computed(node.func, ctx):
+    if not is_computed(node.func, ctx):
         return None
     callee = lower_expr(node.func, ctx)
     args, kwargs = lower_arguments(node.args, ctx)

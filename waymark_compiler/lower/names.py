@@ -18,6 +18,7 @@ from waymark_compiler.context import Ctx, did_you_mean
 from waymark_compiler.literals import NAMED_CONSTANTS, literal
 from waymark_compiler.lower.dispatch import expression, lower_expr
 from waymark_compiler.lower.log import is_logger, refuse_value
+from waymark_compiler.partials import partial_value
 from waymark_compiler.rules.expressions import CLASS_VALUE, FUNCTION_VALUE, SPECIAL_ATTRIBUTE
 from waymark_compiler.rules.names import (
     LOCAL_DEFINITION,
@@ -102,6 +103,8 @@ def symbol_value(symbol: Symbol, node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
     text = ctx.code(node)
     if isinstance(symbol, ConstSym):
         held = {key: _held(function, node, ctx) for key, function in symbol.functions.items()}
+        if symbol.partial and isinstance(symbol.value, cst.Call):
+            return partial_value(symbol.value, ctx.span(node), symbol.members, held)
         return literal(symbol.value, ctx.span(node), symbol.members, held)
     if isinstance(symbol, MissingSym):
         return _unknown(symbol, node, ctx)
@@ -178,11 +181,11 @@ def _global_value(symbol: VariableSym | ExternalSym, node: cst.BaseExpression, c
 
 def _dispatch_table(functions: tuple[str, ...], node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
     """WM142 for a read of a module global holding functions that is not a constant or table
-    (`TOOLS = {"search": search}` changed in place, or imported from another module)."""
+    (`TOOLS = {"search": search}` changed in place, or of an installed package)."""
     named = ", ".join(f"`{name}`" for name in functions[:3]) + (", ..." if functions[3:] else "")
     help = ("a table of functions holds constants, actions and undecorated functions of your "
-            "own code (wrap a builtin in one), bound once in the workflow's module and never "
-            "changed; a tuple may also be imported from another module")  # fmt: skip
+            "own code (wrap a builtin in one), bound once in a module of your code and never "
+            "changed in place")  # fmt: skip
     message = f"`{ctx.code(node)}` holds functions ({named}) but is not a constant table"
     return ctx.error(FUNCTION_VALUE, node, message, "a table of functions", help)
 

@@ -168,6 +168,18 @@ CASES: tuple[ParityCase, ...] = (
     _case("action_partials", "BoundArguments", {"value": 4}),
     _case("action_partials", "GatheredPartials", {"values": [1, 5]}),
     _case("action_partials", "PartialErrors", {"case": "number"}, {"case": "missing"}),
+    _case(
+        "module_values",
+        "ModulePartials",
+        {"value": 3, "rows": ["a", "b"]},
+        {"value": 0, "rows": []},
+    ),
+    _case(
+        "module_values",
+        "ImportedTables",
+        {"kind": "lines", "rows": ["a", "bb"]},
+        {"kind": "other", "rows": []},
+    ),
     _case("helper_partials", "PlainPartials", {"items": ["p", "q"]}, {"items": []}),
     _case("helper_partials", "MethodPartials", {"scores": [3, 1]}),
     _case(

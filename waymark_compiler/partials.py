@@ -1,0 +1,59 @@
+"""Module-level `functools.partial` constants (`TRIPLE = partial(scale, factor=3)`): which
+bindings are one, found for `resolve`, and the IR that rebuilds one where it is read.
+
+A constant partial binds an action or an undecorated function of the user's code (by name)
+to constant arguments only; anything else bound by `partial` at module level stays a
+variable, refused where it is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import libcst as cst
+
+from waymark_compiler.literals import literal
+from waymark_compiler.shapes import is_constant_literal
+from waymark_compiler.symbols import ActionSym, ExternalSym, FunctionSym, Symbol
+from waymark_runtime import ir
+from waymark_runtime.vocabulary import PARTIAL
+
+Lookup = Callable[[cst.BaseExpression], Symbol | None]
+
+
+def partial_function(
+    value: cst.BaseExpression, lookup: Lookup, member: Callable[[cst.BaseExpression], bool]
+) -> dict[int, ActionSym | FunctionSym] | None:
+    """The function `value` binds, by node id, when `value` is a constant partial (`lookup`
+    resolves names in its module; `member` accepts the enum members among its arguments);
+    else None."""
+    if not isinstance(value, cst.Call) or lookup(value.func) != ExternalSym(PARTIAL):
+        return None
+    if not value.args or any(arg.star for arg in value.args) or value.args[0].keyword:
+        return None
+    first, rest = value.args[0].value, value.args[1:]
+    function = lookup(first) if isinstance(first, cst.Name | cst.Attribute) else None
+    if not isinstance(function, ActionSym | FunctionSym):
+        return None
+    if not all(is_constant_literal(arg.value, member) for arg in rest):
+        return None
+    return {id(first): function}
+
+
+def partial_value(
+    value: cst.Call,
+    span: ir.Span,
+    members: Mapping[int, tuple[str, str]],
+    functions: Mapping[int, ir.Expr],
+) -> ir.Expr:
+    """A constant partial rebuilt where it is read: `functools.partial(f, *args, **kwargs)`
+    with its function's value from `functions` (by node id)."""
+    args = tuple(literal(a.value, span, members, functions) for a in value.args if not a.keyword)
+    kwargs = tuple(
+        ir.Keyword(
+            name=a.keyword.value, value=literal(a.value, span, members, functions), span=span
+        )
+        for a in value.args
+        if a.keyword is not None
+    )
+    return ir.Call(func=PARTIAL, args=args, kwargs=kwargs, span=span)

@@ -156,6 +156,10 @@ ACCUMULATE_RESULT = "itertools.accumulate.result"
 # `itertools.starmap(f, xs)`: the compiler applies `f` in a generator expression over the
 # argument tuples `STARMAP_ITEMS` makes of `xs`, checked against `f`'s parameters.
 STARMAP_ITEMS = "itertools.starmap.items"
+# `map(f, xs)` and `filter(f, xs)`: the compiler's generator expression, marked by `GOES_ON` as
+# an iterator that an error of `f` does not end (CPython's map and filter go on with the next
+# item; a generator ends for good).
+GOES_ON = "builtins.map.goes_on"
 REDUCE_START = "functools.reduce.start"
 REDUCE_RESULT = "functools.reduce.result"
 

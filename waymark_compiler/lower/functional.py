@@ -36,6 +36,7 @@ from waymark_runtime.vocabulary import (
     ACCUMULATE_RESULT,
     ACCUMULATE_START,
     DROP_WHILE,
+    GOES_ON,
     PURE_FUNCTIONS,
     PURE_METHODS,
     REDUCE_RESULT,
@@ -176,7 +177,8 @@ def plain_parameters(params: cst.Parameters) -> tuple[str, ...] | None:
 
 
 def map_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
-    """`map(f, xs, ...)` as `(f(x, ...) for x, ... in zip(xs, ...))`."""
+    """`map(f, xs, ...)` as `(f(x, ...) for x, ... in zip(xs, ...))`, marked to go on after
+    an error of `f` (`vocabulary.GOES_ON`)."""
     span = ctx.span(node)
     args = _positional(node)
     if args is None or len(args) < 2:
@@ -194,11 +196,13 @@ def map_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
         target = ir.TupleExpr(elts=tuple(ir.Name(id=n, span=span) for n in bound), span=span)
         source = ir.Call(func="zip", args=iterables, kwargs=(), span=span)
     clause = ir.Generator(target=target, iter=source, ifs=(), span=span)
-    return ir.Comprehension(kind="gen", elt=elt, value=None, generators=(clause,), span=span)
+    mapped = ir.Comprehension(kind="gen", elt=elt, value=None, generators=(clause,), span=span)
+    return ir.Call(func=GOES_ON, args=(mapped,), kwargs=(), span=span)
 
 
 def filter_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
-    """`filter(f, xs)` as `(x for x in xs if f(x))`; `filter(None, xs)` keeps truthy items."""
+    """`filter(f, xs)` as `(x for x in xs if f(x))`, marked to go on after an error of `f`
+    (`vocabulary.GOES_ON`); `filter(None, xs)` keeps truthy items."""
     span = ctx.span(node)
     args = _positional(node)
     if args is None or len(args) != 2:
@@ -214,7 +218,8 @@ def filter_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
         test, bound = function[0], function[1][0]
     item = ir.Name(id=bound, span=span)
     clause = ir.Generator(target=item, iter=iterable, ifs=(test,), span=span)
-    return ir.Comprehension(kind="gen", elt=item, value=None, generators=(clause,), span=span)
+    kept = ir.Comprehension(kind="gen", elt=item, value=None, generators=(clause,), span=span)
+    return ir.Call(func=GOES_ON, args=(kept,), kwargs=(), span=span)
 
 
 def while_call(node: cst.Call, ctx: Ctx) -> ir.Expr:

@@ -22,12 +22,13 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from waymark_runtime.interpreter.lazy import Slice
+from waymark_runtime.interpreter.lazy import Slice, goes_on
 from waymark_runtime.interpreter.limits import Meter
 from waymark_runtime.vocabulary import (
     ACCUMULATE_RESULT,
     ACCUMULATE_START,
     DROP_WHILE,
+    GOES_ON,
     REDUCE_RESULT,
     REDUCE_START,
     TAKE_WHILE,
@@ -285,6 +286,7 @@ def iterator_functions(meter: Meter) -> dict[str, Callable[..., Any]]:
         "itertools.zip_longest": zip_longest,
         "itertools.compress": compress,
         TAKE_WHILE: take_while,
+        GOES_ON: goes_on,
         ACCUMULATE_START: accumulate_start,
         ACCUMULATE_RESULT: accumulate_result,
         DROP_WHILE: drop_while,

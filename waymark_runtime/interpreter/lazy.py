@@ -61,15 +61,17 @@ class GenForm:
 class GenExp:
     """A one-clause generator expression being read: ends for good once it has ended or
     raised, as CPython's generator does (a `StopIteration` from its element is CPython's
-    `RuntimeError`)."""
+    `RuntimeError`). One that `goes_on` is what `map` or `filter` runs as: an error of its
+    function propagates and the next read goes on with the next item, as CPython's do."""
 
-    __slots__ = ("done", "form", "scope", "source")
+    __slots__ = ("done", "form", "goes_on", "scope", "source")
 
     def __init__(self, form: GenForm, scope: Scope, source: Iterator[Any]) -> None:
         self.form = form
         self.scope = scope
         self.source = source
         self.done = False
+        self.goes_on = False
 
     def __iter__(self) -> GenExp:
         return self
@@ -87,13 +89,15 @@ class GenExp:
                 if all(cond(scope) for cond in form.ifs):
                     return form.elt(scope)
         except StopIteration:
+            if self.goes_on:  # `map`'s function raised it: this read ends, not the map
+                raise
             self.done = True
             raise RuntimeError("generator raised StopIteration") from None
         except UnboundLocalError as error:
-            self.done = True
+            self.done = not self.goes_on
             raise form.free(error, scope.outer) from None
         except BaseException:
-            self.done = True
+            self.done = not self.goes_on
             raise
         self.done = True
         raise StopIteration
@@ -173,7 +177,8 @@ def encode_lazy(obj: GenExp | Slice, encode: Callable[[Any], Any]) -> Any:
         return None
     own = {name: value for name, value in dict.items(obj.scope) if name != ENCLOSING}
     return {"$t": "genexp", "n": obj.form.ordinal, "env": encode(obj.scope.outer),
-            "own": encode(own), "of": encode(obj.source), "done": obj.done}  # fmt: skip
+            "own": encode(own), "of": encode(obj.source), "done": obj.done,
+            **({"on": True} if obj.goes_on else {})}  # fmt: skip
 
 
 def decode_lazy(
@@ -201,4 +206,13 @@ def decode_lazy(
     scope[ENCLOSING] = env
     generator = GenExp(genexps[ordinal], scope, source)
     generator.done = bool(value["done"])
+    generator.goes_on = value.get("on") is True
+    return generator
+
+
+def goes_on(generator: Any) -> Any:
+    """`vocabulary.GOES_ON`: the compiler's generator expression of a `map` or `filter`,
+    marked so an error of its function does not end it."""
+    if isinstance(generator, GenExp):
+        generator.goes_on = True
     return generator

@@ -168,6 +168,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("action_partials", "BoundArguments", {"value": 4}),
     _case("action_partials", "GatheredPartials", {"values": [1, 5]}),
     _case("action_partials", "PartialErrors", {"case": "number"}, {"case": "missing"}),
+    _case("resumed_maps", "MapAfterError", {"values": [1, 2, 3, 4, 5]}, {"values": []}),
     _case(
         "module_values",
         "ModulePartials",

@@ -22,6 +22,7 @@ from waymark_compiler.source import Source, parse
 from waymark_compiler.tables import MUTATING_METHODS
 from waymark_compiler.walk import Reader, walk
 
+PRELUDE = "waymark_compiler.prelude"
 _PARSED: dict[tuple[str, int, int], Source | None] = {}
 _OWN = Path(__file__).resolve().parent.parent
 _INSTALLED = tuple(
@@ -37,6 +38,8 @@ def compiled_with(namespace: Namespace, module: str) -> bool:
     user's code (not the standard library, an installed package or Waymark)."""
     if namespace.qualprefix:
         return False
+    if namespace.module == PRELUDE:  # functions standard calls are lowered to (`prelude`)
+        return True
     return namespace.module == module or _is_project_source(namespace.source.path)
 
 

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 import libcst as cst
 
 from waymark_compiler.context import Ctx
+from waymark_compiler.lower.compare_keys import compare_sorted, compared
 from waymark_compiler.lower.constants import constant_table
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.lower.functional import FUNCTION_HELP, applied
@@ -82,6 +83,10 @@ def keyed(
     ctx: Ctx,
 ) -> ir.Expr:
     span = ctx.span(node)
+    compare = compared(options["key"], ctx)
+    if compare is not None:  # `key=cmp_to_key(compare)`
+        reverse = lower_expr(options["reverse"], ctx) if "reverse" in options else None
+        return compare_sorted(name, iterable, compare, reverse, ctx)
     index, item = ctx.temp(), ctx.temp()
     key = _key(options["key"], item, ctx)
     if key is None:

@@ -168,6 +168,13 @@ CASES: tuple[ParityCase, ...] = (
     _case("action_partials", "BoundArguments", {"value": 4}),
     _case("action_partials", "GatheredPartials", {"values": [1, 5]}),
     _case("action_partials", "PartialErrors", {"case": "number"}, {"case": "missing"}),
+    _case(
+        "compare_keys",
+        "CompareKeys",
+        {"numbers": [5, 3, 9, 4, 1, 7, 6], "words": ["bb", "a", "ccc", "ab", "b", "ba"]},
+        {"numbers": [], "words": []},
+    ),
+    _case("compare_keys", "CompareErrors", {"items": [3, 1, 2]}, {"items": [1, "a"]}),
     _case("resumed_maps", "MapAfterError", {"values": [1, 2, 3, 4, 5]}, {"values": []}),
     _case(
         "module_values",

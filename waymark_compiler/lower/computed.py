@@ -18,6 +18,7 @@ import libcst as cst
 from waymark_compiler.context import Ctx
 from waymark_compiler.lower.arguments import lower_arguments
 from waymark_compiler.lower.dispatch import lower_expr
+from waymark_compiler.rules.operations import ACTION_NOT_AWAITED
 from waymark_compiler.symbols import ActionSym, ConstSym
 from waymark_runtime import ir
 
@@ -38,11 +39,41 @@ def is_computed(func: cst.BaseExpression, ctx: Ctx) -> bool:
     return isinstance(func, _COMPUTING)
 
 
-def value_call(node: cst.Call, ctx: Ctx) -> ir.CallValue:
-    """`fmt(x)` outside an `await`, `fmt` a computed callee."""
+def value_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
+    """`fmt(x)` outside an `await`, `fmt` a computed callee; WM106 when the compiler sees
+    that the callee is an action whatever it computes (`TOOLS[name](x)` of a table of actions
+    only, `TRIPLE(x)` of `TRIPLE = partial(scale, ...)`)."""
+    if _always_action(node.func, ctx):
+        name = ctx.code(node.func)
+        help = (f"await it (`await {name}(...)`), or pass it to `asyncio.gather` or "
+                "`self.run_action`")  # fmt: skip
+        message = f"`{name}` calls an action without await"
+        return ctx.error(ACTION_NOT_AWAITED, node, message, "not awaited", help)
     callee = lower_expr(node.func, ctx)
     args, kwargs = lower_arguments(node.args, ctx)
     return ir.CallValue(callee=callee, args=args, kwargs=kwargs, span=ctx.span(node))
+
+
+def _always_action(func: cst.BaseExpression, ctx: Ctx) -> bool:
+    """Is `func` a module constant that holds actions only, subscripted (`TOOLS[name]`,
+    `PIPELINE[0]`), or a partial constant of an action?"""
+    table = func.value if isinstance(func, cst.Subscript) else func
+    symbol = ctx.symbol(table) if isinstance(table, cst.Name | cst.Attribute) else None
+    if not isinstance(symbol, ConstSym):
+        return False
+    if symbol.partial:
+        return all(isinstance(f, ActionSym) for f in symbol.functions.values())
+    value = symbol.value
+    if not isinstance(func, cst.Subscript):
+        return False
+    if isinstance(value, cst.Dict):
+        items = [e.value for e in value.elements if isinstance(e, cst.DictElement)]
+    elif isinstance(value, cst.List | cst.Tuple):
+        items = [e.value for e in value.elements if not isinstance(e, cst.StarredElement)]
+    else:
+        return False
+    held = symbol.functions
+    return bool(items) and all(isinstance(held.get(id(item)), ActionSym) for item in items)
 
 
 def called_action(node: cst.Call, ctx: Ctx) -> ir.ActionCall | None:

@@ -183,6 +183,8 @@ class Ctx:
     # Lists of calls a gather spreads (`tasks.append(act(x))` ... `gather(*tasks)`), by the id
     # of each call put in one and of each spread of one (`lower.spreads.task_lists`).
     task_lists: dict[int, TaskList] = field(default_factory=dict)
+    # The locals only ever assigned classes, by the id of their function (`lower.class_locals`).
+    class_locals: dict[int, frozenset[str]] = field(default_factory=dict)
 
     def span(self, node: cst.CSTNode) -> ir.Span:
         return self.source.span(node)

@@ -19,4 +19,12 @@ class IdentityWorkflow(Workflow):
         second = await load(order_id)
         allowed = [first is None, first is not None, status is Status.PAID, True is not first]
         same = first is second  # error: WM149 @16
-        return [same, *allowed, 0 < len(first) is not second]  # error: WM149 @33
+        kind = type(first)
+        other = type(second) if second else type(status)
+        changing = type(first)
+        for changing in first:
+            pass
+        classes = [kind is other, other is not kind, kind is Status]
+        loop = changing is kind  # a class on one side: allowed
+        loop_only = changing is first  # error: WM149 @21
+        return [same, *allowed, 0 < len(first) is not second, *classes, loop, loop_only]  # error: WM149 @33

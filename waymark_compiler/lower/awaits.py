@@ -244,7 +244,7 @@ def _chain(node: cst.Comparison, ctx: Ctx, out: list[ir.Stmt]) -> None:
         current = read(index, into)
         if index < last:
             compare = ir.Compare(left=before, ops=ops[index - 1 : index], comparators=(current,))
-            check_identity(node, before, compare.ops, compare.comparators, ctx)
+            check_identity(node, before, compare.ops, compare.comparators, ctx, index - 1)
             into.append(ir.Assign(targets=(ir.Name(id=result),), value=compare, span=span))
             inner: list[ir.Stmt] = []
             level(index + 1, current, inner)
@@ -253,7 +253,7 @@ def _chain(node: cst.Comparison, ctx: Ctx, out: list[ir.Stmt]) -> None:
             return
         rest = tuple(lower_expr(operand, ctx) for operand in operands[index + 1 :])
         tail_ops, comparators = ops[index - 1 :], (current, *rest)
-        check_identity(node, before, tail_ops, comparators, ctx)
+        check_identity(node, before, tail_ops, comparators, ctx, index - 1)
         compare = ir.Compare(left=before, ops=tail_ops, comparators=comparators, span=span)
         into.append(ir.Assign(targets=(ir.Name(id=result),), value=compare, span=span))
 

@@ -16,6 +16,7 @@ import libcst as cst
 
 from waymark_compiler.context import TEMP_PREFIX, Ctx
 from waymark_compiler.literals import BINARY, COMPARE, UNARY, number_value
+from waymark_compiler.lower.class_locals import holds_class
 from waymark_compiler.lower.constants import changed_table, constant_table
 from waymark_compiler.lower.dispatch import Refused, expression, lower_expr, refuse_expressions
 from waymark_compiler.lower.names import CHAIN, enum_lookup, is_special, special_attribute
@@ -32,7 +33,7 @@ from waymark_compiler.rules.statements import (
 from waymark_compiler.rules.workflow import SELF_MUTATION
 from waymark_compiler.symbols import ClassSym
 from waymark_runtime import ir
-from waymark_runtime.vocabulary import TYPE_OF
+from waymark_runtime.vocabulary import ENUM_MEMBERS, TYPE_OF
 
 T = TypeVar("T")
 
@@ -175,10 +176,18 @@ def check_identity(
     ops: Sequence[ir.CompareOperator],
     comparators: Sequence[ir.Expr],
     ctx: Ctx,
+    first: int = 0,
 ) -> None:
-    """WM149 for an `is` between two values that are not singletons."""
-    for op, (a, b) in zip(ops, pairwise((left, *comparators)), strict=True):
-        if op in ("is", "is not") and not (_singleton(a) or _singleton(b)):
+    """WM149 for an `is` between two values that are not singletons (a variable that only
+    ever holds a class counts as one: `lower.class_locals`); `left` is operand `first` of
+    `node`'s chain."""
+    nodes = (node.left, *(c.comparator for c in node.comparisons))[first : first + len(ops) + 1]
+    for op, (a, b), (x, y) in zip(
+        ops, pairwise((left, *comparators)), pairwise(nodes), strict=True
+    ):
+        if op not in ("is", "is not") or _singleton(a) or _singleton(b):
+            continue
+        if not (holds_class(x, ctx) or holds_class(y, ctx)):
             _identity_error(node, op, ctx)
 
 
@@ -187,8 +196,8 @@ def _singleton(value: ir.Expr) -> bool:
     object each, so `is` means `==`."""
     if isinstance(value, ir.Const):
         return value.value is None or isinstance(value.value, bool)
-    if isinstance(value, ir.Call) and value.func == TYPE_OF:  # `type(a) is type(b)`
-        return True
+    if isinstance(value, ir.Call) and value.func in (TYPE_OF, ENUM_MEMBERS):
+        return True  # `type(a) is type(b)`, `kind is Color`
     return isinstance(value, ir.EnumMember | ir.TypeRef | ir.ActionRef | ir.HelperRef)
 
 
@@ -200,7 +209,7 @@ def _identity_error(node: cst.Comparison, op: str, ctx: Ctx) -> None:
         f"`{op}` between values that are not singletons",
         "identity of values",
         f"compare values with `{equal}`; `{op}` is for `None`, `True`, `False`, enum members, "
-        "classes and functions named as such",
+        "classes (or variables only ever assigned classes) and functions named as such",
     )
 
 

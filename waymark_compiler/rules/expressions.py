@@ -128,7 +128,7 @@ IDENTITY_COMPARISON = rule(
     "WM149",
     "identity-comparison",
     "refuses `is` and `is not` unless one side is `None`, `True`, `False`, an enum member, a "
-    "class, `type(x)` or a function named as such",
+    "class, `type(x)`, a local variable only ever assigned classes, or a function named as such",
     "Values travel between processes as JSON and are rebuilt, so two values that are one object "
     "in plain Python are two objects in the runtime: the answer of `is` would differ.",
     "if first is second:",

@@ -15,6 +15,7 @@ from waymark_runtime import ir
 from waymark_runtime.errors import ProgramError
 from waymark_runtime.interpreter.attributes import get_attribute
 from waymark_runtime.interpreter.binding import bind_arguments
+from waymark_runtime.interpreter.classes import EnumMembers
 from waymark_runtime.interpreter.code import Code, Env, Eval, Frame, run_sync
 from waymark_runtime.interpreter.limits import Meter, weight
 from waymark_runtime.values.callables import ActionValue, HelperValue, bound_call
@@ -64,7 +65,12 @@ class Functions:
         return invoke
 
     def call(self, callee: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
-        """`(callee)(args)` outside an `await`: a synchronous helper's result."""
+        """`(callee)(args)` outside an `await`: a synchronous helper's result, or the member
+        an enum class read as a value looks up (`kind(2)`)."""
+        if isinstance(callee, EnumMembers):  # an enum class named in the code
+            callee = callee.as_class()
+        if isinstance(callee, TypeValue):
+            return callee.call(args, kwargs)
         function, args, kwargs = bound_call(callee, args, kwargs)
         if isinstance(function, HelperValue) and not self.helpers[function.path].is_async:
             return run_sync(self.frame(function, args, kwargs))

@@ -150,9 +150,37 @@ def enum_members(members: tuple[EnumValue, ...]) -> tuple[EnumValue, ...]:
 
 class EnumMembers(tuple[EnumValue, ...]):
     """An enum class's members: `value in Color` is Python's answer, a `TypeError` for what is
-    not a member before 3.12, whether it is a member's value from 3.12 on."""
+    not a member before 3.12, whether it is a member's value from 3.12 on. As the class it
+    stands for, it equals the class's value (`type(member) == Color`) and looks members up by
+    name (`held["RED"]`) and by value (`held(1)`, `interpreter.calling`) as the class does."""
 
     __slots__ = ()
+
+    @property
+    def enum_path(self) -> str | None:
+        return tuple.__getitem__(self, 0).type if self else None
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, EnumMembers):
+            return self.enum_path == other.enum_path and tuple.__eq__(self, other)
+        return isinstance(other, TypeValue) and other.path == self.enum_path
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash(self.enum_path)
+
+    def __getitem__(self, key: Any) -> Any:
+        if not isinstance(key, str) or self.enum_path is None:
+            return tuple.__getitem__(self, key)
+        return self.as_class()[key]
+
+    def as_class(self) -> TypeValue:
+        """The class these are the members of, as a value."""
+        if self.enum_path is None:
+            raise TypeError("an enum without members is not looked up here")
+        return TypeValue(self.enum_path)
 
     def __contains__(self, item: object) -> bool:
         if item.__class__ is EnumValue:

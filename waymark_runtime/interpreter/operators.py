@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from waymark_runtime.errors import InternalError
+from waymark_runtime.interpreter.classes import EnumMembers
 from waymark_runtime.interpreter.guards import GUARDED, Guards
 from waymark_runtime.values import EnumValue, TypeValue
 from waymark_runtime.values.callables import ActionValue, HelperValue
@@ -266,11 +267,14 @@ def _same(a: Any, b: Any) -> bool:
     with `None`, `True`, `False`, enum members, classes and functions only)."""
     if a is b:
         return True
+    if isinstance(a, _CLASSES) and isinstance(b, _CLASSES):  # `type(member) is Color`
+        return bool(a == b)
     kind = a.__class__
     return kind in _ONE_OBJECT and kind is b.__class__ and a == b
 
 
 _ONE_OBJECT = frozenset({EnumValue, TypeValue, ActionValue, HelperValue})
+_CLASSES = (TypeValue, EnumMembers)
 
 
 IDENTITY = ("is", "is not")

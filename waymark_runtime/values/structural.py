@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Self, TypeAlias
 from zoneinfo import ZoneInfo
 
+from waymark_runtime.values.enum_classes import ClassBehaviour
 from waymark_runtime.values.foreign import foreign_attrs
 from waymark_runtime.values.python_errors import refuse_operators
 from waymark_runtime.vocabulary import DEFAULT_FACTORY_CLASSES, DEFAULT_FACTORY_TYPES
@@ -459,8 +460,9 @@ class PathValue:
         return hash(self.path)
 
 
-class TypeValue(PathValue):
-    """A class used as a value (`isinstance(x, ValueError)`), by path."""
+class TypeValue(ClassBehaviour, PathValue):
+    """A class used as a value (`isinstance(x, ValueError)`), by path; an enum class's
+    members are read through it (`ClassBehaviour`)."""
 
     __slots__ = ()
 

@@ -734,6 +734,22 @@ CASES: tuple[ParityCase, ...] = (
     _case("formatting", "Formats", {"kind": "short"}, {"kind": "long"}),
     _case("shared_arguments", "SharedArguments", {"customer": "acme"}),
     _case("property_reads", "PropertyReads", {"qty": 5}, {"qty": 42}),
+    _case(
+        "enum_classes",
+        "EnumValues",
+        {"value": 2, "name": "RED"},
+        {"value": 7, "name": "BLUE"},
+        {"value": 0, "name": "HIGH"},
+        {"value": 1, "name": "CRIMSON"},
+    ),
+    _case(
+        "enum_classes",
+        "ClassIdentity",
+        {"first": 1, "second": 2},
+        {"first": 1, "second": "a"},
+        {"first": "a", "second": None},
+        {"first": [1], "second": {"a": 1}},
+    ),
     _case("enum_semantics", "DataEnums", {"level": 1}, {"level": 3}),
     _case(
         "enum_semantics",

@@ -70,20 +70,23 @@ CsvWriter.__name__ = CsvWriter.__qualname__ = "writer"
 CsvDictWriter.__name__ = CsvDictWriter.__qualname__ = "DictWriter"
 
 WRITING_METHODS: dict[type, frozenset[str]] = {
-    TextBuffer: frozenset({"write", "getvalue"}),
+    # a buffer is read as Python reads one, from its place (saved with it)
+    TextBuffer: frozenset({"write", "getvalue", "read", "readline", "readlines", "seek", "tell"}),
     CsvWriter: frozenset({"writerow", "writerows"}),
     CsvDictWriter: frozenset({"writerow", "writerows", "writeheader"}),
 }
 
 
 def call_writing(obj: Any, name: str, args: list[Any], kwargs: dict[str, Any], meter: Meter) -> Any:
-    """`buffer.write(text)`, `writer.writerow(row)`, ...: Python's, the buffer written to then
-    held to the string limit."""
+    """`buffer.write(text)`, `writer.writerow(row)`, `buffer.readline()`, ...: Python's, the
+    buffer written to then held to the string limit."""
     if name not in WRITING_METHODS[obj.__class__]:
         raise AttributeError(f"'{type(obj).__name__}' object has no attribute '{name}'")
     if name != "getvalue":
         meter.charge(1)
     result = getattr(obj, name)(*args, **kwargs)
+    if name == "readlines":
+        meter.charge(len(result))
     buffer = _buffer_of(obj)
     meter.allow_chars(len(result) if name == "getvalue" else buffer.tell())
     return result

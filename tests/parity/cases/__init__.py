@@ -175,6 +175,13 @@ CASES: tuple[ParityCase, ...] = (
         {"numbers": [], "words": []},
     ),
     _case("compare_keys", "CompareErrors", {"items": [3, 1, 2]}, {"items": [1, "a"]}),
+    _case(
+        "text_buffers",
+        "BufferReads",
+        {"text": "id,name\n1,ann\n2,bo\n"},
+        {"text": "one line"},
+        {"text": ""},
+    ),
     _case("resumed_maps", "MapAfterError", {"values": [1, 2, 3, 4, 5]}, {"values": []}),
     _case(
         "module_values",

@@ -65,7 +65,9 @@ PURE_METHODS = _words(
     # `string.Template` (`interpreter.library`: each value substituted is charged as it is read)
     "substitute safe_substitute get_identifiers is_valid "
     # `io.StringIO` and the `csv` writers (`interpreter.csv_writers`)
-    "write getvalue read readline readlines seek tell writerow writerows writeheader"
+    "write getvalue read readline readlines seek tell writerow writerows writeheader "
+    # an exception's notes (`interpreter.exception_notes`)
+    "add_note"
 )
 
 # Functions of standard modules, by qualified name: pure, and cheap for any argument a workflow

@@ -20,7 +20,7 @@ class SpecialAttributeWorkflow(Workflow):
             cause = error.__cause__
             context = getattr(error, "__context__")
             where = error.__traceback__  # error: WM152 @21
-            notes = getattr(error, "__notes__")  # error: WM152 @21
+            notes = getattr(error, "__notes__")  # an exception keeps its notes
             kind = error.__class__  # error: WM152 @20
             error.__cause__ = None  # error: WM152 @13
             label = "{0.__class__}".format(error)  # error: WM138 @21

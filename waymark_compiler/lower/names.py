@@ -317,11 +317,12 @@ CHAIN = frozenset({"__cause__", "__context__", "__suppress_context__"})
 
 def is_special(attr: str) -> bool:
     """A dunder name (`__traceback__`), which a value of the runtime does not hold; an
-    exception's chain (`CHAIN`) is read as any attribute."""
-    return len(attr) > 4 and attr.startswith("__") and attr.endswith("__") and attr not in CHAIN
+    exception's chain (`CHAIN`) and its `__notes__` are read as any attribute."""
+    special = len(attr) > 4 and attr.startswith("__") and attr.endswith("__")
+    return special and attr not in CHAIN and attr != "__notes__"
 
 
-_NOT_KEPT = frozenset({"__traceback__", "__notes__"})
+_NOT_KEPT = frozenset({"__traceback__"})
 
 
 def special_attribute(
@@ -335,8 +336,8 @@ def special_attribute(
     elif attr in _NOT_KEPT:
         label = "not kept by the runtime"
         help = (
-            "an exception keeps its class, message, args, attributes and chain, not its "
-            "traceback or notes: pass what the handler needs in its args or an attribute"
+            "an exception keeps its class, message, args, attributes, notes and chain, not its "
+            "traceback: pass what the handler needs in its args or an attribute"
         )
     elif attr == "__class__":
         label = "classes are not values"

@@ -44,6 +44,7 @@ from waymark_runtime.interpreter.classes import (
 )
 from waymark_runtime.interpreter.csv_readers import csv_functions
 from waymark_runtime.interpreter.csv_writers import WRITING_TYPES, call_writing, writer_functions
+from waymark_runtime.interpreter.exception_notes import add_note
 from waymark_runtime.interpreter.formatting import WorkflowFormatter, conversions, format_text
 from waymark_runtime.interpreter.iterators import iterator_functions
 from waymark_runtime.interpreter.models import (
@@ -289,6 +290,8 @@ class Library:
             return self.bounded.meter.settle(result)
         if name in _VALIDATION_METHODS and type(obj) is ExceptionValue:
             return self._validation_error(obj, name, args, kwargs)
+        if name == "add_note" and type(obj) is ExceptionValue:
+            return add_note(obj, args, kwargs)
         if name in FORMATTING and type(obj) is str:  # a template known only now
             text = format_text(self.formatter, obj, name, args, kwargs)
             return self.bounded.meter.settle(text)

@@ -257,6 +257,9 @@ def _exception_from(dec: Decoder, value: JSON) -> Any:
     lineage = (value["type"], *value["bases"])
     args = tuple(dec.decode(a) for a in value["args"])
     attrs = {k: dec.decode(v) for k, v in value["attrs"].items() if not k.startswith("__")}
+    notes = value["attrs"].get("__notes__")  # `add_note`'s: a list of text, nothing else
+    if isinstance(notes, list) and all(type(note) is str for note in notes):
+        attrs["__notes__"] = list(notes)
     remote = value.get("traceback")
     text = dec.decode(remote) if remote is not None else None
     cause = _link(dec, value.get("cause"))

@@ -481,6 +481,9 @@ def type_name(obj: Any) -> str:
     return type(obj).__name__
 
 
+_NOTES = "__notes__"  # `add_note`'s, kept as an attribute (`interpreter.exception_notes`)
+
+
 def exception_value(error: BaseException) -> ExceptionValue:
     """The structural form of a real exception (args and attributes as workflow values)."""
     if isinstance(error, ExceptionCarrier):
@@ -488,7 +491,7 @@ def exception_value(error: BaseException) -> ExceptionValue:
     found = lineage(type(error))
     attrs = foreign_attrs(error, found[0])
     if attrs is None:
-        attrs = {k: v for k, v in vars(error).items() if not k.startswith("__")}
+        attrs = {k: v for k, v in vars(error).items() if not k.startswith("__") or k == _NOTES}
         for kind, names in _BUILTIN_ATTRIBUTES:
             if isinstance(error, kind):
                 attrs.update((name, getattr(error, name, None)) for name in names)

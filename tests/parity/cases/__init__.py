@@ -182,6 +182,12 @@ CASES: tuple[ParityCase, ...] = (
         {"text": "one line"},
         {"text": ""},
     ),
+    _case(
+        "exception_notes",
+        "Notes",
+        {"rows": ["a", "b"], "bad": 3},
+        {"rows": [], "bad": "fine"},
+    ),
     _case("resumed_maps", "MapAfterError", {"values": [1, 2, 3, 4, 5]}, {"values": []}),
     _case(
         "module_values",

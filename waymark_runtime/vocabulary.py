@@ -66,8 +66,8 @@ PURE_METHODS = _words(
     "substitute safe_substitute get_identifiers is_valid "
     # `io.StringIO` and the `csv` writers (`interpreter.csv_writers`)
     "write getvalue read readline readlines seek tell writerow writerows writeheader "
-    # an exception's notes (`interpreter.exception_notes`)
-    "add_note"
+    # an exception's notes (`interpreter.exception_notes`), a generator helper's `send`
+    "add_note send"
 )
 
 # Functions of standard modules, by qualified name: pure, and cheap for any argument a workflow

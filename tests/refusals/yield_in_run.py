@@ -11,8 +11,10 @@ class YieldWorkflow(Workflow):
 
     def running(self, xs: list[int]) -> object:
         for x in xs:
-            sent = yield x  # error: WM110 @20
-            xs.append(sent)
+            sent = yield x  # what `send` gives: a value
+            xs.append((yield sent))  # error: WM110 @24
+        done = yield from xs  # error: WM110 @16
+        xs.append(done)
 
     def closing(self, log: list[str]) -> object:
         try:

@@ -48,8 +48,15 @@ def test_samples_are_canonical(path: Path) -> None:
 def test_sample_reads_as_expected() -> None:
     workflow = parse((SAMPLES[-1].parent / "welcome_email.wrl").read_text(encoding="utf-8"))
     assert workflow.name == "WelcomeEmailWorkflow"
-    assert [f.name for f in workflow.helpers] == ["notify", "total"]
+    assert [f.name for f in workflow.helpers] == ["notify", "total", "running"]
     assert workflow.helper("total").is_async is False
+    loop = workflow.helper("running").body[1]
+    assert isinstance(loop, ir.While)
+    sent, unpacked, bare = loop.body[:3]
+    assert sent == ir.Yield(value=ir.Name(id="total"), target=ir.Name(id="sent"))
+    assert isinstance(unpacked, ir.Yield) and unpacked.value is None
+    assert isinstance(unpacked.target, ir.TupleExpr)
+    assert bare == ir.Yield(value=None)
     assert [p.keyword_only for p in workflow.run.params] == [False, False, True]
     gather = workflow.run.body[3]
     assert isinstance(gather, ir.Await) and isinstance(gather.op, ir.Gather)

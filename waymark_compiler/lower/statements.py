@@ -104,6 +104,8 @@ def _assign_awaiting_targets(
 
 @statement
 def lower_Assign(node: cst.Assign, ctx: Ctx) -> list[ir.Stmt]:
+    if isinstance(node.value, cst.Yield) and len(node.targets) == 1 and not ctx.function.is_async:
+        return lower_yield(node.value, ctx, node.targets[0].target)  # `x = yield value`
     return _assign([t.target for t in node.targets], node.value, node, ctx)
 
 

@@ -194,7 +194,8 @@ def pure_stmt(stmt: ir.Stmt) -> str:
     if isinstance(stmt, ir.Delete):
         return "del " + ", ".join(target(each) for each in stmt.targets)
     if isinstance(stmt, ir.Yield):
-        return "yield" if stmt.value is None else f"yield {expr(stmt.value)}"
+        said = "yield" if stmt.value is None else f"yield {expr(stmt.value)}"
+        return said if stmt.target is None else f"{target(stmt.target)} = {said}"
     return "pass"
 
 

@@ -234,6 +234,11 @@ def run_sync(frame: Frame) -> Any:
     raise AssertionError("unreachable: the loop only leaves by raising")
 
 
+# Where a resumed generator's frame finds what `send` gave it (`instructions.take_sent`): not
+# an identifier, so no variable of the user's can take it.
+SENT = "<sent>"
+
+
 class Generator:
     """A call of a generator helper: each item read runs its frame on to the next `yield`, as
     CPython's generator does. An exception from the body ends it (it raises once, then it is
@@ -251,8 +256,17 @@ class Generator:
         return self
 
     def __next__(self) -> Any:
+        return self.send(None)
+
+    def send(self, value: Any) -> Any:
+        """`generator.send(value)`: resumes it with `value` as what its paused `yield` gives
+        (`x = yield ...`); `next` sends None."""
         if self.done:
             raise StopIteration
+        if not self.started and value is not None:
+            raise TypeError("can't send non-None value to a just-started generator")
+        if self.started and value is not None:
+            self.frame.env[SENT] = value
         pc = self.frame.pc + 1 if self.started else self.frame.pc
         self.started = True
         try:

@@ -1,4 +1,5 @@
-"""A generator helper's call as the state codec saves it: its paused frame, not its items.
+"""A generator helper's call as the state codec saves it: its paused frame, not its items;
+and its `send`.
 
 A generator the workflow holds across an await (`for page in drain(queue):` around an action)
 is saved as its frame — the function, the `yield` it stopped at, its locals and slots — with
@@ -16,6 +17,15 @@ from waymark_runtime.interpreter.code import Code, Frame, Generator
 from waymark_runtime.values import ValueNotSerializable
 
 JSON = Any
+
+
+def send(generator: Generator, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    """`generator.send(value)`, with CPython's errors for its arguments."""
+    if kwargs:
+        raise TypeError("generator.send() takes no keyword arguments")
+    if len(args) != 1:
+        raise TypeError(f"generator.send() takes exactly one argument ({len(args)} given)")
+    return generator.send(args[0])
 
 
 def encode_generator(obj: Generator, encode: Callable[[Any], JSON]) -> JSON:

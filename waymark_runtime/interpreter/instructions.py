@@ -12,6 +12,7 @@ from typing import Any
 from waymark_runtime.interpreter import operators
 from waymark_runtime.interpreter.attributes import get_attribute
 from waymark_runtime.interpreter.code import (
+    SENT,
     Assign,
     AwaitSite,
     Eval,
@@ -294,7 +295,19 @@ def return_value(value: Eval) -> Instr:
 
 def yield_value(value: Eval | None) -> Instr:
     def instr(frame: Frame) -> int:
-        raise Yielded(None if value is None else value(frame.env))
+        result = None if value is None else value(frame.env)
+        frame.env.pop(SENT, None)  # sent to an earlier `yield` that bound nothing
+        raise Yielded(result)
+
+    return instr
+
+
+def take_sent(target: Assign, nxt: int) -> Instr:
+    """`x = yield ...` resumed: `x` gets what `send` gave the generator (None for `next`)."""
+
+    def instr(frame: Frame) -> int:
+        target(frame.env, frame.env.pop(SENT, None))
+        return nxt
 
     return instr
 

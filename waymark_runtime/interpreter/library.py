@@ -42,10 +42,12 @@ from waymark_runtime.interpreter.classes import (
     type_is,
     type_of,
 )
+from waymark_runtime.interpreter.code import Generator
 from waymark_runtime.interpreter.csv_readers import csv_functions
 from waymark_runtime.interpreter.csv_writers import WRITING_TYPES, call_writing, writer_functions
 from waymark_runtime.interpreter.exception_notes import add_note
 from waymark_runtime.interpreter.formatting import WorkflowFormatter, conversions, format_text
+from waymark_runtime.interpreter.generators import send
 from waymark_runtime.interpreter.iterators import iterator_functions
 from waymark_runtime.interpreter.models import (
     MODEL_METHODS,
@@ -292,6 +294,8 @@ class Library:
             return self._validation_error(obj, name, args, kwargs)
         if name == "add_note" and type(obj) is ExceptionValue:
             return add_note(obj, args, kwargs)
+        if name == "send" and obj.__class__ is Generator:  # a generator helper's call
+            return send(obj, args, kwargs)
         if name in FORMATTING and type(obj) is str:  # a template known only now
             text = format_text(self.formatter, obj, name, args, kwargs)
             return self.bounded.meter.settle(text)

@@ -221,6 +221,9 @@ class FunctionCompiler:
             raise ProgramError("`yield` in an async function: only a synchronous helper yields")
         value = None if node.value is None else self.expr(node.value)
         self.yields.add(self.emit(lambda pc: ins.yield_value(value)))
+        if node.target is not None:  # `x = yield value`: what resumed it (`Generator.send`)
+            target = self.target(node.target)
+            self.emit(lambda pc: ins.take_sent(target, pc + 1))
 
     def exec_Raise(self, node: ir.Raise) -> None:
         if node.exc is not None:

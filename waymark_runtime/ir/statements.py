@@ -110,9 +110,11 @@ class Return:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Yield:
     """`yield value` as a statement of a synchronous helper, which makes it a generator: a
-    call returns an iterator that runs the body up to each `yield` as it is read."""
+    call returns an iterator that runs the body up to each `yield` as it is read; `target`
+    (`x = yield value`) is bound to what resumes it (`send`'s value, None for `next`)."""
 
     value: Expr | None
+    target: Target | None = None
     span: Span | None = span_field()
 
 

@@ -69,6 +69,13 @@ class KeywordOnlyMarker:
     """The bare `*` in a parameter list."""
 
 
+@dataclass(frozen=True, slots=True)
+class YieldHead:
+    """`yield value` on the right of `=`, before its statement is built."""
+
+    value: ir.Expr | None
+
+
 OPERATION_TYPES = (ir.ActionCall, ir.Sleep, ir.CallAsyncHelper, ir.WaitForSignal, GatherHead)
 
 
@@ -168,6 +175,11 @@ class StmtBuilder(Transformer[Token, Any]):
     def assign_stmt(self, meta: Any, children: list[Any]) -> ir.Stmt:
         count = next((i for i, child in enumerate(children) if not isinstance(child, EXPR_TYPES)))
         exprs, tail = children[:count], children[count:]
+        if isinstance(tail[0], YieldHead):  # `x = yield value`
+            if len(exprs) != 1:
+                raise syntax_error(meta, "a yield assigns exactly one target")
+            target = to_target(exprs[0], meta)
+            return ir.Yield(value=tail[0].value, target=target, span=span_of(tail[1]))
         if isinstance(tail[0], OPERATION_TYPES):
             if len(exprs) != 1:
                 raise syntax_error(meta, "an await assigns exactly one target")
@@ -233,6 +245,9 @@ class StmtBuilder(Transformer[Token, Any]):
 
     def yield_stmt(self, meta: Any, children: list[Any]) -> ir.Yield:
         return ir.Yield(value=children[0], span=span_of(children[1]))
+
+    def yield_value(self, meta: Any, children: list[Any]) -> YieldHead:
+        return YieldHead(children[0])
 
     def raise_stmt(self, meta: Any, children: list[Any]) -> ir.Raise:
         exc, cause, loc = children

@@ -167,6 +167,8 @@ def print_Return(node: ir.Return, depth: int) -> Lines:
 
 def print_Yield(node: ir.Yield, depth: int) -> Lines:
     text = "yield" if node.value is None else "yield " + bare_tuple(node.value)
+    if node.target is not None:
+        text = f"{bare_tuple(node.target)} = {text}"
     return [_line(depth, text, node.span)]
 
 

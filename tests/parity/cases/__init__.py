@@ -188,6 +188,7 @@ CASES: tuple[ParityCase, ...] = (
         {"rows": ["a", "b"], "bad": 3},
         {"rows": [], "bad": "fine"},
     ),
+    _case("sent_values", "SentValues", {"amounts": [1, 2, 3]}, {"amounts": []}),
     _case("resumed_maps", "MapAfterError", {"values": [1, 2, 3, 4, 5]}, {"values": []}),
     _case(
         "module_values",

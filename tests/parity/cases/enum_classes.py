@@ -8,7 +8,12 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, fields
 
-from waymark import Workflow, workflow
+from waymark import Workflow, action, workflow
+
+
+@action
+async def ping(value: int) -> int:
+    return value
 
 
 class Color(enum.Enum):
@@ -34,6 +39,7 @@ class EnumValues(Workflow):
         kind = type(Color.GREEN)
         field_type = fields(Item)[1].type
         held = Color if value else Level
+        await ping(value)  # what they hold is saved with the state
         try:
             looked = kind(value).name
         except ValueError as error:

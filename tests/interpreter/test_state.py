@@ -309,6 +309,16 @@ def test_a_csv_reader_resumes_at_its_row_with_its_format() -> None:
     assert named.line_num == python.line_num == 5
 
 
+def test_a_csv_reader_saved_before_its_lines_and_its_dialect_load_back_as_they_were() -> None:
+    from waymark_runtime.interpreter.csv_readers import CsvReader
+
+    lines = ["a;b", "c;d"]
+    rows = CsvReader(iter(lines), (), {"delimiter": ";"})
+    rows, loaded, dialect = _resumed(rows, lines, rows.dialect)  # the reader is saved first
+    assert loaded == ["a;b", "c;d"] and list(rows) == [["a", "b"], ["c", "d"]]
+    assert (dialect.delimiter, dialect.quotechar, type(dialect).__name__) == (";", '"', "Dialect")
+
+
 def test_a_csv_writer_resumes_writing_into_the_buffer_the_workflow_holds() -> None:
     from waymark_runtime.interpreter.csv_writers import writer_functions
 

@@ -47,8 +47,37 @@ class CsvReader:
         return self._base + self._reader.line_num
 
     @property
-    def dialect(self) -> Any:
-        raise AttributeError("a reader's dialect is not a workflow value: read its format")
+    def dialect(self) -> ReaderDialect:
+        return ReaderDialect(self._args, self._options)
+
+
+class ReaderDialect:
+    """`reader.dialect`: the format a reader reads, with the attributes of Python's dialect
+    (`delimiter`, `quotechar`, `escapechar`, `doublequote`, `skipinitialspace`,
+    `lineterminator`, `quoting`, `strict`), read-only; saved as the reader's format."""
+
+    __slots__ = ("_args", "_options")
+
+    def __init__(self, args: tuple[Any, ...], options: dict[str, Any]) -> None:
+        self._args, self._options = args, options
+
+    def __copy__(self) -> ReaderDialect:  # read-only: copied as itself, as Python's is shared
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> ReaderDialect:
+        return self
+
+    def __getattr__(self, name: str) -> Any:
+        if name in _DIALECT_ATTRIBUTES:
+            return getattr(csv.reader([], *self._args, **self._options).dialect, name)
+        raise AttributeError(f"'_csv.Dialect' object has no attribute '{name}'")
+
+    def __dir__(self) -> list[str]:
+        return sorted(_DIALECT_ATTRIBUTES)
+
+
+_DIALECT_ATTRIBUTES = frozenset({"delimiter", "quotechar", "escapechar", "doublequote",
+                                 "skipinitialspace", "lineterminator", "quoting", "strict"})  # fmt: skip
 
 
 class CsvDictReader(csv.DictReader):  # type: ignore[type-arg]
@@ -93,8 +122,13 @@ def decode_format(value: JSON, decode: Callable[[JSON], Any]) -> tuple[tuple[Any
     return tuple(decode(value["args"])), decode(value["options"])
 
 
-def encode_reader(obj: CsvReader | CsvDictReader, encode: Callable[[Any], JSON]) -> JSON:
-    """A reader as the state codec saves it (`encode` saves its parts)."""
+def encode_reader(
+    obj: CsvReader | CsvDictReader | ReaderDialect, encode: Callable[[Any], JSON]
+) -> JSON:
+    """A reader (or a reader's dialect) as the state codec saves it (`encode` saves its
+    parts)."""
+    if isinstance(obj, ReaderDialect):
+        return {"$t": "csv.dialect", **encode_format(obj._args, obj._options, encode)}
     if isinstance(obj, CsvReader):
         return {
             "$t": "csv.reader",
@@ -115,9 +149,12 @@ def encode_reader(obj: CsvReader | CsvDictReader, encode: Callable[[Any], JSON])
 
 def decode_reader(tag: str, value: JSON, decode: Callable[[JSON], Any]) -> Any:
     """The reader `encode_reader` saved (`decode` loads its parts)."""
-    if tag == "csv.reader":
+    if tag == "csv.dialect":
+        return ReaderDialect(*decode_format(value, decode))
+    if tag == "csv.reader":  # its parts in the order they were saved, as references count them
+        lines = decode(value["lines"])
         args, options = decode_format(value, decode)
-        return CsvReader(decode(value["lines"]), args, options, value["n"])
+        return CsvReader(lines, args, options, value["n"])
     rows = CsvDictReader.__new__(CsvDictReader)
     rows.reader = decode(value["reader"])
     rows._fieldnames = decode(value["fields"])
@@ -131,5 +168,7 @@ def decode_reader(tag: str, value: JSON, decode: Callable[[JSON], Any]) -> Any:
 CsvReader.__name__ = CsvReader.__qualname__ = "reader"
 CsvDictReader.__name__ = CsvDictReader.__qualname__ = "DictReader"
 
-READER_TYPES = (CsvReader, CsvDictReader)
-READER_TAGS = frozenset({"csv.reader", "csv.DictReader"})
+ReaderDialect.__name__ = ReaderDialect.__qualname__ = "Dialect"
+
+READER_TYPES = (CsvReader, CsvDictReader, ReaderDialect)
+READER_TAGS = frozenset({"csv.reader", "csv.DictReader", "csv.dialect"})

@@ -130,9 +130,10 @@ def decode_writing(tag: str, value: JSON, decode: Callable[[JSON], Any]) -> Any:
         buffer = TextBuffer(value["v"], value["nl"])
         buffer.seek(value["pos"])
         return buffer
-    if tag == "csv.writer":
+    if tag == "csv.writer":  # its parts in the order they were saved, as references count them
+        buffer = decode(value["buffer"])
         args, options = decode_format(value, decode)
-        return CsvWriter(decode(value["buffer"]), args, options)
+        return CsvWriter(buffer, args, options)
     rows = CsvDictWriter.__new__(CsvDictWriter)
     rows.writer = decode(value["writer"])
     rows.fieldnames = decode(value["fields"])

@@ -182,6 +182,8 @@ CASES: tuple[ParityCase, ...] = (
         {"text": "one line"},
         {"text": ""},
     ),
+    _case("text_buffers", "ReaderDialects", {"text": "a;'b;c'\n1;2\n"}, {"text": ""}),
+    _case("text_buffers", "ReaderBeforeItsLines", {"text": "a;b\n1;2\n"}, {"text": ""}),
     _case(
         "exception_notes",
         "Notes",

@@ -43,3 +43,40 @@ class BufferReads(Workflow):
             first, place, second, rest, again, some, lines, header, rows,
             out.readlines(), out.tell(), buffer.read(), problem,
         ]  # fmt: skip
+
+
+@workflow
+class ReaderDialects(Workflow):
+    async def run(self, text: str) -> list[object]:
+        plain = csv.reader(io.StringIO(text))
+        custom = csv.reader(text.splitlines(), delimiter=";", quotechar="'", strict=True)
+        keyed = csv.DictReader(text.splitlines(), dialect="excel-tab")
+        held = custom.dialect
+        await ping(1)
+        names = ("delimiter", "quotechar", "escapechar", "doublequote", "skipinitialspace",
+                 "lineterminator", "quoting", "strict")  # fmt: skip
+        try:
+            missing = str(held.nothing)
+        except AttributeError as error:
+            missing = str(error)
+        return [
+            [getattr(plain.dialect, name) for name in names],
+            [getattr(held, name) for name in names],
+            keyed.dialect,
+            keyed.reader.dialect.delimiter,
+            type(held).__name__,
+            missing,
+            list(custom),
+        ]
+
+
+@workflow
+class ReaderBeforeItsLines(Workflow):
+    async def run(self, text: str) -> list[object]:
+        reader = None  # bound before the lines it reads: saved first
+        lines = text.splitlines()
+        reader = csv.reader(lines, delimiter=";")
+        header = next(reader, None)
+        await ping(1)
+        lines.append("x;y")
+        return [header, lines, list(reader)]

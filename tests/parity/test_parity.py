@@ -10,7 +10,7 @@ from tests.parity.harness import durable_outcome, oracle_outcome
 RUNS = [
     pytest.param(case, index, id=f"{case.id}[{index}]")
     for case in CASES
-    for index in range(len(case.inputs) if case.inputs is not None else 1)
+    for index in range(case.input_count())
 ]
 
 

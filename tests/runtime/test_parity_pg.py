@@ -28,7 +28,7 @@ TOO_SLOW = {
 RUNS = [
     pytest.param(case, index, id=f"{case.id}[{index}]")
     for case in CASES
-    for index in range(len(case.inputs) if case.inputs is not None else 1)
+    for index in range(case.input_count())
     if (case.id, index) not in TOO_SLOW
 ]
 MODULES = sorted({case.module_name for case in CASES} | {"tests.runtime.parity_reset"})

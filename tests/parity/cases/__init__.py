@@ -44,6 +44,16 @@ class ParityCase:
             return self.inputs
         return tuple(self.load().INPUTS[self.workflow])
 
+    def input_count(self) -> int:
+        """How many runs the case has (every item of `INPUTS[workflow]`). A module that does
+        not import counts as one run, which then reports the error."""
+        if self.inputs is not None:
+            return len(self.inputs)
+        try:
+            return len(self.all_inputs())
+        except Exception:
+            return 1
+
 
 def _case(
     module: str, workflow: str, *inputs: dict[str, Any], fast_sleep: bool = True

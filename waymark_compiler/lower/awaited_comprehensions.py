@@ -5,9 +5,9 @@ item starts, into a temporary that stands for the comprehension afterwards.
 The loop variables become temporaries too, so that, as in Python, they do not leak into the
 function; the first iterable is evaluated in the function, the rest inside the loop, and
 each `if` only when the ones before it held. A generator expression with an await is an
-async generator in Python, which `sum()`, `list()` and the like cannot iterate: refused, as
-is a comprehension inside it that binds one of its loop variables again (the renaming would
-reach into it).
+async generator in Python, which `sum()`, `list()` and the like cannot iterate: refused. A
+lambda or comprehension inside that binds one of the loop variables again keeps its own
+(`[await f(h) for h in sorted(hs, key=lambda h: h.rank)]`): the renaming stops at its scope.
 """
 
 from __future__ import annotations
@@ -25,19 +25,18 @@ from waymark_runtime import ir
 
 Hoist = Callable[[cst.BaseExpression, Ctx], list[ir.Stmt]]
 Comprehension = cst.ListComp | cst.SetComp | cst.DictComp
-_SCOPES = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp, cst.Lambda)
+Inner = cst.ListComp | cst.SetComp | cst.DictComp | cst.GeneratorExp
+_INNER = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 
 
-def awaited_comprehension(node: Comprehension, hoist: Hoist, ctx: Ctx) -> list[ir.Stmt] | None:
-    """The loop, with `ctx.replaced` mapping `node` to its result; None when the renaming
-    of the loop variables cannot be done (a nested scope binds one of them again)."""
+def awaited_comprehension(node: Comprehension, hoist: Hoist, ctx: Ctx) -> list[ir.Stmt]:
+    """The loop, with `ctx.replaced` mapping `node` to its result."""
     fors = comprehension_fors(node.for_in)
     names = {name for clause in fors for name in target_names(clause.target)}
-    if _rebound(node, names):
-        return None
     span = ctx.span(node)
     renamed = {name: ctx.temp() for name in sorted(names)}
-    for found in _reads(node, names, node.for_in.iter):
+    reads = (found for child in parts(node) for found in _reads(child, names, node.for_in.iter))
+    for found in reads:
         ctx.replaced[id(found)] = ir.Name(id=renamed[found.value], span=ctx.span(found))
     result = ir.Name(id=ctx.temp(), span=span)
     empty: ir.Expr
@@ -135,36 +134,47 @@ def _target(node: cst.BaseExpression, renamed: dict[str, str], ctx: Ctx) -> ir.T
 
 def _reads(node: cst.CSTNode, names: set[str], first: cst.CSTNode) -> Iterator[cst.Name]:
     """The names of `names` read inside the comprehension, not in its `first` iterable (read
-    in the function); its targets are lowered apart."""
-    if node is first:
+    in the function); its targets are lowered apart. A lambda or comprehension inside that
+    binds one of them again has its own variable there, as in Python: those reads are its."""
+    if node is first or not names:
         return
     if isinstance(node, cst.Name):
         if node.value in names:
             yield node
     elif isinstance(node, cst.Attribute | cst.Arg):  # not `x.name` nor `f(name=...)`
         yield from _reads(node.value, names, first)
+    elif isinstance(node, cst.Lambda):
+        yield from _lambda_reads(node, names, first)
+    elif isinstance(node, _INNER):
+        yield from _inner_reads(node, names, first)
     else:
         for child in parts(node):
             yield from _reads(child, names, first)
 
 
-def _rebound(node: Comprehension, names: set[str]) -> bool:
-    """Does a comprehension or lambda inside `node` bind one of `names` again?"""
-    for inner in _inner_scopes(node):
-        if isinstance(inner, cst.Lambda):
-            bound = {p.name.value for p in inner.params.params}
-        elif isinstance(inner, cst.ListComp | cst.SetComp | cst.DictComp | cst.GeneratorExp):
-            bound = {n for c in comprehension_fors(inner.for_in) for n in target_names(c.target)}
-        if bound & names:
-            return True
-    return False
+def _lambda_reads(node: cst.Lambda, names: set[str], first: cst.CSTNode) -> Iterator[cst.Name]:
+    """Defaults are read where the lambda is made; the body sees its parameters."""
+    params = node.params
+    every = [*params.posonly_params, *params.params, *params.kwonly_params]
+    every += [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
+    for param in every:
+        if param.default is not None:
+            yield from _reads(param.default, names, first)
+    yield from _reads(node.body, names - {p.name.value for p in every}, first)
 
 
-def _inner_scopes(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    for child in parts(node):
-        if isinstance(child, _SCOPES):
-            yield child
-        yield from _inner_scopes(child)
+def _inner_reads(node: Inner, names: set[str], first: cst.CSTNode) -> Iterator[cst.Name]:
+    """An inner comprehension: its first iterable is read outside it; each `for` binds its
+    targets for the clauses after it and for the item."""
+    visible = set(names)
+    for index, clause in enumerate(comprehension_fors(node.for_in)):
+        yield from _reads(clause.iter, visible if index else names, first)
+        visible -= set(target_names(clause.target))
+        for test in clause.ifs:
+            yield from _reads(test.test, visible, first)
+    items = (node.key, node.value) if isinstance(node, cst.DictComp) else (node.elt,)
+    for item in items:
+        yield from _reads(item, visible, first)
 
 
 def _awaits(node: cst.CSTNode) -> Iterator[cst.Await]:

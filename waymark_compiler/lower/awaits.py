@@ -275,12 +275,7 @@ def _comprehension(
     if not any(has_await(child) for child in inner):
         return
     if not isinstance(node, cst.GeneratorExp):
-        loop = awaited_comprehension(node, hoist, ctx)
-        if loop is not None:
-            out += loop
-            return
-        help = "use other names for the loop variables of the comprehensions inside it"
-        _refuse(node, ctx, "in a comprehension whose inner scopes rebind its variables", help)
+        out += awaited_comprehension(node, hoist, ctx)
         return
     help = ("a generator expression with `await` is an async generator, which `sum()` or "
             "`list()` cannot iterate: write a list comprehension `[await f(x) for x in xs]`, or "

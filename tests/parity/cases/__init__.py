@@ -17,6 +17,8 @@ from decimal import Decimal
 from types import ModuleType
 from typing import Any
 
+from tests.parity.cases.corpus_registry import CORPUS
+
 
 @dataclass(frozen=True, slots=True)
 class ParityCase:
@@ -1181,6 +1183,7 @@ CASES: tuple[ParityCase, ...] = (
         {"name": "scale", "action_name": "fetch"},
         {"name": "x", "action_name": "store"},
     ),
+    *(ParityCase(module, name, inputs, fast) for module, name, inputs, fast in CORPUS),
 )
 
 

@@ -1,0 +1,20 @@
+"""The real-world corpus: production-shaped workflows (billing, notifications, scraping,
+approvals, provisioning sagas, ETL, agent tool loops, onboarding, reports), each a module of
+this package. Plain data: `tests.parity.cases` turns each row into a `ParityCase`
+(`inputs=None` takes them from the module's `INPUTS[workflow]`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+CorpusRow = tuple[str, str, tuple[dict[str, Any], ...] | None, bool]
+
+CORPUS: tuple[CorpusRow, ...] = (
+    # focused cases for what the corpus showed
+    (
+        "shadowed_comprehensions",
+        "ShadowedComprehensions",
+        ({"xs": [3, 1, 2]}, {"xs": []}),
+        True,
+    ),
+)

@@ -17,6 +17,7 @@ import libcst as cst
 from waymark_compiler.shapes import (
     is_duration_literal,
     is_pattern_literal,
+    moment_literal,
     pattern_flags,
     value_literal,
 )
@@ -157,13 +158,9 @@ def _literal(
                 func="frozenset", args=(ir.TupleExpr(elts=elts, span=span),), kwargs=(), span=span
             )
     if isinstance(node, cst.Call) and is_duration_literal(node):  # `timedelta(minutes=5)`
-        args = tuple(inner(a.value, span) for a in node.args if a.keyword is None)
-        kwargs = tuple(
-            ir.Keyword(name=a.keyword.value, value=inner(a.value, span), span=span)
-            for a in node.args
-            if a.keyword is not None
-        )
-        return ir.Call(func=DURATION, args=args, kwargs=kwargs, span=span)
+        return _called(DURATION, node, inner, span)
+    if isinstance(node, cst.Call) and (func := moment_literal(node)) is not None:
+        return _called(func, node, inner, span)  # `date(2024, 12, 25)`
     if isinstance(node, cst.Call) and is_pattern_literal(node):  # `re.compile(r"\d+", re.I)`
         flags = [pattern_flags(a.value) or 0 for a in node.args[1:]]
         args = (inner(node.args[0].value, span), ir.Const(value=sum(flags), span=span))
@@ -173,6 +170,21 @@ def _literal(
         value = inner(node.args[0].value, span)
         return ir.Call(func=func, args=(value,), kwargs=(), span=span)
     raise NotConstant(node)
+
+
+def _called(
+    func: str,
+    node: cst.Call,
+    inner: Callable[[cst.BaseExpression, ir.Span], ir.Expr],
+    span: ir.Span,
+) -> ir.Expr:
+    args = tuple(inner(a.value, span) for a in node.args if a.keyword is None)
+    kwargs = tuple(
+        ir.Keyword(name=a.keyword.value, value=inner(a.value, span), span=span)
+        for a in node.args
+        if a.keyword is not None
+    )
+    return ir.Call(func=func, args=args, kwargs=kwargs, span=span)
 
 
 def _joined(node: cst.BaseExpression) -> str:

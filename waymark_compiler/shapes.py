@@ -18,8 +18,9 @@ Leaf = Callable[[cst.BaseExpression], bool]
 
 def is_constant_literal(node: cst.BaseExpression, member: Leaf | None = None) -> bool:
     """Immutable literals: numbers, strings, True/False/None, unary/binary ops, tuples and
-    frozensets of them, `range`s of int literals, and `Decimal` and `timedelta` literals; with `member`, also what it
-    accepts (the enum members `resolve` found) in a tuple or alone."""
+    frozensets of them, `range`s of int literals, and `Decimal`, `timedelta`, `date`,
+    `datetime` and `time` literals; with `member`, also what it accepts (the enum members
+    `resolve` found) in a tuple or alone."""
     if member is not None and member(node):
         return True
     if isinstance(node, cst.Integer | cst.Float):
@@ -37,7 +38,8 @@ def is_constant_literal(node: cst.BaseExpression, member: Leaf | None = None) ->
     if isinstance(node, cst.Tuple):
         return _constant_elements(node, member)
     return (_is_frozenset(node) or value_literal(node) is not None or _is_range(node)
-            or is_duration_literal(node) or is_pattern_literal(node))  # fmt: skip
+            or is_duration_literal(node) or is_pattern_literal(node)
+            or moment_literal(node) is not None)  # fmt: skip
 
 
 def _is_range(node: cst.BaseExpression) -> bool:
@@ -123,6 +125,33 @@ def is_duration_literal(node: cst.BaseExpression) -> bool:
         and (arg.keyword is None or arg.keyword.value in _DURATION_FIELDS)
         for arg in node.args
     )
+
+
+def moment_literal(node: cst.BaseExpression) -> str | None:
+    """`date(2024, 12, 25)`, `datetime.datetime(2024, 1, 1, 9, 30)`, `time(hour=22)`: a naive
+    date, datetime or time of int literals, as the function the runtime calls; else None."""
+    if not isinstance(node, cst.Call):
+        return None
+    name = get_full_name_for_node(node.func) or ""
+    kind = _MOMENTS.get(name.rpartition(".")[2])  # `date`, `datetime.date`, `dt.date`
+    if kind is None or not node.args:
+        return None
+    fields = _MOMENT_FIELDS[kind]
+    plain = all(
+        not arg.star
+        and isinstance(arg.value, cst.Integer)
+        and (arg.keyword is None or arg.keyword.value in fields)
+        for arg in node.args
+    )
+    return f"datetime.{kind}" if plain and len(node.args) <= len(fields) else None
+
+
+_MOMENTS = {"date": "date", "datetime": "datetime", "time": "time"}
+_MOMENT_FIELDS = {
+    "date": ("year", "month", "day"),
+    "datetime": ("year", "month", "day", "hour", "minute", "second", "microsecond"),
+    "time": ("hour", "minute", "second", "microsecond"),
+}
 
 
 _DURATION_FIELDS = frozenset(

@@ -5,6 +5,7 @@ this package. Plain data: `tests.parity.cases` turns each row into a `ParityCase
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Any
 
 CorpusRow = tuple[str, str, tuple[dict[str, Any], ...] | None, bool]
@@ -15,6 +16,12 @@ CORPUS: tuple[CorpusRow, ...] = (
         "shadowed_comprehensions",
         "ShadowedComprehensions",
         ({"xs": [3, 1, 2]}, {"xs": []}),
+        True,
+    ),
+    (
+        "moment_constants",
+        "MomentConstants",
+        ({"offset": 0}, {"offset": 299, "at": time(23, 0)}, {"offset": -1, "at": time(9)}),
         True,
     ),
 )

@@ -9,8 +9,8 @@ and `filter(None, xs)` keeps the truthy items; both stay lazy, like the iterator
 A function value (`applied`) is a lambda whose body is a pure expression, a pure builtin, a
 pure method of a value (`d.get`), a pure method of a builtin type (`str.strip`, called on the
 item), a `math` function, a synchronous helper (`version_key`, `self.rank`), an `operator`
-function standing for an operator (`operator.add` is `a + b`) or
-`operator.itemgetter`/`attrgetter`.
+function standing for an operator (`operator.add` is `a + b`),
+`operator.itemgetter`/`attrgetter`, or a value's operator method (`usage.__getitem__`).
 
 `functools.reduce(f, xs, start)` (or `initial=start`, which the runtime takes where its Python
 does) is a generator expression that rebinds the accumulator to
@@ -27,6 +27,7 @@ import libcst as cst
 from waymark_compiler.context import Ctx
 from waymark_compiler.literals import string_value
 from waymark_compiler.lower.arguments import lower_arguments
+from waymark_compiler.lower.bound_dunders import bound_dunder
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.rules.expressions import FUNCTION_VALUE
 from waymark_compiler.symbols import BuiltinSym, ClassSym, ExternalSym, FunctionSym
@@ -77,6 +78,8 @@ def applied(
     helper = _helper(node, symbol, ctx)
     if helper is not None:
         return ir.HelperCall(name=helper, args=items, kwargs=(), span=span), bound
+    if (dunder := bound_dunder(node, items, ctx)) is not None:  # `key=usage.__getitem__`
+        return dunder, bound
     if not isinstance(node, cst.Attribute) or node.attr.value not in PURE_METHODS:
         return None
     method = node.attr.value

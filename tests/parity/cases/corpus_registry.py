@@ -19,6 +19,12 @@ CORPUS: tuple[CorpusRow, ...] = (
         True,
     ),
     (
+        "bound_dunders",
+        "BoundDunders",
+        ({"days": 9, "skus": ["a", "c", "a", "b"]}, {"days": 0, "skus": ["a", "z", "c"]}),
+        True,
+    ),
+    (
         "moment_constants",
         "MomentConstants",
         ({"offset": 0}, {"offset": 299, "at": time(23, 0)}, {"offset": -1, "at": time(9)}),

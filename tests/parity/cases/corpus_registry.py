@@ -5,12 +5,55 @@ this package. Plain data: `tests.parity.cases` turns each row into a `ParityCase
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 from typing import Any
 
 CorpusRow = tuple[str, str, tuple[dict[str, Any], ...] | None, bool]
 
 CORPUS: tuple[CorpusRow, ...] = (
+    ("corpus_billing", "MonthlyInvoice", None, True),
+    ("corpus_notifications", "SendDigest", None, True),
+    (
+        "corpus_scraper",
+        "ScrapePrices",
+        ({"start": "https://shop.example/"}, {"start": "https://shop.example/", "budget": 2}),
+        True,
+    ),
+    ("corpus_approvals", "ApproveExpense", None, False),
+    (
+        "corpus_provisioning",
+        "ProvisionTenant",
+        (
+            {"name": "Acme Rockets, Inc."},
+            {"name": "flaky widgets"},
+            {"name": "Big Data", "tier": "dedicated"},
+            {"name": "legal-taken", "tier": "free"},
+            {"name": "!!"},
+        ),
+        True,
+    ),
+    ("corpus_metrics", "SensorEtl", ({}, {"page_size": 30, "z_limit": 1.0}), True),
+    (
+        "corpus_agent",
+        "SupportAgent",
+        (
+            {"question": "Where is order A-100?"},
+            {"question": "My order A-200 never came"},
+            {"question": "I have no order number", "budget": 10},
+            {"question": "B-999 status?", "max_steps": 2},
+        ),
+        True,
+    ),
+    ("corpus_onboarding", "OnboardHires", None, True),
+    (
+        "corpus_reports",
+        "WeeklySalesReport",
+        (
+            {"regions": ["emea", "apac", "mars", "na"], "start": date(2024, 12, 23)},
+            {"regions": ["mars"], "start": date(2024, 3, 4)},
+        ),
+        True,
+    ),
     # focused cases for what the corpus showed
     (
         "shadowed_comprehensions",

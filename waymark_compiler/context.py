@@ -143,10 +143,13 @@ class ModuleFunctions:
         return found.helpers[key]
 
     def helper(self, symbol: FunctionSym) -> str | None:
-        """The helper name of `symbol`, or None when it cannot be one: decorated, nested, or
-        defined outside the user's own code (the standard library, an installed package)."""
+        """The helper name of `symbol`, or None when it cannot be one: decorated (but for a
+        cache, `FunctionSym.cached`), nested, or defined outside the user's own code (the
+        standard library, an installed package)."""
         namespace = symbol.namespace
-        if symbol.node is None or namespace is None or symbol.node.decorators:
+        if symbol.node is None or namespace is None:
+            return None
+        if symbol.node.decorators and not symbol.cached:
             return None
         if not compiled_with(namespace, self.module):
             return None

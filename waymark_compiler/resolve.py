@@ -59,6 +59,8 @@ from waymark_compiler.tables import (
 )
 from waymark_runtime.vocabulary import PURE_BUILTINS, STANDARD_FUNCTIONS
 
+_CACHES = frozenset({ExternalSym("functools.cache"), ExternalSym("functools.lru_cache")})
+
 _TYPED_DICTS = frozenset({"typing.TypedDict", "typing_extensions.TypedDict"})
 _NAMED_TUPLES = frozenset({"typing.NamedTuple", "typing_extensions.NamedTuple"})
 _KIND_PRIORITY: tuple[ClassKind, ...] = (
@@ -305,7 +307,10 @@ class Resolver:
         if isinstance(node, cst.FunctionDef):
             if any(self._decorator_is(namespace, d, "action") for d in node.decorators):
                 return LocalSym(path, "action") if is_local else ActionSym(path)
-            return FunctionSym(path, node.asynchronous is not None, node, namespace)
+            cached = bool(node.decorators) and all(
+                self._is_cache(namespace, d) for d in node.decorators
+            )
+            return FunctionSym(path, node.asynchronous is not None, node, namespace, cached)
         kind = self.class_kind(namespace, node)
         if is_local and kind != "workflow":
             return LocalSym(path, "class")
@@ -317,6 +322,13 @@ class Resolver:
         if isinstance(target, cst.Call):
             target = target.func
         return self.at(namespace).expression(target) == KnownSym(what)
+
+    def _is_cache(self, namespace: Namespace, decorator: cst.Decorator) -> bool:
+        """`@functools.cache`, `@lru_cache`, `@lru_cache(maxsize=64)`, under any alias."""
+        target = decorator.decorator
+        if isinstance(target, cst.Call):
+            target = target.func
+        return self.at(namespace).expression(target) in _CACHES
 
     def class_kind(self, namespace: Namespace, node: cst.ClassDef) -> ClassKind:
         kinds = {self._base_kind(namespace, arg.value) for arg in node.bases if arg.keyword is None}

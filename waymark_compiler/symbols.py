@@ -112,6 +112,9 @@ class FunctionSym:
     is_async: bool
     node: cst.FunctionDef | None = field(default=None, compare=False)
     namespace: Namespace | None = field(default=None, compare=False)
+    # Its decorators are all `functools.cache`/`lru_cache`: a pure function's cache changes
+    # nothing a workflow can see, so it is compiled as the function itself.
+    cached: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,15 @@
-import functools
+from collections.abc import Callable
 from shutil import which
+from typing import Any
 
 from waymark import Workflow, workflow
 
 
-@functools.cache
+def traced(func: Callable[..., Any]) -> Callable[..., Any]:
+    return func
+
+
+@traced
 def compute_total(xs: tuple[int, ...]) -> int:
     return sum(xs)
 

@@ -61,6 +61,7 @@ CORPUS: tuple[CorpusRow, ...] = (
         ({"xs": [3, 1, 2]}, {"xs": []}),
         True,
     ),
+    ("cached_helpers", "CachedHelpers", ({"n": 12}, {"n": 0}), True),
     (
         "bound_dunders",
         "BoundDunders",

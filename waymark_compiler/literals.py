@@ -24,6 +24,8 @@ from waymark_compiler.shapes import (
 from waymark_runtime import ir
 from waymark_runtime.vocabulary import DURATION
 
+Inner = Callable[[cst.BaseExpression, ir.Span], ir.Expr]
+
 BINARY: dict[type[cst.CSTNode], ir.BinOperator] = {
     cst.Add: "+",
     cst.Subtract: "-",
@@ -107,22 +109,29 @@ def literal(
     span: ir.Span,
     members: Mapping[int, tuple[str, str]] | None = None,
     functions: Mapping[int, ir.Expr] | None = None,
+    objects: Mapping[int, str] | None = None,
 ) -> ir.Expr:
     """A constant literal (see `shapes.is_constant_literal`), or a table of them (a dict,
     list or set, `resolve.ConstSym.table`), as IR, every node at `span`; `members`: the enum
     members among them, by node id (`resolve.ConstSym.members`); `functions`: the values of
-    the actions and functions among them, by node id (of `resolve.ConstSym.functions`)."""
+    the actions and functions among them, by node id (of `resolve.ConstSym.functions`);
+    `objects`: the value objects among them (`resolve.ConstSym.objects`)."""
     if members and id(node) in members:
         path, member = members[id(node)]
         return ir.EnumMember(type=path, member=member, span=span)
     if functions and id(node) in functions:
         return functions[id(node)]
-    return _literal(node, span, lambda item, at: literal(item, at, members, functions))
+
+    def inner(item: cst.BaseExpression, at: ir.Span) -> ir.Expr:
+        return literal(item, at, members, functions, objects)
+
+    if objects and id(node) in objects and isinstance(node, cst.Call):  # `Stage(10, ...)`
+        args, kwargs = _arguments(node, inner, span)
+        return ir.New(type=objects[id(node)], args=args, kwargs=kwargs, span=span)
+    return _literal(node, span, inner)
 
 
-def _literal(
-    node: cst.BaseExpression, span: ir.Span, inner: Callable[[cst.BaseExpression, ir.Span], ir.Expr]
-) -> ir.Expr:
+def _literal(node: cst.BaseExpression, span: ir.Span, inner: Inner) -> ir.Expr:
     """`literal` of `node`, its parts lowered by `inner`."""
     if isinstance(node, cst.Integer | cst.Float):
         return ir.Const(value=number_value(node), span=span)
@@ -172,19 +181,21 @@ def _literal(
     raise NotConstant(node)
 
 
-def _called(
-    func: str,
-    node: cst.Call,
-    inner: Callable[[cst.BaseExpression, ir.Span], ir.Expr],
-    span: ir.Span,
-) -> ir.Expr:
+def _called(func: str, node: cst.Call, inner: Inner, span: ir.Span) -> ir.Expr:
+    args, kwargs = _arguments(node, inner, span)
+    return ir.Call(func=func, args=args, kwargs=kwargs, span=span)
+
+
+def _arguments(
+    node: cst.Call, inner: Inner, span: ir.Span
+) -> tuple[tuple[ir.Expr, ...], tuple[ir.Keyword, ...]]:
     args = tuple(inner(a.value, span) for a in node.args if a.keyword is None)
     kwargs = tuple(
         ir.Keyword(name=a.keyword.value, value=inner(a.value, span), span=span)
         for a in node.args
         if a.keyword is not None
     )
-    return ir.Call(func=func, args=args, kwargs=kwargs, span=span)
+    return args, kwargs
 
 
 def _joined(node: cst.BaseExpression) -> str:

@@ -45,13 +45,19 @@ def partial_value(
     span: ir.Span,
     members: Mapping[int, tuple[str, str]],
     functions: Mapping[int, ir.Expr],
+    objects: Mapping[int, str] | None = None,
 ) -> ir.Expr:
     """A constant partial rebuilt where it is read: `functools.partial(f, *args, **kwargs)`
-    with its function's value from `functions` (by node id)."""
-    args = tuple(literal(a.value, span, members, functions) for a in value.args if not a.keyword)
+    with its function's value from `functions` (by node id) and the value objects among its
+    arguments from `objects`."""
+    args = tuple(
+        literal(a.value, span, members, functions, objects) for a in value.args if not a.keyword
+    )
     kwargs = tuple(
         ir.Keyword(
-            name=a.keyword.value, value=literal(a.value, span, members, functions), span=span
+            name=a.keyword.value,
+            value=literal(a.value, span, members, functions, objects),
+            span=span,
         )
         for a in value.args
         if a.keyword is not None

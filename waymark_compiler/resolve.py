@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from waymark_compiler.constant_objects import constant_objects
 from waymark_compiler.finder import Finder
 from waymark_compiler.namespace import (
     Assignment,
@@ -172,11 +173,13 @@ class Resolver:
         qualname = f"{namespace.module}.{name}"
         members = self._members(namespace, value)
         held = self._functions(namespace, value)
-        leaves = {**members, **held}
+        objects = constant_objects(value, self.at(namespace).expression, {**members, **held})
+        leaves = {**members, **held, **objects}
         if is_constant_literal(value, lambda node: id(node) in leaves):
-            return ConstSym(value, namespace, qualname, members=members, functions=held)
+            table = bool(objects)  # built again on every read, as a table is
+            return ConstSym(value, namespace, qualname, table, members, held, objects)
         if self._is_table(namespace, name, value, leaves):
-            return ConstSym(value, namespace, qualname, True, members, held)
+            return ConstSym(value, namespace, qualname, True, members, held, objects)
         bound = partial_function(value, self.at(namespace).expression, lambda n: id(n) in leaves)
         if bound is not None:  # `TRIPLE = partial(scale, factor=3)`
             return ConstSym(value, namespace, qualname, False, members, bound, partial=True)
@@ -451,3 +454,6 @@ def _displayed(node: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
         yield from _displayed(node.right)
     elif isinstance(node, cst.UnaryOperation):
         yield from _displayed(node.expression)
+    elif isinstance(node, cst.Call):  # `Stage(10, Audience.BETA)`: `constant_objects`
+        for arg in node.args:
+            yield from _displayed(arg.value)

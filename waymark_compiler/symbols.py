@@ -62,6 +62,8 @@ class ConstSym:
     members: Mapping[int, tuple[str, str]] = field(default_factory=dict, compare=False)
     # The actions and functions in `value` (`{"search": search}`), by node id.
     functions: Mapping[int, ActionSym | FunctionSym] = field(default_factory=dict, compare=False)
+    # The value objects in `value` (`[Stage(10, Audience.BETA)]`), by node id: class path.
+    objects: Mapping[int, str] = field(default_factory=dict, compare=False)
     # `value` is `functools.partial(f, ...)` of a function of the user's code and constants
     # (`TRIPLE = partial(scale, factor=3)`): a function value, called as one
     partial: bool = False

@@ -104,8 +104,8 @@ def symbol_value(symbol: Symbol, node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
     if isinstance(symbol, ConstSym):
         held = {key: _held(function, node, ctx) for key, function in symbol.functions.items()}
         if symbol.partial and isinstance(symbol.value, cst.Call):
-            return partial_value(symbol.value, ctx.span(node), symbol.members, held)
-        return literal(symbol.value, ctx.span(node), symbol.members, held)
+            return partial_value(symbol.value, ctx.span(node), symbol.members, held, symbol.objects)
+        return literal(symbol.value, ctx.span(node), symbol.members, held, symbol.objects)
     if isinstance(symbol, MissingSym):
         return _unknown(symbol, node, ctx)
     if isinstance(symbol, VariableSym) and symbol.logger:

@@ -61,6 +61,12 @@ CORPUS: tuple[CorpusRow, ...] = (
         ({"xs": [3, 1, 2]}, {"xs": []}),
         True,
     ),
+    (
+        "constant_objects",
+        "ConstantObjects",
+        ({"customer": "a"}, {"customer": "b", "region": "us", "plan": "pro"}, {"customer": "c"}),
+        True,
+    ),
     ("cached_helpers", "CachedHelpers", ({"n": 12}, {"n": 0}), True),
     (
         "bound_dunders",

@@ -8,7 +8,7 @@ the values are the module's, each read a fresh copy.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import libcst as cst
 
@@ -19,19 +19,20 @@ VALUE_KINDS = frozenset({"dataclass", "namedtuple", "model"})
 
 
 def constant_objects(
-    value: cst.BaseExpression,
+    held: Iterable[cst.BaseExpression],
     resolve: Callable[[cst.BaseExpression], Symbol | None],
     leaves: Mapping[int, object],
 ) -> dict[int, str]:
-    """The value-object constructions `value` holds, by node id, with their class path: a call
-    of a value class (`resolve`d) whose arguments are constants, `leaves` (enum members,
-    functions) and value objects in turn."""
+    """The value-object constructions among `held` (what a constant holds, through displays,
+    operators and call arguments, each after what it holds in turn), by node id, with their
+    class path: a call of a value class (`resolve`d) whose arguments are constants, `leaves`
+    (enum members, functions) and value objects in turn."""
     found: dict[int, str] = {}
 
     def leaf(node: cst.BaseExpression) -> bool:
         return id(node) in leaves or id(node) in found
 
-    for node in _held(value):  # the innermost first
+    for node in held:
         if not isinstance(node, cst.Call) or any(arg.star for arg in node.args):
             continue
         owner = resolve(node.func)
@@ -40,19 +41,3 @@ def constant_objects(
         if all(is_constant_literal(arg.value, leaf) for arg in node.args):
             found[id(node)] = owner.path
     return found
-
-
-def _held(node: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
-    """What `node` holds through displays, operators and call arguments, then `node`."""
-    if isinstance(node, cst.Dict):
-        for element in node.elements:
-            if isinstance(element, cst.DictElement):
-                yield from _held(element.key)
-                yield from _held(element.value)
-    elif isinstance(node, cst.List | cst.Set | cst.Tuple):
-        for item in node.elements:
-            yield from _held(item.value)
-    elif isinstance(node, cst.Call):
-        for arg in node.args:
-            yield from _held(arg.value)
-    yield node

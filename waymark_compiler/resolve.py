@@ -173,7 +173,8 @@ class Resolver:
         qualname = f"{namespace.module}.{name}"
         members = self._members(namespace, value)
         held = self._functions(namespace, value)
-        objects = constant_objects(value, self.at(namespace).expression, {**members, **held})
+        inner_first = reversed(list(_displayed(value)))
+        objects = constant_objects(inner_first, self.at(namespace).expression, {**members, **held})
         leaves = {**members, **held, **objects}
         if is_constant_literal(value, lambda node: id(node) in leaves):
             table = bool(objects)  # built again on every read, as a table is

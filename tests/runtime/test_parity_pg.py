@@ -23,6 +23,7 @@ TOO_SLOW = {
     ("prod_accounts.RenewSubscription", 1),  # retries hours apart
     ("prod_accounts.RenewSubscription", 2),
     ("prod_ops.EscalateIncident", 2),  # rounds minutes apart
+    *(("corpus_rollout.RolloutFlag", i) for i in range(3)),  # stages soak for minutes
 }
 
 RUNS = [

@@ -54,6 +54,36 @@ CORPUS: tuple[CorpusRow, ...] = (
         ),
         True,
     ),
+    (
+        "corpus_inventory",
+        "AllocateOrder",
+        (
+            {"lines": {"apple": 70, "pear": 20, "plum": 1}, "destination": "north"},
+            {"lines": {"apple": 15}, "destination": "east", "strategy": "nearest"},
+        ),
+        True,
+    ),
+    (
+        "corpus_reconcile",
+        "Reconcile",
+        (
+            {"account": "DE01"},
+            {"account": "DE02", "overrides": {"tolerance": "0", "currency": "USD"}},
+        ),
+        True,
+    ),
+    ("corpus_summaries", "SummariseDocument", None, True),
+    (
+        "corpus_rollout",
+        "RolloutFlag",
+        (
+            {"flag": "new-checkout", "users": ["u1", "u2", "u3", "u4"]},
+            {"flag": "search-risky", "users": ["u1", "u2"]},
+            {"flag": "dark-mode", "users": [], "p95_limit": 100.0},
+        ),
+        True,
+    ),
+    ("corpus_fulfillment", "FulfilOrder", None, True),
     # focused cases for what the corpus showed
     (
         "shadowed_comprehensions",

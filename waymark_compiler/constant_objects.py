@@ -1,4 +1,5 @@
-"""Value objects in module-level constants and tables: a constructor call of one of the user's
+"""Module-level constants and tables built of other constants (`MAX_DELAY = BASE_DELAY * 30`,
+`LONG = WINDOW * 3`) and of value objects: a constructor call of one of the user's
 dataclasses, named tuples or pydantic models whose arguments are constants themselves
 (`PLAN = [Stage(10, Audience.BETA, soak_minutes=30), ...]`, `ORIGIN = Point(0, 0)`).
 
@@ -13,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 import libcst as cst
 
 from waymark_compiler.shapes import is_constant_literal
-from waymark_compiler.symbols import ClassSym, Symbol
+from waymark_compiler.symbols import ClassSym, ConstSym, Symbol
 
 VALUE_KINDS = frozenset({"dataclass", "namedtuple", "model"})
 
@@ -40,4 +41,18 @@ def constant_objects(
             continue
         if all(is_constant_literal(arg.value, leaf) for arg in node.args):
             found[id(node)] = owner.path
+    return found
+
+
+def named_constants(
+    held: Iterable[cst.BaseExpression], resolve: Callable[[cst.BaseExpression], Symbol | None]
+) -> dict[int, ConstSym]:
+    """The names of other constants among `held` (`BASE_DELAY` in `BASE_DELAY * 30`), by node
+    id: each is read as that constant's value."""
+    found: dict[int, ConstSym] = {}
+    for node in held:
+        if isinstance(node, cst.Name | cst.Attribute):
+            symbol = resolve(node)
+            if isinstance(symbol, ConstSym):
+                found[id(node)] = symbol
     return found

@@ -166,7 +166,9 @@ def _literal(node: cst.BaseExpression, span: ir.Span, inner: Inner) -> ir.Expr:
             return ir.Call(
                 func="frozenset", args=(ir.TupleExpr(elts=elts, span=span),), kwargs=(), span=span
             )
-    if isinstance(node, cst.Call) and is_duration_literal(node):  # `timedelta(minutes=5)`
+    # `timedelta(minutes=5)`, `timedelta(seconds=BASE * 60)`: its arguments checked when the
+    # constant was found, lowered by `inner`
+    if isinstance(node, cst.Call) and is_duration_literal(node, lambda _: True):
         return _called(DURATION, node, inner, span)
     if isinstance(node, cst.Call) and (func := moment_literal(node)) is not None:
         return _called(func, node, inner, span)  # `date(2024, 12, 25)`

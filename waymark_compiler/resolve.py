@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from waymark_compiler.constant_objects import constant_objects
+from waymark_compiler.constant_objects import constant_objects, named_constants
 from waymark_compiler.finder import Finder
 from waymark_compiler.namespace import (
     Assignment,
@@ -173,17 +173,19 @@ class Resolver:
         qualname = f"{namespace.module}.{name}"
         members = self._members(namespace, value)
         held = self._functions(namespace, value)
-        inner_first = reversed(list(_displayed(value)))
-        objects = constant_objects(inner_first, self.at(namespace).expression, {**members, **held})
-        leaves = {**members, **held, **objects}
+        resolve, inner_first = self.at(namespace).expression, list(_displayed(value))[::-1]
+        named = named_constants(inner_first[:-1], resolve)  # not `value`: an alias, below
+        objects = constant_objects(inner_first, resolve, {**members, **held, **named})
+        leaves = {**members, **held, **named, **objects}
+        found = (members, held, objects, named)
         if is_constant_literal(value, lambda node: id(node) in leaves):
-            table = bool(objects)  # built again on every read, as a table is
-            return ConstSym(value, namespace, qualname, table, members, held, objects)
+            table = bool(objects) or any(c.table for c in named.values())  # fresh on each read
+            return ConstSym(value, namespace, qualname, table, *found)
         if self._is_table(namespace, name, value, leaves):
-            return ConstSym(value, namespace, qualname, True, members, held, objects)
-        bound = partial_function(value, self.at(namespace).expression, lambda n: id(n) in leaves)
+            return ConstSym(value, namespace, qualname, True, *found)
+        bound = partial_function(value, resolve, lambda n: id(n) in leaves)
         if bound is not None:  # `TRIPLE = partial(scale, factor=3)`
-            return ConstSym(value, namespace, qualname, False, members, bound, partial=True)
+            return ConstSym(value, namespace, qualname, False, members, bound, objects, named, True)
         if isinstance(value, cst.Name | cst.Attribute):
             alias = self.at(namespace).expression(value)
             if alias is not None and not isinstance(alias, MissingSym):

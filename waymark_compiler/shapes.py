@@ -38,7 +38,7 @@ def is_constant_literal(node: cst.BaseExpression, member: Leaf | None = None) ->
     if isinstance(node, cst.Tuple):
         return _constant_elements(node, member)
     return (_is_frozenset(node) or value_literal(node) is not None or _is_range(node)
-            or is_duration_literal(node) or is_pattern_literal(node)
+            or is_duration_literal(node, member) or is_pattern_literal(node)
             or moment_literal(node) is not None)  # fmt: skip
 
 
@@ -112,8 +112,9 @@ def _item_size(node: cst.BaseExpression, member: Leaf | None) -> int:
     return 0 if is_constant_literal(node, member) else table_size(node, member)
 
 
-def is_duration_literal(node: cst.BaseExpression) -> bool:
-    """`timedelta(minutes=5)`, `datetime.timedelta(1, 30)`: a `timedelta` of number literals."""
+def is_duration_literal(node: cst.BaseExpression, member: Leaf | None = None) -> bool:
+    """`timedelta(minutes=5)`, `datetime.timedelta(1, 30)`, `timedelta(hours=24 * 7)`: a
+    `timedelta` of constant numbers (`member` as in `is_constant_literal`)."""
     if not isinstance(node, cst.Call):
         return False
     name = get_full_name_for_node(node.func) or ""
@@ -121,10 +122,17 @@ def is_duration_literal(node: cst.BaseExpression) -> bool:
         return False
     return all(
         not arg.star
-        and isinstance(_unsigned(arg.value), cst.Integer | cst.Float)
+        and _is_number(arg.value, member)
         and (arg.keyword is None or arg.keyword.value in _DURATION_FIELDS)
         for arg in node.args
     )
+
+
+def _is_number(node: cst.BaseExpression, member: Leaf | None) -> bool:
+    """A number literal, or arithmetic on constants (`24 * 7`, `BASE * 60`)."""
+    if isinstance(_unsigned(node), cst.Integer | cst.Float):
+        return True
+    return isinstance(node, cst.BinaryOperation) and is_constant_literal(node, member)
 
 
 def moment_literal(node: cst.BaseExpression) -> str | None:

@@ -64,6 +64,8 @@ class ConstSym:
     functions: Mapping[int, ActionSym | FunctionSym] = field(default_factory=dict, compare=False)
     # The value objects in `value` (`[Stage(10, Audience.BETA)]`), by node id: class path.
     objects: Mapping[int, str] = field(default_factory=dict, compare=False)
+    # The other constants `value` names (`BASE_DELAY` in `BASE_DELAY * 30`), by node id.
+    constants: Mapping[int, ConstSym] = field(default_factory=dict, compare=False)
     # `value` is `functools.partial(f, ...)` of a function of the user's code and constants
     # (`TRIPLE = partial(scale, factor=3)`): a function value, called as one
     partial: bool = False

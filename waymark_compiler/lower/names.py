@@ -103,6 +103,7 @@ def symbol_value(symbol: Symbol, node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
     text = ctx.code(node)
     if isinstance(symbol, ConstSym):
         held = {key: _held(function, node, ctx) for key, function in symbol.functions.items()}
+        held |= {key: symbol_value(named, node, ctx) for key, named in symbol.constants.items()}
         if symbol.partial and isinstance(symbol.value, cst.Call):
             return partial_value(symbol.value, ctx.span(node), symbol.members, held, symbol.objects)
         return literal(symbol.value, ctx.span(node), symbol.members, held, symbol.objects)

@@ -97,6 +97,12 @@ CORPUS: tuple[CorpusRow, ...] = (
         ({"customer": "a"}, {"customer": "b", "region": "us", "plan": "pro"}, {"customer": "c"}),
         True,
     ),
+    (
+        "derived_constants",
+        "DerivedConstants",
+        ({"order": "o1"}, {"order": "", "level": "high"}, {"order": "x", "level": "?"}),
+        True,
+    ),
     ("cached_helpers", "CachedHelpers", ({"n": 12}, {"n": 0}), True),
     (
         "bound_dunders",

@@ -11,7 +11,8 @@ the workflow language cannot run is left out: on its class's instances the read 
 attribute, which the runtime computes on a real object rebuilt from the value. A `__str__` or `__repr__` of such a class is compiled the same
 way, and read where Python would call it: `str(x)`, `repr(x)` and f-string fields.
 
-A plain method of a model, dataclass or named tuple (`sub.move(state, why)`) is compiled the
+A plain method of a model, dataclass, named tuple or enum (`sub.move(state, why)`,
+`severity.escalate()`) is compiled the
 same way, the object its first parameter (`Subscription_move(self, state, why)`), and a call of
 a method of that name that is not a pure method of a builtin value becomes a call of one
 dispatching helper (`move_method(value, *args, **kwargs)`): the method of the first class the
@@ -37,7 +38,7 @@ _DECORATORS = frozenset(
      "pydantic.computed_field"}
 )  # fmt: skip
 _KINDS = frozenset({"model", "dataclass", "enum", "namedtuple"})
-_METHOD_KINDS = frozenset({"model", "dataclass", "namedtuple"})  # an enum's run on the member
+_METHOD_KINDS = frozenset({"model", "dataclass", "namedtuple", "enum"})
 
 
 @dataclass(frozen=True, slots=True)

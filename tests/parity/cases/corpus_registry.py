@@ -103,6 +103,12 @@ CORPUS: tuple[CorpusRow, ...] = (
         ({"order": "o1"}, {"order": "", "level": "high"}, {"order": "x", "level": "?"}),
         True,
     ),
+    (
+        "enum_methods",
+        "EnumMethods",
+        ({"ticket": "db-down"}, {"ticket": "slow", "count": 1}, {"ticket": "typo"}),
+        True,
+    ),
     ("cached_helpers", "CachedHelpers", ({"n": 12}, {"n": 0}), True),
     (
         "bound_dunders",

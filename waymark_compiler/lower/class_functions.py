@@ -1,5 +1,6 @@
-"""Static and class methods of the user's models, dataclasses and named tuples, called on the
-class (`Order.from_row(row)`, `Meter.unit()`), compiled as helpers of the workflow.
+"""Static and class methods of the user's models, dataclasses, named tuples and enums, called on
+the class (`Order.from_row(row)`, `Meter.unit()`, `Status.parse(text)`), compiled as helpers
+of the workflow.
 
 A `@staticmethod` is compiled as a function of its module. A `@classmethod` is compiled for
 the class it is called on, its first parameter (`cls`) replaced by that class, so `cls(...)`
@@ -22,7 +23,7 @@ from waymark_compiler.shapes import is_class_method, is_static_method
 from waymark_compiler.source import Source
 from waymark_compiler.symbols import ClassSym, FunctionSym
 
-_VALUE_KINDS = frozenset({"model", "dataclass", "namedtuple"})
+_VALUE_KINDS = frozenset({"model", "dataclass", "namedtuple", "enum"})
 
 
 def class_level_function(owner: ClassSym, name: str, resolver: Resolver) -> FunctionSym | None:

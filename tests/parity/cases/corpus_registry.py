@@ -106,7 +106,11 @@ CORPUS: tuple[CorpusRow, ...] = (
     (
         "enum_methods",
         "EnumMethods",
-        ({"ticket": "db-down"}, {"ticket": "slow", "count": 1}, {"ticket": "typo"}),
+        (
+            {"ticket": "db-down", "given": " Closed "},
+            {"ticket": "slow", "count": 1, "given": "open"},
+            {"ticket": "typo"},
+        ),
         True,
     ),
     ("cached_helpers", "CachedHelpers", ({"n": 12}, {"n": 0}), True),

@@ -1,6 +1,6 @@
 """Plain methods of the user's enums called on members: reading the member's name and value,
 calling other methods, taking arguments; an `IntEnum`'s and a `StrEnum`'s (one named like a
-`str` method) as well."""
+`str` method) as well; class and static methods called on the enum class."""
 
 from __future__ import annotations
 
@@ -40,6 +40,18 @@ class Status(Enum):
     def describe(self, count: int) -> str:
         return f"{count} {self.label()} ticket{'s' if count != 1 else ''}"
 
+    @classmethod
+    def parse(cls, text: str) -> Status:
+        return cls[cls.normalise(text).upper()]
+
+    @classmethod
+    def default(cls) -> Status:
+        return cls.OPEN
+
+    @staticmethod
+    def normalise(text: str) -> str:
+        return text.strip().lower()
+
 
 @action
 async def severity_of(ticket: str) -> int:
@@ -48,9 +60,14 @@ async def severity_of(ticket: str) -> int:
 
 @workflow
 class EnumMethods(Workflow):
-    async def run(self, ticket: str, count: int = 2) -> dict[str, object]:
+    async def run(self, ticket: str, count: int = 2, given: str = "") -> dict[str, object]:
         severity = Severity(await severity_of(ticket))
         status = Status.OPEN if severity.page() else Status.CLOSED
+        try:
+            parsed = Status.parse(given)
+        except KeyError as error:
+            parsed = Status.default()
+            given = f"unknown {error}"
         return {
             "escalated": severity.escalate(),
             "twice": severity.escalate(steps=2).name,
@@ -58,4 +75,5 @@ class EnumMethods(Workflow):
             "status": status.describe(count),
             "titles": [c.title() for c in Channel],
             "plain": "sms".title(),
+            "parsed": (parsed, Status.normalise(given)),
         }

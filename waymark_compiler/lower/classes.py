@@ -51,6 +51,9 @@ def call_ClassSym(symbol: ClassSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
         return outside_exception(text, node, ctx)
     if symbol.kind not in NEW_KINDS:
         help = "only pydantic models, dataclasses and exceptions can be constructed in a workflow"
+        if symbol.kind == "other" and symbol.node is not None:  # a plain class of user code
+            help = (f"make `{text}` a `@dataclass` (what `__init__` stores, as its fields; "
+                    "its methods are called as a dataclass's), or build it in an action")  # fmt: skip
         message = f"construction of `{text}`, which is not a model, dataclass or exception"
         return ctx.error(UNSUPPORTED_CALL, node, message, "unsupported class", help)
     args, kwargs = lower_arguments(node.args, ctx)

@@ -9,7 +9,7 @@ the values are the module's, each read a fresh copy.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import libcst as cst
 
@@ -56,3 +56,25 @@ def named_constants(
             if isinstance(symbol, ConstSym):
                 found[id(node)] = symbol
     return found
+
+
+def displayed(node: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
+    """`node` and, through dict, list, set and tuple displays, operators and call arguments, the
+    items, operands and arguments it holds (each before what it holds)."""
+    yield node
+    if isinstance(node, cst.Dict):
+        for element in node.elements:
+            if isinstance(element, cst.DictElement):
+                yield from displayed(element.key)
+                yield from displayed(element.value)
+    elif isinstance(node, cst.List | cst.Set | cst.Tuple):
+        for item in node.elements:
+            yield from displayed(item.value)
+    elif isinstance(node, cst.BinaryOperation):  # `Perm.READ | Perm.WRITE`
+        yield from displayed(node.left)
+        yield from displayed(node.right)
+    elif isinstance(node, cst.UnaryOperation):
+        yield from displayed(node.expression)
+    elif isinstance(node, cst.Call):  # `Stage(10, Audience.BETA)`
+        for arg in node.args:
+            yield from displayed(arg.value)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from waymark_compiler.constant_objects import constant_objects, named_constants
+from waymark_compiler.constant_objects import constant_objects, displayed, named_constants
 from waymark_compiler.finder import Finder
 from waymark_compiler.namespace import (
     Assignment,
@@ -173,7 +173,7 @@ class Resolver:
         qualname = f"{namespace.module}.{name}"
         members = self._members(namespace, value)
         held = self._functions(namespace, value)
-        resolve, inner_first = self.at(namespace).expression, list(_displayed(value))[::-1]
+        resolve, inner_first = self.at(namespace).expression, list(displayed(value))[::-1]
         named = named_constants(inner_first[:-1], resolve)  # not `value`: an alias, below
         objects = constant_objects(inner_first, resolve, {**members, **held, **named})
         leaves = {**members, **held, **named, **objects}
@@ -249,7 +249,7 @@ class Resolver:
         (`{"search": search, "csv": to_csv}`), by node id (a name bound to one alone is that
         function, an alias)."""
         found: dict[int, ActionSym | FunctionSym] = {}
-        for node in _displayed(value):
+        for node in displayed(value):
             if node is not value and isinstance(node, cst.Name | cst.Attribute):
                 function = self.at(namespace).expression(node)
                 if isinstance(function, ActionSym | FunctionSym):
@@ -281,7 +281,7 @@ class Resolver:
         """The enum members (`Tier.GOLD`, an alias as its canonical member) that a constant or a
         table names, by node id, with their class path."""
         found: dict[int, tuple[str, str]] = {}
-        for node in _displayed(value):
+        for node in displayed(value):
             if not isinstance(node, cst.Attribute):
                 continue
             enum = self.at(namespace).expression(node.value)
@@ -438,25 +438,3 @@ def _builtin(name: str) -> Symbol:
     if hasattr(builtins, name):
         return ExternalSym(f"builtins.{name}")
     return MissingSym(name)
-
-
-def _displayed(node: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
-    """`node` and, through dict, list, set and tuple displays and operators, the items and
-    operands it holds."""
-    yield node
-    if isinstance(node, cst.Dict):
-        for element in node.elements:
-            if isinstance(element, cst.DictElement):
-                yield from _displayed(element.key)
-                yield from _displayed(element.value)
-    elif isinstance(node, cst.List | cst.Set | cst.Tuple):
-        for item in node.elements:
-            yield from _displayed(item.value)
-    elif isinstance(node, cst.BinaryOperation):  # `Perm.READ | Perm.WRITE`
-        yield from _displayed(node.left)
-        yield from _displayed(node.right)
-    elif isinstance(node, cst.UnaryOperation):
-        yield from _displayed(node.expression)
-    elif isinstance(node, cst.Call):  # `Stage(10, Audience.BETA)`: `constant_objects`
-        for arg in node.args:
-            yield from _displayed(arg.value)

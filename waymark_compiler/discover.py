@@ -11,15 +11,16 @@ Discovery lowers nothing and reports nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import libcst as cst
 
 from waymark_compiler.namespace import Assignment, Namespace, scan
 from waymark_compiler.resolve import Resolver
-from waymark_compiler.symbols import KnownSym
+from waymark_compiler.symbols import ClassSym, FunctionSym, KnownSym
 from waymark_compiler.tables import Known
-from waymark_compiler.walk import EXPRESSIONS, Reader, walk
+from waymark_compiler.walk import EXPRESSIONS, Reader, children, walk
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,15 +94,18 @@ class _Finder(Reader):
         self.scopes.pop()
 
     def _note_unread(self, resolver: Resolver, found: WorkflowClass) -> None:
-        workflow_base = any(
-            resolver.expression(base.value) == KnownSym("Workflow") for base in found.node.bases
-        )
+        # `workflow` applied to a class that is not a `Workflow` subclass raises TypeError at
+        # import, whatever the form: only a subclass can be a workflow the source hides.
+        if "workflow" not in resolver.base_kinds(found.namespace, found.node):
+            return
         for decorator in found.node.decorators:
-            if _names_workflow(resolver, decorator.decorator):
+            if _names_workflow(resolver, decorator.decorator) or _calls_workflow(
+                resolver, decorator.decorator
+            ):
                 self.unread.append(Unread(found, decorator, applies=True))
                 return
         for decorator in found.node.decorators:
-            if workflow_base and not _dotted(decorator.decorator):
+            if not _dotted(decorator.decorator):
                 self.unread.append(Unread(found, decorator, applies=False))
                 return
 
@@ -128,6 +132,44 @@ def _is_workflow_name(resolver: Resolver, node: cst.CSTNode) -> bool:
     if not isinstance(node, cst.Name | cst.Attribute):
         return False
     return resolver.expression(node) == KnownSym("workflow")
+
+
+_DEFINITIONS_READ = 64
+"""How many definitions `_calls_workflow` reads through, at most, for one decorator."""
+
+
+def _calls_workflow(resolver: Resolver, expression: cst.BaseExpression) -> bool:
+    """Whether a decorator is (a call of) a function or class of the user's code whose body
+    names `workflow`, itself or through the functions it names (`def register(cls): return
+    workflow(cls)`): importing the module then applies `workflow` out of the compiler's sight."""
+    target = expression.func if isinstance(expression, cst.Call) else expression
+    pending = [resolver.expression(target)]
+    seen: set[int] = set()
+    while pending and len(seen) < _DEFINITIONS_READ:
+        symbol = pending.pop()
+        if not isinstance(symbol, FunctionSym | ClassSym) or symbol.node is None:
+            continue
+        if symbol.namespace is None or id(symbol.node) in seen:
+            continue
+        seen.add(id(symbol.node))
+        here = resolver.at(symbol.namespace)
+        for name in _names(symbol.node.body):
+            named = here.expression(name)
+            if named == KnownSym("workflow"):
+                return True
+            if isinstance(named, FunctionSym):  # classes named in a body are not followed
+                pending.append(named)
+    return False
+
+
+def _names(body: cst.CSTNode) -> Iterator[cst.Name | cst.Attribute]:
+    """The names and dotted names in a definition's body (its decorators are not in it)."""
+    pending = [body]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, cst.Name | cst.Attribute):
+            yield node
+        pending.extend(children(node))
 
 
 def _dotted(expression: cst.BaseExpression) -> bool:

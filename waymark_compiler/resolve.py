@@ -336,8 +336,12 @@ class Resolver:
             target = target.func
         return self.at(namespace).expression(target) in _CACHES
 
+    def base_kinds(self, namespace: Namespace, node: cst.ClassDef) -> set[ClassKind | None]:
+        """The kinds of a class's bases (None for a base that is not of a known kind)."""
+        return {self._base_kind(namespace, arg.value) for arg in node.bases if arg.keyword is None}
+
     def class_kind(self, namespace: Namespace, node: cst.ClassDef) -> ClassKind:
-        kinds = {self._base_kind(namespace, arg.value) for arg in node.bases if arg.keyword is None}
+        kinds = self.base_kinds(namespace, node)
         if any(self._decorator_is(namespace, d, "dataclass") for d in node.decorators):
             kinds.add("dataclass")
         return next((kind for kind in _KIND_PRIORITY if kind in kinds), "other")

@@ -266,3 +266,43 @@ def test_json_lists_each_workflows_signals_with_their_schemas(
     assert schema["$defs"]["Approver"]["properties"]["name"]["type"] == "string"
     assert (levels["name"], levels["type"]) == ("levels", "list[Level] | None")
     assert levels["schema"]["$defs"]["Level"]["enum"] == ["low", "high"]
+
+
+_NAMED = """\
+from waymark import Workflow, workflow
+
+
+@workflow
+class {cls}(Workflow):
+    name = {name!r}
+
+    async def run(self) -> int:
+        return 1
+"""
+
+
+def test_a_workflow_name_that_is_no_file_name_is_never_written_outside_the_directory(
+    waymark: Waymark, workdir: Path
+) -> None:
+    (workdir / "named").mkdir()
+    (workdir / "named" / "escape.py").write_text(_NAMED.format(cls="W", name="../escaped"))
+    result = waymark("compile", "named", "--out-dir", "out")
+    assert result.code == 1
+    assert "workflow name `../escaped` cannot be used as a file name" in result.err
+    assert sorted(p.name for p in workdir.rglob("*.wrl")) == []
+
+
+def test_names_matter_only_to_files_and_any_script_is_a_file_name(
+    waymark: Waymark, workdir: Path
+) -> None:
+    (workdir / "named").mkdir()
+    (workdir / "named" / "odd.py").write_text(_NAMED.format(cls="W", name="a b"))
+    (workdir / "named" / "unicode.py").write_text(
+        _NAMED.format(cls="Wörkflow", name="Wörkflow"), encoding="utf-8"
+    )
+    printed = waymark("compile", "named")  # nothing is written: every name may be printed
+    assert printed.code == 0, printed.err
+    assert "workflow 'a b'" in printed.out and "workflow Wörkflow" in printed.out
+    written = waymark("compile", "named/unicode.py", "--out-dir", "out")
+    assert written.code == 0, written.err
+    assert [p.name for p in (workdir / "out").iterdir()] == ["Wörkflow.wrl"]

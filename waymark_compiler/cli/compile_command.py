@@ -41,8 +41,9 @@ from waymark_compiler.files import describe
 if TYPE_CHECKING:
     from waymark_compiler.api import CompiledWorkflow, ModuleResult
 
-# Registry names become file names in the lockfile directory; refuse anything path-like.
-_FILE_SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+# Registry names become file names in the lockfile directory; refuse anything path-like. Letters
+# and digits of any script are fine (a class may be named `Wörkflow`).
+_FILE_SAFE_NAME = re.compile(r"^\w[\w.-]*$")
 
 
 @dataclass(slots=True)
@@ -139,7 +140,7 @@ def run_compile(paths: Sequence[Path], *, out_dir: Path | None, check: Path | No
             outcome.unread += 1
         else:
             outcome.results.append(result)
-    lockfile = _lockfile(outcome)
+    lockfile = _lockfile(outcome, files=out_dir is not None or check is not None)
     clean = not outcome.failed
     if check is not None:
         # A file with errors yields no workflows; its committed .wrl is not stale, just unchecked.
@@ -152,8 +153,10 @@ def run_compile(paths: Sequence[Path], *, out_dir: Path | None, check: Path | No
     return outcome
 
 
-def _lockfile(outcome: Outcome) -> dict[str, str]:
-    """`{file name: .wrl text}`; name clashes and unsafe names are recorded as problems."""
+def _lockfile(outcome: Outcome, *, files: bool) -> dict[str, str]:
+    """`{file name: .wrl text}`; name clashes, and names that cannot be file names when there
+    are `files` to write or compare, are recorded as problems (such a name is left out: a
+    `name = "../x"` would write outside the directory)."""
     seen: dict[str, CompiledWorkflow] = {}
     for workflow in outcome.workflows:
         first = seen.setdefault(workflow.name, workflow)
@@ -162,11 +165,15 @@ def _lockfile(outcome: Outcome) -> dict[str, str]:
                 f"two workflows are named `{workflow.name}`: "
                 f"{first.path}:{first.line} and {workflow.path}:{workflow.line}"
             )
-        elif not _FILE_SAFE_NAME.match(workflow.name):
+        elif files and not _FILE_SAFE_NAME.match(workflow.name):
             outcome.problems.append(
                 f"workflow name `{workflow.name}` cannot be used as a file name"
             )
-    return {f"{name}.wrl": workflow.wrl for name, workflow in seen.items()}
+    return {
+        f"{name}.wrl": workflow.wrl
+        for name, workflow in seen.items()
+        if _FILE_SAFE_NAME.match(name) or not files
+    }
 
 
 def _write(lockfile: dict[str, str], directory: Path, *, prune: bool) -> None:

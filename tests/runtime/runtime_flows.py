@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 import threading
 import time
 from datetime import timedelta
@@ -280,6 +281,37 @@ class SlowAtFirst(Workflow):
 class SlowAtFirstWithDeadline(Workflow):
     async def run(self, marker: str, slow_runs: int) -> int:
         return await self.run_action(slow_at_first(marker, slow_runs, 30.0), timeout=0.5)
+
+
+_GARBLED = {
+    "json": b"not json",
+    "utf8": b"\xff\xfe",
+    "shape": b"[1, 2]",
+    "reply": b'[{"no": "id"}]',
+    "null": b"null",
+}
+
+
+@action
+async def garble_pipe(marker: str, kind: str) -> str:
+    """Writes a frame outside the protocol on its worker's reply pipe (whose descriptor is the
+    worker's second argument), or closes that pipe, on the first execution only."""
+    if Path(marker).exists():
+        return "survived"
+    Path(marker).touch()
+    if kind == "close":
+        os.close(int(sys.argv[2]))
+    else:
+        body = _GARBLED[kind]
+        os.write(int(sys.argv[2]), len(body).to_bytes(4, "big") + body)
+    await asyncio.sleep(30)  # the runner stops this worker rather than wait for its reply
+    return "unreachable"
+
+
+@workflow
+class Garbling(Workflow):
+    async def run(self, marker: str, kind: str) -> str:
+        return await garble_pipe(marker, kind)
 
 
 @workflow

@@ -209,6 +209,24 @@ async def test_action_that_always_kills_its_worker_fails_only_its_instance(
     assert len(crashes) == 3  # the first try and two retries (the store's budget is 2)
 
 
+@pytest.mark.parametrize("kind", ["json", "utf8", "shape", "reply", "null", "close"])
+async def test_a_worker_that_writes_a_malformed_frame_is_replaced_and_its_attempt_retried(
+    store: PostgresStore, database: str, tmp_path: Path, kind: str
+) -> None:
+    """A frame outside the protocol on a worker's reply pipe (an action that wrote to it), or
+    that pipe closed under a live worker, stops that worker like a crash: its attempt is lost
+    and retried, and the pool goes on (the instance waited for ever)."""
+    marker = tmp_path / "garbled-once"
+    async with running(store, runner_settings(database)), waymark.connect(database):
+        outcome = await asyncio.wait_for(flows.Garbling().run(str(marker), kind), 60)
+        assert outcome == "survived"
+        assert await asyncio.wait_for(flows.Sequence().run(4), 60) == 6
+    lost = await store.pool.fetchval(
+        "SELECT lost_count FROM waymark_attempts WHERE action LIKE '%garble_pipe'"
+    )
+    assert lost == 1
+
+
 async def test_an_attempt_past_the_default_deadline_runs_again(
     store: PostgresStore, database: str, tmp_path: Path
 ) -> None:

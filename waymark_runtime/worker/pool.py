@@ -367,6 +367,21 @@ class WorkerPool:
         task.add_done_callback(self.tasks.discard)
 
     async def _listen(self, worker: _Worker) -> None:
+        try:
+            await self._read(worker)
+        except (ValueError, TypeError, KeyError, AttributeError) as error:
+            # A frame outside the protocol (an action wrote on the worker's reply pipe): what
+            # follows cannot be trusted, so the worker is stopped as if it had crashed.
+            log.error("worker %s sent a malformed frame (%s: %s); stopping it",
+                      worker.process.pid, type(error).__name__, error)  # fmt: skip
+            with contextlib.suppress(ProcessLookupError):
+                worker.process.kill()
+        # Its reply pipe is closed: it is exiting, or an action closed that pipe and the
+        # worker is stopped after the grace, so that its attempts are known lost.
+        await self._reap(worker)
+        await self._exited(worker)
+
+    async def _read(self, worker: _Worker) -> None:
         while (message := await protocol.read_frame(worker.reader)) is not None:
             if isinstance(message, dict) and "renew" in message:
                 running = bool(message.get("running"))
@@ -393,7 +408,6 @@ class WorkerPool:
                 else:
                     self.reports.on_reply(order.key, reply["ok"], reply["value"])
             self._after_replies(worker)
-        await self._exited(worker)
 
     async def _watchdog(self) -> None:
         """An attempt far past its deadline means its worker no longer runs its event loop

@@ -102,14 +102,19 @@ def _frame(body: bytes) -> bytes:
 
 
 async def read_frame(reader: asyncio.StreamReader) -> Any:
-    """The next message, or `None` at end of stream (the other side closed or died)."""
+    """The next message, or `None` at end of stream (the other side closed or died).
+
+    Raises `ValueError` for a frame that is not JSON (or is JSON null)."""
     try:
         header = await reader.readexactly(_HEADER.size)
         (size,) = _HEADER.unpack(header)
         body = await reader.readexactly(size)
     except asyncio.IncompleteReadError:
         return None
-    return json.loads(body)
+    message = json.loads(body)
+    if message is None:  # never sent: `None` stands for the end of the stream
+        raise ValueError("a frame of JSON null")
+    return message
 
 
 async def open_pipes(

@@ -14,6 +14,27 @@ SHOWN_CHARACTERS = 80
 """How much of a caller's name, id, key or value a message quotes (see `clipped`)."""
 
 
+def message_of(error: BaseException) -> str:
+    """`str(error)`; a broken `__str__` must not hide the exception itself: then its `repr`,
+    then the words Python's own traceback prints for it."""
+    for show in (str, repr):
+        try:
+            text = show(error)
+        except Exception:
+            continue
+        if isinstance(text, str):
+            return text
+    return "<exception str() failed>"
+
+
+def import_failure(error: BaseException) -> str:
+    """`Type: first line of the message` of what importing a user's module raised (any
+    exception, `SystemExit` from a `sys.exit()` at import among them), for a one-line error."""
+    lines = message_of(error).splitlines()
+    name = type(error).__name__
+    return f"{name}: {lines[0]}" if lines and lines[0] else name
+
+
 def clipped(value: object, width: int = SHOWN_CHARACTERS) -> str:
     """`repr(value)` for an error message, cut to about `width` characters: a signal name,
     instance id, workflow or schedule name, key or value a caller passes can be megabytes long,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from runtime_support import ROOT, Completed, assert_plain, project, waymark
+from runtime_support import FLOWS, ROOT, Completed, assert_plain, project, waymark
 
 __all__ = ["project"]
 
@@ -105,4 +105,31 @@ def test_a_file_that_does_not_compile_shows_its_diagnostics(project: Path) -> No
     assert result.code == 1
     assert "WM1" in result.err and "flows.py:" in result.err
     assert "error: flows.py does not compile" in result.err
+    assert_plain(result.err)
+
+
+# What importing a user's module may raise besides an Exception, and what is said of it.
+IMPORT_FAILURES = [
+    ("import sys\nsys.exit(7)\n", "SystemExit: 7"),
+    ('raise SystemExit("bye")\n', "SystemExit: bye"),
+    ("class Odd(BaseException):\n    pass\n\n\nraise Odd('odd')\n", "Odd: odd"),
+    (
+        "class Mute(Exception):\n    def __str__(self) -> str:\n        raise ValueError\n\n\n"
+        "raise Mute()\n",
+        "Mute: Mute()",
+    ),
+]
+
+
+@pytest.mark.parametrize(("tail", "said"), IMPORT_FAILURES)
+def test_a_module_that_exits_or_raises_oddly_at_import_is_a_clear_error(
+    project: Path, tail: str, said: str
+) -> None:
+    """`sys.exit()` at import used to end `waymark run` with the module's exit status and no
+    word; a BaseException subclass printed a traceback; an unprintable one was an internal
+    error (exit 70)."""
+    (project / "flows.py").write_text(FLOWS + "\n\n" + tail, encoding="utf-8")
+    result = run(project, "flows.py:Steps", "--input", '{"record": "r.txt"}')
+    assert result.code == 1, result.err
+    assert f"error: cannot import flows (from {project}): {said}" in result.err
     assert_plain(result.err)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from runtime_support import Server, server
 
+from tests.cli.test_run_errors import IMPORT_FAILURES
 from tests.runtime.support import with_database
 
 __all__ = ["server"]
@@ -108,3 +109,17 @@ def test_variables_that_nothing_reads_are_named_at_start_up(tmp_path: Path) -> N
         "WAYMARK_LOCK_TTL is not a Waymark setting and is ignored "
         "(did you mean WAYMARK_LOCK_TTL_MS?)",
     ]  # WAYMARK_WEBAPP_ENABLED is a setting now: the dashboard
+
+
+@pytest.mark.parametrize(("tail", "said"), IMPORT_FAILURES)
+def test_a_user_module_that_exits_or_raises_oddly_at_import_is_a_user_error(
+    tmp_path: Path, tail: str, said: str
+) -> None:
+    (tmp_path / "oddflows.py").write_text(tail, encoding="utf-8")
+    result = start_workers(cwd=tmp_path, WAYMARK_USER_MODULE="oddflows",
+                           WAYMARK_DATABASE_URL="postgresql://127.0.0.1:1/none")  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.splitlines()[0] == (
+        f"error: cannot import 'oddflows' (WAYMARK_USER_MODULE): {said}"
+    )
+    assert "Traceback" not in result.stderr

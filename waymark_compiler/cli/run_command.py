@@ -204,6 +204,8 @@ def _import_file(path: Path, *, skip_compile: bool) -> str:
 
 
 def _import(module: str, root: Path, skip_compile: bool) -> None:
+    from waymark_runtime.errors import import_failure
+
     if str(root) not in sys.path:
         sys.path.insert(0, str(root))
     paths = [str(root), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
@@ -212,10 +214,11 @@ def _import(module: str, root: Path, skip_compile: bool) -> None:
         os.environ["WAYMARK_WORKER_PROCESS"] = "1"
     try:
         importlib.import_module(module)
-    except Exception as failure:
-        detail = str(failure).splitlines()[0] if str(failure) else ""
+    except KeyboardInterrupt:
+        raise
+    except BaseException as failure:  # `sys.exit()` at import too: it is not ours to exit
         raise CliError(
-            f"cannot import {module} (from {root}): {type(failure).__name__}: {detail}"
+            f"cannot import {module} (from {root}): {import_failure(failure)}"
         ) from failure
 
 

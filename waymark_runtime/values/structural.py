@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Self, TypeAlias
 from zoneinfo import ZoneInfo
 
+from waymark_runtime.errors import message_of
 from waymark_runtime.values.enum_classes import ClassBehaviour
 from waymark_runtime.values.foreign import foreign_attrs
 from waymark_runtime.values.python_errors import refuse_operators
@@ -495,7 +496,7 @@ def exception_value(error: BaseException) -> ExceptionValue:
         for kind, names in _BUILTIN_ATTRIBUTES:
             if isinstance(error, kind):
                 attrs.update((name, getattr(error, name, None)) for name in names)
-    return ExceptionValue(found, _message(error), _args(error), attrs)
+    return ExceptionValue(found, message_of(error), _args(error), attrs)
 
 
 def chained_value(error: BaseException) -> ExceptionValue:
@@ -522,19 +523,6 @@ def chained_value(error: BaseException) -> ExceptionValue:
         return value
 
     return value_of(error)
-
-
-def _message(error: BaseException) -> str:
-    """`str(error)`; a broken `__str__` must not hide the exception itself: then its `repr`,
-    then the words Python's own traceback prints for it."""
-    for show in (str, repr):
-        try:
-            text = show(error)
-        except Exception:
-            continue
-        if isinstance(text, str):
-            return text
-    return "<exception str() failed>"
 
 
 def _args(error: BaseException) -> tuple[Any, ...]:

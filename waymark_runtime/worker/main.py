@@ -25,7 +25,7 @@ from collections.abc import Coroutine
 from typing import Any, NoReturn, TypeVar
 
 from waymark_runtime.config import Settings
-from waymark_runtime.errors import WaymarkError
+from waymark_runtime.errors import WaymarkError, import_failure
 from waymark_runtime.logs import AttemptContext, configure_logging
 from waymark_runtime.values import add_user_module, check_storable, error_json, unstorable
 from waymark_runtime.worker.protocol import (
@@ -72,9 +72,11 @@ def import_user_modules(settings: Settings) -> None:
         add_user_module(module)
         try:
             importlib.import_module(module)
-        except Exception as error:
+        except KeyboardInterrupt:
+            raise
+        except BaseException as error:  # `sys.exit()` at import too: it is not ours to exit
             raise UserModuleError(
-                f"cannot import {module!r} (WAYMARK_USER_MODULE): {type(error).__name__}: {error}"
+                f"cannot import {module!r} (WAYMARK_USER_MODULE): {import_failure(error)}"
             ) from error
 
 

@@ -26,7 +26,11 @@ from waymark_compiler.namespace import module_namespace
 from waymark_compiler.resolve import Resolver
 from waymark_compiler.rules.operations import SYNC_ACTION
 from waymark_compiler.rules.statements import SYNTAX_ERROR
-from waymark_compiler.rules.workflow import DUPLICATE_WORKFLOW, WORKFLOW_DECORATOR
+from waymark_compiler.rules.workflow import (
+    DUPLICATE_WORKFLOW,
+    WORKFLOW_DECORATOR,
+    WORKFLOW_SHAPE,
+)
 from waymark_compiler.schemas import signal_schemas
 from waymark_compiler.source import Source, parse
 from waymark_runtime import ir
@@ -103,6 +107,7 @@ def _compile_classes(parsed: Source, module: str | None) -> tuple[list[_Outcome]
     outcomes = [_compile_class(found, resolver) for found in discovered.workflows]
     _refuse_duplicates(outcomes)
     own = [_sync_action(node, parsed) for node in discovered.sync_actions]
+    own += [_workflow_function(node, parsed) for node in discovered.workflow_functions]
     for unread in discovered.unread:
         diagnostic = _unread_decorator(unread, parsed)
         if unread.applies:  # the class's own outcome: importing it raises this diagnostic
@@ -119,6 +124,15 @@ def _sync_action(node: cst.FunctionDef, source: Source) -> Diagnostic:
     help = f"define it as `async def {name}(...)`; blocking work can run in `asyncio.to_thread`"
     span = source.span(node.name)
     return Diagnostic(SYNC_ACTION.code, "error", message, source.path, span, "not async", help)
+
+
+def _workflow_function(node: cst.FunctionDef, source: Source) -> Diagnostic:
+    """`@workflow` on a function (WM140): importing the module raises TypeError."""
+    name = node.name.value
+    message = f"@workflow decorates function `{name}`, not a class"
+    help = "a workflow is a class: `class X(Workflow):` with `async def run(self, ...)`"
+    span = source.span(node.name)
+    return Diagnostic(WORKFLOW_SHAPE.code, "error", message, source.path, span, "a function", help)
 
 
 def _unread_decorator(unread: Unread, source: Source) -> Diagnostic:

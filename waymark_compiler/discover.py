@@ -45,6 +45,7 @@ class Discovered:
     workflows: list[WorkflowClass]
     sync_actions: list[cst.FunctionDef]  # `@action` on a plain `def` (refused)
     unread: list[Unread]
+    workflow_functions: list[cst.FunctionDef]  # `@workflow` on a function (refused)
 
 
 class _Finder(Reader):
@@ -54,6 +55,7 @@ class _Finder(Reader):
         self.found: list[WorkflowClass] = []
         self.sync_actions: list[cst.FunctionDef] = []
         self.unread: list[Unread] = []
+        self.workflow_functions: list[cst.FunctionDef] = []
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         # Definitions are statements and no expression holds one: expressions (a table of
@@ -62,10 +64,13 @@ class _Finder(Reader):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         prefix, parent = self.scopes[-1]
-        if node.asynchronous is None:
-            resolver = self.resolver.at(parent)
-            if any(_is_known(resolver, d, "action") for d in node.decorators):
-                self.sync_actions.append(node)
+        resolver = self.resolver.at(parent)
+        if node.asynchronous is None and any(
+            _is_known(resolver, d, "action") for d in node.decorators
+        ):
+            self.sync_actions.append(node)
+        if any(_is_known(resolver, d, "workflow") for d in node.decorators):
+            self.workflow_functions.append(node)
         qualprefix = f"{prefix}{node.name.value}.<locals>."
         inner = Namespace(parent.module, parent.package, parent.source, qualprefix, parent)
         params = node.params
@@ -183,8 +188,8 @@ def _dotted(expression: cst.BaseExpression) -> bool:
 
 def discover(resolver: Resolver) -> Discovered:
     """Every `@workflow` class in the resolver's module, in source order; every `@action` that
-    is a plain `def` (refused: workers await actions); and every class whose decorator may make
-    it a workflow in a form the compiler cannot read."""
+    is a plain `def` (refused: workers await actions); every class whose decorator may make it
+    a workflow in a form the compiler cannot read; and every function under `@workflow`."""
     finder = _Finder(resolver)
     walk(resolver.namespace.source.module, finder)
-    return Discovered(finder.found, finder.sync_actions, finder.unread)
+    return Discovered(finder.found, finder.sync_actions, finder.unread, finder.workflow_functions)

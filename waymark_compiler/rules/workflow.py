@@ -62,7 +62,7 @@ NON_CONSTANT_DEFAULT = rule(
 WORKFLOW_SHAPE = rule(
     "WM140",
     "workflow-shape",
-    "refuses a `@workflow` class whose shape is not supported",
+    "refuses a `@workflow` class whose shape is not supported, and `@workflow` on a function",
     "A workflow is a subclass of `Workflow` with an `async def run(self, ...)`, plain "
     "helper methods, and optionally a literal `name`.",
     "@workflow\nclass Report:  # not a Workflow subclass\n    async def run(self): ...",

@@ -8,8 +8,10 @@ tree nodes into `Span`s.
 from __future__ import annotations
 
 import ast
+import unicodedata
 import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 import libcst as cst
 
@@ -94,6 +96,8 @@ def parse(text: str, path: str) -> Source | Diagnostic:
     try:
         module = cst.parse_module(shield(text))
         where = positions(module)
+        if not text.isascii():
+            module = _normalized_names(module, where)
     except cst.ParserSyntaxError as failure:
         span = Span(
             failure.raw_line, failure.raw_column + 1, failure.raw_line, failure.raw_column + 2
@@ -110,3 +114,37 @@ def parse(text: str, path: str) -> Source | Diagnostic:
     except RecursionError:
         return nesting.too_deep_for_python(path, text)
     return Source(path, text, module, where)
+
+
+class _Normalizer(cst.CSTTransformer):
+    """Rewrites every identifier to its NFKC form, as CPython's tokenizer reads it (`ﬁle` with
+    the `fi` ligature is `file`, a fullwidth `F` is `F`), and gives each rewritten node the
+    position of its original."""
+
+    def __init__(self, where: dict[cst.CSTNode, Range]) -> None:
+        super().__init__()
+        self.where = where
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+        return updated_node.with_changes(value=unicodedata.normalize("NFKC", updated_node.value))
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Any:
+        result = super().on_leave(original_node, updated_node)
+        if (
+            isinstance(result, cst.CSTNode)
+            and result is not original_node
+            and original_node in self.where
+        ):
+            self.where[result] = self.where[original_node]
+        return result
+
+
+def _normalized_names(module: cst.Module, where: dict[cst.CSTNode, Range]) -> cst.Module:
+    """`module` with identifiers in NFKC form; itself when every one is already (the usual
+    case, checked without rebuilding the tree)."""
+    names = (node for node in where if isinstance(node, cst.Name))
+    if all(unicodedata.is_normalized("NFKC", name.value) for name in names):
+        return module
+    normalized = module.visit(_Normalizer(where))
+    assert isinstance(normalized, cst.Module)
+    return normalized

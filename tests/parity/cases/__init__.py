@@ -718,6 +718,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("running_values", "RunningErrors", {"case": "scalar"}, {"case": "mixed"}),
     _case("type_methods", "ThroughTypes", {"label": " a b "}, {"label": ""}),
     _case("class_names", "NightlyReport", {"suffix": "x"}, {"suffix": ""}),
+    _case("identifiers", "Normalized", {"first": 1}, {"first": 4, "label": "ok"}),
     _case("dataclass_fields", "FieldNames", {"sku": "A-1"}),
     _case("class_results", "FieldTypes"),
     _case("dataclass_fields", "FieldsOfOther", {"value": 5}, {"value": {"sku": "x"}}),

@@ -167,3 +167,15 @@ def test_an_unread_file_keeps_stale_lockfiles(waymark: Waymark, workdir: Path) -
     assert result.code == 1
     assert (lockfile / "GreetWorkflow.wrl").is_file()
     assert "removed" not in result.err
+
+
+def test_a_file_reached_twice_is_compiled_once(waymark: Waymark, workdir: Path) -> None:
+    """A symbolic link to a module, and a file named twice, used to compile the workflows twice
+    and fail on their names clashing with themselves."""
+    (workdir / "flows" / "alias.py").symlink_to(workdir / "flows" / "greet.py")
+    (workdir / "flows" / "loop").symlink_to(workdir / "flows")  # never followed
+    result = waymark("compile", "flows", "flows/greet.py", "flows/../flows/orders.py",
+                     "--format", "json", timeout=SHORT)  # fmt: skip
+    assert result.code == 0, result.err
+    names = [w["name"] for w in __import__("json").loads(result.out)["workflows"]]
+    assert sorted(names) == ["ChargeOneWorkflow", "ChargeOrdersWorkflow", "GreetWorkflow"]

@@ -18,8 +18,10 @@ SKIPPED_DIRS = frozenset({"__pycache__", "node_modules", "site-packages", "venv"
 
 
 def collect_files(paths: Sequence[Path], suffix: str) -> list[Path]:
-    """Files given explicitly plus every `*suffix` file under the given directories, sorted."""
-    found: dict[Path, None] = {}
+    """Files given explicitly plus every `*suffix` file under the given directories, sorted;
+    a file reached twice (named twice, or through a symbolic link to it) is listed once, as
+    first reached: its workflows would otherwise clash with themselves."""
+    found: dict[Path, Path] = {}
     for path in paths:
         if not path.exists():
             if path.is_symlink():
@@ -27,8 +29,8 @@ def collect_files(paths: Sequence[Path], suffix: str) -> list[Path]:
                 raise UsageFailure(f"path does not exist: {path} (a symbolic link to {target})")
             raise UsageFailure(f"path does not exist: {path}")
         for file in _expand(path, suffix):
-            found.setdefault(file, None)
-    return list(found)
+            found.setdefault(file.resolve(), file)
+    return list(found.values())
 
 
 def _expand(path: Path, suffix: str) -> Iterator[Path]:

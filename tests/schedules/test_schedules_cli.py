@@ -197,3 +197,22 @@ async def test_an_unknown_name_with_a_newline_is_one_escaped_line(
         "error: no schedule named `night\\nerror: forged` for workflow `x\\ny`",
         "hint: `waymark schedules list` shows every schedule",
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("", "error: schedule_name must be a non-empty string, got ''"),
+        ("x" * 2_000, "error: schedule_name must be at most 1,000 bytes of UTF-8, got 2,000: "),
+        ("\udcff", "error: schedule_name must be valid UTF-8 (no lone surrogate)"),
+    ],
+)
+async def test_a_name_no_schedule_can_have_is_a_usage_error(
+    database: str, registered: Schedules, name: str, message: str
+) -> None:
+    """It exited 1 (a problem of the input), where an unknown name exits 2 (the command line)."""
+    for command in ("show", "pause", "resume", "delete"):
+        done = waymark(database, "schedules", command, name)
+        assert done.code == 2, done.err
+        assert done.err.startswith(message)
+    assert len(await registered.select()) > 0  # nothing was deleted

@@ -117,14 +117,18 @@ def _run(operation: Callable[[Schedules], Awaitable[T]]) -> T:
 
 async def _with_schedules(operation: Callable[[Schedules], Awaitable[T]]) -> T:
     from waymark_runtime.client import PostgresClient
-    from waymark_runtime.schedules import ScheduleNotFoundError, Schedules
+    from waymark_runtime.schedules import (
+        InvalidScheduleError,
+        ScheduleNotFoundError,
+        Schedules,
+    )
     from waymark_runtime.store.postgres import is_transient
 
     client = PostgresClient()
     try:
         return await operation(Schedules(await _open(client)))
-    except ScheduleNotFoundError as missing:
-        raise UsageFailure(str(missing)) from missing
+    except (ScheduleNotFoundError, InvalidScheduleError) as refused:  # a name on the line
+        raise UsageFailure(printable(str(refused))) from refused
     except Exception as failure:
         if not is_transient(failure):
             raise

@@ -168,6 +168,14 @@ def test_explain_of_an_unknown_code_suggests_a_close_one(waymark: Waymark) -> No
     assert_no_traceback(result)
 
 
+def test_explain_of_an_unknown_code_quotes_it_on_one_line_cut_short(waymark: Waymark) -> None:
+    result = waymark("compile", "--explain", "\x1b[2JX\nerror: forged")
+    assert result.code == 2
+    assert result.err.splitlines()[0] == "error: unknown rule `\\x1b[2JX\\nerror: forged`"
+    long = waymark("compile", "--explain", "W" * 5_000)
+    assert long.err.splitlines()[0] == f"error: unknown rule `{'W' * 80}...`"
+
+
 def _line_of(path: Path, needle: str) -> int:
     lines = path.read_text().splitlines()
     return next(number for number, line in enumerate(lines, 1) if needle in line)

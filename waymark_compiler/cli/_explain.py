@@ -13,8 +13,9 @@ import sys
 from rich.console import Console
 from rich.markdown import Markdown
 
-from waymark_compiler.cli._output import UsageFailure, out, use_color
+from waymark_compiler.cli._output import UsageFailure, out, printable, use_color
 from waymark_compiler.diagnostics import RULES, Rule
+from waymark_runtime.errors import SHOWN_CHARACTERS
 
 
 def explain_rule(query: str, as_json: bool) -> None:
@@ -40,7 +41,9 @@ def find_rule(query: str) -> Rule:
     hint = f"did you mean `{by_key[close].code}` ({by_key[close].name})?" if close else None
     codes = sorted(RULES)
     known = f"rule codes run from {codes[0]} to {codes[-1]}" if codes else "no rules are defined"
-    raise UsageFailure(f"unknown rule `{query}`", *([hint] if hint else []), known)
+    # As typed, on one line and cut short: a newline in it must not forge a line of output.
+    shown = printable(query if len(query) <= SHOWN_CHARACTERS else f"{query[:SHOWN_CHARACTERS]}...")
+    raise UsageFailure(f"unknown rule `{shown}`", *([hint] if hint else []), known)
 
 
 def _closest(query: str, keys: list[str]) -> str | None:

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import inspect
 import sys
-import tokenize
 from dataclasses import dataclass, field
-from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +17,7 @@ from waymark_compiler import nesting
 from waymark_compiler.checks import check
 from waymark_compiler.diagnostics import MAX_PER_FILE, Diagnostic, Sink, ordered, render
 from waymark_compiler.discover import Unread, WorkflowClass, discover
-from waymark_compiler.files import read_regular
+from waymark_compiler.files import read_source
 from waymark_compiler.finder import Finder, package_root
 from waymark_compiler.lower import lower_workflow
 from waymark_compiler.namespace import module_namespace
@@ -210,25 +208,6 @@ def module_name_for(path: str) -> tuple[str, bool]:
     if not candidate.is_file():
         return "__main__", False
     return package_root(candidate)[1], candidate.name == "__init__.py"
-
-
-def read_source(path: Path) -> str:
-    """A Python file's text, decoded as CPython would (PEP 263 coding lines honoured).
-
-    Raises `OSError` (`files.Unreadable` for a named pipe, a device, a directory or a dangling
-    symlink, which are never opened for reading) and `UnicodeDecodeError`."""
-    data = read_regular(path)
-    try:
-        encoding, _ = tokenize.detect_encoding(BytesIO(data).readline)
-    except SyntaxError:
-        data.decode("utf-8")  # no coding line and not UTF-8: name the bad byte instead
-        raise
-    try:
-        return data.decode(encoding)
-    except LookupError:  # a codec of bytes to bytes (`rot13`, `zip`): Python refuses it too
-        line = 1 if b"coding" in data.split(b"\n", 1)[0] else 2
-        problem = f"encoding problem: {encoding} is not a text encoding"
-        raise SyntaxError(problem, (str(path), line, 1, None)) from None
 
 
 def compile_path(path: Path) -> ModuleResult:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import tokenize
+from io import BytesIO
 from pathlib import Path
 
 _KINDS = (
@@ -80,3 +82,24 @@ def describe(failure: OSError) -> str:
     if failure.strerror:
         return failure.strerror[:1].lower() + failure.strerror[1:]
     return str(failure)
+
+
+def read_source(path: Path) -> str:
+    """A Python file's text, decoded as CPython would (PEP 263 coding lines honoured).
+
+    Raises `OSError` (`files.Unreadable` for a named pipe, a device, a directory or a dangling
+    symlink, which are never opened for reading), `UnicodeDecodeError`, and `SyntaxError` for a
+    coding line that names no text encoding. Used for the files compiled and for the modules
+    they import alike."""
+    data = read_regular(path)
+    try:
+        encoding, _ = tokenize.detect_encoding(BytesIO(data).readline)
+    except SyntaxError:
+        data.decode("utf-8")  # no coding line and not UTF-8: name the bad byte instead
+        raise
+    try:
+        return data.decode(encoding)
+    except LookupError:  # a codec of bytes to bytes (`rot13`, `zip`): Python refuses it too
+        line = 1 if b"coding" in data.split(b"\n", 1)[0] else 2
+        problem = f"encoding problem: {encoding} is not a text encoding"
+        raise SyntaxError(problem, (str(path), line, 1, None)) from None

@@ -17,6 +17,7 @@ from pathlib import Path
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
+from waymark_compiler.files import read_source
 from waymark_compiler.namespace import ImportModule, ImportName, Namespace, module_namespace
 from waymark_compiler.source import Source, parse
 from waymark_compiler.tables import MUTATING_METHODS
@@ -105,8 +106,8 @@ def _read(path: Path) -> Source | None:
     key = (str(path), stat.st_mtime_ns, stat.st_size)
     if key not in _PARSED:
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            text = read_source(path)  # as Python reads it: a `coding:` line is honoured
+        except (OSError, UnicodeDecodeError, SyntaxError):
             _PARSED[key] = None
         else:
             parsed = parse(text, str(path))

@@ -210,3 +210,19 @@ def test_true_false_none_are_values_not_globals() -> None:
         ir.Attribute(value=ir.Const(value=True), attr="real"),
         ir.Attribute(value=ir.Const(value=None), attr="x"),
     ]
+
+
+def test_a_module_read_for_its_constants_honours_its_coding_line(tmp_path: Path) -> None:
+    """A helper module in Latin-1 that says so imports fine in Python; its constants were taken
+    for unreadable ones (WM122 "not a constant") because the compiler read it as UTF-8."""
+    (tmp_path / "latin_words.py").write_bytes(b'# -*- coding: latin-1 -*-\nGREETING = "caf\xe9"\n')
+    flow = tmp_path / "greeting_flow.py"
+    flow.write_text(
+        "from latin_words import GREETING\nfrom waymark import Workflow, workflow\n\n\n"
+        "@workflow\nclass Greeting(Workflow):\n    async def run(self) -> str:\n"
+        "        return GREETING\n",
+        encoding="utf-8",
+    )
+    result = compile_path(flow)
+    assert result.diagnostics == []
+    assert "return 'café'" in result.workflows[0].wrl

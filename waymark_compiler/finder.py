@@ -17,14 +17,14 @@ from pathlib import Path
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
-from waymark_compiler.files import read_source
+from waymark_compiler.files import describe, read_source
 from waymark_compiler.namespace import ImportModule, ImportName, Namespace, module_namespace
 from waymark_compiler.source import Source, parse
 from waymark_compiler.tables import MUTATING_METHODS
 from waymark_compiler.walk import Reader, walk
 
 PRELUDE = "waymark_compiler.prelude"
-_PARSED: dict[tuple[str, int, int], Source | None] = {}
+_PARSED: dict[tuple[str, int, int], Source | str] = {}
 _OWN = Path(__file__).resolve().parent.parent
 _INSTALLED = tuple(
     {Path(sysconfig.get_paths()[key]).resolve() for key in ("stdlib", "platstdlib", "purelib")}
@@ -98,20 +98,26 @@ def _locate(module: str, roots: list[str]) -> tuple[Path | None, bool] | None:
     return Path(origin), is_package
 
 
-def _read(path: Path) -> Source | None:
+def _read(path: Path) -> Source | str:
+    """The parsed module, or why Python could not import it (a syntax error, bytes that are
+    not its encoding)."""
     try:
         stat = path.stat()
-    except OSError:
-        return None
+    except OSError as failure:
+        return describe(failure)
     key = (str(path), stat.st_mtime_ns, stat.st_size)
     if key not in _PARSED:
         try:
             text = read_source(path)  # as Python reads it: a `coding:` line is honoured
-        except (OSError, UnicodeDecodeError, SyntaxError):
-            _PARSED[key] = None
+        except (OSError, UnicodeDecodeError, SyntaxError) as failure:
+            _PARSED[key] = describe(failure) if isinstance(failure, OSError) else str(failure)
         else:
             parsed = parse(text, str(path))
-            _PARSED[key] = parsed if isinstance(parsed, Source) else None
+            _PARSED[key] = (
+                parsed
+                if isinstance(parsed, Source)
+                else f"{parsed.message} at line {parsed.span.line}"
+            )
     return _PARSED[key]
 
 
@@ -122,6 +128,7 @@ class Finder:
     roots: list[str]
     loaded: dict[str, Namespace | None] = field(default_factory=dict)
     opaque: set[str] = field(default_factory=set)  # modules that exist without Python source
+    unreadable: dict[str, str] = field(default_factory=dict)  # opaque ones whose source is bad
     changed: dict[str, frozenset[str]] = field(default_factory=dict)  # see `changed_names`
     compiled: set[str] = field(default_factory=set)  # the modules being compiled (`add`)
 
@@ -180,10 +187,12 @@ class Finder:
             self.loaded[module] = None  # a cycle while loading resolves to "unknown"
             found = _locate(module, self.roots)
             source = _read(found[0]) if found and found[0] else None
-            if found and source:
+            if found and isinstance(source, Source):
                 self.loaded[module] = module_namespace(source, module, found[1])
             elif found or module.split(".")[0] in sys.builtin_module_names:
                 self.opaque.add(module)
+            if isinstance(source, str):
+                self.unreadable[module] = source
         return self.loaded[module]
 
 

@@ -226,3 +226,21 @@ def test_a_module_read_for_its_constants_honours_its_coding_line(tmp_path: Path)
     result = compile_path(flow)
     assert result.diagnostics == []
     assert "return 'café'" in result.workflows[0].wrl
+
+
+def test_a_constant_of_a_module_that_does_not_compile_says_why(tmp_path: Path) -> None:
+    """It read "which is not a constant", blaming the name for its module's syntax error."""
+    (tmp_path / "broken_words.py").write_text("GREETING = (\n", encoding="utf-8")
+    flow = tmp_path / "broken_flow.py"
+    flow.write_text(
+        "from broken_words import GREETING\nfrom waymark import Workflow, workflow\n\n\n"
+        "@workflow\nclass Greeting(Workflow):\n    async def run(self) -> str:\n"
+        "        return GREETING\n",
+        encoding="utf-8",
+    )
+    [diagnostic] = compile_path(flow).diagnostics
+    assert diagnostic.code == "WM122"
+    assert diagnostic.message == (
+        "read of `GREETING` from module `broken_words`, which does not compile: "
+        "syntax error: '(' was never closed at line 1"
+    )

@@ -171,6 +171,12 @@ def _global_value(symbol: VariableSym | ExternalSym, node: cst.BaseExpression, c
     if isinstance(symbol, VariableSym) and symbol.functions:
         return _dispatch_table(symbol.functions, node, ctx)
     help = "use a constant (a literal assigned once at module level), or an argument of `run()`"
+    module = symbol.qualname.rpartition(".")[0] if isinstance(symbol, ExternalSym) else ""
+    unreadable = ctx.resolver.finder.unreadable.get(module)
+    if unreadable is not None:  # not the name's fault: Python could not import its module
+        message = f"read of `{text}` from module `{module}`, which does not compile: {unreadable}"
+        help = f"fix `{module}` first: Python cannot import it either"
+        return ctx.error(MUTABLE_GLOBAL, node, message, "module does not compile", help)
     if isinstance(symbol, VariableSym) and symbol.enclosing:
         message = f"read of `{text}`, a variable of an enclosing function"
     elif isinstance(symbol, VariableSym):

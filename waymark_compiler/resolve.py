@@ -323,18 +323,19 @@ class Resolver:
         members = enum_members(node) if kind == "enum" else ()
         return ClassSym(path, kind, members, node, namespace)
 
-    def _decorator_is(self, namespace: Namespace, decorator: cst.Decorator, what: Known) -> bool:
+    def _decorator(self, namespace: Namespace, decorator: cst.Decorator) -> Symbol | None:
+        """What a decorator names, called (`@lru_cache(maxsize=64)`) or not."""
         target = decorator.decorator
         if isinstance(target, cst.Call):
             target = target.func
-        return self.at(namespace).expression(target) == KnownSym(what)
+        return self.at(namespace).expression(target)
+
+    def _decorator_is(self, namespace: Namespace, decorator: cst.Decorator, what: Known) -> bool:
+        return self._decorator(namespace, decorator) == KnownSym(what)
 
     def _is_cache(self, namespace: Namespace, decorator: cst.Decorator) -> bool:
         """`@functools.cache`, `@lru_cache`, `@lru_cache(maxsize=64)`, under any alias."""
-        target = decorator.decorator
-        if isinstance(target, cst.Call):
-            target = target.func
-        return self.at(namespace).expression(target) in _CACHES
+        return self._decorator(namespace, decorator) in _CACHES
 
     def base_kinds(self, namespace: Namespace, node: cst.ClassDef) -> set[ClassKind | None]:
         """The kinds of a class's bases (None for a base that is not of a known kind)."""

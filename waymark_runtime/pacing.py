@@ -64,7 +64,25 @@ class Pacer:
 
     def collects(self, held: Held, rules: RunnerRules) -> bool:
         """Whether the instance's next step is one `later` may put off (it only collects)."""
-        if self.collect_every <= 0 or rules.stopping or held.live is None or not held.events:
+        return bool(held.events) and self._would_collect(held, rules, 0)
+
+    def quiet_until(self, held: Held | None, rules: RunnerRules, replies: int) -> float | None:
+        """The earliest time a step of the instance could be taken if nothing but `replies`
+        more successful results came (`later` would put it off until then), or None when
+        they could move it sooner (or it is not ours): until then its replies may wait unread
+        (`worker/hush.py`)."""
+        if held is None or self.held.get(held.id) is not held:
+            return None
+        if not self._would_collect(held, rules, replies):
+            return None
+        if held.id in self.collecting:
+            return self.collecting[held.id].when()
+        return held.committed_at + self.collect_every
+
+    def _would_collect(self, held: Held, rules: RunnerRules, more: int) -> bool:
+        """Whether a step taking the instance's events and `more` successful results would
+        only collect them."""
+        if self.collect_every <= 0 or rules.stopping or held.live is None:
             return False
         if held.fresh or held.cursor is not None or held.due or held.lost or held.fired:
             return False
@@ -72,7 +90,7 @@ class Pacer:
             return False
         if not all(type(e) is ActionFinished and e.ok for e in held.events):
             return False
-        return held.live.collecting(len(held.events))
+        return held.live.collecting(len(held.events) + more)
 
     def _collected(self, held: Held) -> None:
         self.collecting.pop(held.id, None)

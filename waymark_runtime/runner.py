@@ -307,6 +307,7 @@ class Runner:
             for instance_id in ids:
                 held = self.held.get(instance_id)
                 if held is not None and self.pacer.later(held, rules):
+                    self._quiet()
                     continue
                 if held is not None and self.stepper.wants_commit(held, rules):
                     change = await self.stepper.change_of(held, rules)
@@ -349,7 +350,27 @@ class Runner:
             self.pool.withdraw_revoked()  # and stops the leased attempts of finished instances
         if orders:
             self.pool.submit(orders)
+        self._quiet()
         await self._freed(batch, kept)
+
+    def _quiet(self) -> None:
+        """While every order in flight belongs to an instance whose step on a success would be
+        put off (`Pacer.later`), leave the workers' replies unread until the first such step
+        is due: they are then read in one go (`worker/hush.py`)."""
+        holders, on_workers, leased = self.pool.holders()
+        if leased or not holders:
+            return
+        rules = self.stepper.rules(self.clock(), self.stopping)
+        until = None
+        for instance_id in holders:
+            if not isinstance(instance_id, str):
+                return
+            when = self.pacer.quiet_until(self.held.get(instance_id), rules, on_workers)
+            if when is None:
+                return
+            until = when if until is None else min(until, when)
+        if until is not None:
+            self.pool.quiet(until)
 
     def _dispatch_early(self, changes: list[Change]) -> list[Held]:
         """Send the attempts the steps planned to run now, before their rows are durable;

@@ -213,7 +213,7 @@ class _Pipe:
 
 async def test_a_worker_sends_no_reply_past_the_payload_limit() -> None:
     pipe = _Pipe()
-    outbox = _Outbox(pipe, 120)  # type: ignore[arg-type]
+    outbox = _Outbox(pipe, 120, None)  # type: ignore[arg-type]
     outbox.put({"id": 1, "ok": True, "value": "x" * 121}, "m:big")
     outbox.put({"id": 2, "ok": True, "value": "é" * 59}, "m:fits")  # 120 bytes as stored
     outbox.put({"id": 3, "ok": False, "value": {"message": "y" * 200}}, "m:loud")
@@ -232,7 +232,7 @@ async def test_a_worker_sends_no_reply_past_the_payload_limit() -> None:
 
 async def test_a_worker_encodes_each_reply_on_its_own() -> None:
     pipe = _Pipe()
-    outbox = _Outbox(pipe, 2**31)  # type: ignore[arg-type]
+    outbox = _Outbox(pipe, 2**31, None)  # type: ignore[arg-type]
     outbox.put({"id": 1, "ok": True, "value": 7}, "m:fine")
     outbox.put({"id": 2, "ok": True, "value": 10**5000}, "m:huge")
     outbox.put({"id": 3, "ok": True, "value": "x"}, "m:fine")

@@ -90,7 +90,7 @@ async def _worker(slots: int) -> AsyncIterator[tuple[asyncio.StreamReader, Any]]
     )  # fmt: skip
     os.close(to_worker_r)
     os.close(from_worker_w)
-    reader, writer = await protocol.open_pipes(from_worker_r, to_worker_w)
+    reader, writer, _ = await protocol.open_pipes(from_worker_r, to_worker_w)
     try:
         assert "hello" in await protocol.read_frame(reader)
         yield reader, writer

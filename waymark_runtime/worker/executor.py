@@ -123,6 +123,13 @@ class Executor(Protocol):
 
     def withdraw_revoked(self) -> None: ...
 
+    def holders(self) -> tuple[set[Hashable], int, bool]:
+        """Whose orders are in flight (`AttemptContext.instance_id`), how many of them may
+        reply soon, and whether any is `leased`; nothing, when replies cost no wake-up."""
+
+    def quiet(self, until: float) -> None:
+        """Successes of what is in flight may be left unread until `until`."""
+
     def hold(self) -> None:
         """Start nothing more (the runner is stopping): orders that have not started go back
         to the runner through `on_expired`, never counted as lost."""
@@ -170,6 +177,13 @@ class InProcessExecutor:
 
     async def start(self) -> None:
         """Nothing to spawn: orders run in this process."""
+
+    def holders(self) -> tuple[set[Hashable], int, bool]:
+        """Nothing: a reply here costs no wake-up of its own, so none is left unread."""
+        return set(), 0, False
+
+    def quiet(self, until: float) -> None:
+        """Nothing to leave unread."""
 
     def submit(self, orders: list[AttemptOrder]) -> None:
         now = time.monotonic()

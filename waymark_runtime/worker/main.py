@@ -1,8 +1,10 @@
 """The worker process: import the user modules, then run the attempts the runner sends.
 
 Started by `pool.WorkerPool` as `python -m waymark_runtime.worker.main <read_fd> <write_fd>
-[<slots>]` with `WAYMARK_WORKER_PROCESS=1`. It runs up to `slots` requests at once (no limit when
-not given); the pool may send a few more (a prefetch, `slots.py`), which wait here in the order
+[<slots> [<urgent_fd>]]` with `WAYMARK_WORKER_PROCESS=1`. It runs up to `slots` requests at once
+(no limit when not given); after a frame the runner must read at once (a failure, a question)
+it writes a byte to `urgent_fd`, which the runner reads even while it leaves replies unread
+(`hush.py`). The pool may send a few more (a prefetch, `slots.py`), which wait here in the order
 sent and start as slots free up. A request due to start past the runner's lease deadline, or
 withdrawn by the runner while it waits, is answered `skipped` and runs nothing; every other is
 answered with a reply. On end of input it finishes its attempts, waiting ones too, and exits.
@@ -28,6 +30,7 @@ from waymark_runtime.config import Settings
 from waymark_runtime.errors import WaymarkError, import_failure
 from waymark_runtime.logs import AttemptContext, configure_logging
 from waymark_runtime.values import add_user_module, check_storable, error_json, unstorable
+from waymark_runtime.worker.hush import signal_urgent
 from waymark_runtime.worker.protocol import (
     Reply,
     Request,
@@ -49,15 +52,16 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     read_fd, write_fd = int(args[0]), int(args[1])
     slots = int(args[2]) if len(args) > 2 else math.inf
+    urgent_fd = int(args[3]) if len(args) > 3 else None
     os.environ["WAYMARK_WORKER_PROCESS"] = "1"
     # The runner coordinates shutdown; Ctrl-C in a terminal must not kill attempts mid-way.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
-    _keep_pipes_from_forks(read_fd, write_fd)
+    _keep_pipes_from_forks(read_fd, write_fd, *([] if urgent_fd is None else [urgent_fd]))
     settings = Settings.from_env()
     configure_logging(settings.log_level, settings.log_format)
     import_user_modules(settings)
-    asyncio.run(_serve(read_fd, write_fd, slots, settings.max_payload_bytes))
+    asyncio.run(_serve(read_fd, write_fd, slots, settings.max_payload_bytes, urgent_fd))
 
 
 class UserModuleError(WaymarkError):
@@ -107,10 +111,16 @@ def _keep_pipes_from_forks(*fds: int) -> None:
 
 class _Outbox:
     """Replies finished in one loop iteration are written as one frame, each encoded on its
-    own: a value that will not encode fails its own attempt, never the others of the frame."""
+    own: a value that will not encode fails its own attempt, never the others of the frame.
+    A frame with a reply that is not a success, and a question, are followed by a byte on the
+    urgent pipe: the runner may be leaving successes unread for a while, never those."""
 
-    def __init__(self, writer: asyncio.StreamWriter, max_payload_bytes: int) -> None:
+    def __init__(
+        self, writer: asyncio.StreamWriter, max_payload_bytes: int, urgent_fd: int | None
+    ) -> None:
         self.writer = writer
+        self.urgent_fd = urgent_fd
+        self.urgent = False
         # Its own loop, not the running one: in a process an action forked, Python has no
         # running loop while the copied attempt ends.
         self.loop = asyncio.get_running_loop()
@@ -128,16 +138,21 @@ class _Outbox:
         if not self.replies:
             self.loop.call_soon(self.flush)
         self.replies.append(encoded)
+        self.urgent = self.urgent or not reply["ok"]
 
     def ask(self, message: dict[str, Any]) -> None:
         """A question to the runner, written at once (`{"renew": [id, ...]}`)."""
         if not self.writer.is_closing():
             self.writer.write(encode(message))
+            signal_urgent(self.urgent_fd)
 
     def flush(self) -> None:
         replies, self.replies = self.replies, []
+        urgent, self.urgent = self.urgent, False
         if replies and not self.writer.is_closing():
             self.writer.write(encode_list(replies))
+            if urgent:
+                signal_urgent(self.urgent_fd)
 
 
 def _context(request: Request) -> AttemptContext | None:
@@ -316,10 +331,14 @@ def _exit_stubborn(request: Request) -> NoReturn:
     os._exit(_STUBBORN_EXIT)
 
 
-async def _serve(read_fd: int, write_fd: int, slots: float, max_payload_bytes: int) -> None:
-    reader, writer = await open_pipes(read_fd, write_fd)
+async def _serve(
+    read_fd: int, write_fd: int, slots: float, max_payload_bytes: int, urgent_fd: int | None
+) -> None:
+    reader, writer, _ = await open_pipes(read_fd, write_fd)
     writer.write(encode({"hello": os.getpid()}))
-    outbox = _Outbox(writer, max_payload_bytes)
+    if urgent_fd is not None:
+        os.set_blocking(urgent_fd, False)
+    outbox = _Outbox(writer, max_payload_bytes, urgent_fd)
     attempts = _Attempts(slots, outbox)
     while (message := await read_frame(reader)) is not None:
         if isinstance(message, dict) and "renewed" in message:

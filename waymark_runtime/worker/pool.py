@@ -37,6 +37,7 @@ from waymark_runtime.worker.executor import (
     overdue_timeout,
 )
 from waymark_runtime.worker.fair import FairQueue
+from waymark_runtime.worker.hush import Hush
 from waymark_runtime.worker.protocol import Request
 from waymark_runtime.worker.slots import Slots
 
@@ -62,6 +63,7 @@ class _Worker:
     process: asyncio.subprocess.Process
     writer: asyncio.StreamWriter
     reader: asyncio.StreamReader
+    reading: asyncio.ReadTransport
     slots: Slots
     in_flight: dict[int, AttemptOrder] = field(default_factory=dict)
     started: int = 0
@@ -101,6 +103,7 @@ class WorkerPool:
         self.broken = asyncio.Event()
         self.changed = asyncio.Event()
         self.fill_scheduled = False
+        self.hush = Hush()
 
     async def start(self) -> None:
         """Spawn every worker and wait until each has imported the user modules."""
@@ -116,9 +119,40 @@ class WorkerPool:
         """Queue `orders`; they are written to workers once this turn of the event loop ends,
         so a turn's submissions and freed slots make one frame per worker, and a caller that
         goes on to send a commit sends it first (the commit's flush is the longer wait)."""
+        self.hush.lift()
         for order in orders:
             (self.isolated if order.isolate else self.pending).append(order)
         self._fill_soon()
+
+    def quiet(self, until: float) -> None:
+        """Leave the workers' replies unread until `until` (`time.monotonic()`): the caller
+        knows that nothing acts on a success of what is in flight before then (`hush.py`).
+        Not while orders are queued and a worker would run out of work before then (short
+        attempts: their slots would idle). A reply that is not a success, new orders, a
+        withdrawal or a stop end it early."""
+        if self.stopping or self.holding:
+            return
+        if self.fill_scheduled:  # what was submitted this turn goes out first
+            self._fill()
+        if self.pending or self.isolated:  # not if a slot that could take one would idle
+            now = time.monotonic()
+            if any(w.slots.busy_until(now) < until for w in self._usable()):
+                return
+        self.hush.until(until)
+
+    def holders(self) -> tuple[set[Hashable], int, bool]:
+        """Whose orders are in flight (the turns they take, `_turn_of`), how many of them a
+        worker holds, and whether any of them is `leased`."""
+        holders = set(self.pending.groups)
+        holders.update(_turn_of(order) for order in self.isolated)
+        held = 0
+        leased = any(order.leased for order in self.isolated)
+        for worker in self.workers:
+            held += len(worker.in_flight)
+            for order in worker.in_flight.values():
+                holders.add(_turn_of(order))
+                leased = leased or order.leased
+        return holders, held, leased
 
     def _fill_soon(self) -> None:
         if not self.fill_scheduled:
@@ -134,6 +168,7 @@ class WorkerPool:
         """Forget the queued orders of revoked leases (claims the runner let go of); orders
         already running still reply, and the runner discards what they bring. The worker
         stops the running ones that are `leased` (answered lost)."""
+        self.hush.lift()
         dropped = [o for o in [*self.pending, *self.isolated] if o.lease.revoked]
         self.pending.keep(lambda order: not order.lease.revoked)
         self.isolated = deque(order for order in self.isolated if not order.lease.revoked)
@@ -157,6 +192,7 @@ class WorkerPool:
         (`on_expired`), those a worker holds unstarted are withdrawn (answered `skipped`, and
         so back the same way); only what already runs is let finish."""
         self.holding = True
+        self.hush.lift()
         unstarted = [order.key for order in [*self.pending, *self.isolated]]
         self._ended([*self.pending, *self.isolated])
         self.pending.keep(lambda order: False)
@@ -196,6 +232,7 @@ class WorkerPool:
     async def stop(self) -> None:
         """Close every worker's input (they finish what they run) and wait for them to exit."""
         self.stopping = True
+        self.hush.lift()
         for worker in self.workers:
             self._let_go(worker)
         await asyncio.gather(*(w.process.wait() for w in self.workers), return_exceptions=True)
@@ -205,6 +242,7 @@ class WorkerPool:
     def kill(self) -> None:
         """Kill every worker now (their attempts are reported lost); none is started again."""
         self.stopping = self.holding = True
+        self.hush.lift()
         for worker in self.workers:
             with contextlib.suppress(ProcessLookupError):
                 worker.process.kill()
@@ -320,6 +358,7 @@ class WorkerPool:
     async def _spawn(self) -> None:
         to_worker_r, to_worker_w = os.pipe()
         from_worker_r, from_worker_w = os.pipe()
+        urgent_r, urgent_w = os.pipe()
         env = {
             **os.environ,
             "WAYMARK_WORKER_PROCESS": "1",
@@ -332,15 +371,19 @@ class WorkerPool:
             str(to_worker_r),
             str(from_worker_w),
             str(self.settings.concurrent_per_worker),
-            pass_fds=(to_worker_r, from_worker_w),
+            str(urgent_w),
+            pass_fds=(to_worker_r, from_worker_w, urgent_w),
             stdin=asyncio.subprocess.DEVNULL,
             env=env,
         )
         os.close(to_worker_r)
         os.close(from_worker_w)
-        reader, writer = await protocol.open_pipes(from_worker_r, to_worker_w)
+        os.close(urgent_w)
+        reader, writer, reading = await protocol.open_pipes(from_worker_r, to_worker_w)
         slots = Slots(self.settings.concurrent_per_worker)
-        worker = _Worker(process=process, writer=writer, reader=reader, slots=slots)
+        worker = _Worker(process=process, writer=writer, reader=reader, reading=reading,
+                         slots=slots)  # fmt: skip
+        self.hush.watch(worker, reading, urgent_r)
         self.workers.append(worker)
         self._background(self._listen(worker))
 
@@ -490,6 +533,7 @@ class WorkerPool:
     async def _exited(self, worker: _Worker) -> None:
         code = await worker.process.wait()
         self.workers.remove(worker)
+        self.hush.forget(worker)
         worker.writer.close()
         lost = self._requeue_waiting(worker)
         if lost:

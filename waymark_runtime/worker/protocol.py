@@ -119,16 +119,19 @@ async def read_frame(reader: asyncio.StreamReader) -> Any:
 
 async def open_pipes(
     read_fd: int, write_fd: int
-) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-    """Wrap raw pipe ends in asyncio streams on the running loop."""
+) -> tuple[asyncio.StreamReader, asyncio.StreamWriter, asyncio.ReadTransport]:
+    """Wrap raw pipe ends in asyncio streams on the running loop (and the reading end's
+    transport, which can pause reading)."""
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader(limit=2**31 - 1)
     # The transports own the files from here on and close them with themselves.
     read_file = open(read_fd, "rb", buffering=0)  # noqa: SIM115
     write_file = open(write_fd, "wb", buffering=0)  # noqa: SIM115
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), read_file)
+    reading, _ = await loop.connect_read_pipe(
+        lambda: asyncio.StreamReaderProtocol(reader), read_file
+    )
     transport, protocol = await loop.connect_write_pipe(
         asyncio.streams.FlowControlMixin, write_file
     )
     writer = asyncio.StreamWriter(transport, protocol, None, loop)
-    return reader, writer
+    return reader, writer, reading

@@ -13,6 +13,7 @@ This module only counts: it sends, starts and decides nothing.
 
 from __future__ import annotations
 
+import heapq
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -71,6 +72,16 @@ class Slots:
             return 0
         took = max(self.took, now - min(self.running.values(), default=now), 1e-6)
         return min(2 * self.concurrent, int(self.concurrent * PREFETCH_SECONDS / took))
+
+    def busy_until(self, now: float) -> float:
+        """When a slot is first left with nothing to run if the worker gets nothing more (at
+        the pace of its recent attempts; `now`: a slot is free, or no pace is known yet)."""
+        if self.took is None or len(self.running) < self.concurrent:
+            return now
+        ends = sorted(max(now, started + self.took) for started in self.running.values())
+        for _ in self.waiting:  # each starts in the slot that frees first
+            heapq.heapreplace(ends, ends[0] + self.took)
+        return ends[0]
 
     def room(self, now: float) -> int:
         """How many requests to send now: free slots are filled at once (a lone attempt never

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import os
 import sys
 import time
@@ -104,6 +105,8 @@ class WorkerPool:
         self.changed = asyncio.Event()
         self.fill_scheduled = False
         self.hush = Hush()
+        self.watching = asyncio.Event()  # `_watchdog`: a deadline earlier than `watch_at`
+        self.watch_at = math.inf
 
     async def start(self) -> None:
         """Spawn every worker and wait until each has imported the user modules."""
@@ -326,7 +329,9 @@ class WorkerPool:
         worker; an order that asks is reported started."""
         order = worker.in_flight[request_id]
         if order.timeout is not None:
-            worker.deadlines[request_id] = now + order.timeout + _DEADLINE_GRACE
+            deadline = worker.deadlines[request_id] = now + order.timeout + _DEADLINE_GRACE
+            if deadline < self.watch_at:
+                self.watching.set()
         if order.report_start:
             self.reports.on_started([order.key])
 
@@ -455,10 +460,20 @@ class WorkerPool:
     async def _watchdog(self) -> None:
         """An attempt far past its deadline means its worker no longer runs its event loop
         (blocking code): that attempt fails with `ActionTimeout`, as its deadline says, and the
-        worker is killed, so its other attempts are retried as lost."""
+        worker is killed, so its other attempts are retried as lost. It wakes when the
+        earliest deadline it knows of falls due (`_started` wakes it for an earlier one), not
+        on a tick: an idle or busy runner is not woken for nothing."""
         while not self.stopping:
-            await asyncio.sleep(1.0)
             now = time.monotonic()
+            earliest = min((deadline for worker in self.workers
+                            for deadline in worker.deadlines.values()), default=math.inf)  # fmt: skip
+            if earliest > now:
+                self.watching.clear()
+                self.watch_at = earliest
+                with contextlib.suppress(TimeoutError):
+                    wait = None if earliest == math.inf else earliest - now
+                    await asyncio.wait_for(self.watching.wait(), wait)
+                continue
             for worker in list(self.workers):
                 overdue = [r for r, deadline in worker.deadlines.items() if deadline < now]
                 if not overdue:

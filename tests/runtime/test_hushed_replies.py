@@ -13,10 +13,13 @@ import signal
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.runtime import runtime_flows as flows
 from tests.runtime.test_worker_prefetch import _Heard, _pool, _recorded
 from waymark_runtime.actions import action_path
 from waymark_runtime.worker.executor import AttemptOrder, Lease
+from waymark_runtime.worker.slots import Slots
 
 DECLINE = action_path(flows.decline)
 _LONG = 600.0  # a hush no test waits for
@@ -98,12 +101,30 @@ async def test_no_hush_while_queued_orders_would_leave_a_slot_idle(worker_env: P
     would run out of work long before the hush ended, so its replies are read as they come."""
     heard = _Heard()
     async with _pool(heard) as pool:
+        pool.workers[0].slots.runs = 0.001
         lease = Lease(time.monotonic() + _LONG)
         pool.submit([_recorded(f"r{i}", 0.0, lease) for i in range(12)])
         assert pool.pending  # more than the worker takes (two running, a prefetch of two)
         pool.quiet(time.monotonic() + 1.0)
         assert not pool.hush.hushed
         await asyncio.wait_for(heard.until(lambda: len(heard.replied) == 12), _PROMPT)
+
+
+def test_how_long_a_worker_has_work_counts_what_its_attempts_ran_for_in_it() -> None:
+    """Not how late the runner read their replies (`took`): a busy runner reads no-op
+    replies tens of milliseconds late, and a hush that long would idle their slots."""
+    slots = Slots(2)
+    assert slots.busy_until(10.0) == 10.0  # nothing is known of its attempts yet
+    for request_id in (1, 2, 3, 4):
+        slots.sent(request_id, 10.0)
+    slots.took = 0.05
+    assert slots.busy_until(10.0) == 10.0
+    slots.runs = 0.05  # two running, two waiting: each slot has two attempts' work
+    assert slots.busy_until(10.0) == pytest.approx(10.1)
+    slots.runs = 0.0001
+    assert slots.busy_until(10.0) == pytest.approx(10.0002)
+    slots.ended(1, 10.05, ran=True, runs=0.05)
+    assert list(slots.running) == [2, 3] and slots.busy_until(10.05) < 10.1
 
 
 def _request(pool: object, order: AttemptOrder) -> bytes:

@@ -109,8 +109,8 @@ def _request(request_id: int, value: int, seconds: float, **fields: Any) -> Requ
 async def _replies(
     reader: asyncio.StreamReader, count: int, writer: Any = None
 ) -> list[dict[str, Any]]:
-    """The next `count` replies; a worker's `renew` is answered with a deadline long past (the
-    lease is gone)."""
+    """The next `count` replies, less how long each ran (`ran`: a duration, checked to be
+    one); a worker's `renew` is answered with a deadline long past (the lease is gone)."""
     replies: list[dict[str, Any]] = []
     while len(replies) < count:
         frame = await asyncio.wait_for(protocol.read_frame(reader), 30)
@@ -119,6 +119,8 @@ async def _replies(
             writer.write(protocol.encode({"renewed": deadlines}))
         else:
             replies += frame
+    for reply in replies:
+        assert reply.pop("ran", 0.0) >= 0.0
     return replies
 
 

@@ -273,6 +273,7 @@ class _Attempts:
         if time.monotonic() >= request["not_after"]:  # the task starts late: the loop was busy
             self._skip(request)  # (another attempt's synchronous code, a stopped process)
             return
+        started = time.monotonic()
         try:
             work = execute_action(request["action"], request["args"], request["kwargs"],
                                   timeout=request["timeout"], context=_context(request))  # fmt: skip
@@ -282,7 +283,8 @@ class _Attempts:
         except BaseException as error:  # a bug must still answer, or the attempt hangs
             reply = {"id": request["id"], "ok": False, "value": error_json(error)}
         else:
-            reply = {"id": request["id"], "ok": bool(outcome.ok), "value": outcome.value}
+            reply = {"id": request["id"], "ok": bool(outcome.ok), "value": outcome.value,
+                     "ran": time.monotonic() - started}  # fmt: skip
             if outcome.timed_out:
                 reply["timed_out"] = True
         self.outbox.put(reply, request["action"])

@@ -444,7 +444,8 @@ class WorkerPool:
                 if order is None:  # timed out by the watchdog, which reported it
                     continue
                 worker.deadlines.pop(reply["id"], None)
-                for begun in worker.slots.ended(reply["id"], now, ran=not reply.get("skipped")):
+                ran = not reply.get("skipped")
+                for begun in worker.slots.ended(reply["id"], now, ran=ran, runs=reply.get("ran")):
                     self._started(worker, begun, now)
                 self._ended([order])
                 if reply.get("skipped"):

@@ -54,11 +54,14 @@ class Reply(TypedDict):
     """The outcome of a request: `ok` with `value` as the JSON-shaped result or exception, or
     `skipped` when the request never started (past its `not_after`, or withdrawn);
     `timed_out` when `value` is the `ActionTimeout` of its deadline; `lost` when a `leased`
-    request was stopped because its lease lapsed (it may have run in part)."""
+    request was stopped because its lease lapsed (it may have run in part); `ran`, the seconds
+    an attempt that ended ran for in the worker (the runner's own reading of it includes its
+    wait to read replies)."""
 
     id: int
     ok: bool
     value: Any
+    ran: NotRequired[float]
     skipped: NotRequired[bool]
     timed_out: NotRequired[bool]
     lost: NotRequired[bool]

@@ -33,6 +33,7 @@ class Slots:
     running: dict[int, float] = field(default_factory=dict)
     waiting: deque[int] = field(default_factory=deque)
     took: float | None = None  # smoothed seconds from an attempt's start to its reply
+    runs: float | None = None  # smoothed seconds an attempt runs, as the worker measured it
 
     def sent(self, request_id: int, now: float) -> bool:
         """Count a request written to the worker; True when it starts at once."""
@@ -42,7 +43,9 @@ class Slots:
         self.waiting.append(request_id)
         return False
 
-    def ended(self, request_id: int, now: float, *, ran: bool) -> list[int]:
+    def ended(
+        self, request_id: int, now: float, *, ran: bool, runs: float | None = None
+    ) -> list[int]:
         """Count a reply; the waiting requests that start in the slot it freed. The worker
         writes the replies that free slots before a waiting attempt's code runs, so once every
         reply is read, a request still counted waiting never started."""
@@ -54,6 +57,8 @@ class Slots:
         if ran:
             took = now - started
             self.took = took if self.took is None else self.took + (took - self.took) * _SMOOTHING
+        if runs is not None:
+            self.runs = runs if self.runs is None else self.runs + (runs - self.runs) * _SMOOTHING
         begun = []
         while self.waiting and len(self.running) < self.concurrent:
             begun.append(next_id := self.waiting.popleft())
@@ -75,12 +80,15 @@ class Slots:
 
     def busy_until(self, now: float) -> float:
         """When a slot is first left with nothing to run if the worker gets nothing more (at
-        the pace of its recent attempts; `now`: a slot is free, or no pace is known yet)."""
-        if self.took is None or len(self.running) < self.concurrent:
+        the pace its recent attempts ran at in the worker: `took` also counts how late the
+        runner read their replies, long when it is busy; `now`: a slot is free, or no pace is
+        known yet)."""
+        runs = self.runs
+        if runs is None or len(self.running) < self.concurrent:
             return now
-        ends = sorted(max(now, started + self.took) for started in self.running.values())
+        ends = sorted(max(now, started + runs) for started in self.running.values())
         for _ in self.waiting:  # each starts in the slot that frees first
-            heapq.heapreplace(ends, ends[0] + self.took)
+            heapq.heapreplace(ends, ends[0] + runs)
         return ends[0]
 
     def room(self, now: float) -> int:

@@ -110,6 +110,18 @@ async def test_no_hush_while_queued_orders_would_leave_a_slot_idle(worker_env: P
         await asyncio.wait_for(heard.until(lambda: len(heard.replied) == 12), _PROMPT)
 
 
+async def test_an_order_submitted_this_turn_counts_as_held_by_a_worker(worker_env: Path) -> None:
+    """A runner that has just submitted a sequential workflow's one call asks whose orders a
+    worker holds: that call's reply would end its wait, so it must be counted, not seen as
+    still queued (which would let its reply be left unread)."""
+    heard = _Heard()
+    async with _pool(heard) as pool:
+        pool.submit([_recorded("a", 0.0, Lease(time.monotonic() + _LONG))])
+        assert pool.holders() == ({None}, 1, False)  # an order with no context: turn None
+        await asyncio.wait_for(heard.until(lambda: "a" in heard.replied), _PROMPT)
+        assert pool.holders() == (set(), 0, False)
+
+
 def test_how_long_a_worker_has_work_counts_what_its_attempts_ran_for_in_it() -> None:
     """Not how late the runner read their replies (`took`): a busy runner reads no-op
     replies tens of milliseconds late, and a hush that long would idle their slots."""

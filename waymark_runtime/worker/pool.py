@@ -145,7 +145,10 @@ class WorkerPool:
 
     def holders(self) -> tuple[set[Hashable], int, bool]:
         """Whose orders are in flight (the turns they take, `_turn_of`), how many of them a
-        worker holds, and whether any of them is `leased`."""
+        worker holds, and whether any of them is `leased`. What was submitted this turn is
+        sent first: those still queued after that cannot reply before replies are read."""
+        if self.fill_scheduled:
+            self._fill()
         holders = set(self.pending.groups)
         holders.update(_turn_of(order) for order in self.isolated)
         held = 0

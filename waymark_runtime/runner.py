@@ -350,7 +350,9 @@ class Runner:
             self.pool.withdraw_revoked()  # and stops the leased attempts of finished instances
         if orders:
             self.pool.submit(orders)
-        self._quiet()
+        # After the orders go out (the pool writes them at the end of this turn), and after
+        # any commit this turn goes on to send: the commit is the longer wait.
+        asyncio.get_running_loop().call_soon(self._quiet)
         await self._freed(batch, kept)
 
     def _quiet(self) -> None:

@@ -68,8 +68,8 @@ async def test_poison_programs_fail_alone_and_canaries_finish_on_time(
     expected = [setting for _, _, setting in POISONS for _ in (1, 2)]
     assert [getattr(error, "setting", error) for error, _ in failures] == expected
     assert all(value == 6 for value, _ in finished)
-    # Six of the poisons spend their whole step budget (a second or three each on a loaded
+    # Six of the poisons spend their whole step budget (a second or four each on a loaded
     # 2-core machine) on the runner's one event loop before the canaries' steps: the canaries
     # wait for those, and no more (a starved canary would wait the whole minute).
-    assert max(seconds for _, seconds in finished) < 25
+    assert max(seconds for _, seconds in finished) < 45
     assert "no longer ours" not in log.read_text(errors="replace")

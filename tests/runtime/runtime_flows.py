@@ -283,12 +283,18 @@ class SlowAtFirstWithDeadline(Workflow):
         return await self.run_action(slow_at_first(marker, slow_runs, 30.0), timeout=0.5)
 
 
+def _framed(body: bytes) -> bytes:
+    return len(body).to_bytes(4, "big") + body
+
+
 _GARBLED = {
-    "json": b"not json",
-    "utf8": b"\xff\xfe",
-    "shape": b"[1, 2]",
-    "reply": b'[{"no": "id"}]',
-    "null": b"null",
+    "json": _framed(b"not json"),
+    "utf8": _framed(b"\xff\xfe"),
+    "shape": _framed(b"[1, 2]"),
+    "reply": _framed(b'[{"no": "id"}]'),
+    "null": _framed(b"null"),
+    "huge": (2**32 - 1).to_bytes(4, "big"),  # a header announcing 4 GiB, and no body
+    "stalled": (100).to_bytes(4, "big") + b"[",  # a body that stops arriving
 }
 
 
@@ -302,8 +308,7 @@ async def garble_pipe(marker: str, kind: str) -> str:
     if kind == "close":
         os.close(int(sys.argv[2]))
     else:
-        body = _GARBLED[kind]
-        os.write(int(sys.argv[2]), len(body).to_bytes(4, "big") + body)
+        os.write(int(sys.argv[2]), _GARBLED[kind])
     await asyncio.sleep(30)  # the runner stops this worker rather than wait for its reply
     return "unreachable"
 

@@ -18,7 +18,7 @@ from waymark_runtime.config import Settings
 from waymark_runtime.errors import UnknownInstance
 from waymark_runtime.local import LocalRuntime
 from waymark_runtime.store.postgres import PostgresStore
-from waymark_runtime.worker import pool
+from waymark_runtime.worker import pool, protocol
 
 pytestmark = pytest.mark.usefixtures("worker_env")
 
@@ -209,13 +209,22 @@ async def test_action_that_always_kills_its_worker_fails_only_its_instance(
     assert len(crashes) == 3  # the first try and two retries (the store's budget is 2)
 
 
-@pytest.mark.parametrize("kind", ["json", "utf8", "shape", "reply", "null", "close"])
+@pytest.mark.parametrize(
+    "kind", ["json", "utf8", "shape", "reply", "null", "close", "huge", "stalled"]
+)
 async def test_a_worker_that_writes_a_malformed_frame_is_replaced_and_its_attempt_retried(
-    store: PostgresStore, database: str, tmp_path: Path, kind: str
+    store: PostgresStore,
+    database: str,
+    tmp_path: Path,
+    kind: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A frame outside the protocol on a worker's reply pipe (an action that wrote to it), or
     that pipe closed under a live worker, stops that worker like a crash: its attempt is lost
-    and retried, and the pool goes on (the instance waited for ever)."""
+    and retried, and the pool goes on (the instance waited for ever). So does a header that
+    announces more than any reply can weigh, or a body that stops arriving (the runner waited
+    for it until the worker exited)."""
+    monkeypatch.setattr(protocol, "FRAME_STALL_SECONDS", 1.0)
     marker = tmp_path / "garbled-once"
     async with running(store, runner_settings(database)), waymark.connect(database):
         outcome = await asyncio.wait_for(flows.Garbling().run(str(marker), kind), 60)

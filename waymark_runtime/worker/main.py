@@ -36,7 +36,8 @@ from waymark_runtime.worker.protocol import (
     Request,
     dumps,
     encode,
-    encode_list,
+    encode_lists,
+    frame_limit,
     open_pipes,
     read_frame,
 )
@@ -150,7 +151,7 @@ class _Outbox:
         replies, self.replies = self.replies, []
         urgent, self.urgent = self.urgent, False
         if replies and not self.writer.is_closing():
-            self.writer.write(encode_list(replies))
+            self.writer.write(encode_lists(replies, frame_limit(self.max_payload_bytes)))
             if urgent:
                 signal_urgent(self.urgent_fd)
 

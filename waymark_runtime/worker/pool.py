@@ -371,6 +371,8 @@ class WorkerPool:
             **os.environ,
             "WAYMARK_WORKER_PROCESS": "1",
             "WAYMARK_USER_MODULE": ",".join(self.settings.user_modules),
+            # The worker splits its reply frames under the limit this runner reads them with.
+            "WAYMARK_MAX_PAYLOAD_BYTES": str(self.settings.max_payload_bytes),
         }
         process = await asyncio.create_subprocess_exec(
             sys.executable,
@@ -433,7 +435,9 @@ class WorkerPool:
         await self._exited(worker)
 
     async def _read(self, worker: _Worker) -> None:
-        while (message := await protocol.read_frame(worker.reader)) is not None:
+        limit = protocol.frame_limit(self.settings.max_payload_bytes)
+        stall = protocol.FRAME_STALL_SECONDS
+        while (message := await protocol.read_frame(worker.reader, limit, stall)) is not None:
             if isinstance(message, dict) and "renew" in message:
                 running = bool(message.get("running"))
                 self._background(self._renew(worker, message["renew"], running))

@@ -9,8 +9,10 @@ answers with a `hello` frame once its user modules are imported, then lists of `
 deadlines the runner answers with `renewed` (`{"renew": [...], "running": true}` asks it for
 `leased` requests while they run).
 Each item of a list is encoded on its own
-(`dumps`, then `encode_list`), so one that will not encode is refused alone. This module only
-encodes and decodes.
+(`dumps`, then `encode_list`), so one that will not encode is refused alone. A worker's frame
+is at most `frame_limit` bytes (one reply whose value is as large as allowed always fits) and its
+body arrives without a pause of `FRAME_STALL_SECONDS`: the runner reads a violation as a
+malformed frame. This module only encodes and decodes.
 """
 
 from __future__ import annotations
@@ -24,6 +26,17 @@ if TYPE_CHECKING:
     from waymark_runtime.worker.executor import AttemptOrder
 
 _HEADER = struct.Struct(">I")
+_ESCAPED = 3  # JSON escaped to ASCII is at most three times its UTF-8 size (`\u00e9` for é)
+_ENVELOPE = 1024 * 1024  # room for a reply's id and flags, and an error's type names
+_CHUNK = 1024 * 1024
+FRAME_STALL_SECONDS = 60.0  # the longest pause inside a frame's body before it counts as broken
+
+
+def frame_limit(max_payload_bytes: int) -> int:
+    """The largest frame a worker sends: one reply whose value is `max_payload_bytes` of JSON
+    (`WAYMARK_MAX_PAYLOAD_BYTES`) as escaped ASCII, with room to spare; never more than the
+    4-byte header can announce."""
+    return min(_ESCAPED * max_payload_bytes + _ENVELOPE, 2**32 - 1)
 
 
 class Request(TypedDict):
@@ -100,24 +113,68 @@ def encode_list(items: list[bytes]) -> bytes:
     return _frame(b"[" + b",".join(items) + b"]")
 
 
+def encode_lists(items: list[bytes], limit: int) -> bytes:
+    """Frames of the list `items` (each encoded with `dumps`), as few as fit under `limit`
+    bytes each; an item over `limit` on its own still goes, alone (the reader refuses it)."""
+    frames: list[bytes] = []
+    batch: list[bytes] = []
+    size = 2  # the brackets
+    for item in items:
+        if batch and size + len(item) + 1 > limit:
+            frames.append(encode_list(batch))
+            batch, size = [], 2
+        batch.append(item)
+        size += len(item) + 1
+    if batch:
+        frames.append(encode_list(batch))
+    return b"".join(frames)
+
+
 def _frame(body: bytes) -> bytes:
     return _HEADER.pack(len(body)) + body
 
 
-async def read_frame(reader: asyncio.StreamReader) -> Any:
+async def read_frame(
+    reader: asyncio.StreamReader, limit: int | None = None, stall: float | None = None
+) -> Any:
     """The next message, or `None` at end of stream (the other side closed or died).
 
-    Raises `ValueError` for a frame that is not JSON (or is JSON null)."""
+    Raises `ValueError` for a frame that is not JSON (or is JSON null), that announces more
+    than `limit` bytes, or whose body pauses for `stall` seconds once its header has come."""
     try:
         header = await reader.readexactly(_HEADER.size)
         (size,) = _HEADER.unpack(header)
-        body = await reader.readexactly(size)
+        if limit is not None and size > limit:
+            raise ValueError(f"a frame announces {size:,} bytes, more than the {limit:,} allowed")
+        body = await reader.readexactly(size) if stall is None else await _body(reader, size, stall)
     except asyncio.IncompleteReadError:
         return None
     message = json.loads(body)
     if message is None:  # never sent: `None` stands for the end of the stream
         raise ValueError("a frame of JSON null")
     return message
+
+
+async def _body(reader: asyncio.StreamReader, size: int, stall: float) -> bytes:
+    """`size` bytes, each chunk within `stall` seconds of the one before."""
+    chunks: list[bytes] = []
+    remaining = size
+    loop = asyncio.get_running_loop()
+    try:
+        async with asyncio.timeout(stall) as bound:
+            while remaining:
+                chunk = await reader.read(min(remaining, _CHUNK))
+                if not chunk:
+                    raise asyncio.IncompleteReadError(b"".join(chunks), size)
+                chunks.append(chunk)
+                remaining -= len(chunk)
+                bound.reschedule(loop.time() + stall)
+    except TimeoutError:
+        raise ValueError(
+            f"a frame's body stopped arriving ({size - remaining:,} of {size:,} bytes, "
+            f"nothing more for {stall:g}s)"
+        ) from None
+    return b"".join(chunks)
 
 
 async def open_pipes(

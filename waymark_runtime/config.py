@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from waymark_runtime.errors import WaymarkError, close_match
 
@@ -89,10 +90,17 @@ class _Field:
     env: str
     parse: Callable[[str, str], Any]
     default: Callable[[], Any]
+    blank_is_unset: bool = True  # else a value of only whitespace is refused, not the default
 
 
 def _read(env: Mapping[str, str], spec: _Field) -> Any:
-    raw = env.get(spec.env, "").strip()
+    given = env.get(spec.env, "")
+    raw = given.strip()
+    if not raw and given and not spec.blank_is_unset:
+        raise ConfigError(
+            f"{spec.env} is set to whitespace only: unset it (or set it empty) for the "
+            "default, or give a value"
+        )
     return spec.parse(spec.env, raw) if raw else spec.default()
 
 
@@ -211,6 +219,22 @@ def _text(name: str, raw: str) -> str:
     return raw
 
 
+def _database_url(name: str, raw: str) -> str:
+    """A `postgresql://` (or `postgres://`) URL, as asyncpg reads them; never echoed whole (it
+    may hold a password)."""
+    try:
+        parts = urlsplit(raw)
+        parts.port  # noqa: B018 (a port that is not a number raises here)
+    except ValueError as error:
+        raise ConfigError(f"{name} is not a valid URL ({error})") from None
+    if parts.scheme.lower() not in ("postgresql", "postgres"):
+        got = f"scheme {parts.scheme!r}" if parts.scheme else "no scheme"
+        raise ConfigError(
+            f"{name} must be a URL such as postgresql://user:password@host:5432/dbname, got {got}"
+        )
+    return raw
+
+
 def _path(name: str, raw: str) -> Path:
     return Path(raw).expanduser()
 
@@ -220,7 +244,10 @@ def _constant(value: Any) -> Callable[[], Any]:
 
 
 _FIELDS: dict[str, _Field] = {
-    "database_url": _Field("WAYMARK_DATABASE_URL", _text, _constant(None)),
+    # Blank is refused: read as unset, it would boot the embedded server in its place.
+    "database_url": _Field(
+        "WAYMARK_DATABASE_URL", _database_url, _constant(None), blank_is_unset=False
+    ),
     "home": _Field("WAYMARK_HOME", _path, lambda: project_root(Path.cwd()) / ".waymark"),
     "worker_count": _Field("WAYMARK_WORKER_COUNT", _workers, lambda: os.cpu_count() or 1),
     "concurrent_per_worker": _Field("WAYMARK_CONCURRENT_PER_WORKER", _positive_int, _constant(10)),

@@ -10,9 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from runtime_support import environment
+from runtime_support import database, environment, server
 
 from waymark_runtime.config import Settings, project_root
+
+__all__ = ["database", "server"]
 
 WAYMARK = [sys.executable, "-m", "waymark"]
 
@@ -108,3 +110,35 @@ def test_a_home_that_cannot_be_a_directory_is_a_clear_error(
     assert f"error: cannot use WAYMARK_HOME {home}: not a directory" in result.stderr
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
     assert (project / "plain").read_text() == "a file\n"
+
+
+def test_db_status_says_whether_the_database_url_answers(project: Path, database: str) -> None:
+    reachable = waymark("db", "status", cwd=project, WAYMARK_DATABASE_URL=database)
+    assert reachable.returncode == 0, reachable.stderr
+    assert reachable.stdout.splitlines()[1].startswith("server: reachable (PostgreSQL ")
+    url = "postgresql://someone:s3cret@127.0.0.1:1/none"
+    unreachable = waymark("db", "status", cwd=project, WAYMARK_DATABASE_URL=url)
+    assert unreachable.returncode == 1
+    assert "error: cannot reach the database at 127.0.0.1:1/none: " in unreachable.stderr
+    assert "s3cret" not in unreachable.stdout + unreachable.stderr
+    assert not (project / ".waymark").exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("   ", "WAYMARK_DATABASE_URL is set to whitespace only"),
+        ("db.internal/app", "must be a URL such as postgresql://"),
+        ("mysql://u:s3cret@h/app", "got scheme 'mysql'"),
+        ("postgresql://u:s3cret@h:port/app", "is not a valid URL"),
+    ],
+)
+def test_a_malformed_database_url_is_a_usage_error_and_boots_nothing(
+    project: Path, url: str, message: str
+) -> None:
+    for command in (("db", "status"), ("db", "url")):
+        result = waymark(*command, cwd=project, WAYMARK_DATABASE_URL=url)
+        assert result.returncode == 2, result.stderr
+        assert message in result.stderr
+        assert "s3cret" not in result.stderr
+    assert not (project / ".waymark").exists()

@@ -130,3 +130,15 @@ def test_interpreter_limits_refuse_what_they_cannot_run_under() -> None:
         Limits(operations=0)
     with pytest.raises(ValueError, match=r"Limits\.string_length must be a positive int"):
         Limits(string_length=2.5)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("url", [" ", "\t\n", "localhost/db", "http://h/db", "postgresql://h:x/db"])
+def test_a_blank_or_malformed_database_url_is_refused_not_read_as_unset(url: str) -> None:
+    with pytest.raises(ConfigError, match="WAYMARK_DATABASE_URL"):
+        Settings.from_env({"WAYMARK_DATABASE_URL": url})
+
+
+def test_an_empty_database_url_means_the_embedded_server_and_a_padded_one_is_trimmed() -> None:
+    assert Settings.from_env({"WAYMARK_DATABASE_URL": ""}).database_url is None
+    padded = Settings.from_env({"WAYMARK_DATABASE_URL": " postgres://u@h:5433/db\n"})
+    assert padded.database_url == "postgres://u@h:5433/db"

@@ -10,18 +10,24 @@ from __future__ import annotations
 
 import os
 import shutil
+from urllib.parse import urlsplit
 
 import typer
 
 from waymark_compiler.cli._database import database_url, load_settings, run_async
 from waymark_compiler.cli._output import CliError, out, status
 
+_REACH_SECONDS = 10.0  # how long `db status` tries to reach a WAYMARK_DATABASE_URL
+
 
 def status_command() -> None:
-    """Say which database the commands here use, and whether the embedded server runs."""
+    """Say which database the commands here use and whether it answers (the embedded server:
+    whether it runs; it is not started)."""
     settings = load_settings()
     if settings.database_url:
-        out("database: WAYMARK_DATABASE_URL (the embedded server is not used)")
+        out(f"database: WAYMARK_DATABASE_URL ({_where(settings.database_url)}; "
+            "the embedded server is not used)")  # fmt: skip
+        out(f"server: reachable (PostgreSQL {run_async(_reach(settings.database_url))})")
         return
     from waymark_runtime.embedded_cluster import running
 
@@ -33,6 +39,30 @@ def status_command() -> None:
         out(f"server: {state} (the next command that needs it starts it)")
     else:
         out(f"server: running (pid {live.pid}, socket in {live.socket_dir})")
+
+
+def _where(url: str) -> str:
+    """`host:port/dbname` of a URL, its user and password left out."""
+    parts = urlsplit(url)
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.hostname or 'localhost'}{port}{parts.path or '/'}"
+
+
+async def _reach(url: str) -> str:
+    """The server version at `url`; a `CliError` (exit 1) naming why it does not answer."""
+    import asyncpg
+
+    try:
+        connection = await asyncpg.connect(url, timeout=_REACH_SECONDS)
+    except Exception as failure:  # refused, unknown host, bad password, timeout, bad URL part
+        why = str(failure).splitlines()[0] if str(failure) else type(failure).__name__
+        raise CliError(
+            f"cannot reach the database at {_where(url)}: {why}", "check WAYMARK_DATABASE_URL"
+        ) from None
+    try:
+        return str(await connection.fetchval("SHOW server_version"))
+    finally:
+        await connection.close()
 
 
 def url_command() -> None:

@@ -112,6 +112,9 @@ def test_a_file_that_does_not_compile_shows_its_diagnostics(project: Path) -> No
 IMPORT_FAILURES = [
     ("import sys\nsys.exit(7)\n", "SystemExit: 7"),
     ('raise SystemExit("bye")\n', "SystemExit: bye"),
+    # os._exit skips every handler: it ended the command with its status (0) and no word.
+    ("import os\nos._exit(0)\n", "ImportExit: it called os._exit(0) while being imported"),
+    ("from os import _exit\n_exit(3)\n", "ImportExit: it called os._exit(3) while being"),
     ("class Odd(BaseException):\n    pass\n\n\nraise Odd('odd')\n", "Odd: odd"),
     (
         "class Mute(Exception):\n    def __str__(self) -> str:\n        raise ValueError\n\n\n"
@@ -119,6 +122,26 @@ IMPORT_FAILURES = [
         "Mute: Mute()",
     ),
 ]
+
+
+def test_a_thread_that_calls_os_exit_at_import_is_a_clear_error(project: Path) -> None:
+    tail = "import os, threading\n\nthreading.Thread(target=os._exit, args=(0,)).start()\n"
+    (project / "flows.py").write_text(FLOWS + "\n\n" + tail + "threading.Event().wait(30)\n")
+    result = run(project, "flows.py:Steps", "--input", '{"record": "r.txt"}')
+    assert result.code == 1, result.err
+    assert "error: cannot import flows: a thread called os._exit(0) while it was imported" in (
+        result.err
+    )
+
+
+def test_a_process_forked_at_import_keeps_its_own_os_exit(project: Path) -> None:
+    """The import goes on (to the unreachable database here): the child's exit is its own."""
+    tail = "import os\n\nif (child := os.fork()) == 0:\n    os._exit(0)\nos.waitpid(child, 0)\n"
+    (project / "flows.py").write_text(FLOWS + "\n\n" + tail)
+    result = run(project, "flows.py:Steps", "--input", '{"record": "r.txt"}')
+    assert result.code == 1, result.err
+    assert "cannot import" not in result.err
+    assert "error: cannot open the database" in result.err
 
 
 @pytest.mark.parametrize(("tail", "said"), IMPORT_FAILURES)

@@ -26,6 +26,7 @@ from waymark_compiler.cli._database import (
     open_store,
     run_async,
 )
+from waymark_compiler.cli._import_guard import exits_refused
 from waymark_compiler.cli._output import CliError, UsageFailure, err, out, printable
 from waymark_compiler.cli._values import exception_text, plain, pretty
 
@@ -213,7 +214,8 @@ def _import(module: str, root: Path, skip_compile: bool) -> None:
     if skip_compile:  # a resumed instance keeps its stored program, whatever the file says now
         os.environ["WAYMARK_WORKER_PROCESS"] = "1"
     try:
-        importlib.import_module(module)
+        with exits_refused(module):
+            importlib.import_module(module)
     except KeyboardInterrupt:
         raise
     except BaseException as failure:  # `sys.exit()` at import too: it is not ours to exit

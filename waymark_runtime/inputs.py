@@ -69,7 +69,7 @@ def run_hints(cls: type) -> dict[str, Any]:
     if cls not in _HINTS:
         run = cls.__dict__.get("__waymark_inline_run__") or cls.__dict__.get("run")
         try:
-            hints = typing.get_type_hints(run) if run is not None else {}
+            hints = typing.get_type_hints(run, include_extras=True) if run is not None else {}
         except Exception:  # annotations that do not resolve here are not checked
             hints = {}
         hints.pop("return", None)

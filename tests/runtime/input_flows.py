@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, StrictInt
 
 from waymark import Workflow, workflow
 
@@ -19,6 +19,26 @@ class Order(BaseModel):
 class Count(Workflow):
     async def run(self, n: int) -> int:
         return n + 1
+
+
+@workflow
+class Echo(Workflow):
+    """An `int` input as the body sees it: `true` stays `True`, as plain Python passes it."""
+
+    async def run(self, n: int) -> str:
+        return f"{n} {n + 1}"
+
+
+@workflow
+class StrictCount(Workflow):
+    async def run(self, n: StrictInt) -> int:
+        return n + 1
+
+
+@workflow
+class Positive(Workflow):
+    async def run(self, n: Annotated[int, Field(gt=0)]) -> int:
+        return n
 
 
 @workflow

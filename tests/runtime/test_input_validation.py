@@ -33,6 +33,8 @@ def _nested(depth: int) -> list[Any]:
 
 
 BAD = [
+    # Constraints in `Annotated` are checked (they were dropped with the annotation's extras).
+    (flows.Positive, {"n": 0}, r"input `n` does not match Positive.run\(\): .*greater than 0"),
     (flows.Count, {"n": "three"}, r"input `n` does not match Count.run\(\): .*valid integer"),
     # The refusal shows the value short, even one whose repr() would fail or never end.
     (
@@ -58,6 +60,17 @@ BAD = [
 async def instance_count(store: PostgresStore) -> int:
     count: int = await store.pool.fetchval("SELECT count(*) FROM waymark_instances")
     return count
+
+
+async def test_a_bool_for_an_int_stays_a_bool_as_in_plain_python() -> None:
+    """`bool` is a subclass of `int`: `True` for `n: int` is accepted (a type checker accepts
+    `run(True)` too) and stays `True` in the body, as the plain Python call passes it;
+    `StrictInt` refuses it."""
+    async with LocalRuntime():
+        assert await flows.Echo().run(True) == await flows.Echo().run_inline(True) == "True 2"
+        with pytest.raises(InvalidInputError, match=r"input `n` does not match StrictCount"):
+            await flows.StrictCount().run(True)
+        assert await flows.StrictCount().run(2) == 3
 
 
 @pytest.mark.parametrize(("workflow", "inputs", "message"), BAD)

@@ -156,3 +156,13 @@ def test_a_module_that_exits_or_raises_oddly_at_import_is_a_clear_error(
     assert result.code == 1, result.err
     assert f"error: cannot import flows (from {project}): {said}" in result.err
     assert_plain(result.err)
+
+
+def test_inputs_past_the_payload_limit_are_refused_before_anything_is_written(
+    project: Path,
+) -> None:
+    """The command stored them whatever their size; a client's run() refuses them."""
+    result = waymark("run", "flows.py:Steps", "--input", '{"record": "' + "r" * 100 + '"}',
+                     database=NOWHERE, cwd=project, WAYMARK_MAX_PAYLOAD_BYTES="50")  # fmt: skip
+    assert_usage(result, "--input: the inputs cannot be stored: its JSON is 1", "more than "
+                 "WAYMARK_MAX_PAYLOAD_BYTES (50)")  # fmt: skip

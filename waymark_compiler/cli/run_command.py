@@ -232,17 +232,21 @@ async def _fresh(fresh: Fresh, target: Target, module: str, quiet: bool) -> Ende
     from waymark_runtime.engine import NewInstance
     from waymark_runtime.flow import rules_of
     from waymark_runtime.store.postgres import now
-    from waymark_runtime.values import to_json
+    from waymark_runtime.values import ValueNotSerializable, inputs_json
     from waymark_runtime.workflows import family_of
 
     definition, settings = fresh.definition, _settings((module,))
+    try:  # refused before anything is written, as a client's run() refuses them
+        inputs = inputs_json(fresh.inputs, settings.max_payload_bytes)
+    except ValueNotSerializable as failure:
+        raise UsageFailure(f"--input: {failure}") from None
     store = await open_store(settings, FocusedStore)
     try:
         members = family_of(definition)
         family = tuple((d.name, d.version, d.wrl) for d in members)
         # the class's deadline and concurrency limit, as a client's run() keeps them
         spec = NewInstance(workflow=definition.name, version=definition.version,
-                           wrl=definition.wrl, inputs=to_json(fresh.inputs), priority=0,
+                           wrl=definition.wrl, inputs=inputs, priority=0,
                            family=family, flow=rules_of(definition, members))  # fmt: skip
         [instance] = await store.create_instances([spec], now())
         return await drive(store, settings, instance, _resume_hint(instance, target), quiet)

@@ -217,3 +217,23 @@ def test_version(waymark: Waymark) -> None:
     result = waymark("--version")
     assert result.code == 0
     assert result.out.startswith("waymark ")
+
+
+@pytest.mark.parametrize("args", [["graph", "flows/greet.py"], ["compile", "flows/greet.py"]])
+def test_output_lost_to_a_closed_stdout_is_reported(workdir: Path, args: list[str]) -> None:
+    """`waymark ... >&-`: what was written to the closed stdout failed as an internal error
+    (exit 70, "this is a bug"); it is now reported as lost, exit 1."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "waymark", *args],
+        cwd=workdir,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+        preexec_fn=lambda: os.close(1),
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 1, completed.stderr
+    assert "error: standard output is closed: " in completed.stderr
+    assert "internal error" not in completed.stderr

@@ -15,13 +15,14 @@ the exit status with `raise typer.Exit(code)`; any other exception counts as a b
 from __future__ import annotations
 
 import importlib
+import io
 import os
 import sys
 import traceback
 from collections.abc import Sequence
 from enum import StrEnum
 from importlib import metadata
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -100,11 +101,56 @@ def build_app() -> typer.Typer:
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     """The `waymark` console script and `python -m waymark`."""
+    closed = _stand_in_for_closed_streams()
     try:
         app = build_app()
     except Exception as failure:  # a subcommand module that fails to import is our bug too
         sys.exit(_internal_error(failure))
-    sys.exit(run(app, argv))
+    code = run(app, argv)
+    if closed is not None and closed.lost:
+        error(
+            f"standard output is closed: {closed.lost:,} characters (or bytes) of output were lost"
+        )
+        code = code or EXIT_FAILURE
+    sys.exit(code)
+
+
+class _Closed(io.TextIOBase):
+    """Stands for standard output closed when the command started (`waymark run ... >&-`):
+    what is written is counted, then reported, instead of failing as an internal error."""
+
+    def __init__(self) -> None:
+        self.lost = 0
+        self.buffer = _ClosedBytes(self)  # for commands that write bytes (`graph -f png`)
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self.lost += len(text)
+        return len(text)
+
+
+class _ClosedBytes(io.RawIOBase):
+    def __init__(self, text: _Closed) -> None:
+        self.text = text
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self.text.lost += len(data)
+        return len(data)
+
+
+def _stand_in_for_closed_streams() -> _Closed | None:
+    """Python sets `sys.stdout`/`sys.stderr` to `None` when their descriptor is closed."""
+    if sys.stderr is None:  # nowhere to say anything
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (for the life of the process)
+    if sys.stdout is None:
+        sys.stdout = closed = _Closed()
+        return closed
+    return None
 
 
 def run(app: typer.Typer, argv: Sequence[str] | None = None) -> int:

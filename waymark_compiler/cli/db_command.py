@@ -21,8 +21,7 @@ _REACH_SECONDS = 10.0  # how long `db status` tries to reach a WAYMARK_DATABASE_
 
 
 def status_command() -> None:
-    """Say which database the commands here use and whether it answers (the embedded server:
-    whether it runs; it is not started)."""
+    """Say which database the commands here use, and whether it answers or runs (starts nothing)."""
     settings = load_settings()
     if settings.database_url:
         out(f"database: WAYMARK_DATABASE_URL ({_where(settings.database_url)}; "

@@ -27,6 +27,7 @@ from waymark_compiler.namespace import (
     Namespace,
 )
 from waymark_compiler.partials import partial_function
+from waymark_compiler.plain_classes import plain_or_other
 from waymark_compiler.shapes import (
     TABLE_LIMIT,
     enum_aliases,
@@ -64,6 +65,7 @@ _CACHES = frozenset({ExternalSym("functools.cache"), ExternalSym("functools.lru_
 
 _TYPED_DICTS = frozenset({"typing.TypedDict", "typing_extensions.TypedDict"})
 _NAMED_TUPLES = frozenset({"typing.NamedTuple", "typing_extensions.NamedTuple"})
+_KNOWN: dict[Known, ClassKind] = {"BaseModel": "model", "Enum": "enum", "Workflow": "workflow"}
 _KIND_PRIORITY: tuple[ClassKind, ...] = (
     "exception",
     "enum",
@@ -345,19 +347,15 @@ class Resolver:
         kinds = self.base_kinds(namespace, node)
         if any(self._decorator_is(namespace, d, "dataclass") for d in node.decorators):
             kinds.add("dataclass")
-        return next((kind for kind in _KIND_PRIORITY if kind in kinds), "other")
+        found = next((kind for kind in _KIND_PRIORITY if kind in kinds), None)
+        return found or plain_or_other(self, namespace, node)
 
     def _base_kind(self, namespace: Namespace, base: cst.BaseExpression) -> ClassKind | None:
         symbol = self.at(namespace).expression(base)
         if isinstance(symbol, ClassSym):
             return symbol.kind
         if isinstance(symbol, KnownSym):
-            mapping: dict[Known, ClassKind] = {
-                "BaseModel": "model",
-                "Enum": "enum",
-                "Workflow": "workflow",
-            }
-            return mapping.get(symbol.what)
+            return _KNOWN.get(symbol.what)
         if isinstance(symbol, ExternalSym) and symbol.qualname in _TYPED_DICTS:
             return "typeddict"
         if isinstance(symbol, ExternalSym) and symbol.qualname in _NAMED_TUPLES:

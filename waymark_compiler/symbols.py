@@ -24,6 +24,7 @@ ClassKind = Literal[
     "builtin",
     "typeddict",
     "namedtuple",
+    "plain",
     "other",
 ]
 

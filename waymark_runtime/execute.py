@@ -32,9 +32,9 @@ from waymark_runtime.values import (
     TypeResolver,
     error_json,
     from_json,
-    to_json,
     unstorable,
 )
+from waymark_runtime.values.objects import leaving_json
 from waymark_runtime.values.registry import find_class
 
 if TYPE_CHECKING:
@@ -118,7 +118,7 @@ def result_outcome(path: str, result: Any) -> ActionOutcome:
     naming the action when the result cannot be encoded (the runner checks what it receives
     before storing it, `check_storable`, on every host)."""
     try:
-        value = to_json(result)
+        value = leaving_json(result)
     except Exception as error:  # a broken model or property must not escape either
         return ActionOutcome(False, error_json(unstorable(path, error)))
     return ActionOutcome(True, value)

@@ -43,6 +43,12 @@ HOME = """
     class Plain:
         pass
 
+    class Slotted:
+        __slots__ = ("a",)
+
+    class Listed(list):
+        pass
+
     @dataclasses.dataclass
     class _Private:
         secret: str
@@ -106,7 +112,7 @@ def modules(tmp_path_factory: pytest.TempPathFactory) -> Names:
 @pytest.mark.parametrize(
     "path",
     ["root:Local", "root:Local.Inner", "home:Summary", "home:Item", "home:Color", "home:Oops",
-     "models:Reached", "stranger:Stranger"],
+     "models:Reached", "stranger:Stranger", "home:Plain"],
 )  # fmt: skip
 def test_the_classes_of_user_modules_and_of_what_they_import_are_constructible(
     modules: Names, path: str
@@ -116,7 +122,14 @@ def test_the_classes_of_user_modules_and_of_what_they_import_are_constructible(
 
 @pytest.mark.parametrize(
     "path",
-    ["home:Plain", "home:_Private", "other:Unseen", "root:Local.__class__", "root:Missing"],
+    [
+        "home:Slotted",
+        "home:Listed",
+        "home:_Private",
+        "other:Unseen",
+        "root:Local.__class__",
+        "root:Missing",
+    ],
 )
 def test_other_classes_of_those_modules_are_not(modules: Names, path: str) -> None:
     assert find_class(modules(path)) is None
@@ -161,11 +174,15 @@ def construct(path: str) -> Complete | Fail:
     return effect
 
 
-def test_new_builds_the_user_s_models_dataclasses_and_exceptions_only(modules: Names) -> None:
+def test_new_builds_the_user_s_models_dataclasses_exceptions_and_plain_classes_only(
+    modules: Names,
+) -> None:
     built = construct(modules("models:Reached"))
     assert isinstance(built, Complete) and built.result["fields"] == {"value": 1}
     enum = construct(modules("home:Color"))
     assert isinstance(enum, Fail) and "is not a model, dataclass or exception" in str(enum.error)
-    for path in (modules("home:Plain"), "subprocess:Popen", "builtins:dict"):
+    plain = construct(modules("home:Plain"))  # built as Python builds it: no `value` to take
+    assert isinstance(plain, Fail) and "Plain() takes no arguments" in str(plain.error)
+    for path in (modules("home:Slotted"), "subprocess:Popen", "builtins:dict"):
         failed = construct(path)
         assert isinstance(failed, Fail) and "is not available to this runtime" in str(failed.error)

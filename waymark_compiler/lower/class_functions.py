@@ -23,7 +23,7 @@ from waymark_compiler.shapes import is_class_method, is_static_method
 from waymark_compiler.source import Source
 from waymark_compiler.symbols import ClassSym, FunctionSym
 
-_VALUE_KINDS = frozenset({"model", "dataclass", "namedtuple", "enum"})
+_VALUE_KINDS = frozenset({"model", "dataclass", "namedtuple", "enum", "plain"})
 
 
 def class_level_function(owner: ClassSym, name: str, resolver: Resolver) -> FunctionSym | None:

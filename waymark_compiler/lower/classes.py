@@ -19,7 +19,7 @@ from waymark_compiler.tables import OUTSIDE_EXCEPTION
 from waymark_runtime import ir
 from waymark_runtime.vocabulary import ENUM_LOOKUP, MODEL_VALIDATORS, STANDARD_FUNCTIONS
 
-NEW_KINDS = ("exception", "model", "dataclass", "namedtuple")
+NEW_KINDS = ("exception", "model", "dataclass", "namedtuple", "plain")
 
 
 def call_ClassSym(symbol: ClassSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
@@ -51,10 +51,12 @@ def call_ClassSym(symbol: ClassSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
         return outside_exception(text, node, ctx)
     if symbol.kind not in NEW_KINDS:
         help = "only pydantic models, dataclasses and exceptions can be constructed in a workflow"
-        if symbol.kind == "other" and symbol.node is not None:  # a plain class of user code
-            help = (f"make `{text}` a `@dataclass` (what `__init__` stores, as its fields; "
-                    "its methods are called as a dataclass's), or build it in an action")  # fmt: skip
-        message = f"construction of `{text}`, which is not a model, dataclass or exception"
+        if symbol.kind == "other" and symbol.node is not None:  # a metaclass, a foreign base...
+            help = (f"make `{text}` a `@dataclass`, or a plain class (no metaclass, no decorator, "
+                    "no base but your own plain classes), or build it in an action")  # fmt: skip
+        message = (
+            f"construction of `{text}`, which is no model, dataclass, exception or plain class"
+        )
         return ctx.error(UNSUPPORTED_CALL, node, message, "unsupported class", help)
     args, kwargs = lower_arguments(node.args, ctx)
     return ir.New(type=symbol.path, args=args, kwargs=kwargs, span=ctx.span(node))

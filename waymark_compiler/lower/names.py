@@ -315,7 +315,7 @@ def _workflow_class(node: cst.BaseExpression, ctx: Ctx) -> bool:
 
 
 # Classes whose data attributes (`ClassVar`s, constants of the class body) a workflow reads.
-_DATA_CLASSES = frozenset({"model", "dataclass", "exception", "namedtuple"})
+_DATA_CLASSES = frozenset({"model", "dataclass", "exception", "namedtuple", "plain"})
 
 
 # An exception's chain, which a value keeps: read as in Python, set only by `raise`.

@@ -37,8 +37,8 @@ _DECORATORS = frozenset(
     {"property", "cached_property", "functools.cached_property", "computed_field",
      "pydantic.computed_field"}
 )  # fmt: skip
-_KINDS = frozenset({"model", "dataclass", "enum", "namedtuple"})
-_METHOD_KINDS = frozenset({"model", "dataclass", "namedtuple", "enum"})
+_KINDS = frozenset({"model", "dataclass", "enum", "namedtuple", "plain"})
+_METHOD_KINDS = frozenset({"model", "dataclass", "namedtuple", "enum", "plain"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -111,7 +111,7 @@ from waymark_runtime.vocabulary import (
 # ---------------------------------------------------------------------------------------------
 
 
-_NEW_KINDS = ("exception", "model", "dataclass", "namedtuple")
+_NEW_KINDS = ("exception", "model", "dataclass", "namedtuple", "object")
 _COPIED_ITEMS = (list, tuple, dict, set, frozenset, deque)  # what a shallow copy is charged by
 _VALIDATION_METHODS = frozenset({"errors", "error_count"})
 

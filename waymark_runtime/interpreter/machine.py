@@ -59,6 +59,7 @@ from waymark_runtime.values import (
     to_json,
     to_value,
 )
+from waymark_runtime.values.objects import leaving_json
 from waymark_runtime.values.text import json_size
 
 # The longest durable sleep: a hundred years, what `asyncio.sleep(math.inf)` is taken
@@ -422,7 +423,7 @@ class Machine:
         for every item the JSON holds: unlike saved state, it repeats a list reached twice, so
         `x = [x, x]` twenty times is a million items, not twenty."""
         written = self.guards.charge_leaving(value)
-        encoded = to_json(value)
+        encoded = leaving_json(value)
         limit = self.guards.meter.limits.payload_bytes
         if written.chars > limit // 4 and json_size(encoded, limit) > limit:
             raise self.guards.meter.too_large(written.repeated)

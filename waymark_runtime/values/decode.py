@@ -194,7 +194,7 @@ def _structure_value(dec: Decoder, value: JSON) -> Any:
     if kind == "model":
         return _model_from(cls, fields)
     obj: Any = object.__new__(cls)
-    declared = {f.name for f in dataclasses.fields(cls)}
+    declared = set(fields) if kind == "object" else {f.name for f in dataclasses.fields(cls)}
     for key, field_value in fields.items():
         if key in declared:  # anything else (a field since removed, a dunder) is dropped
             object.__setattr__(obj, key, field_value)
@@ -459,6 +459,7 @@ _DECODERS: dict[str, Callable[[Decoder, JSON], Any]] = {
     "fraction": lambda dec, v: Fraction(*(int(dec.decode(part)) for part in v["v"])),
     "model": _structure_value,
     "dataclass": _structure_value,
+    "object": _structure_value,  # a plain class's instance (`objects`)
     "enum": _enum_value,
     "exception": _exception_from,
     "type": _type_value,

@@ -30,6 +30,7 @@ from waymark_runtime.values.cycles import nesting_problem
 from waymark_runtime.values.enums import EnumValue, mix_of
 from waymark_runtime.values.fields import DataclassField
 from waymark_runtime.values.matches import MatchValue, match_value
+from waymark_runtime.values.registry import kind_of
 from waymark_runtime.values.structural import (
     DEFAULT_FACTORIES,
     ISO_CALENDAR_DATE,
@@ -70,6 +71,8 @@ class Encoder:
                 return encode_as(self, obj)
         if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
             return _dataclass_json(self, obj)
+        if kind_of(type(obj)) == "object":  # a plain class's instance: its `__dict__` (`objects`)
+            return _structure_json(self, "object", lineage(type(obj)), dict(vars(obj)))
         raise ValueNotSerializable(
             f"{type_path(type(obj))} is not a workflow value (use primitives, lists, dicts, "
             "pydantic models, dataclasses, enums or datetimes)"

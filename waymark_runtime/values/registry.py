@@ -23,6 +23,7 @@ _USER_MODULES: dict[str, None] = {}  # ordered, for a stable scan
 _OURS = frozenset({"waymark", "waymark_runtime"})
 # Classes from these packages are never the user's, even when a user module imports them.
 _NOT_USER = _OURS | {"waymark_compiler", "pydantic", "pydantic_core", "typing_extensions"}
+_HEAP_TYPE = 1 << 9  # `Py_TPFLAGS_HEAPTYPE`: a class made by a `class` statement
 _NESTING = 4  # how deep nested classes (`Outer.Inner`) are looked for
 
 
@@ -32,8 +33,9 @@ def add_user_module(name: str) -> None:
 
 
 def kind_of(cls: type) -> str | None:
-    """`exception`, `enum`, `model`, `dataclass` or `namedtuple`: the classes whose values a
-    workflow keeps as theirs, else None."""
+    """`exception`, `enum`, `model`, `dataclass`, `namedtuple` or `object` (a plain class of
+    the user's code, `objects`): the classes whose values a workflow keeps as theirs, else
+    None."""
     try:
         if issubclass(cls, BaseException):
             return "exception"
@@ -46,7 +48,25 @@ def kind_of(cls: type) -> str | None:
         return None
     if issubclass(cls, tuple) and isinstance(getattr(cls, "_fields", None), tuple):
         return "namedtuple"
-    return "dataclass" if dataclasses.is_dataclass(cls) else None
+    if dataclasses.is_dataclass(cls):
+        return "dataclass"
+    return "object" if _is_plain_class(cls) else None
+
+
+def _is_plain_class(cls: type) -> bool:
+    """A class of the user's code (every class of its MRO but `object` in a user module) made
+    by plain `class` statements: no metaclass, no `__slots__`, no builtin base, no dataclass."""
+    if type(cls) is not type or cls is object:
+        return False
+    return all(
+        base is object
+        or (
+            bool(base.__flags__ & _HEAP_TYPE)
+            and "__slots__" not in vars(base)
+            and _is_users_module(base.__module__)
+        )
+        for base in cls.__mro__
+    )
 
 
 def find_class(path: str) -> type | None:

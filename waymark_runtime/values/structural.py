@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from waymark_runtime.errors import message_of
 from waymark_runtime.values.enum_classes import ClassBehaviour
 from waymark_runtime.values.foreign import foreign_attrs
+from waymark_runtime.values.object_text import shown
 from waymark_runtime.values.python_errors import refuse_operators
 from waymark_runtime.vocabulary import DEFAULT_FACTORY_CLASSES, DEFAULT_FACTORY_TYPES
 
@@ -144,13 +145,13 @@ class ModelValue:
 
     def __repr__(self) -> str:
         if (real := _real_or_none(self)) is not None:  # `repr=False` fields, computed fields
-            return repr(real)
+            return shown(real, False)
         inner = ", ".join(f"{k}={v!r}" for k, v in self._shown())
         return f"{short_name(self.type)}({inner})"
 
     def __str__(self) -> str:
         if (real := _real_or_none(self)) is not None:
-            return str(real)
+            return shown(real, True)
         if self.kind == "model":
             return " ".join(f"{k}={v!r}" for k, v in self._shown())
         return repr(self)
@@ -185,8 +186,8 @@ _PLAIN = _Rules()
 def _rules(cls: type) -> _Rules:
     own_eq, own_hash = _written(cls, "__eq__"), _written(cls, "__hash__")
     params = getattr(cls, "__dataclass_params__", None)
-    if params is None or not dataclasses.is_dataclass(cls):
-        return _Rules(own_eq=own_eq, own_hash=own_hash)
+    if params is None or not dataclasses.is_dataclass(cls):  # a plain class: identity
+        return _Rules(_ALL if hasattr(cls, "model_fields") else None, _ALL, own_eq, own_hash)
     fields = dataclasses.fields(cls)
     compared = tuple(f.name for f in fields if f.compare) if params.eq else None
     hashed = tuple(f.name for f in fields if (f.compare if f.hash is None else f.hash))

@@ -1184,6 +1184,14 @@ CASES: tuple[ParityCase, ...] = (
         {"name": "scale", "action_name": "fetch"},
         {"name": "x", "action_name": "store"},
     ),
+    _case(
+        "plain_classes",
+        "PlainStrategies",
+        {"rate": 2, "stepped": False},
+        {"rate": 3, "stepped": True},
+    ),
+    _case("plain_classes", "PlainValues", {"cents": 150}),
+    _case("plain_classes", "PlainState", {"n": 2}),
     *(ParityCase(module, name, inputs, fast) for module, name, inputs, fast in CORPUS),
 )
 

@@ -5,7 +5,7 @@ are workflow values whose fields are what the instance's `__dict__` holds."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 import libcst as cst
 
@@ -14,6 +14,16 @@ from waymark_compiler.symbols import BuiltinSym, ClassKind, ClassSym
 if TYPE_CHECKING:
     from waymark_compiler.namespace import Namespace
     from waymark_compiler.resolve import Resolver
+
+
+# The classes a constant or table may hold as items, to be called (`STRATEGIES[name](dest)`).
+_HELD_KINDS = frozenset({"model", "dataclass", "namedtuple", "plain"})
+
+
+def held_class(symbol: object) -> TypeGuard[ClassSym]:
+    """Is `symbol` a class of the user's whose instances are workflow values, which a name, a
+    constant or a table may hold (exceptions are not: `raise` and `except` name their own)?"""
+    return isinstance(symbol, ClassSym) and symbol.kind in _HELD_KINDS and symbol.node is not None
 
 
 def plain_or_other(resolver: Resolver, namespace: Namespace, node: cst.ClassDef) -> ClassKind:

@@ -27,7 +27,7 @@ from waymark_compiler.namespace import (
     Namespace,
 )
 from waymark_compiler.partials import partial_function
-from waymark_compiler.plain_classes import plain_or_other
+from waymark_compiler.plain_classes import held_class, plain_or_other
 from waymark_compiler.shapes import (
     TABLE_LIMIT,
     enum_aliases,
@@ -43,6 +43,7 @@ from waymark_compiler.symbols import (
     ConstSym,
     ExternalSym,
     FunctionSym,
+    HeldSym,
     KnownSym,
     LocalSym,
     MissingSym,
@@ -244,17 +245,15 @@ class Resolver:
         )
         return tuple(dict.fromkeys(held))
 
-    def _functions(
-        self, namespace: Namespace, value: cst.BaseExpression
-    ) -> dict[int, ActionSym | FunctionSym]:
+    def _functions(self, namespace: Namespace, value: cst.BaseExpression) -> dict[int, HeldSym]:
         """The actions and functions a constant or a table holds as items
         (`{"search": search, "csv": to_csv}`), by node id (a name bound to one alone is that
         function, an alias)."""
-        found: dict[int, ActionSym | FunctionSym] = {}
+        found: dict[int, HeldSym] = {}
         for node in displayed(value):
             if node is not value and isinstance(node, cst.Name | cst.Attribute):
                 function = self.at(namespace).expression(node)
-                if isinstance(function, ActionSym | FunctionSym):
+                if isinstance(function, ActionSym | FunctionSym) or held_class(function):
                     found[id(node)] = function
         return found
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeAlias
 
 import libcst as cst
 
@@ -49,6 +49,10 @@ class ClassSym:
         return self.path.rpartition(":")[2].rpartition(".")[2]
 
 
+HeldSym: TypeAlias = "ActionSym | FunctionSym | ClassSym"
+"""What a constant or table may hold by name besides constants: a function, or a class."""
+
+
 @dataclass(frozen=True, slots=True)
 class ConstSym:
     """A name bound once to a literal expression, lowered in its own namespace on use; `table`
@@ -62,7 +66,8 @@ class ConstSym:
     # The enum members in `value` (`{Tier.GOLD: 0.5}`), by node id: class path, member name.
     members: Mapping[int, tuple[str, str]] = field(default_factory=dict, compare=False)
     # The actions and functions in `value` (`{"search": search}`), by node id.
-    functions: Mapping[int, ActionSym | FunctionSym] = field(default_factory=dict, compare=False)
+    # and the classes it holds that a workflow constructs (`{"fefo": ExpiryFirst}`).
+    functions: Mapping[int, HeldSym] = field(default_factory=dict, compare=False)
     # The value objects in `value` (`[Stage(10, Audience.BETA)]`), by node id: class path.
     objects: Mapping[int, str] = field(default_factory=dict, compare=False)
     # The other constants `value` names (`BASE_DELAY` in `BASE_DELAY * 30`), by node id.

@@ -16,10 +16,11 @@ import libcst as cst
 
 from waymark_compiler.context import Ctx, did_you_mean
 from waymark_compiler.literals import NAMED_CONSTANTS, literal
+from waymark_compiler.lower.class_values import class_value
 from waymark_compiler.lower.dispatch import expression, lower_expr
 from waymark_compiler.lower.log import is_logger, refuse_value
 from waymark_compiler.partials import partial_value
-from waymark_compiler.rules.expressions import CLASS_VALUE, FUNCTION_VALUE, SPECIAL_ATTRIBUTE
+from waymark_compiler.rules.expressions import FUNCTION_VALUE, SPECIAL_ATTRIBUTE
 from waymark_compiler.rules.names import (
     LOCAL_DEFINITION,
     MUTABLE_GLOBAL,
@@ -35,6 +36,7 @@ from waymark_compiler.symbols import (
     ConstSym,
     ExternalSym,
     FunctionSym,
+    HeldSym,
     KnownSym,
     LocalSym,
     MissingSym,
@@ -116,8 +118,7 @@ def symbol_value(symbol: Symbol, node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
     if isinstance(symbol, ClassSym) and symbol.kind == "enum" and symbol.members:
         return enum_members(symbol, ctx.span(node))
     if isinstance(symbol, ClassSym):
-        help = "construct an instance, or test with `isinstance`"
-        return ctx.error(CLASS_VALUE, node, f"class `{text}` used as a value", "a class", help)
+        return class_value(symbol, node, ctx)
     value = _function(symbol, node, ctx) if isinstance(symbol, ActionSym | FunctionSym) else None
     if value is not None:
         return value  # `handler = search`, `partial(fmt, 2)`: a function value
@@ -139,10 +140,10 @@ def _function(
     return None if helper is None else ir.HelperRef(name=helper, span=ctx.span(node))
 
 
-def _held(function: ActionSym | FunctionSym, node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
-    """An action or function a constant or table holds, read at `node`: its value, or WM142
-    for a function that is not compiled with the workflow (decorated, of an installed
-    package)."""
+def _held(function: HeldSym, node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
+    """What a constant or table holds, read at `node`; WM142 for a function not compiled."""
+    if isinstance(function, ClassSym):
+        return class_value(function, node, ctx)
     value = _function(function, node, ctx)
     if value is not None:
         return value

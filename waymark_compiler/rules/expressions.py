@@ -105,10 +105,12 @@ FUNCTION_VALUE = rule(
 CLASS_VALUE = rule(
     "WM144",
     "class-value",
-    "refuses using a class as a value outside a call, `isinstance`, `except` or `match`",
-    "Classes are not values in the Waymark Runtime Language.",
-    "kind = Order",
-    "Construct an instance (`Order(...)`), or compare with `isinstance`.",
+    "refuses using a class as a value outside a call, `isinstance`, `except` or `match`, "
+    "unless it is a model, dataclass, named tuple or plain class of your code",
+    "Only the classes a workflow constructs are values in the Waymark Runtime Language (to be "
+    "called, compared, named); a class it cannot construct has no use as one.",
+    "kind = Registry  # class Registry(dict): ...",
+    "Construct an instance (`Registry(...)`), or compare with `isinstance`.",
 )
 
 ENUM_BY_VALUE = rule(

@@ -9,7 +9,7 @@ must not evaluate IR itself: `expressions` and `operations` hand it evaluated va
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from waymark_runtime import ir
 from waymark_runtime.errors import ProgramError
@@ -17,9 +17,13 @@ from waymark_runtime.interpreter.attributes import get_attribute
 from waymark_runtime.interpreter.binding import bind_arguments
 from waymark_runtime.interpreter.classes import EnumMembers
 from waymark_runtime.interpreter.code import Code, Env, Eval, Frame, run_sync
+from waymark_runtime.interpreter.constructing import new_of
 from waymark_runtime.interpreter.limits import Meter, weight
 from waymark_runtime.values.callables import ActionValue, HelperValue, bound_call
 from waymark_runtime.values.structural import TypeValue, type_name
+
+if TYPE_CHECKING:
+    from waymark_runtime.interpreter.library import Library
 
 
 class Functions:
@@ -27,9 +31,14 @@ class Functions:
     helper's body, as a call by name does."""
 
     def __init__(
-        self, functions: dict[str, Code], helpers: dict[str, ir.Function], meter: Meter
+        self,
+        functions: dict[str, Code],
+        helpers: dict[str, ir.Function],
+        meter: Meter,
+        library: Library,
     ) -> None:
         self.functions, self.helpers, self.meter = functions, helpers, meter
+        self.library = library  # builds an instance of a class value (`constructing`)
 
     def check(self, name: str) -> None:
         """A program names only its own helpers (`fn name` of a helper it does not define is a
@@ -65,12 +74,13 @@ class Functions:
         return invoke
 
     def call(self, callee: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
-        """`(callee)(args)` outside an `await`: a synchronous helper's result, or the member
-        an enum class read as a value looks up (`kind(2)`)."""
+        """`(callee)(args)` outside an `await`: a synchronous helper's result, the member
+        an enum class read as a value looks up (`kind(2)`), or an instance of a class value
+        (`STRATEGIES[name](dest)`)."""
         if isinstance(callee, EnumMembers):  # an enum class named in the code
             callee = callee.as_class()
         if isinstance(callee, TypeValue):
-            return callee.call(args, kwargs)
+            return new_of(self.library, callee, args, kwargs)
         function, args, kwargs = bound_call(callee, args, kwargs)
         if isinstance(function, HelperValue) and not self.helpers[function.path].is_async:
             return run_sync(self.frame(function, args, kwargs))

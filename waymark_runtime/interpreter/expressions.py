@@ -47,7 +47,7 @@ class ExprCompiler:
         self.guards = library.bounded
         self.meter: Meter = library.bounded.meter
         self.conversions = library.conversions
-        self.values = Functions(functions, helpers, self.meter)
+        self.values = Functions(functions, helpers, self.meter, library)
         """Calls of function values (`calling`)."""
         self.genexps: list[GenForm] = []
         """The program's one-clause generator expressions, in compile order (`lazy`)."""

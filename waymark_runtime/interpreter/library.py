@@ -43,6 +43,7 @@ from waymark_runtime.interpreter.classes import (
     type_of,
 )
 from waymark_runtime.interpreter.code import Generator
+from waymark_runtime.interpreter.constructing import sharing
 from waymark_runtime.interpreter.csv_readers import csv_functions
 from waymark_runtime.interpreter.csv_writers import WRITING_TYPES, call_writing, writer_functions
 from waymark_runtime.interpreter.exception_notes import add_note
@@ -223,30 +224,6 @@ _PLAIN_BUILTINS.update((name, getattr(math, name.removeprefix("math."))) for nam
 _PLAIN_BUILTINS.update((name, standard_function(name)) for name in STANDARD_FUNCTIONS)
 
 
-def _sharing(made: Any, obj: Any, given: dict[int, Any]) -> Any:
-    """`made`, the workflow value of the constructed `obj`, holding the workflow's own values
-    where the constructor kept an argument as it was (`given`: a real argument's id -> the
-    value it was built from): `Invoice(lines)` keeps the very list, as in Python, so appending
-    to `lines` later shows in the invoice; what the class copied or built (pydantic's validated
-    lists) stays apart, as in Python."""
-    kind = made.__class__
-    if kind in MODEL_VALUES or kind is ExceptionValue:
-        fields = made.fields if kind in MODEL_VALUES else made.attrs
-        for name in fields:
-            kept = given.get(id(getattr(obj, name, None)))
-            if kept is not None:
-                fields[name] = kept
-        if kind is ExceptionValue:
-            made.args = tuple(
-                given.get(id(real), value) for real, value in zip(obj.args, made.args, strict=True)
-            )
-    elif isinstance(made, tuple):  # a named tuple
-        made = type(made)(
-            *(given.get(id(real), value) for real, value in zip(obj, made, strict=True))
-        )
-    return made
-
-
 class Library:
     """Builtins, methods and constructors under one meter (`bounded`) and type resolver."""
 
@@ -362,7 +339,7 @@ class Library:
         real_kwargs = {key: real(value) for key, value in kwargs.items()}
         obj = cls(*real_args, **real_kwargs)
         made = as_workflow_value(obj)
-        return _sharing(made, obj, given) if given else made
+        return sharing(made, obj, given) if given else made
 
     def copy(self, value: Any) -> Any:
         """`copy.copy(value)`: a new container (or model, dataclass, exception) holding the

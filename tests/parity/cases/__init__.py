@@ -57,6 +57,11 @@ class ParityCase:
             return 1
 
 
+_STRATEGY_INPUTS = [
+    {"name": n, "dest": d} for n, d in [("fefo", "a"), ("nearest", "bb"), ("heavy", "c")]
+]
+
+
 def _case(
     module: str, workflow: str, *inputs: dict[str, Any], fast_sleep: bool = True
 ) -> ParityCase:
@@ -1192,6 +1197,7 @@ CASES: tuple[ParityCase, ...] = (
     ),
     _case("plain_classes", "PlainValues", {"cents": 150}),
     _case("plain_classes", "PlainState", {"n": 2}),
+    _case("class_tables", "StrategyTable", *_STRATEGY_INPUTS),
     *(ParityCase(module, name, inputs, fast) for module, name, inputs, fast in CORPUS),
 )
 

@@ -48,6 +48,7 @@ from waymark_runtime.values import (
 from waymark_runtime.values.callables import PartialValue
 from waymark_runtime.values.fields import DataclassField, field_attribute
 from waymark_runtime.values.matches import MatchValue
+from waymark_runtime.values.model_fields import ModelField, model_field_attribute, model_fields
 from waymark_runtime.values.structural import ISO_CALENDAR_DATE
 
 _PLAIN_TYPES = (int, float, complex, bool, str, bytes, dt.date, dt.datetime, dt.time,
@@ -90,6 +91,8 @@ def get_attribute(obj: Any, name: str) -> Any:
         if name in _NAMED_TUPLE_DATA:
             return _named_tuple_data(obj, name)
         cls = None if name.startswith("_") else find_class(obj.path)
+        if name == "model_fields" and cls is not None and kind_of(cls) == "model":
+            return model_fields(cls)
         if cls is not None and not isinstance(getattr(cls, name), _CLASS_DATA):  # (or its error)
             raise ProgramError(f"`{cls.__name__}.{name}` is not data a workflow can read")
         return _class_attribute(obj, obj.path, name, lambda cls: cls)
@@ -97,6 +100,8 @@ def get_attribute(obj: Any, name: str) -> Any:
         return getattr(obj, name)
     if kind is DataclassField:  # an item of `dataclasses.fields(...)`
         return field_attribute(obj, name)
+    if kind is ModelField:  # an item of `Model.model_fields`
+        return model_field_attribute(obj, name)
     fields = getattr(kind, "_fields", None) if isinstance(obj, tuple) else None
     if isinstance(fields, tuple) and name == "_field_defaults":  # the class's, when loaded
         return _named_tuple_data(TypeValue(type_path(kind)), name)

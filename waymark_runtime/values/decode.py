@@ -33,6 +33,7 @@ from waymark_runtime.values.enums import EnumValue
 from waymark_runtime.values.fields import DataclassField, stored_field
 from waymark_runtime.values.foreign import rebuild_foreign
 from waymark_runtime.values.matches import MatchValue
+from waymark_runtime.values.model_fields import stored_model_field
 from waymark_runtime.values.registry import find_class, kind_of
 from waymark_runtime.values.structural import (
     DEFAULT_FACTORIES,
@@ -457,9 +458,7 @@ _DECODERS: dict[str, Callable[[Decoder, JSON], Any]] = {
     "decimal": lambda dec, v: Decimal(v["v"]),
     "template": lambda dec, v: string.Template(dec.decode(v["v"])),
     "fraction": lambda dec, v: Fraction(*(int(dec.decode(part)) for part in v["v"])),
-    "model": _structure_value,
-    "dataclass": _structure_value,
-    "object": _structure_value,  # a plain class's instance (`objects`)
+    **dict.fromkeys(("model", "dataclass", "object"), _structure_value),  # `object`: `objects`
     "enum": _enum_value,
     "exception": _exception_from,
     "type": _type_value,
@@ -467,6 +466,7 @@ _DECODERS: dict[str, Callable[[Decoder, JSON], Any]] = {
     "helper": lambda dec, v: HelperValue(str(v["v"])),
     "partial": lambda dec, v: _partial_value(dec, v),
     "dataclass.field": lambda dec, v: _field_value(dec, v),
+    "model.field": lambda dec, v: stored_model_field(dec.resolve(v["type"], "model"), v["name"]),
     "dataclasses.MISSING": lambda dec, v: dataclasses.MISSING,
     "re.pattern": lambda dec, v: _pattern_value(dec, v),
     "re.match": lambda dec, v: _match_value(dec, v),

@@ -30,6 +30,7 @@ from waymark_runtime.values.cycles import nesting_problem
 from waymark_runtime.values.enums import EnumValue, mix_of
 from waymark_runtime.values.fields import DataclassField
 from waymark_runtime.values.matches import MatchValue, match_value
+from waymark_runtime.values.model_fields import ModelField
 from waymark_runtime.values.registry import kind_of
 from waymark_runtime.values.structural import (
     DEFAULT_FACTORIES,
@@ -323,6 +324,7 @@ _ENCODERS: dict[type, Callable[[Encoder, Any], JSON]] = {
     PartialValue: lambda enc, o: _partial_json(enc, o),
     re.Pattern: lambda enc, o: _pattern_json(enc, o),
     DataclassField: lambda enc, o: {"$t": "dataclass.field", "type": o.owner, "name": o.field.name},
+    ModelField: lambda enc, o: {"$t": "model.field", "type": o.owner, "name": o.name},
     type(dataclasses.MISSING): lambda enc, o: {"$t": "dataclasses.MISSING"},
     MatchValue: lambda enc, o: _match_json(enc, o),
     re.Match: lambda enc, o: _match_json(enc, match_value(o)),

@@ -1198,6 +1198,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("plain_classes", "PlainValues", {"cents": 150}),
     _case("plain_classes", "PlainState", {"n": 2}),
     _case("class_tables", "StrategyTable", *_STRATEGY_INPUTS),
+    _case("model_field_names", "CsvHeaders", {"column": "age"}, {"column": "phone"}),
     *(ParityCase(module, name, inputs, fast) for module, name, inputs, fast in CORPUS),
 )
 

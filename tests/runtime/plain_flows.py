@@ -47,3 +47,9 @@ class ShowsBox(Workflow):
         box = Box(4)
         await measure(box.size)
         return [repr(box), f"{box}", box == box, box == Box(4), box.size]
+
+
+@workflow
+class TakesBox(Workflow):
+    async def run(self, box: object) -> object:
+        return 1

@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 from waymark_runtime.errors import ValueNotSerializable
 from waymark_runtime.values.callables import ActionValue, HelperValue, partial_of
 from waymark_runtime.values.cycles import nesting_problem
-from waymark_runtime.values.encode import attributes_json, to_json
+from waymark_runtime.values.encode import attributes_json, made_json, to_json
 from waymark_runtime.values.enums import EnumValue
 from waymark_runtime.values.fields import DataclassField, stored_field
 from waymark_runtime.values.foreign import rebuild_foreign
@@ -183,7 +183,7 @@ def as_workflow_value(obj: Any) -> Any:
         error.args = to_value(to_json(error.args))
         error.attrs = to_value(attributes_json(error.attrs))
         return error
-    return to_value(to_json(obj))
+    return to_value(made_json(obj))
 
 
 def _structure_value(dec: Decoder, value: JSON) -> Any:

@@ -58,6 +58,8 @@ from waymark_runtime.values.times import given_name, moment_json
 class Encoder:
     """Python value -> JSON. Subclasses add forms that only interpreter state holds."""
 
+    objects = False  # a plain class's instance, only where a workflow made it (`made_json`)
+
     def encode(self, obj: Any) -> JSON:
         encode_as = _ENCODERS.get(type(obj))
         if encode_as is not None:
@@ -72,7 +74,7 @@ class Encoder:
                 return encode_as(self, obj)
         if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
             return _dataclass_json(self, obj)
-        if kind_of(type(obj)) == "object":  # a plain class's instance: its `__dict__` (`objects`)
+        if self.objects and kind_of(type(obj)) == "object":  # its `__dict__` (`objects`)
             return _structure_json(self, "object", lineage(type(obj)), dict(vars(obj)))
         raise ValueNotSerializable(
             f"{type_path(type(obj))} is not a workflow value (use primitives, lists, dicts, "
@@ -98,6 +100,17 @@ def to_json(obj: Any) -> JSON:
     try:
         return Encoder().encode(obj)
     except RecursionError:  # nested past Python's recursion limit, or contains itself
+        raise nesting_problem(obj) from None
+
+
+def made_json(obj: Any) -> JSON:
+    """`to_json` of an object the workflow made (`Cls(...)`): a plain class's instance too,
+    which comes into a workflow no other way (not as an input, nor from an action)."""
+    encoder = Encoder()
+    encoder.objects = True
+    try:
+        return encoder.encode(obj)
+    except RecursionError:
         raise nesting_problem(obj) from None
 
 

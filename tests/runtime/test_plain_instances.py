@@ -70,5 +70,5 @@ async def test_a_plain_instance_shows_without_an_address_and_compares_by_identit
 
 async def test_a_plain_instance_as_a_workflow_input_is_refused_before_anything_is_stored() -> None:
     async with LocalRuntime():
-        with pytest.raises(ValueNotSerializable, match="tests.runtime.plain_flows:Box"):
+        with pytest.raises(ValueNotSerializable, match=r"tests\.runtime\.plain_flows:Box"):
             await flows.TakesBox().run(box=flows.Box(1))

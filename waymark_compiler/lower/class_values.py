@@ -16,6 +16,8 @@ from waymark_runtime import ir
 
 def class_value(symbol: ClassSym, node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
     if held_class(symbol):
+        if symbol.kind == "plain" and ctx.functions is not None:  # its `__init__` is checked
+            ctx.functions.method("__init__")
         return ir.TypeRef(type=symbol.path, span=ctx.span(node))
     help = "construct an instance, or test with `isinstance`"
     message = f"class `{ctx.code(node)}` used as a value"

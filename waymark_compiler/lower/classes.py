@@ -58,6 +58,8 @@ def call_ClassSym(symbol: ClassSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
             f"construction of `{text}`, which is no model, dataclass, exception or plain class"
         )
         return ctx.error(UNSUPPORTED_CALL, node, message, "unsupported class", help)
+    if symbol.kind == "plain" and ctx.functions is not None:  # its `__init__` checked as a method
+        ctx.functions.method("__init__")
     args, kwargs = lower_arguments(node.args, ctx)
     return ir.New(type=symbol.path, args=args, kwargs=kwargs, span=ctx.span(node))
 

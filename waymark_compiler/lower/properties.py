@@ -77,7 +77,7 @@ def module_properties(namespace: Namespace, resolver: Resolver) -> Properties:
                 continue
             if _is_property(statement):
                 key = statement.name.value
-            elif owner.kind in _METHOD_KINDS and _is_method(statement):
+            elif owner.kind in _METHOD_KINDS and _is_method(statement, owner.kind == "plain"):
                 key = method_key(statement.name.value)
             else:
                 continue
@@ -100,11 +100,12 @@ def _is_property(node: cst.FunctionDef) -> bool:
 TEXTS = ("__str__", "__repr__")
 
 
-def _is_method(node: cst.FunctionDef) -> bool:
+def _is_method(node: cst.FunctionDef, plain: bool = False) -> bool:
     """A plain synchronous instance method: undecorated, taking the object first, not a
-    special method (Python calls those, not the workflow)."""
+    special method (Python calls those, not the workflow) but a plain class's `__init__`,
+    compiled so that what a workflow refuses in it is reported (`classes.call_ClassSym`)."""
     name = node.name.value
-    special = name.startswith("__") and name.endswith("__")
+    special = name.startswith("__") and name.endswith("__") and not (plain and name == "__init__")
     plain = not node.decorators and node.asynchronous is None and not special
     return plain and bool(node.params.params or node.params.posonly_params)
 

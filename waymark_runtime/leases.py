@@ -20,7 +20,7 @@ from waymark_runtime.held import Held
 from waymark_runtime.retrying import guarded
 from waymark_runtime.store.contract import RunnerStore
 from waymark_runtime.store.pg_batch import CommitBatch
-from waymark_runtime.worker.executor import Lease
+from waymark_runtime.worker.executor import Lease, lease_margin
 
 log = logging.getLogger("waymark.runner")
 
@@ -52,7 +52,7 @@ class Leases:
         self.committing = committing  # a commit in flight says itself whether the lease held
         self.ttl = settings.lock_ttl_ms / 1000
         # Local deadlines end a little before the lease in the database does, for clock skew.
-        self.margin = min(1.0, self.ttl / 10)
+        self.margin = lease_margin(self.ttl)
         self.orphans: set[str] = set()
         self.soon = asyncio.Event()  # beat now: an instance held here was ended elsewhere
 

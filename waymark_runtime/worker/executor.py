@@ -44,6 +44,24 @@ class Lease:
         return self.deadline == float("-inf")
 
 
+def lease_margin(ttl: float) -> float:
+    """How long before a claim's lease lapses in the database its local deadline passes (a
+    tenth of the lease TTL, at most a second): room for clock skew between hosts."""
+    return min(1.0, ttl / 10)
+
+
+STOP_GRACE = 1.0
+"""The most a stopped `leased` attempt may take to end before its worker exits; never more than
+the lease margin, as the worker stops the attempt that long before its local deadline."""
+
+
+def stop_grace(ttl: float) -> float:
+    """How long before its local lease deadline a `leased` attempt is stopped when its lease was
+    not renewed, and how long it then has to end: its stop and grace end by that deadline, so
+    before the lease lapses in the database and another runner may start the action again."""
+    return min(STOP_GRACE, lease_margin(ttl))
+
+
 @dataclass(slots=True)
 class AttemptOrder:
     """An attempt handed to an executor to run: `key` is the runner's handle for it, echoed back in callbacks."""

@@ -44,7 +44,7 @@ from waymark_runtime.worker.protocol import (
 
 _PR_SET_PDEATHSIG = 1
 _ASK_EVERY = 0.05  # the shortest wait between two asks for a running request's lease
-_STOP_GRACE = 1.0  # how long a stopped `leased` attempt may take to end before it is answered
+_STOP_GRACE = 1.0  # the most a stopped `leased` attempt may take to end (see `_while_leased`)
 _STUBBORN_EXIT = 70  # the exit status of a worker whose stopped attempt would not end
 _T = TypeVar("_T")
 
@@ -292,26 +292,31 @@ class _Attempts:
 
     async def _while_leased(self, request: Request, work: Coroutine[Any, Any, _T]) -> _T:
         """Run `work` while its claim's lease holds. Halfway to the deadline it knows, the
-        worker asks the runner for the current one (heartbeats move it on); when it passes
-        unrenewed (the runner is paused or cut off from the database, and another runner may
-        take the instance over and start the action again), or once the runner says the claim
-        is gone (`stop`: a cancel, a reclaim), the attempt is cancelled and answered `lost`,
-        so executions of a limited action never overlap past its limit."""
+        worker asks the runner for the current one (heartbeats move it on); when it comes
+        within the request's `grace` of it unrenewed (the runner is paused or cut off from the
+        database, and another runner may take the instance over and start the action again),
+        or once the runner says the claim is gone (`stop`: a cancel, a reclaim), the attempt is
+        cancelled and answered `lost`, so executions of a limited action never overlap past
+        its limit. A stopped attempt has until the deadline to end (`_STOP_GRACE` at most),
+        which is before the lease lapses in the database; one still running then ends with
+        this process."""
+        grace = request.get("grace", 0.0)
         task = asyncio.ensure_future(work)
         stop = asyncio.get_running_loop().create_future()
         self.leased[request["id"]] = (request, stop)
         try:
-            while (left := request["not_after"] - time.monotonic()) > 0 and not stop.done():
+            while (left := request["not_after"] - grace - time.monotonic()) > 0 and not stop.done():
                 wait = min(left, max(left / 2, _ASK_EVERY))
                 await asyncio.wait({task, stop}, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
                 if task.done():
                     return task.result()
-                if request["not_after"] - time.monotonic() < left / 2 + _ASK_EVERY:
+                if request["not_after"] - grace - time.monotonic() < left / 2 + _ASK_EVERY:
                     self.outbox.ask({"renew": [request["id"]], "running": True})
             if task.done():
                 return task.result()
             task.cancel()
-            await asyncio.wait({task}, timeout=_STOP_GRACE)
+            end_by = min(time.monotonic() + _STOP_GRACE, request["not_after"])
+            await asyncio.wait({task}, timeout=max(end_by - time.monotonic(), 0.0))
             if not task.done():
                 _exit_stubborn(request)
             raise _LeaseLapsed

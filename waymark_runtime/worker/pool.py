@@ -36,6 +36,7 @@ from waymark_runtime.worker.executor import (
     AttemptOrder,
     Reports,
     overdue_timeout,
+    stop_grace,
 )
 from waymark_runtime.worker.fair import FairQueue
 from waymark_runtime.worker.hush import Hush
@@ -91,6 +92,7 @@ class WorkerPool:
     def __init__(self, settings: Settings, reports: Reports) -> None:
         self.settings = settings
         self.reports = reports
+        self.stop_grace = stop_grace(settings.lock_ttl_ms / 1000)
         self.workers: list[_Worker] = []
         self.pending: FairQueue[AttemptOrder] = FairQueue(_turn_of)
         self.isolated: deque[AttemptOrder] = deque()
@@ -316,7 +318,7 @@ class WorkerPool:
     def _assign(self, worker: _Worker, order: AttemptOrder) -> bytes | None:
         """`order` as an encoded request, counted on `worker` (None: refused, see `_encoded`)."""
         worker.next_id += 1
-        encoded = self._encoded(order, protocol.request_of(worker.next_id, order))
+        encoded = self._encoded(order, protocol.request_of(worker.next_id, order, self.stop_grace))
         if encoded is None:
             return None
         worker.started += 1

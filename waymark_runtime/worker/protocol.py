@@ -50,7 +50,8 @@ class Request(TypedDict):
     and tracing span carry it. A `leased` request runs only while the lease holds: the worker
     asks for its current deadline as it nears, and stops the attempt (answered `lost`) when
     it passes unrenewed (an action with a concurrency limit, whose slot another runner may take
-    over once the lease is gone).
+    over once the lease is gone): `grace` seconds before it, so that an attempt slow to stop
+    has that long to end and still ends before the lease lapses in the database.
     """
 
     id: int
@@ -61,6 +62,7 @@ class Request(TypedDict):
     not_after: float
     context: NotRequired[list[Any]]
     leased: NotRequired[bool]
+    grace: NotRequired[float]
 
 
 class Reply(TypedDict):
@@ -80,8 +82,9 @@ class Reply(TypedDict):
     lost: NotRequired[bool]
 
 
-def request_of(request_id: int, order: AttemptOrder) -> Request:
-    """The request that runs `order`, under the pool's handle `request_id`."""
+def request_of(request_id: int, order: AttemptOrder, grace: float) -> Request:
+    """The request that runs `order`, under the pool's handle `request_id`; a `leased` one is
+    stopped `grace` seconds before its `not_after` when its lease is not renewed."""
     request: Request = {
         "id": request_id,
         "action": order.action,
@@ -92,6 +95,7 @@ def request_of(request_id: int, order: AttemptOrder) -> Request:
     }
     if order.leased:
         request["leased"] = True
+        request["grace"] = grace
     if order.context is not None:
         context = order.context
         request["context"] = [context.instance_id, context.workflow, context.attempt,

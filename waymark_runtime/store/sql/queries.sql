@@ -171,6 +171,14 @@ WITH doc AS MATERIALIZED (
     SELECT * FROM json_to_recordset((SELECT value FROM doc WHERE key = 's')) AS s (
         id uuid, state json, status text, result json, error json, release boolean,
         wake_at double precision, seq bigint, epoch bigint, announce boolean)
+), mine AS MATERIALIZED (
+    -- The rows written below, locked first in the order of their ids, as a heartbeat locks
+    -- them (`heartbeat`): the update takes a row only once this has locked it and every row
+    -- of a lower id, whichever plan PostgreSQL picks for it (the order the steps are sent in
+    -- held only while the update was driven from their list, not for every size of batch).
+    SELECT i.id FROM waymark_instances AS i
+    WHERE i.id IN (SELECT id FROM step) AND i.lease_owner = $1
+    ORDER BY i.id FOR NO KEY UPDATE
 ), kept AS (
     UPDATE waymark_instances AS i
     SET state = coalesce(s.state, i.state),
@@ -187,7 +195,7 @@ WITH doc AS MATERIALIZED (
                        WHEN s.seq IS NOT NULL AND i.event_seq <> s.seq THEN to_timestamp($2)
                        ELSE least(to_timestamp(s.wake_at), i.deadline_at) END,
         updated_at = to_timestamp($2)
-    FROM step AS s
+    FROM step AS s JOIN mine AS m ON m.id = s.id
     WHERE i.id = s.id AND i.lease_owner = $1 AND (s.epoch IS NULL OR i.lease_epoch = s.epoch)
     RETURNING i.id, i.status, i.result, i.error,
               i.lease_owner IS NULL AND i.wake_at <= to_timestamp($2) AS woken,

@@ -65,27 +65,10 @@ async def test_cancels_racing_completions_end_each_instance_one_way(
     store: PostgresStore, database: str, flow: Any, inputs: dict[str, Any], result: int,
     module: str,
 ) -> None:  # fmt: skip
-    rng = random.Random(7)
     settings = runner_settings(database, user_modules=(module,))
     async with running(store, settings), waymark.connect(database) as client:
         ids = [await flow().run(**inputs, _blocking=False) for _ in range(40)]
-
-        async def cancel_soon(instance_id: str) -> bool:
-            await asyncio.sleep(rng.random() * 0.3)
-            try:
-                await waymark.cancel(instance_id, "race")
-            except InstanceStateError:
-                return False
-            return True
-
-        async def outcome(instance_id: str) -> object:
-            try:
-                return await client.get_result(instance_id, timeout=30)
-            except waymark.WorkflowCancelled:
-                return "cancelled"
-
-        cancelled = await asyncio.gather(*(cancel_soon(i) for i in ids))
-        outcomes = await asyncio.gather(*(outcome(i) for i in ids))
+        cancelled, outcomes = await cancels_at_random(client, ids, random.Random(7), 0.3)
     assert [("cancelled" if took else result) for took in cancelled] == outcomes
     left = await store.pool.fetchval(
         "SELECT count(*) FROM waymark_attempts WHERE status = ANY ($1::text[])", list(OPEN)
@@ -94,3 +77,27 @@ async def test_cancels_racing_completions_end_each_instance_one_way(
         "SELECT count(*) FROM waymark_instances WHERE finished_at IS NULL"
     )
     assert (left, unfinished) == (0, 0)
+
+
+async def cancels_at_random(
+    client: Any, ids: list[str], rng: random.Random, within: float
+) -> tuple[list[bool], list[object]]:
+    """Cancel each instance at a random moment `within` seconds: whether each cancel took
+    (else the instance had finished), and each one's outcome (`"cancelled"` or its result)."""
+
+    async def cancel_soon(instance_id: str) -> bool:
+        await asyncio.sleep(rng.random() * within)
+        try:
+            await waymark.cancel(instance_id, "race")
+        except InstanceStateError:
+            return False
+        return True
+
+    async def outcome(instance_id: str) -> object:
+        try:
+            return await client.get_result(instance_id, timeout=60)
+        except waymark.WorkflowCancelled:
+            return "cancelled"
+
+    cancelled = await asyncio.gather(*(cancel_soon(i) for i in ids))
+    return cancelled, list(await asyncio.gather(*(outcome(i) for i in ids)))

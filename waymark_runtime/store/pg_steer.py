@@ -87,6 +87,7 @@ async def conflicts_retried(operation: Callable[[], Awaitable[T]]) -> T:
 
 async def _cancel(store: SteeringQueries, connection: Any, instance_id: str, error: Any,
                   now: float, status: str) -> bool:  # fmt: skip
+    await connection.fetch(store._sql["lock_families"], [], [instance_id])
     row = await connection.fetchrow(store._sql["cancel_instance"], instance_id, now, error, status)
     if row is not None:
         await end_open_work(store._sql, connection, [row], now, error)

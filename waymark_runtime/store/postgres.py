@@ -336,6 +336,9 @@ class PostgresStore(FlowQueries, InspectionQueries, SteeringQueries):
             rows = await self._lane.fetch(query, owner, now, *batch.params())
             return {str(row["id"]) for row in rows}
         async with self.pool.acquire() as connection, connection.transaction():
+            if batch.settled:  # their parents and children too, in one order (`lock_families`)
+                steps = [row["id"] for row in batch.rows["s"]]
+                await connection.fetch(self._sql["lock_families"], steps, batch.settled)
             rows = await connection.fetch(
                 self._sql["commit_instances"], owner, now, *batch.params()
             )

@@ -1,6 +1,31 @@
 -- Child workflows: what happens around an instance that finished, in the transaction that
 -- finished it (a completion commit, or a cancel). Loaded with `queries.sql` (`sql.queries`).
 
+-- name: lock_families
+-- Lock instances $1, and of instances $2 (that may end in this transaction) each one's parent
+-- and unfinished blocking descendants, in the order of their ids, before anything is written:
+-- ending an instance writes its parent (its outcome, `settle_children`) and its descendants
+-- (cancelled), so a cancel or a commit that locked its own rows first and those after met
+-- the commit of a child ending at once, which did the same from the other side (the cancel
+-- held the parent and wanted the child, the child's commit held the child and wanted the
+-- parent) until PostgreSQL's deadlock detection aborted one of them.
+WITH RECURSIVE below AS (
+    SELECT c.id FROM waymark_instances AS c
+    WHERE c.parent_id = ANY ($2::uuid[]) AND c.blocking AND c.finished_at IS NULL
+    UNION
+    SELECT c.id FROM waymark_instances AS c JOIN below AS b ON c.parent_id = b.id
+    WHERE c.blocking AND c.finished_at IS NULL
+), family AS (
+    SELECT unnest($1::uuid[] || $2::uuid[]) AS id
+    UNION
+    SELECT parent_id FROM waymark_instances WHERE id = ANY ($2::uuid[]) AND parent_id IS NOT NULL
+    UNION
+    SELECT id FROM below
+)
+SELECT i.id FROM waymark_instances AS i
+WHERE i.id IN (SELECT id FROM family)
+ORDER BY i.id FOR NO KEY UPDATE OF i;
+
 -- name: settle_children
 -- Instances $1 just finished (at $2). A blocking child's outcome becomes the result of its
 -- parent's waiting attempt, and the parent wakes as for any event recorded by another process

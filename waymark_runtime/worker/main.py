@@ -226,7 +226,7 @@ class _Attempts:
         it wait for that answer, so they still start in order."""
         while self.waiting and len(self.running) < self.slots:
             request = self.waiting[0]
-            if time.monotonic() >= request["not_after"]:
+            if time.monotonic() >= _start_by(request):
                 if request["id"] in self.renewing:
                     return
                 if request["id"] not in self.renewed:
@@ -251,7 +251,7 @@ class _Attempts:
         """Ask the runner for the current lease deadline of every waiting request past its
         `not_after` (a heartbeat may have extended it since the request was sent)."""
         now = time.monotonic()
-        late = [r["id"] for r in self.waiting if now >= r["not_after"]
+        late = [r["id"] for r in self.waiting if now >= _start_by(r)
                 and r["id"] not in self.renewing and r["id"] not in self.renewed]  # fmt: skip
         self.renewing.update(late)
         self.outbox.ask({"renew": late})
@@ -271,7 +271,7 @@ class _Attempts:
     async def _run(self, request: Request) -> None:
         from waymark_runtime.execute import execute_action
 
-        if time.monotonic() >= request["not_after"]:  # the task starts late: the loop was busy
+        if time.monotonic() >= _start_by(request):  # the task starts late: the loop was busy
             self._skip(request)  # (another attempt's synchronous code, a stopped process)
             return
         started = time.monotonic()
@@ -300,17 +300,16 @@ class _Attempts:
         its limit. A stopped attempt has until the deadline to end (`_STOP_GRACE` at most),
         which is before the lease lapses in the database; one still running then ends with
         this process."""
-        grace = request.get("grace", 0.0)
         task = asyncio.ensure_future(work)
         stop = asyncio.get_running_loop().create_future()
         self.leased[request["id"]] = (request, stop)
         try:
-            while (left := request["not_after"] - grace - time.monotonic()) > 0 and not stop.done():
+            while (left := _start_by(request) - time.monotonic()) > 0 and not stop.done():
                 wait = min(left, max(left / 2, _ASK_EVERY))
                 await asyncio.wait({task, stop}, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
                 if task.done():
                     return task.result()
-                if request["not_after"] - grace - time.monotonic() < left / 2 + _ASK_EVERY:
+                if _start_by(request) - time.monotonic() < left / 2 + _ASK_EVERY:
                     self.outbox.ask({"renew": [request["id"]], "running": True})
             if task.done():
                 return task.result()
@@ -322,6 +321,13 @@ class _Attempts:
             raise _LeaseLapsed
         finally:
             self.leased.pop(request["id"], None)
+
+
+def _start_by(request: Request) -> float:
+    """Until when `request` may start, or a `leased` one go on running: its `not_after`, less
+    the `grace` a stopped `leased` attempt has to end (one started later would only be stopped
+    at once, and counted lost, rather than skipped)."""
+    return request["not_after"] - request.get("grace", 0.0)
 
 
 class _LeaseLapsed(Exception):

@@ -528,8 +528,8 @@ class WorkerPool:
     def _lapsed(self, order: AttemptOrder | None) -> bool:
         """Its lease ran out but may yet be confirmed (not revoked, the pool does not hold)."""
         if order is None or self.holding or order.lease.revoked:
-            return False
-        return not order.lease.valid(time.monotonic())
+            return False  # (a `leased` one is stopped `stop_grace` before its deadline)
+        return not order.lease.valid(time.monotonic() + (self.stop_grace if order.leased else 0))
 
     def _deadline(self, order: AttemptOrder | None, now: float, running: bool) -> float:
         """The deadline a worker may start (or, `running`, go on running) the order until: a

@@ -30,6 +30,7 @@ from waymark_runtime.config import Settings
 from waymark_runtime.errors import WaymarkError, import_failure
 from waymark_runtime.logs import AttemptContext, configure_logging
 from waymark_runtime.values import add_user_module, check_storable, error_json, unstorable
+from waymark_runtime.worker.executor import STOP_GRACE
 from waymark_runtime.worker.hush import signal_urgent
 from waymark_runtime.worker.protocol import (
     Reply,
@@ -44,7 +45,6 @@ from waymark_runtime.worker.protocol import (
 
 _PR_SET_PDEATHSIG = 1
 _ASK_EVERY = 0.05  # the shortest wait between two asks for a running request's lease
-_STOP_GRACE = 1.0  # the most a stopped `leased` attempt may take to end (see `_while_leased`)
 _STUBBORN_EXIT = 70  # the exit status of a worker whose stopped attempt would not end
 _T = TypeVar("_T")
 
@@ -297,9 +297,9 @@ class _Attempts:
         database, and another runner may take the instance over and start the action again),
         or once the runner says the claim is gone (`stop`: a cancel, a reclaim), the attempt is
         cancelled and answered `lost`, so executions of a limited action never overlap past
-        its limit. A stopped attempt has until the deadline to end (`_STOP_GRACE` at most),
-        which is before the lease lapses in the database; one still running then ends with
-        this process."""
+        its limit. A stopped attempt has until the deadline to end (`STOP_GRACE` at most, its
+        `grace` at least), which is before the lease lapses in the database; one still running
+        then ends with this process."""
         task = asyncio.ensure_future(work)
         stop = asyncio.get_running_loop().create_future()
         self.leased[request["id"]] = (request, stop)
@@ -314,8 +314,9 @@ class _Attempts:
             if task.done():
                 return task.result()
             task.cancel()
-            end_by = min(time.monotonic() + _STOP_GRACE, request["not_after"])
-            await asyncio.wait({task}, timeout=max(end_by - time.monotonic(), 0.0))
+            now = time.monotonic()
+            end_by = min(now + STOP_GRACE, max(request["not_after"], now + request["grace"]))
+            await asyncio.wait({task}, timeout=end_by - now)
             if not task.done():
                 _exit_stubborn(request)
             raise _LeaseLapsed

@@ -150,4 +150,6 @@ def _request(pool: object, order: AttemptOrder) -> bytes:
     worker.next_id += 1
     worker.in_flight[worker.next_id] = order
     worker.slots.sent(worker.next_id, time.monotonic())
-    return protocol.encode_list([protocol.dumps(protocol.request_of(worker.next_id, order))])
+    return protocol.encode_list(
+        [protocol.dumps(protocol.request_of(worker.next_id, order, pool.stop_grace))]
+    )

@@ -31,7 +31,33 @@ AttemptKey = tuple[str, int, str, int]
 MARK_AFTER = 0.1
 """Seconds an attempt sent with its row `queued` runs before a commit marks it `running`:
 attempts shorter than that end with no write but their result's; one that kills the runner's
-whole host within it is run again without counting as lost."""
+whole host within it is run again without counting as lost. The mark is taken when replies
+are next read (a reply tells which attempts have not ended yet), or by a fallback timer
+`MARK_AFTER` seconds later still if none are."""
+
+
+class Starts:
+    """Attempts sent with their rows `queued` that started on a worker, in the order they
+    started, with the time from which they are due to be marked `running`."""
+
+    def __init__(self) -> None:
+        self.queue: deque[tuple[float, Hashable]] = deque()  # (when due, key), in order
+
+    def started(self, keys: list[Hashable], now: float) -> None:
+        when = now + MARK_AFTER
+        self.queue.extend((when, key) for key in keys)
+
+    def due(self, now: float) -> list[Hashable]:
+        """Take the attempts due to be marked by `now`."""
+        keys = []
+        while self.queue and self.queue[0][0] <= now:
+            keys.append(self.queue.popleft()[1])
+        return keys
+
+    def fallback_at(self) -> float | None:
+        """When the first attempt still waiting is marked if no reply is read before (one
+        more `MARK_AFTER`: replies are read at least that often while attempts end)."""
+        return self.queue[0][0] + MARK_AFTER if self.queue else None
 
 
 class Replies:
@@ -49,11 +75,11 @@ class Replies:
         self.held = held  # the runner's instances (the same dict)
         self.clock = clock  # the runner's: when a reply came (its attempt's `finished_at`)
         self.mark = mark
-        self.on_room = room  # the gate's `room_freed`
+        self.room = room  # the gate's `room_freed`
         self.store = store  # for the budget of lost attempts and their error
         self.max_payload_bytes = max_payload_bytes
-        self.starts: deque[tuple[float, Hashable]] = deque()  # (when to mark, key), in order
-        self.marking: asyncio.TimerHandle | None = None
+        self.starts = Starts()
+        self.marking: asyncio.TimerHandle | None = None  # the fallback of `mark_due`
         self.releases = Releases(store, held)
         self.on_ended = self.releases.ended
 
@@ -110,24 +136,42 @@ class Replies:
         self.mark(held.id)
 
     def on_started(self, keys: list[Hashable]) -> None:
-        """Attempts sent with their rows `queued` started on a worker: `MARK_AFTER` seconds
-        on, those still running are marked `running` by their instance's next commit."""
-        when = time.monotonic() + MARK_AFTER
-        self.starts.extend((when, key) for key in keys)
+        """Attempts sent with their rows `queued` started on a worker: once they have run
+        `MARK_AFTER` seconds, those still running are marked `running` by their instance's
+        next commit (`mark_due`)."""
+        self.starts.started(keys, time.monotonic())
         if self.marking is None:
-            self.marking = asyncio.get_running_loop().call_later(MARK_AFTER, self._mark_started)
+            self._arm(self.starts.fallback_at())
 
-    def _mark_started(self) -> None:
+    def on_room(self) -> None:
+        """Replies were read (or a worker became ready): mark what has run long enough now,
+        while the runner is awake anyway, so the fallback timer need not wake it."""
+        self.mark_due()
+        self.room()
+
+    def mark_due(self) -> None:
+        """Mark for a commit the attempts started `MARK_AFTER` seconds ago or more that still
+        run (their replies have been read up to now), and move the fallback timer on."""
         now = time.monotonic()
-        while self.starts and self.starts[0][0] <= now:
-            _, key = self.starts.popleft()
+        for key in self.starts.due(now):
             held, attempt = self.claim_of(key)
             if held is not None and held.ran_queued(attempt):
                 self.mark(held.id)
+        at = self.starts.fallback_at()
+        if self.marking is not None and (at is None or self.marking.when() < at):
+            self.marking.cancel()
+            self.marking = None
+        if self.marking is None:
+            self._arm(at)
+
+    def _arm(self, at: float | None) -> None:
+        if at is not None:
+            self.marking = asyncio.get_running_loop().call_at(at, self._fallback)
+
+    def _fallback(self) -> None:
+        """Nothing read a reply for `MARK_AFTER` seconds past an attempt's mark: mark it now."""
         self.marking = None
-        if self.starts:
-            wait = self.starts[0][0] - now
-            self.marking = asyncio.get_running_loop().call_later(wait, self._mark_started)
+        self.mark_due()
 
     def on_expired(self, keys: list[Hashable]) -> None:
         """Attempts that did not start because their lease ran out wait for a heartbeat."""

@@ -124,7 +124,7 @@ class Reports(Protocol):
 
     def on_room(self) -> None:
         """Orders submitted now could start at once again (`free` grew: a worker started, or
-        replies freed slots)."""
+        replies freed slots); also: replies were read, so what has not replied still runs."""
 
 
 class Executor(Protocol):

@@ -26,9 +26,9 @@ from waymark_compiler.cli._database import (
     open_store,
     run_async,
 )
-from waymark_compiler.cli._import_guard import exits_refused
 from waymark_compiler.cli._output import CliError, UsageFailure, err, out, printable
 from waymark_compiler.cli._values import exception_text, plain, pretty
+from waymark_runtime.import_guard import exits_refused
 
 if TYPE_CHECKING:
     from waymark_compiler.cli._dedicated import Ended

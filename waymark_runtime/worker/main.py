@@ -28,6 +28,7 @@ from typing import Any, NoReturn, TypeVar
 
 from waymark_runtime.config import Settings
 from waymark_runtime.errors import WaymarkError, import_failure
+from waymark_runtime.import_guard import exits_refused
 from waymark_runtime.logs import AttemptContext, configure_logging
 from waymark_runtime.values import add_user_module, check_storable, error_json, unstorable
 from waymark_runtime.worker.executor import STOP_GRACE
@@ -76,7 +77,8 @@ def import_user_modules(settings: Settings) -> None:
     for module in settings.user_modules:
         add_user_module(module)
         try:
-            importlib.import_module(module)
+            with exits_refused(module):  # `os._exit()` at import: reported, as sys.exit() is
+                importlib.import_module(module)
         except KeyboardInterrupt:
             raise
         except BaseException as error:  # `sys.exit()` at import too: it is not ours to exit

@@ -1,10 +1,12 @@
-"""Importing the user's flow file in `waymark run` without letting it end the command silently.
+"""Importing the user's modules (the flow file of `waymark run`, `WAYMARK_USER_MODULE` of
+`start-workers` and its workers) without letting them end the process silently.
 
 `sys.exit()` at import raises `SystemExit`, which the importer reports like any exception. An
-`os._exit()` ends the process on the spot, skipping every handler: while the file is imported,
+`os._exit()` ends the process on the spot, skipping every handler: while a module is imported,
 `os._exit` (and `posix._exit`) of this process are replaced by a guard that turns the call into
-`ImportExit`, so the command reports it and exits 1. A process the import forks keeps the real
-function. Anything else that ends the process (a signal, `exec`, an exit in C) is not seen.
+`ImportExit`, which the importer reports as it reports any exception. A process the import
+forks keeps the real function. Anything else that ends the process (a signal, `exec`, an exit
+in C) is not seen.
 """
 
 from __future__ import annotations
@@ -16,8 +18,6 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import NoReturn
-
-from waymark_compiler.cli._output import error
 
 
 class ImportExit(BaseException):
@@ -40,8 +40,12 @@ def exits_refused(module: str) -> Iterator[None]:
             real(status)
         if threading.current_thread() is threading.main_thread():
             raise ImportExit(status)
-        error(f"cannot import {module}: a thread called os._exit({status}) while it was imported")
-        sys.stderr.flush()
+        print(
+            f"error: cannot import {module}: a thread called os._exit({status}) while it was"
+            " imported",
+            file=sys.stderr,
+            flush=True,
+        )
         real(1)
 
     os._exit = posix._exit = guard

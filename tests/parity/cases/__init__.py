@@ -11,6 +11,7 @@ the oracle must not shorten `asyncio.sleep` for them.
 from __future__ import annotations
 
 import importlib
+import sys
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -262,12 +263,20 @@ CASES: tuple[ParityCase, ...] = (
         {"limit": float("nan")},
         fast_sleep=False,
     ),
-    _case(
-        "timeouts",
-        "WaitForNaN",
-        {"limit": float("nan")},
-        {"limit": -float("nan")},
-        fast_sleep=False,
+    # Python 3.13's own event loop fails on a NaN timer (its selector cannot round the NaN
+    # wait): the plain run gives no answer to compare with there; 3.11 and 3.12 time out.
+    *(
+        [
+            _case(
+                "timeouts",
+                "WaitForNaN",
+                {"limit": float("nan")},
+                {"limit": -float("nan")},
+                fast_sleep=False,
+            )
+        ]
+        if sys.version_info < (3, 13)
+        else []
     ),
     _case("timeouts", "RunActionNaN", {"limit": float("nan")}, fast_sleep=False),
     _case("timeouts", "WaitForGathered", fast_sleep=False),

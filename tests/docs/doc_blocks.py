@@ -36,10 +36,10 @@ class Block:
 
 
 def blocks(lang: str | None = None) -> list[Block]:
-    return [block for path in DOCS for block in _blocks_of(path) if lang in (None, block.lang)]
+    return [block for path in DOCS for block in blocks_of(path) if lang in (None, block.lang)]
 
 
-def _blocks_of(path: Path) -> list[Block]:
+def blocks_of(path: Path) -> list[Block]:
     text = path.read_text(encoding="utf-8")
     found = []
     for match in _FENCE.finditer(text):

@@ -10,8 +10,10 @@ and gets nothing added. A name neither defined nor stubbed fails the test, namin
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from doc_blocks import Block, blocks, defines_workflow, free_names, module_part
+from doc_blocks import Block, blocks, blocks_of, defines_workflow, free_names, module_part
 
 from waymark_compiler.api import compile_source
 from waymark_compiler.diagnostics import render
@@ -66,6 +68,19 @@ def test_the_docs_hold_workflow_blocks() -> None:
     # the blocks the docs are known to hold: a parser that found none would pass vacuously
     assert len(WORKFLOW_BLOCKS) >= 10
     assert {block.path.name for block in WORKFLOW_BLOCKS} >= {"README.md", "language.md"}
+
+
+def test_markers_are_read_and_a_misspelt_one_is_an_error(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    body = "@workflow\nclass W(Workflow):\n    async def run(self) -> int:\n        return ...\n"
+    page.write_text(f"<!-- refused: WM139 -->\n\n```python\n{body}```\n", encoding="utf-8")
+    [block] = blocks_of(page)
+    assert (block.marker, block.codes, block.line) == ("refused", ("WM139",), 3)
+    result = compile_source(module_of(block), "page.md", module="page")
+    assert [d.code for d in result.diagnostics] == ["WM139"]
+    page.write_text("<!-- fragmnet -->\n```python\nx = 1\n```\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown marker"):
+        blocks_of(page)
 
 
 @pytest.mark.parametrize("block", WORKFLOW_BLOCKS, ids=lambda block: block.where)

@@ -103,8 +103,12 @@ STANDARD_FUNCTIONS = _words(
     "urllib.parse.unquote urllib.parse.unquote_plus urllib.parse.urlencode urllib.parse.urldefrag "
     "urllib.parse.urljoin urllib.parse.urlparse urllib.parse.urlsplit urllib.parse.urlunparse "
     "string.Template urllib.parse.urlunsplit urllib.parse.parse_qs urllib.parse.parse_qsl textwrap.dedent textwrap.fill textwrap.wrap textwrap.shorten textwrap.indent "
-    "unicodedata.normalize base64.b64encode base64.b64decode base64.urlsafe_b64encode "
+    "unicodedata.normalize unicodedata.combining unicodedata.category base64.b64encode base64.b64decode base64.urlsafe_b64encode "
     "base64.urlsafe_b64decode builtins.str.maketrans hmac.compare_digest "
+    # checksums of bytes: the same bytes give the same number in every process
+    "zlib.crc32 zlib.adler32 "
+    # shell-style globs, matched by `re` patterns `fnmatch` builds without nested repeats
+    "fnmatch.fnmatch fnmatch.fnmatchcase fnmatch.filter "
     # the functions of builtin classes: `int.from_bytes(data, "big")`, `bytes.fromhex(text)`
     "builtins.int.from_bytes builtins.bytes.fromhex builtins.float.fromhex "
     # name-based ids: the same namespace and name give the same id in every process

@@ -84,6 +84,87 @@ CORPUS: tuple[CorpusRow, ...] = (
         True,
     ),
     ("corpus_fulfillment", "FulfilOrder", None, True),
+    (
+        "corpus_payments",
+        "CheckoutPayment",
+        (
+            {"order_id": "o-1", "total": "120.50", "gift_card": "GC-100"},
+            {"order_id": "o-2", "total": "40", "card": "card-flaky-mc"},
+            {"order_id": "o-3", "total": "80.00", "gift_card": "GC-100", "card": "card-stolen"},
+            {"order_id": "o-4", "total": "10", "gift_card": "GC-BIG", "skus": ("a", "oos-b")},
+            {"order_id": "o-5", "total": "0", "gift_card": "GC-EMPTY"},
+        ),
+        True,
+    ),
+    (
+        "corpus_flag_hashing",
+        "EvaluateRollout",
+        ({"key": "checkout-v2"}, {"key": "eu-only", "segment": "eu"}, {"key": "everyone"}),
+        True,
+    ),
+    (
+        "corpus_release_notes",
+        "ReleaseNotes",
+        ({"repo": "billing-api", "version": "2.4.0"}, {"repo": "empty", "version": ""}),
+        True,
+    ),
+    (
+        "corpus_sla_windows",
+        "SlaReport",
+        (
+            {"start": date(2024, 12, 16)},
+            {"start": date(2025, 1, 27), "days": 35, "as_of": "2025-03-10T09:30"},
+        ),
+        True,
+    ),
+    (
+        "corpus_order_intake",
+        "IntakePartnerOrders",
+        ({"partner": "acme"}, {"partner": "x", "credit_limit": "60"}),
+        True,
+    ),
+    ("corpus_batch_scoring", "ScoreChurn", ({}, {"page_size": 3}, {"page_size": 0}), True),
+    (
+        "corpus_polite_crawler",
+        "CheckLinks",
+        (
+            {"start": "https://docs.example/guide"},
+            {"start": "https://docs.example/a/b", "concurrency": 5},
+        ),
+        False,
+    ),
+    (
+        "corpus_ticket_lifecycle",
+        "TicketLifecycle",
+        ({"ticket_id": "T-1"}, {"ticket_id": "T-2-bad"}),
+        True,
+    ),
+    (
+        "corpus_stock_holds",
+        "QuoteHolds",
+        (
+            {
+                "lines": [("saffron", "300", "g", "4200.00"), ("flour", "30", "kg", "0.89")],
+                "discount": "10.00",
+                "quote_hours": 48,
+            },
+            {
+                "lines": [
+                    ("saffron", "1", "kg", "4200"),
+                    ("rope", "250", "m", "1.20"),
+                    ("flour", "x", "kg", "1"),
+                ]
+            },
+            {"lines": [("sugar", "12.3456", "kg", "1.333")], "discount": "0.05"},
+        ),
+        True,
+    ),
+    (
+        "corpus_access_logs",
+        "RollupAccessLog",
+        ({"host": "web-1"}, {"host": "web-2", "hour": "2025-02-01T00"}),
+        True,
+    ),
     # focused cases for what the corpus showed
     (
         "shadowed_comprehensions",

@@ -17,12 +17,15 @@ import libcst as cst
 from waymark_compiler.shapes import (
     is_duration_literal,
     is_pattern_literal,
+    is_translation_literal,
     moment_literal,
     pattern_flags,
     value_literal,
 )
 from waymark_runtime import ir
 from waymark_runtime.vocabulary import DURATION
+
+TRANSLATION = "builtins.str.maketrans"  # `STANDARD_FUNCTIONS`: a table built on each read
 
 Inner = Callable[[cst.BaseExpression, ir.Span], ir.Expr]
 
@@ -176,6 +179,8 @@ def _literal(node: cst.BaseExpression, span: ir.Span, inner: Inner) -> ir.Expr:
         flags = [pattern_flags(a.value) or 0 for a in node.args[1:]]
         args = (inner(node.args[0].value, span), ir.Const(value=sum(flags), span=span))
         return ir.Call(func="re.compile", args=args, kwargs=(), span=span)
+    if isinstance(node, cst.Call) and is_translation_literal(node):  # `str.maketrans({...})`
+        return _called(TRANSLATION, node, inner, span)
     if isinstance(node, cst.Call) and (func := value_literal(node)) is not None:
         # `Decimal("0.01")`, `UUID("...")` (`shapes.value_literal`)
         value = inner(node.args[0].value, span)

@@ -105,7 +105,33 @@ def table_size(node: cst.BaseExpression, member: Leaf | None = None) -> int:
         if not all(isinstance(e, cst.Element) for e in node.elements):
             return too_many
         return sum(1 + _item_size(e.value, member) for e in node.elements)
+    if is_translation_literal(node):  # a dict too: one item per character it maps
+        assert isinstance(node, cst.Call)
+        return sum(1 + _item_size(a.value, member) for a in node.args)
     return too_many
+
+
+def is_translation_literal(node: cst.BaseExpression) -> bool:
+    """`str.maketrans({"\u2019": "'"})`, `str.maketrans("abc", "xyz", "-")`: the translation
+    table of a dict of string literals (values a string or None) or of one to three string
+    literals, as `str.translate` takes it; a dict, so a table (`resolve.ConstSym.table`)."""
+    if not isinstance(node, cst.Call) or get_full_name_for_node(node.func) != "str.maketrans":
+        return False
+    if not 1 <= len(node.args) <= 3 or any(a.star or a.keyword for a in node.args):
+        return False
+    first = node.args[0].value
+    if len(node.args) == 1 and isinstance(first, cst.Dict):
+        return all(
+            isinstance(e, cst.DictElement)
+            and _is_text(e.key)
+            and (_is_text(e.value) or (isinstance(e.value, cst.Name) and e.value.value == "None"))
+            for e in first.elements
+        )
+    return len(node.args) > 1 and all(_is_text(a.value) for a in node.args)
+
+
+def _is_text(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.SimpleString | cst.ConcatenatedString) and is_constant_literal(node)
 
 
 def _item_size(node: cst.BaseExpression, member: Leaf | None) -> int:

@@ -11,8 +11,13 @@ from __future__ import annotations
 
 import builtins
 import calendar
+import csv
 import dataclasses
+import decimal
 import enum
+import json
+import re
+import statistics
 import sys
 import zoneinfo
 from collections.abc import Iterator
@@ -119,9 +124,14 @@ def _standard_classes() -> dict[str, type]:
     # must not be able to stop the process that raises it.
     found = {f"builtins:{c.__name__}": c for c in vars(builtins).values() if _is_exception(c)}
     # Raised by the interpreter itself when a workflow assigns a field of a frozen dataclass,
-    # and by `ZoneInfo(key)` for a zone no one knows; and the enums `calendar` functions
-    # return from Python 3.12 on (`calendar.weekday` gives a `calendar.Day`).
+    # and by `ZoneInfo(key)` for a zone no one knows; the errors of the standard functions a
+    # workflow calls (`statistics.fmean([])`, `Decimal("ten")`, `json.loads`, `re.compile`,
+    # `csv.reader`), so one that ends the workflow reaches its caller as itself; and the enums
+    # `calendar` functions return from Python 3.12 on (`calendar.weekday` gives a `calendar.Day`).
     standard = (dataclasses.FrozenInstanceError, zoneinfo.ZoneInfoNotFoundError,
+                statistics.StatisticsError, decimal.DecimalException, decimal.InvalidOperation,
+                decimal.DivisionByZero, decimal.Overflow, json.JSONDecodeError, re.error,
+                csv.Error,
                 *(getattr(calendar, name) for name in ("Day", "Month") if hasattr(calendar, name)))  # fmt: skip
     for cls in standard:
         found[_path(cls)] = cls

@@ -156,6 +156,8 @@ CORPUS: tuple[CorpusRow, ...] = (
                 ]
             },
             {"lines": [("sugar", "12.3456", "kg", "1.333")], "discount": "0.05"},
+            {"lines": [("saffron", "120", "g", "3999.99")], "discount": "1", "quote_hours": 0.0005},
+            {"lines": [("sugar", "1", "kg", "1")], "discount": "ten"},
         ),
         True,
     ),

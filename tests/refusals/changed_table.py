@@ -3,6 +3,7 @@ from waymark import Workflow, workflow
 TEMPLATES = {"en": "Hello %s", "fr": "Bonjour %s"}
 SEEN = ["a"]
 NESTED = {"en": ["x"]}
+QUOTES = str.maketrans({"\u2019": "'"})
 
 
 @workflow
@@ -14,6 +15,8 @@ class ChangedTableWorkflow(Workflow):
         SEEN.append(locale)  # error: WM132 @9
         NESTED["en"].extend(SEEN)  # error: WM132 @9
         SEEN.sort(key=len)  # error: WM132 @9
+        QUOTES[ord("`")] = "'"  # error: WM132 @9
+        QUOTES.update(str.maketrans("a", "b"))  # error: WM132 @9
         mine = dict(TEMPLATES)
         mine["de"] = "Hallo %s"
-        return mine.get(locale, TEMPLATES["en"])
+        return mine.get(locale, TEMPLATES["en"]).translate(QUOTES)

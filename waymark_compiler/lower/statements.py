@@ -418,6 +418,10 @@ def lower_FunctionDef(node: cst.FunctionDef, ctx: Ctx) -> list[ir.Stmt]:
     help = ("a nested function must be undecorated, defined once, without `nonlocal` or "
             "`global`, in a method that takes `self`; or define a helper method")  # fmt: skip
     message = "function defined inside a workflow body that cannot be a helper"
+    if not ctx.function.self_name:  # a module function, a `@staticmethod`, a model's method
+        message = "function defined inside a function that has no `self`"
+        help = ("only a method of the workflow class holds nested functions: define this one "
+                "at module level and pass it what it reads")  # fmt: skip
     refused = Refused(NESTED_DEFINITION, message, "nested def", help)
     return refused.statement(node.name, ctx)
 

@@ -1,0 +1,18 @@
+import statistics
+
+from waymark import Workflow, workflow
+
+
+def psi(expected: list[float], actual: list[float]) -> list[int]:
+    cuts = statistics.quantiles(expected, n=4)
+
+    def bucket(value: float) -> int:  # error: WM115 @9
+        return sum(value > cut for cut in cuts)
+
+    return [bucket(v) for v in actual]
+
+
+@workflow
+class ModuleClosureWorkflow(Workflow):
+    async def run(self, xs: list[float]) -> list[int]:
+        return psi(xs, xs)

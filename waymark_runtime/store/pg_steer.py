@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import asyncpg
 
 from waymark_runtime.engine import NewInstance
+from waymark_runtime.store.pg_family import end_open_work, family_stable, lock_families
 
 T = TypeVar("T")
 
@@ -39,6 +40,7 @@ class SteeringQueries:
 
         async def once() -> bool:
             async with self.pool.acquire() as connection, connection.transaction():
+                await lock_families(self._sql, connection, [], [instance_id], others_commit=True)
                 return await _cancel(self, connection, instance_id, error, now, status)
 
         return await conflicts_retried(once)
@@ -49,7 +51,8 @@ class SteeringQueries:
     ) -> str | None:  # fmt: skip
         """Create instance `new_id` of `spec` as the retry or requeue of `source` (cancelled
         first with `cancel_error` when that is given and `source` is unfinished), and record it
-        on `source`, all in one transaction under `source`'s row lock; the id of the instance
+        on `source`, all in one transaction under the row locks of `source`'s family (taken
+        first, in the order of ids, as a cancel takes them); the id of the instance
         `source`'s earlier retry or requeue created instead, when there is one (nothing is
         made then). None when `source` is unknown."""
         return await conflicts_retried(
@@ -60,6 +63,7 @@ class SteeringQueries:
         self, source: str, spec: NewInstance, now: float, new_id: str, cancel_error: Any
     ) -> str | None:
         async with self.pool.acquire() as connection, connection.transaction():
+            await lock_families(self._sql, connection, [], [source], others_commit=True)
             row = await connection.fetchrow(self._sql["restart_source"], source)
             if row is None:
                 return None
@@ -74,33 +78,23 @@ class SteeringQueries:
 
 async def conflicts_retried(operation: Callable[[], Awaitable[T]]) -> T:
     """`operation`, one transaction, made again when PostgreSQL aborted it for its conflict
-    with others (it was the one a deadlock detection chose, or a serialization failure): it
-    changed nothing, so a caller's cancel or signal does not fail for the runners' own
-    traffic on the same rows (a group commit and a heartbeat waiting on each other)."""
+        with others (it was the one a deadlock detection chose, or a serialization failure, or the
+    family it locked first grew meanwhile: `family_stable`): it
+        changed nothing, so a caller's cancel or signal does not fail for the runners' own
+        traffic on the same rows (a group commit and a heartbeat waiting on each other)."""
     for attempt in range(1, _CONFLICT_TRIES):
         try:
-            return await operation()
+            return await family_stable(operation)
         except _CONFLICTS:
             await asyncio.sleep(0.01 * attempt)
-    return await operation()
+    return await family_stable(operation)
 
 
 async def _cancel(store: SteeringQueries, connection: Any, instance_id: str, error: Any,
                   now: float, status: str) -> bool:  # fmt: skip
-    await connection.fetch(store._sql["lock_families"], [], [instance_id])
+    """End `instance_id` and its blocking descendants, its family locked (`lock_families`)."""
     row = await connection.fetchrow(store._sql["cancel_instance"], instance_id, now, error, status)
     if row is not None:
         await end_open_work(store._sql, connection, [row], now, error)
         await store._settle(connection, [instance_id], now)
     return row is not None
-
-
-async def end_open_work(
-    sql: dict[str, str], connection: Any, ended: Sequence[Any], now: float, error: Any
-) -> None:
-    """Fail the open attempts and delete the pending sleeps of the instances just ended (rows
-    with their `id` and `lease_expires_at` before), in a statement of its own: see
-    `end_open_work` in queries.sql."""
-    if ended:
-        await connection.fetch(sql["end_open_work"], [row["id"] for row in ended], now, error,
-                               [row["lease_expires_at"] for row in ended])  # fmt: skip

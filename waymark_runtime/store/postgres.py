@@ -30,6 +30,7 @@ from waymark_runtime.store.contract import (
 from waymark_runtime.store.pg_batch import CommitBatch, dumps
 from waymark_runtime.store.pg_clients import ClientQueries
 from waymark_runtime.store.pg_dsn import refuse_malformed
+from waymark_runtime.store.pg_family import end_open_work, family_stable, lock_families
 from waymark_runtime.store.pg_flow import SHORT_IDLE_MS, FlowQueries
 from waymark_runtime.store.pg_inspect import InspectionQueries
 from waymark_runtime.store.pg_lane import CommitLane
@@ -41,7 +42,7 @@ from waymark_runtime.store.pg_rows import (
     Cursor,
     claim_of,
 )
-from waymark_runtime.store.pg_steer import SteeringQueries, end_open_work
+from waymark_runtime.store.pg_steer import SteeringQueries
 from waymark_runtime.store.pg_waiters import Waiters
 from waymark_runtime.store.sql import queries
 
@@ -215,10 +216,15 @@ class PostgresStore(ClientQueries, FlowQueries, InspectionQueries, SteeringQueri
             query = self._sql["commit_instances_lean" if batch.lean else "commit_instances"]
             rows = await self._lane.fetch(query, owner, now, *batch.params())
             return {str(row["id"]) for row in rows}
+        return await family_stable(lambda: self._commit_settling(batch, owner, now))
+
+    async def _commit_settling(self, batch: CommitBatch, owner: str, now: float) -> set[str]:
+        """`commit`, for a batch that ends instances or adds signals: one transaction."""
         async with self.pool.acquire() as connection, connection.transaction():
             if batch.settled:  # their parents and children too, in one order (`lock_families`)
                 steps = [row["id"] for row in batch.rows["s"]]
-                await connection.fetch(self._sql["lock_families"], steps, batch.settled)
+                await lock_families(self._sql, connection, steps, batch.settled,
+                                    others_commit=False)  # fmt: skip
             rows = await connection.fetch(
                 self._sql["commit_instances"], owner, now, *batch.params()
             )

@@ -8,7 +8,11 @@
 -- (cancelled), so a cancel or a commit that locked its own rows first and those after met
 -- the commit of a child ending at once, which did the same from the other side (the cancel
 -- held the parent and wanted the child, the child's commit held the child and wanted the
--- parent) until PostgreSQL's deadlock detection aborted one of them.
+-- parent) until PostgreSQL's deadlock detection aborted one of them. Returns each row locked,
+-- and whether it is a descendant (`below`). The statement's snapshot predates its waits: a
+-- child a commit of a family member started while it waited is not in it, so the caller reads
+-- the family again with `lock_families_lean` (no locks) and, when it grew, rolls back to a
+-- savepoint taken before (which lets these locks go) and locks it whole again (`pg_family`).
 WITH RECURSIVE below AS (
     SELECT c.id FROM waymark_instances AS c
     WHERE c.parent_id = ANY ($2::uuid[]) AND c.blocking AND c.finished_at IS NULL
@@ -22,9 +26,12 @@ WITH RECURSIVE below AS (
     UNION
     SELECT id FROM below
 )
-SELECT i.id FROM waymark_instances AS i
+SELECT i.id, i.id IN (SELECT id FROM below) AS below FROM waymark_instances AS i
 WHERE i.id IN (SELECT id FROM family)
-ORDER BY i.id FOR NO KEY UPDATE OF i;
+ORDER BY i.id
+-- optional, else: ;
+FOR NO KEY UPDATE OF i;
+-- end optional
 
 -- name: settle_children
 -- Instances $1 just finished (at $2). A blocking child's outcome becomes the result of its

@@ -565,7 +565,7 @@ LIMIT $5;
 -- finished.
 WITH target AS (
     SELECT id, lease_expires_at FROM waymark_instances
-    WHERE id = $1 AND finished_at IS NULL FOR UPDATE
+    WHERE id = $1 AND finished_at IS NULL FOR NO KEY UPDATE  -- `lock_families`' own lock
 ), cancelled AS (
     UPDATE waymark_instances AS i
     SET status = $4, result = NULL, error = $3::json, finished_at = to_timestamp($2),

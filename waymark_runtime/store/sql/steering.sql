@@ -2,10 +2,11 @@
 -- runs them in one transaction (`pg_steer`).
 
 -- name: restart_source
--- Lock instance $1, the source of a retry or requeue, until the transaction ends: whether it
--- is unfinished and the instance its earlier retry or requeue created, if any.
+-- Instance $1, the source of a retry or requeue, whose family the transaction locked first
+-- (`lock_families`; the lock taken here is that one, so it waits for nothing): whether it is
+-- unfinished and the instance its earlier retry or requeue created, if any.
 SELECT finished_at IS NULL AS unfinished, restarted_as
-FROM waymark_instances WHERE id = $1 FOR UPDATE;
+FROM waymark_instances WHERE id = $1 FOR NO KEY UPDATE;
 
 -- name: record_restart
 -- Instance $1's retry or requeue created instance $2.

@@ -12,8 +12,9 @@
 -- input (`ord`, 1-based) names the instance it joined (`joined` is NULL when a racing start
 -- with the key committed after this statement began: the caller looks again), and one last
 -- row with a NULL `ord` sends the notification. An id that exists already is this start made
--- again (a retry whose first answer was lost with the connection, a scheduler's fire that
--- a dead scheduler queued): it is not created twice, and the start joins that instance.
+-- again (a retry whose first answer was lost with the connection, even while that first try
+-- still commits on the server; a scheduler's fire that a dead scheduler queued): it is not
+-- created twice, and the start joins that instance.
 WITH versions AS (
     INSERT INTO waymark_workflow_versions AS w (name, version, wrl, created_at)
     SELECT v.name, v.version, v.wrl, to_timestamp($9)
@@ -34,7 +35,9 @@ WITH versions AS (
     FROM input AS n
     WHERE NOT EXISTS (SELECT 1 FROM waymark_instances AS e WHERE e.id = n.id)
     ORDER BY n.ord
-    ON CONFLICT (workflow_name, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+    -- Any arbiter: the key's index, and the id's, for a try whose first try (the same id) is
+    -- still in flight, invisible to `NOT EXISTS`: this one waits for it and joins it.
+    ON CONFLICT DO NOTHING
     RETURNING id, workflow_name, idempotency_key
 ), notified AS (
     SELECT CASE WHEN count(*) > 0 THEN pg_notify('waymark_runnable', '')::text END FROM created

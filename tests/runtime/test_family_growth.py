@@ -13,6 +13,7 @@ import pytest
 
 from tests.runtime.test_lock_order import _locked_elsewhere
 from tests.runtime.test_store_contract import spec
+from waymark_runtime.store.pg_family import FamilyGrew, family_stable
 from waymark_runtime.store.postgres import PostgresStore
 
 LOW, MIDDLE, HIGH = (f"{digit}0000000-0000-4000-8000-000000000000" for digit in "15f")
@@ -99,3 +100,18 @@ async def test_a_restart_locks_its_sources_family_before_the_source(
     assert await asyncio.wait_for(again, 30) == HIGH
     statuses = [await store.pool.fetchval(STATUS, i) for i in (LOW, MIDDLE, HIGH)]
     assert statuses == ["cancelled", "cancelled", "queued"]
+
+
+async def test_a_family_that_keeps_growing_is_locked_without_the_check_at_last() -> None:
+    """A family whose runners start children all the time holds its cancel back only so long:
+    then the transaction runs once without reading the family again."""
+    checks: list[bool] = []
+
+    async def grows(check: bool) -> str:
+        checks.append(check)
+        if check:
+            raise FamilyGrew
+        return "locked"
+
+    assert await family_stable(grows) == "locked"
+    assert checks == [True] * 20 + [False]

@@ -10,6 +10,9 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
+_GROWTHS = 20
+"""How many times `family_stable` makes a transaction again for its family's growth."""
+
 
 class FamilyGrew(Exception):
     """A family member's commit started a child while `lock_families` waited for the rows: the
@@ -19,30 +22,34 @@ class FamilyGrew(Exception):
 
 async def lock_families(
     sql: dict[str, str], connection: Any, steps: Sequence[str], settled: Sequence[str],
-    *, others_commit: bool,
+    *, others_commit: bool, check: bool = True,
 ) -> None:  # fmt: skip
     """Lock `steps`, and of the instances `settled` (that may end in this transaction) each
     one's parent and unfinished blocking descendants, in one statement, in the order of their
     ids; the first statement of its transaction. `others_commit`: other runners may commit
     `settled` themselves (a cancel, a restart), so the family can grow under them too, not only
-    under their descendants. `FamilyGrew` when it did (see `family_stable`)."""
+    under their descendants. `FamilyGrew` when it did (see `family_stable`), unless not
+    `check`."""
     locked = await connection.fetch(sql["lock_families"], steps, settled)
-    if not others_commit and not any(row["below"] for row in locked):
+    if not check or (not others_commit and not any(row["below"] for row in locked)):
         return  # only descendants' commits (and ours) start children in these families
     family = await connection.fetch(sql["lock_families_lean"], steps, settled)
     if not {row["id"] for row in family} <= {row["id"] for row in locked}:
         raise FamilyGrew
 
 
-async def family_stable(operation: Callable[[], Awaitable[T]]) -> T:
-    """`operation`, a transaction that begins with `lock_families`, made again until the family
-    it locked stayed whole: each time it grew, a member's commit landed, so this ends as soon
-    as the family's runners stop starting children while it waits."""
-    while True:
+async def family_stable(operation: Callable[[bool], Awaitable[T]]) -> T:
+    """`operation(check)`, a transaction that begins with `lock_families(..., check=check)`,
+    made again while the family it locked grew: each time, a member's commit landed while it
+    waited. After `_GROWTHS` times it runs once more without the check, so a family whose
+    runners start children without pause cannot hold it back for ever: a child locked out of
+    order then may deadlock, which PostgreSQL breaks and the caller's retry makes again."""
+    for _ in range(_GROWTHS):
         try:
-            return await operation()
+            return await operation(True)
         except FamilyGrew:
             continue
+    return await operation(False)
 
 
 async def end_open_work(

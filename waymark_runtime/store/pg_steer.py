@@ -38,12 +38,13 @@ class SteeringQueries:
         """End an unfinished instance as `status` (`cancelled`, or `failed` past its deadline)
         with `error` (the exception its waiters raise); False when it is unknown or finished."""
 
-        async def once() -> bool:
+        async def once(check: bool) -> bool:
             async with self.pool.acquire() as connection, connection.transaction():
-                await lock_families(self._sql, connection, [], [instance_id], others_commit=True)
+                await lock_families(self._sql, connection, [], [instance_id],
+                                    others_commit=True, check=check)  # fmt: skip
                 return await _cancel(self, connection, instance_id, error, now, status)
 
-        return await conflicts_retried(once)
+        return await conflicts_retried(lambda: family_stable(once))
 
     async def start_again(
         self, source: str, spec: NewInstance, now: float, new_id: str,
@@ -55,15 +56,19 @@ class SteeringQueries:
         first, in the order of ids, as a cancel takes them); the id of the instance
         `source`'s earlier retry or requeue created instead, when there is one (nothing is
         made then). None when `source` is unknown."""
-        return await conflicts_retried(
-            lambda: self._start_again(source, spec, now, new_id, cancel_error)
-        )
+
+        async def once(check: bool) -> str | None:
+            return await self._start_again(source, spec, now, new_id, cancel_error, check)
+
+        return await conflicts_retried(lambda: family_stable(once))
 
     async def _start_again(
-        self, source: str, spec: NewInstance, now: float, new_id: str, cancel_error: Any
-    ) -> str | None:
+        self, source: str, spec: NewInstance, now: float, new_id: str, cancel_error: Any,
+        check: bool,
+    ) -> str | None:  # fmt: skip
         async with self.pool.acquire() as connection, connection.transaction():
-            await lock_families(self._sql, connection, [], [source], others_commit=True)
+            await lock_families(self._sql, connection, [], [source], others_commit=True,
+                                check=check)  # fmt: skip
             row = await connection.fetchrow(self._sql["restart_source"], source)
             if row is None:
                 return None
@@ -84,10 +89,10 @@ async def conflicts_retried(operation: Callable[[], Awaitable[T]]) -> T:
         traffic on the same rows (a group commit and a heartbeat waiting on each other)."""
     for attempt in range(1, _CONFLICT_TRIES):
         try:
-            return await family_stable(operation)
+            return await operation()
         except _CONFLICTS:
             await asyncio.sleep(0.01 * attempt)
-    return await family_stable(operation)
+    return await operation()
 
 
 async def _cancel(store: SteeringQueries, connection: Any, instance_id: str, error: Any,

@@ -216,15 +216,17 @@ class PostgresStore(ClientQueries, FlowQueries, InspectionQueries, SteeringQueri
             query = self._sql["commit_instances_lean" if batch.lean else "commit_instances"]
             rows = await self._lane.fetch(query, owner, now, *batch.params())
             return {str(row["id"]) for row in rows}
-        return await family_stable(lambda: self._commit_settling(batch, owner, now))
+        return await family_stable(lambda check: self._commit_settling(batch, owner, now, check))
 
-    async def _commit_settling(self, batch: CommitBatch, owner: str, now: float) -> set[str]:
+    async def _commit_settling(
+        self, batch: CommitBatch, owner: str, now: float, check: bool
+    ) -> set[str]:
         """`commit`, for a batch that ends instances or adds signals: one transaction."""
         async with self.pool.acquire() as connection, connection.transaction():
             if batch.settled:  # their parents and children too, in one order (`lock_families`)
                 steps = [row["id"] for row in batch.rows["s"]]
                 await lock_families(self._sql, connection, steps, batch.settled,
-                                    others_commit=False)  # fmt: skip
+                                    others_commit=False, check=check)  # fmt: skip
             rows = await connection.fetch(
                 self._sql["commit_instances"], owner, now, *batch.params()
             )

@@ -109,5 +109,16 @@ def _resolved(token: Token, base: int) -> Token:
     return Token.new_borrow_pos("LOC", f"@{absolute_line}:{column}", token)
 
 
+def span_of(token: Token | None) -> ir.Span | None:
+    """The span of an absolute `@LINE:COL` token (None without one)."""
+    if token is None:
+        return None
+    parts = str(token)[1:].split(":")
+    if any(len(part) > MAX_LOCATION_DIGITS for part in parts):
+        raise _error(token, f"location `{str(token)[:24]}` out of range")
+    line, column = (int(part) for part in parts)
+    return ir.Span(line, column, line, column)
+
+
 def _error(token: Token, message: str) -> WrlSyntaxError:
     return WrlSyntaxError(message, token.line or 0, token.column or 0)

@@ -23,6 +23,7 @@ from waymark_runtime import ir
 from waymark_runtime.errors import InternalError, WrlSyntaxError
 from waymark_runtime.nesting import MAX_NESTING, too_deep
 from waymark_runtime.wrl.build_expr import ExprBuilder
+from waymark_runtime.wrl.build_ops import OperationBuilder
 from waymark_runtime.wrl.build_pattern import PatternBuilder
 from waymark_runtime.wrl.build_stmt import StmtBuilder
 from waymark_runtime.wrl.grammar import load_grammar
@@ -92,7 +93,13 @@ def _positioned(kind: str, value: str, newline: Token, line: int, width: int) ->
     return Token(kind, value, end, line, width + 1, line, width + 1, end)
 
 
-class IrBuilder(StmtBuilder, PatternBuilder, ExprBuilder, Transformer_NonRecursive[Token, Any]):
+class IrBuilder(
+    StmtBuilder,
+    OperationBuilder,
+    PatternBuilder,
+    ExprBuilder,
+    Transformer_NonRecursive[Token, Any],
+):
     """Parse tree → IR (non-recursive, so deep trees cannot exhaust the stack)."""
 
     def __default__(self, data: str, children: list[Any], meta: Any) -> Any:

@@ -62,6 +62,43 @@ def test_malformed_json_input(project: Path, text: str, fragment: str) -> None:
     assert_usage(run(project, "flows.py:Steps", "--input", text), fragment)
 
 
+def test_an_argument_given_twice_is_refused_naming_it(project: Path) -> None:
+    """Two `--input` options kept the last one silently; now they merge, a key at most once."""
+    twice = run(
+        project, "flows.py:Steps", "--input", '{"record": "a"}', "--input", '{"record": "b"}'
+    )
+    assert_usage(twice, "--input gives `record` twice")
+    in_one = run(project, "flows.py:Steps", "--input", '{"record": "a", "record": "b"}')
+    assert_usage(in_one, '--input is not valid JSON: an object gives the key "record" twice')
+
+
+def test_inputs_given_in_parts_are_merged(project: Path) -> None:
+    """Merged inputs pass the checks (the run then stops at the unreachable database)."""
+    result = run(project, "flows.py:Steps", "--input", '{"record": "a"}', "--input", '{"pause": 0}')
+    assert result.code == 1, result.err
+    assert "error: cannot open the database" in result.err
+
+
+@pytest.mark.parametrize(
+    ("reference", "said"),
+    [
+        ("flows.py:", "`flows.py:` has no WORKFLOW after the `:`"),
+        (":Steps", "`:Steps` has no FILE before the `:`"),
+        ("flows.py:Steps:x", "`flows.py:Steps:x` has more than one `:`"),
+        ("flows.py::Steps", "`flows.py::Steps` has more than one `:`"),
+    ],
+)
+def test_a_malformed_workflow_reference_says_the_form_expected(
+    project: Path, reference: str, said: str
+) -> None:
+    """They all read `path does not exist: ...`, naming a path nobody typed."""
+    assert_usage(run(project, reference), said, "hint: expected FILE[:WORKFLOW]")
+
+
+def test_a_workflow_name_that_is_no_identifier_is_looked_up(project: Path) -> None:
+    assert_usage(run(project, "flows.py:1x"), "no workflow named `1x` in flows.py")
+
+
 def test_an_unknown_parameter_suggests_the_closest(project: Path) -> None:
     result = run(project, "flows.py:Steps", "--input", '{"recrd": "r.txt"}')
     assert_usage(result, "Steps.run() has no parameter `recrd`", "did you mean `record`?")

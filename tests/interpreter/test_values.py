@@ -266,6 +266,9 @@ def test_shared_references_are_not_a_value_that_contains_itself() -> None:
         ('[\n  "\ud800"]', "it is not UTF-8 text: U+D800 (line 2, column 4)"),
         ("[" * 100_000, "it nests deeper than Python's recursion limit"),
         ("9" * 5000, "a number has more than 4,300 digits"),
+        # `json.loads` keeps the last of a repeated key: which one was meant is not known.
+        ('{"n": 1, "n": 2}', 'an object gives the key "n" twice'),
+        ('[{"deep": {"k": 1, "k": 1}}]', 'an object gives the key "k" twice'),
     ],
 )
 def test_json_text_from_outside_is_refused_with_the_reason(text: str, why: str) -> None:

@@ -12,22 +12,20 @@ import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from waymark_compiler.cli._output import UsageFailure
+from waymark_compiler.cli._reference import missing_path
 
 SKIPPED_DIRS = frozenset({"__pycache__", "node_modules", "site-packages", "venv"})
 
 
-def collect_files(paths: Sequence[Path], suffix: str) -> list[Path]:
+def collect_files(paths: Sequence[Path], suffix: str, picked_by: str = "") -> list[Path]:
     """Files given explicitly plus every `*suffix` file under the given directories, sorted;
     a file reached twice (named twice, or through a symbolic link to it) is listed once, as
-    first reached: its workflows would otherwise clash with themselves."""
+    first reached: its workflows would otherwise clash with themselves. A missing path is a
+    usage error (`picked_by`: the option that picks one workflow, for the hint)."""
     found: dict[Path, Path] = {}
     for path in paths:
         if not path.exists():
-            if path.is_symlink():
-                target = os.readlink(path)
-                raise UsageFailure(f"path does not exist: {path} (a symbolic link to {target})")
-            raise UsageFailure(f"path does not exist: {path}")
+            raise missing_path(path, picked_by)
         for file in _expand(path, suffix):
             found.setdefault(file.resolve(), file)
     return list(found.values())

@@ -118,7 +118,7 @@ def load(path: Path) -> list[Candidate]:
     """Every workflow in PATH; compile errors are reported and end the command."""
     if path.suffix == ".wrl" and os.path.lexists(path) and not path.is_dir():
         return [_parse_wrl(path)]
-    compiled = [compile_file(file) for file in collect_files([path], ".py")]
+    compiled = [compile_file(file) for file in collect_files([path], ".py", "--workflow")]
     results = [result for result in compiled if not isinstance(result, Unread)]
     unread = [result.message for result in compiled if isinstance(result, Unread)]
     diagnostics = [d for result in results for d in result.diagnostics]
@@ -172,8 +172,8 @@ def _emit(image: bytes, output_format: GraphFormat, output: Path | None) -> None
     if output is not None:
         try:
             output.write_bytes(image)
-        except OSError as failure:
-            raise CliError(f"cannot write {output}: {failure.strerror or failure}") from failure
+        except OSError as failure:  # a bad `-o` is the command line's mistake, as `--out-dir`'s
+            raise UsageFailure(f"cannot write to {output}: {describe(failure)}") from failure
         err(f"wrote {output}")
         return
     if output_format == "png" and sys.stdout.isatty():

@@ -27,6 +27,7 @@ from waymark_compiler.cli._database import (
     run_async,
 )
 from waymark_compiler.cli._output import CliError, UsageFailure, err, out, printable
+from waymark_compiler.cli._reference import split_reference
 from waymark_compiler.cli._values import exception_text, plain, pretty
 from waymark_runtime.import_guard import exits_refused
 
@@ -50,12 +51,12 @@ TargetArgument = Annotated[
     ),
 ]
 InputOption = Annotated[
-    str | None,
+    list[str] | None,
     typer.Option(
         "--input",
         "-i",
         metavar="JSON",
-        help="run()'s arguments as a JSON object.",
+        help="run()'s arguments as a JSON object (repeat it to give them in parts).",
         show_default=False,
     ),
 ]
@@ -87,7 +88,7 @@ def run_command(
     Ctrl-C stops early and keeps the instance: `waymark run --resume ID` continues it.
     """
     if resume is not None:
-        if input_json is not None:
+        if input_json:
             raise UsageFailure("--input cannot be used with --resume: the instance has its inputs")
         chosen = _target(target) if target is not None else None
         _finish(run_async(_resume(instance_id(resume), chosen, quiet)))
@@ -105,9 +106,7 @@ def run_command(
 
 
 def _target(text: str) -> Target:
-    path, _, name = text.rpartition(":")
-    if not path or not name.isidentifier():
-        path, name = text, ""
+    path, name = split_reference(text)
     chosen = Path(path)
     if not chosen.exists():
         raise UsageFailure(f"path does not exist: {chosen}")
@@ -116,9 +115,20 @@ def _target(text: str) -> Target:
     return Target(chosen, name or None)
 
 
-def _inputs(text: str | None) -> dict[str, Any]:
-    if text is None:
-        return {}
+def _inputs(texts: list[str] | None) -> dict[str, Any]:
+    """run()'s arguments: each `--input` is a JSON object; a key may be given once in all."""
+    inputs: dict[str, Any] = {}
+    for text in texts or ():
+        for key, value in _input(text).items():
+            if key in inputs:
+                raise UsageFailure(
+                    f"--input gives `{printable(key)}` twice", "give each argument once"
+                )
+            inputs[key] = value
+    return inputs
+
+
+def _input(text: str) -> dict[str, Any]:
     from waymark_runtime.values.text import UnreadableJson, read_json
 
     try:

@@ -116,11 +116,14 @@ def read_json(text: str) -> Any:
     """The value of JSON text from outside, or `UnreadableJson`: bad syntax (with its line and
     column), nesting past Python's recursion limit, or a number longer than Python reads as
     decimal text, or characters no UTF-8 text holds (the bytes of a command line that is not
-    UTF-8 arrive as lone surrogates). Never another exception, whatever the text."""
+    UTF-8 arrive as lone surrogates), or an object giving a key twice (which one was meant is
+    not known; `json.loads` keeps the last). Never another exception, whatever the text."""
     if not text.isascii():
         _refuse_surrogates(text)
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_object)
+    except UnreadableJson:
+        raise
     except json.JSONDecodeError as failure:
         why = f"{failure.msg} (line {failure.lineno}, column {failure.colno})"
     except RecursionError:
@@ -128,6 +131,15 @@ def read_json(text: str) -> Any:
     except ValueError:  # `int()` of a longer run of digits than sys.get_int_max_str_digits()
         why = f"a number has more than {sys.get_int_max_str_digits():,} digits"
     raise UnreadableJson(why)
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    value: dict[str, Any] = {}
+    for key, item in pairs:
+        if key in value:
+            raise UnreadableJson(f"an object gives the key {json.dumps(key)} twice")
+        value[key] = item
+    return value
 
 
 def _refuse_surrogates(text: str) -> None:

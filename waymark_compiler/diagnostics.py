@@ -19,6 +19,8 @@ __all__ = ["MAX_PER_FILE", "RULES", "Diagnostic", "Rule", "Sink", "render", "sum
 
 Severity = Literal["error", "warning"]
 MAX_PER_FILE = 50
+MAX_SHOWN = 160  # characters of a source line shown under a diagnostic
+_CONTEXT = 40  # of them before the column a diagnostic points at
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +94,20 @@ def _caret_width(span: Span, text: str) -> int:
     return max(len(text) - span.column + 1, 1)
 
 
+def _window(text: str, column: int, width: int) -> tuple[str, int, int]:
+    """At most MAX_SHOWN characters of a source line, from a little before `column`, with `…`
+    where it is cut; the column and caret width within them. A generated line can be
+    megabytes long (a 200,000-item literal): it is never printed whole."""
+    if len(text) <= MAX_SHOWN:
+        return text, column, width
+    start = max(column - 1 - _CONTEXT, 0)
+    shown = text[start : start + MAX_SHOWN]
+    before = "…" if start else ""
+    after = "…" if start + MAX_SHOWN < len(text) else ""
+    column = column - start + len(before)
+    return before + shown + after, column, min(width, MAX_SHOWN - (column - 1 - len(before)))
+
+
 def _indent_like(text: str, column: int) -> str:
     """Whitespace reaching `column`, keeping the source's tabs so carets line up."""
     prefix = text[: column - 1]
@@ -107,10 +123,10 @@ def _render_one(diagnostic: Diagnostic, sources: Mapping[str, str | None], color
     out.append(f"{pad}{_paint('-->', 'gutter', color)} {diagnostic.path}:{span.line}:{span.column}")
     text = _source_line(sources, diagnostic.path, span.line)
     if text is not None:
-        carets = "^" * _caret_width(span, text)
-        marker = _paint(f"{carets} {diagnostic.label}".rstrip(), diagnostic.severity, color)
+        text, column, width = _window(text, span.column, _caret_width(span, text))
+        marker = _paint(f"{'^' * width} {diagnostic.label}".rstrip(), diagnostic.severity, color)
         out += [bar, f"{_paint(f'{span.line} |', 'gutter', color)} {text}".rstrip()]
-        out.append(f"{bar} {_indent_like(text, span.column)}{marker}")
+        out.append(f"{bar} {_indent_like(text, column)}{marker}")
     if diagnostic.help:
         out += [bar, f"{pad} {_paint('= help:', 'help', color)} {diagnostic.help}"]
     return "\n".join(out)

@@ -15,7 +15,7 @@ from typing import Any
 
 import libcst as cst
 
-from waymark_compiler import nesting
+from waymark_compiler import nesting, sizes
 from waymark_compiler.diagnostics import Diagnostic
 from waymark_compiler.named_escapes import shield
 from waymark_compiler.positions import Range, positions
@@ -61,9 +61,9 @@ def _syntax_error(path: str, text: str) -> Diagnostic | None:
             tree = ast.parse(text, path)
             # Measured before `compile`, whose code generator recurses in C once per level
             # and overflows the stack (a crash, not an exception) on 50,000 nested loops.
-            deep = nesting.too_deep(path, tree)
-            if deep is not None:
-                return deep
+            refused = nesting.too_deep(path, tree) or sizes.too_large(path, tree)
+            if refused is not None:
+                return refused
             compile(text, path, "exec", dont_inherit=True)
     except SyntaxError as error:
         line = error.lineno or 1

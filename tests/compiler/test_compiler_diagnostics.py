@@ -63,6 +63,18 @@ def test_render_plain_and_colour() -> None:
     assert summary(result.diagnostics) == "Found 1 error in 1 file"
 
 
+def test_a_long_source_line_is_shown_cut_around_the_column() -> None:
+    """A generated line can be megabytes long: it was printed whole under the diagnostic."""
+    items = ", ".join(str(i) for i in range(2_000))
+    source = HEADER + f"    async def run(self) -> int:\n        return [{items}][totl]\n"
+    result = compile_source(source, "w.py", module="w")
+    unknown = [d for d in result.diagnostics if d.code == "WM123"]
+    lines = render(unknown, {"w.py": source}).splitlines()
+    shown, carets = lines[3], lines[4]
+    assert len(shown) < 200 and shown.startswith("6 | …") and shown.endswith("][totl]")
+    assert shown.index("totl") == carets.index("^^^^ not defined")
+
+
 def test_diagnostics_are_capped_per_file() -> None:
     body = "".join(f"        x{i} = unknown_{i}\n" for i in range(MAX_PER_FILE + 7))
     source = HEADER + "    async def run(self) -> None:\n" + body

@@ -8,6 +8,7 @@ import pytest
 
 from waymark_runtime import interpreter
 from waymark_runtime.errors import ProgramError, WrlSyntaxError
+from waymark_runtime.sizes import MAX_DISPLAY_ITEMS
 from waymark_runtime.wrl import parse
 
 HEADER = "wrl 2\n\nworkflow W\n\nfn run():\n"  # the first statement is on line 6
@@ -67,6 +68,18 @@ def test_error_message(text: str, line: int, column: int, message: str) -> None:
         parse(text)
     error = caught.value
     assert (error.line, error.column, str(error)) == (line, column, f"{line}:{column}: {message}")
+
+
+def test_a_bracket_past_the_item_limit_is_refused_as_it_is_read() -> None:
+    """A 200,000-item list took the parser over half a minute; the compiler never writes one."""
+    at_limit = ", ".join("1" for _ in range(MAX_DISPLAY_ITEMS))
+    assert parse(body(f"return [{at_limit}] @+1:5")) is not None
+    over = ", ".join("1" for _ in range(MAX_DISPLAY_ITEMS + 2))
+    for text in (f"return [{over}] @+1:5", f"return f(({over}), {{1: 2}}) @+1:5"):
+        with pytest.raises(WrlSyntaxError) as caught:
+            parse(body(text))
+        assert str(caught.value).endswith(": more than 10,000 items in one bracket")
+        assert caught.value.line == 6
 
 
 def test_errors_are_recognised_at_any_depth() -> None:

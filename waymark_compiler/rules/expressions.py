@@ -64,8 +64,10 @@ STRING_FORMATTING = rule(
 UNSUPPORTED_LITERAL = rule(
     "WM139",
     "unsupported-literal",
-    "refuses complex numbers, bytes and `...` literals",
-    "Workflow values are JSON-shaped; these literals have no representation.",
+    "refuses complex numbers, bytes and `...` literals, and displays of more than 10,000 items",
+    "Workflow values are JSON-shaped; these literals have no representation. A list, tuple, "
+    "set or dict display of more than 10,000 items (in any code of the module) would make the "
+    "module slow to compile and its program slow to load.",
     "payload = b'raw'",
     "Use a string, or produce the value inside an action.",
 )

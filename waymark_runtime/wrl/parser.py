@@ -22,6 +22,7 @@ from lark.lark import PostLex
 from waymark_runtime import ir
 from waymark_runtime.errors import InternalError, WrlSyntaxError
 from waymark_runtime.nesting import MAX_NESTING, too_deep
+from waymark_runtime.sizes import MAX_DISPLAY_ITEMS
 from waymark_runtime.wrl.build_expr import ExprBuilder
 from waymark_runtime.wrl.build_ops import OperationBuilder
 from waymark_runtime.wrl.build_pattern import PatternBuilder
@@ -44,31 +45,42 @@ class IndentationLexer(PostLex):
     """Turns the indentation after each newline into `_INDENT`/`_DEDENT` tokens.
 
     Newlines inside brackets are ignored, as in Python. Indentation must use spaces, and a
-    dedent must return to an enclosing level.
+    dedent must return to an enclosing level. A bracket holding more than MAX_DISPLAY_ITEMS
+    items is refused as it is read, before the parser spends a dozen reductions on each.
     """
 
     always_accept = ("_NL",)
 
     def process(self, stream: Iterator[Token]) -> Iterator[Token]:
         levels = [0]
-        brackets = 0
+        commas = [0]  # per open bracket, innermost last
         last: Token | None = None
         for token in stream:
             last = token
             if token.type == "_NL":
-                if brackets == 0:
+                if len(commas) == 1:
                     yield token
                     yield from _indentation(token, levels)
                 continue
             yield token
             if token.type in _OPENING:
-                brackets += 1
-            elif token.type in _CLOSING:
-                brackets = max(0, brackets - 1)
+                commas.append(0)
+            elif token.type in _CLOSING and len(commas) > 1:
+                commas.pop()
+            elif token.type == "COMMA" and len(commas) > 1:
+                commas[-1] += 1
+                if commas[-1] > MAX_DISPLAY_ITEMS:
+                    raise _too_many(token)
         for _ in levels[1:]:
             yield (
                 Token("_DEDENT", "") if last is None else Token.new_borrow_pos("_DEDENT", "", last)
             )
+
+
+def _too_many(comma: Token) -> WrlSyntaxError:
+    """More items in one bracket than a program may hold (the compiler refuses them, WM139)."""
+    message = f"more than {MAX_DISPLAY_ITEMS:,} items in one bracket"
+    return WrlSyntaxError(message, comma.line or 0, comma.column or 0)
 
 
 def _indentation(newline: Token, levels: list[int]) -> Iterator[Token]:

@@ -102,7 +102,11 @@ def _compile_classes(parsed: Source, module: str | None) -> tuple[list[_Outcome]
     finder.add(namespace)
     resolver = Resolver(namespace, finder)
     discovered = discover(resolver)
-    outcomes = [_compile_class(found, resolver) for found in discovered.workflows]
+    if _importable(name):
+        outcomes = [_compile_class(found, resolver) for found in discovered.workflows]
+    else:
+        outcomes = [_Outcome(found, None, [_unimportable(found, name)])
+                    for found in discovered.workflows]  # fmt: skip
     _refuse_duplicates(outcomes)
     own = [_sync_action(node, parsed) for node in discovered.sync_actions]
     own += [_workflow_function(node, parsed) for node in discovered.workflow_functions]
@@ -113,6 +117,25 @@ def _compile_classes(parsed: Source, module: str | None) -> tuple[list[_Outcome]
         else:
             own.append(diagnostic)
     return outcomes, own
+
+
+def _importable(module: str) -> bool:
+    """Whether workers can name the module in an import path (`my-flows.py` cannot be)."""
+    return all(part.isidentifier() for part in module.split("."))
+
+
+def _unimportable(found: WorkflowClass, module: str) -> Diagnostic:
+    """A workflow in a file whose module name is no identifier (WM140): the program names its
+    actions and helpers by `module:name`, which workers import."""
+    source = found.namespace.source
+    name = found.node.name.value
+    message = f"workflow `{name}` is in module `{module}`, which is not a Python module name"
+    help = (
+        "rename the file (and its package directories) to identifiers such as `my_flows.py`: "
+        "workers import a workflow's module by name"
+    )
+    return Diagnostic(WORKFLOW_SHAPE.code, "error", message, source.path,
+                      source.span(found.node.name), "in that module", help)  # fmt: skip
 
 
 def _sync_action(node: cst.FunctionDef, source: Source) -> Diagnostic:

@@ -179,3 +179,29 @@ def test_a_file_reached_twice_is_compiled_once(waymark: Waymark, workdir: Path) 
     assert result.code == 0, result.err
     names = [w["name"] for w in __import__("json").loads(result.out)["workflows"]]
     assert sorted(names) == ["ChargeOneWorkflow", "ChargeOrdersWorkflow", "GreetWorkflow"]
+
+
+@pytest.mark.parametrize("name", ["my-flows.py", "a:b.py", "two words.py"])
+def test_a_workflow_in_a_file_whose_name_is_no_module_name_is_refused(
+    waymark: Waymark, workdir: Path, name: str
+) -> None:
+    """Its program names actions by `module:name`, which the printer refused as a bug of ours
+    (exit 70, "internal error"); it is the file's name that must change (exit 1)."""
+    (workdir / "flows" / name).write_text((workdir / "flows" / "greet.py").read_text())
+    result = waymark("compile", f"flows/{name}")
+    module = name.removesuffix(".py")
+    assert result.code == 1, result.err
+    assert f"WM140 workflow `GreetWorkflow` is in module `{module}`, which is not a Python" in (
+        result.out + result.err
+    )
+    assert "internal error" not in result.err
+    assert_no_traceback(result)
+
+
+def test_a_file_whose_name_is_no_module_name_without_workflows_compiles(
+    waymark: Waymark, workdir: Path
+) -> None:
+    (workdir / "flows" / "my-script.py").write_text("print('hello')\n")
+    result = waymark("compile", "flows/my-script.py")
+    assert result.code == 0, result.err
+    assert "no workflows found" in result.err

@@ -99,6 +99,15 @@ def test_a_workflow_name_that_is_no_identifier_is_looked_up(project: Path) -> No
     assert_usage(run(project, "flows.py:1x"), "no workflow named `1x` in flows.py")
 
 
+def test_a_file_whose_name_holds_a_colon_is_taken_whole(project: Path) -> None:
+    """`a:b.py` is the file, not `a` and workflow `b.py`; its name is no module name (WM140)."""
+    (project / "a:b.py").write_text((project / "flows.py").read_text())
+    result = run(project, "a:b.py:Steps", "--input", '{"record": "r"}')
+    assert result.code == 1, result.err
+    assert "is in module `a:b`, which is not a Python module name" in result.err
+    assert "error: a:b.py does not compile" in result.err
+
+
 def test_an_unknown_parameter_suggests_the_closest(project: Path) -> None:
     result = run(project, "flows.py:Steps", "--input", '{"recrd": "r.txt"}')
     assert_usage(result, "Steps.run() has no parameter `recrd`", "did you mean `record`?")

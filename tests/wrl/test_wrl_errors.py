@@ -82,6 +82,16 @@ def test_a_bracket_past_the_item_limit_is_refused_as_it_is_read() -> None:
         assert caught.value.line == 6
 
 
+@pytest.mark.parametrize("opening", ["(", "[", "f("])
+def test_brackets_nested_past_the_limit_are_refused_as_they_are_read(opening: str) -> None:
+    """100,000 redundant parentheses parsed (in 15 s) into a plain `1`."""
+    text = body("return " + opening * 100_000 + "1" + ")" * 100_000 + " @+1:5")
+    with pytest.raises(WrlSyntaxError) as caught:
+        parse(text)
+    assert str(caught.value).endswith(": nesting too deep (more than 100 levels)")
+    assert caught.value.line == 6
+
+
 def test_errors_are_recognised_at_any_depth() -> None:
     nested = body("for x in xs:", "    if x:", "        while x:", "            y =")
     with pytest.raises(WrlSyntaxError, match="expected an expression after `=`"):

@@ -3,7 +3,8 @@ construction of models, dataclasses and exceptions.
 
 What the callee is decides everything, so calls dispatch on the resolved symbol's type
 (`call_<Symbol>`); every other callee (plain functions, the clock, randomness, I/O, actions
-without `await`) is refused with the rule that explains why.
+without `await`) is refused with the rule that explains why. The calls of module-level
+functions are `function_calls`'s; the class arguments of `isinstance` are `class_refs`'s.
 """
 
 from __future__ import annotations
@@ -14,24 +15,23 @@ from typing import Any
 import libcst as cst
 
 from waymark_compiler.context import Ctx, did_you_mean
-from waymark_compiler.finder import is_installed
 from waymark_compiler.literals import string_value
 from waymark_compiler.lower.arguments import lower_arguments
+from waymark_compiler.lower.class_refs import type_ref
 from waymark_compiler.lower.classes import call_ClassSym, class_method
 from waymark_compiler.lower.computed import is_computed, value_call
 from waymark_compiler.lower.constants import changed_table, constant_table
 from waymark_compiler.lower.dispatch import expression, lower_expr
 from waymark_compiler.lower.expressions import is_string_literal
-from waymark_compiler.lower.formatting import format_call, lower_format
-from waymark_compiler.lower.functional import (
-    accumulate_call,
-    filter_call,
-    fromkeys_call,
-    groupby_call,
-    map_call,
-    reduce_call,
-    while_call,
+from waymark_compiler.lower.formatting import lower_format
+from waymark_compiler.lower.function_calls import (
+    call_ActionSym,
+    call_ExternalSym,
+    call_FunctionSym,
+    call_KnownSym,
+    call_MissingSym,
 )
+from waymark_compiler.lower.functional import fromkeys_call
 from waymark_compiler.lower.keys import KEYED, has_key, keyed_call
 from waymark_compiler.lower.log import log_method, refuse_value
 from waymark_compiler.lower.method_forms import (
@@ -40,36 +40,14 @@ from waymark_compiler.lower.method_forms import (
     value_super_call,
     zone_missing,
 )
-from waymark_compiler.lower.names import (
-    is_special,
-    local_definition,
-    missing_import,
-    self_class,
-    special_attribute,
-)
-from waymark_compiler.lower.patterns import known_class
-from waymark_compiler.lower.regexes import pattern_substitution, substitution
+from waymark_compiler.lower.names import is_special, local_definition, self_class, special_attribute
+from waymark_compiler.lower.regexes import pattern_substitution
 from waymark_compiler.lower.spreads import deferred_call
-from waymark_compiler.lower.standard import (
-    HASH_CONSTRUCTORS,
-    cast_call,
-    collection_call,
-    defaultdict_call,
-    digest_call,
-    hash_object,
-    heap_call,
-    json_dumps_call,
-    super_call,
-)
-from waymark_compiler.lower.starmap import starmap_call
+from waymark_compiler.lower.standard import digest_call
 from waymark_compiler.lower.strings import text_of
-from waymark_compiler.rules.expressions import (
-    CLASS_VALUE,
-    IMPURE_METHOD,
-    UNSUPPORTED_CALL,
-)
-from waymark_compiler.rules.names import UNKNOWN_FUNCTION, UNKNOWN_HELPER
-from waymark_compiler.rules.operations import ACTION_NOT_AWAITED, NON_CONSTANT_POLICY
+from waymark_compiler.rules.expressions import IMPURE_METHOD, UNSUPPORTED_CALL
+from waymark_compiler.rules.names import UNKNOWN_HELPER
+from waymark_compiler.rules.operations import ACTION_NOT_AWAITED
 from waymark_compiler.symbols import (
     ActionSym,
     BuiltinSym,
@@ -81,32 +59,11 @@ from waymark_compiler.symbols import (
     LocalSym,
     MissingSym,
     ModuleSym,
-    Symbol,
     VariableSym,
 )
-from waymark_compiler.tables import (
-    MUTATING_METHODS,
-    impure,
-    refusal_label,
-)
+from waymark_compiler.tables import MUTATING_METHODS
 from waymark_runtime import ir
-from waymark_runtime.vocabulary import (
-    BISECT_FUNCTIONS,
-    COPY_FUNCTIONS,
-    DATACLASS_FUNCTIONS,
-    DURATION,
-    FORMATTING,
-    FROM_TIMESTAMP,
-    HEAPQ_FUNCTIONS,
-    IS_SUBCLASS,
-    ITERTOOLS_FUNCTIONS,
-    PARTIAL,
-    PURE_FUNCTIONS,
-    PURE_METHODS,
-    RE_FUNCTIONS,
-    STANDARD_FUNCTIONS,
-    TYPE_OF,
-)
+from waymark_runtime.vocabulary import FORMATTING, PURE_METHODS, STANDARD_FUNCTIONS
 
 
 @expression
@@ -182,26 +139,6 @@ def unknown_helper(node: cst.CSTNode, name: str, ctx: Ctx) -> ir.Expr:
     help = did_you_mean(name, ctx.helpers) or "define it as a method of the workflow class"
     message = f"`self.{name}` is not a helper method of the workflow"
     return ctx.error(UNKNOWN_HELPER, node, message, "unknown helper", help)
-
-
-def type_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
-    """`type(x)` as a value: the class of `x` (what `isinstance`, `is` and `==` take); the
-    three-argument form, which makes a class, is refused."""
-    if len(node.args) != 1 or node.args[0].keyword is not None or node.args[0].star:
-        help = "call `type(value)` with one argument; define classes at module level"
-        return ctx.error(UNSUPPORTED_CALL, node, "`type` with these arguments", "a new class", help)
-    value = lower_expr(node.args[0].value, ctx)
-    return ir.Call(func=TYPE_OF, args=(value,), kwargs=(), span=ctx.span(node))
-
-
-def issubclass_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
-    """`issubclass(kind, T)`: `kind` a class value, `T` as `isinstance` takes it."""
-    if len(node.args) != 2 or any(a.keyword is not None or a.star for a in node.args):
-        help = "call it as `issubclass(kind, SomeClass)`"
-        return ctx.error(UNSUPPORTED_CALL, node, "`issubclass` with these arguments", "", help)
-    kind = lower_expr(node.args[0].value, ctx)
-    bases = type_ref(node.args[1].value, ctx, unions=True)
-    return ir.Call(func=IS_SUBCLASS, args=(kind, bases), kwargs=(), span=ctx.span(node))
 
 
 def _class_function(func: cst.Attribute, ctx: Ctx) -> str | None:
@@ -286,16 +223,6 @@ def call_BuiltinSym(symbol: BuiltinSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
     return ir.Call(func=symbol.name, args=args, kwargs=kwargs, span=ctx.span(node))
 
 
-def _union_member(node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
-    """A class of a union, where `None` stands for its class (`str | None`)."""
-    if isinstance(node, cst.Name) and node.value == "None":
-        return ir.TypeRef(type="builtins:NoneType", span=ctx.span(node))
-    if isinstance(node, cst.Tuple):  # `(A, B) | C`: Python's `TypeError` for `tuple | type`
-        help = "join the classes in one union, `A | B | C`, or one tuple, `(A, B, C)`"
-        return ctx.error(CLASS_VALUE, node, "a tuple in a union of classes", "a tuple", help)
-    return type_ref(node, ctx, unions=True)
-
-
 def _literal_name(node: cst.Call) -> str | None:
     """The special attribute `getattr(x, "__cause__")` names by a literal, or None."""
     if len(node.args) < 2 or not isinstance(node.args[1].value, cst.SimpleString):
@@ -303,191 +230,6 @@ def _literal_name(node: cst.Call) -> str | None:
     name = string_value(node.args[1].value)
     return name if isinstance(name, str) and is_special(name) else None
 
-
-def type_ref(node: cst.BaseExpression, ctx: Ctx, *, unions: bool = False) -> ir.Expr:
-    """The class argument of `isinstance`: a class or a tuple of classes, as `TypeRef`s; with
-    `unions`, a union `int | float` too, which `isinstance` takes as the tuple of its classes."""
-    if isinstance(node, cst.Tuple):
-        parts = tuple(type_ref(e.value, ctx, unions=unions) for e in node.elements)
-        return ir.TupleExpr(elts=parts, span=ctx.span(node))
-    if unions and isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
-        members = (_union_member(side, ctx) for side in (node.left, node.right))
-        parts = tuple(p for m in members for p in (m.elts if isinstance(m, ir.TupleExpr) else (m,)))
-        return ir.TupleExpr(elts=parts, span=ctx.span(node))
-    symbol = ctx.symbol(node)
-    if isinstance(symbol, ClassSym) and symbol.kind == "typeddict":
-        help = 'test the keys instead (`"path" in entry`)'
-        message = "a TypedDict class with `isinstance` (Python raises `TypeError`)"
-        return ctx.error(CLASS_VALUE, node, message, "a TypedDict", help)
-    if (path := known_class(symbol)) is not None:
-        return ir.TypeRef(type=path, span=ctx.span(node))
-    if isinstance(symbol, VariableSym) and symbol.classes:  # `isinstance(x, NUMBERS)`
-        paths = (known_class(held) or "builtins:object" for held in symbol.classes)
-        refs = tuple(ir.TypeRef(type=path, span=ctx.span(node)) for path in paths)
-        return ir.TupleExpr(elts=refs, span=ctx.span(node))
-    if isinstance(symbol, LocalSym):
-        return local_definition(symbol, node, ctx)
-    help = "pass a class, or a tuple of classes, defined at module level"
-    return ctx.error(CLASS_VALUE, node, "`isinstance` needs a class", "not a class", help)
-
-
-def call_ActionSym(symbol: ActionSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
-    name = ctx.code(node.func)
-    help = f"await it (`await {name}(...)`), or pass it to `asyncio.gather` or `self.run_action`"
-    return ctx.error(
-        ACTION_NOT_AWAITED, node, f"action `{name}` called without await", "not awaited", help
-    )
-
-
-def call_KnownSym(symbol: KnownSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
-    name = ctx.code(node.func)
-    if symbol.what in ("gather", "sleep", "wait_for"):
-        help = f"await it: `await {name}(...)`"
-        return ctx.error(
-            ACTION_NOT_AWAITED, node, f"`{name}` called without await", "not awaited", help
-        )
-    if symbol.what in ("RetryPolicy", "BackoffPolicy"):
-        help = "pass it directly as `retry=` or `backoff=` of `self.run_action(...)`"
-        return ctx.error(
-            NON_CONSTANT_POLICY,
-            node,
-            f"`{name}` outside `self.run_action`",
-            "not a policy",
-            help,
-        )
-    if symbol.what == "timedelta":
-        return _timedelta(node, ctx)
-    return call_FunctionSym(symbol, node, ctx)
-
-
-def _timedelta(node: cst.Call, ctx: Ctx) -> ir.Expr:
-    """`timedelta(1, 30)`, `timedelta(minutes=10)`: Python's own constructor at run time."""
-    args, kwargs = lower_arguments(node.args, ctx)
-    return ir.Call(func=DURATION, args=args, kwargs=kwargs, span=ctx.span(node))
-
-
-def call_FunctionSym(symbol: Symbol, node: cst.Call, ctx: Ctx) -> ir.Expr:
-    name = ctx.code(node.func)
-    helper = module_helper(symbol, ctx)
-    if helper is not None and isinstance(symbol, FunctionSym) and not symbol.is_async:
-        args, kwargs = lower_arguments(node.args, ctx)
-        return ir.HelperCall(name=helper, args=args, kwargs=kwargs, span=ctx.span(node))
-    if helper is not None:
-        help = f"await it: `await {name}(...)`"
-        message = f"async function `{name}` called without await"
-        return ctx.error(ACTION_NOT_AWAITED, node, message, "not awaited", help)
-    if _installed(symbol):  # `urlparse`, `requests.get`: not code the user can decorate
-        where = symbol.path.replace(":", ".") if isinstance(symbol, FunctionSym) else name
-        help = "call it inside an action and await the action"
-        message = f"call of `{where}`, which the workflow runtime does not implement"
-        return ctx.error(UNSUPPORTED_CALL, node, message, "unsupported call", help)
-    if isinstance(symbol, VariableSym) and symbol.named_tuple is not None:
-        typename = symbol.named_tuple  # `P = namedtuple("Point", ...)`, `Point` bound too
-        help = (f'bind the class to its own name, `{typename} = namedtuple("{typename}", ...)`, '
-                f"and give no other binding of the module the name `{typename}`")  # fmt: skip
-        message = f"named tuple class `{name}` is named `{typename}`, a name the module also uses"
-        return ctx.error(UNSUPPORTED_CALL, node, message, "ambiguous class name", help)
-    help = (f"decorate `{name}` with `@action` and await it, or write it as an undecorated "
-            "function of your own code (or a helper method)")  # fmt: skip
-    message = f"call of `{name}`, which is not an action, a pure builtin or a helper"
-    return ctx.error(UNSUPPORTED_CALL, node, message, "unsupported call", help)
-
-
-def _installed(symbol: Symbol) -> bool:
-    """Is `symbol` a function of the standard library or an installed package?"""
-    if not isinstance(symbol, FunctionSym) or symbol.namespace is None:
-        return False
-    return is_installed(symbol.namespace)
-
-
-def module_helper(symbol: Symbol | None, ctx: Ctx) -> str | None:
-    """The helper name of a plain function defined at the top of the workflow's module, which
-    the workflow compiles with its methods (None for any other symbol)."""
-    if not isinstance(symbol, FunctionSym) or ctx.functions is None:
-        return None
-    return ctx.functions.helper(symbol)
-
-
-def call_ExternalSym(symbol: ExternalSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
-    if symbol.qualname == FROM_TIMESTAMP and (
-        refused := zone_missing(node, "fromtimestamp()", 1, ctx)
-    ):
-        return refused
-    if symbol.qualname in _LOWERED:
-        return _LOWERED[symbol.qualname](node, ctx)
-    if (
-        symbol.qualname in PURE_FUNCTIONS
-        or symbol.qualname in STANDARD_FUNCTIONS
-        or symbol.qualname in DATACLASS_FUNCTIONS
-        or symbol.qualname in COPY_FUNCTIONS
-        or symbol.qualname in ITERTOOLS_FUNCTIONS
-        or symbol.qualname in RE_FUNCTIONS
-        or symbol.qualname == PARTIAL
-    ):
-        args, kwargs = lower_arguments(node.args, ctx)
-        return ir.Call(func=symbol.qualname, args=args, kwargs=kwargs, span=ctx.span(node))
-    name = ctx.code(node.func)
-    refusal = impure(symbol.qualname)
-    if refusal is not None:
-        code, what, help = refusal
-        return ctx.error(code, node, f"`{name}()` {what}", refusal_label(code), help)
-    help = "call it inside an action and await the action"
-    message = f"call of `{name}`, which the workflow runtime does not implement"
-    return ctx.error(UNSUPPORTED_CALL, node, message, "unsupported call", help)
-
-
-def fields_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
-    """`dataclasses.fields(x)` of a dataclass instance, or of a dataclass named as the class
-    itself (`fields(Order)`), which is a class value here only."""
-    span, args = ctx.span(node), node.args
-    if len(args) == 1 and args[0].keyword is None and not args[0].star:
-        symbol = ctx.symbol(args[0].value)
-        if isinstance(symbol, ClassSym) and symbol.kind == "dataclass":
-            ref = ir.TypeRef(type=symbol.path, span=ctx.span(args[0].value))
-            return ir.Call(func="dataclasses.fields", args=(ref,), kwargs=(), span=span)
-    lowered, kwargs = lower_arguments(args, ctx)
-    return ir.Call(func="dataclasses.fields", args=lowered, kwargs=kwargs, span=span)
-
-
-def call_MissingSym(symbol: MissingSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
-    name = ctx.code(node.func)
-    if symbol.origin is not None:
-        message, help = missing_import(symbol, ctx)
-        return ctx.error(UNKNOWN_FUNCTION, node.func, message, "not found", help)
-    hint = did_you_mean(symbol.name, [*ctx.resolver.names(), *ctx.function.locals])
-    return ctx.error(UNKNOWN_FUNCTION, node.func, f"unknown function `{name}`", "not defined", hint)
-
-
-_LOWERED: dict[str, Callable[[cst.Call, Ctx], ir.Expr]] = {
-    "builtins.map": map_call,
-    "builtins.filter": filter_call,
-    "builtins.format": format_call,
-    "itertools.groupby": groupby_call,
-    "itertools.starmap": starmap_call,
-    "builtins.type": type_call,
-    "builtins.issubclass": issubclass_call,
-    "itertools.takewhile": while_call,
-    "itertools.accumulate": accumulate_call,
-    "itertools.dropwhile": while_call,
-    "functools.reduce": reduce_call,
-    "_functools.reduce": reduce_call,
-    "typing.cast": cast_call,
-    "dataclasses.fields": fields_call,
-    "json.dumps": json_dumps_call,
-    "_collections.defaultdict": defaultdict_call,
-    "collections.defaultdict": defaultdict_call,
-    "_collections.deque": collection_call("collections.deque"),
-    "_collections.OrderedDict": collection_call("collections.OrderedDict"),
-    "builtins.super": super_call,
-    "collections.deque": collection_call("collections.deque"),
-    "collections.ChainMap": collection_call("collections.ChainMap"),
-    "collections.OrderedDict": collection_call("collections.OrderedDict"),
-    **dict.fromkeys(HEAPQ_FUNCTIONS | BISECT_FUNCTIONS, heap_call),
-    **dict.fromkeys(HASH_CONSTRUCTORS, hash_object),
-    "hmac.new": hash_object,
-    "re.sub": substitution,
-    "re.subn": substitution,
-}
 
 _BY_SYMBOL: dict[type[Any], Callable[[Any, cst.Call, Ctx], ir.Expr]] = {
     BuiltinSym: call_BuiltinSym,

@@ -160,7 +160,7 @@ def lower_Comparison(node: cst.Comparison, ctx: Ctx) -> ir.Expr:
 def _operand(node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
     """A compared value; a class named there (`kind is str`, `kind == Decimal`) is a class
     value, as `type(x)` is."""
-    from waymark_compiler.lower.calls import type_ref  # (calls lowers comparisons too)
+    from waymark_compiler.lower.class_refs import type_ref  # (it lowers expressions)
 
     symbol = ctx.symbol(node) if isinstance(node, cst.Name | cst.Attribute) else None
     if isinstance(symbol, ClassSym) and symbol.kind == "enum":  # `x in Color`: its members

@@ -15,12 +15,13 @@ import libcst as cst
 
 from waymark_compiler.context import Ctx
 from waymark_compiler.lower.arguments import lower_arguments
-from waymark_compiler.lower.calls import module_helper, unknown_helper
+from waymark_compiler.lower.calls import unknown_helper
 from waymark_compiler.lower.children import child_call, child_class
 from waymark_compiler.lower.comprehensions import comprehension_scope
 from waymark_compiler.lower.computed import called_action
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.lower.expressions import lower_target
+from waymark_compiler.lower.function_calls import module_helper
 from waymark_compiler.lower.log import log_method, refuse_await
 from waymark_compiler.lower.names import self_class
 from waymark_compiler.lower.policy import policy, wait_for_policy

@@ -35,7 +35,7 @@ def exact_type_test(node: cst.Comparison, ctx: Ctx) -> ir.Expr | None:
         and not _class_tuple(classes, ctx)
     ):
         return None
-    from waymark_compiler.lower.calls import type_ref  # (calls lowers comparisons too)
+    from waymark_compiler.lower.class_refs import type_ref  # (it lowers expressions)
 
     span = ctx.span(node)
     test: ir.Expr = ir.Call(

@@ -6,16 +6,15 @@ it holds (`Resolver.lookup` asks for it)."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from waymark_compiler.constant_objects import constant_objects, displayed, named_constants
+from waymark_compiler.constant_objects import ConstantParts, constant_parts
 from waymark_compiler.namespace import Assignment, Namespace
 from waymark_compiler.partials import partial_function
-from waymark_compiler.plain_classes import held_class
-from waymark_compiler.shapes import TABLE_LIMIT, enum_aliases, is_constant_literal, table_size
+from waymark_compiler.shapes import TABLE_LIMIT, is_constant_literal, table_size
 from waymark_compiler.symbols import (
     ActionSym,
     BuiltinSym,
@@ -23,7 +22,6 @@ from waymark_compiler.symbols import (
     ConstSym,
     ExternalSym,
     FunctionSym,
-    HeldSym,
     KnownSym,
     MissingSym,
     Symbol,
@@ -44,21 +42,18 @@ def assignment_symbol(
     if value is None:
         return variable_symbol(namespace, name)
     qualname = f"{namespace.module}.{name}"
-    members = _members(resolver, namespace, value)
-    held = _functions(resolver, namespace, value)
-    resolve, inner_first = resolver.at(namespace).expression, list(displayed(value))[::-1]
-    named = named_constants(inner_first[:-1], resolve)  # not `value`: an alias, below
-    objects = constant_objects(inner_first, resolve, {**members, **held, **named})
-    leaves = {**members, **held, **named, **objects}
-    found = (members, held, objects, named)
-    if is_constant_literal(value, lambda node: id(node) in leaves):
-        table = bool(objects) or any(c.table for c in named.values())  # fresh on each read
-        return ConstSym(value, namespace, qualname, table, *found)
-    if _is_table(resolver, namespace, name, value, leaves):
+    resolve = resolver.at(namespace).expression
+    parts = constant_parts(value, resolve)
+    found = (parts.members, parts.functions, parts.objects, parts.constants)
+    if is_constant_literal(value, parts.leaf):
+        table = bool(parts.objects) or any(c.table for c in parts.constants.values())
+        return ConstSym(value, namespace, qualname, table, *found)  # (a table: fresh each read)
+    if _is_table(resolver, namespace, name, value, parts.leaf):
         return ConstSym(value, namespace, qualname, True, *found)
-    bound = partial_function(value, resolve, lambda n: id(n) in leaves)
+    bound = partial_function(value, resolve, parts)
     if bound is not None:  # `TRIPLE = partial(scale, factor=3)`
-        return ConstSym(value, namespace, qualname, False, members, bound, objects, named, True)
+        held = (parts.members, bound, parts.objects, parts.constants)
+        return ConstSym(value, namespace, qualname, False, *held, True)
     if isinstance(value, cst.Name | cst.Attribute):
         alias = resolver.at(namespace).expression(value)
         if alias is not None and not isinstance(alias, MissingSym):
@@ -76,16 +71,14 @@ def assignment_symbol(
         return ClassSym(f"{namespace.module}:{typename}", "namedtuple", (), None, namespace)
     if typename is not None:
         return VariableSym(variable.qualname, named_tuple=typename)
-    functions = _held_functions(resolver, namespace, value)
+    functions = _held_functions(value, parts)
     if functions:
         return dataclasses.replace(variable, functions=functions)
-    classes = _held_classes(resolver, namespace, value)
+    classes = _held_classes(value, parts)
     return dataclasses.replace(variable, classes=classes) if classes else variable
 
 
-def _held_classes(
-    resolver: Resolver, namespace: Namespace, value: cst.BaseExpression
-) -> tuple[Symbol, ...]:
+def _held_classes(value: cst.BaseExpression, parts: ConstantParts) -> tuple[Symbol, ...]:
     """The classes a tuple display names (`(int, float)`, `(KeyError, errors.Timeout)`),
     when it names nothing else."""
     if not isinstance(value, cst.Tuple) or not value.elements:
@@ -94,16 +87,14 @@ def _held_classes(
     for element in value.elements:
         if isinstance(element, cst.StarredElement):
             return ()
-        symbol = resolver.at(namespace).expression(element.value)
+        symbol = parts.resolved.get(id(element.value))
         if symbol is None or not _is_class(symbol):
             return ()
         found.append(symbol)
     return tuple(found)
 
 
-def _held_functions(
-    resolver: Resolver, namespace: Namespace, value: cst.BaseExpression
-) -> tuple[str, ...]:
+def _held_functions(value: cst.BaseExpression, parts: ConstantParts) -> tuple[str, ...]:
     """The names of the functions and actions a display holds as items (`{"a": fetch}`,
     `[fetch, send]`), in order: for a table that is not constant (WM142 says why)."""
     if isinstance(value, cst.Dict):
@@ -112,29 +103,12 @@ def _held_functions(
         items = [e.value for e in value.elements]
     else:
         return ()
-    here = resolver.at(namespace)
     held = (
         cst.Module([]).code_for_node(item)
         for item in items
-        if isinstance(item, cst.Name | cst.Attribute)
-        and isinstance(here.expression(item), ActionSym | FunctionSym)
+        if isinstance(parts.resolved.get(id(item)), ActionSym | FunctionSym)
     )
     return tuple(dict.fromkeys(held))
-
-
-def _functions(
-    resolver: Resolver, namespace: Namespace, value: cst.BaseExpression
-) -> dict[int, HeldSym]:
-    """The actions and functions a constant or a table holds as items
-    (`{"search": search, "csv": to_csv}`), by node id (a name bound to one alone is that
-    function, an alias)."""
-    found: dict[int, HeldSym] = {}
-    for node in displayed(value):
-        if node is not value and isinstance(node, cst.Name | cst.Attribute):
-            function = resolver.at(namespace).expression(node)
-            if isinstance(function, ActionSym | FunctionSym) or held_class(function):
-                found[id(node)] = function
-    return found
 
 
 def _is_table(
@@ -142,36 +116,19 @@ def _is_table(
     namespace: Namespace,
     name: str,
     value: cst.BaseExpression,
-    members: Mapping[int, object],
+    leaf: Callable[[cst.BaseExpression], bool],
 ) -> bool:
     """A dict, list or set of constants (enum `members` among them) that a module of the
     user's code binds and never changes in place: the module being compiled, or another
     one that neither it nor a compiled module changes (`Finder.imported_table`)."""
     if namespace.qualprefix:
         return False
-    size = table_size(value, lambda node: id(node) in members)
+    size = table_size(value, leaf)
     if size > TABLE_LIMIT:
         return False
     if namespace.module in resolver.finder.compiled:
         return name not in resolver.finder.changed_names(namespace)
     return resolver.finder.imported_table(namespace, name)
-
-
-def _members(
-    resolver: Resolver, namespace: Namespace, value: cst.BaseExpression
-) -> dict[int, tuple[str, str]]:
-    """The enum members (`Tier.GOLD`, an alias as its canonical member) that a constant or a
-    table names, by node id, with their class path."""
-    found: dict[int, tuple[str, str]] = {}
-    for node in displayed(value):
-        if not isinstance(node, cst.Attribute):
-            continue
-        enum = resolver.at(namespace).expression(node.value)
-        member = node.attr.value
-        if isinstance(enum, ClassSym) and enum.kind == "enum" and member in enum.members:
-            aliases = enum_aliases(enum.node) if enum.node is not None else {}
-            found[id(node)] = (enum.path, aliases.get(member, member))
-    return found
 
 
 _GET_LOGGER = ExternalSym("logging.getLogger")

@@ -9,53 +9,93 @@ the values are the module's, each read a fresh copy.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 
 import libcst as cst
 
-from waymark_compiler.shapes import is_constant_literal
-from waymark_compiler.symbols import ClassSym, ConstSym, Symbol
+from waymark_compiler.plain_classes import held_class
+from waymark_compiler.shapes import enum_aliases, is_constant_literal
+from waymark_compiler.symbols import ActionSym, ClassSym, ConstSym, FunctionSym, HeldSym, Symbol
 
 VALUE_KINDS = frozenset({"dataclass", "namedtuple", "model"})
 
 
-def constant_objects(
-    held: Iterable[cst.BaseExpression],
+@dataclass(frozen=True, slots=True)
+class ConstantParts:
+    """What the names and calls inside a module-level value are, each by node id: one reading
+    of the value (`constant_parts`) serves every question asked of it (is it a constant, a
+    table, a partial, which functions or classes does it hold)."""
+
+    # Every name and dotted name inside the value (not the value itself), as resolved.
+    resolved: dict[int, Symbol] = field(default_factory=dict)
+    # The enum members (`Tier.GOLD`, an alias as its canonical member): class path, member.
+    members: dict[int, tuple[str, str]] = field(default_factory=dict)
+    # The actions, functions and value classes held (`{"search": search}`).
+    functions: dict[int, HeldSym] = field(default_factory=dict)
+    # The value objects (`Stage(10, Audience.BETA)`): class path.
+    objects: dict[int, str] = field(default_factory=dict)
+    # The other constants named (`BASE_DELAY` in `BASE_DELAY * 30`).
+    constants: dict[int, ConstSym] = field(default_factory=dict)
+
+    def leaf(self, node: cst.BaseExpression) -> bool:
+        """Is `node` a constant part that is no literal (a member, a function, an object, a
+        named constant)?"""
+        key = id(node)
+        return (
+            key in self.members
+            or key in self.functions
+            or key in self.objects
+            or key in self.constants
+        )
+
+
+def constant_parts(
+    value: cst.BaseExpression, resolve: Callable[[cst.BaseExpression], Symbol | None]
+) -> ConstantParts:
+    """`value` read once, inner parts first (a value object's arguments before the object):
+    through displays, operators and call arguments (`displayed`), every name `resolve`d. The
+    value itself, when it is a name, is an alias and left to the caller."""
+    parts = ConstantParts()
+    for node in reversed(list(displayed(value))):
+        if isinstance(node, cst.Attribute):
+            _enum_member(node, resolve, parts)
+        if node is not value and isinstance(node, cst.Name | cst.Attribute):
+            _named(node, resolve, parts)
+        elif isinstance(node, cst.Call) and not any(arg.star for arg in node.args):
+            owner = resolve(node.func)
+            if not isinstance(owner, ClassSym) or owner.kind not in VALUE_KINDS:
+                continue
+            if all(is_constant_literal(arg.value, parts.leaf) for arg in node.args):
+                parts.objects[id(node)] = owner.path
+    return parts
+
+
+def _enum_member(
+    node: cst.Attribute,
     resolve: Callable[[cst.BaseExpression], Symbol | None],
-    leaves: Mapping[int, object],
-) -> dict[int, str]:
-    """The value-object constructions among `held` (what a constant holds, through displays,
-    operators and call arguments, each after what it holds in turn), by node id, with their
-    class path: a call of a value class (`resolve`d) whose arguments are constants, `leaves`
-    (enum members, functions) and value objects in turn."""
-    found: dict[int, str] = {}
-
-    def leaf(node: cst.BaseExpression) -> bool:
-        return id(node) in leaves or id(node) in found
-
-    for node in held:
-        if not isinstance(node, cst.Call) or any(arg.star for arg in node.args):
-            continue
-        owner = resolve(node.func)
-        if not isinstance(owner, ClassSym) or owner.kind not in VALUE_KINDS:
-            continue
-        if all(is_constant_literal(arg.value, leaf) for arg in node.args):
-            found[id(node)] = owner.path
-    return found
+    parts: ConstantParts,
+) -> None:
+    enum = resolve(node.value)
+    member = node.attr.value
+    if isinstance(enum, ClassSym) and enum.kind == "enum" and member in enum.members:
+        aliases = enum_aliases(enum.node) if enum.node is not None else {}
+        parts.members[id(node)] = (enum.path, aliases.get(member, member))
 
 
-def named_constants(
-    held: Iterable[cst.BaseExpression], resolve: Callable[[cst.BaseExpression], Symbol | None]
-) -> dict[int, ConstSym]:
-    """The names of other constants among `held` (`BASE_DELAY` in `BASE_DELAY * 30`), by node
-    id: each is read as that constant's value."""
-    found: dict[int, ConstSym] = {}
-    for node in held:
-        if isinstance(node, cst.Name | cst.Attribute):
-            symbol = resolve(node)
-            if isinstance(symbol, ConstSym):
-                found[id(node)] = symbol
-    return found
+def _named(
+    node: cst.Name | cst.Attribute,
+    resolve: Callable[[cst.BaseExpression], Symbol | None],
+    parts: ConstantParts,
+) -> None:
+    symbol = resolve(node)
+    if symbol is None:
+        return
+    parts.resolved[id(node)] = symbol
+    if isinstance(symbol, ActionSym | FunctionSym) or held_class(symbol):
+        parts.functions[id(node)] = symbol
+    elif isinstance(symbol, ConstSym):
+        parts.constants[id(node)] = symbol
 
 
 def displayed(node: cst.BaseExpression) -> Iterator[cst.BaseExpression]:

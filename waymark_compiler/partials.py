@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 
 import libcst as cst
 
+from waymark_compiler.constant_objects import ConstantParts
 from waymark_compiler.literals import literal
 from waymark_compiler.shapes import is_constant_literal
 from waymark_compiler.symbols import ActionSym, ExternalSym, FunctionSym, Symbol
@@ -22,20 +23,19 @@ Lookup = Callable[[cst.BaseExpression], Symbol | None]
 
 
 def partial_function(
-    value: cst.BaseExpression, lookup: Lookup, member: Callable[[cst.BaseExpression], bool]
+    value: cst.BaseExpression, lookup: Lookup, parts: ConstantParts
 ) -> dict[int, ActionSym | FunctionSym] | None:
     """The function `value` binds, by node id, when `value` is a constant partial (`lookup`
-    resolves names in its module; `member` accepts the enum members among its arguments);
-    else None."""
+    resolves names in its module; `parts` is the reading of `value`); else None."""
     if not isinstance(value, cst.Call) or lookup(value.func) != ExternalSym(PARTIAL):
         return None
     if not value.args or any(arg.star for arg in value.args) or value.args[0].keyword:
         return None
     first, rest = value.args[0].value, value.args[1:]
-    function = lookup(first) if isinstance(first, cst.Name | cst.Attribute) else None
+    function = parts.functions.get(id(first))
     if not isinstance(function, ActionSym | FunctionSym):
         return None
-    if not all(is_constant_literal(arg.value, member) for arg in rest):
+    if not all(is_constant_literal(arg.value, parts.leaf) for arg in rest):
         return None
     return {id(first): function}
 

@@ -2,7 +2,8 @@
 helpers when it makes such a call (they are read, never imported, like the user's functions).
 
 Each is ordinary Python within what a helper may do, and gives what the standard call gives:
-`cmp_sorted` is `sorted(items, key=functools.cmp_to_key(compare), reverse=reverse)`.
+`cmp_sorted` is `sorted(items, key=functools.cmp_to_key(compare), reverse=reverse)`,
+`cmp_extreme` is `min(items, key=functools.cmp_to_key(compare))` (or `max`, with `default=`).
 """
 
 from __future__ import annotations
@@ -39,3 +40,29 @@ def cmp_sorted(items: Iterable[Any], compare: Callable[[Any, Any], Any], reverse
         ordered = merged
         width *= 2
     return ordered
+
+
+def cmp_extreme(
+    items: Iterable[Any], compare: Callable[[Any, Any], Any], largest: Any, default: Any, given: Any
+) -> Any:
+    """`min` (`max` where `largest`) of `items` by the key `cmp_to_key(compare)` makes, with
+    `default` where `given`: the first item no later one beats, as CPython keeps its best (it
+    asks `compare(item, best) < 0`, `> 0` for `max`); of no items, the builtin's own error."""
+    found = False
+    best = None
+    for item in items:
+        if not found:
+            found = True
+            best = item
+        elif largest:
+            if compare(item, best) > 0:
+                best = item
+        elif compare(item, best) < 0:
+            best = item
+    if found:
+        return best
+    if given:
+        return default
+    if largest:
+        return max(())
+    return min(())

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import libcst as cst
 
 from waymark_compiler.context import Ctx
-from waymark_compiler.lower.compare_keys import compare_sorted, compared
+from waymark_compiler.lower.compare_keys import compare_extreme, compare_sorted, compared
 from waymark_compiler.lower.constants import constant_table
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.lower.functional import FUNCTION_HELP, applied
@@ -84,9 +84,12 @@ def keyed(
 ) -> ir.Expr:
     span = ctx.span(node)
     compare = compared(options["key"], ctx)
-    if compare is not None:  # `key=cmp_to_key(compare)`
+    if compare is not None and name == "sorted":  # `key=cmp_to_key(compare)`
         reverse = lower_expr(options["reverse"], ctx) if "reverse" in options else None
-        return compare_sorted(name, iterable, compare, reverse, ctx)
+        return compare_sorted(iterable, compare, reverse, ctx)
+    if compare is not None:
+        default = lower_expr(options["default"], ctx) if "default" in options else None
+        return compare_extreme(name, iterable, compare, default, ctx)
     index, item = ctx.temp(), ctx.temp()
     key = _key(options["key"], item, ctx)
     if key is None:

@@ -194,6 +194,15 @@ CASES: tuple[ParityCase, ...] = (
     ),
     _case("compare_keys", "CompareErrors", {"items": [3, 1, 2]}, {"items": [1, "a"]}),
     _case(
+        "compare_extremes",
+        "PickRelease",
+        {"service": "billing"},
+        {"service": "search"},
+        {"service": "legacy"},
+        {"service": "broken"},
+    ),
+    _case("compare_extremes", "RequireRelease", {"service": "search"}, {"service": "legacy"}),
+    _case(
         "text_buffers",
         "BufferReads",
         {"text": "id,name\n1,ann\n2,bo\n"},

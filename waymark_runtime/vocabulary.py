@@ -261,6 +261,8 @@ PURE_CONSTANTS = _words(
 # workflow may ask of its class.
 TYPE_NAME = "type.__name__"
 TYPE_IS = "type.is"  # `type(x) is T`: the exact class
+# One step of `yield from it` in a generator helper: `(False, item)` or `(True, return value)`.
+DELEGATE_STEP = "generator.step"
 TYPE_OF = "type.of"  # `type(x)` as a value: the exact class, a class value
 IS_SUBCLASS = "type.is_subclass"  # `issubclass(cls, T)`, `T` as `isinstance` takes it
 # `str.upper(s)`, a method called through its builtin type: `s` checked to be a `str` (Python's

@@ -6,14 +6,15 @@ class YieldWorkflow(Workflow):
     async def run(self, xs: list[int]) -> None:
         for x in xs:
             yield x  # error: WM110 @13
+            total = 1 + (yield x)  # error: WM110 @26
         total = sum(self.running(xs)) + sum(self.closing([]))
         total += sum(self.guarded([])) + sum(self.watched([])) + sum(self.tolerant([]))
 
     def running(self, xs: list[int]) -> object:
         for x in xs:
             sent = yield x  # what `send` gives: a value
-            xs.append((yield sent))  # error: WM110 @24
-        done = yield from xs  # error: WM110 @16
+            xs.append((yield sent))  # a value inside an expression
+        done = yield from xs  # the value of `yield from`: what the iterator returns
         xs.append(done)
 
     def closing(self, log: list[str]) -> object:

@@ -46,13 +46,14 @@ class _Operand:
 
 
 def has_await(node: cst.CSTNode) -> bool:
-    """Whether `node` holds an `await` evaluated in the enclosing function (read iteratively,
-    comparing exact types: the node classes are final)."""
+    """Whether `node` holds an `await` (or a `yield`, which suspends a generator helper as an
+    `await` suspends an async function) evaluated in the enclosing function (read
+    iteratively, comparing exact types: the node classes are final)."""
     pending = [node]
     while pending:
         current = pending.pop()
         kind = type(current)
-        if kind is cst.Await:
+        if kind is cst.Await or kind is cst.Yield:
             return True
         if kind not in _NESTED_SCOPES:
             pending.extend(parts(current))
@@ -108,6 +109,8 @@ def _hoist(node: cst.BaseExpression, ctx: Ctx, out: list[ir.Stmt]) -> None:
         return
     if isinstance(node, cst.Await):
         _await(node, ctx, out)
+    elif isinstance(node, cst.Yield):
+        _yield(node, ctx, out)
     elif isinstance(node, cst.BooleanOperation):
         _boolean(node, ctx, out)
     elif isinstance(node, cst.IfExp):
@@ -135,6 +138,15 @@ def _await(node: cst.Await, ctx: Ctx, out: list[ir.Stmt]) -> None:
     temp = ir.Name(id=ctx.temp(), span=span)
     out.append(ir.Await(target=temp, op=operation, span=span))
     ctx.replaced[id(node)] = temp
+
+
+def _yield(node: cst.Yield, ctx: Ctx, out: list[ir.Stmt]) -> None:
+    from waymark_compiler.lower.generators import hoist_yield  # (it hoists what it yields)
+
+    statements, value = hoist_yield(node, ctx)
+    out += statements
+    if value is not None:
+        ctx.replaced[id(node)] = value
 
 
 def _sequence(operands: list[_Operand], ctx: Ctx, out: list[ir.Stmt]) -> None:

@@ -283,9 +283,9 @@ refuse_expressions(
         ),
         cst.Yield: Refused(
             YIELD,
-            "`yield` in `run()`, an async helper or an expression",
-            "not a generator statement",
-            "yield as a statement of a synchronous helper, or collect the values in a list",
+            "`yield` in `run()` or an async helper",
+            "not a generator",
+            "yield in a synchronous helper, or collect the values in a list",
         ),
         cst.Await: Refused(
             NESTED_AWAIT,

@@ -31,16 +31,16 @@ GLOBAL_STATEMENT = rule(
 YIELD = rule(
     "WM110",
     "yield",
-    "refuses `yield` in `run()` and async helpers, `yield` inside a larger expression, the value "
-    "of `yield from`, and `yield` where closing the generator would run code (a `try` with "
-    "`finally` or catching `GeneratorExit`)",
+    "refuses `yield` in `run()` and async helpers, and `yield` where closing the generator "
+    "would run code (a `try` with `finally` or catching `GeneratorExit`)",
     "A workflow's `run()` returns one value, and an async generator has no durable "
     "representation. A synchronous helper (a method or a plain function) may be a "
-    "generator: `yield x` and `yield from xs` as statements, and `x = yield v` (what `send` "
-    "gives). A `yield` inside a larger expression is not supported, nor a `yield` whose `try` "
-    "has a `finally` or an `except` that catches `GeneratorExit`: CPython runs them when it "
-    "closes a generator a loop left early.",
-    "log.append((yield item))",
+    "generator: `yield x` and `yield from xs` anywhere an expression may be, with what "
+    "`send` gives as the value of `yield` and the delegated generator's return value as the "
+    "value of `yield from`. A `yield` whose `try` has a `finally` or an `except` that catches "
+    "`GeneratorExit` is not supported: CPython runs them when it closes a generator a loop "
+    "left early.",
+    "async def run(self, xs):\n    for x in xs:\n        yield x",
     "Yield from a synchronous helper, or collect the values in a list and return it.",
 )
 

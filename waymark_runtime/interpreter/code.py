@@ -273,9 +273,11 @@ class Generator:
             _loop(self.frame, pc)
         except Yielded as yielded:
             return yielded.value
-        except Return:
+        except Return as done:  # `return x`: CPython's `StopIteration(x)`, bare for None
             self.done = True
-            raise StopIteration from None
+            if done.value is None:
+                raise StopIteration from None
+            raise StopIteration(done.value) from None
         except StopIteration:
             self.done = True
             raise RuntimeError("generator raised StopIteration") from None
@@ -288,3 +290,14 @@ class Generator:
 # Named as CPython names its generators (`type(g).__name__`, "'generator' object is not
 # subscriptable").
 Generator.__name__ = Generator.__qualname__ = "generator"
+
+
+def delegate_step(iterator: Any, sent: Any) -> tuple[bool, Any]:
+    """One step of `yield from iterator` (`vocabulary.DELEGATE_STEP`): what resumed the
+    delegating generator passed on (`next` for None, else `send`, as CPython does), answered
+    `(False, item)` for the item it yields or `(True, value)` when it returns `value`."""
+    try:
+        item = next(iterator) if sent is None else iterator.send(sent)
+    except StopIteration as stop:
+        return True, stop.value
+    return False, item

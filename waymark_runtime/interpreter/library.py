@@ -42,7 +42,7 @@ from waymark_runtime.interpreter.classes import (
     type_is,
     type_of,
 )
-from waymark_runtime.interpreter.code import Generator
+from waymark_runtime.interpreter.code import Generator, delegate_step
 from waymark_runtime.interpreter.constructing import sharing
 from waymark_runtime.interpreter.csv_readers import csv_functions
 from waymark_runtime.interpreter.csv_writers import WRITING_TYPES, call_writing, writer_functions
@@ -85,6 +85,7 @@ from waymark_runtime.values.foreign import VALIDATION_ERROR, rebuild_foreign
 from waymark_runtime.values.matches import MATCH_METHODS, MatchValue
 from waymark_runtime.vocabulary import (
     DATACLASS_FUNCTIONS,
+    DELEGATE_STEP,
     DURATION,
     ENUM_LOOKUP,
     ENUM_MEMBERS,
@@ -209,6 +210,7 @@ _PLAIN_BUILTINS["hasattr"] = has_attribute
 _PLAIN_BUILTINS[DURATION] = dt.timedelta
 _PLAIN_BUILTINS[TYPE_NAME] = type_name
 _PLAIN_BUILTINS[TYPE_IS] = type_is
+_PLAIN_BUILTINS[DELEGATE_STEP] = delegate_step
 _PLAIN_BUILTINS[TYPE_OF] = type_of
 _PLAIN_BUILTINS[IS_SUBCLASS] = is_subclass
 _PLAIN_BUILTINS[RECEIVER_OF] = receiver_of

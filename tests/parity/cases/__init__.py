@@ -203,6 +203,14 @@ CASES: tuple[ParityCase, ...] = (
     ),
     _case("compare_extremes", "RequireRelease", {"service": "search"}, {"service": "legacy"}),
     _case(
+        "yield_values",
+        "UsageBilling",
+        {"account": "acme", "limit": 150},
+        {"account": "acme", "limit": 10000},
+        {"account": "tiny", "limit": 5},
+        {"account": "solo", "limit": 0},
+    ),
+    _case(
         "text_buffers",
         "BufferReads",
         {"text": "id,name\n1,ann\n2,bo\n"},

@@ -13,7 +13,7 @@ import libcst as cst
 
 from waymark_compiler.constant_objects import ConstantParts, constant_parts
 from waymark_compiler.namespace import Assignment, Namespace
-from waymark_compiler.partials import partial_function
+from waymark_compiler.partials import partial_function, unbound_argument
 from waymark_compiler.shapes import TABLE_LIMIT, is_constant_literal, table_size
 from waymark_compiler.symbols import (
     ActionSym,
@@ -59,6 +59,9 @@ def assignment_symbol(
         if alias is not None and not isinstance(alias, MissingSym):
             return alias
     variable = variable_symbol(namespace, name)
+    if (unbound := unbound_argument(value, resolve, parts)) is not None:
+        argument = cst.Module([]).code_for_node(unbound)
+        return dataclasses.replace(variable, partial_argument=argument)
     call = value.func if isinstance(value, cst.Call) and not namespace.qualprefix else None
     made = resolver.at(namespace).expression(call) if call is not None else None
     if made == _GET_LOGGER:

@@ -8,7 +8,7 @@ variable, refused where it is read.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import libcst as cst
 
@@ -27,17 +27,40 @@ def partial_function(
 ) -> dict[int, ActionSym | FunctionSym] | None:
     """The function `value` binds, by node id, when `value` is a constant partial (`lookup`
     resolves names in its module; `parts` is the reading of `value`); else None."""
+    bound = _bound(value, lookup, parts)
+    if bound is None or _unbound(bound[1], parts) is not None:
+        return None
+    return {id(bound[0]): bound[2]}
+
+
+def unbound_argument(
+    value: cst.BaseExpression, lookup: Lookup, parts: ConstantParts
+) -> cst.BaseExpression | None:
+    """The first argument that is no constant of a partial `value` of an action or a function
+    of the user's code (`partial(tag, PREFIX.upper())`), which keeps it from being a constant
+    partial; else None."""
+    bound = _bound(value, lookup, parts)
+    return None if bound is None else _unbound(bound[1], parts)
+
+
+def _bound(
+    value: cst.BaseExpression, lookup: Lookup, parts: ConstantParts
+) -> tuple[cst.BaseExpression, Sequence[cst.Arg], ActionSym | FunctionSym] | None:
+    """The function argument, the arguments bound and the function of `functools.partial(f,
+    ...)` of an action or a function of the user's code, by name."""
     if not isinstance(value, cst.Call) or lookup(value.func) != ExternalSym(PARTIAL):
         return None
     if not value.args or any(arg.star for arg in value.args) or value.args[0].keyword:
         return None
-    first, rest = value.args[0].value, value.args[1:]
+    first = value.args[0].value
     function = parts.functions.get(id(first))
     if not isinstance(function, ActionSym | FunctionSym):
         return None
-    if not all(is_constant_literal(arg.value, parts.leaf) for arg in rest):
-        return None
-    return {id(first): function}
+    return first, value.args[1:], function
+
+
+def _unbound(args: Sequence[cst.Arg], parts: ConstantParts) -> cst.BaseExpression | None:
+    return next((a.value for a in args if not is_constant_literal(a.value, parts.leaf)), None)
 
 
 def partial_value(

@@ -93,6 +93,9 @@ class VariableSym:
     # bound once to a tuple of classes (`NUMBERS = (int, float)`): what `isinstance`, `except`
     # and `type(x) in` take, as if the tuple were written there
     classes: tuple[Symbol, ...] = field(default=(), compare=False)
+    # bound once to `functools.partial(f, ...)` of an action or a function of the user's code
+    # with an argument that is no constant (`PREFIX.upper()`): that argument, as written
+    partial_argument: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

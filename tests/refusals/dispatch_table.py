@@ -25,7 +25,7 @@ def cached(query: str) -> str:
 
 REGISTRY = {"describe": describe}
 CACHED = (cached, describe)
-BOUND = partial(search, describe("q"))  # a partial of computed arguments is a variable
+BOUND = partial(search, describe("q"))  # a partial of a computed argument: refused, naming it
 
 
 def register() -> None:
@@ -38,5 +38,5 @@ class ToolDispatch(Workflow):
         helper = REGISTRY.get(name)  # error: WM142 @18
         first = CACHED[0]  # error: WM142 @17
         found = await TOOLZ[name](**args)  # error: WM123 @23
-        bound = await BOUND()  # error: WM102 @23
+        bound = await BOUND()  # error: WM122 @23
         return await reply.json()  # error: WM102 @22

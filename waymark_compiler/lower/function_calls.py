@@ -12,6 +12,7 @@ from waymark_compiler.context import Ctx, did_you_mean
 from waymark_compiler.finder import is_installed
 from waymark_compiler.lower.arguments import lower_arguments
 from waymark_compiler.lower.class_refs import issubclass_call, type_call
+from waymark_compiler.lower.constants import unbound_partial
 from waymark_compiler.lower.formatting import format_call
 from waymark_compiler.lower.functional import (
     accumulate_call,
@@ -115,6 +116,8 @@ def call_FunctionSym(symbol: Symbol, node: cst.Call, ctx: Ctx) -> ir.Expr:
         help = "call it inside an action and await the action"
         message = f"call of `{where}`, which the workflow runtime does not implement"
         return ctx.error(UNSUPPORTED_CALL, node, message, "unsupported call", help)
+    if (refused := unbound_partial(symbol, node, ctx)) is not None:
+        return refused
     if isinstance(symbol, VariableSym) and symbol.named_tuple is not None:
         typename = symbol.named_tuple  # `P = namedtuple("Point", ...)`, `Point` bound too
         help = (f'bind the class to its own name, `{typename} = namedtuple("{typename}", ...)`, '

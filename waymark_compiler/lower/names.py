@@ -17,6 +17,7 @@ import libcst as cst
 from waymark_compiler.context import Ctx, did_you_mean
 from waymark_compiler.literals import NAMED_CONSTANTS, literal
 from waymark_compiler.lower.class_values import class_value
+from waymark_compiler.lower.constants import unbound_partial
 from waymark_compiler.lower.dispatch import expression, lower_expr
 from waymark_compiler.lower.log import is_logger, refuse_value
 from waymark_compiler.partials import partial_value
@@ -169,6 +170,8 @@ def _global_value(symbol: VariableSym | ExternalSym, node: cst.BaseExpression, c
         if refusal is not None:
             code, what, help = refusal
             return ctx.error(code, node, f"`{text}` {what}", refusal_label(code), help)
+    if (refused := unbound_partial(symbol, node, ctx)) is not None:
+        return refused
     if isinstance(symbol, VariableSym) and symbol.functions:
         return _dispatch_table(symbol.functions, node, ctx)
     help = "use a constant (a literal assigned once at module level), or an argument of `run()`"

@@ -41,6 +41,7 @@ from waymark_compiler.symbols import (
     KnownSym,
     LocalSym,
     MissingSym,
+    VariableSym,
 )
 from waymark_compiler.tables import impure
 from waymark_runtime import ir
@@ -120,9 +121,12 @@ def _async_module_helper(node: cst.Call, symbol: object, ctx: Ctx) -> ir.CallAsy
 
 def _not_awaitable(node: cst.Call, symbol: object, ctx: Ctx) -> None:
     name = ctx.code(node.func)
-    # The call's own lowering explains unknown names and impure functions best.
-    if isinstance(symbol, MissingSym | LocalSym) or (
-        isinstance(symbol, ExternalSym) and impure(symbol.qualname) is not None
+    # The call's own lowering explains unknown names, impure functions and partials best.
+    unbound = isinstance(symbol, VariableSym) and symbol.partial_argument is not None
+    if (
+        unbound
+        or isinstance(symbol, MissingSym | LocalSym)
+        or (isinstance(symbol, ExternalSym) and impure(symbol.qualname) is not None)
     ):
         lower_expr(node, ctx)
         return

@@ -202,6 +202,7 @@ CASES: tuple[ParityCase, ...] = (
         {"service": "broken"},
     ),
     _case("compare_extremes", "RequireRelease", {"service": "search"}, {"service": "legacy"}),
+    _case("derived_partials", "ConfirmOrders", {"numbers": [7, 1234567]}, {"numbers": []}),
     _case(
         "yield_values",
         "UsageBilling",

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from waymark_compiler.constant_objects import ConstantParts, constant_parts
+from waymark_compiler.constant_objects import ConstantParts, constant_parts, is_exception
 from waymark_compiler.namespace import Assignment, Namespace
 from waymark_compiler.partials import partial_function, unbound_argument
 from waymark_compiler.shapes import TABLE_LIMIT, is_constant_literal, table_size
@@ -45,6 +45,9 @@ def assignment_symbol(
     resolve = resolver.at(namespace).expression
     parts = constant_parts(value, resolve)
     found = (parts.members, parts.functions, parts.objects, parts.constants)
+    classes = _held_classes(value, parts)
+    if any(is_exception(held) for held in classes):  # `except RETRYABLE:`, as if written there
+        return dataclasses.replace(variable_symbol(namespace, name), classes=classes)
     if is_constant_literal(value, parts.leaf):
         table = bool(parts.objects) or any(c.table for c in parts.constants.values())
         return ConstSym(value, namespace, qualname, table, *found)  # (a table: fresh each read)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TypeGuard
 
 import libcst as cst
 
@@ -31,7 +32,8 @@ class ConstantParts:
     resolved: dict[int, Symbol] = field(default_factory=dict)
     # The enum members (`Tier.GOLD`, an alias as its canonical member): class path, member.
     members: dict[int, tuple[str, str]] = field(default_factory=dict)
-    # The actions, functions and value classes held (`{"search": search}`).
+    # The actions, functions, value classes and exception classes held (`{"search": search}`,
+    # `{ValueError: "bad input"}`).
     functions: dict[int, HeldSym] = field(default_factory=dict)
     # The value objects (`Stage(10, Audience.BETA)`): class path.
     objects: dict[int, str] = field(default_factory=dict)
@@ -92,7 +94,7 @@ def _named(
     if symbol is None:
         return
     parts.resolved[id(node)] = symbol
-    if isinstance(symbol, ActionSym | FunctionSym) or held_class(symbol):
+    if isinstance(symbol, ActionSym | FunctionSym) or held_class(symbol) or is_exception(symbol):
         parts.functions[id(node)] = symbol
     elif isinstance(symbol, ConstSym):
         parts.constants[id(node)] = symbol
@@ -118,3 +120,9 @@ def displayed(node: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
     elif isinstance(node, cst.Call):  # `Stage(10, Audience.BETA)`
         for arg in node.args:
             yield from displayed(arg.value)
+
+
+def is_exception(symbol: Symbol | None) -> TypeGuard[ClassSym]:
+    """Is `symbol` an exception class, which a constant or table may hold as a class value
+    (`{TimeoutError: "retry"}`, compared with `type(error)`)?"""
+    return isinstance(symbol, ClassSym) and symbol.kind == "exception"

@@ -11,6 +11,8 @@ class Throttled(Exception):
 
 
 RETRY_ON = [Throttled]
+RETRYABLE = (TimeoutError, Throttled)
+MIXED = (TimeoutError, int)
 
 
 @workflow
@@ -19,5 +21,7 @@ class PolicyWorkflow(Workflow):
         first = await self.run_action(flaky(), retry=RetryPolicy(attempts=attempts))
         second = await self.run_action(flaky(), backoff=BackoffPolicy(base_delay=delay))  # error: WM127 @82
         third = await self.run_action(flaky(), retry=RetryPolicy(attempts="3"))  # error: WM127 @75
-        fourth = await self.run_action(flaky(), retry=RetryPolicy(3, RETRY_ON))  # error: WM127 @70
-        return first + second + third + fourth
+        fourth = await self.run_action(flaky(), retry=RetryPolicy(3, RETRY_ON))  # a constant list
+        fifth = await self.run_action(flaky(), retry=RetryPolicy(3, RETRYABLE))  # a tuple
+        sixth = await self.run_action(flaky(), retry=RetryPolicy(3, MIXED))  # error: WM127 @69
+        return first + second + third + fourth + fifth + sixth

@@ -143,6 +143,8 @@ def _function(
 
 def _held(function: HeldSym, node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
     """What a constant or table holds, read at `node`; WM142 for a function not compiled."""
+    if isinstance(function, ClassSym) and function.kind == "exception":  # `{ValueError: ...}`
+        return ir.TypeRef(type=function.path, span=ctx.span(node))
     if isinstance(function, ClassSym):
         return class_value(function, node, ctx)
     value = _function(function, node, ctx)

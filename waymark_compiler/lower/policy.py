@@ -16,8 +16,9 @@ import libcst as cst
 from waymark_compiler.context import Ctx
 from waymark_compiler.literals import evaluate
 from waymark_compiler.lower.dispatch import lower_expr
+from waymark_compiler.resolve import Resolver
 from waymark_compiler.rules.operations import NON_CONSTANT_POLICY, RUN_ACTION_FORM
-from waymark_compiler.symbols import ClassSym, ConstSym, KnownSym
+from waymark_compiler.symbols import ClassSym, ConstSym, KnownSym, VariableSym
 from waymark_compiler.tables import Known
 from waymark_runtime import ir
 
@@ -98,19 +99,26 @@ def _constructor(node: cst.BaseExpression, ctx: Ctx, what: Known) -> cst.Call:
 
 def _exception_types(node: cst.BaseExpression, ctx: Ctx) -> tuple[str, ...]:
     symbol = ctx.symbol(node)
-    if isinstance(symbol, ConstSym):  # `RETRYABLE = ("RateLimited", "ConnectionError")`
-        node = symbol.value
+    home = None
+    if isinstance(symbol, VariableSym) and symbol.classes:  # `RETRYABLE = (TimeoutError, ...)`
+        held = symbol.classes
+        if all(isinstance(c, ClassSym) and c.kind == "exception" for c in held):
+            return tuple(c.name for c in held if isinstance(c, ClassSym))
+    if isinstance(symbol, ConstSym):  # `RETRYABLE = ("RateLimited", ConnectionError)`
+        node, home = symbol.value, ctx.resolver.at(symbol.namespace)
     if not isinstance(node, cst.List | cst.Tuple):
         help = ("list the classes or their names where the policy is written, or name a "
                 "module-level tuple of names (`RETRYABLE = (\"RateLimited\", \"TimeoutError\")`)")  # fmt: skip
         message = "`exception_types` is not a list or tuple the compiler can read"
         ctx.error(NON_CONSTANT_POLICY, node, message, "not a constant", help)
         raise _Refused()
-    return tuple(_exception_name(e.value, ctx) for e in node.elements)
+    return tuple(_exception_name(e.value, ctx, home) for e in node.elements)
 
 
-def _exception_name(node: cst.BaseExpression, ctx: Ctx) -> str:
-    symbol = ctx.symbol(node)
+def _exception_name(node: cst.BaseExpression, ctx: Ctx, home: Resolver | None = None) -> str:
+    """The name of an exception class or a string naming one; `home` resolves the names of a
+    module constant's items, in its own module."""
+    symbol = ctx.symbol(node) if home is None else home.expression(node)
     if isinstance(symbol, ConstSym):  # `TRANSIENT = "RateLimited"`
         node = symbol.value
     if isinstance(node, cst.SimpleString | cst.ConcatenatedString):

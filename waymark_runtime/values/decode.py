@@ -30,7 +30,7 @@ from waymark_runtime.values.callables import ActionValue, HelperValue, partial_o
 from waymark_runtime.values.cycles import nesting_problem
 from waymark_runtime.values.encode import attributes_json, made_json, to_json
 from waymark_runtime.values.enums import EnumValue
-from waymark_runtime.values.fields import DataclassField, stored_field
+from waymark_runtime.values.fields import stored_field
 from waymark_runtime.values.foreign import rebuild_foreign
 from waymark_runtime.values.matches import MatchValue
 from waymark_runtime.values.model_fields import stored_model_field
@@ -466,7 +466,7 @@ _DECODERS: dict[str, Callable[[Decoder, JSON], Any]] = {
     "helper": lambda dec, v: HelperValue(str(v["v"])),
     "partial": lambda dec, v: _partial_value(dec, v),
     "dataclass.field": lambda dec, v: _field_value(dec, v),
-    "model.field": lambda dec, v: stored_model_field(dec.resolve(v["type"], "model"), v["name"]),
+    "model.field": lambda dec, v: _model_field(dec, v),
     "dataclasses.MISSING": lambda dec, v: dataclasses.MISSING,
     "re.pattern": lambda dec, v: _pattern_value(dec, v),
     "re.match": lambda dec, v: _match_value(dec, v),
@@ -482,13 +482,30 @@ def _chain_map(maps: Any) -> ChainMap[Any, Any]:
     return chain
 
 
-def _field_value(dec: Decoder, value: JSON) -> DataclassField:
-    """A stored `dataclasses.fields(...)` item: the field of that name of the loaded class."""
-    cls = dec.resolve(value["type"], "dataclass")
+def _field_value(dec: Decoder, value: JSON) -> Any:
+    """A stored `dataclasses.fields(...)` item: the field of that name of the loaded class; the
+    real `dataclasses.Field` where real objects are wanted (an action's arguments)."""
+    cls = _loaded(dec, value["type"], "dataclass")
     field = None if cls is None else stored_field(cls, value["name"])
     if field is None:
         raise ValueNotSerializable(f"no dataclass field {value['type']}.{value['name']} here")
-    return field
+    return field if dec.types is None else field.field
+
+
+def _model_field(dec: Decoder, value: JSON) -> Any:
+    """A stored `Model.model_fields` item: the workflow's value of it, or the model's own
+    `FieldInfo` where real objects are wanted (an action's arguments)."""
+    field = stored_model_field(_loaded(dec, value["type"], "model"), value["name"])
+    return field if dec.types is None else field.field
+
+
+def _loaded(dec: Decoder, path: str, kind: str) -> type | None:
+    """The class of a stored field: the one `dec` resolves, or for a structural decoder (a
+    workflow's saved state, which holds the field as a value of its own) the loaded class."""
+    if dec.types is not None:
+        return dec.resolve(path, kind)
+    found = find_class(path)
+    return found if isinstance(found, type) and kind_of(found) == kind else None
 
 
 def _pattern_value(dec: Decoder, value: JSON) -> re.Pattern[str]:

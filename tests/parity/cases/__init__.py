@@ -204,6 +204,11 @@ CASES: tuple[ParityCase, ...] = (
     _case("compare_extremes", "RequireRelease", {"service": "search"}, {"service": "legacy"}),
     _case("derived_partials", "ConfirmOrders", {"numbers": [7, 1234567]}, {"numbers": []}),
     _case(
+        "exception_tables",
+        "ChargeWithTriage",
+        *({"kind": kind} for kind in ("ok", "slow", "reset", "bad", "quota", "key", "perm")),
+    ),
+    _case(
         "yield_values",
         "UsageBilling",
         {"account": "acme", "limit": 150},
@@ -1226,6 +1231,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("plain_classes", "PlainState", {"n": 2}),
     _case("class_tables", "StrategyTable", *_STRATEGY_INPUTS),
     _case("model_field_names", "CsvHeaders", {"column": "age"}, {"column": "phone"}),
+    _case("schema_fields", "ExportSchema", {"table": "signups"}, {"table": "invoices"}),
     *(ParityCase(module, name, inputs, fast) for module, name, inputs, fast in CORPUS),
 )
 

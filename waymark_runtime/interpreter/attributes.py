@@ -203,6 +203,8 @@ def _class_attribute(obj: Any, path: str, name: str, holder: Callable[[type], An
             real = holder(cls) if obj.__class__ is EnumValue else real_value(obj, find_class)
             result = getattr(real, name)
             return as_workflow_value(result)
+        if value is not MISSING and not callable(value):  # one object the class shares
+            raise ProgramError(f"`{cls.__name__}.{name}` is not data a workflow can read")
     raise no_attribute(obj, name)
 
 

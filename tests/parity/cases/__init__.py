@@ -1232,6 +1232,21 @@ CASES: tuple[ParityCase, ...] = (
     _case("class_tables", "StrategyTable", *_STRATEGY_INPUTS),
     _case("model_field_names", "CsvHeaders", {"column": "age"}, {"column": "phone"}),
     _case("schema_fields", "ExportSchema", {"table": "signups"}, {"table": "invoices"}),
+    _case(
+        "returned_instances",
+        "GrantQuota",
+        *(
+            {"account": account, "source": source}
+            for account, source in [
+                ("acme", "override"),
+                ("acme", "tier"),
+                ("bo", "tier"),
+                ("bo", "team"),
+                ("bo", "trial"),
+                ("bo", "unlimited"),
+            ]
+        ),
+    ),
     *(ParityCase(module, name, inputs, fast) for module, name, inputs, fast in CORPUS),
 )
 

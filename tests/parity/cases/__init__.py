@@ -216,6 +216,7 @@ CASES: tuple[ParityCase, ...] = (
         {"account": "tiny", "limit": 5},
         {"account": "solo", "limit": 0},
     ),
+    _case("yield_values", "LineProtocol", {"lines": ["ab", "c", "de"]}, {"lines": []}),
     _case(
         "text_buffers",
         "BufferReads",

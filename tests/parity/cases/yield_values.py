@@ -71,3 +71,46 @@ class UsageBilling(Workflow):
         for _ in usage:
             steps.append(doubles.send(steps[-1] + 1))
         return {"running": running, "lines": lines, "cycle": cycle, "steps": steps}
+
+
+def line_protocol():
+    """Reads lines by `send` until None, echoing each; a second `send` confirms it."""
+    kept: list[str] = []
+    while (line := (yield len(kept))) is not None:
+        if (yield line.upper()):
+            kept.append(line)
+        else:
+            kept.append("-")
+    return kept
+
+
+def pair():
+    return [(yield "first?"), (yield "second?")]
+
+
+def ledger(balances: dict[str, int]):
+    balances[(yield "account?")] += yield "amount?"
+    yield balances
+
+
+@workflow
+class LineProtocol(Workflow):
+    async def run(self, lines: list[str]) -> list[object]:
+        protocol = line_protocol()
+        out: list[object] = [next(protocol)]
+        try:
+            for line in [*lines, None]:
+                out.append(protocol.send(line))
+                if line is not None:
+                    out.append(protocol.send(len(line) > 1))
+        except StopIteration as stop:
+            out.append(stop.args)
+        both = pair()
+        out += [next(both), both.send(lines[:1])]
+        try:
+            both.send(lines[1:])
+        except StopIteration as stop:
+            out.append(stop.args)
+        book = ledger({"ops": 1})
+        out += [next(book), book.send("ops"), book.send(len(lines))]
+        return out

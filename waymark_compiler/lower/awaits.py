@@ -14,35 +14,28 @@ prefix user code may not use (WM137).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Literal
 
 import libcst as cst
 
 from waymark_compiler.context import TEMP_PREFIX, Ctx
 from waymark_compiler.literals import COMPARE
-from waymark_compiler.lower import signals
+from waymark_compiler.lower.await_operands import (
+    Operand,
+    expression_operands,
+    operation_operands,
+)
 from waymark_compiler.lower.awaited_comprehensions import awaited_comprehension
-from waymark_compiler.lower.computed import is_computed
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.lower.expressions import check_identity
-from waymark_compiler.lower.log import is_logger
 from waymark_compiler.lower.operations import lower_operation
 from waymark_compiler.rules.operations import NESTED_AWAIT
-from waymark_compiler.symbols import ActionSym, ClassSym, FunctionSym, KnownSym, ModuleSym
+from waymark_compiler.symbols import ClassSym, ModuleSym
 from waymark_compiler.walk import parts
 from waymark_runtime import ir
 
-Star = Literal["", "*", "**"]
 _NESTED_SCOPES = (cst.Lambda, cst.FunctionDef, cst.ClassDef)
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)
-
-
-@dataclass(frozen=True, slots=True)
-class _Operand:
-    node: cst.BaseExpression
-    star: Star = ""
 
 
 def has_await(node: cst.CSTNode) -> bool:
@@ -71,14 +64,14 @@ def hoist(node: cst.BaseExpression | None, ctx: Ctx) -> list[ir.Stmt]:
 def hoist_operation(node: cst.Await, ctx: Ctx) -> list[ir.Stmt]:
     """For a statement-level `await op(...)`: the awaits inside the operation's arguments."""
     out: list[ir.Stmt] = []
-    _sequence(_operation_operands(node.expression, ctx), ctx, out)
+    _sequence(operation_operands(node.expression, ctx), ctx, out)
     return out
 
 
 def hoist_target(node: cst.BaseExpression, ctx: Ctx) -> list[ir.Stmt]:
     """For `d[await k()] = v` and `(await f()).x = v`: the awaits among the target's parts."""
     out: list[ir.Stmt] = []
-    _sequence(_operands(node, ctx), ctx, out)
+    _sequence(expression_operands(node, ctx), ctx, out)
     return out
 
 
@@ -120,7 +113,7 @@ def _hoist(node: cst.BaseExpression, ctx: Ctx, out: list[ir.Stmt]) -> None:
     elif isinstance(node, _COMPREHENSIONS):
         _comprehension(node, ctx, out)
     else:
-        _sequence(_operands(node, ctx), ctx, out)
+        _sequence(expression_operands(node, ctx), ctx, out)
 
 
 def _refuse(node: cst.BaseExpression, ctx: Ctx, where: str, help: str) -> None:
@@ -129,7 +122,7 @@ def _refuse(node: cst.BaseExpression, ctx: Ctx, where: str, help: str) -> None:
 
 
 def _await(node: cst.Await, ctx: Ctx, out: list[ir.Stmt]) -> None:
-    _sequence(_operation_operands(node.expression, ctx), ctx, out)
+    _sequence(operation_operands(node.expression, ctx), ctx, out)
     operation = lower_operation(node.expression, ctx)
     span = ctx.span(node)
     if operation is None:
@@ -149,7 +142,7 @@ def _yield(node: cst.Yield, ctx: Ctx, out: list[ir.Stmt]) -> None:
         ctx.replaced[id(node)] = value
 
 
-def _sequence(operands: list[_Operand], ctx: Ctx, out: list[ir.Stmt]) -> None:
+def _sequence(operands: list[Operand], ctx: Ctx, out: list[ir.Stmt]) -> None:
     """Operands evaluated left to right: those before the last await are read into temporaries
     first, so they keep the value (and raise the error) CPython sees before the await runs."""
     awaiting = [i for i, operand in enumerate(operands) if has_await(operand.node)]
@@ -162,7 +155,7 @@ def _sequence(operands: list[_Operand], ctx: Ctx, out: list[ir.Stmt]) -> None:
     _hoist(operands[last].node, ctx, out)
 
 
-def _capture(operand: _Operand, ctx: Ctx, out: list[ir.Stmt]) -> None:
+def _capture(operand: Operand, ctx: Ctx, out: list[ir.Stmt]) -> None:
     node = operand.node
     if isinstance(ctx.symbol(node), ClassSym | ModuleSym):
         return  # never rebound, and not a value: read where it stands (`Item.model_validate`)
@@ -249,7 +242,7 @@ def _chain(node: cst.Comparison, ctx: Ctx, out: list[ir.Stmt]) -> None:
 
     def read(index: int, into: list[ir.Stmt]) -> ir.Expr:
         _hoist(operands[index], ctx, into)
-        _capture(_Operand(operands[index]), ctx, into)
+        _capture(Operand(operands[index]), ctx, into)
         return lower_expr(operands[index], ctx)
 
     def level(index: int, before: ir.Expr, into: list[ir.Stmt]) -> None:
@@ -293,122 +286,3 @@ def _comprehension(
             "`list()` cannot iterate: write a list comprehension `[await f(x) for x in xs]`, or "
             "run the calls at once with `asyncio.gather(*[f(x) for x in xs])`")  # fmt: skip
     _refuse(node, ctx, "inside a generator expression", help)
-
-
-# ---------------------------------------------------------------------------------------------
-# Operands in CPython's evaluation order
-# ---------------------------------------------------------------------------------------------
-
-
-def _operands(node: cst.BaseExpression, ctx: Ctx) -> list[_Operand]:
-    if isinstance(node, cst.BinaryOperation):
-        return [_Operand(node.left), _Operand(node.right)]
-    if isinstance(node, cst.UnaryOperation):
-        return [_Operand(node.expression)]
-    if isinstance(node, cst.Comparison):
-        return [_Operand(node.left), _Operand(node.comparisons[0].comparator)]
-    if isinstance(node, cst.Attribute):
-        return [_Operand(node.value)]
-    if isinstance(node, cst.Subscript):
-        return [_Operand(node.value), *_slice_operands(node.slice)]
-    if isinstance(node, cst.Call):
-        return _call_operands(node, ctx)
-    if isinstance(node, cst.List | cst.Tuple | cst.Set):
-        return [_element(e) for e in node.elements]
-    if isinstance(node, cst.Dict):
-        return _dict_operands(node)
-    if isinstance(node, cst.FormattedString):
-        return [_Operand(e) for e in _fstring_expressions(node)]
-    if isinstance(node, cst.ConcatenatedString):
-        return [_Operand(node.left), _Operand(node.right)]
-    if isinstance(node, cst.NamedExpr):
-        return [_Operand(node.value)]
-    return []
-
-
-def _element(element: cst.BaseElement) -> _Operand:
-    return _Operand(element.value, "*" if isinstance(element, cst.StarredElement) else "")
-
-
-def _dict_operands(node: cst.Dict) -> list[_Operand]:
-    out: list[_Operand] = []
-    for element in node.elements:
-        if isinstance(element, cst.DictElement):
-            out += [_Operand(element.key), _Operand(element.value)]
-        else:
-            out.append(_Operand(element.value, "**"))
-    return out
-
-
-def _slice_operands(elements: Sequence[cst.SubscriptElement]) -> list[_Operand]:
-    out: list[_Operand] = []
-    for element in elements:
-        part = element.slice
-        if isinstance(part, cst.Index):
-            out.append(_Operand(part.value))
-        elif isinstance(part, cst.Slice):
-            out += [_Operand(b) for b in (part.lower, part.upper, part.step) if b is not None]
-    return out
-
-
-def _fstring_expressions(node: cst.FormattedString) -> Iterator[cst.BaseExpression]:
-    for part in node.parts:
-        if isinstance(part, cst.FormattedStringExpression):
-            yield part.expression
-            if part.format_spec is not None:
-                for inner in part.format_spec:
-                    if isinstance(inner, cst.FormattedStringExpression):
-                        yield inner.expression
-
-
-def _arguments(args: Sequence[cst.Arg]) -> list[_Operand]:
-    return [
-        _Operand(a.value, "*" if a.star == "*" else "**" if a.star == "**" else "") for a in args
-    ]
-
-
-def _call_operands(node: cst.Call, ctx: Ctx) -> list[_Operand]:
-    """A method of a value reads its receiver first; a known function is not a value."""
-    func = node.func
-    receiver: list[_Operand] = []
-    if (
-        isinstance(func, cst.Attribute)
-        and not ctx.is_self(func.value)
-        and not is_logger(func.value, ctx)
-        and ctx.symbol(func) is None
-    ):
-        receiver = [_Operand(func.value)]
-    return [*receiver, *_arguments(node.args)]
-
-
-def _operation_operands(node: cst.BaseExpression, ctx: Ctx) -> list[_Operand]:
-    """The values an awaited operation evaluates before it suspends, in order."""
-    if not isinstance(node, cst.Call):
-        return []
-    func = node.func
-    if isinstance(func, cst.Attribute) and ctx.is_self(func.value):
-        if func.attr.value == "run_action":
-            inner = next((a.value for a in node.args if a.keyword is None), None)
-            return _operation_operands(inner, ctx) if isinstance(inner, cst.Call) else []
-        if func.attr.value == "wait_for_signal":
-            return [_Operand(value) for value in signals.operands(node)]
-        return _arguments(node.args)
-    symbol = ctx.symbol(func)
-    if isinstance(symbol, ActionSym | FunctionSym) or symbol == KnownSym("sleep"):
-        return _arguments(node.args)
-    if is_computed(func, ctx):  # the callee first, as Python reads `f(x)`
-        return [_Operand(func), *_arguments(node.args)]
-    if symbol == KnownSym("wait_for"):
-        inner = next(
-            (a.value for a in node.args if a.keyword is None or a.keyword.value == "fut"), None
-        )
-        return _arguments(inner.args) if isinstance(inner, cst.Call) else []
-    if symbol == KnownSym("gather"):
-        out: list[_Operand] = []
-        for arg in node.args:
-            if arg.keyword is None and not arg.star:
-                out += _operation_operands(arg.value, ctx)
-            elif arg.star == "*" and isinstance(arg.value, cst.ListComp | cst.GeneratorExp):
-                out.append(_Operand(arg.value.for_in.iter))
-        return out
-    return []

@@ -14,7 +14,8 @@ prefix user code may not use (WM137).
 
 from __future__ import annotations
 
-from typing import Literal
+from dataclasses import replace
+from typing import Literal, TypeGuard
 
 import libcst as cst
 
@@ -122,15 +123,43 @@ def _refuse(node: cst.BaseExpression, ctx: Ctx, where: str, help: str) -> None:
 
 
 def _await(node: cst.Await, ctx: Ctx, out: list[ir.Stmt]) -> None:
-    _sequence(operation_operands(node.expression, ctx), ctx, out)
-    operation = lower_operation(node.expression, ctx)
     span = ctx.span(node)
+    target = _awaited(node.expression, None, span, ctx, out)
+    value = ir.Const(value=None) if target is None else ir.Name(id=target)
+    ctx.replaced[id(node)] = replace(value, span=span)
+
+
+def _awaited(
+    node: cst.BaseExpression, target: str | None, span: ir.Span, ctx: Ctx, out: list[ir.Stmt]
+) -> str | None:
+    """`target = await node` (a new temporary for None), or None when `node` is refused.
+
+    `await (pay(x) if ok else reject(x))` awaits what the chosen branch made: CPython evaluates
+    the test, then only that branch's call, so it becomes
+    `if ok: target = await pay(x) else: target = await reject(x)`."""
+    if isinstance(node, cst.IfExp):
+        _hoist(node.test, ctx, out)
+        target = target or ctx.temp()
+        body: list[ir.Stmt] = []
+        orelse: list[ir.Stmt] = []
+        chosen = _awaited(node.body, target, span, ctx, body)
+        chosen = _awaited(node.orelse, target, span, ctx, orelse) and chosen
+        test = lower_expr(node.test, ctx)
+        out.append(ir.If(test=test, body=tuple(body), orelse=tuple(orelse), span=ctx.span(node)))
+        return chosen
+    _sequence(operation_operands(node, ctx), ctx, out)
+    operation = lower_operation(node, ctx)
     if operation is None:
-        ctx.replaced[id(node)] = ir.Const(value=None, span=span)
-        return
-    temp = ir.Name(id=ctx.temp(), span=span)
-    out.append(ir.Await(target=temp, op=operation, span=span))
-    ctx.replaced[id(node)] = temp
+        return None
+    target = target or ctx.temp()
+    out.append(ir.Await(target=ir.Name(id=target, span=span), op=operation, span=span))
+    return target
+
+
+def direct_await(node: cst.BaseExpression) -> TypeGuard[cst.Await]:
+    """An `await` of one operation, which a statement lowers as it stands (`x = await f()`);
+    an await of a conditional expression is hoisted as an expression's is."""
+    return isinstance(node, cst.Await) and not isinstance(node.expression, cst.IfExp)
 
 
 def _yield(node: cst.Yield, ctx: Ctx, out: list[ir.Stmt]) -> None:

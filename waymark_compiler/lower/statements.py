@@ -10,7 +10,13 @@ import libcst as cst
 
 from waymark_compiler.context import Ctx
 from waymark_compiler.literals import AUGMENTED
-from waymark_compiler.lower.awaits import has_await, hoist, hoist_operation, hoist_target
+from waymark_compiler.lower.awaits import (
+    direct_await,
+    has_await,
+    hoist,
+    hoist_operation,
+    hoist_target,
+)
 from waymark_compiler.lower.classes import outside_exception
 from waymark_compiler.lower.dispatch import (
     Refused,
@@ -60,9 +66,11 @@ def lower_SimpleStatementLine(node: cst.SimpleStatementLine, ctx: Ctx) -> list[i
 def lower_Expr(node: cst.Expr, ctx: Ctx) -> list[ir.Stmt]:
     if isinstance(node.value, cst.Yield) and not ctx.function.is_async:
         return lower_yield(node.value, ctx)
-    if isinstance(node.value, cst.Await):
+    if direct_await(node.value):
         return hoist_operation(node.value, ctx) + lower_await([], node.value, node, ctx)
     before = hoist(node.value, ctx)
+    if isinstance(node.value, cst.Await):  # `await (a() if ok else b())`: its awaits are all
+        return before
     if (method := log_method(node.value, ctx)) is not None:
         return [*before, *lower_log(node.value, method, ctx)]  # type: ignore[arg-type]
     if (sorting := sort_in_place(node.value, ctx)) is not None:
@@ -75,7 +83,7 @@ def _assign(
 ) -> list[ir.Stmt]:
     if any(has_await(t) for t in targets):
         return _assign_awaiting_targets(targets, value, node, ctx)
-    if isinstance(value, cst.Await):
+    if direct_await(value):
         return hoist_operation(value, ctx) + lower_await(targets, value, node, ctx)
     before = hoist(value, ctx)
     lowered = lower_expr(value, ctx)

@@ -472,6 +472,9 @@ CASES: tuple[ParityCase, ...] = (
     _case("awaits", "AwaitsInTry", {"n": 2}, {"n": -3}, {"n": 0}),
     _case("awaits", "AwaitsInRaiseAndLoops", {"n": 0}, {"n": 4}),
     _case("awaits", "AwaitPolicyAndGather", {"n": 1}),
+    _case("await_choices", "AwaitChoice", *({"n": n} for n in (-2, 0, 1, 4, 7))),
+    _case("await_choices", "AwaitChoiceInExpressions", {"xs": [1, 2, 3]}, {"xs": []}),
+    _case("await_choices", "AwaitChoiceFails", {"n": -1}, {"n": 2}),
     _case("awaits", "AwaitInComprehensions", {"xs": [1, 2, 3, -1]}, {"xs": [0, 4]}, {"xs": []}),
     # try/finally, else clauses
     _case("flow", "FinallyOnEveryExit", {"mode": "return"}, {"mode": "raise"}, {"mode": "x"}),

@@ -1,0 +1,86 @@
+"""`await (a(x) if ok else b(x))`: an await of a conditional expression awaits what the chosen
+branch made. CPython evaluates the test, then only that branch's call (the other coroutine is
+never made), then awaits it. The log records each action, so the order and the calls not made
+are compared too."""
+
+from __future__ import annotations
+
+import asyncio
+
+from waymark import RetryPolicy, Workflow, action, workflow
+
+LOG: list[str] = []
+
+
+def reset() -> None:
+    LOG.clear()
+
+
+@action
+async def pay(n: int) -> str:
+    LOG.append(f"pay({n})")
+    return f"paid {n}"
+
+
+@action
+async def reject(n: int) -> str:
+    LOG.append(f"reject({n})")
+    return f"rejected {n}"
+
+
+@action
+async def approved(n: int) -> bool:
+    LOG.append(f"approved({n})")
+    return n > 0
+
+
+@action
+async def refuse(n: int) -> str:
+    LOG.append(f"refuse({n})")
+    raise ValueError(f"refused {n}")
+
+
+@action
+async def log() -> list[str]:
+    return list(LOG)
+
+
+async def review(n: int) -> str:
+    first = await approved(n)
+    return await (pay(n) if first else reject(n))
+
+
+def amount(n: int) -> int:
+    return n * 10
+
+
+@workflow
+class AwaitChoice(Workflow):
+    async def run(self, n: int) -> list[object]:
+        a = await (pay(amount(n)) if n > 0 else reject(amount(-n)))
+        b = await (pay(n) if n > 5 else reject(n) if n > 0 else review(n))
+        await (pay(0) if await approved(n) else reject(0))
+        c = len(await (reject(await approved(n - 1)) if n % 2 else pay(n)))
+        d = e = await (review(n) if n else asyncio.gather(pay(1), reject(2)))
+        return [a, b, c, d, e == d, await log()]
+
+
+@workflow
+class AwaitChoiceInExpressions(Workflow):
+    async def run(self, xs: list[int]) -> list[object]:
+        texts = [await (pay(x) if x % 2 else reject(x)) for x in xs]
+        label = f"{await (pay(len(xs)) if xs else reject(0))}!"
+        found = await (
+            self.run_action(pay(1), retry=RetryPolicy(attempts=2)) if len(xs) > 2 else reject(9)
+        )
+        return [texts, label, found, await log()]
+
+
+@workflow
+class AwaitChoiceFails(Workflow):
+    async def run(self, n: int) -> list[object]:
+        try:
+            result: object = await (refuse(n) if n < 0 else pay(n))
+        except ValueError as error:
+            result = f"caught {error}"
+        return [result, await log()]

@@ -68,14 +68,7 @@ def lower_await(
 
 def lower_operation(node: cst.BaseExpression, ctx: Ctx) -> ir.Operation | None:
     if not isinstance(node, cst.Call):
-        help = "await an action call, `asyncio.gather(...)` or `asyncio.sleep(...)`"
-        ctx.error(
-            AWAIT_NON_ACTION,
-            node,
-            "await of a value that is not a call",
-            "not an action",
-            help,
-        )
+        _not_a_call(node, ctx)
         return None
     func = node.func
     if isinstance(func, cst.Attribute) and ctx.is_self(func.value):
@@ -105,6 +98,21 @@ def lower_operation(node: cst.BaseExpression, ctx: Ctx) -> ir.Operation | None:
         return helper
     _not_awaitable(node, symbol, ctx)
     return None
+
+
+def _not_a_call(node: cst.BaseExpression, ctx: Ctx) -> None:
+    """`await c` of a coroutine or task kept in a variable: the call is the durable step, so it
+    is awaited where it is made."""
+    if isinstance(node, cst.Name | cst.Attribute | cst.Subscript):
+        message = f"await of `{ctx.code(node)}`, a value and not a call"
+        help = (
+            "await the call where it is made (`result = await fetch(x)`): a coroutine or task "
+            "kept in a variable is not a durable step; to run calls at once, gather them"
+        )
+    else:
+        message = "await of a value that is not a call"
+        help = "await an action call, `asyncio.gather(...)` or `asyncio.sleep(...)`"
+    ctx.error(AWAIT_NON_ACTION, node, message, "not a call", help)
 
 
 def _async_module_helper(node: cst.Call, symbol: object, ctx: Ctx) -> ir.CallAsyncHelper | None:

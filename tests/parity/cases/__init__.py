@@ -475,6 +475,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("await_choices", "AwaitChoice", *({"n": n} for n in (-2, 0, 1, 4, 7))),
     _case("await_choices", "AwaitChoiceInExpressions", {"xs": [1, 2, 3]}, {"xs": []}),
     _case("await_choices", "AwaitChoiceFails", {"n": -1}, {"n": 2}),
+    _case("await_choices", "AwaitChoiceInStatements", {"n": 5}, {"n": 0}),
     _case("await_shapes", "GatheredGenerator", {"xs": [1, -2, 3, -4]}, {"xs": []}),
     _case("await_shapes", "GatherInExpressions", {"xs": [1, 2]}, {"xs": []}),
     _case("await_shapes", "BuiltHelperList", {"xs": [3, 1]}, {"xs": []}),

@@ -84,3 +84,25 @@ class AwaitChoiceFails(Workflow):
         except ValueError as error:
             result = f"caught {error}"
         return [result, await log()]
+
+
+async def settle(n: int) -> str:
+    return await (pay(n) if n % 2 else asyncio.wait_for(reject(n), 5))
+
+
+@workflow
+class AwaitChoiceInStatements(Workflow):
+    async def run(self, n: int) -> list[object]:
+        totals: dict[str, int] = {"count": 0}
+        while await (approved(n) if n > 2 else approved(n - 10)):
+            n -= 1
+            totals["count"] += len(await (pay(n) if n % 2 else reject(n)))
+        match await ((pay if n else reject)(n) if n < 100 else pay(0)):
+            case "paid 2":
+                kind = "two"
+            case other:
+                kind = other
+        kept = [x for x in range(n + 2) if await (approved(x - 1) if x else approved(0))]
+        in_order = await log()
+        settled = await asyncio.gather(*[settle(x) for x in (n, n + 1)], settle(7))
+        return [totals, n, kind, kept, in_order, settled, sorted(await log())]  # gathered: at once

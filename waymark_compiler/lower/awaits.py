@@ -140,11 +140,11 @@ def _awaited(
     if isinstance(node, cst.IfExp):
         _hoist(node.test, ctx, out)
         target = target or ctx.temp()
+        test = lower_expr(node.test, ctx)
         body: list[ir.Stmt] = []
         orelse: list[ir.Stmt] = []
         chosen = _awaited(node.body, target, span, ctx, body)
         chosen = _awaited(node.orelse, target, span, ctx, orelse) and chosen
-        test = lower_expr(node.test, ctx)
         out.append(ir.If(test=test, body=tuple(body), orelse=tuple(orelse), span=ctx.span(node)))
         return chosen
     _sequence(operation_operands(node, ctx), ctx, out)

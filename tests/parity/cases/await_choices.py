@@ -73,7 +73,8 @@ class AwaitChoiceInExpressions(Workflow):
         found = await (
             self.run_action(pay(1), retry=RetryPolicy(attempts=2)) if len(xs) > 2 else reject(9)
         )
-        return [texts, label, found, await log()]
+        picked = await (pay(y) if (y := len(xs) + 1) > 2 else reject(y))
+        return [texts, label, found, picked, y, await log()]
 
 
 @workflow

@@ -18,7 +18,7 @@ from waymark_runtime.config import Settings
 from waymark_runtime.errors import UnknownInstance
 from waymark_runtime.local import LocalRuntime
 from waymark_runtime.store.postgres import PostgresStore
-from waymark_runtime.worker import pool, protocol
+from waymark_runtime.worker import placement, protocol
 
 pytestmark = pytest.mark.usefixtures("worker_env")
 
@@ -276,7 +276,7 @@ async def test_an_attempt_past_its_own_timeout_fails_at_once(
 async def test_a_worker_stuck_past_a_deadline_is_replaced_and_the_attempt_times_out(
     store: PostgresStore, database: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pool, "_DEADLINE_GRACE", 0.2)
+    monkeypatch.setattr(placement, "_DEADLINE_GRACE", 0.2)
     async with running(store, runner_settings(database)), waymark.connect(database):
         instance_id = await flows.Blocking().run(30.0, _blocking=False)
         # The attempt's deadline passed: it times out as a cooperative action would, once,

@@ -1,6 +1,7 @@
 """Replies left unread while the runner would only put them off (`worker/hush.py`): successes
 pile up in the pipe until the hush ends; a failure, a worker's death, new orders or a stop end
-it at once; and no hush starts while queued orders would leave a worker's slot idle.
+it at once; no hush starts while queued orders would leave a worker's slot idle, nor while
+an urgent frame a worker announced is still unread.
 
 On a real `WorkerPool` with one worker process of two slots (`test_worker_prefetch._pool`).
 """
@@ -19,6 +20,7 @@ from tests.runtime import runtime_flows as flows
 from tests.runtime.test_worker_prefetch import _Heard, _pool, _recorded
 from waymark_runtime.actions import action_path
 from waymark_runtime.worker.executor import AttemptOrder, Lease
+from waymark_runtime.worker.hush import Hush, signal_urgent
 from waymark_runtime.worker.slots import Slots
 
 DECLINE = action_path(flows.decline)
@@ -120,6 +122,60 @@ async def test_an_order_submitted_this_turn_counts_as_held_by_a_worker(worker_en
         assert pool.holders() == ({None}, 1, False)  # an order with no context: turn None
         await asyncio.wait_for(heard.until(lambda: "a" in heard.replied), _PROMPT)
         assert pool.holders() == (set(), 0, False)
+
+
+async def test_a_success_too_large_to_send_fails_and_ends_the_hush(worker_env: Path) -> None:
+    """The worker turns a success it cannot send into a failure: that failure is urgent too
+    (it used to be sent as quietly as the success it replaced)."""
+    heard = _Heard()
+    async with _pool(heard, WAYMARK_MAX_PAYLOAD_BYTES="1000") as pool:
+        lease = Lease(time.monotonic() + _LONG)
+        pool.submit([_recorded("a", 0.0, lease)])
+        pool.quiet(time.monotonic() + _LONG)
+        await _ran(worker_env, "a")
+        pool.hush.until(time.monotonic() + _LONG)
+        big = "b" * 2000  # returned as it came: over the 1,000 bytes a reply may carry
+        pool.workers[0].writer.write(_request(pool, _recorded(big, 0.0, lease)))
+        await asyncio.wait_for(heard.until(lambda: big in heard.replied), _PROMPT)
+        assert not pool.hush.hushed and heard.replied[big][0] is False
+        while pool.hush.owed.get(pool.workers[0]):  # its byte is heard, its frame read
+            await asyncio.sleep(0.01)
+
+
+async def test_no_hush_begins_while_an_announced_urgent_frame_is_unread() -> None:
+    """A worker's urgent byte may be read before its frame (the frame is still behind
+    successes in a full pipe): the hush it ends must not begin again before that frame is
+    read. A worker whose urgent pipe closed keeps any hush from beginning until it is gone."""
+    loop = asyncio.get_running_loop()
+    replies_r, replies_w = os.pipe()
+    urgent_r, urgent_w = os.pipe()
+    transport, _ = await loop.connect_read_pipe(
+        lambda: asyncio.StreamReaderProtocol(asyncio.StreamReader()), os.fdopen(replies_r, "rb")
+    )
+    hush = Hush()
+    hush.watch("w", transport, urgent_r)
+    try:
+        signal_urgent(urgent_w, 2)  # two urgent frames on their way
+        while hush.owed.get("w") != 2:
+            await asyncio.sleep(0.01)
+        for _ in range(2):
+            hush.until(time.monotonic() + _LONG)
+            assert not hush.hushed
+            hush.answered("w")  # the listener read one of them
+        hush.until(time.monotonic() + _LONG)
+        assert hush.hushed
+        os.close(urgent_w)  # the worker died
+        while hush.hushed:
+            await asyncio.sleep(0.01)
+        hush.until(time.monotonic() + _LONG)
+        assert not hush.hushed and hush.gone == {"w"}
+        hush.forget("w")  # its exit is handled
+        hush.until(time.monotonic() + _LONG)
+        assert hush.hushed
+    finally:
+        hush.lift()
+        transport.close()
+        os.close(replies_w)
 
 
 def test_how_long_a_worker_has_work_counts_what_its_attempts_ran_for_in_it() -> None:

@@ -242,12 +242,13 @@ class _Heard:
 
 
 @contextlib.asynccontextmanager
-async def _pool(heard: _Heard) -> AsyncIterator[WorkerPool]:
-    """One worker of two slots that keeps a prefetch of two from the start."""
+async def _pool(heard: _Heard, **env: str) -> AsyncIterator[WorkerPool]:
+    """One worker of two slots that keeps a prefetch of two from the start (`env`: more
+    settings)."""
     settings = Settings.from_env({"WAYMARK_DATABASE_URL": "postgresql://unused/db",
                                   "WAYMARK_USER_MODULE": flows.__name__,
                                   "WAYMARK_WORKER_COUNT": "1",
-                                  "WAYMARK_CONCURRENT_PER_WORKER": "2"})  # fmt: skip
+                                  "WAYMARK_CONCURRENT_PER_WORKER": "2", **env})  # fmt: skip
     pool = WorkerPool(settings, heard)
     await pool.start()
     try:

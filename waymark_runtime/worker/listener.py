@@ -100,12 +100,15 @@ class Listener(Placement):
         stall = protocol.FRAME_STALL_SECONDS
         while (message := await protocol.read_frame(worker.reader, limit, stall)) is not None:
             if isinstance(message, dict) and "renew" in message:
+                self.hush.answered(worker)
                 running = bool(message.get("running"))
                 self._background(self._renew(worker, message["renew"], running))
                 continue
             if isinstance(message, dict):
                 self._hello(worker)
                 continue
+            if not all(reply["ok"] for reply in message):
+                self.hush.answered(worker)
             now = time.monotonic()
             for reply in message:
                 order = worker.in_flight.pop(reply["id"], None)

@@ -38,8 +38,8 @@ from waymark_runtime.worker.protocol import (
     Request,
     dumps,
     encode,
-    encode_lists,
     frame_limit,
+    frames_of,
     open_pipes,
     read_frame,
 )
@@ -115,15 +115,15 @@ def _keep_pipes_from_forks(*fds: int) -> None:
 class _Outbox:
     """Replies finished in one loop iteration are written as one frame, each encoded on its
     own: a value that will not encode fails its own attempt, never the others of the frame.
-    A frame with a reply that is not a success, and a question, are followed by a byte on the
-    urgent pipe: the runner may be leaving successes unread for a while, never those."""
+    Each frame with a reply that is not a success, and each question, is followed by a byte on
+    the urgent pipe: the runner may be leaving successes unread for a while, never those."""
 
     def __init__(
         self, writer: asyncio.StreamWriter, max_payload_bytes: int, urgent_fd: int | None
     ) -> None:
         self.writer = writer
         self.urgent_fd = urgent_fd
-        self.urgent = False
+        self.urgent: list[bytes] = []  # replies that are not a success
         # Its own loop, not the running one: in a process an action forked, Python has no
         # running loop while the copied attempt ends.
         self.loop = asyncio.get_running_loop()
@@ -135,13 +135,14 @@ class _Outbox:
             encoded = dumps(reply)
             if len(encoded) > self.max_payload_bytes:  # escaped: never smaller than stored
                 check_storable(reply["value"], self.max_payload_bytes)  # not sent if too big
+            ok = reply["ok"]
         except Exception as error:  # the codec's output always encodes; this is a last guard
             value = error_json(unstorable(action, error, raised=not reply["ok"]))
             encoded = dumps({"id": reply["id"], "ok": False, "value": value})
-        if not self.replies:
+            ok = False
+        if not (self.replies or self.urgent):
             self.loop.call_soon(self.flush)
-        self.replies.append(encoded)
-        self.urgent = self.urgent or not reply["ok"]
+        (self.replies if ok else self.urgent).append(encoded)
 
     def ask(self, message: dict[str, Any]) -> None:
         """A question to the runner, written at once (`{"renew": [id, ...]}`)."""
@@ -150,12 +151,17 @@ class _Outbox:
             signal_urgent(self.urgent_fd)
 
     def flush(self) -> None:
+        """The successes, then the other replies in frames of their own: one urgent byte per
+        frame with a reply that is not a success, so the runner knows how many it still owes
+        a read (`hush.Hush.owed`)."""
         replies, self.replies = self.replies, []
-        urgent, self.urgent = self.urgent, False
-        if replies and not self.writer.is_closing():
-            self.writer.write(encode_lists(replies, frame_limit(self.max_payload_bytes)))
-            if urgent:
-                signal_urgent(self.urgent_fd)
+        urgent, self.urgent = self.urgent, []
+        if self.writer.is_closing():
+            return
+        limit = frame_limit(self.max_payload_bytes)
+        frames = frames_of(urgent, limit)
+        self.writer.write(b"".join([*frames_of(replies, limit), *frames]))
+        signal_urgent(self.urgent_fd, len(frames))
 
 
 def _context(request: Request) -> AttemptContext | None:

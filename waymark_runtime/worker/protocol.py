@@ -120,6 +120,11 @@ def encode_list(items: list[bytes]) -> bytes:
 def encode_lists(items: list[bytes], limit: int) -> bytes:
     """Frames of the list `items` (each encoded with `dumps`), as few as fit under `limit`
     bytes each; an item over `limit` on its own still goes, alone (the reader refuses it)."""
+    return b"".join(frames_of(items, limit))
+
+
+def frames_of(items: list[bytes], limit: int) -> list[bytes]:
+    """The frames `encode_lists` joins, one by one (none for no items)."""
     frames: list[bytes] = []
     batch: list[bytes] = []
     size = 2  # the brackets
@@ -131,7 +136,7 @@ def encode_lists(items: list[bytes], limit: int) -> bytes:
         size += len(item) + 1
     if batch:
         frames.append(encode_list(batch))
-    return b"".join(frames)
+    return frames
 
 
 def _frame(body: bytes) -> bytes:

@@ -269,7 +269,7 @@ _FIELDS: dict[str, _Field] = {
         "WAYMARK_EXPIRED_LOCK_RECLAIMER_BATCH_SIZE", _clamped_int, _constant(1_000)
     ),
     "scheduler_poll_interval_ms": _Field(
-        "WAYMARK_SCHEDULER_POLL_INTERVAL_MS", _positive_int, _constant(1_000)
+        "WAYMARK_SCHEDULER_POLL_INTERVAL_MS", _positive_int, _constant(30_000)
     ),
     "scheduler_batch_size": _Field("WAYMARK_SCHEDULER_BATCH_SIZE", _positive_int, _constant(100)),
     "garbage_collector_retention_hours": _Field(

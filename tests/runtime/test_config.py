@@ -22,7 +22,7 @@ def test_defaults_follow_the_seed_table() -> None:
     assert (settings.lock_ttl_ms, settings.lock_heartbeat_ms) == (15_000, 5_000)
     assert settings.expired_lock_reclaimer_interval_ms == 1_000
     assert settings.expired_lock_reclaimer_batch_size == 1_000
-    assert settings.scheduler_poll_interval_ms == 1_000
+    assert settings.scheduler_poll_interval_ms == 30_000
     assert settings.scheduler_batch_size == 100
     assert settings.garbage_collector_retention_hours == 24
     assert settings.log_level == "INFO"

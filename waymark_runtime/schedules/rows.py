@@ -128,6 +128,12 @@ class ScheduleRows:
         rows = await connection.fetch(self._sql["claim_due_schedules"], now, limit)
         return [_due_of(row) for row in rows]
 
+    async def next_due(self, now: float) -> tuple[float | None, set[str]]:
+        """The earliest run time of an active schedule its unfinished last instance does not
+        hold back (None: no such schedule), and the instances holding back due ones."""
+        row = await self.store.pool.fetchrow(self._sql["next_due"], now)
+        return row["next_run"], {str(holder) for holder in row["holders"]}
+
     async def record_fires(
         self, connection: asyncpg.Connection, fires: Sequence[Fire], now: float
     ) -> None:

@@ -1,5 +1,8 @@
 """The scheduler inside `start-workers`: fire due schedules, one transaction per tick.
 
+Ticks come at the schedules' run times, not on a clock: between them the scheduler sleeps
+(`wakeup.Wakeup`: a timer at the next run time, a NOTIFY when schedules change, a slow poll).
+
 A tick locks due schedules (`FOR UPDATE SKIP LOCKED`, overlap decided in the same statement),
 queues their instances through `PostgresStore.create_instances`, moves each schedule to its next
 slot and commits. An instance id is derived from (schedule, slot), so a scheduler that dies
@@ -10,7 +13,6 @@ raises: a failed tick is logged and retried on the next one. It imports no user 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
 import uuid
@@ -23,6 +25,7 @@ from waymark_runtime.engine import check_programs
 from waymark_runtime.errors import ProgramMismatch
 from waymark_runtime.schedules.cadence import jitter_offset, slot_after
 from waymark_runtime.schedules.rows import DueSchedule, Fire, ScheduleRows
+from waymark_runtime.schedules.wakeup import RETRY_SECONDS, Wakeup
 from waymark_runtime.store import postgres
 from waymark_runtime.store.postgres import SHORT_IDLE_MS, PostgresStore, is_transient
 
@@ -34,19 +37,36 @@ _RNG = random.Random()
 
 
 async def run_scheduler(store: PostgresStore, settings: Settings, stop: asyncio.Event) -> None:
-    """Fire due schedules every `WAYMARK_SCHEDULER_POLL_INTERVAL_MS` until `stop` is set.
+    """Fire due schedules until `stop` is set: at each schedule's run time, when a schedule
+    changes, and at least every `WAYMARK_SCHEDULER_POLL_INTERVAL_MS` (`wakeup.Wakeup`).
 
     A tick finishes before the loop looks at `stop` again, so stopping never cuts a fire in
-    half. The store's pool needs room for two connections (the tick's and the queuing one).
+    half. The store's pool needs room for two connections (the tick's and the queuing one);
+    the scheduler listens on a connection of its own.
     """
-    poll = settings.scheduler_poll_interval_ms / 1000
     batch = settings.scheduler_batch_size
     outage = _Outage()
-    while not stop.is_set():
-        fired = await _tick(store, batch, outage)
-        if fired < batch:  # a full batch means more may be due: go again at once
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), poll)
+    wakeup = Wakeup(store.dsn, settings.scheduler_poll_interval_ms / 1000)
+    try:
+        while not stop.is_set():
+            await wakeup.listen()
+            wakeup.event.clear()  # a change from here on cuts the next sleep short
+            fired = await _tick(store, batch, outage)
+            if fired < batch:  # a full batch means more may be due: go again at once
+                await wakeup.sleep(stop, await _next_look(store, wakeup, outage))
+    finally:
+        await wakeup.close()
+
+
+async def _next_look(store: PostgresStore, wakeup: Wakeup, outage: _Outage) -> float:
+    """Seconds until the scheduler must look again (it may be woken before)."""
+    now = postgres.now()
+    try:
+        next_run, wakeup.holders = await ScheduleRows(store).next_due(now)
+    except Exception as error:
+        outage.failed_on(error, "scheduler: looking for the next run time failed")
+        return min(wakeup.poll, RETRY_SECONDS)
+    return wakeup.delay(next_run, now)
 
 
 class _Outage:
@@ -60,6 +80,13 @@ class _Outage:
             log.warning("scheduler: database unavailable (%s); retrying", error)
         self.ongoing = True
 
+    def failed_on(self, error: BaseException, what: str) -> None:
+        """`error` ended a database step: an outage, or a bug logged with its traceback."""
+        if is_transient(error):
+            self.failed(error)
+        else:
+            log.exception(what)
+
     def ended(self) -> None:
         if self.ongoing:
             log.info("scheduler: database available again")
@@ -70,10 +97,7 @@ async def _tick(store: PostgresStore, batch: int, outage: _Outage) -> int:
     try:
         fires = await fire_due(store, limit=batch)
     except Exception as error:
-        if is_transient(error):
-            outage.failed(error)
-        else:
-            log.exception("scheduler tick failed")
+        outage.failed_on(error, "scheduler tick failed")
         return 0
     outage.ended()
     for fire in fires:

@@ -8,12 +8,13 @@
 -- Registering makes that version the newest (re-registering an older one, a rollback, makes
 -- scheduled runs use it again). An unchanged cadence keeps the pending fire; a changed jitter
 -- only re-draws its offset ($10 - $9). The status is kept: a deploy does not resume a pause.
+-- Schedulers hear of it on `waymark_schedules` (every statement that changes a schedule does so).
 WITH version AS (
     INSERT INTO waymark_workflow_versions AS v (name, version, wrl, created_at)
     VALUES ($1, $11, $12, to_timestamp($13))
     ON CONFLICT (name, version)  -- the caller checked the text: another text there is forged
         DO UPDATE SET created_at = greatest(v.created_at, excluded.created_at), wrl = excluded.wrl
-)
+), upserted AS (
 INSERT INTO waymark_schedules AS s
     (workflow_name, name, schedule_type, cron_expression, interval_seconds, inputs,
      jitter_seconds, allow_duplicate, priority, next_slot_at, next_run_at, created_at, updated_at)
@@ -40,19 +41,27 @@ ON CONFLICT (workflow_name, name) DO UPDATE SET
     cron_expression = excluded.cron_expression,
     interval_seconds = excluded.interval_seconds,
     updated_at = excluded.updated_at
-RETURNING id;
+RETURNING id
+)
+SELECT id, pg_notify('waymark_schedules', '')::text FROM upserted;
 
 -- name: set_schedule_status
 -- Pause or resume schedule $2 of workflow $1. A resumed schedule keeps its pending fire: when
 -- that moment passed while paused, the next tick fires it once.
-UPDATE waymark_schedules
-SET status = $3, updated_at = to_timestamp($4)
-WHERE workflow_name = $1 AND name = $2
-RETURNING id;
+WITH changed AS (
+    UPDATE waymark_schedules
+    SET status = $3, updated_at = to_timestamp($4)
+    WHERE workflow_name = $1 AND name = $2
+    RETURNING id
+)
+SELECT id, pg_notify('waymark_schedules', '')::text FROM changed;
 
 -- name: delete_schedule
 -- Instances the schedule already queued are left alone.
-DELETE FROM waymark_schedules WHERE workflow_name = $1 AND name = $2 RETURNING id;
+WITH deleted AS (
+    DELETE FROM waymark_schedules WHERE workflow_name = $1 AND name = $2 RETURNING id
+)
+SELECT id, pg_notify('waymark_schedules', '')::text FROM deleted;
 
 -- name: list_schedules
 -- Schedules filtered by status $1, workflow $2 and schedule name $3 (each NULL for any).
@@ -96,6 +105,22 @@ WHERE s.status = 'active' AND s.next_run_at <= to_timestamp($1)
 ORDER BY s.next_run_at
 LIMIT $2
 FOR UPDATE OF s SKIP LOCKED;
+
+-- name: next_due
+-- When a scheduler must look again, at $1: the earliest run time of an active schedule that
+-- its unfinished last instance does not hold back (NULL: none), and the unfinished instances
+-- that hold back schedules already due (each one's end makes its schedule due).
+SELECT extract(epoch FROM min(s.next_run_at) FILTER (WHERE NOT s.held))::double precision
+           AS next_run,
+       coalesce(array_agg(s.last_instance_id) FILTER (WHERE s.held), '{}') AS holders
+FROM (
+    SELECT s.next_run_at, s.last_instance_id,
+           s.next_run_at <= to_timestamp($1) AND NOT s.allow_duplicate AND EXISTS (
+               SELECT 1 FROM waymark_instances AS i
+               WHERE i.id = s.last_instance_id AND i.finished_at IS NULL) AS held
+    FROM waymark_schedules AS s
+    WHERE s.status = 'active'
+) AS s;
 
 -- name: record_fires
 -- After the instances exist: move each fired schedule ($2) to its next slot and run time.

@@ -210,6 +210,16 @@ class _Pipe:
     def write(self, frame: bytes) -> None:
         self.frames.append(frame)
 
+    def messages(self) -> list[Any]:
+        """What one write carried: each frame's message, in order."""
+        [written] = self.frames
+        messages = []
+        while written:
+            (size,) = struct.unpack(">I", written[:4])
+            messages.append(json.loads(written[4 : 4 + size]))
+            written = written[4 + size :]
+        return messages
+
 
 async def test_a_worker_sends_no_reply_past_the_payload_limit() -> None:
     pipe = _Pipe()
@@ -218,9 +228,7 @@ async def test_a_worker_sends_no_reply_past_the_payload_limit() -> None:
     outbox.put({"id": 2, "ok": True, "value": "é" * 59}, "m:fits")  # 120 bytes as stored
     outbox.put({"id": 3, "ok": False, "value": {"message": "y" * 200}}, "m:loud")
     await asyncio.sleep(0)
-    [frame] = pipe.frames
-    (size,) = struct.unpack(">I", frame[:4])
-    big, fits, loud = json.loads(frame[4 : 4 + size])
+    [fits], [big, loud] = pipe.messages()  # the successes, then the rest in a frame of its own
     assert fits == {"id": 2, "ok": True, "value": "é" * 59}
     assert big["value"]["message"] == (
         "the result of action 'm:big' cannot be stored: its JSON is 123 bytes, more than "
@@ -237,9 +245,7 @@ async def test_a_worker_encodes_each_reply_on_its_own() -> None:
     outbox.put({"id": 2, "ok": True, "value": 10**5000}, "m:huge")
     outbox.put({"id": 3, "ok": True, "value": "x"}, "m:fine")
     await asyncio.sleep(0)
-    [frame] = pipe.frames
-    (size,) = struct.unpack(">I", frame[:4])
-    first, refused, third = json.loads(frame[4 : 4 + size])
+    [first, third], [refused] = pipe.messages()
     assert (first, third) == (
         {"id": 1, "ok": True, "value": 7},
         {"id": 3, "ok": True, "value": "x"},

@@ -200,9 +200,14 @@ def _same(value: JSON) -> JSON:
 def _encode_call(call: PendingCall, argument: Callable[[JSON], JSON]) -> dict[str, JSON]:
     """The hot record (a gather's calls), spelled out: its fields are JSON or a tuple of it,
     each argument as `argument` writes it; `policy` only when the call has one."""
+    if argument is _same:  # nothing shared (most gathers): the values as they are
+        args: list[JSON] = list(call.args)
+        kwargs: dict[str, JSON] = dict(call.kwargs)
+    else:
+        args = [argument(value) for value in call.args]
+        kwargs = {name: argument(value) for name, value in call.kwargs.items()}
     document = {"node": call.node, "item": call.item, "target": call.target,
-                "args": [argument(value) for value in call.args],
-                "kwargs": {name: argument(value) for name, value in call.kwargs.items()},
+                "args": args, "kwargs": kwargs,
                 "attempt": call.attempt, "status": call.status, "value": call.value}  # fmt: skip
     if call.policy is not None:
         document["policy"] = call.policy

@@ -17,10 +17,12 @@ from typing import Any
 from waymark_runtime.effects import WriteLog
 from waymark_runtime.engine import InstanceOutcome, PlannedAction, PlannedChild, PlannedWait
 
+_JSON = json.JSONEncoder(separators=(",", ":"), allow_nan=False)  # built once, not per call
+
 
 def dumps(value: Any) -> str:
     """JSON text of a JSON-shaped value, as PostgreSQL's `json` input expects it."""
-    return json.dumps(value, separators=(",", ":"), allow_nan=False)
+    return _JSON.encode(value)
 
 
 _KEEP: Any = object()

@@ -59,6 +59,9 @@ def shown_text(value: JSON) -> str:
     return value if isinstance(value, str) else str(value)
 
 
+_STORABLE = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
 def check_storable(value: JSON, max_bytes: int | None = None) -> None:
     """Raise `ValueNotSerializable` unless the JSON-shaped `value` can be written as JSON text
     that PostgreSQL's `json` accepts and that reads back as the same value, of at most
@@ -67,7 +70,7 @@ def check_storable(value: JSON, max_bytes: int | None = None) -> None:
     Encoded values always pass the first checks; this guards the boundaries where a value
     arrives from elsewhere (an action's result, a worker's reply)."""
     try:
-        text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        text = _STORABLE.encode(value)
     except (TypeError, ValueError, RecursionError) as error:
         raise ValueNotSerializable(f"not JSON: {error}") from None
     if max_bytes is not None:

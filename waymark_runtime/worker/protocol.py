@@ -103,9 +103,13 @@ def request_of(request_id: int, order: AttemptOrder, grace: float) -> Request:
     return request
 
 
+# Built once: `json.dumps` with options builds an encoder at every call.
+_JSON = json.JSONEncoder(separators=(",", ":"))
+
+
 def dumps(message: Any) -> bytes:
     """JSON as UTF-8 (ASCII, in fact: escaped surrogates cannot break the encoding)."""
-    return json.dumps(message, separators=(",", ":")).encode("utf-8")
+    return _JSON.encode(message).encode("utf-8")
 
 
 def encode(message: Any) -> bytes:

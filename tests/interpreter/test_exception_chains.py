@@ -8,7 +8,7 @@ import json
 from tests.parity.cases.exception_chains import LongChain
 from waymark.testing import LocalRuntime
 from waymark_runtime.values import ExceptionValue, chained_value, to_json, to_value
-from waymark_runtime.values.structural import MAX_CHAIN
+from waymark_runtime.values.exception_values import MAX_CHAIN
 
 
 def _error(name: str) -> ExceptionValue:

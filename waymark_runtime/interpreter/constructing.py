@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from waymark_runtime.values import ExceptionValue, TypeValue
+from waymark_runtime.values.model_values import MODEL_VALUES
 from waymark_runtime.values.registry import kind_of
-from waymark_runtime.values.structural import MODEL_VALUES
 
 if TYPE_CHECKING:
     from waymark_runtime.interpreter.library import Library

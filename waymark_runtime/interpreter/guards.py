@@ -32,7 +32,7 @@ from waymark_runtime.interpreter.limits import (
 from waymark_runtime.interpreter.sizes import Written, measure, weigh
 from waymark_runtime.values import MODEL_VALUES, IndexedModelValue, plain_value
 from waymark_runtime.values.cycles import self_containing
-from waymark_runtime.values.structural import defines
+from waymark_runtime.values.model_values import defines
 
 Operation = Callable[[Any, Any], Any]
 _TEXT = (str, bytes, bytearray)

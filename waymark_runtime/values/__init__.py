@@ -21,6 +21,13 @@ from waymark_runtime.values.decode import (
 )
 from waymark_runtime.values.encode import Encoder, error_json, inputs_json, to_json
 from waymark_runtime.values.enums import EnumValue, own_method, plain_value, real_member
+from waymark_runtime.values.exception_values import (
+    ExceptionCarrier,
+    ExceptionValue,
+    chained_value,
+    exception_value,
+)
+from waymark_runtime.values.model_values import MODEL_VALUES, IndexedModelValue, ModelValue
 from waymark_runtime.values.registry import (
     add_user_module,
     find_class,
@@ -32,15 +39,8 @@ from waymark_runtime.values.structural import (
     DEFAULT_FACTORY_PATHS,
     JSON,
     MISSING,
-    MODEL_VALUES,
-    ExceptionCarrier,
-    ExceptionValue,
-    IndexedModelValue,
-    ModelValue,
     TypeResolver,
     TypeValue,
-    chained_value,
-    exception_value,
     lineage,
     short_name,
     type_name,

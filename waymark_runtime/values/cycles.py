@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from waymark_runtime.errors import ValueNotSerializable
-from waymark_runtime.values.structural import ExceptionValue, ModelValue
+from waymark_runtime.values.exception_values import ExceptionValue
+from waymark_runtime.values.model_values import ModelValue
 
 _CONTAINERS = (list, tuple, set, frozenset, deque)
 

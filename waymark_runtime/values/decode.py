@@ -30,10 +30,12 @@ from waymark_runtime.values.callables import ActionValue, HelperValue, partial_o
 from waymark_runtime.values.cycles import nesting_problem
 from waymark_runtime.values.encode import attributes_json, made_json, to_json
 from waymark_runtime.values.enums import EnumValue
+from waymark_runtime.values.exception_values import ExceptionValue, exception_value
 from waymark_runtime.values.fields import stored_field
 from waymark_runtime.values.foreign import rebuild_foreign
 from waymark_runtime.values.matches import MatchValue
 from waymark_runtime.values.model_fields import stored_model_field
+from waymark_runtime.values.model_values import ModelValue
 from waymark_runtime.values.registry import find_class, kind_of
 from waymark_runtime.values.structural import (
     DEFAULT_FACTORIES,
@@ -41,11 +43,8 @@ from waymark_runtime.values.structural import (
     JSON,
     MISSING,
     STANDARD_CLASSES,
-    ExceptionValue,
-    ModelValue,
     TypeResolver,
     TypeValue,
-    exception_value,
     short_name,
 )
 from waymark_runtime.values.text import big_int_value, text_value

@@ -28,22 +28,23 @@ from waymark_runtime.errors import ValueNotSerializable
 from waymark_runtime.values.callables import ActionValue, HelperValue, PartialValue
 from waymark_runtime.values.cycles import nesting_problem
 from waymark_runtime.values.enums import EnumValue, mix_of
+from waymark_runtime.values.exception_values import (
+    MAX_CHAIN,
+    ExceptionValue,
+    chained_value,
+    exception_value,
+)
 from waymark_runtime.values.fields import DataclassField
 from waymark_runtime.values.matches import MatchValue, match_value
 from waymark_runtime.values.model_fields import ModelField
+from waymark_runtime.values.model_values import IndexedModelValue, ModelValue
 from waymark_runtime.values.registry import kind_of
 from waymark_runtime.values.structural import (
     DEFAULT_FACTORIES,
     ISO_CALENDAR_DATE,
     JSON,
-    MAX_CHAIN,
     MISSING,
-    ExceptionValue,
-    IndexedModelValue,
-    ModelValue,
     TypeValue,
-    chained_value,
-    exception_value,
     lineage,
     type_path,
 )

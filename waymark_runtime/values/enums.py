@@ -12,14 +12,9 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
+from waymark_runtime.values.model_values import ModelValue, defines
 from waymark_runtime.values.python_errors import BINARY_OPERATIONS, unsupported
-from waymark_runtime.values.structural import (
-    MISSING,
-    ModelValue,
-    defines,
-    short_name,
-    type_name,
-)
+from waymark_runtime.values.structural import MISSING, short_name, type_name
 
 
 class EnumValue:

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from typing import Any
 
 from waymark_runtime.errors import ProgramError
-from waymark_runtime.values.structural import ModelValue, TypeValue, type_path
+from waymark_runtime.values.model_values import ModelValue
+from waymark_runtime.values.structural import TypeValue, type_path
 
 FIELD_DATA = frozenset(
     {"name", "type", "default", "default_factory", "init", "repr", "compare", "hash",

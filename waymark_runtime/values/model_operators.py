@@ -18,17 +18,9 @@ from typing import Any
 
 from waymark_runtime.errors import ProgramError
 from waymark_runtime.values.decode import as_workflow_value
+from waymark_runtime.values.model_values import _ALL, ModelValue, _class_of, _real, _rules, defines
 from waymark_runtime.values.python_errors import BINARY_OPERATIONS, ORDERING, unsupported
-from waymark_runtime.values.structural import (
-    _ALL,
-    ModelValue,
-    _class_of,
-    _real,
-    _rules,
-    defines,
-    short_name,
-    type_name,
-)
+from waymark_runtime.values.structural import short_name, type_name
 
 
 def _own(value: ModelValue, *methods: str) -> bool:

@@ -16,8 +16,9 @@ from typing import Any
 from waymark_runtime.errors import ValueNotSerializable
 from waymark_runtime.values.cycles import nesting_problem
 from waymark_runtime.values.encode import Encoder
+from waymark_runtime.values.model_values import MODEL_VALUES
 from waymark_runtime.values.registry import kind_of
-from waymark_runtime.values.structural import MODEL_VALUES, short_name, type_path
+from waymark_runtime.values.structural import short_name, type_path
 
 OBJECT = "object"
 

@@ -34,7 +34,7 @@ def validated_inputs(definition: WorkflowDefinition, inputs: dict[str, Any]) -> 
         return inputs
     from pydantic import PydanticSchemaGenerationError, ValidationError
 
-    from waymark_runtime.values.decode import validated
+    from waymark_runtime.values.validation import validated
 
     checked = dict(inputs)
     parameters = definition.signature.parameters

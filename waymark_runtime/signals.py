@@ -101,7 +101,7 @@ def unknown_signal(name: str, known: dict[str, str], workflow: str) -> UnknownSi
 
 @functools.lru_cache(maxsize=256)
 def _adapter(type_text: str) -> Any:
-    from waymark_runtime.values.decode import type_adapter
+    from waymark_runtime.values.validation import type_adapter
 
     return type_adapter(resolve_type(type_text))
 

@@ -29,8 +29,8 @@ from waymark_runtime.values import (
     to_value,
 )
 from waymark_runtime.values.cycles import holds_itself
-from waymark_runtime.values.decode import validated
 from waymark_runtime.values.text import UnreadableJson, check_storable, read_json
+from waymark_runtime.values.validation import validated
 
 add_user_module(__name__)  # as `WAYMARK_USER_MODULE` would: its classes are the user's
 

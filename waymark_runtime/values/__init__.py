@@ -12,13 +12,13 @@ from waymark_runtime.nesting import make_value_room
 from waymark_runtime.values import model_operators  # noqa: F401  (ModelValue's operators)
 from waymark_runtime.values.decode import (
     Decoder,
-    RemoteTraceback,
     as_workflow_value,
     default_factory,
     from_json,
     real_value,
     to_value,
 )
+from waymark_runtime.values.decode_errors import RemoteTraceback
 from waymark_runtime.values.encode import Encoder, error_json, inputs_json, to_json
 from waymark_runtime.values.enums import EnumValue, own_method, plain_value, real_member
 from waymark_runtime.values.exception_values import (

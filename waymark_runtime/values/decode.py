@@ -1,9 +1,9 @@
 """Decoding JSON to workflow values: structural (for the interpreter) or real classes.
 
 `to_value` gives what the interpreter computes with (no user code needed); `from_json` gives the
-caller's objects, classes found in the type registry (or by a `TypeResolver`); `validated`
-checks a value against an annotation with pydantic (a workflow's inputs). A type tag builds a
-class only when the class is of that kind (a `model` tag, a pydantic model; ...).
+caller's objects, classes found in the type registry (or by a `TypeResolver`); exceptions are
+`decode_errors`, validation against an annotation `validation`. A type tag builds a class only
+when the class is of that kind (a `model` tag, a pydantic model; ...).
 """
 
 from __future__ import annotations
@@ -22,17 +22,17 @@ from collections import ChainMap, Counter, OrderedDict, defaultdict, deque
 from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from waymark_runtime.errors import ValueNotSerializable
 from waymark_runtime.values.callables import ActionValue, HelperValue, partial_of
 from waymark_runtime.values.cycles import nesting_problem
+from waymark_runtime.values.decode_errors import exception_from
 from waymark_runtime.values.encode import attributes_json, made_json, to_json
 from waymark_runtime.values.enums import EnumValue
-from waymark_runtime.values.exception_values import ExceptionValue, exception_value
+from waymark_runtime.values.exception_values import exception_value
 from waymark_runtime.values.fields import stored_field
-from waymark_runtime.values.foreign import rebuild_foreign
 from waymark_runtime.values.matches import MatchValue
 from waymark_runtime.values.model_fields import stored_model_field
 from waymark_runtime.values.model_values import ModelValue
@@ -49,9 +49,6 @@ from waymark_runtime.values.structural import (
 )
 from waymark_runtime.values.text import big_int_value, text_value
 from waymark_runtime.values.times import datetime_value, time_value
-
-if TYPE_CHECKING:
-    from pydantic import TypeAdapter
 
 # ---------------------------------------------------------------------------------------------
 # Decoding: JSON -> Python values
@@ -109,59 +106,6 @@ def from_json(value: JSON, types: TypeResolver | None = None) -> Any:
         return Decoder(types or find_class).decode(value)
     except RecursionError:
         raise nesting_problem(value) from None
-
-
-def validated(annotation: Any, value: Any) -> Any:
-    """`value` validated into `annotation` with pydantic (lax: a dict becomes the annotated
-    model, an ISO string a date), except that numbers stay as given where they are equal to
-    what validation made of them: Python passes the int 3 to `amount: float` as 3, and a
-    workflow must compute `f"{amount}"` as the same `3`, not `3.0`.
-
-    A value that contains itself (`x.append(x)`) or nests past the recursion limit has no JSON
-    form: `ValueNotSerializable`, not a `RecursionError` or pydantic's cyclic-reference error."""
-    from pydantic import ValidationError
-
-    try:
-        return _numbers_kept(value, type_adapter(annotation).validate_python(value))
-    except RecursionError:
-        raise nesting_problem(value) from None
-    except ValidationError as failure:
-        if any(error["type"] == "recursion_loop" for error in failure.errors()):
-            raise nesting_problem(value) from None
-        raise
-
-
-def _numbers_kept(given: Any, made: Any) -> Any:
-    kind = given.__class__
-    if kind in _NUMBERS:
-        return given if made.__class__ in _NUMBERS and made == given else made
-    made_kind = made.__class__
-    if kind in _SEQUENCES and made_kind in _SEQUENCES and len(made) == len(given):
-        return made_kind(_numbers_kept(g, m) for g, m in zip(given, made, strict=True))
-    if kind is dict and made.__class__ is dict and made.keys() == given.keys():
-        return {key: _numbers_kept(given[key], made[key]) for key in made}
-    return made
-
-
-_NUMBERS = (int, float, bool, Decimal, Fraction)
-_SEQUENCES = (list, tuple)
-
-
-_ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
-
-
-def type_adapter(annotation: Any) -> TypeAdapter[Any]:
-    """One `TypeAdapter` per annotation: building one costs far more than validating with it.
-    pydantic is imported here, on first use: runners never validate and do without it."""
-    from pydantic import TypeAdapter
-
-    try:
-        return _ADAPTERS[annotation]
-    except KeyError:
-        adapter = _ADAPTERS[annotation] = TypeAdapter(annotation)
-        return adapter
-    except TypeError:  # an unhashable annotation
-        return TypeAdapter(annotation)
 
 
 def real_value(value: Any, types: TypeResolver | None = None) -> Any:
@@ -251,111 +195,6 @@ def _enum_value(dec: Decoder, value: JSON) -> Any:
         if issubclass(cls, enum.Flag) and member_value is not MISSING:
             return cls(member_value)  # a combination of members (`READ|WRITE`) or none
         raise ValueNotSerializable(f"{value['type']} has no member {value['name']!r}") from None
-
-
-def _exception_from(dec: Decoder, value: JSON) -> Any:
-    lineage = (value["type"], *value["bases"])
-    args = tuple(dec.decode(a) for a in value["args"])
-    attrs = {k: dec.decode(v) for k, v in value["attrs"].items() if not k.startswith("__")}
-    notes = value["attrs"].get("__notes__")  # `add_note`'s: a list of text, nothing else
-    if isinstance(notes, list) and all(type(note) is str for note in notes):
-        attrs["__notes__"] = list(notes)
-    remote = value.get("traceback")
-    text = dec.decode(remote) if remote is not None else None
-    cause = _link(dec, value.get("cause"))
-    context = cause if value.get("context") == "cause" else _link(dec, value.get("context"))
-    if dec.types is None:
-        message = dec.decode(value["message"])
-        if not isinstance(message, str) or not all(isinstance(t, str) for t in lineage):
-            raise ValueNotSerializable("a stored exception's type, bases and message are text")
-        made = ExceptionValue(lineage, message, args, attrs, text)
-        made.cause, made.context, made.suppress = cause, context, value.get("suppress") is True
-        return made
-    error = rebuild_foreign(lineage[0], attrs)
-    if error is None:
-        error = _with_state(dec, lineage, args, attrs, value["message"])
-    if cause is None and isinstance(text, str):  # the worker's traceback shows there
-        cause = RemoteTraceback(text)
-    # Set as `raise` sets them, past a class's own `__setattr__` (a frozen `@dataclass`'s).
-    for name, link in (("__context__", context), ("__cause__", cause)):
-        object.__setattr__(error, name, link)
-    object.__setattr__(error, "__suppress_context__", value.get("suppress") is True)
-    return error
-
-
-def _link(dec: Decoder, value: JSON) -> Any:
-    """A link of an exception's chain: an exception, or None."""
-    if value is None:
-        return None
-    if not isinstance(value, dict) or value.get("$t") != "exception":
-        raise ValueNotSerializable("a stored exception's cause and context are exceptions")
-    return dec.decode(value)
-
-
-class RemoteTraceback(Exception):
-    """The traceback of where an action raised an exception, in its worker process: set as
-    the rebuilt exception's `__cause__`, so a traceback printout (pytest's too) shows it."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
-        self.text = text
-
-    def __str__(self) -> str:
-        return f'\n"""\n{self.text.rstrip()}\n"""'
-
-
-def _with_state(
-    dec: Decoder, lineage: tuple[str, ...], args: tuple[Any, ...], attrs: dict[str, Any],
-    message: JSON,
-) -> BaseException:  # fmt: skip
-    """The exception made without its `__init__`, then given its args and attributes."""
-    error = _rebuilt(dec.resolve(lineage[0], "exception"), args)
-    if error is None:  # not known here, or not rebuilt from its args: a same-named stand-in
-        args = args or (dec.decode(message),)
-        error = _stand_in(dec, lineage)(*args)
-    _restore(error, "args", args)
-    for key, attr in attrs.items():
-        if attr is None and getattr(error, key, None) is None:
-            continue  # `OSError.filename = None` would change how it prints
-        _restore(error, key, attr)
-    return error
-
-
-def _restore(error: BaseException, key: str, value: Any) -> None:
-    """`error.key = value`, as the class allows it; a frozen `@dataclass` exception's state is
-    set as its `__init__` sets it, and read-only attributes are left to the class, which
-    rebuilds them from the args."""
-    try:
-        setattr(error, key, value)
-    except dataclasses.FrozenInstanceError:
-        object.__setattr__(error, key, value)
-    except AttributeError:
-        pass
-
-
-def _rebuilt(cls: type | None, args: tuple[Any, ...]) -> BaseException | None:
-    """An instance of `cls` made without running its `__init__`, if `__new__` takes the args."""
-    try:
-        return cls.__new__(cls, *args) if cls is not None else None
-    except Exception:
-        return None
-
-
-_STAND_INS: dict[tuple[str, ...], type[BaseException]] = {}
-
-
-def _stand_in(dec: Decoder, lineage: tuple[str, ...]) -> type[BaseException]:
-    """A same-named subclass of the nearest known base, for a class that is not known here."""
-    cached = _STAND_INS.get(lineage)
-    if cached is None:
-        bases = (dec.resolve(path, "exception") for path in lineage[1:])
-        base = next((b for b in bases if b is not None), Exception)
-        module, _, qualname = lineage[0].partition(":")
-        cached = type(
-            short_name(lineage[0]), (base,), {"__module__": module, "__qualname__": qualname}
-        )
-        _STAND_INS[lineage] = cached
-    return cached
 
 
 def _float_value(dec: Decoder, value: JSON) -> float:
@@ -459,7 +298,7 @@ _DECODERS: dict[str, Callable[[Decoder, JSON], Any]] = {
     "fraction": lambda dec, v: Fraction(*(int(dec.decode(part)) for part in v["v"])),
     **dict.fromkeys(("model", "dataclass", "object"), _structure_value),  # `object`: `objects`
     "enum": _enum_value,
-    "exception": _exception_from,
+    "exception": exception_from,
     "type": _type_value,
     "action": lambda dec, v: ActionValue(str(v["v"])),
     "helper": lambda dec, v: HelperValue(str(v["v"])),

@@ -15,18 +15,13 @@ import copy
 import datetime as dt
 import functools
 import math
-import re
 import string
 from collections import ChainMap, Counter, OrderedDict, defaultdict, deque
-from collections.abc import Callable, Iterable
-from decimal import Decimal
-from fractions import Fraction
+from collections.abc import Callable
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from waymark_runtime.errors import ProgramError
 from waymark_runtime.interpreter.attributes import (
-    STANDARD_TUPLES,
     get_attribute,
     get_attribute_named,
     has_attribute,
@@ -50,19 +45,25 @@ from waymark_runtime.interpreter.exception_notes import add_note
 from waymark_runtime.interpreter.formatting import WorkflowFormatter, conversions, format_text
 from waymark_runtime.interpreter.generators import send
 from waymark_runtime.interpreter.iterators import iterator_functions
+from waymark_runtime.interpreter.methods import (
+    DATA_TYPES,
+    REGEX_METHODS,
+    REGEX_VALUES,
+    allowed_method,
+    zone_given,
+)
 from waymark_runtime.interpreter.models import (
     MODEL_METHODS,
     ModelMethodError,
     call_dataclass_function,
     call_model_method,
 )
-from waymark_runtime.interpreter.regexes import PATTERN_METHODS, Regexes
+from waymark_runtime.interpreter.regexes import Regexes
 from waymark_runtime.interpreter.standard import standard_functions
 from waymark_runtime.interpreter.starmap import starmap_items
 from waymark_runtime.interpreter.templates import TEMPLATE_METHODS, call_template_method
 from waymark_runtime.values import (
     MODEL_VALUES,
-    STRUCTURAL_VALUES,
     EnumValue,
     ExceptionValue,
     ModelValue,
@@ -79,10 +80,8 @@ from waymark_runtime.values import (
     type_name,
 )
 from waymark_runtime.values.callables import partial_of
-from waymark_runtime.values.enums import MIXES
 from waymark_runtime.values.fields import dataclass_fields
 from waymark_runtime.values.foreign import VALIDATION_ERROR, rebuild_foreign
-from waymark_runtime.values.matches import MATCH_METHODS, MatchValue
 from waymark_runtime.vocabulary import (
     DATACLASS_FUNCTIONS,
     DELEGATE_STEP,
@@ -97,14 +96,12 @@ from waymark_runtime.vocabulary import (
     PARTIAL,
     PURE_BUILTINS,
     PURE_FUNCTIONS,
-    PURE_METHODS,
     RECEIVER_OF,
     STANDARD_FUNCTIONS,
     STARMAP_ITEMS,
     TYPE_IS,
     TYPE_NAME,
     TYPE_OF,
-    ZONE_EXAMPLES,
     standard_function,
 )
 
@@ -116,85 +113,6 @@ from waymark_runtime.vocabulary import (
 _NEW_KINDS = ("exception", "model", "dataclass", "namedtuple", "object")
 _COPIED_ITEMS = (list, tuple, dict, set, frozenset, deque)  # what a shallow copy is charged by
 _VALIDATION_METHODS = frozenset({"errors", "error_count"})
-
-
-# ---------------------------------------------------------------------------------------------
-# Methods
-# ---------------------------------------------------------------------------------------------
-
-
-def _public(cls: type, *, without: Iterable[str] = ()) -> frozenset[str]:
-    return frozenset(n for n in dir(cls) if not n.startswith("_")) - frozenset(without)
-
-
-_CLOCK = ("now", "today", "utcnow", "fromtimestamp", "utcfromtimestamp")
-
-_RECEIVERS = (str, list, dict, Counter, OrderedDict, defaultdict, deque, ChainMap, set, frozenset, tuple, int, bool, float,
-              bytes, range, dt.datetime, dt.date, dt.time, dt.timedelta, dt.timezone, ZoneInfo,
-              Decimal, Fraction, *STANDARD_TUPLES)  # fmt: skip
-
-# The methods of `PURE_METHODS` each plain type has (`date.replace`, `str.count`, ...).
-METHODS: dict[type, frozenset[str]] = {
-    kind: _public(kind, without=_CLOCK) & PURE_METHODS for kind in _RECEIVERS
-}
-
-
-_REGEX_METHODS = {MatchValue: MATCH_METHODS, re.Pattern: PATTERN_METHODS}
-_REGEX_VALUES = frozenset(_REGEX_METHODS)
-
-_DATA_TYPES = MIXES  # the receivers whose methods see a mixed member as its value
-
-
-def _allowed_method(obj: Any, name: str) -> tuple[Any, Callable[..., Any]]:
-    """The receiver (an enum member's value for its data type's methods) and the method."""
-    obj = plain_value(obj)  # `Tier.PRO.upper()`: str's own method
-    kind = type(obj)
-    if isinstance(obj, tuple) and name in ("_replace", "_asdict") and hasattr(kind, "_fields"):
-        return obj, getattr(obj, name)  # a named tuple's own
-    if kind not in METHODS and isinstance(obj, tuple):  # a named tuple: a tuple's methods
-        kind = tuple
-    allowed = METHODS.get(kind)
-    if allowed is None or name not in allowed:
-        if kind in MODEL_VALUES or kind is ExceptionValue:
-            _refuse_own_method(obj, name)
-        if kind in STRUCTURAL_VALUES or not hasattr(obj, name):
-            raise no_attribute(obj, name)
-        raise ProgramError(f"`{kind.__name__}.{name}()` is not allowed in a workflow")
-    if name == "astimezone":
-        return obj, _zone_given(obj.astimezone, "astimezone()", 0)
-    if name == "timestamp" and obj.utcoffset() is None:
-        raise ProgramError(
-            "`timestamp()` of a naive datetime reads the machine's local time zone: give it a "
-            "zone first (`moment.replace(tzinfo=timezone.utc).timestamp()`)"
-        )
-    return obj, getattr(obj, name)
-
-
-def _refuse_own_method(obj: Any, name: str) -> None:
-    """A method of the value's own class named like a `str` or `list` method (`order.count()`:
-    the compiler cannot tell): refused, as the compiler refuses other methods (WM141)."""
-    cls = find_class(obj.type)
-    if cls is not None and callable(getattr(cls, name, None)):
-        raise ProgramError(
-            f"`{cls.__name__}.{name}()` is a method of the class, which a workflow does not run "
-            "(methods of user classes can do anything): call it inside an action"
-        )
-
-
-def _zone_given(function: Callable[..., Any], name: str, position: int) -> Callable[..., Any]:
-    """`moment.astimezone(zone)`, `datetime.fromtimestamp(ts, zone)`: the zone is the argument
-    at `position` or `tz=`; without one they would read the machine's own."""
-
-    def convert(*args: Any, **kwargs: Any) -> Any:
-        zone = args[position] if len(args) > position else kwargs.get("tz")
-        if zone is None:
-            raise ProgramError(
-                f"`{name}` without a zone reads the machine's local time zone: pass one "
-                f"({ZONE_EXAMPLES[name]})"
-            )
-        return function(*args, **kwargs)
-
-    return convert
 
 
 # ---------------------------------------------------------------------------------------------
@@ -237,7 +155,7 @@ class Library:
         for name in DATACLASS_FUNCTIONS:
             self.builtins[name] = functools.partial(self._dataclass_function, name)
         self.builtins["dataclasses.fields"] = self._fields
-        self.builtins[FROM_TIMESTAMP] = _zone_given(
+        self.builtins[FROM_TIMESTAMP] = zone_given(
             self.builtins[FROM_TIMESTAMP], "fromtimestamp()", 1
         )
         self.builtins[MODEL_VALIDATE] = self.model_validate
@@ -281,15 +199,15 @@ class Library:
         if type(obj) is EnumValue and (own := own_method(obj, name)) is not None:
             result = own(*map(self._real, args), **{k: self._real(v) for k, v in kwargs.items()})
             return self.bounded.meter.settle(as_workflow_value(result))
-        if obj.__class__ in _REGEX_VALUES and name in _REGEX_METHODS[obj.__class__]:
+        if obj.__class__ in REGEX_VALUES and name in REGEX_METHODS[obj.__class__]:
             return self.regexes.call_method(obj, name, args, kwargs)
         if obj.__class__ is string.Template and name in TEMPLATE_METHODS:
             written, meter = self.bounded.builtins["str"], self.bounded.meter
             return call_template_method(obj, name, args, kwargs, written, meter)
         if obj.__class__ in WRITING_TYPES:  # a text buffer, a csv writer: held to the limit
             return call_writing(obj, name, args, kwargs, self.bounded.meter)
-        receiver, method = _allowed_method(obj, name)
-        if receiver.__class__ in _DATA_TYPES:  # `"a-b".startswith(Tier.PRO)`: str's own rules
+        receiver, method = allowed_method(obj, name)
+        if receiver.__class__ in DATA_TYPES:  # `"a-b".startswith(Tier.PRO)`: str's own rules
             args = [plain_value(a) for a in args]
             kwargs = {k: plain_value(v) for k, v in kwargs.items()}
         return self.bounded.call_method(receiver, name, method, args, kwargs)

@@ -1,12 +1,15 @@
 """Instances a workflow constructs: what a constructed object keeps of the workflow's own values
-(`sharing`), and a class value called (`STRATEGIES[name](dest)`, `kind(2)`)."""
+(`sharing`), a class value called (`STRATEGIES[name](dest)`, `kind(2)`), and what assigning
+an attribute of an instance runs (`stored_as_given`)."""
 
 from __future__ import annotations
 
+import inspect
 from typing import TYPE_CHECKING, Any
 
+from waymark_runtime.errors import ProgramError
 from waymark_runtime.values import ExceptionValue, TypeValue
-from waymark_runtime.values.model_values import MODEL_VALUES
+from waymark_runtime.values.model_values import MODEL_VALUES, defines
 from waymark_runtime.values.registry import kind_of
 
 if TYPE_CHECKING:
@@ -45,3 +48,24 @@ def sharing(made: Any, obj: Any, given: dict[int, Any]) -> Any:
             *(given.get(id(real), value) for real, value in zip(obj, made, strict=True))
         )
     return made
+
+
+def stored_as_given(cls: type, path: str, name: str) -> bool:
+    """Does `obj.name = value` on an instance of the user's `cls` (at `path`) store the value as
+    it is given, with nothing of the class to run, as the runtime stores it in the workflow's
+    value? A property without a setter is the class's to refuse (False: a real object tells).
+    A property's setter, another descriptor's `__set__` or the class's own `__setattr__` would
+    run the class's code on the object, which the runtime cannot do on the value a workflow
+    holds (every name holding it must see what that code does): refused."""
+    found = inspect.getattr_static(cls, name, None)
+    if isinstance(found, property) and found.fset is None:
+        return False
+    runs = "a property setter" if isinstance(found, property) else "a descriptor's `__set__`"
+    if not hasattr(type(found), "__set__"):
+        if not defines(path, "__setattr__"):
+            return True
+        runs = "its own `__setattr__`"
+    raise ProgramError(
+        f"assigning `{cls.__name__}.{name}` runs {runs} of {cls.__name__}, which a workflow does "
+        "not run on an assignment: call a method of the class that sets its attributes instead"
+    )

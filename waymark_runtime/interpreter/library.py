@@ -38,7 +38,7 @@ from waymark_runtime.interpreter.classes import (
     type_of,
 )
 from waymark_runtime.interpreter.code import Generator, delegate_step
-from waymark_runtime.interpreter.constructing import sharing
+from waymark_runtime.interpreter.constructing import sharing, stored_as_given
 from waymark_runtime.interpreter.csv_readers import csv_functions
 from waymark_runtime.interpreter.csv_writers import WRITING_TYPES, call_writing, writer_functions
 from waymark_runtime.interpreter.exception_notes import add_note
@@ -71,7 +71,6 @@ from waymark_runtime.values import (
     TypeValue,
     as_workflow_value,
     find_class,
-    from_json,
     kind_of,
     own_method,
     plain_value,
@@ -82,6 +81,7 @@ from waymark_runtime.values import (
 from waymark_runtime.values.callables import partial_of
 from waymark_runtime.values.fields import dataclass_fields
 from waymark_runtime.values.foreign import VALIDATION_ERROR, rebuild_foreign
+from waymark_runtime.values.rebuild import rebuilt
 from waymark_runtime.vocabulary import (
     DATACLASS_FUNCTIONS,
     DELEGATE_STEP,
@@ -316,11 +316,11 @@ class Library:
 
     def _real(self, value: Any) -> Any:
         """The real object for `value` (a model's field, a method's argument), charged for
-        every item it copies: a list reached twice is copied twice."""
+        every item it copies; what it reaches twice is one object in it (`rebuild`)."""
         if type(value) in (int, str, float, bool) or value is None:
             return value
         self.bounded.charge_visit(value)
-        return from_json(to_json(value), types=self.types)
+        return rebuilt(value, types=self.types)[0]
 
     def set_attribute(self, obj: Any, name: str, value: Any) -> None:
         """`obj.name = value`, as CPython does it: the model's or dataclass's class decides
@@ -356,6 +356,9 @@ class Library:
                 f"class {obj.type} is not available to this runtime: assigning to an attribute "
                 "of a model or dataclass needs its module in WAYMARK_USER_MODULE"
             )
+        if stored_as_given(cls, obj.type, name) and obj.kind == "object":
+            obj.fields[name] = value  # a plain instance's `__dict__`: no copy to ask
+            return
         real = self._real(obj)
         setattr(real, name, self._real(value))
         validated = obj.kind == "model" and getattr(cls, "model_config", {}).get(

@@ -6,11 +6,12 @@ attributes and Python's chain (`__cause__`, `__context__`, `__suppress_context__
 from __future__ import annotations
 
 import functools
+import operator
 from typing import Any
 
 from waymark_runtime.errors import message_of
 from waymark_runtime.values.foreign import foreign_attrs
-from waymark_runtime.values.model_values import _class_of, _real
+from waymark_runtime.values.model_values import _class_of, _real, _reals
 from waymark_runtime.values.python_errors import refuse_operators
 from waymark_runtime.values.structural import lineage, short_name
 
@@ -135,7 +136,7 @@ class ExceptionValue:
 
     def __eq__(self, other: object) -> bool:
         if _exception_own(self, "__eq__"):
-            return bool(_real(self) == _real(other))
+            return bool(operator.eq(*_reals(self, other)))
         return True if self is other else NotImplemented
 
     def __hash__(self) -> int:

@@ -18,7 +18,15 @@ from typing import Any
 
 from waymark_runtime.errors import ProgramError
 from waymark_runtime.values.decode import as_workflow_value
-from waymark_runtime.values.model_values import _ALL, ModelValue, _class_of, _real, _rules, defines
+from waymark_runtime.values.model_values import (
+    _ALL,
+    ModelValue,
+    _class_of,
+    _real,
+    _reals,
+    _rules,
+    defines,
+)
 from waymark_runtime.values.python_errors import BINARY_OPERATIONS, ORDERING, unsupported
 from waymark_runtime.values.structural import short_name, type_name
 
@@ -39,7 +47,7 @@ def _forward(name: str, apply: Callable[[Any, Any], Any]) -> Callable[..., Any]:
 
     def forward(self: ModelValue, other: Any) -> Any:
         if _own(self, method):
-            return as_workflow_value(apply(_real(self), _real(other)))
+            return as_workflow_value(apply(*_reals(self, other)))
         if isinstance(other, ModelValue) and _own(other, reflected):
             return NotImplemented  # Python asks `other`'s reflected method next
         raise unsupported(method, _name(self), type_name(other))
@@ -58,8 +66,8 @@ def _inplace(name: str) -> Callable[..., Any]:
     def inplace(self: ModelValue, other: Any) -> Any:
         if not _own(self, method):
             return NotImplemented
-        real = _real(self)
-        result = apply(real, _real(other))
+        real, given = _reals(self, other)
+        result = apply(real, given)
         if result is not real:
             return as_workflow_value(result)
         self.fields.update(as_workflow_value(real).fields)
@@ -74,7 +82,7 @@ def _reflected(name: str, apply: Callable[[Any, Any], Any]) -> Callable[..., Any
 
     def reflected(self: ModelValue, other: Any) -> Any:
         if _own(self, method):
-            return as_workflow_value(apply(_real(other), _real(self)))
+            return as_workflow_value(apply(*_reals(other, self)))
         raise unsupported(method, _name(self), type_name(other), other)
 
     reflected.__name__ = method
@@ -196,7 +204,7 @@ def _comparison(method: str, compare: Callable[[Any, Any], Any], mirror: str) ->
             ours = tuple(self.fields.get(n) for n in keys)
             return compare(ours, tuple(other.fields.get(n) for n in keys))
         if _own(self, *_ORDER_METHODS):
-            return compare(_real(self), _real(other))
+            return compare(*_reals(self, other))
         if isinstance(other, ModelValue) and _own(other, mirror):
             return NotImplemented  # Python asks `other`'s mirrored method next
         raise unsupported(method, _name(self), type_name(other))

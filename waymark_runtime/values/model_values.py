@@ -52,7 +52,7 @@ class ModelValue:
         cls = _class_of(self)
         rules = _rules(cls) if cls is not None else _PLAIN
         if rules.own_eq:
-            return bool(_real(self) == _real(other))
+            return bool(operator.eq(*_reals(self, other)))
         if not isinstance(other, ModelValue):
             return NotImplemented
         if rules.compared is None:  # `eq=False`: an object equals itself only
@@ -177,14 +177,17 @@ def _written(cls: type, method: str) -> bool:
 
 def _real(value: Any) -> Any:
     """A real object rebuilt from a workflow value (classes of this process)."""
-    from waymark_runtime.values.decode import real_value
-    from waymark_runtime.values.registry import find_class
-
     if value.__class__ in (int, str, float, bool) or value is None:
         return value
-    if value.__class__ is slice:  # `page[1:]`: a slice is no stored value, its bounds are
-        return slice(_real(value.start), _real(value.stop), _real(value.step))
-    return real_value(value, types=find_class)
+    return _reals(value)[0]
+
+
+def _reals(*values: Any) -> tuple[Any, ...]:
+    """Real objects rebuilt from workflow values together, so that what they share is one
+    object in them too (`rebuild`)."""
+    from waymark_runtime.values.rebuild import rebuilt
+
+    return rebuilt(*values)
 
 
 def _real_or_none(value: ModelValue) -> Any:

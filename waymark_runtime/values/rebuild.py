@@ -1,0 +1,90 @@
+"""Real objects rebuilt from workflow values with their identities kept, for the user's own
+methods the runtime runs on them (`__eq__`, `__repr__`, an operator).
+
+Python runs `a == b` on the objects themselves: when `a` and `b` hold the same object (one
+`Leaf` in both), a class's `__eq__` comparing `self.leaf == other.leaf` sees that one object
+twice, and an object whose attributes lead back to it (`node.parent.child is node`) is still
+that object when reached again. So the values given together are rebuilt in one pass: a list,
+dict, model, dataclass or plain instance reached twice is one real object, a cycle included.
+What is none of these is rebuilt as `real_value` rebuilds it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from waymark_runtime.values.model_values import MODEL_VALUES
+from waymark_runtime.values.registry import find_class, kind_of
+from waymark_runtime.values.structural import TypeResolver
+
+_ATOMS = frozenset({int, str, float, bool, type(None)})
+_REBUILT_IN_PLACE = frozenset({"dataclass", "object"})
+"""The kinds made without their `__init__` and given their fields (as `decode` makes them)."""
+
+
+def rebuilt(*values: Any, types: TypeResolver = find_class) -> tuple[Any, ...]:
+    """The real objects for `values`, one pass over all of them (identities kept)."""
+    rebuilder = _Rebuilder(types)
+    return tuple(rebuilder.real(value) for value in values)
+
+
+class _Rebuilder:
+    def __init__(self, types: TypeResolver) -> None:
+        self.types = types
+        self.made: dict[int, Any] = {}  # a value's id -> its real object
+
+    def real(self, value: Any) -> Any:
+        kind = value.__class__
+        if kind in _ATOMS:
+            return value
+        found = self.made.get(id(value), _NONE)
+        if found is not _NONE:
+            return found
+        if kind is slice:  # `page[1:]`: a slice is no stored value, its bounds are
+            return slice(self.real(value.start), self.real(value.stop), self.real(value.step))
+        if kind is list:
+            items: list[Any] = self._made(value, [])
+            items.extend(self.real(item) for item in value)
+            return items
+        if kind is dict:
+            table: dict[Any, Any] = self._made(value, {})
+            for key, item in value.items():
+                table[self.real(key)] = self.real(item)
+            return table
+        if kind in (tuple, set, frozenset):
+            return self._made(value, kind(self.real(item) for item in value))
+        if kind in MODEL_VALUES:
+            cls = self.types(value.type)
+            in_place = value.kind in _REBUILT_IN_PLACE and isinstance(cls, type)
+            if in_place and kind_of(cls) == value.kind:  # type: ignore[arg-type]
+                return self._instance(value, cls)  # type: ignore[arg-type]
+        return self._made(value, _real_value(value, self.types))
+
+    def _made(self, value: Any, real: Any) -> Any:
+        self.made[id(value)] = real
+        return real
+
+    def _instance(self, value: Any, cls: type) -> Any:
+        """A dataclass or plain instance made without its `__init__`, then given its fields
+        (a dataclass only those it declares), known before them so that a field may lead back
+        to it."""
+        obj = self._made(value, object.__new__(cls))
+        declared = _declared(cls) if value.kind == "dataclass" else None
+        for key, field in value.fields.items():
+            if declared is None or key in declared:
+                object.__setattr__(obj, key, self.real(field))
+        return obj
+
+
+_NONE = object()
+
+
+def _declared(cls: type) -> frozenset[str]:
+    return frozenset(field.name for field in dataclasses.fields(cls))
+
+
+def _real_value(value: Any, types: TypeResolver) -> Any:
+    from waymark_runtime.values.decode import real_value  # (it imports model values)
+
+    return real_value(value, types=types)

@@ -17,8 +17,9 @@ class IdentityWorkflow(Workflow):
     async def run(self, order_id: str, status: Status) -> list[bool]:
         first = await load(order_id)
         second = await load(order_id)
-        allowed = [first is None, first is not None, status is Status.PAID, True is not first]
-        same = first is second  # error: WM149 @16
+        allowed = [first is None, first is not None, status is Status.PAID, True is not first,
+                   first is second]  # fmt: skip
+        same = order_id is "x"  # error: WM149 @16
         kind = type(first)
         other = type(second) if second else type(status)
         changing = type(first)
@@ -26,5 +27,5 @@ class IdentityWorkflow(Workflow):
             pass
         classes = [kind is other, other is not kind, kind is Status]
         loop = changing is kind  # a class on one side: allowed
-        loop_only = changing is first  # error: WM149 @21
+        loop_only = changing is f"{first}"  # error: WM149 @21
         return [same, *allowed, 0 < len(first) is not second, *classes, loop, loop_only]  # error: WM149 @33

@@ -178,14 +178,18 @@ def check_identity(
     ctx: Ctx,
     first: int = 0,
 ) -> None:
-    """WM149 for an `is` between two values that are not singletons (a variable that only
-    ever holds a class counts as one: `lower.class_locals`); `left` is operand `first` of
-    `node`'s chain."""
+    """WM149 for an `is` with a value whose identity CPython leaves undefined (a literal, an
+    f-string, a number or text a builtin makes) and no singleton on the other side (a
+    variable that only ever holds a class counts as one: `lower.class_locals`); between other
+    values the runtime answers as CPython does or refuses (`interpreter.operators`). `left` is
+    operand `first` of `node`'s chain."""
     nodes = (node.left, *(c.comparator for c in node.comparisons))[first : first + len(ops) + 1]
     for op, (a, b), (x, y) in zip(
         ops, pairwise((left, *comparators)), pairwise(nodes), strict=True
     ):
         if op not in ("is", "is not") or _singleton(a) or _singleton(b):
+            continue
+        if not (_immutable(a) or _immutable(b)):
             continue
         if not (holds_class(x, ctx) or holds_class(y, ctx)):
             _identity_error(node, op, ctx)
@@ -201,15 +205,29 @@ def _singleton(value: ir.Expr) -> bool:
     return isinstance(value, ir.EnumMember | ir.TypeRef | ir.ActionRef | ir.HelperRef)
 
 
+_IMMUTABLE_RESULTS = frozenset(
+    {"len", "str", "int", "float", "repr", "ascii", "format", "hash", "ord", "chr", "abs",
+     "round", "hex", "oct", "bin", "divmod", "sum"}
+)  # fmt: skip
+
+
+def _immutable(value: ir.Expr) -> bool:
+    """A value CPython may or may not share with an equal one: a literal (but `None`, `True`,
+    `False`), an f-string, a tuple display, a builtin's number or text."""
+    if isinstance(value, ir.Const | ir.FString | ir.TupleExpr):
+        return True
+    return isinstance(value, ir.Call) and value.func in _IMMUTABLE_RESULTS
+
+
 def _identity_error(node: cst.Comparison, op: str, ctx: Ctx) -> None:
     equal = "==" if op == "is" else "!="
     ctx.error(
         IDENTITY_COMPARISON,
         node,
-        f"`{op}` between values that are not singletons",
+        f"`{op}` with a value whose identity Python leaves undefined",
         "identity of values",
         f"compare values with `{equal}`; `{op}` is for `None`, `True`, `False`, enum members, "
-        "classes (or variables only ever assigned classes) and functions named as such",
+        "classes, functions, and objects a workflow holds (lists, dicts, sets, instances)",
     )
 
 

@@ -131,13 +131,18 @@ ENUM_BY_VALUE = rule(
 IDENTITY_COMPARISON = rule(
     "WM149",
     "identity-comparison",
-    "refuses `is` and `is not` unless one side is `None`, `True`, `False`, an enum member, a "
-    "class, `type(x)`, a local variable only ever assigned classes, or a function named as such",
-    "Values travel between processes as JSON and are rebuilt, so two values that are one object "
-    "in plain Python are two objects in the runtime: the answer of `is` would differ.",
-    "if first is second:",
-    "Compare with `==` (or `!=`); `x is None`, `status is Status.PAID` and `kind is str` stay "
-    "allowed.",
+    "refuses `is` and `is not` with a literal (but `None`, `True`, `False`), an f-string, a "
+    "tuple display or a builtin's number or text (`len(x)`, `str(x)`) on one side, unless the "
+    "other side is a singleton: `None`, `True`, `False`, an enum member, a class, `type(x)`, a "
+    "local variable only ever assigned classes, or a function named as such",
+    "CPython leaves the identity of equal numbers, strings and tuples to its caches (it warns "
+    '`"is" with a literal`), and the runtime rebuilds such values from JSON after an await: '
+    "the answers could differ. Objects a workflow holds (lists, dicts, sets, instances of your "
+    "classes) keep their identity across awaits and compare with `is` as in Python; `is` "
+    "between two numbers or strings held in variables fails the instance when it runs.",
+    'if code is "A1":',
+    "Compare with `==` (or `!=`); `x is None`, `status is Status.PAID`, `kind is str` and "
+    "`first is second` for two lists or instances stay allowed.",
 )
 
 SPECIAL_ATTRIBUTE = rule(

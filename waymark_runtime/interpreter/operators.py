@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from waymark_runtime.errors import InternalError
+from waymark_runtime.errors import InternalError, ProgramError
 from waymark_runtime.interpreter.classes import EnumMembers
 from waymark_runtime.interpreter.guards import GUARDED, Guards
-from waymark_runtime.values import EnumValue, TypeValue
+from waymark_runtime.interpreter.state import IDENTITY_KEPT
+from waymark_runtime.values import EnumValue, TypeValue, type_name
 from waymark_runtime.values.callables import ActionValue, HelperValue
 
 Eval = Callable[[dict[str, Any]], Any]
@@ -262,18 +263,32 @@ def plain(op: str, guards: Guards) -> Operation:
 
 
 def _same(a: Any, b: Any) -> bool:
-    """`a is b`, where an enum member, a class or a function (an action or helper value) is
-    one object however many times it was decoded, as CPython's are (the compiler allows `is`
-    with `None`, `True`, `False`, enum members, classes and functions only)."""
-    if a is b:
-        return True
-    if isinstance(a, _CLASSES) and isinstance(b, _CLASSES):  # `type(member) is Color`
-        return bool(a == b)
+    """`a is b`, as CPython answers it where its answer does not depend on how it caches
+    immutable values: `None`, `True` and `False` are themselves; an enum member (its class and
+    name), a class or a function (an action or helper value) is one object however many times it
+    was decoded, as CPython's are; a list, dict, set, model, dataclass or plain instance is one
+    object as long as the workflow holds it, across awaits too (`state.IDENTITY_KEPT`), and
+    never the same object as a value of another class. Two other values (numbers, strings,
+    tuples, ...) are refused: CPython may or may not share equal ones."""
+    if a is None or b is None or a.__class__ is bool or b.__class__ is bool:
+        return a is b
+    if isinstance(a, _CLASSES) or isinstance(b, _CLASSES):  # `type(member) is Color`
+        return isinstance(a, _CLASSES) and isinstance(b, _CLASSES) and bool(a == b)
     kind = a.__class__
-    return kind in _ONE_OBJECT and kind is b.__class__ and a == b
+    if kind is EnumValue or b.__class__ is EnumValue:
+        return kind is b.__class__ and (a.type, a.name) == (b.type, b.name)
+    if kind in _ONE_OBJECT or b.__class__ in _ONE_OBJECT:
+        return kind is b.__class__ and a == b
+    if kind in IDENTITY_KEPT or b.__class__ in IDENTITY_KEPT:
+        return a is b
+    raise ProgramError(
+        f"`is` between values of types {type_name(a)} and {type_name(b)}: CPython may or may not "
+        "keep equal values of these types as one object, so the answer is not defined; compare "
+        "with `==`"
+    )
 
 
-_ONE_OBJECT = frozenset({EnumValue, TypeValue, ActionValue, HelperValue})
+_ONE_OBJECT = frozenset({TypeValue, ActionValue, HelperValue})
 _CLASSES = (TypeValue, EnumMembers)
 
 

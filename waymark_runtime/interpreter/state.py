@@ -80,6 +80,9 @@ _DICT_KINDS: frozenset[type] = frozenset({Counter, defaultdict, OrderedDict})
 _MAPPING_VIEWS: dict[type, str] = {KeysView: "keys", ValuesView: "values", ItemsView: "items"}
 # Containers kept as one object under several names: a `ChainMap` too (its `maps` is a list).
 _CONTAINER_KINDS: frozenset[type] = _DICT_KINDS | {deque, ChainMap}
+IDENTITY_KEPT: frozenset[type] = _CONTAINER_KINDS | {list, dict, set} | MODEL_VALUES
+"""The classes whose values are one object after a resume wherever they were one before (the
+containers and the models, dataclasses and plain instances `StateEncoder` numbers)."""
 _DEQUE_ITERATORS: frozenset[type] = frozenset({type(iter(deque())), type(reversed(deque()))})
 
 

@@ -172,8 +172,10 @@ class EnumMembers(tuple[EnumValue, ...]):
         return hash(self.enum_path)
 
     def __getitem__(self, key: Any) -> Any:
-        if not isinstance(key, str) or self.enum_path is None:
-            return tuple.__getitem__(self, key)
+        """`held[key]` as the class answers `Color[key]`: a member by name, never by position
+        (`held[0]` is a `KeyError`, as `Color[0]` is)."""
+        if self.enum_path is None:
+            raise KeyError(key)
         return self.as_class()[key]
 
     def as_class(self) -> TypeValue:

@@ -1245,6 +1245,12 @@ CASES: tuple[ParityCase, ...] = (
     _case("identity", "InstanceIdentity", {"owner": "ann"}),
     _case("identity", "ContainerIdentity", {"n": 2}),
     _case("identity", "EnumIdentity", {"level": 1}, {"level": 2}),
+    _case(
+        "held_enums",
+        "HeldEnumLookups",
+        {"name": "RED", "warm": False},
+        {"name": "HIGH", "warm": True},
+    ),
     _case("class_tables", "StrategyTable", *_STRATEGY_INPUTS),
     _case("model_field_names", "CsvHeaders", {"column": "age"}, {"column": "phone"}),
     _case("schema_fields", "ExportSchema", {"table": "signups"}, {"table": "invoices"}),

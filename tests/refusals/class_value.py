@@ -18,4 +18,4 @@ class KindWorkflow(Workflow):
         copied = Order.model_copy(value)  # error: WM144 @18
         built = Order.model_validate(value, strict=True)  # error: WM144 @17
         mixed = isinstance(value, (str, bytes) | Order)  # error: WM144 @36
-        return [isinstance(value, kind), copied, built, mixed]  # error: WM144 @35
+        return [isinstance(value, kind), copied, built, mixed]

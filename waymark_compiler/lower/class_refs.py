@@ -68,5 +68,7 @@ def type_ref(node: cst.BaseExpression, ctx: Ctx, *, unions: bool = False) -> ir.
         return ir.TupleExpr(elts=refs, span=ctx.span(node))
     if isinstance(symbol, LocalSym):
         return local_definition(symbol, node, ctx)
+    if isinstance(node, cst.Subscript) or (isinstance(node, cst.Name) and symbol is None):
+        return lower_expr(node, ctx)  # a class value (`STRATEGIES[name]`): the runtime checks it
     help = "pass a class, or a tuple of classes, defined at module level"
     return ctx.error(CLASS_VALUE, node, "`isinstance` needs a class", "not a class", help)

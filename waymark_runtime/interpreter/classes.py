@@ -43,7 +43,9 @@ def _lineage_of(cls: type) -> frozenset[str]:
 
 
 def is_instance(obj: Any, cls: Any) -> bool:
-    if isinstance(cls, tuple):
+    if isinstance(cls, EnumMembers):  # an enum class held in a variable (`held = Color`)
+        cls = cls.as_class()
+    elif isinstance(cls, tuple):
         return any(is_instance(obj, c) for c in cls)
     if not isinstance(cls, TypeValue):
         raise TypeError("isinstance() arg 2 must be a type, a tuple of types, or a union")

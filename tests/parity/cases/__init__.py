@@ -1252,6 +1252,11 @@ CASES: tuple[ParityCase, ...] = (
         {"name": "HIGH", "warm": True},
     ),
     _case("class_tables", "StrategyTable", *_STRATEGY_INPUTS),
+    _case(
+        "class_tables",
+        "StrategyChecks",
+        *({"name": n, "dest": "dock"} for n in ("heavy", "express", "fefo")),
+    ),
     _case("model_field_names", "CsvHeaders", {"column": "age"}, {"column": "phone"}),
     _case("schema_fields", "ExportSchema", {"table": "signups"}, {"table": "invoices"}),
     _case(

@@ -64,3 +64,27 @@ class StrategyTable(Workflow):
             sorted(STRATEGIES),
             missing,
         ]
+
+
+class Express(Heaviest):
+    pass
+
+
+TIERS = {"heavy": Heaviest, "express": Express, "fefo": ExpiryFirst}
+
+
+@workflow
+class StrategyChecks(Workflow):
+    async def run(self, name: str, dest: str) -> object:
+        made = TIERS[name](dest)
+        kind = TIERS["heavy"]
+        await lots_for(dest)
+        checks = [isinstance(made, TIERS[other]) for other in sorted(TIERS)]
+        checks += [isinstance(made, kind), isinstance(made, (kind, TIERS["fefo"])),
+                   isinstance(kind(dest), TIERS["express"])]  # fmt: skip
+        sizes = {"n": 3}
+        try:
+            isinstance(made, sizes["n"])
+        except TypeError as error:
+            checks.append(str(error))
+        return checks

@@ -8,6 +8,7 @@ decides what an await means (the machine does) and holds no state between calls.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -206,8 +207,35 @@ def _handle(frame: Frame, pc: int, error: Exception) -> int:
         if value is None:
             raise error
         raise ExceptionCarrier(value) from None
+    if value is None and _fresh(error) and (outer := _handled_by_callers(frame)) is not None:
+        value = exception_value(error)  # caught here, raised while a caller handles `outer`
+        value.fresh = True
+        value.raised_while(outer)
     frame.error = value if value is not None else exception_value(error)
     return handler
+
+
+def _fresh(error: Exception) -> bool:
+    return not isinstance(error, ExceptionCarrier) or error.value.fresh
+
+
+def _handled_by_callers(frame: Frame) -> ExceptionValue | None:
+    """The exception an `except` body of a calling frame is handling where it called into
+    `frame` (the nearest such caller), as CPython's handled exceptions reach into the functions
+    an `except` body calls. The callers are the interpreter loops further up Python's stack,
+    each at the pc of its call."""
+    python_frame = sys._getframe(1)
+    while python_frame is not None:
+        if python_frame.f_code is _LOOP_CODE:
+            caller, pc = python_frame.f_locals["frame"], python_frame.f_locals["pc"]
+            handled = caller.code.handled_at[pc] if caller is not frame else -1
+            if handled >= 0 and caller.slots[handled] is not None:
+                return caller.slots[handled]  # type: ignore[no-any-return]
+        python_frame = python_frame.f_back  # type: ignore[assignment]
+    return None
+
+
+_LOOP_CODE = _loop.__code__
 
 
 def _arriving(frame: Frame, error: ExceptionValue) -> None:
@@ -222,15 +250,27 @@ def _arriving(frame: Frame, error: ExceptionValue) -> None:
     error.deep = site.kind == "actions" and site.single
 
 
+HELPER_DEPTH = 1000
+"""Synchronous helper calls one step may nest (CPython's default recursion limit): one more
+raises `RecursionError`, at the same depth in every process, however deep its own stack."""
+
+_depth = [0]  # the helper calls running now (a step runs on one thread, to its end)
+
+
 def run_sync(frame: Frame) -> Any:
     """Run a synchronous helper to its return value; its exceptions propagate to the caller.
     A generator's call only makes its iterator: the body runs as that is read."""
     if frame.code.generator:
         return Generator(frame)
+    if _depth[0] >= HELPER_DEPTH:
+        raise RecursionError("maximum recursion depth exceeded")
+    _depth[0] += 1
     try:
         _loop(frame, frame.pc)
     except Return as done:
         return done.value
+    finally:
+        _depth[0] -= 1
     raise AssertionError("unreachable: the loop only leaves by raising")
 
 

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 
 from waymark_runtime import ir
 from waymark_runtime.dag import CallSite, build_dag
-from waymark_runtime.interpreter.code import Code
+from waymark_runtime.interpreter.code import HELPER_DEPTH, Code
 from waymark_runtime.interpreter.expressions import ExprCompiler
 from waymark_runtime.interpreter.lazy import GenForm
 from waymark_runtime.interpreter.library import Library
 from waymark_runtime.interpreter.statements import FunctionCompiler
 from waymark_runtime.nesting import make_room
 
+_FRAMES_PER_HELPER = 8  # Python frames a helper call costs (about 5), with a margin
 _CACHE_LIMIT = 512
 
 
@@ -58,6 +59,7 @@ class ProgramCache:
 
 def compile_program(workflow: ir.Workflow, library: Library) -> Program:
     make_room()  # compiling and evaluating expressions recurse once per level of nesting
+    make_room(HELPER_DEPTH * _FRAMES_PER_HELPER)  # and each helper call a few frames
     functions: dict[str, Code] = {}
     helpers = {h.name: h for h in workflow.helpers}
     exprs = ExprCompiler(functions, helpers, library)

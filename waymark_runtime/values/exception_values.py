@@ -15,9 +15,10 @@ from waymark_runtime.values.model_values import _class_of, _real, _reals
 from waymark_runtime.values.python_errors import refuse_operators
 from waymark_runtime.values.structural import lineage, short_name
 
-MAX_CHAIN = 32
+MAX_CHAIN = 256
 """Links of an exception's chain (`__cause__` and `__context__`, followed from it) a value
-keeps; the ones beyond are left out, as a cycle's way back is."""
+keeps; the ones beyond are left out, as a cycle's way back is. CPython keeps any number: this
+bound keeps a chain a loop makes within what a stored value may nest (`VALUE_NESTING`)."""
 
 
 class ExceptionValue:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from types import CodeType
 from typing import Any
 
 from waymark_runtime.errors import WaymarkError
@@ -228,11 +229,24 @@ def _handled_by_callers(frame: Frame) -> ExceptionValue | None:
     while python_frame is not None:
         if python_frame.f_code is _LOOP_CODE:
             caller, pc = python_frame.f_locals["frame"], python_frame.f_locals["pc"]
-            handled = caller.code.handled_at[pc] if caller is not frame else -1
-            if handled >= 0 and caller.slots[handled] is not None:
-                return caller.slots[handled]  # type: ignore[no-any-return]
+            if caller is not frame and (found := _handling(caller, pc)) is not None:
+                return found
+        elif python_frame.f_code in FRAME_STACKS:  # the async frames awaiting this one
+            for caller in reversed(python_frame.f_locals["self"].frames[:-1]):
+                if (found := _handling(caller, caller.pc)) is not None:
+                    return found
         python_frame = python_frame.f_back  # type: ignore[assignment]
     return None
+
+
+def _handling(frame: Frame, pc: int) -> ExceptionValue | None:
+    handled = frame.code.handled_at[pc]
+    return frame.slots[handled] if handled >= 0 else None
+
+
+FRAME_STACKS: set[CodeType] = set()
+"""The code of the methods that run a stack of async frames (`self.frames`, the innermost
+last) on a frame at its end: their callers, each at the pc of its await, are looked through."""
 
 
 _LOOP_CODE = _loop.__code__

@@ -30,6 +30,7 @@ from waymark_runtime.interpreter.bounded import Bounded
 from waymark_runtime.interpreter.calls import as_exception, call_effect, refused_by_host
 from waymark_runtime.interpreter.code import (
     _NOTHING,
+    FRAME_STACKS,
     AwaitSite,
     ChildCall,
     Frame,
@@ -453,3 +454,6 @@ class Machine:
 
 _CALLS = CallsWait(calls=(), pending=0)
 """`Machine.wait` while it waits on calls: they are in `Machine.calls` until saved."""
+
+
+FRAME_STACKS.add(Machine._drive.__code__)  # (`code._handled_by_callers`)

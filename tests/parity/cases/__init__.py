@@ -1223,6 +1223,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("exception_chains", "ChainEdges", {"key": "z"}),
     _case("exception_chains", "LongChain", {"links": 0}, {"links": 1}, {"links": 5}, {"links": 40}),
     _case("helper_contexts", "HelperContexts", {"raw": "x"}, {"raw": "7"}),
+    _case("helper_contexts", "AsyncHelperContexts", {"raw": "x"}, {"raw": "7"}),
     _case("endless_maps", "EndlessMaps", {"scale": 1}, {"scale": 3}),
     _case("endless_maps", "EndedMaps", {"size": 0}, {"size": 2}, {"size": 5}),
     _case(

@@ -63,3 +63,21 @@ class HelperContexts(Workflow):
                 except KeyError as error:
                     out.append(describe(error))
         return out
+
+
+@workflow
+class AsyncHelperContexts(Workflow):
+    async def run(self, raw: str) -> object:
+        out = [await self.inner(raw)]
+        try:
+            raise RuntimeError(await check("outer"))
+        except RuntimeError:
+            out.append(await self.inner(raw))
+        return out
+
+    async def inner(self, raw: str) -> str:
+        await check(raw)
+        try:
+            return str(int(raw))
+        except ValueError as error:
+            return describe(error.__context__) + " " + settled(raw)

@@ -22,18 +22,21 @@ class FamilyGrew(Exception):
 
 async def lock_families(
     sql: dict[str, str], connection: Any, steps: Sequence[str], settled: Sequence[str],
-    *, others_commit: bool, check: bool = True,
+    *, others_commit: bool, check: bool = True, doc: Any = None,
 ) -> None:  # fmt: skip
     """Lock `steps`, and of the instances `settled` (that may end in this transaction) each
     one's parent and unfinished blocking descendants, in one statement, in the order of their
-    ids; the first statement of its transaction. `others_commit`: other runners may commit
+    ids; the first statement of its transaction. Before the rows it takes the advisory locks
+    of the workflow concurrency keys the transaction may admit in: its family's, and those of
+    `doc`, the group commit document it writes next (`CommitBatch.params`; a restart's
+    new instance as a child call). `others_commit`: other runners may commit
     `settled` themselves (a cancel, a restart), so the family can grow under them too, not only
     under their descendants. `FamilyGrew` when it did (see `family_stable`), unless not
     `check`."""
-    locked = await connection.fetch(sql["lock_families"], steps, settled)
+    locked = await connection.fetch(sql["lock_families"], steps, settled, doc)
     if not check or (not others_commit and not any(row["below"] for row in locked)):
         return  # only descendants' commits (and ours) start children in these families
-    family = await connection.fetch(sql["lock_families_lean"], steps, settled)
+    family = await connection.fetch(sql["lock_families_lean"], steps, settled, doc)
     if not {row["id"] for row in family} <= {row["id"] for row in locked}:
         raise FamilyGrew
 

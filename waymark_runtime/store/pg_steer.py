@@ -67,8 +67,9 @@ class SteeringQueries:
         check: bool,
     ) -> str | None:  # fmt: skip
         async with self.pool.acquire() as connection, connection.transaction():
+            made = {"c": [{"child": new_id, "workflow": spec.workflow, "inputs": spec.inputs}]}
             await lock_families(self._sql, connection, [], [source], others_commit=True,
-                                check=check)  # fmt: skip
+                                check=check, doc=made)  # fmt: skip
             row = await connection.fetchrow(self._sql["restart_source"], source)
             if row is None:
                 return None

@@ -223,13 +223,12 @@ class PostgresStore(ClientQueries, FlowQueries, InspectionQueries, SteeringQueri
     ) -> set[str]:
         """`commit`, for a batch that ends instances or adds signals: one transaction."""
         async with self.pool.acquire() as connection, connection.transaction():
+            params = batch.params()
             if batch.settled:  # their parents and children too, in one order (`lock_families`)
                 steps = [row["id"] for row in batch.rows["s"]]
                 await lock_families(self._sql, connection, steps, batch.settled,
-                                    others_commit=False, check=check)  # fmt: skip
-            rows = await connection.fetch(
-                self._sql["commit_instances"], owner, now, *batch.params()
-            )
+                                    others_commit=False, check=check, doc=params[0])  # fmt: skip
+            rows = await connection.fetch(self._sql["commit_instances"], owner, now, *params)
             kept = {str(row["id"]) for row in rows}
             if batch.has_signals and kept:
                 await connection.fetch(

@@ -174,6 +174,10 @@ WITH doc AS MATERIALIZED (
     SELECT * FROM json_to_recordset((SELECT value FROM doc WHERE key = 's')) AS s (
         id uuid, state json, status text, result json, error json, release boolean,
         wake_at double precision, seq bigint, epoch bigint, announce boolean)
+), flow_locks AS MATERIALIZED (
+    -- The advisory locks of the workflow concurrency keys this commit may admit in (of the
+    -- instances it ends, of the children it starts), taken before any row (migration 0024).
+    SELECT waymark_flow_lock(waymark_flow_batch_keys($3::json)) AS taken
 ), mine AS MATERIALIZED (
     -- The rows written below, locked first in the order of their ids, as a heartbeat locks
     -- them (`heartbeat`): the update takes a row only once this has locked it and every row
@@ -181,6 +185,7 @@ WITH doc AS MATERIALIZED (
     -- held only while the update was driven from their list, not for every size of batch).
     SELECT i.id FROM waymark_instances AS i
     WHERE i.id IN (SELECT id FROM step) AND i.lease_owner = $1
+      AND (SELECT taken FROM flow_locks) >= 0  -- evaluated once, before the first row
     ORDER BY i.id FOR NO KEY UPDATE
 ), kept AS (
     UPDATE waymark_instances AS i

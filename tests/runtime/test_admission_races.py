@@ -19,7 +19,9 @@ import pytest
 
 from tests.runtime.test_flow_store import PER, customer, finish
 from tests.runtime.test_store_contract import spec
+from waymark_runtime.engine import PlannedChild
 from waymark_runtime.flow import FlowRule
+from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.postgres import PostgresStore
 
 ADMITTED, NEXT, AFTER = (f"{digit}0000000-0000-4000-8000-000000000000" for digit in "517")
@@ -112,3 +114,36 @@ async def test_a_cascading_cancel_and_an_admission_of_its_key_never_deadlock(
 
 async def _claimed(store: PostgresStore, now: float) -> list[str]:
     return [claim.instance.instance_id for claim in await store.claim("r", 10, now, 30)]
+
+
+async def test_a_commit_starting_a_child_of_a_key_waits_for_the_key_before_its_rows(
+    store: PostgresStore, session: asyncpg.Connection
+) -> None:
+    """Limit 1: OTHER admitted, WAITER (a blocking child of PARENT) waiting. PARENT's cancel
+    takes the key's lock, then waits for WAITER's row (a session holds it) while PARENT's
+    runner commits a step that starts a child of the key. Had that commit locked PARENT before
+    it wanted the key (for the child's admission), the cancel, given WAITER, would wait for
+    PARENT: each for the other. It waits for the key before it locks a row, and is fenced once
+    the cancel ended PARENT."""
+    now, rule = time.time(), FlowRule(PER.name, None, 1)
+    for instance_id in (OTHER, WAITER):
+        await store.create_instances([customer("ann", rule)], now, [instance_id])
+    await store.create_instances([spec()], now, [PARENT])
+    await store.pool.execute(ADOPT, WAITER, PARENT)
+    assert sorted(await _claimed(store, now)) == sorted([OTHER, PARENT])
+    batch = CommitBatch()
+    batch.instance(PARENT, state={"s": 1})
+    planned = PlannedChild(node="c", workflow=PER.name, blocking=True,
+                           inputs={"customer_id": "ann", "order": 0, "seconds": 0.0})  # fmt: skip
+    batch.child(PARENT, planned, child=CHILD, blocking=True)
+    async with session.transaction():
+        await session.execute(LOCK, WAITER)
+        cancel = asyncio.ensure_future(store.cancel(PARENT, {"why": "test"}, now))
+        await asyncio.wait_for(_waiting(store, 1), 30)  # the cancel, holding the key's lock
+        committing = asyncio.ensure_future(store.commit(batch, "r", now))
+        await asyncio.wait_for(_waiting(store, 2), 30)
+    assert await asyncio.wait_for(cancel, 30) is True
+    assert await asyncio.wait_for(committing, 30) == set()  # fenced: PARENT ended
+    statuses = [await store.pool.fetchval(STATUS, i) for i in (WAITER, OTHER, PARENT)]
+    assert statuses == ["cancelled", "running", "cancelled"]
+    assert await store.pool.fetchval(STATUS, CHILD) is None

@@ -176,8 +176,10 @@ WITH doc AS MATERIALIZED (
         wake_at double precision, seq bigint, epoch bigint, announce boolean)
 ), flow_locks AS MATERIALIZED (
     -- The advisory locks of the workflow concurrency keys this commit may admit in (of the
-    -- instances it ends, of the children it starts), taken before any row (migration 0024).
-    SELECT waymark_flow_lock(waymark_flow_batch_keys($3::json)) AS taken
+    -- instances it ends, of the children it starts), taken before any row (migration 0024);
+    -- while no workflow is limited, not even a function call.
+    SELECT CASE WHEN EXISTS (SELECT 1 FROM waymark_workflow_concurrency)
+                THEN waymark_flow_lock(waymark_flow_batch_keys($3::json)) ELSE 0 END AS taken
 ), mine AS MATERIALIZED (
     -- The rows written below, locked first in the order of their ids, as a heartbeat locks
     -- them (`heartbeat`): the update takes a row only once this has locked it and every row

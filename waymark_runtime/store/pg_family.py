@@ -27,9 +27,9 @@ async def lock_families(
     """Lock `steps`, and of the instances `settled` (that may end in this transaction) each
     one's parent and unfinished blocking descendants, in one statement, in the order of their
     ids; the first statement of its transaction. Before the rows it takes the advisory locks
-    of the workflow concurrency keys the transaction may admit in: its family's, and those of
-    `doc`, the group commit document it writes next (`CommitBatch.params`; a restart's
-    new instance as a child call). `others_commit`: other runners may commit
+    of the workflow concurrency keys the transaction may admit in: of `settled` and their
+    descendants, and of `doc`, the group commit document it writes next (`CommitBatch.params`;
+    a restart's new instance as a child call). `others_commit`: other runners may commit
     `settled` themselves (a cancel, a restart), so the family can grow under them too, not only
     under their descendants. `FamilyGrew` when it did (see `family_stable`), unless not
     `check`."""

@@ -14,8 +14,9 @@
 -- the family again with `lock_families_lean` (no locks) and, when it grew, rolls back to a
 -- savepoint taken before (which lets these locks go) and locks it whole again (`pg_family`).
 -- Before any row, the advisory locks of the workflow concurrency keys the transaction may admit
--- in (migration 0024): its unfinished family's, and those of the group commit document $3
--- (NULL for a cancel) it writes next (`waymark_flow_batch_keys`).
+-- in (migration 0024): those of instances $2 and their descendants (which it may end; the
+-- waiting instances it locks are among them), and those of the group commit document $3 (NULL
+-- for a cancel) it writes next (`waymark_flow_batch_keys`).
 WITH RECURSIVE below AS (
     SELECT c.id FROM waymark_instances AS c
     WHERE c.parent_id = ANY ($2::uuid[]) AND c.blocking AND c.finished_at IS NULL
@@ -31,7 +32,8 @@ WITH RECURSIVE below AS (
 ), flow_locks AS MATERIALIZED (
     SELECT waymark_flow_lock(array(
         SELECT f.flow_key FROM waymark_instances AS f
-        WHERE f.id IN (SELECT id FROM family) AND f.flow_key IS NOT NULL AND f.finished_at IS NULL
+        WHERE (f.id = ANY ($2::uuid[]) OR f.id IN (SELECT id FROM below))
+          AND f.flow_key IS NOT NULL AND f.finished_at IS NULL
     ) || waymark_flow_batch_keys($3::json)) AS taken
 )
 SELECT i.id, i.id IN (SELECT id FROM below) AS below FROM waymark_instances AS i

@@ -54,6 +54,27 @@ def has_await(node: cst.CSTNode) -> bool:
     return False
 
 
+def suspension(node: cst.CSTNode) -> str:
+    """What suspends the function in `node`, as its diagnostics name it: `yield` when it
+    holds a `yield` (a generator helper), else `await`."""
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if type(current) is cst.Yield:
+            return "yield"
+        if type(current) not in _NESTED_SCOPES:
+            pending.extend(parts(current))
+    return "await"
+
+
+def into_name(node: cst.CSTNode) -> tuple[str, str]:
+    """The word for what suspends in `node` and a refusal's first step of help: suspend into
+    a name first."""
+    word = suspension(node)
+    example = "`value = yield`" if word == "yield" else "`value = await fetch()`"
+    return word, f"{word} into a name first ({example})"
+
+
 def hoist(node: cst.BaseExpression | None, ctx: Ctx) -> list[ir.Stmt]:
     """The statements that run the awaits of `node` (and what precedes them) in order."""
     out: list[ir.Stmt] = []

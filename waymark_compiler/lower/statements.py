@@ -16,6 +16,7 @@ from waymark_compiler.lower.awaits import (
     hoist,
     hoist_operation,
     hoist_target,
+    into_name,
 )
 from waymark_compiler.lower.classes import outside_exception
 from waymark_compiler.lower.dispatch import (
@@ -101,9 +102,10 @@ def _assign_awaiting_targets(
     out.append(ir.Assign(targets=(temp,), value=lower_expr(value, ctx), span=span))
     for target in targets:
         if isinstance(target, cst.Tuple | cst.List) and has_await(target):
-            help = "await into a name first, then unpack into the targets"
-            message = "`await` inside an unpacking target"
-            ctx.error(NESTED_AWAIT, target, message, "nested await", help)
+            word, first = into_name(target)
+            help = f"{first}, then unpack into the targets"
+            message = f"`{word}` inside an unpacking target"
+            ctx.error(NESTED_AWAIT, target, message, f"nested {word}", help)
             return []
         out += hoist_target(target, ctx)
         out.append(ir.Assign(targets=(lower_target(target, ctx),), value=temp, span=span))
@@ -146,9 +148,10 @@ def _augmented(node: cst.AugAssign, ctx: Ctx) -> list[ir.Stmt]:
     if not has_await(node.value):
         return [ir.AugAssign(target=target, op=op, value=lower_expr(node.value, ctx), span=span)]
     if isinstance(target, ir.Subscript) and isinstance(target.index, ir.Slice):
-        help = "await into a name first, then `xs[i:j] += value`"
-        message = "`await` in an augmented slice assignment"
-        ctx.error(NESTED_AWAIT, node.value, message, "nested", help)
+        word, first = into_name(node.value)
+        help = f"{first}, then `xs[i:j] += value`"
+        message = f"`{word}` in an augmented slice assignment"
+        ctx.error(NESTED_AWAIT, node.value, message, f"nested {word}", help)
         return []
     if not isinstance(target, ir.Name):
         return _augmented_place(target, op, node.value, span, ctx)

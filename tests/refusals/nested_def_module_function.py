@@ -1,9 +1,11 @@
 import statistics
+from functools import cache
 
 from waymark import Workflow, workflow
 
 
-def psi(expected: list[float], actual: list[float]) -> list[int]:
+@cache
+def psi(expected: tuple[float, ...], actual: tuple[float, ...]) -> list[int]:
     cuts = statistics.quantiles(expected, n=4)
 
     def bucket(value: float) -> int:  # error: WM115 @9
@@ -15,4 +17,4 @@ def psi(expected: list[float], actual: list[float]) -> list[int]:
 @workflow
 class ModuleClosureWorkflow(Workflow):
     async def run(self, xs: list[float]) -> list[int]:
-        return psi(xs, xs)
+        return psi(tuple(xs), tuple(xs))

@@ -11,9 +11,13 @@ variable (`_wm_default_fmt_width`), which a call that leaves the parameter out p
 The rewrite is done on the syntax tree before lowering; every node it makes takes the position
 of the node it replaces, so diagnostics and line numbers stay those of the source.
 
+A plain function of the module has no `self`: `hoist_in_function` gives it a hidden first
+parameter (`HIDDEN_SELF`) to call its nested functions through, which no call passes (the
+function is lowered as a method: its first parameter is not one of its arguments).
+
 A nested `def` stays refused (WM115, by `lower_FunctionDef`) when it cannot be a helper: it is
 decorated, it declares `nonlocal` or `global`, its name is bound more than once in the method,
-or the method has no `self` (a `@staticmethod` or a module function). A local function that
+or the method has no `self` (a `@staticmethod`; a decorated module function). A local function that
 reads the method's variables cannot be a value (`key=fmt`: WM142); one that reads none can.
 """
 
@@ -27,6 +31,7 @@ from typing import Any
 
 import libcst as cst
 
+from waymark_compiler.context import TEMP_PREFIX
 from waymark_compiler.diagnostics import Sink
 from waymark_compiler.lower.local_defaults import Default, computed_defaults, with_placeholders
 from waymark_compiler.namespace import Namespace, scan
@@ -44,6 +49,10 @@ class Origin:
     qualname: str
     bound: bool
     closure: tuple[str, ...] = ()
+
+
+HIDDEN_SELF = f"{TEMP_PREFIX}self"
+"""The first parameter given to a module function whose nested functions become helpers."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +83,30 @@ def hoist_local_functions(
             prefix = f"{outer.qualname}.<locals>." if outer is not None else ""
             origins[helper.name.value] = Origin(prefix + own, False, captured)
     return done
+
+
+def hoist_in_function(
+    function: cst.FunctionDef,
+    name: str,
+    namespace: Namespace,
+    taken: set[str],
+    sink: Callable[[Namespace], Sink],
+    origins: dict[str, Origin],
+) -> list[cst.FunctionDef]:
+    """Module function `function`, compiled as helper `name`, and the helpers its nested
+    functions become (none when it has none or they cannot be): all take `HIDDEN_SELF` first."""
+    if function.decorators or not any(_nested_defs(function, lambdas=True)):
+        return [function]
+    params = function.params
+    hidden = cst.Param(cst.Name(HIDDEN_SELF))
+    if params.posonly_params:
+        params = params.with_changes(posonly_params=[hidden, *params.posonly_params])
+    else:
+        params = params.with_changes(params=[hidden, *params.params])
+    selfed = function.with_changes(name=cst.Name(name), params=params)
+    place(namespace.source, selfed, function)
+    hoisted = hoist_local_functions([(selfed, namespace)], taken, sink, origins)
+    return [method for method, _ in hoisted]
 
 
 def _hoist(

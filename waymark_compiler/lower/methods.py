@@ -13,6 +13,7 @@ from waymark_compiler.context import TEMP_PREFIX, ClassLevel, Ctx, FunctionInfo,
 from waymark_compiler.diagnostics import Sink
 from waymark_compiler.lower.config import Config
 from waymark_compiler.lower.dispatch import lower_body, lower_expr
+from waymark_compiler.lower.local_functions import HIDDEN_SELF
 from waymark_compiler.lower.spreads import task_lists
 from waymark_compiler.namespace import Namespace, scan
 from waymark_compiler.resolve import Resolver
@@ -43,7 +44,7 @@ def lower_function(
     neither that nor a `@staticmethod` (`static`) has a `self`. A `@classmethod`'s
     (`class_method`) first parameter is the class: it reads only what the class holds. A
     method of a model or dataclass (`value`: its class) is compiled as a module function."""
-    method = module_function is None and not static
+    method = (module_function is None and not static) or _first_param(node) == HIDDEN_SELF
     info = _info(node, resolver.namespace, source, method=method, on_class=class_method)
     ctx = Ctx(source, resolver, sink, helpers, info, config=config, functions=called)
     if value is not None and (every := [*node.params.posonly_params, *node.params.params]):
@@ -62,6 +63,11 @@ def lower_function(
         module=resolver.namespace.module,
         span=source.span(node),
     )
+
+
+def _first_param(node: cst.FunctionDef) -> str | None:
+    every = [*node.params.posonly_params, *node.params.params]
+    return every[0].name.value if every else None
 
 
 def _info(

@@ -431,8 +431,8 @@ def lower_FunctionDef(node: cst.FunctionDef, ctx: Ctx) -> list[ir.Stmt]:
     message = "function defined inside a workflow body that cannot be a helper"
     if not ctx.function.self_name:  # a module function, a `@staticmethod`, a model's method
         message = "function defined inside a function that has no `self`"
-        help = ("only a method of the workflow class holds nested functions: define this one "
-                "at module level and pass it what it reads")  # fmt: skip
+        help = ("only a method or an undecorated function holds nested functions: define this "
+                "one at module level and pass it what it reads")  # fmt: skip
     refused = Refused(NESTED_DEFINITION, message, "nested def", help)
     return refused.statement(node.name, ctx)
 

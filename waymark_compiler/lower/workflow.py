@@ -17,7 +17,11 @@ from waymark_compiler.diagnostics import Sink
 from waymark_compiler.discover import WorkflowClass
 from waymark_compiler.lower.config import class_config
 from waymark_compiler.lower.inherited import chain_methods, class_chain
-from waymark_compiler.lower.local_functions import Origin, hoist_local_functions
+from waymark_compiler.lower.local_functions import (
+    Origin,
+    hoist_in_function,
+    hoist_local_functions,
+)
 from waymark_compiler.lower.methods import lower_function
 from waymark_compiler.lower.properties import dispatcher, method_dispatcher, module_properties
 from waymark_compiler.namespace import Namespace
@@ -75,8 +79,8 @@ def lower_workflow(found: WorkflowClass, resolver: Resolver, sink: Sink) -> ir.W
     while called.pending or properties.pending:  # what they call, and what that calls
         if called.pending:
             symbol = called.pending.pop(0)
-            functions.append(_module_function(symbol, resolver, sinks, called))
             origins[called.names[symbol.path]] = Origin(symbol.path.partition(":")[2], False)
+            functions += _module_function(symbol, resolver, sinks, called, origins)
         else:
             functions += _properties(properties.pending.pop(0), resolver, sinks, called)
     sinks.merge()
@@ -124,15 +128,26 @@ class _Sinks:
 
 
 def _module_function(
-    symbol: FunctionSym, resolver: Resolver, sinks: _Sinks, called: ModuleFunctions
-) -> ir.Function:
+    symbol: FunctionSym,
+    resolver: Resolver,
+    sinks: _Sinks,
+    called: ModuleFunctions,
+    origins: dict[str, Origin],
+) -> list[ir.Function]:
     """A module function a method calls, compiled in its own module (names in it mean what
-    they mean there); what refuses it is reported at its line in its own file."""
+    they mean there), and the helpers its nested functions become; what refuses it is
+    reported at its line in its own file."""
     namespace = symbol.namespace
     assert symbol.node is not None and namespace is not None
     name = called.names[symbol.path]
     here, own = resolver.at(namespace), sinks.of(namespace)
-    return lower_function(symbol.node, namespace.source, here, own, {}, {}, called, name)
+    hoisted = hoist_in_function(symbol.node, name, namespace, called.taken, sinks.of, origins)
+    helpers = {f.name.value: f.asynchronous is not None for f in hoisted[1:]}
+    names = [name, *helpers]
+    return [
+        lower_function(f, namespace.source, here, own, helpers, {}, called, helper)
+        for f, helper in zip(hoisted, names, strict=True)
+    ]
 
 
 def _properties(

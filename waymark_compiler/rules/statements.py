@@ -80,7 +80,7 @@ NESTED_DEFINITION = rule(
     "Classes are not values in the Waymark Runtime Language. A nested function is compiled as "
     "a helper method that is passed the variables it reads; it cannot be one when it is "
     "decorated, declares `nonlocal` or `global`, is defined more than once, or is inside a "
-    "method without `self`.",
+    "`@staticmethod` or a decorated module function.",
     "def bump():\n    nonlocal count\n    count += 1",
     "Return the new value instead of rebinding it (`count = bump(count)`), define a helper "
     "method on the workflow class, or a class at module level.",

@@ -1276,6 +1276,17 @@ CASES: tuple[ParityCase, ...] = (
             ]
         ),
     ),
+    _case(
+        "module_closures",
+        "ModuleClosures",
+        {
+            "xs": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+            "ys": [0.5, 3.5, 9.0],
+            "rows": [3, 12, 4],
+            "limit": 20,
+        },
+        {"xs": [2.0, 2.0, 8.0], "ys": [2.0, 5.0], "rows": [7, 30], "limit": 10},
+    ),
     *(ParityCase(module, name, inputs, fast) for module, name, inputs, fast in CORPUS),
 )
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from waymark_compiler.constant_objects import ConstantParts, constant_parts, is_exception
+from waymark_compiler.folding import fold_constants
 from waymark_compiler.namespace import Assignment, Namespace
 from waymark_compiler.partials import partial_function, unbound_argument
 from waymark_compiler.shapes import TABLE_LIMIT, is_constant_literal, table_size
@@ -42,6 +43,7 @@ def assignment_symbol(
     if value is None:
         return variable_symbol(namespace, name)
     qualname = f"{namespace.module}.{name}"
+    value = fold_constants(value, namespace, lambda there: resolver.at(there).expression)
     resolve = resolver.at(namespace).expression
     parts = constant_parts(value, resolve)
     found = (parts.members, parts.functions, parts.objects, parts.constants)

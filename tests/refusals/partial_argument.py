@@ -3,6 +3,8 @@ from functools import partial
 from waymark import Workflow, action, workflow
 
 PREFIX = "order"
+SEEN = ["a", "b"]
+SEEN.append("c")  # changed by the module: not a constant
 
 
 @action
@@ -14,9 +16,9 @@ def fmt(prefix: str, key: str) -> str:
     return prefix + key
 
 
-TAG = partial(tag, PREFIX.upper())
-LABEL = partial(fmt, f"{PREFIX}-")
-FIRST = partial(fmt, (PREFIX, "-")[0])
+TAG = partial(tag, SEEN[0])
+LABEL = partial(fmt, f"{SEEN}-")
+FIRST = partial(fmt, PREFIX.encode())
 JOINED = partial(fmt, PREFIX + "-")
 
 

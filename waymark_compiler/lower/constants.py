@@ -33,11 +33,12 @@ def changed_table(node: cst.CSTNode, table: ConstSym, ctx: Ctx) -> ir.Expr:
 
 def unbound_partial(symbol: Symbol | None, node: cst.CSTNode, ctx: Ctx) -> ir.Expr | None:
     """WM122 for a read, call or await of a module-level partial that binds an argument that is
-    no constant (`TAG = partial(tag, PREFIX.upper())`); None for any other symbol."""
+    no constant (`TAG = partial(tag, PREFIX.encode())`); None for any other symbol."""
     if not isinstance(symbol, VariableSym) or symbol.partial_argument is None:
         return None
     name, argument = symbol.qualname.rpartition(".")[2], symbol.partial_argument
-    help = ('bind literals, other constants and operators on them (`PREFIX + "-"`), or build '
-            "the partial inside the workflow, where any value may be bound")  # fmt: skip
+    help = ('bind literals, other constants, operators, f-strings and pure methods of them '
+            '(`PREFIX + "-"`, `PREFIX.upper()`), or build the partial inside the workflow, where '
+            "any value may be bound")  # fmt: skip
     message = f"module-level partial `{name}` binds `{argument}`, which is not a constant"
     return ctx.error(MUTABLE_GLOBAL, node, message, "not a constant partial", help)

@@ -1287,6 +1287,7 @@ CASES: tuple[ParityCase, ...] = (
         },
         {"xs": [2.0, 2.0, 8.0], "ys": [2.0, 5.0], "rows": [7, 30], "limit": 10},
     ),
+    _case("folded_constants", "FoldedConstants", {"numbers": [7, 42]}, {"numbers": []}),
     *(ParityCase(module, name, inputs, fast) for module, name, inputs, fast in CORPUS),
 )
 

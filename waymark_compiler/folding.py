@@ -1,0 +1,255 @@
+"""Module-level constants computed from other constants by f-strings, subscripts and pure
+methods (`KEY = f"{PREFIX}-"`, `UPPER = PREFIX.upper()`, `FIRST = TABLE["a"]`, and such an
+argument of a partial, `partial(fmt, f"{PREFIX}-")`), evaluated when compiling.
+
+Python computes them once, when the module is imported, from values nothing changes; the
+compiler computes them the same way, with CPython's own operations, and puts the value in
+their place as a literal. Only an immutable result is put in place (a string, a number,
+True/False/None, a tuple of them), so every read is the same value, as in Python; anything
+else (a list, an unknown name, an impure or unknown method, an error) leaves the expression
+as written, which is refused where a workflow reads it (WM122).
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import libcst as cst
+
+from waymark_compiler.namespace import Namespace
+from waymark_compiler.symbols import ConstSym, Symbol
+from waymark_runtime.vocabulary import FORMATTING, PURE_METHODS
+
+Resolve = Callable[[cst.BaseExpression], Symbol | None]
+At = Callable[[Namespace], Resolve]
+
+_LIMIT = 100_000  # the longest string or tuple, and the largest count, computed
+_DEPTH = 50  # the longest chain of constants read through
+
+_BINARY: dict[type[cst.BaseBinaryOp], Callable[[Any, Any], Any]] = {
+    cst.Add: operator.add,
+    cst.Subtract: operator.sub,
+    cst.Multiply: operator.mul,
+    cst.Divide: operator.truediv,
+    cst.FloorDivide: operator.floordiv,
+    cst.Modulo: operator.mod,
+    cst.Power: operator.pow,
+    cst.BitAnd: operator.and_,
+    cst.BitOr: operator.or_,
+    cst.BitXor: operator.xor,
+}
+_UNARY: dict[type[cst.BaseUnaryOp], Callable[[Any], Any]] = {
+    cst.Minus: operator.neg,
+    cst.Plus: operator.pos,
+    cst.BitInvert: operator.invert,
+    cst.Not: operator.not_,
+}
+# The owners whose pure methods (the runtime's) a constant may call: their methods change
+# nothing; and a table's `get`.
+_IMMUTABLE = (str, int, float, tuple)
+_FIELD_PARTS = re.compile(r"\{[^{}]*[.\[]")
+_WIDE = re.compile(r"\d{6,}")  # a format width or precision past `_LIMIT`
+
+
+class _NotConstant(Exception):
+    pass
+
+
+def fold_constants(value: cst.BaseExpression, namespace: Namespace, at: At) -> cst.BaseExpression:
+    """`value` with each f-string, subscript and method call inside it (through displays,
+    operators and call arguments) that computes an immutable value from constants replaced
+    by that value's literal."""
+    if not any(_foldable(node) for node in _walk(value)):
+        return value  # the common case: nothing to evaluate
+    folder = _Folder(namespace, at)
+    folded = value.visit(folder)
+    assert isinstance(folded, cst.BaseExpression)
+    return folded
+
+
+def _walk(node: cst.CSTNode) -> list[cst.CSTNode]:
+    found, pending = [], [node]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        pending.extend(current.children)
+    return found
+
+
+def _foldable(node: cst.CSTNode) -> bool:
+    if isinstance(node, cst.FormattedString | cst.Subscript):
+        return True
+    return isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+
+
+class _Folder(cst.CSTTransformer):
+    def __init__(self, namespace: Namespace, at: At) -> None:
+        super().__init__()
+        self.namespace = namespace
+        self.at = at
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return not isinstance(node, cst.Lambda)
+
+    def on_leave(self, original: cst.CSTNode, updated: cst.CSTNode) -> Any:
+        if not _foldable(original) or not isinstance(updated, cst.BaseExpression):
+            return updated
+        try:
+            found = _Evaluator(self.at).value(updated, self.namespace, 0)
+            made = _literal(found)
+        except (_NotConstant, ArithmeticError, LookupError, TypeError, ValueError):
+            return updated
+        where = self.namespace.source.positions.get(original)
+        if where is not None:
+            self.namespace.source.positions[made] = where
+        return made
+
+
+class _Evaluator:
+    def __init__(self, at: At) -> None:
+        self.at = at
+
+    def value(self, node: cst.BaseExpression, namespace: Namespace, depth: int) -> Any:
+        if depth > _DEPTH:
+            raise _NotConstant
+        if isinstance(node, cst.SimpleString | cst.ConcatenatedString | cst.Integer | cst.Float):
+            found = ast.literal_eval(cst.Module([]).code_for_node(node))
+            if isinstance(found, bytes):
+                raise _NotConstant
+            return found
+        if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+            return {"True": True, "False": False, "None": None}[node.value]
+        if isinstance(node, cst.Name | cst.Attribute):
+            return self._named(node, namespace, depth)
+
+        def inner(part: cst.BaseExpression) -> Any:
+            return self.value(part, namespace, depth + 1)
+
+        if isinstance(node, cst.Tuple):
+            return tuple(inner(e.value) for e in node.elements if not _starred(e))
+        if isinstance(node, cst.List):
+            return [inner(e.value) for e in node.elements if not _starred(e)]
+        if isinstance(node, cst.Dict):
+            pairs = [e for e in node.elements if _pair(e)]
+            return {inner(e.key): inner(e.value) for e in pairs if isinstance(e, cst.DictElement)}
+        if isinstance(node, cst.UnaryOperation):
+            return _UNARY[type(node.operator)](inner(node.expression))
+        if isinstance(node, cst.BinaryOperation) and type(node.operator) in _BINARY:
+            return _bounded(node.operator, inner(node.left), inner(node.right))
+        if isinstance(node, cst.FormattedString):
+            quoted = (node.start.lower().replace("f", ""), node.end)
+            return self._formatted(node.parts, quoted, inner)
+        if isinstance(node, cst.Subscript) and len(node.slice) == 1:
+            return inner(node.value)[self._index(node.slice[0].slice, inner)]
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+            return self._method(node, node.func, inner)
+        raise _NotConstant
+
+    def _named(self, node: cst.Name | cst.Attribute, namespace: Namespace, depth: int) -> Any:
+        symbol = self.at(namespace)(node)
+        if not isinstance(symbol, ConstSym) or symbol.partial or symbol.functions:
+            raise _NotConstant
+        if symbol.members or symbol.objects:
+            raise _NotConstant
+        return self.value(symbol.value, symbol.namespace, depth + 1)
+
+    def _formatted(
+        self,
+        parts: Sequence[cst.BaseFormattedStringContent],
+        quoted: tuple[str, str],
+        inner: Callable[[Any], Any],
+    ) -> str:
+        """The text of an f-string's `parts` (its quotes and prefix, `quoted`, read its text)."""
+        out = []
+        for part in parts:
+            if isinstance(part, cst.FormattedStringText):
+                text = ast.literal_eval(quoted[0] + part.value + quoted[1])
+                out.append(text.replace("{{", "{").replace("}}", "}"))
+                continue
+            assert isinstance(part, cst.FormattedStringExpression)
+            found = inner(part.expression)
+            conversions: dict[str, Callable[[Any], str]] = {"r": repr, "s": str, "a": ascii}
+            if part.conversion in conversions:
+                found = conversions[part.conversion](found)
+            spec = self._formatted(part.format_spec or (), quoted, inner)
+            if _WIDE.search(spec):
+                raise _NotConstant
+            out.append(format(found, spec))
+        return str(_short("".join(out)))
+
+    def _index(self, index: cst.BaseSlice, inner: Callable[[Any], Any]) -> Any:
+        if isinstance(index, cst.Index) and index.star is None:
+            return inner(index.value)
+        if isinstance(index, cst.Slice):
+            ends = (index.lower, index.upper, index.step)
+            return slice(*(None if end is None else inner(end) for end in ends))
+        raise _NotConstant
+
+    def _method(self, node: cst.Call, func: cst.Attribute, inner: Callable[[Any], Any]) -> Any:
+        owner = inner(func.value)
+        name = func.attr.value
+        pure = type(owner) in _IMMUTABLE and (name in PURE_METHODS or name in FORMATTING)
+        if not (pure or (type(owner) is dict and name == "get")):
+            raise _NotConstant
+        if name in FORMATTING and _FIELD_PARTS.search(owner):
+            raise _NotConstant  # `"{0.real}".format(x)`: reads attributes of the arguments
+        if any(arg.star for arg in node.args):
+            raise _NotConstant
+        args = [inner(arg.value) for arg in node.args if arg.keyword is None]
+        kwargs = {arg.keyword.value: inner(arg.value) for arg in node.args if arg.keyword}
+        if any(isinstance(a, int) and abs(a) > _LIMIT for a in [*args, *kwargs.values()]):
+            raise _NotConstant  # `"x".zfill(10**9)`
+        return getattr(owner, name)(*args, **kwargs)
+
+
+def _starred(element: cst.BaseElement) -> bool:
+    if isinstance(element, cst.StarredElement):
+        raise _NotConstant
+    return False
+
+
+def _pair(element: cst.BaseDictElement) -> bool:
+    if not isinstance(element, cst.DictElement):
+        raise _NotConstant
+    return True
+
+
+def _bounded(op: cst.BaseBinaryOp, left: Any, right: Any) -> Any:
+    """`left op right`, unless it would build a value past `_LIMIT` (`"ab" * 10**9`)."""
+    if isinstance(op, cst.Power) and isinstance(right, int) and abs(right) > 1000:
+        raise _NotConstant
+    if isinstance(op, cst.Multiply) and any(
+        isinstance(v, int) and v > _LIMIT for v in (left, right)
+    ):
+        raise _NotConstant
+    found = _BINARY[type(op)](left, right)
+    return _short(found) if isinstance(found, str | tuple | list) else found
+
+
+def _short(found: Any) -> Any:
+    if len(found) > _LIMIT:
+        raise _NotConstant
+    return found
+
+
+def _literal(found: Any) -> cst.BaseExpression:
+    """The literal of an immutable value (a string, a number, True/False/None, a tuple)."""
+    if not _immutable(found):
+        raise _NotConstant
+    text = repr(found)
+    if ast.literal_eval(text) != found:
+        raise _NotConstant
+    return cst.parse_expression(text)
+
+
+def _immutable(found: Any) -> bool:
+    if isinstance(found, tuple):
+        return all(_immutable(item) for item in found)
+    if isinstance(found, float):
+        return math.isfinite(found)
+    return found is None or isinstance(found, str | int | bool)

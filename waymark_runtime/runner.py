@@ -115,6 +115,9 @@ class Runner(Pump):
         self.ahead = Ahead(self.held, self.dirty, self.stepper, self.pacer,
                            lambda: self.stepper.rules(self.clock(), self.stopping))  # fmt: skip
         self.holdings.on_forget += [self.gate.forget, self.pacer.cancel, self.ahead.forget]
+        self.listener = store.subscribe(self.claims.want, self.claims.at, self.leases.ended)
+        """The process's one LISTEN connection (`run` starts and closes it); the scheduler of
+        `start-workers` listens on it too."""
 
     # lifecycle ------------------------------------------------------------------------------
 
@@ -124,7 +127,7 @@ class Runner(Pump):
         me = RunnerInfo(id=self.owner, host=socket.gethostname(), pid=os.getpid(),
                         worker_count=self.settings.worker_count)  # fmt: skip
         await retrying("register", lambda: self.store.register_runner(me, self.clock()))
-        listener = self.store.subscribe(self.claims.want, self.claims.at, self.leases.ended)
+        listener = self.listener
         await retrying("listen", listener.start)
 
         def heard() -> bool:  # notifications arrive, and the last claim was answered

@@ -27,6 +27,7 @@ from waymark_runtime.schedules.cadence import jitter_offset, slot_after
 from waymark_runtime.schedules.rows import DueSchedule, Fire, ScheduleRows
 from waymark_runtime.schedules.wakeup import RETRY_SECONDS, Wakeup
 from waymark_runtime.store import postgres
+from waymark_runtime.store.pg_listen import Listener
 from waymark_runtime.store.postgres import SHORT_IDLE_MS, PostgresStore, is_transient
 
 __all__ = ["fire_due", "instance_id_for", "plan_fire", "run_scheduler"]
@@ -36,17 +37,20 @@ log = logging.getLogger("waymark.scheduler")
 _RNG = random.Random()
 
 
-async def run_scheduler(store: PostgresStore, settings: Settings, stop: asyncio.Event) -> None:
-    """Fire due schedules until `stop` is set: at each schedule's run time, when a schedule
-    changes, and at least every `WAYMARK_SCHEDULER_POLL_INTERVAL_MS` (`wakeup.Wakeup`).
+async def run_scheduler(
+    store: PostgresStore, settings: Settings, stop: asyncio.Event, listener: Listener | None = None
+) -> None:
+    """Fire due schedules until `stop` is set: at each schedule's run time and when a schedule
+    changes (`wakeup.Wakeup`).
 
     A tick finishes before the loop looks at `stop` again, so stopping never cuts a fire in
-    half. The store's pool needs room for two connections (the tick's and the queuing one);
-    the scheduler listens on a connection of its own.
+    half. The store's pool needs room for two connections (the tick's and the queuing one).
+    The scheduler hears notifications on `listener`, the runner's (one LISTEN connection per
+    process), or without one on a connection of its own.
     """
     batch = settings.scheduler_batch_size
     outage = _Outage()
-    wakeup = Wakeup(store.dsn, settings.scheduler_poll_interval_ms / 1000)
+    wakeup = Wakeup(store.dsn, settings.scheduler_poll_interval_ms / 1000, listener)
     try:
         while not stop.is_set():
             await wakeup.listen()
@@ -58,14 +62,15 @@ async def run_scheduler(store: PostgresStore, settings: Settings, stop: asyncio.
         await wakeup.close()
 
 
-async def _next_look(store: PostgresStore, wakeup: Wakeup, outage: _Outage) -> float:
-    """Seconds until the scheduler must look again (it may be woken before)."""
+async def _next_look(store: PostgresStore, wakeup: Wakeup, outage: _Outage) -> float | None:
+    """Seconds until the scheduler must look again (None: when woken)."""
     now = postgres.now()
     try:
-        next_run, wakeup.holders = await ScheduleRows(store).next_due(now)
+        next_run, holders = await ScheduleRows(store).next_due(now)
     except Exception as error:
         outage.failed_on(error, "scheduler: looking for the next run time failed")
         return min(wakeup.poll, RETRY_SECONDS)
+    await wakeup.held_back(holders)
     return wakeup.delay(next_run, now)
 
 

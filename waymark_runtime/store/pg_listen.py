@@ -2,8 +2,13 @@
 
 Notifications are how runners hear of new work and clients of finished instances, with no
 polling loop. The connection is checked every few seconds; when it is lost the listener
-reconnects with backoff and calls `on_reconnect`, because notifications sent meanwhile are gone
-and the subscriber must re-check what it waits for. It runs no queries of the store.
+reconnects with backoff and calls `on_reconnect` (and every callback of `reconnected`), because
+notifications sent meanwhile are gone and the subscriber must re-check what it waits for. It runs
+no queries of the store.
+
+PostgreSQL signals every listening backend of a database on each NOTIFY, whatever its channel:
+one process holds one listener, and its parts share it (`channel`, `drop`) rather than open
+their own.
 """
 
 from __future__ import annotations
@@ -34,12 +39,14 @@ class Listener:
     ) -> None:
         self.dsn = dsn
         self.channels = channels
-        self.on_reconnect = on_reconnect
+        self.reconnected: list[Callable[[], None]] = [on_reconnect] if on_reconnect else []
         self.connected = asyncio.Event()
         self._lost = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._connection: asyncpg.Connection | None = None
         self._closing = False
+        self._busy = asyncio.Lock()  # one statement at a time on the connection
+        self._delivers: dict[str, Callable[[Any, int, str, str], None]] = {}
 
     async def start(self) -> None:
         """Connect and subscribe; returns once the first LISTEN is active."""
@@ -49,6 +56,27 @@ class Listener:
     def listening(self) -> bool:
         """Subscribed on a live connection (False from a loss until the reconnect)."""
         return self.connected.is_set() and not self._lost.is_set()
+
+    async def channel(self, channel: str, callback: Callback) -> None:
+        """Listen on `channel` too, from now on and after every reconnect (at once on a live
+        connection; one that is down subscribes when it is back)."""
+        self.channels[channel] = callback
+        async with self._busy:
+            connection, before = self._connection, self._delivers.pop(channel, None)
+            if self.listening() and connection is not None:
+                with contextlib.suppress(*_LOST):  # the watch sees the loss and reconnects
+                    if before is not None:
+                        await connection.remove_listener(channel, before)
+                    await connection.add_listener(channel, self._deliver(channel, callback))
+
+    async def drop(self, channel: str) -> None:
+        """Stop listening on `channel`."""
+        self.channels.pop(channel, None)
+        async with self._busy:
+            connection, deliver = self._connection, self._delivers.pop(channel, None)
+            if deliver is not None and self.listening() and connection is not None:
+                with contextlib.suppress(*_LOST):
+                    await connection.remove_listener(channel, deliver)
 
     async def close(self) -> None:
         self._closing = True
@@ -67,12 +95,18 @@ class Listener:
 
     async def _connect(self) -> None:
         connection = await asyncpg.connect(self.dsn)
-        for channel, callback in self.channels.items():
-            await connection.add_listener(channel, _adapter(callback))
+        async with self._busy:
+            for channel, callback in list(self.channels.items()):
+                await connection.add_listener(channel, self._deliver(channel, callback))
         connection.add_termination_listener(lambda _: self._lost.set())
         self._connection = connection
         self._lost.clear()
         self.connected.set()
+
+    def _deliver(self, channel: str, callback: Callback) -> Callable[[Any, int, str, str], None]:
+        """asyncpg's listener for `channel`, kept: `remove_listener` needs the same object."""
+        deliver = self._delivers[channel] = _adapter(callback)
+        return deliver
 
     async def _watch(self) -> None:
         while not self._closing:
@@ -86,9 +120,10 @@ class Listener:
     async def _alive(self) -> bool:
         assert self._connection is not None
         try:
-            await asyncio.wait_for(self._connection.fetchval("SELECT 1"), _CHECK_EVERY)
+            async with self._busy:
+                await asyncio.wait_for(self._connection.fetchval("SELECT 1"), _CHECK_EVERY)
             return True
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError):
+        except (*_LOST, TimeoutError):
             return False
 
     async def _reconnect(self) -> None:
@@ -100,16 +135,20 @@ class Listener:
             await asyncio.sleep(_BACKOFF[min(attempt, len(_BACKOFF) - 1)])
             try:
                 await self._connect()
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+            except _LOST as error:
                 log.debug("listener reconnect failed: %s", error)
                 continue
             log.info("listener reconnected")
-            if self.on_reconnect is not None:
-                self.on_reconnect()
+            for callback in self.reconnected:
+                callback()
             return
 
 
+_LOST = (OSError, asyncpg.PostgresError, asyncpg.InterfaceError)
+
+
 def _adapter(callback: Callback) -> Callable[[Any, int, str, str], None]:
+
     def deliver(connection: Any, pid: int, channel: str, payload: str) -> None:
         callback(payload)
 

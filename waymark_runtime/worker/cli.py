@@ -27,6 +27,7 @@ from waymark_runtime.errors import DatabaseUnreachable, WaymarkError
 from waymark_runtime.logs import configure_logging
 from waymark_runtime.runner import Runner
 from waymark_runtime.schedules.scheduler import run_scheduler
+from waymark_runtime.store.pg_listen import Listener
 from waymark_runtime.store.postgres import PostgresStore, is_transient
 from waymark_runtime.worker.main import UserModuleError, import_user_modules
 
@@ -105,7 +106,8 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
             settings.concurrent_per_worker,
         )
         webapp = await _start_webapp(settings, dsn, stop) if settings.webapp_enabled else None
-        scheduler = asyncio.create_task(run_scheduler(store, settings, stop))
+        listener = runner.listener if isinstance(runner.listener, Listener) else None
+        scheduler = asyncio.create_task(run_scheduler(store, settings, stop, listener))
         gauges = _serve_metrics(settings, store, runner)
         try:
             await runner.run(stop)

@@ -24,6 +24,8 @@ from waymark_runtime.schedules.model import ScheduleNotFoundError
 from waymark_runtime.schedules.scheduler import run_scheduler
 from waymark_runtime.schedules.wakeup import SCHEDULES_CHANNEL
 from waymark_runtime.store import postgres
+from waymark_runtime.store.pg_listen import Listener
+from waymark_runtime.store.pg_waiters import DONE_CHANNEL
 from waymark_runtime.store.postgres import PostgresStore
 
 _SLOW_POLL_MS = 60_000
@@ -130,3 +132,46 @@ async def test_the_end_of_an_instance_holding_back_a_due_schedule_wakes_the_loop
             "SELECT pg_notify('waymark_done', $1)", json.dumps({"id": first["id"]})
         )
         assert await _count_within(store, 2) == 2
+
+
+async def test_the_loop_shares_a_listener_and_hears_waymark_done_only_while_held_back(
+    schedules: Schedules, store: PostgresStore, database: str, clock: PinnedClock
+) -> None:
+    """On the runner's listener (one LISTEN connection per process) the scheduler adds
+    `waymark_schedules`, and `waymark_done` only while an instance holds a due schedule back;
+    closing the loop leaves the listener open, without the scheduler's channels."""
+    listener = Listener(database, {})
+    await listener.start()
+    stop = asyncio.Event()
+    settings = runner_settings(database, scheduler_poll_interval_ms=_SLOW_POLL_MS)
+    loop = asyncio.create_task(run_scheduler(store, settings, stop, listener))
+    try:
+        await asyncio.sleep(0.5)
+        assert set(listener.channels) == {SCHEDULES_CHANNEL}
+        await schedules.register(flows.Single, "tick", timedelta(minutes=10), inputs={"value": 1})
+        clock.set(T0 + 600)
+        await schedules.register(flows.Single, "other", timedelta(hours=1), inputs={"value": 2})
+        assert await _count_within(store, 1) == 1
+        clock.set(T0 + 1_200)
+        await schedules.pause(flows.Single, "other")  # a change: "tick" is due, held back
+        deadline = time.monotonic() + _PROMPT
+        while DONE_CHANNEL not in listener.channels and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        assert set(listener.channels) == {SCHEDULES_CHANNEL, DONE_CHANNEL}
+        [first] = await instances(store)
+        await finish(store, first["id"], clock.now)
+        await store.pool.execute(
+            "SELECT pg_notify('waymark_done', $1)", json.dumps({"id": first["id"]})
+        )
+        assert await _count_within(store, 2) == 2
+        deadline = time.monotonic() + _PROMPT
+        while DONE_CHANNEL in listener.channels and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        assert set(listener.channels) == {SCHEDULES_CHANNEL}  # the second run holds nothing due
+    finally:
+        stop.set()
+        await asyncio.wait_for(loop, 10)
+    try:
+        assert listener.listening() and listener.channels == {}
+    finally:
+        await listener.close()

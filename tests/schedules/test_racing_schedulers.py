@@ -43,8 +43,13 @@ async def test_two_scheduler_processes_fire_each_due_schedule_once(
     expected = sorted(n for n in first if int(n[1:]) % 2 == 0 or int(n[1:]) % 4 == 0)
 
     outputs = [tmp_path / "a.json", tmp_path / "b.json"]
-    start_at = time.time() + 2.0
-    processes = [_scheduler(store.dsn, T0 + 1_200, start_at, out) for out in outputs]
+    processes = [_scheduler(store.dsn, T0 + 1_200, out) for out in outputs]
+    deadline = time.monotonic() + 30
+    while not all(out.with_suffix(".ready").exists() for out in outputs):
+        assert time.monotonic() < deadline, "a scheduler process never connected"
+        assert all(process.poll() is None for process in processes)
+        time.sleep(0.01)
+    (tmp_path / "go").touch()  # both connected: they start together
     for process in processes:
         assert process.wait(timeout=20) == 0
     fired = [json.loads(out.read_text()) for out in outputs]
@@ -54,6 +59,6 @@ async def test_two_scheduler_processes_fire_each_due_schedule_once(
     assert len(await instances(store)) == COUNT + len(expected)
 
 
-def _scheduler(dsn: str, now: float, start_at: float, out: Path) -> subprocess.Popen[bytes]:
+def _scheduler(dsn: str, now: float, out: Path) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "tests.schedules.race_scheduler", dsn]
-    return subprocess.Popen([*command, str(now), str(start_at), str(out)], cwd=ROOT)
+    return subprocess.Popen([*command, str(now), str(out)], cwd=ROOT)

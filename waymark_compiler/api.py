@@ -30,7 +30,7 @@ from waymark_compiler.rules.workflow import (
     WORKFLOW_SHAPE,
 )
 from waymark_compiler.schemas import signal_schemas
-from waymark_compiler.source import Source, parse
+from waymark_compiler.source import BOM, Source, parse
 from waymark_runtime import ir
 from waymark_runtime.errors import CompileError
 from waymark_runtime.nesting import make_room, too_deep
@@ -82,6 +82,7 @@ def compile_source(source: str, path: str = "<string>", module: str | None = Non
     from `path` (walking up `__init__.py`), or `__main__` when `path` is not a file.
     """
     make_room()
+    source = source.removeprefix(BOM)
     parsed = parse(source, path)
     if isinstance(parsed, Diagnostic):
         return ModuleResult([], [parsed], source, path)

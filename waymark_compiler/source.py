@@ -10,13 +10,16 @@ from __future__ import annotations
 import ast
 import unicodedata
 import warnings
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import libcst as cst
 
 from waymark_compiler import nesting, sizes
 from waymark_compiler.diagnostics import Diagnostic
+from waymark_compiler.form_feeds import level_form_feeds
+from waymark_compiler.layout import Layout
 from waymark_compiler.named_escapes import shield
 from waymark_compiler.positions import Range, positions
 from waymark_compiler.rules.statements import SYNTAX_ERROR
@@ -37,34 +40,47 @@ class Source:
     hidden: set[str] = field(default_factory=set, compare=False)
     """Variables the compiler adds to a function (a local function's defaults, evaluated where
     its `def` runs): names of the reserved prefix that lowering accepts."""
+    layout: Layout = field(default_factory=Layout, compare=False)
+    """How the text libcst read differs from `text`."""
+    large: Mapping[cst.CSTNode, int] = field(default_factory=dict, compare=False)
+    """Displays of more than MAX_DISPLAY_ITEMS items, emptied before libcst read them
+    (`sizes.blank_large`): their number of items."""
 
     def span(self, node: cst.CSTNode) -> Span:
         found = self.positions.get(node)
         if found is None:
             return Span(1, 1, 1, 1)
-        line, column, end_line, end_column = found
-        return Span(line, column + 1, end_line, end_column + 1)
+        line, column = self.layout.place(found[0], found[1] + 1)
+        end_line, end_column = self.layout.place(found[2], found[3] + 1)
+        return Span(line, column, end_line, end_column)
+
+    def items(self, node: cst.CSTNode) -> int:
+        """The number of items of a display node as written (0 for other nodes)."""
+        if not isinstance(node, sizes.DISPLAYS):
+            return 0
+        return self.large.get(node, len(node.elements))
 
     def code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
 
 
+BOM = "\ufeff"
 _SYNTAX_HELP = "Python itself rejects this source; fix the syntax first"
 
 
-def _syntax_error(path: str, text: str) -> Diagnostic | None:
-    """CPython's verdict on the source: catches what libcst accepts (e.g. `break` outside a loop),
-    and nesting deeper than the runtime accepts."""
+def _checked(path: str, text: str) -> ast.Module | Diagnostic:
+    """CPython's tree of the source, or its verdict against it: catches what libcst accepts
+    (e.g. `break` outside a loop), and nesting deeper than the runtime accepts."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tree = ast.parse(text, path)
             # Measured before `compile`, whose code generator recurses in C once per level
             # and overflows the stack (a crash, not an exception) on 50,000 nested loops.
-            refused = nesting.too_deep(path, tree) or sizes.too_large(path, tree)
+            refused = nesting.too_deep(path, tree)
             if refused is not None:
                 return refused
-            compile(text, path, "exec", dont_inherit=True)
+            compile(tree, path, "exec", dont_inherit=True)
     except SyntaxError as error:
         line = error.lineno or 1
         column = error.offset or 1
@@ -84,24 +100,30 @@ def _syntax_error(path: str, text: str) -> Diagnostic | None:
         )
     except (RecursionError, MemoryError):  # CPython's own parser gave up on the nesting
         return nesting.too_deep_for_python(path, text)
-    return None
+    return tree
 
 
 def parse(text: str, path: str) -> Source | Diagnostic:
     """The parsed module, or the WM100 (WM148) diagnostic explaining why it does not parse (is
     nested too deeply to compile)."""
-    error = _syntax_error(path, text)
-    if error is not None:
-        return error
+    text = text.removeprefix(BOM)  # as CPython's `compile` reads a string
+    tree = _checked(path, text)
+    if isinstance(tree, Diagnostic):
+        return tree
+    readable, large, layout = sizes.blank_large(text, tree)
+    readable, columns = level_form_feeds(readable)
+    layout = replace(layout, columns=columns)
     try:
-        module = cst.parse_module(shield(text))
-        where = positions(module)
-        if not text.isascii():
-            module = _normalized_names(module, where)
+        module, where = _read(readable)
+        found = sizes.locate(large, where, layout)
+        if len(found) < len(large):  # never expected: read every item rather than lose some
+            readable, columns = level_form_feeds(text)
+            layout = Layout(columns)
+            module, where = _read(readable)
+            found = {}
     except cst.ParserSyntaxError as failure:
-        span = Span(
-            failure.raw_line, failure.raw_column + 1, failure.raw_line, failure.raw_column + 2
-        )
+        line, column = layout.place(failure.raw_line, failure.raw_column + 1)
+        span = Span(line, column, line, column + 1)
         return Diagnostic(
             SYNTAX_ERROR.code,
             "error",
@@ -113,7 +135,16 @@ def parse(text: str, path: str) -> Source | Diagnostic:
         )
     except RecursionError:
         return nesting.too_deep_for_python(path, text)
-    return Source(path, text, module, where)
+    return Source(path, text, module, where, layout=layout, large=found)
+
+
+def _read(text: str) -> tuple[cst.Module, dict[cst.CSTNode, Range]]:
+    """libcst's tree of `text` and its positions."""
+    module = cst.parse_module(shield(text))
+    where = positions(module)
+    if not text.isascii():
+        module = _normalized_names(module, where)
+    return module, where
 
 
 class _Normalizer(cst.CSTTransformer):

@@ -19,6 +19,7 @@ from waymark_compiler.literals import BINARY, COMPARE, UNARY, number_value
 from waymark_compiler.lower.class_locals import holds_class
 from waymark_compiler.lower.constants import changed_table, constant_table
 from waymark_compiler.lower.dispatch import Refused, expression, lower_expr, refuse_expressions
+from waymark_compiler.lower.large import large_display
 from waymark_compiler.lower.names import CHAIN, enum_lookup, is_special, special_attribute
 from waymark_compiler.lower.type_checks import exact_type_test, names_classes
 from waymark_compiler.rules.expressions import IDENTITY_COMPARISON, LAMBDA, UNSUPPORTED_LITERAL
@@ -83,21 +84,29 @@ def _elements(elements: Sequence[cst.BaseElement], ctx: Ctx) -> tuple[ir.Expr, .
 
 @expression
 def lower_List(node: cst.List, ctx: Ctx) -> ir.Expr:
+    if (refused := large_display(node, ctx)) is not None:
+        return refused
     return ir.ListExpr(elts=_elements(node.elements, ctx), span=ctx.span(node))
 
 
 @expression
 def lower_Tuple(node: cst.Tuple, ctx: Ctx) -> ir.Expr:
+    if (refused := large_display(node, ctx)) is not None:
+        return refused
     return ir.TupleExpr(elts=_elements(node.elements, ctx), span=ctx.span(node))
 
 
 @expression
 def lower_Set(node: cst.Set, ctx: Ctx) -> ir.Expr:
+    if (refused := large_display(node, ctx)) is not None:
+        return refused
     return ir.SetExpr(elts=_elements(node.elements, ctx), span=ctx.span(node))
 
 
 @expression
 def lower_Dict(node: cst.Dict, ctx: Ctx) -> ir.Expr:
+    if (refused := large_display(node, ctx)) is not None:
+        return refused
     keys: list[ir.Expr | None] = []
     values: list[ir.Expr] = []
     for element in node.elements:
@@ -325,6 +334,7 @@ def lower_target(node: cst.BaseExpression, ctx: Ctx) -> ir.Target:
     if isinstance(node, cst.Name):
         return _target_name(node, ctx)
     if isinstance(node, cst.Tuple | cst.List):
+        large_display(node, ctx)
         parts = tuple(_target_element(e, ctx) for e in node.elements)
         return ir.TupleExpr(elts=parts, span=ctx.span(node))
     if isinstance(node, cst.Subscript | cst.Attribute) and (

@@ -19,6 +19,7 @@ from waymark_compiler.literals import NAMED_CONSTANTS, literal
 from waymark_compiler.lower.class_values import class_value
 from waymark_compiler.lower.constants import unbound_partial
 from waymark_compiler.lower.dispatch import expression, lower_expr
+from waymark_compiler.lower.large import class_constant, large_value
 from waymark_compiler.lower.log import is_logger, refuse_value
 from waymark_compiler.partials import partial_value
 from waymark_compiler.rules.expressions import FUNCTION_VALUE, SPECIAL_ATTRIBUTE
@@ -105,6 +106,9 @@ def symbol_value(symbol: Symbol, node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
     """A global used as a value: constants inline; everything else is refused."""
     text = ctx.code(node)
     if isinstance(symbol, ConstSym):
+        refused = large_value(symbol.value, symbol.namespace.source, node, ctx)
+        if refused is not None:
+            return refused
         held = {key: _held(function, node, ctx) for key, function in symbol.functions.items()}
         held |= {key: symbol_value(named, node, ctx) for key, named in symbol.constants.items()}
         if symbol.partial and isinstance(symbol.value, cst.Call):
@@ -277,9 +281,9 @@ def lower_Attribute(node: cst.Attribute, ctx: Ctx) -> ir.Expr:
     if is_logger(node, ctx) or is_logger(node.value, ctx):
         return refuse_value(node, ctx)
     if ctx.is_self(node.value) and attr in ctx.config and attr not in ctx.helpers:
-        return literal(ctx.config[attr], ctx.span(node))
+        return class_constant(ctx.config[attr], node, ctx)
     if self_class(node.value, ctx) and attr in ctx.owner.config and attr not in ctx.helpers:
-        return literal(ctx.owner.config[attr], ctx.span(node))  # `type(self).LIMIT`
+        return class_constant(ctx.owner.config[attr], node, ctx)  # `type(self).LIMIT`
     if (ctx.is_self(node.value) or self_class(node.value, ctx)) and ctx.reaches(attr):
         return ir.HelperRef(name=attr, span=ctx.span(node))  # `self.rank` as a value
     if ctx.is_self(node.value):

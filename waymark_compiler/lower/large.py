@@ -1,0 +1,47 @@
+"""Displays of more than MAX_DISPLAY_ITEMS items that workflow code would carry into its program
+(WM139): written in workflow code, or held by a constant or class attribute it reads. The same
+display in code only actions run is left alone (`sizes`)."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from waymark_compiler import sizes
+from waymark_compiler.context import Ctx
+from waymark_compiler.literals import literal
+from waymark_compiler.rules.expressions import UNSUPPORTED_LITERAL
+from waymark_compiler.source import Source
+from waymark_runtime import ir
+from waymark_runtime.sizes import MAX_DISPLAY_ITEMS
+
+LABEL = "too large for a workflow"
+
+
+def large_display(node: cst.BaseExpression, ctx: Ctx) -> ir.Expr | None:
+    """WM139 at a display of workflow code with too many items; None for any other node."""
+    count = ctx.source.items(node)
+    if count <= MAX_DISPLAY_ITEMS:
+        return None
+    return ctx.error(UNSUPPORTED_LITERAL, node, sizes.message(count), LABEL, sizes.HELP)
+
+
+def large_value(
+    value: cst.BaseExpression, source: Source, node: cst.BaseExpression, ctx: Ctx
+) -> ir.Expr | None:
+    """WM139 at `node`, where workflow code reads a constant whose `value` (in `source`) holds
+    a display with too many items; None when it holds none."""
+    pending: list[cst.CSTNode] = [value]
+    while pending:
+        part = pending.pop()
+        count = source.items(part)
+        if count > MAX_DISPLAY_ITEMS:
+            message = f"`{ctx.code(node)}` is {sizes.message(count)}, read by workflow code"
+            return ctx.error(UNSUPPORTED_LITERAL, node, message, LABEL, sizes.HELP)
+        pending.extend(part.children)
+    return None
+
+
+def class_constant(value: cst.BaseExpression, node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
+    """A class attribute of the workflow read as `self.NAME` at `node`: its constant `value`."""
+    refused = large_value(value, ctx.source, node, ctx)
+    return refused if refused is not None else literal(value, ctx.span(node))

@@ -214,7 +214,10 @@ class Admin:
 
 def canonical_id(instance_id: object) -> str:
     """An instance id in its canonical form (a UUID's text); a malformed one is
-    `UnknownInstance`."""
+    `UnknownInstance`, a value that is not an id at all (`123`, `None`) a `TypeError`."""
+    if not isinstance(instance_id, str | uuid.UUID):
+        kind = type(instance_id).__name__
+        raise TypeError(f"an instance id is a str (or a uuid.UUID), not {kind}: {instance_id!r}")
     try:
         return str(uuid.UUID(str(instance_id).strip()))
     except ValueError:

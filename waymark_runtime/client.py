@@ -132,9 +132,8 @@ class PostgresClient:
         return result_of(outcome)
 
     async def get_status(self, instance_id: str) -> InstanceStatus | None:
-        try:
-            canonical = canonical_id(instance_id)
-        except UnknownInstance:
+        canonical = known_form(instance_id)
+        if canonical is None:
             return None
         store = await self.store()
         return status_of(await store.status(canonical))
@@ -367,11 +366,21 @@ async def get_result(instance_id: str, timeout: float | None = None) -> Any:
 
 
 async def get_status(instance_id: str) -> InstanceStatus | None:
-    """The status of an instance, or None for an unknown id."""
+    """The status of an instance, or None for an unknown id (`TypeError` for a value that is
+    not an id: `123`, `None`)."""
     local = _local()
-    if local is not None:
-        return status_of(await local.store.status(instance_id))
-    return await current_client().get_status(instance_id)
+    if local is None:
+        return await current_client().get_status(instance_id)
+    canonical = known_form(instance_id)
+    return None if canonical is None else status_of(await local.store.status(canonical))
+
+
+def known_form(instance_id: object) -> str | None:
+    """`canonical_id`, or None for a string that is no instance id (so no instance has it)."""
+    try:
+        return canonical_id(instance_id)
+    except UnknownInstance:
+        return None
 
 
 async def admin() -> Admin:

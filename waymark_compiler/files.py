@@ -75,6 +75,20 @@ def check_writable(path: Path) -> None:
         check_regular(path)
 
 
+def write_regular(path: Path, data: bytes) -> None:
+    """Write `data` to the regular file `path`, made if missing. Never blocks on a named pipe and
+    never writes to a device: the path is checked before it is opened, and the opened file again
+    (it may have been swapped; opening a pipe without a reader fails at once)."""
+    check_writable(path)
+    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    with open(os.open(path, flags, 0o666), "wb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            raise Unreadable(path, f"not a regular file ({kind(mode)})")
+        handle.truncate(0)
+        handle.write(data)
+
+
 def describe(failure: OSError) -> str:
     """Why a file could not be read or written, in lower case (`permission denied`)."""
     if isinstance(failure, Unreadable):

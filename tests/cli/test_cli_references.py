@@ -3,6 +3,7 @@ written: usage errors (exit 2) that say what form is expected, never a traceback
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -39,7 +40,10 @@ def test_a_missing_path_with_a_colon_but_no_file_has_no_hint(waymark: Waymark) -
 
 @pytest.mark.parametrize(
     ("output", "why"),
-    [("missing/dir/graph.dot", "no such file or directory"), (".", "is a directory")],
+    [
+        ("missing/dir/graph.dot", "no such file or directory"),
+        (".", "not a regular file (a directory)"),
+    ],
 )
 def test_graph_output_that_cannot_be_written_is_a_usage_error(
     waymark: Waymark, workdir: Path, output: str, why: str
@@ -51,3 +55,27 @@ def test_graph_output_that_cannot_be_written_is_a_usage_error(
     assert result.out == ""
     assert_no_traceback(result)
     assert not (workdir / "missing").exists()
+
+
+@pytest.mark.parametrize("special", ["fifo", "device"])
+def test_graph_output_to_a_special_file_is_a_usage_error(
+    waymark: Waymark, workdir: Path, special: str
+) -> None:
+    """A named pipe without a reader blocked `graph -o` forever; `compile --out-dir` refused it."""
+    if special == "fifo":
+        output, why = str(workdir / "graph.dot"), "not a regular file (a named pipe)"
+        os.mkfifo(output)
+    else:
+        output, why = "/dev/null", "not a regular file (a character device)"
+    result = waymark("graph", "flows/greet.py", "-o", output)
+    assert result.code == 2, result.err
+    assert result.err.strip() == f"error: cannot write to {output}: {why}"
+    assert_no_traceback(result)
+
+
+def test_graph_output_replaces_a_longer_file(waymark: Waymark, workdir: Path) -> None:
+    (workdir / "graph.dot").write_text("x" * 100_000)
+    result = waymark("graph", "flows/greet.py", "-o", "graph.dot")
+    assert result.code == 0, result.err
+    written = (workdir / "graph.dot").read_text()
+    assert written.startswith("digraph") and written.rstrip().endswith("}")

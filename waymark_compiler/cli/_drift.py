@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from waymark_compiler.files import check_writable
+from waymark_compiler.files import write_regular
 from waymark_runtime.wrl import behaviour_text
 
 DriftStatus = Literal["missing", "changed", "moved", "stale"]
@@ -100,6 +100,5 @@ def unified_diff(before: str | None, after: str | None, before_name: str, after_
 
 
 def _write(path: Path, text: str) -> Path:
-    check_writable(path)  # a named pipe in its place would block the write forever
-    path.write_text(text, encoding="utf-8")
+    write_regular(path, text.encode("utf-8"))  # a named pipe in its place would block forever
     return path

@@ -20,7 +20,7 @@ from waymark_compiler.cli._files import collect_files
 from waymark_compiler.cli._output import CliError, UsageFailure, err, error, use_color
 from waymark_compiler.cli._sources import Unread, compile_file
 from waymark_compiler.diagnostics import render as render_diagnostics
-from waymark_compiler.files import describe, read_regular
+from waymark_compiler.files import describe, read_regular, write_regular
 from waymark_compiler.graph import INSTALL_HINT, DotNotInstalled, GraphFormat, LiveStatus, render
 from waymark_runtime import ir
 from waymark_runtime.dag import build_dag
@@ -171,7 +171,7 @@ def select(candidates: list[Candidate], name: str | None, path: Path) -> Candida
 def _emit(image: bytes, output_format: GraphFormat, output: Path | None) -> None:
     if output is not None:
         try:
-            output.write_bytes(image)
+            write_regular(output, image)  # a named pipe without a reader blocked it forever
         except OSError as failure:  # a bad `-o` is the command line's mistake, as `--out-dir`'s
             raise UsageFailure(f"cannot write to {output}: {describe(failure)}") from failure
         err(f"wrote {output}")

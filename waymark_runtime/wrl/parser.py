@@ -7,6 +7,7 @@ nesting deeper than `nesting.MAX_NESTING`. Messages come from `syntax_errors`; I
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -143,17 +144,29 @@ def _cache_file(grammar: str) -> str | bool:
     return str(root / f"wrl-{key}.lark-cache")
 
 
+def _lark(grammar: str, *, located: bool) -> Lark:
+    """The parser; `located`: each tree records where its rule starts (`meta`), which only the
+    builder's errors read and which was ~40% of parsing: a text the builder refuses is parsed
+    again with them (`_located_error`)."""
+    return Lark(
+        grammar,
+        parser="lalr",
+        postlex=IndentationLexer(),
+        strict=True,
+        propagate_positions=located,
+        maybe_placeholders=True,
+        cache=_cache_file(f"{grammar}\0{located}"),
+    )
+
+
 _GRAMMAR = load_grammar()
-_LARK = Lark(
-    _GRAMMAR,
-    parser="lalr",
-    postlex=IndentationLexer(),
-    strict=True,
-    propagate_positions=True,
-    maybe_placeholders=True,
-    cache=_cache_file(_GRAMMAR),
-)
+_LARK = _lark(_GRAMMAR, located=False)
 _BUILDER = IrBuilder()
+
+
+@functools.cache
+def _locating() -> Lark:
+    return _lark(_GRAMMAR, located=True)
 
 
 def lark_parser() -> Lark:
@@ -167,12 +180,29 @@ def parse(text: str) -> ir.Workflow:
         raise WrlSyntaxError(f"expected .wrl text, got {type(text).__name__}", 1, 1)
     _check_header(text)
     source = text if text.endswith("\n") else text + "\n"
-    tree = _parse_tree(source)
-    _check_tree_depth(tree)
-    resolve_locations(tree)
-    workflow = _build(tree)
+    try:
+        workflow = _build(_checked_tree(source, _LARK))
+    except WrlSyntaxError as error:
+        raise _located_error(source) or error from None
     _check_nesting(workflow)
     return workflow
+
+
+def _checked_tree(source: str, parser: Lark) -> Tree[Token]:
+    tree = _parse_tree(source, parser)
+    _check_tree_depth(tree)
+    resolve_locations(tree)
+    return tree
+
+
+def _located_error(source: str) -> WrlSyntaxError | None:
+    """The error building the IR of `source` raises with rule positions recorded: the same
+    error, at its line and column."""
+    try:
+        _build(_checked_tree(source, _locating()))
+    except WrlSyntaxError as error:
+        return error
+    return None
 
 
 def _check_header(text: str) -> None:
@@ -186,11 +216,11 @@ def _check_header(text: str) -> None:
         raise WrlSyntaxError(f"unsupported wrl version {version}", 1, header.start(1) + 1)
 
 
-def _parse_tree(source: str) -> Tree[Token]:
+def _parse_tree(source: str, parser: Lark) -> Tree[Token]:
     try:
-        return _LARK.parse(source)
+        return parser.parse(source)
     except UnexpectedInput as error:
-        raise describe(error, _LARK, source) from None
+        raise describe(error, parser, source) from None
     except LarkError as error:  # any other grammar-level failure still reads as bad input
         raise WrlSyntaxError(f"malformed .wrl text ({type(error).__name__})", 1, 1) from None
     except RecursionError:

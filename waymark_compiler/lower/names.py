@@ -106,8 +106,7 @@ def symbol_value(symbol: Symbol, node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
     """A global used as a value: constants inline; everything else is refused."""
     text = ctx.code(node)
     if isinstance(symbol, ConstSym):
-        refused = large_value(symbol.value, symbol.namespace.source, node, ctx)
-        if refused is not None:
+        if (refused := large_value(symbol.value, symbol.namespace.source, node, ctx)) is not None:
             return refused
         held = {key: _held(function, node, ctx) for key, function in symbol.functions.items()}
         held |= {key: symbol_value(named, node, ctx) for key, named in symbol.constants.items()}

@@ -17,6 +17,7 @@ from waymark_compiler.context import Ctx
 from waymark_compiler.lower.arguments import lower_arguments
 from waymark_compiler.lower.calls import unknown_helper
 from waymark_compiler.lower.children import child_call, child_class
+from waymark_compiler.lower.choices import chosen_call
 from waymark_compiler.lower.comprehensions import comprehension_scope
 from waymark_compiler.lower.computed import called_action
 from waymark_compiler.lower.dispatch import lower_expr
@@ -225,7 +226,10 @@ _RUN_ACTION_OPTIONS = frozenset({"retry", "backoff", "timeout"})
 
 
 def _wrapped_action(node: cst.BaseExpression, where: str, ctx: Ctx) -> ir.ActionCall | None:
-    """The action call that `self.run_action` or `asyncio.wait_for` wraps (reported if not)."""
+    """The action call that `self.run_action` or `asyncio.wait_for` wraps (reported if not):
+    a conditional of action calls is the one its test picks (`choices`)."""
+    if isinstance(node, cst.IfExp):
+        return chosen_call(node, ctx, actions_only=True)
     called = called_action(node, ctx) if isinstance(node, cst.Call) else None
     if called is not None:
         return called
@@ -297,6 +301,8 @@ def _gather_item(arg: cst.Arg, ctx: Ctx) -> ir.ActionCall | ir.CallAsyncHelper |
 
 
 def _gathered_call(node: cst.BaseExpression, ctx: Ctx) -> ir.ActionCall | ir.CallAsyncHelper | None:
+    if isinstance(node, cst.IfExp):
+        return chosen_call(node, ctx, actions_only=False)
     if isinstance(node, cst.Call):
         func = node.func
         name = _method_of_self(func, ctx)

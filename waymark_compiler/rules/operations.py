@@ -86,7 +86,8 @@ RUN_ACTION_FORM = rule(
     "run-action-form",
     "refuses `self.run_action` calls that are not `self.run_action(action(...), retry=, "
     "backoff=, timeout=)` and `asyncio.wait_for` calls that are not "
-    "`asyncio.wait_for(action(...), timeout)`",
+    "`asyncio.wait_for(action(...), timeout)` (the action call may be a conditional expression "
+    "of action calls)",
     "The policy must be attached to exactly one action call.",
     "await self.run_action(call, retry=RetryPolicy(attempts=3))  # call is a variable",
     "Pass the action call directly: `self.run_action(send_email(to), retry=...)`.",
@@ -96,7 +97,7 @@ GATHER_FORM = rule(
     "WM130",
     "gather-form",
     "refuses `asyncio.gather` items other than action calls, `self.run_action(...)` calls, "
-    "async helper calls and `*[call for ...]` spreads of them",
+    "async helper calls, conditional expressions of them and `*[call for ...]` spreads of them",
     "The runtime schedules gathered actions concurrently and must know them statically. "
     "`return_exceptions=` takes any expression: it is evaluated once, after the items' "
     "arguments, and its truth decides.",

@@ -476,6 +476,13 @@ CASES: tuple[ParityCase, ...] = (
     _case("await_choices", "AwaitChoiceInExpressions", {"xs": [1, 2, 3]}, {"xs": []}),
     _case("await_choices", "AwaitChoiceFails", {"n": -1}, {"n": 2}),
     _case("await_choices", "AwaitChoiceInStatements", {"n": 5}, {"n": 0}),
+    _case(
+        "gather_choices",
+        "GatherChoice",
+        *({"n": n, "xs": xs} for n, xs in ((3, [2, 0, 1, 5]), (0, []), (-4, [0]), (200, [1]))),
+    ),
+    _case("gather_choices", "WrappedChoice", *({"n": n} for n in (-1, 0, 1, 2, 300))),
+    _case("gather_choices", "GatherChoiceFails", *({"n": n} for n in (-1, 2, 500, 7))),
     _case("await_shapes", "GatheredGenerator", {"xs": [1, -2, 3, -4]}, {"xs": []}),
     _case("await_shapes", "GatherInExpressions", {"xs": [1, 2]}, {"xs": []}),
     _case("await_shapes", "BuiltHelperList", {"xs": [3, 1]}, {"xs": []}),

@@ -186,6 +186,9 @@ class Ctx:
     # Lists of calls a gather spreads (`tasks.append(act(x))` ... `gather(*tasks)`), by the id
     # of each call put in one and of each spread of one (`lower.spreads.task_lists`).
     task_lists: dict[int, TaskList] = field(default_factory=dict)
+    # Calls made now and awaited later, by the id of each call and of its awaited name
+    # (`lower.deferred`); None until the function is scanned.
+    deferred: dict[int, cst.Call] | None = None
     # The locals only ever assigned classes, by the id of their function (`lower.class_locals`).
     class_locals: dict[int, frozenset[str]] = field(default_factory=dict)
 

@@ -46,6 +46,18 @@ def _choice(node: cst.BaseExpression, ctx: Ctx, actions_only: bool) -> ir.Expr |
     if function is None or not isinstance(node, cst.Call):
         _refuse(node, ctx, actions_only)
         return None
+    return _bound(node, function, ctx)
+
+
+def call_value(node: cst.Call, ctx: Ctx) -> ir.Expr:
+    """`fetch(x)` as a value the runtime can call later: `functools.partial(fetch, x)` (an
+    action or async helper call, see `lower.deferred`)."""
+    function = _function(node, ctx, actions_only=False)
+    assert function is not None  # `deferred` keeps calls of actions and async helpers only
+    return _bound(node, function, ctx)
+
+
+def _bound(node: cst.Call, function: ir.Expr, ctx: Ctx) -> ir.Expr:
     args, kwargs = lower_arguments(node.args, ctx)
     if not args and not kwargs:
         return function

@@ -20,6 +20,7 @@ from waymark_compiler.lower.children import child_call, child_class
 from waymark_compiler.lower.choices import chosen_call
 from waymark_compiler.lower.comprehensions import comprehension_scope
 from waymark_compiler.lower.computed import called_action
+from waymark_compiler.lower.deferred import deferred_await
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.lower.expressions import lower_target
 from waymark_compiler.lower.function_calls import module_helper
@@ -68,6 +69,9 @@ def lower_await(
 
 
 def lower_operation(node: cst.BaseExpression, ctx: Ctx) -> ir.Operation | None:
+    if deferred_await(node, ctx):  # `await c` of `c = fetch(x)`: the call made now
+        span = ctx.span(node)
+        return ir.ActionCall(action="", args=(), kwargs=(), callee=lower_expr(node, ctx), span=span)
     if not isinstance(node, cst.Call):
         _not_a_call(node, ctx)
         return None

@@ -19,6 +19,7 @@ from waymark_compiler.lower.awaits import (
     into_name,
 )
 from waymark_compiler.lower.classes import outside_exception
+from waymark_compiler.lower.deferred import deferred_assign
 from waymark_compiler.lower.dispatch import (
     Refused,
     lower_body,
@@ -86,6 +87,8 @@ def _assign(
         return _assign_awaiting_targets(targets, value, node, ctx)
     if direct_await(value):
         return hoist_operation(value, ctx) + lower_await(targets, value, node, ctx)
+    if (deferred := deferred_assign(targets, value, node, ctx)) is not None:
+        return deferred  # `c = fetch(x)`, awaited later
     before = hoist(value, ctx)
     lowered = lower_expr(value, ctx)
     assigned = tuple(lower_target(t, ctx) for t in targets)

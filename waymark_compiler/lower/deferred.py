@@ -32,11 +32,15 @@ def deferred_assign(
 ) -> list[ir.Stmt] | None:
     """`c = fetch(x)` of a call awaited later: `c = functools.partial(fetch, x)`; None for
     any other assignment."""
+    from waymark_compiler.lower.awaits import hoist  # (awaits imports the lowering)
+
     call = _found(ctx).get(id(value))
     if call is None:
         return None
+    before = hoist(value, ctx)  # `c = fetch(await key())`: the arguments' awaits first
     assigned = tuple(lower_target(t, ctx) for t in targets)
-    return [ir.Assign(targets=assigned, value=call_value(call, ctx), span=ctx.span(node))]
+    made = ir.Assign(targets=assigned, value=call_value(call, ctx), span=ctx.span(node))
+    return [*before, made]
 
 
 def deferred_await(node: cst.BaseExpression, ctx: Ctx) -> bool:
@@ -54,15 +58,15 @@ def _found(ctx: Ctx) -> dict[int, cst.Call]:
 def _scan(body: cst.BaseSuite, ctx: Ctx) -> dict[int, cst.Call]:
     uses: dict[str, int] = {}
     blocks: list[tuple[cst.BaseStatement | cst.BaseSmallStatement, ...]] = []
-    pending: list[cst.CSTNode] = [body]
-    while pending:
-        node = pending.pop()
+    pending: list[tuple[cst.CSTNode, bool]] = [(body, True)]
+    while pending:  # names are counted in nested scopes too: a closure's read is a use
+        node, own = pending.pop()
         if isinstance(node, cst.Name):
             uses[node.value] = uses.get(node.value, 0) + 1
-        if isinstance(node, cst.IndentedBlock | cst.Module):
+        if own and isinstance(node, cst.IndentedBlock | cst.Module):
             blocks.append(tuple(node.body))
-        if node is body or not isinstance(node, _SCOPES):
-            pending.extend(node.children)
+        inside = own and (node is body or not isinstance(node, _SCOPES))
+        pending.extend((child, inside) for child in node.children)
     found: dict[int, cst.Call] = {}
     for block in blocks:
         for index, statement in enumerate(block):

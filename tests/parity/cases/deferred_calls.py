@@ -77,4 +77,9 @@ class DeferredFails(Workflow):
             other: object = await made
         except KeyError as error:
             other = f"caught key {error}"
-        return [result, other, await log()]
+        keyed = pay(len(await reject(n)))
+        await reject(0)
+        ensured = asyncio.ensure_future(pay(len(await reject(1))))
+        second = await ensured
+        first = await keyed
+        return [result, other, first, second, await log()]

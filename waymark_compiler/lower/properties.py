@@ -1,5 +1,5 @@
-"""Properties and methods of the models, dataclasses, enums and named tuples a workflow's
-module defines or imports.
+"""Properties and methods of the models, dataclasses, enums, named tuples, plain classes and
+exception classes a workflow's module defines or imports.
 
 A workflow reads `line.total` without knowing, when it is compiled, which class `line` is.
 Each `@property` (also `functools.cached_property` and pydantic's `@computed_field`) of such a
@@ -11,8 +11,8 @@ the workflow language cannot run is left out: on its class's instances the read 
 attribute, which the runtime computes on a real object rebuilt from the value. A `__str__` or `__repr__` of such a class is compiled the same
 way, and read where Python would call it: `str(x)`, `repr(x)` and f-string fields.
 
-A plain method of a model, dataclass, named tuple or enum (`sub.move(state, why)`,
-`severity.escalate()`) is compiled the
+A plain method of a model, dataclass, named tuple, enum, plain class or exception class
+(`sub.move(state, why)`, `severity.escalate()`, `error.limits()`) is compiled the
 same way, the object its first parameter (`Subscription_move(self, state, why)`), and a call of
 a method of that name that is not a pure method of a builtin value becomes a call of one
 dispatching helper (`move_method(value, *args, **kwargs)`): the method of the first class the
@@ -37,8 +37,8 @@ _DECORATORS = frozenset(
     {"property", "cached_property", "functools.cached_property", "computed_field",
      "pydantic.computed_field"}
 )  # fmt: skip
-_KINDS = frozenset({"model", "dataclass", "enum", "namedtuple", "plain"})
-_METHOD_KINDS = frozenset({"model", "dataclass", "namedtuple", "enum", "plain"})
+_KINDS = frozenset({"model", "dataclass", "enum", "namedtuple", "plain", "exception"})
+_METHOD_KINDS = frozenset({"model", "dataclass", "namedtuple", "enum", "plain", "exception"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,9 +78,11 @@ IMPURE_METHOD = rule(
     "WM141",
     "impure-method",
     "refuses calling a method that is not a known pure method of str, list, dict, set or tuple, "
-    "nor a plain method of a model, dataclass or named tuple of the workflow's module",
+    "nor a plain method of a model, dataclass, named tuple, plain class or exception class of "
+    "the workflow's module",
     "The runtime only evaluates methods it implements exactly, and the methods of the user's "
-    "own models, dataclasses and named tuples, which it compiles with the workflow under the "
+    "own models, dataclasses, named tuples, plain classes and exceptions, which it compiles "
+    "with the workflow under the "
     "same rules; a method of any other object can do anything.",
     "summary = client.render()",
     "Call the method inside an action and await the action (helper methods follow the same "

@@ -1298,6 +1298,8 @@ CASES: tuple[ParityCase, ...] = (
         {"xs": [2.0, 2.0, 8.0], "ys": [2.0, 5.0], "rows": [7, 30], "limit": 10},
     ),
     _case("folded_constants", "FoldedConstants", {"numbers": [7, 42]}, {"numbers": []}),
+    _case("exception_methods", "ExceptionMethods", {"n": 0}, {"n": 4}, {"n": 12}),
+    _case("exception_methods", "ExceptionState", {"n": 5}),
     *(ParityCase(module, name, inputs, fast) for module, name, inputs, fast in CORPUS),
 )
 

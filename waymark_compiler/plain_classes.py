@@ -27,9 +27,11 @@ def held_class(symbol: object) -> TypeGuard[ClassSym]:
 
 
 def plain_or_other(resolver: Resolver, namespace: Namespace, node: cst.ClassDef) -> ClassKind:
-    """`plain` for a class with no decorator and no metaclass whose bases are `object` or
-    plain classes; `other` for any other class of no known kind."""
+    """`plain` for a class with no decorator, no metaclass and no `__slots__` whose bases are
+    `object` or plain classes; `other` for any other class of no known kind."""
     if node.decorators or any(arg.keyword is not None or arg.star for arg in node.bases):
+        return "other"
+    if slotted(node) is not None:
         return "other"
     for arg in node.bases:
         base = resolver.at(namespace).expression(arg.value)
@@ -37,3 +39,35 @@ def plain_or_other(resolver: Resolver, namespace: Namespace, node: cst.ClassDef)
         if not (plain or base == BuiltinSym("object")):
             return "other"
     return "plain"
+
+
+def slotted(node: cst.ClassDef) -> cst.CSTNode | None:
+    """The `__slots__ = ...` statement of the class's body, if it has one: a slotted instance
+    has no `__dict__`, which is what a plain instance's workflow value holds."""
+    for statement in node.body.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.Assign):
+                targets = [target.target for target in small.targets]
+            elif isinstance(small, cst.AnnAssign | cst.AugAssign):
+                targets = [small.target]
+            else:
+                continue
+            if any(isinstance(t, cst.Name) and t.value == "__slots__" for t in targets):
+                return statement
+    return None
+
+
+def slotted_class(resolver: Resolver, symbol: ClassSym, limit: int = 20) -> ClassSym | None:
+    """`symbol`, or the first of its bases of the user's code, that has `__slots__`."""
+    if symbol.node is None or symbol.namespace is None or limit == 0:
+        return None
+    if slotted(symbol.node) is not None:
+        return symbol
+    for arg in symbol.node.bases:
+        base = resolver.at(symbol.namespace).expression(arg.value)
+        found = slotted_class(resolver, base, limit - 1) if isinstance(base, ClassSym) else None
+        if found is not None:
+            return found
+    return None

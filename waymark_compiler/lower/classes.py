@@ -11,6 +11,7 @@ from waymark_compiler.literals import literal
 from waymark_compiler.lower.arguments import lower_arguments
 from waymark_compiler.lower.class_functions import class_level_function
 from waymark_compiler.lower.dispatch import lower_expr
+from waymark_compiler.plain_classes import slotted_class
 from waymark_compiler.rules.expressions import CLASS_VALUE, ENUM_BY_VALUE, UNSUPPORTED_CALL
 from waymark_compiler.rules.operations import ACTION_NOT_AWAITED
 from waymark_compiler.shapes import enum_aliases, enum_values, is_static_method
@@ -53,10 +54,20 @@ def call_ClassSym(symbol: ClassSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
         help = "only pydantic models, dataclasses and exceptions can be constructed in a workflow"
         if symbol.kind == "other" and symbol.node is not None:  # a metaclass, a foreign base...
             help = (f"make `{text}` a `@dataclass`, or a plain class (no metaclass, no decorator, "
-                    "no base but your own plain classes), or build it in an action")  # fmt: skip
+                    "no `__slots__`, no base but your own plain classes), or build it in an "
+                    "action")  # fmt: skip
         message = (
             f"construction of `{text}`, which is no model, dataclass, exception or plain class"
         )
+        slots = slotted_class(ctx.resolver, symbol) if symbol.kind == "other" else None
+        if slots is not None:  # a plain instance is kept as its `__dict__`
+            where = "a class" if slots is symbol else f"whose base `{slots.name}` is a class"
+            message = f"construction of `{text}`, {where} with `__slots__`"
+            help = (f"drop `__slots__` from `{text}` or make it a `@dataclass(slots=True)`, "
+                    "or build it in an action")  # fmt: skip
+            if slots is not symbol:
+                help = f"drop `__slots__` from `{slots.name}`, or build `{text}` in an action"
+            return ctx.error(UNSUPPORTED_CALL, node, message, "slotted class", help)
         return ctx.error(UNSUPPORTED_CALL, node, message, "unsupported class", help)
     if symbol.kind == "plain" and ctx.functions is not None:  # its `__init__` checked as a method
         ctx.functions.method("__init__")

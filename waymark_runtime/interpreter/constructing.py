@@ -5,6 +5,7 @@ an attribute of an instance runs (`stored_as_given`)."""
 from __future__ import annotations
 
 import inspect
+import types
 from typing import TYPE_CHECKING, Any
 
 from waymark_runtime.errors import ProgramError
@@ -56,8 +57,11 @@ def stored_as_given(cls: type, path: str, name: str) -> bool:
     value? A property without a setter is the class's to refuse (False: a real object tells).
     A property's setter, another descriptor's `__set__` or the class's own `__setattr__` would
     run the class's code on the object, which the runtime cannot do on the value a workflow
-    holds (every name holding it must see what that code does): refused."""
+    holds (every name holding it must see what that code does): refused. A slot stores the
+    value as it is given, as a `__dict__` does."""
     found = inspect.getattr_static(cls, name, None)
+    if isinstance(found, types.MemberDescriptorType):
+        found = None  # a `__slots__` entry (a `@dataclass(slots=True)` field) holds the value
     if isinstance(found, property) and found.fset is None:
         return False
     runs = "a property setter" if isinstance(found, property) else "a descriptor's `__set__`"

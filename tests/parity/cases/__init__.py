@@ -1300,6 +1300,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("folded_constants", "FoldedConstants", {"numbers": [7, 42]}, {"numbers": []}),
     _case("exception_methods", "ExceptionMethods", {"n": 0}, {"n": 4}, {"n": 12}),
     _case("exception_methods", "ExceptionState", {"n": 5}),
+    _case("exception_methods", "ExceptionForms", {"n": 1}, {"n": 2}, {"n": 7}),
     _case("slotted_dataclasses", "SlottedPoints", {"n": 4}),
     *(ParityCase(module, name, inputs, fast) for module, name, inputs, fast in CORPUS),
 )

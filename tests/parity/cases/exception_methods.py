@@ -1,10 +1,13 @@
 """User exception classes with their own methods, properties, `__str__` and extra attributes:
 raised by an action (a worker process rebuilds it), by `run()` itself or by a helper, caught,
-held across an await and read as Python reads it (`error.limits()`, `error.doubled`)."""
+held across an await and read as Python reads it (`error.limits()`, `error.doubled`); a builtin
+exception's subclass, a `@dataclass` exception, gathered exceptions and one that raises itself
+from its own method."""
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 
 from waymark import Workflow, action, workflow
 
@@ -109,3 +112,66 @@ class ExceptionState(Workflow):
             error.spend(2)
             error.note = "tagged"
             return [first, error.left, error.spent, repr(error), error.note, error.args]
+
+
+class BadInput(ValueError):
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(field, reason)
+        self.field = field
+
+    @property
+    def text(self) -> str:
+        return super().__str__() + "!"
+
+    def hint(self) -> str:
+        return f"fix {self.field}: {self.args[1]}"
+
+    def again(self) -> None:
+        raise self
+
+
+@dataclass
+class Coded(Exception):
+    code: int
+
+    def bigger(self) -> int:
+        return self.code + 100
+
+
+@action
+async def check_input(n: int) -> int:
+    if n % 2:
+        raise BadInput("n", "odd")
+    raise Coded(n)
+
+
+@workflow
+class ExceptionForms(Workflow):
+    async def run(self, n: int) -> list[object]:
+        out: list[object] = []
+        results = await asyncio.gather(check_input(n), check_input(n + 1), return_exceptions=True)
+        for r in results:
+            if isinstance(r, BadInput):
+                out.append([r.hint(), r.text, r.field, str(r)])
+            elif isinstance(r, Coded):
+                out.append([r.bigger(), r.code, repr(r)])
+        try:
+            await check_input(n)
+        except (BadInput, Coded) as error:
+            errors = [error]
+        await asyncio.sleep(0)
+        e = errors[0]
+        out.append(e.hint() if isinstance(e, BadInput) else e.bigger())
+        try:
+            if isinstance(e, BadInput):
+                e.again()
+            raise e
+        except Exception as again:
+            out.append([again.args == e.args, type(again).__name__])
+        try:
+            out.append(KeyError("k").hint())
+        except AttributeError as missing:
+            out.append(str(missing))
+        if n > 5:
+            raise BadInput("last", "uncaught")
+        return out

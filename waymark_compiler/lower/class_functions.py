@@ -16,7 +16,7 @@ from __future__ import annotations
 import libcst as cst
 
 from waymark_compiler.lower.inherited import class_chain
-from waymark_compiler.lower.local_functions import Placing, place
+from waymark_compiler.lower.placing import Placing, place
 from waymark_compiler.namespace import Namespace
 from waymark_compiler.resolve import Resolver
 from waymark_compiler.shapes import is_class_method, is_static_method

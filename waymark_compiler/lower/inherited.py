@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 import libcst as cst
 
 from waymark_compiler.finder import compiled_with
-from waymark_compiler.lower.local_functions import Placing, fresh, place
+from waymark_compiler.lower.placing import Placing, fresh, place
 from waymark_compiler.namespace import Namespace
 from waymark_compiler.resolve import Resolver
 from waymark_compiler.source import Source

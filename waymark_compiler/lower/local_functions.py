@@ -27,18 +27,17 @@ import symtable
 import textwrap
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import libcst as cst
 
 from waymark_compiler.context import TEMP_PREFIX
 from waymark_compiler.diagnostics import Sink
-from waymark_compiler.lower.local_defaults import Default, computed_defaults, with_placeholders
+from waymark_compiler.lower.local_calls import Local, LocalCalls
+from waymark_compiler.lower.local_defaults import computed_defaults, with_placeholders
+from waymark_compiler.lower.placing import Placing, fresh, place
 from waymark_compiler.namespace import Namespace, scan
-from waymark_compiler.rules.expressions import FUNCTION_VALUE
-from waymark_compiler.rules.workflow import NON_CONSTANT_DEFAULT
 from waymark_compiler.source import Source
-from waymark_compiler.walk import children, parts
+from waymark_compiler.walk import parts
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,13 +52,6 @@ class Origin:
 
 HIDDEN_SELF = f"{TEMP_PREFIX}self"
 """The first parameter given to a module function whose nested functions become helpers."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Local:
-    helper: str
-    captured: tuple[str, ...]
-    defaults: tuple[Default, ...] = ()
 
 
 def hoist_local_functions(
@@ -148,10 +140,9 @@ def _hoist(
                 reads.update(hidden)
     captured = _captures(set(helper_names), frees, self_name)
     locals_ = {
-        name: _Local(helper, captured[name], defaults[name])
-        for name, helper in helper_names.items()
+        name: Local(helper, captured[name], defaults[name]) for name, helper in helper_names.items()
     }
-    rewrite = _Rewrite(locals_, self_name, source, sink)
+    rewrite = LocalCalls(locals_, self_name, source, sink)
     helpers = [
         (
             _as_helper(d, locals_[d.name.value], self_name, rewrite, source),
@@ -192,20 +183,6 @@ def _lambdas_as_defs(
     return converted, lambdas.named
 
 
-class Placing(cst.CSTTransformer):
-    """A transformer whose every new node takes the position of the node it replaces."""
-
-    def __init__(self, source: Source) -> None:
-        super().__init__()
-        self.source = source
-
-    def on_leave(self, original: cst.CSTNode, updated: cst.CSTNode) -> Any:
-        made = super().on_leave(original, updated)
-        if isinstance(made, cst.CSTNode) and made is not original:
-            place(self.source, made, original)
-        return made
-
-
 class _LambdaDefs(Placing):
     def __init__(self, once: Callable[[str], bool], source: Source) -> None:
         super().__init__(source)
@@ -237,15 +214,6 @@ class _LambdaDefs(Placing):
         self.named.add(target.value)
         body = cst.IndentedBlock(body=[cst.SimpleStatementLine(body=[cst.Return(value.body)])])
         return cst.FunctionDef(name=target, params=value.params, body=body)
-
-
-def fresh(base: str, taken: set[str]) -> str:
-    name, count = base, 1
-    while name in taken:
-        count += 1
-        name = f"{base}_{count}"
-    taken.add(name)
-    return name
 
 
 def _nested_defs(node: cst.CSTNode, *, lambdas: bool = False) -> Iterator[cst.CSTNode]:
@@ -306,9 +274,9 @@ def _captures(
 
 def _as_helper(
     definition: cst.FunctionDef,
-    local: _Local,
+    local: Local,
     self_name: str,
-    rewrite: _Rewrite,
+    rewrite: LocalCalls,
     source: Source,
 ) -> cst.FunctionDef:
     params = definition.params
@@ -326,126 +294,3 @@ def _as_helper(
     helper = definition.with_changes(name=cst.Name(local.helper), params=changed, body=body)
     place(source, helper, definition)
     return helper
-
-
-def place(source: Source, made: cst.CSTNode, original: cst.CSTNode) -> None:
-    """`made` (and what it holds that has no position) at the position of `original`."""
-    where = source.positions.get(original)
-    if where is None:
-        return
-    stack = [made]
-    while stack:
-        node = stack.pop()
-        if node not in source.positions:
-            source.positions[node] = where
-            stack.extend(children(node))
-
-
-class _Rewrite(Placing):
-    """Calls of local functions through `self`, their definitions taken out."""
-
-    def __init__(
-        self, locals_: dict[str, _Local], self_name: str, source: Source, sink: Sink
-    ) -> None:
-        super().__init__(source)
-        self.locals = locals_
-        self.self_name = self_name
-        self.sink = sink
-        self.skipped: set[int] = set()  # names that are not references: `x.fmt`, `f(fmt=1)`
-        self.depth = 0
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        self.depth += 1
-        return self.depth == 1 or node.name.value not in self.locals  # not another body
-
-    def leave_FunctionDef(
-        self, original: cst.FunctionDef, updated: cst.FunctionDef
-    ) -> cst.BaseStatement:
-        self.depth -= 1
-        local = self.locals.get(original.name.value)
-        if self.depth >= 1 and local is not None:
-            return self._evaluated_defaults(local)
-        return updated
-
-    def _evaluated_defaults(self, local: _Local) -> cst.SimpleStatementLine:
-        """Where the `def` ran: its computed defaults evaluated, once, as Python does there."""
-        if not local.defaults:
-            return cst.SimpleStatementLine(body=[cst.Pass()])
-        assigns = []
-        for default in local.defaults:
-            value = default.value.visit(self)
-            assert isinstance(value, cst.BaseExpression)
-            target = cst.AssignTarget(cst.Name(default.hidden))
-            assigns.append(cst.Assign(targets=[target], value=value))
-            place(self.source, assigns[-1], default.value)
-        return cst.SimpleStatementLine(body=assigns)
-
-    def visit_Call(self, node: cst.Call) -> None:
-        if isinstance(node.func, cst.Name) and node.func.value in self.locals:
-            self.skipped.add(id(node.func))
-
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        self.skipped.add(id(node.attr))
-
-    def visit_Arg(self, node: cst.Arg) -> None:
-        if node.keyword is not None:
-            self.skipped.add(id(node.keyword))
-
-    def visit_Param(self, node: cst.Param) -> None:
-        self.skipped.add(id(node.name))
-
-    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
-        func = original.func
-        if not (isinstance(func, cst.Name) and func.value in self.locals):
-            return updated
-        local = self.locals[func.value]
-        names = [*self._defaults_passed(local, func.value, original)]
-        names += [(name, name) for name in local.captured]
-        passed = [cst.Arg(keyword=cst.Name(k), value=cst.Name(v), equal=_EQUAL) for k, v in names]
-        return updated.with_changes(func=self._method(local, func), args=[*updated.args, *passed])
-
-    def _defaults_passed(self, local: _Local, name: str, call: cst.Call) -> list[tuple[str, str]]:
-        """`(parameter, hidden variable)` for each computed default the call does not give."""
-        if not local.defaults:
-            return []
-        if any(arg.star for arg in call.args):
-            what = ", ".join(f"`{d.param}`" for d in local.defaults)
-            message = f"call of `{name}` with `*` or `**` arguments"
-            help = f"pass {what} by keyword, or spell the arguments out"
-            self.sink.error(NON_CONSTANT_DEFAULT, self.source.span(call), message,
-                            "its computed defaults need the arguments spelled out", help)  # fmt: skip
-            return []
-        given = {arg.keyword.value for arg in call.args if arg.keyword is not None}
-        count = sum(1 for arg in call.args if arg.keyword is None)
-        return [
-            (d.param, d.hidden)
-            for d in local.defaults
-            if d.param not in given and (d.position is None or d.position >= count)
-        ]
-
-    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
-        local = self.locals.get(original.value)
-        if local is None or id(original) in self.skipped:
-            return updated
-        if local.captured:
-            read = [name for name in local.captured if name not in self.source.hidden]
-            what = ", ".join(f"`{name}`" for name in read) or "the method's variables"
-            help = (f"call it (`key=lambda x: {original.value}(x)`), or pass {what} as "
-                    "arguments")  # fmt: skip
-            message = f"local function `{original.value}` used as a value: it reads {what}"
-            self.sink.error(FUNCTION_VALUE, self.source.span(original), message, "a closure",
-                            help)  # fmt: skip
-            reported = cst.Name("None")  # reported here: not again as a read of `self.name`
-            place(self.source, reported, original)
-            return reported
-        return self._method(local, original)
-
-    def _method(self, local: _Local, original: cst.Name) -> cst.Attribute:
-        made = cst.Attribute(value=cst.Name(self.self_name), attr=cst.Name(local.helper))
-        place(self.source, made, original)
-        return made
-
-
-_EQUAL = cst.AssignEqual(
-    whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
-)

@@ -1,0 +1,138 @@
+"""Calls of a method's local functions rewritten as calls of the helpers they become:
+`fmt(x)` as `self.fmt(x, rate=rate)` (the variables it reads passed by keyword, with the
+hidden variables of computed defaults a call leaves out), their `def`s taken out where they
+stood. Which functions become helpers is decided in `local_functions`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from waymark_compiler.diagnostics import Sink
+from waymark_compiler.lower.local_defaults import Default
+from waymark_compiler.lower.placing import Placing, place
+from waymark_compiler.rules.expressions import FUNCTION_VALUE
+from waymark_compiler.rules.workflow import NON_CONSTANT_DEFAULT
+from waymark_compiler.source import Source
+
+
+@dataclass(frozen=True, slots=True)
+class Local:
+    """A local function as a helper: its name, the variables of the method it is passed and
+    its computed defaults."""
+
+    helper: str
+    captured: tuple[str, ...]
+    defaults: tuple[Default, ...] = ()
+
+
+class LocalCalls(Placing):
+    """Calls of local functions through `self`, their definitions taken out."""
+
+    def __init__(
+        self, locals_: dict[str, Local], self_name: str, source: Source, sink: Sink
+    ) -> None:
+        super().__init__(source)
+        self.locals = locals_
+        self.self_name = self_name
+        self.sink = sink
+        self.skipped: set[int] = set()  # names that are not references: `x.fmt`, `f(fmt=1)`
+        self.depth = 0
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self.depth += 1
+        return self.depth == 1 or node.name.value not in self.locals  # not another body
+
+    def leave_FunctionDef(
+        self, original: cst.FunctionDef, updated: cst.FunctionDef
+    ) -> cst.BaseStatement:
+        self.depth -= 1
+        local = self.locals.get(original.name.value)
+        if self.depth >= 1 and local is not None:
+            return self._evaluated_defaults(local)
+        return updated
+
+    def _evaluated_defaults(self, local: Local) -> cst.SimpleStatementLine:
+        """Where the `def` ran: its computed defaults evaluated, once, as Python does there."""
+        if not local.defaults:
+            return cst.SimpleStatementLine(body=[cst.Pass()])
+        assigns = []
+        for default in local.defaults:
+            value = default.value.visit(self)
+            assert isinstance(value, cst.BaseExpression)
+            target = cst.AssignTarget(cst.Name(default.hidden))
+            assigns.append(cst.Assign(targets=[target], value=value))
+            place(self.source, assigns[-1], default.value)
+        return cst.SimpleStatementLine(body=assigns)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Name) and node.func.value in self.locals:
+            self.skipped.add(id(node.func))
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self.skipped.add(id(node.attr))
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self.skipped.add(id(node.keyword))
+
+    def visit_Param(self, node: cst.Param) -> None:
+        self.skipped.add(id(node.name))
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        func = original.func
+        if not (isinstance(func, cst.Name) and func.value in self.locals):
+            return updated
+        local = self.locals[func.value]
+        names = [*self._defaults_passed(local, func.value, original)]
+        names += [(name, name) for name in local.captured]
+        passed = [cst.Arg(keyword=cst.Name(k), value=cst.Name(v), equal=_EQUAL) for k, v in names]
+        return updated.with_changes(func=self._method(local, func), args=[*updated.args, *passed])
+
+    def _defaults_passed(self, local: Local, name: str, call: cst.Call) -> list[tuple[str, str]]:
+        """`(parameter, hidden variable)` for each computed default the call does not give."""
+        if not local.defaults:
+            return []
+        if any(arg.star for arg in call.args):
+            what = ", ".join(f"`{d.param}`" for d in local.defaults)
+            message = f"call of `{name}` with `*` or `**` arguments"
+            help = f"pass {what} by keyword, or spell the arguments out"
+            self.sink.error(NON_CONSTANT_DEFAULT, self.source.span(call), message,
+                            "its computed defaults need the arguments spelled out", help)  # fmt: skip
+            return []
+        given = {arg.keyword.value for arg in call.args if arg.keyword is not None}
+        count = sum(1 for arg in call.args if arg.keyword is None)
+        return [
+            (d.param, d.hidden)
+            for d in local.defaults
+            if d.param not in given and (d.position is None or d.position >= count)
+        ]
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
+        local = self.locals.get(original.value)
+        if local is None or id(original) in self.skipped:
+            return updated
+        if local.captured:
+            read = [name for name in local.captured if name not in self.source.hidden]
+            what = ", ".join(f"`{name}`" for name in read) or "the method's variables"
+            help = (f"call it (`key=lambda x: {original.value}(x)`), or pass {what} as "
+                    "arguments")  # fmt: skip
+            message = f"local function `{original.value}` used as a value: it reads {what}"
+            self.sink.error(FUNCTION_VALUE, self.source.span(original), message, "a closure",
+                            help)  # fmt: skip
+            reported = cst.Name("None")  # reported here: not again as a read of `self.name`
+            place(self.source, reported, original)
+            return reported
+        return self._method(local, original)
+
+    def _method(self, local: Local, original: cst.Name) -> cst.Attribute:
+        made = cst.Attribute(value=cst.Name(self.self_name), attr=cst.Name(local.helper))
+        place(self.source, made, original)
+        return made
+
+
+_EQUAL = cst.AssignEqual(
+    whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
+)

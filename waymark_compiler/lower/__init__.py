@@ -10,6 +10,7 @@ from waymark_compiler.lower import (
     flow,
     names,
     operations,
+    restricted_statements,
     statements,
     strings,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "lower_workflow",
     "names",
     "operations",
+    "restricted_statements",
     "statements",
     "strings",
 ]

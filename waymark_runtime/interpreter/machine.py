@@ -8,7 +8,6 @@ no I/O: delays and timeouts are handed to the host inside the effects.
 
 from __future__ import annotations
 
-import sys
 from bisect import bisect_left
 from collections import deque
 from typing import Any, Literal
@@ -21,10 +20,9 @@ from waymark_runtime.effects import (
     Fail,
     SignalReceived,
     SleepFinished,
-    StartSleep,
 )
 from waymark_runtime.errors import InternalError, WaymarkError
-from waymark_runtime.interpreter import signals
+from waymark_runtime.interpreter import signals, sleeps
 from waymark_runtime.interpreter.binding import bind_arguments
 from waymark_runtime.interpreter.bounded import Bounded
 from waymark_runtime.interpreter.calls import as_exception, call_effect, refused_by_host
@@ -40,6 +38,7 @@ from waymark_runtime.interpreter.code import (
     execute,
     iteration_path,
 )
+from waymark_runtime.interpreter.leaving import encoded, encoded_once
 from waymark_runtime.interpreter.limits import AWAIT_OPERATIONS, LimitExceeded, place_of
 from waymark_runtime.interpreter.persisted import (
     CallsWait,
@@ -60,14 +59,6 @@ from waymark_runtime.values import (
     to_json,
     to_value,
 )
-from waymark_runtime.values.objects import leaving_json
-from waymark_runtime.values.text import json_size
-
-# The longest durable sleep: a hundred years, what `asyncio.sleep(math.inf)` is taken
-# for: Python's never ends, and a stored deadline must be a date.
-_FOREVER = 100 * 365.25 * 24 * 3600.0
-NAN_SLEEP_RAISES = sys.version_info >= (3, 13)
-_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 class Machine:
@@ -192,7 +183,7 @@ class Machine:
                 self._complete(value, frame)
                 return
             try:
-                error = self._encoded(throw)
+                error = encoded(self.guards, throw)
             except WaymarkError as refused:
                 self._refuse(refused, frame)
                 return
@@ -201,7 +192,7 @@ class Machine:
         task = self.task
         del self.tasks[task.node or ""]
         try:
-            result = self._encoded(value if throw is None else throw)
+            result = encoded(self.guards, value if throw is None else throw)
         except WaymarkError as error:
             self._refuse(error, frame)
             return
@@ -256,7 +247,7 @@ class Machine:
             self.frames.append(request)
             return None, _NOTHING
         if site.kind == "sleep":
-            return self._sleep(request)
+            return sleeps.sleep(self, request)
         if site.kind == "signal":
             return signals.wait(self, request)
         if not request:
@@ -283,27 +274,6 @@ class Machine:
         self._waits_on(call.node for call in calls)
         return None
 
-    def _sleep(self, seconds: Any) -> tuple[ExceptionValue | None, Any] | None:
-        try:
-            if seconds <= 0:
-                return None, None
-            seconds = float(seconds)
-        except Exception as error:  # `asyncio.sleep("x")` raises where it is awaited
-            return exception_value(error), _NOTHING
-        if seconds != seconds and NAN_SLEEP_RAISES:  # as Python 3.13's `asyncio.sleep` does
-            return exception_value(ValueError("Invalid delay: NaN (not a number)")), _NOTHING
-        if seconds != seconds:  # NaN before 3.13: its timer is due at once, so it returns
-            return None, None
-        if not seconds < _FOREVER:  # infinity: Python's sleep never ends either
-            seconds = _FOREVER
-        node = self._node()
-        self.wait = SleepWait(node=node)
-        self._waits_on((node,))
-        site = self.frames[-1].code.awaits[self.frames[-1].pc]
-        self.effects.append(StartSleep(node=node, seconds=seconds, site=site.node,
-                                       iteration=self._path()))  # fmt: skip
-        return None
-
     def _node(self) -> str:
         node = f"n{self.next_node}"
         self.next_node += 1
@@ -323,8 +293,8 @@ class Machine:
     ) -> PendingCall:
         known = {} if memo is None else memo
         call = PendingCall(node=self._node(), item=item, target=action,
-                           args=tuple(self._encoded_once(v, known) for v in args),
-                           kwargs={k: self._encoded_once(v, known) for k, v in kwargs.items()},
+                           args=tuple(encoded_once(self.guards, v, known) for v in args),
+                           kwargs={k: encoded_once(self.guards, v, known) for k, v in kwargs.items()},
                            policy=computed)  # fmt: skip
         self.effects.append(
             call_effect(call, effective(site.policies[item], call), 0.0, 0.0, where)
@@ -397,38 +367,12 @@ class Machine:
 
     def _complete(self, value: Any, frame: Frame) -> None:
         try:
-            result = self._encoded(value)
+            result = encoded(self.guards, value)
         except WaymarkError as error:
             self._refuse(error, frame)
             return
         self.status = "completed"
         self.effects.append(Complete(result=result))
-
-    def _encoded_once(self, value: Any, memo: dict[int, tuple[Any, JSON, int]]) -> JSON:
-        """`_encoded`, once per object among the arguments of one gather's calls: an object
-        passed to many of them (a shared config) is one JSON value, which the saved state
-        holds once (`persisted`, "shared"). Each use is charged as its first was."""
-        if value.__class__ in _SCALARS:
-            return self._encoded(value)
-        known = memo.get(id(value))
-        if known is not None:
-            self.guards.meter.charge(known[2])
-            return known[1]
-        left = self.guards.meter.left
-        encoded = self._encoded(value)
-        memo[id(value)] = (value, encoded, left - self.guards.meter.left)
-        return encoded
-
-    def _encoded(self, value: Any) -> JSON:
-        """`value` as it leaves the workflow (an action's argument, a result, an error), charged
-        for every item the JSON holds: unlike saved state, it repeats a list reached twice, so
-        `x = [x, x]` twenty times is a million items, not twenty."""
-        written = self.guards.charge_leaving(value)
-        encoded = leaving_json(value)
-        limit = self.guards.meter.limits.payload_bytes
-        if written.chars > limit // 4 and json_size(encoded, limit) > limit:
-            raise self.guards.meter.too_large(written.repeated)
-        return encoded
 
     def _refuse(self, error: WaymarkError, frame: Frame) -> None:
         """The runtime refuses to go on (a limit, an unknown class...): fail, naming the line."""

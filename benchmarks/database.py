@@ -1,5 +1,6 @@
-"""The database the suite runs on: a dedicated `waymark_bench` database on the server Waymark
-would use (`WAYMARK_DATABASE_URL`, else the embedded default), recreated empty for each run.
+"""The database the suite runs on: a dedicated `waymark_bench` database (its name from
+`WAYMARK_BENCH_DATABASE` when set) on the server Waymark would use (`WAYMARK_DATABASE_URL`, else
+the embedded default), recreated empty for each run.
 
 A separate database keeps the benchmark's runner from ever claiming someone's real instances and
 makes every run start from the same empty schema. When the server refuses `CREATE DATABASE`,
@@ -9,15 +10,31 @@ the suite falls back to the configured database itself and says so.
 from __future__ import annotations
 
 import asyncio
+import os
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from waymark_runtime.config import Settings
+from waymark_runtime.config import ConfigError, Settings
 from waymark_runtime.embedded import database_url
 
 BENCH_DATABASE = "waymark_bench"
+_NAME = re.compile(r"[a-z_][a-z0-9_]{0,49}")  # unquoted in reports; room for the `_scale` suffix
+
+
+def bench_database() -> str:
+    """The benchmark database's name: `WAYMARK_BENCH_DATABASE`, else `waymark_bench`. Two runs
+    on one server at once need different names; the suite's other databases (`<name>_scale`,
+    `<name>_dbos`) follow it."""
+    name = os.environ.get("WAYMARK_BENCH_DATABASE", "") or BENCH_DATABASE
+    if not _NAME.fullmatch(name):
+        raise ConfigError(
+            f"WAYMARK_BENCH_DATABASE={name!r}: expected a lower-case identifier of at most 50 "
+            "characters (letters, digits, underscores)"
+        )
+    return name
 
 
 class DatabaseBusy(RuntimeError):
@@ -45,9 +62,10 @@ async def prepare_database(settings: Settings, *, synchronous_commit: bool = Tru
     """
     base = await asyncio.to_thread(database_url, settings)
     source = "WAYMARK_DATABASE_URL" if settings.database_url else "embedded"
+    name = bench_database()
     try:
-        await recreate(base, BENCH_DATABASE, synchronous_commit)
-        dsn, note = with_database(base, BENCH_DATABASE), ""
+        await recreate(base, name, synchronous_commit)
+        dsn, note = with_database(base, name), ""
     except asyncpg.InsufficientPrivilegeError:
         if not synchronous_commit:
             raise

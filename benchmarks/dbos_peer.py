@@ -17,9 +17,8 @@ import subprocess
 import sys
 import time
 
-from benchmarks.database import recreate, with_database
+from benchmarks.database import bench_database, recreate, with_database
 
-DATABASE = "waymark_bench_dbos"
 _PATIENCE = 600.0
 
 
@@ -30,8 +29,9 @@ def available() -> bool:
 async def measure(dsn: str, steps: int, repeats: int) -> list[float]:
     """Actions/s of `repeats` runs of a DBOS workflow of `steps` sequential no-op steps, on a
     fresh database of the server of `dsn`."""
-    await recreate(dsn, DATABASE)
-    command = [sys.executable, "-m", "benchmarks.dbos_peer", with_database(dsn, DATABASE),
+    database = f"{bench_database()}_dbos"
+    await recreate(dsn, database)
+    command = [sys.executable, "-m", "benchmarks.dbos_peer", with_database(dsn, database),
                str(steps), str(repeats)]  # fmt: skip
     done = await asyncio.to_thread(subprocess.run, command, capture_output=True, text=True,
                                    timeout=_PATIENCE, check=False)  # fmt: skip

@@ -29,7 +29,7 @@ import asyncpg
 
 from benchmarks import pg_cost
 from benchmarks.context import Context
-from benchmarks.database import BENCH_DATABASE, recreate, with_database
+from benchmarks.database import bench_database, recreate, with_database
 from benchmarks.results import Measured
 from benchmarks.runner_process import RunnerDied, RunnerProcess
 from benchmarks.spec import s1_specs
@@ -37,7 +37,6 @@ from benchmarks.workflows import BenchFanOut, BenchOneAction, BenchThreeSteps
 from waymark_runtime.client import connect
 from waymark_runtime.store.pg_migrate import migrate
 
-SCALE_DATABASE = f"{BENCH_DATABASE}_scale"
 _READY_TIMEOUT = 90.0
 _PATIENCE = 600.0
 _READY_LINE = " ready"  # the runner logs "runner <owner> ready" once its workers are up
@@ -54,9 +53,10 @@ GROUP BY lease_owner ORDER BY n DESC
 async def s1(ctx: Context) -> Measured:
     database, _, runners = ctx.require()
     await runners.close()  # the suite's runner would take part of the work
-    dsn = with_database(database.dsn, SCALE_DATABASE)
+    scale_database = f"{bench_database()}_scale"
+    dsn = with_database(database.dsn, scale_database)
     [setting] = await _fetch(database.dsn, "SHOW synchronous_commit")  # as the suite's database
-    await recreate(database.dsn, SCALE_DATABASE, synchronous_commit=setting[0] != "off")
+    await recreate(database.dsn, scale_database, synchronous_commit=setting[0] != "off")
     await asyncio.to_thread(migrate, dsn)
     scale = ctx.scale
     measured = Measured(details={"runner_counts": list(scale.s1_runners), "windows": []})

@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from benchmarks.c1_source import c1_source, large_run_source, large_tuple_source
-from benchmarks.database import redact, with_database
+from benchmarks.database import bench_database, redact, with_database
 from benchmarks.machine import tree_cpu_seconds
 from benchmarks.offline_workloads import _plain_run
 from benchmarks.pg_cost import Snapshot, per_action, server_cpu_seconds
@@ -24,6 +24,7 @@ from benchmarks.scale_workloads import _add_efficiency
 from benchmarks.spec import DEFAULT, METRICS, QUICK, MetricSpec, Target, s1_specs
 from benchmarks.suite import selected
 from waymark_compiler.api import compile_source
+from waymark_runtime.config import ConfigError
 
 
 def test_percentile_is_nearest_rank() -> None:
@@ -112,6 +113,17 @@ def test_database_urls_are_rewritten_and_redacted() -> None:
         "postgresql://postgres:@/waymark_bench?host=/tmp/pgdata"
     )
     assert redact("postgresql://app:s3cret@db:5432/x") == "postgresql://app:***@db:5432/x"
+
+
+def test_bench_database_name_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("WAYMARK_BENCH_DATABASE", raising=False)
+    assert bench_database() == "waymark_bench"
+    monkeypatch.setenv("WAYMARK_BENCH_DATABASE", "waymark_bench_g")
+    assert bench_database() == "waymark_bench_g"
+    for bad in ("Bench", "a-b", 'x"; DROP', "x" * 51):
+        monkeypatch.setenv("WAYMARK_BENCH_DATABASE", bad)
+        with pytest.raises(ConfigError, match="WAYMARK_BENCH_DATABASE"):
+            bench_database()
 
 
 @pytest.mark.parametrize("count", [QUICK.c1_workflows, 7])

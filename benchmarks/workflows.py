@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 
+from benchmarks import statement_log
 from waymark import Workflow, action, workflow
 
 NAP_SECONDS = 0.05
@@ -35,6 +36,8 @@ def _trace_attempts() -> None:
 
 if os.environ.get(OTEL_ENV):
     _trace_attempts()
+if os.environ.get(statement_log.ENV):
+    statement_log.install_from_environment()
 
 
 @action

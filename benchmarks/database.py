@@ -21,6 +21,7 @@ from waymark_runtime.config import ConfigError, Settings
 from waymark_runtime.embedded import database_url
 
 BENCH_DATABASE = "waymark_bench"
+BENCH_DATABASE_ENV = "WAYMARK_BENCH_DATABASE"
 _NAME = re.compile(r"[a-z_][a-z0-9_]{0,49}")  # unquoted in reports; room for the `_scale` suffix
 
 
@@ -28,7 +29,7 @@ def bench_database() -> str:
     """The benchmark database's name: `WAYMARK_BENCH_DATABASE`, else `waymark_bench`. Two runs
     on one server at once need different names; the suite's other databases (`<name>_scale`,
     `<name>_dbos`) follow it."""
-    name = os.environ.get("WAYMARK_BENCH_DATABASE", "") or BENCH_DATABASE
+    name = os.environ.get(BENCH_DATABASE_ENV, "") or BENCH_DATABASE
     if not _NAME.fullmatch(name):
         raise ConfigError(
             f"WAYMARK_BENCH_DATABASE={name!r}: expected a lower-case identifier of at most 50 "

@@ -61,10 +61,22 @@ class Claims:
         self.unanswered = False  # a claim raised: it may have leased instances all the same
         self.failed = False  # the last claim failed: the poll tries again soon (`upkeep`)
         self._timer: tuple[float, Handle] | None = None  # the claim armed by `at`
+        # The last claim stopped for lack of room, not because nothing more was runnable: an
+        # instance that ends makes room for what it left behind (`ended`).
+        self.full = True
 
     def want(self) -> None:
         self.wanted.set()
         self.activity.set()
+
+    def ended(self) -> None:
+        """An instance finished and left the runner's memory. Claim again only when the last
+        claim stopped because the runner was full: after one that took everything runnable,
+        whatever becomes runnable is announced (`waymark_runnable`, a claim timer, a reclaimed
+        lease, or the poll while notifications are not heard), so a claim here would find
+        nothing and cost two statements (the claim and `next_wake`) per finished instance."""
+        if self.full:
+            self.wanted.set()
 
     def at(self, when: float | None) -> None:
         """Claim again at `when` (on the runner's clock): one timer, at the earliest time
@@ -104,6 +116,7 @@ class Claims:
 
     async def _claim_until_full(self) -> None:
         held = self.holdings.held
+        self.full = True  # until a claim finds fewer runnable instances than it asked for
         while (room := self.settings.max_concurrent_instances - len(held)) > 0:
             limit = min(room, _BATCH)
             if self.unanswered:  # what it leased is given back, to be claimed again now
@@ -126,6 +139,7 @@ class Claims:
             if self.stopping():
                 return
             if len(claims) < limit:
+                self.full = False
                 await self._next_wake()
                 return
 

@@ -71,8 +71,8 @@ class Pump(abc.ABC):
         """The instance's lease is gone."""
 
     @abc.abstractmethod
-    def _drop(self, instance_id: str) -> None:
-        """The instance is no longer held."""
+    def _drop(self, instance_id: str, *, finished: bool = False) -> None:
+        """The instance is no longer held (`finished`: it ended)."""
 
     async def _pump(self) -> None:
         """Step whatever is dirty and commit it, with up to `_COMMITS_IN_FLIGHT` group commits
@@ -252,7 +252,7 @@ class Pump(abc.ABC):
             if change.release and held.waits:
                 wakes = [at for at in (held.earliest_due(), held.deadline) if at is not None]
                 self.claims.at(min(wakes, default=None))
-            self._drop(held.id)
+            self._drop(held.id, finished=not change.release)
             return []
         for attempt, ready_at in change.delayed:
             self.holdings.arm(held, ready_at, held.attempt_ready, attempt.id)

@@ -239,12 +239,17 @@ class Runner(Pump):
         log.warning("instance %s is no longer ours (cancelled, or leased elsewhere)", instance_id)
         self._drop(instance_id)
 
-    def _drop(self, instance_id: str) -> None:
+    def _drop(self, instance_id: str, *, finished: bool = False) -> None:
+        """Forget the instance; claim again for the room it leaves (`finished`: it ended, which
+        makes no other instance runnable that is not announced — `Claims.ended`)."""
         if (held := self.held.get(instance_id)) is not None:
             self.replies.releases.settle(held)  # before a cancel's, or abandoned, slots lapse
             self.holdings.forget(held)
         if not self.stopping:
-            self.claims.wanted.set()
+            if finished:
+                self.claims.ended()
+            else:
+                self.claims.wanted.set()
         elif not self.held:
             self.wake.set()
 

@@ -74,8 +74,8 @@ def test_tasks_place_their_dispatches_and_sleeps_after_their_gather_item() -> No
     ]  # fmt: skip
     inner, sleep, last = "pair.0", "pair.1", "pair.3"  # the return awaits in a temporary first
     assert placed[:4] == [
-        ("DispatchAction", 101, "run.0.1", ()),  # the plain action item, dispatched at once
-        ("DispatchAction", 2, inner, ("run.0.0",)),  # then each task to its first await
+        ("DispatchAction", 2, inner, ("run.0.0",)),  # each item in argument order: a task
+        ("DispatchAction", 101, "run.0.1", ()),  # to its first await, an action item
         ("DispatchAction", 1, inner, (0, "run.0.2")),  # a spread's tasks: element, item
         ("DispatchAction", 11, inner, (1, "run.0.2")),
     ]

@@ -49,7 +49,14 @@ from waymark_runtime.interpreter.persisted import (
 )
 from waymark_runtime.interpreter.policies import as_raised, backoff, effective, retries
 from waymark_runtime.interpreter.program import Program
-from waymark_runtime.interpreter.tasks import Task, abandoned, placeholder, position
+from waymark_runtime.interpreter.tasks import (
+    Encoded,
+    ItemStart,
+    Task,
+    abandoned,
+    placeholder,
+    position,
+)
 from waymark_runtime.values import (
     JSON,
     ExceptionCarrier,
@@ -73,7 +80,9 @@ class Machine:
         self.task = self.main
         self.tasks: dict[str, Task] = {"": self.main}  # by the node they settle; main ""
         self.waiting: dict[str, Task] = {}  # while there are tasks: who waits on a node
-        self.ready: deque[tuple[Task, ExceptionValue | None, Any]] = deque()
+        # Tasks to run, in turn (a task and what to resume it with), and gathered actions to
+        # start in their turn (None, None, their `ItemStart`).
+        self.ready: deque[tuple[Task | None, ExceptionValue | None, Any]] = deque()
         self.frames: list[Frame] = self.main.frames
         self.wait: Wait | None = None
         # While the wait is a `CallsWait`, its calls and count live here, changed in place.
@@ -168,7 +177,9 @@ class Machine:
         """Run the tasks made ready (started, or resumed by their gather), in order."""
         while self.ready and self.status == "running":
             task, throw, value = self.ready.popleft()
-            if self.tasks.get(task.node or "") is task:
+            if task is None:  # a gathered action's turn: it starts
+                self._start_call(value)
+            elif self.tasks.get(task.node or "") is task:
                 self._enter(task)
                 self._drive(throw, value)
 
@@ -252,26 +263,57 @@ class Machine:
             return signals.wait(self, request)
         if not request:
             return None, []  # an empty gather: nothing to wait for, as in Python
+        # What an await starts: an action awaited by itself starts at once (its coroutine runs
+        # in the awaiting task). A gather's items start as asyncio's tasks do: in argument
+        # order, after the tasks already ready; an action item starts (its arguments encoded as
+        # they are then), a helper item runs to its first await, so what that await starts
+        # comes before the next item's.
         path = self._path()
         calls: list[PendingCall] = []
         first: dict[int, int] = {}
-        started: list[Task] = []
-        memo: dict[int, tuple[Any, JSON, int]] = {}  # no workflow code runs until they are out
+        ready, encoded, frame = self.ready, Encoded(self.moves), self.frames[-1]
         for call in request:  # a spread's calls are numbered from its first
             self.guards.meter.charge(AWAIT_OPERATIONS)
             element = len(calls) - first.setdefault(call[0], len(calls))
             where = site.where(call[0], path, element)
-            if len(call) == 2:  # an async helper: a task of its own, started once all are
+            if len(call) == 2:  # an async helper: a task of its own
                 calls.append(placeholder(self._node(), call[0], call[1]))
                 item_node = call[0] if where[0] is None else where[0]
-                started.append(Task(calls[-1].node, (*where[1], item_node), [call[1]]))
-            else:
-                calls.append(self._dispatch(site, *call, where=where, memo=memo))
+                task = Task(calls[-1].node, (*where[1], item_node), [call[1]])
+                self.tasks[task.node or ""] = task
+                ready.append((task, None, _NOTHING))
+            elif ready and not site.single:  # its turn comes after the tasks ready before it
+                calls.append(PendingCall(node=self._node(), item=call[0], target=call[1],
+                                         args=(), kwargs={}))  # fmt: skip
+                ready.append((None, None, ItemStart(calls, site, frame, call, where, encoded)))
+            else:  # its turn is now
+                pending, effect = self._dispatch(site, *call, where=where, memo=encoded.known,
+                                                 node=self._node())  # fmt: skip
+                calls.append(pending)
+                self.effects.append(effect)
         self.wait, self.calls, self.pending = _CALLS, calls, len(calls)
-        for task in started:
-            self.tasks[task.node or ""] = task
-            self.ready.append((task, None, _NOTHING))
         self._waits_on(call.node for call in calls)
+        return None
+
+    def _start_call(self, start: ItemStart) -> None:
+        """Dispatch a gathered action or child call in its turn, its arguments as they are now."""
+        calls, index = start.calls, start.index
+        try:
+            call, effect = self._dispatch(start.site, *start.call, where=start.where,
+                                          memo=start.encoded.at(self.moves),
+                                          node=calls[index].node)  # fmt: skip
+        except WaymarkError as error:
+            self._refuse(error, start.frame)
+            return
+        calls[index] = call
+        self.effects.append(effect)
+
+    def yielded(self) -> tuple[ExceptionValue | None, None] | None:
+        """A sleep that does not wait still gives the event loop a turn: the tasks ready run
+        first, then the running task goes on (at once when none is)."""
+        if not self.ready:
+            return None, None
+        self.ready.append((self.task, None, None))
         return None
 
     def _node(self) -> str:
@@ -289,17 +331,15 @@ class Machine:
         computed: dict[str, Any] | None = None,
         *,
         where: tuple[str | None, Path],
-        memo: dict[int, tuple[Any, JSON, int]] | None = None,
-    ) -> PendingCall:
-        known = {} if memo is None else memo
-        call = PendingCall(node=self._node(), item=item, target=action,
-                           args=tuple(encoded_once(self.guards, v, known) for v in args),
-                           kwargs={k: encoded_once(self.guards, v, known) for k, v in kwargs.items()},
+        memo: dict[int, tuple[Any, JSON, int]],
+        node: str,
+    ) -> tuple[PendingCall, Effect]:
+        """A call of an awaited action or child workflow, and the effect that starts it."""
+        call = PendingCall(node=node, item=item, target=action,
+                           args=tuple(encoded_once(self.guards, v, memo) for v in args),
+                           kwargs={k: encoded_once(self.guards, v, memo) for k, v in kwargs.items()},
                            policy=computed)  # fmt: skip
-        self.effects.append(
-            call_effect(call, effective(site.policies[item], call), 0.0, 0.0, where)
-        )
-        return call
+        return call, call_effect(call, effective(site.policies[item], call), 0.0, 0.0, where)
 
     # -- action results -----------------------------------------------------------------------
 

@@ -27,15 +27,15 @@ NAN_SLEEP_RAISES = sys.version_info >= (3, 13)
 def sleep(machine: Machine, seconds: Any) -> tuple[ExceptionValue | None, Any] | None:
     """Start sleeping; returns how to resume at once (no delay, a bad one), or None to wait."""
     try:
-        if seconds <= 0:
-            return None, None
+        if seconds <= 0:  # no wait, but a turn of the event loop
+            return machine.yielded()
         seconds = float(seconds)
     except Exception as error:  # `asyncio.sleep("x")` raises where it is awaited
         return exception_value(error), _NOTHING
     if seconds != seconds and NAN_SLEEP_RAISES:  # as Python 3.13's `asyncio.sleep` does
         return exception_value(ValueError("Invalid delay: NaN (not a number)")), _NOTHING
     if seconds != seconds:  # NaN before 3.13: its timer is due at once, so it returns
-        return None, None
+        return machine.yielded()
     if not seconds < _FOREVER:  # infinity: Python's sleep never ends either
         seconds = _FOREVER
     node = machine._node()

@@ -12,9 +12,9 @@ then cancel them; no result of theirs is observable by the workflow either way).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from waymark_runtime.interpreter.code import Frame, Path
+from waymark_runtime.interpreter.code import AwaitSite, Frame, Path
 from waymark_runtime.interpreter.persisted import (
     CallsWait,
     PendingCall,
@@ -27,6 +27,7 @@ from waymark_runtime.interpreter.persisted import (
 if TYPE_CHECKING:
     from waymark_runtime.interpreter.program import Program
     from waymark_runtime.interpreter.state import StateDecoder, StateEncoder
+    from waymark_runtime.values import JSON
 
 
 class Task:
@@ -126,3 +127,40 @@ def abandoned(tasks: list[Task], calls: list[PendingCall]) -> list[Task]:
             found.append(task)
             found.extend(abandoned(tasks, task.calls))
     return found
+
+
+class Encoded:
+    """The arguments one gather's calls have encoded, by object (`Machine._encoded_once`):
+    valid while no workflow code has run since (`moves` unchanged), as it may change them."""
+
+    __slots__ = ("known", "moves")
+
+    def __init__(self, moves: int) -> None:
+        self.moves = moves
+        self.known: dict[int, tuple[Any, JSON, int]] = {}
+
+    def at(self, moves: int) -> dict[int, tuple[Any, JSON, int]]:
+        if moves != self.moves:
+            self.moves, self.known = moves, {}
+        return self.known
+
+
+class ItemStart:
+    """An action or child workflow item of a gather, to start in its turn: `calls[index]`
+    holds its node until then, and its arguments are encoded when it starts, as CPython's
+    coroutine reads the objects it was passed once its task runs."""
+
+    __slots__ = ("call", "calls", "encoded", "frame", "index", "site", "where")
+
+    def __init__(
+        self,
+        calls: list[PendingCall],
+        site: AwaitSite,
+        frame: Frame,
+        call: tuple[Any, ...],
+        where: tuple[str | None, Path],
+        encoded: Encoded,
+    ) -> None:
+        self.calls, self.index = calls, len(calls) - 1
+        self.site, self.frame, self.call, self.where, self.encoded = (
+            site, frame, call, where, encoded)  # fmt: skip

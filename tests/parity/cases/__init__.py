@@ -121,6 +121,16 @@ CASES: tuple[ParityCase, ...] = (
     _case("gathered_helpers", "MixedHelpersAndActions", {"keys": ["k", "lm"]}),
     _case("gathered_helpers", "SharedValueAcrossHelpers", {"keys": ["b", "a", "c"]}),
     _case("gathered_helpers", "HelperWithoutAwait", {"n": 4}),
+    # the order a gather starts its items in
+    _case("gather_order", "HelperAmongActions"),
+    _case("gather_order", "SpreadOfSteps", {"xs": [1, 2, 3]}, {"xs": []}),
+    _case("gather_order", "StepsAmongActions", {"xs": [1, 2, 3]}, {"xs": [4]}),
+    _case("gather_order", "NestedGathers", {"xs": [1, 2]}, {"xs": [3]}),
+    _case("gather_order", "YieldingHelpers"),
+    _case("gather_order", "ReturnedExceptionsInOrder", {"xs": [1, 2, 3, 4]}, {"xs": []}),
+    _case("gather_order", "GatherCorners", {"xs": [5, 6]}, {"xs": [0]}),
+    _case("gather_order", "FirstFailureByCompletion", {"x": 1}, {"x": 4}),
+    _case("gather_order", "ChangedBeforeItsTurn", {"n": 3}),
     # exceptions
     _case(
         "errors", "ExceptClauses", {"amount": 10}, {"amount": 500}, {"amount": -3}, {"amount": 0}

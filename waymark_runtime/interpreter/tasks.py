@@ -1,6 +1,8 @@
 """Tasks: the call stacks of one instance. `run()`'s is the main one; each async helper call
 gathered by `asyncio.gather` runs as a task of its own, as CPython wraps it in one, and the
-tasks interleave at their awaits.
+tasks interleave at their awaits. A gather's items take their turns in argument order, after
+the tasks already ready (`Machine.ready`): a task runs to its first await, an action item
+(`ItemStart`) is dispatched.
 
 A task's result settles a placeholder call in its parent's `CallsWait` (node `Task.node`), so
 results come back in argument order, `return_exceptions` and spreads work as for actions, and
@@ -130,7 +132,7 @@ def abandoned(tasks: list[Task], calls: list[PendingCall]) -> list[Task]:
 
 
 class Encoded:
-    """The arguments one gather's calls have encoded, by object (`Machine._encoded_once`):
+    """The arguments one gather's calls have encoded, by object (`leaving.encoded_once`):
     valid while no workflow code has run since (`moves` unchanged), as it may change them."""
 
     __slots__ = ("known", "moves")

@@ -131,6 +131,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("gather_order", "GatherCorners", {"xs": [5, 6]}, {"xs": [0]}),
     _case("gather_order", "FirstFailureByCompletion", {"x": 1}, {"x": 4}),
     _case("gather_order", "ChangedBeforeItsTurn", {"n": 3}),
+    _case("gather_order", "RaisingBeforeAwait"),
     # exceptions
     _case(
         "errors", "ExceptClauses", {"amount": 10}, {"amount": 500}, {"amount": -3}, {"amount": 0}

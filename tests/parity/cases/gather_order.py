@@ -186,3 +186,28 @@ class ChangedBeforeItsTurn(Workflow):
         size = await count(items)
         items.append(size)
         return size
+
+
+@workflow
+class RaisingBeforeAwait(Workflow):
+    """A helper item that raises before awaiting anything: alone with `return_exceptions=True`
+    its exception is the result; without it, it propagates, and the action items after it
+    have still started (their tasks were scheduled with it)."""
+
+    async def run(self) -> list[object]:
+        alone = await asyncio.gather(self.boom(1), return_exceptions=True)
+        mixed = await asyncio.gather(self.boom(2), pay(3), self.late(4), return_exceptions=True)
+        try:
+            await asyncio.gather(pay(5), self.boom(6), refuse(7))
+            raised = "none"
+        except ValueError as error:
+            raised = str(error)
+        shown = [f"error {r}" if isinstance(r, ValueError) else r for r in [*alone, *mixed]]
+        return [shown, raised, await log()]
+
+    async def boom(self, x: int) -> int:
+        raise ValueError(f"boom {x}")
+
+    async def late(self, x: int) -> int:
+        await asyncio.sleep(0)
+        return await refuse(await pay(x))

@@ -89,20 +89,29 @@ def _made(statement: cst.CSTNode, ctx: Ctx) -> tuple[str, cst.BaseExpression, cs
     target, value = small.targets[0].target, small.value
     if not isinstance(target, cst.Name) or not isinstance(value, cst.Call):
         return None
-    call = value
     symbol = ctx.symbol(value.func)
     if isinstance(symbol, ExternalSym) and symbol.qualname in _TASKS:
-        args = value.args
-        if len(args) != 1 or args[0].keyword or args[0].star:
-            return None
-        if not isinstance(args[0].value, cst.Call):
-            return None
-        call = args[0].value
-        if symbol.qualname == "asyncio.create_task" and isinstance(
-            ctx.symbol(call.func), ActionSym
-        ):
-            return None  # an action call makes an awaitable, not the coroutine it takes
-    return (target.value, value, call) if _awaitable(call, ctx) else None
+        started = task_call(value, ctx)
+        return None if started is None else (target.value, value, started)
+    return (target.value, value, value) if _awaitable(value, ctx) else None
+
+
+def task_call(value: cst.BaseExpression, ctx: Ctx) -> cst.Call | None:
+    """The call of `asyncio.create_task(call)` or `asyncio.ensure_future(call)`, one that can
+    be awaited (an action's for `ensure_future` only: it makes an awaitable, not the coroutine
+    `create_task` takes); None for anything else."""
+    if not isinstance(value, cst.Call):
+        return None
+    symbol = ctx.symbol(value.func)
+    if not (isinstance(symbol, ExternalSym) and symbol.qualname in _TASKS):
+        return None
+    args = value.args
+    if len(args) != 1 or args[0].keyword or args[0].star or not isinstance(args[0].value, cst.Call):
+        return None
+    call = args[0].value
+    if symbol.qualname == "asyncio.create_task" and isinstance(ctx.symbol(call.func), ActionSym):
+        return None
+    return call if _awaitable(call, ctx) else None
 
 
 def _awaitable(call: cst.Call, ctx: Ctx) -> bool:

@@ -29,6 +29,7 @@ from waymark_compiler.lower.names import self_class
 from waymark_compiler.lower.policy import policy, wait_for_policy
 from waymark_compiler.lower.signals import wait_for_signal
 from waymark_compiler.lower.spreads import list_spread, mapped_spread
+from waymark_compiler.lower.started import joined
 from waymark_compiler.rules.operations import (
     AWAIT_NON_ACTION,
     CONCURRENCY_PRIMITIVE,
@@ -72,6 +73,8 @@ def lower_operation(node: cst.BaseExpression, ctx: Ctx) -> ir.Operation | None:
     if deferred_await(node, ctx):  # `await c` of `c = fetch(x)`: the call made now
         span = ctx.span(node)
         return ir.ActionCall(action="", args=(), kwargs=(), callee=lower_expr(node, ctx), span=span)
+    if (join := joined(node, ctx)) is not None:  # `await t` of `t = create_task(fetch(x))`
+        return join
     if not isinstance(node, cst.Call):
         _not_a_call(node, ctx)
         return None

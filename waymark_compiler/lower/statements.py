@@ -33,6 +33,7 @@ from waymark_compiler.lower.log import log_method, lower_log
 from waymark_compiler.lower.names import local_definition
 from waymark_compiler.lower.operations import lower_await
 from waymark_compiler.lower.patterns import lower_pattern
+from waymark_compiler.lower.started import started_assign, started_statement
 from waymark_compiler.rules.operations import NESTED_AWAIT
 from waymark_compiler.rules.statements import (
     BARE_RAISE,
@@ -64,6 +65,8 @@ def lower_Expr(node: cst.Expr, ctx: Ctx) -> list[ir.Stmt]:
         return lower_yield(node.value, ctx)
     if direct_await(node.value):
         return hoist_operation(node.value, ctx) + lower_await([], node.value, node, ctx)
+    if (started := started_statement(node.value, node, ctx)) is not None:
+        return started  # `asyncio.create_task(fetch(x))`: a task never awaited
     before = hoist(node.value, ctx)
     if isinstance(node.value, cst.Await):  # `await (a() if ok else b())`: its awaits are all
         return before
@@ -83,6 +86,8 @@ def _assign(
         return hoist_operation(value, ctx) + lower_await(targets, value, node, ctx)
     if (deferred := deferred_assign(targets, value, node, ctx)) is not None:
         return deferred  # `c = fetch(x)`, awaited later
+    if (started := started_assign(targets, value, node, ctx)) is not None:
+        return started  # `t = asyncio.create_task(fetch(x))`, joined later or never
     before = hoist(value, ctx)
     lowered = lower_expr(value, ctx)
     assigned = tuple(lower_target(t, ctx) for t in targets)

@@ -194,6 +194,21 @@ class _Builder:
         self.edges.append(Edge(source=at.id, target=f"{call.name}.start", kind="call"))
         return exits
 
+    def visit_Start(self, start: ir.Start, at: _At) -> list[Exit]:
+        """A task started, not awaited: the call it runs, drawn as the call is."""
+        call = start.call
+        if isinstance(call, ir.CallAsyncHelper):
+            label = f"{at.assigned}start self.{call.name}({py.arguments(call.args, call.kwargs)})"
+            self.edges.append(Edge(source=at.id, target=f"{call.name}.start", kind="call"))
+            return self.step(at, "call", label, span=start.span)
+        label = f"{at.assigned}start {_action_label(call)}"
+        return self.step(at, _kind(call), label, detail=_detail(call),
+                         badges=_badges(call.policy), span=start.span)  # fmt: skip
+
+    def visit_Join(self, join: ir.Join, at: _At) -> list[Exit]:
+        label = f"{at.assigned}join {py.expr(join.task)}"
+        return self.step(at, "join", label, span=join.span)
+
     # Control flow --------------------------------------------------------------------------
 
     def visit_If(self, stmt: ir.If, at: _At) -> list[Exit]:

@@ -17,6 +17,7 @@ from typing import Any
 from waymark_runtime import ir
 from waymark_runtime.effects import Effect, Event
 from waymark_runtime.errors import ValueNotSerializable, WaymarkError
+from waymark_runtime.interpreter import started
 from waymark_runtime.interpreter.bounded import Bounded
 from waymark_runtime.interpreter.context import StepContext
 from waymark_runtime.interpreter.limits import LimitExceeded
@@ -181,8 +182,8 @@ def _encoded(machine: Machine, encoder: StateEncoder) -> tuple[InstanceState, St
     main = machine.main
     tasks = tuple(task.saved(encoder) for task in machine.tasks.values() if task is not main)
     state = InstanceState(status=machine.status, next_node=machine.next_node, frames=frames,
-                          wait=main.saved_wait(), logs=machine.logs,
-                          tasks=tasks)  # fmt: skip
+                          wait=main.saved_wait(), logs=machine.logs, tasks=tasks,
+                          started=started.saved(machine.started))  # fmt: skip
     return state, encoder
 
 
@@ -201,6 +202,7 @@ def load(program: Program, guards: Bounded, state: InstanceState) -> Machine:
         machine.main.wait, machine.main.calls, machine.main.pending)  # fmt: skip
     for saved in state.tasks:
         machine.tasks[saved.node] = task_of(program, decoder, saved)
+    machine.started = started.loaded(state.started)
     _reindex(machine)
     machine.next_node = state.next_node
     machine.status = state.status

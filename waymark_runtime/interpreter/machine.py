@@ -23,6 +23,7 @@ from waymark_runtime.effects import (
 )
 from waymark_runtime.errors import InternalError, WaymarkError
 from waymark_runtime.interpreter import signals, sleeps
+from waymark_runtime.interpreter import started as starts
 from waymark_runtime.interpreter.binding import bind_arguments
 from waymark_runtime.interpreter.bounded import Bounded
 from waymark_runtime.interpreter.calls import as_exception, call_effect, refused_by_host
@@ -49,6 +50,7 @@ from waymark_runtime.interpreter.persisted import (
 )
 from waymark_runtime.interpreter.policies import as_raised, backoff, effective, retries
 from waymark_runtime.interpreter.program import Program
+from waymark_runtime.interpreter.started import Outcome
 from waymark_runtime.interpreter.tasks import (
     Encoded,
     ItemStart,
@@ -80,6 +82,7 @@ class Machine:
         self.task = self.main
         self.tasks: dict[str, Task] = {"": self.main}  # by the node they settle; main ""
         self.waiting: dict[str, Task] = {}  # while there are tasks: who waits on a node
+        self.started: dict[str, Outcome | None] = {}  # started tasks: their end (None: running)
         # Tasks to run, in turn (a task and what to resume it with), and gathered actions to
         # start in their turn (None, None, their `ItemStart`).
         self.ready: deque[tuple[Task | None, ExceptionValue | None, Any]] = deque()
@@ -207,6 +210,9 @@ class Machine:
         except WaymarkError as error:
             self._refuse(error, frame)
             return
+        if task.node in self.started:
+            starts.settle(self, task, ("ok" if throw is None else "error", result))
+            return
         self._enter(self.waiting[task.node or ""])
         index = position(self.calls, task.node or "")
         assert index is not None
@@ -261,6 +267,10 @@ class Machine:
             return sleeps.sleep(self, request)
         if site.kind == "signal":
             return signals.wait(self, request)
+        if site.kind == "start":
+            return starts.start(self, site, request)
+        if site.kind == "join":
+            return starts.join(self, request)
         if not request:
             return None, []  # an empty gather: nothing to wait for, as in Python
         # What an await starts: an action awaited by itself starts at once (its coroutine runs
@@ -412,6 +422,7 @@ class Machine:
             self._refuse(error, frame)
             return
         self.status = "completed"
+        self.tasks, self.ready, self.started = {"": self.main}, deque(), {}
         self.effects.append(Complete(result=result))
 
     def _refuse(self, error: WaymarkError, frame: Frame) -> None:
@@ -429,7 +440,7 @@ class Machine:
             where = frame if isinstance(frame, dict) else place_of(frame.code, frame.pc)
             error = {**error, "where": where}
         self._enter(self.main)
-        self.tasks, self.ready = {"": self.main}, deque()
+        self.tasks, self.ready, self.started = {"": self.main}, deque(), {}
         self.frames.clear()
         self.wait, self.calls, self.pending = None, [], 0
         self.status = "failed"

@@ -13,7 +13,7 @@ from typing import Any
 
 from waymark_runtime import ir
 from waymark_runtime.errors import InternalError, ProgramError
-from waymark_runtime.interpreter import comprehensions
+from waymark_runtime.interpreter import comprehensions, started
 from waymark_runtime.interpreter.code import AwaitSite, ChildCall, Env, Frame
 from waymark_runtime.interpreter.expressions import ExprCompiler
 from waymark_runtime.interpreter.policies import compile_policy
@@ -119,7 +119,7 @@ def _gathered_helper(
 ) -> Callable[[Env, list[Any]], None]:
     """A helper call as a gather item: `(index, frame)`, the frame of the task it starts
     (its arguments bound here, so a bad call raises where the gather is awaited)."""
-    start = _helper_frame(call, exprs)
+    start = helper_frame(call, exprs)
     if not isinstance(item, ir.Spread):
         return lambda env, calls: calls.append((index, start(env)))
     clauses = comprehensions.compile_clauses(item.generators, exprs.compile, exprs.guards,
@@ -135,7 +135,7 @@ def _gathered_helper(
     return spread
 
 
-def _helper_frame(op: ir.CallAsyncHelper, exprs: ExprCompiler) -> Callable[[Env], Frame]:
+def helper_frame(op: ir.CallAsyncHelper, exprs: ExprCompiler) -> Callable[[Env], Frame]:
     """The frame of a call of async helper `op.name`, its arguments evaluated in `env`."""
     helper = exprs.helpers.get(op.name)
     if helper is None or not helper.is_async:
@@ -162,7 +162,7 @@ def await_WaitForSignal(
 def await_CallAsyncHelper(
     op: ir.CallAsyncHelper, assign: Any, exprs: ExprCompiler
 ) -> tuple[AwaitSite, Any]:
-    return AwaitSite(kind="call", assign=assign), _helper_frame(op, exprs)
+    return AwaitSite(kind="call", assign=assign), helper_frame(op, exprs)
 
 
 def _policy_of(call: ir.ActionCall | ir.CallAsyncHelper) -> Any:
@@ -179,6 +179,8 @@ _MAKERS: dict[type, Callable[[Any, Any, ExprCompiler], tuple[AwaitSite, Any]]] =
     ir.Sleep: await_Sleep,
     ir.WaitForSignal: await_WaitForSignal,
     ir.CallAsyncHelper: await_CallAsyncHelper,
+    ir.Start: started.await_Start,
+    ir.Join: started.await_Join,
 }
 
 

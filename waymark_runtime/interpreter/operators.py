@@ -17,7 +17,7 @@ from waymark_runtime.interpreter.classes import EnumMembers
 from waymark_runtime.interpreter.guards import GUARDED, Guards
 from waymark_runtime.interpreter.state import IDENTITY_KEPT
 from waymark_runtime.values import EnumValue, TypeValue, type_name
-from waymark_runtime.values.callables import ActionValue, HelperValue
+from waymark_runtime.values.callables import ActionValue, HelperValue, TaskValue
 
 Eval = Callable[[dict[str, Any]], Any]
 
@@ -288,7 +288,7 @@ def _same(a: Any, b: Any) -> bool:
     )
 
 
-_ONE_OBJECT = frozenset({TypeValue, ActionValue, HelperValue})
+_ONE_OBJECT = frozenset({TypeValue, ActionValue, HelperValue, TaskValue})
 _CLASSES = (TypeValue, EnumMembers)
 
 

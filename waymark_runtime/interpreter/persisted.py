@@ -103,8 +103,16 @@ class SignalWait:
     name: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class JoinWait:
+    """The top frame awaits a task it started (`await t`): the task's end resumes it."""
+
+    kind: Literal["join"] = "join"
+    node: str
+
+
 # A new wait kind: a frozen dataclass with a `kind: Literal["..."]` tag, added to this union.
-Wait = CallsWait | SleepWait | SignalWait
+Wait = CallsWait | SleepWait | SignalWait | JoinWait
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -121,10 +129,22 @@ class SavedTask:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SavedStarted:
+    """A task the workflow started (`asyncio.create_task`): `node` is its handle's, `status`
+    `pending` while it runs (its stack is then among the tasks), else how it ended, `value`
+    its result or exception as JSON, which every `await` of it gives."""
+
+    node: str
+    status: Literal["pending", "ok", "error"]
+    value: JSON = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class InstanceState:
     """An instance between two steps. A finished one keeps no frames and waits for nothing.
-    `frames`/`wait` are the main call stack (`run()`'s); `tasks` the gathered helper calls
-    still running (stored only when there are some, so format 2 documents keep their shape)."""
+    `frames`/`wait` are the main call stack (`run()`'s); `tasks` the gathered helper calls and
+    started tasks still running, `started` the tasks the workflow started (each stored only
+    when there are some, so format 2 documents keep their shape)."""
 
     status: Literal["running", "completed", "failed"] = "running"
     next_node: int = 1
@@ -132,6 +152,7 @@ class InstanceState:
     wait: Wait | None = None
     logs: int = 0  # workflow log lines written so far: the number of the next one
     tasks: tuple[SavedTask, ...] = ()
+    started: tuple[SavedStarted, ...] = ()
 
 
 FAILED = InstanceState(status="failed")
@@ -146,6 +167,8 @@ def encode_state(state: InstanceState) -> dict[str, JSON]:
     document.update(_encode(state))
     if not state.tasks:
         del document["tasks"]
+    if not state.started:
+        del document["started"]
     waits = [document["wait"], *(task["wait"] for task in document.get("tasks", ()))]
     if not any(wait is not None and "shared" in wait for wait in waits):
         document["version"] = 2

@@ -13,8 +13,8 @@ from waymark_runtime.ir.expressions import Expr, Generator, Keyword
 from waymark_runtime.ir.span import Span, span_field
 
 __all__ = [
-    "ActionCall", "Backoff", "CallAsyncHelper", "Gather", "Operation", "Policy", "Sleep", "Spread",
-    "WaitForSignal",
+    "ActionCall", "Backoff", "CallAsyncHelper", "Gather", "Join", "Operation", "Policy", "Sleep",
+    "Spread", "Start", "WaitForSignal",
 ]  # fmt: skip
 
 
@@ -134,4 +134,23 @@ class WaitForSignal:
     span: Span | None = span_field()
 
 
-Operation: TypeAlias = ActionCall | Gather | Sleep | CallAsyncHelper | WaitForSignal
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Start:
+    """`t = asyncio.ensure_future(fetch(x))` or `asyncio.create_task(self.enrich(x))`: starts
+    the call as a task of its own and gives its handle at once, without waiting. Its arguments
+    are evaluated here; it starts running once the awaiting task next suspends, as in CPython."""
+
+    call: ActionCall | CallAsyncHelper
+    span: Span | None = span_field()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Join:
+    """`await t` of a task handle `Start` gave: its result, or its exception raised here (the
+    same again each time it is awaited)."""
+
+    task: Expr
+    span: Span | None = span_field()
+
+
+Operation: TypeAlias = ActionCall | Gather | Sleep | CallAsyncHelper | WaitForSignal | Start | Join

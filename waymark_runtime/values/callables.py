@@ -32,6 +32,16 @@ class HelperValue(PathValue):
         return f"<function {self.path}>"
 
 
+class TaskValue(PathValue):
+    """A task the workflow started (`asyncio.create_task`, `asyncio.ensure_future`), by the
+    node its result settles: what awaiting it joins. Equal only to itself, as a task is."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<Task name={self.path!r}>"
+
+
 Function = ActionValue | HelperValue
 
 

@@ -26,7 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from waymark_runtime.errors import ValueNotSerializable
-from waymark_runtime.values.callables import ActionValue, HelperValue, partial_of
+from waymark_runtime.values.callables import ActionValue, HelperValue, TaskValue, partial_of
 from waymark_runtime.values.cycles import nesting_problem
 from waymark_runtime.values.decode_errors import exception_from
 from waymark_runtime.values.encode import attributes_json, made_json, to_json
@@ -302,6 +302,7 @@ _DECODERS: dict[str, Callable[[Decoder, JSON], Any]] = {
     "type": _type_value,
     "action": lambda dec, v: ActionValue(str(v["v"])),
     "helper": lambda dec, v: HelperValue(str(v["v"])),
+    "task": lambda dec, v: TaskValue(str(v["v"])),
     "partial": lambda dec, v: _partial_value(dec, v),
     "dataclass.field": lambda dec, v: _field_value(dec, v),
     "model.field": lambda dec, v: _model_field(dec, v),

@@ -25,7 +25,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from waymark_runtime.errors import ValueNotSerializable
-from waymark_runtime.values.callables import ActionValue, HelperValue, PartialValue
+from waymark_runtime.values.callables import ActionValue, HelperValue, PartialValue, TaskValue
 from waymark_runtime.values.cycles import nesting_problem
 from waymark_runtime.values.enums import EnumValue, mix_of
 from waymark_runtime.values.exception_values import (
@@ -335,6 +335,7 @@ _ENCODERS: dict[type, Callable[[Encoder, Any], JSON]] = {
     TypeValue: lambda enc, o: {"$t": "type", "v": o.path},
     ActionValue: lambda enc, o: {"$t": "action", "v": o.path},
     HelperValue: lambda enc, o: {"$t": "helper", "v": o.path},
+    TaskValue: lambda enc, o: {"$t": "task", "v": o.path},
     PartialValue: lambda enc, o: _partial_json(enc, o),
     re.Pattern: lambda enc, o: _pattern_json(enc, o),
     DataclassField: lambda enc, o: {"$t": "dataclass.field", "type": o.owner, "name": o.field.name},

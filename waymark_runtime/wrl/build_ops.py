@@ -53,7 +53,15 @@ class PlainTimeout:
     value: int | float | ir.Expr
 
 
-OPERATION_TYPES = (ir.ActionCall, ir.Sleep, ir.CallAsyncHelper, ir.WaitForSignal, GatherHead)
+OPERATION_TYPES = (
+    ir.ActionCall,
+    ir.Sleep,
+    ir.CallAsyncHelper,
+    ir.WaitForSignal,
+    ir.Start,
+    ir.Join,
+    GatherHead,
+)
 
 
 @v_args(meta=True)
@@ -78,6 +86,13 @@ class OperationBuilder(Transformer[Token, Any]):
         return ir.CallAsyncHelper(name=name_of(children[0]), args=args.args, kwargs=args.kwargs)
 
     gathered_helper = await_helper
+
+    def start_task(self, meta: Any, children: list[Any]) -> ir.Start:
+        call: ir.ActionCall | ir.CallAsyncHelper = children[0]
+        return ir.Start(call=call)
+
+    def join_task(self, meta: Any, children: list[Any]) -> ir.Join:
+        return ir.Join(task=children[0])
 
     def action_call(self, meta: Any, children: list[Any]) -> ir.ActionCall:
         path, args, retry, backoff, timeout = children

@@ -251,8 +251,18 @@ def _wait_for_signal(op: ir.WaitForSignal) -> str:
     return f"signal({lexicon.format_string(op.name)}, {lexicon.format_string(op.type)}{timeout})"
 
 
+def _start(op: ir.Start) -> str:
+    return f"start {_gathered_call(op.call)}"
+
+
+def _join(op: ir.Join) -> str:
+    return f"join({expr(op.task)})"
+
+
 _OPERATION_PRINTERS: dict[type, Callable[[Any], str]] = {
     ir.ActionCall: action_call,
+    ir.Start: _start,
+    ir.Join: _join,
     ir.Sleep: _sleep,
     ir.WaitForSignal: _wait_for_signal,
     ir.CallAsyncHelper: _async_helper,

@@ -1,0 +1,161 @@
+"""Started tasks: `t = asyncio.ensure_future(fetch(x))` or `asyncio.create_task(self.enrich(x))`
+runs the call as a task of its own, and `await t` joins it later (`ir.Start`, `ir.Join`).
+
+A started call is a `tasks.Task` like a gathered helper's, with no parent waiting on it: its
+node names it, the workflow holds a `TaskValue` of that node, and what it ends with (its result
+or its exception, as JSON) is kept in `Machine.started` so that every later `await t` gives the
+same again, as CPython's task does. A task that runs an action runs `_wm_start_<n>`, a function
+made here that awaits the action with the arguments evaluated at the start: the action is
+dispatched with its policy as any awaited call is (retries, timeout), and a restart resumes the
+task where it waits like any other. It starts once the task that started it next suspends, as
+CPython runs a new task only then, so actions are dispatched in CPython's order.
+
+When `run()` returns, the instance completes without waiting for its tasks, as `asyncio.run`
+cancels what is left: an action a task already dispatched still runs (once, or again on a
+retry, as every action), and nothing else of the task does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Literal
+
+from waymark_runtime import ir
+from waymark_runtime.errors import ProgramError
+from waymark_runtime.interpreter.calls import as_exception
+from waymark_runtime.interpreter.code import _NOTHING, AwaitSite, Env, Frame
+from waymark_runtime.interpreter.persisted import JSON, JoinWait, SavedStarted
+from waymark_runtime.interpreter.tasks import Task
+from waymark_runtime.values import ExceptionValue, exception_value, to_value
+from waymark_runtime.values.callables import TaskValue
+from waymark_runtime.values.structural import type_name
+
+if TYPE_CHECKING:
+    from waymark_runtime.interpreter.expressions import ExprCompiler
+    from waymark_runtime.interpreter.machine import Machine
+
+Outcome = tuple[Literal["ok", "error"], JSON]
+_PREFIX = "_wm_start_"
+_ARGS, _KWARGS, _CALLEE, _RESULT = "_wm_args", "_wm_kwargs", "_wm_callee", "_wm_result"
+
+
+# -- compiling ------------------------------------------------------------------------------------
+
+
+def await_Start(op: ir.Start, assign: Any, exprs: ExprCompiler) -> tuple[AwaitSite, Any]:
+    """The site and request of `t = await start call`: the request gives the new task's frame."""
+    from waymark_runtime.interpreter.operations import helper_frame  # (it imports this module)
+
+    call = op.call
+    request = helper_frame(call, exprs) if isinstance(call, ir.CallAsyncHelper) else None
+    if request is None:
+        assert isinstance(call, ir.ActionCall)
+        request = _action_task(call, exprs)
+    return AwaitSite(kind="start", assign=assign), request
+
+
+def await_Join(op: ir.Join, assign: Any, exprs: ExprCompiler) -> tuple[AwaitSite, Any]:
+    return AwaitSite(kind="join", assign=assign), exprs.compile(op.task)
+
+
+def _action_task(call: ir.ActionCall, exprs: ExprCompiler) -> Any:
+    """The frame of a task that awaits `call`: `_wm_start_<n>(args, kwargs[, callee])`, its
+    arguments (and computed callee, first) evaluated where the task is started."""
+    from waymark_runtime.interpreter.statements import FunctionCompiler  # (it compiles sites)
+
+    policy = call.policy
+    if policy is not None and (policy.attempts_expr or policy.timeout_expr) is not None:
+        raise ProgramError("a started action's retry or timeout must be a constant")
+    functions = exprs.functions
+    name = f"{_PREFIX}{sum(1 for known in functions if known.startswith(_PREFIX))}"
+    computed = call.callee is not None
+    params = (_ARGS, _KWARGS, *((_CALLEE,) if computed else ()))
+    awaited = replace(call, args=(ir.Starred(value=ir.Name(id=_ARGS)),),
+                      kwargs=(ir.Keyword(name=None, value=ir.Name(id=_KWARGS)),),
+                      callee=ir.Name(id=_CALLEE) if computed else None)  # fmt: skip
+    body: tuple[ir.Stmt, ...] = (
+        ir.Await(target=ir.Name(id=_RESULT), op=awaited, span=call.span),
+        ir.Return(value=ir.Name(id=_RESULT), span=call.span),
+    )
+    function = ir.Function(name=name, params=tuple(ir.Param(name=p) for p in params),
+                           body=body, qualname=name, bound=False)  # fmt: skip
+    code = functions[name] = FunctionCompiler(function, exprs, {}).compile()
+    arguments = exprs.arguments(call.args, call.kwargs)
+    callee = exprs.compile(call.callee) if call.callee is not None else None
+
+    def request(env: Env) -> Frame:
+        target = callee(env) if callee is not None else None
+        args, kwargs = arguments(env)
+        locals_: Env = {_ARGS: tuple(args), _KWARGS: kwargs}
+        if callee is not None:
+            locals_[_CALLEE] = target
+        return Frame(code, locals_)
+
+    return request
+
+
+# -- running --------------------------------------------------------------------------------------
+
+
+def start(machine: Machine, site: AwaitSite, frame: Frame) -> tuple[None, TaskValue]:
+    """Start `frame` as a task (run once the running task suspends); resume with its handle."""
+    node = machine._node()
+    task = Task(node, (*machine._path(), site.node or node), [frame])
+    machine.tasks[node] = task
+    machine.started[node] = None
+    machine.ready.append((task, None, _NOTHING))
+    return None, TaskValue(node)
+
+
+def join(machine: Machine, handle: Any) -> tuple[ExceptionValue | None, Any] | None:
+    """`await t`: the task's outcome now if it has ended, else wait for it (None)."""
+    if type(handle) is not TaskValue:
+        error = TypeError(f"object {type_name(handle)} can't be used in 'await' expression")
+        return exception_value(error), _NOTHING
+    node = handle.path
+    if node not in machine.started:
+        unknown = RuntimeError(f"{handle!r} is not a task of this workflow")
+        return exception_value(unknown), _NOTHING
+    done = machine.started[node]
+    if done is not None:
+        return resumed(done)
+    machine.wait = JoinWait(node=node)
+    return None
+
+
+def settle(machine: Machine, task: Task, outcome: Outcome) -> None:
+    """A started task ended with `outcome`: kept for every later join, and every task that
+    waits to join it resumes with it (in the order they were started)."""
+    node = task.node or ""
+    machine.started[node] = outcome
+    machine._park()
+    for waiting in list(machine.tasks.values()):
+        wait = waiting.wait
+        if type(wait) is JoinWait and wait.node == node:
+            waiting.wait = None
+            machine.moves += 1
+            machine.ready.append((waiting, *resumed(outcome)))
+    machine._enter(machine.main)  # (with no task left, events are the main stack's)
+
+
+def resumed(outcome: Outcome) -> tuple[ExceptionValue | None, Any]:
+    status, value = outcome
+    if status == "ok":
+        return None, to_value(value)
+    return as_exception(to_value(value)), _NOTHING
+
+
+def saved(started: dict[str, Outcome | None]) -> tuple[SavedStarted, ...]:
+    return tuple(
+        SavedStarted(node=node, status="pending")
+        if done is None
+        else SavedStarted(node=node, status=done[0], value=done[1])
+        for node, done in started.items()
+    )
+
+
+def loaded(saved: tuple[SavedStarted, ...]) -> dict[str, Outcome | None]:
+    return {
+        entry.node: None if entry.status == "pending" else (entry.status, entry.value)
+        for entry in saved
+    }

@@ -1,0 +1,32 @@
+"""Workflows that start tasks and join them later, for the tests of started tasks on
+PostgreSQL. Worker processes import this module by name (`WAYMARK_USER_MODULE`)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from waymark import Workflow, action, workflow
+
+
+@action
+async def record(path: str, name: str) -> str:
+    """Appends `name` to the file at `path`: each run of the action leaves one line."""
+    with Path(path).open("a") as file:
+        file.write(name + "\n")
+    return name.upper()
+
+
+@workflow
+class StartedAcrossRestart(Workflow):
+    """Starts an action and a helper as tasks, waits for a signal, then joins both."""
+
+    async def run(self, path: str) -> list[object]:
+        task = asyncio.ensure_future(record(path, "started"))
+        helper = asyncio.create_task(self.inner(path))
+        gate = await self.wait_for_signal("go", int)
+        return [await task, await helper, gate]
+
+    async def inner(self, path: str) -> str:
+        n = await self.wait_for_signal("inner", int)
+        return await record(path, f"inner {n}")

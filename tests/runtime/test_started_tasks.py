@@ -1,0 +1,72 @@
+"""Started tasks durably: a task's handle, its outcome and its stack are in the stored state,
+so a runner that stops while a task is started and not yet joined resumes it, and an action
+a task already ran is not run again."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import waymark
+from tests.runtime import started_flows as flows
+from tests.runtime.support import runner_settings, running
+from tests.runtime.test_gathered_helpers import until_waiting
+from waymark_runtime.store.postgres import PostgresStore
+
+MODULE = "tests.runtime.started_flows"
+_STATE = "SELECT state::text FROM waymark_instances WHERE id = $1"
+
+
+async def settled_state(store: PostgresStore, instance_id: str, timeout: float = 30) -> Any:
+    """The stored state once the started action's outcome is in it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        state = json.loads(await store.pool.fetchval(_STATE, instance_id))
+        if any(entry["status"] == "ok" for entry in state.get("started", ())):
+            return state
+        assert time.monotonic() < deadline, "the started action never settled"
+        await asyncio.sleep(0.02)
+
+
+async def test_a_started_task_survives_a_runner_restart(
+    store: PostgresStore, database: str, worker_env: Path, tmp_path: Path
+) -> None:
+    runs = tmp_path / "runs.txt"
+    settings = runner_settings(database, user_modules=(MODULE,))
+    async with waymark.connect(database):
+        async with running(store, settings):
+            instance_id = await flows.StartedAcrossRestart().run(str(runs), _blocking=False)
+            await until_waiting(instance_id, ["go", "inner"])
+            state = await settled_state(store, instance_id)
+            assert state["wait"]["kind"] == "signal"
+            assert [entry["status"] for entry in state["started"]] == ["ok", "pending"]
+            assert state["started"][0]["value"] == "STARTED"
+            assert [task["wait"]["kind"] for task in state["tasks"]] == ["signal"]
+            await waymark.send_signal(instance_id, "go", 1)
+            await until_waiting(instance_id, ["inner"])
+            state = json.loads(await store.pool.fetchval(_STATE, instance_id))
+            assert state["wait"] == {"kind": "join", "node": state["started"][1]["node"]}
+        await waymark.send_signal(instance_id, "inner", 7)  # no runner: kept in the database
+        async with running(store, settings):
+            result = await asyncio.wait_for(waymark.get_result(instance_id), 30)
+        assert result == ["STARTED", "INNER 7", 1]
+        assert runs.read_text().splitlines() == ["started", "inner 7"]
+        state = json.loads(await store.pool.fetchval(_STATE, instance_id))
+        assert state["status"] == "completed" and "tasks" not in state and "started" not in state
+
+
+async def test_the_oracle_agrees(tmp_path: Path) -> None:
+    """The expected result is plain Python's."""
+    runs = tmp_path / "runs.txt"
+
+    async def wait_for_signal(name: str, kind: type, timeout: Any = None) -> int:
+        await asyncio.sleep(0.01)
+        return {"go": 1, "inner": 7}[name]
+
+    instance = flows.StartedAcrossRestart()
+    instance.wait_for_signal = wait_for_signal  # type: ignore[method-assign]
+    assert await instance.run_inline(str(runs)) == ["STARTED", "INNER 7", 1]
+    assert sorted(runs.read_text().splitlines()) == ["inner 7", "started"]

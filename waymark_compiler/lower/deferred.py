@@ -8,9 +8,9 @@ CPython evaluates the call's arguments where the coroutine is made; a coroutine 
 are in the same block, and for a task nothing is awaited between them (so that its first
 suspension is the `await` itself), the call runs at the `await` in both cases. The name then holds
 `functools.partial(fetch, x)` (its arguments read where CPython reads them) and the `await` is
-a computed call of it (`choices.call_value`). Any other use of such a name (awaited twice,
-never awaited, a task awaited after another await, read as a value) stays refused (WM106, WM104,
-WM102).
+a computed call of it (`choices.call_value`). Any other use of a stored coroutine (awaited
+twice, never awaited, read as a value) stays refused (WM106, WM102); any other task is started
+where it is made (`lower.started`).
 """
 
 from __future__ import annotations

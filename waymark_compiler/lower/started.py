@@ -15,7 +15,6 @@ import libcst as cst
 from waymark_compiler.context import Ctx
 from waymark_compiler.lower.deferred import task_call
 from waymark_compiler.lower.expressions import lower_target
-from waymark_compiler.rules.operations import CONCURRENCY_PRIMITIVE
 from waymark_runtime import ir
 
 _SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
@@ -57,30 +56,13 @@ def _start(
     from waymark_compiler.lower.operations import lower_operation
 
     before = hoist(value, ctx)  # `t = create_task(f(await key()))`: the arguments' awaits first
-    operation = lower_operation(call, ctx)
-    if operation is None:
+    operation = lower_operation(call, ctx)  # an action or async helper call (`task_call`)
+    if not isinstance(operation, ir.ActionCall | ir.CallAsyncHelper):
         return before
-    if not _startable(operation):
-        help = "start an action call or an async helper call, or await the call itself"
-        message = f"`{ctx.code(call)}` cannot be started as a task"
-        ctx.error(CONCURRENCY_PRIMITIVE, call, message, "not a task", help)
-        return before
-    assert isinstance(operation, ir.ActionCall | ir.CallAsyncHelper)
     span = ctx.span(node)
     assigned = None if target is None else lower_target(target, ctx)
     started = ir.Start(call=operation, span=ctx.span(value))
     return [*before, ir.Await(target=assigned, op=started, span=span)]
-
-
-def _startable(operation: ir.Operation) -> bool:
-    """An async helper call, or an action call whose policy is constant (a child workflow
-    is started by awaiting it detached)."""
-    if isinstance(operation, ir.CallAsyncHelper):
-        return True
-    if not isinstance(operation, ir.ActionCall) or operation.child:
-        return False
-    policy = operation.policy
-    return policy is None or (policy.attempts_expr is None and policy.timeout_expr is None)
 
 
 def _names(ctx: Ctx) -> frozenset[str]:

@@ -26,9 +26,10 @@ AWAIT_NON_ACTION = rule(
 CONCURRENCY_PRIMITIVE = rule(
     "WM104",
     "concurrency-primitive",
-    "refuses `time.sleep` and asyncio task primitives other than `gather`, `sleep` and `wait_for`",
-    "`time.sleep` blocks instead of waiting durably; tasks created with `create_task`, "
-    "`wait` or `TaskGroup` are not recorded and would be lost on a restart.",
+    "refuses `time.sleep` and asyncio task primitives other than `gather`, `sleep`, `wait_for` "
+    "and a task started into a name (`create_task`, `ensure_future`)",
+    "`time.sleep` blocks instead of waiting durably; tasks kept in a list, or made by `wait` "
+    "or `TaskGroup`, are not recorded and would be lost on a restart.",
     "time.sleep(60)\ntask = asyncio.create_task(send_email(to))",
     "`await asyncio.sleep(seconds)` for a durable sleep; `await asyncio.gather(...)` to run "
     "actions concurrently.",

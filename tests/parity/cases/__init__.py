@@ -503,6 +503,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("started_tasks", "TaskEscapes", {"name": "fine"}, {"name": "bad z"}),
     _case("started_tasks", "TasksInLoop", {"xs": [1, 2, 3]}, {"xs": []}),
     _case("started_tasks", "SlowTask", {"seconds": 0.5}, fast_sleep=False),
+    _case("started_tasks", "LateTask", {"key": "k"}),
     _case("await_shapes", "GatheredGenerator", {"xs": [1, -2, 3, -4]}, {"xs": []}),
     _case("await_shapes", "GatherInExpressions", {"xs": [1, 2]}, {"xs": []}),
     _case("await_shapes", "BuiltHelperList", {"xs": [3, 1]}, {"xs": []}),

@@ -132,3 +132,12 @@ class SlowTask(Workflow):
         quick = await timed("quick", 0)
         middle = await timed("middle", 0)
         return [quick, middle, await slow, await log()]
+
+
+@workflow
+class LateTask(Workflow):
+    async def run(self, key: str) -> object:
+        task = asyncio.ensure_future(step(key))
+        first = await step("other")
+        last = await task
+        return first, last, await log()

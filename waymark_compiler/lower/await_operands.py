@@ -131,6 +131,8 @@ def operation_operands(node: cst.BaseExpression, ctx: Ctx) -> list[Operand]:
         inner = next(
             (a.value for a in node.args if a.keyword is None or a.keyword.value == "fut"), None
         )
+        if isinstance(inner, cst.Call) and ctx.symbol(inner.func) == KnownSym("gather"):
+            return operation_operands(inner, ctx)  # `wait_for(gather(...), t)`: the items'
         return _arguments(inner.args) if isinstance(inner, cst.Call) else []
     if symbol == KnownSym("gather"):
         out: list[Operand] = []

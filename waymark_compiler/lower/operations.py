@@ -245,10 +245,11 @@ def _wrapped_action(node: cst.BaseExpression, where: str, ctx: Ctx) -> ir.Action
     return None
 
 
-def wait_for(node: cst.Call, ctx: Ctx) -> ir.ActionCall | None:
+def wait_for(node: cst.Call, ctx: Ctx) -> ir.ActionCall | ir.Gather | None:
     """`asyncio.wait_for(action(...), timeout)`: the action with a per-attempt timeout that
     raises a plain `TimeoutError` when it passes, as CPython's `wait_for` does (no retries; a
-    `timeout` of None waits as long as it takes)."""
+    `timeout` of None waits as long as it takes). Over `asyncio.gather(...)`, the timeout is
+    the whole gather's (`ir.Gather.timeout`)."""
     name = ctx.code(node.func)
     slots: dict[str, cst.Arg] = {}
     for index, arg in enumerate(node.args):
@@ -263,7 +264,13 @@ def wait_for(node: cst.Call, ctx: Ctx) -> ir.ActionCall | None:
         message = f"`{name}` takes an action call and a timeout"
         ctx.error(RUN_ACTION_FORM, node, message, "malformed", help)
         return None
-    found = _wrapped_action(slots["fut"].value, name, ctx)
+    fut, timeout = slots["fut"].value, slots["timeout"].value
+    if isinstance(fut, cst.Call) and ctx.symbol(fut.func) == KnownSym("gather"):
+        gathered = gather(fut, ctx)
+        if isinstance(timeout, cst.Name) and timeout.value == "None":
+            return gathered
+        return replace(gathered, timeout=lower_expr(timeout, ctx), span=ctx.span(node))
+    found = _wrapped_action(fut, name, ctx)
     if found is None:
         return None
     attached = wait_for_policy(slots["timeout"].value, name, ctx, ctx.span(node))
@@ -326,7 +333,13 @@ def _gathered_call(node: cst.BaseExpression, ctx: Ctx) -> ir.ActionCall | ir.Cal
                 return called
             symbol = ctx.symbol(func)
             if symbol == KnownSym("wait_for"):
-                return wait_for(node, ctx)
+                waited = wait_for(node, ctx)
+                if not isinstance(waited, ir.Gather):
+                    return waited
+                help = "gather an async helper that awaits it"
+                message = "`asyncio.gather` item is another gather"
+                ctx.error(GATHER_FORM, node, message, "nested gather", help)
+                return None
             if (helper := _async_module_helper(node, symbol, ctx)) is not None:
                 return helper
             if isinstance(symbol, ExternalSym) and symbol.qualname in _TASK_WRAPPERS:

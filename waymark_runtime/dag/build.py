@@ -148,7 +148,11 @@ class _Builder:
 
     def visit_Gather(self, gather: ir.Gather, at: _At) -> list[Exit]:
         flag = gather.return_exceptions
-        badges = () if flag is False else ("return_exceptions" + _flag_text(flag),)
+        badges: tuple[str, ...] = ()
+        if flag is not False:
+            badges += ("return_exceptions" + _flag_text(flag),)
+        if gather.timeout is not None:
+            badges += (f"wait_for {py.expr(gather.timeout)}",)
         self.step(at, "gather", "gather", badges=badges, span=gather.span)
         join = f"{at.id}.join"
         for index, item in enumerate(gather.items):

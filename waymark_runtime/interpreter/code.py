@@ -59,6 +59,7 @@ class AwaitSite:
     return_exceptions: bool = False
     flag: Eval | None = None  # a `return_exceptions` known at run time, kept in `flag_slot`
     flag_slot: int | None = None
+    deadline: Eval | None = None  # a gather's `wait_for` timeout: evaluated after its flag
     single: bool = False
     node: str | None = None
     items: tuple[str, ...] = ()
@@ -79,6 +80,16 @@ class AwaitSite:
         if item < len(self.spreads) and self.spreads[item]:
             return node, (*path, element)
         return node, path
+
+
+class Deadline:
+    """A gather's calls and the seconds of its `wait_for` timeout (None: none)."""
+
+    __slots__ = ("calls", "seconds")
+
+    def __init__(self, calls: list[Any], seconds: Any) -> None:
+        self.calls = calls
+        self.seconds = seconds
 
 
 @dataclass(frozen=True, slots=True)

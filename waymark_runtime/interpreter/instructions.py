@@ -15,6 +15,7 @@ from waymark_runtime.interpreter.code import (
     SENT,
     Assign,
     AwaitSite,
+    Deadline,
     Eval,
     Frame,
     Instr,
@@ -383,8 +384,8 @@ def match(subject: Eval, cases: list[tuple[Any, Eval | None, Any]], end: int) ->
 
 
 def suspend(site: AwaitSite, request: Any) -> Instr:
-    flag, slot = site.flag, site.flag_slot
-    if flag is None or slot is None:
+    flag, slot, deadline = site.flag, site.flag_slot, site.deadline
+    if (flag is None or slot is None) and deadline is None:
 
         def instr(frame: Frame) -> int:
             raise Suspend(site, request(frame.env))
@@ -393,9 +394,13 @@ def suspend(site: AwaitSite, request: Any) -> Instr:
 
     def flagged(frame: Frame) -> int:
         """A gather whose `return_exceptions` is an expression: evaluated after the calls'
-        arguments, as Python evaluates a call's keyword after its positional arguments."""
+        arguments, as Python evaluates a call's keyword after its positional arguments; then
+        its `wait_for` timeout, handed over with the calls (`Deadline`)."""
         calls = request(frame.env)
-        frame.slots[slot] = bool(flag(frame.env))
+        if flag is not None and slot is not None:
+            frame.slots[slot] = bool(flag(frame.env))
+        if deadline is not None:
+            calls = Deadline(calls, deadline(frame.env))
         raise Suspend(site, calls)
 
     return flagged

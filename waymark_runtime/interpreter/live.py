@@ -183,7 +183,8 @@ def _encoded(machine: Machine, encoder: StateEncoder) -> tuple[InstanceState, St
     tasks = tuple(task.saved(encoder) for task in machine.tasks.values() if task is not main)
     state = InstanceState(status=machine.status, next_node=machine.next_node, frames=frames,
                           wait=main.saved_wait(), logs=machine.logs, tasks=tasks,
-                          started=started.saved(machine.started))  # fmt: skip
+                          started=started.saved(machine.started),
+                          deadlines=dict(machine.deadlines))  # fmt: skip
     return state, encoder
 
 
@@ -203,6 +204,7 @@ def load(program: Program, guards: Bounded, state: InstanceState) -> Machine:
     for saved in state.tasks:
         machine.tasks[saved.node] = task_of(program, decoder, saved)
     machine.started = started.loaded(state.started)
+    machine.deadlines = dict(state.deadlines)
     _reindex(machine)
     machine.next_node = state.next_node
     machine.status = state.status

@@ -22,7 +22,7 @@ from waymark_runtime.effects import (
     SleepFinished,
 )
 from waymark_runtime.errors import InternalError, WaymarkError
-from waymark_runtime.interpreter import signals, sleeps
+from waymark_runtime.interpreter import signals, sleeps, timeouts
 from waymark_runtime.interpreter import started as starts
 from waymark_runtime.interpreter.binding import bind_arguments
 from waymark_runtime.interpreter.bounded import Bounded
@@ -32,6 +32,7 @@ from waymark_runtime.interpreter.code import (
     FRAME_STACKS,
     AwaitSite,
     ChildCall,
+    Deadline,
     Frame,
     Path,
     Return,
@@ -83,6 +84,7 @@ class Machine:
         self.tasks: dict[str, Task] = {"": self.main}  # by the node they settle; main ""
         self.waiting: dict[str, Task] = {}  # while there are tasks: who waits on a node
         self.started: dict[str, Outcome | None] = {}  # started tasks: their end (None: running)
+        self.deadlines: dict[str, str] = {}  # gather timeouts: timer node -> first call's node
         # Tasks to run, in turn (a task and what to resume it with), and gathered actions to
         # start in their turn (None, None, their `ItemStart`).
         self.ready: deque[tuple[Task | None, ExceptionValue | None, Any]] = deque()
@@ -115,6 +117,10 @@ class Machine:
         self._run()
 
     def deliver(self, event: Event) -> None:
+        if type(event) is SleepFinished and event.node in self.deadlines:
+            timeouts.expire(self, event.node)
+            self._run()
+            return
         task = self._owner(event)
         if task is None:
             return  # finished, or a stale event of an abandoned gather or task
@@ -271,6 +277,11 @@ class Machine:
             return starts.start(self, site, request)
         if site.kind == "join":
             return starts.join(self, request)
+        seconds = None
+        if type(request) is Deadline:  # `asyncio.wait_for(asyncio.gather(...), seconds)`
+            request, seconds = request.calls, request.seconds
+            if (ended := timeouts.early(seconds, request)) is not None:
+                return ended
         if not request:
             return None, []  # an empty gather: nothing to wait for, as in Python
         # What an await starts: an action awaited by itself starts at once (its coroutine runs
@@ -303,6 +314,8 @@ class Machine:
                 self.effects.append(effect)
         self.wait, self.calls, self.pending = _CALLS, calls, len(calls)
         self._waits_on(call.node for call in calls)
+        if seconds is not None:
+            timeouts.start(self, site, seconds, calls[0].node)
         return None
 
     def _start_call(self, start: ItemStart) -> None:
@@ -422,7 +435,7 @@ class Machine:
             self._refuse(error, frame)
             return
         self.status = "completed"
-        self.tasks, self.ready, self.started = {"": self.main}, deque(), {}
+        self.tasks, self.ready, self.started, self.deadlines = {"": self.main}, deque(), {}, {}
         self.effects.append(Complete(result=result))
 
     def _refuse(self, error: WaymarkError, frame: Frame) -> None:
@@ -440,7 +453,7 @@ class Machine:
             where = frame if isinstance(frame, dict) else place_of(frame.code, frame.pc)
             error = {**error, "where": where}
         self._enter(self.main)
-        self.tasks, self.ready, self.started = {"": self.main}, deque(), {}
+        self.tasks, self.ready, self.started, self.deadlines = {"": self.main}, deque(), {}, {}
         self.frames.clear()
         self.wait, self.calls, self.pending = None, [], 0
         self.status = "failed"

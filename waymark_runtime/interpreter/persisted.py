@@ -153,6 +153,7 @@ class InstanceState:
     logs: int = 0  # workflow log lines written so far: the number of the next one
     tasks: tuple[SavedTask, ...] = ()
     started: tuple[SavedStarted, ...] = ()
+    deadlines: dict[str, str] = dataclasses.field(default_factory=dict)  # gather timeouts
 
 
 FAILED = InstanceState(status="failed")
@@ -169,6 +170,8 @@ def encode_state(state: InstanceState) -> dict[str, JSON]:
         del document["tasks"]
     if not state.started:
         del document["started"]
+    if not state.deadlines:
+        del document["deadlines"]
     waits = [document["wait"], *(task["wait"] for task in document.get("tasks", ()))]
     if not any(wait is not None and "shared" in wait for wait in waits):
         document["version"] = 2

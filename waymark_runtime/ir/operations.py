@@ -94,10 +94,14 @@ class Gather:
     Without `return_exceptions`, the first failure (in completion order) propagates, as in Python.
     A flag that is an expression is evaluated once, after the items' arguments, for its truth.
     An async helper item runs as a task of its own, interleaved with the others at their awaits.
+    `timeout` (seconds, evaluated after the flag; None: none) is `asyncio.wait_for`'s over the
+    gather: a durable timer that, when it passes first, abandons the items still running and
+    raises a plain `TimeoutError` at the await.
     """
 
     items: tuple[ActionCall | CallAsyncHelper | Spread, ...]
     return_exceptions: bool | Expr
+    timeout: Expr | None = None
     span: Span | None = span_field()
 
 

@@ -32,6 +32,7 @@ from waymark_runtime.wrl.locations import span_of
 @dataclass(frozen=True, slots=True)
 class GatherHead:
     return_exceptions: bool | ir.Expr
+    timeout: ir.Expr | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,10 +185,10 @@ class OperationBuilder(Transformer[Token, Any]):
         return PlainTimeout(children[0])
 
     def gather(self, meta: Any, children: list[Any]) -> GatherHead:
-        flag = children[0]
+        flag, timeout = children
         if flag is None or isinstance(flag, Token):
-            return GatherHead(return_exceptions=flag is not None and flag.type == "TRUE")
-        return GatherHead(return_exceptions=flag)
+            return GatherHead(flag is not None and flag.type == "TRUE", timeout)
+        return GatherHead(flag, timeout)
 
     def gather_items(self, meta: Any, children: list[Any]) -> GatherItems:
         return GatherItems(tuple(children))

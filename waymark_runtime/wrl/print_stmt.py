@@ -187,7 +187,8 @@ def print_Await(node: ir.Await, depth: int) -> Lines:
     op = node.op
     if isinstance(op, ir.Gather):
         flag = _gather_flag(op.return_exceptions)
-        head = _line(depth, f"{target}await gather({flag})", node.span)
+        limit = "" if op.timeout is None else f" wait_for({expr(op.timeout)})"
+        head = _line(depth, f"{target}await gather({flag}){limit}", node.span)
         return [head, *(_gather_item(item, depth + 1) for item in op.items)]
     printer = _OPERATION_PRINTERS.get(type(op))
     if printer is None:

@@ -286,16 +286,51 @@ def gather(node: cst.Call, ctx: Ctx) -> ir.Gather:
     """`asyncio.gather(...)`; a `return_exceptions` flag other than `True`/`False` is an
     expression the runtime evaluates after the items' arguments, for its truth."""
     items: list[ir.ActionCall | ir.CallAsyncHelper | ir.Spread] = []
+    nested_items: list[ir.ActionCall | ir.CallAsyncHelper | ir.Spread] = []
     flag: cst.BaseExpression | None = None
+    groups: list[int] = []
+    inner: list[tuple[cst.Call, ir.Gather]] = []
     for arg in node.args:
         if arg.keyword is not None and arg.keyword.value == "return_exceptions":
             flag = arg.value
             continue
+        if (nested := _nested_gather(arg, ctx)) is not None:
+            inner.append((nested, gather(nested, ctx)))
+            nested_items += inner[-1][1].items
+            groups.append(len(inner[-1][1].items))
+            continue
         item = _gather_item(arg, ctx)
         if item is not None:
             items.append(item)
+            groups.append(-1)
     returns = False if flag is None else _gather_flag(flag, ctx)
-    return ir.Gather(items=tuple(items), return_exceptions=returns, span=ctx.span(node))
+    for call, lowered in inner:
+        help = "gather an async helper that awaits it"
+        if lowered.groups or lowered.timeout is not None:
+            message = "`asyncio.gather` item is a gather holding a gather or under a timeout"
+            ctx.error(GATHER_FORM, call, message, "nested gather", help)
+        elif lowered.return_exceptions != returns and not isinstance(returns, ir.Expr):
+            help = f"give both the same `return_exceptions`, or {help}"
+            message = "a gather nested in a gather takes the outer one's `return_exceptions`"
+            ctx.error(GATHER_FORM, call, message, "another flag", help)
+    if isinstance(returns, ir.Expr) and inner:
+        help = "write `return_exceptions=True` or `False`, or gather an async helper that awaits it"
+        message = "a gather holding a gather takes a constant `return_exceptions`"
+        ctx.error(GATHER_FORM, node, message, "computed flag", help)
+    shape = tuple(groups) if inner else ()
+    return ir.Gather(items=(*nested_items, *items), return_exceptions=returns, groups=shape,
+                     span=ctx.span(node))  # fmt: skip
+
+
+def _nested_gather(arg: cst.Arg, ctx: Ctx) -> cst.Call | None:
+    """`asyncio.gather(...)` as an item of a gather: its items are gathered with the outer
+    ones, first (CPython makes their tasks when the inner gather is called, before the outer
+    one wraps its own coroutines), the first failure raised as either gather raises it, and
+    its results are a list in its place (`ir.Gather.groups`)."""
+    value = arg.value
+    if arg.keyword is not None or arg.star or not isinstance(value, cst.Call):
+        return None
+    return value if ctx.symbol(value.func) == KnownSym("gather") else None
 
 
 def _gather_flag(node: cst.BaseExpression, ctx: Ctx) -> bool | ir.Expr:

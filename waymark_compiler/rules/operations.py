@@ -87,7 +87,8 @@ RUN_ACTION_FORM = rule(
     "run-action-form",
     "refuses `self.run_action` calls that are not `self.run_action(action(...), retry=, "
     "backoff=, timeout=)` and `asyncio.wait_for` calls that are not "
-    "`asyncio.wait_for(action(...), timeout)` (the action call may be a conditional expression "
+    "`asyncio.wait_for(action(...), timeout)` or `asyncio.wait_for(asyncio.gather(...), "
+    "timeout)` (the action call may be a conditional expression "
     "of action calls)",
     "The policy must be attached to exactly one action call.",
     "await self.run_action(call, retry=RetryPolicy(attempts=3))  # call is a variable",
@@ -98,7 +99,8 @@ GATHER_FORM = rule(
     "WM130",
     "gather-form",
     "refuses `asyncio.gather` items other than action calls, `self.run_action(...)` calls, "
-    "async helper calls, conditional expressions of them and `*[call for ...]` spreads of them",
+    "async helper calls, conditional expressions of them, `*[call for ...]` spreads of them and "
+    "gathers of them with the same constant `return_exceptions`",
     "The runtime schedules gathered actions concurrently and must know them statically. "
     "`return_exceptions=` takes any expression: it is evaluated once, after the items' "
     "arguments, and its truth decides.",

@@ -153,6 +153,8 @@ class _Builder:
             badges += ("return_exceptions" + _flag_text(flag),)
         if gather.timeout is not None:
             badges += (f"wait_for {py.expr(gather.timeout)}",)
+        if gather.groups:
+            badges += ("nested gathers",)
         self.step(at, "gather", "gather", badges=badges, span=gather.span)
         join = f"{at.id}.join"
         for index, item in enumerate(gather.items):

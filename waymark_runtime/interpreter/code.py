@@ -60,6 +60,7 @@ class AwaitSite:
     flag: Eval | None = None  # a `return_exceptions` known at run time, kept in `flag_slot`
     flag_slot: int | None = None
     deadline: Eval | None = None  # a gather's `wait_for` timeout: evaluated after its flag
+    groups: tuple[int, ...] = ()  # gathers nested in it (`ir.Gather.groups`)
     single: bool = False
     node: str | None = None
     items: tuple[str, ...] = ()

@@ -57,6 +57,7 @@ from waymark_runtime.interpreter.tasks import (
     ItemStart,
     Task,
     abandoned,
+    grouped,
     placeholder,
     position,
 )
@@ -414,6 +415,8 @@ class Machine:
         if self.pending:
             return
         results = [to_value(call.value) for call in self.calls]
+        if site.groups:
+            results = grouped(results, self.calls, site.groups)
         self._resume_with(None, results[0] if site.single else results)
 
     def _resume_with(self, throw: ExceptionValue | None, value: Any) -> None:

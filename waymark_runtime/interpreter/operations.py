@@ -56,7 +56,8 @@ def await_Gather(op: ir.Gather, assign: Any, exprs: ExprCompiler) -> tuple[Await
     site = AwaitSite(kind="actions", assign=assign, policies=policies, spreads=spreads,
                      return_exceptions=flag is True,
                      flag=None if isinstance(flag, bool) else exprs.compile(flag),
-                     deadline=None if op.timeout is None else exprs.compile(op.timeout))  # fmt: skip
+                     deadline=None if op.timeout is None else exprs.compile(op.timeout),
+                     groups=op.groups)  # fmt: skip
     return site, request
 
 

@@ -166,3 +166,22 @@ class ItemStart:
         self.calls, self.index = calls, len(calls) - 1
         self.site, self.frame, self.call, self.where, self.encoded = (
             site, frame, call, where, encoded)  # fmt: skip
+
+
+def grouped(results: list[Any], calls: list[PendingCall], groups: tuple[int, ...]) -> list[Any]:
+    """The results of a gather that has gathers nested in it (`ir.Gather.groups`), in the
+    order it is written: each nested gather's as one list, the others as they are."""
+    by_item: dict[int, list[Any]] = {}
+    for call, result in zip(calls, results, strict=True):
+        by_item.setdefault(call.item, []).append(result)
+    out: list[Any] = []
+    nested, own = 0, sum(size for size in groups if size > 0)
+    for size in groups:
+        if size < 0:
+            out += by_item.get(own, [])
+            own += 1
+            continue
+        out.append([result for item in range(nested, nested + size)
+                    for result in by_item.get(item, [])])  # fmt: skip
+        nested += size
+    return out

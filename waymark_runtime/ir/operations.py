@@ -97,11 +97,20 @@ class Gather:
     `timeout` (seconds, evaluated after the flag; None: none) is `asyncio.wait_for`'s over the
     gather: a durable timer that, when it passes first, abandons the items still running and
     raises a plain `TimeoutError` at the await.
+
+    `groups`, for `gather(gather(a(), b()), c())`: the items of gathers nested in this one are
+    its first items (CPython starts them first: the inner gather makes their tasks when it is
+    called, before the outer one wraps its own coroutines), then its own; a failure propagates
+    as either gather would raise it (one constant flag for all). Per position of the written
+    gather: the number of items of the gather written there (taken in turn from the first
+    items; their results become one list there), or -1 for an item of its own (taken in turn
+    from those after). Empty when nothing is nested.
     """
 
     items: tuple[ActionCall | CallAsyncHelper | Spread, ...]
     return_exceptions: bool | Expr
     timeout: Expr | None = None
+    groups: tuple[int, ...] = ()
     span: Span | None = span_field()
 
 

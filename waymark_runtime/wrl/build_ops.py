@@ -33,6 +33,7 @@ from waymark_runtime.wrl.locations import span_of
 class GatherHead:
     return_exceptions: bool | ir.Expr
     timeout: ir.Expr | None = None
+    groups: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,10 +186,16 @@ class OperationBuilder(Transformer[Token, Any]):
         return PlainTimeout(children[0])
 
     def gather(self, meta: Any, children: list[Any]) -> GatherHead:
-        flag, timeout = children
+        flag, groups, timeout = children
+        shape: tuple[int, ...] = groups or ()
         if flag is None or isinstance(flag, Token):
-            return GatherHead(flag is not None and flag.type == "TRUE", timeout)
-        return GatherHead(flag, timeout)
+            return GatherHead(flag is not None and flag.type == "TRUE", timeout, shape)
+        return GatherHead(flag, timeout, shape)
+
+    def gather_groups(self, meta: Any, children: list[Any]) -> tuple[int, ...]:
+        if not all(isinstance(size, int) and size >= -1 for size in children):
+            raise syntax_error(meta, "`groups(...)` takes whole numbers of -1 or more")
+        return tuple(children)
 
     def gather_items(self, meta: Any, children: list[Any]) -> GatherItems:
         return GatherItems(tuple(children))

@@ -161,7 +161,8 @@ class StmtBuilder(Transformer[Token, Any]):
         op, location, *rest = tail
         if isinstance(op, GatherHead):
             items = rest[0].items if rest and rest[0] is not None else ()
-            op = ir.Gather(items=items, return_exceptions=op.return_exceptions, timeout=op.timeout)
+            op = ir.Gather(items=items, return_exceptions=op.return_exceptions,
+                           timeout=op.timeout, groups=op.groups)  # fmt: skip
         return ir.Await(target=target, op=op, span=span_of(location))
 
     def aug_assign(self, meta: Any, children: list[Any]) -> ir.AugAssign:

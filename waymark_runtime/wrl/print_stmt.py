@@ -187,8 +187,9 @@ def print_Await(node: ir.Await, depth: int) -> Lines:
     op = node.op
     if isinstance(op, ir.Gather):
         flag = _gather_flag(op.return_exceptions)
+        groups = f" groups({', '.join(map(str, op.groups))})" if op.groups else ""
         limit = "" if op.timeout is None else f" wait_for({expr(op.timeout)})"
-        head = _line(depth, f"{target}await gather({flag}){limit}", node.span)
+        head = _line(depth, f"{target}await gather({flag}){groups}{limit}", node.span)
         return [head, *(_gather_item(item, depth + 1) for item in op.items)]
     printer = _OPERATION_PRINTERS.get(type(op))
     if printer is None:

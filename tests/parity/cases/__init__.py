@@ -504,6 +504,8 @@ CASES: tuple[ParityCase, ...] = (
     _case("started_tasks", "TasksInLoop", {"xs": [1, 2, 3]}, {"xs": []}),
     _case("started_tasks", "SlowTask", {"seconds": 0.5}, fast_sleep=False),
     _case("started_tasks", "LateTask", {"key": "k"}),
+    _case("nested_gathers", "NestedGather", {"names": ["a", "b"]}, {"names": ["x", "y", "z"]}),
+    _case("nested_gathers", "NestedFailures", {"names": ["a", "bad b"]}, {"names": ["ok"]}),
     _case(
         "gather_timeouts",
         "GatherTimeout",

@@ -15,12 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from waymark_runtime.effects import StartSleep
 from waymark_runtime.interpreter.code import _NOTHING, AwaitSite
+from waymark_runtime.interpreter.sleeps import _FOREVER
 from waymark_runtime.values import ExceptionValue, exception_value
 
 if TYPE_CHECKING:
     from waymark_runtime.interpreter.machine import Machine
-
-_FOREVER = 100 * 365.25 * 24 * 3600.0  # (as `asyncio.sleep(math.inf)`: a date far ahead)
 
 
 def early(seconds: Any, calls: list[Any]) -> tuple[ExceptionValue | None, Any] | None:

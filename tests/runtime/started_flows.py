@@ -30,3 +30,20 @@ class StartedAcrossRestart(Workflow):
     async def inner(self, path: str) -> str:
         n = await self.wait_for_signal("inner", int)
         return await record(path, f"inner {n}")
+
+
+@workflow
+class GatherDeadlineAcrossRestart(Workflow):
+    """A gather whose helper waits for a signal that never comes, under a timeout."""
+
+    async def run(self, path: str, seconds: float) -> list[object]:
+        try:
+            await asyncio.wait_for(
+                asyncio.gather(record(path, "gathered"), self.waiting()), timeout=seconds
+            )
+        except TimeoutError:
+            return ["timed out", await record(path, "after")]
+        return ["not timed out"]
+
+    async def waiting(self) -> int:
+        return await self.wait_for_signal("never", int)

@@ -58,6 +58,25 @@ async def test_a_started_task_survives_a_runner_restart(
         assert state["status"] == "completed" and "tasks" not in state and "started" not in state
 
 
+async def test_a_gather_timeout_passes_across_a_runner_restart(
+    store: PostgresStore, database: str, worker_env: Path, tmp_path: Path
+) -> None:
+    runs = tmp_path / "runs.txt"
+    settings = runner_settings(database, user_modules=(MODULE,))
+    async with waymark.connect(database):
+        async with running(store, settings):
+            flow = flows.GatherDeadlineAcrossRestart()
+            instance_id = await flow.run(str(runs), 2.0, _blocking=False)
+            await until_waiting(instance_id, ["never"])
+            state = json.loads(await store.pool.fetchval(_STATE, instance_id))
+            assert list(state["deadlines"].values()) == [state["wait"]["calls"][0]["node"]]
+        await asyncio.sleep(2.5)  # the timeout passes while no runner runs
+        async with running(store, settings):
+            result = await asyncio.wait_for(waymark.get_result(instance_id), 30)
+        assert result == ["timed out", "AFTER"]
+        assert runs.read_text().splitlines() == ["gathered", "after"]
+
+
 async def test_the_oracle_agrees(tmp_path: Path) -> None:
     """The expected result is plain Python's."""
     runs = tmp_path / "runs.txt"
@@ -70,3 +89,6 @@ async def test_the_oracle_agrees(tmp_path: Path) -> None:
     instance.wait_for_signal = wait_for_signal  # type: ignore[method-assign]
     assert await instance.run_inline(str(runs)) == ["STARTED", "INNER 7", 1]
     assert sorted(runs.read_text().splitlines()) == ["inner 7", "started"]
+    timed = flows.GatherDeadlineAcrossRestart()
+    timed.wait_for_signal = lambda *args, **kwargs: asyncio.sleep(60)  # type: ignore[method-assign]
+    assert await timed.run_inline(str(runs), 0.1) == ["timed out", "AFTER"]

@@ -13,7 +13,7 @@ import pytest
 
 from tests.runtime.test_lock_order import _locked_elsewhere
 from tests.runtime.test_store_contract import spec
-from waymark_runtime.store.pg_family import FamilyGrew, family_stable
+from waymark_runtime.store.pg_family import FamilyGrew, family_stable, lock_families
 from waymark_runtime.store.postgres import PostgresStore
 
 LOW, MIDDLE, HIGH = (f"{digit}0000000-0000-4000-8000-000000000000" for digit in "15f")
@@ -102,16 +102,42 @@ async def test_a_restart_locks_its_sources_family_before_the_source(
     assert statuses == ["cancelled", "cancelled", "queued"]
 
 
-async def test_a_family_that_keeps_growing_is_locked_without_the_check_at_last() -> None:
+async def test_a_family_that_keeps_growing_is_locked_where_its_latecomers_are_found() -> None:
     """A family whose runners start children all the time holds its cancel back only so long:
-    then the transaction runs once without reading the family again."""
-    checks: list[bool] = []
+    then the transaction runs once more locking the latecomers as it finds them."""
+    orders: list[bool] = []
 
-    async def grows(check: bool) -> str:
-        checks.append(check)
-        if check:
+    async def grows(ordered: bool) -> str:
+        orders.append(ordered)
+        if ordered:
             raise FamilyGrew
         return "locked"
 
     assert await family_stable(grows) == "locked"
-    assert checks == [True] * 20 + [False]
+    assert orders == [True] * 20 + [False]
+
+
+async def test_the_last_try_locks_a_child_started_while_it_waited(
+    store: PostgresStore, sessions: list[asyncpg.Connection]
+) -> None:
+    """Out of the order of ids, the last try still holds the whole family before it writes:
+    child LOW, started by its parent's commit while the lock of MIDDLE was waited for, is
+    locked once the family is read again, and so are LOW's own descendants."""
+    now = time.time()
+    await store.create_instances([spec(), spec(), spec()], now, [LOW, MIDDLE, HIGH])
+    await store.pool.execute(ADOPT, HIGH, LOW)  # LOW's own child, adopted with it
+    starter = sessions[0]
+    async with store.pool.acquire() as connection:
+        async with starter.transaction():
+            await starter.execute(LOCK, MIDDLE)
+            await starter.execute(ADOPT, LOW, MIDDLE)  # the parent's commit starting LOW
+            locking = connection.transaction()
+            await locking.start()
+            family = asyncio.ensure_future(lock_families(
+                store._sql, connection, [], [MIDDLE], others_commit=True, ordered=False
+            ))  # fmt: skip
+            await asyncio.wait_for(_someone_waits_for(store, starter), 30)
+        await asyncio.wait_for(family, 30)
+        held = [await _locked_elsewhere(store, i) for i in (LOW, MIDDLE, HIGH)]
+        await locking.rollback()
+    assert held == [True, True, True]

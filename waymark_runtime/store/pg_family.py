@@ -11,7 +11,8 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 _GROWTHS = 20
-"""How many times `family_stable` makes a transaction again for its family's growth."""
+"""How many times `family_stable` makes a transaction again, in the order of ids, for its
+family's growth before it locks the latecomers where they are found instead."""
 
 
 class FamilyGrew(Exception):
@@ -22,7 +23,7 @@ class FamilyGrew(Exception):
 
 async def lock_families(
     sql: dict[str, str], connection: Any, steps: Sequence[str], settled: Sequence[str],
-    *, others_commit: bool, check: bool = True, doc: Any = None,
+    *, others_commit: bool, ordered: bool = True, doc: Any = None,
 ) -> None:  # fmt: skip
     """Lock `steps`, and of the instances `settled` (that may end in this transaction) each
     one's parent and unfinished blocking descendants, in one statement, in the order of their
@@ -31,22 +32,36 @@ async def lock_families(
     descendants, and of `doc`, the group commit document it writes next (`CommitBatch.params`;
     a restart's new instance as a child call). `others_commit`: other runners may commit
     `settled` themselves (a cancel, a restart), so the family can grow under them too, not only
-    under their descendants. `FamilyGrew` when it did (see `family_stable`), unless not
-    `check`."""
+    under their descendants.
+
+    The family is read again once its rows are held; members a commit started meanwhile raise
+    `FamilyGrew` (see `family_stable`), or, not `ordered`, are locked in turn (with their own
+    descendants and concurrency keys) until a reading finds none: a child is only started by
+    its parent's commit, which writes the parent's row, so once every member is held the family
+    cannot grow. Those later locks are out of the order of ids and may meet a transaction
+    locking the other way: PostgreSQL aborts one of the two (a deadlock, retried by callers)."""
     locked = await connection.fetch(sql["lock_families"], steps, settled, doc)
-    if not check or (not others_commit and not any(row["below"] for row in locked)):
+    if not others_commit and not any(row["below"] for row in locked):
         return  # only descendants' commits (and ours) start children in these families
-    family = await connection.fetch(sql["lock_families_lean"], steps, settled, doc)
-    if not {row["id"] for row in family} <= {row["id"] for row in locked}:
-        raise FamilyGrew
+    held = {row["id"] for row in locked}
+    while True:
+        family = await connection.fetch(sql["lock_families_lean"], steps, settled, doc)
+        latecomers = [row["id"] for row in family if row["id"] not in held]
+        if not latecomers:
+            return
+        if ordered:
+            raise FamilyGrew
+        locked = await connection.fetch(sql["lock_families"], [], latecomers, None)
+        held |= {row["id"] for row in locked} | set(latecomers)
 
 
 async def family_stable(operation: Callable[[bool], Awaitable[T]]) -> T:
-    """`operation(check)`, a transaction that begins with `lock_families(..., check=check)`,
-    made again while the family it locked grew: each time, a member's commit landed while it
-    waited. After `_GROWTHS` times it runs once more without the check, so a family whose
-    runners start children without pause cannot hold it back for ever: a child locked out of
-    order then may deadlock, which PostgreSQL breaks and the caller's retry makes again."""
+    """`operation(ordered)`, a transaction that begins with `lock_families(...,
+    ordered=ordered)`, made again while the family it locked grew: each time, a member's
+    commit landed while it waited. After `_GROWTHS` times it runs once more locking the
+    latecomers where it finds them, so a family whose runners start children without pause
+    cannot hold it back for ever, and the family is still locked whole before anything is
+    written."""
     for _ in range(_GROWTHS):
         try:
             return await operation(True)

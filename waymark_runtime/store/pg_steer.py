@@ -38,10 +38,10 @@ class SteeringQueries:
         """End an unfinished instance as `status` (`cancelled`, or `failed` past its deadline)
         with `error` (the exception its waiters raise); False when it is unknown or finished."""
 
-        async def once(check: bool) -> bool:
+        async def once(ordered: bool) -> bool:
             async with self.pool.acquire() as connection, connection.transaction():
                 await lock_families(self._sql, connection, [], [instance_id],
-                                    others_commit=True, check=check)  # fmt: skip
+                                    others_commit=True, ordered=ordered)  # fmt: skip
                 return await _cancel(self, connection, instance_id, error, now, status)
 
         return await conflicts_retried(lambda: family_stable(once))
@@ -57,19 +57,19 @@ class SteeringQueries:
         `source`'s earlier retry or requeue created instead, when there is one (nothing is
         made then). None when `source` is unknown."""
 
-        async def once(check: bool) -> str | None:
-            return await self._start_again(source, spec, now, new_id, cancel_error, check)
+        async def once(ordered: bool) -> str | None:
+            return await self._start_again(source, spec, now, new_id, cancel_error, ordered)
 
         return await conflicts_retried(lambda: family_stable(once))
 
     async def _start_again(
         self, source: str, spec: NewInstance, now: float, new_id: str, cancel_error: Any,
-        check: bool,
+        ordered: bool,
     ) -> str | None:  # fmt: skip
         async with self.pool.acquire() as connection, connection.transaction():
             made = {"c": [{"child": new_id, "workflow": spec.workflow, "inputs": spec.inputs}]}
             await lock_families(self._sql, connection, [], [source], others_commit=True,
-                                check=check, doc=made)  # fmt: skip
+                                ordered=ordered, doc=made)  # fmt: skip
             row = await connection.fetchrow(self._sql["restart_source"], source)
             if row is None:
                 return None

@@ -216,10 +216,12 @@ class PostgresStore(ClientQueries, FlowQueries, InspectionQueries, SteeringQueri
             query = self._sql["commit_instances_lean" if batch.lean else "commit_instances"]
             rows = await self._lane.fetch(query, owner, now, *batch.params())
             return {str(row["id"]) for row in rows}
-        return await family_stable(lambda check: self._commit_settling(batch, owner, now, check))
+        return await family_stable(
+            lambda ordered: self._commit_settling(batch, owner, now, ordered)
+        )
 
     async def _commit_settling(
-        self, batch: CommitBatch, owner: str, now: float, check: bool
+        self, batch: CommitBatch, owner: str, now: float, ordered: bool
     ) -> set[str]:
         """`commit`, for a batch that ends instances or adds signals: one transaction."""
         async with self.pool.acquire() as connection, connection.transaction():
@@ -227,7 +229,7 @@ class PostgresStore(ClientQueries, FlowQueries, InspectionQueries, SteeringQueri
             if batch.settled:  # their parents and children too, in one order (`lock_families`)
                 steps = [row["id"] for row in batch.rows["s"]]
                 await lock_families(self._sql, connection, steps, batch.settled,
-                                    others_commit=False, check=check, doc=params[0])  # fmt: skip
+                                    others_commit=False, ordered=ordered, doc=params[0])  # fmt: skip
             rows = await connection.fetch(self._sql["commit_instances"], owner, now, *params)
             kept = {str(row["id"]) for row in rows}
             if batch.has_signals and kept:

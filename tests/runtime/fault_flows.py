@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 
-from tests.runtime.runtime_flows import _record
+from tests.runtime.runtime_flows import Ledger, _record, ledger
 from waymark import Concurrency, RetryPolicy, SignalTimeout, Workflow, action, workflow
 
 
@@ -125,3 +125,15 @@ class FailsBesideABackoff(Workflow):
                             retry=RetryPolicy(attempts=2, backoff_seconds=60.0)),
             refuse_after(key, seconds),
         )  # fmt: skip
+
+
+@workflow
+class LedgerTree(Workflow):
+    """Two `Ledger` children, then one more action: the commit that ends a child settles its
+    parent too, its family locked first."""
+
+    async def run(self, tag: str, seconds: float) -> list[str]:
+        left = await Ledger().run(f"{tag}/l", 2, seconds)
+        right = await Ledger().run(f"{tag}/r", 2, seconds)
+        last = await ledger(f"{tag}/last", seconds)
+        return [*left, *right, last]

@@ -162,12 +162,14 @@ def start_workers_env(database: str, **extra: str) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def start_workers_process(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """A `start-workers` process in its own process group, its output appended to `log`. At the
-    end the group is killed if the process still runs, and the tail of `log` is printed (pytest
-    shows it when the test fails)."""
+def start_workers_process(
+    env: dict[str, str], log: Path, command: list[str] = START_WORKERS
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A `start-workers` process (or `command`, one that serves as it) in its own process group,
+    its output appended to `log`. At the end the group is killed if the process still runs, and
+    the tail of `log` is printed (pytest shows it when the test fails)."""
     with log.open("ab") as output:
-        process = subprocess.Popen(START_WORKERS, env=env, stdout=output,
+        process = subprocess.Popen(command, env=env, stdout=output,
                                    stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
     try:
         yield process

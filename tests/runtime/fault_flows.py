@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
+from pathlib import Path
 
-from tests.runtime.runtime_flows import Ledger, _record, ledger
+from tests.runtime.runtime_flows import RECORD_ENV, Ledger, _record, ledger
 from waymark import Concurrency, RetryPolicy, SignalTimeout, Workflow, action, workflow
 
 
@@ -137,3 +139,37 @@ class LedgerTree(Workflow):
         right = await Ledger().run(f"{tag}/r", 2, seconds)
         last = await ledger(f"{tag}/last", seconds)
         return [*left, *right, last]
+
+
+@action
+async def flaky(key: str) -> str:
+    """Fails its first execution of `key` (counted in the record file's `.tries` neighbour), then
+    records its start as `ledger` does and returns `key`. With no record file it just returns."""
+    started = time.time()
+    path = os.environ.get(RECORD_ENV)
+    if path:
+        tries = f"{path}.tries"
+        earlier = Path(tries).read_text().split().count(key) if os.path.exists(tries) else 0
+        fd = os.open(tries, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, f"{key}\n".encode())
+        finally:
+            os.close(fd)
+        if not earlier:
+            raise ValueError(f"first try of {key}")
+    _record(f"{key} {started:.6f}")
+    return key
+
+
+@workflow
+class Stormy(Workflow):
+    """An action, a durable sleep, a child workflow, an action retried after a backoff."""
+
+    async def run(self, tag: str, seconds: float) -> list[str]:
+        first = await ledger(f"{tag}/a", 0.0)
+        await asyncio.sleep(seconds)
+        child = await Ledger().run(f"{tag}/c", 2, 0.0)
+        last = await self.run_action(
+            flaky(f"{tag}/f"), retry=RetryPolicy(attempts=3, backoff_seconds=0.3)
+        )
+        return [first, *child, last]

@@ -14,18 +14,52 @@ from pathlib import Path
 
 import pytest
 
+from tests.runtime import fault_flows
 from tests.runtime import runtime_flows as flows
-from tests.runtime.test_faults import count, results, start_workers, submit, wait_for
-from tests.runtime.test_fencing import assert_fenced, in_python
+from tests.runtime.test_faults import Started, count, results, start_workers, submit, wait_for
+from tests.runtime.test_fencing import in_python, started_at
 from waymark_runtime.store.postgres import PostgresStore
 
 pytestmark = pytest.mark.fault
-COMPLETED = "SELECT count(*) FROM waymark_attempts WHERE status = 'completed'"
 FINISHED = "SELECT count(*) FROM waymark_instances WHERE finished_at IS NOT NULL"
-TWICE = (
-    "SELECT count(*) FROM (SELECT args ->> 0 FROM waymark_attempts WHERE status = 'completed'"
-    " GROUP BY args ->> 0 HAVING count(*) > 1) AS doubled"
+COMMITTED = (
+    "SELECT args ->> 0 AS key, extract(epoch FROM finished_at)::float8 AS finished_at"
+    " FROM waymark_attempts WHERE status = 'completed' AND child_id IS NULL"
 )
+
+
+async def assert_once(database: str, record: Path, outcome: list[list[str]]) -> None:
+    """Every action of `outcome` (its key is its first argument and its result) has one
+    completed attempt, whose commit no execution of it started after."""
+    store = await PostgresStore.open(database, run_migrations=False, max_size=1)
+    try:
+        rows = await store.pool.fetch(COMMITTED)
+    finally:
+        await store.close()
+    keys = sorted(row["key"] for row in rows)
+    assert keys == sorted(key for keys in outcome for key in keys)
+    committed = {row["key"]: row["finished_at"] for row in rows}
+    starts = started_at(record)
+    late = {key: [s for s in times if s > committed[key]] for key, times in starts.items()}
+    assert not {key: times for key, times in late.items() if times}, "started after its commit"
+
+
+async def killed_three_times(database: str, record: Path, seed: int, **env: str) -> None:
+    """`start-workers` started and SIGKILLed (its workers with it) three times in a row, each
+    time at a random moment within 1.5 s of its being ready."""
+    chance = random.Random(seed)
+    for _ in range(3):
+        with start_workers(database, record, **env) as runner:
+            await wait_for(runner.ready, 20, "the runner to be ready")
+            await asyncio.sleep(chance.uniform(0.2, 1.5))
+            _kill(runner)
+
+
+def _kill(runner: Started) -> None:
+    os.killpg(runner.pid, signal.SIGKILL)
+    runner.process.wait()
+
+
 OTHERS = (
     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
     " WHERE datname = current_database() AND pid <> pg_backend_pid()"
@@ -38,25 +72,37 @@ async def test_two_hundred_instances_through_three_runner_kills(
 ) -> None:
     seed = random.randrange(1 << 30)
     print(f"seed {seed}")
-    chance = random.Random(seed)
     record = tmp_path / "ledger.log"
     tags, width = [f"s{i}" for i in range(200)], 2
     ids = await submit(database, [(flows.Ledger, (tag, width, 0.0)) for tag in tags])
     workers = {"WAYMARK_WORKER_COUNT": "2"}
-    for _ in range(3):
-        with start_workers(database, record, **workers) as runner:
-            await wait_for(runner.ready, 20, "the runner to be ready")
-            await asyncio.sleep(chance.uniform(0.2, 1.5))
-            os.killpg(runner.pid, signal.SIGKILL)
-            runner.process.wait()
+    await killed_three_times(database, record, seed, **workers)
     assert await count(database, FINISHED) < len(ids)  # the kills came in the middle of it
     with start_workers(database, record, **workers):
         outcome = await results(database, ids, timeout=40)
     assert outcome == await in_python(tags, width)
     assert await count(database, "SELECT count(*) FROM waymark_instances") == len(ids)
-    assert await count(database, COMPLETED) == len(ids) * (width + 1)
-    assert await count(database, TWICE) == 0
-    await assert_fenced(database, record, tags, width)
+    await assert_once(database, record, outcome)
+
+
+@pytest.mark.usefixtures("store")
+async def test_sleeps_children_and_backoffs_through_three_runner_kills(
+    database: str, tmp_path: Path
+) -> None:
+    """Kills land in durable sleeps' wake-ups, children's completions and retries' backoffs."""
+    seed = random.randrange(1 << 30)
+    print(f"seed {seed}")
+    record = tmp_path / "ledger.log"
+    runs = [(f"y{i}", 0.2 + (i % 5) * 0.2) for i in range(40)]
+    expected = await asyncio.gather(*(fault_flows.Stormy().run_inline(*run) for run in runs))
+    ids = await submit(database, [(fault_flows.Stormy, run) for run in runs])
+    env = {"WAYMARK_USER_MODULE": "tests.runtime.fault_flows"}
+    await killed_three_times(database, record, seed, **env)
+    with start_workers(database, record, **env):
+        outcome = await results(database, ids, timeout=40)
+    assert outcome == expected
+    assert await count(database, "SELECT count(*) FROM waymark_instances") == 2 * len(ids)
+    await assert_once(database, record, outcome)
 
 
 @pytest.mark.usefixtures("store")
@@ -83,5 +129,4 @@ async def test_every_runner_session_terminated_again_and_again(
     finally:
         await store.close()
     assert outcome == await in_python(tags, width)
-    assert await count(database, TWICE) == 0
-    await assert_fenced(database, record, [*tags, "after"], width)
+    await assert_once(database, record, [*outcome, ["after/0", "after/1", "after/last"]])

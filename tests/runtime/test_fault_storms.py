@@ -17,7 +17,7 @@ import pytest
 from tests.runtime import fault_flows
 from tests.runtime import runtime_flows as flows
 from tests.runtime.test_faults import Started, count, results, start_workers, submit, wait_for
-from tests.runtime.test_fencing import in_python, started_at
+from tests.runtime.test_fencing import in_python, own_server, restart, started_at
 from waymark_runtime.store.postgres import PostgresStore
 
 pytestmark = pytest.mark.fault
@@ -103,6 +103,32 @@ async def test_sleeps_children_and_backoffs_through_three_runner_kills(
     assert outcome == expected
     assert await count(database, "SELECT count(*) FROM waymark_instances") == 2 * len(ids)
     await assert_once(database, record, outcome)
+
+
+async def test_sleeps_children_and_backoffs_through_postgres_restarts(tmp_path: Path) -> None:
+    """Two runners on a PostgreSQL of the test's own, restarted twice: down for less than the
+    lease, then for longer."""
+    record = tmp_path / "ledger.log"
+    runs = [(f"z{i}", 0.2 + (i % 5) * 0.3) for i in range(30)]
+    expected = await asyncio.gather(*(fault_flows.Stormy().run_inline(*run) for run in runs))
+    env = {"WAYMARK_USER_MODULE": "tests.runtime.fault_flows"}
+    async with own_server("storm") as (server, database):
+        ids = await submit(database, [(fault_flows.Stormy, run) for run in runs])
+        with (
+            start_workers(database, record, **env) as a,
+            start_workers(database, record, **env) as b,
+        ):
+            await wait_for(lambda: a.ready() and b.ready(), 20, "the runners to be ready")
+            await asyncio.sleep(0.5)
+            await restart(server, down_for=0.5)
+            await asyncio.sleep(1.0)
+            await restart(server, down_for=3.0)
+            outcome = await results(database, ids, timeout=40)
+            logs = [runner.log.read_text(errors="replace") for runner in (a, b)]
+        assert outcome == expected
+        assert await count(database, "SELECT count(*) FROM waymark_instances") == 2 * len(ids)
+        await assert_once(database, record, outcome)
+    assert not [text for text in logs if "Traceback" in text]
 
 
 @pytest.mark.usefixtures("store")

@@ -132,7 +132,7 @@ async def test_sleeps_children_and_backoffs_through_postgres_restarts(tmp_path: 
 
 
 @pytest.mark.usefixtures("store")
-async def test_every_runner_session_terminated_again_and_again(
+async def test_every_session_terminated_again_and_again_while_a_client_waits(
     database: str, tmp_path: Path
 ) -> None:
     record = tmp_path / "ledger.log"
@@ -142,10 +142,11 @@ async def test_every_runner_session_terminated_again_and_again(
     try:
         with start_workers(database, record, WAYMARK_POLL_INTERVAL_MS="30000") as runner:
             await wait_for(runner.ready, 20, "the runner to be ready")
-            for _ in range(8):
+            waiting = asyncio.ensure_future(results(database, ids, timeout=40))
+            for _ in range(8):  # the waiting client's sessions too
                 await asyncio.sleep(0.4)
                 await store.pool.fetch(OTHERS)
-            outcome = await results(database, ids, timeout=40)
+            outcome = await waiting
             assert runner.process.poll() is None
             # its LISTEN connection is back: new work starts long before a poll could find it
             late = await submit(database, [(flows.Ledger, ("after", width, 0.0))])

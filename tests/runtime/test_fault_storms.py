@@ -17,7 +17,7 @@ import pytest
 from tests.runtime import fault_flows
 from tests.runtime import runtime_flows as flows
 from tests.runtime.test_faults import Started, count, results, start_workers, submit, wait_for
-from tests.runtime.test_fencing import in_python, own_server, restart, started_at
+from tests.runtime.test_fencing import SATURATED, in_python, own_server, restart, started_at
 from waymark_runtime.store.postgres import PostgresStore
 
 pytestmark = pytest.mark.fault
@@ -102,6 +102,29 @@ async def test_sleeps_children_and_backoffs_through_three_runner_kills(
         outcome = await results(database, ids, timeout=40)
     assert outcome == expected
     assert await count(database, "SELECT count(*) FROM waymark_instances") == 2 * len(ids)
+    await assert_once(database, record, outcome)
+
+
+@pytest.mark.usefixtures("store")
+async def test_trees_split_over_two_runners_one_killed_again_and_again(
+    database: str, tmp_path: Path
+) -> None:
+    """Parents and children claimed by either of two runners; one of them is SIGKILLed three
+    times at random moments (and started again) while the other goes on: a child that ends on
+    the survivor settles a parent that the dead one held."""
+    seed = random.randrange(1 << 30)
+    print(f"seed {seed}")
+    record = tmp_path / "ledger.log"
+    tags = [f"t{i}" for i in range(40)]
+    expected = await asyncio.gather(*(fault_flows.LedgerTree().run_inline(t, 0.0) for t in tags))
+    ids = await submit(database, [(fault_flows.LedgerTree, (tag, 0.2)) for tag in tags])
+    env = {"WAYMARK_USER_MODULE": "tests.runtime.fault_flows", **SATURATED}
+    with start_workers(database, record, **env):
+        await killed_three_times(database, record, seed, **env)
+        assert await count(database, FINISHED) < 3 * len(ids)
+        outcome = await results(database, ids, timeout=40)
+    assert outcome == expected
+    assert await count(database, "SELECT count(*) FROM waymark_instances") == 3 * len(ids)
     await assert_once(database, record, outcome)
 
 

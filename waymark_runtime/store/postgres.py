@@ -175,9 +175,21 @@ class PostgresStore(ClientQueries, FlowQueries, InspectionQueries, SteeringQueri
 
     async def claim(self, owner: str, limit: int, now: float, lease: float) -> list[Claim]:
         """Lease up to `limit` runnable instances, with their events and pending work."""
+        return await self._claim(owner, limit, now, lease, None)
+
+    async def _claim(
+        self, owner: str, limit: int, now: float, lease: float, among: list[str] | None
+    ) -> list[Claim]:
+        """Lease, then read what the steps need without holding a lock (`claim_instances`,
+        `claimed_instances`): a runner frozen while a large claim reaches it holds no row."""
+        leased = await self.pool.fetch(
+            self._sql["claim_instances"], owner, limit, now, lease, among
+        )
+        if not leased:
+            return []
         known = list(self._program_keys.values())
         rows = await self.pool.fetch(
-            self._sql["claim_instances"], owner, limit, now, lease, known, None
+            self._sql["claimed_instances"], [row["id"] for row in leased], owner, known
         )
         return self._claimed(rows, now)
 
@@ -300,8 +312,4 @@ class PostgresStore(ClientQueries, FlowQueries, InspectionQueries, SteeringQueri
         self, instance_ids: Sequence[str], owner: str, limit: int, now: float, lease: float
     ) -> list[Claim]:
         """`claim`, restricted to `instance_ids` (a runner dedicated to some instances)."""
-        known = list(self._program_keys.values())
-        rows = await self.pool.fetch(
-            self._sql["claim_instances"], owner, limit, now, lease, known, list(instance_ids)
-        )
-        return self._claimed(rows, now)
+        return await self._claim(owner, limit, now, lease, list(instance_ids))

@@ -58,21 +58,17 @@ ORDER BY 1;
 SELECT id FROM waymark_instances WHERE workflow_name = $1 AND idempotency_key = $2;
 
 -- name: claim_instances
--- Lease up to $2 runnable instances for owner $1 until $3 + $4 (only those whose id is in $6,
--- unless $6 is NULL: `waymark run` runs its own instance only). Highest priority first; at
+-- Lease up to $2 runnable instances for owner $1 until $3 + $4 (only those whose id is in $5,
+-- unless $5 is NULL: `waymark run` runs its own instance only). Highest priority first; at
 -- equal priority the workflows take turns (the oldest of each, then the second oldest of
 -- each...), so a backlog of one workflow never starves another. The distinct workflows with
 -- runnable instances are found by a skip scan of `waymark_instances_runnable`.
--- Returns what a step needs: the program text (unless `version:md5(text)` is in $5, known to
--- the caller: a text re-registered with moved source positions is sent again), the unconsumed
--- attempts (events and pending work), the durable sleeps, and the pending signal waits, each
--- with the oldest unconsumed signal of its name (`signals.sql`); each of these a JSON object
--- read by key (`pg_rows.claim_of`). Sleeps and waits say when and where they began, for the
--- spans of a traced instance.
--- `event_seq` is read as of the statement's snapshot, as the events are: the locked row may be
--- a newer version (a child's outcome or a signal committed between the snapshot and the row
--- lock), whose `event_seq` would vouch for an event this claim did not read, and the release
--- fenced by it would then sleep through that event.
+-- Returns only the ids leased, with their claim's epoch; what a step needs is read by
+-- `claimed_instances` next, holding no lock. Answered in full, this statement held the rows it
+-- leased until the client had read all of it (programs, states, results): a runner frozen
+-- (SIGSTOP) while the server sent it a large claim left the session active in `ClientWrite`,
+-- out of reach of `idle_in_transaction_session_timeout`, and those instances locked, neither
+-- claimable nor reclaimable by any other runner, for as long as it stayed frozen.
 WITH RECURSIVE workflows (name) AS (
     (SELECT workflow_name FROM waymark_instances
      WHERE lease_owner IS NULL AND wake_at IS NOT NULL
@@ -91,7 +87,7 @@ WITH RECURSIVE workflows (name) AS (
                row_number() OVER (ORDER BY i.priority DESC, i.wake_at) AS turn
         FROM waymark_instances AS i
         WHERE i.workflow_name = w.name AND i.lease_owner IS NULL
-          AND i.wake_at <= to_timestamp($3) AND ($6::uuid[] IS NULL OR i.id = ANY ($6::uuid[]))
+          AND i.wake_at <= to_timestamp($3) AND ($5::uuid[] IS NULL OR i.id = ANY ($5::uuid[]))
         ORDER BY i.priority DESC, i.wake_at
         LIMIT $2
     ) AS c
@@ -112,16 +108,29 @@ SET lease_owner = $1,
     updated_at = to_timestamp($3)
 FROM picked
 WHERE i.id = picked.id
-RETURNING
+RETURNING i.id, i.lease_epoch;
+
+-- name: claimed_instances
+-- What a step needs of instances $1, just leased by owner $2 (`claim_instances`), read in one
+-- snapshot and without locks: the program text (unless `version:md5(text)` is in $3, known to
+-- the caller: a text re-registered with moved source positions is sent again), the unconsumed
+-- attempts (events and pending work), the durable sleeps, and the pending signal waits, each
+-- with the oldest unconsumed signal of its name (`signals.sql`); each of these a JSON object
+-- read by key (`pg_rows.claim_of`). Sleeps and waits say when and where they began, for the
+-- spans of a traced instance. `event_seq` is read in the snapshot the events are read in: an
+-- event committed after it bumps `event_seq` past what the claim vouches for, so the release
+-- fenced by it does not sleep through that event. An instance no longer leased to $2 (the
+-- runner froze past its lease in between) is left out.
+SELECT
     i.id, i.workflow_name, i.workflow_version, i.inputs, i.state, i.priority,
-    (SELECT e.event_seq FROM waymark_instances AS e WHERE e.id = i.id) AS event_seq,
+    i.event_seq,
     i.lease_epoch, i.trace_parent, i.pins, i.depth, i.parent_id,
     extract(epoch FROM i.deadline_at)::float8 AS deadline,
     (SELECT count(*) FROM waymark_attempts AS a
      WHERE a.instance_id = i.id AND a.child_id IS NOT NULL) AS child_count,
     (SELECT v.wrl FROM waymark_workflow_versions AS v
      WHERE v.name = i.workflow_name AND v.version = i.workflow_version
-       AND NOT (v.version || ':' || md5(v.wrl) = ANY ($5::text[]))) AS wrl,
+       AND NOT (v.version || ':' || md5(v.wrl) = ANY ($3::text[]))) AS wrl,
     (SELECT coalesce(json_agg(json_build_object(
                 'node', a.node, 'attempt', a.attempt, 'status', a.status, 'action', a.action,
                 'args', a.args, 'kwargs', a.kwargs, 'timeout', a.timeout_seconds,
@@ -146,7 +155,9 @@ RETURNING
                         WHERE g.instance_id = w.instance_id AND g.name = w.name
                           AND g.consumed_at IS NULL
                         ORDER BY g.id LIMIT 1) AS s ON true
-     WHERE w.instance_id = i.id AND w.finished_at IS NULL) AS waits;
+     WHERE w.instance_id = i.id AND w.finished_at IS NULL) AS waits
+FROM waymark_instances AS i
+WHERE i.id = ANY ($1::uuid[]) AND i.lease_owner = $2;
 
 -- name: commit_instances
 -- Persist a batch of steps atomically: instance rows first, fenced by the lease ($1 must still

@@ -115,7 +115,7 @@ async def _claim_ms(connection: asyncpg.Connection, sql: str, *, fair: bool = Fa
     the late workflow its turn, which the plain one, oldest first, cannot."""
     args: list[object] = ["bench", _CLAIM, time.time(), 60.0]
     if fair:
-        args += [[], None]
+        args += [None]
     transaction = connection.transaction()
     await transaction.start()
     try:

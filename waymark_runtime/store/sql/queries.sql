@@ -63,12 +63,12 @@ SELECT id FROM waymark_instances WHERE workflow_name = $1 AND idempotency_key = 
 -- equal priority the workflows take turns (the oldest of each, then the second oldest of
 -- each...), so a backlog of one workflow never starves another. The distinct workflows with
 -- runnable instances are found by a skip scan of `waymark_instances_runnable`.
--- Returns only the ids leased, with their claim's epoch; what a step needs is read by
--- `claimed_instances` next, holding no lock. Answered in full, this statement held the rows it
--- leased until the client had read all of it (programs, states, results): a runner frozen
--- (SIGSTOP) while the server sent it a large claim left the session active in `ClientWrite`,
--- out of reach of `idle_in_transaction_session_timeout`, and those instances locked, neither
--- claimable nor reclaimable by any other runner, for as long as it stayed frozen.
+-- Returns only the ids leased, with their claim's epoch and workflow; what a step needs is
+-- read by `claimed_instances` next, holding no lock. Answered in full, this statement held
+-- the rows it leased until the client had read all of it (programs, states, results): a
+-- runner frozen (SIGSTOP) while the server sent it a large claim left the session active in
+-- `ClientWrite`, out of reach of `idle_in_transaction_session_timeout`, and those instances
+-- locked, neither claimable nor reclaimable by any other runner, as long as it stayed frozen.
 WITH RECURSIVE workflows (name) AS (
     (SELECT workflow_name FROM waymark_instances
      WHERE lease_owner IS NULL AND wake_at IS NOT NULL
@@ -108,7 +108,7 @@ SET lease_owner = $1,
     updated_at = to_timestamp($3)
 FROM picked
 WHERE i.id = picked.id
-RETURNING i.id, i.lease_epoch;
+RETURNING i.id, i.lease_epoch, i.workflow_name;
 
 -- name: claimed_instances
 -- What a step needs of instances $1, just leased by owner $2 (`claim_instances`), read in one
@@ -121,10 +121,8 @@ RETURNING i.id, i.lease_epoch;
 -- event committed after it bumps `event_seq` past what the claim vouches for, so the release
 -- fenced by it does not sleep through that event. An instance no longer leased to $2 (the
 -- runner froze past its lease in between) is left out.
-SELECT
-    i.id, i.workflow_name, i.workflow_version, i.inputs, i.state, i.priority,
-    i.event_seq,
-    i.lease_epoch, i.trace_parent, i.pins, i.depth, i.parent_id,
+SELECT i.id, i.workflow_name, i.workflow_version, i.inputs, i.state, i.priority,
+    i.event_seq, i.lease_epoch, i.trace_parent, i.pins, i.depth, i.parent_id,
     extract(epoch FROM i.deadline_at)::float8 AS deadline,
     (SELECT count(*) FROM waymark_attempts AS a
      WHERE a.instance_id = i.id AND a.child_id IS NOT NULL) AS child_count,

@@ -37,6 +37,16 @@ PLACEHOLDER = ir.Const(value=None)
 
 
 @dataclass(frozen=True, slots=True)
+class Setting:
+    """A constant that `self.<name>` reads, and the source of the module it is written in: a
+    display of more than MAX_DISPLAY_ITEMS items is counted there (`Source.items`), whichever
+    module the workflow that inherits it is in."""
+
+    value: cst.BaseExpression
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
 class FunctionInfo:
     """The method being lowered: its name, the name of `self`, and its local names;
     `on_class`: a `@classmethod`, whose `self_name` (`cls`) is the class, not an instance."""
@@ -56,7 +66,7 @@ class ClassLevel:
     helpers."""
 
     path: str
-    config: Mapping[str, cst.BaseExpression] = field(default_factory=dict)
+    config: Mapping[str, Setting] = field(default_factory=dict)
     helpers: frozenset[str] = frozenset()
 
 
@@ -177,7 +187,7 @@ class Ctx:
     # `try` bodies being lowered whose handlers catch `GeneratorExit` (bare, `BaseException`)
     closing: int = 0
     # `self.<name>` configuration of the class: constant expressions (see lower/config.py)
-    config: Mapping[str, cst.BaseExpression] = field(default_factory=dict)
+    config: Mapping[str, Setting] = field(default_factory=dict)
     owner: ClassLevel = field(default_factory=lambda: ClassLevel(""))
     functions: ModuleFunctions | None = None
     # compiling a method of this class, whose object is this parameter (`lower.properties`):

@@ -110,3 +110,49 @@ def test_a_large_table_of_another_module_is_refused_only_when_workflow_code_read
     calls = "    async def run(self, code: str) -> str:\n        return await city(code)\n"
     result = compile_source(imports + calls, str(tmp_path / "flows.py"), "flows")
     assert result.diagnostics == [] and [w.name for w in result.workflows] == ["Deliver"]
+
+
+def test_a_call_with_too_many_arguments_is_refused_at_the_call() -> None:
+    """A call's arguments are one bracket of the `.wrl` text, as a display's items are: a call
+    of a helper, of an action and of an async helper, each refused where it is written."""
+    many = _items(MAX_DISPLAY_ITEMS + 1)
+    source = (
+        HEADER
+        + "def count(*values: int) -> int:\n    return len(values)\n\n\n"
+        + "@action\nasync def total(*values: int) -> int:\n    return sum(values)\n\n\n"
+        + "@workflow\nclass W(Workflow):\n    async def run(self) -> int:\n"
+        + f"        a = count({many})\n        b = await total({many})\n"
+        + f"        c = await self.more({many})\n        return a + b + c\n\n"
+        + "    async def more(self, *values: int) -> int:\n        return len(values)\n"
+    )
+    result = compile_source(source, "w.py", "w")
+    assert result.workflows == []
+    message = "a call with 10,001 arguments (more than 10,000)"
+    found = [(d.code, d.message, d.span.line, d.span.column) for d in result.diagnostics]
+    assert found == [
+        ("WM139", message, 15, 13),
+        ("WM139", message, 16, 19),
+        ("WM139", message, 17, 19),
+    ]
+    smaller = source.replace(many, _items(MAX_DISPLAY_ITEMS))
+    assert compile_source(smaller, "w.py", "w").diagnostics == []
+
+
+def test_a_large_class_attribute_of_a_base_in_another_module_is_refused(
+    tmp_path: Path,
+) -> None:
+    """The attribute's items are counted in the base's module, which libcst read without them:
+    the read is refused rather than compiled as an empty tuple."""
+    limits = f"    LIMITS = ({_items(MAX_DISPLAY_ITEMS + 1)},)\n"
+    (tmp_path / "bases.py").write_text(
+        "from waymark import Workflow\n\n\nclass Limited(Workflow):\n" + limits
+    )
+    flows = (
+        "from bases import Limited\nfrom waymark import workflow\n\n\n@workflow\n"
+        "class W(Limited):\n    async def run(self) -> int:\n        return len(self.LIMITS)\n"
+    )
+    result = compile_source(flows, str(tmp_path / "flows.py"), "flows")
+    assert result.workflows == []
+    [refused] = result.diagnostics
+    assert (refused.code, refused.span.line, refused.span.column) == ("WM139", 8, 20)
+    assert refused.message.startswith("`self.LIMITS` is a literal of 10,001 items")

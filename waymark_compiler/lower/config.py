@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 import libcst as cst
 
+from waymark_compiler.context import Setting
 from waymark_compiler.diagnostics import Sink
 from waymark_compiler.namespace import Namespace
 from waymark_compiler.resolve import Resolver
@@ -21,7 +22,7 @@ from waymark_compiler.shapes import is_constant_literal
 from waymark_compiler.source import Source
 from waymark_compiler.symbols import ConstSym
 
-Config = dict[str, cst.BaseExpression]
+Config = dict[str, Setting]
 
 _HELP = (
     "set it to a constant (a literal or a module-level constant), or pass the value as an "
@@ -42,17 +43,19 @@ def class_config(
         here = resolver.at(namespace)
         for statement in node.body.body:
             for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
-                _class_attribute(small, here, config)
+                _class_attribute(small, here, namespace.source, config)
     if init is not None:
         method, namespace = init
         _init_body(method, resolver.at(namespace), namespace.source, sink(namespace), config)
     return config
 
 
-def _class_attribute(small: cst.BaseSmallStatement, resolver: Resolver, config: Config) -> None:
+def _class_attribute(
+    small: cst.BaseSmallStatement, resolver: Resolver, source: Source, config: Config
+) -> None:
     target, value = _assignment(small)
     if isinstance(target, cst.Name) and value is not None:
-        constant = _constant(value, resolver)
+        constant = _constant(value, resolver, source)
         if constant is not None:
             config[target.value] = constant
         else:
@@ -69,11 +72,15 @@ def _assignment(
     return None, None
 
 
-def _constant(value: cst.BaseExpression, resolver: Resolver) -> cst.BaseExpression | None:
+def _constant(value: cst.BaseExpression, resolver: Resolver, source: Source) -> Setting | None:
+    """`value` when it is a constant literal (written in `source`), or the value of the
+    module-level constant it names (in that constant's module)."""
     if is_constant_literal(value):
-        return value
+        return Setting(value, source)
     symbol = resolver.expression(value) if isinstance(value, cst.Name | cst.Attribute) else None
-    return symbol.value if isinstance(symbol, ConstSym) else None
+    if isinstance(symbol, ConstSym):
+        return Setting(symbol.value, symbol.namespace.source)
+    return None
 
 
 def _init_body(
@@ -116,7 +123,7 @@ def _init_statement(
         message = "`__init__` of a workflow may only set `self.<name>` to constants"
         sink.error(SELF_READ, source.span(small), message, "not configuration", _HELP)
         return
-    constant = _constant(value, resolver)
+    constant = _constant(value, resolver, source)
     if constant is None:
         message = f"`self.{target.attr.value}` is not set to a constant"
         sink.error(SELF_READ, source.span(value), message, "not a constant", _HELP)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import libcst as cst
 
 from waymark_compiler import sizes
-from waymark_compiler.context import Ctx
+from waymark_compiler.context import Ctx, Setting
 from waymark_compiler.literals import literal
 from waymark_compiler.rules.expressions import UNSUPPORTED_LITERAL
 from waymark_compiler.source import Source
@@ -23,6 +23,17 @@ def large_display(node: cst.BaseExpression, ctx: Ctx) -> ir.Expr | None:
     if count <= MAX_DISPLAY_ITEMS:
         return None
     return ctx.error(UNSUPPORTED_LITERAL, node, sizes.message(count), LABEL, sizes.HELP)
+
+
+def large_call(node: cst.Call, ctx: Ctx) -> ir.Expr | None:
+    """WM139 at a call of workflow code with more than MAX_DISPLAY_ITEMS arguments (the `.wrl`
+    text holds them as one bracket); None for a smaller call."""
+    count = len(node.args)
+    if count <= MAX_DISPLAY_ITEMS:
+        return None
+    message = f"a call with {count:,} arguments (more than {MAX_DISPLAY_ITEMS:,})"
+    help = "pass the arguments as one list or tuple built at run time, or call it in an action"
+    return ctx.error(UNSUPPORTED_LITERAL, node, message, LABEL, help)
 
 
 def large_value(
@@ -41,7 +52,8 @@ def large_value(
     return None
 
 
-def class_constant(value: cst.BaseExpression, node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
-    """A class attribute of the workflow read as `self.NAME` at `node`: its constant `value`."""
-    refused = large_value(value, ctx.source, node, ctx)
-    return refused if refused is not None else literal(value, ctx.span(node))
+def class_constant(setting: Setting, node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
+    """A class attribute of the workflow read as `self.NAME` at `node`: its constant value,
+    counted in the module that writes it (a base class's may be in another)."""
+    refused = large_value(setting.value, setting.source, node, ctx)
+    return refused if refused is not None else literal(setting.value, ctx.span(node))

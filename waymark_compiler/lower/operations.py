@@ -24,6 +24,7 @@ from waymark_compiler.lower.deferred import deferred_await
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.lower.expressions import lower_target
 from waymark_compiler.lower.function_calls import module_helper
+from waymark_compiler.lower.large import large_call
 from waymark_compiler.lower.log import log_method, refuse_await
 from waymark_compiler.lower.names import self_class
 from waymark_compiler.lower.policy import policy, wait_for_policy
@@ -77,6 +78,8 @@ def lower_operation(node: cst.BaseExpression, ctx: Ctx) -> ir.Operation | None:
         return join
     if not isinstance(node, cst.Call):
         _not_a_call(node, ctx)
+        return None
+    if large_call(node, ctx) is not None:
         return None
     func = node.func
     if isinstance(func, cst.Attribute) and ctx.is_self(func.value):

@@ -65,11 +65,13 @@ UNSUPPORTED_LITERAL = rule(
     "WM139",
     "unsupported-literal",
     "refuses complex numbers, bytes and `...` literals, and displays of more than 10,000 items "
-    "in workflow code",
+    "or calls of more than 10,000 arguments in workflow code",
     "Workflow values are JSON-shaped; these literals have no representation. A list, tuple, "
     "set or dict display of more than 10,000 items in workflow code (`run()`, its helpers, or a "
-    "module constant or class attribute they read) would be copied into the workflow's program, "
-    "slow to load at every step. The same table elsewhere (read only by actions) is fine.",
+    "module constant or class attribute they read, also one a base class in another module "
+    "holds) would be copied into the workflow's program, slow to load at every step; so would "
+    "a call written with more than 10,000 arguments. The same table elsewhere (read only by "
+    "actions) is fine.",
     "payload = b'raw'",
     "Use a string, or produce the value inside an action; look large tables up in an action.",
 )

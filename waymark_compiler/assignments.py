@@ -15,6 +15,7 @@ from waymark_compiler.constant_objects import ConstantParts, constant_parts, is_
 from waymark_compiler.folding import fold_constants
 from waymark_compiler.namespace import Assignment, Namespace
 from waymark_compiler.partials import partial_function, unbound_argument
+from waymark_compiler.plain_classes import slotted_class
 from waymark_compiler.shapes import TABLE_LIMIT, is_constant_literal, table_size
 from waymark_compiler.symbols import (
     ActionSym,
@@ -83,7 +84,20 @@ def assignment_symbol(
     if functions:
         return dataclasses.replace(variable, functions=functions)
     classes = _held_classes(value, parts)
-    return dataclasses.replace(variable, classes=classes) if classes else variable
+    if classes:
+        return dataclasses.replace(variable, classes=classes)
+    return dataclasses.replace(variable, slotted=_slotted(resolver, parts))
+
+
+def _slotted(resolver: Resolver, parts: ConstantParts) -> tuple[str, str] | None:
+    """The first class with `__slots__` (or subclass of one) a display names, and the class
+    that has them."""
+    for symbol in parts.resolved.values():
+        if isinstance(symbol, ClassSym) and symbol.kind == "other":
+            found = slotted_class(resolver, symbol)
+            if found is not None:
+                return symbol.name, found.name
+    return None
 
 
 def _held_classes(value: cst.BaseExpression, parts: ConstantParts) -> tuple[Symbol, ...]:

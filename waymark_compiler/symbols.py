@@ -96,6 +96,9 @@ class VariableSym:
     # bound once to `functools.partial(f, ...)` of an action or a function of the user's code
     # with an argument that is no constant (`PREFIX.upper()`): that argument, as written
     partial_argument: str | None = None
+    # holds a class with `__slots__` (or a subclass of one), which no workflow value holds:
+    # its name, and the one of its `__slots__` (`Point`, or `Labelled` and `Point`)
+    slotted: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

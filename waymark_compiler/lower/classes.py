@@ -10,8 +10,8 @@ from waymark_compiler.context import Ctx
 from waymark_compiler.literals import literal
 from waymark_compiler.lower.arguments import lower_arguments
 from waymark_compiler.lower.class_functions import class_level_function
+from waymark_compiler.lower.class_values import slotted
 from waymark_compiler.lower.dispatch import lower_expr
-from waymark_compiler.plain_classes import slotted_class
 from waymark_compiler.rules.expressions import CLASS_VALUE, ENUM_BY_VALUE, UNSUPPORTED_CALL
 from waymark_compiler.rules.operations import ACTION_NOT_AWAITED
 from waymark_compiler.shapes import enum_aliases, enum_values, is_static_method
@@ -59,15 +59,8 @@ def call_ClassSym(symbol: ClassSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
         message = (
             f"construction of `{text}`, which is no model, dataclass, exception or plain class"
         )
-        slots = slotted_class(ctx.resolver, symbol) if symbol.kind == "other" else None
-        if slots is not None:  # a plain instance is kept as its `__dict__`
-            where = "a class" if slots is symbol else f"whose base `{slots.name}` is a class"
-            message = f"construction of `{text}`, {where} with `__slots__`"
-            help = (f"drop `__slots__` from `{text}` or make it a `@dataclass(slots=True)`, "
-                    "or build it in an action")  # fmt: skip
-            if slots is not symbol:
-                help = f"drop `__slots__` from `{slots.name}`, or build `{text}` in an action"
-            return ctx.error(UNSUPPORTED_CALL, node, message, "slotted class", help)
+        if (refused := slotted(symbol, node, text, f"construction of `{text}`", ctx)) is not None:
+            return refused  # a plain instance is kept as its `__dict__`
         return ctx.error(UNSUPPORTED_CALL, node, message, "unsupported class", help)
     if symbol.kind == "plain" and ctx.functions is not None:  # its `__init__` checked as a method
         ctx.functions.method("__init__")

@@ -16,7 +16,7 @@ import libcst as cst
 
 from waymark_compiler.context import Ctx, did_you_mean
 from waymark_compiler.literals import NAMED_CONSTANTS, literal
-from waymark_compiler.lower.class_values import class_value
+from waymark_compiler.lower.class_values import class_value, slotted_table
 from waymark_compiler.lower.constants import unbound_partial
 from waymark_compiler.lower.dispatch import expression, lower_expr
 from waymark_compiler.lower.large import class_constant, large_value
@@ -179,6 +179,8 @@ def _global_value(symbol: VariableSym | ExternalSym, node: cst.BaseExpression, c
         return refused
     if isinstance(symbol, VariableSym) and symbol.functions:
         return _dispatch_table(symbol.functions, node, ctx)
+    if isinstance(symbol, VariableSym) and symbol.slotted is not None:
+        return slotted_table(symbol.slotted, node, ctx)
     help = "use a constant (a literal assigned once at module level), or an argument of `run()`"
     module = symbol.qualname.rpartition(".")[0] if isinstance(symbol, ExternalSym) else ""
     unreadable = ctx.resolver.finder.unreadable.get(module)

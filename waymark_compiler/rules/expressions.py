@@ -18,9 +18,11 @@ UNSUPPORTED_CALL = rule(
     "WM101",
     "unsupported-call",
     "refuses a call of something that is not an action, a pure builtin, a pure method, a "
-    "helper method, a plain function of the user's own modules or a model class",
+    "helper method, a plain function of the user's own modules or a model class, and a class "
+    "with `__slots__` constructed or used as a value",
     "The runtime only evaluates functions it knows to be pure and deterministic; an "
-    "arbitrary function could do I/O or depend on hidden state. " + _COMPILE_ONCE,
+    "arbitrary function could do I/O or depend on hidden state. A plain instance is kept as "
+    "its `__dict__`, which an instance of a class with `__slots__` has not. " + _COMPILE_ONCE,
     "width = shutil.get_terminal_size()  # a function of the standard library or a package",
     "Make the function an `@action` and await it, or write it as a plain function of your own "
     "code (it is compiled with the workflow), or as a helper method of the workflow class.",

@@ -80,9 +80,12 @@ _DICT_KINDS: frozenset[type] = frozenset({Counter, defaultdict, OrderedDict})
 _MAPPING_VIEWS: dict[type, str] = {KeysView: "keys", ValuesView: "values", ItemsView: "items"}
 # Containers kept as one object under several names: a `ChainMap` too (its `maps` is a list).
 _CONTAINER_KINDS: frozenset[type] = _DICT_KINDS | {deque, ChainMap}
-IDENTITY_KEPT: frozenset[type] = _CONTAINER_KINDS | {list, dict, set} | MODEL_VALUES
+IDENTITY_KEPT: frozenset[type] = (
+    _CONTAINER_KINDS | {list, dict, set} | MODEL_VALUES | {ExceptionValue}
+)
 """The classes whose values are one object after a resume wherever they were one before (the
-containers and the models, dataclasses and plain instances `StateEncoder` numbers)."""
+containers, the models, dataclasses and plain instances, and the exceptions `StateEncoder`
+numbers)."""
 _DEQUE_ITERATORS: frozenset[type] = frozenset({type(iter(deque())), type(reversed(deque()))})
 
 
@@ -95,6 +98,7 @@ class StateEncoder(Encoder):
         self.seen: dict[int, int] = {}
         self.alive: list[Any] = []  # keeps ids stable while encoding
         self.models: dict[int, int] = {}
+        self.errors: dict[int, int] = {}
         self.iterators: dict[int, int] = {}
         self.read: dict[int, Read] = {} if read is None else read
         """The iterators materialised, by id (their objects are kept `alive`)."""
@@ -113,6 +117,12 @@ class StateEncoder(Encoder):
             if ordinal is not None:
                 return {"$t": "mref", "v": ordinal}
             self.models[id(obj)] = len(self.models)
+            self.alive.append(obj)
+        elif kind is ExceptionValue:  # one object under every name: `caught is err`
+            ordinal = self.errors.get(id(obj))
+            if ordinal is not None:
+                return {"$t": "eref", "v": ordinal}
+            self.errors[id(obj)] = len(self.errors)
             self.alive.append(obj)
         return super().encode(obj)
 
@@ -267,6 +277,7 @@ class StateDecoder(Decoder):
         self.genexps, self.meter = genexps, meter  # for its generator expressions and islices
         self.objects: list[Any] = []
         self.models: list[ModelValue] = []
+        self.errors: list[Any] = []
         self.iterators: list[Any] = []
 
     def decode(self, value: JSON) -> Any:
@@ -290,6 +301,11 @@ class StateDecoder(Decoder):
                 return self._fill(defaultdict(default_factory(value["factory"])), value["items"])
             if tag == "model" or tag == "dataclass":
                 return self._model(value)
+            if tag == "exception":  # numbered as encoded: before what its attributes hold
+                ordinal = len(self.errors)
+                self.errors.append(None)
+                self.errors[ordinal] = made = super().decode(value)
+                return made
             if tag == "set":
                 found: set[Any] = set()
                 self.objects.append(found)
@@ -328,6 +344,8 @@ class StateDecoder(Decoder):
             return self.objects[value["v"]]
         if tag == "mref":
             return self.models[value["v"]]
+        if tag == "eref":
+            return self.errors[value["v"]]
         if tag == "range":
             return range(*(self.decode(v) for v in value["v"]))
         if tag == "slice":

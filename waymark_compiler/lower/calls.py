@@ -34,6 +34,7 @@ from waymark_compiler.lower.function_calls import (
 from waymark_compiler.lower.functional import fromkeys_call
 from waymark_compiler.lower.keys import KEYED, has_key, keyed_call
 from waymark_compiler.lower.log import log_method, refuse_value
+from waymark_compiler.lower.memos import cache_method
 from waymark_compiler.lower.method_forms import (
     model_method_form,
     through_type,
@@ -185,6 +186,8 @@ def method_call(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr:
     if method not in PURE_METHODS and method not in FORMATTING:
         if len(ctx.sink.items) > reported:  # `open(path).read()`: the receiver is at fault
             return value
+        if (refused := cache_method(func, ctx)) is not None:
+            return refused
         help = f"call `{method}` inside an action and await the action"
         message = f"call of method `{method}`, which is not a known pure method"
         return ctx.error(IMPURE_METHOD, func.attr, message, "not a pure method", help)

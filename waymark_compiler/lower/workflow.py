@@ -22,6 +22,7 @@ from waymark_compiler.lower.local_functions import (
     hoist_in_function,
     hoist_local_functions,
 )
+from waymark_compiler.lower.memos import memo_of
 from waymark_compiler.lower.methods import lower_function
 from waymark_compiler.lower.properties import dispatcher, method_dispatcher, module_properties
 from waymark_compiler.namespace import Namespace
@@ -144,10 +145,11 @@ def _module_function(
     hoisted = hoist_in_function(symbol.node, name, namespace, called.taken, sinks.of, origins)
     helpers = {f.name.value: f.asynchronous is not None for f in hoisted[1:]}
     names = [name, *helpers]
-    return [
+    function, *nested = [
         lower_function(f, namespace.source, here, own, helpers, {}, called, helper)
         for f, helper in zip(hoisted, names, strict=True)
     ]
+    return [dataclasses.replace(function, memo=memo_of(symbol, resolver, own)), *nested]
 
 
 def _properties(

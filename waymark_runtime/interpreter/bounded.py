@@ -22,6 +22,7 @@ from typing import Any
 
 from waymark_runtime.interpreter.journal import Journal
 from waymark_runtime.interpreter.limits import CHARS_PER_OPERATION, DICTS, Meter
+from waymark_runtime.interpreter.memos import Memos
 from waymark_runtime.interpreter.numbers import TEXT, Numbers
 from waymark_runtime.interpreter.sizes import weigh
 from waymark_runtime.values import (
@@ -70,6 +71,7 @@ class Bounded(Numbers):
     def __init__(self, meter: Meter) -> None:
         super().__init__(meter)
         self.journal = Journal(self)  # the log lines of the call running now
+        self.memos = Memos()  # the running instance's cached results (its machine's)
         self.builtins: dict[str, Callable[..., Any]] = {
             "min": self._visiting(builtins.min),
             "max": self._visiting(builtins.max),

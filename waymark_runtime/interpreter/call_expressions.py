@@ -98,7 +98,18 @@ class CallCompiler:
         if helper is None or helper.is_async:
             kind = "an async helper: await it" if helper else "not a helper method"
             raise ProgramError(f"`self.{node.name}()` is {kind}")
-        return self.helper_call(node, helper, run_sync)
+        memo = helper.memo
+        if memo is None:
+            return self.helper_call(node, helper, run_sync)
+        name, guards = node.name, self.library.bounded
+        arguments, start = self.arguments(node.args, node.kwargs), self.helper_frame(helper)
+
+        def cached(env: Env) -> Any:
+            args, kwargs = arguments(env)
+            run = lambda: run_sync(start(args, kwargs))  # noqa: E731
+            return guards.memos.call(name, memo, args, kwargs, run)
+
+        return cached
 
     def helper_call(
         self,
@@ -107,18 +118,30 @@ class CallCompiler:
         finish: Callable[[Frame], T],
     ) -> Callable[[Env], T]:
         """A call of `helper`: its frame, arguments evaluated in `env`, handed to `finish`
-        (`run_sync` runs a sync helper at once; an async one's frame starts a task). Each call
-        charges the meter for the helper's body."""
-        functions, name, meter = self.functions, node.name, self.meter
-        arguments, cost = self.arguments(node.args, node.kwargs), 1 + weight(helper.body)
+        (`run_sync` runs a sync helper at once; an async one's frame starts a task)."""
+        arguments, start = self.arguments(node.args, node.kwargs), self.helper_frame(helper)
 
         def call(env: Env) -> T:
-            meter.charge(cost)
-            code = functions[name]
-            args, kwargs = arguments(env)
-            return finish(Frame(code, bind_arguments(code, args, kwargs)))
+            return finish(start(*arguments(env)))
 
         return call
+
+    def helper_frame(self, helper: ir.Function) -> Callable[[list[Any], dict[str, Any]], Frame]:
+        """The frame of a call of `helper` with its arguments; each charges the meter for the
+        helper's body."""
+        functions, name, meter, cost = (
+            self.functions,
+            helper.name,
+            self.meter,
+            1 + weight(helper.body),
+        )
+
+        def start(args: list[Any], kwargs: dict[str, Any]) -> Frame:
+            meter.charge(cost)
+            code = functions[name]
+            return Frame(code, bind_arguments(code, args, kwargs))
+
+        return start
 
     def eval_New(self, node: ir.New) -> Eval:
         path, arguments, new = node.type, self.arguments(node.args, node.kwargs), self.library.new

@@ -83,11 +83,19 @@ class Functions:
             return new_of(self.library, callee, args, kwargs)
         function, args, kwargs = bound_call(callee, args, kwargs)
         if isinstance(function, HelperValue) and not self.helpers[function.path].is_async:
-            return run_sync(self.frame(function, args, kwargs))
+            return self.run(function, args, kwargs)
         raise ProgramError(
             f"{function!r} is called without `await`: await it, or gather it (a workflow "
             "cannot hold the coroutine of an action or async helper)"
         )
+
+    def run(self, function: HelperValue, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        """A synchronous helper's result, through its cache when it has one."""
+        memo = self.helpers[function.path].memo
+        if memo is None:
+            return run_sync(self.frame(function, args, kwargs))
+        run = lambda: run_sync(self.frame(function, args, kwargs))  # noqa: E731
+        return self.library.bounded.memos.call(function.path, memo, args, kwargs, run)
 
     def awaited(
         self, callee: Any, args: list[Any], kwargs: dict[str, Any], *, gathered: bool = False

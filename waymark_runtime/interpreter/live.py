@@ -91,6 +91,7 @@ class LiveInstance:
         """One step: feed `events` (oldest first; stale or duplicate ones are ignored)."""
         machine = self.machine
         self.context.begin(self.workflow)
+        machine.guards.memos = machine.memos  # the context may have run another instance
         machine.effects = []
         machine.journal.restart(machine.logs)
         moves = machine.moves
@@ -184,7 +185,8 @@ def _encoded(machine: Machine, encoder: StateEncoder) -> tuple[InstanceState, St
     state = InstanceState(status=machine.status, next_node=machine.next_node, frames=frames,
                           wait=main.saved_wait(), logs=machine.logs, tasks=tasks,
                           started=started.saved(machine.started),
-                          deadlines=dict(machine.deadlines))  # fmt: skip
+                          deadlines=dict(machine.deadlines),
+                          memos=machine.memos.saved(encoder))  # fmt: skip
     return state, encoder
 
 
@@ -205,6 +207,7 @@ def load(program: Program, guards: Bounded, state: InstanceState) -> Machine:
         machine.tasks[saved.node] = task_of(program, decoder, saved)
     machine.started = started.loaded(state.started)
     machine.deadlines = dict(state.deadlines)
+    machine.memos.load(decoder, state.memos, {h.name: h for h in program.source.helpers})
     _reindex(machine)
     machine.next_node = state.next_node
     machine.status = state.status

@@ -42,6 +42,7 @@ from waymark_runtime.interpreter.code import (
 )
 from waymark_runtime.interpreter.leaving import encoded, encoded_once
 from waymark_runtime.interpreter.limits import AWAIT_OPERATIONS, LimitExceeded, place_of
+from waymark_runtime.interpreter.memos import Memos
 from waymark_runtime.interpreter.persisted import (
     CallsWait,
     PendingCall,
@@ -98,6 +99,7 @@ class Machine:
         self.status: Literal["running", "completed", "failed"] = "running"
         self.effects: list[Effect] = []
         self.journal = guards.journal  # the step context's: the log lines of the call running now
+        self.memos = guards.memos = Memos()  # its cached results, where its calls find them
         self.logs = 0  # the lines this instance wrote before the call running now
         # Counts what moved the continuation beyond settling calls (a frame ran, a wait ended,
         # the instance failed): a host compares it across a step (`live.LiveInstance`).

@@ -154,6 +154,9 @@ class InstanceState:
     tasks: tuple[SavedTask, ...] = ()
     started: tuple[SavedStarted, ...] = ()
     deadlines: dict[str, str] = dataclasses.field(default_factory=dict)  # gather timeouts
+    memos: JSON = None
+    """The results of its cached functions (`interpreter.memos`), in the value codec of its
+    frames; stored only when there are some."""
 
 
 FAILED = InstanceState(status="failed")
@@ -172,6 +175,8 @@ def encode_state(state: InstanceState) -> dict[str, JSON]:
         del document["started"]
     if not state.deadlines:
         del document["deadlines"]
+    if state.memos is None:
+        del document["memos"]
     waits = [document["wait"], *(task["wait"] for task in document.get("tasks", ()))]
     if not any(wait is not None and "shared" in wait for wait in waits):
         document["version"] = 2

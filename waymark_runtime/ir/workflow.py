@@ -16,7 +16,7 @@ from waymark_runtime.ir.span import Span, span_field
 from waymark_runtime.ir.statements import Stmt
 
 __all__ = [
-    "Function", "Param", "Workflow", "child_names",
+    "Function", "Memo", "Param", "Workflow", "child_names",
 ]  # fmt: skip
 
 
@@ -30,6 +30,16 @@ class Param:
     keyword_only: bool = False
     star: Literal["", "*", "**"] = ""
     span: Span | None = span_field()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Memo:
+    """A function's `functools.cache` or `lru_cache`: results kept by arguments, as CPython
+    keys them (`typed` keeps `f(1)` and `f(1.0)` apart), at most `maxsize` of them, the least
+    recently used evicted first (None: no bound; 0: nothing kept)."""
+
+    maxsize: int | None = None
+    typed: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -52,6 +62,8 @@ class Function:
     module: str = ""
     """The module a function of another module than the workflow's was written in (its spans
     are lines of that module's file); empty for the workflow's own."""
+    memo: Memo | None = None
+    """A sync function's cache (`@functools.cache`, `@lru_cache`); None: each call runs it."""
     span: Span | None = span_field()
 
 

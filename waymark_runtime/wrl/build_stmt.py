@@ -78,7 +78,7 @@ class StmtBuilder(Transformer[Token, Any]):
         return ir.Workflow(name=name, run=run, helpers=tuple(helpers), span=span_of(location))
 
     def function(self, meta: Any, children: list[Any]) -> ir.Function:
-        sync, name, params, origin, module, location, block = children
+        sync, name, params, origin, module, memo, location, block = children
         bound, qualname, closure = origin or (True, "", ())
         return ir.Function(
             name=name_of(name),
@@ -89,8 +89,13 @@ class StmtBuilder(Transformer[Token, Any]):
             bound=bound,
             closure=closure,
             module=module or "",
+            memo=memo,
             span=span_of(location),
         )
+
+    def memo(self, meta: Any, children: list[Any]) -> ir.Memo:
+        size, typed = children
+        return ir.Memo(maxsize=None if size is None else int(size), typed=typed is not None)
 
     def origin(self, meta: Any, children: list[Any]) -> tuple[bool, str, tuple[str, ...]]:
         kind, qualname, closure = children

@@ -56,9 +56,8 @@ def print_function(function: ir.Function) -> Lines:
     name = lexicon.format_name(function.name, lexicon.HARD_KEYWORDS)
     origin = _origin(function)
     module = f" in {_dotted(function.module)}" if function.module else ""
-    header = (
-        f"{prefix} {name}({_params(function.params)}){origin}{module}:{relative(function.span)}"
-    )
+    head = f"{prefix} {name}({_params(function.params)}){origin}{module}{_memo(function.memo)}"
+    header = f"{head}:{relative(function.span)}"
     with with_base(function.span):
         return [header, *block(function.body, 1)]
 
@@ -73,6 +72,14 @@ def _origin(function: ir.Function) -> str:
         names = (lexicon.format_name(n, lexicon.HARD_KEYWORDS) for n in function.closure)
         origin += " reading " + ", ".join(names)
     return origin
+
+
+def _memo(memo: ir.Memo | None) -> str:
+    """` cached`, ` cached 128 typed`: a function's cache; empty for none."""
+    if memo is None:
+        return ""
+    size = "" if memo.maxsize is None else f" {memo.maxsize}"
+    return f" cached{size}{' typed' if memo.typed else ''}"
 
 
 def _dotted(module: str) -> str:

@@ -1295,6 +1295,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("identity", "ContainerIdentity", {"n": 2}),
     _case("identity", "EnumIdentity", {"level": 1}, {"level": 2}),
     _case("exception_identity", "ExceptionIdentity", {"n": 1}, {"n": 2}, {"n": 5}),
+    _case("memoised_functions", "MemoisedFunctions", {"n": 1}, {"n": 2}),
     _case(
         "held_enums",
         "HeldEnumLookups",

@@ -8,4 +8,4 @@ class ClosureValue(Workflow):
             return value * n
 
         chosen = scaled  # error: WM142 @18
-        return [chosen, sorted(rates.values(), key=scaled)]  # error: WM142 @52
+        return [chosen, sorted(rates.values(), key=scaled)]  # a key= reads `n` when it is called

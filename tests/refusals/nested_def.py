@@ -28,7 +28,7 @@ class NestedWorkflow(Workflow):
         def plain(x: int) -> int:
             return -x
 
-        return sorted(xs, key=scaled) + sorted(xs, key=plain)  # error: WM142 @31
+        return sorted(xs, key=scaled) + sorted(xs, key=plain)  # both are keys
 
     @staticmethod
     def tool(x: int) -> int:

@@ -26,6 +26,9 @@ class Local:
     helper: str
     captured: tuple[str, ...]
     defaults: tuple[Default, ...] = ()
+    # its parameters when they are all plain (no default, `*` or keyword-only one): what a
+    # lambda standing for it as a value takes
+    params: tuple[str, ...] | None = None
 
 
 class LocalCalls(Placing):
@@ -39,6 +42,7 @@ class LocalCalls(Placing):
         self.self_name = self_name
         self.sink = sink
         self.skipped: set[int] = set()  # names that are not references: `x.fmt`, `f(fmt=1)`
+        self.called: set[int] = set()  # names a function calls: `key=fmt`, `map(fmt, xs)`
         self.depth = 0
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
@@ -70,6 +74,11 @@ class LocalCalls(Placing):
     def visit_Call(self, node: cst.Call) -> None:
         if isinstance(node.func, cst.Name) and node.func.value in self.locals:
             self.skipped.add(id(node.func))
+        for index, arg in enumerate(node.args):
+            keyed = arg.keyword is not None and arg.keyword.value == "key"
+            mapped = index == 0 and isinstance(node.func, cst.Name) and node.func.value in _MAPS
+            if keyed or (mapped and arg.keyword is None and not arg.star):
+                self.called.add(id(arg.value))
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self.skipped.add(id(node.attr))
@@ -114,11 +123,14 @@ class LocalCalls(Placing):
         local = self.locals.get(original.value)
         if local is None or id(original) in self.skipped:
             return updated
+        if local.captured and local.params is not None and id(original) in self.called:
+            return self._closure(local, original)
         if local.captured:
             read = [name for name in local.captured if name not in self.source.hidden]
             what = ", ".join(f"`{name}`" for name in read) or "the method's variables"
-            help = (f"call it (`key=lambda x: {original.value}(x)`), or pass {what} as "
-                    "arguments")  # fmt: skip
+            help = (f"pass it as `key=` or to `map`/`filter` (it then reads {what} as they are "
+                    f"when it is called), call it (`lambda x: {original.value}(x)`), or pass "
+                    f"{what} as arguments")  # fmt: skip
             message = f"local function `{original.value}` used as a value: it reads {what}"
             self.sink.error(FUNCTION_VALUE, self.source.span(original), message, "a closure",
                             help)  # fmt: skip
@@ -127,12 +139,28 @@ class LocalCalls(Placing):
             return reported
         return self._method(local, original)
 
+    def _closure(self, local: Local, original: cst.Name) -> cst.Lambda:
+        """`bucket` as a value: `lambda value: self.bucket(value, cuts=cuts)`, which reads the
+        variables when it is called, as CPython's closure reads its cells."""
+        assert local.params is not None
+        args = [cst.Arg(cst.Name(name)) for name in local.params]
+        args += [
+            cst.Arg(keyword=cst.Name(n), value=cst.Name(n), equal=_EQUAL) for n in local.captured
+        ]
+        call = cst.Call(func=self._method(local, original), args=args)
+        params = cst.Parameters(params=[cst.Param(cst.Name(name)) for name in local.params])
+        made = cst.Lambda(params=params, body=call)
+        for node in (call, *args, *(arg.value for arg in args), made):
+            place(self.source, node, original)
+        return made
+
     def _method(self, local: Local, original: cst.Name) -> cst.Attribute:
         made = cst.Attribute(value=cst.Name(self.self_name), attr=cst.Name(local.helper))
         place(self.source, made, original)
         return made
 
 
+_MAPS = frozenset({"map", "filter"})
 _EQUAL = cst.AssignEqual(
     whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
 )

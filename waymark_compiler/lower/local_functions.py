@@ -101,6 +101,19 @@ def hoist_in_function(
     return [method for method, _ in hoisted]
 
 
+def _plain(function: cst.FunctionDef) -> tuple[str, ...] | None:
+    """The names of `function`'s parameters when none has a default, a star or a keyword-only
+    marker (a lambda of them stands for it as a value), else None."""
+    params = function.params
+    if params.posonly_params or params.kwonly_params or params.star_kwarg is not None:
+        return None
+    if params.star_arg is not None and not isinstance(params.star_arg, cst.MaybeSentinel):
+        return None
+    if any(param.default is not None for param in params.params):
+        return None
+    return tuple(param.name.value for param in params.params)
+
+
 def _hoist(
     method: cst.FunctionDef, taken: set[str], namespace: Namespace, source: Source, sink: Sink
 ) -> tuple[cst.FunctionDef, list[tuple[cst.FunctionDef, str, tuple[str, ...]]]]:
@@ -140,7 +153,10 @@ def _hoist(
                 reads.update(hidden)
     captured = _captures(set(helper_names), frees, self_name)
     locals_ = {
-        name: Local(helper, captured[name], defaults[name]) for name, helper in helper_names.items()
+        d.name.value: Local(
+            helper_names[d.name.value], captured[d.name.value], defaults[d.name.value], _plain(d)
+        )
+        for d in nested
     }
     rewrite = LocalCalls(locals_, self_name, source, sink)
     helpers = [

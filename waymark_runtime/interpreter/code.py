@@ -8,10 +8,8 @@ decides what an await means (the machine does) and holds no state between calls.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from types import CodeType
+from dataclasses import dataclass, field
 from typing import Any
 
 from waymark_runtime.errors import WaymarkError
@@ -29,10 +27,12 @@ class Frame:
     """One active call: its code, the pc of the next instruction, locals and per-frame slots.
 
     `slots` hold loop iterators and the exception each `except` body is handling; `error` is the
-    exception on its way to a handler's dispatch instruction.
+    exception on its way to a handler's dispatch instruction. `caller` is the frame that called
+    this one (None for `run()` and a task's first frame), waiting at the pc of its call: the
+    exception an `except` body of a caller handles there reaches into this frame, as in CPython.
     """
 
-    __slots__ = ("code", "env", "error", "pc", "slots")
+    __slots__ = ("caller", "code", "env", "error", "pc", "slots")
 
     def __init__(self, code: Code, env: Env, pc: int = 0, slots: list[Any] | None = None) -> None:
         self.code = code
@@ -42,6 +42,7 @@ class Frame:
         if len(self.slots) < code.nslots:  # saved before loops had counters: they count from 0
             self.slots.extend([0] * (code.nslots - len(self.slots)))
         self.error: ExceptionValue | None = None
+        self.caller: Frame | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -117,6 +118,12 @@ class Code:
     module: str = ""  # a function of another module than the workflow's (`ir.Function.module`)
     generator: bool = False  # its body yields: a call returns a `Generator`
     yields: frozenset[int] = frozenset()  # the pcs of its `yield`s, where a generator stops
+    # It has `except` bodies: while it runs, its frame keeps its pc current, where a helper it
+    # calls finds what the body there handles (`_handled_by_callers`).
+    handles: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.handles = any(slot >= 0 for slot in self.handled_at)
 
 
 class Signal(Exception):  # a control transfer, not an error
@@ -168,6 +175,14 @@ def execute(frame: Frame, throw: ExceptionValue | None = None, value: Any = _NOT
 
     Resuming: `value` is delivered to the await at `frame.pc`; `throw` raises there instead.
     """
+    caller, _running[0] = _running[0], frame
+    try:
+        _resume(frame, throw, value)
+    finally:
+        _running[0] = caller
+
+
+def _resume(frame: Frame, throw: ExceptionValue | None, value: Any) -> None:
     pc = frame.pc
     try:
         if throw is not None:
@@ -186,21 +201,34 @@ def execute(frame: Frame, throw: ExceptionValue | None = None, value: Any = _NOT
 
 
 def _loop(frame: Frame, pc: int) -> None:
-    instrs = frame.code.instrs
-    while True:
-        try:
-            while True:
-                pc = instrs[pc](frame)
-        except Signal:
-            frame.pc = pc
-            raise
-        except WaymarkError as error:
-            frame.pc = pc
-            if isinstance(error, LimitExceeded):
-                error.locate(frame.code, pc)
-            raise
-        except Exception as error:
-            pc = _handle(frame, pc, error)
+    instrs, tracked = frame.code.instrs, frame.code.handles
+    caller, _running[0] = _running[0], frame
+    try:
+        while True:
+            try:
+                if tracked:  # the pc of a call is where a helper finds the handled exception
+                    while True:
+                        frame.pc = pc
+                        pc = instrs[pc](frame)
+                while True:
+                    pc = instrs[pc](frame)
+            except Signal:
+                frame.pc = pc
+                raise
+            except WaymarkError as error:
+                frame.pc = pc
+                if isinstance(error, LimitExceeded):
+                    error.locate(frame.code, pc)
+                raise
+            except Exception as error:
+                pc = _handle(frame, pc, error)
+    finally:
+        _running[0] = caller
+
+
+_running: list[Frame | None] = [None]
+"""The frame whose instructions run now (a step runs on one thread, to its end): a helper's
+frame started from one of them is called by it (`run_sync`, `Generator.send`)."""
 
 
 def _handle(frame: Frame, pc: int, error: Exception) -> int:
@@ -235,33 +263,15 @@ def _fresh(error: Exception) -> bool:
 def _handled_by_callers(frame: Frame) -> ExceptionValue | None:
     """The exception an `except` body of a calling frame is handling where it called into
     `frame` (the nearest such caller), as CPython's handled exceptions reach into the functions
-    an `except` body calls. The callers are the interpreter loops further up Python's stack,
-    each at the pc of its call."""
-    python_frame = sys._getframe(1)
-    while python_frame is not None:
-        if python_frame.f_code is _LOOP_CODE:
-            caller, pc = python_frame.f_locals["frame"], python_frame.f_locals["pc"]
-            if caller is not frame and (found := _handling(caller, pc)) is not None:
-                return found
-        elif python_frame.f_code in FRAME_STACKS:  # the async frames awaiting this one
-            for caller in reversed(python_frame.f_locals["self"].frames[:-1]):
-                if (found := _handling(caller, caller.pc)) is not None:
-                    return found
-        python_frame = python_frame.f_back  # type: ignore[assignment]
+    an `except` body calls. Each caller waits at the pc of its call."""
+    caller = frame.caller
+    while caller is not None:
+        handled = caller.code.handled_at[caller.pc]
+        found: ExceptionValue | None = caller.slots[handled] if handled >= 0 else None
+        if found is not None:
+            return found
+        caller = caller.caller
     return None
-
-
-def _handling(frame: Frame, pc: int) -> ExceptionValue | None:
-    handled = frame.code.handled_at[pc]
-    return frame.slots[handled] if handled >= 0 else None
-
-
-FRAME_STACKS: set[CodeType] = set()
-"""The code of the methods that run a stack of async frames (`self.frames`, the innermost
-last) on a frame at its end: their callers, each at the pc of its await, are looked through."""
-
-
-_LOOP_CODE = _loop.__code__
 
 
 def _arriving(frame: Frame, error: ExceptionValue) -> None:
@@ -291,6 +301,7 @@ def run_sync(frame: Frame) -> Any:
     if _depth[0] >= HELPER_DEPTH:
         raise RecursionError("maximum recursion depth exceeded")
     _depth[0] += 1
+    frame.caller = _running[0]
     try:
         _loop(frame, frame.pc)
     except Return as done:
@@ -335,6 +346,7 @@ class Generator:
             self.frame.env[SENT] = value
         pc = self.frame.pc + 1 if self.started else self.frame.pc
         self.started = True
+        self.frame.caller = _running[0]  # whoever reads it now, as CPython's generators
         try:
             _loop(self.frame, pc)
         except Yielded as yielded:

@@ -29,7 +29,6 @@ from waymark_runtime.interpreter.bounded import Bounded
 from waymark_runtime.interpreter.calls import as_exception, call_effect, refused_by_host
 from waymark_runtime.interpreter.code import (
     _NOTHING,
-    FRAME_STACKS,
     AwaitSite,
     ChildCall,
     Deadline,
@@ -270,6 +269,7 @@ class Machine:
     def _suspend(self, site: AwaitSite, request: Any) -> tuple[ExceptionValue | None, Any] | None:
         """Arrange what an await needs; returns how to resume at once, or None to wait."""
         if site.kind == "call":
+            request.caller = self.frames[-1]  # awaited: it runs within its caller's task
             self.frames.append(request)
             return None, _NOTHING
         if site.kind == "sleep":
@@ -467,6 +467,3 @@ class Machine:
 
 _CALLS = CallsWait(calls=(), pending=0)
 """`Machine.wait` while it waits on calls: they are in `Machine.calls` until saved."""
-
-
-FRAME_STACKS.add(Machine._drive.__code__)  # (`code._handled_by_callers`)

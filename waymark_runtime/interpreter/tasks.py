@@ -100,7 +100,9 @@ def load_frames(
                 f"malformed instance state: {frame.function}() has no await at position {frame.pc}"
             )
         env = decoder.decode(frame.env)
-        frames.append(Frame(code, env, frame.pc, decoder.decode(frame.slots)))
+        loaded = Frame(code, env, frame.pc, decoder.decode(frame.slots))
+        loaded.caller = frames[-1] if frames else None  # each awaits the one after it
+        frames.append(loaded)
     return frames
 
 

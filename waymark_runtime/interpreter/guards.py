@@ -14,13 +14,19 @@ from __future__ import annotations
 
 import math
 import operator
-import re
 from collections import deque
 from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from waymark_runtime.interpreter.format_bounds import (
+    CONVERSION,
+    FIXED_POINT,
+    NUMBER,
+    fixed_point_length,
+    mapping_values,
+)
 from waymark_runtime.interpreter.limits import (
     CALL_OPERATIONS,
     CHARS_PER_OPERATION,
@@ -49,32 +55,6 @@ def _rounded(digits: float) -> int:
 def _cost(value: Any, cap: int, *, shared: bool = False) -> int:
     items, chars = weigh(value, cap, shared=shared)
     return CALL_OPERATIONS + items + chars // CHARS_PER_OPERATION
-
-
-_NUMBER = re.compile(r"\d+")
-_FIXED_POINT = ("f", "F", "%")
-
-
-def _fixed_point_length(value: Decimal, spec: str) -> int:
-    """An upper bound on `len(format(value, spec))` for a fixed-point spec: every digit, every
-    zero its exponent adds on either side of the point, thousands separators, and the spec's
-    width and precision."""
-    _, digits, exponent = value.as_tuple()
-    if not isinstance(exponent, int):  # NaN, Infinity
-        return 16
-    written = len(digits) + abs(exponent) + 2
-    if "," in spec or "_" in spec:
-        written = written * 4 // 3
-    return written + sum(int(n) for n in _NUMBER.findall(spec))
-
-
-_CONVERSION = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d*)(?:\.(\*|\d*))?[hlL]?(.)", re.DOTALL)
-
-
-def _mapping_values(values: tuple[Any, ...]) -> list[Any]:
-    if len(values) == 1 and values[0].__class__ is dict:
-        return list(values[0].values())
-    return list(values)
 
 
 GUARDED = frozenset({"+", "-", "*", "/", "//", "%", "**", "<<", "&", "|", "^", "==", "!=", "<", "<=",
@@ -362,7 +342,7 @@ class Guards:
 
     def check_spec(self, spec: str) -> None:
         """Refuse a format spec whose width or precision alone makes too long a string."""
-        for number in _NUMBER.findall(spec):
+        for number in NUMBER.findall(spec):
             self._check_width(number)
 
     def format_value(self, value: Any, spec: str) -> str:
@@ -370,8 +350,8 @@ class Guards:
         when its spec, or a Decimal written out in fixed point (`f`, `F`, `%`), makes too long
         a string: `f"{Decimal('1e999999999'):f}"` is a billion digits from a short value."""
         self.check_spec(spec)
-        if spec[-1:] in _FIXED_POINT and isinstance(value, Decimal):
-            self.meter.allow_chars(_fixed_point_length(value, spec))
+        if spec[-1:] in FIXED_POINT and isinstance(value, Decimal):
+            self.meter.allow_chars(fixed_point_length(value, spec))
         return format(value, spec)
 
     def _check_width(self, number: str) -> int:
@@ -383,7 +363,7 @@ class Guards:
         """Refuse `template % args` when its result could be too long: each conversion may
         produce the longest argument padded to the widest width."""
         text = template if isinstance(template, str) else template.decode("latin-1")
-        conversions = [m for m in _CONVERSION.finditer(text) if m.group(3) != "%"]
+        conversions = [m for m in CONVERSION.finditer(text) if m.group(3) != "%"]
         if not conversions:
             return
         numbers = [n for m in conversions for n in m.groups()[:2] if n and n != "*"]
@@ -392,7 +372,7 @@ class Guards:
         if "*" in text:
             widest = max([widest, *(v for v in values if v.__class__ is int)])
             self._check_width(str(widest))
-        longest = max((self.text_length(v) for v in _mapping_values(values)), default=0)
+        longest = max((self.text_length(v) for v in mapping_values(values)), default=0)
         self.meter.allow_chars(len(text) + len(conversions) * (longest + widest))
 
     def text_length(self, value: Any, *, quoted: bool = False) -> int:

@@ -322,12 +322,13 @@ class Generator:
     exhausted), and a `StopIteration` leaving the body is CPython's `RuntimeError`. The state
     codec saves one the workflow holds across an await as its paused frame (`generators`)."""
 
-    __slots__ = ("done", "frame", "started")
+    __slots__ = ("done", "frame", "running", "started")
 
     def __init__(self, frame: Frame) -> None:
         self.frame = frame
         self.started = False
         self.done = False
+        self.running = False  # its body runs now: reading it again is CPython's ValueError
 
     def __iter__(self) -> Generator:
         return self
@@ -338,6 +339,8 @@ class Generator:
     def send(self, value: Any) -> Any:
         """`generator.send(value)`: resumes it with `value` as what its paused `yield` gives
         (`x = yield ...`); `next` sends None."""
+        if self.running:
+            raise ValueError("generator already executing")
         if self.done:
             raise StopIteration
         if not self.started and value is not None:
@@ -347,6 +350,7 @@ class Generator:
         pc = self.frame.pc + 1 if self.started else self.frame.pc
         self.started = True
         self.frame.caller = _running[0]  # whoever reads it now, as CPython's generators
+        self.running = True
         try:
             _loop(self.frame, pc)
         except Yielded as yielded:
@@ -362,6 +366,8 @@ class Generator:
         except BaseException:
             self.done = True
             raise
+        finally:
+            self.running = False
         raise AssertionError("unreachable: the loop only leaves by raising")
 
 

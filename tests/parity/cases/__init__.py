@@ -1292,6 +1292,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("plain_graphs", "PlainSharedEquality", {"v": 3}),
     _case("plain_graphs", "PlainKeys", {"k": 1}),
     _case("tuple_cycles", "SharedTeam", {"n": 1}, {"n": 2}),
+    _case("generator_reentry", "SelfRead", {"n": 1}),
     _case("identity", "InstanceIdentity", {"owner": "ann"}),
     _case("identity", "ContainerIdentity", {"n": 2}),
     _case("identity", "EnumIdentity", {"level": 1}, {"level": 2}),

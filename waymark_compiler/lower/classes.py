@@ -7,6 +7,7 @@ from __future__ import annotations
 import libcst as cst
 
 from waymark_compiler.context import Ctx
+from waymark_compiler.finder import is_installed
 from waymark_compiler.literals import literal
 from waymark_compiler.lower.arguments import lower_arguments
 from waymark_compiler.lower.class_functions import class_level_function
@@ -59,6 +60,13 @@ def call_ClassSym(symbol: ClassSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
         message = (
             f"construction of `{text}`, which is no model, dataclass, exception or plain class"
         )
+        installed = symbol.namespace is not None and is_installed(symbol.namespace)
+        if symbol.kind == "other" and installed:  # `PurePosixPath(p)`: not the user's to change
+            where = symbol.namespace.module if symbol.namespace is not None else ""
+            message = f"construction of `{text}`, a class of `{where}` a workflow cannot hold"
+            help = (f"work on the plain value (a `str`, a `dict`) with its methods, or "
+                    f"build the `{text}` in an action and return plain data")  # fmt: skip
+            return ctx.error(UNSUPPORTED_CALL, node, message, "unsupported class", help)
         if (refused := slotted(symbol, node, text, f"construction of `{text}`", ctx)) is not None:
             return refused  # a plain instance is kept as its `__dict__`
         return ctx.error(UNSUPPORTED_CALL, node, message, "unsupported class", help)

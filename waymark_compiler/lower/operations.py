@@ -383,6 +383,13 @@ def _gathered_call(node: cst.BaseExpression, ctx: Ctx) -> ir.ActionCall | ir.Cal
             if isinstance(symbol, ExternalSym) and symbol.qualname in _TASK_WRAPPERS:
                 _refuse_task(node, ctx)
                 return None
+            if symbol == KnownSym("gather"):
+                help = ("gather its calls in an async helper that returns `await asyncio.gather"
+                        "(...)` and gather calls of that helper, or await the inner gathers one "
+                        "after the other")  # fmt: skip
+                message = "`asyncio.gather` inside `asyncio.gather`"
+                ctx.error(GATHER_FORM, node, message, "nested gather", help)
+                return None
     help = ("gather action calls, `self.run_action(...)` calls, async helper calls "
             "(`self.enrich(x)`) or child workflow calls (`Other().run(k=v)`); await anything "
             "else on its own")  # fmt: skip

@@ -21,6 +21,16 @@ from typing import Any
 
 import libcst as cst
 
+from waymark_compiler.folded_comprehensions import (
+    COMPREHENSIONS,
+    Member,
+    NotFolded,
+    builtin_call,
+    comprehension,
+    condition,
+    enum_members,
+    scoped,
+)
 from waymark_compiler.namespace import Namespace
 from waymark_compiler.symbols import ConstSym, Symbol
 from waymark_runtime.vocabulary import FORMATTING, PURE_METHODS
@@ -52,12 +62,12 @@ _UNARY: dict[type[cst.BaseUnaryOp], Callable[[Any], Any]] = {
 # The owners whose pure methods (the runtime's) a constant may call: their methods change
 # nothing; and a table's `get`.
 _IMMUTABLE = (str, int, float, tuple)
+_VIEWS = ("items", "keys", "values")
 _FIELD_PARTS = re.compile(r"\{[^{}]*[.\[]")
 _WIDE = re.compile(r"\d{6,}")  # a format width or precision past `_LIMIT`
 
 
-class _NotConstant(Exception):
-    pass
+_NotConstant = NotFolded
 
 
 def fold_constants(value: cst.BaseExpression, namespace: Namespace, at: At) -> cst.BaseExpression:
@@ -82,7 +92,7 @@ def _walk(node: cst.CSTNode) -> list[cst.CSTNode]:
 
 
 def _foldable(node: cst.CSTNode) -> bool:
-    if isinstance(node, cst.FormattedString | cst.Subscript):
+    if isinstance(node, (cst.FormattedString, cst.Subscript, *COMPREHENSIONS)):
         return True
     return isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
 
@@ -101,7 +111,7 @@ class _Folder(cst.CSTTransformer):
             return updated
         try:
             found = _Evaluator(self.at).value(updated, self.namespace, 0)
-            made = _literal(found)
+            made = _display(found) if isinstance(original, COMPREHENSIONS) else _literal(found)
         except (_NotConstant, ArithmeticError, LookupError, TypeError, ValueError):
             return updated
         where = self.namespace.source.positions.get(original)
@@ -113,9 +123,19 @@ class _Folder(cst.CSTTransformer):
 class _Evaluator:
     def __init__(self, at: At) -> None:
         self.at = at
+        self.scope: dict[str, Any] = {}  # the variables of the comprehensions being evaluated
 
     def value(self, node: cst.BaseExpression, namespace: Namespace, depth: int) -> Any:
         if depth > _DEPTH:
+            raise _NotConstant
+        if isinstance(node, cst.Name) and node.value in self.scope:
+            return self.scope[node.value]
+        if isinstance(node, COMPREHENSIONS):
+            return comprehension(self, node, namespace, depth)
+        if isinstance(node, cst.Attribute) and scoped(node, self):  # `s.name` of a member `s`
+            owner = self.value(node.value, namespace, depth + 1)
+            if isinstance(owner, Member) and node.attr.value in ("name", "value"):
+                return owner.name if node.attr.value == "name" else owner.value
             raise _NotConstant
         if isinstance(node, cst.SimpleString | cst.ConcatenatedString | cst.Integer | cst.Float):
             found = ast.literal_eval(cst.Module([]).code_for_node(node))
@@ -148,7 +168,18 @@ class _Evaluator:
             return inner(node.value)[self._index(node.slice[0].slice, inner)]
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
             return self._method(node, node.func, inner)
+        if isinstance(node, cst.Comparison | cst.BooleanOperation | cst.IfExp):
+            return condition(node, inner)
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Name):
+            symbol = self.at(namespace)(node.func)
+            argument = lambda part: self.iterable(part, namespace, depth + 1)  # noqa: E731
+            return builtin_call(node, node.func.value, argument, symbol)
         raise _NotConstant
+
+    def iterable(self, node: cst.BaseExpression, namespace: Namespace, depth: int) -> Any:
+        """What a comprehension iterates: a constant, or the members of an enum class."""
+        members = enum_members(node, self.at(namespace)) if not scoped(node, self) else None
+        return members if members is not None else self.value(node, namespace, depth)
 
     def _named(self, node: cst.Name | cst.Attribute, namespace: Namespace, depth: int) -> Any:
         symbol = self.at(namespace)(node)
@@ -194,6 +225,8 @@ class _Evaluator:
         owner = inner(func.value)
         name = func.attr.value
         pure = type(owner) in _IMMUTABLE and (name in PURE_METHODS or name in FORMATTING)
+        if type(owner) is dict and name in _VIEWS and not node.args:  # `CODES.items()`
+            return list(getattr(owner, name)())
         if not (pure or (type(owner) is dict and name == "get")):
             raise _NotConstant
         if name in FORMATTING and _FIELD_PARTS.search(owner):
@@ -245,6 +278,27 @@ def _literal(found: Any) -> cst.BaseExpression:
     if ast.literal_eval(text) != found:
         raise _NotConstant
     return cst.parse_expression(text)
+
+
+def _display(found: Any) -> cst.BaseExpression:
+    """The display of a folded comprehension's list, set or dict (members by their name)."""
+    if isinstance(found, dict):
+        return cst.Dict([cst.DictElement(_item(k), _item(v)) for k, v in found.items()])
+    if isinstance(found, list):
+        return cst.List([cst.Element(_item(v)) for v in found])
+    if isinstance(found, set) and found:
+        return cst.Set([cst.Element(_item(v)) for v in found])
+    raise _NotConstant
+
+
+def _item(value: Any) -> cst.BaseExpression:
+    if isinstance(value, Member):
+        return cst.parse_expression(f"{value.owner}.{value.name}")
+    if isinstance(value, list | dict | set):
+        return _display(value)
+    if isinstance(value, tuple) and any(isinstance(v, Member | list | dict | set) for v in value):
+        return cst.Tuple([cst.Element(_item(v)) for v in value])
+    return _literal(value)
 
 
 def _immutable(found: Any) -> bool:

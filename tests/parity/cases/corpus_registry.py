@@ -204,6 +204,12 @@ CORPUS: tuple[CorpusRow, ...] = (
         True,
     ),
     (
+        "folded_tables",
+        "FoldedTables",
+        ({"item": "a"}, {"item": "b", "country": "Spain", "n": 3}, {"item": "z", "n": 8}),
+        True,
+    ),
+    (
         "moment_constants",
         "MomentConstants",
         ({"offset": 0}, {"offset": 299, "at": time(23, 0)}, {"offset": -1, "at": time(9)}),

@@ -167,6 +167,18 @@ CORPUS: tuple[CorpusRow, ...] = (
         ({"host": "web-1"}, {"host": "web-2", "hour": "2025-02-01T00"}),
         True,
     ),
+    ("corpus_etl_batches", "ImportOrders", None, True),
+    ("corpus_webhook_fanout", "FanOutWebhook", None, True),
+    ("corpus_data_sync", "SyncContacts", None, True),
+    ("corpus_feature_pipeline", "ChurnFeatures", None, True),
+    ("corpus_document_processing", "ProcessUploads", None, True),
+    ("corpus_billing_run", "BillingRun", None, True),
+    ("corpus_approval_chain", "ApprovePurchase", None, True),
+    ("corpus_inventory_counts", "ReconcileCounts", None, True),
+    ("corpus_report_builder", "OpsReport", None, True),
+    ("corpus_renewals", "RenewContracts", None, True),
+    ("corpus_shipment_tracking", "TrackShipments", None, True),
+    ("corpus_payouts", "SellerPayouts", None, True),
     # focused cases for what the corpus showed
     (
         "shadowed_comprehensions",

@@ -104,7 +104,7 @@ class _Folder(cst.CSTTransformer):
         self.at = at
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        return not isinstance(node, cst.Lambda)
+        return not isinstance(node, (cst.Lambda, *COMPREHENSIONS))  # folded whole, if at all
 
     def on_leave(self, original: cst.CSTNode, updated: cst.CSTNode) -> Any:
         if not _foldable(original) or not isinstance(updated, cst.BaseExpression):

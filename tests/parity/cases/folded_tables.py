@@ -31,6 +31,8 @@ EVENS = {n * n for n in range(10) if n % 2 == 0}
 GRID = [(row, col) for row in "ab" for col in range(1, 3)]
 WEIGHTS = {level: [round(level.value / n, 2) for n in (1, 2, 3)] for level in Level}
 SORTED_CODES = [c.lower() for c in sorted(CODES, reverse=True)]
+region = "eu"
+REGIONS = [region.upper() for region in ("us", "apac")]  # the comprehension's own `region`
 
 
 @action
@@ -54,4 +56,5 @@ class FoldedTables(Workflow):
             "weights": {lvl.name: w for lvl, w in WEIGHTS.items()},
             "codes": SORTED_CODES,
             "retired": RANK[Stage.RETIRED],
+            "regions": [*REGIONS, region.upper()],
         }

@@ -99,6 +99,11 @@ class Held:
     """When the instance, if unfinished, ends as `WorkflowTimeout` (the claim's)."""
     began: dict[str, Began] = field(default_factory=dict)
     """A traced instance's pending sleeps and waits: when each began (`consumed.Pause`)."""
+    id: str = field(init=False)
+    """The instance's id (`claimed.instance_id`), read on every reply, step and commit."""
+
+    def __post_init__(self) -> None:
+        self.id = self.claimed.instance_id
 
     @property
     def in_family(self) -> bool:
@@ -111,10 +116,6 @@ class Held:
         arrived since."""
         cursor = self.claimed.cursor
         return cursor.seq if isinstance(cursor, Cursor) else None
-
-    @property
-    def id(self) -> str:
-        return self.claimed.instance_id
 
     def needs_step(self) -> bool:
         return self.fresh or bool(self.events)

@@ -265,7 +265,7 @@ class Pump(abc.ABC):
         for attempt in change.gated:
             held.gated[attempt.id] = attempt
             self.gate.add(held, attempt)
-        return self._orders_of(held, change.dispatch)
+        return self._orders_of(held, change.dispatch) if change.dispatch else []
 
     def _granted(self, granted: list[tuple[Held, Attempt]]) -> None:
         """The gate started these attempts in the store: run them."""

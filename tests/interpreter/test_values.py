@@ -209,6 +209,16 @@ def test_what_postgresql_would_refuse_is_not_storable() -> None:
     check_storable(["a literal \\u0000 is text", "\U0001f600"])
 
 
+@pytest.mark.parametrize(
+    "value", [None, True, False, 0, -7, 12345, 10**18 - 1, -(10**18) + 1, 10**18]
+)
+def test_a_scalar_is_held_to_the_size_limit_by_its_json_text(value: object) -> None:
+    size = len(json.dumps(value))
+    check_storable(value, size)
+    with pytest.raises(ValueNotSerializable, match="more than WAYMARK_MAX_PAYLOAD_BYTES"):
+        check_storable(value, size - 1)
+
+
 def test_a_value_that_contains_itself_is_refused_clearly() -> None:
     loop: list[object] = []
     loop.append(loop)

@@ -59,6 +59,7 @@ def shown_text(value: JSON) -> str:
     return value if isinstance(value, str) else str(value)
 
 
+_SHORT = 10**18  # integers below this in magnitude need no encoder to be known storable
 _STORABLE = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
@@ -69,6 +70,11 @@ def check_storable(value: JSON, max_bytes: int | None = None) -> None:
 
     Encoded values always pass the first checks; this guards the boundaries where a value
     arrives from elsewhere (an action's result, a worker's reply)."""
+    if value is None or type(value) is bool or (type(value) is int and -_SHORT < value < _SHORT):
+        # `null`, `true`, `false`, a short integer: JSON text as long as `str` of it
+        if max_bytes is not None:
+            check_size(str(value), max_bytes)
+        return
     try:
         text = _STORABLE.encode(value)
     except (TypeError, ValueError, RecursionError) as error:

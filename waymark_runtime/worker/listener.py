@@ -172,7 +172,8 @@ class Listener(Placement):
             worker.exclusive = False
             if worker.retiring:
                 self._let_go(worker)
-        self._fill_soon()
+        if self.pending or self.isolated:  # what a freed slot can take; `submit` fills the rest
+            self._fill_soon()
         self.reports.on_room()
         if not self.in_flight:
             self.idle.set()

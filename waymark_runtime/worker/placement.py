@@ -32,8 +32,9 @@ class Placement(PoolBase):
 
     def _fill(self) -> None:
         """Hand pending orders to workers with room (free slots, or a prefetch to top up,
-        `Slots.room`), the least loaded first; one frame per worker per call."""
-        if self.holding:
+        `Slots.room`), the least loaded first; one frame per worker per call. With nothing
+        queued there is nothing to place (a reply's freed slot, a commit's empty dispatch)."""
+        if self.holding or not (self.pending or self.isolated):
             return
         batches: dict[_Worker, list[bytes]] = {}
         expired: list[AttemptOrder] = []

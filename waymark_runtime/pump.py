@@ -12,6 +12,7 @@ import abc
 import asyncio
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from waymark_runtime import tracing
 from waymark_runtime.ahead import Ahead
@@ -33,6 +34,18 @@ from waymark_runtime.worker import report
 from waymark_runtime.worker.executor import AttemptOrder, Executor
 
 _COMMITS_IN_FLIGHT = 2
+
+
+@dataclass
+class _Launch:
+    """A group commit about to be written (`Pump._launch`): its rows, the orders of the
+    attempts it sends before it is durable, the instances that sent some, and how many of
+    those took a free slot (`Pump.reserved` until the commit ends)."""
+
+    batch: CommitBatch
+    orders: list[AttemptOrder]
+    early: list[Held]
+    promised: int
 
 
 class Pump(abc.ABC):
@@ -93,13 +106,20 @@ class Pump(abc.ABC):
         if not changes:
             return
         first = {change.held.id for change in changes}
-        task = asyncio.create_task(self._commits_from(changes))
+        launch = self._launch(changes)
+        task = asyncio.create_task(self._commits_from(changes, launch))
         self.commits.add(task)
+        # Submitted after the task is queued: on the next turn the task sends the statement,
+        # then the pool writes the orders (`WorkerPool.submit`), in that one turn.
+        if launch.orders:
+            self.pool.submit(launch.orders)
 
         def done(task: asyncio.Task[None]) -> None:
             self.commits.discard(task)
             if task.cancelled():  # perhaps before it ran: its first commit's ids are free
                 self.committing -= first
+                self.reserved -= launch.promised  # (0 once its commit ended)
+                launch.promised = 0
             elif task.exception() is not None:
                 self.failure = task.exception()
             self.wake.set()
@@ -107,15 +127,15 @@ class Pump(abc.ABC):
 
         task.add_done_callback(done)
 
-    async def _commits_from(self, changes: list[Change]) -> None:
-        """Commit `changes`; then commit the steps taken ahead during it (`Ahead`), and step
-        and commit what else became ready meanwhile, in this same task, so a step needs no
-        task of its own and no turn through the pump."""
+    async def _commits_from(self, changes: list[Change], launch: _Launch) -> None:
+        """Commit `changes` (`launch`: its orders are submitted); then commit the steps taken
+        ahead during it (`Ahead`), and step and commit what else became ready meanwhile, in
+        this same task, so a step needs no task of its own and no turn through the pump."""
         since = time.monotonic()
         while changes:
             opened = self.ahead.opening(changes)
             try:
-                await self._commit(changes)
+                await self._commit(changes, launch)
             finally:
                 self.ahead.close(opened)
                 self.committing.difference_update(change.held.id for change in changes)
@@ -131,6 +151,10 @@ class Pump(abc.ABC):
                 return
             ready = self.dirty - self.committing
             changes = stepped + (await self._prepare_dirty(self.turns.next(ready)) if ready else [])
+            if changes:
+                launch = self._launch(changes)
+                if launch.orders:
+                    self.pool.submit(launch.orders)
 
     async def _prepare_dirty(self, ids: set[str]) -> list[Change]:
         """Step the instances, which are `committing` from now until their commit ends (or
@@ -161,24 +185,32 @@ class Pump(abc.ABC):
                 self.wake.set()
         return changes
 
-    async def _commit(self, changes: list[Change]) -> None:
-        """Write the changes in one statement and act on what is durable. Attempts a step
-        planned to run now go to the workers first, while the statement is in flight: their
-        replies wait (the instances are `committing`) and, if an instance's rows do not land,
-        they are stale like those of a lost attempt (docs/runtime.md). An attempt's row says
-        `running` only if a free worker slot takes it at once (`fit_to_room`)."""
+    def _launch(self, changes: list[Change]) -> _Launch:
+        """The rows of the changes' commit and the orders of the attempts the steps planned
+        to run now, which the caller submits before the statement is durable. An attempt's
+        row says `running` only if a free worker slot takes it at once (`fit_to_room`); those
+        slots are `reserved` until the commit ends (`_commit`)."""
         room = self.pool.free - self.reserved
         batch = CommitBatch()
         for change in changes:
             room = fit_to_room(change, room)
             batch.extend(change.batch)
         promised = sum(not attempt.row_queued for c in changes for attempt in c.dispatch)
-        early = self._dispatch_early(changes)
+        orders, early = self._dispatch_early(changes)
         self.reserved += promised
+        return _Launch(batch, orders, early, promised)
+
+    async def _commit(self, changes: list[Change], launch: _Launch) -> None:
+        """Write the changes in one statement and act on what is durable. Attempts a step
+        planned to run now went to the workers first (`_launch`), while the statement is in
+        flight: their replies wait (the instances are `committing`) and, if an instance's
+        rows do not land, they are stale like those of a lost attempt (docs/runtime.md)."""
+        batch, early = launch.batch, launch.early
         try:
             kept = await write_changes(self._write, batch, changes)
         finally:
-            self.reserved -= promised
+            self.reserved -= launch.promised
+            launch.promised = 0
         self.replies.releases.committed(batch.rows["o"], kept)
         orders: list[AttemptOrder] = []
         for change in changes:
@@ -212,18 +244,16 @@ class Pump(abc.ABC):
         if until is not None:
             self.pool.quiet(until)
 
-    def _dispatch_early(self, changes: list[Change]) -> list[Held]:
-        """Send the attempts the steps planned to run now, before their rows are durable;
-        returns the instances that sent some."""
+    def _dispatch_early(self, changes: list[Change]) -> tuple[list[AttemptOrder], list[Held]]:
+        """The orders of the attempts the steps planned to run now, to send before their rows
+        are durable, and the instances that send some."""
         orders: list[AttemptOrder] = []
         sent = []
         for change in changes:
             if change.early and self.held.get(change.held.id) is change.held:
                 orders.extend(self._orders_of(change.held, change.early))
                 sent.append(change.held)
-        if orders:
-            self.pool.submit(orders)
-        return sent
+        return orders, sent
 
     async def _freed(self, batch: CommitBatch, kept: set[str]) -> None:
         """Attempts started through the gate ended in this commit: their slots are free, so

@@ -58,7 +58,11 @@ class AttemptRecord:
     result: Any
     error: Any
     lost_count: int
-    """How often it was lost (its worker process or runner died while running it)."""
+    """How often it was lost while its runner lived (its worker process died, or it passed
+    the default deadline)."""
+    orphaned_count: int = 0
+    """How often it was found running for a runner whose lease had lapsed (the runner died or
+    froze) and was run again."""
     timeout: float | None
     ready_at: float
     created_at: float
@@ -225,7 +229,8 @@ def _attempt(row: dict[str, Any]) -> AttemptRecord:
     return AttemptRecord(
         node=row["node"], attempt=row["attempt"], action=row["action"], args=row["args"],
         kwargs=row["kwargs"], status=row["status"], result=row["result"], error=row["error"],
-        lost_count=row["lost_count"], timeout=row["timeout_seconds"], ready_at=row["ready_at"],
+        lost_count=row["lost_count"], orphaned_count=row["orphaned_count"],
+        timeout=row["timeout_seconds"], ready_at=row["ready_at"],
         created_at=row["created_at"], started_at=row["started_at"],
         finished_at=row["finished_at"], site=row["site"], iteration=_iteration(row["iteration"]),
         **_traceback(row.get("traceback")),

@@ -50,6 +50,7 @@ class Settings:
     garbage_collector_batch_size: int
     action_timeout_seconds: float | None
     lost_attempt_retries: int
+    orphaned_attempt_retries: int
     shutdown_grace_seconds: float
     log_level: str
     log_format: str
@@ -285,6 +286,9 @@ _FIELDS: dict[str, _Field] = {
         "WAYMARK_ACTION_TIMEOUT_SECONDS", _optional_seconds, _constant(300.0)
     ),
     "lost_attempt_retries": _Field("WAYMARK_LOST_ATTEMPT_RETRIES", _non_negative_int, _constant(3)),
+    "orphaned_attempt_retries": _Field(
+        "WAYMARK_ORPHANED_ATTEMPT_RETRIES", _non_negative_int, _constant(20)
+    ),
     "shutdown_grace_seconds": _Field(
         "WAYMARK_SHUTDOWN_GRACE_SECONDS", _non_negative_float, _constant(30.0)
     ),

@@ -94,7 +94,10 @@ class LocalRuntime:
         self.overrides = Overrides.of(actions, dependencies)
         self.clock: Clock = VirtualClock() if virtual_time else SystemClock()
         self.settings = _settings(limits)
-        self.store = MemoryStore(lost_attempt_retries=self.settings.lost_attempt_retries)
+        self.store = MemoryStore(
+            lost_attempt_retries=self.settings.lost_attempt_retries,
+            orphaned_attempt_retries=self.settings.orphaned_attempt_retries,
+        )
         self.types = types  # None: the type registry
         self._rng = random.Random(seed)
         self._runner: Runner | None = None

@@ -91,7 +91,8 @@ def _row(effect: DispatchAction, ok: bool, clock: float) -> dict[str, Any]:
     return {"node": effect.node, "attempt": effect.attempt, "action": effect.action,
             "args": list(effect.args), "kwargs": effect.kwargs,
             "status": "completed" if ok else "failed", "result": effect.args[0] if ok else None,
-            "error": None if ok else _error(), "lost_count": 0, "timeout_seconds": None,
+            "error": None if ok else _error(), "lost_count": 0, "orphaned_count": 0,
+            "timeout_seconds": None,
             "ready_at": clock, "created_at": clock, "started_at": clock, "finished_at": clock,
             "site": effect.site, "iteration": list(effect.iteration)}  # fmt: skip
 
@@ -258,7 +259,7 @@ def test_child_workflow_calls_land_on_their_nodes() -> None:
             rows.append({"node": effect.node, "attempt": 1, "action": effect.workflow,
                          "args": [], "kwargs": effect.inputs, "status": "completed",
                          "result": effect.inputs["x"], "error": None, "lost_count": 0,
-                         "timeout_seconds": None, "ready_at": 0.0, "created_at": 0.0,
+                         "orphaned_count": 0, "timeout_seconds": None, "ready_at": 0.0, "created_at": 0.0,
                          "started_at": None, "finished_at": 1.0, "site": effect.site,
                          "iteration": list(effect.iteration)})  # fmt: skip
             events.append(ActionFinished(node=effect.node, attempt=1, ok=True,

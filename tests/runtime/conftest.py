@@ -67,7 +67,7 @@ def database(pg_server: str, request: pytest.FixtureRequest) -> Iterator[str]:
 async def any_store(request: pytest.FixtureRequest, database: str) -> AsyncIterator[RunnerStore]:
     """Each test using it runs once per store: PostgreSQL, and LocalRuntime's memory store."""
     if request.param == "memory":
-        yield MemoryStore(lost_attempt_retries=2)
+        yield MemoryStore(lost_attempt_retries=2, orphaned_attempt_retries=2)
         return
     async with emptied_store(database) as store:
         yield store

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import time
 from pathlib import Path
 
@@ -173,3 +174,26 @@ class Stormy(Workflow):
             flaky(f"{tag}/f"), retry=RetryPolicy(attempts=3, backoff_seconds=0.3)
         )
         return [first, *child, last]
+
+
+@workflow
+class OneNap(Workflow):
+    """One nap, its result worked on after it: what the runner's kills must not change."""
+
+    async def run(self, key: str, seconds: float) -> str:
+        done = await nap(key, seconds)
+        return f"{done} rested"
+
+
+@action
+async def kill_my_runner(key: str) -> str:
+    """Kills its whole process group: the worker, the runner and its other workers."""
+    _record(f"start {key} {os.getpid()}")
+    os.killpg(0, signal.SIGKILL)
+    return key
+
+
+@workflow
+class KillsItsRunner(Workflow):
+    async def run(self, key: str) -> str:
+        return await kill_my_runner(key)

@@ -116,7 +116,8 @@ def runner_settings(database: str, **changes: Any) -> Settings:
 @contextlib.asynccontextmanager
 async def emptied_store(database: str) -> AsyncIterator[PostgresStore]:
     """A store on `database` with every table emptied first."""
-    store = await PostgresStore.open(database, run_migrations=False, lost_attempt_retries=2)
+    store = await PostgresStore.open(database, run_migrations=False, lost_attempt_retries=2,
+                                     orphaned_attempt_retries=2)  # fmt: skip
     try:
         await store.pool.execute(f"TRUNCATE {TABLES} CASCADE")
         yield store

@@ -263,13 +263,14 @@ async def test_sigterm_starts_nothing_more_and_counts_nothing_unstarted_as_lost(
     assert set(executions(record).values()) == {1}
 
 
-async def test_sigkill_counts_as_lost_only_the_attempts_that_had_started(
+async def test_sigkill_orphans_only_the_attempts_that_had_started(
     database: str, tmp_path: Path
 ) -> None:
     """A gather larger than the workers' slots: the attempts beyond them wait in the runner
-    with their rows `queued`, so a SIGKILL of the runner counts as lost only what ran on its
-    workers (two slots here). Killed more often than the lost-attempt budget (3) allows losses
-    of one attempt, the gather still ends, and the losses counted are at most two per kill."""
+    with their rows `queued`, so a SIGKILL of the runner counts as orphaned only what ran on
+    its workers (two slots here). Killed more often than the lost-attempt budget (3) allows
+    losses of one attempt, the gather still ends, no attempt counts as lost (its runner died,
+    not its worker), and those orphaned are at most two per kill."""
     record = tmp_path / "executions.log"
     [instance_id] = await submit(database, [(flows.RecordedFan, ("s", 16, 0.6))])
     env = {"WAYMARK_WORKER_COUNT": "1", "WAYMARK_CONCURRENT_PER_WORKER": "2"}
@@ -283,9 +284,10 @@ async def test_sigkill_counts_as_lost_only_the_attempts_that_had_started(
         [outcome] = await results(database, [instance_id], timeout=40)
     assert outcome == [f"s/{i}" for i in range(16)]
     assert set(executions(record)) == expected_keys(["s"], 16)
-    losses = ("SELECT coalesce(sum(lost_count), 0) FROM waymark_attempts"
-              f" WHERE instance_id = '{instance_id}'")  # fmt: skip
-    assert 1 <= await count(database, losses) <= 2 * 4
+    counted = ("SELECT coalesce(sum({}), 0) FROM waymark_attempts"
+               f" WHERE instance_id = '{instance_id}'")  # fmt: skip
+    assert await count(database, counted.format("lost_count")) == 0
+    assert 1 <= await count(database, counted.format("orphaned_count")) <= 2 * 4
 
 
 def _ran(record: Path, goal: int) -> bool:

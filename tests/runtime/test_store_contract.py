@@ -165,9 +165,12 @@ async def test_an_older_claim_of_the_same_owner_is_fenced_by_its_epoch(
     assert await state_of(store, instance_id, now) == {"by": "second"}
 
 
-async def test_reclaim_requeues_lost_attempts_then_fails_them_past_the_budget(
-    store: RunnerStore,
+async def test_reclaim_requeues_orphaned_attempts_then_fails_them_past_their_bound(
+    store: Any,
 ) -> None:
+    """An attempt running for a runner whose lease lapsed is orphaned, not lost: it runs again
+    with its `lost_count` as it was (one loss to a dead worker here), counted against the
+    orphaned bound (2 in these stores) until a third orphaning fails it."""
     now = time.time()
     [instance_id] = await store.create_instances([spec()], now)
     await store.claim("a", 1, now, LEASE)
@@ -175,24 +178,32 @@ async def test_reclaim_requeues_lost_attempts_then_fails_them_past_the_budget(
     batch.instance(instance_id, state={"s": 1})
     batch.add_attempt(instance_id, planned("n1", now), running=True)
     await store.commit(batch, "a", now)
-    for lost in (1, 2):
+    lost_once = CommitBatch()  # `a` saw its worker die and ran it again: one loss
+    lost_once.instance(instance_id)
+    lost_once.start(instance_id, "n1", 1, lost_count=1)
+    await store.commit(lost_once, "a", now)
+    for orphaned in (1, 2):
         now += LEASE + 1
         assert await store.reclaim_expired_instances(now) == 1
-        [claim] = await store.claim(f"runner-{lost}", 1, now, LEASE)
+        [claim] = await store.claim(f"runner-{orphaned}", 1, now, LEASE)
         [pending] = claim.pending
-        assert (pending.node, pending.status, pending.lost_count) == ("n1", "queued", lost)
+        assert (pending.node, pending.status, pending.lost_count) == ("n1", "queued", 1)
+        [row] = await store.attempts_of(instance_id)
+        assert (row["lost_count"], row["orphaned_count"]) == (1, orphaned)
         restart = CommitBatch()
         restart.instance(instance_id)
-        restart.start(instance_id, "n1", 1)
-        await store.commit(restart, f"runner-{lost}", now)
+        restart.start(instance_id, "n1", 1, lost_count=pending.lost_count)
+        await store.commit(restart, f"runner-{orphaned}", now)
     now += LEASE + 1
-    await store.reclaim_expired_instances(now)  # a third loss: past the budget of 2
+    await store.reclaim_expired_instances(now)  # a third orphaning: past the bound of 2
     [claim] = await store.claim("last", 1, now, LEASE)
     assert claim.pending == []
     [event] = claim.instance.events
     assert isinstance(event, ActionFinished) and not event.ok
     assert event.value["type"] == "waymark_runtime.actions:ActionTimeout"
-    assert "lost 3 times" in event.value["message"]
+    assert "orphaned 3 times" in event.value["message"]
+    [row] = await store.attempts_of(instance_id)
+    assert (row["status"], row["lost_count"], row["orphaned_count"]) == ("failed", 1, 3)
 
 
 async def held_with_attempts(store: RunnerStore, now: float, *nodes: str) -> str:
@@ -244,7 +255,7 @@ async def test_recorded_results_keep_the_state_and_come_back_as_events(
         ActionFinished(node="n2", attempt=1, ok=False,
                        value={"type": "builtins:ValueError", "message": "x"}),
     ]  # fmt: skip
-    assert [(p.node, p.status, p.lost_count) for p in claim.pending] == [("n3", "queued", 1)]
+    assert [(p.node, p.status, p.lost_count) for p in claim.pending] == [("n3", "queued", 0)]
     again = CommitBatch()  # `b` steps them quietly as well: still unconsumed
     again.instance(instance_id, epoch=claim.epoch)
     assert await store.commit(again, "b", now) == {instance_id}

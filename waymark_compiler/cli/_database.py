@@ -76,8 +76,9 @@ async def open_store(settings: Settings, kind: type[S]) -> S:
     dsn = await database_url(settings)
     try:
         opened = await kind.open(
-            dsn, max_size=4, lost_attempt_retries=settings.lost_attempt_retries
-        )
+            dsn, max_size=4, lost_attempt_retries=settings.lost_attempt_retries,
+            orphaned_attempt_retries=settings.orphaned_attempt_retries,
+        )  # fmt: skip
     except Exception as failure:
         if not (is_transient(failure) or _is_postgres_error(failure)):
             raise

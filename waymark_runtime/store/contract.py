@@ -49,6 +49,10 @@ class RunnerInfo:
 class RunnerStore(Protocol):
     lost_attempt_retries: int
     lost_error: Any
+    orphaned_attempt_retries: int
+    """How often an attempt found running for a runner whose lease lapsed is queued again
+    (`reclaim_expired_instances`) before it fails with `orphaned_error`."""
+    orphaned_error: Any
 
     async def create_instances(
         self, specs: Sequence[NewInstance], now: float, ids: Sequence[str] | None = None
@@ -71,7 +75,9 @@ class RunnerStore(Protocol):
 
     async def reclaim_expired_instances(
         self, now: float, limit: int = 1000, *, keep_owner: str = ""
-    ) -> int: ...
+    ) -> int:
+        """Release expired leases (not `keep_owner`'s); the attempts their owners ran are
+        orphaned: queued again, or failed past `orphaned_attempt_retries`."""
 
     async def next_lease_lapse(self, now: float, *, keep_owner: str = "") -> float | None:
         """When the next lease held by another owner than `keep_owner` lapses, at `now` or
@@ -216,6 +222,18 @@ def lost_attempt_error(retries: int) -> Any:
             f"action attempt lost {retries + 1} times: its worker process died or stopped "
             "responding while running it, or its runner died (does the action crash its "
             "process or block its event loop?)"
+        )
+    )
+
+
+def orphaned_attempt_error(retries: int) -> Any:
+    """The error of an attempt orphaned more than `retries` times: each time, the runner
+    running it died or stopped renewing its lease."""
+    return error_json(
+        ActionTimeout(
+            f"action attempt orphaned {retries + 1} times: its runner died or stopped renewing "
+            "its lease while running it, every time (does the action kill or stop its runner's "
+            "process group?)"
         )
     )
 

@@ -36,6 +36,7 @@ from waymark_runtime.store.contract import (
     RunnerInfo,
     cascade_error,
     lost_attempt_error,
+    orphaned_attempt_error,
 )
 from waymark_runtime.store.memory_rows import AttemptRow, Instance, Queued, Row
 from waymark_runtime.store.memory_runners import RunnerRegistry
@@ -67,9 +68,13 @@ class _Subscription:
 class MemoryStore:
     """Every row in dicts; a heap of instances by claim order (lazily pruned)."""
 
-    def __init__(self, *, lost_attempt_retries: int = 3) -> None:
+    def __init__(
+        self, *, lost_attempt_retries: int = 3, orphaned_attempt_retries: int = 20
+    ) -> None:
         self.lost_attempt_retries = lost_attempt_retries
         self.lost_error = lost_attempt_error(lost_attempt_retries)
+        self.orphaned_attempt_retries = orphaned_attempt_retries
+        self.orphaned_error = orphaned_attempt_error(orphaned_attempt_retries)
         self.versions: dict[tuple[str, str], str] = {}
         self.instances: dict[str, Instance] = {}
         self.subscribers: list[Callable[[], None]] = []
@@ -273,7 +278,7 @@ class MemoryStore:
         for instance in expired:
             for attempt in instance.attempts.values():
                 if attempt.status == "running" and attempt.lease_owner == instance.lease_owner:
-                    self._lose(attempt, now)
+                    self._orphan(attempt, now)
             instance.lease_owner = instance.lease_expires_at = None
             instance.wake_at = instance.updated_at = now
             self._queue(instance)
@@ -287,11 +292,11 @@ class MemoryStore:
                   and i.lease_expires_at is not None and i.lease_expires_at >= now]  # fmt: skip
         return min(lapses, default=None)
 
-    def _lose(self, attempt: AttemptRow, now: float) -> None:
-        attempt.lost_count += 1
+    def _orphan(self, attempt: AttemptRow, now: float) -> None:
+        attempt.orphaned_count += 1
         attempt.lease_owner, attempt.ready_at = None, now
-        if attempt.lost_count > self.lost_attempt_retries:
-            attempt.status, attempt.error, attempt.finished_at = "failed", self.lost_error, now
+        if attempt.orphaned_count > self.orphaned_attempt_retries:
+            attempt.status, attempt.error, attempt.finished_at = "failed", self.orphaned_error, now
         else:
             attempt.status = "queued"
 

@@ -23,8 +23,8 @@ _STATUS_COLUMNS = ("id", "workflow_name", "workflow_version", "status", "priorit
                    "updated_at", "finished_at", "parent_id", "parent_node", "blocking",
                    "depth")  # fmt: skip
 _ATTEMPT_COLUMNS = ("node", "attempt", "action", "args", "kwargs", "status", "result", "error",
-                    "lost_count", "ready_at", "created_at", "started_at", "finished_at", "site",
-                    "iteration", "traceback")  # fmt: skip
+                    "lost_count", "orphaned_count", "ready_at", "created_at", "started_at",
+                    "finished_at", "site", "iteration", "traceback")  # fmt: skip
 _TIMER_COLUMNS = ("node", "wake_at", "site", "iteration", "finished_at", "started_at")
 _LISTED_COLUMNS = ("id", "workflow_name", "workflow_version", "status", "priority",
                    "created_at", "updated_at", "finished_at")  # fmt: skip

@@ -90,6 +90,7 @@ class AttemptRow:
     status: str = "queued"
     consumed: bool = False
     lost_count: int = 0
+    orphaned_count: int = 0
     lease_owner: str | None = None
     result: Any = None
     error: Any = None

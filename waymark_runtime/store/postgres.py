@@ -26,6 +26,7 @@ from waymark_runtime.store.contract import (
     RunnerInfo,
     cascade_error,
     lost_attempt_error,
+    orphaned_attempt_error,
 )
 from waymark_runtime.store.pg_batch import CommitBatch, dumps
 from waymark_runtime.store.pg_clients import ClientQueries
@@ -116,10 +117,19 @@ async def _keep_session(connection: asyncpg.Connection) -> None:
 class PostgresStore(ClientQueries, FlowQueries, InspectionQueries, SteeringQueries):
     """The store; `await PostgresStore.open(dsn)` migrates the schema and opens a pool."""
 
-    def __init__(self, pool: asyncpg.Pool, dsn: str, *, lost_attempt_retries: int = 3) -> None:
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        dsn: str,
+        *,
+        lost_attempt_retries: int = 3,
+        orphaned_attempt_retries: int = 20,
+    ) -> None:
         self.pool = pool
         self.dsn = dsn
         self.lost_attempt_retries = lost_attempt_retries
+        self.orphaned_attempt_retries = orphaned_attempt_retries
+        self.orphaned_error = orphaned_attempt_error(orphaned_attempt_retries)
         self._sql = queries()
         self._programs: dict[str, str] = {}
         self._program_keys: dict[str, str] = {}  # version -> `version:md5(text)`, see `claim`
@@ -138,6 +148,7 @@ class PostgresStore(ClientQueries, FlowQueries, InspectionQueries, SteeringQueri
         min_size: int = 0,
         max_size: int = 10,
         lost_attempt_retries: int = 3,
+        orphaned_attempt_retries: int = 20,
         run_migrations: bool = True,
         idle_in_transaction_ms: int | None = None,
     ) -> PostgresStore:
@@ -154,7 +165,8 @@ class PostgresStore(ClientQueries, FlowQueries, InspectionQueries, SteeringQueri
             reset=_keep_session, server_settings=settings,
         )  # fmt: skip
         assert pool is not None
-        store = cls(pool, dsn, lost_attempt_retries=lost_attempt_retries)
+        store = cls(pool, dsn, lost_attempt_retries=lost_attempt_retries,
+                    orphaned_attempt_retries=orphaned_attempt_retries)  # fmt: skip
         store._server_settings = settings
         return store
 
@@ -282,13 +294,13 @@ class PostgresStore(ClientQueries, FlowQueries, InspectionQueries, SteeringQueri
         self, now: float, limit: int = 1000, *, keep_owner: str = ""
     ) -> int:
         """Release expired instance leases (not `keep_owner`'s); their owners' running
-        attempts count as lost."""
+        attempts are orphaned (counted against `orphaned_attempt_retries`)."""
         row = await self.pool.fetchrow(
             self._sql["reclaim_expired_instances"],
             now,
             limit,
-            self.lost_attempt_retries,
-            self.lost_error,
+            self.orphaned_attempt_retries,
+            self.orphaned_error,
             keep_owner,
         )
         assert row is not None

@@ -169,6 +169,7 @@ async def open_store(dsn: str, settings: Settings) -> PostgresStore:
         try:
             return await PostgresStore.open(
                 dsn, max_size=6, lost_attempt_retries=settings.lost_attempt_retries,
+                orphaned_attempt_retries=settings.orphaned_attempt_retries,
                 idle_in_transaction_ms=settings.lock_ttl_ms,
             )  # fmt: skip
         except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as error:

@@ -408,8 +408,9 @@ ORDER BY r.started_at DESC, r.id;
 -- name: reclaim_expired_instances
 -- Release up to $2 instance leases that expired before $1, except those of $5 (the caller:
 -- a live runner extends its own leases once the database is back, it does not drop them).
--- Attempts their owner was running were lost with it: re-queue them, or fail them with $4
--- once lost more than $3 times.
+-- Attempts their owner was running were orphaned with it (it died or froze, not the attempt):
+-- re-queue them, `lost_count` untouched, or fail them with $4 once orphaned more than $3 times
+-- (`WAYMARK_ORPHANED_ATTEMPT_RETRIES`: an action that kills its own runner).
 WITH expired AS (
     SELECT id, lease_owner FROM waymark_instances
     WHERE lease_owner IS NOT NULL AND lease_expires_at < to_timestamp($1)
@@ -424,12 +425,12 @@ WITH expired AS (
     FROM expired AS e
     WHERE i.id = e.id
     RETURNING i.id
-), lost AS (
+), orphaned AS (
     UPDATE waymark_attempts AS a
-    SET lost_count = a.lost_count + 1,
-        status = CASE WHEN a.lost_count + 1 > $3 THEN 'failed' ELSE 'queued' END,
-        error = CASE WHEN a.lost_count + 1 > $3 THEN $4::json END,
-        finished_at = CASE WHEN a.lost_count + 1 > $3 THEN to_timestamp($1) END,
+    SET orphaned_count = a.orphaned_count + 1,
+        status = CASE WHEN a.orphaned_count + 1 > $3 THEN 'failed' ELSE 'queued' END,
+        error = CASE WHEN a.orphaned_count + 1 > $3 THEN $4::json END,
+        finished_at = CASE WHEN a.orphaned_count + 1 > $3 THEN to_timestamp($1) END,
         lease_owner = NULL,
         ready_at = to_timestamp($1)
     FROM expired AS e
@@ -437,7 +438,7 @@ WITH expired AS (
       AND a.lease_owner = e.lease_owner
     RETURNING 1
 )
-SELECT r.instances, (SELECT count(*) FROM lost) AS attempts,
+SELECT r.instances, (SELECT count(*) FROM orphaned) AS attempts,
        CASE WHEN r.instances > 0 THEN pg_notify('waymark_runnable', '')::text END
 FROM (SELECT count(*) AS instances FROM released) AS r;
 
@@ -500,8 +501,8 @@ INSERT INTO waymark_migrations (number, name) VALUES ($1, $2);
 
 -- name: instance_attempts
 -- Every attempt of instance $1, consumed or not, in the order the instance dispatched them.
-SELECT node, attempt, action, args, kwargs, status, result, error, lost_count, timeout_seconds,
-       site, iteration,
+SELECT node, attempt, action, args, kwargs, status, result, error, lost_count, orphaned_count,
+       timeout_seconds, site, iteration,
        extract(epoch FROM ready_at)::double precision AS ready_at,
        extract(epoch FROM created_at)::double precision AS created_at,
        extract(epoch FROM started_at)::double precision AS started_at,

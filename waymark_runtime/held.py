@@ -40,7 +40,7 @@ class Attempt:
     row_queued: bool = False
     """Sent to the workers while its row says `queued`: no worker had a free slot for it when
     its commit was written. A later commit marks it `running` once it has run a while
-    (`Held.ran_queued`), so a runner's death counts it lost only if it started."""
+    (`Held.ran_queued`), so a runner's death counts it orphaned only if it started."""
 
     @property
     def id(self) -> AttemptId:

@@ -31,7 +31,7 @@ AttemptKey = tuple[str, int, str, int]
 MARK_AFTER = 0.1
 """Seconds an attempt sent with its row `queued` runs before a commit marks it `running`:
 attempts shorter than that end with no write but their result's; one that kills the runner's
-whole host within it is run again without counting as lost. The mark is taken when replies
+whole host within it is run again without counting at all. The mark is taken when replies
 are next read (a reply tells which attempts have not ended yet), or by a fallback timer
 `MARK_AFTER` seconds later still if none are."""
 

@@ -216,12 +216,13 @@ class InspectionStore(Protocol):
 
 
 def lost_attempt_error(retries: int) -> Any:
-    """The error of an attempt lost more than `retries` times (its process or runner died)."""
+    """The error of an attempt lost more than `retries` times while its runner lived (its
+    worker process died or was stopped)."""
     return error_json(
         ActionTimeout(
             f"action attempt lost {retries + 1} times: its worker process died or stopped "
-            "responding while running it, or its runner died (does the action crash its "
-            "process or block its event loop?)"
+            "responding while running it (does the action crash its process or block its "
+            "event loop?)"
         )
     )
 

@@ -2,7 +2,8 @@
 metadata and the lowering, which recurse once per level, walk into it.
 
 The whole module is measured with CPython's `ast` (compact, positioned, measured iteratively);
-a module too deep for CPython itself to compile is pointed at its longest logical line.
+a module too deep for CPython itself to compile is pointed at its longest logical line. Also
+refuses (WM100) a run of adjacent string literals longer than libcst reads.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import tokenize
 from collections import Counter
 
 from waymark_compiler.diagnostics import Diagnostic
-from waymark_compiler.rules.statements import NESTED_TOO_DEEPLY
+from waymark_compiler.rules.statements import NESTED_TOO_DEEPLY, SYNTAX_ERROR
 from waymark_runtime.ir import Span
 from waymark_runtime.nesting import MAX_NESTING
 
@@ -22,6 +23,10 @@ HELP = "split it with intermediate variables or a helper method"
 _TAGS = (ast.expr_context, ast.operator, ast.unaryop, ast.boolop, ast.cmpop)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _LEAVES = frozenset({ast.Constant, ast.Name, ast.Pass, ast.Break, ast.Continue})
+# Adjacent literals (`'a' 'b'`) libcst's parser reads in one expression; it refuses more.
+MAX_ADJACENT_STRINGS = 3000
+_FSTRING_START = getattr(tokenize, "FSTRING_START", -1)
+_FSTRING_END = getattr(tokenize, "FSTRING_END", -1)
 _LAYOUT = (tokenize.INDENT, tokenize.DEDENT, tokenize.NL, tokenize.COMMENT, tokenize.ENDMARKER)
 
 
@@ -49,6 +54,35 @@ def too_deep(path: str, tree: ast.AST) -> Diagnostic | None:
             children = [child for child in children if type(child) not in _LEAVES]
         stack.extend((child, depth + step, anchor) for child in reversed(children))
     return None
+
+
+def too_many_adjacent_strings(path: str, text: str) -> Diagnostic | None:
+    """WM100 at the first of more than MAX_ADJACENT_STRINGS adjacent string literals: CPython
+    joins them into one constant, libcst nests one node per literal and refuses the rest."""
+    longest, start, run, first, inside = 0, (1, 0), 0, (1, 0), 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if inside:  # within an f-string, tokenized in parts from Python 3.12
+                inside += {_FSTRING_START: 1, _FSTRING_END: -1}.get(token.type, 0)
+            elif token.type in (tokenize.STRING, _FSTRING_START):
+                run, first = run + 1, first if run else token.start
+                inside = int(token.type == _FSTRING_START)
+                if run > longest:
+                    longest, start = run, first
+            elif token.type not in (tokenize.NL, tokenize.COMMENT):
+                run = 0
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    if longest <= MAX_ADJACENT_STRINGS:
+        return None
+    line, column = start
+    message = (
+        f"syntax error: {longest:,} adjacent string literals in one expression "
+        f"(the compiler reads at most {MAX_ADJACENT_STRINGS:,})"
+    )
+    help = "write the text as fewer literals, or join a list of them with `''.join([...])`"
+    span = Span(line, column + 1, line, column + 2)
+    return Diagnostic(SYNTAX_ERROR.code, "error", message, path, span, "adjacent literals", help)
 
 
 def too_deep_for_python(path: str, text: str) -> Diagnostic:

@@ -122,6 +122,9 @@ def parse(text: str, path: str) -> Source | Diagnostic:
             module, where = _read(readable)
             found = {}
     except cst.ParserSyntaxError as failure:
+        refused = nesting.too_many_adjacent_strings(path, text)
+        if refused is not None:
+            return refused
         line, column = layout.place(failure.raw_line, failure.raw_column + 1)
         span = Span(line, column, line, column + 1)
         return Diagnostic(

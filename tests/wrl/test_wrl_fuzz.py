@@ -6,6 +6,7 @@ or parse into a workflow whose canonical text is a fixed point of parse-then-pri
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -128,3 +129,30 @@ def test_a_location_too_long_for_a_number_is_a_syntax_error() -> None:
         assert "out of range" in str(error) and error.line == 6
     else:
         raise AssertionError("the location was accepted")
+
+
+REPEATED: dict[str, Callable[[int], str]] = {
+    "parentheses": lambda n: "(" * n + "x" + ")" * n,
+    "lists": lambda n: "[" * n + "x" + "]" * n,
+    "dicts": lambda n: "{'k': " * n + "x" + "}" * n,
+    "negations": lambda n: "-" * n + "x",
+    "nots": lambda n: "not " * n + "x",
+    "sum": lambda n: " + ".join(["x"] * n),
+    "comparisons": lambda n: " < ".join(["x"] * n),
+    "conditions": lambda n: " and ".join(["x"] * n),
+    "attributes": lambda n: "x" + ".a" * n,
+    "subscripts": lambda n: "x" + "[0]" * n,
+    "ternaries": lambda n: "x if x else " * n + "x",
+    "lambdas": lambda n: "lambda: " * n + "x",
+    "items": lambda n: "[" + ", ".join(["x"] * n) + "]",
+    "numbers": lambda n: "9" * n,
+    "exponents": lambda n: "1e" + "9" * n,
+    "escapes": lambda n: "'" + "\\u0041" * n + "'",
+}
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(sorted(REPEATED)), st.integers(min_value=1, max_value=3000))
+def test_repeated_constructs(construct: str, times: int) -> None:
+    """A construct repeated thousands of times parses or is a `WrlSyntaxError`."""
+    check_text(HEADER + f"    return {REPEATED[construct](times)}\n")

@@ -74,7 +74,9 @@ async def test_two_hundred_instances_through_three_runner_kills(
     print(f"seed {seed}")
     record = tmp_path / "ledger.log"
     tags, width = [f"s{i}" for i in range(200)], 2
-    ids = await submit(database, [(flows.Ledger, (tag, width, 0.0)) for tag in tags])
+    # 600 actions of 0.25 s on 20 slots take 7.5 s at least: more than the three runners live
+    # before their kills (1.5 s each at most), so the kills always land in the middle of it.
+    ids = await submit(database, [(flows.Ledger, (tag, width, 0.25)) for tag in tags])
     workers = {"WAYMARK_WORKER_COUNT": "2"}
     await killed_three_times(database, record, seed, **workers)
     assert await count(database, FINISHED) < len(ids)  # the kills came in the middle of it

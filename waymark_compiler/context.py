@@ -199,9 +199,9 @@ class Ctx:
     # Calls made now and awaited later, by the id of each call and of its awaited name
     # (`lower.deferred`); None until the function is scanned.
     deferred: dict[int, cst.Call] | None = None
-    # The names a task is started into (`t = asyncio.create_task(...)`), whose `await t` joins
-    # it (`lower.started`); None until the function is scanned.
-    started: frozenset[str] | None = None
+    # The names assigned a coroutine-making call, whose `await name` is refused, not a task's
+    # join (`lower.started`); None until the function is scanned.
+    coroutines: frozenset[str] | None = None
     # The locals only ever assigned classes, by the id of their function (`lower.class_locals`).
     class_locals: dict[int, frozenset[str]] = field(default_factory=dict)
 

@@ -14,4 +14,4 @@ class BlockingWorkflow(Workflow):
     async def run(self) -> None:
         time.sleep(5)  # error: WM104 @9
         task = asyncio.create_task(ping())  # error: WM104 @16
-        await task  # error: WM102 @15
+        await task

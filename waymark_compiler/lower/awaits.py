@@ -30,6 +30,7 @@ from waymark_compiler.lower.awaited_comprehensions import awaited_comprehension
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.lower.expressions import check_identity
 from waymark_compiler.lower.operations import lower_operation
+from waymark_compiler.lower.started import started_value, starts_task
 from waymark_compiler.rules.operations import NESTED_AWAIT
 from waymark_compiler.symbols import ClassSym, ModuleSym
 from waymark_compiler.walk import parts
@@ -41,13 +42,14 @@ _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)
 
 def has_await(node: cst.CSTNode) -> bool:
     """Whether `node` holds an `await` (or a `yield`, which suspends a generator helper as an
-    `await` suspends an async function) evaluated in the enclosing function (read
-    iteratively, comparing exact types: the node classes are final)."""
+    `await` suspends an async function, or a task started inside an expression, which becomes
+    an `await start`) evaluated in the enclosing function (read iteratively, comparing exact
+    types: the node classes are final)."""
     pending = [node]
     while pending:
         current = pending.pop()
         kind = type(current)
-        if kind is cst.Await or kind is cst.Yield:
+        if kind is cst.Await or kind is cst.Yield or (kind is cst.Call and starts_task(current)):
             return True
         if kind not in _NESTED_SCOPES:
             pending.extend(parts(current))
@@ -87,6 +89,13 @@ def hoist_operation(node: cst.Await, ctx: Ctx) -> list[ir.Stmt]:
     """For a statement-level `await op(...)`: the awaits inside the operation's arguments."""
     out: list[ir.Stmt] = []
     _sequence(operation_operands(node.expression, ctx), ctx, out)
+    return out
+
+
+def hoist_call(node: cst.Call, ctx: Ctx) -> list[ir.Stmt]:
+    """For a call an operation makes (a started task's): the awaits inside its arguments."""
+    out: list[ir.Stmt] = []
+    _sequence(operation_operands(node, ctx), ctx, out)
     return out
 
 
@@ -134,6 +143,8 @@ def _hoist(node: cst.BaseExpression, ctx: Ctx, out: list[ir.Stmt]) -> None:
         _chain(node, ctx, out)
     elif isinstance(node, _COMPREHENSIONS):
         _comprehension(node, ctx, out)
+    elif isinstance(node, cst.Call) and (start := started_value(node, ctx, out)) is not None:
+        ctx.replaced[id(node)] = start
     else:
         _sequence(expression_operands(node, ctx), ctx, out)
 

@@ -32,12 +32,12 @@ def deferred_assign(
 ) -> list[ir.Stmt] | None:
     """`c = fetch(x)` of a call awaited later: `c = functools.partial(fetch, x)`; None for
     any other assignment."""
-    from waymark_compiler.lower.awaits import hoist  # (awaits imports the lowering)
+    from waymark_compiler.lower.awaits import hoist_call  # (awaits imports the lowering)
 
     call = _found(ctx).get(id(value))
     if call is None:
         return None
-    before = hoist(value, ctx)  # `c = fetch(await key())`: the arguments' awaits first
+    before = hoist_call(call, ctx)  # `c = fetch(await key())`: the arguments' awaits first
     assigned = tuple(lower_target(t, ctx) for t in targets)
     made = ir.Assign(targets=assigned, value=call_value(call, ctx), span=ctx.span(node))
     return [*before, made]
@@ -93,7 +93,7 @@ def _made(statement: cst.CSTNode, ctx: Ctx) -> tuple[str, cst.BaseExpression, cs
     if isinstance(symbol, ExternalSym) and symbol.qualname in _TASKS:
         started = task_call(value, ctx)
         return None if started is None else (target.value, value, started)
-    return (target.value, value, value) if _awaitable(value, ctx) else None
+    return (target.value, value, value) if awaitable(value, ctx) else None
 
 
 def task_call(value: cst.BaseExpression, ctx: Ctx) -> cst.Call | None:
@@ -111,10 +111,10 @@ def task_call(value: cst.BaseExpression, ctx: Ctx) -> cst.Call | None:
     call = args[0].value
     if symbol.qualname == "asyncio.create_task" and isinstance(ctx.symbol(call.func), ActionSym):
         return None
-    return call if _awaitable(call, ctx) else None
+    return call if awaitable(call, ctx) else None
 
 
-def _awaitable(call: cst.Call, ctx: Ctx) -> bool:
+def awaitable(call: cst.Call, ctx: Ctx) -> bool:
     """A call of an action, an async helper method of the workflow or an `async def` of its
     module, made without `*` arguments."""
     if any(arg.star for arg in call.args):

@@ -27,9 +27,9 @@ CONCURRENCY_PRIMITIVE = rule(
     "WM104",
     "concurrency-primitive",
     "refuses `time.sleep` and asyncio task primitives other than `gather`, `sleep`, `wait_for` "
-    "and a task started into a name (`create_task`, `ensure_future`)",
-    "`time.sleep` blocks instead of waiting durably; tasks kept in a list, or made by `wait` "
-    "or `TaskGroup`, are not recorded and would be lost on a restart.",
+    "and a started task (`create_task`, `ensure_future`)",
+    "`time.sleep` blocks instead of waiting durably; tasks made by `wait` or `TaskGroup` are "
+    "not recorded and would be lost on a restart.",
     "time.sleep(60)\ntask = asyncio.create_task(send_email(to))",
     "`await asyncio.sleep(seconds)` for a durable sleep; `await asyncio.gather(...)` to run "
     "actions concurrently.",

@@ -6,7 +6,9 @@ where the class is loaded.
 Inside a workflow they are kept as any value is (saved across awaits, shared by every name that
 holds them); they cannot leave it. A plain instance has no form an action's worker or a caller
 could rebuild as its class (pydantic, which an action's values follow, has none), so
-`leaving_json` refuses one as an action's argument or result and as a workflow's result.
+`leaving_json` refuses one as an action's argument or result and as a workflow's result. So
+it does a task's handle (`asyncio.create_task`), which means something only inside the
+instance that started it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from waymark_runtime.errors import ValueNotSerializable
+from waymark_runtime.values.callables import TaskValue
 from waymark_runtime.values.cycles import nesting_problem
 from waymark_runtime.values.encode import Encoder
 from waymark_runtime.values.model_values import MODEL_VALUES
@@ -29,6 +32,11 @@ class _Leaving(Encoder):
     def encode(self, obj: Any) -> Any:
         if type(obj) in MODEL_VALUES and obj.kind == OBJECT:
             raise _not_leaving(obj.type)
+        if type(obj) is TaskValue:
+            raise ValueNotSerializable(
+                f"a task ({obj!r}) cannot leave the workflow (as an action's argument or "
+                "result, or the workflow's result): await it and pass its result"
+            )
         return super().encode(obj)
 
     def fallback(self, obj: Any) -> Any:

@@ -504,6 +504,10 @@ CASES: tuple[ParityCase, ...] = (
     _case("started_tasks", "TasksInLoop", {"xs": [1, 2, 3]}, {"xs": []}),
     _case("started_tasks", "SlowTask", {"seconds": 0.5}, fast_sleep=False),
     _case("started_tasks", "LateTask", {"key": "k"}),
+    _case("task_lists", "ListedTasks", {"xs": [1, -2, 3]}, {"xs": []}),
+    _case("task_lists", "AwaitedInComprehension", {"names": ["a", "b"]}, {"names": []}),
+    _case("task_lists", "TasksByKey", {"keys": ["p", "q"]}, {"keys": []}),
+    _case("task_lists", "NotATask", {"value": 3}),
     _case("nested_gathers", "NestedGather", {"names": ["a", "b"]}, {"names": ["x", "y", "z"]}),
     _case("nested_gathers", "NestedFailures", {"names": ["a", "bad b"]}, {"names": ["ok"]}),
     _case(

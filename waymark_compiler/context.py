@@ -202,6 +202,9 @@ class Ctx:
     # The names assigned a coroutine-making call, whose `await name` is refused, not a task's
     # join (`lower.started`); None until the function is scanned.
     coroutines: frozenset[str] | None = None
+    # The names a started task is put in (`tasks = [asyncio.create_task(...) for ...]`), whose
+    # gather joins the tasks (`lower.started`); None until the function is scanned.
+    task_holders: frozenset[str] | None = None
     # The locals only ever assigned classes, by the id of their function (`lower.class_locals`).
     class_locals: dict[int, frozenset[str]] = field(default_factory=dict)
 

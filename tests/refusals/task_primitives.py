@@ -12,6 +12,6 @@ async def summarize(chunk: str) -> str:
 class BoundedSummaries(Workflow):
     async def run(self, chunks: list[str]) -> list[str]:
         limit = asyncio.Semaphore(5)  # error: WM104 @17
-        tasks = [asyncio.create_task(summarize(c)) for c in chunks]  # error: WM104 @18, WM106 @38
-        done = await asyncio.gather(*tasks)  # error: WM130 @38
+        tasks = [asyncio.create_task(summarize(c)) for c in chunks]  # error: WM104 @18
+        done = await asyncio.gather(*tasks)
         return [*done, str(limit)]

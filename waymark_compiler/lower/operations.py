@@ -30,7 +30,7 @@ from waymark_compiler.lower.names import self_class
 from waymark_compiler.lower.policy import policy, wait_for_policy
 from waymark_compiler.lower.signals import wait_for_signal
 from waymark_compiler.lower.spreads import list_spread, mapped_spread
-from waymark_compiler.lower.started import joined
+from waymark_compiler.lower.started import joined, joined_gather
 from waymark_compiler.rules.operations import (
     AWAIT_NON_ACTION,
     CONCURRENCY_PRIMITIVE,
@@ -100,7 +100,7 @@ def lower_operation(node: cst.BaseExpression, ctx: Ctx) -> ir.Operation | None:
         return called
     symbol = ctx.symbol(func)
     if symbol == KnownSym("gather"):
-        return gather(node, ctx)
+        return joined_gather(node, ctx) or gather(node, ctx)
     if symbol == KnownSym("sleep"):
         return sleep(node, ctx)
     if symbol == KnownSym("wait_for"):

@@ -26,6 +26,7 @@ from waymark_compiler.context import Ctx, TaskList
 from waymark_compiler.lower.arguments import lower_arguments
 from waymark_compiler.lower.computed import is_computed
 from waymark_compiler.lower.dispatch import lower_expr
+from waymark_compiler.lower.started import starts_task
 from waymark_compiler.rules.operations import GATHER_FORM
 from waymark_compiler.symbols import ActionSym, BuiltinSym, ClassSym, ExternalSym, KnownSym
 from waymark_compiler.walk import walk
@@ -45,8 +46,8 @@ def task_lists(body: cst.BaseSuite, ctx: Ctx) -> dict[int, TaskList]:
     refused = uses.disqualified | mixed | (uses.key_reads - uses.mappings)
     for name in uses.spread - refused:
         calls = uses.calls.get(name, [])
-        if not uses.assigned.get(name) or not _alike(calls, ctx):
-            continue
+        if not uses.assigned.get(name) or not _alike(calls, ctx) or any(map(starts_task, calls)):
+            continue  # (a list of started tasks is a list of handles: `lower.started`)
         tasks = TaskList(name, tuple(calls), mapping=name in uses.mappings)
         for node in (*calls, *uses.spreads[name]):
             found[id(node)] = tasks

@@ -20,9 +20,12 @@ import libcst as cst
 from waymark_compiler.context import Ctx
 from waymark_compiler.lower.deferred import awaitable, task_call
 from waymark_compiler.lower.expressions import lower_target
+from waymark_compiler.rules.operations import CONCURRENCY_PRIMITIVE
+from waymark_compiler.symbols import ActionSym, ExternalSym
 from waymark_runtime import ir
 
 _SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+_FILLERS = frozenset({"append", "extend", "insert", "setdefault", "update"})
 _CONSTANTS = frozenset({"None", "True", "False"})
 _STARTERS = frozenset({"create_task", "ensure_future"})
 
@@ -39,12 +42,13 @@ def starts_task(node: cst.CSTNode) -> bool:
     return isinstance(func, cst.Name) and func.value in _STARTERS
 
 
-def started_value(node: cst.Call, ctx: Ctx, out: list[ir.Stmt]) -> ir.Name | None:
+def started_value(node: cst.Call, ctx: Ctx, out: list[ir.Stmt]) -> ir.Expr | None:
     """`asyncio.create_task(call)` inside an expression: the task started into a temporary
-    (its arguments' awaits first), which stands for the handle; None for any other call."""
+    (its arguments' awaits first), which stands for the handle (an error for a task of an
+    action by `create_task`); None for any other call."""
     call = task_call(node, ctx)
     if call is None:
-        return None
+        return _action_task(node, ctx)
     handle = ir.Name(id=ctx.temp(), span=ctx.span(node))
     out += _start(handle, node, call, node, ctx)
     return handle
@@ -68,6 +72,20 @@ def started_statement(
     return None if call is None else _start(None, value, call, node, ctx)
 
 
+def _action_task(node: cst.Call, ctx: Ctx) -> ir.Expr | None:
+    """`asyncio.create_task(fetch(x))` of an action: refused, as CPython's `create_task`
+    raises `TypeError` for anything but a coroutine; None for any other call."""
+    symbol = ctx.symbol(node.func)
+    if not (isinstance(symbol, ExternalSym) and symbol.qualname == "asyncio.create_task"):
+        return None
+    inner = node.args[0].value if len(node.args) == 1 else None
+    if not (isinstance(inner, cst.Call) and isinstance(ctx.symbol(inner.func), ActionSym)):
+        return None
+    message = "`asyncio.create_task()` of an action, which makes no coroutine"
+    help = f"start an action's task with `asyncio.ensure_future({ctx.code(inner)})`"
+    return ctx.error(CONCURRENCY_PRIMITIVE, node, message, "not a coroutine", help)
+
+
 def joined(node: cst.BaseExpression, ctx: Ctx) -> ir.Join | None:
     """`await t`, `await tasks[i]` or `await self.task` of a value (not a call): the join of
     the task it holds (anything else raises CPython's `TypeError` there)."""
@@ -78,6 +96,98 @@ def joined(node: cst.BaseExpression, ctx: Ctx) -> ir.Join | None:
     if isinstance(node, cst.Name) and (node.value in _CONSTANTS or node.value in _stored(ctx)):
         return None  # `await None`, `await c` of `c = fetch(x)`: refused as not calls
     return ir.Join(task=lower_expr(node, ctx), span=ctx.span(node))
+
+
+def joined_gather(node: cst.Call, ctx: Ctx) -> ir.Join | None:
+    """`asyncio.gather(*tasks)`, `asyncio.gather(t1, t2)` or `asyncio.gather(*by_key.values())`
+    of task handles (not calls, nor a list of calls), with a constant `return_exceptions`: the
+    join of them all; None for any other gather."""
+    from waymark_compiler.lower.dispatch import lower_expr  # (it dispatches to the lowering)
+
+    items: list[ir.Expr] = []
+    returning = False
+    for arg in node.args:
+        value = arg.value
+        if arg.keyword is not None:
+            if arg.keyword.value != "return_exceptions" or not isinstance(value, cst.Name):
+                return None
+            if value.value not in ("True", "False"):
+                return None
+            returning = value.value == "True"
+        elif not _handles(value, ctx, spread=arg.star == "*") or arg.star == "**":
+            return None
+        else:
+            lowered = lower_expr(value, ctx)
+            items.append(ir.Starred(value=lowered) if arg.star else lowered)
+    if not items:
+        return None
+    span = ctx.span(node)
+    listed = ir.ListExpr(elts=tuple(items), span=span)
+    return ir.Join(task=listed, many=True, return_exceptions=returning, span=span)
+
+
+def _handles(node: cst.BaseExpression, ctx: Ctx, *, spread: bool) -> bool:
+    """Whether `node` reads as a handle, or for `*node` a container of them (`by_key.values()`):
+    a name, or an item of one, that the function puts a started task in."""
+    if spread and id(node) in ctx.task_lists:
+        return False  # a list of calls the gather runs (`lower.spreads`)
+    if spread and isinstance(node, cst.Call) and not node.args:
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "values":
+            return _base(func.value) in _holders(ctx)
+        return False
+    return _base(node) in _holders(ctx)
+
+
+def _base(node: cst.BaseExpression) -> str | None:
+    """The name `t`, `tasks[i]`, `tasks[:2]` or `group.task` is read from."""
+    while isinstance(node, cst.Subscript | cst.Attribute):
+        node = node.value
+    return node.value if isinstance(node, cst.Name) else None
+
+
+def _holders(ctx: Ctx) -> frozenset[str]:
+    if ctx.task_holders is None:
+        definition = ctx.function.node
+        found = frozenset() if definition is None else _holding(definition.body)
+        ctx.task_holders = found
+    return ctx.task_holders
+
+
+def _holding(body: cst.BaseSuite) -> frozenset[str]:
+    """The names the function assigns, fills or stores a started task in (`t = ...`,
+    `tasks = [... for ...]`, `tasks.append(...)`, `by_key[k] = ...`), and their copies."""
+    found: set[str] = set()
+    pending: list[cst.CSTNode] = [body]
+    while pending:
+        node = pending.pop()
+        targets: list[cst.BaseExpression] = []
+        if isinstance(node, cst.Assign) and _starts_inside(node.value):
+            targets = [target.target for target in node.targets]
+        elif isinstance(node, cst.Call) and _fills(node):
+            assert isinstance(node.func, cst.Attribute)
+            targets = [node.func.value]
+        found |= {name for name in map(_base, targets) if name is not None}
+        if node is body or not isinstance(node, _SCOPES):
+            pending.extend(node.children)
+    return frozenset(found)
+
+
+def _fills(call: cst.Call) -> bool:
+    """`tasks.append(asyncio.create_task(...))` and the like: a task put in a container."""
+    func = call.func
+    filler = isinstance(func, cst.Attribute) and func.attr.value in _FILLERS
+    return filler and any(_starts_inside(arg.value) for arg in call.args)
+
+
+def _starts_inside(node: cst.CSTNode) -> bool:
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if starts_task(current):
+            return True
+        pending.extend(current.children)
+    return False
 
 
 def _stored(ctx: Ctx) -> frozenset[str]:

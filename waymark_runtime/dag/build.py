@@ -212,7 +212,7 @@ class _Builder:
                          badges=_badges(call.policy), span=start.span)  # fmt: skip
 
     def visit_Join(self, join: ir.Join, at: _At) -> list[Exit]:
-        label = f"{at.assigned}join {py.expr(join.task)}"
+        label = f"{at.assigned}join {'*' if join.many else ''}{py.expr(join.task)}"
         return self.step(at, "join", label, span=join.span)
 
     # Control flow --------------------------------------------------------------------------

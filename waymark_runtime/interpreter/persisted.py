@@ -105,10 +105,14 @@ class SignalWait:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class JoinWait:
-    """The top frame awaits a task it started (`await t`): the task's end resumes it."""
+    """The top frame awaits a task it started (`await t`): the task's end resumes it. A gather
+    of handles waits on all of `nodes` (`node` is the first still running) and resumes once all
+    have ended or, without `return_exceptions`, once one fails."""
 
     kind: Literal["join"] = "join"
     node: str
+    nodes: tuple[str, ...] = ()
+    return_exceptions: bool = False
 
 
 # A new wait kind: a frozen dataclass with a `kind: Literal["..."]` tag, added to this union.
@@ -193,6 +197,8 @@ def _encode(record: Any) -> Any:
         return [_encode(item) for item in record]
     if kind is CallsWait:
         return _encode_calls(record)
+    if kind is JoinWait and not record.nodes:
+        return {"kind": "join", "node": record.node}  # one task's join, as before gathers of them
     return {name: _encode(getattr(record, name)) for name in _field_names(kind)}
 
 

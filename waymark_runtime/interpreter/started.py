@@ -17,7 +17,7 @@ retry, as every action), and nothing else of the task does.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from waymark_runtime import ir
@@ -55,7 +55,19 @@ def await_Start(op: ir.Start, assign: Any, exprs: ExprCompiler) -> tuple[AwaitSi
 
 
 def await_Join(op: ir.Join, assign: Any, exprs: ExprCompiler) -> tuple[AwaitSite, Any]:
-    return AwaitSite(kind="join", assign=assign), exprs.compile(op.task)
+    task = exprs.compile(op.task)
+    if not op.many:
+        return AwaitSite(kind="join", assign=assign), task
+    returning = op.return_exceptions
+    return AwaitSite(kind="join", assign=assign), lambda env: Joining(tuple(task(env)), returning)
+
+
+@dataclass(frozen=True, slots=True)
+class Joining:
+    """What `await asyncio.gather(*tasks)` of handles joins: the handles, in order."""
+
+    handles: tuple[Any, ...]
+    return_exceptions: bool
 
 
 def _action_task(call: ir.ActionCall, exprs: ExprCompiler) -> Any:
@@ -109,6 +121,8 @@ def start(machine: Machine, site: AwaitSite, frame: Frame) -> tuple[None, TaskVa
 
 def join(machine: Machine, handle: Any) -> tuple[ExceptionValue | None, Any] | None:
     """`await t`: the task's outcome now if it has ended, else wait for it (None)."""
+    if type(handle) is Joining:
+        return join_all(machine, handle)
     if type(handle) is not TaskValue:
         error = TypeError(f"object {type_name(handle)} can't be used in 'await' expression")
         return exception_value(error), _NOTHING
@@ -123,6 +137,52 @@ def join(machine: Machine, handle: Any) -> tuple[ExceptionValue | None, Any] | N
     return None
 
 
+def join_all(machine: Machine, joining: Joining) -> tuple[ExceptionValue | None, Any] | None:
+    """`await asyncio.gather(*tasks)` of handles: their outcomes now if they have ended (or one
+    failed, without `return_exceptions`), else wait for them (None)."""
+    nodes = []
+    for handle in joining.handles:
+        if type(handle) is not TaskValue:
+            required = TypeError("An asyncio.Future, a coroutine or an awaitable is required")
+            return exception_value(required), _NOTHING
+        if handle.path not in machine.started:
+            unknown = RuntimeError(f"{handle!r} is not a task of this workflow")
+            return exception_value(unknown), _NOTHING
+        nodes.append(handle.path)
+    wait = JoinWait(node="", nodes=tuple(nodes), return_exceptions=joining.return_exceptions)
+    failed = None if wait.return_exceptions else _failed(machine, nodes)
+    if failed is not None:
+        return resumed(failed)
+    gathered = _gathered(machine, wait)
+    if isinstance(gathered, JoinWait):
+        machine.wait = gathered
+        return None
+    return gathered
+
+
+def _failed(machine: Machine, nodes: list[str] | tuple[str, ...]) -> Outcome | None:
+    """The first of `nodes` (in order) that ended with an exception."""
+    ended = (machine.started[node] for node in nodes)
+    return next((done for done in ended if done is not None and done[0] == "error"), None)
+
+
+def _gathered(machine: Machine, wait: JoinWait) -> JoinWait | tuple[ExceptionValue | None, Any]:
+    """The results of `wait.nodes` once all have ended; else the wait on the first running."""
+    outcomes = [machine.started[node] for node in wait.nodes]
+    running = next(
+        (node for node, done in zip(wait.nodes, outcomes, strict=True) if done is None), None
+    )
+    if running is not None:
+        return replace(wait, node=running)
+    return None, [_result(done) for done in outcomes if done is not None]
+
+
+def _result(outcome: Outcome) -> Any:
+    """A task's result, or its exception as a value (a gather's `return_exceptions`)."""
+    throw, value = resumed(outcome)
+    return value if throw is None else throw
+
+
 def settle(machine: Machine, task: Task, outcome: Outcome) -> None:
     """A started task ended with `outcome`: kept for every later join, and every task that
     waits to join it resumes with it (in the order they were started)."""
@@ -131,11 +191,26 @@ def settle(machine: Machine, task: Task, outcome: Outcome) -> None:
     machine._park()
     for waiting in list(machine.tasks.values()):
         wait = waiting.wait
-        if type(wait) is JoinWait and wait.node == node:
+        if type(wait) is JoinWait and wait.nodes and node in wait.nodes:
+            _rejoin(machine, waiting, wait, outcome)
+        elif type(wait) is JoinWait and wait.node == node:
             waiting.wait = None
             machine.moves += 1
             machine.ready.append((waiting, *resumed(outcome)))
     machine._enter(machine.main)  # (with no task left, events are the main stack's)
+
+
+def _rejoin(machine: Machine, waiting: Task, wait: JoinWait, outcome: Outcome) -> None:
+    """A task a gather of handles waits on ended: the gather resumes with its failure (without
+    `return_exceptions`) or, once all have ended, with their results."""
+    failed = outcome[0] == "error" and not wait.return_exceptions
+    ended = resumed(outcome) if failed else _gathered(machine, wait)
+    if isinstance(ended, JoinWait):
+        waiting.wait = ended
+        return
+    waiting.wait = None
+    machine.moves += 1
+    machine.ready.append((waiting, *ended))
 
 
 def resumed(outcome: Outcome) -> tuple[ExceptionValue | None, Any]:

@@ -160,9 +160,13 @@ class Start:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Join:
     """`await t` of a task handle `Start` gave: its result, or its exception raised here (the
-    same again each time it is awaited)."""
+    same again each time it is awaited). With `many`, `await asyncio.gather(*tasks)` of the
+    handles `task` gives (a list): their results in order once all have ended, or the first
+    exception a task ends with (its outcome in the list, with `return_exceptions`)."""
 
     task: Expr
+    many: bool = False
+    return_exceptions: bool = False
     span: Span | None = span_field()
 
 

@@ -96,6 +96,12 @@ class OperationBuilder(Transformer[Token, Any]):
     def join_task(self, meta: Any, children: list[Any]) -> ir.Join:
         return ir.Join(task=children[0])
 
+    def join_all(self, meta: Any, children: list[Any]) -> ir.Join:
+        return ir.Join(task=children[0], many=True)
+
+    def join_all_returning(self, meta: Any, children: list[Any]) -> ir.Join:
+        return ir.Join(task=children[0], many=True, return_exceptions=True)
+
     def action_call(self, meta: Any, children: list[Any]) -> ir.ActionCall:
         path, args, retry, backoff, timeout = children
         call = self.computed_action_call(meta, [None, args, retry, backoff, timeout])

@@ -265,7 +265,10 @@ def _start(op: ir.Start) -> str:
 
 
 def _join(op: ir.Join) -> str:
-    return f"join({expr(op.task)})"
+    if not op.many:
+        return f"join({expr(op.task)})"
+    returning = ", return_exceptions" if op.return_exceptions else ""
+    return f"join(*{expr(op.task)}{returning})"
 
 
 _OPERATION_PRINTERS: dict[type, Callable[[Any], str]] = {

@@ -508,6 +508,8 @@ CASES: tuple[ParityCase, ...] = (
     _case("task_lists", "AwaitedInComprehension", {"names": ["a", "b"]}, {"names": []}),
     _case("task_lists", "TasksByKey", {"keys": ["p", "q"]}, {"keys": []}),
     _case("task_lists", "NotATask", {"value": 3}),
+    _case("task_lists", "GatheredTasks", {"xs": [2, -1, 1]}, {"xs": [1]}, fast_sleep=False),
+    _case("task_lists", "FirstFailureWins", {"late": "z"}, fast_sleep=False),
     _case("nested_gathers", "NestedGather", {"names": ["a", "b"]}, {"names": ["x", "y", "z"]}),
     _case("nested_gathers", "NestedFailures", {"names": ["a", "bad b"]}, {"names": ["ok"]}),
     _case(

@@ -8,31 +8,10 @@ from __future__ import annotations
 
 import asyncio
 
-from waymark import Workflow, action, workflow
+from tests.parity.cases.started_tasks import failing, log, reset, step
+from waymark import Workflow, workflow
 
-LOG: list[str] = []
-
-
-def reset() -> None:
-    LOG.clear()
-
-
-@action
-async def step(name: str, seconds: float = 0.0) -> str:
-    LOG.append(name)
-    await asyncio.sleep(seconds)
-    return name.upper()
-
-
-@action
-async def failing(name: str) -> str:
-    LOG.append(f"fail {name}")
-    raise ValueError(f"{name} failed")
-
-
-@action
-async def log() -> list[str]:
-    return list(LOG)
+__all__ = ["reset"]
 
 
 @workflow
@@ -97,3 +76,39 @@ class NotATask(Workflow):
             return await held[0]
         except TypeError as error:
             return str(error)
+
+
+@workflow
+class GatheredTasks(Workflow):
+    async def fetch(self, x: int) -> str:
+        if x < 0:
+            await step(f"slow {x}", 0.05)
+            raise KeyError(x)
+        return await step(f"fetch {x}", 0.01 * x)
+
+    async def run(self, xs: list[int]) -> list[object]:
+        tasks = [asyncio.create_task(self.fetch(x)) for x in xs]
+        by_key = {x: asyncio.ensure_future(step(f"key {x}")) for x in xs}
+        out: list[object] = [await asyncio.gather(*by_key.values())]
+        outcomes = await asyncio.gather(*tasks, return_exceptions=True)
+        out.append([repr(o) for o in outcomes])
+        try:
+            out.append(await asyncio.gather(*tasks))
+        except KeyError as error:
+            out.append(f"key {error}")
+        out.append(await asyncio.gather(*tasks[:0]))
+        out.append(await log())
+        return out
+
+
+@workflow
+class FirstFailureWins(Workflow):
+    async def run(self, late: str) -> list[object]:
+        slow = asyncio.ensure_future(step("slow", 0.2))
+        bad = asyncio.ensure_future(failing(late))
+        fine = asyncio.ensure_future(step("fine"))
+        try:
+            await asyncio.gather(slow, bad, fine)
+        except ValueError as error:
+            caught = f"caught {error}"
+        return [caught, await slow, await fine, await log()]

@@ -3,6 +3,7 @@ same way as its `run()` body does as plain Python (the oracle)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,7 +26,12 @@ TOO_SLOW = {
     ("prod_ops.EscalateIncident", 2),  # rounds minutes apart
     *(("corpus_rollout.RolloutFlag", i) for i in range(3)),  # stages soak for minutes
     ("corpus_stock_holds.QuoteHolds", 0),  # holds kept for two days
+    ("corpus_approval_chain.ApprovePurchase", 0),  # reminders a day apart
+    ("corpus_approval_chain.ApprovePurchase", 2),  # reminders eight hours apart
 }
+# A run that outlasts this fails (as a TimeoutError outcome) instead of holding the suite up:
+# a case whose durable sleeps are too long for real time belongs in TOO_SLOW.
+RUN_TIMEOUT = 180
 
 RUNS = [
     pytest.param(case, index, id=f"{case.id}[{index}]")
@@ -51,7 +57,8 @@ async def test_parity_on_postgres(workers: str, case: ParityCase, index: int) ->
     expected = await oracle_outcome(case, inputs)
     async with waymark.connect(workers) as client:
         await client.get_result(await ResetCase().run(case.module_name, _blocking=False), 60)
-        actual = await _outcome(case.workflow_class()().run(**inputs))
+        run = case.workflow_class()().run(**inputs)
+        actual = await _outcome(asyncio.wait_for(run, RUN_TIMEOUT))
     assert actual == expected
 
 

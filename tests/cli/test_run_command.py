@@ -146,7 +146,8 @@ def test_resume_after_the_command_was_killed(database: str, project: Path) -> No
     assert records(record)[-1] == "end third"
     shown = waymark("instances", "show", instance, database=database, cwd=project).out
     [second] = [line for line in shown.splitlines() if line.startswith("n2 ")]
-    assert " 1 (lost 1\u00d7) " in second and "completed" in second, shown  # as the dashboard says
+    # Lost with its runner, not its worker: orphaned (as the dashboard says)
+    assert " 1 (orphaned 1\u00d7) " in second and "completed" in second, shown
 
 
 def test_the_result_prints_nan_infinity_and_surrogates_faithfully(

@@ -262,10 +262,12 @@ def attempts_table(detail: InstanceDetail, sites: dict[str, str]) -> Table:
 
 
 def _try_text(attempt: AttemptRecord) -> str:
-    """The try's number, and how often it was lost (its worker or runner died while running
-    it: it ran again under the same number), as the dashboard and `--format json` say."""
-    lost = attempt.lost_count
-    return f"{attempt.attempt} (lost {lost}\u00d7)" if lost else str(attempt.attempt)
+    """The try's number, and how often it was lost (its worker died, or it passed the default
+    deadline, while its runner lived) or orphaned (its runner died or froze past its lease): it
+    ran again under the same number, as the dashboard and `--format json` say."""
+    counts = [(attempt.lost_count, "lost"), (attempt.orphaned_count, "orphaned")]
+    shown = ", ".join(f"{word} {count}\u00d7" for count, word in counts if count)
+    return f"{attempt.attempt} ({shown})" if shown else str(attempt.attempt)
 
 
 _LEVEL_STYLES = {"debug": "dim", "warning": "yellow", "error": "red", "critical": "bold red"}
@@ -371,6 +373,7 @@ def _attempt_json(attempt: AttemptRecord, placement: Placement) -> dict[str, Any
         "result": plain(attempt.result),
         "error": plain(attempt.error),
         "lost": attempt.lost_count,
+        "orphaned": attempt.orphaned_count,
         "timeout": attempt.timeout,
         "ready_at": iso(attempt.ready_at),
         "created_at": iso(attempt.created_at),

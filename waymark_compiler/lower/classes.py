@@ -4,6 +4,8 @@ helper called through its class."""
 
 from __future__ import annotations
 
+import itertools
+
 import libcst as cst
 
 from waymark_compiler.context import Ctx
@@ -63,6 +65,9 @@ def call_ClassSym(symbol: ClassSym, node: cst.Call, ctx: Ctx) -> ir.Expr:
         installed = symbol.namespace is not None and is_installed(symbol.namespace)
         if symbol.kind == "other" and installed:  # `PurePosixPath(p)`: not the user's to change
             where = symbol.namespace.module if symbol.namespace is not None else ""
+            # its public package: `pathlib`, not where a version defines it (`pathlib._local`)
+            where = ".".join(itertools.takewhile(lambda p: not p.startswith("_"),
+                                                 where.split("."))) or where  # fmt: skip
             message = f"construction of `{text}`, a class of `{where}` a workflow cannot hold"
             help = (f"work on the plain value (a `str`, a `dict`) with its methods, or "
                     f"build the `{text}` in an action and return plain data")  # fmt: skip

@@ -14,8 +14,12 @@ class FileWorkflow(Workflow):
     async def run(self, path: str) -> Decimal:
         with open(path) as handle:  # error: WM112 @9
             pass
-        async with asyncio.timeout(5):  # error: WM112 @9
+        async with asyncio.timeout(5) as bound:  # error: WM112 @9
             size = await fetch(path)
+        async with asyncio.timeout_at(5.0):  # error: WM112 @9
+            size = await fetch(path)
+        async with asyncio.TaskGroup() as group:  # error: WM112 @9
+            group.create_task(fetch(path))
         with localcontext() as context:  # error: WM112 @9
             context.prec = 4
         return size

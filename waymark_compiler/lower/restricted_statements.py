@@ -11,6 +11,7 @@ import libcst as cst
 from waymark_compiler.context import Ctx
 from waymark_compiler.lower.dispatch import Refused, lower_body, refuse_statements, statement
 from waymark_compiler.lower.statements import exception_types
+from waymark_compiler.lower.timeouts import timeout_block
 from waymark_compiler.rules.statements import (
     GLOBAL_STATEMENT,
     IMPORT_IN_BODY,
@@ -52,17 +53,28 @@ def lower_With(node: cst.With, ctx: Ctx) -> list[ir.Stmt]:
     suppressed = _suppressed(node, ctx)
     if suppressed is not None:
         return suppressed
+    item = node.items[0].item
+    called = _called(item, ctx)
+    if called == "asyncio.timeout" and _plain_async(node) and isinstance(item, cst.Call):
+        block = timeout_block(node, item, ctx)
+        if block is not None:
+            return block
     what = "async with" if node.asynchronous is not None else "with"
-    help = _WITH_HELP.get(_called(node.items[0].item, ctx), "open the resource inside an action")
+    help = _WITH_HELP.get(called, "open the resource inside an action")
     return Refused(WITH_STATEMENT, f"`{what}` in a workflow", "context manager", help).statement(
         node, ctx
     )
 
 
+def _plain_async(node: cst.With) -> bool:
+    """`async with one_item:`, without `as`."""
+    return node.asynchronous is not None and len(node.items) == 1 and not node.items[0].asname
+
+
 # What to write instead of a context manager that holds no resource, by what it calls.
 _WITH_HELP = {
-    "asyncio.timeout": "bound the action instead: `await asyncio.wait_for(act(...), seconds)`",
-    "asyncio.timeout_at": "bound the action instead: `await asyncio.wait_for(act(...), seconds)`",
+    "asyncio.timeout": "write `async with asyncio.timeout(seconds):` alone: one delay, no `as`",
+    "asyncio.timeout_at": "a deadline on the loop's clock: use `asyncio.timeout(seconds)`",
     "asyncio.TaskGroup": "run the calls with `await asyncio.gather(...)`",
     "decimal.localcontext": "round the result instead: `value.quantize(Decimal('0.01'))`",
 }

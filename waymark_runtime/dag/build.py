@@ -215,6 +215,10 @@ class _Builder:
         label = f"{at.assigned}join {'*' if join.many else ''}{py.expr(join.task)}"
         return self.step(at, "join", label, span=join.span)
 
+    def visit_Timer(self, timer: ir.Timer, at: _At) -> list[Exit]:
+        """`async with asyncio.timeout(seconds):`: the timer bounding the block that follows."""
+        return self.step(at, "sleep", f"timeout {py.expr(timer.seconds)}", span=timer.span)
+
     # Control flow --------------------------------------------------------------------------
 
     def visit_If(self, stmt: ir.If, at: _At) -> list[Exit]:

@@ -185,7 +185,7 @@ def _encoded(machine: Machine, encoder: StateEncoder) -> tuple[InstanceState, St
     state = InstanceState(status=machine.status, next_node=machine.next_node, frames=frames,
                           wait=main.saved_wait(), logs=machine.logs, tasks=tasks,
                           started=started.saved(machine.started),
-                          deadlines=dict(machine.deadlines),
+                          deadlines=dict(machine.deadlines), timers=dict(machine.timers),
                           memos=machine.memos.saved(encoder))  # fmt: skip
     return state, encoder
 
@@ -207,6 +207,9 @@ def load(program: Program, guards: Bounded, state: InstanceState) -> Machine:
         machine.tasks[saved.node] = task_of(program, decoder, saved)
     machine.started = started.loaded(state.started)
     machine.deadlines = dict(state.deadlines)
+    machine.timers = {
+        node: (task, depth, name) for node, (task, depth, name) in state.timers.items()
+    }
     machine.memos.load(decoder, state.memos, {h.name: h for h in program.source.helpers})
     _reindex(machine)
     machine.next_node = state.next_node

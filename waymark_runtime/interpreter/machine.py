@@ -22,7 +22,7 @@ from waymark_runtime.effects import (
     SleepFinished,
 )
 from waymark_runtime.errors import InternalError, WaymarkError
-from waymark_runtime.interpreter import signals, sleeps, timeouts
+from waymark_runtime.interpreter import signals, sleeps, timeouts, timer_blocks
 from waymark_runtime.interpreter import started as starts
 from waymark_runtime.interpreter.binding import bind_arguments
 from waymark_runtime.interpreter.bounded import Bounded
@@ -86,6 +86,7 @@ class Machine:
         self.waiting: dict[str, Task] = {}  # while there are tasks: who waits on a node
         self.started: dict[str, Outcome | None] = {}  # started tasks: their end (None: running)
         self.deadlines: dict[str, str] = {}  # gather timeouts: timer node -> first call's node
+        self.timers: dict[str, timer_blocks.Timer] = {}  # `asyncio.timeout` blocks, by node
         # Tasks to run, in turn (a task and what to resume it with), and gathered actions to
         # start in their turn (None, None, their `ItemStart`).
         self.ready: deque[tuple[Task | None, ExceptionValue | None, Any]] = deque()
@@ -121,6 +122,10 @@ class Machine:
     def deliver(self, event: Event) -> None:
         if type(event) is SleepFinished and event.node in self.deadlines:
             timeouts.expire(self, event.node)
+            self._run()
+            return
+        if type(event) is SleepFinished and event.node in self.timers:
+            timer_blocks.expire(self, event.node)
             self._run()
             return
         task = self._owner(event)
@@ -280,6 +285,8 @@ class Machine:
             return starts.start(self, site, request)
         if site.kind == "join":
             return starts.join(self, request)
+        if site.kind == "timer":
+            return timer_blocks.start(self, request)
         seconds = None
         if type(request) is Deadline:  # `asyncio.wait_for(asyncio.gather(...), seconds)`
             request, seconds = request.calls, request.seconds
@@ -440,8 +447,13 @@ class Machine:
             self._refuse(error, frame)
             return
         self.status = "completed"
-        self.tasks, self.ready, self.started, self.deadlines = {"": self.main}, deque(), {}, {}
+        self._forget()
         self.effects.append(Complete(result=result))
+
+    def _forget(self) -> None:
+        """The instance ended: no task runs on and no timer matters any more."""
+        self.tasks, self.ready, self.started = {"": self.main}, deque(), {}
+        self.deadlines, self.timers = {}, {}
 
     def _refuse(self, error: WaymarkError, frame: Frame) -> None:
         """The runtime refuses to go on (a limit, an unknown class...): fail, naming the line."""
@@ -458,7 +470,7 @@ class Machine:
             where = frame if isinstance(frame, dict) else place_of(frame.code, frame.pc)
             error = {**error, "where": where}
         self._enter(self.main)
-        self.tasks, self.ready, self.started, self.deadlines = {"": self.main}, deque(), {}, {}
+        self._forget()
         self.frames.clear()
         self.wait, self.calls, self.pending = None, [], 0
         self.status = "failed"

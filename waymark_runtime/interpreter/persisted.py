@@ -158,6 +158,8 @@ class InstanceState:
     tasks: tuple[SavedTask, ...] = ()
     started: tuple[SavedStarted, ...] = ()
     deadlines: dict[str, str] = dataclasses.field(default_factory=dict)  # gather timeouts
+    # `asyncio.timeout` blocks: timer node -> [task node, frame depth, local holding its token]
+    timers: dict[str, tuple[str, int, str]] = dataclasses.field(default_factory=dict)
     memos: JSON = None
     """The results of its cached functions (`interpreter.memos`), in the value codec of its
     frames; stored only when there are some."""
@@ -179,6 +181,8 @@ def encode_state(state: InstanceState) -> dict[str, JSON]:
         del document["started"]
     if not state.deadlines:
         del document["deadlines"]
+    if not state.timers:
+        del document["timers"]
     if state.memos is None:
         del document["memos"]
     waits = [document["wait"], *(task["wait"] for task in document.get("tasks", ()))]

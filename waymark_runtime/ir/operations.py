@@ -14,7 +14,7 @@ from waymark_runtime.ir.span import Span, span_field
 
 __all__ = [
     "ActionCall", "Backoff", "CallAsyncHelper", "Gather", "Join", "Operation", "Policy", "Sleep",
-    "Spread", "Start", "WaitForSignal",
+    "Spread", "Start", "Timer", "WaitForSignal",
 ]  # fmt: skip
 
 
@@ -170,4 +170,21 @@ class Join:
     span: Span | None = span_field()
 
 
-Operation: TypeAlias = ActionCall | Gather | Sleep | CallAsyncHelper | WaitForSignal | Start | Join
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Timer:
+    """`await timer(_t, seconds)`: the durable timer of `async with asyncio.timeout(seconds):`,
+    started at once (the await does not wait); its token is stored in local `name` (None for
+    `timeout(None)`: no timer), which the block clears on every way out of it.
+
+    When the timer passes while `name` still holds its token, the task's pending wait is
+    abandoned, `name` is set to True and `asyncio.CancelledError` is raised at that wait, which
+    the block's handler (written by the compiler) turns into `TimeoutError`."""
+
+    name: str
+    seconds: Expr
+    span: Span | None = span_field()
+
+
+Operation: TypeAlias = (
+    ActionCall | Gather | Sleep | CallAsyncHelper | WaitForSignal | Start | Join | Timer
+)

@@ -62,6 +62,7 @@ OPERATION_TYPES = (
     ir.WaitForSignal,
     ir.Start,
     ir.Join,
+    ir.Timer,
     GatherHead,
 )
 
@@ -92,6 +93,9 @@ class OperationBuilder(Transformer[Token, Any]):
     def start_task(self, meta: Any, children: list[Any]) -> ir.Start:
         call: ir.ActionCall | ir.CallAsyncHelper = children[0]
         return ir.Start(call=call)
+
+    def timer(self, meta: Any, children: list[Any]) -> ir.Timer:
+        return ir.Timer(name=name_of(children[0]), seconds=children[1])
 
     def join_task(self, meta: Any, children: list[Any]) -> ir.Join:
         return ir.Join(task=children[0])

@@ -271,7 +271,13 @@ def _join(op: ir.Join) -> str:
     return f"join(*{expr(op.task)}{returning})"
 
 
+def _timer(op: ir.Timer) -> str:
+    name = lexicon.format_name(op.name, lexicon.HARD_KEYWORDS)
+    return f"timer({name}, {expr(op.seconds)})"
+
+
 _OPERATION_PRINTERS: dict[type, Callable[[Any], str]] = {
+    ir.Timer: _timer,
     ir.ActionCall: action_call,
     ir.Start: _start,
     ir.Join: _join,

@@ -326,6 +326,23 @@ CASES: tuple[ParityCase, ...] = (
         fast_sleep=False,
     ),
     _case("timeouts", "WaitForUncaught", fast_sleep=False),
+    # `async with asyncio.timeout(...)` (real time: the timers pass during sleeps)
+    _case("timeout_blocks", "TimeoutBlockExpires", fast_sleep=False),
+    _case(
+        "timeout_blocks",
+        "TimeoutBlockInTime",
+        {"limit": 1},
+        {"limit": None},
+        {"limit": float("inf")},
+        fast_sleep=False,
+    ),
+    _case("timeout_blocks", "TimeoutBlockInLoop", fast_sleep=False),
+    _case("timeout_blocks", "TimeoutBlockNested", fast_sleep=False),
+    _case("timeout_blocks", "TimeoutBlockUncaught", fast_sleep=False),
+    _case("timeout_blocks", "TimeoutBlockHelpers", fast_sleep=False),
+    _case(
+        "timeout_blocks", "TimeoutBlockBadDelay", {"limit": "5"}, {"limit": [1]}, fast_sleep=False
+    ),
     # sleeps
     _case("sleeps", "SleepBetweenActions", {"seconds": 0.02}, {"seconds": 3600}),
     _case("sleeps", "SleepInLoop", {"rounds": 3}),

@@ -16,7 +16,7 @@ from typing import Any
 
 import libcst as cst
 
-from waymark_compiler import nesting, sizes
+from waymark_compiler import long_literals, nesting, sizes
 from waymark_compiler.diagnostics import Diagnostic
 from waymark_compiler.form_feeds import level_form_feeds
 from waymark_compiler.layout import Layout
@@ -82,6 +82,9 @@ def _checked(path: str, text: str) -> ast.Module | Diagnostic:
                 return refused
             compile(tree, path, "exec", dont_inherit=True)
     except SyntaxError as error:
+        too_long = long_literals.too_long(path, text, error)
+        if too_long is not None:
+            return too_long
         line = error.lineno or 1
         column = error.offset or 1
         end_column = error.end_offset if error.end_lineno == line and error.end_offset else column

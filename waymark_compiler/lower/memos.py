@@ -4,7 +4,9 @@ the function's `ir.Memo`, which the interpreter keeps its results by (`interpret
 Only its outermost decorator counts (a cache of a cache keeps what the outer one keeps). The
 size and `typed` are read as CPython reads them, a literal or a module constant; anything
 else is refused (WM101) at the decorator, as are its `cache_info()` and `cache_clear()`
-(WM141): a workflow's results must not depend on what its process computed before.
+(WM141): a workflow's results must not depend on what its process computed before. A cache
+on an `async def` is refused too (WM101): CPython's keeps the coroutine, which a second await
+refuses, so the function would fail where a reader expects it to remember.
 """
 
 from __future__ import annotations
@@ -30,9 +32,12 @@ _CACHE_METHODS = frozenset({"cache_info", "cache_clear", "cache_parameters"})
 
 def memo_of(symbol: FunctionSym, resolver: Resolver, sink: Sink) -> ir.Memo | None:
     """The cache of a cached sync function (`FunctionSym.cached`); None for any other."""
-    if not symbol.cached or symbol.is_async or symbol.node is None or symbol.namespace is None:
+    if not symbol.cached or symbol.node is None or symbol.namespace is None:
         return None
     target = symbol.node.decorators[0].decorator
+    if symbol.is_async:
+        _refuse_async(target, symbol.namespace.source, sink)
+        return None
     here = resolver.at(symbol.namespace)
     func = target.func if isinstance(target, cst.Call) else target
     if here.expression(func) == ExternalSym("functools.cache"):
@@ -52,6 +57,19 @@ def memo_of(symbol: FunctionSym, resolver: Resolver, sink: Sink) -> ir.Memo | No
         sink.error(UNSUPPORTED_CALL, source.span(target), message, "not a constant", help)
         return None
     return ir.Memo(maxsize=None if maxsize is None else max(maxsize, 0), typed=typed)
+
+
+def _refuse_async(decorator: cst.BaseExpression, source: Source, sink: Sink) -> None:
+    """WM101 at the cache of an `async def`: CPython keeps the coroutine a call made, so a
+    second call with the same arguments gives the coroutine already awaited, and awaiting it
+    raises `RuntimeError('cannot reuse already awaited coroutine')`."""
+    message = "a cache on an `async def` keeps the coroutine, not its result"
+    help = (
+        "awaiting a second call with the same arguments raises RuntimeError in Python: "
+        "keep the results in a dict (`if k not in seen: seen[k] = await f(k)`), or drop the cache"
+    )
+    span = source.span(decorator)
+    sink.error(UNSUPPORTED_CALL, span, message, "caches a coroutine", help)
 
 
 def cache_method(func: cst.Attribute, ctx: Ctx) -> ir.Expr | None:

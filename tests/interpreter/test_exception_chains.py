@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 
+from tests.interpreter.host import drive
+from tests.parity.cases.chain_identity import ChainIdentity
 from tests.parity.cases.exception_chains import LongChain
+from waymark._workflow import definition_of
 from waymark.testing import LocalRuntime
 from waymark_runtime.values import ExceptionValue, chained_value, to_json, to_value
 from waymark_runtime.values.exception_values import MAX_CHAIN
@@ -53,3 +56,12 @@ async def test_a_chain_keeps_at_most_max_chain_links() -> None:
         result = await LongChain().run(MAX_CHAIN + 8)
     assert result["depth"] == MAX_CHAIN + 1
     assert result["last"] == f"link {MAX_CHAIN + 7}"
+
+
+async def test_a_link_is_the_object_held_elsewhere_after_each_resume() -> None:
+    # `drive` saves the state as JSON text and loads it again at every step, as a runner that
+    # picks the instance up in another process does.
+    outcome = await drive(definition_of(ChainIdentity).program, {"n": 1})
+    before, after, context, cause, later = outcome[1]
+    assert (before, after, context, cause) == ([True, True], [True] * 4, "changed", "changed")
+    assert later == [True, True, "no 1"]

@@ -119,12 +119,22 @@ class StateEncoder(Encoder):
             self.models[id(obj)] = len(self.models)
             self.alive.append(obj)
         elif kind is ExceptionValue:  # one object under every name: `caught is err`
-            ordinal = self.errors.get(id(obj))
-            if ordinal is not None:
-                return {"$t": "eref", "v": ordinal}
-            self.errors[id(obj)] = len(self.errors)
-            self.alive.append(obj)
+            return self._error(obj) or super().encode(obj)
         return super().encode(obj)
+
+    def chain_link(self, link: ExceptionValue, links: list[int]) -> JSON:
+        """A link numbered as any exception is, so `second.__context__ is first` holds after
+        a resume as it did before."""
+        return self._error(link) or super().chain_link(link, links)
+
+    def _error(self, obj: ExceptionValue) -> JSON | None:
+        """A reference to where `obj` was encoded before, or None, `obj` numbered."""
+        ordinal = self.errors.get(id(obj))
+        if ordinal is not None:
+            return {"$t": "eref", "v": ordinal}
+        self.errors[id(obj)] = len(self.errors)
+        self.alive.append(obj)
+        return None
 
     def fallback(self, obj: Any) -> JSON:
         kind = type(obj)

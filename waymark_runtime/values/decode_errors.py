@@ -51,7 +51,7 @@ def _link(dec: Decoder, value: JSON) -> Any:
     """A link of an exception's chain: an exception, or None."""
     if value is None:
         return None
-    if not isinstance(value, dict) or value.get("$t") != "exception":
+    if not isinstance(value, dict) or value.get("$t") not in ("exception", "eref"):
         raise ValueNotSerializable("a stored exception's cause and context are exceptions")
     return dec.decode(value)
 

@@ -82,6 +82,11 @@ class Encoder:
             "pydantic models, dataclasses, enums or datetimes)"
         )
 
+    def chain_link(self, link: ExceptionValue, links: list[int]) -> JSON:
+        """A link of an exception's chain (`__cause__`, `__context__`), inside the exception
+        (`links`: how many more the chain may keep)."""
+        return _exception_json(self, link, links)
+
     def tagged(self, tag: str, items: Any) -> JSON:
         return {"$t": tag, "items": [self.encode(x) for x in items]}
 
@@ -266,7 +271,7 @@ def _exception_json(enc: Encoder, obj: ExceptionValue, links: list[int] | None =
     for name, link in (("cause", obj.cause), ("context", context)):
         if link is not None and budget[0] > 0:
             budget[0] -= 1
-            out[name] = _exception_json(enc, link, budget)
+            out[name] = enc.chain_link(link, budget)
     if obj.suppress:
         out["suppress"] = True
     return out

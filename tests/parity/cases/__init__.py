@@ -1320,6 +1320,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("identity", "ContainerIdentity", {"n": 2}),
     _case("identity", "EnumIdentity", {"level": 1}, {"level": 2}),
     _case("exception_identity", "ExceptionIdentity", {"n": 1}, {"n": 2}, {"n": 5}),
+    _case("chain_identity", "ChainIdentity", {"n": 1}),
     _case("memoised_functions", "MemoisedFunctions", {"n": 1}, {"n": 2}),
     _case("closure_values", "ClosureValues", {"values": [3.0, 1.5, 2.5, 0.5, 4.0]}),
     _case(

@@ -352,7 +352,9 @@ _ENCODERS: dict[type, Callable[[Encoder, Any], JSON]] = {
 
 
 def _partial_json(enc: Encoder, obj: PartialValue) -> JSON:
-    keywords = _dict_json(enc, obj.keywords)
+    # Encoded as a dict value is, so a state's decoder numbers it where its encoder did: the
+    # references after it (a closure's cells, the lists it holds) stay the objects they were.
+    keywords = enc.encode(obj.keywords)
     return {"$t": "partial", "func": enc.encode(obj.func), "args": enc.encode(obj.args),
             "keywords": keywords}  # fmt: skip
 

@@ -7,5 +7,10 @@ class ClosureValue(Workflow):
         def scaled(value: float) -> float:
             return value * n
 
-        chosen = scaled  # error: WM142 @18
-        return [chosen, sorted(rates.values(), key=scaled)]  # a key= reads `n` when it is called
+        chosen = scaled  # a closure: `n` is read through its cell
+        try:
+            n = int(rates["n"])
+        except KeyError as n:  # error: WM115 @28
+            pass
+        makers = [lambda: i for i in range(3)]  # error: WM111 @19
+        return [chosen(1.0), sorted(rates.values(), key=scaled), makers]

@@ -10,11 +10,9 @@ class NestedWorkflow(Workflow):
         def double(x: int) -> int:  # error: WM115 @13
             return x * 2
 
-        count = 0
-
         def bump() -> None:  # error: WM115 @13
-            nonlocal count
-            count += 1
+            global COUNT
+            COUNT += 1
 
         def twice(x: int) -> int:  # error: WM115 @13
             return x * 2

@@ -28,6 +28,8 @@ from waymark_compiler.context import Ctx
 from waymark_compiler.literals import string_value
 from waymark_compiler.lower.arguments import lower_arguments
 from waymark_compiler.lower.bound_dunders import bound_dunder
+from waymark_compiler.lower.cells import is_closure
+from waymark_compiler.lower.computed import is_computed
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.rules.expressions import FUNCTION_VALUE
 from waymark_compiler.symbols import BuiltinSym, ClassSym, ExternalSym, FunctionSym
@@ -72,6 +74,9 @@ def applied(
         return ir.Call(func=symbol.qualname, args=items, kwargs=(), span=span), bound
     if isinstance(symbol, ExternalSym) and (operation := _operation(symbol, items)) is not None:
         return operation, bound
+    if is_closure(node) or (isinstance(node, cst.Name) and is_computed(node, ctx)):
+        callee = lower_expr(node, ctx)  # a closure, made or held (`key=scale`)
+        return ir.CallValue(callee=callee, args=items, kwargs=(), span=span), bound
     if isinstance(node, cst.Call):
         getter = _getter(node, items, ctx)
         return None if getter is None else (getter, bound)

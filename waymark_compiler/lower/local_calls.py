@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from waymark_compiler.diagnostics import Sink
+from waymark_compiler.lower.cells import CLOSURE, NotReferences
 from waymark_compiler.lower.local_defaults import Default
 from waymark_compiler.lower.placing import Placing, place
 from waymark_compiler.rules.expressions import FUNCTION_VALUE
@@ -29,9 +30,12 @@ class Local:
     # its parameters when they are all plain (no default, `*` or keyword-only one): what a
     # lambda standing for it as a value takes
     params: tuple[str, ...] | None = None
+    # used as a value (or declares `nonlocal`): the variables it reads are in cells, which
+    # `captured` names and a value of it carries (`lower.cells`)
+    kept: bool = False
 
 
-class LocalCalls(Placing):
+class LocalCalls(NotReferences, Placing):
     """Calls of local functions through `self`, their definitions taken out."""
 
     def __init__(
@@ -80,16 +84,6 @@ class LocalCalls(Placing):
             if keyed or (mapped and arg.keyword is None and not arg.star):
                 self.called.add(id(arg.value))
 
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        self.skipped.add(id(node.attr))
-
-    def visit_Arg(self, node: cst.Arg) -> None:
-        if node.keyword is not None:
-            self.skipped.add(id(node.keyword))
-
-    def visit_Param(self, node: cst.Param) -> None:
-        self.skipped.add(id(node.name))
-
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         func = original.func
         if not (isinstance(func, cst.Name) and func.value in self.locals):
@@ -125,6 +119,8 @@ class LocalCalls(Placing):
             return updated
         if local.captured and local.params is not None and id(original) in self.called:
             return self._closure(local, original)
+        if local.captured and local.kept:
+            return self._with_cells(local, original)
         if local.captured:
             read = [name for name in local.captured if name not in self.source.hidden]
             what = ", ".join(f"`{name}`" for name in read) or "the method's variables"
@@ -151,6 +147,18 @@ class LocalCalls(Placing):
         params = cst.Parameters(params=[cst.Param(cst.Name(name)) for name in local.params])
         made = cst.Lambda(params=params, body=call)
         for node in (call, *args, *(arg.value for arg in args), made):
+            place(self.source, node, original)
+        return made
+
+    def _with_cells(self, local: Local, original: cst.Name) -> cst.Call:
+        """`scale` as a value: `_wm_closure(self.scale, _wm_cell_rate=_wm_cell_rate)`, which
+        lowers to a `functools.partial` of the helper holding its cells."""
+        args = [cst.Arg(self._method(local, original))]
+        args += [
+            cst.Arg(keyword=cst.Name(n), value=cst.Name(n), equal=_EQUAL) for n in local.captured
+        ]
+        made = cst.Call(func=cst.Name(CLOSURE), args=args)
+        for node in (made, *args, *(arg.value for arg in args)):
             place(self.source, node, original)
         return made
 

@@ -16,9 +16,10 @@ parameter (`HIDDEN_SELF`) to call its nested functions through, which no call pa
 function is lowered as a method: its first parameter is not one of its arguments).
 
 A nested `def` stays refused (WM115, by `lower_FunctionDef`) when it cannot be a helper: it is
-decorated, it declares `nonlocal` or `global`, its name is bound more than once in the method,
-or the method has no `self` (a `@staticmethod`; a decorated module function). A local function that
-reads the method's variables cannot be a value (`key=fmt`: WM142); one that reads none can.
+decorated, it declares `global`, its name is bound more than once in the method, or the method
+has no `self` (a `@staticmethod`; a decorated module function). A local function that reads
+the method's variables and is used as a value, or declares `nonlocal`, reads them through
+cells (`lower.cells`); one that reads none is a value as it is.
 """
 
 from __future__ import annotations
@@ -32,6 +33,14 @@ import libcst as cst
 
 from waymark_compiler.context import TEMP_PREFIX
 from waymark_compiler.diagnostics import Sink
+from waymark_compiler.lower.cells import (
+    CLOSURE,
+    cell_name,
+    declares_nonlocal,
+    escaping,
+    in_cells,
+    made_cells,
+)
 from waymark_compiler.lower.local_calls import Local, LocalCalls
 from waymark_compiler.lower.local_defaults import computed_defaults, with_placeholders
 from waymark_compiler.lower.placing import Placing, fresh, place
@@ -152,9 +161,25 @@ def _hoist(
             if name in reads:
                 reads.update(hidden)
     captured = _captures(set(helper_names), frees, self_name)
+    plain = {d.name.value: _plain(d) for d in nested}
+    kept = escaping(method.body, {name: params is not None for name, params in plain.items()})
+    kept |= {d.name.value for d in nested if declares_nonlocal(d)}
+    cells = set().union(*(captured[name] for name in kept)) - source.hidden
+    if cells:  # read and written through cells, which the functions are passed
+        method, nested = _celled(method, nested, cells, frees, source, sink)
+        captured = {
+            name: tuple(sorted(cell_name(v) if v in cells else v for v in found))
+            for name, found in captured.items()
+        }
+        source.hidden.update(cell_name(v) for v in cells)
+        source.hidden.add(CLOSURE)
     locals_ = {
         d.name.value: Local(
-            helper_names[d.name.value], captured[d.name.value], defaults[d.name.value], _plain(d)
+            helper_names[d.name.value],
+            captured[d.name.value],
+            defaults[d.name.value],
+            plain[d.name.value],
+            d.name.value in kept,
         )
         for d in nested
     }
@@ -170,6 +195,40 @@ def _hoist(
     hoisted = method.visit(rewrite)
     assert isinstance(hoisted, cst.FunctionDef)
     return hoisted, helpers
+
+
+def _celled(
+    method: cst.FunctionDef,
+    nested: list[cst.FunctionDef],
+    cells: set[str],
+    frees: dict[str, set[str]],
+    source: Source,
+    sink: Sink,
+) -> tuple[cst.FunctionDef, list[cst.FunctionDef]]:
+    """`method` making `cells` and using its variables through them, and its local functions
+    reading (writing, with `nonlocal`) those they use through the cells too."""
+    assert isinstance(method.body, cst.IndentedBlock)
+    params = set(_param_names(method))
+    body = in_cells(method.body, cells, source, sink)
+    assert isinstance(body, cst.IndentedBlock)
+    rewritten = method.with_changes(body=made_cells(body, cells, params, source))
+    place(source, rewritten, method)
+    again = []
+    for definition in nested:
+        own = cells & frees.get(definition.name.value, set())
+        if own:
+            changed = definition.with_changes(body=in_cells(definition.body, own, source, sink))
+            place(source, changed, definition)
+            definition = changed
+        again.append(definition)
+    return rewritten, again
+
+
+def _param_names(method: cst.FunctionDef) -> list[str]:
+    params = method.params
+    every = [*params.posonly_params, *params.params, *params.kwonly_params]
+    every += [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
+    return [param.name.value for param in every]
 
 
 def _bound_once(
@@ -244,15 +303,15 @@ def _nested_defs(node: cst.CSTNode, *, lambdas: bool = False) -> Iterator[cst.CS
 
 
 def _eligible(definition: cst.FunctionDef, once: Callable[[str], bool]) -> bool:
-    if definition.decorators or _declares_scope(definition):
+    if definition.decorators or _declares_global(definition):
         return False
     return once(definition.name.value)
 
 
-def _declares_scope(node: cst.CSTNode) -> bool:
-    if isinstance(node, cst.Global | cst.Nonlocal):
+def _declares_global(node: cst.CSTNode) -> bool:
+    if isinstance(node, cst.Global):
         return True
-    return any(_declares_scope(child) for child in parts(node))
+    return any(_declares_global(child) for child in parts(node))
 
 
 def _free_variables(method: cst.FunctionDef, source: Source) -> dict[str, set[str]] | None:

@@ -13,6 +13,7 @@ import libcst as cst
 
 from waymark_compiler.context import Ctx
 from waymark_compiler.lower.arguments import lower_arguments
+from waymark_compiler.lower.cells import is_closure
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.lower.functional import FUNCTION_HELP, applied
 from waymark_compiler.rules.expressions import FUNCTION_VALUE
@@ -82,7 +83,7 @@ def _replaced(
 
 
 def _is_function(node: cst.BaseExpression, ctx: Ctx) -> bool:
-    if isinstance(node, cst.Lambda):
+    if isinstance(node, cst.Lambda) or is_closure(node):
         return True
     if not isinstance(node, cst.Name | cst.Attribute):
         return False

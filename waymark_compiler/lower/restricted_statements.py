@@ -108,8 +108,8 @@ def _suppressed(node: cst.With, ctx: Ctx) -> list[ir.Stmt] | None:
 
 @statement
 def lower_FunctionDef(node: cst.FunctionDef, ctx: Ctx) -> list[ir.Stmt]:
-    help = ("a nested function must be undecorated, defined once, without `nonlocal` or "
-            "`global`, in a method that takes `self`; or define a helper method")  # fmt: skip
+    help = ("a nested function must be undecorated, defined once, without `global`, in a "
+            "method that takes `self`; or define a helper method")  # fmt: skip
     message = "function defined inside a workflow body that cannot be a helper"
     if not ctx.function.self_name:  # a module function, a `@staticmethod`, a model's method
         message = "function defined inside a function that has no `self`"

@@ -97,14 +97,16 @@ FUNCTION_VALUE = rule(
     "WM142",
     "function-value",
     "refuses using a builtin, a function of the standard library or an installed package, a "
-    "decorated function, a nested function that reads its method's variables, or a table of "
+    "decorated function, or a table of "
     "functions that is not constant as a value, except as the `key=` of `sorted`, `min`, `max` "
     "and `list.sort`, the function of "
     "`map`, `filter` and `functools.reduce` and the replacement of `re.sub`/`re.subn` and of a "
     "compiled pattern's `sub`/`subn`",
     "The functions that are values in the Waymark Runtime Language are actions (stored by "
     "import path) and the workflow's own helpers (plain functions of the user's code and helper "
-    "methods, stored by helper name); a constant module-level table may hold them. A "
+    "methods, stored by helper name; a local function that reads its method's variables is "
+    "a partial of its helper holding their cells); a constant module-level table may hold "
+    "them. A "
     "`key=` that is a pure builtin, a pure method of a value or a one-parameter lambda is "
     "compiled into the computation it stands for.",
     "measure = len",

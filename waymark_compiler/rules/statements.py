@@ -79,9 +79,10 @@ NESTED_DEFINITION = rule(
     "refuses class definitions, and functions that cannot be helpers, inside a workflow body",
     "Classes are not values in the Waymark Runtime Language. A nested function is compiled as "
     "a helper method that is passed the variables it reads; it cannot be one when it is "
-    "decorated, declares `nonlocal` or `global`, is defined more than once, or is inside a "
-    "`@staticmethod` or a decorated module function.",
-    "def bump():\n    nonlocal count\n    count += 1",
+    "decorated, declares `global`, is defined more than once, or is inside a "
+    "`@staticmethod` or a decorated module function. A variable a closure keeps (in a cell) "
+    "must be bound with `=`, not by `except ... as`, `:=`, a `case` pattern or `del`.",
+    "def bump():\n    global COUNT\n    COUNT += 1",
     "Return the new value instead of rebinding it (`count = bump(count)`), define a helper "
     "method on the workflow class, or a class at module level.",
 )

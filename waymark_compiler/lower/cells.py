@@ -1,0 +1,241 @@
+"""Cells for the variables a closure keeps: a local function used as a value (kept in a
+variable, stored in a list, passed to a function, returned) or one that declares `nonlocal`.
+
+CPython keeps such a variable in a cell that the function and the closure share: the closure
+reads the variable's current value when it runs, and `nonlocal` writes reach the enclosing
+function. A cell here is a one-item list the method makes at its start (`_wm_cell_k =
+[None]`, or the parameter's value): every read and write of `k` in the method becomes one of
+`_wm_cell_k[0]`, the helper the local function becomes is passed the list, and a value of
+the function is `functools.partial` of the helper with its cells. A list is one object under
+every name, across awaits and resumes, so the closure keeps seeing the method's variable.
+The rewrite is done on the syntax tree before lowering, as `local_functions` does its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import libcst as cst
+
+from waymark_compiler.context import TEMP_PREFIX
+from waymark_compiler.diagnostics import Sink
+from waymark_compiler.lower.placing import Placing, place
+from waymark_compiler.namespace import target_names
+from waymark_compiler.rules.statements import NESTED_DEFINITION
+from waymark_compiler.source import Source
+
+CLOSURE = f"{TEMP_PREFIX}closure"
+"""The call a value of a local function with cells is written as before lowering:
+`_wm_closure(self.helper, _wm_cell_k=_wm_cell_k)`, lowered as `functools.partial`."""
+
+_MAPS = frozenset({"map", "filter"})
+_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
+
+
+def is_closure(node: cst.BaseExpression) -> bool:
+    """Is `node` a value of a local function with its cells (`CLOSURE`)?"""
+    return (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Name)
+        and (node.func.value == CLOSURE)
+    )
+
+
+def cell_name(variable: str) -> str:
+    return f"{TEMP_PREFIX}cell_{variable}"
+
+
+def escaping(body: cst.CSTNode, names: dict[str, bool]) -> set[str]:
+    """The local functions of `names` (each with whether its parameters are plain) that `body`
+    uses as a value: any reference but a call, and `key=fn`, `map(fn, xs)` for plain ones
+    (which `local_calls` wraps in a lambda that reads the variables when it is called)."""
+    found = _References(names)
+    body.visit(found)
+    return found.escaping
+
+
+class NotReferences:
+    """What a scan for a variable's references skips: the names that only look like one (an
+    attribute's, a keyword argument's, a parameter's), collected in `skipped` by node id."""
+
+    skipped: set[int]
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self.skipped.add(id(node.attr))
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self.skipped.add(id(node.keyword))
+
+    def visit_Param(self, node: cst.Param) -> None:
+        self.skipped.add(id(node.name))
+
+
+class _References(NotReferences, cst.CSTVisitor):
+    def __init__(self, names: dict[str, bool]) -> None:
+        super().__init__()
+        self.names = names
+        self.skipped = set()
+        self.escaping: set[str] = set()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.skipped.add(id(node.func))
+        for index, arg in enumerate(node.args):
+            keyed = arg.keyword is not None and arg.keyword.value == "key"
+            mapped = index == 0 and isinstance(node.func, cst.Name) and node.func.value in _MAPS
+            value = arg.value
+            plain = isinstance(value, cst.Name) and self.names.get(value.value) is True
+            if plain and (keyed or (mapped and arg.keyword is None and not arg.star)):
+                self.skipped.add(id(value))
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.skipped.add(id(node.name))
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value in self.names and id(node) not in self.skipped:
+            self.escaping.add(node.value)
+
+
+def declares_nonlocal(definition: cst.FunctionDef) -> bool:
+    """Does the body of `definition` (not of a function within it) declare `nonlocal`?"""
+    found = _Nonlocals()
+    definition.body.visit(found)
+    return found.found
+
+
+class _Nonlocals(cst.CSTVisitor):
+    found = False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
+        self.found = True
+
+
+def in_cells(
+    body: cst.BaseSuite, cells: Iterable[str], source: Source, sink: Sink
+) -> cst.BaseSuite:
+    """`body` with every use of the variables `cells` (not shadowed by a lambda's parameter or
+    a comprehension's variable) read and written through its cell, its `nonlocal` statements
+    of them taken out; lambdas are rewritten too (they read the cell), functions defined in it
+    are not (`local_functions` rewrites each for the variables it reads)."""
+    rewritten = body.visit(_InCells(frozenset(cells), source, sink))
+    assert isinstance(rewritten, cst.BaseSuite)
+    return rewritten
+
+
+def made_cells(
+    body: cst.IndentedBlock, cells: Iterable[str], params: set[str], source: Source
+) -> cst.IndentedBlock:
+    """`body` opening with the making of its cells: a parameter's holds its value."""
+    made = []
+    for variable in sorted(cells):
+        value = cst.Name(variable) if variable in params else cst.Name("None")
+        target = cst.AssignTarget(cst.Name(cell_name(variable)))
+        assign = cst.Assign(targets=[target], value=cst.List([cst.Element(value)]))
+        line = cst.SimpleStatementLine(body=[assign])
+        place(source, line, body)
+        made.append(line)
+    return body.with_changes(body=[*made, *body.body])
+
+
+class _InCells(NotReferences, Placing):
+    def __init__(self, cells: frozenset[str], source: Source, sink: Sink) -> None:
+        super().__init__(source)
+        self.cells = cells
+        self.sink = sink
+        self.shadowed: list[frozenset[str]] = []
+        self.skipped = set()
+
+    def _hidden(self) -> frozenset[str]:
+        return frozenset().union(*self.shadowed) if self.shadowed else frozenset()
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self.shadowed.append(frozenset(_param_names(node.params)))
+
+    def leave_Lambda(self, original: cst.Lambda, updated: cst.Lambda) -> cst.BaseExpression:
+        self.shadowed.pop()
+        return updated
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False  # its own scope: a local function is rewritten apart, for what it reads
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, _COMPREHENSIONS):
+            self.shadowed.append(frozenset(_comprehension_names(node)))
+        return super().on_visit(node)
+
+    def on_leave(self, original: cst.CSTNode, updated: cst.CSTNode) -> Any:
+        if isinstance(original, _COMPREHENSIONS):
+            self.shadowed.pop()
+        return super().on_leave(original, updated)
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if node.name is not None:
+            self._bound_by(node.name.name, "`except ... as`")
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._bound_by(node.target, "`:=`")
+
+    def visit_MatchAs(self, node: cst.MatchAs) -> None:
+        if node.name is not None:
+            self._bound_by(node.name, "a `case` pattern")
+
+    def visit_MatchStar(self, node: cst.MatchStar) -> None:
+        if node.name is not None:
+            self._bound_by(node.name, "a `case` pattern")
+
+    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
+        self.skipped.update(id(item.name) for item in node.names)
+
+    def visit_Del(self, node: cst.Del) -> None:
+        self._bound_by(node.target, "`del`")
+
+    def _bound_by(self, target: cst.BaseExpression, how: str) -> None:
+        if not isinstance(target, cst.Name) or not self._celled(target.value):
+            return
+        self.skipped.add(id(target))
+        message = f"variable `{target.value}` a closure keeps is bound by {how}"
+        help = f"bind `{target.value}` with `=` (assign it from another name)"
+        span = self.source.span(target)
+        self.sink.error(NESTED_DEFINITION, span, message, "kept by a closure", help)
+
+    def _celled(self, name: str) -> bool:
+        return name in self.cells and name not in self._hidden()
+
+    def leave_SimpleStatementLine(
+        self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine:
+        kept = [s for s in updated.body if not self._cells_declared(s)]
+        if len(kept) == len(updated.body):
+            return updated
+        return updated.with_changes(body=kept or [cst.Pass()])
+
+    def _cells_declared(self, statement: cst.BaseSmallStatement) -> bool:
+        if not isinstance(statement, cst.Nonlocal):
+            return False
+        return all(item.name.value in self.cells for item in statement.names)
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
+        if id(original) in self.skipped or not self._celled(original.value):
+            return updated
+        index = cst.SubscriptElement(cst.Index(cst.Integer("0")))
+        return cst.Subscript(value=cst.Name(cell_name(original.value)), slice=[index])
+
+
+def _param_names(params: cst.Parameters) -> Iterable[str]:
+    every = [*params.posonly_params, *params.params, *params.kwonly_params]
+    every += [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
+    return (param.name.value for param in every)
+
+
+def _comprehension_names(node: cst.BaseComp) -> Iterable[str]:
+    clause: cst.CompFor | None = node.for_in
+    while clause is not None:
+        yield from target_names(clause.target)
+        clause = clause.inner_for_in

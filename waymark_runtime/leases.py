@@ -3,7 +3,9 @@
 `Leases` turns the time a claim or heartbeat statement was sent into the local lease deadline
 (the lease TTL less a margin for clock skew between hosts), extends the held instances' leases
 on every heartbeat, lets go of those the store no longer gives this runner, and gives back
-leases the store holds for it but memory does not. It never claims, steps or commits a change.
+leases the store holds for it but memory does not. It also notices when the process was stopped
+(SIGSTOP, a frozen VM) or its loop blocked, and then distrusts its leases until a heartbeat sent
+since has confirmed them (`trusted`). It never claims, steps or commits a change.
 """
 
 from __future__ import annotations
@@ -23,6 +25,11 @@ from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.worker.executor import Lease, lease_margin
 
 log = logging.getLogger("waymark.runner")
+
+TICK = 0.25
+"""How often `watch_stalls` looks at the time."""
+STALL = 0.5
+"""A turn of the event loop this much later than due means the process did not run meanwhile."""
 
 
 class Leases:
@@ -55,6 +62,9 @@ class Leases:
         self.margin = lease_margin(self.ttl)
         self.orphans: set[str] = set()
         self.soon = asyncio.Event()  # beat now: an instance held here was ended elsewhere
+        self.ticked = time.monotonic()  # when the time was last looked at (`trusted`)
+        self.watching = False  # `watch_stalls` runs (not under a virtual clock)
+        self.stalled_at: float | None = None  # a stall no heartbeat has followed yet
 
     def lease_from(self, sent: float) -> Lease:
         """The local lease of a claim or heartbeat statement sent at monotonic time `sent`."""
@@ -68,6 +78,29 @@ class Leases:
             self.soon.clear()
             await guarded("heartbeat", functools.partial(self.heartbeat, orphans=ticked))
 
+    async def watch_stalls(self) -> None:
+        """Look at the time every `TICK`: a tick that comes `STALL` late found the process
+        stopped or its loop blocked (`trusted`)."""
+        self.watching = True
+        self.ticked = time.monotonic()
+        while True:
+            self.trusted()
+            await asyncio.sleep(TICK)
+
+    def trusted(self) -> bool:
+        """Whether the held leases can be relied on without asking the database. Not after a
+        stall, until a heartbeat sent since has answered: meanwhile another process may have
+        cancelled an instance held here, and an attempt sent before its commit is durable
+        would start after the cancel returned (the commit is then refused, but the attempt
+        ran). The local lease deadline does not see a stop shorter than the lease."""
+        now = time.monotonic()
+        if self.watching and now - self.ticked > TICK + STALL:
+            log.warning("the runner did not run for %.1f s; checking its leases", now - self.ticked)
+            self.stalled_at = now
+            self.soon.set()
+        self.ticked = now
+        return self.stalled_at is None
+
     def ended(self, instance_id: str) -> None:
         """Another process ended this instance (a cancel): if it is held here, the heartbeat
         runs now, lets it go and stops its attempts, rather than at its next tick."""
@@ -80,6 +113,8 @@ class Leases:
         ticks: two beats in quick succession could both see a claim still being read)."""
         started = time.monotonic()
         still_held = await self.store.heartbeat(self.owner, self.clock(), self.ttl)
+        if self.stalled_at is not None and started > self.stalled_at:
+            self.stalled_at = None  # (the let-go below is synchronous: nothing sends meanwhile)
         deadline = self.lease_from(started).deadline
         let_go = False
         for instance_id, held in list(self.held.items()):

@@ -24,6 +24,7 @@ from waymark_runtime.gate import Gate
 from waymark_runtime.group_commit import Turns, write_changes
 from waymark_runtime.held import Attempt, Held
 from waymark_runtime.holdings import Holdings
+from waymark_runtime.leases import Leases
 from waymark_runtime.pacing import Pacer
 from waymark_runtime.retrying import guarded
 from waymark_runtime.stepping import SLICE, Stepper
@@ -74,6 +75,7 @@ class Pump(abc.ABC):
     turns: Turns
     pacer: Pacer
     ahead: Ahead
+    leases: Leases
 
     @abc.abstractmethod
     def _mark(self, instance_id: str) -> None:
@@ -190,6 +192,11 @@ class Pump(abc.ABC):
         to run now, which the caller submits before the statement is durable. An attempt's
         row says `running` only if a free worker slot takes it at once (`fit_to_room`); those
         slots are `reserved` until the commit ends (`_commit`)."""
+        if not self.leases.trusted():  # after a stall: nothing runs before its commit is durable
+            for change in changes:
+                if not (change.done or change.release):  # (else `_apply` dispatches nothing)
+                    change.dispatch.extend(change.early)
+                    change.early.clear()
         room = self.pool.free - self.reserved
         batch = CommitBatch()
         for change in changes:

@@ -137,6 +137,7 @@ class Runner(Pump):
             asyncio.create_task(coroutine)
             for coroutine in (
                 self.leases.heartbeat_loop(),
+                *([] if self.time.virtual else [self.leases.watch_stalls()]),
                 self.claims.loop(),
                 poll_loop(self.settings, self.claims.wanted, heard),
                 reclaim_loop(self.store, self.settings, self.clock, self.owner, self.claims.wanted),

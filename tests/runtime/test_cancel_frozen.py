@@ -1,0 +1,47 @@
+"""A cancel that comes while the runner holding the instance is frozen (SIGSTOP), shorter than
+its lease: the action running meanwhile ends on its worker, and when the runner continues it
+must neither record that result nor start the instance's next action."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+import waymark
+from tests.runtime import fault_flows as flows
+from tests.runtime.test_faults import start_workers, submit, wait_for
+from tests.runtime.test_fencing import paused
+from tests.runtime.test_steering_faults import MODULE, lines, rows, started
+from waymark import WorkflowCancelled
+
+pytestmark = pytest.mark.fault
+
+
+@pytest.mark.parametrize(
+    ("lease_ms", "frozen_for"), [("20000", 0.0), ("2000", 3.0)], ids=["within", "past"]
+)
+async def test_a_cancel_while_the_runner_is_frozen_starts_nothing_after_it(
+    database: str, tmp_path: Path, lease_ms: str, frozen_for: float
+) -> None:
+    record = tmp_path / "executions.log"
+    [instance] = await submit(database, [(flows.NapChild, ("f", 1.0))])
+    with start_workers(database, record, WAYMARK_USER_MODULE=MODULE,
+                       WAYMARK_LOCK_TTL_MS=lease_ms, WAYMARK_LOCK_HEARTBEAT_MS="500") as runner:  # fmt: skip
+        await wait_for(lambda: "f/a" in started(record), 25, "the first nap")
+        with paused(runner):
+            async with waymark.connect(database) as client:
+                await waymark.cancel(instance, "stop")
+                with pytest.raises(WorkflowCancelled, match="stop"):
+                    await client.get_result(instance, timeout=10)
+            await wait_for(lambda: "end f/a" in lines(record), 10, "the nap to end")
+            await asyncio.sleep(frozen_for)
+        await asyncio.sleep(2.0)  # the runner is back
+        assert runner.process.poll() is None
+    assert started(record) == ["f/a"]
+    found = await rows(database, "SELECT node, status FROM waymark_attempts"
+                       " WHERE instance_id = $1", instance)  # fmt: skip
+    assert [row["status"] for row in found] == ["failed"]
+    [status] = await rows(database, "SELECT status FROM waymark_instances WHERE id = $1", instance)
+    assert status["status"] == "cancelled"

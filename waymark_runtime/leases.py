@@ -47,6 +47,7 @@ class Leases:
         let_go: Callable[[str], None],
         withdraw: Callable[[], None],
         committing: Callable[[str], bool],
+        pause: Callable[[bool], None] = lambda paused: None,
     ) -> None:
         self.store = store
         self.settings = settings
@@ -57,6 +58,7 @@ class Leases:
         self.let_go = let_go  # the lease is gone
         self.withdraw = withdraw  # queued attempts of instances let go do not start
         self.committing = committing  # a commit in flight says itself whether the lease held
+        self.pause = pause  # hold the attempts queued for the workers back, or let them go
         self.ttl = settings.lock_ttl_ms / 1000
         # Local deadlines end a little before the lease in the database does, for clock skew.
         self.margin = lease_margin(self.ttl)
@@ -97,6 +99,7 @@ class Leases:
         if self.watching and now - self.ticked > TICK + STALL:
             log.warning("the runner did not run for %.1f s; checking its leases", now - self.ticked)
             self.stalled_at = now
+            self.pause(True)
             self.soon.set()
         self.ticked = now
         return self.stalled_at is None
@@ -113,8 +116,7 @@ class Leases:
         ticks: two beats in quick succession could both see a claim still being read)."""
         started = time.monotonic()
         still_held = await self.store.heartbeat(self.owner, self.clock(), self.ttl)
-        if self.stalled_at is not None and started > self.stalled_at:
-            self.stalled_at = None  # (the let-go below is synchronous: nothing sends meanwhile)
+        trusted = self.stalled_at is not None and started > self.stalled_at
         deadline = self.lease_from(started).deadline
         let_go = False
         for instance_id, held in list(self.held.items()):
@@ -126,6 +128,9 @@ class Leases:
                 let_go = True
         if let_go:
             self.withdraw()
+        if trusted:  # once what was let go is withdrawn
+            self.stalled_at = None
+            self.pause(False)
         if orphans:
             await self._release_orphans(set(still_held) - set(self.held))
 

@@ -102,7 +102,8 @@ class Runner(Pump):
                          room=lambda: self.pool.free - self.reserved)  # fmt: skip
         self.leases = Leases(store, settings, self.owner, self.clock, self.held, mark=self._mark,
                              let_go=self._let_go, withdraw=self.pool.withdraw_revoked,
-                             committing=self.committing.__contains__)  # fmt: skip
+                             committing=self.committing.__contains__,
+                             pause=self.pool.pause)  # fmt: skip
         self.deadlines = Deadlines(store=store, clock=self.clock, held=self.held,
                                    activity=self.activity, drop=self._drop,
                                    withdraw=self.pool.withdraw_revoked)  # fmt: skip

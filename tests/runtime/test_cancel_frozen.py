@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import waymark
+from tests.runtime import cancel_flows
 from tests.runtime import fault_flows as flows
 from tests.runtime.test_faults import start_workers, submit, wait_for
 from tests.runtime.test_fencing import paused
@@ -45,3 +46,28 @@ async def test_a_cancel_while_the_runner_is_frozen_starts_nothing_after_it(
     assert [row["status"] for row in found] == ["failed"]
     [status] = await rows(database, "SELECT status FROM waymark_instances WHERE id = $1", instance)
     assert status["status"] == "cancelled"
+
+
+async def test_a_cancel_while_the_runner_is_frozen_starts_none_of_the_attempts_waiting(
+    database: str, tmp_path: Path
+) -> None:
+    """A gather wider than the workers' slots: the attempts beyond them wait (in the runner's
+    pool, or in a worker's prefetch) when the runner is frozen and the instance cancelled;
+    the running ones end meanwhile, and none of those waiting may start after the cancel."""
+    record = tmp_path / "executions.log"
+    [instance] = await submit(database, [(cancel_flows.NapFan, ("g", 6, 1.0))])
+    env = {"WAYMARK_USER_MODULE": "tests.runtime.cancel_flows", "WAYMARK_LOCK_TTL_MS": "20000",
+           "WAYMARK_LOCK_HEARTBEAT_MS": "500", "WAYMARK_CONCURRENT_PER_WORKER": "2"}  # fmt: skip
+    with start_workers(database, record, **env) as runner:
+        await wait_for(lambda: len(started(record)) == 2, 25, "the first naps")
+        with paused(runner):
+            async with waymark.connect(database):
+                await waymark.cancel(instance, "stop")
+            cancelled = len(started(record))
+            await asyncio.sleep(2.0)  # the running naps end
+            frozen_started = len(started(record))
+        await asyncio.sleep(2.0)  # the runner is back
+    assert len(started(record)) == frozen_started == cancelled == 2, (frozen_started, lines(record))
+    found = await rows(database, "SELECT status FROM waymark_attempts WHERE instance_id = $1",
+                       instance)  # fmt: skip
+    assert {row["status"] for row in found} == {"failed"}

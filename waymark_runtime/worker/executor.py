@@ -148,6 +148,10 @@ class Executor(Protocol):
     def quiet(self, until: float) -> None:
         """Successes of what is in flight may be left unread until `until`."""
 
+    def pause(self, paused: bool) -> None:
+        """While `paused`, start none of the orders waiting for room (the runner distrusts
+        its leases after a stall); what runs goes on."""
+
     def hold(self) -> None:
         """Start nothing more (the runner is stopping): orders that have not started go back
         to the runner through `on_expired`, never counted as lost."""
@@ -202,6 +206,9 @@ class InProcessExecutor:
 
     def quiet(self, until: float) -> None:
         """Nothing to leave unread."""
+
+    def pause(self, paused: bool) -> None:
+        """Nothing waits for room here: every order starts when it is submitted."""
 
     def submit(self, orders: list[AttemptOrder]) -> None:
         now = time.monotonic()

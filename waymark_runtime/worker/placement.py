@@ -34,7 +34,7 @@ class Placement(PoolBase):
         """Hand pending orders to workers with room (free slots, or a prefetch to top up,
         `Slots.room`), the least loaded first; one frame per worker per call. With nothing
         queued there is nothing to place (a reply's freed slot, a commit's empty dispatch)."""
-        if self.holding or not (self.pending or self.isolated):
+        if self.holding or self.paused or not (self.pending or self.isolated):
             return
         batches: dict[_Worker, list[bytes]] = {}
         expired: list[AttemptOrder] = []

@@ -105,6 +105,13 @@ class WorkerPool(Listener, Watchdog):
         if not self.in_flight:
             self.idle.set()
 
+    def pause(self, paused: bool) -> None:
+        """While `paused`, start none of the queued orders (the runner distrusts its leases
+        after a stall, `Leases.trusted`); what a worker holds or runs goes on."""
+        self.paused = paused
+        if not paused:
+            self._fill_soon()
+
     def hold(self) -> None:
         """Start nothing more (the runner is stopping): queued orders go back to the runner
         (`on_expired`), those a worker holds unstarted are withdrawn (answered `skipped`, and

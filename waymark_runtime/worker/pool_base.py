@@ -70,6 +70,7 @@ class PoolBase(abc.ABC):
         self.tasks: set[asyncio.Task[None]] = set()
         self.stopping = False
         self.holding = False  # `hold`: nothing more starts
+        self.paused = False  # `pause`: nothing queued starts for now
         self.startup_failures = 0
         self.failed: WorkerStartupError | None = None
         self.idle = asyncio.Event()

@@ -1,8 +1,10 @@
-"""Workflows of the fault tests of call policies (retry, backoff, timeout) under worker deaths.
+"""Workflows of the fault tests of call policies (retry, backoff, timeout, an action's
+concurrency) under worker deaths.
 
 `doomed` appends `<key> <monotonic time>` to the file named by `WM_TEST_RECORD` when an
 execution starts, then acts by the number of executions of its key recorded so far: the
 first SIGKILLs its own worker process, the next `fails` raise `ValueError`, the rest return.
+`alone` appends `start <key> <pid>` and `end <key>` around its nap.
 """
 
 from __future__ import annotations
@@ -74,3 +76,17 @@ class TimesOutTwice(Workflow):
             )
         except ActionTimeout:
             return f"timed out: {key}"
+
+
+@action(concurrency=1)
+async def alone(key: str, seconds: float) -> str:
+    _record(f"start {key} {os.getpid()}")
+    await asyncio.sleep(seconds)
+    _record(f"end {key}")
+    return key
+
+
+@workflow
+class Alone(Workflow):
+    async def run(self, key: str, seconds: float) -> str:
+        return await alone(key, seconds)

@@ -15,7 +15,7 @@ from tests.runtime import fault_flows as flows
 from tests.runtime.test_faults import start_workers, submit, wait_for
 from tests.runtime.test_fencing import paused
 from tests.runtime.test_steering_faults import MODULE, lines, rows, started
-from waymark import WorkflowCancelled
+from waymark import WorkflowCancelled, WorkflowTimeout
 
 pytestmark = pytest.mark.fault
 
@@ -71,3 +71,46 @@ async def test_a_cancel_while_the_runner_is_frozen_starts_none_of_the_attempts_w
     found = await rows(database, "SELECT status FROM waymark_attempts WHERE instance_id = $1",
                        instance)  # fmt: skip
     assert {row["status"] for row in found} == {"failed"}
+
+
+async def test_a_deadline_passing_while_the_runner_is_frozen_starts_nothing_after_it(
+    database: str, tmp_path: Path
+) -> None:
+    """The instance's deadline passes while its runner is frozen within its lease and its
+    action ends on the worker: on waking the runner ends the instance, and starts nothing
+    more of it."""
+    record = tmp_path / "executions.log"
+    env = {"WAYMARK_USER_MODULE": MODULE, "WAYMARK_LOCK_TTL_MS": "20000",
+           "WAYMARK_LOCK_HEARTBEAT_MS": "500"}  # fmt: skip
+    async with waymark.connect(database) as client:
+        instance = await flows.NapChild().run("d", 1.0, _blocking=False, _timeout=2.0)
+        with start_workers(database, record, **env) as runner:
+            await wait_for(lambda: "d/a" in started(record), 25, "the first nap")
+            with paused(runner):
+                await wait_for(lambda: "end d/a" in lines(record), 10, "the nap to end")
+                await asyncio.sleep(2.0)  # past the deadline
+            with pytest.raises(WorkflowTimeout):
+                await client.get_result(instance, timeout=10)
+            await asyncio.sleep(1.0)
+    assert started(record) == ["d/a"]
+
+
+async def test_a_requeue_while_the_runner_is_frozen_never_runs_the_two_side_by_side(
+    database: str, tmp_path: Path
+) -> None:
+    """`requeue` of an instance whose runner is frozen within its lease: the new instance runs
+    (on another runner) while the old one's action ends on the frozen runner's worker; when
+    that runner wakes, nothing more of the old instance starts."""
+    record = tmp_path / "executions.log"
+    env = {"WAYMARK_USER_MODULE": MODULE, "WAYMARK_LOCK_TTL_MS": "20000",
+           "WAYMARK_LOCK_HEARTBEAT_MS": "500"}  # fmt: skip
+    [old] = await submit(database, [(flows.NapChild, ("r", 1.0))])
+    with start_workers(database, record, **env) as first:
+        await wait_for(lambda: "r/a" in started(record), 25, "the first nap")
+        with paused(first):
+            async with waymark.connect(database) as client:
+                new = (await (await waymark.admin()).requeue(old)).id
+                with start_workers(database, record, **env):
+                    assert await client.get_result(new, timeout=20) == "r/ar/b"
+        await asyncio.sleep(2.0)  # the first runner is back
+    assert sorted(started(record)) == ["r/a", "r/a", "r/b"], lines(record)

@@ -90,3 +90,22 @@ async def alone(key: str, seconds: float) -> str:
 class Alone(Workflow):
     async def run(self, key: str, seconds: float) -> str:
         return await alone(key, seconds)
+
+
+@action
+async def blocks_once(key: str) -> str:
+    """Its first execution blocks its worker's event loop far past any timeout."""
+    _record(f"{key} {time.monotonic()}")
+    if _executions(key) == 1:
+        time.sleep(60)
+    return key
+
+
+@workflow
+class BlocksPastItsTimeout(Workflow):
+    async def run(self, key: str) -> str:
+        return await self.run_action(
+            blocks_once(key),
+            retry=RetryPolicy(attempts=2, exception_types=[ActionTimeout]),
+            timeout=1.0,
+        )

@@ -114,3 +114,24 @@ async def test_a_worker_killed_holding_an_action_s_only_slot_gives_it_back(
     assert sorted((row["key"], row["lost_count"], row["status"]) for row in found) == [
         (key, int(key == killed_key), "completed") for key in keys
     ]
+
+
+async def test_an_attempt_blocking_its_worker_past_its_timeout_fails_once_and_is_retried(
+    database: str, tmp_path: Path
+) -> None:
+    """The watchdog kills a worker whose attempt blocks its event loop past the timeout: that
+    attempt fails with `ActionTimeout` once (the policy's retry runs it again), and is not
+    also counted lost."""
+    record = tmp_path / "executions.log"
+    [instance] = await submit(database, [(flows.BlocksPastItsTimeout, ("b",))])
+    with start_workers(database, record, WAYMARK_USER_MODULE=MODULE):
+        [outcome] = await results(database, [instance], timeout=40)
+    assert outcome == "b"
+    assert len(_starts(record, "b")) == 2
+    found = await rows(database, "SELECT status, lost_count, error::text AS error"
+                       " FROM waymark_attempts WHERE instance_id = $1 ORDER BY attempt", instance)  # fmt: skip
+    assert [(row["status"], row["lost_count"]) for row in found] == [
+        ("failed", 0),
+        ("completed", 0),
+    ]
+    assert "ActionTimeout" in found[0]["error"]

@@ -42,6 +42,7 @@ class _Worker:
     ready: bool = False
     retiring: bool = False
     exclusive: bool = False
+    killed: bool = False  # by the pool: it takes no more orders while its exit is awaited
     next_id: int = 0
     deadlines: dict[int, float] = field(default_factory=dict)
 
@@ -88,7 +89,8 @@ class PoolBase(abc.ABC):
         return queued + sum(len(w.in_flight) for w in self.workers)
 
     def _usable(self) -> list[_Worker]:
-        return [w for w in self.workers if w.ready and not w.retiring and not w.exclusive]
+        return [w for w in self.workers
+                if w.ready and not w.retiring and not w.exclusive and not w.killed]  # fmt: skip
 
     def _background(self, coroutine: Any) -> None:
         task = asyncio.ensure_future(coroutine)

@@ -37,6 +37,7 @@ class Watchdog(PoolBase):
                     continue
                 log.warning("worker %s is stuck past an attempt's deadline; killing it",
                             worker.process.pid)  # fmt: skip
+                worker.killed = True  # (a retry of what timed out must not go to it)
                 for request_id in overdue:
                     self._timed_out(worker, request_id)
                 with contextlib.suppress(ProcessLookupError):

@@ -111,6 +111,7 @@ class WorkerPool(Listener, Watchdog):
         self.paused = paused
         if not paused:
             self._fill_soon()
+            self.reports.on_room()  # the gate asks for what the room may take
 
     def hold(self) -> None:
         """Start nothing more (the runner is stopping): queued orders go back to the runner
@@ -134,7 +135,9 @@ class WorkerPool(Listener, Watchdog):
     @property
     def free(self) -> int:
         """Free slots of the workers that take orders, less the orders queued for them: how
-        many orders submitted now would start at once."""
+        many orders submitted now would start at once (none while `paused`)."""
+        if self.paused:
+            return 0
         slots = sum(max(0, w.slots.concurrent - len(w.slots.running) - len(w.slots.waiting))
                     for w in self._usable() if w is not self.draining)  # fmt: skip
         return max(0, slots - len(self.pending) - len(self.isolated))

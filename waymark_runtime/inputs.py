@@ -28,7 +28,11 @@ class InvalidInputError(WaymarkError, TypeError):
 
 
 def validated_inputs(definition: WorkflowDefinition, inputs: dict[str, Any]) -> dict[str, Any]:
-    """`inputs` (already bound by name) validated into `run()`'s annotations."""
+    """`inputs` (already bound by name) validated into `run()`'s annotations; an input nested
+    too deeply to store is refused first (`ValueNotSerializable`, naming it)."""
+    from waymark_runtime.values.cycles import check_input_nesting
+
+    check_input_nesting(inputs)
     hints = run_hints(definition.cls)
     if not hints:
         return inputs

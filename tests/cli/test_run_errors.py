@@ -212,3 +212,12 @@ def test_inputs_past_the_payload_limit_are_refused_before_anything_is_written(
                      database=NOWHERE, cwd=project, WAYMARK_MAX_PAYLOAD_BYTES="50")  # fmt: skip
     assert_usage(result, "--input: the inputs cannot be stored: its JSON is 1", "more than "
                  "WAYMARK_MAX_PAYLOAD_BYTES (50)")  # fmt: skip
+
+
+def test_inputs_nested_past_the_value_limit_are_refused_before_anything_is_written(
+    project: Path,
+) -> None:
+    """A worker would have failed the instance reading them back."""
+    deep = "[" * 3000 + "]" * 3000
+    result = run(project, "flows.py:Steps", "--input", '{"record": ' + deep + "}")
+    assert_usage(result, "--input: input `record` nests more than 1000 levels deep")

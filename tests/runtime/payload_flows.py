@@ -140,3 +140,9 @@ class BuildsDeep(Workflow):
             value = [value]
         await asyncio.sleep(1)
         return len(value)
+
+
+@workflow
+class MeasuresInput(Workflow):
+    async def run(self, value: object) -> int:
+        return await depth_of(value)

@@ -39,7 +39,7 @@ BAD = [
     # The refusal shows the value short, even one whose repr() would fail or never end.
     (
         flows.Count,
-        {"n": _nested(10_000)},
+        {"n": _nested(999)},  # deeper is refused as too deep to store
         r"valid integer \(`n: int`, got \[\[\[\[\[\.\.\.\]\]\]\]\]\)$",
     ),
     (flows.Count, {"n": Unprintable()}, r"valid integer \(`n: int`, got <Unprintable instance at "),
@@ -113,6 +113,15 @@ async def test_a_schedule_with_bad_inputs_is_refused_and_stores_nothing(
     schedules = Schedules(store)
     with pytest.raises(InvalidScheduleError, match=message):
         await schedules.register(workflow, "nightly", timedelta(hours=1), inputs=inputs)
+    assert await schedules.select() == []
+
+
+async def test_a_schedule_with_inputs_too_deep_to_store_is_refused(store: PostgresStore) -> None:
+    schedules = Schedules(store)
+    refusal = r"inputs of Count do not serialize: input `n` nests more than 1000 levels deep"
+    with pytest.raises(InvalidScheduleError, match=refusal):
+        await schedules.register(flows.Count, "nightly", timedelta(hours=1),
+                                 inputs={"n": _nested(10_000)})  # fmt: skip
     assert await schedules.select() == []
 
 

@@ -136,6 +136,33 @@ async def test_inputs_past_the_payload_limit_are_refused_before_anything_is_stor
     assert await store.pool.fetchval("SELECT count(*) FROM waymark_instances") == 0
 
 
+def _lists(levels: int) -> list[object]:
+    value: list[object] = []
+    for _ in range(levels - 1):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize("levels", [1001, 6000])
+async def test_inputs_nested_past_the_value_limit_are_refused_at_start(
+    store: PostgresStore, database: str, levels: int
+) -> None:
+    """The starting process encoded them, then a worker failed the instance reading them:
+    past `VALUE_NESTING` (1,000 levels) they are refused by name before anything is stored."""
+    refusal = r"^input `value` nests more than 1000 levels deep \(lists in lists"
+    assert await _on_local(flows.MeasuresInput(), value=_lists(1000)) == 999
+    with pytest.raises(ValueNotSerializable, match=refusal):
+        await _on_local(flows.MeasuresInput(), value=_lists(levels))
+    async with waymark.connect(database):
+        with pytest.raises(ValueNotSerializable, match=refusal):
+            await flows.MeasuresInput().run(value=_lists(levels), _blocking=False)
+    assert await store.pool.fetchval("SELECT count(*) FROM waymark_instances") == 0
+    looped: list[object] = []
+    looped.append(looped)
+    with pytest.raises(ValueNotSerializable, match="the value contains itself: a list holds"):
+        await _on_local(flows.MeasuresInput(), value=looped)
+
+
 async def test_an_argument_slower_to_reach_its_worker_than_the_lease_still_runs_once(
     store: PostgresStore, database: str, worker_env: Path
 ) -> None:

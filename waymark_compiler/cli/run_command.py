@@ -197,11 +197,14 @@ def _check_names(params: tuple[Any, ...], inputs: dict[str, Any], workflow: str)
 def _validated(definition: WorkflowDefinition, inputs: dict[str, Any]) -> dict[str, Any]:
     """Inputs validated into run()'s annotated types, as every entry point does."""
     from waymark_runtime.inputs import InvalidInputError, validated_inputs
+    from waymark_runtime.values import ValueNotSerializable
 
     try:
         return validated_inputs(definition, inputs)
     except InvalidInputError as failure:
         raise UsageFailure(str(failure)) from None
+    except ValueNotSerializable as failure:
+        raise UsageFailure(f"--input: {failure}") from None
 
 
 def _import_file(path: Path, *, skip_compile: bool) -> str:

@@ -261,19 +261,17 @@ def _checked_inputs(definition: WorkflowDefinition, inputs: Mapping[str, Any] | 
         raise InvalidScheduleError(
             f"inputs must be a mapping of run() arguments, got {clipped(inputs)}"
         )
+    from waymark_runtime.values import to_json
+
     try:
-        bound = definition.bind_inputs((), dict(inputs or {}))
+        return to_json(definition.bind_inputs((), dict(inputs or {})))
     except InvalidInputError as error:  # validated as run() validates them
         raise InvalidScheduleError(str(error)) from None
     except TypeError as error:
         raise InvalidScheduleError(
             f"inputs do not match {definition.name}.run(): {error}"
         ) from None
-    from waymark_runtime.values import to_json
-
-    try:
-        return to_json(bound)
-    except Exception as error:
+    except Exception as error:  # too deep to store (bind_inputs), or not JSON (to_json)
         raise InvalidScheduleError(
             f"inputs of {definition.name} do not serialize: {error}"
         ) from None

@@ -4,7 +4,8 @@ Encoding, decoding and input validation recurse once per level of a value. A lis
 itself (`x.append(x)`) recurses for ever and a list nested 100,000 deep past Python's limit;
 either way the codec stops with a `RecursionError`, which the callers turn into
 `ValueNotSerializable` with `nesting_problem`: only then is the value walked again, without
-recursion, to say which of the two it is. Shared references (`[a, a]`) are not cycles.
+recursion, to say which of the two it is. Shared references (`[a, a]`) are not cycles. A
+workflow's inputs are measured before they are stored (`check_input_nesting`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from waymark_runtime.errors import ValueNotSerializable
+from waymark_runtime.nesting import VALUE_NESTING
 from waymark_runtime.values.exception_values import ExceptionValue
 from waymark_runtime.values.model_values import ModelValue
 
@@ -67,6 +69,33 @@ def holds_itself(value: Any) -> object | None:
             on_path.add(id(child))
             stack.append((child, grandchildren))
     return None
+
+
+def check_input_nesting(inputs: dict[str, Any]) -> None:
+    """Refuse (`ValueNotSerializable`) an input nested deeper than `VALUE_NESTING` levels:
+    the process that starts an instance may encode it, but a worker is not sure to read it."""
+    for name, value in inputs.items():
+        if nests_deeper(value, VALUE_NESTING):
+            raise self_containing(value) or ValueNotSerializable(
+                f"input `{name}` nests more than {VALUE_NESTING} levels deep (lists in lists, "
+                f"dicts in dicts...); values may nest {VALUE_NESTING} levels"
+            )
+
+
+def nests_deeper(value: Any, levels: int) -> bool:
+    """Whether `value` nests more than `levels` containers deep (a list in a list is two).
+    Level by level, without recursion; a container that holds itself nests without end."""
+    frontier = [value]
+    for _ in range(levels):
+        below: dict[int, Any] = {}
+        for node in frontier:
+            for child in _children(node) or ():
+                if _children(child) is not None:
+                    below[id(child)] = child
+        if not below:
+            return False
+        frontier = list(below.values())
+    return True
 
 
 _END = object()

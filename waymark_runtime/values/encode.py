@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from waymark_runtime.errors import ValueNotSerializable
 from waymark_runtime.values.callables import ActionValue, HelperValue, PartialValue, TaskValue
-from waymark_runtime.values.cycles import nesting_problem
+from waymark_runtime.values.cycles import check_input_nesting, nesting_problem
 from waymark_runtime.values.enums import EnumValue, mix_of
 from waymark_runtime.values.exception_values import (
     MAX_CHAIN,
@@ -122,7 +122,9 @@ def made_json(obj: Any) -> JSON:
 
 def inputs_json(inputs: dict[str, Any], max_bytes: int) -> JSON:
     """A workflow's inputs for storage: refused (`ValueNotSerializable`) past `max_bytes` of
-    JSON (`WAYMARK_MAX_PAYLOAD_BYTES`), as the runner would decode them on every claim."""
+    JSON (`WAYMARK_MAX_PAYLOAD_BYTES`), as the runner would decode them on every claim, or
+    nested deeper than every codec of a worker is sure to read them (`check_input_nesting`)."""
+    check_input_nesting(inputs)
     encoded = to_json(inputs)
     try:
         check_storable(encoded, max_bytes)

@@ -46,7 +46,7 @@ class Metrics:
         self.succeeded = Counter("waymark_actions_succeeded", "Attempts that returned, by action.",
                                  by_action, registry=r)  # fmt: skip
         self.failed = Counter("waymark_actions_failed", "Attempts that raised, timed out or "
-                              "were lost past their budget, by action.", by_action, registry=r)  # fmt: skip
+                              "were lost or orphaned past their budget, by action.", by_action, registry=r)  # fmt: skip
         self.retried = Counter("waymark_actions_retried", "Retries planned after a failed "
                                "attempt, by action.", by_action, registry=r)  # fmt: skip
         self.duration = Histogram("waymark_attempt_duration_seconds", "How long attempts ran "
@@ -80,10 +80,19 @@ class Metrics:
     def attempt_started(self, action: str) -> None:
         self._child(self.started, action).inc()
 
-    def attempt_ended(self, action: str, ok: bool, seconds: float | None) -> None:
-        self._child(self.succeeded if ok else self.failed, action).inc()
+    def attempt_replied(self, action: str, ok: bool, seconds: float | None) -> None:
+        """A worker replied: a success counts here, a failure where it is decided
+        (`attempt_failed`), with the failures that come without a reply."""
+        if ok:
+            self._child(self.succeeded, action).inc()
         if seconds is not None:
             self._child(self.duration, action).observe(seconds)
+
+    def attempt_failed(self, action: str) -> None:
+        """One attempt failed for good: it raised or timed out (its reply, or an unstorable
+        value, taken by the runner), was lost past `WAYMARK_LOST_ATTEMPT_RETRIES`, or was
+        orphaned past `WAYMARK_ORPHANED_ATTEMPT_RETRIES` (failed by the lease reclaimer)."""
+        self._child(self.failed, action).inc()
 
     def attempt_retried(self, action: str) -> None:
         self._child(self.retried, action).inc()

@@ -11,6 +11,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 
+from waymark_runtime import metrics
 from waymark_runtime.config import Settings
 from waymark_runtime.retrying import guarded
 from waymark_runtime.store.contract import RunnerStore
@@ -59,10 +60,14 @@ async def reclaim_loop(
         nonlocal pause
         pause = interval  # if this pass fails
         now = clock()
-        released = await store.reclaim_expired_instances(now, limit, keep_owner=owner)
+        reclaimed = await store.reclaim_expired_instances(now, limit, keep_owner=owner)
+        released = reclaimed.instances
         if released:
             log.info("released %s expired instance leases", released)
             wanted.set()
+        if reclaimed.failed and (recording := metrics.current()) is not None:
+            for action in reclaimed.failed:  # failed past the orphaned bound, here and only here
+                recording.attempt_failed(action)
         if released < limit:
             lapse = await store.next_lease_lapse(now, keep_owner=owner)
             until = longest if lapse is None else lapse - now + _PAST_LAPSE

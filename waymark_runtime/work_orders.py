@@ -185,7 +185,7 @@ def record_reply(recording: metrics.Metrics, held: Held, attempt: Any, ok: bool)
     running = held.running.get(attempt)
     if running is not None:
         took = time.monotonic() - running.dispatched if running.dispatched else None
-        recording.attempt_ended(running.action, ok, took)
+        recording.attempt_replied(running.action, ok, took)
 
 
 def orders_of(

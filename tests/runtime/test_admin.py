@@ -297,7 +297,7 @@ async def test_cancel_ends_a_running_instance_and_fences_its_runner(store: Any) 
     late.finish(running, "n1", 1, True, 14)
     assert await store.commit(late, "runner", NOW + 6) == set()
     assert await store.heartbeat("runner", NOW + 6, LEASE) == {}
-    assert await store.reclaim_expired_instances(NOW + 10 * LEASE) == 0
+    assert (await store.reclaim_expired_instances(NOW + 10 * LEASE)).instances == 0
     assert await store.claim("other", 10, NOW + 10 * LEASE, LEASE) == []
     assert (await store.status(running))["status"] == "cancelled"
 

@@ -122,7 +122,7 @@ async def test_a_lost_lease_grants_nothing_and_its_reclaim_frees_the_slots(store
     assert (await store.acquire_slots("other", wanted[2:], at(now))).granted == []  # not its lease
     stale = [SlotRequest(instance_id, epoch + 5, "n2", 1, ACTION, ActionLimits(concurrency=9))]
     assert (await store.acquire_slots("r", stale, at(now))).granted == []  # not this claim
-    assert await store.reclaim_expired_instances(now + 2 * LEASE) == 1  # "r" died
+    assert (await store.reclaim_expired_instances(now + 2 * LEASE)).instances == 1  # "r" died
     [claim] = await store.claim("s", 1, now + 2 * LEASE, LEASE)
     again = requests(instance_id, claim.epoch, nodes, ActionLimits(concurrency=2))
     granted = await store.acquire_slots("s", again, at(now + 2 * LEASE))

@@ -15,6 +15,7 @@ from prometheus_client.parser import text_string_to_metric_families
 import waymark
 from tests.runtime import observe_flows, runtime_flows
 from tests.runtime.support import start_workers_env, start_workers_process
+from waymark_runtime.actions import ActionTimeout
 from waymark_runtime.config import ConfigError, Settings
 
 pytestmark = pytest.mark.usefixtures("worker_env")
@@ -60,7 +61,8 @@ async def test_start_workers_serves_metrics(database: str, tmp_path: Path) -> No
     port = free_port()
     modules = "tests.runtime.observe_flows,tests.runtime.runtime_flows"
     env = start_workers_env(database, WAYMARK_USER_MODULE=modules,
-                            WAYMARK_METRICS_ADDR=f"127.0.0.1:{port}")  # fmt: skip
+                            WAYMARK_METRICS_ADDR=f"127.0.0.1:{port}",
+                            WAYMARK_LOST_ATTEMPT_RETRIES="1")  # fmt: skip
     with start_workers_process(env, tmp_path / "start-workers.log"):
         async with waymark.connect(database) as client:
             assert [await runtime_flows.Single().run(n) for n in range(3)] == [0, 1, 2]
@@ -69,19 +71,22 @@ async def test_start_workers_serves_metrics(database: str, tmp_path: Path) -> No
                 await client.get_result(exploding, timeout=30)
             marker = str(tmp_path / "crashed-once")
             assert await runtime_flows.Crashing().run(marker) == "survived"
-        samples = await scraped_until(port, "waymark_instances", 4, status="completed")
+            with pytest.raises(ActionTimeout, match="lost 2 times"):  # past the budget of 1
+                await runtime_flows.Crashing().run("")
+        samples = await scraped_until(port, "waymark_instances", 2, status="failed")
 
     assert value(samples, "waymark_actions_started_total", action=NOOP) == 3
     assert value(samples, "waymark_actions_succeeded_total", action=NOOP) == 3
     assert value(samples, "waymark_attempt_duration_seconds_count", action=NOOP) == 3
     assert value(samples, "waymark_actions_failed_total", action=FLAKY) == 2
     assert value(samples, "waymark_actions_retried_total", action=FLAKY) == 1
-    # lost with its worker, started again (alone in a new worker), then it returned
-    assert value(samples, "waymark_actions_started_total", action=CRASH) == 2
+    # lost with its worker, started again (alone in a new worker), then it returned; then lost
+    # twice, and failed past the budget of one loss: the one failure, counted by the runner
+    assert value(samples, "waymark_actions_started_total", action=CRASH) == 4
     assert value(samples, "waymark_actions_succeeded_total", action=CRASH) == 1
-    assert value(samples, "waymark_actions_failed_total", action=CRASH) is None
-    assert value(samples, "waymark_worker_restarts_total") == 1
-    assert value(samples, "waymark_instances", status="failed") == 1
+    assert value(samples, "waymark_actions_failed_total", action=CRASH) == 1
+    assert value(samples, "waymark_worker_restarts_total") == 3
+    assert value(samples, "waymark_instances", status="failed") == 2
     assert value(samples, "waymark_queue_depth") == 0
     assert value(samples, "waymark_queue_oldest_age_seconds") == 0
     assert (value(samples, "waymark_claim_duration_seconds_count") or 0) >= 1

@@ -100,7 +100,7 @@ async def take_over_and_give_back(store: RunnerStore, instance_id: str) -> None:
     """Another runner whose clock says the lease expired claims the instance (the attempt in
     flight counts as lost), then stops at once: it queues the attempt and releases it."""
     later = time.time() + 3600
-    assert await store.reclaim_expired_instances(later) == 1
+    assert (await store.reclaim_expired_instances(later)).instances == 1
     [claim] = await store.claim("another runner", 1, later, 30.0)
     [lost] = claim.pending
     release = CommitBatch()

@@ -18,11 +18,13 @@ import pytest
 import waymark
 from tests.runtime import fault_flows
 from tests.runtime.test_faults import count, results, start_workers, submit, wait_for
+from tests.runtime.test_metrics import free_port, scrape, value
 from waymark_runtime.actions import ActionTimeout
 from waymark_runtime.store.postgres import PostgresStore
 
 pytestmark = pytest.mark.fault
 ENV = {"WAYMARK_USER_MODULE": "tests.runtime.fault_flows"}
+KILLER = "tests.runtime.fault_flows:kill_my_runner"
 COUNTS = "SELECT {} FROM waymark_attempts WHERE instance_id = '{}'"
 
 
@@ -70,7 +72,8 @@ async def test_an_action_that_kills_its_runner_fails_past_the_orphaned_bound(
     database: str, tmp_path: Path
 ) -> None:
     """With `WAYMARK_ORPHANED_ATTEMPT_RETRIES=2`, an action that SIGKILLs its own process
-    group runs three times (three runners die), and the fourth runner fails it."""
+    group runs three times (three runners die), and the fourth runner fails it: its lease
+    reclaimer, which counts the failure in its metrics."""
     record = tmp_path / "kills.log"
     env = {**ENV, "WAYMARK_ORPHANED_ATTEMPT_RETRIES": "2"}
     [instance_id] = await submit(database, [(fault_flows.KillsItsRunner, ("p",))])
@@ -78,11 +81,15 @@ async def test_an_action_that_kills_its_runner_fails_past_the_orphaned_bound(
         with start_workers(database, record, **env) as runner:
             await wait_for(lambda: runner.process.poll() is not None, 30, "the runner to die")
         assert starts(record, "p") == run + 1
-    with start_workers(database, record, **env) as runner:
+    port = free_port()
+    with start_workers(database, record, WAYMARK_METRICS_ADDR=f"127.0.0.1:{port}", **env) as runner:
         async with waymark.connect(database) as client:
             with pytest.raises(ActionTimeout, match="orphaned 3 times"):
                 await client.get_result(instance_id, timeout=30)
         assert runner.process.poll() is None  # the failed action did not run again
+        samples = scrape(port)
+    assert value(samples, "waymark_actions_failed_total", action=KILLER) == 1
+    assert value(samples, "waymark_actions_started_total", action=KILLER) is None
     assert starts(record, "p") == 3
     counts = COUNTS.format("lost_count, orphaned_count, status", instance_id)
     assert await rows(database, counts) == [(0, 3, "failed")]

@@ -28,7 +28,7 @@ from waymark_runtime.engine import (
     PlannedAction,
     PlannedChild,
 )
-from waymark_runtime.store.contract import InspectionStore, RunnerStore
+from waymark_runtime.store.contract import InspectionStore, Reclaimed, RunnerStore
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.postgres import is_transient
 
@@ -133,7 +133,7 @@ async def test_a_lost_lease_fences_the_old_owners_commit(store: RunnerStore) -> 
     [instance_id] = await store.create_instances([spec()], now)
     await store.claim("old", 1, now, LEASE)
     assert set(await store.heartbeat("old", now + 1, LEASE)) == {instance_id}
-    assert await store.reclaim_expired_instances(now + LEASE + 2) == 1
+    assert (await store.reclaim_expired_instances(now + LEASE + 2)).instances == 1
     [claim] = await store.claim("new", 1, now + LEASE + 3, LEASE)
     assert claim.instance.instance_id == instance_id
     stale = CommitBatch()
@@ -152,7 +152,7 @@ async def test_an_older_claim_of_the_same_owner_is_fenced_by_its_epoch(
     now = time.time()
     [instance_id] = await store.create_instances([spec()], now)
     [first] = await store.claim("a", 1, now, LEASE)
-    assert await store.reclaim_expired_instances(now + LEASE + 2) == 1
+    assert (await store.reclaim_expired_instances(now + LEASE + 2)).instances == 1
     [second] = await store.claim("a", 1, now + LEASE + 3, LEASE)
     assert second.epoch == first.epoch + 1
     assert await store.heartbeat("a", now + LEASE + 4, LEASE) == {instance_id: second.epoch}
@@ -184,7 +184,7 @@ async def test_reclaim_requeues_orphaned_attempts_then_fails_them_past_their_bou
     await store.commit(lost_once, "a", now)
     for orphaned in (1, 2):
         now += LEASE + 1
-        assert await store.reclaim_expired_instances(now) == 1
+        assert (await store.reclaim_expired_instances(now)).instances == 1
         [claim] = await store.claim(f"runner-{orphaned}", 1, now, LEASE)
         [pending] = claim.pending
         assert (pending.node, pending.status, pending.lost_count) == ("n1", "queued", 1)
@@ -195,7 +195,8 @@ async def test_reclaim_requeues_orphaned_attempts_then_fails_them_past_their_bou
         restart.start(instance_id, "n1", 1, lost_count=pending.lost_count)
         await store.commit(restart, f"runner-{orphaned}", now)
     now += LEASE + 1
-    await store.reclaim_expired_instances(now)  # a third orphaning: past the bound of 2
+    reclaimed = await store.reclaim_expired_instances(now)  # a third: past the bound of 2
+    assert reclaimed == Reclaimed(instances=1, failed=("tests.runtime.runtime_flows:noop",))
     [claim] = await store.claim("last", 1, now, LEASE)
     assert claim.pending == []
     [event] = claim.instance.events
@@ -247,7 +248,7 @@ async def test_recorded_results_keep_the_state_and_come_back_as_events(
     quiet.record(instance_id, "n2", 1, False, {"type": "builtins:ValueError", "message": "x"})
     assert await store.commit(quiet, "a", now + 1) == {instance_id}
     now += 10 * LEASE  # `a` dies: its lease expires and its running attempt is lost
-    assert await store.reclaim_expired_instances(now) == 1
+    assert (await store.reclaim_expired_instances(now)).instances == 1
     [claim] = await store.claim("b", 1, now, LEASE)
     assert claim.instance.state == {"step": 1}
     assert sorted(claim.instance.events, key=lambda event: event.node) == [

@@ -205,7 +205,7 @@ async def test_a_step_fenced_out_of_the_database_records_and_emits_nothing(
         await first_execution(key)
         await recorded_running(any_store, instance_id)  # it may start before its commit lands
         later = time.time() + 3600
-        assert await any_store.reclaim_expired_instances(later) == 1
+        assert (await any_store.reclaim_expired_instances(later)).instances == 1
         [claim] = await any_store.claim("another runner", 1, later, 30.0)
         await asyncio.wait_for(_logged(caplog, f"instance {instance_id} is no longer ours"), 20)
         [lost] = claim.pending

@@ -46,6 +46,15 @@ class RunnerInfo:
     worker_count: int
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reclaimed:
+    """What one pass of the lease reclaimer did: how many expired leases it released, and the
+    action of each orphaned attempt it failed, past `orphaned_attempt_retries`."""
+
+    instances: int
+    failed: tuple[str, ...] = ()
+
+
 class RunnerStore(Protocol):
     lost_attempt_retries: int
     lost_error: Any
@@ -75,7 +84,7 @@ class RunnerStore(Protocol):
 
     async def reclaim_expired_instances(
         self, now: float, limit: int = 1000, *, keep_owner: str = ""
-    ) -> int:
+    ) -> Reclaimed:
         """Release expired leases (not `keep_owner`'s); the attempts their owners ran are
         orphaned: queued again, or failed past `orphaned_attempt_retries`."""
 

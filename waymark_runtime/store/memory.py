@@ -33,6 +33,7 @@ from waymark_runtime.store import (
 from waymark_runtime.store.contract import (
     InstanceQuery,
     QueueStats,
+    Reclaimed,
     RunnerInfo,
     cascade_error,
     lost_attempt_error,
@@ -272,19 +273,22 @@ class MemoryStore:
 
     async def reclaim_expired_instances(
         self, now: float, limit: int = 1000, *, keep_owner: str = ""
-    ) -> int:
+    ) -> Reclaimed:
         expired = [i for i in self.instances.values() if i.lease_owner not in (None, keep_owner)
                    and i.lease_expires_at is not None and i.lease_expires_at < now][:limit]  # fmt: skip
+        failed: list[str] = []
         for instance in expired:
             for attempt in instance.attempts.values():
                 if attempt.status == "running" and attempt.lease_owner == instance.lease_owner:
                     self._orphan(attempt, now)
+                    if attempt.status == "failed":
+                        failed.append(attempt.action)
             instance.lease_owner = instance.lease_expires_at = None
             instance.wake_at = instance.updated_at = now
             self._queue(instance)
         if expired:
             self._notify_runnable()
-        return len(expired)
+        return Reclaimed(instances=len(expired), failed=tuple(failed))
 
     async def next_lease_lapse(self, now: float, *, keep_owner: str = "") -> float | None:
         lapses = [i.lease_expires_at for i in self.instances.values()

@@ -23,6 +23,7 @@ import asyncpg
 
 from waymark_runtime.flow import FlowRule
 from waymark_runtime.store.contract import (
+    Reclaimed,
     RunnerInfo,
     cascade_error,
     lost_attempt_error,
@@ -292,7 +293,7 @@ class PostgresStore(ClientQueries, FlowQueries, InspectionQueries, SteeringQueri
 
     async def reclaim_expired_instances(
         self, now: float, limit: int = 1000, *, keep_owner: str = ""
-    ) -> int:
+    ) -> Reclaimed:
         """Release expired instance leases (not `keep_owner`'s); their owners' running
         attempts are orphaned (counted against `orphaned_attempt_retries`)."""
         row = await self.pool.fetchrow(
@@ -304,7 +305,7 @@ class PostgresStore(ClientQueries, FlowQueries, InspectionQueries, SteeringQueri
             keep_owner,
         )
         assert row is not None
-        return int(row["instances"])
+        return Reclaimed(instances=int(row["instances"]), failed=tuple(row["failed"]))
 
     async def next_lease_lapse(self, now: float, *, keep_owner: str = "") -> float | None:
         """The earliest lease expiry at or after `now` of another owner than `keep_owner`."""

@@ -2,8 +2,8 @@
 and the lines workflows write with `self.log` (logger `waymark.workflow`).
 
 An attempt's failure is logged once the step that read it is planned, so the line says whether
-it will be retried (the step planned the next attempt of the same node). Only failures are
-logged: a successful attempt costs nothing here. Every line carries its fields as `extra`
+it will be retried (the step planned the next attempt of the same node), and counted in the
+metrics then. Only failures are logged: a successful attempt costs nothing here. Every line carries its fields as `extra`
 (`instance_id`, `workflow`, `action`, `attempt`, `attempts`, `error_type`, `error`, `retry`), for
 `WAYMARK_LOG_FORMAT=json`.
 """
@@ -14,6 +14,7 @@ import logging
 import unicodedata
 from typing import Any
 
+from waymark_runtime import metrics
 from waymark_runtime.engine import StepCommit
 from waymark_runtime.held import Held
 from waymark_runtime.values.text import shown_text
@@ -57,8 +58,12 @@ def _escaped(char: str) -> str:
 
 
 def attempt_failures(held: Held, step: StepCommit | None) -> None:
-    """Log (WARNING) each attempt of `held` that failed since its last step."""
+    """Log (WARNING) and count (`waymark_actions_failed_total`) each attempt of `held` that
+    failed since its last step: the failures this runner decided, each once."""
     failed, held.failed = held.failed, []
+    if (recording := metrics.current()) is not None:
+        for attempt, _ in failed:
+            recording.attempt_failed(attempt.action)
     planned = {(a.node, a.attempt) for a in step.plan.actions} if step is not None else set()
     workflow = _loggable(held.claimed.workflow)
     for attempt, error in failed:

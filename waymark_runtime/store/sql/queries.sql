@@ -410,7 +410,8 @@ ORDER BY r.started_at DESC, r.id;
 -- a live runner extends its own leases once the database is back, it does not drop them).
 -- Attempts their owner was running were orphaned with it (it died or froze, not the attempt):
 -- re-queue them, `lost_count` untouched, or fail them with $4 once orphaned more than $3 times
--- (`WAYMARK_ORPHANED_ATTEMPT_RETRIES`: an action that kills its own runner).
+-- (`WAYMARK_ORPHANED_ATTEMPT_RETRIES`: an action that kills its own runner). Returns the actions
+-- of the attempts it failed, for the reclaiming runner's metrics.
 WITH expired AS (
     SELECT id, lease_owner FROM waymark_instances
     WHERE lease_owner IS NOT NULL AND lease_expires_at < to_timestamp($1)
@@ -436,9 +437,10 @@ WITH expired AS (
     FROM expired AS e
     WHERE a.instance_id = e.id AND a.status = 'running' AND a.lease_expires_at IS NULL
       AND a.lease_owner = e.lease_owner
-    RETURNING 1
+    RETURNING a.action, a.status
 )
 SELECT r.instances, (SELECT count(*) FROM orphaned) AS attempts,
+       ARRAY(SELECT action FROM orphaned WHERE status = 'failed') AS failed,
        CASE WHEN r.instances > 0 THEN pg_notify('waymark_runnable', '')::text END
 FROM (SELECT count(*) AS instances FROM released) AS r;
 

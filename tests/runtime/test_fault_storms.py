@@ -66,13 +66,24 @@ OTHERS = (
 )
 
 
+@pytest.fixture
+def seed() -> int:
+    """The seed of the kills' random moments, printed: a failing storm can be replayed."""
+    chosen = random.randrange(1 << 30)
+    print(f"seed {chosen}")
+    return chosen
+
+
+@pytest.fixture
+def record(tmp_path: Path) -> Path:
+    """The ledger every action's execution writes a line to (`started_at`)."""
+    return tmp_path / "ledger.log"
+
+
 @pytest.mark.usefixtures("store")  # tables emptied: the rows counted are this test's
 async def test_two_hundred_instances_through_three_runner_kills(
-    database: str, tmp_path: Path
+    database: str, record: Path, seed: int
 ) -> None:
-    seed = random.randrange(1 << 30)
-    print(f"seed {seed}")
-    record = tmp_path / "ledger.log"
     tags, width = [f"s{i}" for i in range(200)], 2
     # 600 actions of 0.25 s on 20 slots take 7.5 s at least: more than the three runners live
     # before their kills (1.5 s each at most), so the kills always land in the middle of it.
@@ -89,12 +100,9 @@ async def test_two_hundred_instances_through_three_runner_kills(
 
 @pytest.mark.usefixtures("store")
 async def test_sleeps_children_and_backoffs_through_three_runner_kills(
-    database: str, tmp_path: Path
+    database: str, record: Path, seed: int
 ) -> None:
     """Kills land in durable sleeps' wake-ups, children's completions and retries' backoffs."""
-    seed = random.randrange(1 << 30)
-    print(f"seed {seed}")
-    record = tmp_path / "ledger.log"
     runs = [(f"y{i}", 0.2 + (i % 5) * 0.2) for i in range(40)]
     expected = await asyncio.gather(*(fault_flows.Stormy().run_inline(*run) for run in runs))
     ids = await submit(database, [(fault_flows.Stormy, run) for run in runs])
@@ -109,14 +117,11 @@ async def test_sleeps_children_and_backoffs_through_three_runner_kills(
 
 @pytest.mark.usefixtures("store")
 async def test_trees_split_over_two_runners_one_killed_again_and_again(
-    database: str, tmp_path: Path
+    database: str, record: Path, seed: int
 ) -> None:
     """Parents and children claimed by either of two runners; one of them is SIGKILLed three
     times at random moments (and started again) while the other goes on: a child that ends on
     the survivor settles a parent that the dead one held."""
-    seed = random.randrange(1 << 30)
-    print(f"seed {seed}")
-    record = tmp_path / "ledger.log"
     tags = [f"t{i}" for i in range(40)]
     expected = await asyncio.gather(*(fault_flows.LedgerTree().run_inline(t, 0.0) for t in tags))
     ids = await submit(database, [(fault_flows.LedgerTree, (tag, 0.2)) for tag in tags])
@@ -130,10 +135,9 @@ async def test_trees_split_over_two_runners_one_killed_again_and_again(
     await assert_once(database, record, outcome)
 
 
-async def test_sleeps_children_and_backoffs_through_postgres_restarts(tmp_path: Path) -> None:
+async def test_sleeps_children_and_backoffs_through_postgres_restarts(record: Path) -> None:
     """Two runners on a PostgreSQL of the test's own, restarted twice: down for less than the
     lease, then for longer."""
-    record = tmp_path / "ledger.log"
     runs = [(f"z{i}", 0.2 + (i % 5) * 0.3) for i in range(30)]
     expected = await asyncio.gather(*(fault_flows.Stormy().run_inline(*run) for run in runs))
     env = {"WAYMARK_USER_MODULE": "tests.runtime.fault_flows"}
@@ -158,9 +162,8 @@ async def test_sleeps_children_and_backoffs_through_postgres_restarts(tmp_path: 
 
 @pytest.mark.usefixtures("store")
 async def test_every_session_terminated_again_and_again_while_a_client_waits(
-    database: str, tmp_path: Path
+    database: str, record: Path
 ) -> None:
-    record = tmp_path / "ledger.log"
     tags, width = [f"b{i}" for i in range(40)], 2
     ids = await submit(database, [(flows.Ledger, (tag, width, 0.05)) for tag in tags])
     store = await PostgresStore.open(database, run_migrations=False, max_size=1)

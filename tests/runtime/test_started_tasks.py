@@ -10,10 +10,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 import waymark
 from tests.runtime import started_flows as flows
 from tests.runtime.support import runner_settings, running
 from tests.runtime.test_gathered_helpers import until_waiting
+from waymark_runtime.config import Settings
 from waymark_runtime.store.postgres import PostgresStore
 
 MODULE = "tests.runtime.started_flows"
@@ -31,11 +34,21 @@ async def settled_state(store: PostgresStore, instance_id: str, timeout: float =
         await asyncio.sleep(0.02)
 
 
+@pytest.fixture
+def settings(database: str, worker_env: Path) -> Settings:
+    """A runner of the started flows, run twice by each test: before and after a restart."""
+    return runner_settings(database, user_modules=(MODULE,))
+
+
+@pytest.fixture
+def runs(tmp_path: Path) -> Path:
+    """The file the flows' actions write a line to each time they run."""
+    return tmp_path / "runs.txt"
+
+
 async def test_a_started_task_survives_a_runner_restart(
-    store: PostgresStore, database: str, worker_env: Path, tmp_path: Path
+    store: PostgresStore, database: str, settings: Settings, runs: Path
 ) -> None:
-    runs = tmp_path / "runs.txt"
-    settings = runner_settings(database, user_modules=(MODULE,))
     async with waymark.connect(database):
         async with running(store, settings):
             instance_id = await flows.StartedAcrossRestart().run(str(runs), _blocking=False)
@@ -59,10 +72,8 @@ async def test_a_started_task_survives_a_runner_restart(
 
 
 async def test_a_gather_timeout_passes_across_a_runner_restart(
-    store: PostgresStore, database: str, worker_env: Path, tmp_path: Path
+    store: PostgresStore, database: str, settings: Settings, runs: Path
 ) -> None:
-    runs = tmp_path / "runs.txt"
-    settings = runner_settings(database, user_modules=(MODULE,))
     async with waymark.connect(database):
         async with running(store, settings):
             flow = flows.GatherDeadlineAcrossRestart()
@@ -77,9 +88,8 @@ async def test_a_gather_timeout_passes_across_a_runner_restart(
         assert runs.read_text().splitlines() == ["gathered", "after"]
 
 
-async def test_the_oracle_agrees(tmp_path: Path) -> None:
+async def test_the_oracle_agrees(runs: Path) -> None:
     """The expected result is plain Python's."""
-    runs = tmp_path / "runs.txt"
 
     async def wait_for_signal(name: str, kind: type, timeout: Any = None) -> int:
         await asyncio.sleep(0.01)

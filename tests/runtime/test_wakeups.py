@@ -31,6 +31,7 @@ from tests.runtime.support import (
 )
 from tests.runtime.test_store_contract import LEASE, spec
 from waymark_runtime.config import Settings
+from waymark_runtime.runner import Runner
 from waymark_runtime.store.contract import RunnerStore
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.postgres import PostgresStore
@@ -100,28 +101,48 @@ async def test_a_sleep_released_by_a_runner_that_stopped_ends_on_another(
 async def test_what_a_stopping_runner_gives_back_another_takes_at_once(
     store: PostgresStore, database: str
 ) -> None:
-    settings = _unpolled(database)  # a short sleep stays in memory: the instance stays held
-    async with waymark.connect(database) as client, contextlib.AsyncExitStack() as first:
-        holder = await first.enter_async_context(running(store, settings, owner="first"))
-        instance_id = await flows.SleepThenAdd().run(2.0, _blocking=False)
+    """Both runners are up before the instance is submitted, so the one that claims it is
+    stopped within moments of the claim, long before its sleep ends: a runner started after
+    the claim could take longer than the sleep to start on a loaded machine, and the holder
+    then finished the instance itself."""
+    settings = _unpolled(database)  # a sleep under 10 s stays in memory: the instance stays held
+    async with (
+        waymark.connect(database) as client,
+        contextlib.AsyncExitStack() as first,
+        contextlib.AsyncExitStack() as second,
+    ):
+        stacks = {"first": first, "second": second}
+        runners = {owner: await stack.enter_async_context(running(store, settings, owner=owner))
+                   for owner, stack in stacks.items()}  # fmt: skip
+        for runner in runners.values():  # each hears of the instance: whichever claims it first
 
-        def held_by(owner: str) -> Callable[[], Awaitable[bool]]:
-            async def check() -> bool:
-                return await _lease_owner(store, instance_id) == owner
+            async def listening(runner: Runner = runner) -> bool:
+                return runner.listener.listening()
 
-            return check
+            await _until(listening, f"runner {runner.owner} to listen", timeout=30)
+        instance_id = await flows.SleepThenAdd().run(5.0, _blocking=False)
 
-        await _until(held_by(holder.owner), "the first runner to claim it")
-        async with running(store, settings, owner="second") as second:
+        async def owner() -> str | None:
+            return await _lease_owner(store, instance_id)
 
-            async def settled() -> bool:  # its first claim is over: it waits to hear of work
-                return not (second.claims.busy or second.claims.wanted.is_set())
+        async def claimed() -> bool:
+            return await owner() is not None
 
-            await asyncio.wait_for(second.claims.wanted.wait(), 30)  # it started: it claims
-            await _until(settled, "the second runner's first claim")
-            await first.aclose()  # gives the instance back, due now
-            await _until(held_by("second"), "the second runner to take it")
-            assert await client.get_result(instance_id, timeout=20) == 2
+        await _until(claimed, "a runner to claim it")
+        holder = await owner()
+        [other] = [runner for name, runner in runners.items() if name != holder]
+
+        async def settled() -> bool:  # its last claim is over: it waits to hear of work
+            return not (other.claims.busy or other.claims.wanted.is_set())
+
+        async def taken() -> bool:
+            return await owner() == other.owner
+
+        await _until(settled, "the other runner's claim")
+        assert holder is not None
+        await stacks[holder].aclose()  # gives the instance back, due now
+        await _until(taken, "the other runner to take it")
+        assert await client.get_result(instance_id, timeout=20) == 2
 
 
 async def test_what_a_dead_runner_held_another_takes_over_with_no_poll(

@@ -81,7 +81,7 @@ class Claims:
     def at(self, when: float | None) -> None:
         """Claim again at `when` (on the runner's clock): one timer, at the earliest time
         asked for. A later time it displaces is not lost: the claim at the earlier one asks
-        the store for the next (`_next_wake`), and the store holds every released wake."""
+        the store for the next (`claim_waking`), and the store holds every released wake."""
         if when is None or self.stopping():
             return
         if self._timer is not None:
@@ -124,7 +124,7 @@ class Claims:
                 self.unanswered = False
             sent = time.monotonic()
             try:
-                claims = await self.store.claim(
+                claims, wake = await self.store.claim_waking(
                     self.owner, limit, self.clock.now(), self.leases.ttl
                 )
             except Exception:  # its answer may be lost after it committed
@@ -138,14 +138,7 @@ class Claims:
                     self.withdraw()  # an older claim of ours is gone
             if self.stopping():
                 return
-            if len(claims) < limit:
-                self.full = False
-                await self._next_wake()
+            if len(claims) < limit:  # nothing more is runnable now: claim again when the next
+                self.full = False  # released instance falls due, whoever released it
+                self.at(wake)
                 return
-
-    async def _next_wake(self) -> None:
-        """Nothing more is runnable now: claim again when the next released instance falls
-        due, whichever runner released it. Asked once the instances just taken had a turn of
-        the event loop: their steps start before this statement is sent."""
-        await asyncio.sleep(0)
-        self.at(await self.store.next_wake(self.clock.now()))

@@ -21,16 +21,16 @@ _NEVER_MS = 600_000
 
 
 def _counting_claims(store: PostgresStore) -> list[int]:
-    """The store's own `claim`, recording how many instances each call leased."""
+    """The store's own `claim_waking`, recording how many instances each call leased."""
     leased: list[int] = []
-    claim = store.claim
+    claim = store.claim_waking
 
     async def counted(*args: Any) -> Any:
-        claims = await claim(*args)
+        claims, wake = await claim(*args)
         leased.append(len(claims))
-        return claims
+        return claims, wake
 
-    store.claim = counted  # type: ignore[method-assign]
+    store.claim_waking = counted  # type: ignore[method-assign]
     return leased
 
 

@@ -103,14 +103,17 @@ async def test_an_instance_whose_claim_answer_was_lost_runs_at_once(
     gives back leases it does not hold on its second tick), when a deadline may have passed.
     Heartbeats a minute apart here, so that the bound below, which a loaded machine's slowness
     cannot reach, is still half the soonest that heartbeat could let it run."""
-    lost = lose_an_answer(monkeypatch, "claim", bool)  # the first claim that leased some
+    # the first claim that leased some
+    lost = lose_an_answer(monkeypatch, "claim_waking", lambda answer: bool(answer[0]))
     settings = runner_settings(database, lock_ttl_ms=180_000, lock_heartbeat_ms=60_000)
     async with running(store, settings), waymark.connect(database):
         started = time.monotonic()
         instance_id = await flows.Single().run(7, _blocking=False)
         assert await waymark.get_result(instance_id, timeout=90) == 7
         took = time.monotonic() - started
-    assert [[claim.instance.instance_id for claim in claims] for claims in lost] == [[instance_id]]
+    assert [[claim.instance.instance_id for claim in claims] for claims, _ in lost] == [
+        [instance_id]
+    ]
     assert took < 30  # 60 to 120 s without the release before the retry
 
 

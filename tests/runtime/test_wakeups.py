@@ -215,6 +215,30 @@ async def test_next_wake_is_the_earliest_released_wake_after_now(any_store: Runn
     assert await any_store.next_wake(now + 90) is None
 
 
+async def test_a_claim_that_leases_less_than_it_asked_says_when_to_claim_again(
+    any_store: RunnerStore,
+) -> None:
+    """`claim_waking` is `claim` and, when it leased fewer than asked, `next_wake` as the claim
+    saw it (on PostgreSQL read with the claimed rows, no statement more)."""
+    now = float(int(time.time()))
+    await any_store.create_instances([spec(), spec(), spec()], now)
+    [first, second] = await any_store.claim("a", 2, now, LEASE)
+    batch = CommitBatch()
+    batch.instance(first.instance.instance_id, state={}, release=True, wake_at=now + 30,
+                   epoch=first.epoch)  # fmt: skip
+    assert await any_store.commit(batch, "a", now) == {first.instance.instance_id}
+    claims, wake = await any_store.claim_waking("b", 1, now, LEASE)
+    assert (len(claims), wake) == (1, None)  # as many as it asked for: not read
+    assert await any_store.claim_waking("b", 1, now, LEASE) == ([], now + 30)  # none left
+    batch = CommitBatch()
+    batch.instance(second.instance.instance_id, state={}, release=True, wake_at=now,
+                   epoch=second.epoch)  # fmt: skip
+    await any_store.commit(batch, "a", now)
+    claims, wake = await any_store.claim_waking("b", 5, now, LEASE)
+    assert [c.instance.instance_id for c in claims] == [second.instance.instance_id]
+    assert wake == now + 30  # read with the claim: the one it took is no wake of another's
+
+
 async def test_a_release_due_at_once_notifies_and_one_due_later_does_not(
     any_store: RunnerStore,
 ) -> None:

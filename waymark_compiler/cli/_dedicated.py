@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from waymark_compiler.cli._database import EXIT_INTERRUPTED, load_snapshot
 from waymark_compiler.cli._output import CliError, err
-from waymark_runtime.store.postgres import Claim, PostgresStore
+from waymark_runtime.store.postgres import PostgresStore
 
 if TYPE_CHECKING:
     from waymark_compiler.cli._progress import Progress
@@ -29,16 +29,15 @@ SHUTDOWN_SECONDS = 5.0  # at most, for running attempts to finish after Ctrl-C
 
 
 class FocusedStore(PostgresStore):
-    """A `PostgresStore` whose `claim` only leases the instances in `focus` and the child
+    """A `PostgresStore` whose claims only lease the instances in `focus` and the child
     workflows they started: this command runs its own instance tree, never others queued in
     the database, whose actions it may not have."""
 
     focus: tuple[str, ...] = ()
 
-    async def claim(self, owner: str, limit: int, now: float, lease: float) -> list[Claim]:
+    async def _focus(self) -> list[str] | None:
         rows = await self.pool.fetch(self._sql["instance_tree"], list(self.focus))
-        tree = [str(row["id"]) for row in rows]
-        return await self.claim_among(tree, owner, limit, now, lease)
+        return [str(row["id"]) for row in rows]
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,6 +69,13 @@ class RunnerStore(Protocol):
 
     async def claim(self, owner: str, limit: int, now: float, lease: float) -> list[Claim]: ...
 
+    async def claim_waking(
+        self, owner: str, limit: int, now: float, lease: float
+    ) -> tuple[list[Claim], float | None]:
+        """`claim`, and when fewer than `limit` were leased, `next_wake(now)` as the claim saw
+        it (None otherwise): on PostgreSQL read by the claim's own statements, a round trip
+        less than asking apart."""
+
     async def next_wake(self, now: float) -> float | None:
         """When the next instance no runner holds falls due after `now` (None: none does):
         a released sleep, wait or deadline, whoever released it."""

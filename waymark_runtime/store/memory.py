@@ -184,6 +184,12 @@ class MemoryStore:
             heapq.heappush(self._runnable, entry)
         return [self._lease(instance, owner, now, lease) for instance in picked]
 
+    async def claim_waking(
+        self, owner: str, limit: int, now: float, lease: float
+    ) -> tuple[list[Claim], float | None]:
+        claims = await self.claim(owner, limit, now, lease)
+        return claims, None if len(claims) == limit else await self.next_wake(now)
+
     async def next_wake(self, now: float) -> float | None:
         """`next_wake`: the earliest queued wake after `now` that is still current."""
         wakes = [entry.wake_at for entry in self._runnable if entry.wake_at > now

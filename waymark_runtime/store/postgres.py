@@ -188,23 +188,36 @@ class PostgresStore(ClientQueries, FlowQueries, InspectionQueries, SteeringQueri
 
     async def claim(self, owner: str, limit: int, now: float, lease: float) -> list[Claim]:
         """Lease up to `limit` runnable instances, with their events and pending work."""
-        return await self._claim(owner, limit, now, lease, None)
+        return (await self._claim(owner, limit, now, lease, await self._focus()))[0]
+
+    async def claim_waking(
+        self, owner: str, limit: int, now: float, lease: float
+    ) -> tuple[list[Claim], float | None]:
+        claims, rows = await self._claim(owner, limit, now, lease, await self._focus())
+        if len(claims) == limit:
+            return claims, None
+        # what the claim's read saw (it runs once its leases are committed), else one probe
+        return claims, rows[0]["next_wake"] if rows else await self.next_wake(now)
+
+    async def _focus(self) -> list[str] | None:
+        """The only instances a claim may lease (None: any)."""
+        return None
 
     async def _claim(
         self, owner: str, limit: int, now: float, lease: float, among: list[str] | None
-    ) -> list[Claim]:
+    ) -> tuple[list[Claim], list[asyncpg.Record]]:
         """Lease, then read what the steps need without holding a lock (`claim_instances`,
         `claimed_instances`): a runner frozen while a large claim reaches it holds no row."""
         leased = await self.pool.fetch(
             self._sql["claim_instances"], owner, limit, now, lease, among
         )
         if not leased:
-            return []
+            return [], []
         known = list(self._program_keys.values())
         rows = await self.pool.fetch(
-            self._sql["claimed_instances"], [row["id"] for row in leased], owner, known
+            self._sql["claimed_instances"], [row["id"] for row in leased], owner, known, now
         )
-        return self._claimed(rows, now)
+        return self._claimed(rows, now), rows
 
     async def next_wake(self, now: float) -> float | None:
         """The earliest `wake_at` after `now` of the instances no runner holds."""
@@ -325,4 +338,4 @@ class PostgresStore(ClientQueries, FlowQueries, InspectionQueries, SteeringQueri
         self, instance_ids: Sequence[str], owner: str, limit: int, now: float, lease: float
     ) -> list[Claim]:
         """`claim`, restricted to `instance_ids` (a runner dedicated to some instances)."""
-        return await self._claim(owner, limit, now, lease, list(instance_ids))
+        return (await self._claim(owner, limit, now, lease, list(instance_ids)))[0]

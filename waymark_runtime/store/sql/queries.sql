@@ -120,7 +120,9 @@ RETURNING i.id, i.lease_epoch, i.workflow_name;
 -- spans of a traced instance. `event_seq` is read in the snapshot the events are read in: an
 -- event committed after it bumps `event_seq` past what the claim vouches for, so the release
 -- fenced by it does not sleep through that event. An instance no longer leased to $2 (the
--- runner froze past its lease in between) is left out.
+-- runner froze past its lease in between) is left out. `next_wake` is `next_wake` at $4, the
+-- claim's time (the same in every row, computed once): read here, a claim that leased fewer
+-- than it asked for needs no statement more to know when to claim again.
 SELECT i.id, i.workflow_name, i.workflow_version, i.inputs, i.state, i.priority,
     i.event_seq, i.lease_epoch, i.trace_parent, i.pins, i.depth, i.parent_id,
     extract(epoch FROM i.deadline_at)::float8 AS deadline,
@@ -153,7 +155,10 @@ SELECT i.id, i.workflow_name, i.workflow_version, i.inputs, i.state, i.priority,
                         WHERE g.instance_id = w.instance_id AND g.name = w.name
                           AND g.consumed_at IS NULL
                         ORDER BY g.id LIMIT 1) AS s ON true
-     WHERE w.instance_id = i.id AND w.finished_at IS NULL) AS waits
+     WHERE w.instance_id = i.id AND w.finished_at IS NULL) AS waits,
+    (SELECT extract(epoch FROM min(n.wake_at))::float8 FROM waymark_instances AS n
+     WHERE n.lease_owner IS NULL AND n.wake_at IS NOT NULL
+       AND n.wake_at > to_timestamp($4)) AS next_wake
 FROM waymark_instances AS i
 WHERE i.id = ANY ($1::uuid[]) AND i.lease_owner = $2;
 

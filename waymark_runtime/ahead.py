@@ -2,20 +2,20 @@
 
 An instance is in one commit at a time, and its next step is committed after it, in order.
 In a sequential workflow the reply of the attempt a commit dispatched early usually arrives
-before that commit lands (a worker's round trip is shorter than a durable commit), and the
-step that consumes it used to wait for the commit to land before it started. `Ahead` takes
-that step as soon as the reply is in, while the commit is in flight, and holds its change
-back: the runner dispatches and commits it once the commit before it landed
-(`Runner._commits_from`), exactly where it would have taken the step, so what is sent, when,
-and what is durable in which order are the same as before — only the step's CPU is off the
-path from one action to the next.
+before that commit lands (a worker's round trip is shorter than a durable commit). `Ahead`
+takes the step that consumes it as soon as the reply is in, while the commit is in flight,
+sends the attempts that step plans to run now to the workers at once (`launch`), and holds
+its rows back: the runner commits them once the commit before it landed
+(`Runner._commits_from`). What is durable, and in which order, is as without it; the next
+attempt's round trip overlaps the commit before the one that inserts it (docs/runtime.md,
+"Dispatch at the step taken ahead").
 
 A step is taken ahead only when it sees what it would see after the commit: when that commit's
 change acts on nothing a step reads once it lands (`_lands_quietly`: no timers to arm, results
 of its own to feed back, gated attempts, attempts to start, no release or end), when no child
 workflow lookup is due, and when it is not a step the pacer may put off (those are paced from
 the landing of the commit in flight, which is not known yet). A claim let go meanwhile
-drops its change with it (`forget`). It never dispatches or commits anything.
+drops its change with it (`forget`), and the worker slots it reserved. It never commits.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Iterable
 
 from waymark_runtime.changes import Change, RunnerRules
+from waymark_runtime.group_commit import Launch
 from waymark_runtime.held import Held
 from waymark_runtime.pacing import Pacer
 from waymark_runtime.stepping import SLICE, Stepper
@@ -40,20 +41,27 @@ class Ahead:
         stepper: Stepper,
         pacer: Pacer,
         rules: Callable[[], RunnerRules],
+        launch: Callable[[Change], Launch],
+        unlaunch: Callable[[Launch], None],
     ) -> None:
         self.held = held  # the runner's instances and its dirty set (the same objects)
         self.dirty = dirty
         self.stepper = stepper
         self.pacer = pacer
         self.rules = rules
+        self.launch = launch  # sends a change's early attempts, reserving their slots
+        self.unlaunch = unlaunch  # gives a launch's slots back: it is not committed
         self.open: set[str] = set()  # in a commit after which a step sees nothing new
-        self.changes: dict[str, Change] = {}
+        self.changes: dict[str, tuple[Change, Launch]] = {}
         self.soon = False
 
     def opening(self, changes: Iterable[Change]) -> set[str]:
         """A commit of `changes` starts: the instances whose next step may be taken ahead."""
         ids = {change.held.id for change in changes if _lands_quietly(change)}
         self.open |= ids
+        if ids & self.dirty and not self.soon:  # a reply came while it was stepped ahead
+            self.soon = True
+            asyncio.get_running_loop().call_soon(self._step)
         return ids
 
     def close(self, ids: set[str]) -> None:
@@ -66,18 +74,26 @@ class Ahead:
             self.soon = True
             asyncio.get_running_loop().call_soon(self._step)
 
-    def take(self, changes: Iterable[Change]) -> list[Change]:
-        """The changes stepped ahead of these instances, whose commit just landed."""
+    def take(self, changes: Iterable[Change]) -> list[tuple[Change, Launch]]:
+        """The changes stepped ahead of these instances, whose commit just landed, each with
+        its launch (its orders are sent)."""
         taken = []
         for change in changes:
             ahead = self.changes.pop(change.held.id, None)
-            if ahead is not None and self.held.get(change.held.id) is ahead.held:
+            if ahead is None:
+                continue
+            if self.held.get(change.held.id) is ahead[0].held:
                 taken.append(ahead)
+            else:
+                self.unlaunch(ahead[1])
         return taken
 
     def forget(self, instance_id: str) -> None:
-        """The claim is let go: its change stepped ahead is not committed."""
-        self.changes.pop(instance_id, None)
+        """The claim is let go: its change stepped ahead is not committed (its attempts sent
+        are withdrawn or their replies stale, with the claim's lease)."""
+        ahead = self.changes.pop(instance_id, None)
+        if ahead is not None:
+            self.unlaunch(ahead[1])
 
     def _step(self) -> None:
         self.soon = False
@@ -95,7 +111,8 @@ class Ahead:
             if self.pacer.collects(held, rules) or not self.stepper.wants_commit(held, rules):
                 continue
             self.dirty.discard(instance_id)
-            self.changes[instance_id] = self.stepper.change_known(held, rules)
+            change = self.stepper.change_known(held, rules)
+            self.changes[instance_id] = (change, self.launch(change))
             if time.monotonic() - since > SLICE:  # the rest on a later turn
                 self.soon = True
                 asyncio.get_running_loop().call_soon(self._step)

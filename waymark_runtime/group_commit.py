@@ -1,6 +1,7 @@
 """Writing a group commit: the rows of many instances' changes, in one statement when it can.
 
-`Turns` picks which ready instances share the next group commit.
+`Turns` picks which ready instances share the next group commit; `Launch` is one about to be
+written, with the orders it sends before it is durable.
 
 `write_changes` writes the batch (retried while the database is unreachable); when that fails
 it writes each instance's rows alone, and an instance whose rows do not store ends with their
@@ -15,6 +16,7 @@ import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from waymark_runtime import metrics
 from waymark_runtime.changes import Change, failure
@@ -23,6 +25,7 @@ from waymark_runtime.retrying import retrying
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.values import error_json
 from waymark_runtime.worker import report
+from waymark_runtime.worker.executor import AttemptOrder
 
 log = logging.getLogger("waymark.runner")
 
@@ -49,6 +52,30 @@ class Turns:
 
 def _heavy(held: Held) -> bool:
     return len(held.running) + len(held.events) >= _HEAVY
+
+
+@dataclass
+class Launch:
+    """A group commit about to be written (`pump.Pump._launch`): its rows, the orders of the
+    attempts it sends before it is durable, the instances that sent some, and how many of
+    those took a free worker slot (`Pump.reserved` until the commit ends)."""
+
+    batch: CommitBatch
+    orders: list[AttemptOrder]
+    early: list[Held]
+    promised: int
+
+
+def joined(launches: list[Launch]) -> Launch:
+    """One commit of several launches' rows (their orders are already submitted)."""
+    if len(launches) == 1:
+        return launches[0]
+    batch = CommitBatch()
+    for launch in launches:
+        batch.extend(launch.batch)
+    early = [held for launch in launches for held in launch.early]
+    orders = [order for launch in launches for order in launch.orders]
+    return Launch(batch, orders, early, sum(launch.promised for launch in launches))
 
 
 Write = Callable[[CommitBatch], Awaitable[set[str]]]

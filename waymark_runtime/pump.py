@@ -12,7 +12,6 @@ import abc
 import asyncio
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from waymark_runtime import tracing
 from waymark_runtime.ahead import Ahead
@@ -21,7 +20,7 @@ from waymark_runtime.claiming import Claims
 from waymark_runtime.clock import Clock
 from waymark_runtime.config import Settings
 from waymark_runtime.gate import Gate
-from waymark_runtime.group_commit import Turns, write_changes
+from waymark_runtime.group_commit import Launch, Turns, joined, write_changes
 from waymark_runtime.held import Attempt, Held
 from waymark_runtime.holdings import Holdings
 from waymark_runtime.leases import Leases
@@ -35,18 +34,6 @@ from waymark_runtime.worker import report
 from waymark_runtime.worker.executor import AttemptOrder, Executor
 
 _COMMITS_IN_FLIGHT = 2
-
-
-@dataclass
-class _Launch:
-    """A group commit about to be written (`Pump._launch`): its rows, the orders of the
-    attempts it sends before it is durable, the instances that sent some, and how many of
-    those took a free slot (`Pump.reserved` until the commit ends)."""
-
-    batch: CommitBatch
-    orders: list[AttemptOrder]
-    early: list[Held]
-    promised: int
 
 
 class Pump(abc.ABC):
@@ -120,8 +107,7 @@ class Pump(abc.ABC):
             self.commits.discard(task)
             if task.cancelled():  # perhaps before it ran: its first commit's ids are free
                 self.committing -= first
-                self.reserved -= launch.promised  # (0 once its commit ended)
-                launch.promised = 0
+                self._unreserve(launch)  # (0 once its commit ended)
             elif task.exception() is not None:
                 self.failure = task.exception()
             self.wake.set()
@@ -129,10 +115,11 @@ class Pump(abc.ABC):
 
         task.add_done_callback(done)
 
-    async def _commits_from(self, changes: list[Change], launch: _Launch) -> None:
+    async def _commits_from(self, changes: list[Change], launch: Launch) -> None:
         """Commit `changes` (`launch`: its orders are submitted); then commit the steps taken
-        ahead during it (`Ahead`), and step and commit what else became ready meanwhile, in
-        this same task, so a step needs no task of its own and no turn through the pump."""
+        ahead during it (`Ahead`, their orders submitted when they were taken), and step and
+        commit what else became ready meanwhile, in this same task, so a step needs no task
+        of its own and no turn through the pump."""
         since = time.monotonic()
         while changes:
             opened = self.ahead.opening(changes)
@@ -144,19 +131,39 @@ class Pump(abc.ABC):
             # Next: the steps taken ahead during the commit (`committing` again with no await
             # between), then what is ready, read and taken (`_prepare_dirty`) with none either.
             stepped = self.ahead.take(changes)
-            self.committing.update(change.held.id for change in stepped)
+            self.committing.update(change.held.id for change, _ in stepped)
             if time.monotonic() - since > SLICE:  # a store that answers at once: let others run
                 await asyncio.sleep(0)
                 since = time.monotonic()
             if self.failure is not None:
-                self.committing.difference_update(change.held.id for change in stepped)
+                self.committing.difference_update(change.held.id for change, _ in stepped)
+                for _, taken in stepped:
+                    self._unreserve(taken)
                 return
             ready = self.dirty - self.committing
-            changes = stepped + (await self._prepare_dirty(self.turns.next(ready)) if ready else [])
+            fresh = await self._prepare_dirty(self.turns.next(ready)) if ready else []
+            changes = [change for change, _ in stepped] + fresh
+            launches = [taken for _, taken in stepped]
+            if fresh:
+                launches.append(self._launch(fresh))
+                if launches[-1].orders:
+                    self.pool.submit(launches[-1].orders)
             if changes:
-                launch = self._launch(changes)
-                if launch.orders:
-                    self.pool.submit(launch.orders)
+                launch = joined(launches)
+
+    def _launch_ahead(self, change: Change) -> Launch:
+        """A step taken ahead (`Ahead`): its attempts go to the workers now, while the commit
+        before it is in flight, and its rows wait for that commit (docs/runtime.md, "Dispatch
+        at the step taken ahead")."""
+        launch = self._launch([change])
+        if launch.orders:
+            self.pool.submit(launch.orders)
+        return launch
+
+    def _unreserve(self, launch: Launch) -> None:
+        """The launch's commit is not written (its claim was let go): its slots are free."""
+        self.reserved -= launch.promised
+        launch.promised = 0
 
     async def _prepare_dirty(self, ids: set[str]) -> list[Change]:
         """Step the instances, which are `committing` from now until their commit ends (or
@@ -187,7 +194,7 @@ class Pump(abc.ABC):
                 self.wake.set()
         return changes
 
-    def _launch(self, changes: list[Change]) -> _Launch:
+    def _launch(self, changes: list[Change]) -> Launch:
         """The rows of the changes' commit and the orders of the attempts the steps planned
         to run now, which the caller submits before the statement is durable. An attempt's
         row says `running` only if a free worker slot takes it at once (`fit_to_room`); those
@@ -205,9 +212,9 @@ class Pump(abc.ABC):
         promised = sum(not attempt.row_queued for c in changes for attempt in c.dispatch)
         orders, early = self._dispatch_early(changes)
         self.reserved += promised
-        return _Launch(batch, orders, early, promised)
+        return Launch(batch, orders, early, promised)
 
-    async def _commit(self, changes: list[Change], launch: _Launch) -> None:
+    async def _commit(self, changes: list[Change], launch: Launch) -> None:
         """Write the changes in one statement and act on what is durable. Attempts a step
         planned to run now went to the workers first (`_launch`), while the statement is in
         flight: their replies wait (the instances are `committing`) and, if an instance's
@@ -216,8 +223,7 @@ class Pump(abc.ABC):
         try:
             kept = await write_changes(self._write, batch, changes)
         finally:
-            self.reserved -= launch.promised
-            launch.promised = 0
+            self._unreserve(launch)
         self.replies.releases.committed(batch.rows["o"], kept)
         orders: list[AttemptOrder] = []
         for change in changes:

@@ -114,7 +114,8 @@ class Runner(Pump):
         self.turns = Turns(self.held)
         self.pacer = Pacer(collect_every, self.held, self.gate, self._mark)
         self.ahead = Ahead(self.held, self.dirty, self.stepper, self.pacer,
-                           lambda: self.stepper.rules(self.clock(), self.stopping))  # fmt: skip
+                           lambda: self.stepper.rules(self.clock(), self.stopping),
+                           self._launch_ahead, self._unreserve)  # fmt: skip
         self.holdings.on_forget += [self.gate.forget, self.pacer.cancel, self.ahead.forget]
         self.listener = store.subscribe(self.claims.want, self.claims.at, self.leases.ended)
         """The process's one LISTEN connection (`run` starts and closes it); the scheduler of

@@ -4,7 +4,7 @@ A sequential loop's next attempt runs before the step's commit lands. When that 
 land as sent — its lease was taken away, PostgreSQL restarted under it, the runner was killed —
 the instance must still end with the Python result, every action must have run at least once,
 and only the attempts around the lost commit may have run twice (docs/runtime.md, "Dispatch
-before the commit lands").
+before the commit lands" and "Dispatch at the step taken ahead").
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import signal
+import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -23,12 +24,27 @@ import pytest
 
 import waymark
 from tests.runtime import runtime_flows as flows
-from tests.runtime.support import go_down_and_up, runner_settings, running
-from tests.runtime.test_faults import committed_keys, results, start_workers, submit, wait_for
+from tests.runtime.support import (
+    go_down_and_up,
+    runner_settings,
+    running,
+    start_workers_env,
+    start_workers_process,
+)
+from tests.runtime.test_faults import (
+    committed_keys,
+    count,
+    results,
+    start_workers,
+    submit,
+    wait_for,
+)
 from tests.runtime.test_fencing import own_server
+from waymark_runtime.errors import WorkflowFailed
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.postgres import PostgresStore
 
+KILLING = [sys.executable, "-m", "tests.runtime.killed_ahead"]
 pytestmark = [pytest.mark.fault, pytest.mark.usefixtures("worker_env")]
 
 TAG, COUNT = "e", 6
@@ -48,7 +64,7 @@ class FaultAtCommit(PostgresStore):
             KEYS[FAULTED] in json.dumps([row["args"], row["kwargs"]]) for row in batch.rows["n"]
         ):
             fault, self.fault = self.fault, None
-            await fault()
+            await fault()  # it may set another fault, or raise
         return await super().commit(batch, owner, now)
 
 
@@ -67,22 +83,37 @@ async def ran(record: Path, key: str) -> None:
 
 def assert_at_least_once(record: Path, outcome: Any) -> None:
     """The Python result; every action ran; only the attempts around the faulted commit (the
-    result it recorded, the attempt it inserted) ran twice."""
+    result it recorded, the attempt it inserted, the attempt of the step taken ahead of it)
+    ran twice."""
     assert outcome == KEYS
     counts = executions(record)
     assert set(counts) == set(KEYS)
     twice = {key for key, times in counts.items() if times > 1}
-    assert twice <= {KEYS[FAULTED - 1], KEYS[FAULTED]}
+    assert twice <= {KEYS[FAULTED - 1], KEYS[FAULTED], KEYS[FAULTED + 1]}
     assert max(counts.values()) <= 2
+
+
+async def assert_results_match(database: str, ids: list[str] | None = None) -> None:
+    """Every completed attempt row holds its own action's result (`recorded` returns its key):
+    no reply of an attempt whose row never landed was recorded against another attempt."""
+    where = "status = 'completed'"
+    if ids is not None:
+        where += " AND instance_id IN (" + ", ".join(f"'{i}'::uuid" for i in ids) + ")"
+    rows = f"SELECT args->>0 AS key, result::text AS result FROM waymark_attempts WHERE {where}"
+    assert await count(database, f"SELECT count(*) FROM ({rows}) AS r") > 0
+    strange = f"SELECT count(*) FROM ({rows}) AS r WHERE r.result NOT LIKE '%\"' || r.key || '\"%'"
+    assert await count(database, strange) == 0
 
 
 async def test_a_lease_taken_away_mid_commit_lets_the_early_attempt_go(
     database: str, worker_env: Path
 ) -> None:
+    """The attempt of KEYS[FAULTED + 1] is sent at the step taken ahead of the faulted commit,
+    before the commit that inserts it is even sent; the fault waits until it has run."""
     store = await FaultAtCommit.open(database, run_migrations=False, lost_attempt_retries=2)
 
     async def take_the_lease() -> None:
-        await ran(worker_env, KEYS[FAULTED])
+        await ran(worker_env, KEYS[FAULTED + 1])
         # What another runner's claim does: a new epoch; the instance runnable again.
         await store.pool.execute("UPDATE waymark_instances SET lease_owner = NULL, "
                                  "lease_epoch = lease_epoch + 1, wake_at = now()")  # fmt: skip
@@ -96,9 +127,11 @@ async def test_a_lease_taken_away_mid_commit_lets_the_early_attempt_go(
     assert store.fault is None  # the fault ran
     assert_at_least_once(worker_env, outcome)
     counts = executions(worker_env)
-    # The fenced commit recorded neither KEYS[2]'s result nor KEYS[3]'s attempt: the next claim
-    # found KEYS[2] running (lost, run again) and its step planned KEYS[3] again.
-    assert counts[KEYS[FAULTED - 1]] == 2 and counts[KEYS[FAULTED]] == 2
+    # The fenced commit recorded neither KEYS[2]'s result nor KEYS[3]'s attempt, and the step
+    # taken ahead of it (KEYS[3]'s result, KEYS[4]'s attempt) was dropped: the next claim found
+    # KEYS[2] running (lost, run again) and its steps planned KEYS[3] and KEYS[4] again.
+    assert [counts[key] for key in KEYS[FAULTED - 1 : FAULTED + 2]] == [2, 2, 2]
+    await assert_results_match(database)
 
 
 async def test_postgres_restarting_under_a_commit_after_its_early_dispatch(
@@ -126,8 +159,9 @@ async def test_postgres_restarting_under_a_commit_after_its_early_dispatch(
 
 
 async def test_sigkill_of_a_runner_in_a_sequential_loop(database: str, tmp_path: Path) -> None:
-    """Killed mid-loop, at most two attempts per instance run again: the one whose result was
-    being committed and the one that was sent with that commit."""
+    """Killed mid-loop, at most three attempts per instance run again, in a row: the one whose
+    result was being committed, the one sent with that commit, and the one sent by the step
+    taken ahead of it."""
     record = tmp_path / "executions.log"
     tags = [f"s{i}" for i in range(3)]
     ids = await submit(database, [(flows.Recorded, (tag, 30, 0.0)) for tag in tags])
@@ -145,4 +179,70 @@ async def test_sigkill_of_a_runner_in_a_sequential_loop(database: str, tmp_path:
     for tag in tags:
         again = sorted(int(key.split("/")[1]) for key in counts if key.startswith(f"{tag}/")
                        and counts[key] > 1)  # fmt: skip
-        assert len(again) <= 2 and (len(again) < 2 or again[1] == again[0] + 1)
+        first = again[0] if again else 0
+        assert len(again) <= 3 and again == list(range(first, first + len(again)))
+
+
+async def test_sigkill_after_an_attempt_sent_ahead_ran_before_the_commit_before_its_own(
+    database: str, tmp_path: Path
+) -> None:
+    """The step taken ahead of the commit that inserts k/3 sent k/4, which ran; the runner is
+    killed before that commit is written (`tests.runtime.killed_ahead`). Nothing of k/2's
+    result, k/3 or k/4 is durable: the next runner runs the three again (k/2 orphaned, k/3 and
+    k/4 planned again), the rest once, and every result is its own attempt's."""
+    record = tmp_path / "executions.log"
+    keys = [f"k/{i}" for i in range(8)]
+    ids = await submit(database, [(flows.Recorded, ("k", len(keys), 0.0))])
+    env = start_workers_env(database, WM_TEST_RECORD=str(record), WM_TEST_HOLD="k/3",
+                            WM_TEST_KILL_ONCE_RAN="k/4")  # fmt: skip
+    with start_workers_process(env, tmp_path / "killed.log", KILLING) as killed:
+        killed.wait(timeout=30)
+    assert killed.returncode == -signal.SIGKILL
+    assert executions(record)["k/4"] == 1
+    assert await committed_keys(database, ids) == {"k/0", "k/1"}
+    with start_workers(database, record):
+        outcome = await results(database, ids, timeout=25)
+    assert outcome == [keys]
+    counts = executions(record)
+    assert [counts[key] for key in keys] == [1, 1, 2, 2, 2, 1, 1, 1]
+    await assert_results_match(database, ids)
+
+
+class RowsThatDoNotStore(Exception):
+    """Raised for the faulted commit's rows, in the group and alone."""
+
+
+async def test_a_commit_that_fails_under_an_attempt_sent_ahead(
+    database: str, worker_env: Path
+) -> None:
+    """The commit that inserts KEYS[3] fails (its rows do not store) after the step taken ahead
+    of it sent KEYS[4], which ran: the instance ends with the storage error, the step ahead is
+    dropped with its reserved worker slot, and KEYS[4] has no row."""
+    store = await FaultAtCommit.open(database, run_migrations=False, lost_attempt_retries=2)
+    refused: list[bool] = []
+
+    async def refuse() -> None:
+        await ran(worker_env, KEYS[FAULTED + 1])
+        refused.append(True)
+        store.fault = refuse_again
+        raise RowsThatDoNotStore("refused")
+
+    async def refuse_again() -> None:  # `_commit_one_by_one`: the instance's rows alone
+        raise RowsThatDoNotStore("refused again")
+
+    store.fault = refuse
+    try:
+        async with running(store, runner_settings(database)) as runner:
+            async with waymark.connect(database) as client:
+                instance = await flows.Recorded().run(TAG, COUNT, 0.0, _blocking=False)
+                with pytest.raises(WorkflowFailed, match="refused again"):
+                    await client.get_result(instance, 20)
+            assert not runner.ahead.changes and runner.reserved == 0
+        nodes = await store.pool.fetch(
+            "SELECT args FROM waymark_attempts WHERE instance_id = $1", instance
+        )
+    finally:
+        await store.close()
+    assert refused
+    assert sorted(row["args"][0] for row in nodes) == KEYS[:FAULTED]
+    assert executions(worker_env)[KEYS[FAULTED + 1]] == 1

@@ -39,6 +39,24 @@ async def test_a_body_that_stops_arriving_is_malformed() -> None:
         await protocol.read_frame(reader, 1000, 0.05)
 
 
+async def test_a_body_that_is_in_already_is_read_without_a_timer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The usual reply: the whole frame came at once, so nothing can stall (no timer is
+    armed); a body still on its way is bounded as above."""
+
+    def no_timer(delay: float) -> None:
+        raise AssertionError("a timer was armed for a body that was in")
+
+    monkeypatch.setattr(protocol.asyncio, "timeout", no_timer)
+    reader = _reader(protocol.encode([{"id": 1, "ok": True, "value": 7}]), eof=False)
+    assert await protocol.read_frame(reader, 1000, 5.0) == [{"id": 1, "ok": True, "value": 7}]
+    monkeypatch.undo()
+    reader = _reader((100).to_bytes(4, "big") + b"[1,", eof=False)
+    with pytest.raises(ValueError, match="stopped arriving"):
+        await protocol.read_frame(reader, 1000, 0.05)
+
+
 async def test_a_body_cut_short_by_the_end_of_the_stream_ends_it() -> None:
     assert await protocol.read_frame(_reader((100).to_bytes(4, "big") + b"[1,"), 1000, 5) is None
 

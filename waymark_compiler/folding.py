@@ -1,12 +1,14 @@
-"""Module-level constants computed from other constants by f-strings, subscripts and pure
-methods (`KEY = f"{PREFIX}-"`, `UPPER = PREFIX.upper()`, `FIRST = TABLE["a"]`, and such an
-argument of a partial, `partial(fmt, f"{PREFIX}-")`), evaluated when compiling.
+"""Module-level constants computed from other constants by f-strings, subscripts, pure
+methods and pure text functions (`KEY = f"{PREFIX}-"`, `UPPER = PREFIX.upper()`,
+`FIRST = TABLE["a"]`, `LETTER = textwrap.dedent(TEXT)`, and such an argument of a
+partial, `partial(fmt, f"{PREFIX}-")`), evaluated when compiling.
 
 Python computes them once, when the module is imported, from values nothing changes; the
 compiler computes them the same way, with CPython's own operations, and puts the value in
 their place as a literal. Only an immutable result is put in place (a string, a number,
-True/False/None, a tuple of them), so every read is the same value, as in Python; anything
-else (a list, an unknown name, an impure or unknown method, an error) leaves the expression
+True/False/None, a tuple of them), so every read is the same value, as in Python, or the new
+list a string's `split` makes (`WORDS = "a b c".split()`), which is then a table like one
+written out (read as a fresh copy, never changed); anything else (a list, an unknown name, an impure or unknown method, an error) leaves the expression
 as written, which is refused where a workflow reads it (WM122).
 """
 
@@ -16,6 +18,8 @@ import ast
 import math
 import operator
 import re
+import string
+import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -32,7 +36,7 @@ from waymark_compiler.folded_comprehensions import (
     scoped,
 )
 from waymark_compiler.namespace import Namespace
-from waymark_compiler.symbols import ConstSym, Symbol
+from waymark_compiler.symbols import ConstSym, ExternalSym, Symbol
 from waymark_runtime.vocabulary import FORMATTING, PURE_METHODS
 
 Resolve = Callable[[cst.BaseExpression], Symbol | None]
@@ -63,6 +67,18 @@ _UNARY: dict[type[cst.BaseUnaryOp], Callable[[Any], Any]] = {
 # nothing; and a table's `get`.
 _IMMUTABLE = (str, int, float, tuple)
 _VIEWS = ("items", "keys", "values")
+# The methods of a string that make a new list (no object of the module's), folded to a table.
+_FRESH_LISTS = frozenset({"split", "rsplit", "splitlines"})
+# Pure functions of text a constant may call (`textwrap.indent` without its `predicate`, a
+# function, which no constant is).
+_TEXT_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "textwrap.dedent": textwrap.dedent,
+    "textwrap.indent": textwrap.indent,
+    "textwrap.fill": textwrap.fill,
+    "textwrap.shorten": textwrap.shorten,
+    "string.capwords": string.capwords,
+}
+_TEXT_NAMES = frozenset(name.rpartition(".")[2] for name in _TEXT_FUNCTIONS)
 _FIELD_PARTS = re.compile(r"\{[^{}]*[.\[]")
 _WIDE = re.compile(r"\d{6,}")  # a format width or precision past `_LIMIT`
 
@@ -94,7 +110,17 @@ def _walk(node: cst.CSTNode) -> list[cst.CSTNode]:
 def _foldable(node: cst.CSTNode) -> bool:
     if isinstance(node, (cst.FormattedString, cst.Subscript, *COMPREHENSIONS)):
         return True
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Name):  # `dedent("...")`
+        return node.func.value in _TEXT_NAMES
     return isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+
+
+def _fresh_list(node: cst.CSTNode, found: Any) -> bool:
+    """Is `found` the new list of immutable items a string method `node` made?"""
+    if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)):
+        return False
+    named = node.func.attr.value in _FRESH_LISTS
+    return named and isinstance(found, list) and all(_immutable(item) for item in found)
 
 
 class _Folder(cst.CSTTransformer):
@@ -111,7 +137,8 @@ class _Folder(cst.CSTTransformer):
             return updated
         try:
             found = _Evaluator(self.at).value(updated, self.namespace, 0)
-            made = _display(found) if isinstance(original, COMPREHENSIONS) else _literal(found)
+            table = isinstance(original, COMPREHENSIONS) or _fresh_list(original, found)
+            made = _display(found) if table else _literal(found)
         except (_NotConstant, ArithmeticError, LookupError, TypeError, ValueError):
             return updated
         where = self.namespace.source.positions.get(original)
@@ -166,6 +193,8 @@ class _Evaluator:
             return self._formatted(node.parts, quoted, inner)
         if isinstance(node, cst.Subscript) and len(node.slice) == 1:
             return inner(node.value)[self._index(node.slice[0].slice, inner)]
+        if isinstance(node, cst.Call) and (text := self._text_function(node, namespace)):
+            return _called(text, node, inner)
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
             return self._method(node, node.func, inner)
         if isinstance(node, cst.Comparison | cst.BooleanOperation | cst.IfExp):
@@ -213,6 +242,11 @@ class _Evaluator:
             out.append(format(found, spec))
         return str(_short("".join(out)))
 
+    def _text_function(self, node: cst.Call, namespace: Namespace) -> Callable[..., Any] | None:
+        """`textwrap.dedent` (under any import) when `node` calls one of `_TEXT_FUNCTIONS`."""
+        symbol = self.at(namespace)(node.func)
+        return _TEXT_FUNCTIONS.get(symbol.qualname) if isinstance(symbol, ExternalSym) else None
+
     def _index(self, index: cst.BaseSlice, inner: Callable[[Any], Any]) -> Any:
         if isinstance(index, cst.Index) and index.star is None:
             return inner(index.value)
@@ -238,6 +272,20 @@ class _Evaluator:
         if any(isinstance(a, int) and abs(a) > _LIMIT for a in [*args, *kwargs.values()]):
             raise _NotConstant  # `"x".zfill(10**9)`
         return getattr(owner, name)(*args, **kwargs)
+
+
+def _called(func: Callable[..., Any], node: cst.Call, inner: Callable[[Any], Any]) -> Any:
+    """`func` of the constant arguments of `node` (only text and numbers: a `predicate`, a
+    function, is no constant)."""
+    if any(arg.star for arg in node.args):
+        raise _NotConstant
+    args = [inner(arg.value) for arg in node.args if arg.keyword is None]
+    kwargs = {arg.keyword.value: inner(arg.value) for arg in node.args if arg.keyword}
+    if not all(isinstance(a, str | int) for a in [*args, *kwargs.values()]):
+        raise _NotConstant
+    if any(isinstance(a, int) and abs(a) > _LIMIT for a in [*args, *kwargs.values()]):
+        raise _NotConstant  # `fill(TEXT, width=10**9)`
+    return _short(func(*args, **kwargs))
 
 
 def _starred(element: cst.BaseElement) -> bool:

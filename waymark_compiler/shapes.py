@@ -206,12 +206,15 @@ _VALUE_LITERALS: dict[str, tuple[str, tuple[type[cst.BaseExpression], ...]]] = {
     "decimal.Decimal": ("decimal.Decimal", (cst.SimpleString, cst.Integer, cst.Float)),
     "UUID": ("uuid.UUID", (cst.SimpleString,)),
     "uuid.UUID": ("uuid.UUID", (cst.SimpleString,)),
+    "Template": ("string.Template", (cst.SimpleString, cst.ConcatenatedString)),
+    "string.Template": ("string.Template", (cst.SimpleString, cst.ConcatenatedString)),
 }
 
 
 def value_literal(node: cst.BaseExpression) -> str | None:
-    """`Decimal("0.01")`, `decimal.Decimal(5)`, `UUID("6ba7b810-...")`: a value of a string or
-    number literal (immutable, as money constants, defaults and id namespaces are written),
+    """`Decimal("0.01")`, `decimal.Decimal(5)`, `UUID("6ba7b810-...")`, `Template("Hi $name")`:
+    a value of a string or number literal (immutable, as money constants, defaults, id
+    namespaces and message templates are written),
     as the function the runtime calls to build it; else None."""
     if not isinstance(node, cst.Call) or len(node.args) != 1 or node.args[0].keyword:
         return None

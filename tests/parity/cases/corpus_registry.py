@@ -227,4 +227,5 @@ CORPUS: tuple[CorpusRow, ...] = (
         ({"offset": 0}, {"offset": 299, "at": time(23, 0)}, {"offset": -1, "at": time(9)}),
         True,
     ),
+    ("folded_text", "FoldedText", ({"name": "Ada"}, {"name": "Grace Hopper", "amount": 11}), True),
 )

@@ -20,10 +20,12 @@ import libcst as cst
 
 from waymark_compiler.context import Ctx
 from waymark_compiler.lower.compare_keys import compare_extreme, compare_sorted, compared
+from waymark_compiler.lower.computed import is_computed
 from waymark_compiler.lower.constants import constant_table
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.lower.functional import FUNCTION_HELP, applied
 from waymark_compiler.rules.expressions import FUNCTION_VALUE
+from waymark_compiler.symbols import FunctionSym
 from waymark_runtime import ir
 
 KEYED = frozenset({"sorted", "min", "max"})
@@ -144,4 +146,27 @@ def _iterable(positional: Sequence[cst.Arg], ctx: Ctx) -> ir.Expr:
 def _key(node: cst.BaseExpression, item: str, ctx: Ctx) -> tuple[ir.Expr, str] | None:
     """The key of one item and the name the item is bound to, or None when not supported."""
     found = applied(node, (item,), ctx)
+    if found is None and _picked(node, ctx):  # `key=order`, `order = by_date if x else by_id`
+        span = ctx.span(node)
+        args = (ir.Name(id=item, span=span),)
+        return ir.CallValue(callee=lower_expr(node, ctx), args=args, kwargs=(), span=span), item
     return None if found is None else (found[0], found[1][0])
+
+
+def _picked(node: cst.BaseExpression, ctx: Ctx) -> bool:
+    """Is `node` a function value read without calling anything: a local variable, a
+    conditional of them or an item of a table (`KEYS[kind]`)? Reading it once per item, as the
+    lowering does, gives what CPython's one read gives; a value that is not a function raises
+    its `TypeError` at the first item, as there."""
+    if isinstance(node, cst.IfExp):  # `by_date if newest else by_id`: each a function
+        return all(_picked(b, ctx) or _function(b, ctx) for b in (node.body, node.orelse))
+    return isinstance(node, cst.Name | cst.Subscript) and is_computed(node, ctx)
+
+
+def _function(node: cst.BaseExpression, ctx: Ctx) -> bool:
+    """A synchronous function of the user's code named as a value (`by_date`, `self.rank`)."""
+    symbol = ctx.symbol(node) if isinstance(node, cst.Name | cst.Attribute) else None
+    if isinstance(symbol, FunctionSym):
+        return not symbol.is_async
+    self_helper = isinstance(node, cst.Attribute) and ctx.is_self(node.value)
+    return self_helper and ctx.helpers.get(node.attr.value) is False  # type: ignore[attr-defined]

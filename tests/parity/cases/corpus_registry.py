@@ -228,4 +228,10 @@ CORPUS: tuple[CorpusRow, ...] = (
         True,
     ),
     ("folded_text", "FoldedText", ({"name": "Ada"}, {"name": "Grace Hopper", "amount": 11}), True),
+    (
+        "picked_keys",
+        "PickedKeys",
+        ({"order": "price"}, {"order": "name", "newest": True}, {"order": "name"}),
+        True,
+    ),
 )

@@ -19,7 +19,7 @@ from waymark_compiler.finder import compiled_with
 from waymark_compiler.resolve import Resolver
 from waymark_compiler.rules.rule import Rule
 from waymark_compiler.source import Source
-from waymark_compiler.symbols import ClassSym, FunctionSym, Symbol
+from waymark_compiler.symbols import ClassSym, ConstSym, FunctionSym, Symbol
 from waymark_runtime import ir
 
 if TYPE_CHECKING:
@@ -207,6 +207,9 @@ class Ctx:
     task_holders: frozenset[str] | None = None
     # The locals only ever assigned classes, by the id of their function (`lower.class_locals`).
     class_locals: dict[int, frozenset[str]] = field(default_factory=dict)
+    # The locals that hold a module-level table, by the id of their function
+    # (`lower.table_aliases`).
+    table_aliases: dict[int, dict[str, ConstSym]] = field(default_factory=dict)
 
     def span(self, node: cst.CSTNode) -> ir.Span:
         return self.source.span(node)

@@ -17,9 +17,14 @@ from waymark_runtime import ir
 
 
 def constant_table(node: cst.BaseExpression, ctx: Ctx) -> ConstSym | None:
-    """The module-level table (`ConstSym.table`) `node` reads, or an item of (`T["en"]`)."""
+    """The module-level table (`ConstSym.table`) `node` reads, or an item of (`T["en"]`),
+    also through a local variable that holds it (`words = WORDS`: `lower.table_aliases`)."""
+    from waymark_compiler.lower.table_aliases import aliased_table  # (it reads tables here)
+
     while isinstance(node, cst.Subscript | cst.Attribute):
         node = node.value
+    if isinstance(node, cst.Name) and ctx.is_local(node.value):
+        return aliased_table(node.value, ctx)
     symbol = ctx.symbol(node) if isinstance(node, cst.Name) else None
     return symbol if isinstance(symbol, ConstSym) and symbol.table else None
 

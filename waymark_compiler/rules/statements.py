@@ -154,7 +154,8 @@ ATTRIBUTE_ASSIGNMENT = rule(
     "WM132",
     "attribute-assignment",
     "refuses assigning to attributes of module-level names (classes, modules, constants) and "
-    "changing a module-level table (an item assignment, `del`, or a method such as `append`)",
+    "changing a module-level table (an item assignment, `del`, or a method such as `append`), "
+    "also through a local variable that holds it",
     "A workflow may assign attributes of the values it holds (`order.status = 'paid'`), which "
     "runs as in CPython. A class or module attribute is shared by every instance and every "
     "process, so changing it from a workflow cannot be durable.",

@@ -1,0 +1,68 @@
+"""Local variables that hold a module-level table or one of its items (`words = WORDS`,
+`limits = LIMITS[plan]`): bound only by plain assignments of such reads in their function, so
+changing one (`words.append(w)`, `limits["seats"] = 5`) changes the module's object in
+Python, which a workflow reads as a fresh copy. Such a change is refused as a change of the
+table itself (`constants.changed_table`), where it would otherwise be lost without a word.
+"""
+
+from __future__ import annotations
+
+from typing import TypeGuard
+
+import libcst as cst
+
+from waymark_compiler.context import Ctx
+from waymark_compiler.namespace import Assignment, Namespace, scan
+from waymark_compiler.symbols import ConstSym
+
+
+def aliased_table(name: str, ctx: Ctx) -> ConstSym | None:
+    """The table the local `name` holds (or holds an item of), when every binding of it in
+    the function being lowered is a read of one; else None."""
+    function = ctx.function.node
+    if function is None or any(name in s for s in ctx.comprehension_scopes):
+        return None
+    key = id(function)
+    if key not in ctx.table_aliases:
+        found: dict[str, ConstSym] = {}  # filled in as aliases of aliases are found
+        ctx.table_aliases[key] = found
+        _find_aliases(function, found, ctx)
+    return ctx.table_aliases[key].get(name)
+
+
+def _find_aliases(function: cst.FunctionDef, found: dict[str, ConstSym], ctx: Ctx) -> None:
+    """Fill `found` with the aliases of tables, to a fixed point (`again = words` after
+    `words = WORDS`, in any order)."""
+    from waymark_compiler.lower.constants import constant_table  # (it reads the aliases)
+
+    scope = Namespace(ctx.resolver.namespace.module, "", ctx.source)
+    bindings = scan(scope, function.body.body).bindings
+    params = _parameters(function.params)
+    candidates = {
+        name: [b.value for b in each if isinstance(b, Assignment) and _read(b.value)]
+        for name, each in bindings.items()
+        if name not in params and each
+    }
+    pending = {
+        name: reads for name, reads in candidates.items() if len(reads) == len(bindings[name])
+    }
+    changed = True
+    while changed:
+        changed = False
+        for name, reads in list(pending.items()):
+            tables = [constant_table(read, ctx) for read in reads]
+            first = tables[0]
+            if first is not None and all(t is not None for t in tables):
+                found[name] = first
+                del pending[name]
+                changed = True
+
+
+def _read(value: cst.BaseExpression | None) -> TypeGuard[cst.Name | cst.Subscript]:
+    return isinstance(value, cst.Name | cst.Subscript)
+
+
+def _parameters(params: cst.Parameters) -> set[str]:
+    star = [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
+    every = [*params.posonly_params, *params.params, *params.kwonly_params, *star]
+    return {p.name.value for p in every}

@@ -67,7 +67,10 @@ PURE_METHODS = _words(
     # `io.StringIO` and the `csv` writers (`interpreter.csv_writers`)
     "write getvalue read readline readlines seek tell writerow writerows writeheader "
     # an exception's notes (`interpreter.exception_notes`), a generator helper's `send`
-    "add_note send"
+    "add_note send "
+    # a seeded `random.Random` (`interpreter.seeded_random`)
+    "random uniform randint randrange choice choices shuffle sample getrandbits gauss "
+    "normalvariate triangular expovariate"
 )
 
 # Functions of standard modules, by qualified name: pure, and cheap for any argument a workflow

@@ -25,6 +25,7 @@ from waymark_compiler.lower.functional import (
 from waymark_compiler.lower.method_forms import zone_missing
 from waymark_compiler.lower.names import missing_import
 from waymark_compiler.lower.regexes import substitution
+from waymark_compiler.lower.seeded_random import seeded_random_call
 from waymark_compiler.lower.standard import (
     HASH_CONSTRUCTORS,
     cast_call,
@@ -224,4 +225,5 @@ _LOWERED: dict[str, Callable[[cst.Call, Ctx], ir.Expr]] = {
     "hmac.new": hash_object,
     "re.sub": substitution,
     "re.subn": substitution,
+    "random.Random": seeded_random_call,
 }

@@ -15,6 +15,7 @@ import copy
 import datetime as dt
 import functools
 import math
+import random
 import string
 from collections import ChainMap, Counter, OrderedDict, defaultdict, deque
 from collections.abc import Callable
@@ -59,6 +60,7 @@ from waymark_runtime.interpreter.models import (
     call_model_method,
 )
 from waymark_runtime.interpreter.regexes import Regexes
+from waymark_runtime.interpreter.seeded_random import RANDOM_METHODS, call_random, seeded_random
 from waymark_runtime.interpreter.standard import standard_functions
 from waymark_runtime.interpreter.starmap import starmap_items
 from waymark_runtime.interpreter.templates import TEMPLATE_METHODS, call_template_method
@@ -167,6 +169,7 @@ class Library:
         self.builtins.update(standard_functions(bounded))
         self.builtins.update(csv_functions(bounded.meter))
         self.builtins.update(writer_functions())
+        self.builtins["random.Random"] = seeded_random
         self.builtins[STARMAP_ITEMS] = starmap_items
         self.regexes = Regexes(bounded.meter)
         self.builtins.update(self.regexes.functions())
@@ -204,6 +207,9 @@ class Library:
         if obj.__class__ is string.Template and name in TEMPLATE_METHODS:
             written, meter = self.bounded.builtins["str"], self.bounded.meter
             return call_template_method(obj, name, args, kwargs, written, meter)
+        if obj.__class__ is random.Random and name in RANDOM_METHODS:  # a seeded generator
+            result = call_random(obj, name, args, kwargs, self.bounded.meter)
+            return self.bounded.meter.settle(result)
         if obj.__class__ in WRITING_TYPES:  # a text buffer, a csv writer: held to the limit
             return call_writing(obj, name, args, kwargs, self.bounded.meter)
         receiver, method = allowed_method(obj, name)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import gc
 import itertools
+import random
 from collections import ChainMap, Counter, OrderedDict, defaultdict, deque
 from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
 from typing import Any
@@ -48,6 +49,7 @@ from waymark_runtime.interpreter.iterators import Count, Cycle, GroupBy, Repeat
 from waymark_runtime.interpreter.lazy import GenExp, GenForm, Slice, decode_lazy, encode_lazy
 from waymark_runtime.interpreter.limits import LimitExceeded, Meter
 from waymark_runtime.interpreter.saved import SavedIterator
+from waymark_runtime.interpreter.seeded_random import decode_random, encode_random
 from waymark_runtime.interpreter.state_reads import (
     DICT_ITERATORS,
     ODICT_ITERATOR,
@@ -81,11 +83,11 @@ _MAPPING_VIEWS: dict[type, str] = {KeysView: "keys", ValuesView: "values", Items
 # Containers kept as one object under several names: a `ChainMap` too (its `maps` is a list).
 _CONTAINER_KINDS: frozenset[type] = _DICT_KINDS | {deque, ChainMap}
 IDENTITY_KEPT: frozenset[type] = (
-    _CONTAINER_KINDS | {list, dict, set} | MODEL_VALUES | {ExceptionValue}
+    _CONTAINER_KINDS | {list, dict, set} | MODEL_VALUES | {ExceptionValue, random.Random}
 )
 """The classes whose values are one object after a resume wherever they were one before (the
-containers, the models, dataclasses and plain instances, and the exceptions `StateEncoder`
-numbers)."""
+containers, the models, dataclasses and plain instances, the exceptions `StateEncoder`
+numbers, and seeded random generators)."""
 _DEQUE_ITERATORS: frozenset[type] = frozenset({type(iter(deque())), type(reversed(deque()))})
 
 
@@ -163,6 +165,8 @@ class StateEncoder(Encoder):
             return self._once(obj, self._endless)
         if kind is Generator:  # its paused frame, whose values the workflow may share
             return self._once(obj, lambda gen: encode_generator(gen, self.encode))
+        if kind is random.Random:  # a seeded generator: its state
+            return self._once(obj, encode_random)
         if kind in WRITING_TYPES:  # a text buffer (its text and place), a writer over one
             return self._once(obj, lambda writing: encode_writing(writing, self.encode))
         if kind in READER_TYPES:  # over their lines, with their format and place
@@ -401,6 +405,10 @@ class StateDecoder(Decoder):
             generator = decode_generator(value, self.decode, self.functions)
             self.iterators.append(generator)
             return generator
+        if tag == "random":
+            rng = decode_random(value)
+            self.iterators.append(rng)
+            return rng
         if tag in WRITING_TAGS:
             writing = decode_writing(tag, value, self.decode)
             self.iterators.append(writing)

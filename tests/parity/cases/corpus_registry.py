@@ -234,6 +234,16 @@ CORPUS: tuple[CorpusRow, ...] = (
         ({"order": "price"}, {"order": "name", "newest": True}, {"order": "name"}),
         True,
     ),
+    (
+        "seeded_random",
+        "SeededRandom",
+        (
+            {"batch": "B-17"},
+            {"batch": "B-18", "count": 7, "share": 0.5},
+            {"batch": "x", "count": 0},
+        ),
+        True,
+    ),
     # production-shaped workflows in further domains (inputs from each module's `INPUTS`)
     ("corpus_tool_calls", "ToolLoop", None, True),
     ("corpus_chunking", "IngestDocuments", None, True),

@@ -18,4 +18,9 @@ class TableAliases(Workflow):
         rebound = STAGES
         rebound = []
         rebound.append("fine")
+        for tier in LIMITS.values():
+            tier["seats"] = 0  # error: WM132 @13
+        for stage in STAGES:
+            stage = stage.upper()
+            copied.append(stage)
         return [stages, limits, copied, rebound]

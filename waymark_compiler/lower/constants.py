@@ -31,7 +31,8 @@ def constant_table(node: cst.BaseExpression, ctx: Ctx) -> ConstSym | None:
 
 def changed_table(node: cst.CSTNode, table: ConstSym, ctx: Ctx) -> ir.Expr:
     name = table.qualname.rpartition(".")[2]
-    help = f"copy it into a local variable first: `{name.lower()} = dict({name})` (or `list(...)`)"
+    help = (f"change a copy: `{name.lower()} = copy.deepcopy({name})` (`list(...)` or "
+            "`dict(...)` of one that holds no lists or dicts)")  # fmt: skip
     message = f"change of module-level table `{name}`, which a workflow reads as a constant"
     return ctx.error(ATTRIBUTE_ASSIGNMENT, node, message, "shared by every instance", help)
 

@@ -1,5 +1,6 @@
 """Local variables that hold a module-level table or one of its items (`words = WORDS`,
-`limits = LIMITS[plan]`): bound only by plain assignments of such reads in their function, so
+`limits = LIMITS[plan]`, `for rule in RULES:`): bound only by plain assignments of such reads
+and by loops over them in their function, so
 changing one (`words.append(w)`, `limits["seats"] = 5`) changes the module's object in
 Python, which a workflow reads as a fresh copy. Such a change is refused as a change of the
 table itself (`constants.changed_table`), where it would otherwise be lost without a word.
@@ -14,6 +15,7 @@ import libcst as cst
 from waymark_compiler.context import Ctx
 from waymark_compiler.namespace import Assignment, Namespace, scan
 from waymark_compiler.symbols import ConstSym
+from waymark_compiler.walk import parts
 
 
 def aliased_table(name: str, ctx: Ctx) -> ConstSym | None:
@@ -38,8 +40,12 @@ def _find_aliases(function: cst.FunctionDef, found: dict[str, ConstSym], ctx: Ct
     scope = Namespace(ctx.resolver.namespace.module, "", ctx.source)
     bindings = scan(scope, function.body.body).bindings
     params = _parameters(function.params)
+    loops = _loop_reads(function.body)
     candidates = {
-        name: [b.value for b in each if isinstance(b, Assignment) and _read(b.value)]
+        name: [
+            *(b.value for b in each if isinstance(b, Assignment) and _read(b.value)),
+            *loops.get(name, ()),
+        ]
         for name, each in bindings.items()
         if name not in params and each
     }
@@ -56,6 +62,31 @@ def _find_aliases(function: cst.FunctionDef, found: dict[str, ConstSym], ctx: Ct
                 found[name] = first
                 del pending[name]
                 changed = True
+
+
+def _loop_reads(node: cst.CSTNode) -> dict[str, list[cst.BaseExpression]]:
+    """For each name a `for` loop of the function binds to the items of what it reads
+    (`for rule in RULES:`, `for limits in LIMITS.values():`), what the loop reads (`RULES`,
+    `LIMITS`): an item of a table is the table's, as an alias of it is. Not inside nested
+    functions, classes or lambdas, which have their own names."""
+    found: dict[str, list[cst.BaseExpression]] = {}
+    for child in parts(node):
+        if isinstance(child, cst.FunctionDef | cst.ClassDef | cst.Lambda):
+            continue
+        if isinstance(child, cst.For) and isinstance(child.target, cst.Name):
+            source = child.iter
+            if (
+                isinstance(source, cst.Call)
+                and isinstance(source.func, cst.Attribute)
+                and source.func.attr.value == "values"
+                and not source.args
+            ):
+                source = source.func.value  # `LIMITS.values()`: the items of `LIMITS`
+            if _read(source):
+                found.setdefault(child.target.value, []).append(source)
+        for name, reads in _loop_reads(child).items():
+            found.setdefault(name, []).extend(reads)
+    return found
 
 
 def _read(value: cst.BaseExpression | None) -> TypeGuard[cst.Name | cst.Subscript]:

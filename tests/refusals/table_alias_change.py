@@ -23,4 +23,8 @@ class TableAliases(Workflow):
         for stage in STAGES:
             stage = stage.upper()
             copied.append(stage)
-        return [stages, limits, copied, rebound]
+        grown = STAGES
+        grown += ["retired"]  # error: WM132 @9
+        seats = LIMITS["free"]["seats"]
+        seats += 1
+        return [stages, limits, copied, rebound, grown, seats]

@@ -19,6 +19,7 @@ from waymark_compiler.lower.awaits import (
     into_name,
 )
 from waymark_compiler.lower.classes import outside_exception
+from waymark_compiler.lower.constants import changed_table
 from waymark_compiler.lower.deferred import deferred_assign
 from waymark_compiler.lower.dispatch import (
     lower_body,
@@ -34,6 +35,7 @@ from waymark_compiler.lower.names import local_definition
 from waymark_compiler.lower.operations import lower_await
 from waymark_compiler.lower.patterns import lower_pattern
 from waymark_compiler.lower.started import started_assign, started_statement
+from waymark_compiler.lower.table_aliases import in_place_change
 from waymark_compiler.rules.operations import NESTED_AWAIT
 from waymark_compiler.rules.statements import (
     BARE_RAISE,
@@ -138,6 +140,9 @@ def lower_AugAssign(node: cst.AugAssign, ctx: Ctx) -> list[ir.Stmt]:
 def _augmented(node: cst.AugAssign, ctx: Ctx) -> list[ir.Stmt]:
     op = AUGMENTED[type(node.operator)]
     span = ctx.span(node)
+    if (table := in_place_change(node, ctx)) is not None:  # `stages += [...]`, `stages = STAGES`
+        changed_table(node, table, ctx)
+        return []
     target = lower_target(node.target, ctx)
     if not isinstance(target, ir.Name | ir.Subscript | ir.Attribute):
         ctx.error(

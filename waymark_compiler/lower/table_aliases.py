@@ -8,6 +8,7 @@ table itself (`constants.changed_table`), where it would otherwise be lost witho
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TypeGuard
 
 import libcst as cst
@@ -41,6 +42,7 @@ def _find_aliases(function: cst.FunctionDef, found: dict[str, ConstSym], ctx: Ct
     bindings = scan(scope, function.body.body).bindings
     params = _parameters(function.params)
     loops = _loop_reads(function.body)
+    changes = _in_place_changes(function.body)
     candidates = {
         name: [
             *(b.value for b in each if isinstance(b, Assignment) and _read(b.value)),
@@ -50,18 +52,25 @@ def _find_aliases(function: cst.FunctionDef, found: dict[str, ConstSym], ctx: Ct
         if name not in params and each
     }
     pending = {
-        name: reads for name, reads in candidates.items() if len(reads) == len(bindings[name])
+        name: reads
+        for name, reads in candidates.items()
+        if len(reads) + len(changes.get(name, ())) == len(bindings[name])
     }
     changed = True
     while changed:
         changed = False
         for name, reads in list(pending.items()):
             tables = [constant_table(read, ctx) for read in reads]
-            first = tables[0]
-            if first is not None and all(t is not None for t in tables):
-                found[name] = first
-                del pending[name]
-                changed = True
+            first = tables[0] if tables else None
+            if first is None or not all(t is not None for t in tables):
+                continue
+            operators = changes.get(name, ())
+            if operators and not all(_in_place(first, read, operators) for read in reads):
+                del pending[name]  # `stages += ...` of what is no list, dict or set: a new value
+                continue
+            found[name] = first
+            del pending[name]
+            changed = True
 
 
 def _loop_reads(node: cst.CSTNode) -> dict[str, list[cst.BaseExpression]]:
@@ -86,6 +95,44 @@ def _loop_reads(node: cst.CSTNode) -> dict[str, list[cst.BaseExpression]]:
                 found.setdefault(child.target.value, []).append(source)
         for name, reads in _loop_reads(child).items():
             found.setdefault(name, []).extend(reads)
+    return found
+
+
+# The augmented assignments that change a list, dict or set in place (any other rebinds).
+_IN_PLACE: dict[type[cst.BaseExpression], frozenset[type[cst.BaseAugOp]]] = {
+    cst.List: frozenset({cst.AddAssign, cst.MultiplyAssign}),
+    cst.Dict: frozenset({cst.BitOrAssign}),
+    cst.Set: frozenset({cst.BitOrAssign, cst.SubtractAssign, cst.BitAndAssign, cst.BitXorAssign}),
+}
+
+
+def in_place_change(node: cst.AugAssign, ctx: Ctx) -> ConstSym | None:
+    """The table `node` changes in place through a local that holds it (`stages += [...]`
+    after `stages = STAGES`), else None."""
+    target = node.target
+    if not isinstance(target, cst.Name):
+        return None
+    return aliased_table(target.value, ctx) if ctx.is_local(target.value) else None
+
+
+def _in_place(
+    table: ConstSym, read: cst.BaseExpression, operators: Sequence[type[cst.BaseAugOp]]
+) -> bool:
+    """Does each of `operators` change the whole table `read` reads in place?"""
+    changed = _IN_PLACE.get(type(table.value), frozenset())
+    return isinstance(read, cst.Name) and all(op in changed for op in operators)
+
+
+def _in_place_changes(node: cst.CSTNode) -> dict[str, list[type[cst.BaseAugOp]]]:
+    """The operators of the augmented assignments to each name (`stages += [...]`)."""
+    found: dict[str, list[type[cst.BaseAugOp]]] = {}
+    for child in parts(node):
+        if isinstance(child, cst.FunctionDef | cst.ClassDef | cst.Lambda):
+            continue
+        if isinstance(child, cst.AugAssign) and isinstance(child.target, cst.Name):
+            found.setdefault(child.target.value, []).append(type(child.operator))
+        for name, operators in _in_place_changes(child).items():
+            found.setdefault(name, []).extend(operators)
     return found
 
 

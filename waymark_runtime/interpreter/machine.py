@@ -8,7 +8,6 @@ no I/O: delays and timeouts are handed to the host inside the effects.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import deque
 from typing import Any, Literal
 
@@ -22,16 +21,13 @@ from waymark_runtime.effects import (
     SleepFinished,
 )
 from waymark_runtime.errors import InternalError, WaymarkError
-from waymark_runtime.interpreter import signals, sleeps, timeouts, timer_blocks
+from waymark_runtime.interpreter import gathers, results, signals, sleeps, timeouts, timer_blocks
 from waymark_runtime.interpreter import started as starts
 from waymark_runtime.interpreter.binding import bind_arguments
 from waymark_runtime.interpreter.bounded import Bounded
-from waymark_runtime.interpreter.calls import as_exception, call_effect, refused_by_host
 from waymark_runtime.interpreter.code import (
     _NOTHING,
     AwaitSite,
-    ChildCall,
-    Deadline,
     Frame,
     Path,
     Return,
@@ -39,8 +35,8 @@ from waymark_runtime.interpreter.code import (
     execute,
     iteration_path,
 )
-from waymark_runtime.interpreter.leaving import encoded, encoded_once
-from waymark_runtime.interpreter.limits import AWAIT_OPERATIONS, LimitExceeded, place_of
+from waymark_runtime.interpreter.leaving import encoded
+from waymark_runtime.interpreter.limits import LimitExceeded, place_of
 from waymark_runtime.interpreter.memos import Memos
 from waymark_runtime.interpreter.persisted import (
     CallsWait,
@@ -49,25 +45,18 @@ from waymark_runtime.interpreter.persisted import (
     SleepWait,
     Wait,
 )
-from waymark_runtime.interpreter.policies import as_raised, backoff, effective, retries
 from waymark_runtime.interpreter.program import Program
 from waymark_runtime.interpreter.started import Outcome
 from waymark_runtime.interpreter.tasks import (
-    Encoded,
-    ItemStart,
     Task,
     abandoned,
-    grouped,
-    placeholder,
     position,
 )
 from waymark_runtime.values import (
-    JSON,
     ExceptionCarrier,
     ExceptionValue,
     error_json,
     exception_value,
-    to_json,
     to_value,
 )
 
@@ -138,7 +127,7 @@ class Machine:
     def _deliver(self, event: Event) -> None:
         if type(event) is ActionFinished:
             if type(self.wait) is CallsWait:
-                self._on_action(event)
+                results.on_action(self, event)
         elif type(event) is SleepFinished:
             wait = self.wait
             if type(wait) is SleepWait and wait.node == event.node:
@@ -194,7 +183,7 @@ class Machine:
         while self.ready and self.status == "running":
             task, throw, value = self.ready.popleft()
             if task is None:  # a gathered action's turn: it starts
-                self._start_call(value)
+                gathers.start_call(self, value)
             elif self.tasks.get(task.node or "") is task:
                 self._enter(task)
                 self._drive(throw, value)
@@ -229,12 +218,12 @@ class Machine:
         self._enter(self.waiting[task.node or ""])
         index = position(self.calls, task.node or "")
         assert index is not None
-        site = self._site()
+        site = results.site(self)
         if throw is not None and not site.returns_exceptions(self.frames[-1]):
             self._resume_with(throw, _NOTHING)
             return
-        self._settle(index, "ok" if throw is None else "error", result)
-        self._maybe_resume(site)
+        results.settle(self, index, "ok" if throw is None else "error", result)
+        results.maybe_resume(self, site)
 
     # -- running ------------------------------------------------------------------------------
 
@@ -287,59 +276,7 @@ class Machine:
             return starts.join(self, request)
         if site.kind == "timer":
             return timer_blocks.start(self, request)
-        seconds = None
-        if type(request) is Deadline:  # `asyncio.wait_for(asyncio.gather(...), seconds)`
-            request, seconds = request.calls, request.seconds
-            if (ended := timeouts.early(seconds, request)) is not None:
-                return ended
-        if not request:
-            return None, []  # an empty gather: nothing to wait for, as in Python
-        # What an await starts: an action awaited by itself starts at once (its coroutine runs
-        # in the awaiting task). A gather's items start as asyncio's tasks do: in argument
-        # order, after the tasks already ready; an action item starts (its arguments encoded as
-        # they are then), a helper item runs to its first await, so what that await starts
-        # comes before the next item's.
-        path = self._path()
-        calls: list[PendingCall] = []
-        first: dict[int, int] = {}
-        ready, encoded, frame = self.ready, Encoded(self.moves), self.frames[-1]
-        for call in request:  # a spread's calls are numbered from its first
-            self.guards.meter.charge(AWAIT_OPERATIONS)
-            element = len(calls) - first.setdefault(call[0], len(calls))
-            where = site.where(call[0], path, element)
-            if len(call) == 2:  # an async helper: a task of its own
-                calls.append(placeholder(self._node(), call[0], call[1]))
-                item_node = call[0] if where[0] is None else where[0]
-                task = Task(calls[-1].node, (*where[1], item_node), [call[1]])
-                self.tasks[task.node or ""] = task
-                ready.append((task, None, _NOTHING))
-            elif ready and not site.single:  # its turn comes after the tasks ready before it
-                calls.append(PendingCall(node=self._node(), item=call[0], target=call[1],
-                                         args=(), kwargs={}))  # fmt: skip
-                ready.append((None, None, ItemStart(calls, site, frame, call, where, encoded)))
-            else:  # its turn is now
-                pending, effect = self._dispatch(site, *call, where=where, memo=encoded.known,
-                                                 node=self._node())  # fmt: skip
-                calls.append(pending)
-                self.effects.append(effect)
-        self.wait, self.calls, self.pending = _CALLS, calls, len(calls)
-        self._waits_on(call.node for call in calls)
-        if seconds is not None:
-            timeouts.start(self, site, seconds, calls[0].node)
-        return None
-
-    def _start_call(self, start: ItemStart) -> None:
-        """Dispatch a gathered action or child call in its turn, its arguments as they are now."""
-        calls, index = start.calls, start.index
-        try:
-            call, effect = self._dispatch(start.site, *start.call, where=start.where,
-                                          memo=start.encoded.at(self.moves),
-                                          node=calls[index].node)  # fmt: skip
-        except WaymarkError as error:
-            self._refuse(error, start.frame)
-            return
-        calls[index] = call
-        self.effects.append(effect)
+        return gathers.gather(self, site, request)
 
     def yielded(self) -> tuple[ExceptionValue | None, None] | None:
         """A sleep that does not wait still gives the event loop a turn: the tasks ready run
@@ -353,80 +290,6 @@ class Machine:
         node = f"n{self.next_node}"
         self.next_node += 1
         return node
-
-    def _dispatch(
-        self,
-        site: AwaitSite,
-        item: int,
-        action: str,
-        args: list[Any],
-        kwargs: dict[str, Any],
-        computed: dict[str, Any] | None = None,
-        *,
-        where: tuple[str | None, Path],
-        memo: dict[int, tuple[Any, JSON, int]],
-        node: str,
-    ) -> tuple[PendingCall, Effect]:
-        """A call of an awaited action or child workflow, and the effect that starts it."""
-        call = PendingCall(node=node, item=item, target=action,
-                           args=tuple(encoded_once(self.guards, v, memo) for v in args),
-                           kwargs={k: encoded_once(self.guards, v, memo) for k, v in kwargs.items()},
-                           policy=computed)  # fmt: skip
-        return call, call_effect(call, effective(site.policies[item], call), 0.0, 0.0, where)
-
-    # -- action results -----------------------------------------------------------------------
-
-    def _site(self) -> AwaitSite:
-        frame = self.frames[-1]
-        return frame.code.awaits[frame.pc]
-
-    def _on_action(self, event: ActionFinished) -> None:
-        index = position(self.calls, event.node)
-        if index is None:
-            return  # a stale report
-        call = self.calls[index]
-        if call.attempt != event.attempt or call.status != "pending":
-            return  # a duplicate or stale report
-        site = self._site()
-        if event.ok:
-            self._settle(index, "ok", event.value)
-        else:
-            error = as_exception(to_value(event.value))
-            if refused_by_host(error):
-                self._fail(event.value)  # the runtime refused the call: no retry, no handler
-                return
-            policy = effective(site.policies[call.item], call)
-            if not isinstance(policy, ChildCall) and retries(policy, error, call.attempt):
-                self.calls[index] = call = call.retried()
-                delay, jitter = backoff(policy, call.attempt - 1)
-                where = self._where(site, index)
-                self.effects.append(call_effect(call, policy, delay, jitter, where))
-                return
-            error = as_raised(policy, error)
-            if not site.returns_exceptions(self.frames[-1]):
-                self._resume_with(error, _NOTHING)
-                return
-            self._settle(index, "error", to_json(error))
-        self._maybe_resume(site)
-
-    def _where(self, site: AwaitSite, index: int) -> tuple[str | None, Path]:
-        """The site and iteration of a pending call again (for its retry): the frames wait
-        where they dispatched it, and a spread's calls follow each other in the wait."""
-        item = self.calls[index].item
-        first = bisect_left(self.calls, item, hi=index, key=lambda call: call.item)
-        return site.where(item, self._path(), index - first)
-
-    def _settle(self, index: int, status: Literal["ok", "error"], value: Any) -> None:
-        self.calls[index] = self.calls[index].settled(status, value)
-        self.pending -= 1
-
-    def _maybe_resume(self, site: AwaitSite) -> None:
-        if self.pending:
-            return
-        results = [to_value(call.value) for call in self.calls]
-        if site.groups:
-            results = grouped(results, self.calls, site.groups)
-        self._resume_with(None, results[0] if site.single else results)
 
     def _resume_with(self, throw: ExceptionValue | None, value: Any) -> None:
         """Resume the running task (once the tasks ready before it ran); a gather that raises
@@ -475,7 +338,3 @@ class Machine:
         self.wait, self.calls, self.pending = None, [], 0
         self.status = "failed"
         self.effects.append(Fail(error=error))
-
-
-_CALLS = CallsWait(calls=(), pending=0)
-"""`Machine.wait` while it waits on calls: they are in `Machine.calls` until saved."""

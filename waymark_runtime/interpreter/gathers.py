@@ -7,6 +7,7 @@ It dispatches and numbers; it does not read what the calls give back.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from waymark_runtime.effects import Effect
@@ -59,7 +60,8 @@ def gather(
         elif ready and not site.single:  # its turn comes after the tasks ready before it
             calls.append(PendingCall(node=machine._node(), item=call[0], target=call[1],
                                      args=(), kwargs={}))  # fmt: skip
-            ready.append((None, None, ItemStart(calls, site, frame, call, where, encoded)))
+            item = ItemStart(calls, site, frame, call, where, encoded)
+            ready.append((None, None, partial(start_call, start=item)))
         else:  # its turn is now
             pending, effect = dispatch(machine, site, *call, where=where, memo=encoded.known,
                                        node=machine._node())  # fmt: skip

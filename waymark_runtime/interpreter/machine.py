@@ -9,6 +9,7 @@ no I/O: delays and timeouts are handed to the host inside the effects.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from typing import Any, Literal
 
 from waymark_runtime.effects import (
@@ -76,8 +77,8 @@ class Machine:
         self.started: dict[str, Outcome | None] = {}  # started tasks: their end (None: running)
         self.deadlines: dict[str, str] = {}  # gather timeouts: timer node -> first call's node
         self.timers: dict[str, timer_blocks.Timer] = {}  # `asyncio.timeout` blocks, by node
-        # Tasks to run, in turn (a task and what to resume it with), and gathered actions to
-        # start in their turn (None, None, their `ItemStart`).
+        # What runs next, in turn, as asyncio's ready queue: a task and what to resume it with,
+        # or (None, None, a callback of the machine): a gathered action starting.
         self.ready: deque[tuple[Task | None, ExceptionValue | None, Any]] = deque()
         self.frames: list[Frame] = self.main.frames
         self.wait: Wait | None = None
@@ -182,8 +183,8 @@ class Machine:
         """Run the tasks made ready (started, or resumed by their gather), in order."""
         while self.ready and self.status == "running":
             task, throw, value = self.ready.popleft()
-            if task is None:  # a gathered action's turn: it starts
-                gathers.start_call(self, value)
+            if task is None:  # a callback's turn
+                value(self)
             elif self.tasks.get(task.node or "") is task:
                 self._enter(task)
                 self._drive(throw, value)
@@ -266,17 +267,7 @@ class Machine:
             request.caller = self.frames[-1]  # awaited: it runs within its caller's task
             self.frames.append(request)
             return None, _NOTHING
-        if site.kind == "sleep":
-            return sleeps.sleep(self, request)
-        if site.kind == "signal":
-            return signals.wait(self, request)
-        if site.kind == "start":
-            return starts.start(self, site, request)
-        if site.kind == "join":
-            return starts.join(self, request)
-        if site.kind == "timer":
-            return timer_blocks.start(self, request)
-        return gathers.gather(self, site, request)
+        return _SUSPENDS.get(site.kind, gathers.gather)(self, site, request)
 
     def yielded(self) -> tuple[ExceptionValue | None, None] | None:
         """A sleep that does not wait still gives the event loop a turn: the tasks ready run
@@ -338,3 +329,16 @@ class Machine:
         self.wait, self.calls, self.pending = None, [], 0
         self.status = "failed"
         self.effects.append(Fail(error=error))
+
+
+Resumed = tuple[ExceptionValue | None, Any] | None
+"""How an await resumes at once (what it raises, or gives), or None: it waits."""
+
+# What each kind of await arranges (`AwaitSite.kind`); any other kind awaits calls (`gathers`).
+_SUSPENDS: dict[str, Callable[[Machine, AwaitSite, Any], Resumed]] = {
+    "sleep": lambda machine, site, request: sleeps.sleep(machine, request),
+    "signal": lambda machine, site, request: signals.wait(machine, request),
+    "start": starts.start,
+    "join": lambda machine, site, request: starts.join(machine, request),
+    "timer": lambda machine, site, request: timer_blocks.start(machine, request),
+}

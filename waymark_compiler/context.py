@@ -205,6 +205,9 @@ class Ctx:
     # The names a started task is put in (`tasks = [asyncio.create_task(...) for ...]`), whose
     # gather joins the tasks (`lower.started`); None until the function is scanned.
     task_holders: frozenset[str] | None = None
+    # Inside `async with asyncio.TaskGroup() as tg:` blocks: `tg` -> its token's local
+    # (`lower.task_groups`).
+    task_groups: dict[str, str] = field(default_factory=dict)
     # The locals only ever assigned classes, by the id of their function (`lower.class_locals`).
     class_locals: dict[int, frozenset[str]] = field(default_factory=dict)
     # The locals that hold a module-level table, by the id of their function

@@ -18,8 +18,8 @@ class FileWorkflow(Workflow):
             size = await fetch(path)
         async with asyncio.timeout_at(5.0):  # error: WM112 @9
             size = await fetch(path)
-        async with asyncio.TaskGroup() as group:  # error: WM112 @9
-            group.create_task(fetch(path))
+        async with asyncio.TaskGroup() as group, asyncio.timeout(5):  # error: WM112 @9
+            size = await fetch(path)
         with localcontext() as context:  # error: WM112 @9
             context.prec = 4
         return size

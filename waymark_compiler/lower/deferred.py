@@ -100,16 +100,21 @@ def task_call(value: cst.BaseExpression, ctx: Ctx) -> cst.Call | None:
     """The call of `asyncio.create_task(call)` or `asyncio.ensure_future(call)`, one that can
     be awaited (an action's for `ensure_future` only: it makes an awaitable, not the coroutine
     `create_task` takes); None for anything else."""
+    from waymark_compiler.lower.task_groups import group_of  # (it imports the lowering)
+
     if not isinstance(value, cst.Call):
         return None
     symbol = ctx.symbol(value.func)
-    if not (isinstance(symbol, ExternalSym) and symbol.qualname in _TASKS):
+    qualname = symbol.qualname if isinstance(symbol, ExternalSym) else None
+    if group_of(value.func, ctx) is not None:  # `tg.create_task(call)`: `create_task`'s rules
+        qualname = "asyncio.create_task"
+    if qualname not in _TASKS:
         return None
     args = value.args
     if len(args) != 1 or args[0].keyword or args[0].star or not isinstance(args[0].value, cst.Call):
         return None
     call = args[0].value
-    if symbol.qualname == "asyncio.create_task" and isinstance(ctx.symbol(call.func), ActionSym):
+    if qualname == "asyncio.create_task" and isinstance(ctx.symbol(call.func), ActionSym):
         return None
     return call if awaitable(call, ctx) else None
 

@@ -11,6 +11,7 @@ import libcst as cst
 from waymark_compiler.context import Ctx
 from waymark_compiler.lower.dispatch import Refused, lower_body, refuse_statements, statement
 from waymark_compiler.lower.statements import exception_types
+from waymark_compiler.lower.task_groups import task_group_block
 from waymark_compiler.lower.timeouts import timeout_block
 from waymark_compiler.rules.statements import (
     GLOBAL_STATEMENT,
@@ -59,6 +60,10 @@ def lower_With(node: cst.With, ctx: Ctx) -> list[ir.Stmt]:
         block = timeout_block(node, item, ctx)
         if block is not None:
             return block
+    if called == "asyncio.TaskGroup" and _one_async(node) and isinstance(item, cst.Call):
+        block = task_group_block(node, item, ctx)
+        if block is not None:
+            return block
     what = "async with" if node.asynchronous is not None else "with"
     help = _WITH_HELP.get(called, "open the resource inside an action")
     return Refused(WITH_STATEMENT, f"`{what}` in a workflow", "context manager", help).statement(
@@ -68,14 +73,19 @@ def lower_With(node: cst.With, ctx: Ctx) -> list[ir.Stmt]:
 
 def _plain_async(node: cst.With) -> bool:
     """`async with one_item:`, without `as`."""
-    return node.asynchronous is not None and len(node.items) == 1 and not node.items[0].asname
+    return _one_async(node) and not node.items[0].asname
+
+
+def _one_async(node: cst.With) -> bool:
+    """`async with one_item [as name]:`."""
+    return node.asynchronous is not None and len(node.items) == 1
 
 
 # What to write instead of a context manager that holds no resource, by what it calls.
 _WITH_HELP = {
     "asyncio.timeout": "write `async with asyncio.timeout(seconds):` alone: one delay, no `as`",
     "asyncio.timeout_at": "a deadline on the loop's clock: use `asyncio.timeout(seconds)`",
-    "asyncio.TaskGroup": "run the calls with `await asyncio.gather(...)`",
+    "asyncio.TaskGroup": "write `async with asyncio.TaskGroup() as tg:` alone, with no arguments",
     "decimal.localcontext": "round the result instead: `value.quantize(Decimal('0.01'))`",
 }
 

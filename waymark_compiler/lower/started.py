@@ -20,6 +20,7 @@ import libcst as cst
 from waymark_compiler.context import Ctx
 from waymark_compiler.lower.deferred import awaitable, task_call
 from waymark_compiler.lower.expressions import lower_target
+from waymark_compiler.lower.task_groups import group_of
 from waymark_compiler.rules.operations import CONCURRENCY_PRIMITIVE
 from waymark_compiler.symbols import ActionSym, ExternalSym
 from waymark_runtime import ir
@@ -230,5 +231,6 @@ def _start(
     assigned = (
         target if target is None or isinstance(target, ir.Name) else lower_target(target, ctx)
     )
-    started = ir.Start(call=operation, span=ctx.span(value))
+    group = group_of(value.func, ctx) if isinstance(value, cst.Call) else None
+    started = ir.Start(call=operation, group=group, span=ctx.span(value))
     return [*before, ir.Await(target=assigned, op=started, span=span)]

@@ -219,6 +219,14 @@ class _Builder:
         """`async with asyncio.timeout(seconds):`: the timer bounding the block that follows."""
         return self.step(at, "sleep", f"timeout {py.expr(timer.seconds)}", span=timer.span)
 
+    def visit_TaskGroup(self, group: ir.TaskGroup, at: _At) -> list[Exit]:
+        """`async with asyncio.TaskGroup() as tg:`: the group the block's tasks belong to."""
+        return self.step(at, "join", "taskgroup", span=group.span)
+
+    def visit_LeaveGroup(self, leave: ir.LeaveGroup, at: _At) -> list[Exit]:
+        """The end of the block: every task of the group is waited for."""
+        return self.step(at, "join", f"{at.assigned}leave taskgroup", span=leave.span)
+
     # Control flow --------------------------------------------------------------------------
 
     def visit_If(self, stmt: ir.If, at: _At) -> list[Exit]:

@@ -17,7 +17,7 @@ from typing import Any
 from waymark_runtime import ir
 from waymark_runtime.effects import Effect, Event
 from waymark_runtime.errors import ValueNotSerializable, WaymarkError
-from waymark_runtime.interpreter import started
+from waymark_runtime.interpreter import started, task_groups
 from waymark_runtime.interpreter.bounded import Bounded
 from waymark_runtime.interpreter.context import StepContext
 from waymark_runtime.interpreter.limits import LimitExceeded
@@ -186,6 +186,7 @@ def _encoded(machine: Machine, encoder: StateEncoder) -> tuple[InstanceState, St
                           wait=main.saved_wait(), logs=machine.logs, tasks=tasks,
                           started=started.saved(machine.started),
                           deadlines=dict(machine.deadlines), timers=dict(machine.timers),
+                          groups=task_groups.saved(machine.groups),
                           memos=machine.memos.saved(encoder))  # fmt: skip
     return state, encoder
 
@@ -210,6 +211,7 @@ def load(program: Program, guards: Bounded, state: InstanceState) -> Machine:
     machine.timers = {
         node: (task, depth, name) for node, (task, depth, name) in state.timers.items()
     }
+    machine.groups = task_groups.loaded(state.groups)
     machine.memos.load(decoder, state.memos, {h.name: h for h in program.source.helpers})
     _reindex(machine)
     machine.next_node = state.next_node

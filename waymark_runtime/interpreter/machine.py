@@ -22,7 +22,15 @@ from waymark_runtime.effects import (
     SleepFinished,
 )
 from waymark_runtime.errors import InternalError, WaymarkError
-from waymark_runtime.interpreter import gathers, results, signals, sleeps, timeouts, timer_blocks
+from waymark_runtime.interpreter import (
+    gathers,
+    results,
+    signals,
+    sleeps,
+    task_groups,
+    timeouts,
+    timer_blocks,
+)
 from waymark_runtime.interpreter import started as starts
 from waymark_runtime.interpreter.binding import bind_arguments
 from waymark_runtime.interpreter.bounded import Bounded
@@ -77,8 +85,10 @@ class Machine:
         self.started: dict[str, Outcome | None] = {}  # started tasks: their end (None: running)
         self.deadlines: dict[str, str] = {}  # gather timeouts: timer node -> first call's node
         self.timers: dict[str, timer_blocks.Timer] = {}  # `asyncio.timeout` blocks, by node
+        self.groups: dict[str, task_groups.Group] = {}  # `asyncio.TaskGroup` blocks, by token
         # What runs next, in turn, as asyncio's ready queue: a task and what to resume it with,
-        # or (None, None, a callback of the machine): a gathered action starting.
+        # or (None, None, a callback of the machine): a gathered action starting, a task group
+        # hearing that one of its tasks ended (as asyncio runs a done callback).
         self.ready: deque[tuple[Task | None, ExceptionValue | None, Any]] = deque()
         self.frames: list[Frame] = self.main.frames
         self.wait: Wait | None = None
@@ -307,7 +317,7 @@ class Machine:
     def _forget(self) -> None:
         """The instance ended: no task runs on and no timer matters any more."""
         self.tasks, self.ready, self.started = {"": self.main}, deque(), {}
-        self.deadlines, self.timers = {}, {}
+        self.deadlines, self.timers, self.groups = {}, {}, {}
 
     def _refuse(self, error: WaymarkError, frame: Frame) -> None:
         """The runtime refuses to go on (a limit, an unknown class...): fail, naming the line."""
@@ -341,4 +351,7 @@ _SUSPENDS: dict[str, Callable[[Machine, AwaitSite, Any], Resumed]] = {
     "start": starts.start,
     "join": lambda machine, site, request: starts.join(machine, request),
     "timer": lambda machine, site, request: timer_blocks.start(machine, request),
+    "taskgroup": task_groups.enter,
+    "grouped": task_groups.start,
+    "leave": task_groups.leave,
 }

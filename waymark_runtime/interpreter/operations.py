@@ -13,7 +13,7 @@ from typing import Any
 
 from waymark_runtime import ir
 from waymark_runtime.errors import InternalError, ProgramError
-from waymark_runtime.interpreter import comprehensions, started, timer_blocks
+from waymark_runtime.interpreter import comprehensions, started, task_groups, timer_blocks
 from waymark_runtime.interpreter.code import AwaitSite, ChildCall, Env, Frame
 from waymark_runtime.interpreter.expressions import ExprCompiler
 from waymark_runtime.interpreter.policies import compile_policy
@@ -181,7 +181,9 @@ _MAKERS: dict[type, Callable[[Any, Any, ExprCompiler], tuple[AwaitSite, Any]]] =
     ir.Sleep: await_Sleep,
     ir.WaitForSignal: await_WaitForSignal,
     ir.CallAsyncHelper: await_CallAsyncHelper,
-    ir.Start: started.await_Start,
+    ir.Start: task_groups.await_Start,
+    ir.TaskGroup: task_groups.await_TaskGroup,
+    ir.LeaveGroup: task_groups.await_LeaveGroup,
     ir.Join: started.await_Join,
     ir.Timer: timer_blocks.await_Timer,
 }

@@ -115,8 +115,17 @@ class JoinWait:
     return_exceptions: bool = False
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GroupWait:
+    """The top frame leaves an `async with asyncio.TaskGroup()` block (`await leave(...)`)
+    whose tasks have not all ended: the last of them to end resumes it."""
+
+    kind: Literal["group"] = "group"
+    node: str
+
+
 # A new wait kind: a frozen dataclass with a `kind: Literal["..."]` tag, added to this union.
-Wait = CallsWait | SleepWait | SignalWait | JoinWait
+Wait = CallsWait | SleepWait | SignalWait | JoinWait | GroupWait
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -144,6 +153,23 @@ class SavedStarted:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SavedGroup:
+    """An `async with asyncio.TaskGroup() as tg:` block being run (`interpreter.task_groups`):
+    its token `node`, the task running the block, the tasks `tg.create_task` started in it and
+    those that failed (in the order they did), the local holding the block's exception once it
+    is left, and how far the group went in cancelling."""
+
+    node: str
+    task: str
+    members: tuple[str, ...] = ()
+    failed: tuple[str, ...] = ()
+    error: str | None = None
+    aborting: bool = False
+    parent_cancelled: bool = False
+    interrupted: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class InstanceState:
     """An instance between two steps. A finished one keeps no frames and waits for nothing.
     `frames`/`wait` are the main call stack (`run()`'s); `tasks` the gathered helper calls and
@@ -160,6 +186,7 @@ class InstanceState:
     deadlines: dict[str, str] = dataclasses.field(default_factory=dict)  # gather timeouts
     # `asyncio.timeout` blocks: timer node -> [task node, frame depth, local holding its token]
     timers: dict[str, tuple[str, int, str]] = dataclasses.field(default_factory=dict)
+    groups: tuple[SavedGroup, ...] = ()  # `asyncio.TaskGroup` blocks being run
     memos: JSON = None
     """The results of its cached functions (`interpreter.memos`), in the value codec of its
     frames; stored only when there are some."""
@@ -183,6 +210,8 @@ def encode_state(state: InstanceState) -> dict[str, JSON]:
         del document["deadlines"]
     if not state.timers:
         del document["timers"]
+    if not state.groups:
+        del document["groups"]
     if state.memos is None:
         del document["memos"]
     waits = [document["wait"], *(task["wait"] for task in document.get("tasks", ()))]

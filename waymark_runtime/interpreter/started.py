@@ -186,9 +186,12 @@ def _result(outcome: Outcome) -> Any:
 def settle(machine: Machine, task: Task, outcome: Outcome) -> None:
     """A started task ended with `outcome`: kept for every later join, and every task that
     waits to join it resumes with it (in the order they were started)."""
+    from waymark_runtime.interpreter import task_groups  # (it imports this module)
+
     node = task.node or ""
     machine.started[node] = outcome
     machine._park()
+    task_groups.settled(machine, node)  # its group hears of it first, as it asked first
     for waiting in list(machine.tasks.values()):
         wait = waiting.wait
         if type(wait) is JoinWait and wait.nodes and node in wait.nodes:

@@ -15,14 +15,13 @@ first to pass cancels, and only the block whose `_t` is True turns that into `Ti
 
 from __future__ import annotations
 
-import asyncio
 import math
 from typing import TYPE_CHECKING, Any
 
 from waymark_runtime import ir
 from waymark_runtime.effects import StartSleep
+from waymark_runtime.interpreter import task_groups
 from waymark_runtime.interpreter.code import _NOTHING, AwaitSite, Env
-from waymark_runtime.interpreter.persisted import CallsWait
 from waymark_runtime.interpreter.sleeps import _FOREVER
 from waymark_runtime.values import ExceptionValue, exception_value
 
@@ -75,11 +74,4 @@ def expire(machine: Machine, node: str) -> None:
     if task is None or depth >= len(task.frames) or task.frames[depth].env.get(name) != node:
         return  # the block was left (or its task ended) before the timer passed
     task.frames[depth].env[name] = True
-    machine._enter(task)
-    cancelled = exception_value(asyncio.CancelledError())
-    if type(machine.wait) is CallsWait:
-        machine._resume_with(cancelled, _NOTHING)  # its gather's helper tasks stop too
-        return
-    machine.wait = None
-    machine.moves += 1
-    machine.ready.append((task, cancelled, _NOTHING))
+    task_groups.cancel(machine, task)

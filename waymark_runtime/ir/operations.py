@@ -13,8 +13,20 @@ from waymark_runtime.ir.expressions import Expr, Generator, Keyword
 from waymark_runtime.ir.span import Span, span_field
 
 __all__ = [
-    "ActionCall", "Backoff", "CallAsyncHelper", "Gather", "Join", "Operation", "Policy", "Sleep",
-    "Spread", "Start", "Timer", "WaitForSignal",
+    "ActionCall",
+    "Backoff",
+    "CallAsyncHelper",
+    "Gather",
+    "Join",
+    "LeaveGroup",
+    "Operation",
+    "Policy",
+    "Sleep",
+    "Spread",
+    "Start",
+    "TaskGroup",
+    "Timer",
+    "WaitForSignal",
 ]  # fmt: skip
 
 
@@ -154,6 +166,9 @@ class Start:
     are evaluated here; it starts running once the awaiting task next suspends, as in CPython."""
 
     call: ActionCall | CallAsyncHelper
+    group: str | None = None
+    """`tg.create_task(...)` inside `async with asyncio.TaskGroup() as tg:`: the local holding
+    the group's token (`TaskGroup`); the task is one of the group's."""
     span: Span | None = span_field()
 
 
@@ -185,6 +200,40 @@ class Timer:
     span: Span | None = span_field()
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TaskGroup:
+    """`await taskgroup(_g)`: enters `async with asyncio.TaskGroup() as tg:` at once (the await
+    does not wait); the group's token is stored in local `name`, which `Start.group` names.
+
+    While the block runs, the first task of the group that fails cancels the others and the
+    pending wait of the task that owns the block (`asyncio.CancelledError` raised there)."""
+
+    name: str
+    span: Span | None = span_field()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LeaveGroup:
+    """`_x = await leave(_g, _e)`: leaves the group of token `name`, the block having raised the
+    exception in local `error` (None when it ended normally). It waits for every task of the
+    group (cancelling them first when the block raised), then gives the exceptions to raise
+    as `BaseExceptionGroup` (the tasks' in the order they failed, then the block's own), or
+    raises the block's cancellation again, as CPython's `TaskGroup.__aexit__` does."""
+
+    name: str
+    error: str
+    span: Span | None = span_field()
+
+
 Operation: TypeAlias = (
-    ActionCall | Gather | Sleep | CallAsyncHelper | WaitForSignal | Start | Join | Timer
+    ActionCall
+    | Gather
+    | Sleep
+    | CallAsyncHelper
+    | WaitForSignal
+    | Start
+    | Join
+    | Timer
+    | TaskGroup
+    | LeaveGroup
 )

@@ -63,6 +63,8 @@ OPERATION_TYPES = (
     ir.Start,
     ir.Join,
     ir.Timer,
+    ir.TaskGroup,
+    ir.LeaveGroup,
     GatherHead,
 )
 
@@ -93,6 +95,15 @@ class OperationBuilder(Transformer[Token, Any]):
     def start_task(self, meta: Any, children: list[Any]) -> ir.Start:
         call: ir.ActionCall | ir.CallAsyncHelper = children[0]
         return ir.Start(call=call)
+
+    def start_in_group(self, meta: Any, children: list[Any]) -> ir.Start:
+        return ir.Start(call=children[1], group=name_of(children[0]))
+
+    def task_group(self, meta: Any, children: list[Any]) -> ir.TaskGroup:
+        return ir.TaskGroup(name=name_of(children[0]))
+
+    def leave_group(self, meta: Any, children: list[Any]) -> ir.LeaveGroup:
+        return ir.LeaveGroup(name=name_of(children[0]), error=name_of(children[1]))
 
     def timer(self, meta: Any, children: list[Any]) -> ir.Timer:
         return ir.Timer(name=name_of(children[0]), seconds=children[1])

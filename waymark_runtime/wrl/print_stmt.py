@@ -261,6 +261,8 @@ def _wait_for_signal(op: ir.WaitForSignal) -> str:
 
 
 def _start(op: ir.Start) -> str:
+    if op.group is not None:
+        return f"start in {_name(op.group)} {_gathered_call(op.call)}"
     return f"start {_gathered_call(op.call)}"
 
 
@@ -272,12 +274,25 @@ def _join(op: ir.Join) -> str:
 
 
 def _timer(op: ir.Timer) -> str:
-    name = lexicon.format_name(op.name, lexicon.HARD_KEYWORDS)
-    return f"timer({name}, {expr(op.seconds)})"
+    return f"timer({_name(op.name)}, {expr(op.seconds)})"
+
+
+def _task_group(op: ir.TaskGroup) -> str:
+    return f"taskgroup({_name(op.name)})"
+
+
+def _leave_group(op: ir.LeaveGroup) -> str:
+    return f"leave({_name(op.name)}, {_name(op.error)})"
+
+
+def _name(name: str) -> str:
+    return lexicon.format_name(name, lexicon.HARD_KEYWORDS)
 
 
 _OPERATION_PRINTERS: dict[type, Callable[[Any], str]] = {
     ir.Timer: _timer,
+    ir.TaskGroup: _task_group,
+    ir.LeaveGroup: _leave_group,
     ir.ActionCall: action_call,
     ir.Start: _start,
     ir.Join: _join,

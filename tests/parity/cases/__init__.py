@@ -343,6 +343,27 @@ CASES: tuple[ParityCase, ...] = (
     _case(
         "timeout_blocks", "TimeoutBlockBadDelay", {"limit": "5"}, {"limit": [1]}, fast_sleep=False
     ),
+    # `async with asyncio.TaskGroup() as tg:` (real time: sleeps order the tasks)
+    _case("task_groups", "TaskGroupResults", {"n": 0}, {"n": 4}, fast_sleep=False),
+    _case("task_groups", "TaskGroupFailure", fast_sleep=False),
+    _case("task_groups", "TaskGroupTwoFailures", fast_sleep=False),
+    _case(
+        "task_groups",
+        "TaskGroupBodyRaises",
+        {"fail_task": False},
+        {"fail_task": True},
+        fast_sleep=False,
+    ),
+    _case(
+        "task_groups",
+        "TaskGroupUnderTimeout",
+        {"body_waits": True},
+        {"body_waits": False},
+        fast_sleep=False,
+    ),
+    _case("task_groups", "TaskGroupTimeoutInside", fast_sleep=False),
+    _case("task_groups", "TaskGroupNested", {"fail": False}, {"fail": True}, fast_sleep=False),
+    _case("task_groups", "TaskGroupUncaught", fast_sleep=False),
     # sleeps
     _case("sleeps", "SleepBetweenActions", {"seconds": 0.02}, {"seconds": 3600}),
     _case("sleeps", "SleepInLoop", {"rounds": 3}),

@@ -5,8 +5,9 @@ action call makes an awaitable that `create_task`, which takes coroutines only, 
 
 CPython evaluates the call's arguments where the coroutine is made; a coroutine runs at its
 `await`, and a task runs once the workflow next suspends. When the call and its only `await`
-are in the same block, and for a task nothing is awaited between them (so that its first
-suspension is the `await` itself), the call runs at the `await` in both cases. The name then holds
+are in the same block, and for a task the `await` is the very next statement (so that its first
+suspension is the `await` itself: a statement between could raise or return into a handler or
+caller that suspends first), the call runs at the `await` in both cases. The name then holds
 `functools.partial(fetch, x)` (its arguments read where CPython reads them) and the `await` is
 a computed call of it (`choices.call_value`). Any other use of a stored coroutine (awaited
 twice, never awaited, read as a value) stays refused (WM106, WM102); any other task is started
@@ -133,10 +134,10 @@ def awaitable(call: cst.Call, ctx: Ctx) -> bool:
 
 def _awaited_later(rest: tuple[cst.CSTNode, ...], name: str, *, task: bool) -> cst.Name | None:
     """The `name` of the first statement of `rest` that is `await name` (`x = await name`,
-    `return await name`); for a `task`, only when no statement before it awaits or yields."""
-    from waymark_compiler.lower.awaits import has_await  # (awaits imports the lowering)
-
-    for statement in rest:
+    `return await name`); for a `task`, only the next statement: any statement between could
+    raise or return into code that suspends (a handler's `await`, the caller's), where CPython
+    runs the task although `await name` is never reached."""
+    for statement in rest[:1] if task else rest:
         small = _only(statement)
         value = (
             small.value
@@ -146,8 +147,6 @@ def _awaited_later(rest: tuple[cst.CSTNode, ...], name: str, *, task: bool) -> c
         awaited = value.expression if isinstance(value, cst.Await) else None
         if isinstance(awaited, cst.Name) and awaited.value == name:
             return awaited
-        if task and has_await(statement):
-            return None
     return None
 
 

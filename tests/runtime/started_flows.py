@@ -47,3 +47,24 @@ class GatherDeadlineAcrossRestart(Workflow):
 
     async def waiting(self) -> int:
         return await self.wait_for_signal("never", int)
+
+
+@workflow
+class CancelAcrossRestart(Workflow):
+    """Cancels, after a restart, a helper task that waits for a signal; its `finally` runs."""
+
+    async def run(self, path: str) -> list[object]:
+        helper = asyncio.create_task(self.waiting(path))
+        gate = await self.wait_for_signal("go", int)
+        cancelled = helper.cancel()
+        try:
+            await helper
+        except asyncio.CancelledError:
+            return [cancelled, helper.cancelled(), gate, await record(path, "after")]
+        return ["not cancelled"]
+
+    async def waiting(self, path: str) -> int:
+        try:
+            return await self.wait_for_signal("never", int)
+        finally:
+            await record(path, "cleanup")

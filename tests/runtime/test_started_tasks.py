@@ -1,6 +1,7 @@
 """Started tasks durably: a task's handle, its outcome and its stack are in the stored state,
 so a runner that stops while a task is started and not yet joined resumes it, and an action
-a task already ran is not run again."""
+a task already ran is not run again; a task cancelled after a restart gets `CancelledError`
+where it waits, so its `finally` block's action runs once."""
 
 from __future__ import annotations
 
@@ -88,6 +89,24 @@ async def test_a_gather_timeout_passes_across_a_runner_restart(
         assert runs.read_text().splitlines() == ["gathered", "after"]
 
 
+async def test_a_task_is_cancelled_after_a_runner_restart(
+    store: PostgresStore, database: str, worker_env: Path, tmp_path: Path
+) -> None:
+    runs = tmp_path / "runs.txt"
+    settings = runner_settings(database, user_modules=(MODULE,))
+    async with waymark.connect(database):
+        async with running(store, settings):
+            instance_id = await flows.CancelAcrossRestart().run(str(runs), _blocking=False)
+            await until_waiting(instance_id, ["go", "never"])
+            state = json.loads(await store.pool.fetchval(_STATE, instance_id))
+            assert [entry["status"] for entry in state["started"]] == ["pending"]
+        await waymark.send_signal(instance_id, "go", 3)  # no runner: kept in the database
+        async with running(store, settings):
+            result = await asyncio.wait_for(waymark.get_result(instance_id), 30)
+        assert result == [True, True, 3, "AFTER"]
+        assert runs.read_text().splitlines() == ["cleanup", "after"]
+
+
 async def test_the_oracle_agrees(runs: Path) -> None:
     """The expected result is plain Python's."""
 
@@ -102,3 +121,17 @@ async def test_the_oracle_agrees(runs: Path) -> None:
     timed = flows.GatherDeadlineAcrossRestart()
     timed.wait_for_signal = lambda *args, **kwargs: asyncio.sleep(60)  # type: ignore[method-assign]
     assert await timed.run_inline(str(runs), 0.1) == ["timed out", "AFTER"]
+
+
+async def test_the_oracle_agrees_on_cancelling(tmp_path: Path) -> None:
+    """The expected result of a cancel is plain Python's."""
+    runs = tmp_path / "runs.txt"
+
+    async def wait_for_signal(name: str, kind: type, timeout: Any = None) -> int:
+        await asyncio.sleep(60 if name == "never" else 0.01)
+        return 3
+
+    instance = flows.CancelAcrossRestart()
+    instance.wait_for_signal = wait_for_signal  # type: ignore[method-assign]
+    assert await instance.run_inline(str(runs)) == [True, True, 3, "AFTER"]
+    assert runs.read_text().splitlines() == ["cleanup", "after"]

@@ -31,6 +31,7 @@ from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.lower.expressions import check_identity
 from waymark_compiler.lower.operations import lower_operation
 from waymark_compiler.lower.started import started_value, starts_task
+from waymark_compiler.lower.task_methods import method_value, spelled
 from waymark_compiler.rules.operations import NESTED_AWAIT
 from waymark_compiler.symbols import ClassSym, ModuleSym
 from waymark_compiler.walk import parts
@@ -49,7 +50,9 @@ def has_await(node: cst.CSTNode) -> bool:
     while pending:
         current = pending.pop()
         kind = type(current)
-        if kind is cst.Await or kind is cst.Yield or (kind is cst.Call and starts_task(current)):
+        if kind is cst.Await or kind is cst.Yield:
+            return True
+        if kind is cst.Call and (starts_task(current) or spelled(current)):  # type: ignore[arg-type]
             return True
         if kind not in _NESTED_SCOPES:
             pending.extend(parts(current))
@@ -145,6 +148,8 @@ def _hoist(node: cst.BaseExpression, ctx: Ctx, out: list[ir.Stmt]) -> None:
         _comprehension(node, ctx, out)
     elif isinstance(node, cst.Call) and (start := started_value(node, ctx, out)) is not None:
         ctx.replaced[id(node)] = start
+    elif isinstance(node, cst.Call) and (called := method_value(node, ctx, out)) is not None:
+        ctx.replaced[id(node)] = called
     else:
         _sequence(expression_operands(node, ctx), ctx, out)
 

@@ -140,6 +140,12 @@ def _handles(node: cst.BaseExpression, ctx: Ctx, *, spread: bool) -> bool:
     return _base(node) in _holders(ctx)
 
 
+def holds_task(node: cst.BaseExpression, ctx: Ctx) -> bool:
+    """Whether `node` reads as one handle: a name (or an item of one) the function puts a
+    started task in, or the target of a `for` over such a name."""
+    return _handles(node, ctx, spread=False)
+
+
 def _base(node: cst.BaseExpression) -> str | None:
     """The name `t`, `tasks[i]`, `tasks[:2]` or `group.task` is read from."""
     while isinstance(node, cst.Subscript | cst.Attribute):
@@ -157,8 +163,10 @@ def _holders(ctx: Ctx) -> frozenset[str]:
 
 def _holding(body: cst.BaseSuite) -> frozenset[str]:
     """The names the function assigns, fills or stores a started task in (`t = ...`,
-    `tasks = [... for ...]`, `tasks.append(...)`, `by_key[k] = ...`), and their copies."""
+    `tasks = [... for ...]`, `tasks.append(...)`, `by_key[k] = ...`), their copies, and the
+    targets of loops and comprehensions over them (`for t in tasks`)."""
     found: set[str] = set()
+    loops: list[tuple[str, cst.BaseExpression]] = []  # `for t in tasks`: (t, tasks)
     pending: list[cst.CSTNode] = [body]
     while pending:
         node = pending.pop()
@@ -168,9 +176,13 @@ def _holding(body: cst.BaseSuite) -> frozenset[str]:
         elif isinstance(node, cst.Call) and _fills(node):
             assert isinstance(node.func, cst.Attribute)
             targets = [node.func.value]
+        elif isinstance(node, cst.For | cst.CompFor) and isinstance(node.target, cst.Name):
+            loops.append((node.target.value, node.iter))
         found |= {name for name in map(_base, targets) if name is not None}
         if node is body or not isinstance(node, _SCOPES):
             pending.extend(node.children)
+    while looped := {name for name, over in loops if _base(over) in found} - found:
+        found |= looped  # `for t in tasks:` of a list of handles: `t` is one
     return frozenset(found)
 
 

@@ -212,6 +212,9 @@ class _Builder:
                          badges=_badges(call.policy), span=start.span)  # fmt: skip
 
     def visit_Join(self, join: ir.Join, at: _At) -> list[Exit]:
+        if join.method is not None:
+            label = f"{at.assigned}{py.expr(join.task)}.{join.method}()"
+            return self.step(at, "join", label, span=join.span)
         label = f"{at.assigned}join {'*' if join.many else ''}{py.expr(join.task)}"
         return self.step(at, "join", label, span=join.span)
 

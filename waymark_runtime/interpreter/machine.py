@@ -28,6 +28,7 @@ from waymark_runtime.interpreter import (
     signals,
     sleeps,
     task_groups,
+    task_methods,
     timeouts,
     timer_blocks,
 )
@@ -86,6 +87,7 @@ class Machine:
         self.deadlines: dict[str, str] = {}  # gather timeouts: timer node -> first call's node
         self.timers: dict[str, timer_blocks.Timer] = {}  # `asyncio.timeout` blocks, by node
         self.groups: dict[str, task_groups.Group] = {}  # `asyncio.TaskGroup` blocks, by token
+        self.cancelling: set[str] = set()  # started tasks asked to cancel, until their turn
         # What runs next, in turn, as asyncio's ready queue: a task and what to resume it with,
         # or (None, None, a callback of the machine): a gathered action starting, a task group
         # hearing that one of its tasks ended (as asyncio runs a done callback).
@@ -196,6 +198,10 @@ class Machine:
             if task is None:  # a callback's turn
                 value(self)
             elif self.tasks.get(task.node or "") is task:
+                if task.node in self.cancelling:
+                    if (cancelled := task_methods.turn(self, task, throw, value)) is None:
+                        continue
+                    throw, value = cancelled
                 self._enter(task)
                 self._drive(throw, value)
 
@@ -318,6 +324,7 @@ class Machine:
         """The instance ended: no task runs on and no timer matters any more."""
         self.tasks, self.ready, self.started = {"": self.main}, deque(), {}
         self.deadlines, self.timers, self.groups = {}, {}, {}
+        self.cancelling = set()
 
     def _refuse(self, error: WaymarkError, frame: Frame) -> None:
         """The runtime refuses to go on (a limit, an unknown class...): fail, naming the line."""
@@ -354,4 +361,5 @@ _SUSPENDS: dict[str, Callable[[Machine, AwaitSite, Any], Resumed]] = {
     "taskgroup": task_groups.enter,
     "grouped": task_groups.start,
     "leave": task_groups.leave,
+    "task": lambda machine, site, request: task_methods.call(machine, request),
 }

@@ -56,6 +56,11 @@ def await_Start(op: ir.Start, assign: Any, exprs: ExprCompiler) -> tuple[AwaitSi
 
 def await_Join(op: ir.Join, assign: Any, exprs: ExprCompiler) -> tuple[AwaitSite, Any]:
     task = exprs.compile(op.task)
+    if op.method is not None:
+        from waymark_runtime.interpreter.task_methods import TaskMethod  # (it imports this)
+
+        method = op.method
+        return AwaitSite(kind="task", assign=assign), lambda env: TaskMethod(task(env), method)
     if not op.many:
         return AwaitSite(kind="join", assign=assign), task
     returning = op.return_exceptions

@@ -177,11 +177,14 @@ class Join:
     """`await t` of a task handle `Start` gave: its result, or its exception raised here (the
     same again each time it is awaited). With `many`, `await asyncio.gather(*tasks)` of the
     handles `task` gives (a list): their results in order once all have ended, or the first
-    exception a task ends with (its outcome in the list, with `return_exceptions`)."""
+    exception a task ends with (its outcome in the list, with `return_exceptions`). With
+    `method`, the call of that method of the one handle (`t.done()`, `t.result()`,
+    `t.exception()`, `t.cancelled()`, `t.cancel()`), which suspends nothing."""
 
     task: Expr
     many: bool = False
     return_exceptions: bool = False
+    method: str | None = None
     span: Span | None = span_field()
 
 

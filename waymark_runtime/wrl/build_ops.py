@@ -111,6 +111,9 @@ class OperationBuilder(Transformer[Token, Any]):
     def join_task(self, meta: Any, children: list[Any]) -> ir.Join:
         return ir.Join(task=children[0])
 
+    def task_method(self, meta: Any, children: list[Any]) -> ir.Join:
+        return ir.Join(task=children[0], method=name_of(children[1]))
+
     def join_all(self, meta: Any, children: list[Any]) -> ir.Join:
         return ir.Join(task=children[0], many=True)
 

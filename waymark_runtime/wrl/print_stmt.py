@@ -267,6 +267,8 @@ def _start(op: ir.Start) -> str:
 
 
 def _join(op: ir.Join) -> str:
+    if op.method is not None:
+        return f"join({expr(op.task)}).{op.method}()"
     if not op.many:
         return f"join({expr(op.task)})"
     returning = ", return_exceptions" if op.return_exceptions else ""

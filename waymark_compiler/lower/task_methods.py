@@ -1,0 +1,49 @@
+"""The methods of a started task's handle: `t.done()`, `t.result()`, `t.exception()`,
+`t.cancelled()` and `t.cancel()` of a name the function puts a started task in (`t`,
+`tasks[i]`, or `t` of `for t in tasks`) become `await join(t).done()` (`ir.Join` with a
+`method`): they read or change the task's state, which only the machine holds, so they are
+lowered where an await is, into a temporary, though none suspends.
+
+A call of the same spelling on anything else (a plain class's `result()`) is left to the
+usual lowering of method calls.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from waymark_compiler.context import Ctx
+from waymark_runtime import ir
+
+METHODS = frozenset({"done", "result", "exception", "cancelled", "cancel"})
+
+
+def spelled(node: cst.Call) -> bool:
+    """Whether `node` reads as `x.done()` and the like (its receiver resolved by `method`)."""
+    func = node.func
+    return isinstance(func, cst.Attribute) and func.attr.value in METHODS and not node.args
+
+
+def task_method(node: cst.Call, ctx: Ctx) -> ir.Join | None:
+    """`t.done()` of a handle: the call of the method; None for any other call."""
+    from waymark_compiler.lower.dispatch import lower_expr  # (it dispatches to the lowering)
+    from waymark_compiler.lower.started import holds_task
+
+    if not spelled(node):
+        return None
+    func = node.func
+    assert isinstance(func, cst.Attribute)
+    if not holds_task(func.value, ctx):
+        return None
+    return ir.Join(task=lower_expr(func.value, ctx), method=func.attr.value, span=ctx.span(node))
+
+
+def method_value(node: cst.Call, ctx: Ctx, out: list[ir.Stmt]) -> ir.Expr | None:
+    """`t.done()` inside an expression: called into a temporary, which stands for its value."""
+    called = task_method(node, ctx)
+    if called is None:
+        return None
+    span = ctx.span(node)
+    result = ir.Name(id=ctx.temp(), span=span)
+    out.append(ir.Await(target=result, op=called, span=span))
+    return result

@@ -127,9 +127,10 @@ def joined_gather(node: cst.Call, ctx: Ctx) -> ir.Join | None:
     return ir.Join(task=listed, many=True, return_exceptions=returning, span=span)
 
 
-def _handles(node: cst.BaseExpression, ctx: Ctx, *, spread: bool) -> bool:
+def _handles(node: cst.BaseExpression, ctx: Ctx, *, spread: bool, gathered: bool = True) -> bool:
     """Whether `node` reads as a handle, or for `*node` a container of them (`by_key.values()`):
-    a name, or an item of one, that the function puts a started task in."""
+    a name, or an item of one, that the function puts a started task in, or for a gather one
+    of its parameters."""
     if spread and id(node) in ctx.task_lists:
         return False  # a list of calls the gather runs (`lower.spreads`)
     if spread and isinstance(node, cst.Call) and not node.args:
@@ -137,13 +138,26 @@ def _handles(node: cst.BaseExpression, ctx: Ctx, *, spread: bool) -> bool:
         if isinstance(func, cst.Attribute) and func.attr.value == "values":
             return _base(func.value) in _holders(ctx)
         return False
-    return _base(node) in _holders(ctx)
+    base = _base(node)
+    return base in _holders(ctx) or (gathered and base in _parameters(ctx))
+
+
+def _parameters(ctx: Ctx) -> frozenset[str]:
+    """The function's parameters: a gather of one (`asyncio.gather(*tasks)` of `tasks` a
+    helper is passed) joins the handles it holds; what else it holds raises CPython's
+    `TypeError` there, as a gather of values that are not awaitable does."""
+    definition = ctx.function.node
+    if definition is None:
+        return frozenset()
+    params = definition.params
+    every = (*params.posonly_params, *params.params, *params.kwonly_params)
+    return frozenset(param.name.value for param in every)
 
 
 def holds_task(node: cst.BaseExpression, ctx: Ctx) -> bool:
     """Whether `node` reads as one handle: a name (or an item of one) the function puts a
     started task in, or the target of a `for` over such a name."""
-    return _handles(node, ctx, spread=False)
+    return _handles(node, ctx, spread=False, gathered=False)
 
 
 def _base(node: cst.BaseExpression) -> str | None:

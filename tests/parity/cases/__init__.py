@@ -549,6 +549,8 @@ CASES: tuple[ParityCase, ...] = (
     _case("task_api", "CancelBeforeStart", {"n": 2}, {"n": 0}, fast_sleep=False),
     _case("task_api", "CancelSuspended", {"name": "s"}, fast_sleep=False),
     _case("task_api", "CancelCaught", fast_sleep=False),
+    _case("task_api", "HandlesPassed", {"names": ["a", "b", "c"]}, {"names": ["a", "bad b"]}),
+    _case("task_api", "NotHandlesPassed", {"n": 2}, {"n": 0}),
     _case("task_lists", "ListedTasks", {"xs": [1, -2, 3]}, {"xs": []}),
     _case("task_lists", "AwaitedInComprehension", {"names": ["a", "b"]}, {"names": []}),
     _case("task_lists", "TasksByKey", {"keys": ["p", "q"]}, {"keys": []}),

@@ -142,3 +142,35 @@ class CancelCaught(Workflow):
         task.cancel()
         result = await task
         return [result, task.cancelled(), task.done()]
+
+
+@workflow
+class HandlesPassed(Workflow):
+    async def collect(self, tasks: list[asyncio.Task[str]], first: asyncio.Task[str]) -> object:
+        every = await asyncio.gather(*tasks, return_exceptions=True)
+        try:
+            strict = await asyncio.gather(first, *tasks)
+        except ValueError as error:
+            strict = f"raised {error}"
+        return [every, strict]
+
+    async def pick(self, name: str) -> str:
+        if name.startswith("bad"):
+            return await failing(name)
+        return await step(name)
+
+    async def run(self, names: list[str]) -> object:
+        tasks = [asyncio.create_task(self.pick(n)) for n in names]
+        return await self.collect(tasks[1:], tasks[0])
+
+
+@workflow
+class NotHandlesPassed(Workflow):
+    async def collect(self, values: list[int]) -> object:
+        try:
+            return await asyncio.gather(*values)
+        except TypeError as error:
+            return f"type error: {error}"
+
+    async def run(self, n: int) -> object:
+        return await self.collect(list(range(n)))

@@ -68,3 +68,17 @@ class CancelAcrossRestart(Workflow):
             return await self.wait_for_signal("never", int)
         finally:
             await record(path, "cleanup")
+
+
+@workflow
+class WaitAcrossRestart(Workflow):
+    """Waits on two tasks, one of them for a signal that never comes, under a timeout."""
+
+    async def run(self, path: str, seconds: float) -> list[object]:
+        quick = asyncio.ensure_future(record(path, "quick"))
+        never = asyncio.create_task(self.waiting())
+        done, pending = await asyncio.wait([quick, never], timeout=seconds)
+        return [quick in done, never in pending, await record(path, "after")]
+
+    async def waiting(self) -> int:
+        return await self.wait_for_signal("never", int)

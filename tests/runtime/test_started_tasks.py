@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -72,39 +73,63 @@ async def test_a_started_task_survives_a_runner_restart(
         assert state["status"] == "completed" and "tasks" not in state and "started" not in state
 
 
-async def test_a_gather_timeout_passes_across_a_runner_restart(
-    store: PostgresStore, database: str, settings: Settings, runs: Path
-) -> None:
+async def across_a_restart(
+    store: PostgresStore, database: str, start: Any, waiting: list[str], between: Any
+) -> tuple[Any, Any]:
+    """Start an instance (`start()` gives its id), wait until it waits on `waiting`, stop the
+    runner, `between(instance_id)` while none runs, then run it to its end: the state it held
+    at the stop, and its result."""
+    settings = runner_settings(database, user_modules=(MODULE,))
     async with waymark.connect(database):
         async with running(store, settings):
-            flow = flows.GatherDeadlineAcrossRestart()
-            instance_id = await flow.run(str(runs), 2.0, _blocking=False)
-            await until_waiting(instance_id, ["never"])
+            instance_id = await start()
+            await until_waiting(instance_id, waiting)
             state = json.loads(await store.pool.fetchval(_STATE, instance_id))
-            assert list(state["deadlines"].values()) == [state["wait"]["calls"][0]["node"]]
-        await asyncio.sleep(2.5)  # the timeout passes while no runner runs
+        await between(instance_id)
         async with running(store, settings):
-            result = await asyncio.wait_for(waymark.get_result(instance_id), 30)
-        assert result == ["timed out", "AFTER"]
-        assert runs.read_text().splitlines() == ["gathered", "after"]
+            return state, await asyncio.wait_for(waymark.get_result(instance_id), 30)
+
+
+async def _timeout_passes(instance_id: str) -> None:
+    await asyncio.sleep(2.5)  # the timeout passes while no runner runs
+
+
+async def test_a_gather_timeout_passes_across_a_runner_restart(
+    store: PostgresStore, database: str, worker_env: Path, tmp_path: Path
+) -> None:
+    runs = tmp_path / "runs.txt"
+    start = partial(flows.GatherDeadlineAcrossRestart().run, str(runs), 2.0, _blocking=False)
+    state, result = await across_a_restart(store, database, start, ["never"], _timeout_passes)
+    assert list(state["deadlines"].values()) == [state["wait"]["calls"][0]["node"]]
+    assert result == ["timed out", "AFTER"]
+    assert runs.read_text().splitlines() == ["gathered", "after"]
 
 
 async def test_a_task_is_cancelled_after_a_runner_restart(
     store: PostgresStore, database: str, worker_env: Path, tmp_path: Path
 ) -> None:
     runs = tmp_path / "runs.txt"
-    settings = runner_settings(database, user_modules=(MODULE,))
-    async with waymark.connect(database):
-        async with running(store, settings):
-            instance_id = await flows.CancelAcrossRestart().run(str(runs), _blocking=False)
-            await until_waiting(instance_id, ["go", "never"])
-            state = json.loads(await store.pool.fetchval(_STATE, instance_id))
-            assert [entry["status"] for entry in state["started"]] == ["pending"]
+    start = partial(flows.CancelAcrossRestart().run, str(runs), _blocking=False)
+
+    async def go(instance_id: str) -> None:
         await waymark.send_signal(instance_id, "go", 3)  # no runner: kept in the database
-        async with running(store, settings):
-            result = await asyncio.wait_for(waymark.get_result(instance_id), 30)
-        assert result == [True, True, 3, "AFTER"]
-        assert runs.read_text().splitlines() == ["cleanup", "after"]
+
+    state, result = await across_a_restart(store, database, start, ["go", "never"], go)
+    assert [entry["status"] for entry in state["started"]] == ["pending"]
+    assert result == [True, True, 3, "AFTER"]
+    assert runs.read_text().splitlines() == ["cleanup", "after"]
+
+
+async def test_an_asyncio_wait_timeout_passes_across_a_runner_restart(
+    store: PostgresStore, database: str, worker_env: Path, tmp_path: Path
+) -> None:
+    runs = tmp_path / "runs.txt"
+    start = partial(flows.WaitAcrossRestart().run, str(runs), 2.0, _blocking=False)
+    state, result = await across_a_restart(store, database, start, ["never"], _timeout_passes)
+    assert state["wait"]["kind"] == "join" and state["wait"]["when"] == "ALL_COMPLETED"
+    assert list(state["deadlines"]) == [state["wait"]["timer"]]
+    assert result == [True, True, "AFTER"]
+    assert runs.read_text().splitlines() == ["quick", "after"]
 
 
 async def test_the_oracle_agrees(runs: Path) -> None:
@@ -135,3 +160,6 @@ async def test_the_oracle_agrees_on_cancelling(tmp_path: Path) -> None:
     instance.wait_for_signal = wait_for_signal  # type: ignore[method-assign]
     assert await instance.run_inline(str(runs)) == [True, True, 3, "AFTER"]
     assert runs.read_text().splitlines() == ["cleanup", "after"]
+    waited = flows.WaitAcrossRestart()
+    waited.wait_for_signal = wait_for_signal  # type: ignore[method-assign]
+    assert await waited.run_inline(str(runs), 0.1) == [True, True, "AFTER"]

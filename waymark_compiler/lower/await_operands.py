@@ -18,6 +18,7 @@ from waymark_compiler.context import Ctx
 from waymark_compiler.lower import signals
 from waymark_compiler.lower.computed import is_computed
 from waymark_compiler.lower.log import is_logger
+from waymark_compiler.lower.waits import is_wait
 from waymark_compiler.symbols import ActionSym, FunctionSym, KnownSym
 
 Star = Literal["", "*", "**"]
@@ -134,6 +135,8 @@ def operation_operands(node: cst.BaseExpression, ctx: Ctx) -> list[Operand]:
         if isinstance(inner, cst.Call) and ctx.symbol(inner.func) == KnownSym("gather"):
             return operation_operands(inner, ctx)  # `wait_for(gather(...), t)`: the items'
         return _arguments(inner.args) if isinstance(inner, cst.Call) else []
+    if is_wait(node, ctx):
+        return _arguments(node.args)
     if symbol == KnownSym("gather"):
         out: list[Operand] = []
         for arg in node.args:

@@ -31,6 +31,7 @@ from waymark_compiler.lower.policy import policy, wait_for_policy
 from waymark_compiler.lower.signals import wait_for_signal
 from waymark_compiler.lower.spreads import list_spread, mapped_spread
 from waymark_compiler.lower.started import joined, joined_gather
+from waymark_compiler.lower.waits import is_wait, wait_tasks
 from waymark_compiler.rules.operations import (
     AWAIT_NON_ACTION,
     CONCURRENCY_PRIMITIVE,
@@ -107,6 +108,8 @@ def lower_operation(node: cst.BaseExpression, ctx: Ctx) -> ir.Operation | None:
         return wait_for(node, ctx)
     if (helper := _async_module_helper(node, symbol, ctx)) is not None:
         return helper
+    if is_wait(node, ctx):
+        return wait_tasks(node, ctx)
     _not_awaitable(node, symbol, ctx)
     return None
 

@@ -185,8 +185,8 @@ def _holding(body: cst.BaseSuite) -> frozenset[str]:
     while pending:
         node = pending.pop()
         targets: list[cst.BaseExpression] = []
-        if isinstance(node, cst.Assign) and _starts_inside(node.value):
-            targets = [target.target for target in node.targets]
+        if isinstance(node, cst.Assign) and (_starts_inside(node.value) or _waits(node.value)):
+            targets = [part for target in node.targets for part in _parts(target.target)]
         elif isinstance(node, cst.Call) and _fills(node):
             assert isinstance(node.func, cst.Attribute)
             targets = [node.func.value]
@@ -198,6 +198,22 @@ def _holding(body: cst.BaseSuite) -> frozenset[str]:
     while looped := {name for name, over in loops if _base(over) in found} - found:
         found |= looped  # `for t in tasks:` of a list of handles: `t` is one
     return frozenset(found)
+
+
+def _waits(node: cst.BaseExpression) -> bool:
+    """`await asyncio.wait(...)` (by its spelling), which gives sets of handles."""
+    call = node.expression if isinstance(node, cst.Await) else None
+    func = call.func if isinstance(call, cst.Call) else None
+    return (isinstance(func, cst.Attribute) and func.attr.value == "wait") or (
+        isinstance(func, cst.Name) and func.value == "wait"
+    )
+
+
+def _parts(target: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """`done, pending`: each name a tuple target unpacks into."""
+    if isinstance(target, cst.Tuple | cst.List):
+        return [part for element in target.elements for part in _parts(element.value)]
+    return [target]
 
 
 def _fills(call: cst.Call) -> bool:

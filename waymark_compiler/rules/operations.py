@@ -26,8 +26,8 @@ AWAIT_NON_ACTION = rule(
 CONCURRENCY_PRIMITIVE = rule(
     "WM104",
     "concurrency-primitive",
-    "refuses `time.sleep` and asyncio task primitives other than `gather`, `sleep`, `wait_for` "
-    "and a started task (`create_task`, `ensure_future`)",
+    "refuses `time.sleep` and asyncio task primitives other than `gather`, `sleep`, `wait_for`, "
+    "a started task (`create_task`, `ensure_future`) and `wait` of started tasks",
     "`time.sleep` blocks instead of waiting durably; tasks made by `wait` or `TaskGroup` are "
     "not recorded and would be lost on a restart.",
     "time.sleep(60)\ntask = asyncio.create_task(send_email(to))",

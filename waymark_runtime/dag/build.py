@@ -230,6 +230,10 @@ class _Builder:
         """The end of the block: every task of the group is waited for."""
         return self.step(at, "join", f"{at.assigned}leave taskgroup", span=leave.span)
 
+    def visit_WaitTasks(self, wait: ir.WaitTasks, at: _At) -> list[Exit]:
+        label = f"{at.assigned}wait {py.expr(wait.tasks)} {wait.return_when}"
+        return self.step(at, "join", label, span=wait.span)
+
     # Control flow --------------------------------------------------------------------------
 
     def visit_If(self, stmt: ir.If, at: _At) -> list[Exit]:

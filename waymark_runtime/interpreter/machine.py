@@ -31,6 +31,7 @@ from waymark_runtime.interpreter import (
     task_methods,
     timeouts,
     timer_blocks,
+    waited,
 )
 from waymark_runtime.interpreter import started as starts
 from waymark_runtime.interpreter.binding import bind_arguments
@@ -362,4 +363,5 @@ _SUSPENDS: dict[str, Callable[[Machine, AwaitSite, Any], Resumed]] = {
     "grouped": task_groups.start,
     "leave": task_groups.leave,
     "task": lambda machine, site, request: task_methods.call(machine, request),
+    "wait": waited.wait,
 }

@@ -17,6 +17,7 @@ from waymark_runtime.interpreter import comprehensions, started, task_groups, ti
 from waymark_runtime.interpreter.code import AwaitSite, ChildCall, Env, Frame
 from waymark_runtime.interpreter.expressions import ExprCompiler
 from waymark_runtime.interpreter.policies import compile_policy
+from waymark_runtime.interpreter.waited import await_WaitTasks
 
 
 def compile_operation(op: Any, assign: Any, exprs: ExprCompiler) -> tuple[AwaitSite, Any]:
@@ -186,6 +187,7 @@ _MAKERS: dict[type, Callable[[Any, Any, ExprCompiler], tuple[AwaitSite, Any]]] =
     ir.LeaveGroup: task_groups.await_LeaveGroup,
     ir.Join: started.await_Join,
     ir.Timer: timer_blocks.await_Timer,
+    ir.WaitTasks: await_WaitTasks,
 }
 
 

@@ -113,6 +113,8 @@ class JoinWait:
     node: str
     nodes: tuple[str, ...] = ()
     return_exceptions: bool = False
+    when: str = ""  # `asyncio.wait`'s `return_when` (`interpreter.waited`), and its timer
+    timer: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

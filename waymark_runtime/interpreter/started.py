@@ -211,6 +211,11 @@ def settle(machine: Machine, task: Task, outcome: Outcome) -> None:
 def _rejoin(machine: Machine, waiting: Task, wait: JoinWait, outcome: Outcome) -> None:
     """A task a gather of handles waits on ended: the gather resumes with its failure (without
     `return_exceptions`) or, once all have ended, with their results."""
+    if wait.when:  # `asyncio.wait` of them
+        from waymark_runtime.interpreter.waited import rejoin  # (it imports this module)
+
+        rejoin(machine, waiting, wait)
+        return
     failed = outcome[0] == "error" and not wait.return_exceptions
     ended = resumed(outcome) if failed else _gathered(machine, wait)
     if isinstance(ended, JoinWait):

@@ -52,6 +52,11 @@ def start(machine: Machine, site: AwaitSite, seconds: Any, first: str) -> None:
 def expire(machine: Machine, timer: str) -> None:
     """Timer `timer` passed: the task still waiting on its gather resumes with TimeoutError."""
     first = machine.deadlines.pop(timer)
+    if not first:  # the timer of an `asyncio.wait`
+        from waymark_runtime.interpreter.waited import expire as wait_expired  # (a cycle)
+
+        wait_expired(machine, timer)
+        return
     machine._park()
     for task in machine.tasks.values():
         if task.holds(first):

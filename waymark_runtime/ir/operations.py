@@ -27,6 +27,7 @@ __all__ = [
     "TaskGroup",
     "Timer",
     "WaitForSignal",
+    "WaitTasks",
 ]  # fmt: skip
 
 
@@ -228,6 +229,19 @@ class LeaveGroup:
     span: Span | None = span_field()
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WaitTasks:
+    """`done, pending = await asyncio.wait(tasks, timeout=t, return_when=...)` of the handles
+    `tasks` gives: the sets of those that have ended and of the others, once the first has
+    ended (`FIRST_COMPLETED`), one has raised or all have ended (`FIRST_EXCEPTION`), all have
+    ended (`ALL_COMPLETED`), or the timeout has passed (a durable timer)."""
+
+    tasks: Expr
+    return_when: str = "ALL_COMPLETED"
+    timeout: Expr | None = None
+    span: Span | None = span_field()
+
+
 Operation: TypeAlias = (
     ActionCall
     | Gather
@@ -239,4 +253,5 @@ Operation: TypeAlias = (
     | Timer
     | TaskGroup
     | LeaveGroup
+    | WaitTasks
 )

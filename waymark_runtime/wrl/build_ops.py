@@ -65,6 +65,7 @@ OPERATION_TYPES = (
     ir.Timer,
     ir.TaskGroup,
     ir.LeaveGroup,
+    ir.WaitTasks,
     GatherHead,
 )
 
@@ -113,6 +114,10 @@ class OperationBuilder(Transformer[Token, Any]):
 
     def task_method(self, meta: Any, children: list[Any]) -> ir.Join:
         return ir.Join(task=children[0], method=name_of(children[1]))
+
+    def wait_tasks(self, meta: Any, children: list[Any]) -> ir.WaitTasks:
+        tasks, when, timeout = children
+        return ir.WaitTasks(tasks=tasks, return_when=name_of(when), timeout=timeout)
 
     def join_all(self, meta: Any, children: list[Any]) -> ir.Join:
         return ir.Join(task=children[0], many=True)

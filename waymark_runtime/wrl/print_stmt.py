@@ -275,6 +275,11 @@ def _join(op: ir.Join) -> str:
     return f"join(*{expr(op.task)}{returning})"
 
 
+def _wait_tasks(op: ir.WaitTasks) -> str:
+    timeout = "" if op.timeout is None else f", timeout={expr(op.timeout)}"
+    return f"wait({expr(op.tasks)}, {op.return_when}{timeout})"
+
+
 def _timer(op: ir.Timer) -> str:
     return f"timer({_name(op.name)}, {expr(op.seconds)})"
 
@@ -295,6 +300,7 @@ _OPERATION_PRINTERS: dict[type, Callable[[Any], str]] = {
     ir.Timer: _timer,
     ir.TaskGroup: _task_group,
     ir.LeaveGroup: _leave_group,
+    ir.WaitTasks: _wait_tasks,
     ir.ActionCall: action_call,
     ir.Start: _start,
     ir.Join: _join,

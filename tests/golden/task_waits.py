@@ -1,0 +1,23 @@
+"""`asyncio.wait` of started tasks' handles, with `return_when` and a timeout: the sets it
+gives hold handles, so a loop over them reads each task's result."""
+
+import asyncio
+
+from waymark import Workflow, action, workflow
+
+
+@action
+async def fetch(key: str) -> str:
+    return key
+
+
+@workflow
+class TaskWaits(Workflow):
+    async def run(self, keys: list[str], seconds: float) -> list[str]:
+        tasks = [asyncio.ensure_future(fetch(k)) for k in keys]
+        done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        out = [t.result() for t in done]
+        rest, late = await asyncio.wait(pending, timeout=seconds)
+        for task in late:
+            task.cancel()
+        return out + [t.result() for t in rest]

@@ -1,0 +1,17 @@
+import asyncio
+
+from waymark import Workflow, action, workflow
+
+
+@action
+async def fetch(key: str) -> str:
+    return key
+
+
+@workflow
+class WaitsOnCalls(Workflow):
+    async def run(self, keys: list[str], when: str) -> int:
+        done, _ = await asyncio.wait([fetch(k) for k in keys])  # error: WM104 @38
+        tasks = [asyncio.ensure_future(fetch(k)) for k in keys]
+        first, _ = await asyncio.wait(tasks, return_when=when)  # error: WM104 @58
+        return len(done) + len(first)

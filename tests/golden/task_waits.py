@@ -1,5 +1,6 @@
 """`asyncio.wait` of started tasks' handles, with `return_when` and a timeout: the sets it
-gives hold handles, so a loop over them reads each task's result."""
+gives hold handles, so a loop over them reads each task's result; `asyncio.as_completed` of
+them waits for the next to end at each turn."""
 
 import asyncio
 
@@ -20,4 +21,6 @@ class TaskWaits(Workflow):
         rest, late = await asyncio.wait(pending, timeout=seconds)
         for task in late:
             task.cancel()
+        for fut in asyncio.as_completed(tasks):  # in the order they end
+            out.append(await fut)
         return out + [t.result() for t in rest]

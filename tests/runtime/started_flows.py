@@ -82,3 +82,21 @@ class WaitAcrossRestart(Workflow):
 
     async def waiting(self) -> int:
         return await self.wait_for_signal("never", int)
+
+
+@workflow
+class AsCompletedAcrossRestart(Workflow):
+    """Takes two tasks' results in the order their signals come, across a restart."""
+
+    async def run(self, path: str) -> list[object]:
+        tasks = [asyncio.create_task(self.first(path)), asyncio.create_task(self.second(path))]
+        out: list[object] = []
+        for fut in asyncio.as_completed(tasks):
+            out.append(await fut)
+        return out
+
+    async def first(self, path: str) -> str:
+        return await record(path, f"a {await self.wait_for_signal('a', int)}")
+
+    async def second(self, path: str) -> str:
+        return await record(path, f"b {await self.wait_for_signal('b', int)}")

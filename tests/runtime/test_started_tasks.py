@@ -74,11 +74,16 @@ async def test_a_started_task_survives_a_runner_restart(
 
 
 async def across_a_restart(
-    store: PostgresStore, database: str, start: Any, waiting: list[str], between: Any
+    store: PostgresStore,
+    database: str,
+    start: Any,
+    waiting: list[str],
+    between: Any,
+    after: Any = None,
 ) -> tuple[Any, Any]:
     """Start an instance (`start()` gives its id), wait until it waits on `waiting`, stop the
-    runner, `between(instance_id)` while none runs, then run it to its end: the state it held
-    at the stop, and its result."""
+    runner, `between(instance_id)` while none runs, then run it (`after(instance_id)` once
+    the runner is back) to its end: the state it held at the stop, and its result."""
     settings = runner_settings(database, user_modules=(MODULE,))
     async with waymark.connect(database):
         async with running(store, settings):
@@ -87,6 +92,8 @@ async def across_a_restart(
             state = json.loads(await store.pool.fetchval(_STATE, instance_id))
         await between(instance_id)
         async with running(store, settings):
+            if after is not None:
+                await after(instance_id)
             return state, await asyncio.wait_for(waymark.get_result(instance_id), 30)
 
 
@@ -132,6 +139,27 @@ async def test_an_asyncio_wait_timeout_passes_across_a_runner_restart(
     assert runs.read_text().splitlines() == ["quick", "after"]
 
 
+async def test_as_completed_takes_tasks_in_the_order_they_end_across_a_restart(
+    store: PostgresStore, database: str, worker_env: Path, tmp_path: Path
+) -> None:
+    runs = tmp_path / "runs.txt"
+    start = partial(flows.AsCompletedAcrossRestart().run, str(runs), _blocking=False)
+
+    async def second_first(instance_id: str) -> None:
+        await waymark.send_signal(instance_id, "b", 2)  # no runner: kept in the database
+
+    async def then_the_other(instance_id: str) -> None:
+        await until_waiting(instance_id, ["a"])
+        await waymark.send_signal(instance_id, "a", 1)
+
+    state, result = await across_a_restart(
+        store, database, start, ["a", "b"], second_first, then_the_other
+    )
+    assert state["wait"]["kind"] == "join" and state["wait"]["when"] == "NEXT"
+    assert result == ["B 2", "A 1"]
+    assert runs.read_text().splitlines() == ["b 2", "a 1"]
+
+
 async def test_the_oracle_agrees(runs: Path) -> None:
     """The expected result is plain Python's."""
 
@@ -163,3 +191,11 @@ async def test_the_oracle_agrees_on_cancelling(tmp_path: Path) -> None:
     waited = flows.WaitAcrossRestart()
     waited.wait_for_signal = wait_for_signal  # type: ignore[method-assign]
     assert await waited.run_inline(str(runs), 0.1) == [True, True, "AFTER"]
+
+    async def signalled(name: str, kind: type, timeout: Any = None) -> int:
+        await asyncio.sleep(0.2 if name == "a" else 0.1)
+        return {"a": 1, "b": 2}[name]
+
+    completing = flows.AsCompletedAcrossRestart()
+    completing.wait_for_signal = signalled  # type: ignore[method-assign]
+    assert await completing.run_inline(str(runs)) == ["B 2", "A 1"]

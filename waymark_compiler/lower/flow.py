@@ -19,6 +19,7 @@ import libcst as cst
 
 from waymark_compiler.context import Ctx, FinallyFrame, LoopFrame
 from waymark_compiler.lower.awaits import hoist
+from waymark_compiler.lower.completions import as_completed
 from waymark_compiler.lower.dispatch import lower_body, lower_expr, statement
 from waymark_compiler.lower.expressions import lower_target
 from waymark_compiler.lower.statements import exception_types
@@ -123,7 +124,13 @@ def lower_For(node: cst.For, ctx: Ctx) -> list[ir.Stmt]:
         ctx.error(ASYNC_FOR, node, "`async for` in a workflow", "asynchronous iteration", help)
     span = ctx.span(node)
     before = hoist(node.iter, ctx)
-    target, iterable = lower_target(node.target, ctx), lower_expr(node.iter, ctx)
+    target = lower_target(node.target, ctx)
+    if (completing := as_completed(node, target, ctx)) is not None:  # in the order they end
+        setup, iterable, prefix, turn = completing
+        broke, body = _loop_body(node, ctx)
+        loop = ir.For(target=turn, iter=iterable, body=(*prefix, *body), span=span)
+        return [*before, *setup, *_after_loop(loop, broke, node.orelse, span, ctx)]
+    iterable = lower_expr(node.iter, ctx)
     broke, body = _loop_body(node, ctx)
     loop = ir.For(target=target, iter=iterable, body=body, span=span)
     return [*before, *_after_loop(loop, broke, node.orelse, span, ctx)]

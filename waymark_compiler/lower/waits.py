@@ -39,7 +39,7 @@ def wait_tasks(node: cst.Call, ctx: Ctx) -> ir.WaitTasks | None:
     if given is None:
         return None
     tasks = given.get("fs")
-    if tasks is None or _calls_inside(tasks, ctx):
+    if tasks is None or calls_inside(tasks, ctx):
         help = ("start each call as a task first (`tasks = [asyncio.create_task(self.f(x)) "
                 "for x in xs]`), then `await asyncio.wait(tasks)`")  # fmt: skip
         message = "`asyncio.wait()` of calls, not of started tasks"
@@ -86,10 +86,10 @@ def _when(node: cst.BaseExpression | None, ctx: Ctx) -> str | None:
     return None
 
 
-def _calls_inside(node: cst.BaseExpression, ctx: Ctx) -> bool:
+def calls_inside(node: cst.BaseExpression, ctx: Ctx) -> bool:
     """Whether a display or comprehension `node` holds calls that make coroutines."""
     if isinstance(node, cst.List | cst.Set | cst.Tuple):
-        return any(_calls_inside(element.value, ctx) for element in node.elements)
+        return any(calls_inside(element.value, ctx) for element in node.elements)
     if isinstance(node, cst.ListComp | cst.SetComp | cst.GeneratorExp):
-        return _calls_inside(node.elt, ctx)
+        return calls_inside(node.elt, ctx)
     return isinstance(node, cst.Call) and awaitable(node, ctx)

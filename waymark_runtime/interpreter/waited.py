@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from waymark_runtime.interpreter.tasks import Task
 
 Resumed = tuple[ExceptionValue | None, Any]
-WHEN = frozenset({"FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED"})
+WHEN = frozenset({"FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED", "NEXT"})
 _CANCELLED = "asyncio.exceptions:CancelledError"
 
 
@@ -103,10 +103,13 @@ def _timer(machine: Machine, site: AwaitSite, timeout: float) -> str:
     return node
 
 
-def _ended(machine: Machine, wait: JoinWait) -> tuple[set[TaskValue], set[TaskValue]] | None:
-    """The (done, pending) sets once `wait`'s condition holds, else None."""
+def _ended(machine: Machine, wait: JoinWait) -> Any:
+    """The (done, pending) sets once `wait`'s condition holds, else None (for `NEXT`, the
+    handle of the first task of `wait.nodes` that has ended)."""
     outcomes = [machine.started.get(node) for node in wait.nodes]
     done = [outcome is not None for outcome in outcomes]
+    if wait.when == "NEXT":  # `asyncio.as_completed`'s next: the first to have ended
+        return next((TaskValue(n) for n, d in zip(wait.nodes, done, strict=True) if d), None)
     holds = all(done)
     if wait.when == "FIRST_COMPLETED":
         holds = any(done)

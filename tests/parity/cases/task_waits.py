@@ -83,3 +83,35 @@ class WaitOfValues(Workflow):
         except AttributeError as error:
             return f"attribute error: {error}"
         return "waited"
+
+
+@workflow
+class AsCompleted(Workflow):
+    async def run(self, seconds: list[float]) -> list[object]:
+        tasks = [asyncio.ensure_future(timed(f"t{i}", s)) for i, s in enumerate(seconds)]
+        out: list[object] = []
+        for fut in asyncio.as_completed(tasks):
+            out.append(await fut)
+        return out
+
+
+@workflow
+class AsCompletedFailures(Workflow):
+    async def pick(self, name: str, seconds: float) -> str:
+        await asyncio.sleep(seconds)
+        if name.startswith("bad"):
+            return await failing(name)
+        return await step(name)
+
+    async def run(self, names: list[str]) -> list[object]:
+        tasks = [asyncio.create_task(self.pick(n, 0.1 * i)) for i, n in enumerate(names)]
+        out: list[object] = []
+        for fut in asyncio.as_completed(tasks):
+            try:
+                out.append(await fut)
+            except ValueError as error:
+                out.append(f"failed {error}")
+                break
+        else:
+            out.append("all")
+        return out

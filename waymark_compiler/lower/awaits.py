@@ -31,7 +31,7 @@ from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.lower.expressions import check_identity
 from waymark_compiler.lower.operations import lower_operation
 from waymark_compiler.lower.started import started_value, starts_task
-from waymark_compiler.lower.task_methods import method_value, spelled
+from waymark_compiler.lower.task_methods import calls_method, method_value
 from waymark_compiler.rules.operations import NESTED_AWAIT
 from waymark_compiler.symbols import ClassSym, ModuleSym
 from waymark_compiler.walk import parts
@@ -41,18 +41,18 @@ _NESTED_SCOPES = (cst.Lambda, cst.FunctionDef, cst.ClassDef)
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)
 
 
-def has_await(node: cst.CSTNode) -> bool:
+def has_await(node: cst.CSTNode, ctx: Ctx) -> bool:
     """Whether `node` holds an `await` (or a `yield`, which suspends a generator helper as an
     `await` suspends an async function, or a task started inside an expression, which becomes
-    an `await start`) evaluated in the enclosing function (read iteratively, comparing exact
-    types: the node classes are final)."""
+    an `await start`, or a method of a task's handle) evaluated in the enclosing function (read
+    iteratively, comparing exact types: the node classes are final)."""
     pending = [node]
     while pending:
         current = pending.pop()
         kind = type(current)
         if kind is cst.Await or kind is cst.Yield:
             return True
-        if kind is cst.Call and (starts_task(current) or spelled(current)):  # type: ignore[arg-type]
+        if kind is cst.Call and (starts_task(current, ctx) or calls_method(current, ctx)):  # type: ignore[arg-type]
             return True
         if kind not in _NESTED_SCOPES:
             pending.extend(parts(current))
@@ -132,7 +132,7 @@ def _block(node: cst.BaseExpression, result: str, ctx: Ctx) -> tuple[ir.Stmt, ..
 
 
 def _hoist(node: cst.BaseExpression, ctx: Ctx, out: list[ir.Stmt]) -> None:
-    if not has_await(node):
+    if not has_await(node, ctx):
         return
     if isinstance(node, cst.Await):
         _await(node, ctx, out)
@@ -142,7 +142,7 @@ def _hoist(node: cst.BaseExpression, ctx: Ctx, out: list[ir.Stmt]) -> None:
         _boolean(node, ctx, out)
     elif isinstance(node, cst.IfExp):
         _conditional(node, ctx, out)
-    elif isinstance(node, cst.Comparison) and _chained_await(node):
+    elif isinstance(node, cst.Comparison) and _chained_await(node, ctx):
         _chain(node, ctx, out)
     elif isinstance(node, _COMPREHENSIONS):
         _comprehension(node, ctx, out)
@@ -211,7 +211,7 @@ def _yield(node: cst.Yield, ctx: Ctx, out: list[ir.Stmt]) -> None:
 def _sequence(operands: list[Operand], ctx: Ctx, out: list[ir.Stmt]) -> None:
     """Operands evaluated left to right: those before the last await are read into temporaries
     first, so they keep the value (and raise the error) CPython sees before the await runs."""
-    awaiting = [i for i, operand in enumerate(operands) if has_await(operand.node)]
+    awaiting = [i for i, operand in enumerate(operands) if has_await(operand.node, ctx)]
     if not awaiting:
         return
     last = awaiting[-1]
@@ -250,7 +250,7 @@ def _boolean(node: cst.BooleanOperation, ctx: Ctx, out: list[ir.Stmt]) -> None:
     """`a and b`: `t = a; if t: t = b` (`or`: `if not t`), so `b` runs only when CPython runs it."""
     kind = type(node.operator)
     operands = _bool_operands(node, kind)
-    last = max(i for i, operand in enumerate(operands) if has_await(operand))
+    last = max(i for i, operand in enumerate(operands) if has_await(operand, ctx))
     result = ctx.temp()
     span = ctx.span(node)
 
@@ -282,7 +282,7 @@ def _bool_operands(node: cst.BaseExpression, kind: type[cst.CSTNode]) -> list[cs
 def _conditional(node: cst.IfExp, ctx: Ctx, out: list[ir.Stmt]) -> None:
     """`a if c else await f()`: the test first, then only the branch CPython evaluates."""
     _hoist(node.test, ctx, out)
-    if not (has_await(node.body) or has_await(node.orelse)):
+    if not (has_await(node.body, ctx) or has_await(node.orelse, ctx)):
         return
     span = ctx.span(node)
     result = ctx.temp()
@@ -292,9 +292,9 @@ def _conditional(node: cst.IfExp, ctx: Ctx, out: list[ir.Stmt]) -> None:
     ctx.replaced[id(node)] = ir.Name(id=result, span=span)
 
 
-def _chained_await(node: cst.Comparison) -> bool:
+def _chained_await(node: cst.Comparison, ctx: Ctx) -> bool:
     """An await past the second operand of `a < b < c`, which runs only if `a < b`."""
-    return any(has_await(c.comparator) for c in node.comparisons[1:])
+    return any(has_await(c.comparator, ctx) for c in node.comparisons[1:])
 
 
 def _chain(node: cst.Comparison, ctx: Ctx, out: list[ir.Stmt]) -> None:
@@ -302,7 +302,7 @@ def _chain(node: cst.Comparison, ctx: Ctx, out: list[ir.Stmt]) -> None:
     later ones only when the comparisons before them hold."""
     operands = [node.left, *(c.comparator for c in node.comparisons)]
     ops = tuple(COMPARE[type(c.operator)] for c in node.comparisons)
-    last = max(i for i, operand in enumerate(operands) if has_await(operand))
+    last = max(i for i, operand in enumerate(operands) if has_await(operand, ctx))
     span = ctx.span(node)
     result = ctx.temp()
 
@@ -343,7 +343,7 @@ def _comprehension(
     _hoist(first, ctx, out)
     inner = [child for child in parts(node) if child is not node.for_in]
     inner += [child for child in parts(node.for_in) if child is not first]
-    if not any(has_await(child) for child in inner):
+    if not any(has_await(child, ctx) for child in inner):
         return
     if not isinstance(node, cst.GeneratorExp):
         out += awaited_comprehension(node, hoist, ctx)

@@ -46,7 +46,11 @@ def task_lists(body: cst.BaseSuite, ctx: Ctx) -> dict[int, TaskList]:
     refused = uses.disqualified | mixed | (uses.key_reads - uses.mappings)
     for name in uses.spread - refused:
         calls = uses.calls.get(name, [])
-        if not uses.assigned.get(name) or not _alike(calls, ctx) or any(map(starts_task, calls)):
+        if (
+            not uses.assigned.get(name)
+            or not _alike(calls, ctx)
+            or any(starts_task(call, ctx) for call in calls)
+        ):
             continue  # (a list of started tasks is a list of handles: `lower.started`)
         tasks = TaskList(name, tuple(calls), mapping=name in uses.mappings)
         for node in (*calls, *uses.spreads[name]):

@@ -29,18 +29,21 @@ _SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 _FILLERS = frozenset({"append", "extend", "insert", "setdefault", "update"})
 _CONSTANTS = frozenset({"None", "True", "False"})
 _STARTERS = frozenset({"create_task", "ensure_future"})
+TASK_STARTERS = frozenset({"asyncio.create_task", "asyncio.ensure_future"})
 
 
-def starts_task(node: cst.CSTNode) -> bool:
-    """Whether `node` reads as `asyncio.create_task(...)` or `asyncio.ensure_future(...)`
-    (by its spelling: `started_value` resolves it), which suspends nothing but is lowered as an
-    await is, into a temporary."""
+def starts_task(node: cst.CSTNode, ctx: Ctx) -> bool:
+    """Whether `node` is a call of asyncio's `create_task` or `ensure_future` (under any import
+    alias; a function or method of the user's that is named so is not), which suspends nothing
+    but is lowered as an await is, into a temporary."""
     if not isinstance(node, cst.Call):
         return False
     func = node.func
-    if isinstance(func, cst.Attribute):
-        return func.attr.value in _STARTERS and isinstance(func.value, cst.Name)
-    return isinstance(func, cst.Name) and func.value in _STARTERS
+    spelled = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
+    if spelled not in _STARTERS and not isinstance(func, cst.Name):
+        return False  # (resolved only when it might be one: most calls are not)
+    symbol = ctx.symbol(func)
+    return isinstance(symbol, ExternalSym) and symbol.qualname in TASK_STARTERS
 
 
 def started_value(node: cst.Call, ctx: Ctx, out: list[ir.Stmt]) -> ir.Expr | None:
@@ -170,12 +173,12 @@ def _base(node: cst.BaseExpression) -> str | None:
 def _holders(ctx: Ctx) -> frozenset[str]:
     if ctx.task_holders is None:
         definition = ctx.function.node
-        found = frozenset() if definition is None else _holding(definition.body)
+        found = frozenset() if definition is None else _holding(definition.body, ctx)
         ctx.task_holders = found
     return ctx.task_holders
 
 
-def _holding(body: cst.BaseSuite) -> frozenset[str]:
+def _holding(body: cst.BaseSuite, ctx: Ctx) -> frozenset[str]:
     """The names the function assigns, fills or stores a started task in (`t = ...`,
     `tasks = [... for ...]`, `tasks.append(...)`, `by_key[k] = ...`), their copies, and the
     targets of loops and comprehensions over them (`for t in tasks`)."""
@@ -185,9 +188,9 @@ def _holding(body: cst.BaseSuite) -> frozenset[str]:
     while pending:
         node = pending.pop()
         targets: list[cst.BaseExpression] = []
-        if isinstance(node, cst.Assign) and (_starts_inside(node.value) or _waits(node.value)):
+        if isinstance(node, cst.Assign) and (_starts_inside(node.value, ctx) or _waits(node.value)):
             targets = [part for target in node.targets for part in _parts(target.target)]
-        elif isinstance(node, cst.Call) and _fills(node):
+        elif isinstance(node, cst.Call) and _fills(node, ctx):
             assert isinstance(node.func, cst.Attribute)
             targets = [node.func.value]
         elif isinstance(node, cst.For | cst.CompFor) and isinstance(node.target, cst.Name):
@@ -216,18 +219,18 @@ def _parts(target: cst.BaseExpression) -> list[cst.BaseExpression]:
     return [target]
 
 
-def _fills(call: cst.Call) -> bool:
+def _fills(call: cst.Call, ctx: Ctx) -> bool:
     """`tasks.append(asyncio.create_task(...))` and the like: a task put in a container."""
     func = call.func
     filler = isinstance(func, cst.Attribute) and func.attr.value in _FILLERS
-    return filler and any(_starts_inside(arg.value) for arg in call.args)
+    return filler and any(_starts_inside(arg.value, ctx) for arg in call.args)
 
 
-def _starts_inside(node: cst.CSTNode) -> bool:
+def _starts_inside(node: cst.CSTNode, ctx: Ctx) -> bool:
     pending = [node]
     while pending:
         current = pending.pop()
-        if starts_task(current):
+        if starts_task(current, ctx):
             return True
         pending.extend(current.children)
     return False

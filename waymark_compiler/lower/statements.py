@@ -82,7 +82,7 @@ def lower_Expr(node: cst.Expr, ctx: Ctx) -> list[ir.Stmt]:
 def _assign(
     targets: list[cst.BaseExpression], value: cst.BaseExpression, node: cst.CSTNode, ctx: Ctx
 ) -> list[ir.Stmt]:
-    if any(has_await(t) for t in targets):
+    if any(has_await(t, ctx) for t in targets):
         return _assign_awaiting_targets(targets, value, node, ctx)
     if direct_await(value):
         return hoist_operation(value, ctx) + lower_await(targets, value, node, ctx)
@@ -105,7 +105,7 @@ def _assign_awaiting_targets(
     temp = ir.Name(id=ctx.temp(), span=span)
     out.append(ir.Assign(targets=(temp,), value=lower_expr(value, ctx), span=span))
     for target in targets:
-        if isinstance(target, cst.Tuple | cst.List) and has_await(target):
+        if isinstance(target, cst.Tuple | cst.List) and has_await(target, ctx):
             word, first = into_name(target)
             help = f"{first}, then unpack into the targets"
             message = f"`{word}` inside an unpacking target"
@@ -133,7 +133,7 @@ def lower_AnnAssign(node: cst.AnnAssign, ctx: Ctx) -> list[ir.Stmt]:
 @statement
 def lower_AugAssign(node: cst.AugAssign, ctx: Ctx) -> list[ir.Stmt]:
     """`t op= v`: the parts of `t` (and their awaits) first, then the read, then `v`."""
-    before = hoist_target(node.target, ctx) if has_await(node.target) else []
+    before = hoist_target(node.target, ctx) if has_await(node.target, ctx) else []
     return before + _augmented(node, ctx)
 
 
@@ -152,7 +152,7 @@ def _augmented(node: cst.AugAssign, ctx: Ctx) -> list[ir.Stmt]:
             "unsupported",
         )
         return []
-    if not has_await(node.value):
+    if not has_await(node.value, ctx):
         return [ir.AugAssign(target=target, op=op, value=lower_expr(node.value, ctx), span=span)]
     if isinstance(target, ir.Subscript) and isinstance(target.index, ir.Slice):
         word, first = into_name(node.value)
@@ -343,7 +343,7 @@ def lower_Match(node: cst.Match, ctx: Ctx) -> list[ir.Stmt]:
 def _case(node: cst.MatchCase, ctx: Ctx) -> ir.MatchCase:
     pattern = lower_pattern(node.pattern, ctx)
     guard = None
-    if node.guard is not None and has_await(node.guard):
+    if node.guard is not None and has_await(node.guard, ctx):
         help = "await into a name before the `match`, then test the name in the guard"
         message = "`await` in a `case` guard"
         ctx.error(NESTED_AWAIT, node.guard, message, "nested await", help)

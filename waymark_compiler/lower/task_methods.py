@@ -19,22 +19,26 @@ METHODS = frozenset({"done", "result", "exception", "cancelled", "cancel"})
 
 
 def spelled(node: cst.Call) -> bool:
-    """Whether `node` reads as `x.done()` and the like (its receiver resolved by `method`)."""
+    """Whether `node` reads as `x.done()` and the like, whatever `x` is."""
     func = node.func
     return isinstance(func, cst.Attribute) and func.attr.value in METHODS and not node.args
+
+
+def calls_method(node: cst.Call, ctx: Ctx) -> bool:
+    """Whether `node` is `t.done()` and the like of a task's handle."""
+    from waymark_compiler.lower.started import holds_task
+
+    return spelled(node) and holds_task(node.func.value, ctx)  # type: ignore[attr-defined]
 
 
 def task_method(node: cst.Call, ctx: Ctx) -> ir.Join | None:
     """`t.done()` of a handle: the call of the method; None for any other call."""
     from waymark_compiler.lower.dispatch import lower_expr  # (it dispatches to the lowering)
-    from waymark_compiler.lower.started import holds_task
 
-    if not spelled(node):
+    if not calls_method(node, ctx):
         return None
     func = node.func
     assert isinstance(func, cst.Attribute)
-    if not holds_task(func.value, ctx):
-        return None
     return ir.Join(task=lower_expr(func.value, ctx), method=func.attr.value, span=ctx.span(node))
 
 

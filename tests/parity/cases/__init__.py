@@ -570,6 +570,7 @@ CASES: tuple[ParityCase, ...] = (
         {"names": ["x", "y"]},
         fast_sleep=False,
     ),
+    _case("task_spellings", "TaskSpellings", {"xs": [1, 2]}, {"xs": []}),
     _case("task_lists", "ListedTasks", {"xs": [1, -2, 3]}, {"xs": []}),
     _case("task_lists", "AwaitedInComprehension", {"names": ["a", "b"]}, {"names": []}),
     _case("task_lists", "TasksByKey", {"keys": ["p", "q"]}, {"keys": []}),

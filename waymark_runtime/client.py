@@ -30,9 +30,12 @@ from waymark_runtime.errors import (
     NoRuntimeError,
     UnknownInstance,
     WorkflowFailed,
+    clipped,
 )
 from waymark_runtime.flow import rules_of
 from waymark_runtime.options import StartOptions, checked_name, checked_wait
+from waymark_runtime.reaching import Effect, reached, reaching
+from waymark_runtime.reaching_admin import admin_of
 from waymark_runtime.store import postgres
 from waymark_runtime.store.postgres import PostgresStore
 from waymark_runtime.tracing import start_trace
@@ -106,14 +109,17 @@ class PostgresClient:
             family=tuple((d.name, d.version, d.wrl) for d in family),
             flow=rules_of(definition, family),
         )
-        submitter = await self._submitter()
+        call = f"run() of workflow {clipped(definition.name)}"
         instance_id = str(uuid.uuid4())
         if not options.blocking or self.settings.skip_wait_for_instance:
-            return await submitter.submit(spec, instance_id)
-        store = submitter.store
-        future = await store.expect(instance_id)
+            async with reaching(self, call, Effect.START):
+                return await (await self._submitter()).submit(spec, instance_id)
+        async with reaching(self, call, Effect.READ):  # listening first sends no start
+            store = await self.store()
+            future = await store.expect(instance_id)
         try:
-            joined = await submitter.submit(spec, instance_id)
+            async with reaching(self, call, Effect.START):
+                joined = await (await self._submitter()).submit(spec, instance_id)
             if joined != instance_id:
                 return result_of(await store.wait_outcome(joined))
             return result_of(await future)
@@ -354,6 +360,7 @@ def _local() -> LocalRuntime | None:
     return backend if isinstance(backend, LocalRuntime) else None
 
 
+@reached(Effect.READ)
 async def get_result(instance_id: str, timeout: float | None = None) -> Any:
     """Wait for a non-blocking run's outcome: its result, or raise what failed it
     (`WorkflowCancelled` for a cancelled instance, `TimeoutError` after `timeout` seconds;
@@ -365,6 +372,7 @@ async def get_result(instance_id: str, timeout: float | None = None) -> Any:
     return await current_client().get_result(instance_id, seconds)
 
 
+@reached(Effect.READ)
 async def get_status(instance_id: str) -> InstanceStatus | None:
     """The status of an instance, or None for an unknown id (`TypeError` for a value that is
     not an id: `123`, `None`)."""
@@ -383,15 +391,18 @@ def known_form(instance_id: object) -> str | None:
         return None
 
 
+@reached(Effect.READ)
 async def admin() -> Admin:
     """The admin API (list, show, cancel, retry, requeue) over the current backend's instances:
     the `LocalRuntime` of this context, else PostgreSQL."""
     local = _local()
     if local is not None:
         return local.admin()
-    return Admin(await current_client().store())
+    client = current_client()
+    return admin_of(client, await client.store())
 
 
+@reached(Effect.REPEATABLE)
 async def cancel(instance_id: str, reason: str = "cancelled") -> None:
     """Cancel an unfinished instance: it ends as `cancelled`, its pending sleeps and queued
     attempts are dropped, results of attempts still running are discarded, and its waiters
@@ -402,6 +413,7 @@ async def cancel(instance_id: str, reason: str = "cancelled") -> None:
     await (await admin()).cancel(instance_id, reason)
 
 
+@reached(Effect.SIGNAL)
 async def send_signal(
     instance_id: str, name: str, payload: Any = None, *, send_id: str | None = None
 ) -> None:

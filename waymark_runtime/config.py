@@ -67,6 +67,7 @@ class Settings:
     webapp_enabled: bool = False
     webapp_addr: str = "127.0.0.1:24119"
     webapp_token: str | None = None
+    client_connect_retry_seconds: float = 5.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -319,6 +320,10 @@ _FIELDS: dict[str, _Field] = {
     "webapp_enabled": _Field("WAYMARK_WEBAPP_ENABLED", _bool, _constant(False)),
     "webapp_addr": _Field("WAYMARK_WEBAPP_ADDR", _text, _constant("127.0.0.1:24119")),
     "webapp_token": _Field("WAYMARK_WEBAPP_TOKEN", _text, _constant(None)),
+    # Clients (docs/operations.md, "Client calls during a database outage").
+    "client_connect_retry_seconds": _Field(
+        "WAYMARK_CLIENT_CONNECT_RETRY_SECONDS", _non_negative_float, _constant(5.0)
+    ),
 }
 
 

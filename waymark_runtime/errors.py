@@ -147,6 +147,13 @@ class ChildWorkflowError(WaymarkError):
 class DatabaseUnreachable(WaymarkError):
     """cannot reach the database"""
 
+    call: str | None = None
+    """The client call that raised it (`send_signal`, `run() of workflow 'Order'`, ...); None
+    for `connect()`."""
+    ambiguous = False
+    """True when the connection was lost after the call was sent: it may have taken effect.
+    False when nothing was sent, or the call only reads: making it again is safe."""
+
 
 class InvalidDatabaseUrl(WaymarkError, ValueError):
     """malformed database URL"""

@@ -2,7 +2,10 @@
 either raises or takes effect exactly once, never returns normally for something that was not
 kept. Signals sent without a `send_id`, keyless and keyed starts: every send that returned is
 stored once, every start that returned an id created that instance once, and a key names one
-instance whatever happened to the calls that used it."""
+instance whatever happened to the calls that used it. What a call raises is `DatabaseUnreachable`
+(the driver's error its cause), saying whether the call may have taken effect; a keyed start
+made again gives the one instance of its key. With the default connect retry, calls made while
+the server is down wait for it to be back; a wait for an outcome rides a restart out."""
 
 from __future__ import annotations
 
@@ -10,10 +13,12 @@ import asyncio
 import collections
 from typing import Any
 
+import asyncpg
 import pytest
 
 import waymark
 from tests.runtime import signal_flows as flows
+from tests.runtime.support import start_embedded, stop_embedded
 from tests.runtime.test_fencing import own_server, restart
 from tests.runtime.test_steering_faults import rows
 
@@ -28,7 +33,10 @@ async def _outcome(call: Any) -> Any:
         return error
 
 
-async def test_calls_made_once_across_a_restart_take_effect_once_or_raise() -> None:
+async def test_calls_made_once_across_a_restart_take_effect_once_or_raise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("WAYMARK_CLIENT_CONNECT_RETRY_SECONDS", "0")  # fail rather than wait
     async with own_server("outage") as (server, database), waymark.connect(database):
         target = await flows.Collect().run(1, _blocking=False)
 
@@ -47,6 +55,11 @@ async def test_calls_made_once_across_a_restart_take_effect_once_or_raise() -> N
         down = asyncio.ensure_future(restart(server, down_for=1.0))
         sent, started = await sends, await starts
         await down
+        again = {
+            n: await flows.Collect().run(n, _blocking=False, _idempotency_key=f"key-{n % 4}")
+            for n, outcome in enumerate(started)
+            if n % 2 and isinstance(outcome, Exception)
+        }
         signals = await rows(database, "SELECT payload FROM waymark_signals"
                              " WHERE instance_id = $1", target)  # fmt: skip
         instances = await rows(database, "SELECT id::text, idempotency_key"
@@ -55,17 +68,109 @@ async def test_calls_made_once_across_a_restart_take_effect_once_or_raise() -> N
     assert all(times == 1 for times in stored.values()), stored
     returned = [n for n, outcome in enumerate(sent) if outcome is None]
     assert set(map(str, returned)) <= set(stored), (returned, stored, sent)
-    assert any(isinstance(outcome, Exception) for outcome in sent + started)  # it was down
+    errors = [outcome for outcome in sent + started if isinstance(outcome, Exception)]
+    assert errors  # it was down
+    for error in errors:
+        _assert_told(error)
     assert 0 < len(returned) < CALLS
     ids = collections.Counter(row["id"] for row in instances)
     assert all(times == 1 for times in ids.values())
     ok = {n: outcome for n, outcome in enumerate(started) if isinstance(outcome, str)}
     assert set(ok.values()) <= set(ids), (ok, ids)
     keyed = collections.defaultdict(set)
-    for n, instance in ok.items():
+    for n, instance in [*ok.items(), *again.items()]:
         if n % 2:
             keyed[f"key-{n % 4}"].add(instance)
     assert all(len(found) == 1 for found in keyed.values()), keyed
     keys = collections.Counter(row["idempotency_key"] for row in instances
                                if row["idempotency_key"])  # fmt: skip
     assert all(times == 1 for times in keys.values()), keys
+
+
+def _assert_told(error: Exception) -> None:
+    """One exception type, naming the call, saying whether it may have taken effect, with the
+    driver's error as its cause."""
+    assert isinstance(error, waymark.DatabaseUnreachable), repr(error)
+    assert error.call == "send_signal" or str(error.call).startswith("run() of workflow"), error
+    assert str(error).startswith(f"{error.call}: "), error
+    assert error.__cause__ is not None and not isinstance(error.__cause__, waymark.WaymarkError)
+    if not error.ambiguous:
+        assert "nothing was sent, so making the call again is safe" in str(error), error
+    elif error.call == "send_signal":
+        assert "may or may not have taken effect" in str(error) and "send_id" in str(error)
+    else:
+        assert "may or may not have taken effect" in str(error), error
+        assert "_idempotency_key" in str(error), error
+
+
+async def test_calls_made_while_the_server_is_down_wait_for_it_to_be_back() -> None:
+    """The default WAYMARK_CLIENT_CONNECT_RETRY_SECONDS (5 s) outlasts a 1 s restart: calls
+    that could not send anything are tried again and return, each taking effect once."""
+    async with own_server("outage-wait") as (server, database), waymark.connect(database):
+        target = await flows.Collect().run(1, _blocking=False)
+        await asyncio.to_thread(stop_embedded, server, "fast")
+        calls = asyncio.gather(
+            waymark.send_signal(target, "item", 7),
+            flows.Collect().run(2, _blocking=False, _idempotency_key="down"),
+            waymark.get_status(target),
+        )
+        await asyncio.sleep(1.0)
+        await asyncio.to_thread(start_embedded, server)
+        sent, started, status = await asyncio.wait_for(calls, 30)
+        signals = await rows(database, "SELECT payload FROM waymark_signals"
+                             " WHERE instance_id = $1", target)  # fmt: skip
+        keyed = await rows(database, "SELECT id::text FROM waymark_instances"
+                           " WHERE idempotency_key = 'down'")  # fmt: skip
+    assert sent is None and status is not None and status.status == "queued"
+    assert [str(row["payload"]) for row in signals] == ["7"]
+    assert [row["id"] for row in keyed] == [started]
+
+
+async def test_a_call_past_its_connect_retry_names_itself_and_sends_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("WAYMARK_CLIENT_CONNECT_RETRY_SECONDS", "0.5")
+    async with own_server("outage-down") as (server, database), waymark.connect(database):
+        target = await flows.Collect().run(1, _blocking=False)
+        admin = await waymark.admin()
+        await asyncio.to_thread(stop_embedded, server, "fast")
+        calls = {
+            "send_signal": waymark.send_signal(target, "item", 7),
+            "cancel": waymark.cancel(target),
+            "get_status": waymark.get_status(target),
+            "run() of workflow": flows.Collect().run(2, _blocking=False),
+            "admin().list": admin.list(),
+            "admin": waymark.admin(),
+        }
+        for call, made in calls.items():
+            with pytest.raises(waymark.DatabaseUnreachable) as raised:
+                await asyncio.wait_for(made, 30)
+            assert str(raised.value.call).startswith(call), raised.value
+            assert not raised.value.ambiguous
+            assert "tried for 0.5 s; nothing was sent" in str(raised.value)
+            assert isinstance(raised.value.__cause__, OSError | asyncpg.PostgresError)
+        await asyncio.to_thread(start_embedded, server)
+        instances = await rows(database, "SELECT id FROM waymark_instances")
+    assert len(instances) == 1
+
+
+async def test_a_blocking_run_waits_across_a_restart() -> None:
+    """The wait is a LISTEN that reconnects and looks again: the instance is ended (cancelled)
+    after the restart, and run() raises that, not the outage."""
+    async with own_server("outage-block") as (server, database), waymark.connect(database):
+        waiting = asyncio.ensure_future(flows.Collect().run(3))
+        result = asyncio.ensure_future(_result_of_the_one(database))
+        await asyncio.sleep(1.0)  # queued, and waited on: no runner takes it
+        await restart(server, down_for=1.0)
+        found = await rows(database, "SELECT id::text FROM waymark_instances")
+        await waymark.cancel(found[0]["id"], "ended after the restart")
+        with pytest.raises(waymark.WorkflowCancelled, match="ended after the restart"):
+            await asyncio.wait_for(waiting, 30)
+        with pytest.raises(waymark.WorkflowCancelled, match="ended after the restart"):
+            await asyncio.wait_for(result, 30)
+
+
+async def _result_of_the_one(database: str) -> Any:
+    await asyncio.sleep(0.5)
+    found = await rows(database, "SELECT id::text FROM waymark_instances")
+    return await waymark.get_result(found[0]["id"])

@@ -17,6 +17,7 @@ from waymark_runtime.errors import clipped, close_match
 from waymark_runtime.flow import rules_of
 from waymark_runtime.inputs import InvalidInputError
 from waymark_runtime.options import checked_flag, checked_name, checked_priority
+from waymark_runtime.reaching import Effect, reached
 from waymark_runtime.schedules.cadence import (
     first_slot,
     jitter_offset,
@@ -141,6 +142,7 @@ class Schedules:
         return await self.rows.select(status=status_filter, workflow=name, name=schedule_name)
 
 
+@reached(Effect.REPEATABLE)
 async def schedule_workflow(
     workflow: WorkflowRef,
     schedule_name: str,
@@ -164,21 +166,25 @@ async def schedule_workflow(
                                     priority=priority)  # fmt: skip
 
 
+@reached(Effect.REPEATABLE)
 async def pause_schedule(workflow: WorkflowRef, schedule_name: str) -> None:
     """Stop firing a schedule until `resume_schedule`; queued runs are left alone."""
     await (await _schedules()).pause(workflow, schedule_name)
 
 
+@reached(Effect.REPEATABLE)
 async def resume_schedule(workflow: WorkflowRef, schedule_name: str) -> None:
     """Fire a paused schedule again: a fire missed while paused happens once, at once."""
     await (await _schedules()).resume(workflow, schedule_name)
 
 
+@reached(Effect.DELETE)
 async def delete_schedule(workflow: WorkflowRef, schedule_name: str) -> None:
     """Remove a schedule; runs it already queued are left alone."""
     await (await _schedules()).delete(workflow, schedule_name)
 
 
+@reached(Effect.READ)
 async def list_schedules(status_filter: ScheduleStatus | None = None) -> list[ScheduleInfo]:
     """Every schedule (or those `active` / `paused`), ordered by workflow then name."""
     return await (await _schedules()).select(status_filter)

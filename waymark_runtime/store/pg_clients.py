@@ -13,6 +13,7 @@ import asyncpg
 
 from waymark_runtime.engine import InstanceOutcome, NewInstance, check_programs
 from waymark_runtime.errors import InternalError, SendIdReused
+from waymark_runtime.reaching import ridden_out
 from waymark_runtime.store.pg_batch import dumps
 from waymark_runtime.store.pg_rows import outcome_of
 from waymark_runtime.store.pg_steer import conflicts_retried
@@ -122,13 +123,17 @@ class ClientQueries:
         return {row["name"] for row in rows}
 
     async def wait_outcome(self, instance_id: str, timeout: float | None = None) -> InstanceOutcome:
-        """Wait on `waymark_done` notifications (registered before the first look)."""
-        future = await self.expect(instance_id)
-        try:
-            current = await self.outcome(instance_id)
+        """Wait on `waymark_done` notifications (registered before the first look), across
+        database outages."""
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
+        future = await ridden_out(lambda: self.expect(instance_id), deadline)
+        try:  # a lost connection is waited out: the listener re-checks once it is back
+            current = await ridden_out(lambda: self.outcome(instance_id), deadline)
             if current is not None:
                 return current
-            return await asyncio.wait_for(asyncio.shield(future), timeout)
+            left = None if deadline is None else max(0.0, deadline - loop.time())
+            return await asyncio.wait_for(asyncio.shield(future), left)
         finally:
             self.forget(instance_id, future)
 

@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from waymark_runtime.engine import InstanceOutcome
+from waymark_runtime.reaching import ridden_out
 from waymark_runtime.store.pg_listen import Listener
 from waymark_runtime.store.pg_rows import outcome_of
 
@@ -75,7 +76,12 @@ class Waiters:
         task.add_done_callback(self.tasks.discard)
 
     async def _look_up(self, instance_ids: list[str]) -> None:
-        for instance_id, (_, outcome) in (await self.lookup(instance_ids)).items():
+        """The outcomes of `instance_ids`, read again while the database is unreachable."""
+        found = await ridden_out(
+            lambda: self.lookup(instance_ids),
+            wanted=lambda: bool(self.waiting.keys() & instance_ids),
+        )
+        for instance_id, (_, outcome) in found.items():
             self._resolve(instance_id, outcome)
 
     def _resolve(self, instance_id: str, outcome: InstanceOutcome | None) -> None:

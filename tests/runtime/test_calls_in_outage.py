@@ -174,3 +174,56 @@ async def _result_of_the_one(database: str) -> Any:
     await asyncio.sleep(0.5)
     found = await rows(database, "SELECT id::text FROM waymark_instances")
     return await waymark.get_result(found[0]["id"])
+
+
+async def test_a_connection_lost_after_the_call_was_sent_is_ambiguous_and_made_again_once() -> None:
+    """The server stops (immediate) while a call's statement waits on a lock held aside: the
+    call raises `DatabaseUnreachable` saying it may have taken effect; made again with the same
+    send id or idempotency key once the server is back, it takes effect once."""
+    async with own_server("outage-sent") as (server, database), waymark.connect(database):
+        target = await flows.Collect().run(1, _blocking=False)
+        key = f"ambiguous-{target}"
+        for hold, made, again in [
+            ("SELECT 1 FROM waymark_instances WHERE id = $1 FOR UPDATE",
+             lambda: waymark.send_signal(target, "item", 5, send_id=key), "send_id"),
+            ("LOCK TABLE waymark_instances IN SHARE MODE",
+             lambda: flows.Collect().run(2, _blocking=False, _idempotency_key=key),
+             "_idempotency_key"),
+        ]:  # fmt: skip
+            error = await _stopped_while_waiting(server, database, hold, target, made())
+            assert isinstance(error, waymark.DatabaseUnreachable) and error.ambiguous, error
+            assert "may or may not have taken effect" in str(error) and again in str(error)
+            assert isinstance(error.__cause__, asyncpg.PostgresError | OSError)
+            await made()  # made again, with the same send id or key
+            await made()
+        signals = await rows(database, "SELECT payload FROM waymark_signals"
+                             " WHERE instance_id = $1", target)  # fmt: skip
+        keyed = await rows(database, "SELECT id FROM waymark_instances"
+                           " WHERE idempotency_key = $1", key)  # fmt: skip
+    assert [str(row["payload"]) for row in signals] == ["5"]
+    assert len(keyed) == 1
+
+
+async def _stopped_while_waiting(
+    server: Any, database: str, hold: str, target: str, call: Any
+) -> Any:
+    """Run `call` while `hold` (a lock) is held aside, stop the server once the call's
+    statement waits on it, start it again; what the call raised."""
+    aside = await asyncpg.connect(database)
+    try:
+        await aside.execute("BEGIN")
+        await aside.execute(hold, *([target] if "$1" in hold else []))
+        made = asyncio.ensure_future(_outcome(call))
+        for _ in range(200):
+            waiting = await aside.fetch("SELECT pid FROM pg_stat_activity"
+                                        " WHERE wait_event_type = 'Lock'")  # fmt: skip
+            if waiting:
+                break
+            await asyncio.sleep(0.05)
+        assert waiting
+        await asyncio.to_thread(stop_embedded, server, "immediate")
+        outcome = await made
+    finally:
+        aside.terminate()
+    await asyncio.to_thread(start_embedded, server)
+    return outcome

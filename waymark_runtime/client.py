@@ -23,25 +23,23 @@ import asyncpg
 from waymark_runtime.admin import Admin, canonical_id
 from waymark_runtime.config import Settings
 from waymark_runtime.embedded import database_url
-from waymark_runtime.engine import InstanceOutcome, NewInstance
+from waymark_runtime.engine import NewInstance
 from waymark_runtime.errors import (
     DatabaseUnreachable,
     InvalidDatabaseUrl,
     NoRuntimeError,
     UnknownInstance,
-    WorkflowFailed,
     clipped,
 )
 from waymark_runtime.flow import rules_of
 from waymark_runtime.options import StartOptions, checked_name, checked_wait
+from waymark_runtime.outcomes import exception_of, result_of
 from waymark_runtime.reaching import Effect, reached, reaching
 from waymark_runtime.reaching_admin import admin_of
 from waymark_runtime.store import postgres
 from waymark_runtime.store.postgres import PostgresStore
 from waymark_runtime.tracing import start_trace
-from waymark_runtime.values import RemoteTraceback, find_class, from_json, inputs_json, kind_of
-from waymark_runtime.values.foreign import is_foreign
-from waymark_runtime.values.text import shown_text
+from waymark_runtime.values import inputs_json
 from waymark_runtime.workflows import (
     WorkflowDefinition,
     current_backend,
@@ -61,6 +59,7 @@ __all__ = [
     "cancel",
     "connect",
     "default_client",
+    "exception_of",
     "get_result",
     "get_status",
     "send_signal",
@@ -247,40 +246,6 @@ def status_of(row: dict[str, Any] | None) -> InstanceStatus | None:
     )
 
 
-def result_of(outcome: InstanceOutcome) -> Any:
-    """The Python value of an outcome, or raise the exception that failed the instance."""
-    if outcome.ok:
-        return from_json(outcome.value)
-    raise exception_of(outcome.value)
-
-
-def exception_of(error: Any) -> BaseException:
-    """The exception as its own class when the type registry has it (a builtin or Waymark
-    exception, or one of the user's modules), else a `WorkflowFailed` carrying its type name,
-    message and remote traceback. Nothing is imported because a stored value names it."""
-    if not (isinstance(error, dict) and error.get("$t") == "exception"):
-        return WorkflowFailed(f"workflow failed: {error!r}")
-    path = str(error.get("type"))
-    cls = find_class(path)
-    if (cls is not None and kind_of(cls) == "exception") or is_foreign(path):
-        with contextlib.suppress(Exception):  # a malformed value is reported by name below
-            rebuilt = from_json(error)
-            if isinstance(rebuilt, BaseException):
-                return rebuilt
-    return _unknown_exception(error)
-
-
-def _unknown_exception(error: dict[str, Any]) -> WorkflowFailed:
-    path = str(error.get("type"))
-    failed = WorkflowFailed(f"{path.rpartition(':')[2]}: {shown_text(error.get('message', ''))}")
-    failed.type_name, failed.error = path, error
-    traceback = error.get("traceback")
-    if traceback is not None:
-        failed.remote_traceback = shown_text(traceback)
-        failed.__cause__ = RemoteTraceback(failed.remote_traceback)
-    return failed
-
-
 _default: PostgresClient | None = None
 
 
@@ -308,7 +273,8 @@ async def connect(dsn: str | None = None) -> AsyncIterator[PostgresClient]:
     and the schedule functions use it. `dsn` is a `postgresql://` URL (by default
     `WAYMARK_DATABASE_URL`, else the embedded server). It connects (migrating the schema) on
     entry, so a malformed URL raises `InvalidDatabaseUrl` and a database it cannot reach
-    `DatabaseUnreachable` there, not at the first `run()`."""
+    `DatabaseUnreachable` there, not at the first `run()`. A call made in the block when the
+    database has gone away raises `DatabaseUnreachable` too (`waymark_runtime.reaching`)."""
     client = PostgresClient(dsn=None if dsn is None else checked_dsn(dsn))
     await _reach(client)
     token = use_backend(client)

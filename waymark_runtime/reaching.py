@@ -110,12 +110,10 @@ def reached(effect: Effect) -> Callable[[Callable[P, Awaitable[T]]], Callable[P,
 
 
 def _postgres_client() -> PostgresClient | None:
-    from waymark_runtime.client import PostgresClient, default_client
-    from waymark_runtime.workflows import current_backend_or_none
+    from waymark_runtime.client import PostgresClient
+    from waymark_runtime.workflows import current_backend
 
-    backend = current_backend_or_none()
-    if backend is None:
-        return default_client()
+    backend = current_backend()
     return backend if isinstance(backend, PostgresClient) else None
 
 

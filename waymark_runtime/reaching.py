@@ -62,6 +62,8 @@ def is_lost(error: BaseException) -> bool:
         return "another operation" in str(error)  # a connection a shutdown left mid-protocol
     if isinstance(error, TimeoutError | asyncpg.ClientConfigurationError | asyncpg.DataError):
         return False  # a timeout of the caller's, a malformed URL, a value the driver refuses
+    if isinstance(error, asyncpg.exceptions.QueryCanceledError):
+        return False  # a statement timeout or a cancel: the session is still there
     lost = (
         OSError,  # refused, the socket file gone, reset
         asyncpg.PostgresConnectionError,

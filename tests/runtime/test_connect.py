@@ -16,6 +16,7 @@ import pytest
 import waymark
 from tests.runtime import runtime_flows as flows
 from tests.runtime.support import runner_settings, running, with_database
+from waymark_runtime.reaching import is_lost
 from waymark_runtime.store.postgres import PostgresStore
 from waymark_runtime.worker.cli import open_store
 from waymark_runtime.workflows import current_backend_or_none
@@ -104,3 +105,23 @@ async def test_a_runner_session_cannot_sit_in_a_transaction_past_its_lease(datab
         await store.pool.release(connection)
     finally:
         await store.close()
+
+
+@pytest.mark.parametrize(
+    ("error", "lost"),
+    [
+        (ConnectionRefusedError(), True),
+        (FileNotFoundError(), True),  # the server's socket file is gone
+        (asyncpg.exceptions.CannotConnectNowError("starting up"), True),
+        (asyncpg.exceptions.AdminShutdownError("terminating"), True),
+        (asyncpg.exceptions.ConnectionDoesNotExistError("closed mid-operation"), True),
+        (asyncpg.exceptions.InternalClientError("another operation is in progress"), True),
+        (TimeoutError(), False),  # get_result's own timeout
+        (asyncpg.exceptions.QueryCanceledError("statement timeout"), False),
+        (asyncpg.exceptions.UniqueViolationError("duplicate"), False),
+        (asyncpg.exceptions.DataError("invalid input for query argument"), False),
+    ],
+)
+def test_what_counts_as_a_lost_database(error: BaseException, lost: bool) -> None:
+    """What client calls raise as `DatabaseUnreachable` (`waymark_runtime.reaching`)."""
+    assert is_lost(error) is lost

@@ -34,14 +34,16 @@ TASK_STARTERS = frozenset({"asyncio.create_task", "asyncio.ensure_future"})
 
 def starts_task(node: cst.CSTNode, ctx: Ctx) -> bool:
     """Whether `node` is a call of asyncio's `create_task` or `ensure_future` (under any import
-    alias; a function or method of the user's that is named so is not), which suspends nothing
-    but is lowered as an await is, into a temporary."""
+    alias; a function or method of the user's that is named so is not) or a task group's
+    `tg.create_task`, which suspends nothing but is lowered as an await is, into a temporary."""
     if not isinstance(node, cst.Call):
         return False
     func = node.func
     spelled = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
     if spelled not in _STARTERS and not isinstance(func, cst.Name):
         return False  # (resolved only when it might be one: most calls are not)
+    if group_of(func, ctx) is not None:  # `tg.create_task(call)` of a task group's block
+        return True
     symbol = ctx.symbol(func)
     return isinstance(symbol, ExternalSym) and symbol.qualname in TASK_STARTERS
 

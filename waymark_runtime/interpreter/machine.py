@@ -54,6 +54,7 @@ from waymark_runtime.interpreter.persisted import (
     PendingCall,
     SignalWait,
     SleepWait,
+    StateFormatError,
     Wait,
 )
 from waymark_runtime.interpreter.program import Program
@@ -233,7 +234,10 @@ class Machine:
         if task.node in self.started:
             starts.settle(self, task, ("ok" if throw is None else "error", result))
             return
-        self._enter(self.waiting[task.node or ""])
+        waiter = self.waiting.get(task.node or "")
+        if waiter is None:  # (only a stored state the runtime did not write has such a task)
+            raise StateFormatError(f"malformed instance state: no task awaits task {task.node!r}")
+        self._enter(waiter)
         index = position(self.calls, task.node or "")
         assert index is not None
         site = results.site(self)

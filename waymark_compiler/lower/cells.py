@@ -13,6 +13,8 @@ The rewrite is done on the syntax tree before lowering, as `local_functions` doe
 
 from __future__ import annotations
 
+import symtable
+import textwrap
 from collections.abc import Iterable
 from typing import Any
 
@@ -104,6 +106,26 @@ def declares_nonlocal(definition: cst.FunctionDef) -> bool:
     return found.found
 
 
+def encloses_functions(definition: cst.FunctionDef) -> bool:
+    """Does `definition` define a function or lambda, which may outlive the call and read the
+    enclosing method's variables later (`def outer(): return lambda: k`)?"""
+    found = _Functions()
+    definition.body.visit(found)
+    return found.found
+
+
+class _Functions(cst.CSTVisitor):
+    found = False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self.found = True
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        self.found = True
+        return False
+
+
 class _Nonlocals(cst.CSTVisitor):
     found = False
 
@@ -118,13 +140,15 @@ class _Nonlocals(cst.CSTVisitor):
 
 
 def in_cells(
-    body: cst.BaseSuite, cells: Iterable[str], source: Source, sink: Sink
+    body: cst.BaseSuite, cells: Iterable[str], source: Source, sink: Sink, *, nested: bool
 ) -> cst.BaseSuite:
     """`body` with every use of the variables `cells` (not shadowed by a lambda's parameter or
     a comprehension's variable) read and written through its cell, its `nonlocal` statements
-    of them taken out; lambdas are rewritten too (they read the cell), functions defined in it
-    are not (`local_functions` rewrites each for the variables it reads)."""
-    rewritten = body.visit(_InCells(frozenset(cells), source, sink))
+    of them taken out; lambdas are rewritten too (they read the cell). With `nested`, so are
+    the functions defined in it (but for the variables each binds itself), which the helper
+    `body` becomes passes the cell on to; without, they are not (`local_functions` rewrites
+    each of a method's own for the variables it reads)."""
+    rewritten = body.visit(_InCells(frozenset(cells), source, sink, nested))
     assert isinstance(rewritten, cst.BaseSuite)
     return rewritten
 
@@ -145,10 +169,11 @@ def made_cells(
 
 
 class _InCells(NotReferences, Placing):
-    def __init__(self, cells: frozenset[str], source: Source, sink: Sink) -> None:
+    def __init__(self, cells: frozenset[str], source: Source, sink: Sink, nested: bool) -> None:
         super().__init__(source)
         self.cells = cells
         self.sink = sink
+        self.nested = nested
         self.shadowed: list[frozenset[str]] = []
         self.skipped = set()
 
@@ -163,7 +188,15 @@ class _InCells(NotReferences, Placing):
         return updated
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False  # its own scope: a local function is rewritten apart, for what it reads
+        if self.nested:  # the cell is the enclosing function's, which the inner one reads
+            self.skipped.add(id(node.name))
+        return self.nested  # else its own scope: rewritten apart, for what it reads
+
+    def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
+        self.shadowed.append(_own_variables(node, self.cells, self.source))
+
+    def leave_FunctionDef_body(self, node: cst.FunctionDef) -> None:
+        self.shadowed.pop()
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, _COMPREHENSIONS):
@@ -226,6 +259,19 @@ class _InCells(NotReferences, Placing):
             return updated
         index = cst.SubscriptElement(cst.Index(cst.Integer("0")))
         return cst.Subscript(value=cst.Name(cell_name(original.value)), slice=[index])
+
+
+def _own_variables(
+    definition: cst.FunctionDef, cells: frozenset[str], source: Source
+) -> frozenset[str]:
+    """The variables `definition` binds itself (its parameters too), not those it declares
+    `nonlocal` or `global`: CPython's analysis, of it inside a function binding `cells`."""
+    code = textwrap.dedent(source.module.code_for_node(definition.with_changes(decorators=())))
+    bound = "".join(f"    {name} = None\n" for name in sorted(cells))
+    wrapped = f"def {TEMP_PREFIX}scope():\n{bound}{textwrap.indent(code, '    ')}"
+    (scope,) = symtable.symtable(wrapped, "<function>", "exec").get_children()
+    (table,) = [t for t in scope.get_children() if t.get_name() == definition.name.value]
+    return frozenset(s.get_name() for s in table.get_symbols() if s.is_local())
 
 
 def _param_names(params: cst.Parameters) -> Iterable[str]:

@@ -37,6 +37,7 @@ from waymark_compiler.lower.cells import (
     CLOSURE,
     cell_name,
     declares_nonlocal,
+    encloses_functions,
     escaping,
     in_cells,
     made_cells,
@@ -163,7 +164,7 @@ def _hoist(
     captured = _captures(set(helper_names), frees, self_name)
     plain = {d.name.value: _plain(d) for d in nested}
     kept = escaping(method.body, {name: params is not None for name, params in plain.items()})
-    kept |= {d.name.value for d in nested if declares_nonlocal(d)}
+    kept |= {d.name.value for d in nested if declares_nonlocal(d) or encloses_functions(d)}
     cells = set().union(*(captured[name] for name in kept)) - source.hidden
     if cells:  # read and written through cells, which the functions are passed
         method, nested = _celled(method, nested, cells, frees, source, sink)
@@ -209,7 +210,7 @@ def _celled(
     reading (writing, with `nonlocal`) those they use through the cells too."""
     assert isinstance(method.body, cst.IndentedBlock)
     params = set(_param_names(method))
-    body = in_cells(method.body, cells, source, sink)
+    body = in_cells(method.body, cells, source, sink, nested=False)
     assert isinstance(body, cst.IndentedBlock)
     rewritten = method.with_changes(body=made_cells(body, cells, params, source))
     place(source, rewritten, method)
@@ -217,7 +218,8 @@ def _celled(
     for definition in nested:
         own = cells & frees.get(definition.name.value, set())
         if own:
-            changed = definition.with_changes(body=in_cells(definition.body, own, source, sink))
+            body = in_cells(definition.body, own, source, sink, nested=True)
+            changed = definition.with_changes(body=body)
             place(source, changed, definition)
             definition = changed
         again.append(definition)

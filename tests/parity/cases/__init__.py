@@ -1374,6 +1374,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("memoised_functions", "MemoisedFunctions", {"n": 1}, {"n": 2}),
     _case("closure_values", "ClosureValues", {"values": [3.0, 1.5, 2.5, 0.5, 4.0]}),
     _case("closure_cells", "ClosureCells", {"k": 3}, {"k": -2}),
+    _case("closure_cells", "NestedClosureCells", {"k": 3}),
     _case(
         "held_enums",
         "HeldEnumLookups",

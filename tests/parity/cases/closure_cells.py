@@ -93,3 +93,54 @@ class ClosureCells(Workflow):
             made.append(at)
         await tick(3)
         return [f() for f in made]
+
+
+@workflow
+class NestedClosureCells(Workflow):
+    """Functions nested inside local functions read (and, with `nonlocal`, write) the method's
+    variables through the same cells, passed down each level: a function a local function
+    makes and returns sees the method's later assignments too."""
+
+    async def run(self, k: int) -> list[object]:
+        n = 0
+
+        def outer() -> int:
+            def inner() -> int:
+                return k
+
+            return inner()
+
+        def maker() -> Callable[[], int]:
+            def made() -> int:
+                return k + n
+
+            return made
+
+        def deep() -> Callable[[], int]:
+            def mid() -> int:
+                def low() -> int:
+                    nonlocal n
+                    n += 10
+                    return k + n
+
+                return low()
+
+            return mid
+
+        def shadowing() -> list[int]:
+            def own(k: int) -> int:
+                return k * 2
+
+            def assigned() -> int:
+                k = 7
+                return k
+
+            return [own(3), assigned(), k]
+
+        f, g, m = outer, maker(), deep()
+        k += 1
+        await tick(1)
+        first = [f(), g(), m(), n, shadowing()]
+        k = 100
+        await tick(2)
+        return [first, f(), g(), m(), n]

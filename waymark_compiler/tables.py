@@ -166,6 +166,7 @@ OPAQUE_ROOTS = frozenset(
         "logging",
         "operator",
         "os",
+        "pathlib",
         "pydantic",
         "random",
         "re",

@@ -57,6 +57,8 @@ PURE_METHODS = _words(
     "model_dump model_dump_json model_copy errors error_count "
     # int, float
     "bit_length bit_count as_integer_ratio is_integer limit_denominator to_bytes "
+    # pathlib.PurePosixPath (no file system: `Path` is refused)
+    "with_name with_suffix with_stem joinpath relative_to is_relative_to is_absolute as_posix "
     # compiled regular expressions and their matches (`interpreter.regexes`)
     "match search fullmatch findall finditer sub subn group groups groupdict start end span "
     # Decimal (bounded by the context's precision)
@@ -94,6 +96,7 @@ STANDARD_FUNCTIONS = _words(
     "datetime.datetime.fromisoformat datetime.time.fromisoformat datetime.datetime.combine "
     "datetime.datetime.strptime datetime.datetime.fromtimestamp "
     "datetime.date.fromordinal datetime.date.fromisocalendar decimal.Decimal fractions.Fraction "
+    "pathlib.PurePosixPath pathlib.PurePath "
     "statistics.mean statistics.fmean statistics.median statistics.median_low "
     "statistics.median_high statistics.mode statistics.multimode statistics.pstdev "
     "statistics.stdev statistics.pvariance statistics.variance statistics.quantiles "

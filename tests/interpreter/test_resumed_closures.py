@@ -1,6 +1,6 @@
-"""Closures and their cells across resumes: the state saved as JSON text and loaded again at
-every step (`drive`), as a runner that picks the instance up in another process does, ends
-the workflow as plain Python does."""
+"""Closures and their cells (and pure paths, a tagged value) across resumes: the state saved
+as JSON text and loaded again at every step (`drive`), as a runner that picks the instance up
+in another process does, ends the workflow as plain Python does."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from tests.parity.cases import CASES, ParityCase
 from tests.parity.harness import oracle_outcome, shape
 from waymark._workflow import definition_of
 
-RESUMED = [case for case in CASES if case.module in ("closure_cells", "closure_values")]
+RESUMED = [
+    case for case in CASES if case.module in ("closure_cells", "closure_values", "pure_paths")
+]
 
 
 @pytest.mark.parametrize("case", RESUMED, ids=[case.id for case in RESUMED])

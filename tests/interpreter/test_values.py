@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum, IntEnum
 from fractions import Fraction
+from pathlib import PurePosixPath
 from string import Template
 
 import pytest
@@ -78,6 +79,7 @@ def roundtrip(value: object) -> object:
         datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC), date(2020, 2, 29), time(12, 30),
         timedelta(days=-1, seconds=5, microseconds=7), uuid.UUID(int=5), Decimal("1.10"),
         float("inf"), Color.RED, Size.S, Fraction(-3, 4), Fraction(10**400 + 1, 3),
+        PurePosixPath("/srv/a b/c.tar.gz"), PurePosixPath("rel"),
     ],
 )  # fmt: skip
 def test_builtin_forms_round_trip_exactly(value: object) -> None:

@@ -1,15 +1,15 @@
-from pathlib import PurePosixPath
+from ipaddress import IPv4Address
 
 from waymark import Workflow, action, workflow
 
 
 @action
 async def upload_name() -> str:
-    return "in/scan.PNG"
+    return "10.0.0.1"
 
 
 @workflow
 class InstalledClass(Workflow):
     async def run(self) -> str:
         path = await upload_name()
-        return PurePosixPath(path).suffix.lower()  # error: WM101 @16
+        return IPv4Address(path).compressed  # error: WM101 @16

@@ -21,6 +21,7 @@ from collections import ChainMap, deque
 from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import PurePosixPath
 from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -52,7 +53,7 @@ from waymark_runtime.values.model_fields import ModelField, model_field_attribut
 from waymark_runtime.values.structural import ISO_CALENDAR_DATE
 
 _PLAIN_TYPES = (int, float, complex, bool, str, bytes, dt.date, dt.datetime, dt.time,
-                dt.timedelta, dt.timezone, ZoneInfo, uuid.UUID, Decimal, Fraction, range, slice, deque,
+                dt.timedelta, dt.timezone, ZoneInfo, uuid.UUID, Decimal, Fraction, PurePosixPath, range, slice, deque,
                 ChainMap, ISO_CALENDAR_DATE, re.Pattern, MatchValue, string.Template,
                 *READER_TYPES)  # fmt: skip
 

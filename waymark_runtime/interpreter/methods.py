@@ -11,6 +11,7 @@ from collections import ChainMap, Counter, OrderedDict, defaultdict, deque
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -37,7 +38,7 @@ _CLOCK = ("now", "today", "utcnow", "fromtimestamp", "utcfromtimestamp")
 
 _RECEIVERS = (str, list, dict, Counter, OrderedDict, defaultdict, deque, ChainMap, set, frozenset, tuple, int, bool, float,
               bytes, range, dt.datetime, dt.date, dt.time, dt.timedelta, dt.timezone, ZoneInfo,
-              Decimal, Fraction, *STANDARD_TUPLES)  # fmt: skip
+              Decimal, Fraction, PurePosixPath, *STANDARD_TUPLES)  # fmt: skip
 
 # The methods of `PURE_METHODS` each plain type has (`date.replace`, `str.count`, ...).
 METHODS: dict[type, frozenset[str]] = {

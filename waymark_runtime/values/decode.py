@@ -22,6 +22,7 @@ from collections import ChainMap, Counter, OrderedDict, defaultdict, deque
 from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -294,6 +295,7 @@ _DECODERS: dict[str, Callable[[Decoder, JSON], Any]] = {
     "zone": lambda dec, v: ZoneInfo(v["v"]),
     "uuid": lambda dec, v: uuid.UUID(v["v"]),
     "decimal": lambda dec, v: Decimal(v["v"]),
+    "purepath": lambda dec, v: PurePosixPath(dec.decode(v["v"])),
     "template": lambda dec, v: string.Template(dec.decode(v["v"])),
     "fraction": lambda dec, v: Fraction(*(int(dec.decode(part)) for part in v["v"])),
     **dict.fromkeys(("model", "dataclass", "object"), _structure_value),  # `object`: `objects`

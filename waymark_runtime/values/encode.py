@@ -21,6 +21,7 @@ from collections import ChainMap, Counter, OrderedDict, defaultdict, deque
 from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -330,6 +331,7 @@ _ENCODERS: dict[type, Callable[[Encoder, Any], JSON]] = {
     ZoneInfo: _zone_json,
     uuid.UUID: lambda enc, o: {"$t": "uuid", "v": str(o)},
     Decimal: lambda enc, o: {"$t": "decimal", "v": str(o)},
+    PurePosixPath: lambda enc, o: {"$t": "purepath", "v": enc.encode(str(o))},
     string.Template: lambda enc, o: {"$t": "template", "v": enc.encode(o.template)},
     Fraction: lambda enc, o: {
         "$t": "fraction",

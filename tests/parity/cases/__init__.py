@@ -1376,6 +1376,12 @@ CASES: tuple[ParityCase, ...] = (
     _case("closure_cells", "ClosureCells", {"k": 3}, {"k": -2}),
     _case("closure_cells", "NestedClosureCells", {"k": 3}),
     _case(
+        "pure_paths",
+        "PurePaths",
+        {"root": "/srv/data", "name": "q1.csv"},
+        {"root": "rel", "name": "archive.tar.gz"},
+    ),
+    _case(
         "held_enums",
         "HeldEnumLookups",
         {"name": "RED", "warm": False},

@@ -168,6 +168,11 @@ ACCUMULATE_RESULT = "itertools.accumulate.result"
 # `itertools.starmap(f, xs)`: the compiler applies `f` in a generator expression over the
 # argument tuples `STARMAP_ITEMS` makes of `xs`, checked against `f`'s parameters.
 STARMAP_ITEMS = "itertools.starmap.items"
+# A cell of a variable a closure keeps (`lower.cells`) is a dict holding it under key 0, empty
+# while the variable is unbound: `CELL_BOUND(cell, name, free)` gives the cell to read from
+# once it holds a value, else raises CPython's error for the unbound variable (a `NameError`
+# about a free variable inside a closure, `free`; an `UnboundLocalError` in its own function).
+CELL_BOUND = "cell.bound"
 # `map(f, xs)` and `filter(f, xs)`: the compiler's generator expression, marked by `GOES_ON` as
 # an iterator that an error of `f` does not end (CPython's map and filter go on with the next
 # item; a generator ends for good).

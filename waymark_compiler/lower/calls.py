@@ -17,7 +17,7 @@ import libcst as cst
 from waymark_compiler.context import Ctx, did_you_mean
 from waymark_compiler.literals import string_value
 from waymark_compiler.lower.arguments import lower_arguments
-from waymark_compiler.lower.cells import CLOSURE
+from waymark_compiler.lower.cells import CELL, CLOSURE
 from waymark_compiler.lower.class_refs import type_ref
 from waymark_compiler.lower.classes import call_ClassSym, class_method
 from waymark_compiler.lower.computed import is_computed, value_call
@@ -65,7 +65,13 @@ from waymark_compiler.symbols import (
 )
 from waymark_compiler.tables import MUTATING_METHODS
 from waymark_runtime import ir
-from waymark_runtime.vocabulary import FORMATTING, PARTIAL, PURE_METHODS, STANDARD_FUNCTIONS
+from waymark_runtime.vocabulary import (
+    CELL_BOUND,
+    FORMATTING,
+    PARTIAL,
+    PURE_METHODS,
+    STANDARD_FUNCTIONS,
+)
 
 
 @expression
@@ -76,6 +82,9 @@ def lower_Call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     if isinstance(func, cst.Name) and func.value == CLOSURE and CLOSURE in ctx.source.hidden:
         args, kwargs = lower_arguments(node.args, ctx)  # a local function with its cells
         return ir.Call(func=PARTIAL, args=args, kwargs=kwargs, span=ctx.span(node))
+    if isinstance(func, cst.Name) and func.value == CELL and CELL in ctx.source.hidden:
+        args, kwargs = lower_arguments(node.args, ctx)  # a cell read: bound, or an error
+        return ir.Call(func=CELL_BOUND, args=args, kwargs=kwargs, span=ctx.span(node))
     if isinstance(func, cst.Attribute) and ctx.is_self(func.value):
         return self_call(node, func.attr.value, ctx)
     if isinstance(func, cst.Attribute) and self_class(func.value, ctx):

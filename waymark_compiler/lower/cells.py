@@ -3,11 +3,15 @@ variable, stored in a list, passed to a function, returned) or one that declares
 
 CPython keeps such a variable in a cell that the function and the closure share: the closure
 reads the variable's current value when it runs, and `nonlocal` writes reach the enclosing
-function. A cell here is a one-item list the method makes at its start (`_wm_cell_k =
-[None]`, or the parameter's value): every read and write of `k` in the method becomes one of
-`_wm_cell_k[0]`, the helper the local function becomes is passed the list, and a value of
-the function is `functools.partial` of the helper with its cells. A list is one object under
-every name, across awaits and resumes, so the closure keeps seeing the method's variable.
+function. A cell here is a dict the method makes at its start, holding the variable's value
+under key 0 and empty while the variable is unbound (`_wm_cell_k = {}`, or `{0: k}` for a
+parameter). A write of `k` becomes `_wm_cell_k[0] = ...`, a read (an augmented assignment's
+too) `_wm_bound(_wm_cell_k, "k", free)[0]` (`CELL`), which raises CPython's error for a
+variable read before it is bound: a `NameError` about a free variable in a closure (`free`),
+an `UnboundLocalError` in the method. The helper the local function becomes is passed the
+dict, and a value of the function is `functools.partial` of the helper with its cells. A dict
+is one object under every name, across awaits and resumes, so the closure keeps seeing the
+method's variable.
 The rewrite is done on the syntax tree before lowering, as `local_functions` does its own.
 """
 
@@ -30,6 +34,11 @@ from waymark_compiler.source import Source
 CLOSURE = f"{TEMP_PREFIX}closure"
 """The call a value of a local function with cells is written as before lowering:
 `_wm_closure(self.helper, _wm_cell_k=_wm_cell_k)`, lowered as `functools.partial`."""
+
+CELL = f"{TEMP_PREFIX}bound"
+"""The call a read of a variable through its cell is written as before lowering:
+`_wm_bound(_wm_cell_k, "k", False)[0]`, lowered as `vocabulary.CELL_BOUND`, which raises
+CPython's error when the variable is unbound (its cell is empty)."""
 
 _MAPS = frozenset({"map", "filter"})
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
@@ -156,12 +165,13 @@ def in_cells(
 def made_cells(
     body: cst.IndentedBlock, cells: Iterable[str], params: set[str], source: Source
 ) -> cst.IndentedBlock:
-    """`body` opening with the making of its cells: a parameter's holds its value."""
+    """`body` opening with the making of its cells: a parameter's holds its value, another's
+    is empty (the variable is unbound)."""
     made = []
     for variable in sorted(cells):
-        value = cst.Name(variable) if variable in params else cst.Name("None")
+        held = [cst.DictElement(cst.Integer("0"), cst.Name(variable))] if variable in params else []
         target = cst.AssignTarget(cst.Name(cell_name(variable)))
-        assign = cst.Assign(targets=[target], value=cst.List([cst.Element(value)]))
+        assign = cst.Assign(targets=[target], value=cst.Dict(held))
         line = cst.SimpleStatementLine(body=[assign])
         place(source, line, body)
         made.append(line)
@@ -176,15 +186,42 @@ class _InCells(NotReferences, Placing):
         self.nested = nested
         self.shadowed: list[frozenset[str]] = []
         self.skipped = set()
+        self.stored: set[int] = set()  # the names bound by an assignment, `for`, `with`
+        self.lambdas = 0
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._store(node.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._store(node.target)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._store(node.target)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._store(node.asname.name)
+
+    def _store(self, target: cst.BaseExpression) -> None:
+        if isinstance(target, cst.Name):
+            self.stored.add(id(target))
+        elif isinstance(target, cst.Tuple | cst.List):
+            for element in target.elements:
+                self._store(element.value)
+        elif isinstance(target, cst.StarredElement):
+            self._store(target.value)
 
     def _hidden(self) -> frozenset[str]:
         return frozenset().union(*self.shadowed) if self.shadowed else frozenset()
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
         self.shadowed.append(frozenset(_param_names(node.params)))
+        self.lambdas += 1
 
     def leave_Lambda(self, original: cst.Lambda, updated: cst.Lambda) -> cst.BaseExpression:
         self.shadowed.pop()
+        self.lambdas -= 1
         return updated
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
@@ -258,7 +295,15 @@ class _InCells(NotReferences, Placing):
         if id(original) in self.skipped or not self._celled(original.value):
             return updated
         index = cst.SubscriptElement(cst.Index(cst.Integer("0")))
-        return cst.Subscript(value=cst.Name(cell_name(original.value)), slice=[index])
+        cell: cst.BaseExpression = cst.Name(cell_name(original.value))
+        if id(original) not in self.stored:  # a read (`+=` too): of a bound variable only
+            free = cst.Name("True" if self.nested or self.lambdas else "False")
+            named = cst.SimpleString(repr(original.value))
+            args = [cst.Arg(cell), cst.Arg(named), cst.Arg(free)]
+            cell = cst.Call(func=cst.Name(CELL), args=args)
+            for node in (cell, *args, *(arg.value for arg in args)):
+                place(self.source, node, original)
+        return cst.Subscript(value=cell, slice=[index])
 
 
 def _own_variables(

@@ -34,6 +34,7 @@ import libcst as cst
 from waymark_compiler.context import TEMP_PREFIX
 from waymark_compiler.diagnostics import Sink
 from waymark_compiler.lower.cells import (
+    CELL,
     CLOSURE,
     cell_name,
     declares_nonlocal,
@@ -173,7 +174,7 @@ def _hoist(
             for name, found in captured.items()
         }
         source.hidden.update(cell_name(v) for v in cells)
-        source.hidden.add(CLOSURE)
+        source.hidden.update((CLOSURE, CELL))
     locals_ = {
         d.name.value: Local(
             helper_names[d.name.value],

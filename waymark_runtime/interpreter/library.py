@@ -29,6 +29,7 @@ from waymark_runtime.interpreter.attributes import (
     no_attribute,
 )
 from waymark_runtime.interpreter.bounded import Bounded
+from waymark_runtime.interpreter.cells import cell_bound
 from waymark_runtime.interpreter.classes import (
     enum_by_value,
     enum_members,
@@ -85,6 +86,7 @@ from waymark_runtime.values.fields import dataclass_fields
 from waymark_runtime.values.foreign import VALIDATION_ERROR, rebuild_foreign
 from waymark_runtime.values.rebuild import rebuilt
 from waymark_runtime.vocabulary import (
+    CELL_BOUND,
     DATACLASS_FUNCTIONS,
     DELEGATE_STEP,
     DURATION,
@@ -171,6 +173,7 @@ class Library:
         self.builtins.update(writer_functions())
         self.builtins["random.Random"] = seeded_random
         self.builtins[STARMAP_ITEMS] = starmap_items
+        self.builtins[CELL_BOUND] = cell_bound
         self.regexes = Regexes(bounded.meter)
         self.builtins.update(self.regexes.functions())
         self.conversions = conversions(self)

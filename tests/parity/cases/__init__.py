@@ -1375,6 +1375,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("closure_values", "ClosureValues", {"values": [3.0, 1.5, 2.5, 0.5, 4.0]}),
     _case("closure_cells", "ClosureCells", {"k": 3}, {"k": -2}),
     _case("closure_cells", "NestedClosureCells", {"k": 3}),
+    _case("closure_cells", "UnboundCells"),
     _case(
         "pure_paths",
         "PurePaths",

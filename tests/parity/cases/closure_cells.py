@@ -144,3 +144,47 @@ class NestedClosureCells(Workflow):
         k = 100
         await tick(2)
         return [first, f(), g(), m(), n]
+
+
+@workflow
+class UnboundCells(Workflow):
+    """A variable a closure keeps, read before it is bound: CPython's `NameError` about a free
+    variable from the closure (a lambda and a comprehension too), its `UnboundLocalError` from
+    the method itself; bound later, by unpacking and a `for` too, every reader sees it."""
+
+    async def run(self) -> list[object]:
+        out: list[object] = []
+
+        def read() -> int:
+            return k
+
+        def bump() -> int:
+            nonlocal k
+            k += 1
+            return k
+
+        def keyed() -> list[int]:
+            return sorted([1], key=lambda x: x + k)
+
+        def listed() -> list[int]:
+            return [k for _ in range(1)]
+
+        attempts = [read, bump, keyed, listed]
+        for attempt in attempts:
+            try:
+                out.append(attempt())
+            except NameError as error:
+                out.append([type(error).__name__, str(error)])
+        try:
+            out.append(sorted([2], key=lambda x: x + k))
+        except NameError as error:
+            out.append([type(error).__name__, str(error)])
+        try:
+            out.append(k)
+        except NameError as error:
+            out.append([type(error).__name__, str(error)])
+        _, (k, *rest) = 0, (5, 6)
+        for k in range(2):
+            rest.append(k)
+        await tick(1)
+        return [out, read(), bump(), bump(), k, rest]

@@ -263,9 +263,6 @@ class _InCells(NotReferences, Placing):
     def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
         self.skipped.update(id(item.name) for item in node.names)
 
-    def visit_Del(self, node: cst.Del) -> None:
-        self._bound_by(node.target, "`del`")
-
     def _bound_by(self, target: cst.BaseExpression, how: str) -> None:
         if not isinstance(target, cst.Name) or not self._celled(target.value):
             return

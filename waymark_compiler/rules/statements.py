@@ -81,7 +81,8 @@ NESTED_DEFINITION = rule(
     "a helper method that is passed the variables it reads; it cannot be one when it is "
     "decorated, declares `global`, is defined more than once, or is inside a "
     "`@staticmethod` or a decorated module function. A variable a closure keeps (in a cell) "
-    "must be bound with `=`, not by `except ... as`, `:=`, a `case` pattern or `del`.",
+    "must be bound with `=` (or unbound with `del`), not by `except ... as`, `:=` or a `case` "
+    "pattern.",
     "def bump():\n    global COUNT\n    COUNT += 1",
     "Return the new value instead of rebinding it (`count = bump(count)`), define a helper "
     "method on the workflow class, or a class at module level.",

@@ -148,15 +148,16 @@ class NestedClosureCells(Workflow):
 
 @workflow
 class UnboundCells(Workflow):
-    """A variable a closure keeps, read before it is bound: CPython's `NameError` about a free
-    variable from the closure (a lambda and a comprehension too), its `UnboundLocalError` from
-    the method itself; bound later, by unpacking and a `for` too, every reader sees it."""
+    """A variable a closure keeps, read before it is bound (or after `del`): CPython's
+    `NameError` about a free variable from the closure (a lambda and a comprehension too), its
+    `UnboundLocalError` from the method itself; bound later, by unpacking and a `for` too,
+    every reader sees it."""
 
     async def run(self) -> list[object]:
         out: list[object] = []
 
         def read() -> int:
-            return k
+            return k  # noqa: F821 (unbound here, as this case checks)
 
         def bump() -> int:
             nonlocal k
@@ -164,10 +165,10 @@ class UnboundCells(Workflow):
             return k
 
         def keyed() -> list[int]:
-            return sorted([1], key=lambda x: x + k)
+            return sorted([1], key=lambda x: x + k)  # noqa: F821
 
         def listed() -> list[int]:
-            return [k for _ in range(1)]
+            return [k for _ in range(1)]  # noqa: F821
 
         attempts = [read, bump, keyed, listed]
         for attempt in attempts:
@@ -176,7 +177,7 @@ class UnboundCells(Workflow):
             except NameError as error:
                 out.append([type(error).__name__, str(error)])
         try:
-            out.append(sorted([2], key=lambda x: x + k))
+            out.append(sorted([2], key=lambda x: x + k))  # noqa: F821
         except NameError as error:
             out.append([type(error).__name__, str(error)])
         try:
@@ -187,4 +188,22 @@ class UnboundCells(Workflow):
         for k in range(2):
             rest.append(k)
         await tick(1)
-        return [out, read(), bump(), bump(), k, rest]
+        bound = [read(), bump(), bump(), k]
+
+        def drop() -> None:
+            nonlocal k
+            del k
+
+        drop()
+        for attempt in (read, drop):
+            try:
+                out.append(attempt())
+            except NameError as error:
+                out.append([type(error).__name__, str(error)])
+        k = 7
+        del k
+        try:
+            del k
+        except NameError as error:
+            out.append([type(error).__name__, str(error)])
+        return [out, bound, rest]

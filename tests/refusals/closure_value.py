@@ -13,4 +13,5 @@ class ClosureValue(Workflow):
         except KeyError as n:  # error: WM115 @28
             pass
         makers = [lambda: i for i in range(3)]  # error: WM111 @19
-        return [chosen(1.0), sorted(rates.values(), key=scaled), makers]
+        defaulted = [lambda i=n: i]  # error: WM111 @22
+        return [chosen(1.0), sorted(rates.values(), key=scaled), makers, defaulted]

@@ -162,6 +162,15 @@ def in_cells(
     return rewritten
 
 
+def read_in_cells(
+    value: cst.BaseExpression, cells: Iterable[str], source: Source, sink: Sink
+) -> cst.BaseExpression:
+    """`value`, evaluated in the method (a local function's default), reading `cells`."""
+    rewritten = value.visit(_InCells(frozenset(cells), source, sink, False))
+    assert isinstance(rewritten, cst.BaseExpression)
+    return rewritten
+
+
 def made_cells(
     body: cst.IndentedBlock, cells: Iterable[str], params: set[str], source: Source
 ) -> cst.IndentedBlock:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import symtable
 import textwrap
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import libcst as cst
 
@@ -42,7 +42,9 @@ from waymark_compiler.lower.cells import (
     escaping,
     in_cells,
     made_cells,
+    read_in_cells,
 )
+from waymark_compiler.lower.lambda_values import named_lambdas
 from waymark_compiler.lower.local_calls import Local, LocalCalls
 from waymark_compiler.lower.local_defaults import computed_defaults, with_placeholders
 from waymark_compiler.lower.placing import Placing, fresh, place
@@ -98,6 +100,7 @@ def hoist_in_function(
 ) -> list[cst.FunctionDef]:
     """Module function `function`, compiled as helper `name`, and the helpers its nested
     functions become (none when it has none or they cannot be): all take `HIDDEN_SELF` first."""
+    function = named_lambdas(function, taken, namespace.source)
     if function.decorators or not any(_nested_defs(function, lambdas=True)):
         return [function]
     params = function.params
@@ -134,6 +137,7 @@ def _hoist(
     every = [*method.params.posonly_params, *method.params.params]
     if not every or method.decorators or not isinstance(method.body, cst.IndentedBlock):
         return method, []  # no `self` to call helpers through (a `@staticmethod` included)
+    method = named_lambdas(method, taken, source)
     if not any(_nested_defs(method.body, lambdas=True)):
         return method, []  # the common case: nothing to rewrite
     once, bound = _bound_once(method, namespace)
@@ -169,6 +173,12 @@ def _hoist(
     cells = set().union(*(captured[name] for name in kept)) - source.hidden
     if cells:  # read and written through cells, which the functions are passed
         method, nested = _celled(method, nested, cells, frees, source, sink)
+        defaults = {
+            name: tuple(
+                replace(d, value=read_in_cells(d.value, cells, source, sink)) for d in found
+            )
+            for name, found in defaults.items()
+        }
         captured = {
             name: tuple(sorted(cell_name(v) if v in cells else v for v in found))
             for name, found in captured.items()

@@ -1,0 +1,114 @@
+"""Unnamed lambdas kept as values: `handlers = {"a": lambda x: x + k}`, `[lambda: 1, lambda:
+2]`, `return lambda: k`. Each is given a hidden name bound just before its statement
+(`_wm_lambda_1 = lambda x: x + k`), which `local_functions` then compiles as any lambda bound
+to a name: a helper, and as a value a closure over the method's cells. Creating a lambda has
+no effect but its defaults, so only a lambda whose defaults are constants is moved (a default
+that reads a variable stays WM111, as a local function value does not keep such a default);
+one in a comprehension, which reads the comprehension's own variable, stays where it is
+(WM111).
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from waymark_compiler.context import TEMP_PREFIX
+from waymark_compiler.lower.placing import Placing, fresh, place
+from waymark_compiler.source import Source
+
+_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
+_HELD = (cst.Element, cst.DictElement, cst.Return)  # where a lambda is a value kept
+
+
+def named_lambdas(method: cst.FunctionDef, taken: set[str], source: Source) -> cst.FunctionDef:
+    """`method` with every lambda kept in a list, tuple, set or dict display or returned bound
+    to a hidden name before its statement (in `method`'s own body, not a nested function's)."""
+    found = _Kept()
+    method.visit(found)
+    if not found.lambdas:
+        return method  # the common case: the tree, and what is keyed by its nodes, kept
+    named = method.visit(_Naming(found.lambdas, taken, source))
+    assert isinstance(named, cst.FunctionDef)
+    return named
+
+
+class _Kept(cst.CSTVisitor):
+    """The lambdas to name, by node id."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0  # functions entered: the method is 1
+        self.within = 0  # lambdas and comprehensions entered
+        self.lines = 0  # simple statements entered (a compound one's header is not one)
+        self.lambdas: set[int] = set()
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        self.lines += 1
+
+    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine) -> None:
+        self.lines -= 1
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self.depth += 1
+        return self.depth == 1
+
+    def leave_FunctionDef(self, original: cst.FunctionDef) -> None:
+        self.depth -= 1
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, _HELD) and self.within == 0 and self.lines:
+            value = node.value
+            if isinstance(value, cst.Lambda) and _plain_defaults(value):
+                self.lambdas.add(id(value))
+        if isinstance(node, (cst.Lambda, *_COMPREHENSIONS)):
+            self.within += 1
+        return super().on_visit(node)
+
+    def on_leave(self, original: cst.CSTNode) -> None:
+        if isinstance(original, (cst.Lambda, *_COMPREHENSIONS)):
+            self.within -= 1
+        super().on_leave(original)
+
+
+class _Naming(Placing):
+    def __init__(self, lambdas: set[int], taken: set[str], source: Source) -> None:
+        super().__init__(source)
+        self.lambdas = lambdas
+        self.taken = taken
+        self.found: list[cst.SimpleStatementLine] = []
+
+    def leave_Lambda(self, original: cst.Lambda, updated: cst.Lambda) -> cst.BaseExpression:
+        if id(original) not in self.lambdas:
+            return updated
+        name = cst.Name(fresh(f"{TEMP_PREFIX}lambda", self.taken))
+        assign = cst.Assign(targets=[cst.AssignTarget(name)], value=updated)
+        line = cst.SimpleStatementLine(body=[assign])
+        for node in (line, assign, name):
+            place(self.source, node, original)
+        self.found.append(line)
+        made = cst.Name(name.value)
+        place(self.source, made, original)
+        return made
+
+    def leave_SimpleStatementLine(
+        self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
+    ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:
+        if not self.found:
+            return updated
+        made, self.found = self.found, []
+        return cst.FlattenSentinel([*made, updated])
+
+
+def _plain_defaults(node: cst.Lambda) -> bool:
+    params = node.params
+    every = [*params.posonly_params, *params.params, *params.kwonly_params]
+    defaults = [param.default for param in every if param.default is not None]
+    constant = (cst.Integer, cst.Float, cst.SimpleString)
+    return all(isinstance(d, constant) or _named_constant(d) for d in defaults)
+
+
+def _named_constant(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value in ("None", "True", "False")

@@ -15,6 +15,7 @@ import libcst as cst
 from waymark_compiler.context import TEMP_PREFIX
 from waymark_compiler.lower.placing import Placing, fresh, place
 from waymark_compiler.source import Source
+from waymark_compiler.walk import walk
 
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 _HELD = (cst.Element, cst.DictElement, cst.Return)  # where a lambda is a value kept
@@ -24,7 +25,7 @@ def named_lambdas(method: cst.FunctionDef, taken: set[str], source: Source) -> c
     """`method` with every lambda kept in a list, tuple, set or dict display or returned bound
     to a hidden name before its statement (in `method`'s own body, not a nested function's)."""
     found = _Kept()
-    method.visit(found)
+    walk(method, found)  # (iterative: a deep expression costs no Python stack)
     if not found.lambdas:
         return method  # the common case: the tree, and what is keyed by its nodes, kept
     named = method.visit(_Naming(found.lambdas, taken, source))

@@ -132,14 +132,30 @@ class DeepValues(Workflow):
         return [depths, value == value, [len(str(part)) for part in value], value]
 
 
+def nested_lists(levels: int) -> list[object]:
+    value: list[object] = []
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
 @workflow
 class BuildsDeep(Workflow):
     async def run(self, levels: int) -> int:
-        value: list[object] = []
-        for _ in range(levels):
-            value = [value]
+        value = nested_lists(levels)
         await asyncio.sleep(1)
         return len(value)
+
+
+@workflow
+class RaisesDeep(Workflow):
+    """An exception built from a deep value: the runtime rebuilds its argument to construct it."""
+
+    async def run(self, levels: int) -> str:
+        try:
+            raise ValueError(nested_lists(levels))
+        except Exception as error:
+            return type(error).__name__
 
 
 @workflow

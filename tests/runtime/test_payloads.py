@@ -342,18 +342,27 @@ async def test_values_nest_as_deeply_as_cpythons_json_takes_them(
         assert "nests too deeply" in outcomes[0], outcomes[0]
 
 
-async def test_a_state_nested_past_the_codecs_fails_its_instance_by_name(
-    store: PostgresStore, database: str
+@pytest.mark.parametrize(
+    ("workflow", "fits", "words"),
+    [
+        (flows.BuildsDeep(), 1, "state cannot be saved: a value nests too deeply"),
+        # not a `RecursionError` the workflow could catch: Python raises none building it
+        (flows.RaisesDeep(), "ValueError", "the value nests too deeply"),
+    ],
+)
+async def test_a_value_nested_past_the_codecs_fails_its_instance_by_name(
+    store: PostgresStore, database: str, workflow: Any, fits: object, words: str
 ) -> None:
-    """On both runtimes; on PostgreSQL the runner goes on with the next instance."""
-    assert await _on_local(flows.BuildsDeep(), levels=1000) == 1
-    with pytest.raises(ValueNotSerializable, match="state cannot be saved: a value nests too"):
-        await _on_local(flows.BuildsDeep(), levels=30_000)
+    """A state holding it, or a class built from it; on both runtimes, and on PostgreSQL the
+    runner goes on with the next instance."""
+    assert await _on_local(workflow, levels=1000) == fits
+    with pytest.raises(ValueNotSerializable, match=words):
+        await _on_local(workflow, levels=30_000)
     settings = runner_settings(database, user_modules=MODULES)
     async with running(store, settings), waymark.connect(database):
-        with pytest.raises(ValueNotSerializable, match="state cannot be saved: a value nests"):
-            await flows.BuildsDeep().run(levels=30_000)
-        assert await flows.BuildsDeep().run(levels=1000) == 1
+        with pytest.raises(ValueNotSerializable, match=words):
+            await workflow.run(levels=30_000)
+        assert await workflow.run(levels=1000) == fits
 
 
 async def test_a_result_holding_a_class_the_runtime_may_not_name_is_refused() -> None:

@@ -17,6 +17,8 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
+from waymark_runtime.nesting import VALUE_NESTING
+from waymark_runtime.values.cycles import nesting_problem, nests_deeper
 from waymark_runtime.values.model_values import MODEL_VALUES
 from waymark_runtime.values.registry import find_class, kind_of
 from waymark_runtime.values.structural import TypeResolver
@@ -27,9 +29,16 @@ _REBUILT_IN_PLACE = frozenset({"dataclass", "object"})
 
 
 def rebuilt(*values: Any, types: TypeResolver = find_class) -> tuple[Any, ...]:
-    """The real objects for `values`, one pass over all of them (identities kept)."""
+    """The real objects for `values`, one pass over all of them (identities kept). A value
+    nested past the recursion limit is `ValueNotSerializable`, as where it is stored: the
+    `RecursionError` is the rebuilder's, not the workflow's (`ValueError(rows)` raises none)."""
     rebuilder = _Rebuilder(types)
-    return tuple(rebuilder.real(value) for value in values)
+    try:
+        return tuple(rebuilder.real(value) for value in values)
+    except RecursionError:
+        if not nests_deeper(values, VALUE_NESTING):
+            raise  # a user's own method, rebuilding a model, recursed without end
+        raise nesting_problem(values) from None
 
 
 class _Rebuilder:

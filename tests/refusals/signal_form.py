@@ -33,4 +33,6 @@ class Signalled(Workflow):
         h = await self.wait_for_signal("h", Decision, timeout=timedelta(days=days))  # computed: runs
         i = await self.wait_for_signal("i", "Decision")  # error: WM171 @45
         j = 1 + await self.wait_for_signal("j", int, timeout=await fetch(60))
-        return [a, b, c, d, e, f, g, h, i, j]
+        k = await self.wait_for_signal("k", object)  # error: WM171 @45
+        m = await self.wait_for_signal("m", list[object])  # error: WM171 @50
+        return [a, b, c, d, e, f, g, h, i, j, k, m]

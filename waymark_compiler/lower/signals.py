@@ -22,7 +22,7 @@ from waymark_runtime import ir
 from waymark_runtime.signals import STANDARD_TYPES
 
 _PARAMETERS = ("name", "type")
-_SIGNAL_CLASSES = frozenset({"model", "dataclass", "enum", "builtin"})
+_SIGNAL_CLASSES = frozenset({"model", "dataclass", "enum"})
 # Standard types by the dotted name the resolver gives them.
 _STANDARD = {path.replace(":", "."): path for path in STANDARD_TYPES}
 _GENERIC = frozenset({"builtins:list", "builtins:dict", "builtins:set", "builtins:frozenset",
@@ -132,7 +132,10 @@ def _class_path(node: cst.BaseExpression, symbol_of: Callable[..., Any]) -> str 
     if not isinstance(node, cst.Name | cst.Attribute):
         return None
     symbol = symbol_of(node)
-    if isinstance(symbol, ClassSym) and symbol.kind in _SIGNAL_CLASSES:
+    # A builtin class only if payloads can be validated as it: not `object`.
+    if isinstance(symbol, ClassSym) and (
+        symbol.kind in _SIGNAL_CLASSES or symbol.path in STANDARD_TYPES
+    ):
         return symbol.path
     if isinstance(symbol, BuiltinSym) and f"builtins:{symbol.name}" in STANDARD_TYPES:
         return f"builtins:{symbol.name}"
@@ -146,7 +149,7 @@ def _class_path(node: cst.BaseExpression, symbol_of: Callable[..., Any]) -> str 
 def _not_a_type(node: cst.CSTNode, ctx: Ctx) -> _Refused:
     return _refuse(node, ctx, f"`{ctx.code(node)}` is not a signal payload type",
                    "use a pydantic model, dataclass or enum class, a builtin type (`str`, "
-                   "`list[int]`) or `X | None` of them")  # fmt: skip
+                   "`list[int]`), `X | None` of them, or `Any` for any payload")  # fmt: skip
 
 
 def _refuse(node: cst.CSTNode, ctx: Ctx, message: str, help: str) -> _Refused:

@@ -6,9 +6,11 @@ or parse into a workflow whose canonical text is a fixed point of parse-then-pri
 
 from __future__ import annotations
 
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import workflows
@@ -101,6 +103,21 @@ def test_deep_nesting_is_a_syntax_error() -> None:
             assert "nesting too deep" in str(error)
         else:
             raise AssertionError("deep nesting was accepted")
+
+
+@pytest.mark.parametrize("body", ["x" * 1_000_000, "\\n" * 500_000, "\\'x" * 300_000])
+def test_a_long_string_literal_is_read_in_memory_of_its_size(body: str) -> None:
+    """A literal of a million characters, or of half a million escapes, takes a few times its
+    own size to read: the lexer keeps no state per character (it kept hundreds of bytes each,
+    gigabytes for a program of tens of megabytes)."""
+    tracemalloc.start()
+    try:
+        workflow = parse(HEADER + f"    return '{body}'\n")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 30 * len(body), f"{peak:,} bytes to read a literal of {len(body):,}"
+    assert dumps(parse(dumps(workflow))) == dumps(workflow)
 
 
 def test_non_text_input() -> None:

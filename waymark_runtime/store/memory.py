@@ -5,8 +5,8 @@ rows as the PostgreSQL schema (instances with leases and epochs, attempts, sleep
 versions) and applies the same `CommitBatch` documents with the semantics of `queries.sql`,
 after a JSON round trip, so a value that PostgreSQL would refuse is refused here too. It also
 answers inspection (`InspectionStore`, in `memory_inspect`), so the admin API runs on it.
-This module keeps the rows (`memory_rows`) and the claim queue, and creates, claims, leases and
-wakes instances; a commit is applied by `memory_commit`, child workflows, signals and flow
+This module keeps the rows (`memory_rows`) and the claim queue, and creates and wakes instances;
+claims and leases are made by `memory_claims`, a commit is applied by `memory_commit`, child workflows, signals and flow
 control by their `memory_*` modules. Durability is PostgreSQL's job and is tested there; the
 store never interprets a program.
 """
@@ -25,6 +25,7 @@ from waymark_runtime.engine import InstanceOutcome, NewInstance, check_programs
 from waymark_runtime.flow import Grants, SlotRequest
 from waymark_runtime.store import (
     memory_children,
+    memory_claims,
     memory_commit,
     memory_flow,
     memory_inspect,
@@ -42,7 +43,7 @@ from waymark_runtime.store.contract import (
 from waymark_runtime.store.memory_rows import AttemptRow, Instance, Queued, Row
 from waymark_runtime.store.memory_runners import RunnerRegistry
 from waymark_runtime.store.pg_batch import CommitBatch, dumps
-from waymark_runtime.store.pg_rows import Claim, claim_of
+from waymark_runtime.store.pg_rows import Claim
 
 
 class _Subscription:
@@ -154,35 +155,9 @@ class MemoryStore:
     # runners ---------------------------------------------------------------------------------
 
     async def claim(self, owner: str, limit: int, now: float, lease: float) -> list[Claim]:
-        """`claim_instances`: highest priority first; at equal priority the workflows take
-        turns (the oldest of each, then the second oldest of each...)."""
-        due: list[Queued] = []
-        later: list[Queued] = []
-        seen: set[str] = set()  # an instance queued again (admitted, `memory_flow`) is due once
-        while self._runnable:
-            entry = heapq.heappop(self._runnable)
-            instance = self.instances.get(entry.instance_id)
-            if (
-                instance is None
-                or not self._is_queued(instance, entry)
-                or entry.instance_id in seen
-            ):
-                continue
-            seen.add(entry.instance_id)
-            (later if entry.wake_at > now else due).append(entry)
-        turns: dict[str, int] = {}
-        ranked = []
-        for entry in due:  # in claim order, so each workflow's turns follow its own order
-            name = self.instances[entry.instance_id].workflow_name
-            turns[name] = turns.get(name, 0) + 1
-            ranked.append((entry.rank, turns[name], entry.wake_at, entry.order, entry))
-        ranked.sort()
-        picked = [self.instances[entry.instance_id] for *_, entry in ranked[:limit]]
-        for *_, entry in ranked[limit:]:
-            later.append(entry)
-        for entry in later:
-            heapq.heappush(self._runnable, entry)
-        return [self._lease(instance, owner, now, lease) for instance in picked]
+        """`claim_instances` (`memory_claims`)."""
+        picked = memory_claims.due(self, limit, now)
+        return [memory_claims.lease(self, instance, owner, now, lease) for instance in picked]
 
     async def claim_waking(
         self, owner: str, limit: int, now: float, lease: float
@@ -191,39 +166,7 @@ class MemoryStore:
         return claims, None if len(claims) == limit else await self.next_wake(now)
 
     async def next_wake(self, now: float) -> float | None:
-        """`next_wake`: the earliest queued wake after `now` that is still current."""
-        wakes = [entry.wake_at for entry in self._runnable if entry.wake_at > now
-                 and (instance := self.instances.get(entry.instance_id)) is not None
-                 and self._is_queued(instance, entry)]  # fmt: skip
-        return min(wakes, default=None)
-
-    def _lease(self, instance: Instance, owner: str, now: float, lease: float) -> Claim:
-        instance.lease_owner, instance.lease_expires_at = owner, now + lease
-        instance.lease_epoch += 1
-        instance.updated_at = now
-        instance.wake_at = None
-        if instance.status == "queued":
-            instance.status = "running"
-        attempts = sorted((a for a in instance.attempts.values() if not a.consumed),
-                          key=AttemptRow.order)  # fmt: skip
-        row = {
-            "id": instance.id, "workflow_name": instance.workflow_name,
-            "workflow_version": instance.workflow_version, "inputs": instance.inputs,
-            "state": instance.state, "priority": instance.priority,
-            "event_seq": instance.event_seq, "lease_epoch": instance.lease_epoch,
-            "trace_parent": instance.trace_parent,
-            "pins": instance.pins, "depth": instance.depth, "parent_id": instance.parent_id,
-            "child_count": sum(a.child_id is not None for a in instance.attempts.values()),
-            "deadline": instance.deadline_at,
-            "attempts": [attempt.row() for attempt in attempts],
-            "timers": [{"node": t.node, "wake_at": t.wake_at, "started_at": t.started_at,
-                        "site": t.site}
-                       for t in sorted(instance.timers.values(), key=lambda t: t.wake_at)
-                       if t.finished_at is None],
-            "waits": self.signals.claim_rows(instance.id),
-        }  # fmt: skip
-        wrl = self.versions[(instance.workflow_name, instance.workflow_version)]
-        return claim_of(row, wrl, now)
+        return memory_claims.next_wake(self, now)
 
     async def commit(self, batch: CommitBatch, owner: str, now: float) -> set[str]:
         """`commit_instances`: the steps that pass the fence, then their rows
@@ -414,10 +357,6 @@ class MemoryStore:
         if instance.wake_at is not None and instance.lease_owner is None:
             entry = Queued(-instance.priority, instance.wake_at, next(self._order), instance.id)
             heapq.heappush(self._runnable, entry)
-
-    @staticmethod
-    def _is_queued(instance: Instance, entry: Queued) -> bool:
-        return instance.lease_owner is None and instance.wake_at == entry.wake_at
 
     def _settle(self, instance: Instance) -> None:
         """After a commit: queue a released instance, wake waiters of a finished one."""

@@ -12,7 +12,9 @@ from tests.parity.harness import oracle_outcome, shape
 from waymark._workflow import definition_of
 
 RESUMED = [
-    case for case in CASES if case.module in ("closure_cells", "closure_values", "pure_paths")
+    case
+    for case in CASES
+    if case.module in ("closure_cells", "closure_defaults", "closure_values", "pure_paths")
 ]
 
 

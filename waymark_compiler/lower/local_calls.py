@@ -96,7 +96,7 @@ class LocalCalls(NotReferences, Placing):
 
     def _defaults_passed(self, local: Local, name: str, call: cst.Call) -> list[tuple[str, str]]:
         """`(parameter, hidden variable)` for each computed default the call does not give."""
-        if not local.defaults:
+        if not local.defaults or local.kept:  # kept: its hidden parameters carry them
             return []
         if any(arg.star for arg in call.args):
             what = ", ".join(f"`{d.param}`" for d in local.defaults)

@@ -3,7 +3,10 @@
 
 Python evaluates such a default once, where the `def` runs; `local_functions` evaluates it
 there into a hidden variable and passes that for the parameter to each call that leaves it
-out, the helper's own default being a placeholder no call uses. This module only finds them.
+out, the helper's own default being a placeholder no call uses. A function also used as a
+value (`lower.cells`) takes each hidden variable as a keyword-only parameter instead, which its
+value carries and the parameter defaults to: the runtime evaluates a default in the frame's
+bound arguments. This module only finds them.
 """
 
 from __future__ import annotations
@@ -54,7 +57,15 @@ def _reads(node: cst.CSTNode, names: frozenset[str]) -> bool:
     return any(_reads(child, names) for child in children(node))
 
 
-def with_placeholders(params: Sequence[cst.Param], passed: set[str]) -> list[cst.Param]:
-    """`params`, those in `passed` with a placeholder `None` default: each call passes them."""
-    none = cst.Name("None")
-    return [p.with_changes(default=none) if p.name.value in passed else p for p in params]
+def with_placeholders(
+    params: Sequence[cst.Param], passed: dict[str, str | None]
+) -> list[cst.Param]:
+    """`params`, those in `passed` defaulting to the hidden parameter it maps them to (of a
+    function used as a value, whose value carries the default evaluated at its `def`), or to
+    a placeholder `None` (each call passes them)."""
+    return [
+        p.with_changes(default=cst.Name(passed[p.name.value] or "None"))
+        if p.name.value in passed
+        else p
+        for p in params
+    ]

@@ -185,6 +185,9 @@ def _hoist(
         }
         source.hidden.update(cell_name(v) for v in cells)
         source.hidden.update((CLOSURE, CELL))
+    for name in kept:  # a value of it carries its defaults, which its parameters default to
+        hidden = {default.hidden for default in defaults.get(name, ())}
+        captured[name] = tuple(sorted({*captured.get(name, ()), *hidden}))
     locals_ = {
         d.name.value: Local(
             helper_names[d.name.value],
@@ -372,7 +375,7 @@ def _as_helper(
     star = params.star_arg
     if extra and not isinstance(star, cst.Param | cst.ParamStar):
         star = cst.ParamStar()
-    passed = {default.param for default in local.defaults}  # every call passes it: no default
+    passed = {d.param: d.hidden if local.kept else None for d in local.defaults}
     changed = params.with_changes(
         params=[cst.Param(cst.Name(self_name)), *with_placeholders(params.params, passed)],
         kwonly_params=[*with_placeholders(params.kwonly_params, passed), *extra],

@@ -169,6 +169,8 @@ def _default(node: cst.BaseExpression, ctx: Ctx) -> ir.Expr | None:
         return lower_expr(node, ctx)
     if isinstance(node, cst.Attribute) and isinstance(ctx.symbol(node.value), ClassSym):
         return lower_expr(node, ctx)  # an enum member
+    if isinstance(node, cst.Name) and node.value in ctx.source.hidden:
+        return lower_expr(node, ctx)  # a local function's default its value carries (bound)
     help = "default to `None` and assign inside the body"
     ctx.error(
         NON_CONSTANT_DEFAULT,

@@ -83,7 +83,7 @@ def _fill_defaults(
         if default is None:
             missing[param.keyword_only].append(param.name)
         else:
-            env[param.name] = default({})
+            env[param.name] = default(env)  # a closure's default reads its hidden parameter
     for keyword_only, names in missing.items():
         if names:
             raise _missing(name, names, "keyword-only" if keyword_only else "positional")

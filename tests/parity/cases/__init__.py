@@ -1376,6 +1376,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("closure_cells", "ClosureCells", {"k": 3}, {"k": -2}),
     _case("closure_cells", "NestedClosureCells", {"k": 3}),
     _case("closure_cells", "UnboundCells"),
+    _case("closure_defaults", "ClosureDefaults", {"k": 2}, {"k": -4}),
     _case("lambda_values", "LambdaValues", {"k": 2}, {"k": -1}),
     _case(
         "pure_paths",

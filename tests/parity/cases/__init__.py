@@ -1377,6 +1377,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("closure_cells", "NestedClosureCells", {"k": 3}),
     _case("closure_cells", "UnboundCells"),
     _case("closure_defaults", "ClosureDefaults", {"k": 2}, {"k": -4}),
+    _case("closure_defaults", "ClosureHandlers", {"xs": [5, 1, 4, 2, 8]}, {"xs": []}),
     _case("lambda_values", "LambdaValues", {"k": 2}, {"k": -1}),
     _case(
         "pure_paths",

@@ -54,3 +54,40 @@ class ClosureDefaults(Workflow):
             [f() for f in made],
             [f(offset=1) for f in made],
         ]
+
+
+def ordered(xs: list[int], which: str) -> list[int]:
+    k = 3
+
+    def near(x: int) -> int:
+        return abs(x - k)
+
+    def neg(x: int) -> int:
+        return -x
+
+    handlers = {"near": near, "neg": neg}
+    return sorted(xs, key=handlers[which])
+
+
+@workflow
+class ClosureHandlers(Workflow):
+    """Local functions kept in a dict, one picked as the `key=` of `sorted` and `max`."""
+
+    async def run(self, xs: list[int]) -> list[object]:
+        pivot = await seed(2)
+
+        def near(x: int) -> int:
+            return abs(x - pivot)
+
+        def low(x: int, base: int = pivot) -> int:
+            return x - base
+
+        handlers = {"near": near, "low": low}
+        pivot = 4  # `near` reads the new value; `low`'s default stays 2
+        return [
+            ordered(xs, "near"),
+            ordered(xs, "neg"),
+            sorted(xs, key=handlers["near"]),
+            max(xs, key=handlers["low"]),
+            sorted(xs, key=handlers["low"], reverse=True),
+        ]

@@ -36,3 +36,27 @@ class TaskGroupAcrossRestart(Workflow):
 
     async def never(self) -> int:
         return await self.wait_for_signal("never", int)
+
+
+@workflow
+class TaskGroupOwnerAbandoned(Workflow):
+    """`wait_for` gives up on a gathered helper whose group has a task still sleeping: the
+    group cancels the task, so its action never runs."""
+
+    async def run(self, path: str) -> list[object]:
+        out: list[object] = []
+        try:
+            await asyncio.wait_for(asyncio.gather(self.grouped(path)), 0.1)
+        except TimeoutError:
+            out.append("timed out")
+        await asyncio.sleep(1.5)  # the task's sleep would have ended by now
+        return [*out, await record(path, "after")]
+
+    async def grouped(self, path: str) -> str:
+        async with asyncio.TaskGroup() as tg:
+            tg.create_task(self.slow(path))
+        return "grouped"
+
+    async def slow(self, path: str) -> str:
+        await asyncio.sleep(1)
+        return await record(path, "slow")

@@ -80,3 +80,29 @@ async def test_the_oracle_agrees(tmp_path: Path, fail: bool, expected: list[obje
 
     flow.wait_for_signal = signal  # type: ignore[method-assign,assignment]
     assert await flow.run_inline(str(runs), fail) == expected
+
+
+async def test_a_group_of_an_abandoned_helper_cancels_its_tasks(
+    store: PostgresStore, database: str, worker_env: Path, tmp_path: Path
+) -> None:
+    """Once `wait_for` gives up on the helper that owns a group, the group's task is cancelled
+    where it sleeps: its action never runs and the group is no longer in the stored state."""
+    runs = tmp_path / "runs.txt"
+    settings = runner_settings(database, user_modules=(MODULE,))
+    async with waymark.connect(database), running(store, settings):
+        instance_id = await flows.TaskGroupOwnerAbandoned().run(str(runs), _blocking=False)
+        for _ in range(1500):
+            state = json.loads(await store.pool.fetchval(_STATE, instance_id) or "{}")
+            if (state.get("wait") or {}).get("kind") == "sleep":
+                break
+            await asyncio.sleep(0.02)
+        assert state["wait"]["kind"] == "sleep" and "groups" not in state
+        result = await asyncio.wait_for(waymark.get_result(instance_id), 30)
+    assert result == ["timed out", "AFTER"]
+    assert runs.read_text().splitlines() == ["after"]
+
+
+async def test_the_oracle_agrees_on_an_abandoned_group(tmp_path: Path) -> None:
+    runs = tmp_path / "runs.txt"
+    assert await flows.TaskGroupOwnerAbandoned().run_inline(str(runs)) == ["timed out", "AFTER"]
+    assert runs.read_text().splitlines() == ["after"]

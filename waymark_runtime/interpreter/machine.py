@@ -310,6 +310,7 @@ class Machine:
         if len(self.tasks) > 1:
             for task in abandoned(list(self.tasks.values()), self.calls):
                 self.tasks.pop(task.node or "", None)
+                task_groups.owner_abandoned(self, task)
         self.wait, self.calls, self.pending = None, [], 0
         self.ready.append((self.task, throw, value))
 

@@ -200,6 +200,15 @@ def _leaving(owner: Task, token: str) -> bool:
     return type(owner.wait) is GroupWait and owner.wait.node == token
 
 
+def owner_abandoned(machine: Machine, task: Task) -> None:
+    """`task` is abandoned where it waits (a gather that raised, or a timer, gave up on it):
+    as CPython's cancellation leaves its `async with` blocks, each group it runs cancels its
+    tasks, in the ready queue's turn; the groups are gone."""
+    node = task.node or ""
+    for token in [t for t, g in machine.groups.items() if g.task == node]:
+        machine.ready.append((None, None, partial(_abort, group=machine.groups.pop(token))))
+
+
 def _abort(machine: Machine, group: Group) -> None:
     """The group cancels every task of it still running."""
     group.aborting = True

@@ -364,6 +364,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("task_groups", "TaskGroupTimeoutInside", fast_sleep=False),
     _case("task_groups", "TaskGroupNested", {"fail": False}, {"fail": True}, fast_sleep=False),
     _case("task_groups", "TaskGroupUncaught", fast_sleep=False),
+    _case("task_group_leaving", "TaskGroupOwnerCancelled", fast_sleep=False),
     # sleeps
     _case("sleeps", "SleepBetweenActions", {"seconds": 0.02}, {"seconds": 3600}),
     _case("sleeps", "SleepInLoop", {"rounds": 3}),

@@ -17,7 +17,15 @@ class GroupedSizes(Workflow):
                 first = await fetch(paths[0])
         except ExceptionGroup as eg:
             return [len(eg.exceptions)]
-        return [first, *[await t for t in tasks]]
+        return [first, await self.first_size(paths), *[await t for t in tasks]]
 
     async def size(self, path: str) -> int:
         return await fetch(path)
+
+    async def first_size(self, paths: list[str]) -> int:
+        async with asyncio.TaskGroup() as tg:
+            for path in paths:
+                if path:
+                    tg.create_task(self.size(path))
+                    return await fetch(path)
+        return 0

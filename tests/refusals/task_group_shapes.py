@@ -25,7 +25,7 @@ class GroupShapes(Workflow):
                     continue
                 tg.create_task(self.size(path))
             if not paths:
-                return 0  # error: WM112 @17
+                return 0
         keep(tg)  # error: WM112 @14
         return len(paths)
 

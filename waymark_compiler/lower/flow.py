@@ -168,9 +168,7 @@ def lower_Try(node: cst.Try, ctx: Ctx) -> list[ir.Stmt]:
     finally:
         ctx.finals.pop()
     pending, caught = ctx.temp(), ctx.temp()
-    if not isinstance(inner[-1], ir.Return | ir.Raise | ir.Break | ir.Continue):
-        inner.append(ir.Break(span=span))
-    once = ir.While(test=ir.Const(value=True, span=span), body=tuple(inner), span=span)
+    once = run_once(inner, span)
     keep = ir.Assign(targets=(_name(pending, span),), value=_name(caught, span), span=span)
     handler = ir.Handler(types=(), name=caught, body=(keep,), span=span)
     out: list[ir.Stmt] = [_set(frame.how, 0, span), _set(pending, None, span)]
@@ -178,6 +176,13 @@ def lower_Try(node: cst.Try, ctx: Ctx) -> list[ir.Stmt]:
     out += lower_body(node.finalbody.body, ctx)
     out += _resume(frame, pending, span, ctx)
     return out
+
+
+def run_once(inner: list[ir.Stmt], span: ir.Span) -> ir.While:
+    """`while True: inner; break`: the one pass a `FinallyFrame`'s exits break out of."""
+    if not inner or not isinstance(inner[-1], ir.Return | ir.Raise | ir.Break | ir.Continue):
+        inner = [*inner, ir.Break(span=span)]
+    return ir.While(test=ir.Const(value=True, span=span), body=tuple(inner), span=span)
 
 
 def _resume(frame: FinallyFrame, pending: str, span: ir.Span, ctx: Ctx) -> list[ir.Stmt]:
@@ -188,6 +193,13 @@ def _resume(frame: FinallyFrame, pending: str, span: ir.Span, ctx: Ctx) -> list[
     out: list[ir.Stmt] = [
         ir.If(test=raised, body=(ir.Raise(exc=_name(pending, span), span=span),), orelse=())
     ]
+    return out + taken_exit(frame, span, ctx)
+
+
+def taken_exit(frame: FinallyFrame, span: ir.Span, ctx: Ctx) -> list[ir.Stmt]:
+    """Take the exit `frame` recorded (`how`): its `return`, `break` or `continue`, now made
+    past the block (through the `finally` frames around it)."""
+    out: list[ir.Stmt] = []
     exits = {
         RETURN: lambda: _return(_name(frame.value, span), span, ctx),
         BREAK: lambda: _leave(BREAK, span, ctx),

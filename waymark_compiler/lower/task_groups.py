@@ -1,28 +1,34 @@
 """`async with asyncio.TaskGroup() as tg: body` lowered as the statements it means:
 
     await taskgroup(_g)                       # the group; its token in `_g`
+    _h = 0                                    # (only when the body has a way out)
     _e = None
     try:
-        body                                  # `tg.create_task(call)` is `start in _g call`
+        while True:                           # (only when the body has a way out)
+            body                              # `tg.create_task(call)` is `start in _g call`;
+            break                             # `return v` is `_v = v; _h = 1; break`
     except BaseException as _c:               # the body raised (or the group cancelled it)
         _e = _c
     _x = await leave(_g, _e)                  # every task ended: the exceptions to raise
     if _x:
         raise ExceptionGroup('unhandled errors in a TaskGroup', _x) from None
+    if _h == 1:                               # the way out the body took, once left
+        return _v
 
 `leave` cancels the group's tasks when the body raised, waits for them all and gives their
 exceptions with the body's last, or raises the body's cancellation again, as CPython's
 `TaskGroup.__aexit__` decides (`interpreter.task_groups`). The exceptions are `Exception`s (a
 task's cancellation is not one of them), so the group is the `ExceptionGroup` CPython's
-`BaseExceptionGroup` makes of them. Refused: `tg` used but as
-`tg.create_task(call)` of a coroutine, and `return`, `break` or `continue` leaving the body.
+`BaseExceptionGroup` makes of them, and it replaces a `return`, `break` or `continue` the body
+took, as in CPython. A way out is recorded as a `try/finally`'s is (`lower.flow`). Refused:
+`tg` used but as `tg.create_task(call)` of a coroutine.
 """
 
 from __future__ import annotations
 
 import libcst as cst
 
-from waymark_compiler.context import Ctx
+from waymark_compiler.context import Ctx, FinallyFrame
 from waymark_compiler.lower.dispatch import lower_body
 from waymark_compiler.rules.operations import CONCURRENCY_PRIMITIVE
 from waymark_compiler.rules.statements import WITH_STATEMENT
@@ -31,12 +37,13 @@ from waymark_runtime import ir
 
 _MESSAGE = "unhandled errors in a TaskGroup"
 _SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
-_LOOPS = (cst.For, cst.While)
 
 
 def task_group_block(node: cst.With, item: cst.Call, ctx: Ctx) -> list[ir.Stmt] | None:
     """The statements of `async with asyncio.TaskGroup() [as tg]:`; None when the group is
     made with arguments (refused by the caller)."""
+    from waymark_compiler.lower.flow import run_once, taken_exit  # (it imports the lowering)
+
     if item.args:
         return None
     asname = node.items[0].asname
@@ -52,10 +59,17 @@ def task_group_block(node: cst.With, item: cst.Call, ctx: Ctx) -> list[ir.Stmt] 
     groups = ctx.task_groups
     if name is not None:
         ctx.task_groups = {**groups, name: token}
+    exits = FinallyFrame(how=ctx.temp(), value=ctx.temp(), loops=len(ctx.loops))
+    ctx.finals.append(exits)
     try:
         body = lower_body(node.body, ctx)
     finally:
         ctx.task_groups = groups
+        ctx.finals.pop()
+    leaving: list[ir.Stmt] = []
+    if exits.exits:  # `return`, `break` or `continue` leave the body: through `leave` first
+        body = (run_once(list(body), span),)
+        leaving = [ir.Assign(targets=(ir.Name(id=exits.how),), value=ir.Const(value=0), span=span)]
     caught_it = ir.Assign(targets=(ir.Name(id=error),), value=ir.Name(id=caught), span=span)
     handler = ir.Handler(types=("builtins:BaseException",), name=caught, body=(caught_it,),
                          span=span)  # fmt: skip
@@ -65,10 +79,12 @@ def task_group_block(node: cst.With, item: cst.Call, ctx: Ctx) -> list[ir.Stmt] 
     leave = ir.LeaveGroup(name=token, error=error, span=span)
     return [
         ir.Await(target=None, op=ir.TaskGroup(name=token, span=span), span=span),
+        *leaving,
         ir.Assign(targets=(ir.Name(id=error),), value=ir.Const(value=None), span=span),
         ir.Try(body=body, handlers=(handler,), span=span),
         ir.Await(target=ir.Name(id=errors), op=leave, span=span),
         ir.If(test=ir.Name(id=errors), body=(raised,), orelse=(), span=span),
+        *(taken_exit(exits, span, ctx) if exits.exits else ()),
     ]
 
 
@@ -81,33 +97,25 @@ def group_of(func: cst.BaseExpression, ctx: Ctx) -> str | None:
 
 
 def _plain_body(body: cst.BaseSuite, name: str | None, ctx: Ctx) -> bool:
-    """Report what the body may not hold: `tg` used but as `tg.create_task(coroutine)`, and
-    a `return`, `break` or `continue` that leaves it (the group is left at its end only)."""
+    """Report what the body may not hold: `tg` used but as `tg.create_task(coroutine)`."""
+    if name is None:
+        return True
     ok = True
-    pending: list[tuple[cst.CSTNode, bool]] = [(body, False)]
+    pending: list[cst.CSTNode] = [body]
     while pending:
-        node, looped = pending.pop()
-        if isinstance(node, cst.Return | cst.Break | cst.Continue) and (
-            isinstance(node, cst.Return) or not looped
-        ):
-            what = type(node).__name__.lower()
-            ctx.error(WITH_STATEMENT, node, f"`{what}` inside `async with asyncio.TaskGroup()`",
-                      "leaves the group", "leave the block at its end: keep the value in a local "
-                      "and act on it after the block")  # fmt: skip
-            ok = False
-        elif isinstance(node, cst.Call) and name is not None and _creates(node, name):
+        node = pending.pop()
+        if isinstance(node, cst.Call) and _creates(node, name):
             ok = _coroutine(node, ctx) and ok
-            pending.extend((arg, looped) for arg in node.args)
+            pending.extend(node.args)
             continue
-        elif isinstance(node, cst.Name) and node.value == name:
+        if isinstance(node, cst.Name) and node.value == name:
             ctx.error(WITH_STATEMENT, node, f"`{name}` used other than as `{name}.create_task(...)`",
                       "the task group", f"start tasks with `{name}.create_task(self.helper(...))`")  # fmt: skip
             ok = False
         if isinstance(node, cst.Attribute | cst.Arg):  # not `x.tg`, nor `f(tg=...)`
-            pending.append((node.value, looped))
+            pending.append(node.value)
         elif not isinstance(node, _SCOPES):
-            inner = looped or isinstance(node, _LOOPS)
-            pending.extend((child, inner) for child in node.children)
+            pending.extend(node.children)
     return ok
 
 

@@ -365,6 +365,18 @@ CASES: tuple[ParityCase, ...] = (
     _case("task_groups", "TaskGroupNested", {"fail": False}, {"fail": True}, fast_sleep=False),
     _case("task_groups", "TaskGroupUncaught", fast_sleep=False),
     _case("task_group_leaving", "TaskGroupOwnerCancelled", fast_sleep=False),
+    _case(
+        "task_group_leaving", "TaskGroupReturns", {"fail": False}, {"fail": True}, fast_sleep=False
+    ),
+    _case(
+        "task_group_leaving",
+        "TaskGroupLoopExits",
+        {"fail_at": -1},
+        {"fail_at": 1},
+        {"fail_at": 3},
+        fast_sleep=False,
+    ),
+    _case("task_group_leaving", "TimeoutBlockReturns", fast_sleep=False),
     # sleeps
     _case("sleeps", "SleepBetweenActions", {"seconds": 0.02}, {"seconds": 3600}),
     _case("sleeps", "SleepInLoop", {"rounds": 3}),

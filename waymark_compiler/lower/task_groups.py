@@ -9,9 +9,13 @@
             break                             # `return v` is `_v = v; _h = 1; break`
     except BaseException as _c:               # the body raised (or the group cancelled it)
         _e = _c
-    _x = await leave(_g, _e)                  # every task ended: the exceptions to raise
-    if _x:
-        raise ExceptionGroup('unhandled errors in a TaskGroup', _x) from None
+        _x = await leave(_g, _e)              # every task ended: the exceptions to raise
+        if _x:                                # (in the handler: `_c` is the group's context)
+            raise ExceptionGroup('unhandled errors in a TaskGroup', _x) from None
+    if _e is None:
+        _x = await leave(_g, _e)              # the same, for a body that ended or took a way out
+        if _x:
+            raise ExceptionGroup('unhandled errors in a TaskGroup', _x) from None
     if _h == 1:                               # the way out the body took, once left
         return _v
 
@@ -70,20 +74,24 @@ def task_group_block(node: cst.With, item: cst.Call, ctx: Ctx) -> list[ir.Stmt] 
     if exits.exits:  # `return`, `break` or `continue` leave the body: through `leave` first
         body = (run_once(list(body), span),)
         leaving = [ir.Assign(targets=(ir.Name(id=exits.how),), value=ir.Const(value=0), span=span)]
-    caught_it = ir.Assign(targets=(ir.Name(id=error),), value=ir.Name(id=caught), span=span)
-    handler = ir.Handler(types=("builtins:BaseException",), name=caught, body=(caught_it,),
-                         span=span)  # fmt: skip
     group = ir.New(type="builtins:ExceptionGroup",
                    args=(ir.Const(value=_MESSAGE), ir.Name(id=errors)), kwargs=())  # fmt: skip
     raised = ir.Raise(exc=group, cause=ir.Const(value=None), span=span)
     leave = ir.LeaveGroup(name=token, error=error, span=span)
+    left = (
+        ir.Await(target=ir.Name(id=errors), op=leave, span=span),
+        ir.If(test=ir.Name(id=errors), body=(raised,), orelse=(), span=span),
+    )
+    caught_it = ir.Assign(targets=(ir.Name(id=error),), value=ir.Name(id=caught), span=span)
+    handler = ir.Handler(types=("builtins:BaseException",), name=caught, body=(caught_it, *left),
+                         span=span)  # fmt: skip
+    clean = ir.Compare(left=ir.Name(id=error), ops=("is",), comparators=(ir.Const(value=None),))
     return [
         ir.Await(target=None, op=ir.TaskGroup(name=token, span=span), span=span),
         *leaving,
         ir.Assign(targets=(ir.Name(id=error),), value=ir.Const(value=None), span=span),
         ir.Try(body=body, handlers=(handler,), span=span),
-        ir.Await(target=ir.Name(id=errors), op=leave, span=span),
-        ir.If(test=ir.Name(id=errors), body=(raised,), orelse=(), span=span),
+        ir.If(test=clean, body=left, orelse=(), span=span),
         *(taken_exit(exits, span, ctx) if exits.exits else ()),
     ]
 

@@ -1,9 +1,9 @@
 """`async with asyncio.TaskGroup() as tg:` — a block whose tasks all end before it is left.
 
 The compiler writes the block as `await taskgroup(_g)` (the group's token in `_g`), the body
-with `tg.create_task(call)` as `start in _g call`, and `_x = await leave(_g, _e)` after it, `_e`
-the exception the body raised (None if none), then `raise BaseExceptionGroup('unhandled errors
-in a TaskGroup', _x) from None` when `_x` holds any (`lower.task_groups`). As CPython's
+with `tg.create_task(call)` as `start in _g call`, and `_x = await leave(_g, _e)` after it (in
+the handler of the body's exception `_e` when it raised one), then `raise ExceptionGroup(
+'unhandled errors in a TaskGroup', _x) from None` when `_x` holds any (`lower.task_groups`). As CPython's
 `TaskGroup` does, the first task of the group to fail cancels the others and the owning task's
 wait (`asyncio.CancelledError` raised there, which the body's handler passes to `leave`); a body
 that raises cancels the tasks when it leaves; leaving waits for every task, then gives the

@@ -377,6 +377,12 @@ CASES: tuple[ParityCase, ...] = (
         fast_sleep=False,
     ),
     _case("task_group_leaving", "TimeoutBlockReturns", fast_sleep=False),
+    _case(
+        "task_group_leaving",
+        "TaskGroupContext",
+        *({"how": how} for how in ("", "raises", "waits", "handled")),
+        fast_sleep=False,
+    ),
     # sleeps
     _case("sleeps", "SleepBetweenActions", {"seconds": 0.02}, {"seconds": 3600}),
     _case("sleeps", "SleepInLoop", {"rounds": 3}),

@@ -145,3 +145,39 @@ class TimeoutBlockReturns(Workflow):
                 return "early"
             await asyncio.sleep(1)
         return "late"
+
+
+def _chain(error: BaseException) -> list[object]:
+    return [repr(error.__context__), repr(error.__cause__), error.__suppress_context__]
+
+
+@workflow
+class TaskGroupContext(Workflow):
+    """The group's `__context__` is the body's exception (its cancellation by the group too),
+    hidden by `from None`; a body that ended gives none, or the one handled around the block."""
+
+    async def run(self, how: str) -> list[object]:
+        try:
+            if how == "handled":
+                try:
+                    raise KeyError("outer")
+                except KeyError:
+                    await self.grouped("")
+            await self.grouped(how)
+        except ExceptionGroup as eg:
+            return [str(eg), *_chain(eg), [repr(e) for e in eg.exceptions]]
+        return []
+
+    async def grouped(self, how: str) -> None:
+        async with asyncio.TaskGroup() as tg:
+            tg.create_task(self.boom())
+            if how == "raises":
+                try:
+                    raise LookupError("inner")
+                except LookupError:
+                    raise KeyError("body") from None
+            if how == "waits":
+                await asyncio.sleep(1)
+
+    async def boom(self) -> None:
+        raise ValueError("task")

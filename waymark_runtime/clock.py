@@ -38,13 +38,23 @@ class SystemClock:
 
     def __init__(self, now: Callable[[], float] | None = None) -> None:
         self._now = now or time.time
+        self._due: dict[float, _Due] = {}
 
     def now(self) -> float:
         return self._now()
 
     def call_at(self, when: float, callback: Callable[[], None]) -> Handle:
-        loop = asyncio.get_running_loop()
-        return loop.call_later(max(0.0, when - self._now()), callback)
+        """Callbacks due at one time are called in the order they were armed (the event
+        loop's own timers at one time come in any order), as tasks that slept the same
+        durations from one step wake in the order they slept."""
+        due = self._due.get(when)
+        if due is None:
+            loop = asyncio.get_running_loop()
+            due = self._due[when] = _Due(self._due, when)
+            due.handle = loop.call_later(max(0.0, when - self._now()), due.fire)
+        armed = _Armed(when, len(due.armed), callback, owner=due)
+        due.armed.append(armed)
+        return armed
 
 
 @dataclass(order=True, slots=True)
@@ -53,9 +63,35 @@ class _Armed:
     order: int
     callback: Callable[[], None] = field(compare=False)
     cancelled: bool = field(default=False, compare=False)
+    owner: _Due | None = field(default=None, compare=False)
 
     def cancel(self) -> None:
         self.cancelled = True
+        if self.owner is not None:
+            self.owner.cancelled()
+
+
+@dataclass(slots=True, eq=False)
+class _Due:
+    """`SystemClock`'s callbacks due at one time, behind one timer of the event loop."""
+
+    table: dict[float, _Due]
+    when: float
+    armed: list[_Armed] = field(default_factory=list)
+    handle: asyncio.TimerHandle | None = None
+
+    def fire(self) -> None:
+        if self.table.get(self.when) is self:
+            del self.table[self.when]
+        for armed in self.armed:
+            VirtualClock._fire(armed)
+
+    def cancelled(self) -> None:
+        """One was cancelled: once all are, the loop's timer goes too."""
+        if all(armed.cancelled for armed in self.armed) and self.handle is not None:
+            self.handle.cancel()
+            if self.table.get(self.when) is self:
+                del self.table[self.when]
 
 
 class VirtualClock:

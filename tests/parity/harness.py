@@ -22,16 +22,41 @@ from waymark.testing import LocalRuntime
 InstanceOutcome = tuple[Any, ...]
 
 
-async def durable_outcome(case: ParityCase, inputs: dict[str, Any]) -> InstanceOutcome:
+async def durable_outcome(
+    case: ParityCase, inputs: dict[str, Any], *, observe: bool = False
+) -> InstanceOutcome:
     _reset(case)
     async with LocalRuntime():
-        return await _outcome(case.workflow_class()().run(**inputs))
+        outcome = await _outcome(case.workflow_class()().run(**inputs))
+    return _observed(case, outcome) if observe else outcome
 
 
-async def oracle_outcome(case: ParityCase, inputs: dict[str, Any]) -> InstanceOutcome:
+async def oracle_outcome(
+    case: ParityCase, inputs: dict[str, Any], *, observe: bool = False
+) -> InstanceOutcome:
     _reset(case)
     with _plain_python(fast_sleep=case.fast_sleep):
-        return await _outcome(case.workflow_class()().run_inline(**inputs))
+        before = asyncio.all_tasks()
+        try:
+            outcome = await _outcome(case.workflow_class()().run_inline(**inputs))
+        finally:
+            await _cancel_left(asyncio.all_tasks() - before)
+    return _observed(case, outcome) if observe else outcome
+
+
+def _observed(case: ParityCase, outcome: InstanceOutcome) -> InstanceOutcome:
+    """The outcome and, when the case's module has `observed()`, what it gives once the run
+    has ended (what actions did after `run()` returned, which its result cannot show)."""
+    observed = getattr(case.load(), "observed", None)
+    return outcome if observed is None else (*outcome, shape(observed()))
+
+
+async def _cancel_left(tasks: set[asyncio.Task[Any]]) -> None:
+    """What `asyncio.run` does once its coroutine has ended: cancel the tasks it left and let
+    them run to their end (their `except` and `finally` blocks), so none outlives the run."""
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 def _reset(case: ParityCase) -> None:

@@ -17,8 +17,8 @@ RUNS = [
 @pytest.mark.parametrize(("case", "index"), RUNS)
 async def test_parity(case: ParityCase, index: int) -> None:
     inputs = case.all_inputs()[index]
-    expected = await oracle_outcome(case, inputs)
-    actual = await durable_outcome(case, inputs)
+    expected = await oracle_outcome(case, inputs, observe=True)
+    actual = await durable_outcome(case, inputs, observe=True)
     assert actual == expected
 
 

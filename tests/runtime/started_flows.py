@@ -100,3 +100,20 @@ class AsCompletedAcrossRestart(Workflow):
 
     async def second(self, path: str) -> str:
         return await record(path, f"b {await self.wait_for_signal('b', int)}")
+
+
+@workflow
+class EndsWhileTaskWaits(Workflow):
+    """Returns while a task waits: the task is cancelled, and its `finally` waits for a signal
+    sent while no runner runs, then runs an action, before the instance ends."""
+
+    async def run(self, path: str) -> str:
+        asyncio.create_task(self.waiting(path))  # noqa: RUF006 (never awaited, on purpose)
+        return await record(path, "main")
+
+    async def waiting(self, path: str) -> int:
+        try:
+            return await self.wait_for_signal("never", int)
+        finally:
+            await self.wait_for_signal("cleanup", int)
+            await record(path, "cleanup")

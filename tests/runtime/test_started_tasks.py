@@ -127,6 +127,26 @@ async def test_a_task_is_cancelled_after_a_runner_restart(
     assert runs.read_text().splitlines() == ["cleanup", "after"]
 
 
+async def test_tasks_left_when_run_returns_end_across_a_runner_restart(
+    store: PostgresStore, database: str, worker_env: Path, tmp_path: Path
+) -> None:
+    runs = tmp_path / "runs.txt"
+    start = partial(flows.EndsWhileTaskWaits().run, str(runs), _blocking=False)
+
+    async def cleanup(instance_id: str) -> None:
+        await waymark.send_signal(instance_id, "cleanup", 1)  # no runner: kept in the database
+
+    state, result = await across_a_restart(store, database, start, ["cleanup", "never"], cleanup)
+    assert state["status"] == "running" and state["frames"] == []
+    assert state["ending"] == {
+        "status": "ok",
+        "value": "MAIN",
+        "tasks": [state["started"][0]["node"]],
+    }
+    assert result == "MAIN"
+    assert runs.read_text().splitlines() == ["main", "cleanup"]
+
+
 async def test_an_asyncio_wait_timeout_passes_across_a_runner_restart(
     store: PostgresStore, database: str, worker_env: Path, tmp_path: Path
 ) -> None:

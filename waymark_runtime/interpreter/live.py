@@ -186,7 +186,7 @@ def _encoded(machine: Machine, encoder: StateEncoder) -> tuple[InstanceState, St
                           wait=main.saved_wait(), logs=machine.logs, tasks=tasks,
                           started=started.saved(machine.started),
                           deadlines=dict(machine.deadlines), timers=dict(machine.timers),
-                          groups=task_groups.saved(machine.groups),
+                          groups=task_groups.saved(machine.groups), ending=machine.ending,
                           memos=machine.memos.saved(encoder))  # fmt: skip
     return state, encoder
 
@@ -194,7 +194,7 @@ def _encoded(machine: Machine, encoder: StateEncoder) -> tuple[InstanceState, St
 def load(program: Program, guards: Bounded, state: InstanceState) -> Machine:
     """The machine of a saved state; `state` is frozen and stays as it was (a gather's list of
     calls is copied)."""
-    if state.status == "running" and not state.frames:
+    if state.status == "running" and not state.frames and state.ending is None:
         raise StateFormatError("malformed instance state: a running instance has no frame")
     machine = Machine(program, guards)
     decoder = StateDecoder(
@@ -212,6 +212,7 @@ def load(program: Program, guards: Bounded, state: InstanceState) -> Machine:
         node: (task, depth, name) for node, (task, depth, name) in state.timers.items()
     }
     machine.groups = task_groups.loaded(state.groups)
+    machine.ending = state.ending
     machine.memos.load(decoder, state.memos, {h.name: h for h in program.source.helpers})
     _reindex(machine)
     machine.next_node = state.next_node

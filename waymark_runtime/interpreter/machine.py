@@ -25,6 +25,7 @@ from waymark_runtime.errors import InternalError, WaymarkError
 from waymark_runtime.interpreter import (
     gathers,
     results,
+    run_end,
     signals,
     sleeps,
     task_groups,
@@ -52,6 +53,7 @@ from waymark_runtime.interpreter.memos import Memos
 from waymark_runtime.interpreter.persisted import (
     CallsWait,
     PendingCall,
+    SavedEnding,
     SignalWait,
     SleepWait,
     StateFormatError,
@@ -90,6 +92,7 @@ class Machine:
         self.timers: dict[str, timer_blocks.Timer] = {}  # `asyncio.timeout` blocks, by node
         self.groups: dict[str, task_groups.Group] = {}  # `asyncio.TaskGroup` blocks, by token
         self.cancelling: set[str] = set()  # started tasks asked to cancel, until their turn
+        self.ending: SavedEnding | None = None  # `run()` ended: its outcome, once tasks end
         # What runs next, in turn, as asyncio's ready queue: a task and what to resume it with,
         # or (None, None, a callback of the machine): a gathered action starting, a task group
         # hearing that one of its tasks ended (as asyncio runs a done callback).
@@ -206,6 +209,7 @@ class Machine:
                     throw, value = cancelled
                 self._enter(task)
                 self._drive(throw, value)
+        run_end.check(self)
 
     def _path(self) -> Path:
         """The iteration of the running task's current await (`iteration_path`)."""
@@ -214,6 +218,8 @@ class Machine:
     def _finished(self, throw: ExceptionValue | None, value: Any, frame: Frame) -> None:
         """The running task's stack is empty: `run()` ended, or a task settles its item."""
         if self.task is self.main:
+            if run_end.defer(self, throw, value, frame):
+                return
             if throw is None:
                 self._complete(value, frame)
                 return
@@ -322,6 +328,9 @@ class Machine:
         except WaymarkError as error:
             self._refuse(error, frame)
             return
+        self._completed(result)
+
+    def _completed(self, result: Any) -> None:
         self.status = "completed"
         self._forget()
         self.effects.append(Complete(result=result))
@@ -330,7 +339,7 @@ class Machine:
         """The instance ended: no task runs on and no timer matters any more."""
         self.tasks, self.ready, self.started = {"": self.main}, deque(), {}
         self.deadlines, self.timers, self.groups = {}, {}, {}
-        self.cancelling = set()
+        self.cancelling, self.ending = set(), None
 
     def _refuse(self, error: WaymarkError, frame: Frame) -> None:
         """The runtime refuses to go on (a limit, an unknown class...): fail, naming the line."""

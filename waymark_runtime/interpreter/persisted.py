@@ -155,6 +155,16 @@ class SavedStarted:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SavedEnding:
+    """`run()` ended while tasks it started ran (`interpreter.run_end`): how the instance ends
+    (`status`, `value` its result or exception as JSON) once the cancelled `tasks` have ended."""
+
+    status: Literal["ok", "error"]
+    value: JSON = None
+    tasks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SavedGroup:
     """An `async with asyncio.TaskGroup() as tg:` block being run (`interpreter.task_groups`):
     its token `node`, the task running the block, the tasks `tg.create_task` started in it and
@@ -189,6 +199,7 @@ class InstanceState:
     # `asyncio.timeout` blocks: timer node -> [task node, frame depth, local holding its token]
     timers: dict[str, tuple[str, int, str]] = dataclasses.field(default_factory=dict)
     groups: tuple[SavedGroup, ...] = ()  # `asyncio.TaskGroup` blocks being run
+    ending: SavedEnding | None = None  # `run()` ended, its tasks being cancelled
     memos: JSON = None
     """The results of its cached functions (`interpreter.memos`), in the value codec of its
     frames; stored only when there are some."""
@@ -214,6 +225,8 @@ def encode_state(state: InstanceState) -> dict[str, JSON]:
         del document["timers"]
     if not state.groups:
         del document["groups"]
+    if state.ending is None:
+        del document["ending"]
     if state.memos is None:
         del document["memos"]
     waits = [document["wait"], *(task["wait"] for task in document.get("tasks", ()))]

@@ -10,9 +10,8 @@ dispatched with its policy as any awaited call is (retries, timeout), and a rest
 task where it waits like any other. It starts once the task that started it next suspends, as
 CPython runs a new task only then, so actions are dispatched in CPython's order.
 
-When `run()` returns, the instance completes without waiting for its tasks, as `asyncio.run`
-cancels what is left: an action a task already dispatched still runs (once, or again on a
-retry, as every action), and nothing else of the task does.
+When `run()` returns while tasks still run, they are cancelled and the instance ends once they
+have (`run_end`), as `asyncio.run` does.
 """
 
 from __future__ import annotations

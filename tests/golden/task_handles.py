@@ -18,4 +18,5 @@ class TaskHandlesWorkflow(Workflow):
         by_key = {k: asyncio.ensure_future(fetch(k)) for k in keys}
         first = [await t for t in tasks]
         every = await asyncio.gather(*by_key.values(), return_exceptions=True)
-        return [first, every, await asyncio.gather(*tasks)]
+        chosen = asyncio.ensure_future(fetch(keys[0]) if keys else self.enrich("none"))
+        return [first, every, await asyncio.gather(*tasks), await chosen]

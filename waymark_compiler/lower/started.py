@@ -52,7 +52,7 @@ def started_value(node: cst.Call, ctx: Ctx, out: list[ir.Stmt]) -> ir.Expr | Non
     """`asyncio.create_task(call)` inside an expression: the task started into a temporary
     (its arguments' awaits first), which stands for the handle (an error for a task of an
     action by `create_task`); None for any other call."""
-    call = task_call(node, ctx)
+    call = task_call(node, ctx) or chosen_task(node, ctx)
     if call is None:
         return _action_task(node, ctx)
     handle = ir.Name(id=ctx.temp(), span=ctx.span(node))
@@ -64,7 +64,7 @@ def started_assign(
     targets: list[cst.BaseExpression], value: cst.BaseExpression, node: cst.CSTNode, ctx: Ctx
 ) -> list[ir.Stmt] | None:
     """`t = asyncio.create_task(call)`: the task started into `t`; None for anything else."""
-    call = task_call(value, ctx)
+    call = task_call(value, ctx) or chosen_task(value, ctx)
     if call is None or len(targets) != 1:
         return None
     return _start(targets[0], value, call, node, ctx)
@@ -74,8 +74,41 @@ def started_statement(
     value: cst.BaseExpression, node: cst.CSTNode, ctx: Ctx
 ) -> list[ir.Stmt] | None:
     """`asyncio.create_task(call)` as a statement: a task started and never awaited."""
-    call = task_call(value, ctx)
+    call = task_call(value, ctx) or chosen_task(value, ctx)
     return None if call is None else _start(None, value, call, node, ctx)
+
+
+def chosen_task(value: cst.BaseExpression, ctx: Ctx) -> cst.IfExp | None:
+    """The conditional of `asyncio.ensure_future(pay(x) if ok else reject(x))` (or of
+    `create_task` with calls of async helpers), each branch a call that can be awaited: CPython
+    evaluates the test and the chosen call only, then starts its task; None for anything else."""
+    if not isinstance(value, cst.Call) or not starts_task(value, ctx) or len(value.args) != 1:
+        return None
+    arg = value.args[0]
+    if arg.keyword is not None or arg.star or not isinstance(arg.value, cst.IfExp):
+        return None
+    creates = ctx.symbol(value.func)
+    coroutines = isinstance(creates, ExternalSym) and creates.qualname == "asyncio.create_task"
+    branches = _branches(arg.value)
+    if any(branch is None for branch in branches):
+        return None
+    for branch in branches:
+        assert branch is not None
+        if not awaitable(branch, ctx) or _has_await(branch):
+            return None
+        if coroutines and isinstance(ctx.symbol(branch.func), ActionSym):
+            return None
+    return arg.value
+
+
+def _branches(node: cst.BaseExpression) -> list[cst.Call | None]:
+    if isinstance(node, cst.IfExp):
+        return [*_branches(node.body), *_branches(node.orelse)]
+    return [node if isinstance(node, cst.Call) else None]
+
+
+def _has_await(node: cst.CSTNode) -> bool:
+    return isinstance(node, cst.Await) or any(_has_await(child) for child in node.children)
 
 
 def _action_task(node: cst.Call, ctx: Ctx) -> ir.Expr | None:
@@ -263,15 +296,20 @@ def _coroutines(body: cst.BaseSuite, ctx: Ctx) -> frozenset[str]:
 def _start(
     target: cst.BaseExpression | ir.Name | None,
     value: cst.BaseExpression,
-    call: cst.Call,
+    call: cst.Call | cst.IfExp,
     node: cst.CSTNode,
     ctx: Ctx,
 ) -> list[ir.Stmt]:
     from waymark_compiler.lower.awaits import hoist_call  # (awaits imports the lowering)
+    from waymark_compiler.lower.choices import chosen_call
     from waymark_compiler.lower.operations import lower_operation
 
-    before = hoist_call(call, ctx)  # `t = create_task(f(await key()))`: the arguments' awaits
-    operation = lower_operation(call, ctx)  # an action or async helper call (`task_call`)
+    if isinstance(call, cst.IfExp):  # (`chosen_task`: no await inside)
+        before: list[ir.Stmt] = []
+        operation: object = chosen_call(call, ctx, actions_only=False)
+    else:
+        before = hoist_call(call, ctx)  # `t = create_task(f(await key()))`: its awaits first
+        operation = lower_operation(call, ctx)  # an action or async helper call (`task_call`)
     if not isinstance(operation, ir.ActionCall | ir.CallAsyncHelper):
         return before
     span = ctx.span(node)

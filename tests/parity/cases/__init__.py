@@ -619,6 +619,7 @@ CASES: tuple[ParityCase, ...] = (
     ),
     _case("task_leftovers", "NeverStarted", {"name": "x"}),
     _case("task_leftovers", "SomeEnded", {"n": 1}, fast_sleep=False),
+    _case("task_choices", "ChosenTasks", {"names": ["a", "bad b", "c"]}, {"names": ["x"]}),
     _case("task_spellings", "TaskSpellings", {"xs": [1, 2]}, {"xs": []}),
     _case("task_lists", "ListedTasks", {"xs": [1, -2, 3]}, {"xs": []}),
     _case("task_lists", "AwaitedInComprehension", {"names": ["a", "b"]}, {"names": []}),

@@ -1,0 +1,55 @@
+"""A task started of a conditional of calls: `asyncio.ensure_future(failing(n) if bad else
+step(n))` evaluates the test and the chosen call's arguments where the task is started (the
+other branch's never: `names[1]` of one name would raise), then runs that call as a task, as CPython does."""
+
+from __future__ import annotations
+
+import asyncio
+
+from waymark import Workflow, action, workflow
+
+LOG: list[str] = []
+
+
+def reset() -> None:
+    LOG.clear()
+
+
+@action
+async def step(name: str) -> str:
+    LOG.append(name)
+    await asyncio.sleep(0)  # (an action suspends, as one doing I/O does)
+    return name.upper()
+
+
+@action
+async def failing(name: str) -> str:
+    LOG.append(f"fail {name}")
+    raise ValueError(f"{name} failed")
+
+
+@action
+async def log() -> list[str]:
+    return list(LOG)
+
+
+@workflow
+class ChosenTasks(Workflow):
+    async def checked(self, name: str) -> str:
+        return await step(f"checked {name}")
+
+    async def run(self, names: list[str]) -> list[object]:
+        tasks = [
+            asyncio.ensure_future(failing(n) if n.startswith("bad") else step(n)) for n in names
+        ]
+        helper = asyncio.create_task(
+            self.checked(names[1]) if len(names) > 1 else self.checked("alone")
+        )
+        out: list[object] = [await step("main")]
+        for task in tasks:
+            try:
+                out.append(await task)
+            except ValueError as error:
+                out.append(f"failed {error}")
+        out.append(await helper)
+        return [out, await log()]

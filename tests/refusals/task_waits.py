@@ -17,3 +17,15 @@ class WaitsOnCalls(Workflow):
         for fut in asyncio.as_completed([fetch(k) for k in keys]):  # error: WM104 @20
             await fut
         return len(done) + len(first)
+
+
+@workflow
+class TaskMethodsOutOfReach(Workflow):
+    async def check(self, task: object) -> bool:
+        return task.done()  # error: WM141 @21
+
+    async def run(self, keys: list[str]) -> list[str]:
+        tasks = [asyncio.ensure_future(fetch(k)) for k in keys]
+        done, _ = await asyncio.wait(tasks)
+        assert await self.check(tasks[0])
+        return sorted(t.result() for t in done)  # error: WM105 @23

@@ -31,7 +31,7 @@ from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.lower.expressions import check_identity
 from waymark_compiler.lower.operations import lower_operation
 from waymark_compiler.lower.started import started_value, starts_task
-from waymark_compiler.lower.task_methods import calls_method, method_value
+from waymark_compiler.lower.task_methods import calls_method, method_inside, method_value
 from waymark_compiler.rules.operations import NESTED_AWAIT
 from waymark_compiler.symbols import ClassSym, ModuleSym
 from waymark_compiler.walk import parts
@@ -347,6 +347,14 @@ def _comprehension(
         return
     if not isinstance(node, cst.GeneratorExp):
         out += awaited_comprehension(node, hoist, ctx)
+        return
+    if (method := method_inside(inner, ctx)) is not None:
+        help = ("a task's methods are read where an await would be, which a generator "
+                "expression cannot hold: write a list comprehension, `sorted([t.result() for t "
+                "in done])`")  # fmt: skip
+        name = ctx.code(method.func)
+        message = f"task method `{name}()` inside a generator expression"
+        ctx.replaced[id(node)] = ctx.error(NESTED_AWAIT, node, message, "task method", help)
         return
     help = ("a generator expression with `await` is an async generator, which `sum()` or "
             "`list()` cannot iterate: write a list comprehension `[await f(x) for x in xs]`, or "

@@ -47,6 +47,7 @@ from waymark_compiler.lower.regexes import pattern_substitution
 from waymark_compiler.lower.spreads import deferred_call
 from waymark_compiler.lower.standard import digest_call
 from waymark_compiler.lower.strings import text_of
+from waymark_compiler.lower.task_methods import refused_method
 from waymark_compiler.rules.expressions import IMPURE_METHOD, UNSUPPORTED_CALL
 from waymark_compiler.rules.names import UNKNOWN_HELPER
 from waymark_compiler.rules.operations import ACTION_NOT_AWAITED
@@ -201,7 +202,7 @@ def method_call(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr:
             return value
         if (refused := cache_method(func, ctx)) is not None:
             return refused
-        help = f"call `{method}` inside an action and await the action"
+        help = refused_method(node, ctx) or f"call `{method}` inside an action and await the action"
         message = f"call of method `{method}`, which is not a known pure method"
         return ctx.error(IMPURE_METHOD, func.attr, message, "not a pure method", help)
     if method == "astimezone" and (refused := zone_missing(node, "astimezone()", 0, ctx)):

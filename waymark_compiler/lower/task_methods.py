@@ -51,3 +51,31 @@ def method_value(node: cst.Call, ctx: Ctx, out: list[ir.Stmt]) -> ir.Expr | None
     result = ir.Name(id=ctx.temp(), span=span)
     out.append(ir.Await(target=result, op=called, span=span))
     return result
+
+
+def method_inside(nodes: list[cst.CSTNode], ctx: Ctx) -> cst.Call | None:
+    """The first `t.done()` and the like of a handle among `nodes`, when they hold no `await`
+    of their own (what makes a generator expression refused is then that call)."""
+    found: cst.Call | None = None
+    pending = list(reversed(nodes))
+    while pending:
+        node = pending.pop()
+        if isinstance(node, cst.Await):
+            return None
+        if found is None and isinstance(node, cst.Call) and calls_method(node, ctx):
+            found = node
+        pending.extend(reversed(node.children))
+    return found
+
+
+def refused_method(node: cst.Call, ctx: Ctx) -> str | None:
+    """Why `x.done()` and the like is refused when `x` is not known to hold a handle: the
+    help of WM141 for a task's method (None for any other spelling)."""
+    if not spelled(node):
+        return None
+    method = node.func.attr.value  # type: ignore[attr-defined]
+    return (
+        f"`{method}()` is a task's method only on a name this function starts tasks in (or a "
+        "loop over one): a helper passed a handle can `await` it or `asyncio.gather(*handles)` "
+        f"it; call `{method}()` where the task was started and pass what it gives"
+    )

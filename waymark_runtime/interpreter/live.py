@@ -26,6 +26,7 @@ from waymark_runtime.interpreter.persisted import CallsWait, InstanceState, Stat
 from waymark_runtime.interpreter.program import Program
 from waymark_runtime.interpreter.state import StateDecoder, StateEncoder
 from waymark_runtime.interpreter.tasks import load_frames, save_frames, task_of
+from waymark_runtime.values import error_json
 
 
 class LiveInstance:
@@ -144,7 +145,12 @@ def finish(machine: Machine) -> tuple[InstanceState, list[Effect], bool]:
         return state, machine.effects, intact
     except LimitExceeded as error:
         machine.effects.clear()
-        machine._refuse(error, machine.frames[-1])
+        # (the main stack is empty while tasks end after `run()`: a task's frame is named)
+        stacks = [task.frames for task in machine.tasks.values() if task.frames]
+        if stacks:
+            machine._refuse(error, stacks[0][-1])
+        else:
+            machine._fail(error_json(error))
         machine.effects.extend(machine.journal.written())
         machine.logs = machine.journal.seq
         state, intact = _save(machine)

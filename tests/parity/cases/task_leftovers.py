@@ -63,3 +63,19 @@ class SomeEnded(Workflow):
         slow = asyncio.create_task(guarded("slow", 60))
         await asyncio.sleep(1)
         return [quick.done(), slow.done(), n]
+
+
+async def stubborn(name: str) -> str:
+    try:
+        await asyncio.sleep(30)
+    except asyncio.CancelledError:
+        await step(f"{name} caught")
+        raise KeyError(name) from None  # ends the task: asyncio.run reports it, no more
+    return name
+
+
+@workflow
+class CleanupRaises(Workflow):
+    async def run(self, name: str) -> str:
+        asyncio.create_task(stubborn(name))  # noqa: RUF006 (never awaited, on purpose)
+        return await step(name)

@@ -16,6 +16,7 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from waymark_runtime.interpreter.code import _NOTHING
+from waymark_runtime.interpreter.persisted import JoinWait
 from waymark_runtime.interpreter.started import Outcome, resumed
 from waymark_runtime.interpreter.tasks import Task, abandoned
 from waymark_runtime.values import ExceptionValue, error_json, exception_value
@@ -57,8 +58,11 @@ def cancel(machine: Machine, node: str) -> bool:
     task = machine.tasks.get(node)
     if task is None:
         return False
-    machine.cancelling.add(node)
     machine._park()
+    wait = task.wait
+    if type(wait) is JoinWait and wait.node and not wait.nodes and not wait.when:
+        return cancel(machine, wait.node)  # `await t`: as CPython's, cancels `t` instead
+    machine.cancelling.add(node)
     if task.wait is not None:  # it waits: what it waits on no longer resumes it
         for child in abandoned(list(machine.tasks.values()), task.calls):
             machine.tasks.pop(child.node or "", None)

@@ -618,6 +618,7 @@ CASES: tuple[ParityCase, ...] = (
         {"names": [], "fail": False},
     ),
     _case("task_leftovers", "NeverStarted", {"name": "x"}),
+    _case("task_cancels", "CancelOuter", fast_sleep=False),
     _case("task_leftovers", "CleanupRaises", {"name": "k"}),
     _case("task_leftovers", "SomeEnded", {"n": 1}, fast_sleep=False),
     _case("task_choices", "ChosenTasks", {"names": ["a", "bad b", "c"]}, {"names": ["x"]}),

@@ -40,10 +40,12 @@ PLACEHOLDER = ir.Const(value=None)
 class Setting:
     """A constant that `self.<name>` reads, and the source of the module it is written in: a
     display of more than MAX_DISPLAY_ITEMS items is counted there (`Source.items`), whichever
-    module the workflow that inherits it is in."""
+    module the workflow that inherits it is in. `constant` is False for a class attribute or
+    `__init__` assignment of another value, which `self.<name>` may not read."""
 
     value: cst.BaseExpression
     source: Source
+    constant: bool = True
 
 
 @dataclass(frozen=True, slots=True)

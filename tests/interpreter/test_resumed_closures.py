@@ -1,6 +1,7 @@
-"""Closures and their cells (and pure paths, a tagged value) across resumes: the state saved
-as JSON text and loaded again at every step (`drive`), as a runner that picks the instance up
-in another process does, ends the workflow as plain Python does."""
+"""Closures and their cells (and pure paths, a tagged value), and attributes a run sets on
+`self`, across resumes: the state saved as JSON text and loaded again at every step (`drive`),
+as a runner that picks the instance up in another process does, ends the workflow as plain
+Python does."""
 
 from __future__ import annotations
 
@@ -14,7 +15,14 @@ from waymark._workflow import definition_of
 RESUMED = [
     case
     for case in CASES
-    if case.module in ("closure_cells", "closure_defaults", "closure_values", "pure_paths")
+    if case.module
+    in (
+        "closure_cells",
+        "closure_defaults",
+        "closure_values",
+        "pure_paths",
+        "instance_state",
+    )
 ]
 
 

@@ -11,7 +11,7 @@ async def send_email(to: str) -> None:
 @workflow
 class ManyProblemsWorkflow(Workflow):
     async def run(self, to: str) -> None:
-        self.to = to  # error: WM107 @9
+        self.run = to  # error: WM107 @9
         if random.random() > 0.5:  # error: WM103 @12
             send_email(to)  # error: WM106 @13
         await send_emails(to)  # error: WM124 @15

@@ -56,10 +56,7 @@ def _class_attribute(
     target, value = _assignment(small)
     if isinstance(target, cst.Name) and value is not None:
         constant = _constant(value, resolver, source)
-        if constant is not None:
-            config[target.value] = constant
-        else:
-            config.pop(target.value, None)
+        config[target.value] = constant or Setting(value, source, constant=False)
 
 
 def _assignment(
@@ -127,7 +124,7 @@ def _init_statement(
     if constant is None:
         message = f"`self.{target.attr.value}` is not set to a constant"
         sink.error(SELF_READ, source.span(value), message, "not a constant", _HELP)
-        return
+        constant = Setting(value, source, constant=False)
     config[target.attr.value] = constant
 
 

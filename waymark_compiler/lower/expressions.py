@@ -21,6 +21,7 @@ from waymark_compiler.lower.constants import changed_table, constant_table
 from waymark_compiler.lower.dispatch import Refused, expression, lower_expr, refuse_expressions
 from waymark_compiler.lower.large import large_display
 from waymark_compiler.lower.names import CHAIN, enum_lookup, is_special, special_attribute
+from waymark_compiler.lower.self_state import self_target
 from waymark_compiler.lower.type_checks import exact_type_test, names_classes
 from waymark_compiler.rules.expressions import IDENTITY_COMPARISON, LAMBDA, UNSUPPORTED_LITERAL
 from waymark_compiler.rules.names import RESERVED_NAME
@@ -369,16 +370,10 @@ def _target_name(node: cst.Name, ctx: Ctx) -> ir.Name:
 
 
 def _attribute_target(node: cst.Attribute, ctx: Ctx) -> ir.Target:
-    """`value.attr = ...` on a value the body holds; `self.x` and globals (`Order.x`) are refused."""
+    """`value.attr = ...` on a value the body holds, `self.x = ...` on the instance's workflow
+    object; globals (`Order.x`) are refused."""
     if ctx.is_self(node.value):
-        help = "keep state in local variables and pass them to helper methods"
-        ctx.error(
-            SELF_MUTATION,
-            node,
-            f"assignment to `self.{node.attr.value}`",
-            "mutates self",
-            help,
-        )
+        return self_target(node, ctx)
     elif ctx.symbol(node.value) is not None:
         help = "keep the value in a local variable, or pass it as an input"
         message = (

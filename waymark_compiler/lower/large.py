@@ -10,6 +10,7 @@ from waymark_compiler import sizes
 from waymark_compiler.context import Ctx, Setting
 from waymark_compiler.literals import literal
 from waymark_compiler.rules.expressions import UNSUPPORTED_LITERAL
+from waymark_compiler.rules.workflow import SELF_READ
 from waymark_compiler.source import Source
 from waymark_runtime import ir
 from waymark_runtime.sizes import MAX_DISPLAY_ITEMS
@@ -54,6 +55,12 @@ def large_value(
 
 def class_constant(setting: Setting, node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:
     """A class attribute of the workflow read as `self.NAME` at `node`: its constant value,
-    counted in the module that writes it (a base class's may be in another)."""
+    counted in the module that writes it (a base class's may be in another). One that is not
+    a constant (`seen = []`) is shared by every instance and every process: refused."""
+    if not setting.constant:
+        where = "the class body" if ctx.function.on_class else "the class body or `__init__`"
+        help = f"set it to a constant in {where}, or set it on `self` in `run()`"
+        message = f"read of `{ctx.code(node)}`, which the class does not set to a constant"
+        return ctx.error(SELF_READ, node, message, "not a constant", help)
     refused = large_value(setting.value, setting.source, node, ctx)
     return refused if refused is not None else literal(setting.value, ctx.span(node))

@@ -21,6 +21,7 @@ from waymark_compiler.lower.constants import unbound_partial
 from waymark_compiler.lower.dispatch import expression, lower_expr
 from waymark_compiler.lower.large import class_constant, large_value
 from waymark_compiler.lower.log import is_logger, refuse_value
+from waymark_compiler.lower.self_state import self_attribute
 from waymark_compiler.partials import partial_value
 from waymark_compiler.rules.expressions import FUNCTION_VALUE, SPECIAL_ATTRIBUTE
 from waymark_compiler.rules.names import (
@@ -288,10 +289,7 @@ def lower_Attribute(node: cst.Attribute, ctx: Ctx) -> ir.Expr:
     if (ctx.is_self(node.value) or self_class(node.value, ctx)) and ctx.reaches(attr):
         return ir.HelperRef(name=attr, span=ctx.span(node))  # `self.rank` as a value
     if ctx.is_self(node.value):
-        where = "the class body" if ctx.function.on_class else "the class body or `__init__`"
-        help = f"set it to a constant in {where}, or pass it to `run()`"
-        message = f"read of `{ctx.code(node)}`"
-        return ctx.error(SELF_READ, node, message, "not a helper call", help)
+        return self_attribute(node, ctx)
     base = ctx.symbol(node.value)
     if isinstance(base, ClassSym) and base.kind == "enum" and attr == "__members__":
         return enum_by_name(base, ctx.span(node))

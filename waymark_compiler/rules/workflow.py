@@ -12,11 +12,12 @@ from waymark_compiler.rules.rule import rule
 SELF_MUTATION = rule(
     "WM107",
     "self-mutation",
-    "refuses assigning to attributes of `self`",
-    "A workflow instance object does not exist at run time: state lives in local variables "
-    "that the runtime persists.",
-    "self.count = 0",
-    "Use a local variable and pass it to helper methods as an argument.",
+    "refuses assigning to `self`, to an attribute the class sets, a method or a special "
+    "attribute of `self`, and to attributes of `cls`",
+    "Attributes a run sets on `self` are kept with the instance; those of the class are "
+    "constants inlined where they are read, and `cls` is shared by every instance.",
+    "LIMIT = 3\n\nasync def run(self) -> None:\n    self.LIMIT = 5",
+    "Keep the run's changing state in another attribute (`self.limit = 5`) or a local variable.",
 )
 
 SELF_READ = rule(

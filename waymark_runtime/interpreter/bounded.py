@@ -20,6 +20,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from waymark_runtime.interpreter.instance_self import InstanceSelf
 from waymark_runtime.interpreter.journal import Journal
 from waymark_runtime.interpreter.limits import CHARS_PER_OPERATION, DICTS, Meter
 from waymark_runtime.interpreter.memos import Memos
@@ -72,6 +73,7 @@ class Bounded(Numbers):
         super().__init__(meter)
         self.journal = Journal(self)  # the log lines of the call running now
         self.memos = Memos()  # the running instance's cached results (its machine's)
+        self.instance = InstanceSelf()  # the running instance's workflow object (its machine's)
         self.builtins: dict[str, Callable[..., Any]] = {
             "min": self._visiting(builtins.min),
             "max": self._visiting(builtins.max),

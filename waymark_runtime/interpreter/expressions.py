@@ -18,6 +18,7 @@ from waymark_runtime.interpreter.attributes import get_attribute
 from waymark_runtime.interpreter.call_expressions import CallCompiler
 from waymark_runtime.interpreter.calling import Functions
 from waymark_runtime.interpreter.code import Code, Env, Eval
+from waymark_runtime.interpreter.instance_self import SELF_STATE
 from waymark_runtime.interpreter.lazy import ENCLOSING, GenForm
 from waymark_runtime.interpreter.library import Library
 from waymark_runtime.interpreter.limits import Meter
@@ -64,6 +65,9 @@ class ExprCompiler(CallCompiler):
 
     def eval_Name(self, node: ir.Name) -> Eval:
         name = node.id
+        if name == SELF_STATE:  # `self.x`: the running instance's workflow object
+            guards = self.guards
+            return lambda env: guards.instance.value()
 
         def load(env: Env) -> Any:
             try:

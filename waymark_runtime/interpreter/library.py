@@ -46,6 +46,7 @@ from waymark_runtime.interpreter.csv_writers import WRITING_TYPES, call_writing,
 from waymark_runtime.interpreter.exception_notes import add_note
 from waymark_runtime.interpreter.formatting import WorkflowFormatter, conversions, format_text
 from waymark_runtime.interpreter.generators import send
+from waymark_runtime.interpreter.instance_self import is_workflow_object
 from waymark_runtime.interpreter.iterators import iterator_functions
 from waymark_runtime.interpreter.methods import (
     DATA_TYPES,
@@ -359,6 +360,9 @@ class Library:
             return "" if not args else str(args[0]) if len(args) == 1 else str(args)
 
     def _set_field(self, obj: ModelValue, name: str, value: Any) -> None:
+        if is_workflow_object(obj):  # `self.x = ...` in a workflow: its `__dict__`
+            obj.fields[name] = value
+            return
         cls = self.types(obj.type)
         if cls is None:
             raise ProgramError(

@@ -93,6 +93,7 @@ class LiveInstance:
         machine = self.machine
         self.context.begin(self.workflow)
         machine.guards.memos = machine.memos  # the context may have run another instance
+        machine.guards.instance = machine.instance
         machine.effects = []
         machine.journal.restart(machine.logs)
         moves = machine.moves
@@ -193,7 +194,8 @@ def _encoded(machine: Machine, encoder: StateEncoder) -> tuple[InstanceState, St
                           started=started.saved(machine.started),
                           deadlines=dict(machine.deadlines), timers=dict(machine.timers),
                           groups=task_groups.saved(machine.groups), ending=machine.ending,
-                          memos=machine.memos.saved(encoder))  # fmt: skip
+                          memos=machine.memos.saved(encoder),
+                          instance=machine.instance.saved(encoder))  # fmt: skip
     return state, encoder
 
 
@@ -220,6 +222,7 @@ def load(program: Program, guards: Bounded, state: InstanceState) -> Machine:
     machine.groups = task_groups.loaded(state.groups)
     machine.ending = state.ending
     machine.memos.load(decoder, state.memos, {h.name: h for h in program.source.helpers})
+    machine.instance.load(decoder, state.instance)
     _reindex(machine)
     machine.next_node = state.next_node
     machine.status = state.status

@@ -47,6 +47,7 @@ from waymark_runtime.interpreter.code import (
     execute,
     iteration_path,
 )
+from waymark_runtime.interpreter.instance_self import InstanceSelf
 from waymark_runtime.interpreter.leaving import encoded
 from waymark_runtime.interpreter.limits import LimitExceeded, place_of
 from waymark_runtime.interpreter.memos import Memos
@@ -107,6 +108,8 @@ class Machine:
         self.effects: list[Effect] = []
         self.journal = guards.journal  # the step context's: the log lines of the call running now
         self.memos = guards.memos = Memos()  # its cached results, where its calls find them
+        owner = program.source.run.qualname.rpartition(".")[0] or program.source.name
+        self.instance = guards.instance = InstanceSelf(owner)  # what `self.x = ...` set
         self.logs = 0  # the lines this instance wrote before the call running now
         # Counts what moved the continuation beyond settling calls (a frame ran, a wait ended,
         # the instance failed): a host compares it across a step (`live.LiveInstance`).

@@ -203,6 +203,9 @@ class InstanceState:
     memos: JSON = None
     """The results of its cached functions (`interpreter.memos`), in the value codec of its
     frames; stored only when there are some."""
+    instance: JSON = None
+    """The attributes `run()` set on `self` (`interpreter.instance_self`), encoded as `memos`;
+    stored only when there are some."""
 
 
 FAILED = InstanceState(status="failed")
@@ -229,6 +232,8 @@ def encode_state(state: InstanceState) -> dict[str, JSON]:
         del document["ending"]
     if state.memos is None:
         del document["memos"]
+    if state.instance is None:
+        del document["instance"]
     waits = [document["wait"], *(task["wait"] for task in document.get("tasks", ()))]
     if not any(wait is not None and "shared" in wait for wait in waits):
         document["version"] = 2

@@ -1196,6 +1196,9 @@ CASES: tuple[ParityCase, ...] = (
     ),
     _case("class_state", "ModelValidate", {"invalid": False}, {"invalid": True}),
     _case("class_state", "ModelCopy"),
+    _case("instance_state", "Tally", {"xs": [1, 2, 3, 4]}, {"xs": []}),
+    _case("instance_state", "ReadBeforeSet", {"early": True}, {"early": False}),
+    _case("instance_state", "UnsetRaises"),
     _case(
         "class_state",
         "NamedTupleClasses",

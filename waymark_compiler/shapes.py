@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import libcst as cst
@@ -244,33 +244,38 @@ def _is_frozenset(node: cst.BaseExpression) -> bool:
     return plain and isinstance(items, cst.Tuple | cst.List | cst.Set) and _constant_elements(items)
 
 
+def body_assignments(
+    node: cst.ClassDef,
+) -> Iterator[tuple[cst.BaseAssignTargetExpression, cst.BaseExpression]]:
+    """Each `target = value` (and annotated `target: T = value`) of a class body, in order."""
+    for statement in node.body.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                yield small.targets[0].target, small.value
+            elif isinstance(small, cst.AnnAssign) and small.value is not None:
+                yield small.target, small.value
+
+
 def enum_values(node: cst.ClassDef) -> dict[str, cst.BaseExpression] | None:
     """Each member of an enum class body with its value, when every value is a constant
     literal or an `auto()` whose value Python's own rule gives (`_auto_value`); None otherwise
     (computed values, an `auto()` of a class with a mixin or its own rule)."""
     values: dict[str, cst.BaseExpression] = {}
     flavour = _auto_flavour(node)
-    for statement in node.body.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
+    for target, value in body_assignments(node):
+        name = get_full_name_for_node(target) or ""
+        if not name or (name.startswith("_") and name.endswith("_")):
             continue
-        for small in statement.body:
-            if isinstance(small, cst.Assign) and len(small.targets) == 1:
-                target, value = small.targets[0].target, small.value
-            elif isinstance(small, cst.AnnAssign) and small.value is not None:
-                target, value = small.target, small.value
-            else:
-                continue
-            name = get_full_name_for_node(target) or ""
-            if not name or (name.startswith("_") and name.endswith("_")):
-                continue
-            if _is_auto(value):
-                made = _auto_value(flavour, name, list(values.values()))
-                if made is None:
-                    return None
-                value = made
-            if not is_constant_literal(value):
+        if _is_auto(value):
+            made = _auto_value(flavour, name, list(values.values()))
+            if made is None:
                 return None
-            values[name] = value
+            value = made
+        if not is_constant_literal(value):
+            return None
+        values[name] = value
     return values
 
 

@@ -22,6 +22,7 @@ from waymark_compiler.lower.dispatch import expression, lower_expr
 from waymark_compiler.lower.large import class_constant, large_value
 from waymark_compiler.lower.log import is_logger, refuse_value
 from waymark_compiler.lower.self_state import self_attribute
+from waymark_compiler.lower.shared_attributes import shared_class_attribute
 from waymark_compiler.partials import partial_value
 from waymark_compiler.rules.expressions import FUNCTION_VALUE, SPECIAL_ATTRIBUTE
 from waymark_compiler.rules.names import (
@@ -290,6 +291,8 @@ def lower_Attribute(node: cst.Attribute, ctx: Ctx) -> ir.Expr:
         return ir.HelperRef(name=attr, span=ctx.span(node))  # `self.rank` as a value
     if ctx.is_self(node.value):
         return self_attribute(node, ctx)
+    if (shared := shared_class_attribute(node, ctx)) is not None:
+        return shared
     base = ctx.symbol(node.value)
     if isinstance(base, ClassSym) and base.kind == "enum" and attr == "__members__":
         return enum_by_name(base, ctx.span(node))

@@ -1199,6 +1199,7 @@ CASES: tuple[ParityCase, ...] = (
     _case("instance_state", "Tally", {"xs": [1, 2, 3, 4]}, {"xs": []}),
     _case("instance_state", "ReadBeforeSet", {"early": True}, {"early": False}),
     _case("instance_state", "UnsetRaises"),
+    _case("instance_state", "ShadowedClassList", {"xs": [1, 2]}),
     _case(
         "class_state",
         "NamedTupleClasses",

@@ -55,3 +55,26 @@ class UnsetRaises(Workflow):
     async def run(self) -> int:
         await double(1)
         return self.never
+
+
+class Shadowed:
+    """A mutable class attribute the instance shadows in `__init__`: each instance's own."""
+
+    items: list[int] = []
+    KIND = "shadowed"
+
+    def __init__(self) -> None:
+        self.items = []
+
+    def record(self, x: int) -> str:
+        self.items.append(x)
+        return f"{self.KIND} {len(self.items)}"
+
+
+@workflow
+class ShadowedClassList(Workflow):
+    async def run(self, xs: list[int]) -> list[object]:
+        first, second = Shadowed(), Shadowed()
+        out: list[object] = [first.record(await double(x)) for x in xs]
+        out.append(second.record(1))
+        return [out, first.items, second.items]

@@ -199,6 +199,9 @@ def check_identity(
     ):
         if op not in ("is", "is not") or _singleton(a) or _singleton(b):
             continue
+        if (table := constant_table(x, ctx) or constant_table(y, ctx)) is not None:
+            _table_identity_error(node, op, table.qualname, ctx)
+            continue
         if not (_immutable(a) or _immutable(b)):
             continue
         if not (holds_class(x, ctx) or holds_class(y, ctx)):
@@ -238,6 +241,17 @@ def _identity_error(node: cst.Comparison, op: str, ctx: Ctx) -> None:
         "identity of values",
         f"compare values with `{equal}`; `{op}` is for `None`, `True`, `False`, enum members, "
         "classes, functions, and objects a workflow holds (lists, dicts, sets, instances)",
+    )
+
+
+def _table_identity_error(node: cst.Comparison, op: str, table: str, ctx: Ctx) -> None:
+    name, equal = table.rpartition(".")[2], "==" if op == "is" else "!="
+    ctx.error(
+        IDENTITY_COMPARISON,
+        node,
+        f"`{op}` with module-level table `{name}`, which a workflow reads as a fresh copy",
+        "identity of a table",
+        f"compare values with `{equal}`, or keep the object in a local variable and compare that",
     )
 
 

@@ -142,7 +142,8 @@ IDENTITY_COMPARISON = rule(
     "WM149",
     "identity-comparison",
     "refuses `is` and `is not` with a literal (but `None`, `True`, `False`), an f-string, a "
-    "tuple display or a builtin's number or text (`len(x)`, `str(x)`) on one side, unless the "
+    "tuple display, a builtin's number or text (`len(x)`, `str(x)`) or a module-level table "
+    "or its item (a workflow reads each as a fresh copy) on one side, unless the "
     "other side is a singleton: `None`, `True`, `False`, an enum member, a class, `type(x)`, a "
     "local variable only ever assigned classes, or a function named as such",
     "CPython leaves the identity of equal numbers, strings and tuples to its caches (it warns "

@@ -11,7 +11,8 @@ from waymark_compiler.rules.rule import rule
 MUTABLE_GLOBAL = rule(
     "WM122",
     "mutable-global",
-    "refuses reading a module-level variable that is not a constant",
+    "refuses reading a module-level variable that is not a constant, or a mutable class "
+    "attribute of a plain class (`seen = []`) that the instance does not shadow",
     "Module globals may change while instances are in flight and differ between processes; "
     "only values fixed at import time can be part of a compiled program. A constant is a "
     "name assigned exactly once at module level to a literal (numbers, strings, booleans, "

@@ -72,6 +72,8 @@ def assignment_symbol(
     made = resolver.at(namespace).expression(call) if call is not None else None
     if made == _GET_LOGGER:
         return VariableSym(variable.qualname, logger=True)
+    if isinstance(made, KnownSym) and made.what == "Enum":  # `Enum("Level", "LOW HIGH")`
+        return VariableSym(variable.qualname, functional_enum=made.qualname.rpartition(".")[2])
     factory = made.path if isinstance(made, FunctionSym) else getattr(made, "qualname", "")
     typename = _typename(value) if factory in _NAMED_TUPLE_FACTORIES else None
     if typename is not None and _sole_class(namespace, name, typename):

@@ -99,6 +99,9 @@ class VariableSym:
     # holds a class with `__slots__` (or a subclass of one), which no workflow value holds:
     # its name, and the one of its `__slots__` (`Point`, or `Labelled` and `Point`)
     slotted: tuple[str, str] | None = None
+    # bound once to an enum made by the functional API (`Enum("Level", "LOW HIGH")`): the
+    # factory's name, for the refusal (`Enum`, `IntEnum`)
+    functional_enum: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

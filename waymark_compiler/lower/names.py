@@ -190,7 +190,12 @@ def _global_value(symbol: VariableSym | ExternalSym, node: cst.BaseExpression, c
         message = f"read of `{text}` from module `{module}`, which does not compile: {unreadable}"
         help = f"fix `{module}` first: Python cannot import it either"
         return ctx.error(MUTABLE_GLOBAL, node, message, "module does not compile", help)
-    if isinstance(symbol, VariableSym) and symbol.enclosing:
+    if isinstance(symbol, VariableSym) and symbol.functional_enum:
+        factory = symbol.functional_enum
+        message = f"read of `{text}`, an enum made by the functional API `{factory}(...)`"
+        name = symbol.qualname.rpartition(".")[2]
+        help = f"declare it as a class, `class {name}({factory}):` with one member a line"
+    elif isinstance(symbol, VariableSym) and symbol.enclosing:
         message = f"read of `{text}`, a variable of an enclosing function"
     elif isinstance(symbol, VariableSym):
         message = f"read of module global `{text}`, which is not a constant"

@@ -34,6 +34,7 @@ from waymark_compiler.lower.log import log_method, lower_log
 from waymark_compiler.lower.names import local_definition
 from waymark_compiler.lower.operations import lower_await
 from waymark_compiler.lower.patterns import lower_pattern
+from waymark_compiler.lower.prints import is_print, lower_print
 from waymark_compiler.lower.started import started_assign, started_statement
 from waymark_compiler.lower.table_aliases import in_place_change
 from waymark_compiler.rules.operations import NESTED_AWAIT
@@ -74,6 +75,8 @@ def lower_Expr(node: cst.Expr, ctx: Ctx) -> list[ir.Stmt]:
         return before
     if (method := log_method(node.value, ctx)) is not None:
         return [*before, *lower_log(node.value, method, ctx)]  # type: ignore[arg-type]
+    if is_print(node.value, ctx):
+        return [*before, *lower_print(node.value, ctx)]  # type: ignore[arg-type]
     if (sorting := sort_in_place(node.value, ctx)) is not None:
         return [*before, sorting]
     return [*before, ir.ExprStmt(value=lower_expr(node.value, ctx), span=ctx.span(node))]

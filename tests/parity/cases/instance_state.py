@@ -75,6 +75,7 @@ class Shadowed:
 class ShadowedClassList(Workflow):
     async def run(self, xs: list[int]) -> list[object]:
         first, second = Shadowed(), Shadowed()
-        out: list[object] = [first.record(await double(x)) for x in xs]
+        doubled = [await double(x) for x in xs]
+        out: list[object] = [first.record(x) for x in doubled]
         out.append(second.record(1))
         return [out, first.items, second.items]

@@ -8,6 +8,7 @@ import json
 from tests.interpreter.host import drive
 from tests.parity.cases.chain_identity import ChainIdentity
 from tests.parity.cases.exception_chains import LongChain
+from tests.parity.cases.group_members import GroupMemberChain
 from waymark._workflow import definition_of
 from waymark.testing import LocalRuntime
 from waymark_runtime.values import ExceptionValue, chained_value, to_json, to_value
@@ -65,3 +66,11 @@ async def test_a_link_is_the_object_held_elsewhere_after_each_resume() -> None:
     before, after, context, cause, later = outcome[1]
     assert (before, after, context, cause) == ([True, True], [True] * 4, "changed", "changed")
     assert later == [True, True, "no 1"]
+
+
+async def test_a_group_member_is_the_exception_put_in_it_after_each_resume() -> None:
+    outcome = await drive(definition_of(GroupMemberChain).program, {"wait": True})
+    chains, same, notes = outcome[1]
+    assert chains[0] == ["LookupError('inner')", "None", True]
+    assert chains[1] == ["None", "OSError('why')", True]
+    assert (same, notes) == ([True, True], ["later"])

@@ -44,11 +44,27 @@ def sharing(made: Any, obj: Any, given: dict[int, Any]) -> Any:
             made.args = tuple(
                 given.get(id(real), value) for real, value in zip(obj.args, made.args, strict=True)
             )
+            if isinstance(obj, BaseExceptionGroup):
+                made.attrs["exceptions"] = tuple(
+                    given.get(id(real), value)
+                    for real, value in zip(obj.exceptions, made.attrs["exceptions"], strict=True)
+                )
     elif isinstance(made, tuple):  # a named tuple
         made = type(made)(
             *(given.get(id(real), value) for real, value in zip(obj, made, strict=True))
         )
     return made
+
+
+def remember(given: dict[int, Any], value: Any, built: Any) -> None:
+    """Note that the real argument `built` was made from the workflow value `value`, and so
+    were the exceptions of a list or tuple of them: an `ExceptionGroup` holds the very
+    exceptions of the sequence it is given (their identity, their chain), not copies."""
+    given[id(built)] = value
+    if value.__class__ in (list, tuple):
+        for item, real in zip(value, built, strict=True):
+            if item.__class__ is ExceptionValue:
+                given[id(real)] = item
 
 
 def stored_as_given(cls: type, path: str, name: str) -> bool:

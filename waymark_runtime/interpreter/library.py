@@ -40,7 +40,7 @@ from waymark_runtime.interpreter.classes import (
     type_of,
 )
 from waymark_runtime.interpreter.code import Generator, delegate_step
-from waymark_runtime.interpreter.constructing import sharing, stored_as_given
+from waymark_runtime.interpreter.constructing import remember, sharing, stored_as_given
 from waymark_runtime.interpreter.csv_readers import csv_functions
 from waymark_runtime.interpreter.csv_writers import WRITING_TYPES, call_writing, writer_functions
 from waymark_runtime.interpreter.exception_notes import add_note
@@ -262,7 +262,7 @@ class Library:
         def real(value: Any) -> Any:
             built = self._real(value)
             if built is not value:
-                given[id(built)] = value
+                remember(given, value, built)
             return built
 
         real_args = [real(arg) for arg in args]

@@ -1187,6 +1187,7 @@ CASES: tuple[ParityCase, ...] = (
         *({"case": c} for c in ("compare", "unhashable", "uncaught", "local", "action", "frozen")),
     ),
     _case("class_state", "ExceptionGroups", {"local": True}, {"local": False}),
+    _case("group_members", "GroupMemberChain", {"wait": False}, {"wait": True}),
     _case(
         "class_state",
         "PrivateAttributes",

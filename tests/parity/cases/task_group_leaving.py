@@ -154,7 +154,8 @@ def _chain(error: BaseException) -> list[object]:
 @workflow
 class TaskGroupContext(Workflow):
     """The group's `__context__` is the body's exception (its cancellation by the group too),
-    hidden by `from None`; a body that ended gives none, or the one handled around the block."""
+    hidden by `from None`; a body that ended gives none, or the one handled around the block.
+    The members keep their own chains (the body's `from None` over its handled exception)."""
 
     async def run(self, how: str) -> list[object]:
         try:
@@ -165,7 +166,7 @@ class TaskGroupContext(Workflow):
                     await self.grouped("")
             await self.grouped(how)
         except ExceptionGroup as eg:
-            return [str(eg), *_chain(eg), [repr(e) for e in eg.exceptions]]
+            return [str(eg), *_chain(eg), [[repr(e), *_chain(e)] for e in eg.exceptions]]
         return []
 
     async def grouped(self, how: str) -> None:

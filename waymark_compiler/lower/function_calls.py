@@ -16,12 +16,11 @@ from waymark_compiler.lower.constants import unbound_partial
 from waymark_compiler.lower.formatting import format_call
 from waymark_compiler.lower.functional import (
     accumulate_call,
-    filter_call,
     groupby_call,
-    map_call,
     reduce_call,
     while_call,
 )
+from waymark_compiler.lower.mapping import filter_call, map_call
 from waymark_compiler.lower.method_forms import zone_missing
 from waymark_compiler.lower.names import missing_import
 from waymark_compiler.lower.regexes import substitution

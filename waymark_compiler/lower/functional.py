@@ -1,10 +1,8 @@
-"""`map`, `filter` and `dict.fromkeys`, and the function values they (and `key=`) accept.
+"""The function values `map`, `filter` (`mapping`), `key=` and the `itertools`/`functools`
+calls here accept, and `dict.fromkeys`.
 
 Builtins and lambdas are not values in the runtime language, so these calls are lowered to the
-comprehensions they stand for: `map(f, xs)` is `(f(x) for x in xs)` (several iterables are
-zipped, stopping at the shortest as `map` does), `filter(f, xs)` is `(x for x in xs if f(x))`
-and `filter(None, xs)` keeps the truthy items; both stay lazy, like the iterators CPython returns.
-`dict.fromkeys(keys, value)` is a dict comprehension that evaluates `value` once, after `keys`.
+comprehensions they stand for. `dict.fromkeys(keys, value)` is a dict comprehension that evaluates `value` once, after `keys`.
 
 A function value (`applied`) is a lambda whose body is a pure expression, a pure builtin, a
 pure method of a value (`d.get`), a pure method of a builtin type (`str.strip`, called on the
@@ -39,7 +37,6 @@ from waymark_runtime.vocabulary import (
     ACCUMULATE_RESULT,
     ACCUMULATE_START,
     DROP_WHILE,
-    GOES_ON,
     PURE_FUNCTIONS,
     PURE_METHODS,
     REDUCE_RESULT,
@@ -184,52 +181,6 @@ def plain_parameters(params: cst.Parameters) -> tuple[str, ...] | None:
     return tuple(p.name.value for p in plain)
 
 
-def map_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
-    """`map(f, xs, ...)` as `(f(x, ...) for x, ... in zip(xs, ...))`, marked to go on after
-    an error of `f` (`vocabulary.GOES_ON`)."""
-    span = ctx.span(node)
-    args = _positional(node)
-    if args is None or len(args) < 2:
-        return refuse_form(node, "map", "`map(function, iterable, ...)`", ctx)
-    iterables = tuple(lower_expr(a.value, ctx) for a in args[1:])
-    names = tuple(ctx.temp() for _ in iterables)
-    function = applied(args[0].value, names, ctx)
-    if function is None:
-        return ctx.error(FUNCTION_VALUE, args[0], *_FUNCTION_ERROR)
-    elt, bound = function
-    if len(iterables) == 1:
-        target: ir.Target = ir.Name(id=bound[0], span=span)
-        source = iterables[0]
-    else:
-        target = ir.TupleExpr(elts=tuple(ir.Name(id=n, span=span) for n in bound), span=span)
-        source = ir.Call(func="zip", args=iterables, kwargs=(), span=span)
-    clause = ir.Generator(target=target, iter=source, ifs=(), span=span)
-    mapped = ir.Comprehension(kind="gen", elt=elt, value=None, generators=(clause,), span=span)
-    return ir.Call(func=GOES_ON, args=(mapped,), kwargs=(), span=span)
-
-
-def filter_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
-    """`filter(f, xs)` as `(x for x in xs if f(x))`, marked to go on after an error of `f`
-    (`vocabulary.GOES_ON`); `filter(None, xs)` keeps truthy items."""
-    span = ctx.span(node)
-    args = _positional(node)
-    if args is None or len(args) != 2:
-        return refuse_form(node, "filter", "`filter(function, iterable)`", ctx)
-    test_node, iterable = args[0].value, lower_expr(args[1].value, ctx)
-    name = ctx.temp()
-    test: ir.Expr = ir.Name(id=name, span=span)
-    bound = name
-    if not (isinstance(test_node, cst.Name) and test_node.value == "None"):
-        function = applied(test_node, (name,), ctx)
-        if function is None:
-            return ctx.error(FUNCTION_VALUE, test_node, *_FUNCTION_ERROR)
-        test, bound = function[0], function[1][0]
-    item = ir.Name(id=bound, span=span)
-    clause = ir.Generator(target=item, iter=iterable, ifs=(test,), span=span)
-    kept = ir.Comprehension(kind="gen", elt=item, value=None, generators=(clause,), span=span)
-    return ir.Call(func=GOES_ON, args=(kept,), kwargs=(), span=span)
-
-
 def while_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     """`itertools.takewhile(f, xs)` as `take(((x, f(x)) for x in xs))`, and `dropwhile(f, xs)`
     as `[drop(((x, f(x)) for x in it), it) for it in [iter(xs)]][0]`: the runtime reads the
@@ -237,13 +188,13 @@ def while_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     symbol = ctx.symbol(node.func)
     dropping = isinstance(symbol, ExternalSym) and symbol.qualname == "itertools.dropwhile"
     name = "dropwhile" if dropping else "takewhile"
-    args = _positional(node)
+    args = positional(node)
     if args is None or len(args) != 2:
         return refuse_form(node, name, f"`{name}(predicate, iterable)`", ctx)
     span, items = ctx.span(node), lower_expr(args[1].value, ctx)
     function = applied(args[0].value, (ctx.temp(),), ctx)
     if function is None:
-        return ctx.error(FUNCTION_VALUE, args[0], *_FUNCTION_ERROR)
+        return ctx.error(FUNCTION_VALUE, args[0], *FUNCTION_ERROR)
     answer, (bound,) = function
     item = ir.Name(id=bound, span=span)
     held = ir.Name(id=ctx.temp(), span=span)  # `dropwhile`'s iterator of the items
@@ -271,7 +222,7 @@ def accumulate_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     function = named.get("func") or (plain[1] if len(plain) > 1 else None)
     if any(a.star for a in node.args) or set(named) - {"func", "initial"} or len(plain) > 2:
         return refuse_form(node, "accumulate", "`accumulate(iterable, function, initial=...)`", ctx)
-    if function is None or _is_none(function.value):
+    if function is None or is_none(function.value):
         kept = [a for a in node.args if a is not function]
         args, kwargs = lower_arguments(kept, ctx)
         return ir.Call(func="itertools.accumulate", args=args, kwargs=kwargs, span=span)
@@ -285,7 +236,7 @@ def accumulate_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     )
     applied_function = applied(function.value, (ctx.temp(), ctx.temp()), ctx)
     if applied_function is None:
-        return ctx.error(FUNCTION_VALUE, function, *_FUNCTION_ERROR)
+        return ctx.error(FUNCTION_VALUE, function, *FUNCTION_ERROR)
     step, (total, item) = applied_function
     acc, source = ir.Name(id=total, span=span), ir.Name(id=ctx.temp(), span=span)
     present = ir.Name(id=ctx.temp(), span=span)
@@ -316,7 +267,7 @@ def _running(
     return ir.Comprehension(kind="gen", elt=acc, value=None, generators=steps, span=span)
 
 
-def _is_none(node: cst.BaseExpression) -> bool:
+def is_none(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Name) and node.value == "None"
 
 
@@ -326,7 +277,7 @@ def reduce_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     the accumulator rebound to `f(a, x)` item by item, in order, as CPython's loop does."""
     span = ctx.span(node)
     initial = [a for a in node.args if a.keyword is not None and a.keyword.value == "initial"]
-    args = _positional(node.with_changes(args=[a for a in node.args if a not in initial]))
+    args = positional(node.with_changes(args=[a for a in node.args if a not in initial]))
     if args is None or len(args) not in (2, 3) or len(args) + len(initial) > 3:
         return refuse_form(node, "reduce", "`reduce(function, iterable[, initial])`", ctx)
     started = tuple(lower_expr(a.value, ctx) for a in args[1:])
@@ -334,7 +285,7 @@ def reduce_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     names = (ctx.temp(), ctx.temp())
     function = applied(args[0].value, names, ctx)
     if function is None:
-        return ctx.error(FUNCTION_VALUE, args[0], *_FUNCTION_ERROR)
+        return ctx.error(FUNCTION_VALUE, args[0], *FUNCTION_ERROR)
     step, (total, item) = function
     acc, items = ir.Name(id=total, span=span), ir.Name(id=ctx.temp(), span=span)
     accumulated = _running(acc, ir.Name(id=item, span=span), items, step, span)
@@ -352,7 +303,7 @@ def fromkeys_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     """`dict.fromkeys(keys, value=None)` as `{k: t[1] for t in [(keys, value)] for k in t[0]}`:
     the arguments evaluated once and in order, every key mapped to the same value."""
     span = ctx.span(node)
-    args = _positional(node)
+    args = positional(node)
     if args is None or not 1 <= len(args) <= 2:
         return refuse_form(node, "dict.fromkeys", "`dict.fromkeys(keys, value)`", ctx)
     keys = lower_expr(args[0].value, ctx)
@@ -370,7 +321,7 @@ def fromkeys_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     return ir.Comprehension(kind="dict", elt=key, value=part(1), generators=clauses, span=span)
 
 
-def _positional(node: cst.Call) -> list[cst.Arg] | None:
+def positional(node: cst.Call) -> list[cst.Arg] | None:
     """The arguments when all are plain positional ones (no keywords, no `*` spreads)."""
     if any(a.keyword is not None or a.star for a in node.args):
         return None
@@ -383,7 +334,7 @@ def refuse_form(node: cst.Call, name: str, form: str, ctx: Ctx) -> ir.Expr:
     return ctx.error(FUNCTION_VALUE, node, message, "unsupported form", help)
 
 
-_FUNCTION_ERROR = (
+FUNCTION_ERROR = (
     "not a pure builtin, a pure method, a `math` function or a lambda of the right arity",
     "unsupported function",
     FUNCTION_HELP,
@@ -407,7 +358,7 @@ def groupby_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     if key is not None and not (isinstance(key.value, cst.Name) and key.value.value == "None"):
         keyed = applied(key.value, [item], ctx)
     if keyed is None:
-        return ctx.error(FUNCTION_VALUE, key or node, *_FUNCTION_ERROR)
+        return ctx.error(FUNCTION_VALUE, key or node, *FUNCTION_ERROR)
     value, bound = keyed
     target = ir.Name(id=bound[0], span=span)
     pair = ir.TupleExpr(elts=(value, target), span=span)

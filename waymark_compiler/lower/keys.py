@@ -10,6 +10,12 @@ position breaks ties (stable, as CPython's sort; negated for `reverse=True` and 
 the first of equal items still wins) and items are never compared themselves. The key is
 computed once per item, as in CPython. (`min`/`max` compute every key before comparing, where
 CPython interleaves the two: only which of two errors is reported could differ.)
+
+A key computed at run time (`key=ORDERINGS[order]`, `key=by_date if newest else by_id`, a local
+variable, a call that returns a function) is evaluated once, after the iterable and with the
+other arguments in their order, before the call (`held`), and called on each item as a value:
+a missing table key raises its `KeyError` for an empty list too, as in CPython. A `reverse=`
+that is more than a name or a number is held the same way, so it is evaluated once.
 """
 
 from __future__ import annotations
@@ -20,12 +26,11 @@ import libcst as cst
 
 from waymark_compiler.context import Ctx
 from waymark_compiler.lower.compare_keys import compare_extreme, compare_sorted, compared
-from waymark_compiler.lower.computed import is_computed
 from waymark_compiler.lower.constants import constant_table
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.lower.functional import FUNCTION_HELP, applied
+from waymark_compiler.lower.held import called, held, picked
 from waymark_compiler.rules.expressions import FUNCTION_VALUE
-from waymark_compiler.symbols import FunctionSym
 from waymark_runtime import ir
 
 KEYED = frozenset({"sorted", "min", "max"})
@@ -92,12 +97,46 @@ def keyed(
     if compare is not None:
         default = lower_expr(options["default"], ctx) if "default" in options else None
         return compare_extreme(name, iterable, compare, default, ctx)
-    index, item = ctx.temp(), ctx.temp()
-    key = _key(options["key"], item, ctx)
-    if key is None:
-        return ctx.error(FUNCTION_VALUE, options["key"], *_KEY_ERROR)
+    key_node, item = options["key"], ctx.temp()
+    hold_key = picked(key_node, ctx)
+    found = None if hold_key else applied(key_node, (item,), ctx)
+    hold_key = hold_key or (found is None and called(key_node, ctx))
+    if not hold_key and found is None:
+        return ctx.error(FUNCTION_VALUE, key_node, *_KEY_ERROR)
+    flag = options.get("reverse")  # read per item: held unless a name or a number
+    if found is not None and (flag is None or isinstance(flag, cst.Name | cst.Integer)):
+        key = (found[0], found[1][0])  # nothing to evaluate before the call
+        lowered = {o: lower_expr(v, ctx) for o, v in options.items() if o != "key"}
+        return _decorated(name, iterable, key, lowered, ctx, span)
+    # the arguments evaluated once, in order, before the call, as CPython evaluates them
+    kept = [option for option in options if option != "key" or hold_key]
+    values = [iterable, *(lower_expr(options[option], ctx) for option in kept)]
+
+    def build(names: tuple[ir.Name, ...]) -> ir.Expr:
+        given: dict[str, ir.Expr] = dict(zip(kept, names[1:], strict=True))
+        key = None if found is None else (found[0], found[1][0])
+        if key is None:
+            args = (ir.Name(id=item, span=span),)
+            key = (ir.CallValue(callee=given.pop("key"), args=args, kwargs=(), span=span), item)
+        return _decorated(name, names[0], key, given, ctx, span)
+
+    return held(values, build, ctx, span)
+
+
+def _decorated(
+    name: str,
+    iterable: ir.Expr,
+    key: tuple[ir.Expr, str],
+    options: dict[str, ir.Expr],
+    ctx: Ctx,
+    span: ir.Span | None,
+) -> ir.Expr:
+    """`sorted`, `min` or `max` of the items decorated with their `key` (the key of an item
+    and the name the item is bound to) and position; the options are `reverse` and `default`,
+    lowered."""
+    index = ctx.temp()
     key_expr, item_name = key
-    reverse = lower_expr(options["reverse"], ctx) if "reverse" in options else None
+    reverse = options.get("reverse")
     position: ir.Expr = ir.Name(id=index, span=span)
     backwards = ir.UnaryOp(op="-", operand=position, span=span)
     if name == "max":
@@ -116,7 +155,7 @@ def keyed(
         extra: tuple[ir.Keyword, ...] = ()
         if "default" in options:  # a triple whose item is the default: `[2]` takes it out
             none = ir.Const(value=None, span=span)
-            fallback = ir.TupleExpr(elts=(none, none, lower_expr(options["default"], ctx)))
+            fallback = ir.TupleExpr(elts=(none, none, options["default"]))
             extra = (ir.Keyword(name="default", value=fallback, span=span),)
         chosen = ir.Call(func=name, args=(decorated,), kwargs=extra, span=span)
         return ir.Subscript(value=chosen, index=third, span=span)
@@ -141,32 +180,3 @@ def _iterable(positional: Sequence[cst.Arg], ctx: Ctx) -> ir.Expr:
         return lower_expr(positional[0].value, ctx)
     items = tuple(lower_expr(a.value, ctx) for a in positional)
     return ir.TupleExpr(elts=items, span=ctx.span(positional[0]))
-
-
-def _key(node: cst.BaseExpression, item: str, ctx: Ctx) -> tuple[ir.Expr, str] | None:
-    """The key of one item and the name the item is bound to, or None when not supported."""
-    found = applied(node, (item,), ctx)
-    if found is None and _picked(node, ctx):  # `key=order`, `order = by_date if x else by_id`
-        span = ctx.span(node)
-        args = (ir.Name(id=item, span=span),)
-        return ir.CallValue(callee=lower_expr(node, ctx), args=args, kwargs=(), span=span), item
-    return None if found is None else (found[0], found[1][0])
-
-
-def _picked(node: cst.BaseExpression, ctx: Ctx) -> bool:
-    """Is `node` a function value read without calling anything: a local variable, a
-    conditional of them or an item of a table (`KEYS[kind]`)? Reading it once per item, as the
-    lowering does, gives what CPython's one read gives; a value that is not a function raises
-    its `TypeError` at the first item, as there."""
-    if isinstance(node, cst.IfExp):  # `by_date if newest else by_id`: each a function
-        return all(_picked(b, ctx) or _function(b, ctx) for b in (node.body, node.orelse))
-    return isinstance(node, cst.Name | cst.Subscript) and is_computed(node, ctx)
-
-
-def _function(node: cst.BaseExpression, ctx: Ctx) -> bool:
-    """A synchronous function of the user's code named as a value (`by_date`, `self.rank`)."""
-    symbol = ctx.symbol(node) if isinstance(node, cst.Name | cst.Attribute) else None
-    if isinstance(symbol, FunctionSym):
-        return not symbol.is_async
-    self_helper = isinstance(node, cst.Attribute) and ctx.is_self(node.value)
-    return self_helper and ctx.helpers.get(node.attr.value) is False  # type: ignore[attr-defined]

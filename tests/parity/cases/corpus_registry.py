@@ -229,6 +229,12 @@ CORPUS: tuple[CorpusRow, ...] = (
     ),
     ("folded_text", "FoldedText", ({"name": "Ada"}, {"name": "Grace Hopper", "amount": 11}), True),
     (
+        "held_functions",
+        "HeldFunctions",
+        ({"xs": [], "name": "far"}, {"xs": [3, 1, 2], "name": "near"}, {"xs": [2], "name": "far"}),
+        True,
+    ),
+    (
         "picked_keys",
         "PickedKeys",
         ({"order": "price"}, {"order": "name", "newest": True}, {"order": "name"}),

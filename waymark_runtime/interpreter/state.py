@@ -61,6 +61,7 @@ from waymark_runtime.interpreter.state_reads import (
 )
 from waymark_runtime.values import (
     JSON,
+    MODEL_KINDS,
     MODEL_VALUES,
     Decoder,
     Encoder,
@@ -313,7 +314,7 @@ class StateDecoder(Decoder):
                 return self._fill(OrderedDict(), value["items"])
             if tag == "defaultdict":
                 return self._fill(defaultdict(default_factory(value["factory"])), value["items"])
-            if tag == "model" or tag == "dataclass":
+            if tag in MODEL_KINDS:  # numbered as the encoder numbers them (`mref`)
                 return self._model(value)
             if tag == "exception":  # numbered as encoded: before what its attributes hold
                 ordinal = len(self.errors)

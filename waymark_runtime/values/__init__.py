@@ -27,7 +27,12 @@ from waymark_runtime.values.exception_values import (
     chained_value,
     exception_value,
 )
-from waymark_runtime.values.model_values import MODEL_VALUES, IndexedModelValue, ModelValue
+from waymark_runtime.values.model_values import (
+    MODEL_KINDS,
+    MODEL_VALUES,
+    IndexedModelValue,
+    ModelValue,
+)
 from waymark_runtime.values.registry import (
     add_user_module,
     find_class,
@@ -57,6 +62,7 @@ __all__ = [
     "DEFAULT_FACTORY_PATHS",
     "JSON",
     "MISSING",
+    "MODEL_KINDS",
     "MODEL_VALUES",
     "STRUCTURAL_VALUES",
     "Decoder",

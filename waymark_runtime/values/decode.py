@@ -36,7 +36,7 @@ from waymark_runtime.values.exception_values import exception_value
 from waymark_runtime.values.fields import stored_field
 from waymark_runtime.values.matches import MatchValue
 from waymark_runtime.values.model_fields import stored_model_field
-from waymark_runtime.values.model_values import ModelValue
+from waymark_runtime.values.model_values import MODEL_KINDS, ModelValue
 from waymark_runtime.values.registry import find_class, kind_of
 from waymark_runtime.values.structural import (
     DEFAULT_FACTORIES,
@@ -298,7 +298,7 @@ _DECODERS: dict[str, Callable[[Decoder, JSON], Any]] = {
     "purepath": lambda dec, v: PurePosixPath(dec.decode(v["v"])),
     "template": lambda dec, v: string.Template(dec.decode(v["v"])),
     "fraction": lambda dec, v: Fraction(*(int(dec.decode(part)) for part in v["v"])),
-    **dict.fromkeys(("model", "dataclass", "object"), _structure_value),  # `object`: `objects`
+    **dict.fromkeys(MODEL_KINDS, _structure_value),  # `object`: `objects`
     "enum": _enum_value,
     "exception": exception_from,
     "type": _type_value,

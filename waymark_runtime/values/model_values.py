@@ -19,6 +19,10 @@ from waymark_runtime.values.structural import short_name
 if TYPE_CHECKING:
     from waymark_runtime.values.exception_values import ExceptionValue
 
+MODEL_KINDS = ("model", "dataclass", "object")
+"""The kinds of `ModelValue` (a pydantic model, a dataclass instance, a plain class's instance,
+`objects`), which are also their JSON tags."""
+
 
 class ModelValue:
     """A pydantic model (`kind="model"`) or dataclass instance by type path and field values."""

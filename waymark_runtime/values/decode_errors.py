@@ -20,10 +20,14 @@ if TYPE_CHECKING:
 def exception_from(dec: Decoder, value: JSON) -> Any:
     lineage = (value["type"], *value["bases"])
     args = tuple(dec.decode(a) for a in value["args"])
-    attrs = {k: dec.decode(v) for k, v in value["attrs"].items() if not k.startswith("__")}
-    notes = value["attrs"].get("__notes__")  # `add_note`'s: a list of text, nothing else
-    if isinstance(notes, list) and all(type(note) is str for note in notes):
-        attrs["__notes__"] = list(notes)
+    # Every attribute decoded, in order, so a state's numbered lists and dicts in them are
+    # counted as they were encoded; then only the plain ones and `add_note`'s list are kept
+    # (the list itself: a name that holds it still holds the exception's notes).
+    decoded = {k: dec.decode(v) for k, v in value["attrs"].items()}
+    attrs = {k: v for k, v in decoded.items() if not k.startswith("__")}
+    notes = decoded.get("__notes__")
+    if type(notes) is list and all(type(note) is str for note in notes):
+        attrs["__notes__"] = notes
     remote = value.get("traceback")
     text = dec.decode(remote) if remote is not None else None
     cause = _link(dec, value.get("cause"))

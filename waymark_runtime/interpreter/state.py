@@ -31,6 +31,7 @@ from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
 from typing import Any
 
 from waymark_runtime.errors import WaymarkError
+from waymark_runtime.interpreter.classes import EnumMembers
 from waymark_runtime.interpreter.code import Code, Generator
 from waymark_runtime.interpreter.csv_readers import (
     READER_TAGS,
@@ -65,6 +66,7 @@ from waymark_runtime.values import (
     MODEL_VALUES,
     Decoder,
     Encoder,
+    EnumValue,
     ExceptionValue,
     ModelValue,
     ValueNotSerializable,
@@ -144,6 +146,8 @@ class StateEncoder(Encoder):
         if kind is range:
             return {"$t": "range", "v": [self.encode(obj.start), self.encode(obj.stop),
                                          self.encode(obj.step)]}  # fmt: skip
+        if kind is EnumMembers:  # an enum class named in the code: its members, not a tuple
+            return {"$t": "enum.members", "items": [self.encode(m) for m in obj]}
         if kind is slice:
             return {
                 "$t": "slice",
@@ -365,6 +369,11 @@ class StateDecoder(Decoder):
             return range(*(self.decode(v) for v in value["v"]))
         if tag == "slice":
             return slice(*(self.decode(v) for v in value["v"]))
+        if tag == "enum.members":
+            members = EnumMembers(self.decode(member) for member in value["items"])
+            if not all(type(member) is EnumValue for member in members):
+                raise ValueNotSerializable("an enum class's members that are not members")
+            return members
         if tag == "view":
             kind = value.get("kind")
             if kind not in ("keys", "values", "items"):

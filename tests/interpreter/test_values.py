@@ -13,6 +13,7 @@ from enum import Enum, IntEnum
 from fractions import Fraction
 from pathlib import PurePosixPath
 from string import Template
+from urllib.parse import ParseResult, urlparse
 
 import pytest
 from hypothesis import given
@@ -291,3 +292,12 @@ def test_json_text_from_outside_is_refused_with_the_reason(text: str, why: str) 
 
 def test_json_text_keeps_escaped_surrogates_and_any_other_character() -> None:
     assert read_json('["\\ud800", "é", "\\u0000"]') == ["\ud800", "é", "\x00"]
+
+
+def test_a_standard_library_named_tuple_loads_as_its_own_class_with_its_methods() -> None:
+    parsed = urlparse("https://ex.test/a?b=1#c")
+    for loaded in (to_value(to_json(parsed)), from_json(to_json(parsed))):
+        assert type(loaded) is ParseResult
+        assert loaded == parsed
+        assert loaded.geturl() == "https://ex.test/a?b=1#c"
+        assert loaded.hostname == "ex.test"

@@ -17,6 +17,7 @@ import enum
 import functools
 import re
 import string
+import sys
 import uuid
 from collections import ChainMap, Counter, OrderedDict, defaultdict, deque
 from collections.abc import Callable
@@ -164,13 +165,32 @@ def _namedtuple_value(dec: Decoder, value: JSON) -> tuple[Any, ...]:
     items = dec.items(value)
     if len(items) != len(value["fields"]):
         return tuple(items)  # not what `_tuple_json` writes
-    cls = dec.resolve(value["type"], "namedtuple")
+    cls = _standard_tuple(value["type"], tuple(value["fields"]))
+    cls = cls or dec.resolve(value["type"], "namedtuple")
     if cls is None:
         try:
             cls = _standin(value["type"], tuple(value["fields"]))
         except (TypeError, ValueError):  # not field names a named tuple may have
             return tuple(items)
     return cls(*items)  # type: ignore[no-any-return]
+
+
+def _standard_tuple(path: str, fields: tuple[str, ...]) -> type | None:
+    """The standard library's named tuple class at `path` (`urllib.parse:ParseResult`, with
+    its methods: `geturl()`), when its module is loaded here and its fields are `fields`."""
+    module, _, qualname = path.partition(":")
+    if module.partition(".")[0] not in sys.stdlib_module_names:
+        return None
+    found: Any = sys.modules.get(module)
+    for name in qualname.split("."):
+        found = getattr(found, name, None)
+    if (
+        isinstance(found, type)
+        and issubclass(found, tuple)
+        and getattr(found, "_fields", None) == fields
+    ):
+        return found
+    return None
 
 
 @functools.lru_cache(maxsize=256)

@@ -3,7 +3,8 @@
 On top of `values`: object identity is kept (a list reachable from two names is one list after
 a resume, cycles included: the n-th list/dict/set/deque/Counter/defaultdict/ChainMap met is
 container n, a repeat is `{"$t": "ref"}`;
-models and dataclasses, whose fields a workflow may assign, are counted apart, `{"$t": "mref"}`),
+models and dataclasses, whose fields a workflow may assign, are counted apart, `{"$t": "mref"}`,
+and tuples too, `{"$t": "tref"}`, a cycle through the objects they hold included: `state_tuples`),
 loop iterators keep their position (a list iterator still sees appends to its list), ranges stay
 ranges, dict views stay views of their dict, and so do their iterators (a loop over `d.items()`
 reads each value as it is when it gets there, and fails as CPython's does when `d` changed size;
@@ -60,6 +61,7 @@ from waymark_runtime.interpreter.state_reads import (
     odict_place,
     source_of,
 )
+from waymark_runtime.interpreter.state_tuples import PATCHABLE, Unmade, put_made
 from waymark_runtime.values import (
     JSON,
     MODEL_KINDS,
@@ -105,6 +107,10 @@ class StateEncoder(Encoder):
         self.models: dict[int, int] = {}
         self.errors: dict[int, int] = {}
         self.iterators: dict[int, int] = {}
+        self.tuples: dict[int, int] = {}  # numbered in the decoder's order (`state_tuples`)
+        self.tuple_count = 0
+        self.saving: set[int] = set()  # the tuples being encoded
+        self.within: list[type] = [object]  # the kinds being encoded, innermost last
         self.read: dict[int, Read] = {} if read is None else read
         """The iterators materialised, by id (their objects are kept `alive`)."""
         self.consumed = bool(read)  # an iterator was read to its end: its frame is spent
@@ -124,8 +130,35 @@ class StateEncoder(Encoder):
             self.models[id(obj)] = len(self.models)
             self.alive.append(obj)
         elif kind is ExceptionValue:  # one object under every name: `caught is err`
-            return self._error(obj) or super().encode(obj)
-        return super().encode(obj)
+            return self._error(obj) or self._within(obj)
+        elif kind is tuple:
+            return self._tuple(obj)
+        elif kind is str or kind is int or kind is float or kind is bool or obj is None:
+            return super().encode(obj)
+        return self._within(obj)
+
+    def _within(self, obj: Any) -> JSON:
+        self.within.append(type(obj))
+        try:
+            return super().encode(obj)
+        finally:
+            self.within.pop()
+
+    def _tuple(self, obj: tuple[Any, ...]) -> JSON:
+        """A tuple, or a reference to it where the decoder can give it (`state_tuples`)."""
+        ordinal = self.tuples.get(id(obj))
+        if ordinal is not None and (id(obj) not in self.saving or self.within[-1] in PATCHABLE):
+            return {"$t": "tref", "v": ordinal}
+        self.tuple_count += 1
+        if ordinal is not None:  # being saved, met where no reference can be put: again whole
+            return self._within(obj)
+        self.tuples[id(obj)] = self.tuple_count - 1
+        self.alive.append(obj)
+        self.saving.add(id(obj))
+        try:
+            return self._within(obj)
+        finally:
+            self.saving.discard(id(obj))
 
     def chain_link(self, link: ExceptionValue, links: list[int]) -> JSON:
         """A link numbered as any exception is, so `second.__context__ is first` holds after
@@ -298,6 +331,7 @@ class StateDecoder(Decoder):
         self.models: list[ModelValue] = []
         self.errors: list[Any] = []
         self.iterators: list[Any] = []
+        self.tuples: list[Any] = []
 
     def decode(self, value: JSON) -> Any:
         kind = type(value)
@@ -325,6 +359,8 @@ class StateDecoder(Decoder):
                 self.errors.append(None)
                 self.errors[ordinal] = made = super().decode(value)
                 return made
+            if tag == "tuple":
+                return self._tuple(value)
             if tag == "set":
                 found: set[Any] = set()
                 self.objects.append(found)
@@ -351,6 +387,17 @@ class StateDecoder(Decoder):
             out[self.decode(key)] = self.decode(item)
         return out
 
+    def _tuple(self, value: JSON) -> tuple[Any, ...]:
+        """A tuple, numbered before its items (as encoded); what refers back to it while they
+        load is given it once made (`state_tuples`)."""
+        ordinal, unmade = len(self.tuples), Unmade()
+        self.tuples.append(unmade)
+        objects, models = len(self.objects), len(self.models)
+        made = tuple([self.decode(x) for x in value["items"]])
+        self.tuples[ordinal] = made
+        put_made(unmade, made, [*self.objects[objects:], *self.models[models:]])
+        return made
+
     def _model(self, value: JSON) -> ModelValue:
         lineage = (value["type"], *value.get("bases", ()))
         model = ModelValue(lineage[0], value["$t"], {}, lineage)
@@ -365,6 +412,11 @@ class StateDecoder(Decoder):
             return self.models[value["v"]]
         if tag == "eref":
             return self.errors[value["v"]]
+        if tag == "tref":
+            found = self.tuples[value["v"]]
+            if type(found) is Unmade:
+                found.used = True
+            return found
         if tag == "range":
             return range(*(self.decode(v) for v in value["v"]))
         if tag == "slice":

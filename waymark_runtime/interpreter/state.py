@@ -28,7 +28,7 @@ import gc
 import itertools
 import random
 from collections import ChainMap, Counter, OrderedDict, defaultdict, deque
-from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
+from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping, ValuesView
 from typing import Any
 
 from waymark_runtime.errors import WaymarkError
@@ -136,6 +136,21 @@ class StateEncoder(Encoder):
         elif kind is str or kind is int or kind is float or kind is bool or obj is None:
             return super().encode(obj)
         return self._within(obj)
+
+    def attempt(self, encode: Callable[[], JSON]) -> JSON:
+        """`encode()`, or its error with what it numbered unnumbered again: the decoder never
+        sees a value left out, so what is encoded after it keeps the decoder's numbers."""
+        tables = (self.seen, self.models, self.errors, self.iterators, self.tuples)
+        counts = [len(self.seen), len(self.models), len(self.errors), len(self.iterators),
+                  self.tuple_count]  # fmt: skip
+        try:
+            return encode()
+        except BaseException:
+            for table, count in zip(tables, counts, strict=True):
+                while table and next(reversed(table.values())) >= count:
+                    table.popitem()
+            self.tuple_count = counts[-1]
+            raise
 
     def _within(self, obj: Any) -> JSON:
         self.within.append(type(obj))

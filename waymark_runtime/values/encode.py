@@ -12,6 +12,7 @@ import base64
 import dataclasses
 import datetime as dt
 import enum
+import functools
 import math
 import re
 import string
@@ -87,6 +88,11 @@ class Encoder:
         """A link of an exception's chain (`__cause__`, `__context__`), inside the exception
         (`links`: how many more the chain may keep)."""
         return _exception_json(self, link, links)
+
+    def attempt(self, encode: Callable[[], JSON]) -> JSON:
+        """`encode()`, which may fail: a value left out then (an exception's attribute) must
+        leave no trace in what is encoded after it (a state's numbering, `StateEncoder`)."""
+        return encode()
 
     def tagged(self, tag: str, items: Any) -> JSON:
         return {"$t": tag, "items": [self.encode(x) for x in items]}
@@ -259,7 +265,7 @@ def _exception_json(enc: Encoder, obj: ExceptionValue, links: list[int] | None =
     most `MAX_CHAIN` links in all (`links`: how many more may be kept)."""
     message = _str_json(enc, obj.message)
     try:
-        args = [enc.encode(a) for a in obj.args]
+        args = enc.attempt(lambda: [enc.encode(a) for a in obj.args])
     except (ValueNotSerializable, RecursionError):
         args = [message]
     attrs = _attributes_json(enc, obj.attrs)
@@ -285,7 +291,7 @@ def _attributes_json(enc: Encoder, attrs: dict[str, Any]) -> dict[str, JSON]:
     for key, value in attrs.items():
         try:
             if plain_text(key):
-                out[key] = enc.encode(value)
+                out[key] = enc.attempt(functools.partial(enc.encode, value))
         except (ValueNotSerializable, RecursionError):
             continue  # an attribute that cannot be stored is dropped; the message survives
     return out

@@ -48,7 +48,8 @@ def decode_generator(
     if code is None or not code.generator:
         raise ValueNotSerializable(f"a saved generator of an unknown function {value['fn']!r}")
     pc, started = value["pc"], value["started"]
-    if pc not in code.yields and (started or pc != 0):
+    # One that has ended (an exception left its body) stays where it ended: it never runs on.
+    if pc not in code.yields and (started or pc != 0) and not value["done"]:
         raise ValueNotSerializable(f"a saved generator of {value['fn']}() not at a yield")
     env, slots = decode(value["env"]), decode(value["slots"])
     if not isinstance(env, dict) or not isinstance(slots, list):

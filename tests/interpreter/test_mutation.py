@@ -14,7 +14,8 @@ from waymark_runtime import ir
 from waymark_runtime.effects import DispatchAction, Fail
 from waymark_runtime.errors import InternalError
 from waymark_runtime.interpreter import StepContext, start
-from waymark_runtime.interpreter.state import StateDecoder, StateEncoder
+from waymark_runtime.interpreter.state import StateEncoder
+from waymark_runtime.interpreter.state_decode import StateDecoder
 from waymark_runtime.values import ModelValue, ValueNotSerializable, to_json
 
 N, C = ir.Name, ir.Const

@@ -255,7 +255,8 @@ async def test_a_nan_held_twice_stays_one_object_across_resumes_and_actions() ->
 def _resumed(*values: object) -> list[Any]:
     """`values` saved with the state codec and loaded back (one encoding, as a frame's)."""
     from waymark_runtime.interpreter.limits import Meter
-    from waymark_runtime.interpreter.state import StateDecoder, StateEncoder
+    from waymark_runtime.interpreter.state import StateEncoder
+    from waymark_runtime.interpreter.state_decode import StateDecoder
 
     encoded = json.loads(json.dumps(StateEncoder(Meter()).encode(list(values))))
     loaded: list[Any] = StateDecoder().decode(encoded)

@@ -24,7 +24,8 @@ from waymark_runtime.interpreter.limits import LimitExceeded
 from waymark_runtime.interpreter.machine import Machine
 from waymark_runtime.interpreter.persisted import CallsWait, InstanceState, StateFormatError
 from waymark_runtime.interpreter.program import Program
-from waymark_runtime.interpreter.state import StateDecoder, StateEncoder
+from waymark_runtime.interpreter.state import StateEncoder
+from waymark_runtime.interpreter.state_decode import StateDecoder
 from waymark_runtime.interpreter.tasks import load_frames, save_frames, task_of
 from waymark_runtime.values import error_json
 

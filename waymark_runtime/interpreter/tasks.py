@@ -28,7 +28,8 @@ from waymark_runtime.interpreter.persisted import (
 
 if TYPE_CHECKING:
     from waymark_runtime.interpreter.program import Program
-    from waymark_runtime.interpreter.state import StateDecoder, StateEncoder
+    from waymark_runtime.interpreter.state import StateEncoder
+    from waymark_runtime.interpreter.state_decode import StateDecoder
     from waymark_runtime.values import JSON
 
 

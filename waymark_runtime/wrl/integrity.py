@@ -14,7 +14,7 @@ import re
 
 from waymark_runtime.errors import ProgramMismatch
 from waymark_runtime.wrl.locations import without_locations
-from waymark_runtime.wrl.print_stmt import workflow_line
+from waymark_runtime.wrl.print_ops import workflow_line
 
 VERSION_LENGTH = 16
 _LOCATION = re.compile(r" @\d+:\d+$")

@@ -62,6 +62,11 @@ class Stepper:
 
     @staticmethod
     def wants_commit(held: Held, rules: RunnerRules) -> bool:
+        """Whether the instance has something to commit. One past its deadline steps no more:
+        its deadline timer (due now) ends it, even when a reply was read before the timer ran
+        (a runner frozen past the deadline reads the replies that piled up first)."""
+        if held.deadline is not None and rules.now >= held.deadline and not rules.stopping:
+            return False
         return held.needs_commit() or (rules.stopping and not held.running)
 
     async def change_of(self, held: Held, rules: RunnerRules) -> Change | None:

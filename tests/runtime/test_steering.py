@@ -174,8 +174,10 @@ async def test_a_cancel_made_again_after_its_answer_was_lost_returns_normally(
     lost = lose_an_answer(monkeypatch, "cancel")
     async with waymark.connect(database):
         instance_id = await flows.Single().run(7, _blocking=False)
-        with pytest.raises(asyncpg.ConnectionDoesNotExistError):
+        with pytest.raises(waymark.DatabaseUnreachable, match="may or may not") as lost_call:
             await waymark.cancel(instance_id, "first")
+        assert lost_call.value.call == "cancel" and lost_call.value.ambiguous
+        assert isinstance(lost_call.value.__cause__, asyncpg.ConnectionDoesNotExistError)
         await waymark.cancel(instance_id, "second")
         with pytest.raises(WorkflowCancelled, match="first"):
             await waymark.get_result(instance_id)

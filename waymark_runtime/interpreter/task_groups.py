@@ -23,7 +23,12 @@ from waymark_runtime import ir
 from waymark_runtime.interpreter import started as starts
 from waymark_runtime.interpreter.code import _NOTHING, AwaitSite, Env, Frame
 from waymark_runtime.interpreter.leaving import encoded
-from waymark_runtime.interpreter.persisted import CallsWait, GroupWait, SavedGroup
+from waymark_runtime.interpreter.persisted import (
+    CallsWait,
+    GroupWait,
+    SavedGroup,
+    StateFormatError,
+)
 from waymark_runtime.interpreter.tasks import Task
 from waymark_runtime.values import ExceptionValue, exception_value
 
@@ -123,7 +128,7 @@ def leave(
     """Leave the block (its exception in local `error`, or None): cancel the tasks if it
     raised, then end now if they all have ended, else wait for the last of them."""
     token, raised, error = request
-    group = machine.groups[token]
+    group = _group(machine, token)
     group.error = error
     if raised is not None and not group.aborting:
         owner = machine.task
@@ -228,7 +233,7 @@ def cancel(machine: Machine, task: Task) -> None:
     cancelled = exception_value(asyncio.CancelledError())
     wait = task.wait
     if type(wait) is GroupWait:
-        group = machine.groups[wait.node]
+        group = _group(machine, wait.node)
         group.interrupted = True
         if not group.aborting:
             _abort(machine, group)
@@ -277,3 +282,12 @@ def loaded(saved: tuple[SavedGroup, ...]) -> dict[str, Group]:
 
 def _listed(value: Any) -> Any:
     return list(value) if type(value) is tuple else value
+
+
+def _group(machine: Machine, token: Any) -> Group:
+    """The group of `token`, which a block's hidden local holds from its entry to its end (a
+    stored state the runtime did not write may hold anything there)."""
+    group = machine.groups.get(token) if isinstance(token, str) else None
+    if group is None:
+        raise StateFormatError(f"malformed instance state: no task group {token!r}")
+    return group

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from waymark_compiler import nesting
+from waymark_compiler import nesting, sizes
 from waymark_compiler.checks import check
 from waymark_compiler.diagnostics import MAX_PER_FILE, Diagnostic, Sink, ordered, render
 from waymark_compiler.discover import Unread, WorkflowClass, discover
@@ -209,10 +209,15 @@ def _compile_class(found: WorkflowClass, resolver: Resolver) -> _Outcome:
     if deep is not None:  # lowering can add a level or two to what `nesting` measured
         span = deep[1] or found.namespace.source.span(found.node.name)
         sink.items.append(nesting.diagnostic(path, span, not hasattr(deep[0], "body")))
+    where = found.namespace.source.span(found.node.name)
+    sizes.long_int(program, sink, where)
+    if sink.failed:
+        return _Outcome(found, None, sink.items)
+    wrl, version = emit(program)
+    sizes.long_program(wrl, sink, where)
     if sink.failed:
         return _Outcome(found, None, sink.items)
     diagnostics = [*sink.items, *check(program, path)]
-    wrl, version = emit(program)
     line = found.namespace.source.span(found.node).line
     compiled = CompiledWorkflow(program.name, found.qualname, path, line, program, wrl, version)
     if "await signal(" in wrl:

@@ -16,10 +16,20 @@ from collections.abc import Mapping
 
 import libcst as cst
 
+from waymark_compiler.diagnostics import Sink
 from waymark_compiler.layout import Layout
 from waymark_compiler.positions import Range
-from waymark_runtime.sizes import MAX_DISPLAY_ITEMS
+from waymark_compiler.rules.expressions import UNSUPPORTED_LITERAL
+from waymark_runtime import ir
+from waymark_runtime.ir import Span
+from waymark_runtime.sizes import (
+    MAX_DISPLAY_ITEMS,
+    MAX_LITERAL_DIGITS,
+    MAX_PROGRAM_CHARS,
+    too_long_int,
+)
 
+LABEL = "too large for a workflow"
 HELP = (
     "keep large data out of workflow code: an action can look it up (the table may stay in its "
     "module) or read it from a file"
@@ -115,3 +125,21 @@ def _offset(text: str, starts: list[int], line: int, column: int) -> int:
     end = starts[line] if line < len(starts) else len(text)
     prefix = text[begin:end].encode("utf-8", "surrogatepass")[:column]
     return begin + len(prefix.decode("utf-8", "surrogatepass"))
+
+
+def long_int(program: ir.Workflow, sink: Sink, fallback: Span) -> None:
+    """WM139 at the first integer of the program past MAX_LITERAL_DIGITS decimal digits (a
+    hexadecimal literal, a folded constant): its `.wrl` text would be refused."""
+    found = too_long_int(program)
+    if found is not None:
+        message = f"an integer of more than {MAX_LITERAL_DIGITS:,} digits in workflow code"
+        help = "compute it in an action, or read it from a file in one"
+        sink.error(UNSUPPORTED_LITERAL, found[1] or fallback, message, LABEL, help)
+
+
+def long_program(wrl: str, sink: Sink, span: Span) -> None:
+    """WM139 at the workflow class whose program's text is past MAX_PROGRAM_CHARS."""
+    if len(wrl) > MAX_PROGRAM_CHARS:
+        message = f"a program of {len(wrl):,} characters (more than {MAX_PROGRAM_CHARS:,})"
+        help = "look large tables up in an action, or split the work into child workflows"
+        sink.error(UNSUPPORTED_LITERAL, span, message, LABEL, help)

@@ -9,6 +9,7 @@ iterative: a tree of any depth can be measured.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from dataclasses import fields, is_dataclass
 from types import FrameType
 from typing import Any
@@ -31,27 +32,25 @@ _FRAMES_PER_VALUE_LEVEL = 6
 def too_deep(node: Any) -> tuple[Any, ir.Span | None] | None:
     """The first node nested more than MAX_NESTING levels below `node` (itself level 1), with
     the span of it or of its nearest ancestor that has one; None when `node` is within."""
+    for current, depth, where in walk(node):
+        if depth > MAX_NESTING:
+            return current, where
+    return None
+
+
+def walk(node: Any) -> Iterator[tuple[Any, int, ir.Span | None]]:
+    """Every IR node from `node` down (depth first, iteratively), with its level (`node` is 1)
+    and the span of it or of its nearest ancestor that has one."""
     stack: list[tuple[Any, int, ir.Span | None]] = [(node, 1, None)]
     while stack:
         current, depth, where = stack.pop()
         where = getattr(current, "span", None) or where
-        if depth > MAX_NESTING:
-            return current, where
+        yield current, depth, where
         stack.extend((child, depth + 1, where) for child in _children(current))
-    return None
 
 
-def _children(node: Any) -> list[Any]:
-    found: list[Any] = []
-    for name in _node_fields(type(node)):
-        value = getattr(node, name)
-        for item in value if isinstance(value, tuple) else (value,):
-            if is_dataclass(item) and not isinstance(item, ir.Span):
-                found.append(item)
-    return found
-
-
-def _node_fields(kind: type) -> tuple[str, ...]:
+def node_fields(kind: type) -> tuple[str, ...]:
+    """The fields of an IR node class but its span (none for any other class)."""
     names = _FIELDS.get(kind)
     if names is None:
         names = (
@@ -59,6 +58,16 @@ def _node_fields(kind: type) -> tuple[str, ...]:
         )
         _FIELDS[kind] = names
     return names
+
+
+def _children(node: Any) -> list[Any]:
+    found: list[Any] = []
+    for name in node_fields(type(node)):
+        value = getattr(node, name)
+        for item in value if isinstance(value, tuple) else (value,):
+            if is_dataclass(item) and not isinstance(item, ir.Span):
+                found.append(item)
+    return found
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}

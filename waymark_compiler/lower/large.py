@@ -15,7 +15,7 @@ from waymark_compiler.source import Source
 from waymark_runtime import ir
 from waymark_runtime.sizes import MAX_DISPLAY_ITEMS
 
-LABEL = "too large for a workflow"
+LABEL = sizes.LABEL
 
 
 def large_display(node: cst.BaseExpression, ctx: Ctx) -> ir.Expr | None:

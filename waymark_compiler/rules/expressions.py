@@ -66,14 +66,18 @@ STRING_FORMATTING = rule(
 UNSUPPORTED_LITERAL = rule(
     "WM139",
     "unsupported-literal",
-    "refuses complex numbers, bytes and `...` literals, and displays of more than 10,000 items "
-    "or calls of more than 10,000 arguments in workflow code",
+    "refuses complex numbers, bytes and `...` literals, displays of more than 10,000 items, "
+    "calls of more than 10,000 arguments and integers of more than 10,000 digits in workflow "
+    "code, and programs longer than 2,000,000 characters",
     "Workflow values are JSON-shaped; these literals have no representation. A list, tuple, "
     "set or dict display of more than 10,000 items in workflow code (`run()`, its helpers, or a "
     "module constant or class attribute they read, also one a base class in another module "
     "holds) would be copied into the workflow's program, slow to load at every step; so would "
     "a call written with more than 10,000 arguments. The same table elsewhere (read only by "
-    "actions) is fine.",
+    "actions) is fine. An integer of more than 10,000 digits (a hexadecimal literal has no "
+    "limit in Python) and a program of more than 2,000,000 characters of `.wrl` text are "
+    "refused too: the runtime reads the program again whenever it loads it, and reading digits "
+    "takes time quadratic in their count.",
     "payload = b'raw'",
     "Use a string, or produce the value inside an action; look large tables up in an action.",
 )

@@ -1,8 +1,8 @@
 """`.wrl` text → IR: the Lark LALR parser, built once at import, and its indentation post-lexer.
 
 `parse` raises `WrlSyntaxError` (1-based line and column, a terse message) and nothing else on
-any input: header problems, bad characters, bad indentation, grammar errors, invalid names and
-nesting deeper than `nesting.MAX_NESTING`. Messages come from `syntax_errors`; IR from the builder.
+any input: header problems, bad characters, bad indentation, grammar errors, invalid names,
+nesting deeper than `nesting.MAX_NESTING` and text or numbers longer than `sizes` allows. Messages come from `syntax_errors`; IR from the builder.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from lark.lark import PostLex
 from waymark_runtime import ir
 from waymark_runtime.errors import InternalError, WrlSyntaxError
 from waymark_runtime.nesting import MAX_NESTING, too_deep
-from waymark_runtime.sizes import MAX_DISPLAY_ITEMS
+from waymark_runtime.sizes import MAX_DISPLAY_ITEMS, MAX_LITERAL_DIGITS, MAX_PROGRAM_CHARS
 from waymark_runtime.wrl.build_expr import ExprBuilder
 from waymark_runtime.wrl.build_ops import OperationBuilder
 from waymark_runtime.wrl.build_pattern import PatternBuilder
@@ -48,7 +48,8 @@ class IndentationLexer(PostLex):
     Newlines inside brackets are ignored, as in Python. Indentation must use spaces, and a
     dedent must return to an enclosing level. A bracket holding more than MAX_DISPLAY_ITEMS
     items, or nested past MAX_TREE_DEPTH, is refused as it is read, before the parser spends a
-    dozen reductions on each.
+    dozen reductions on each; so is a number of more than MAX_LITERAL_DIGITS digits, before
+    reading it takes time quadratic in their count.
     """
 
     always_accept = ("_NL",)
@@ -64,6 +65,8 @@ class IndentationLexer(PostLex):
                     yield token
                     yield from _indentation(token, levels)
                 continue
+            if token.type == "NUMBER" and len(token) > MAX_LITERAL_DIGITS:
+                raise _too_long(token)
             yield token
             if token.type in _OPENING:
                 commas.append(0)
@@ -92,6 +95,12 @@ def _too_many(comma: Token) -> WrlSyntaxError:
     """More items in one bracket than a program may hold (the compiler refuses them, WM139)."""
     message = f"more than {MAX_DISPLAY_ITEMS:,} items in one bracket"
     return WrlSyntaxError(message, comma.line or 0, comma.column or 0)
+
+
+def _too_long(number: Token) -> WrlSyntaxError:
+    """A number longer than any the compiler writes (it refuses larger integers, WM139)."""
+    message = f"a number of {len(number):,} digits (more than {MAX_LITERAL_DIGITS:,})"
+    return WrlSyntaxError(message, number.line or 0, number.column or 0)
 
 
 def _indentation(newline: Token, levels: list[int]) -> Iterator[Token]:
@@ -179,6 +188,9 @@ def parse(text: str) -> ir.Workflow:
     if not isinstance(text, str):
         raise WrlSyntaxError(f"expected .wrl text, got {type(text).__name__}", 1, 1)
     _check_header(text)
+    if len(text) > MAX_PROGRAM_CHARS:
+        message = f"a program of {len(text):,} characters (more than {MAX_PROGRAM_CHARS:,})"
+        raise WrlSyntaxError(message, 1, 1)
     source = text if text.endswith("\n") else text + "\n"
     try:
         workflow = _build(_checked_tree(source, _LARK))

@@ -221,3 +221,16 @@ def test_inputs_nested_past_the_value_limit_are_refused_before_anything_is_writt
     deep = "[" * 3000 + "]" * 3000
     result = run(project, "flows.py:Steps", "--input", '{"record": ' + deep + "}")
     assert_usage(result, "--input: input `record` nests more than 1000 levels deep")
+
+
+@pytest.mark.parametrize("tail", ["raise KeyboardInterrupt\n", "raise KeyboardInterrupt('stop')\n"])
+def test_a_module_that_raises_keyboard_interrupt_at_import_says_so(
+    project: Path, tail: str
+) -> None:
+    """It ended `waymark run` with exit 130 and not a word."""
+    (project / "flows.py").write_text(FLOWS + "\n\n" + tail, encoding="utf-8")
+    result = run(project, "flows.py:Steps", "--input", '{"record": "r.txt"}')
+    assert result.code == 130, result.err
+    assert f"interrupted: cannot import flows (from {project}): KeyboardInterrupt" in result.err
+    assert "Traceback" not in result.err
+    assert_plain(result.err)

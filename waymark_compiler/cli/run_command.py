@@ -229,12 +229,11 @@ def _import(module: str, root: Path, skip_compile: bool) -> None:
     try:
         with exits_refused(module):
             importlib.import_module(module)
-    except KeyboardInterrupt:
-        raise
     except BaseException as failure:  # `sys.exit()` at import too: it is not ours to exit
-        raise CliError(
-            f"cannot import {module} (from {root}): {import_failure(failure)}"
-        ) from failure
+        why = f"cannot import {module} (from {root}): {import_failure(failure)}"
+        if isinstance(failure, KeyboardInterrupt):  # a Ctrl-C, or the module raised it
+            raise Interrupted(why) from None
+        raise CliError(why) from failure
 
 
 # running (the run itself is `_dedicated.drive`) ----------------------------------------------

@@ -125,14 +125,15 @@ async def _reach(client: PostgresClient, call: str) -> None:
     budget = client.settings.client_connect_retry_seconds
     deadline = asyncio.get_running_loop().time() + budget
     try:
-        await ridden_out(lambda: _touch(client), deadline, lost=_unreached)
+        await ridden_out(lambda: _touch(client), deadline, lost=unreached)
     except Exception as error:
-        if not _unreached(error):
+        if not unreached(error):
             raise
         raise _unsent(call, budget, error) from error
 
 
-def _unreached(error: BaseException) -> bool:
+def unreached(error: BaseException) -> bool:
+    """The database refused or lost the connection, or connecting to it timed out."""
     return is_lost(error) or isinstance(error, TimeoutError)  # asyncpg's connect timeout
 
 

@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from waymark.dashboard import pages
 from waymark.dashboard.live import Broadcast
+from waymark.dashboard.outage import Unreachable
 from waymark.dashboard.security import TOKEN_COOKIE, Guard
 from waymark_runtime.store.postgres import PostgresStore
 
@@ -198,7 +199,8 @@ def create_app(dsn: str, *, token: str | None = None) -> Starlette:
         Route("/schedules/{id}/{action:str}", pages.steer_schedule, methods=["POST"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    middleware = [Middleware(TokenGate), Middleware(BodyLimit)]  # the token first
+    # the token first; an outage is answered (503) only to who may see the page
+    middleware = [Middleware(TokenGate), Middleware(BodyLimit), Middleware(Unreachable)]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.dashboard = state
     app.state.templates = templates()

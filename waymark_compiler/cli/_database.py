@@ -101,9 +101,30 @@ async def connected(settings: Settings) -> AsyncIterator[PostgresStore]:
 
     store = await open_store(settings, PostgresStore)
     try:
-        yield store
+        with unreachable():
+            yield store
     finally:
-        await store.close()
+        with unreachable():
+            await store.close()
+
+
+@contextmanager
+def unreachable() -> Iterator[None]:
+    """A connection refused or lost while a command works (an outage): a one-line error, not
+    the driver's traceback as an internal error."""
+    from waymark_runtime.errors import import_failure
+    from waymark_runtime.reaching import unreached
+
+    try:
+        yield
+    except Exception as failure:
+        if not unreached(failure):
+            raise
+        raise CliError(
+            f"cannot reach the database: {import_failure(failure)}",
+            "check that PostgreSQL is up; a change the command was making may or may not have "
+            "taken effect",
+        ) from None
 
 
 def user_modules(settings: Settings) -> None:

@@ -23,8 +23,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import asyncpg.connection
-
 ENV = "WM_BENCH_STATEMENTS"
 _TRACE = 20_000
 
@@ -62,6 +60,9 @@ def install() -> None:
     if _installed:
         return
     _installed = True
+    # imported here: worker processes import this module too, and never connect
+    import asyncpg.connection
+
     cls = asyncpg.connection.Connection
     cls.execute = _counted(cls.execute, bare_only=True)  # type: ignore[method-assign]
     cls._execute = _counted(cls._execute)  # type: ignore[method-assign]

@@ -3,21 +3,20 @@
 They are the builtin exceptions derived from `Exception`, Waymark's own exceptions, and the
 pydantic models, dataclasses, enums and exceptions of the user's modules (those holding `@action`
 or `Workflow` code, or listed in `WAYMARK_USER_MODULE`), found by scanning the namespaces of
-modules already imported. Nothing here imports a module; a path whose class name has a part
-starting with `_` never resolves.
+modules already imported. Nothing here imports a module on a stored path's say-so, but for the
+few standard modules of `_ON_DEMAND`; a path whose class name has a part starting with `_` never
+resolves.
 """
 
 from __future__ import annotations
 
 import builtins
-import calendar
-import csv
 import dataclasses
 import decimal
 import enum
+import importlib
 import json
 import re
-import statistics
 import sys
 import zoneinfo
 from collections.abc import Iterator
@@ -30,6 +29,10 @@ _OURS = frozenset({"waymark", "waymark_runtime"})
 _NOT_USER = _OURS | {"waymark_compiler", "pydantic", "pydantic_core", "typing_extensions"}
 _HEAP_TYPE = 1 << 9  # `Py_TPFLAGS_HEAPTYPE`: a class made by a `class` statement
 _NESTING = 4  # how deep nested classes (`Outer.Inner`) are looked for
+# Standard modules whose classes are constructible (`_standard_classes`) but which nothing else
+# here needs: imported when a path first names one (by its module part: `csv.Error` is
+# `_csv:Error`), so a worker whose values never hold one does not load them.
+_ON_DEMAND = {"statistics": "statistics", "_csv": "csv", "calendar": "calendar"}
 
 
 def add_user_module(name: str) -> None:
@@ -78,18 +81,35 @@ def find_class(path: str) -> type | None:
     """The constructible class at `module:QualName`, or None."""
     if _is_private(path):
         return None
-    return _INDEX.classes().get(path)
+    found = _INDEX.classes().get(path)
+    if found is None and _imported_on_demand(path):
+        found = _INDEX.classes().get(path)
+    return found
 
 
 def find_standard_class(path: str) -> type | None:
     """Builtin and Waymark exceptions only: what a process that runs no user code may build."""
     if _is_private(path):
         return None
-    return _INDEX.standard().get(path)
+    found = _INDEX.standard().get(path)
+    if found is None and _imported_on_demand(path):
+        found = _INDEX.standard().get(path)
+    return found
 
 
 def _is_private(path: str) -> bool:
     return any(part.startswith("_") for part in path.partition(":")[2].split("."))
+
+
+def _imported_on_demand(path: str) -> bool:
+    """Import the module of `_ON_DEMAND` that `path` names, if it is not loaded yet; whether
+    it was (the index then rebuilds, `sys.modules` having grown)."""
+    home, _, name = path.partition(":")
+    module = _ON_DEMAND.get(home)
+    if module is None or not name or module in sys.modules:
+        return False
+    importlib.import_module(module)
+    return True
 
 
 class _Index:
@@ -128,11 +148,15 @@ def _standard_classes() -> dict[str, type]:
     # workflow calls (`statistics.fmean([])`, `Decimal("ten")`, `json.loads`, `re.compile`,
     # `csv.reader`), so one that ends the workflow reaches its caller as itself; and the enums
     # `calendar` functions return from Python 3.12 on (`calendar.weekday` gives a `calendar.Day`).
-    standard = (dataclasses.FrozenInstanceError, zoneinfo.ZoneInfoNotFoundError,
-                statistics.StatisticsError, decimal.DecimalException, decimal.InvalidOperation,
-                decimal.DivisionByZero, decimal.Overflow, json.JSONDecodeError, re.error,
-                csv.Error,
-                *(getattr(calendar, name) for name in ("Day", "Month") if hasattr(calendar, name)))  # fmt: skip
+    standard: list[type] = [dataclasses.FrozenInstanceError, zoneinfo.ZoneInfoNotFoundError,
+                decimal.DecimalException, decimal.InvalidOperation, decimal.DivisionByZero,
+                decimal.Overflow, json.JSONDecodeError, re.error]  # fmt: skip
+    # Those of `_ON_DEMAND` once loaded (by the workflow's code, or by a path naming them).
+    for home, attribute in (("statistics", "StatisticsError"), ("csv", "Error"),
+                            ("calendar", "Day"), ("calendar", "Month")):  # fmt: skip
+        cls = getattr(sys.modules.get(home), attribute, None)
+        if cls is not None:
+            standard.append(cls)
     for cls in standard:
         found[_path(cls)] = cls
     for name, module in list(sys.modules.items()):

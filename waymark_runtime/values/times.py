@@ -9,10 +9,9 @@ nothing more: those are most values, and they pay for no other check.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from pydantic_core import TzInfo
 
 from waymark_runtime.values.structural import JSON
 
@@ -30,11 +29,17 @@ def moment_json(tag: str, value: dt.datetime | dt.time) -> JSON:
                 out["name"] = name
         elif isinstance(zone, ZoneInfo) and isinstance(zone.key, str):
             out["zone"] = zone.key  # so daylight saving time still applies after a round trip
-        elif type(zone) is TzInfo:  # its str, repr and tzname are not `timezone`'s
+        elif _is_pydantic_zone(zone):  # its str, repr and tzname are not `timezone`'s
             out["tz"] = "pydantic"
     if value.fold:
         out["fold"] = 1
     return out
+
+
+def _is_pydantic_zone(zone: dt.tzinfo) -> bool:
+    # a `TzInfo` exists only once pydantic-core is loaded, which a worker may never do
+    core = sys.modules.get("pydantic_core")
+    return core is not None and type(zone) is core.TzInfo
 
 
 def given_name(zone: dt.timezone) -> str | None:
@@ -100,6 +105,8 @@ def _named(moment: _Moment, value: JSON) -> _Moment:
     if isinstance(name, str) and offset is not None:
         moment = moment.replace(tzinfo=dt.timezone(offset, name))
     elif value.get("tz") == "pydantic" and offset is not None:
+        from pydantic_core import TzInfo  # (imported here: only such a value needs pydantic)
+
         moment = moment.replace(tzinfo=TzInfo(offset // dt.timedelta(seconds=1)))
     return moment.replace(fold=_fold(value))
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import libcst as cst
 
 from waymark_compiler.context import Ctx
-from waymark_compiler.lower.dispatch import lower_expr
+from waymark_compiler.lower.held import Holds, hold
 from waymark_runtime import ir
 
 Apply = Callable[[ir.Expr, tuple[ir.Name, ...], ir.Span], ir.Expr]
@@ -30,12 +30,15 @@ _DUNDERS: dict[str, tuple[int, Apply]] = {
 }
 
 
-def bound_dunder(node: cst.BaseExpression, items: tuple[ir.Name, ...], ctx: Ctx) -> ir.Expr | None:
-    """`value.__getitem__` (or `__contains__`) of a local value applied to `items`; None for
-    anything else (a class's, `self`'s, another arity)."""
+def bound_dunder(
+    node: cst.BaseExpression, items: tuple[ir.Name, ...], holds: Holds, ctx: Ctx
+) -> ir.Expr | None:
+    """`value.__getitem__` (or `__contains__`) of a local value applied to `items`, the value
+    evaluated once, before the call (`holds`); None for anything else (a class's, `self`'s,
+    another arity)."""
     if not isinstance(node, cst.Attribute) or node.attr.value not in _DUNDERS:
         return None
     arity, apply = _DUNDERS[node.attr.value]
     if len(items) != arity or ctx.symbol(node.value) is not None or ctx.is_self(node.value):
         return None
-    return apply(lower_expr(node.value, ctx), items, ctx.span(node))
+    return apply(hold(node.value, holds, ctx), items, ctx.span(node))

@@ -29,6 +29,7 @@ from waymark_compiler.lower.bound_dunders import bound_dunder
 from waymark_compiler.lower.cells import is_closure
 from waymark_compiler.lower.computed import is_computed
 from waymark_compiler.lower.dispatch import lower_expr
+from waymark_compiler.lower.held import Holds, bound_first, first, hold, leading
 from waymark_compiler.rules.expressions import FUNCTION_VALUE
 from waymark_compiler.symbols import BuiltinSym, ClassSym, ExternalSym, FunctionSym
 from waymark_compiler.tables import BUILTIN_TYPES
@@ -49,10 +50,15 @@ FUNCTION_HELP = "write `lambda item: ...` with a pure expression, or a pure buil
 
 
 def applied(
-    node: cst.BaseExpression, names: Sequence[str], ctx: Ctx
+    node: cst.BaseExpression, names: Sequence[str], holds: Holds, ctx: Ctx
 ) -> tuple[ir.Expr, tuple[str, ...]] | None:
     """The function `node` applied to `len(names)` items, and the names the items are bound
-    to (a lambda's own parameters, else `names`); None when `node` is not a function value."""
+    to (a lambda's own parameters, else `names`); None when `node` is not a function value.
+
+    What CPython evaluates once, where the argument is evaluated (the receiver of
+    `tables[name].get`, a variable holding a function, the keys of `itemgetter(k)`), is
+    added to `holds`, for the caller to bind before the call (`held.bound_first`): a
+    missing key raises for an empty iterable too, and a later rebinding is not seen."""
     span = ctx.span(node)
     if isinstance(node, cst.Lambda):
         params = plain_parameters(node.params)
@@ -72,15 +78,16 @@ def applied(
     if isinstance(symbol, ExternalSym) and (operation := _operation(symbol, items)) is not None:
         return operation, bound
     if is_closure(node) or (isinstance(node, cst.Name) and is_computed(node, ctx)):
-        callee = lower_expr(node, ctx)  # a closure, made or held (`key=scale`)
+        # a closure made here, or a variable holding a function (`key=scale`), read once
+        callee = lower_expr(node, ctx) if is_closure(node) else hold(node, holds, ctx)
         return ir.CallValue(callee=callee, args=items, kwargs=(), span=span), bound
     if isinstance(node, cst.Call):
-        getter = _getter(node, items, ctx)
+        getter = _getter(node, items, holds, ctx)
         return None if getter is None else (getter, bound)
     helper = _helper(node, symbol, ctx)
     if helper is not None:
         return ir.HelperCall(name=helper, args=items, kwargs=(), span=span), bound
-    if (dunder := bound_dunder(node, items, ctx)) is not None:  # `key=usage.__getitem__`
+    if (dunder := bound_dunder(node, items, holds, ctx)) is not None:  # `key=usage.__getitem__`
         return dunder, bound
     if not isinstance(node, cst.Attribute) or node.attr.value not in PURE_METHODS:
         return None
@@ -91,7 +98,7 @@ def applied(
         call = ir.MethodCall(obj=items[0], method=method, args=items[1:], kwargs=(), span=span)
         return call, bound
     if symbol is None and not ctx.is_self(node.value):
-        receiver = lower_expr(node.value, ctx)
+        receiver = hold(node.value, holds, ctx)  # `tables[name].get`: the table read once
         return ir.MethodCall(obj=receiver, method=method, args=items, kwargs=(), span=span), bound
     return None
 
@@ -136,9 +143,9 @@ def _operation(symbol: ExternalSym, items: tuple[ir.Name, ...]) -> ir.Expr | Non
     return None
 
 
-def _getter(node: cst.Call, items: tuple[ir.Name, ...], ctx: Ctx) -> ir.Expr | None:
+def _getter(node: cst.Call, items: tuple[ir.Name, ...], holds: Holds, ctx: Ctx) -> ir.Expr | None:
     """`operator.itemgetter(k, ...)` and `operator.attrgetter("a.b", ...)` applied to one item:
-    `item[k]` or `item.a.b`, a tuple of them for several keys."""
+    `item[k]` or `item.a.b`, a tuple of them for several keys (each key evaluated once)."""
     symbol = ctx.symbol(node.func)
     kinds = {ExternalSym("operator.itemgetter"): "item", ExternalSym("operator.attrgetter"): "attr"}
     kind = kinds.get(symbol) if isinstance(symbol, ExternalSym) else None
@@ -150,7 +157,7 @@ def _getter(node: cst.Call, items: tuple[ir.Name, ...], ctx: Ctx) -> ir.Expr | N
     parts: list[ir.Expr] = []
     for arg in node.args:
         if kind == "item":
-            key = lower_expr(arg.value, ctx)
+            key = hold(arg.value, holds, ctx)
             parts.append(ir.Subscript(value=items[0], index=key, span=span))
             continue
         path = string_value(arg.value) if isinstance(arg.value, cst.SimpleString) else None
@@ -191,8 +198,10 @@ def while_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     args = positional(node)
     if args is None or len(args) != 2:
         return refuse_form(node, name, f"`{name}(predicate, iterable)`", ctx)
-    span, items = ctx.span(node), lower_expr(args[1].value, ctx)
-    function = applied(args[0].value, (ctx.temp(),), ctx)
+    span = ctx.span(node)
+    holds: Holds = []
+    function = applied(args[0].value, (ctx.temp(),), holds, ctx)
+    items = hold(args[1].value, holds, ctx) if holds else lower_expr(args[1].value, ctx)
     if function is None:
         return ctx.error(FUNCTION_VALUE, args[0], *FUNCTION_ERROR)
     answer, (bound,) = function
@@ -203,12 +212,13 @@ def while_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     pair = ir.TupleExpr(elts=(item, answer), span=span)
     pairs = ir.Comprehension(kind="gen", elt=pair, value=None, generators=(each,), span=span)
     if not dropping:
-        return ir.Call(func=TAKE_WHILE, args=(pairs,), kwargs=(), span=span)
+        taken = ir.Call(func=TAKE_WHILE, args=(pairs,), kwargs=(), span=span)
+        return bound_first(holds, taken, span)
     dropped = ir.Call(func=DROP_WHILE, args=(pairs, held), kwargs=(), span=span)
     made = ir.Call(func="iter", args=(items,), kwargs=(), span=span)
     once = ir.Generator(target=held, iter=ir.ListExpr(elts=(made,), span=span), ifs=(), span=span)
     listed = ir.Comprehension(kind="list", elt=dropped, value=None, generators=(once,), span=span)
-    return ir.Subscript(value=listed, index=ir.Const(value=0, span=span), span=span)
+    return bound_first(holds, ir.Subscript(value=listed, index=_ZERO, span=span), span)
 
 
 def accumulate_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
@@ -228,13 +238,14 @@ def accumulate_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
         return ir.Call(func="itertools.accumulate", args=args, kwargs=kwargs, span=span)
     if not plain:
         return refuse_form(node, "accumulate", "`accumulate(iterable, function, initial=...)`", ctx)
-    items = lower_expr(plain[0].value, ctx)
+    holds = leading(plain[0].value, ctx)
+    applied_function = applied(function.value, (ctx.temp(), ctx.temp()), holds, ctx)
+    items, holds = first(holds)
     initial = tuple(
         ir.Keyword(name="initial", value=lower_expr(a.value, ctx))
         for a in node.args
         if a is named.get("initial")
     )
-    applied_function = applied(function.value, (ctx.temp(), ctx.temp()), ctx)
     if applied_function is None:
         return ctx.error(FUNCTION_VALUE, function, *FUNCTION_ERROR)
     step, (total, item) = applied_function
@@ -248,7 +259,10 @@ def accumulate_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
         target=triple, iter=ir.ListExpr(elts=(start,), span=span), ifs=(), span=span
     )
     results = ir.Comprehension(kind="list", elt=result, value=None, generators=(once,), span=span)
-    return ir.Subscript(value=results, index=ir.Const(value=0, span=span), span=span)
+    return bound_first(holds, ir.Subscript(value=results, index=_ZERO, span=span), span)
+
+
+_ZERO = ir.Const(value=0)
 
 
 def _running(
@@ -283,7 +297,8 @@ def reduce_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     started = tuple(lower_expr(a.value, ctx) for a in args[1:])
     keywords = tuple(ir.Keyword(name="initial", value=lower_expr(a.value, ctx)) for a in initial)
     names = (ctx.temp(), ctx.temp())
-    function = applied(args[0].value, names, ctx)
+    holds: Holds = []
+    function = applied(args[0].value, names, holds, ctx)
     if function is None:
         return ctx.error(FUNCTION_VALUE, args[0], *FUNCTION_ERROR)
     step, (total, item) = function
@@ -296,7 +311,7 @@ def reduce_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
         ir.Generator(target=pair, iter=ir.ListExpr(elts=(start,), span=span), ifs=(), span=span),
     )
     results = ir.Comprehension(kind="list", elt=result, value=None, generators=once, span=span)
-    return ir.Subscript(value=results, index=ir.Const(value=0, span=span), span=span)
+    return bound_first(holds, ir.Subscript(value=results, index=_ZERO, span=span), span)
 
 
 def fromkeys_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
@@ -353,10 +368,11 @@ def groupby_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
         return refuse_form(node, "groupby", "`groupby(iterable, key=function)`", ctx)
     span = ctx.span(node)
     item = ctx.temp()
-    items = lower_expr(plain[0].value, ctx)
+    holds = leading(plain[0].value, ctx)
     keyed: tuple[ir.Expr, tuple[str, ...]] | None = (ir.Name(id=item, span=span), (item,))
     if key is not None and not (isinstance(key.value, cst.Name) and key.value.value == "None"):
-        keyed = applied(key.value, [item], ctx)
+        keyed = applied(key.value, [item], holds, ctx)
+    items, holds = first(holds)
     if keyed is None:
         return ctx.error(FUNCTION_VALUE, key or node, *FUNCTION_ERROR)
     value, bound = keyed
@@ -364,4 +380,5 @@ def groupby_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     pair = ir.TupleExpr(elts=(value, target), span=span)
     generator = ir.Generator(target=target, iter=items, ifs=(), span=span)
     pairs = ir.Comprehension(kind="list", elt=pair, value=None, generators=(generator,), span=span)
-    return ir.Call(func="itertools.groupby", args=(pairs,), kwargs=(), span=span)
+    grouped = ir.Call(func="itertools.groupby", args=(pairs,), kwargs=(), span=span)
+    return bound_first(holds, grouped, span)

@@ -16,8 +16,11 @@ import libcst as cst
 
 from waymark_compiler.context import Ctx
 from waymark_compiler.lower.computed import is_computed
+from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.symbols import FunctionSym
 from waymark_runtime import ir
+
+Holds = list[tuple[ir.Name, ir.Expr]]
 
 
 def held(
@@ -28,13 +31,47 @@ def held(
 ) -> ir.Expr:
     """`build` of names bound to `values`, which are evaluated once, in order, before it."""
     names = tuple(ir.Name(id=ctx.temp(), span=span) for _ in values)
-    row = ir.TupleExpr(elts=tuple(values), span=span)
-    target = ir.TupleExpr(elts=names, span=span)
+    return bound_first(list(zip(names, values, strict=True)), build(names), span)
+
+
+def bound_first(pairs: Holds, body: ir.Expr, span: ir.Span | None) -> ir.Expr:
+    """`body` with each name of `pairs` bound to its value, the values evaluated once, in
+    order, before it; `body` itself when there is nothing to bind."""
+    if not pairs:
+        return body
+    row = ir.TupleExpr(elts=tuple(value for _, value in pairs), span=span)
+    target = ir.TupleExpr(elts=tuple(name for name, _ in pairs), span=span)
     once = ir.Generator(target=target, iter=ir.ListExpr(elts=(row,), span=span), ifs=(), span=span)
-    listed = ir.Comprehension(
-        kind="list", elt=build(names), value=None, generators=(once,), span=span
-    )
+    listed = ir.Comprehension(kind="list", elt=body, value=None, generators=(once,), span=span)
     return ir.Subscript(value=listed, index=ir.Const(value=0, span=span), span=span)
+
+
+def leading(node: cst.BaseExpression, ctx: Ctx) -> Holds:
+    """`node` (an argument before the function, `xs` of `sorted(xs, key=...)`) as the first
+    of the held values; `first` takes it back out when the function holds nothing."""
+    return [(ir.Name(id=ctx.temp(), span=ctx.span(node)), lower_expr(node, ctx))]
+
+
+def first(holds: Holds) -> tuple[ir.Expr, Holds]:
+    """The argument `leading` put first, read by its name when the function held values after
+    it, else in place with nothing held."""
+    if len(holds) == 1:
+        return holds[0][1], []
+    return holds[0][0], holds
+
+
+_LITERALS = (cst.SimpleString, cst.Integer, cst.Float)
+
+
+def hold(node: cst.BaseExpression, holds: Holds, ctx: Ctx) -> ir.Expr:
+    """`node` lowered as a value evaluated once, before the call that takes the function it is
+    part of (the receiver of `key=tables[name].get`): a name bound to it, kept in `holds`."""
+    if isinstance(node, _LITERALS):  # the same value however often it is read
+        return lower_expr(node, ctx)
+    span = ctx.span(node)
+    name = ir.Name(id=ctx.temp(), span=span)
+    holds.append((name, lower_expr(node, ctx)))
+    return name
 
 
 def picked(node: cst.BaseExpression, ctx: Ctx) -> bool:

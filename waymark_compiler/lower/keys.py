@@ -14,7 +14,8 @@ CPython interleaves the two: only which of two errors is reported could differ.)
 A key computed at run time (`key=ORDERINGS[order]`, `key=by_date if newest else by_id`, a local
 variable, a call that returns a function) is evaluated once, after the iterable and with the
 other arguments in their order, before the call (`held`), and called on each item as a value:
-a missing table key raises its `KeyError` for an empty list too, as in CPython. A `reverse=`
+a missing table key raises its `KeyError` for an empty list too, as in CPython. So is the
+receiver of a pure method (`key=tables[name].get`, `functional.applied`). A `reverse=`
 that is more than a name or a number is held the same way, so it is evaluated once.
 """
 
@@ -29,7 +30,7 @@ from waymark_compiler.lower.compare_keys import compare_extreme, compare_sorted,
 from waymark_compiler.lower.constants import constant_table
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.lower.functional import FUNCTION_HELP, applied
-from waymark_compiler.lower.held import called, held, picked
+from waymark_compiler.lower.held import Holds, bound_first, called, picked
 from waymark_compiler.rules.expressions import FUNCTION_VALUE
 from waymark_runtime import ir
 
@@ -98,29 +99,35 @@ def keyed(
         default = lower_expr(options["default"], ctx) if "default" in options else None
         return compare_extreme(name, iterable, compare, default, ctx)
     key_node, item = options["key"], ctx.temp()
+    holds: Holds = []  # what the key function evaluates once (`tables[name].get`'s table)
     hold_key = picked(key_node, ctx)
-    found = None if hold_key else applied(key_node, (item,), ctx)
+    found = None if hold_key else applied(key_node, (item,), holds, ctx)
     hold_key = hold_key or (found is None and called(key_node, ctx))
     if not hold_key and found is None:
         return ctx.error(FUNCTION_VALUE, key_node, *_KEY_ERROR)
     flag = options.get("reverse")  # read per item: held unless a name or a number
-    if found is not None and (flag is None or isinstance(flag, cst.Name | cst.Integer)):
+    simple_flag = flag is None or isinstance(flag, cst.Name | cst.Integer)
+    if found is not None and not holds and simple_flag:
         key = (found[0], found[1][0])  # nothing to evaluate before the call
         lowered = {o: lower_expr(v, ctx) for o, v in options.items() if o != "key"}
         return _decorated(name, iterable, key, lowered, ctx, span)
     # the arguments evaluated once, in order, before the call, as CPython evaluates them
-    kept = [option for option in options if option != "key" or hold_key]
-    values = [iterable, *(lower_expr(options[option], ctx) for option in kept)]
-
-    def build(names: tuple[ir.Name, ...]) -> ir.Expr:
-        given: dict[str, ir.Expr] = dict(zip(kept, names[1:], strict=True))
-        key = None if found is None else (found[0], found[1][0])
-        if key is None:
-            args = (ir.Name(id=item, span=span),)
-            key = (ir.CallValue(callee=given.pop("key"), args=args, kwargs=(), span=span), item)
-        return _decorated(name, names[0], key, given, ctx, span)
-
-    return held(values, build, ctx, span)
+    first = ir.Name(id=ctx.temp(), span=span)
+    pairs: Holds = [(first, iterable)]
+    given: dict[str, ir.Expr] = {}
+    for option, value in options.items():
+        if option == "key" and not hold_key:
+            pairs.extend(holds)
+            continue
+        name_of = ir.Name(id=ctx.temp(), span=span)
+        given[option] = name_of
+        pairs.append((name_of, lower_expr(value, ctx)))
+    if found is not None:
+        key = (found[0], found[1][0])
+    else:
+        args = (ir.Name(id=item, span=span),)
+        key = (ir.CallValue(callee=given.pop("key"), args=args, kwargs=(), span=span), item)
+    return bound_first(pairs, _decorated(name, first, key, given, ctx, span), span)
 
 
 def _decorated(

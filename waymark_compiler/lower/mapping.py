@@ -5,7 +5,8 @@ both stay lazy, like the iterators CPython returns.
 
 The function is a function value (`functional.applied`) or one computed at run time
 (`held.picked`: `map(HANDLERS[kind], xs)`), which is evaluated once, before the iterables, as
-CPython evaluates the arguments.
+CPython evaluates the arguments; so is the receiver of a pure method (`map(tables[name].get,
+xs)`), which a later rebinding of its variable does not change.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from waymark_compiler.lower.functional import (
     positional,
     refuse_form,
 )
-from waymark_compiler.lower.held import called, held, picked
+from waymark_compiler.lower.held import Holds, bound_first, called, held, hold, picked
 from waymark_compiler.rules.expressions import FUNCTION_VALUE
 from waymark_runtime import ir
 from waymark_runtime.vocabulary import GOES_ON
@@ -85,12 +86,17 @@ def _with_function(
     """`build` of the function `args[0]` applied to `names` and of the iterables that follow;
     a function computed at run time is held with the iterables (`held`), evaluated first."""
     node, span = args[0].value, ctx.span(args[0])
-    iterables = [lower_expr(a.value, ctx) for a in args[1:]]
-    function = None if picked(node, ctx) else applied(node, names, ctx)
-    if function is not None:
-        return build(function, iterables)
+    holds: Holds = []  # what the function evaluates once (`tables[name].get`'s table)
+    function = None if picked(node, ctx) else applied(node, names, holds, ctx)
+    if function is not None:  # the iterables held after the function's values, if any
+        if holds:
+            iterables = [hold(a.value, holds, ctx) for a in args[1:]]
+        else:
+            iterables = [lower_expr(a.value, ctx) for a in args[1:]]
+        return bound_first(holds, build(function, iterables), span)
     if not (picked(node, ctx) or called(node, ctx)):
         return ctx.error(FUNCTION_VALUE, args[0], *FUNCTION_ERROR)
+    iterables = [lower_expr(a.value, ctx) for a in args[1:]]
 
     def call(values: tuple[ir.Name, ...]) -> ir.Expr:
         items = tuple(ir.Name(id=name, span=span) for name in names)

@@ -16,6 +16,7 @@ from waymark_compiler.lower.arguments import lower_arguments
 from waymark_compiler.lower.cells import is_closure
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.lower.functional import FUNCTION_HELP, applied
+from waymark_compiler.lower.held import Holds
 from waymark_compiler.rules.expressions import FUNCTION_VALUE
 from waymark_compiler.symbols import ConstSym, ExternalSym, VariableSym
 from waymark_runtime import ir
@@ -63,8 +64,9 @@ def _replaced(
     """`[join(m, (f(x) for x in m)) for m in [matches_of(*first, ...)]][0]`, the call's other
     arguments after `first`."""
     span, item = ctx.span(node), ctx.temp()
-    function = applied(repl.value, (item,), ctx)
-    if function is None or any(a.star for a in node.args):
+    holds: Holds = []  # empty: `_is_function` takes no value whose parts are evaluated once
+    function = applied(repl.value, (item,), holds, ctx)
+    if function is None or holds or any(a.star for a in node.args):
         name = ctx.code(node.func)
         message = f"this function as the replacement of `{name}`"
         return ctx.error(FUNCTION_VALUE, repl, message, "unsupported function", FUNCTION_HELP)

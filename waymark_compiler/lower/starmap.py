@@ -23,6 +23,7 @@ from waymark_compiler.lower.functional import (
     plain_parameters,
     refuse_form,
 )
+from waymark_compiler.lower.held import Holds, bound_first
 from waymark_compiler.rules.expressions import FUNCTION_VALUE
 from waymark_compiler.symbols import ExternalSym, FunctionSym
 from waymark_runtime import ir
@@ -42,17 +43,19 @@ def starmap_call(node: cst.Call, ctx: Ctx) -> ir.Expr:
     span = ctx.span(node)
     arity = spec[1] if len(spec) == 2 else len(spec[1])
     described = _literal(spec, span)
+    holds: Holds = []  # what the function evaluates once, before the items
+    function = applied(args[0].value, [ctx.temp() for _ in range(arity)], holds, ctx)
     items = ir.Call(
         func=STARMAP_ITEMS, args=(lower_expr(args[1].value, ctx), described), kwargs=(), span=span
     )
-    function = applied(args[0].value, [ctx.temp() for _ in range(arity)], ctx)
     if function is None:
         return ctx.error(FUNCTION_VALUE, args[0], "not a function a workflow can apply", "", _HELP)
     elt, bound = function
     names = tuple(ir.Name(id=name, span=span) for name in bound)
     target = ir.TupleExpr(elts=names, span=span)
     clause = ir.Generator(target=target, iter=items, ifs=(), span=span)
-    return ir.Comprehension(kind="gen", elt=elt, value=None, generators=(clause,), span=span)
+    mapped = ir.Comprehension(kind="gen", elt=elt, value=None, generators=(clause,), span=span)
+    return bound_first(holds, mapped, span)
 
 
 def _parameters(node: cst.BaseExpression, ctx: Ctx) -> tuple[Any, ...] | None:

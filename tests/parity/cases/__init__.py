@@ -1441,6 +1441,13 @@ CASES: tuple[ParityCase, ...] = (
     _case("closure_cells", "UnboundCells"),
     _case("closure_defaults", "ClosureDefaults", {"k": 2}, {"k": -4}),
     _case("closure_defaults", "ClosureHandlers", {"xs": [5, 1, 4, 2, 8]}, {"xs": []}),
+    _case(
+        "held_receivers",
+        "HeldReceivers",
+        {"name": "a", "xs": ["y", "x", "z"]},
+        {"name": "missing", "xs": []},
+        {"name": "b", "xs": ["x"]},
+    ),
     _case("lambda_values", "LambdaValues", {"k": 2}, {"k": -1}),
     _case(
         "pure_paths",

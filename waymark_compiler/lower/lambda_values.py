@@ -1,5 +1,6 @@
 """Unnamed lambdas kept as values: `handlers = {"a": lambda x: x + k}`, `[lambda: 1, lambda:
-2]`, `return lambda: k`. Each is given a hidden name bound just before its statement
+2]`, `return lambda: k`, or passed to a function of the user's code (`self.apply(lambda x: x +
+k, xs)`, `retry_with(lambda: k, 3)` of a module function). Each is given a hidden name bound just before its statement
 (`_wm_lambda_1 = lambda x: x + k`), which `local_functions` then compiles as any lambda bound
 to a name: a helper, and as a value a closure over the method's cells. Creating a lambda has
 no effect but its defaults, so only a lambda whose defaults are constants is moved (a default
@@ -24,7 +25,7 @@ _HELD = (cst.Element, cst.DictElement, cst.Return)  # where a lambda is a value 
 def named_lambdas(method: cst.FunctionDef, taken: set[str], source: Source) -> cst.FunctionDef:
     """`method` with every lambda kept in a list, tuple, set or dict display or returned bound
     to a hidden name before its statement (in `method`'s own body, not a nested function's)."""
-    found = _Kept()
+    found = _Kept(_own_functions(source, method))
     walk(method, found)  # (iterative: a deep expression costs no Python stack)
     if not found.lambdas:
         return method  # the common case: the tree, and what is keyed by its nodes, kept
@@ -36,8 +37,9 @@ def named_lambdas(method: cst.FunctionDef, taken: set[str], source: Source) -> c
 class _Kept(cst.CSTVisitor):
     """The lambdas to name, by node id."""
 
-    def __init__(self) -> None:
+    def __init__(self, functions: frozenset[str]) -> None:
         super().__init__()
+        self.functions = functions  # the module's functions `method` may pass a lambda to
         self.depth = 0  # functions entered: the method is 1
         self.within = 0  # lambdas and comprehensions entered
         self.lines = 0  # simple statements entered (a compound one's header is not one)
@@ -60,13 +62,19 @@ class _Kept(cst.CSTVisitor):
         return False
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, _HELD) and self.within == 0 and self.lines:
-            value = node.value
-            if isinstance(value, cst.Lambda) and _plain_defaults(value):
-                self.lambdas.add(id(value))
+        kept = self.within == 0 and self.lines
+        if isinstance(node, _HELD) and kept:
+            self._keep(node.value)
+        if isinstance(node, cst.Call) and kept and _to_helper(node.func, self.functions):
+            for arg in node.args:
+                self._keep(arg.value)
         if isinstance(node, (cst.Lambda, *_COMPREHENSIONS)):
             self.within += 1
         return super().on_visit(node)
+
+    def _keep(self, value: cst.BaseExpression | None) -> None:
+        if isinstance(value, cst.Lambda) and _plain_defaults(value):
+            self.lambdas.add(id(value))
 
     def on_leave(self, original: cst.CSTNode) -> None:
         if isinstance(original, (cst.Lambda, *_COMPREHENSIONS)):
@@ -113,3 +121,20 @@ def _plain_defaults(node: cst.Lambda) -> bool:
 
 def _named_constant(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Name) and node.value in ("None", "True", "False")
+
+
+def _own_functions(source: Source, method: cst.FunctionDef) -> frozenset[str]:
+    """The undecorated module-level functions of `source` (not actions) that `method` does
+    not shadow with a name of its own: a call of one is a call of the user's code, which
+    takes a function value."""
+    body = source.module.body
+    defined = {s.name.value for s in body if isinstance(s, cst.FunctionDef) and not s.decorators}
+    return frozenset(defined - source.bound.get(method, frozenset()))
+
+
+def _to_helper(func: cst.BaseExpression, functions: frozenset[str]) -> bool:
+    """Is `func` a function of the user's code: a method of `self` (a helper method) or a
+    function of the module? A lambda passed to it is a value (a closure), as in a display."""
+    if isinstance(func, cst.Attribute):
+        return isinstance(func.value, cst.Name) and func.value.value == "self"
+    return isinstance(func, cst.Name) and func.value in functions

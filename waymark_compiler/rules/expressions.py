@@ -42,8 +42,9 @@ LAMBDA = rule(
     "WM111",
     "lambda",
     "refuses `lambda`, except as the `key=` of `sorted`, `min`, `max` and `list.sort`, the "
-    "function of `map`, `filter` and `functools.reduce`, a `defaultdict` factory giving an empty or zero value (`lambda: 0`), and "
-    "a lambda assigned to a name (compiled as a nested `def`)",
+    "function of `map`, `filter` and `functools.reduce`, a `defaultdict` factory giving an empty or zero value (`lambda: 0`), "
+    "a lambda assigned to a name (compiled as a nested `def`), and one kept in a display, "
+    "returned or passed to a function of your own code (a closure)",
     "A lambda is not a value in the Waymark Runtime Language; a lambda passed to an action "
     "would have to run in another process.",
     "await apply_rule(lambda x: x + 1, value)",

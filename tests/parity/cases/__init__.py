@@ -1449,6 +1449,7 @@ CASES: tuple[ParityCase, ...] = (
         {"name": "b", "xs": ["x"]},
     ),
     _case("lambda_values", "LambdaValues", {"k": 2}, {"k": -1}),
+    _case("lambda_arguments", "LambdaArguments", {"k": 2}, {"k": -3}),
     _case(
         "pure_paths",
         "PurePaths",

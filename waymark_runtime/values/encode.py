@@ -72,6 +72,8 @@ class Encoder:
     def fallback(self, obj: Any) -> JSON:
         if _is_model(obj):
             return _model_json(self, obj)
+        if isinstance(obj, tuple) and hasattr(obj, "enum_path"):  # `interpreter.EnumMembers`
+            return _enum_class_json(obj.enum_path)
         for kind, encode_as in _FALLBACKS:
             if isinstance(obj, kind):
                 return encode_as(self, obj)
@@ -359,6 +361,14 @@ _ENCODERS: dict[type, Callable[[Encoder, Any], JSON]] = {
     MatchValue: lambda enc, o: _match_json(enc, o),
     re.Match: lambda enc, o: _match_json(enc, match_value(o)),
 }
+
+
+def _enum_class_json(path: str | None) -> JSON:
+    """An enum class named in a workflow (its members, as the interpreter holds it), passed to
+    an action or returned: the class itself, as CPython passes it."""
+    if path is None:
+        raise ValueNotSerializable("an enum class with no members is not a workflow value")
+    return {"$t": "type", "v": path}
 
 
 def _partial_json(enc: Encoder, obj: PartialValue) -> JSON:

@@ -997,6 +997,8 @@ CASES: tuple[ParityCase, ...] = (
         {"first": "a", "second": None},
         {"first": [1], "second": {"a": 1}},
     ),
+    _case("enum_class_values", "EnumClassToAction"),
+    _case("enum_class_values", "EnumClassReturned", {"inside": False}, {"inside": True}),
     _case("enum_semantics", "DataEnums", {"level": 1}, {"level": 3}),
     _case(
         "enum_semantics",

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 
 from waymark_runtime.consumed import Pause, end_timers, record_results
 from waymark_runtime.effects import ActionFinished
-from waymark_runtime.engine import InstanceOutcome, PlannedAction, PlannedChild, StepCommit
+from waymark_runtime.engine import StepCommit
 from waymark_runtime.errors import ChildWorkflowError, WorkflowCancelled
 from waymark_runtime.held import Attempt, AttemptId, Held
 from waymark_runtime.interpreter import InstanceState, encode_state
+from waymark_runtime.step_plan import InstanceOutcome, PlannedAction, PlannedChild
 from waymark_runtime.store.pg_batch import CommitBatch, Ran, Row
 from waymark_runtime.store.pg_rows import Began
 from waymark_runtime.values import error_json

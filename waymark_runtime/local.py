@@ -23,7 +23,7 @@ from waymark_runtime.actions import Action
 from waymark_runtime.admin import Admin, canonical_id
 from waymark_runtime.clock import Clock, SystemClock, VirtualClock
 from waymark_runtime.config import Settings
-from waymark_runtime.engine import InstanceOutcome, NewInstance
+from waymark_runtime.engine import NewInstance
 from waymark_runtime.errors import InternalError, UnknownInstance, WorkflowFailed
 from waymark_runtime.flow import rules_of
 from waymark_runtime.interpreter import Limits
@@ -31,6 +31,7 @@ from waymark_runtime.interpreter.limits import source_place
 from waymark_runtime.options import StartOptions
 from waymark_runtime.overrides import Overrides, remember_bindings
 from waymark_runtime.runner import Runner
+from waymark_runtime.step_plan import InstanceOutcome
 from waymark_runtime.store.memory import MemoryStore
 from waymark_runtime.tracing import start_trace
 from waymark_runtime.values import TypeResolver, from_json, inputs_json

@@ -7,8 +7,8 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from waymark_runtime.engine import InstanceOutcome
 from waymark_runtime.errors import WorkflowFailed
+from waymark_runtime.step_plan import InstanceOutcome
 from waymark_runtime.values import RemoteTraceback, find_class, from_json, kind_of
 from waymark_runtime.values.foreign import is_foreign
 from waymark_runtime.values.text import shown_text

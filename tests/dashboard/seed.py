@@ -8,7 +8,8 @@ from typing import Any
 
 from tests.runtime import runtime_flows as flows
 from tests.runtime import signal_flows
-from waymark_runtime.engine import InstanceOutcome, NewInstance, PlannedAction
+from waymark_runtime.engine import NewInstance
+from waymark_runtime.step_plan import InstanceOutcome, PlannedAction
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.postgres import PostgresStore
 from waymark_runtime.values import error_json

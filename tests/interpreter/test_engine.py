@@ -7,15 +7,8 @@ import random
 
 from tests.interpreter.test_effects import Fan, program
 from waymark_runtime.effects import ActionFinished, Complete, DispatchAction, Fail, StartSleep
-from waymark_runtime.engine import (
-    ClaimedInstance,
-    InstanceOutcome,
-    ProgramCache,
-    StepPlan,
-    Timer,
-    plan_step,
-    step_instance,
-)
+from waymark_runtime.engine import ClaimedInstance, ProgramCache, step_instance
+from waymark_runtime.step_plan import InstanceOutcome, StepPlan, Timer, plan_step
 from waymark_runtime.wrl import dumps, parse, version_of_canonical
 
 FAN = dumps(program(Fan))

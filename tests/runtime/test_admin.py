@@ -28,7 +28,7 @@ from waymark_runtime import wrl
 from waymark_runtime.admin import Admin, InstanceSummary, connect
 from waymark_runtime.client import exception_of
 from waymark_runtime.config import Settings
-from waymark_runtime.engine import InstanceOutcome, NewInstance, PlannedAction
+from waymark_runtime.engine import NewInstance
 from waymark_runtime.errors import (
     InstanceStateError,
     SignalRefused,
@@ -37,6 +37,7 @@ from waymark_runtime.errors import (
 )
 from waymark_runtime.local import LocalRuntime
 from waymark_runtime.options import InvalidOptionError
+from waymark_runtime.step_plan import InstanceOutcome, PlannedAction
 from waymark_runtime.store.pg_batch import CommitBatch, dumps
 from waymark_runtime.store.pg_migrate import _apply, migrate_async
 from waymark_runtime.store.postgres import PostgresStore

@@ -19,8 +19,8 @@ import pytest
 
 from tests.runtime.test_flow_store import PER, customer, finish
 from tests.runtime.test_store_contract import spec
-from waymark_runtime.engine import PlannedChild
 from waymark_runtime.flow import FlowRule
+from waymark_runtime.step_plan import PlannedChild
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.postgres import PostgresStore
 

@@ -18,8 +18,9 @@ import pytest
 from tests.runtime import unregistered_flows as flows
 from tests.runtime.support import runner_settings, running
 from waymark.testing import LocalRuntime
-from waymark_runtime.engine import InstanceOutcome, NewInstance
+from waymark_runtime.engine import NewInstance
 from waymark_runtime.errors import ChildWorkflowError
+from waymark_runtime.step_plan import InstanceOutcome
 from waymark_runtime.store.contract import InspectionStore, InstanceQuery, RunnerStore
 from waymark_runtime.worker.executor import InProcessExecutor
 

@@ -23,8 +23,8 @@ from collections.abc import Awaitable, Callable
 
 import asyncpg
 
-from waymark_runtime.engine import PlannedAction, PlannedWait
 from waymark_runtime.flow import ActionLimits, RateLimit, SlotRequest
+from waymark_runtime.step_plan import PlannedAction, PlannedWait
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.pg_rows import Claim
 from waymark_runtime.store.postgres import PostgresStore

@@ -16,8 +16,9 @@ import waymark
 from tests.runtime import runtime_flows as flows
 from tests.runtime.support import runner_settings, running
 from waymark_runtime.client import exception_of
-from waymark_runtime.engine import InstanceOutcome, NewInstance
+from waymark_runtime.engine import NewInstance
 from waymark_runtime.errors import WorkflowFailed, WrlSyntaxError
+from waymark_runtime.step_plan import InstanceOutcome
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.postgres import PostgresStore
 from waymark_runtime.wrl import version_of_canonical

@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from tests.runtime import flow_flows
-from waymark_runtime.engine import InstanceOutcome, NewInstance, PlannedAction
+from waymark_runtime.engine import NewInstance
 from waymark_runtime.flow import ActionLimits, FlowRule, RateLimit, SlotRequest
+from waymark_runtime.step_plan import InstanceOutcome, PlannedAction
 from waymark_runtime.store.pg_batch import CommitBatch
 
 LEASE = 30.0

@@ -17,8 +17,9 @@ import pytest
 
 from tests.runtime.support import runner_settings, running
 from waymark import RetryPolicy, Workflow, action, workflow
-from waymark_runtime.engine import InstanceOutcome, NewInstance
+from waymark_runtime.engine import NewInstance
 from waymark_runtime.runner import Runner
+from waymark_runtime.step_plan import InstanceOutcome
 from waymark_runtime.store.contract import RunnerStore
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.worker.executor import InProcessExecutor

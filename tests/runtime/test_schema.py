@@ -19,7 +19,7 @@ import pytest
 
 from tests.runtime.support import create_database, drop_database, stop_embedded, with_database
 from waymark_runtime.embedded import DATABASE, server_handle
-from waymark_runtime.engine import PlannedAction
+from waymark_runtime.step_plan import PlannedAction
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.pg_migrate import migrate
 from waymark_runtime.store.postgres import PostgresStore

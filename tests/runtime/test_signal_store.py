@@ -12,7 +12,8 @@ import pytest
 
 from tests.runtime import signal_flows
 from waymark_runtime.effects import SignalReceived
-from waymark_runtime.engine import NewInstance, PlannedWait
+from waymark_runtime.engine import NewInstance
+from waymark_runtime.step_plan import PlannedWait
 from waymark_runtime.store.contract import RunnerStore
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.pg_rows import Claim

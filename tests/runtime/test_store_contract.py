@@ -22,12 +22,8 @@ from tests.runtime import child_flows
 from tests.runtime import runtime_flows as flows
 from waymark_runtime import ir
 from waymark_runtime.effects import ActionFinished
-from waymark_runtime.engine import (
-    InstanceOutcome,
-    NewInstance,
-    PlannedAction,
-    PlannedChild,
-)
+from waymark_runtime.engine import NewInstance
+from waymark_runtime.step_plan import InstanceOutcome, PlannedAction, PlannedChild
 from waymark_runtime.store.contract import InspectionStore, Reclaimed, RunnerStore
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.postgres import is_transient

@@ -22,7 +22,7 @@ from waymark_runtime.store.postgres import PostgresStore
 if TYPE_CHECKING:
     from waymark_compiler.cli._progress import Progress
     from waymark_runtime.config import Settings
-    from waymark_runtime.engine import InstanceOutcome
+    from waymark_runtime.step_plan import InstanceOutcome
 
 POLL_SECONDS = 0.25
 SHUTDOWN_SECONDS = 5.0  # at most, for running attempts to finish after Ctrl-C

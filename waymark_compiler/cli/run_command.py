@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from waymark_compiler.cli._dedicated import Ended
     from waymark_compiler.cli._placement import Snapshot
     from waymark_runtime.config import Settings
-    from waymark_runtime.engine import InstanceOutcome
+    from waymark_runtime.step_plan import InstanceOutcome
     from waymark_runtime.store.postgres import PostgresStore
     from waymark_runtime.workflows import WorkflowDefinition
 
@@ -331,7 +331,7 @@ def _resume_hint(instance: str, target: Target | None) -> str:
 
 
 def _outcome_of(snapshot: Snapshot) -> InstanceOutcome:
-    from waymark_runtime.engine import InstanceOutcome
+    from waymark_runtime.step_plan import InstanceOutcome
 
     ok = snapshot.status == "completed"
     return InstanceOutcome(ok=ok, value=snapshot.result if ok else snapshot.error)

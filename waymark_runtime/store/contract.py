@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from waymark_runtime.actions import ActionTimeout
-from waymark_runtime.engine import InstanceOutcome, NewInstance
+from waymark_runtime.engine import NewInstance
 from waymark_runtime.errors import InstanceCancelled
 from waymark_runtime.flow import Grants, SlotRequest
+from waymark_runtime.step_plan import InstanceOutcome
 from waymark_runtime.store.pg_batch import CommitBatch
 from waymark_runtime.store.pg_rows import Claim
 from waymark_runtime.values import error_json

@@ -21,8 +21,9 @@ import uuid
 from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
-from waymark_runtime.engine import InstanceOutcome, NewInstance, check_programs
+from waymark_runtime.engine import NewInstance, check_programs
 from waymark_runtime.flow import Grants, SlotRequest
+from waymark_runtime.step_plan import InstanceOutcome
 from waymark_runtime.store import (
     memory_children,
     memory_claims,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from waymark_runtime.engine import InstanceOutcome
+from waymark_runtime.step_plan import InstanceOutcome
 from waymark_runtime.store.pg_rows import outcome_of
 
 Row = dict[str, Any]

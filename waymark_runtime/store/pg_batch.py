@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from waymark_runtime.effects import WriteLog
-from waymark_runtime.engine import InstanceOutcome, PlannedAction, PlannedChild, PlannedWait
+from waymark_runtime.step_plan import InstanceOutcome, PlannedAction, PlannedChild, PlannedWait
 
 _JSON = json.JSONEncoder(separators=(",", ":"), allow_nan=False)  # built once, not per call
 

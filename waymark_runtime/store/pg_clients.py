@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 import asyncpg
 
-from waymark_runtime.engine import InstanceOutcome, NewInstance, check_programs
+from waymark_runtime.engine import NewInstance, check_programs
 from waymark_runtime.errors import InternalError, SendIdReused
 from waymark_runtime.reaching import ridden_out
+from waymark_runtime.step_plan import InstanceOutcome
 from waymark_runtime.store.pg_batch import dumps
 from waymark_runtime.store.pg_rows import outcome_of
 from waymark_runtime.store.pg_steer import conflicts_retried

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from waymark_runtime.effects import ActionFinished, Event, SignalReceived, SleepFinished
-from waymark_runtime.engine import ClaimedInstance, Family, InstanceOutcome
+from waymark_runtime.engine import ClaimedInstance, Family
+from waymark_runtime.step_plan import InstanceOutcome
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -13,8 +13,8 @@ import json
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
-from waymark_runtime.engine import InstanceOutcome
 from waymark_runtime.reaching import ridden_out
+from waymark_runtime.step_plan import InstanceOutcome
 from waymark_runtime.store.pg_listen import Listener
 from waymark_runtime.store.pg_rows import outcome_of
 

@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import asyncio
 
+from tests.parity.cases.logged import LOG, log, reset
 from waymark import RetryPolicy, Workflow, action, workflow
 
-LOG: list[str] = []
-
-
-def reset() -> None:
-    LOG.clear()
+__all__ = ["reset"]  # the harness clears the shared log between runs
 
 
 @action
@@ -38,11 +35,6 @@ async def approved(n: int) -> bool:
 async def refuse(n: int) -> str:
     LOG.append(f"refuse({n})")
     raise ValueError(f"refused {n}")
-
-
-@action
-async def log() -> list[str]:
-    return list(LOG)
 
 
 async def review(n: int) -> str:

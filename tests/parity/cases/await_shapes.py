@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import asyncio
 
+from tests.parity.cases.logged import LOG, log, reset
 from waymark import Workflow, action, workflow
 
-LOG: list[str] = []
-
-
-def reset() -> None:
-    LOG.clear()
+__all__ = ["reset"]  # the harness clears the shared log between runs
 
 
 @action
@@ -27,11 +24,6 @@ async def bump(n: int) -> int:
 async def explode(n: int) -> int:
     LOG.append(f"explode({n})")
     raise ValueError(f"exploded {n}")
-
-
-@action
-async def log() -> list[str]:
-    return list(LOG)
 
 
 async def doubled(n: int) -> int:

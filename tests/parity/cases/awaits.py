@@ -6,13 +6,10 @@ from __future__ import annotations
 
 import asyncio
 
+from tests.parity.cases.logged import LOG, log, reset
 from waymark import RetryPolicy, Workflow, action, workflow
 
-LOG: list[str] = []
-
-
-def reset() -> None:
-    LOG.clear()
+__all__ = ["reset"]  # the harness clears the shared log between runs
 
 
 @action
@@ -43,11 +40,6 @@ async def notify(value: object) -> str:
 async def fail(n: int) -> int:
     LOG.append(f"fail({n})")
     raise ValueError(f"failed {n}")
-
-
-@action
-async def log() -> list[str]:
-    return list(LOG)
 
 
 @workflow

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.parity.cases.await_choices import log, pay, refuse, reject, reset
+from tests.parity.cases.await_choices import pay, refuse, reject
+from tests.parity.cases.logged import log, reset
 from waymark import Workflow, workflow
 
 __all__ = ["reset"]  # the harness clears the shared log between runs

@@ -5,13 +5,10 @@
 
 from __future__ import annotations
 
+from tests.parity.cases.logged import LOG, log, reset
 from waymark import Workflow, action, workflow
 
-LOG: list[str] = []
-
-
-def reset() -> None:
-    LOG.clear()
+__all__ = ["reset"]  # the harness clears the shared log between runs
 
 
 @action
@@ -24,11 +21,6 @@ async def step(name: str) -> str:
 async def explode(name: str) -> str:
     LOG.append(name)
     raise KeyError(name)
-
-
-@action
-async def log() -> list[str]:
-    return list(LOG)
 
 
 @workflow

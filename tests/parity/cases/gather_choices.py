@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.parity.cases.await_choices import LOG, log, refuse, reject, reset
+from tests.parity.cases.await_choices import refuse, reject
+from tests.parity.cases.logged import LOG, log, reset
 from waymark import RetryPolicy, Workflow, action, workflow
 
 __all__ = ["reset"]  # the harness clears the shared log between runs

@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import asyncio
 
+from tests.parity.cases.logged import LOG, log, reset
 from waymark import Workflow, action, workflow
 
-LOG: list[str] = []
-
-
-def reset() -> None:
-    LOG.clear()
+__all__ = ["reset"]  # the harness clears the shared log between runs
 
 
 @action
@@ -35,11 +32,6 @@ async def refuse(n: int) -> int:
     LOG.append(f"refuse({n})")
     await asyncio.sleep(0)
     raise ValueError(f"refused {n}")
-
-
-@action
-async def log() -> list[str]:
-    return list(LOG)
 
 
 @workflow

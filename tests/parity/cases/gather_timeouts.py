@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import asyncio
 
+from tests.parity.cases.logged import LOG, reset
 from waymark import Workflow, action, workflow
 
-LOG: list[str] = []
-
-
-def reset() -> None:
-    LOG.clear()
+__all__ = ["reset"]  # the harness clears the shared log between runs
 
 
 @action

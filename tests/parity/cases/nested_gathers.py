@@ -6,13 +6,10 @@ from __future__ import annotations
 
 import asyncio
 
+from tests.parity.cases.logged import LOG, log, reset
 from waymark import Workflow, action, workflow
 
-LOG: list[str] = []
-
-
-def reset() -> None:
-    LOG.clear()
+__all__ = ["reset"]  # the harness clears the shared log between runs
 
 
 @action
@@ -22,11 +19,6 @@ async def item(name: str) -> str:
     if name.startswith("bad"):
         raise ValueError(f"{name} failed")
     return name.upper()
-
-
-@action
-async def log() -> list[str]:
-    return list(LOG)
 
 
 @workflow

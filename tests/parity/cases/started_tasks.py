@@ -7,20 +7,10 @@ from __future__ import annotations
 
 import asyncio
 
+from tests.parity.cases.logged import LOG, failing, log, reset, step
 from waymark import Workflow, action, workflow
 
-LOG: list[str] = []
-
-
-def reset() -> None:
-    LOG.clear()
-
-
-@action
-async def step(name: str, seconds: float = 0.0) -> str:
-    LOG.append(name)
-    await asyncio.sleep(seconds)  # (an action suspends, as one doing I/O does)
-    return name.upper()
+__all__ = ["reset"]  # the harness clears the shared log between runs
 
 
 @action
@@ -29,17 +19,6 @@ async def timed(name: str, seconds: float) -> str:
     await asyncio.sleep(seconds)
     LOG.append(f"end {name}")
     return name.upper()
-
-
-@action
-async def failing(name: str) -> str:
-    LOG.append(f"fail {name}")
-    raise ValueError(f"{name} failed")
-
-
-@action
-async def log() -> list[str]:
-    return list(LOG)
 
 
 async def checked(name: str) -> str:

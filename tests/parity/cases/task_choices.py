@@ -6,31 +6,10 @@ from __future__ import annotations
 
 import asyncio
 
-from waymark import Workflow, action, workflow
+from tests.parity.cases.logged import failing, log, reset, step
+from waymark import Workflow, workflow
 
-LOG: list[str] = []
-
-
-def reset() -> None:
-    LOG.clear()
-
-
-@action
-async def step(name: str) -> str:
-    LOG.append(name)
-    await asyncio.sleep(0)  # (an action suspends, as one doing I/O does)
-    return name.upper()
-
-
-@action
-async def failing(name: str) -> str:
-    LOG.append(f"fail {name}")
-    raise ValueError(f"{name} failed")
-
-
-@action
-async def log() -> list[str]:
-    return list(LOG)
+__all__ = ["reset"]  # the harness clears the shared log between runs
 
 
 @workflow

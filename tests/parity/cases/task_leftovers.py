@@ -7,24 +7,14 @@ from __future__ import annotations
 
 import asyncio
 
-from waymark import Workflow, action, workflow
+from tests.parity.cases.logged import LOG, reset, step
+from waymark import Workflow, workflow
 
-LOG: list[str] = []
-
-
-def reset() -> None:
-    LOG.clear()
+__all__ = ["reset"]  # the harness clears the shared log between runs
 
 
 def observed() -> list[str]:
     return list(LOG)
-
-
-@action
-async def step(name: str) -> str:
-    LOG.append(name)
-    await asyncio.sleep(0)  # (an action suspends, as one doing I/O does)
-    return name.upper()
 
 
 async def guarded(name: str, seconds: float) -> str:

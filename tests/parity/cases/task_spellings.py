@@ -8,10 +8,10 @@ import asyncio as aio
 from asyncio import create_task as start
 from asyncio import ensure_future as later
 
-from tests.parity.cases.started_tasks import log, reset, step
+from tests.parity.cases.logged import log, reset, step
 from waymark import Workflow, workflow
 
-__all__ = ["reset"]  # (the cases' reset: the log is the one of `started_tasks`)
+__all__ = ["reset"]  # the harness clears the shared log between runs
 
 
 def create_task(x: int) -> int:

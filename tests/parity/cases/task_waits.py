@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.parity.cases.started_tasks import failing, log, reset, step, timed
+from tests.parity.cases.logged import failing, log, reset, step
+from tests.parity.cases.started_tasks import timed
 from waymark import Workflow, workflow
 
-__all__ = ["reset"]  # (the cases' reset: the log is the one of `started_tasks`)
+__all__ = ["reset"]  # the harness clears the shared log between runs
 
 
 @workflow

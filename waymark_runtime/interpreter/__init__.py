@@ -21,7 +21,6 @@ from waymark_runtime.interpreter.limits import LimitExceeded, Limits
 from waymark_runtime.interpreter.live import LiveInstance
 from waymark_runtime.interpreter.persisted import (
     FAILED,
-    STATE_VERSION,
     CallsWait,
     InstanceState,
     PendingCall,
@@ -30,9 +29,8 @@ from waymark_runtime.interpreter.persisted import (
     SleepWait,
     StateFormatError,
     Wait,
-    decode_state,
-    encode_state,
 )
+from waymark_runtime.interpreter.persisted_codec import STATE_VERSION, decode_state, encode_state
 from waymark_runtime.values import TypeResolver
 
 __all__ = [

@@ -16,6 +16,7 @@ from waymark_runtime import ir
 from waymark_runtime.dag import CallSite
 from waymark_runtime.errors import InternalError, ProgramError
 from waymark_runtime.interpreter import instructions as ins
+from waymark_runtime.interpreter import loop_instructions as loop_ins
 from waymark_runtime.interpreter.code import AwaitSite, Code, Instr
 from waymark_runtime.interpreter.expressions import ExprCompiler
 from waymark_runtime.interpreter.limits import weight
@@ -254,13 +255,13 @@ class FunctionCompiler:
         test, body, again, exit_ = self.expr(node.test), Label(), Label(), Label()
         cost = 1 + weight(node.test) + weight(node.body)
         count = self.counter(node.body)
-        self.emit(lambda pc: ins.while_enter(test, pc + 1, exit_.pc, self.counter_slot(count)))
+        self.emit(lambda pc: loop_ins.while_enter(test, pc + 1, exit_.pc, self.counter_slot(count)))
         self.bind(body)
         self.loop_body(node.body, _Loop(again, exit_, None, len(self.excepts)), count)
         self.bind(again)
         meter = self.exprs.meter
-        self.emit(lambda pc: ins.loop_back(test, body.pc, exit_.pc, cost, self.counter_slot(count),
-                                           meter))  # fmt: skip
+        self.emit(lambda pc: loop_ins.loop_back(test, body.pc, exit_.pc, cost,
+                                                self.counter_slot(count), meter))  # fmt: skip
         self.bind(exit_)
 
     def exec_For(self, node: ir.For) -> None:
@@ -269,7 +270,7 @@ class FunctionCompiler:
         count = self.counter(node.body)
         step = self._for_step(node.target, slot, count)
         cost = 1 + weight(node.target) + weight(node.body)
-        self.emit(lambda pc: ins.for_init(slot, source, pc + 1, self.counter_slot(count)))
+        self.emit(lambda pc: loop_ins.for_init(slot, source, pc + 1, self.counter_slot(count)))
         self.emit(lambda pc: step(pc + 1, exit_.pc))
         self.bind(body)
         self.loop_body(node.body, _Loop(again, exit_, slot, len(self.excepts)), count)
@@ -284,15 +285,15 @@ class FunctionCompiler:
             name = target.id
 
             def by_name(nxt: int, done: int, cost: int = 0) -> Instr:
-                step = ins.for_next_name(slot, name, nxt, done, self.counter_slot(count))
-                return ins.counted(step, cost, meter) if cost else step
+                step = loop_ins.for_next_name(slot, name, nxt, done, self.counter_slot(count))
+                return loop_ins.counted(step, cost, meter) if cost else step
 
             return by_name
         assign = self.target(target)
 
         def by_target(nxt: int, done: int, cost: int = 0) -> Instr:
-            step = ins.for_next(slot, assign, nxt, done, self.counter_slot(count))
-            return ins.counted(step, cost, meter) if cost else step
+            step = loop_ins.for_next(slot, assign, nxt, done, self.counter_slot(count))
+            return loop_ins.counted(step, cost, meter) if cost else step
 
         return by_target
 

@@ -3,13 +3,15 @@
 Structured control flow becomes jumps between pcs; `try` becomes a static pc range covered by a
 handler dispatch instruction; loops keep their iterator in a frame slot. An `Await` becomes an
 instruction that suspends with a request the machine fulfils; what each operation requests is
-`operations`' to build, not this module's. Compile once, run many times.
+`operations`' to build, not this module's. Compile once, run many times. The labels, open
+loops and except bodies it keeps while compiling are `compile_labels`'; the loop instructions
+it emits, `loop_instructions`'.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from waymark_runtime import ir
@@ -18,34 +20,12 @@ from waymark_runtime.errors import InternalError, ProgramError
 from waymark_runtime.interpreter import instructions as ins
 from waymark_runtime.interpreter import loop_instructions as loop_ins
 from waymark_runtime.interpreter.code import AwaitSite, Code, Instr
+from waymark_runtime.interpreter.compile_labels import Label, _awaits, _ExceptBody, _Loop
 from waymark_runtime.interpreter.expressions import ExprCompiler
 from waymark_runtime.interpreter.limits import weight
 from waymark_runtime.interpreter.operations import compile_operation
 from waymark_runtime.interpreter.patterns import compile_pattern
 from waymark_runtime.interpreter.targets import compile_deletion, compile_target
-
-
-class Label:
-    """A pc known once the code after it is emitted; instructions read it when finished."""
-
-    __slots__ = ("pc",)
-
-    def __init__(self) -> None:
-        self.pc = -1
-
-
-@dataclass(slots=True)
-class _Loop:
-    again: Label  # where `continue` goes
-    exit: Label  # where `break` goes
-    slot: int | None  # the iterator slot of a `for`, cleared on `break`
-    handlers: int  # how many except bodies were active when the loop began
-
-
-@dataclass(slots=True)
-class _ExceptBody:
-    slot: int
-    name: str | None
 
 
 class FunctionCompiler:
@@ -382,21 +362,6 @@ class FunctionCompiler:
         # The site is read when built: `compile` completes it with the counters' slots.
         pc = self.emit(lambda pc: ins.suspend(self.awaits[pc], request))
         self.awaits[pc] = site
-
-
-def _awaits(node: Any) -> bool:
-    """Whether a statement (or a tuple of them) holds an `await` anywhere inside it."""
-    if isinstance(node, ir.Await):
-        return True
-    if isinstance(node, tuple):
-        return any(_awaits(item) for item in node)
-    if isinstance(node, _WITH_BODIES):
-        return any(_awaits(getattr(node, name)) for name in _BODIES if hasattr(node, name))
-    return False
-
-
-_WITH_BODIES = (ir.If, ir.For, ir.While, ir.Try, ir.Match, ir.Handler, ir.MatchCase)
-_BODIES = ("body", "orelse", "handlers", "cases")
 
 
 def _leave_handler(slot: int, name: str | None, end: Label) -> Callable[[int], Instr]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from waymark_runtime import ir
 from waymark_runtime.dag import python as py
 from waymark_runtime.dag.model import NodeKind
-from waymark_runtime.wrl.print_expr import Prec
+from waymark_runtime.wrl.precedence import Prec
 
 _TIMES = "\u00d7"  # the multiplication sign, as in "retry \u00d73"
 

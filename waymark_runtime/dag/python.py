@@ -11,7 +11,7 @@ from typing import Any
 
 from waymark_runtime import ir
 from waymark_runtime.vocabulary import MODEL_VALIDATORS, TYPE_NAME
-from waymark_runtime.wrl.print_expr import BINARY_PRECEDENCE, Prec
+from waymark_runtime.wrl.precedence import BINARY_PRECEDENCE, Prec
 
 _ATOM = Prec.ATOM
 

@@ -1,57 +1,21 @@
 """Canonical `.wrl` text of expressions.
 
 Each `print_<Node>` returns the text and its binding strength; `operand` adds parentheses exactly
-where Python's precedence table needs them, so the parser reads back the same tree. Starred items
-and slices only print where the grammar allows them (displays, calls, targets, subscripts).
+where Python's precedence table (`precedence`) needs them, so the parser reads back the same
+tree. Starred items and slices only print where the grammar allows them (displays, calls,
+targets, subscripts).
 Owns no statement layout, no patterns (`print_pattern`) and no parsing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from enum import IntEnum
 from typing import Any
 
 from waymark_runtime import ir
 from waymark_runtime.errors import InternalError
 from waymark_runtime.wrl import lexicon
-
-
-class Prec(IntEnum):
-    """Binding strength, loosest first (Python's precedence table)."""
-
-    TEST = 1  # a if b else c
-    OR = 2
-    AND = 3
-    NOT = 4
-    COMPARE = 5
-    BIT_OR = 6
-    BIT_XOR = 7
-    BIT_AND = 8
-    SHIFT = 9
-    ARITH = 10
-    TERM = 11
-    FACTOR = 12  # unary - + ~
-    POWER = 13
-    ATOM = 14  # names, literals, displays, calls, attributes, subscripts
-
-
-BINARY_PRECEDENCE: dict[str, Prec] = {
-    "|": Prec.BIT_OR,
-    "^": Prec.BIT_XOR,
-    "&": Prec.BIT_AND,
-    "<<": Prec.SHIFT,
-    ">>": Prec.SHIFT,
-    "+": Prec.ARITH,
-    "-": Prec.ARITH,
-    "*": Prec.TERM,
-    "/": Prec.TERM,
-    "//": Prec.TERM,
-    "%": Prec.TERM,
-    "@": Prec.TERM,
-    "**": Prec.POWER,
-}
-COMPARE_OPERATORS = frozenset(("==", "!=", "<", "<=", ">", ">=", "in", "not in", "is", "is not"))
+from waymark_runtime.wrl.precedence import BINARY_PRECEDENCE, COMPARE_OPERATORS, Prec
 
 Printed = tuple[str, int]
 

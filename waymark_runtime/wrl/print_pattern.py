@@ -14,7 +14,8 @@ from typing import Any
 from waymark_runtime import ir
 from waymark_runtime.errors import InternalError
 from waymark_runtime.wrl import lexicon
-from waymark_runtime.wrl.print_expr import Prec, Printed, operand, print_node
+from waymark_runtime.wrl.precedence import Prec
+from waymark_runtime.wrl.print_expr import Printed, operand, print_node
 
 
 class PatternPrec(IntEnum):

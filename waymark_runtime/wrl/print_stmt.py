@@ -16,12 +16,8 @@ from waymark_runtime.errors import InternalError
 from waymark_runtime.nesting import make_room
 from waymark_runtime.wrl import lexicon
 from waymark_runtime.wrl.locations import absolute, relative, with_base
-from waymark_runtime.wrl.print_expr import (
-    BINARY_PRECEDENCE,
-    arguments,
-    bare_tuple,
-    expr,
-)
+from waymark_runtime.wrl.precedence import BINARY_PRECEDENCE
+from waymark_runtime.wrl.print_expr import arguments, bare_tuple, expr
 from waymark_runtime.wrl.print_ops import (
     OPERATION_PRINTERS,
     gathered_call,

@@ -94,23 +94,36 @@ class _Due:
                 del self.table[self.when]
 
 
+MICROS = 1_000_000
+
+
+def _micros(when: float) -> int:
+    """Epoch seconds as whole microseconds (to the nearest)."""
+    return round(when * MICROS)
+
+
 class VirtualClock:
-    """Starts at the real time and moves only by `advance` (or `jump`)."""
+    """Starts at the real time and moves only by `advance` (or `jump`).
+
+    Its time is whole microseconds (as PostgreSQL stores times), and every time it is asked to
+    call back at is taken to the nearest microsecond: a sleep of 0.2 s and two of 0.1 s begun
+    together end at the same time, however `now() + seconds` rounds, and callbacks due at one
+    time are called in the order they were armed, as asyncio's timers with equal deadlines are.
+    """
 
     virtual = True
 
     def __init__(self) -> None:
-        self._start = time.time()
-        self._offset = 0.0
+        self._micros = time.time_ns() // 1000
         self._armed: list[_Armed] = []
         self._order = itertools.count()
 
     def now(self) -> float:
-        return self._start + self._offset
+        return self._micros / MICROS
 
     def call_at(self, when: float, callback: Callable[[], None]) -> Handle:
-        armed = _Armed(when, next(self._order), callback)
-        if when <= self.now():
+        armed = _Armed(_micros(when) / MICROS, next(self._order), callback)
+        if armed.when <= self.now():
             asyncio.get_running_loop().call_soon(self._fire, armed)
         else:
             heapq.heappush(self._armed, armed)
@@ -124,7 +137,7 @@ class VirtualClock:
 
     def jump(self, to: float) -> None:
         """Move the time forward to `to` (never backward); fire what is due by then."""
-        self._offset = max(self._offset, to - self._start)
+        self._micros = max(self._micros, _micros(to))
         while (due := self.next_due()) is not None and due <= self.now():
             self._fire(heapq.heappop(self._armed))
 

@@ -14,12 +14,16 @@ import enum
 from collections.abc import Iterator
 from typing import Any
 
+import mountaineer_di  # noqa: F401  (see below)
 import pydantic
 
 from tests.parity.cases import ParityCase
 from waymark.testing import LocalRuntime
 
 InstanceOutcome = tuple[Any, ...]
+# The first action called in a process imports the dependency injector (tens of milliseconds);
+# imported here, it does not delay the first oracle run that calls one, whose sleeps end in an
+# order that assumes actions take next to no time.
 
 
 async def durable_outcome(

@@ -360,6 +360,22 @@ async def test_a_finished_sleep_is_kept_and_no_longer_claimed(store: Any) -> Non
     assert [t["node"] for t in await store.timers_of(instance_id)] == ["n1"]  # pending ones go
 
 
+async def test_a_claim_gives_its_sleeps_by_deadline_then_by_start(store: Any) -> None:
+    """As asyncio calls timers due at one time: the earlier deadline first, then the sleep
+    begun first (the lower node: n9 before n10), for those past due and those still pending."""
+    now = float(int(time.time()))
+    [instance_id] = await store.create_instances([spec()], now)
+    await store.claim("a", 1, now, LEASE)
+    batch = CommitBatch()
+    batch.instance(instance_id, state={"step": 1}, release=True, wake_at=now + 1)
+    for node, wake_at in [("n10", 2), ("n12", 1), ("n9", 2), ("n11", 9), ("n2", 9), ("n3", 8)]:
+        batch.add_timer(instance_id, node, now + wake_at, "run.0", ())
+    await store.commit(batch, "a", now)
+    [claim] = await store.claim("a", 1, now + 3, LEASE)
+    assert [e.node for e in claim.instance.events] == ["n12", "n9", "n10"]
+    assert list(claim.sleeps.items()) == [("n3", now + 8), ("n2", now + 9), ("n11", now + 9)]
+
+
 def test_a_connection_a_shutdown_left_mid_protocol_is_a_transient_error() -> None:
     stuck = "cannot switch to state 12; another operation (2) is in progress"
     assert is_transient(asyncpg.exceptions.InternalClientError(stuck))

@@ -122,7 +122,10 @@ def claim_of(row: Mapping[str, Any], wrl: str, now: float) -> Claim:
     events, the rest of its sleeps still pending, and each pending signal wait answered by
     the oldest signal of its name (an event) or still pending."""
     events, pending, consumed = split_attempts(row["attempts"])
-    sleeps = {timer["node"]: timer["wake_at"] for timer in row["timers"]}
+    # In the order their timers fire (asyncio's: the deadline, then the order they began, which
+    # is the order of their nodes), so sleeps due by now wake their tasks in that order.
+    timers = sorted(row["timers"], key=lambda t: (t["wake_at"], len(t["node"]), t["node"]))
+    sleeps = {timer["node"]: timer["wake_at"] for timer in timers}
     waits, signals = {}, []
     for wait in row.get("waits") or ():
         node = wait["node"]

@@ -98,8 +98,7 @@ class LiveInstance:
         machine.effects = []
         machine.journal.restart(machine.logs)
         moves = machine.moves
-        for event in events:
-            machine.deliver(event)
+        machine.deliver(events)
         if machine.moves == moves and not machine.effects and not machine.journal.lines:
             self.moved, self._state = False, None
             return []

@@ -9,7 +9,8 @@ no I/O: delays and timeouts are handed to the host inside the effects.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any, Literal
 
 from waymark_runtime.effects import (
@@ -129,34 +130,43 @@ class Machine:
         self._drive(None, _NOTHING)
         self._run()
 
-    def deliver(self, event: Event) -> None:
-        if type(event) is SleepFinished and event.node in self.deadlines:
-            timeouts.expire(self, event.node)
+    def deliver(self, events: Sequence[Event]) -> None:
+        """Feed `events` (oldest first). Sleeps and timers that end one after another take
+        one turn, as asyncio's timers due at one time do: each wakes its task (or cancels
+        what its timeout bounds) in the order given, and only then do the tasks run, so one
+        that fails cannot cancel a sibling whose sleep ended with its own before the sibling
+        goes on. Any other event is taken once the tasks made ready before it have run."""
+        for event in events:
+            if type(event) is SleepFinished:
+                self._timer_passed(event)
+                continue
             self._run()
-            return
-        if type(event) is SleepFinished and event.node in self.timers:
-            timer_blocks.expire(self, event.node)
-            self._run()
-            return
-        task = self._owner(event)
-        if task is None:
-            return  # finished, or a stale event of an abandoned gather or task
-        self._enter(task)
-        self._deliver(event)
+            task = self._owner(event)
+            if task is not None:  # else finished, or a stale event of an abandoned task
+                self._enter(task)
+                self._deliver(event)
         self._run()
+
+    def _timer_passed(self, event: SleepFinished) -> None:
+        """A sleep ended or a timeout passed: wake (or cancel) what waited on it."""
+        if event.node in self.deadlines:
+            timeouts.expire(self, event.node)
+        elif event.node in self.timers:
+            timer_blocks.expire(self, event.node)
+        elif (task := self._owner(event)) is not None:
+            self._enter(task)
+            wait = self.wait
+            if type(wait) is SleepWait and wait.node == event.node:
+                self.wait = None
+                self.ready.append((task, None, None))
+            elif type(wait) is SignalWait and wait.node == event.node:  # its timeout passed
+                self.wait = None
+                self.ready.append((task, signals.timed_out(wait), _NOTHING))
 
     def _deliver(self, event: Event) -> None:
         if type(event) is ActionFinished:
             if type(self.wait) is CallsWait:
                 results.on_action(self, event)
-        elif type(event) is SleepFinished:
-            wait = self.wait
-            if type(wait) is SleepWait and wait.node == event.node:
-                self.wait = None
-                self._drive(None, None)
-            elif type(wait) is SignalWait and wait.node == event.node:  # its timeout passed
-                self.wait = None
-                self._drive(signals.timed_out(wait), _NOTHING)
         elif type(event) is SignalReceived:
             if type(self.wait) is SignalWait and self.wait.node == event.node:
                 self.wait = None
@@ -251,7 +261,10 @@ class Machine:
         assert index is not None
         site = results.site(self)
         if throw is not None and not site.returns_exceptions(self.frames[-1]):
-            self._resume_with(throw, _NOTHING)
+            # The gather hears of it in its turn (asyncio runs its done callback), after the
+            # tasks already ready, a sibling whose sleep ended with this one's among them.
+            self.ready.append((None, None, partial(results.item_failed, waiter=waiter,
+                                                   node=task.node or "", throw=throw)))  # fmt: skip
             return
         results.settle(self, index, "ok" if throw is None else "error", result)
         results.maybe_resume(self, site)

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any, Literal
 from waymark_runtime.effects import ActionFinished
 from waymark_runtime.interpreter.calls import as_exception, call_effect, refused_by_host
 from waymark_runtime.interpreter.code import _NOTHING, AwaitSite, ChildCall, Path
+from waymark_runtime.interpreter.persisted import CallsWait
 from waymark_runtime.interpreter.policies import as_raised, backoff, effective, retries
-from waymark_runtime.interpreter.tasks import grouped, position
-from waymark_runtime.values import to_json, to_value
+from waymark_runtime.interpreter.tasks import Task, grouped, position
+from waymark_runtime.values import ExceptionValue, to_json, to_value
 
 if TYPE_CHECKING:
     from waymark_runtime.interpreter.machine import Machine
@@ -77,3 +78,13 @@ def maybe_resume(machine: Machine, at: AwaitSite) -> None:
     if at.groups:
         results = grouped(results, machine.calls, at.groups)
     machine._resume_with(None, results[0] if at.single else results)
+
+
+def item_failed(machine: Machine, waiter: Task, node: str, throw: ExceptionValue) -> None:
+    """A gathered helper's task (`node`) raised: the task awaiting the gather resumes with its
+    exception, if it still waits on that gather (an earlier failure may have ended it)."""
+    if machine.tasks.get(waiter.node or "") is not waiter:
+        return
+    machine._enter(waiter)
+    if type(machine.wait) is CallsWait and position(machine.calls, node) is not None:
+        machine._resume_with(throw, _NOTHING)

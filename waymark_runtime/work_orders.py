@@ -104,12 +104,15 @@ class Replies:
         if held.result(attempt, ok, value, self.clock()):
             self.mark(held.id)
 
-    def on_lost(self, keys: list[Hashable]) -> None:
+    def on_lost(self, keys: list[Hashable], *, suspect: bool = True) -> None:
+        """Run them again: a `suspect` (its worker died) alone in a worker; one its worker
+        stopped as the lease lapsed beside the others (nothing points at it, and waiting for
+        a worker to drain would keep its action's slot taken meanwhile)."""
         budget = self.store.lost_attempt_retries
         for key in keys:
             held, attempt = self.claim_of(key)
             if held is not None:
-                held.lose(attempt, budget, self.store.lost_error)
+                held.lose(attempt, budget, self.store.lost_error, isolate=suspect)
                 self.mark(held.id)
 
     def on_timed_out(self, key: Hashable, value: Any) -> None:

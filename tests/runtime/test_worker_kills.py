@@ -36,8 +36,8 @@ class _Counted(_Heard):
         self.replies[key] += 1
         super().on_reply(key, ok, value)
 
-    def on_lost(self, keys: list[Hashable]) -> None:
-        super().on_lost(keys)
+    def on_lost(self, keys: list[Hashable], *, suspect: bool = True) -> None:
+        super().on_lost(keys, suspect=suspect)
         self.changed.set()
 
 

@@ -218,7 +218,7 @@ class _Heard:
         self.replied[key] = (ok, value)
         self.changed.set()
 
-    def on_lost(self, keys: list[Hashable]) -> None:
+    def on_lost(self, keys: list[Hashable], *, suspect: bool = True) -> None:
         self.lost += keys
 
     def on_expired(self, keys: list[Hashable]) -> None:

@@ -109,8 +109,9 @@ class Reports(Protocol):
     def on_timed_out(self, key: Hashable, value: Any) -> None:
         """The attempt's deadline passed: `value` is its `ActionTimeout`."""
 
-    def on_lost(self, keys: list[Hashable]) -> None:
-        """The attempts died with their process (they may have run)."""
+    def on_lost(self, keys: list[Hashable], *, suspect: bool = True) -> None:
+        """The attempts died with their process (they may have run), or, not `suspect`, their
+        live worker stopped them because their claim's lease lapsed unrenewed."""
 
     def on_expired(self, keys: list[Hashable]) -> None:
         """The attempts never started: their `Lease` ran out, or the executor holds."""

@@ -121,8 +121,8 @@ class Listener(Placement):
                 self._ended([order])
                 if reply.get("skipped"):
                     self.reports.on_expired([order.key])
-                elif reply.get("lost"):
-                    self.reports.on_lost([order.key])
+                elif reply.get("lost"):  # stopped as its lease lapsed: the worker lives on
+                    self.reports.on_lost([order.key], suspect=False)
                 elif reply.get("timed_out"):
                     self.reports.on_timed_out(order.key, reply["value"])
                 else:

@@ -40,7 +40,8 @@ class Placement(PoolBase):
         expired: list[AttemptOrder] = []
         self._place_isolated(batches, expired)
         now = time.monotonic()
-        room = {w: w.slots.room(now) for w in self._usable() if w is not self.draining}
+        drained = self._drained()
+        room = {w: w.slots.room(now) for w in self._usable() if w is not drained}
         while self.pending:
             worker = min((w for w, free in room.items() if free > 0), key=_load, default=None)
             if worker is None:
@@ -64,6 +65,14 @@ class Placement(PoolBase):
             return True
         expired.append(order)
         return False
+
+    def _drained(self) -> _Worker | None:
+        """The worker kept empty for a suspect to run alone in; none once no suspect waits
+        (placed, or gone: its lease ran out, its claim was let go). Left reserved for a suspect
+        that is gone, a runner's only worker would take no order again."""
+        if not self.isolated:
+            self.draining = None
+        return self.draining
 
     def _place_isolated(
         self, batches: dict[_Worker, list[bytes]], expired: list[AttemptOrder]

@@ -91,6 +91,8 @@ class WorkerPool(Listener, Watchdog):
         self.pending.keep(lambda order: not order.lease.revoked)
         self.isolated = deque(order for order in self.isolated if not order.lease.revoked)
         self._ended(dropped)
+        if self.draining is not None and self._drained() is None:
+            self._fill_soon()  # the worker drained for a suspect let go takes orders again
         for worker in self.workers:
             if worker.writer.is_closing():
                 continue
@@ -139,7 +141,7 @@ class WorkerPool(Listener, Watchdog):
         if self.paused:
             return 0
         slots = sum(max(0, w.slots.concurrent - len(w.slots.running) - len(w.slots.waiting))
-                    for w in self._usable() if w is not self.draining)  # fmt: skip
+                    for w in self._usable() if w is not self._drained())  # fmt: skip
         return max(0, slots - len(self.pending) - len(self.isolated))
 
     async def wait_idle(self, timeout: float) -> bool:

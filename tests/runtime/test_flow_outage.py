@@ -29,12 +29,6 @@ def _started(record: Path) -> int:
     return sum(line.startswith("start ") for line in lines)
 
 
-@pytest.mark.xfail(
-    reason="open defect, intermittent: after the outage both runners release the expired leases "
-    '("released 2 expired instance leases", then "no longer ours") and neither claims the '
-    "four instances again within 90 s",
-    strict=False,
-)
 async def test_an_outage_past_the_lease_never_lets_a_limited_action_run_over_its_limit(
     tmp_path: Path, record: Path
 ) -> None:

@@ -130,6 +130,21 @@ async def test_a_lost_lease_grants_nothing_and_its_reclaim_frees_the_slots(store
     assert [r.node for r in granted.granted] == ["n0", "n1"]  # the dead runner's slots
 
 
+async def test_a_lease_past_its_expiry_grants_nothing_before_its_reclaim(store: Any) -> None:
+    """The runner's lease lapsed (an outage, a frozen runner) and nobody reclaimed it yet: its
+    worker would refuse to start the attempt, so no slot is taken for it."""
+    now = time.time()
+    instance_id, epoch, nodes = await queued_attempts(store, now, 2)
+    wanted = requests(instance_id, epoch, nodes, ActionLimits(concurrency=2))
+    assert (await store.acquire_slots("r", wanted[:1], at(now + 2 * LEASE))).granted == []
+    rows = {row["node"]: row["status"] for row in await store.attempts_of(instance_id)}
+    assert rows == {"n0": "queued", "n1": "queued"}
+    assert [r.node for r in (await store.acquire_slots("r", wanted, at(now))).granted] == [
+        "n0",
+        "n1",
+    ]
+
+
 async def test_a_rate_limit_holds_per_window_and_says_when_to_ask_again(store: Any) -> None:
     now = time.time()
     instance_id, epoch, nodes = await queued_attempts(store, now, 5)

@@ -152,6 +152,9 @@ def _start(store: MemoryStore, owner: str, request: SlotRequest, now: float) -> 
     attempt = _asked(store, owner, request)
     if attempt is None or attempt.status != "queued":
         return False
+    lease = store.instances[request.instance_id].lease_expires_at
+    if lease is None or lease <= now:  # lapsed, not yet reclaimed: its worker would refuse
+        return False
     attempt.status, attempt.lease_owner, attempt.started_at = "running", owner, now
     attempt.gated = attempt.executing = True
     return True

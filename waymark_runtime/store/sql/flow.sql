@@ -82,10 +82,13 @@ WHERE a.status = 'running' AND a.gated AND a.lease_owner = $1;
 -- another runner may claim the instance) is seen, and no slot is granted under it; and until
 -- this transaction ends, nobody takes the lease, so the next claim reads the attempts started.
 -- Granting under a lease cleared after the snapshot would start an attempt that the next
--- claim, reading the older rows, holds as queued and asks a slot for in vain.
+-- claim, reading the older rows, holds as queued and asks a slot for in vain. A lease past
+-- its expiry, not yet reclaimed, grants nothing either: its worker would refuse to start
+-- the attempt (its lease lapsed), and the slot would stay taken until the reclaim.
 WITH held AS (
     SELECT i.id, i.lease_epoch FROM waymark_instances AS i
     WHERE i.id = ANY ($3::uuid[]) AND i.lease_owner = $1
+      AND i.lease_expires_at > to_timestamp($2)
     ORDER BY i.id
     FOR SHARE
 ), granted AS (

@@ -90,6 +90,15 @@ class LoopFrame:
 
 
 @dataclass(slots=True)
+class StarClause:
+    """An `except*` clause's body being lowered: the temporary a bare `raise` directly in it
+    sets (it re-raises the part the clause was given) and the `except` depth of that body."""
+
+    reraised: str
+    depth: int
+
+
+@dataclass(slots=True)
 class FinallyFrame:
     """A `try` with a `finally` being lowered: how its body was left (`how`: 0 fell through,
     1 return, 2 break, 3 continue), the value being returned, and the loop depth it began at."""
@@ -181,6 +190,8 @@ class Ctx:
     comprehension_scopes: list[frozenset[str]] = field(default_factory=list)
     lambdas: int = 0  # how many of the comprehension scopes are a lambda's parameters
     handler_depth: int = 0
+    # `except*` clause bodies being lowered (`lower.except_star`), innermost last
+    star_clauses: list[StarClause] = field(default_factory=list)
     temp_count: int = 0
     # CST nodes already evaluated into a temporary (an await, or an operand read before one).
     replaced: dict[int, ir.Expr] = field(default_factory=dict)

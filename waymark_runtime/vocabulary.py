@@ -173,6 +173,14 @@ STARMAP_ITEMS = "itertools.starmap.items"
 # once it holds a value, else raises CPython's error for the unbound variable (a `NameError`
 # about a free variable inside a closure, `free`; an `UnboundLocalError` in its own function).
 CELL_BOUND = "cell.bound"
+# `try ... except* E as eg:` (`lower.except_star`): `EXCEPT_STAR_SPLIT(rest, *classes)` gives
+# the part of what is left that a clause's classes match and the part still left (a naked
+# exception wrapped in a group), `EXCEPT_STAR_ENTER(part)` raises the part where the clause's
+# body handles it, `EXCEPT_STAR_LEAVE(orig, raised, rest)` raises what the statement lets out
+# (`interpreter.exception_groups`).
+EXCEPT_STAR_SPLIT = "except_star.split"
+EXCEPT_STAR_ENTER = "except_star.enter"
+EXCEPT_STAR_LEAVE = "except_star.leave"
 # `map(f, xs)` and `filter(f, xs)`: the compiler's generator expression, marked by `GOES_ON` as
 # an iterator that an error of `f` does not end (CPython's map and filter go on with the next
 # item; a generator ends for good).

@@ -10,8 +10,9 @@ async def risky() -> int:
 class GroupWorkflow(Workflow):
     async def run(self) -> int:
         result = 0
-        try:  # error: WM146 @9
+        try:
             result = await risky()
-        except* ValueError:
-            result = -1
+        except* ValueError as eg:
+            left = eg.subgroup(lambda e: "retry" in str(e))  # error: WM141 @32
+            result = -1 if left is None else -2
         return result

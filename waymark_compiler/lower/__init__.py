@@ -6,6 +6,7 @@ Importing this package registers every `lower_<Node>` function with the dispatch
 from waymark_compiler.lower import (
     calls,
     comprehensions,
+    except_star,
     expressions,
     flow,
     names,
@@ -19,6 +20,7 @@ from waymark_compiler.lower.workflow import lower_workflow
 __all__ = [
     "calls",
     "comprehensions",
+    "except_star",
     "expressions",
     "flow",
     "lower_workflow",

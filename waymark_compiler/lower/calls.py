@@ -33,6 +33,7 @@ from waymark_compiler.lower.function_calls import (
     call_MissingSym,
 )
 from waymark_compiler.lower.functional import fromkeys_call
+from waymark_compiler.lower.group_methods import group_method_call
 from waymark_compiler.lower.keys import KEYED, has_key, keyed_call
 from waymark_compiler.lower.log import log_method, refuse_value
 from waymark_compiler.lower.memos import cache_method
@@ -188,6 +189,8 @@ def method_call(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr:
         return replaced  # `PATTERN.sub(f, text)`: `f` called on each match
     if (unbound := through_type(node, func, ctx)) is not None:
         return unbound  # `str.upper(s)`
+    if (grouped := group_method_call(node, func, ctx)) is not None:
+        return grouped  # `eg.split(ValueError)`
     if (inherited := value_super_call(node, func, ctx)) is not None:
         return inherited
     reported = len(ctx.sink.items)

@@ -15,6 +15,9 @@ The IR has plain loops and `try/except`; the rest is lowered onto them with `_wm
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import libcst as cst
 
 from waymark_compiler.context import Ctx, FinallyFrame, LoopFrame
@@ -27,6 +30,8 @@ from waymark_compiler.rules.statements import ASYNC_FOR
 from waymark_runtime import ir
 
 RETURN, BREAK, CONTINUE = 1, 2, 3
+
+TryNode = TypeVar("TryNode", cst.Try, cst.TryStar)
 
 
 def _set(name: str, value: ir.ConstValue, span: ir.Span) -> ir.Assign:
@@ -158,13 +163,21 @@ def lower_While(node: cst.While, ctx: Ctx) -> list[ir.Stmt]:
 
 @statement
 def lower_Try(node: cst.Try, ctx: Ctx) -> list[ir.Stmt]:
+    return with_finally(node, _try_except, ctx)
+
+
+def with_finally(
+    node: TryNode, guarded: Callable[[TryNode, Ctx], list[ir.Stmt]], ctx: Ctx
+) -> list[ir.Stmt]:
+    """A `try` (or `try ... except*`) statement: `guarded` lowers it without its `finally`
+    block, which is lowered around it here."""
     if node.finalbody is None:
-        return _try_except(node, ctx)
+        return guarded(node, ctx)
     span = ctx.span(node)
     frame = FinallyFrame(how=ctx.temp(), value=ctx.temp(), loops=len(ctx.loops))
     ctx.finals.append(frame)
     try:
-        inner = _try_except(node, ctx) if node.handlers else list(lower_body(node.body, ctx))
+        inner = guarded(node, ctx) if node.handlers else list(lower_body(node.body, ctx))
     finally:
         ctx.finals.pop()
     pending, caught = ctx.temp(), ctx.temp()
@@ -213,14 +226,20 @@ def taken_exit(frame: FinallyFrame, span: ir.Span, ctx: Ctx) -> list[ir.Stmt]:
     return out
 
 
-def _try_except(node: cst.Try, ctx: Ctx) -> list[ir.Stmt]:
-    span = ctx.span(node)
+def guarded_body(node: cst.Try | cst.TryStar, ctx: Ctx) -> tuple[ir.Stmt, ...]:
+    """The body of a `try` with clauses, lowered knowing whether one catches the
+    `GeneratorExit` of a generator's close."""
     closing = any(_catches_close(h.type) for h in node.handlers)
     ctx.closing += closing
     try:
-        body = lower_body(node.body, ctx)
+        return lower_body(node.body, ctx)
     finally:
         ctx.closing -= closing
+
+
+def _try_except(node: cst.Try, ctx: Ctx) -> list[ir.Stmt]:
+    span = ctx.span(node)
+    body = guarded_body(node, ctx)
     handlers = tuple(_handler(h, ctx) for h in node.handlers)
     if node.orelse is None:
         return [ir.Try(body=body, handlers=handlers, span=span)]

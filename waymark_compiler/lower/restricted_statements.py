@@ -1,6 +1,6 @@
 """Lowering the statements a workflow body holds only in some forms or not at all: `with` (only
 `contextlib.suppress(...)`, lowered as the `try` it means), nested `def` and `class` that
-cannot be helpers, `global`, `nonlocal`, `import` and `except*`, each refused with the
+cannot be helpers, `global`, `nonlocal`, and `import`, each refused with the
 diagnostic that says what to write instead.
 """
 
@@ -17,7 +17,6 @@ from waymark_compiler.rules.statements import (
     GLOBAL_STATEMENT,
     IMPORT_IN_BODY,
     NESTED_DEFINITION,
-    UNSUPPORTED_STATEMENT,
     WITH_STATEMENT,
 )
 from waymark_compiler.symbols import ClassSym, FunctionSym
@@ -39,12 +38,6 @@ refuse_statements(
         ),
         cst.Import: _IMPORT,
         cst.ImportFrom: _IMPORT,
-        cst.TryStar: Refused(
-            UNSUPPORTED_STATEMENT,
-            "`except*` in a workflow",
-            "exception groups",
-            "use plain `except` clauses",
-        ),
     }
 )
 

@@ -223,11 +223,24 @@ def lower_Raise(node: cst.Raise, ctx: Ctx) -> list[ir.Stmt]:
                 "nothing to re-raise",
                 help,
             )
-        return [ir.Raise(exc=None, span=span)]
+        return [*_star_reraise(span, ctx), ir.Raise(exc=None, span=span)]
     before = hoist(node.exc, ctx)
     exc = _raised(node.exc, ctx)
     cause = None if node.cause is None else _raised(node.cause.item, ctx)
     return [*before, ir.Raise(exc=exc, cause=cause, span=span)]
+
+
+def _star_reraise(span: ir.Span, ctx: Ctx) -> list[ir.Stmt]:
+    """What a bare `raise` directly in an `except*` clause's body notes first: it re-raises the
+    part the clause was given, which CPython keeps in the original group's shape
+    (`lower.except_star`)."""
+    clause = ctx.star_clauses[-1] if ctx.star_clauses else None
+    if clause is None or clause.depth != ctx.handler_depth:
+        return []
+    noted = ir.Assign(
+        targets=(ir.Name(id=clause.reraised, span=span),), value=ir.Const(value=True), span=span
+    )
+    return [noted]
 
 
 def _raised(node: cst.BaseExpression, ctx: Ctx) -> ir.Expr:

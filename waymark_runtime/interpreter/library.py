@@ -43,6 +43,12 @@ from waymark_runtime.interpreter.code import Generator, delegate_step
 from waymark_runtime.interpreter.constructing import remember, sharing, stored_as_given
 from waymark_runtime.interpreter.csv_readers import csv_functions
 from waymark_runtime.interpreter.csv_writers import WRITING_TYPES, call_writing, writer_functions
+from waymark_runtime.interpreter.exception_groups import (
+    GROUP_METHODS,
+    except_star_functions,
+    group_method,
+    is_group,
+)
 from waymark_runtime.interpreter.exception_notes import add_note
 from waymark_runtime.interpreter.formatting import WorkflowFormatter, conversions, format_text
 from waymark_runtime.interpreter.generators import send
@@ -175,6 +181,7 @@ class Library:
         self.builtins["random.Random"] = seeded_random
         self.builtins[STARMAP_ITEMS] = starmap_items
         self.builtins[CELL_BOUND] = cell_bound
+        self.builtins.update(except_star_functions(self.types))
         self.regexes = Regexes(bounded.meter)
         self.builtins.update(self.regexes.functions())
         self.conversions = conversions(self)
@@ -198,6 +205,8 @@ class Library:
             return self._validation_error(obj, name, args, kwargs)
         if name == "add_note" and type(obj) is ExceptionValue:
             return add_note(obj, args, kwargs)
+        if name in GROUP_METHODS and is_group(obj):
+            return group_method(obj, name, args, kwargs, self.types, self.new)
         if name == "send" and obj.__class__ is Generator:  # a generator helper's call
             return send(obj, args, kwargs)
         if name in FORMATTING and type(obj) is str:  # a template known only now

@@ -1231,6 +1231,38 @@ CASES: tuple[ParityCase, ...] = (
     _case("class_state", "ExceptionGroups", {"local": True}, {"local": False}),
     _case("group_members", "GroupMemberChain", {"wait": False}, {"wait": True}),
     _case(
+        "except_star",
+        "StarSplits",
+        *(
+            {"kind": kind, "wait": wait}
+            for kind in ("none", "naked", "miss", "flat", "nested")
+            for wait in (False, True)
+        ),
+    ),
+    _case(
+        "except_star",
+        "StarRaises",
+        *(
+            {"how": how, "kind": kind}
+            for how in ("none", "bare", "same", "member", "new", "caught")
+            for kind in ("naked", "flat", "nested")
+        ),
+    ),
+    _case("except_star", "StarActions", {"kind": "value"}, {"kind": "type"}, {"kind": "ok"}),
+    _case(
+        "except_star",
+        "StarTaskGroup",
+        {"kinds": ["ok", "value"]},
+        {"kinds": ["type", "ok"]},
+        {"kinds": ["key"]},
+        {"kinds": ["ok"]},
+        fast_sleep=False,
+    ),
+    _case("except_star", "StarTimeout", {"inside": False}, {"inside": True}, fast_sleep=False),
+    _case("except_star", "StarUncaught"),
+    _case("except_star", "StarGroupClass", {"fail_now": False}, {"fail_now": True}),
+    _case("except_star", "GroupMethods", {"wait": False}, {"wait": True}),
+    _case(
         "class_state",
         "PrivateAttributes",
         {"case": "models"},

@@ -61,7 +61,9 @@ def _try_star(node: cst.TryStar, ctx: Ctx) -> list[ir.Stmt]:
     span = ctx.span(node)
     orig, caught, rest, raised = ctx.temp(), ctx.temp(), ctx.temp(), ctx.temp()
     body = guarded_body(node, ctx)
-    keep = ir.Handler(types=(), name=caught, body=(_assign(orig, _name(caught, span), span),))
+    keep = ir.Handler(
+        types=(), name=caught, body=(_assign(orig, _name(caught, span), span),), span=span
+    )
     handling: list[ir.Stmt] = [
         _assign(rest, _name(orig, span), span),
         _assign(raised, ir.ListExpr(elts=(), span=span), span),
@@ -107,14 +109,16 @@ def _clause(node: cst.ExceptStarHandler, rest: str, raised: str, ctx: Ctx) -> li
     )
     pair = ir.TupleExpr(elts=(_name(error, span), reraised), span=span)
     append = ir.MethodCall(obj=_name(raised, span), method="append", args=(pair,), kwargs=())
-    kept = ir.Handler(types=(), name=error, body=(ir.ExprStmt(value=append, span=span),))
+    kept = ir.Handler(types=(), name=error, body=(ir.ExprStmt(value=append, span=span),), span=span)
     handled = (
         _assign(again, ir.Const(value=False, span=span), span),
         ir.Try(body=body, handlers=(kept,), span=span),
     )
     enter = ir.ExprStmt(value=_call(EXCEPT_STAR_ENTER, (_name(part, span),), span), span=span)
     entered = ir.Try(
-        body=(enter,), handlers=(ir.Handler(types=(), name=name, body=handled),), span=span
+        body=(enter,),
+        handlers=(ir.Handler(types=(), name=name, body=handled, span=span),),
+        span=span,
     )
     return [
         ir.Assign(targets=(taken,), value=split, span=span),

@@ -159,6 +159,9 @@ def except_star_functions(types: TypeResolver) -> dict[str, Callable[..., Any]]:
     """The builtins of an `except*` statement, classes found with `types`."""
 
     def split_clause(rest: ExceptionValue | None, *paths: str) -> tuple[Any, Any]:
+        if not paths or not all(path.__class__ is str for path in paths):
+            raise ProgramError(f"`{EXCEPT_STAR_SPLIT}` takes exception class paths")
+        _held(rest, EXCEPT_STAR_SPLIT, none=True)
         for path in paths:
             cls = types(path)
             if isinstance(cls, type) and issubclass(cls, BaseExceptionGroup):
@@ -173,11 +176,18 @@ def except_star_functions(types: TypeResolver) -> dict[str, Callable[..., Any]]:
             return new_group("", (rest,)), None
         return None, rest
 
-    return {
-        EXCEPT_STAR_SPLIT: split_clause,
-        EXCEPT_STAR_ENTER: throw,
-        EXCEPT_STAR_LEAVE: leave,
-    }
+    def enter(part: ExceptionValue) -> NoReturn:
+        throw(_held(part, EXCEPT_STAR_ENTER))
+
+    return {EXCEPT_STAR_SPLIT: split_clause, EXCEPT_STAR_ENTER: enter, EXCEPT_STAR_LEAVE: leave}
+
+
+def _held(value: Any, where: str, *, none: bool = False) -> Any:
+    """`value` when it is an exception (or None, with `none`), else the program is malformed:
+    only the compiler writes these calls."""
+    if value.__class__ is ExceptionValue or (none and value is None):
+        return value
+    raise ProgramError(f"`{where}` takes an exception, not {type(value).__name__}")
 
 
 def leave(
@@ -186,6 +196,13 @@ def leave(
     """Raise what an `except*` statement lets out (CPython's `_PyExc_PrepReraiseStar`):
     `raised` pairs each exception a clause's body raised with whether it re-raised the part
     the clause was given (a bare `raise`); `rest` is the part no clause matched."""
+    _held(orig, EXCEPT_STAR_LEAVE)
+    _held(rest, EXCEPT_STAR_LEAVE, none=True)
+    if raised.__class__ is not list or not all(
+        pair.__class__ is tuple and len(pair) == 2 and pair[0].__class__ is ExceptionValue
+        for pair in raised
+    ):
+        raise ProgramError(f"`{EXCEPT_STAR_LEAVE}` takes a list of (exception, bool) pairs")
     outcomes = [*raised, (rest, True)]
     if not is_group(orig):  # a naked exception: at most one clause ran
         for exc, _ in outcomes:

@@ -221,6 +221,9 @@ class Ctx:
     # Inside `async with asyncio.TaskGroup() as tg:` blocks: `tg` -> its token's local
     # (`lower.task_groups`).
     task_groups: dict[str, str] = field(default_factory=dict)
+    # `async with asyncio.timeout(...) as cm:` blocks begun: `cm` -> its timer's local
+    # (`lower.timeout_managers`).
+    timeout_managers: dict[str, str] = field(default_factory=dict)
     # The locals only ever assigned classes, by the id of their function (`lower.class_locals`).
     class_locals: dict[int, frozenset[str]] = field(default_factory=dict)
     # The locals that hold a module-level table, by the id of their function

@@ -14,8 +14,6 @@ class FileWorkflow(Workflow):
     async def run(self, path: str) -> Decimal:
         with open(path) as handle:  # error: WM112 @9
             pass
-        async with asyncio.timeout(5) as bound:  # error: WM112 @9
-            size = await fetch(path)
         async with asyncio.timeout_at(5.0):  # error: WM112 @9
             size = await fetch(path)
         async with asyncio.TaskGroup() as group, asyncio.timeout(5):  # error: WM112 @9

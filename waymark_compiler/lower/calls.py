@@ -49,6 +49,7 @@ from waymark_compiler.lower.spreads import deferred_call
 from waymark_compiler.lower.standard import digest_call
 from waymark_compiler.lower.strings import text_of
 from waymark_compiler.lower.task_methods import refused_method
+from waymark_compiler.lower.timeout_managers import expired_call
 from waymark_compiler.rules.expressions import IMPURE_METHOD, UNSUPPORTED_CALL
 from waymark_compiler.rules.names import UNKNOWN_HELPER
 from waymark_compiler.rules.operations import ACTION_NOT_AWAITED
@@ -189,6 +190,8 @@ def method_call(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr:
         return replaced  # `PATTERN.sub(f, text)`: `f` called on each match
     if (unbound := through_type(node, func, ctx)) is not None:
         return unbound  # `str.upper(s)`
+    if (expired := expired_call(node, func, ctx)) is not None:
+        return expired  # `cm.expired()` of `async with asyncio.timeout(s) as cm:`
     if (grouped := group_method_call(node, func, ctx)) is not None:
         return grouped  # `eg.split(ValueError)`
     if (inherited := value_super_call(node, func, ctx)) is not None:

@@ -12,6 +12,7 @@ from waymark_compiler.context import Ctx
 from waymark_compiler.lower.dispatch import Refused, lower_body, refuse_statements, statement
 from waymark_compiler.lower.statements import exception_types
 from waymark_compiler.lower.task_groups import task_group_block
+from waymark_compiler.lower.timeout_managers import manager_name
 from waymark_compiler.lower.timeouts import timeout_block
 from waymark_compiler.rules.statements import (
     GLOBAL_STATEMENT,
@@ -49,10 +50,12 @@ def lower_With(node: cst.With, ctx: Ctx) -> list[ir.Stmt]:
         return suppressed
     item = node.items[0].item
     called = _called(item, ctx)
-    if called == "asyncio.timeout" and _plain_async(node) and isinstance(item, cst.Call):
-        block = timeout_block(node, item, ctx)
-        if block is not None:
-            return block
+    if called == "asyncio.timeout" and _one_async(node) and isinstance(item, cst.Call):
+        asname = node.items[0].asname
+        if asname is None or isinstance(asname.name, cst.Name):
+            block = timeout_block(node, item, ctx, manager_name(node, ctx))
+            if block is not None:
+                return block
     if called == "asyncio.TaskGroup" and _one_async(node) and isinstance(item, cst.Call):
         block = task_group_block(node, item, ctx)
         if block is not None:
@@ -64,11 +67,6 @@ def lower_With(node: cst.With, ctx: Ctx) -> list[ir.Stmt]:
     )
 
 
-def _plain_async(node: cst.With) -> bool:
-    """`async with one_item:`, without `as`."""
-    return _one_async(node) and not node.items[0].asname
-
-
 def _one_async(node: cst.With) -> bool:
     """`async with one_item [as name]:`."""
     return node.asynchronous is not None and len(node.items) == 1
@@ -76,7 +74,7 @@ def _one_async(node: cst.With) -> bool:
 
 # What to write instead of a context manager that holds no resource, by what it calls.
 _WITH_HELP = {
-    "asyncio.timeout": "write `async with asyncio.timeout(seconds):` alone: one delay, no `as`",
+    "asyncio.timeout": "write `async with asyncio.timeout(seconds) [as cm]:` alone: one delay",
     "asyncio.timeout_at": "a deadline on the loop's clock: use `asyncio.timeout(seconds)`",
     "asyncio.TaskGroup": "write `async with asyncio.TaskGroup() as tg:` alone, with no arguments",
     "decimal.localcontext": "round the result instead: `value.quantize(Decimal('0.01'))`",

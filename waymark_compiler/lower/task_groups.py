@@ -171,10 +171,15 @@ def _last_name(func: cst.Attribute | cst.Name) -> str:
 
 
 def _creates(call: cst.Call, name: str) -> bool:
+    return calls_method_of(call, name, "create_task")
+
+
+def calls_method_of(call: cst.Call, name: str, method: str) -> bool:
+    """Is `call` `name.method(...)`?"""
     func = call.func
     return (
         isinstance(func, cst.Attribute)
-        and func.attr.value == "create_task"
+        and func.attr.value == method
         and isinstance(func.value, cst.Name)
         and func.value.value == name
     )

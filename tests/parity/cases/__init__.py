@@ -1262,6 +1262,15 @@ CASES: tuple[ParityCase, ...] = (
     _case("except_star", "StarUncaught"),
     _case("except_star", "StarGroupClass", {"fail_now": False}, {"fail_now": True}),
     _case("except_star", "GroupMethods", {"wait": False}, {"wait": True}),
+    _case("timeout_managers", "TimeoutExpired", {"wait": 0}, {"wait": 5}, fast_sleep=False),
+    _case("timeout_managers", "TimeoutExpiredCaught", fast_sleep=False),
+    _case(
+        "timeout_managers",
+        "TimeoutExpiredNested",
+        {"inner_first": True},
+        {"inner_first": False},
+        fast_sleep=False,
+    ),
     _case(
         "class_state",
         "PrivateAttributes",

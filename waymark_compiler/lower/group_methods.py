@@ -22,6 +22,8 @@ _SPLITS = ("split", "subgroup")
 def group_method_call(node: cst.Call, func: cst.Attribute, ctx: Ctx) -> ir.Expr | None:
     """The call when it is one of a group's methods, else None (`text.split(sep)`)."""
     method = func.attr.value
+    if ctx.functions is not None and ctx.functions.method(method) is not None:
+        return None  # a method of the user's own classes, dispatched where it is called
     one = len(node.args) == 1 and node.args[0].keyword is None and not node.args[0].star
     condition = node.args[0].value if one else None
     if method in _SPLITS and condition is not None and _is_function(condition, ctx):

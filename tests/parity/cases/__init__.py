@@ -1262,6 +1262,13 @@ CASES: tuple[ParityCase, ...] = (
     _case("except_star", "StarUncaught"),
     _case("except_star", "StarGroupClass", {"fail_now": False}, {"fail_now": True}),
     _case("except_star", "GroupMethods", {"wait": False}, {"wait": True}),
+    _case(
+        "except_star",
+        "StarGenerator",
+        {"n": 1, "fail": True},
+        {"n": 3, "fail": False},
+        {"n": 0, "fail": True},
+    ),
     _case("timeout_managers", "TimeoutExpired", {"wait": 0}, {"wait": 5}, fast_sleep=False),
     _case("timeout_managers", "TimeoutExpiredCaught", fast_sleep=False),
     _case(

@@ -6,6 +6,7 @@ clauses that await, groups a `TaskGroup` raises, and a timeout's `TimeoutError`.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 
 from waymark import Workflow, action, workflow
 
@@ -208,6 +209,31 @@ class StarGroupClass(Workflow):
         except TypeError as error:
             return str(error)
         return "nothing raised"
+
+
+def _numbers(n: int, fail: bool) -> Iterator[object]:
+    try:
+        for i in range(n):  # noqa: UP028 - a `yield` of its own inside the `try`
+            yield i
+        if fail:
+            raise ValueError(n)
+    except* ValueError as eg:
+        yield repr(eg)
+
+
+@workflow
+class StarGenerator(Workflow):
+    """A generator helper whose `yield` is inside `try ... except*`: left by `break` (closed)
+    or run to the end through the clause, which yields too."""
+
+    async def run(self, n: int, fail: bool) -> list[object]:
+        out: list[object] = []
+        for x in _numbers(n, fail):
+            out.append(x)
+            if x == 1:
+                break
+        out.append([y for y in _numbers(n, fail)])
+        return out
 
 
 @workflow

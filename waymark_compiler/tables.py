@@ -266,6 +266,22 @@ IMPURE: dict[str, Refusal] = {
             "`@action(concurrency=5)`",
         ),
     ),
+    "asyncio.shield": (
+        CONCURRENCY_PRIMITIVE,
+        "keeps its work running past a cancelled await, which the runtime does not model",
+        "start the work as a task (`t = asyncio.ensure_future(fetch(x))`) and `await t`: a "
+        "join that a timeout block gives up on leaves the task running",
+    ),
+    **dict.fromkeys(
+        ("asyncio.get_running_loop", "asyncio.get_event_loop"),
+        (
+            CONCURRENCY_PRIMITIVE,
+            "reads the event loop and its clock, which a workflow does not read (a step must "
+            "mean the same whenever it runs)",
+            "bound awaits with `async with asyncio.timeout(seconds):`; take times from an "
+            "action or the workflow's inputs",
+        ),
+    ),
     "asyncio.": (CONCURRENCY_PRIMITIVE, "starts work the runtime cannot record", _TASKS),
 }
 

@@ -1,0 +1,17 @@
+import asyncio
+
+from waymark import Workflow, action, workflow
+
+
+@action
+async def fetch(n: int) -> int:
+    return n
+
+
+@workflow
+class LoopClockWorkflow(Workflow):
+    async def run(self) -> float:
+        task = asyncio.ensure_future(fetch(1))
+        shielded = await asyncio.shield(task)  # error: WM104 @26
+        loop = asyncio.get_running_loop()  # error: WM104 @16
+        return loop.time() + shielded

@@ -21,8 +21,9 @@ from waymark_compiler.rules.names import RESERVED_NAME
 from waymark_compiler.rules.workflow import NON_CONSTANT_DEFAULT, UNSUPPORTED_PARAMETERS
 from waymark_compiler.shapes import is_constant_literal
 from waymark_compiler.source import Source
-from waymark_compiler.symbols import ClassSym, ConstSym
+from waymark_compiler.symbols import ClassSym, ConstSym, ExternalSym
 from waymark_runtime import ir
+from waymark_runtime.vocabulary import PURE_CONSTANTS
 
 
 def lower_function(
@@ -162,6 +163,13 @@ def _param(node: cst.Param, ctx: Ctx, keyword_only: bool) -> ir.Param:
     return ir.Param(name=name, default=default, keyword_only=keyword_only, span=ctx.span(node))
 
 
+def _immutable_standard(qualname: str) -> bool:
+    """A constant of a standard module that is one immutable value (`decimal.ROUND_DOWN`,
+    `re.IGNORECASE`, `math.pi`, `datetime.UTC`), not the lists `calendar.month_name` and the
+    like compile to: a default holds it as Python's one evaluation would."""
+    return qualname in PURE_CONSTANTS and not qualname.endswith(("_name", "_abbr"))
+
+
 def _default(node: cst.BaseExpression, ctx: Ctx) -> ir.Expr | None:
     """A default must be a constant: Python evaluates it once, the runtime once per call."""
     symbol = ctx.symbol(node) if isinstance(node, cst.Name | cst.Attribute) else None
@@ -169,6 +177,8 @@ def _default(node: cst.BaseExpression, ctx: Ctx) -> ir.Expr | None:
         return lower_expr(node, ctx)
     if isinstance(node, cst.Attribute) and isinstance(ctx.symbol(node.value), ClassSym):
         return lower_expr(node, ctx)  # an enum member
+    if isinstance(symbol, ExternalSym) and _immutable_standard(symbol.qualname):
+        return lower_expr(node, ctx)  # `rounding=ROUND_HALF_UP`, `flags=re.IGNORECASE`
     if isinstance(node, cst.Name) and node.value in ctx.source.hidden:
         return lower_expr(node, ctx)  # a local function's default its value carries (bound)
     help = "default to `None` and assign inside the body"

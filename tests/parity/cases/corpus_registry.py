@@ -266,4 +266,10 @@ CORPUS: tuple[CorpusRow, ...] = (
     ("corpus_latency_stats", "LatencyReview", None, True),
     ("corpus_shipping_quotes", "QuoteShipping", None, True),
     ("corpus_flag_rules", "EvaluateFlag", None, True),
+    (
+        "standard_defaults",
+        "StandardDefaults",
+        ({"amount": "2.345"}, {"amount": "-0.005", "text": "AB"}),
+        True,
+    ),
 )

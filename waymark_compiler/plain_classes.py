@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, TypeGuard
 
 import libcst as cst
 
+from waymark_compiler.finder import is_installed
 from waymark_compiler.symbols import BuiltinSym, ClassKind, ClassSym
 
 if TYPE_CHECKING:
@@ -27,8 +28,13 @@ def held_class(symbol: object) -> TypeGuard[ClassSym]:
 
 
 def plain_or_other(resolver: Resolver, namespace: Namespace, node: cst.ClassDef) -> ClassKind:
-    """`plain` for a class with no decorator, no metaclass and no `__slots__` whose bases are
-    `object` or plain classes; `other` for any other class of no known kind."""
+    """`plain` for a class of the user's code with no decorator, no metaclass and no
+    `__slots__` whose bases are `object` or plain classes; `other` for any other class of no
+    known kind, and for every class of the standard library or an installed package
+    (`graphlib.TopologicalSorter`): its code is not the user's to compile, and a diagnostic
+    must not point into it."""
+    if is_installed(namespace):
+        return "other"
     if node.decorators or any(arg.keyword is not None or arg.star for arg in node.bases):
         return "other"
     if slotted(node) is not None:

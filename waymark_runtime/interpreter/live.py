@@ -189,13 +189,13 @@ def _encoded(machine: Machine, encoder: StateEncoder) -> tuple[InstanceState, St
     frames = save_frames(encoder, machine.frames)
     main = machine.main
     tasks = tuple(task.saved(encoder) for task in machine.tasks.values() if task is not main)
+    memos, instance = machine.memos.saved(encoder), machine.instance.saved(encoder)
+    ended = started.saved(machine.started, encoder)  # last: `load` decodes it last
     state = InstanceState(status=machine.status, next_node=machine.next_node, frames=frames,
-                          wait=main.saved_wait(), logs=machine.logs, tasks=tasks,
-                          started=started.saved(machine.started),
+                          wait=main.saved_wait(), logs=machine.logs, tasks=tasks, started=ended,
                           deadlines=dict(machine.deadlines), timers=dict(machine.timers),
                           groups=task_groups.saved(machine.groups), ending=machine.ending,
-                          memos=machine.memos.saved(encoder),
-                          instance=machine.instance.saved(encoder))  # fmt: skip
+                          memos=memos, instance=instance)  # fmt: skip
     return state, encoder
 
 
@@ -214,7 +214,6 @@ def load(program: Program, guards: Bounded, state: InstanceState) -> Machine:
         machine.main.wait, machine.main.calls, machine.main.pending)  # fmt: skip
     for saved in state.tasks:
         machine.tasks[saved.node] = task_of(program, decoder, saved)
-    machine.started = started.loaded(state.started)
     machine.deadlines = dict(state.deadlines)
     machine.timers = {
         node: (task, depth, name) for node, (task, depth, name) in state.timers.items()
@@ -223,6 +222,7 @@ def load(program: Program, guards: Bounded, state: InstanceState) -> Machine:
     machine.ending = state.ending
     machine.memos.load(decoder, state.memos, {h.name: h for h in program.source.helpers})
     machine.instance.load(decoder, state.instance)
+    machine.started = started.loaded(state.started, decoder)  # encoded last, by `_encoded`
     _reindex(machine)
     machine.next_node = state.next_node
     machine.status = state.status

@@ -250,8 +250,8 @@ class Machine:
         except WaymarkError as error:
             self._refuse(error, frame)
             return
-        if task.node in self.started:
-            starts.settle(self, task, ("ok" if throw is None else "error", result))
+        if task.node in self.started:  # its result the very object it returned: `r is batch`
+            starts.settle(self, task, ("ok", value) if throw is None else ("error", result))
             return
         waiter = self.waiting.get(task.node or "")
         if waiter is None:  # (only a stored state the runtime did not write has such a task)

@@ -2,9 +2,9 @@
 runs the call as a task of its own, and `await t` joins it later (`ir.Start`, `ir.Join`).
 
 A started call is a `tasks.Task` like a gathered helper's, with no parent waiting on it: its
-node names it, the workflow holds a `TaskValue` of that node, and what it ends with (its result
-or its exception, as JSON) is kept in `Machine.started` so that every later `await t` gives the
-same again, as CPython's task does. A task that runs an action runs `_wm_start_<n>`, a function
+node names it, the workflow holds a `TaskValue` of that node, and what it ends with (its result,
+the very object its helper returned, or its exception, as JSON) is kept in `Machine.started` so
+that every later `await t` gives the same again, as CPython's task does. A task that runs an action runs `_wm_start_<n>`, a function
 made here that awaits the action with the arguments evaluated at the start: the action is
 dispatched with its policy as any awaited call is (retries, timeout), and a restart resumes the
 task where it waits like any other. It starts once the task that started it next suspends, as
@@ -23,7 +23,7 @@ from waymark_runtime import ir
 from waymark_runtime.errors import ProgramError
 from waymark_runtime.interpreter.calls import as_exception
 from waymark_runtime.interpreter.code import _NOTHING, AwaitSite, Env, Frame
-from waymark_runtime.interpreter.persisted import JSON, JoinWait, SavedStarted
+from waymark_runtime.interpreter.persisted import JoinWait, SavedStarted
 from waymark_runtime.interpreter.tasks import Task
 from waymark_runtime.values import ExceptionValue, exception_value, to_value
 from waymark_runtime.values.callables import TaskValue
@@ -32,8 +32,12 @@ from waymark_runtime.values.structural import type_name
 if TYPE_CHECKING:
     from waymark_runtime.interpreter.expressions import ExprCompiler
     from waymark_runtime.interpreter.machine import Machine
+    from waymark_runtime.interpreter.state import StateEncoder
+    from waymark_runtime.interpreter.state_decode import StateDecoder
 
-Outcome = tuple[Literal["ok", "error"], JSON]
+# How a started task ended: `("ok", its result)` (the object itself) or `("error", its
+# exception as JSON)`.
+Outcome = tuple[Literal["ok", "error"], Any]
 _PREFIX = "_wm_start_"
 _ARGS, _KWARGS, _CALLEE, _RESULT = "_wm_args", "_wm_kwargs", "_wm_callee", "_wm_result"
 
@@ -228,21 +232,29 @@ def _rejoin(machine: Machine, waiting: Task, wait: JoinWait, outcome: Outcome) -
 def resumed(outcome: Outcome) -> tuple[ExceptionValue | None, Any]:
     status, value = outcome
     if status == "ok":
-        return None, to_value(value)
+        return None, value
     return as_exception(to_value(value)), _NOTHING
 
 
-def saved(started: dict[str, Outcome | None]) -> tuple[SavedStarted, ...]:
+def saved(started: dict[str, Outcome | None], encoder: StateEncoder) -> tuple[SavedStarted, ...]:
+    """The started tasks, a result encoded with the state's other values (`encoder`), so that
+    it is still the object the workflow holds under other names."""
     return tuple(
         SavedStarted(node=node, status="pending")
         if done is None
-        else SavedStarted(node=node, status=done[0], value=done[1])
+        else SavedStarted(
+            node=node, status=done[0], value=encoder.encode(done[1]) if done[0] == "ok" else done[1]
+        )
         for node, done in started.items()
     )
 
 
-def loaded(saved: tuple[SavedStarted, ...]) -> dict[str, Outcome | None]:
+def loaded(saved: tuple[SavedStarted, ...], decoder: StateDecoder) -> dict[str, Outcome | None]:
+    """The started tasks of `saved`, decoded in `saved`'s order (a state written before the
+    results were encoded with the state's values decodes as well: as new objects)."""
     return {
-        entry.node: None if entry.status == "pending" else (entry.status, entry.value)
+        entry.node: None
+        if entry.status == "pending"
+        else (entry.status, decoder.decode(entry.value) if entry.status == "ok" else entry.value)
         for entry in saved
     }

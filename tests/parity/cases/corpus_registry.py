@@ -272,4 +272,5 @@ CORPUS: tuple[CorpusRow, ...] = (
         ({"amount": "2.345"}, {"amount": "-0.005", "text": "AB"}),
         True,
     ),
+    ("task_shared_objects", "TaskSharedObjects", ({}, {"n": 0}), True),
 )

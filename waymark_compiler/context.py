@@ -145,7 +145,9 @@ class ModuleFunctions:
         name), for `super().name(...)`; None when that class has no such method."""
         found = self.properties
         key = method_key(name)
-        if found is None or all(p.owner.path != owner for p in found.found.get(key, ())):
+        if found is None or all(
+            p.owner.path != owner or p.static for p in found.found.get(key, ())
+        ):  # (a static method is the class's function, not a method helper)
             return None
         self.method(name)  # compiled with the other methods of that name
         if (owner, name) not in found.own:

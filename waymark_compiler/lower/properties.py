@@ -18,7 +18,9 @@ a method of that name that is not a pure method of a builtin value becomes a cal
 dispatching helper (`move_method(value, *args, **kwargs)`): the method of the first class the
 value is an instance of, else the method call as written; `super().name(...)` in it calls the
 base class's method helper. Its body is held to a helper's rules and, unlike a property's, is
-never left out: what refuses it is reported at its own lines.
+never left out: what refuses it is reported at its own lines. A `@staticmethod` is filed the
+same way (`Property.static`): called on an instance (`self.money(x)`), the dispatching helper
+calls the class's static function (the helper `Rule.money(x)` calls) without the object.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import libcst as cst
 from waymark_compiler.context import method_key
 from waymark_compiler.namespace import Namespace
 from waymark_compiler.resolve import Resolver
+from waymark_compiler.shapes import is_static_method
 from waymark_compiler.symbols import ClassSym
 from waymark_runtime import ir
 
@@ -46,6 +49,7 @@ class Property:
     owner: ClassSym
     node: cst.FunctionDef
     depth: int  # the owner's known ancestors: subclasses are tried first
+    static: bool = False  # a `@staticmethod`, called on an instance (`self.money(x)`)
 
 
 @dataclass(slots=True)
@@ -94,6 +98,10 @@ def _find(namespace: Namespace, resolver: Resolver) -> dict[str, list[Property]]
                 key = statement.name.value
             elif owner.kind in _METHOD_KINDS and _is_method(statement, owner.kind == "plain"):
                 key = method_key(statement.name.value)
+            elif owner.kind in _METHOD_KINDS and _is_static(statement):
+                key = method_key(statement.name.value)
+                found.setdefault(key, []).append(Property(owner, statement, depth, static=True))
+                continue
             else:
                 continue
             found.setdefault(key, []).append(Property(owner, statement, depth))
@@ -123,6 +131,11 @@ def _is_method(node: cst.FunctionDef, plain: bool = False) -> bool:
     special = name.startswith("__") and name.endswith("__") and not (plain and name == "__init__")
     plain = not node.decorators and node.asynchronous is None and not special
     return plain and bool(node.params.params or node.params.posonly_params)
+
+
+def _is_static(node: cst.FunctionDef) -> bool:
+    """A synchronous `@staticmethod`, which an instance calls as its class does."""
+    return is_static_method(node) and node.asynchronous is None
 
 
 def _dotted(node: cst.BaseExpression) -> str:
@@ -171,15 +184,16 @@ def dispatcher(name: str, attr: str, helpers: list[tuple[str, str | None]]) -> i
     return ir.Function(name=name, params=(param,), body=body, is_async=False)
 
 
-def method_dispatcher(name: str, method: str, helpers: list[tuple[str, str]]) -> ir.Function:
+def method_dispatcher(name: str, method: str, helpers: list[tuple[str, str, bool]]) -> ir.Function:
     """`name(obj, *args, **kwargs)`: the method helper of the first class (`module:QualName`)
-    `obj` is an instance of, else `obj.method(*args, **kwargs)` as written."""
+    `obj` is an instance of (a static method's without `obj`: `static`), else
+    `obj.method(*args, **kwargs)` as written."""
     obj, args, kwargs = ir.Name(id="obj"), ir.Name(id="args"), ir.Name(id="kwargs")
     spread = (ir.Starred(value=args),)
     named = (ir.Keyword(name=None, value=kwargs),)
     cases: list[tuple[str, ir.Expr]] = [
-        (path, ir.HelperCall(name=helper, args=(obj, *spread), kwargs=named))
-        for path, helper in helpers
+        (path, ir.HelperCall(name=helper, args=spread if static else (obj, *spread), kwargs=named))
+        for path, helper, static in helpers
     ]
     fallback = ir.MethodCall(obj=obj, method=method, args=spread, kwargs=named)
     body = _first_class(obj, cases, fallback)

@@ -15,6 +15,7 @@ import libcst as cst
 from waymark_compiler.context import ClassLevel, ModuleFunctions
 from waymark_compiler.diagnostics import Sink
 from waymark_compiler.discover import WorkflowClass
+from waymark_compiler.lower.class_functions import class_level_function
 from waymark_compiler.lower.config import class_config
 from waymark_compiler.lower.inherited import chain_methods, class_chain
 from waymark_compiler.lower.local_functions import (
@@ -189,10 +190,16 @@ def _methods(
     method = key.removesuffix("()")
     shared = method in PURE_METHODS or method in FORMATTING
     out: list[ir.Function] = []
-    dispatch: list[tuple[str, str]] = []
+    dispatch: list[tuple[str, str, bool]] = []
     for found in called.properties.found[key]:
         namespace = found.owner.namespace
         assert namespace is not None
+        if found.static:  # `self.money(x)`: the class's `@staticmethod`, as `Rule.money(x)`
+            symbol = class_level_function(found.owner, method, resolver)
+            helper = None if symbol is None or shared else called.helper(symbol)
+            if helper is not None:
+                dispatch.append((found.owner.path, helper, True))
+            continue
         name = called.own_method(found.owner.path, found.owner.name, method)
         assert name is not None
         here = resolver.at(namespace)
@@ -202,7 +209,7 @@ def _methods(
         )
         if not (shared and sink.failed):
             out.append(compiled)
-            dispatch.append((found.owner.path, name))
+            dispatch.append((found.owner.path, name, False))
     return [*out, method_dispatcher(called.properties.helpers[key], method, dispatch)]
 
 

@@ -273,4 +273,10 @@ CORPUS: tuple[CorpusRow, ...] = (
         True,
     ),
     ("task_shared_objects", "TaskSharedObjects", ({}, {"n": 0}), True),
+    (
+        "static_on_instances",
+        "StaticOnInstances",
+        ({"value": 4}, {"value": -3}, {"value": 30}),
+        True,
+    ),
 )

@@ -191,11 +191,17 @@ def _encoded(machine: Machine, encoder: StateEncoder) -> tuple[InstanceState, St
     tasks = tuple(task.saved(encoder) for task in machine.tasks.values() if task is not main)
     memos, instance = machine.memos.saved(encoder), machine.instance.saved(encoder)
     ended = started.saved(machine.started, encoder)  # last: `load` decodes it last
+    held = {
+        node: value
+        for node, value in machine.returned.items()
+        if any(task.holds(node) for task in machine.tasks.values())
+    }  # (a gather that raised leaves its other helpers' results behind)
+    returned = encoder.encode(held) if held else None
     state = InstanceState(status=machine.status, next_node=machine.next_node, frames=frames,
                           wait=main.saved_wait(), logs=machine.logs, tasks=tasks, started=ended,
                           deadlines=dict(machine.deadlines), timers=dict(machine.timers),
                           groups=task_groups.saved(machine.groups), ending=machine.ending,
-                          memos=memos, instance=instance)  # fmt: skip
+                          memos=memos, instance=instance, returned=returned)  # fmt: skip
     return state, encoder
 
 
@@ -223,6 +229,7 @@ def load(program: Program, guards: Bounded, state: InstanceState) -> Machine:
     machine.memos.load(decoder, state.memos, {h.name: h for h in program.source.helpers})
     machine.instance.load(decoder, state.instance)
     machine.started = started.loaded(state.started, decoder)  # encoded last, by `_encoded`
+    machine.returned = {} if state.returned is None else decoder.decode(state.returned)
     _reindex(machine)
     machine.next_node = state.next_node
     machine.status = state.status

@@ -90,6 +90,8 @@ class Machine:
         self.tasks: dict[str, Task] = {"": self.main}  # by the node they settle; main ""
         self.waiting: dict[str, Task] = {}  # while there are tasks: who waits on a node
         self.started: dict[str, Outcome | None] = {}  # started tasks: their end (None: running)
+        # gathered helpers' results, by node, until their gather resumes: the objects returned
+        self.returned: dict[str, Any] = {}
         self.deadlines: dict[str, str] = {}  # gather timeouts: timer node -> first call's node
         self.timers: dict[str, timer_blocks.Timer] = {}  # `asyncio.timeout` blocks, by node
         self.groups: dict[str, task_groups.Group] = {}  # `asyncio.TaskGroup` blocks, by token
@@ -266,6 +268,8 @@ class Machine:
             self.ready.append((None, None, partial(results.item_failed, waiter=waiter,
                                                    node=task.node or "", throw=throw)))  # fmt: skip
             return
+        if throw is None:  # the gather gives the very object the helper returned
+            self.returned[task.node or ""] = value
         results.settle(self, index, "ok" if throw is None else "error", result)
         results.maybe_resume(self, site)
 
@@ -354,7 +358,7 @@ class Machine:
     def _forget(self) -> None:
         """The instance ended: no task runs on and no timer matters any more."""
         self.tasks, self.ready, self.started = {"": self.main}, deque(), {}
-        self.deadlines, self.timers, self.groups = {}, {}, {}
+        self.deadlines, self.timers, self.groups, self.returned = {}, {}, {}, {}
         self.cancelling, self.ending = set(), None
 
     def _refuse(self, error: WaymarkError, frame: Frame) -> None:

@@ -197,6 +197,10 @@ class InstanceState:
     instance: JSON = None
     """The attributes `run()` set on `self` (`interpreter.instance_self`), encoded as `memos`;
     stored only when there are some."""
+    returned: JSON = None
+    """The results gathered helpers returned while their gather waits on its other items (the
+    objects themselves, `Machine.returned`), encoded as `memos`, after everything else;
+    stored only when there are some."""
 
 
 FAILED = InstanceState(status="failed")

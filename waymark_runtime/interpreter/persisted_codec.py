@@ -51,6 +51,8 @@ def encode_state(state: InstanceState) -> dict[str, JSON]:
         del document["memos"]
     if state.instance is None:
         del document["instance"]
+    if state.returned is None:
+        del document["returned"]
     waits = [document["wait"], *(task["wait"] for task in document.get("tasks", ()))]
     if not any(wait is not None and "shared" in wait for wait in waits):
         document["version"] = 2

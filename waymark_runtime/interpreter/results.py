@@ -74,7 +74,11 @@ def settle(machine: Machine, index: int, status: Literal["ok", "error"], value: 
 def maybe_resume(machine: Machine, at: AwaitSite) -> None:
     if machine.pending:
         return
-    results = [to_value(call.value) for call in machine.calls]
+    returned = machine.returned
+    results = [
+        returned.pop(call.node) if call.node in returned else to_value(call.value)
+        for call in machine.calls
+    ]
     if at.groups:
         results = grouped(results, machine.calls, at.groups)
     machine._resume_with(None, results[0] if at.single else results)

@@ -289,4 +289,5 @@ CORPUS: tuple[CorpusRow, ...] = (
         ({"value": 4}, {"value": -3}, {"value": 30}),
         True,
     ),
+    ("task_shared_objects", "GatheredSharedObjects", ({}, {"n": 0}), True),
 )

@@ -14,10 +14,11 @@ from typing import Any
 
 import pytest
 
-from tests.interpreter.host import drive
+from tests.interpreter.host import Trace, drive
 from tests.parity.cases import CASES
-from tests.parity.harness import oracle_outcome, shape
+from tests.parity.harness import oracle_outcome, shape, with_printed
 from waymark._workflow import definition_of
+from waymark_runtime.effects import WriteLog
 
 NOT_DRIVEN = {
     "prod_orders.CheckoutSaga": "starts child workflows",
@@ -51,7 +52,9 @@ async def test_case_ends_as_in_python_when_resumed_at_every_step(case: Any, inde
     reset = getattr(case.load(), "reset", None)
     if reset is not None:  # the action counters the oracle's run moved
         reset()
-    outcome = await drive(definition_of(case.workflow_class()).program, inputs)
+    trace = Trace()
+    outcome = await drive(definition_of(case.workflow_class()).program, inputs, trace=trace)
     if outcome[0] == "returned":
         outcome = ("returned", shape(outcome[1]))
-    assert outcome == expected
+    logged = [e.message for batch in trace.effects for e in batch if isinstance(e, WriteLog)]
+    assert with_printed(case, outcome, logged) == expected

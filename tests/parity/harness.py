@@ -11,6 +11,8 @@ import asyncio
 import contextlib
 import dataclasses
 import enum
+import io
+import logging
 from collections.abc import Iterator
 from typing import Any
 
@@ -30,8 +32,10 @@ async def durable_outcome(
     case: ParityCase, inputs: dict[str, Any], *, observe: bool = False
 ) -> InstanceOutcome:
     _reset(case)
-    async with LocalRuntime():
-        outcome = await _outcome(case.workflow_class()().run(**inputs))
+    with _log_lines() as lines:
+        async with LocalRuntime():
+            outcome = await _outcome(case.workflow_class()().run(**inputs))
+    outcome = with_printed(case, outcome, lines)
     return _observed(case, outcome) if observe else outcome
 
 
@@ -39,13 +43,54 @@ async def oracle_outcome(
     case: ParityCase, inputs: dict[str, Any], *, observe: bool = False
 ) -> InstanceOutcome:
     _reset(case)
-    with _plain_python(fast_sleep=case.fast_sleep):
+    stdout = io.StringIO()
+    with _plain_python(fast_sleep=case.fast_sleep), _printing(case, stdout):
         before = asyncio.all_tasks()
         try:
             outcome = await _outcome(case.workflow_class()().run_inline(**inputs))
         finally:
             await _cancel_left(asyncio.all_tasks() - before)
+    outcome = with_printed(case, outcome, printed_lines(stdout.getvalue()))
     return _observed(case, outcome) if observe else outcome
+
+
+def printed_lines(text: str) -> list[str]:
+    """The lines stdout shows for `text`: a last one without its newline included."""
+    lines = text.split("\n")
+    return lines[:-1] if lines[-1] == "" else lines
+
+
+def with_printed(case: ParityCase, outcome: InstanceOutcome, lines: list[str]) -> InstanceOutcome:
+    """The outcome and, for a case that prints, the lines printed (the instance's log lines)."""
+    return (*outcome, ("printed", lines)) if case.prints else outcome
+
+
+def _printing(case: ParityCase, stdout: io.StringIO) -> contextlib.AbstractContextManager[Any]:
+    return contextlib.redirect_stdout(stdout) if case.prints else contextlib.nullcontext()
+
+
+@contextlib.contextmanager
+def _log_lines() -> Iterator[list[str]]:
+    """The messages of the instance's log as the runtime emits them (`waymark.workflow`)."""
+    lines: list[str] = []
+    handler = _Collect(lines)
+    logger = logging.getLogger("waymark.workflow")
+    level, logger.level = logger.level, logging.DEBUG
+    logger.addHandler(handler)
+    try:
+        yield lines
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+class _Collect(logging.Handler):
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines = lines
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
 
 
 def _observed(case: ParityCase, outcome: InstanceOutcome) -> InstanceOutcome:

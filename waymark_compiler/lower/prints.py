@@ -1,8 +1,8 @@
-"""`print(...)` as a statement: a line of the instance's log at level `info` (`ir.Log`), the
-text CPython would print, without its final newline.
+"""`print(...)` as a statement: the text CPython would write to stdout (`ir.Log` of kind
+`print`), which the instance's log keeps as `info` lines, as stdout would show them.
 
 The items are formatted with `str`, joined by `sep` and followed by `end` (both string
-literals, or None for the defaults): the line is the format `'%s<sep>%s<end>'` of the items,
+literals, or None for the defaults): the text is the format `'%s<sep>%s<end>'` of the items,
 so `logging`'s formatting makes it. Writing anywhere else (`file=`), a computed `sep` or `end`
 and `*items` are refused (WM103): the line must be known from the call.
 """
@@ -50,7 +50,7 @@ def lower_print(node: cst.Call, ctx: Ctx) -> list[ir.Stmt]:
         if keyword in texts and (text := _text(arg, texts[str(keyword)])) is not None:
             texts[str(keyword)] = text
         elif keyword == "flush":
-            lower_expr(arg.value, ctx)  # (nothing is buffered: the line is written at once)
+            lower_expr(arg.value, ctx)  # (checked only: the log has nothing to flush)
         elif keyword is None and not arg.star:
             items.append(lower_expr(arg.value, ctx))
         else:
@@ -58,11 +58,11 @@ def lower_print(node: cst.Call, ctx: Ctx) -> list[ir.Stmt]:
             refusal = f"`print()` with {what}"
             ctx.error(NONDETERMINISTIC_CALL, arg, refusal, "not a log line", _HELP)
             return []
-    sep, end = texts["sep"], texts["end"].removesuffix("\n")
+    sep, end = texts["sep"], texts["end"]
     # `logging` applies `%` only when there are arguments: escape the literal text then
     line = _escaped(sep).join(["%s"] * len(items)) + _escaped(end) if items else end
     message = ir.Const(value=line, span=ctx.span(node))
-    return [ir.Log(level="info", message=message, args=tuple(items), span=ctx.span(node))]
+    return [ir.Log(level="print", message=message, args=tuple(items), span=ctx.span(node))]
 
 
 def _escaped(text: str) -> str:

@@ -7,12 +7,16 @@ the end. A line is formatted as `logging` formats a record (`str(message) % args
 args; one non-empty mapping argument formats by key) with the interpreter's limits, and becomes
 a `WriteLog` effect: the host records it with the step and emits it once that step is
 committed. Nothing here writes.
+
+What `print(...)` writes is split into lines as stdout shows them: the text after its last
+newline is `printing`, joined with what the next print writes, kept with the instance's state
+between calls (`Machine.printing`) and written as a last line when the instance ends.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from waymark_runtime.effects import WriteLog
 from waymark_runtime.errors import WaymarkError
@@ -20,6 +24,10 @@ from waymark_runtime.interpreter.limits import CHARS_PER_OPERATION
 
 if TYPE_CHECKING:  # `Bounded` makes its journal
     from waymark_runtime.interpreter.bounded import Bounded
+
+Printing: TypeAlias = tuple[str, str, int]
+"""An unfinished printed line: its text, and the function and line of the print that wrote its
+last part."""
 
 LINES_PER_STEP = 1_000
 """The lines one step keeps; past them a step's lines are counted, and one line says so."""
@@ -29,15 +37,17 @@ class Journal:
     """The lines of the call running now, numbered on from `seq` (the instance's lines so far),
     formatted and charged through the step context's `bounded` operations."""
 
-    __slots__ = ("bounded", "dropped", "last", "lines", "seq")
+    __slots__ = ("bounded", "dropped", "last", "lines", "printing", "seq")
 
     def __init__(self, bounded: Bounded) -> None:
         self.bounded = bounded
         self.restart(0)
 
-    def restart(self, seq: int) -> None:
-        """Begin a call of an instance that has written `seq` lines so far."""
+    def restart(self, seq: int, printing: Printing | None = None) -> None:
+        """Begin a call of an instance that has written `seq` lines so far, and printed the
+        unfinished line `printing`."""
         self.seq = seq
+        self.printing = printing
         self.lines: list[WriteLog] = []  # a new list: the last call's effects keep theirs
         self.dropped = 0
         self.last = ("", 0)
@@ -49,6 +59,10 @@ class Journal:
         `exception` line is an `error` line followed by the exception `handled`, as `logging`
         appends it."""
         text = format_message(self.bounded, message, args)
+        if level == "print":
+            self.bounded.meter.charge(1 + len(text) // CHARS_PER_OPERATION)
+            self.print(text, function, line)
+            return
         if level == "exception":
             level, text = "error", f"{text}\n{handled_text(self.bounded, handled)}"
         self.bounded.meter.charge(1 + len(text) // CHARS_PER_OPERATION)
@@ -62,8 +76,22 @@ class Journal:
                                    function=function, line=line))  # fmt: skip
         self.seq += 1
 
-    def written(self) -> list[WriteLog]:
-        """The step's lines; when it wrote too many, a last warning says how many it dropped."""
+    def print(self, text: str, function: str, line: int) -> None:
+        """Printed `text`: each line it ends is an `info` line (the first joined with the
+        unfinished one), the rest is left unfinished."""
+        if self.printing is not None:
+            text = self.printing[0] + text
+        *ended, rest = text.split("\n")
+        for each in ended:
+            self.write("info", each, function, line)
+        self.printing = (rest, function, line) if rest else None
+
+    def written(self, ended: bool = False) -> list[WriteLog]:
+        """The step's lines; when it wrote too many, a last warning says how many it dropped.
+        When the instance has `ended`, an unfinished printed line is its last line."""
+        if ended and self.printing is not None:
+            (text, function, line), self.printing = self.printing, None
+            self.write("info", text, function, line)
         if self.dropped:
             note = (f"{self.dropped:,} more log lines of this step were dropped: a step keeps "
                     f"at most {LINES_PER_STEP:,}")  # fmt: skip

@@ -96,7 +96,7 @@ class LiveInstance:
         machine.guards.memos = machine.memos  # the context may have run another instance
         machine.guards.instance = machine.instance
         machine.effects = []
-        machine.journal.restart(machine.logs)
+        machine.journal.restart(machine.logs, machine.printing)
         moves = machine.moves
         machine.deliver(events)
         if machine.moves == moves and not machine.effects and not machine.journal.lines:
@@ -139,8 +139,7 @@ def finish(machine: Machine) -> tuple[InstanceState, list[Effect], bool]:
         for task in machine.tasks.values():
             for frame in task.frames:
                 machine.guards.charge_saving(frame.env)
-        machine.effects.extend(machine.journal.written())
-        machine.logs = machine.journal.seq
+        _write_log(machine)
         state, intact = _save(machine)
         _reindex(machine)
         return state, machine.effects, intact
@@ -152,10 +151,17 @@ def finish(machine: Machine) -> tuple[InstanceState, list[Effect], bool]:
             machine._refuse(error, stacks[0][-1])
         else:
             machine._fail(error_json(error))
-        machine.effects.extend(machine.journal.written())
-        machine.logs = machine.journal.seq
+        _write_log(machine)
         state, intact = _save(machine)
         return state, machine.effects, intact
+
+
+def _write_log(machine: Machine) -> None:
+    """The step's log lines are its last effects; an instance that ended writes the line it
+    left unfinished."""
+    journal = machine.journal
+    machine.effects.extend(journal.written(ended=machine.status != "running"))
+    machine.logs, machine.printing = journal.seq, journal.printing
 
 
 def _reindex(machine: Machine) -> None:
@@ -198,7 +204,8 @@ def _encoded(machine: Machine, encoder: StateEncoder) -> tuple[InstanceState, St
     }  # (a gather that raised leaves its other helpers' results behind)
     returned = encoder.encode(held) if held else None
     state = InstanceState(status=machine.status, next_node=machine.next_node, frames=frames,
-                          wait=main.saved_wait(), logs=machine.logs, tasks=tasks, started=ended,
+                          wait=main.saved_wait(), logs=machine.logs,
+                          printing=machine.printing, tasks=tasks, started=ended,
                           deadlines=dict(machine.deadlines), timers=dict(machine.timers),
                           groups=task_groups.saved(machine.groups), ending=machine.ending,
                           memos=memos, instance=instance, returned=returned)  # fmt: skip
@@ -233,5 +240,5 @@ def load(program: Program, guards: Bounded, state: InstanceState) -> Machine:
     _reindex(machine)
     machine.next_node = state.next_node
     machine.status = state.status
-    machine.logs = state.logs
+    machine.logs, machine.printing = state.logs, state.printing
     return machine

@@ -49,6 +49,7 @@ from waymark_runtime.interpreter.code import (
     iteration_path,
 )
 from waymark_runtime.interpreter.instance_self import InstanceSelf
+from waymark_runtime.interpreter.journal import Printing
 from waymark_runtime.interpreter.leaving import encoded
 from waymark_runtime.interpreter.limits import LimitExceeded, place_of
 from waymark_runtime.interpreter.memos import Memos
@@ -114,6 +115,7 @@ class Machine:
         owner = program.source.run.qualname.rpartition(".")[0] or program.source.name
         self.instance = guards.instance = InstanceSelf(owner)  # what `self.x = ...` set
         self.logs = 0  # the lines this instance wrote before the call running now
+        self.printing: Printing | None = None  # the unfinished line it printed before it
         # Counts what moved the continuation beyond settling calls (a frame ran, a wait ended,
         # the instance failed): a host compares it across a step (`live.LiveInstance`).
         self.moves = 0

@@ -184,6 +184,9 @@ class InstanceState:
     frames: tuple[SavedFrame, ...] = ()
     wait: Wait | None = None
     logs: int = 0  # workflow log lines written so far: the number of the next one
+    printing: tuple[str, str, int] | None = None
+    """The line `print(...)` left unfinished (`end=""`): its text, the function and line of the
+    print that wrote its last part; stored only when there is one."""
     tasks: tuple[SavedTask, ...] = ()
     started: tuple[SavedStarted, ...] = ()
     deadlines: dict[str, str] = dataclasses.field(default_factory=dict)  # gather timeouts

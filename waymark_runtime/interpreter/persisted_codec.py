@@ -35,6 +35,8 @@ def encode_state(state: InstanceState) -> dict[str, JSON]:
     """The JSON document of `state` in the current format (2 when nothing is shared)."""
     document: dict[str, JSON] = {"version": STATE_VERSION}
     document.update(_encode(state))
+    if state.printing is None:
+        del document["printing"]
     if not state.tasks:
         del document["tasks"]
     if not state.started:

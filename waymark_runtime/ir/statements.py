@@ -15,8 +15,8 @@ from waymark_runtime.ir.patterns import Pattern
 from waymark_runtime.ir.span import Span, span_field
 
 __all__ = [
-    "LOG_LEVELS", "Assign", "AugAssign", "Await", "Break", "Continue", "Delete", "ExprStmt", "For",
-    "Handler", "If", "Log", "LogLevel", "Match", "MatchCase", "Pass", "Raise", "Return", "Stmt",
+    "LOG_KINDS", "LOG_LEVELS", "Assign", "AugAssign", "Await", "Break", "Continue", "Delete",
+    "ExprStmt", "For", "Handler", "If", "Log", "LogLevel", "Match", "MatchCase", "Pass", "Raise", "Return", "Stmt",
     "Try", "While", "Yield",
 ]  # fmt: skip
 
@@ -160,9 +160,13 @@ class Match:
     span: Span | None = span_field()
 
 
-LogLevel: TypeAlias = Literal["debug", "info", "warning", "error", "critical", "exception"]
+LogLevel: TypeAlias = Literal["debug", "info", "warning", "error", "critical", "exception", "print"]
 LOG_LEVELS: tuple[LogLevel, ...] = ("debug", "info", "warning", "error", "critical", "exception")
-"""`exception` is an `error` line followed by the exception being handled, as `logging` writes it."""
+"""The methods of `self.log`. `exception` is an `error` line followed by the exception being
+handled, as `logging` writes it."""
+LOG_KINDS: tuple[LogLevel, ...] = (*LOG_LEVELS, "print")
+"""What a `Log` statement writes: a level, or `print`, the text `print(...)` writes to stdout,
+which becomes `info` lines as stdout would show it (`self.log.print(...)` in `.wrl` only)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -182,9 +182,9 @@ class StmtBuilder(Transformer[Token, Any]):
         logger, level, args, location = children
         if name_of(logger) != "log":
             raise syntax_error(logger, "expected `self.log.<level>(...)` or a helper call")
-        if name_of(level) not in ir.LOG_LEVELS:
+        if name_of(level) not in ir.LOG_KINDS:
             raise syntax_error(level, f"unknown log level `{level}`; one of "
-                               + ", ".join(ir.LOG_LEVELS))  # fmt: skip
+                               + ", ".join(ir.LOG_KINDS))  # fmt: skip
         args = args or NO_ARGS
         if args.kwargs or not args.args or isinstance(args.args[0], ir.Starred):
             raise syntax_error(meta, "a log line takes a message, then positional arguments")

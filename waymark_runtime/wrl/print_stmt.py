@@ -137,7 +137,7 @@ def print_ExprStmt(node: ir.ExprStmt, depth: int) -> Lines:
 
 
 def print_Log(node: ir.Log, depth: int) -> Lines:
-    if node.level not in ir.LOG_LEVELS:
+    if node.level not in ir.LOG_KINDS:
         raise InternalError(f"unknown log level {node.level!r}")
     text = f"self.log.{node.level}({arguments((node.message, *node.args), ())})"
     return [_line(depth, text, node.span)]

@@ -5,7 +5,9 @@ A case names a module of this package, a workflow class in it and the inputs to 
 arguments of `run()`); `inputs=None` takes them from the module's `INPUTS[workflow]` (for inputs
 that are models). A module may define `reset()`, called before every run (action counters).
 `fast_sleep=False` marks workflows whose actions rely on real time (timeouts, completion order):
-the oracle must not shorten `asyncio.sleep` for them.
+the oracle must not shorten `asyncio.sleep` for them. `prints=True` marks workflows that
+`print(...)`: the lines of the instance's log must be the lines the oracle printed (such a
+workflow writes no other log line).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class ParityCase:
     workflow: str
     inputs: tuple[dict[str, Any], ...] | None = ({},)
     fast_sleep: bool = True
+    prints: bool = False
 
     @property
     def id(self) -> str:
@@ -64,9 +67,13 @@ _STRATEGY_INPUTS = [
 
 
 def _case(
-    module: str, workflow: str, *inputs: dict[str, Any], fast_sleep: bool = True
+    module: str,
+    workflow: str,
+    *inputs: dict[str, Any],
+    fast_sleep: bool = True,
+    prints: bool = False,
 ) -> ParityCase:
-    return ParityCase(module, workflow, inputs or ({},), fast_sleep)
+    return ParityCase(module, workflow, inputs or ({},), fast_sleep, prints)
 
 
 HELPER_ARGUMENT_CASES = (
@@ -1591,6 +1598,14 @@ CASES: tuple[ParityCase, ...] = (
     _case("exception_methods", "ExceptionState", {"n": 5}),
     _case("exception_methods", "ExceptionForms", {"n": 1}, {"n": 2}, {"n": 7}),
     _case("slotted_dataclasses", "SlottedPoints", {"n": 4}),
+    _case(
+        "progress_prints",
+        "ProgressPrints",
+        {"names": ["ab", "cde", "f"]},
+        {"names": []},
+        {"names": ["ab", "cde", "f"], "fail_at": 1},
+        prints=True,
+    ),
     *(ParityCase(module, name, inputs, fast) for module, name, inputs, fast in CORPUS),
 )
 

@@ -326,3 +326,10 @@ def standard_function(qualname: str) -> Any:
 FORMATTING = frozenset({"format", "format_map"})
 """The `str` methods that fill a template (`interpreter/formatting.py`), when the compiler could
 not write the call as an f-string."""
+
+# `getattr`/`hasattr(self, name)` of a computed name on the workflow object: looked up in the
+# class's constants and methods the compiler listed, then in the run's own attributes
+# (`` `self.lookup`('getattr', _wm_self, {'LIMIT': 5}, ('helper', 'run'), name) ``).
+SELF_LOOKUP = "self.lookup"
+SELF_VARS = "self.vars"  # `vars(self)`: the object's dict, `__init__`'s constants first
+SELF_DELATTR = "self.delattr"  # `delattr(self, 'x')`

@@ -11,9 +11,10 @@ import pytest
 
 import waymark
 from tests.parity.cases import CASES, ParityCase
-from tests.parity.harness import oracle_outcome, shape
+from tests.parity.harness import oracle_outcome, shape, with_printed
 from tests.runtime.parity_reset import ResetCase
 from tests.runtime.support import start_workers_env, start_workers_process
+from waymark_runtime.admin import Admin
 
 # Real time on PostgreSQL: durable sleeps of an hour or a day are left to the virtual clock of
 # the in-memory parity suite.
@@ -57,8 +58,14 @@ async def test_parity_on_postgres(workers: str, case: ParityCase, index: int) ->
     expected = await oracle_outcome(case, inputs)
     async with waymark.connect(workers) as client:
         await client.get_result(await ResetCase().run(case.module_name, _blocking=False), 60)
-        run = case.workflow_class()().run(**inputs)
-        actual = await _outcome(asyncio.wait_for(run, RUN_TIMEOUT))
+        if not case.prints:
+            run = case.workflow_class()().run(**inputs)
+            actual = await _outcome(asyncio.wait_for(run, RUN_TIMEOUT))
+        else:  # the lines of the instance's log as stored
+            instance_id = await case.workflow_class()().run(**inputs, _blocking=False)
+            actual = await _outcome(client.get_result(instance_id, RUN_TIMEOUT))
+            detail = await Admin(await client.store()).show(instance_id)
+            actual = with_printed(case, actual, [line.message for line in detail.logs])
     assert actual == expected
 
 

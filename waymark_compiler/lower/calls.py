@@ -45,6 +45,7 @@ from waymark_compiler.lower.method_forms import (
 )
 from waymark_compiler.lower.names import is_special, local_definition, self_class, special_attribute
 from waymark_compiler.lower.regexes import pattern_substitution
+from waymark_compiler.lower.self_builtins import lower_self_builtin, self_builtin
 from waymark_compiler.lower.spreads import deferred_call
 from waymark_compiler.lower.standard import digest_call
 from waymark_compiler.lower.strings import text_of
@@ -94,6 +95,8 @@ def lower_Call(node: cst.Call, ctx: Ctx) -> ir.Expr:
         return class_call(node, func.attr.value, ctx)
     if log_method(node, ctx) is not None:
         return refuse_value(node, ctx)
+    if (builtin := self_builtin(node, ctx)) is not None:  # `getattr(self, "total", 0)`
+        return lower_self_builtin(builtin, node, ctx)
     symbol = ctx.symbol(func)
     if symbol is not None and is_computed(func, ctx):  # `TRIPLE(x)`, a module-level partial
         return value_call(node, ctx)

@@ -125,6 +125,7 @@ def _init_statement(
         message = f"`self.{target.attr.value}` is not set to a constant"
         sink.error(SELF_READ, source.span(value), message, "not a constant", _HELP)
         constant = Setting(value, source, constant=False)
+    config.pop(target.attr.value, None)  # in `__init__`'s order, as `vars(self)` lists them
     config[target.attr.value] = constant
 
 

@@ -18,7 +18,7 @@ from waymark_runtime.interpreter.instance_self import SELF_STATE
 
 # What `waymark.Workflow` and the class itself define: `self.log` is the workflow log, the
 # others are methods (called, not read); none is the run's state.
-_WORKFLOW_NAMES = frozenset(
+WORKFLOW_NAMES = frozenset(
     {"run", "log", "run_action", "run_inline", "timeout", "visualize", "wait_for_signal",
      "workflow_name"}
 )  # fmt: skip
@@ -29,13 +29,13 @@ def _special(attr: str) -> bool:
 
 
 def _method(attr: str, ctx: Ctx) -> bool:
-    return attr in ctx.helpers or attr in _WORKFLOW_NAMES
+    return attr in ctx.helpers or attr in WORKFLOW_NAMES
 
 
 def self_attribute(node: cst.Attribute, ctx: Ctx) -> ir.Expr:
     """A read of `self.x` that is no constant of the class and no helper."""
     attr = node.attr.value
-    if ctx.function.on_class or _special(attr) or attr in _WORKFLOW_NAMES:
+    if ctx.function.on_class or _special(attr) or attr in WORKFLOW_NAMES:
         where = "the class body" if ctx.function.on_class else "the class body or `__init__`"
         help = f"set it to a constant in {where}, or pass it to `run()`"
         message = f"read of `{ctx.code(node)}`"

@@ -35,6 +35,7 @@ from waymark_compiler.lower.names import local_definition
 from waymark_compiler.lower.operations import lower_await
 from waymark_compiler.lower.patterns import lower_pattern
 from waymark_compiler.lower.prints import is_print, lower_print
+from waymark_compiler.lower.self_builtins import STATEMENTS, lower_self_statement, self_builtin
 from waymark_compiler.lower.started import started_assign, started_statement
 from waymark_compiler.lower.table_aliases import in_place_change
 from waymark_compiler.rules.operations import NESTED_AWAIT
@@ -77,6 +78,8 @@ def lower_Expr(node: cst.Expr, ctx: Ctx) -> list[ir.Stmt]:
         return [*before, *lower_log(node.value, method, ctx)]  # type: ignore[arg-type]
     if is_print(node.value, ctx):
         return [*before, *lower_print(node.value, ctx)]  # type: ignore[arg-type]
+    if (builtin := self_builtin(node.value, ctx)) in STATEMENTS:  # `setattr(self, "n", 1)`
+        return [*before, *lower_self_statement(str(builtin), node.value, ctx)]  # type: ignore[arg-type]
     if (sorting := sort_in_place(node.value, ctx)) is not None:
         return [*before, sorting]
     return [*before, ir.ExprStmt(value=lower_expr(node.value, ctx), span=ctx.span(node))]

@@ -69,6 +69,7 @@ from waymark_runtime.interpreter.models import (
 )
 from waymark_runtime.interpreter.regexes import Regexes
 from waymark_runtime.interpreter.seeded_random import RANDOM_METHODS, call_random, seeded_random
+from waymark_runtime.interpreter.self_attributes import self_delattr, self_lookup, self_vars
 from waymark_runtime.interpreter.standard import standard_functions
 from waymark_runtime.interpreter.starmap import starmap_items
 from waymark_runtime.interpreter.templates import TEMPLATE_METHODS, call_template_method
@@ -108,6 +109,9 @@ from waymark_runtime.vocabulary import (
     PURE_BUILTINS,
     PURE_FUNCTIONS,
     RECEIVER_OF,
+    SELF_DELATTR,
+    SELF_LOOKUP,
+    SELF_VARS,
     STANDARD_FUNCTIONS,
     STARMAP_ITEMS,
     TYPE_IS,
@@ -145,6 +149,9 @@ _PLAIN_BUILTINS[IS_SUBCLASS] = is_subclass
 _PLAIN_BUILTINS[RECEIVER_OF] = receiver_of
 _PLAIN_BUILTINS[ENUM_LOOKUP] = enum_by_value
 _PLAIN_BUILTINS[ENUM_MEMBERS] = enum_members
+_PLAIN_BUILTINS[SELF_LOOKUP] = self_lookup
+_PLAIN_BUILTINS[SELF_VARS] = self_vars
+_PLAIN_BUILTINS[SELF_DELATTR] = self_delattr
 _PLAIN_BUILTINS.update(
     {
         f"collections.{kind.__name__}": kind

@@ -1599,6 +1599,20 @@ CASES: tuple[ParityCase, ...] = (
     _case("exception_methods", "ExceptionForms", {"n": 1}, {"n": 2}, {"n": 7}),
     _case("slotted_dataclasses", "SlottedPoints", {"n": 4}),
     _case(
+        "self_attributes",
+        "SelfAttributes",
+        *(
+            {"name": name, "field": field}
+            for name, field in [("ab", "count"), ("xyz", "LIMIT"), ("", "retries"), ("q", "x")]
+        ),
+    ),
+    _case(
+        "self_attributes",
+        "MissingAttribute",
+        *({"name": n, "drop": d} for n, d in [("name", False), ("other", False), ("name", True)]),
+    ),
+    _case("self_attributes", "ComputedNames", *({"key": k} for k in ("RATE", "total", "no", 7))),
+    _case(
         "progress_prints",
         "ProgressPrints",
         {"names": ["ab", "cde", "f"]},

@@ -12,6 +12,6 @@ class ClosureValue(Workflow):
             n = int(rates["n"])
         except KeyError as n:  # error: WM115 @28
             pass
-        makers = [lambda: i for i in range(3)]  # error: WM111 @19
+        makers = list(lambda: i for i in range(3))  # error: WM111 @23
         defaulted = [lambda i=n: i]  # error: WM111 @22
         return [chosen(1.0), sorted(rates.values(), key=scaled), makers, defaulted]

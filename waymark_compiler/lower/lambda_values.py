@@ -5,8 +5,8 @@ k, xs)`, `retry_with(lambda: k, 3)` of a module function). Each is given a hidde
 to a name: a helper, and as a value a closure over the method's cells. Creating a lambda has
 no effect but its defaults, so only a lambda whose defaults are constants is moved (a default
 that reads a variable stays WM111, as a local function value does not keep such a default);
-one in a comprehension, which reads the comprehension's own variable, stays where it is
-(WM111).
+one in a comprehension is left to `lambda_comprehensions`, which runs the comprehension as a
+function of its own (where it stays, WM111).
 """
 
 from __future__ import annotations
@@ -34,16 +34,14 @@ def named_lambdas(method: cst.FunctionDef, taken: set[str], source: Source) -> c
     return named
 
 
-class _Kept(cst.CSTVisitor):
-    """The lambdas to name, by node id."""
+class OwnLines(cst.CSTVisitor):
+    """A visitor of a method's own body (not its nested functions or classes) that counts the
+    simple statements it is in (`lines`: a compound statement's header is in none)."""
 
-    def __init__(self, functions: frozenset[str]) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.functions = functions  # the module's functions `method` may pass a lambda to
         self.depth = 0  # functions entered: the method is 1
-        self.within = 0  # lambdas and comprehensions entered
-        self.lines = 0  # simple statements entered (a compound one's header is not one)
-        self.lambdas: set[int] = set()
+        self.lines = 0
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
         self.lines += 1
@@ -60,6 +58,16 @@ class _Kept(cst.CSTVisitor):
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         return False
+
+
+class _Kept(OwnLines):
+    """The lambdas to name, by node id."""
+
+    def __init__(self, functions: frozenset[str]) -> None:
+        super().__init__()
+        self.functions = functions  # the module's functions `method` may pass a lambda to
+        self.within = 0  # lambdas and comprehensions entered
+        self.lambdas: set[int] = set()
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         kept = self.within == 0 and self.lines

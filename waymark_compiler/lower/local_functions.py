@@ -44,6 +44,7 @@ from waymark_compiler.lower.cells import (
     made_cells,
     read_in_cells,
 )
+from waymark_compiler.lower.lambda_comprehensions import comprehension_functions
 from waymark_compiler.lower.lambda_values import named_lambdas
 from waymark_compiler.lower.local_calls import Local, LocalCalls
 from waymark_compiler.lower.local_defaults import computed_defaults, with_placeholders
@@ -100,6 +101,7 @@ def hoist_in_function(
 ) -> list[cst.FunctionDef]:
     """Module function `function`, compiled as helper `name`, and the helpers its nested
     functions become (none when it has none or they cannot be): all take `HIDDEN_SELF` first."""
+    function = comprehension_functions(function, taken, namespace.source)
     function = named_lambdas(function, taken, namespace.source)
     if function.decorators or not any(_nested_defs(function, lambdas=True)):
         return [function]
@@ -137,7 +139,7 @@ def _hoist(
     every = [*method.params.posonly_params, *method.params.params]
     if not every or method.decorators or not isinstance(method.body, cst.IndentedBlock):
         return method, []  # no `self` to call helpers through (a `@staticmethod` included)
-    method = named_lambdas(method, taken, source)
+    method = named_lambdas(comprehension_functions(method, taken, source), taken, source)
     if not any(_nested_defs(method.body, lambdas=True)):
         return method, []  # the common case: nothing to rewrite
     once, bound = _bound_once(method, namespace)

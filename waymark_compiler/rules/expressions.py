@@ -43,8 +43,9 @@ LAMBDA = rule(
     "lambda",
     "refuses `lambda`, except as the `key=` of `sorted`, `min`, `max` and `list.sort`, the "
     "function of `map`, `filter` and `functools.reduce`, a `defaultdict` factory giving an empty or zero value (`lambda: 0`), "
-    "a lambda assigned to a name (compiled as a nested `def`), and one kept in a display, "
-    "returned or passed to a function of your own code (a closure)",
+    "a lambda assigned to a name (compiled as a nested `def`), one kept in a display, "
+    "returned or passed to a function of your own code (a closure), and one made in a list, "
+    "set or dict comprehension",
     "A lambda is not a value in the Waymark Runtime Language; a lambda passed to an action "
     "would have to run in another process.",
     "await apply_rule(lambda x: x + 1, value)",

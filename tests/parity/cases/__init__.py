@@ -1613,6 +1613,13 @@ CASES: tuple[ParityCase, ...] = (
     ),
     _case("self_attributes", "ComputedNames", *({"key": k} for k in ("RATE", "total", "no", 7))),
     _case(
+        "comprehension_lambdas",
+        "ComprehensionLambdas",
+        {"region": "eu", "bonus": 1},
+        {"region": "us", "bonus": -2},
+        {"region": "mars", "bonus": 0},
+    ),
+    _case(
         "progress_prints",
         "ProgressPrints",
         {"names": ["ab", "cde", "f"]},

@@ -76,7 +76,7 @@ def test_inputs_given_in_parts_are_merged(project: Path) -> None:
     """Merged inputs pass the checks (the run then stops at the unreachable database)."""
     result = run(project, "flows.py:Steps", "--input", '{"record": "a"}', "--input", '{"pause": 0}')
     assert result.code == 1, result.err
-    assert "error: cannot open the database" in result.err
+    assert "error: cannot reach the database" in result.err
 
 
 @pytest.mark.parametrize(
@@ -187,7 +187,7 @@ def test_a_process_forked_at_import_keeps_its_own_os_exit(project: Path) -> None
     result = run(project, "flows.py:Steps", "--input", '{"record": "r.txt"}')
     assert result.code == 1, result.err
     assert "cannot import" not in result.err
-    assert "error: cannot open the database" in result.err
+    assert "error: cannot reach the database" in result.err
 
 
 @pytest.mark.parametrize(("tail", "said"), IMPORT_FAILURES)

@@ -36,7 +36,7 @@ def test_db_migrate_reports_an_unreachable_server(tmp_path: Path) -> None:
     result = waymark("db", "migrate", database="postgresql://nobody@127.0.0.1:1/none",
                      cwd=tmp_path)  # fmt: skip
     assert result.code == 1
-    assert "error: cannot migrate the database" in result.err
+    assert "error: cannot reach the database" in result.err
     assert "Traceback" not in result.err
 
 

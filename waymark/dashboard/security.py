@@ -16,7 +16,7 @@ import ipaddress
 import secrets
 from dataclasses import dataclass, field
 
-from waymark_runtime.errors import WaymarkError
+from waymark_runtime.errors import WaymarkError, clipped
 
 TOKEN_COOKIE = "waymark_dashboard_token"
 CSRF_FIELD = "csrf"
@@ -46,20 +46,21 @@ class Address:
         return f"http://{host}:{self.port}"
 
 
-def parse_address(text: str) -> Address:
-    """`HOST:PORT` (`[::1]:24119` for IPv6); a bad one is a `DashboardConfigError`."""
+def parse_address(text: str, source: str = "WAYMARK_WEBAPP_ADDR") -> Address:
+    """`HOST:PORT` (`[::1]:24119` for IPv6); a bad one is a `DashboardConfigError` naming
+    `source`, where the text came from."""
     host, sep, port = text.strip().rpartition(":")
     host = host.strip("[]")
     if not sep or not host or not port.isdigit() or not 0 <= int(port) <= 65535:
         raise DashboardConfigError(
-            f"WAYMARK_WEBAPP_ADDR must be HOST:PORT (e.g. 127.0.0.1:24119), got {text!r}"
+            f"{source} must be HOST:PORT (e.g. 127.0.0.1:24119), got {clipped(text)}"
         )
     return Address(host, int(port))
 
 
-def checked_address(text: str, token: str | None) -> Address:
+def checked_address(text: str, token: str | None, source: str = "WAYMARK_WEBAPP_ADDR") -> Address:
     """The address to bind; a non-loopback one without a token is refused."""
-    address = parse_address(text)
+    address = parse_address(text, source)
     if not address.loopback and not token:
         raise DashboardConfigError(
             f"the dashboard would listen on {address.host}, which is not a loopback address, "

@@ -82,11 +82,14 @@ async def open_store(settings: Settings, kind: type[S]) -> S:
     except Exception as failure:
         if not (is_transient(failure) or _is_postgres_error(failure)):
             raise
-        raise CliError(
-            f"cannot open the database: {failure}",
-            "check WAYMARK_DATABASE_URL (unset, the embedded server under WAYMARK_HOME is used)",
-        ) from failure
+        raise not_reached(failure) from failure
     return cast(S, opened)  # `open` is a classmethod typed with the base class
+
+
+def not_reached(failure: BaseException) -> CliError:
+    """The error of a command that could not connect at all (no server, a bad DSN, role or
+    database): the same words for every command."""
+    return CliError(f"cannot reach the database: {failure}", CHECK_URL)
 
 
 def _is_postgres_error(failure: BaseException) -> bool:
@@ -108,10 +111,16 @@ async def connected(settings: Settings) -> AsyncIterator[PostgresStore]:
             await store.close()
 
 
+UNSURE = (
+    "check that PostgreSQL is up; a change the command was making may or may not have taken effect"
+)
+CHECK_URL = "check WAYMARK_DATABASE_URL (unset, the embedded server under WAYMARK_HOME is used)"
+
+
 @contextmanager
-def unreachable() -> Iterator[None]:
+def unreachable(hint: str = UNSURE) -> Iterator[None]:
     """A connection refused or lost while a command works (an outage): a one-line error, not
-    the driver's traceback as an internal error."""
+    the driver's traceback as an internal error; `hint` says what became of the work."""
     from waymark_runtime.errors import import_failure
     from waymark_runtime.reaching import unreached
 
@@ -120,11 +129,7 @@ def unreachable() -> Iterator[None]:
     except Exception as failure:
         if not unreached(failure):
             raise
-        raise CliError(
-            f"cannot reach the database: {import_failure(failure)}",
-            "check that PostgreSQL is up; a change the command was making may or may not have "
-            "taken effect",
-        ) from None
+        raise CliError(f"cannot reach the database: {import_failure(failure)}", hint) from None
 
 
 def user_modules(settings: Settings) -> None:

@@ -42,7 +42,10 @@ def dashboard_command(addr: AddrOption = None, no_open: NoOpenOption = False) ->
     user_modules(settings)  # the payload classes of signals sent from a run's page
     token = settings.webapp_token
     try:
-        address = checked_address(addr or settings.webapp_addr, token)
+        if addr is None:
+            address = checked_address(settings.webapp_addr, token)
+        else:
+            address = checked_address(addr, token, "--addr")
     except DashboardConfigError as refused:
         raise UsageFailure(str(refused)) from None
 

@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
+from waymark_compiler.cli._database import not_reached
 from waymark_compiler.cli._options import OutputFormat as Format
 from waymark_compiler.cli._options import TableFormatOption as FormatOption
-from waymark_compiler.cli._output import CliError, UsageFailure, err, out, printable, use_color
+from waymark_compiler.cli._output import UsageFailure, err, out, printable, use_color
 from waymark_compiler.cli._values import cell
 
 if TYPE_CHECKING:
@@ -132,7 +133,7 @@ async def _with_schedules(operation: Callable[[Schedules], Awaitable[T]]) -> T:
     except Exception as failure:
         if not is_transient(failure):
             raise
-        raise _unreachable(failure) from failure
+        raise not_reached(failure) from failure
     finally:
         await client.close()
 
@@ -145,11 +146,7 @@ async def _open(client: PostgresClient) -> PostgresStore:
     try:
         return await client.store()
     except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as failure:
-        raise _unreachable(failure) from failure
-
-
-def _unreachable(failure: BaseException) -> CliError:
-    return CliError(f"cannot reach the database: {failure}", "check WAYMARK_DATABASE_URL")
+        raise not_reached(failure) from failure
 
 
 async def _one(schedules: Schedules, name: str, workflow: str | None) -> ScheduleInfo:

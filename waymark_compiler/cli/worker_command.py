@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import typer
 
-from waymark_compiler.cli._database import database_url, load_settings, run_async
-from waymark_compiler.cli._output import CliError, status
+from waymark_compiler.cli._database import database_url, load_settings, not_reached, run_async
+from waymark_compiler.cli._output import status
 
 db_app = typer.Typer(name="db", help="Manage the Waymark database.", no_args_is_help=True)
 
@@ -49,10 +49,7 @@ async def _migrate() -> list[str]:
     except Exception as failure:
         if not is_transient(failure) and "asyncpg" not in type(failure).__module__:
             raise
-        raise CliError(
-            f"cannot migrate the database: {failure}",
-            "check WAYMARK_DATABASE_URL (unset, the embedded server under WAYMARK_HOME is used)",
-        ) from failure
+        raise not_reached(failure) from failure
 
 
 def register(app: typer.Typer) -> None:

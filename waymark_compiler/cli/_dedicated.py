@@ -3,7 +3,9 @@
 `drive` starts a runner and its worker processes in this process, on a store that claims this
 instance only (`FocusedStore`), redraws the progress from snapshots a few times a second, and
 returns when the instance ends (its outcome arrives by LISTEN) or on Ctrl-C, which releases the
-instance for `--resume`. Imported lazily: it pulls in asyncpg and the runtime.
+instance for `--resume`. A database lost meanwhile is waited for (`Outage`) up to
+WAYMARK_CLIENT_CONNECT_RETRY_SECONDS, then ends the command with a one-line error: the instance
+is kept for `--resume`. Imported lazily: it pulls in asyncpg and the runtime.
 """
 
 from __future__ import annotations
@@ -12,11 +14,15 @@ import asyncio
 import contextlib
 import os
 import signal
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from waymark_compiler.cli._database import EXIT_INTERRUPTED, load_snapshot
+from waymark_compiler.cli._database import EXIT_INTERRUPTED, load_snapshot, unreachable
 from waymark_compiler.cli._output import CliError, err
+from waymark_runtime.errors import import_failure
+from waymark_runtime.reaching import unreached
 from waymark_runtime.store.postgres import PostgresStore
 
 if TYPE_CHECKING:
@@ -66,12 +72,14 @@ async def drive(
     interrupted = _on_interrupt(stop, instance, hint)
     running = asyncio.create_task(runner.run(stop))
     view = progress_view(quiet)
+    outage = Outage(settings.client_connect_retry_seconds, hint)
     outcome = None
     try:
-        outcome = await _watch(store, instance, running, interrupted, view)
+        outcome = await _watch(store, instance, running, interrupted, view, outage)
         if outcome is None and interrupted.is_set():
             await _stopped(running)  # running attempts finish (or are lost) first...
-            await _draw(store, instance, view)  # ...so the last lines show how they ended
+            with outage.tolerated():  # ...so the last lines show how they ended
+                await _draw(store, instance, view)
     finally:
         view.close()
         stop.set()
@@ -82,7 +90,42 @@ async def drive(
         error = running.exception() if running.done() and not running.cancelled() else None
         raise CliError(f"the runtime stopped before the instance ended: {error}",
                        f"the instance is kept; continue it with `{hint}`")  # fmt: skip
-    return Ended(instance, outcome, hint, await _cancelled(store, instance))
+    with unreachable(f"the instance has ended; see it with `waymark instances show {instance}`"):
+        return Ended(instance, outcome, hint, await _cancelled(store, instance))
+
+
+class Outage:
+    """The database lost while the command watches its instance: each failure to reach it is
+    borne until it has lasted `patience` seconds, then the command ends with a one-line error
+    (the instance is kept: `hint` continues it). Any other failure is raised as it is."""
+
+    def __init__(self, patience: float, hint: str) -> None:
+        self.patience = patience
+        self.hint = hint
+        self.since: float | None = None
+
+    @contextlib.contextmanager
+    def tolerated(self) -> Iterator[None]:
+        try:
+            yield
+        except Exception as failure:
+            self.bear(failure)
+        else:
+            self.since = None
+
+    def bear(self, failure: BaseException) -> None:
+        if not unreached(failure):
+            raise failure
+        moment = time.monotonic()
+        if self.since is None:
+            self.since = moment
+            err(f"lost the database ({import_failure(failure)}); "
+                f"trying again for {self.patience:g} s")  # fmt: skip
+        if moment - self.since >= self.patience:
+            raise CliError(
+                f"cannot reach the database: {import_failure(failure)}",
+                f"the instance is kept; continue it with `{self.hint}` once PostgreSQL is back",
+            ) from None
 
 
 def _on_interrupt(stop: asyncio.Event, instance: str, hint: str) -> asyncio.Event:
@@ -109,17 +152,31 @@ async def _watch(
     running: asyncio.Task[None],
     interrupted: asyncio.Event,
     view: Progress,
+    outage: Outage,
 ) -> InstanceOutcome | None:
-    """Redraw from snapshots a few times a second; the outcome itself arrives by LISTEN."""
+    """Redraw from snapshots a few times a second; the outcome itself arrives by LISTEN (its
+    wait starts again after the database was lost)."""
     waiter = asyncio.ensure_future(store.wait_outcome(instance))
     stopped = asyncio.ensure_future(interrupted.wait())
     try:
-        while not (waiter.done() or running.done() or interrupted.is_set()):
-            await _draw(store, instance, view)
+        while not (running.done() or interrupted.is_set()):
+            if waiter.done():
+                failure = waiter.exception()
+                if failure is None:
+                    break
+                outage.bear(failure)
+                waiter = asyncio.ensure_future(store.wait_outcome(instance))
+            with outage.tolerated():
+                await _draw(store, instance, view)
+            if outage.since is not None:  # no busy loop while connections are refused
+                await asyncio.sleep(POLL_SECONDS)
             await asyncio.wait({waiter, running, stopped}, timeout=POLL_SECONDS,
                                return_when=asyncio.FIRST_COMPLETED)  # fmt: skip
-        await _draw(store, instance, view)
-        return waiter.result() if waiter.done() and not waiter.cancelled() else None
+        with outage.tolerated():
+            await _draw(store, instance, view)
+        if waiter.done() and not waiter.cancelled() and waiter.exception() is None:
+            return waiter.result()
+        return None
     finally:
         for task in (waiter, stopped):
             task.cancel()

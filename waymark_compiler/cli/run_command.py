@@ -25,6 +25,7 @@ from waymark_compiler.cli._database import (
     load_snapshot,
     open_store,
     run_async,
+    unreachable,
 )
 from waymark_compiler.cli._output import CliError, UsageFailure, err, out, printable
 from waymark_compiler.cli._reference import split_reference
@@ -260,7 +261,8 @@ async def _fresh(fresh: Fresh, target: Target, module: str, quiet: bool) -> Ende
         spec = NewInstance(workflow=definition.name, version=definition.version,
                            wrl=definition.wrl, inputs=inputs, priority=0,
                            family=family, flow=rules_of(definition, members))  # fmt: skip
-        [instance] = await store.create_instances([spec], now())
+        with unreachable():  # the instance may or may not have been created
+            [instance] = await store.create_instances([spec], now())
         return await drive(store, settings, instance, _resume_hint(instance, target), quiet)
     finally:
         await store.close()
@@ -274,17 +276,18 @@ async def _resume(instance: str, target: Target | None, quiet: bool) -> Ended:
         modules = (_import_file(target.path, skip_compile=True),)
     store = await open_store(_settings(modules), FocusedStore)
     try:
-        snapshot = await load_snapshot(store, instance)
-        hint = _resume_hint(instance, target)
-        if snapshot.finished:
-            return Ended(instance, _outcome_of(snapshot), hint, snapshot.status == "cancelled")
-        if target is not None and target.workflow not in (None, snapshot.workflow):
-            raise UsageFailure(
-                f"instance {instance} runs {snapshot.workflow}, not {target.workflow}"
-            )
-        if target is None:
-            raise _needs_file(snapshot)
-        await _say_if_held(store, instance)
+        with unreachable("check that PostgreSQL is up; nothing of the instance was changed"):
+            snapshot = await load_snapshot(store, instance)
+            hint = _resume_hint(instance, target)
+            if snapshot.finished:
+                return Ended(instance, _outcome_of(snapshot), hint, snapshot.status == "cancelled")
+            if target is not None and target.workflow not in (None, snapshot.workflow):
+                raise UsageFailure(
+                    f"instance {instance} runs {snapshot.workflow}, not {target.workflow}"
+                )
+            if target is None:
+                raise _needs_file(snapshot)
+            await _say_if_held(store, instance)
         return await drive(store, _settings(modules), instance, hint, quiet)
     finally:
         await store.close()

@@ -61,3 +61,18 @@ async def test_a_posted_action_is_answered_503(offline: httpx.AsyncClient) -> No
 async def test_health_is_unavailable(offline: httpx.AsyncClient) -> None:
     response = await offline.get("/healthz")
     assert (response.status_code, response.json()["status"]) == (503, "unavailable")
+
+
+async def test_the_event_stream_opened_in_an_outage_says_so_and_ends(
+    offline: httpx.AsyncClient,
+) -> None:
+    """Not a traceback in the server's log at every reconnect of every tab: an `unavailable`
+    event, the stream ends, and the browser opens it again after `retry`."""
+    response = await offline.get("/events")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/event-stream")
+    retry, unavailable, end = response.text.split("\n\n")
+    assert (retry, end) == ("retry: 3000", "")
+    event, data = unavailable.split("\n")
+    assert event == "event: unavailable"
+    assert data.startswith("data: cannot reach the database (ConnectionRefusedError: ")

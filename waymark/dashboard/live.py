@@ -5,6 +5,10 @@ reconnects by itself) on the channels runners and clients already use: `waymark_
 or woken work, finished actions) and `waymark_done` (a finished or cancelled instance). Each
 browser tab holds an `EventSource`; it is told "something changed" (at most one pending message
 each, so a burst of notifications is one refresh) and re-reads its page's fragment.
+
+A database lost while a stream is open changes nothing for it (the listener reconnects, then
+tells every tab to refresh); one opened while the database cannot be reached gets an
+`unavailable` event saying so and ends, and the browser opens it again a few seconds later.
 """
 
 from __future__ import annotations
@@ -13,10 +17,13 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
+from waymark_runtime.errors import import_failure
+from waymark_runtime.reaching import unreached
 from waymark_runtime.store.pg_listen import Listener
 
 CHANNELS = ("waymark_runnable", "waymark_done")
 KEEPALIVE_SECONDS = 15.0
+RETRY = "retry: 3000\n\n"  # how long the browser waits before it opens the stream again
 
 
 class Broadcast:
@@ -41,11 +48,18 @@ class Broadcast:
 
     async def events(self) -> AsyncIterator[str]:
         """Server-sent event lines for one subscriber until it goes away."""
-        await self._ensure_listening()
+        try:
+            await self._ensure_listening()
+        except Exception as failure:
+            if not unreached(failure):
+                raise
+            yield RETRY
+            yield f"event: unavailable\ndata: cannot reach the database ({import_failure(failure)})\n\n"
+            return
         queue: asyncio.Queue[str] = asyncio.Queue(maxsize=1)
         self.subscribers.add(queue)
         try:
-            yield "retry: 3000\n\n"
+            yield RETRY
             while True:
                 try:
                     message = await asyncio.wait_for(queue.get(), KEEPALIVE_SECONDS)

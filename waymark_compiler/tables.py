@@ -268,9 +268,8 @@ IMPURE: dict[str, Refusal] = {
     ),
     "asyncio.shield": (
         CONCURRENCY_PRIMITIVE,
-        "keeps its work running past a cancelled await, which the runtime does not model",
-        "start the work as a task (`t = asyncio.ensure_future(fetch(x))`) and `await t`: a "
-        "join that a timeout block gives up on leaves the task running",
+        "makes a future the runtime keeps only where it is awaited",
+        "await the shield where it is made: `result = await asyncio.shield(t)`",
     ),
     **dict.fromkeys(
         ("asyncio.get_running_loop", "asyncio.get_event_loop"),

@@ -27,7 +27,7 @@ from waymark_runtime.interpreter import (
     decode_state,
     encode_state,
 )
-from waymark_runtime.interpreter.persisted import WAIT_KINDS
+from waymark_runtime.interpreter.persisted import WAIT_KINDS, JoinWait
 from waymark_runtime.wrl import parse, version_of_canonical
 
 FIXTURES = sorted((Path(__file__).parent / "state_v1").glob("*.json"))
@@ -104,6 +104,7 @@ def test_the_current_format_round_trips_through_json_text(path: Path) -> None:
         ({"version": 2, "frames": [{"function": "run"}]}, "frames.0.pc"),
         ({"version": 2, "wait": {"kind": "meteor"}}, "wait"),
         ({"version": 2, "wait": {"kind": "calls", "calls": [{"node": 1}], "pending": 1}}, "node"),
+        ({"version": 2, "wait": {"kind": "join", "node": "n1", "shielded": [1]}}, "shielded"),
     ],
 )
 def test_a_document_this_runtime_cannot_read_is_a_state_format_error(
@@ -158,3 +159,15 @@ def test_the_spelled_out_encoding_of_a_call_names_every_field() -> None:
     assert list(first) == [field.name for field in dataclasses.fields(PendingCall)]
     assert "policy" not in second
     assert decode_state(document).wait == wait
+
+
+def test_a_shielded_join_keeps_its_flag_and_an_older_join_reads_as_not_shielded() -> None:
+    """`await asyncio.shield(t)` waits on a `JoinWait` with `shielded`, written only when set:
+    a join stored before the flag existed reads back as a plain (not shielded) join."""
+    shielded = InstanceState(wait=JoinWait(node="n1", shielded=True))
+    document = encode_state(shielded)
+    assert document["wait"] == {"kind": "join", "node": "n1", "shielded": True}
+    assert decode_state(json.loads(json.dumps(document))) == shielded
+    plain = encode_state(InstanceState(wait=JoinWait(node="n1")))
+    assert plain["wait"] == {"kind": "join", "node": "n1"}
+    assert decode_state(plain).wait == JoinWait(node="n1", shielded=False)

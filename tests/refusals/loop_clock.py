@@ -12,6 +12,6 @@ async def fetch(n: int) -> int:
 class LoopClockWorkflow(Workflow):
     async def run(self) -> float:
         task = asyncio.ensure_future(fetch(1))
-        shielded = await asyncio.shield(task)  # error: WM104 @26
+        shielded = await asyncio.shield(task)
         loop = asyncio.get_running_loop()  # error: WM104 @16
         return loop.time() + shielded

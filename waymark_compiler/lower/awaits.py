@@ -29,7 +29,7 @@ from waymark_compiler.lower.await_operands import (
 from waymark_compiler.lower.awaited_comprehensions import awaited_comprehension
 from waymark_compiler.lower.dispatch import lower_expr
 from waymark_compiler.lower.expressions import check_identity
-from waymark_compiler.lower.operations import lower_operation
+from waymark_compiler.lower.shields import awaited_operation
 from waymark_compiler.lower.started import started_value, starts_task
 from waymark_compiler.lower.task_methods import calls_method, method_inside, method_value
 from waymark_compiler.rules.operations import NESTED_AWAIT
@@ -185,7 +185,7 @@ def _awaited(
         out.append(ir.If(test=test, body=tuple(body), orelse=tuple(orelse), span=ctx.span(node)))
         return chosen
     _sequence(operation_operands(node, ctx), ctx, out)
-    operation = lower_operation(node, ctx)
+    operation = awaited_operation(node, ctx, out)
     if operation is None:
         return None
     target = target or ctx.temp()

@@ -28,6 +28,7 @@ from waymark_compiler.lower.large import large_call
 from waymark_compiler.lower.log import log_method, refuse_await
 from waymark_compiler.lower.names import self_class
 from waymark_compiler.lower.policy import policy, wait_for_policy
+from waymark_compiler.lower.shields import awaited_operation
 from waymark_compiler.lower.signals import wait_for_signal
 from waymark_compiler.lower.spreads import list_spread, mapped_spread
 from waymark_compiler.lower.started import joined, joined_gather
@@ -56,16 +57,18 @@ def lower_await(
     targets: Sequence[cst.BaseExpression], node: cst.Await, statement: cst.CSTNode, ctx: Ctx
 ) -> list[ir.Stmt]:
     """`t1 = t2 = await op`: one `Await` (through a temporary when there are several targets)."""
-    operation = lower_operation(node.expression, ctx)
+    before: list[ir.Stmt] = []
+    operation = awaited_operation(node.expression, ctx, before)
     span = ctx.span(statement)
     if operation is None:
-        return []
+        return before
     if len(targets) <= 1:
         target = lower_target(targets[0], ctx) if targets else None
-        return [ir.Await(target=target, op=operation, span=span)]
+        return [*before, ir.Await(target=target, op=operation, span=span)]
     temp = ir.Name(id=ctx.temp(), span=span)
     assigned = tuple(lower_target(t, ctx) for t in targets)
     return [
+        *before,
         ir.Await(target=temp, op=operation, span=span),
         ir.Assign(targets=assigned, value=temp, span=span),
     ]

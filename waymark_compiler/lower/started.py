@@ -55,6 +55,12 @@ def started_value(node: cst.Call, ctx: Ctx, out: list[ir.Stmt]) -> ir.Expr | Non
     call = task_call(node, ctx) or chosen_task(node, ctx)
     if call is None:
         return _action_task(node, ctx)
+    return start_into(node, call, ctx, out)
+
+
+def start_into(node: cst.Call, call: cst.Call | cst.IfExp, ctx: Ctx, out: list[ir.Stmt]) -> ir.Name:
+    """`call` started as a task where `node` starts it (`create_task(call)`, or
+    `asyncio.shield(call)`), into a new temporary that stands for its handle."""
     handle = ir.Name(id=ctx.temp(), span=ctx.span(node))
     out += _start(handle, node, call, node, ctx)
     return handle

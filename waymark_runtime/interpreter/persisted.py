@@ -98,7 +98,8 @@ class SignalWait:
 class JoinWait:
     """The top frame awaits a task it started (`await t`): the task's end resumes it. A gather
     of handles waits on all of `nodes` (`node` is the first still running) and resumes once all
-    have ended or, without `return_exceptions`, once one fails."""
+    have ended or, without `return_exceptions`, once one fails. A `shielded` join
+    (`asyncio.shield(t)`) is not passed a cancel of the task that waits."""
 
     kind: Literal["join"] = "join"
     node: str
@@ -106,6 +107,7 @@ class JoinWait:
     return_exceptions: bool = False
     when: str = ""  # `asyncio.wait`'s `return_when` (`interpreter.waited`), and its timer
     timer: str = ""
+    shielded: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -71,8 +71,10 @@ def _encode(record: Any) -> Any:
         return [_encode(item) for item in record]
     if kind is CallsWait:
         return _encode_calls(record)
-    if kind is JoinWait and not record.nodes:
-        return {"kind": "join", "node": record.node}  # one task's join, as before gathers of them
+    if kind is JoinWait and not record.nodes:  # one task's join, as before gathers of them
+        if record.shielded:
+            return {"kind": "join", "node": record.node, "shielded": True}
+        return {"kind": "join", "node": record.node}
     return {name: _encode(getattr(record, name)) for name in _field_names(kind)}
 
 

@@ -64,6 +64,8 @@ def await_Join(op: ir.Join, assign: Any, exprs: ExprCompiler) -> tuple[AwaitSite
 
         method = op.method
         return AwaitSite(kind="task", assign=assign), lambda env: TaskMethod(task(env), method)
+    if op.shielded:
+        return AwaitSite(kind="join", assign=assign), lambda env: Shielded(task(env))
     if not op.many:
         return AwaitSite(kind="join", assign=assign), task
     returning = op.return_exceptions
@@ -76,6 +78,14 @@ class Joining:
 
     handles: tuple[Any, ...]
     return_exceptions: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Shielded:
+    """What `await asyncio.shield(t)` joins: the handle, whose task a cancel of the waiter
+    leaves running."""
+
+    handle: Any
 
 
 def _action_task(call: ir.ActionCall, exprs: ExprCompiler) -> Any:
@@ -128,9 +138,13 @@ def start(machine: Machine, site: AwaitSite, frame: Frame) -> tuple[None, TaskVa
 
 
 def join(machine: Machine, handle: Any) -> tuple[ExceptionValue | None, Any] | None:
-    """`await t`: the task's outcome now if it has ended, else wait for it (None)."""
+    """`await t` (or `asyncio.shield(t)`): the task's outcome now if it has ended, else wait
+    for it (None)."""
     if type(handle) is Joining:
         return join_all(machine, handle)
+    shielded = type(handle) is Shielded
+    if shielded:
+        handle = handle.handle
     if type(handle) is not TaskValue:
         error = TypeError(f"object {type_name(handle)} can't be used in 'await' expression")
         return exception_value(error), _NOTHING
@@ -141,7 +155,7 @@ def join(machine: Machine, handle: Any) -> tuple[ExceptionValue | None, Any] | N
     done = machine.started[node]
     if done is not None:
         return resumed(done)
-    machine.wait = JoinWait(node=node)
+    machine.wait = JoinWait(node=node, shielded=shielded)
     return None
 
 

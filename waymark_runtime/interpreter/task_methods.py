@@ -5,7 +5,8 @@ them. None suspends: each reads or changes `Machine.started` and the task's turn
 `t.cancel()` of a task not yet ended asks for it to be cancelled, as CPython does: the task
 takes its next turn (at once, if it waits on an action, a sleep or another task) with
 `CancelledError` raised where it waits, so its `except` and `finally` blocks run; a task that
-never ran yet ends cancelled without running. An action the task already dispatched keeps
+never ran yet ends cancelled without running. A task waiting in `await t` passes the cancel on
+to `t`, unless it waits through `asyncio.shield(t)`. An action the task already dispatched keeps
 running on its worker; its result is discarded. A cancel is taken within the step that asks
 for it (the ready tasks run before a step ends), so nothing of it is saved.
 """
@@ -60,8 +61,9 @@ def cancel(machine: Machine, node: str) -> bool:
         return False
     machine._park()
     wait = task.wait
-    if type(wait) is JoinWait and wait.node and not wait.nodes and not wait.when:
+    if type(wait) is JoinWait and wait.node and not (wait.nodes or wait.when or wait.shielded):
         return cancel(machine, wait.node)  # `await t`: as CPython's, cancels `t` instead
+    # (through `await asyncio.shield(t)` the waiter alone is cancelled: `t` runs on)
     machine.cancelling.add(node)
     if task.wait is not None:  # it waits: what it waits on no longer resumes it
         for child in abandoned(list(machine.tasks.values()), task.calls):

@@ -180,12 +180,15 @@ class Join:
     handles `task` gives (a list): their results in order once all have ended, or the first
     exception a task ends with (its outcome in the list, with `return_exceptions`). With
     `method`, the call of that method of the one handle (`t.done()`, `t.result()`,
-    `t.exception()`, `t.cancelled()`, `t.cancel()`), which suspends nothing."""
+    `t.exception()`, `t.cancelled()`, `t.cancel()`), which suspends nothing. A `shielded`
+    join is `await asyncio.shield(t)`: cancelling the task that waits on it raises
+    `CancelledError` there and leaves `t` running, where a plain join passes the cancel on."""
 
     task: Expr
     many: bool = False
     return_exceptions: bool = False
     method: str | None = None
+    shielded: bool = False
     span: Span | None = span_field()
 
 

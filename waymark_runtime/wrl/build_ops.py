@@ -112,6 +112,9 @@ class OperationBuilder(Transformer[Token, Any]):
     def join_task(self, meta: Any, children: list[Any]) -> ir.Join:
         return ir.Join(task=children[0])
 
+    def join_shielded(self, meta: Any, children: list[Any]) -> ir.Join:
+        return ir.Join(task=children[0], shielded=True)
+
     def task_method(self, meta: Any, children: list[Any]) -> ir.Join:
         return ir.Join(task=children[0], method=name_of(children[1]))
 

@@ -70,7 +70,7 @@ def _join(op: ir.Join) -> str:
     if op.method is not None:
         return f"join({expr(op.task)}).{op.method}()"
     if not op.many:
-        return f"join({expr(op.task)})"
+        return f"join({expr(op.task)}{', shielded' if op.shielded else ''})"
     returning = ", return_exceptions" if op.return_exceptions else ""
     return f"join(*{expr(op.task)}{returning})"
 

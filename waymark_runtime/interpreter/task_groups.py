@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from waymark_runtime import ir
 from waymark_runtime.interpreter import started as starts
+from waymark_runtime.interpreter import task_methods
 from waymark_runtime.interpreter.code import _NOTHING, AwaitSite, Env, Frame
 from waymark_runtime.interpreter.leaving import encoded
 from waymark_runtime.interpreter.persisted import (
@@ -232,6 +233,10 @@ def cancel(machine: Machine, task: Task) -> None:
     machine._park()
     cancelled = exception_value(asyncio.CancelledError())
     wait = task.wait
+    # `await t`, as CPython's: `t` is cancelled instead, and its waiter resumes once `t` ended
+    # (through `await asyncio.shield(t)` the waiter alone is cancelled: `t` runs on)
+    if task_methods.joins_one(wait) and task_methods.cancel(machine, wait.node):
+        return
     if type(wait) is GroupWait:
         group = _group(machine, wait.node)
         group.interrupted = True

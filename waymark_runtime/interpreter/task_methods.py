@@ -14,7 +14,7 @@ for it (the ready tasks run before a step ends), so nothing of it is saved.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from waymark_runtime.interpreter.code import _NOTHING
 from waymark_runtime.interpreter.persisted import JoinWait
@@ -61,7 +61,7 @@ def cancel(machine: Machine, node: str) -> bool:
         return False
     machine._park()
     wait = task.wait
-    if type(wait) is JoinWait and wait.node and not (wait.nodes or wait.when or wait.shielded):
+    if joins_one(wait):
         return cancel(machine, wait.node)  # `await t`: as CPython's, cancels `t` instead
     # (through `await asyncio.shield(t)` the waiter alone is cancelled: `t` runs on)
     machine.cancelling.add(node)
@@ -71,6 +71,13 @@ def cancel(machine: Machine, node: str) -> bool:
         task.wait, task.calls, task.pending = None, [], 0
         machine.ready.append((task, None, None))  # (not `_NOTHING`: it has run)
     return True
+
+
+def joins_one(wait: object) -> TypeGuard[JoinWait]:
+    """A wait in `await t` of one started task, not shielded: a cancel of its waiter goes on
+    to `t`, as CPython's."""
+    return (type(wait) is JoinWait and bool(wait.node)
+            and not (wait.nodes or wait.when or wait.shielded))  # fmt: skip
 
 
 def turn(machine: Machine, task: Task, throw: ExceptionValue | None, value: Any) -> Resumed | None:

@@ -55,6 +55,7 @@ class W(Workflow):
 checked against libcst's on it once per process (`_reading_agrees`), and so are positions."""
 
 
+@functools.cache
 def _order(cls: type[cst.CSTNode]) -> tuple[str, ...] | None:
     """The fields libcst visits on a node of `cls`, in order, read from its
     `_visit_and_replace_children`; None when that source cannot be read."""
@@ -112,17 +113,18 @@ def _read(node: cst.CSTNode, fields: tuple[str, ...]) -> list[cst.CSTNode]:
     return out
 
 
-def _concrete(*bases: type) -> set[type]:
+def concrete(*bases: type) -> set[type]:
+    """`bases` and their subclasses, the abstract ones left out (for `type(node) in ...`)."""
     found: set[type] = set()
     for base in bases:
         if not inspect.isabstract(base):
             found.add(base)
-        found |= _concrete(*base.__subclasses__())
+        found |= concrete(*base.__subclasses__())
     return found
 
 
 LAYOUT: frozenset[type] = frozenset(
-    _concrete(
+    concrete(
         cst.BaseParenthesizableWhitespace,
         cst.TrailingWhitespace,
         cst.Newline,
@@ -151,7 +153,7 @@ LAYOUT: frozenset[type] = frozenset(
 operators (their parents say which operator; only whitespace is under them)."""
 
 
-EXPRESSIONS: frozenset[type] = frozenset(_concrete(cst.BaseExpression))
+EXPRESSIONS: frozenset[type] = frozenset(concrete(cst.BaseExpression))
 """The expression node classes (`type(node) in EXPRESSIONS`: libcst's abstract classes make
 `isinstance(node, cst.BaseExpression)` slow at every node)."""
 

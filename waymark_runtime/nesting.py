@@ -65,12 +65,23 @@ def _children(node: Any) -> list[Any]:
     for name in node_fields(type(node)):
         value = getattr(node, name)
         for item in value if isinstance(value, tuple) else (value,):
-            if is_dataclass(item) and not isinstance(item, ir.Span):
+            kind = type(item)
+            node_kind = _NODE_KINDS.get(kind)
+            if node_kind is None:
+                node_kind = _NODE_KINDS[kind] = _is_node_kind(kind)
+            if node_kind or (isinstance(item, type) and is_dataclass(item)):
                 found.append(item)
     return found
 
 
+def _is_node_kind(kind: type) -> bool:
+    """Are the instances of `kind` nodes to walk into (dataclasses, not spans)? A class held as
+    a value is a dataclass itself or not (`_children` asks of each)."""
+    return is_dataclass(kind) and not issubclass(kind, ir.Span) and not issubclass(kind, type)
+
+
 _FIELDS: dict[type, tuple[str, ...]] = {}
+_NODE_KINDS: dict[type, bool] = {}
 
 
 def make_room(frames: int = MAX_NESTING * _FRAMES_PER_LEVEL) -> None:

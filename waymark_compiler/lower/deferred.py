@@ -22,10 +22,12 @@ from waymark_compiler.context import Ctx
 from waymark_compiler.lower.choices import call_value
 from waymark_compiler.lower.expressions import lower_target
 from waymark_compiler.symbols import ActionSym, ExternalSym, FunctionSym
+from waymark_compiler.walk import parts
 from waymark_runtime import ir
 
 _TASKS = frozenset({"asyncio.create_task", "asyncio.ensure_future"})
-_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+_SCOPES = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})
+_BLOCKS = frozenset({cst.IndentedBlock, cst.Module})
 
 
 def deferred_assign(
@@ -62,12 +64,13 @@ def _scan(body: cst.BaseSuite, ctx: Ctx) -> dict[int, cst.Call]:
     pending: list[tuple[cst.CSTNode, bool]] = [(body, True)]
     while pending:  # names are counted in nested scopes too: a closure's read is a use
         node, own = pending.pop()
-        if isinstance(node, cst.Name):
-            uses[node.value] = uses.get(node.value, 0) + 1
-        if own and isinstance(node, cst.IndentedBlock | cst.Module):
-            blocks.append(tuple(node.body))
-        inside = own and (node is body or not isinstance(node, _SCOPES))
-        pending.extend((child, inside) for child in node.children)
+        kind = type(node)  # (not `isinstance`: libcst's abstract classes make it slow)
+        if kind is cst.Name:
+            uses[node.value] = uses.get(node.value, 0) + 1  # type: ignore[attr-defined]
+        if own and kind in _BLOCKS:
+            blocks.append(tuple(node.body))  # type: ignore[attr-defined]
+        inside = own and (node is body or kind not in _SCOPES)
+        pending.extend((child, inside) for child in parts(node))
     found: dict[int, cst.Call] = {}
     for block in blocks:
         for index, statement in enumerate(block):

@@ -16,10 +16,14 @@ import libcst as cst
 from waymark_compiler.context import TEMP_PREFIX
 from waymark_compiler.lower.placing import Placing, fresh, place
 from waymark_compiler.source import Source
-from waymark_compiler.walk import walk
+from waymark_compiler.walk import concrete, walk
 
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 _HELD = (cst.Element, cst.DictElement, cst.Return)  # where a lambda is a value kept
+# The same classes as sets, tested with `type(node) in`: `isinstance` with libcst's abstract
+# classes is slow at every node of a long body.
+_HELD_KINDS = frozenset(concrete(*_HELD))
+_WITHIN_KINDS = frozenset(concrete(cst.Lambda, *_COMPREHENSIONS))
 
 
 def named_lambdas(method: cst.FunctionDef, taken: set[str], source: Source) -> cst.FunctionDef:
@@ -71,12 +75,13 @@ class _Kept(OwnLines):
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         kept = self.within == 0 and self.lines
-        if isinstance(node, _HELD) and kept:
-            self._keep(node.value)
-        if isinstance(node, cst.Call) and kept and _to_helper(node.func, self.functions):
-            for arg in node.args:
+        kind = type(node)
+        if kind in _HELD_KINDS and kept:
+            self._keep(node.value)  # type: ignore[attr-defined]
+        if kind is cst.Call and kept and _to_helper(node.func, self.functions):  # type: ignore[attr-defined]
+            for arg in node.args:  # type: ignore[attr-defined]
                 self._keep(arg.value)
-        if isinstance(node, (cst.Lambda, *_COMPREHENSIONS)):
+        if kind in _WITHIN_KINDS:
             self.within += 1
         return super().on_visit(node)
 
@@ -85,7 +90,7 @@ class _Kept(OwnLines):
             self.lambdas.add(id(value))
 
     def on_leave(self, original: cst.CSTNode) -> None:
-        if isinstance(original, (cst.Lambda, *_COMPREHENSIONS)):
+        if type(original) in _WITHIN_KINDS:
             self.within -= 1
         super().on_leave(original)
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from waymark_compiler import nesting, sizes
 from waymark_compiler.checks import check
+from waymark_compiler.collector import fewer_collections
 from waymark_compiler.diagnostics import MAX_PER_FILE, Diagnostic, Sink, ordered, render
 from waymark_compiler.discover import Unread, WorkflowClass, discover
 from waymark_compiler.files import read_source
@@ -83,10 +84,11 @@ def compile_source(source: str, path: str = "<string>", module: str | None = Non
     """
     make_room()
     source = source.removeprefix(BOM)
-    parsed = parse(source, path)
-    if isinstance(parsed, Diagnostic):
-        return ModuleResult([], [parsed], source, path)
-    outcomes, own = _compile_classes(parsed, module)
+    with fewer_collections():  # its objects live until it ends: the collector has little to do
+        parsed = parse(source, path)
+        if isinstance(parsed, Diagnostic):
+            return ModuleResult([], [parsed], source, path)
+        outcomes, own = _compile_classes(parsed, module)
     diagnostics = ordered([*own, *(d for outcome in outcomes for d in outcome.diagnostics)])
     workflows = [o.compiled for o in outcomes if o.compiled is not None]
     kept = diagnostics[:MAX_PER_FILE]

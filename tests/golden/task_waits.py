@@ -1,6 +1,7 @@
 """`asyncio.wait` of started tasks' handles, with `return_when` and a timeout: the sets it
 gives hold handles, so a loop over them reads each task's result; `asyncio.as_completed` of
-them waits for the next to end at each turn."""
+them waits for the next to end at each turn, and of calls starts each as a task, its
+timeout one deadline over the loop."""
 
 import asyncio
 
@@ -23,4 +24,9 @@ class TaskWaits(Workflow):
             task.cancel()
         for fut in asyncio.as_completed(tasks):  # in the order they end
             out.append(await fut)
+        for fut in asyncio.as_completed([fetch(k) for k in keys], timeout=seconds):
+            try:
+                out.append(await fut)
+            except TimeoutError:
+                out.append("late")
         return out + [t.result() for t in rest]

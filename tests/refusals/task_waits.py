@@ -14,7 +14,9 @@ class WaitsOnCalls(Workflow):
         done, _ = await asyncio.wait([fetch(k) for k in keys])  # error: WM104 @38
         tasks = [asyncio.ensure_future(fetch(k)) for k in keys]
         first, _ = await asyncio.wait(tasks, return_when=when)  # error: WM104 @58
-        for fut in asyncio.as_completed([fetch(k) for k in keys]):  # error: WM104 @20
+        for fut in asyncio.as_completed(fetch(k) for k in keys):  # error: WM104 @41
+            await fut
+        for fut in asyncio.as_completed(tasks, 1.0):  # error: WM104 @20
             await fut
         return len(done) + len(first)
 

@@ -66,6 +66,13 @@ def start_into(node: cst.Call, call: cst.Call | cst.IfExp, ctx: Ctx, out: list[i
     return handle
 
 
+def start_call(call: cst.Call, ctx: Ctx) -> tuple[list[ir.Stmt], ir.Name]:
+    """A call that can be awaited started as a task into a new temporary, as
+    `asyncio.ensure_future(call)` starts it (its arguments' awaits first), and the temporary."""
+    handle = ir.Name(id=ctx.temp(), span=ctx.span(call))
+    return _start(handle, call, call, call, ctx), handle
+
+
 def started_assign(
     targets: list[cst.BaseExpression], value: cst.BaseExpression, node: cst.CSTNode, ctx: Ctx
 ) -> list[ir.Stmt] | None:

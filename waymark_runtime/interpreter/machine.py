@@ -94,7 +94,8 @@ class Machine:
         # gathered helpers' results, by node, until their gather resumes: the objects returned
         self.returned: dict[str, Any] = {}
         self.deadlines: dict[str, str] = {}  # gather timeouts: timer node -> first call's node
-        self.timers: dict[str, timer_blocks.Timer] = {}  # `asyncio.timeout` blocks, by node
+        # `asyncio.timeout` blocks and `as_completed` deadlines, by node
+        self.timers: dict[str, timer_blocks.Timer] = {}
         self.groups: dict[str, task_groups.Group] = {}  # `asyncio.TaskGroup` blocks, by token
         self.cancelling: set[str] = set()  # started tasks asked to cancel, until their turn
         self.ending: SavedEnding | None = None  # `run()` ended: its outcome, once tasks end

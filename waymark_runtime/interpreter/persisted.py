@@ -192,7 +192,8 @@ class InstanceState:
     tasks: tuple[SavedTask, ...] = ()
     started: tuple[SavedStarted, ...] = ()
     deadlines: dict[str, str] = dataclasses.field(default_factory=dict)  # gather timeouts
-    # `asyncio.timeout` blocks: timer node -> [task node, frame depth, local holding its token]
+    # `asyncio.timeout` blocks and `as_completed` deadlines: timer node -> [task node, frame depth,
+    # local holding its token]
     timers: dict[str, tuple[str, int, str]] = dataclasses.field(default_factory=dict)
     groups: tuple[SavedGroup, ...] = ()  # `asyncio.TaskGroup` blocks being run
     ending: SavedEnding | None = None  # `run()` ended, its tasks being cancelled

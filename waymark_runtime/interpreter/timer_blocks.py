@@ -11,6 +11,9 @@ stop where they wait; actions already handed to a worker still run, their result
 `_t` is set to True and `asyncio.CancelledError` is raised at the wait, as CPython cancels the
 task. Any other time the timer passes unheeded. Timers of nested blocks are independent: the
 first to pass cancels, and only the block whose `_t` is True turns that into `TimeoutError`.
+
+`Machine.timers` also holds the deadlines of `asyncio.as_completed(..., timeout=t)` loops,
+whose token is a tuple (`interpreter.completing`): passing, one cancels nothing.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from waymark_runtime import ir
 from waymark_runtime.effects import StartSleep
-from waymark_runtime.interpreter import task_groups
+from waymark_runtime.interpreter import completing, task_groups
 from waymark_runtime.interpreter.code import _NOTHING, AwaitSite, Env
 from waymark_runtime.interpreter.sleeps import _FOREVER
 from waymark_runtime.values import ExceptionValue, exception_value
@@ -71,7 +74,14 @@ def expire(machine: Machine, node: str) -> None:
     task_node, depth, name = machine.timers.pop(node)
     machine._park()
     task = machine.tasks.get(task_node)
-    if task is None or depth >= len(task.frames) or task.frames[depth].env.get(name) != node:
-        return  # the block was left (or its task ended) before the timer passed
+    if task is None or depth >= len(task.frames):
+        return  # its task ended before the timer passed
+    env = task.frames[depth].env
+    token = env.get(name)
+    if type(token) is tuple and token[0] == node and len(token) == 2:  # `as_completed`'s
+        completing.passed(machine, task, env, name, node)
+        return
+    if token != node:
+        return  # the block was left before the timer passed
     task.frames[depth].env[name] = True
     task_groups.cancel(machine, task)

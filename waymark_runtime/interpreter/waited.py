@@ -41,22 +41,29 @@ class Waiting:
     tasks: Any
     when: str
     timeout: Any
+    deadline: str | None = None  # `as_completed`'s local holding its deadline (`completing`)
+    left: str = ""  # and the local holding the handles not given yet
 
 
 def await_WaitTasks(op: ir.WaitTasks, assign: Any, exprs: ExprCompiler) -> tuple[AwaitSite, Any]:
     tasks = exprs.compile(op.tasks)
     timeout = exprs.compile(op.timeout) if op.timeout is not None else None
-    when = op.return_when
+    when, deadline = op.return_when, op.deadline
+    left = op.tasks.id if isinstance(op.tasks, ir.Name) else ""
 
     def request(env: Any) -> Waiting:
-        return Waiting(tasks(env), when, None if timeout is None else timeout(env))
+        return Waiting(tasks(env), when, None if timeout is None else timeout(env), deadline, left)
 
     return AwaitSite(kind="wait", assign=assign), request
 
 
 def wait(machine: Machine, site: AwaitSite, waiting: Waiting) -> Resumed | None:
     """The sets now if the condition holds, else wait for it (None)."""
-    nodes = _nodes(machine, waiting.tasks)
+    if waiting.deadline is not None:
+        from waymark_runtime.interpreter.completing import next_done  # (it imports this)
+
+        return next_done(machine, site, waiting)
+    nodes = _nodes(machine, waiting.tasks, waiting.when)
     if isinstance(nodes, ExceptionValue):
         return nodes, _NOTHING
     timeout = waiting.timeout
@@ -72,7 +79,7 @@ def wait(machine: Machine, site: AwaitSite, waiting: Waiting) -> Resumed | None:
     return None
 
 
-def _nodes(machine: Machine, tasks: Any) -> tuple[str, ...] | ExceptionValue:
+def _nodes(machine: Machine, tasks: Any, when: str) -> tuple[str, ...] | ExceptionValue:
     """The nodes of the handles `tasks` holds (each once), or the exception CPython raises."""
     if type(tasks) is TaskValue:
         return exception_value(TypeError("expect a list of futures, not Task"))
@@ -83,6 +90,9 @@ def _nodes(machine: Machine, tasks: Any) -> tuple[str, ...] | ExceptionValue:
     nodes: dict[str, None] = {}
     for handle in handles:
         if type(handle) is not TaskValue or handle.path not in machine.started:
+            if when == "NEXT":  # (`as_completed` wraps each in a task first)
+                required = "An asyncio.Future, a coroutine or an awaitable is required"
+                return exception_value(TypeError(required))
             name = type_name(handle)  # (CPython 3.11 asks each for its callback)
             missing = AttributeError(f"'{name}' object has no attribute 'add_done_callback'")
             return exception_value(missing)

@@ -242,6 +242,9 @@ class WaitTasks:
     tasks: Expr
     return_when: str = "ALL_COMPLETED"
     timeout: Expr | None = None
+    deadline: str | None = None
+    """`asyncio.as_completed(tasks, timeout=t)`'s turn (`return_when` NEXT): the local that
+    holds its one deadline over the loop (`interpreter.completing`)."""
     span: Span | None = span_field()
 
 

@@ -119,8 +119,9 @@ class OperationBuilder(Transformer[Token, Any]):
         return ir.Join(task=children[0], method=name_of(children[1]))
 
     def wait_tasks(self, meta: Any, children: list[Any]) -> ir.WaitTasks:
-        tasks, when, timeout = children
-        return ir.WaitTasks(tasks=tasks, return_when=name_of(when), timeout=timeout)
+        tasks, when, timeout, deadline = children
+        return ir.WaitTasks(tasks=tasks, return_when=name_of(when), timeout=timeout,
+                            deadline=None if deadline is None else name_of(deadline))  # fmt: skip
 
     def join_all(self, meta: Any, children: list[Any]) -> ir.Join:
         return ir.Join(task=children[0], many=True)

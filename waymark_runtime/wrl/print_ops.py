@@ -77,7 +77,8 @@ def _join(op: ir.Join) -> str:
 
 def _wait_tasks(op: ir.WaitTasks) -> str:
     timeout = "" if op.timeout is None else f", timeout={expr(op.timeout)}"
-    return f"wait({expr(op.tasks)}, {op.return_when}{timeout})"
+    deadline = "" if op.deadline is None else f", deadline={_name(op.deadline)}"
+    return f"wait({expr(op.tasks)}, {op.return_when}{timeout}{deadline})"
 
 
 def _timer(op: ir.Timer) -> str:

@@ -85,6 +85,26 @@ class WaitAcrossRestart(Workflow):
 
 
 @workflow
+class AsCompletedDeadlineAcrossRestart(Workflow):
+    """Takes a quick task's result, then its deadline passes on one that waits for a signal
+    that never comes: `await fut` raises TimeoutError, and the waiting task is not cancelled."""
+
+    async def run(self, path: str, seconds: float) -> list[object]:
+        quick = asyncio.ensure_future(record(path, "quick"))
+        never = asyncio.create_task(self.waiting())
+        out: list[object] = []
+        for fut in asyncio.as_completed([quick, never], timeout=seconds):
+            try:
+                out.append(await fut)
+            except TimeoutError:
+                out.append("timed out")
+        return [*out, never.done(), await record(path, "after")]
+
+    async def waiting(self) -> int:
+        return await self.wait_for_signal("never", int)
+
+
+@workflow
 class AsCompletedAcrossRestart(Workflow):
     """Takes two tasks' results in the order their signals come, across a restart."""
 

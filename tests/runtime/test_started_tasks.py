@@ -159,6 +159,17 @@ async def test_an_asyncio_wait_timeout_passes_across_a_runner_restart(
     assert runs.read_text().splitlines() == ["quick", "after"]
 
 
+async def test_an_as_completed_deadline_passes_across_a_runner_restart(
+    store: PostgresStore, database: str, worker_env: Path, tmp_path: Path
+) -> None:
+    runs = tmp_path / "runs.txt"
+    start = partial(flows.AsCompletedDeadlineAcrossRestart().run, str(runs), 2.0, _blocking=False)
+    state, result = await across_a_restart(store, database, start, ["never"], _timeout_passes)
+    assert [where[0] for where in state["timers"].values()] == [""]  # the loop's, in run()
+    assert result == ["QUICK", "timed out", False, "AFTER"]
+    assert runs.read_text().splitlines() == ["quick", "after"]
+
+
 async def test_as_completed_takes_tasks_in_the_order_they_end_across_a_restart(
     store: PostgresStore, database: str, worker_env: Path, tmp_path: Path
 ) -> None:

@@ -140,12 +140,19 @@ class Machine:
         one turn, as asyncio's timers due at one time do: each wakes its task (or cancels
         what its timeout bounds) in the order given, and only then do the tasks run, so one
         that fails cannot cancel a sibling whose sleep ended with its own before the sibling
-        goes on. Any other event is taken once the tasks made ready before it have run."""
+        goes on. Action results that come one after another take one turn too, as the I/O
+        callbacks asyncio finds ready at once all run before what they schedule: each settles
+        its call (waking its task, or its gather once complete) and only then do the tasks
+        run, so every task whose action failed fails before its group or gather hears of the
+        first. Any other event is taken once the tasks made ready before it have run."""
+        previous: type[Event] | None = None
         for event in events:
+            together, previous = type(event) is previous, type(event)
             if type(event) is SleepFinished:
                 self._timer_passed(event)
                 continue
-            self._run()
+            if not (together and type(event) is ActionFinished):
+                self._run()
             task = self._owner(event)
             if task is not None:  # else finished, or a stale event of an abandoned task
                 self._enter(task)

@@ -217,7 +217,7 @@ def settle(machine: Machine, task: Task, outcome: Outcome) -> None:
     for waiting in list(machine.tasks.values()):
         wait = waiting.wait
         if type(wait) is JoinWait and wait.nodes and node in wait.nodes:
-            _rejoin(machine, waiting, wait, outcome)
+            _rejoin(machine, waiting, wait, node, outcome)
         elif type(wait) is JoinWait and wait.node == node:
             waiting.wait = None
             machine.moves += 1
@@ -225,13 +225,13 @@ def settle(machine: Machine, task: Task, outcome: Outcome) -> None:
     machine._enter(machine.main)  # (with no task left, events are the main stack's)
 
 
-def _rejoin(machine: Machine, waiting: Task, wait: JoinWait, outcome: Outcome) -> None:
+def _rejoin(machine: Machine, waiting: Task, wait: JoinWait, node: str, outcome: Outcome) -> None:
     """A task a gather of handles waits on ended: the gather resumes with its failure (without
     `return_exceptions`) or, once all have ended, with their results."""
     if wait.when:  # `asyncio.wait` of them
         from waymark_runtime.interpreter.waited import rejoin  # (it imports this module)
 
-        rejoin(machine, waiting, wait)
+        rejoin(machine, waiting, wait, node)
         return
     failed = outcome[0] == "error" and not wait.return_exceptions
     ended = resumed(outcome) if failed else _gathered(machine, wait)

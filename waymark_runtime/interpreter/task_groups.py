@@ -15,7 +15,7 @@ cancellation again when it did not come from the group. A task is cancelled wher
 from __future__ import annotations
 
 import asyncio
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -43,9 +43,11 @@ _CANCELLED = "asyncio.exceptions:CancelledError"
 @dataclass(slots=True)
 class Group:
     """A block being run: the node of the task running it ('' for the main one), its tasks
-    and those that failed, the local of the block's exception (once it is left), and whether
+    and those that failed, the local of the block's exception (once it is left), whether
     the group cancels its tasks, has cancelled the block, or the block was cancelled while it
-    waited to leave."""
+    waited to leave, and the tasks that ended but whose end it has not heard of yet (their
+    turns wait in the ready queue, as their done callbacks do in asyncio; never saved, since
+    the queue is empty between steps)."""
 
     task: str
     members: list[str] = field(default_factory=list)
@@ -54,6 +56,10 @@ class Group:
     aborting: bool = False
     parent_cancelled: bool = False
     interrupted: bool = False
+    unheard: set[str] = field(default_factory=set)
+
+
+_SAVED = tuple(f.name for f in fields(SavedGroup) if f.name != "node")
 
 
 # -- compiling ------------------------------------------------------------------------------------
@@ -113,7 +119,8 @@ def _repr(machine: Machine, group: Group | None) -> str:
     """CPython's `repr` of the group: its running tasks, its errors and its state."""
     if group is None:
         return "<TaskGroup entered>"
-    running = sum(1 for node in group.members if machine.started.get(node) is None)
+    running = len(group.unheard)
+    running += sum(1 for node in group.members if machine.started.get(node) is None)
     info = [""]
     if running:
         info.append(f"tasks={running}")
@@ -142,7 +149,8 @@ def leave(
 
 
 def _running(machine: Machine, group: Group) -> bool:
-    return any(machine.started.get(node) is None for node in group.members)
+    """Whether a task of the group runs, or ended unheard of (asyncio's `TaskGroup._tasks`)."""
+    return bool(group.unheard) or any(machine.started.get(node) is None for node in group.members)
 
 
 def _left(machine: Machine, token: str, frame: Frame) -> tuple[ExceptionValue | None, Any]:
@@ -177,6 +185,7 @@ def settled(machine: Machine, node: str) -> None:
     asyncio runs a task's done callback after the tasks already ready)."""
     token = next((t for t, g in machine.groups.items() if node in g.members), None)
     if token is not None:
+        machine.groups[token].unheard.add(node)
         machine.ready.append((None, None, partial(_task_done, token=token, node=node)))
 
 
@@ -186,6 +195,8 @@ def _task_done(machine: Machine, token: str, node: str) -> None:
     group = machine.groups.get(token)
     if group is None:
         return
+    group.unheard.discard(node)
+    machine._park()  # (the owner's wait, if it runs now: it may have begun to leave)
     owner = machine.tasks.get(group.task)
     failed = _exception(machine, node)
     if failed is not None and not _is_cancelled(failed):
@@ -198,6 +209,8 @@ def _task_done(machine: Machine, token: str, node: str) -> None:
     if owner is not None and _leaving(owner, token) and not _running(machine, group):
         machine._park()
         owner.wait = None
+        if machine.task is owner:
+            machine.wait = None
         machine.moves += 1
         machine.ready.append((owner, *_left(machine, token, owner.frames[-1])))
 
@@ -272,21 +285,21 @@ def _cancel_ready(machine: Machine, task: Task, cancelled: ExceptionValue) -> No
 
 def saved(groups: dict[str, Group]) -> tuple[SavedGroup, ...]:
     return tuple(
-        SavedGroup(
-            node=node, **{**asdict(g), "members": tuple(g.members), "failed": tuple(g.failed)}
-        )
+        SavedGroup(node=node, **{name: _tupled(getattr(g, name)) for name in _SAVED})
         for node, g in groups.items()
     )
 
 
 def loaded(saved: tuple[SavedGroup, ...]) -> dict[str, Group]:
-    return {
-        s.node: Group(**{f.name: _listed(getattr(s, f.name)) for f in fields(Group)}) for s in saved
-    }
+    return {s.node: Group(**{name: _listed(getattr(s, name)) for name in _SAVED}) for s in saved}
 
 
 def _listed(value: Any) -> Any:
     return list(value) if type(value) is tuple else value
+
+
+def _tupled(value: Any) -> Any:
+    return tuple(value) if type(value) is list else value
 
 
 def _group(machine: Machine, token: Any) -> Group:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from waymark_runtime import ir
@@ -143,11 +144,32 @@ def _first_running(machine: Machine, wait: JoinWait) -> JoinWait:
     return replace(wait, node=node)
 
 
-def rejoin(machine: Machine, waiting: Task, wait: JoinWait) -> None:
-    """A task `waiting`'s wait holds has ended: it resumes if the condition holds now."""
+def rejoin(machine: Machine, waiting: Task, wait: JoinWait, node: str) -> None:
+    """Task `node`, which `waiting`'s wait holds, has ended: the wait hears of it in its turn
+    (as asyncio runs the wait's done callback after the tasks already ready, so the sets hold
+    every task that ended in the same turn); `as_completed`'s next takes it at once."""
+    if wait.when == "NEXT":
+        _check(machine, waiting, wait)
+        return
+    machine.ready.append((None, None, partial(_heard, waiting=waiting, node=node)))
+
+
+def _heard(machine: Machine, waiting: Task, node: str) -> None:
+    if machine.tasks.get(waiting.node or "") is not waiting:
+        return
+    machine._park()
+    wait = waiting.wait
+    if type(wait) is JoinWait and wait.when and node in wait.nodes:
+        _check(machine, waiting, wait)
+
+
+def _check(machine: Machine, waiting: Task, wait: JoinWait) -> None:
+    """`waiting` resumes if its wait's condition holds now."""
     ended = _ended(machine, wait)
     if ended is None:
         waiting.wait = _first_running(machine, wait)
+        if machine.task is waiting:  # (parked: the machine holds its wait too)
+            machine.wait = waiting.wait
         return
     _resume(machine, waiting, ended)
 

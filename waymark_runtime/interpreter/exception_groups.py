@@ -105,19 +105,27 @@ def group_method(
     `group.derive(excs)`: `BaseExceptionGroup(message, excs)`, built by `new` as the workflow
     builds an `ExceptionGroup` (the very exceptions of `excs`) unless a member is no
     `Exception`; with CPython's errors."""
-    if kwargs:
-        raise TypeError(f"BaseExceptionGroup.{name}() takes no keyword arguments")
+    if kwargs or len(args) != 1:
+        raise _python_error(name, len(args), kwargs)
     if name == "derive":
-        if len(args) != 1:
-            raise TypeError(f"function takes exactly 1 argument ({len(args)} given)")
         message, excs = group.attrs.get("message", ""), args[0]
         if excs.__class__ in (list, tuple) and excs and _no_exception_among(excs):
             return new_group(message, excs)  # `BaseExceptionGroup`: a `CancelledError` in it
         return new("builtins:ExceptionGroup", [message, excs], {})
-    if len(args) != 1:
-        raise TypeError(f"{name} expected 1 argument, got {len(args)}")
     match, rest = split(group, of_classes(_class_paths(args[0], types)))
     return (match, rest) if name == "split" else match
+
+
+def _python_error(name: str, count: int, kwargs: dict[str, Any]) -> TypeError:
+    """The running Python's own `TypeError` for a call of a group's method with `count`
+    arguments and these keywords, or with one argument that is no exception class (its
+    wording changes between Python versions)."""
+    sample = ExceptionGroup("", [ValueError()])
+    try:  # (through the class: CPython 3.13 names the class that defines it, as `eg.m()` does)
+        getattr(BaseExceptionGroup, name)(sample, *[None] * count, **dict.fromkeys(kwargs))
+    except TypeError as error:
+        return TypeError(*error.args)
+    raise AssertionError(f"BaseExceptionGroup.{name} accepted a bad call")  # pragma: no cover
 
 
 def _no_exception_among(excs: Sequence[Any]) -> bool:
@@ -138,7 +146,7 @@ def _class_paths(condition: Any, types: TypeResolver) -> tuple[str, ...]:
             )
         found = types(cls.path) if isinstance(cls, TypeValue) else None
         if not (isinstance(found, type) and issubclass(found, BaseException)):
-            raise TypeError("expected a function, exception type or tuple of exception types")
+            raise _python_error("subgroup", 1, {})
         paths.append(cls.path)
     return tuple(paths)
 

@@ -59,7 +59,14 @@ async def test_a_runner_resumed_while_its_parents_are_run_elsewhere_commits_noth
             return await _children(database) >= 6
 
         await _until(growing, "the trees to grow")
-        [paused_owner] = await _values(database, OWNERS)
+        owners: list[Any] = []
+
+        async def held() -> bool:  # (a tree waiting on its children may hold no lease)
+            owners[:] = await _values(database, OWNERS)
+            return len(owners) == 1
+
+        await _until(held, "the first runner to hold instances")
+        [paused_owner] = owners
         os.kill(first.pid, signal.SIGSTOP)
         await frozen(first)
         try:

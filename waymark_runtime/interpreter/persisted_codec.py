@@ -31,30 +31,22 @@ STATE_VERSION = 3
 (its `CallsWait` holds it once, in `shared`), else 2, which runtimes before 3 read too."""
 
 
+# Fields stored only when they hold something, so a state that uses none of them reads as
+# the older formats did: left out when empty, or when not set (None).
+_KEPT_WHEN_ANY = ("tasks", "started", "deadlines", "timers", "groups")
+_KEPT_WHEN_SET = ("printing", "ending", "memos", "instance", "returned")
+
+
 def encode_state(state: InstanceState) -> dict[str, JSON]:
     """The JSON document of `state` in the current format (2 when nothing is shared)."""
     document: dict[str, JSON] = {"version": STATE_VERSION}
     document.update(_encode(state))
-    if state.printing is None:
-        del document["printing"]
-    if not state.tasks:
-        del document["tasks"]
-    if not state.started:
-        del document["started"]
-    if not state.deadlines:
-        del document["deadlines"]
-    if not state.timers:
-        del document["timers"]
-    if not state.groups:
-        del document["groups"]
-    if state.ending is None:
-        del document["ending"]
-    if state.memos is None:
-        del document["memos"]
-    if state.instance is None:
-        del document["instance"]
-    if state.returned is None:
-        del document["returned"]
+    for name in _KEPT_WHEN_ANY:
+        if not getattr(state, name):
+            del document[name]
+    for name in _KEPT_WHEN_SET:
+        if getattr(state, name) is None:
+            del document[name]
     waits = [document["wait"], *(task["wait"] for task in document.get("tasks", ()))]
     if not any(wait is not None and "shared" in wait for wait in waits):
         document["version"] = 2
